@@ -1,0 +1,93 @@
+/**
+ * The `sauda` command: one entry point for every tool that members, auditors and operators run. Each subcommand
+ * lives in its own file; this one only parses arguments (commander) and maps failures to exit codes:
+ * 0 success, 1 the input was understood but the answer is "no" (e.g. an auction that needs a reference price),
+ * 2 bad usage or unreadable input.
+ */
+
+import { createReadStream, readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { Command, CommanderError } from "commander";
+import { AuctionInputError, runAuction } from "./auction.ts";
+import { Replay } from "./replay.ts";
+
+/** Writes lines through a buffer: a replay of millions of lines must not make millions of write calls. */
+class LineWriter {
+  private buffer: string[] = [];
+  private size = 0;
+  write(line: string): void {
+    this.buffer.push(line);
+    this.size += line.length;
+    if (this.size > 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    process.stdout.write(`${this.buffer.join("\n")}\n`);
+    this.buffer = [];
+    this.size = 0;
+  }
+}
+
+async function replayCommand(file: string, options: { explain?: boolean }): Promise<void> {
+  const input = file === "-" ? process.stdin : createReadStream(file, { encoding: "utf8" });
+  const replay = new Replay({ explain: options.explain ?? false });
+  const out = new LineWriter();
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    for (const event of replay.line(line)) out.write(JSON.stringify(event));
+  }
+  out.write(JSON.stringify(replay.book()));
+  out.flush();
+}
+
+function auctionCommand(file: string): void {
+  const text = readFileSync(file === "-" ? 0 : file, "utf8");
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    throw new AuctionInputError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  process.stdout.write(`${JSON.stringify(runAuction(input))}\n`);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command()
+    .name("sauda")
+    .description("sauda: an electronic trading platform for wholesale gas")
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command("replay")
+    .description("run one instrument's continuous book over JSON-lines order commands and print every event")
+    .argument("<file>", "commands, one JSON object per line, or - for standard input")
+    .option("--explain", "add the human-readable message to each rejection")
+    .action(replayCommand);
+
+  program
+    .command("auction")
+    .description("compute one uniform-price call auction from a JSON file")
+    .argument("<file>", "the auction input, or - for standard input")
+    .action(auctionCommand);
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof AuctionInputError) {
+      process.stderr.write(`sauda auction: ${error.message}\n`);
+      return error.message.includes("needs a reference price") ? 1 : 2;
+    }
+    if (isFileError(error)) {
+      process.stderr.write(`sauda: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
+}

@@ -1,0 +1,150 @@
+/**
+ * The error registry: every rejection and API error sauda can produce, each with a stable code, an HTTP status and a
+ * sentence template. Clients branch on the code; people read the sentence. Codes are never renamed or reused once
+ * published; a new situation gets a new code.
+ *
+ * Promise: `describe(code, details)` always yields a sentence that names the offending value and, where there is one,
+ * the allowed range.
+ */
+
+export interface ErrorSpec {
+  readonly httpStatus: number;
+  /** A sentence template; `{name}` is replaced by `details.name`. */
+  readonly template: string;
+}
+
+export const ERRORS = {
+  // Input shape (any command).
+  COMMAND_INVALID: { httpStatus: 400, template: "Command is not valid: {reason}." },
+  COMMAND_UNKNOWN: { httpStatus: 400, template: "Unknown command '{op}'; expected one of {allowed}." },
+  FIELD_INVALID: { httpStatus: 400, template: "Field '{field}' has value {value}; {rule}." },
+
+  // Orders.
+  ORDER_ID_INVALID: { httpStatus: 400, template: "Order id {value} is not valid; {rule}." },
+  ORDER_ID_DUPLICATE: { httpStatus: 409, template: "Order id '{id}' is already in use; every order needs a new id." },
+  ORDER_SIDE_INVALID: { httpStatus: 400, template: "Side {value} is not valid; expected 'buy' or 'sell'." },
+  ORDER_TYPE_INVALID: { httpStatus: 400, template: "Order type {value} is not valid; expected 'limit' or 'market'." },
+  ORDER_PRICE_INVALID: {
+    httpStatus: 400,
+    template: "Price {value} is not valid; a price is a whole number of tiyn from 1 to {max}.",
+  },
+  ORDER_PRICE_REQUIRED: { httpStatus: 400, template: "A limit order needs a price." },
+  ORDER_PRICE_NOT_ALLOWED: { httpStatus: 400, template: "A market order takes no price, but {value} was given." },
+  ORDER_PRICE_OFF_TICK: {
+    httpStatus: 400,
+    template: "Price {value} is not a multiple of the tick size {tick}.",
+  },
+  ORDER_QUANTITY_INVALID: {
+    httpStatus: 400,
+    template: "Quantity {value} is not valid; a quantity is a whole number from 1 to {max}.",
+  },
+  ORDER_QUANTITY_OFF_LOT: { httpStatus: 400, template: "Quantity {value} is not a multiple of the lot size {lot}." },
+  ORDER_TIF_INVALID: {
+    httpStatus: 400,
+    template: "Time in force {value} is not valid; expected one of {allowed}.",
+  },
+  ORDER_TIF_NOT_ALLOWED: {
+    httpStatus: 400,
+    template: "Time in force {tif} is not allowed for {context}.",
+  },
+  ORDER_EXPIRY_INVALID: {
+    httpStatus: 400,
+    template: "Expiry {value} is not valid; a GTD order needs an expiry after the current time {now}.",
+  },
+  ORDER_STP_INVALID: {
+    httpStatus: 400,
+    template: "Self-trade prevention mode {value} is not valid; expected one of {allowed}.",
+  },
+  ORDER_POST_ONLY_INVALID: {
+    httpStatus: 400,
+    template: "Post-only is only for limit orders that may rest; it was given with {context}.",
+  },
+  ORDER_NOT_FOUND: { httpStatus: 404, template: "No order with id '{id}' is known." },
+  ORDER_NOT_RESTING: {
+    httpStatus: 409,
+    template:
+      "Order '{id}' is not resting in the book (it is {status}); only resting orders can be amended or cancelled.",
+  },
+  ORDER_AMEND_EMPTY: {
+    httpStatus: 400,
+    template: "An amend of order '{id}' needs a new price, a new quantity or both.",
+  },
+  ORDER_LIMIT_REACHED: {
+    httpStatus: 429,
+    template: "The book holds {count} orders, the most it may hold is {max}.",
+  },
+  ACCOUNT_INVALID: { httpStatus: 400, template: "Account {value} is not valid; {rule}." },
+
+  // Instruments and phases.
+  INSTRUMENT_NOT_FOUND: { httpStatus: 404, template: "No instrument '{id}' is listed." },
+  INSTRUMENT_EXISTS: { httpStatus: 409, template: "Instrument '{id}' is already listed." },
+  INSTRUMENT_INVALID: { httpStatus: 400, template: "Instrument definition is not valid: {reason}." },
+  PHASE_CLOSED: { httpStatus: 409, template: "Instrument '{instrument}' is {phase}; orders are not accepted now." },
+  PHASE_TRANSITION_INVALID: {
+    httpStatus: 409,
+    template: "Instrument '{instrument}' cannot go from {from} to {to}; allowed next phases: {allowed}.",
+  },
+  AUCTION_REFERENCE_PRICE_REQUIRED: {
+    httpStatus: 409,
+    template:
+      "The auction price cannot be determined without a reference price: {reason}. Give a reference price to decide.",
+  },
+  TIME_NOT_MONOTONIC: {
+    httpStatus: 400,
+    template: "Command time {value} is before the engine's current time {now}; time never moves backwards.",
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+/** Renders the human sentence for a code; missing placeholders are shown as `?` rather than hidden. */
+export function describe(code: ErrorCode, details: ErrorDetails = {}): string {
+  return ERRORS[code].template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = details[name];
+    return value === undefined ? "?" : typeof value === "string" ? value : JSON.stringify(value);
+  });
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERRORS, value);
+}
+
+/** A rejection or API error as a value: what the engine emits and what the gateway sends. */
+export interface Problem {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details: ErrorDetails;
+}
+
+export function problem(code: ErrorCode, details: ErrorDetails = {}): Problem {
+  return { code, message: describe(code, details), details };
+}
+
+/**
+ * An exception that carries a registry code. Used where a caller cannot continue (bad CLI input, a broken
+ * invariant is NOT one of these: invariants throw `InvariantError`).
+ */
+export class SaudaError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+  constructor(code: ErrorCode, details: ErrorDetails = {}) {
+    super(describe(code, details));
+    this.name = "SaudaError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** A broken internal invariant: never caused by input, always a bug. Stopping beats running wrong. */
+export class InvariantError extends Error {
+  constructor(message: string) {
+    super(`invariant: ${message}`);
+    this.name = "InvariantError";
+  }
+}
+
+export function invariant(condition: boolean, message: string | (() => string)): asserts condition {
+  if (!condition) throw new InvariantError(typeof message === "string" ? message : message());
+}

@@ -1,0 +1,106 @@
+/**
+ * Commands: what the engine is asked to do. A command arrives wrapped in a `SequencedCommand` that carries its
+ * sequence number and timestamp (given by the sequencer: the engine reads no clock). Commands are immutable values
+ * and are stored in the journal as they are; the engine validates every field itself, so a malformed command from
+ * any source is rejected rather than trusted.
+ */
+
+import type { OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
+import type { Phase, TradingMode } from "./phases.ts";
+
+export interface ListInstrumentCommand {
+  readonly type: "instrument.list";
+  readonly instrument: string;
+  readonly mode: TradingMode;
+  /** Prices must be multiples of this (tiyn per tonne for gas). */
+  readonly tickSize: number;
+  /** Quantities must be multiples of this (kg for gas). */
+  readonly lotSize: number;
+  readonly referencePrice?: number | null;
+}
+
+export interface NewOrderCommand {
+  readonly type: "order.new";
+  readonly instrument: string;
+  /** Unique among all orders the engine has seen. */
+  readonly orderId: string;
+  readonly account: string;
+  readonly side: Side;
+  readonly orderType: OrderType;
+  readonly price?: number | null;
+  readonly quantity: number;
+  /** Default GTC for limit orders, IOC for market orders. */
+  readonly tif?: TimeInForce;
+  /** GTD only: the order expires when engine time reaches this (ms since epoch, UTC). */
+  readonly expireAtMs?: number | null;
+  readonly postOnly?: boolean;
+  readonly stp?: StpMode;
+}
+
+export interface AmendOrderCommand {
+  readonly type: "order.amend";
+  readonly orderId: string;
+  readonly price?: number | null;
+  /** The new open quantity. */
+  readonly quantity?: number | null;
+}
+
+export interface CancelOrderCommand {
+  readonly type: "order.cancel";
+  readonly orderId: string;
+}
+
+export interface MassCancelCommand {
+  readonly type: "order.massCancel";
+  readonly account: string;
+  /** Only this instrument's orders; all instruments when absent. */
+  readonly instrument?: string | null;
+}
+
+export interface SetPhaseCommand {
+  readonly type: "phase.set";
+  readonly instrument: string;
+  readonly phase: Phase;
+}
+
+export interface SetReferencePriceCommand {
+  readonly type: "reference.set";
+  readonly instrument: string;
+  readonly price: number | null;
+}
+
+/** Moves engine time forward without doing anything else: GTD orders whose time has come expire. */
+export interface TickCommand {
+  readonly type: "time.tick";
+}
+
+export type Command =
+  | ListInstrumentCommand
+  | NewOrderCommand
+  | AmendOrderCommand
+  | CancelOrderCommand
+  | MassCancelCommand
+  | SetPhaseCommand
+  | SetReferencePriceCommand
+  | TickCommand;
+
+export type CommandType = Command["type"];
+
+export const COMMAND_TYPES: readonly CommandType[] = [
+  "instrument.list",
+  "order.new",
+  "order.amend",
+  "order.cancel",
+  "order.massCancel",
+  "phase.set",
+  "reference.set",
+  "time.tick",
+];
+
+export interface SequencedCommand {
+  /** Position in the journal: 1, 2, 3, ... without gaps. */
+  readonly seq: number;
+  /** When the sequencer took the command (ms since epoch, UTC); never decreases. */
+  readonly timeMs: number;
+  readonly command: Command;
+}

@@ -1,0 +1,126 @@
+/**
+ * Events: what the engine says happened. Every event is an immutable plain value that serialises to JSON as is;
+ * projections, the journal and clients are built only from these. A command yields its events in the order things
+ * happened inside it.
+ */
+
+import type { ErrorCode, ErrorDetails } from "../domain/errors.ts";
+import type { CancelReason, OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
+import type { SurplusSide } from "./auction.ts";
+import type { Phase, TradingMode } from "./phases.ts";
+
+export interface RejectedEvent {
+  readonly type: "rejected";
+  /** The command kind that was refused, e.g. `order.new`. */
+  readonly command: string;
+  readonly orderId: string | null;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details: ErrorDetails;
+}
+
+export interface InstrumentListedEvent {
+  readonly type: "instrument.listed";
+  readonly instrument: string;
+  readonly mode: TradingMode;
+  readonly tickSize: number;
+  readonly lotSize: number;
+  readonly referencePrice: number | null;
+}
+
+export interface AcceptedEvent {
+  readonly type: "order.accepted";
+  readonly instrument: string;
+  readonly orderId: string;
+  readonly account: string;
+  readonly side: Side;
+  readonly orderType: OrderType;
+  readonly price: number | null;
+  readonly quantity: number;
+  readonly tif: TimeInForce;
+  readonly expireAtMs: number | null;
+  readonly postOnly: boolean;
+  readonly stp: StpMode;
+}
+
+export interface TradeEvent {
+  readonly type: "trade";
+  readonly instrument: string;
+  /** Exchange trade id: the instrument and a counter, a function of the command stream only. */
+  readonly tradeId: string;
+  readonly price: number;
+  readonly quantity: number;
+  readonly buyOrderId: string;
+  readonly sellOrderId: string;
+  readonly buyAccount: string;
+  readonly sellAccount: string;
+  /** Continuous trading: the resting order and the incoming one. An auction trade has no aggressor: both null. */
+  readonly makerOrderId: string | null;
+  readonly takerOrderId: string | null;
+  readonly aggressor: Side | null;
+  /** Open quantity of each order after this trade. */
+  readonly buyOpen: number;
+  readonly sellOpen: number;
+}
+
+export interface CancelledEvent {
+  readonly type: "order.cancelled";
+  readonly instrument: string;
+  readonly orderId: string;
+  readonly account: string;
+  /** Open quantity that was cancelled. */
+  readonly quantity: number;
+  readonly reason: CancelReason;
+}
+
+export interface RestedEvent {
+  readonly type: "order.rested";
+  readonly instrument: string;
+  readonly orderId: string;
+  readonly price: number;
+  readonly open: number;
+}
+
+export interface AmendedEvent {
+  readonly type: "order.amended";
+  readonly instrument: string;
+  readonly orderId: string;
+  readonly price: number;
+  readonly open: number;
+  /** True when the order kept its place in the queue (same price, lower quantity). */
+  readonly priorityKept: boolean;
+}
+
+export interface PhaseChangedEvent {
+  readonly type: "phase.changed";
+  readonly instrument: string;
+  readonly from: Phase;
+  readonly to: Phase;
+}
+
+export interface AuctionEvent {
+  readonly type: "auction.uncrossed";
+  readonly instrument: string;
+  readonly price: number | null;
+  readonly volume: number;
+  readonly surplus: number;
+  readonly surplusSide: SurplusSide;
+}
+
+export interface ReferencePriceEvent {
+  readonly type: "reference.set";
+  readonly instrument: string;
+  readonly price: number | null;
+}
+
+export type EngineEvent =
+  | RejectedEvent
+  | InstrumentListedEvent
+  | AcceptedEvent
+  | TradeEvent
+  | CancelledEvent
+  | RestedEvent
+  | AmendedEvent
+  | PhaseChangedEvent
+  | AuctionEvent
+  | ReferencePriceEvent;

@@ -1,0 +1,572 @@
+/**
+ * One instrument's market: its book, trading phase, reference price and the records of its orders, turning book
+ * operations into events. The engine (engine.ts) routes commands here after checking their shape; this file checks
+ * what depends on the instrument (tick, lot, phase) and then acts.
+ *
+ * Promise: every method that can refuse returns its `Problem` before changing anything; once it starts changing
+ * state it cannot fail except on a broken invariant.
+ */
+
+import { invariant, type Problem, problem } from "../domain/errors.ts";
+import type { CancelReason, OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
+import { type AuctionOutcome, findAuctionPrice } from "./auction.ts";
+import {
+  BUY,
+  CANCEL_REASON_NAMES,
+  EXEC_FOK,
+  EXEC_IOC,
+  EXEC_REST,
+  FLAG_MARKET,
+  FLAG_POST_ONLY,
+  NIL,
+  OrderBook,
+  OUTCOME_CANCELLED,
+  OUTCOME_RESTED,
+  SELL,
+  type SideCode,
+  STP_CANCEL_BOTH,
+  STP_CANCEL_MAKER,
+  STP_CANCEL_TAKER,
+  STP_SHIFT,
+} from "./book.ts";
+import type { EngineEvent } from "./events.ts";
+import { acceptsOrders, allowedNextPhases, canMove, type Phase, type TradingMode } from "./phases.ts";
+
+export type OrderStatus = "resting" | "filled" | "cancelled";
+
+/** The engine's record of an order. Mutable engine state: events, not records, leave the engine. */
+export interface OrderRecord {
+  readonly id: string;
+  readonly instrument: string;
+  readonly account: string;
+  readonly side: Side;
+  readonly orderType: OrderType;
+  /** Limit price; null for market orders. Changes on amend. */
+  price: number | null;
+  /** Quantity still open in the book. */
+  open: number;
+  /** Quantity traded so far. */
+  filled: number;
+  readonly tif: TimeInForce;
+  readonly expireAtMs: number | null;
+  readonly postOnly: boolean;
+  readonly stp: StpMode;
+  status: OrderStatus;
+  /** Book handle while the order is live, else NIL. Not part of the state: a restore assigns new handles. */
+  handle: number;
+  /** Acceptance order within the instrument: breaks ties between equal expiry times. */
+  readonly entry: number;
+}
+
+export interface InstrumentSpec {
+  readonly id: string;
+  readonly mode: TradingMode;
+  readonly tickSize: number;
+  readonly lotSize: number;
+}
+
+export interface DepthLevel {
+  readonly price: number;
+  readonly quantity: number;
+  readonly orders: number;
+}
+
+export interface MarketSnapshot {
+  readonly spec: InstrumentSpec;
+  readonly phase: Phase;
+  readonly referencePrice: number | null;
+  readonly tradeCounter: number;
+  readonly entryCounter: number;
+  /** Ids of live orders per side in priority order (queued market orders first, then best price, then time). */
+  readonly bids: readonly string[];
+  readonly asks: readonly string[];
+}
+
+const STP_CODES: Readonly<Record<StpMode, number>> = {
+  "cancel-taker": STP_CANCEL_TAKER,
+  "cancel-maker": STP_CANCEL_MAKER,
+  "cancel-both": STP_CANCEL_BOTH,
+};
+
+function flagsFor(order: OrderRecord): number {
+  let flags = order.tif === "IOC" ? EXEC_IOC : order.tif === "FOK" ? EXEC_FOK : EXEC_REST;
+  if (order.orderType === "market") flags |= FLAG_MARKET;
+  if (order.postOnly) flags |= FLAG_POST_ONLY;
+  return flags | (STP_CODES[order.stp] << STP_SHIFT);
+}
+
+function sideCode(side: Side): SideCode {
+  return side === "buy" ? BUY : SELL;
+}
+
+export class Market {
+  readonly spec: InstrumentSpec;
+  phase: Phase = "closed";
+  /** Price used by auctions when their rule needs one; follows the last trade, can be set by the operator. */
+  referencePrice: number | null;
+  private readonly book = new OrderBook();
+  private readonly byHandle: (OrderRecord | undefined)[] = [];
+  private readonly accountIndex = new Map<string, number>();
+  private tradeCounter = 0;
+  private entryCounter = 0;
+  /** GTD orders by expiry (min-heap on expireAtMs, then entry); entries of orders already gone are skipped. */
+  private readonly gtdHeap: OrderRecord[] = [];
+
+  constructor(spec: InstrumentSpec, referencePrice: number | null) {
+    this.spec = spec;
+    this.referencePrice = referencePrice;
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  nextEntry(): number {
+    return this.entryCounter++;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Checks that depend on the instrument. Each returns the first problem, or null.
+
+  checkPrice(price: number): Problem | null {
+    if (price % this.spec.tickSize !== 0) {
+      return problem("ORDER_PRICE_OFF_TICK", { value: price, tick: this.spec.tickSize });
+    }
+    return null;
+  }
+
+  checkQuantity(quantity: number): Problem | null {
+    if (quantity % this.spec.lotSize !== 0) {
+      return problem("ORDER_QUANTITY_OFF_LOT", { value: quantity, lot: this.spec.lotSize });
+    }
+    return null;
+  }
+
+  checkEntry(orderType: OrderType, tif: TimeInForce): Problem | null {
+    if (!acceptsOrders(this.phase)) return problem("PHASE_CLOSED", { instrument: this.id, phase: this.phase });
+    if (this.phase === "collection") {
+      if (tif === "FOK") return problem("ORDER_TIF_NOT_ALLOWED", { tif, context: "an auction's order collection" });
+      if (tif === "IOC" && orderType === "limit") {
+        return problem("ORDER_TIF_NOT_ALLOWED", { tif, context: "limit orders in an auction's order collection" });
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Orders.
+
+  /** Enters a checked order: matches it in continuous trading, queues it in collection. */
+  enter(order: OrderRecord, out: EngineEvent[]): void {
+    out.push({
+      type: "order.accepted",
+      instrument: this.id,
+      orderId: order.id,
+      account: order.account,
+      side: order.side,
+      orderType: order.orderType,
+      price: order.price,
+      quantity: order.open,
+      tif: order.tif,
+      expireAtMs: order.expireAtMs,
+      postOnly: order.postOnly,
+      stp: order.stp,
+    });
+    this.place(order, out);
+    if (order.status === "resting" && order.tif === "GTD") this.pushGtd(order);
+  }
+
+  /** Puts a live order (new, or re-entering after an amend) into the book according to the phase. */
+  private place(order: OrderRecord, out: EngineEvent[]): void {
+    const side = sideCode(order.side);
+    const account = this.accountFor(order.account);
+    const price = order.price ?? 0;
+    if (this.phase === "collection") {
+      const handle = this.book.insert(side, price, order.open, account, flagsFor(order));
+      this.attach(order, handle);
+      out.push({ type: "order.rested", instrument: this.id, orderId: order.id, price, open: order.open });
+      return;
+    }
+    invariant(this.phase === "continuous", () => `order placed in phase ${this.phase}`);
+    this.book.submit(side, price, order.open, account, flagsFor(order));
+    this.reportContinuous(order, out);
+  }
+
+  private attach(order: OrderRecord, handle: number): void {
+    order.handle = handle;
+    order.status = "resting";
+    this.byHandle[handle] = order;
+  }
+
+  private reportContinuous(taker: OrderRecord, out: EngineEvent[]): void {
+    const report = this.book.report;
+    let c = 0;
+    for (let i = 0; i < report.fillCount; i++) {
+      for (; c < report.cancelCount && report.cancelAtFill[c]! <= i; c++) this.reportBookCancel(c, out);
+      const maker = this.byHandle[report.fillMaker[i]!]!;
+      const quantity = report.fillQuantity[i]!;
+      const makerOpen = report.fillMakerOpen[i]!;
+      taker.open -= quantity;
+      taker.filled += quantity;
+      maker.open = makerOpen;
+      maker.filled += quantity;
+      if (makerOpen === 0) this.detach(maker, "filled");
+      const takerBuys = taker.side === "buy";
+      const buy = takerBuys ? taker : maker;
+      const sell = takerBuys ? maker : taker;
+      out.push(this.trade(report.fillPrice[i]!, quantity, buy, sell, maker.id, taker.id, taker.side));
+    }
+    for (; c < report.cancelCount; c++) this.reportBookCancel(c, out);
+
+    invariant(taker.open === report.takerOpen, () => `taker ${taker.id} open ${taker.open} != ${report.takerOpen}`);
+    if (report.outcome === OUTCOME_RESTED) {
+      this.attach(taker, report.takerHandle);
+      out.push({
+        type: "order.rested",
+        instrument: this.id,
+        orderId: taker.id,
+        price: taker.price ?? 0,
+        open: taker.open,
+      });
+    } else if (report.outcome === OUTCOME_CANCELLED) {
+      taker.status = "cancelled";
+      taker.handle = NIL;
+      taker.open = 0;
+      out.push(this.cancelled(taker, report.takerOpen, CANCEL_REASON_NAMES[report.takerReason]!));
+    } else {
+      taker.status = "filled";
+      taker.handle = NIL;
+    }
+  }
+
+  /** A resting order the book cancelled itself (self-trade prevention, auction remainders). */
+  private reportBookCancel(c: number, out: EngineEvent[]): void {
+    const report = this.book.report;
+    const order = this.byHandle[report.cancelHandle[c]!]!;
+    const quantity = report.cancelQuantity[c]!;
+    order.open = 0;
+    this.detach(order, "cancelled");
+    out.push(this.cancelled(order, quantity, CANCEL_REASON_NAMES[report.cancelReason[c]!]!));
+  }
+
+  private detach(order: OrderRecord, status: OrderStatus): void {
+    this.byHandle[order.handle] = undefined;
+    order.handle = NIL;
+    order.status = status;
+  }
+
+  private trade(
+    price: number,
+    quantity: number,
+    buy: OrderRecord,
+    sell: OrderRecord,
+    makerOrderId: string | null,
+    takerOrderId: string | null,
+    aggressor: Side | null,
+  ): EngineEvent {
+    this.tradeCounter++;
+    this.referencePrice = price;
+    return {
+      type: "trade",
+      instrument: this.id,
+      tradeId: `${this.id}-${this.tradeCounter}`,
+      price,
+      quantity,
+      buyOrderId: buy.id,
+      sellOrderId: sell.id,
+      buyAccount: buy.account,
+      sellAccount: sell.account,
+      makerOrderId,
+      takerOrderId,
+      aggressor,
+      buyOpen: buy.open,
+      sellOpen: sell.open,
+    };
+  }
+
+  private cancelled(order: OrderRecord, quantity: number, reason: CancelReason): EngineEvent {
+    return {
+      type: "order.cancelled",
+      instrument: this.id,
+      orderId: order.id,
+      account: order.account,
+      quantity,
+      reason,
+    };
+  }
+
+  /** Checks an amend of a resting order. `price` and `quantity` are the new values (already shape-checked). */
+  checkAmend(order: OrderRecord, price: number | null, quantity: number | null): Problem | null {
+    if (!acceptsOrders(this.phase)) return problem("PHASE_CLOSED", { instrument: this.id, phase: this.phase });
+    if (price !== null) {
+      if (order.orderType === "market") return problem("ORDER_PRICE_NOT_ALLOWED", { value: price });
+      const priceProblem = this.checkPrice(price);
+      if (priceProblem) return priceProblem;
+    }
+    if (quantity !== null) return this.checkQuantity(quantity);
+    return null;
+  }
+
+  /**
+   * Amends a resting order. The same price with a lower quantity keeps time priority; any other change takes the
+   * order out and enters it again as an incoming order, which in continuous trading may trade at once.
+   */
+  amend(order: OrderRecord, newPrice: number | null, newQuantity: number | null, out: EngineEvent[]): void {
+    const price = newPrice ?? order.price;
+    const quantity = newQuantity ?? order.open;
+    if (price === order.price && quantity <= order.open) {
+      if (quantity < order.open) this.book.reduce(order.handle, quantity);
+      order.open = quantity;
+      out.push({
+        type: "order.amended",
+        instrument: this.id,
+        orderId: order.id,
+        price: price ?? 0,
+        open: quantity,
+        priorityKept: true,
+      });
+      return;
+    }
+    this.book.cancel(order.handle);
+    this.detach(order, "resting");
+    order.price = price;
+    order.open = quantity;
+    out.push({
+      type: "order.amended",
+      instrument: this.id,
+      orderId: order.id,
+      price: price ?? 0,
+      open: quantity,
+      priorityKept: false,
+    });
+    this.place(order, out);
+  }
+
+  /** Cancels a live order of this market. */
+  cancel(order: OrderRecord, reason: CancelReason, out: EngineEvent[]): void {
+    const quantity = this.book.cancel(order.handle);
+    order.open = 0;
+    this.detach(order, "cancelled");
+    out.push(this.cancelled(order, quantity, reason));
+  }
+
+  /** Cancels every live order of an account here, oldest first. */
+  massCancel(account: string, out: EngineEvent[]): void {
+    const index = this.accountIndex.get(account);
+    if (index === undefined) return;
+    for (const handle of this.book.ordersOfAccount(index)) this.cancel(this.byHandle[handle]!, "mass-cancel", out);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Phases and auctions.
+
+  checkPhase(to: Phase): Problem | null {
+    if (!canMove(this.spec.mode, this.phase, to)) {
+      return problem("PHASE_TRANSITION_INVALID", {
+        instrument: this.id,
+        from: this.phase,
+        to,
+        allowed: allowedNextPhases(this.spec.mode, this.phase).join(", ") || "none",
+      });
+    }
+    if (to === "uncross") {
+      const outcome = this.indicative();
+      if (outcome.kind === "needs-reference") {
+        return problem("AUCTION_REFERENCE_PRICE_REQUIRED", { reason: outcome.reason });
+      }
+    }
+    return null;
+  }
+
+  /** Moves to a checked phase, running the auction for `uncross` and expiring DAY orders on close. */
+  setPhase(to: Phase, out: EngineEvent[]): void {
+    const from = this.phase;
+    this.phase = to;
+    out.push({ type: "phase.changed", instrument: this.id, from, to });
+    if (to === "uncross") {
+      this.uncross(out);
+      this.setPhase(this.spec.mode === "continuous" ? "continuous" : "closed", out);
+    } else if (to === "closed") {
+      this.expireAtClose(out);
+    }
+  }
+
+  /** The auction price and volume if the auction ran now (uses the current reference price). */
+  indicative(): AuctionOutcome {
+    return findAuctionPrice(this.book.auctionCurve(), this.referencePrice);
+  }
+
+  private uncross(out: EngineEvent[]): void {
+    const outcome = this.indicative();
+    invariant(outcome.kind === "price", "uncross without a determinable price");
+    out.push({
+      type: "auction.uncrossed",
+      instrument: this.id,
+      price: outcome.price,
+      volume: outcome.volume,
+      surplus: outcome.surplus,
+      surplusSide: outcome.surplusSide,
+    });
+    this.book.uncross(outcome.price ?? 0, outcome.volume);
+    const report = this.book.report;
+    for (let i = 0; i < report.fillCount; i++) {
+      const seller = this.byHandle[report.fillMaker[i]!]!;
+      const buyer = this.byHandle[report.fillBuyer[i]!]!;
+      const quantity = report.fillQuantity[i]!;
+      seller.open = report.fillMakerOpen[i]!;
+      seller.filled += quantity;
+      buyer.open = report.fillBuyerOpen[i]!;
+      buyer.filled += quantity;
+      out.push(this.trade(report.fillPrice[i]!, quantity, buyer, seller, null, null, null));
+    }
+    // Detach after all trades are told: a handle freed by one fill is not reused until the next book operation.
+    for (let i = 0; i < report.fillCount; i++) {
+      const seller = this.byHandle[report.fillMaker[i]!];
+      if (seller && seller.open === 0) this.detach(seller, "filled");
+      const buyer = this.byHandle[report.fillBuyer[i]!];
+      if (buyer && buyer.open === 0) this.detach(buyer, "filled");
+    }
+    for (let c = 0; c < report.cancelCount; c++) this.reportBookCancel(c, out);
+  }
+
+  private expireAtClose(out: EngineEvent[]): void {
+    const expiring: OrderRecord[] = [];
+    for (const side of [BUY, SELL] as const) {
+      this.book.forEachOrder(side, (handle) => {
+        const order = this.byHandle[handle]!;
+        if (order.tif === "DAY" || order.orderType === "market") expiring.push(order);
+      });
+    }
+    expiring.sort((a, b) => a.entry - b.entry);
+    for (const order of expiring) this.cancel(order, "expired", out);
+  }
+
+  /** Expires GTD orders whose time has come, earliest first. */
+  expireDue(nowMs: number, out: EngineEvent[]): void {
+    const heap = this.gtdHeap;
+    while (heap.length > 0 && heap[0]!.expireAtMs! <= nowMs) {
+      const order = popHeap(heap);
+      if (order.status === "resting") this.cancel(order, "expired", out);
+    }
+  }
+
+  hasExpiryDue(nowMs: number): boolean {
+    return this.gtdHeap.length > 0 && this.gtdHeap[0]!.expireAtMs! <= nowMs;
+  }
+
+  private pushGtd(order: OrderRecord): void {
+    pushHeap(this.gtdHeap, order);
+  }
+
+  private accountFor(account: string): number {
+    let index = this.accountIndex.get(account);
+    if (index === undefined) {
+      index = this.accountIndex.size;
+      this.accountIndex.set(account, index);
+    }
+    return index;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Reading.
+
+  depth(side: Side, levelsMax = Number.POSITIVE_INFINITY): DepthLevel[] {
+    const code = sideCode(side);
+    const levels: DepthLevel[] = [];
+    const n = Math.min(this.book.levelCount(code), levelsMax);
+    for (let i = 0; i < n; i++) levels.push(this.book.levelAt(code, i)!);
+    return levels;
+  }
+
+  /** Live orders of a side in priority order. */
+  ordersInPriority(side: Side): OrderRecord[] {
+    const orders: OrderRecord[] = [];
+    this.book.forEachOrder(sideCode(side), (handle) => orders.push(this.byHandle[handle]!));
+    return orders;
+  }
+
+  get liveOrderCount(): number {
+    return this.book.orderCount;
+  }
+
+  /** Structural self-check of the book and of the records that point into it. */
+  checkInvariants(): void {
+    this.book.checkInvariants(this.phase === "collection" || this.phase === "halted" || this.phase === "closed");
+    for (const side of ["buy", "sell"] as const) {
+      for (const order of this.ordersInPriority(side)) {
+        invariant(order.status === "resting", () => `order ${order.id} in book has status ${order.status}`);
+        invariant(this.book.openOf(order.handle) === order.open, () => `order ${order.id} open differs from book`);
+      }
+    }
+  }
+
+  snapshot(): MarketSnapshot {
+    return {
+      spec: this.spec,
+      phase: this.phase,
+      referencePrice: this.referencePrice,
+      tradeCounter: this.tradeCounter,
+      entryCounter: this.entryCounter,
+      bids: this.ordersInPriority("buy").map((order) => order.id),
+      asks: this.ordersInPriority("sell").map((order) => order.id),
+    };
+  }
+
+  static restore(snapshot: MarketSnapshot, orders: ReadonlyMap<string, OrderRecord>): Market {
+    const market = new Market(snapshot.spec, snapshot.referencePrice);
+    market.phase = snapshot.phase;
+    market.tradeCounter = snapshot.tradeCounter;
+    market.entryCounter = snapshot.entryCounter;
+    for (const ids of [snapshot.bids, snapshot.asks]) {
+      for (const id of ids) {
+        const order = orders.get(id);
+        invariant(order !== undefined && order.status === "resting", () => `snapshot names unknown order ${id}`);
+        const handle = market.book.insert(
+          sideCode(order.side),
+          order.price ?? 0,
+          order.open,
+          market.accountFor(order.account),
+          flagsFor(order),
+        );
+        market.attach(order, handle);
+        if (order.tif === "GTD") market.pushGtd(order);
+      }
+    }
+    return market;
+  }
+}
+
+function earlier(a: OrderRecord, b: OrderRecord): boolean {
+  return a.expireAtMs! < b.expireAtMs! || (a.expireAtMs === b.expireAtMs && a.entry < b.entry);
+}
+
+function pushHeap(heap: OrderRecord[], order: OrderRecord): void {
+  heap.push(order);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!earlier(heap[i]!, heap[parent]!)) break;
+    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+    i = parent;
+  }
+}
+
+function popHeap(heap: OrderRecord[]): OrderRecord {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < heap.length && earlier(heap[left]!, heap[smallest]!)) smallest = left;
+      if (right < heap.length && earlier(heap[right]!, heap[smallest]!)) smallest = right;
+      if (smallest === i) break;
+      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      i = smallest;
+    }
+  }
+  return top;
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // Tests are deterministic: seeded randomness, fixed clocks; a slow machine may need the longer timeout.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -9,6 +9,7 @@ import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Command, CommanderError } from "commander";
 import { AuctionInputError, runAuction } from "./auction.ts";
+import { describeDemoSession, runDemoSession } from "./demo.ts";
 import { Replay } from "./replay.ts";
 
 /** Writes lines through a buffer: a replay of millions of lines must not make millions of write calls. */
@@ -70,6 +71,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("compute one uniform-price call auction from a JSON file")
     .argument("<file>", "the auction input, or - for standard input")
     .action(auctionCommand);
+
+  program
+    .command("demo")
+    .description("run one demo trading session of the LPG market through the engine and print it")
+    .option("--seed <number>", "seed of the demo's order generator", "2022")
+    .action((options: { seed: string }) => {
+      process.stdout.write(`${describeDemoSession(runDemoSession(Number(options.seed))).join("\n")}\n`);
+    });
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,0 +1,336 @@
+/**
+ * Engine-level rules: trading phases, opening and call auctions through the engine, expiry of DAY and GTD orders,
+ * amends during order collection, instrument checks (tick and lot), snapshot/restore and the state hash.
+ */
+
+import { describe, expect, it } from "vitest";
+import type { Command } from "./commands.ts";
+import { Engine } from "./engine.ts";
+import type { EngineEvent } from "./events.ts";
+
+const T0 = Date.UTC(2026, 0, 5, 6, 0, 0); // 11:00 in Almaty (UTC+5)
+
+class Harness {
+  readonly engine = new Engine();
+  private seq = 0;
+  timeMs = T0;
+
+  do(command: Command): EngineEvent[] {
+    this.seq++;
+    const events = this.engine.apply({ seq: this.seq, timeMs: this.timeMs, command });
+    this.engine.checkInvariants();
+    return events;
+  }
+
+  list(instrument: string, mode: "continuous" | "call", extra: Partial<Command> = {}): void {
+    this.do({ type: "instrument.list", instrument, mode, tickSize: 100, lotSize: 1000, ...extra } as Command);
+  }
+
+  phase(instrument: string, phase: string): EngineEvent[] {
+    return this.do({ type: "phase.set", instrument, phase } as Command);
+  }
+
+  order(
+    orderId: string,
+    side: "buy" | "sell",
+    price: number | null,
+    quantity: number,
+    extra: Record<string, unknown> = {},
+  ): EngineEvent[] {
+    return this.do({
+      type: "order.new",
+      instrument: (extra.instrument as string | undefined) ?? "LPG",
+      orderId,
+      account: (extra.account as string | undefined) ?? (side === "buy" ? "BUYER" : "SELLER"),
+      side,
+      orderType: price === null ? "market" : "limit",
+      ...(price === null ? {} : { price }),
+      quantity,
+      ...extra,
+    } as Command);
+  }
+}
+
+const of = <T extends EngineEvent["type"]>(events: EngineEvent[], type: T) =>
+  events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+
+describe("instruments", () => {
+  it("checks tick and lot sizes", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous");
+    h.phase("LPG", "continuous");
+    expect(of(h.order("a", "buy", 13_312_650, 1000), "rejected")[0]?.code).toBe("ORDER_PRICE_OFF_TICK");
+    expect(of(h.order("b", "buy", 13_312_600, 1500), "rejected")[0]?.code).toBe("ORDER_QUANTITY_OFF_LOT");
+    expect(of(h.order("c", "buy", 13_312_600, 2000), "rejected")).toEqual([]);
+  });
+
+  it("rejects a second listing, an unknown instrument and a bad definition", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous");
+    expect(
+      of(h.do({ type: "instrument.list", instrument: "LPG", mode: "call", tickSize: 1, lotSize: 1 }), "rejected")[0]
+        ?.code,
+    ).toBe("INSTRUMENT_EXISTS");
+    expect(of(h.order("x", "buy", 100, 1000, { instrument: "NOPE" }), "rejected")[0]?.code).toBe(
+      "INSTRUMENT_NOT_FOUND",
+    );
+    const bad = h.do({ type: "instrument.list", instrument: "B", mode: "call", tickSize: 0, lotSize: 1 });
+    expect(of(bad, "rejected")[0]?.message).toContain("tick size 0");
+  });
+
+  it("refuses orders while closed and halted, with the phase in the message", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous");
+    const closed = of(h.order("a", "buy", 100, 1000), "rejected")[0];
+    expect(closed?.code).toBe("PHASE_CLOSED");
+    expect(closed?.message).toBe("Instrument 'LPG' is closed; orders are not accepted now.");
+    h.phase("LPG", "continuous");
+    h.phase("LPG", "halted");
+    expect(of(h.order("b", "buy", 100, 1000), "rejected")[0]?.code).toBe("PHASE_CLOSED");
+  });
+
+  it("refuses a phase change that the trading mode does not allow, naming the allowed ones", () => {
+    const h = new Harness();
+    h.list("CALL", "call");
+    const events = h.phase("CALL", "continuous");
+    expect(of(events, "rejected")[0]?.code).toBe("PHASE_TRANSITION_INVALID");
+    expect(of(events, "rejected")[0]?.message).toContain("allowed next phases: collection, halted");
+  });
+});
+
+describe("opening auction of a continuous instrument", () => {
+  it("collects without matching, uncrosses at one price, then trades continuously", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous", { referencePrice: 10_000 } as Partial<Command>);
+    h.phase("LPG", "collection");
+    h.order("b1", "buy", 10_200, 3000);
+    h.order("b2", "buy", 10_000, 2000);
+    h.order("s1", "sell", 9_900, 2000);
+    const lastSell = h.order("s2", "sell", 10_100, 2000);
+    expect(of(lastSell, "trade")).toEqual([]);
+    expect(h.engine.indicative("LPG")).toEqual({
+      kind: "price",
+      price: 10_100,
+      volume: 3000,
+      surplus: 1000,
+      surplusSide: "sell",
+    });
+    const events = h.phase("LPG", "uncross");
+    expect(of(events, "phase.changed").map((e) => e.to)).toEqual(["uncross", "continuous"]);
+    expect(of(events, "auction.uncrossed")[0]).toMatchObject({ price: 10_100, volume: 3000 });
+    expect(of(events, "trade").map((e) => [e.buyOrderId, e.sellOrderId, e.price, e.quantity, e.aggressor])).toEqual([
+      ["b1", "s1", 10_100, 2000, null],
+      ["b1", "s2", 10_100, 1000, null],
+    ]);
+    // Continuous now: a crossing order trades at once.
+    const taker = h.order("b3", "buy", 10_100, 1000);
+    expect(of(taker, "trade")[0]).toMatchObject({ price: 10_100, makerOrderId: "s2", takerOrderId: "b3" });
+  });
+
+  it("market orders take part first and their remainder is cancelled after the auction", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous", { referencePrice: 10_000 } as Partial<Command>);
+    h.phase("LPG", "collection");
+    h.order("mb", "buy", null, 5000);
+    h.order("s1", "sell", 10_000, 2000);
+    const events = h.phase("LPG", "uncross");
+    expect(of(events, "trade").map((e) => [e.buyOrderId, e.quantity])).toEqual([["mb", 2000]]);
+    expect(of(events, "order.cancelled")).toMatchObject([
+      { orderId: "mb", quantity: 3000, reason: "auction-remainder" },
+    ]);
+  });
+
+  it("refuses IOC limit orders and any FOK during collection", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous");
+    h.phase("LPG", "collection");
+    expect(of(h.order("a", "buy", 100, 1000, { tif: "IOC" }), "rejected")[0]?.code).toBe("ORDER_TIF_NOT_ALLOWED");
+    expect(of(h.order("b", "buy", null, 1000, { tif: "FOK" }), "rejected")[0]?.code).toBe("ORDER_TIF_NOT_ALLOWED");
+    expect(of(h.order("c", "buy", null, 1000), "rejected")).toEqual([]);
+  });
+
+  it("an amend in collection: a decrease keeps priority, a price change moves to the back", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous", { referencePrice: 10_000 } as Partial<Command>);
+    h.phase("LPG", "collection");
+    h.order("b1", "buy", 10_000, 2000, { account: "X" });
+    h.order("b2", "buy", 10_000, 2000, { account: "Y" });
+    h.order("b3", "buy", 10_000, 2000, { account: "Z" });
+    h.do({ type: "order.amend", orderId: "b1", quantity: 1000 });
+    h.do({ type: "order.amend", orderId: "b2", price: 10_100 });
+    h.do({ type: "order.amend", orderId: "b2", price: 10_000 });
+    expect(
+      h.engine
+        .market("LPG")!
+        .ordersInPriority("buy")
+        .map((o) => o.id),
+    ).toEqual(["b1", "b3", "b2"]);
+    h.order("s1", "sell", 10_000, 2000);
+    const events = h.phase("LPG", "uncross");
+    expect(of(events, "trade").map((e) => [e.buyOrderId, e.quantity])).toEqual([
+      ["b1", 1000],
+      ["b3", 1000],
+    ]);
+  });
+
+  it("an uncross that needs a reference price is refused until one is set", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous");
+    h.phase("LPG", "collection");
+    h.order("mb", "buy", null, 1000);
+    h.order("ms", "sell", null, 1000);
+    const refused = h.phase("LPG", "uncross");
+    expect(of(refused, "rejected")[0]?.code).toBe("AUCTION_REFERENCE_PRICE_REQUIRED");
+    expect(h.engine.market("LPG")!.phase).toBe("collection");
+    h.do({ type: "reference.set", instrument: "LPG", price: 12_300 });
+    const events = h.phase("LPG", "uncross");
+    expect(of(events, "trade").map((e) => [e.price, e.quantity])).toEqual([[12_300, 1000]]);
+  });
+});
+
+describe("call instruments and halts", () => {
+  it("a call instrument clears once at the end of collection and closes", () => {
+    const h = new Harness();
+    h.list("CALL", "call");
+    h.phase("CALL", "collection");
+    h.order("b1", "buy", 13_000_000, 5000, { instrument: "CALL", tif: "DAY" });
+    h.order("s1", "sell", 12_000_000, 3000, { instrument: "CALL", tif: "DAY" });
+    const events = h.phase("CALL", "uncross");
+    expect(of(events, "phase.changed").map((e) => e.to)).toEqual(["uncross", "closed"]);
+    expect(of(events, "trade").map((e) => [e.price, e.quantity])).toEqual([[13_000_000, 3000]]);
+    // The buyer's DAY remainder expires at the close.
+    expect(of(events, "order.cancelled")).toMatchObject([{ orderId: "b1", quantity: 2000, reason: "expired" }]);
+    expect(h.engine.order("b1")?.status).toBe("cancelled");
+  });
+
+  it("a halt stops entry, keeps the book, and trading resumes through an auction", () => {
+    const h = new Harness();
+    // Two candidate prices (10,100 and 10,200) tie on volume and surplus: the reference price decides.
+    h.list("LPG", "continuous", { referencePrice: 10_000 } as Partial<Command>);
+    h.phase("LPG", "continuous");
+    h.order("s1", "sell", 10_100, 1000);
+    h.phase("LPG", "halted");
+    expect(h.engine.market("LPG")!.depth("sell")).toEqual([{ price: 10_100, quantity: 1000, orders: 1 }]);
+    expect(of(h.phase("LPG", "continuous"), "rejected")[0]?.code).toBe("PHASE_TRANSITION_INVALID");
+    h.phase("LPG", "collection");
+    h.order("b1", "buy", 10_200, 1000);
+    const events = h.phase("LPG", "uncross");
+    expect(of(events, "trade").map((e) => [e.price, e.quantity])).toEqual([[10_100, 1000]]);
+    expect(h.engine.market("LPG")!.phase).toBe("continuous");
+  });
+
+  it("cancels are allowed while halted and closed", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous");
+    h.phase("LPG", "continuous");
+    h.order("s1", "sell", 10_100, 1000);
+    h.order("s2", "sell", 10_200, 1000);
+    h.phase("LPG", "halted");
+    expect(of(h.do({ type: "order.cancel", orderId: "s1" }), "order.cancelled")).toHaveLength(1);
+    h.phase("LPG", "closed");
+    expect(of(h.do({ type: "order.cancel", orderId: "s2" }), "order.cancelled")).toHaveLength(1);
+  });
+});
+
+describe("expiry", () => {
+  it("DAY orders expire at the close, GTC orders stay", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous");
+    h.phase("LPG", "continuous");
+    h.order("day", "buy", 10_000, 1000, { tif: "DAY" });
+    h.order("gtc", "buy", 9_900, 1000);
+    const events = h.phase("LPG", "closed");
+    expect(of(events, "order.cancelled")).toMatchObject([{ orderId: "day", reason: "expired" }]);
+    expect(h.engine.market("LPG")!.depth("buy")).toEqual([{ price: 9_900, quantity: 1000, orders: 1 }]);
+  });
+
+  it("GTD orders expire when engine time reaches their expiry, earliest first", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous");
+    h.phase("LPG", "continuous");
+    h.order("late", "buy", 10_000, 1000, { tif: "GTD", expireAtMs: T0 + 2000 });
+    h.order("early", "buy", 9_900, 1000, { tif: "GTD", expireAtMs: T0 + 1000 });
+    h.timeMs = T0 + 999;
+    expect(of(h.do({ type: "time.tick" }), "order.cancelled")).toEqual([]);
+    h.timeMs = T0 + 5000;
+    const events = h.do({ type: "time.tick" });
+    expect(of(events, "order.cancelled").map((e) => [e.orderId, e.reason])).toEqual([
+      ["early", "expired"],
+      ["late", "expired"],
+    ]);
+  });
+
+  it("a GTD order needs an expiry in the future; other orders take none", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous");
+    h.phase("LPG", "continuous");
+    expect(of(h.order("a", "buy", 100, 1000, { tif: "GTD", expireAtMs: T0 }), "rejected")[0]?.code).toBe(
+      "ORDER_EXPIRY_INVALID",
+    );
+    expect(of(h.order("b", "buy", 100, 1000, { tif: "GTD" }), "rejected")[0]?.code).toBe("ORDER_EXPIRY_INVALID");
+    expect(of(h.order("c", "buy", 100, 1000, { expireAtMs: T0 + 1 }), "rejected")[0]?.code).toBe("FIELD_INVALID");
+    expect(of(h.order("d", "buy", 100, 1000, { tif: "GTD", expireAtMs: T0 + 1 }), "rejected")).toEqual([]);
+  });
+
+  it("time never moves backwards: an earlier timestamp is rejected and changes nothing", () => {
+    const h = new Harness();
+    h.list("LPG", "continuous");
+    h.timeMs = T0 - 1;
+    const events = h.do({ type: "time.tick" });
+    expect(of(events, "rejected")[0]?.code).toBe("TIME_NOT_MONOTONIC");
+    expect(h.engine.nowMs).toBe(T0);
+  });
+});
+
+describe("snapshot, restore and the state hash", () => {
+  function build(): Harness {
+    const h = new Harness();
+    h.list("LPG", "continuous", { referencePrice: 10_000 } as Partial<Command>);
+    h.list("CALL", "call");
+    h.phase("LPG", "continuous");
+    h.phase("CALL", "collection");
+    h.order("s1", "sell", 10_100, 3000, { account: "P1" });
+    h.order("s2", "sell", 10_100, 1000, { account: "P2" });
+    h.order("s3", "sell", 10_300, 1000, { account: "P1", tif: "GTD", expireAtMs: T0 + 60_000 });
+    h.order("b1", "buy", 10_100, 2000, { account: "B1" });
+    h.order("c1", "buy", null, 1000, { instrument: "CALL", account: "B2" });
+    h.order("c2", "sell", 12_000, 4000, { instrument: "CALL", account: "P3", tif: "DAY" });
+    return h;
+  }
+
+  it("restore gives the same hash and the same future", () => {
+    const h = build();
+    const restored = Engine.restore(structuredClone(h.engine.snapshot()));
+    expect(restored.stateHash()).toBe(h.engine.stateHash());
+    restored.checkInvariants();
+    const next: Command[] = [
+      {
+        type: "order.new",
+        instrument: "LPG",
+        orderId: "b2",
+        account: "B9",
+        side: "buy",
+        orderType: "limit",
+        price: 10_300,
+        quantity: 4000,
+      },
+      { type: "phase.set", instrument: "CALL", phase: "uncross" },
+    ];
+    for (const [i, command] of next.entries()) {
+      const seq = h.engine.lastSeq + 1 + i;
+      const timeMs = T0 + 120_000;
+      expect(restored.apply({ seq, timeMs, command })).toEqual(h.engine.apply({ seq, timeMs, command }));
+    }
+    expect(restored.stateHash()).toBe(h.engine.stateHash());
+  });
+
+  it("different states give different hashes", () => {
+    const a = build();
+    const b = build();
+    expect(a.engine.stateHash()).toBe(b.engine.stateHash());
+    b.do({ type: "order.amend", orderId: "s2", quantity: 1000 }); // no change in content: same state except seq
+    const c = build();
+    c.do({ type: "order.amend", orderId: "s1", quantity: 2000 });
+    expect(c.engine.stateHash()).not.toBe(b.engine.stateHash());
+  });
+});

@@ -38,8 +38,13 @@ export function parseAuctionInput(input: unknown): { referencePrice: number | nu
     throw new AuctionInputError("the input must be a JSON object with an 'orders' array");
   }
   const { referencePrice = null, orders } = input as { referencePrice?: unknown; orders?: unknown };
-  if (referencePrice !== null && !(isSafeWholeNumber(referencePrice) && referencePrice >= 1)) {
-    throw new AuctionInputError(`referencePrice ${JSON.stringify(referencePrice)} must be a whole number from 1`);
+  if (
+    referencePrice !== null &&
+    !(isSafeWholeNumber(referencePrice) && referencePrice >= 1 && referencePrice <= ORDER_PRICE_MAX)
+  ) {
+    throw new AuctionInputError(
+      `referencePrice ${JSON.stringify(referencePrice)} must be a whole number from 1 to ${ORDER_PRICE_MAX}`,
+    );
   }
   if (!Array.isArray(orders)) throw new AuctionInputError("'orders' must be an array");
   if (orders.length > AUCTION_ORDERS_MAX) {

@@ -11,6 +11,7 @@ import { Command, CommanderError } from "commander";
 import { AuctionInputError, runAuction } from "./auction.ts";
 import { describeDemoSession, runDemoSession } from "./demo.ts";
 import { Replay } from "./replay.ts";
+import { verifyCommand } from "./verify.ts";
 
 /** Writes lines through a buffer: a replay of millions of lines must not make millions of write calls. */
 class LineWriter {
@@ -80,9 +81,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${describeDemoSession(runDemoSession(Number(options.seed))).join("\n")}\n`);
     });
 
+  let exitCode = 0;
+  program
+    .command("verify")
+    .description("rebuild the state from the journal and check every record, event and snapshot hash")
+    .option("--data <dir>", "directory of the SQLite journal", "./data")
+    .option("--database <url>", "PostgreSQL URL of the journal (instead of --data)")
+    .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
+    .action(async (options: { data: string; database?: string; schema: string }) => {
+      exitCode = await verifyCommand(options, (line) => process.stdout.write(`${line}\n`));
+    });
+
   try {
     await program.parseAsync(argv, { from: "user" });
-    return 0;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof AuctionInputError) {

@@ -1,0 +1,302 @@
+/**
+ * The journal's promises, run against both back ends (SQLite always; PostgreSQL when reachable, mandatory in CI):
+ * durable before visible, byte-exact records, group commit, recovery with and without snapshots, and detection of
+ * damaged, truncated and reordered journals.
+ */
+
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { dropSchema, TEST_DATABASE_URL, testSchema, usePostgres } from "../../test/support/postgres.ts";
+import type { Command } from "../engine/commands.ts";
+import { Engine } from "../engine/engine.ts";
+import { PostgresStore } from "./postgres-store.ts";
+import type { JournalRecord, SnapshotRecord } from "./records.ts";
+import { JournalCorruptError, recover, verify } from "./recovery.ts";
+import { Sequencer } from "./sequencer.ts";
+import { SqliteStore } from "./sqlite-store.ts";
+import type { JournalStore } from "./store.ts";
+
+const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
+
+interface Harness {
+  readonly store: JournalStore;
+  /** Runs raw SQL against the store's tables; `{t}` stands for the schema-qualified table prefix. */
+  readonly damage: (sql: string) => Promise<void>;
+  /** A second connection to the same journal, as a restarted process would open it. */
+  readonly reopen: () => Promise<JournalStore>;
+}
+
+type HarnessFactory = () => Promise<Harness>;
+
+function fixedClock(start = T0): () => number {
+  let now = start;
+  return () => now++;
+}
+
+function sessionCommands(orders: number): Command[] {
+  const commands: Command[] = [
+    { type: "instrument.list", instrument: "LPG", mode: "continuous", tickSize: 100, lotSize: 1000 },
+    { type: "phase.set", instrument: "LPG", phase: "continuous" },
+  ];
+  for (let i = 0; i < orders; i++) {
+    const side = i % 2 === 0 ? "sell" : "buy";
+    commands.push({
+      type: "order.new",
+      instrument: "LPG",
+      orderId: `o${i}`,
+      account: `A${i % 5}`,
+      side,
+      orderType: "limit",
+      price: 13_000_000 + ((i * 7) % 11) * 100 * (side === "sell" ? 1 : -1) + (side === "sell" ? 300 : 800),
+      quantity: 1000 * (1 + (i % 4)),
+    });
+    if (i % 7 === 3) commands.push({ type: "order.cancel", orderId: `o${i - 2}` });
+  }
+  return commands;
+}
+
+async function runThrough(store: JournalStore, commands: readonly Command[], snapshotEvery = 0) {
+  const engine = new Engine();
+  const sequencer = new Sequencer(engine, store, await store.head(), {
+    clock: fixedClock(),
+    batchCommandsMax: 16,
+    snapshotEveryCommands: snapshotEvery,
+  });
+  const outcomes = await Promise.all(commands.map((command) => sequencer.submit(command)));
+  await sequencer.drain();
+  return { engine, sequencer, outcomes };
+}
+
+function journalSuite(name: string, open: HarnessFactory): void {
+  describe(`journal on ${name}`, () => {
+    const opened: JournalStore[] = [];
+    const harness = async () => {
+      const h = await open();
+      opened.push(h.store);
+      return {
+        ...h,
+        reopen: async () => {
+          const store = await h.reopen();
+          opened.push(store);
+          return store;
+        },
+      };
+    };
+    afterEach(async () => {
+      for (const store of opened.splice(0)) await store.close().catch(() => undefined);
+    });
+
+    it("stores records byte for byte and keeps the head", async () => {
+      const { store } = await harness();
+      expect(await store.head()).toBeNull();
+      const records: JournalRecord[] = [
+        { seq: 1, timeMs: T0, command: '{"type":"time.tick","note":"é ü 漢"}', events: "[]", hash: "a".repeat(64) },
+        { seq: 2, timeMs: T0 + 1, command: '{"type":"time.tick"}', events: '[{"x":1}]', hash: "b".repeat(64) },
+      ];
+      await store.append(records);
+      expect(await store.read(1, 10)).toEqual(records);
+      expect(await store.read(2, 10)).toEqual([records[1]]);
+      expect(await store.head()).toEqual({ seq: 2, hash: "b".repeat(64) });
+      expect(await store.maxSeq()).toBe(2);
+    });
+
+    it("a failed append writes nothing", async () => {
+      const { store } = await harness();
+      const good: JournalRecord = { seq: 1, timeMs: T0, command: "{}", events: "[]", hash: "a".repeat(64) };
+      await store.append([good]);
+      // seq 1 again violates the primary key: the whole batch, including seq 2, must be refused.
+      const batch = [
+        { ...good, seq: 2, hash: "c".repeat(64) },
+        { ...good, seq: 1, hash: "d".repeat(64) },
+      ];
+      await expect(store.append(batch)).rejects.toThrow();
+      expect(await store.maxSeq()).toBe(1);
+      expect(await store.head()).toEqual({ seq: 1, hash: "a".repeat(64) });
+    });
+
+    it("the sequencer numbers commands without gaps and releases outcomes only when durable", async () => {
+      const { store, reopen } = await harness();
+      const commands = sessionCommands(60);
+      const { engine, outcomes } = await runThrough(store, commands);
+      expect(outcomes.map((o) => o.seq)).toEqual(commands.map((_, i) => i + 1));
+      const other = await reopen();
+      const stored = await other.read(1, 10_000);
+      expect(stored).toHaveLength(commands.length);
+      stored.forEach((record, i) => {
+        expect(JSON.parse(record.command)).toEqual(commands[i]);
+        expect(record.events).toBe(JSON.stringify(outcomes[i]!.events));
+      });
+      expect((await other.head())?.seq).toBe(commands.length);
+      expect(engine.lastSeq).toBe(commands.length);
+    });
+
+    it("recovers the same state from the journal alone", async () => {
+      const { store, reopen } = await harness();
+      const { engine } = await runThrough(store, sessionCommands(80));
+      const recovered = await recover(await reopen());
+      expect(recovered.snapshotSeq).toBe(0);
+      expect(recovered.engine.stateHash()).toBe(engine.stateHash());
+      expect(recovered.replayed).toBe(engine.lastSeq);
+    });
+
+    it("recovers from the newest snapshot and replays only what came after", async () => {
+      const { store, reopen } = await harness();
+      const { engine } = await runThrough(store, sessionCommands(80), 40);
+      const snapshots = await store.snapshots();
+      expect(snapshots.length).toBeGreaterThanOrEqual(2);
+      const recovered = await recover(await reopen());
+      expect(recovered.snapshotSeq).toBe(snapshots[0]!.seq);
+      expect(recovered.replayed).toBe(engine.lastSeq - snapshots[0]!.seq);
+      expect(recovered.engine.stateHash()).toBe(engine.stateHash());
+      // Recovery continues: new commands after recovery extend the same chain.
+      const sequencer = new Sequencer(recovered.engine, store, recovered.head, { clock: fixedClock(T0 + 10_000) });
+      await sequencer.submit({ type: "time.tick" });
+      const report = await verify(await reopen());
+      expect(report.records).toBe(engine.lastSeq + 1);
+      expect(report.snapshotsChecked).toBe(snapshots.length);
+    });
+
+    it("skips a damaged snapshot and says so", async () => {
+      const { store, damage, reopen } = await harness();
+      const { engine } = await runThrough(store, sessionCommands(80), 40);
+      const newest = (await store.snapshots())[0]!.seq;
+      await damage(`UPDATE {t}snapshots SET data = replace(data, '"open":', '"open": ') WHERE seq = ${newest}`);
+      const recovered = await recover(await reopen());
+      expect(recovered.snapshotSeq).toBeLessThan(newest);
+      expect(recovered.warnings.join("\n")).toContain(`snapshot ${newest} is damaged`);
+      expect(recovered.engine.stateHash()).toBe(engine.stateHash());
+      await expect(verify(await reopen())).rejects.toThrow(`record ${newest}: snapshot ${newest} is damaged`);
+    });
+
+    it("detects a damaged record and names it", async () => {
+      const { store, damage, reopen } = await harness();
+      await runThrough(store, sessionCommands(40));
+      await damage(
+        `UPDATE {t}journal SET command = replace(command, '"quantity":2000', '"quantity":3000') WHERE seq = 9`,
+      );
+      const error = await recover(await reopen()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JournalCorruptError);
+      expect((error as JournalCorruptError).seq).toBe(9);
+      await expect(verify(await reopen())).rejects.toThrow("record 9: damaged");
+    });
+
+    it("detects events that replay does not reproduce, even with a consistent chain", async () => {
+      const { store, reopen } = await harness();
+      const engine = new Engine();
+      const sequencer = new Sequencer(engine, store, null, { clock: fixedClock() });
+      await sequencer.submit({ type: "time.tick" });
+      const head = await store.head();
+      // A forged record: valid JSON, valid chain hash, but events the engine would never produce.
+      const { chainHash } = await import("./records.ts");
+      const command = JSON.stringify({ type: "time.tick" });
+      const events = JSON.stringify([{ type: "trade", price: 1 }]);
+      await store.append([
+        { seq: 2, timeMs: T0 + 5, command, events, hash: chainHash(head!.hash, 2, T0 + 5, command, events) },
+      ]);
+      await expect(recover(await reopen())).rejects.toThrow("record 2: replaying its command gives different events");
+    });
+
+    it("detects a truncated tail", async () => {
+      const { store, damage, reopen } = await harness();
+      await runThrough(store, sessionCommands(30));
+      const head = await store.head();
+      await damage(`DELETE FROM {t}journal WHERE seq >= ${head!.seq - 2}`);
+      await expect(recover(await reopen())).rejects.toThrow(`record ${head!.seq - 2}: the journal is truncated`);
+    });
+
+    it("detects a missing record in the middle", async () => {
+      const { store, damage, reopen } = await harness();
+      await runThrough(store, sessionCommands(30));
+      await damage("DELETE FROM {t}journal WHERE seq = 12");
+      await expect(recover(await reopen())).rejects.toThrow("record 12: missing");
+    });
+  });
+}
+
+journalSuite("SQLite", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sauda-journal-"));
+  const store = new SqliteStore(dir);
+  return {
+    store,
+    damage: async (sql) => store.unsafeExec(sql.replaceAll("{t}", "")),
+    reopen: async () => new SqliteStore(dir),
+  };
+});
+
+if (await usePostgres("journal tests")) {
+  const schemas: string[] = [];
+  journalSuite("PostgreSQL", async () => {
+    const schema = testSchema("journal");
+    schemas.push(schema);
+    const store = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    return {
+      store,
+      damage: (sql) => store.unsafeExec(sql.replaceAll("{t}", `"${schema}".`)),
+      reopen: () => PostgresStore.open(TEST_DATABASE_URL, schema),
+    };
+  });
+  describe("PostgreSQL cleanup", () => {
+    it("drops the test schemas", async () => {
+      for (const schema of schemas) await dropSchema(schema);
+      expect(schemas.length).toBeGreaterThan(0);
+    });
+  });
+}
+
+describe("sequencer failure", () => {
+  class FailingStore extends SqliteStore {
+    failNext = false;
+    override async append(records: readonly JournalRecord[]): Promise<void> {
+      if (this.failNext) throw new Error("disk full");
+      return super.append(records);
+    }
+    override async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+      return super.saveSnapshot(snapshot);
+    }
+  }
+
+  it("stops everything when the journal cannot be written, and acknowledges nothing it did not write", async () => {
+    const store = new FailingStore(mkdtempSync(join(tmpdir(), "sauda-fail-")));
+    const engine = new Engine();
+    const fatal: unknown[] = [];
+    const sequencer = new Sequencer(engine, store, null, { clock: fixedClock(), onFatal: (e) => fatal.push(e) });
+    await sequencer.submit({ type: "time.tick" });
+    store.failNext = true;
+    const lost = sequencer.submit({ type: "time.tick" });
+    await expect(lost).rejects.toThrow("disk full");
+    expect(fatal).toHaveLength(1);
+    await expect(sequencer.submit({ type: "time.tick" })).rejects.toThrow("disk full");
+    expect(await store.maxSeq()).toBe(1);
+    await store.close();
+  });
+
+  it("an outcome is not released before its batch is durable", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    class GatedStore extends SqliteStore {
+      override async append(records: readonly JournalRecord[]): Promise<void> {
+        await gate;
+        return super.append(records);
+      }
+    }
+    const store = new GatedStore(mkdtempSync(join(tmpdir(), "sauda-gate-")));
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock() });
+    let acknowledged = false;
+    const outcome = sequencer.submit({ type: "time.tick" }).then((o) => {
+      acknowledged = true;
+      return o;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(acknowledged).toBe(false);
+    expect(await store.maxSeq()).toBe(0);
+    release();
+    expect((await outcome).seq).toBe(1);
+    expect(await store.maxSeq()).toBe(1);
+    await store.close();
+  });
+});

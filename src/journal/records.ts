@@ -1,0 +1,76 @@
+/**
+ * What the journal stores and how its integrity is checked.
+ *
+ * A journal record is one sequenced command with the events it produced, as JSON text exactly as written. Records
+ * form a hash chain: each record's hash covers the previous record's hash and its own fields, so any change, removal
+ * or reordering of a stored record breaks the chain at that record. The journal head (the last record's seq and hash,
+ * written in the same transaction as the records) lets a reader tell a truncated tail from a complete one.
+ */
+
+import { createHash } from "node:crypto";
+import type { SequencedCommand } from "../engine/commands.ts";
+
+export interface JournalRecord {
+  readonly seq: number;
+  readonly timeMs: number;
+  /** The command as JSON text. */
+  readonly command: string;
+  /** The events the engine produced for it, as a JSON array. */
+  readonly events: string;
+  /** Chain hash: sha256 over the previous record's hash and this record's fields (hex). */
+  readonly hash: string;
+}
+
+export interface JournalHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export interface SnapshotRecord {
+  readonly seq: number;
+  /** The engine's state hash at `seq`. */
+  readonly stateHash: string;
+  /** Hash of the journal record at `seq`, so replay after the snapshot can continue the chain. */
+  readonly recordHash: string;
+  /** The engine snapshot as JSON text. */
+  readonly data: string;
+  /** sha256 of `data` (hex): detects a damaged snapshot before it is restored. */
+  readonly dataHash: string;
+}
+
+/** The hash that comes before the first record. */
+export const GENESIS_HASH = "0".repeat(64);
+
+export function chainHash(previousHash: string, seq: number, timeMs: number, command: string, events: string): string {
+  return createHash("sha256")
+    .update(previousHash)
+    .update("\n")
+    .update(String(seq))
+    .update("\n")
+    .update(String(timeMs))
+    .update("\n")
+    .update(command)
+    .update("\n")
+    .update(events)
+    .digest("hex");
+}
+
+export function dataHash(data: string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+export function makeRecord(
+  previousHash: string,
+  sequenced: SequencedCommand,
+  events: readonly unknown[],
+): JournalRecord {
+  const command = JSON.stringify(sequenced.command);
+  const eventsText = JSON.stringify(events);
+  return {
+    seq: sequenced.seq,
+    timeMs: sequenced.timeMs,
+    command,
+    events: eventsText,
+    hash: chainHash(previousHash, sequenced.seq, sequenced.timeMs, command, eventsText),
+  };
+}

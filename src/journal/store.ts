@@ -1,0 +1,41 @@
+/**
+ * The storage interface behind the journal. Two back ends implement it and pass the same test suite: SQLite (the
+ * embedded default) and PostgreSQL (production).
+ *
+ * Promises every implementation keeps:
+ * - `append` writes a batch of records and the new head in ONE transaction and resolves only when it is durable
+ *   (fsync'd); a failed append writes nothing.
+ * - Records are read back byte for byte as written.
+ * - Snapshots are written after the records they cover; a snapshot never refers to a record that is not durable.
+ */
+
+import type { JournalHead, JournalRecord, SnapshotRecord } from "./records.ts";
+
+/** Most records one append may carry; the sequencer's batch size is bounded by it. */
+export const APPEND_RECORDS_MAX = 10_000;
+/** Records returned by one `read` call. */
+export const READ_PAGE_RECORDS = 5_000;
+
+export interface SnapshotInfo {
+  readonly seq: number;
+  readonly stateHash: string;
+}
+
+export interface JournalStore {
+  /** `sqlite` or `postgres`, for messages. */
+  readonly kind: string;
+  /** Where the journal lives, for messages (a path or a URL without password). */
+  readonly location: string;
+  /** The head: the last durable record, or null for an empty journal. */
+  head(): Promise<JournalHead | null>;
+  append(records: readonly JournalRecord[]): Promise<void>;
+  /** Records with seq >= fromSeq in order, at most `limit`. */
+  read(fromSeq: number, limit: number): Promise<JournalRecord[]>;
+  /** Highest seq stored (may differ from the head when the journal is damaged), or 0. */
+  maxSeq(): Promise<number>;
+  saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
+  /** Snapshots, newest first. */
+  snapshots(): Promise<SnapshotInfo[]>;
+  loadSnapshot(seq: number): Promise<SnapshotRecord | null>;
+  close(): Promise<void>;
+}

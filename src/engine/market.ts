@@ -350,11 +350,17 @@ export class Market {
     out.push(this.cancelled(order, quantity, reason));
   }
 
-  /** Cancels every live order of an account here, oldest first. */
+  /**
+   * Cancels every live order of an account here, oldest first: in the order they were accepted. The book's account
+   * list is not used for the order, because an amend re-links an order there and a restore links orders in priority
+   * order, so its order is not part of the state.
+   */
   massCancel(account: string, out: EngineEvent[]): void {
     const index = this.accountIndex.get(account);
     if (index === undefined) return;
-    for (const handle of this.book.ordersOfAccount(index)) this.cancel(this.byHandle[handle]!, "mass-cancel", out);
+    const orders = this.book.ordersOfAccount(index).map((handle) => this.byHandle[handle]!);
+    orders.sort((a, b) => a.entry - b.entry);
+    for (const order of orders) this.cancel(order, "mass-cancel", out);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -73,12 +73,72 @@ export const ERRORS = {
     httpStatus: 429,
     template: "The book holds {count} orders, the most it may hold is {max}.",
   },
+  ORDER_ID_REUSED: {
+    httpStatus: 409,
+    template: "Order id '{id}' was already used for a different order; a retry must repeat the original exactly.",
+  },
+  ORDER_MARKET_BUY_NOT_COVERED: {
+    httpStatus: 422,
+    template:
+      "A market buy order on '{instrument}' cannot be covered: the instrument has no price ceiling to size its guarantee deposit. Send a limit order.",
+  },
   ACCOUNT_INVALID: { httpStatus: 400, template: "Account {value} is not valid; {rule}." },
+  ACCOUNT_NOT_FOUND: { httpStatus: 404, template: "No account '{id}' is open." },
+  ACCOUNT_EXISTS: { httpStatus: 409, template: "Account '{id}' is already open." },
+  ACCOUNT_ROLE_FORBIDDEN: {
+    httpStatus: 403,
+    template: "Account '{account}' may not {action}: {reason}.",
+  },
+  MEMBER_INVALID: { httpStatus: 400, template: "Member definition is not valid: {reason}." },
+  MEMBER_NOT_FOUND: { httpStatus: 404, template: "No member '{id}' is accredited." },
+  MEMBER_EXISTS: { httpStatus: 409, template: "Member '{id}' is already accredited." },
+  MEMBER_SUSPENDED: {
+    httpStatus: 403,
+    template: "Member '{member}' is suspended; it cannot enter or change orders until the operator reinstates it.",
+  },
+  MEMBER_NOT_SUSPENDED: { httpStatus: 409, template: "Member '{member}' is not suspended." },
+
+  // Money and gas.
+  AMOUNT_INVALID: {
+    httpStatus: 400,
+    template: "Amount {value} is not valid; an amount is a whole number from 1 to {max}.",
+  },
+  REFERENCE_INVALID: {
+    httpStatus: 400,
+    template: "Reference {value} is not valid; a bank reference is 1 to 64 printable characters.",
+  },
+  REFERENCE_DUPLICATE: {
+    httpStatus: 409,
+    template: "Bank reference '{reference}' was already booked; each statement line is booked once.",
+  },
+  RISK_INSUFFICIENT_FUNDS: {
+    httpStatus: 422,
+    template:
+      "Account '{account}' has {free} tiyn free but {purpose} needs {required} tiyn (short by {shortfall} tiyn).",
+  },
+  RISK_INSUFFICIENT_VOLUME: {
+    httpStatus: 422,
+    template:
+      "Account '{account}' has {free} kg free at basis {basis} but {purpose} needs {required} kg (short by {shortfall} kg).",
+  },
+  BASIS_INVALID: { httpStatus: 400, template: "Basis {value} is not valid; {rule}." },
+
+  // Clearing.
+  OBLIGATION_NOT_FOUND: { httpStatus: 404, template: "No obligation '{id}' exists." },
+  OBLIGATION_NOT_OPEN: {
+    httpStatus: 409,
+    template: "Obligation '{id}' is {status}; only open obligations can be confirmed.",
+  },
+  OBLIGATION_ALREADY_CONFIRMED: { httpStatus: 409, template: "The {leg} of obligation '{id}' is already confirmed." },
 
   // Instruments and phases.
   INSTRUMENT_NOT_FOUND: { httpStatus: 404, template: "No instrument '{id}' is listed." },
   INSTRUMENT_EXISTS: { httpStatus: 409, template: "Instrument '{id}' is already listed." },
   INSTRUMENT_INVALID: { httpStatus: 400, template: "Instrument definition is not valid: {reason}." },
+  INSTRUMENT_NOT_CLEARED: {
+    httpStatus: 409,
+    template: "Instrument '{id}' has no clearing terms; {what} applies only to cleared instruments.",
+  },
   PHASE_CLOSED: { httpStatus: 409, template: "Instrument '{instrument}' is {phase}; orders are not accepted now." },
   PHASE_TRANSITION_INVALID: {
     httpStatus: 409,

@@ -42,6 +42,7 @@ export const CANCEL_REASONS = [
   "self-trade", // self-trade prevention
   "auction-remainder", // market order left over after an auction
   "expired", // DAY at session end, GTD at its time
+  "member-suspended", // the operator suspended the member (kill switch)
 ] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 

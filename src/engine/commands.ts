@@ -6,7 +6,17 @@
  */
 
 import type { OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
+import type { ClearingTerms } from "./clearing.ts";
+import type {
+  AccountOpenCommand,
+  GasCommand,
+  MemberAddCommand,
+  MoneyCommand,
+  ObligationCommand,
+} from "./clearinghouse.ts";
 import type { Phase, TradingMode } from "./phases.ts";
+
+export type { AccountOpenCommand, GasCommand, MemberAddCommand, MoneyCommand, ObligationCommand };
 
 export interface ListInstrumentCommand {
   readonly type: "instrument.list";
@@ -17,6 +27,30 @@ export interface ListInstrumentCommand {
   /** Quantities must be multiples of this (kg for gas). */
   readonly lotSize: number;
   readonly referencePrice?: number | null;
+  /** With clearing terms the instrument is cleared: risk checks, collateral, obligations. Without, a bare book. */
+  readonly clearing?: ClearingTerms | null;
+}
+
+/** Changes clearing terms of a cleared instrument (new orders only); every change carries a reason. */
+export interface UpdateInstrumentCommand {
+  readonly type: "instrument.update";
+  readonly instrument: string;
+  readonly clearing: Partial<Omit<ClearingTerms, "basis">>;
+  readonly reason: string;
+}
+
+/** Halts an instrument (the phase becomes `halted`) with a reason. */
+export interface SuspendInstrumentCommand {
+  readonly type: "instrument.suspend";
+  readonly instrument: string;
+  readonly reason: string;
+}
+
+/** The operator's kill switch: cancels all of a member's orders and blocks its order entry, or lifts that. */
+export interface MemberStatusCommand {
+  readonly type: "member.suspend" | "member.reinstate";
+  readonly member: string;
+  readonly reason: string;
 }
 
 export interface NewOrderCommand {
@@ -76,6 +110,14 @@ export interface TickCommand {
 
 export type Command =
   | ListInstrumentCommand
+  | UpdateInstrumentCommand
+  | SuspendInstrumentCommand
+  | MemberAddCommand
+  | MemberStatusCommand
+  | AccountOpenCommand
+  | MoneyCommand
+  | GasCommand
+  | ObligationCommand
   | NewOrderCommand
   | AmendOrderCommand
   | CancelOrderCommand
@@ -88,6 +130,18 @@ export type CommandType = Command["type"];
 
 export const COMMAND_TYPES: readonly CommandType[] = [
   "instrument.list",
+  "instrument.update",
+  "instrument.suspend",
+  "member.add",
+  "member.suspend",
+  "member.reinstate",
+  "account.open",
+  "money.deposit",
+  "money.withdraw",
+  "gas.declare",
+  "gas.withdraw",
+  "obligation.confirmPayment",
+  "obligation.confirmDelivery",
   "order.new",
   "order.amend",
   "order.cancel",

@@ -38,6 +38,8 @@ import {
 } from "../domain/order.ts";
 import type { AuctionOutcome } from "./auction.ts";
 import { NIL } from "./book.ts";
+import { BPS_PER_UNIT, type ClearingTerms, KG_PER_TONNE } from "./clearing.ts";
+import { blockPerTonne, ClearingHouse, type ClearingHouseSnapshot } from "./clearinghouse.ts";
 import { COMMAND_TYPES, type Command, type NewOrderCommand, type SequencedCommand } from "./commands.ts";
 import type { EngineEvent } from "./events.ts";
 import { type InstrumentSpec, Market, type MarketSnapshot, type OrderRecord, type OrderStatus } from "./market.ts";
@@ -52,8 +54,9 @@ export interface EngineSnapshot {
   readonly lastSeq: number;
   readonly nowMs: number;
   readonly markets: readonly MarketSnapshot[];
-  /** Every order ever seen, sorted by id. Done orders keep only what identifies them. */
+  /** Every order ever seen, sorted by id. */
   readonly orders: readonly OrderSnapshot[];
+  readonly house: ClearingHouseSnapshot;
 }
 
 export interface OrderSnapshot {
@@ -71,11 +74,17 @@ export interface OrderSnapshot {
   readonly stp: StpMode;
   readonly status: OrderStatus;
   readonly entry: number;
+  readonly quantity: number;
+  readonly content: string;
+  readonly collateralBps: number;
+  readonly feeBps: number;
+  readonly blockPerTonne: number;
 }
 
 export class Engine {
   private readonly markets = new Map<string, Market>();
   private readonly orders = new Map<string, OrderRecord>();
+  private house = new ClearingHouse();
   private lastSeqValue = 0;
   private nowMsValue = 0;
 
@@ -103,8 +112,10 @@ export class Engine {
     this.lastSeqValue = sequenced.seq;
     this.nowMsValue = sequenced.timeMs;
     for (const market of this.markets.values()) {
-      if (market.hasExpiryDue(this.nowMsValue)) market.expireDue(this.nowMsValue, out);
+      if (market.hasExpiryDue(this.nowMsValue))
+        this.inMarket(market, out, (local) => market.expireDue(this.nowMsValue, local));
     }
+    if (this.house.hasDue(this.nowMsValue)) this.house.processDue(this.nowMsValue, out);
     if (typeof command !== "object" || command === null || !COMMAND_TYPES.includes(command.type)) {
       out.push(rejected(kind, null, problem("COMMAND_UNKNOWN", { op: kind, allowed: COMMAND_TYPES.join(", ") })));
       return out;
@@ -119,32 +130,28 @@ export class Engine {
     switch (command.type) {
       case "instrument.list":
         return this.listInstrument(command, out);
-      case "order.new":
-        return this.newOrder(command, out);
-      case "order.amend": {
-        const order = this.orders.get(command.orderId);
-        const found = this.requireLive(command.orderId, order);
-        if (found) return found;
-        const price = command.price ?? null;
-        const quantity = command.quantity ?? null;
-        if (price === null && quantity === null) return problem("ORDER_AMEND_EMPTY", { id: command.orderId });
-        if (price !== null && !validPrice(price)) {
-          return problem("ORDER_PRICE_INVALID", { value: show(price), max: ORDER_PRICE_MAX });
-        }
-        if (quantity !== null && !validQuantity(quantity)) {
-          return problem("ORDER_QUANTITY_INVALID", { value: show(quantity), max: ORDER_QUANTITY_MAX });
-        }
-        const market = this.markets.get(order!.instrument)!;
-        const refusal = market.checkAmend(order!, price, quantity);
+      case "instrument.update":
+        return this.updateInstrument(command, out);
+      case "instrument.suspend": {
+        const market = this.markets.get(command.instrument);
+        if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+        const reason = checkReason(command.reason);
+        if (reason) return reason;
+        const refusal = market.checkPhase("halted");
         if (refusal) return refusal;
-        market.amend(order!, price, quantity, out);
+        this.inMarket(market, out, (local) => market.setPhase("halted", local));
         return null;
       }
+      case "order.new":
+        return this.newOrder(command, out);
+      case "order.amend":
+        return this.amendOrder(command, out);
       case "order.cancel": {
         const order = this.orders.get(command.orderId);
         const found = this.requireLive(command.orderId, order);
         if (found) return found;
-        this.markets.get(order!.instrument)!.cancel(order!, "requested", out);
+        const market = this.markets.get(order!.instrument)!;
+        this.inMarket(market, out, (local) => market.cancel(order!, "requested", local));
         return null;
       }
       case "order.massCancel": {
@@ -154,7 +161,9 @@ export class Engine {
         const only = command.instrument ?? null;
         if (only !== null && !this.markets.has(only)) return problem("INSTRUMENT_NOT_FOUND", { id: show(only) });
         for (const market of this.markets.values()) {
-          if (only === null || market.id === only) market.massCancel(command.account, out);
+          if (only === null || market.id === only) {
+            this.inMarket(market, out, (local) => market.massCancel(command.account, local));
+          }
         }
         return null;
       }
@@ -166,7 +175,7 @@ export class Engine {
         }
         const refusal = market.checkPhase(command.phase);
         if (refusal) return refusal;
-        market.setPhase(command.phase, out);
+        this.inMarket(market, out, (local) => market.setPhase(command.phase, local));
         return null;
       }
       case "reference.set": {
@@ -179,9 +188,85 @@ export class Engine {
         out.push({ type: "reference.set", instrument: market.id, price: command.price });
         return null;
       }
+      case "member.add":
+        return this.house.addMember(command, out);
+      case "member.suspend":
+      case "member.reinstate": {
+        const suspend = command.type === "member.suspend";
+        const refusal = this.house.checkSuspension(command.member, suspend) ?? checkReason(command.reason);
+        if (refusal) return refusal;
+        this.house.setSuspended(command.member, suspend, command.reason, out);
+        if (suspend) {
+          for (const account of this.house.members.accountsOf(command.member)) {
+            for (const market of this.markets.values()) {
+              this.inMarket(market, out, (local) => market.massCancel(account.id, local, "member-suspended"));
+            }
+          }
+        }
+        return null;
+      }
+      case "account.open":
+        return this.house.openAccount(command, out);
+      case "money.deposit":
+      case "money.withdraw":
+        return this.house.moveMoney(command, out);
+      case "gas.declare":
+      case "gas.withdraw":
+        return this.house.moveGas(command, out);
+      case "obligation.confirmPayment":
+      case "obligation.confirmDelivery":
+        return this.house.confirm(command, out);
       case "time.tick":
         return null;
     }
+  }
+
+  /**
+   * Runs a market operation and passes each event it produces on to `out`, letting the clearing house follow it when
+   * the instrument is cleared (a trade opens an obligation, a cancellation releases collateral).
+   */
+  private inMarket(market: Market, out: EngineEvent[], operation: (local: EngineEvent[]) => void): void {
+    const terms = market.clearing;
+    if (terms === null) {
+      operation(out);
+      return;
+    }
+    const local: EngineEvent[] = [];
+    operation(local);
+    for (const event of local) {
+      out.push(event);
+      this.house.afterMarketEvent(event, (id) => this.orders.get(id)!, terms, this.nowMsValue, out);
+    }
+  }
+
+  private amendOrder(command: Command & { type: "order.amend" }, out: EngineEvent[]): Problem | null {
+    const order = this.orders.get(command.orderId);
+    const found = this.requireLive(command.orderId, order);
+    if (found) return found;
+    const price = command.price ?? null;
+    const quantity = command.quantity ?? null;
+    if (price === null && quantity === null) return problem("ORDER_AMEND_EMPTY", { id: command.orderId });
+    if (price !== null && !validPrice(price)) {
+      return problem("ORDER_PRICE_INVALID", { value: show(price), max: ORDER_PRICE_MAX });
+    }
+    if (quantity !== null && !validQuantity(quantity)) {
+      return problem("ORDER_QUANTITY_INVALID", { value: show(quantity), max: ORDER_QUANTITY_MAX });
+    }
+    const live = order!;
+    const market = this.markets.get(live.instrument)!;
+    const refusal = market.checkAmend(live, price, quantity);
+    if (refusal) return refusal;
+    const terms = market.clearing;
+    if (terms !== null) {
+      const newPrice = price ?? live.price ?? 0;
+      const newQuantity = quantity ?? live.open;
+      const uncovered = this.house.checkAmend(live, newPrice, newQuantity, terms.basis);
+      if (uncovered) return uncovered;
+      this.house.reprice(live, newPrice, newQuantity, terms.basis, out);
+      if (live.side === "buy") live.blockPerTonne = blockPerTonne(newPrice, live);
+    }
+    this.inMarket(market, out, (local) => market.amend(live, price, quantity, local));
+    return null;
   }
 
   private listInstrument(command: Command & { type: "instrument.list" }, out: EngineEvent[]): Problem | null {
@@ -212,24 +297,62 @@ export class Engine {
         reason: `reference price ${show(referencePrice)} must be a multiple of the tick ${tickSize}`,
       });
     }
+    const clearing = command.clearing ?? null;
+    if (clearing !== null) {
+      const bad = checkClearingTerms(clearing, true);
+      if (bad) return problem("INSTRUMENT_INVALID", { reason: bad });
+      if (lotSize % KG_PER_TONNE !== 0) {
+        return problem("INSTRUMENT_INVALID", {
+          reason: `a cleared instrument's lot size must be whole tonnes, not ${lotSize} kg`,
+        });
+      }
+    }
     const spec: InstrumentSpec = { id: instrument, mode: mode as TradingMode, tickSize, lotSize };
-    this.markets.set(instrument, new Market(spec, referencePrice));
-    out.push({ type: "instrument.listed", instrument, mode, tickSize, lotSize, referencePrice });
+    const terms = clearing === null ? null : normaliseTerms(clearing);
+    this.markets.set(instrument, new Market(spec, referencePrice, terms));
+    out.push({ type: "instrument.listed", instrument, mode, tickSize, lotSize, referencePrice, clearing: terms });
+    return null;
+  }
+
+  private updateInstrument(command: Command & { type: "instrument.update" }, out: EngineEvent[]): Problem | null {
+    const market = this.markets.get(command.instrument);
+    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+    if (market.clearing === null) {
+      return problem("INSTRUMENT_NOT_CLEARED", { id: market.id, what: "changing clearing terms" });
+    }
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    if (typeof command.clearing !== "object" || command.clearing === null || "basis" in command.clearing) {
+      return problem("INSTRUMENT_INVALID", {
+        reason: "clearing changes must be an object and cannot change the basis",
+      });
+    }
+    const merged = { ...market.clearing, ...command.clearing };
+    const bad = checkClearingTerms(merged, false);
+    if (bad) return problem("INSTRUMENT_INVALID", { reason: bad });
+    market.clearing = normaliseTerms(merged);
+    out.push({ type: "instrument.updated", instrument: market.id, clearing: market.clearing, reason: command.reason });
     return null;
   }
 
   private newOrder(command: NewOrderCommand, out: EngineEvent[]): Problem | null {
+    const existing = typeof command.orderId === "string" ? this.orders.get(command.orderId) : undefined;
+    if (existing) return this.repeatedOrder(existing, command, out);
     const refusal = this.checkNewOrder(command);
     if (refusal) return refusal;
     const market = this.markets.get(command.instrument)!;
+    const terms = market.clearing;
     const orderType = command.orderType;
+    const price = orderType === "limit" ? command.price! : null;
+    const collateralBps = terms?.collateralBps ?? 0;
+    const feeBps = terms?.feeBps ?? 0;
     const order: OrderRecord = {
       id: command.orderId,
       instrument: command.instrument,
       account: command.account,
       side: command.side,
       orderType,
-      price: orderType === "limit" ? command.price! : null,
+      price,
       open: command.quantity,
       filled: 0,
       tif: command.tif ?? (orderType === "limit" ? "GTC" : "IOC"),
@@ -238,10 +361,45 @@ export class Engine {
       stp: command.stp ?? STP_MODE_DEFAULT,
       status: "resting",
       handle: NIL,
-      entry: market.nextEntry(),
+      entry: 0,
+      quantity: command.quantity,
+      content: orderContent(command),
+      collateralBps,
+      feeBps,
+      blockPerTonne:
+        terms !== null && command.side === "buy" && price !== null
+          ? blockPerTonne(price, { collateralBps, feeBps })
+          : 0,
     };
-    this.orders.set(order.id, order);
-    market.enter(order, out);
+    if (terms !== null) {
+      const uncovered = this.house.checkOrder(order, terms, market.id);
+      if (uncovered) return uncovered;
+    }
+    const entered: OrderRecord = { ...order, entry: market.nextEntry() };
+    this.orders.set(entered.id, entered);
+    this.inMarket(market, out, (local) => {
+      if (terms !== null) this.house.block(entered, terms, local);
+      market.enter(entered, local);
+    });
+    return null;
+  }
+
+  /**
+   * An order id seen before. On a cleared instrument a retry with the same content is answered with the original
+   * order's state (idempotency); anything else is refused.
+   */
+  private repeatedOrder(existing: OrderRecord, command: NewOrderCommand, out: EngineEvent[]): Problem | null {
+    const market = this.markets.get(existing.instrument)!;
+    if (market.clearing === null) return problem("ORDER_ID_DUPLICATE", { id: existing.id });
+    if (orderContent(command) !== existing.content) return problem("ORDER_ID_REUSED", { id: existing.id });
+    out.push({
+      type: "order.duplicate",
+      instrument: existing.instrument,
+      orderId: existing.id,
+      status: existing.status,
+      open: existing.open,
+      filled: existing.filled,
+    });
     return null;
   }
 
@@ -251,7 +409,6 @@ export class Engine {
     if (!validId(orderId, ORDER_ID_LENGTH_MAX)) {
       return problem("ORDER_ID_INVALID", { value: show(orderId), rule: idRule(ORDER_ID_LENGTH_MAX) });
     }
-    if (this.orders.has(orderId)) return problem("ORDER_ID_DUPLICATE", { id: orderId });
     const market = this.markets.get(command.instrument);
     if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
     if (!validId(account, ACCOUNT_ID_LENGTH_MAX)) {
@@ -339,8 +496,20 @@ export class Engine {
       live += market.liveOrderCount;
     }
     let resting = 0;
-    for (const order of this.orders.values()) if (order.status === "resting") resting++;
+    const cleared: { order: OrderRecord; basis: string }[] = [];
+    for (const order of this.orders.values()) {
+      if (order.status !== "resting") continue;
+      resting++;
+      const terms = this.markets.get(order.instrument)!.clearing;
+      if (terms !== null) cleared.push({ order, basis: terms.basis });
+    }
     invariant(live === resting, () => `books hold ${live} orders, records say ${resting} are resting`);
+    this.house.checkInvariants(cleared);
+  }
+
+  /** The clearing house: members, accounts, the ledger and obligations (read-only use). */
+  get clearingHouse(): ClearingHouse {
+    return this.house;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -364,13 +533,25 @@ export class Engine {
           stp: order.stp,
           status: order.status,
           entry: order.entry,
+          quantity: order.quantity,
+          content: order.content,
+          collateralBps: order.collateralBps,
+          feeBps: order.feeBps,
+          blockPerTonne: order.blockPerTonne,
         }),
       )
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const markets = [...this.markets.values()]
       .map((market) => market.snapshot())
       .sort((a, b) => (a.spec.id < b.spec.id ? -1 : 1));
-    return { version: 1, lastSeq: this.lastSeqValue, nowMs: this.nowMsValue, markets, orders };
+    return {
+      version: 1,
+      lastSeq: this.lastSeqValue,
+      nowMs: this.nowMsValue,
+      markets,
+      orders,
+      house: this.house.snapshot(),
+    };
   }
 
   static restore(snapshot: EngineSnapshot): Engine {
@@ -380,6 +561,7 @@ export class Engine {
     engine.nowMsValue = snapshot.nowMs;
     for (const saved of snapshot.orders) engine.orders.set(saved.id, { ...saved, handle: NIL });
     for (const saved of snapshot.markets) engine.markets.set(saved.spec.id, Market.restore(saved, engine.orders));
+    engine.house = new ClearingHouse(snapshot.house);
     return engine;
   }
 
@@ -430,4 +612,80 @@ function show(value: unknown): string {
   if (value === undefined) return "(missing)";
   const text = typeof value === "string" ? `'${value}'` : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The fields that define an order, in a fixed order with defaults filled in: equal for a faithful retry. */
+function orderContent(command: NewOrderCommand): string {
+  const orderType = command.orderType;
+  return JSON.stringify([
+    command.instrument,
+    command.account,
+    command.side,
+    orderType,
+    command.price ?? null,
+    command.quantity,
+    command.tif ?? (orderType === "limit" ? "GTC" : "IOC"),
+    command.expireAtMs ?? null,
+    command.postOnly ?? false,
+    command.stp ?? STP_MODE_DEFAULT,
+  ]);
+}
+
+export const CLEARING_WINDOW_MS_MAX = 366 * 24 * 3600 * 1000;
+
+/** Checks clearing terms; returns what is wrong as a phrase, or null. */
+function checkClearingTerms(terms: Partial<ClearingTerms>, complete: boolean): string | null {
+  const t = terms as Record<string, unknown>;
+  if (complete && !validId(t.basis, 64)) return `basis ${show(t.basis)}: ${idRule(64)}`;
+  for (const name of ["collateralBps", "feeBps", "sellerPenaltyBps"] as const) {
+    const value = t[name];
+    if (!(isSafeWholeNumber(value) && value >= 0 && value <= BPS_PER_UNIT)) {
+      return `${name} ${show(value)} must be a whole number of basis points from 0 to ${BPS_PER_UNIT}`;
+    }
+  }
+  for (const name of ["paymentWindowMs", "deliveryWindowMs"] as const) {
+    const value = t[name];
+    if (!(isSafeWholeNumber(value) && value >= 1 && value <= CLEARING_WINDOW_MS_MAX)) {
+      return `${name} ${show(value)} must be from 1 ms to one year`;
+    }
+  }
+  if (t.buyerDefaultCollateralTo !== "seller" && t.buyerDefaultCollateralTo !== "exchange") {
+    return `buyerDefaultCollateralTo ${show(t.buyerDefaultCollateralTo)} must be 'seller' or 'exchange'`;
+  }
+  const known = new Set([
+    "basis",
+    "collateralBps",
+    "feeBps",
+    "paymentWindowMs",
+    "deliveryWindowMs",
+    "buyerDefaultCollateralTo",
+    "sellerPenaltyBps",
+  ]);
+  const unknown = Object.keys(t).filter((name) => !known.has(name));
+  if (unknown.length > 0) return `unknown clearing field ${show(unknown[0])}`;
+  return null;
+}
+
+/** Clearing terms with their fields in a fixed order, so snapshots and hashes do not depend on how they were sent. */
+function normaliseTerms(terms: ClearingTerms): ClearingTerms {
+  return {
+    basis: terms.basis,
+    collateralBps: terms.collateralBps,
+    feeBps: terms.feeBps,
+    paymentWindowMs: terms.paymentWindowMs,
+    deliveryWindowMs: terms.deliveryWindowMs,
+    buyerDefaultCollateralTo: terms.buyerDefaultCollateralTo,
+    sellerPenaltyBps: terms.sellerPenaltyBps,
+  };
+}
+
+function checkReason(reason: unknown): Problem | null {
+  if (typeof reason !== "string" || reason.trim() === "" || reason.length > 500) {
+    return problem("FIELD_INVALID", {
+      field: "reason",
+      value: show(reason),
+      rule: "every such change needs a reason of 1 to 500 characters",
+    });
+  }
+  return null;
 }

@@ -7,6 +7,8 @@
 import type { ErrorCode, ErrorDetails } from "../domain/errors.ts";
 import type { CancelReason, OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 import type { SurplusSide } from "./auction.ts";
+import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
+import type { BuyerCategory, MemberRole } from "./members.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 
 export interface RejectedEvent {
@@ -26,6 +28,14 @@ export interface InstrumentListedEvent {
   readonly tickSize: number;
   readonly lotSize: number;
   readonly referencePrice: number | null;
+  readonly clearing: ClearingTerms | null;
+}
+
+export interface InstrumentUpdatedEvent {
+  readonly type: "instrument.updated";
+  readonly instrument: string;
+  readonly clearing: ClearingTerms | null;
+  readonly reason: string;
 }
 
 export interface AcceptedEvent {
@@ -113,8 +123,64 @@ export interface ReferencePriceEvent {
   readonly price: number | null;
 }
 
+/** A retry of an order already accepted (same id, same content): the original is unchanged and reported as it is. */
+export interface DuplicateEvent {
+  readonly type: "order.duplicate";
+  readonly instrument: string;
+  readonly orderId: string;
+  readonly status: "resting" | "filled" | "cancelled";
+  readonly open: number;
+  readonly filled: number;
+}
+
+export interface MemberAddedEvent {
+  readonly type: "member.added";
+  readonly member: string;
+  readonly name: string;
+  readonly roles: readonly MemberRole[];
+  readonly buyerCategory: BuyerCategory | null;
+}
+
+export interface MemberStatusEvent {
+  readonly type: "member.suspended" | "member.reinstated";
+  readonly member: string;
+  readonly reason: string;
+}
+
+export interface AccountOpenedEvent {
+  readonly type: "account.opened";
+  readonly id: string;
+  readonly member: string;
+  readonly client: string | null;
+  readonly canBuy: boolean;
+  readonly canSell: boolean;
+  readonly buyerCategory: BuyerCategory | null;
+}
+
+export interface MoneyEvent {
+  readonly type: "money.deposited" | "money.withdrawn";
+  readonly account: string;
+  readonly amount: number;
+  readonly reference: string;
+}
+
+export interface GasEvent {
+  readonly type: "gas.declared" | "gas.withdrawn";
+  readonly account: string;
+  readonly basis: string;
+  readonly quantity: number;
+}
+
 export type EngineEvent =
   | RejectedEvent
+  | InstrumentUpdatedEvent
+  | DuplicateEvent
+  | MemberAddedEvent
+  | MemberStatusEvent
+  | AccountOpenedEvent
+  | MoneyEvent
+  | GasEvent
+  | ClearingEvent
   | InstrumentListedEvent
   | AcceptedEvent
   | TradeEvent

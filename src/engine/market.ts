@@ -29,6 +29,7 @@ import {
   STP_CANCEL_TAKER,
   STP_SHIFT,
 } from "./book.ts";
+import type { ClearingTerms } from "./clearing.ts";
 import type { EngineEvent } from "./events.ts";
 import { acceptsOrders, allowedNextPhases, canMove, type Phase, type TradingMode } from "./phases.ts";
 
@@ -56,6 +57,14 @@ export interface OrderRecord {
   handle: number;
   /** Acceptance order within the instrument: breaks ties between equal expiry times. */
   readonly entry: number;
+  /** Quantity as first entered. */
+  readonly quantity: number;
+  /** The entering command's content in canonical form: a retry must repeat it exactly (idempotency). */
+  readonly content: string;
+  /** Cleared instruments: the rates in force when the order was accepted, and what it blocks per tonne (buys). */
+  readonly collateralBps: number;
+  readonly feeBps: number;
+  blockPerTonne: number;
 }
 
 export interface InstrumentSpec {
@@ -73,6 +82,7 @@ export interface DepthLevel {
 
 export interface MarketSnapshot {
   readonly spec: InstrumentSpec;
+  readonly clearing: ClearingTerms | null;
   readonly phase: Phase;
   readonly referencePrice: number | null;
   readonly tradeCounter: number;
@@ -101,6 +111,8 @@ function sideCode(side: Side): SideCode {
 
 export class Market {
   readonly spec: InstrumentSpec;
+  /** Clearing terms: with them, orders need accounts, collateral and gas, and trades create obligations. */
+  clearing: ClearingTerms | null;
   phase: Phase = "closed";
   /** Price used by auctions when their rule needs one; follows the last trade, can be set by the operator. */
   referencePrice: number | null;
@@ -112,9 +124,10 @@ export class Market {
   /** GTD orders by expiry (min-heap on expireAtMs, then entry); entries of orders already gone are skipped. */
   private readonly gtdHeap: OrderRecord[] = [];
 
-  constructor(spec: InstrumentSpec, referencePrice: number | null) {
+  constructor(spec: InstrumentSpec, referencePrice: number | null, clearing: ClearingTerms | null) {
     this.spec = spec;
     this.referencePrice = referencePrice;
+    this.clearing = clearing;
   }
 
   get id(): string {
@@ -355,12 +368,12 @@ export class Market {
    * list is not used for the order, because an amend re-links an order there and a restore links orders in priority
    * order, so its order is not part of the state.
    */
-  massCancel(account: string, out: EngineEvent[]): void {
+  massCancel(account: string, out: EngineEvent[], reason: CancelReason = "mass-cancel"): void {
     const index = this.accountIndex.get(account);
     if (index === undefined) return;
     const orders = this.book.ordersOfAccount(index).map((handle) => this.byHandle[handle]!);
     orders.sort((a, b) => a.entry - b.entry);
-    for (const order of orders) this.cancel(order, "mass-cancel", out);
+    for (const order of orders) this.cancel(order, reason, out);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -509,6 +522,7 @@ export class Market {
   snapshot(): MarketSnapshot {
     return {
       spec: this.spec,
+      clearing: this.clearing,
       phase: this.phase,
       referencePrice: this.referencePrice,
       tradeCounter: this.tradeCounter,
@@ -519,7 +533,7 @@ export class Market {
   }
 
   static restore(snapshot: MarketSnapshot, orders: ReadonlyMap<string, OrderRecord>): Market {
-    const market = new Market(snapshot.spec, snapshot.referencePrice);
+    const market = new Market(snapshot.spec, snapshot.referencePrice, snapshot.clearing);
     market.phase = snapshot.phase;
     market.tradeCounter = snapshot.tradeCounter;
     market.entryCounter = snapshot.entryCounter;

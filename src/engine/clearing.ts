@@ -1,0 +1,396 @@
+/**
+ * Clearing: what a trade obliges each side to do, the money and gas that secure it, and what happens when it is done
+ * or not done. Pure state, moved only through the ledger.
+ *
+ * A trade of Q kg at price P (tiyn per tonne) has value V = P × Q / 1000 tiyn; Q is a whole number of tonnes on a
+ * clearing instrument, so V is exact. It creates one obligation with two legs:
+ * - payment: the buyer pays V to the clearing account by `paymentDueMs`;
+ * - delivery: the seller delivers Q kg at the basis by `deliveryDueMs`.
+ * While it is open, the buyer's guarantee deposit (collateral) and fee stay blocked, and the seller's gas is held for
+ * delivery. When the operator has confirmed both legs, it settles: V (less the seller's fee) goes to the seller, the
+ * gas to the buyer, the collateral back to the buyer, both fees to the exchange.
+ *
+ * A missed deadline is a default, applied by the instrument's default rule:
+ * - buyer default (payment missed): the buyer's collateral goes to the seller (or the exchange, per the rule), the
+ *   buyer's fee to the exchange; undelivered gas returns to the seller's free gas; if the gas was already delivered,
+ *   the unpaid value less the collateral is recorded as the seller's claim on the buyer.
+ * - seller default (delivery missed): a payment already made goes back to the buyer, the buyer's collateral and fee are
+ *   released, the held gas returns to the seller, and the seller pays the buyer a penalty of `sellerPenaltyBps` of V
+ *   from its free money; what it cannot pay is recorded as the buyer's claim on the seller.
+ *
+ * Rounding: collateral and fees are computed per tonne and rounded up to a whole tiyn, then multiplied by the tonnes,
+ * so the sum over partial fills equals the amount for the whole and a fill at a better price never needs more than the
+ * order blocked.
+ */
+
+import { invariant } from "../domain/errors.ts";
+import {
+  CLEARING_SETTLEMENT,
+  EXCHANGE_DEFAULTS,
+  EXCHANGE_FEES,
+  FREE,
+  gasAsset,
+  type Ledger,
+  MONEY,
+  memberAccount,
+  OBLIGATIONS,
+  type Transfer,
+} from "./ledger.ts";
+
+export const KG_PER_TONNE = 1000;
+export const BPS_PER_UNIT = 10_000;
+
+export interface ClearingTerms {
+  /** Delivery basis: the producing plant where gas changes hands. */
+  readonly basis: string;
+  /** Guarantee deposit a buyer blocks, in basis points of value (500 = 5%). */
+  readonly collateralBps: number;
+  /** Exchange fee per side, in basis points of value (5 = 0.05%). */
+  readonly feeBps: number;
+  /** Time the buyer has to pay after the trade. */
+  readonly paymentWindowMs: number;
+  /** Time the seller has to deliver after the trade. */
+  readonly deliveryWindowMs: number;
+  /** Who receives a defaulting buyer's collateral. */
+  readonly buyerDefaultCollateralTo: "seller" | "exchange";
+  /** Penalty a defaulting seller pays the buyer, in basis points of value. */
+  readonly sellerPenaltyBps: number;
+}
+
+/** Whole tiyn per tonne for a rate in basis points, rounded up. */
+export function perTonne(priceTiynPerTonne: number, bps: number): number {
+  return Math.ceil((priceTiynPerTonne * bps) / BPS_PER_UNIT);
+}
+
+export function tonnes(quantityKg: number): number {
+  invariant(quantityKg % KG_PER_TONNE === 0, () => `quantity ${quantityKg} kg is not whole tonnes`);
+  return quantityKg / KG_PER_TONNE;
+}
+
+export function valueTiyn(priceTiynPerTonne: number, quantityKg: number): number {
+  return priceTiynPerTonne * tonnes(quantityKg);
+}
+
+/** What a buy order of this price and open quantity keeps blocked: collateral plus fee. */
+export function buyOrderBlock(priceTiynPerTonne: number, quantityKg: number, terms: ClearingTerms): number {
+  return (
+    (perTonne(priceTiynPerTonne, terms.collateralBps) + perTonne(priceTiynPerTonne, terms.feeBps)) * tonnes(quantityKg)
+  );
+}
+
+export type ObligationStatus = "open" | "settled" | "defaulted";
+
+export interface Obligation {
+  readonly id: string;
+  readonly instrument: string;
+  readonly basis: string;
+  readonly buyer: string;
+  readonly seller: string;
+  readonly price: number;
+  readonly quantity: number;
+  readonly value: number;
+  readonly collateral: number;
+  readonly buyerFee: number;
+  readonly sellerFee: number;
+  readonly tradeTimeMs: number;
+  readonly paymentDueMs: number;
+  readonly deliveryDueMs: number;
+  readonly buyerDefaultCollateralTo: "seller" | "exchange";
+  readonly sellerPenaltyBps: number;
+  paid: boolean;
+  delivered: boolean;
+  status: ObligationStatus;
+  defaultedParty: "buyer" | "seller" | null;
+}
+
+export interface ObligationEvent {
+  readonly type:
+    | "obligation.created"
+    | "obligation.paid"
+    | "obligation.delivered"
+    | "obligation.settled"
+    | "obligation.defaulted";
+  readonly obligation: Readonly<Omit<Obligation, never>>;
+  /** Defaults only: amounts moved and left owing. */
+  readonly forfeitedTiyn?: number;
+  readonly penaltyTiyn?: number;
+  readonly claimTiyn?: number;
+}
+
+export interface LedgerPostedEvent {
+  readonly type: "ledger.posted";
+  /** Why the money or gas moved, e.g. `order.block`, `trade`, `settlement`. */
+  readonly reason: string;
+  /** The order, trade or obligation id, or the deposit reference, it belongs to. */
+  readonly ref: string;
+  readonly transfers: readonly Transfer[];
+}
+
+export type ClearingEvent = ObligationEvent | LedgerPostedEvent;
+
+export interface ClearingSnapshot {
+  readonly obligations: readonly Obligation[];
+}
+
+/** Posts transfers under one reason as one event; skips the event when nothing moved. */
+export class Postings {
+  readonly transfers: Transfer[] = [];
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly reason: string,
+    private readonly ref: string,
+  ) {}
+
+  move(from: string, to: string, asset: string, amount: number): void {
+    if (amount > 0) this.ledger.transfer(from, to, asset, amount, this.transfers);
+  }
+
+  flush(out: { push(event: LedgerPostedEvent): unknown }): void {
+    if (this.transfers.length > 0) {
+      out.push({ type: "ledger.posted", reason: this.reason, ref: this.ref, transfers: [...this.transfers] });
+      this.transfers.length = 0;
+    }
+  }
+}
+
+export class Clearing {
+  private readonly obligations = new Map<string, Obligation>();
+  /**
+   * Open obligations by deadline (a min-heap of entries keyed by the deadline when pushed). A confirmed leg only makes
+   * an obligation's next deadline later, so a stored key is never later than the true one: an entry popped early is
+   * pushed again with its new key, and settled or defaulted ones are dropped.
+   */
+  private readonly due: DueEntry[] = [];
+
+  get(id: string): Readonly<Obligation> | undefined {
+    return this.obligations.get(id);
+  }
+
+  all(): Readonly<Obligation>[] {
+    return [...this.obligations.values()];
+  }
+
+  /**
+   * Opens the obligation of a trade. The caller has already moved the buyer's collateral and fee, and the seller's
+   * gas, into their obligation buckets.
+   */
+  open(obligation: Obligation, out: ClearingEvent[]): void {
+    invariant(!this.obligations.has(obligation.id), () => `obligation ${obligation.id} exists`);
+    this.obligations.set(obligation.id, obligation);
+    pushHeap(this.due, { dueMs: nextDeadline(obligation), obligation });
+    out.push({ type: "obligation.created", obligation: { ...obligation } });
+  }
+
+  /** The operator confirms the buyer paid; null, or why it cannot be confirmed. */
+  checkPayment(
+    id: string,
+    ledger: Ledger,
+  ): {
+    code:
+      | "OBLIGATION_NOT_FOUND"
+      | "OBLIGATION_NOT_OPEN"
+      | "OBLIGATION_ALREADY_CONFIRMED"
+      | "OBLIGATION_PAYMENT_UNCOVERED";
+    free?: bigint;
+  } | null {
+    const obligation = this.obligations.get(id);
+    if (!obligation) return { code: "OBLIGATION_NOT_FOUND" };
+    if (obligation.status !== "open") return { code: "OBLIGATION_NOT_OPEN" };
+    if (obligation.paid) return { code: "OBLIGATION_ALREADY_CONFIRMED" };
+    const free = ledger.balance(memberAccount(obligation.buyer, FREE), MONEY);
+    if (free < BigInt(obligation.value)) return { code: "OBLIGATION_PAYMENT_UNCOVERED", free };
+    return null;
+  }
+
+  confirmPayment(id: string, ledger: Ledger, out: ClearingEvent[]): void {
+    const o = this.obligations.get(id)!;
+    const postings = new Postings(ledger, "payment", id);
+    postings.move(memberAccount(o.buyer, FREE), CLEARING_SETTLEMENT, MONEY, o.value);
+    o.paid = true;
+    postings.flush(out);
+    out.push({ type: "obligation.paid", obligation: { ...o } });
+    if (o.delivered) this.settle(o, ledger, out);
+  }
+
+  checkDelivery(
+    id: string,
+  ): { code: "OBLIGATION_NOT_FOUND" | "OBLIGATION_NOT_OPEN" | "OBLIGATION_ALREADY_CONFIRMED" } | null {
+    const obligation = this.obligations.get(id);
+    if (!obligation) return { code: "OBLIGATION_NOT_FOUND" };
+    if (obligation.status !== "open") return { code: "OBLIGATION_NOT_OPEN" };
+    if (obligation.delivered) return { code: "OBLIGATION_ALREADY_CONFIRMED" };
+    return null;
+  }
+
+  confirmDelivery(id: string, ledger: Ledger, out: ClearingEvent[]): void {
+    const o = this.obligations.get(id)!;
+    const postings = new Postings(ledger, "delivery", id);
+    const gas = gasAsset(o.basis);
+    postings.move(memberAccount(o.seller, OBLIGATIONS), memberAccount(o.buyer, FREE), gas, o.quantity);
+    o.delivered = true;
+    postings.flush(out);
+    out.push({ type: "obligation.delivered", obligation: { ...o } });
+    if (o.paid) this.settle(o, ledger, out);
+  }
+
+  private settle(o: Obligation, ledger: Ledger, out: ClearingEvent[]): void {
+    const postings = new Postings(ledger, "settlement", o.id);
+    postings.move(CLEARING_SETTLEMENT, memberAccount(o.seller, FREE), MONEY, o.value - o.sellerFee);
+    postings.move(CLEARING_SETTLEMENT, EXCHANGE_FEES, MONEY, o.sellerFee);
+    postings.move(memberAccount(o.buyer, OBLIGATIONS), memberAccount(o.buyer, FREE), MONEY, o.collateral);
+    postings.move(memberAccount(o.buyer, OBLIGATIONS), EXCHANGE_FEES, MONEY, o.buyerFee);
+    o.status = "settled";
+    postings.flush(out);
+    out.push({ type: "obligation.settled", obligation: { ...o } });
+  }
+
+  /** Whether any open obligation may have a deadline at or before `nowMs`. */
+  hasDue(nowMs: number): boolean {
+    return this.due.length > 0 && this.due[0]!.dueMs <= nowMs;
+  }
+
+  /** Applies the default rule to every open obligation whose deadline has passed, earliest deadline first. */
+  processDue(nowMs: number, ledger: Ledger, out: ClearingEvent[]): void {
+    while (this.hasDue(nowMs)) {
+      const { obligation: o } = popHeap(this.due);
+      if (o.status !== "open") continue;
+      const paymentMissed = !o.paid && o.paymentDueMs <= nowMs;
+      const deliveryMissed = !o.delivered && o.deliveryDueMs <= nowMs;
+      // When both deadlines have passed, the earlier one decides; at the same time, the buyer's comes first.
+      if (paymentMissed && (!deliveryMissed || o.paymentDueMs <= o.deliveryDueMs)) this.buyerDefault(o, ledger, out);
+      else if (deliveryMissed) this.sellerDefault(o, ledger, out);
+      else pushHeap(this.due, { dueMs: nextDeadline(o), obligation: o });
+    }
+  }
+
+  private buyerDefault(o: Obligation, ledger: Ledger, out: ClearingEvent[]): void {
+    const postings = new Postings(ledger, "default", o.id);
+    const gas = gasAsset(o.basis);
+    const to = o.buyerDefaultCollateralTo === "seller" ? memberAccount(o.seller, FREE) : EXCHANGE_DEFAULTS;
+    postings.move(memberAccount(o.buyer, OBLIGATIONS), to, MONEY, o.collateral);
+    postings.move(memberAccount(o.buyer, OBLIGATIONS), EXCHANGE_FEES, MONEY, o.buyerFee);
+    let claim = 0;
+    if (o.delivered) {
+      // The buyer has the gas but did not pay: the seller keeps a claim for the value the collateral did not cover.
+      claim = o.buyerDefaultCollateralTo === "seller" ? o.value - o.collateral : o.value;
+    } else {
+      postings.move(memberAccount(o.seller, OBLIGATIONS), memberAccount(o.seller, FREE), gas, o.quantity);
+    }
+    o.status = "defaulted";
+    o.defaultedParty = "buyer";
+    postings.flush(out);
+    out.push({
+      type: "obligation.defaulted",
+      obligation: { ...o },
+      forfeitedTiyn: o.collateral,
+      penaltyTiyn: 0,
+      claimTiyn: claim,
+    });
+  }
+
+  private sellerDefault(o: Obligation, ledger: Ledger, out: ClearingEvent[]): void {
+    const postings = new Postings(ledger, "default", o.id);
+    const gas = gasAsset(o.basis);
+    if (o.paid) postings.move(CLEARING_SETTLEMENT, memberAccount(o.buyer, FREE), MONEY, o.value);
+    postings.move(memberAccount(o.buyer, OBLIGATIONS), memberAccount(o.buyer, FREE), MONEY, o.collateral + o.buyerFee);
+    postings.move(memberAccount(o.seller, OBLIGATIONS), memberAccount(o.seller, FREE), gas, o.quantity);
+    const penalty = Math.ceil((o.value * o.sellerPenaltyBps) / BPS_PER_UNIT);
+    const free = ledger.balance(memberAccount(o.seller, FREE), MONEY);
+    const paid = free >= BigInt(penalty) ? penalty : Number(free);
+    postings.move(memberAccount(o.seller, FREE), memberAccount(o.buyer, FREE), MONEY, paid);
+    o.status = "defaulted";
+    o.defaultedParty = "seller";
+    postings.flush(out);
+    out.push({
+      type: "obligation.defaulted",
+      obligation: { ...o },
+      forfeitedTiyn: 0,
+      penaltyTiyn: paid,
+      claimTiyn: penalty - paid,
+    });
+  }
+
+  /**
+   * What open obligations hold, per ledger account and asset: buyers' collateral and fees, sellers' gas in delivery,
+   * and paid values in the clearing account. The engine compares this with the ledger.
+   */
+  required(): Map<string, bigint> {
+    const need = new Map<string, bigint>();
+    const add = (account: string, asset: string, amount: number) => {
+      if (amount === 0) return;
+      const k = `${account}|${asset}`;
+      need.set(k, (need.get(k) ?? 0n) + BigInt(amount));
+    };
+    for (const o of this.obligations.values()) {
+      if (o.status !== "open") continue;
+      add(memberAccount(o.buyer, OBLIGATIONS), MONEY, o.collateral + o.buyerFee);
+      if (!o.delivered) add(memberAccount(o.seller, OBLIGATIONS), gasAsset(o.basis), o.quantity);
+      if (o.paid) add(CLEARING_SETTLEMENT, MONEY, o.value);
+    }
+    return need;
+  }
+
+  snapshot(): ClearingSnapshot {
+    return {
+      obligations: [...this.obligations.values()].map((o) => ({ ...o })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    };
+  }
+
+  static restore(snapshot: ClearingSnapshot): Clearing {
+    const clearing = new Clearing();
+    const obligations = snapshot.obligations.map((o) => ({ ...o }));
+    for (const o of obligations) {
+      clearing.obligations.set(o.id, o);
+      if (o.status === "open") pushHeap(clearing.due, { dueMs: nextDeadline(o), obligation: o });
+    }
+    return clearing;
+  }
+}
+
+function nextDeadline(o: Obligation): number {
+  const payment = o.paid ? Number.POSITIVE_INFINITY : o.paymentDueMs;
+  const delivery = o.delivered ? Number.POSITIVE_INFINITY : o.deliveryDueMs;
+  return Math.min(payment, delivery);
+}
+
+interface DueEntry {
+  readonly dueMs: number;
+  readonly obligation: Obligation;
+}
+
+function earlier(a: DueEntry, b: DueEntry): boolean {
+  if (a.dueMs !== b.dueMs) return a.dueMs < b.dueMs;
+  if (a.obligation.tradeTimeMs !== b.obligation.tradeTimeMs) return a.obligation.tradeTimeMs < b.obligation.tradeTimeMs;
+  return a.obligation.id < b.obligation.id;
+}
+
+function pushHeap(heap: DueEntry[], item: DueEntry): void {
+  heap.push(item);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!earlier(heap[i]!, heap[parent]!)) break;
+    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+    i = parent;
+  }
+}
+
+function popHeap(heap: DueEntry[]): DueEntry {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < heap.length && earlier(heap[left]!, heap[smallest]!)) smallest = left;
+      if (right < heap.length && earlier(heap[right]!, heap[smallest]!)) smallest = right;
+      if (smallest === i) break;
+      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      i = smallest;
+    }
+  }
+  return top;
+}

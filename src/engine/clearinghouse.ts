@@ -1,0 +1,549 @@
+/**
+ * The clearing house: members and accounts, their money and gas in the double-entry ledger, pre-trade risk on
+ * cleared instruments, and the obligations trades create. The engine calls it around every order operation on a
+ * cleared instrument: `checkOrder`/`checkAmend` before anything changes, `block`/`reprice` once the order is
+ * accepted, and `afterMarketEvent` for every event the market produced (a trade opens an obligation, a cancellation
+ * releases what the order had blocked).
+ *
+ * What an order blocks is fixed by the clearing terms in force when it was accepted (kept on its record): a later
+ * change of collateral or fee rates applies to new orders only.
+ *
+ * Promises: per asset the ledger sums to zero; no member account goes negative; what is blocked for orders equals what
+ * the live orders require, and what is blocked for obligations equals what the open obligations require
+ * (`checkInvariants`).
+ */
+
+import { invariant, type Problem, problem } from "../domain/errors.ts";
+import { isSafeWholeNumber, ORDER_QUANTITY_MAX } from "../domain/order.ts";
+import {
+  Clearing,
+  type ClearingEvent,
+  type ClearingSnapshot,
+  type ClearingTerms,
+  KG_PER_TONNE,
+  type Obligation,
+  Postings,
+  perTonne,
+  tonnes,
+  valueTiyn,
+} from "./clearing.ts";
+import type { EngineEvent } from "./events.ts";
+import {
+  CLEARING_SETTLEMENT,
+  EXTERNAL_BANK,
+  EXTERNAL_PRODUCTION,
+  FREE,
+  gasAsset,
+  Ledger,
+  type LedgerSnapshot,
+  MONEY,
+  memberAccount,
+  OBLIGATIONS,
+  ORDERS,
+} from "./ledger.ts";
+import type { OrderRecord } from "./market.ts";
+import {
+  type Account,
+  BUYER_CATEGORIES,
+  type BuyerCategory,
+  MEMBER_ROLES,
+  type MemberRole,
+  Members,
+  type MembersSnapshot,
+} from "./members.ts";
+
+/** Most money one deposit, withdrawal or account may move at once: 10^15 tiyn, ten trillion tenge. */
+export const MONEY_AMOUNT_MAX = 1_000_000_000_000_000;
+export const NAME_LENGTH_MAX = 200;
+export const REFERENCE_LENGTH_MAX = 64;
+
+export interface ClearingHouseSnapshot {
+  readonly members: MembersSnapshot;
+  readonly ledger: LedgerSnapshot;
+  readonly clearing: ClearingSnapshot;
+  readonly references: readonly string[];
+}
+
+export interface MemberAddCommand {
+  readonly type: "member.add";
+  readonly member: string;
+  readonly name: string;
+  readonly roles: readonly MemberRole[];
+  readonly buyerCategory?: BuyerCategory | null;
+}
+
+export interface AccountOpenCommand {
+  readonly type: "account.open";
+  readonly account: string;
+  readonly member: string;
+  /** Broker client accounts only: the client's name, roles and buyer category. */
+  readonly client?: string | null;
+  readonly canBuy?: boolean;
+  readonly canSell?: boolean;
+  readonly buyerCategory?: BuyerCategory | null;
+}
+
+export interface MoneyCommand {
+  readonly type: "money.deposit" | "money.withdraw";
+  readonly account: string;
+  readonly amount: number;
+  /** The bank statement line: each is booked once. */
+  readonly reference: string;
+}
+
+export interface GasCommand {
+  readonly type: "gas.declare" | "gas.withdraw";
+  readonly account: string;
+  readonly basis: string;
+  readonly quantity: number;
+}
+
+export interface ObligationCommand {
+  readonly type: "obligation.confirmPayment" | "obligation.confirmDelivery";
+  readonly obligation: string;
+}
+
+const ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
+
+export class ClearingHouse {
+  readonly members: Members;
+  readonly ledger: Ledger;
+  readonly clearing: Clearing;
+  private readonly references: Set<string>;
+
+  constructor(snapshot?: ClearingHouseSnapshot) {
+    this.members = snapshot ? Members.restore(snapshot.members) : new Members();
+    this.ledger = snapshot ? Ledger.restore(snapshot.ledger) : new Ledger();
+    this.clearing = snapshot ? Clearing.restore(snapshot.clearing) : new Clearing();
+    this.references = new Set(snapshot?.references ?? []);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Members, accounts, money and gas.
+
+  addMember(command: MemberAddCommand, out: EngineEvent[]): Problem | null {
+    const { member, name, roles } = command;
+    const buyerCategory = command.buyerCategory ?? null;
+    if (typeof member !== "string" || !ID_PATTERN.test(member)) {
+      return problem("MEMBER_INVALID", { reason: `id ${JSON.stringify(member)} must be 1 to 64 printable characters` });
+    }
+    if (this.members.hasMember(member)) return problem("MEMBER_EXISTS", { id: member });
+    if (typeof name !== "string" || name.trim() === "" || name.length > NAME_LENGTH_MAX) {
+      return problem("MEMBER_INVALID", { reason: `name must be 1 to ${NAME_LENGTH_MAX} characters` });
+    }
+    if (
+      !Array.isArray(roles) ||
+      roles.length === 0 ||
+      roles.some((role) => !(MEMBER_ROLES as readonly unknown[]).includes(role)) ||
+      new Set(roles).size !== roles.length
+    ) {
+      return problem("MEMBER_INVALID", { reason: `roles must be distinct values from ${MEMBER_ROLES.join(", ")}` });
+    }
+    if (buyerCategory !== null && !(BUYER_CATEGORIES as readonly unknown[]).includes(buyerCategory)) {
+      return problem("MEMBER_INVALID", {
+        reason: `buyer category ${JSON.stringify(buyerCategory)} is not one of ${BUYER_CATEGORIES.join(", ")}`,
+      });
+    }
+    if (roles.includes("buyer") !== (buyerCategory !== null)) {
+      return problem("MEMBER_INVALID", { reason: "a buyer needs a buyer category, and only a buyer has one" });
+    }
+    this.members.addMember({ id: member, name, roles: [...roles], buyerCategory, suspended: false });
+    out.push({ type: "member.added", member, name, roles: [...roles], buyerCategory });
+    return null;
+  }
+
+  checkSuspension(member: string, suspend: boolean): Problem | null {
+    const found = this.members.member(member);
+    if (!found) return problem("MEMBER_NOT_FOUND", { id: String(member) });
+    if (suspend && found.suspended) return problem("MEMBER_SUSPENDED", { member });
+    if (!suspend && !found.suspended) return problem("MEMBER_NOT_SUSPENDED", { member });
+    return null;
+  }
+
+  setSuspended(member: string, suspended: boolean, reason: string, out: EngineEvent[]): void {
+    this.members.member(member)!.suspended = suspended;
+    out.push({ type: suspended ? "member.suspended" : "member.reinstated", member, reason });
+  }
+
+  openAccount(command: AccountOpenCommand, out: EngineEvent[]): Problem | null {
+    const { account } = command;
+    if (typeof account !== "string" || !ID_PATTERN.test(account)) {
+      return problem("ACCOUNT_INVALID", {
+        value: JSON.stringify(account),
+        rule: "an id is 1 to 64 printable characters",
+      });
+    }
+    if (this.members.hasAccount(account)) return problem("ACCOUNT_EXISTS", { id: account });
+    const member = this.members.member(command.member);
+    if (!member) return problem("MEMBER_NOT_FOUND", { id: String(command.member) });
+    const client = command.client ?? null;
+    let opened: Account;
+    if (member.roles.includes("broker") && client !== null) {
+      const canBuy = command.canBuy ?? false;
+      const canSell = command.canSell ?? false;
+      const buyerCategory = command.buyerCategory ?? null;
+      if (typeof client !== "string" || client.trim() === "" || client.length > NAME_LENGTH_MAX) {
+        return problem("MEMBER_INVALID", { reason: `client name must be 1 to ${NAME_LENGTH_MAX} characters` });
+      }
+      if (typeof canBuy !== "boolean" || typeof canSell !== "boolean" || (!canBuy && !canSell)) {
+        return problem("MEMBER_INVALID", { reason: "a client account must be allowed to buy, to sell, or both" });
+      }
+      if (buyerCategory !== null && !(BUYER_CATEGORIES as readonly unknown[]).includes(buyerCategory)) {
+        return problem("MEMBER_INVALID", { reason: `buyer category ${JSON.stringify(buyerCategory)} is not known` });
+      }
+      if (canBuy !== (buyerCategory !== null)) {
+        return problem("MEMBER_INVALID", {
+          reason: "a client who buys needs a buyer category, and only such a client",
+        });
+      }
+      opened = { id: account, member: member.id, client, canBuy, canSell, buyerCategory };
+    } else {
+      if (client !== null) {
+        return problem("MEMBER_INVALID", {
+          reason: `member '${member.id}' is not a broker and cannot open client accounts`,
+        });
+      }
+      const canBuy = member.roles.includes("buyer");
+      const canSell = member.roles.includes("producer");
+      if (!canBuy && !canSell) {
+        return problem("MEMBER_INVALID", { reason: `broker '${member.id}' trades only through client accounts` });
+      }
+      opened = { id: account, member: member.id, client: null, canBuy, canSell, buyerCategory: member.buyerCategory };
+    }
+    this.members.addAccount(opened);
+    out.push({ type: "account.opened", ...opened });
+    return null;
+  }
+
+  moveMoney(command: MoneyCommand, out: EngineEvent[]): Problem | null {
+    const { account, amount, reference } = command;
+    const found = this.requireAccount(account);
+    if (found) return found;
+    if (!isSafeWholeNumber(amount) || amount < 1 || amount > MONEY_AMOUNT_MAX) {
+      return problem("AMOUNT_INVALID", { value: JSON.stringify(amount), max: MONEY_AMOUNT_MAX });
+    }
+    if (typeof reference !== "string" || !ID_PATTERN.test(reference)) {
+      return problem("REFERENCE_INVALID", { value: JSON.stringify(reference) });
+    }
+    if (this.references.has(reference)) return problem("REFERENCE_DUPLICATE", { reference });
+    const free = memberAccount(account, FREE);
+    if (command.type === "money.withdraw") {
+      const available = this.ledger.balance(free, MONEY);
+      if (available < BigInt(amount)) return this.fundsProblem(account, available, amount, "the withdrawal");
+    }
+    this.references.add(reference);
+    const postings = new Postings(this.ledger, command.type, reference);
+    if (command.type === "money.deposit") postings.move(EXTERNAL_BANK, free, MONEY, amount);
+    else postings.move(free, EXTERNAL_BANK, MONEY, amount);
+    out.push({
+      type: command.type === "money.deposit" ? "money.deposited" : "money.withdrawn",
+      account,
+      amount,
+      reference,
+    });
+    postings.flush(out);
+    return null;
+  }
+
+  moveGas(command: GasCommand, out: EngineEvent[]): Problem | null {
+    const { account, basis, quantity } = command;
+    const found = this.requireAccount(account);
+    if (found) return found;
+    if (!this.members.account(account)!.canSell) {
+      return problem("ACCOUNT_ROLE_FORBIDDEN", {
+        account,
+        action: "hold gas for sale",
+        reason: "it is not a seller's account",
+      });
+    }
+    if (typeof basis !== "string" || !ID_PATTERN.test(basis)) {
+      return problem("BASIS_INVALID", {
+        value: JSON.stringify(basis),
+        rule: "a basis id is 1 to 64 printable characters",
+      });
+    }
+    if (
+      !isSafeWholeNumber(quantity) ||
+      quantity < KG_PER_TONNE ||
+      quantity > ORDER_QUANTITY_MAX ||
+      quantity % KG_PER_TONNE !== 0
+    ) {
+      return problem("AMOUNT_INVALID", { value: JSON.stringify(quantity), max: ORDER_QUANTITY_MAX });
+    }
+    const free = memberAccount(account, FREE);
+    const asset = gasAsset(basis);
+    if (command.type === "gas.withdraw") {
+      const available = this.ledger.balance(free, asset);
+      if (available < BigInt(quantity))
+        return this.volumeProblem(account, basis, available, quantity, "the withdrawal");
+    }
+    const postings = new Postings(this.ledger, command.type, `${account}@${basis}`);
+    if (command.type === "gas.declare") postings.move(EXTERNAL_PRODUCTION, free, asset, quantity);
+    else postings.move(free, EXTERNAL_PRODUCTION, asset, quantity);
+    out.push({ type: command.type === "gas.declare" ? "gas.declared" : "gas.withdrawn", account, basis, quantity });
+    postings.flush(out);
+    return null;
+  }
+
+  private requireAccount(account: unknown): Problem | null {
+    if (typeof account !== "string" || !this.members.hasAccount(account)) {
+      return problem("ACCOUNT_NOT_FOUND", { id: String(account) });
+    }
+    return null;
+  }
+
+  private fundsProblem(account: string, free: bigint, required: number, purpose: string): Problem {
+    return problem("RISK_INSUFFICIENT_FUNDS", {
+      account,
+      free: free.toString(),
+      required,
+      shortfall: (BigInt(required) - free).toString(),
+      purpose,
+    });
+  }
+
+  private volumeProblem(account: string, basis: string, free: bigint, required: number, purpose: string): Problem {
+    return problem("RISK_INSUFFICIENT_VOLUME", {
+      account,
+      basis,
+      free: free.toString(),
+      required,
+      shortfall: (BigInt(required) - free).toString(),
+      purpose,
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Orders on cleared instruments.
+
+  /** Who may send this order, and whether it is covered. `order` has passed the engine's shape checks. */
+  checkOrder(order: OrderRecord, terms: ClearingTerms, instrument: string): Problem | null {
+    const account = this.members.account(order.account);
+    if (!account) return problem("ACCOUNT_NOT_FOUND", { id: order.account });
+    const member = this.members.member(account.member)!;
+    if (member.suspended) return problem("MEMBER_SUSPENDED", { member: member.id });
+    if (order.side === "buy" && !account.canBuy) {
+      return problem("ACCOUNT_ROLE_FORBIDDEN", {
+        account: account.id,
+        action: "buy",
+        reason: "it is not a buyer's account",
+      });
+    }
+    if (order.side === "sell" && !account.canSell) {
+      return problem("ACCOUNT_ROLE_FORBIDDEN", {
+        account: account.id,
+        action: "sell",
+        reason: "it is not a seller's account",
+      });
+    }
+    if (order.side === "buy") {
+      if (order.price === null) return problem("ORDER_MARKET_BUY_NOT_COVERED", { instrument });
+      const required = blockPerTonne(order.price, terms) * tonnes(order.open);
+      const free = this.ledger.balance(memberAccount(account.id, FREE), MONEY);
+      if (free < BigInt(required))
+        return this.fundsProblem(account.id, free, required, `the order's guarantee deposit and fee`);
+    } else {
+      const free = this.ledger.balance(memberAccount(account.id, FREE), gasAsset(terms.basis));
+      if (free < BigInt(order.open)) return this.volumeProblem(account.id, terms.basis, free, order.open, "the order");
+    }
+    return null;
+  }
+
+  /** Blocks what an accepted order needs (checked by `checkOrder`). */
+  block(order: OrderRecord, terms: ClearingTerms, out: EngineEvent[]): void {
+    const postings = new Postings(this.ledger, "order.block", order.id);
+    if (order.side === "buy") {
+      postings.move(memberAccount(order.account, FREE), memberAccount(order.account, ORDERS), MONEY, orderBlock(order));
+    } else {
+      postings.move(
+        memberAccount(order.account, FREE),
+        memberAccount(order.account, ORDERS),
+        gasAsset(terms.basis),
+        order.open,
+      );
+    }
+    postings.flush(out);
+  }
+
+  /** Whether an amend to `price`/`quantity` is covered; the order keeps the clearing rates it was accepted with. */
+  checkAmend(order: OrderRecord, price: number, quantity: number, basis: string): Problem | null {
+    const account = this.members.account(order.account)!;
+    const member = this.members.member(account.member)!;
+    if (member.suspended) return problem("MEMBER_SUSPENDED", { member: member.id });
+    if (order.side === "buy") {
+      const extra = orderBlockAt(order, price, quantity) - orderBlock(order);
+      if (extra > 0) {
+        const free = this.ledger.balance(memberAccount(order.account, FREE), MONEY);
+        if (free < BigInt(extra))
+          return this.fundsProblem(order.account, free, extra, "the amended order's extra deposit");
+      }
+    } else if (quantity > order.open) {
+      const free = this.ledger.balance(memberAccount(order.account, FREE), gasAsset(basis));
+      const extra = quantity - order.open;
+      if (free < BigInt(extra)) return this.volumeProblem(order.account, basis, free, extra, "the amended order");
+    }
+    return null;
+  }
+
+  /** Moves the difference an amend makes to what the order blocks; call before the market changes the order. */
+  reprice(order: OrderRecord, price: number, quantity: number, basis: string, out: EngineEvent[]): void {
+    const postings = new Postings(this.ledger, "order.amend", order.id);
+    const free = memberAccount(order.account, FREE);
+    const blocked = memberAccount(order.account, ORDERS);
+    if (order.side === "buy") {
+      const delta = orderBlockAt(order, price, quantity) - orderBlock(order);
+      if (delta > 0) postings.move(free, blocked, MONEY, delta);
+      else postings.move(blocked, free, MONEY, -delta);
+    } else {
+      const delta = quantity - order.open;
+      if (delta > 0) postings.move(free, blocked, gasAsset(basis), delta);
+      else postings.move(blocked, free, gasAsset(basis), -delta);
+    }
+    postings.flush(out);
+  }
+
+  /**
+   * Follows a market event on a cleared instrument: a trade opens its obligation and moves the blocked amounts to
+   * it; a cancellation releases what the cancelled quantity had blocked.
+   */
+  afterMarketEvent(
+    event: EngineEvent,
+    orders: (id: string) => OrderRecord,
+    terms: ClearingTerms,
+    nowMs: number,
+    out: EngineEvent[],
+  ): void {
+    if (event.type === "order.cancelled") {
+      const order = orders(event.orderId);
+      const postings = new Postings(this.ledger, "order.release", order.id);
+      const blocked = memberAccount(order.account, ORDERS);
+      const free = memberAccount(order.account, FREE);
+      if (order.side === "buy") postings.move(blocked, free, MONEY, order.blockPerTonne * tonnes(event.quantity));
+      else postings.move(blocked, free, gasAsset(terms.basis), event.quantity);
+      postings.flush(out);
+    } else if (event.type === "trade") {
+      const buy = orders(event.buyOrderId);
+      const sell = orders(event.sellOrderId);
+      const t = tonnes(event.quantity);
+      const collateral = perTonne(event.price, buy.collateralBps) * t;
+      const buyerFee = perTonne(event.price, buy.feeBps) * t;
+      const sellerFee = perTonne(event.price, sell.feeBps) * t;
+      const released = buy.blockPerTonne * t;
+      invariant(released >= collateral + buyerFee, () => `trade ${event.tradeId} needs more than its order blocked`);
+      const postings = new Postings(this.ledger, "trade", event.tradeId);
+      const buyerOrders = memberAccount(event.buyAccount, ORDERS);
+      postings.move(buyerOrders, memberAccount(event.buyAccount, OBLIGATIONS), MONEY, collateral + buyerFee);
+      postings.move(buyerOrders, memberAccount(event.buyAccount, FREE), MONEY, released - collateral - buyerFee);
+      postings.move(
+        memberAccount(event.sellAccount, ORDERS),
+        memberAccount(event.sellAccount, OBLIGATIONS),
+        gasAsset(terms.basis),
+        event.quantity,
+      );
+      postings.flush(out);
+      const obligation: Obligation = {
+        id: event.tradeId,
+        instrument: event.instrument,
+        basis: terms.basis,
+        buyer: event.buyAccount,
+        seller: event.sellAccount,
+        price: event.price,
+        quantity: event.quantity,
+        value: valueTiyn(event.price, event.quantity),
+        collateral,
+        buyerFee,
+        sellerFee,
+        tradeTimeMs: nowMs,
+        paymentDueMs: nowMs + terms.paymentWindowMs,
+        deliveryDueMs: nowMs + terms.deliveryWindowMs,
+        buyerDefaultCollateralTo: terms.buyerDefaultCollateralTo,
+        sellerPenaltyBps: terms.sellerPenaltyBps,
+        paid: false,
+        delivered: false,
+        status: "open",
+        defaultedParty: null,
+      };
+      this.clearing.open(obligation, out as ClearingEvent[]);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Obligations.
+
+  confirm(command: ObligationCommand, out: EngineEvent[]): Problem | null {
+    const id = command.obligation;
+    if (typeof id !== "string") return problem("OBLIGATION_NOT_FOUND", { id: String(id) });
+    const payment = command.type === "obligation.confirmPayment";
+    const refusal = payment ? this.clearing.checkPayment(id, this.ledger) : this.clearing.checkDelivery(id);
+    if (refusal) {
+      const o = this.clearing.get(id);
+      switch (refusal.code) {
+        case "OBLIGATION_NOT_FOUND":
+          return problem("OBLIGATION_NOT_FOUND", { id });
+        case "OBLIGATION_NOT_OPEN":
+          return problem("OBLIGATION_NOT_OPEN", { id, status: o!.status });
+        case "OBLIGATION_ALREADY_CONFIRMED":
+          return problem("OBLIGATION_ALREADY_CONFIRMED", { id, leg: payment ? "payment" : "delivery" });
+        case "OBLIGATION_PAYMENT_UNCOVERED":
+          return this.fundsProblem(o!.buyer, refusal.free!, o!.value, `paying obligation '${id}'`);
+      }
+    }
+    if (payment) this.clearing.confirmPayment(id, this.ledger, out as ClearingEvent[]);
+    else this.clearing.confirmDelivery(id, this.ledger, out as ClearingEvent[]);
+    return null;
+  }
+
+  hasDue(nowMs: number): boolean {
+    return this.clearing.hasDue(nowMs);
+  }
+
+  processDue(nowMs: number, out: EngineEvent[]): void {
+    this.clearing.processDue(nowMs, this.ledger, out as ClearingEvent[]);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Checks and snapshots.
+
+  /** Ledger conservation, and blocked amounts equal to what live orders and open obligations require. */
+  checkInvariants(liveOrders: Iterable<{ order: OrderRecord; basis: string }>): void {
+    this.ledger.checkInvariants();
+    const need = this.clearing.required();
+    const add = (k: string, amount: number) => need.set(k, (need.get(k) ?? 0n) + BigInt(amount));
+    for (const { order, basis } of liveOrders) {
+      if (order.side === "buy") add(`${memberAccount(order.account, ORDERS)}|${MONEY}`, orderBlock(order));
+      else add(`${memberAccount(order.account, ORDERS)}|${gasAsset(basis)}`, order.open);
+    }
+    for (const { account, asset, balance } of this.ledger.entries()) {
+      const bucket = account.slice(account.lastIndexOf("/") + 1);
+      if (bucket !== ORDERS && bucket !== OBLIGATIONS && account !== CLEARING_SETTLEMENT) continue;
+      const k = `${account}|${asset}`;
+      const required = need.get(k) ?? 0n;
+      invariant(balance === required, () => `${account} holds ${balance} ${asset} but ${required} is required`);
+      need.delete(k);
+    }
+    for (const [k, required] of need)
+      invariant(required === 0n, () => `${k} holds nothing but ${required} is required`);
+  }
+
+  snapshot(): ClearingHouseSnapshot {
+    return {
+      members: this.members.snapshot(),
+      ledger: this.ledger.snapshot(),
+      clearing: this.clearing.snapshot(),
+      references: [...this.references].sort(),
+    };
+  }
+}
+
+/** Tiyn a buy order blocks per tonne at a price: collateral plus fee, each rounded up. */
+export function blockPerTonne(price: number, rates: { collateralBps: number; feeBps: number }): number {
+  return perTonne(price, rates.collateralBps) + perTonne(price, rates.feeBps);
+}
+
+function orderBlock(order: OrderRecord): number {
+  return order.blockPerTonne * tonnes(order.open);
+}
+
+function orderBlockAt(order: OrderRecord, price: number, quantity: number): number {
+  return blockPerTonne(price, order) * tonnes(quantity);
+}

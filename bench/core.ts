@@ -1,0 +1,251 @@
+/**
+ * `npm run bench:core`: the durable exchange core. Figures, not pass/fail:
+ * - durable orders per second through sequencer + engine (cleared instrument: risk, ledger, obligations) on SQLite and
+ *   on PostgreSQL (when reachable), at several batch sizes, with p50/p99 time from submit to durable outcome;
+ * - recovery time of a 1,000,000-command SQLite journal, from the journal alone and from a snapshot.
+ * Environment: BENCH_CORE_ORDERS (default 200,000 per run), BENCH_RECOVERY_COMMANDS (default 1,000,000),
+ * SAUDA_TEST_DATABASE_URL for PostgreSQL.
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import type { Command } from "../src/engine/commands.ts";
+import { Engine } from "../src/engine/engine.ts";
+import { PostgresStore } from "../src/journal/postgres-store.ts";
+import { dataHash } from "../src/journal/records.ts";
+import { recover } from "../src/journal/recovery.ts";
+import { Sequencer } from "../src/journal/sequencer.ts";
+import { SqliteStore } from "../src/journal/sqlite-store.ts";
+import type { JournalStore } from "../src/journal/store.ts";
+
+const ORDERS = Number(process.env.BENCH_CORE_ORDERS ?? 200_000);
+const RECOVERY_COMMANDS = Number(process.env.BENCH_RECOVERY_COMMANDS ?? 1_000_000);
+const DATABASE_URL = process.env.SAUDA_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const IN_FLIGHT_MAX = 50_000;
+const INSTRUMENT = "PB-KAZGPZ-MNG";
+
+function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function setup(): Command[] {
+  const commands: Command[] = [
+    {
+      type: "instrument.list",
+      instrument: INSTRUMENT,
+      mode: "continuous",
+      tickSize: 100,
+      lotSize: 1000,
+      clearing: {
+        basis: "KAZGPZ",
+        collateralBps: 500,
+        feeBps: 5,
+        paymentWindowMs: 365 * 86_400_000,
+        deliveryWindowMs: 365 * 86_400_000,
+        buyerDefaultCollateralTo: "seller",
+        sellerPenaltyBps: 1000,
+      },
+    },
+    { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
+  ];
+  for (let m = 0; m < 8; m++) {
+    commands.push({ type: "member.add", member: `P${m}`, name: `Producer ${m}`, roles: ["producer"] });
+    commands.push({ type: "account.open", account: `P${m}`, member: `P${m}` });
+    commands.push({ type: "gas.declare", account: `P${m}`, basis: "KAZGPZ", quantity: 1_000_000_000 });
+    commands.push({
+      type: "member.add",
+      member: `B${m}`,
+      name: `Buyer ${m}`,
+      roles: ["buyer"],
+      buyerCategory: "wholesaler",
+    });
+    commands.push({ type: "account.open", account: `B${m}`, member: `B${m}` });
+    commands.push({ type: "money.deposit", account: `B${m}`, amount: 900_000_000_000_000, reference: `D${m}` });
+  }
+  return commands;
+}
+
+/** Orders around 133,000 tenge/t, about a third crossing, each cancelled after a while (seeded). */
+function* orders(count: number, seed: number): Generator<Command> {
+  const random = generator(seed);
+  const live: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (live.length > 2000 && random() < 0.5) {
+      const index = Math.floor(random() * live.length);
+      const orderId = live[index]!;
+      live[index] = live[live.length - 1]!;
+      live.pop();
+      yield { type: "order.cancel", orderId };
+      continue;
+    }
+    const buy = random() < 0.5;
+    const member = Math.floor(random() * 8);
+    const offset = Math.floor(random() * 40) - (buy ? 27 : 13);
+    const orderId = `o${seed}-${i}`;
+    live.push(orderId);
+    yield {
+      type: "order.new",
+      instrument: INSTRUMENT,
+      orderId,
+      account: buy ? `B${member}` : `P${member}`,
+      side: buy ? "buy" : "sell",
+      orderType: "limit",
+      price: 13_300_000 + offset * 100,
+      quantity: 1000 * (1 + Math.floor(random() * 100)),
+    };
+  }
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+async function throughput(store: JournalStore, batch: number, count: number): Promise<string> {
+  const engine = new Engine();
+  let now = Date.UTC(2026, 0, 5, 6);
+  const sequencer = new Sequencer(engine, store, null, {
+    clock: () => now++,
+    batchCommandsMax: batch,
+    snapshotEveryCommands: 0,
+  });
+  await Promise.all(setup().map((c) => sequencer.submit(c)));
+  const latencies = new Float64Array(count);
+  let inFlight = 0;
+  let done = 0;
+  let wake: (() => void) | null = null;
+  const started = performance.now();
+  let i = 0;
+  for (const command of orders(count, 7)) {
+    while (inFlight >= IN_FLIGHT_MAX) await new Promise<void>((resolve) => (wake = resolve));
+    const index = i++;
+    const submitted = performance.now();
+    inFlight++;
+    void sequencer.submit(command).then(() => {
+      latencies[index] = performance.now() - submitted;
+      inFlight--;
+      done++;
+      if (wake && inFlight < IN_FLIGHT_MAX / 2) {
+        const w = wake;
+        wake = null;
+        w();
+      }
+    });
+  }
+  await sequencer.drain();
+  const seconds = (performance.now() - started) / 1000;
+  if (done !== count) throw new Error(`only ${done} of ${count} commands completed`);
+  latencies.sort();
+  return `${store.kind.padEnd(8)} batch ${String(batch).padStart(5)}: ${Math.round(count / seconds)
+    .toLocaleString("en-US")
+    .padStart(9)} durable commands/s, submit→durable p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(
+    latencies,
+    0.99,
+  ).toFixed(
+    1,
+  )} ms (${count.toLocaleString("en-US")} commands, up to ${IN_FLIGHT_MAX.toLocaleString("en-US")} in flight)`;
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `sauda core benchmark — node ${process.version}, ${ORDERS.toLocaleString("en-US")} order commands per run`,
+  );
+  console.log("goal: 250,000 durable orders/s on SQLite; recovery of 1,000,000 commands under 5 s\n");
+  for (const batch of [100, 1000, 5000]) {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-bench-"));
+    const store = new SqliteStore(dir);
+    console.log(await throughput(store, batch, ORDERS));
+    await store.close();
+    rmSync(dir, { recursive: true });
+  }
+  if (await postgresReachable()) {
+    for (const batch of [100, 1000, 5000]) {
+      const schema = `bench_core_${process.pid}_${batch}`;
+      const store = await PostgresStore.open(DATABASE_URL, schema);
+      console.log(await throughput(store, batch, ORDERS));
+      await store.unsafeExec("DROP SCHEMA {schema} CASCADE");
+      await store.close();
+    }
+  } else {
+    console.log(`postgres: skipped, no server at ${DATABASE_URL}`);
+  }
+
+  console.log(`\nrecovery of a ${RECOVERY_COMMANDS.toLocaleString("en-US")}-command SQLite journal`);
+  const dir = mkdtempSync(join(tmpdir(), "sauda-bench-recovery-"));
+  let store: JournalStore = new SqliteStore(dir);
+  const engine = new Engine();
+  let now = Date.UTC(2026, 0, 5, 6);
+  const sequencer = new Sequencer(engine, store, null, {
+    clock: () => now++,
+    batchCommandsMax: 5000,
+    snapshotEveryCommands: 0,
+  });
+  const built = performance.now();
+  const setupCommands = setup();
+  for (const c of setupCommands) void sequencer.submit(c);
+  let pending: Promise<unknown>[] = [];
+  for (const command of orders(RECOVERY_COMMANDS - setupCommands.length, 11)) {
+    pending.push(sequencer.submit(command));
+    if (pending.length >= IN_FLIGHT_MAX) {
+      await Promise.all(pending);
+      pending = [];
+    }
+  }
+  await Promise.all(pending);
+  console.log(
+    `  written in ${((performance.now() - built) / 1000).toFixed(1)} s; live orders at the end: ${engine.market(INSTRUMENT)!.liveOrderCount}`,
+  );
+  await store.close();
+  store = new SqliteStore(dir);
+  let started = performance.now();
+  let result = await recover(store);
+  console.log(
+    `  from the journal alone: ${((performance.now() - started) / 1000).toFixed(2)} s (${result.replayed.toLocaleString("en-US")} records replayed and checked)`,
+  );
+  if (result.engine.stateHash() !== engine.stateHash()) throw new Error("recovered state differs");
+  // A snapshot 1,000 commands before the end, as the sequencer would have written on its schedule.
+  const snapshotEngine = new Engine();
+  const records = await store.read(1, RECOVERY_COMMANDS - 1000);
+  for (const r of records)
+    snapshotEngine.apply({ seq: r.seq, timeMs: r.timeMs, command: JSON.parse(r.command) as Command });
+  const data = JSON.stringify(snapshotEngine.snapshot());
+  await store.saveSnapshot({
+    seq: snapshotEngine.lastSeq,
+    stateHash: dataHash(data),
+    recordHash: records[records.length - 1]!.hash,
+    data,
+    dataHash: dataHash(data),
+  });
+  await store.close();
+  store = new SqliteStore(dir);
+  started = performance.now();
+  result = await recover(store);
+  console.log(
+    `  from a snapshot at ${result.snapshotSeq.toLocaleString("en-US")}: ${((performance.now() - started) / 1000).toFixed(2)} s (${result.replayed} records replayed)`,
+  );
+  if (result.engine.stateHash() !== engine.stateHash()) throw new Error("recovered state differs");
+  await store.close();
+  rmSync(dir, { recursive: true });
+}
+
+await main();

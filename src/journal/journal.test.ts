@@ -92,8 +92,22 @@ function journalSuite(name: string, open: HarnessFactory): void {
       const { store } = await harness();
       expect(await store.head()).toBeNull();
       const records: JournalRecord[] = [
-        { seq: 1, timeMs: T0, command: '{"type":"time.tick","note":"é ü 漢"}', events: "[]", hash: "a".repeat(64) },
-        { seq: 2, timeMs: T0 + 1, command: '{"type":"time.tick"}', events: '[{"x":1}]', hash: "b".repeat(64) },
+        {
+          seq: 1,
+          timeMs: T0,
+          meta: '{"actor":"op"}',
+          command: '{"type":"time.tick","note":"é ü 漢"}',
+          events: "[]",
+          hash: "a".repeat(64),
+        },
+        {
+          seq: 2,
+          timeMs: T0 + 1,
+          meta: "{}",
+          command: '{"type":"time.tick"}',
+          events: '[{"x":1}]',
+          hash: "b".repeat(64),
+        },
       ];
       await store.append(records);
       expect(await store.read(1, 10)).toEqual(records);
@@ -104,7 +118,7 @@ function journalSuite(name: string, open: HarnessFactory): void {
 
     it("a failed append writes nothing", async () => {
       const { store } = await harness();
-      const good: JournalRecord = { seq: 1, timeMs: T0, command: "{}", events: "[]", hash: "a".repeat(64) };
+      const good: JournalRecord = { seq: 1, timeMs: T0, meta: "{}", command: "{}", events: "[]", hash: "a".repeat(64) };
       await store.append([good]);
       // seq 1 again violates the primary key: the whole batch, including seq 2, must be refused.
       const batch = [
@@ -130,6 +144,18 @@ function journalSuite(name: string, open: HarnessFactory): void {
       });
       expect((await other.head())?.seq).toBe(commands.length);
       expect(engine.lastSeq).toBe(commands.length);
+    });
+
+    it("stores who sent each command, under the hash chain", async () => {
+      const { store, damage, reopen } = await harness();
+      const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock() });
+      const meta = { actor: "operator-1", role: "operator", source: "10.0.0.7", requestId: "r-42" };
+      const outcome = await sequencer.submit({ type: "time.tick" }, meta);
+      expect(outcome.meta).toEqual(meta);
+      const [record] = await store.read(1, 1);
+      expect(JSON.parse(record!.meta)).toEqual(meta);
+      await damage(`UPDATE {t}journal SET meta = '{"actor":"someone-else"}' WHERE seq = 1`);
+      await expect(verify(await reopen())).rejects.toThrow("record 1: damaged");
     });
 
     it("recovers the same state from the journal alone", async () => {
@@ -193,7 +219,14 @@ function journalSuite(name: string, open: HarnessFactory): void {
       const command = JSON.stringify({ type: "time.tick" });
       const events = JSON.stringify([{ type: "trade", price: 1 }]);
       await store.append([
-        { seq: 2, timeMs: T0 + 5, command, events, hash: chainHash(head!.hash, 2, T0 + 5, command, events) },
+        {
+          seq: 2,
+          timeMs: T0 + 5,
+          meta: "{}",
+          command,
+          events,
+          hash: chainHash(head!.hash, 2, T0 + 5, "{}", command, events),
+        },
       ]);
       // The chain is consistent, so recovery (which trusts the chain) replays it; verify replays and compares events.
       await expect(verify(await reopen())).rejects.toThrow("record 2: replaying its command gives different events");

@@ -43,6 +43,7 @@ export class PostgresStore implements JournalStore {
       CREATE TABLE IF NOT EXISTS ${this.table("journal")} (
         seq BIGINT PRIMARY KEY,
         time_ms BIGINT NOT NULL,
+        meta TEXT NOT NULL,
         command TEXT NOT NULL,
         events TEXT NOT NULL,
         hash TEXT NOT NULL
@@ -74,11 +75,12 @@ export class PostgresStore implements JournalStore {
     await this.client.query("BEGIN");
     try {
       await this.client.query(
-        `INSERT INTO ${this.table("journal")} (seq, time_ms, command, events, hash)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])`,
+        `INSERT INTO ${this.table("journal")} (seq, time_ms, meta, command, events, hash)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])`,
         [
           records.map((r) => r.seq),
           records.map((r) => r.timeMs),
+          records.map((r) => r.meta),
           records.map((r) => r.command),
           records.map((r) => r.events),
           records.map((r) => r.hash),
@@ -98,16 +100,19 @@ export class PostgresStore implements JournalStore {
 
   async read(fromSeq: number, limit: number): Promise<JournalRecord[]> {
     const result = await this.client.query(
-      `SELECT seq, time_ms, command, events, hash FROM ${this.table("journal")} WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+      `SELECT seq, time_ms, meta, command, events, hash FROM ${this.table("journal")} WHERE seq >= $1 ORDER BY seq LIMIT $2`,
       [fromSeq, limit],
     );
-    return result.rows.map((row: { seq: string; time_ms: string; command: string; events: string; hash: string }) => ({
-      seq: Number(row.seq),
-      timeMs: Number(row.time_ms),
-      command: row.command,
-      events: row.events,
-      hash: row.hash,
-    }));
+    return result.rows.map(
+      (row: { seq: string; time_ms: string; meta: string; command: string; events: string; hash: string }) => ({
+        seq: Number(row.seq),
+        timeMs: Number(row.time_ms),
+        meta: row.meta,
+        command: row.command,
+        events: row.events,
+        hash: row.hash,
+      }),
+    );
   }
 
   async maxSeq(): Promise<number> {

@@ -13,6 +13,8 @@ import type { SequencedCommand } from "../engine/commands.ts";
 export interface JournalRecord {
   readonly seq: number;
   readonly timeMs: number;
+  /** Who sent the command and from where, as JSON text (see `CommandMeta`); `{}` for the system itself. */
+  readonly meta: string;
   /** The command as JSON text. */
   readonly command: string;
   /** The events the engine produced for it, as a JSON array. */
@@ -41,16 +43,27 @@ export interface SnapshotRecord {
 /** The hash that comes before the first record. */
 export const GENESIS_HASH = "0".repeat(64);
 
-export function chainHash(previousHash: string, seq: number, timeMs: number, command: string, events: string): string {
+/**
+ * Who asked for a command, for the audit trail: the user or API key, the role they acted in, and where the request
+ * came from. Stored beside the command, covered by the hash chain, never seen by the engine.
+ */
+export interface CommandMeta {
+  readonly actor?: string;
+  readonly role?: string;
+  readonly source?: string;
+  readonly requestId?: string;
+}
+
+export function chainHash(
+  previousHash: string,
+  seq: number,
+  timeMs: number,
+  meta: string,
+  command: string,
+  events: string,
+): string {
   return createHash("sha256")
-    .update(previousHash)
-    .update("\n")
-    .update(String(seq))
-    .update("\n")
-    .update(String(timeMs))
-    .update("\n")
-    .update(command)
-    .update("\n")
+    .update(`${previousHash}\n${seq}\n${timeMs}\n${meta}\n${command}\n`)
     .update(events)
     .digest("hex");
 }
@@ -62,15 +75,17 @@ export function dataHash(data: string): string {
 export function makeRecord(
   previousHash: string,
   sequenced: SequencedCommand,
+  commandText: string,
+  meta: string,
   events: readonly unknown[],
 ): JournalRecord {
-  const command = JSON.stringify(sequenced.command);
   const eventsText = JSON.stringify(events);
   return {
     seq: sequenced.seq,
     timeMs: sequenced.timeMs,
-    command,
+    meta,
+    command: commandText,
     events: eventsText,
-    hash: chainHash(previousHash, sequenced.seq, sequenced.timeMs, command, eventsText),
+    hash: chainHash(previousHash, sequenced.seq, sequenced.timeMs, meta, commandText, eventsText),
   };
 }

@@ -166,7 +166,7 @@ async function replayRange(
     for (const record of page) {
       if (record.seq > toSeq) break;
       if (record.seq !== expected) throw new JournalCorruptError(expected, `missing: the next record is ${record.seq}`);
-      const hash = chainHash(lastHash, record.seq, record.timeMs, record.command, record.events);
+      const hash = chainHash(lastHash, record.seq, record.timeMs, record.meta, record.command, record.events);
       if (hash !== record.hash) {
         throw new JournalCorruptError(record.seq, "damaged: its hash does not continue the journal's hash chain");
       }

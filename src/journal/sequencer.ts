@@ -16,7 +16,14 @@
 import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
-import { dataHash, GENESIS_HASH, type JournalHead, type JournalRecord, makeRecord } from "./records.ts";
+import {
+  type CommandMeta,
+  dataHash,
+  GENESIS_HASH,
+  type JournalHead,
+  type JournalRecord,
+  makeRecord,
+} from "./records.ts";
 import { APPEND_RECORDS_MAX, type JournalStore } from "./store.ts";
 
 export const QUEUE_COMMANDS_MAX = 100_000;
@@ -35,6 +42,9 @@ export interface SequencerOptions {
 export interface Outcome {
   readonly seq: number;
   readonly timeMs: number;
+  /** The command as the engine saw it (parsed from the stored text) and who sent it. */
+  readonly command: Command;
+  readonly meta: CommandMeta;
   readonly events: readonly EngineEvent[];
 }
 
@@ -48,6 +58,7 @@ export class QueueFullError extends Error {
 
 interface Pending {
   readonly command: Command;
+  readonly meta: CommandMeta;
   readonly resolve: (outcome: Outcome) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -84,14 +95,14 @@ export class Sequencer {
   }
 
   /** Resolves with the command's outcome once it is durable. */
-  submit(command: Command): Promise<Outcome> {
+  submit(command: Command, meta: CommandMeta = {}): Promise<Outcome> {
     if (this.failure !== null) return Promise.reject(this.failure);
     if (this.stopped) return Promise.reject(new SequencerStoppedError("the exchange is stopping; no new commands"));
     if (this.queue.length >= QUEUE_COMMANDS_MAX) {
       return Promise.reject(new QueueFullError(`${QUEUE_COMMANDS_MAX} commands are waiting; try again shortly`));
     }
     return new Promise<Outcome>((resolve, reject) => {
-      this.queue.push({ command, resolve, reject });
+      this.queue.push({ command, meta, resolve, reject });
       this.schedule();
     });
   }
@@ -161,13 +172,15 @@ export class Sequencer {
     for (let i = 0; i < batch.length; i++) {
       const seq = this.engine.lastSeq + 1;
       const timeMs = Math.max(this.options.clock(), this.engine.nowMs);
-      const commandText = JSON.stringify(batch[i]!.command);
+      const pending = batch[i]!;
+      const commandText = JSON.stringify(pending.command);
       const command = JSON.parse(commandText) as Command;
+      const metaText = JSON.stringify(pending.meta);
       const events = this.engine.apply({ seq, timeMs, command });
-      const record = makeRecord(this.lastHash, { seq, timeMs, command }, events);
+      const record = makeRecord(this.lastHash, { seq, timeMs, command }, commandText, metaText, events);
       this.lastHash = record.hash;
       records[i] = record;
-      outcomes[i] = { seq, timeMs, events };
+      outcomes[i] = { seq, timeMs, command, meta: JSON.parse(metaText) as CommandMeta, events };
     }
     try {
       await this.store.append(records);

@@ -16,6 +16,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS journal (
   seq INTEGER PRIMARY KEY,
   time_ms INTEGER NOT NULL,
+  meta TEXT NOT NULL,
   command TEXT NOT NULL,
   events TEXT NOT NULL,
   hash TEXT NOT NULL
@@ -37,6 +38,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
 interface RecordRow {
   seq: number;
   time_ms: number;
+  meta: string;
   command: string;
   events: string;
   hash: string;
@@ -54,7 +56,7 @@ export class SqliteStore implements JournalStore {
   readonly kind = "sqlite";
   readonly location: string;
   private readonly db: Database.Database;
-  private readonly insertRecord: Database.Statement<[number, number, string, string, string]>;
+  private readonly insertRecord: Database.Statement<[number, number, string, string, string, string]>;
   private readonly writeHead: Database.Statement<[number, string]>;
   private readonly appendBatch: (records: readonly JournalRecord[]) => void;
 
@@ -68,13 +70,13 @@ export class SqliteStore implements JournalStore {
     this.db.pragma("synchronous = FULL");
     this.db.exec(SCHEMA);
     this.insertRecord = this.db.prepare(
-      "INSERT INTO journal (seq, time_ms, command, events, hash) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO journal (seq, time_ms, meta, command, events, hash) VALUES (?, ?, ?, ?, ?, ?)",
     );
     this.writeHead = this.db.prepare(
       "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
     );
     this.appendBatch = this.db.transaction((records: readonly JournalRecord[]) => {
-      for (const r of records) this.insertRecord.run(r.seq, r.timeMs, r.command, r.events, r.hash);
+      for (const r of records) this.insertRecord.run(r.seq, r.timeMs, r.meta, r.command, r.events, r.hash);
       const last = records[records.length - 1]!;
       this.writeHead.run(last.seq, last.hash);
     });
@@ -92,11 +94,12 @@ export class SqliteStore implements JournalStore {
 
   async read(fromSeq: number, limit: number): Promise<JournalRecord[]> {
     const rows = this.db
-      .prepare("SELECT seq, time_ms, command, events, hash FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?")
+      .prepare("SELECT seq, time_ms, meta, command, events, hash FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?")
       .all(fromSeq, limit) as RecordRow[];
     return rows.map((row) => ({
       seq: row.seq,
       timeMs: row.time_ms,
+      meta: row.meta,
       command: row.command,
       events: row.events,
       hash: row.hash,

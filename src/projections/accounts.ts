@@ -1,0 +1,496 @@
+/**
+ * Per-account views, built only from events: the account's orders by status with lookup by id, its fills, its
+ * balances per asset and bucket, and its clearing obligations.
+ *
+ * - Orders follow `order.accepted` (resting, open = quantity), `trade` (open from the event, filled += quantity;
+ *   filled when nothing is open), `order.amended` (new price and open) and `order.cancelled` (cancelled, with the
+ *   reason and the quantity cancelled). Status, open and filled equal the engine's order records after every outcome.
+ * - Balances are the sums of `ledger.posted` transfers per ledger account (`<account>/<bucket>`) and asset, as bigints;
+ *   they equal the engine's ledger after every outcome (tests check both). System accounts (`clearing/settlement`,
+ *   `exchange/fees`, `external/bank`, ...) are kept the same way.
+ * - Obligations are the latest state each `obligation.*` event carries, with the amounts a default moved.
+ *
+ * Limits. Live orders and open obligations are always kept. Of finished orders each account keeps its newest
+ * `ACCOUNT_DONE_ORDERS_MAX`; of fills, `ACCOUNT_FILLS_MAX`; of settled or defaulted obligations the view keeps the
+ * newest `OBLIGATIONS_DONE_MAX` in all. Older ones remain in the journal.
+ *
+ * Complexity. Per event O(1) map work (per transfer for `ledger.posted`); forgetting an old record is O(1). Reads
+ * that list an account's orders or obligations are O(records kept for the account).
+ */
+
+import { invariant } from "../domain/errors.ts";
+import type { CancelReason, OrderType, Side, TimeInForce } from "../domain/order.ts";
+import type { ObligationEvent, ObligationStatus } from "../engine/clearing.ts";
+import type { EngineEvent, TradeEvent } from "../engine/events.ts";
+import type { BuyerCategory } from "../engine/members.ts";
+import { compareText } from "./instruments.ts";
+import { averagePriceTiynPerTonne, tradeValueMilliTiyn } from "./numbers.ts";
+import type { ProjectionOutcome } from "./outcome.ts";
+import { Ring } from "./ring.ts";
+
+export const ACCOUNT_DONE_ORDERS_MAX = 10_000;
+export const ACCOUNT_FILLS_MAX = 10_000;
+export const OBLIGATIONS_DONE_MAX = 100_000;
+
+export type OrderStatus = "resting" | "filled" | "cancelled";
+
+export interface AccountOrder {
+  readonly orderId: string;
+  readonly instrument: string;
+  readonly account: string;
+  readonly side: Side;
+  readonly orderType: OrderType;
+  readonly tif: TimeInForce;
+  readonly expireAtMs: number | null;
+  /** Limit price (changes on amend); null for a market order. */
+  readonly priceTiynPerTonne: number | null;
+  /** Quantity as first entered. */
+  readonly quantityKg: number;
+  readonly openKg: number;
+  readonly filledKg: number;
+  /** Average price of the fills, rounded half up; null before the first. */
+  readonly averageFillPriceTiynPerTonne: number | null;
+  readonly status: OrderStatus;
+  readonly cancelReason: CancelReason | null;
+  readonly cancelledKg: number;
+  readonly amendments: number;
+  readonly acceptedSeq: number;
+  readonly acceptedMs: number;
+  readonly updatedSeq: number;
+  readonly updatedMs: number;
+}
+
+export type Liquidity = "maker" | "taker" | "auction";
+
+export interface Fill {
+  readonly seq: number;
+  readonly timeMs: number;
+  readonly tradeId: string;
+  readonly orderId: string;
+  readonly instrument: string;
+  readonly account: string;
+  readonly side: Side;
+  readonly priceTiynPerTonne: number;
+  readonly quantityKg: number;
+  readonly liquidity: Liquidity;
+}
+
+/** An account's holdings of one asset: KZT in tiyn, `GAS:<basis>` in kg. */
+export interface Balance {
+  readonly asset: string;
+  /** Usable. */
+  readonly free: bigint;
+  /** Blocked for live orders. */
+  readonly orders: bigint;
+  /** Blocked for open obligations (collateral, fees, gas in delivery). */
+  readonly obligations: bigint;
+  readonly total: bigint;
+}
+
+export interface LedgerBalance {
+  /** Ledger account, `<owner>/<bucket>`. */
+  readonly account: string;
+  readonly asset: string;
+  readonly balance: bigint;
+}
+
+export interface ObligationView {
+  readonly id: string;
+  readonly instrument: string;
+  readonly basis: string;
+  readonly buyer: string;
+  readonly seller: string;
+  readonly priceTiynPerTonne: number;
+  readonly quantityKg: number;
+  readonly valueTiyn: number;
+  readonly collateralTiyn: number;
+  readonly buyerFeeTiyn: number;
+  readonly sellerFeeTiyn: number;
+  readonly tradeTimeMs: number;
+  readonly paymentDueMs: number;
+  readonly deliveryDueMs: number;
+  readonly paid: boolean;
+  readonly delivered: boolean;
+  readonly status: ObligationStatus;
+  readonly defaultedParty: "buyer" | "seller" | null;
+  /** Defaults only: collateral forfeited, penalty paid, and what is left owing. */
+  readonly forfeitedTiyn: number;
+  readonly penaltyTiyn: number;
+  readonly claimTiyn: number;
+  readonly updatedSeq: number;
+  readonly updatedMs: number;
+}
+
+export interface AccountInfo {
+  readonly account: string;
+  readonly member: string;
+  readonly client: string | null;
+  readonly canBuy: boolean;
+  readonly canSell: boolean;
+  readonly buyerCategory: BuyerCategory | null;
+  readonly openedSeq: number;
+}
+
+export interface OrderQuery {
+  readonly status?: OrderStatus;
+  readonly instrument?: string;
+  readonly limit?: number;
+}
+
+export interface ObligationQuery {
+  readonly status?: ObligationStatus;
+  readonly role?: "buyer" | "seller";
+  readonly limit?: number;
+}
+
+/** Most records one listing returns. */
+export const ACCOUNT_QUERY_LIMIT_MAX = 10_000;
+
+/** The mutable record behind an `AccountOrder`, with the exact value filled so far for the average price. */
+type OrderState = { -readonly [K in keyof AccountOrder]: AccountOrder[K] } & { filledValueMilliTiyn: bigint };
+
+class AccountState {
+  /** Orders in acceptance order (a Map keeps insertion order). */
+  readonly orders = new Map<string, OrderState>();
+  readonly doneOrders = new Ring<string>(ACCOUNT_DONE_ORDERS_MAX);
+  readonly fills = new Ring<Fill>(ACCOUNT_FILLS_MAX);
+  readonly obligations = new Set<string>();
+  info: AccountInfo | null = null;
+}
+
+const BUCKETS = ["free", "orders", "obligations"] as const;
+
+export class Accounts {
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly ordersById = new Map<string, OrderState>();
+  private readonly obligationsById = new Map<string, ObligationView>();
+  private readonly doneObligations = new Ring<string>(OBLIGATIONS_DONE_MAX);
+  /** Ledger owner → asset → bucket → balance; zero balances are removed, as the engine's ledger does. */
+  private readonly ledger = new Map<string, Map<string, Map<string, bigint>>>();
+
+  apply(outcome: ProjectionOutcome): void {
+    for (const event of outcome.events) this.applyEvent(event, outcome);
+  }
+
+  private applyEvent(event: EngineEvent, outcome: ProjectionOutcome): void {
+    switch (event.type) {
+      case "account.opened":
+        this.account(event.id).info = {
+          account: event.id,
+          member: event.member,
+          client: event.client,
+          canBuy: event.canBuy,
+          canSell: event.canSell,
+          buyerCategory: event.buyerCategory,
+          openedSeq: outcome.seq,
+        };
+        return;
+      case "order.accepted": {
+        invariant(!this.ordersById.has(event.orderId), () => `order ${event.orderId} accepted twice`);
+        const order: OrderState = {
+          orderId: event.orderId,
+          instrument: event.instrument,
+          account: event.account,
+          side: event.side,
+          orderType: event.orderType,
+          tif: event.tif,
+          expireAtMs: event.expireAtMs,
+          priceTiynPerTonne: event.price,
+          quantityKg: event.quantity,
+          openKg: event.quantity,
+          filledKg: 0,
+          averageFillPriceTiynPerTonne: null,
+          status: "resting",
+          cancelReason: null,
+          cancelledKg: 0,
+          amendments: 0,
+          acceptedSeq: outcome.seq,
+          acceptedMs: outcome.timeMs,
+          updatedSeq: outcome.seq,
+          updatedMs: outcome.timeMs,
+          filledValueMilliTiyn: 0n,
+        };
+        this.ordersById.set(order.orderId, order);
+        this.account(order.account).orders.set(order.orderId, order);
+        return;
+      }
+      case "order.amended": {
+        const order = this.live(event.orderId);
+        if (order.orderType === "limit") order.priceTiynPerTonne = event.price;
+        order.openKg = event.open;
+        order.amendments++;
+        touch(order, outcome);
+        return;
+      }
+      case "order.cancelled": {
+        const order = this.live(event.orderId);
+        order.status = "cancelled";
+        order.cancelReason = event.reason;
+        order.cancelledKg = event.quantity;
+        order.openKg = 0;
+        touch(order, outcome);
+        this.finished(order);
+        return;
+      }
+      case "trade":
+        this.trade(event, "buy", outcome);
+        this.trade(event, "sell", outcome);
+        return;
+      case "ledger.posted":
+        for (const transfer of event.transfers) {
+          const amount = BigInt(transfer.amount);
+          this.post(transfer.from, transfer.asset, -amount);
+          this.post(transfer.to, transfer.asset, amount);
+        }
+        return;
+      case "obligation.created":
+      case "obligation.paid":
+      case "obligation.delivered":
+      case "obligation.settled":
+      case "obligation.defaulted":
+        this.followObligation(event, outcome);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private trade(event: TradeEvent, side: Side, outcome: ProjectionOutcome): void {
+    const buy = side === "buy";
+    const orderId = buy ? event.buyOrderId : event.sellOrderId;
+    const order = this.live(orderId);
+    const openAfter = buy ? event.buyOpen : event.sellOpen;
+    invariant(order.openKg - event.quantity === openAfter, () => `order ${orderId}: fill leaves ${openAfter}`);
+    order.openKg = openAfter;
+    order.filledKg += event.quantity;
+    order.filledValueMilliTiyn += tradeValueMilliTiyn(event.price, event.quantity);
+    order.averageFillPriceTiynPerTonne = averagePriceTiynPerTonne(order.filledValueMilliTiyn, BigInt(order.filledKg));
+    touch(order, outcome);
+    const liquidity: Liquidity =
+      event.aggressor === null ? "auction" : event.makerOrderId === orderId ? "maker" : "taker";
+    this.account(order.account).fills.push({
+      seq: outcome.seq,
+      timeMs: outcome.timeMs,
+      tradeId: event.tradeId,
+      orderId,
+      instrument: event.instrument,
+      account: order.account,
+      side,
+      priceTiynPerTonne: event.price,
+      quantityKg: event.quantity,
+      liquidity,
+    });
+    if (openAfter === 0) {
+      order.status = "filled";
+      this.finished(order);
+    }
+  }
+
+  private finished(order: OrderState): void {
+    const account = this.account(order.account);
+    const evicted = account.doneOrders.push(order.orderId);
+    if (evicted !== undefined) {
+      account.orders.delete(evicted);
+      this.ordersById.delete(evicted);
+    }
+  }
+
+  private post(ledgerAccount: string, asset: string, amount: bigint): void {
+    const slash = ledgerAccount.lastIndexOf("/");
+    const owner = slash < 0 ? ledgerAccount : ledgerAccount.slice(0, slash);
+    const bucket = slash < 0 ? "" : ledgerAccount.slice(slash + 1);
+    let assets = this.ledger.get(owner);
+    if (assets === undefined) {
+      assets = new Map();
+      this.ledger.set(owner, assets);
+    }
+    let buckets = assets.get(asset);
+    if (buckets === undefined) {
+      buckets = new Map();
+      assets.set(asset, buckets);
+    }
+    const balance = (buckets.get(bucket) ?? 0n) + amount;
+    if (balance !== 0n) {
+      buckets.set(bucket, balance);
+      return;
+    }
+    buckets.delete(bucket);
+    if (buckets.size === 0) assets.delete(asset);
+    if (assets.size === 0) this.ledger.delete(owner);
+  }
+
+  private followObligation(event: ObligationEvent, outcome: ProjectionOutcome): void {
+    const o = event.obligation;
+    const view: ObligationView = {
+      id: o.id,
+      instrument: o.instrument,
+      basis: o.basis,
+      buyer: o.buyer,
+      seller: o.seller,
+      priceTiynPerTonne: o.price,
+      quantityKg: o.quantity,
+      valueTiyn: o.value,
+      collateralTiyn: o.collateral,
+      buyerFeeTiyn: o.buyerFee,
+      sellerFeeTiyn: o.sellerFee,
+      tradeTimeMs: o.tradeTimeMs,
+      paymentDueMs: o.paymentDueMs,
+      deliveryDueMs: o.deliveryDueMs,
+      paid: o.paid,
+      delivered: o.delivered,
+      status: o.status,
+      defaultedParty: o.defaultedParty,
+      forfeitedTiyn: event.forfeitedTiyn ?? 0,
+      penaltyTiyn: event.penaltyTiyn ?? 0,
+      claimTiyn: event.claimTiyn ?? 0,
+      updatedSeq: outcome.seq,
+      updatedMs: outcome.timeMs,
+    };
+    const known = this.obligationsById.has(o.id);
+    invariant(known === (event.type !== "obligation.created"), () => `${event.type} for obligation ${o.id}`);
+    this.obligationsById.set(o.id, view);
+    if (!known) {
+      this.account(o.buyer).obligations.add(o.id);
+      this.account(o.seller).obligations.add(o.id);
+    }
+    if (view.status !== "open") {
+      const evicted = this.doneObligations.push(o.id);
+      if (evicted !== undefined) {
+        const old = this.obligationsById.get(evicted)!;
+        this.obligationsById.delete(evicted);
+        this.accounts.get(old.buyer)?.obligations.delete(evicted);
+        this.accounts.get(old.seller)?.obligations.delete(evicted);
+      }
+    }
+  }
+
+  private live(orderId: string): OrderState {
+    const order = this.ordersById.get(orderId);
+    invariant(order !== undefined && order.status === "resting", () => `event names order ${orderId}, not live`);
+    return order;
+  }
+
+  private account(id: string): AccountState {
+    let account = this.accounts.get(id);
+    if (account === undefined) {
+      account = new AccountState();
+      this.accounts.set(id, account);
+    }
+    return account;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Reading.
+
+  info(account: string): AccountInfo | null {
+    return this.accounts.get(account)?.info ?? null;
+  }
+
+  /** Accounts opened through `account.open`, in opening order. */
+  accountIds(): string[] {
+    const ids: string[] = [];
+    for (const [id, state] of this.accounts) if (state.info !== null) ids.push(id);
+    return ids;
+  }
+
+  order(orderId: string): AccountOrder | null {
+    const order = this.ordersById.get(orderId);
+    return order === undefined ? null : publicOrder(order);
+  }
+
+  /** An account's orders, newest accepted first, filtered by status and instrument. */
+  orders(account: string, query: OrderQuery = {}): AccountOrder[] {
+    const state = this.accounts.get(account);
+    if (state === undefined) return [];
+    const limit = clampLimit(query.limit);
+    const all = [...state.orders.values()];
+    const out: AccountOrder[] = [];
+    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
+      const order = all[i]!;
+      if (query.status !== undefined && order.status !== query.status) continue;
+      if (query.instrument !== undefined && order.instrument !== query.instrument) continue;
+      out.push(publicOrder(order));
+    }
+    return out;
+  }
+
+  /** An account's fills, newest first. */
+  fills(account: string, limit = ACCOUNT_FILLS_MAX): Fill[] {
+    return this.accounts.get(account)?.fills.newestFirst(clampLimit(limit)) ?? [];
+  }
+
+  /** An account's holdings per asset, sorted by asset. */
+  balances(account: string): Balance[] {
+    const assets = this.ledger.get(account);
+    if (assets === undefined) return [];
+    const out: Balance[] = [];
+    for (const [asset, buckets] of assets) {
+      const [free, orders, obligations] = BUCKETS.map((bucket) => buckets.get(bucket) ?? 0n) as [
+        bigint,
+        bigint,
+        bigint,
+      ];
+      let total = 0n;
+      for (const value of buckets.values()) total += value;
+      out.push({ asset, free, orders, obligations, total });
+    }
+    return out.sort((a, b) => compareText(a.asset, b.asset));
+  }
+
+  /** One ledger account's balance of an asset, e.g. (`B1/free`, `KZT`) or (`exchange/fees`, `KZT`). */
+  ledgerBalance(ledgerAccount: string, asset: string): bigint {
+    const slash = ledgerAccount.lastIndexOf("/");
+    const owner = slash < 0 ? ledgerAccount : ledgerAccount.slice(0, slash);
+    const bucket = slash < 0 ? "" : ledgerAccount.slice(slash + 1);
+    return this.ledger.get(owner)?.get(asset)?.get(bucket) ?? 0n;
+  }
+
+  /** Every non-zero ledger balance, sorted by ledger account then asset (the engine ledger's `entries` shape). */
+  ledgerEntries(): LedgerBalance[] {
+    const out: LedgerBalance[] = [];
+    for (const [owner, assets] of this.ledger) {
+      for (const [asset, buckets] of assets) {
+        for (const [bucket, balance] of buckets) {
+          out.push({ account: bucket === "" ? owner : `${owner}/${bucket}`, asset, balance });
+        }
+      }
+    }
+    return out.sort((a, b) => compareText(a.account, b.account) || compareText(a.asset, b.asset));
+  }
+
+  obligation(id: string): ObligationView | null {
+    return this.obligationsById.get(id) ?? null;
+  }
+
+  /** An account's obligations (as buyer or seller), newest first. */
+  obligations(account: string, query: ObligationQuery = {}): ObligationView[] {
+    const state = this.accounts.get(account);
+    if (state === undefined) return [];
+    const limit = clampLimit(query.limit);
+    const ids = [...state.obligations];
+    const out: ObligationView[] = [];
+    for (let i = ids.length - 1; i >= 0 && out.length < limit; i--) {
+      const view = this.obligationsById.get(ids[i]!)!;
+      if (query.status !== undefined && view.status !== query.status) continue;
+      if (query.role === "buyer" && view.buyer !== account) continue;
+      if (query.role === "seller" && view.seller !== account) continue;
+      out.push(view);
+    }
+    return out;
+  }
+}
+
+function touch(order: OrderState, outcome: ProjectionOutcome): void {
+  order.updatedSeq = outcome.seq;
+  order.updatedMs = outcome.timeMs;
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined) return ACCOUNT_QUERY_LIMIT_MAX;
+  return Math.max(0, Math.min(Math.floor(limit), ACCOUNT_QUERY_LIMIT_MAX));
+}
+
+function publicOrder(order: OrderState): AccountOrder {
+  const { filledValueMilliTiyn: _, ...rest } = order;
+  return rest;
+}

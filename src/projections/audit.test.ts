@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import type { Command } from "../engine/commands.ts";
+import { AUDIT_ENTRIES_MAX, AUDIT_QUERY_LIMIT_DEFAULT, AuditTrail } from "./audit.ts";
+import { EngineRun, outcomeOf, T0 } from "./test-harness.ts";
+
+const OPERATOR = { actor: "op-1", role: "operator", source: "cli", requestId: "r-1" };
+const TRADER = { actor: "trader-7", role: "trader", source: "rest" };
+
+function trail() {
+  const audit = new AuditTrail();
+  const run = new EngineRun((outcome) => audit.apply(outcome));
+  run.do({ type: "instrument.list", instrument: "PB", mode: "continuous", tickSize: 100, lotSize: 500 }, OPERATOR);
+  run.do({ type: "phase.set", instrument: "PB", phase: "continuous" }, OPERATOR);
+  run.timeMs = T0 + 60_000;
+  run.do(
+    {
+      type: "order.new",
+      instrument: "PB",
+      orderId: "b1",
+      account: "B1",
+      side: "buy",
+      orderType: "limit",
+      price: 13_312_600,
+      quantity: 10_500,
+      tif: "DAY",
+    },
+    TRADER,
+  );
+  run.do(
+    {
+      type: "order.new",
+      instrument: "PB",
+      orderId: "b2",
+      account: "B1",
+      side: "buy",
+      orderType: "limit",
+      price: 13_000_000,
+      quantity: 1250,
+    },
+    TRADER,
+  );
+  run.timeMs = T0 + 120_000;
+  run.do({ type: "order.amend", orderId: "b1", quantity: 5000 }, TRADER);
+  run.do({ type: "order.cancel", orderId: "b1" }, TRADER);
+  run.do({ type: "reference.set", instrument: "PB", price: 13_000_000 }, { actor: "reg-1", role: "regulator" });
+  run.do(null as unknown as Command);
+  return { audit, run };
+}
+
+describe("audit trail", () => {
+  it("records who, when, what and the outcome of every command", () => {
+    const { audit } = trail();
+    expect(audit.size).toBe(8);
+    expect(audit.get(1)).toEqual({
+      seq: 1,
+      timeMs: T0,
+      time: "2026-01-05T06:00:00.000Z",
+      actor: "op-1",
+      role: "operator",
+      source: "cli",
+      requestId: "r-1",
+      commandType: "instrument.list",
+      instrument: "PB",
+      account: null,
+      summary: "list PB (continuous, tick 1.00 KZT, lot 0.5 t)",
+      outcome: "accepted",
+      code: null,
+      message: null,
+      events: 1,
+    });
+    expect(audit.get(3)).toMatchObject({
+      time: "2026-01-05T06:01:00.000Z",
+      actor: "trader-7",
+      requestId: null,
+      account: "B1",
+      summary: "buy 10.5 t PB at 133126.00 KZT/t (limit, DAY), order b1, account B1",
+      outcome: "accepted",
+    });
+    expect(audit.get(4)).toMatchObject({
+      outcome: "rejected",
+      code: "ORDER_QUANTITY_OFF_LOT",
+      message: "Quantity 1250 is not a multiple of the lot size 500.",
+      summary: "buy 1.25 t PB at 130000.00 KZT/t (limit), order b2, account B1",
+    });
+    // An amend and a cancel name only the order; the trail finds its instrument and account.
+    expect(audit.get(5)).toMatchObject({
+      commandType: "order.amend",
+      instrument: "PB",
+      account: "B1",
+      summary: "amend order b1: open 5 t",
+    });
+    expect(audit.get(6)).toMatchObject({ instrument: "PB", account: "B1", summary: "cancel order b1" });
+    expect(audit.get(7)).toMatchObject({ summary: "set PB reference price to 130000.00 KZT/t", role: "regulator" });
+    expect(audit.get(8)).toMatchObject({
+      commandType: "unknown",
+      summary: "command ?",
+      outcome: "rejected",
+      code: "COMMAND_UNKNOWN",
+      actor: null,
+    });
+  });
+
+  it("filters by actor, instrument, account, command type, outcome and time, newest first, with paging", () => {
+    const { audit } = trail();
+    const seqs = (filter: Parameters<AuditTrail["query"]>[0]) => audit.query(filter).map((e) => e.seq);
+    expect(seqs({})).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(seqs({ actor: "trader-7" })).toEqual([6, 5, 4, 3]);
+    expect(seqs({ instrument: "PB", commandType: "order.new" })).toEqual([4, 3]);
+    expect(seqs({ account: "B1", outcome: "accepted" })).toEqual([6, 5, 3]);
+    expect(seqs({ outcome: "rejected" })).toEqual([8, 4]);
+    expect(seqs({ fromMs: T0 + 60_000, toMs: T0 + 120_000 })).toEqual([4, 3]);
+    expect(seqs({ fromMs: T0 + 120_000 })).toEqual([8, 7, 6, 5]);
+    expect(seqs({ limit: 2 })).toEqual([8, 7]);
+    expect(seqs({ limit: 2, beforeSeq: 7 })).toEqual([6, 5]);
+    expect(seqs({ limit: 0 })).toEqual([]);
+  });
+
+  it("summarises malformed commands without trusting their fields", () => {
+    const audit = new AuditTrail();
+    const weird = { type: "order.new", side: { a: 1 }, quantity: "lots", price: -5, orderId: "x".repeat(200) };
+    const entry = audit.apply(outcomeOf(1, T0, [], weird as unknown as Command));
+    expect(entry.summary).toBe(`{"a":1} lots ? at -0.05 KZT/t (?), order ${"x".repeat(61)}..., account ?`);
+    expect(audit.apply(outcomeOf(2, Number.MAX_SAFE_INTEGER, [], { type: "time.tick" })).time).toBe(
+      String(Number.MAX_SAFE_INTEGER),
+    );
+  });
+
+  it("keeps the newest AUDIT_ENTRIES_MAX entries", () => {
+    const audit = new AuditTrail();
+    const n = AUDIT_ENTRIES_MAX + 3;
+    for (let seq = 1; seq <= n; seq++) audit.apply(outcomeOf(seq, T0 + seq, []));
+    expect(audit.size).toBe(AUDIT_ENTRIES_MAX);
+    expect(audit.get(3)).toBeNull();
+    expect(audit.get(4)?.seq).toBe(4);
+    expect(audit.get(n)?.seq).toBe(n);
+    expect(audit.query()).toHaveLength(AUDIT_QUERY_LIMIT_DEFAULT);
+    expect(audit.query({ fromMs: T0 + n - 1 }).map((e) => e.seq)).toEqual([n, n - 1]);
+  });
+});

@@ -1,0 +1,270 @@
+/**
+ * The audit trail: one entry per sequenced command, saying who asked (actor, role, source, request id from the
+ * command's meta), when (the sequencer's time, as UTC ISO text), what (command type, instrument, account and a short
+ * human summary) and what came of it (accepted, or rejected with the registry code and sentence). The regulator and
+ * the operator read it; every safeguard change (reference price, halts, clearing terms, suspensions) appears here with
+ * its reason.
+ *
+ * Commands are read defensively: a malformed command was rejected by the engine and is still audited, so the summary
+ * shows whatever fields it had without trusting their types.
+ *
+ * Limits. The newest `AUDIT_ENTRIES_MAX` entries are kept in memory; older ones remain in the journal, which holds
+ * the same facts. A query returns at most `AUDIT_QUERY_LIMIT_MAX` entries, newest first, and pages with `beforeSeq`.
+ *
+ * Complexity. Per outcome O(events) to find the rejection and follow live orders (for the instrument and account of
+ * an amend or cancel, which name only the order id); a query scans kept entries newest first
+ * and stops when it has `limit` matches or passes `fromMs`: O(entries scanned).
+ */
+
+import { isoUtc } from "./numbers.ts";
+import type { ProjectionOutcome } from "./outcome.ts";
+import { Ring } from "./ring.ts";
+
+export const AUDIT_ENTRIES_MAX = 100_000;
+export const AUDIT_QUERY_LIMIT_MAX = 1000;
+export const AUDIT_QUERY_LIMIT_DEFAULT = 100;
+/** Longest summary text; longer ones are cut with an ellipsis. */
+export const AUDIT_SUMMARY_LENGTH_MAX = 300;
+const FIELD_TEXT_LENGTH_MAX = 64;
+
+export type AuditOutcome = "accepted" | "rejected";
+
+export interface AuditEntry {
+  readonly seq: number;
+  readonly timeMs: number;
+  /** UTC, ISO 8601. */
+  readonly time: string;
+  readonly actor: string | null;
+  readonly role: string | null;
+  readonly source: string | null;
+  readonly requestId: string | null;
+  /** The command's type as sent (`unknown` if it had none). */
+  readonly commandType: string;
+  /** The instrument the command or its events concern, if any. */
+  readonly instrument: string | null;
+  readonly account: string | null;
+  readonly summary: string;
+  readonly outcome: AuditOutcome;
+  /** For a rejected command: the registry code and the sentence. */
+  readonly code: string | null;
+  readonly message: string | null;
+  /** Events the command produced (a rejection counts as one). */
+  readonly events: number;
+}
+
+export interface AuditFilter {
+  readonly actor?: string;
+  readonly instrument?: string;
+  readonly account?: string;
+  readonly commandType?: string;
+  readonly outcome?: AuditOutcome;
+  /** Inclusive. */
+  readonly fromMs?: number;
+  /** Exclusive. */
+  readonly toMs?: number;
+  /** Only entries with a smaller seq (paging backwards). */
+  readonly beforeSeq?: number;
+  readonly limit?: number;
+}
+
+export class AuditTrail {
+  private readonly entries = new Ring<AuditEntry>(AUDIT_ENTRIES_MAX);
+  /** Live orders' instrument and account, so an amend or cancel (which name only the order) can be filtered too. */
+  private readonly liveOrders = new Map<string, { readonly instrument: string; readonly account: string }>();
+
+  apply(outcome: ProjectionOutcome): AuditEntry {
+    const command = outcome.command as unknown;
+    const fields = (typeof command === "object" && command !== null ? command : {}) as Record<string, unknown>;
+    const commandType = typeof fields.type === "string" ? text(fields.type) : "unknown";
+    let instrument = typeof fields.instrument === "string" ? fields.instrument : null;
+    let account = typeof fields.account === "string" ? fields.account : null;
+    const target = typeof fields.orderId === "string" ? this.liveOrders.get(fields.orderId) : undefined;
+    if (target !== undefined) {
+      instrument ??= target.instrument;
+      account ??= target.account;
+    }
+    let code: string | null = null;
+    let message: string | null = null;
+    for (const event of outcome.events) {
+      switch (event.type) {
+        case "rejected":
+          code = event.code;
+          message = event.message;
+          break;
+        case "order.accepted":
+          this.liveOrders.set(event.orderId, { instrument: event.instrument, account: event.account });
+          break;
+        case "order.cancelled":
+          this.liveOrders.delete(event.orderId);
+          break;
+        case "trade":
+          if (event.buyOpen === 0) this.liveOrders.delete(event.buyOrderId);
+          if (event.sellOpen === 0) this.liveOrders.delete(event.sellOrderId);
+          break;
+        default:
+          if (
+            event.type.startsWith("obligation.") &&
+            "obligation" in event &&
+            event.obligation.id === fields.obligation
+          ) {
+            instrument ??= event.obligation.instrument;
+          }
+      }
+    }
+    const meta = outcome.meta;
+    const entry: AuditEntry = {
+      seq: outcome.seq,
+      timeMs: outcome.timeMs,
+      time: isoUtc(outcome.timeMs),
+      actor: meta.actor ?? null,
+      role: meta.role ?? null,
+      source: meta.source ?? null,
+      requestId: meta.requestId ?? null,
+      commandType,
+      instrument,
+      account,
+      summary: summarise(fields),
+      outcome: code === null ? "accepted" : "rejected",
+      code,
+      message,
+      events: outcome.events.length,
+    };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Matching entries, newest first. */
+  query(filter: AuditFilter = {}): AuditEntry[] {
+    const limit = Math.max(0, Math.min(Math.floor(filter.limit ?? AUDIT_QUERY_LIMIT_DEFAULT), AUDIT_QUERY_LIMIT_MAX));
+    const out: AuditEntry[] = [];
+    if (limit === 0) return out;
+    this.entries.scanNewestFirst((entry) => {
+      if (filter.fromMs !== undefined && entry.timeMs < filter.fromMs) return false;
+      if (matches(entry, filter)) out.push(entry);
+      return out.length < limit;
+    });
+    return out;
+  }
+
+  /** The entry of one seq, if still kept: O(1), as kept entries have consecutive seqs. */
+  get(seq: number): AuditEntry | null {
+    const newest = this.entries.newest();
+    if (newest === undefined) return null;
+    const entry = this.entries.newestAt(newest.seq - seq);
+    return entry !== undefined && entry.seq === seq ? entry : null;
+  }
+}
+
+function matches(entry: AuditEntry, filter: AuditFilter): boolean {
+  return (
+    (filter.beforeSeq === undefined || entry.seq < filter.beforeSeq) &&
+    (filter.toMs === undefined || entry.timeMs < filter.toMs) &&
+    (filter.actor === undefined || entry.actor === filter.actor) &&
+    (filter.instrument === undefined || entry.instrument === filter.instrument) &&
+    (filter.account === undefined || entry.account === filter.account) &&
+    (filter.commandType === undefined || entry.commandType === filter.commandType) &&
+    (filter.outcome === undefined || entry.outcome === filter.outcome)
+  );
+}
+
+/** A short human sentence for a command. Quantities in tonnes, prices in tenge per tonne. */
+function summarise(fields: Record<string, unknown>): string {
+  const f = (name: string) => text(fields[name]);
+  let summary: string;
+  const type = fields.type;
+  switch (type) {
+    case "order.new": {
+      const price = fields.orderType === "market" ? "at market" : `at ${tenge(fields.price)}/t`;
+      const extras = [
+        typeof fields.tif === "string" ? fields.tif : null,
+        fields.postOnly === true ? "post-only" : null,
+        typeof fields.expireAtMs === "number" ? `expires ${isoUtc(fields.expireAtMs)}` : null,
+      ].filter((x) => x !== null);
+      summary = `${f("side")} ${tonnes(fields.quantity)} ${f("instrument")} ${price} (${f("orderType")}${extras.length > 0 ? `, ${extras.join(", ")}` : ""}), order ${f("orderId")}, account ${f("account")}`;
+      break;
+    }
+    case "order.amend": {
+      const changes = [
+        fields.price != null ? `price ${tenge(fields.price)}/t` : null,
+        fields.quantity != null ? `open ${tonnes(fields.quantity)}` : null,
+      ].filter((x) => x !== null);
+      summary = `amend order ${f("orderId")}: ${changes.join(", ") || "nothing"}`;
+      break;
+    }
+    case "order.cancel":
+      summary = `cancel order ${f("orderId")}`;
+      break;
+    case "order.massCancel":
+      summary = `cancel all orders of account ${f("account")}${typeof fields.instrument === "string" ? ` on ${fields.instrument}` : ""}`;
+      break;
+    case "instrument.list":
+      summary = `list ${f("instrument")} (${f("mode")}, tick ${tenge(fields.tickSize)}, lot ${tonnes(fields.lotSize)}${fields.referencePrice != null ? `, reference ${tenge(fields.referencePrice)}/t` : ""}${fields.clearing != null ? ", cleared" : ""})`;
+      break;
+    case "instrument.update":
+      summary = `change clearing terms of ${f("instrument")}: ${text(JSON.stringify(fields.clearing ?? null))}; reason: ${f("reason")}`;
+      break;
+    case "instrument.suspend":
+      summary = `halt ${f("instrument")}; reason: ${f("reason")}`;
+      break;
+    case "phase.set":
+      summary = `set ${f("instrument")} phase to ${f("phase")}`;
+      break;
+    case "reference.set":
+      summary = `set ${f("instrument")} reference price to ${fields.price === null ? "none" : `${tenge(fields.price)}/t`}`;
+      break;
+    case "member.add":
+      summary = `add member ${f("member")} (${f("name")}) as ${Array.isArray(fields.roles) ? fields.roles.map(text).join(", ") : "?"}`;
+      break;
+    case "member.suspend":
+    case "member.reinstate":
+      summary = `${type === "member.suspend" ? "suspend" : "reinstate"} member ${f("member")}; reason: ${f("reason")}`;
+      break;
+    case "account.open":
+      summary = `open account ${f("account")} for member ${f("member")}${typeof fields.client === "string" ? ` (client ${fields.client})` : ""}`;
+      break;
+    case "money.deposit":
+    case "money.withdraw":
+      summary = `${type === "money.deposit" ? "deposit" : "withdraw"} ${tenge(fields.amount)} ${type === "money.deposit" ? "to" : "from"} account ${f("account")}, reference ${f("reference")}`;
+      break;
+    case "gas.declare":
+    case "gas.withdraw":
+      summary = `${type === "gas.declare" ? "declare" : "withdraw"} ${tonnes(fields.quantity)} at ${f("basis")} for account ${f("account")}`;
+      break;
+    case "obligation.confirmPayment":
+    case "obligation.confirmDelivery":
+      summary = `confirm ${type === "obligation.confirmPayment" ? "payment" : "delivery"} of obligation ${f("obligation")}`;
+      break;
+    case "time.tick":
+      summary = "time tick";
+      break;
+    default:
+      summary = `command ${f("type")}`;
+  }
+  return summary.length > AUDIT_SUMMARY_LENGTH_MAX ? `${summary.slice(0, AUDIT_SUMMARY_LENGTH_MAX - 3)}...` : summary;
+}
+
+/** Any value as short text. */
+function text(value: unknown): string {
+  const shown = typeof value === "string" ? value : value === undefined ? "?" : (JSON.stringify(value) ?? "?");
+  return shown.length > FIELD_TEXT_LENGTH_MAX ? `${shown.slice(0, FIELD_TEXT_LENGTH_MAX - 3)}...` : shown;
+}
+
+/** Tiyn as tenge with two decimals, e.g. 13312600 → "133126.00 KZT"; anything else shown as it is. */
+function tenge(value: unknown): string {
+  if (typeof value !== "number" || !Number.isSafeInteger(value)) return text(value);
+  const sign = value < 0 ? "-" : "";
+  const abs = Math.abs(value);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")} KZT`;
+}
+
+/** Kilograms as tonnes, e.g. 1500 → "1.5 t"; anything else shown as it is. */
+function tonnes(value: unknown): string {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) return text(value);
+  const whole = Math.floor(value / 1000);
+  const rest = value % 1000;
+  return rest === 0 ? `${whole} t` : `${whole}.${String(rest).padStart(3, "0").replace(/0+$/, "")} t`;
+}

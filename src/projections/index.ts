@@ -1,0 +1,119 @@
+/**
+ * The read models, composed: feed every durable outcome once, in seq order (`apply` live from the sequencer's
+ * `onDurable`, `applyRecord` for journal records at startup), and read the views. Only events are used; the
+ * `rejected` event of a refused command has no effect on any view except the audit trail, while events that time
+ * brought before it (GTD expiry, obligation defaults) do.
+ *
+ * Order within one outcome: sessions first (a session closing sets the reference price and feeds the indices), then
+ * market data (which reads that reference), accounts, supply and the audit trail. All views are synchronous and
+ * share no state, except that market data asks sessions for the reference price and indices receive sessions' closed
+ * results.
+ *
+ * Seq discipline. An outcome with a seq at or below the last applied one is ignored (a live outcome may overlap the
+ * journal replay at startup); a gap throws `ProjectionGapError`, because a view that missed an outcome is wrong and
+ * must be rebuilt from the journal.
+ *
+ * A view that throws (a broken invariant: an event that contradicts what it has seen) leaves the views mid-outcome;
+ * the server must then stop serving them and rebuild from the journal, as it would after a gap.
+ *
+ * Complexity: the sum of the views' per-event costs (each O(1) per event, see their headers); no work proportional to
+ * the book, the accounts or the history per outcome.
+ */
+
+import type { AuctionOutcome } from "../engine/auction.ts";
+import { Accounts } from "./accounts.ts";
+import { AuditTrail } from "./audit.ts";
+import { PriceIndices } from "./indices.ts";
+import { type InstrumentInfo, InstrumentRegistry } from "./instruments.ts";
+import { MarketData } from "./market-data.ts";
+import { outcomeOfRecord, type ProjectionOutcome, type ProjectionRecord } from "./outcome.ts";
+import { SessionResults } from "./sessions.ts";
+import { SupplyObligations, type SupplyPlanRow } from "./supply.ts";
+
+export * from "./accounts.ts";
+export * from "./audit.ts";
+export * from "./export.ts";
+export * from "./indices.ts";
+export * from "./instruments.ts";
+export * from "./market-data.ts";
+export * from "./outcome.ts";
+export * from "./sessions.ts";
+export * from "./supply.ts";
+
+export interface ProjectionsOptions {
+  /** Instrument metadata (product, basis, region, delivery period), from the server's configuration. */
+  readonly instruments?: InstrumentRegistry | readonly InstrumentInfo[];
+  /** National index weights, basis → weight; defaults to `DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH`. */
+  readonly indexWeights?: Readonly<Record<string, number>>;
+  readonly supplyPlan?: readonly SupplyPlanRow[];
+  /** Offset of exchange time from UTC for index days and supply months; default UTC+5. */
+  readonly utcOffsetMs?: number;
+  /** The engine's indicative auction outcome, if market data should not compute its own. */
+  readonly indicative?: (instrument: string) => AuctionOutcome | undefined;
+}
+
+export class ProjectionGapError extends Error {
+  override name = "ProjectionGapError";
+}
+
+export class Projections {
+  readonly instruments: InstrumentRegistry;
+  readonly sessions: SessionResults;
+  readonly indices: PriceIndices;
+  readonly marketData: MarketData;
+  readonly accounts: Accounts;
+  readonly supply: SupplyObligations;
+  readonly audit: AuditTrail;
+  private lastSeqValue = 0;
+
+  constructor(options: ProjectionsOptions = {}) {
+    const given = options.instruments;
+    this.instruments = given instanceof InstrumentRegistry ? given : new InstrumentRegistry(given ?? []);
+    const timing = options.utcOffsetMs === undefined ? {} : { utcOffsetMs: options.utcOffsetMs };
+    this.indices = new PriceIndices({
+      registry: this.instruments,
+      ...(options.indexWeights === undefined ? {} : { weights: options.indexWeights }),
+      ...timing,
+    });
+    this.sessions = new SessionResults({ onClosed: (result) => this.indices.addSession(result) });
+    this.marketData = new MarketData({
+      reference: this.sessions,
+      ...(options.indicative === undefined ? {} : { indicative: options.indicative }),
+    });
+    this.accounts = new Accounts();
+    this.supply = new SupplyObligations({ registry: this.instruments, plan: options.supplyPlan ?? [], ...timing });
+    this.audit = new AuditTrail();
+  }
+
+  /** The seq of the last outcome applied; 0 before the first. */
+  get lastSeq(): number {
+    return this.lastSeqValue;
+  }
+
+  /** Applies one durable outcome; returns false if it was already applied. */
+  apply(outcome: ProjectionOutcome): boolean {
+    if (outcome.seq <= this.lastSeqValue) return false;
+    if (outcome.seq !== this.lastSeqValue + 1) {
+      throw new ProjectionGapError(
+        `outcome ${outcome.seq} follows ${this.lastSeqValue}: outcomes were missed; rebuild the views from the journal`,
+      );
+    }
+    this.sessions.apply(outcome);
+    this.marketData.apply(outcome);
+    this.accounts.apply(outcome);
+    this.supply.apply(outcome);
+    this.audit.apply(outcome);
+    this.lastSeqValue = outcome.seq;
+    return true;
+  }
+
+  /** Applies a batch as the sequencer's `onDurable` delivers it. */
+  applyAll(outcomes: Iterable<ProjectionOutcome>): void {
+    for (const outcome of outcomes) this.apply(outcome);
+  }
+
+  /** Applies a journal record (JSON text fields), at startup. */
+  applyRecord(record: ProjectionRecord): boolean {
+    return this.apply(outcomeOfRecord(record));
+  }
+}

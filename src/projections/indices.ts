@@ -1,0 +1,268 @@
+/**
+ * Official price indices, published from closed sessions' results (sessions.ts): per product and delivery basis,
+ * per product and delivery region, per product and (basis, region) pair, and a national index per product weighted
+ * by each plant's domestic share (the SPIMEX practice, DOMAIN.md).
+ *
+ * Definitions. A session counts toward the index period of the local calendar day on which it closed (exchange
+ * time, UTC+5 by default). For a key (say product `propane-butane`, basis `KAZGPZ`) and a day, the index is the
+ * volume-weighted average price of all trades of that day's sessions on instruments with that key:
+ * Σ session value / Σ session volume, exact, rounded to the nearest tiyn per tonne, halves up. The national index of
+ * a product is Σ weight(basis) × basis index / Σ weight(basis), over the bases with trades that day and a positive
+ * weight, rounded the same way; a basis without a weight is left out of it (and listed by `unweighted`). Instruments
+ * the registry does not describe, and sessions without trades, do not count.
+ *
+ * Complexity. Adding a session result is O(1) (three map updates). Reading one index is O(1); the national index is
+ * O(bases traded that day). Memory: at most `INDEX_DAYS_KEPT_MAX` days, each with the keys traded that day.
+ */
+
+import { invariant, SaudaError } from "../domain/errors.ts";
+import { compareText, type InstrumentRegistry } from "./instruments.ts";
+import { checkUtcOffset, divideRoundHalfUp, EXCHANGE_UTC_OFFSET_MS, localDay, tiynOfMilliTiyn } from "./numbers.ts";
+import { Ring } from "./ring.ts";
+import type { SessionResult } from "./sessions.ts";
+
+/** Days of index history kept (about five years). */
+export const INDEX_DAYS_KEPT_MAX = 1830;
+
+/**
+ * Default national weights: each plant's domestic LPG supply in tonnes per month. Only the first two are from
+ * DOMAIN.md ("Mangystau supply ≈ 18 kt/month: 14.5 kt Zhanaozen plant + 3.5 kt Atyrau refinery"); they are what those
+ * plants send to Mangystau, taken here as their domestic total. The rest are ASSUMED, chosen so the total is about
+ * 130 kt/month, the middle of the national monthly supply plan of 120–140 kt (DOMAIN.md), with Tengizchevroil as the
+ * largest producer. The server should replace them with the ministry's plan figures (`weights` option).
+ */
+export const DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH: Readonly<Record<string, number>> = {
+  KAZGPZ: 14_500, // Zhanaozen gas processing plant: DOMAIN.md
+  "ATYRAU-REFINERY": 3_500, // DOMAIN.md
+  TENGIZCHEVROIL: 60_000, // assumed
+  "CNPC-AMG-ZHANAZHOL": 15_000, // assumed
+  "PAVLODAR-REFINERY": 12_000, // assumed
+  "SHYMKENT-REFINERY": 10_000, // assumed
+  KARACHAGANAK: 10_000, // assumed
+  KAZGERMUNAI: 5_000, // assumed
+};
+
+export type IndexScope = "basis" | "region" | "basis-region" | "national";
+
+export interface PriceIndex {
+  /** Local calendar day, YYYY-MM-DD. */
+  readonly day: string;
+  readonly product: string;
+  readonly scope: IndexScope;
+  /** The basis, the region, `basis/region`, or `KZ` for the national index. */
+  readonly key: string;
+  readonly priceTiynPerTonne: number;
+  readonly volumeKg: bigint;
+  readonly valueTiyn: bigint;
+  /** Sessions that went into it. */
+  readonly sessions: number;
+}
+
+export interface IndicesOptions {
+  readonly registry: InstrumentRegistry;
+  /** Basis → weight (any unit, e.g. tonnes per month); whole non-negative numbers. */
+  readonly weights?: Readonly<Record<string, number>>;
+  /** Offset of exchange time from UTC, for index days. */
+  readonly utcOffsetMs?: number;
+}
+
+export const NATIONAL_KEY = "KZ";
+const WEIGHT_MAX = 1e12;
+
+interface Accumulator {
+  volumeKg: bigint;
+  valueMilliTiyn: bigint;
+  sessions: number;
+}
+
+interface Day {
+  readonly day: string;
+  /** `scope product key` → totals (ids hold no spaces, so a space separates them). */
+  readonly totals: Map<string, Accumulator>;
+}
+
+export class PriceIndices {
+  private readonly registry: InstrumentRegistry;
+  private readonly weights: ReadonlyMap<string, bigint>;
+  private readonly utcOffsetMs: number;
+  private readonly days = new Ring<Day>(INDEX_DAYS_KEPT_MAX);
+  private readonly byDay = new Map<string, Day>();
+  private skipped = 0;
+
+  constructor(options: IndicesOptions) {
+    this.registry = options.registry;
+    this.utcOffsetMs = checkUtcOffset(options.utcOffsetMs ?? EXCHANGE_UTC_OFFSET_MS);
+    const weights = new Map<string, bigint>();
+    for (const [basis, weight] of Object.entries(options.weights ?? DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH)) {
+      if (!Number.isSafeInteger(weight) || weight < 0 || weight > WEIGHT_MAX) {
+        throw new SaudaError("FIELD_INVALID", {
+          field: `weights.${basis}`,
+          value: JSON.stringify(weight) ?? "(missing)",
+          rule: `an index weight is a whole number from 0 to ${WEIGHT_MAX}`,
+        });
+      }
+      weights.set(basis, BigInt(weight));
+    }
+    this.weights = weights;
+  }
+
+  /** Adds a closed session's result to its day's indices. */
+  addSession(result: SessionResult): void {
+    invariant(result.endMs !== null, () => `session ${result.instrument}#${result.session} has not closed`);
+    if (result.volumeKg === 0n) return;
+    const info = this.registry.get(result.instrument);
+    if (info === undefined) {
+      this.skipped++;
+      return;
+    }
+    const day = this.dayOf(localDay(result.endMs, this.utcOffsetMs));
+    const add = (scope: IndexScope, key: string) => {
+      const id = `${scope} ${info.product} ${key}`;
+      let totals = day.totals.get(id);
+      if (totals === undefined) {
+        totals = { volumeKg: 0n, valueMilliTiyn: 0n, sessions: 0 };
+        day.totals.set(id, totals);
+      }
+      totals.volumeKg += result.volumeKg;
+      totals.valueMilliTiyn += result.valueMilliTiyn;
+      totals.sessions++;
+    };
+    add("basis", info.basis);
+    add("region", info.region);
+    add("basis-region", `${info.basis}/${info.region}`);
+  }
+
+  private dayOf(day: string): Day {
+    let found = this.byDay.get(day);
+    if (found === undefined) {
+      const newest = this.days.newest();
+      // Sessions close in seq order and time never goes back, so days arrive in order.
+      invariant(newest === undefined || newest.day < day, () => `index day ${day} after ${newest?.day}`);
+      found = { day, totals: new Map() };
+      const evicted = this.days.push(found);
+      if (evicted !== undefined) this.byDay.delete(evicted.day);
+      this.byDay.set(day, found);
+    }
+    return found;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Reading.
+
+  /** Days with indices, newest first. */
+  daysKept(limit = INDEX_DAYS_KEPT_MAX): string[] {
+    return this.days.newestFirst(limit).map((d) => d.day);
+  }
+
+  /** Sessions with trades left out because the registry does not describe their instrument. */
+  get skippedSessions(): number {
+    return this.skipped;
+  }
+
+  index(day: string, product: string, scope: Exclude<IndexScope, "national">, key: string): PriceIndex | null {
+    const totals = this.byDay.get(day)?.totals.get(`${scope} ${product} ${key}`);
+    return totals === undefined ? null : indexOf(day, product, scope, key, totals);
+  }
+
+  basis(day: string, product: string, basis: string): PriceIndex | null {
+    return this.index(day, product, "basis", basis);
+  }
+
+  region(day: string, product: string, region: string): PriceIndex | null {
+    return this.index(day, product, "region", region);
+  }
+
+  national(day: string, product: string): PriceIndex | null {
+    const found = this.byDay.get(day);
+    if (found === undefined) return null;
+    const prefix = `basis ${product} `;
+    let weighted = 0n;
+    let weightSum = 0n;
+    let volumeKg = 0n;
+    let valueMilliTiyn = 0n;
+    let sessions = 0;
+    for (const [id, totals] of found.totals) {
+      if (!id.startsWith(prefix)) continue;
+      const weight = this.weights.get(id.slice(prefix.length)) ?? 0n;
+      if (weight === 0n) continue;
+      // The basis index itself is rounded first, as published; the national index is its weighted mean.
+      weighted += weight * divideRoundHalfUp(totals.valueMilliTiyn, totals.volumeKg);
+      weightSum += weight;
+      volumeKg += totals.volumeKg;
+      valueMilliTiyn += totals.valueMilliTiyn;
+      sessions += totals.sessions;
+    }
+    if (weightSum === 0n) return null;
+    return {
+      day,
+      product,
+      scope: "national",
+      key: NATIONAL_KEY,
+      priceTiynPerTonne: Number(divideRoundHalfUp(weighted, weightSum)),
+      volumeKg,
+      valueTiyn: tiynOfMilliTiyn(valueMilliTiyn),
+      sessions,
+    };
+  }
+
+  /** Every index of a day, national ones included, sorted by product, scope and key. */
+  all(day: string): PriceIndex[] {
+    const found = this.byDay.get(day);
+    if (found === undefined) return [];
+    const out: PriceIndex[] = [];
+    const products = new Set<string>();
+    for (const [id, totals] of found.totals) {
+      const [scope, product, key] = splitId(id);
+      products.add(product);
+      out.push(indexOf(day, product, scope, key, totals));
+    }
+    for (const product of products) {
+      const national = this.national(day, product);
+      if (national !== null) out.push(national);
+    }
+    return out.sort(
+      (a, b) => compareText(a.product, b.product) || compareText(a.scope, b.scope) || compareText(a.key, b.key),
+    );
+  }
+
+  /** The most recent published index for a key, searching back through kept days. O(days kept). */
+  latest(product: string, scope: IndexScope, key: string): PriceIndex | null {
+    let found: PriceIndex | null = null;
+    this.days.scanNewestFirst((day) => {
+      found = scope === "national" ? this.national(day.day, product) : this.index(day.day, product, scope, key);
+      return found === null;
+    });
+    return found;
+  }
+
+  /** Bases traded on a day that carry no national weight. */
+  unweighted(day: string): string[] {
+    const found = this.byDay.get(day);
+    if (found === undefined) return [];
+    const bases = new Set<string>();
+    for (const id of found.totals.keys()) {
+      const [scope, , key] = splitId(id);
+      if (scope === "basis" && (this.weights.get(key) ?? 0n) === 0n) bases.add(key);
+    }
+    return [...bases].sort(compareText);
+  }
+}
+
+function indexOf(day: string, product: string, scope: IndexScope, key: string, totals: Accumulator): PriceIndex {
+  return {
+    day,
+    product,
+    scope,
+    key,
+    priceTiynPerTonne: Number(divideRoundHalfUp(totals.valueMilliTiyn, totals.volumeKg)),
+    volumeKg: totals.volumeKg,
+    valueTiyn: tiynOfMilliTiyn(totals.valueMilliTiyn),
+    sessions: totals.sessions,
+  };
+}
+
+function splitId(id: string): [Exclude<IndexScope, "national">, string, string] {
+  const first = id.indexOf(" ");
+  const second = id.indexOf(" ", first + 1);
+  return [id.slice(0, first) as Exclude<IndexScope, "national">, id.slice(first + 1, second), id.slice(second + 1)];
+}

@@ -1,0 +1,68 @@
+/**
+ * Exact arithmetic shared by the read models: trade values, volume-weighted averages and local calendar keys.
+ *
+ * Units. A price is tiyn per tonne and a quantity kilograms, so price × quantity is in tiyn × kg / t, which is a
+ * thousandth of a tiyn: the "milli-tiyn". Sums of values are kept in milli-tiyn as bigints, which keeps every average
+ * exact even for quantities that are not whole tonnes (bare instruments may have any lot size); the value in tiyn is
+ * derived from it. On cleared instruments lots are whole tonnes, so values in tiyn are exact there.
+ *
+ * Rounding rule (one rule everywhere): a quotient of non-negative integers is rounded to the nearest integer, halves
+ * up. A volume-weighted average price is Σ(price × quantity) / Σ quantity, so rounded; so is a value in tiyn.
+ *
+ * Complexity: every function is O(1) (bigint operations on numbers of a few dozen digits).
+ */
+
+import { invariant } from "../domain/errors.ts";
+
+/** Kazakhstan has kept one time zone, UTC+5, since 1 March 2024; sessions are set in it (DOMAIN.md: 11:00–13:00). */
+export const EXCHANGE_UTC_OFFSET_MS = 5 * 3_600_000;
+const UTC_OFFSET_MS_MAX = 14 * 3_600_000;
+const MILLI_PER_UNIT = 1000n;
+
+/** numerator / denominator for numerator ≥ 0 and denominator > 0, rounded to the nearest integer, halves up. */
+export function divideRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
+  invariant(numerator >= 0n && denominator > 0n, () => `rounding ${numerator} / ${denominator}`);
+  return (2n * numerator + denominator) / (2n * denominator);
+}
+
+/** The value of one trade in milli-tiyn: exact for any price and quantity within the order limits. */
+export function tradeValueMilliTiyn(priceTiynPerTonne: number, quantityKg: number): bigint {
+  return BigInt(priceTiynPerTonne) * BigInt(quantityKg);
+}
+
+/** A value in milli-tiyn as whole tiyn (rounded, halves up; exact for whole tonnes). */
+export function tiynOfMilliTiyn(valueMilliTiyn: bigint): bigint {
+  return divideRoundHalfUp(valueMilliTiyn, MILLI_PER_UNIT);
+}
+
+/** Volume-weighted average price in tiyn per tonne, rounded (halves up); null when nothing traded. */
+export function averagePriceTiynPerTonne(valueMilliTiyn: bigint, volumeKg: bigint): number | null {
+  if (volumeKg === 0n) return null;
+  return Number(divideRoundHalfUp(valueMilliTiyn, volumeKg));
+}
+
+export function checkUtcOffset(utcOffsetMs: number): number {
+  invariant(
+    Number.isSafeInteger(utcOffsetMs) && Math.abs(utcOffsetMs) <= UTC_OFFSET_MS_MAX,
+    () => `UTC offset ${utcOffsetMs} ms must be a whole number of ms within ±14 h`,
+  );
+  return utcOffsetMs;
+}
+
+/** The local calendar day of an instant, as YYYY-MM-DD. */
+export function localDay(timeMs: number, utcOffsetMs: number): string {
+  return new Date(timeMs + utcOffsetMs).toISOString().slice(0, 10);
+}
+
+/** The local calendar month of an instant, as YYYY-MM. */
+export function localMonth(timeMs: number, utcOffsetMs: number): string {
+  return new Date(timeMs + utcOffsetMs).toISOString().slice(0, 7);
+}
+
+/** An instant as UTC ISO 8601 text; a value outside the Date range reads as its number (never throws). */
+export function isoUtc(timeMs: number): string {
+  const date = new Date(timeMs);
+  return Number.isNaN(date.getTime()) ? String(timeMs) : date.toISOString();
+}
+
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;

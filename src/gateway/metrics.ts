@@ -1,0 +1,81 @@
+/**
+ * Prometheus metrics for operators (/metrics): HTTP requests and their latency by route, commands and rejections by
+ * type and code, trades, the sequencer's queue and the journal's position. One registry per server, so tests and
+ * several servers in one process do not mix their figures.
+ */
+
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Exchange } from "./exchange.ts";
+
+export class Metrics {
+  private readonly registry = new Registry();
+  private readonly requests: Counter<"route" | "method" | "status">;
+  private readonly latency: Histogram<"route" | "method">;
+  private readonly commands: Counter<"type" | "outcome">;
+  private readonly trades: Counter<"instrument">;
+
+  constructor(exchange: Exchange) {
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: "sauda_http_requests_total",
+      help: "HTTP requests by route, method and status",
+      labelNames: ["route", "method", "status"],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: "sauda_http_request_seconds",
+      help: "HTTP request time by route",
+      labelNames: ["route", "method"],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    });
+    this.commands = new Counter({
+      name: "sauda_commands_total",
+      help: "Durable commands by type and outcome (accepted, or the rejection code)",
+      labelNames: ["type", "outcome"],
+      registers,
+    });
+    this.trades = new Counter({
+      name: "sauda_trades_total",
+      help: "Trades by instrument",
+      labelNames: ["instrument"],
+      registers,
+    });
+    new Gauge({
+      name: "sauda_sequencer_queue",
+      help: "Commands waiting for the journal",
+      registers,
+      collect() {
+        this.set(exchange.queued);
+      },
+    });
+    new Gauge({
+      name: "sauda_journal_seq",
+      help: "Sequence number of the last durable command",
+      registers,
+      collect() {
+        this.set(exchange.projections.lastSeq);
+      },
+    });
+    exchange.onOutcomes((outcomes) => {
+      for (const outcome of outcomes) {
+        const rejection = outcome.events.find((event) => event.type === "rejected");
+        this.commands.inc({
+          type: outcome.command.type ?? "unknown",
+          outcome: rejection?.type === "rejected" ? rejection.code : "accepted",
+        });
+        for (const event of outcome.events)
+          if (event.type === "trade") this.trades.inc({ instrument: event.instrument });
+      }
+    });
+  }
+
+  observeRequest(route: string, method: string, status: number, elapsedMs: number): void {
+    this.requests.inc({ route, method, status: String(status) });
+    this.latency.observe({ route, method }, elapsedMs / 1000);
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

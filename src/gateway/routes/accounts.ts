@@ -1,0 +1,70 @@
+/**
+ * A member's account views: balances (free, blocked for orders, blocked for obligations), fills and clearing
+ * obligations. Readable by the member's own users, the operator and the regulator.
+ */
+
+import { Type } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import type { RouteContext } from "../server.ts";
+import { requireReadAccount } from "./access.ts";
+import { ACCOUNT_ID, json } from "./common.ts";
+
+export function accountRoutes(api: FastifyInstance, context: RouteContext): void {
+  const accounts = context.exchange.projections.accounts;
+  const params = Type.Object({ account: ACCOUNT_ID });
+
+  api.get<{ Params: { account: string } }>(
+    "/accounts/:account/balances",
+    { schema: { tags: ["accounts"], summary: "Money (tiyn) and gas (kg per basis): free, blocked, total", params } },
+    async (request) => {
+      requireReadAccount(context, request, request.params.account, "read balances");
+      return { account: request.params.account, balances: json(accounts.balances(request.params.account)) };
+    },
+  );
+
+  api.get<{ Params: { account: string }; Querystring: { limit: number } }>(
+    "/accounts/:account/fills",
+    {
+      schema: {
+        tags: ["accounts"],
+        summary: "Fills, newest first",
+        params,
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      requireReadAccount(context, request, request.params.account, "read fills");
+      return { fills: json(accounts.fills(request.params.account, request.query.limit)) };
+    },
+  );
+
+  api.get<{ Params: { account: string }; Querystring: { status?: "open" | "settled" | "defaulted"; limit: number } }>(
+    "/accounts/:account/obligations",
+    {
+      schema: {
+        tags: ["accounts"],
+        summary: "Clearing obligations: payments and deliveries with their deadlines",
+        params,
+        querystring: Type.Object(
+          {
+            status: Type.Optional(
+              Type.Union([Type.Literal("open"), Type.Literal("settled"), Type.Literal("defaulted")]),
+            ),
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      requireReadAccount(context, request, request.params.account, "read obligations");
+      const { status, limit } = request.query;
+      return {
+        obligations: json(accounts.obligations(request.params.account, { limit, ...(status ? { status } : {}) })),
+      };
+    },
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * Shared pieces of the REST routes: schema fragments (ids, prices, quantities with their limits), JSON conversion of
+ * read models (bigints as decimal strings), CSV responses, and turning a durable outcome's rejection into an error.
+ */
+
+import { Type } from "@fastify/type-provider-typebox";
+import type { FastifyReply } from "fastify";
+import type { EngineEvent } from "../../engine/events.ts";
+import type { Outcome } from "../../journal/sequencer.ts";
+import { toJsonable } from "../../projections/index.ts";
+import { HttpProblem } from "../errors.ts";
+
+export const ID = Type.String({ minLength: 1, maxLength: 64, pattern: "^[\\x21-\\x7e]+$" });
+export const ACCOUNT_ID = Type.String({ minLength: 1, maxLength: 24, pattern: "^[A-Za-z0-9_.-]+$" });
+export const CLIENT_ORDER_ID = Type.String({ minLength: 1, maxLength: 36, pattern: "^[A-Za-z0-9_.:-]+$" });
+export const PRICE = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: "tiyn per tonne" });
+export const QUANTITY = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: "kg" });
+export const REASON = Type.String({ minLength: 1, maxLength: 500 });
+export const LIMIT = Type.Integer({ minimum: 1, maximum: 1000, default: 100 });
+export const FORMAT = Type.Union([Type.Literal("json"), Type.Literal("csv")], { default: "json" });
+
+export const ERROR_RESPONSE = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Record(Type.String(), Type.Unknown()),
+  }),
+});
+
+/** The engine's order id for a member's client order id: account and client id, so ids are unique per account. */
+export function engineOrderId(account: string, clientOrderId: string): string {
+  return `${account}~${clientOrderId}`;
+}
+
+export function clientOrderIdOf(orderId: string): { account: string; clientOrderId: string } {
+  const cut = orderId.indexOf("~");
+  return cut < 0
+    ? { account: "", clientOrderId: orderId }
+    : { account: orderId.slice(0, cut), clientOrderId: orderId.slice(cut + 1) };
+}
+
+/** Read-model values as plain JSON (bigint → decimal string). */
+export function json<T>(value: T): unknown {
+  return toJsonable(value);
+}
+
+export function sendCsv(reply: FastifyReply, name: string, csv: string): FastifyReply {
+  return reply
+    .header("content-type", "text/csv; charset=utf-8")
+    .header("content-disposition", `attachment; filename="${name}.csv"`)
+    .send(csv);
+}
+
+/** The outcome's rejection, if the engine refused the command. */
+export function rejectionOf(outcome: Outcome): Extract<EngineEvent, { type: "rejected" }> | undefined {
+  return outcome.events.find((event): event is Extract<EngineEvent, { type: "rejected" }> => event.type === "rejected");
+}
+
+/** Throws the engine's rejection as an HTTP error. */
+export function throwIfRejected(outcome: Outcome): void {
+  const rejection = rejectionOf(outcome);
+  if (rejection) throw new HttpProblem(rejection.code, rejection.details);
+}

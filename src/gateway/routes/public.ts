@@ -1,0 +1,165 @@
+/**
+ * Public market data: no sign-in needed. Instruments with their quotes, order book depth, trades, candles, session
+ * results and official price indices, as JSON or CSV.
+ */
+
+import { Type } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../../projections/index.ts";
+import { HttpProblem } from "../errors.ts";
+import type { RouteContext } from "../server.ts";
+import { FORMAT, ID, json, LIMIT, sendCsv } from "./common.ts";
+
+export function publicRoutes(api: FastifyInstance, { exchange }: RouteContext): void {
+  const market = exchange.projections.marketData;
+  const requireInstrument = (id: string) => {
+    if (!market.has(id)) throw new HttpProblem("INSTRUMENT_NOT_FOUND", { id });
+  };
+  const describeInstrument = (id: string) => ({
+    ...(json(market.quote(id)) as object),
+    info: exchange.projections.instruments.get(id) ?? null,
+  });
+
+  api.get(
+    "/instruments",
+    { schema: { tags: ["market data"], summary: "All instruments with their quotes" } },
+    async () => ({
+      instruments: market.instruments().map(describeInstrument),
+    }),
+  );
+
+  api.get<{ Params: { id: string } }>(
+    "/instruments/:id",
+    { schema: { tags: ["market data"], params: Type.Object({ id: ID }) } },
+    async (request) => {
+      requireInstrument(request.params.id);
+      return describeInstrument(request.params.id);
+    },
+  );
+
+  api.get<{ Params: { id: string }; Querystring: { depth: number } }>(
+    "/instruments/:id/book",
+    {
+      schema: {
+        tags: ["market data"],
+        summary: "Order book depth by price level",
+        params: Type.Object({ id: ID }),
+        querystring: Type.Object(
+          { depth: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      requireInstrument(request.params.id);
+      return json(market.book(request.params.id, request.query.depth));
+    },
+  );
+
+  api.get<{ Params: { id: string }; Querystring: { limit: number; format: "json" | "csv" } }>(
+    "/instruments/:id/trades",
+    {
+      schema: {
+        tags: ["market data"],
+        summary: "Recent trades, newest first",
+        params: Type.Object({ id: ID }),
+        querystring: Type.Object({ limit: LIMIT, format: FORMAT }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      requireInstrument(request.params.id);
+      const trades = market.trades(request.params.id, request.query.limit);
+      if (request.query.format === "csv") return sendCsv(reply, `${request.params.id}-trades`, tradesCsv(trades));
+      return { trades: json(trades) };
+    },
+  );
+
+  api.get<{
+    Params: { id: string };
+    Querystring: { interval: (typeof CANDLE_INTERVALS)[number]; limit: number; from?: number; format: "json" | "csv" };
+  }>(
+    "/instruments/:id/candles",
+    {
+      schema: {
+        tags: ["market data"],
+        summary: "OHLC candles with volume (UTC-aligned)",
+        params: Type.Object({ id: ID }),
+        querystring: Type.Object(
+          {
+            interval: Type.Union(
+              CANDLE_INTERVALS.map((i) => Type.Literal(i)),
+              { default: "1m" },
+            ),
+            limit: Type.Integer({ minimum: 1, maximum: 2000, default: 500 }),
+            from: Type.Optional(Type.Integer({ minimum: 0, description: "ms since epoch" })),
+            format: FORMAT,
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      requireInstrument(request.params.id);
+      const { interval, limit, from, format } = request.query;
+      const candles = market.candles(request.params.id, interval, limit, from);
+      if (format === "csv") return sendCsv(reply, `${request.params.id}-candles-${interval}`, candlesCsv(candles));
+      return { interval, candles: json(candles) };
+    },
+  );
+
+  api.get<{ Params: { id: string }; Querystring: { limit: number; format: "json" | "csv" } }>(
+    "/instruments/:id/sessions",
+    {
+      schema: {
+        tags: ["market data"],
+        summary: "Session results: volume, weighted average, high/low, offered vs bought",
+        params: Type.Object({ id: ID }),
+        querystring: Type.Object({ limit: LIMIT, format: FORMAT }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      requireInstrument(request.params.id);
+      const sessions = exchange.projections.sessions;
+      const history = sessions.history(request.params.id, request.query.limit);
+      if (request.query.format === "csv") return sendCsv(reply, `${request.params.id}-sessions`, sessionsCsv(history));
+      return { current: json(sessions.current(request.params.id)), history: json(history) };
+    },
+  );
+
+  api.get<{ Querystring: { day?: string; format: "json" | "csv" } }>(
+    "/indices",
+    {
+      schema: {
+        tags: ["market data"],
+        summary: "Official price indices per basis, region and nationally",
+        querystring: Type.Object(
+          { day: Type.Optional(Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" })), format: FORMAT },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const indices = exchange.projections.indices;
+      const day = request.query.day ?? indices.daysKept(1)[0] ?? null;
+      const rows = day === null ? [] : indices.all(day);
+      if (request.query.format === "csv") {
+        const header = [
+          "day",
+          "product",
+          "scope",
+          "key",
+          "price_tiyn_per_tonne",
+          "volume_kg",
+          "value_tiyn",
+          "sessions",
+        ];
+        const csv = toCsv(
+          header,
+          rows.map((r) => [r.day, r.product, r.scope, r.key, r.priceTiynPerTonne, r.volumeKg, r.valueTiyn, r.sessions]),
+        );
+        return sendCsv(reply, `indices-${day ?? "none"}`, csv);
+      }
+      return { day, days: indices.daysKept(30), indices: json(rows) };
+    },
+  );
+}

@@ -1,0 +1,227 @@
+/**
+ * The exchange server (Fastify): REST under /api with a generated OpenAPI description at /docs, WebSocket streams,
+ * /metrics for operators, and the browser application at /.
+ *
+ * Defaults are strict: every route validates its input against a schema that rejects unknown fields and wrong types
+ * (no type coercion of JSON bodies), bodies are limited in size, strings in length; every error is the registry's
+ * code with its HTTP status and a sentence (errors.ts). A request turns into an engine command and waits for its
+ * durable outcome; it never touches engine state itself.
+ */
+
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import websocket from "@fastify/websocket";
+import { Ajv } from "ajv";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { Authenticator, type Principal } from "./auth.ts";
+import { HttpProblem, sendProblem } from "./errors.ts";
+import type { Exchange } from "./exchange.ts";
+import { Metrics } from "./metrics.ts";
+import { accountRoutes } from "./routes/accounts.ts";
+import { orderRoutes } from "./routes/orders.ts";
+import { publicRoutes } from "./routes/public.ts";
+import { sessionRoutes } from "./routes/session.ts";
+import type { UserStore } from "./users.ts";
+
+export const BODY_BYTES_MAX = 64 * 1024;
+/** Requests per minute per principal (API key, user, or address for the public). */
+export const RATE_PER_MINUTE_DEFAULT = 6000;
+export const RATE_PER_MINUTE_PUBLIC = 1200;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal;
+    rawBody: string;
+  }
+}
+
+export interface ServerOptions {
+  readonly exchange: Exchange;
+  readonly users: UserStore;
+  /** Serve cookies with `Secure` (behind TLS). */
+  readonly secureCookies?: boolean;
+  /** Requests per minute per key/user; the public gets `ratePerMinutePublic` per address. */
+  readonly ratePerMinute?: number;
+  readonly ratePerMinutePublic?: number;
+  /** Log requests as JSON lines (default true; tests turn it off). */
+  readonly logger?: boolean;
+  /** Directory of the built web application; served at /. */
+  readonly webRoot?: string;
+}
+
+export type Server = FastifyInstance;
+
+export interface RouteContext {
+  readonly exchange: Exchange;
+  readonly users: UserStore;
+  readonly auth: Authenticator;
+  readonly metrics: Metrics;
+  readonly secureCookies: boolean;
+}
+
+export async function buildServer(options: ServerOptions): Promise<Server> {
+  const { exchange, users } = options;
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: "info" },
+    bodyLimit: BODY_BYTES_MAX,
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: {} },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Bodies: strict (no coercion, unknown fields are errors). Query strings and params: numbers may be written as text.
+  const strict = new Ajv({
+    allErrors: false,
+    coerceTypes: false,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+  });
+  const lenient = new Ajv({
+    allErrors: false,
+    coerceTypes: true,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === "body" ? strict.compile(schema as object) : lenient.compile(schema as object),
+  );
+
+  // Keep the raw body: API-key signatures cover the exact bytes sent.
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = body as string;
+    request.rawBody = text;
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new HttpProblem("REQUEST_INVALID", { reason: "the body is not valid JSON" }), undefined);
+    }
+  });
+
+  const auth = new Authenticator(users, exchange.clock);
+  const metrics = new Metrics(exchange);
+  const context: RouteContext = { exchange, users, auth, metrics, secureCookies: options.secureCookies ?? false };
+
+  await app.register(cookie);
+  app.decorateRequest("principal", null as never);
+  app.decorateRequest("rawBody", "");
+  app.addHook("preHandler", async (request) => {
+    request.principal = await auth.principal(request, request.rawBody ?? "");
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: 60_000,
+    max: (request: FastifyRequest) =>
+      principalOf(request).kind === "public"
+        ? (options.ratePerMinutePublic ?? RATE_PER_MINUTE_PUBLIC)
+        : (options.ratePerMinute ?? RATE_PER_MINUTE_DEFAULT),
+    keyGenerator: (request: FastifyRequest) => {
+      const principal = principalOf(request);
+      if (principal.kind === "user") return principal.keyId ? `key:${principal.keyId}` : `user:${principal.user.id}`;
+      return `ip:${request.ip}`;
+    },
+    hook: "preHandler",
+    errorResponseBuilder: (_request, context) => {
+      const retryAfterSeconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new HttpProblem(
+        "RATE_LIMITED",
+        { max: context.max, window: "minute", retryAfterSeconds },
+        { "retry-after": String(retryAfterSeconds) },
+      );
+    },
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof HttpProblem) return sendProblem(reply, error);
+    const fastifyError = error as {
+      validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[];
+      validationContext?: string;
+      statusCode?: number;
+      code?: string;
+    };
+    if (fastifyError.validation) {
+      const first = fastifyError.validation[0];
+      const where = `${fastifyError.validationContext ?? "request"}${first?.instancePath ?? ""}`;
+      const extra = first?.params?.additionalProperty ? ` ('${String(first.params.additionalProperty)}')` : "";
+      return sendProblem(
+        reply,
+        new HttpProblem("REQUEST_INVALID", { reason: `${where} ${first?.message ?? "is not valid"}${extra}` }),
+      );
+    }
+    if (fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return sendProblem(reply, new HttpProblem("REQUEST_TOO_LARGE", { max: BODY_BYTES_MAX }));
+    }
+    if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      return sendProblem(reply, new HttpProblem("REQUEST_INVALID", { reason: (error as Error).message }));
+    }
+    const reference = request.id;
+    request.log.error({ err: error, reference }, "internal error");
+    return sendProblem(reply, new HttpProblem("INTERNAL", { reference }));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new HttpProblem("NOT_FOUND", { method: request.method, url: request.url.slice(0, 200) })),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "sauda exchange API",
+        version: "1",
+        description:
+          "Electronic trading of wholesale LPG. Prices are integer tiyn per tonne, quantities integer kg, money integer tiyn. Errors are {error:{code,message,details}}.",
+      },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "sauda_session" },
+          apiKey: { type: "apiKey", in: "header", name: "X-Sauda-Key" },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(websocket, { options: { maxPayload: BODY_BYTES_MAX } });
+
+  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+    reply.header("content-type", "text/plain; version=0.0.4");
+    return metrics.render();
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.observeRequest(request.routeOptions.url ?? "unknown", request.method, reply.statusCode, reply.elapsedTime);
+  });
+
+  await app.register(
+    async (api) => {
+      publicRoutes(api, context);
+      sessionRoutes(api, context);
+      orderRoutes(api, context);
+      accountRoutes(api, context);
+    },
+    { prefix: "/api" },
+  );
+
+  const webRoot = options.webRoot ?? resolve(import.meta.dirname, "../../web/dist");
+  if (existsSync(join(webRoot, "index.html"))) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: "/", wildcard: false });
+    app.get("/*", { schema: { hide: true } }, (_request, reply) => reply.sendFile("index.html"));
+  } else {
+    app.get("/", { schema: { hide: true } }, (_request, reply) =>
+      reply
+        .type("text/html")
+        .send("<!doctype html><title>sauda</title><p>sauda exchange API: see <a href=/docs>/docs</a>."),
+    );
+  }
+  return app as unknown as Server;
+}
+
+function principalOf(request: FastifyRequest): Principal {
+  return request.principal ?? { kind: "public" };
+}

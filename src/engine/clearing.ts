@@ -17,6 +17,8 @@
  * - seller default (delivery missed): a payment already made goes back to the buyer, the buyer's collateral and fee are
  *   released, the held gas returns to the seller, and the seller pays the buyer a penalty of `sellerPenaltyBps` of V
  *   from its free money; what it cannot pay is recorded as the buyer's claim on the seller.
+ * An account that traded with itself (possible in an auction, which has no self-trade prevention) owes itself no
+ * penalty and has no claim on itself; the rest of either rule applies as written.
  *
  * Rounding: collateral and fees are computed per tonne and rounded up to a whole tiyn, then multiplied by the tonnes,
  * so the sum over partial fills equals the amount for the whole and a fill at a better price never needs more than the
@@ -252,14 +254,24 @@ export class Clearing {
   /** Applies the default rule to every open obligation whose deadline has passed, earliest deadline first. */
   processDue(nowMs: number, ledger: Ledger, out: ClearingEvent[]): void {
     while (this.hasDue(nowMs)) {
-      const { obligation: o } = popHeap(this.due);
+      const { dueMs, obligation: o } = popHeap(this.due);
       if (o.status !== "open") continue;
+      // A key made stale by a confirmed leg goes back under the true deadline first: otherwise this obligation would
+      // be judged before others whose deadlines are earlier, and a restored engine (whose keys are never stale)
+      // would judge them in another order, with other results (a seller's penalty depends on its free money).
+      const next = nextDeadline(o);
+      if (dueMs < next) {
+        pushHeap(this.due, { dueMs: next, obligation: o });
+        continue;
+      }
       const paymentMissed = !o.paid && o.paymentDueMs <= nowMs;
       const deliveryMissed = !o.delivered && o.deliveryDueMs <= nowMs;
       // When both deadlines have passed, the earlier one decides; at the same time, the buyer's comes first.
       if (paymentMissed && (!deliveryMissed || o.paymentDueMs <= o.deliveryDueMs)) this.buyerDefault(o, ledger, out);
-      else if (deliveryMissed) this.sellerDefault(o, ledger, out);
-      else pushHeap(this.due, { dueMs: nextDeadline(o), obligation: o });
+      else {
+        invariant(deliveryMissed, () => `obligation ${o.id} is due at ${next} yet no leg is missed at ${nowMs}`);
+        this.sellerDefault(o, ledger, out);
+      }
     }
   }
 
@@ -272,7 +284,7 @@ export class Clearing {
     let claim = 0;
     if (o.delivered) {
       // The buyer has the gas but did not pay: the seller keeps a claim for the value the collateral did not cover.
-      claim = o.buyerDefaultCollateralTo === "seller" ? o.value - o.collateral : o.value;
+      if (o.buyer !== o.seller) claim = o.buyerDefaultCollateralTo === "seller" ? o.value - o.collateral : o.value;
     } else {
       postings.move(memberAccount(o.seller, OBLIGATIONS), memberAccount(o.seller, FREE), gas, o.quantity);
     }
@@ -294,7 +306,11 @@ export class Clearing {
     if (o.paid) postings.move(CLEARING_SETTLEMENT, memberAccount(o.buyer, FREE), MONEY, o.value);
     postings.move(memberAccount(o.buyer, OBLIGATIONS), memberAccount(o.buyer, FREE), MONEY, o.collateral + o.buyerFee);
     postings.move(memberAccount(o.seller, OBLIGATIONS), memberAccount(o.seller, FREE), gas, o.quantity);
-    const penalty = Math.ceil((o.value * o.sellerPenaltyBps) / BPS_PER_UNIT);
+    // V × bps can pass 2^53 (V reaches 10^15 tiyn), so the product is taken in bigint; the result is at most V.
+    const penalty =
+      o.buyer === o.seller
+        ? 0
+        : Number((BigInt(o.value) * BigInt(o.sellerPenaltyBps) + BigInt(BPS_PER_UNIT - 1)) / BigInt(BPS_PER_UNIT));
     const free = ledger.balance(memberAccount(o.seller, FREE), MONEY);
     const paid = free >= BigInt(penalty) ? penalty : Number(free);
     postings.move(memberAccount(o.seller, FREE), memberAccount(o.buyer, FREE), MONEY, paid);

@@ -53,6 +53,7 @@ export interface EngineSnapshot {
   readonly version: 1;
   readonly lastSeq: number;
   readonly nowMs: number;
+  /** In listing order. */
   readonly markets: readonly MarketSnapshot[];
   /** Every order ever seen, sorted by id. */
   readonly orders: readonly OrderSnapshot[];
@@ -541,9 +542,8 @@ export class Engine {
         }),
       )
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const markets = [...this.markets.values()]
-      .map((market) => market.snapshot())
-      .sort((a, b) => (a.spec.id < b.spec.id ? -1 : 1));
+    // Listing order, not id order: markets are visited in it (GTD expiry, mass cancel, suspension), so it is state.
+    const markets = [...this.markets.values()].map((market) => market.snapshot());
     return {
       version: 1,
       lastSeq: this.lastSeqValue,

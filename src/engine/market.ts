@@ -388,6 +388,18 @@ export class Market {
         allowed: allowedNextPhases(this.spec.mode, this.phase).join(", ") || "none",
       });
     }
+    if (to === "continuous" && this.crossed()) {
+      // Only possible from `closed` after an order collection closed without its auction. Matching assumes a book
+      // that is not crossed, so the crossed orders must meet in an auction first.
+      return problem("PHASE_TRANSITION_INVALID", {
+        instrument: this.id,
+        from: this.phase,
+        to,
+        allowed: `${allowedNextPhases(this.spec.mode, this.phase)
+          .filter((phase) => phase !== "continuous")
+          .join(", ")} (the book is crossed: trading reopens through an auction)`,
+      });
+    }
     if (to === "uncross") {
       const outcome = this.indicative();
       if (outcome.kind === "needs-reference") {
@@ -395,6 +407,13 @@ export class Market {
       }
     }
     return null;
+  }
+
+  /** Whether the best bid is at or above the best ask: possible only outside continuous trading. */
+  private crossed(): boolean {
+    const bid = this.book.levelAt(BUY, 0);
+    const ask = this.book.levelAt(SELL, 0);
+    return bid !== undefined && ask !== undefined && bid.price >= ask.price;
   }
 
   /** Moves to a checked phase, running the auction for `uncross` and expiring DAY orders on close. */

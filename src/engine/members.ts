@@ -77,8 +77,11 @@ export class Members {
     this.accounts.set(account.id, account);
   }
 
+  /** A member's accounts in id order: a restore rebuilds the map in id order, so opening order is not state. */
   accountsOf(member: string): Account[] {
-    return [...this.accounts.values()].filter((account) => account.member === member);
+    return [...this.accounts.values()]
+      .filter((account) => account.member === member)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   allMembers(): readonly Member[] {

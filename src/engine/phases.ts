@@ -11,7 +11,8 @@
  *   auction.
  *
  * A `continuous` instrument runs closed → collection → uncross → continuous → closed; a `call` instrument runs
- * closed → collection → uncross → closed.
+ * closed → collection → uncross → closed. Going from closed straight to continuous is refused while the book is
+ * crossed (an order collection that was closed without its auction): the crossed orders must meet in an auction.
  */
 
 export const PHASES = ["closed", "collection", "uncross", "continuous", "halted"] as const;

@@ -21,6 +21,7 @@ import websocket from "@fastify/websocket";
 import { Ajv } from "ajv";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { Authenticator, type Principal } from "./auth.ts";
+import type { RouteContext } from "./context.ts";
 import { HttpProblem, sendProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
 import { Metrics } from "./metrics.ts";
@@ -57,14 +58,6 @@ export interface ServerOptions {
 }
 
 export type Server = FastifyInstance;
-
-export interface RouteContext {
-  readonly exchange: Exchange;
-  readonly users: UserStore;
-  readonly auth: Authenticator;
-  readonly metrics: Metrics;
-  readonly secureCookies: boolean;
-}
 
 export async function buildServer(options: ServerOptions): Promise<Server> {
   const { exchange, users } = options;

@@ -6,8 +6,8 @@
 
 import type { FastifyRequest } from "fastify";
 import { checkCsrf, requireScope, requireUser } from "../auth.ts";
+import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
-import type { RouteContext } from "../server.ts";
 
 export function memberOfAccount(context: RouteContext, account: string): string | null {
   return context.exchange.projections.accounts.info(account)?.member ?? null;

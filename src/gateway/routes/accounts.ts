@@ -5,7 +5,7 @@
 
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import type { RouteContext } from "../server.ts";
+import type { RouteContext } from "../context.ts";
 import { requireReadAccount } from "./access.ts";
 import { ACCOUNT_ID, json } from "./common.ts";
 

@@ -11,8 +11,8 @@ import type { FastifyInstance } from "fastify";
 import { STP_MODES, TIMES_IN_FORCE } from "../../domain/order.ts";
 import type { Command } from "../../engine/commands.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
+import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
-import type { RouteContext } from "../server.ts";
 import { metaOf, readableAccounts, requireReadAccount, requireTradeAccount } from "./access.ts";
 import { ACCOUNT_ID, CLIENT_ORDER_ID, engineOrderId, ID, json, PRICE, QUANTITY, throwIfRejected } from "./common.ts";
 

@@ -6,8 +6,8 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../../projections/index.ts";
+import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
-import type { RouteContext } from "../server.ts";
 import { FORMAT, ID, json, LIMIT, sendCsv } from "./common.ts";
 
 export function publicRoutes(api: FastifyInstance, { exchange }: RouteContext): void {

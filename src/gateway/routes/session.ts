@@ -6,9 +6,9 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { SESSION_COOKIE, SESSION_IDLE_MS } from "../auth.ts";
+import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { PASSWORD_LENGTH_MAX, verifyPassword } from "../passwords.ts";
-import type { RouteContext } from "../server.ts";
 import type { User } from "../users.ts";
 import { ID } from "./common.ts";
 

@@ -121,6 +121,11 @@ export const ERRORS = {
     template:
       "Account '{account}' has {free} kg free at basis {basis} but {purpose} needs {required} kg (short by {shortfall} kg).",
   },
+  GAS_QUANTITY_INVALID: {
+    httpStatus: 400,
+    template:
+      "Gas quantity {value} kg is not valid; it must be whole tonnes (a multiple of 1000 kg) from 1000 to {max} kg.",
+  },
   BASIS_INVALID: { httpStatus: 400, template: "Basis {value} is not valid; {rule}." },
 
   // Clearing.

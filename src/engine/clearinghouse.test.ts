@@ -995,7 +995,7 @@ describe("refusals change nothing", () => {
     expect(x.balance("AKTAU-1/free")).toBe(0);
   });
 
-  it("AMOUNT_INVALID for money outside 1..MONEY_AMOUNT_MAX and gas not in whole tonnes up to the order maximum", () => {
+  it("AMOUNT_INVALID for money outside 1..MONEY_AMOUNT_MAX; GAS_QUANTITY_INVALID for gas not in whole tonnes", () => {
     const x = exchange({ deposit: 0 });
     x.ok({ type: "money.deposit", account: "AKTAU-1", amount: MONEY_AMOUNT_MAX, reference: "MAX" });
     const over = x.refuse(
@@ -1011,8 +1011,21 @@ describe("refusals change nothing", () => {
     }
     x.ok({ type: "gas.declare", account: "KAZGPZ-1", basis: "KAZGPZ", quantity: ORDER_QUANTITY_MAX });
     for (const quantity of [0, 999, 1500, ORDER_QUANTITY_MAX + 1000, -1000]) {
-      x.refuse({ type: "gas.declare", account: "KAZGPZ-1", basis: "KAZGPZ", quantity }, "AMOUNT_INVALID");
+      x.refuse({ type: "gas.declare", account: "KAZGPZ-1", basis: "KAZGPZ", quantity }, "GAS_QUANTITY_INVALID");
     }
+    const offTonne = x.refuse(
+      { type: "gas.declare", account: "KAZGPZ-1", basis: "KAZGPZ", quantity: 1500 },
+      "GAS_QUANTITY_INVALID",
+    );
+    expect(offTonne.message).toBe(
+      "Gas quantity 1500 kg is not valid; it must be whole tonnes (a multiple of 1000 kg) from 1000 to 1000000000 kg.",
+    );
+  });
+
+  it("a buyer may lift gas delivered to it, but may not declare gas for sale", () => {
+    const x = exchange();
+    x.refuse({ type: "gas.withdraw", account: "AKTAU-1", basis: "KAZGPZ", quantity: 1000 }, "RISK_INSUFFICIENT_VOLUME");
+    x.refuse({ type: "gas.declare", account: "AKTAU-1", basis: "KAZGPZ", quantity: 1000 }, "ACCOUNT_ROLE_FORBIDDEN");
   });
 
   it("REFERENCE_DUPLICATE for a bank reference booked before, by a deposit or a withdrawal", () => {

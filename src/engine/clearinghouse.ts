@@ -249,7 +249,8 @@ export class ClearingHouse {
     const { account, basis, quantity } = command;
     const found = this.requireAccount(account);
     if (found) return found;
-    if (!this.members.account(account)!.canSell) {
+    // Any account may lift gas it holds (a buyer takes away what was delivered); only sellers declare gas for sale.
+    if (command.type === "gas.declare" && !this.members.account(account)!.canSell) {
       return problem("ACCOUNT_ROLE_FORBIDDEN", {
         account,
         action: "hold gas for sale",
@@ -268,7 +269,7 @@ export class ClearingHouse {
       quantity > ORDER_QUANTITY_MAX ||
       quantity % KG_PER_TONNE !== 0
     ) {
-      return problem("AMOUNT_INVALID", { value: JSON.stringify(quantity), max: ORDER_QUANTITY_MAX });
+      return problem("GAS_QUANTITY_INVALID", { value: JSON.stringify(quantity), max: ORDER_QUANTITY_MAX });
     }
     const free = memberAccount(account, FREE);
     const asset = gasAsset(basis);

@@ -5,7 +5,11 @@
  * any source is rejected rather than trusted.
  */
 
+import type { InstrumentDescription } from "../domain/instrument.ts";
 import type { OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
+
+export type { InstrumentDescription };
+
 import type { ClearingTerms } from "./clearing.ts";
 import type {
   AccountOpenCommand,
@@ -21,6 +25,8 @@ export type { AccountOpenCommand, GasCommand, MemberAddCommand, MoneyCommand, Ob
 export interface ListInstrumentCommand {
   readonly type: "instrument.list";
   readonly instrument: string;
+  /** Optional for a bare book (replay, benchmarks); the server always gives it. */
+  readonly description?: InstrumentDescription | null;
   readonly mode: TradingMode;
   /** Prices must be multiples of this (tiyn per tonne for gas). */
   readonly tickSize: number;

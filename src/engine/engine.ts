@@ -40,7 +40,13 @@ import type { AuctionOutcome } from "./auction.ts";
 import { NIL } from "./book.ts";
 import { BPS_PER_UNIT, type ClearingTerms, KG_PER_TONNE } from "./clearing.ts";
 import { blockPerTonne, ClearingHouse, type ClearingHouseSnapshot } from "./clearinghouse.ts";
-import { COMMAND_TYPES, type Command, type NewOrderCommand, type SequencedCommand } from "./commands.ts";
+import {
+  COMMAND_TYPES,
+  type Command,
+  type InstrumentDescription,
+  type NewOrderCommand,
+  type SequencedCommand,
+} from "./commands.ts";
 import type { EngineEvent } from "./events.ts";
 import { type InstrumentSpec, Market, type MarketSnapshot, type OrderRecord, type OrderStatus } from "./market.ts";
 import { isPhase, TRADING_MODES, type TradingMode } from "./phases.ts";
@@ -308,10 +314,30 @@ export class Engine {
         });
       }
     }
-    const spec: InstrumentSpec = { id: instrument, mode: mode as TradingMode, tickSize, lotSize };
+    const description = command.description ?? null;
+    if (description !== null) {
+      const bad = checkDescription(description, clearing?.basis ?? null);
+      if (bad) return problem("INSTRUMENT_INVALID", { reason: bad });
+    }
+    const spec: InstrumentSpec = {
+      id: instrument,
+      mode: mode as TradingMode,
+      tickSize,
+      lotSize,
+      description: description === null ? null : normaliseDescription(description),
+    };
     const terms = clearing === null ? null : normaliseTerms(clearing);
     this.markets.set(instrument, new Market(spec, referencePrice, terms));
-    out.push({ type: "instrument.listed", instrument, mode, tickSize, lotSize, referencePrice, clearing: terms });
+    out.push({
+      type: "instrument.listed",
+      instrument,
+      mode,
+      tickSize,
+      lotSize,
+      referencePrice,
+      clearing: terms,
+      description: spec.description,
+    });
     return null;
   }
 
@@ -688,4 +714,36 @@ function checkReason(reason: unknown): Problem | null {
     });
   }
   return null;
+}
+
+const DELIVERY_PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function checkDescription(description: InstrumentDescription, clearingBasis: string | null): string | null {
+  const d = description as unknown as Record<string, unknown>;
+  if (typeof d !== "object" || d === null) return "description must be an object";
+  for (const field of ["product", "basis", "region"] as const) {
+    if (!validId(d[field], 64)) return `description.${field} ${show(d[field])}: ${idRule(64)}`;
+  }
+  if (typeof d.deliveryPeriod !== "string" || !DELIVERY_PERIOD_PATTERN.test(d.deliveryPeriod)) {
+    return `description.deliveryPeriod ${show(d.deliveryPeriod)} must be a month, YYYY-MM`;
+  }
+  if (d.name !== undefined && (typeof d.name !== "string" || d.name.length === 0 || d.name.length > 200)) {
+    return "description.name must be 1 to 200 characters";
+  }
+  if (clearingBasis !== null && d.basis !== clearingBasis) {
+    return `description.basis '${String(d.basis)}' differs from the clearing basis '${clearingBasis}'`;
+  }
+  const unknown = Object.keys(d).filter((k) => !["product", "basis", "region", "deliveryPeriod", "name"].includes(k));
+  if (unknown.length > 0) return `unknown description field ${show(unknown[0])}`;
+  return null;
+}
+
+function normaliseDescription(d: InstrumentDescription): InstrumentDescription {
+  return {
+    product: d.product,
+    basis: d.basis,
+    region: d.region,
+    deliveryPeriod: d.deliveryPeriod,
+    ...(d.name === undefined ? {} : { name: d.name }),
+  };
 }

@@ -5,6 +5,7 @@
  */
 
 import type { ErrorCode, ErrorDetails } from "../domain/errors.ts";
+import type { InstrumentDescription } from "../domain/instrument.ts";
 import type { CancelReason, OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 import type { SurplusSide } from "./auction.ts";
 import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
@@ -29,6 +30,7 @@ export interface InstrumentListedEvent {
   readonly lotSize: number;
   readonly referencePrice: number | null;
   readonly clearing: ClearingTerms | null;
+  readonly description: InstrumentDescription | null;
 }
 
 export interface InstrumentUpdatedEvent {

@@ -8,6 +8,7 @@
  */
 
 import { invariant, type Problem, problem } from "../domain/errors.ts";
+import type { InstrumentDescription } from "../domain/instrument.ts";
 import type { CancelReason, OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 import { type AuctionOutcome, findAuctionPrice } from "./auction.ts";
 import {
@@ -72,6 +73,7 @@ export interface InstrumentSpec {
   readonly mode: TradingMode;
   readonly tickSize: number;
   readonly lotSize: number;
+  readonly description: InstrumentDescription | null;
 }
 
 export interface DepthLevel {

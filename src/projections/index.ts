@@ -98,6 +98,11 @@ export class Projections {
         `outcome ${outcome.seq} follows ${this.lastSeqValue}: outcomes were missed; rebuild the views from the journal`,
       );
     }
+    for (const event of outcome.events) {
+      if (event.type === "instrument.listed" && event.description) {
+        this.instruments.set({ instrument: event.instrument, ...event.description });
+      }
+    }
     this.sessions.apply(outcome);
     this.marketData.apply(outcome);
     this.accounts.apply(outcome);

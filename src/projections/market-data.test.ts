@@ -58,6 +58,7 @@ describe("market data from hand-built events", () => {
         lotSize: 1,
         referencePrice: 100_000,
         clearing: null,
+        description: null,
       },
       { type: "phase.changed", instrument: "X", from: "closed", to: "continuous" },
     ]);

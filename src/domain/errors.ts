@@ -59,6 +59,31 @@ export const ERRORS = {
     httpStatus: 400,
     template: "Post-only is only for limit orders that may rest; it was given with {context}.",
   },
+  ORDER_PRICE_OUTSIDE_BAND: {
+    httpStatus: 422,
+    template:
+      "Price {value} is outside today's price band {low}–{high} (±{bandPercent}% around the reference price {reference}).",
+  },
+  ORDER_PRICE_ABOVE_CEILING: { httpStatus: 422, template: "Price {value} is above the price ceiling {ceiling}." },
+  ORDER_PRICE_BELOW_FLOOR: { httpStatus: 422, template: "Price {value} is below the price floor {floor}." },
+  ORDER_LOTS_LIMIT: {
+    httpStatus: 422,
+    template: "The order is {lots} lots; at most {max} lots per order are allowed on '{instrument}'.",
+  },
+  ORDER_ACTIVE_LIMIT: {
+    httpStatus: 422,
+    template: "Account '{account}' has {active} active orders on '{instrument}', the most allowed is {max}.",
+  },
+  ORDER_CONCENTRATION_LIMIT: {
+    httpStatus: 422,
+    template:
+      "Account '{account}' would hold {wouldHold} kg (bought {bought}, bidding {bidding}), more than {percent}% of the {offered} kg offered this session (at most {allowed} kg).",
+  },
+  ACCOUNT_NOT_ELIGIBLE: {
+    httpStatus: 403,
+    template:
+      "Account '{account}' (buyer category {category}) may not buy on '{instrument}'; eligible categories: {eligible}.",
+  },
   ORDER_NOT_FOUND: { httpStatus: 404, template: "No order with id '{id}' is known." },
   ORDER_NOT_RESTING: {
     httpStatus: 409,
@@ -154,6 +179,9 @@ export const ERRORS = {
     template:
       "The auction price cannot be determined without a reference price: {reason}. Give a reference price to decide.",
   },
+  SAFEGUARDS_INVALID: { httpStatus: 400, template: "Safeguards are not valid: {reason}." },
+  HALT_SCOPE_INVALID: { httpStatus: 400, template: "Halt scope is not valid: {reason}." },
+  NOTHING_TO_RESUME: { httpStatus: 409, template: "No instrument in {scope} is halted." },
   TIME_NOT_MONOTONIC: {
     httpStatus: 400,
     template: "Command time {value} is before the engine's current time {now}; time never moves backwards.",

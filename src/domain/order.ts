@@ -43,6 +43,7 @@ export const CANCEL_REASONS = [
   "auction-remainder", // market order left over after an auction
   "expired", // DAY at session end, GTD at its time
   "member-suspended", // the operator suspended the member (kill switch)
+  "price-limit", // a band, ceiling or floor change left it outside the allowed prices
 ] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 

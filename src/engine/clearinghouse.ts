@@ -318,7 +318,12 @@ export class ClearingHouse {
   // Orders on cleared instruments.
 
   /** Who may send this order, and whether it is covered. `order` has passed the engine's shape checks. */
-  checkOrder(order: OrderRecord, terms: ClearingTerms, instrument: string): Problem | null {
+  checkOrder(
+    order: OrderRecord,
+    terms: ClearingTerms,
+    instrument: string,
+    eligible: readonly BuyerCategory[] | null,
+  ): Problem | null {
     const account = this.members.account(order.account);
     if (!account) return problem("ACCOUNT_NOT_FOUND", { id: order.account });
     const member = this.members.member(account.member)!;
@@ -337,9 +342,17 @@ export class ClearingHouse {
         reason: "it is not a seller's account",
       });
     }
+    if (order.side === "buy" && eligible !== null && !eligible.includes(account.buyerCategory!)) {
+      return problem("ACCOUNT_NOT_ELIGIBLE", {
+        account: account.id,
+        category: account.buyerCategory ?? "none",
+        instrument,
+        eligible: eligible.join(", "),
+      });
+    }
     if (order.side === "buy") {
-      if (order.price === null) return problem("ORDER_MARKET_BUY_NOT_COVERED", { instrument });
-      const required = blockPerTonne(order.price, terms) * tonnes(order.open);
+      // What a buy blocks per tonne was sized by the engine (at the limit, or at the ceiling for a market buy).
+      const required = order.blockPerTonne * tonnes(order.open);
       const free = this.ledger.balance(memberAccount(account.id, FREE), MONEY);
       if (free < BigInt(required))
         return this.fundsProblem(account.id, free, required, `the order's guarantee deposit and fee`);
@@ -367,12 +380,12 @@ export class ClearingHouse {
   }
 
   /** Whether an amend to `price`/`quantity` is covered; the order keeps the clearing rates it was accepted with. */
-  checkAmend(order: OrderRecord, price: number, quantity: number, basis: string): Problem | null {
+  checkAmend(order: OrderRecord, newBlockPerTonne: number, quantity: number, basis: string): Problem | null {
     const account = this.members.account(order.account)!;
     const member = this.members.member(account.member)!;
     if (member.suspended) return problem("MEMBER_SUSPENDED", { member: member.id });
     if (order.side === "buy") {
-      const extra = orderBlockAt(order, price, quantity) - orderBlock(order);
+      const extra = newBlockPerTonne * tonnes(quantity) - orderBlock(order);
       if (extra > 0) {
         const free = this.ledger.balance(memberAccount(order.account, FREE), MONEY);
         if (free < BigInt(extra))
@@ -387,12 +400,12 @@ export class ClearingHouse {
   }
 
   /** Moves the difference an amend makes to what the order blocks; call before the market changes the order. */
-  reprice(order: OrderRecord, price: number, quantity: number, basis: string, out: EngineEvent[]): void {
+  reprice(order: OrderRecord, newBlockPerTonne: number, quantity: number, basis: string, out: EngineEvent[]): void {
     const postings = new Postings(this.ledger, "order.amend", order.id);
     const free = memberAccount(order.account, FREE);
     const blocked = memberAccount(order.account, ORDERS);
     if (order.side === "buy") {
-      const delta = orderBlockAt(order, price, quantity) - orderBlock(order);
+      const delta = newBlockPerTonne * tonnes(quantity) - orderBlock(order);
       if (delta > 0) postings.move(free, blocked, MONEY, delta);
       else postings.move(blocked, free, MONEY, -delta);
     } else {
@@ -543,8 +556,4 @@ export function blockPerTonne(price: number, rates: { collateralBps: number; fee
 
 function orderBlock(order: OrderRecord): number {
   return order.blockPerTonne * tonnes(order.open);
-}
-
-function orderBlockAt(order: OrderRecord, price: number, quantity: number): number {
-  return blockPerTonne(price, order) * tonnes(quantity);
 }

@@ -19,6 +19,7 @@ import type {
   ObligationCommand,
 } from "./clearinghouse.ts";
 import type { Phase, TradingMode } from "./phases.ts";
+import type { Safeguards } from "./safeguards.ts";
 
 export type { AccountOpenCommand, GasCommand, MemberAddCommand, MoneyCommand, ObligationCommand };
 
@@ -56,6 +57,33 @@ export interface SuspendInstrumentCommand {
 export interface MemberStatusCommand {
   readonly type: "member.suspend" | "member.reinstate";
   readonly member: string;
+  readonly reason: string;
+}
+
+/** The regulator sets an instrument's safeguards (safeguards.ts); only the named fields change. */
+export interface SetSafeguardsCommand {
+  readonly type: "safeguards.set";
+  readonly instrument: string;
+  readonly changes: Partial<Safeguards>;
+  readonly reason: string;
+}
+
+/** Emergency halt, or resumption through an auction, of the whole market, one delivery region or one instrument. */
+export interface HaltCommand {
+  readonly type: "halt" | "resume";
+  readonly scope: "market" | "region" | "instrument";
+  readonly region?: string;
+  readonly instrument?: string;
+  readonly reason: string;
+}
+
+/** Domestic supply obligation: a producer's planned volume at a basis for a month. */
+export interface SupplyPlanCommand {
+  readonly type: "supply.plan";
+  readonly month: string;
+  readonly producer: string;
+  readonly basis: string;
+  readonly plannedKg: number;
   readonly reason: string;
 }
 
@@ -124,6 +152,9 @@ export type Command =
   | MoneyCommand
   | GasCommand
   | ObligationCommand
+  | SetSafeguardsCommand
+  | HaltCommand
+  | SupplyPlanCommand
   | NewOrderCommand
   | AmendOrderCommand
   | CancelOrderCommand
@@ -148,6 +179,10 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "gas.withdraw",
   "obligation.confirmPayment",
   "obligation.confirmDelivery",
+  "safeguards.set",
+  "halt",
+  "resume",
+  "supply.plan",
   "order.new",
   "order.amend",
   "order.cancel",

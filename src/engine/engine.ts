@@ -50,6 +50,7 @@ import {
 import type { EngineEvent } from "./events.ts";
 import { type InstrumentSpec, Market, type MarketSnapshot, type OrderRecord, type OrderStatus } from "./market.ts";
 import { isPhase, TRADING_MODES, type TradingMode } from "./phases.ts";
+import { checkSafeguards, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 
 export const INSTRUMENT_ID_LENGTH_MAX = 64;
 export const INSTRUMENTS_MAX = 10_000;
@@ -119,8 +120,12 @@ export class Engine {
     this.lastSeqValue = sequenced.seq;
     this.nowMsValue = sequenced.timeMs;
     for (const market of this.markets.values()) {
-      if (market.hasExpiryDue(this.nowMsValue))
+      if (market.hasExpiryDue(this.nowMsValue)) {
         this.inMarket(market, out, (local) => market.expireDue(this.nowMsValue, local));
+      }
+      if (market.hasTimeDue(this.nowMsValue)) {
+        this.inMarket(market, out, (local) => market.advanceTime(this.nowMsValue, local));
+      }
     }
     if (this.house.hasDue(this.nowMsValue)) this.house.processDue(this.nowMsValue, out);
     if (typeof command !== "object" || command === null || !COMMAND_TYPES.includes(command.type)) {
@@ -146,9 +151,16 @@ export class Engine {
         if (reason) return reason;
         const refusal = market.checkPhase("halted");
         if (refusal) return refusal;
-        this.inMarket(market, out, (local) => market.setPhase("halted", local));
+        this.inMarket(market, out, (local) => market.halt(command.reason, local));
         return null;
       }
+      case "safeguards.set":
+        return this.setSafeguards(command, out);
+      case "halt":
+      case "resume":
+        return this.haltOrResume(command, out);
+      case "supply.plan":
+        return this.planSupply(command, out);
       case "order.new":
         return this.newOrder(command, out);
       case "order.amend":
@@ -192,6 +204,7 @@ export class Engine {
           return problem("ORDER_PRICE_INVALID", { value: show(command.price), max: ORDER_PRICE_MAX });
         }
         market.referencePrice = command.price;
+        market.bandReference = command.price;
         out.push({ type: "reference.set", instrument: market.id, price: command.price });
         return null;
       }
@@ -233,6 +246,7 @@ export class Engine {
    * the instrument is cleared (a trade opens an obligation, a cancellation releases collateral).
    */
   private inMarket(market: Market, out: EngineEvent[], operation: (local: EngineEvent[]) => void): void {
+    market.nowMs = this.nowMsValue;
     const terms = market.clearing;
     if (terms === null) {
       operation(out);
@@ -265,14 +279,106 @@ export class Engine {
     if (refusal) return refusal;
     const terms = market.clearing;
     if (terms !== null) {
-      const newPrice = price ?? live.price ?? 0;
       const newQuantity = quantity ?? live.open;
-      const uncovered = this.house.checkAmend(live, newPrice, newQuantity, terms.basis);
+      const newBlock =
+        live.side === "buy" && live.orderType === "limit"
+          ? blockPerTonne(price ?? live.price!, live)
+          : live.blockPerTonne;
+      const uncovered = this.house.checkAmend(live, newBlock, newQuantity, terms.basis);
       if (uncovered) return uncovered;
-      this.house.reprice(live, newPrice, newQuantity, terms.basis, out);
-      if (live.side === "buy") live.blockPerTonne = blockPerTonne(newPrice, live);
+      this.house.reprice(live, newBlock, newQuantity, terms.basis, out);
+      live.blockPerTonne = newBlock;
     }
     this.inMarket(market, out, (local) => market.amend(live, price, quantity, local));
+    return null;
+  }
+
+  private setSafeguards(command: Command & { type: "safeguards.set" }, out: EngineEvent[]): Problem | null {
+    const market = this.markets.get(command.instrument);
+    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    const changes = command.changes as Record<string, unknown> | null;
+    if (typeof changes !== "object" || changes === null || Array.isArray(changes)) {
+      return problem("SAFEGUARDS_INVALID", { reason: "changes must be an object of safeguard fields" });
+    }
+    const unknown = Object.keys(changes).filter((name) => !(name in NO_SAFEGUARDS));
+    if (unknown.length > 0) {
+      return problem("SAFEGUARDS_INVALID", {
+        reason: `unknown field ${show(unknown[0])}; known: ${Object.keys(NO_SAFEGUARDS).join(", ")}`,
+      });
+    }
+    const merged = { ...market.safeguards, ...changes } as Safeguards;
+    const bad = checkSafeguards(merged, market.spec.tickSize, market.spec.lotSize);
+    if (bad) return problem("SAFEGUARDS_INVALID", { reason: bad });
+    if (merged.eligibleCategories !== null && market.clearing === null) {
+      return problem("INSTRUMENT_NOT_CLEARED", { id: market.id, what: "buyer eligibility" });
+    }
+    this.inMarket(market, out, (local) => market.setSafeguards(merged, command.reason, local));
+    return null;
+  }
+
+  /** Emergency halt or resumption: the whole market, one delivery region, or one instrument. */
+  private haltOrResume(command: Command & { type: "halt" | "resume" }, out: EngineEvent[]): Problem | null {
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    const { scope } = command;
+    let targets: Market[];
+    if (scope === "market") {
+      targets = [...this.markets.values()];
+    } else if (scope === "region") {
+      if (typeof command.region !== "string")
+        return problem("HALT_SCOPE_INVALID", { reason: "a region halt names the region" });
+      targets = [...this.markets.values()].filter((m) => m.spec.description?.region === command.region);
+      if (targets.length === 0)
+        return problem("HALT_SCOPE_INVALID", { reason: `no instrument delivers to region '${command.region}'` });
+    } else if (scope === "instrument") {
+      const market = typeof command.instrument === "string" ? this.markets.get(command.instrument) : undefined;
+      if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+      targets = [market];
+    } else {
+      return problem("HALT_SCOPE_INVALID", { reason: `scope ${show(scope)} is not one of market, region, instrument` });
+    }
+    const label =
+      scope === "market"
+        ? "the market"
+        : scope === "region"
+          ? `region ${command.region}`
+          : `instrument ${command.instrument}`;
+    if (command.type === "halt") {
+      // Instruments already halted stay as they are; the rest stop where they are.
+      for (const market of targets) {
+        if (market.phase !== "halted" && market.checkPhase("halted") === null) {
+          this.inMarket(market, out, (local) => market.halt(command.reason, local));
+        }
+      }
+      return null;
+    }
+    const halted = targets.filter((market) => market.phase === "halted");
+    if (halted.length === 0) return problem("NOTHING_TO_RESUME", { scope: label });
+    for (const market of halted) this.inMarket(market, out, (local) => market.resume(command.reason, local));
+    return null;
+  }
+
+  private planSupply(command: Command & { type: "supply.plan" }, out: EngineEvent[]): Problem | null {
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    const { month, producer, basis, plannedKg } = command;
+    if (typeof month !== "string" || !DELIVERY_PERIOD_PATTERN.test(month)) {
+      return problem("FIELD_INVALID", { field: "month", value: show(month), rule: "a month is YYYY-MM" });
+    }
+    if (!validId(producer, 64) || !this.house.members.hasMember(producer)) {
+      return problem("MEMBER_NOT_FOUND", { id: show(producer) });
+    }
+    if (!validId(basis, 64)) return problem("BASIS_INVALID", { value: show(basis), rule: idRule(64) });
+    if (!isSafeWholeNumber(plannedKg) || plannedKg < 0 || plannedKg > ORDER_QUANTITY_MAX * 1000) {
+      return problem("FIELD_INVALID", {
+        field: "plannedKg",
+        value: show(plannedKg),
+        rule: "a whole number of kg, 0 or more",
+      });
+    }
+    out.push({ type: "supply.planned", month, producer, basis, plannedKg, reason: command.reason });
     return null;
   }
 
@@ -393,13 +499,16 @@ export class Engine {
       content: orderContent(command),
       collateralBps,
       feeBps,
-      blockPerTonne:
-        terms !== null && command.side === "buy" && price !== null
-          ? blockPerTonne(price, { collateralBps, feeBps })
-          : 0,
+      blockPerTonne: 0,
     };
+    if (terms !== null && command.side === "buy") {
+      // A market buy is sized at the price ceiling: it can never trade above it.
+      const sizing = price ?? market.safeguards.ceiling;
+      if (sizing === null) return problem("ORDER_MARKET_BUY_NOT_COVERED", { instrument: market.id });
+      order.blockPerTonne = blockPerTonne(sizing, { collateralBps, feeBps });
+    }
     if (terms !== null) {
-      const uncovered = this.house.checkOrder(order, terms, market.id);
+      const uncovered = this.house.checkOrder(order, terms, market.id, market.safeguards.eligibleCategories);
       if (uncovered) return uncovered;
     }
     const entered: OrderRecord = { ...order, entry: market.nextEntry() };
@@ -459,6 +568,14 @@ export class Engine {
     }
     const offLot = market.checkQuantity(quantity);
     if (offLot) return offLot;
+    if (orderType === "limit") {
+      const outside = market.checkPriceLimits(price!);
+      if (outside) return outside;
+    }
+    if (side === "buy") {
+      const limited = market.checkBuyerLimits(account, quantity, quantity, true);
+      if (limited) return limited;
+    }
     const tif = command.tif ?? (orderType === "limit" ? "GTC" : "IOC");
     if (!(TIMES_IN_FORCE as readonly unknown[]).includes(tif)) {
       return problem("ORDER_TIF_INVALID", { value: show(tif), allowed: TIMES_IN_FORCE.join(", ") });

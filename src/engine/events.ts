@@ -11,6 +11,7 @@ import type { SurplusSide } from "./auction.ts";
 import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
 import type { BuyerCategory, MemberRole } from "./members.ts";
 import type { Phase, TradingMode } from "./phases.ts";
+import type { Safeguards } from "./safeguards.ts";
 
 export interface RejectedEvent {
   readonly type: "rejected";
@@ -108,6 +109,26 @@ export interface PhaseChangedEvent {
   readonly instrument: string;
   readonly from: Phase;
   readonly to: Phase;
+  /** Why, when it was not a scheduled change: "volatility", a halt's reason, "auction end", ... */
+  readonly reason?: string;
+  /** Volatility and resumption auctions: when the auction ends by itself. */
+  readonly auctionEndsAtMs?: number;
+}
+
+export interface SafeguardsChangedEvent {
+  readonly type: "safeguards.changed";
+  readonly instrument: string;
+  readonly safeguards: Safeguards;
+  readonly reason: string;
+}
+
+export interface SupplyPlannedEvent {
+  readonly type: "supply.planned";
+  readonly month: string;
+  readonly producer: string;
+  readonly basis: string;
+  readonly plannedKg: number;
+  readonly reason: string;
 }
 
 export interface AuctionEvent {
@@ -175,6 +196,8 @@ export interface GasEvent {
 
 export type EngineEvent =
   | RejectedEvent
+  | SafeguardsChangedEvent
+  | SupplyPlannedEvent
   | InstrumentUpdatedEvent
   | DuplicateEvent
   | MemberAddedEvent

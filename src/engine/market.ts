@@ -33,6 +33,7 @@ import {
 import type { ClearingTerms } from "./clearing.ts";
 import type { EngineEvent } from "./events.ts";
 import { acceptsOrders, allowedNextPhases, canMove, type Phase, type TradingMode } from "./phases.ts";
+import { bandAround, breakerRange, ceilingAt, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 
 export type OrderStatus = "resting" | "filled" | "cancelled";
 
@@ -85,6 +86,12 @@ export interface DepthLevel {
 export interface MarketSnapshot {
   readonly spec: InstrumentSpec;
   readonly clearing: ClearingTerms | null;
+  readonly safeguards: Safeguards;
+  readonly bandReference: number | null;
+  readonly lastTradePrice: number | null;
+  readonly auctionEndsAtMs: number | null;
+  readonly phaseBeforeHalt: Phase | null;
+  readonly session: SessionSnapshot;
   readonly phase: Phase;
   readonly referencePrice: number | null;
   readonly tradeCounter: number;
@@ -92,6 +99,15 @@ export interface MarketSnapshot {
   /** Ids of live orders per side in priority order (queued market orders first, then best price, then time). */
   readonly bids: readonly string[];
   readonly asks: readonly string[];
+}
+
+/** Trading in the current session: for the static band's next reference price and the concentration limit. */
+export interface SessionSnapshot {
+  /** Σ price × kg of the session's trades, as a decimal string (it can pass 2^53). */
+  readonly valueTiynKg: string;
+  readonly volumeKg: number;
+  /** Quantity each buyer account bought this session, sorted by account. */
+  readonly bought: readonly (readonly [string, number])[];
 }
 
 const STP_CODES: Readonly<Record<StpMode, number>> = {
@@ -118,6 +134,21 @@ export class Market {
   phase: Phase = "closed";
   /** Price used by auctions when their rule needs one; follows the last trade, can be set by the operator. */
   referencePrice: number | null;
+  /** The regulator's controls (safeguards.ts); none by default. */
+  safeguards: Safeguards = NO_SAFEGUARDS;
+  /** Centre of the static price band: the previous session's weighted average price. */
+  bandReference: number | null;
+  lastTradePrice: number | null = null;
+  /** When a volatility or resumption auction ends by itself; null when none is running. */
+  auctionEndsAtMs: number | null = null;
+  /** The phase an emergency halt interrupted, to return to on resumption. */
+  phaseBeforeHalt: Phase | null = null;
+  /** Engine time of the command being applied; set by the engine before every command. */
+  nowMs = 0;
+  private sessionValue = 0n;
+  private sessionVolume = 0;
+  private sessionBought = new Map<string, number>();
+  private readonly liveByAccount = new Map<string, number>();
   private readonly book = new OrderBook();
   private readonly byHandle: (OrderRecord | undefined)[] = [];
   private readonly accountIndex = new Map<string, number>();
@@ -129,6 +160,7 @@ export class Market {
   constructor(spec: InstrumentSpec, referencePrice: number | null, clearing: ClearingTerms | null) {
     this.spec = spec;
     this.referencePrice = referencePrice;
+    this.bandReference = referencePrice;
     this.clearing = clearing;
   }
 
@@ -155,6 +187,79 @@ export class Market {
       return problem("ORDER_QUANTITY_OFF_LOT", { value: quantity, lot: this.spec.lotSize });
     }
     return null;
+  }
+
+  /** The static band in force now, or null. */
+  band(): { low: number; high: number } | null {
+    return bandAround(this.bandReference, this.safeguards.bandBps, this.spec.tickSize);
+  }
+
+  /** A limit price against the band, the ceiling and the floor. */
+  checkPriceLimits(price: number): Problem | null {
+    const band = this.band();
+    if (band && (price < band.low || price > band.high)) {
+      return problem("ORDER_PRICE_OUTSIDE_BAND", {
+        value: price,
+        low: band.low,
+        high: band.high,
+        reference: this.bandReference,
+        bandPercent: this.safeguards.bandBps! / 100,
+      });
+    }
+    const { ceiling, floor } = this.safeguards;
+    if (ceiling !== null && price > ceiling) return problem("ORDER_PRICE_ABOVE_CEILING", { value: price, ceiling });
+    if (floor !== null && price < floor) return problem("ORDER_PRICE_BELOW_FLOOR", { value: price, floor });
+    return null;
+  }
+
+  /**
+   * The buyer limits for a buy of `quantity` more (a new order, or the increase of an amend): lots per order, active
+   * orders, and the share of the session's offered quantity.
+   */
+  checkBuyerLimits(account: string, orderQuantity: number, addedQuantity: number, isNew: boolean): Problem | null {
+    const { maxLotsPerOrder, maxActiveOrders, maxShareBps } = this.safeguards;
+    const lots = orderQuantity / this.spec.lotSize;
+    if (maxLotsPerOrder !== null && lots > maxLotsPerOrder) {
+      return problem("ORDER_LOTS_LIMIT", { lots, max: maxLotsPerOrder, instrument: this.id });
+    }
+    const active = this.liveByAccount.get(account) ?? 0;
+    if (isNew && maxActiveOrders !== null && active >= maxActiveOrders) {
+      return problem("ORDER_ACTIVE_LIMIT", { account, active, max: maxActiveOrders, instrument: this.id });
+    }
+    if (maxShareBps !== null && addedQuantity > 0) {
+      const offered = this.openQuantity(SELL) + this.sessionVolume;
+      const bought = this.sessionBought.get(account) ?? 0;
+      const bidding = this.accountOpen(account, BUY);
+      const wouldHold = bought + bidding + addedQuantity;
+      const allowed = Math.floor((offered * maxShareBps) / 10_000);
+      if (wouldHold > allowed) {
+        return problem("ORDER_CONCENTRATION_LIMIT", {
+          account,
+          wouldHold,
+          bought,
+          bidding,
+          offered,
+          percent: maxShareBps / 100,
+          allowed,
+        });
+      }
+    }
+    return null;
+  }
+
+  private openQuantity(side: SideCode): number {
+    let total = this.book.marketQueueQuantity(side);
+    for (let i = 0; i < this.book.levelCount(side); i++) total += this.book.levelAt(side, i)!.quantity;
+    return total;
+  }
+
+  private accountOpen(account: string, side: SideCode): number {
+    const index = this.accountIndex.get(account);
+    if (index === undefined) return 0;
+    let total = 0;
+    for (const handle of this.book.ordersOfAccount(index))
+      if (this.book.sideOf(handle) === side) total += this.book.openOf(handle);
+    return total;
   }
 
   checkEntry(orderType: OrderType, tif: TimeInForce): Problem | null {
@@ -203,17 +308,76 @@ export class Market {
       return;
     }
     invariant(this.phase === "continuous", () => `order placed in phase ${this.phase}`);
+    const range = order.postOnly ? null : breakerRange(this.lastTradePrice, this.safeguards.breakerBps);
+    if (range !== null) {
+      const tick = this.spec.tickSize;
+      const edge = order.side === "buy" ? Math.floor(range.high / tick) * tick : Math.ceil(range.low / tick) * tick;
+      const reachesBeyond = order.orderType === "market" || (order.side === "buy" ? price > edge : price < edge);
+      if (reachesBeyond && edge >= tick) {
+        this.placeGuarded(order, edge, out);
+        return;
+      }
+    }
     this.book.submit(side, price, order.open, account, flagsFor(order));
-    this.reportContinuous(order, out);
+    this.reportFills(order, out);
+    this.finishTaker(order, out);
+  }
+
+  /**
+   * Continuous trading with the circuit breaker armed: the order trades only up to the edge of the breaker's range.
+   * If what is left could trade beyond it, continuous trading stops and a volatility auction starts with the rest
+   * of the order in it (an IOC's rest is cancelled instead, and a FOK that cannot fill inside the range goes).
+   */
+  private placeGuarded(order: OrderRecord, edge: number, out: EngineEvent[]): void {
+    const side = sideCode(order.side);
+    const account = this.accountFor(order.account);
+    const exec = order.tif === "FOK" ? EXEC_FOK : EXEC_IOC;
+    const flags = (flagsFor(order) & ~(3 | FLAG_MARKET)) | exec;
+    this.book.submit(side, edge, order.open, account, flags);
+    this.reportFills(order, out);
+    const report = this.book.report;
+    const stopped = report.outcome === OUTCOME_CANCELLED && CANCEL_REASON_NAMES[report.takerReason] === "ioc-remainder";
+    if (!stopped || order.tif === "IOC") {
+      this.finishTaker(order, out);
+      return;
+    }
+    const opposite = (side ^ 1) as SideCode;
+    const best = this.book.bestPrice(opposite);
+    const limit = order.price ?? (order.side === "buy" ? Number.POSITIVE_INFINITY : 0);
+    const reachable = !Number.isNaN(best) && (order.side === "buy" ? best <= limit : best >= limit);
+    if (reachable) {
+      this.startAuction("volatility", this.nowMs + this.safeguards.breakerAuctionMs, out);
+      this.place(order, out);
+    } else if (order.orderType === "market") {
+      const open = order.open;
+      order.status = "cancelled";
+      order.handle = NIL;
+      order.open = 0;
+      out.push(this.cancelled(order, open, "market-remainder"));
+    } else {
+      const handle = this.book.insert(side, limit, order.open, account, flagsFor(order));
+      this.attach(order, handle);
+      out.push({ type: "order.rested", instrument: this.id, orderId: order.id, price: limit, open: order.open });
+    }
+  }
+
+  /** Continuous trading stops and orders are collected for an auction that ends by itself at `endsAtMs`. */
+  private startAuction(reason: string, endsAtMs: number, out: EngineEvent[]): void {
+    const from = this.phase;
+    this.phase = "collection";
+    this.auctionEndsAtMs = endsAtMs;
+    out.push({ type: "phase.changed", instrument: this.id, from, to: "collection", reason, auctionEndsAtMs: endsAtMs });
   }
 
   private attach(order: OrderRecord, handle: number): void {
     order.handle = handle;
     order.status = "resting";
     this.byHandle[handle] = order;
+    this.liveByAccount.set(order.account, (this.liveByAccount.get(order.account) ?? 0) + 1);
   }
 
-  private reportContinuous(taker: OrderRecord, out: EngineEvent[]): void {
+  /** Tells the fills and self-trade cancellations of the last `submit`, in the order they happened. */
+  private reportFills(taker: OrderRecord, out: EngineEvent[]): void {
     const report = this.book.report;
     let c = 0;
     for (let i = 0; i < report.fillCount; i++) {
@@ -232,8 +396,12 @@ export class Market {
       out.push(this.trade(report.fillPrice[i]!, quantity, buy, sell, maker.id, taker.id, taker.side));
     }
     for (; c < report.cancelCount; c++) this.reportBookCancel(c, out);
-
     invariant(taker.open === report.takerOpen, () => `taker ${taker.id} open ${taker.open} != ${report.takerOpen}`);
+  }
+
+  /** Settles the incoming order after the last `submit`: rested, cancelled (and why) or filled. */
+  private finishTaker(taker: OrderRecord, out: EngineEvent[]): void {
+    const report = this.book.report;
     if (report.outcome === OUTCOME_RESTED) {
       this.attach(taker, report.takerHandle);
       out.push({
@@ -268,6 +436,9 @@ export class Market {
     this.byHandle[order.handle] = undefined;
     order.handle = NIL;
     order.status = status;
+    const live = (this.liveByAccount.get(order.account) ?? 0) - 1;
+    if (live > 0) this.liveByAccount.set(order.account, live);
+    else this.liveByAccount.delete(order.account);
   }
 
   private trade(
@@ -281,6 +452,10 @@ export class Market {
   ): EngineEvent {
     this.tradeCounter++;
     this.referencePrice = price;
+    this.lastTradePrice = price;
+    this.sessionValue += BigInt(price) * BigInt(quantity);
+    this.sessionVolume += quantity;
+    this.sessionBought.set(buy.account, (this.sessionBought.get(buy.account) ?? 0) + quantity);
     return {
       type: "trade",
       instrument: this.id,
@@ -315,10 +490,17 @@ export class Market {
     if (!acceptsOrders(this.phase)) return problem("PHASE_CLOSED", { instrument: this.id, phase: this.phase });
     if (price !== null) {
       if (order.orderType === "market") return problem("ORDER_PRICE_NOT_ALLOWED", { value: price });
-      const priceProblem = this.checkPrice(price);
+      const priceProblem = this.checkPrice(price) ?? this.checkPriceLimits(price);
       if (priceProblem) return priceProblem;
     }
-    if (quantity !== null) return this.checkQuantity(quantity);
+    if (quantity !== null) {
+      const lotProblem = this.checkQuantity(quantity);
+      if (lotProblem) return lotProblem;
+    }
+    if (order.side === "buy") {
+      const newQuantity = quantity ?? order.open;
+      return this.checkBuyerLimits(order.account, newQuantity, Math.max(0, newQuantity - order.open), false);
+    }
     return null;
   }
 
@@ -419,16 +601,115 @@ export class Market {
   }
 
   /** Moves to a checked phase, running the auction for `uncross` and expiring DAY orders on close. */
-  setPhase(to: Phase, out: EngineEvent[]): void {
+  setPhase(to: Phase, out: EngineEvent[], reason?: string): void {
     const from = this.phase;
     this.phase = to;
-    out.push({ type: "phase.changed", instrument: this.id, from, to });
+    if (to !== "collection") this.auctionEndsAtMs = null;
+    out.push({ type: "phase.changed", instrument: this.id, from, to, ...(reason === undefined ? {} : { reason }) });
     if (to === "uncross") {
       this.uncross(out);
       this.setPhase(this.spec.mode === "continuous" ? "continuous" : "closed", out);
     } else if (to === "closed") {
       this.expireAtClose(out);
+      this.closeSession(out);
     }
+  }
+
+  /**
+   * The session's end: its weighted average price becomes the next band reference (rounded half up to a whole tiyn),
+   * and resting orders outside the new band are cancelled.
+   */
+  private closeSession(out: EngineEvent[]): void {
+    if (this.sessionVolume > 0) {
+      const volume = BigInt(this.sessionVolume);
+      this.bandReference = Number((this.sessionValue * 2n + volume) / (2n * volume));
+    }
+    this.sessionValue = 0n;
+    this.sessionVolume = 0;
+    this.sessionBought = new Map();
+    this.cancelOutsideLimits(out);
+  }
+
+  /** Cancels resting limit orders whose price the band, ceiling or floor no longer allows (reason `price-limit`). */
+  cancelOutsideLimits(out: EngineEvent[]): void {
+    const outside: OrderRecord[] = [];
+    for (const side of [BUY, SELL] as const) {
+      this.book.forEachOrder(side, (handle) => {
+        const order = this.byHandle[handle]!;
+        if (order.price !== null && this.checkPriceLimits(order.price) !== null) outside.push(order);
+      });
+    }
+    outside.sort((a, b) => a.entry - b.entry);
+    for (const order of outside) this.cancel(order, "price-limit", out);
+  }
+
+  /**
+   * What time brings, before each command: ceiling-path steps that come into force (orders above the new ceiling
+   * are cancelled) and auctions that end by themselves (volatility and resumption auctions).
+   */
+  advanceTime(nowMs: number, out: EngineEvent[]): void {
+    this.nowMs = nowMs;
+    const path = this.safeguards.ceilingPath;
+    if (path.length > 0 && path[0]!.effectiveFromMs <= nowMs) {
+      const { ceiling, path: rest } = ceilingAt(this.safeguards, nowMs);
+      this.safeguards = { ...this.safeguards, ceiling, ceilingPath: rest };
+      out.push({
+        type: "safeguards.changed",
+        instrument: this.id,
+        safeguards: this.safeguards,
+        reason: "ceiling path step",
+      });
+      this.cancelOutsideLimits(out);
+    }
+    if (this.auctionEndsAtMs !== null && this.auctionEndsAtMs <= nowMs && this.phase === "collection") {
+      if (this.checkPhase("uncross") === null) this.setPhase("uncross", out, "auction end");
+      else {
+        this.auctionEndsAtMs = null;
+        out.push({
+          type: "phase.changed",
+          instrument: this.id,
+          from: "collection",
+          to: "collection",
+          reason: "auction cannot uncross without a reference price; the operator must set one",
+        });
+      }
+    }
+  }
+
+  hasTimeDue(nowMs: number): boolean {
+    const path = this.safeguards.ceilingPath;
+    return (
+      (path.length > 0 && path[0]!.effectiveFromMs <= nowMs) ||
+      (this.auctionEndsAtMs !== null && this.auctionEndsAtMs <= nowMs)
+    );
+  }
+
+  /** An emergency halt: trading stops where it is; the book stays. */
+  halt(reason: string, out: EngineEvent[]): void {
+    this.phaseBeforeHalt = this.phase;
+    this.setPhase("halted", out, reason);
+  }
+
+  /** Resumes after a halt: through a resumption auction, or back to closed if the halt came while closed. */
+  resume(reason: string, out: EngineEvent[]): void {
+    const before = this.phaseBeforeHalt;
+    this.phaseBeforeHalt = null;
+    if (before === "closed") {
+      this.setPhase("closed", out, reason);
+    } else if (this.spec.mode === "continuous") {
+      this.setPhase("collection", out, reason);
+      this.auctionEndsAtMs = this.nowMs + this.safeguards.resumptionAuctionMs;
+    } else {
+      this.setPhase("collection", out, reason);
+    }
+  }
+
+  /** Sets the safeguards (already checked), then cancels resting orders the new limits no longer allow. */
+  setSafeguards(safeguards: Safeguards, reason: string, out: EngineEvent[]): void {
+    const { ceiling, path } = ceilingAt(safeguards, this.nowMs);
+    this.safeguards = { ...safeguards, ceiling, ceilingPath: path };
+    out.push({ type: "safeguards.changed", instrument: this.id, safeguards: this.safeguards, reason });
+    this.cancelOutsideLimits(out);
   }
 
   /** The auction price and volume if the auction ran now (uses the current reference price). */
@@ -544,6 +825,16 @@ export class Market {
     return {
       spec: this.spec,
       clearing: this.clearing,
+      safeguards: this.safeguards,
+      bandReference: this.bandReference,
+      lastTradePrice: this.lastTradePrice,
+      auctionEndsAtMs: this.auctionEndsAtMs,
+      phaseBeforeHalt: this.phaseBeforeHalt,
+      session: {
+        valueTiynKg: this.sessionValue.toString(),
+        volumeKg: this.sessionVolume,
+        bought: [...this.sessionBought].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      },
       phase: this.phase,
       referencePrice: this.referencePrice,
       tradeCounter: this.tradeCounter,
@@ -555,6 +846,14 @@ export class Market {
 
   static restore(snapshot: MarketSnapshot, orders: ReadonlyMap<string, OrderRecord>): Market {
     const market = new Market(snapshot.spec, snapshot.referencePrice, snapshot.clearing);
+    market.safeguards = snapshot.safeguards;
+    market.bandReference = snapshot.bandReference;
+    market.lastTradePrice = snapshot.lastTradePrice;
+    market.auctionEndsAtMs = snapshot.auctionEndsAtMs;
+    market.phaseBeforeHalt = snapshot.phaseBeforeHalt;
+    market.sessionValue = BigInt(snapshot.session.valueTiynKg);
+    market.sessionVolume = snapshot.session.volumeKg;
+    market.sessionBought = new Map(snapshot.session.bought);
     market.phase = snapshot.phase;
     market.tradeCounter = snapshot.tradeCounter;
     market.entryCounter = snapshot.entryCounter;

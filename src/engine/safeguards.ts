@@ -1,0 +1,155 @@
+/**
+ * The regulator's safeguards for one instrument: what they are, how they are checked, and the limits that follow
+ * from them. All are off by default (a bare book behaves as before); each is set by a `safeguards.set` command that
+ * carries a reason, so every change is in the journal with who made it and why.
+ *
+ * - Static price band: limit prices must lie within ±`bandBps` of the band reference price, which is the previous
+ *   session's volume-weighted average price (or the instrument's reference price before any session traded).
+ * - Dynamic circuit breaker: in continuous trading, a trade that would print more than `breakerBps` away from the last
+ *   traded price does not happen; continuous trading stops and a volatility auction of `breakerAuctionMs` starts,
+ *   with the incoming order's remainder in it.
+ * - Hard ceiling and floor: no order may be priced above the ceiling or below the floor. The ceiling path is a list of
+ *   future ceilings with the time each takes effect (small steps over months); the one in force is the latest whose
+ *   time has come. When a limit tightens, resting orders now outside it are cancelled (reason `price-limit`).
+ * - Buyer limits: at most `maxShareBps` of the quantity offered in the session per buyer account (counting what it
+ *   bought and what it bids), at most `maxActiveOrders` live orders per account, at most `maxLotsPerOrder` lots per
+ *   order; and, when `eligibleCategories` is set, only buyers of those categories may bid.
+ *
+ * Prices are integers (tiyn per tonne); band limits are rounded inward to the tick, so a price on the band's edge is
+ * always allowed and a price outside never is.
+ */
+
+import { BPS_PER_UNIT } from "./clearing.ts";
+import type { BuyerCategory } from "./members.ts";
+
+export interface CeilingStep {
+  readonly effectiveFromMs: number;
+  readonly ceiling: number;
+}
+
+export interface Safeguards {
+  readonly bandBps: number | null;
+  readonly breakerBps: number | null;
+  readonly breakerAuctionMs: number;
+  readonly ceiling: number | null;
+  readonly floor: number | null;
+  /** Ascending by time; steps already in force are folded into `ceiling` as time passes. */
+  readonly ceilingPath: readonly CeilingStep[];
+  readonly maxShareBps: number | null;
+  readonly maxActiveOrders: number | null;
+  readonly maxLotsPerOrder: number | null;
+  readonly eligibleCategories: readonly BuyerCategory[] | null;
+  /** Length of the auction that resumes trading after a halt. */
+  readonly resumptionAuctionMs: number;
+}
+
+export const NO_SAFEGUARDS: Safeguards = {
+  bandBps: null,
+  breakerBps: null,
+  breakerAuctionMs: 120_000,
+  ceiling: null,
+  floor: null,
+  ceilingPath: [],
+  maxShareBps: null,
+  maxActiveOrders: null,
+  maxLotsPerOrder: null,
+  eligibleCategories: null,
+  resumptionAuctionMs: 300_000,
+};
+
+export const CEILING_PATH_STEPS_MAX = 240;
+export const AUCTION_MS_MAX = 3_600_000;
+export const ACTIVE_ORDERS_LIMIT_MAX = 100_000;
+
+export interface Band {
+  readonly low: number;
+  readonly high: number;
+}
+
+/** The band around `reference`, rounded inward to the tick; null when there is no band or no reference. */
+export function bandAround(reference: number | null, bandBps: number | null, tickSize: number): Band | null {
+  if (reference === null || bandBps === null) return null;
+  const lowExact = (reference * (BPS_PER_UNIT - bandBps)) / BPS_PER_UNIT;
+  const highExact = (reference * (BPS_PER_UNIT + bandBps)) / BPS_PER_UNIT;
+  return {
+    low: Math.max(tickSize, Math.ceil(lowExact / tickSize) * tickSize),
+    high: Math.floor(highExact / tickSize) * tickSize,
+  };
+}
+
+/**
+ * The prices a continuous trade may print at without tripping the breaker: ±`breakerBps` around the last price,
+ * inclusive, not rounded to the tick (trades print at resting orders' prices, which are on it).
+ */
+export function breakerRange(lastPrice: number | null, breakerBps: number | null): Band | null {
+  if (lastPrice === null || breakerBps === null) return null;
+  return {
+    low: (lastPrice * (BPS_PER_UNIT - breakerBps)) / BPS_PER_UNIT,
+    high: (lastPrice * (BPS_PER_UNIT + breakerBps)) / BPS_PER_UNIT,
+  };
+}
+
+/** The ceiling in force at `nowMs` and the path steps still to come. */
+export function ceilingAt(safeguards: Safeguards, nowMs: number): { ceiling: number | null; path: CeilingStep[] } {
+  let ceiling = safeguards.ceiling;
+  const path: CeilingStep[] = [];
+  for (const step of safeguards.ceilingPath) {
+    if (step.effectiveFromMs <= nowMs) ceiling = step.ceiling;
+    else path.push(step);
+  }
+  return { ceiling, path };
+}
+
+/** Checks a whole safeguards value; returns what is wrong as a phrase, or null. */
+export function checkSafeguards(s: Safeguards, tickSize: number, lotSize: number): string | null {
+  const bps = (name: string, value: number | null, max = BPS_PER_UNIT - 1) =>
+    value === null || (Number.isSafeInteger(value) && value >= 1 && value <= max)
+      ? null
+      : `${name} ${JSON.stringify(value)} must be a whole number of basis points from 1 to ${max}`;
+  const price = (name: string, value: number | null) =>
+    value === null ||
+    (Number.isSafeInteger(value) && value >= tickSize && value <= 1_000_000_000 && value % tickSize === 0)
+      ? null
+      : `${name} ${JSON.stringify(value)} must be a price on the tick ${tickSize}`;
+  const duration = (name: string, value: number) =>
+    Number.isSafeInteger(value) && value >= 1000 && value <= AUCTION_MS_MAX
+      ? null
+      : `${name} ${JSON.stringify(value)} must be from 1,000 ms to ${AUCTION_MS_MAX.toLocaleString("en-US")} ms`;
+  const count = (name: string, value: number | null, max: number) =>
+    value === null || (Number.isSafeInteger(value) && value >= 1 && value <= max)
+      ? null
+      : `${name} ${JSON.stringify(value)} must be a whole number from 1 to ${max}`;
+  const problem =
+    bps("bandBps", s.bandBps) ??
+    bps("breakerBps", s.breakerBps) ??
+    duration("breakerAuctionMs", s.breakerAuctionMs) ??
+    duration("resumptionAuctionMs", s.resumptionAuctionMs) ??
+    price("ceiling", s.ceiling) ??
+    price("floor", s.floor) ??
+    bps("maxShareBps", s.maxShareBps, BPS_PER_UNIT) ??
+    count("maxActiveOrders", s.maxActiveOrders, ACTIVE_ORDERS_LIMIT_MAX) ??
+    count("maxLotsPerOrder", s.maxLotsPerOrder, Math.floor(1_000_000_000 / lotSize));
+  if (problem) return problem;
+  if (s.ceiling !== null && s.floor !== null && s.floor > s.ceiling) {
+    return `floor ${s.floor} is above the ceiling ${s.ceiling}`;
+  }
+  if (!Array.isArray(s.ceilingPath) || s.ceilingPath.length > CEILING_PATH_STEPS_MAX) {
+    return `ceilingPath must be a list of at most ${CEILING_PATH_STEPS_MAX} steps`;
+  }
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const step of s.ceilingPath) {
+    if (typeof step !== "object" || step === null || !Number.isSafeInteger(step.effectiveFromMs)) {
+      return "each ceiling path step needs effectiveFromMs (ms since epoch) and a ceiling";
+    }
+    if (step.effectiveFromMs <= previous) return "ceiling path steps must be in strictly increasing time order";
+    previous = step.effectiveFromMs;
+    const bad = price("ceiling path step", step.ceiling);
+    if (bad) return bad;
+    if (s.floor !== null && step.ceiling < s.floor)
+      return `ceiling path step ${step.ceiling} is below the floor ${s.floor}`;
+  }
+  if (s.eligibleCategories !== null && (!Array.isArray(s.eligibleCategories) || s.eligibleCategories.length === 0)) {
+    return "eligibleCategories must be null (everyone) or a non-empty list of buyer categories";
+  }
+  return null;
+}

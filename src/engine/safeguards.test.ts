@@ -290,7 +290,10 @@ describe("buyer limits", () => {
         "SAFEGUARDS_INVALID",
       ),
     ).toContain("bandBps 0 must be a whole number of basis points");
-    m.refuse({ type: "safeguards.set", instrument: "LPG", changes: { wings: 1 }, reason: "x" }, "SAFEGUARDS_INVALID");
+    m.refuse(
+      { type: "safeguards.set", instrument: "LPG", changes: { wings: 1 } as object, reason: "x" },
+      "SAFEGUARDS_INVALID",
+    );
     m.refuse(
       { type: "safeguards.set", instrument: "LPG", changes: { ceiling: 100_050 }, reason: "x" },
       "SAFEGUARDS_INVALID",
@@ -329,7 +332,7 @@ describe("emergency halts", () => {
     m.ok({ type: "halt", scope: "region", region: "MANGYSTAU", reason: "protests in Zhanaozen" });
     expect(m.engine.market("MNG")!.phase).toBe("halted");
     expect(m.engine.market("ATR")!.phase).toBe("continuous");
-    m.refuse({ ...m.order("x", "buy", 100_000, 1000), instrument: "MNG" }, "PHASE_CLOSED");
+    m.refuse({ ...(m.order("x", "buy", 100_000, 1000) as object), instrument: "MNG" }, "PHASE_CLOSED");
     const resumed = m.ok({ type: "resume", scope: "region", region: "MANGYSTAU", reason: "calm" });
     expect(resumed.find((e) => e.type === "phase.changed")).toMatchObject({
       instrument: "MNG",

@@ -179,6 +179,7 @@ export const ERRORS = {
     template:
       "The auction price cannot be determined without a reference price: {reason}. Give a reference price to decide.",
   },
+  CALENDAR_INVALID: { httpStatus: 400, template: "Trading calendar is not valid: {reason}." },
   SAFEGUARDS_INVALID: { httpStatus: 400, template: "Safeguards are not valid: {reason}." },
   HALT_SCOPE_INVALID: { httpStatus: 400, template: "Halt scope is not valid: {reason}." },
   NOTHING_TO_RESUME: { httpStatus: 409, template: "No instrument in {scope} is halted." },

@@ -10,6 +10,7 @@ import type { OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 
 export type { InstrumentDescription };
 
+import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingTerms } from "./clearing.ts";
 import type {
   AccountOpenCommand,
@@ -87,6 +88,14 @@ export interface SupplyPlanCommand {
   readonly reason: string;
 }
 
+/** The operator sets an instrument's trading calendar (calendar.ts), with a reason. */
+export interface SetCalendarCommand {
+  readonly type: "calendar.set";
+  readonly instrument: string;
+  readonly calendar: TradingCalendar;
+  readonly reason: string;
+}
+
 export interface NewOrderCommand {
   readonly type: "order.new";
   readonly instrument: string;
@@ -155,6 +164,7 @@ export type Command =
   | SetSafeguardsCommand
   | HaltCommand
   | SupplyPlanCommand
+  | SetCalendarCommand
   | NewOrderCommand
   | AmendOrderCommand
   | CancelOrderCommand
@@ -183,6 +193,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "halt",
   "resume",
   "supply.plan",
+  "calendar.set",
   "order.new",
   "order.amend",
   "order.cancel",

@@ -38,6 +38,7 @@ import {
 } from "../domain/order.ts";
 import type { AuctionOutcome } from "./auction.ts";
 import { NIL } from "./book.ts";
+import { checkCalendar } from "./calendar.ts";
 import { BPS_PER_UNIT, type ClearingTerms, KG_PER_TONNE } from "./clearing.ts";
 import { blockPerTonne, ClearingHouse, type ClearingHouseSnapshot } from "./clearinghouse.ts";
 import {
@@ -161,6 +162,24 @@ export class Engine {
         return this.haltOrResume(command, out);
       case "supply.plan":
         return this.planSupply(command, out);
+      case "calendar.set": {
+        const market = this.markets.get(command.instrument);
+        if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+        const reason = checkReason(command.reason);
+        if (reason) return reason;
+        const bad = checkCalendar(command.calendar);
+        if (bad) return problem("CALENDAR_INVALID", { reason: bad });
+        const c = command.calendar;
+        market.calendar = {
+          sessions: c.sessions.map((s) => ({ open: s.open, close: s.close })),
+          preOpenMinutes: c.preOpenMinutes,
+          weekends: c.weekends,
+          holidays: [...c.holidays],
+          extraSessions: c.extraSessions.map((s) => ({ date: s.date, open: s.open, close: s.close })),
+        };
+        out.push({ type: "calendar.set", instrument: market.id, calendar: market.calendar, reason: command.reason });
+        return null;
+      }
       case "order.new":
         return this.newOrder(command, out);
       case "order.amend":

@@ -8,6 +8,7 @@ import type { ErrorCode, ErrorDetails } from "../domain/errors.ts";
 import type { InstrumentDescription } from "../domain/instrument.ts";
 import type { CancelReason, OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 import type { SurplusSide } from "./auction.ts";
+import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
 import type { BuyerCategory, MemberRole } from "./members.ts";
 import type { Phase, TradingMode } from "./phases.ts";
@@ -122,6 +123,13 @@ export interface SafeguardsChangedEvent {
   readonly reason: string;
 }
 
+export interface CalendarSetEvent {
+  readonly type: "calendar.set";
+  readonly instrument: string;
+  readonly calendar: TradingCalendar;
+  readonly reason: string;
+}
+
 export interface SupplyPlannedEvent {
   readonly type: "supply.planned";
   readonly month: string;
@@ -198,6 +206,7 @@ export type EngineEvent =
   | RejectedEvent
   | SafeguardsChangedEvent
   | SupplyPlannedEvent
+  | CalendarSetEvent
   | InstrumentUpdatedEvent
   | DuplicateEvent
   | MemberAddedEvent

@@ -30,6 +30,7 @@ import {
   STP_CANCEL_TAKER,
   STP_SHIFT,
 } from "./book.ts";
+import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingTerms } from "./clearing.ts";
 import type { EngineEvent } from "./events.ts";
 import { acceptsOrders, allowedNextPhases, canMove, type Phase, type TradingMode } from "./phases.ts";
@@ -92,6 +93,7 @@ export interface MarketSnapshot {
   readonly auctionEndsAtMs: number | null;
   readonly phaseBeforeHalt: Phase | null;
   readonly session: SessionSnapshot;
+  readonly calendar: TradingCalendar | null;
   readonly phase: Phase;
   readonly referencePrice: number | null;
   readonly tradeCounter: number;
@@ -145,6 +147,8 @@ export class Market {
   phaseBeforeHalt: Phase | null = null;
   /** Engine time of the command being applied; set by the engine before every command. */
   nowMs = 0;
+  /** When sessions run (recorded for the server's scheduler; the engine does not act on it). */
+  calendar: TradingCalendar | null = null;
   private sessionValue = 0n;
   private sessionVolume = 0;
   private sessionBought = new Map<string, number>();
@@ -826,6 +830,7 @@ export class Market {
       spec: this.spec,
       clearing: this.clearing,
       safeguards: this.safeguards,
+      calendar: this.calendar,
       bandReference: this.bandReference,
       lastTradePrice: this.lastTradePrice,
       auctionEndsAtMs: this.auctionEndsAtMs,
@@ -847,6 +852,7 @@ export class Market {
   static restore(snapshot: MarketSnapshot, orders: ReadonlyMap<string, OrderRecord>): Market {
     const market = new Market(snapshot.spec, snapshot.referencePrice, snapshot.clearing);
     market.safeguards = snapshot.safeguards;
+    market.calendar = snapshot.calendar;
     market.bandReference = snapshot.bandReference;
     market.lastTradePrice = snapshot.lastTradePrice;
     market.auctionEndsAtMs = snapshot.auctionEndsAtMs;

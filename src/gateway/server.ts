@@ -26,9 +26,12 @@ import { HttpProblem, sendProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
 import { Metrics } from "./metrics.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { regulatorRoutes } from "./routes/regulator.ts";
 import { sessionRoutes } from "./routes/session.ts";
+import { streamRoutes } from "./routes/streams.ts";
 import type { UserStore } from "./users.ts";
 
 export const BODY_BYTES_MAX = 64 * 1024;
@@ -197,6 +200,9 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       sessionRoutes(api, context);
       orderRoutes(api, context);
       accountRoutes(api, context);
+      adminRoutes(api, context);
+      regulatorRoutes(api, context);
+      streamRoutes(api, context);
     },
     { prefix: "/api" },
   );

@@ -1,0 +1,95 @@
+/** Trading calendars: validation, session windows in local time (UTC+5), holidays, weekends and extra sessions. */
+
+import { describe, expect, it } from "vitest";
+import { checkCalendar, sessionWindows, type TradingCalendar } from "./calendar.ts";
+import { Engine } from "./engine.ts";
+
+const CALENDAR: TradingCalendar = {
+  sessions: [{ open: "11:00", close: "13:00" }],
+  preOpenMinutes: 10,
+  weekends: false,
+  holidays: ["2026-03-23"],
+  extraSessions: [{ date: "2026-03-28", open: "14:00", close: "16:00" }],
+};
+
+describe("trading calendar", () => {
+  it("places a session at 11:00–13:00 Almaty time (06:00–08:00 UTC) with a 10-minute pre-open", () => {
+    const monday = Date.UTC(2026, 2, 16, 3, 0); // 08:00 local
+    const today = sessionWindows(CALENDAR, monday).filter(
+      (w) => w.openMs > monday - 3600_000 && w.openMs < monday + 12 * 3600_000,
+    );
+    expect(today).toEqual([
+      {
+        collectFromMs: Date.UTC(2026, 2, 16, 5, 50),
+        openMs: Date.UTC(2026, 2, 16, 6, 0),
+        closeMs: Date.UTC(2026, 2, 16, 8, 0),
+      },
+    ]);
+  });
+
+  it("skips weekends and holidays, and adds extra sessions", () => {
+    const dayOf = (ms: number) => new Date(ms + 5 * 3600_000).toISOString().slice(0, 10);
+    const sunday = Date.UTC(2026, 2, 22, 7, 0);
+    expect(sessionWindows(CALENDAR, sunday).map((w) => dayOf(w.openMs))).toEqual([]);
+    const holiday = Date.UTC(2026, 2, 23, 7, 0);
+    expect(sessionWindows(CALENDAR, holiday).map((w) => dayOf(w.openMs))).toEqual(["2026-03-24"]);
+    const saturday = Date.UTC(2026, 2, 28, 7, 0);
+    expect(sessionWindows(CALENDAR, saturday).map((w) => [dayOf(w.openMs), new Date(w.openMs).getUTCHours()])).toEqual([
+      ["2026-03-27", 6],
+      ["2026-03-28", 9],
+    ]);
+  });
+
+  it("refuses bad calendars with a sentence naming the problem", () => {
+    expect(checkCalendar({ ...CALENDAR, sessions: [{ open: "13:00", close: "11:00" }] })).toBe(
+      "session 13:00–11:00 closes before it opens",
+    );
+    expect(
+      checkCalendar({
+        ...CALENDAR,
+        sessions: [
+          { open: "11:00", close: "13:00" },
+          { open: "13:05", close: "14:00" },
+        ],
+      }),
+    ).toBe("sessions 11:00–13:00 and 13:05–14:00 overlap (with the pre-open)");
+    expect(checkCalendar({ ...CALENDAR, holidays: ["23.03.2026"] })).toBe(
+      "holidays must be at most 400 dates, YYYY-MM-DD",
+    );
+    expect(checkCalendar({ ...CALENDAR, preOpenMinutes: 241 })).toBe(
+      "preOpenMinutes must be a whole number from 0 to 240",
+    );
+    expect(checkCalendar(CALENDAR)).toBeNull();
+  });
+
+  it("is recorded by the engine with its reason, and kept by snapshots", () => {
+    const engine = new Engine();
+    engine.apply({
+      seq: 1,
+      timeMs: 0,
+      command: { type: "instrument.list", instrument: "X", mode: "call", tickSize: 1, lotSize: 1 },
+    });
+    const events = engine.apply({
+      seq: 2,
+      timeMs: 0,
+      command: { type: "calendar.set", instrument: "X", calendar: CALENDAR, reason: "2026 calendar" },
+    });
+    expect(events).toEqual([{ type: "calendar.set", instrument: "X", calendar: CALENDAR, reason: "2026 calendar" }]);
+    const refused = engine.apply({
+      seq: 3,
+      timeMs: 0,
+      command: {
+        type: "calendar.set",
+        instrument: "X",
+        calendar: { ...CALENDAR, weekends: "yes" } as unknown as TradingCalendar,
+        reason: "x",
+      },
+    });
+    expect(refused[0]).toMatchObject({
+      type: "rejected",
+      code: "CALENDAR_INVALID",
+      message: "Trading calendar is not valid: weekends must be true or false.",
+    });
+    expect(Engine.restore(JSON.parse(JSON.stringify(engine.snapshot()))).market("X")!.calendar).toEqual(CALENDAR);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * An instrument's trading calendar: when its sessions run, in exchange local time (Kazakhstan, UTC+5). The engine
+ * only records it (so changes are journaled and audited, and replay knows them); the server's scheduler reads it and
+ * sends the phase changes through the journal at the set times.
+ *
+ * - `sessions`: daily sessions `{open: "11:00", close: "13:00"}` on trading days (Monday to Friday unless
+ *   `weekends` is true); a continuous instrument collects orders for `preOpenMinutes` before `open`, then opens with
+ *   an auction; a call instrument collects from `open` and clears at `close`.
+ * - `holidays`: dates (YYYY-MM-DD) with no regular sessions.
+ * - `extraSessions`: one-off sessions on a date, e.g. at a seller's request.
+ */
+
+export interface SessionTimes {
+  readonly open: string;
+  readonly close: string;
+}
+
+export interface ExtraSession extends SessionTimes {
+  readonly date: string;
+}
+
+export interface TradingCalendar {
+  readonly sessions: readonly SessionTimes[];
+  readonly preOpenMinutes: number;
+  readonly weekends: boolean;
+  readonly holidays: readonly string[];
+  readonly extraSessions: readonly ExtraSession[];
+}
+
+export const EXCHANGE_UTC_OFFSET_MS = 5 * 3600_000;
+export const CALENDAR_SESSIONS_MAX = 48;
+export const CALENDAR_DATES_MAX = 400;
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+function minutes(time: string): number {
+  return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+}
+
+/** Checks a calendar; returns what is wrong as a phrase, or null. */
+export function checkCalendar(calendar: TradingCalendar): string | null {
+  const c = calendar as unknown as Record<string, unknown>;
+  if (typeof c !== "object" || c === null) return "a calendar is an object";
+  const known = ["sessions", "preOpenMinutes", "weekends", "holidays", "extraSessions"];
+  const unknown = Object.keys(c).filter((k) => !known.includes(k));
+  if (unknown.length > 0) return `unknown calendar field '${unknown[0]}'`;
+  if (!Array.isArray(c.sessions) || c.sessions.length > CALENDAR_SESSIONS_MAX) {
+    return `sessions must be a list of at most ${CALENDAR_SESSIONS_MAX}`;
+  }
+  if (
+    !Number.isSafeInteger(c.preOpenMinutes) ||
+    (c.preOpenMinutes as number) < 0 ||
+    (c.preOpenMinutes as number) > 240
+  ) {
+    return "preOpenMinutes must be a whole number from 0 to 240";
+  }
+  if (typeof c.weekends !== "boolean") return "weekends must be true or false";
+  if (
+    !Array.isArray(c.holidays) ||
+    c.holidays.length > CALENDAR_DATES_MAX ||
+    !c.holidays.every((d) => typeof d === "string" && DATE.test(d))
+  ) {
+    return `holidays must be at most ${CALENDAR_DATES_MAX} dates, YYYY-MM-DD`;
+  }
+  if (!Array.isArray(c.extraSessions) || c.extraSessions.length > CALENDAR_DATES_MAX) {
+    return `extraSessions must be a list of at most ${CALENDAR_DATES_MAX}`;
+  }
+  const all = [...(c.sessions as SessionTimes[]), ...(c.extraSessions as ExtraSession[])];
+  for (const session of all) {
+    if (
+      typeof session !== "object" ||
+      session === null ||
+      !TIME.test(String(session.open)) ||
+      !TIME.test(String(session.close))
+    ) {
+      return "each session needs open and close times, HH:MM";
+    }
+    if (minutes(session.close) <= minutes(session.open))
+      return `session ${session.open}–${session.close} closes before it opens`;
+    if ("date" in session && !DATE.test(String((session as ExtraSession).date)))
+      return "each extra session needs a date, YYYY-MM-DD";
+  }
+  const sorted = [...(c.sessions as SessionTimes[])].sort((a, b) => minutes(a.open) - minutes(b.open));
+  for (let i = 1; i < sorted.length; i++) {
+    const gap = minutes(sorted[i]!.open) - minutes(sorted[i - 1]!.close);
+    if (gap < (c.preOpenMinutes as number)) {
+      return `sessions ${sorted[i - 1]!.open}–${sorted[i - 1]!.close} and ${sorted[i]!.open}–${sorted[i]!.close} overlap (with the pre-open)`;
+    }
+  }
+  return null;
+}
+
+export interface SessionWindow {
+  /** Orders start being collected (continuous: pre-open; call: the session's open). */
+  readonly collectFromMs: number;
+  /** Continuous trading opens (continuous instruments), after the opening auction. */
+  readonly openMs: number;
+  readonly closeMs: number;
+}
+
+/** The session windows of the local day containing `nowMs` (and its neighbours), in time order. */
+export function sessionWindows(calendar: TradingCalendar, nowMs: number): SessionWindow[] {
+  const windows: SessionWindow[] = [];
+  const localDayStart = Math.floor((nowMs + EXCHANGE_UTC_OFFSET_MS) / 86_400_000) * 86_400_000 - EXCHANGE_UTC_OFFSET_MS;
+  for (const dayOffset of [-1, 0, 1]) {
+    const dayStart = localDayStart + dayOffset * 86_400_000;
+    const date = new Date(dayStart + EXCHANGE_UTC_OFFSET_MS).toISOString().slice(0, 10);
+    const weekday = new Date(dayStart + EXCHANGE_UTC_OFFSET_MS).getUTCDay();
+    const tradingDay = (calendar.weekends || (weekday !== 0 && weekday !== 6)) && !calendar.holidays.includes(date);
+    const sessions = [
+      ...(tradingDay ? calendar.sessions : []),
+      ...calendar.extraSessions.filter((session) => session.date === date),
+    ];
+    for (const session of sessions) {
+      const openMs = dayStart + minutes(session.open) * 60_000;
+      windows.push({
+        collectFromMs: openMs - calendar.preOpenMinutes * 60_000,
+        openMs,
+        closeMs: dayStart + minutes(session.close) * 60_000,
+      });
+    }
+  }
+  return windows.sort((a, b) => a.collectFromMs - b.collectFromMs);
+}

@@ -1,0 +1,220 @@
+/**
+ * A real exchange server for integration tests: SQLite journal in a temporary directory, a controllable clock, users
+ * of every role (light scrypt parameters so sign-in is fast), a cleared LPG instrument with a producer, two buyers and
+ * a broker, money and gas in place, listening on a loopback port. Requests go over real HTTP (fetch) and WebSockets.
+ */
+
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Command } from "../../src/engine/commands.ts";
+import { Exchange } from "../../src/gateway/exchange.ts";
+import { hashPassword, LIGHT_SCRYPT } from "../../src/gateway/passwords.ts";
+import { buildServer, type Server } from "../../src/gateway/server.ts";
+import { sign } from "../../src/gateway/signing.ts";
+import { type Role, type Scope, SqliteUserStore } from "../../src/gateway/users.ts";
+
+export const T0 = Date.UTC(2026, 0, 5, 6, 0, 0); // 11:00 Almaty, Monday 5 January 2026
+export const INSTRUMENT = "PB-KAZGPZ-MNG-2026-01";
+export const PASSWORD = "correct horse battery staple";
+
+export const TERMS = {
+  basis: "KAZGPZ",
+  collateralBps: 500,
+  feeBps: 5,
+  paymentWindowMs: 86_400_000,
+  deliveryWindowMs: 432_000_000,
+  buyerDefaultCollateralTo: "seller" as const,
+  sellerPenaltyBps: 1000,
+};
+
+/** Members and accounts of the test exchange. */
+export const SETUP: Command[] = [
+  {
+    type: "instrument.list",
+    instrument: INSTRUMENT,
+    mode: "continuous",
+    tickSize: 100,
+    lotSize: 1000,
+    referencePrice: 13_300_000,
+    clearing: TERMS,
+    description: { product: "propane-butane", basis: "KAZGPZ", region: "MANGYSTAU", deliveryPeriod: "2026-01" },
+  },
+  { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
+  { type: "member.add", member: "KAZGPZ", name: "Zhanaozen gas processing plant", roles: ["producer"] },
+  {
+    type: "member.add",
+    member: "AKTAU",
+    name: "Aktau filling stations",
+    roles: ["buyer"],
+    buyerCategory: "filling-station-network",
+  },
+  {
+    type: "member.add",
+    member: "ATYRAU",
+    name: "Atyrau gas distribution",
+    roles: ["buyer"],
+    buyerCategory: "gas-distribution",
+  },
+  { type: "member.add", member: "BROKER", name: "Caspian brokerage", roles: ["broker"] },
+  { type: "account.open", account: "KAZGPZ-1", member: "KAZGPZ" },
+  { type: "account.open", account: "AKTAU-1", member: "AKTAU" },
+  { type: "account.open", account: "ATYRAU-1", member: "ATYRAU" },
+  {
+    type: "account.open",
+    account: "BROKER-C1",
+    member: "BROKER",
+    client: "Mangystau autogas",
+    canBuy: true,
+    canSell: false,
+    buyerCategory: "filling-station-network",
+  },
+  { type: "gas.declare", account: "KAZGPZ-1", basis: "KAZGPZ", quantity: 5_000_000 },
+  { type: "money.deposit", account: "AKTAU-1", amount: 50_000_000_000, reference: "SETUP-AKTAU" },
+  { type: "money.deposit", account: "ATYRAU-1", amount: 50_000_000_000, reference: "SETUP-ATYRAU" },
+  { type: "money.deposit", account: "BROKER-C1", amount: 50_000_000_000, reference: "SETUP-BROKER" },
+];
+
+export interface TestUser {
+  readonly id: string;
+  readonly role: Role;
+  readonly member: string | null;
+}
+
+export const USERS: readonly TestUser[] = [
+  { id: "operator", role: "operator", member: null },
+  { id: "regulator", role: "regulator", member: null },
+  { id: "kazgpz-trader", role: "trader", member: "KAZGPZ" },
+  { id: "aktau-trader", role: "trader", member: "AKTAU" },
+  { id: "aktau-viewer", role: "viewer", member: "AKTAU" },
+  { id: "atyrau-trader", role: "trader", member: "ATYRAU" },
+  { id: "broker-trader", role: "trader", member: "BROKER" },
+];
+
+export interface Session {
+  readonly cookie: string;
+  readonly csrf: string;
+}
+
+export class TestServer {
+  nowMs = T0;
+  readonly dir: string;
+  exchange!: Exchange;
+  users!: SqliteUserStore;
+  app!: Server;
+  url = "";
+
+  constructor(dir?: string) {
+    this.dir = dir ?? mkdtempSync(join(tmpdir(), "sauda-server-"));
+  }
+
+  static async start(options: { setup?: boolean; ratePerMinute?: number } = {}): Promise<TestServer> {
+    const server = new TestServer();
+    await server.open(options.ratePerMinute);
+    if (options.setup !== false) for (const command of SETUP) await server.exchange.submit(command);
+    return server;
+  }
+
+  /** Opens (or re-opens, after `close`) the exchange in this server's directory. */
+  async open(ratePerMinute?: number): Promise<void> {
+    this.exchange = await Exchange.open({ data: this.dir, clock: () => this.nowMs });
+    this.users = new SqliteUserStore(this.dir);
+    if ((await this.users.users()).length === 0) {
+      const passwordHash = await hashPassword(PASSWORD, LIGHT_SCRYPT);
+      for (const user of USERS) {
+        await this.users.putUser({
+          id: user.id,
+          name: user.id,
+          role: user.role,
+          member: user.member,
+          passwordHash,
+          disabled: false,
+        });
+      }
+    }
+    this.app = await buildServer({
+      exchange: this.exchange,
+      users: this.users,
+      logger: false,
+      ...(ratePerMinute === undefined ? {} : { ratePerMinute, ratePerMinutePublic: ratePerMinute }),
+    });
+    await this.app.listen({ host: "127.0.0.1", port: 0 });
+    const address = this.app.server.address();
+    this.url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : "";
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.exchange.close();
+    await this.users.close();
+  }
+
+  async login(user: string, password = PASSWORD): Promise<Session> {
+    const response = await fetch(`${this.url}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user, password }),
+    });
+    if (response.status !== 200) throw new Error(`login ${user}: ${response.status} ${await response.text()}`);
+    const body = (await response.json()) as { csrfToken: string };
+    const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
+    return { cookie, csrf: body.csrfToken };
+  }
+
+  /** A request as a signed-in browser would send it (cookie and CSRF token). */
+  async call(
+    session: Session | null,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any; headers: Headers }> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (session) {
+      headers.cookie = session.cookie;
+      headers["x-csrf-token"] = session.csrf;
+    }
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // CSV, HTML and metrics stay text
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  }
+
+  /** Creates an API key for a user and returns a function that sends signed requests with it. */
+  async apiKey(user: string, scopes: readonly Scope[] = ["read", "trade"]) {
+    const id = `key-${user}-${scopes.join("-")}`;
+    const secret = `secret-${user}-${Math.random().toString(36).slice(2)}`;
+    await this.users.putApiKey({ id, user, secret, scopes, revoked: false });
+    return async (method: string, path: string, body?: unknown, timestampMs = this.nowMs) => {
+      const text = body === undefined ? "" : JSON.stringify(body);
+      const headers: Record<string, string> = {
+        "x-sauda-key": id,
+        "x-sauda-timestamp": String(timestampMs),
+        "x-sauda-signature": sign(secret, timestampMs, method, path, text),
+      };
+      if (body !== undefined) headers["content-type"] = "application/json";
+      const response = await fetch(`${this.url}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: text }),
+      });
+      const raw = await response.text();
+      let parsed: unknown = raw;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        // text
+      }
+      return { status: response.status, body: parsed as any, headers: response.headers };
+    };
+  }
+}

@@ -670,6 +670,18 @@ export class Engine {
     this.house.checkInvariants(cleared);
   }
 
+  /**
+   * Whether time alone would change something at `nowMs` (a GTD expiry, an auction's end, a ceiling-path step, an
+   * obligation's deadline): the server's scheduler then sends a `time.tick` so it happens even without other traffic.
+   */
+  hasTimeDue(nowMs: number): boolean {
+    if (this.house.hasDue(nowMs)) return true;
+    for (const market of this.markets.values()) {
+      if (market.hasExpiryDue(nowMs) || market.hasTimeDue(nowMs)) return true;
+    }
+    return false;
+  }
+
   /** The clearing house: members, accounts, the ledger and obligations (read-only use). */
   get clearingHouse(): ClearingHouse {
     return this.house;

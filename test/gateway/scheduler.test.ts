@@ -1,0 +1,142 @@
+/**
+ * The session scheduler drives instruments through their calendar: pre-open collection, the opening auction,
+ * continuous trading and the close for a continuous instrument; collection and the closing auction for a call
+ * instrument; it leaves halted instruments alone and sends time ticks that end volatility auctions.
+ */
+
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { TradingCalendar } from "../../src/engine/calendar.ts";
+import type { Command } from "../../src/engine/commands.ts";
+import { Exchange } from "../../src/gateway/exchange.ts";
+import { Scheduler } from "../../src/gateway/scheduler.ts";
+
+const MONDAY_0800_LOCAL = Date.UTC(2026, 0, 5, 3, 0); // 08:00 in Almaty
+const MINUTE = 60_000;
+const CALENDAR: TradingCalendar = {
+  sessions: [{ open: "11:00", close: "13:00" }],
+  preOpenMinutes: 10,
+  weekends: false,
+  holidays: [],
+  extraSessions: [],
+};
+
+let exchange: Exchange;
+let now = MONDAY_0800_LOCAL;
+
+async function open(mode: "continuous" | "call"): Promise<Scheduler> {
+  now = MONDAY_0800_LOCAL;
+  exchange = await Exchange.open({ data: mkdtempSync(join(tmpdir(), "sauda-sched-")), clock: () => now });
+  const commands: Command[] = [
+    { type: "instrument.list", instrument: "X", mode, tickSize: 1, lotSize: 1, referencePrice: 100 },
+    { type: "calendar.set", instrument: "X", calendar: CALENDAR, reason: "test" },
+  ];
+  for (const command of commands) await exchange.submit(command);
+  return new Scheduler(exchange);
+}
+
+const phase = () => exchange.engine.market("X")!.phase;
+const at = async (scheduler: Scheduler, localTime: string) => {
+  const [h, m] = localTime.split(":").map(Number);
+  now = MONDAY_0800_LOCAL + ((h! - 8) * 60 + m!) * MINUTE;
+  await scheduler.step();
+};
+
+afterEach(async () => {
+  await exchange.close();
+});
+
+describe("scheduler", () => {
+  it("runs a continuous instrument's day: pre-open, opening auction, continuous, close", async () => {
+    const scheduler = await open("continuous");
+    await at(scheduler, "10:49");
+    expect(phase()).toBe("closed");
+    await at(scheduler, "10:50");
+    expect(phase()).toBe("collection");
+    await exchange.submit({
+      type: "order.new",
+      instrument: "X",
+      orderId: "s",
+      account: "S",
+      side: "sell",
+      orderType: "limit",
+      price: 100,
+      quantity: 5,
+    });
+    await exchange.submit({
+      type: "order.new",
+      instrument: "X",
+      orderId: "b",
+      account: "B",
+      side: "buy",
+      orderType: "limit",
+      price: 101,
+      quantity: 3,
+    });
+    await at(scheduler, "11:00");
+    expect(phase()).toBe("continuous");
+    expect(exchange.projections.marketData.quote("X")?.lastAuction).toMatchObject({
+      priceTiynPerTonne: 100,
+      volumeKg: 3,
+    });
+    await at(scheduler, "13:00");
+    expect(phase()).toBe("closed");
+    // Every change is in the journal, sent by the scheduler.
+    const audit = exchange.projections.audit.query({ actor: "scheduler" });
+    expect(audit.map((entry) => entry.commandType)).toEqual(["phase.set", "phase.set", "phase.set"]); // collection, uncross, closed
+  });
+
+  it("runs a call instrument: collection through the session, one auction at the close", async () => {
+    const scheduler = await open("call");
+    await at(scheduler, "10:55");
+    expect(phase()).toBe("closed");
+    await at(scheduler, "11:00");
+    expect(phase()).toBe("collection");
+    await at(scheduler, "12:59");
+    expect(phase()).toBe("collection");
+    await at(scheduler, "13:00");
+    expect(phase()).toBe("closed");
+  });
+
+  it("leaves a halted instrument alone", async () => {
+    const scheduler = await open("continuous");
+    await at(scheduler, "11:05");
+    await at(scheduler, "11:06");
+    expect(phase()).toBe("continuous");
+    await exchange.submit({ type: "halt", scope: "instrument", instrument: "X", reason: "test" });
+    await at(scheduler, "13:30");
+    expect(phase()).toBe("halted");
+  });
+
+  it("sends a time tick when a volatility auction is due to end", async () => {
+    const scheduler = await open("continuous");
+    await exchange.submit({
+      type: "safeguards.set",
+      instrument: "X",
+      changes: { breakerBps: 100, breakerAuctionMs: 60_000 },
+      reason: "test",
+    });
+    await at(scheduler, "11:00");
+    await at(scheduler, "11:01");
+    expect(phase()).toBe("continuous");
+    const order = (orderId: string, side: "buy" | "sell", price: number, account: string): Command => ({
+      type: "order.new",
+      instrument: "X",
+      orderId,
+      account,
+      side,
+      orderType: "limit",
+      price,
+      quantity: 1,
+    });
+    await exchange.submit(order("s1", "sell", 100, "S1"));
+    await exchange.submit(order("b1", "buy", 100, "B1"));
+    await exchange.submit(order("s2", "sell", 110, "S2"));
+    await exchange.submit(order("b2", "buy", 110, "B2"));
+    expect(phase()).toBe("collection");
+    await at(scheduler, "11:03");
+    expect(phase()).toBe("continuous");
+  });
+});

@@ -11,6 +11,7 @@ import { Command, CommanderError } from "commander";
 import { AuctionInputError, runAuction } from "./auction.ts";
 import { describeDemoSession, runDemoSession } from "./demo.ts";
 import { Replay } from "./replay.ts";
+import { serve } from "./serve.ts";
 import { verifyCommand } from "./verify.ts";
 
 /** Writes lines through a buffer: a replay of millions of lines must not make millions of write calls. */
@@ -83,6 +84,37 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   let exitCode = 0;
   program
+    .command("serve")
+    .description("run the exchange server (with a demo market unless --no-demo)")
+    .option("--port <port>", "TCP port", "8080")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--data <dir>", "directory of the embedded SQLite database", "./data")
+    .option("--database <url>", "PostgreSQL URL (instead of --data)")
+    .option("--schema <name>", "PostgreSQL schema", "sauda")
+    .option("--no-demo", "start a clean exchange without the demo market")
+    .action(
+      async (options: {
+        port: string;
+        host: string;
+        data: string;
+        database?: string;
+        schema: string;
+        demo: boolean;
+      }) => {
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65_535)
+          throw new CliUsageError(`--port ${options.port} is not a port number`);
+        const log = (line: string) => process.stdout.write(`${line}\n`);
+        const stop = await serve({ ...options, port }, log);
+        await new Promise<void>((resolve) => {
+          const shutdown = () => void stop().then(resolve);
+          process.once("SIGTERM", shutdown);
+          process.once("SIGINT", shutdown);
+        });
+      },
+    );
+
+  program
     .command("verify")
     .description("rebuild the state from the journal and check every record, event and snapshot hash")
     .option("--data <dir>", "directory of the SQLite journal", "./data")
@@ -97,6 +129,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CliUsageError) {
+      process.stderr.write(`sauda: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof AuctionInputError) {
       process.stderr.write(`sauda auction: ${error.message}\n`);
       return error.message.includes("needs a reference price") ? 1 : 2;
@@ -112,3 +148,5 @@ export async function main(argv: readonly string[]): Promise<number> {
 function isFileError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
 }
+
+class CliUsageError extends Error {}

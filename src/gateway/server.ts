@@ -65,7 +65,8 @@ export type Server = FastifyInstance;
 export async function buildServer(options: ServerOptions): Promise<Server> {
   const { exchange, users } = options;
   const app = Fastify({
-    logger: options.logger === false ? false : { level: "info" },
+    // Structured JSON logs; `SAUDA_LOG_LEVEL=info` adds a line per request (the default shows warnings and errors).
+    logger: options.logger === false ? false : { level: process.env.SAUDA_LOG_LEVEL ?? "warn" },
     bodyLimit: BODY_BYTES_MAX,
     genReqId: () => randomUUID(),
     ajv: { customOptions: {} },

@@ -1,0 +1,256 @@
+/**
+ * The demo exchange `npm start` creates on first start: Kazakhstan's LPG market in miniature, from DOMAIN.md.
+ * Producing plants and delivery regions become instruments (propane-butane for the current delivery month), with
+ * producers, filling-station networks, a gas-distribution company, a wholesaler and a broker with clients as members;
+ * money and gas in place; the regulator's safeguards set; a trading calendar that keeps the demo open around the
+ * clock.
+ *
+ * Figures: reference prices sit near what the platforms printed in January 2022 (Mangystau averaged 133,126 tenge/t);
+ * collateral 5% and a fee of 0.05% per side (the Caspian exchange's rules for a comparable product); monthly gas
+ * volumes from the plants' reported supply where DOMAIN.md has them (Zhanaozen 14.5 kt, Atyrau refinery 3.5 kt to
+ * Mangystau), otherwise assumed and marked so.
+ */
+
+import type { Command } from "../../engine/commands.ts";
+
+export interface DemoInstrument {
+  readonly id: string;
+  readonly basis: string;
+  readonly region: string;
+  readonly name: string;
+  readonly mode: "continuous" | "call";
+  readonly referenceTengePerTonne: number;
+}
+
+export interface DemoMember {
+  readonly id: string;
+  readonly name: string;
+  readonly role: "producer" | "buyer" | "broker";
+  readonly buyerCategory?: "filling-station-network" | "gas-distribution" | "wholesaler" | "industrial";
+  /** Producers: the basis they sell at and their monthly volume in tonnes. */
+  readonly basis?: string;
+  readonly monthlyTonnes?: number;
+}
+
+export const PLANTS: Readonly<Record<string, string>> = {
+  KAZGPZ: "Zhanaozen gas processing plant",
+  "ATYRAU-REF": "Atyrau refinery",
+  TCO: "Tengizchevroil",
+  "CNPC-AMG": "CNPC-Aktobemunaigas (Zhanazhol)",
+  "PAVLODAR-REF": "Pavlodar refinery",
+  "SHYMKENT-REF": "Shymkent refinery",
+};
+
+export const REGIONS: Readonly<Record<string, string>> = {
+  MANGYSTAU: "Mangystau",
+  ATYRAU: "Atyrau",
+  AKTOBE: "Aktobe",
+  ASTANA: "Astana",
+  SHYMKENT: "Shymkent",
+  ALMATY: "Almaty",
+  KZ: "Republic of Kazakhstan (nationwide, EXW)",
+};
+
+const INSTRUMENTS: readonly Omit<DemoInstrument, "id" | "name">[] = [
+  { basis: "KAZGPZ", region: "MANGYSTAU", mode: "continuous", referenceTengePerTonne: 133_100 },
+  { basis: "ATYRAU-REF", region: "MANGYSTAU", mode: "continuous", referenceTengePerTonne: 131_000 },
+  { basis: "ATYRAU-REF", region: "ATYRAU", mode: "continuous", referenceTengePerTonne: 125_000 },
+  { basis: "TCO", region: "ATYRAU", mode: "continuous", referenceTengePerTonne: 121_000 },
+  { basis: "CNPC-AMG", region: "AKTOBE", mode: "continuous", referenceTengePerTonne: 118_000 },
+  { basis: "PAVLODAR-REF", region: "ASTANA", mode: "continuous", referenceTengePerTonne: 128_000 },
+  { basis: "SHYMKENT-REF", region: "SHYMKENT", mode: "continuous", referenceTengePerTonne: 122_000 },
+  { basis: "SHYMKENT-REF", region: "ALMATY", mode: "continuous", referenceTengePerTonne: 126_000 },
+  { basis: "TCO", region: "KZ", mode: "call", referenceTengePerTonne: 115_000 },
+];
+
+export const MEMBERS: readonly DemoMember[] = [
+  { id: "KAZGPZ", name: "Zhanaozen gas processing plant", role: "producer", basis: "KAZGPZ", monthlyTonnes: 14_500 },
+  { id: "ATYRAU-REF", name: "Atyrau refinery", role: "producer", basis: "ATYRAU-REF", monthlyTonnes: 3_500 },
+  // Assumed monthly volumes (DOMAIN.md names the producers, not their LPG output by plant).
+  { id: "TCO", name: "Tengizchevroil", role: "producer", basis: "TCO", monthlyTonnes: 60_000 },
+  { id: "CNPC-AMG", name: "CNPC-Aktobemunaigas", role: "producer", basis: "CNPC-AMG", monthlyTonnes: 15_000 },
+  { id: "PAVLODAR-REF", name: "Pavlodar refinery", role: "producer", basis: "PAVLODAR-REF", monthlyTonnes: 12_000 },
+  { id: "SHYMKENT-REF", name: "Shymkent refinery", role: "producer", basis: "SHYMKENT-REF", monthlyTonnes: 10_000 },
+  {
+    id: "MANGYSTAU-AUTOGAS",
+    name: "Mangystau Autogas stations",
+    role: "buyer",
+    buyerCategory: "filling-station-network",
+  },
+  { id: "AKTAU-STATIONS", name: "Aktau filling stations", role: "buyer", buyerCategory: "filling-station-network" },
+  { id: "ATYRAU-GAS", name: "Atyrau gas distribution", role: "buyer", buyerCategory: "gas-distribution" },
+  { id: "AKTOBE-FUEL", name: "Aktobe fuel networks", role: "buyer", buyerCategory: "filling-station-network" },
+  { id: "ASTANA-LPG", name: "Astana LPG stations", role: "buyer", buyerCategory: "filling-station-network" },
+  {
+    id: "SOUTH-AUTOGAS",
+    name: "South Autogas (Shymkent, Almaty)",
+    role: "buyer",
+    buyerCategory: "filling-station-network",
+  },
+  { id: "KZ-WHOLESALE", name: "Kazakhstan LPG wholesale", role: "buyer", buyerCategory: "wholesaler" },
+  { id: "CASPIAN-BROKER", name: "Caspian brokerage", role: "broker" },
+];
+
+/** The broker's clients: each gets its own account under the broker. */
+export const BROKER_CLIENTS = [
+  {
+    account: "CASPIAN-BROKER-C1",
+    client: "Zhanaozen autogas cooperative",
+    buyerCategory: "filling-station-network" as const,
+  },
+  { account: "CASPIAN-BROKER-C2", client: "Beineu stations", buyerCategory: "filling-station-network" as const },
+];
+
+const TIYN_PER_TENGE = 100;
+const MONEY_PER_BUYER_TIYN = 2_000_000_000 * TIYN_PER_TENGE; // 2 billion tenge each
+/** Producers declare a year's volume at the start, so the demo can run for a long time. */
+const GAS_MONTHS_DECLARED = 12;
+
+export function deliveryPeriodOf(nowMs: number): string {
+  return new Date(nowMs + 5 * 3600_000).toISOString().slice(0, 7);
+}
+
+export function demoInstruments(nowMs: number): DemoInstrument[] {
+  const period = deliveryPeriodOf(nowMs);
+  return INSTRUMENTS.map((i) => ({
+    ...i,
+    id: `PB-${i.basis}-${i.region}-${period}`,
+    name: `Propane-butane, ${PLANTS[i.basis]}, ${REGIONS[i.region]}, ${period}`,
+  }));
+}
+
+export function accountOf(member: string): string {
+  return `${member}-1`;
+}
+
+/** Every command that builds the demo exchange, in order. */
+export function demoCommands(nowMs: number): Command[] {
+  const commands: Command[] = [];
+  const period = deliveryPeriodOf(nowMs);
+  for (const instrument of demoInstruments(nowMs)) {
+    const reference = instrument.referenceTengePerTonne * TIYN_PER_TENGE;
+    commands.push({
+      type: "instrument.list",
+      instrument: instrument.id,
+      mode: instrument.mode,
+      tickSize: 100, // one tenge per tonne
+      lotSize: 1000, // one tonne (a road tanker carries about 20 t)
+      referencePrice: reference,
+      clearing: {
+        basis: instrument.basis,
+        collateralBps: 500,
+        feeBps: 5,
+        paymentWindowMs: 3 * 86_400_000,
+        deliveryWindowMs: 10 * 86_400_000,
+        buyerDefaultCollateralTo: "seller",
+        sellerPenaltyBps: 1000,
+      },
+      description: {
+        product: "propane-butane",
+        basis: instrument.basis,
+        region: instrument.region,
+        deliveryPeriod: period,
+        name: instrument.name,
+      },
+    });
+    commands.push({
+      type: "safeguards.set",
+      instrument: instrument.id,
+      changes: {
+        bandBps: 1000, // ±10% around the previous session's average
+        breakerBps: 300, // a 3% jump from the last price stops continuous trading for a 60 s auction
+        breakerAuctionMs: 60_000,
+        maxShareBps: 6000, // no buyer takes more than 60% of what is offered in a session
+        maxActiveOrders: 50,
+        // A hard ceiling 20% above the reference, rising 1% a month: the gradual path instead of a jump.
+        ceiling: Math.round((reference * 1.2) / 100) * 100,
+        ceilingPath: [1, 2, 3].map((months) => ({
+          effectiveFromMs: nowMs + months * 30 * 86_400_000,
+          ceiling: Math.round((reference * (1.2 + months * 0.01)) / 100) * 100,
+        })),
+        ...(instrument.region === "MANGYSTAU"
+          ? { eligibleCategories: ["filling-station-network", "gas-distribution"] as const }
+          : {}),
+      } as never,
+      reason: "demo: the regulator's standard safeguards",
+    });
+    commands.push({
+      type: "calendar.set",
+      instrument: instrument.id,
+      calendar:
+        instrument.mode === "continuous"
+          ? {
+              sessions: [{ open: "00:05", close: "23:55" }],
+              preOpenMinutes: 3,
+              weekends: true,
+              holidays: [],
+              extraSessions: [],
+            }
+          : {
+              // The nationwide call instrument clears every hour, as extra sessions did on the platforms.
+              sessions: Array.from({ length: 24 }, (_, h) => ({
+                open: `${String(h).padStart(2, "0")}:00`,
+                close: `${String(h).padStart(2, "0")}:45`,
+              })),
+              preOpenMinutes: 0,
+              weekends: true,
+              holidays: [],
+              extraSessions: [],
+            },
+      reason: "demo: open around the clock",
+    });
+  }
+  for (const member of MEMBERS) {
+    commands.push({
+      type: "member.add",
+      member: member.id,
+      name: member.name,
+      roles: [member.role],
+      ...(member.buyerCategory ? { buyerCategory: member.buyerCategory } : {}),
+    });
+    if (member.role !== "broker")
+      commands.push({ type: "account.open", account: accountOf(member.id), member: member.id });
+    if (member.role === "buyer") {
+      commands.push({
+        type: "money.deposit",
+        account: accountOf(member.id),
+        amount: MONEY_PER_BUYER_TIYN,
+        reference: `DEMO-${member.id}`,
+      });
+    }
+    if (member.role === "producer" && member.basis && member.monthlyTonnes) {
+      commands.push({
+        type: "gas.declare",
+        account: accountOf(member.id),
+        basis: member.basis,
+        quantity: member.monthlyTonnes * 1000 * GAS_MONTHS_DECLARED,
+      });
+      commands.push({
+        type: "supply.plan",
+        month: period,
+        producer: member.id,
+        basis: member.basis,
+        plannedKg: member.monthlyTonnes * 1000,
+        reason: "demo: monthly domestic supply plan",
+      });
+    }
+  }
+  for (const client of BROKER_CLIENTS) {
+    commands.push({
+      type: "account.open",
+      account: client.account,
+      member: "CASPIAN-BROKER",
+      client: client.client,
+      canBuy: true,
+      canSell: false,
+      buyerCategory: client.buyerCategory,
+    });
+    commands.push({
+      type: "money.deposit",
+      account: client.account,
+      amount: MONEY_PER_BUYER_TIYN / 4,
+      reference: `DEMO-${client.account}`,
+    });
+  }
+  return commands;
+}

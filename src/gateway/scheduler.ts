@@ -11,8 +11,8 @@
  * The wall clock enters here, through the exchange's clock; the scheduler only ever sends commands.
  */
 
-import type { Command } from "../engine/commands.ts";
 import { sessionWindows } from "../engine/calendar.ts";
+import type { Command } from "../engine/commands.ts";
 import type { Market } from "../engine/market.ts";
 import type { Phase } from "../engine/phases.ts";
 import type { Exchange } from "./exchange.ts";

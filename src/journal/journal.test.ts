@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { dropSchema, TEST_DATABASE_URL, testSchema, usePostgres } from "../../test/support/postgres.ts";
+import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../../test/support/postgres.ts";
 import type { Command } from "../engine/commands.ts";
 import { Engine } from "../engine/engine.ts";
 import { PostgresStore } from "./postgres-store.ts";
@@ -259,7 +259,7 @@ journalSuite("SQLite", async () => {
   };
 });
 
-if (await usePostgres("journal tests")) {
+if (await postgresForSuite("journal tests")) {
   const schemas: string[] = [];
   journalSuite("PostgreSQL", async () => {
     const schema = testSchema("journal");

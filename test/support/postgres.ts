@@ -45,7 +45,7 @@ export async function dropSchema(schema: string): Promise<void> {
 }
 
 /** Call at module level of a PostgreSQL test file: returns whether to run, printing why not. */
-export async function usePostgres(suite: string): Promise<boolean> {
+export async function postgresForSuite(suite: string): Promise<boolean> {
   if (await postgresReachable()) return true;
   if (POSTGRES_REQUIRED) {
     throw new Error(

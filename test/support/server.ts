@@ -91,6 +91,13 @@ export const USERS: readonly TestUser[] = [
   { id: "broker-trader", role: "trader", member: "BROKER" },
 ];
 
+/**
+ * A parsed JSON response body. Tests read fields they know are there and assert on them, so the body is loosely typed
+ * on purpose: a wrong guess fails the assertion, not the build.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field with expect().
+export type Json = any;
+
 export interface Session {
   readonly cookie: string;
   readonly csrf: string;
@@ -167,7 +174,7 @@ export class TestServer {
     method: string,
     path: string,
     body?: unknown,
-  ): Promise<{ status: number; body: any; headers: Headers }> {
+  ): Promise<{ status: number; body: Json; headers: Headers }> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = "application/json";
     if (session) {
@@ -214,7 +221,7 @@ export class TestServer {
       } catch {
         // text
       }
-      return { status: response.status, body: parsed as any, headers: response.headers };
+      return { status: response.status, body: parsed as Json, headers: response.headers };
     };
   }
 }

@@ -14,6 +14,15 @@ import type { Exchange } from "../exchange.ts";
 import { sign } from "../signing.ts";
 import { accountOf, type DemoInstrument, MEMBERS } from "./market.ts";
 
+/** The parts of API replies the demo reads (a quote, an order result); absent fields are undefined. */
+interface Reply {
+  readonly phase?: string;
+  readonly lastPriceTiynPerTonne?: number | null;
+  readonly referencePriceTiynPerTonne?: number | null;
+  readonly order?: { readonly status?: string };
+  readonly trades?: readonly { readonly tradeId: string }[];
+}
+
 export interface DemoKey {
   readonly member: string;
   readonly keyId: string;
@@ -77,7 +86,7 @@ export class DemoTraders {
     method: string,
     path: string,
     body?: unknown,
-  ): Promise<{ status: number; body: any }> {
+  ): Promise<{ status: number; body: Reply }> {
     const text = body === undefined ? "" : JSON.stringify(body);
     const timestamp = this.options.clock();
     const response = await fetch(`${this.options.baseUrl}${path}`, {
@@ -92,9 +101,9 @@ export class DemoTraders {
     });
     const raw = await response.text();
     try {
-      return { status: response.status, body: JSON.parse(raw) };
+      return { status: response.status, body: JSON.parse(raw) as Reply };
     } catch {
-      return { status: response.status, body: raw };
+      return { status: response.status, body: {} };
     }
   }
 
@@ -177,7 +186,7 @@ export class DemoTraders {
     while (this.toSettle.length > 0 && this.toSettle[0]!.dueMs <= now) {
       const item = this.toSettle.shift()!;
       const obligation = exchange.projections.accounts.obligation(item.id);
-      if (!obligation || obligation.status !== "open") continue;
+      if (obligation?.status !== "open") continue;
       const free = exchange.projections.accounts.balances(obligation.buyer).find((b) => b.asset === "KZT")?.free ?? 0n;
       const commands: Command[] = [];
       if (free < BigInt(obligation.valueTiyn)) {

@@ -515,7 +515,8 @@ export class Engine {
       handle: NIL,
       entry: 0,
       quantity: command.quantity,
-      content: orderContent(command),
+      // Only cleared instruments answer retries with the original outcome, so only they need the content.
+      content: terms === null ? "" : orderContent(command),
       collateralBps,
       feeBps,
       blockPerTonne: 0,
@@ -530,11 +531,11 @@ export class Engine {
       const uncovered = this.house.checkOrder(order, terms, market.id, market.safeguards.eligibleCategories);
       if (uncovered) return uncovered;
     }
-    const entered: OrderRecord = { ...order, entry: market.nextEntry() };
-    this.orders.set(entered.id, entered);
+    order.entry = market.nextEntry();
+    this.orders.set(order.id, order);
     this.inMarket(market, out, (local) => {
-      if (terms !== null) this.house.block(entered, terms, local);
-      market.enter(entered, local);
+      if (terms !== null) this.house.block(order, terms, local);
+      market.enter(order, local);
     });
     return null;
   }

@@ -58,8 +58,8 @@ export interface OrderRecord {
   status: OrderStatus;
   /** Book handle while the order is live, else NIL. Not part of the state: a restore assigns new handles. */
   handle: number;
-  /** Acceptance order within the instrument: breaks ties between equal expiry times. */
-  readonly entry: number;
+  /** Acceptance order within the instrument: breaks ties between equal expiry times (set once, on acceptance). */
+  entry: number;
   /** Quantity as first entered. */
   readonly quantity: number;
   /** The entering command's content in canonical form: a retry must repeat it exactly (idempotency). */

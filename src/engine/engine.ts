@@ -269,14 +269,17 @@ export class Engine {
     const terms = market.clearing;
     if (terms === null) {
       operation(out);
-      return;
+    } else {
+      const local: EngineEvent[] = [];
+      operation(local);
+      for (const event of local) {
+        out.push(event);
+        this.house.afterMarketEvent(event, (id) => this.orders.get(id)!, terms, this.nowMsValue, out);
+      }
     }
-    const local: EngineEvent[] = [];
-    operation(local);
-    for (const event of local) {
-      out.push(event);
-      this.house.afterMarketEvent(event, (id) => this.orders.get(id)!, terms, this.nowMsValue, out);
-    }
+    // At the close the engine forgets the session's finished orders: their ids may be used again in a later session,
+    // and the state (and every snapshot) stays the size of what is live.
+    if (market.phase === "closed") for (const id of market.takeFinished()) this.orders.delete(id);
   }
 
   private amendOrder(command: Command & { type: "order.amend" }, out: EngineEvent[]): Problem | null {

@@ -94,6 +94,7 @@ export interface MarketSnapshot {
   readonly phaseBeforeHalt: Phase | null;
   readonly session: SessionSnapshot;
   readonly calendar: TradingCalendar | null;
+  readonly finished: readonly string[];
   readonly phase: Phase;
   readonly referencePrice: number | null;
   readonly tradeCounter: number;
@@ -153,6 +154,8 @@ export class Market {
   private sessionVolume = 0;
   private sessionBought = new Map<string, number>();
   private readonly liveByAccount = new Map<string, number>();
+  /** Orders that finished during the current session, in the order they finished. */
+  private finished: string[] = [];
   private readonly book = new OrderBook();
   private readonly byHandle: (OrderRecord | undefined)[] = [];
   private readonly accountIndex = new Map<string, number>();
@@ -354,9 +357,9 @@ export class Market {
       this.place(order, out);
     } else if (order.orderType === "market") {
       const open = order.open;
-      order.status = "cancelled";
       order.handle = NIL;
       order.open = 0;
+      this.finish(order, "cancelled");
       out.push(this.cancelled(order, open, "market-remainder"));
     } else {
       const handle = this.book.insert(side, limit, order.open, account, flagsFor(order));
@@ -416,12 +419,12 @@ export class Market {
         open: taker.open,
       });
     } else if (report.outcome === OUTCOME_CANCELLED) {
-      taker.status = "cancelled";
+      this.finish(taker, "cancelled");
       taker.handle = NIL;
       taker.open = 0;
       out.push(this.cancelled(taker, report.takerOpen, CANCEL_REASON_NAMES[report.takerReason]!));
     } else {
-      taker.status = "filled";
+      this.finish(taker, "filled");
       taker.handle = NIL;
     }
   }
@@ -436,10 +439,24 @@ export class Market {
     out.push(this.cancelled(order, quantity, CANCEL_REASON_NAMES[report.cancelReason[c]!]!));
   }
 
+  /** Marks an order done; the engine forgets done orders when the instrument closes (`takeFinished`). */
+  private finish(order: OrderRecord, status: "filled" | "cancelled"): void {
+    order.status = status;
+    this.finished.push(order.id);
+  }
+
+  /** Ids of orders finished since the last call (the engine drops their records at the close). */
+  takeFinished(): string[] {
+    const ids = this.finished;
+    this.finished = [];
+    return ids;
+  }
+
   private detach(order: OrderRecord, status: OrderStatus): void {
     this.byHandle[order.handle] = undefined;
     order.handle = NIL;
-    order.status = status;
+    if (status === "resting") order.status = status;
+    else this.finish(order, status);
     const live = (this.liveByAccount.get(order.account) ?? 0) - 1;
     if (live > 0) this.liveByAccount.set(order.account, live);
     else this.liveByAccount.delete(order.account);
@@ -831,6 +848,7 @@ export class Market {
       clearing: this.clearing,
       safeguards: this.safeguards,
       calendar: this.calendar,
+      finished: this.finished,
       bandReference: this.bandReference,
       lastTradePrice: this.lastTradePrice,
       auctionEndsAtMs: this.auctionEndsAtMs,
@@ -853,6 +871,7 @@ export class Market {
     const market = new Market(snapshot.spec, snapshot.referencePrice, snapshot.clearing);
     market.safeguards = snapshot.safeguards;
     market.calendar = snapshot.calendar;
+    market.finished = [...snapshot.finished];
     market.bandReference = snapshot.bandReference;
     market.lastTradePrice = snapshot.lastTradePrice;
     market.auctionEndsAtMs = snapshot.auctionEndsAtMs;

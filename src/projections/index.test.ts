@@ -362,7 +362,8 @@ function expectViewsEqualEngine(projections: Projections, run: EngineRun, orderI
     const order = engine.order(id);
     const view = projections.accounts.order(id);
     if (order === undefined) {
-      expect(view).toBeNull();
+      // The engine forgets finished orders when their instrument closes; the views keep them (as done).
+      if (view !== null) expect(view.status, `order ${id}`).not.toBe("resting");
       continue;
     }
     expect(view, `order ${id}`).toMatchObject({

@@ -74,11 +74,19 @@ function setup(): Command[] {
   return commands;
 }
 
+/** Commands per trading day in the recovery journal: the instrument closes and reopens between days. */
+const COMMANDS_PER_DAY = 100_000;
+
 /** Orders around 133,000 tenge/t, about a third crossing, each cancelled after a while (seeded). */
-function* orders(count: number, seed: number): Generator<Command> {
+function* orders(count: number, seed: number, withDays = false): Generator<Command> {
   const random = generator(seed);
   const live: string[] = [];
   for (let i = 0; i < count; i++) {
+    if (withDays && i > 0 && i % COMMANDS_PER_DAY === 0) {
+      yield { type: "phase.set", instrument: INSTRUMENT, phase: "closed" };
+      yield { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" };
+      i += 2;
+    }
     if (live.length > 2000 && random() < 0.5) {
       const index = Math.floor(random() * live.length);
       const orderId = live[index]!;
@@ -154,6 +162,42 @@ async function throughput(store: JournalStore, batch: number, count: number): Pr
   )} ms (${count.toLocaleString("en-US")} commands, up to ${IN_FLIGHT_MAX.toLocaleString("en-US")} in flight)`;
 }
 
+/**
+ * Latency at a fixed offered rate (open loop): commands are sent on a schedule whatever the answers, so queueing from a
+ * slow answer shows up in the figures instead of slowing the sender.
+ */
+async function latencyAtRate(store: JournalStore, perSecond: number, seconds: number): Promise<string> {
+  const engine = new Engine();
+  let now = Date.UTC(2026, 0, 5, 6);
+  const sequencer = new Sequencer(engine, store, null, {
+    clock: () => now++,
+    batchCommandsMax: 1000,
+    snapshotEveryCommands: 0,
+  });
+  await Promise.all(setup().map((c) => sequencer.submit(c)));
+  const count = perSecond * seconds;
+  const latencies = new Float64Array(count);
+  const source = orders(count, 13);
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < count; ) {
+    const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
+    for (; i < Math.min(due, count); i++) {
+      const index = i;
+      const submitted = performance.now();
+      pending.push(
+        sequencer.submit(source.next().value as Command).then(() => {
+          latencies[index] = performance.now() - submitted;
+        }),
+      );
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(pending);
+  latencies.sort();
+  return `${store.kind.padEnd(8)} at ${perSecond.toLocaleString("en-US").padStart(6)}/s offered: submit→durable p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms, p99.9 ${percentile(latencies, 0.999).toFixed(2)} ms`;
+}
+
 async function postgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
   try {
@@ -178,7 +222,21 @@ async function main(): Promise<void> {
     await store.close();
     rmSync(dir, { recursive: true });
   }
+  for (const rate of [5_000, 20_000]) {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-bench-"));
+    const store = new SqliteStore(dir);
+    console.log(await latencyAtRate(store, rate, 5));
+    await store.close();
+    rmSync(dir, { recursive: true });
+  }
   if (await postgresReachable()) {
+    for (const rate of [5_000]) {
+      const schema = `bench_core_${process.pid}_rate`;
+      const store = await PostgresStore.open(DATABASE_URL, schema);
+      console.log(await latencyAtRate(store, rate, 5));
+      await store.unsafeExec("DROP SCHEMA {schema} CASCADE");
+      await store.close();
+    }
     for (const batch of [100, 1000, 5000]) {
       const schema = `bench_core_${process.pid}_${batch}`;
       const store = await PostgresStore.open(DATABASE_URL, schema);
@@ -204,7 +262,7 @@ async function main(): Promise<void> {
   const setupCommands = setup();
   for (const c of setupCommands) void sequencer.submit(c);
   let pending: Promise<unknown>[] = [];
-  for (const command of orders(RECOVERY_COMMANDS - setupCommands.length, 11)) {
+  for (const command of orders(RECOVERY_COMMANDS - setupCommands.length, 11, true)) {
     pending.push(sequencer.submit(command));
     if (pending.length >= IN_FLIGHT_MAX) {
       await Promise.all(pending);

@@ -743,14 +743,22 @@ export class Engine {
     return engine;
   }
 
-  /** SHA-256 (hex) of the canonical snapshot: equal states give equal hashes, on any machine. */
-  stateHash(): string {
-    return hashSnapshot(this.snapshot());
+  /**
+   * SHA-256 (hex) of the canonical snapshot: equal states give equal hashes, on any machine. `sha256Hex` may supply a
+   * faster implementation of the same function (the journal passes Node's native one); the result is identical.
+   */
+  stateHash(sha256Hex: (text: string) => string = sha256HexPure): string {
+    return sha256Hex(JSON.stringify(this.snapshot()));
   }
 }
 
+/** SHA-256 of UTF-8 text, hex: the pure implementation, so the engine depends on no platform. */
+export function sha256HexPure(text: string): string {
+  return bytesToHex(sha256(utf8ToBytes(text)));
+}
+
 export function hashSnapshot(snapshot: EngineSnapshot): string {
-  return bytesToHex(sha256(utf8ToBytes(JSON.stringify(snapshot))));
+  return sha256HexPure(JSON.stringify(snapshot));
 }
 
 function rejected(command: string, orderId: string | null, refusal: Problem): EngineEvent {

@@ -88,7 +88,7 @@ export async function verify(store: JournalStore): Promise<VerifyReport> {
     if (checked.record.recordHash !== recordHash) {
       throw new JournalCorruptError(seq, "the snapshot names a different journal record hash");
     }
-    const replayedHash = engine.stateHash();
+    const replayedHash = engine.stateHash(dataHash);
     if (replayedHash !== checked.record.stateHash) {
       throw new JournalCorruptError(
         seq,
@@ -98,7 +98,7 @@ export async function verify(store: JournalStore): Promise<VerifyReport> {
     snapshotsChecked++;
   });
   checkEndsAtHead(head, result.lastHash);
-  return { records: result.count, snapshotsChecked, stateHash: engine.stateHash(), head };
+  return { records: result.count, snapshotsChecked, stateHash: engine.stateHash(dataHash), head };
 }
 
 function checkEndsAtHead(head: JournalHead | null, lastHash: string): void {
@@ -141,7 +141,7 @@ async function loadCheckedSnapshot(
     return `snapshot ${seq} cannot be restored: ${(error as Error).message}`;
   }
   if (engine.lastSeq !== seq) return `snapshot ${seq} holds the state of seq ${engine.lastSeq}`;
-  if (engine.stateHash() !== record.stateHash) return `snapshot ${seq} restores to a different state hash`;
+  if (engine.stateHash(dataHash) !== record.stateHash) return `snapshot ${seq} restores to a different state hash`;
   return { engine, record };
 }
 

@@ -246,6 +246,15 @@ export class Clearing {
     out.push({ type: "obligation.settled", obligation: { ...o } });
   }
 
+  /**
+   * Forgets an instrument's settled and defaulted obligations (the engine calls this when the instrument closes; the
+   * read models keep their history). Open obligations stay.
+   */
+  pruneFinished(instrument: string): void {
+    for (const [id, o] of this.obligations)
+      if (o.instrument === instrument && o.status !== "open") this.obligations.delete(id);
+  }
+
   /** Whether any open obligation may have a deadline at or before `nowMs`. */
   hasDue(nowMs: number): boolean {
     return this.due.length > 0 && this.due[0]!.dueMs <= nowMs;

@@ -266,6 +266,7 @@ export class Engine {
    */
   private inMarket(market: Market, out: EngineEvent[], operation: (local: EngineEvent[]) => void): void {
     market.nowMs = this.nowMsValue;
+    const wasClosed = market.phase === "closed";
     const terms = market.clearing;
     if (terms === null) {
       operation(out);
@@ -277,9 +278,14 @@ export class Engine {
         this.house.afterMarketEvent(event, (id) => this.orders.get(id)!, terms, this.nowMsValue, out);
       }
     }
-    // At the close the engine forgets the session's finished orders: their ids may be used again in a later session,
-    // and the state (and every snapshot) stays the size of what is live.
-    if (market.phase === "closed") for (const id of market.takeFinished()) this.orders.delete(id);
+    // When the instrument closes, the engine forgets the session's finished orders (their ids may be used again in a
+    // later session) and the instrument's settled or defaulted obligations, so the state and every snapshot stay the
+    // size of what is live. The read models keep the history. Only the close itself does this, so the state never
+    // depends on which other operations happened to run while closed.
+    if (!wasClosed && market.phase === "closed") {
+      for (const id of market.takeFinished()) this.orders.delete(id);
+      this.house.clearing.pruneFinished(market.id);
+    }
   }
 
   private amendOrder(command: Command & { type: "order.amend" }, out: EngineEvent[]): Problem | null {

@@ -263,6 +263,16 @@ async function main(): Promise<void> {
   for (const c of setupCommands) void sequencer.submit(c);
   let pending: Promise<unknown>[] = [];
   for (const command of orders(RECOVERY_COMMANDS - setupCommands.length, 11, true)) {
+    if (command.type === "phase.set" && command.phase === "closed") {
+      // The back office books the day's payments and deliveries before the close, so obligations settle.
+      await Promise.all(pending);
+      pending = [];
+      for (const o of engine.clearingHouse.clearing.all()) {
+        if (o.status !== "open") continue;
+        pending.push(sequencer.submit({ type: "obligation.confirmPayment", obligation: o.id }));
+        pending.push(sequencer.submit({ type: "obligation.confirmDelivery", obligation: o.id }));
+      }
+    }
     pending.push(sequencer.submit(command));
     if (pending.length >= IN_FLIGHT_MAX) {
       await Promise.all(pending);
@@ -271,7 +281,7 @@ async function main(): Promise<void> {
   }
   await Promise.all(pending);
   console.log(
-    `  written in ${((performance.now() - built) / 1000).toFixed(1)} s; live orders at the end: ${engine.market(INSTRUMENT)!.liveOrderCount}`,
+    `  ${engine.lastSeq.toLocaleString("en-US")} commands (orders, cancels, a close and reopen every ${COMMANDS_PER_DAY.toLocaleString("en-US")}, the back office's confirmations) written in ${((performance.now() - built) / 1000).toFixed(1)} s; live orders at the end: ${engine.market(INSTRUMENT)!.liveOrderCount}`,
   );
   await store.close();
   store = new SqliteStore(dir);

@@ -94,6 +94,8 @@ export class Engine {
   private readonly markets = new Map<string, Market>();
   private readonly orders = new Map<string, OrderRecord>();
   private house = new ClearingHouse();
+  /** Markets whose state has a timer (GTD orders, a running auction, a ceiling path); see `trackTimer`. */
+  private readonly timedMarkets = new Set<Market>();
   private lastSeqValue = 0;
   private nowMsValue = 0;
 
@@ -120,12 +122,17 @@ export class Engine {
     }
     this.lastSeqValue = sequenced.seq;
     this.nowMsValue = sequenced.timeMs;
-    for (const market of this.markets.values()) {
-      if (market.hasExpiryDue(this.nowMsValue)) {
-        this.inMarket(market, out, (local) => market.expireDue(this.nowMsValue, local));
-      }
-      if (market.hasTimeDue(this.nowMsValue)) {
-        this.inMarket(market, out, (local) => market.advanceTime(this.nowMsValue, local));
+    // Only markets with a timer can have work due; the set keeps a command's cost independent of how many
+    // instruments are listed. Markets are visited in listing order, so the events come out in the same order always.
+    if (this.timedMarkets.size > 0) {
+      for (const market of this.markets.values()) {
+        if (!this.timedMarkets.has(market)) continue;
+        if (market.hasExpiryDue(this.nowMsValue)) {
+          this.inMarket(market, out, (local) => market.expireDue(this.nowMsValue, local));
+        }
+        if (market.hasTimeDue(this.nowMsValue)) {
+          this.inMarket(market, out, (local) => market.advanceTime(this.nowMsValue, local));
+        }
       }
     }
     if (this.house.hasDue(this.nowMsValue)) this.house.processDue(this.nowMsValue, out);
@@ -286,6 +293,12 @@ export class Engine {
       for (const id of market.takeFinished()) this.orders.delete(id);
       this.house.clearing.pruneFinished(market.id);
     }
+    this.trackTimer(market);
+  }
+
+  private trackTimer(market: Market): void {
+    if (market.nextDueMs() === Number.POSITIVE_INFINITY) this.timedMarkets.delete(market);
+    else this.timedMarkets.add(market);
   }
 
   private amendOrder(command: Command & { type: "order.amend" }, out: EngineEvent[]): Problem | null {
@@ -686,7 +699,7 @@ export class Engine {
    */
   hasTimeDue(nowMs: number): boolean {
     if (this.house.hasDue(nowMs)) return true;
-    for (const market of this.markets.values()) {
+    for (const market of this.timedMarkets) {
       if (market.hasExpiryDue(nowMs) || market.hasTimeDue(nowMs)) return true;
     }
     return false;
@@ -746,6 +759,7 @@ export class Engine {
     for (const saved of snapshot.orders) engine.orders.set(saved.id, { ...saved, handle: NIL });
     for (const saved of snapshot.markets) engine.markets.set(saved.spec.id, Market.restore(saved, engine.orders));
     engine.house = new ClearingHouse(snapshot.house);
+    for (const market of engine.markets.values()) engine.trackTimer(market);
     return engine;
   }
 

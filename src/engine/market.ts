@@ -792,6 +792,16 @@ export class Market {
     }
   }
 
+  /** The earliest time at which time alone changes this market (GTD expiry, an auction's end, a ceiling step). */
+  nextDueMs(): number {
+    let due = Number.POSITIVE_INFINITY;
+    if (this.gtdHeap.length > 0) due = this.gtdHeap[0]!.expireAtMs!;
+    if (this.auctionEndsAtMs !== null && this.auctionEndsAtMs < due) due = this.auctionEndsAtMs;
+    const step = this.safeguards.ceilingPath[0];
+    if (step && step.effectiveFromMs < due) due = step.effectiveFromMs;
+    return due;
+  }
+
   hasExpiryDue(nowMs: number): boolean {
     return this.gtdHeap.length > 0 && this.gtdHeap[0]!.expireAtMs! <= nowMs;
   }

@@ -121,6 +121,7 @@ export const ERRORS = {
     httpStatus: 403,
     template: "Member '{member}' is suspended; it cannot enter or change orders until the operator reinstates it.",
   },
+  MEMBER_ALREADY_SUSPENDED: { httpStatus: 409, template: "Member '{member}' is already suspended." },
   MEMBER_NOT_SUSPENDED: { httpStatus: 409, template: "Member '{member}' is not suspended." },
 
   // Money and gas.

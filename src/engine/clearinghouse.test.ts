@@ -1066,11 +1066,11 @@ describe("refusals change nothing", () => {
     x.refuse({ type: "gas.declare", account: "NOBODY", basis: "KAZGPZ", quantity: 1000 }, "ACCOUNT_NOT_FOUND");
   });
 
-  it("MEMBER_SUSPENDED for new orders and a second suspension; MEMBER_NOT_SUSPENDED for a needless reinstatement", () => {
+  it("MEMBER_SUSPENDED for new orders, MEMBER_ALREADY_SUSPENDED for a second suspension, MEMBER_NOT_SUSPENDED for a needless reinstatement", () => {
     const x = exchange();
     x.refuse({ type: "member.reinstate", member: "AKTAU", reason: "no reason" }, "MEMBER_NOT_SUSPENDED");
     x.ok({ type: "member.suspend", member: "AKTAU", reason: "review" });
-    x.refuse({ type: "member.suspend", member: "AKTAU", reason: "again" }, "MEMBER_SUSPENDED");
+    x.refuse({ type: "member.suspend", member: "AKTAU", reason: "again" }, "MEMBER_ALREADY_SUSPENDED");
     x.refuse(buy("b1", BID, 1000), "MEMBER_SUSPENDED");
     x.refuse({ type: "member.suspend", member: "NOBODY", reason: "r" }, "MEMBER_NOT_FOUND");
     x.refuse({ type: "member.suspend", member: "KAZGPZ", reason: " " }, "FIELD_INVALID");

@@ -155,7 +155,7 @@ export class ClearingHouse {
   checkSuspension(member: string, suspend: boolean): Problem | null {
     const found = this.members.member(member);
     if (!found) return problem("MEMBER_NOT_FOUND", { id: String(member) });
-    if (suspend && found.suspended) return problem("MEMBER_SUSPENDED", { member });
+    if (suspend && found.suspended) return problem("MEMBER_ALREADY_SUSPENDED", { member });
     if (!suspend && !found.suspended) return problem("MEMBER_NOT_SUSPENDED", { member });
     return null;
   }

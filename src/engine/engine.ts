@@ -409,7 +409,7 @@ export class Engine {
       return problem("FIELD_INVALID", { field: "month", value: show(month), rule: "a month is YYYY-MM" });
     }
     if (!validId(producer, 64) || !this.house.members.hasMember(producer)) {
-      return problem("MEMBER_NOT_FOUND", { id: show(producer) });
+      return problem("MEMBER_NOT_FOUND", { id: typeof producer === "string" ? producer : show(producer) });
     }
     if (!validId(basis, 64)) return problem("BASIS_INVALID", { value: show(basis), rule: idRule(64) });
     if (!isSafeWholeNumber(plannedKg) || plannedKg < 0 || plannedKg > ORDER_QUANTITY_MAX * 1000) {

@@ -26,8 +26,18 @@ export const GATEWAY_ERRORS = {
     template: "Too many requests: at most {max} per {window}; retry after {retryAfterSeconds} s.",
   },
   UNAVAILABLE: { httpStatus: 503, template: "The exchange is {state}; try again shortly." },
+  SUBSCRIPTIONS_LIMIT: {
+    httpStatus: 429,
+    template: "This connection has {count} subscriptions, the most allowed is {max}; unsubscribe first.",
+  },
+  CANCEL_ON_DISCONNECT_LIMIT: {
+    httpStatus: 429,
+    template:
+      "This connection guards {live} live orders with cancel-on-disconnect, the most allowed is {max}; cancel some or open another connection.",
+  },
   USER_EXISTS: { httpStatus: 409, template: "User '{id}' already exists." },
   USER_NOT_FOUND: { httpStatus: 404, template: "No user '{id}'." },
+  API_KEY_NOT_FOUND: { httpStatus: 404, template: "User '{user}' has no API key '{id}'." },
   INTERNAL: {
     httpStatus: 500,
     template:

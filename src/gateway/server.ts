@@ -16,7 +16,7 @@ import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import websocket from "@fastify/websocket";
 import { Ajv } from "ajv";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
@@ -70,6 +70,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     bodyLimit: BODY_BYTES_MAX,
     genReqId: () => randomUUID(),
     ajv: { customOptions: {} },
+    // Errors the router raises before any route runs (a malformed URL, a path parameter longer than the router
+    // allows) are answered in the registry's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      sendProblem(reply, new HttpProblem("REQUEST_INVALID", { reason: error.message.slice(0, 300) }));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies: strict (no coercion, unknown fields are errors). Query strings and params: numbers may be written as text.
@@ -195,6 +200,24 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     metrics.observeRequest(request.routeOptions.url ?? "unknown", request.method, reply.statusCode, reply.elapsedTime);
   });
 
+  // Strict defaults for every API route (DESIGN.md: reject unknown fields): a route that declares no query fields
+  // takes none, and an unsafe route that declares no body takes none (an empty object at most). A body whose fields
+  // are all optional may be left out, and is then validated as `{}`.
+  app.addHook("onRoute", (route) => {
+    if (!route.url.startsWith("/api") || (route as { websocket?: boolean }).websocket === true) return;
+    const schema = route.schema ?? {};
+    route.schema = schema;
+    schema.querystring ??= NO_FIELDS;
+    const methods = [route.method].flat();
+    if (methods.every((method) => method === "GET" || method === "HEAD" || method === "OPTIONS")) return;
+    schema.body ??= NO_FIELDS;
+    const required = (schema.body as { required?: readonly string[] }).required ?? [];
+    if (required.length === 0) {
+      const given = route.preValidation === undefined ? [] : [route.preValidation].flat();
+      route.preValidation = [...given, emptyBodyAsObject];
+    }
+  });
+
   await app.register(
     async (api) => {
       publicRoutes(api, context);
@@ -211,7 +234,17 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const webRoot = options.webRoot ?? resolve(import.meta.dirname, "../../web/dist");
   if (existsSync(join(webRoot, "index.html"))) {
     await app.register(fastifyStatic, { root: webRoot, prefix: "/", wildcard: false });
-    app.get("/*", { schema: { hide: true } }, (_request, reply) => reply.sendFile("index.html"));
+    app.get("/*", { schema: { hide: true } }, (request, reply) => {
+      // A path under /api that no route matched (e.g. a parameter longer than the router allows) is an API error,
+      // not a page of the web application.
+      if (request.url === "/api" || request.url.startsWith("/api/") || request.url.startsWith("/api?")) {
+        return sendProblem(
+          reply,
+          new HttpProblem("NOT_FOUND", { method: request.method, url: request.url.slice(0, 200) }),
+        );
+      }
+      return reply.sendFile("index.html");
+    });
   } else {
     app.get("/", { schema: { hide: true } }, (_request, reply) =>
       reply
@@ -220,6 +253,12 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     );
   }
   return app as unknown as Server;
+}
+
+const NO_FIELDS = Type.Object({}, { additionalProperties: false });
+
+async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined) request.body = {};
 }
 
 function principalOf(request: FastifyRequest): Principal {

@@ -26,6 +26,7 @@ export const AUDIT_QUERY_LIMIT_DEFAULT = 100;
 /** Longest summary text; longer ones are cut with an ellipsis. */
 export const AUDIT_SUMMARY_LENGTH_MAX = 300;
 const FIELD_TEXT_LENGTH_MAX = 64;
+const REASON_TEXT_LENGTH_MAX = 160;
 
 export type AuditOutcome = "accepted" | "rejected";
 
@@ -234,6 +235,35 @@ function summarise(fields: Record<string, unknown>): string {
     case "gas.withdraw":
       summary = `${type === "gas.declare" ? "declare" : "withdraw"} ${tonnes(fields.quantity)} at ${f("basis")} for account ${f("account")}`;
       break;
+    case "safeguards.set":
+      summary = `set safeguards of ${f("instrument")}: ${text(JSON.stringify(fields.changes ?? null))}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "halt":
+    case "resume": {
+      const scope =
+        fields.scope === "market"
+          ? "the market"
+          : fields.scope === "region"
+            ? `region ${f("region")}`
+            : fields.scope === "instrument"
+              ? `instrument ${f("instrument")}`
+              : `scope ${f("scope")}`;
+      summary = `${type} ${scope}; reason: ${reasonText(fields.reason)}`;
+      break;
+    }
+    case "supply.plan":
+      summary = `plan supply of ${tonnes(fields.plannedKg)} at ${f("basis")} by ${f("producer")} in ${f("month")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "calendar.set": {
+      const calendar = (
+        typeof fields.calendar === "object" && fields.calendar !== null ? fields.calendar : {}
+      ) as Record<string, unknown>;
+      const sessions = Array.isArray(calendar.sessions)
+        ? calendar.sessions.map((s: { open?: unknown; close?: unknown }) => `${text(s?.open)}–${text(s?.close)}`)
+        : [];
+      summary = `set trading calendar of ${f("instrument")}: sessions ${text(sessions.join(", ") || "none")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    }
     case "obligation.confirmPayment":
     case "obligation.confirmDelivery":
       summary = `confirm ${type === "obligation.confirmPayment" ? "payment" : "delivery"} of obligation ${f("obligation")}`;
@@ -251,6 +281,12 @@ function summarise(fields: Record<string, unknown>): string {
 function text(value: unknown): string {
   const shown = typeof value === "string" ? value : value === undefined ? "?" : (JSON.stringify(value) ?? "?");
   return shown.length > FIELD_TEXT_LENGTH_MAX ? `${shown.slice(0, FIELD_TEXT_LENGTH_MAX - 3)}...` : shown;
+}
+
+/** A change's reason: longer than other fields may be, as it is the "why" of the trail. */
+function reasonText(value: unknown): string {
+  const shown = typeof value === "string" ? value : text(value);
+  return shown.length > REASON_TEXT_LENGTH_MAX ? `${shown.slice(0, REASON_TEXT_LENGTH_MAX - 3)}...` : shown;
 }
 
 /** Tiyn as tenge with two decimals, e.g. 13312600 → "133126.00 KZT"; anything else shown as it is. */

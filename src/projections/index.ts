@@ -5,7 +5,8 @@
  * brought before it (GTD expiry, obligation defaults) do.
  *
  * Order within one outcome: sessions first (a session closing sets the reference price and feeds the indices), then
- * market data (which reads that reference), accounts, supply and the audit trail. All views are synchronous and
+ * market data (which reads that reference), accounts, supply, the audit trail and the controls (listing, clearing
+ * terms, safeguards, calendar and phase per instrument; members and their suspension). All views are synchronous and
  * share no state, except that market data asks sessions for the reference price and indices receive sessions' closed
  * results.
  *
@@ -23,6 +24,7 @@
 import type { AuctionOutcome } from "../engine/auction.ts";
 import { Accounts } from "./accounts.ts";
 import { AuditTrail } from "./audit.ts";
+import { Controls } from "./controls.ts";
 import { PriceIndices } from "./indices.ts";
 import { type InstrumentInfo, InstrumentRegistry } from "./instruments.ts";
 import { MarketData } from "./market-data.ts";
@@ -32,6 +34,7 @@ import { SupplyObligations, type SupplyPlanRow } from "./supply.ts";
 
 export * from "./accounts.ts";
 export * from "./audit.ts";
+export * from "./controls.ts";
 export * from "./export.ts";
 export * from "./indices.ts";
 export * from "./instruments.ts";
@@ -64,6 +67,7 @@ export class Projections {
   readonly accounts: Accounts;
   readonly supply: SupplyObligations;
   readonly audit: AuditTrail;
+  readonly controls: Controls;
   private lastSeqValue = 0;
 
   constructor(options: ProjectionsOptions = {}) {
@@ -83,6 +87,7 @@ export class Projections {
     this.accounts = new Accounts();
     this.supply = new SupplyObligations({ registry: this.instruments, plan: options.supplyPlan ?? [], ...timing });
     this.audit = new AuditTrail();
+    this.controls = new Controls();
   }
 
   /** The seq of the last outcome applied; 0 before the first. */
@@ -108,6 +113,7 @@ export class Projections {
     this.accounts.apply(outcome);
     this.supply.apply(outcome);
     this.audit.apply(outcome);
+    this.controls.apply(outcome);
     this.lastSeqValue = outcome.seq;
     return true;
   }

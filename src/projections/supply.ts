@@ -11,10 +11,11 @@
  * - shortfall: planned − offered when positive, else 0; `status` sorts by it, largest first.
  * A plan row's producer is a member id (all its accounts count) or an account id (that account only). An instrument's
  * basis comes from the instrument registry, else from its clearing terms; an order on an instrument with neither is
- * not counted. The plan can be replaced at any time: offered and sold are kept per account and basis, and joined with
- * the plan when read.
+ * not counted. The plan can be replaced at any time (`setPlan`, from configuration) and rows set one by one by the
+ * regulator's `supply.plan` commands (`supply.planned` events): offered and sold are kept per account and basis, and
+ * joined with the plan when read.
  *
- * Complexity. Per event O(1) map work. Reading a month is O(plan rows × accounts active at each row's basis).
+ * Complexity. Per event O(1) map work; a `supply.planned` event O(plan rows) (rare: a regulator's decision). Reading a month is O(plan rows × accounts active at each row's basis).
  * Memory: the open quantity of live sell orders, and totals per (month, basis, account) for the last
  * `SUPPLY_MONTHS_KEPT_MAX` months.
  */
@@ -127,6 +128,22 @@ export class SupplyObligations {
     this.planRows = rows.map((row) => ({ ...row }));
   }
 
+  /**
+   * Sets one row of the plan, as the regulator's `supply.plan` command does (the engine has checked it): replaces the
+   * row of the same month, producer and basis, else adds it; at `SUPPLY_PLAN_ROWS_MAX` rows the oldest row goes.
+   */
+  private planRow(row: SupplyPlanRow): void {
+    const index = this.planRows.findIndex(
+      (r) => r.month === row.month && r.producer === row.producer && r.basis === row.basis,
+    );
+    if (index >= 0) {
+      this.planRows[index] = { ...row };
+      return;
+    }
+    if (this.planRows.length >= SUPPLY_PLAN_ROWS_MAX) this.planRows.shift();
+    this.planRows.push({ ...row });
+  }
+
   apply(outcome: ProjectionOutcome): void {
     for (const event of outcome.events) this.applyEvent(event, outcome);
   }
@@ -138,6 +155,9 @@ export class SupplyObligations {
         return;
       case "account.opened":
         this.memberOf.set(event.id, event.member);
+        return;
+      case "supply.planned":
+        this.planRow({ month: event.month, producer: event.producer, basis: event.basis, plannedKg: event.plannedKg });
         return;
       case "order.accepted": {
         if (event.side !== "sell") return;

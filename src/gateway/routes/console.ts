@@ -1,0 +1,107 @@
+/**
+ * What the operator's console (admin.ts) and the regulator's console (regulator.ts) share: the guards, sending a
+ * command and turning its rejection into the error, schema fragments for the set-up's ids, and the instrument view both
+ * consoles show (listing, clearing terms, safeguards with the limits in force now, calendar, phase).
+ *
+ * Guards. Both consoles read with the `read` scope, as the operator or the regulator (the regulator reads everything).
+ * A change needs the one role that owns it, the `trade` scope for an API key (keys act, sessions always may), and the
+ * session's CSRF token. The order of checks is fixed, so the answer to a request does not depend on luck: signed in
+ * (401), role (403 FORBIDDEN), scope (403 FORBIDDEN_SCOPE), CSRF (403 AUTH_CSRF).
+ */
+
+import { Type } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
+import type { Command } from "../../engine/commands.ts";
+import { bandAround, ceilingAt } from "../../engine/safeguards.ts";
+import type { Outcome } from "../../journal/sequencer.ts";
+import { checkCsrf, requireRole, requireScope } from "../auth.ts";
+import type { RouteContext } from "../context.ts";
+import { HttpProblem } from "../errors.ts";
+import type { Role } from "../users.ts";
+import { metaOf } from "./access.ts";
+import { throwIfRejected } from "./common.ts";
+
+/**
+ * Ids the consoles create (instruments, members, users) appear in URLs, so they are kept to letters, digits and
+ * `_ . -` (the engine itself allows any printable ASCII, which a path cannot always carry).
+ */
+export const NEW_ID = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" });
+export const MONTH = Type.String({ pattern: "^\\d{4}-(0[1-9]|1[0-2])$", description: "YYYY-MM" });
+/** ms since epoch (UTC), up to the year 2999. */
+export const TIME_MS = Type.Integer({ minimum: 0, maximum: 32_503_680_000_000, description: "ms since epoch (UTC)" });
+export const BPS = Type.Integer({ minimum: 0, maximum: 10_000, description: "basis points (100 = 1%)" });
+
+/** Reads for the consoles: the operator and the regulator, with the read scope. */
+export function requireConsoleRead(request: FastifyRequest, action: string) {
+  const principal = requireRole(request.principal, ["operator", "regulator"], action);
+  requireScope(principal, "read", action);
+  return principal;
+}
+
+/** A change only `role` may make: the role, the trade scope for a key, the CSRF token for a session. */
+export function requireConsoleChange(request: FastifyRequest, role: Role, action: string) {
+  const principal = requireRole(request.principal, [role], action);
+  requireScope(principal, "trade", action);
+  checkCsrf(request, principal);
+  return principal;
+}
+
+/** Sends a command with the request's audit meta (who, from where, request id) and waits until it is durable. */
+export async function submitChecked(
+  context: RouteContext,
+  request: FastifyRequest,
+  command: Command,
+): Promise<Outcome> {
+  const outcome = await context.exchange.submit(command, metaOf(request));
+  throwIfRejected(outcome);
+  return outcome;
+}
+
+export function requireListed(context: RouteContext, instrument: string) {
+  const controls = context.exchange.projections.controls.instrument(instrument);
+  if (controls === null) throw new HttpProblem("INSTRUMENT_NOT_FOUND", { id: instrument });
+  return controls;
+}
+
+/**
+ * The limits an order meets now: the static band around the band reference (the previous session's weighted average,
+ * or the listed or set reference price before any session traded), the ceiling in force at the exchange's clock
+ * (ceiling-path steps whose time has come count, even before the engine has folded them in), the floor, and the
+ * ceiling steps still to come.
+ */
+export function limitsInForce(context: RouteContext, instrument: string) {
+  const { projections, clock } = context.exchange;
+  const controls = requireListed(context, instrument);
+  const reference = projections.sessions.referencePrice(instrument);
+  const band = bandAround(reference, controls.safeguards.bandBps, controls.tickSize);
+  const { ceiling, path } = ceilingAt(controls.safeguards, clock());
+  return {
+    bandReferenceTiynPerTonne: reference,
+    band: band === null ? null : { lowTiynPerTonne: band.low, highTiynPerTonne: band.high },
+    ceilingTiynPerTonne: ceiling,
+    floorTiynPerTonne: controls.safeguards.floor,
+    ceilingStepsToCome: path,
+  };
+}
+
+/** An instrument as the consoles show it. */
+export function instrumentView(context: RouteContext, instrument: string) {
+  const controls = requireListed(context, instrument);
+  return {
+    instrument,
+    description: controls.description,
+    mode: controls.mode,
+    tickSize: controls.tickSize,
+    lotSize: controls.lotSize,
+    listed: controls.listed,
+    clearing: controls.clearing,
+    clearingChanged: controls.clearingChanged,
+    phase: controls.phase,
+    phaseChanged: controls.phaseChanged,
+    safeguards: controls.safeguards,
+    safeguardsChanged: controls.safeguardsChanged,
+    limits: limitsInForce(context, instrument),
+    calendar: controls.calendar,
+    calendarChanged: controls.calendarChanged,
+  };
+}

@@ -1,0 +1,550 @@
+/**
+ * One WebSocket connection: its principal (fixed at connect), its subscriptions, order entry with the same checks as
+ * REST, its limits, and cancel-on-disconnect.
+ *
+ * Promises:
+ * - Access: private channels need `requireReadAccount`, order entry `requireTradeAccount` (routes/access.ts): the same
+ *   roles, key scopes and object-level checks as REST, against the request that opened the socket. A cookie-signed-in
+ *   socket must also have shown its session's CSRF token (query `csrf` or a first `session` message) before any
+ *   order entry, and its session must still exist (signing out ends its order entry at once and the socket at the next
+ *   heartbeat).
+ * - Durability: an order's `ack` (or its `error` with the engine's code) is sent only once the command is durable.
+ * - Bounds: subscriptions (`SUBSCRIPTIONS_PER_CONNECTION_MAX`), order messages and other messages per second (token
+ *   buckets; a refusal says `RATE_LIMITED` with `retryAfterSeconds`), bytes waiting to be sent
+ *   (`SEND_BUFFER_BYTES_MAX`: a slow reader is closed with `CLOSE_SLOW_CONSUMER`, never buffered without bound),
+ *   orders guarded by cancel-on-disconnect (`CANCEL_ON_DISCONNECT_ORDERS_MAX`). Frame size is limited by the server
+ *   (`maxPayload`; a larger frame closes the socket with 1009).
+ * - Cancel-on-disconnect (chosen per connection): when the socket closes for any reason, every order placed through
+ *   this connection while it was on and still resting is cancelled with one `order.cancel` command each, through the
+ *   journal, with meta actor `cancel-on-disconnect`. Orders of the same accounts placed elsewhere are left alone
+ *   (a mass cancel of the accounts would also hit another connection's or a person's orders). Orders still in flight
+ *   when the socket closes are waited for first, so none escapes. A server shutdown closes the journal too; what it
+ *   cannot cancel then stays in the book, as after a crash.
+ */
+
+import { timingSafeEqual } from "node:crypto";
+import type { Socket } from "node:net";
+import type { FastifyRequest } from "fastify";
+import type { RawData, WebSocket } from "ws";
+import { QueueFullError, SequencerStoppedError } from "../../journal/sequencer.ts";
+import { type Principal, requireUser, SESSION_COOKIE } from "../auth.ts";
+import type { RouteContext } from "../context.ts";
+import { errorBody, HttpProblem } from "../errors.ts";
+import { metaOf, requireReadAccount, requireTradeAccount } from "../routes/access.ts";
+import { engineOrderId, rejectionOf } from "../routes/common.ts";
+import { type NewOrderBody, newOrderCommand, orderResult } from "../routes/orders.ts";
+import { TokenBucket } from "./bucket.ts";
+import type { StreamHub, Subscriber } from "./hub.ts";
+import {
+  ALL_INSTRUMENTS,
+  ALL_INSTRUMENTS_CHANNELS,
+  BOOK_DEPTH_DEFAULT,
+  CANCEL_ON_DISCONNECT_ORDERS_MAX,
+  type Channel,
+  CLOSE_GRACE_MS,
+  CLOSE_POLICY,
+  CLOSE_SIGNED_OUT,
+  CLOSE_SLOW_CONSUMER,
+  isOrderOp,
+  isPublicChannel,
+  MESSAGES_PER_SECOND_MAX,
+  ORDERS_PER_SECOND_MAX,
+  type OrderAmendMessage,
+  type OrderCancelMessage,
+  type OrderNewMessage,
+  parseClientMessage,
+  type RequestId,
+  SEND_BUFFER_BYTES_MAX,
+  type SessionMessage,
+  SUBSCRIPTIONS_PER_CONNECTION_MAX,
+  type SubscribeMessage,
+  type UnsubscribeMessage,
+} from "./protocol.ts";
+
+const OPEN = 1; // WebSocket.OPEN
+
+export interface ConnectionOptions {
+  readonly cancelOnDisconnect: boolean;
+  /** The `csrf` query parameter matched the session's token. */
+  readonly csrfVerified: boolean;
+  /** Called once when the socket has closed and the connection has let go of everything. */
+  readonly onClosed: (connection: StreamConnection) => void;
+}
+
+type OrderMessage = OrderNewMessage | OrderAmendMessage | OrderCancelMessage;
+
+export class StreamConnection implements Subscriber {
+  readonly principal: Principal;
+  private readonly subscriptions = new Map<string, { readonly channel: Channel; readonly key: string }>();
+  private readonly orderBucket: TokenBucket;
+  private readonly messageBucket: TokenBucket;
+  private readonly meta: ReturnType<typeof metaOf>;
+  private cancelOnDisconnect: boolean;
+  private csrfVerified: boolean;
+  private messagesSeen = 0;
+  /** Order messages submitted and not yet answered. */
+  private readonly inflight = new Set<Promise<void>>();
+  /** Cancel-on-disconnect: live orders placed through this connection, and new orders still in flight. */
+  private readonly guarded = new Set<string>();
+  private newOrdersInFlight = 0;
+  private closing = false;
+  private closed = false;
+  /** Writes are being gathered until the next tick. */
+  private corked = false;
+  /** A close decided while answering a message: done right after the answer is sent. */
+  private closeAfterReply: [code: number, reason: string] | null = null;
+  /** Heartbeat: whether the peer answered the last ping. */
+  private alive = true;
+
+  constructor(
+    private readonly context: RouteContext,
+    private readonly hub: StreamHub,
+    private readonly socket: WebSocket,
+    private readonly request: FastifyRequest,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.principal = request.principal;
+    this.cancelOnDisconnect = options.cancelOnDisconnect;
+    this.csrfVerified = options.csrfVerified;
+    const now = context.exchange.clock();
+    this.orderBucket = new TokenBucket(ORDERS_PER_SECOND_MAX, now);
+    this.messageBucket = new TokenBucket(MESSAGES_PER_SECOND_MAX, now);
+    this.meta = metaOf(request);
+    socket.on("message", (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on("pong", () => {
+      this.alive = true;
+    });
+    socket.on("close", () => this.onClose());
+    socket.on("error", (error) => request.log.warn({ err: error }, "websocket error"));
+  }
+
+  get userId(): string | null {
+    return this.principal.kind === "user" ? this.principal.user.id : null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Sending.
+
+  deliver(text: string): void {
+    if (this.closing || this.socket.readyState !== OPEN) return;
+    // `bufferedAmount` counts bytes ws holds and the kernel has not taken; text length is within a few per cent of the
+    // bytes for this ASCII protocol.
+    if (this.socket.bufferedAmount + text.length > SEND_BUFFER_BYTES_MAX) {
+      this.close(CLOSE_SLOW_CONSUMER, `send queue over ${SEND_BUFFER_BYTES_MAX} bytes: the client reads too slowly`);
+      return;
+    }
+    this.corkUntilNextTick();
+    this.socket.send(text);
+  }
+
+  /**
+   * Gathers everything sent in this turn of the event loop (a batch's updates and the acks that follow them) into one
+   * write: ws writes each message at once, a system call apiece. The TCP socket's cork is counted, so ws's own
+   * cork/uncork around each frame nests inside this one.
+   */
+  private corkUntilNextTick(): void {
+    if (this.corked) return;
+    const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+    if (raw === undefined) return;
+    this.corked = true;
+    raw.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      raw.uncork();
+    });
+  }
+
+  private reply(message: Record<string, unknown>): void {
+    this.deliver(JSON.stringify(message));
+  }
+
+  private replyError(id: RequestId | null, op: string | null, error: unknown, seq?: number): void {
+    const problem = this.asProblem(error);
+    this.reply({
+      type: "error",
+      id,
+      op,
+      ...(seq === undefined ? {} : { seq }),
+      ...errorBody(problem.code, problem.details),
+    });
+    if (this.closeAfterReply !== null) this.close(...this.closeAfterReply);
+  }
+
+  private asProblem(error: unknown): HttpProblem {
+    if (error instanceof HttpProblem) return error;
+    if (error instanceof QueueFullError) return new HttpProblem("UNAVAILABLE", { state: "busy" });
+    if (error instanceof SequencerStoppedError) return new HttpProblem("UNAVAILABLE", { state: "stopping" });
+    const reference = `${this.request.id}`;
+    this.request.log.error({ err: error, reference }, "internal error on a websocket");
+    return new HttpProblem("INTERNAL", { reference });
+  }
+
+  /** Closes with a code and a reason the client can read; destroys the socket if the peer does not finish closing. */
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.close(code, reason);
+    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Receiving.
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closing) return;
+    this.messagesSeen++;
+    const first = this.messagesSeen === 1;
+    const now = this.context.exchange.clock();
+    if (isBinary) {
+      if (this.limited(this.messageBucket, MESSAGES_PER_SECOND_MAX, null, null, now)) return;
+      this.replyError(null, null, new HttpProblem("REQUEST_INVALID", { reason: "messages are JSON text frames" }));
+      return;
+    }
+    const parsed = parseClientMessage(textOf(data));
+    if (!parsed.ok) {
+      if (this.limited(this.messageBucket, MESSAGES_PER_SECOND_MAX, parsed.id, parsed.op, now)) return;
+      this.replyError(parsed.id, parsed.op, parsed.problem);
+      return;
+    }
+    const message = parsed.message;
+    if (isOrderOp(message.op)) {
+      if (this.limited(this.orderBucket, ORDERS_PER_SECOND_MAX, message.id ?? null, message.op, now)) return;
+      const task = this.order(message as OrderMessage);
+      this.inflight.add(task);
+      void task.finally(() => this.inflight.delete(task));
+      this.hub.throttle(this);
+      return;
+    }
+    if (this.limited(this.messageBucket, MESSAGES_PER_SECOND_MAX, message.id ?? null, message.op, now)) return;
+    try {
+      switch (message.op) {
+        case "subscribe":
+          this.subscribe(message);
+          return;
+        case "unsubscribe":
+          this.unsubscribe(message);
+          return;
+        case "session":
+          this.session(message, first);
+          return;
+        case "ping":
+          this.reply({ type: "pong", id: message.id ?? null, timeMs: this.context.exchange.clock() });
+          return;
+        default:
+          return;
+      }
+    } catch (error) {
+      this.replyError(message.id ?? null, message.op, error);
+    }
+  }
+
+  /** Takes a token, or answers RATE_LIMITED and returns true. */
+  private limited(bucket: TokenBucket, max: number, id: RequestId | null, op: string | null, now: number): boolean {
+    if (bucket.take(now)) return false;
+    const retryAfterSeconds = bucket.retryAfterSeconds(now);
+    this.replyError(id, op, new HttpProblem("RATE_LIMITED", { max, window: "second", retryAfterSeconds }));
+    return true;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Subscriptions.
+
+  private keyOf(message: SubscribeMessage | UnsubscribeMessage): string {
+    const channel = message.channel;
+    if (isPublicChannel(channel)) {
+      if (message.account !== undefined) {
+        throw new HttpProblem("REQUEST_INVALID", {
+          reason: `channel '${channel}' takes an instrument, not an account`,
+        });
+      }
+      if (message.instrument !== undefined) return message.instrument;
+      if (ALL_INSTRUMENTS_CHANNELS.includes(channel)) return ALL_INSTRUMENTS;
+      throw new HttpProblem("REQUEST_INVALID", { reason: `channel '${channel}' needs an instrument` });
+    }
+    if (message.instrument !== undefined) {
+      throw new HttpProblem("REQUEST_INVALID", { reason: `channel '${channel}' takes an account, not an instrument` });
+    }
+    if (message.account === undefined) {
+      throw new HttpProblem("REQUEST_INVALID", { reason: `channel '${channel}' needs an account` });
+    }
+    return message.account;
+  }
+
+  private subscribe(message: SubscribeMessage): void {
+    const { channel } = message;
+    const key = this.keyOf(message);
+    if (message.depth !== undefined && channel !== "book") {
+      throw new HttpProblem("REQUEST_INVALID", { reason: "only the book channel takes a depth" });
+    }
+    const projections = this.context.exchange.projections;
+    if (isPublicChannel(channel)) {
+      if (key !== ALL_INSTRUMENTS && !projections.marketData.has(key)) {
+        throw new HttpProblem("INSTRUMENT_NOT_FOUND", { id: key });
+      }
+    } else {
+      requireReadAccount(this.context, this.request, key, `read ${channel}`);
+      this.requireSignedIn();
+      // Members were refused above for an account that is not theirs; the operator and the regulator learn it is unknown.
+      if (projections.accounts.info(key) === null) throw new HttpProblem("ACCOUNT_NOT_FOUND", { id: key });
+    }
+    const name = `${channel}\n${key}`;
+    if (!this.subscriptions.has(name) && this.subscriptions.size >= SUBSCRIPTIONS_PER_CONNECTION_MAX) {
+      throw new HttpProblem("SUBSCRIPTIONS_LIMIT", {
+        count: this.subscriptions.size,
+        max: SUBSCRIPTIONS_PER_CONNECTION_MAX,
+      });
+    }
+    const depth = message.depth ?? BOOK_DEPTH_DEFAULT;
+    this.subscriptions.set(name, { channel, key });
+    this.hub.subscribe(this, channel, key, depth);
+    this.reply({ type: "ack", id: message.id ?? null, op: "subscribe", ...this.describe(channel, key) });
+    this.reply(this.hub.snapshot(channel, key, depth));
+  }
+
+  private unsubscribe(message: UnsubscribeMessage): void {
+    const { channel } = message;
+    const key = this.keyOf(message);
+    const name = `${channel}\n${key}`;
+    const was = this.subscriptions.delete(name);
+    if (was) this.hub.unsubscribe(this, channel, key);
+    this.reply({
+      type: "ack",
+      id: message.id ?? null,
+      op: "unsubscribe",
+      ...this.describe(channel, key),
+      wasSubscribed: was,
+    });
+  }
+
+  private describe(channel: Channel, key: string) {
+    if (!isPublicChannel(channel)) return { channel, account: key };
+    return { channel, instrument: key === ALL_INSTRUMENTS ? null : key };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Session: CSRF and cancel-on-disconnect.
+
+  private session(message: SessionMessage, first: boolean): void {
+    if (message.csrf !== undefined) {
+      if (!first) {
+        throw new HttpProblem("REQUEST_INVALID", { reason: "the CSRF token is accepted in the first message only" });
+      }
+      const principal = this.principal;
+      if (principal.kind === "user" && principal.via === "session") {
+        if (!sameToken(message.csrf, principal.csrf)) {
+          this.replyError(message.id ?? null, "session", new HttpProblem("AUTH_CSRF"));
+          this.close(CLOSE_POLICY, "wrong CSRF token");
+          return;
+        }
+        this.csrfVerified = true;
+      }
+    }
+    if (message.cancelOnDisconnect !== undefined) {
+      if (message.cancelOnDisconnect) requireUser(this.principal, "use cancel-on-disconnect");
+      this.setCancelOnDisconnect(message.cancelOnDisconnect);
+    }
+    this.reply({
+      type: "ack",
+      id: message.id ?? null,
+      op: "session",
+      cancelOnDisconnect: this.cancelOnDisconnect,
+      csrf: this.csrfState(),
+    });
+  }
+
+  private setCancelOnDisconnect(on: boolean): void {
+    if (!on) {
+      for (const orderId of this.guarded) this.hub.unguard(orderId);
+      this.guarded.clear();
+    }
+    this.cancelOnDisconnect = on;
+  }
+
+  private csrfState(): "not-needed" | "verified" | "missing" {
+    const principal = this.principal;
+    if (principal.kind !== "user" || principal.via !== "session") return "not-needed";
+    return this.csrfVerified ? "verified" : "missing";
+  }
+
+  /** A cookie-signed-in socket whose session was signed out or expired acts no more. */
+  private requireSignedIn(): void {
+    const principal = this.principal;
+    if (principal.kind !== "user" || principal.via !== "session") return;
+    if (!this.sessionAlive()) {
+      // Closed once the error has been sent, so the client learns why.
+      this.closeAfterReply = [CLOSE_SIGNED_OUT, "the session was signed out or expired"];
+      throw new HttpProblem("AUTH_REQUIRED", { action: "use this connection (the session ended)" });
+    }
+  }
+
+  private sessionAlive(): boolean {
+    const principal = this.principal;
+    if (principal.kind !== "user" || principal.via !== "session") return true;
+    const token = this.request.cookies[SESSION_COOKIE];
+    const session = token === undefined ? undefined : this.context.auth.sessions.get(token);
+    return session !== undefined && session.csrf === principal.csrf;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Order entry.
+
+  private async order(message: OrderMessage): Promise<void> {
+    const { id, op, account, clientOrderId } = message;
+    const orderId = engineOrderId(account, clientOrderId);
+    const action = op === "order.new" ? "place orders" : op === "order.amend" ? "amend orders" : "cancel orders";
+    let countedNew = false;
+    try {
+      requireTradeAccount(this.context, this.request, account, action);
+      if (this.csrfState() === "missing") throw new HttpProblem("AUTH_CSRF");
+      this.requireSignedIn();
+      if (op === "order.new" && this.cancelOnDisconnect) {
+        const live = this.guarded.size + this.newOrdersInFlight;
+        if (live >= CANCEL_ON_DISCONNECT_ORDERS_MAX) {
+          throw new HttpProblem("CANCEL_ON_DISCONNECT_LIMIT", { live, max: CANCEL_ON_DISCONNECT_ORDERS_MAX });
+        }
+        this.newOrdersInFlight++;
+        countedNew = true;
+      }
+      const meta = { ...this.meta, requestId: `${this.request.id}/${String(id)}` };
+      const exchange = this.context.exchange;
+      const outcome = await exchange.submit(this.command(message, orderId), meta);
+      const rejection = rejectionOf(outcome);
+      if (rejection) {
+        this.replyError(id, op, new HttpProblem(rejection.code, rejection.details), outcome.seq);
+        return;
+      }
+      const result = orderResult(this.context, outcome, orderId);
+      if (op === "order.new") {
+        const duplicate = outcome.events.some((event) => event.type === "order.duplicate");
+        if (this.cancelOnDisconnect && exchange.projections.accounts.order(orderId)?.status === "resting") {
+          this.guarded.add(orderId);
+          this.hub.guard(orderId, this);
+        }
+        this.reply({ type: "ack", id, op, ...result, duplicate });
+      } else {
+        this.reply({ type: "ack", id, op, ...result });
+      }
+    } catch (error) {
+      this.replyError(id, op, error);
+    } finally {
+      if (countedNew) this.newOrdersInFlight--;
+    }
+  }
+
+  private command(message: OrderMessage, orderId: string) {
+    switch (message.op) {
+      case "order.new": {
+        const { op: _op, id: _id, ...body } = message;
+        return newOrderCommand(body as NewOrderBody);
+      }
+      case "order.amend":
+        return {
+          type: "order.amend" as const,
+          orderId,
+          ...(message.price === undefined ? {} : { price: message.price }),
+          ...(message.quantity === undefined ? {} : { quantity: message.quantity }),
+        };
+      case "order.cancel":
+        return { type: "order.cancel" as const, orderId };
+    }
+  }
+
+  orderFinished(orderId: string): void {
+    this.guarded.delete(orderId);
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Heartbeat and closing.
+
+  /** Called every `HEARTBEAT_INTERVAL_MS`: cuts a peer that did not answer the last ping, re-checks the principal. */
+  heartbeat(): void {
+    if (this.closed) return;
+    // A socket paused for backpressure cannot read the pong; it is not the peer's fault.
+    if (this.socket.isPaused) {
+      this.alive = true;
+      return;
+    }
+    if (!this.alive) {
+      this.socket.terminate();
+      return;
+    }
+    this.alive = false;
+    this.socket.ping();
+    void this.recheckPrincipal();
+  }
+
+  private async recheckPrincipal(): Promise<void> {
+    const principal = this.principal;
+    if (principal.kind !== "user") return;
+    let valid: boolean;
+    if (principal.via === "session") {
+      valid = this.sessionAlive();
+    } else {
+      const key = principal.keyId === null ? null : await this.context.users.apiKey(principal.keyId);
+      const user = await this.context.users.user(principal.user.id);
+      valid = key !== null && !key.revoked && user !== null && !user.disabled;
+    }
+    if (!valid) this.close(CLOSE_SIGNED_OUT, "signed out, key revoked or user disabled");
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing = true;
+    for (const { channel, key } of this.subscriptions.values()) this.hub.unsubscribe(this, channel, key);
+    this.subscriptions.clear();
+    this.hub.forget(this);
+    this.options.onClosed(this);
+    if (this.cancelOnDisconnect) void this.cancelGuardedOrders();
+  }
+
+  /** Waits for orders in flight, then cancels what this connection placed and is still resting. */
+  private async cancelGuardedOrders(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+    const accounts = this.context.exchange.projections.accounts;
+    const live: string[] = [];
+    for (const orderId of this.guarded) {
+      this.hub.unguard(orderId);
+      if (accounts.order(orderId)?.status === "resting") live.push(orderId);
+    }
+    this.guarded.clear();
+    if (live.length === 0) return;
+    const meta = {
+      actor: "cancel-on-disconnect",
+      role: this.meta.role,
+      source: this.meta.source,
+      requestId: `${this.request.id}/cancel-on-disconnect`,
+    };
+    const results = await Promise.allSettled(
+      live.map((orderId) => this.context.exchange.submit({ type: "order.cancel", orderId }, meta)),
+    );
+    const failed = results.filter((result) => result.status === "rejected");
+    if (failed.length > 0) {
+      this.request.log.warn(
+        { failed: failed.length, of: live.length, reason: String((failed[0] as PromiseRejectedResult).reason) },
+        "cancel-on-disconnect could not cancel every order",
+      );
+    }
+  }
+}
+
+function textOf(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString("utf8");
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.from(data).toString("utf8");
+}
+
+function sameToken(given: string, expected: string | null): boolean {
+  if (expected === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

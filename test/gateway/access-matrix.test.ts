@@ -1,0 +1,600 @@
+/**
+ * The access-control matrix: every route the server registers × every kind of caller → the expected answer class
+ * (2xx, 401 or 403), over real HTTP (and a real WebSocket upgrade for the stream). The route list is read from the
+ * built app, so a new route fails the first test until it is given a row here. Member data is addressed on the
+ * account of the member `AKTAU`: its trader is the owner, `ATYRAU`'s trader is another member.
+ *
+ * Each row sends a request that is valid in shape (validation comes before authorisation, so a malformed request
+ * would say nothing about access) and, for the callers allowed to, succeeds. Callers refused go first and must change
+ * nothing; the allowed ones go last.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { Command } from "../../src/engine/commands.ts";
+import { hashPassword, LIGHT_SCRYPT } from "../../src/gateway/passwords.ts";
+import { sign } from "../../src/gateway/signing.ts";
+import { type RouteKey, registeredRoutes, routeName } from "../support/routes.ts";
+import { INSTRUMENT, PASSWORD, type Session, TERMS, TestServer } from "../support/server.ts";
+
+const CALLERS = [
+  "anonymous",
+  "viewer",
+  "owner",
+  "other",
+  "operator",
+  "regulator",
+  "ownerReadKey",
+  "operatorReadKey",
+  "regulatorReadKey",
+] as const;
+type Caller = (typeof CALLERS)[number];
+type Answer = "2xx" | "401" | "403";
+
+/** The user behind each signed-in caller (sessions and read-only API keys). */
+const USER_OF: Readonly<Record<Exclude<Caller, "anonymous">, string>> = {
+  viewer: "aktau-viewer",
+  owner: "aktau-trader",
+  other: "atyrau-trader",
+  operator: "operator",
+  regulator: "regulator",
+  ownerReadKey: "aktau-trader",
+  operatorReadKey: "operator",
+  regulatorReadKey: "regulator",
+};
+
+/**
+ * Who gets what, per policy. Columns: anonymous, viewer (AKTAU), owner (AKTAU's trader), other (ATYRAU's trader),
+ * operator, regulator, and read-only API keys of the owner, the operator and the regulator.
+ */
+const POLICIES = {
+  //               anon   viewer owner  other  oper   regul  ownKey opKey  regKey
+  public: row("2xx   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
+  signedIn: row("401   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
+  memberRead: row("401   2xx    2xx    403    2xx    2xx    2xx    2xx    2xx"),
+  memberTrade: row("401   403    2xx    403    403    403    403    403    403"),
+  consoleRead: row("401   403    403    403    2xx    2xx    403    2xx    2xx"),
+  operatorChange: row("401   403    403    403    2xx    403    403    403    403"),
+  regulatorChange: row("401   403    403    403    403    2xx    403    403    403"),
+} as const;
+type Policy = keyof typeof POLICIES;
+
+function row(text: string): Readonly<Record<Caller, Answer>> {
+  const answers = text.trim().split(/\s+/) as Answer[];
+  if (answers.length !== CALLERS.length) throw new Error(`policy row ${text} has ${answers.length} answers`);
+  return Object.fromEntries(CALLERS.map((caller, i) => [caller, answers[i]!])) as Record<Caller, Answer>;
+}
+
+interface Row {
+  readonly route: string;
+  readonly policy: Policy;
+  /** The concrete path (default: the route's URL). */
+  readonly path?: string;
+  readonly body?: (caller: Caller) => unknown;
+  /** Signed-in callers use a new session for this row (signing out ends the session it is sent with). */
+  readonly freshSession?: boolean;
+  readonly websocket?: boolean;
+}
+
+const REASON = { reason: "access matrix" };
+const M = "MX";
+const MX_INSTRUMENT = "MX-I";
+
+/** Rows run in this order: later rows may rely on what earlier ones did (suspend before reinstate). */
+const ROWS: readonly Row[] = [
+  { route: "GET /", policy: "public" },
+  { route: "GET /docs", policy: "public" },
+  { route: "GET /docs/", policy: "public" },
+  { route: "GET /docs/static/index.html", policy: "public" },
+  { route: "GET /docs/static/swagger-initializer.js", policy: "public" },
+  { route: "GET /docs/*", policy: "public", path: "/docs/static/swagger-ui.css" },
+  { route: "GET /docs/json", policy: "public" },
+  { route: "GET /docs/yaml", policy: "public" },
+  { route: "GET /metrics", policy: "public" },
+  { route: "GET /api/instruments", policy: "public" },
+  { route: "GET /api/instruments/:id", policy: "public", path: `/api/instruments/${INSTRUMENT}` },
+  { route: "GET /api/instruments/:id/book", policy: "public", path: `/api/instruments/${INSTRUMENT}/book` },
+  { route: "GET /api/instruments/:id/trades", policy: "public", path: `/api/instruments/${INSTRUMENT}/trades` },
+  { route: "GET /api/instruments/:id/candles", policy: "public", path: `/api/instruments/${INSTRUMENT}/candles` },
+  { route: "GET /api/instruments/:id/sessions", policy: "public", path: `/api/instruments/${INSTRUMENT}/sessions` },
+  { route: "GET /api/indices", policy: "public" },
+  { route: "GET /api/session", policy: "public" },
+  { route: "POST /api/session", policy: "public", body: () => ({ user: "aktau-viewer", password: PASSWORD }) },
+  { route: "GET /api/stream", policy: "public", websocket: true },
+  { route: "GET /api/accounts", policy: "signedIn" },
+  { route: "GET /api/accounts/:account/orders", policy: "memberRead", path: "/api/accounts/AKTAU-1/orders" },
+  {
+    route: "GET /api/accounts/:account/orders/:clientOrderId",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/orders/mx-amend",
+  },
+  { route: "GET /api/accounts/:account/obligations", policy: "memberRead", path: "/api/accounts/AKTAU-1/obligations" },
+  { route: "GET /api/accounts/:account/balances", policy: "memberRead", path: "/api/accounts/AKTAU-1/balances" },
+  { route: "GET /api/accounts/:account/fills", policy: "memberRead", path: "/api/accounts/AKTAU-1/fills" },
+  {
+    route: "POST /api/orders",
+    policy: "memberTrade",
+    body: (caller) => ({
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: `mx-new-${caller}`,
+      side: "buy",
+      price: 13_000_000,
+      quantity: 1000,
+    }),
+  },
+  {
+    route: "PATCH /api/accounts/:account/orders/:clientOrderId",
+    policy: "memberTrade",
+    path: "/api/accounts/AKTAU-1/orders/mx-amend",
+    body: () => ({ quantity: 1000 }),
+  },
+  {
+    route: "DELETE /api/accounts/:account/orders/:clientOrderId",
+    policy: "memberTrade",
+    path: "/api/accounts/AKTAU-1/orders/mx-cancel",
+  },
+  {
+    route: "POST /api/accounts/:account/mass-cancel",
+    policy: "memberTrade",
+    path: "/api/accounts/AKTAU-1/mass-cancel",
+    body: () => ({}),
+  },
+  { route: "GET /api/admin/instruments", policy: "consoleRead" },
+  { route: "GET /api/admin/instruments/:id", policy: "consoleRead", path: `/api/admin/instruments/${INSTRUMENT}` },
+  {
+    route: "GET /api/admin/instruments/:id/calendar",
+    policy: "consoleRead",
+    path: `/api/admin/instruments/${INSTRUMENT}/calendar`,
+  },
+  { route: "GET /api/admin/members", policy: "consoleRead" },
+  { route: "GET /api/admin/accounts", policy: "consoleRead" },
+  { route: "GET /api/admin/obligations", policy: "consoleRead" },
+  { route: "GET /api/admin/users", policy: "consoleRead" },
+  { route: "GET /api/admin/users/:id/keys", policy: "consoleRead", path: "/api/admin/users/mx-victim/keys" },
+  { route: "GET /api/regulator/overview", policy: "consoleRead" },
+  { route: "GET /api/regulator/supply", policy: "consoleRead" },
+  { route: "GET /api/regulator/safeguards", policy: "consoleRead" },
+  { route: "GET /api/regulator/audit", policy: "consoleRead" },
+  {
+    route: "GET /api/regulator/instruments/:id/safeguards",
+    policy: "consoleRead",
+    path: `/api/regulator/instruments/${INSTRUMENT}/safeguards`,
+  },
+  {
+    route: "POST /api/admin/instruments",
+    policy: "operatorChange",
+    body: (caller) => ({
+      instrument: `MXN-${caller}`,
+      mode: "call",
+      tickSize: 100,
+      lotSize: 1000,
+      clearing: TERMS,
+      description: { product: "propane", basis: "KAZGPZ", region: "MANGYSTAU", deliveryPeriod: "2026-02" },
+    }),
+  },
+  {
+    route: "PATCH /api/admin/instruments/:id",
+    policy: "operatorChange",
+    path: `/api/admin/instruments/${INSTRUMENT}`,
+    body: () => ({ clearing: { feeBps: 5 }, ...REASON }),
+  },
+  {
+    route: "PUT /api/admin/instruments/:id/phase",
+    policy: "operatorChange",
+    path: `/api/admin/instruments/${MX_INSTRUMENT}/phase`,
+    body: () => ({ phase: "collection" }),
+  },
+  {
+    route: "PUT /api/admin/instruments/:id/reference-price",
+    policy: "operatorChange",
+    path: "/api/admin/instruments/MX-NOREF/reference-price",
+    body: () => ({ price: 13_000_000 }),
+  },
+  {
+    route: "PUT /api/admin/instruments/:id/calendar",
+    policy: "operatorChange",
+    path: `/api/admin/instruments/${MX_INSTRUMENT}/calendar`,
+    body: () => ({
+      calendar: {
+        sessions: [{ open: "11:00", close: "13:00" }],
+        preOpenMinutes: 10,
+        weekends: false,
+        holidays: [],
+        extraSessions: [],
+      },
+      ...REASON,
+    }),
+  },
+  {
+    route: "POST /api/admin/instruments/:id/suspend",
+    policy: "operatorChange",
+    path: `/api/admin/instruments/${MX_INSTRUMENT}/suspend`,
+    body: () => REASON,
+  },
+  {
+    route: "POST /api/admin/members",
+    policy: "operatorChange",
+    body: (caller) => ({ member: `MXM-${caller}`, name: "Matrix producer", roles: ["producer"] }),
+  },
+  {
+    route: "POST /api/admin/members/:id/suspend",
+    policy: "operatorChange",
+    path: `/api/admin/members/${M}/suspend`,
+    body: () => REASON,
+  },
+  {
+    route: "POST /api/admin/members/:id/reinstate",
+    policy: "operatorChange",
+    path: `/api/admin/members/${M}/reinstate`,
+    body: () => REASON,
+  },
+  {
+    route: "POST /api/admin/accounts",
+    policy: "operatorChange",
+    body: (caller) => ({ account: `MXA-${caller}`, member: M }),
+  },
+  {
+    route: "POST /api/admin/accounts/:account/deposits",
+    policy: "operatorChange",
+    path: "/api/admin/accounts/MX-1/deposits",
+    body: (caller) => ({ amount: 1000, reference: `MXD-${caller}` }),
+  },
+  {
+    route: "POST /api/admin/accounts/:account/withdrawals",
+    policy: "operatorChange",
+    path: "/api/admin/accounts/MX-1/withdrawals",
+    body: (caller) => ({ amount: 1000, reference: `MXW-${caller}` }),
+  },
+  {
+    route: "POST /api/admin/accounts/:account/gas/declarations",
+    policy: "operatorChange",
+    path: "/api/admin/accounts/KAZGPZ-1/gas/declarations",
+    body: () => ({ basis: "KAZGPZ", quantity: 1000 }),
+  },
+  {
+    route: "POST /api/admin/accounts/:account/gas/withdrawals",
+    policy: "operatorChange",
+    path: "/api/admin/accounts/KAZGPZ-1/gas/withdrawals",
+    body: () => ({ basis: "KAZGPZ", quantity: 1000 }),
+  },
+  {
+    route: "POST /api/admin/obligations/:id/confirm-payment",
+    policy: "operatorChange",
+    path: "/api/admin/obligations/{obligation}/confirm-payment",
+    body: () => ({}),
+  },
+  {
+    route: "POST /api/admin/obligations/:id/confirm-delivery",
+    policy: "operatorChange",
+    path: "/api/admin/obligations/{obligation}/confirm-delivery",
+  },
+  {
+    route: "POST /api/admin/users",
+    policy: "operatorChange",
+    body: (caller) => ({
+      id: `mxu-${caller}`,
+      name: "Matrix viewer",
+      role: "viewer",
+      member: M,
+      password: "a long enough password",
+    }),
+  },
+  {
+    route: "POST /api/admin/users/:id/disable",
+    policy: "operatorChange",
+    path: "/api/admin/users/mx-victim/disable",
+  },
+  {
+    route: "POST /api/admin/users/:id/enable",
+    policy: "operatorChange",
+    path: "/api/admin/users/mx-victim/enable",
+    body: () => ({}),
+  },
+  {
+    route: "POST /api/admin/users/:id/keys",
+    policy: "operatorChange",
+    path: "/api/admin/users/mx-victim/keys",
+    body: () => ({ scopes: ["read"] }),
+  },
+  {
+    route: "DELETE /api/admin/users/:id/keys/:keyId",
+    policy: "operatorChange",
+    path: "/api/admin/users/mx-victim/keys/mx-victim-key",
+  },
+  {
+    route: "PATCH /api/regulator/instruments/:id/safeguards",
+    policy: "regulatorChange",
+    path: `/api/regulator/instruments/${MX_INSTRUMENT}/safeguards`,
+    body: () => ({ bandBps: 1000, ...REASON }),
+  },
+  {
+    route: "POST /api/regulator/halt",
+    policy: "regulatorChange",
+    body: () => ({ scope: "region", region: "MX-REGION", ...REASON }),
+  },
+  {
+    route: "POST /api/regulator/resume",
+    policy: "regulatorChange",
+    body: () => ({ scope: "instrument", instrument: MX_INSTRUMENT, ...REASON }),
+  },
+  {
+    route: "PUT /api/regulator/supply/plans/:month/:producer/:basis",
+    policy: "regulatorChange",
+    path: "/api/regulator/supply/plans/2026-01/KAZGPZ/KAZGPZ",
+    body: () => ({ plannedKg: 1000, ...REASON }),
+  },
+  { route: "DELETE /api/session", policy: "public", freshSession: true },
+];
+
+/** Routes of the built web application (its files and the catch-all that serves index.html) are public. */
+function isWebApplication(route: RouteKey): boolean {
+  return (
+    route.method === "GET" &&
+    !route.url.startsWith("/api") &&
+    !route.url.startsWith("/docs") &&
+    route.url !== "/metrics" &&
+    route.url !== "/"
+  );
+}
+
+const SETUP: Command[] = [
+  { type: "member.add", member: M, name: "Matrix wholesaler", roles: ["buyer"], buyerCategory: "wholesaler" },
+  { type: "account.open", account: "MX-1", member: M },
+  { type: "money.deposit", account: "MX-1", amount: 1_000_000_000, reference: "MX-SETUP" },
+  {
+    type: "instrument.list",
+    instrument: MX_INSTRUMENT,
+    mode: "continuous",
+    tickSize: 100,
+    lotSize: 1000,
+    referencePrice: 13_000_000,
+    clearing: TERMS,
+    description: { product: "propane-butane", basis: "KAZGPZ", region: "MX-REGION", deliveryPeriod: "2026-01" },
+  },
+  {
+    type: "instrument.list",
+    instrument: "MX-NOREF",
+    mode: "call",
+    tickSize: 100,
+    lotSize: 1000,
+    clearing: TERMS,
+    description: { product: "butane", basis: "KAZGPZ", region: "MX-REGION", deliveryPeriod: "2026-01" },
+  },
+  ...(["mx-amend", "mx-cancel"] as const).map(
+    (id): Command => ({
+      type: "order.new",
+      instrument: INSTRUMENT,
+      orderId: `AKTAU-1~${id}`,
+      account: "AKTAU-1",
+      side: "buy",
+      orderType: "limit",
+      price: 13_000_000,
+      quantity: 2000,
+    }),
+  ),
+  ...(["KAZGPZ-1", "ATYRAU-1"] as const).map(
+    (account): Command => ({
+      type: "order.new",
+      instrument: INSTRUMENT,
+      orderId: `${account}~mx-trade`,
+      account,
+      side: account === "KAZGPZ-1" ? "sell" : "buy",
+      orderType: "limit",
+      price: 13_300_000,
+      quantity: 1000,
+    }),
+  ),
+];
+
+let server: TestServer;
+const sessions = new Map<Caller, Session>();
+const keys = new Map<Caller, { id: string; secret: string }>();
+let obligation = "";
+let signatureCount = 0;
+
+beforeAll(async () => {
+  server = await TestServer.start();
+  for (const command of SETUP) {
+    const outcome = await server.exchange.submit(command);
+    expect(outcome.events.find((event) => event.type === "rejected")).toBeUndefined();
+  }
+  obligation = server.exchange.projections.accounts.obligations("ATYRAU-1")[0]!.id;
+  await server.users.putUser({
+    id: "mx-victim",
+    name: "Matrix victim",
+    role: "viewer",
+    member: M,
+    passwordHash: await hashPassword(PASSWORD, LIGHT_SCRYPT),
+    disabled: false,
+  });
+  await server.users.putApiKey({
+    id: "mx-victim-key",
+    user: "mx-victim",
+    secret: "s",
+    scopes: ["read"],
+    revoked: false,
+  });
+  for (const caller of ["viewer", "owner", "other", "operator", "regulator"] as const) {
+    sessions.set(caller, await server.login(USER_OF[caller]));
+  }
+  for (const caller of ["ownerReadKey", "operatorReadKey", "regulatorReadKey"] as const) {
+    const id = `mx-read-${caller}`;
+    const secret = `secret-${caller}`;
+    await server.users.putApiKey({ id, user: USER_OF[caller], secret, scopes: ["read"], revoked: false });
+    keys.set(caller, { id, secret });
+  }
+});
+afterAll(async () => {
+  await server.close();
+});
+
+interface Reply {
+  readonly status: number;
+  readonly code: string | null;
+}
+
+/** Signed-in credentials as headers: the session cookie and CSRF token, or the API key's signature. */
+function credentials(caller: Caller, session: Session | undefined, method: string, path: string, body: string) {
+  const headers: Record<string, string> = {};
+  const key = keys.get(caller);
+  if (key !== undefined) {
+    // Each signature is new (the timestamp steps back a millisecond), so no request is taken for a replay.
+    const timestampMs = server.nowMs - ++signatureCount;
+    headers["x-sauda-key"] = key.id;
+    headers["x-sauda-timestamp"] = String(timestampMs);
+    headers["x-sauda-signature"] = sign(key.secret, timestampMs, method, path, body);
+  } else if (session !== undefined) {
+    headers.cookie = session.cookie;
+    headers["x-csrf-token"] = session.csrf;
+  }
+  return headers;
+}
+
+async function send(row: Row, caller: Caller): Promise<Reply> {
+  const [method, url] = row.route.split(" ") as [string, string];
+  const path = (row.path ?? url).replace("{obligation}", obligation);
+  let session = sessions.get(caller);
+  if (row.freshSession && session !== undefined) session = await server.login(USER_OF[caller as "viewer"]);
+  const payload = row.body === undefined ? undefined : JSON.stringify(row.body(caller));
+  const headers = credentials(caller, session, method, path, payload ?? "");
+  if (row.websocket) return upgrade(path, headers);
+  if (payload !== undefined) headers["content-type"] = "application/json";
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    redirect: "manual",
+    ...(payload ? { body: payload } : {}),
+  });
+  const text = await response.text();
+  let code: string | null = null;
+  try {
+    code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? null;
+  } catch {
+    // not JSON: HTML, CSV, metrics
+  }
+  return { status: response.status, code };
+}
+
+/** A WebSocket upgrade: 101 counts as success; a refused upgrade answers with its HTTP status. */
+function upgrade(path: string, headers: Record<string, string>): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${server.url.replace("http", "ws")}${path}`, { headers });
+    socket.on("open", () => {
+      socket.close();
+      resolve({ status: 101, code: null });
+    });
+    socket.on("unexpected-response", (_request, response) => {
+      resolve({ status: response.statusCode ?? 0, code: null });
+      socket.terminate();
+    });
+    socket.on("error", reject);
+  });
+}
+
+/** Served counts as 2xx: a WebSocket upgrade (101), a success, or a redirect (the docs redirect to their page). */
+function classOf(reply: Reply): string {
+  if (reply.status === 101 || (reply.status >= 200 && reply.status < 400)) return "2xx";
+  return String(reply.status);
+}
+
+describe("access-control matrix", () => {
+  it("has a row for every route the server registers, and no row for a route it does not", () => {
+    const registered = registeredRoutes(server.app);
+    const rows = new Set(ROWS.map((r) => r.route));
+    const uncovered = registered.filter((route) => !rows.has(routeName(route)) && !isWebApplication(route));
+    expect(uncovered.map(routeName)).toEqual([]);
+    const names = new Set(registered.map(routeName));
+    expect(ROWS.map((r) => r.route).filter((name) => !names.has(name))).toEqual([]);
+    expect(registered.length).toBeGreaterThan(ROWS.length - 1);
+  });
+
+  for (const row of ROWS) {
+    it(`${row.route} (${row.policy})`, async () => {
+      const expected = POLICIES[row.policy];
+      const refusedFirst = [...CALLERS].sort((a, b) => Number(expected[a] === "2xx") - Number(expected[b] === "2xx"));
+      const seqBefore = server.exchange.projections.lastSeq;
+      const got: Record<string, string> = {};
+      for (const caller of refusedFirst) {
+        const reply = await send(row, caller);
+        got[caller] = classOf(reply);
+        if (got[caller] !== "2xx" && !row.websocket) expect(reply.code, `${caller}: error code`).toMatch(/^[A-Z_]+$/);
+        // A refusal by access control never reaches the journal.
+        if (expected[caller] !== "2xx") expect(server.exchange.projections.lastSeq, caller).toBe(seqBefore);
+      }
+      expect(got).toEqual(expected);
+    });
+  }
+
+  it("covers the web application's routes: public", async () => {
+    const routes = registeredRoutes(server.app).filter(isWebApplication);
+    for (const route of routes) {
+      const path = route.url.replace("*", "markets/overview");
+      for (const caller of CALLERS) {
+        const reply = await send({ route: `GET ${path}`, policy: "public" }, caller);
+        expect(classOf(reply), `${caller} ${path}`).toBe("2xx");
+      }
+    }
+  });
+});
+
+describe("object-level access", () => {
+  it("a member never reads or changes another member's orders, balances or obligations", async () => {
+    const owner = sessions.get("owner")!;
+    const placed = await server.call(owner, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "private-1",
+      side: "buy",
+      price: 12_900_000,
+      quantity: 3000,
+    });
+    expect(placed.status).toBe(201);
+    const before = await server.call(owner, "GET", "/api/accounts/AKTAU-1/balances");
+    const seqBefore = server.exchange.projections.lastSeq;
+
+    const other = sessions.get("other")!;
+    const otherKey = await server.apiKey("atyrau-trader", ["read", "trade"]);
+    const attempts: [string, string, unknown][] = [
+      ["GET", "/api/accounts/AKTAU-1/orders", undefined],
+      ["GET", "/api/accounts/AKTAU-1/orders/private-1", undefined],
+      ["GET", "/api/accounts/AKTAU-1/balances", undefined],
+      ["GET", "/api/accounts/AKTAU-1/fills", undefined],
+      ["GET", "/api/accounts/AKTAU-1/obligations", undefined],
+      ["PATCH", "/api/accounts/AKTAU-1/orders/private-1", { price: 12_800_000 }],
+      ["DELETE", "/api/accounts/AKTAU-1/orders/private-1", undefined],
+      ["POST", "/api/accounts/AKTAU-1/mass-cancel", {}],
+      [
+        "POST",
+        "/api/orders",
+        {
+          instrument: INSTRUMENT,
+          account: "AKTAU-1",
+          clientOrderId: "spoof",
+          side: "sell",
+          price: 14_000_000,
+          quantity: 1000,
+        },
+      ],
+    ];
+    for (const [method, path, body] of attempts) {
+      const bySession = await server.call(other, method, path, body);
+      expect([bySession.status, bySession.body.error?.code], `${method} ${path}`).toEqual([403, "FORBIDDEN_ACCOUNT"]);
+      const byKey = await otherKey(method, path, body);
+      expect([byKey.status, byKey.body.error?.code], `key ${method} ${path}`).toEqual([403, "FORBIDDEN_ACCOUNT"]);
+    }
+    // The owner's viewer may read but not trade.
+    const viewer = sessions.get("viewer")!;
+    expect((await server.call(viewer, "GET", "/api/accounts/AKTAU-1/orders/private-1")).status).toBe(200);
+    const viewerCancel = await server.call(viewer, "DELETE", "/api/accounts/AKTAU-1/orders/private-1");
+    expect([viewerCancel.status, viewerCancel.body.error.code]).toEqual([403, "FORBIDDEN"]);
+    // Nothing changed: no command reached the journal, the order rests as it was, the balances are the same.
+    expect(server.exchange.projections.lastSeq).toBe(seqBefore);
+    const order = await server.call(owner, "GET", "/api/accounts/AKTAU-1/orders/private-1");
+    expect(order.body.order).toMatchObject({ status: "resting", openKg: 3000, priceTiynPerTonne: 12_900_000 });
+    expect((await server.call(owner, "GET", "/api/accounts/AKTAU-1/balances")).body).toEqual(before.body);
+    // Listing shows a member only its own accounts.
+    const listed = await server.call(other, "GET", "/api/accounts");
+    expect(listed.body.accounts.map((a: { account: string }) => a.account)).toEqual(["ATYRAU-1"]);
+  });
+});

@@ -8,10 +8,12 @@
 import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Command, CommanderError } from "commander";
+import { ScenarioError } from "../simulator/scenario.ts";
 import { AuctionInputError, runAuction } from "./auction.ts";
 import { describeDemoSession, runDemoSession } from "./demo.ts";
 import { Replay } from "./replay.ts";
 import { serve } from "./serve.ts";
+import { type SimulateOptions, SimulateUsageError, simulateCommand } from "./simulate.ts";
 import { verifyCommand } from "./verify.ts";
 
 /** Writes lines through a buffer: a replay of millions of lines must not make millions of write calls. */
@@ -124,6 +126,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await verifyCommand(options, (line) => process.stdout.write(`${line}\n`));
     });
 
+  program
+    .command("simulate")
+    .description("run the policy lab: the national LPG market on the real engine under a scenario's rules")
+    .argument("[scenario]", "scenario file (scenarios/*.json)")
+    .option("--out <dir>", "directory for the results, tables, charts and report", "sim-out")
+    .option("--compare <files...>", "two scenarios side by side on the same charts: --compare A.json B.json")
+    .option("--sweep <param=values>", "one run per value in parallel, e.g. band=5,10,20")
+    .option("--days <n>", "override the scenario's number of days")
+    .option("--seed <n>", "override the scenario's seed")
+    .action(async (scenario: string | undefined, options: SimulateOptions) => {
+      exitCode = await simulateCommand(scenario, options, (line) => process.stdout.write(`${line}\n`));
+    });
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
@@ -136,6 +151,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof AuctionInputError) {
       process.stderr.write(`sauda auction: ${error.message}\n`);
       return error.message.includes("needs a reference price") ? 1 : 2;
+    }
+    if (error instanceof ScenarioError || error instanceof SimulateUsageError) {
+      process.stderr.write(`sauda simulate: ${error.message}\n`);
+      return 2;
     }
     if (isFileError(error)) {
       process.stderr.write(`sauda: ${error.message}\n`);

@@ -1,0 +1,170 @@
+/**
+ * `sauda simulate`: the policy lab from the command line.
+ *
+ *   sauda simulate SCENARIO.json --out DIR            one run: result.json, CSV tables, charts/*.svg, report.html
+ *   sauda simulate --compare A.json B.json --out DIR  two runs side by side on the same charts
+ *   sauda simulate SCENARIO.json --sweep band=5,10,20 --out DIR
+ *                                                     one run per value, in parallel on all cores, and a summary
+ *
+ * `--days N` and `--seed N` override the scenario's. A progress bar goes to standard error, only on a terminal.
+ * Results go to files; standard output gets a short summary. Exit codes as for every sauda command (main.ts).
+ */
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadScenario, readScenarioJson, writeFiles } from "../simulator/load.ts";
+import { comparisonFiles, headline, runFiles } from "../simulator/output.ts";
+import { runScenario } from "../simulator/runner.ts";
+import { parseScenario, type Scenario, ScenarioError } from "../simulator/scenario.ts";
+import type { VariantSummary } from "../simulator/summary.ts";
+import { parseSweep, runInWorkers, sweepVariants } from "../simulator/sweep.ts";
+
+export interface SimulateOptions {
+  readonly out?: string;
+  readonly compare?: readonly string[];
+  readonly sweep?: string;
+  readonly days?: string;
+  readonly seed?: string;
+}
+
+export class SimulateUsageError extends Error {
+  override readonly name = "SimulateUsageError";
+}
+
+/** A one-line progress bar on standard error, redrawn in place; silent when standard error is not a terminal. */
+export class ProgressBar {
+  private lastDrawMs = 0;
+  private readonly enabled: boolean;
+  constructor(
+    private readonly label: string,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.enabled = stream.isTTY === true;
+  }
+
+  update(done: number, total: number): void {
+    if (!this.enabled) return;
+    const now = performance.now();
+    if (done < total && now - this.lastDrawMs < 50) return;
+    this.lastDrawMs = now;
+    const width = 30;
+    const filled = Math.round((width * done) / total);
+    this.stream.write(`\r${this.label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total}`);
+    if (done === total) this.stream.write("\n");
+  }
+}
+
+function withOverrides(json: unknown, options: SimulateOptions): unknown {
+  const copy = structuredClone(json) as Record<string, unknown>;
+  const whole = (name: string, text: string) => {
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new SimulateUsageError(`--${name} must be a whole number, not '${text}'`);
+    return n;
+  };
+  if (options.days !== undefined) copy.days = whole("days", options.days);
+  if (options.seed !== undefined) copy.seed = whole("seed", options.seed);
+  return copy;
+}
+
+function load(file: string, options: SimulateOptions): Scenario {
+  return parseScenario(withOverrides(readScenarioJson(file), options));
+}
+
+async function runOne(scenario: Scenario) {
+  const bar = new ProgressBar(scenario.name);
+  const started = performance.now();
+  const result = await runScenario(scenario, { onProgress: (done, total) => bar.update(done, total) });
+  return { result, seconds: (performance.now() - started) / 1000 };
+}
+
+export async function simulateCommand(
+  scenarioFile: string | undefined,
+  options: SimulateOptions,
+  print: (line: string) => void,
+): Promise<number> {
+  const out = resolve(options.out ?? "sim-out");
+  const compare = options.compare ?? [];
+  if (compare.length > 0) {
+    const files = scenarioFile === undefined ? compare : [scenarioFile, ...compare];
+    if (files.length !== 2) throw new SimulateUsageError("--compare takes two scenarios: --compare A.json B.json");
+    if (options.sweep !== undefined) throw new SimulateUsageError("--compare and --sweep cannot be combined");
+    const a = await runOne(load(files[0]!, options));
+    const b = await runOne(load(files[1]!, options));
+    writeFiles(out, comparisonFiles(a.result, b.result));
+    print(
+      `compared ${a.result.scenario.name} (A, ${a.seconds.toFixed(1)} s) with ${b.result.scenario.name} (B, ${b.seconds.toFixed(1)} s)`,
+    );
+    const ha = headline(a.result);
+    const hb = headline(b.result);
+    for (const [i, h] of ha.entries()) print(`  ${h.label}: A ${h.value} | B ${hb[i]!.value}`);
+    print(`wrote ${join(out, "report.html")} and the tables and charts of both runs`);
+    return 0;
+  }
+  if (scenarioFile === undefined) throw new SimulateUsageError("name a scenario file, or use --compare A.json B.json");
+  if (options.sweep !== undefined) {
+    const spec = parseSweep(options.sweep);
+    const variants = sweepVariants(withOverrides(readScenarioJson(scenarioFile), options), spec);
+    const bar = new ProgressBar(`sweep ${spec.name}`);
+    bar.update(0, variants.length);
+    const started = performance.now();
+    mkdirSync(out, { recursive: true });
+    const summaries: (VariantSummary & { headline: { label: string; value: string }[] })[] = [];
+    const results = await runInWorkers<VariantSummary & { headline: { label: string; value: string }[] }>(
+      variants,
+      null,
+      { onDone: (done, total) => bar.update(done, total) },
+    ).catch(async () => {
+      // Fallback when worker threads cannot load TypeScript: run here, one after another.
+      const local: (VariantSummary & { headline: { label: string; value: string }[] })[] = [];
+      for (const v of variants) {
+        const { result } = await runOne(v);
+        const { variantSummary } = await import("../simulator/summary.ts");
+        local.push({ ...variantSummary(result), headline: headline(result) });
+      }
+      return local;
+    });
+    summaries.push(...results);
+    const seconds = (performance.now() - started) / 1000;
+    writeFileSync(join(out, "sweep.json"), `${JSON.stringify({ parameter: spec, variants: summaries }, null, 1)}\n`);
+    const header = ["value", "scenario", "average_wholesale_tenge_per_tonne", "export_tonnes", "shortage_percent"];
+    const regionNames = summaries[0]?.regions.map((g) => g.region) ?? [];
+    for (const g of regionNames)
+      header.push(`${g}_first_month_wholesale`, `${g}_first_month_retail`, `${g}_shortage_percent`);
+    const rows = summaries.map((s, i) => [
+      String(spec.values[i]),
+      s.scenario,
+      String(s.averageWholesaleTengePerTonne ?? ""),
+      String(s.exportTonnes),
+      String(s.shortagePercent),
+      ...s.regions.flatMap((g) => [
+        String(g.firstMonthWholesaleTengePerTonne ?? ""),
+        String(g.firstMonthRetailTengePerLitre),
+        String(g.shortagePercent),
+      ]),
+    ]);
+    writeFileSync(join(out, "sweep.csv"), `${[header, ...rows].map((r) => r.join(",")).join("\n")}\n`);
+    print(`sweep ${spec.name} (${spec.path}) over ${spec.values.length} values in ${seconds.toFixed(1)} s:`);
+    for (const [i, s] of summaries.entries()) {
+      const focus = s.regions[0];
+      print(
+        `  ${spec.name}=${String(spec.values[i])}: average ${s.averageWholesaleTengePerTonne ?? "—"} tenge/t, unmet ${s.shortagePercent}%` +
+          (focus
+            ? `, ${focus.region} first month ${focus.firstMonthWholesaleTengePerTonne ?? "—"} tenge/t, ${focus.firstMonthRetailTengePerLitre} tenge/l`
+            : ""),
+      );
+    }
+    print(`wrote ${join(out, "sweep.csv")} and ${join(out, "sweep.json")}`);
+    return 0;
+  }
+  const { result, seconds } = await runOne(load(scenarioFile, options));
+  writeFiles(out, runFiles(result));
+  print(
+    `${result.scenario.name}: ${result.dates.length} days in ${seconds.toFixed(1)} s (${result.engine.commands} engine commands)`,
+  );
+  for (const h of headline(result)) print(`  ${h.label}: ${h.value}`);
+  print(`wrote ${join(out, "report.html")}, result.json, CSV tables and charts/*.svg`);
+  return 0;
+}
+
+export { loadScenario, ScenarioError };

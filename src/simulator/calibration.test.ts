@@ -1,0 +1,157 @@
+/**
+ * Calibration and the model's stated properties (docs/policy-lab.md). Observed figures are from DOMAIN.md; each test
+ * names the property it checks. Runs are shortened to the months the property concerns: the model is causal, so the
+ * first N days of a run do not depend on its length.
+ */
+
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadScenario } from "./load.ts";
+import type { SimulationResult } from "./results.ts";
+import { runScenario } from "./runner.ts";
+import type { Scenario } from "./scenario.ts";
+
+const SCENARIOS = resolve(import.meta.dirname, "../../scenarios");
+const scenario = (name: string, days: number): Scenario => ({ ...loadScenario(join(SCENARIOS, `${name}.json`)), days });
+const month = (r: SimulationResult, m: string, region: string) =>
+  r.monthly.find((row) => row.month === m && row.region === region)!;
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const at = (r: SimulationResult, date: string) => r.dates.indexOf(date);
+
+const OBSERVED_MANGYSTAU_JANUARY_2022_TENGE_PER_TONNE = 133_126;
+
+let liberalisation: SimulationResult;
+let safeguarded: SimulationResult;
+let freeze: SimulationResult;
+let baseline: SimulationResult;
+
+beforeAll(async () => {
+  liberalisation = await runScenario(scenario("liberalisation-2022", 59));
+  safeguarded = await runScenario(scenario("safeguarded-2022", 59));
+  freeze = await runScenario(scenario("retail-freeze-50", 59));
+  baseline = await runScenario(scenario("baseline-2021", 365));
+});
+
+describe("liberalisation-2022 reproduces January 2022", () => {
+  it("Mangystau retail starts at 50-60 tenge/l and reaches 95-125 within the first week", () => {
+    const retail = liberalisation.regionSeries.MANGYSTAU!.retailTengePerLitre;
+    expect(retail[at(liberalisation, "2022-01-01")]).toBeGreaterThanOrEqual(50);
+    expect(retail[at(liberalisation, "2022-01-01")]).toBeLessThanOrEqual(60);
+    const seventh = retail[at(liberalisation, "2022-01-07")]!;
+    expect(seventh).toBeGreaterThanOrEqual(95);
+    expect(seventh).toBeLessThanOrEqual(125);
+    const januaryPeak = Math.max(...retail.slice(0, 31));
+    expect(januaryPeak).toBeGreaterThanOrEqual(100);
+    expect(januaryPeak).toBeLessThanOrEqual(120);
+  });
+
+  it("the January wholesale average for Mangystau lands within 10% of 133,126 tenge/t", () => {
+    const average = month(liberalisation, "2022-01", "MANGYSTAU").wholesaleTengePerTonne!;
+    expect(
+      Math.abs(average - OBSERVED_MANGYSTAU_JANUARY_2022_TENGE_PER_TONNE) /
+        OBSERVED_MANGYSTAU_JANUARY_2022_TENGE_PER_TONNE,
+    ).toBeLessThan(0.1);
+  });
+
+  it("with export open, Mangystau's January price sits at or above the Zhanaozen plant's export netback", () => {
+    const kazgpz = liberalisation.producers.find((p) => p.plant === "KAZGPZ")!;
+    expect(month(liberalisation, "2022-01", "MANGYSTAU").wholesaleTengePerTonne!).toBeGreaterThanOrEqual(
+      kazgpz.netbackTengePerTonne * 0.98,
+    );
+  });
+});
+
+describe("baseline-2021 stays near the 2021 retail prices", () => {
+  it("Mangystau retail stays within 45-65 tenge/l every month (observed 50-60)", () => {
+    for (const row of baseline.monthly.filter((m) => m.region === "MANGYSTAU")) {
+      expect(row.retailTengePerLitre, row.month).toBeGreaterThanOrEqual(45);
+      expect(row.retailTengePerLitre, row.month).toBeLessThanOrEqual(65);
+    }
+  });
+
+  it("the capital and West Kazakhstan stay within 55-90 tenge/l (observed 70-78 and 82)", () => {
+    for (const region of ["ASTANA", "WKO"]) {
+      for (const row of baseline.monthly.filter((m) => m.region === region)) {
+        expect(row.retailTengePerLitre, `${region} ${row.month}`).toBeGreaterThanOrEqual(55);
+        expect(row.retailTengePerLitre, `${region} ${row.month}`).toBeLessThanOrEqual(90);
+      }
+    }
+  });
+
+  it("the year's exchange price averages 60,000-130,000 tenge/t (observed: 67,000 rising to over 100,000)", () => {
+    let tonnes = 0;
+    let value = 0;
+    for (const s of baseline.sessions) {
+      if (s.priceTengePerTonne === null) continue;
+      expect(s.priceTengePerTonne).toBeGreaterThanOrEqual(30_000);
+      tonnes += s.volumeTonnes;
+      value += s.volumeTonnes * s.priceTengePerTonne;
+    }
+    expect(value / tonnes).toBeGreaterThan(60_000);
+    expect(value / tonnes).toBeLessThan(130_000);
+    expect(sum(baseline.national.shortageTonnes) / sum(baseline.national.demandTonnes)).toBeLessThan(0.02);
+  });
+});
+
+describe("safeguarded-2022: the controls hold, and their price", () => {
+  it("no session price exceeds the ceiling in force", () => {
+    const s = scenario("safeguarded-2022", 59);
+    for (const row of safeguarded.sessions) {
+      if (row.priceTengePerTonne === null) continue;
+      const steps = s.rules.safeguards.ceilingPath.filter((step) => step.from <= row.date);
+      const ceiling = steps.at(-1)?.ceilingTengePerTonne ?? s.rules.safeguards.ceilingTengePerTonne!;
+      expect(row.priceTengePerTonne, `${row.instrument} ${row.date}`).toBeLessThanOrEqual(ceiling);
+    }
+  });
+
+  it("no session price moves more than the band from the instrument's previous session price", () => {
+    const last = new Map<string, number>();
+    for (const row of safeguarded.sessions) {
+      if (row.priceTengePerTonne === null || row.volumeTonnes === 0) continue;
+      const previous = last.get(row.instrument);
+      if (previous !== undefined) {
+        expect(
+          Math.abs(row.priceTengePerTonne - previous) / previous,
+          `${row.instrument} ${row.date}`,
+        ).toBeLessThanOrEqual(0.1001);
+      }
+      last.set(row.instrument, row.priceTengePerTonne);
+    }
+  });
+
+  it("prices rise less than under the bare reform, and more demand goes unmet", () => {
+    expect(month(safeguarded, "2022-01", "MANGYSTAU").wholesaleTengePerTonne!).toBeLessThan(
+      month(liberalisation, "2022-01", "MANGYSTAU").wholesaleTengePerTonne!,
+    );
+    const peak = (r: SimulationResult) => Math.max(...r.national.retailTengePerLitre);
+    expect(peak(safeguarded)).toBeLessThan(peak(liberalisation));
+    expect(sum(safeguarded.national.shortageTonnes)).toBeGreaterThan(sum(liberalisation.national.shortageTonnes));
+  });
+
+  it("producers meet their supply obligations on the exchange, and buyers stay inside the concentration limit", () => {
+    for (const p of safeguarded.producers) expect(p.offeredObligatedTonnes, p.plant).toBeGreaterThan(0);
+    expect(safeguarded.engine.ordersRefusedByCode.ORDER_CONCENTRATION_LIMIT ?? 0).toBe(0);
+  });
+});
+
+describe("retail-freeze-50: a retail cap below cost empties the pumps", () => {
+  it("Mangystau retail never exceeds 50 tenge/l", () => {
+    for (const price of freeze.regionSeries.MANGYSTAU!.retailTengePerLitre) expect(price).toBeLessThanOrEqual(50);
+  });
+
+  it("Mangystau gets less gas and far more of its demand goes unmet than under the bare reform", () => {
+    const unmet = (r: SimulationResult) =>
+      sum(r.regionSeries.MANGYSTAU!.shortageTonnes) / sum(r.regionSeries.MANGYSTAU!.demandTonnes);
+    expect(unmet(freeze)).toBeGreaterThan(0.2);
+    expect(unmet(freeze)).toBeGreaterThan(unmet(liberalisation) + 0.15);
+    expect(sum(freeze.regionSeries.MANGYSTAU!.salesTonnes)).toBeLessThan(
+      sum(liberalisation.regionSeries.MANGYSTAU!.salesTonnes),
+    );
+  });
+
+  it("the gas Mangystau does not buy leaves as export, and regions without the cap see nearly the same prices", () => {
+    expect(sum(freeze.national.exportTonnes)).toBeGreaterThan(sum(liberalisation.national.exportTonnes));
+    const almaty = (r: SimulationResult) => month(r, "2022-01", "ALMATY_CITY").wholesaleTengePerTonne!;
+    expect(Math.abs(almaty(freeze) - almaty(liberalisation)) / almaty(liberalisation)).toBeLessThan(0.05);
+  });
+});

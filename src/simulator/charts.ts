@@ -1,0 +1,109 @@
+/**
+ * Charts as SVG strings, drawn by Apache ECharts in its server-side mode (no DOM, no canvas): line charts of price
+ * paths and bar or area charts of volumes and shortages, one function per kind. ECharts numbers its element ids and
+ * style classes with process-wide counters; `canonicalise` renames them in order of appearance under the chart's own
+ * prefix, so the same data always gives the same bytes and several charts can share one HTML page.
+ */
+
+import * as echarts from "echarts";
+
+export interface LineSeries {
+  readonly name: string;
+  readonly data: readonly (number | null)[];
+  readonly dashed?: boolean;
+  readonly area?: boolean;
+  readonly stack?: string;
+  readonly bar?: boolean;
+}
+
+export interface ChartSpec {
+  /** Element-id prefix, unique on the page: letters, digits and dashes. */
+  readonly id: string;
+  readonly title: string;
+  readonly yName: string;
+  readonly dates: readonly string[];
+  readonly series: readonly LineSeries[];
+  readonly width?: number;
+  readonly height?: number;
+}
+
+const PALETTE = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#ff7f0e",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+  "#393b79",
+  "#637939",
+  "#8c6d31",
+  "#843c39",
+  "#7b4173",
+  "#3182bd",
+  "#e6550d",
+  "#31a354",
+];
+
+/** Renames ECharts' generated ids and classes (`zr<n>-...`) in order of first appearance. */
+export function canonicalise(svg: string, prefix: string): string {
+  const names = new Map<string, string>();
+  return svg.replace(/zr\d+-[A-Za-z]*-?\d+/g, (token) => {
+    let name = names.get(token);
+    if (name === undefined) {
+      name = `${prefix}-${names.size}`;
+      names.set(token, name);
+    }
+    return name;
+  });
+}
+
+export function chartSvg(spec: ChartSpec): string {
+  const width = spec.width ?? 960;
+  const legendRows = Math.ceil(spec.series.length / 6);
+  const height = (spec.height ?? 360) + legendRows * 22;
+  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
+  const colourOf = new Map<string, string>();
+  const baseName = (name: string) => name.replace(/^[AB]: /, "");
+  for (const s of spec.series) {
+    const key = baseName(s.name);
+    if (!colourOf.has(key)) colourOf.set(key, PALETTE[colourOf.size % PALETTE.length]!);
+  }
+  chart.setOption({
+    animation: false,
+    backgroundColor: "#ffffff",
+    title: { text: spec.title, left: 10, top: 6, textStyle: { fontSize: 15, fontFamily: "sans-serif" } },
+    grid: { left: 70, right: 24, top: 48, bottom: 40 + legendRows * 22 },
+    legend: { type: "plain", bottom: 4, left: 10, right: 10, itemWidth: 18, textStyle: { fontSize: 11 } },
+    xAxis: {
+      type: "category",
+      data: [...spec.dates],
+      axisLabel: { fontSize: 10 },
+      boundaryGap: spec.series.some((s) => s.bar),
+    },
+    yAxis: {
+      type: "value",
+      name: spec.yName,
+      scale: true,
+      nameTextStyle: { fontSize: 11 },
+      axisLabel: { fontSize: 10 },
+    },
+    series: spec.series.map((s) => ({
+      name: s.name,
+      type: s.bar ? "bar" : "line",
+      data: [...s.data],
+      showSymbol: false,
+      connectNulls: true,
+      ...(s.stack === undefined ? {} : { stack: s.stack }),
+      ...(s.area ? { areaStyle: { opacity: 0.35 } } : {}),
+      lineStyle: { width: 1.6, type: s.dashed ? "dashed" : "solid" },
+      itemStyle: { color: colourOf.get(baseName(s.name)) },
+    })),
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return canonicalise(svg, spec.id);
+}

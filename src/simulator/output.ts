@@ -1,0 +1,462 @@
+/**
+ * Turns simulation results into files' contents: JSON, CSV tables, SVG charts and one self-contained HTML report
+ * (charts inline, no scripts, no links out), for one run or two runs compared on the same charts. Pure: returns
+ * name → content; the CLI writes them. Same results in, same bytes out.
+ */
+
+import { chartSvg, type LineSeries } from "./charts.ts";
+import type { SimulationResult } from "./results.ts";
+
+export type Files = Map<string, string>;
+
+function csv(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+  const cell = (v: string | number | null) => {
+    if (v === null) return "";
+    const text = String(v);
+    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return `${[header, ...rows].map((row) => row.map(cell).join(",")).join("\n")}\n`;
+}
+
+export function tables(r: SimulationResult): Files {
+  const files: Files = new Map();
+  const regionRows: (string | number | null)[][] = [];
+  r.dates.forEach((date, i) => {
+    for (const g of r.regions) {
+      const x = r.regionSeries[g.id]!;
+      regionRows.push([
+        date,
+        g.id,
+        x.retailTengePerLitre[i]!,
+        x.wholesaleTengePerTonne[i]!,
+        x.deliveredTengePerTonne[i]!,
+        x.exchangeTonnes[i]!,
+        x.offExchangeTonnes[i]!,
+        x.demandTonnes[i]!,
+        x.salesTonnes[i]!,
+        x.shortageTonnes[i]!,
+        x.stockTonnes[i]!,
+      ]);
+    }
+  });
+  files.set(
+    "regions.csv",
+    csv(
+      [
+        "date",
+        "region",
+        "retail_tenge_per_litre",
+        "wholesale_tenge_per_tonne",
+        "delivered_tenge_per_tonne",
+        "exchange_tonnes",
+        "off_exchange_tonnes",
+        "demand_tonnes",
+        "sales_tonnes",
+        "shortage_tonnes",
+        "stock_tonnes",
+      ],
+      regionRows,
+    ),
+  );
+  const n = r.national;
+  files.set(
+    "national.csv",
+    csv(
+      [
+        "date",
+        "trading_day",
+        "exchange_tonnes",
+        "wholesale_tenge_per_tonne",
+        "export_tonnes",
+        "curtailed_tonnes",
+        "demand_tonnes",
+        "sales_tonnes",
+        "shortage_tonnes",
+        "retail_tenge_per_litre",
+      ],
+      r.dates.map((date, i) => [
+        date,
+        r.tradingDays[i] ? 1 : 0,
+        n.exchangeTonnes[i]!,
+        n.wholesaleTengePerTonne[i]!,
+        n.exportTonnes[i]!,
+        n.curtailedTonnes[i]!,
+        n.demandTonnes[i]!,
+        n.salesTonnes[i]!,
+        n.shortageTonnes[i]!,
+        n.retailTengePerLitre[i]!,
+      ]),
+    ),
+  );
+  files.set(
+    "sessions.csv",
+    csv(
+      [
+        "date",
+        "instrument",
+        "plant",
+        "region",
+        "price_tenge_per_tonne",
+        "volume_tonnes",
+        "offered_tonnes",
+        "bid_tonnes",
+      ],
+      r.sessions.map((s) => [
+        s.date,
+        s.instrument,
+        s.plant,
+        s.region,
+        s.priceTengePerTonne,
+        s.volumeTonnes,
+        s.offeredTonnes,
+        s.bidTonnes,
+      ]),
+    ),
+  );
+  files.set(
+    "monthly.csv",
+    csv(
+      [
+        "month",
+        "region",
+        "wholesale_tenge_per_tonne",
+        "delivered_tenge_per_tonne",
+        "retail_tenge_per_litre",
+        "demand_tonnes",
+        "sales_tonnes",
+        "shortage_tonnes",
+        "shortage_percent",
+        "exchange_tonnes",
+        "off_exchange_tonnes",
+      ],
+      r.monthly.map((m) => [
+        m.month,
+        m.region,
+        m.wholesaleTengePerTonne,
+        m.deliveredTengePerTonne,
+        m.retailTengePerLitre,
+        m.demandTonnes,
+        m.salesTonnes,
+        m.shortageTonnes,
+        m.shortagePercent,
+        m.exchangeTonnes,
+        m.offExchangeTonnes,
+      ]),
+    ),
+  );
+  files.set(
+    "producers.csv",
+    csv(
+      [
+        "plant",
+        "netback_tenge_per_tonne",
+        "produced_tonnes",
+        "off_exchange_tonnes",
+        "offered_obligated_tonnes",
+        "offered_free_tonnes",
+        "sold_on_exchange_tonnes",
+        "exchange_average_tenge_per_tonne",
+        "exported_tonnes",
+        "curtailed_tonnes",
+        "obligated_unsold_tonnes",
+      ],
+      r.producers.map((p) => [
+        p.plant,
+        p.netbackTengePerTonne,
+        p.producedTonnes,
+        p.offExchangeTonnes,
+        p.offeredObligatedTonnes,
+        p.offeredFreeTonnes,
+        p.soldOnExchangeTonnes,
+        p.exchangeAverageTengePerTonne,
+        p.exportedTonnes,
+        p.curtailedTonnes,
+        p.obligatedUnsoldTonnes,
+      ]),
+    ),
+  );
+  return files;
+}
+
+/** Daily series with days without a session carried forward, so price lines do not break at weekends. */
+function carried(values: readonly (number | null)[]): (number | null)[] {
+  let last: number | null = null;
+  return values.map((v) => {
+    if (v !== null) last = v;
+    return last;
+  });
+}
+
+function sumByRegion(r: SimulationResult, pick: (g: string) => readonly number[]): number[] {
+  return r.dates.map((_, i) => r.regions.reduce((sum, g) => sum + pick(g.id)[i]!, 0));
+}
+
+export function charts(r: SimulationResult): Files {
+  const files: Files = new Map();
+  const perRegion = (id: string, title: string, yName: string, pick: (g: string) => readonly (number | null)[]) =>
+    chartSvg({
+      id,
+      title,
+      yName,
+      dates: r.dates,
+      height: 440,
+      series: r.regions.map((g) => ({ name: g.id, data: pick(g.id) })),
+    });
+  files.set(
+    "wholesale.svg",
+    perRegion(
+      "wholesale",
+      `Wholesale price by delivery region (tenge/t at the plant) — ${r.scenario.name}`,
+      "tenge/t",
+      (g) => carried(r.regionSeries[g]!.wholesaleTengePerTonne),
+    ),
+  );
+  files.set(
+    "retail.svg",
+    perRegion(
+      "retail",
+      `Retail price by region (tenge/l) — ${r.scenario.name}`,
+      "tenge/l",
+      (g) => r.regionSeries[g]!.retailTengePerLitre,
+    ),
+  );
+  files.set(
+    "volumes.svg",
+    chartSvg({
+      id: "volumes",
+      title: `Volumes per day (t) — ${r.scenario.name}`,
+      yName: "t/day",
+      dates: r.dates,
+      series: [
+        { name: "bought on the exchange", data: r.national.exchangeTonnes, bar: true, stack: "home" },
+        {
+          name: "off-exchange",
+          data: sumByRegion(r, (g) => r.regionSeries[g]!.offExchangeTonnes),
+          bar: true,
+          stack: "home",
+        },
+        { name: "exported", data: r.national.exportTonnes },
+        { name: "drivers' demand", data: r.national.demandTonnes },
+      ],
+    }),
+  );
+  files.set(
+    "shortages.svg",
+    chartSvg({
+      id: "shortages",
+      title: `Unmet demand by region (t/day) — ${r.scenario.name}`,
+      yName: "t/day",
+      dates: r.dates,
+      height: 440,
+      series: r.regions.map((g) => ({
+        name: g.id,
+        data: r.regionSeries[g.id]!.shortageTonnes,
+        area: true,
+        stack: "all",
+      })),
+    }),
+  );
+  return files;
+}
+
+/** Two runs on the same charts: focus regions and the nation, A solid and B dashed. */
+export function comparisonCharts(a: SimulationResult, b: SimulationResult): Files {
+  const files: Files = new Map();
+  const dates = a.dates.length >= b.dates.length ? a.dates : b.dates;
+  const focus = a.scenario.focusRegions.filter((g) => g in b.regionSeries);
+  const pair = (pick: (r: SimulationResult, g: string | null) => readonly (number | null)[]): LineSeries[] => {
+    const out: LineSeries[] = [];
+    for (const g of [...focus, null]) {
+      out.push({ name: `A: ${g ?? "national"}`, data: pick(a, g) });
+      out.push({ name: `B: ${g ?? "national"}`, data: pick(b, g), dashed: true });
+    }
+    return out;
+  };
+  const title = (what: string) => `${what} — A: ${a.scenario.name} (solid), B: ${b.scenario.name} (dashed)`;
+  files.set(
+    "compare-wholesale.svg",
+    chartSvg({
+      id: "cmp-wholesale",
+      title: title("Wholesale price, tenge/t"),
+      yName: "tenge/t",
+      dates,
+      series: pair((r, g) =>
+        carried(g === null ? r.national.wholesaleTengePerTonne : r.regionSeries[g]!.wholesaleTengePerTonne),
+      ),
+    }),
+  );
+  files.set(
+    "compare-retail.svg",
+    chartSvg({
+      id: "cmp-retail",
+      title: title("Retail price, tenge/l"),
+      yName: "tenge/l",
+      dates,
+      series: pair((r, g) => (g === null ? r.national.retailTengePerLitre : r.regionSeries[g]!.retailTengePerLitre)),
+    }),
+  );
+  files.set(
+    "compare-shortages.svg",
+    chartSvg({
+      id: "cmp-shortages",
+      title: title("Unmet demand, t/day"),
+      yName: "t/day",
+      dates,
+      series: pair((r, g) => (g === null ? r.national.shortageTonnes : r.regionSeries[g]!.shortageTonnes)),
+    }),
+  );
+  files.set(
+    "compare-volumes.svg",
+    chartSvg({
+      id: "cmp-volumes",
+      title: title("Bought on the exchange and exported, t/day"),
+      yName: "t/day",
+      dates,
+      series: [
+        { name: "A: exchange", data: a.national.exchangeTonnes },
+        { name: "B: exchange", data: b.national.exchangeTonnes, dashed: true },
+        { name: "A: export", data: a.national.exportTonnes },
+        { name: "B: export", data: b.national.exportTonnes, dashed: true },
+      ],
+    }),
+  );
+  return files;
+}
+
+const escapeHtml = (text: string) =>
+  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+
+const fmt = (v: number | null, digits = 0) =>
+  v === null ? "—" : v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+const STYLE = `body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;line-height:1.45}
+h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
+th{background:#f4f4f4}td.l,th.l{text-align:left}figure{margin:1em 0}svg{max-width:100%;height:auto}
+.note{color:#555;font-size:.9em}`;
+
+/** Headline figures of a run: what the calibration and the comparisons look at. */
+export function headline(r: SimulationResult): { label: string; value: string }[] {
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  const demand = sum(r.national.demandTonnes);
+  const shortage = sum(r.national.shortageTonnes);
+  let kg = 0;
+  let value = 0;
+  r.dates.forEach((_, i) => {
+    const t = r.national.exchangeTonnes[i]!;
+    if (t > 0) {
+      kg += t;
+      value += t * r.national.wholesaleTengePerTonne[i]!;
+    }
+  });
+  return [
+    { label: "days simulated", value: String(r.dates.length) },
+    { label: "average exchange price, tenge/t", value: fmt(kg > 0 ? value / kg : null) },
+    { label: "bought on the exchange, t", value: fmt(kg) },
+    { label: "exported, t", value: fmt(sum(r.national.exportTonnes)) },
+    { label: "curtailed output, t", value: fmt(sum(r.national.curtailedTonnes)) },
+    { label: "unmet demand, t (share of demand)", value: `${fmt(shortage)} (${fmt((100 * shortage) / demand, 2)}%)` },
+    { label: "average retail price, tenge/l", value: fmt(sum(r.national.retailTengePerLitre) / r.dates.length, 2) },
+  ];
+}
+
+function monthlyTable(r: SimulationResult): string {
+  const rows = r.monthly
+    .filter((m) => r.scenario.focusRegions.includes(m.region))
+    .map(
+      (m) =>
+        `<tr><td class="l">${m.month}</td><td class="l">${m.region}</td><td>${fmt(m.wholesaleTengePerTonne)}</td>` +
+        `<td>${fmt(m.deliveredTengePerTonne)}</td><td>${fmt(m.retailTengePerLitre, 2)}</td><td>${fmt(m.demandTonnes)}</td>` +
+        `<td>${fmt(m.shortageTonnes)}</td><td>${fmt(m.shortagePercent, 2)}</td></tr>`,
+    );
+  return `<table><tr><th class="l">month</th><th class="l">region</th><th>wholesale, tenge/t</th><th>delivered, tenge/t</th>
+<th>retail, tenge/l</th><th>demand, t</th><th>unmet, t</th><th>unmet, %</th></tr>${rows.join("")}</table>`;
+}
+
+function producerTable(r: SimulationResult): string {
+  const rows = r.producers.map(
+    (p) =>
+      `<tr><td class="l">${escapeHtml(p.name)}</td><td>${fmt(p.netbackTengePerTonne)}</td><td>${fmt(p.producedTonnes)}</td>` +
+      `<td>${fmt(p.offExchangeTonnes)}</td><td>${fmt(p.soldOnExchangeTonnes)}</td><td>${fmt(p.exchangeAverageTengePerTonne)}</td>` +
+      `<td>${fmt(p.exportedTonnes)}</td><td>${fmt(p.curtailedTonnes)}</td><td>${fmt(p.obligatedUnsoldTonnes)}</td></tr>`,
+  );
+  return `<table><tr><th class="l">plant</th><th>export netback</th><th>produced, t</th><th>off-exchange, t</th>
+<th>sold on exchange, t</th><th>average price</th><th>exported, t</th><th>curtailed, t</th><th>planned, unsold, t</th></tr>${rows.join("")}</table>`;
+}
+
+function assumptionsTable(r: SimulationResult): string {
+  const rows = r.assumptions.map(
+    (a) =>
+      `<tr><td class="l">${escapeHtml(a.path)}</td><td>${escapeHtml(a.value)}</td><td class="l">${escapeHtml(a.note)}</td></tr>`,
+  );
+  return `<table><tr><th class="l">parameter</th><th>value</th><th class="l">source or reason</th></tr>${rows.join("")}</table>`;
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
+}
+
+function engineLine(r: SimulationResult): string {
+  const refused = Object.entries(r.engine.ordersRefusedByCode)
+    .map(([code, n]) => `${code} ${n}`)
+    .join(", ");
+  return `<p class="note">Run on the sauda engine: ${fmt(r.engine.commands)} commands, ${fmt(r.engine.events)} events,
+${r.engine.instrumentsListed} instruments listed; orders refused: ${refused || "none"}; final state hash
+<code>${r.engine.stateHash}</code>; seed ${r.scenario.seed}.</p>`;
+}
+
+export function report(r: SimulationResult, chartFiles: Files): string {
+  const head = headline(r)
+    .map((h) => `<tr><td class="l">${h.label}</td><td>${h.value}</td></tr>`)
+    .join("");
+  const body = `<h1>${escapeHtml(r.scenario.title)}</h1>
+<p>${escapeHtml(r.scenario.description)}</p>
+<p class="note">Scenario <code>${escapeHtml(r.scenario.name)}</code>, from ${r.scenario.start}, ${r.scenario.days} days; retail prices at
+${r.scenario.densityKgPerLitre} kg/l. Wholesale prices are at the producing plant (the exchange basis); "delivered" adds transport to the region.</p>
+<h2>Headline</h2><table>${head}</table>
+<h2>Prices</h2><figure>${chartFiles.get("wholesale.svg")}</figure><figure>${chartFiles.get("retail.svg")}</figure>
+<h2>Volumes and shortages</h2><figure>${chartFiles.get("volumes.svg")}</figure><figure>${chartFiles.get("shortages.svg")}</figure>
+<h2>By month, focus regions</h2>${monthlyTable(r)}
+<h2>Producers</h2>${producerTable(r)}
+<h2>Assumptions</h2>${assumptionsTable(r)}
+${engineLine(r)}`;
+  return page(r.scenario.title, body);
+}
+
+export function comparisonReport(a: SimulationResult, b: SimulationResult, chartFiles: Files): string {
+  const ha = headline(a);
+  const hb = headline(b);
+  const rows = ha
+    .map((h, i) => `<tr><td class="l">${h.label}</td><td>${h.value}</td><td>${hb[i]!.value}</td></tr>`)
+    .join("");
+  const body = `<h1>Comparison: ${escapeHtml(a.scenario.name)} vs ${escapeHtml(b.scenario.name)}</h1>
+<p><b>A</b>: ${escapeHtml(a.scenario.title)}. ${escapeHtml(a.scenario.description)}</p>
+<p><b>B</b>: ${escapeHtml(b.scenario.title)}. ${escapeHtml(b.scenario.description)}</p>
+<h2>Headline</h2><table><tr><th class="l"></th><th>A</th><th>B</th></tr>${rows}</table>
+<h2>Charts</h2>${[...chartFiles.values()].map((svg) => `<figure>${svg}</figure>`).join("\n")}
+<h2>A by month</h2>${monthlyTable(a)}<h2>B by month</h2>${monthlyTable(b)}
+${engineLine(a)}${engineLine(b)}`;
+  return page(`${a.scenario.name} vs ${b.scenario.name}`, body);
+}
+
+/** Every file of one run. */
+export function runFiles(r: SimulationResult): Files {
+  const files: Files = new Map();
+  files.set("result.json", `${JSON.stringify(r, null, 1)}\n`);
+  for (const [name, content] of tables(r)) files.set(name, content);
+  const chartFiles = charts(r);
+  for (const [name, content] of chartFiles) files.set(`charts/${name}`, content);
+  files.set("report.html", report(r, chartFiles));
+  return files;
+}
+
+/** Every file of a comparison: both runs under a/ and b/, and the shared charts and report. */
+export function comparisonFiles(a: SimulationResult, b: SimulationResult): Files {
+  const files: Files = new Map();
+  for (const [name, content] of runFiles(a)) files.set(`a/${name}`, content);
+  for (const [name, content] of runFiles(b)) files.set(`b/${name}`, content);
+  const chartFiles = comparisonCharts(a, b);
+  for (const [name, content] of chartFiles) files.set(`charts/${name}`, content);
+  files.set("report.html", comparisonReport(a, b, chartFiles));
+  return files;
+}

@@ -1,0 +1,381 @@
+/**
+ * A producer agent: one plant selling at its own basis into one instrument per delivery region it serves.
+ *
+ * Each day the plant produces `output / days in month`. With a domestic supply obligation, the planned volume per
+ * region (the ministry's plan) is set aside: the share sold off-exchange goes straight to the region's buyers at the
+ * off-exchange price, the rest is "obligated" exchange volume that must be offered in the region's instrument. All
+ * other output is free: offered on the exchange only at or above its reservation price — the export netback while
+ * export is open (export parity less logistics; selling at home for less makes no sense), the floor ask when it is
+ * closed or when the gas fills half the plant's storage (export capacity cannot take it in time) — and exported (within the monthly export
+ * capacity) when it does not sell at home. Output that can neither
+ * be sold, exported nor stored (`storageDays` of output) is curtailed.
+ *
+ * Offer strategy, per instrument: a small price ladder around an ask, never below the reservation, clipped to the
+ * band and the ceiling in force (obligated volume is offered at the highest allowed price when its wish lies above
+ * it; free volume whose reservation is above the limit is not offered). The ask searches: it starts from the midpoint
+ * of the last ask and the last session price, one step higher after a session that sold out (≥ 98% of the offer),
+ * one step lower after one that sold less than 60% (doubling with each session in a row that sold nearly nothing, up to eight steps), and stays within [markupMin, markupMax] of the reference price. Free volume is spread over the instruments in proportion to weights that move toward where it
+ * sold. These are the "own strategy" of the issue: seek the better of home market and export, never sell free volume
+ * below cost of opportunity.
+ *
+ * The agent acts only through its MarketPort (orders, fills). The runner moves its physical gas (declarations to
+ * the exchange, exports, curtailment) as the plant's metering would, after asking the agent how much.
+ */
+
+import type { InstrumentView, MarketPort, OrderRequest } from "./port.ts";
+import type { Plant } from "./scenario.ts";
+import { toLotKg, toTiynPerTonne } from "./units.ts";
+
+export interface ProducerSettings {
+  readonly markupStep: number;
+  readonly markupMin: number;
+  readonly markupMax: number;
+  readonly askLadder: readonly number[];
+  readonly floorAskTengePerTonne: number;
+  readonly freeVolumeReallocation: number;
+  readonly storageDays: number;
+}
+
+/** What a producer knows about today that is not market data: the rules in force and the calendar. */
+export interface ProducerDay {
+  readonly day: number;
+  readonly daysInMonth: number;
+  readonly obligation: boolean;
+  /** Share of obligated volume sold on the exchange, 0..1. */
+  readonly exchangeShare: number;
+  readonly exportOpen: boolean;
+  readonly netbackTengePerTonne: number;
+  readonly planScale: number;
+}
+
+interface RouteState {
+  readonly region: string;
+  readonly planKgPerMonth: number;
+  /** Obligated exchange volume still to be sold on this route (kg). */
+  obligatedKg: number;
+  /** The step the next ask takes from the last: up after a sell-out, down after a poor session. */
+  markup: number;
+  /** Sessions in a row that sold (almost) nothing: the step down doubles with each, up to 8 steps. */
+  poorSessions: number;
+  /** The ask of the last session (tiyn/t), the anchor of the next one; null before the first. */
+  lastAskTiyn: number | null;
+  freeWeight: number;
+  offeredKg: number;
+  soldKg: number;
+}
+
+export interface ProducerTotals {
+  producedKg: number;
+  offExchangeKg: number;
+  offeredObligatedKg: number;
+  offeredFreeKg: number;
+  soldObligatedKg: number;
+  soldFreeKg: number;
+  exchangeValueTenge: number;
+  offExchangeValueTenge: number;
+  exportedKg: number;
+  curtailedKg: number;
+}
+
+export const emptyProducerTotals = (): ProducerTotals => ({
+  producedKg: 0,
+  offExchangeKg: 0,
+  offeredObligatedKg: 0,
+  offeredFreeKg: 0,
+  soldObligatedKg: 0,
+  soldFreeKg: 0,
+  exchangeValueTenge: 0,
+  offExchangeValueTenge: 0,
+  exportedKg: 0,
+  curtailedKg: 0,
+});
+
+export class Producer {
+  readonly id: string;
+  private readonly routes = new Map<string, RouteState>();
+  /** Exchange-bound output not yet declared to the exchange (the exchange holds whole tonnes). */
+  private undeclaredKg = 0;
+  /** Gas the exchange holds for this producer at its basis, as the producer books it (whole kg). */
+  private stockKg = 0;
+  /** Expected free volume sold at home per session (smoothed): kept back from export. */
+  private freeSoldPerSessionKg: number;
+  /** Export capacity not yet used this month (kg). */
+  private exportAllowanceKg = 0;
+  /** clientOrderId → route and pool of today's orders. */
+  private orders = new Map<string, { region: string; obligated: boolean }>();
+  private orderCounter = 0;
+  readonly totals: ProducerTotals = emptyProducerTotals();
+  private readonly offExchangeToday = new Map<string, number>();
+
+  constructor(
+    readonly plant: Plant,
+    routes: readonly { region: string; planTonnesPerMonth: number }[],
+    private readonly settings: ProducerSettings,
+    private readonly port: MarketPort,
+  ) {
+    this.id = plant.id;
+    const planTotal = routes.reduce((sum, r) => sum + r.planTonnesPerMonth, 0);
+    for (const r of routes) {
+      this.routes.set(r.region, {
+        region: r.region,
+        planKgPerMonth: r.planTonnesPerMonth * 1000,
+        obligatedKg: 0,
+        markup: 0,
+        lastAskTiyn: null,
+        poorSessions: 0,
+        freeWeight: planTotal > 0 ? r.planTonnesPerMonth / planTotal : 1 / routes.length,
+        offeredKg: 0,
+        soldKg: 0,
+      });
+    }
+    this.freeSoldPerSessionKg = (planTotal * 1000) / 21;
+  }
+
+  get bookedStockKg(): number {
+    return this.stockKg;
+  }
+
+  private get obligatedTotalKg(): number {
+    let sum = 0;
+    for (const r of this.routes.values()) sum += r.obligatedKg;
+    return sum;
+  }
+
+  /** Free stock: what the exchange holds beyond the obligated volume. */
+  get freeStockKg(): number {
+    return Math.max(0, this.stockKg - this.obligatedTotalKg);
+  }
+
+  /** A new month: fresh export capacity; obligated volume left from last month stays owed. */
+  startMonth(day: ProducerDay): void {
+    this.exportAllowanceKg = day.exportOpen ? this.plant.exportCapacityTonnesPerMonth * 1000 : 0;
+  }
+
+  /**
+   * One day's output. Returns the whole tonnes to declare to the exchange today and the off-exchange deliveries per
+   * region (kg), which the runner hands to that region's buyers.
+   */
+  produce(day: ProducerDay): { declareKg: number; offExchange: { region: string; kg: number }[] } {
+    const outputKg = (this.plant.outputTonnesPerMonth * 1000) / day.daysInMonth;
+    this.totals.producedKg += outputKg;
+    const offExchange: { region: string; kg: number }[] = [];
+    this.offExchangeToday.clear();
+    let exchangeBoundKg = outputKg;
+    if (day.obligation) {
+      let planKg = 0;
+      for (const r of this.routes.values()) planKg += (r.planKgPerMonth * day.planScale) / day.daysInMonth;
+      // A plan above output is met in proportion.
+      const scale = planKg > outputKg ? outputKg / planKg : 1;
+      for (const r of this.routes.values()) {
+        const routeKg = ((r.planKgPerMonth * day.planScale) / day.daysInMonth) * scale;
+        const offKg = routeKg * (1 - day.exchangeShare);
+        if (offKg > 0) {
+          offExchange.push({ region: r.region, kg: offKg });
+          this.offExchangeToday.set(r.region, offKg);
+        }
+        r.obligatedKg += routeKg * day.exchangeShare;
+        exchangeBoundKg -= offKg;
+        this.totals.offExchangeKg += offKg;
+      }
+    }
+    this.undeclaredKg += exchangeBoundKg;
+    const declareKg = Math.floor(this.undeclaredKg / 1000) * 1000;
+    this.undeclaredKg -= declareKg;
+    this.stockKg += declareKg;
+    return { declareKg, offExchange };
+  }
+
+  /** The session: offers in every open instrument at this basis. */
+  async trade(day: ProducerDay): Promise<void> {
+    const views = await this.port.instruments({ basis: this.id });
+    this.orders = new Map();
+    let availableKg = (await this.port.balances(this.id)).freeGasKg;
+    if (availableKg !== BigInt(this.stockKg)) {
+      throw new Error(`invariant: producer ${this.id} books ${this.stockKg} kg, the exchange holds ${availableKg} kg`);
+    }
+    const freeKg = this.freeStockKg;
+    // Free gas that fills the plant's storage has no export alternative left (export capacity cannot take it in
+    // time): rather than curtail output, the plant offers it like obligated gas, from the floor up.
+    const dailyOutputKg = (this.plant.outputTonnesPerMonth * 1000) / day.daysInMonth;
+    const strandedKg = Math.max(0, Math.min(freeKg, freeKg - 0.5 * this.settings.storageDays * dailyOutputKg));
+    let weightSum = 0;
+    for (const v of views) weightSum += this.routes.get(v.region)?.freeWeight ?? 0;
+    const orders: OrderRequest[] = [];
+    for (const v of views) {
+      const route = this.routes.get(v.region);
+      if (!route) continue;
+      const obligatedKg = toLotKg(
+        Math.min(
+          route.obligatedKg + strandedKg * (weightSum > 0 ? route.freeWeight / weightSum : 0),
+          Number(availableKg),
+        ),
+        v.lotKg,
+      );
+      availableKg -= BigInt(obligatedKg);
+      const share = weightSum > 0 ? route.freeWeight / weightSum : 0;
+      const freeOfferKg = toLotKg(Math.min((freeKg - strandedKg) * share, Number(availableKg)), v.lotKg);
+      const reference = v.referenceTiynPerTonne ?? toTiynPerTonne(day.netbackTengePerTonne, v.tickTiynPerTonne, "up");
+      // The ask moves from the last session's ask by the learnt step; the market price pulls it back when they part.
+      // After a session where nothing sold here the reference is stale, so the ask walks on from itself alone.
+      const anchor =
+        route.lastAskTiyn === null
+          ? reference
+          : route.soldKg > 0
+            ? (route.lastAskTiyn + reference) / 2
+            : route.lastAskTiyn;
+      const s = this.settings;
+      const wish = Math.min(
+        reference * (1 + s.markupMax),
+        Math.max(reference * (1 + s.markupMin), anchor * (1 + route.markup)),
+      );
+      // Gas with no export alternative may go below the band of the search, down to the floor.
+      const wishBound = Math.min(reference * (1 + s.markupMax), anchor * (1 + route.markup));
+      const floor = toTiynPerTonne(this.settings.floorAskTengePerTonne, v.tickTiynPerTonne, "up");
+      const freeReservation = day.exportOpen
+        ? toTiynPerTonne(day.netbackTengePerTonne, v.tickTiynPerTonne, "up")
+        : floor;
+      route.offeredKg = 0;
+      route.soldKg = 0;
+      route.lastAskTiyn = obligatedKg > 0 ? Math.max(floor, wishBound) : wish;
+      const placed = this.ladder(v, route, obligatedKg, Math.max(floor, wishBound), floor, true, orders);
+      availableKg += BigInt(obligatedKg - placed);
+      const placedFree = this.ladder(
+        v,
+        route,
+        freeOfferKg,
+        Math.max(freeReservation, wish),
+        freeReservation,
+        false,
+        orders,
+      );
+      availableKg -= BigInt(placedFree);
+    }
+    const outcomes = await this.port.submit(orders);
+    for (let i = 0; i < outcomes.length; i++) {
+      const order = orders[i]!;
+      const tag = this.orders.get(order.clientOrderId)!;
+      const route = this.routes.get(tag.region)!;
+      if (!outcomes[i]!.accepted) {
+        this.orders.delete(order.clientOrderId);
+        continue;
+      }
+      route.offeredKg += order.quantityKg;
+      if (tag.obligated) this.totals.offeredObligatedKg += order.quantityKg;
+      else this.totals.offeredFreeKg += order.quantityKg;
+    }
+  }
+
+  /** Appends ladder orders for `quantityKg`; returns the quantity placed (0 when the limits leave no room). */
+  private ladder(
+    v: InstrumentView,
+    route: RouteState,
+    quantityKg: number,
+    baseTiyn: number,
+    reservationTiyn: number,
+    obligated: boolean,
+    out: OrderRequest[],
+  ): number {
+    if (quantityKg <= 0) return 0;
+    const high = Math.min(
+      v.bandHighTiynPerTonne ?? Number.POSITIVE_INFINITY,
+      v.ceilingTiynPerTonne ?? Number.POSITIVE_INFINITY,
+    );
+    const low = Math.max(v.bandLowTiynPerTonne ?? v.tickTiynPerTonne, v.floorTiynPerTonne ?? v.tickTiynPerTonne);
+    if (high < low) return 0;
+    // Free volume is not given away below its reservation: when the limits do not reach it, it stays for export.
+    if (!obligated && reservationTiyn > high) return 0;
+    const steps = this.settings.askLadder;
+    const lots = quantityKg / v.lotKg;
+    let placed = 0;
+    for (let k = 0; k < steps.length; k++) {
+      const stepLots = Math.floor((lots * (k + 1)) / steps.length) - Math.floor((lots * k) / steps.length);
+      if (stepLots <= 0) continue;
+      const wish = Math.max(reservationTiyn, baseTiyn * (1 + steps[k]!));
+      const price = Math.min(high, Math.max(low, Math.round(wish / v.tickTiynPerTonne) * v.tickTiynPerTonne));
+      const clientOrderId = `s${++this.orderCounter}`;
+      this.orders.set(clientOrderId, { region: route.region, obligated });
+      out.push({
+        instrument: v.instrument,
+        side: "sell",
+        priceTiynPerTonne: price,
+        quantityKg: stepLots * v.lotKg,
+        clientOrderId,
+      });
+      placed += stepLots * v.lotKg;
+    }
+    return placed;
+  }
+
+  /** After the session: books the fills and learns. */
+  async afterSession(): Promise<void> {
+    const fills = await this.port.fills();
+    let freeSoldKg = 0;
+    for (const fill of fills) {
+      const tag = this.orders.get(fill.clientOrderId);
+      if (!tag) throw new Error(`invariant: producer ${this.id} got a fill for unknown order ${fill.clientOrderId}`);
+      const route = this.routes.get(tag.region)!;
+      route.soldKg += fill.quantityKg;
+      this.stockKg -= fill.quantityKg;
+      this.totals.exchangeValueTenge += (fill.priceTiynPerTonne / 100) * (fill.quantityKg / 1000);
+      if (tag.obligated) {
+        route.obligatedKg = Math.max(0, route.obligatedKg - fill.quantityKg);
+        this.totals.soldObligatedKg += fill.quantityKg;
+      } else {
+        freeSoldKg += fill.quantityKg;
+        this.totals.soldFreeKg += fill.quantityKg;
+      }
+    }
+    const s = this.settings;
+    let soldSum = 0;
+    for (const route of this.routes.values()) soldSum += route.soldKg;
+    for (const route of this.routes.values()) {
+      if (route.offeredKg > 0) {
+        const soldShare = route.soldKg / route.offeredKg;
+        route.poorSessions = soldShare < 0.05 ? route.poorSessions + 1 : 0;
+        const down = s.markupStep * Math.min(8, 2 ** Math.max(0, route.poorSessions - 1));
+        route.markup = soldShare >= 0.98 ? s.markupStep : soldShare < 0.6 ? -down : 0;
+      }
+      const target = soldSum > 0 ? route.soldKg / soldSum : route.freeWeight;
+      route.freeWeight = (1 - s.freeVolumeReallocation) * route.freeWeight + s.freeVolumeReallocation * target;
+      // Keep every route in play: a region that bought nothing today may bid tomorrow.
+      route.freeWeight = Math.max(route.freeWeight, 0.02);
+    }
+    this.freeSoldPerSessionKg = 0.7 * this.freeSoldPerSessionKg + 0.3 * freeSoldKg;
+  }
+
+  /**
+   * End of day: free stock beyond what is kept back for the home market is exported (within capacity); what still
+   * exceeds storage is curtailed. Returns whole tonnes to withdraw from the exchange for each.
+   */
+  dispose(day: ProducerDay, tradingDay: boolean): { exportKg: number; curtailKg: number } {
+    const dailyOutputKg = (this.plant.outputTonnesPerMonth * 1000) / day.daysInMonth;
+    let exportKg = 0;
+    if (day.exportOpen && tradingDay) {
+      const keepKg = 1.5 * this.freeSoldPerSessionKg;
+      exportKg = Math.floor(Math.max(0, Math.min(this.freeStockKg - keepKg, this.exportAllowanceKg)) / 1000) * 1000;
+      this.exportAllowanceKg -= exportKg;
+      this.stockKg -= exportKg;
+      this.totals.exportedKg += exportKg;
+    }
+    const storageKg = this.settings.storageDays * dailyOutputKg;
+    const curtailKg = Math.floor(Math.max(0, Math.min(this.freeStockKg, this.stockKg - storageKg)) / 1000) * 1000;
+    this.stockKg -= curtailKg;
+    this.totals.curtailedKg += curtailKg;
+    return { exportKg, curtailKg };
+  }
+
+  /** Off-exchange sales are booked at the price the rules set. */
+  bookOffExchange(kg: number, priceTengePerTonne: number): void {
+    this.totals.offExchangeValueTenge += (priceTengePerTonne * kg) / 1000;
+  }
+
+  /** Off-exchange volume sent to a region today (kg). */
+  lastOffExchangeTo(region: string): number {
+    return this.offExchangeToday.get(region) ?? 0;
+  }
+
+  /** Obligated volume still owed (kg), for the compliance report. */
+  get obligatedOwedKg(): number {
+    return this.obligatedTotalKg;
+  }
+}

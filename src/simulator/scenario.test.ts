@@ -1,0 +1,79 @@
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadScenario, readScenarioJson } from "./load.ts";
+import { mergeScenario, overrideField, parseScenario, ScenarioError, undocumentedNumbers } from "./scenario.ts";
+import { parseSweep, sweepVariants } from "./sweep.ts";
+
+const SCENARIOS = resolve(import.meta.dirname, "../../scenarios");
+const files = readdirSync(SCENARIOS).filter((f) => f.endsWith(".json"));
+
+describe("scenario files", () => {
+  it("has the four scenarios of the issue", () => {
+    expect(files.sort()).toEqual([
+      "baseline-2021.json",
+      "liberalisation-2022.json",
+      "retail-freeze-50.json",
+      "safeguarded-2022.json",
+    ]);
+  });
+
+  for (const file of files) {
+    it(`${file} parses and documents every number it assumes`, () => {
+      const json = readScenarioJson(join(SCENARIOS, file));
+      expect(undocumentedNumbers(json)).toEqual([]);
+      const scenario = parseScenario(json);
+      expect(scenario.name).toBe(file.replace(/\.json$/, ""));
+    });
+  }
+
+  it("the base market is consistent: plans per region near demand, export room for every plant", () => {
+    const s = loadScenario(join(SCENARIOS, "baseline-2021.json"));
+    const planTotal = s.market.routes.reduce((sum, r) => sum + r.planTonnesPerMonth, 0);
+    const demandTotal = s.market.regions.reduce((sum, g) => sum + g.demandTonnesPerMonth, 0);
+    expect(planTotal).toBeGreaterThanOrEqual(120_000); // DOMAIN.md: plan 120-140 kt/month
+    expect(planTotal).toBeLessThanOrEqual(140_000);
+    expect(Math.abs(planTotal - demandTotal) / demandTotal).toBeLessThan(0.02);
+    for (const p of s.market.plants) {
+      const plan = s.market.routes.filter((r) => r.plant === p.id).reduce((sum, r) => sum + r.planTonnesPerMonth, 0);
+      expect(p.outputTonnesPerMonth - plan, p.id).toBeLessThanOrEqual(p.exportCapacityTonnesPerMonth);
+    }
+  });
+});
+
+describe("scenario checking", () => {
+  const base = readScenarioJson(join(SCENARIOS, "liberalisation-2022.json"));
+
+  it("names the bad field and the rule", () => {
+    expect(() => parseScenario(overrideField(base, "densityKgPerLitre", 2))).toThrow(
+      /densityKgPerLitre: expected a number from 0.3 to 1/,
+    );
+    expect(() => parseScenario(overrideField(base, "start", "2022-02-30"))).toThrow(/start: expected a date/);
+    expect(() => overrideField(base, "rules.nothing", 1)).toThrow(ScenarioError);
+  });
+
+  it("merges objects field by field and replaces arrays", () => {
+    expect(mergeScenario({ a: { b: 1, c: [1, 2] }, d: 1 }, { extends: "x", a: { c: [3] } })).toEqual({
+      a: { b: 1, c: [3] },
+      d: 1,
+    });
+  });
+
+  it("finds undocumented numbers by path pattern", () => {
+    expect(undocumentedNumbers({ notes: { "x[].y": "doc" }, x: [{ y: 1, z: 2 }], w: 3 })).toEqual(["w", "x[].z"]);
+  });
+
+  it("parses sweeps with aliases and makes one named variant per value", () => {
+    const spec = parseSweep("band=5,10,20");
+    expect(spec).toEqual({ name: "band", path: "rules.safeguards.bandPercent", values: [5, 10, 20] });
+    const variants = sweepVariants(base, spec);
+    expect(variants.map((v) => [v.name, v.rules.safeguards.bandPercent])).toEqual([
+      ["liberalisation-2022-band-5", 5],
+      ["liberalisation-2022-band-10", 10],
+      ["liberalisation-2022-band-20", 20],
+    ]);
+    expect(parseSweep("exportOpen=true,false").values).toEqual([true, false]);
+    expect(() => parseSweep("band")).toThrow(/expected name=value/);
+    expect(() => parseSweep("band=5,x")).toThrow(/'x' is not a number/);
+  });
+});

@@ -1,0 +1,516 @@
+/**
+ * Scenarios: the rules and the market a simulation runs under, read from JSON files (scenarios/*.json).
+ *
+ * A scenario file may name a file it `extends` (a path relative to itself); objects are merged field by field, and
+ * arrays and plain values in the extending file replace those of the base. Every number a scenario assumes must be
+ * named and documented: each numeric field's path (with `[]` for array elements, e.g. `market.regions[].demand...`)
+ * has an entry in `notes`, checked by `undocumentedNumbers` (and by a test over every file in scenarios/).
+ *
+ * `parseScenario` checks the whole value and throws `ScenarioError` with the path of the first bad field; nothing
+ * downstream re-checks. The parsing is pure (no file access): `loadScenario` in the CLI reads files and resolves
+ * `extends`, and `mergeScenario` does the merge, so the same code serves the browser later.
+ */
+
+import { parseDate } from "./dates.ts";
+
+export class ScenarioError extends Error {
+  override readonly name = "ScenarioError";
+}
+
+export interface Plant {
+  readonly id: string;
+  readonly name: string;
+  /** Region where the plant is (for reports). */
+  readonly region: string;
+  readonly outputTonnesPerMonth: number;
+  readonly costTengePerTonne: number;
+  /** Rail and port costs from the plant to the export market, per tonne: netback = export parity − this. */
+  readonly exportLogisticsTengePerTonne: number;
+  readonly exportCapacityTonnesPerMonth: number;
+}
+
+export interface Region {
+  readonly id: string;
+  readonly name: string;
+  /** Demand at the reference retail price (before `drivers.demandScalePercent`). */
+  readonly demandTonnesPerMonth: number;
+  /** Retail price at which `demandTonnesPerMonth` holds; also the starting retail price. */
+  readonly retailTengePerLitre: number;
+  /** Filling-station networks' markup over their unit cost, percent. */
+  readonly markupPercent: number;
+  /** Market shares of the region's filling-station networks, percent (sum 100): one buyer agent each. */
+  readonly networkSharesPercent: readonly number[];
+}
+
+export interface Route {
+  readonly plant: string;
+  readonly region: string;
+  readonly distanceKm: number;
+  /** The ministry's monthly supply plan from this plant to this region (domestic supply obligation). */
+  readonly planTonnesPerMonth: number;
+}
+
+export interface CeilingStep {
+  readonly from: string;
+  readonly ceilingTengePerTonne: number;
+}
+
+export interface RetailCap {
+  readonly region: string;
+  readonly tengePerLitre: number;
+  readonly from: string;
+  readonly until: string | null;
+}
+
+export interface HaltEvent {
+  readonly date: string;
+  readonly type: "halt" | "resume";
+  readonly scope: "market" | "region";
+  readonly region: string | null;
+  readonly reason: string;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly start: string;
+  readonly days: number;
+  readonly densityKgPerLitre: number;
+  readonly exportParityUsdPerTonne: number;
+  readonly tengePerUsd: number;
+  /** Late-previous-year platform price: the first reference price of every instrument. */
+  readonly initialExchangePriceTengePerTonne: number;
+  /** Regions shown in the comparison charts. */
+  readonly focusRegions: readonly string[];
+  readonly market: {
+    readonly plants: readonly Plant[];
+    readonly regions: readonly Region[];
+    readonly routes: readonly Route[];
+  };
+  readonly transport: {
+    readonly fixedTengePerTonne: number;
+    readonly perKmTengePerTonne: number;
+    readonly kmPerDay: number;
+  };
+  readonly drivers: {
+    readonly demandScalePercent: number;
+    readonly elasticity: number;
+    readonly petrolParityTengePerLitre: number;
+    readonly elasticityAboveParity: number;
+    readonly dailyNoisePercent: number;
+    /** How strongly drivers move to cheaper stations in their region: share ∝ (price ratio)^−this. */
+    readonly stationChoiceSensitivity: number;
+  };
+  readonly buyers: {
+    readonly stationCostTengePerLitre: number;
+    readonly minMarkupPercent: number;
+    readonly passThroughUpPerDay: number;
+    readonly passThroughDownPerDay: number;
+    readonly costWindowSessions: number;
+    readonly safetyStockDays: number;
+    readonly initialStockDays: number;
+    readonly bidGridPercent: readonly number[];
+    readonly workingCapitalDays: number;
+    readonly demandSmoothing: number;
+  };
+  readonly producers: {
+    readonly markupStepPercent: number;
+    readonly markupMinPercent: number;
+    readonly markupMaxPercent: number;
+    readonly askLadderPercent: readonly number[];
+    readonly floorAskTengePerTonne: number;
+    readonly freeVolumeReallocation: number;
+    readonly storageDays: number;
+  };
+  readonly rules: {
+    readonly domesticObligation: boolean;
+    readonly exchangeSharePercent: number;
+    /** Price of off-exchange sales; null: at the plant's last exchange price. */
+    readonly offExchangePriceTengePerTonne: number | null;
+    readonly exportOpen: boolean;
+    readonly planScalePercent: number;
+    readonly session: { readonly open: string; readonly close: string; readonly holidays: readonly string[] };
+    readonly clearing: {
+      readonly collateralPercent: number;
+      readonly feePercent: number;
+      readonly paymentWindowDays: number;
+      readonly deliveryWindowDays: number;
+    };
+    readonly safeguards: {
+      readonly bandPercent: number | null;
+      readonly ceilingTengePerTonne: number | null;
+      readonly ceilingPath: readonly CeilingStep[];
+      readonly maxSharePercent: number | null;
+    };
+    readonly retailCaps: readonly RetailCap[];
+    readonly events: readonly HaltEvent[];
+  };
+  readonly notes: Readonly<Record<string, string>>;
+}
+
+export const SCENARIO_DAYS_MAX = 3660;
+export const PLANTS_MAX = 100;
+export const REGIONS_MAX = 100;
+export const ROUTES_MAX = 1000;
+export const NETWORKS_PER_REGION_MAX = 20;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isObject(value: unknown): value is Record<string, Json> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `over` merged onto `base`: objects field by field, everything else replaced. `extends` is dropped. */
+export function mergeScenario(base: unknown, over: unknown): unknown {
+  if (!isObject(base) || !isObject(over)) return over;
+  const merged: Record<string, Json> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (key === "extends") continue;
+    merged[key] = key in base ? (mergeScenario(base[key], value) as Json) : value;
+  }
+  delete merged.extends;
+  return merged;
+}
+
+/**
+ * Sets one field by dotted path (`rules.safeguards.bandPercent`), for parameter sweeps. The path must exist; the
+ * value's type must match what is there (a number may replace null where the field is nullable).
+ */
+export function overrideField(scenario: unknown, path: string, value: Json): unknown {
+  const parts = path.split(".");
+  const copy = structuredClone(scenario) as Record<string, Json>;
+  let node: Record<string, Json> = copy;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const next = node[parts[i]!];
+    if (!isObject(next)) throw new ScenarioError(`sweep: '${path}' is not a field of the scenario`);
+    node = next;
+  }
+  const last = parts[parts.length - 1]!;
+  if (!(last in node)) throw new ScenarioError(`sweep: '${path}' is not a field of the scenario`);
+  node[last] = value;
+  return copy;
+}
+
+/** Short names for the fields most often swept. */
+export const SWEEP_ALIASES: Readonly<Record<string, string>> = {
+  band: "rules.safeguards.bandPercent",
+  ceiling: "rules.safeguards.ceilingTengePerTonne",
+  maxShare: "rules.safeguards.maxSharePercent",
+  exchangeShare: "rules.exchangeSharePercent",
+  elasticity: "drivers.elasticity",
+  exportOpen: "rules.exportOpen",
+  obligation: "rules.domesticObligation",
+  seed: "seed",
+  days: "days",
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checking.
+
+class Reader {
+  constructor(
+    private readonly value: Record<string, Json>,
+    private readonly path: string,
+  ) {}
+
+  private fail(field: string, rule: string): never {
+    const where = this.path === "" ? field : `${this.path}.${field}`;
+    throw new ScenarioError(`scenario field ${where}: ${rule} (got ${JSON.stringify(this.value[field]) ?? "nothing"})`);
+  }
+
+  string(field: string): string {
+    const v = this.value[field];
+    if (typeof v !== "string" || v.length === 0 || v.length > 2000) this.fail(field, "expected a non-empty string");
+    return v;
+  }
+
+  id(field: string): string {
+    const v = this.string(field);
+    if (!/^[A-Z0-9][A-Z0-9_-]{0,23}$/.test(v)) this.fail(field, "expected an id of capitals, digits, - and _");
+    return v;
+  }
+
+  date(field: string): string {
+    const v = this.string(field);
+    try {
+      parseDate(v);
+    } catch {
+      this.fail(field, "expected a date YYYY-MM-DD");
+    }
+    return v;
+  }
+
+  time(field: string): string {
+    const v = this.string(field);
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(v)) this.fail(field, "expected a time HH:MM");
+    return v;
+  }
+
+  number(field: string, min: number, max: number): number {
+    const v = this.value[field];
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
+      this.fail(field, `expected a number from ${min} to ${max}`);
+    }
+    return v;
+  }
+
+  integer(field: string, min: number, max: number): number {
+    const v = this.number(field, min, max);
+    if (!Number.isInteger(v)) this.fail(field, "expected a whole number");
+    return v;
+  }
+
+  nullableNumber(field: string, min: number, max: number): number | null {
+    return this.value[field] === null ? null : this.number(field, min, max);
+  }
+
+  boolean(field: string): boolean {
+    const v = this.value[field];
+    if (typeof v !== "boolean") this.fail(field, "expected true or false");
+    return v;
+  }
+
+  object(field: string): Reader {
+    const v = this.value[field];
+    if (!isObject(v)) this.fail(field, "expected an object");
+    return new Reader(v, this.path === "" ? field : `${this.path}.${field}`);
+  }
+
+  array<T>(field: string, max: number, each: (item: Reader, index: number) => T): T[] {
+    const v = this.value[field];
+    if (!Array.isArray(v) || v.length > max) this.fail(field, `expected a list of at most ${max} items`);
+    return v.map((item, index) => {
+      if (!isObject(item)) this.fail(field, `item ${index} must be an object`);
+      return each(new Reader(item, `${this.path === "" ? field : `${this.path}.${field}`}[${index}]`), index);
+    });
+  }
+
+  numbers(field: string, max: number, min: number, maxValue: number): number[] {
+    const v = this.value[field];
+    if (!Array.isArray(v) || v.length === 0 || v.length > max) this.fail(field, `expected 1 to ${max} numbers`);
+    for (const n of v) {
+      if (typeof n !== "number" || !Number.isFinite(n) || n < min || n > maxValue) {
+        this.fail(field, `each must be a number from ${min} to ${maxValue}`);
+      }
+    }
+    return v as number[];
+  }
+
+  strings(field: string, max: number, check: (s: string) => boolean, rule: string): string[] {
+    const v = this.value[field];
+    if (!Array.isArray(v) || v.length > max) this.fail(field, `expected a list of at most ${max} strings`);
+    for (const s of v) if (typeof s !== "string" || !check(s)) this.fail(field, rule);
+    return v as string[];
+  }
+
+  raw(field: string): Json | undefined {
+    return this.value[field];
+  }
+}
+
+const MILLION = 1_000_000;
+
+export function parseScenario(input: unknown): Scenario {
+  if (!isObject(input)) throw new ScenarioError("a scenario is a JSON object");
+  const r = new Reader(input, "");
+  const isDate = (s: string) => {
+    try {
+      parseDate(s);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const m = r.object("market");
+  const plants = m.array("plants", PLANTS_MAX, (p) => ({
+    id: p.id("id"),
+    name: p.string("name"),
+    region: p.id("region"),
+    outputTonnesPerMonth: p.number("outputTonnesPerMonth", 0, 10 * MILLION),
+    costTengePerTonne: p.number("costTengePerTonne", 0, 10 * MILLION),
+    exportLogisticsTengePerTonne: p.number("exportLogisticsTengePerTonne", 0, 10 * MILLION),
+    exportCapacityTonnesPerMonth: p.number("exportCapacityTonnesPerMonth", 0, 10 * MILLION),
+  }));
+  const regions = m.array("regions", REGIONS_MAX, (g) => {
+    const shares = g.numbers("networkSharesPercent", NETWORKS_PER_REGION_MAX, 0.1, 100);
+    const sum = shares.reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - 100) > 1e-6) throw new ScenarioError(`${g.string("id")}: network shares sum to ${sum}, not 100`);
+    return {
+      id: g.id("id"),
+      name: g.string("name"),
+      demandTonnesPerMonth: g.number("demandTonnesPerMonth", 0, 10 * MILLION),
+      retailTengePerLitre: g.number("retailTengePerLitre", 1, 10_000),
+      markupPercent: g.number("markupPercent", 0, 500),
+      networkSharesPercent: shares,
+    };
+  });
+  const plantIds = new Set(plants.map((p) => p.id));
+  const regionIds = new Set(regions.map((g) => g.id));
+  if (plantIds.size !== plants.length) throw new ScenarioError("market.plants: ids must be distinct");
+  if (regionIds.size !== regions.length) throw new ScenarioError("market.regions: ids must be distinct");
+  const routes = m.array("routes", ROUTES_MAX, (x) => {
+    const route = {
+      plant: x.id("plant"),
+      region: x.id("region"),
+      distanceKm: x.number("distanceKm", 0, 10_000),
+      planTonnesPerMonth: x.number("planTonnesPerMonth", 0, 10 * MILLION),
+    };
+    if (!plantIds.has(route.plant)) throw new ScenarioError(`route to ${route.region}: unknown plant ${route.plant}`);
+    if (!regionIds.has(route.region))
+      throw new ScenarioError(`route from ${route.plant}: unknown region ${route.region}`);
+    return route;
+  });
+  const routeKeys = new Set(routes.map((x) => `${x.plant}>${x.region}`));
+  if (routeKeys.size !== routes.length) throw new ScenarioError("market.routes: one route per plant and region");
+  for (const g of regions) {
+    if (!routes.some((x) => x.region === g.id)) throw new ScenarioError(`region ${g.id} has no route from any plant`);
+  }
+  const t = r.object("transport");
+  const d = r.object("drivers");
+  const b = r.object("buyers");
+  const p = r.object("producers");
+  const u = r.object("rules");
+  const session = u.object("session");
+  const clearing = u.object("clearing");
+  const safeguards = u.object("safeguards");
+  const open = session.time("open");
+  const close = session.time("close");
+  if (close <= open) throw new ScenarioError("rules.session: close must be after open");
+  const scenario: Scenario = {
+    name: r.string("name"),
+    title: r.string("title"),
+    description: r.string("description"),
+    seed: r.integer("seed", 0, 0xffffffff),
+    start: r.date("start"),
+    days: r.integer("days", 1, SCENARIO_DAYS_MAX),
+    densityKgPerLitre: r.number("densityKgPerLitre", 0.3, 1),
+    exportParityUsdPerTonne: r.number("exportParityUsdPerTonne", 0, 100_000),
+    tengePerUsd: r.number("tengePerUsd", 1, 100_000),
+    initialExchangePriceTengePerTonne: r.number("initialExchangePriceTengePerTonne", 1, 10 * MILLION),
+    focusRegions: r.strings("focusRegions", 8, (s) => regionIds.has(s), "each focus region must be a known region"),
+    market: { plants, regions, routes },
+    transport: {
+      fixedTengePerTonne: t.number("fixedTengePerTonne", 0, MILLION),
+      perKmTengePerTonne: t.number("perKmTengePerTonne", 0, 1000),
+      kmPerDay: t.number("kmPerDay", 1, 10_000),
+    },
+    drivers: {
+      demandScalePercent: d.number("demandScalePercent", 0, 1000),
+      elasticity: d.number("elasticity", -5, 0),
+      petrolParityTengePerLitre: d.number("petrolParityTengePerLitre", 1, 10_000),
+      elasticityAboveParity: d.number("elasticityAboveParity", -20, 0),
+      dailyNoisePercent: d.number("dailyNoisePercent", 0, 50),
+      stationChoiceSensitivity: d.number("stationChoiceSensitivity", 0, 50),
+    },
+    buyers: {
+      stationCostTengePerLitre: b.number("stationCostTengePerLitre", 0, 10_000),
+      minMarkupPercent: b.number("minMarkupPercent", -50, 500),
+      passThroughUpPerDay: b.number("passThroughUpPerDay", 0, 1),
+      passThroughDownPerDay: b.number("passThroughDownPerDay", 0, 1),
+      costWindowSessions: b.integer("costWindowSessions", 1, 60),
+      safetyStockDays: b.number("safetyStockDays", 0, 60),
+      initialStockDays: b.number("initialStockDays", 0, 60),
+      bidGridPercent: b.numbers("bidGridPercent", 20, -50, 100),
+      workingCapitalDays: b.number("workingCapitalDays", 1, 365),
+      demandSmoothing: b.number("demandSmoothing", 0.01, 1),
+    },
+    producers: {
+      markupStepPercent: p.number("markupStepPercent", 0, 50),
+      markupMinPercent: p.number("markupMinPercent", -90, 0),
+      markupMaxPercent: p.number("markupMaxPercent", 0, 500),
+      askLadderPercent: p.numbers("askLadderPercent", 10, -50, 100),
+      floorAskTengePerTonne: p.number("floorAskTengePerTonne", 1, 10 * MILLION),
+      freeVolumeReallocation: p.number("freeVolumeReallocation", 0, 1),
+      storageDays: p.number("storageDays", 0, 365),
+    },
+    rules: {
+      domesticObligation: u.boolean("domesticObligation"),
+      exchangeSharePercent: u.number("exchangeSharePercent", 0, 100),
+      offExchangePriceTengePerTonne: u.nullableNumber("offExchangePriceTengePerTonne", 1, 10 * MILLION),
+      exportOpen: u.boolean("exportOpen"),
+      planScalePercent: u.number("planScalePercent", 0, 1000),
+      session: {
+        open,
+        close,
+        holidays: session.strings("holidays", 400, isDate, "holidays must be dates YYYY-MM-DD"),
+      },
+      clearing: {
+        collateralPercent: clearing.number("collateralPercent", 0, 100),
+        feePercent: clearing.number("feePercent", 0, 10),
+        paymentWindowDays: clearing.number("paymentWindowDays", 0.01, 365),
+        deliveryWindowDays: clearing.number("deliveryWindowDays", 0.01, 365),
+      },
+      safeguards: {
+        bandPercent: safeguards.nullableNumber("bandPercent", 0.01, 99.99),
+        ceilingTengePerTonne: safeguards.nullableNumber("ceilingTengePerTonne", 1, 10 * MILLION),
+        ceilingPath: safeguards.array("ceilingPath", 240, (s) => ({
+          from: s.date("from"),
+          ceilingTengePerTonne: s.number("ceilingTengePerTonne", 1, 10 * MILLION),
+        })),
+        maxSharePercent: safeguards.nullableNumber("maxSharePercent", 0.01, 100),
+      },
+      retailCaps: u.array("retailCaps", 1000, (c) => {
+        const region = c.id("region");
+        if (!regionIds.has(region)) throw new ScenarioError(`retail cap: unknown region ${region}`);
+        return {
+          region,
+          tengePerLitre: c.number("tengePerLitre", 1, 10_000),
+          from: c.date("from"),
+          until: c.raw("until") === null ? null : c.date("until"),
+        };
+      }),
+      events: u.array("events", 1000, (e) => {
+        const type = e.string("type");
+        const scope = e.string("scope");
+        if (type !== "halt" && type !== "resume") throw new ScenarioError("events: type must be halt or resume");
+        if (scope !== "market" && scope !== "region") throw new ScenarioError("events: scope must be market or region");
+        const region = scope === "region" ? e.id("region") : null;
+        if (region !== null && !regionIds.has(region)) throw new ScenarioError(`events: unknown region ${region}`);
+        return { date: e.date("date"), type, scope, region, reason: e.string("reason") } as HaltEvent;
+      }),
+    },
+    notes: readNotes(r.raw("notes")),
+  };
+  const path = scenario.rules.safeguards.ceilingPath;
+  for (let i = 1; i < path.length; i++) {
+    if (path[i]!.from <= path[i - 1]!.from) throw new ScenarioError("ceilingPath: dates must increase");
+  }
+  if (scenario.producers.markupMinPercent > scenario.producers.markupMaxPercent) {
+    throw new ScenarioError("producers: markupMinPercent is above markupMaxPercent");
+  }
+  return scenario;
+}
+
+function readNotes(value: Json | undefined): Record<string, string> {
+  if (!isObject(value)) throw new ScenarioError("scenario field notes: expected an object of documentation strings");
+  const notes: Record<string, string> = {};
+  for (const [key, text] of Object.entries(value)) {
+    if (typeof text !== "string" || text.trim() === "") throw new ScenarioError(`notes.${key}: expected a sentence`);
+    notes[key] = text;
+  }
+  return notes;
+}
+
+/** Paths (with `[]` for array items) of numeric fields that have no entry in `notes`. */
+export function undocumentedNumbers(scenario: unknown): string[] {
+  if (!isObject(scenario)) return [];
+  const notes = isObject(scenario.notes) ? scenario.notes : {};
+  const missing = new Set<string>();
+  const visit = (value: Json, path: string) => {
+    if (typeof value === "number") {
+      // A list of numbers may be documented as a whole (its path without the trailing []).
+      if (!(path in notes) && !(path.endsWith("[]") && path.slice(0, -2) in notes)) missing.add(path);
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item, `${path}[]`);
+    } else if (isObject(value)) {
+      for (const [key, item] of Object.entries(value)) {
+        if (path === "" && key === "notes") continue;
+        visit(item, path === "" ? key : `${path}.${key}`);
+      }
+    }
+  };
+  visit(scenario as Json, "");
+  return [...missing].sort();
+}

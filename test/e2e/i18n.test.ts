@@ -1,0 +1,66 @@
+/**
+ * The web application's translations (web/src/i18n/*.json) stay complete: every language has exactly the English
+ * keys, every placeholder of an English sentence appears in its translation, and every literal key the components
+ * ask for exists. Runs without a browser.
+ */
+
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { WEB } from "./support/browser.ts";
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ""): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    if (typeof value === "string") out.set(path, value);
+    else for (const [k, v] of flatten(value, path)) out.set(k, v);
+  }
+  return out;
+}
+
+const I18N = join(WEB, "src/i18n");
+const load = (file: string) => flatten(JSON.parse(readFileSync(join(I18N, file), "utf8")) as Tree);
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sources(join(dir, entry.name))
+      : /\.tsx?$/.test(entry.name)
+        ? [readFileSync(join(dir, entry.name), "utf8")]
+        : [],
+  );
+}
+
+describe("web translations", () => {
+  const english = load("en.json");
+  const others = readdirSync(I18N).filter((f) => f.endsWith(".json") && f !== "en.json");
+
+  it("has at least Russian beside English", () => {
+    expect(others).toContain("ru.json");
+  });
+
+  for (const file of others) {
+    it(`${file} has the English keys and placeholders`, () => {
+      const translated = load(file);
+      expect([...translated.keys()].sort()).toEqual([...english.keys()].sort());
+      for (const [key, text] of english) {
+        expect({ key, placeholders: placeholders(translated.get(key) ?? "") }).toEqual({
+          key,
+          placeholders: placeholders(text),
+        });
+      }
+    });
+  }
+
+  it("has every key the components ask for by name", () => {
+    const code = sources(join(WEB, "src")).join("\n");
+    const asked = new Set([...code.matchAll(/\bt\(\s*"([a-zA-Z0-9_.]+)"/g)].map((m) => m[1]!));
+    const missing = [...asked].filter((key) => !english.has(key));
+    expect(missing).toEqual([]);
+    expect(asked.size).toBeGreaterThan(100);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * A real browser for the end-to-end tests: Debian's Chromium (`apt-get install chromium`) driven by playwright-core,
+ * headless, with a fresh profile per launch and background networking off (on a closed network Chromium's own
+ * connections would otherwise be refused and slow it down). When Chromium is not installed the browser tests are
+ * skipped and say so plainly, unless SAUDA_REQUIRE_BROWSER=1 (set by .ci/run), in which case they fail.
+ *
+ * The tests drive the built web application (web/dist) served by a real exchange server; `ensureWebBuilt` builds it
+ * first when it is missing or older than its sources, so `npm test` needs no extra step.
+ */
+
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+export const CHROMIUM_PATH = process.env.SAUDA_CHROMIUM ?? "/usr/bin/chromium";
+export const BROWSER_REQUIRED = process.env.SAUDA_REQUIRE_BROWSER === "1";
+export const ROOT = resolve(import.meta.dirname, "../../..");
+export const WEB = join(ROOT, "web");
+export const SCREENSHOTS = join(ROOT, "docs/screenshots");
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Call at module level of a browser test file: whether to run, printing why not. */
+export function browserAvailable(suite: string): boolean {
+  if (existsSync(CHROMIUM_PATH)) return true;
+  if (BROWSER_REQUIRED) {
+    throw new Error(`${suite}: a browser is required (SAUDA_REQUIRE_BROWSER=1) but ${CHROMIUM_PATH} does not exist`);
+  }
+  process.stderr.write(
+    `\nSKIPPED ${suite} in a real browser: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set SAUDA_CHROMIUM)\n`,
+  );
+  return false;
+}
+
+/** Playwright gives every launch a fresh temporary profile (user-data-dir) and removes it on close. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+function newestMtimeMs(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtimeMs(join(path, entry)));
+  return newest;
+}
+
+/** Builds web/dist when it is missing or older than web/src, web/public, index.html or the Vite config. */
+export function ensureWebBuilt(): void {
+  const built = join(WEB, "dist/index.html");
+  const sources = ["src", "public", "index.html", "vite.config.ts"].map((p) => join(WEB, p)).filter(existsSync);
+  const sourceMs = Math.max(...sources.map(newestMtimeMs));
+  if (existsSync(built) && statSync(built).mtimeMs >= sourceMs) return;
+  // The test runner sets NODE_ENV=test, which would give React's development build; build what `npm ci` builds.
+  execFileSync("npm", ["run", "build:web"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+}
+
+/** Writes docs/screenshots/<name>.png of the whole page. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,108 @@
+/**
+ * The application frame: header with the pages the signed-in role may open, the language switch and the session,
+ * then the current page. Pages that need a role show the sign-in form to anyone without it.
+ */
+
+import type { ReactNode } from "react";
+import { useStreamStatus } from "./api/live.ts";
+import { useSession } from "./api/session.tsx";
+import type { Role } from "./api/types.ts";
+import { LANGUAGES, useI18n } from "./i18n/index.tsx";
+import { Board } from "./pages/Board.tsx";
+import { Operator } from "./pages/Operator.tsx";
+import { Regulator } from "./pages/Regulator.tsx";
+import { SignIn } from "./pages/SignIn.tsx";
+import { Terminal } from "./pages/Terminal.tsx";
+import { Link, navigate, usePath } from "./router.tsx";
+
+interface PageSpec {
+  readonly path: string;
+  readonly label: string;
+  readonly roles: readonly Role[] | null;
+}
+
+const PAGES: readonly PageSpec[] = [
+  { path: "/", label: "nav.board", roles: null },
+  { path: "/terminal", label: "nav.terminal", roles: ["trader", "viewer"] },
+  { path: "/regulator", label: "nav.regulator", roles: ["regulator"] },
+  { path: "/operator", label: "nav.operator", roles: ["operator"] },
+];
+
+export function App() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const path = usePath();
+  const { user, signOut } = useSession();
+  const stream = useStreamStatus();
+  const page = PAGES.find((p) => p.path === path);
+  const visible = PAGES.filter((p) => p.roles === null || (user && p.roles.includes(user.role)));
+
+  let content: ReactNode;
+  if (path === "/login") content = <SignIn />;
+  else if (!page) content = <p className="notice">{t("app.notFound")}</p>;
+  else if (page.roles === null) content = <Board />;
+  else if (user === undefined) content = <p className="notice">{t("app.loading")}</p>;
+  else if (!user || !page.roles.includes(user.role)) content = <SignIn reason={t("app.needsRole")} />;
+  else if (page.path === "/terminal") content = <Terminal user={user} />;
+  else if (page.path === "/regulator") content = <Regulator />;
+  else content = <Operator />;
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t("app.skip")}
+      </a>
+      <header className="top">
+        <Link to="/" className="brand">
+          sauda
+          <span className="brand-sub">{t("app.tagline")}</span>
+        </Link>
+        <nav aria-label={t("nav.label")}>
+          {visible.map((p) => (
+            <Link key={p.path} to={p.path} current={p.path === path}>
+              {t(p.label)}
+            </Link>
+          ))}
+        </nav>
+        <div className="top-right">
+          <span className={`live live-${stream}`} title={t(`app.stream.${stream}.title`)}>
+            {t(`app.stream.${stream}.label`)}
+          </span>
+          <label className="language">
+            <span className="visually-hidden">{t("app.language")}</span>
+            <select value={i18n.language} onChange={(event) => i18n.setLanguage(event.target.value)}>
+              {LANGUAGES.map((language) => (
+                <option key={language.code} value={language.code}>
+                  {language.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {user ? (
+            <span className="who">
+              <span data-testid="who">
+                {user.name}
+                {user.member ? ` · ${user.member}` : ""} · {t(`roles.${user.role}`)}
+              </span>
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  void signOut().then(() => navigate("/"));
+                }}
+              >
+                {t("app.signOut")}
+              </button>
+            </span>
+          ) : user === null ? (
+            <Link to="/login" className="button">
+              {t("app.signIn")}
+            </Link>
+          ) : null}
+        </div>
+      </header>
+      <main id="main">{content}</main>
+      <footer className="foot">{t("app.footer")}</footer>
+    </>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The one way the browser talks HTTP to the exchange: JSON in and out, the session cookie sent by the browser itself,
+ * the CSRF token echoed on every unsafe request, and every failure turned into an `ApiError` that carries the
+ * server's error code, sentence and details (`{error:{code,message,details}}`), so a form can show it beside the field
+ * it concerns. Nothing here knows about pages.
+ */
+
+export type ErrorDetails = Readonly<Record<string, unknown>>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetails,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** Longest a request may take before the browser gives up on it; the exchange answers in milliseconds. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+let csrfToken: string | null = null;
+
+/** Set after sign-in or on reading the session; sent as X-CSRF-Token with POST, PATCH and DELETE. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET" && csrfToken !== null) headers["x-csrf-token"] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new ApiError(0, "NETWORK", `The exchange did not answer (${reason}).`, { reason });
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text !== "") {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+  }
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+    throw new ApiError(
+      response.status,
+      typeof error?.code === "string" ? error.code : `HTTP_${response.status}`,
+      typeof error?.message === "string" ? error.message : `The exchange answered ${response.status}.`,
+      typeof error?.details === "object" && error.details !== null ? (error.details as ErrorDetails) : {},
+    );
+  }
+  return parsed as T;
+}
+
+export const get = <T>(path: string) => request<T>("GET", path);
+export const post = <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {});
+export const patch = <T>(path: string, body: unknown) => request<T>("PATCH", path, body);
+export const del = <T>(path: string) => request<T>("DELETE", path);
+
+/** Whether an endpoint exists on this server (404 NOT_FOUND means the route is not there yet). */
+export function isMissingRoute(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404 && error.code === "NOT_FOUND";
+}

@@ -1,0 +1,188 @@
+/**
+ * Live data for the pages: the one module that decides how the browser keeps what it shows up to date. A page asks
+ * for a REST resource by its path (`useLive("/api/instruments")`) and gets the latest value; this module fetches it,
+ * shares one copy among every component that shows it, and refreshes it while anyone is looking.
+ *
+ * How it refreshes is this module's business alone:
+ * - polling: each watched path is fetched again every `POLL_MS` (and at once after the user changes something, via
+ *   `invalidate`);
+ * - the WebSocket stream at /api/stream, when the server has it: stream messages say which resources changed and
+ *   only those are fetched again; polling slows to a safety net (`POLL_MS_WITH_STREAM`). See stream.ts.
+ * Switching between the two is a change in this file only; pages do not know which is in use.
+ *
+ * Limits: at most `WATCHED_MAX` paths watched at once (older unwatched ones are dropped from the cache), one request
+ * in flight per path, requests time out (client.ts).
+ */
+
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { ApiError, get } from "./client.ts";
+import { restartStream, type StreamStatus, startStream, watch } from "./stream.ts";
+
+export const POLL_MS = 1000;
+export const POLL_MS_WITH_STREAM = 15_000;
+export const WATCHED_MAX = 200;
+
+export interface LiveValue<T> {
+  readonly data: T | undefined;
+  readonly error: ApiError | undefined;
+  /** Milliseconds since the epoch of the last successful fetch. */
+  readonly updatedMs: number;
+}
+
+interface Entry {
+  value: LiveValue<unknown>;
+  listeners: Set<() => void>;
+  inFlight: boolean;
+  again: boolean;
+  lastFetchMs: number;
+}
+
+const entries = new Map<string, Entry>();
+let streamStatus: StreamStatus = "off";
+const statusListeners = new Set<() => void>();
+
+function entryOf(path: string): Entry {
+  let entry = entries.get(path);
+  if (!entry) {
+    if (entries.size >= WATCHED_MAX) {
+      for (const [key, candidate] of entries) {
+        if (candidate.listeners.size === 0) {
+          entries.delete(key);
+          break;
+        }
+      }
+    }
+    entry = {
+      value: { data: undefined, error: undefined, updatedMs: 0 },
+      listeners: new Set(),
+      inFlight: false,
+      again: false,
+      lastFetchMs: 0,
+    };
+    entries.set(path, entry);
+  }
+  return entry;
+}
+
+async function refresh(path: string): Promise<void> {
+  const entry = entryOf(path);
+  if (entry.inFlight) {
+    entry.again = true;
+    return;
+  }
+  entry.inFlight = true;
+  entry.lastFetchMs = Date.now();
+  try {
+    const data = await get<unknown>(path);
+    entry.value = { data, error: undefined, updatedMs: Date.now() };
+  } catch (error) {
+    const apiError =
+      error instanceof ApiError ? error : new ApiError(0, "NETWORK", String(error), { reason: String(error) });
+    entry.value = { data: entry.value.data, error: apiError, updatedMs: entry.value.updatedMs };
+  } finally {
+    entry.inFlight = false;
+  }
+  for (const listener of entry.listeners) listener();
+  if (path === "/api/instruments") updateWatch();
+  if (entry.again) {
+    entry.again = false;
+    void refresh(path);
+  }
+}
+
+/** Fetches again now every watched path that starts with one of the prefixes (after an order, a sign-in, ...). */
+export function invalidate(...prefixes: string[]): void {
+  refreshWhere((path) => prefixes.some((prefix) => path.startsWith(prefix)));
+}
+
+function refreshWhere(isStale: (path: string) => boolean): void {
+  for (const [path, entry] of entries) {
+    if (entry.listeners.size > 0 && isStale(path)) void refresh(path);
+  }
+}
+
+/** After signing in or out: the stream reconnects as the new principal and everything on screen is fetched again. */
+export function sessionChanged(): void {
+  restartStream();
+  refreshWhere(() => true);
+}
+
+let watchedKey = "";
+
+/** Tells the stream which paths are on screen (and which instruments are listed), when that changes. */
+function updateWatch(): void {
+  const paths = [...entries].filter(([, entry]) => entry.listeners.size > 0).map(([path]) => path);
+  const listing = entries.get("/api/instruments")?.value.data as { instruments?: { instrument: string }[] } | undefined;
+  const instruments = (listing?.instruments ?? []).map((q) => q.instrument);
+  const key = `${paths.sort().join("\n")}|${instruments.join(",")}`;
+  if (key === watchedKey) return;
+  watchedKey = key;
+  watch(paths, instruments);
+}
+
+let timer: ReturnType<typeof setInterval> | null = null;
+
+function ensureTimer(): void {
+  if (timer !== null) return;
+  timer = setInterval(() => {
+    const periodMs = streamStatus === "open" ? POLL_MS_WITH_STREAM : POLL_MS;
+    const now = Date.now();
+    for (const [path, entry] of entries) {
+      if (entry.listeners.size > 0 && now - entry.lastFetchMs >= periodMs - 50) void refresh(path);
+    }
+  }, POLL_MS);
+  startStream({
+    onStale: refreshWhere,
+    onStatus: (status) => {
+      streamStatus = status;
+      for (const listener of statusListeners) listener();
+    },
+  });
+}
+
+function subscribe(path: string, listener: () => void): () => void {
+  const entry = entryOf(path);
+  entry.listeners.add(listener);
+  ensureTimer();
+  if (entry.value.updatedMs === 0 && !entry.inFlight) void refresh(path);
+  queueMicrotask(updateWatch);
+  return () => {
+    entry.listeners.delete(listener);
+    queueMicrotask(updateWatch);
+  };
+}
+
+const EMPTY: LiveValue<never> = { data: undefined, error: undefined, updatedMs: 0 };
+
+/** The latest value of a REST resource, kept up to date while the component is mounted; `null` watches nothing. */
+export function useLive<T>(path: string | null): LiveValue<T> & { refresh: () => void } {
+  const value = useSyncExternalStore(
+    useCallback((listener: () => void) => (path === null ? () => undefined : subscribe(path, listener)), [path]),
+    () => (path === null ? EMPTY : (entryOf(path).value as LiveValue<T>)),
+  );
+  const refreshNow = useCallback(() => {
+    if (path !== null) void refresh(path);
+  }, [path]);
+  return { ...(value as LiveValue<T>), refresh: refreshNow };
+}
+
+/** Whether updates arrive over the WebSocket stream ("open") or by polling. */
+export function useStreamStatus(): StreamStatus {
+  return useSyncExternalStore(
+    (listener) => {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    () => streamStatus,
+  );
+}
+
+/** A clock that ticks every second, for countdowns. */
+export function useNow(periodMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), periodMs);
+    return () => clearInterval(id);
+  }, [periodMs]);
+  return now;
+}

@@ -1,0 +1,58 @@
+/**
+ * Who is signed in, for the whole application: restores the browser session (cookie) on load, signs in and out, and
+ * keeps the CSRF token for unsafe requests. The cookie itself is HttpOnly: the browser sends it, scripts never see it.
+ */
+
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { del, get, post, setCsrfToken } from "./client.ts";
+import { sessionChanged } from "./live.ts";
+import type { SessionInfo, User } from "./types.ts";
+
+interface SessionState {
+  /** undefined while the session is being read. */
+  readonly user: User | null | undefined;
+  signIn(user: string, password: string): Promise<User>;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+
+  useEffect(() => {
+    get<SessionInfo>("/api/session")
+      .then((session) => {
+        setCsrfToken(session.csrfToken);
+        setUser(session.user);
+      })
+      .catch(() => setUser(null));
+  }, []);
+
+  const signIn = useCallback(async (name: string, password: string) => {
+    const session = await post<{ user: User; csrfToken: string }>("/api/session", { user: name, password });
+    setCsrfToken(session.csrfToken);
+    setUser(session.user);
+    sessionChanged();
+    return session.user;
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await del("/api/session");
+    } finally {
+      setCsrfToken(null);
+      setUser(null);
+      sessionChanged();
+    }
+  }, []);
+
+  const value = useMemo(() => ({ user, signIn, signOut }), [user, signIn, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionState {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error("useSession outside SessionProvider");
+  return value;
+}

@@ -1,0 +1,166 @@
+/**
+ * An account's money and gas, collateral, fills and clearing obligations. Money is tenge (from tiyn), gas tonnes
+ * (from kg); "blocked for orders" is what live orders hold (a buy's guarantee deposit and fee, a sell's gas) and
+ * "blocked for obligations" what open trades hold until they settle.
+ */
+
+import type { Balance, Fill, Obligation } from "../api/types.ts";
+import { exchangeDateTime, exchangeTime, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+
+export function Balances({
+  balances,
+  obligations,
+}: {
+  balances: readonly Balance[];
+  obligations: readonly Obligation[];
+}) {
+  const { t, locale } = useI18n();
+  const amount = (balance: Balance, value: string) =>
+    balance.asset === "KZT" ? `${tengeOfTiyn(value, locale)} ₸` : `${tonnes(value, locale)} t`;
+  const openCollateral = obligations
+    .filter((o) => o.status === "open")
+    .reduce((sum, o) => sum + BigInt(o.collateralTiyn), 0n);
+  return (
+    <section className="panel" aria-labelledby="balances-title">
+      <h2 id="balances-title">{t("balances.title")}</h2>
+      <div className="table-scroll">
+        <table data-testid="balances">
+          <thead>
+            <tr>
+              <th scope="col">{t("balances.asset")}</th>
+              <th scope="col" className="num">
+                {t("balances.free")}
+              </th>
+              <th scope="col" className="num">
+                {t("balances.orders")}
+              </th>
+              <th scope="col" className="num">
+                {t("balances.obligations")}
+              </th>
+              <th scope="col" className="num">
+                {t("balances.total")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {balances.map((balance) => (
+              <tr key={balance.asset}>
+                <th scope="row">
+                  {balance.asset === "KZT"
+                    ? t("balances.money")
+                    : t("balances.gas", { basis: balance.asset.replace(/^GAS:/, "") })}
+                </th>
+                <td className="num strong">{amount(balance, balance.free)}</td>
+                <td className="num">{amount(balance, balance.orders)}</td>
+                <td className="num">{amount(balance, balance.obligations)}</td>
+                <td className="num">{amount(balance, balance.total)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {balances.length === 0 ? <p className="muted">{t("balances.none")}</p> : null}
+      <p className="small" data-testid="collateral">
+        {t("balances.collateral", { amount: tengeOfTiyn(openCollateral, locale) })}
+      </p>
+    </section>
+  );
+}
+
+export function Fills({ fills }: { fills: readonly Fill[] }) {
+  const { t, locale } = useI18n();
+  return (
+    <section className="panel" aria-labelledby="fills-title">
+      <h2 id="fills-title">{t("fills.title")}</h2>
+      <div className="table-scroll">
+        <table data-testid="fills">
+          <thead>
+            <tr>
+              <th scope="col">{t("fills.time")}</th>
+              <th scope="col">{t("fills.instrument")}</th>
+              <th scope="col">{t("fills.side")}</th>
+              <th scope="col" className="num">
+                {t("fills.price")}
+              </th>
+              <th scope="col" className="num">
+                {t("fills.quantity")}
+              </th>
+              <th scope="col">{t("fills.liquidity")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {fills.map((fill) => (
+              <tr key={`${fill.tradeId}-${fill.orderId}`}>
+                <td className="small">{exchangeTime(fill.timeMs, locale)}</td>
+                <td className="small">{fill.instrument}</td>
+                <td className={fill.side}>{t(`sides.${fill.side}`)}</td>
+                <td className="num">{tengePerTonne(fill.priceTiynPerTonne, locale)}</td>
+                <td className="num">{tonnes(fill.quantityKg, locale)}</td>
+                <td className="small">{t(`fills.liquidityKinds.${fill.liquidity}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {fills.length === 0 ? <p className="muted">{t("fills.none")}</p> : null}
+    </section>
+  );
+}
+
+export function Obligations({ account, obligations }: { account: string; obligations: readonly Obligation[] }) {
+  const { t, locale } = useI18n();
+  return (
+    <section className="panel" aria-labelledby="obligations-title">
+      <h2 id="obligations-title">{t("obligations.title")}</h2>
+      <div className="table-scroll">
+        <table data-testid="obligations">
+          <thead>
+            <tr>
+              <th scope="col">{t("obligations.trade")}</th>
+              <th scope="col">{t("obligations.role")}</th>
+              <th scope="col" className="num">
+                {t("obligations.quantity")}
+              </th>
+              <th scope="col" className="num">
+                {t("obligations.value")}
+              </th>
+              <th scope="col" className="num">
+                {t("obligations.collateral")}
+              </th>
+              <th scope="col">{t("obligations.payment")}</th>
+              <th scope="col">{t("obligations.delivery")}</th>
+              <th scope="col">{t("obligations.status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {obligations.map((o) => {
+              const buyer = o.buyer === account;
+              return (
+                <tr key={o.id}>
+                  <td className="mono small">{o.id}</td>
+                  <td>{t(buyer ? "obligations.buyer" : "obligations.seller")}</td>
+                  <td className="num">{tonnes(o.quantityKg, locale)}</td>
+                  <td className="num">{tengeOfTiyn(o.valueTiyn, locale)}</td>
+                  <td className="num">{buyer ? tengeOfTiyn(o.collateralTiyn, locale) : "—"}</td>
+                  <td className="small">
+                    {o.paid
+                      ? t("obligations.done")
+                      : t("obligations.due", { at: exchangeDateTime(o.paymentDueMs, locale) })}
+                  </td>
+                  <td className="small">
+                    {o.delivered
+                      ? t("obligations.done")
+                      : t("obligations.due", { at: exchangeDateTime(o.deliveryDueMs, locale) })}
+                  </td>
+                  <td>{t(`obligations.statuses.${o.status}`)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {obligations.length === 0 ? <p className="muted">{t("obligations.none")}</p> : null}
+    </section>
+  );
+}

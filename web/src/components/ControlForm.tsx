@@ -1,0 +1,204 @@
+/**
+ * A control that changes the market (a band, a halt, a suspension, a deposit): its fields, a mandatory reason, and a
+ * confirmation step that repeats what will be done before it is sent. The server's refusal is shown beside the field
+ * it concerns; a route the server does not have yet is said plainly ("not available on this server yet").
+ */
+
+import { type FormEvent, type ReactNode, useId, useRef, useState } from "react";
+import { ApiError, isMissingRoute, request } from "../api/client.ts";
+import { invalidate } from "../api/live.ts";
+import { describeError } from "../errors.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { FieldError } from "./FieldError.tsx";
+
+export interface ControlField {
+  readonly name: string;
+  readonly label: string;
+  readonly kind?: "text" | "number" | "select" | "datetime-local";
+  readonly options?: readonly { readonly value: string; readonly label: string }[];
+  readonly placeholder?: string;
+  readonly help?: string;
+  readonly required?: boolean;
+}
+
+export interface ControlFormProps {
+  readonly id: string;
+  readonly title: string;
+  readonly fields: readonly ControlField[];
+  readonly method: "POST" | "PATCH" | "PUT" | "DELETE";
+  /** The request path for these values; null when the values are not complete. */
+  readonly path: (values: Readonly<Record<string, string>>) => string | null;
+  /** The request body for these values (the reason is added); an Error names a field whose value is wrong. */
+  readonly body: (values: Readonly<Record<string, string>>, reason: string) => unknown;
+  /** The sentence shown for confirmation. */
+  readonly summary: (values: Readonly<Record<string, string>>) => string;
+  readonly submitLabel: string;
+  readonly danger?: boolean;
+  readonly initial?: Readonly<Record<string, string>>;
+  /** Paths to fetch again after success. */
+  readonly refreshes?: readonly string[];
+  /** Whether the request carries a reason (default true; a deposit's bank reference stands for it). */
+  readonly withReason?: boolean;
+  readonly children?: ReactNode;
+}
+
+export class FieldProblem extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function ControlForm(props: ControlFormProps) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const ids = useId();
+  const [values, setValues] = useState<Record<string, string>>({ ...(props.initial ?? {}) });
+  const [reason, setReason] = useState("");
+  const [confirming, setConfirming] = useState<{ path: string; body: unknown; summary: string } | null>(null);
+  const [problem, setProblem] = useState<{ field: string; message: string } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  const prepare = (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    setDone(null);
+    const withReason = props.withReason !== false;
+    if (withReason && reason.trim() === "") {
+      setProblem({ field: "reason", message: t("controls.reasonRequired") });
+      return;
+    }
+    for (const field of props.fields) {
+      if (field.required !== false && (values[field.name] ?? "").trim() === "") {
+        setProblem({ field: field.name, message: t("controls.required", { field: field.label }) });
+        return;
+      }
+    }
+    try {
+      const path = props.path(values);
+      if (path === null) throw new FieldProblem(props.fields[0]?.name ?? "form", t("controls.incomplete"));
+      setConfirming({ path, body: props.body(values, reason.trim()), summary: props.summary(values) });
+      dialog.current?.showModal();
+    } catch (error) {
+      if (error instanceof FieldProblem) setProblem({ field: error.field, message: error.message });
+      else throw error;
+    }
+  };
+
+  const send = async () => {
+    if (!confirming) return;
+    setBusy(true);
+    try {
+      await request(props.method, confirming.path, confirming.body);
+      setDone(t("controls.done", { what: confirming.summary }));
+      setReason("");
+      invalidate(...(props.refreshes ?? []));
+    } catch (error) {
+      if (isMissingRoute(error)) setMissing(true);
+      const field = error instanceof ApiError && typeof error.details.field === "string" ? error.details.field : "form";
+      setProblem({ field, message: describeError(error, i18n) });
+    } finally {
+      setBusy(false);
+      setConfirming(null);
+      dialog.current?.close();
+    }
+  };
+
+  const errorFor = (name: string) => (problem?.field === name ? problem.message : null);
+  const fieldNames = new Set(props.fields.map((f) => f.name));
+  return (
+    <form
+      className={`control ${props.danger ? "danger-zone" : ""}`}
+      onSubmit={prepare}
+      data-testid={props.id}
+      noValidate
+    >
+      <h3>{props.title}</h3>
+      {props.children}
+      {missing ? <p className="placeholder small">{t("controls.missingRoute")}</p> : null}
+      <div className="control-fields">
+        {props.fields.map((field) => {
+          const inputId = `${ids}-${field.name}`;
+          return (
+            <div className="control-field" key={field.name}>
+              <label htmlFor={inputId}>{field.label}</label>
+              {field.kind === "select" ? (
+                <select
+                  id={inputId}
+                  name={field.name}
+                  value={values[field.name] ?? ""}
+                  onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+                  aria-invalid={problem?.field === field.name}
+                >
+                  <option value="">—</option>
+                  {(field.options ?? []).map((option) => (
+                    <option key={option.value} value={option.value}>
+                      {option.label}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  id={inputId}
+                  name={field.name}
+                  type={field.kind === "datetime-local" ? "datetime-local" : "text"}
+                  inputMode={field.kind === "number" ? "decimal" : undefined}
+                  placeholder={field.placeholder}
+                  value={values[field.name] ?? ""}
+                  onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+                  aria-invalid={problem?.field === field.name}
+                />
+              )}
+              {field.help ? <span className="small muted">{field.help}</span> : null}
+              <FieldError message={errorFor(field.name)} />
+            </div>
+          );
+        })}
+        {props.withReason !== false ? (
+          <label className="reason">
+            {t("controls.reason")}
+            <input
+              name="reason"
+              value={reason}
+              maxLength={500}
+              onChange={(event) => setReason(event.target.value)}
+              aria-invalid={problem?.field === "reason"}
+            />
+            <FieldError message={errorFor("reason")} />
+          </label>
+        ) : null}
+      </div>
+      <FieldError
+        message={problem && !fieldNames.has(problem.field) && problem.field !== "reason" ? problem.message : null}
+      />
+      {done ? (
+        <p className="ok" role="status">
+          {done}
+        </p>
+      ) : null}
+      <button type="submit" className={props.danger ? "danger" : ""}>
+        {props.submitLabel}
+      </button>
+      <dialog ref={dialog} aria-labelledby={`${ids}-confirm`} onClose={() => setConfirming(null)}>
+        <h3 id={`${ids}-confirm`}>{t("controls.confirmTitle")}</h3>
+        <p>{confirming?.summary}</p>
+        {props.withReason !== false ? (
+          <p className="small">{t("controls.reasonShown", { reason: reason.trim() })}</p>
+        ) : null}
+        <div className="dialog-buttons">
+          <button type="button" className={props.danger ? "danger" : ""} onClick={() => void send()} disabled={busy}>
+            {t("controls.confirm")}
+          </button>
+          <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
+            {t("controls.back")}
+          </button>
+        </div>
+      </dialog>
+    </form>
+  );
+}

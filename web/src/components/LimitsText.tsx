@@ -1,0 +1,44 @@
+/** An instrument's regulatory limits in words (band, ceiling, floor, halt), and a delivery region's name. */
+
+import type { InstrumentQuote } from "../api/types.ts";
+import { tengePerTonne } from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { type limitsOf, limitsPublished } from "../market.ts";
+
+export function regionName(t: (key: string) => string, region: string): string {
+  const key = `regions.${region}`;
+  const name = t(key);
+  return name === key ? region : name;
+}
+
+export function LimitsText({
+  quote,
+  limits,
+  published = false,
+}: {
+  quote: InstrumentQuote;
+  limits: ReturnType<typeof limitsOf>;
+  published?: boolean;
+}) {
+  const { t, locale } = useI18n();
+  const parts: string[] = [];
+  if (limits.band) {
+    parts.push(
+      t("limits.band", {
+        low: tengePerTonne(limits.band.low, locale),
+        high: tengePerTonne(limits.band.high, locale),
+      }),
+    );
+  }
+  if (limits.ceiling !== null) parts.push(t("limits.ceiling", { price: tengePerTonne(limits.ceiling, locale) }));
+  if (limits.floor !== null) parts.push(t("limits.floor", { price: tengePerTonne(limits.floor, locale) }));
+  if (quote.halt) parts.push(t("limits.halt", { reason: quote.halt.reason }));
+  if (parts.length === 0) {
+    return (
+      <span className="muted" data-testid="limits">
+        {published || limitsPublished(quote) ? t("limits.none") : t("limits.unpublished")}
+      </span>
+    );
+  }
+  return <span data-testid="limits">{parts.join(" · ")}</span>;
+}

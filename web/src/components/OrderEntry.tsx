@@ -1,0 +1,337 @@
+/**
+ * The order ticket. Before anything is sent it shows the instrument's tick, lot, price band and ceiling, checks the
+ * price and quantity against them, and shows what the order will block: for a buy, the guarantee deposit and fee
+ * (the clearing terms' rates, each rounded up per tonne, as the exchange computes them) against the account's free
+ * money; for a sell, the gas at the basis. The exchange has the last word: its refusal is shown in plain words beside
+ * the field it concerns.
+ */
+
+import { type FormEvent, useEffect, useId, useState } from "react";
+import { post } from "../api/client.ts";
+import { invalidate } from "../api/live.ts";
+import type { Account, Balance, InstrumentQuote, Order } from "../api/types.ts";
+import { describeError, type FormField, fieldOf } from "../errors.ts";
+import {
+  buyOrderBlockTiyn,
+  parsePriceTenge,
+  parseQuantityTonnes,
+  percentOfBps,
+  priceInputText,
+  tengeOfTiyn,
+  tengePerLitre,
+  tengePerTonne,
+  tonnes,
+} from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { isHalted, limitsOf, limitsPublished, useDensity } from "../market.ts";
+import { FieldError } from "./FieldError.tsx";
+
+const TIMES_IN_FORCE = ["GTC", "DAY", "IOC", "FOK"] as const;
+
+export interface Prefill {
+  readonly priceTiynPerTonne: number;
+  readonly side: "buy" | "sell";
+  readonly nonce: number;
+}
+
+let orderCounter = 0;
+/** A client order id unique in this browser: time, a counter and randomness (the server rejects reuse anyway). */
+function newClientOrderId(): string {
+  orderCounter++;
+  const random = Math.floor(Math.random() * 36 ** 4).toString(36);
+  return `w${Date.now().toString(36)}-${orderCounter}-${random}`;
+}
+
+export function OrderEntry({
+  quote,
+  account,
+  balances,
+  canTrade,
+  prefill,
+}: {
+  quote: InstrumentQuote;
+  account: Account | null;
+  balances: readonly Balance[];
+  canTrade: boolean;
+  prefill: Prefill | null;
+}) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const density = useDensity();
+  const ids = useId();
+  const [side, setSide] = useState<"buy" | "sell">(account?.canSell && !account.canBuy ? "sell" : "buy");
+  const [orderType, setOrderType] = useState<"limit" | "market">("limit");
+  const [priceText, setPriceText] = useState("");
+  const [quantityText, setQuantityText] = useState("");
+  const [tif, setTif] = useState<(typeof TIMES_IN_FORCE)[number]>("GTC");
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!prefill) return;
+    setPriceText(priceInputText(prefill.priceTiynPerTonne));
+    setSide(prefill.side);
+    setOrderType("limit");
+  }, [prefill]);
+
+  useEffect(() => {
+    if (account && !account.canBuy && account.canSell) setSide("sell");
+    if (account?.canBuy && !account.canSell) setSide("buy");
+  }, [account]);
+
+  const limits = limitsOf(quote);
+  const tick = quote.tickSize ?? null;
+  const lot = quote.lotSize ?? null;
+  const clearing = quote.clearing ?? null;
+  const price = orderType === "limit" ? parsePriceTenge(priceText, locale) : null;
+  const quantity = parseQuantityTonnes(quantityText, locale);
+
+  const priceProblems: string[] = [];
+  if (orderType === "limit" && priceText !== "" && (price === null || price === 0)) {
+    priceProblems.push(t("ticket.check.priceNumber"));
+  }
+  if (price !== null && price > 0) {
+    if (tick !== null && price % tick !== 0)
+      priceProblems.push(t("ticket.check.tick", { tick: tengePerTonne(tick, locale) }));
+    if (limits.band && (price < limits.band.low || price > limits.band.high)) {
+      priceProblems.push(
+        t("ticket.check.band", {
+          low: tengePerTonne(limits.band.low, locale),
+          high: tengePerTonne(limits.band.high, locale),
+        }),
+      );
+    }
+    if (limits.ceiling !== null && price > limits.ceiling)
+      priceProblems.push(t("ticket.check.ceiling", { ceiling: tengePerTonne(limits.ceiling, locale) }));
+    if (limits.floor !== null && price < limits.floor)
+      priceProblems.push(t("ticket.check.floor", { floor: tengePerTonne(limits.floor, locale) }));
+  }
+  const quantityProblems: string[] = [];
+  if (quantityText !== "" && (quantity === null || quantity === 0))
+    quantityProblems.push(t("ticket.check.quantityNumber"));
+  if (quantity !== null && quantity > 0 && lot !== null && quantity % lot !== 0) {
+    quantityProblems.push(t("ticket.check.lot", { lot: tonnes(lot, locale) }));
+  }
+
+  const money = balances.find((b) => b.asset === "KZT");
+  const gas = balances.find((b) => quote.info !== null && b.asset === `GAS:${quote.info.basis}`);
+  let blockText: string;
+  let short = false;
+  if (quantity === null || quantity === 0) {
+    blockText = t("ticket.block.enter");
+  } else if (side === "sell") {
+    blockText = t("ticket.block.gas", { quantity: tonnes(quantity, locale), basis: quote.info?.basis ?? "—" });
+    if (gas && BigInt(gas.free) < BigInt(quantity)) short = true;
+  } else if (!clearing) {
+    blockText = t("ticket.block.unknownRates");
+  } else {
+    const sizingPrice = price ?? limits.ceiling;
+    if (sizingPrice === null) blockText = t("ticket.block.marketNoCeiling");
+    else {
+      const block = buyOrderBlockTiyn(sizingPrice, quantity, clearing);
+      blockText = t("ticket.block.money", {
+        collateral: tengeOfTiyn(block.collateralTiyn, locale),
+        collateralRate: percentOfBps(clearing.collateralBps, locale),
+        fee: tengeOfTiyn(block.feeTiyn, locale),
+        feeRate: percentOfBps(clearing.feeBps, locale),
+        total: tengeOfTiyn(block.totalTiyn, locale),
+      });
+      if (money && BigInt(money.free) < BigInt(block.totalTiyn)) short = true;
+    }
+  }
+
+  const halted = isHalted(quote);
+  const orderable = quote.phase === "continuous" || quote.phase === "collection";
+  const complete =
+    quantity !== null && quantity > 0 && (orderType === "market" || (price !== null && price > 0)) && account !== null;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!complete || !account || quantity === null) return;
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      const response = await post<{ order: Order | null; trades: { price: number; quantity: number }[] }>(
+        "/api/orders",
+        {
+          instrument: quote.instrument,
+          account: account.account,
+          clientOrderId: newClientOrderId(),
+          side,
+          type: orderType,
+          ...(orderType === "limit" && price !== null ? { price } : {}),
+          quantity,
+          tif: orderType === "market" && (tif === "GTC" || tif === "DAY") ? "IOC" : tif,
+        },
+      );
+      const traded = response.trades.reduce((sum, trade) => sum + trade.quantity, 0);
+      setResult(
+        t("ticket.accepted", {
+          status: t(`orderStatus.${response.order?.status ?? "accepted"}`),
+          traded: tonnes(traded, locale),
+        }),
+      );
+      invalidate(`/api/accounts/${account.account}`, "/api/instruments");
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const errorField: FormField | null = error ? fieldOf(error) : null;
+  const errorText = error ? describeError(error, i18n) : null;
+  const at = (field: FormField) => (errorField === field ? errorText : null);
+
+  return (
+    <form className="ticket" onSubmit={submit} aria-labelledby={`${ids}-title`} noValidate>
+      <h2 id={`${ids}-title`}>{t("ticket.title")}</h2>
+      <dl className="facts" data-testid="ticket-facts">
+        <div>
+          <dt>{t("ticket.tick")}</dt>
+          <dd>{tick === null ? t("ticket.unpublished") : `${tengePerTonne(tick, locale)} ₸/t`}</dd>
+        </div>
+        <div>
+          <dt>{t("ticket.lot")}</dt>
+          <dd>{lot === null ? t("ticket.unpublished") : `${tonnes(lot, locale)} t`}</dd>
+        </div>
+        <div>
+          <dt>{t("ticket.band")}</dt>
+          <dd data-testid="ticket-band">
+            {limits.band
+              ? `${tengePerTonne(limits.band.low, locale)}–${tengePerTonne(limits.band.high, locale)}`
+              : limitsPublished(quote)
+                ? t("limits.none")
+                : t("ticket.unpublished")}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("ticket.ceiling")}</dt>
+          <dd>
+            {limits.ceiling !== null
+              ? tengePerTonne(limits.ceiling, locale)
+              : limitsPublished(quote)
+                ? t("limits.none")
+                : t("ticket.unpublished")}
+          </dd>
+        </div>
+      </dl>
+      {halted ? (
+        <p className="banner banner-halt" role="status" data-testid="ticket-halt">
+          {t("ticket.halted", { reason: quote.halt?.reason ?? quote.phaseChanged?.reason ?? t("ticket.haltNoReason") })}
+        </p>
+      ) : !orderable ? (
+        <p className="banner" role="status">
+          {t("ticket.notOrderable", { phase: t(`phases.${quote.phase}`) })}
+        </p>
+      ) : null}
+      <fieldset className="segmented sides">
+        <legend className="visually-hidden">{t("ticket.side")}</legend>
+        {(["buy", "sell"] as const).map((value) => (
+          <label key={value} className={`${value} ${side === value ? "on" : ""}`}>
+            <input
+              type="radio"
+              name={`${ids}-side`}
+              value={value}
+              checked={side === value}
+              disabled={account !== null && (value === "buy" ? !account.canBuy : !account.canSell)}
+              onChange={() => setSide(value)}
+            />
+            {t(`sides.${value}`)}
+          </label>
+        ))}
+      </fieldset>
+      <div className="row2">
+        <label>
+          {t("ticket.type")}
+          <select value={orderType} onChange={(event) => setOrderType(event.target.value as "limit" | "market")}>
+            <option value="limit">{t("ticket.limit")}</option>
+            <option value="market">{t("ticket.market")}</option>
+          </select>
+        </label>
+        <label>
+          {t("ticket.tif")}
+          <select value={tif} onChange={(event) => setTif(event.target.value as (typeof TIMES_IN_FORCE)[number])}>
+            {TIMES_IN_FORCE.map((value) => (
+              <option key={value} value={value}>
+                {t(`tif.${value}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <label>
+        {t("ticket.price")}
+        <input
+          name="price"
+          inputMode="decimal"
+          autoComplete="off"
+          disabled={orderType === "market"}
+          value={orderType === "market" ? "" : priceText}
+          placeholder={orderType === "market" ? t("ticket.marketPrice") : "133400"}
+          onChange={(event) => setPriceText(event.target.value)}
+          aria-invalid={priceProblems.length > 0 || errorField === "price"}
+          aria-describedby={`${ids}-price-help ${ids}-price-error`}
+        />
+      </label>
+      <p id={`${ids}-price-help`} className="small muted">
+        {price !== null && price > 0
+          ? t("ticket.perLitre", { price: tengePerLitre(price, density, locale), density: String(density) })
+          : "\u00a0"}
+      </p>
+      {priceProblems.map((problem) => (
+        <p key={problem} className="field-warning small">
+          {problem}
+        </p>
+      ))}
+      <FieldError id={`${ids}-price-error`} message={at("price")} />
+      <label>
+        {t("ticket.quantity")}
+        <input
+          name="quantity"
+          inputMode="decimal"
+          autoComplete="off"
+          value={quantityText}
+          placeholder="20"
+          onChange={(event) => setQuantityText(event.target.value)}
+          aria-invalid={quantityProblems.length > 0 || errorField === "quantity"}
+          aria-describedby={`${ids}-quantity-error`}
+        />
+      </label>
+      {quantityProblems.map((problem) => (
+        <p key={problem} className="field-warning small">
+          {problem}
+        </p>
+      ))}
+      <FieldError id={`${ids}-quantity-error`} message={at("quantity")} />
+      <div className={`block-preview ${short ? "short" : ""}`} data-testid="block-preview" aria-live="polite">
+        <strong>{t("ticket.willBlock")}</strong> {blockText}
+        {side === "buy" && money ? (
+          <div className="small muted">{t("ticket.freeMoney", { free: tengeOfTiyn(money.free, locale) })}</div>
+        ) : null}
+        {side === "sell" && gas ? (
+          <div className="small muted">{t("ticket.freeGas", { free: tonnes(gas.free, locale) })}</div>
+        ) : null}
+        {short ? <div className="small">{t("ticket.short")}</div> : null}
+      </div>
+      <FieldError message={at("account") ?? at("instrument") ?? at("form")} />
+      {result ? (
+        <p className="ok" role="status" data-testid="ticket-result">
+          {result}
+        </p>
+      ) : null}
+      {canTrade ? (
+        <button type="submit" className={`submit ${side}`} disabled={busy || !complete}>
+          {t(side === "buy" ? "ticket.submitBuy" : "ticket.submitSell", {
+            quantity: quantity ? tonnes(quantity, locale) : "…",
+            price: orderType === "market" ? t("ticket.atMarket") : price ? tengePerTonne(price, locale) : "…",
+          })}
+        </button>
+      ) : (
+        <p className="muted">{t("ticket.viewOnly")}</p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,214 @@
+/**
+ * The member's own orders on an account: resting ones with amend (new price and/or open quantity) and cancel, then
+ * the most recent finished ones; a mass cancel for the instrument. Amend semantics are the exchange's: a price change
+ * or a quantity increase loses time priority, a decrease keeps it.
+ */
+
+import { type FormEvent, useState } from "react";
+import { del, patch, post } from "../api/client.ts";
+import { invalidate } from "../api/live.ts";
+import { clientOrderIdOf, type Order } from "../api/types.ts";
+import { describeError } from "../errors.ts";
+import {
+  exchangeTime,
+  parsePriceTenge,
+  parseQuantityTonnes,
+  priceInputText,
+  quantityInputText,
+  tengePerTonne,
+  tonnes,
+} from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { FieldError } from "./FieldError.tsx";
+
+const FINISHED_SHOWN_MAX = 15;
+
+export function OwnOrders({
+  account,
+  instrument,
+  orders,
+  canTrade,
+}: {
+  account: string;
+  instrument: string;
+  orders: readonly Order[];
+  canTrade: boolean;
+}) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const [editing, setEditing] = useState<string | null>(null);
+  const [error, setError] = useState<{ orderId: string; message: string } | null>(null);
+  const resting = orders.filter((o) => o.status === "resting");
+  const finished = orders.filter((o) => o.status !== "resting").slice(0, FINISHED_SHOWN_MAX);
+  const base = `/api/accounts/${encodeURIComponent(account)}`;
+
+  const act = async (orderId: string, action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+      setEditing(null);
+    } catch (caught) {
+      setError({ orderId, message: describeError(caught, i18n) });
+    } finally {
+      invalidate(base, "/api/instruments");
+    }
+  };
+
+  const cancel = (order: Order) =>
+    act(order.orderId, () => del(`${base}/orders/${encodeURIComponent(clientOrderIdOf(order.orderId))}`));
+
+  return (
+    <section className="panel own-orders" aria-labelledby="orders-title">
+      <div className="panel-head">
+        <h2 id="orders-title">{t("orders.title")}</h2>
+        {canTrade && resting.length > 0 ? (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              if (!window.confirm(t("orders.massCancelConfirm", { count: resting.length, instrument }))) return;
+              void act("*", () => post(`${base}/mass-cancel`, { instrument }));
+            }}
+          >
+            {t("orders.massCancel")}
+          </button>
+        ) : null}
+      </div>
+      {error?.orderId === "*" ? <FieldError message={error.message} /> : null}
+      <div className="table-scroll">
+        <table data-testid="own-orders">
+          <thead>
+            <tr>
+              <th scope="col">{t("orders.id")}</th>
+              <th scope="col">{t("orders.side")}</th>
+              <th scope="col" className="num">
+                {t("orders.price")}
+              </th>
+              <th scope="col" className="num">
+                {t("orders.open")}
+              </th>
+              <th scope="col" className="num">
+                {t("orders.filled")}
+              </th>
+              <th scope="col">{t("orders.status")}</th>
+              <th scope="col">{t("orders.time")}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t("orders.actions")}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...resting, ...finished].map((order) =>
+              editing === order.orderId ? (
+                <AmendRow
+                  key={order.orderId}
+                  order={order}
+                  error={error?.orderId === order.orderId ? error.message : null}
+                  onCancel={() => setEditing(null)}
+                  onSubmit={(changes) =>
+                    act(order.orderId, () =>
+                      patch(`${base}/orders/${encodeURIComponent(clientOrderIdOf(order.orderId))}`, changes),
+                    )
+                  }
+                />
+              ) : (
+                <tr key={order.orderId} className={order.status === "resting" ? "" : "finished"}>
+                  <td className="mono small">{clientOrderIdOf(order.orderId)}</td>
+                  <td className={order.side}>{t(`sides.${order.side}`)}</td>
+                  <td className="num">
+                    {order.priceTiynPerTonne === null
+                      ? t("ticket.market")
+                      : tengePerTonne(order.priceTiynPerTonne, locale)}
+                  </td>
+                  <td className="num">{tonnes(order.openKg, locale)}</td>
+                  <td className="num">{tonnes(order.filledKg, locale)}</td>
+                  <td>
+                    {t(`orderStatus.${order.status}`)}
+                    {order.cancelReason ? <span className="small muted"> ({order.cancelReason})</span> : null}
+                    {error?.orderId === order.orderId ? <FieldError message={error.message} /> : null}
+                  </td>
+                  <td className="small">{exchangeTime(order.updatedMs, locale)}</td>
+                  <td className="actions">
+                    {canTrade && order.status === "resting" ? (
+                      <>
+                        <button type="button" className="small-button" onClick={() => setEditing(order.orderId)}>
+                          {t("orders.amend")}
+                        </button>
+                        <button type="button" className="small-button danger" onClick={() => void cancel(order)}>
+                          {t("orders.cancel")}
+                        </button>
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      </div>
+      {orders.length === 0 ? <p className="muted">{t("orders.none")}</p> : null}
+    </section>
+  );
+}
+
+function AmendRow({
+  order,
+  error,
+  onSubmit,
+  onCancel,
+}: {
+  order: Order;
+  error: string | null;
+  onSubmit: (changes: { price?: number; quantity?: number }) => void;
+  onCancel: () => void;
+}) {
+  const { t, locale } = useI18n();
+  const [priceText, setPriceText] = useState(
+    order.priceTiynPerTonne === null ? "" : priceInputText(order.priceTiynPerTonne),
+  );
+  const [quantityText, setQuantityText] = useState(quantityInputText(order.openKg));
+  const price = parsePriceTenge(priceText, locale);
+  const quantity = parseQuantityTonnes(quantityText, locale);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const changes: { price?: number; quantity?: number } = {};
+    if (price !== null && price !== order.priceTiynPerTonne) changes.price = price;
+    if (quantity !== null && quantity !== order.openKg) changes.quantity = quantity;
+    onSubmit(changes);
+  };
+  return (
+    <tr className="amending">
+      <td colSpan={8}>
+        <form className="amend" onSubmit={submit} onKeyDown={(event) => event.key === "Escape" && onCancel()}>
+          <span className="mono small">{clientOrderIdOf(order.orderId)}</span>
+          <label>
+            {t("orders.newPrice")}
+            <input
+              name="amend-price"
+              inputMode="decimal"
+              value={priceText}
+              onChange={(event) => setPriceText(event.target.value)}
+            />
+          </label>
+          <label>
+            {t("orders.newQuantity")}
+            <input
+              name="amend-quantity"
+              inputMode="decimal"
+              value={quantityText}
+              onChange={(event) => setQuantityText(event.target.value)}
+            />
+          </label>
+          <button type="submit" disabled={price === null || quantity === null}>
+            {t("orders.sendAmend")}
+          </button>
+          <button type="button" className="secondary" onClick={onCancel}>
+            {t("orders.keep")}
+          </button>
+          <span className="small muted">{t("orders.priorityNote")}</span>
+          <FieldError message={error} />
+        </form>
+      </td>
+    </tr>
+  );
+}

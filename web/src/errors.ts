@@ -1,0 +1,75 @@
+/**
+ * API errors in plain words. The server sends a code, an English sentence and the details that fill it; the browser
+ * re-renders the sentence from the code in the reader's language (i18n `errors.CODE`), with prices as tenge per tonne,
+ * money as tenge and gas as tonnes instead of raw tiyn and kg, and falls back to the server's sentence for a code it
+ * does not know. `fieldOf` says which form field an error belongs beside.
+ */
+
+import { ApiError } from "./api/client.ts";
+import { tengeOfTiyn, tengePerTonne, tonnes } from "./format.ts";
+import type { I18n } from "./i18n/index.tsx";
+
+/** Detail names that hold a price in tiyn per tonne, money in tiyn, or a quantity in kg, by error code. */
+const PRICE_DETAILS = new Set(["value", "low", "high", "reference", "ceiling", "floor", "tick"]);
+const PRICE_CODES = new Set([
+  "ORDER_PRICE_OUTSIDE_BAND",
+  "ORDER_PRICE_ABOVE_CEILING",
+  "ORDER_PRICE_BELOW_FLOOR",
+  "ORDER_PRICE_OFF_TICK",
+  "ORDER_PRICE_INVALID",
+]);
+const MONEY_DETAILS = new Set(["free", "required", "shortfall"]);
+const KG_DETAILS = new Set(["wouldHold", "bought", "bidding", "offered", "allowed", "lot"]);
+
+export type FormField = "price" | "quantity" | "account" | "instrument" | "user" | "password" | "form";
+
+export function fieldOf(error: unknown): FormField {
+  if (!(error instanceof ApiError)) return "form";
+  const code = error.code;
+  if (code.startsWith("ORDER_PRICE") || code === "ORDER_MARKET_BUY_NOT_COVERED") return "price";
+  if (
+    code.startsWith("ORDER_QUANTITY") ||
+    code === "ORDER_LOTS_LIMIT" ||
+    code === "ORDER_CONCENTRATION_LIMIT" ||
+    code === "RISK_INSUFFICIENT_FUNDS" ||
+    code === "RISK_INSUFFICIENT_VOLUME"
+  ) {
+    return "quantity";
+  }
+  if (code.startsWith("ACCOUNT") || code === "FORBIDDEN_ACCOUNT" || code === "MEMBER_SUSPENDED") return "account";
+  if (code.startsWith("INSTRUMENT") || code === "PHASE_CLOSED") return "instrument";
+  if (code === "AUTH_FAILED") return "password";
+  return "form";
+}
+
+export function describeError(error: unknown, i18n: I18n): string {
+  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  const key = `errors.${error.code}`;
+  if (!i18n.has(key)) return error.message;
+  const params: Record<string, string | number> = {};
+  const { code, details } = error;
+  for (const [name, raw] of Object.entries(details)) {
+    if (typeof raw !== "number" && typeof raw !== "string") {
+      if (raw !== null && raw !== undefined) params[name] = JSON.stringify(raw);
+      continue;
+    }
+    const numeric = typeof raw === "number" || /^-?\d+$/.test(raw);
+    if (name === "phase" && typeof raw === "string" && i18n.has(`phases.${raw}`)) {
+      params[name] = i18n.t(`phases.${raw}`);
+    } else if (numeric && PRICE_CODES.has(code) && PRICE_DETAILS.has(name)) {
+      params[name] = tengePerTonne(Number(raw), i18n.locale);
+    } else if (numeric && code === "RISK_INSUFFICIENT_FUNDS" && MONEY_DETAILS.has(name)) {
+      params[name] = tengeOfTiyn(raw, i18n.locale);
+    } else if (
+      numeric &&
+      (KG_DETAILS.has(name) ||
+        (code.startsWith("ORDER_QUANTITY") && name === "value") ||
+        (code === "RISK_INSUFFICIENT_VOLUME" && MONEY_DETAILS.has(name)))
+    ) {
+      params[name] = tonnes(raw, i18n.locale);
+    } else {
+      params[name] = raw;
+    }
+  }
+  return i18n.t(key, params);
+}

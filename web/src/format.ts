@@ -1,0 +1,160 @@
+/**
+ * Display conversions, the only place in the browser where exact integers become text and back:
+ * tiyn per tonne ↔ tenge per tonne (1 tenge = 100 tiyn), tenge per litre at a density (kg per litre), kg ↔ tonnes,
+ * tiyn ↔ tenge for money. Parsing never goes through floating point: "133 400.5" tenge becomes 13 340 050 tiyn by
+ * string arithmetic, so what a trader types is exactly what is sent.
+ */
+
+export const TIYN_PER_TENGE = 100;
+export const KG_PER_TONNE = 1000;
+/** Liquefied petroleum gas as a rule of thumb (propane 0.498, butane 0.578 at 20 °C). */
+export const DENSITY_KG_PER_LITRE_DEFAULT = 0.55;
+
+const formatters = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string, minimumFractionDigits: number, maximumFractionDigits: number) {
+  const key = `${locale}|${minimumFractionDigits}|${maximumFractionDigits}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits, maximumFractionDigits });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+/** Tenge per tonne from tiyn per tonne, e.g. 13 340 000 → "133,400". Tiyn shown only when there are some. */
+export function tengePerTonne(priceTiynPerTonne: number | null | undefined, locale: string): string {
+  if (priceTiynPerTonne === null || priceTiynPerTonne === undefined) return "—";
+  const fractional = priceTiynPerTonne % TIYN_PER_TENGE !== 0;
+  return numberFormat(locale, fractional ? 2 : 0, 2).format(priceTiynPerTonne / TIYN_PER_TENGE);
+}
+
+/** Tenge per litre: tenge per tonne × density (kg/l) ÷ 1000, two decimals. */
+export function tengePerLitre(
+  priceTiynPerTonne: number | null | undefined,
+  densityKgPerLitre: number,
+  locale: string,
+): string {
+  if (priceTiynPerTonne === null || priceTiynPerTonne === undefined) return "—";
+  const tengePerLitreValue = (priceTiynPerTonne / TIYN_PER_TENGE) * (densityKgPerLitre / KG_PER_TONNE);
+  return numberFormat(locale, 2, 2).format(tengePerLitreValue);
+}
+
+/** A signed change in tenge per tonne, e.g. "+400". */
+export function signedTenge(changeTiyn: number | null | undefined, locale: string): string {
+  if (changeTiyn === null || changeTiyn === undefined) return "—";
+  const text = tengePerTonne(Math.abs(changeTiyn), locale);
+  return changeTiyn > 0 ? `+${text}` : changeTiyn < 0 ? `−${text}` : text;
+}
+
+/** Basis points as a signed percentage, e.g. 30 → "+0.30%". */
+export function signedPercent(bps: number | null | undefined, locale: string): string {
+  if (bps === null || bps === undefined) return "—";
+  const text = numberFormat(locale, 2, 2).format(Math.abs(bps) / 100);
+  return `${bps > 0 ? "+" : bps < 0 ? "−" : ""}${text}%`;
+}
+
+export function percentOfBps(bps: number, locale: string): string {
+  return `${numberFormat(locale, 0, 2).format(bps / 100)}%`;
+}
+
+/** Tonnes from kg (up to three decimals), e.g. 20 000 → "20". Accepts decimal strings for large totals. */
+export function tonnes(quantityKg: number | string | null | undefined, locale: string): string {
+  if (quantityKg === null || quantityKg === undefined) return "—";
+  const kg = typeof quantityKg === "string" ? BigInt(quantityKg) : BigInt(Math.trunc(quantityKg));
+  const whole = kg / 1000n;
+  const rest = kg % 1000n;
+  const wholeText = numberFormat(locale, 0, 0).format(whole);
+  if (rest === 0n) return wholeText;
+  const separator = numberFormat(locale, 1, 1).format(1.5).charAt(1);
+  return `${wholeText}${separator}${(rest < 0n ? -rest : rest).toString().padStart(3, "0").replace(/0+$/, "")}`;
+}
+
+/** Tenge from tiyn, exact for any size (decimal strings from the server), e.g. "49966377100" → "499,663,771.00". */
+export function tengeOfTiyn(amountTiyn: bigint | number | string | null | undefined, locale: string): string {
+  if (amountTiyn === null || amountTiyn === undefined) return "—";
+  const tiyn = BigInt(amountTiyn);
+  const negative = tiyn < 0n;
+  const absolute = negative ? -tiyn : tiyn;
+  const whole = numberFormat(locale, 0, 0).format(absolute / 100n);
+  const separator = numberFormat(locale, 1, 1).format(1.5).charAt(1);
+  return `${negative ? "−" : ""}${whole}${separator}${(absolute % 100n).toString().padStart(2, "0")}`;
+}
+
+/**
+ * Parses a decimal written by a person ("133 400", "133400.5", "133,400.50" in English, "133 400,50" in Russian)
+ * into an integer count of 10^-scale units; null when it is not a non-negative number with at most `scale` decimals.
+ */
+export function parseScaled(text: string, scale: number, locale: string): number | null {
+  const decimalSeparator = numberFormat(locale, 1, 1).format(1.5).charAt(1);
+  let cleaned = text.replace(/[\s\u00a0\u202f']/g, "");
+  if (decimalSeparator === ",") cleaned = cleaned.replace(",", ".");
+  else cleaned = cleaned.replace(/,/g, "");
+  const match = /^(\d+)(?:\.(\d*))?$/.exec(cleaned);
+  if (!match) return null;
+  const fraction = match[2] ?? "";
+  if (fraction.length > scale) return null;
+  const units = BigInt(match[1] ?? "0") * 10n ** BigInt(scale) + BigInt(fraction.padEnd(scale, "0") || "0");
+  return units > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(units);
+}
+
+/** Tiyn per tonne from a price typed in tenge per tonne. */
+export function parsePriceTenge(text: string, locale: string): number | null {
+  return parseScaled(text, 2, locale);
+}
+
+/** Kg from a quantity typed in tonnes. */
+export function parseQuantityTonnes(text: string, locale: string): number | null {
+  return parseScaled(text, 3, locale);
+}
+
+/** Text for an input field holding a price in tenge (no grouping, so it parses back). */
+export function priceInputText(priceTiynPerTonne: number): string {
+  const whole = Math.trunc(priceTiynPerTonne / TIYN_PER_TENGE);
+  const rest = priceTiynPerTonne % TIYN_PER_TENGE;
+  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, "0")}`;
+}
+
+export function quantityInputText(quantityKg: number): string {
+  const whole = Math.trunc(quantityKg / KG_PER_TONNE);
+  const rest = quantityKg % KG_PER_TONNE;
+  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(3, "0").replace(/0+$/, "")}`;
+}
+
+/** Exchange local time (Kazakhstan, UTC+5) of an epoch-ms instant, e.g. "05.01 11:05:00". */
+export function exchangeTime(timeMs: number | null | undefined, locale: string, withDate = false): string {
+  if (timeMs === null || timeMs === undefined) return "—";
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: "Asia/Almaty",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+    ...(withDate ? { day: "2-digit", month: "2-digit" } : {}),
+  }).format(new Date(timeMs));
+}
+
+export function exchangeDateTime(timeMs: number | null | undefined, locale: string): string {
+  return exchangeTime(timeMs, locale, true);
+}
+
+/** A countdown such as "1:05:09" or "4:09" from a number of milliseconds. */
+export function countdown(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const mm = hours > 0 ? String(minutes).padStart(2, "0") : String(minutes);
+  return `${hours > 0 ? `${hours}:` : ""}${mm}:${String(seconds).padStart(2, "0")}`;
+}
+
+/** What a buy order blocks: collateral plus fee, each rounded up per tonne, times the tonnes (the engine's rule). */
+export function buyOrderBlockTiyn(
+  priceTiynPerTonne: number,
+  quantityKg: number,
+  rates: { collateralBps: number; feeBps: number },
+): { collateralTiyn: number; feeTiyn: number; totalTiyn: number } {
+  const tonnesCount = quantityKg / KG_PER_TONNE;
+  const collateralTiyn = Math.ceil((priceTiynPerTonne * rates.collateralBps) / 10_000) * tonnesCount;
+  const feeTiyn = Math.ceil((priceTiynPerTonne * rates.feeBps) / 10_000) * tonnesCount;
+  return { collateralTiyn, feeTiyn, totalTiyn: collateralTiyn + feeTiyn };
+}

@@ -1,0 +1,96 @@
+/**
+ * Languages of the web application. Every sentence and label lives in a JSON file beside this one (en.json, ru.json),
+ * keyed by a dotted path; components ask for keys and never hold text. English is complete and is the fallback for a
+ * key another language lacks. Adding Kazakh is adding kk.json and one line in LANGUAGES.
+ *
+ * Placeholders are `{name}`; numbers and prices are formatted by the caller (format.ts) in the language's locale.
+ * The choice is kept in localStorage and sets <html lang>.
+ */
+
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import en from "./en.json";
+import ru from "./ru.json";
+
+export type Messages = typeof en;
+
+interface Language {
+  readonly code: string;
+  /** The language's own name, shown in the switch. */
+  readonly name: string;
+  /** Locale for numbers and dates. */
+  readonly locale: string;
+  readonly messages: unknown;
+}
+
+export const LANGUAGES: readonly Language[] = [
+  { code: "en", name: "English", locale: "en-US", messages: en },
+  { code: "ru", name: "Русский", locale: "ru-RU", messages: ru },
+  // { code: "kk", name: "Қазақша", locale: "kk-KZ", messages: kk },
+];
+
+const STORAGE_KEY = "sauda.language";
+
+type Params = Readonly<Record<string, string | number>>;
+
+export interface I18n {
+  readonly language: string;
+  readonly locale: string;
+  setLanguage(code: string): void;
+  t(key: string, params?: Params): string;
+  /** Whether the current language (or English) has this key. */
+  has(key: string): boolean;
+}
+
+function lookup(messages: unknown, key: string): string | undefined {
+  let node: unknown = messages;
+  for (const part of key.split(".")) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === "string" ? node : undefined;
+}
+
+export function interpolate(template: string, params: Params = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+function initialLanguage(): string {
+  const stored = typeof localStorage === "undefined" ? null : localStorage.getItem(STORAGE_KEY);
+  if (stored && LANGUAGES.some((l) => l.code === stored)) return stored;
+  const preferred = typeof navigator === "undefined" ? "en" : navigator.language.slice(0, 2);
+  return LANGUAGES.some((l) => l.code === preferred) ? preferred : "en";
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [language, setLanguageState] = useState(initialLanguage);
+  const setLanguage = useCallback((code: string) => {
+    if (!LANGUAGES.some((l) => l.code === code)) return;
+    localStorage.setItem(STORAGE_KEY, code);
+    setLanguageState(code);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+  const value = useMemo<I18n>(() => {
+    const current = LANGUAGES.find((l) => l.code === language) ?? LANGUAGES[0]!;
+    return {
+      language: current.code,
+      locale: current.locale,
+      setLanguage,
+      has: (key) => lookup(current.messages, key) !== undefined || lookup(en, key) !== undefined,
+      t: (key, params) => interpolate(lookup(current.messages, key) ?? lookup(en, key) ?? key, params),
+    };
+  }, [language, setLanguage]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error("useI18n outside I18nProvider");
+  return value;
+}

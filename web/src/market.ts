@@ -1,0 +1,103 @@
+/**
+ * What the pages derive from an instrument's listing: its limits (band, ceiling, floor) wherever the server puts them,
+ * whether it is halted, its tick and lot, and the density used for prices per litre (a reader's setting, kept in
+ * localStorage, 0.55 kg/l unless changed).
+ */
+
+import { useSyncExternalStore } from "react";
+import type { InstrumentQuote, Limits, LimitsInForce } from "./api/types.ts";
+import { DENSITY_KG_PER_LITRE_DEFAULT } from "./format.ts";
+
+export interface ResolvedLimits {
+  readonly band: { readonly low: number; readonly high: number } | null;
+  readonly bandBps: number | null;
+  readonly ceiling: number | null;
+  readonly floor: number | null;
+}
+
+/**
+ * The band, ceiling and floor an order meets now: from the `limits` of the consoles' instrument view when the listing
+ * (or `inForce`, e.g. from /api/regulator/safeguards) has them, else from plain `band`/`ceiling` fields.
+ */
+export function limitsOf(quote: InstrumentQuote, inForce?: LimitsInForce | null): ResolvedLimits {
+  const limits = inForce ?? quote.limits ?? null;
+  if (limits) {
+    return {
+      band: limits.band ? { low: limits.band.lowTiynPerTonne, high: limits.band.highTiynPerTonne } : null,
+      bandBps: quote.safeguards?.bandBps ?? null,
+      ceiling: limits.ceilingTiynPerTonne,
+      floor: limits.floorTiynPerTonne,
+    };
+  }
+  const sources: (Limits | null | undefined)[] = [quote.safeguards, quote];
+  const pick = <K extends keyof Limits>(key: K): Limits[K] | null => {
+    for (const source of sources) {
+      const value = source?.[key];
+      if (value !== undefined && value !== null) return value;
+    }
+    return null;
+  };
+  return {
+    band: pick("band") ?? null,
+    bandBps: pick("bandBps") ?? null,
+    ceiling: pick("ceiling") ?? null,
+    floor: pick("floor") ?? null,
+  };
+}
+
+export function isHalted(quote: InstrumentQuote): boolean {
+  return quote.phase === "halted" || (quote.halt !== undefined && quote.halt !== null);
+}
+
+/** Whether the server publishes this instrument's limits at all (so "none" can be told from "unknown"). */
+export function limitsPublished(quote: InstrumentQuote): boolean {
+  return "limits" in quote || "safeguards" in quote || "band" in quote || "ceiling" in quote;
+}
+
+/** Regions and plants in a stable order, instruments grouped by region then by plant (basis). */
+export function byRegion(quotes: readonly InstrumentQuote[]): [string, InstrumentQuote[]][] {
+  const groups = new Map<string, InstrumentQuote[]>();
+  for (const quote of quotes) {
+    const region = quote.info?.region ?? "—";
+    const list = groups.get(region) ?? [];
+    list.push(quote);
+    groups.set(region, list);
+  }
+  const sorted = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+  for (const [, list] of sorted) {
+    list.sort(
+      (a, b) =>
+        (a.info?.basis ?? "").localeCompare(b.info?.basis ?? "") ||
+        (a.info?.deliveryPeriod ?? "").localeCompare(b.info?.deliveryPeriod ?? "") ||
+        a.instrument.localeCompare(b.instrument),
+    );
+  }
+  return sorted;
+}
+
+const DENSITY_KEY = "sauda.densityKgPerLitre";
+const DENSITY_MIN = 0.4;
+const DENSITY_MAX = 0.7;
+const densityListeners = new Set<() => void>();
+
+function readDensity(): number {
+  const stored = Number(localStorage.getItem(DENSITY_KEY));
+  return Number.isFinite(stored) && stored >= DENSITY_MIN && stored <= DENSITY_MAX
+    ? stored
+    : DENSITY_KG_PER_LITRE_DEFAULT;
+}
+
+export function setDensity(value: number): void {
+  if (!Number.isFinite(value) || value < DENSITY_MIN || value > DENSITY_MAX) return;
+  localStorage.setItem(DENSITY_KEY, String(value));
+  for (const listener of densityListeners) listener();
+}
+
+export function useDensity(): number {
+  return useSyncExternalStore((listener) => {
+    densityListeners.add(listener);
+    return () => densityListeners.delete(listener);
+  }, readDensity);
+}
+
+export const DENSITY_RANGE = { min: DENSITY_MIN, max: DENSITY_MAX } as const;

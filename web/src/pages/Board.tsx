@@ -1,0 +1,297 @@
+/**
+ * The public market board (no sign-in): every instrument grouped by delivery region and producing plant with its last
+ * price, change, session weighted average and volume, phase and countdown, indicative auction price during order
+ * collection, price band and ceiling, and halts; a candle and volume chart with the trade tape for the chosen
+ * instrument; the official price indices; CSV downloads. Prices in tenge per tonne and tenge per litre.
+ */
+
+import { useState } from "react";
+import { useLive } from "../api/live.ts";
+import type { Candle, Indices, InstrumentQuote, Sessions, TapeTrade } from "../api/types.ts";
+import { DensitySetting } from "../components/DensitySetting.tsx";
+import { LimitsText, regionName } from "../components/LimitsText.tsx";
+import { PhaseBadge } from "../components/PhaseBadge.tsx";
+import { PriceChart } from "../components/PriceChart.tsx";
+import { exchangeTime, signedPercent, signedTenge, tengePerLitre, tengePerTonne, tonnes } from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { byRegion, isHalted, limitsOf, useDensity } from "../market.ts";
+
+const INTERVALS = ["1m", "5m", "15m", "1h", "1d"] as const;
+type Interval = (typeof INTERVALS)[number];
+
+export function Board() {
+  const { t } = useI18n();
+  const listing = useLive<{ instruments: InstrumentQuote[] }>("/api/instruments");
+  const quotes = listing.data?.instruments ?? [];
+  const [chosen, setChosen] = useState<string | null>(null);
+  const selected = quotes.find((q) => q.instrument === chosen) ?? quotes[0] ?? null;
+  const halted = quotes.filter(isHalted);
+
+  return (
+    <div className="board">
+      <section className="panel" aria-labelledby="board-title">
+        <div className="panel-head">
+          <h1 id="board-title">{t("board.title")}</h1>
+          <DensitySetting />
+        </div>
+        {halted.length > 0 ? (
+          <p className="banner banner-halt" role="status" data-testid="board-halt-banner">
+            {t("board.haltBanner", { list: halted.map((q) => q.instrument).join(", ") })}
+          </p>
+        ) : null}
+        {listing.error && !listing.data ? <p className="field-error">{t("app.unreachable")}</p> : null}
+        {quotes.length === 0 && listing.data ? <p className="muted">{t("board.noInstruments")}</p> : null}
+        <div className="table-scroll">
+          <table className="quotes" data-testid="quotes">
+            <caption className="visually-hidden">{t("board.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("board.col.instrument")}</th>
+                <th scope="col">{t("board.col.plant")}</th>
+                <th scope="col">{t("board.col.phase")}</th>
+                <th scope="col" className="num">
+                  {t("board.col.last")}
+                </th>
+                <th scope="col" className="num">
+                  {t("board.col.perLitre")}
+                </th>
+                <th scope="col" className="num">
+                  {t("board.col.change")}
+                </th>
+                <th scope="col" className="num">
+                  {t("board.col.vwap")}
+                </th>
+                <th scope="col" className="num">
+                  {t("board.col.volume")}
+                </th>
+                <th scope="col" className="num">
+                  {t("board.col.bidAsk")}
+                </th>
+                <th scope="col">{t("board.col.limits")}</th>
+              </tr>
+            </thead>
+            {byRegion(quotes).map(([region, list]) => (
+              <tbody key={region}>
+                <tr className="group">
+                  <th scope="rowgroup" colSpan={10}>
+                    {t("board.region", { region: regionName(t, region) })}
+                  </th>
+                </tr>
+                {list.map((quote) => (
+                  <QuoteRow
+                    key={quote.instrument}
+                    quote={quote}
+                    selected={quote.instrument === selected?.instrument}
+                    onSelect={() => setChosen(quote.instrument)}
+                  />
+                ))}
+              </tbody>
+            ))}
+          </table>
+        </div>
+        <p className="muted small">{t("board.notes")}</p>
+      </section>
+      {selected ? <InstrumentDetail quote={selected} /> : null}
+      <IndicesPanel />
+    </div>
+  );
+}
+
+function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selected: boolean; onSelect: () => void }) {
+  const { t, locale } = useI18n();
+  const density = useDensity();
+  const sessions = useLive<Sessions>(`/api/instruments/${encodeURIComponent(quote.instrument)}/sessions?limit=1`);
+  const current = sessions.data?.current ?? null;
+  const limits = limitsOf(quote);
+  const direction = (quote.changeTiynPerTonne ?? 0) > 0 ? "up" : (quote.changeTiynPerTonne ?? 0) < 0 ? "down" : "flat";
+  return (
+    <tr
+      className={`${selected ? "selected" : ""} ${isHalted(quote) ? "halted" : ""}`}
+      data-instrument={quote.instrument}
+    >
+      <th scope="row">
+        <button type="button" className="link" onClick={onSelect} aria-pressed={selected}>
+          {quote.instrument}
+        </button>
+        <div className="muted small">
+          {quote.info ? `${t(`products.${quote.info.product}`)} · ${quote.info.deliveryPeriod}` : ""}
+        </div>
+      </th>
+      <td>{quote.info?.basis ?? "—"}</td>
+      <td>
+        <PhaseBadge quote={quote} />
+      </td>
+      <td className="num strong" data-testid="last">
+        {tengePerTonne(quote.lastPriceTiynPerTonne, locale)}
+        {quote.phase === "collection" && quote.indicative ? (
+          <div className="small indicative" data-testid="indicative">
+            {quote.indicative.priceTiynPerTonne === null
+              ? t("board.noIndicative")
+              : t("board.indicative", {
+                  price: tengePerTonne(quote.indicative.priceTiynPerTonne, locale),
+                  volume: tonnes(quote.indicative.volumeKg, locale),
+                })}
+          </div>
+        ) : null}
+      </td>
+      <td className="num">{tengePerLitre(quote.lastPriceTiynPerTonne, density, locale)}</td>
+      <td className={`num ${direction}`}>
+        {signedTenge(quote.changeTiynPerTonne, locale)}
+        <div className="small">{signedPercent(quote.changeBps, locale)}</div>
+      </td>
+      <td className="num">{tengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
+      <td className="num">{current ? tonnes(current.volumeKg, locale) : "—"}</td>
+      <td className="num">
+        {tengePerTonne(quote.bestBid?.priceTiynPerTonne ?? null, locale)} /{" "}
+        {tengePerTonne(quote.bestAsk?.priceTiynPerTonne ?? null, locale)}
+      </td>
+      <td className="small">
+        <LimitsText quote={quote} limits={limits} />
+      </td>
+    </tr>
+  );
+}
+
+function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
+  const { t, locale } = useI18n();
+  const [interval, setChartInterval] = useState<Interval>("1m");
+  const id = encodeURIComponent(quote.instrument);
+  const candles = useLive<{ candles: Candle[] }>(`/api/instruments/${id}/candles?interval=${interval}&limit=500`);
+  const trades = useLive<{ trades: TapeTrade[] }>(`/api/instruments/${id}/trades?limit=20`);
+  return (
+    <section className="panel detail" aria-labelledby="detail-title">
+      <div className="panel-head">
+        <h2 id="detail-title">{t("board.chartTitle", { instrument: quote.instrument })}</h2>
+        <fieldset className="segmented">
+          <legend className="visually-hidden">{t("board.interval")}</legend>
+          {INTERVALS.map((value) => (
+            <label key={value} className={value === interval ? "on" : ""}>
+              <input
+                type="radio"
+                name="interval"
+                value={value}
+                checked={value === interval}
+                onChange={() => setChartInterval(value)}
+              />
+              {value}
+            </label>
+          ))}
+        </fieldset>
+      </div>
+      <div className="detail-grid">
+        <div>
+          <PriceChart
+            candles={candles.data?.candles ?? []}
+            locale={locale}
+            label={t("board.chartLabel", { instrument: quote.instrument })}
+          />
+          <p className="small muted">{t("board.chartNote")}</p>
+          <p className="downloads">
+            <span>{t("board.downloads")}</span>{" "}
+            <a href={`/api/instruments/${id}/trades?format=csv&limit=1000`}>{t("board.csvTrades")}</a>{" "}
+            <a href={`/api/instruments/${id}/candles?format=csv&interval=${interval}&limit=2000`}>
+              {t("board.csvCandles", { interval })}
+            </a>{" "}
+            <a href={`/api/instruments/${id}/sessions?format=csv&limit=1000`}>{t("board.csvSessions")}</a>
+          </p>
+        </div>
+        <div>
+          <h3>{t("board.tape")}</h3>
+          <table className="tape" data-testid="tape">
+            <thead>
+              <tr>
+                <th scope="col">{t("board.col.time")}</th>
+                <th scope="col" className="num">
+                  {t("board.col.price")}
+                </th>
+                <th scope="col" className="num">
+                  {t("board.col.quantity")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {(trades.data?.trades ?? []).map((trade) => (
+                <tr key={trade.tradeId} className={trade.aggressor ?? ""}>
+                  <td>{exchangeTime(trade.timeMs, locale)}</td>
+                  <td className="num">{tengePerTonne(trade.priceTiynPerTonne, locale)}</td>
+                  <td className="num">{tonnes(trade.quantityKg, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {trades.data && trades.data.trades.length === 0 ? <p className="muted">{t("board.noTrades")}</p> : null}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function IndicesPanel() {
+  const { t, locale } = useI18n();
+  const density = useDensity();
+  const [day, setDay] = useState<string | null>(null);
+  const indices = useLive<Indices>(day ? `/api/indices?day=${day}` : "/api/indices");
+  const data = indices.data;
+  const shownDay = data?.day ?? null;
+  return (
+    <section className="panel" aria-labelledby="indices-title">
+      <div className="panel-head">
+        <h2 id="indices-title">{t("indices.title")}</h2>
+        {data && data.days.length > 0 ? (
+          <label className="inline">
+            {t("indices.day")}
+            <select value={shownDay ?? ""} onChange={(event) => setDay(event.target.value)}>
+              {data.days.map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+      </div>
+      {data && data.indices.length === 0 ? <p className="muted">{t("indices.none")}</p> : null}
+      {data && data.indices.length > 0 ? (
+        <div className="table-scroll">
+          <table data-testid="indices">
+            <thead>
+              <tr>
+                <th scope="col">{t("indices.product")}</th>
+                <th scope="col">{t("indices.scope")}</th>
+                <th scope="col">{t("indices.key")}</th>
+                <th scope="col" className="num">
+                  {t("indices.price")}
+                </th>
+                <th scope="col" className="num">
+                  {t("board.col.perLitre")}
+                </th>
+                <th scope="col" className="num">
+                  {t("indices.volume")}
+                </th>
+                <th scope="col" className="num">
+                  {t("indices.sessions")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.indices.map((row) => (
+                <tr key={`${row.product}|${row.scope}|${row.key}`}>
+                  <td>{t(`products.${row.product}`)}</td>
+                  <td>{t(`indices.scopes.${row.scope}`)}</td>
+                  <td>{row.scope === "region" ? regionName(t, row.key) : row.key}</td>
+                  <td className="num strong">{tengePerTonne(row.priceTiynPerTonne, locale)}</td>
+                  <td className="num">{tengePerLitre(row.priceTiynPerTonne, density, locale)}</td>
+                  <td className="num">{tonnes(String(row.volumeKg), locale)}</td>
+                  <td className="num">{row.sessions}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <p className="downloads">
+        <a href={`/api/indices?format=csv${shownDay ? `&day=${shownDay}` : ""}`}>{t("indices.csv")}</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,389 @@
+/**
+ * The operator's console: instruments with their phase, members and accounts, deposits, the session calendar, the
+ * member kill switch (suspend, reinstate), and settlement confirmations (payment received, gas delivered).
+ *
+ * The operator's own API is under /api/admin (ADMIN_API below); a part whose route the server does not have yet says
+ * so in place. Accounts come from GET /api/accounts, which lists every account to the operator.
+ */
+
+import { useState } from "react";
+import { isMissingRoute, post } from "../api/client.ts";
+import { invalidate, useLive } from "../api/live.ts";
+import type { Account, InstrumentQuote, Obligation } from "../api/types.ts";
+import { ControlForm, FieldProblem } from "../components/ControlForm.tsx";
+import { FieldError } from "../components/FieldError.tsx";
+import { regionName } from "../components/LimitsText.tsx";
+import { PhaseBadge } from "../components/PhaseBadge.tsx";
+import { describeError } from "../errors.ts";
+import { exchangeDateTime, parseScaled, percentOfBps, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+
+export const ADMIN_API = {
+  instruments: "/api/admin/instruments",
+  members: "/api/admin/members",
+  suspend: (member: string) => `/api/admin/members/${encodeURIComponent(member)}/suspend`,
+  reinstate: (member: string) => `/api/admin/members/${encodeURIComponent(member)}/reinstate`,
+  deposit: (account: string) => `/api/admin/accounts/${encodeURIComponent(account)}/deposits`,
+  calendar: (instrument: string) => `/api/admin/instruments/${encodeURIComponent(instrument)}/calendar`,
+  obligations: "/api/admin/obligations?status=open&limit=100",
+  confirm: (id: string, leg: "payment" | "delivery") =>
+    `/api/admin/obligations/${encodeURIComponent(id)}/confirm-${leg}`,
+} as const;
+
+interface Member {
+  readonly member: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly suspended: boolean;
+  readonly buyerCategory: string | null;
+  readonly statusChanged: { readonly reason?: string | null } | null;
+  readonly accounts: readonly string[];
+}
+
+interface AdminInstrument {
+  readonly instrument: string;
+  readonly tickSize: number;
+  readonly lotSize: number;
+  readonly clearing: { readonly collateralBps: number; readonly feeBps: number } | null;
+  readonly calendar: { readonly sessions: readonly { readonly open: string; readonly close: string }[] } | null;
+}
+
+export function Operator() {
+  const { t } = useI18n();
+  const listing = useLive<{ instruments: InstrumentQuote[] }>("/api/instruments");
+  const accounts = useLive<{ accounts: Account[] }>("/api/accounts");
+  const members = useLive<{ members: Member[] }>(ADMIN_API.members);
+  const quotes = listing.data?.instruments ?? [];
+  const accountList = accounts.data?.accounts ?? [];
+  const memberIds = [
+    ...new Set([...(members.data?.members ?? []).map((m) => m.member), ...accountList.map((a) => a.member)]),
+  ].sort();
+  return (
+    <div className="console">
+      <h1>{t("operator.title")}</h1>
+      <InstrumentsPanel quotes={quotes} />
+      <section className="panel" aria-labelledby="members-title">
+        <h2 id="members-title">{t("operator.members")}</h2>
+        {isMissingRoute(members.error) ? (
+          <p className="placeholder small">{t("placeholder.endpoint", { endpoint: `GET ${ADMIN_API.members}` })}</p>
+        ) : null}
+        <div className="table-scroll">
+          <table data-testid="members">
+            <thead>
+              <tr>
+                <th scope="col">{t("operator.member")}</th>
+                <th scope="col">{t("operator.status")}</th>
+                <th scope="col">{t("operator.accounts")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {memberIds.map((id) => {
+                const member = members.data?.members.find((m) => m.member === id);
+                return (
+                  <tr key={id} data-member={id}>
+                    <th scope="row">
+                      {id}
+                      {member ? <div className="small muted">{member.name}</div> : null}
+                    </th>
+                    <td data-testid="member-status">
+                      {member ? (
+                        <>
+                          <span className={`badge ${member.suspended ? "phase-halted" : "phase-continuous"}`}>
+                            {t(member.suspended ? "operator.suspended" : "operator.active")}
+                          </span>
+                          {member.suspended && member.statusChanged?.reason ? (
+                            <div className="small muted">{member.statusChanged.reason}</div>
+                          ) : null}
+                        </>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
+                    <td className="small">
+                      {accountList
+                        .filter((a) => a.member === id)
+                        .map((a) => `${a.account}${a.client ? ` (${a.client})` : ""}`)
+                        .join(", ")}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section className="panel" aria-labelledby="operator-controls-title">
+        <h2 id="operator-controls-title">{t("operator.controls")}</h2>
+        <div className="controls-grid">
+          <KillSwitch memberIds={memberIds} />
+          <ControlForm
+            id="deposit-form"
+            title={t("operator.deposit")}
+            fields={[
+              {
+                name: "account",
+                label: t("terminal.account"),
+                kind: "select",
+                options: accountList.map((a) => ({ value: a.account, label: a.account })),
+              },
+              { name: "amount", label: t("operator.amountTenge"), kind: "number", placeholder: "1000000" },
+              { name: "reference", label: t("operator.bankReference"), placeholder: "KZ-2026-0001" },
+            ]}
+            method="POST"
+            path={(v) => (v.account ? ADMIN_API.deposit(v.account) : null)}
+            withReason={false}
+            body={(v) => {
+              const amount = parseScaled(v.amount ?? "", 2, "en-US");
+              if (amount === null || amount === 0) throw new FieldProblem("amount", t("operator.amountInvalid"));
+              return { amount, reference: (v.reference ?? "").trim() };
+            }}
+            summary={(v) => t("operator.depositSummary", { amount: v.amount ?? "", account: v.account ?? "" })}
+            submitLabel={t("operator.depositSubmit")}
+            refreshes={["/api/accounts"]}
+          />
+          <ControlForm
+            id="calendar-form"
+            title={t("operator.calendar")}
+            fields={[
+              {
+                name: "instrument",
+                label: t("regulator.col.instrument"),
+                kind: "select",
+                options: quotes.map((q) => ({ value: q.instrument, label: q.instrument })),
+              },
+              { name: "sessions", label: t("operator.sessions"), placeholder: "11:00-13:00, 14:00-16:00" },
+              { name: "preOpenMinutes", label: t("operator.preOpen"), kind: "number", placeholder: "15" },
+              {
+                name: "holidays",
+                label: t("operator.holidays"),
+                placeholder: "2026-03-21, 2026-03-22",
+                required: false,
+              },
+            ]}
+            method="PUT"
+            path={(v) => (v.instrument ? ADMIN_API.calendar(v.instrument) : null)}
+            body={(v, reason) => ({ calendar: calendarOf(v, t), reason })}
+            summary={(v) =>
+              t("operator.calendarSummary", { instrument: v.instrument ?? "", sessions: v.sessions ?? "" })
+            }
+            submitLabel={t("operator.calendarSubmit")}
+            refreshes={["/api/instruments"]}
+          />
+        </div>
+      </section>
+      <Settlement />
+    </div>
+  );
+}
+
+function calendarOf(v: Readonly<Record<string, string>>, t: (key: string) => string) {
+  const sessions = (v.sessions ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((s) => {
+      const match = /^(\d{2}:\d{2})\s*[-–]\s*(\d{2}:\d{2})$/.exec(s);
+      if (!match) throw new FieldProblem("sessions", t("operator.sessionsInvalid"));
+      return { open: match[1]!, close: match[2]! };
+    });
+  const preOpenMinutes = Number(v.preOpenMinutes ?? "0");
+  if (!Number.isInteger(preOpenMinutes) || preOpenMinutes < 0) {
+    throw new FieldProblem("preOpenMinutes", t("operator.preOpenInvalid"));
+  }
+  const holidays = (v.holidays ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  return { sessions, preOpenMinutes, weekends: false, holidays, extraSessions: [] };
+}
+
+function InstrumentsPanel({ quotes }: { quotes: readonly InstrumentQuote[] }) {
+  const { t, locale } = useI18n();
+  const admin = useLive<{ instruments: AdminInstrument[] }>(ADMIN_API.instruments);
+  const details = new Map((admin.data?.instruments ?? []).map((i) => [i.instrument, i]));
+  return (
+    <section className="panel" aria-labelledby="op-instruments-title">
+      <h2 id="op-instruments-title">{t("operator.instruments")}</h2>
+      <div className="table-scroll">
+        <table data-testid="op-instruments">
+          <thead>
+            <tr>
+              <th scope="col">{t("board.col.instrument")}</th>
+              <th scope="col">{t("operator.mode")}</th>
+              <th scope="col">{t("board.col.plant")}</th>
+              <th scope="col">{t("regulator.col.region")}</th>
+              <th scope="col">{t("board.col.phase")}</th>
+              <th scope="col" className="num">
+                {t("terminal.reference")}
+              </th>
+              <th scope="col" className="num">
+                {t("board.col.last")}
+              </th>
+              <th scope="col" className="num">
+                {t("ticket.tick")}
+              </th>
+              <th scope="col" className="num">
+                {t("ticket.lot")}
+              </th>
+              <th scope="col" className="num">
+                {t("operator.collateralFee")}
+              </th>
+              <th scope="col">{t("operator.sessions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {quotes.map((q) => (
+              <tr key={q.instrument}>
+                <th scope="row">{q.instrument}</th>
+                <td>{q.mode ? t(`modes.${q.mode}`) : "—"}</td>
+                <td>{q.info?.basis ?? "—"}</td>
+                <td>{q.info ? regionName(t, q.info.region) : "—"}</td>
+                <td>
+                  <PhaseBadge quote={q} />
+                </td>
+                <td className="num">{tengePerTonne(q.referencePriceTiynPerTonne, locale)}</td>
+                <td className="num">{tengePerTonne(q.lastPriceTiynPerTonne, locale)}</td>
+                <td className="num">
+                  {details.has(q.instrument) ? tengePerTonne(details.get(q.instrument)?.tickSize, locale) : "—"}
+                </td>
+                <td className="num">
+                  {details.has(q.instrument) ? tonnes(details.get(q.instrument)?.lotSize, locale) : "—"}
+                </td>
+                <td className="num">
+                  {details.get(q.instrument)?.clearing
+                    ? `${percentOfBps(details.get(q.instrument)?.clearing?.collateralBps ?? 0, locale)} / ${percentOfBps(details.get(q.instrument)?.clearing?.feeBps ?? 0, locale)}`
+                    : "—"}
+                </td>
+                <td className="small">
+                  {(details.get(q.instrument)?.calendar?.sessions ?? [])
+                    .map((s) => `${s.open}–${s.close}`)
+                    .join(", ") || "—"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function KillSwitch({ memberIds }: { memberIds: readonly string[] }) {
+  const { t } = useI18n();
+  const options = memberIds.map((id) => ({ value: id, label: id }));
+  return (
+    <>
+      <ControlForm
+        id="suspend-form"
+        title={t("operator.suspend")}
+        fields={[{ name: "member", label: t("operator.member"), kind: "select", options }]}
+        method="POST"
+        path={(v) => (v.member ? ADMIN_API.suspend(v.member) : null)}
+        body={(_v, reason) => ({ reason })}
+        summary={(v) => t("operator.suspendSummary", { member: v.member ?? "" })}
+        submitLabel={t("operator.suspendSubmit")}
+        danger
+        refreshes={[ADMIN_API.members, "/api/accounts"]}
+      >
+        <p className="small muted">{t("operator.suspendNote")}</p>
+      </ControlForm>
+      <ControlForm
+        id="reinstate-form"
+        title={t("operator.reinstate")}
+        fields={[{ name: "member", label: t("operator.member"), kind: "select", options }]}
+        method="POST"
+        path={(v) => (v.member ? ADMIN_API.reinstate(v.member) : null)}
+        body={(_v, reason) => ({ reason })}
+        summary={(v) => t("operator.reinstateSummary", { member: v.member ?? "" })}
+        submitLabel={t("operator.reinstateSubmit")}
+        refreshes={[ADMIN_API.members]}
+      />
+    </>
+  );
+}
+
+function Settlement() {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const obligations = useLive<{ obligations: Obligation[] }>(ADMIN_API.obligations);
+  const [problem, setProblem] = useState<{ id: string; message: string } | null>(null);
+  const confirm = async (obligation: Obligation, leg: "payment" | "delivery") => {
+    const question = t(leg === "payment" ? "operator.confirmPaymentQuestion" : "operator.confirmDeliveryQuestion", {
+      id: obligation.id,
+    });
+    if (!window.confirm(question)) return;
+    setProblem(null);
+    try {
+      await post(ADMIN_API.confirm(obligation.id, leg), {});
+    } catch (error) {
+      setProblem({ id: obligation.id, message: describeError(error, i18n) });
+    } finally {
+      invalidate("/api/admin/obligations", "/api/accounts");
+    }
+  };
+  const list = obligations.data?.obligations ?? [];
+  return (
+    <section className="panel" aria-labelledby="settlement-title">
+      <h2 id="settlement-title">{t("operator.settlement")}</h2>
+      {isMissingRoute(obligations.error) ? (
+        <p className="placeholder">{t("placeholder.endpoint", { endpoint: `GET ${ADMIN_API.obligations}` })}</p>
+      ) : list.length === 0 ? (
+        <p className="muted">{obligations.data ? t("obligations.none") : t("app.loading")}</p>
+      ) : (
+        <div className="table-scroll">
+          <table data-testid="settlement">
+            <thead>
+              <tr>
+                <th scope="col">{t("obligations.trade")}</th>
+                <th scope="col">{t("operator.parties")}</th>
+                <th scope="col" className="num">
+                  {t("obligations.quantity")}
+                </th>
+                <th scope="col" className="num">
+                  {t("obligations.value")}
+                </th>
+                <th scope="col">{t("obligations.payment")}</th>
+                <th scope="col">{t("obligations.delivery")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((o) => (
+                <tr key={o.id}>
+                  <td className="mono small">
+                    {o.id}
+                    <FieldError message={problem?.id === o.id ? problem.message : null} />
+                  </td>
+                  <td className="small">
+                    {o.buyer} ← {o.seller}
+                  </td>
+                  <td className="num">{tonnes(o.quantityKg, locale)}</td>
+                  <td className="num">{tengeOfTiyn(o.valueTiyn, locale)}</td>
+                  <td>
+                    {o.paid ? (
+                      t("obligations.done")
+                    ) : (
+                      <button type="button" className="small-button" onClick={() => void confirm(o, "payment")}>
+                        {t("operator.confirmPayment")}
+                      </button>
+                    )}
+                    <div className="small muted">{exchangeDateTime(o.paymentDueMs, locale)}</div>
+                  </td>
+                  <td>
+                    {o.delivered ? (
+                      t("obligations.done")
+                    ) : (
+                      <button type="button" className="small-button" onClick={() => void confirm(o, "delivery")}>
+                        {t("operator.confirmDelivery")}
+                      </button>
+                    )}
+                    <div className="small muted">{exchangeDateTime(o.deliveryDueMs, locale)}</div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

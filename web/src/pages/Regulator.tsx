@@ -1,0 +1,657 @@
+/**
+ * The regulator's console, with the January 2022 question in mind: where is the price rising fastest, and who is
+ * short on supply obligations. Prices and volumes by region at a glance (from public market data), supply obligations
+ * by producer, the controls (price band, circuit breaker, ceiling and floor, ceiling path, buyer limits, halts and
+ * resumption) each with a reason and a confirmation, and the audit trail with filters.
+ *
+ * The regulator's own API is under /api/regulator (REGULATOR_API below); a part whose route the server does not have
+ * yet says so in place.
+ */
+
+import { useState } from "react";
+import { isMissingRoute } from "../api/client.ts";
+import { useLive } from "../api/live.ts";
+import type { InstrumentQuote, LimitsInForce, Sessions } from "../api/types.ts";
+import { ControlForm, FieldProblem } from "../components/ControlForm.tsx";
+import { FieldError } from "../components/FieldError.tsx";
+import { LimitsText, regionName } from "../components/LimitsText.tsx";
+import { PhaseBadge } from "../components/PhaseBadge.tsx";
+import { describeError } from "../errors.ts";
+import {
+  exchangeDateTime,
+  parsePriceTenge,
+  percentOfBps,
+  signedPercent,
+  tengePerLitre,
+  tengePerTonne,
+  tonnes,
+} from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { byRegion, isHalted, limitsOf, useDensity } from "../market.ts";
+
+export const REGULATOR_API = {
+  overview: "/api/regulator/overview",
+  supply: "/api/regulator/supply",
+  audit: "/api/regulator/audit",
+  safeguardsAll: "/api/regulator/safeguards",
+  safeguards: (instrument: string) => `/api/regulator/instruments/${encodeURIComponent(instrument)}/safeguards`,
+  halt: "/api/regulator/halt",
+  resume: "/api/regulator/resume",
+} as const;
+
+interface SafeguardsView {
+  readonly instrument: string;
+  readonly region: string;
+  readonly phase: string;
+  readonly phaseChanged: { readonly reason: string | null } | null;
+  readonly limits: LimitsInForce;
+}
+
+interface RegionRow {
+  readonly region: string;
+  readonly volumeKg: string | number;
+  readonly vwapTiynPerTonne: number | null;
+  readonly risingFastest: { readonly instrument: string; readonly changeBps: number | null } | null;
+}
+
+export function Regulator() {
+  const { t } = useI18n();
+  const listing = useLive<{ instruments: InstrumentQuote[] }>("/api/instruments");
+  const safeguards = useLive<{ instruments: SafeguardsView[] }>(REGULATOR_API.safeguardsAll);
+  const overview = useLive<{ regions: RegionRow[] }>(REGULATOR_API.overview);
+  const inForce = new Map((safeguards.data?.instruments ?? []).map((view) => [view.instrument, view]));
+  // The listing is public; the regulator's view adds the limits in force and the halt's reason.
+  const quotes = (listing.data?.instruments ?? []).map((quote) => {
+    const view = inForce.get(quote.instrument);
+    return view ? { ...quote, limits: view.limits, phaseChanged: view.phaseChanged } : quote;
+  });
+  return (
+    <div className="console">
+      <h1>{t("regulator.title")}</h1>
+      <RegionOverview quotes={quotes} regions={overview.data?.regions ?? null} />
+      <SupplyPanel />
+      <section className="panel" aria-labelledby="controls-title">
+        <h2 id="controls-title">{t("regulator.controls")}</h2>
+        <p className="muted small">{t("regulator.controlsNote")}</p>
+        <div className="controls-grid">
+          <HaltControls quotes={quotes} />
+          <SafeguardControls quotes={quotes} />
+        </div>
+      </section>
+      <AuditPanel />
+    </div>
+  );
+}
+
+interface RegionSummary {
+  readonly region: string;
+  readonly quotes: InstrumentQuote[];
+}
+
+function RegionOverview({
+  quotes,
+  regions,
+}: {
+  quotes: readonly InstrumentQuote[];
+  regions: readonly RegionRow[] | null;
+}) {
+  const { t, locale } = useI18n();
+  const groups: RegionSummary[] = byRegion(quotes).map(([region, list]) => ({ region, quotes: list }));
+  // The fastest rise first: the server's order (GET /api/regulator/overview), else the largest change here.
+  const order = new Map((regions ?? []).map((row, index) => [row.region, index]));
+  const rise = (g: RegionSummary) => Math.max(...g.quotes.map((q) => q.changeBps ?? Number.NEGATIVE_INFINITY));
+  groups.sort((a, b) => (order.get(a.region) ?? 1e9) - (order.get(b.region) ?? 1e9) || rise(b) - rise(a));
+  const summary = new Map((regions ?? []).map((row) => [row.region, row]));
+  return (
+    <section className="panel" aria-labelledby="overview-title">
+      <h2 id="overview-title">{t("regulator.overview")}</h2>
+      <p className="muted small">{t("regulator.overviewNote")}</p>
+      <div className="table-scroll">
+        <table data-testid="region-overview">
+          <thead>
+            <tr>
+              <th scope="col">{t("regulator.col.region")}</th>
+              <th scope="col">{t("regulator.col.instrument")}</th>
+              <th scope="col">{t("board.col.phase")}</th>
+              <th scope="col" className="num">
+                {t("board.col.last")}
+              </th>
+              <th scope="col" className="num">
+                {t("board.col.perLitre")}
+              </th>
+              <th scope="col" className="num">
+                {t("board.col.change")}
+              </th>
+              <th scope="col" className="num">
+                {t("board.col.vwap")}
+              </th>
+              <th scope="col" className="num">
+                {t("regulator.col.offeredBought")}
+              </th>
+              <th scope="col">{t("board.col.limits")}</th>
+            </tr>
+          </thead>
+          {groups.map((group) => (
+            <tbody key={group.region}>
+              {summary.has(group.region) ? (
+                <tr className="group">
+                  <th scope="rowgroup" colSpan={9}>
+                    {t("regulator.regionSummary", {
+                      region: regionName(t, group.region),
+                      volume: tonnes(String(summary.get(group.region)?.volumeKg ?? 0), locale),
+                      vwap: tengePerTonne(summary.get(group.region)?.vwapTiynPerTonne ?? null, locale),
+                      fastest: summary.get(group.region)?.risingFastest?.instrument ?? "—",
+                    })}
+                  </th>
+                </tr>
+              ) : null}
+              {group.quotes.map((quote, index) => (
+                <OverviewRow key={quote.instrument} quote={quote} region={index === 0 ? group.region : null} />
+              ))}
+            </tbody>
+          ))}
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function OverviewRow({ quote, region }: { quote: InstrumentQuote; region: string | null }) {
+  const { t, locale } = useI18n();
+  const density = useDensity();
+  const sessions = useLive<Sessions>(`/api/instruments/${encodeURIComponent(quote.instrument)}/sessions?limit=1`);
+  const current = sessions.data?.current ?? null;
+  const change = quote.changeBps ?? 0;
+  return (
+    <tr className={isHalted(quote) ? "halted" : ""}>
+      <th scope="row">{region ? regionName(t, region) : ""}</th>
+      <td>
+        {quote.instrument}
+        <div className="small muted">{quote.info?.basis}</div>
+      </td>
+      <td>
+        <PhaseBadge quote={quote} />
+      </td>
+      <td className="num strong">{tengePerTonne(quote.lastPriceTiynPerTonne, locale)}</td>
+      <td className="num">{tengePerLitre(quote.lastPriceTiynPerTonne, density, locale)}</td>
+      <td className={`num ${change > 0 ? "up" : change < 0 ? "down" : ""} ${change >= 500 ? "alarm" : ""}`}>
+        {signedPercent(quote.changeBps, locale)}
+      </td>
+      <td className="num">{tengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
+      <td className="num">
+        {current ? `${tonnes(current.offeredKg, locale)} / ${tonnes(current.volumeKg, locale)}` : "—"}
+      </td>
+      <td className="small">
+        <LimitsText quote={quote} limits={limitsOf(quote)} published />
+      </td>
+    </tr>
+  );
+}
+
+interface SupplyRow {
+  readonly producer: string;
+  readonly basis: string;
+  readonly month: string;
+  readonly plannedKg: number | string;
+  readonly offeredKg: number | string;
+  readonly soldKg: number | string;
+  readonly shortfallKg: number | string;
+  readonly offeredBps: number | null;
+}
+
+function SupplyPanel() {
+  const { t, locale } = useI18n();
+  const supply = useLive<{ month: string; plans: SupplyRow[] }>(REGULATOR_API.supply);
+  const rows = supply.data?.plans ?? [];
+  return (
+    <section className="panel" aria-labelledby="supply-title">
+      <h2 id="supply-title">{t("regulator.supply")}</h2>
+      {isMissingRoute(supply.error) ? (
+        <p className="placeholder">{t("placeholder.endpoint", { endpoint: `GET ${REGULATOR_API.supply}` })}</p>
+      ) : rows.length === 0 ? (
+        <p className="muted">{supply.data ? t("regulator.noSupply") : t("app.loading")}</p>
+      ) : (
+        <div className="table-scroll">
+          <table data-testid="supply">
+            <thead>
+              <tr>
+                <th scope="col">{t("regulator.col.producer")}</th>
+                <th scope="col">{t("regulator.col.basis")}</th>
+                <th scope="col">{t("regulator.col.month")}</th>
+                <th scope="col" className="num">
+                  {t("regulator.col.planned")}
+                </th>
+                <th scope="col" className="num">
+                  {t("regulator.col.offered")}
+                </th>
+                <th scope="col" className="num">
+                  {t("regulator.col.sold")}
+                </th>
+                <th scope="col" className="num">
+                  {t("regulator.col.shortfall")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...rows]
+                .sort((a, b) => Number(b.shortfallKg ?? 0) - Number(a.shortfallKg ?? 0))
+                .map((row) => (
+                  <tr
+                    key={`${row.producer}|${row.basis}|${row.month}`}
+                    className={Number(row.shortfallKg ?? 0) > 0 ? "short" : ""}
+                  >
+                    <th scope="row">{row.producer}</th>
+                    <td>{row.basis}</td>
+                    <td>{row.month}</td>
+                    <td className="num">{tonnes(String(row.plannedKg), locale)}</td>
+                    <td className="num">
+                      {tonnes(String(row.offeredKg), locale)}
+                      {row.offeredBps !== null ? (
+                        <div className="small muted">{percentOfBps(row.offeredBps, locale)}</div>
+                      ) : null}
+                    </td>
+                    <td className="num">{tonnes(String(row.soldKg), locale)}</td>
+                    <td className="num strong">{tonnes(String(row.shortfallKg), locale)}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function instrumentOptions(quotes: readonly InstrumentQuote[]) {
+  return quotes.map((q) => ({ value: q.instrument, label: q.instrument }));
+}
+
+function regionOptions(quotes: readonly InstrumentQuote[], t: (key: string) => string) {
+  const regions = [...new Set(quotes.map((q) => q.info?.region).filter((r): r is string => typeof r === "string"))];
+  return regions.sort().map((r) => ({ value: r, label: regionName(t, r) }));
+}
+
+function HaltControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
+  const { t } = useI18n();
+  const scopes = [
+    { value: "market", label: t("regulator.scope.market") },
+    { value: "region", label: t("regulator.scope.region") },
+    { value: "instrument", label: t("regulator.scope.instrument") },
+  ];
+  const fields = [
+    { name: "scope", label: t("regulator.scope.label"), kind: "select" as const, options: scopes },
+    {
+      name: "region",
+      label: t("regulator.col.region"),
+      kind: "select" as const,
+      options: regionOptions(quotes, t),
+      required: false,
+    },
+    {
+      name: "instrument",
+      label: t("regulator.col.instrument"),
+      kind: "select" as const,
+      options: instrumentOptions(quotes),
+      required: false,
+    },
+  ];
+  const target = (v: Readonly<Record<string, string>>) => {
+    if (v.scope === "region" && !v.region) throw new FieldProblem("region", t("regulator.chooseRegion"));
+    if (v.scope === "instrument" && !v.instrument)
+      throw new FieldProblem("instrument", t("regulator.chooseInstrument"));
+    return {
+      scope: v.scope,
+      ...(v.scope === "region" ? { region: v.region } : {}),
+      ...(v.scope === "instrument" ? { instrument: v.instrument } : {}),
+    };
+  };
+  const describeTarget = (v: Readonly<Record<string, string>>) =>
+    v.scope === "region"
+      ? regionName(t, v.region ?? "")
+      : v.scope === "instrument"
+        ? (v.instrument ?? "")
+        : t("regulator.scope.market");
+  return (
+    <>
+      <ControlForm
+        id="halt-form"
+        title={t("regulator.halt")}
+        fields={fields}
+        method="POST"
+        path={() => REGULATOR_API.halt}
+        body={(v, reason) => ({ ...target(v), reason })}
+        summary={(v) => t("regulator.haltSummary", { target: describeTarget(v) })}
+        submitLabel={t("regulator.haltSubmit")}
+        danger
+        refreshes={["/api/instruments"]}
+      />
+      <ControlForm
+        id="resume-form"
+        title={t("regulator.resume")}
+        fields={fields}
+        method="POST"
+        path={() => REGULATOR_API.resume}
+        body={(v, reason) => ({ ...target(v), reason })}
+        summary={(v) => t("regulator.resumeSummary", { target: describeTarget(v) })}
+        submitLabel={t("regulator.resumeSubmit")}
+        refreshes={["/api/instruments"]}
+      />
+    </>
+  );
+}
+
+/** Percent typed by a person ("5", "2.5") → basis points; empty → null (the limit is removed). */
+function bpsOf(text: string | undefined, field: string, message: string): number | null {
+  if (text === undefined || text.trim() === "") return null;
+  const hundredths = parseScaled2(text);
+  if (hundredths === null || hundredths <= 0 || hundredths >= 10_000) throw new FieldProblem(field, message);
+  return hundredths;
+}
+
+function parseScaled2(text: string): number | null {
+  const match = /^\s*(\d+)(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0") || "0");
+}
+
+function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
+  const { t, locale } = useI18n();
+  const instrument = {
+    name: "instrument",
+    label: t("regulator.col.instrument"),
+    kind: "select" as const,
+    options: instrumentOptions(quotes),
+  };
+  const price = (field: string, text: string | undefined): number | null => {
+    if (text === undefined || text.trim() === "") return null;
+    const value = parsePriceTenge(text, locale);
+    if (value === null || value === 0) throw new FieldProblem(field, t("regulator.priceInvalid"));
+    return value;
+  };
+  const path = (v: Readonly<Record<string, string>>) => (v.instrument ? REGULATOR_API.safeguards(v.instrument) : null);
+  const refreshes = ["/api/instruments"];
+  return (
+    <>
+      <ControlForm
+        id="band-form"
+        title={t("regulator.band")}
+        fields={[
+          instrument,
+          {
+            name: "bandPercent",
+            label: t("regulator.bandPercent"),
+            kind: "number",
+            placeholder: "5",
+            required: false,
+            help: t("regulator.emptyRemoves"),
+          },
+          {
+            name: "breakerPercent",
+            label: t("regulator.breakerPercent"),
+            kind: "number",
+            placeholder: "3",
+            required: false,
+            help: t("regulator.emptyRemoves"),
+          },
+        ]}
+        method="PATCH"
+        path={path}
+        body={(v, reason) => ({
+          bandBps: bpsOf(v.bandPercent, "bandPercent", t("regulator.percentInvalid")),
+          breakerBps: bpsOf(v.breakerPercent, "breakerPercent", t("regulator.percentInvalid")),
+          reason,
+        })}
+        summary={(v) =>
+          t("regulator.bandSummary", {
+            instrument: v.instrument ?? "",
+            band: v.bandPercent ? `±${v.bandPercent}%` : t("regulator.off"),
+            breaker: v.breakerPercent ? `±${v.breakerPercent}%` : t("regulator.off"),
+          })
+        }
+        submitLabel={t("regulator.apply")}
+        refreshes={refreshes}
+      />
+      <ControlForm
+        id="ceiling-form"
+        title={t("regulator.ceiling")}
+        fields={[
+          instrument,
+          {
+            name: "ceiling",
+            label: t("regulator.ceilingPrice"),
+            kind: "number",
+            placeholder: "120000",
+            required: false,
+            help: t("regulator.emptyRemoves"),
+          },
+          {
+            name: "floor",
+            label: t("regulator.floorPrice"),
+            kind: "number",
+            required: false,
+            help: t("regulator.emptyRemoves"),
+          },
+        ]}
+        method="PATCH"
+        path={path}
+        body={(v, reason) => ({
+          changes: { ceiling: price("ceiling", v.ceiling), floor: price("floor", v.floor) },
+          reason,
+        })}
+        summary={(v) =>
+          t("regulator.ceilingSummary", {
+            instrument: v.instrument ?? "",
+            ceiling: v.ceiling ? `${v.ceiling} ₸/t` : t("regulator.off"),
+            floor: v.floor ? `${v.floor} ₸/t` : t("regulator.off"),
+          })
+        }
+        submitLabel={t("regulator.apply")}
+        refreshes={refreshes}
+      />
+      <ControlForm
+        id="path-form"
+        title={t("regulator.ceilingPath")}
+        fields={[
+          instrument,
+          {
+            name: "steps",
+            label: t("regulator.steps"),
+            placeholder: "2026-02-01 125000; 2026-03-01 130000",
+            help: t("regulator.stepsHelp"),
+          },
+        ]}
+        method="PATCH"
+        path={path}
+        body={(v, reason) => ({ ceilingPath: parseSteps(v.steps ?? "", locale, t), reason })}
+        summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: v.steps ?? "" })}
+        submitLabel={t("regulator.apply")}
+        refreshes={refreshes}
+      />
+      <ControlForm
+        id="buyer-limits-form"
+        title={t("regulator.buyerLimits")}
+        fields={[
+          instrument,
+          {
+            name: "maxSharePercent",
+            label: t("regulator.maxShare"),
+            kind: "number",
+            required: false,
+            help: t("regulator.emptyRemoves"),
+          },
+          { name: "maxActiveOrders", label: t("regulator.maxActiveOrders"), kind: "number", required: false },
+          { name: "maxLotsPerOrder", label: t("regulator.maxLots"), kind: "number", required: false },
+        ]}
+        method="PATCH"
+        path={path}
+        body={(v, reason) => ({
+          maxShareBps: bpsOf(v.maxSharePercent, "maxSharePercent", t("regulator.percentInvalid")),
+          maxActiveOrders: countOf(v.maxActiveOrders, "maxActiveOrders", t("regulator.countInvalid")),
+          maxLotsPerOrder: countOf(v.maxLotsPerOrder, "maxLotsPerOrder", t("regulator.countInvalid")),
+          reason,
+        })}
+        summary={(v) =>
+          t("regulator.buyerLimitsSummary", {
+            instrument: v.instrument ?? "",
+            share: v.maxSharePercent ? `${v.maxSharePercent}%` : t("regulator.off"),
+            orders: v.maxActiveOrders || t("regulator.off"),
+            lots: v.maxLotsPerOrder || t("regulator.off"),
+          })
+        }
+        submitLabel={t("regulator.apply")}
+        refreshes={refreshes}
+      />
+    </>
+  );
+}
+
+function countOf(text: string | undefined, field: string, message: string): number | null {
+  if (text === undefined || text.trim() === "") return null;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new FieldProblem(field, message);
+  return Number(text);
+}
+
+/** "2026-02-01 125000; 2026-03-01 130000" → steps effective at 00:00 exchange time (UTC+5) on each date. */
+function parseSteps(text: string, locale: string, t: (key: string, params?: Record<string, string>) => string) {
+  const steps = text
+    .split(/[;\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((part) => {
+      const match = /^(\d{4}-\d{2}-\d{2})\s+(.+)$/.exec(part);
+      const ceiling = match ? ceilingOf(match[2]!, locale) : null;
+      if (!match || ceiling === null) throw new FieldProblem("steps", t("regulator.stepInvalid", { step: part }));
+      const effectiveFromMs = Date.parse(`${match[1]}T00:00:00+05:00`);
+      return { effectiveFromMs, ceiling };
+    });
+  return steps.sort((a, b) => a.effectiveFromMs - b.effectiveFromMs);
+}
+
+function ceilingOf(text: string, locale: string): number | null {
+  const value = parsePriceTenge(text, locale);
+  return value === null || value === 0 ? null : value;
+}
+
+interface AuditEntry {
+  readonly seq: number;
+  readonly timeMs: number;
+  readonly actor: string | null;
+  readonly role: string | null;
+  readonly source: string | null;
+  readonly commandType: string;
+  readonly instrument: string | null;
+  readonly account: string | null;
+  readonly summary: string;
+  readonly outcome: "accepted" | "rejected";
+  readonly code: string | null;
+  readonly message: string | null;
+}
+
+/** Audit entries shown at first, and added by "show more". */
+const AUDIT_PAGE = 30;
+
+/** Command types a reader most often filters the audit trail by (the server accepts every command type). */
+const AUDIT_TYPES = [
+  "safeguards.set",
+  "halt",
+  "resume",
+  "supply.plan",
+  "member.suspend",
+  "member.reinstate",
+  "instrument.suspend",
+  "calendar.set",
+  "money.deposit",
+  "order.new",
+  "order.amend",
+  "order.cancel",
+] as const;
+
+function AuditPanel() {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const [actor, setActor] = useState("");
+  const [type, setType] = useState("");
+  const [instrument, setInstrument] = useState("");
+  const [limit, setLimit] = useState(AUDIT_PAGE);
+  const query = new URLSearchParams();
+  if (actor) query.set("actor", actor);
+  if (type) query.set("commandType", type);
+  if (instrument) query.set("instrument", instrument);
+  query.set("limit", String(limit));
+  const audit = useLive<{ entries: AuditEntry[] }>(`${REGULATOR_API.audit}?${query}`);
+  const entries = audit.data?.entries ?? [];
+  return (
+    <section className="panel" aria-labelledby="audit-title">
+      <h2 id="audit-title">{t("regulator.audit")}</h2>
+      <div className="filters">
+        <label>
+          {t("regulator.filter.actor")}
+          <input value={actor} onChange={(event) => setActor(event.target.value)} name="audit-actor" />
+        </label>
+        <label>
+          {t("regulator.filter.type")}
+          <select value={type} onChange={(event) => setType(event.target.value)} name="audit-type">
+            <option value="">—</option>
+            {AUDIT_TYPES.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("regulator.filter.instrument")}
+          <input value={instrument} onChange={(event) => setInstrument(event.target.value)} name="audit-instrument" />
+        </label>
+      </div>
+      <p className="downloads">
+        <a href={`${REGULATOR_API.audit}?${query}&format=csv`}>{t("regulator.auditCsv")}</a>
+      </p>
+      {audit.error && !isMissingRoute(audit.error) ? <FieldError message={describeError(audit.error, i18n)} /> : null}
+      {isMissingRoute(audit.error) ? (
+        <p className="placeholder">{t("placeholder.endpoint", { endpoint: `GET ${REGULATOR_API.audit}` })}</p>
+      ) : entries.length === 0 ? (
+        <p className="muted">{audit.data ? t("regulator.noAudit") : t("app.loading")}</p>
+      ) : (
+        <div className="table-scroll">
+          <table data-testid="audit">
+            <thead>
+              <tr>
+                <th scope="col">{t("regulator.col.seq")}</th>
+                <th scope="col">{t("regulator.col.time")}</th>
+                <th scope="col">{t("regulator.col.actor")}</th>
+                <th scope="col">{t("regulator.col.action")}</th>
+                <th scope="col">{t("regulator.col.instrument")}</th>
+                <th scope="col">{t("regulator.col.outcome")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((entry) => (
+                <tr key={entry.seq} className={entry.outcome === "rejected" ? "finished" : ""}>
+                  <td className="num">{entry.seq}</td>
+                  <td className="small">{exchangeDateTime(entry.timeMs, locale)}</td>
+                  <td>
+                    {entry.actor}
+                    {entry.role ? <span className="small muted"> ({entry.role})</span> : null}
+                  </td>
+                  <td className="small">
+                    <span className="mono">{entry.commandType}</span> {entry.summary}
+                  </td>
+                  <td className="small">{entry.instrument ?? entry.account ?? ""}</td>
+                  <td className={`small ${entry.outcome === "rejected" ? "down" : ""}`}>
+                    {entry.outcome === "rejected" ? (entry.message ?? entry.code) : t("regulator.accepted")}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {entries.length === limit ? (
+            <button type="button" className="secondary" onClick={() => setLimit(limit + AUDIT_PAGE * 3)}>
+              {t("regulator.auditMore")}
+            </button>
+          ) : null}
+        </div>
+      )}
+    </section>
+  );
+}

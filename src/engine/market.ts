@@ -718,8 +718,7 @@ export class Market {
     if (before === "closed") {
       this.setPhase("closed", out, reason);
     } else if (this.spec.mode === "continuous") {
-      this.setPhase("collection", out, reason);
-      this.auctionEndsAtMs = this.nowMs + this.safeguards.resumptionAuctionMs;
+      this.startAuction(reason, this.nowMs + this.safeguards.resumptionAuctionMs, out);
     } else {
       this.setPhase("collection", out, reason);
     }

@@ -336,8 +336,10 @@ describe("emergency halts", () => {
     const resumed = m.ok({ type: "resume", scope: "region", region: "MANGYSTAU", reason: "calm" });
     expect(resumed.find((e) => e.type === "phase.changed")).toMatchObject({
       instrument: "MNG",
+      from: "halted",
       to: "collection",
       reason: "calm",
+      auctionEndsAtMs: T0 + 5 * MINUTE,
     });
     m.timeMs = T0 + 5 * MINUTE;
     m.ok({ type: "time.tick" });

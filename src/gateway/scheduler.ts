@@ -11,10 +11,10 @@
  * The wall clock enters here, through the exchange's clock; the scheduler only ever sends commands.
  */
 
-import { sessionWindows } from "../engine/calendar.ts";
+import { sessionWindows, type TradingCalendar } from "../engine/calendar.ts";
 import type { Command } from "../engine/commands.ts";
 import type { Market } from "../engine/market.ts";
-import type { Phase } from "../engine/phases.ts";
+import type { Phase, TradingMode } from "../engine/phases.ts";
 import type { Exchange } from "./exchange.ts";
 
 export const SCHEDULER_TICK_MS = 1000;
@@ -29,6 +29,30 @@ export function plannedPhase(market: Market, nowMs: number): "closed" | "collect
   if (!window) return "closed";
   if (market.spec.mode === "call") return nowMs >= window.openMs ? "collection" : "closed";
   return nowMs < window.openMs ? "collection" : "continuous";
+}
+
+/**
+ * When the calendar next changes the instrument's phase, and to what: for the public countdown. Null without a
+ * calendar or without a session in the next day or so.
+ */
+export function nextScheduledChange(
+  calendar: TradingCalendar | null,
+  mode: TradingMode,
+  nowMs: number,
+): { phase: "collection" | "continuous" | "closed"; atMs: number; auction: boolean } | null {
+  if (!calendar) return null;
+  const changes: { phase: "collection" | "continuous" | "closed"; atMs: number; auction: boolean }[] = [];
+  for (const w of sessionWindows(calendar, nowMs)) {
+    if (mode === "continuous") {
+      changes.push({ phase: "collection", atMs: w.collectFromMs, auction: false });
+      changes.push({ phase: "continuous", atMs: w.openMs, auction: true });
+      changes.push({ phase: "closed", atMs: w.closeMs, auction: false });
+    } else {
+      changes.push({ phase: "collection", atMs: w.openMs, auction: false });
+      changes.push({ phase: "closed", atMs: w.closeMs, auction: true });
+    }
+  }
+  return changes.filter((c) => c.atMs > nowMs).sort((a, b) => a.atMs - b.atMs)[0] ?? null;
 }
 
 /** The next command that moves the market toward its planned phase, or null when nothing is to be done. */

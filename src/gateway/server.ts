@@ -20,6 +20,7 @@ import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import websocket from "@fastify/websocket";
 import { Ajv } from "ajv";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { QueueFullError, SequencerStoppedError } from "../journal/sequencer.ts";
 import { Authenticator, type Principal } from "./auth.ts";
 import type { RouteContext } from "./context.ts";
 import { HttpProblem, sendProblem } from "./errors.ts";
@@ -144,6 +145,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpProblem) return sendProblem(reply, error);
+    if (error instanceof QueueFullError) {
+      return sendProblem(reply, new HttpProblem("UNAVAILABLE", { state: "busy" }, { "retry-after": "1" }));
+    }
+    if (error instanceof SequencerStoppedError)
+      return sendProblem(reply, new HttpProblem("UNAVAILABLE", { state: "stopping" }));
     const fastifyError = error as {
       validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[];
       validationContext?: string;

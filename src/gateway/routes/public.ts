@@ -8,17 +8,48 @@ import type { FastifyInstance } from "fastify";
 import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../../projections/index.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
+import { nextScheduledChange } from "../scheduler.ts";
 import { FORMAT, ID, json, LIMIT, sendCsv } from "./common.ts";
+import { limitsInForce } from "./console.ts";
 
-export function publicRoutes(api: FastifyInstance, { exchange }: RouteContext): void {
+export function publicRoutes(api: FastifyInstance, context: RouteContext): void {
+  const { exchange } = context;
   const market = exchange.projections.marketData;
   const requireInstrument = (id: string) => {
     if (!market.has(id)) throw new HttpProblem("INSTRUMENT_NOT_FOUND", { id });
   };
-  const describeInstrument = (id: string) => ({
-    ...(json(market.quote(id)) as object),
-    info: exchange.projections.instruments.get(id) ?? null,
-  });
+  /**
+   * What the public sees of an instrument: its quote, what it is, its trading rules (tick, lot, collateral and fee
+   * rates), the price limits in force, the last phase change with its reason, the next scheduled one (for a
+   * countdown), and the current session's figures.
+   */
+  const describeInstrument = (id: string) => {
+    const controls = exchange.projections.controls.instrument(id);
+    const session = exchange.projections.sessions.current(id) ?? exchange.projections.sessions.last(id);
+    return {
+      ...(json(market.quote(id)) as object),
+      info: exchange.projections.instruments.get(id) ?? null,
+      tickSize: controls?.tickSize ?? null,
+      lotSize: controls?.lotSize ?? null,
+      clearing: controls?.clearing
+        ? {
+            basis: controls.clearing.basis,
+            collateralBps: controls.clearing.collateralBps,
+            feeBps: controls.clearing.feeBps,
+          }
+        : null,
+      limits: controls ? limitsInForce(context, id) : null,
+      phaseChanged: controls?.phaseChanged ?? null,
+      nextPhase: controls ? nextScheduledChange(controls.calendar, controls.mode, exchange.clock()) : null,
+      session: session
+        ? json({
+            weightedAveragePriceTiynPerTonne: session.vwapTiynPerTonne,
+            volumeKg: session.volumeKg,
+            trades: session.trades,
+          })
+        : null,
+    };
+  };
 
   api.get(
     "/instruments",

@@ -10,6 +10,7 @@
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 
@@ -17,7 +18,12 @@ export const CHROMIUM_PATH = process.env.SAUDA_CHROMIUM ?? "/usr/bin/chromium";
 export const BROWSER_REQUIRED = process.env.SAUDA_REQUIRE_BROWSER === "1";
 export const ROOT = resolve(import.meta.dirname, "../../..");
 export const WEB = join(ROOT, "web");
-export const SCREENSHOTS = join(ROOT, "docs/screenshots");
+/**
+ * Where page screenshots go: docs/screenshots/ (the ones the README shows) when SAUDA_SCREENSHOTS=docs, otherwise a
+ * folder under the system's temporary directory, so an ordinary test run leaves the working tree untouched.
+ */
+export const SCREENSHOTS =
+  process.env.SAUDA_SCREENSHOTS === "docs" ? join(ROOT, "docs/screenshots") : join(tmpdir(), "sauda-screenshots");
 
 const CHROMIUM_ARGS = [
   "--headless",

@@ -25,6 +25,7 @@ import { Authenticator, type Principal } from "./auth.ts";
 import type { RouteContext } from "./context.ts";
 import { HttpProblem, sendProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
+import { MemberRateLimiter } from "./member-rate.ts";
 import { Metrics } from "./metrics.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -39,6 +40,7 @@ export const BODY_BYTES_MAX = 64 * 1024;
 /** Requests per minute per principal (API key, user, or address for the public). */
 export const RATE_PER_MINUTE_DEFAULT = 6000;
 export const RATE_PER_MINUTE_PUBLIC = 1200;
+export const RATE_PER_MINUTE_PER_MEMBER = 12_000;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -55,6 +57,8 @@ export interface ServerOptions {
   /** Requests per minute per key/user; the public gets `ratePerMinutePublic` per address. */
   readonly ratePerMinute?: number;
   readonly ratePerMinutePublic?: number;
+  /** Requests per minute shared by all users and keys of one member. */
+  readonly ratePerMinutePerMember?: number;
   /** Log requests as JSON lines (default true; tests turn it off). */
   readonly logger?: boolean;
   /** Directory of the built web application; served at /. */
@@ -116,8 +120,14 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   await app.register(cookie);
   app.decorateRequest("principal", null as never);
   app.decorateRequest("rawBody", "");
+  const memberLimit = new MemberRateLimiter(
+    options.ratePerMinutePerMember ?? RATE_PER_MINUTE_PER_MEMBER,
+    exchange.clock,
+  );
   app.addHook("preHandler", async (request) => {
     request.principal = await auth.principal(request, request.rawBody ?? "");
+    const member = request.principal.kind === "user" ? request.principal.user.member : null;
+    if (member !== null) memberLimit.take(member);
   });
 
   await app.register(rateLimit, {

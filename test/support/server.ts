@@ -115,15 +115,17 @@ export class TestServer {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), "sauda-server-"));
   }
 
-  static async start(options: { setup?: boolean; ratePerMinute?: number } = {}): Promise<TestServer> {
+  static async start(
+    options: { setup?: boolean; ratePerMinute?: number; ratePerMinutePerMember?: number } = {},
+  ): Promise<TestServer> {
     const server = new TestServer();
-    await server.open(options.ratePerMinute);
+    await server.open(options.ratePerMinute, options.ratePerMinutePerMember);
     if (options.setup !== false) for (const command of SETUP) await server.exchange.submit(command);
     return server;
   }
 
   /** Opens (or re-opens, after `close`) the exchange in this server's directory. */
-  async open(ratePerMinute?: number): Promise<void> {
+  async open(ratePerMinute?: number, ratePerMinutePerMember?: number): Promise<void> {
     this.exchange = await Exchange.open({ data: this.dir, clock: () => this.nowMs });
     this.users = new SqliteUserStore(this.dir);
     if ((await this.users.users()).length === 0) {
@@ -144,6 +146,7 @@ export class TestServer {
       users: this.users,
       logger: false,
       ...(ratePerMinute === undefined ? {} : { ratePerMinute, ratePerMinutePublic: ratePerMinute }),
+      ...(ratePerMinutePerMember === undefined ? {} : { ratePerMinutePerMember }),
     });
     await this.app.listen({ host: "127.0.0.1", port: 0 });
     const address = this.app.server.address();

@@ -14,7 +14,7 @@ import { Engine } from "../engine/engine.ts";
 import { PostgresStore } from "./postgres-store.ts";
 import type { JournalRecord, SnapshotRecord } from "./records.ts";
 import { JournalCorruptError, recover, verify } from "./recovery.ts";
-import { Sequencer } from "./sequencer.ts";
+import { QUEUE_COMMANDS_MAX, QueueFullError, Sequencer } from "./sequencer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import type { JournalStore } from "./store.ts";
 
@@ -303,6 +303,32 @@ describe("sequencer failure", () => {
     expect(fatal).toHaveLength(1);
     await expect(sequencer.submit({ type: "time.tick" })).rejects.toThrow("disk full");
     expect(await store.maxSeq()).toBe(1);
+    await store.close();
+  });
+
+  it("the queue holds QUEUE_COMMANDS_MAX commands; one more is refused at once and changes nothing", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    class GatedStore extends SqliteStore {
+      override async append(records: readonly JournalRecord[]): Promise<void> {
+        await gate;
+        return super.append(records);
+      }
+    }
+    const store = new GatedStore(mkdtempSync(join(tmpdir(), "sauda-queue-")));
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock(), batchCommandsMax: 10_000 });
+    const first = sequencer.submit({ type: "time.tick" });
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch is now being written
+    const queued = Array.from({ length: QUEUE_COMMANDS_MAX }, () => sequencer.submit({ type: "time.tick" }));
+    expect(sequencer.queued).toBe(QUEUE_COMMANDS_MAX);
+    await expect(sequencer.submit({ type: "time.tick" })).rejects.toBeInstanceOf(QueueFullError);
+    release();
+    await first;
+    await Promise.all(queued.slice(0, 3));
+    await sequencer.stop();
+    expect(await store.maxSeq()).toBe(QUEUE_COMMANDS_MAX + 1);
     await store.close();
   });
 

@@ -99,8 +99,8 @@ const STATE_QUEUED_MARKET = 2;
 /** How many orders one book may hold at once; keeps every quantity sum exact (1e9 max order × 4e6 < 2^53). */
 export const BOOK_ORDERS_MAX = 4_000_000;
 
-const INITIAL_ORDER_CAPACITY = 1024;
-const INITIAL_LEVEL_CAPACITY = 256;
+const INITIAL_ORDER_CAPACITY = 64; // grows by doubling; small so that thousands of listed instruments cost little
+const INITIAL_LEVEL_CAPACITY = 32;
 const INITIAL_ACCOUNT_CAPACITY = 64;
 const INITIAL_REPORT_CAPACITY = 64;
 

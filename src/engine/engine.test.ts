@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { Command } from "./commands.ts";
-import { Engine } from "./engine.ts";
+import { Engine, INSTRUMENTS_MAX } from "./engine.ts";
 import type { EngineEvent } from "./events.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0); // 11:00 in Almaty (UTC+5)
@@ -335,5 +335,23 @@ describe("snapshot, restore and the state hash", () => {
     const c = build();
     c.do({ type: "order.amend", orderId: "s1", quantity: 2000 });
     expect(c.engine.stateHash()).not.toBe(b.engine.stateHash());
+  });
+});
+
+describe("engine limits", () => {
+  it("lists up to INSTRUMENTS_MAX instruments and refuses one more", () => {
+    const engine = new Engine();
+    let seq = 0;
+    const list = (i: number) =>
+      engine.apply({
+        seq: ++seq,
+        timeMs: T0,
+        command: { type: "instrument.list", instrument: `I${i}`, mode: "continuous", tickSize: 1, lotSize: 1 },
+      });
+    for (let i = 0; i < INSTRUMENTS_MAX; i++) list(i);
+    expect(engine.instruments()).toHaveLength(INSTRUMENTS_MAX);
+    const refused = list(INSTRUMENTS_MAX);
+    expect(refused[0]).toMatchObject({ type: "rejected", code: "INSTRUMENT_INVALID" });
+    expect(engine.instruments()).toHaveLength(INSTRUMENTS_MAX);
   });
 });

@@ -2,12 +2,16 @@
  * `npm run bench:core`: the durable exchange core. Figures, not pass/fail:
  * - durable orders per second through sequencer + engine (cleared instrument: risk, ledger, obligations) on SQLite and
  *   on PostgreSQL (when reachable), at several batch sizes, with p50/p99 time from submit to durable outcome;
- * - recovery time of a 1,000,000-command SQLite journal, from the journal alone and from a snapshot.
+ * - recovery time of a 1,000,000-command SQLite journal, from the journal alone and from a snapshot 1,000 commands
+ *   before its end.
+ * On Linux each throughput run also prints the CPU time its threads used per command (main thread, journal writer
+ * thread, V8's helper threads): unlike commands per second, that figure barely moves when other work shares the
+ * machine, so it is the one to compare between runs on a busy machine.
  * Environment: BENCH_CORE_ORDERS (default 200,000 per run), BENCH_RECOVERY_COMMANDS (default 1,000,000),
  * SAUDA_TEST_DATABASE_URL for PostgreSQL.
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -18,7 +22,7 @@ import { dataHash } from "../src/journal/records.ts";
 import { recover } from "../src/journal/recovery.ts";
 import { Sequencer } from "../src/journal/sequencer.ts";
 import { SqliteStore } from "../src/journal/sqlite-store.ts";
-import type { JournalStore } from "../src/journal/store.ts";
+import { type JournalStore, READ_PAGE_RECORDS } from "../src/journal/store.ts";
 
 const ORDERS = Number(process.env.BENCH_CORE_ORDERS ?? 200_000);
 const RECOVERY_COMMANDS = Number(process.env.BENCH_RECOVERY_COMMANDS ?? 1_000_000);
@@ -113,6 +117,35 @@ function* orders(count: number, seed: number, withDays = false): Generator<Comma
   }
 }
 
+/** CPU time (user + system, ms) of each thread of this process by thread id, from /proc; empty where there is none. */
+function threadCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // utime and stime, in clock ticks of 10 ms.
+      out.set(tid, (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+  } catch {
+    // Not Linux: no per-thread figures.
+  }
+  return out;
+}
+
+/** Per-command CPU of the main thread and of the other threads that did real work, between two `threadCpuMs`. */
+function cpuPerCommand(before: Map<string, number>, after: Map<string, number>, count: number): string {
+  if (after.size === 0) return "";
+  const main = String(process.pid);
+  const microseconds = (tid: string) => (((after.get(tid) ?? 0) - (before.get(tid) ?? 0)) * 1000) / count;
+  const others = [...after.keys()]
+    .filter((tid) => tid !== main)
+    .map(microseconds)
+    .filter((us) => us >= 0.5)
+    .sort((a, b) => b - a);
+  return `; CPU per command: main thread ${microseconds(main).toFixed(1)} µs, other threads ${others.map((us) => us.toFixed(1)).join(" + ") || "0"} µs`;
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
@@ -130,6 +163,7 @@ async function throughput(store: JournalStore, batch: number, count: number): Pr
   let inFlight = 0;
   let done = 0;
   let wake: (() => void) | null = null;
+  const cpuBefore = threadCpuMs();
   const started = performance.now();
   let i = 0;
   for (const command of orders(count, 7)) {
@@ -150,6 +184,7 @@ async function throughput(store: JournalStore, batch: number, count: number): Pr
   }
   await sequencer.drain();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuPerCommand(cpuBefore, threadCpuMs(), count);
   if (done !== count) throw new Error(`only ${done} of ${count} commands completed`);
   latencies.sort();
   return `${store.kind.padEnd(8)} batch ${String(batch).padStart(5)}: ${Math.round(count / seconds)
@@ -159,7 +194,7 @@ async function throughput(store: JournalStore, batch: number, count: number): Pr
     0.99,
   ).toFixed(
     1,
-  )} ms (${count.toLocaleString("en-US")} commands, up to ${IN_FLIGHT_MAX.toLocaleString("en-US")} in flight)`;
+  )} ms (${count.toLocaleString("en-US")} commands, up to ${IN_FLIGHT_MAX.toLocaleString("en-US")} in flight)${cpu}`;
 }
 
 /**
@@ -259,21 +294,28 @@ async function main(): Promise<void> {
     snapshotEveryCommands: 0,
   });
   const built = performance.now();
-  const setupCommands = setup();
-  for (const c of setupCommands) void sequencer.submit(c);
+  // Exactly RECOVERY_COMMANDS commands: the setup, then orders and cancels, with the back office's confirmations.
+  let submitted = 0;
   let pending: Promise<unknown>[] = [];
-  for (const command of orders(RECOVERY_COMMANDS - setupCommands.length, 11, true)) {
+  const submit = (command: Command): void => {
+    if (submitted >= RECOVERY_COMMANDS) return;
+    submitted++;
+    pending.push(sequencer.submit(command));
+  };
+  for (const c of setup()) submit(c);
+  for (const command of orders(RECOVERY_COMMANDS, 11, true)) {
+    if (submitted >= RECOVERY_COMMANDS) break;
     if (command.type === "phase.set" && command.phase === "closed") {
       // The back office books the day's payments and deliveries before the close, so obligations settle.
       await Promise.all(pending);
       pending = [];
       for (const o of engine.clearingHouse.clearing.all()) {
         if (o.status !== "open") continue;
-        pending.push(sequencer.submit({ type: "obligation.confirmPayment", obligation: o.id }));
-        pending.push(sequencer.submit({ type: "obligation.confirmDelivery", obligation: o.id }));
+        submit({ type: "obligation.confirmPayment", obligation: o.id });
+        submit({ type: "obligation.confirmDelivery", obligation: o.id });
       }
     }
-    pending.push(sequencer.submit(command));
+    submit(command);
     if (pending.length >= IN_FLIGHT_MAX) {
       await Promise.all(pending);
       pending = [];
@@ -292,15 +334,22 @@ async function main(): Promise<void> {
   );
   if (result.engine.stateHash() !== engine.stateHash()) throw new Error("recovered state differs");
   // A snapshot 1,000 commands before the end, as the sequencer would have written on its schedule.
+  const snapshotSeq = engine.lastSeq - 1000;
   const snapshotEngine = new Engine();
-  const records = await store.read(1, RECOVERY_COMMANDS - 1000);
-  for (const r of records)
-    snapshotEngine.apply({ seq: r.seq, timeMs: r.timeMs, command: JSON.parse(r.command) as Command });
+  let recordHash = "";
+  for (let from = 1; from <= snapshotSeq; ) {
+    const page = await store.read(from, Math.min(READ_PAGE_RECORDS, snapshotSeq - from + 1));
+    for (const r of page) {
+      snapshotEngine.apply({ seq: r.seq, timeMs: r.timeMs, command: JSON.parse(r.command) as Command });
+      recordHash = r.hash;
+    }
+    from += page.length;
+  }
   const data = JSON.stringify(snapshotEngine.snapshot());
   await store.saveSnapshot({
     seq: snapshotEngine.lastSeq,
     stateHash: dataHash(data),
-    recordHash: records[records.length - 1]!.hash,
+    recordHash,
     data,
     dataHash: dataHash(data),
   });

@@ -12,16 +12,18 @@ import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../
 import type { Command } from "../engine/commands.ts";
 import { Engine } from "../engine/engine.ts";
 import { PostgresStore } from "./postgres-store.ts";
-import type { JournalRecord, SnapshotRecord } from "./records.ts";
-import { JournalCorruptError, recover, verify } from "./recovery.ts";
+import { chainHash, type JournalRecord, type SnapshotRecord } from "./records.ts";
+import { JournalCorruptError, type RecoverOptions, recover, verify } from "./recovery.ts";
 import { QUEUE_COMMANDS_MAX, QueueFullError, Sequencer } from "./sequencer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import type { JournalStore } from "./store.ts";
+import { type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
 
 interface Harness {
   readonly store: JournalStore;
+  /** How the suite's recoveries are run (SQLite runs them once with its reader thread, once without). */
+  readonly recoverOptions?: RecoverOptions;
   /** Runs raw SQL against the store's tables; `{t}` stands for the schema-qualified table prefix. */
   readonly damage: (sql: string) => Promise<void>;
   /** A second connection to the same journal, as a restarted process would open it. */
@@ -75,8 +77,10 @@ function journalSuite(name: string, open: HarnessFactory): void {
     const harness = async () => {
       const h = await open();
       opened.push(h.store);
+      const options = h.recoverOptions ?? {};
       return {
         ...h,
+        recover: (store: JournalStore) => recover(store, options),
         reopen: async () => {
           const store = await h.reopen();
           opened.push(store);
@@ -159,7 +163,7 @@ function journalSuite(name: string, open: HarnessFactory): void {
     });
 
     it("recovers the same state from the journal alone", async () => {
-      const { store, reopen } = await harness();
+      const { store, reopen, recover } = await harness();
       const { engine } = await runThrough(store, sessionCommands(80));
       const recovered = await recover(await reopen());
       expect(recovered.snapshotSeq).toBe(0);
@@ -168,7 +172,7 @@ function journalSuite(name: string, open: HarnessFactory): void {
     });
 
     it("recovers from the newest snapshot and replays only what came after", async () => {
-      const { store, reopen } = await harness();
+      const { store, reopen, recover } = await harness();
       const { engine } = await runThrough(store, sessionCommands(80), 40);
       const snapshots = await store.snapshots();
       expect(snapshots.length).toBeGreaterThanOrEqual(2);
@@ -185,7 +189,7 @@ function journalSuite(name: string, open: HarnessFactory): void {
     });
 
     it("skips a damaged snapshot and says so", async () => {
-      const { store, damage, reopen } = await harness();
+      const { store, damage, reopen, recover } = await harness();
       const { engine } = await runThrough(store, sessionCommands(80), 40);
       const newest = (await store.snapshots())[0]!.seq;
       await damage(`UPDATE {t}snapshots SET data = replace(data, '"open":', '"open": ') WHERE seq = ${newest}`);
@@ -197,7 +201,7 @@ function journalSuite(name: string, open: HarnessFactory): void {
     });
 
     it("detects a damaged record and names it", async () => {
-      const { store, damage, reopen } = await harness();
+      const { store, damage, reopen, recover } = await harness();
       await runThrough(store, sessionCommands(40));
       await damage(
         `UPDATE {t}journal SET command = replace(command, '"quantity":2000', '"quantity":3000') WHERE seq = 9`,
@@ -215,7 +219,6 @@ function journalSuite(name: string, open: HarnessFactory): void {
       await sequencer.submit({ type: "time.tick" });
       const head = await store.head();
       // A forged record: valid JSON, valid chain hash, but events the engine would never produce.
-      const { chainHash } = await import("./records.ts");
       const command = JSON.stringify({ type: "time.tick" });
       const events = JSON.stringify([{ type: "trade", price: 1 }]);
       await store.append([
@@ -232,8 +235,46 @@ function journalSuite(name: string, open: HarnessFactory): void {
       await expect(verify(await reopen())).rejects.toThrow("record 2: replaying its command gives different events");
     });
 
+    it("detects a command that is not JSON under a consistent chain, in recovery too", async () => {
+      const { store, reopen, recover } = await harness();
+      const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock() });
+      await sequencer.submit({ type: "time.tick" });
+      const head = await store.head();
+      const command = "{not json";
+      await store.append([
+        {
+          seq: 2,
+          timeMs: T0 + 5,
+          meta: "{}",
+          command,
+          events: "[]",
+          hash: chainHash(head!.hash, 2, T0 + 5, "{}", command, "[]"),
+        },
+      ]);
+      const error = await recover(await reopen()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JournalCorruptError);
+      expect((error as Error).message).toBe("record 2: damaged: its command is not valid JSON");
+    });
+
+    it("recovers a journal of several read pages and names a damaged record deep inside it", async () => {
+      const { store, damage, reopen, recover } = await harness();
+      const count = READ_PAGE_RECORDS * 2 + 500;
+      const engine = new Engine();
+      const sequencer = new Sequencer(engine, store, null, { clock: fixedClock(), snapshotEveryCommands: 0 });
+      await Promise.all(Array.from({ length: count }, () => sequencer.submit({ type: "time.tick" })));
+      const recovered = await recover(await reopen());
+      expect(recovered.replayed).toBe(count);
+      expect(recovered.engine.stateHash()).toBe(engine.stateHash());
+      const bad = READ_PAGE_RECORDS + 17;
+      await damage(`UPDATE {t}journal SET time_ms = time_ms + 1 WHERE seq = ${bad}`);
+      const error = await recover(await reopen()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JournalCorruptError);
+      expect((error as JournalCorruptError).seq).toBe(bad);
+      expect((error as Error).message).toContain("damaged: its hash does not continue");
+    });
+
     it("detects a truncated tail", async () => {
-      const { store, damage, reopen } = await harness();
+      const { store, damage, reopen, recover } = await harness();
       await runThrough(store, sessionCommands(30));
       const head = await store.head();
       await damage(`DELETE FROM {t}journal WHERE seq >= ${head!.seq - 2}`);
@@ -241,7 +282,7 @@ function journalSuite(name: string, open: HarnessFactory): void {
     });
 
     it("detects a missing record in the middle", async () => {
-      const { store, damage, reopen } = await harness();
+      const { store, damage, reopen, recover } = await harness();
       await runThrough(store, sessionCommands(30));
       await damage("DELETE FROM {t}journal WHERE seq = 12");
       await expect(recover(await reopen())).rejects.toThrow("record 12: missing");
@@ -249,11 +290,25 @@ function journalSuite(name: string, open: HarnessFactory): void {
   });
 }
 
-journalSuite("SQLite", async () => {
+journalSuite("SQLite, writer and reader threads", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sauda-journal-"));
+  const store = new SqliteStore(dir);
+  // Every write of the suite goes through the writer thread, and every recovery reads through the reader thread.
+  expect(await store.writerReady()).toBe(true);
+  return {
+    store,
+    recoverOptions: { checkedReadRecordsMin: 0 },
+    damage: async (sql) => store.unsafeExec(sql.replaceAll("{t}", "")),
+    reopen: async () => new SqliteStore(dir),
+  };
+});
+
+journalSuite("SQLite, first writes before the writer thread is up", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sauda-journal-"));
   const store = new SqliteStore(dir);
   return {
     store,
+    recoverOptions: { checkedReadRecordsMin: Number.POSITIVE_INFINITY },
     damage: async (sql) => store.unsafeExec(sql.replaceAll("{t}", "")),
     reopen: async () => new SqliteStore(dir),
   };
@@ -329,6 +384,149 @@ describe("sequencer failure", () => {
     await Promise.all(queued.slice(0, 3));
     await sequencer.stop();
     expect(await store.maxSeq()).toBe(QUEUE_COMMANDS_MAX + 1);
+    await store.close();
+  });
+
+  it("refuses a command that cannot be stored as JSON, without giving it a seq or stopping", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-json-")));
+    const engine = new Engine();
+    const sequencer = new Sequencer(engine, store, null, { clock: fixedClock() });
+    const unstorable = { type: "time.tick", note: 1n } as unknown as Command;
+    const [first, refused, after] = await Promise.allSettled([
+      sequencer.submit({ type: "time.tick" }),
+      sequencer.submit(unstorable),
+      sequencer.submit({ type: "time.tick" }),
+    ]);
+    expect(first.status === "fulfilled" && first.value.seq).toBe(1);
+    expect(refused.status).toBe("rejected");
+    expect(after.status === "fulfilled" && after.value.seq).toBe(2);
+    expect(engine.lastSeq).toBe(2);
+    expect((await verify(store)).records).toBe(2);
+    await store.close();
+  });
+
+  it("gives the engine a plain copy of the command, equal to the parse of the stored text", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-copy-")));
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock() });
+    const command = { type: "time.tick", skipped: undefined } as unknown as Command;
+    const outcome = await sequencer.submit(command, { actor: "a" });
+    expect(outcome.command).not.toBe(command);
+    const [record] = await store.read(1, 1);
+    expect(record!.command).toBe('{"type":"time.tick"}');
+    expect(outcome.command).toStrictEqual(JSON.parse(record!.command));
+    expect(outcome.meta).toStrictEqual({ actor: "a" });
+    // A value JSON would change takes the round trip: the engine sees null, as replay will.
+    const odd = await sequencer.submit({ type: "time.tick", note: Number.NaN } as unknown as Command);
+    expect(odd.command).toStrictEqual({ type: "time.tick", note: null });
+    await store.close();
+  });
+
+  it("applies the next batch while one is written, and releases each only once it is durable, in order", async () => {
+    const gates: (() => void)[] = [];
+    const appended: number[][] = [];
+    class GatedStore extends SqliteStore {
+      override async append(records: readonly JournalRecord[]): Promise<void> {
+        await new Promise<void>((resolve) => gates.push(resolve));
+        await super.append(records);
+        appended.push(records.map((r) => r.seq));
+      }
+    }
+    const store = new GatedStore(mkdtempSync(join(tmpdir(), "sauda-pipe-")));
+    const engine = new Engine();
+    const sequencer = new Sequencer(engine, store, null, { clock: fixedClock(), batchCommandsMax: 2 });
+    const released: number[] = [];
+    const all = Array.from({ length: 6 }, () =>
+      sequencer.submit({ type: "time.tick" }).then((o) => {
+        released.push(o.seq);
+      }),
+    );
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    // Batch [1, 2] is being written; batch [3, 4] is already applied, waiting behind it; nothing is released.
+    expect(gates).toHaveLength(1);
+    expect(engine.lastSeq).toBe(4);
+    expect(released).toEqual([]);
+    gates.shift()!();
+    await settle();
+    expect(released).toEqual([1, 2]);
+    expect(gates).toHaveLength(1);
+    expect(engine.lastSeq).toBe(6);
+    gates.shift()!();
+    await settle();
+    gates.shift()!();
+    await Promise.all(all);
+    expect(released).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(appended).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    await store.close();
+  });
+
+  it("when a write fails, the batch prepared behind it is neither written nor released", async () => {
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    class FailingSecond extends SqliteStore {
+      override async append(records: readonly JournalRecord[]): Promise<void> {
+        calls++;
+        if (calls === 2) {
+          await gate;
+          throw new Error("disk full");
+        }
+        return super.append(records);
+      }
+    }
+    const store = new FailingSecond(mkdtempSync(join(tmpdir(), "sauda-pipe-fail-")));
+    const fatal: unknown[] = [];
+    const sequencer = new Sequencer(new Engine(), store, null, {
+      clock: fixedClock(),
+      batchCommandsMax: 2,
+      onFatal: (e) => fatal.push(e),
+    });
+    const results = Array.from({ length: 6 }, () => sequencer.submit({ type: "time.tick" }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    const settled = await Promise.allSettled(results);
+    expect(settled.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "rejected",
+      "rejected",
+    ]);
+    expect(calls).toBe(2);
+    expect(fatal).toHaveLength(1);
+    expect(await store.maxSeq()).toBe(2);
+    await store.close();
+  });
+
+  it("saves a snapshot only after the records it covers are durable", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    class GatedStore extends SqliteStore {
+      override async append(records: readonly JournalRecord[]): Promise<void> {
+        await gate;
+        return super.append(records);
+      }
+    }
+    const store = new GatedStore(mkdtempSync(join(tmpdir(), "sauda-snap-")));
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock(), snapshotEveryCommands: 3 });
+    const results = Array.from({ length: 4 }, () => sequencer.submit({ type: "time.tick" }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await store.snapshots()).toEqual([]);
+    release();
+    await Promise.all(results);
+    await sequencer.drain();
+    const [snapshot] = await store.snapshots();
+    expect(snapshot!.seq).toBe(4);
+    expect((await verify(store)).snapshotsChecked).toBe(1);
     await store.close();
   });
 

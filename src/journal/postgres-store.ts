@@ -1,7 +1,9 @@
 /**
  * The production journal store: PostgreSQL, chosen by a connection URL. Each append is one transaction carrying the
- * whole batch (rows passed as arrays and expanded with `unnest`, so a batch is one round trip) and the new head;
- * PostgreSQL's default `synchronous_commit = on` makes the commit durable before it returns.
+ * whole batch and the new head; PostgreSQL's default `synchronous_commit = on` makes the commit durable before it
+ * returns. Rows go in as multi-row INSERTs of `INSERT_CHUNK_ROWS` rows, each value a separate bind parameter, through a
+ * statement prepared once per connection. (Passing the batch as arrays to `unnest` was a third as fast: the client
+ * must quote and escape every JSON text into an array literal, and the server parse it back.)
  *
  * Tables live in one schema (default `sauda`), so several journals can share a database (tests use one each).
  */
@@ -11,6 +13,10 @@ import type { JournalHead, JournalRecord, SnapshotRecord } from "./records.ts";
 import type { JournalStore, SnapshotInfo } from "./store.ts";
 
 const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Rows per INSERT statement: 6 parameters each, far below PostgreSQL's 65,535 parameters per statement. */
+export const INSERT_CHUNK_ROWS = 500;
+const JOURNAL_COLUMNS = 6;
 
 export class PostgresStore implements JournalStore {
   readonly kind = "postgres";
@@ -35,6 +41,21 @@ export class PostgresStore implements JournalStore {
 
   private table(name: string): string {
     return `"${this.schema}"."${name}"`;
+  }
+
+  private fullChunkText: string | null = null;
+
+  /** `INSERT INTO journal ... VALUES ($1, ..., $6), ...` for `rows` rows. */
+  private insertText(rows: number): string {
+    if (rows === INSERT_CHUNK_ROWS && this.fullChunkText !== null) return this.fullChunkText;
+    const tuples: string[] = new Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const p = i * JOURNAL_COLUMNS;
+      tuples[i] = `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
+    }
+    const text = `INSERT INTO ${this.table("journal")} (seq, time_ms, meta, command, events, hash) VALUES ${tuples.join(", ")}`;
+    if (rows === INSERT_CHUNK_ROWS) this.fullChunkText = text;
+    return text;
   }
 
   private async createTables(): Promise<void> {
@@ -74,18 +95,26 @@ export class PostgresStore implements JournalStore {
     const last = records[records.length - 1]!;
     await this.client.query("BEGIN");
     try {
-      await this.client.query(
-        `INSERT INTO ${this.table("journal")} (seq, time_ms, meta, command, events, hash)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-        [
-          records.map((r) => r.seq),
-          records.map((r) => r.timeMs),
-          records.map((r) => r.meta),
-          records.map((r) => r.command),
-          records.map((r) => r.events),
-          records.map((r) => r.hash),
-        ],
-      );
+      for (let from = 0; from < records.length; from += INSERT_CHUNK_ROWS) {
+        const to = Math.min(records.length, from + INSERT_CHUNK_ROWS);
+        const values: (number | string)[] = new Array((to - from) * JOURNAL_COLUMNS);
+        let v = 0;
+        for (let i = from; i < to; i++) {
+          const r = records[i]!;
+          values[v++] = r.seq;
+          values[v++] = r.timeMs;
+          values[v++] = r.meta;
+          values[v++] = r.command;
+          values[v++] = r.events;
+          values[v++] = r.hash;
+        }
+        const rows = to - from;
+        const text = this.insertText(rows);
+        // A full chunk uses the statement prepared on this connection; the last, shorter one is parsed each time.
+        await this.client.query(
+          rows === INSERT_CHUNK_ROWS ? { name: "sauda_journal_insert", text, values } : { text, values },
+        );
+      }
       await this.client.query(
         `INSERT INTO ${this.table("journal_head")} (id, seq, hash) VALUES (1, $1, $2)
          ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,

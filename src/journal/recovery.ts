@@ -14,7 +14,10 @@
 import type { Command } from "../engine/commands.ts";
 import { Engine, type EngineSnapshot } from "../engine/engine.ts";
 import { chainHash, dataHash, GENESIS_HASH, type JournalHead, type SnapshotRecord } from "./records.ts";
-import { type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
+import { type CheckedPage, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
+
+/** Records to replay above which recovery lets the store read and check them beside the replay (`readChecked`). */
+export const CHECKED_READ_RECORDS_MIN = READ_PAGE_RECORDS;
 
 export class JournalCorruptError extends Error {
   override name = "JournalCorruptError";
@@ -37,7 +40,12 @@ export interface RecoveryResult {
   readonly warnings: readonly string[];
 }
 
-export async function recover(store: JournalStore): Promise<RecoveryResult> {
+export interface RecoverOptions {
+  /** Replay from `readChecked` when the store has it and more than this many records follow the snapshot. */
+  readonly checkedReadRecordsMin?: number;
+}
+
+export async function recover(store: JournalStore, options: RecoverOptions = {}): Promise<RecoveryResult> {
   const head = await checkHead(store);
   const warnings: string[] = [];
   let engine = new Engine();
@@ -60,7 +68,12 @@ export async function recover(store: JournalStore): Promise<RecoveryResult> {
       break;
     }
   }
-  const replayed = await replayRange(store, engine, snapshotSeq + 1, head?.seq ?? 0, previousHash, false);
+  const toSeq = head?.seq ?? 0;
+  // Reading beside the replay pays only when there is much to read (a thread takes tens of milliseconds to start).
+  const replayed =
+    store.readChecked && toSeq - snapshotSeq > (options.checkedReadRecordsMin ?? CHECKED_READ_RECORDS_MIN)
+      ? await replayChecked(store.readChecked(snapshotSeq + 1, toSeq, previousHash), engine, snapshotSeq + 1, toSeq)
+      : await replayRange(store, engine, snapshotSeq + 1, toSeq, previousHash, false);
   checkEndsAtHead(head, replayed.lastHash);
   return { engine, head, snapshotSeq, replayed: replayed.count, warnings };
 }
@@ -143,6 +156,43 @@ async function loadCheckedSnapshot(
   if (engine.lastSeq !== seq) return `snapshot ${seq} holds the state of seq ${engine.lastSeq}`;
   if (engine.stateHash(dataHash) !== record.stateHash) return `snapshot ${seq} restores to a different state hash`;
   return { engine, record };
+}
+
+/**
+ * Replays records [fromSeq, toSeq] that the store has read and checked (sequence and chain) beside this thread; the
+ * first record that failed a check is reported after every record before it has been applied, as `replayRange` does.
+ */
+async function replayChecked(
+  pages: AsyncIterable<CheckedPage>,
+  engine: Engine,
+  fromSeq: number,
+  toSeq: number,
+): Promise<{ count: number; lastHash: string }> {
+  let expected = fromSeq;
+  let lastHash: string | null = null;
+  // Pages come in order; each has been checked by the store, and its problem (if any) ends the replay.
+  for await (const page of pages) {
+    const { seqs, timesMs, commands } = page;
+    for (let i = 0; i < commands.length; i++) {
+      const seq = seqs[i]!;
+      // The store checked the order; checking it again here costs nothing and keeps replay honest.
+      if (seq !== expected) throw new JournalCorruptError(expected, `missing: the next record is ${seq}`);
+      let command: Command;
+      try {
+        command = JSON.parse(commands[i]!) as Command;
+      } catch {
+        throw new JournalCorruptError(seq, "damaged: its command is not valid JSON");
+      }
+      engine.apply({ seq, timeMs: timesMs[i]!, command });
+      expected++;
+    }
+    lastHash = page.lastHash;
+    if (page.problem) throw new JournalCorruptError(page.problem.seq, page.problem.message);
+  }
+  if (expected <= toSeq || lastHash === null) {
+    throw new JournalCorruptError(expected, "missing: the journal ends early");
+  }
+  return { count: expected - fromSeq, lastHash };
 }
 
 /**

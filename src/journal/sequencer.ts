@@ -6,8 +6,17 @@
  * commit) and only then are its outcomes released to their senders. A command is therefore never acknowledged before
  * it is durable, and commands arriving while a batch is being written form the next batch.
  *
- * The command is stored as JSON and the engine is given the parsed copy of exactly that text, so replaying the journal
- * gives the engine byte-identical input.
+ * Pipelining: while one batch is being written, the next one is already applied and its records built, so the engine
+ * and the journal's disk work at the same time. At most one append is in flight and at most one more batch is
+ * prepared behind it; batches are appended strictly in order, the next append starts only after the previous one has
+ * succeeded, and outcomes are released batch by batch in sequence order. So the engine runs at most two batches ahead
+ * of the journal, and nothing that is not durable is ever released.
+ *
+ * The command is stored as JSON and the engine is given a copy equal to the parse of exactly that text (see
+ * plain.ts), so replaying the journal gives the engine byte-identical input.
+ *
+ * Snapshots are taken between batches (so a snapshot's state is that of its last record) and saved only once that
+ * record is durable: a snapshot never refers to a record that is not in the journal.
  *
  * If an append fails, the engine has run ahead of the journal; the sequencer refuses all further work and reports the
  * failure through `onFatal`. The process must then stop and recover from the journal (stopping beats running wrong).
@@ -16,13 +25,15 @@
 import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
+import { plainCommand } from "./plain.ts";
 import {
   type CommandMeta,
+  chainHash,
   dataHash,
   GENESIS_HASH,
   type JournalHead,
   type JournalRecord,
-  makeRecord,
+  type SnapshotRecord,
 } from "./records.ts";
 import { APPEND_RECORDS_MAX, type JournalStore } from "./store.ts";
 
@@ -42,7 +53,7 @@ export interface SequencerOptions {
 export interface Outcome {
   readonly seq: number;
   readonly timeMs: number;
-  /** The command as the engine saw it (parsed from the stored text) and who sent it. */
+  /** The command as the engine saw it (equal to the parse of the stored text) and who sent it. */
   readonly command: Command;
   readonly meta: CommandMeta;
   readonly events: readonly EngineEvent[];
@@ -63,17 +74,30 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
+/** A batch applied to the engine, with its records, waiting to be appended. */
+interface Prepared {
+  readonly batch: readonly Pending[];
+  readonly records: readonly JournalRecord[];
+  /** Outcomes in batch order; null where a command was refused before it got a seq (it could not be stored). */
+  readonly outcomes: readonly (Outcome | null)[];
+  /** The engine's snapshot right after this batch, to be saved once the batch is durable. */
+  readonly snapshot: SnapshotRecord | null;
+}
+
 export class Sequencer {
   private readonly engine: Engine;
   private readonly store: JournalStore;
   private readonly options: Required<Omit<SequencerOptions, "onFatal">>;
   private readonly onFatal: ((error: unknown) => void) | undefined;
   private queue: Pending[] = [];
+  /** Hash of the last record applied (it may not be durable yet). */
   private lastHash: string;
-  private writing = false;
+  /** The pipeline is working: a batch is being prepared, written or released. */
+  private running = false;
   private scheduled = false;
   private stopped = false;
   private failure: unknown = null;
+  /** Commands applied since the last snapshot was taken. */
   private sinceSnapshot = 0;
   private idleWaiters: (() => void)[] = [];
   /** Listeners told of every durable batch's outcomes, in order (projections, streams). */
@@ -118,7 +142,7 @@ export class Sequencer {
 
   /** Resolves when every command submitted so far is durable (or has failed). */
   async drain(): Promise<void> {
-    if (!this.writing && !this.scheduled && this.queue.length === 0) return;
+    if (!this.running && !this.scheduled && this.queue.length === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -131,87 +155,164 @@ export class Sequencer {
     }
   }
 
-  /** Writes a snapshot of the engine as it is now (everything applied is durable when this runs). */
+  /**
+   * Writes a snapshot of the engine once everything submitted so far is durable, so that the snapshot's state is that
+   * of a durable record.
+   */
   async snapshot(): Promise<void> {
-    const snapshot = this.engine.snapshot();
-    const data = JSON.stringify(snapshot);
+    await this.drain();
+    if (this.failure !== null) throw this.failure;
+    // `drain` resolved with the pipeline idle and nothing has run since: everything applied is durable.
+    await this.store.saveSnapshot(this.takeSnapshot());
+  }
+
+  /** The engine's state now, as a snapshot record chained to the last applied record. */
+  private takeSnapshot(): SnapshotRecord {
+    const data = JSON.stringify(this.engine.snapshot());
     const hash = dataHash(data);
-    await this.store.saveSnapshot({
-      seq: snapshot.lastSeq,
-      stateHash: hash,
-      recordHash: this.lastHash,
-      data,
-      dataHash: hash,
-    });
     this.sinceSnapshot = 0;
+    return { seq: this.engine.lastSeq, stateHash: hash, recordHash: this.lastHash, data, dataHash: hash };
   }
 
   private schedule(): void {
-    if (this.scheduled || this.writing) return;
+    if (this.scheduled || this.running) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      void this.run();
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.writing) return;
-    if (this.queue.length === 0) {
-      this.notifyIdle();
-      return;
+  /**
+   * The pipeline: prepare a batch (apply it, build its records), wait until the batch before it is durable and
+   * released, start appending it, and go on to prepare the next while that append runs.
+   */
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    /** The batch being written; resolves true once durable and released, false if the journal failed. */
+    let inFlight: Promise<boolean> | null = null;
+    while (this.failure === null) {
+      if (this.queue.length === 0) {
+        if (inFlight === null) break;
+        // Nothing to prepare: wait for the batch being written; commands arriving meanwhile form the next one.
+        await inFlight;
+        inFlight = null;
+        continue;
+      }
+      let prepared: Prepared;
+      try {
+        prepared = this.prepare();
+      } catch (error) {
+        // The engine broke an invariant (or the clock failed): the state can no longer be trusted.
+        if (inFlight !== null) await inFlight;
+        this.fail(error, []);
+        break;
+      }
+      if (inFlight !== null && !(await inFlight)) {
+        this.rejectBatch(prepared.batch, this.failure);
+        break;
+      }
+      inFlight = this.commit(prepared);
     }
-    this.writing = true;
+    if (inFlight !== null) await inFlight;
+    this.running = false;
+    if (this.queue.length > 0 && this.failure === null) this.schedule();
+    else this.notifyIdle();
+  }
+
+  /** Takes the next batch from the queue, applies it and builds its records. Synchronous. */
+  private prepare(): Prepared {
     const batch =
       this.queue.length <= this.options.batchCommandsMax
         ? this.queue
         : this.queue.slice(0, this.options.batchCommandsMax);
     this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
-    const records: JournalRecord[] = new Array(batch.length);
-    const outcomes: Outcome[] = new Array(batch.length);
+    const records: JournalRecord[] = [];
+    const outcomes: (Outcome | null)[] = new Array(batch.length);
+    try {
+      for (let i = 0; i < batch.length; i++) {
+        const pending = batch[i]!;
+        outcomes[i] = null;
+        let commandText: string;
+        let command: Command;
+        let metaText: string;
+        let meta: CommandMeta;
+        try {
+          ({ text: commandText, value: command } = storedForm(pending.command, "command") as Stored<Command>);
+          ({ text: metaText, value: meta } = storedForm(pending.meta, "meta") as Stored<CommandMeta>);
+        } catch (error) {
+          // Not storable as JSON (a cycle, a bigint): refused before it gets a seq, so nothing else changes.
+          pending.reject(error);
+          continue;
+        }
+        const seq = this.engine.lastSeq + 1;
+        const timeMs = Math.max(this.options.clock(), this.engine.nowMs);
+        const events = this.engine.apply({ seq, timeMs, command });
+        const eventsText = JSON.stringify(events);
+        const hash = chainHash(this.lastHash, seq, timeMs, metaText, commandText, eventsText);
+        records.push({ seq, timeMs, meta: metaText, command: commandText, events: eventsText, hash });
+        this.lastHash = hash;
+        outcomes[i] = { seq, timeMs, command, meta, events };
+      }
+    } catch (error) {
+      this.rejectBatch(batch, error);
+      throw error;
+    }
+    this.sinceSnapshot += records.length;
+    const every = this.options.snapshotEveryCommands;
+    const snapshot = every > 0 && this.sinceSnapshot >= every ? this.takeSnapshot() : null;
+    return { batch, records, outcomes, snapshot };
+  }
+
+  /** Appends a prepared batch; once durable, releases its outcomes and saves its snapshot. */
+  private async commit(prepared: Prepared): Promise<boolean> {
+    const { batch, records, outcomes } = prepared;
+    if (records.length > 0) {
+      try {
+        await this.store.append(records);
+      } catch (error) {
+        this.fail(error, batch);
+        return false;
+      }
+    }
+    const released: Outcome[] = [];
     for (let i = 0; i < batch.length; i++) {
-      const seq = this.engine.lastSeq + 1;
-      const timeMs = Math.max(this.options.clock(), this.engine.nowMs);
-      const pending = batch[i]!;
-      const commandText = JSON.stringify(pending.command);
-      const command = JSON.parse(commandText) as Command;
-      const metaText = JSON.stringify(pending.meta);
-      const events = this.engine.apply({ seq, timeMs, command });
-      const record = makeRecord(this.lastHash, { seq, timeMs, command }, commandText, metaText, events);
-      this.lastHash = record.hash;
-      records[i] = record;
-      outcomes[i] = { seq, timeMs, command, meta: JSON.parse(metaText) as CommandMeta, events };
+      const outcome = outcomes[i];
+      if (outcome === null || outcome === undefined) continue;
+      batch[i]!.resolve(outcome);
+      released.push(outcome);
     }
     try {
-      await this.store.append(records);
+      for (const listener of this.listeners) listener(released);
     } catch (error) {
-      this.fail(error, batch);
-      return;
+      // A read model that failed to take a durable batch is wrong from here on; stop, and rebuild it on restart.
+      this.fail(error, []);
+      return false;
     }
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(outcomes[i]!);
-    for (const listener of this.listeners) listener(outcomes);
-    this.sinceSnapshot += batch.length;
-    if (this.options.snapshotEveryCommands > 0 && this.sinceSnapshot >= this.options.snapshotEveryCommands) {
+    if (prepared.snapshot !== null) {
       try {
-        await this.snapshot();
+        await this.store.saveSnapshot(prepared.snapshot);
       } catch (error) {
-        // A failed snapshot loses nothing (the journal is complete); the next one will try again.
-        this.sinceSnapshot = this.options.snapshotEveryCommands;
+        // A failed snapshot loses nothing (the journal is complete); the next batch takes another.
+        this.sinceSnapshot = Math.max(this.sinceSnapshot, this.options.snapshotEveryCommands);
         process.emitWarning(`snapshot failed: ${(error as Error).message}`);
       }
     }
-    this.writing = false;
-    if (this.queue.length > 0) this.schedule();
-    else this.notifyIdle();
+    return true;
+  }
+
+  private rejectBatch(batch: readonly Pending[], error: unknown): void {
+    // Promises already settled ignore this.
+    for (const pending of batch) pending.reject(error);
   }
 
   private fail(error: unknown, batch: readonly Pending[]): void {
+    if (this.failure !== null) return;
     this.failure = error;
-    this.writing = false;
-    for (const pending of batch) pending.reject(error);
-    for (const pending of this.queue) pending.reject(error);
+    this.rejectBatch(batch, error);
+    this.rejectBatch(this.queue, error);
     this.queue = [];
-    this.notifyIdle();
     this.onFatal?.(error);
   }
 
@@ -220,4 +321,21 @@ export class Sequencer {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+interface Stored<T> {
+  readonly text: string;
+  readonly value: T;
+}
+
+/**
+ * The text to store for a value and the value the engine gets: a plain copy when the value is plain data (no round
+ * trip), otherwise the parse of its JSON. Either way `value` deep-equals `JSON.parse(text)`.
+ */
+function storedForm(value: unknown, what: string): Stored<unknown> {
+  const copy = plainCommand(value);
+  if (copy !== undefined) return { text: JSON.stringify(copy), value: copy };
+  const text = JSON.stringify(value) as string | undefined;
+  if (text === undefined) throw new TypeError(`the ${what} is not JSON data`);
+  return { text, value: JSON.parse(text) };
 }

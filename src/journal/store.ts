@@ -16,6 +16,20 @@ export const APPEND_RECORDS_MAX = 10_000;
 /** Records returned by one `read` call. */
 export const READ_PAGE_RECORDS = 5_000;
 
+/**
+ * Records of a journal that a store has already checked the way recovery checks them (each record is present, has the
+ * next seq and continues the hash chain), reduced to what replay needs: seq, timeMs and command text, in order.
+ */
+export interface CheckedPage {
+  readonly seqs: ArrayLike<number>;
+  readonly timesMs: ArrayLike<number>;
+  readonly commands: readonly string[];
+  /** Hash of the last record in the page (the previous hash when the page is empty). */
+  readonly lastHash: string;
+  /** The first record that failed a check, after the good records before it; no page follows. */
+  readonly problem: { readonly seq: number; readonly message: string } | null;
+}
+
 export interface SnapshotInfo {
   readonly seq: number;
   readonly stateHash: string;
@@ -33,6 +47,11 @@ export interface JournalStore {
   read(fromSeq: number, limit: number): Promise<JournalRecord[]>;
   /** Highest seq stored (may differ from the head when the journal is damaged), or 0. */
   maxSeq(): Promise<number>;
+  /**
+   * Optional, for recovery: the records [fromSeq, toSeq], checked against the chain starting at `previousHash`, read
+   * and checked beside the caller (SQLite does it in a thread). Recovery uses the plain `read` when it is absent.
+   */
+  readChecked?(fromSeq: number, toSeq: number, previousHash: string): AsyncIterable<CheckedPage>;
   saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
   /** Snapshots, newest first. */
   snapshots(): Promise<SnapshotInfo[]>;

@@ -1,7 +1,7 @@
 /**
  * `sauda serve` (and `npm start`): runs the exchange server. It opens the journal (SQLite under --data, or PostgreSQL
  * by --database), recovers, serves the API and the web application, runs the session scheduler, and — unless
- * --no-demo — creates the demo market on first start and runs simulated members in it.
+ * --no-demo — creates the demo market on first start and runs the policy lab's agents in it as its members.
  *
  * SIGTERM or SIGINT: stop taking requests, let requests in flight finish, write the batch in flight and a snapshot,
  * close the journal, exit 0. If the journal cannot be written, the process stops at once (exit 70): it must not run
@@ -45,8 +45,8 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   const baseUrl = `http://${options.host === "0.0.0.0" ? "127.0.0.1" : options.host}:${port}`;
   const scheduler = new Scheduler(exchange);
   scheduler.start();
-  const demo = options.demo ? await startDemo(exchange, users, baseUrl) : null;
-  demo?.traders.start();
+  const demo = options.demo ? await startDemo(exchange, users, baseUrl, { log }) : null;
+  demo?.agents.start();
 
   log(`sauda exchange on ${baseUrl}  (web application at /, API under /api, OpenAPI at /docs, metrics at /metrics)`);
   log(`journal: ${exchange.store.kind} ${exchange.store.location}, at seq ${exchange.projections.lastSeq}`);
@@ -63,7 +63,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   let stopping: Promise<void> | null = null;
   return () => {
     stopping ??= (async () => {
-      demo?.traders.stop();
+      await demo?.agents.stop(); // the agents' step in flight finishes while the server still answers it
       scheduler.stop();
       await app.close(); // no new requests; requests in flight finish
       await exchange.close(); // the batch in flight is written, then a snapshot

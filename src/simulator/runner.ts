@@ -19,7 +19,7 @@
  * checked at every month end.
  */
 
-import { Buyer, type BuyerSettings } from "./buyer.ts";
+import { Buyer } from "./buyer.ts";
 import { addDays, daysInMonth, formatDate, isWeekend, minutesOf, monthOf, parseDate } from "./dates.ts";
 import { Drivers } from "./drivers.ts";
 import { InProcessExchange } from "./exchange.ts";
@@ -27,6 +27,14 @@ import { Producer, type ProducerDay } from "./producer.ts";
 import { Random } from "./random.ts";
 import type { MonthRow, NationalSeries, RegionSeries, SessionRow, SimulationResult } from "./results.ts";
 import type { Scenario } from "./scenario.ts";
+import {
+  buyerSettingsOf,
+  demandCurveOf,
+  netbackOf,
+  producerSettingsOf,
+  routeLogisticsOf,
+  unitCostAtRetail,
+} from "./settings.ts";
 import { fixed, MS_PER_DAY, toTiynPerTonne } from "./units.ts";
 
 export const TICK_TIYN_PER_TONNE = 100;
@@ -60,14 +68,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const ms = addDays(startMs, d);
     tradingCalendar.push(!isWeekend(ms) && !holidays.has(formatDate(ms)));
   }
-  const exportParity = s.exportParityUsdPerTonne * s.tengePerUsd;
-  const netback = new Map(s.market.plants.map((p) => [p.id, exportParity - p.exportLogisticsTengePerTonne]));
+  const netback = new Map(s.market.plants.map((p) => [p.id, netbackOf(s, p)]));
 
   const routes: RouteInfo[] = s.market.routes.map((r) => ({
     plant: r.plant,
     region: r.region,
-    costTengePerTonne: s.transport.fixedTengePerTonne + s.transport.perKmTengePerTonne * r.distanceKm,
-    transitDays: Math.max(1, Math.ceil(r.distanceKm / s.transport.kmPerDay)),
+    ...routeLogisticsOf(s, r.distanceKm),
     planTonnesPerMonth: r.planTonnesPerMonth,
   }));
   const logistics = new Map<string, Map<string, { costTengePerTonne: number; transitDays: number }>>();
@@ -84,23 +90,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       routes
         .filter((r) => r.plant === plant.id)
         .map((r) => ({ region: r.region, planTonnesPerMonth: r.planTonnesPerMonth })),
-      {
-        markupStep: s.producers.markupStepPercent / 100,
-        markupMin: s.producers.markupMinPercent / 100,
-        markupMax: s.producers.markupMaxPercent / 100,
-        askLadder: s.producers.askLadderPercent.map((x) => x / 100),
-        floorAskTengePerTonne: s.producers.floorAskTengePerTonne,
-        freeVolumeReallocation: s.producers.freeVolumeReallocation,
-        storageDays: s.producers.storageDays,
-      },
+      producerSettingsOf(s),
       exchange.port(plant.id),
     );
   });
-  const curve = {
-    elasticity: s.drivers.elasticity,
-    petrolParityTengePerLitre: s.drivers.petrolParityTengePerLitre,
-    elasticityAboveParity: s.drivers.elasticityAboveParity,
-  };
+  const curve = demandCurveOf(s);
   const regions = s.market.regions.map((g) => {
     const baseDailyKg = (g.demandTonnesPerMonth * 1000 * (s.drivers.demandScalePercent / 100)) / DAYS_PER_MONTH_AVERAGE;
     const drivers = new Drivers(
@@ -112,23 +106,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       s.drivers.stationChoiceSensitivity,
       random.fork(`drivers/${g.id}`),
     );
-    const settings: BuyerSettings = {
-      markup: g.markupPercent / 100,
-      stationCostTengePerLitre: s.buyers.stationCostTengePerLitre,
-      minMarkup: s.buyers.minMarkupPercent / 100,
-      passThroughUp: s.buyers.passThroughUpPerDay,
-      passThroughDown: s.buyers.passThroughDownPerDay,
-      costWindowSessions: s.buyers.costWindowSessions,
-      safetyStockDays: s.buyers.safetyStockDays,
-      bidGrid: s.buyers.bidGridPercent.map((x) => x / 100),
-      demandSmoothing: s.buyers.demandSmoothing,
-      densityKgPerLitre: s.densityKgPerLitre,
-      curve,
-      referenceRetailTengePerLitre: g.retailTengePerLitre,
-    };
-    const unitCost =
-      (((g.retailTengePerLitre - settings.stationCostTengePerLitre) / s.densityKgPerLitre) * 1000) /
-      (1 + settings.markup);
+    const settings = buyerSettingsOf(s, g, curve);
+    const unitCost = unitCostAtRetail(g.retailTengePerLitre, settings);
     const buyers = g.networkSharesPercent.map((share, k) => {
       const id = `${g.id}-N${k + 1}`;
       exchange.addBuyer(id, `${g.name} filling-station network ${k + 1}`);

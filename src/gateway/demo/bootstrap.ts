@@ -1,15 +1,17 @@
 /**
  * Starting the demo: on the first start (an empty journal) it builds the demo exchange through the journal, creates
  * the demo users (operator, regulator, a trader per member, a viewer) with random passwords that are printed once,
- * and API keys for the simulated members; on later starts it finds them again. Then the simulated members trade.
+ * and an API key per simulated member; on later starts it finds them again. Then the policy lab's agents trade as
+ * those members through the public API (agents.ts).
  */
 
 import { randomBytes } from "node:crypto";
 import type { Exchange } from "../exchange.ts";
 import { hashPassword, LIGHT_SCRYPT } from "../passwords.ts";
 import type { UserStore } from "../users.ts";
-import { type DemoInstrument, demoCommands, demoInstruments, MEMBERS, PLANTS } from "./market.ts";
-import { type DemoKey, DemoTraders } from "./traders.ts";
+import { DemoAgents, type DemoAgentsOptions } from "./agents.ts";
+import type { ApiKeyCredentials } from "./http-port.ts";
+import { demoCommands, MEMBERS } from "./market.ts";
 
 const SETUP_META = { actor: "demo setup", role: "operator", source: "npm start" };
 
@@ -21,54 +23,40 @@ export interface DemoCredentials {
 }
 
 export interface Demo {
-  readonly traders: DemoTraders;
+  readonly agents: DemoAgents;
   /** Printed once: null on later starts. */
   readonly credentials: DemoCredentials[] | null;
 }
+
+/** How the demo's agents run (see agents.ts); defaults suit `npm start`. */
+export type DemoOptions = Pick<DemoAgentsOptions, "roundMs" | "seed" | "scenarioPath" | "log">;
 
 function randomPassword(): string {
   return randomBytes(12).toString("base64url");
 }
 
-export async function startDemo(exchange: Exchange, users: UserStore, baseUrl: string): Promise<Demo> {
+/** Builds the demo on first start, then prepares its agents; `agents.start()` sets them trading. */
+export async function startDemo(
+  exchange: Exchange,
+  users: UserStore,
+  baseUrl: string,
+  options: DemoOptions = {},
+): Promise<Demo> {
   let credentials: DemoCredentials[] | null = null;
   if (exchange.projections.lastSeq === 0) {
     for (const command of demoCommands(exchange.clock())) await exchange.submit(command, SETUP_META);
     credentials = await createUsers(users);
   }
-  const keys: DemoKey[] = [];
+  const keys = new Map<string, ApiKeyCredentials>();
   for (const member of MEMBERS) {
     const key = await users.apiKey(`demo-${member.id.toLowerCase()}`);
-    if (key) keys.push({ member: member.id, keyId: key.id, secret: key.secret });
+    if (!key) {
+      throw new Error("the demo's API keys are missing: start from an empty data directory, or use --no-demo");
+    }
+    keys.set(member.id, { keyId: key.id, secret: key.secret });
   }
-  const reader = await users.apiKey("demo-reader");
-  if (!reader) throw new Error("the demo's API keys are missing: start from an empty data directory, or use --no-demo");
-  const instruments = knownInstruments(exchange);
-  const traders = new DemoTraders({
-    baseUrl,
-    instruments,
-    keys,
-    readerKey: { member: "", keyId: reader.id, secret: reader.secret },
-    exchange,
-    clock: exchange.clock,
-  });
-  return { traders, credentials };
-}
-
-/** The demo instruments as listed in the journal (their delivery month is the month of the first start). */
-function knownInstruments(exchange: Exchange): DemoInstrument[] {
-  const listed = new Set(exchange.projections.instruments.all().map((i) => i.instrument));
-  const fromNow = demoInstruments(exchange.clock());
-  const matching = fromNow.filter((i) => listed.has(i.id));
-  if (matching.length > 0) return matching;
-  return exchange.projections.instruments.all().map((info) => ({
-    id: info.instrument,
-    basis: info.basis,
-    region: info.region,
-    name: `${info.product}, ${PLANTS[info.basis] ?? info.basis}, ${info.region}`,
-    mode: exchange.engine.market(info.instrument)?.spec.mode ?? "continuous",
-    referenceTengePerTonne: Math.round((exchange.engine.market(info.instrument)?.referencePrice ?? 12_000_000) / 100),
-  }));
+  const agents = await DemoAgents.create({ ...options, exchange, baseUrl, keys });
+  return { agents, credentials };
 }
 
 async function createUsers(users: UserStore): Promise<DemoCredentials[]> {
@@ -99,12 +87,5 @@ async function createUsers(users: UserStore): Promise<DemoCredentials[]> {
       revoked: false,
     });
   }
-  await users.putApiKey({
-    id: "demo-reader",
-    user: "regulator",
-    secret: randomBytes(24).toString("base64url"),
-    scopes: ["read"],
-    revoked: false,
-  });
   return credentials;
 }

@@ -66,8 +66,10 @@ export function requireListed(context: RouteContext, instrument: string) {
 /**
  * The limits an order meets now: the static band around the band reference (the previous session's weighted average,
  * or the listed or set reference price before any session traded), the ceiling in force at the exchange's clock
- * (ceiling-path steps whose time has come count, even before the engine has folded them in), the floor, and the
- * ceiling steps still to come.
+ * (ceiling-path steps whose time has come count, even before the engine has folded them in), the floor, the
+ * ceiling steps still to come, and the buyer concentration limit (most of a session's offered quantity one buyer
+ * account may hold, bought plus bidding, in basis points; null when there is none), which a buyer's program needs to
+ * size its bids.
  */
 export function limitsInForce(context: RouteContext, instrument: string) {
   const { projections, clock } = context.exchange;
@@ -81,6 +83,7 @@ export function limitsInForce(context: RouteContext, instrument: string) {
     ceilingTiynPerTonne: ceiling,
     floorTiynPerTonne: controls.safeguards.floor,
     ceilingStepsToCome: path,
+    maxShareBps: controls.safeguards.maxShareBps,
   };
 }
 

@@ -1,0 +1,217 @@
+/**
+ * The demo market as `npm start` runs it: the demo built by its bootstrap on a real server (SQLite journal, real HTTP,
+ * a controllable clock), and the policy lab's agents trading in it through the public API with the demo members'
+ * signed API keys. The clock is stepped by hand, the session scheduler and the agents' driver run what is due, so the
+ * run is the same every time: about two hours of exchange time from 11:00 on a Monday, with continuous rounds of
+ * five minutes and two hourly call auctions.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Command } from "../../src/engine/commands.ts";
+import { bandAround, ceilingAt } from "../../src/engine/safeguards.ts";
+import type { DemoAgents } from "../../src/gateway/demo/agents.ts";
+import { startDemo } from "../../src/gateway/demo/bootstrap.ts";
+import { MEMBERS } from "../../src/gateway/demo/market.ts";
+import { REGIONS } from "../../src/gateway/demo/world.ts";
+import { Scheduler } from "../../src/gateway/scheduler.ts";
+import { TestServer } from "../support/server.ts";
+
+const MINUTE_MS = 60_000;
+/** 11:00 in Almaty (UTC+5), Monday 5 January 2026. */
+const START_MS = Date.UTC(2026, 0, 5, 6, 0, 0);
+/** 12:50 in Almaty: after the 12:45 auction. */
+const END_MS = Date.UTC(2026, 0, 5, 7, 50, 0);
+const ROUND_MS = 5 * MINUTE_MS;
+const STEP_MS = 15_000;
+/** 11:30 in Almaty: a person's order and a surprise for one agent. */
+const INJECT_MS = Date.UTC(2026, 0, 5, 6, 30, 0);
+const KAZGPZ_MANGYSTAU = "PB-KAZGPZ-MANGYSTAU-2026-01";
+/** The agents' refusals that depend on what others do (the concentration limit counts others' offers). */
+const MARKET_STATE_CODES = ["ORDER_CONCENTRATION_LIMIT"];
+
+interface OrderSeen {
+  readonly seq: number;
+  readonly clientOrderId: string;
+  readonly timeMs: number;
+  readonly actor: string | null;
+  readonly source: string | null;
+  readonly instrument: string;
+  readonly account: string;
+  readonly price: number;
+  readonly quantity: number;
+  readonly code: string | null;
+  /** The limits in force when the order was judged. */
+  readonly tick: number;
+  readonly lot: number;
+  readonly band: { low: number; high: number } | null;
+  readonly ceiling: number | null;
+}
+
+let server: TestServer;
+let agents: DemoAgents;
+let scheduler: Scheduler;
+const orders: OrderSeen[] = [];
+const trades = new Map<string, number>();
+
+/** Moves the clock and lets the scheduler and the agents do what is due (the scheduler moves one phase a pass). */
+async function advanceTo(ms: number): Promise<void> {
+  while (server.nowMs < ms) {
+    server.nowMs = Math.min(ms, server.nowMs + STEP_MS);
+    for (let pass = 0; pass < 3; pass++) await scheduler.step();
+    await agents.tick();
+  }
+}
+
+beforeAll(async () => {
+  // The clock runs about 400 times faster than the wall clock here; the request limits are per wall-clock minute.
+  server = await TestServer.start({ setup: false, ratePerMinute: 1_000_000, ratePerMinutePerMember: 1_000_000 });
+  server.nowMs = START_MS;
+  server.exchange.onOutcomes((outcomes) => {
+    for (const outcome of outcomes) {
+      for (const event of outcome.events) {
+        if (event.type === "trade") trades.set(event.instrument, (trades.get(event.instrument) ?? 0) + 1);
+      }
+      const command = outcome.command as Command;
+      if (command.type !== "order.new") continue;
+      const controls = server.exchange.projections.controls.instrument(command.instrument)!;
+      const rejected = outcome.events.find((e) => e.type === "rejected");
+      if (command.orderId.endsWith("~by-hand")) continue;
+      orders.push({
+        seq: outcome.seq,
+        clientOrderId: command.orderId.slice(command.orderId.indexOf("~") + 1),
+        timeMs: outcome.timeMs,
+        actor: outcome.meta.actor ?? null,
+        source: outcome.meta.source ?? null,
+        instrument: command.instrument,
+        account: command.account,
+        price: command.price!,
+        quantity: command.quantity,
+        code: rejected && rejected.type === "rejected" ? rejected.code : null,
+        tick: controls.tickSize,
+        lot: controls.lotSize,
+        band: bandAround(
+          server.exchange.projections.sessions.referencePrice(command.instrument),
+          controls.safeguards.bandBps,
+          controls.tickSize,
+        ),
+        ceiling: ceilingAt(controls.safeguards, outcome.timeMs).ceiling,
+      });
+    }
+  });
+  scheduler = new Scheduler(server.exchange);
+  const demo = await startDemo(server.exchange, server.users, server.url, { roundMs: ROUND_MS, seed: 7 });
+  agents = demo.agents;
+  for (let pass = 0; pass < 3; pass++) await scheduler.step();
+  await advanceTo(INJECT_MS);
+  // A person trades by hand in an account an agent also trades in; the agents leave that order alone.
+  const trader = await server.apiKey("aktau-stations-trader");
+  const byHand = await trader("POST", "/api/orders", {
+    instrument: KAZGPZ_MANGYSTAU,
+    account: "AKTAU-STATIONS-1",
+    clientOrderId: "by-hand",
+    side: "buy",
+    price: 12_000_000,
+    quantity: 1000,
+    tif: "GTC",
+  });
+  expect(byHand.status).toBe(201);
+  // The plant's metering books a tonne the producer's agent does not know of: its books and the exchange's disagree.
+  await server.exchange.submit({ type: "gas.declare", account: "KAZGPZ-1", basis: "KAZGPZ", quantity: 1000 });
+  await advanceTo(END_MS);
+}, 60_000);
+
+afterAll(async () => {
+  await agents?.stop();
+  await server?.close();
+});
+
+describe("the demo market driven by the policy lab's agents", () => {
+  it("sends every order through HTTP with a demo member's API key", () => {
+    const stats = agents.stats();
+    expect(stats.ordersSent).toBe(orders.length);
+    expect(orders.length).toBeGreaterThan(500);
+    const keys = new Set(orders.map((o) => /\(key (demo-[a-z0-9-]+)\)$/.exec(o.actor ?? "")?.[1] ?? o.actor));
+    // Every member trades: six producers, seven networks and the broker for its two clients.
+    expect([...keys].sort()).toEqual(MEMBERS.map((m) => `demo-${m.id.toLowerCase()}`).sort());
+    expect(new Set(orders.map((o) => o.source))).toEqual(new Set(["127.0.0.1"]));
+  });
+
+  it("trades in every instrument, and the hourly call auction clears at one price inside its band", () => {
+    const listed = server.exchange.projections.instruments.all().map((i) => i.instrument);
+    expect(listed).toHaveLength(9);
+    for (const id of listed) expect(trades.get(id) ?? 0, id).toBeGreaterThan(0);
+    const call = listed.find((id) => server.exchange.projections.controls.instrument(id)!.mode === "call")!;
+    const auctions = server.exchange.projections.sessions.history(call).reverse();
+    expect(auctions.map((s) => s.endMs)).toEqual([Date.UTC(2026, 0, 5, 6, 45), Date.UTC(2026, 0, 5, 7, 45)]);
+    for (const session of auctions) {
+      expect(session.volumeKg).toBeGreaterThan(0n);
+      expect(session.highTiynPerTonne).toBe(session.lowTiynPerTonne);
+      // The second session's band is centred on the first one's price.
+      const band = bandAround(session.referencePriceTiynPerTonne, 1000, 100)!;
+      expect(session.vwapTiynPerTonne).toBeGreaterThanOrEqual(band.low);
+      expect(session.vwapTiynPerTonne).toBeLessThanOrEqual(band.high);
+    }
+    expect(auctions[1]!.referencePriceTiynPerTonne).toBe(auctions[0]!.vwapTiynPerTonne);
+    expect(agents.stats().auctions).toBe(2);
+  });
+
+  it("answers every refusal to its agent, which trades on; none is for tick, lot, band or ceiling", () => {
+    const stats = agents.stats();
+    const refused = orders.filter((o) => o.code !== null);
+    const byCode: Record<string, number> = {};
+    for (const o of refused) byCode[o.code!] = (byCode[o.code!] ?? 0) + 1;
+    expect(stats.refusals).toEqual(byCode);
+    expect(stats.ordersAccepted).toBe(orders.length - refused.length);
+    for (const code of Object.keys(byCode)) expect(MARKET_STATE_CODES).toContain(code);
+    // An agent hears a refusal within its step and quotes again in its next one (the last round has no next one).
+    for (const o of refused.filter((r) => r.timeMs < END_MS - 2 * ROUND_MS)) {
+      const later = orders.find((x) => x.account === o.account && x.seq > o.seq && x.code === null);
+      expect(later, `${o.account} after its refusal at seq ${o.seq}`).toBeDefined();
+    }
+  });
+
+  it("rebuilds an agent whose step fails, which then trades on, and leaves a person's orders alone", () => {
+    const stats = agents.stats();
+    expect(stats.failures).toBe(1);
+    expect(stats.lastFailure).toBe(
+      "producer KAZGPZ-1: invariant: producer KAZGPZ books 1442000 kg, the exchange holds 1443000 kg",
+    );
+    const after = orders.filter((o) => o.account === "KAZGPZ-1" && o.timeMs > INJECT_MS + ROUND_MS);
+    expect(after.length).toBeGreaterThan(0);
+    // The rebuilt agent has a new namespace (generation 1) and books its gas from zero again.
+    expect(new Set(after.map((o) => o.clientOrderId.split("-")[0]!.split(".")[2]))).toEqual(new Set(["1"]));
+    const byHand = server.exchange.projections.accounts.order("AKTAU-STATIONS-1~by-hand")!;
+    expect(byHand.status === "cancelled" ? byHand.cancelReason : byHand.status).not.toBe("cancelled");
+    expect(byHand.cancelReason).toBeNull();
+  });
+
+  it("prices every order on the tick, sizes it in whole lots, inside the band and under the ceiling in force", () => {
+    const accepted = orders.filter((o) => o.code === null);
+    const offGrid = accepted.filter((o) => o.price % o.tick !== 0 || o.quantity % o.lot !== 0 || o.quantity <= 0);
+    expect(offGrid).toEqual([]);
+    const outside = accepted.filter(
+      (o) =>
+        (o.band !== null && (o.price < o.band.low || o.price > o.band.high)) ||
+        (o.ceiling !== null && o.price > o.ceiling),
+    );
+    expect(outside).toEqual([]);
+    expect(accepted.every((o) => o.band !== null && o.ceiling !== null)).toBe(true);
+  });
+
+  it("keeps open orders to about one round of quotes, and settles the trades", () => {
+    const stats = agents.stats();
+    expect(stats.rounds).toBe(23);
+    expect(stats.openOrdersMax).toBeLessThan(200);
+    expect(stats.settled).toBeGreaterThan(0);
+    const accounts = server.exchange.projections.accounts;
+    const buyers = new Set(REGIONS.flatMap((r) => r.networks.map((n) => n.account)));
+    let open = 0;
+    for (const account of buyers) {
+      for (const o of accounts.obligations(account, { role: "buyer" })) {
+        if (o.status === "defaulted") throw new Error(`obligation ${o.id} defaulted`);
+        if (o.status === "open" && o.tradeTimeMs < server.nowMs - ROUND_MS) open++;
+      }
+    }
+    expect(open).toBe(0);
+  });
+});

@@ -38,6 +38,32 @@ export const GATEWAY_ERRORS = {
   USER_EXISTS: { httpStatus: 409, template: "User '{id}' already exists." },
   USER_NOT_FOUND: { httpStatus: 404, template: "No user '{id}'." },
   API_KEY_NOT_FOUND: { httpStatus: 404, template: "User '{user}' has no API key '{id}'." },
+  LAB_SCENARIO_NOT_FOUND: { httpStatus: 404, template: "The policy lab has no scenario '{name}'; it has {known}." },
+  LAB_SCENARIO_INVALID: {
+    httpStatus: 400,
+    template: "Scenario '{name}' with these settings is not valid: {reason}.",
+  },
+  LAB_RUN_NOT_FOUND: {
+    httpStatus: 404,
+    template:
+      "No policy lab run '{id}': it never existed or was dropped to make room (the lab keeps the last {kept} finished runs); start it again.",
+  },
+  LAB_BUSY: {
+    httpStatus: 503,
+    template:
+      "The policy lab is busy: {queued} runs are waiting, the most allowed is {max}; retry after {retryAfterSeconds} s.",
+  },
+  LAB_RUNS_PER_CALLER_LIMIT: {
+    httpStatus: 429,
+    template:
+      "You have {active} policy lab runs waiting or running, the most allowed is {max}; wait for one to finish.",
+  },
+  LAB_RUN_TIMEOUT: {
+    httpStatus: 504,
+    template: "The simulation ran longer than {timeoutMs} ms and was stopped after {doneDays} of {days} days.",
+  },
+  LAB_RUN_FAILED: { httpStatus: 500, template: "The simulation failed: {reason}." },
+  LAB_STOPPED: { httpStatus: 503, template: "The simulation was stopped because the server is shutting down." },
   INTERNAL: {
     httpStatus: 500,
     template:

@@ -29,6 +29,7 @@ import { MemberRateLimiter } from "./member-rate.ts";
 import { Metrics } from "./metrics.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { labRoutes } from "./routes/lab.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { regulatorRoutes } from "./routes/regulator.ts";
@@ -242,6 +243,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       accountRoutes(api, context);
       adminRoutes(api, context);
       regulatorRoutes(api, context);
+      labRoutes(api, context);
       streamRoutes(api, context);
     },
     { prefix: "/api" },

@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Command } from "../../src/engine/commands.ts";
+import { LabCatalog } from "../../src/gateway/lab/catalog.ts";
 import { hashPassword, LIGHT_SCRYPT } from "../../src/gateway/passwords.ts";
 import { sign } from "../../src/gateway/signing.ts";
 import { type RouteKey, registeredRoutes, routeName } from "../support/routes.ts";
@@ -77,6 +78,9 @@ interface Row {
 }
 
 const REASON = { reason: "access matrix" };
+/** A two-day policy lab run: every caller allowed asks for the same one, whose id is a hash of the simulation. */
+const LAB_RUN = { scenario: "baseline-2021", days: 2 };
+const LAB_RUN_ID = new LabCatalog().resolve(LAB_RUN).id;
 const M = "MX";
 const MX_INSTRUMENT = "MX-I";
 
@@ -102,6 +106,9 @@ const ROWS: readonly Row[] = [
   { route: "POST /api/session", policy: "public", body: () => ({ user: "aktau-viewer", password: PASSWORD }) },
   { route: "GET /api/stream", policy: "public", websocket: true },
   { route: "GET /api/accounts", policy: "signedIn" },
+  { route: "GET /api/lab/scenarios", policy: "public" },
+  { route: "POST /api/lab/runs", policy: "signedIn", body: () => LAB_RUN },
+  { route: "GET /api/lab/runs/:id", policy: "signedIn", path: `/api/lab/runs/${LAB_RUN_ID}` },
   { route: "GET /api/accounts/:account/orders", policy: "memberRead", path: "/api/accounts/AKTAU-1/orders" },
   {
     route: "GET /api/accounts/:account/orders/:clientOrderId",

@@ -9,6 +9,7 @@ import { useSession } from "./api/session.tsx";
 import type { Role } from "./api/types.ts";
 import { LANGUAGES, useI18n } from "./i18n/index.tsx";
 import { Board } from "./pages/Board.tsx";
+import { Lab } from "./pages/Lab.tsx";
 import { Operator } from "./pages/Operator.tsx";
 import { Regulator } from "./pages/Regulator.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
@@ -26,6 +27,7 @@ const PAGES: readonly PageSpec[] = [
   { path: "/terminal", label: "nav.terminal", roles: ["trader", "viewer"] },
   { path: "/regulator", label: "nav.regulator", roles: ["regulator"] },
   { path: "/operator", label: "nav.operator", roles: ["operator"] },
+  { path: "/lab", label: "nav.lab", roles: null },
 ];
 
 export function App() {
@@ -40,6 +42,7 @@ export function App() {
   let content: ReactNode;
   if (path === "/login") content = <SignIn />;
   else if (!page) content = <p className="notice">{t("app.notFound")}</p>;
+  else if (page.path === "/lab") content = <Lab />;
   else if (page.roles === null) content = <Board />;
   else if (user === undefined) content = <p className="notice">{t("app.loading")}</p>;
   else if (!user || !page.roles.includes(user.role)) content = <SignIn reason={t("app.needsRole")} />;

@@ -158,3 +158,17 @@ export function buyOrderBlockTiyn(
   const feeTiyn = Math.ceil((priceTiynPerTonne * rates.feeBps) / 10_000) * tonnesCount;
   return { collateralTiyn, feeTiyn, totalTiyn: collateralTiyn + feeTiyn };
 }
+
+/** A plain number with the locale's grouping, e.g. 133126 → "133,126"; "—" for null. */
+export function decimal(value: number | null | undefined, locale: string, fractionDigits = 0): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  return numberFormat(locale, fractionDigits, fractionDigits).format(value);
+}
+
+/** A signed difference, e.g. +1,250 or −3.20; "—" when either side is missing. */
+export function signedDecimal(value: number | null | undefined, locale: string, fractionDigits = 0): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  const rounded = Number(value.toFixed(fractionDigits));
+  const text = numberFormat(locale, fractionDigits, fractionDigits).format(Math.abs(rounded));
+  return rounded > 0 ? `+${text}` : rounded < 0 ? `−${text}` : text;
+}

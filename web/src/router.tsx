@@ -1,5 +1,5 @@
 /**
- * Page addresses: the application has four pages and a sign-in form, so a path and the browser's history are all the
+ * Page addresses: the application has five pages and a sign-in form, so a path and the browser's history are all the
  * routing it needs (the server answers every non-API path with index.html).
  */
 

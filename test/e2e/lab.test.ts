@@ -1,0 +1,170 @@
+/**
+ * The Policy lab page in a real browser (Debian's Chromium through playwright-core) against a real exchange server: a
+ * visitor sees the scenarios and is asked to sign in to run them; the regulator signs in on the page, sets up two
+ * runs (liberalisation against the safeguarded reform with a 5% band), starts them from the keyboard, watches them
+ * finish, and reads the charts and the summary table, whose figures are the server's; at tablet width in Russian the
+ * same simulation comes back at once (same settings, same run) and the page fits the screen. Screenshot: lab.png.
+ */
+
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Json, PASSWORD, TestServer } from "../support/server.ts";
+import { browserAvailable, ensureWebBuilt, launchBrowser, screenshot } from "./support/browser.ts";
+
+const run = browserAvailable("policy lab end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+const TABLET = { width: 820, height: 1180 };
+/** Two ten-day runs, one after the other on one worker, each about a second. */
+const RUN_MS = 30_000;
+const UI_MS = 10_000;
+const DAYS = "10";
+
+describe.skipIf(!run)("policy lab page in a real browser", () => {
+  let server: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await TestServer.start();
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(path: string, viewport = LAPTOP): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: "en-US", timezoneId: "Asia/Almaty" });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(`${path}: ${error.message}`));
+    await page.goto(`${server.url}${path}`);
+    return page;
+  }
+
+  async function signInHere(page: Page, user: string): Promise<void> {
+    await page.locator("form input[name=user]").fill(user);
+    await page.locator("form input[name=password]").fill(PASSWORD);
+    await page.locator("form input[name=password]").press("Enter");
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: UI_MS }).toContain(user);
+  }
+
+  /** The run as the server has it. */
+  async function serverRun(page: Page, label: "A" | "B"): Promise<Json> {
+    const id = await page.locator(`[data-run="${label}"]`).getAttribute("data-run-id");
+    const regulator = await server.login("regulator");
+    const reply = await server.call(regulator, "GET", `/api/lab/runs/${id}`);
+    expect(reply.status).toBe(200);
+    return reply.body;
+  }
+
+  const en = (value: number, digits = 0) =>
+    new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  const cells = (page: Page, row: string) =>
+    page.getByTestId("lab-summary").locator(`tr[data-row="${row}"] td`).allTextContents();
+
+  it("shows the scenarios to a visitor and asks to sign in before running", async () => {
+    const page = await open("/");
+    await page.getByRole("navigation").getByRole("link", { name: "Policy lab" }).click();
+    await expect.poll(() => page.locator("h1").first().textContent(), { timeout: UI_MS }).toBe("Policy lab");
+    expect(await page.locator("a[aria-current=page]").textContent()).toBe("Policy lab");
+    const scenarios = page.locator("select[name=scenario-A] option");
+    await expect.poll(() => scenarios.count(), { timeout: UI_MS }).toBe(4);
+    expect(await page.locator("select[name=scenario-A]").inputValue()).toBe("liberalisation-2022");
+    expect(await page.getByRole("button", { name: "Run", exact: true }).count()).toBe(0);
+    expect(await page.locator(".signin").textContent()).toContain("sign in to run them");
+  });
+
+  it("runs two scenarios from the keyboard and shows their charts and summary on the same axes", async () => {
+    const page = await open("/lab");
+    await signInHere(page, "regulator");
+    await page.getByLabel("Compare with a second run").check();
+    const b = page.getByTestId("lab-run-B");
+    expect(await b.locator("select[name=scenario-B]").inputValue()).toBe("safeguarded-2022");
+    // The safeguarded scenario's own values fill the fields: a 10% band, a 100,000 ₸/t ceiling, a 30% buyer limit.
+    expect(await b.locator("input[name=bandBps]").inputValue()).toBe("10");
+    expect(await b.locator("input[name=ceilingTengePerTonne]").inputValue()).toBe("100000");
+    expect(await b.locator("input[name=maxShareBps]").inputValue()).toBe("30");
+    await b.locator("input[name=bandBps]").fill("5");
+    // A value out of range is refused beside its field, before anything is sent.
+    await b.locator("input[name=maxShareBps]").fill("101");
+    await page.locator("input[name=days]").fill(DAYS);
+    await page.locator("input[name=days]").press("Enter");
+    await expect
+      .poll(() => b.locator(".field-error:not([hidden])").textContent(), { timeout: UI_MS })
+      .toBe("Must be from 0.01 to 100.");
+    expect(await page.getByTestId("lab-progress").count()).toBe(0);
+    await b.locator("input[name=maxShareBps]").fill("30");
+    await page.locator("input[name=days]").press("Enter");
+
+    await expect.poll(() => page.getByTestId("lab-progress").count(), { timeout: UI_MS }).toBe(1);
+    await page.getByTestId("lab-results").waitFor({ timeout: RUN_MS });
+    for (const label of ["A", "B"]) {
+      expect(await page.locator(`[data-run="${label}"]`).getAttribute("data-status")).toBe("done");
+    }
+    expect(await page.locator('[data-run="A"]').textContent()).toContain("done: 10 days");
+
+    // Four charts drawn on canvases, each with a legend of the four focus regions (or the three volumes).
+    for (const chart of ["wholesale", "retail", "volumes", "shortages"]) {
+      const figure = page.getByTestId(`lab-chart-${chart}`);
+      expect(await figure.locator("canvas").count(), chart).toBeGreaterThan(0);
+      expect(await figure.locator(".legend li").count(), chart).toBe(chart === "volumes" ? 3 : 4);
+    }
+    expect(await page.getByTestId("lab-chart-wholesale").locator(".legend").textContent()).toBe(
+      "MangystauWest KazakhstanAlmaty cityAstana",
+    );
+
+    // The summary shows the server's figures for both runs, and B − A.
+    const a = (await serverRun(page, "A")).result;
+    const bRun = await serverRun(page, "B");
+    expect(bRun.parameters).toMatchObject({ bandBps: 500, maxShareBps: 3000 });
+    expect(await cells(page, "days")).toEqual(["10", "10", "0"]);
+    expect(await cells(page, "averageRetail")).toEqual([
+      en(a.totals.averageRetailTengePerLitre, 2),
+      en(bRun.result.totals.averageRetailTengePerLitre, 2),
+      expect.stringMatching(/^[+−]?\d/),
+    ]);
+    expect((await cells(page, "shortage")).slice(0, 2)).toEqual([
+      en(a.totals.shortageTonnes),
+      en(bRun.result.totals.shortageTonnes),
+    ]);
+    expect((await cells(page, "MANGYSTAU-retail")).slice(0, 2)).toEqual([
+      en(a.summary.regions[0].firstMonthRetailTengePerLitre, 2),
+      en(bRun.result.summary.regions[0].firstMonthRetailTengePerLitre, 2),
+    ]);
+    expect(await cells(page, "rule-bandBps")).toEqual(["off", "5%", "changed"]);
+    expect(await cells(page, "rule-exportOpen")).toEqual(["yes", "yes", ""]);
+
+    // Regions are chosen with checkboxes: adding the nation adds its line to the price charts.
+    await page.getByTestId("lab-results").getByRole("checkbox", { name: "Kazakhstan (national)" }).check();
+    await expect
+      .poll(() => page.getByTestId("lab-chart-retail").locator(".legend li").count(), { timeout: UI_MS })
+      .toBe(5);
+    await page.getByTestId("lab-results").getByRole("checkbox", { name: "Kazakhstan (national)" }).uncheck();
+    await screenshot(page, "lab");
+  });
+
+  it("gives the same run back at once at tablet width in Russian, and fits the screen", async () => {
+    const page = await open("/lab", TABLET);
+    await page.getByLabel("Language").selectOption("ru");
+    await expect
+      .poll(() => page.locator("h1").first().textContent(), { timeout: UI_MS })
+      .toBe("Лаборатория регулирования");
+    await signInHere(page, "regulator");
+    await page.locator("input[name=days]").fill(DAYS);
+    await page.getByRole("button", { name: "Запустить", exact: true }).click();
+    await page.getByTestId("lab-results").waitFor({ timeout: UI_MS });
+    expect(await page.locator('[data-run="A"]').textContent()).toContain("готово: 10 дн.");
+    expect(await page.getByTestId("lab-chart-retail").locator("h3").textContent()).toContain("Розничная цена на АГЗС");
+    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it("no page had a script error", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

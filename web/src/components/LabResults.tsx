@@ -1,0 +1,456 @@
+/**
+ * What the Policy lab shows of finished runs: the regions to draw (the scenario's focus regions at first, at most
+ * REGIONS_SHOWN_MAX and the nation), four charts on the same axes for one run or two (wholesale and retail price paths
+ * per region, volumes, unmet demand; A solid, B dashed), the summary table (rules, national totals, the focus regions;
+ * with B − A when comparing) and the monthly figures.
+ */
+
+import type { UTCTimestamp } from "lightweight-charts";
+import { useMemo, useState } from "react";
+import type { LabParameterInfo, LabParameterName, LabResult, LabRun, ParameterValue } from "../api/lab.ts";
+import { decimal, signedDecimal } from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { carried } from "../lab-form.ts";
+import { type ChartAxis, type ChartLine, LabChart } from "./LabChart.tsx";
+
+/** Lines per run on a chart stay readable up to about this many regions. */
+export const REGIONS_SHOWN_MAX = 8;
+const NATIONAL = "national";
+const SECONDS_PER_DAY = 86_400;
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#28323c"];
+const VOLUME_COLORS = { exchange: "#1f77b4", offExchange: "#2ca02c", export: "#ff7f0e" } as const;
+
+export interface FinishedRun {
+  readonly label: "A" | "B";
+  readonly run: LabRun;
+  readonly result: LabResult;
+}
+
+type Translate = (key: string, params?: Readonly<Record<string, string | number>>) => string;
+
+export function regionLabel(t: Translate, has: (key: string) => boolean, id: string, fallback: string): string {
+  return has(`lab.regions.${id}`) ? t(`lab.regions.${id}`) : fallback;
+}
+
+export function LabResults({
+  runs,
+  parameters,
+}: {
+  runs: readonly FinishedRun[];
+  parameters: readonly LabParameterInfo[];
+}) {
+  const i18n = useI18n();
+  const { t, has, locale } = i18n;
+  const first = runs[0]!;
+  const regions = first.result.regions;
+  const [chosen, setChosen] = useState<readonly string[]>(() => [...first.result.scenario.focusRegions]);
+  const names = useMemo(() => {
+    const map = new Map(regions.map((g) => [g.id, regionLabel(t, has, g.id, g.name)]));
+    map.set(NATIONAL, t("lab.national"));
+    return map;
+  }, [regions, t, has]);
+  const shown = useMemo(
+    () => [
+      ...regions.map((g) => g.id).filter((id) => chosen.includes(id)),
+      ...(chosen.includes(NATIONAL) ? [NATIONAL] : []),
+    ],
+    [regions, chosen],
+  );
+  const axis = useMemo<ChartAxis>(() => axisOf(runs, locale, (n) => t("lab.day", { n })), [runs, locale, t]);
+  const scenarioNames = runs.map((r) => `${r.label}: ${r.result.scenario.name}`).join(", ");
+  const lines = useMemo(() => chartLines(runs, shown, names, t), [runs, shown, names, t]);
+  const regionList = shown.map((g) => names.get(g)).join(", ");
+  const describe = (what: string) => t("lab.chartDescription", { what, runs: scenarioNames, regions: regionList });
+
+  const toggle = (id: string, on: boolean) =>
+    setChosen((previous) => (on ? [...previous, id] : previous.filter((g) => g !== id)));
+  const regionCount = chosen.filter((g) => g !== NATIONAL).length;
+
+  return (
+    <section className="lab-results" aria-labelledby="lab-results-title" data-testid="lab-results">
+      <h2 id="lab-results-title">{t("lab.results")}</h2>
+      <p className="muted small">
+        {runs.length > 1
+          ? t("lab.compareNote", { a: runs[0]!.result.scenario.name, b: runs[1]!.result.scenario.name })
+          : t("lab.singleNote", { a: first.result.scenario.name })}
+      </p>
+      <fieldset className="lab-regions">
+        <legend>{t("lab.regionsToShow", { max: REGIONS_SHOWN_MAX })}</legend>
+        {[...regions.map((g) => g.id), NATIONAL].map((id) => {
+          const on = chosen.includes(id);
+          return (
+            <label key={id} className="inline">
+              <input
+                type="checkbox"
+                name="region"
+                value={id}
+                checked={on}
+                disabled={!on && id !== NATIONAL && regionCount >= REGIONS_SHOWN_MAX}
+                onChange={(event) => toggle(id, event.target.checked)}
+              />
+              {names.get(id)}
+            </label>
+          );
+        })}
+      </fieldset>
+      <div className="lab-charts">
+        <LabChart
+          id="wholesale"
+          title={t("lab.charts.wholesale")}
+          unit={t("lab.units.tengePerTonne")}
+          lines={lines.wholesale}
+          axis={axis}
+          locale={locale}
+          fractionDigits={0}
+          description={describe(t("lab.charts.wholesale"))}
+        />
+        <LabChart
+          id="retail"
+          title={t("lab.charts.retail")}
+          unit={t("lab.units.tengePerLitre")}
+          lines={lines.retail}
+          axis={axis}
+          locale={locale}
+          fractionDigits={2}
+          description={describe(t("lab.charts.retail"))}
+        />
+        <LabChart
+          id="volumes"
+          title={t("lab.charts.volumes")}
+          unit={t("lab.units.tonnesPerDay")}
+          lines={lines.volumes}
+          axis={axis}
+          locale={locale}
+          fractionDigits={0}
+          description={describe(t("lab.charts.volumes"))}
+        />
+        <LabChart
+          id="shortages"
+          title={t("lab.charts.shortages")}
+          unit={t("lab.units.tonnesPerDay")}
+          lines={lines.shortages}
+          axis={axis}
+          locale={locale}
+          fractionDigits={0}
+          description={describe(t("lab.charts.shortages"))}
+        />
+      </div>
+      <SummaryTable runs={runs} parameters={parameters} names={names} />
+      <MonthlyTable runs={runs} names={names} />
+    </section>
+  );
+}
+
+/** The lines of the four charts: a line per region shown and run, and the national volumes per run. */
+function chartLines(
+  runs: readonly FinishedRun[],
+  shown: readonly string[],
+  names: ReadonlyMap<string, string>,
+  t: Translate,
+): Record<"wholesale" | "retail" | "volumes" | "shortages", ChartLine[]> {
+  const perRegion = (pick: (result: LabResult, region: string) => readonly (number | null)[]): ChartLine[] =>
+    runs.flatMap(({ label, result }) =>
+      shown.map((region, index) => ({
+        key: `${label}-${region}`,
+        label: names.get(region) ?? region,
+        run: label,
+        color: region === NATIONAL ? PALETTE[PALETTE.length - 1]! : PALETTE[index % (PALETTE.length - 1)]!,
+        values: pick(result, region),
+      })),
+    );
+  const offExchange = (result: LabResult) =>
+    result.dates.map((_, i) =>
+      result.regions.reduce((sum, g) => sum + result.regionSeries[g.id]!.offExchangeTonnes[i]!, 0),
+    );
+  return {
+    wholesale: perRegion((r, g) =>
+      carried(g === NATIONAL ? r.national.wholesaleTengePerTonne : r.regionSeries[g]!.wholesaleTengePerTonne),
+    ),
+    retail: perRegion((r, g) =>
+      g === NATIONAL ? r.national.retailTengePerLitre : r.regionSeries[g]!.retailTengePerLitre,
+    ),
+    shortages: perRegion((r, g) => (g === NATIONAL ? r.national.shortageTonnes : r.regionSeries[g]!.shortageTonnes)),
+    volumes: runs.flatMap(({ label, result }) => [
+      {
+        key: `${label}-exchange`,
+        label: t("lab.volumes.exchange"),
+        run: label,
+        color: VOLUME_COLORS.exchange,
+        values: result.national.exchangeTonnes,
+      },
+      {
+        key: `${label}-off`,
+        label: t("lab.volumes.offExchange"),
+        run: label,
+        color: VOLUME_COLORS.offExchange,
+        values: offExchange(result),
+      },
+      {
+        key: `${label}-export`,
+        label: t("lab.volumes.export"),
+        run: label,
+        color: VOLUME_COLORS.export,
+        values: result.national.exportTonnes,
+      },
+    ]),
+  };
+}
+
+/** Dates when every run starts on the same day; otherwise the day of the run, so both begin at the left edge. */
+function axisOf(runs: readonly FinishedRun[], locale: string, dayText: (n: number) => string): ChartAxis {
+  const longest = runs.reduce((a, b) => (b.result.dates.length > a.result.dates.length ? b : a));
+  const sameStart = runs.every((r) => r.result.dates[0] === longest.result.dates[0]);
+  if (sameStart) {
+    const dateText = new Intl.DateTimeFormat(locale, {
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      timeZone: "UTC",
+    });
+    return {
+      times: longest.result.dates.map((date) => (Date.parse(`${date}T00:00:00Z`) / 1000) as UTCTimestamp),
+      format: (time) => dateText.format(new Date(time * 1000)),
+    };
+  }
+  return {
+    times: longest.result.dates.map((_, index) => ((index + 1) * SECONDS_PER_DAY) as UTCTimestamp),
+    format: (time) => dayText(Math.round(time / SECONDS_PER_DAY)),
+  };
+}
+
+interface Row {
+  readonly key: string;
+  readonly label: string;
+  readonly values: readonly (number | null)[];
+  readonly digits: number;
+  /** Shown as text instead of a number (rules). */
+  readonly texts?: readonly string[];
+  readonly group?: string;
+}
+
+function SummaryTable({
+  runs,
+  parameters,
+  names,
+}: {
+  runs: readonly FinishedRun[];
+  parameters: readonly LabParameterInfo[];
+  names: ReadonlyMap<string, string>;
+}) {
+  const { t, locale } = useI18n();
+  const compare = runs.length > 1;
+  const ruleText = (name: LabParameterName, value: ParameterValue): string => {
+    if (typeof value === "boolean") return t(value ? "lab.yes" : "lab.no");
+    if (value === null) return t("lab.off");
+    const info = parameters.find((p) => p.name === name);
+    if (info?.unit === "bps") return `${decimal(value / 100, locale, value % 100 === 0 ? 0 : 2)}%`;
+    return decimal(value, locale, info?.kind === "number" ? 2 : 0);
+  };
+  const rows: Row[] = [
+    ...parameters.map((p, index) => ({
+      key: `rule-${p.name}`,
+      label: t(`lab.parameters.${p.name}.label`),
+      values: [],
+      digits: 0,
+      texts: runs.map((r) => ruleText(p.name, r.run.parameters[p.name])),
+      ...(index === 0 ? { group: t("lab.summary.rules") } : {}),
+    })),
+    {
+      key: "days",
+      label: t("lab.summary.days"),
+      values: runs.map((r) => r.result.totals.days),
+      digits: 0,
+      group: t("lab.summary.national"),
+    },
+    {
+      key: "tradingDays",
+      label: t("lab.summary.tradingDays"),
+      values: runs.map((r) => r.result.totals.tradingDays),
+      digits: 0,
+    },
+    {
+      key: "averageWholesale",
+      label: t("lab.summary.averageWholesale"),
+      values: runs.map((r) => r.result.totals.averageWholesaleTengePerTonne),
+      digits: 0,
+    },
+    {
+      key: "averageRetail",
+      label: t("lab.summary.averageRetail"),
+      values: runs.map((r) => r.result.totals.averageRetailTengePerLitre),
+      digits: 2,
+    },
+    {
+      key: "exchange",
+      label: t("lab.summary.exchange"),
+      values: runs.map((r) => r.result.totals.exchangeTonnes),
+      digits: 0,
+    },
+    { key: "export", label: t("lab.summary.export"), values: runs.map((r) => r.result.totals.exportTonnes), digits: 0 },
+    {
+      key: "curtailed",
+      label: t("lab.summary.curtailed"),
+      values: runs.map((r) => r.result.totals.curtailedTonnes),
+      digits: 0,
+    },
+    {
+      key: "shortage",
+      label: t("lab.summary.shortage"),
+      values: runs.map((r) => r.result.totals.shortageTonnes),
+      digits: 0,
+    },
+    {
+      key: "shortagePercent",
+      label: t("lab.summary.shortagePercent"),
+      values: runs.map((r) => r.result.totals.shortagePercent),
+      digits: 2,
+    },
+  ];
+  for (const summary of runs[0]!.result.summary.regions) {
+    const region = summary.region;
+    const of = (r: FinishedRun) => r.result.summary.regions.find((g) => g.region === region) ?? null;
+    const group = names.get(region) ?? region;
+    rows.push(
+      {
+        key: `${region}-wholesale`,
+        label: t("lab.summary.firstMonthWholesale"),
+        values: runs.map((r) => of(r)?.firstMonthWholesaleTengePerTonne ?? null),
+        digits: 0,
+        group,
+      },
+      {
+        key: `${region}-retail`,
+        label: t("lab.summary.firstMonthRetail"),
+        values: runs.map((r) => of(r)?.firstMonthRetailTengePerLitre ?? null),
+        digits: 2,
+      },
+      {
+        key: `${region}-peak`,
+        label: t("lab.summary.peakRetail"),
+        values: runs.map((r) => of(r)?.peakRetailTengePerLitre ?? null),
+        digits: 2,
+      },
+      {
+        key: `${region}-shortage`,
+        label: t("lab.summary.regionShortagePercent"),
+        values: runs.map((r) => of(r)?.shortagePercent ?? null),
+        digits: 2,
+      },
+    );
+  }
+  const columns = compare ? 4 : 2;
+  return (
+    <section className="panel" aria-labelledby="lab-summary-title">
+      <h3 id="lab-summary-title">{t("lab.summary.title")}</h3>
+      <div className="table-scroll">
+        <table data-testid="lab-summary">
+          <thead>
+            <tr>
+              <th scope="col">{t("lab.summary.measure")}</th>
+              {runs.map((r) => (
+                <th key={r.label} scope="col" className="num">
+                  {r.label}: {r.result.scenario.name}
+                </th>
+              ))}
+              {compare ? (
+                <th scope="col" className="num">
+                  {t("lab.summary.difference")}
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.flatMap((row) => {
+              const cells = [
+                row.group ? (
+                  <tr key={`${row.key}-group`} className="group">
+                    <th scope="rowgroup" colSpan={columns}>
+                      {row.group}
+                    </th>
+                  </tr>
+                ) : null,
+                <tr key={row.key} data-row={row.key}>
+                  <th scope="row">{row.label}</th>
+                  {runs.map((r, i) => (
+                    <td key={r.label} className="num">
+                      {row.texts ? row.texts[i] : decimal(row.values[i], locale, row.digits)}
+                    </td>
+                  ))}
+                  {compare ? (
+                    <td className="num">
+                      {row.texts
+                        ? row.texts[0] === row.texts[1]
+                          ? ""
+                          : t("lab.summary.changed")
+                        : row.values[0] === null ||
+                            row.values[1] === null ||
+                            row.values[0] === undefined ||
+                            row.values[1] === undefined
+                          ? "—"
+                          : signedDecimal(row.values[1] - row.values[0], locale, row.digits)}
+                    </td>
+                  ) : null}
+                </tr>,
+              ];
+              return cells.filter((cell) => cell !== null);
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function MonthlyTable({ runs, names }: { runs: readonly FinishedRun[]; names: ReadonlyMap<string, string> }) {
+  const { t, locale } = useI18n();
+  const focus = runs[0]!.result.scenario.focusRegions;
+  return (
+    <details className="panel">
+      <summary>{t("lab.monthly.title")}</summary>
+      <div className="table-scroll">
+        <table data-testid="lab-monthly">
+          <thead>
+            <tr>
+              <th scope="col">{t("lab.monthly.run")}</th>
+              <th scope="col">{t("lab.monthly.month")}</th>
+              <th scope="col">{t("lab.monthly.region")}</th>
+              <th scope="col" className="num">
+                {t("lab.monthly.wholesale")}
+              </th>
+              <th scope="col" className="num">
+                {t("lab.monthly.delivered")}
+              </th>
+              <th scope="col" className="num">
+                {t("lab.monthly.retail")}
+              </th>
+              <th scope="col" className="num">
+                {t("lab.monthly.demand")}
+              </th>
+              <th scope="col" className="num">
+                {t("lab.monthly.shortagePercent")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.flatMap(({ label, result }) =>
+              result.monthly
+                .filter((m) => focus.includes(m.region))
+                .map((m) => (
+                  <tr key={`${label}-${m.month}-${m.region}`}>
+                    <td>{label}</td>
+                    <td>{m.month}</td>
+                    <td>{names.get(m.region) ?? m.region}</td>
+                    <td className="num">{decimal(m.wholesaleTengePerTonne, locale)}</td>
+                    <td className="num">{decimal(m.deliveredTengePerTonne, locale)}</td>
+                    <td className="num">{decimal(m.retailTengePerLitre, locale, 2)}</td>
+                    <td className="num">{decimal(m.demandTonnes, locale)}</td>
+                    <td className="num">{decimal(m.shortagePercent, locale, 2)}</td>
+                  </tr>
+                )),
+            )}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}

@@ -112,7 +112,7 @@ export async function simulateCommand(
     const summaries: (VariantSummary & { headline: { label: string; value: string }[] })[] = [];
     const results = await runInWorkers<VariantSummary & { headline: { label: string; value: string }[] }>(
       variants,
-      null,
+      { outDir: null },
       { onDone: (done, total) => bar.update(done, total) },
     ).catch(async () => {
       // Fallback when worker threads cannot load TypeScript: run here, one after another.

@@ -9,6 +9,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { overrideField, parseScenario, type Scenario, ScenarioError, SWEEP_ALIASES } from "./scenario.ts";
+import type { SweepReply, SweepTask } from "./sweep-worker.ts";
 
 export const SWEEP_VALUES_MAX = 64;
 
@@ -50,12 +51,14 @@ export interface VariantOutcome<T> {
 }
 
 /**
- * Runs `task` (a module exporting `runTask(scenario, extra)`) for each scenario on a pool of worker threads and
- * returns what each returned, in input order. `onDone` is called as each finishes.
+ * Runs each scenario on a pool of worker threads (sweep-worker.ts) and returns what each returned, in input order.
+ * The pool starts one thread per lane and keeps it for the whole sweep: a thread's start (loading the TypeScript
+ * loader and the simulator) costs about as much as a 90-day variant, so a thread per variant would eat the gain from
+ * running them side by side. `onDone` is called as each finishes.
  */
 export async function runInWorkers<T>(
   scenarios: readonly Scenario[],
-  extra: unknown,
+  extra: SweepTask["extra"],
   options: { workersMax?: number; onDone?: (done: number, total: number) => void } = {},
 ): Promise<T[]> {
   const poolSize = Math.max(1, Math.min(scenarios.length, options.workersMax ?? availableParallelism()));
@@ -64,24 +67,50 @@ export async function runInWorkers<T>(
   let done = 0;
   const workerUrl = new URL("./sweep-worker-entry.mjs", import.meta.url);
   const lane = async () => {
-    while (next < scenarios.length) {
-      const index = next++;
-      results[index] = await new Promise<T>((resolveTask, reject) => {
-        const worker = new Worker(workerUrl, {
-          workerData: { scenario: scenarios[index], extra: extra ?? { outDir: null } },
+    const worker = new Worker(workerUrl);
+    try {
+      while (next < scenarios.length) {
+        const index = next++;
+        results[index] = await runOn<T>(worker, {
+          index,
+          scenario: scenarios[index]!,
+          extra: extra ?? { outDir: null },
         });
-        worker.once("message", (message: { ok: boolean; value?: T; error?: string }) => {
-          if (message.ok) resolveTask(message.value as T);
-          else reject(new Error(message.error));
-        });
-        worker.once("error", reject);
-        worker.once("exit", (code) => {
-          if (code !== 0) reject(new Error(`sweep worker exited with code ${code}`));
-        });
-      });
-      options.onDone?.(++done, scenarios.length);
+        options.onDone?.(++done, scenarios.length);
+      }
+    } finally {
+      await worker.terminate();
     }
   };
   await Promise.all(Array.from({ length: poolSize }, lane));
   return results;
+}
+
+/** Sends one task to a worker and waits for its answer (or for the worker to fail). */
+function runOn<T>(worker: Worker, task: SweepTask): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (reply: SweepReply) => {
+      if (reply.index !== task.index) return;
+      settle();
+      if (reply.ok) resolve(reply.value as T);
+      else reject(new Error(reply.error));
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      settle();
+      reject(new Error(`sweep worker exited with code ${code}`));
+    };
+    const settle = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage(task);
+  });
 }

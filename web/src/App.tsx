@@ -68,9 +68,12 @@ export function App() {
           ))}
         </nav>
         <div className="top-right">
-          <span className={`live live-${stream}`} title={t(`app.stream.${stream}.title`)}>
-            {t(`app.stream.${stream}.label`)}
-          </span>
+          {/* The policy lab reads no live data, so the stream's state would say nothing about that page. */}
+          {page?.path !== "/lab" && (
+            <span className={`live live-${stream}`} title={t(`app.stream.${stream}.title`)}>
+              {t(`app.stream.${stream}.label`)}
+            </span>
+          )}
           <label className="language">
             <span className="visually-hidden">{t("app.language")}</span>
             <select value={i18n.language} onChange={(event) => i18n.setLanguage(event.target.value)}>

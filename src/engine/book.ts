@@ -113,6 +113,13 @@ const INITIAL_ACCOUNT_ENTRIES = 8;
  */
 const AUCTION_WALKERS = 8;
 
+/**
+ * How many orders an auction's walk meets in one round before it goes back over them (see `walkLevels`): few enough
+ * that their slots, and the address translations for them, are still cached when it does. 128 to 1,024 measured
+ * alike; 4,096 was slower.
+ */
+const AUCTION_ROUND_ORDERS = 256;
+
 // Order slot: 64 bytes, as 8 Float64 cells or 16 Int32 cells. Int32 cells 0–3 overlay the two Float64 cells.
 const ORDER_SLOT_BYTES = 64;
 const ORDER_FLOAT_CELLS = 8;
@@ -291,6 +298,7 @@ export class OrderBook {
   private readonly walkerOrder = new Int32Array(AUCTION_WALKERS);
   private readonly walkerPosition = new Int32Array(AUCTION_WALKERS);
   private readonly walkerEnd = new Int32Array(AUCTION_WALKERS);
+  private readonly walkerMet = new Int32Array(AUCTION_ROUND_ORDERS);
 
   constructor(orderCapacityHint = INITIAL_ORDER_CAPACITY) {
     this.growOrders(Math.min(Math.max(16, orderCapacityHint), BOOK_ORDERS_MAX));
@@ -867,43 +875,56 @@ export class OrderBook {
         cursor[k] = NIL;
       }
     }
-    // The body does only what needs this order's slot: read its open quantity and next link, take it off its
-    // account's count and free it. The fewer instructions wait on each slot, the more slots are on their way at once.
-    // Its entry in the account's array is left to go stale (see `isAccountEntry`).
+    // The walk runs in rounds of two passes. The first chases the links and only lists each order's handle, noting
+    // where it put it: the processor holds only so many instructions in flight, so the fewer stand between one
+    // walker's slot load and the next walker's, the more slots are on their way from memory at once. The second goes
+    // back over the round's orders, whose slots are still in cache, in the order they were met: it lists each one's
+    // open quantity, takes it off its account's count and frees it, so the free list comes out as if one pass had
+    // done it all. Doing all of that in the chase, as before, made the walk about a third slower (1M-order
+    // benchmark). An order's entry in its account's array is left to go stale (see `isAccountEntry`).
+    const met = this.walkerMet;
     let free = this.orderFree;
     const sideCount = this.accountSideCount;
     while (walking > 0) {
-      for (let k = 0; k < AUCTION_WALKERS; k++) {
-        const o = cursor[k]!;
-        if (o === NIL) continue;
-        const p = position[k]!;
+      let round = 0;
+      while (walking > 0 && round <= AUCTION_ROUND_ORDERS - AUCTION_WALKERS) {
+        for (let k = 0; k < AUCTION_WALKERS; k++) {
+          const o = cursor[k]!;
+          if (o === NIL) continue;
+          const p = position[k]!;
+          handles[p] = o;
+          met[round++] = p;
+          position[k] = p + 1;
+          let next = orderInt[o * ORDER_INT_CELLS + ORDER_NEXT]!;
+          if (next === NIL) {
+            invariant(p + 1 === stretchEnd[k], "a level's queue length differs from its count");
+            if (started < count) {
+              const levelBase = levels[top - started]! * LEVEL_INT_CELLS;
+              next = this.levelInt[levelBase + LEVEL_HEAD]!;
+              position[k] = end;
+              end += this.levelInt[levelBase + LEVEL_COUNT]!;
+              stretchEnd[k] = end;
+              started++;
+            } else {
+              walking--;
+            }
+          }
+          cursor[k] = next;
+        }
+      }
+      for (let i = 0; i < round; i++) {
+        const p = met[i]!;
+        const o = handles[p]!;
         const floatBase = o * ORDER_FLOAT_CELLS;
         const intBase = o * ORDER_INT_CELLS;
-        handles[p] = o;
         opens[p] = orderFloat[floatBase + ORDER_OPEN]!;
         const countIndex = orderInt[intBase + ORDER_ACCOUNT]! * 2 + side;
         sideCount[countIndex] = sideCount[countIndex]! - 1;
-        position[k] = p + 1;
-        let next = orderInt[intBase + ORDER_NEXT]!;
         // Freed as `freeOrder` does, with the free list's head kept in a local.
         orderFloat[floatBase + ORDER_OPEN] = 0;
         orderInt[intBase + ORDER_STATE] = STATE_FREE;
         orderInt[intBase + ORDER_NEXT] = free;
         free = o;
-        if (next === NIL) {
-          invariant(p + 1 === stretchEnd[k], "a level's queue length differs from its count");
-          if (started < count) {
-            const levelBase = levels[top - started]! * LEVEL_INT_CELLS;
-            next = this.levelInt[levelBase + LEVEL_HEAD]!;
-            position[k] = end;
-            end += this.levelInt[levelBase + LEVEL_COUNT]!;
-            stretchEnd[k] = end;
-            started++;
-          } else {
-            walking--;
-          }
-        }
-        cursor[k] = next;
       }
     }
     this.orderFree = free;

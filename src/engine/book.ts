@@ -666,6 +666,25 @@ export class OrderBook {
     // market orders bound the cancels. Sizing the report once keeps copying out of the pairing loop.
     report.reserve(buyers + sellers, this.marketCount[BUY]! + this.marketCount[SELL]!);
 
+    report.fillCount = this.pairAuctionLists(price, volume, buyers, sellers);
+
+    for (const side of [BUY, SELL] as const) {
+      for (let o = this.marketHead[side]!; o !== NIL; o = this.marketHead[side]!) {
+        report.pushCancel(o, this.orderFloat[o * ORDER_FLOAT_CELLS + ORDER_OPEN]!, REASON_AUCTION_REMAINDER);
+        this.unlinkMarket(o);
+      }
+    }
+  }
+
+  /**
+   * Pairs the buyers and sellers `takeAuctionSide` listed into the report's fills, in priority order on both sides;
+   * returns the number of fills. A method of its own, all of whose code every auction runs: inside `uncross`, V8
+   * threw the compiled loop away again and again over a run of auctions (`--trace-deopt`: insufficient type feedback
+   * in the code around it), and each time the next auction paired in the interpreter until the loop was compiled
+   * again. Measured on the 1M-order benchmark, the split saves a few milliseconds in the median.
+   */
+  private pairAuctionLists(price: number, volume: number, buyers: number, sellers: number): number {
+    const report = this.report;
     const buyHandles = this.auctionHandles[BUY];
     const buyOpens = this.auctionOpens[BUY];
     const sellHandles = this.auctionHandles[SELL];
@@ -708,14 +727,7 @@ export class OrderBook {
         sellOpen = sellOpens[s]!;
       }
     }
-    report.fillCount = f;
-
-    for (const side of [BUY, SELL] as const) {
-      for (let o = this.marketHead[side]!; o !== NIL; o = this.marketHead[side]!) {
-        report.pushCancel(o, this.orderFloat[o * ORDER_FLOAT_CELLS + ORDER_OPEN]!, REASON_AUCTION_REMAINDER);
-        this.unlinkMarket(o);
-      }
-    }
+    return f;
   }
 
   /**

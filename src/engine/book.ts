@@ -893,7 +893,7 @@ export class OrderBook {
     // the more slots are on their way from memory at once. The second pass goes back over the round's orders, whose
     // slots are still in cache, in the order they were met: it puts each one in its walker's stretch of the list with
     // its open quantity, takes it off its account's count and frees it, so the list and the free list come out as
-    // if one pass had done it all. Doing all of that in the chase made the walk about half as fast again (1M-order
+    // if one pass had done it all. Doing all of that in the chase made the walk take half as long again (1M-order
     // benchmark). An order's entry in its account's array is left to go stale (see `isAccountEntry`).
     //
     // Both passes start a walker on the next level when its queue ends, in the same order, so each keeps its own

@@ -9,7 +9,13 @@
  */
 
 import pg from "pg";
-import type { JournalHead, JournalRecord, SnapshotRecord } from "./records.ts";
+import {
+  chainRecords,
+  type JournalHead,
+  type JournalRecord,
+  type SnapshotRecord,
+  type UnchainedRecord,
+} from "./records.ts";
 import type { JournalStore, SnapshotInfo } from "./store.ts";
 
 const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -125,6 +131,13 @@ export class PostgresStore implements JournalStore {
       await this.client.query("ROLLBACK").catch(() => undefined);
       throw error;
     }
+  }
+
+  async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
+    if (records.length === 0) return previousHash;
+    const chained = chainRecords(previousHash, records);
+    await this.append(chained);
+    return chained[chained.length - 1]!.hash;
   }
 
   async read(fromSeq: number, limit: number): Promise<JournalRecord[]> {

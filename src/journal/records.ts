@@ -22,6 +22,12 @@ export interface JournalRecord {
   readonly hash: string;
 }
 
+/**
+ * A record before its chain hash is known. The sequencer builds these; the store chains them (see
+ * `JournalStore.appendChained`), so the hashing can run where the writing does, off the sequencer's thread.
+ */
+export type UnchainedRecord = Omit<JournalRecord, "hash">;
+
 export interface JournalHead {
   readonly seq: number;
   readonly hash: string;
@@ -70,4 +76,16 @@ export function chainHash(
 
 export function dataHash(data: string): string {
   return hash("sha256", data, "hex");
+}
+
+/** `records` with their chain hashes, the first chained to `previousHash`. */
+export function chainRecords(previousHash: string, records: readonly UnchainedRecord[]): JournalRecord[] {
+  const chained: JournalRecord[] = new Array(records.length);
+  let hash = previousHash;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    hash = chainHash(hash, r.seq, r.timeMs, r.meta, r.command, r.events);
+    chained[i] = { seq: r.seq, timeMs: r.timeMs, meta: r.meta, command: r.command, events: r.events, hash };
+  }
+  return chained;
 }

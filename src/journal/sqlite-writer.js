@@ -34,8 +34,10 @@ try {
   throw error;
 }
 
+// The text fields are bound as their UTF-8 bytes and stored as TEXT: the same bytes a string would be stored as, without
+// decoding them into a JavaScript string here only for better-sqlite3 to encode it back to UTF-8.
 const insertRecord = db.prepare(
-  "INSERT INTO journal (seq, time_ms, meta, command, events, hash) VALUES (?, ?, ?, ?, ?, ?)",
+  "INSERT INTO journal (seq, time_ms, meta, command, events, hash) VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?)",
 );
 const writeHead = db.prepare(
   "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
@@ -79,9 +81,9 @@ const appendBatch = db.transaction((batch, hashes, previousHash) => {
         .update(text.subarray(start, eventsEnd))
         .digest("hex");
     }
-    const meta = text.toString("utf8", start, metaEnd);
-    const command = text.toString("utf8", metaEnd + 1, commandEnd);
-    const events = text.toString("utf8", commandEnd + 1, eventsEnd);
+    const meta = text.subarray(start, metaEnd);
+    const command = text.subarray(metaEnd + 1, commandEnd);
+    const events = text.subarray(commandEnd + 1, eventsEnd);
     insertRecord.run(seq, timeMs, meta, command, events, hash);
     start = eventsEnd;
   }

@@ -416,6 +416,34 @@ describe("sequencer failure", () => {
     await store.close();
   });
 
+  it("takes batches off a long queue in submission order, each at most batchCommandsMax", async () => {
+    const appended: number[][] = [];
+    class RecordingStore extends SqliteStore {
+      override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
+        appended.push(records.map((r) => r.seq));
+        return super.appendChained(previousHash, records);
+      }
+    }
+    const store = new RecordingStore(mkdtempSync(join(tmpdir(), "sauda-batches-")));
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock(), batchCommandsMax: 3 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => sequencer.submit({ type: "time.tick" }, { requestId: `r${i}` })),
+    );
+    expect(outcomes.map((o) => o.meta.requestId)).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
+    expect(outcomes.map((o) => o.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(appended).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+      [10, 11, 12],
+      [13, 14, 15],
+      [16, 17, 18],
+      [19, 20],
+    ]);
+    expect(sequencer.queued).toBe(0);
+    await store.close();
+  });
+
   it("refuses a command that cannot be stored as JSON, without giving it a seq or stopping", async () => {
     const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-json-")));
     const engine = new Engine();

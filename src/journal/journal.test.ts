@@ -363,6 +363,21 @@ if (await postgresForSuite("journal tests")) {
   });
 }
 
+describe("SQLite writer thread", () => {
+  it("refuses a chained batch that does not continue the stored head, and writes nothing of it", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-chain-")));
+    expect(await store.writerReady()).toBe(true);
+    const record: UnchainedRecord = { seq: 1, timeMs: T0, meta: "{}", command: '{"type":"time.tick"}', events: "[]" };
+    const first = await store.appendChained("0".repeat(64), [record]);
+    await expect(store.appendChained("e".repeat(64), [{ ...record, seq: 2 }])).rejects.toThrow(
+      "does not continue the journal head's hash chain",
+    );
+    expect(await store.head()).toEqual({ seq: 1, hash: first });
+    expect(await store.maxSeq()).toBe(1);
+    await store.close();
+  });
+});
+
 describe("sequencer failure", () => {
   class FailingStore extends SqliteStore {
     failNext = false;

@@ -62,6 +62,8 @@ export interface CommandMeta {
 /**
  * sha256 (hex) over the previous record's hash and this record's fields, each followed by a newline but the last.
  * One call over one string: Node's one-shot `crypto.hash` costs about a quarter less than a `Hash` object per record.
+ * The SQLite writer and reader threads (sqlite-writer.js, sqlite-reader.js) compute the same formula in plain
+ * JavaScript; keep the three the same.
  */
 export function chainHash(
   previousHash: string,

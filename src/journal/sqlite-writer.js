@@ -14,7 +14,7 @@
  * which case nothing of it was written.
  *
  * Plain JavaScript on purpose: a worker thread does not inherit the TypeScript loader of the thread that starts it
- * (tsx, vitest), so this file must run in bare Node. It is small and does only SQL.
+ * (tsx, vitest), so this file must run in bare Node. It is small: SQL and the chain hash.
  */
 
 import { createHash } from "node:crypto";

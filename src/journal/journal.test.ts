@@ -12,7 +12,7 @@ import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../
 import type { Command } from "../engine/commands.ts";
 import { Engine } from "../engine/engine.ts";
 import { PostgresStore } from "./postgres-store.ts";
-import { chainHash, type JournalRecord, type SnapshotRecord } from "./records.ts";
+import { chainHash, type JournalRecord, type SnapshotRecord, type UnchainedRecord } from "./records.ts";
 import { JournalCorruptError, type RecoverOptions, recover, verify } from "./recovery.ts";
 import { QUEUE_COMMANDS_MAX, QueueFullError, Sequencer } from "./sequencer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
@@ -118,6 +118,35 @@ function journalSuite(name: string, open: HarnessFactory): void {
       expect(await store.read(2, 10)).toEqual([records[1]]);
       expect(await store.head()).toEqual({ seq: 2, hash: "b".repeat(64) });
       expect(await store.maxSeq()).toBe(2);
+    });
+
+    it("appendChained gives each record the hash chainHash gives it, continuing the head, and says the last", async () => {
+      const { store } = await harness();
+      const first: UnchainedRecord = {
+        seq: 1,
+        timeMs: T0,
+        meta: '{"actor":"Әлия"}',
+        command: '{"type":"time.tick","note":"é ü 漢 😀"}',
+        events: "[]",
+      };
+      const second: UnchainedRecord = {
+        seq: 2,
+        timeMs: T0 + 1,
+        meta: "{}",
+        command: '{"type":"time.tick"}',
+        events: '[{"x":1}]',
+      };
+      const genesis = "0".repeat(64);
+      const firstHash = chainHash(genesis, 1, T0, first.meta, first.command, first.events);
+      const secondHash = chainHash(firstHash, 2, T0 + 1, second.meta, second.command, second.events);
+      expect(await store.appendChained(genesis, [first])).toBe(firstHash);
+      expect(await store.appendChained(firstHash, [second])).toBe(secondHash);
+      expect(await store.read(1, 10)).toEqual([
+        { ...first, hash: firstHash },
+        { ...second, hash: secondHash },
+      ]);
+      expect(await store.head()).toEqual({ seq: 2, hash: secondHash });
+      expect(await store.appendChained(secondHash, [])).toBe(secondHash);
     });
 
     it("a failed append writes nothing", async () => {
@@ -334,12 +363,27 @@ if (await postgresForSuite("journal tests")) {
   });
 }
 
+describe("SQLite writer thread", () => {
+  it("refuses a chained batch that does not continue the stored head, and writes nothing of it", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-chain-")));
+    expect(await store.writerReady()).toBe(true);
+    const record: UnchainedRecord = { seq: 1, timeMs: T0, meta: "{}", command: '{"type":"time.tick"}', events: "[]" };
+    const first = await store.appendChained("0".repeat(64), [record]);
+    await expect(store.appendChained("e".repeat(64), [{ ...record, seq: 2 }])).rejects.toThrow(
+      "does not continue the journal head's hash chain",
+    );
+    expect(await store.head()).toEqual({ seq: 1, hash: first });
+    expect(await store.maxSeq()).toBe(1);
+    await store.close();
+  });
+});
+
 describe("sequencer failure", () => {
   class FailingStore extends SqliteStore {
     failNext = false;
-    override async append(records: readonly JournalRecord[]): Promise<void> {
+    override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
       if (this.failNext) throw new Error("disk full");
-      return super.append(records);
+      return super.appendChained(previousHash, records);
     }
     override async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
       return super.saveSnapshot(snapshot);
@@ -367,9 +411,9 @@ describe("sequencer failure", () => {
       release = resolve;
     });
     class GatedStore extends SqliteStore {
-      override async append(records: readonly JournalRecord[]): Promise<void> {
+      override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
         await gate;
-        return super.append(records);
+        return super.appendChained(previousHash, records);
       }
     }
     const store = new GatedStore(mkdtempSync(join(tmpdir(), "sauda-queue-")));
@@ -384,6 +428,34 @@ describe("sequencer failure", () => {
     await Promise.all(queued.slice(0, 3));
     await sequencer.stop();
     expect(await store.maxSeq()).toBe(QUEUE_COMMANDS_MAX + 1);
+    await store.close();
+  });
+
+  it("takes batches off a long queue in submission order, each at most batchCommandsMax", async () => {
+    const appended: number[][] = [];
+    class RecordingStore extends SqliteStore {
+      override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
+        appended.push(records.map((r) => r.seq));
+        return super.appendChained(previousHash, records);
+      }
+    }
+    const store = new RecordingStore(mkdtempSync(join(tmpdir(), "sauda-batches-")));
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock(), batchCommandsMax: 3 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => sequencer.submit({ type: "time.tick" }, { requestId: `r${i}` })),
+    );
+    expect(outcomes.map((o) => o.meta.requestId)).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
+    expect(outcomes.map((o) => o.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(appended).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+      [10, 11, 12],
+      [13, 14, 15],
+      [16, 17, 18],
+      [19, 20],
+    ]);
+    expect(sequencer.queued).toBe(0);
     await store.close();
   });
 
@@ -425,10 +497,11 @@ describe("sequencer failure", () => {
     const gates: (() => void)[] = [];
     const appended: number[][] = [];
     class GatedStore extends SqliteStore {
-      override async append(records: readonly JournalRecord[]): Promise<void> {
+      override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
         await new Promise<void>((resolve) => gates.push(resolve));
-        await super.append(records);
+        const lastHash = await super.appendChained(previousHash, records);
         appended.push(records.map((r) => r.seq));
+        return lastHash;
       }
     }
     const store = new GatedStore(mkdtempSync(join(tmpdir(), "sauda-pipe-")));
@@ -471,13 +544,13 @@ describe("sequencer failure", () => {
       release = resolve;
     });
     class FailingSecond extends SqliteStore {
-      override async append(records: readonly JournalRecord[]): Promise<void> {
+      override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
         calls++;
         if (calls === 2) {
           await gate;
           throw new Error("disk full");
         }
-        return super.append(records);
+        return super.appendChained(previousHash, records);
       }
     }
     const store = new FailingSecond(mkdtempSync(join(tmpdir(), "sauda-pipe-fail-")));
@@ -511,9 +584,9 @@ describe("sequencer failure", () => {
       release = resolve;
     });
     class GatedStore extends SqliteStore {
-      override async append(records: readonly JournalRecord[]): Promise<void> {
+      override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
         await gate;
-        return super.append(records);
+        return super.appendChained(previousHash, records);
       }
     }
     const store = new GatedStore(mkdtempSync(join(tmpdir(), "sauda-snap-")));
@@ -536,9 +609,9 @@ describe("sequencer failure", () => {
       release = resolve;
     });
     class GatedStore extends SqliteStore {
-      override async append(records: readonly JournalRecord[]): Promise<void> {
+      override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
         await gate;
-        return super.append(records);
+        return super.appendChained(previousHash, records);
       }
     }
     const store = new GatedStore(mkdtempSync(join(tmpdir(), "sauda-gate-")));

@@ -9,7 +9,13 @@
  */
 
 import pg from "pg";
-import type { JournalHead, JournalRecord, SnapshotRecord } from "./records.ts";
+import {
+  chainHash,
+  type JournalHead,
+  type JournalRecord,
+  type SnapshotRecord,
+  type UnchainedRecord,
+} from "./records.ts";
 import type { JournalStore, SnapshotInfo } from "./store.ts";
 
 const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -91,8 +97,29 @@ export class PostgresStore implements JournalStore {
   }
 
   async append(records: readonly JournalRecord[]): Promise<void> {
+    await this.write(
+      records,
+      records.map((r) => r.hash),
+    );
+  }
+
+  async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
+    const hashes: string[] = new Array(records.length);
+    let hash = previousHash;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      hash = chainHash(hash, r.seq, r.timeMs, r.meta, r.command, r.events);
+      hashes[i] = hash;
+    }
+    await this.write(records, hashes);
+    return hash;
+  }
+
+  /** Writes `records` with their chain hashes `hashes` and the new head in one transaction. */
+  private async write(records: readonly UnchainedRecord[], hashes: readonly string[]): Promise<void> {
     if (records.length === 0) return;
     const last = records[records.length - 1]!;
+    const lastHash = hashes[hashes.length - 1]!;
     await this.client.query("BEGIN");
     try {
       for (let from = 0; from < records.length; from += INSERT_CHUNK_ROWS) {
@@ -106,7 +133,7 @@ export class PostgresStore implements JournalStore {
           values[v++] = r.meta;
           values[v++] = r.command;
           values[v++] = r.events;
-          values[v++] = r.hash;
+          values[v++] = hashes[i]!;
         }
         const rows = to - from;
         const text = this.insertText(rows);
@@ -118,7 +145,7 @@ export class PostgresStore implements JournalStore {
       await this.client.query(
         `INSERT INTO ${this.table("journal_head")} (id, seq, hash) VALUES (1, $1, $2)
          ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
-        [last.seq, last.hash],
+        [last.seq, lastHash],
       );
       await this.client.query("COMMIT");
     } catch (error) {

@@ -22,6 +22,12 @@ export interface JournalRecord {
   readonly hash: string;
 }
 
+/**
+ * A record before its chain hash is known. The sequencer builds these; the store chains them (see
+ * `JournalStore.appendChained`), so the hashing can run where the writing does, off the sequencer's thread.
+ */
+export type UnchainedRecord = Omit<JournalRecord, "hash">;
+
 export interface JournalHead {
   readonly seq: number;
   readonly hash: string;
@@ -56,6 +62,8 @@ export interface CommandMeta {
 /**
  * sha256 (hex) over the previous record's hash and this record's fields, each followed by a newline but the last.
  * One call over one string: Node's one-shot `crypto.hash` costs about a quarter less than a `Hash` object per record.
+ * The SQLite writer and reader threads (sqlite-writer.js, sqlite-reader.js) compute the same formula in plain
+ * JavaScript; keep the three the same.
  */
 export function chainHash(
   previousHash: string,
@@ -70,4 +78,16 @@ export function chainHash(
 
 export function dataHash(data: string): string {
   return hash("sha256", data, "hex");
+}
+
+/** `records` with their chain hashes, the first chained to `previousHash`. */
+export function chainRecords(previousHash: string, records: readonly UnchainedRecord[]): JournalRecord[] {
+  const chained: JournalRecord[] = new Array(records.length);
+  let hash = previousHash;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    hash = chainHash(hash, r.seq, r.timeMs, r.meta, r.command, r.events);
+    chained[i] = { seq: r.seq, timeMs: r.timeMs, meta: r.meta, command: r.command, events: r.events, hash };
+  }
+  return chained;
 }

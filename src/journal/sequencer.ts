@@ -15,8 +15,12 @@
  * The command is stored as JSON and the engine is given a copy equal to the parse of exactly that text (see
  * plain.ts), so replaying the journal gives the engine byte-identical input.
  *
+ * The store gives each record its chain hash as it appends it (SQLite does so on its writer thread, off this one), and
+ * answers with the last hash; since appends run one at a time, in order, each batch is chained to the hash the one
+ * before it was answered with.
+ *
  * Snapshots are taken between batches (so a snapshot's state is that of its last record) and saved only once that
- * record is durable: a snapshot never refers to a record that is not in the journal.
+ * record is durable, naming that record's hash: a snapshot never refers to a record that is not in the journal.
  *
  * If an append fails, the engine has run ahead of the journal; the sequencer refuses all further work and reports the
  * failure through `onFatal`. The process must then stop and recover from the journal (stopping beats running wrong).
@@ -28,12 +32,11 @@ import type { EngineEvent } from "../engine/events.ts";
 import { plainCommand } from "./plain.ts";
 import {
   type CommandMeta,
-  chainHash,
   dataHash,
   GENESIS_HASH,
   type JournalHead,
-  type JournalRecord,
   type SnapshotRecord,
+  type UnchainedRecord,
 } from "./records.ts";
 import { APPEND_RECORDS_MAX, type JournalStore } from "./store.ts";
 
@@ -77,20 +80,32 @@ interface Pending {
 /** A batch applied to the engine, with its records, waiting to be appended. */
 interface Prepared {
   readonly batch: readonly Pending[];
-  readonly records: readonly JournalRecord[];
+  readonly records: readonly UnchainedRecord[];
   /** Outcomes in batch order; null where a command was refused before it got a seq (it could not be stored). */
   readonly outcomes: readonly (Outcome | null)[];
-  /** The engine's snapshot right after this batch, to be saved once the batch is durable. */
-  readonly snapshot: SnapshotRecord | null;
+  /** The engine's snapshot right after this batch, to be saved once the batch is durable (and its hash known). */
+  readonly snapshot: UnchainedSnapshot | null;
 }
+
+/** A snapshot whose last record's hash is not known yet. */
+type UnchainedSnapshot = Omit<SnapshotRecord, "recordHash">;
 
 export class Sequencer {
   private readonly engine: Engine;
   private readonly store: JournalStore;
   private readonly options: Required<Omit<SequencerOptions, "onFatal">>;
   private readonly onFatal: ((error: unknown) => void) | undefined;
+  /**
+   * Commands waiting for a batch are `queue[queueHead..]`. A batch is taken by moving the head instead of copying
+   * the rest of the queue (which, with many commands waiting, copied tens of thousands of entries per batch); the
+   * taken entries are dropped once they are the larger part of the array.
+   */
   private queue: Pending[] = [];
-  /** Hash of the last record applied (it may not be durable yet). */
+  private queueHead = 0;
+  /**
+   * Hash of the last durable record. Records applied after it are not hashed yet: the store hashes them as it
+   * appends them.
+   */
   private lastHash: string;
   /** The pipeline is working: a batch is being prepared, written or released. */
   private running = false;
@@ -122,7 +137,7 @@ export class Sequencer {
   submit(command: Command, meta: CommandMeta = {}): Promise<Outcome> {
     if (this.failure !== null) return Promise.reject(this.failure);
     if (this.stopped) return Promise.reject(new SequencerStoppedError("the exchange is stopping; no new commands"));
-    if (this.queue.length >= QUEUE_COMMANDS_MAX) {
+    if (this.queued >= QUEUE_COMMANDS_MAX) {
       return Promise.reject(new QueueFullError(`${QUEUE_COMMANDS_MAX} commands are waiting; try again shortly`));
     }
     return new Promise<Outcome>((resolve, reject) => {
@@ -137,12 +152,12 @@ export class Sequencer {
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length - this.queueHead;
   }
 
   /** Resolves when every command submitted so far is durable (or has failed). */
   async drain(): Promise<void> {
-    if (!this.running && !this.scheduled && this.queue.length === 0) return;
+    if (!this.running && !this.scheduled && this.queued === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -162,16 +177,17 @@ export class Sequencer {
   async snapshot(): Promise<void> {
     await this.drain();
     if (this.failure !== null) throw this.failure;
-    // `drain` resolved with the pipeline idle and nothing has run since: everything applied is durable.
-    await this.store.saveSnapshot(this.takeSnapshot());
+    // `drain` resolved with the pipeline idle and nothing has run since: everything applied is durable, and
+    // `lastHash` is the hash of the last record applied.
+    await this.store.saveSnapshot({ ...this.takeSnapshot(), recordHash: this.lastHash });
   }
 
-  /** The engine's state now, as a snapshot record chained to the last applied record. */
-  private takeSnapshot(): SnapshotRecord {
+  /** The engine's state now; it is chained to the last applied record once that record's hash is known. */
+  private takeSnapshot(): UnchainedSnapshot {
     const data = JSON.stringify(this.engine.snapshot());
     const hash = dataHash(data);
     this.sinceSnapshot = 0;
-    return { seq: this.engine.lastSeq, stateHash: hash, recordHash: this.lastHash, data, dataHash: hash };
+    return { seq: this.engine.lastSeq, stateHash: hash, data, dataHash: hash };
   }
 
   private schedule(): void {
@@ -193,7 +209,7 @@ export class Sequencer {
     /** The batch being written; resolves true once durable and released, false if the journal failed. */
     let inFlight: Promise<boolean> | null = null;
     while (this.failure === null) {
-      if (this.queue.length === 0) {
+      if (this.queued === 0) {
         if (inFlight === null) break;
         // Nothing to prepare: wait for the batch being written; commands arriving meanwhile form the next one.
         await inFlight;
@@ -217,18 +233,25 @@ export class Sequencer {
     }
     if (inFlight !== null) await inFlight;
     this.running = false;
-    if (this.queue.length > 0 && this.failure === null) this.schedule();
+    if (this.queued > 0 && this.failure === null) this.schedule();
     else this.notifyIdle();
   }
 
   /** Takes the next batch from the queue, applies it and builds its records. Synchronous. */
   private prepare(): Prepared {
-    const batch =
-      this.queue.length <= this.options.batchCommandsMax
-        ? this.queue
-        : this.queue.slice(0, this.options.batchCommandsMax);
-    this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
-    const records: JournalRecord[] = [];
+    const head = this.queueHead;
+    const end = Math.min(this.queue.length, head + this.options.batchCommandsMax);
+    const batch = head === 0 && end === this.queue.length ? this.queue : this.queue.slice(head, end);
+    if (end === this.queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    } else if (end > this.queue.length - end) {
+      this.queue = this.queue.slice(end);
+      this.queueHead = 0;
+    } else {
+      this.queueHead = end;
+    }
+    const records: UnchainedRecord[] = [];
     const outcomes: (Outcome | null)[] = new Array(batch.length);
     try {
       for (let i = 0; i < batch.length; i++) {
@@ -249,10 +272,7 @@ export class Sequencer {
         const seq = this.engine.lastSeq + 1;
         const timeMs = Math.max(this.options.clock(), this.engine.nowMs);
         const events = this.engine.apply({ seq, timeMs, command });
-        const eventsText = JSON.stringify(events);
-        const hash = chainHash(this.lastHash, seq, timeMs, metaText, commandText, eventsText);
-        records.push({ seq, timeMs, meta: metaText, command: commandText, events: eventsText, hash });
-        this.lastHash = hash;
+        records.push({ seq, timeMs, meta: metaText, command: commandText, events: JSON.stringify(events) });
         outcomes[i] = { seq, timeMs, command, meta, events };
       }
     } catch (error) {
@@ -270,7 +290,8 @@ export class Sequencer {
     const { batch, records, outcomes } = prepared;
     if (records.length > 0) {
       try {
-        await this.store.append(records);
+        // Appends run one at a time (the next starts only once this one resolved), so `lastHash` is the head's hash.
+        this.lastHash = await this.store.appendChained(this.lastHash, records);
       } catch (error) {
         this.fail(error, batch);
         return false;
@@ -292,7 +313,7 @@ export class Sequencer {
     }
     if (prepared.snapshot !== null) {
       try {
-        await this.store.saveSnapshot(prepared.snapshot);
+        await this.store.saveSnapshot({ ...prepared.snapshot, recordHash: this.lastHash });
       } catch (error) {
         // A failed snapshot loses nothing (the journal is complete); the next batch takes another.
         this.sinceSnapshot = Math.max(this.sinceSnapshot, this.options.snapshotEveryCommands);
@@ -311,8 +332,9 @@ export class Sequencer {
     if (this.failure !== null) return;
     this.failure = error;
     this.rejectBatch(batch, error);
-    this.rejectBatch(this.queue, error);
+    this.rejectBatch(this.queue.slice(this.queueHead), error);
     this.queue = [];
+    this.queueHead = 0;
     this.onFatal?.(error);
   }
 

@@ -18,7 +18,13 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
-import type { JournalHead, JournalRecord, SnapshotRecord } from "./records.ts";
+import {
+  chainRecords,
+  type JournalHead,
+  type JournalRecord,
+  type SnapshotRecord,
+  type UnchainedRecord,
+} from "./records.ts";
 import { type CheckedPage, type JournalStore, READ_PAGE_RECORDS, type SnapshotInfo } from "./store.ts";
 
 export const SQLITE_FILE_NAME = "sauda.sqlite";
@@ -111,8 +117,27 @@ export class SqliteStore implements JournalStore {
 
   async append(records: readonly JournalRecord[]): Promise<void> {
     if (records.length === 0) return;
-    if (this.writer?.usable) await this.writer.request({ op: "append", batch: packRecords(records) });
-    else this.appendHere(records);
+    if (this.writer?.usable) {
+      await this.writer.request({ op: "append", batch: packRecords(records), hashes: records.map((r) => r.hash) });
+    } else {
+      this.appendHere(records);
+    }
+  }
+
+  /**
+   * The writer thread computes the chain hashes as it writes (it writes batches one at a time, in order, so it can
+   * chain them), which takes the hashing off this thread; until the thread is ready they are computed here.
+   */
+  async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
+    if (records.length === 0) return previousHash;
+    if (this.writer?.usable) {
+      const lastHash = await this.writer.request({ op: "append", batch: packRecords(records), previousHash });
+      if (typeof lastHash !== "string") throw new Error("invariant: the SQLite writer thread sent no chain hash");
+      return lastHash;
+    }
+    const chained = chainRecords(previousHash, records);
+    this.appendHere(chained);
+    return chained[chained.length - 1]!.hash;
   }
 
   async read(fromSeq: number, limit: number): Promise<JournalRecord[]> {
@@ -239,24 +264,28 @@ export class SqliteStore implements JournalStore {
  * A batch of records packed for the writer thread: every text field as UTF-8 in one buffer, and the numbers in
  * another. Copying a batch to a thread as objects (structured clone) costs about 2 µs per record on the main thread;
  * packed, it costs a fraction of that, and the buffers are moved to the thread, not copied.
+ *
+ * Each record's meta, command and events are written with a newline between them, exactly as they follow each other
+ * in the chain hash's input (see `chainHash`), so the writer thread hashes the bytes in place.
  */
 export interface PackedRecords {
   readonly count: number;
-  /** meta, command, events and hash of each record in turn, as UTF-8. */
+  /** `meta\ncommand\nevents` of each record in turn, as UTF-8. */
   readonly text: Uint8Array<ArrayBuffer>;
-  /** Where each of those fields ends in `text` (4 per record). */
+  /** Where meta, command and events of each record end in `text` (3 per record). */
   readonly ends: Uint32Array<ArrayBuffer>;
   /** seq and timeMs of each record (2 per record). */
   readonly numbers: Float64Array<ArrayBuffer>;
 }
 
-const FIELDS_PER_RECORD = 4;
+const FIELDS_PER_RECORD = 3;
 /** UTF-8 needs at most 3 bytes per UTF-16 code unit. */
 const UTF8_BYTES_PER_UNIT_MAX = 3;
+const NEWLINE = 0x0a;
 
-export function packRecords(records: readonly JournalRecord[]): PackedRecords {
+export function packRecords(records: readonly UnchainedRecord[]): PackedRecords {
   let units = 0;
-  for (const r of records) units += r.meta.length + r.command.length + r.events.length + r.hash.length;
+  for (const r of records) units += r.meta.length + r.command.length + r.events.length + 2;
   // Room for the worst case, so no write is ever cut short; the pages it does not use are never touched. Its own
   // memory (allocUnsafeSlow, never a slice of Node's shared pool), because the buffer is moved to the writer thread.
   const text = Buffer.allocUnsafeSlow(units * UTF8_BYTES_PER_UNIT_MAX);
@@ -270,12 +299,12 @@ export function packRecords(records: readonly JournalRecord[]): PackedRecords {
     numbers[i * 2 + 1] = r.timeMs;
     at += text.write(r.meta, at, "utf8");
     ends[f] = at;
+    text[at++] = NEWLINE;
     at += text.write(r.command, at, "utf8");
     ends[f + 1] = at;
+    text[at++] = NEWLINE;
     at += text.write(r.events, at, "utf8");
     ends[f + 2] = at;
-    at += text.write(r.hash, at, "utf8");
-    ends[f + 3] = at;
   }
   return {
     count: records.length,
@@ -300,14 +329,21 @@ interface PageMessage {
   readonly error?: string;
 }
 
+/**
+ * An append carries either the records' own hashes (`append`) or the hash before the first record, from which the
+ * thread chains them (`appendChained`).
+ */
 type WriteRequest =
-  | { readonly op: "append"; readonly batch: PackedRecords }
+  | { readonly op: "append"; readonly batch: PackedRecords; readonly hashes: readonly string[] }
+  | { readonly op: "append"; readonly batch: PackedRecords; readonly previousHash: string }
   | { readonly op: "snapshot"; readonly snapshot: SnapshotRecord }
   | { readonly op: "close" };
 
 interface WriteReply {
   /** 0 for the thread's "ready" message, sent once its connection is open. */
   readonly id: number;
+  /** For an append: the hash of its last record. */
+  readonly hash?: string;
   readonly error?: { readonly message: string; readonly code?: string };
 }
 
@@ -321,7 +357,10 @@ const WRITES_PENDING_MAX = 1000;
  */
 class Writer {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (hash: string | undefined) => void; reject: (error: Error) => void }
+  >();
   private nextId = 1;
   /** The thread has opened its connection. */
   private ready = false;
@@ -351,13 +390,14 @@ class Writer {
     return this.ready;
   }
 
-  request(request: WriteRequest): Promise<void> {
+  /** Resolves once the write has committed, with the last record's hash for an append. */
+  request(request: WriteRequest): Promise<string | undefined> {
     if (this.broken) return Promise.reject(this.broken);
     if (this.pending.size >= WRITES_PENDING_MAX) {
       return Promise.reject(new Error(`${WRITES_PENDING_MAX} journal writes are already waiting`));
     }
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<string | undefined>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
       if (request.op === "append") {
@@ -395,7 +435,7 @@ class Writer {
       if (reply.error.code !== undefined) error.code = reply.error.code;
       waiter.reject(error);
     } else {
-      waiter.resolve();
+      waiter.resolve(reply.hash);
     }
   }
 

@@ -4,15 +4,20 @@
  * while this one commits.
  *
  * Protocol: once its connection is open the thread says `{ id: 0 }` (or `{ id: 0, error }` if it cannot open it); then
- * it takes one message at a time and answers in order: `{ id, op: "append", batch }` writes the records (packed as
- * UTF-8 by `packRecords` in sqlite-store.ts) and the new head in one transaction; `{ id, op: "snapshot", snapshot }` saves a snapshot; `{ id, op: "close" }` closes the
- * connection. Each is answered `{ id }` once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after
- * a rollback, in which case nothing of it was written.
+ * it takes one message at a time and answers in order:
+ * - `{ id, op: "append", batch, hashes }` or `{ id, op: "append", batch, previousHash }` writes the records (packed as
+ *   UTF-8 by `packRecords` in sqlite-store.ts) and the new head in one transaction, with the given hashes or with
+ *   chain hashes computed here from `previousHash` on (the formula of `chainHash` in records.ts: keep the two the
+ *   same), and is answered `{ id, hash }` with the last record's hash;
+ * - `{ id, op: "snapshot", snapshot }` saves a snapshot; `{ id, op: "close" }` closes the connection.
+ * Each is answered once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after a rollback, in
+ * which case nothing of it was written.
  *
  * Plain JavaScript on purpose: a worker thread does not inherit the TypeScript loader of the thread that starts it
- * (tsx, vitest), so this file must run in bare Node. It is small and does only SQL.
+ * (tsx, vitest), so this file must run in bare Node. It is small: SQL and the chain hash.
  */
 
+import { createHash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
@@ -29,41 +34,61 @@ try {
   throw error;
 }
 
+// The text fields are bound as their UTF-8 bytes and stored as TEXT: the same bytes a string would be stored as, without
+// decoding them into a JavaScript string here only for better-sqlite3 to encode it back to UTF-8.
 const insertRecord = db.prepare(
-  "INSERT INTO journal (seq, time_ms, meta, command, events, hash) VALUES (?, ?, ?, ?, ?, ?)",
+  "INSERT INTO journal (seq, time_ms, meta, command, events, hash) VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?)",
 );
 const writeHead = db.prepare(
   "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
 );
+const readHeadHash = db.prepare("SELECT hash FROM journal_head WHERE id = 1").pluck();
+const GENESIS_HASH = "0".repeat(64);
 const insertSnapshot = db.prepare(
   "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash) VALUES (?, ?, ?, ?, ?)",
 );
 
-const FIELDS_PER_RECORD = 4;
+const FIELDS_PER_RECORD = 3;
+const HASH_HEX_LENGTH = 64;
 
-/** Unpacks a batch (see `PackedRecords` in sqlite-store.ts) and writes it with the new head in one transaction. */
-const appendBatch = db.transaction((batch) => {
+/**
+ * Unpacks a batch (see `PackedRecords` in sqlite-store.ts) and writes it with the new head in one transaction;
+ * returns the last record's hash. Each record is `meta\ncommand\nevents` in the buffer, which is the tail of its
+ * chain hash's input, so it is hashed in place after the `previous\nseq\ntimeMs\n` head.
+ */
+const appendBatch = db.transaction((batch, hashes, previousHash) => {
   const { count, ends, numbers } = batch;
   const text = Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.byteLength);
   let start = 0;
-  const next = (field) => {
-    const end = ends[field];
-    const value = text.toString("utf8", start, end);
-    start = end;
-    return value;
-  };
   let seq = 0;
-  let hash = "";
+  let hash = previousHash;
+  // The chain must continue the stored head: checked inside the transaction, so no other write can come between.
+  if (!hashes && (readHeadHash.get() ?? GENESIS_HASH) !== previousHash) {
+    throw new Error("invariant: the batch does not continue the journal head's hash chain");
+  }
   for (let i = 0; i < count; i++) {
     const f = i * FIELDS_PER_RECORD;
     seq = numbers[i * 2];
-    const meta = next(f);
-    const command = next(f + 1);
-    const events = next(f + 2);
-    hash = next(f + 3);
-    insertRecord.run(seq, numbers[i * 2 + 1], meta, command, events, hash);
+    const timeMs = numbers[i * 2 + 1];
+    const metaEnd = ends[f];
+    const commandEnd = ends[f + 1];
+    const eventsEnd = ends[f + 2];
+    if (hashes) {
+      hash = hashes[i];
+    } else {
+      hash = createHash("sha256")
+        .update(`${hash}\n${seq}\n${timeMs}\n`)
+        .update(text.subarray(start, eventsEnd))
+        .digest("hex");
+    }
+    const meta = text.subarray(start, metaEnd);
+    const command = text.subarray(metaEnd + 1, commandEnd);
+    const events = text.subarray(commandEnd + 1, eventsEnd);
+    insertRecord.run(seq, timeMs, meta, command, events, hash);
+    start = eventsEnd;
   }
   writeHead.run(seq, hash);
+  return hash;
 });
 
 port.postMessage({ id: 0 });
@@ -72,8 +97,19 @@ port.on("message", (message) => {
   const { id, op } = message;
   try {
     if (op === "append") {
-      if (message.batch.count > 0) appendBatch(message.batch);
-    } else if (op === "snapshot") {
+      const { batch, hashes, previousHash } = message;
+      if (
+        hashes
+          ? hashes.length !== batch.count
+          : typeof previousHash !== "string" || previousHash.length !== HASH_HEX_LENGTH
+      ) {
+        throw new Error("invariant: an append carries either a hash per record or the previous record's hash");
+      }
+      const hash = batch.count > 0 ? appendBatch(batch, hashes, previousHash) : previousHash;
+      port.postMessage({ id, hash });
+      return;
+    }
+    if (op === "snapshot") {
       const s = message.snapshot;
       insertSnapshot.run(s.seq, s.stateHash, s.recordHash, s.data, s.dataHash);
     } else if (op === "close") {

@@ -4,12 +4,12 @@
  *
  * Promises every implementation keeps:
  * - `append` writes a batch of records and the new head in ONE transaction and resolves only when it is durable
- *   (fsync'd); a failed append writes nothing.
+ *   (fsync'd); a failed append writes nothing. `appendChained` does the same for records it hashes itself.
  * - Records are read back byte for byte as written.
  * - Snapshots are written after the records they cover; a snapshot never refers to a record that is not durable.
  */
 
-import type { JournalHead, JournalRecord, SnapshotRecord } from "./records.ts";
+import type { JournalHead, JournalRecord, SnapshotRecord, UnchainedRecord } from "./records.ts";
 
 /** Most records one append may carry; the sequencer's batch size is bounded by it. */
 export const APPEND_RECORDS_MAX = 10_000;
@@ -43,6 +43,12 @@ export interface JournalStore {
   /** The head: the last durable record, or null for an empty journal. */
   head(): Promise<JournalHead | null>;
   append(records: readonly JournalRecord[]): Promise<void>;
+  /**
+   * Gives each record its chain hash (`chainHash`, the first chained to `previousHash`, which must be the head's
+   * hash) and appends them as `append` does; resolves with the last record's hash once durable (`previousHash` for
+   * an empty batch). The sequencer writes through this, so a store may hash on another thread.
+   */
+  appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string>;
   /** Records with seq >= fromSeq in order, at most `limit`. */
   read(fromSeq: number, limit: number): Promise<JournalRecord[]>;
   /** Highest seq stored (may differ from the head when the journal is damaged), or 0. */

@@ -74,7 +74,9 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     expect(await page.locator("a[aria-current=page]").textContent()).toBe("Policy lab");
     const scenarios = page.locator("select[name=scenario-A] option");
     await expect.poll(() => scenarios.count(), { timeout: UI_MS }).toBe(4);
-    expect(await page.locator("select[name=scenario-A]").inputValue()).toBe("liberalisation-2022");
+    await expect
+      .poll(() => page.locator("select[name=scenario-A]").inputValue(), { timeout: UI_MS })
+      .toBe("liberalisation-2022");
     expect(await page.getByRole("button", { name: "Run", exact: true }).count()).toBe(0);
     expect(await page.locator(".signin").textContent()).toContain("sign in to run them");
   });
@@ -84,11 +86,15 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     await signInHere(page, "regulator");
     await page.getByLabel("Compare with a second run").check();
     const b = page.getByTestId("lab-run-B");
-    expect(await b.locator("select[name=scenario-B]").inputValue()).toBe("safeguarded-2022");
+    await expect
+      .poll(() => b.locator("select[name=scenario-B]").inputValue(), { timeout: UI_MS })
+      .toBe("safeguarded-2022");
     // The safeguarded scenario's own values fill the fields: a 10% band, a 100,000 ₸/t ceiling, a 30% buyer limit.
-    expect(await b.locator("input[name=bandBps]").inputValue()).toBe("10");
-    expect(await b.locator("input[name=ceilingTengePerTonne]").inputValue()).toBe("100000");
-    expect(await b.locator("input[name=maxShareBps]").inputValue()).toBe("30");
+    await expect.poll(() => b.locator("input[name=bandBps]").inputValue(), { timeout: UI_MS }).toBe("10");
+    await expect
+      .poll(() => b.locator("input[name=ceilingTengePerTonne]").inputValue(), { timeout: UI_MS })
+      .toBe("100000");
+    await expect.poll(() => b.locator("input[name=maxShareBps]").inputValue(), { timeout: UI_MS }).toBe("30");
     await b.locator("input[name=bandBps]").fill("5");
     // A value out of range is refused beside its field, before anything is sent.
     await b.locator("input[name=maxShareBps]").fill("101");

@@ -115,7 +115,10 @@ describe.skipIf(!run)("web application in a real browser", () => {
     const level = buyer.getByTestId("ladder").getByRole("button", { name: "133,500" });
     await level.waitFor({ timeout: LIVE_MS });
     await level.click();
-    expect(await buyer.locator(".ticket input[name=price]").inputValue()).toBe("133500");
+    // The ticket takes the picked price in an effect after the click's render, so wait for it rather than read at once.
+    await expect
+      .poll(() => buyer.locator(".ticket input[name=price]").inputValue(), { timeout: LIVE_MS })
+      .toBe("133500");
     await buyer.locator(".ticket input[name=quantity]").fill("20");
     const preview = await buyer.getByTestId("block-preview").textContent();
     expect(preview).toContain("This order will block:");

@@ -157,6 +157,8 @@ export class Postings {
 
 export class Clearing {
   private readonly obligations = new Map<string, Obligation>();
+  /** The ids of each instrument's obligations, so an instrument's close looks at its own only. */
+  private readonly byInstrument = new Map<string, Set<string>>();
   /**
    * Open obligations by deadline (a min-heap of entries keyed by the deadline when pushed). A confirmed leg only makes
    * an obligation's next deadline later, so a stored key is never later than the true one: an entry popped early is
@@ -178,7 +180,7 @@ export class Clearing {
    */
   open(obligation: Obligation, out: ClearingEvent[]): void {
     invariant(!this.obligations.has(obligation.id), () => `obligation ${obligation.id} exists`);
-    this.obligations.set(obligation.id, obligation);
+    this.add(obligation);
     pushHeap(this.due, { dueMs: nextDeadline(obligation), obligation });
     out.push({ type: "obligation.created", obligation: { ...obligation } });
   }
@@ -251,8 +253,24 @@ export class Clearing {
    * read models keep their history). Open obligations stay.
    */
   pruneFinished(instrument: string): void {
-    for (const [id, o] of this.obligations)
-      if (o.instrument === instrument && o.status !== "open") this.obligations.delete(id);
+    const ids = this.byInstrument.get(instrument);
+    if (!ids) return;
+    for (const id of ids) {
+      if (this.obligations.get(id)!.status === "open") continue;
+      this.obligations.delete(id);
+      ids.delete(id);
+    }
+    if (ids.size === 0) this.byInstrument.delete(instrument);
+  }
+
+  private add(obligation: Obligation): void {
+    this.obligations.set(obligation.id, obligation);
+    let ids = this.byInstrument.get(obligation.instrument);
+    if (!ids) {
+      ids = new Set();
+      this.byInstrument.set(obligation.instrument, ids);
+    }
+    ids.add(obligation.id);
   }
 
   /** Whether any open obligation may have a deadline at or before `nowMs`. */
@@ -365,7 +383,7 @@ export class Clearing {
     const clearing = new Clearing();
     const obligations = snapshot.obligations.map((o) => ({ ...o }));
     for (const o of obligations) {
-      clearing.obligations.set(o.id, o);
+      clearing.add(o);
       if (o.status === "open") pushHeap(clearing.due, { dueMs: nextDeadline(o), obligation: o });
     }
     return clearing;

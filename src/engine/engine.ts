@@ -96,6 +96,8 @@ export class Engine {
   private house = new ClearingHouse();
   /** Markets whose state has a timer (GTD orders, a running auction, a ceiling path); see `trackTimer`. */
   private readonly timedMarkets = new Set<Market>();
+  /** Each market's place in the listing order (the order of `markets`). */
+  private readonly listingIndex = new Map<Market, number>();
   private lastSeqValue = 0;
   private nowMsValue = 0;
 
@@ -122,11 +124,17 @@ export class Engine {
     }
     this.lastSeqValue = sequenced.seq;
     this.nowMsValue = sequenced.timeMs;
-    // Only markets with a timer can have work due; the set keeps a command's cost independent of how many
-    // instruments are listed. Markets are visited in listing order, so the events come out in the same order always.
+    // Only markets with a timer can have work due, so only those are looked at: a command's cost does not grow with
+    // the instruments listed over the months. The due ones are visited in listing order, so the events come out in
+    // the same order always (also after a restore, which rebuilds the set in another order). A market's timers
+    // depend on its own state only, so which markets are due does not change while others are being served.
     if (this.timedMarkets.size > 0) {
-      for (const market of this.markets.values()) {
-        if (!this.timedMarkets.has(market)) continue;
+      const due: Market[] = [];
+      for (const market of this.timedMarkets) {
+        if (market.hasExpiryDue(this.nowMsValue) || market.hasTimeDue(this.nowMsValue)) due.push(market);
+      }
+      if (due.length > 1) due.sort((a, b) => this.listingIndex.get(a)! - this.listingIndex.get(b)!);
+      for (const market of due) {
         if (market.hasExpiryDue(this.nowMsValue)) {
           this.inMarket(market, out, (local) => market.expireDue(this.nowMsValue, local));
         }
@@ -294,6 +302,11 @@ export class Engine {
       this.house.clearing.pruneFinished(market.id);
     }
     this.trackTimer(market);
+  }
+
+  private addMarket(market: Market): void {
+    this.listingIndex.set(market, this.markets.size);
+    this.markets.set(market.id, market);
   }
 
   private trackTimer(market: Market): void {
@@ -474,7 +487,7 @@ export class Engine {
       description: description === null ? null : normaliseDescription(description),
     };
     const terms = clearing === null ? null : normaliseTerms(clearing);
-    this.markets.set(instrument, new Market(spec, referencePrice, terms));
+    this.addMarket(new Market(spec, referencePrice, terms));
     out.push({
       type: "instrument.listed",
       instrument,
@@ -757,7 +770,7 @@ export class Engine {
     engine.lastSeqValue = snapshot.lastSeq;
     engine.nowMsValue = snapshot.nowMs;
     for (const saved of snapshot.orders) engine.orders.set(saved.id, { ...saved, handle: NIL });
-    for (const saved of snapshot.markets) engine.markets.set(saved.spec.id, Market.restore(saved, engine.orders));
+    for (const saved of snapshot.markets) engine.addMarket(Market.restore(saved, engine.orders));
     engine.house = new ClearingHouse(snapshot.house);
     for (const market of engine.markets.values()) engine.trackTimer(market);
     return engine;

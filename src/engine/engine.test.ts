@@ -263,6 +263,25 @@ describe("expiry", () => {
     ]);
   });
 
+  it("orders of several instruments expiring at once expire instrument by instrument in listing order, also after a restore", () => {
+    const h = new Harness();
+    for (const id of ["A", "B", "C"]) {
+      h.list(id, "continuous");
+      h.phase(id, "continuous");
+    }
+    // C gets its timer before A does, so the order in which timers were set differs from the listing order.
+    h.order("c1", "buy", 10_000, 1000, { instrument: "C", tif: "GTD", expireAtMs: T0 + 1000 });
+    h.order("a1", "buy", 10_000, 1000, { instrument: "A", tif: "GTD", expireAtMs: T0 + 2000 });
+    h.order("b1", "buy", 10_000, 1000, { instrument: "B", tif: "DAY" });
+    const restored = Engine.restore(h.engine.snapshot());
+    h.timeMs = T0 + 5000;
+    const expired = (events: EngineEvent[]) => of(events, "order.cancelled").map((e) => e.orderId);
+    expect(expired(h.do({ type: "time.tick" }))).toEqual(["a1", "c1"]);
+    const again = restored.apply({ seq: h.engine.lastSeq, timeMs: h.timeMs, command: { type: "time.tick" } });
+    expect(expired(again)).toEqual(["a1", "c1"]);
+    expect(restored.stateHash()).toBe(h.engine.stateHash());
+  });
+
   it("a GTD order needs an expiry in the future; other orders take none", () => {
     const h = new Harness();
     h.list("LPG", "continuous");

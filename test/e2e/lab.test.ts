@@ -6,10 +6,10 @@
  * same simulation comes back at once (same settings, same run) and the page fits the screen. Screenshot: lab.png.
  */
 
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Json, PASSWORD, TestServer } from "../support/server.ts";
-import { browserAvailable, ensureWebBuilt, launchBrowser, screenshot } from "./support/browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { type Json, PASSWORD } from "../support/server.ts";
+import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
 
 const run = browserAvailable("policy lab end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -20,31 +20,8 @@ const UI_MS = 10_000;
 const DAYS = "10";
 
 describe.skipIf(!run)("policy lab page in a real browser", () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    ensureWebBuilt();
-    server = await TestServer.start();
-    browser = await launchBrowser();
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(path: string, viewport = LAPTOP): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: "en-US", timezoneId: "Asia/Almaty" });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(`${path}: ${error.message}`));
-    await page.goto(`${server.url}${path}`);
-    return page;
-  }
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
 
   async function signInHere(page: Page, user: string): Promise<void> {
     await page.locator("form input[name=user]").fill(user);
@@ -56,8 +33,8 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
   /** The run as the server has it. */
   async function serverRun(page: Page, label: "A" | "B"): Promise<Json> {
     const id = await page.locator(`[data-run="${label}"]`).getAttribute("data-run-id");
-    const regulator = await server.login("regulator");
-    const reply = await server.call(regulator, "GET", `/api/lab/runs/${id}`);
+    const regulator = await suite.server.login("regulator");
+    const reply = await suite.server.call(regulator, "GET", `/api/lab/runs/${id}`);
     expect(reply.status).toBe(200);
     return reply.body;
   }

@@ -7,10 +7,10 @@
  * The scenarios share one server and run in order: each starts from the market the previous one left.
  */
 
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INSTRUMENT, PASSWORD, type Session, TestServer } from "../support/server.ts";
-import { browserAvailable, ensureWebBuilt, launchBrowser, screenshot } from "./support/browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
 
 const run = browserAvailable("web application end-to-end tests");
 const LAPTOP = { width: 1280, height: 860 };
@@ -19,32 +19,8 @@ const TABLET = { width: 820, height: 1180 };
 const LIVE_MS = 10_000;
 
 describe.skipIf(!run)("web application in a real browser", () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  /** Script errors in any page fail the suite. */
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    ensureWebBuilt();
-    server = await TestServer.start();
-    browser = await launchBrowser();
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(path: string, viewport = LAPTOP): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: "en-US", timezoneId: "Asia/Almaty" });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(`${path}: ${error.message}`));
-    await page.goto(`${server.url}${path}`);
-    return page;
-  }
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
 
   async function signIn(user: string): Promise<Page> {
     const page = await open("/login");
@@ -76,19 +52,19 @@ describe.skipIf(!run)("web application in a real browser", () => {
     expect(await rowOf(board).getByTestId("phase").textContent()).toBe("Continuous trading");
 
     // Two members trade through the API; the open page shows the price without a reload.
-    sellerSession = await server.login("kazgpz-trader");
-    buyerSession = await server.login("aktau-trader");
+    sellerSession = await suite.server.login("kazgpz-trader");
+    buyerSession = await suite.server.login("aktau-trader");
     for (const [i, priceTiyn] of [13_300_000, 13_320_000, 13_280_000].entries()) {
-      server.nowMs += 60_000;
+      suite.server.nowMs += 60_000;
       const order = { instrument: INSTRUMENT, price: priceTiyn, quantity: 10_000 };
-      const sell = await server.call(sellerSession, "POST", "/api/orders", {
+      const sell = await suite.server.call(sellerSession, "POST", "/api/orders", {
         ...order,
         account: "KAZGPZ-1",
         clientOrderId: `board-s-${i}`,
         side: "sell",
       });
       expect(sell.status).toBe(201);
-      const buy = await server.call(buyerSession, "POST", "/api/orders", {
+      const buy = await suite.server.call(buyerSession, "POST", "/api/orders", {
         ...order,
         account: "AKTAU-1",
         clientOrderId: `board-b-${i}`,
@@ -138,8 +114,8 @@ describe.skipIf(!run)("web application in a real browser", () => {
   });
 
   it("refuses an order outside the price band and names the band beside the price", async () => {
-    const regulator = await server.login("regulator");
-    const set = await server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+    const regulator = await suite.server.login("regulator");
+    const set = await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
       bandBps: 500,
       reason: "end-to-end test: ±5% band",
     });
@@ -156,7 +132,7 @@ describe.skipIf(!run)("web application in a real browser", () => {
 
   it("the regulator halts a region and the terminals show it", async () => {
     const regulator = await signIn("regulator");
-    await regulator.goto(`${server.url}/regulator`);
+    await regulator.goto(`${suite.server.url}/regulator`);
     const form = regulator.getByTestId("halt-form");
     await form.locator("select[name=scope]").selectOption("region");
     await expect.poll(() => form.locator("select[name=region] option").count(), { timeout: LIVE_MS }).toBe(2);
@@ -183,8 +159,8 @@ describe.skipIf(!run)("web application in a real browser", () => {
 
   it("the operator suspends a member, whose orders are then refused", async () => {
     // Trading resumes through an auction (orders are collected again), so the suspension is what refuses them.
-    const regulator = await server.login("regulator");
-    const resume = await server.call(regulator, "POST", "/api/regulator/resume", {
+    const regulator = await suite.server.login("regulator");
+    const resume = await suite.server.call(regulator, "POST", "/api/regulator/resume", {
       scope: "region",
       region: "MANGYSTAU",
       reason: "end-to-end test: resume",
@@ -192,7 +168,7 @@ describe.skipIf(!run)("web application in a real browser", () => {
     expect(resume.status).toBe(200);
 
     const operator = await signIn("operator");
-    await operator.goto(`${server.url}/operator`);
+    await operator.goto(`${suite.server.url}/operator`);
     const form = operator.getByTestId("suspend-form");
     await expect.poll(() => form.locator("select[name=member] option").count(), { timeout: LIVE_MS }).toBe(5);
     await form.locator("select[name=member]").selectOption("AKTAU");

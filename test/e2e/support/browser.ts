@@ -12,7 +12,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { TestServer } from "../../support/server.ts";
 
 export const CHROMIUM_PATH = process.env.SAUDA_CHROMIUM ?? "/usr/bin/chromium";
 export const BROWSER_REQUIRED = process.env.SAUDA_REQUIRE_BROWSER === "1";
@@ -79,4 +81,59 @@ export function ensureWebBuilt(): void {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A browser test suite's shared parts: one exchange server and one browser for the suite, and pages opened on it. */
+export interface BrowserSuite {
+  /** The suite's server (set once the suite has started). */
+  readonly server: TestServer;
+  /** Opens `path` in a fresh browser context (its own cookies) at `viewport`, in English and Kazakhstan's time. */
+  open(path: string, viewport?: Viewport): Promise<Page>;
+  /** Script errors from any page opened; a suite expects none. */
+  readonly pageErrors: string[];
+}
+
+export interface Viewport {
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Call inside a `describe`: starts the server (building the web application first when needed) and the browser
+ * before the suite's tests and closes everything after them.
+ */
+export function browserSuite(defaultViewport: Viewport): BrowserSuite {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await TestServer.start();
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  });
+
+  return {
+    get server(): TestServer {
+      if (!server) throw new Error("the browser suite has not started");
+      return server;
+    },
+    async open(path: string, viewport: Viewport = defaultViewport): Promise<Page> {
+      if (!browser || !server) throw new Error("the browser suite has not started");
+      const context = await browser.newContext({ viewport, locale: "en-US", timezoneId: "Asia/Almaty" });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on("pageerror", (error) => pageErrors.push(`${path}: ${error.message}`));
+      await page.goto(`${server.url}${path}`);
+      return page;
+    },
+    pageErrors,
+  };
 }

@@ -1,7 +1,7 @@
 /** Trading calendars: validation, session windows in local time (UTC+5), holidays, weekends and extra sessions. */
 
 import { describe, expect, it } from "vitest";
-import { checkCalendar, sessionWindows, type TradingCalendar } from "./calendar.ts";
+import { checkCalendar, isoDateOfDay, sessionWindows, type TradingCalendar, weekdayOfDay } from "./calendar.ts";
 import { Engine } from "./engine.ts";
 
 const CALENDAR: TradingCalendar = {
@@ -91,5 +91,20 @@ describe("trading calendar", () => {
       message: "Trading calendar is not valid: weekends must be true or false.",
     });
     expect(Engine.restore(JSON.parse(JSON.stringify(engine.snapshot()))).market("X")!.calendar).toEqual(CALENDAR);
+  });
+});
+
+describe("calendar dates by integer arithmetic", () => {
+  it("agree with the JavaScript Date for every day from 1900 to 2200, leap days included", () => {
+    const first = Date.UTC(1900, 0, 1) / 86_400_000;
+    const last = Date.UTC(2200, 11, 31) / 86_400_000;
+    for (let day = first; day <= last; day++) {
+      const date = new Date(day * 86_400_000);
+      expect(isoDateOfDay(day)).toBe(date.toISOString().slice(0, 10));
+      expect(weekdayOfDay(day)).toBe(date.getUTCDay());
+    }
+    expect(isoDateOfDay(Date.UTC(2024, 1, 29) / 86_400_000)).toBe("2024-02-29");
+    expect(isoDateOfDay(0)).toBe("1970-01-01");
+    expect(weekdayOfDay(0)).toBe(4);
   });
 });

@@ -105,8 +105,9 @@ export function sessionWindows(calendar: TradingCalendar, nowMs: number): Sessio
   const localDayStart = Math.floor((nowMs + EXCHANGE_UTC_OFFSET_MS) / 86_400_000) * 86_400_000 - EXCHANGE_UTC_OFFSET_MS;
   for (const dayOffset of [-1, 0, 1]) {
     const dayStart = localDayStart + dayOffset * 86_400_000;
-    const date = new Date(dayStart + EXCHANGE_UTC_OFFSET_MS).toISOString().slice(0, 10);
-    const weekday = new Date(dayStart + EXCHANGE_UTC_OFFSET_MS).getUTCDay();
+    const day = (dayStart + EXCHANGE_UTC_OFFSET_MS) / 86_400_000;
+    const date = isoDateOfDay(day);
+    const weekday = weekdayOfDay(day);
     const tradingDay = (calendar.weekends || (weekday !== 0 && weekday !== 6)) && !calendar.holidays.includes(date);
     const sessions = [
       ...(tradingDay ? calendar.sessions : []),
@@ -122,4 +123,28 @@ export function sessionWindows(calendar: TradingCalendar, nowMs: number): Sessio
     }
   }
   return windows.sort((a, b) => a.collectFromMs - b.collectFromMs);
+}
+
+/**
+ * The calendar date (YYYY-MM-DD, proleptic Gregorian) of a day counted from 1970-01-01, by integer arithmetic alone
+ * (the engine uses no Date): days are shifted to an era starting 0000-03-01, so leap days fall at a year's end.
+ */
+export function isoDateOfDay(day: number): string {
+  const z = day + 719_468; // days from 0000-03-01 to 1970-01-01
+  const era = Math.floor(z / 146_097); // 400-year eras
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const dayOfMonth = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(dayOfMonth).padStart(2, "0")}`;
+}
+
+/** The weekday (0 Sunday … 6 Saturday) of a day counted from 1970-01-01, which was a Thursday. */
+export function weekdayOfDay(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
 }

@@ -188,6 +188,69 @@ export const ERRORS = {
     httpStatus: 400,
     template: "Command time {value} is before the engine's current time {now}; time never moves backwards.",
   },
+
+  // At the edge (the gateway): request shape, authentication and access, rate limits, users and keys, the policy lab.
+  REQUEST_INVALID: { httpStatus: 400, template: "The request is not valid: {reason}." },
+  REQUEST_TOO_LARGE: { httpStatus: 413, template: "The request body is larger than {max} bytes." },
+  NOT_FOUND: { httpStatus: 404, template: "No route {method} {url}." },
+  AUTH_REQUIRED: { httpStatus: 401, template: "Sign in or sign the request with an API key to {action}." },
+  AUTH_FAILED: { httpStatus: 401, template: "The user name or password is wrong." },
+  AUTH_SIGNATURE_INVALID: { httpStatus: 401, template: "The request signature is not valid: {reason}." },
+  AUTH_CSRF: {
+    httpStatus: 403,
+    template: "The CSRF token is missing or wrong; send the X-CSRF-Token header from GET /api/session.",
+  },
+  FORBIDDEN: { httpStatus: 403, template: "Your role ({role}) may not {action}." },
+  FORBIDDEN_SCOPE: { httpStatus: 403, template: "This API key lacks the '{scope}' scope needed to {action}." },
+  FORBIDDEN_ACCOUNT: { httpStatus: 403, template: "Account '{account}' does not belong to your member." },
+  RATE_LIMITED: {
+    httpStatus: 429,
+    template: "Too many requests: at most {max} per {window}; retry after {retryAfterSeconds} s.",
+  },
+  UNAVAILABLE: { httpStatus: 503, template: "The exchange is {state}; try again shortly." },
+  SUBSCRIPTIONS_LIMIT: {
+    httpStatus: 429,
+    template: "This connection has {count} subscriptions, the most allowed is {max}; unsubscribe first.",
+  },
+  CANCEL_ON_DISCONNECT_LIMIT: {
+    httpStatus: 429,
+    template:
+      "This connection guards {live} live orders with cancel-on-disconnect, the most allowed is {max}; cancel some or open another connection.",
+  },
+  USER_EXISTS: { httpStatus: 409, template: "User '{id}' already exists." },
+  USER_NOT_FOUND: { httpStatus: 404, template: "No user '{id}'." },
+  API_KEY_NOT_FOUND: { httpStatus: 404, template: "User '{user}' has no API key '{id}'." },
+  LAB_SCENARIO_NOT_FOUND: { httpStatus: 404, template: "The policy lab has no scenario '{name}'; it has {known}." },
+  LAB_SCENARIO_INVALID: {
+    httpStatus: 400,
+    template: "Scenario '{name}' with these settings is not valid: {reason}.",
+  },
+  LAB_RUN_NOT_FOUND: {
+    httpStatus: 404,
+    template:
+      "No policy lab run '{id}': it never existed or was dropped to make room (the lab keeps the last {kept} finished runs); start it again.",
+  },
+  LAB_BUSY: {
+    httpStatus: 503,
+    template:
+      "The policy lab is busy: {queued} runs are waiting, the most allowed is {max}; retry after {retryAfterSeconds} s.",
+  },
+  LAB_RUNS_PER_CALLER_LIMIT: {
+    httpStatus: 429,
+    template:
+      "You have {active} policy lab runs waiting or running, the most allowed is {max}; wait for one to finish.",
+  },
+  LAB_RUN_TIMEOUT: {
+    httpStatus: 504,
+    template: "The simulation ran longer than {timeoutMs} ms and was stopped after {doneDays} of {days} days.",
+  },
+  LAB_RUN_FAILED: { httpStatus: 500, template: "The simulation failed: {reason}." },
+  LAB_STOPPED: { httpStatus: 503, template: "The simulation was stopped because the server is shutting down." },
+  INTERNAL: {
+    httpStatus: 500,
+    template:
+      "Something went wrong on the exchange's side (reference {reference}); nothing was changed by this request unless its outcome says so.",
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -6,5 +6,7 @@ export default defineConfig({
     // Tests are deterministic: seeded randomness, fixed clocks; a slow machine may need the longer timeout.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Every response of a test server is checked against its published schema (src/gateway/contract.ts).
+    env: { SAUDA_VALIDATE_RESPONSES: "1" },
   },
 });

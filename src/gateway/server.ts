@@ -23,16 +23,17 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { QueueFullError, SequencerStoppedError } from "../journal/sequencer.ts";
 import { Authenticator, type Principal } from "./auth.ts";
 import type { RouteContext } from "./context.ts";
+import { completeRouteContract, ResponseContractError, responseSerializer, SECURITY_SCHEMES } from "./contract.ts";
 import { HttpProblem, sendProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
 import { MemberRateLimiter } from "./member-rate.ts";
 import { Metrics } from "./metrics.ts";
 import { accountRoutes } from "./routes/accounts.ts";
-import { adminRoutes } from "./routes/admin.ts";
 import { labRoutes } from "./routes/lab.ts";
+import { operatorRoutes } from "./routes/operator/index.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { publicRoutes } from "./routes/public.ts";
-import { regulatorRoutes } from "./routes/regulator.ts";
+import { regulatorRoutes } from "./routes/regulator/index.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { streamRoutes } from "./routes/streams.ts";
 import type { UserStore } from "./users.ts";
@@ -64,6 +65,11 @@ export interface ServerOptions {
   readonly logger?: boolean;
   /** Directory of the built web application; served at /. */
   readonly webRoot?: string;
+  /**
+   * Check every response against its declared schema and answer 500 naming the mismatch (tests turn this on; default
+   * from SAUDA_VALIDATE_RESPONSES=1). Off, the schemas are documentation and responses are sent as built.
+   */
+  readonly validateResponses?: boolean;
 }
 
 export type Server = FastifyInstance;
@@ -101,6 +107,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === "body" ? strict.compile(schema as object) : lenient.compile(schema as object),
   );
+  const validateResponses = options.validateResponses ?? process.env.SAUDA_VALIDATE_RESPONSES === "1";
+  app.setSerializerCompiler(responseSerializer(validateResponses));
 
   // Keep the raw body: API-key signatures cover the exact bytes sent.
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
@@ -161,6 +169,15 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     }
     if (error instanceof SequencerStoppedError)
       return sendProblem(reply, new HttpProblem("UNAVAILABLE", { state: "stopping" }));
+    if (error instanceof ResponseContractError) {
+      // Our bug, not the caller's: the answer broke the published contract. Tests see what broke it.
+      const reference = request.id;
+      request.log.error({ err: error, reference }, "response breaks the API contract");
+      return sendProblem(
+        reply,
+        new HttpProblem("INTERNAL", { reference, ...(validateResponses ? { contract: error.message } : {}) }),
+      );
+    }
     const fastifyError = error as {
       validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[];
       validationContext?: string;
@@ -198,12 +215,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
         description:
           "Electronic trading of wholesale LPG. Prices are integer tiyn per tonne, quantities integer kg, money integer tiyn. Errors are {error:{code,message,details}}.",
       },
-      components: {
-        securitySchemes: {
-          session: { type: "apiKey", in: "cookie", name: "sauda_session" },
-          apiKey: { type: "apiKey", in: "header", name: "X-Sauda-Key" },
-        },
-      },
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
@@ -220,8 +232,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   // Strict defaults for every API route (DESIGN.md: reject unknown fields): a route that declares no query fields
   // takes none, and an unsafe route that declares no body takes none (an empty object at most). A body whose fields
   // are all optional may be left out, and is then validated as `{}`.
+  const operationIds = new Set<string>();
   app.addHook("onRoute", (route) => {
-    if (!route.url.startsWith("/api") || (route as { websocket?: boolean }).websocket === true) return;
+    if (!route.url.startsWith("/api")) return;
+    completeRouteContract(route, operationIds);
+    if ((route as { websocket?: boolean }).websocket === true) return;
     const schema = route.schema ?? {};
     route.schema = schema;
     schema.querystring ??= NO_FIELDS;
@@ -241,7 +256,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       sessionRoutes(api, context);
       orderRoutes(api, context);
       accountRoutes(api, context);
-      adminRoutes(api, context);
+      operatorRoutes(api, context);
       regulatorRoutes(api, context);
       labRoutes(api, context);
       streamRoutes(api, context);
@@ -273,7 +288,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   return app as unknown as Server;
 }
 
-const NO_FIELDS = Type.Object({}, { additionalProperties: false });
+const NO_FIELDS = Type.Object({}, { additionalProperties: false, examples: [{}] });
 
 async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
   if (request.body === undefined) request.body = {};

@@ -60,6 +60,7 @@ describe("audit trail", () => {
       source: "cli",
       requestId: "r-1",
       commandType: "instrument.list",
+      kind: "listing",
       instrument: "PB",
       account: null,
       summary: "list PB (continuous, tick 1.00 KZT, lot 0.5 t)",

@@ -30,6 +30,41 @@ const REASON_TEXT_LENGTH_MAX = 160;
 
 export type AuditOutcome = "accepted" | "rejected";
 
+/**
+ * What an entry is about, so the regulator can keep or hide whole kinds (for example the back office's routine
+ * settlement confirmations): the traders' orders, the regulator's controls, the operator's listing and calendars,
+ * members, accounts, users and keys, money and gas, settlement, and the system's own ticks.
+ */
+export const AUDIT_KINDS = ["trading", "controls", "listing", "membership", "funds", "settlement", "system"] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+const KIND_OF_COMMAND: Readonly<Record<string, AuditKind>> = {
+  "safeguards.set": "controls",
+  halt: "controls",
+  resume: "controls",
+  "supply.plan": "controls",
+  "calendar.set": "listing",
+  "phase.set": "listing",
+  "reference.set": "listing",
+};
+const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
+  order: "trading",
+  instrument: "listing",
+  member: "membership",
+  account: "membership",
+  group: "membership",
+  user: "membership",
+  key: "membership",
+  money: "funds",
+  gas: "funds",
+  obligation: "settlement",
+};
+
+/** The kind of a command type; a type no table names is the system's. */
+export function auditKindOf(commandType: string): AuditKind {
+  return KIND_OF_COMMAND[commandType] ?? KIND_OF_PREFIX[commandType.split(".")[0] ?? ""] ?? "system";
+}
+
 export interface AuditEntry {
   readonly seq: number;
   readonly timeMs: number;
@@ -41,6 +76,7 @@ export interface AuditEntry {
   readonly requestId: string | null;
   /** The command's type as sent (`unknown` if it had none). */
   readonly commandType: string;
+  readonly kind: AuditKind;
   /** The instrument the command or its events concern, if any. */
   readonly instrument: string | null;
   readonly account: string | null;
@@ -58,6 +94,8 @@ export interface AuditFilter {
   readonly instrument?: string;
   readonly account?: string;
   readonly commandType?: string;
+  /** Only entries of these kinds. */
+  readonly kinds?: readonly AuditKind[];
   readonly outcome?: AuditOutcome;
   /** Inclusive. */
   readonly fromMs?: number;
@@ -122,6 +160,7 @@ export class AuditTrail {
       source: meta.source ?? null,
       requestId: meta.requestId ?? null,
       commandType,
+      kind: auditKindOf(commandType),
       instrument,
       account,
       summary: summarise(fields),
@@ -168,6 +207,7 @@ function matches(entry: AuditEntry, filter: AuditFilter): boolean {
     (filter.instrument === undefined || entry.instrument === filter.instrument) &&
     (filter.account === undefined || entry.account === filter.account) &&
     (filter.commandType === undefined || entry.commandType === filter.commandType) &&
+    (filter.kinds === undefined || filter.kinds.includes(entry.kind)) &&
     (filter.outcome === undefined || entry.outcome === filter.outcome)
   );
 }

@@ -214,6 +214,12 @@ const ROWS: readonly Row[] = [
     }),
   },
   {
+    route: "PATCH /api/admin/instruments/:id/calendar",
+    policy: "operatorChange",
+    path: `/api/admin/instruments/${MX_INSTRUMENT}/calendar`,
+    body: () => ({ addHolidays: ["2026-03-23"], ...REASON }),
+  },
+  {
     route: "POST /api/admin/instruments/:id/suspend",
     policy: "operatorChange",
     path: `/api/admin/instruments/${MX_INSTRUMENT}/suspend`,

@@ -47,13 +47,19 @@ describe("instruments", () => {
     expect(response.body.instruments[0]).toMatchObject({
       instrument: INSTRUMENT,
       mode: "continuous",
-      tickSize: 100,
-      lotSize: 1000,
+      tickSizeTiynPerTonne: 100,
+      lotSizeKg: 1000,
       clearing: TERMS,
       clearingChanged: null,
       phase: "continuous",
       phaseChanged: { seq: 2, timeMs: T0, reason: null },
-      safeguards: { bandBps: null, ceiling: null, floor: null, ceilingPath: [], eligibleCategories: null },
+      safeguards: {
+        bandBps: null,
+        ceilingTiynPerTonne: null,
+        floorTiynPerTonne: null,
+        ceilingPath: [],
+        eligibleCategories: null,
+      },
       limits: {
         bandReferenceTiynPerTonne: 13_300_000,
         band: null,
@@ -335,7 +341,14 @@ describe("accounts, money and gas", () => {
     });
     expect(deposit.status).toBe(200);
     expect(deposit.body.balances).toEqual([
-      { asset: "KZT", free: "1000000000", orders: "0", obligations: "0", total: "1000000000" },
+      {
+        asset: "KZT",
+        unit: "tiyn",
+        free: "1000000000",
+        blockedForOrders: "0",
+        blockedForObligations: "0",
+        total: "1000000000",
+      },
     ]);
     const duplicate = await server.call(operator, "POST", "/api/admin/accounts/SHYM-1/deposits", {
       amount: 5,
@@ -359,9 +372,10 @@ describe("accounts, money and gas", () => {
     });
     expect(declared.body.balances).toContainEqual({
       asset: "GAS:KAZGPZ",
+      unit: "kg",
       free: "5003000",
-      orders: "0",
-      obligations: "0",
+      blockedForOrders: "0",
+      blockedForObligations: "0",
       total: "5003000",
     });
     const partTonne = await server.call(operator, "POST", "/api/admin/accounts/KAZGPZ-1/gas/withdrawals", {

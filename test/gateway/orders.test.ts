@@ -38,7 +38,7 @@ describe("orders over REST", () => {
     });
     expect(bid.status).toBe(201);
     expect(bid.body.trades).toEqual([
-      { tradeId: `${INSTRUMENT}-1`, price: 13_300_000, quantity: 5_000, aggressor: "buy" },
+      { tradeId: `${INSTRUMENT}-1`, priceTiynPerTonne: 13_300_000, quantityKg: 5_000, aggressor: "buy" },
     ]);
     const fills = await server.call(seller, "GET", "/api/accounts/KAZGPZ-1/fills");
     expect(fills.body.fills).toMatchObject([{ priceTiynPerTonne: 13_300_000, quantityKg: 5_000, liquidity: "maker" }]);

@@ -39,8 +39,8 @@ describe("public instrument listing", () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({
       instrument: INSTRUMENT,
-      tickSize: 100,
-      lotSize: 1000,
+      tickSizeTiynPerTonne: 100,
+      lotSizeKg: 1000,
       clearing: { basis: "KAZGPZ", collateralBps: 500, feeBps: 5 },
       limits: {
         bandReferenceTiynPerTonne: 13_300_000,

@@ -373,12 +373,12 @@ describe("audit trail and limits over time", () => {
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     const lines = (csv.body as string).trim().split("\r\n");
     expect(lines[0]).toBe(
-      "seq,time,actor,role,source,request_id,command_type,instrument,account,outcome,code,summary,message",
+      "seq,time,actor,role,source,request_id,command_type,kind,instrument,account,outcome,code,summary,message",
     );
     expect(lines).toHaveLength(3);
     expect(lines[2]).toContain(",regulator,regulator,127.0.0.1,");
     expect(lines[2]).toContain(
-      ",supply.plan,,,accepted,,plan supply of 100 t at KAZGPZ by KAZGPZ in 2026-01; reason: January domestic plan,",
+      ",supply.plan,controls,,,accepted,,plan supply of 100 t at KAZGPZ by KAZGPZ in 2026-01; reason: January domestic plan,",
     );
     const backwards = await server.call(regulator, "GET", `/api/regulator/audit?fromMs=${T0 + 10}&toMs=${T0}`);
     expect(backwards.body.error.message).toBe(`The request is not valid: toMs ${T0} must be after fromMs ${T0 + 10}.`);
@@ -394,7 +394,7 @@ describe("audit trail and limits over time", () => {
     });
     expect(set.body.limits).toMatchObject({
       ceilingTiynPerTonne: 14_500_000,
-      ceilingStepsToCome: [{ effectiveFromMs: T0 + 3_600_000, ceiling: 14_000_000 }],
+      ceilingStepsToCome: [{ effectiveFromMs: T0 + 3_600_000, ceilingTiynPerTonne: 14_000_000 }],
     });
     server.nowMs = T0 + 3_600_000;
     const later = await server.call(regulator, "GET", `/api/regulator/instruments/${INSTRUMENT}/safeguards`);

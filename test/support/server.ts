@@ -145,6 +145,7 @@ export class TestServer {
       exchange: this.exchange,
       users: this.users,
       logger: false,
+      validateResponses: true,
       ...(ratePerMinute === undefined ? {} : { ratePerMinute, ratePerMinutePublic: ratePerMinute }),
       ...(ratePerMinutePerMember === undefined ? {} : { ratePerMinutePerMember }),
     });

@@ -6,8 +6,12 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { RouteContext } from "../context.ts";
+import { BALANCE, balanceWire, FILL, OBLIGATION } from "../wire/accounts.ts";
+import { Strict } from "../wire/base.ts";
 import { requireReadAccount } from "./access.ts";
 import { ACCOUNT_ID, json } from "./common.ts";
+
+const MEMBER_READ = { access: "memberRead" as const };
 
 export function accountRoutes(api: FastifyInstance, context: RouteContext): void {
   const accounts = context.exchange.projections.accounts;
@@ -15,10 +19,19 @@ export function accountRoutes(api: FastifyInstance, context: RouteContext): void
 
   api.get<{ Params: { account: string } }>(
     "/accounts/:account/balances",
-    { schema: { tags: ["accounts"], summary: "Money (tiyn) and gas (kg per basis): free, blocked, total", params } },
+    {
+      schema: {
+        operationId: "getBalances",
+        tags: ["accounts"],
+        summary: "Money (tiyn) and gas (kg per basis): free, blocked for orders, blocked for obligations, total",
+        params,
+        response: { 200: Strict({ account: Type.String(), balances: Type.Array(BALANCE) }) },
+      },
+      config: MEMBER_READ,
+    },
     async (request) => {
       requireReadAccount(context, request, request.params.account, "read balances");
-      return { account: request.params.account, balances: json(accounts.balances(request.params.account)) };
+      return { account: request.params.account, balances: accounts.balances(request.params.account).map(balanceWire) };
     },
   );
 
@@ -26,6 +39,7 @@ export function accountRoutes(api: FastifyInstance, context: RouteContext): void
     "/accounts/:account/fills",
     {
       schema: {
+        operationId: "listFills",
         tags: ["accounts"],
         summary: "Fills, newest first",
         params,
@@ -33,7 +47,9 @@ export function accountRoutes(api: FastifyInstance, context: RouteContext): void
           { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) },
           { additionalProperties: false },
         ),
+        response: { 200: Strict({ fills: Type.Array(FILL) }) },
       },
+      config: MEMBER_READ,
     },
     async (request) => {
       requireReadAccount(context, request, request.params.account, "read fills");
@@ -45,6 +61,7 @@ export function accountRoutes(api: FastifyInstance, context: RouteContext): void
     "/accounts/:account/obligations",
     {
       schema: {
+        operationId: "listObligations",
         tags: ["accounts"],
         summary: "Clearing obligations: payments and deliveries with their deadlines",
         params,
@@ -57,7 +74,9 @@ export function accountRoutes(api: FastifyInstance, context: RouteContext): void
           },
           { additionalProperties: false },
         ),
+        response: { 200: Strict({ obligations: Type.Array(OBLIGATION) }) },
       },
+      config: MEMBER_READ,
     },
     async (request) => {
       requireReadAccount(context, request, request.params.account, "read obligations");

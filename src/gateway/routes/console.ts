@@ -18,6 +18,8 @@ import { checkCsrf, requireRole, requireScope } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import type { Role } from "../users.ts";
+import { safeguardsWire } from "../wire/console.ts";
+import { limitsWire } from "../wire/market.ts";
 import { metaOf } from "./access.ts";
 import { throwIfRejected } from "./common.ts";
 
@@ -30,6 +32,11 @@ export const MONTH = Type.String({ pattern: "^\\d{4}-(0[1-9]|1[0-2])$", descript
 /** ms since epoch (UTC), up to the year 2999. */
 export const TIME_MS = Type.Integer({ minimum: 0, maximum: 32_503_680_000_000, description: "ms since epoch (UTC)" });
 export const BPS = Type.Integer({ minimum: 0, maximum: 10_000, description: "basis points (100 = 1%)" });
+
+/** Route access declarations (contract.ts) of the consoles' reads and changes. */
+export const CONSOLE_READ = { access: "consoleRead" as const };
+export const OPERATOR_CHANGE = { access: "operatorChange" as const };
+export const REGULATOR_CHANGE = { access: "regulatorChange" as const };
 
 /** Reads for the consoles: the operator and the regulator, with the read scope. */
 export function requireConsoleRead(request: FastifyRequest, action: string) {
@@ -94,16 +101,16 @@ export function instrumentView(context: RouteContext, instrument: string) {
     instrument,
     description: controls.description,
     mode: controls.mode,
-    tickSize: controls.tickSize,
-    lotSize: controls.lotSize,
+    tickSizeTiynPerTonne: controls.tickSize,
+    lotSizeKg: controls.lotSize,
     listed: controls.listed,
     clearing: controls.clearing,
     clearingChanged: controls.clearingChanged,
     phase: controls.phase,
     phaseChanged: controls.phaseChanged,
-    safeguards: controls.safeguards,
+    safeguards: safeguardsWire(controls.safeguards),
     safeguardsChanged: controls.safeguardsChanged,
-    limits: limitsInForce(context, instrument),
+    limits: limitsWire(limitsInForce(context, instrument)),
     calendar: controls.calendar,
     calendarChanged: controls.calendarChanged,
   };

@@ -28,6 +28,7 @@ import {
   type RunRequest,
 } from "../lab/catalog.ts";
 import { LabRuns } from "../lab/runs.ts";
+import { LAB_RUN, LAB_RUN_VIEW, LAB_SCENARIOS } from "../wire/lab.ts";
 
 const strict = { additionalProperties: false } as const;
 const tags = ["policy lab"];
@@ -73,7 +74,13 @@ const RUN_BODY = Type.Object(
     ),
     overrides: Type.Optional(OVERRIDES),
   },
-  strict,
+  {
+    ...strict,
+    examples: [
+      { scenario: "liberalisation-2022", days: 31 },
+      { scenario: "safeguarded-2022", overrides: {} },
+    ],
+  },
 );
 
 const RUN_PARAMS = Type.Object(
@@ -102,10 +109,13 @@ export function labRoutes(api: FastifyInstance, _context: RouteContext): void {
     "/lab/scenarios",
     {
       schema: {
+        operationId: "labScenarios",
         tags,
         summary:
           "The policy lab's scenarios, the parameters a run may change (with each scenario's values), the limits",
+        response: { 200: LAB_SCENARIOS },
       },
+      config: { access: "public" },
     },
     async () => ({ limits, parameters, scenarios: catalog.scenarios() }),
   );
@@ -114,9 +124,18 @@ export function labRoutes(api: FastifyInstance, _context: RouteContext): void {
     "/lab/runs",
     {
       schema: {
+        operationId: "startLabRun",
         tags,
         summary: "Start a simulation run (or find the same one already started); poll GET /api/lab/runs/:id",
         body: RUN_BODY,
+        response: {
+          202: { ...LAB_RUN_VIEW, description: "Started (or queued)" },
+          200: { ...LAB_RUN_VIEW, description: "The same run was already started: its state" },
+        },
+      },
+      config: {
+        access: "signedIn",
+        errors: ["LAB_SCENARIO_NOT_FOUND", "LAB_SCENARIO_INVALID", "LAB_BUSY", "LAB_RUNS_PER_CALLER_LIMIT"],
       },
     },
     async (request, reply) => {
@@ -134,10 +153,13 @@ export function labRoutes(api: FastifyInstance, _context: RouteContext): void {
     "/lab/runs/:id",
     {
       schema: {
+        operationId: "getLabRun",
         tags,
         summary: "A run's status and progress; when done, its summary and the daily series for the charts",
         params: RUN_PARAMS,
+        response: { 200: LAB_RUN },
       },
+      config: { access: "signedIn", errors: ["LAB_RUN_NOT_FOUND"] },
     },
     async (request, reply) => {
       const action = "read a policy lab run";

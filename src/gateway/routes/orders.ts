@@ -12,9 +12,30 @@ import { STP_MODES, TIMES_IN_FORCE } from "../../domain/order.ts";
 import type { Command } from "../../engine/commands.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
 import type { RouteContext } from "../context.ts";
+import { ORDER_ENTRY_ERRORS } from "../contract.ts";
 import { HttpProblem } from "../errors.ts";
+import { ACCOUNT_INFO, ORDER } from "../wire/accounts.ts";
+import { COUNT, KG, Nullable, PRICE_TIYN_PER_TONNE, SEQ, SIDE, Strict } from "../wire/base.ts";
 import { metaOf, readableAccounts, requireReadAccount, requireTradeAccount } from "./access.ts";
 import { ACCOUNT_ID, CLIENT_ORDER_ID, engineOrderId, ID, json, PRICE, QUANTITY, throwIfRejected } from "./common.ts";
+
+/** What an order command answers: the order as it stands after the command, and the trades the command made. */
+export const ORDER_RESULT = Strict({
+  seq: SEQ,
+  order: Nullable(ORDER),
+  trades: Type.Array(
+    Strict({
+      tradeId: Type.String(),
+      priceTiynPerTonne: PRICE_TIYN_PER_TONNE,
+      quantityKg: KG,
+      aggressor: Nullable(SIDE),
+    }),
+  ),
+});
+const ORDER_PLACED = Strict({ ...ORDER_RESULT.properties, duplicate: Type.Boolean() });
+const TRADE = { access: "memberTrade" as const, errors: ORDER_ENTRY_ERRORS };
+const READ = { access: "memberRead" as const };
+const ORDER_PARAMS = Type.Object({ account: ACCOUNT_ID, clientOrderId: CLIENT_ORDER_ID });
 
 export const NEW_ORDER = Type.Object(
   {
@@ -30,7 +51,21 @@ export const NEW_ORDER = Type.Object(
     postOnly: Type.Optional(Type.Boolean()),
     stp: Type.Optional(Type.Union(STP_MODES.map((m) => Type.Literal(m)))),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        instrument: "PB-KAZGPZ-MANGYSTAU-2026-12",
+        account: "AKTAU-1",
+        clientOrderId: "bid-0001",
+        side: "buy",
+        type: "limit",
+        price: 12_500_000,
+        quantity: 20_000,
+        tif: "DAY",
+      },
+    ],
+  },
 );
 
 export type NewOrderBody = {
@@ -70,7 +105,12 @@ export function orderResult(context: RouteContext, outcome: Outcome, orderId: st
     .filter((event) => event.type === "trade")
     .map((event) =>
       event.type === "trade"
-        ? { tradeId: event.tradeId, price: event.price, quantity: event.quantity, aggressor: event.aggressor }
+        ? {
+            tradeId: event.tradeId,
+            priceTiynPerTonne: event.price,
+            quantityKg: event.quantity,
+            aggressor: event.aggressor,
+          }
         : null,
     );
   const order = context.exchange.projections.accounts.order(orderId);
@@ -82,7 +122,19 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
 
   api.post<{ Body: NewOrderBody }>(
     "/orders",
-    { schema: { tags: ["orders"], summary: "Place an order", body: NEW_ORDER } },
+    {
+      schema: {
+        operationId: "placeOrder",
+        tags: ["orders"],
+        summary: "Place an order",
+        body: NEW_ORDER,
+        response: {
+          201: { ...ORDER_PLACED, description: "Accepted (durable), with the trades it made at once" },
+          200: { ...ORDER_PLACED, description: "A retry of an order already accepted: its original outcome" },
+        },
+      },
+      config: TRADE,
+    },
     async (request, reply) => {
       const body = request.body;
       requireTradeAccount(context, request, body.account, "place orders");
@@ -98,10 +150,13 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
     "/accounts/:account/orders/:clientOrderId",
     {
       schema: {
+        operationId: "getOrder",
         tags: ["orders"],
         summary: "Look an order up by its client order id (resolves a request whose outcome is unknown)",
-        params: Type.Object({ account: ACCOUNT_ID, clientOrderId: CLIENT_ORDER_ID }),
+        params: ORDER_PARAMS,
+        response: { 200: Strict({ order: ORDER }) },
       },
+      config: { ...READ, errors: ["ORDER_NOT_FOUND"] },
     },
     async (request) => {
       const { account, clientOrderId } = request.params;
@@ -116,14 +171,17 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
     "/accounts/:account/orders/:clientOrderId",
     {
       schema: {
+        operationId: "amendOrder",
         tags: ["orders"],
         summary: "Amend: new price and/or new open quantity",
-        params: Type.Object({ account: ACCOUNT_ID, clientOrderId: CLIENT_ORDER_ID }),
+        params: ORDER_PARAMS,
         body: Type.Object(
           { price: Type.Optional(PRICE), quantity: Type.Optional(QUANTITY) },
-          { additionalProperties: false },
+          { additionalProperties: false, examples: [{ price: 12_600_000 }, { quantity: 10_000 }] },
         ),
+        response: { 200: ORDER_RESULT },
       },
+      config: TRADE,
     },
     async (request) => {
       const { account, clientOrderId } = request.params;
@@ -147,10 +205,13 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
     "/accounts/:account/orders/:clientOrderId",
     {
       schema: {
+        operationId: "cancelOrder",
         tags: ["orders"],
         summary: "Cancel an order",
-        params: Type.Object({ account: ACCOUNT_ID, clientOrderId: CLIENT_ORDER_ID }),
+        params: ORDER_PARAMS,
+        response: { 200: ORDER_RESULT },
       },
+      config: TRADE,
     },
     async (request) => {
       const { account, clientOrderId } = request.params;
@@ -166,11 +227,19 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
     "/accounts/:account/mass-cancel",
     {
       schema: {
+        operationId: "massCancel",
         tags: ["orders"],
         summary: "Cancel all of an account's orders (optionally in one instrument)",
         params: Type.Object({ account: ACCOUNT_ID }),
-        body: Type.Optional(Type.Object({ instrument: Type.Optional(ID) }, { additionalProperties: false })),
+        body: Type.Optional(
+          Type.Object(
+            { instrument: Type.Optional(ID) },
+            { additionalProperties: false, examples: [{}, { instrument: "PB-KAZGPZ-MANGYSTAU-2026-12" }] },
+          ),
+        ),
+        response: { 200: Strict({ seq: SEQ, cancelled: COUNT }) },
       },
+      config: TRADE,
     },
     async (request) => {
       const { account } = request.params;
@@ -196,6 +265,7 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
     "/accounts/:account/orders",
     {
       schema: {
+        operationId: "listOrders",
         tags: ["orders"],
         summary: "An account's orders, newest first",
         params: Type.Object({ account: ACCOUNT_ID }),
@@ -209,7 +279,9 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
           },
           { additionalProperties: false },
         ),
+        response: { 200: Strict({ orders: Type.Array(ORDER) }) },
       },
+      config: READ,
     },
     async (request) => {
       const { account } = request.params;
@@ -227,7 +299,19 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
     },
   );
 
-  api.get("/accounts", { schema: { tags: ["accounts"], summary: "Accounts you may see" } }, async (request) => ({
-    accounts: readableAccounts(context, request).map((id) => json(exchange.projections.accounts.info(id))),
-  }));
+  api.get(
+    "/accounts",
+    {
+      schema: {
+        operationId: "listAccounts",
+        tags: ["accounts"],
+        summary: "Accounts you may see",
+        response: { 200: Strict({ accounts: Type.Array(ACCOUNT_INFO) }) },
+      },
+      config: { access: "signedIn" },
+    },
+    async (request) => ({
+      accounts: readableAccounts(context, request).map((id) => json(exchange.projections.accounts.info(id))),
+    }),
+  );
 }

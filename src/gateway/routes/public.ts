@@ -9,8 +9,23 @@ import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { nextScheduledChange } from "../scheduler.ts";
+import { Strict } from "../wire/base.ts";
+import {
+  BOOK,
+  CANDLE,
+  CANDLE_INTERVAL,
+  INDEX_ROW,
+  jsonOrCsv,
+  limitsWire,
+  PUBLIC_INSTRUMENT,
+  SESSION_RESULT,
+  TAPE_TRADE,
+} from "../wire/market.ts";
 import { FORMAT, ID, json, LIMIT, sendCsv } from "./common.ts";
 import { limitsInForce } from "./console.ts";
+
+const PUBLIC = { access: "public" as const };
+const INSTRUMENT_ERRORS = { access: "public" as const, errors: ["INSTRUMENT_NOT_FOUND"] as const };
 
 export function publicRoutes(api: FastifyInstance, context: RouteContext): void {
   const { exchange } = context;
@@ -29,8 +44,8 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     return {
       ...(json(market.quote(id)) as object),
       info: exchange.projections.instruments.get(id) ?? null,
-      tickSize: controls?.tickSize ?? null,
-      lotSize: controls?.lotSize ?? null,
+      tickSizeTiynPerTonne: controls?.tickSize ?? null,
+      lotSizeKg: controls?.lotSize ?? null,
       clearing: controls?.clearing
         ? {
             basis: controls.clearing.basis,
@@ -38,7 +53,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
             feeBps: controls.clearing.feeBps,
           }
         : null,
-      limits: controls ? limitsInForce(context, id) : null,
+      limits: controls ? limitsWire(limitsInForce(context, id)) : null,
       phaseChanged: controls?.phaseChanged ?? null,
       nextPhase: controls ? nextScheduledChange(controls.calendar, controls.mode, exchange.clock()) : null,
       session: session
@@ -53,7 +68,15 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
 
   api.get(
     "/instruments",
-    { schema: { tags: ["market data"], summary: "All instruments with their quotes" } },
+    {
+      schema: {
+        operationId: "listInstruments",
+        tags: ["market data"],
+        summary: "All instruments with their quotes",
+        response: { 200: Strict({ instruments: Type.Array(PUBLIC_INSTRUMENT) }) },
+      },
+      config: PUBLIC,
+    },
     async () => ({
       instruments: market.instruments().map(describeInstrument),
     }),
@@ -61,7 +84,16 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
 
   api.get<{ Params: { id: string } }>(
     "/instruments/:id",
-    { schema: { tags: ["market data"], params: Type.Object({ id: ID }) } },
+    {
+      schema: {
+        operationId: "getInstrument",
+        tags: ["market data"],
+        summary: "One instrument: quote, listing, trading rules, limits in force, phase and session figures",
+        params: Type.Object({ id: ID }),
+        response: { 200: PUBLIC_INSTRUMENT },
+      },
+      config: INSTRUMENT_ERRORS,
+    },
     async (request) => {
       requireInstrument(request.params.id);
       return describeInstrument(request.params.id);
@@ -72,6 +104,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     "/instruments/:id/book",
     {
       schema: {
+        operationId: "getBook",
         tags: ["market data"],
         summary: "Order book depth by price level",
         params: Type.Object({ id: ID }),
@@ -79,7 +112,9 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
           { depth: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }) },
           { additionalProperties: false },
         ),
+        response: { 200: BOOK },
       },
+      config: INSTRUMENT_ERRORS,
     },
     async (request) => {
       requireInstrument(request.params.id);
@@ -91,11 +126,14 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     "/instruments/:id/trades",
     {
       schema: {
+        operationId: "listTrades",
         tags: ["market data"],
         summary: "Recent trades, newest first",
         params: Type.Object({ id: ID }),
         querystring: Type.Object({ limit: LIMIT, format: FORMAT }, { additionalProperties: false }),
+        response: { 200: jsonOrCsv(Strict({ trades: Type.Array(TAPE_TRADE) }), "Recent trades") },
       },
+      config: INSTRUMENT_ERRORS,
     },
     async (request, reply) => {
       requireInstrument(request.params.id);
@@ -112,6 +150,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     "/instruments/:id/candles",
     {
       schema: {
+        operationId: "listCandles",
         tags: ["market data"],
         summary: "OHLC candles with volume (UTC-aligned)",
         params: Type.Object({ id: ID }),
@@ -127,7 +166,11 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
           },
           { additionalProperties: false },
         ),
+        response: {
+          200: jsonOrCsv(Strict({ interval: CANDLE_INTERVAL, candles: Type.Array(CANDLE) }), "Candles, oldest first"),
+        },
       },
+      config: INSTRUMENT_ERRORS,
     },
     async (request, reply) => {
       requireInstrument(request.params.id);
@@ -142,11 +185,19 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     "/instruments/:id/sessions",
     {
       schema: {
+        operationId: "listSessions",
         tags: ["market data"],
         summary: "Session results: volume, weighted average, high/low, offered vs bought",
         params: Type.Object({ id: ID }),
         querystring: Type.Object({ limit: LIMIT, format: FORMAT }, { additionalProperties: false }),
+        response: {
+          200: jsonOrCsv(
+            Strict({ current: Type.Union([SESSION_RESULT, Type.Null()]), history: Type.Array(SESSION_RESULT) }),
+            "The running session (null between sessions) and closed sessions, newest first",
+          ),
+        },
       },
+      config: INSTRUMENT_ERRORS,
     },
     async (request, reply) => {
       requireInstrument(request.params.id);
@@ -161,13 +212,25 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     "/indices",
     {
       schema: {
+        operationId: "listIndices",
         tags: ["market data"],
         summary: "Official price indices per basis, region and nationally",
         querystring: Type.Object(
           { day: Type.Optional(Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" })), format: FORMAT },
           { additionalProperties: false },
         ),
+        response: {
+          200: jsonOrCsv(
+            Strict({
+              day: Type.Union([Type.String(), Type.Null()]),
+              days: Type.Array(Type.String()),
+              indices: Type.Array(INDEX_ROW),
+            }),
+            "The indices of a day (default: the latest with any), and the days kept",
+          ),
+        },
       },
+      config: PUBLIC,
     },
     async (request, reply) => {
       const indices = exchange.projections.indices;

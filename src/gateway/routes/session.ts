@@ -10,6 +10,8 @@ import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { PASSWORD_LENGTH_MAX, verifyPassword } from "../passwords.ts";
 import type { User } from "../users.ts";
+import { Nullable, Strict } from "../wire/base.ts";
+import { PUBLIC_USER, SCOPE } from "../wire/console.ts";
 import { ID } from "./common.ts";
 
 export function publicUser(user: User) {
@@ -21,14 +23,19 @@ export function sessionRoutes(api: FastifyInstance, { auth, users, secureCookies
     "/session",
     {
       schema: {
+        operationId: "signIn",
         tags: ["session"],
         summary: "Sign in",
         body: Type.Object(
           { user: ID, password: Type.String({ minLength: 1, maxLength: PASSWORD_LENGTH_MAX }) },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            examples: [{ user: "aktau-trader", password: "correct horse battery staple" }],
+          },
         ),
+        response: { 200: Strict({ user: PUBLIC_USER, csrfToken: Type.String() }) },
       },
-      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      config: { rateLimit: { max: 20, timeWindow: 60_000 }, access: "public", errors: ["AUTH_FAILED"] },
     },
     async (request, reply) => {
       const user = await users.user(request.body.user);
@@ -50,21 +57,52 @@ export function sessionRoutes(api: FastifyInstance, { auth, users, secureCookies
     },
   );
 
-  api.get("/session", { schema: { tags: ["session"], summary: "Who am I" } }, async (request) => {
-    const principal = request.principal;
-    if (principal.kind !== "user") return { user: null, csrfToken: null };
-    return {
-      user: publicUser(principal.user),
-      csrfToken: principal.csrf,
-      via: principal.via,
-      scopes: principal.scopes,
-    };
-  });
+  api.get(
+    "/session",
+    {
+      schema: {
+        operationId: "getSession",
+        tags: ["session"],
+        summary: "Who am I: the signed-in user and the CSRF token, or nulls",
+        response: {
+          200: Strict({
+            user: Nullable(PUBLIC_USER),
+            csrfToken: Nullable(Type.String()),
+            via: Type.Optional(Type.Enum(["session", "key"] as const)),
+            scopes: Type.Optional(Type.Array(SCOPE)),
+          }),
+        },
+      },
+      config: { access: "public" },
+    },
+    async (request) => {
+      const principal = request.principal;
+      if (principal.kind !== "user") return { user: null, csrfToken: null };
+      return {
+        user: publicUser(principal.user),
+        csrfToken: principal.csrf,
+        via: principal.via,
+        scopes: principal.scopes,
+      };
+    },
+  );
 
-  api.delete("/session", { schema: { tags: ["session"], summary: "Sign out" } }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) auth.sessions.delete(token);
-    reply.clearCookie(SESSION_COOKIE, { path: "/" });
-    return { user: null };
-  });
+  api.delete(
+    "/session",
+    {
+      schema: {
+        operationId: "signOut",
+        tags: ["session"],
+        summary: "Sign out",
+        response: { 200: Strict({ user: Type.Null() }) },
+      },
+      config: { access: "public" },
+    },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) auth.sessions.delete(token);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return { user: null };
+    },
+  );
 }

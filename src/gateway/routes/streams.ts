@@ -99,9 +99,12 @@ export function streamRoutes(api: FastifyInstance, context: RouteContext): void 
     {
       websocket: true,
       schema: {
+        operationId: "openStream",
         tags: ["streams"],
         summary: "WebSocket: market data, your orders, fills, balances and obligations, and order entry",
-        description: "See docs/api.md, section WebSocket.",
+        description:
+          "Upgrade to a WebSocket. The messages are described in the AsyncAPI document at /api/asyncapi.json " +
+          "(docs/asyncapi.json) and in docs/api.md, section WebSocket. Without credentials only public channels.",
         querystring: Type.Object(
           {
             cancelOnDisconnect: Type.Optional(Type.Boolean()),
@@ -109,7 +112,9 @@ export function streamRoutes(api: FastifyInstance, context: RouteContext): void 
           },
           { additionalProperties: false },
         ),
+        response: { 101: { description: "Switching protocols: the WebSocket is open", type: "null" } },
       },
+      config: { access: "public", errors: ["AUTH_CSRF", "AUTH_REQUIRED"] },
       preHandler: async (request) => {
         const principal = request.principal;
         const csrf = request.query.csrf;

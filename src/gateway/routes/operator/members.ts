@@ -1,0 +1,219 @@
+/**
+ * Members and accounts under /api/admin: accrediting members, the kill switch (suspend: cancel all of a member's
+ * orders and block its order entry, with a reason) and reinstatement, opening accounts (a member's own, or a broker's
+ * client account), and listing both.
+ */
+
+import { type Static, Type } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import { BUYER_CATEGORIES, MEMBER_ROLES } from "../../../engine/members.ts";
+import type { AccountInfo } from "../../../projections/index.ts";
+import type { RouteContext } from "../../context.ts";
+import { HttpProblem } from "../../errors.ts";
+import { ACCOUNT_INFO } from "../../wire/accounts.ts";
+import { COUNT, SEQ, Strict } from "../../wire/base.ts";
+import { MEMBER } from "../../wire/console.ts";
+import { ACCOUNT_ID, ID, json } from "../common.ts";
+import {
+  CONSOLE_READ,
+  NEW_ID,
+  OPERATOR_CHANGE,
+  requireConsoleChange,
+  requireConsoleRead,
+  submitChecked,
+} from "../console.ts";
+import { REASON_BODY } from "./instruments.ts";
+
+const strict = { additionalProperties: false } as const;
+const tags = ["operator"];
+
+const MEMBER_PARAMS = Type.Object({ id: ID }, strict);
+const BUYER_CATEGORY = Type.Enum(BUYER_CATEGORIES);
+
+const NEW_MEMBER = Type.Object(
+  {
+    member: NEW_ID,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    roles: Type.Array(Type.Enum(MEMBER_ROLES), { minItems: 1, maxItems: MEMBER_ROLES.length, uniqueItems: true }),
+    buyerCategory: Type.Optional(BUYER_CATEGORY),
+  },
+  {
+    ...strict,
+    examples: [
+      {
+        member: "AKTAU-GAS",
+        name: "Aktau filling stations LLP",
+        roles: ["buyer"],
+        buyerCategory: "filling-station-network",
+      },
+    ],
+  },
+);
+
+const NEW_ACCOUNT = Type.Object(
+  {
+    account: ACCOUNT_ID,
+    member: ID,
+    client: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "broker client accounts only" })),
+    canBuy: Type.Optional(Type.Boolean()),
+    canSell: Type.Optional(Type.Boolean()),
+    buyerCategory: Type.Optional(BUYER_CATEGORY),
+  },
+  { ...strict, examples: [{ account: "AKTAU-GAS-1", member: "AKTAU-GAS" }] },
+);
+
+const ACCOUNTS_QUERY = Type.Object({ member: Type.Optional(ID) }, strict);
+
+export function operatorMemberRoutes(api: FastifyInstance, context: RouteContext): void {
+  const projections = context.exchange.projections;
+
+  const memberView = (id: string) => {
+    const member = projections.controls.member(id);
+    if (member === null) throw new HttpProblem("MEMBER_NOT_FOUND", { id });
+    const accounts = projections.accounts
+      .accountIds()
+      .filter((account) => projections.accounts.info(account)?.member === id);
+    return { ...member, accounts };
+  };
+
+  const accountInfo = (account: string): AccountInfo => {
+    const info = projections.accounts.info(account);
+    if (info === null) throw new HttpProblem("ACCOUNT_NOT_FOUND", { id: account });
+    return info;
+  };
+
+  api.get(
+    "/admin/members",
+    {
+      schema: {
+        operationId: "listMembers",
+        tags,
+        summary: "Members, their status and accounts",
+        response: { 200: Strict({ members: Type.Array(MEMBER) }) },
+      },
+      config: CONSOLE_READ,
+    },
+    async (request) => {
+      requireConsoleRead(request, "list members");
+      return { members: projections.controls.members().map((m) => memberView(m.member)) };
+    },
+  );
+
+  api.post<{ Body: Static<typeof NEW_MEMBER> }>(
+    "/admin/members",
+    {
+      schema: {
+        operationId: "addMember",
+        tags,
+        summary: "Accredit a member",
+        body: NEW_MEMBER,
+        response: { 201: Strict({ seq: SEQ, member: MEMBER }) },
+      },
+      config: { ...OPERATOR_CHANGE, errors: ["MEMBER_EXISTS", "MEMBER_INVALID"] },
+    },
+    async (request, reply) => {
+      requireConsoleChange(request, "operator", "add members");
+      const body = request.body;
+      const outcome = await submitChecked(context, request, {
+        type: "member.add",
+        member: body.member,
+        name: body.name,
+        roles: body.roles,
+        buyerCategory: body.buyerCategory ?? null,
+      });
+      reply.code(201);
+      return { seq: outcome.seq, member: memberView(body.member) };
+    },
+  );
+
+  for (const action of ["suspend", "reinstate"] as const) {
+    api.post<{ Params: Static<typeof MEMBER_PARAMS>; Body: Static<typeof REASON_BODY> }>(
+      `/admin/members/:id/${action}`,
+      {
+        schema: {
+          operationId: action === "suspend" ? "suspendMember" : "reinstateMember",
+          tags,
+          summary:
+            action === "suspend"
+              ? "The kill switch: cancel all of a member's orders and block its order entry, with a reason"
+              : "Lift a member's suspension, with a reason",
+          params: MEMBER_PARAMS,
+          body: REASON_BODY,
+          response: { 200: Strict({ seq: SEQ, member: MEMBER, cancelledOrders: COUNT }) },
+        },
+        config: {
+          ...OPERATOR_CHANGE,
+          errors: ["MEMBER_NOT_FOUND", action === "suspend" ? "MEMBER_ALREADY_SUSPENDED" : "MEMBER_NOT_SUSPENDED"],
+        },
+      },
+      async (request) => {
+        requireConsoleChange(request, "operator", `${action} members`);
+        const { id } = request.params;
+        const outcome = await submitChecked(context, request, {
+          type: action === "suspend" ? "member.suspend" : "member.reinstate",
+          member: id,
+          reason: request.body.reason,
+        });
+        const cancelledOrders = outcome.events.filter(
+          (event) => event.type === "order.cancelled" && event.reason === "member-suspended",
+        ).length;
+        return { seq: outcome.seq, member: memberView(id), cancelledOrders };
+      },
+    );
+  }
+
+  api.get<{ Querystring: Static<typeof ACCOUNTS_QUERY> }>(
+    "/admin/accounts",
+    {
+      schema: {
+        operationId: "adminListAccounts",
+        tags,
+        summary: "All accounts (optionally one member's)",
+        querystring: ACCOUNTS_QUERY,
+        response: { 200: Strict({ accounts: Type.Array(ACCOUNT_INFO) }) },
+      },
+      config: CONSOLE_READ,
+    },
+    async (request) => {
+      requireConsoleRead(request, "list accounts");
+      const { member } = request.query;
+      const infos = projections.accounts
+        .accountIds()
+        .map((id) => accountInfo(id))
+        .filter((info) => member === undefined || info.member === member);
+      return { accounts: json(infos) };
+    },
+  );
+
+  api.post<{ Body: Static<typeof NEW_ACCOUNT> }>(
+    "/admin/accounts",
+    {
+      schema: {
+        operationId: "openAccount",
+        tags,
+        summary: "Open an account: a member's own, or a broker's client account (client, canBuy/canSell, category)",
+        body: NEW_ACCOUNT,
+        response: { 201: Strict({ seq: SEQ, account: ACCOUNT_INFO }) },
+      },
+      config: {
+        ...OPERATOR_CHANGE,
+        errors: ["ACCOUNT_EXISTS", "ACCOUNT_INVALID", "MEMBER_INVALID", "MEMBER_NOT_FOUND"],
+      },
+    },
+    async (request, reply) => {
+      requireConsoleChange(request, "operator", "open accounts");
+      const body = request.body;
+      const outcome = await submitChecked(context, request, {
+        type: "account.open",
+        account: body.account,
+        member: body.member,
+        client: body.client ?? null,
+        ...(body.canBuy === undefined ? {} : { canBuy: body.canBuy }),
+        ...(body.canSell === undefined ? {} : { canSell: body.canSell }),
+        buyerCategory: body.buyerCategory ?? null,
+      });
+      reply.code(201);
+      return { seq: outcome.seq, account: json(accountInfo(body.account)) };
+    },
+  );
+}

@@ -1,0 +1,217 @@
+/**
+ * Response schemas of public market data: quotes, instruments as the public sees them, book depth, trades, candles,
+ * session results and price indices, and the limits in force that every caller may read. Prices are tiyn per tonne,
+ * quantities kg, money tiyn; sums that may exceed 2^53 are decimal strings.
+ */
+
+import { Type } from "@fastify/type-provider-typebox";
+import { CANDLE_INTERVALS } from "../../projections/index.ts";
+import {
+  BPS,
+  CHANGE,
+  COUNT,
+  DECIMAL,
+  Enum,
+  EPOCH_MS,
+  KG,
+  Nullable,
+  PHASE,
+  PRICE_TIYN_PER_TONNE,
+  SEQ,
+  SIDE,
+  Strict,
+  TEXT,
+  TRADING_MODE,
+} from "./base.ts";
+
+export const PRICE_LEVEL = Strict({ priceTiynPerTonne: PRICE_TIYN_PER_TONNE, quantityKg: KG, orders: COUNT });
+
+export const INDICATIVE = Strict(
+  {
+    priceTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+    volumeKg: KG,
+    surplusKg: KG,
+    surplusSide: Nullable(SIDE),
+    needsReference: Nullable(TEXT),
+  },
+  { description: "the price the running call auction would clear at now" },
+);
+
+export const AUCTION_RESULT = Strict({
+  seq: SEQ,
+  timeMs: EPOCH_MS,
+  priceTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  volumeKg: KG,
+  surplusKg: KG,
+  surplusSide: Nullable(SIDE),
+});
+
+const QUOTE_FIELDS = {
+  instrument: TEXT,
+  mode: Nullable(TRADING_MODE),
+  phase: PHASE,
+  lastPriceTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  lastQuantityKg: Nullable(KG),
+  lastTradeTimeMs: Nullable(EPOCH_MS),
+  referencePriceTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  changeTiynPerTonne: Nullable(Type.Integer()),
+  changeBps: Nullable(Type.Integer()),
+  bestBid: Nullable(PRICE_LEVEL),
+  bestAsk: Nullable(PRICE_LEVEL),
+  spreadTiynPerTonne: Nullable(Type.Integer()),
+  marketBuyQueuedKg: KG,
+  marketSellQueuedKg: KG,
+  indicative: Nullable(INDICATIVE),
+  lastAuction: Nullable(AUCTION_RESULT),
+};
+
+export const QUOTE = Strict(QUOTE_FIELDS);
+
+export const INSTRUMENT_INFO = Strict({
+  instrument: TEXT,
+  product: TEXT,
+  basis: TEXT,
+  region: TEXT,
+  deliveryPeriod: Type.String({ description: "YYYY-MM" }),
+  name: Type.Optional(TEXT),
+});
+
+export const CEILING_STEP = Strict({ effectiveFromMs: EPOCH_MS, ceilingTiynPerTonne: PRICE_TIYN_PER_TONNE });
+
+/** The limits an order meets now (one read-side owner computes them; see docs/market-rules.md). */
+export const LIMITS_IN_FORCE = Strict({
+  bandReferenceTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  band: Nullable(Strict({ lowTiynPerTonne: PRICE_TIYN_PER_TONNE, highTiynPerTonne: PRICE_TIYN_PER_TONNE })),
+  ceilingTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  floorTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  ceilingStepsToCome: Type.Array(CEILING_STEP),
+  maxShareBps: Nullable(BPS),
+});
+
+export const NEXT_PHASE = Strict({
+  phase: Enum(["collection", "continuous", "closed"] as const),
+  atMs: EPOCH_MS,
+  auction: Type.Boolean(),
+});
+
+/** An instrument as the public sees it: quote, listing, trading rules, limits in force, phase and session figures. */
+export const PUBLIC_INSTRUMENT = Strict({
+  ...QUOTE_FIELDS,
+  info: Nullable(INSTRUMENT_INFO),
+  tickSizeTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  lotSizeKg: Nullable(KG),
+  clearing: Nullable(Strict({ basis: TEXT, collateralBps: BPS, feeBps: BPS })),
+  limits: Nullable(LIMITS_IN_FORCE),
+  phaseChanged: Nullable(CHANGE),
+  nextPhase: Nullable(NEXT_PHASE),
+  session: Nullable(
+    Strict({
+      weightedAveragePriceTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+      volumeKg: DECIMAL,
+      trades: COUNT,
+    }),
+  ),
+});
+
+export const BOOK = Strict({
+  instrument: TEXT,
+  bids: Type.Array(PRICE_LEVEL),
+  asks: Type.Array(PRICE_LEVEL),
+  marketBuyQueuedKg: KG,
+  marketSellQueuedKg: KG,
+});
+
+export const TAPE_TRADE = Strict({
+  seq: SEQ,
+  timeMs: EPOCH_MS,
+  tradeId: TEXT,
+  instrument: TEXT,
+  priceTiynPerTonne: PRICE_TIYN_PER_TONNE,
+  quantityKg: KG,
+  aggressor: Nullable(SIDE),
+});
+
+export const CANDLE_INTERVAL = Enum(CANDLE_INTERVALS);
+
+export const CANDLE = Strict({
+  instrument: TEXT,
+  interval: CANDLE_INTERVAL,
+  startMs: EPOCH_MS,
+  endMs: EPOCH_MS,
+  openTiynPerTonne: PRICE_TIYN_PER_TONNE,
+  highTiynPerTonne: PRICE_TIYN_PER_TONNE,
+  lowTiynPerTonne: PRICE_TIYN_PER_TONNE,
+  closeTiynPerTonne: PRICE_TIYN_PER_TONNE,
+  volumeKg: DECIMAL,
+  valueMilliTiyn: DECIMAL,
+  valueTiyn: DECIMAL,
+  vwapTiynPerTonne: PRICE_TIYN_PER_TONNE,
+  trades: COUNT,
+});
+
+export const SESSION_RESULT = Strict({
+  instrument: TEXT,
+  session: COUNT,
+  startSeq: SEQ,
+  startMs: EPOCH_MS,
+  endSeq: Nullable(SEQ),
+  endMs: Nullable(EPOCH_MS),
+  referencePriceTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  openTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  highTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  lowTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  closeTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  vwapTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  trades: COUNT,
+  volumeKg: DECIMAL,
+  valueMilliTiyn: DECIMAL,
+  valueTiyn: DECIMAL,
+  offeredKg: DECIMAL,
+  bidKg: DECIMAL,
+  buyers: COUNT,
+  sellers: COUNT,
+});
+
+export const INDEX_ROW = Strict({
+  day: Type.String({ description: "YYYY-MM-DD, exchange local time" }),
+  product: TEXT,
+  scope: Enum(["basis", "region", "basis-region", "national"] as const),
+  key: TEXT,
+  priceTiynPerTonne: PRICE_TIYN_PER_TONNE,
+  volumeKg: DECIMAL,
+  valueTiyn: DECIMAL,
+  sessions: COUNT,
+});
+
+/** The limits in force on the wire: ceiling steps with their unit named. */
+export function limitsWire(limits: {
+  readonly bandReferenceTiynPerTonne: number | null;
+  readonly band: { readonly lowTiynPerTonne: number; readonly highTiynPerTonne: number } | null;
+  readonly ceilingTiynPerTonne: number | null;
+  readonly floorTiynPerTonne: number | null;
+  readonly ceilingStepsToCome: readonly { readonly effectiveFromMs: number; readonly ceiling: number }[];
+  readonly maxShareBps: number | null;
+}) {
+  return {
+    bandReferenceTiynPerTonne: limits.bandReferenceTiynPerTonne,
+    band: limits.band,
+    ceilingTiynPerTonne: limits.ceilingTiynPerTonne,
+    floorTiynPerTonne: limits.floorTiynPerTonne,
+    ceilingStepsToCome: limits.ceilingStepsToCome.map((step) => ({
+      effectiveFromMs: step.effectiveFromMs,
+      ceilingTiynPerTonne: step.ceiling,
+    })),
+    maxShareBps: limits.maxShareBps,
+  };
+}
+
+/** A response that is JSON by default and CSV with `format=csv`. */
+export function jsonOrCsv(schema: object, description: string) {
+  return {
+    description,
+    content: {
+      "application/json": { schema },
+      "text/csv": { schema: Type.String({ description: "the same rows as CSV, with a header line" }) },
+    },
+  };
+}

@@ -11,4 +11,7 @@ export interface RouteContext {
   readonly auth: Authenticator;
   readonly metrics: Metrics;
   readonly secureCookies: boolean;
+  /** Check responses and stream messages against their schemas (tests); mismatches are recorded here. */
+  readonly validateResponses: boolean;
+  readonly contractViolations: string[];
 }

@@ -129,7 +129,11 @@ export class RouteContractError extends Error {
  * server's onRoute hook for every route under /api (WebSocket upgrades included: they are documented in
  * docs/asyncapi.json, and their HTTP refusals here).
  */
-export function completeRouteContract(route: RouteOptions, operationIds: Set<string>): void {
+export function completeRouteContract(
+  route: RouteOptions,
+  operationIds: Set<string>,
+  accessOf: Map<string, Access>,
+): void {
   const methods = [route.method].flat().map(String);
   if (methods.every((method) => method === "HEAD")) return;
   const name = `${methods.join(",")} ${route.url}`;
@@ -160,6 +164,7 @@ export function completeRouteContract(route: RouteOptions, operationIds: Set<str
     throw new RouteContractError(name, "its request body schema needs examples");
   }
   schema.security = securityOf(access, unsafe);
+  for (const method of methods) accessOf.set(`${method} ${route.url}`, access);
 
   const codes = new Set<ErrorCode>([
     ...COMMON_ERRORS,
@@ -294,4 +299,70 @@ function describeProblems(errors: readonly ErrorObject[]): string {
       return `${error.instancePath || "/"} ${error.message ?? "is not valid"}${extra}`;
     })
     .join("; ");
+}
+
+/**
+ * The OpenAPI document as published: error responses refer to one `Error` component and list their codes in
+ * `x-error-codes` (the server still checks the code against that list), and every schema equal to a named one
+ * (wire/named.ts) becomes a reference to its component. Pure: it builds a new document.
+ */
+export function publishedDocument(
+  document: Record<string, unknown>,
+  named: Readonly<Record<string, object>>,
+): Record<string, unknown> {
+  const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+  const doc = plain(document) as {
+    paths?: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+    components?: { schemas?: Record<string, unknown> };
+  };
+  const canonical = (value: unknown): string =>
+    JSON.stringify(value, (_key, inner) =>
+      inner !== null && typeof inner === "object" && !Array.isArray(inner)
+        ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : inner,
+    );
+  const byText = new Map<string, string>();
+  for (const [name, schema] of Object.entries(named)) byText.set(canonical(plain(schema)), name);
+
+  const replace = (node: unknown, top: boolean): unknown => {
+    if (node === null || typeof node !== "object") return node;
+    if (Array.isArray(node)) return node.map((item) => replace(item, false));
+    const name = top ? undefined : byText.get(canonical(node));
+    if (name !== undefined) return { $ref: `#/components/schemas/${name}` };
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, replace(value, false)]));
+  };
+
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const body = response as { description?: string; content?: Record<string, { schema?: unknown }> };
+        const schema = body.content?.["application/json"]?.schema as
+          | { properties?: { error?: { properties?: { code?: { enum?: string[] } } } } }
+          | undefined;
+        const codes = schema?.properties?.error?.properties?.code?.enum;
+        if (Number(status) >= 400 && codes !== undefined) {
+          operation.responses![status] = {
+            description: body.description ?? `Error codes: ${codes.join(", ")}.`,
+            "x-error-codes": codes,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+          };
+        }
+      }
+    }
+  }
+  if (doc.paths !== undefined) doc.paths = replace(doc.paths, true) as NonNullable<typeof doc.paths>;
+  const schemas: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+    schemas[name] = Object.fromEntries(
+      Object.entries(schema as Record<string, unknown>).map(([key, value]) => [key, replace(value, false)]),
+    );
+  }
+  for (const [name, schema] of Object.entries(named)) {
+    // Inside a component, refer to the other components too (a console instrument holds safeguards, limits, ...).
+    const text = plain(schema) as Record<string, unknown>;
+    schemas[name] = Object.fromEntries(Object.entries(text).map(([key, value]) => [key, replace(value, false)]));
+  }
+  schemas.Error = plain(ERROR_RESPONSE);
+  doc.components = { ...(doc.components ?? {}), schemas };
+  return doc as Record<string, unknown>;
 }

@@ -21,9 +21,18 @@ import websocket from "@fastify/websocket";
 import { Ajv } from "ajv";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { QueueFullError, SequencerStoppedError } from "../journal/sequencer.ts";
+import { asyncApiDocument } from "./asyncapi.ts";
+import { DOCS_PAGE_OPTIONS } from "./docs-page.ts";
 import { Authenticator, type Principal } from "./auth.ts";
 import type { RouteContext } from "./context.ts";
-import { completeRouteContract, ResponseContractError, responseSerializer, SECURITY_SCHEMES } from "./contract.ts";
+import {
+  type Access,
+  completeRouteContract,
+  publishedDocument,
+  ResponseContractError,
+  responseSerializer,
+  SECURITY_SCHEMES,
+} from "./contract.ts";
 import { HttpProblem, sendProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
 import { MemberRateLimiter } from "./member-rate.ts";
@@ -36,7 +45,10 @@ import { publicRoutes } from "./routes/public.ts";
 import { regulatorRoutes } from "./routes/regulator/index.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { streamRoutes } from "./routes/streams.ts";
+import { CLIENT_MESSAGES } from "./streams/protocol.ts";
 import type { UserStore } from "./users.ts";
+import { NAMED_SCHEMAS } from "./wire/named.ts";
+import { STREAM_MESSAGES } from "./wire/stream.ts";
 
 export const BODY_BYTES_MAX = 64 * 1024;
 /** Requests per minute per principal (API key, user, or address for the public). */
@@ -45,6 +57,12 @@ export const RATE_PER_MINUTE_PUBLIC = 1200;
 export const RATE_PER_MINUTE_PER_MEMBER = 12_000;
 
 declare module "fastify" {
+  interface FastifyInstance {
+    /** Responses and stream messages that broke the published contract (recorded when validateResponses is on). */
+    contractViolations: string[];
+    /** Each /api route's declared access policy, by "METHOD /url" (the access matrix test holds it to its rows). */
+    routeAccess: ReadonlyMap<string, Access>;
+  }
   interface FastifyRequest {
     principal: Principal;
     rawBody: string;
@@ -124,7 +142,16 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
 
   const auth = new Authenticator(users, exchange.clock);
   const metrics = new Metrics(exchange);
-  const context: RouteContext = { exchange, users, auth, metrics, secureCookies: options.secureCookies ?? false };
+  const context: RouteContext = {
+    exchange,
+    users,
+    auth,
+    metrics,
+    secureCookies: options.secureCookies ?? false,
+    validateResponses,
+    contractViolations: [],
+  };
+  app.decorate("contractViolations", context.contractViolations);
 
   await app.register(cookie);
   app.decorateRequest("principal", null as never);
@@ -208,17 +235,24 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   );
 
   await app.register(swagger, {
+    transformObject: (documents) =>
+      publishedDocument((documents as { openapiObject: Record<string, unknown> }).openapiObject, NAMED_SCHEMAS),
     openapi: {
+      openapi: "3.1.0",
       info: {
         title: "sauda exchange API",
         version: "1",
         description:
           "Electronic trading of wholesale LPG. Prices are integer tiyn per tonne, quantities integer kg, money integer tiyn. Errors are {error:{code,message,details}}.",
       },
-      components: { securitySchemes: SECURITY_SCHEMES },
+      components: {
+        securitySchemes: SECURITY_SCHEMES,
+        // The stream's messages, so that clients generate their types from this one document (asyncapi.ts).
+        schemas: streamSchemas(),
+      },
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, DOCS_PAGE_OPTIONS);
   await app.register(websocket, { options: { maxPayload: BODY_BYTES_MAX } });
 
   app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
@@ -233,9 +267,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   // takes none, and an unsafe route that declares no body takes none (an empty object at most). A body whose fields
   // are all optional may be left out, and is then validated as `{}`.
   const operationIds = new Set<string>();
+  const routeAccess = new Map<string, Access>();
+  app.decorate("routeAccess", routeAccess);
   app.addHook("onRoute", (route) => {
     if (!route.url.startsWith("/api")) return;
-    completeRouteContract(route, operationIds);
+    completeRouteContract(route, operationIds, routeAccess);
     if ((route as { websocket?: boolean }).websocket === true) return;
     const schema = route.schema ?? {};
     route.schema = schema;
@@ -260,6 +296,19 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       regulatorRoutes(api, context);
       labRoutes(api, context);
       streamRoutes(api, context);
+      api.get(
+        "/asyncapi.json",
+        {
+          schema: {
+            operationId: "asyncApiDocument",
+            tags: ["streams"],
+            summary: "The AsyncAPI 3 document of the WebSocket protocol at /api/stream",
+            response: { 200: Type.Object({}, { additionalProperties: true }) },
+          },
+          config: { access: "public" },
+        },
+        async () => asyncApiDocument(),
+      );
     },
     { prefix: "/api" },
   );
@@ -286,6 +335,10 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     );
   }
   return app as unknown as Server;
+}
+
+function streamSchemas(): Record<string, object> {
+  return JSON.parse(JSON.stringify({ ...CLIENT_MESSAGES, ...STREAM_MESSAGES }));
 }
 
 const NO_FIELDS = Type.Object({}, { additionalProperties: false, examples: [{}] });

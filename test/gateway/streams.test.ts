@@ -267,7 +267,7 @@ describe("public channels", () => {
     // ±10% around 13,300,000 on a tick of 100; the engine checks orders against the same band.
     expect(banded).toMatchObject({
       band: { lowTiynPerTonne: 11_970_000, highTiynPerTonne: 14_630_000 },
-      safeguards: { bandBps: 1000, ceiling: 14_000_000 },
+      safeguards: { bandBps: 1000, ceilingTiynPerTonne: 14_000_000 },
       change: { reason: "winter band" },
     });
     const engineBand = exchange.engine.market(INSTRUMENT)!.band()!;
@@ -326,7 +326,14 @@ describe("private channels", () => {
     await aktau.subscribe({ channel: "orders", account: "AKTAU-1" });
     const balances = await aktau.subscribe({ channel: "balances", account: "AKTAU-1" });
     expect(balances.balances).toEqual([
-      { asset: "KZT", free: "50000000000", orders: "0", obligations: "0", total: "50000000000" },
+      {
+        asset: "KZT",
+        unit: "tiyn",
+        free: "50000000000",
+        blockedForOrders: "0",
+        blockedForObligations: "0",
+        total: "50000000000",
+      },
     ]);
     await atyrau.subscribe({ channel: "fills", account: "ATYRAU-1" });
     await atyrau.subscribe({ channel: "orders", account: "ATYRAU-1" });
@@ -363,9 +370,10 @@ describe("private channels", () => {
     expect(moved.balances).toEqual([
       {
         asset: "KZT",
+        unit: "tiyn",
         free: String(50_000_000_000 - 2_660_000 - 26_600),
-        orders: "0",
-        obligations: "2686600",
+        blockedForOrders: "0",
+        blockedForObligations: "2686600",
         total: "50000000000",
       },
     ]);

@@ -155,9 +155,12 @@ export class TestServer {
   }
 
   async close(): Promise<void> {
+    const violations = [...this.app.contractViolations];
     await this.app.close();
     await this.exchange.close();
     await this.users.close();
+    // A message that broke the published contract fails the suite that made the server send it.
+    if (violations.length > 0) throw new Error(`the server broke its API contract:\n${violations.join("\n")}`);
   }
 
   async login(user: string, password = PASSWORD): Promise<Session> {

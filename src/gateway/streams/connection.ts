@@ -34,6 +34,7 @@ import { metaOf, requireReadAccount, requireTradeAccount } from "../routes/acces
 import { engineOrderId, rejectionOf } from "../routes/common.ts";
 import { type NewOrderBody, newOrderCommand, orderResult } from "../routes/orders.ts";
 import { TokenBucket } from "./bucket.ts";
+import { streamMessageProblem } from "./checked.ts";
 import type { StreamHub, Subscriber } from "./hub.ts";
 import {
   ALL_INSTRUMENTS,
@@ -127,6 +128,13 @@ export class StreamConnection implements Subscriber {
 
   deliver(text: string): void {
     if (this.closing || this.socket.readyState !== OPEN) return;
+    if (this.context.validateResponses) {
+      const problem = streamMessageProblem(text);
+      if (problem !== null) {
+        this.context.contractViolations.push(problem);
+        this.request.log.error({ problem }, "stream message breaks the API contract");
+      }
+    }
     // `bufferedAmount` counts bytes ws holds and the kernel has not taken; text length is within a few per cent of the
     // bytes for this ASCII protocol.
     if (this.socket.bufferedAmount + text.length > SEND_BUFFER_BYTES_MAX) {

@@ -29,6 +29,8 @@ import type { Outcome } from "../../journal/sequencer.ts";
 import type { Fill, Liquidity, TapeTrade } from "../../projections/index.ts";
 import type { RouteContext } from "../context.ts";
 import { json } from "../routes/common.ts";
+import { balanceWire } from "../wire/accounts.ts";
+import { safeguardsWire } from "../wire/console.ts";
 import {
   ALL_INSTRUMENTS,
   ALL_INSTRUMENTS_CHANNELS,
@@ -200,7 +202,7 @@ export class StreamHub {
       case "fills":
         return { ...head, account: key, fills: json(projections.accounts.fills(key, FILLS_SNAPSHOT_MAX).reverse()) };
       case "balances":
-        return { ...head, account: key, balances: json(projections.accounts.balances(key)) };
+        return { ...head, account: key, balances: projections.accounts.balances(key).map(balanceWire) };
       case "obligations":
         return {
           ...head,
@@ -240,7 +242,7 @@ export class StreamHub {
     const band = bandAround(reference, controls.safeguards.bandBps, controls.tickSize);
     return {
       instrument,
-      safeguards: controls.safeguards,
+      safeguards: safeguardsWire(controls.safeguards),
       change: controls.safeguardsChanged,
       band: band === null ? null : { lowTiynPerTonne: band.low, highTiynPerTonne: band.high },
       bandReferenceTiynPerTonne: reference,
@@ -463,7 +465,7 @@ export class StreamHub {
       this.send("fills", account, () => ({ type: "update", channel: "fills", seq, account, fills }));
     }
     for (const account of batch.balances) {
-      const balances = json(accounts.balances(account));
+      const balances = accounts.balances(account).map(balanceWire);
       this.send("balances", account, () => ({ type: "update", channel: "balances", seq, account, balances }));
     }
     for (const [account, ids] of batch.obligations) {

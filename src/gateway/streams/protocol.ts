@@ -149,6 +149,17 @@ const SESSION = Type.Object(
 
 const PING = Type.Object({ op: Type.Literal("ping"), id: Type.Optional(REQUEST_ID) }, { additionalProperties: false });
 
+/** Every message a client may send, by name (published in the OpenAPI components and the AsyncAPI document). */
+export const CLIENT_MESSAGES = {
+  StreamSubscribe: SUBSCRIBE,
+  StreamUnsubscribe: UNSUBSCRIBE,
+  StreamOrderNew: ORDER_NEW,
+  StreamOrderAmend: ORDER_AMEND,
+  StreamOrderCancel: ORDER_CANCEL,
+  StreamSession: SESSION,
+  StreamPing: PING,
+} as const;
+
 export type RequestId = Static<typeof REQUEST_ID>;
 export type SubscribeMessage = Static<typeof SUBSCRIBE>;
 export type UnsubscribeMessage = Static<typeof UNSUBSCRIBE>;

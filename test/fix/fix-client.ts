@@ -106,7 +106,8 @@ export class FixTestClient {
 
   /** The first message from index `from` on that passes `test` (already received, or the next to arrive). */
   next(test: (m: FixMessage) => boolean, from = 0): Promise<FixMessage> {
-    for (let i = from; i < this.received.length; i++) if (test(this.received[i]!)) return Promise.resolve(this.received[i]!);
+    for (let i = from; i < this.received.length; i++)
+      if (test(this.received[i]!)) return Promise.resolve(this.received[i]!);
     return new Promise((resolve) => this.waiters.push({ test, resolve, from }));
   }
 

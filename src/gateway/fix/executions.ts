@@ -19,7 +19,8 @@
  * Numbers: prices tenge per tonne and quantities tonnes (units.ts). AvgPx is the exact average fill price rounded half
  * up to whole tiyn, as the REST order view shows it.
  *
- * Memory: one record per live order; a record is dropped when its order is filled or cancelled.
+ * Memory: one record per live order; a record is dropped when its order is filled or cancelled. The ClOrdIDs of a
+ * finished order's amends and cancels are remembered a while longer (`DONE_ALIASES_MAX` in all).
  */
 
 import type { CancelReason } from "../../domain/order.ts";
@@ -70,6 +71,8 @@ export interface FixOrder {
   readonly tif: string;
   readonly expireAtMs: number | null;
   priceTiynPerTonne: number | null;
+  /** OrderQty: the quantity ordered (cum + leaves while live; kept when the rest is cancelled). */
+  orderQtyKg: number;
   cumKg: number;
   /** Exact value filled: sum of price × quantity (tiyn per tonne × kg). */
   cumValue: bigint;
@@ -190,7 +193,7 @@ export function executionReport(
     [40, ORD_TYPE[order.orderType]!],
   );
   if (order.priceTiynPerTonne !== null) fields.push([44, tengeText(order.priceTiynPerTonne)]);
-  fields.push([38, tonnesText(order.cumKg + order.leavesKg)], [59, TIF_TO_FIX[order.tif] ?? "1"]);
+  fields.push([38, tonnesText(order.orderQtyKg)], [59, TIF_TO_FIX[order.tif] ?? "1"]);
   if (order.expireAtMs !== null) fields.push([126, utcTimestamp(order.expireAtMs)]);
   if (extra.lastKg !== undefined && extra.lastPx !== undefined) {
     fields.push([32, tonnesText(extra.lastKg)], [31, tengeText(extra.lastPx)]);
@@ -206,6 +209,9 @@ export function executionReport(
   return fields;
 }
 
+/** ClOrdIDs of finished orders' amends and cancels remembered for OrderStatusRequest and cancel rejects. */
+export const DONE_ALIASES_MAX = 100_000;
+
 const EXPIRED: ReadonlySet<CancelReason> = new Set<CancelReason>(["expired"]);
 
 /**
@@ -214,8 +220,11 @@ const EXPIRED: ReadonlySet<CancelReason> = new Set<CancelReason>(["expired"]);
  */
 export class ExecutionBook {
   private readonly orders = new Map<string, FixOrder>();
-  /** `<account>~<ClOrdID>` of an accepted F or G → the order it names. */
+  /** `<account>~<ClOrdID>` of an accepted F or G → the order it names (live orders, then finished ones). */
   private readonly aliases = new Map<string, string>();
+  private readonly doneAliases = new Map<string, string>();
+  /** Order id → its aliases, to move them when it finishes. */
+  private readonly aliasesOf = new Map<string, string[]>();
 
   constructor(private readonly memberOf: (account: string) => string | null) {}
 
@@ -225,7 +234,8 @@ export class ExecutionBook {
 
   /** The order a ClOrdID of the account names: an F or G ClOrdID, or the order's own client order id. */
   resolve(account: string, clOrdId: string): string {
-    return this.aliases.get(`${account}~${clOrdId}`) ?? `${account}~${clOrdId}`;
+    const key = `${account}~${clOrdId}`;
+    return this.aliases.get(key) ?? this.doneAliases.get(key) ?? key;
   }
 
   get liveOrders(): number {
@@ -281,6 +291,7 @@ export class ExecutionBook {
           tif: event.tif,
           expireAtMs: event.expireAtMs,
           priceTiynPerTonne: event.price,
+          orderQtyKg: event.quantity,
           cumKg: 0,
           cumValue: 0n,
           leavesKg: event.quantity,
@@ -313,10 +324,11 @@ export class ExecutionBook {
         const origClOrdId = order.clOrdId;
         if (request?.msgType === "G" && command.type === "order.amend" && command.orderId === order.orderId) {
           order.clOrdId = request.clOrdId;
-          this.aliases.set(`${order.account}~${request.clOrdId}`, order.orderId);
+          this.alias(order, request.clOrdId);
         }
         order.priceTiynPerTonne = order.orderType === "market" ? null : event.price;
         order.leavesKg = event.open;
+        order.orderQtyKg = order.cumKg + event.open;
         const body = executionReport(
           order,
           { execId, execType: "5", ordStatus: ordStatus(order), timeMs },
@@ -330,7 +342,10 @@ export class ExecutionBook {
         if (order === undefined) return;
         const origClOrdId = order.clOrdId;
         const asked = request?.msgType === "F" && command.type === "order.cancel" && command.orderId === order.orderId;
-        if (asked) order.clOrdId = request.clOrdId;
+        if (asked) {
+          order.clOrdId = request.clOrdId;
+          this.alias(order, request.clOrdId);
+        }
         order.leavesKg = 0;
         const expired = EXPIRED.has(event.reason);
         const body = executionReport(
@@ -359,9 +374,27 @@ export class ExecutionBook {
     }
   }
 
+  private alias(order: FixOrder, clOrdId: string): void {
+    const key = `${order.account}~${clOrdId}`;
+    this.aliases.set(key, order.orderId);
+    const list = this.aliasesOf.get(order.orderId);
+    if (list === undefined) this.aliasesOf.set(order.orderId, [key]);
+    else list.push(key);
+  }
+
+  /** A finished order leaves the view; its aliases are kept (the newest `DONE_ALIASES_MAX`) for status requests. */
   private forget(order: FixOrder): void {
     this.orders.delete(order.orderId);
-    for (const [alias, orderId] of this.aliases) if (orderId === order.orderId) this.aliases.delete(alias);
+    const list = this.aliasesOf.get(order.orderId);
+    if (list === undefined) return;
+    this.aliasesOf.delete(order.orderId);
+    for (const key of list) {
+      this.aliases.delete(key);
+      this.doneAliases.set(key, order.orderId);
+    }
+    while (this.doneAliases.size > DONE_ALIASES_MAX) {
+      this.doneAliases.delete(this.doneAliases.keys().next().value!);
+    }
   }
 
   /** The answer a FIX request gets beyond the order's own reports: refusals, duplicates, the mass-cancel report. */
@@ -426,6 +459,7 @@ export class ExecutionBook {
       tif: command.tif ?? "GTC",
       expireAtMs: command.expireAtMs ?? null,
       priceTiynPerTonne: command.price ?? null,
+      orderQtyKg: command.quantity,
       cumKg: duplicate.filled,
       cumValue: 0n,
       leavesKg: duplicate.open,

@@ -732,6 +732,9 @@ class OrderEntrySession {
       tif: view.tif,
       expireAtMs: view.expireAtMs,
       priceTiynPerTonne: view.priceTiynPerTonne,
+      // OrderQty after amends: what filled plus what was open or cancelled.
+      orderQtyKg:
+        view.filledKg + (view.status === "resting" ? view.openKg : view.status === "cancelled" ? view.cancelledKg : 0),
       cumKg: view.filledKg,
       cumValue: BigInt(avg) * BigInt(view.filledKg),
       leavesKg: view.status === "resting" ? view.openKg : 0,

@@ -19,6 +19,8 @@ export interface ClientOptions {
   readonly reset?: boolean;
   readonly nextOut?: number;
   readonly extraLogon?: readonly Field[];
+  /** Answer TestRequests with a Heartbeat (default true). */
+  readonly answerTestRequests?: boolean;
 }
 
 export class FixTestClient {
@@ -73,7 +75,8 @@ export class FixTestClient {
 
   private onMessage(message: FixMessage): void {
     this.received.push(message);
-    if (message.type === "1") this.send("0", [[112, message.fields.get(112) ?? ""]]);
+    if (message.type === "1" && this.options.answerTestRequests !== false)
+      this.send("0", [[112, message.fields.get(112) ?? ""]]);
     const index = this.received.length - 1;
     this.waiters = this.waiters.filter((waiter) => {
       if (index >= waiter.from && waiter.test(message)) {

@@ -648,14 +648,18 @@ class OrderEntrySession {
     const ordType = field(message, 40) === undefined ? undefined : this.ordType(message);
     const tif = field(message, 59);
     if (order !== undefined) {
-      const same = (name: string, given: string | undefined, actual: string) => {
+      const same = (name: string, tag: number, given: string | undefined, actual: string) => {
         if (given !== undefined && given !== actual) {
-          throw invalid(name, given, `sauda's amend changes only Price(44) and OrderQty(38); the order has ${actual}`);
+          throw invalid(
+            name,
+            field(message, tag) ?? given,
+            `sauda's amend changes only Price(44) and OrderQty(38); the order is ${actual}`,
+          );
         }
       };
-      same("Symbol(55)", symbol, order.instrument);
-      same("Side(54)", side, order.side);
-      same("OrdType(40)", ordType, order.orderType);
+      same("Symbol(55)", 55, symbol, order.instrument);
+      same("Side(54)", 54, side, order.side);
+      same("OrdType(40)", 40, ordType, order.orderType);
       if (tif !== undefined && TIF_FROM_FIX[tif] !== order.tif) {
         throw invalid("TimeInForce(59)", tif, `sauda's amend cannot change the time in force (${order.tif})`);
       }

@@ -665,7 +665,8 @@ class OrderEntrySession {
       }
     }
     const totalKg = this.quantity(message);
-    const cumKg = order?.cumKg ?? 0;
+    // A finished order is no longer in the FIX view; its CumQty is in the order read model.
+    const cumKg = order?.cumKg ?? this.context.exchange.projections.accounts.order(orderId)?.filledKg ?? 0;
     if (totalKg <= cumKg) {
       throw invalid(
         "OrderQty(38)",

@@ -311,7 +311,8 @@ export class FixConnection {
       else this.destroy(error.message);
       return;
     }
-    if (messages.length > 0) this.lastReceivedMs = this.options.clock();
+    if (messages.length === 0) return;
+    this.lastReceivedMs = this.options.clock();
     for (const message of messages) {
       if ((this.state as State) === "closed") return;
       this.testRequestSentMs = null;

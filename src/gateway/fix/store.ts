@@ -41,6 +41,7 @@ export class FixStore {
   private readonly db: Database.Database;
   private readonly statements;
   private sinceTrim = 0;
+  private readonly pendingNextIn = new Map<string, number>();
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -75,6 +76,7 @@ export class FixStore {
   }
 
   load(id: string): SessionRow | null {
+    this.flushNextIn();
     const row = this.statements.session.get(id) as { next_in: number; journal_seq: number } | undefined;
     if (row === undefined) return null;
     const last = (this.statements.lastOut.get(id) as { seq: number | null }).seq ?? 0;
@@ -95,8 +97,23 @@ export class FixStore {
     }));
   }
 
+  /**
+   * Records the next inbound sequence number. Written with the other sessions' in one transaction at the end of the
+   * event loop's turn (a commit per message would cost more than the message): a crash may lose the last turn's
+   * numbers, and the peer's next messages then look like a gap that a resend fills (the gateway's commands are
+   * idempotent by ClOrdID, so a message processed twice changes nothing twice).
+   */
   setNextIn(id: string, nextIn: number): void {
-    this.statements.setNextIn.run(nextIn, id);
+    this.pendingNextIn.set(id, nextIn);
+    if (this.pendingNextIn.size === 1) setImmediate(() => this.flushNextIn());
+  }
+
+  private flushNextIn(): void {
+    if (this.pendingNextIn.size === 0 || !this.db.open) return;
+    this.transaction(() => {
+      for (const [id, nextIn] of this.pendingNextIn) this.statements.setNextIn.run(nextIn, id);
+    });
+    this.pendingNextIn.clear();
   }
 
   setJournalSeq(id: string, seq: number): void {
@@ -119,6 +136,7 @@ export class FixStore {
 
   /** ResetSeqNumFlag: both directions start again at 1 and the stored messages are dropped. */
   reset(id: string): void {
+    this.pendingNextIn.delete(id);
     this.transaction(() => {
       this.statements.clear.run(id);
       this.statements.setNextIn.run(1, id);
@@ -131,6 +149,7 @@ export class FixStore {
   }
 
   close(): void {
+    this.flushNextIn();
     this.db.close();
   }
 }

@@ -16,7 +16,7 @@
  * ops/s" counts reports received in the measurement window; the journal's own count is printed beside it; latency
  * percentiles are over the ops due in the window, "lost" those of them never answered within `DRAIN_MS`.
  *
- * `BENCH_FIX_RATES=2000,5000` chooses the offered rates; `BENCH_FIX_CPU_PROF=DIR` writes a CPU profile of the server.
+ * `BENCH_FIX_RATES=2000,5000` chooses the offered rates, `BENCH_FIX_SESSIONS=1,64` the session counts; `BENCH_FIX_CPU_PROF=DIR` writes a CPU profile of the server.
  * A benchmark prints figures and never fails on speed.
  */
 
@@ -44,7 +44,7 @@ const TICK = 100;
 const WARMUP_MS = 2000;
 const MEASURE_MS = 10_000;
 const DRAIN_MS = 15_000;
-const SESSION_COUNTS = [1, 64];
+const SESSION_COUNTS = (process.env.BENCH_FIX_SESSIONS ?? "1,64").split(",").map(Number);
 const RATES = (process.env.BENCH_FIX_RATES ?? "2000,5000,10000,20000")
   .split(",")
   .map(Number)

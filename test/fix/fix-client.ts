@@ -6,6 +6,7 @@
  */
 
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { encode, type Field, type FixMessage, Framer, fieldsText } from "../../src/gateway/fix/codec.ts";
 import { utcTimestamp } from "../../src/gateway/fix/session.ts";
 
@@ -19,6 +20,8 @@ export interface ClientOptions {
   readonly reset?: boolean;
   readonly nextOut?: number;
   readonly extraLogon?: readonly Field[];
+  /** Connect over TLS, trusting this certificate. */
+  readonly tlsCa?: string | Buffer;
   /** Answer TestRequests with a Heartbeat (default true). */
   readonly answerTestRequests?: boolean;
 }
@@ -49,9 +52,12 @@ export class FixTestClient {
   }
 
   static async connect(options: ClientOptions): Promise<FixTestClient> {
-    const socket = connect({ host: "127.0.0.1", port: options.port });
+    const socket: Socket =
+      options.tlsCa === undefined
+        ? connect({ host: "127.0.0.1", port: options.port })
+        : connectTls({ host: "127.0.0.1", port: options.port, ca: options.tlsCa });
     await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
+      socket.once(options.tlsCa === undefined ? "connect" : "secureConnect", resolve);
       socket.once("error", reject);
     });
     return new FixTestClient(socket, options);

@@ -328,7 +328,13 @@ export class FixConnection {
       return;
     }
     this.state = "authenticating";
-    void this.options.authenticate(message, this).then((verdict) => this.afterAuthentication(message, verdict));
+    void this.options.authenticate(message, this).then(
+      (verdict) => this.afterAuthentication(message, verdict),
+      (error: unknown) => {
+        this.options.log.warn({ err: String(error) }, "fix: logon check failed");
+        this.afterAuthentication(message, { ok: false, text: "the logon could not be checked; try again" });
+      },
+    );
   }
 
   private afterAuthentication(logon: FixMessage, verdict: LogonVerdict): void {
@@ -559,7 +565,13 @@ export class FixConnection {
       default:
         ledger.setNextIn(next);
         if (this.state !== "active") return;
-        this.verdict!.onApplication(message, this);
+        try {
+          this.verdict!.onApplication(message, this);
+        } catch (error) {
+          // A bug, not the peer's doing: stop this session rather than run on in an unknown state.
+          this.options.log.warn({ err: String(error), session: ledger.id }, "fix: internal error on a message");
+          this.logout("internal error at the exchange; log on again");
+        }
         return;
     }
     ledger.setNextIn(next);

@@ -177,6 +177,44 @@ describe("FIX sequence gaps and resends", () => {
     expect(tag(resent, 17)).toBe(tag(original, 17));
   });
 
+  it("answers a ResendRequest that comes past a gap at once, and only once when the gap is filled", async () => {
+    await start();
+    const client = await trader();
+    client.send("D", order("q1", "2", "133000", "1"));
+    await client.next(isReport("q1", "0"));
+    const from = client.received.length;
+    // 3 is skipped: the ResendRequest at 4 is answered before sauda's own ResendRequest for 3 is filled.
+    client.send(
+      "2",
+      [
+        [7, "2"],
+        [16, "0"],
+      ],
+      { seq: 4 },
+    );
+    await client.next((m) => m.type === "8" && tag(m, 43) === "Y", from);
+    await client.next((m) => m.type === "2" && tag(m, 7) === "3", from);
+    client.send(
+      "4",
+      [
+        [123, "Y"],
+        [36, "5"],
+      ],
+      {
+        seq: 3,
+        header: [
+          [43, "Y"],
+          [122, "20260105-06:00:00"],
+        ],
+      },
+    );
+    client.nextOut = 5;
+    client.send("1", [[112, "after-gap"]]);
+    await client.next((m) => m.type === "0" && tag(m, 112) === "after-gap", from);
+    const resent = client.received.slice(from).filter((m) => m.type === "8" && tag(m, 43) === "Y");
+    expect(resent.map((m) => tag(m, 11))).toEqual(["q1"]);
+  });
+
   it("answers a TestRequest, rejects a repeated tag, and logs out a peer that stops answering", async () => {
     await start();
     const client = await trader("kazgpz-trader", "KAZGPZ", { heartBtInt: 1, answerTestRequests: false });

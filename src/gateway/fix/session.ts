@@ -42,6 +42,8 @@ export const HEART_BT_INT_MAX_SECONDS = 300;
 export const LOGON_TIMEOUT_MS = 10_000;
 /** After sending Logout, how long the peer has to answer before the socket is destroyed. */
 export const LOGOUT_GRACE_MS = 2000;
+/** After closing, how long written bytes may take to leave before the socket is destroyed. */
+export const CLOSE_FLUSH_MS = 500;
 /** Messages held while a sequence gap is being filled. */
 export const GAP_QUEUE_MAX = 10_000;
 /** Bytes waiting to be sent before the peer is treated as a slow consumer and disconnected. */
@@ -269,11 +271,12 @@ export class FixConnection {
     setTimeout(() => this.destroy(text), LOGOUT_GRACE_MS).unref();
   }
 
+  /** Closes the connection: what was written is flushed for up to `CLOSE_FLUSH_MS`, nothing more is read. */
   destroy(reason: string): void {
     if (this.state === "closed") return;
     if (this.closeReason === "") this.closeReason = reason;
     this.socket.end();
-    this.socket.destroy();
+    setTimeout(() => this.socket.destroy(), CLOSE_FLUSH_MS).unref();
     this.onClose();
   }
 
@@ -438,7 +441,12 @@ export class FixConnection {
       return;
     }
     if (seq > ledger.nextIn) {
-      if (message.type === "2") this.resend(message);
+      if (message.type === "2") {
+        // Answered now; held only to count its number once the gap is filled (as a heartbeat: no second resend).
+        this.resend(message);
+        this.gap(seq, { ...message, type: "0" });
+        return;
+      }
       this.gap(seq, message);
       return;
     }

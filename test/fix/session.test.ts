@@ -346,6 +346,38 @@ describe("FIX drop copy, cancel-on-disconnect and the kill switch", () => {
     expect([tag(reject, 380), tag(reject, 58)]).toEqual(["6", "a drop copy session is read-only"]);
   });
 
+  it("makes the reports of executions the FIX gateway missed from the journal when it starts again", async () => {
+    await start();
+    const creds = await env!.key("kazgpz-trader", "k-dc-2", ["read"]);
+    const first = await logon({ sender: "KAZGPZ", target: "SAUDA-DC", ...creds });
+    expect(first.answer.type).toBe("A");
+    await first.client.logout();
+    const sent = first.client.nextOut;
+    // The FIX gateway is down (as after a crash between the journal and the FIX store) while a trade happens.
+    const port = env!.port;
+    await env!.fix.close();
+    const producer = await env!.server.apiKey("kazgpz-trader");
+    await producer("POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "KAZGPZ-1",
+      clientOrderId: "while-down",
+      side: "sell",
+      price: 13_300_000,
+      quantity: 1000,
+    });
+    await env!.openFix(port);
+    const again = await logon({ sender: "KAZGPZ", target: "SAUDA-DC", ...creds, nextOut: sent });
+    expect(again.answer.type).toBe("A");
+    // sauda sent Logon(1) and Logout(2) before; the New report made at start-up is 3, its Logon answer 4.
+    expect(tag(again.answer, 34)).toBe("4");
+    again.client.send("2", [
+      [7, "3"],
+      [16, "0"],
+    ]);
+    const report = await again.client.next(isReport("while-down", "0"));
+    expect([tag(report, 34), tag(report, 43), tag(report, 38)]).toEqual(["3", "Y", "1"]);
+  });
+
   it("cancels the session's resting orders when a session that asked for it drops, and only those", async () => {
     await start();
     const rest = await env!.server.apiKey("kazgpz-trader");

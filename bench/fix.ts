@@ -45,7 +45,7 @@ const WARMUP_MS = 2000;
 const MEASURE_MS = 10_000;
 const DRAIN_MS = 15_000;
 const SESSION_COUNTS = (process.env.BENCH_FIX_SESSIONS ?? "1,64").split(",").map(Number);
-const RATES = (process.env.BENCH_FIX_RATES ?? "2000,5000,10000,20000")
+const RATES = (process.env.BENCH_FIX_RATES ?? "1000,2000,5000")
   .split(",")
   .map(Number)
   .filter((rate) => rate > 0);

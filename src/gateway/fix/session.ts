@@ -147,7 +147,7 @@ export type LogonVerdict =
       readonly ledger: SessionLedger;
       /** An application message, in sequence. */
       readonly onApplication: (message: FixMessage, connection: FixConnection) => void;
-      /** The connection ended (after a logon that was accepted). */
+      /** The connection ended, or the logon was refused after all (bad HeartBtInt, MsgSeqNum too low). */
       readonly onClosed: (connection: FixConnection) => void;
     }
   | { readonly ok: false; readonly text: string };
@@ -368,18 +368,19 @@ export class FixConnection {
             : reset && seq !== 1
               ? `a Logon with ResetSeqNumFlag(141)=Y must have MsgSeqNum(34)=1, not ${seq}`
               : null;
-    if (problem !== null) {
+    const release = (text: string) => {
       ledger.connection = null;
       this.ledger = null;
-      this.refuseLogon(logon, problem);
+      verdict.onClosed(this);
+      this.refuseLogon(logon, text);
+    };
+    if (problem !== null) {
+      release(problem);
       return;
     }
     if (reset) ledger.reset();
     if (seq < ledger.nextIn) {
-      const text = `MsgSeqNum too low, expecting ${ledger.nextIn} but received ${seq}`;
-      ledger.connection = null;
-      this.ledger = null;
-      this.refuseLogon(logon, text);
+      release(`MsgSeqNum too low, expecting ${ledger.nextIn} but received ${seq}`);
       return;
     }
     this.verdict = verdict;

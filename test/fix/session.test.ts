@@ -303,6 +303,25 @@ describe("FIX order entry", () => {
     const rest = await env!.server.apiKey("kazgpz-trader", ["read"]);
     const view = (await rest("GET", "/api/accounts/KAZGPZ-1/orders/a1")).body.order;
     expect([view.openKg, view.filledKg]).toEqual([2000, 2000]);
+    // OrderStatusRequest by the latest ClOrdID, and for an order sauda does not know.
+    seller.send("H", [
+      [11, "a1-d"],
+      [1, "KAZGPZ-1"],
+    ]);
+    const status = await seller.next(isReport("a1-d", "I"));
+    expect([tag(status, 39), tag(status, 38), tag(status, 14), tag(status, 151), tag(status, 6)]).toEqual([
+      "1",
+      "4",
+      "2",
+      "2",
+      "133000",
+    ]);
+    seller.send("H", [
+      [11, "nobody"],
+      [1, "KAZGPZ-1"],
+    ]);
+    const unknown = await seller.next(isReport("nobody", "I"));
+    expect([tag(unknown, 39), tag(unknown, 58)]).toEqual(["8", "ORDER_NOT_FOUND: No order with id 'nobody' is known."]);
   });
 
   it("refuses past the rate limit with RATE_LIMITED", async () => {

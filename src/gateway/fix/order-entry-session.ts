@@ -337,27 +337,23 @@ export class OrderEntrySession {
     const live = this.context.book.order(orderId);
     const view = orderId.startsWith(`${account}~`) ? this.context.exchange.projections.accounts.order(orderId) : null;
     if (view === null) {
+      // An order sauda does not know: ExecType I, OrdStatus 8 (rejected), the registry's sentence.
       const problem = new HttpProblem("ORDER_NOT_FOUND", { id: clOrdId });
-      const body = rejectReport(
-        {
-          orderId: "NONE",
-          account,
-          instrument: field(message, 55) ?? "NONE",
-          side: "buy",
-          orderType: "limit",
-          quantity: 0,
-        },
-        clOrdId,
-        problem.code,
-        problemText(problem.code, problem.message),
-        execId,
-        now,
-      ).map(([tag, value]): Field => (tag === 150 ? [150, "I"] : [tag, value]));
-      this.ledger.sendApplication(
-        "8",
-        body.filter(([tag]) => tag !== 103 && tag !== 54 && tag !== 40),
-        this.context.wallClock(),
-      );
+      const body: Field[] = [
+        [37, "NONE"],
+        [11, clOrdId],
+        [17, execId],
+        [150, "I"],
+        [39, "8"],
+        [1, account],
+        [55, field(message, 55) ?? "NONE"],
+        [151, "0"],
+        [14, "0"],
+        [6, "0"],
+        [60, utcTimestamp(now)],
+        [58, problemText(problem.code, problem.message)],
+      ];
+      this.ledger.sendApplication("8", body, this.context.wallClock());
       return;
     }
     const avg = view.averageFillPriceTiynPerTonne ?? 0;

@@ -94,6 +94,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--database <url>", "PostgreSQL URL (instead of --data)")
     .option("--schema <name>", "PostgreSQL schema", "sauda")
     .option("--no-demo", "start a clean exchange without the demo market")
+    .option("--fix-port <port>", "also open a FIX 4.4 acceptor for order entry and drop copy on this port")
+    .option("--fix-tls-cert <file>", "PEM certificate chain: the FIX acceptor speaks TLS (with --fix-tls-key)")
+    .option("--fix-tls-key <file>", "PEM private key of --fix-tls-cert")
     .action(
       async (options: {
         port: string;
@@ -102,12 +105,21 @@ export async function main(argv: readonly string[]): Promise<number> {
         database?: string;
         schema: string;
         demo: boolean;
+        fixPort?: string;
+        fixTlsCert?: string;
+        fixTlsKey?: string;
       }) => {
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65_535)
           throw new CliUsageError(`--port ${options.port} is not a port number`);
+        const fixPort = options.fixPort === undefined ? undefined : Number(options.fixPort);
+        if (fixPort !== undefined && (!Number.isInteger(fixPort) || fixPort < 0 || fixPort > 65_535))
+          throw new CliUsageError(`--fix-port ${options.fixPort} is not a port number`);
+        if ((options.fixTlsCert === undefined) !== (options.fixTlsKey === undefined))
+          throw new CliUsageError("--fix-tls-cert and --fix-tls-key go together");
         const log = (line: string) => process.stdout.write(`${line}\n`);
-        const stop = await serve({ ...options, port }, log);
+        const { fixPort: _fixPort, ...rest } = options;
+        const stop = await serve({ ...rest, port, ...(fixPort === undefined ? {} : { fixPort }) }, log);
         await new Promise<void>((resolve) => {
           const shutdown = () => void stop().then(resolve);
           process.once("SIGTERM", shutdown);

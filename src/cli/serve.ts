@@ -8,8 +8,12 @@
  * ahead of what is durable.
  */
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { startDemo } from "../gateway/demo/bootstrap.ts";
 import { Exchange } from "../gateway/exchange.ts";
+import { FixGateway } from "../gateway/fix/gateway.ts";
+import { FIX_STORE_FILE_NAME } from "../gateway/fix/store.ts";
 import { Scheduler } from "../gateway/scheduler.ts";
 import { buildServer } from "../gateway/server.ts";
 import { PostgresUserStore, SqliteUserStore, type UserStore } from "../gateway/users.ts";
@@ -22,6 +26,11 @@ export interface ServeOptions {
   readonly database?: string;
   readonly schema: string;
   readonly demo: boolean;
+  /** Open a FIX 4.4 acceptor on this port (docs/fix.md); none when absent. */
+  readonly fixPort?: number;
+  /** PEM certificate chain and key files: the FIX acceptor speaks TLS. */
+  readonly fixTlsCert?: string;
+  readonly fixTlsKey?: string;
 }
 
 export const EXIT_JOURNAL_FAILED = 70;
@@ -38,6 +47,19 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   const users: UserStore = options.database
     ? await PostgresUserStore.open(options.database, options.schema)
     : new SqliteUserStore(options.data ?? DEFAULT_DATA_DIR);
+  const fix =
+    options.fixPort === undefined
+      ? null
+      : await FixGateway.start({
+          exchange,
+          users,
+          storeFile: join(options.data ?? DEFAULT_DATA_DIR, FIX_STORE_FILE_NAME),
+          port: options.fixPort,
+          host: options.host,
+          ...(options.fixTlsCert && options.fixTlsKey
+            ? { tls: { cert: readFileSync(options.fixTlsCert), key: readFileSync(options.fixTlsKey) } }
+            : {}),
+        });
   const app = await buildServer({ exchange, users });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
@@ -49,6 +71,9 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   demo?.agents.start();
 
   log(`sauda exchange on ${baseUrl}  (web application at /, API under /api, OpenAPI at /docs, metrics at /metrics)`);
+  if (fix !== null) {
+    log(`FIX 4.4 acceptor on ${options.host}:${fix.port}${options.fixTlsCert ? " (TLS)" : ""} (docs/fix.md)`);
+  }
   log(`journal: ${exchange.store.kind} ${exchange.store.location}, at seq ${exchange.projections.lastSeq}`);
   if (demo?.credentials) {
     log("");
@@ -65,6 +90,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     stopping ??= (async () => {
       await demo?.agents.stop(); // the agents' step in flight finishes while the server still answers it
       scheduler.stop();
+      await fix?.close(); // FIX sessions are logged out; their requests in flight finish
       await app.close(); // no new requests; requests in flight finish
       await exchange.close(); // the batch in flight is written, then a snapshot
       await users.close();

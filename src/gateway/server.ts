@@ -22,7 +22,6 @@ import { Ajv } from "ajv";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { QueueFullError, SequencerStoppedError } from "../journal/sequencer.ts";
 import { asyncApiDocument } from "./asyncapi.ts";
-import { DOCS_PAGE_OPTIONS } from "./docs-page.ts";
 import { Authenticator, type Principal } from "./auth.ts";
 import type { RouteContext } from "./context.ts";
 import {
@@ -33,6 +32,7 @@ import {
   responseSerializer,
   SECURITY_SCHEMES,
 } from "./contract.ts";
+import { DOCS_PAGE_OPTIONS } from "./docs-page.ts";
 import { HttpProblem, sendProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
 import { MemberRateLimiter } from "./member-rate.ts";

@@ -91,6 +91,7 @@ const ROWS: readonly Row[] = [
   { route: "GET /docs/", policy: "public" },
   { route: "GET /docs/static/index.html", policy: "public" },
   { route: "GET /docs/static/swagger-initializer.js", policy: "public" },
+  { route: "GET /docs/static/theme/sauda-signing.js", policy: "public" },
   { route: "GET /docs/*", policy: "public", path: "/docs/static/swagger-ui.css" },
   { route: "GET /docs/json", policy: "public" },
   { route: "GET /docs/yaml", policy: "public" },
@@ -105,6 +106,7 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/session", policy: "public" },
   { route: "POST /api/session", policy: "public", body: () => ({ user: "aktau-viewer", password: PASSWORD }) },
   { route: "GET /api/stream", policy: "public", websocket: true },
+  { route: "GET /api/asyncapi.json", policy: "public" },
   { route: "GET /api/accounts", policy: "signedIn" },
   { route: "GET /api/lab/scenarios", policy: "public" },
   { route: "POST /api/lab/runs", policy: "signedIn", body: () => LAB_RUN },
@@ -520,6 +522,14 @@ describe("access-control matrix", () => {
     const names = new Set(registered.map(routeName));
     expect(ROWS.map((r) => r.route).filter((name) => !names.has(name))).toEqual([]);
     expect(registered.length).toBeGreaterThan(ROWS.length - 1);
+  });
+
+  it("each API route's declared access (its published security) is the policy its row tests", () => {
+    const declared = server.app.routeAccess;
+    const differ = ROWS.filter((row) => row.route.includes(" /api/"))
+      .map((row) => [row.route, row.policy, declared.get(row.route)] as const)
+      .filter(([, policy, access]) => access !== policy);
+    expect(differ).toEqual([]);
   });
 
   for (const row of ROWS) {

@@ -8,6 +8,7 @@ import type { FastifyRequest } from "fastify";
 import { checkCsrf, requireScope, requireUser } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
+import { requireOwnAccount, requireTrader } from "../order-entry.ts";
 
 export function memberOfAccount(context: RouteContext, account: string): string | null {
   return context.exchange.projections.accounts.info(account)?.member ?? null;
@@ -27,11 +28,9 @@ export function requireReadAccount(context: RouteContext, request: FastifyReques
 /** The principal may trade on this account: a trader of the owning member (with the trade scope, and CSRF). */
 export function requireTradeAccount(context: RouteContext, request: FastifyRequest, account: string, action: string) {
   const principal = requireUser(request.principal, action);
-  if (principal.user.role !== "trader") throw new HttpProblem("FORBIDDEN", { role: principal.user.role, action });
-  requireScope(principal, "trade", action);
+  requireTrader(principal, action);
   checkCsrf(request, principal);
-  const owner = memberOfAccount(context, account);
-  if (owner === null || owner !== principal.user.member) throw new HttpProblem("FORBIDDEN_ACCOUNT", { account });
+  requireOwnAccount(context.exchange, principal, account);
   return principal;
 }
 

@@ -27,10 +27,7 @@ export const ERROR_RESPONSE = Type.Object({
   }),
 });
 
-/** The engine's order id for a member's client order id: account and client id, so ids are unique per account. */
-export function engineOrderId(account: string, clientOrderId: string): string {
-  return `${account}~${clientOrderId}`;
-}
+export { engineOrderId } from "../order-entry.ts";
 
 export function clientOrderIdOf(orderId: string): { account: string; clientOrderId: string } {
   const cut = orderId.indexOf("~");

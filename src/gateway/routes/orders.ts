@@ -9,11 +9,11 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { STP_MODES, TIMES_IN_FORCE } from "../../domain/order.ts";
-import type { Command } from "../../engine/commands.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
 import type { RouteContext } from "../context.ts";
 import { ORDER_ENTRY_ERRORS } from "../contract.ts";
 import { HttpProblem } from "../errors.ts";
+import { amendCommand, cancelCommand, massCancelCommand, type NewOrderBody, newOrderCommand } from "../order-entry.ts";
 import { ACCOUNT_INFO, ORDER } from "../wire/accounts.ts";
 import { COUNT, KG, Nullable, PRICE_TIYN_PER_TONNE, SEQ, SIDE, Strict } from "../wire/base.ts";
 import { metaOf, readableAccounts, requireReadAccount, requireTradeAccount } from "./access.ts";
@@ -36,6 +36,8 @@ const ORDER_PLACED = Strict({ ...ORDER_RESULT.properties, duplicate: Type.Boolea
 const TRADE = { access: "memberTrade" as const, errors: ORDER_ENTRY_ERRORS };
 const READ = { access: "memberRead" as const };
 const ORDER_PARAMS = Type.Object({ account: ACCOUNT_ID, clientOrderId: CLIENT_ORDER_ID });
+
+export { type NewOrderBody, newOrderCommand };
 
 export const NEW_ORDER = Type.Object(
   {
@@ -67,37 +69,6 @@ export const NEW_ORDER = Type.Object(
     ],
   },
 );
-
-export type NewOrderBody = {
-  instrument: string;
-  account: string;
-  clientOrderId: string;
-  side: "buy" | "sell";
-  type: "limit" | "market";
-  price?: number;
-  quantity: number;
-  tif?: (typeof TIMES_IN_FORCE)[number];
-  expireAt?: number;
-  postOnly?: boolean;
-  stp?: (typeof STP_MODES)[number];
-};
-
-export function newOrderCommand(body: NewOrderBody): Command {
-  return {
-    type: "order.new",
-    instrument: body.instrument,
-    orderId: engineOrderId(body.account, body.clientOrderId),
-    account: body.account,
-    side: body.side,
-    orderType: body.type,
-    ...(body.price === undefined ? {} : { price: body.price }),
-    quantity: body.quantity,
-    ...(body.tif === undefined ? {} : { tif: body.tif }),
-    ...(body.expireAt === undefined ? {} : { expireAtMs: body.expireAt }),
-    ...(body.postOnly === undefined ? {} : { postOnly: body.postOnly }),
-    ...(body.stp === undefined ? {} : { stp: body.stp }),
-  };
-}
 
 /** What a member sees after an order command: the order's state and the trades the command made. */
 export function orderResult(context: RouteContext, outcome: Outcome, orderId: string) {
@@ -188,12 +159,7 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
       requireTradeAccount(context, request, account, "amend orders");
       const orderId = engineOrderId(account, clientOrderId);
       const outcome = await exchange.submit(
-        {
-          type: "order.amend",
-          orderId,
-          ...(request.body.price === undefined ? {} : { price: request.body.price }),
-          ...(request.body.quantity === undefined ? {} : { quantity: request.body.quantity }),
-        },
+        amendCommand(orderId, request.body.price, request.body.quantity),
         metaOf(request),
       );
       throwIfRejected(outcome);
@@ -217,7 +183,7 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
       const { account, clientOrderId } = request.params;
       requireTradeAccount(context, request, account, "cancel orders");
       const orderId = engineOrderId(account, clientOrderId);
-      const outcome = await exchange.submit({ type: "order.cancel", orderId }, metaOf(request));
+      const outcome = await exchange.submit(cancelCommand(orderId), metaOf(request));
       throwIfRejected(outcome);
       return orderResult(context, outcome, orderId);
     },
@@ -244,14 +210,7 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
     async (request) => {
       const { account } = request.params;
       requireTradeAccount(context, request, account, "cancel orders");
-      const outcome = await exchange.submit(
-        {
-          type: "order.massCancel",
-          account,
-          ...(request.body?.instrument ? { instrument: request.body.instrument } : {}),
-        },
-        metaOf(request),
-      );
+      const outcome = await exchange.submit(massCancelCommand(account, request.body?.instrument), metaOf(request));
       throwIfRejected(outcome);
       const cancelled = outcome.events.filter((event) => event.type === "order.cancelled").length;
       return { seq: outcome.seq, cancelled };

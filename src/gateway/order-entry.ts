@@ -1,0 +1,93 @@
+/**
+ * Order entry shared by every channel that takes orders from members (REST, WebSocket, FIX): who may trade an
+ * account, and the engine command each request becomes. A channel adds only what is its own (CSRF for browser
+ * sessions, its wire format, its way of answering), so the same request is refused with the same registry code, or
+ * becomes the same command, whichever channel it came through.
+ */
+
+import type { STP_MODES, TIMES_IN_FORCE } from "../domain/order.ts";
+import type { Command } from "../engine/commands.ts";
+import type { Principal } from "./auth.ts";
+import { requireScope } from "./auth.ts";
+import { HttpProblem } from "./errors.ts";
+import type { Exchange } from "./exchange.ts";
+
+export type UserPrincipal = Extract<Principal, { kind: "user" }>;
+
+/** A new order as members state it (the body of POST /api/orders). */
+export type NewOrderBody = {
+  instrument: string;
+  account: string;
+  clientOrderId: string;
+  side: "buy" | "sell";
+  type: "limit" | "market";
+  price?: number;
+  quantity: number;
+  tif?: (typeof TIMES_IN_FORCE)[number];
+  expireAt?: number;
+  postOnly?: boolean;
+  stp?: (typeof STP_MODES)[number];
+};
+
+/** The engine's order id for a member's client order id: account and client id, so ids are unique per account. */
+export function engineOrderId(account: string, clientOrderId: string): string {
+  return `${account}~${clientOrderId}`;
+}
+
+/** The principal is a trader whose key (if any) has the trade scope. */
+export function requireTrader(principal: UserPrincipal, action: string): void {
+  if (principal.user.role !== "trader") throw new HttpProblem("FORBIDDEN", { role: principal.user.role, action });
+  requireScope(principal, "trade", action);
+}
+
+/** The account belongs to the principal's member. */
+export function requireOwnAccount(exchange: Exchange, principal: UserPrincipal, account: string): void {
+  const owner = exchange.projections.accounts.info(account)?.member ?? null;
+  if (owner === null || owner !== principal.user.member) throw new HttpProblem("FORBIDDEN_ACCOUNT", { account });
+}
+
+/** A trader of the account's member, with the trade scope: everything but a channel's own checks (CSRF). */
+export function requireTradePrincipal(
+  exchange: Exchange,
+  principal: UserPrincipal,
+  account: string,
+  action: string,
+): void {
+  requireTrader(principal, action);
+  requireOwnAccount(exchange, principal, account);
+}
+
+export function newOrderCommand(body: NewOrderBody): Command {
+  return {
+    type: "order.new",
+    instrument: body.instrument,
+    orderId: engineOrderId(body.account, body.clientOrderId),
+    account: body.account,
+    side: body.side,
+    orderType: body.type,
+    ...(body.price === undefined ? {} : { price: body.price }),
+    quantity: body.quantity,
+    ...(body.tif === undefined ? {} : { tif: body.tif }),
+    ...(body.expireAt === undefined ? {} : { expireAtMs: body.expireAt }),
+    ...(body.postOnly === undefined ? {} : { postOnly: body.postOnly }),
+    ...(body.stp === undefined ? {} : { stp: body.stp }),
+  };
+}
+
+/** An amend: a new price and/or a new open quantity (sauda's amend rules are the engine's, book.ts). */
+export function amendCommand(orderId: string, price?: number, quantity?: number): Command {
+  return {
+    type: "order.amend",
+    orderId,
+    ...(price === undefined ? {} : { price }),
+    ...(quantity === undefined ? {} : { quantity }),
+  };
+}
+
+export function cancelCommand(orderId: string): Command {
+  return { type: "order.cancel", orderId };
+}
+
+export function massCancelCommand(account: string, instrument?: string): Command {
+  return { type: "order.massCancel", account, ...(instrument ? { instrument } : {}) };
+}

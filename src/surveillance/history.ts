@@ -11,16 +11,19 @@
  * Promises: a line that breaks the format is refused with a `HistoryFormatError` naming its line number and what is
  * wrong, before anything of it reaches the detectors; every accepted line is turned into records that keep the
  * promises of records.ts. What "breaks the format" means beyond the fields' shapes (each rule here is written down in
- * docs/surveillance.md): an unknown field; a time before the previous line's time; a reference to a member, account,
- * session or order not declared on an earlier line; a second declaration that contradicts the first (an account of
+ * docs/surveillance.md): an unknown field; a time before the previous line's time; a reference to a session or an
+ * order not declared on an earlier line; a second declaration that contradicts the first (an account of
  * another member, a session declared twice); a session of an instrument beginning before the instrument's previous
  * session; a buy order given as a trade's `sellOrder` or the other way round; a trade between orders of different
  * instruments; a line about an order after its cancel; and a line about a session after its close — an order lives
  * within its session, each session being one trading day, so when a line's time passes a session's close, the session
  * ends (its per-session rules complete) and lines about it or its orders are refused from then on.
- * Blank lines are skipped (a file may end with a newline); a byte order mark before the first line is ignored.
+ * Not refused: an account whose member has no member line (the member is then a group of its own, until a member line
+ * says otherwise), an order of an account with no account line (the account is then a member and a group of its own,
+ * named by the account id), a trade larger than what its orders had open. Blank lines are skipped (a file may end
+ * with a newline); a byte order mark before the first line is ignored.
  *
- * Complexity: O(1) per line, O(log sessions) to schedule a session's end. Memory: members, accounts, the sessions not
+ * Complexity: O(1) per line, O(log sessions) to schedule a session's end. Memory: accounts, the sessions not
  * yet ended and their orders.
  */
 
@@ -93,7 +96,6 @@ interface OrderState {
 export class HistoryReader {
   private lineNumber = 0;
   private lastTimeMs = Number.NEGATIVE_INFINITY;
-  private readonly members = new Map<string, string | null>();
   private readonly accounts = new Map<string, string>();
   private readonly sessions = new Map<string, SessionState>();
   /** The open time of each instrument's latest session. */
@@ -160,14 +162,12 @@ export class HistoryReader {
   private member(fields: Record<string, unknown>): void {
     const member = this.id(fields, "member");
     const group = fields.group === undefined || fields.group === null ? null : this.id(fields, "group");
-    this.members.set(member, group);
     this.emit({ kind: "member", member, group });
   }
 
   private account(fields: Record<string, unknown>): void {
     const account = this.id(fields, "account");
     const member = this.id(fields, "member");
-    if (!this.members.has(member)) this.fail(`member ${show(member)} is not declared on an earlier line`);
     const known = this.accounts.get(account);
     if (known !== undefined && known !== member) {
       this.fail(`account ${show(account)} was declared for member ${show(known)}; an account has one member`);
@@ -233,7 +233,6 @@ export class HistoryReader {
     const session = this.runningSession(fields, "session");
     const id = this.id(fields, "order");
     const account = this.id(fields, "account");
-    if (!this.accounts.has(account)) this.fail(`account ${show(account)} is not declared on an earlier line`);
     const side = fields.side;
     if (!(SIDES as readonly unknown[]).includes(side)) this.fail(`side ${show(side)} is not 'buy' or 'sell'`);
     const price = this.price(fields, "price");

@@ -92,8 +92,16 @@ function readConfig(path: string): SurveillanceConfig {
 }
 
 /** The alerts of a history file (or standard input for `-`). */
-export async function surveilFile(file: string, config: SurveillanceConfig): Promise<Alert[]> {
-  const input = file === "-" ? process.stdin : createReadStream(file, { encoding: "utf8" });
+export function surveilFile(file: string, config: SurveillanceConfig): Promise<Alert[]> {
+  return surveilStream(file === "-" ? process.stdin : createReadStream(file), file, config);
+}
+
+/** The alerts of a history read from a stream (bytes in UTF-8 or text); `name` labels a refusal. */
+export async function surveilStream(
+  input: NodeJS.ReadableStream,
+  name: string,
+  config: SurveillanceConfig,
+): Promise<Alert[]> {
   const book = new AlertBook();
   const surveillance = new Surveillance(book, { config });
   const reader = new HistoryReader((record) => surveillance.apply(record));
@@ -101,7 +109,7 @@ export async function surveilFile(file: string, config: SurveillanceConfig): Pro
   try {
     for await (const line of lines) reader.line(line);
   } catch (error) {
-    if (error instanceof HistoryFormatError) throw new SurveilInputError(`${file} ${error.message}`);
+    if (error instanceof HistoryFormatError) throw new SurveilInputError(`${name} ${error.message}`);
     throw error;
   }
   surveillance.finish(reader.end());

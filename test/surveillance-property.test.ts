@@ -49,12 +49,12 @@ interface LiveOrder {
 function build(plan: Plan): Line[] {
   const lines: Line[] = [];
   const iso = (ms: number) => new Date(ms).toISOString();
-  ACCOUNTS.slice(0, 5).forEach((account, i) => {
+  for (let i = 0; i < 5; i++) {
     const group = GROUPS[plan.groups[i]! % GROUPS.length];
     lines.push(
       group === null ? { type: "member", member: `M${i + 1}` } : { type: "member", member: `M${i + 1}`, group },
     );
-  });
+  }
   for (const account of ACCOUNTS) lines.push({ type: "account", account, member: MEMBER_OF[account] });
   for (let day = 0; day < plan.days; day++) {
     const open = iso(MONDAY_MS + day * DAY_MS + 9 * 3_600_000);
@@ -162,7 +162,11 @@ const plans = fc.record({
   days: fc.integer({ min: 1, max: 12 }),
   i2: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
   limits: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
-  actions: fc.array(fc.tuple(fc.nat(20), fc.nat(50), fc.nat(50), fc.nat(50)), { minLength: 20, maxLength: 400, size: "max" }),
+  actions: fc.array(fc.tuple(fc.nat(20), fc.nat(50), fc.nat(50), fc.nat(50)), {
+    minLength: 20,
+    maxLength: 400,
+    size: "max",
+  }),
 });
 
 const canonical = (alerts: readonly Record<string, unknown>[]) => alerts.map((a) => JSON.stringify(a)).sort();

@@ -100,8 +100,12 @@ export class Evidence {
   readonly trades = new Set<string>();
   fromMs = Number.POSITIVE_INFINITY;
   toMs = Number.NEGATIVE_INFINITY;
+  private lastParty: Party | null = null;
 
   party(party: Party): void {
+    // Parties are immutable and shared: the same one again (the common case) adds nothing.
+    if (party === this.lastParty) return;
+    this.lastParty = party;
     this.accounts.add(party.account);
     this.members.add(party.member);
     this.groups.add(party.group);
@@ -128,8 +132,10 @@ export class Evidence {
     for (const x of other.sessions) this.sessions.add(x);
     for (const x of other.orders) this.order(x);
     for (const x of other.trades) this.trade(x);
-    this.time(other.fromMs);
-    this.time(other.toMs);
+    if (other.fromMs <= other.toMs) {
+      this.time(other.fromMs);
+      this.time(other.toMs);
+    }
   }
 
   /** The alert these facts support. */
@@ -162,8 +168,9 @@ export class Evidence {
   }
 }
 
-export function sorted(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
+/** Distinct and sorted by code unit. */
+export function sorted(values: ReadonlySet<string> | readonly string[]): string[] {
+  return (values instanceof Set ? [...values] : [...new Set(values)]).sort();
 }
 
 /** `part / whole` as a percentage rounded to four decimals (whole > 0). Figures only: rules compare exactly. */

@@ -33,7 +33,8 @@ class Holding extends Evidence {
 
 class SessionVolume {
   volumeKg = 0;
-  readonly holdings = new Map<string, Holding>();
+  /** By side, then by group. */
+  readonly holdings: Record<Side, Map<string, Holding>> = { buy: new Map(), sell: new Map() };
 }
 
 export class ConcentrationDetector implements Detector {
@@ -57,11 +58,11 @@ export class ConcentrationDetector implements Detector {
   }
 
   private add(state: SessionVolume, side: Side, party: Party, order: string, trade: TradeRecord): void {
-    const key = `${side}\n${party.group}`;
-    let holding = state.holdings.get(key);
+    const holdings = state.holdings[side];
+    let holding = holdings.get(party.group);
     if (holding === undefined) {
       holding = new Holding(party.group, side);
-      state.holdings.set(key, holding);
+      holdings.set(party.group, holding);
     }
     holding.quantityKg += trade.quantityKg;
     holding.party(party);
@@ -75,7 +76,7 @@ export class ConcentrationDetector implements Detector {
     if (state === undefined) return;
     this.sessions.delete(session.session);
     const volume = BigInt(state.volumeKg);
-    for (const holding of state.holdings.values()) {
+    for (const holding of [...state.holdings.buy.values(), ...state.holdings.sell.values()]) {
       const quantity = BigInt(holding.quantityKg);
       if (quantity * 10_000n <= BigInt(this.config.shareAboveBps) * volume) continue;
       if (holding.quantityKg <= this.config.quantityAboveKg) continue;

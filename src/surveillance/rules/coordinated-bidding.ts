@@ -52,13 +52,14 @@ class PairSession {
     this.toMs = timeMs;
   }
 
-  add(entry: Entry): void {
+  /** Adds an order that coincided; returns whether it is new here (and kept). */
+  add(entry: Entry): boolean {
     if (entry.timeMs < this.fromMs) this.fromMs = entry.timeMs;
     if (entry.timeMs > this.toMs) this.toMs = entry.timeMs;
-    if (this.orders.length < PAIR_SESSION_ORDERS_MAX && !this.orders.includes(entry.order)) {
-      this.orders.push(entry.order);
-    }
     if (!this.parties.includes(entry.party)) this.parties.push(entry.party);
+    if (this.orders.length >= PAIR_SESSION_ORDERS_MAX || this.orders.includes(entry.order)) return false;
+    this.orders.push(entry.order);
+    return true;
   }
 }
 
@@ -69,20 +70,48 @@ class Pair {
     readonly a: string,
     readonly b: string,
   ) {}
+
+  other(account: string): string {
+    return account === this.a ? this.b : this.a;
+  }
 }
 
-/** The links of one side: pairs, their union-find components, and which alert each component carries. */
+/** A group of coordination: its accounts, its links, and the evidence of every coincidence between its accounts. */
+class Component {
+  readonly accounts = new Set<string>();
+  readonly linked: Pair[] = [];
+  readonly evidence = new Evidence();
+  readonly instruments = new Set<string>();
+  smallest: string;
+  /** The key of the alert it raised last, if any. */
+  key: string | null = null;
+
+  constructor(account: string) {
+    this.accounts.add(account);
+    this.smallest = account;
+  }
+
+  /** Adds one pair's evidence in one session. */
+  add(part: PairSession, orders: readonly string[] = part.orders): void {
+    this.evidence.sessions.add(part.session);
+    this.instruments.add(part.instrument);
+    for (const party of part.parties) this.evidence.party(party);
+    for (const order of orders) this.evidence.order(order);
+    this.evidence.time(part.fromMs);
+    this.evidence.time(part.toMs);
+  }
+}
+
+/** The links of one side: pairs, their union-find components, and the components' evidence. */
 class SideLinks {
   readonly pairs = new Map<string, Pair>();
   /** Each account's pairs on this side. */
   readonly pairsOf = new Map<string, Pair[]>();
   readonly parent = new Map<string, string>();
-  /** A component's accounts, kept at its root. */
-  readonly members = new Map<string, string[]>();
-  /** The alert key a component's root raised last. */
-  readonly raised = new Map<string, string>();
-  /** Roots with evidence not yet raised. */
-  readonly dirty = new Set<string>();
+  /** Components (of two accounts or more) by their root. */
+  readonly components = new Map<string, Component>();
+  /** Components with evidence not yet raised. */
+  readonly dirty = new Set<Component>();
 
   find(account: string): string {
     let root = account;
@@ -96,31 +125,43 @@ class SideLinks {
     return root;
   }
 
-  /** Joins the components of a and b; returns the new root and the keys the two roots had raised. */
-  union(a: string, b: string): { root: string; previousKeys: string[] } {
+  /**
+   * Joins the components of a and b (a new link between them); returns the joined component and the keys the two
+   * had raised. The smaller joins the larger, so each account moves O(log n) times in all; the evidence between the
+   * two (pairs with one account on each side, linked or not) is added once, at the join.
+   */
+  union(a: string, b: string): { component: Component; previousKeys: string[] } {
     const ra = this.find(a);
     const rb = this.find(b);
-    const previousKeys = [this.raised.get(ra), this.raised.get(rb)].filter((k): k is string => k !== undefined);
-    if (ra === rb) return { root: ra, previousKeys };
-    const ma = this.members.get(ra) ?? [ra];
-    const mb = this.members.get(rb) ?? [rb];
-    // The larger component's root stays the root, so each account moves O(log n) times in all.
-    const [root, child, big, small] = ma.length >= mb.length ? [ra, rb, ma, mb] : [rb, ra, mb, ma];
-    this.parent.set(child, root);
-    this.parent.set(root, root);
-    for (const account of small) big.push(account);
-    this.members.set(root, big);
-    this.members.delete(child);
-    this.raised.delete(ra);
-    this.raised.delete(rb);
-    this.dirty.delete(child);
-    return { root, previousKeys };
+    const ca = this.components.get(ra) ?? new Component(ra);
+    const cb = this.components.get(rb) ?? new Component(rb);
+    if (ra === rb) return { component: ca, previousKeys: ca.key === null ? [] : [ca.key] };
+    const previousKeys = [ca.key, cb.key].filter((k): k is string => k !== null);
+    const [big, small, bigRoot, smallRoot] = ca.accounts.size >= cb.accounts.size ? [ca, cb, ra, rb] : [cb, ca, rb, ra];
+    for (const account of small.accounts) {
+      for (const pair of this.pairsOf.get(account) ?? []) {
+        if (!big.accounts.has(pair.other(account))) continue;
+        for (const part of pair.sessions.values()) big.add(part);
+      }
+    }
+    big.evidence.merge(small.evidence);
+    for (const instrument of small.instruments) big.instruments.add(instrument);
+    for (const pair of small.linked) big.linked.push(pair);
+    for (const account of small.accounts) big.accounts.add(account);
+    if (small.smallest < big.smallest) big.smallest = small.smallest;
+    big.key = null;
+    this.parent.set(smallRoot, bigRoot);
+    this.parent.set(bigRoot, bigRoot);
+    this.components.delete(smallRoot);
+    this.components.set(bigRoot, big);
+    this.dirty.delete(small);
+    return { component: big, previousKeys };
   }
 }
 
 export class CoordinatedBiddingDetector implements Detector {
-  /** Per running session: orders of the last `withinMs` by side and price. */
-  private readonly windows = new Map<string, Map<string, Queue<Entry>>>();
+  /** Per running session, per side: orders of the last `withinMs` by price. */
+  private readonly windows = new Map<string, Record<Side, Map<number, Queue<Entry>>>>();
   private readonly sides: Record<Side, SideLinks> = { buy: new SideLinks(), sell: new SideLinks() };
 
   constructor(
@@ -129,28 +170,28 @@ export class CoordinatedBiddingDetector implements Detector {
   ) {}
 
   order(order: OrderRecord, party: Party, session: SessionInfo): void {
-    if (!this.config.enabled || order.priceTiynPerTonne === null) return;
+    const price = order.priceTiynPerTonne;
+    if (!this.config.enabled || price === null) return;
     let windows = this.windows.get(session.session);
     if (windows === undefined) {
-      windows = new Map();
+      windows = { buy: new Map(), sell: new Map() };
       this.windows.set(session.session, windows);
     }
-    const key = `${order.side}\n${order.priceTiynPerTonne}`;
-    let window = windows.get(key);
+    let window = windows[order.side].get(price);
     if (window === undefined) {
       window = new Queue();
-      windows.set(key, window);
+      windows[order.side].set(price, window);
     }
     const earliest = order.timeMs - this.config.withinMs;
     for (let first = window.first(); first !== undefined && first.timeMs < earliest; first = window.first()) {
       window.shift();
     }
     const entry: Entry = { timeMs: order.timeMs, party, order: order.order };
-    window.forEach((other) => {
+    for (const other of window) {
       if (other.party.account !== party.account && other.party.group !== party.group) {
         this.coincide(order.side, other, entry, session);
       }
-    });
+    }
     window.push(entry);
   }
 
@@ -177,16 +218,20 @@ export class CoordinatedBiddingDetector implements Detector {
       part = new PairSession(session.session, session.instrument, first.timeMs);
       pair.sessions.set(session.session, part);
     }
-    part.add(first);
-    part.add(second);
+    const added = [first, second].filter((entry) => part.add(entry)).map((entry) => entry.order);
     if (newSession && !pair.linked && pair.sessions.size >= this.config.sessionsMin) {
       pair.linked = true;
-      const { root, previousKeys } = links.union(a, b);
-      const key = this.raise(side, root);
+      const { component, previousKeys } = links.union(a, b);
+      component.linked.push(pair);
+      const key = this.raise(side, component);
       for (const previous of previousKeys) if (previous !== key) this.sink.retract(previous);
-    } else {
-      const root = links.find(a);
-      if (root === links.find(b) && links.raised.has(root)) links.dirty.add(root);
+      return;
+    }
+    const root = links.find(a);
+    const component = links.components.get(root);
+    if (component !== undefined && root === links.find(b)) {
+      component.add(part, added);
+      links.dirty.add(component);
     }
   }
 
@@ -202,51 +247,32 @@ export class CoordinatedBiddingDetector implements Detector {
   private raiseDirty(): void {
     for (const side of ["buy", "sell"] as const) {
       const links = this.sides[side];
-      for (const root of [...links.dirty]) this.raise(side, root);
+      for (const component of links.dirty) this.raise(side, component);
       links.dirty.clear();
     }
   }
 
-  /** Raises the alert of the component at `root`; returns its key. */
-  private raise(side: Side, root: string): string {
-    const links = this.sides[side];
-    const accounts = links.members.get(root) ?? [root];
-    const inComponent = new Set(accounts);
-    const evidence = new Evidence();
-    const instruments = new Set<string>();
-    let linkedPairs = 0;
+  /** Raises the component's alert; returns its key. */
+  private raise(side: Side, component: Component): string {
     let linkedPairSessionsMin = Number.POSITIVE_INFINITY;
-    for (const account of accounts) {
-      for (const pair of links.pairsOf.get(account) ?? []) {
-        // Each pair once (from its first account), and only pairs inside the component.
-        if (pair.a !== account || !inComponent.has(pair.b)) continue;
-        if (pair.linked) {
-          linkedPairs++;
-          linkedPairSessionsMin = Math.min(linkedPairSessionsMin, pair.sessions.size);
-        }
-        for (const part of pair.sessions.values()) {
-          evidence.sessions.add(part.session);
-          instruments.add(part.instrument);
-          for (const party of part.parties) evidence.party(party);
-          for (const order of part.orders) evidence.order(order);
-          evidence.time(part.fromMs);
-          evidence.time(part.toMs);
-        }
-      }
-    }
-    const key = `coordinated-bidding|${side}|${[...accounts].sort()[0]!}`;
+    for (const pair of component.linked) linkedPairSessionsMin = Math.min(linkedPairSessionsMin, pair.sessions.size);
+    const key = `coordinated-bidding|${side}|${component.smallest}`;
     this.sink.raise(
-      evidence.alert({
+      component.evidence.alert({
         key,
         rule: "coordinated-bidding",
         session: null,
-        instrument: instruments.size === 1 ? [...instruments][0]! : null,
+        instrument: component.instruments.size === 1 ? [...component.instruments][0]! : null,
         side,
-        figures: { linkedPairs, sessions: evidence.sessions.size, linkedPairSessionsMin },
+        figures: {
+          linkedPairs: component.linked.length,
+          sessions: component.evidence.sessions.size,
+          linkedPairSessionsMin,
+        },
       }),
     );
-    links.raised.set(root, key);
-    links.dirty.delete(root);
+    component.key = key;
+    this.sides[side].dirty.delete(component);
     return key;
   }
 }

@@ -51,8 +51,8 @@ class SessionOrders {
 
 export class SpoofingDetector implements Detector {
   private readonly sessions = new Map<string, SessionOrders>();
-  /** Per account and side, its fills of the last `lifeMsMax`. */
-  private readonly fills = new Map<string, Queue<Fill>>();
+  /** Per side and account, its fills of the last `lifeMsMax`. */
+  private readonly fills: Record<Side, Map<string, Queue<Fill>>> = { buy: new Map(), sell: new Map() };
   /** Candidates cancelled at the latest time seen: a trade at that same time, given after the cancel, still counts. */
   private recent: Candidate[] = [];
   private recentMs = Number.NEGATIVE_INFINITY;
@@ -93,11 +93,10 @@ export class SpoofingDetector implements Detector {
   }
 
   private fill(account: string, side: Side, fill: Fill): void {
-    const key = `${account}\n${side}`;
-    let queue = this.fills.get(key);
+    let queue = this.fills[side].get(account);
     if (queue === undefined) {
       queue = new Queue();
-      this.fills.set(key, queue);
+      this.fills[side].set(account, queue);
     }
     const earliest = fill.timeMs - this.config.lifeMsMax;
     for (let first = queue.first(); first !== undefined && first.timeMs < earliest; first = queue.first())
@@ -117,7 +116,7 @@ export class SpoofingDetector implements Detector {
     // An order carried over from a session that has ended (a journal's GTC order) has no median any more.
     if (state === undefined) return;
     const candidate: Candidate = { cancel, party, fills: [] };
-    const opposite = this.fills.get(`${cancel.account}\n${cancel.side === "buy" ? "sell" : "buy"}`);
+    const opposite = this.fills[cancel.side === "buy" ? "sell" : "buy"].get(cancel.account);
     opposite?.forEach((fill) => {
       if (fill.timeMs >= cancel.enteredMs && fill.timeMs <= cancel.timeMs) candidate.fills.push(fill);
     });

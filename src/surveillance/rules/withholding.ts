@@ -64,7 +64,10 @@ export class WithholdingDetector implements Detector {
   private readonly supply = new Map<string, Supply>();
   private readonly months = new Map<string, InstrumentMonth>();
   /** Running sessions' prices. */
-  private readonly running = new Map<string, { price: SessionPrice; month: InstrumentMonth }>();
+  private readonly running = new Map<
+    string,
+    { price: SessionPrice; month: InstrumentMonth; supplies: Map<string, Supply> }
+  >();
   private readonly groupOfMember = new Map<string, string>();
 
   constructor(
@@ -105,7 +108,7 @@ export class WithholdingDetector implements Detector {
       endMs: session.openMs,
     };
     current.sessions.push(price);
-    this.running.set(session.session, { price, month: current });
+    this.running.set(session.session, { price, month: current, supplies: new Map() });
   }
 
   order(order: OrderRecord, party: Party, session: SessionInfo): void {
@@ -120,7 +123,11 @@ export class WithholdingDetector implements Detector {
   private offered(order: string, timeMs: number, quantityKg: number, party: Party, session: SessionInfo): void {
     const running = this.running.get(session.session);
     if (running === undefined) return;
-    const supply = this.supplyOf(running.month.month, running.month.basis, party);
+    let supply = running.supplies.get(party.member);
+    if (supply === undefined) {
+      supply = this.supplyOf(running.month.month, running.month.basis, party);
+      running.supplies.set(party.member, supply);
+    }
     supply.offeredKg += quantityKg;
     supply.party(party);
     supply.order(order);

@@ -5,6 +5,7 @@
  */
 
 import { describe, expect, it } from "vitest";
+import { ALERT_ORDERS_MAX } from "../alerts.ts";
 import {
   account,
   alertsOf,
@@ -119,5 +120,14 @@ describe("automated-entry", () => {
     expect(bursts(lines)).toEqual([]);
     expect(bursts(lines, configWith("automatedEntry", { messagesMin: 2, windowMs: 1500 }))).toEqual([]);
     expect(bursts(lines, configWith("automatedEntry", { messagesMin: 2, windowMs: 1501 }))).toHaveLength(1);
+  });
+
+  it(`names at most ALERT_ORDERS_MAX (${ALERT_ORDERS_MAX}) orders, and counts them all`, () => {
+    for (const count of [ALERT_ORDERS_MAX, ALERT_ORDERS_MAX + 1]) {
+      const lines = Array.from({ length: count }, (_, i) => entry(0, "A1", "S1", `m${String(i).padStart(4, "0")}`));
+      const [alert] = bursts(lines);
+      expect((alert!.orders as string[]).length).toBe(ALERT_ORDERS_MAX);
+      expect(alert!.figures).toEqual({ peakMessages: count, windowMs: 1000, messagesInBursts: count });
+    }
   });
 });

@@ -18,6 +18,7 @@ import {
   order,
   session,
 } from "../test-harness.ts";
+import { PAIR_SESSION_ORDERS_MAX } from "./coordinated-bidding.ts";
 
 /** Accounts A..E of members MA..ME, each its own group, and A2 a second account of MA; ten sessions S1..S10 of I1. */
 const PARTIES: Line[] = [
@@ -152,5 +153,24 @@ describe("coordinated-bidding", () => {
     const lines = [1, 2].flatMap((n) => pairIn(n, "A", "B", 1500));
     expect(coordination(lines)).toEqual([]);
     expect(coordination(lines, configWith("coordinatedBidding", { sessionsMin: 2, withinMs: 1500 }))).toHaveLength(1);
+  });
+
+  it(`keeps at most PAIR_SESSION_ORDERS_MAX (${PAIR_SESSION_ORDERS_MAX}) orders per pair and session`, () => {
+    for (const [a, b, listed] of [
+      [10, 10, 20],
+      [10, 11, 20],
+    ] as const) {
+      const lines = [1, 2, 3].flatMap((n) => [
+        ...Array.from({ length: a }, (_, i) =>
+          order(at("10:00:00", n - 1), `S${n}`, `a${n}-${i}`, "A", "buy", 120_000, 1),
+        ),
+        ...Array.from({ length: b }, (_, i) =>
+          order(at("10:00:00", n - 1), `S${n}`, `b${n}-${i}`, "B", "buy", 120_000, 1),
+        ),
+      ]);
+      const [alert] = coordination(lines);
+      expect((alert!.orders as string[]).length).toBe(3 * listed);
+      expect(PAIR_SESSION_ORDERS_MAX).toBe(listed);
+    }
   });
 });

@@ -36,6 +36,8 @@ interface Plan {
   /** Per day: whether I2 trades, and whether I1 has limits. */
   readonly i2: boolean[];
   readonly limits: boolean[];
+  /** How many of PRICES orders use (few: coincidences, and coordination groups, become common). */
+  readonly prices: number;
   readonly actions: [number, number, number, number][];
 }
 
@@ -96,7 +98,7 @@ function build(plan: Plan): Line[] {
           order: id,
           account: ACCOUNTS[x % ACCOUNTS.length],
           side,
-          price: PRICES[(x + y + z) % PRICES.length],
+          price: PRICES[(x + y + z) % plan.prices],
           quantity: QUANTITIES[(3 * y + z) % QUANTITIES.length],
         });
         break;
@@ -162,6 +164,7 @@ const plans = fc.record({
   days: fc.integer({ min: 1, max: 12 }),
   i2: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
   limits: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
+  prices: fc.integer({ min: 1, max: PRICES.length }),
   actions: fc.array(fc.tuple(fc.nat(20), fc.nat(50), fc.nat(50), fc.nat(50)), {
     minLength: 20,
     maxLength: 400,

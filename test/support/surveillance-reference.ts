@@ -200,7 +200,8 @@ export function referenceAlerts(lines: readonly Record<string, unknown>[]): Aler
           figures: {
             quantityTonnes: quantity,
             sessionVolumeTonnes: volume,
-            sharePercent: Math.round((quantity / volume) * 1_000_000) / 10_000,
+            // Rounded half up to four decimals, in integers (a float product would round 52.03125 down).
+            sharePercent: Math.floor((quantity * 2_000_000 + volume) / (2 * volume)) / 10_000,
           },
         });
       }

@@ -173,4 +173,17 @@ describe("coordinated-bidding", () => {
       expect(PAIR_SESSION_ORDERS_MAX).toBe(listed);
     }
   });
+
+  it("a link between two accounts already in one component adds its session's orders", () => {
+    id = 0;
+    const lines = [
+      ...[1, 2, 3].flatMap((n) => pairIn(n, "A", "B")), // o1–o6
+      ...[4, 5, 6].flatMap((n) => pairIn(n, "B", "C")), // o7–o12: {A, B, C}
+      ...[7, 8].flatMap((n) => pairIn(n, "A", "C")), // o13–o16: evidence, not yet a link
+      ...pairIn(9, "C", "A"), // o17, o18: A–C linked inside the component
+    ];
+    const [alert] = coordination(lines);
+    expect(alert!.orders).toEqual(Array.from({ length: 18 }, (_, i) => `o${i + 1}`).sort());
+    expect(alert!.figures).toEqual({ linkedPairs: 3, sessions: 9, linkedPairSessionsMin: 3 });
+  });
 });

@@ -221,7 +221,12 @@ export class CoordinatedBiddingDetector implements Detector {
     const added = [first, second].filter((entry) => part.add(entry)).map((entry) => entry.order);
     if (newSession && !pair.linked && pair.sessions.size >= this.config.sessionsMin) {
       pair.linked = true;
+      const rootA = links.find(a);
+      // Already in one component through other links: this coincidence is new evidence of it. (Joining two
+      // components adds every pair between them, this one included, in `union`.)
+      const together = rootA === links.find(b) && links.components.has(rootA);
       const { component, previousKeys } = links.union(a, b);
+      if (together) component.add(part, added);
       component.linked.push(pair);
       const key = this.raise(side, component);
       for (const previous of previousKeys) if (previous !== key) this.sink.retract(previous);

@@ -9,7 +9,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { main } from "../src/cli/main.ts";
 import { SurveilInputError, type SurveilOptions, surveilCommand } from "../src/cli/surveil.ts";
 import type { Command } from "../src/engine/commands.ts";
 import { Engine } from "../src/engine/engine.ts";
@@ -85,10 +86,36 @@ const dir = mkdtempSync(join(tmpdir(), "sauda-surveil-"));
 const historyFile = join(dir, "history.jsonl");
 writeFileSync(historyFile, `${HISTORY.map((l) => JSON.stringify(l)).join("\n")}\n`);
 
-/** Runs `sauda` in a child process (each start costs seconds: the tests that need one are few). */
+/**
+ * A process start costs seconds, and a minute or more on a loaded machine: only two tests start one (the command as
+ * installed, and standard input), with room for that; the rest run `main` in this process.
+ */
+const PROCESS_TEST_TIMEOUT_MS = 300_000;
+
+/** Runs `sauda` in a child process. */
 function sauda(args: string[], input?: string) {
   const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", input });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs `sauda` through `main` in this process: its exit code and what it wrote. */
+async function saudaHere(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { status: await main(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
 }
 
 /** Runs the command in this process: its exit code, output and error lines. */
@@ -225,7 +252,7 @@ async function journal(store: JournalStore): Promise<Line[]> {
 }
 
 describe("sauda surveil FILE.jsonl", () => {
-  it("prints one alert per line and exits 0", () => {
+  it("prints one alert per line and exits 0", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
     const { status, stdout, stderr } = sauda(["surveil", historyFile]);
     expect(stderr).toBe("");
     expect(status).toBe(0);
@@ -262,7 +289,7 @@ describe("sauda surveil FILE.jsonl", () => {
     });
   });
 
-  it("reads standard input for -", async () => {
+  it("reads standard input for -", { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
     const { status, stdout } = sauda(["surveil", "-"], HISTORY.map((l) => JSON.stringify(l)).join("\n"));
     expect(status).toBe(0);
     expect(stdout).toBe((await surveil(historyFile)).stdout);
@@ -274,12 +301,12 @@ describe("sauda surveil FILE.jsonl", () => {
     expect(await surveil(file)).toEqual({ status: 0, stdout: "", stderr: "" });
   });
 
-  it("refuses a line that breaks the format with its number, prints nothing and exits 2", () => {
+  it("refuses a line that breaks the format with its number, prints nothing and exits 2", async () => {
     const lines = HISTORY.map((l) => JSON.stringify(l));
     lines.splice(20, 0, '{"type":"cancel","time":"2026-01-05T12:00:00.000Z"}');
     const file = join(dir, "bad.jsonl");
     writeFileSync(file, lines.join("\n"));
-    const { status, stdout, stderr } = sauda(["surveil", file]);
+    const { status, stdout, stderr } = await saudaHere(["surveil", file]);
     expect(status).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toBe(`sauda surveil: ${file} line 21: a cancel line needs the field 'order'\n`);
@@ -304,13 +331,13 @@ describe("sauda surveil FILE.jsonl", () => {
     expect(bad.stderr).toContain("spoofing.lifeMsMax is -1; it must be a whole number from 0 to 86400000");
   });
 
-  it("exits 2 without a history, with two histories, or with a file that is not there", () => {
-    expect(sauda(["surveil"]).status).toBe(2);
-    expect(sauda(["surveil", historyFile, "--journal", dir]).status).toBe(2);
-    const missing = sauda(["surveil", join(dir, "none.jsonl")]);
-    expect(missing.status).toBe(2);
+  it("exits 2 without a history, with two histories, or with a file that is not there", async () => {
+    expect((await saudaHere(["surveil"])).status).toBe(2);
+    expect((await saudaHere(["surveil", historyFile, "--journal", dir])).status).toBe(2);
+    const missing = await saudaHere(["surveil", join(dir, "none.jsonl")]);
+    expect([missing.status, missing.stdout]).toEqual([2, ""]);
     expect(missing.stderr).toContain("no such file");
-    const noJournal = sauda(["surveil", "--journal", join(dir, "nothing-here")]);
+    const noJournal = await saudaHere(["surveil", "--journal", join(dir, "nothing-here")]);
     expect([noJournal.status, noJournal.stderr]).toEqual([
       2,
       `sauda surveil: no journal at ${join(dir, "nothing-here", "sauda.sqlite")}\n`,

@@ -210,12 +210,17 @@ async function main(): Promise<void> {
     `journal of ${commands.length.toLocaleString("en-US")} commands written (SQLite) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
 
-  // The engine alone, in memory: its own rate over these commands.
+  // The engine alone, in memory: its own rate over these commands (the better of two runs: the machine may be busy).
+  let engineSeconds = Number.POSITIVE_INFINITY;
   let engine = new Engine();
-  started = performance.now();
-  for (let i = 0; i < commands.length; i++)
-    engine.apply({ seq: i + 1, timeMs: commands[i]!.timeMs, command: commands[i]!.command });
-  const engineSeconds = (performance.now() - started) / 1000;
+  for (let run = 0; run < 2; run++) {
+    engine = new Engine();
+    started = performance.now();
+    for (let i = 0; i < commands.length; i++) {
+      engine.apply({ seq: i + 1, timeMs: commands[i]!.timeMs, command: commands[i]!.command });
+    }
+    engineSeconds = Math.min(engineSeconds, (performance.now() - started) / 1000);
+  }
   console.log(`engine: ${rate(commands.length, engineSeconds)} commands/s (${engineSeconds.toFixed(2)} s, apply only)`);
 
   // The records the engine produced, with the limits in force right after each (what the adapter reads from it).
@@ -236,21 +241,26 @@ async function main(): Promise<void> {
     produced[i] = { events, limits };
   }
 
-  const sink = new CountingSink();
-  const surveillance = new Surveillance(sink, { config: DEFAULT_CONFIG });
-  let current: Map<string, PriceLimits> | null = null;
-  const adapter = new JournalAdapter(
-    (record) => surveillance.apply(record),
-    (instrument) => current!.get(instrument)!,
-  );
-  started = performance.now();
-  for (let i = 0; i < commands.length; i++) {
-    const { events, limits } = produced[i]!;
-    current = limits;
-    adapter.record(i + 1, commands[i]!.timeMs, commands[i]!.command, events);
+  // All detectors over those records (the better of two runs, each from a fresh start).
+  let sink = new CountingSink();
+  let surveillanceSeconds = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 2; run++) {
+    sink = new CountingSink();
+    const surveillance = new Surveillance(sink, { config: DEFAULT_CONFIG });
+    let current: Map<string, PriceLimits> | null = null;
+    const adapter = new JournalAdapter(
+      (record) => surveillance.apply(record),
+      (instrument) => current!.get(instrument)!,
+    );
+    started = performance.now();
+    for (let i = 0; i < commands.length; i++) {
+      const { events, limits } = produced[i]!;
+      current = limits;
+      adapter.record(i + 1, commands[i]!.timeMs, commands[i]!.command, events);
+    }
+    surveillance.finish(adapter.lastTime);
+    surveillanceSeconds = Math.min(surveillanceSeconds, (performance.now() - started) / 1000);
   }
-  surveillance.finish(adapter.lastTime);
-  const surveillanceSeconds = (performance.now() - started) / 1000;
   console.log(
     `surveillance: ${rate(commands.length, surveillanceSeconds)} records/s, ${rate(eventCount, surveillanceSeconds)} events/s through the adapter and all detectors (${surveillanceSeconds.toFixed(2)} s; ${eventCount.toLocaleString("en-US")} events)`,
   );
@@ -286,9 +296,9 @@ async function main(): Promise<void> {
   journalSurveillance.finish((journalAdapter as JournalAdapter | null)?.lastTime ?? 0);
   const journalSeconds = (performance.now() - started) / 1000;
   await reader.close();
-  console.log(`  after ${commands.length.toLocaleString("en-US").padStart(9)} records: ${memory()}`);
+  console.log(`  after ${commandCount.toLocaleString("en-US").padStart(9)} records: ${memory()}`);
   console.log(
-    `  ${rate(commands.length, journalSeconds)} records/s end to end (${journalSeconds.toFixed(1)} s, memory sampling included)`,
+    `  ${rate(commandCount, journalSeconds)} records/s end to end (${journalSeconds.toFixed(1)} s, memory sampling included)`,
   );
 
   // The command itself, for the record (its own timing, without the sampling).

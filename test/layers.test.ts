@@ -25,10 +25,12 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 /**
  * Packages the pure core may use: each is pure computation with no I/O, clock or randomness.
  * @noble/hashes: SHA-256 for the state hash (an audited, dependency-free implementation).
+ * Surveillance is pure too (it runs beside the engine in the server and offline over a journal), with no package.
  */
 const PURE_PACKAGES: Readonly<Record<string, readonly string[]>> = {
   domain: [],
   engine: ["@noble/hashes"],
+  surveillance: [],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -73,7 +75,7 @@ describe("module layers", () => {
     expect(violations).toEqual([]);
   });
 
-  it("the engine and the domain import no Node built-ins and only pure packages", () => {
+  it("the engine, the domain and surveillance import no Node built-ins and only pure packages", () => {
     const violations: string[] = [];
     for (const file of files) {
       const module = moduleOf(file);

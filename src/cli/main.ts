@@ -14,6 +14,7 @@ import { describeDemoSession, runDemoSession } from "./demo.ts";
 import { Replay } from "./replay.ts";
 import { serve } from "./serve.ts";
 import { type SimulateOptions, SimulateUsageError, simulateCommand } from "./simulate.ts";
+import { SurveilInputError, type SurveilOptions, surveilCommand } from "./surveil.ts";
 import { verifyCommand } from "./verify.ts";
 
 /** Writes lines through a buffer: a replay of millions of lines must not make millions of write calls. */
@@ -85,6 +86,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   let exitCode = 0;
+  const out = new LineWriter();
   program
     .command("serve")
     .description("run the exchange server (with a demo market unless --no-demo)")
@@ -139,6 +141,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command("surveil")
+    .description("market surveillance: print one alert per line (JSON) for a history file or an exchange's journal")
+    .argument("[file]", "market history, one JSON object per line (docs/surveillance.md), or - for standard input")
+    .option("--config <file>", "thresholds to change, as JSON (docs/surveillance.md)")
+    .option("--journal <dir>", "run over the SQLite journal in this data directory instead of a file")
+    .option("--database <url>", "run over the PostgreSQL journal at this URL instead of a file")
+    .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
+    .action(async (file: string | undefined, options: SurveilOptions) => {
+      exitCode = await surveilCommand(
+        file,
+        options,
+        (line) => out.write(line),
+        (line) => process.stderr.write(`sauda surveil: ${line}\n`),
+      );
+      out.flush();
+    });
+
+  program
     .command("simulate")
     .description("run the policy lab: the national LPG market on the real engine under a scenario's rules")
     .argument("[scenario]", "scenario file (scenarios/*.json)")
@@ -163,6 +183,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof AuctionInputError) {
       process.stderr.write(`sauda auction: ${error.message}\n`);
       return error.message.includes("needs a reference price") ? 1 : 2;
+    }
+    if (error instanceof SurveilInputError) {
+      process.stderr.write(`sauda surveil: ${error.message}\n`);
+      return 2;
     }
     if (error instanceof ScenarioError || error instanceof SimulateUsageError) {
       process.stderr.write(`sauda simulate: ${error.message}\n`);

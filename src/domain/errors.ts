@@ -123,6 +123,9 @@ export const ERRORS = {
   },
   MEMBER_ALREADY_SUSPENDED: { httpStatus: 409, template: "Member '{member}' is already suspended." },
   MEMBER_NOT_SUSPENDED: { httpStatus: 409, template: "Member '{member}' is not suspended." },
+  GROUP_INVALID: { httpStatus: 400, template: "Group {value} is not valid; {rule}." },
+  GROUP_EVIDENCE_INVALID: { httpStatus: 400, template: "Evidence reference {value} is not valid; {rule}." },
+  GROUP_UNCHANGED: { httpStatus: 409, template: "Member '{member}' {state}; recording that changes nothing." },
 
   // Money and gas.
   AMOUNT_INVALID: {

@@ -42,7 +42,8 @@
  *
  * Limitations. Quantities and prices are numbers that must be safe integers (checked above this layer); totals stay
  * exact because order size and book size are bounded so every sum is below 2^53. No self-trade prevention inside a
- * call auction: an auction has no incoming order, and surveillance reports an account that crossed itself. Memory is
+ * call auction: an auction has no incoming order; a trade whose buyer and seller are one account (or one member or
+ * group) is reported by surveillance's wash-trade rule (src/surveillance/rules/wash-trade.ts). Memory is
  * kept at its high-water mark: order and level slots, account arrays (at most eight entries per order the account
  * held at its peak), the report's arrays, the auction's scratch lists and the auction curve's buffers grow and never
  * shrink (64 bytes per order slot, 40 bytes per reported fill, 12 bytes per order an auction uses, all bounded

@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import type { ErrorCode } from "../domain/errors.ts";
 import { ORDER_QUANTITY_MAX } from "../domain/order.ts";
 import type { ClearingTerms } from "./clearing.ts";
-import { MONEY_AMOUNT_MAX } from "./clearinghouse.ts";
+import { EVIDENCE_LENGTH_MAX, MONEY_AMOUNT_MAX } from "./clearinghouse.ts";
 import type { Command } from "./commands.ts";
 import { CLEARING_WINDOW_MS_MAX, Engine } from "./engine.ts";
 import type { EngineEvent, RejectedEvent } from "./events.ts";
@@ -1184,5 +1184,58 @@ describe("refusals change nothing", () => {
 
     x.refuse({ type: "gas.declare", account: "KAZGPZ-1", basis: "", quantity: 1000 }, "BASIS_INVALID");
     x.refuse({ type: "gas.declare", account: "KAZGPZ-1", basis: "KAZ GPZ", quantity: 1000 }, "BASIS_INVALID");
+  });
+
+  it("GROUP_INVALID, GROUP_EVIDENCE_INVALID and GROUP_UNCHANGED; a group is recorded, survives a restore and is lifted", () => {
+    const x = exchange();
+    const group = (fields: Record<string, unknown>) => ({
+      type: "member.group",
+      member: "AKTAU",
+      group: "KMG",
+      evidence: "FAS decision 2022/17",
+      reason: "affiliated through a common owner",
+      ...fields,
+    });
+    x.refuse(group({ member: "NOBODY" }), "MEMBER_NOT_FOUND");
+    x.refuse(group({ group: "has space" }), "GROUP_INVALID");
+    x.refuse(group({ group: "" }), "GROUP_INVALID");
+    x.refuse(group({ group: "G".repeat(65) }), "GROUP_INVALID");
+    x.refuse(group({ group: 7 }), "GROUP_INVALID");
+    x.refuse(group({ evidence: " " }), "GROUP_EVIDENCE_INVALID");
+    x.refuse(group({ evidence: "E".repeat(EVIDENCE_LENGTH_MAX + 1) }), "GROUP_EVIDENCE_INVALID");
+    x.refuse(group({ evidence: "line\nbreak" }), "GROUP_EVIDENCE_INVALID");
+    x.refuse(group({ reason: "" }), "FIELD_INVALID");
+    x.refuse(group({ group: null }), "GROUP_UNCHANGED"); // nothing recorded yet
+    expect(x.engine.clearingHouse.members.groupOf("AKTAU")).toBeUndefined();
+
+    const events = x.ok(group({ group: "G".repeat(64), evidence: "E".repeat(EVIDENCE_LENGTH_MAX) }));
+    expect(events).toEqual([
+      {
+        type: "member.grouped",
+        member: "AKTAU",
+        group: "G".repeat(64),
+        evidence: "E".repeat(EVIDENCE_LENGTH_MAX),
+        reason: "affiliated through a common owner",
+      },
+    ]);
+    x.ok(group({}));
+    const refusal = x.refuse(group({}), "GROUP_UNCHANGED");
+    expect(refusal.message).toBe(
+      "Member 'AKTAU' is already recorded in group 'KMG' on this evidence; recording that changes nothing.",
+    );
+    x.ok(group({ evidence: "FAS decision 2022/18" })); // the same group on newer evidence is a change
+    const copy = x.fork();
+    expect(copy.engine.clearingHouse.members.groupOf("AKTAU")).toEqual({
+      member: "AKTAU",
+      group: "KMG",
+      evidence: "FAS decision 2022/18",
+    });
+    expect(copy.engine.snapshot().house.members.groups).toEqual([
+      { member: "AKTAU", group: "KMG", evidence: "FAS decision 2022/18" },
+    ]);
+    x.ok(group({ group: null, evidence: "court ruling 5-12" }));
+    expect(x.engine.clearingHouse.members.groupOf("AKTAU")).toBeUndefined();
+    // With no group recorded the snapshot has no groups field: older snapshots keep their state hashes.
+    expect("groups" in x.engine.snapshot().house.members).toBe(false);
   });
 });

@@ -56,6 +56,8 @@ import {
 export const MONEY_AMOUNT_MAX = 1_000_000_000_000_000;
 export const NAME_LENGTH_MAX = 200;
 export const REFERENCE_LENGTH_MAX = 64;
+/** Longest reference of a group's evidence document. */
+export const EVIDENCE_LENGTH_MAX = 200;
 
 export interface ClearingHouseSnapshot {
   readonly members: MembersSnapshot;
@@ -70,6 +72,19 @@ export interface MemberAddCommand {
   readonly name: string;
   readonly roles: readonly MemberRole[];
   readonly buyerCategory?: BuyerCategory | null;
+}
+
+/**
+ * The operator records a member's group of persons (a beneficial owner or an affiliated group), or with `group: null`
+ * that the member is a group of its own again, naming the document that shows it and why.
+ */
+export interface MemberGroupCommand {
+  readonly type: "member.group";
+  readonly member: string;
+  readonly group: string | null;
+  /** The reference of the evidence document (a registry extract, an agency's decision, ...). */
+  readonly evidence: string;
+  readonly reason: string;
 }
 
 export interface AccountOpenCommand {
@@ -163,6 +178,46 @@ export class ClearingHouse {
   setSuspended(member: string, suspended: boolean, reason: string, out: EngineEvent[]): void {
     this.members.member(member)!.suspended = suspended;
     out.push({ type: suspended ? "member.suspended" : "member.reinstated", member, reason });
+  }
+
+  /** Checks a group record in full; the reason is the engine's to check. */
+  checkGroup(command: MemberGroupCommand): Problem | null {
+    const { member, group, evidence } = command;
+    if (typeof member !== "string" || !this.members.hasMember(member)) {
+      return problem("MEMBER_NOT_FOUND", { id: String(member) });
+    }
+    if (group !== null && (typeof group !== "string" || !ID_PATTERN.test(group))) {
+      return problem("GROUP_INVALID", {
+        value: JSON.stringify(group),
+        rule: "a group id is 1 to 64 printable characters without spaces, or null for none",
+      });
+    }
+    if (
+      typeof evidence !== "string" ||
+      evidence.trim() === "" ||
+      evidence.length > EVIDENCE_LENGTH_MAX ||
+      /\p{Cc}/u.test(evidence)
+    ) {
+      return problem("GROUP_EVIDENCE_INVALID", {
+        value: JSON.stringify(evidence),
+        rule: `the document's reference is 1 to ${EVIDENCE_LENGTH_MAX} characters without control characters`,
+      });
+    }
+    const current = this.members.groupOf(member);
+    if (group === null && current === undefined) {
+      return problem("GROUP_UNCHANGED", { member, state: "is not recorded in any group" });
+    }
+    if (group !== null && current?.group === group && current.evidence === evidence) {
+      return problem("GROUP_UNCHANGED", { member, state: `is already recorded in group '${group}' on this evidence` });
+    }
+    return null;
+  }
+
+  /** Records a group checked by `checkGroup`. */
+  setGroup(command: MemberGroupCommand, out: EngineEvent[]): void {
+    const { member, group, evidence, reason } = command;
+    this.members.setGroup(member, group === null ? null : { member, group, evidence });
+    out.push({ type: "member.grouped", member, group, evidence, reason });
   }
 
   openAccount(command: AccountOpenCommand, out: EngineEvent[]): Problem | null {

@@ -16,13 +16,14 @@ import type {
   AccountOpenCommand,
   GasCommand,
   MemberAddCommand,
+  MemberGroupCommand,
   MoneyCommand,
   ObligationCommand,
 } from "./clearinghouse.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
 
-export type { AccountOpenCommand, GasCommand, MemberAddCommand, MoneyCommand, ObligationCommand };
+export type { AccountOpenCommand, GasCommand, MemberAddCommand, MemberGroupCommand, MoneyCommand, ObligationCommand };
 
 export interface ListInstrumentCommand {
   readonly type: "instrument.list";
@@ -157,6 +158,7 @@ export type Command =
   | SuspendInstrumentCommand
   | MemberAddCommand
   | MemberStatusCommand
+  | MemberGroupCommand
   | AccountOpenCommand
   | MoneyCommand
   | GasCommand
@@ -182,6 +184,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "member.add",
   "member.suspend",
   "member.reinstate",
+  "member.group",
   "account.open",
   "money.deposit",
   "money.withdraw",

@@ -259,6 +259,12 @@ export class Engine {
         }
         return null;
       }
+      case "member.group": {
+        const refusal = this.house.checkGroup(command) ?? checkReason(command.reason);
+        if (refusal) return refusal;
+        this.house.setGroup(command, out);
+        return null;
+      }
       case "account.open":
         return this.house.openAccount(command, out);
       case "money.deposit":

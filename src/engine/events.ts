@@ -178,6 +178,15 @@ export interface MemberStatusEvent {
   readonly reason: string;
 }
 
+/** The operator recorded a member's group of persons (null: the member is a group of its own again). */
+export interface MemberGroupedEvent {
+  readonly type: "member.grouped";
+  readonly member: string;
+  readonly group: string | null;
+  readonly evidence: string;
+  readonly reason: string;
+}
+
 export interface AccountOpenedEvent {
   readonly type: "account.opened";
   readonly id: string;
@@ -211,6 +220,7 @@ export type EngineEvent =
   | DuplicateEvent
   | MemberAddedEvent
   | MemberStatusEvent
+  | MemberGroupedEvent
   | AccountOpenedEvent
   | MoneyEvent
   | GasEvent

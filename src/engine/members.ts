@@ -8,6 +8,10 @@
  *
  * A suspended member (the operator's kill switch) keeps its records but cannot enter orders; its orders are cancelled
  * when it is suspended.
+ *
+ * Related parties: the operator may record that a member belongs to a group of persons (a beneficial owner or an
+ * affiliated group), naming the document that shows it. The engine only keeps the record; market surveillance reads it
+ * to treat the group as one participant. A member without a group is a group of its own.
  */
 
 export const MEMBER_ROLES = ["producer", "buyer", "broker"] as const;
@@ -44,14 +48,27 @@ export interface Account {
   readonly buyerCategory: BuyerCategory | null;
 }
 
+/** A member's group of persons as the operator recorded it, with the reference of the document that shows it. */
+export interface MemberGroup {
+  readonly member: string;
+  readonly group: string;
+  readonly evidence: string;
+}
+
 export interface MembersSnapshot {
   readonly members: readonly Member[];
   readonly accounts: readonly Account[];
+  /**
+   * Recorded groups, by member id. Present only when there is one, so the snapshots (and state hashes) of exchanges
+   * that never recorded a group are what they were before groups existed.
+   */
+  readonly groups?: readonly MemberGroup[];
 }
 
 export class Members {
   private readonly members = new Map<string, Member>();
   private readonly accounts = new Map<string, Account>();
+  private readonly groups = new Map<string, MemberGroup>();
 
   member(id: string): Member | undefined {
     return this.members.get(id);
@@ -84,6 +101,17 @@ export class Members {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /** The member's recorded group, or undefined when it is a group of its own. */
+  groupOf(member: string): MemberGroup | undefined {
+    return this.groups.get(member);
+  }
+
+  /** Records the member's group (null: the member is a group of its own again). */
+  setGroup(member: string, group: MemberGroup | null): void {
+    if (group === null) this.groups.delete(member);
+    else this.groups.set(member, group);
+  }
+
   allMembers(): readonly Member[] {
     return [...this.members.values()];
   }
@@ -94,9 +122,13 @@ export class Members {
 
   snapshot(): MembersSnapshot {
     const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const groups = [...this.groups.values()]
+      .map((g) => ({ member: g.member, group: g.group, evidence: g.evidence }))
+      .sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
     return {
       members: [...this.members.values()].map((m) => ({ ...m })).sort(byId),
       accounts: [...this.accounts.values()].map((a) => ({ ...a })).sort(byId),
+      ...(groups.length > 0 ? { groups } : {}),
     };
   }
 
@@ -104,6 +136,7 @@ export class Members {
     const members = new Members();
     for (const m of snapshot.members) members.members.set(m.id, { ...m });
     for (const a of snapshot.accounts) members.accounts.set(a.id, { ...a });
+    for (const g of snapshot.groups ?? []) members.groups.set(g.member, { ...g });
     return members;
   }
 }

@@ -8,11 +8,14 @@
  *   replayed. (The chain already proves the stored events are the ones written; recovery does not re-serialise them.)
  * - `verify` replays from the very first record, ignoring snapshots for the rebuild, and checks in addition that
  *   replaying each command reproduces exactly the events stored with it (the engine is deterministic), and that
- *   every stored snapshot matches the state the replay reaches at its seq.
+ *   every stored snapshot matches the state the replay reaches at its seq. A reader may follow the replay record by
+ *   record (`VerifyOptions.onRecord`: market surveillance over a journal reads it this way), so what it reads has
+ *   passed the same checks.
  */
 
 import type { Command } from "../engine/commands.ts";
 import { Engine, type EngineSnapshot } from "../engine/engine.ts";
+import type { EngineEvent } from "../engine/events.ts";
 import { chainHash, dataHash, GENESIS_HASH, type JournalHead, type SnapshotRecord } from "./records.ts";
 import { type CheckedPage, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
@@ -85,8 +88,25 @@ export interface VerifyReport {
   readonly head: JournalHead | null;
 }
 
+/** One record as `verify` replays it: after its chain hash and its events have been checked. */
+export interface VerifiedRecord {
+  readonly seq: number;
+  readonly timeMs: number;
+  /** Who sent it, as stored (JSON text). */
+  readonly meta: string;
+  readonly command: Command;
+  readonly events: readonly EngineEvent[];
+  /** The replaying engine, in the state right after this record (read it, never apply to it). */
+  readonly engine: Engine;
+}
+
+export interface VerifyOptions {
+  /** Called with every record in seq order, once it has checked out. */
+  readonly onRecord?: (record: VerifiedRecord) => void;
+}
+
 /** Rebuilds the whole state from record 1 and checks every record and every snapshot. */
-export async function verify(store: JournalStore): Promise<VerifyReport> {
+export async function verify(store: JournalStore, options: VerifyOptions = {}): Promise<VerifyReport> {
   const head = await checkHead(store);
   const snapshots = new Map((await store.snapshots()).map((info) => [info.seq, info]));
   for (const seq of snapshots.keys()) {
@@ -94,22 +114,31 @@ export async function verify(store: JournalStore): Promise<VerifyReport> {
   }
   const engine = new Engine();
   let snapshotsChecked = 0;
-  const result = await replayRange(store, engine, 1, head?.seq ?? 0, GENESIS_HASH, true, async (seq, recordHash) => {
-    if (!snapshots.has(seq)) return;
-    const checked = await loadCheckedSnapshot(store, seq);
-    if (typeof checked === "string") throw new JournalCorruptError(seq, checked);
-    if (checked.record.recordHash !== recordHash) {
-      throw new JournalCorruptError(seq, "the snapshot names a different journal record hash");
-    }
-    const replayedHash = engine.stateHash(dataHash);
-    if (replayedHash !== checked.record.stateHash) {
-      throw new JournalCorruptError(
-        seq,
-        `the snapshot's state hash ${checked.record.stateHash} differs from the replayed state ${replayedHash}`,
-      );
-    }
-    snapshotsChecked++;
-  });
+  const result = await replayRange(
+    store,
+    engine,
+    1,
+    head?.seq ?? 0,
+    GENESIS_HASH,
+    true,
+    async (seq, recordHash) => {
+      if (!snapshots.has(seq)) return;
+      const checked = await loadCheckedSnapshot(store, seq);
+      if (typeof checked === "string") throw new JournalCorruptError(seq, checked);
+      if (checked.record.recordHash !== recordHash) {
+        throw new JournalCorruptError(seq, "the snapshot names a different journal record hash");
+      }
+      const replayedHash = engine.stateHash(dataHash);
+      if (replayedHash !== checked.record.stateHash) {
+        throw new JournalCorruptError(
+          seq,
+          `the snapshot's state hash ${checked.record.stateHash} differs from the replayed state ${replayedHash}`,
+        );
+      }
+      snapshotsChecked++;
+    },
+    options.onRecord,
+  );
   checkEndsAtHead(head, result.lastHash);
   return { records: result.count, snapshotsChecked, stateHash: engine.stateHash(dataHash), head };
 }
@@ -197,7 +226,7 @@ async function replayChecked(
 
 /**
  * Replays records [fromSeq, toSeq] into `engine`, checking sequence, chain and (with `checkEvents`) events;
- * `afterRecord` is called after each record with its seq and hash.
+ * `afterRecord` is called after each record with its seq and hash, and `onRecord` is given each record once checked.
  */
 async function replayRange(
   store: JournalStore,
@@ -207,6 +236,7 @@ async function replayRange(
   previousHash: string,
   checkEvents: boolean,
   afterRecord?: (seq: number, hash: string) => Promise<void>,
+  onRecord?: (record: VerifiedRecord) => void,
 ): Promise<{ count: number; lastHash: string }> {
   let expected = fromSeq;
   let lastHash = previousHash;
@@ -231,6 +261,7 @@ async function replayRange(
         throw new JournalCorruptError(record.seq, "replaying its command gives different events than were recorded");
       }
       lastHash = hash;
+      onRecord?.({ seq: record.seq, timeMs: record.timeMs, meta: record.meta, command, events, engine });
       if (afterRecord) await afterRecord(record.seq, hash);
       expected++;
     }

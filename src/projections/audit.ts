@@ -264,6 +264,9 @@ function summarise(fields: Record<string, unknown>): string {
     case "member.reinstate":
       summary = `${type === "member.suspend" ? "suspend" : "reinstate"} member ${f("member")}; reason: ${f("reason")}`;
       break;
+    case "member.group":
+      summary = `${fields.group === null ? "record no group for" : `record group ${f("group")} for`} member ${f("member")}, evidence ${f("evidence")}; reason: ${reasonText(fields.reason)}`;
+      break;
     case "account.open":
       summary = `open account ${f("account")} for member ${f("member")}${typeof fields.client === "string" ? ` (client ${fields.client})` : ""}`;
       break;

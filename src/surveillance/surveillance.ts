@@ -1,0 +1,148 @@
+/**
+ * Market surveillance: runs every rule's detector over a market history, one record at a time, and raises alerts
+ * into a sink (alerts.ts). The same object serves offline runs over a file or a journal (`sauda surveil`) and, later,
+ * the server, which feeds it each record as it becomes durable: it is incremental and pure (no clock, no I/O; time is
+ * the records' time), and its state is bounded by what is running (sessions, windows of seconds, live evidence) plus
+ * small summaries for the rules that span sessions (rules 3, 5 and 7).
+ *
+ * Promises: `apply` takes records in the order records.ts describes and asserts the references the detectors rely on
+ * (a session is open when something happens in it; an `InvariantError` otherwise, since the adapters check their
+ * input first). `finish` ends the sessions still running (as their close would) and completes the rules that span
+ * sessions; nothing may be applied after it.
+ *
+ * Complexity: per record, O(1) here plus each detector's cost (their headers); memory likewise.
+ */
+
+import { invariant } from "../domain/errors.ts";
+import type { AlertSink } from "./alerts.ts";
+import type { SurveillanceConfig } from "./config.ts";
+import { DEFAULT_CONFIG } from "./config.ts";
+import type { Detector, SessionInfo } from "./detector.ts";
+import { Parties } from "./parties.ts";
+import type { MarketRecord } from "./records.ts";
+import { AutomatedEntryDetector } from "./rules/automated-entry.ts";
+import { ConcentrationDetector } from "./rules/concentration.ts";
+import { CoordinatedBiddingDetector } from "./rules/coordinated-bidding.ts";
+import { PriceLimitBiddingDetector } from "./rules/price-limit-bidding.ts";
+import { SpoofingDetector } from "./rules/spoofing.ts";
+import { WashTradeDetector } from "./rules/wash-trade.ts";
+import { WithholdingDetector } from "./rules/withholding.ts";
+import { type SessionStatistics, StatisticsCollector } from "./statistics.ts";
+
+export interface SurveillanceOptions {
+  readonly config?: SurveillanceConfig;
+  /** Called with each session's statistics when it ends. */
+  readonly onStatistics?: (statistics: SessionStatistics) => void;
+}
+
+export class Surveillance {
+  readonly parties = new Parties();
+  private readonly detectors: Detector[];
+  /** Sessions running now, in the order they began. */
+  private readonly sessions = new Map<string, SessionInfo>();
+  private readonly sessionCounts = new Map<string, number>();
+  private finished = false;
+
+  constructor(sink: AlertSink, options: SurveillanceOptions = {}) {
+    const config = options.config ?? DEFAULT_CONFIG;
+    this.detectors = [
+      new WashTradeDetector(config.washTrade, sink),
+      new ConcentrationDetector(config.concentration, sink),
+      new CoordinatedBiddingDetector(config.coordinatedBidding, sink),
+      new SpoofingDetector(config.spoofing, sink),
+      new PriceLimitBiddingDetector(config.priceLimitBidding, sink),
+      new AutomatedEntryDetector(config.automatedEntry, sink),
+      new WithholdingDetector(config.withholding, sink),
+    ];
+    if (options.onStatistics) this.detectors.push(new StatisticsCollector(options.onStatistics));
+  }
+
+  /** The sessions running now. */
+  runningSessions(): SessionInfo[] {
+    return [...this.sessions.values()];
+  }
+
+  apply(record: MarketRecord): void {
+    invariant(!this.finished, "a record arrived after the history finished");
+    switch (record.kind) {
+      case "member":
+        this.parties.member(record.member, record.group);
+        return;
+      case "account":
+        this.parties.account(record.account, record.member);
+        return;
+      case "session": {
+        invariant(!this.sessions.has(record.session), () => `session ${record.session} began twice`);
+        const index = (this.sessionCounts.get(record.instrument) ?? 0) + 1;
+        this.sessionCounts.set(record.instrument, index);
+        const session: SessionInfo = {
+          session: record.session,
+          instrument: record.instrument,
+          index,
+          openMs: record.openMs,
+          closeMs: record.closeMs,
+          basis: record.basis,
+        };
+        this.sessions.set(record.session, session);
+        for (const detector of this.detectors) detector.session?.(session);
+        return;
+      }
+      case "order": {
+        const session = this.running(record.session);
+        const party = this.parties.of(record.account);
+        for (const detector of this.detectors) detector.order?.(record, party, session);
+        return;
+      }
+      case "amend": {
+        const session = this.running(record.session);
+        const party = this.parties.of(record.account);
+        for (const detector of this.detectors) detector.amend?.(record, party, session);
+        return;
+      }
+      case "cancel": {
+        const session = this.running(record.session);
+        const party = this.parties.of(record.account);
+        for (const detector of this.detectors) detector.cancel?.(record, party, session);
+        return;
+      }
+      case "trade": {
+        const session = this.running(record.session);
+        const buyer = this.parties.of(record.buyAccount);
+        const seller = this.parties.of(record.sellAccount);
+        for (const detector of this.detectors) detector.trade?.(record, buyer, seller, session);
+        return;
+      }
+      case "sessionEnd":
+        this.end(this.running(record.session), record.timeMs);
+        return;
+      case "declared": {
+        const party = this.parties.of(record.account);
+        for (const detector of this.detectors) detector.declared?.(record, party);
+        return;
+      }
+      case "obligation": {
+        const group = this.parties.groupOf(record.member);
+        for (const detector of this.detectors) detector.obligation?.(record, group);
+        return;
+      }
+    }
+  }
+
+  /** Ends the sessions still running (at their close time when known), then completes every rule. */
+  finish(lastTimeMs: number): void {
+    for (const session of [...this.sessions.values()]) this.end(session, session.closeMs ?? lastTimeMs);
+    for (const detector of this.detectors) detector.finish?.();
+    this.finished = true;
+  }
+
+  private running(session: string): SessionInfo {
+    const found = this.sessions.get(session);
+    invariant(found !== undefined, () => `a record refers to session ${session}, which is not running`);
+    return found;
+  }
+
+  private end(session: SessionInfo, timeMs: number): void {
+    this.sessions.delete(session.session);
+    for (const detector of this.detectors) detector.sessionEnd?.(session, timeMs);
+  }
+}

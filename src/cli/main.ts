@@ -2,19 +2,24 @@
  * The `sauda` command: one entry point for every tool that members, auditors and operators run. Each subcommand
  * lives in its own file; this one only parses arguments (commander) and maps failures to exit codes:
  * 0 success, 1 the input was understood but the answer is "no" (e.g. an auction that needs a reference price),
- * 2 bad usage or unreadable input.
+ * 2 bad usage or unreadable input, 3 the journal failed its integrity checks at start (the first bad record named).
  */
 
 import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Command, CommanderError } from "commander";
+import { KeysError } from "../journal/keys.ts";
+import { JournalCorruptError } from "../journal/recovery.ts";
 import { ScenarioError } from "../simulator/scenario.ts";
 import { AuctionInputError, runAuction } from "./auction.ts";
 import { describeDemoSession, runDemoSession } from "./demo.ts";
 import { Replay } from "./replay.ts";
 import { serve } from "./serve.ts";
 import { type SimulateOptions, SimulateUsageError, simulateCommand } from "./simulate.ts";
-import { verifyCommand } from "./verify.ts";
+import { type VerifyOptions, verifyCommand } from "./verify.ts";
+
+/** `sauda serve` found the journal damaged, forged or rolled back and did not start. */
+export const EXIT_JOURNAL_UNSOUND = 3;
 
 /** Writes lines through a buffer: a replay of millions of lines must not make millions of write calls. */
 class LineWriter {
@@ -122,7 +127,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--data <dir>", "directory of the SQLite journal", "./data")
     .option("--database <url>", "PostgreSQL URL of the journal (instead of --data)")
     .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
-    .action(async (options: { data: string; database?: string; schema: string }) => {
+    .option("--keys <dir>", "keys directory (MAC keys, checkpoint key and log); default: <data>-keys")
+    .option("--checkpoints <file>", "published checkpoints to check the journal against (JSON lines or JSON)")
+    .option("--public-key <file>", "checkpoint public key(s), PEM, if the keys directory is not at hand")
+    .action(async (options: VerifyOptions) => {
       exitCode = await verifyCommand(options, (line) => process.stdout.write(`${line}\n`));
     });
 
@@ -154,6 +162,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof ScenarioError || error instanceof SimulateUsageError) {
       process.stderr.write(`sauda simulate: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof JournalCorruptError) {
+      process.stderr.write(`sauda: the journal is not sound; refusing to start: ${error.message}\n`);
+      return EXIT_JOURNAL_UNSOUND;
+    }
+    if (error instanceof KeysError) {
+      process.stderr.write(`sauda: keys: ${error.message}\n`);
       return 2;
     }
     if (isFileError(error)) {

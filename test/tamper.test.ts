@@ -212,3 +212,25 @@ describe("a tampered journal is refused at start and named by verify", () => {
     expect(result.stderr).toContain("refusing to start: record 2: damaged");
   });
 });
+
+describe("snapshots across crashes", () => {
+  it("counts towards the next snapshot from the records replayed at start, so a crashing server still snapshots", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-restarts-"));
+    let now = T0;
+    const every = 10;
+    // Three crashes (no clean stop, so no snapshot at the stop), each after 4 commands.
+    for (let run = 0; run < 3; run++) {
+      const exchange = await Exchange.open({ data: dir, clock: () => now++, snapshotEveryCommands: every });
+      for (let i = 0; i < 4; i++) {
+        await exchange.submit({ type: "money.deposit", account: "X", amount: 1, reference: `R-${run}-${i}` });
+      }
+      // Wait for what is in flight, then walk away without closing, as a killed process would.
+      await exchange.submit({ type: "time.tick" });
+      if (run === 2) {
+        const seqs = (await exchange.store.snapshots()).map((s) => s.seq);
+        // 15 records; the 10th came in the second run, counting the 5 replayed at its start (without that count, none).
+        expect(seqs).toEqual([10]);
+      }
+    }
+  });
+});

@@ -16,6 +16,7 @@ import { describeDemoSession, runDemoSession } from "./demo.ts";
 import { Replay } from "./replay.ts";
 import { serve } from "./serve.ts";
 import { type SimulateOptions, SimulateUsageError, simulateCommand } from "./simulate.ts";
+import { UserCommandError, type UserCreateOptions, userCreateCommand } from "./user.ts";
 import { type VerifyOptions, verifyCommand } from "./verify.ts";
 
 /** `sauda serve` found the journal damaged, forged or rolled back and did not start. */
@@ -99,6 +100,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--database <url>", "PostgreSQL URL (instead of --data)")
     .option("--schema <name>", "PostgreSQL schema", "sauda")
     .option("--no-demo", "start a clean exchange without the demo market")
+    .option("--keys <dir>", "keys directory (made on first start); default: <data>-keys beside the data directory")
+    .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM); with --tls-key")
+    .option("--tls-key <file>", "the certificate's private key (PEM)")
+    .option("--trust-proxy", "behind a TLS-terminating reverse proxy: trust its X-Forwarded-* headers")
+    .option("--allow-origin <origins...>", "other origins (https://host:port) allowed to send unsafe requests")
+    .option("--metrics-port <port>", "also serve /metrics without sign-in on this port (a private listener)")
+    .option("--metrics-host <host>", "address of the metrics listener", "127.0.0.1")
     .action(
       async (options: {
         port: string;
@@ -107,12 +115,20 @@ export async function main(argv: readonly string[]): Promise<number> {
         database?: string;
         schema: string;
         demo: boolean;
+        keys?: string;
+        tlsCert?: string;
+        tlsKey?: string;
+        trustProxy?: boolean;
+        allowOrigin?: string[];
+        metricsPort?: string;
+        metricsHost: string;
       }) => {
-        const port = Number(options.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65_535)
-          throw new CliUsageError(`--port ${options.port} is not a port number`);
+        const port = parsePort(options.port, "--port");
+        const metricsPort =
+          options.metricsPort === undefined ? undefined : parsePort(options.metricsPort, "--metrics-port");
         const log = (line: string) => process.stdout.write(`${line}\n`);
-        const stop = await serve({ ...options, port }, log);
+        const { port: _port, metricsPort: _metricsPort, ...rest } = options;
+        const stop = await serve({ ...rest, port, ...(metricsPort === undefined ? {} : { metricsPort }) }, log);
         await new Promise<void>((resolve) => {
           const shutdown = () => void stop().then(resolve);
           process.once("SIGTERM", shutdown);
@@ -132,6 +148,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--public-key <file>", "checkpoint public key(s), PEM, if the keys directory is not at hand")
     .action(async (options: VerifyOptions) => {
       exitCode = await verifyCommand(options, (line) => process.stdout.write(`${line}\n`));
+    });
+
+  const user = program.command("user").description("users of the exchange (journaled), while the server is stopped");
+  user
+    .command("create")
+    .description("create a user, e.g. the first operator of a --no-demo exchange; prints a new password once")
+    .requiredOption("--id <id>", "the user's sign-in name")
+    .requiredOption("--name <name>", "the person's full name")
+    .requiredOption("--role <role>", "operator, regulator, trader or viewer")
+    .option("--member <member>", "the member of a trader or viewer")
+    .option("--reason <text>", "why (shown in the audit trail)", "first operator, created on the command line")
+    .option("--password-stdin", "read the password from standard input instead of making one")
+    .option("--data <dir>", "directory of the SQLite journal", "./data")
+    .option("--database <url>", "PostgreSQL URL of the journal (instead of --data)")
+    .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
+    .option("--keys <dir>", "keys directory; default: <data>-keys")
+    .action(async (options: UserCreateOptions) => {
+      exitCode = await userCreateCommand(options, readStdin, (line) => process.stdout.write(`${line}\n`));
     });
 
   program
@@ -164,6 +198,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`sauda simulate: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof UserCommandError) {
+      process.stderr.write(`sauda user: ${error.message}\n`);
+      return 1;
+    }
     if (error instanceof JournalCorruptError) {
       process.stderr.write(`sauda: the journal is not sound; refusing to start: ${error.message}\n`);
       return EXIT_JOURNAL_UNSOUND;
@@ -178,6 +216,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+function parsePort(text: string, option: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new CliUsageError(`${option} ${text} is not a port number`);
+  return port;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function isFileError(error: unknown): error is NodeJS.ErrnoException {

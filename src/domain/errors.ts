@@ -124,6 +124,17 @@ export const ERRORS = {
   MEMBER_ALREADY_SUSPENDED: { httpStatus: 409, template: "Member '{member}' is already suspended." },
   MEMBER_NOT_SUSPENDED: { httpStatus: 409, template: "Member '{member}' is not suspended." },
 
+  // Users and API keys (engine/access.ts).
+  USER_EXISTS: { httpStatus: 409, template: "User '{id}' already exists." },
+  USER_NOT_FOUND: { httpStatus: 404, template: "No user '{id}'." },
+  USER_DISABLED: { httpStatus: 409, template: "User '{id}' is disabled; enable the user first." },
+  API_KEY_EXISTS: { httpStatus: 409, template: "API key '{id}' already exists." },
+  API_KEY_NOT_FOUND: { httpStatus: 404, template: "No API key '{id}'." },
+  API_KEYS_LIMIT: {
+    httpStatus: 409,
+    template: "User '{user}' already has {count} API keys, the most allowed is {max} (revoked ones count).",
+  },
+
   // Money and gas.
   AMOUNT_INVALID: {
     httpStatus: 400,

@@ -36,6 +36,7 @@ import {
   TIMES_IN_FORCE,
   type TimeInForce,
 } from "../domain/order.ts";
+import { Access, type AccessSnapshot } from "./access.ts";
 import type { AuctionOutcome } from "./auction.ts";
 import { NIL } from "./book.ts";
 import { checkCalendar } from "./calendar.ts";
@@ -66,6 +67,8 @@ export interface EngineSnapshot {
   /** Every order ever seen, sorted by id. */
   readonly orders: readonly OrderSnapshot[];
   readonly house: ClearingHouseSnapshot;
+  /** Users and API keys; left out while there are none, so states from before they were journaled hash the same. */
+  readonly access?: AccessSnapshot;
 }
 
 export interface OrderSnapshot {
@@ -94,6 +97,7 @@ export class Engine {
   private readonly markets = new Map<string, Market>();
   private readonly orders = new Map<string, OrderRecord>();
   private house = new ClearingHouse();
+  private access = new Access();
   /** Markets whose state has a timer (GTD orders, a running auction, a ceiling path); see `trackTimer`. */
   private readonly timedMarkets = new Set<Market>();
   /** Each market's place in the listing order (the order of `markets`). */
@@ -270,6 +274,13 @@ export class Engine {
       case "obligation.confirmPayment":
       case "obligation.confirmDelivery":
         return this.house.confirm(command, out);
+      case "user.create":
+      case "user.disable":
+      case "user.enable":
+      case "user.password":
+      case "apiKey.create":
+      case "apiKey.revoke":
+        return this.access.apply(command, (member) => this.house.members.hasMember(member), out);
       case "time.tick":
         return null;
     }
@@ -761,6 +772,7 @@ export class Engine {
       markets,
       orders,
       house: this.house.snapshot(),
+      ...(this.access.empty ? {} : { access: this.access.snapshot() }),
     };
   }
 
@@ -772,6 +784,7 @@ export class Engine {
     for (const saved of snapshot.orders) engine.orders.set(saved.id, { ...saved, handle: NIL });
     for (const saved of snapshot.markets) engine.addMarket(Market.restore(saved, engine.orders));
     engine.house = new ClearingHouse(snapshot.house);
+    engine.access = Access.restore(snapshot.access);
     for (const market of engine.markets.values()) engine.trackTimer(market);
     return engine;
   }

@@ -18,6 +18,16 @@ export const GATEWAY_ERRORS = {
     httpStatus: 403,
     template: "The CSRF token is missing or wrong; send the X-CSRF-Token header from GET /api/session.",
   },
+  AUTH_BACKOFF: {
+    httpStatus: 429,
+    template:
+      "Too many failed sign-ins for this user name: wait {retryAfterSeconds} s before the next attempt (the operator has been told).",
+  },
+  AUTH_ORIGIN: {
+    httpStatus: 403,
+    template: "Requests from origin {origin} are not accepted; this exchange accepts {allowed}.",
+  },
+  PASSWORD_WEAK: { httpStatus: 400, template: "The password is not accepted: {reason}." },
   FORBIDDEN: { httpStatus: 403, template: "Your role ({role}) may not {action}." },
   FORBIDDEN_SCOPE: { httpStatus: 403, template: "This API key lacks the '{scope}' scope needed to {action}." },
   FORBIDDEN_ACCOUNT: { httpStatus: 403, template: "Account '{account}' does not belong to your member." },
@@ -35,9 +45,6 @@ export const GATEWAY_ERRORS = {
     template:
       "This connection guards {live} live orders with cancel-on-disconnect, the most allowed is {max}; cancel some or open another connection.",
   },
-  USER_EXISTS: { httpStatus: 409, template: "User '{id}' already exists." },
-  USER_NOT_FOUND: { httpStatus: 404, template: "No user '{id}'." },
-  API_KEY_NOT_FOUND: { httpStatus: 404, template: "User '{user}' has no API key '{id}'." },
   LAB_SCENARIO_NOT_FOUND: { httpStatus: 404, template: "The policy lab has no scenario '{name}'; it has {known}." },
   LAB_SCENARIO_INVALID: {
     httpStatus: 400,

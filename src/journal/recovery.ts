@@ -143,7 +143,8 @@ export async function checkChain(
       const page = await store.read(expected, Math.min(READ_PAGE_RECORDS, toSeq - expected + 1));
       if (page.length === 0) break;
       for (const record of page) {
-        if (record.seq !== expected) throw new JournalCorruptError(expected, `missing: the next record is ${record.seq}`);
+        if (record.seq !== expected)
+          throw new JournalCorruptError(expected, `missing: the next record is ${record.seq}`);
         lastHash = chainHash(lastHash, record.seq, record.timeMs, record.meta, record.command, record.events);
         if (lastHash !== record.hash) {
           throw new JournalCorruptError(record.seq, "damaged: its hash does not continue the journal's hash chain");

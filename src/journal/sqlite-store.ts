@@ -138,7 +138,9 @@ export class SqliteStore implements JournalStore {
   }
 
   async head(): Promise<JournalHead | null> {
-    const row = this.db.prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1").get() as JournalHead | undefined;
+    const row = this.db.prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1").get() as
+      | JournalHead
+      | undefined;
     return row ?? null;
   }
 

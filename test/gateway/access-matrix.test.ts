@@ -407,20 +407,12 @@ beforeAll(async () => {
     expect(outcome.events.find((event) => event.type === "rejected")).toBeUndefined();
   }
   obligation = server.exchange.projections.accounts.obligations("ATYRAU-1")[0]!.id;
-  await server.users.putUser({
-    id: "mx-victim",
-    name: "Matrix victim",
-    role: "viewer",
-    member: M,
-    passwordHash: await hashPassword(PASSWORD, LIGHT_SCRYPT),
-    disabled: false,
-  });
-  await server.users.putApiKey({
+  await server.addUser("mx-victim", "viewer", M);
+  await server.putApiKey({
     id: "mx-victim-key",
     user: "mx-victim",
     secret: "s",
     scopes: ["read"],
-    revoked: false,
   });
   for (const caller of ["viewer", "owner", "other", "operator", "regulator"] as const) {
     sessions.set(caller, await server.login(USER_OF[caller]));
@@ -428,7 +420,7 @@ beforeAll(async () => {
   for (const caller of ["ownerReadKey", "operatorReadKey", "regulatorReadKey"] as const) {
     const id = `mx-read-${caller}`;
     const secret = `secret-${caller}`;
-    await server.users.putApiKey({ id, user: USER_OF[caller], secret, scopes: ["read"], revoked: false });
+    await server.putApiKey({ id, user: USER_OF[caller], secret, scopes: ["read"] });
     keys.set(caller, { id, secret });
   }
 });

@@ -18,12 +18,11 @@
  * Promises. Every change to the exchange is an engine command sent through the journal with who, from where and the
  * request id, and is answered only once durable; the engine's refusal comes back with its registry code. Changes the
  * regulator's rules require a reason for (clearing terms, suspensions of instruments and members, reinstatements,
- * calendars) carry it into the command, so the audit trail shows why. Users and API keys are not exchange state: they
- * live in the user store, not the journal, and their changes are logged by the server, not audited in the trail.
- * An API key's secret is returned once, when it is created, and never shown again.
+ * calendars) carry it into the command, so the audit trail shows why. Users and API keys are journaled the same way
+ * (engine/access.ts): creating, disabling and enabling users and creating and revoking keys are commands with who,
+ * when and why. An API key's secret is returned once, when it is created, and stored only sealed.
  */
 
-import { randomBytes } from "node:crypto";
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { CALENDAR_DATES_MAX, CALENDAR_SESSIONS_MAX } from "../../engine/calendar.ts";
@@ -33,8 +32,9 @@ import { BUYER_CATEGORIES, MEMBER_ROLES } from "../../engine/members.ts";
 import type { AccountInfo, ObligationView } from "../../projections/index.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
-import { hashPassword, PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../passwords.ts";
+import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../passwords.ts";
 import { type ApiKey, ROLES, SCOPES, type User } from "../users.ts";
+import { metaOf } from "./access.ts";
 import { ACCOUNT_ID, ID, json, PRICE, QUANTITY, REASON } from "./common.ts";
 import {
   BPS,
@@ -51,10 +51,6 @@ import { publicUser } from "./session.ts";
 
 /** Most obligations one listing returns. */
 export const OBLIGATIONS_LIST_MAX = 1000;
-/** Most API keys one user may hold (revoked ones included: they stay on record). */
-export const API_KEYS_PER_USER_MAX = 100;
-const API_KEY_SECRET_BYTES = 32;
-const API_KEY_ID_BYTES = 12;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Schemas.
@@ -205,6 +201,7 @@ const NEW_USER = Type.Object(
     role: Type.Enum(ROLES),
     member: Type.Optional(ID),
     password: Type.String({ minLength: PASSWORD_LENGTH_MIN, maxLength: PASSWORD_LENGTH_MAX }),
+    reason: Type.Optional(REASON),
   },
   strict,
 );
@@ -255,8 +252,8 @@ export function adminRoutes(api: FastifyInstance, context: RouteContext): void {
     return info;
   };
 
-  const requireUserRecord = async (id: string): Promise<User> => {
-    const user = await users.user(id);
+  const requireUserRecord = (id: string): User => {
+    const user = users.user(id);
     if (user === null) throw new HttpProblem("USER_NOT_FOUND", { id });
     return user;
   };
@@ -637,15 +634,14 @@ export function adminRoutes(api: FastifyInstance, context: RouteContext): void {
   }
 
   // -------------------------------------------------------------------------------------------------------------
-  // Users and API keys (the user store, not the journal).
+  // Users and API keys: journaled (engine/access.ts) with who, when and why.
 
   api.get(
     "/admin/users",
     { schema: { tags, summary: "Users with their API keys (never secrets)" } },
     async (request) => {
       requireConsoleRead(request, "list users");
-      const all = await users.users();
-      return { users: await Promise.all(all.map(async (user) => userView(user, await users.apiKeysOf(user.id)))) };
+      return { users: users.users().map((user) => userView(user, users.apiKeysOf(user.id))) };
     },
   );
 
@@ -654,13 +650,13 @@ export function adminRoutes(api: FastifyInstance, context: RouteContext): void {
     {
       schema: {
         tags,
-        summary: `Create a user: operator or regulator (no member), trader or viewer (of a member); password ${PASSWORD_LENGTH_MIN}+ characters`,
+        summary: `Create a user: operator or regulator (no member), trader or viewer (of a member); password ${PASSWORD_LENGTH_MIN}+ characters, not a common one`,
         body: NEW_USER,
       },
     },
     async (request, reply) => {
-      const principal = requireConsoleChange(request, "operator", "create users");
-      const { id, name, role, member, password } = request.body;
+      requireConsoleChange(request, "operator", "create users");
+      const { id, name, role, member, password, reason } = request.body;
       const ofMember = role === "trader" || role === "viewer";
       if (ofMember && member === undefined) {
         throw new HttpProblem("REQUEST_INVALID", { reason: `a ${role} belongs to a member: give 'member'` });
@@ -671,54 +667,39 @@ export function adminRoutes(api: FastifyInstance, context: RouteContext): void {
       if (member !== undefined && projections.controls.member(member) === null) {
         throw new HttpProblem("MEMBER_NOT_FOUND", { id: member });
       }
-      // Counted in code points after normalisation, as the hash sees the password.
-      const length = [...password.normalize("NFKC")].length;
-      if (length < PASSWORD_LENGTH_MIN) {
-        throw new HttpProblem("REQUEST_INVALID", {
-          reason: `a password needs at least ${PASSWORD_LENGTH_MIN} characters, this one has ${length}`,
-        });
-      }
-      if ((await users.user(id)) !== null) throw new HttpProblem("USER_EXISTS", { id });
-      const user: User = {
-        id,
-        name,
-        role,
-        member: member ?? null,
-        passwordHash: await hashPassword(password),
-        disabled: false,
-      };
-      await users.putUser(user);
-      request.log.info({ audit: "user.create", user: id, role, by: principal.user.id }, "user created");
+      if (users.user(id) !== null) throw new HttpProblem("USER_EXISTS", { id });
+      const outcome = await users.create(
+        { id, name, role, member: member ?? null, password, reason: reason ?? "new user" },
+        metaOf(request),
+      );
       reply.code(201);
-      return { user: userView(user, []) };
+      return { seq: outcome.seq, user: userView(requireUserRecord(id), []) };
     },
   );
 
   for (const action of ["disable", "enable"] as const) {
-    api.post<{ Params: Static<typeof USER_PARAMS>; Body: Static<typeof NO_BODY> }>(
+    api.post<{ Params: Static<typeof USER_PARAMS>; Body: Static<typeof REASON_BODY> }>(
       `/admin/users/:id/${action}`,
       {
         schema: {
           tags,
           summary:
             action === "disable"
-              ? "Disable a user: signs them out everywhere, their API keys stop working"
-              : "Enable a disabled user",
+              ? "Disable a user, with a reason: signs them out everywhere, their API keys stop working"
+              : "Enable a disabled user, with a reason",
           params: USER_PARAMS,
-          body: NO_BODY,
+          body: REASON_BODY,
         },
       },
       async (request) => {
         const principal = requireConsoleChange(request, "operator", `${action} users`);
-        const user = await requireUserRecord(request.params.id);
+        const user = requireUserRecord(request.params.id);
         if (action === "disable" && user.id === principal.user.id) {
           throw new HttpProblem("REQUEST_INVALID", { reason: "you cannot disable your own user" });
         }
-        const changed: User = { ...user, disabled: action === "disable" };
-        await users.putUser(changed);
+        const outcome = await users.setDisabled(user.id, action === "disable", request.body.reason, metaOf(request));
         if (action === "disable") context.auth.sessions.deleteUser(user.id);
-        request.log.info({ audit: `user.${action}`, user: user.id, by: principal.user.id }, `user ${action}d`);
-        return { user: userView(changed, await users.apiKeysOf(user.id)) };
+        return { seq: outcome.seq, user: userView(requireUserRecord(user.id), users.apiKeysOf(user.id)) };
       },
     );
   }
@@ -728,8 +709,8 @@ export function adminRoutes(api: FastifyInstance, context: RouteContext): void {
     { schema: { tags, summary: "A user's API keys (never secrets)", params: USER_PARAMS } },
     async (request) => {
       requireConsoleRead(request, "list API keys");
-      const user = await requireUserRecord(request.params.id);
-      return { keys: (await users.apiKeysOf(user.id)).map(keyView) };
+      const user = requireUserRecord(request.params.id);
+      return { keys: users.apiKeysOf(user.id).map(keyView) };
     },
   );
 
@@ -738,53 +719,47 @@ export function adminRoutes(api: FastifyInstance, context: RouteContext): void {
     {
       schema: {
         tags,
-        summary: "Create an API key with scopes; the secret is in this answer only",
+        summary: "Create an API key with scopes; the secret is in this answer only (stored sealed)",
         params: USER_PARAMS,
         body: NEW_KEY,
       },
     },
     async (request, reply) => {
-      const principal = requireConsoleChange(request, "operator", "create API keys");
-      const user = await requireUserRecord(request.params.id);
-      if (user.disabled) throw new HttpProblem("REQUEST_INVALID", { reason: `user '${user.id}' is disabled` });
-      const existing = await users.apiKeysOf(user.id);
-      if (existing.length >= API_KEYS_PER_USER_MAX) {
-        throw new HttpProblem("REQUEST_INVALID", {
-          reason: `user '${user.id}' already has ${existing.length} API keys, the most allowed is ${API_KEYS_PER_USER_MAX}`,
-        });
-      }
-      const key: ApiKey = {
-        id: `key-${randomBytes(API_KEY_ID_BYTES).toString("base64url")}`,
-        user: user.id,
-        secret: randomBytes(API_KEY_SECRET_BYTES).toString("base64url"),
-        scopes: SCOPES.filter((scope) => request.body.scopes.includes(scope)),
-        revoked: false,
-      };
-      await users.putApiKey(key);
-      request.log.info({ audit: "key.create", key: key.id, user: user.id, by: principal.user.id }, "API key created");
+      requireConsoleChange(request, "operator", "create API keys");
+      const user = requireUserRecord(request.params.id);
+      const scopes = SCOPES.filter((scope) => request.body.scopes.includes(scope));
+      const { key, secret, outcome } = await users.createKey(user.id, scopes, metaOf(request));
       reply.code(201);
-      return { key: keyView(key), secret: key.secret };
+      return { seq: outcome.seq, key: keyView(key), secret };
     },
   );
 
-  api.delete<{ Params: { id: string; keyId: string } }>(
+  api.delete<{ Params: { id: string; keyId: string }; Body: Static<typeof REASON_BODY> }>(
     "/admin/users/:id/keys/:keyId",
     {
       schema: {
         tags,
-        summary: "Revoke an API key (it stays on record)",
+        summary: "Revoke an API key, with a reason (it stays on record)",
         params: Type.Object({ id: ID, keyId: ID }, strict),
+        body: REASON_BODY,
       },
     },
     async (request) => {
-      const principal = requireConsoleChange(request, "operator", "revoke API keys");
+      requireConsoleChange(request, "operator", "revoke API keys");
       const { id, keyId } = request.params;
-      const key = await users.apiKey(keyId);
+      const key = users.apiKey(keyId);
       if (key === null || key.user !== id) throw new HttpProblem("API_KEY_NOT_FOUND", { user: id, id: keyId });
-      const revoked: ApiKey = { ...key, revoked: true };
-      await users.putApiKey(revoked);
-      request.log.info({ audit: "key.revoke", key: keyId, user: id, by: principal.user.id }, "API key revoked");
-      return { key: keyView(revoked) };
+      const outcome = await users.revokeKey(keyId, request.body.reason, metaOf(request));
+      return { seq: outcome.seq, key: keyView(users.apiKey(keyId)!) };
+    },
+  );
+
+  api.get(
+    "/admin/alerts",
+    { schema: { tags, summary: "Security alerts: repeated failed sign-ins per user name, newest first" } },
+    async (request) => {
+      requireConsoleRead(request, "read security alerts");
+      return { alerts: context.signIn.alerts() };
     },
   );
 }

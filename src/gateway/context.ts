@@ -16,4 +16,6 @@ export interface RouteContext {
   readonly metrics: Metrics;
   /** Serve cookies with `Secure` also over plain HTTP (a TLS-terminating proxy not marked by --trust-proxy). */
   readonly secureCookies: boolean;
+  /** Sign-in attempts per minute from one address (the per-name backoff comes on top). */
+  readonly signInPerMinute: number;
 }

@@ -55,6 +55,8 @@ export const BODY_BYTES_MAX = 64 * 1024;
 export const RATE_PER_MINUTE_DEFAULT = 6000;
 export const RATE_PER_MINUTE_PUBLIC = 1200;
 export const RATE_PER_MINUTE_PER_MEMBER = 12_000;
+/** Sign-in attempts per minute from one address. */
+export const SIGN_IN_PER_MINUTE = 20;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -84,6 +86,8 @@ export interface ServerOptions {
   /** Requests per minute per key/user; the public gets `ratePerMinutePublic` per address. */
   readonly ratePerMinute?: number;
   readonly ratePerMinutePublic?: number;
+  /** Sign-in attempts per minute from one address (default `SIGN_IN_PER_MINUTE`). */
+  readonly signInPerMinute?: number;
   /** Requests per minute shared by all users and keys of one member. */
   readonly ratePerMinutePerMember?: number;
   /** Log requests as JSON lines (default true; tests turn it off). */
@@ -180,11 +184,13 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     signIn,
     standInHash,
     secureCookies: options.secureCookies ?? false,
+    signInPerMinute: options.signInPerMinute ?? SIGN_IN_PER_MINUTE,
   };
 
-  // Origins: checked before anything else runs, for unsafe methods and WebSocket upgrades.
+  // Origins: checked before validation and authentication, for unsafe methods and WebSocket upgrades. (In
+  // preValidation rather than onRequest: a WebSocket upgrade refused in onRequest leaves its socket open.)
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map((origin) => origin.replace(/\/+$/, "")));
-  app.addHook("onRequest", async (request) => {
+  app.addHook("preValidation", async (request) => {
     try {
       decodeURIComponent(request.url);
     } catch {

@@ -56,6 +56,7 @@ const POLICIES = {
   memberTrade: row("401   403    2xx    403    403    403    403    403    403"),
   consoleRead: row("401   403    403    403    2xx    2xx    403    2xx    2xx"),
   operatorChange: row("401   403    403    403    2xx    403    403    403    403"),
+  operatorRead: row("401   403    403    403    2xx    403    403    2xx    403"),
   regulatorChange: row("401   403    403    403    403    2xx    403    403    403"),
 } as const;
 type Policy = keyof typeof POLICIES;
@@ -94,7 +95,7 @@ const ROWS: readonly Row[] = [
   { route: "GET /docs/*", policy: "public", path: "/docs/static/swagger-ui.css" },
   { route: "GET /docs/json", policy: "public" },
   { route: "GET /docs/yaml", policy: "public" },
-  { route: "GET /metrics", policy: "public" },
+  { route: "GET /metrics", policy: "operatorRead" },
   { route: "GET /api/instruments", policy: "public" },
   { route: "GET /api/instruments/:id", policy: "public", path: `/api/instruments/${INSTRUMENT}` },
   { route: "GET /api/instruments/:id/book", policy: "public", path: `/api/instruments/${INSTRUMENT}/book` },
@@ -158,6 +159,7 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/admin/accounts", policy: "consoleRead" },
   { route: "GET /api/admin/obligations", policy: "consoleRead" },
   { route: "GET /api/admin/users", policy: "consoleRead" },
+  { route: "GET /api/admin/alerts", policy: "consoleRead" },
   { route: "GET /api/admin/users/:id/keys", policy: "consoleRead", path: "/api/admin/users/mx-victim/keys" },
   { route: "GET /api/regulator/overview", policy: "consoleRead" },
   { route: "GET /api/regulator/supply", policy: "consoleRead" },
@@ -291,12 +293,13 @@ const ROWS: readonly Row[] = [
     route: "POST /api/admin/users/:id/disable",
     policy: "operatorChange",
     path: "/api/admin/users/mx-victim/disable",
+    body: () => REASON,
   },
   {
     route: "POST /api/admin/users/:id/enable",
     policy: "operatorChange",
     path: "/api/admin/users/mx-victim/enable",
-    body: () => ({}),
+    body: () => REASON,
   },
   {
     route: "POST /api/admin/users/:id/keys",
@@ -308,6 +311,7 @@ const ROWS: readonly Row[] = [
     route: "DELETE /api/admin/users/:id/keys/:keyId",
     policy: "operatorChange",
     path: "/api/admin/users/mx-victim/keys/mx-victim-key",
+    body: () => REASON,
   },
   {
     route: "PATCH /api/regulator/instruments/:id/safeguards",
@@ -550,10 +554,11 @@ describe("object-level access", () => {
     });
     expect(placed.status).toBe(201);
     const before = await server.call(owner, "GET", "/api/accounts/AKTAU-1/balances");
-    const seqBefore = server.exchange.projections.lastSeq;
 
     const other = sessions.get("other")!;
+    // The key is created through the journal; from here on nothing may reach it.
     const otherKey = await server.apiKey("atyrau-trader", ["read", "trade"]);
+    const seqBefore = server.exchange.projections.lastSeq;
     const attempts: [string, string, unknown][] = [
       ["GET", "/api/accounts/AKTAU-1/orders", undefined],
       ["GET", "/api/accounts/AKTAU-1/orders/private-1", undefined],

@@ -152,7 +152,8 @@ export class TestServer {
     });
     await this.app.listen({ host: "127.0.0.1", port: 0 });
     const address = this.app.server.address();
-    this.url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : "";
+    const scheme = extra.tls ? "https" : "http";
+    this.url = typeof address === "object" && address ? `${scheme}://127.0.0.1:${address.port}` : "";
   }
 
   async close(): Promise<void> {

@@ -33,7 +33,7 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
           { additionalProperties: false },
         ),
       },
-      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      config: { rateLimit: { max: context.signInPerMinute, timeWindow: 60_000 } },
     },
     async (request, reply) => {
       const name = request.body.user;

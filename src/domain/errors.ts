@@ -164,6 +164,10 @@ export const ERRORS = {
       "Gas quantity {value} kg is not valid; it must be whole tonnes (a multiple of 1000 kg) from 1000 to {max} kg.",
   },
   BASIS_INVALID: { httpStatus: 400, template: "Basis {value} is not valid; {rule}." },
+  BASIS_UNKNOWN: {
+    httpStatus: 404,
+    template: "No listed instrument delivers at basis {basis}; gas is declared at the basis of a listed instrument.",
+  },
 
   // Clearing.
   OBLIGATION_NOT_FOUND: { httpStatus: 404, template: "No obligation '{id}' exists." },

@@ -269,8 +269,13 @@ export class Engine {
       case "money.withdraw":
         return this.house.moveMoney(command, out);
       case "gas.declare":
-      case "gas.withdraw":
+      case "gas.withdraw": {
+        // Gas is declared at a delivery basis the exchange trades: one of a cleared instrument's.
+        if (command.type === "gas.declare" && validId(command.basis, 64) && !this.tradesAtBasis(command.basis)) {
+          return problem("BASIS_UNKNOWN", { basis: show(command.basis) });
+        }
         return this.house.moveGas(command, out);
+      }
       case "obligation.confirmPayment":
       case "obligation.confirmDelivery":
         return this.house.confirm(command, out);
@@ -430,7 +435,7 @@ export class Engine {
     if (reason) return reason;
     const { month, producer, basis, plannedKg } = command;
     if (typeof month !== "string" || !DELIVERY_PERIOD_PATTERN.test(month)) {
-      return problem("FIELD_INVALID", { field: "month", value: show(month), rule: "a month is YYYY-MM" });
+      return problem("FIELD_INVALID", { field: "month", value: show(month), rule: "a month is YYYY-MM, 1900–2199" });
     }
     if (!validId(producer, 64) || !this.house.members.hasMember(producer)) {
       return problem("MEMBER_NOT_FOUND", { id: typeof producer === "string" ? producer : show(producer) });
@@ -729,6 +734,12 @@ export class Engine {
     return false;
   }
 
+  /** Whether a listed, cleared instrument delivers at `basis`. O(instruments). */
+  private tradesAtBasis(basis: string): boolean {
+    for (const market of this.markets.values()) if (market.clearing?.basis === basis) return true;
+    return false;
+  }
+
   /** The clearing house: members, accounts, the ledger and obligations (read-only use). */
   get clearingHouse(): ClearingHouse {
     return this.house;
@@ -922,7 +933,8 @@ function checkReason(reason: unknown): Problem | null {
   return null;
 }
 
-const DELIVERY_PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month, YYYY-MM, in the calendar's years (1900–2199). */
+const DELIVERY_PERIOD_PATTERN = /^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])$/;
 
 function checkDescription(description: InstrumentDescription, clearingBasis: string | null): string | null {
   const d = description as unknown as Record<string, unknown>;

@@ -36,6 +36,7 @@ import { Authenticator, type Principal, requireRole } from "./auth.ts";
 import type { RouteContext } from "./context.ts";
 import { HttpProblem, sendProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
+import { nonFinitePath } from "./input.ts";
 import { MemberRateLimiter } from "./member-rate.ts";
 import { Metrics } from "./metrics.ts";
 import { hashPassword, type ScryptParameters } from "./passwords.ts";
@@ -399,24 +400,6 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
 const NO_FIELDS = Type.Object({}, { additionalProperties: false });
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
-/** Where in a parsed JSON value a non-finite number is (e.g. `body.expireAt`), or null when there is none. */
-function nonFinitePath(value: unknown, path: string): string | null {
-  if (typeof value === "number") return Number.isFinite(value) ? null : path;
-  if (typeof value !== "object" || value === null) return null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nonFinitePath(value[i], `${path}[${i}]`);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  for (const key in value) {
-    const found = nonFinitePath((value as Record<string, unknown>)[key], `${path}.${key}`);
-    if (found !== null) return found;
-  }
-  return null;
-}
 
 async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
   if (request.body === undefined) request.body = {};

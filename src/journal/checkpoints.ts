@@ -7,11 +7,11 @@
  * Signed text: `sauda checkpoint\nseq\nhash\nsignedAtMs` (UTF-8), Ed25519, signature in base64. `keyId` names the
  * public key (keys.ts `publicKeyId`), so a checkpoint signed before a key rotation stays checkable.
  *
- * The log (`checkpoints.jsonl`) is one JSON checkpoint per line, appended and fsync'd, newest last.
+ * The log (`checkpoints.jsonl`) is one JSON checkpoint per line, appended, newest last.
  */
 
 import { createPublicKey, type KeyObject, sign, verify } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHECKPOINTS_FILE, type ExchangeKeys, publicKeyId } from "./keys.ts";
 import type { JournalHead } from "./records.ts";
@@ -101,15 +101,12 @@ export class CheckpointLog {
     return this.entries[this.entries.length - 1] ?? null;
   }
 
-  /** Appends a checkpoint and waits until it is on disk. */
+  /**
+   * Appends a checkpoint. Not fsync'd: this log guards against someone who can change only the database; losing its
+   * last line in a machine crash loses one anchor, and the copies published to the regulator are the ones that count.
+   */
   append(checkpoint: Checkpoint): void {
-    const fd = openSync(this.file, "a", 0o644);
-    try {
-      writeSync(fd, `${JSON.stringify(checkpoint)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    appendFileSync(this.file, `${JSON.stringify(checkpoint)}\n`, { mode: 0o644 });
     this.entries.push(checkpoint);
   }
 }

@@ -38,6 +38,7 @@ import { metaOf } from "./access.ts";
 import { ACCOUNT_ID, ID, json, PRICE, QUANTITY, REASON } from "./common.ts";
 import {
   BPS,
+  DATE,
   instrumentView,
   MONTH,
   NEW_ID,
@@ -125,7 +126,6 @@ const SET_PHASE = Type.Object({ phase: Type.Enum(MANUAL_PHASES) }, strict);
 const SET_REFERENCE = Type.Object({ price: PRICE }, strict);
 
 const TIME_OF_DAY = Type.String({ pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", description: "HH:MM, exchange local time" });
-const DATE = Type.String({ pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$", description: "YYYY-MM-DD" });
 const CALENDAR = Type.Object(
   {
     sessions: Type.Array(Type.Object({ open: TIME_OF_DAY, close: TIME_OF_DAY }, strict), {

@@ -14,7 +14,17 @@ import type { Outcome } from "../../journal/sequencer.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { metaOf, readableAccounts, requireReadAccount, requireTradeAccount } from "./access.ts";
-import { ACCOUNT_ID, CLIENT_ORDER_ID, engineOrderId, ID, json, PRICE, QUANTITY, throwIfRejected } from "./common.ts";
+import {
+  ACCOUNT_ID,
+  CLIENT_ORDER_ID,
+  engineOrderId,
+  ID,
+  json,
+  PRICE,
+  QUANTITY,
+  TIME_MS_MAX,
+  throwIfRejected,
+} from "./common.ts";
 
 export const NEW_ORDER = Type.Object(
   {
@@ -26,7 +36,9 @@ export const NEW_ORDER = Type.Object(
     price: Type.Optional(PRICE),
     quantity: QUANTITY,
     tif: Type.Optional(Type.Union(TIMES_IN_FORCE.map((t) => Type.Literal(t)))),
-    expireAt: Type.Optional(Type.Integer({ minimum: 0, description: "GTD only: ms since epoch (UTC)" })),
+    expireAt: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: TIME_MS_MAX, description: "GTD only: ms since epoch (UTC)" }),
+    ),
     postOnly: Type.Optional(Type.Boolean()),
     stp: Type.Optional(Type.Union(STP_MODES.map((m) => Type.Literal(m)))),
   },

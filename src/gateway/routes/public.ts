@@ -9,8 +9,8 @@ import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { nextScheduledChange } from "../scheduler.ts";
-import { FORMAT, ID, json, LIMIT, sendCsv } from "./common.ts";
-import { limitsInForce } from "./console.ts";
+import { FORMAT, ID, json, LIMIT, sendCsv, TIME_MS_MAX } from "./common.ts";
+import { DATE, limitsInForce } from "./console.ts";
 
 export function publicRoutes(api: FastifyInstance, context: RouteContext): void {
   const { exchange } = context;
@@ -122,7 +122,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
               { default: "1m" },
             ),
             limit: Type.Integer({ minimum: 1, maximum: 2000, default: 500 }),
-            from: Type.Optional(Type.Integer({ minimum: 0, description: "ms since epoch" })),
+            from: Type.Optional(Type.Integer({ minimum: 0, maximum: TIME_MS_MAX, description: "ms since epoch" })),
             format: FORMAT,
           },
           { additionalProperties: false },
@@ -163,10 +163,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
       schema: {
         tags: ["market data"],
         summary: "Official price indices per basis, region and nationally",
-        querystring: Type.Object(
-          { day: Type.Optional(Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" })), format: FORMAT },
-          { additionalProperties: false },
-        ),
+        querystring: Type.Object({ day: Type.Optional(DATE), format: FORMAT }, { additionalProperties: false }),
       },
     },
     async (request, reply) => {

@@ -5,7 +5,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
@@ -232,5 +232,70 @@ describe("snapshots across crashes", () => {
         expect(seqs).toEqual([10]);
       }
     }
+  });
+});
+
+describe("key rotation and the first operator, on the command line", () => {
+  it("`sauda keys rotate-mac` re-MACs head and snapshots under a new key; the journal still starts and verifies", async () => {
+    const { dir } = await journal(5);
+    const file = join(dir, "data-keys", "journal-mac.key");
+    const before = readFileSync(file, "utf8");
+    const rotated = spawnSync(process.execPath, [BIN, "keys", "rotate-mac", "--data", join(dir, "data")], {
+      encoding: "utf8",
+    });
+    expect(rotated.stdout).toContain("journal MAC key rotated: the head and 1 snapshots re-MAC'd");
+    const after = readFileSync(file, "utf8");
+    const keyLines = (text: string) => text.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
+    expect(keyLines(after)).toHaveLength(1);
+    expect(keyLines(before)).not.toContain(keyLines(after)[0]);
+    expect(verifyCli(dir).status).toBe(0);
+    const exchange = await Exchange.open({ data: join(dir, "data") });
+    await exchange.close();
+  });
+
+  it("`sauda user create` makes the first operator of a --no-demo exchange, journaled, who can then sign in", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-first-operator-"));
+    const data = join(dir, "data");
+    const created = spawnSync(
+      process.execPath,
+      [BIN, "user", "create", "--data", data, "--id", "chief", "--name", "Chief Operator", "--role", "operator"],
+      { encoding: "utf8" },
+    );
+    expect(created.status).toBe(0);
+    expect(created.stdout).toContain("created operator 'chief' (journal record 1)");
+    const password = /password \(shown this once\): (\S+)/.exec(created.stdout)![1]!;
+    const weak = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        "user",
+        "create",
+        "--data",
+        data,
+        "--id",
+        "second",
+        "--name",
+        "Second",
+        "--role",
+        "regulator",
+        "--password-stdin",
+      ],
+      { encoding: "utf8", input: "password123\n" },
+    );
+    expect(weak.status).toBe(1);
+    expect(weak.stderr).toContain("this password is on the list of common passwords");
+    const exchange = await Exchange.open({ data });
+    const { Users } = await import("../src/gateway/users.ts");
+    const { verifyPassword } = await import("../src/gateway/passwords.ts");
+    const users = new Users(exchange);
+    const chief = users.user("chief")!;
+    expect([chief.role, chief.disabled]).toEqual(["operator", false]);
+    expect(await verifyPassword(password, chief.passwordHash)).toBe(true);
+    const audit = exchange.projections.audit.query({ commandType: "user.create" });
+    expect(audit[0]).toMatchObject({ outcome: "accepted", role: "operator", source: "command line" });
+    expect(audit[0]!.summary).toBe(
+      "create user chief (Chief Operator) as operator; reason: first operator, created on the command line",
+    );
+    await exchange.close();
   });
 });

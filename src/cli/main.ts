@@ -13,6 +13,7 @@ import { JournalCorruptError } from "../journal/recovery.ts";
 import { ScenarioError } from "../simulator/scenario.ts";
 import { AuctionInputError, runAuction } from "./auction.ts";
 import { describeDemoSession, runDemoSession } from "./demo.ts";
+import { KeysCommandError, type RotateMacOptions, rotateMacCommand } from "./keys.ts";
 import { Replay } from "./replay.ts";
 import { serve } from "./serve.ts";
 import { type SimulateOptions, SimulateUsageError, simulateCommand } from "./simulate.ts";
@@ -150,6 +151,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await verifyCommand(options, (line) => process.stdout.write(`${line}\n`));
     });
 
+  const keys = program
+    .command("keys")
+    .description("the exchange's keys (docs/security.md), while the server is stopped");
+  keys
+    .command("rotate-mac")
+    .description("replace the journal MAC key: check the journal, re-MAC its head and snapshots with a new key")
+    .option("--data <dir>", "directory of the SQLite journal", "./data")
+    .option("--database <url>", "PostgreSQL URL of the journal (instead of --data)")
+    .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
+    .option("--keys <dir>", "keys directory; default: <data>-keys")
+    .action(async (options: RotateMacOptions) => {
+      exitCode = await rotateMacCommand(options, (line) => process.stdout.write(`${line}\n`));
+    });
+
   const user = program.command("user").description("users of the exchange (journaled), while the server is stopped");
   user
     .command("create")
@@ -197,6 +212,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof ScenarioError || error instanceof SimulateUsageError) {
       process.stderr.write(`sauda simulate: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof KeysCommandError) {
+      process.stderr.write(`sauda keys: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof UserCommandError) {
       process.stderr.write(`sauda user: ${error.message}\n`);

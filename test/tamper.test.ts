@@ -299,3 +299,44 @@ describe("key rotation and the first operator, on the command line", () => {
     await exchange.close();
   });
 });
+
+describe("the regulator's copy of the checkpoints", () => {
+  it("shows a rollback by someone who also held the keys and wiped the exchange's own log", async () => {
+    const { TestServer } = await import("./support/server.ts");
+    const server = await TestServer.start();
+    const file = join(server.dir, "sauda.sqlite");
+    const old = new Database(file);
+    await old.backup(join(server.dir, "old.sqlite"));
+    old.close();
+    server.nowMs += 61_000; // a minute on: the next batch is checkpointed
+    await server.exchange.submit({ type: "money.deposit", account: "AKTAU-1", amount: 5, reference: "LATE-1" });
+    const published = await fetch(`${server.url}/api/journal/checkpoints`);
+    const body = (await published.json()) as {
+      publicKeys: { keyId: string; pem: string }[];
+      checkpoints: { seq: number }[];
+    };
+    const head = server.exchange.projections.lastSeq;
+    expect(body.checkpoints[0]!.seq).toBe(head);
+    const regulator = join(server.dir, "regulator-checkpoints.json");
+    const publicKey = join(server.dir, "exchange-public-key.pem");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(regulator, JSON.stringify(body));
+    writeFileSync(publicKey, body.publicKeys.map((k) => k.pem).join(""));
+    await server.close();
+    // Someone with the disk: the older database back, the exchange's own checkpoint log gone.
+    copyFileSync(join(server.dir, "old.sqlite"), file);
+    for (const leftover of [`${file}-wal`, `${file}-shm`, join(`${server.dir}-keys`, "checkpoints.jsonl")]) {
+      rmSync(leftover, { force: true });
+    }
+    const restarted = await Exchange.open({ data: server.dir });
+    expect(restarted.projections.lastSeq).toBeLessThan(head); // the exchange alone cannot tell any more
+    await restarted.close();
+    const result = spawnSync(
+      process.execPath,
+      [BIN, "verify", "--data", server.dir, "--checkpoints", regulator, "--public-key", publicKey],
+      { encoding: "utf8" },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(new RegExp(`BAD — record ${head}: rolled back: the checkpoint signed at`));
+  });
+});

@@ -42,6 +42,7 @@ import { Metrics } from "./metrics.ts";
 import { hashPassword, type ScryptParameters } from "./passwords.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { journalRoutes } from "./routes/journal.ts";
 import { labRoutes } from "./routes/lab.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { publicRoutes } from "./routes/public.ts";
@@ -368,6 +369,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       adminRoutes(api, context);
       regulatorRoutes(api, context);
       labRoutes(api, context);
+      journalRoutes(api, context);
       streamRoutes(api, context);
     },
     { prefix: "/api" },

@@ -230,6 +230,19 @@ function journalSuite(name: string, open: HarnessFactory): void {
       await expect(verify(await reopen())).rejects.toThrow(`record ${newest}: snapshot ${newest} was changed`);
     });
 
+    it("detects a damaged record before the snapshot, which start-up does not replay, and names it", async () => {
+      const { store, damage, reopen, recover } = await harness();
+      await runThrough(store, sessionCommands(80), 40);
+      const newest = (await store.snapshots())[0]!.seq;
+      expect(newest).toBeGreaterThan(20);
+      await damage(`UPDATE {t}journal SET meta = '{"actor":"someone else"}' WHERE seq = 12`);
+      const error = await recover(await reopen()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JournalCorruptError);
+      expect((error as JournalCorruptError).message).toBe(
+        "record 12: damaged: its hash does not continue the journal's hash chain",
+      );
+    });
+
     it("detects a damaged record and names it", async () => {
       const { store, damage, reopen, recover } = await harness();
       await runThrough(store, sessionCommands(40));

@@ -99,7 +99,8 @@ export async function recover(store: JournalStore, options: RecoverOptions = {})
   const toSeq = head?.seq ?? 0;
   // The records the snapshot covers are not replayed, but they are evidence too: their chain is checked (hashing
   // only, beside the replay) and must end in the hash the snapshot names.
-  const covered = snapshotSeq > 0 ? checkChain(store, 1, snapshotSeq, GENESIS_HASH) : null;
+  const covered =
+    snapshotSeq > 0 ? checkChain(store, 1, snapshotSeq, GENESIS_HASH, options.checkedReadRecordsMin) : null;
   // Reading beside the replay pays only when there is much to read (a thread takes tens of milliseconds to start).
   let replayed: { count: number; lastHash: string };
   try {
@@ -129,10 +130,11 @@ export async function checkChain(
   fromSeq: number,
   toSeq: number,
   previousHash: string,
+  checkedReadRecordsMin = CHECKED_READ_RECORDS_MIN,
 ): Promise<string> {
   let expected = fromSeq;
   let lastHash = previousHash;
-  if (store.readChecked && toSeq - fromSeq + 1 > CHECKED_READ_RECORDS_MIN) {
+  if (store.readChecked && toSeq - fromSeq + 1 > checkedReadRecordsMin) {
     for await (const page of store.readChecked(fromSeq, toSeq, previousHash, { hashOnly: true })) {
       expected += page.count;
       lastHash = page.lastHash;

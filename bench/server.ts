@@ -37,7 +37,7 @@ import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import type { Command } from "../src/engine/commands.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
-import { hashPassword, LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
+import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
 import { buildServer } from "../src/gateway/server.ts";
 import { sign } from "../src/gateway/signing.ts";
 import { Users } from "../src/gateway/users.ts";

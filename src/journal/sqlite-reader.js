@@ -18,7 +18,7 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { chainHash, chainHashOfFields } from "./chain.js";
+import { chainHash } from "./chain.js";
 
 if (!parentPort) throw new Error("sqlite-reader.js runs only as a worker thread");
 const port = parentPort;
@@ -27,13 +27,6 @@ const { file, fromSeq, toSeq, previousHash, pageRecords, hashOnly } = workerData
 const db = new Database(file, { readonly: true, fileMustExist: true });
 const readPage = db
   .prepare("SELECT seq, time_ms, meta, command, events, hash FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?")
-  .raw();
-// Checking only: the text fields come as the UTF-8 bytes of `meta\ncommand\nevents`, joined by SQLite, and are hashed
-// as they are (chainHashOfFields), without decoding them into JavaScript strings first.
-const readFieldsPage = db
-  .prepare(
-    "SELECT seq, time_ms, CAST(meta || char(10) || command || char(10) || events AS BLOB), hash FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?",
-  )
   .raw();
 
 let expected = fromSeq;
@@ -56,7 +49,7 @@ function nextPage() {
       done: true,
     };
   }
-  const rows = (hashOnly ? readFieldsPage : readPage).all(expected, Math.min(pageRecords, toSeq - expected + 1));
+  const rows = readPage.all(expected, Math.min(pageRecords, toSeq - expected + 1));
   let units = 0;
   if (!hashOnly) for (const row of rows) units += row[3].length;
   const text = Buffer.allocUnsafeSlow(Math.max(1, units * UTF8_BYTES_PER_UNIT_MAX));
@@ -74,10 +67,8 @@ function nextPage() {
       problem = { seq: expected, message: `missing: the next record is ${seq}` };
       break;
     }
-    const stored = hashOnly ? row[3] : row[5];
-    const computed = hashOnly
-      ? chainHashOfFields(lastHash, seq, timeMs, row[2])
-      : chainHash(lastHash, seq, timeMs, row[2], row[3], row[4]);
+    const stored = row[5];
+    const computed = chainHash(lastHash, seq, timeMs, row[2], row[3], row[4]);
     if (computed !== stored) {
       problem = { seq, message: "damaged: its hash does not continue the journal's hash chain" };
       break;

@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Command } from "../../src/engine/commands.ts";
 import { LabCatalog } from "../../src/gateway/lab/catalog.ts";
-import { hashPassword, LIGHT_SCRYPT } from "../../src/gateway/passwords.ts";
 import { sign } from "../../src/gateway/signing.ts";
 import { type RouteKey, registeredRoutes, routeName } from "../support/routes.ts";
 import { INSTRUMENT, PASSWORD, type Session, TERMS, TestServer } from "../support/server.ts";

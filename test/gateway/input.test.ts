@@ -161,7 +161,7 @@ describe("bytes that are not UTF-8", () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 20 }), invalid, async (prefix, bad) => {
-        const head = Buffer.from(`{"member":"UTF-BAD","name":"${prefix.replace(/["\\\u0000-\u001f]/g, "x")}`, "utf8");
+        const head = Buffer.from(`{"member":"UTF-BAD","name":"${JSON.stringify(prefix).slice(1, -1)}`, "utf8");
         const tail = Buffer.from('","roles":["buyer"]}', "utf8");
         const reply = await raw(operator, "POST", "/api/admin/members", Buffer.concat([head, Buffer.from(bad), tail]));
         expect([reply.status, reply.body.error.message]).toEqual([

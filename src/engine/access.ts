@@ -15,7 +15,6 @@
  */
 
 import { type Problem, problem } from "../domain/errors.ts";
-import type { EngineEvent } from "./events.ts";
 
 export const USER_ROLES = ["operator", "regulator", "trader", "viewer"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -158,7 +157,11 @@ export class Access {
   }
 
   /** Checks and applies an access command; returns the problem if refused (nothing changed then). */
-  apply(command: AccessCommand, hasMember: (id: string) => boolean, out: EngineEvent[]): Problem | null {
+  apply(
+    command: AccessCommand,
+    hasMember: (id: string) => boolean,
+    out: { push(event: AccessEvent): void },
+  ): Problem | null {
     switch (command.type) {
       case "user.create": {
         const c = command as Partial<Record<keyof UserCreateCommand, unknown>>;

@@ -95,6 +95,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   scheduler.start();
   // The demo's agents call the API over plain HTTP on loopback; with TLS they would need the certificate trusted.
   const demo = options.demo && !tls ? await startDemo(exchange, users, baseUrl, { log }) : null;
+  if (options.demo && tls) log("no demo market over TLS (its agents call the API over plain HTTP); use --no-demo");
   demo?.agents.start();
 
   log(`sauda exchange on ${baseUrl}  (web application at /, API under /api, OpenAPI at /docs, metrics at /metrics)`);

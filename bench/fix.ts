@@ -33,8 +33,8 @@ import { FixGateway } from "../src/gateway/fix/gateway.ts";
 import { utcTimestamp } from "../src/gateway/fix/session.ts";
 import { FIX_STORE_FILE_NAME } from "../src/gateway/fix/store.ts";
 import { tengeText } from "../src/gateway/fix/units.ts";
-import { hashPassword, LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
-import { SqliteUserStore } from "../src/gateway/users.ts";
+import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
+import { Users } from "../src/gateway/users.ts";
 
 const INSTRUMENT = "PB-BENCH-2026-01";
 const MEMBERS = 64;
@@ -70,7 +70,7 @@ interface Ready {
 async function serve(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), "sauda-bench-fix-"));
   const exchange = await Exchange.open({ data: dir });
-  const users = new SqliteUserStore(dir);
+  const users = new Users(exchange, { scrypt: LIGHT_SCRYPT });
   const setup: Command[] = [
     {
       type: "instrument.list",
@@ -92,7 +92,6 @@ async function serve(): Promise<void> {
     { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
   ];
   const members: Credentials[] = [];
-  const passwordHash = await hashPassword("bench password 1234", LIGHT_SCRYPT);
   for (let i = 0; i < MEMBERS; i++) {
     const producer = i % 2 === 0;
     const member = `M${String(i).padStart(3, "0")}`;
@@ -106,16 +105,29 @@ async function serve(): Promise<void> {
         ? { type: "gas.declare", account, basis: "KAZGPZ", quantity: 1_000_000_000 }
         : { type: "money.deposit", account, amount: 1_000_000_000_000, reference: `BENCH-${member}` },
     );
-    const user = `trader-${member}`;
-    await users.putUser({ id: user, name: user, role: "trader", member, passwordHash, disabled: false });
     const keyId = `key-${member}`;
     const secret = `secret-${member}-${i * 7919}`;
-    await users.putApiKey({ id: keyId, user, secret, scopes: ["read", "trade"], revoked: false });
     members.push({ member, account, side: producer ? "2" : "1", keyId, secret });
   }
   const outcomes = await Promise.all(setup.map((command) => exchange.submit(command)));
   const refused = outcomes.flatMap((o) => o.events.filter((e) => e.type === "rejected"));
   if (refused.length > 0) throw new Error(`set-up refused: ${JSON.stringify(refused[0])}`);
+  // Users and keys through the journal, once their members exist.
+  for (const m of members) {
+    const user = `trader-${m.member}`;
+    await users.create(
+      {
+        id: user,
+        name: user,
+        role: "trader",
+        member: m.member,
+        password: "a bench password nobody uses",
+        reason: "bench",
+      },
+      {},
+    );
+    await users.createKey(user, ["read", "trade"], {}, { id: m.keyId, secret: m.secret });
+  }
   const fix = await FixGateway.start({
     exchange,
     users,
@@ -130,7 +142,6 @@ async function serve(): Promise<void> {
       void (async () => {
         await fix.close();
         await exchange.close();
-        await users.close();
         rmSync(dir, { recursive: true, force: true });
         process.exit(0);
       })();

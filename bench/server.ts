@@ -37,10 +37,10 @@ import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import type { Command } from "../src/engine/commands.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
-import { hashPassword, LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
+import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
 import { buildServer } from "../src/gateway/server.ts";
 import { sign } from "../src/gateway/signing.ts";
-import { SqliteUserStore } from "../src/gateway/users.ts";
+import { Users } from "../src/gateway/users.ts";
 
 const INSTRUMENT = "PB-BENCH-2026-01";
 const MEMBERS = 128;
@@ -89,7 +89,7 @@ interface Ready {
 async function serve(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), "sauda-bench-server-"));
   const exchange = await Exchange.open({ data: dir });
-  const users = new SqliteUserStore(dir);
+  const users = new Users(exchange, { scrypt: LIGHT_SCRYPT });
   const setup: Command[] = [
     {
       type: "instrument.list",
@@ -112,7 +112,6 @@ async function serve(): Promise<void> {
     { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
   ];
   const members: Credentials[] = [];
-  const passwordHash = await hashPassword("bench password 1234", LIGHT_SCRYPT);
   for (let i = 0; i < MEMBERS; i++) {
     const producer = i % 2 === 0;
     const member = `M${String(i).padStart(3, "0")}`;
@@ -126,16 +125,26 @@ async function serve(): Promise<void> {
         ? { type: "gas.declare", account, basis: "KAZGPZ", quantity: 1_000_000_000 }
         : { type: "money.deposit", account, amount: 1_000_000_000_000, reference: `BENCH-${member}` },
     );
-    const user = `trader-${member}`;
-    await users.putUser({ id: user, name: user, role: "trader", member, passwordHash, disabled: false });
-    const keyId = `key-${member}`;
-    const secret = `secret-${member}-${i * 7919}`;
-    await users.putApiKey({ id: keyId, user, secret, scopes: ["read", "trade"], revoked: false });
-    members.push({ member, account, side: producer ? "sell" : "buy", keyId, secret });
+    members.push({
+      member,
+      account,
+      side: producer ? "sell" : "buy",
+      keyId: `key-${member}`,
+      secret: `secret-${member}-${i * 7919}`,
+    });
   }
   const outcomes = await Promise.all(setup.map((command) => exchange.submit(command)));
   const refused = outcomes.flatMap((o) => o.events.filter((e) => e.type === "rejected"));
   if (refused.length > 0) throw new Error(`set-up refused: ${JSON.stringify(refused[0])}`);
+  // Users and keys through the journal, once their members exist.
+  for (const m of members) {
+    const user = `trader-${m.member}`;
+    await users.create(
+      { id: user, name: user, role: "trader", member: m.member, password: "bench password 1234", reason: "bench" },
+      {},
+    );
+    await users.createKey(user, ["read", "trade"], {}, { id: m.keyId, secret: m.secret });
+  }
 
   const app = await buildServer({
     exchange,
@@ -153,7 +162,6 @@ async function serve(): Promise<void> {
       void (async () => {
         await app.close();
         await exchange.close();
-        await users.close();
         rmSync(dir, { recursive: true, force: true });
         process.exit(0);
       })();

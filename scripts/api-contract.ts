@@ -16,7 +16,7 @@ import openapiTS, { astToString } from "openapi-typescript";
 import { asyncApiDocument } from "../src/gateway/asyncapi.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { buildServer } from "../src/gateway/server.ts";
-import { SqliteUserStore } from "../src/gateway/users.ts";
+import { Users } from "../src/gateway/users.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const check = process.argv.includes("--check");
@@ -24,14 +24,13 @@ const check = process.argv.includes("--check");
 async function openApiDocument(): Promise<object> {
   const dir = mkdtempSync(join(tmpdir(), "sauda-contract-"));
   try {
-    const exchange = await Exchange.open({ data: dir, clock: () => 0 });
-    const users = new SqliteUserStore(dir);
+    const exchange = await Exchange.open({ data: join(dir, "data"), keysDir: join(dir, "keys"), clock: () => 0 });
+    const users = new Users(exchange);
     const app = await buildServer({ exchange, users, logger: false, webRoot: join(dir, "no-web") });
     await app.ready();
     const document = app.swagger();
     await app.close();
     await exchange.close();
-    await users.close();
     return JSON.parse(JSON.stringify(document));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -370,7 +370,10 @@ class Run {
     for (const account of BUYERS) this.accept(this.deposit(account, BUYER_START_TIYN));
     for (const account of SELLERS) {
       if (!BUYERS.includes(account)) this.accept(this.deposit(account, SELLER_START_TIYN));
-      for (const basis of BASES) this.accept({ type: "gas.declare", account, basis, quantity: 20_000 });
+      // Gas is declared only where a listed instrument delivers (BASIS_UNKNOWN otherwise; drafts still try both).
+      for (const basis of new Set(this.instruments.map((i) => i.basis))) {
+        this.accept({ type: "gas.declare", account, basis, quantity: 20_000 });
+      }
     }
   }
 

@@ -2,8 +2,8 @@
  * Crash test: the core runs in a child process on a real SQLite journal; the driver sends commands and records every
  * acknowledgement; the child is killed with SIGKILL at random moments and restarted. After each restart:
  * - every acknowledged command is in the journal, at the seq it was acknowledged with;
- * - the journal verifies from record 1 (hash chain intact, every record's events reproduced by replay, every snapshot
- *   matching the replayed state), so nothing is half-applied;
+ * - the journal verifies from record 1 (hash chain intact, head and snapshot MACs matching, every record's events
+ *   reproduced by replay, every snapshot matching the replayed state), so nothing is half-applied;
  * - the state the restarted process recovered (newest snapshot + replay) equals that fresh full replay.
  *
  * The moments of the kills come from a seeded generator; which commands get acknowledged before a kill depends on
@@ -20,6 +20,7 @@ import { describe, expect, it } from "vitest";
 import type { Command } from "../src/engine/commands.ts";
 import { verify } from "../src/journal/recovery.ts";
 import { SqliteStore } from "../src/journal/sqlite-store.ts";
+import { CRASH_MAC_KEY } from "./support/crash-key.ts";
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 20);
 const CHILD = resolve(import.meta.dirname, "support/journal-child.ts");
@@ -188,7 +189,8 @@ async function checkJournal(
 ): Promise<void> {
   const store = new SqliteStore(dir);
   try {
-    const report = await verify(store);
+    const report = await verify(store, { macKeys: [CRASH_MAC_KEY] });
+    expect(report.macChecked).toBe(true);
     expect(report.head?.seq ?? 0).toBe(ready.seq);
     expect(report.stateHash).toBe(ready.hash);
     const records = new Map((await store.read(1, Number.MAX_SAFE_INTEGER)).map((r) => [r.seq, r]));

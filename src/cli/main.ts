@@ -2,20 +2,27 @@
  * The `sauda` command: one entry point for every tool that members, auditors and operators run. Each subcommand
  * lives in its own file; this one only parses arguments (commander) and maps failures to exit codes:
  * 0 success, 1 the input was understood but the answer is "no" (e.g. an auction that needs a reference price),
- * 2 bad usage or unreadable input.
+ * 2 bad usage or unreadable input, 3 the journal failed its integrity checks at start (the first bad record named).
  */
 
 import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Command, CommanderError } from "commander";
+import { KeysError } from "../journal/keys.ts";
+import { JournalCorruptError } from "../journal/recovery.ts";
 import { ScenarioError } from "../simulator/scenario.ts";
 import { AuctionInputError, runAuction } from "./auction.ts";
 import { describeDemoSession, runDemoSession } from "./demo.ts";
+import { KeysCommandError, type RotateMacOptions, rotateMacCommand } from "./keys.ts";
 import { Replay } from "./replay.ts";
 import { serve } from "./serve.ts";
 import { type SimulateOptions, SimulateUsageError, simulateCommand } from "./simulate.ts";
 import { SurveilInputError, type SurveilOptions, surveilCommand } from "./surveil.ts";
-import { verifyCommand } from "./verify.ts";
+import { UserCommandError, type UserCreateOptions, userCreateCommand } from "./user.ts";
+import { type VerifyOptions, verifyCommand } from "./verify.ts";
+
+/** `sauda serve` found the journal damaged, forged or rolled back and did not start. */
+export const EXIT_JOURNAL_UNSOUND = 3;
 
 /** Writes lines through a buffer: a replay of millions of lines must not make millions of write calls. */
 class LineWriter {
@@ -99,6 +106,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--fix-port <port>", "also open a FIX 4.4 acceptor for order entry and drop copy on this port")
     .option("--fix-tls-cert <file>", "PEM certificate chain: the FIX acceptor speaks TLS (with --fix-tls-key)")
     .option("--fix-tls-key <file>", "PEM private key of --fix-tls-cert")
+    .option("--keys <dir>", "keys directory (made on first start); default: <data>-keys beside the data directory")
+    .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM); with --tls-key")
+    .option("--tls-key <file>", "the certificate's private key (PEM)")
+    .option("--trust-proxy", "behind a TLS-terminating reverse proxy: trust its X-Forwarded-* headers")
+    .option("--allow-origin <origins...>", "other origins (https://host:port) allowed to send unsafe requests")
+    .option("--metrics-port <port>", "also serve /metrics without sign-in on this port (a private listener)")
+    .option("--metrics-host <host>", "address of the metrics listener", "127.0.0.1")
     .action(
       async (options: {
         port: string;
@@ -110,18 +124,31 @@ export async function main(argv: readonly string[]): Promise<number> {
         fixPort?: string;
         fixTlsCert?: string;
         fixTlsKey?: string;
+        keys?: string;
+        tlsCert?: string;
+        tlsKey?: string;
+        trustProxy?: boolean;
+        allowOrigin?: string[];
+        metricsPort?: string;
+        metricsHost: string;
       }) => {
-        const port = Number(options.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65_535)
-          throw new CliUsageError(`--port ${options.port} is not a port number`);
-        const fixPort = options.fixPort === undefined ? undefined : Number(options.fixPort);
-        if (fixPort !== undefined && (!Number.isInteger(fixPort) || fixPort < 0 || fixPort > 65_535))
-          throw new CliUsageError(`--fix-port ${options.fixPort} is not a port number`);
+        const port = parsePort(options.port, "--port");
+        const metricsPort =
+          options.metricsPort === undefined ? undefined : parsePort(options.metricsPort, "--metrics-port");
+        const fixPort = options.fixPort === undefined ? undefined : parsePort(options.fixPort, "--fix-port");
         if ((options.fixTlsCert === undefined) !== (options.fixTlsKey === undefined))
           throw new CliUsageError("--fix-tls-cert and --fix-tls-key go together");
         const log = (line: string) => process.stdout.write(`${line}\n`);
-        const { fixPort: _fixPort, ...rest } = options;
-        const stop = await serve({ ...rest, port, ...(fixPort === undefined ? {} : { fixPort }) }, log);
+        const { port: _port, metricsPort: _metricsPort, fixPort: _fixPort, ...rest } = options;
+        const stop = await serve(
+          {
+            ...rest,
+            port,
+            ...(metricsPort === undefined ? {} : { metricsPort }),
+            ...(fixPort === undefined ? {} : { fixPort }),
+          },
+          log,
+        );
         await new Promise<void>((resolve) => {
           const shutdown = () => void stop().then(resolve);
           process.once("SIGTERM", shutdown);
@@ -136,8 +163,43 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--data <dir>", "directory of the SQLite journal", "./data")
     .option("--database <url>", "PostgreSQL URL of the journal (instead of --data)")
     .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
-    .action(async (options: { data: string; database?: string; schema: string }) => {
+    .option("--keys <dir>", "keys directory (MAC keys, checkpoint key and log); default: <data>-keys")
+    .option("--checkpoints <file>", "published checkpoints to check the journal against (JSON lines or JSON)")
+    .option("--public-key <file>", "checkpoint public key(s), PEM, if the keys directory is not at hand")
+    .action(async (options: VerifyOptions) => {
       exitCode = await verifyCommand(options, (line) => process.stdout.write(`${line}\n`));
+    });
+
+  const keys = program
+    .command("keys")
+    .description("the exchange's keys (docs/security.md), while the server is stopped");
+  keys
+    .command("rotate-mac")
+    .description("replace the journal MAC key: check the journal, re-MAC its head and snapshots with a new key")
+    .option("--data <dir>", "directory of the SQLite journal", "./data")
+    .option("--database <url>", "PostgreSQL URL of the journal (instead of --data)")
+    .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
+    .option("--keys <dir>", "keys directory; default: <data>-keys")
+    .action(async (options: RotateMacOptions) => {
+      exitCode = await rotateMacCommand(options, (line) => process.stdout.write(`${line}\n`));
+    });
+
+  const user = program.command("user").description("users of the exchange (journaled), while the server is stopped");
+  user
+    .command("create")
+    .description("create a user, e.g. the first operator of a --no-demo exchange; prints a new password once")
+    .requiredOption("--id <id>", "the user's sign-in name")
+    .requiredOption("--name <name>", "the person's full name")
+    .requiredOption("--role <role>", "operator, regulator, trader or viewer")
+    .option("--member <member>", "the member of a trader or viewer")
+    .option("--reason <text>", "why (shown in the audit trail)", "first operator, created on the command line")
+    .option("--password-stdin", "read the password from standard input instead of making one")
+    .option("--data <dir>", "directory of the SQLite journal", "./data")
+    .option("--database <url>", "PostgreSQL URL of the journal (instead of --data)")
+    .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
+    .option("--keys <dir>", "keys directory; default: <data>-keys")
+    .action(async (options: UserCreateOptions) => {
+      exitCode = await userCreateCommand(options, readStdin, (line) => process.stdout.write(`${line}\n`));
     });
 
   program
@@ -192,12 +254,41 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`sauda simulate: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof KeysCommandError) {
+      process.stderr.write(`sauda keys: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof UserCommandError) {
+      process.stderr.write(`sauda user: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof JournalCorruptError) {
+      process.stderr.write(`sauda: the journal is not sound; refusing to start: ${error.message}\n`);
+      return EXIT_JOURNAL_UNSOUND;
+    }
+    if (error instanceof KeysError) {
+      process.stderr.write(`sauda: keys: ${error.message}\n`);
+      return 2;
+    }
     if (isFileError(error)) {
       process.stderr.write(`sauda: ${error.message}\n`);
       return 2;
     }
     throw error;
   }
+}
+
+function parsePort(text: string, option: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new CliUsageError(`${option} ${text} is not a port number`);
+  return port;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function isFileError(error: unknown): error is NodeJS.ErrnoException {

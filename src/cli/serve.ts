@@ -1,23 +1,31 @@
 /**
- * `sauda serve` (and `npm start`): runs the exchange server. It opens the journal (SQLite under --data, or PostgreSQL
- * by --database), recovers, serves the API and the web application, runs the session scheduler, and — unless
- * --no-demo — creates the demo market on first start and runs the policy lab's agents in it as its members.
+ * `sauda serve` (and `npm start`): runs the exchange server. It loads the keys (making them on a first start, beside
+ * the data directory), opens the journal (SQLite under --data, or PostgreSQL by --database), checks it and recovers,
+ * serves the API and the web application, runs the session scheduler, and — unless --no-demo — creates the demo market
+ * on first start and runs the policy lab's agents in it as its members.
+ *
+ * Transport: plain HTTP on 127.0.0.1 by default; HTTPS with --tls-cert/--tls-key; behind a TLS-terminating reverse
+ * proxy with --trust-proxy (then X-Forwarded-Proto decides Secure cookies and HSTS). /metrics needs an operator on the
+ * main listener; --metrics-port serves it without sign-in on a separate listener (for Prometheus, on a private address).
  *
  * SIGTERM or SIGINT: stop taking requests, let requests in flight finish, write the batch in flight and a snapshot,
- * close the journal, exit 0. If the journal cannot be written, the process stops at once (exit 70): it must not run
- * ahead of what is durable.
+ * sign a last checkpoint, close the journal, exit 0. If the journal cannot be written, the process stops at once
+ * (exit 70): it must not run ahead of what is durable.
  */
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import Fastify from "fastify";
 import { startDemo } from "../gateway/demo/bootstrap.ts";
 import { Exchange } from "../gateway/exchange.ts";
 import { FixGateway } from "../gateway/fix/gateway.ts";
 import { FIX_STORE_FILE_NAME } from "../gateway/fix/store.ts";
+import { Metrics } from "../gateway/metrics.ts";
+import { LIGHT_SCRYPT, RECOMMENDED_SCRYPT } from "../gateway/passwords.ts";
 import { Scheduler } from "../gateway/scheduler.ts";
 import { buildServer } from "../gateway/server.ts";
-import { PostgresUserStore, SqliteUserStore, type UserStore } from "../gateway/users.ts";
-import { DEFAULT_DATA_DIR } from "../journal/open.ts";
+import { Users } from "../gateway/users.ts";
+import { KEY_FILES, publicKeyId } from "../journal/keys.ts";
 
 export interface ServeOptions {
   readonly port: number;
@@ -31,43 +39,84 @@ export interface ServeOptions {
   /** PEM certificate chain and key files: the FIX acceptor speaks TLS. */
   readonly fixTlsCert?: string;
   readonly fixTlsKey?: string;
+  readonly keys?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly trustProxy?: boolean;
+  readonly allowOrigin?: readonly string[];
+  readonly metricsPort?: number;
+  readonly metricsHost?: string;
 }
 
 export const EXIT_JOURNAL_FAILED = 70;
 
 export async function serve(options: ServeOptions, log: (line: string) => void): Promise<() => Promise<void>> {
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+    throw new Error("give both --tls-cert and --tls-key, or neither");
+  }
   const location = options.database ? { database: options.database, schema: options.schema } : { data: options.data };
   const exchange = await Exchange.open({
     ...location,
+    data: options.data,
+    ...(options.keys === undefined ? {} : { keysDir: options.keys }),
     onFatal: (error) => {
       log(`FATAL: the journal cannot be written (${(error as Error).message}); stopping so nothing runs ahead of it`);
       process.exit(EXIT_JOURNAL_FAILED);
     },
   });
-  const users: UserStore = options.database
-    ? await PostgresUserStore.open(options.database, options.schema)
-    : new SqliteUserStore(options.data ?? DEFAULT_DATA_DIR);
+  for (const warning of exchange.warnings) log(`warning: ${warning}`);
+  // The demo is a throw-away market whose users sign in often: light scrypt keeps its first start quick. A real
+  // exchange (--no-demo) hashes with the recommended parameters.
+  const users = new Users(exchange, { scrypt: options.demo ? LIGHT_SCRYPT : RECOMMENDED_SCRYPT });
+  const tls =
+    options.tlsCert !== undefined && options.tlsKey !== undefined
+      ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
+      : undefined;
+  const metrics = new Metrics(exchange);
   const fix =
     options.fixPort === undefined
       ? null
       : await FixGateway.start({
           exchange,
           users,
-          storeFile: join(options.data ?? DEFAULT_DATA_DIR, FIX_STORE_FILE_NAME),
+          storeFile: join(options.data, FIX_STORE_FILE_NAME),
           port: options.fixPort,
           host: options.host,
           ...(options.fixTlsCert && options.fixTlsKey
             ? { tls: { cert: readFileSync(options.fixTlsCert), key: readFileSync(options.fixTlsKey) } }
             : {}),
         });
-  const app = await buildServer({ exchange, users });
+  const app = await buildServer({
+    exchange,
+    users,
+    metrics,
+    ...(tls ? { tls } : {}),
+    trustProxy: options.trustProxy ?? false,
+    allowedOrigins: options.allowOrigin ?? [],
+  });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  const baseUrl = `http://${options.host === "0.0.0.0" ? "127.0.0.1" : options.host}:${port}`;
+  const scheme = tls ? "https" : "http";
+  const baseUrl = `${scheme}://${options.host === "0.0.0.0" ? "127.0.0.1" : options.host}:${port}`;
+  let metricsApp: ReturnType<typeof Fastify> | null = null;
+  if (options.metricsPort !== undefined) {
+    metricsApp = Fastify({ logger: false });
+    metricsApp.get("/metrics", async (_request: unknown, reply: { header: (name: string, value: string) => void }) => {
+      reply.header("content-type", "text/plain; version=0.0.4");
+      return metrics.render();
+    });
+    await metricsApp.listen({ port: options.metricsPort, host: options.metricsHost ?? "127.0.0.1" });
+    const metricsAddress = metricsApp.server.address();
+    const metricsPort =
+      typeof metricsAddress === "object" && metricsAddress ? metricsAddress.port : options.metricsPort;
+    log(`metrics without sign-in on http://${options.metricsHost ?? "127.0.0.1"}:${metricsPort}/metrics`);
+  }
   const scheduler = new Scheduler(exchange);
   scheduler.start();
-  const demo = options.demo ? await startDemo(exchange, users, baseUrl, { log }) : null;
+  // The demo's agents call the API over plain HTTP on loopback; with TLS they would need the certificate trusted.
+  const demo = options.demo && !tls ? await startDemo(exchange, users, baseUrl, { log }) : null;
+  if (options.demo && tls) log("no demo market over TLS (its agents call the API over plain HTTP); use --no-demo");
   demo?.agents.start();
 
   log(`sauda exchange on ${baseUrl}  (web application at /, API under /api, OpenAPI at /docs, metrics at /metrics)`);
@@ -75,6 +124,14 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     log(`FIX 4.4 acceptor on ${options.host}:${fix.port}${options.fixTlsCert ? " (TLS)" : ""} (docs/fix.md)`);
   }
   log(`journal: ${exchange.store.kind} ${exchange.store.location}, at seq ${exchange.projections.lastSeq}`);
+  log(
+    `keys: ${exchange.keys.source === "environment" ? "from the environment" : exchange.keys.dir}; checkpoints signed by key ${publicKeyId(exchange.keys.verifyingKeys[0]!)} (public key: ${exchange.keys.dir}/${KEY_FILES.verifying}, GET /api/journal/checkpoints)`,
+  );
+  if (users.users().length === 0) {
+    log(
+      "no users yet: create the first operator with `sauda user create --role operator --id NAME --name 'Full Name'`",
+    );
+  }
   if (demo?.credentials) {
     log("");
     log("Demo users — shown this once; keep them (delete the data directory to start a new demo):");
@@ -92,8 +149,8 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
       scheduler.stop();
       await fix?.close(); // FIX sessions are logged out; their requests in flight finish
       await app.close(); // no new requests; requests in flight finish
-      await exchange.close(); // the batch in flight is written, then a snapshot
-      await users.close();
+      await metricsApp?.close();
+      await exchange.close(); // the batch in flight is written, then a snapshot and a last checkpoint
       log("sauda stopped cleanly");
     })();
     return stopping;

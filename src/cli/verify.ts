@@ -1,28 +1,87 @@
 /**
  * `sauda verify --data DIR` or `--database URL`: rebuilds the exchange state from the journal, checking every record's
- * place in the hash chain, that replaying each command reproduces its stored events, and every stored snapshot's state
- * hash. Prints a summary; on the first problem, names the bad record and fails.
+ * place in the hash chain, that replaying each command reproduces its stored events, every stored snapshot's state
+ * hash, and — with the keys — the head's and the snapshots' MACs, and every published checkpoint against the chain.
+ * Prints a summary; on the first problem, names the bad record, snapshot or checkpoint and fails.
+ *
+ * Keys: the MAC keys come from the environment or the keys directory (`--keys`, default `<data>-keys`); an auditor
+ * without them still checks the chain, the replay and the checkpoints, and the summary says the MACs were not checked.
+ * Checkpoints: the exchange's own log in the keys directory, and any file given with `--checkpoints` (for example the
+ * regulator's copy, or the public endpoint's answer saved to a file), checked with the public key in the keys
+ * directory or `--public-key`.
  */
 
-import { openStore } from "../journal/open.ts";
+import type { KeyObject } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Checkpoint, checkpointProblem, parseCheckpoints } from "../journal/checkpoints.ts";
+import {
+  CHECKPOINTS_FILE,
+  defaultKeysDir,
+  type ExchangeKeys,
+  KEY_FILES,
+  KeysError,
+  loadKeys,
+  loadVerifyingKeys,
+} from "../journal/keys.ts";
+import { DEFAULT_DATA_DIR, openStore } from "../journal/open.ts";
 import { JournalCorruptError, verify } from "../journal/recovery.ts";
 
 export interface VerifyOptions {
   readonly data?: string;
   readonly database?: string;
   readonly schema?: string;
+  /** The keys directory (default `<data>-keys`). */
+  readonly keys?: string;
+  /** A file of published checkpoints to check the journal against (JSON lines, or the endpoint's JSON). */
+  readonly checkpoints?: string;
+  /** The checkpoint public key(s), PEM, when the keys directory is not at hand. */
+  readonly publicKey?: string;
 }
 
 /** Returns the process exit code: 0 when the journal checks out, 1 when it does not. */
 export async function verifyCommand(options: VerifyOptions, write: (line: string) => void): Promise<number> {
+  const keysDir = options.keys ?? defaultKeysDir(options.data ?? DEFAULT_DATA_DIR);
+  let keys: ExchangeKeys | null = null;
+  let macNote = "";
+  try {
+    keys = loadKeys(keysDir);
+  } catch (error) {
+    if (!(error instanceof KeysError)) throw error;
+    macNote = ` (MACs not checked: ${error.message})`;
+  }
+  const publicKeyFile = options.publicKey ?? join(keysDir, KEY_FILES.verifying);
+  const verifyingKeys: KeyObject[] = existsSync(publicKeyFile)
+    ? loadVerifyingKeys(publicKeyFile)
+    : [...(keys?.verifyingKeys ?? [])];
+  const sources = [join(keysDir, CHECKPOINTS_FILE), ...(options.checkpoints ? [options.checkpoints] : [])];
+  const checkpoints: Checkpoint[] = [];
+  for (const file of sources) {
+    if (file !== options.checkpoints && !existsSync(file)) continue;
+    const found = parseCheckpoints(readFileSync(file, "utf8"), file);
+    if (found.length > 0 && verifyingKeys.length === 0) {
+      write(`checkpoints in ${file} cannot be checked: no public key (give --public-key)`);
+      return 1;
+    }
+    for (const checkpoint of found) {
+      const problem = checkpointProblem(checkpoint, verifyingKeys);
+      if (problem !== null) {
+        write(`checkpoint of record ${String(checkpoint.seq)} in ${file}: BAD — ${problem}`);
+        return 1;
+      }
+      checkpoints.push(checkpoint);
+    }
+  }
+
   const store = await openStore(options);
   const started = performance.now();
   try {
-    const report = await verify(store);
+    const report = await verify(store, { ...(keys ? { macKeys: keys.macKeys } : {}), checkpoints });
     const seconds = (performance.now() - started) / 1000;
     write(
       `journal ${store.kind} ${store.location}: OK — ${report.records} records, ${report.snapshotsChecked} snapshots checked, ` +
-        `head ${report.head?.seq ?? 0}, state hash ${report.stateHash} (${seconds.toFixed(2)} s)`,
+        `head ${report.head?.seq ?? 0}${report.macChecked ? " (MAC checked)" : ""}, ${report.checkpointsChecked} checkpoints checked, ` +
+        `state hash ${report.stateHash} (${seconds.toFixed(2)} s)${macNote}`,
     );
     return 0;
   } catch (error) {

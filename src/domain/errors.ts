@@ -127,6 +127,17 @@ export const ERRORS = {
   GROUP_EVIDENCE_INVALID: { httpStatus: 400, template: "Evidence reference {value} is not valid; {rule}." },
   GROUP_UNCHANGED: { httpStatus: 409, template: "Member '{member}' {state}; recording that changes nothing." },
 
+  // Users and API keys (engine/access.ts).
+  USER_EXISTS: { httpStatus: 409, template: "User '{id}' already exists." },
+  USER_NOT_FOUND: { httpStatus: 404, template: "No user '{id}'." },
+  USER_DISABLED: { httpStatus: 409, template: "User '{id}' is disabled; enable the user first." },
+  API_KEY_EXISTS: { httpStatus: 409, template: "API key '{id}' already exists." },
+  API_KEY_NOT_FOUND: { httpStatus: 404, template: "No API key '{id}'." },
+  API_KEYS_LIMIT: {
+    httpStatus: 409,
+    template: "User '{user}' already has {count} API keys, the most allowed is {max} (revoked ones count).",
+  },
+
   // Money and gas.
   AMOUNT_INVALID: {
     httpStatus: 400,
@@ -156,6 +167,10 @@ export const ERRORS = {
       "Gas quantity {value} kg is not valid; it must be whole tonnes (a multiple of 1000 kg) from 1000 to {max} kg.",
   },
   BASIS_INVALID: { httpStatus: 400, template: "Basis {value} is not valid; {rule}." },
+  BASIS_UNKNOWN: {
+    httpStatus: 404,
+    template: "No listed instrument delivers at basis {basis}; gas is declared at the basis of a listed instrument.",
+  },
 
   // Clearing.
   OBLIGATION_NOT_FOUND: { httpStatus: 404, template: "No obligation '{id}' exists." },
@@ -199,6 +214,16 @@ export const ERRORS = {
   AUTH_REQUIRED: { httpStatus: 401, template: "Sign in or sign the request with an API key to {action}." },
   AUTH_FAILED: { httpStatus: 401, template: "The user name or password is wrong." },
   AUTH_SIGNATURE_INVALID: { httpStatus: 401, template: "The request signature is not valid: {reason}." },
+  AUTH_BACKOFF: {
+    httpStatus: 429,
+    template:
+      "Too many failed sign-ins for this user name: wait {retryAfterSeconds} s before the next attempt (the operator has been told).",
+  },
+  AUTH_ORIGIN: {
+    httpStatus: 403,
+    template: "Requests from origin {origin} are not accepted; this exchange accepts {allowed}.",
+  },
+  PASSWORD_WEAK: { httpStatus: 400, template: "The password is not accepted: {reason}." },
   AUTH_CSRF: {
     httpStatus: 403,
     template: "The CSRF token is missing or wrong; send the X-CSRF-Token header from GET /api/session.",
@@ -220,9 +245,6 @@ export const ERRORS = {
     template:
       "This connection guards {live} live orders with cancel-on-disconnect, the most allowed is {max}; cancel some or open another connection.",
   },
-  USER_EXISTS: { httpStatus: 409, template: "User '{id}' already exists." },
-  USER_NOT_FOUND: { httpStatus: 404, template: "No user '{id}'." },
-  API_KEY_NOT_FOUND: { httpStatus: 404, template: "User '{user}' has no API key '{id}'." },
   LAB_SCENARIO_NOT_FOUND: { httpStatus: 404, template: "The policy lab has no scenario '{name}'; it has {known}." },
   LAB_SCENARIO_INVALID: {
     httpStatus: 400,

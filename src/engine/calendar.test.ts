@@ -54,8 +54,19 @@ describe("trading calendar", () => {
       }),
     ).toBe("sessions 11:00–13:00 and 13:05–14:00 overlap (with the pre-open)");
     expect(checkCalendar({ ...CALENDAR, holidays: ["23.03.2026"] })).toBe(
-      "holidays must be at most 400 dates, YYYY-MM-DD",
+      "holidays must be at most 400 real dates, YYYY-MM-DD, years 1900–2199",
     );
+    // Dates that do not exist, and years outside the calendar's range.
+    for (const date of ["2026-02-31", "2026-02-29", "2026-13-45", "0000-01-01", "2026-04-31"]) {
+      expect(checkCalendar({ ...CALENDAR, holidays: [date] }), date).toBe(
+        "holidays must be at most 400 real dates, YYYY-MM-DD, years 1900–2199",
+      );
+      expect(checkCalendar({ ...CALENDAR, extraSessions: [{ date, open: "11:00", close: "12:00" }] }), date).toBe(
+        "each extra session needs a real date, YYYY-MM-DD, years 1900–2199",
+      );
+    }
+    expect(checkCalendar({ ...CALENDAR, holidays: ["2028-02-29", "2000-02-29", "2199-12-31"] })).toBeNull();
+    expect(checkCalendar({ ...CALENDAR, holidays: ["1900-02-29"] })).not.toBeNull();
     expect(checkCalendar({ ...CALENDAR, preOpenMinutes: 241 })).toBe(
       "preOpenMinutes must be a whole number from 0 to 240",
     );

@@ -32,7 +32,25 @@ export const CALENDAR_SESSIONS_MAX = 48;
 export const CALENDAR_DATES_MAX = 400;
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const DATE_SHAPE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+/** Years a calendar date may name (the range the day arithmetic here was checked over). */
+export const CALENDAR_YEAR_MIN = 1900;
+export const CALENDAR_YEAR_MAX = 2199;
+
+/** A date (YYYY-MM-DD) that exists: no 31 February, 29 February only in a leap year, years 1900–2199. */
+export function isCalendarDate(text: string): boolean {
+  const match = DATE_SHAPE.exec(text);
+  if (!match) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (year < CALENDAR_YEAR_MIN || year > CALENDAR_YEAR_MAX) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return day <= days;
+}
+
+const DATE = { test: (text: string): boolean => isCalendarDate(text) };
 
 function minutes(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
@@ -61,7 +79,7 @@ export function checkCalendar(calendar: TradingCalendar): string | null {
     c.holidays.length > CALENDAR_DATES_MAX ||
     !c.holidays.every((d) => typeof d === "string" && DATE.test(d))
   ) {
-    return `holidays must be at most ${CALENDAR_DATES_MAX} dates, YYYY-MM-DD`;
+    return `holidays must be at most ${CALENDAR_DATES_MAX} real dates, YYYY-MM-DD, years ${CALENDAR_YEAR_MIN}–${CALENDAR_YEAR_MAX}`;
   }
   if (!Array.isArray(c.extraSessions) || c.extraSessions.length > CALENDAR_DATES_MAX) {
     return `extraSessions must be a list of at most ${CALENDAR_DATES_MAX}`;
@@ -79,7 +97,7 @@ export function checkCalendar(calendar: TradingCalendar): string | null {
     if (minutes(session.close) <= minutes(session.open))
       return `session ${session.open}–${session.close} closes before it opens`;
     if ("date" in session && !DATE.test(String((session as ExtraSession).date)))
-      return "each extra session needs a date, YYYY-MM-DD";
+      return `each extra session needs a real date, YYYY-MM-DD, years ${CALENDAR_YEAR_MIN}–${CALENDAR_YEAR_MAX}`;
   }
   const sorted = [...(c.sessions as SessionTimes[])].sort((a, b) => minutes(a.open) - minutes(b.open));
   for (let i = 1; i < sorted.length; i++) {

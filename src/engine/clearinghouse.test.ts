@@ -1184,6 +1184,8 @@ describe("refusals change nothing", () => {
 
     x.refuse({ type: "gas.declare", account: "KAZGPZ-1", basis: "", quantity: 1000 }, "BASIS_INVALID");
     x.refuse({ type: "gas.declare", account: "KAZGPZ-1", basis: "KAZ GPZ", quantity: 1000 }, "BASIS_INVALID");
+    // A well-formed basis no listed instrument delivers at: a reference that does not exist.
+    x.refuse({ type: "gas.declare", account: "KAZGPZ-1", basis: "NOWHERE", quantity: 1000 }, "BASIS_UNKNOWN");
   });
 
   it("GROUP_INVALID, GROUP_EVIDENCE_INVALID and GROUP_UNCHANGED; a group is recorded, survives a restore and is lifted", () => {

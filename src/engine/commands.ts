@@ -10,6 +10,7 @@ import type { OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 
 export type { InstrumentDescription };
 
+import type { AccessCommand } from "./access.ts";
 import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingTerms } from "./clearing.ts";
 import type {
@@ -173,6 +174,7 @@ export type Command =
   | MassCancelCommand
   | SetPhaseCommand
   | SetReferencePriceCommand
+  | AccessCommand
   | TickCommand;
 
 export type CommandType = Command["type"];
@@ -203,6 +205,12 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "order.massCancel",
   "phase.set",
   "reference.set",
+  "user.create",
+  "user.disable",
+  "user.enable",
+  "user.password",
+  "apiKey.create",
+  "apiKey.revoke",
   "time.tick",
 ];
 

@@ -36,6 +36,7 @@ import {
   TIMES_IN_FORCE,
   type TimeInForce,
 } from "../domain/order.ts";
+import { Access, type AccessSnapshot } from "./access.ts";
 import type { AuctionOutcome } from "./auction.ts";
 import { NIL } from "./book.ts";
 import { checkCalendar } from "./calendar.ts";
@@ -66,6 +67,8 @@ export interface EngineSnapshot {
   /** Every order ever seen, sorted by id. */
   readonly orders: readonly OrderSnapshot[];
   readonly house: ClearingHouseSnapshot;
+  /** Users and API keys; left out while there are none, so states from before they were journaled hash the same. */
+  readonly access?: AccessSnapshot;
 }
 
 export interface OrderSnapshot {
@@ -94,6 +97,7 @@ export class Engine {
   private readonly markets = new Map<string, Market>();
   private readonly orders = new Map<string, OrderRecord>();
   private house = new ClearingHouse();
+  private access = new Access();
   /** Markets whose state has a timer (GTD orders, a running auction, a ceiling path); see `trackTimer`. */
   private readonly timedMarkets = new Set<Market>();
   /** Each market's place in the listing order (the order of `markets`). */
@@ -271,11 +275,23 @@ export class Engine {
       case "money.withdraw":
         return this.house.moveMoney(command, out);
       case "gas.declare":
-      case "gas.withdraw":
+      case "gas.withdraw": {
+        // Gas is declared at a delivery basis the exchange trades: one of a cleared instrument's.
+        if (command.type === "gas.declare" && validId(command.basis, 64) && !this.tradesAtBasis(command.basis)) {
+          return problem("BASIS_UNKNOWN", { basis: show(command.basis) });
+        }
         return this.house.moveGas(command, out);
+      }
       case "obligation.confirmPayment":
       case "obligation.confirmDelivery":
         return this.house.confirm(command, out);
+      case "user.create":
+      case "user.disable":
+      case "user.enable":
+      case "user.password":
+      case "apiKey.create":
+      case "apiKey.revoke":
+        return this.access.apply(command, (member) => this.house.members.hasMember(member), out);
       case "time.tick":
         return null;
     }
@@ -425,7 +441,7 @@ export class Engine {
     if (reason) return reason;
     const { month, producer, basis, plannedKg } = command;
     if (typeof month !== "string" || !DELIVERY_PERIOD_PATTERN.test(month)) {
-      return problem("FIELD_INVALID", { field: "month", value: show(month), rule: "a month is YYYY-MM" });
+      return problem("FIELD_INVALID", { field: "month", value: show(month), rule: "a month is YYYY-MM, 1900–2199" });
     }
     if (!validId(producer, 64) || !this.house.members.hasMember(producer)) {
       return problem("MEMBER_NOT_FOUND", { id: typeof producer === "string" ? producer : show(producer) });
@@ -724,6 +740,12 @@ export class Engine {
     return false;
   }
 
+  /** Whether a listed, cleared instrument delivers at `basis`. O(instruments). */
+  private tradesAtBasis(basis: string): boolean {
+    for (const market of this.markets.values()) if (market.clearing?.basis === basis) return true;
+    return false;
+  }
+
   /** The clearing house: members, accounts, the ledger and obligations (read-only use). */
   get clearingHouse(): ClearingHouse {
     return this.house;
@@ -767,6 +789,7 @@ export class Engine {
       markets,
       orders,
       house: this.house.snapshot(),
+      ...(this.access.empty ? {} : { access: this.access.snapshot() }),
     };
   }
 
@@ -778,6 +801,7 @@ export class Engine {
     for (const saved of snapshot.orders) engine.orders.set(saved.id, { ...saved, handle: NIL });
     for (const saved of snapshot.markets) engine.addMarket(Market.restore(saved, engine.orders));
     engine.house = new ClearingHouse(snapshot.house);
+    engine.access = Access.restore(snapshot.access);
     for (const market of engine.markets.values()) engine.trackTimer(market);
     return engine;
   }
@@ -915,7 +939,8 @@ function checkReason(reason: unknown): Problem | null {
   return null;
 }
 
-const DELIVERY_PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month, YYYY-MM, in the calendar's years (1900–2199). */
+const DELIVERY_PERIOD_PATTERN = /^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])$/;
 
 function checkDescription(description: InstrumentDescription, clearingBasis: string | null): string | null {
   const d = description as unknown as Record<string, unknown>;

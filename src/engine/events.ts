@@ -7,6 +7,7 @@
 import type { ErrorCode, ErrorDetails } from "../domain/errors.ts";
 import type { InstrumentDescription } from "../domain/instrument.ts";
 import type { CancelReason, OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
+import type { AccessEvent } from "./access.ts";
 import type { SurplusSide } from "./auction.ts";
 import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
@@ -233,4 +234,5 @@ export type EngineEvent =
   | AmendedEvent
   | PhaseChangedEvent
   | AuctionEvent
-  | ReferencePriceEvent;
+  | ReferencePriceEvent
+  | AccessEvent;

@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { HttpProblem } from "./errors.ts";
 import { ReplayGuard } from "./signing.ts";
-import type { Role, Scope, User, UserStore } from "./users.ts";
+import type { Role, Scope, User, Users } from "./users.ts";
 
 export const SESSION_COOKIE = "sauda_session";
 export const SESSION_IDLE_MS = 8 * 3600_000;
@@ -86,7 +86,7 @@ export class Authenticator {
   private readonly replay = new ReplayGuard();
 
   constructor(
-    private readonly users: UserStore,
+    private readonly users: Users,
     private readonly clock: () => number,
   ) {
     this.sessions = new Sessions(clock);
@@ -96,12 +96,18 @@ export class Authenticator {
   async principal(request: FastifyRequest, rawBody: string): Promise<Principal> {
     const keyId = request.headers["x-sauda-key"];
     if (typeof keyId === "string") {
-      const key = await this.users.apiKey(keyId);
+      const key = this.users.apiKey(keyId);
       const timestamp = Number(request.headers["x-sauda-timestamp"]);
       const signature = String(request.headers["x-sauda-signature"] ?? "");
       if (!key || key.revoked) throw new HttpProblem("AUTH_SIGNATURE_INVALID", { reason: "unknown or revoked key" });
+      const secret = this.users.secretOf(key.id);
+      if (secret === null) {
+        throw new HttpProblem("AUTH_SIGNATURE_INVALID", {
+          reason: "the key's secret cannot be opened with this exchange's secrets key",
+        });
+      }
       const verdict = this.replay.verify(
-        key.secret,
+        secret,
         timestamp,
         signature,
         request.method,
@@ -117,7 +123,7 @@ export class Authenticator {
         } as const;
         throw new HttpProblem("AUTH_SIGNATURE_INVALID", { reason: reasons[verdict] });
       }
-      const user = await this.users.user(key.user);
+      const user = this.users.user(key.user);
       if (!user || user.disabled)
         throw new HttpProblem("AUTH_SIGNATURE_INVALID", { reason: "the key's user is disabled" });
       return { kind: "user", user, via: "key", scopes: key.scopes, keyId: key.id, csrf: null };
@@ -126,7 +132,7 @@ export class Authenticator {
     if (token) {
       const session = this.sessions.get(token);
       if (session) {
-        const user = await this.users.user(session.user);
+        const user = this.users.user(session.user);
         if (user && !user.disabled) {
           return { kind: "user", user, via: "session", scopes: ["read", "trade"], keyId: null, csrf: session.csrf };
         }

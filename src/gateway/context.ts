@@ -1,17 +1,24 @@
-/** What every route module is given: the running exchange, the user store, authentication and metrics. */
+/** What every route module is given: the running exchange, users, authentication, sign-in guard and metrics. */
 
 import type { Authenticator } from "./auth.ts";
 import type { Exchange } from "./exchange.ts";
 import type { Metrics } from "./metrics.ts";
-import type { UserStore } from "./users.ts";
+import type { SignInGuard } from "./sign-in.ts";
+import type { Users } from "./users.ts";
 
 export interface RouteContext {
   readonly exchange: Exchange;
-  readonly users: UserStore;
+  readonly users: Users;
+  readonly signIn: SignInGuard;
+  /** A password hash of nothing, with this server's parameters: unknown users are checked against it. */
+  readonly standInHash: string;
   readonly auth: Authenticator;
   readonly metrics: Metrics;
+  /** Serve cookies with `Secure` also over plain HTTP (a TLS-terminating proxy not marked by --trust-proxy). */
   readonly secureCookies: boolean;
   /** Check responses and stream messages against their schemas (tests); mismatches are recorded here. */
   readonly validateResponses: boolean;
   readonly contractViolations: string[];
+  /** Sign-in attempts per minute from one address (the per-name backoff comes on top). */
+  readonly signInPerMinute: number;
 }

@@ -166,8 +166,11 @@ export function completeRouteContract(
   schema.security = securityOf(access, unsafe);
   for (const method of methods) accessOf.set(`${method} ${route.url}`, access);
 
+  // A request from a foreign origin is refused on every unsafe route and on WebSocket upgrades, before anything else.
+  const origin: ErrorCode[] = unsafe || websocket ? ["AUTH_ORIGIN"] : [];
   const codes = new Set<ErrorCode>([
     ...COMMON_ERRORS,
+    ...origin,
     ...accessErrors(access, unsafe),
     ...(route.config?.errors ?? []),
   ]);

@@ -4,9 +4,14 @@
  * raised later without invalidating existing passwords. Tests and the demo may pass lighter parameters explicitly.
  *
  * Format: `scrypt$<log2 N>$<r>$<p>$<salt base64>$<hash base64>`.
+ *
+ * The password policy (`passwordProblem`): at least `PASSWORD_LENGTH_MIN` characters (code points after NFKC, as the
+ * hash sees them), not only white space, not one character repeated, not the user's own id or name, and not in the
+ * list of common passwords (data/common-passwords.txt).
  */
 
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
 
 export interface ScryptParameters {
   readonly log2N: number;
@@ -21,6 +26,38 @@ export const LIGHT_SCRYPT: ScryptParameters = { log2N: 12, r: 8, p: 1 };
 export const PASSWORD_LENGTH_MIN = 10;
 export const PASSWORD_LENGTH_MAX = 200;
 const KEY_LENGTH_BYTES = 32;
+
+/** Lower-case common passwords, loaded once. */
+const COMMON_PASSWORDS: ReadonlySet<string> = new Set(
+  readFileSync(new URL("./data/common-passwords.txt", import.meta.url), "utf8")
+    .split("\n")
+    .filter((line) => line !== "" && !line.startsWith("#")),
+);
+
+/** Why `password` may not be used (a sentence), or null when it meets the policy. */
+export function passwordProblem(password: string, user: { id: string; name?: string }): string | null {
+  const normalised = password.normalize("NFKC");
+  const length = [...normalised].length;
+  if (length < PASSWORD_LENGTH_MIN) {
+    return `a password needs at least ${PASSWORD_LENGTH_MIN} characters, this one has ${length}`;
+  }
+  if (length > PASSWORD_LENGTH_MAX) {
+    return `a password has at most ${PASSWORD_LENGTH_MAX} characters, this one has ${length}`;
+  }
+  if (normalised.trim() === "") return "a password may not be only white space";
+  if (new Set(normalised).size === 1) return "a password may not be one character repeated";
+  const lower = normalised.toLowerCase();
+  if (lower === user.id.toLowerCase() || (user.name !== undefined && lower === user.name.toLowerCase())) {
+    return "a password may not be the user's own id or name";
+  }
+  if (COMMON_PASSWORDS.has(lower)) return "this password is on the list of common passwords; choose another";
+  return null;
+}
+
+/** Whether a stored hash was made with `params` (else it is re-made at the next sign-in). */
+export function hashUses(stored: string, params: ScryptParameters): boolean {
+  return stored.startsWith(`scrypt$${params.log2N}$${params.r}$${params.p}$`);
+}
 const SALT_LENGTH_BYTES = 16;
 
 function derive(password: string, salt: Buffer, params: ScryptParameters): Promise<Buffer> {

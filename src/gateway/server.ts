@@ -6,12 +6,22 @@
  * (no type coercion of JSON bodies), bodies are limited in size, strings in length; every error is the registry's
  * code with its HTTP status and a sentence (errors.ts). A request turns into an engine command and waits for its
  * durable outcome; it never touches engine state itself.
+ *
+ * Input and transport hardening (docs/security.md):
+ * - A body must be valid UTF-8 and JSON without non-finite numbers (`1e999`); a URL must decode as UTF-8.
+ * - Every unsafe request (POST, PUT, PATCH, DELETE) and every WebSocket upgrade that carries an `Origin` must come from
+ *   this server's own origin or one in `allowedOrigins`; otherwise 403 `AUTH_ORIGIN`. (Programs send no Origin.)
+ * - Security headers by @fastify/helmet: a Content-Security-Policy the web application runs under (scripts only from
+ *   this origin, no framing), nosniff, a strict referrer policy; HSTS when served over TLS or behind a TLS proxy.
+ * - Every /api answer is `Cache-Control: no-store`; cookies are `Secure` whenever the request came over HTTPS.
+ * - /metrics needs an operator (session or API key); `sauda serve --metrics-port` serves it on a separate listener.
  */
 
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
@@ -19,10 +29,11 @@ import swaggerUi from "@fastify/swagger-ui";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import websocket from "@fastify/websocket";
 import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { QueueFullError, SequencerStoppedError } from "../journal/sequencer.ts";
 import { asyncApiDocument } from "./asyncapi.ts";
-import { Authenticator, type Principal } from "./auth.ts";
+import { Authenticator, type Principal, requireRole } from "./auth.ts";
 import type { RouteContext } from "./context.ts";
 import {
   type Access,
@@ -35,9 +46,12 @@ import {
 import { DOCS_PAGE_OPTIONS } from "./docs-page.ts";
 import { HttpProblem, sendProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
+import { nonFinitePath } from "./input.ts";
 import { MemberRateLimiter } from "./member-rate.ts";
 import { Metrics } from "./metrics.ts";
+import { hashPassword, type ScryptParameters } from "./passwords.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { journalRoutes } from "./routes/journal.ts";
 import { labRoutes } from "./routes/lab.ts";
 import { operatorRoutes } from "./routes/operator/index.ts";
 import { orderRoutes } from "./routes/orders.ts";
@@ -45,8 +59,9 @@ import { publicRoutes } from "./routes/public.ts";
 import { regulatorRoutes } from "./routes/regulator/index.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { streamRoutes } from "./routes/streams.ts";
+import { type SecurityAlert, SignInGuard } from "./sign-in.ts";
 import { CLIENT_MESSAGES } from "./streams/protocol.ts";
-import type { UserStore } from "./users.ts";
+import { Users } from "./users.ts";
 import { NAMED_SCHEMAS } from "./wire/named.ts";
 import { STREAM_MESSAGES } from "./wire/stream.ts";
 
@@ -55,6 +70,8 @@ export const BODY_BYTES_MAX = 64 * 1024;
 export const RATE_PER_MINUTE_DEFAULT = 6000;
 export const RATE_PER_MINUTE_PUBLIC = 1200;
 export const RATE_PER_MINUTE_PER_MEMBER = 12_000;
+/** Sign-in attempts per minute from one address. */
+export const SIGN_IN_PER_MINUTE = 20;
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -71,12 +88,27 @@ declare module "fastify" {
 
 export interface ServerOptions {
   readonly exchange: Exchange;
-  readonly users: UserStore;
-  /** Serve cookies with `Secure` (behind TLS). */
+  /** Users and API keys (from the journal); made from `exchange` with `passwordHashing` when not given. */
+  readonly users?: Users;
+  /** scrypt parameters for password hashes made by this server (default: OWASP's recommendation). */
+  readonly passwordHashing?: ScryptParameters;
+  /** Serve cookies with `Secure` even over plain HTTP (behind a TLS proxy that is not trusted for headers). */
   readonly secureCookies?: boolean;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+  /** Trust X-Forwarded-For/-Proto/-Host from a reverse proxy (which terminates TLS). */
+  readonly trustProxy?: boolean;
+  /** Origins (scheme://host[:port]) besides this server's own that may send unsafe requests and open streams. */
+  readonly allowedOrigins?: readonly string[];
+  /** The metrics to record into (to serve them on a separate listener too); made here when not given. */
+  readonly metrics?: Metrics;
+  /** Told of each security alert (failed sign-ins), besides the alert list and the log. */
+  readonly onAlert?: (alert: SecurityAlert) => void;
   /** Requests per minute per key/user; the public gets `ratePerMinutePublic` per address. */
   readonly ratePerMinute?: number;
   readonly ratePerMinutePublic?: number;
+  /** Sign-in attempts per minute from one address (default `SIGN_IN_PER_MINUTE`). */
+  readonly signInPerMinute?: number;
   /** Requests per minute shared by all users and keys of one member. */
   readonly ratePerMinutePerMember?: number;
   /** Log requests as JSON lines (default true; tests turn it off). */
@@ -93,8 +125,14 @@ export interface ServerOptions {
 export type Server = FastifyInstance;
 
 export async function buildServer(options: ServerOptions): Promise<Server> {
-  const { exchange, users } = options;
+  const { exchange } = options;
+  const users =
+    options.users ??
+    new Users(exchange, options.passwordHashing === undefined ? {} : { scrypt: options.passwordHashing });
+  const onTls = options.tls !== undefined;
   const app = Fastify({
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+    trustProxy: options.trustProxy ?? false,
     // Structured JSON logs; `SAUDA_LOG_LEVEL=info` adds a line per request (the default shows warnings and errors).
     logger: options.logger === false ? false : { level: process.env.SAUDA_LOG_LEVEL ?? "warn" },
     bodyLimit: BODY_BYTES_MAX,
@@ -122,36 +160,115 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     useDefaults: true,
     strict: false,
   });
+  // `format: "date"` and friends check real calendar dates (no 31 February).
+  addFormats.default(strict);
+  addFormats.default(lenient);
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === "body" ? strict.compile(schema as object) : lenient.compile(schema as object),
   );
   const validateResponses = options.validateResponses ?? process.env.SAUDA_VALIDATE_RESPONSES === "1";
   app.setSerializerCompiler(responseSerializer(validateResponses));
 
-  // Keep the raw body: API-key signatures cover the exact bytes sent.
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    const text = body as string;
+  // Keep the raw body: API-key signatures cover the exact bytes sent. Bytes that are not UTF-8 are refused rather than
+  // stored as replacement characters, and numbers JSON cannot hold (1e999 parses as Infinity) rather than trusted.
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
+    let text: string;
+    try {
+      text = UTF8.decode(body as Buffer);
+    } catch {
+      return done(new HttpProblem("REQUEST_INVALID", { reason: "the body is not valid UTF-8" }), undefined);
+    }
     request.rawBody = text;
     if (text.trim() === "") return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(new HttpProblem("REQUEST_INVALID", { reason: "the body is not valid JSON" }), undefined);
+      return done(new HttpProblem("REQUEST_INVALID", { reason: "the body is not valid JSON" }), undefined);
     }
+    const bad = nonFinitePath(parsed, "body");
+    if (bad !== null) {
+      return done(
+        new HttpProblem("REQUEST_INVALID", { reason: `${bad} is a number too large to hold (not finite)` }),
+        undefined,
+      );
+    }
+    done(null, parsed);
   });
 
   const auth = new Authenticator(users, exchange.clock);
-  const metrics = new Metrics(exchange);
+  const metrics = options.metrics ?? new Metrics(exchange);
+  const signIn = new SignInGuard(exchange.clock, (alert) => {
+    app.log.warn({ alert }, alert.message);
+    options.onAlert?.(alert);
+  });
+  // Made once with this server's parameters, so an unknown user's sign-in costs what a known one's does.
+  const standInHash = await hashPassword(randomBytes(32).toString("hex"), users.scrypt);
   const context: RouteContext = {
     exchange,
     users,
     auth,
     metrics,
+    signIn,
+    standInHash,
     secureCookies: options.secureCookies ?? false,
+    signInPerMinute: options.signInPerMinute ?? SIGN_IN_PER_MINUTE,
     validateResponses,
     contractViolations: [],
   };
   app.decorate("contractViolations", context.contractViolations);
+
+  // Origins: checked before validation and authentication, for unsafe methods and WebSocket upgrades. (In
+  // preValidation rather than onRequest: a WebSocket upgrade refused in onRequest leaves its socket open.)
+  const allowedOrigins = new Set((options.allowedOrigins ?? []).map((origin) => origin.replace(/\/+$/, "")));
+  app.addHook("preValidation", async (request) => {
+    try {
+      decodeURIComponent(request.url);
+    } catch {
+      throw new HttpProblem("REQUEST_INVALID", { reason: "the URL is not valid UTF-8 (percent-encoding)" });
+    }
+    const origin = request.headers.origin;
+    if (origin === undefined) return;
+    const upgrade = String(request.headers.upgrade ?? "").toLowerCase() === "websocket";
+    if (SAFE_METHODS.has(request.method) && !upgrade) return;
+    const own = `${request.protocol}://${request.host}`;
+    if (origin !== own && !allowedOrigins.has(origin)) {
+      throw new HttpProblem("AUTH_ORIGIN", {
+        origin: origin.slice(0, 100),
+        allowed: [own, ...allowedOrigins].join(", "),
+      });
+    }
+  });
+
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // React sets style attributes; the charts and Swagger UI set inline styles too.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        fontSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", "blob:"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(onTls || options.trustProxy ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // HSTS only where the browser reached us over TLS (directly or through the trusted proxy).
+    strictTransportSecurity: onTls || options.trustProxy ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: "no-referrer" },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (request.url.startsWith("/api") && !reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
+    return payload;
+  });
 
   await app.register(cookie);
   app.decorateRequest("principal", null as never);
@@ -255,8 +372,10 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   await app.register(swaggerUi, DOCS_PAGE_OPTIONS);
   await app.register(websocket, { options: { maxPayload: BODY_BYTES_MAX } });
 
-  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+  app.get("/metrics", { schema: { hide: true } }, async (request, reply) => {
+    requireRole(request.principal, ["operator"], "read the metrics");
     reply.header("content-type", "text/plain; version=0.0.4");
+    reply.header("cache-control", "no-store");
     return metrics.render();
   });
   app.addHook("onResponse", async (request, reply) => {
@@ -295,6 +414,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       operatorRoutes(api, context);
       regulatorRoutes(api, context);
       labRoutes(api, context);
+      journalRoutes(api, context);
       streamRoutes(api, context);
       api.get(
         "/asyncapi.json",
@@ -342,6 +462,8 @@ function streamSchemas(): Record<string, object> {
 }
 
 const NO_FIELDS = Type.Object({}, { additionalProperties: false, examples: [{}] });
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
   if (request.body === undefined) request.body = {};

@@ -1,220 +1,155 @@
 /**
- * Users and API keys of the exchange's web and program interfaces, kept beside the journal (same SQLite file or
- * PostgreSQL schema, their own tables). Users are people; an API key belongs to a user and acts with that user's role
- * and member, limited to its scopes.
+ * Users and API keys of the exchange's web and program interfaces. They live in the journal (engine/access.ts): every
+ * creation, disabling, re-enabling, password change, key creation and revocation is a command with who, when and why,
+ * checked by `sauda verify`; the gateway reads them from the read model built from those events
+ * (projections/users.ts). Nothing about a user is stored beside the journal, so a changed row cannot promote anyone.
  *
  * Roles: `operator` (runs the exchange), `regulator` (watches everything, changes only the regulator's controls),
  * `trader` (a member's person who may trade its accounts), `viewer` (a member's person who may only look). The public
  * needs no user.
  *
- * API key secrets are stored as given: the server needs them to check HMAC signatures. Passwords are stored only as
- * scrypt hashes.
+ * Secrets never enter the journal in the clear: passwords as scrypt hashes (made here, with this server's parameters),
+ * API-key secrets sealed with the secrets key (secrets.ts), opened in memory when a signed request is checked.
  */
 
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import Database from "better-sqlite3";
-import pg from "pg";
-import { SQLITE_FILE_NAME } from "../journal/sqlite-store.ts";
+import { randomBytes } from "node:crypto";
+import { API_KEY_SCOPES, type ApiKeyScope, USER_ROLES, type UserRole } from "../engine/access.ts";
+import type { CommandMeta } from "../journal/records.ts";
+import type { Outcome } from "../journal/sequencer.ts";
+import type { UserRecord } from "../projections/users.ts";
+import { HttpProblem } from "./errors.ts";
+import type { Exchange } from "./exchange.ts";
+import { hashPassword, passwordProblem, RECOMMENDED_SCRYPT, type ScryptParameters } from "./passwords.ts";
+import { openSecret, sealSecret } from "./secrets.ts";
 
-export const ROLES = ["operator", "regulator", "trader", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
-export const SCOPES = ["read", "trade"] as const;
-export type Scope = (typeof SCOPES)[number];
+export const ROLES = USER_ROLES;
+export type Role = UserRole;
+export const SCOPES = API_KEY_SCOPES;
+export type Scope = ApiKeyScope;
 
-export interface User {
-  readonly id: string;
-  readonly name: string;
-  readonly role: Role;
-  /** The member a trader or viewer belongs to; null for the operator and the regulator. */
-  readonly member: string | null;
-  readonly passwordHash: string;
-  readonly disabled: boolean;
-}
+export type User = UserRecord;
 
 export interface ApiKey {
   readonly id: string;
   readonly user: string;
-  readonly secret: string;
   readonly scopes: readonly Scope[];
   readonly revoked: boolean;
 }
 
-export interface UserStore {
-  user(id: string): Promise<User | null>;
-  users(): Promise<User[]>;
-  putUser(user: User): Promise<void>;
-  apiKey(id: string): Promise<ApiKey | null>;
-  apiKeysOf(user: string): Promise<ApiKey[]>;
-  putApiKey(key: ApiKey): Promise<void>;
-  close(): Promise<void>;
+const API_KEY_SECRET_BYTES = 32;
+const API_KEY_ID_BYTES = 12;
+
+export interface NewUser {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly member: string | null;
+  readonly password: string;
+  readonly reason: string;
 }
 
-interface UserRow {
-  id: string;
-  name: string;
-  role: Role;
-  member: string | null;
-  password_hash: string;
-  disabled: number | boolean;
+export interface UsersOptions {
+  /** scrypt parameters for new password hashes (and the stand-in hash of an unknown user). */
+  readonly scrypt?: ScryptParameters;
 }
 
-interface KeyRow {
-  id: string;
-  user_id: string;
-  secret: string;
-  scopes: string;
-  revoked: number | boolean;
-}
+export class Users {
+  readonly scrypt: ScryptParameters;
+  private readonly exchange: Exchange;
+  /** Opened secrets, by key id: a signed request then costs no decryption. */
+  private readonly opened = new Map<string, string>();
 
-const toUser = (row: UserRow): User => ({
-  id: row.id,
-  name: row.name,
-  role: row.role,
-  member: row.member,
-  passwordHash: row.password_hash,
-  disabled: Boolean(row.disabled),
-});
-
-const toKey = (row: KeyRow): ApiKey => ({
-  id: row.id,
-  user: row.user_id,
-  secret: row.secret,
-  scopes: row.scopes.split(",").filter(Boolean) as Scope[],
-  revoked: Boolean(row.revoked),
-});
-
-export class SqliteUserStore implements UserStore {
-  private readonly db: Database.Database;
-
-  constructor(dataDir: string) {
-    const file = join(dataDir, SQLITE_FILE_NAME);
-    mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS users (
-        id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, member TEXT,
-        password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0
-      );
-      CREATE TABLE IF NOT EXISTS api_keys (
-        id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), secret TEXT NOT NULL,
-        scopes TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0
-      );
-    `);
+  constructor(exchange: Exchange, options: UsersOptions = {}) {
+    this.exchange = exchange;
+    this.scrypt = options.scrypt ?? RECOMMENDED_SCRYPT;
   }
 
-  async user(id: string): Promise<User | null> {
-    const row = this.db.prepare("SELECT * FROM users WHERE id = ?").get(id) as UserRow | undefined;
-    return row ? toUser(row) : null;
+  user(id: string): User | null {
+    return this.exchange.projections.users.user(id);
   }
 
-  async users(): Promise<User[]> {
-    return (this.db.prepare("SELECT * FROM users ORDER BY id").all() as UserRow[]).map(toUser);
+  users(): User[] {
+    return this.exchange.projections.users.users();
   }
 
-  async putUser(user: User): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO users (id, name, role, member, password_hash, disabled) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, member = excluded.member,
-           password_hash = excluded.password_hash, disabled = excluded.disabled`,
-      )
-      .run(user.id, user.name, user.role, user.member, user.passwordHash, user.disabled ? 1 : 0);
+  apiKey(id: string): ApiKey | null {
+    return this.view(this.exchange.projections.users.apiKey(id));
   }
 
-  async apiKey(id: string): Promise<ApiKey | null> {
-    const row = this.db.prepare("SELECT * FROM api_keys WHERE id = ?").get(id) as KeyRow | undefined;
-    return row ? toKey(row) : null;
+  apiKeysOf(user: string): ApiKey[] {
+    return this.exchange.projections.users.apiKeysOf(user).map((key) => this.view(key)!);
   }
 
-  async apiKeysOf(user: string): Promise<ApiKey[]> {
-    return (this.db.prepare("SELECT * FROM api_keys WHERE user_id = ? ORDER BY id").all(user) as KeyRow[]).map(toKey);
+  /** The key's secret, opened with the secrets key; null for an unknown key or one that does not open. */
+  secretOf(keyId: string): string | null {
+    const cached = this.opened.get(keyId);
+    if (cached !== undefined) return cached;
+    const key = this.exchange.projections.users.apiKey(keyId);
+    if (!key) return null;
+    const secret = openSecret(this.exchange.keys.secretsKeys, key.id, key.user, key.secretSealed);
+    if (secret !== null) this.opened.set(keyId, secret);
+    return secret;
   }
 
-  async putApiKey(key: ApiKey): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO api_keys (id, user_id, secret, scopes, revoked) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET scopes = excluded.scopes, revoked = excluded.revoked`,
-      )
-      .run(key.id, key.user, key.secret, key.scopes.join(","), key.revoked ? 1 : 0);
-  }
-
-  async close(): Promise<void> {
-    this.db.close();
-  }
-}
-
-export class PostgresUserStore implements UserStore {
-  private constructor(
-    private readonly client: pg.Client,
-    private readonly schema: string,
-  ) {}
-
-  static async open(url: string, schema: string): Promise<PostgresUserStore> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const store = new PostgresUserStore(client, schema);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    await client.query(`
-      CREATE TABLE IF NOT EXISTS ${store.t("users")} (
-        id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, member TEXT,
-        password_hash TEXT NOT NULL, disabled BOOLEAN NOT NULL DEFAULT FALSE
-      );
-      CREATE TABLE IF NOT EXISTS ${store.t("api_keys")} (
-        id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES ${store.t("users")}(id), secret TEXT NOT NULL,
-        scopes TEXT NOT NULL, revoked BOOLEAN NOT NULL DEFAULT FALSE
-      );
-    `);
-    return store;
-  }
-
-  private t(name: string): string {
-    return `"${this.schema}"."${name}"`;
-  }
-
-  async user(id: string): Promise<User | null> {
-    const result = await this.client.query(`SELECT * FROM ${this.t("users")} WHERE id = $1`, [id]);
-    return result.rows[0] ? toUser(result.rows[0] as UserRow) : null;
-  }
-
-  async users(): Promise<User[]> {
-    const result = await this.client.query(`SELECT * FROM ${this.t("users")} ORDER BY id`);
-    return (result.rows as UserRow[]).map(toUser);
-  }
-
-  async putUser(user: User): Promise<void> {
-    await this.client.query(
-      `INSERT INTO ${this.t("users")} (id, name, role, member, password_hash, disabled) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, member = EXCLUDED.member,
-         password_hash = EXCLUDED.password_hash, disabled = EXCLUDED.disabled`,
-      [user.id, user.name, user.role, user.member, user.passwordHash, user.disabled],
+  /** Creates a user through the journal; the password must meet the policy (passwords.ts). */
+  async create(user: NewUser, meta: CommandMeta): Promise<Outcome> {
+    const problem = passwordProblem(user.password, { id: user.id, name: user.name });
+    if (problem !== null) throw new HttpProblem("PASSWORD_WEAK", { reason: problem });
+    return this.submit(
+      {
+        type: "user.create",
+        user: user.id,
+        name: user.name,
+        role: user.role,
+        member: user.member,
+        passwordHash: await hashPassword(user.password, this.scrypt),
+        reason: user.reason,
+      },
+      meta,
     );
   }
 
-  async apiKey(id: string): Promise<ApiKey | null> {
-    const result = await this.client.query(`SELECT * FROM ${this.t("api_keys")} WHERE id = $1`, [id]);
-    return result.rows[0] ? toKey(result.rows[0] as KeyRow) : null;
+  async setDisabled(id: string, disabled: boolean, reason: string, meta: CommandMeta): Promise<Outcome> {
+    return this.submit({ type: disabled ? "user.disable" : "user.enable", user: id, reason }, meta);
   }
 
-  async apiKeysOf(user: string): Promise<ApiKey[]> {
-    const result = await this.client.query(`SELECT * FROM ${this.t("api_keys")} WHERE user_id = $1 ORDER BY id`, [
-      user,
-    ]);
-    return (result.rows as KeyRow[]).map(toKey);
+  /** Stores a new hash of `password` (a password change, or a hash re-made with this server's parameters). */
+  async setPassword(id: string, password: string, reason: string, meta: CommandMeta, checkPolicy = true) {
+    if (checkPolicy) {
+      const problem = passwordProblem(password, { id, name: this.user(id)?.name ?? id });
+      if (problem !== null) throw new HttpProblem("PASSWORD_WEAK", { reason: problem });
+    }
+    const passwordHash = await hashPassword(password, this.scrypt);
+    return this.submit({ type: "user.password", user: id, passwordHash, reason }, meta);
   }
 
-  async putApiKey(key: ApiKey): Promise<void> {
-    await this.client.query(
-      `INSERT INTO ${this.t("api_keys")} (id, user_id, secret, scopes, revoked) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO UPDATE SET scopes = EXCLUDED.scopes, revoked = EXCLUDED.revoked`,
-      [key.id, key.user, key.secret, key.scopes.join(","), key.revoked],
-    );
+  /** Creates an API key for `user` with a new random secret (or the given one); the secret is returned once. */
+  async createKey(
+    user: string,
+    scopes: readonly Scope[],
+    meta: CommandMeta,
+    given: { id?: string; secret?: string } = {},
+  ): Promise<{ key: ApiKey; secret: string; outcome: Outcome }> {
+    const id = given.id ?? `key-${randomBytes(API_KEY_ID_BYTES).toString("base64url")}`;
+    const secret = given.secret ?? randomBytes(API_KEY_SECRET_BYTES).toString("base64url");
+    const secretSealed = sealSecret(this.exchange.keys.secretsKeys, id, user, secret);
+    const outcome = await this.submit({ type: "apiKey.create", key: id, user, scopes, secretSealed }, meta);
+    return { key: this.apiKey(id)!, secret, outcome };
   }
 
-  async close(): Promise<void> {
-    await this.client.end();
+  async revokeKey(id: string, reason: string, meta: CommandMeta): Promise<Outcome> {
+    this.opened.delete(id);
+    return this.submit({ type: "apiKey.revoke", key: id, reason }, meta);
+  }
+
+  private async submit(command: Parameters<Exchange["submit"]>[0], meta: CommandMeta): Promise<Outcome> {
+    const outcome = await this.exchange.submit(command, meta);
+    const rejected = outcome.events.find((event) => event.type === "rejected");
+    if (rejected) throw new HttpProblem(rejected.code, rejected.details);
+    return outcome;
+  }
+
+  private view(key: { id: string; user: string; scopes: readonly Scope[]; revoked: boolean } | null): ApiKey | null {
+    return key === null ? null : { id: key.id, user: key.user, scopes: key.scopes, revoked: key.revoked };
   }
 }

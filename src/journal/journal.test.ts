@@ -116,7 +116,7 @@ function journalSuite(name: string, open: HarnessFactory): void {
       await store.append(records);
       expect(await store.read(1, 10)).toEqual(records);
       expect(await store.read(2, 10)).toEqual([records[1]]);
-      expect(await store.head()).toEqual({ seq: 2, hash: "b".repeat(64) });
+      expect(await store.head()).toEqual({ seq: 2, hash: "b".repeat(64), mac: null });
       expect(await store.maxSeq()).toBe(2);
     });
 
@@ -145,7 +145,7 @@ function journalSuite(name: string, open: HarnessFactory): void {
         { ...first, hash: firstHash },
         { ...second, hash: secondHash },
       ]);
-      expect(await store.head()).toEqual({ seq: 2, hash: secondHash });
+      expect(await store.head()).toEqual({ seq: 2, hash: secondHash, mac: null });
       expect(await store.appendChained(secondHash, [])).toBe(secondHash);
     });
 
@@ -160,7 +160,7 @@ function journalSuite(name: string, open: HarnessFactory): void {
       ];
       await expect(store.append(batch)).rejects.toThrow();
       expect(await store.maxSeq()).toBe(1);
-      expect(await store.head()).toEqual({ seq: 1, hash: "a".repeat(64) });
+      expect(await store.head()).toEqual({ seq: 1, hash: "a".repeat(64), mac: null });
     });
 
     it("the sequencer numbers commands without gaps and releases outcomes only when durable", async () => {
@@ -217,16 +217,30 @@ function journalSuite(name: string, open: HarnessFactory): void {
       expect(report.snapshotsChecked).toBe(snapshots.length);
     });
 
-    it("skips a damaged snapshot and says so", async () => {
+    it("refuses a changed snapshot and names it", async () => {
       const { store, damage, reopen, recover } = await harness();
-      const { engine } = await runThrough(store, sessionCommands(80), 40);
+      await runThrough(store, sessionCommands(80), 40);
       const newest = (await store.snapshots())[0]!.seq;
       await damage(`UPDATE {t}snapshots SET data = replace(data, '"open":', '"open": ') WHERE seq = ${newest}`);
-      const recovered = await recover(await reopen());
-      expect(recovered.snapshotSeq).toBeLessThan(newest);
-      expect(recovered.warnings.join("\n")).toContain(`snapshot ${newest} is damaged`);
-      expect(recovered.engine.stateHash()).toBe(engine.stateHash());
-      await expect(verify(await reopen())).rejects.toThrow(`record ${newest}: snapshot ${newest} is damaged`);
+      const error = await recover(await reopen()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JournalCorruptError);
+      expect((error as JournalCorruptError).message).toBe(
+        `record ${newest}: snapshot ${newest} was changed or damaged: its data does not match its hash`,
+      );
+      await expect(verify(await reopen())).rejects.toThrow(`record ${newest}: snapshot ${newest} was changed`);
+    });
+
+    it("detects a damaged record before the snapshot, which start-up does not replay, and names it", async () => {
+      const { store, damage, reopen, recover } = await harness();
+      await runThrough(store, sessionCommands(80), 40);
+      const newest = (await store.snapshots())[0]!.seq;
+      expect(newest).toBeGreaterThan(20);
+      await damage(`UPDATE {t}journal SET meta = '{"actor":"someone else"}' WHERE seq = 12`);
+      const error = await recover(await reopen()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JournalCorruptError);
+      expect((error as JournalCorruptError).message).toBe(
+        "record 12: damaged: its hash does not continue the journal's hash chain",
+      );
     });
 
     it("detects a damaged record and names it", async () => {
@@ -372,7 +386,7 @@ describe("SQLite writer thread", () => {
     await expect(store.appendChained("e".repeat(64), [{ ...record, seq: 2 }])).rejects.toThrow(
       "does not continue the journal head's hash chain",
     );
-    expect(await store.head()).toEqual({ seq: 1, hash: first });
+    expect(await store.head()).toEqual({ seq: 1, hash: first, mac: null });
     expect(await store.maxSeq()).toBe(1);
     await store.close();
   });

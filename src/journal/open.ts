@@ -5,7 +5,7 @@
 
 import { PostgresStore } from "./postgres-store.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import type { JournalStore } from "./store.ts";
+import type { JournalStore, StoreKeys } from "./store.ts";
 
 export const DEFAULT_DATA_DIR = "./data";
 
@@ -18,12 +18,12 @@ export interface StoreLocation {
   readonly schema?: string | undefined;
 }
 
-export async function openStore(location: StoreLocation): Promise<JournalStore> {
+export async function openStore(location: StoreLocation, keys: StoreKeys = {}): Promise<JournalStore> {
   if (location.database) {
     if (!/^postgres(ql)?:\/\//.test(location.database)) {
       throw new Error(`database URL must start with postgres:// or postgresql://, got '${location.database}'`);
     }
-    return PostgresStore.open(location.database, location.schema ?? "sauda");
+    return PostgresStore.open(location.database, location.schema ?? "sauda", keys);
   }
-  return new SqliteStore(location.data ?? DEFAULT_DATA_DIR);
+  return new SqliteStore(location.data ?? DEFAULT_DATA_DIR, keys);
 }

@@ -11,12 +11,14 @@
 import pg from "pg";
 import {
   chainHash,
+  headMac,
   type JournalHead,
   type JournalRecord,
   type SnapshotRecord,
+  snapshotMac,
   type UnchainedRecord,
 } from "./records.ts";
-import type { JournalStore, SnapshotInfo } from "./store.ts";
+import type { JournalStore, SnapshotInfo, StoreKeys } from "./store.ts";
 
 const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -29,18 +31,21 @@ export class PostgresStore implements JournalStore {
   readonly location: string;
   private readonly client: pg.Client;
   private readonly schema: string;
+  private readonly macKey: Buffer | null;
 
-  private constructor(client: pg.Client, location: string, schema: string) {
+  private constructor(client: pg.Client, location: string, schema: string, keys: StoreKeys) {
     this.client = client;
     this.location = location;
     this.schema = schema;
+    this.macKey = keys.macKey ?? null;
   }
 
-  static async open(url: string, schema = "sauda"): Promise<PostgresStore> {
+  /** Opens the journal in `schema`; with a MAC key, every head and snapshot written gets its MAC (chain.js). */
+  static async open(url: string, schema = "sauda", keys: StoreKeys = {}): Promise<PostgresStore> {
     if (!SCHEMA_NAME_PATTERN.test(schema)) throw new Error(`schema name '${schema}' is not a plain lower-case name`);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const store = new PostgresStore(client, redact(url), schema);
+    const store = new PostgresStore(client, redact(url), schema, keys);
     await store.createTables();
     return store;
   }
@@ -87,13 +92,15 @@ export class PostgresStore implements JournalStore {
         data TEXT NOT NULL,
         data_hash TEXT NOT NULL
       );
+      ALTER TABLE ${this.table("journal_head")} ADD COLUMN IF NOT EXISTS mac TEXT;
+      ALTER TABLE ${this.table("snapshots")} ADD COLUMN IF NOT EXISTS mac TEXT;
     `);
   }
 
   async head(): Promise<JournalHead | null> {
-    const result = await this.client.query(`SELECT seq, hash FROM ${this.table("journal_head")} WHERE id = 1`);
-    const row = result.rows[0] as { seq: string; hash: string } | undefined;
-    return row ? { seq: Number(row.seq), hash: row.hash } : null;
+    const result = await this.client.query(`SELECT seq, hash, mac FROM ${this.table("journal_head")} WHERE id = 1`);
+    const row = result.rows[0] as { seq: string; hash: string; mac: string | null } | undefined;
+    return row ? { seq: Number(row.seq), hash: row.hash, mac: row.mac } : null;
   }
 
   async append(records: readonly JournalRecord[]): Promise<void> {
@@ -143,9 +150,9 @@ export class PostgresStore implements JournalStore {
         );
       }
       await this.client.query(
-        `INSERT INTO ${this.table("journal_head")} (id, seq, hash) VALUES (1, $1, $2)
-         ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
-        [last.seq, lastHash],
+        `INSERT INTO ${this.table("journal_head")} (id, seq, hash, mac) VALUES (1, $1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, mac = EXCLUDED.mac`,
+        [last.seq, lastHash, this.macKey === null ? null : headMac(this.macKey, last.seq, lastHash)],
       );
       await this.client.query("COMMIT");
     } catch (error) {
@@ -177,11 +184,15 @@ export class PostgresStore implements JournalStore {
   }
 
   async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+    const mac =
+      this.macKey === null
+        ? null
+        : snapshotMac(this.macKey, snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.dataHash);
     await this.client.query(
-      `INSERT INTO ${this.table("snapshots")} (seq, state_hash, record_hash, data, data_hash) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO ${this.table("snapshots")} (seq, state_hash, record_hash, data, data_hash, mac) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (seq) DO UPDATE SET state_hash = EXCLUDED.state_hash, record_hash = EXCLUDED.record_hash,
-         data = EXCLUDED.data, data_hash = EXCLUDED.data_hash`,
-      [snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash],
+         data = EXCLUDED.data, data_hash = EXCLUDED.data_hash, mac = EXCLUDED.mac`,
+      [snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac],
     );
   }
 
@@ -196,7 +207,7 @@ export class PostgresStore implements JournalStore {
   async loadSnapshot(seq: number): Promise<SnapshotRecord | null> {
     const result = await this.client.query(`SELECT * FROM ${this.table("snapshots")} WHERE seq = $1`, [seq]);
     const row = result.rows[0] as
-      | { seq: string; state_hash: string; record_hash: string; data: string; data_hash: string }
+      | { seq: string; state_hash: string; record_hash: string; data: string; data_hash: string; mac: string | null }
       | undefined;
     if (!row) return null;
     return {
@@ -205,7 +216,23 @@ export class PostgresStore implements JournalStore {
       recordHash: row.record_hash,
       data: row.data,
       dataHash: row.data_hash,
+      mac: row.mac,
     };
+  }
+
+  async rewriteMacs(head: string | null, snapshots: ReadonlyMap<number, string>): Promise<void> {
+    await this.client.query("BEGIN");
+    try {
+      if (head !== null)
+        await this.client.query(`UPDATE ${this.table("journal_head")} SET mac = $1 WHERE id = 1`, [head]);
+      for (const [seq, mac] of snapshots) {
+        await this.client.query(`UPDATE ${this.table("snapshots")} SET mac = $1 WHERE seq = $2`, [mac, seq]);
+      }
+      await this.client.query("COMMIT");
+    } catch (error) {
+      await this.client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

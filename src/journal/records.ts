@@ -4,10 +4,15 @@
  * A journal record is one sequenced command with the events it produced, as JSON text exactly as written. Records
  * form a hash chain: each record's hash covers the previous record's hash and its own fields, so any change, removal
  * or reordering of a stored record breaks the chain at that record. The journal head (the last record's seq and hash,
- * written in the same transaction as the records) lets a reader tell a truncated tail from a complete one.
+ * written in the same transaction as the records) lets a reader tell a truncated tail from a complete one, and its MAC
+ * (keyed, the key outside the database) lets it tell a journal written by this exchange from one rewritten by someone
+ * who could only write to the database. The formulas live in chain.js, the one owner of them.
  */
 
 import { hash } from "node:crypto";
+import { chainHash } from "./chain.js";
+
+export { chainHash, GENESIS_HASH, headMac, snapshotMac } from "./chain.js";
 
 export interface JournalRecord {
   readonly seq: number;
@@ -31,6 +36,8 @@ export type UnchainedRecord = Omit<JournalRecord, "hash">;
 export interface JournalHead {
   readonly seq: number;
   readonly hash: string;
+  /** The head MAC (chain.js `headMac`), written with the head; null in a journal written without a MAC key. */
+  readonly mac?: string | null;
 }
 
 export interface SnapshotRecord {
@@ -43,10 +50,9 @@ export interface SnapshotRecord {
   readonly data: string;
   /** sha256 of `data` (hex): detects a damaged snapshot before it is restored. */
   readonly dataHash: string;
+  /** The snapshot MAC (chain.js `snapshotMac`), added by the store that saves it; null without a MAC key. */
+  readonly mac?: string | null;
 }
-
-/** The hash that comes before the first record. */
-export const GENESIS_HASH = "0".repeat(64);
 
 /**
  * Who asked for a command, for the audit trail: the user or API key, the role they acted in, and where the request
@@ -57,23 +63,6 @@ export interface CommandMeta {
   readonly role?: string;
   readonly source?: string;
   readonly requestId?: string;
-}
-
-/**
- * sha256 (hex) over the previous record's hash and this record's fields, each followed by a newline but the last.
- * One call over one string: Node's one-shot `crypto.hash` costs about a quarter less than a `Hash` object per record.
- * The SQLite writer and reader threads (sqlite-writer.js, sqlite-reader.js) compute the same formula in plain
- * JavaScript; keep the three the same.
- */
-export function chainHash(
-  previousHash: string,
-  seq: number,
-  timeMs: number,
-  meta: string,
-  command: string,
-  events: string,
-): string {
-  return hash("sha256", `${previousHash}\n${seq}\n${timeMs}\n${meta}\n${command}\n${events}`, "hex");
 }
 
 export function dataHash(data: string): string {

@@ -1,14 +1,18 @@
 /**
  * Recovery and verification: rebuilding the engine from the journal, trusting nothing that was read.
  *
- * - `recover` starts from the newest snapshot that checks out (its bytes match their hash, the restored engine has the
- *   stored state hash, and it sits on the journal's hash chain), then replays every later record. Each record must
- *   continue the hash chain; the last record must be the journal head. Anything else stops recovery with a
- *   `JournalCorruptError` naming the first bad record: a damaged or truncated journal is reported, never silently
- *   replayed. (The chain already proves the stored events are the ones written; recovery does not re-serialise them.)
+ * - `recover` checks the journal as evidence before it trusts any of it: the head's MAC (with the journal MAC key,
+ *   kept outside the database), the whole hash chain from record 1 (hashing only, no replay, for the records the
+ *   snapshot covers), the snapshot it starts from (its MAC and bytes, and that it sits on the chain), and that the
+ *   journal still holds the newest published checkpoint. Then it replays every record after the snapshot. Anything
+ *   wrong stops recovery with a `JournalCorruptError` naming the first bad record, the snapshot or the checkpoint: a
+ *   damaged, forged, truncated or rolled-back journal is reported, never served. A snapshot whose MAC checks out but
+ *   that this version cannot restore is skipped with a warning (replaying from further back is always correct).
+ *   (The chain already proves the stored events are the ones written; recovery does not re-serialise them.)
  * - `verify` replays from the very first record, ignoring snapshots for the rebuild, and checks in addition that
  *   replaying each command reproduces exactly the events stored with it (the engine is deterministic), and that
- *   every stored snapshot matches the state the replay reaches at its seq. A reader may follow the replay record by
+ *   every stored snapshot matches the state the replay reaches at its seq; with the MAC keys, the head's and every
+ *   snapshot's MAC; and every checkpoint it is given (signatures checked by the caller) against the chain. A reader may follow the replay record by
  *   record (`VerifyOptions.onRecord`: market surveillance over a journal reads it this way), so what it reads has
  *   passed the same checks.
  */
@@ -16,7 +20,16 @@
 import type { Command } from "../engine/commands.ts";
 import { Engine, type EngineSnapshot } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
-import { chainHash, dataHash, GENESIS_HASH, type JournalHead, type SnapshotRecord } from "./records.ts";
+import type { Checkpoint } from "./checkpoints.ts";
+import {
+  chainHash,
+  dataHash,
+  GENESIS_HASH,
+  headMac,
+  type JournalHead,
+  type SnapshotRecord,
+  snapshotMac,
+} from "./records.ts";
 import { type CheckedPage, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
 /** Records to replay above which recovery lets the store read and check them beside the replay (`readChecked`). */
@@ -37,30 +50,45 @@ export interface RecoveryResult {
   readonly head: JournalHead | null;
   /** Seq of the snapshot recovery started from (0: from the beginning). */
   readonly snapshotSeq: number;
-  /** Records replayed after the snapshot. */
+  /** Records replayed after the snapshot (the sequencer counts its next snapshot from these). */
   readonly replayed: number;
   /** Snapshots that were skipped, and why. */
   readonly warnings: readonly string[];
 }
 
-export interface RecoverOptions {
+export interface IntegrityOptions {
+  /**
+   * The journal MAC keys, the one in use first: the head's and the snapshots' MACs must match one of them. Without
+   * keys, MACs are not checked (an auditor who holds only the public checkpoint key).
+   */
+  readonly macKeys?: readonly Uint8Array[];
+  /**
+   * Accept a head without a MAC: a journal written before MACs existed, adopted on the start that made its first
+   * keys (the next write gives the head its MAC). Never otherwise: removing the MAC must not switch the check off.
+   */
+  readonly adoptHeadWithoutMac?: boolean;
+  /** Published checkpoints, signatures already checked: the journal must still hold each one's record and hash. */
+  readonly checkpoints?: readonly Checkpoint[];
+}
+
+export interface RecoverOptions extends IntegrityOptions {
   /** Replay from `readChecked` when the store has it and more than this many records follow the snapshot. */
   readonly checkedReadRecordsMin?: number;
 }
 
 export async function recover(store: JournalStore, options: RecoverOptions = {}): Promise<RecoveryResult> {
   const head = await checkHead(store);
+  checkHeadMac(head, options);
+  const newestCheckpoint = newest(options.checkpoints ?? []);
+  if (newestCheckpoint !== null) checkNotRolledBack(head, newestCheckpoint);
   const warnings: string[] = [];
   let engine = new Engine();
   let previousHash = GENESIS_HASH;
   let snapshotSeq = 0;
   if (head) {
     for (const info of await store.snapshots()) {
-      if (info.seq > head.seq) {
-        warnings.push(`snapshot ${info.seq} is after the journal head ${head.seq}; skipped`);
-        continue;
-      }
-      const checked = await loadCheckedSnapshot(store, info.seq);
+      if (info.seq > head.seq) throw new JournalCorruptError(info.seq, "a snapshot exists beyond the journal head");
+      const checked = await loadCheckedSnapshot(store, info.seq, options.macKeys);
       if (typeof checked === "string") {
         warnings.push(checked);
         continue;
@@ -72,13 +100,115 @@ export async function recover(store: JournalStore, options: RecoverOptions = {})
     }
   }
   const toSeq = head?.seq ?? 0;
+  // The records the snapshot covers are not replayed, but they are evidence too: their chain is checked (hashing
+  // only, beside the replay) and must end in the hash the snapshot names.
+  const covered =
+    snapshotSeq > 0 ? checkChain(store, 1, snapshotSeq, GENESIS_HASH, options.checkedReadRecordsMin) : null;
   // Reading beside the replay pays only when there is much to read (a thread takes tens of milliseconds to start).
-  const replayed =
-    store.readChecked && toSeq - snapshotSeq > (options.checkedReadRecordsMin ?? CHECKED_READ_RECORDS_MIN)
-      ? await replayChecked(store.readChecked(snapshotSeq + 1, toSeq, previousHash), engine, snapshotSeq + 1, toSeq)
-      : await replayRange(store, engine, snapshotSeq + 1, toSeq, previousHash, false);
+  let replayed: { count: number; lastHash: string };
+  try {
+    replayed =
+      store.readChecked && toSeq - snapshotSeq > (options.checkedReadRecordsMin ?? CHECKED_READ_RECORDS_MIN)
+        ? await replayChecked(store.readChecked(snapshotSeq + 1, toSeq, previousHash), engine, snapshotSeq + 1, toSeq)
+        : await replayRange(store, engine, snapshotSeq + 1, toSeq, previousHash, false);
+  } catch (error) {
+    // A break before the snapshot is the first bad record; report it rather than a later one.
+    if (covered) await covered;
+    throw error;
+  }
+  if (covered && (await covered) !== previousHash) {
+    throw new JournalCorruptError(snapshotSeq, "the snapshot names a record hash that is not the journal's");
+  }
   checkEndsAtHead(head, replayed.lastHash);
+  if (newestCheckpoint !== null) await checkCheckpointHash(store, newestCheckpoint);
   return { engine, head, snapshotSeq, replayed: replayed.count, warnings };
+}
+
+/**
+ * Checks the chain of records [fromSeq, toSeq] from `previousHash` without replaying them; returns the last hash or
+ * throws naming the first bad record.
+ */
+export async function checkChain(
+  store: JournalStore,
+  fromSeq: number,
+  toSeq: number,
+  previousHash: string,
+  checkedReadRecordsMin = CHECKED_READ_RECORDS_MIN,
+): Promise<string> {
+  let expected = fromSeq;
+  let lastHash = previousHash;
+  if (store.readChecked && toSeq - fromSeq + 1 > checkedReadRecordsMin) {
+    for await (const page of store.readChecked(fromSeq, toSeq, previousHash, { hashOnly: true })) {
+      expected += page.count;
+      lastHash = page.lastHash;
+      if (page.problem) throw new JournalCorruptError(page.problem.seq, page.problem.message);
+    }
+  } else {
+    while (expected <= toSeq) {
+      const page = await store.read(expected, Math.min(READ_PAGE_RECORDS, toSeq - expected + 1));
+      if (page.length === 0) break;
+      for (const record of page) {
+        if (record.seq !== expected)
+          throw new JournalCorruptError(expected, `missing: the next record is ${record.seq}`);
+        lastHash = chainHash(lastHash, record.seq, record.timeMs, record.meta, record.command, record.events);
+        if (lastHash !== record.hash) {
+          throw new JournalCorruptError(record.seq, "damaged: its hash does not continue the journal's hash chain");
+        }
+        expected++;
+      }
+    }
+  }
+  if (expected <= toSeq) throw new JournalCorruptError(expected, "missing: the journal ends early");
+  return lastHash;
+}
+
+function checkHeadMac(head: JournalHead | null, options: IntegrityOptions): void {
+  const keys = options.macKeys;
+  if (!keys || head === null) return;
+  if (head.mac === null || head.mac === undefined) {
+    if (options.adoptHeadWithoutMac) return;
+    throw new JournalCorruptError(
+      head.seq,
+      "the journal head has no MAC: it was written without the journal MAC key, or its MAC was removed",
+    );
+  }
+  if (!keys.some((key) => headMac(key, head.seq, head.hash) === head.mac)) {
+    throw new JournalCorruptError(
+      head.seq,
+      "the journal head's MAC does not match the journal MAC key: the journal was rewritten or cut short by someone without the key (or the key is not this journal's)",
+    );
+  }
+}
+
+function newest(checkpoints: readonly Checkpoint[]): Checkpoint | null {
+  let best: Checkpoint | null = null;
+  for (const checkpoint of checkpoints) if (best === null || checkpoint.seq > best.seq) best = checkpoint;
+  return best;
+}
+
+function describeCheckpoint(checkpoint: Checkpoint): string {
+  return `the checkpoint signed at ${new Date(checkpoint.signedAtMs).toISOString()} (seq ${checkpoint.seq}, hash ${checkpoint.hash.slice(0, 16)}…)`;
+}
+
+function checkNotRolledBack(head: JournalHead | null, checkpoint: Checkpoint): void {
+  const headSeq = head?.seq ?? 0;
+  if (checkpoint.seq > headSeq) {
+    throw new JournalCorruptError(
+      checkpoint.seq,
+      `rolled back: ${describeCheckpoint(checkpoint)} was published, but the journal ends at record ${headSeq}`,
+    );
+  }
+}
+
+/** After the whole chain has been checked, a stored hash is the computed one: one read per checkpoint. */
+async function checkCheckpointHash(store: JournalStore, checkpoint: Checkpoint): Promise<void> {
+  const [record] = await store.read(checkpoint.seq, 1);
+  if (record === undefined || record.seq !== checkpoint.seq || record.hash !== checkpoint.hash) {
+    throw new JournalCorruptError(
+      checkpoint.seq,
+      `rewritten: ${describeCheckpoint(checkpoint)} was published, but the journal's record ${checkpoint.seq} has another hash`,
+    );
+  }
 }
 
 export interface VerifyReport {
@@ -86,6 +216,9 @@ export interface VerifyReport {
   readonly snapshotsChecked: number;
   readonly stateHash: string;
   readonly head: JournalHead | null;
+  /** The head's and snapshots' MACs were checked (MAC keys were given). */
+  readonly macChecked: boolean;
+  readonly checkpointsChecked: number;
 }
 
 /** One record as `verify` replays it: after its chain hash and its events have been checked. */
@@ -106,8 +239,16 @@ export interface VerifyOptions {
 }
 
 /** Rebuilds the whole state from record 1 and checks every record and every snapshot. */
-export async function verify(store: JournalStore, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verify(
+  store: JournalStore,
+  options: IntegrityOptions & VerifyOptions = {},
+): Promise<VerifyReport> {
   const head = await checkHead(store);
+  checkHeadMac(head, options);
+  const checkpoints = options.checkpoints ?? [];
+  for (const checkpoint of checkpoints) checkNotRolledBack(head, checkpoint);
+  const wanted = new Map<number, Checkpoint[]>();
+  for (const checkpoint of checkpoints) wanted.set(checkpoint.seq, [...(wanted.get(checkpoint.seq) ?? []), checkpoint]);
   const snapshots = new Map((await store.snapshots()).map((info) => [info.seq, info]));
   for (const seq of snapshots.keys()) {
     if (seq > (head?.seq ?? 0)) throw new JournalCorruptError(seq, "a snapshot exists beyond the journal head");
@@ -122,8 +263,16 @@ export async function verify(store: JournalStore, options: VerifyOptions = {}): 
     GENESIS_HASH,
     true,
     async (seq, recordHash) => {
+      for (const checkpoint of wanted.get(seq) ?? []) {
+        if (checkpoint.hash !== recordHash) {
+          throw new JournalCorruptError(
+            seq,
+            `rewritten: ${describeCheckpoint(checkpoint)} was published, but the journal's record ${seq} has another hash`,
+          );
+        }
+      }
       if (!snapshots.has(seq)) return;
-      const checked = await loadCheckedSnapshot(store, seq);
+      const checked = await loadCheckedSnapshot(store, seq, options.macKeys);
       if (typeof checked === "string") throw new JournalCorruptError(seq, checked);
       if (checked.record.recordHash !== recordHash) {
         throw new JournalCorruptError(seq, "the snapshot names a different journal record hash");
@@ -140,7 +289,14 @@ export async function verify(store: JournalStore, options: VerifyOptions = {}): 
     options.onRecord,
   );
   checkEndsAtHead(head, result.lastHash);
-  return { records: result.count, snapshotsChecked, stateHash: engine.stateHash(dataHash), head };
+  return {
+    records: result.count,
+    snapshotsChecked,
+    stateHash: engine.stateHash(dataHash),
+    head,
+    macChecked: options.macKeys !== undefined,
+    checkpointsChecked: checkpoints.length,
+  };
 }
 
 function checkEndsAtHead(head: JournalHead | null, lastHash: string): void {
@@ -168,14 +324,31 @@ async function checkHead(store: JournalStore): Promise<JournalHead | null> {
   return head;
 }
 
-/** Loads a snapshot and checks it; returns a sentence instead when it does not check out. */
+/**
+ * Loads a snapshot and checks it. A snapshot that was changed (its MAC or its data hash does not match) throws: the
+ * database has been tampered with or damaged, and the operator must know. One that is authentic but that this
+ * version cannot use returns a sentence instead (a warning; recovery starts further back).
+ */
 async function loadCheckedSnapshot(
   store: JournalStore,
   seq: number,
+  macKeys: readonly Uint8Array[] | undefined,
 ): Promise<{ engine: Engine; record: SnapshotRecord } | string> {
   const record = await store.loadSnapshot(seq);
   if (!record) return `snapshot ${seq} disappeared while reading`;
-  if (dataHash(record.data) !== record.dataHash) return `snapshot ${seq} is damaged (its data does not match its hash)`;
+  if (macKeys) {
+    const mac = record.mac ?? null;
+    const macs = macKeys.map((key) => snapshotMac(key, seq, record.stateHash, record.recordHash, record.dataHash));
+    if (mac === null || !macs.includes(mac)) {
+      throw new JournalCorruptError(
+        seq,
+        `snapshot ${seq} was changed: its MAC ${mac === null ? "is missing" : "does not match the journal MAC key"}`,
+      );
+    }
+  }
+  if (dataHash(record.data) !== record.dataHash) {
+    throw new JournalCorruptError(seq, `snapshot ${seq} was changed or damaged: its data does not match its hash`);
+  }
   let engine: Engine;
   try {
     engine = Engine.restore(JSON.parse(record.data) as EngineSnapshot);

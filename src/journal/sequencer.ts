@@ -51,6 +51,11 @@ export interface SequencerOptions {
   readonly snapshotEveryCommands?: number;
   /** Called once if the journal cannot be written; the process should stop. */
   readonly onFatal?: (error: unknown) => void;
+  /**
+   * Records after the newest snapshot that recovery replayed: the count towards the next snapshot starts there, so
+   * a server that keeps restarting still writes snapshots (and its restarts stay short).
+   */
+  readonly sinceSnapshot?: number;
 }
 
 export interface Outcome {
@@ -93,7 +98,7 @@ type UnchainedSnapshot = Omit<SnapshotRecord, "recordHash">;
 export class Sequencer {
   private readonly engine: Engine;
   private readonly store: JournalStore;
-  private readonly options: Required<Omit<SequencerOptions, "onFatal">>;
+  private readonly options: Required<Omit<SequencerOptions, "onFatal" | "sinceSnapshot">>;
   private readonly onFatal: ((error: unknown) => void) | undefined;
   /**
    * Commands waiting for a batch are `queue[queueHead..]`. A batch is taken by moving the head instead of copying
@@ -107,6 +112,8 @@ export class Sequencer {
    * appends them.
    */
   private lastHash: string;
+  /** Seq of the last durable record (with `lastHash`, the durable head). */
+  private lastDurableSeq: number;
   /** The pipeline is working: a batch is being prepared, written or released. */
   private running = false;
   private scheduled = false;
@@ -125,6 +132,8 @@ export class Sequencer {
     this.engine = engine;
     this.store = store;
     this.lastHash = head?.hash ?? GENESIS_HASH;
+    this.lastDurableSeq = head?.seq ?? 0;
+    this.sinceSnapshot = options.sinceSnapshot ?? 0;
     this.options = {
       clock: options.clock,
       batchCommandsMax: Math.min(options.batchCommandsMax ?? 1000, APPEND_RECORDS_MAX),
@@ -149,6 +158,11 @@ export class Sequencer {
   /** Registers a listener for durable outcomes, called after each batch commits. */
   onDurable(listener: (outcomes: readonly Outcome[]) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** The last durable record's seq and hash (what the journal head holds). */
+  get durableHead(): JournalHead {
+    return { seq: this.lastDurableSeq, hash: this.lastHash };
   }
 
   get queued(): number {
@@ -292,6 +306,7 @@ export class Sequencer {
       try {
         // Appends run one at a time (the next starts only once this one resolved), so `lastHash` is the head's hash.
         this.lastHash = await this.store.appendChained(this.lastHash, records);
+        this.lastDurableSeq = records[records.length - 1]!.seq;
       } catch (error) {
         this.fail(error, batch);
         return false;

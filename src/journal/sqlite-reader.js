@@ -4,24 +4,25 @@
  * a page and hashing its records cost about as much as replaying them; here they run beside the replay.
  *
  * Checks, in record order, stopping at the first that fails: the record is there, it has the next seq, and its hash is
- * sha256 over the previous record's hash and its own fields (the chain formula of `chainHash` in records.ts: keep the
- * two the same). A failed check is sent as `{ problem: { seq, message } }` after the records before it.
+ * chain.js `chainHash` of the previous record's hash and its own fields. A failed check is sent as
+ * `{ problem: { seq, message } }` after the records before it.
  *
- * Protocol: workerData `{ file, fromSeq, toSeq, previousHash, pageRecords }`. Each `"next"` message is answered with
+ * Protocol: workerData `{ file, fromSeq, toSeq, previousHash, pageRecords, hashOnly }`. Each `"next"` message is answered with
  * one page `{ count, text, ends, numbers, lastHash, problem, done }`: the commands of `count` records as UTF-8 in
  * `text`, where each ends in `ends`, and their seq and timeMs in `numbers`; `done` once toSeq is reached or a problem
- * was found. The main thread asks for a few pages ahead, which bounds the memory in flight.
+ * was found. The main thread asks for a few pages ahead, which bounds the memory in flight. With `hashOnly` (the
+ * start-up check of the records before the snapshot, which are not replayed) pages carry no command text.
  *
  * Plain JavaScript on purpose: a worker thread does not inherit the TypeScript loader of the thread that starts it.
  */
 
-import { hash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { chainHash } from "./chain.js";
 
 if (!parentPort) throw new Error("sqlite-reader.js runs only as a worker thread");
 const port = parentPort;
-const { file, fromSeq, toSeq, previousHash, pageRecords } = workerData;
+const { file, fromSeq, toSeq, previousHash, pageRecords, hashOnly } = workerData;
 
 const db = new Database(file, { readonly: true, fileMustExist: true });
 const readPage = db
@@ -50,7 +51,7 @@ function nextPage() {
   }
   const rows = readPage.all(expected, Math.min(pageRecords, toSeq - expected + 1));
   let units = 0;
-  for (const row of rows) units += row[3].length;
+  if (!hashOnly) for (const row of rows) units += row[3].length;
   const text = Buffer.allocUnsafeSlow(Math.max(1, units * UTF8_BYTES_PER_UNIT_MAX));
   const ends = new Uint32Array(rows.length);
   const numbers = new Float64Array(rows.length * 2);
@@ -58,18 +59,21 @@ function nextPage() {
   let at = 0;
   let problem = null;
   if (rows.length === 0) problem = { seq: expected, message: "missing: the journal ends early" };
-  for (const [seq, timeMs, meta, command, events, stored] of rows) {
+  for (const row of rows) {
+    const seq = row[0];
+    const timeMs = row[1];
     if (seq > toSeq) break;
     if (seq !== expected) {
       problem = { seq: expected, message: `missing: the next record is ${seq}` };
       break;
     }
-    const computed = hash("sha256", `${lastHash}\n${seq}\n${timeMs}\n${meta}\n${command}\n${events}`, "hex");
+    const stored = row[5];
+    const computed = chainHash(lastHash, seq, timeMs, row[2], row[3], row[4]);
     if (computed !== stored) {
       problem = { seq, message: "damaged: its hash does not continue the journal's hash chain" };
       break;
     }
-    at += text.write(command, at, "utf8");
+    if (!hashOnly) at += text.write(row[3], at, "utf8");
     ends[count] = at;
     numbers[count * 2] = seq;
     numbers[count * 2 + 1] = timeMs;

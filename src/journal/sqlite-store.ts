@@ -20,12 +20,21 @@ import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import {
   chainRecords,
+  headMac,
   type JournalHead,
   type JournalRecord,
   type SnapshotRecord,
+  snapshotMac,
   type UnchainedRecord,
 } from "./records.ts";
-import { type CheckedPage, type JournalStore, READ_PAGE_RECORDS, type SnapshotInfo } from "./store.ts";
+import {
+  type CheckedPage,
+  type JournalStore,
+  READ_PAGE_RECORDS,
+  type ReadCheckedOptions,
+  type SnapshotInfo,
+  type StoreKeys,
+} from "./store.ts";
 
 export const SQLITE_FILE_NAME = "sauda.sqlite";
 
@@ -41,16 +50,24 @@ CREATE TABLE IF NOT EXISTS journal (
 CREATE TABLE IF NOT EXISTS journal_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
-  hash TEXT NOT NULL
+  hash TEXT NOT NULL,
+  mac TEXT
 );
 CREATE TABLE IF NOT EXISTS snapshots (
   seq INTEGER PRIMARY KEY,
   state_hash TEXT NOT NULL,
   record_hash TEXT NOT NULL,
   data TEXT NOT NULL,
-  data_hash TEXT NOT NULL
+  data_hash TEXT NOT NULL,
+  mac TEXT
 );
 `;
+
+/** Columns added since the first release, with the tables that gained them (added to older files on open). */
+const ADDED_COLUMNS = [
+  ["journal_head", "mac"],
+  ["snapshots", "mac"],
+] as const;
 
 interface RecordRow {
   seq: number;
@@ -67,6 +84,7 @@ interface SnapshotRow {
   record_hash: string;
   data: string;
   data_hash: string;
+  mac: string | null;
 }
 
 export class SqliteStore implements JournalStore {
@@ -75,12 +93,16 @@ export class SqliteStore implements JournalStore {
   private readonly db: Database.Database;
   private readonly readPage: Database.Statement<[number, number], RecordRow>;
   private readonly insertRecord: Database.Statement<[number, number, string, string, string, string]>;
-  private readonly writeHead: Database.Statement<[number, string]>;
+  private readonly writeHead: Database.Statement<[number, string, string | null]>;
+  private readonly macKey: Buffer | null;
   private readonly appendHere: (records: readonly JournalRecord[]) => void;
   private writer: Writer | null;
 
-  /** Opens (creating if needed) the journal in `dataDir`/sauda.sqlite, or at `file` when it ends in .sqlite. */
-  constructor(dataDirOrFile: string) {
+  /**
+   * Opens (creating if needed) the journal in `dataDir`/sauda.sqlite, or at `file` when it ends in .sqlite. With a
+   * MAC key, every head and snapshot written gets its MAC (chain.js).
+   */
+  constructor(dataDirOrFile: string, keys: StoreKeys = {}) {
     const file = dataDirOrFile.endsWith(".sqlite") ? dataDirOrFile : join(dataDirOrFile, SQLITE_FILE_NAME);
     mkdirSync(dirname(file), { recursive: true });
     this.location = file;
@@ -88,6 +110,11 @@ export class SqliteStore implements JournalStore {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.exec(SCHEMA);
+    for (const [table, column] of ADDED_COLUMNS) {
+      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
+    }
+    this.macKey = keys.macKey ?? null;
     this.readPage = this.db.prepare<[number, number], RecordRow>(
       "SELECT seq, time_ms, meta, command, events, hash FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?",
     );
@@ -95,14 +122,14 @@ export class SqliteStore implements JournalStore {
       "INSERT INTO journal (seq, time_ms, meta, command, events, hash) VALUES (?, ?, ?, ?, ?, ?)",
     );
     this.writeHead = this.db.prepare(
-      "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+      "INSERT INTO journal_head (id, seq, hash, mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac",
     );
     this.appendHere = this.db.transaction((records: readonly JournalRecord[]) => {
       for (const r of records) this.insertRecord.run(r.seq, r.timeMs, r.meta, r.command, r.events, r.hash);
       const last = records[records.length - 1]!;
-      this.writeHead.run(last.seq, last.hash);
+      this.writeHead.run(last.seq, last.hash, this.macKey === null ? null : headMac(this.macKey, last.seq, last.hash));
     });
-    this.writer = new Writer(file);
+    this.writer = new Writer(file, this.macKey);
   }
 
   /** Resolves true once writes go to the writer thread, false if it could not start (writes then stay here). */
@@ -111,7 +138,9 @@ export class SqliteStore implements JournalStore {
   }
 
   async head(): Promise<JournalHead | null> {
-    const row = this.db.prepare("SELECT seq, hash FROM journal_head WHERE id = 1").get() as JournalHead | undefined;
+    const row = this.db.prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1").get() as
+      | JournalHead
+      | undefined;
     return row ?? null;
   }
 
@@ -156,9 +185,15 @@ export class SqliteStore implements JournalStore {
    * Records [fromSeq, toSeq] read and checked in a reader thread (sqlite-reader.js), a few pages ahead of the caller:
    * recovery then only parses and applies commands here while the thread reads and hashes the next pages.
    */
-  async *readChecked(fromSeq: number, toSeq: number, previousHash: string): AsyncGenerator<CheckedPage> {
+  async *readChecked(
+    fromSeq: number,
+    toSeq: number,
+    previousHash: string,
+    options: ReadCheckedOptions = {},
+  ): AsyncGenerator<CheckedPage> {
+    const hashOnly = options.hashOnly ?? false;
     const worker = new Worker(new URL("./sqlite-reader.js", import.meta.url), {
-      workerData: { file: this.location, fromSeq, toSeq, previousHash, pageRecords: READ_PAGE_RECORDS },
+      workerData: { file: this.location, fromSeq, toSeq, previousHash, pageRecords: READ_PAGE_RECORDS, hashOnly },
       execArgv: [],
     });
     const pages: PageMessage[] = [];
@@ -190,18 +225,18 @@ export class SqliteStore implements JournalStore {
         if (page.error !== undefined) throw new Error(`reading the journal: ${page.error}`);
         if (!page.done) worker.postMessage("next");
         const text = Buffer.from(page.text.buffer, page.text.byteOffset, page.text.byteLength);
-        const commands: string[] = new Array(page.count);
+        const commands: string[] = new Array(hashOnly ? 0 : page.count);
         const seqs: number[] = new Array(page.count);
         const timesMs: number[] = new Array(page.count);
         let start = 0;
         for (let i = 0; i < page.count; i++) {
           const end = page.ends[i]!;
-          commands[i] = text.toString("utf8", start, end);
+          if (!hashOnly) commands[i] = text.toString("utf8", start, end);
           start = end;
           seqs[i] = page.numbers[i * 2]!;
           timesMs[i] = page.numbers[i * 2 + 1]!;
         }
-        yield { seqs, timesMs, commands, lastHash: page.lastHash, problem: page.problem };
+        yield { count: page.count, seqs, timesMs, commands, lastHash: page.lastHash, problem: page.problem };
         if (page.done || page.problem) return;
       }
     } finally {
@@ -214,16 +249,21 @@ export class SqliteStore implements JournalStore {
     return row.seq ?? 0;
   }
 
-  async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+  async saveSnapshot(given: SnapshotRecord): Promise<void> {
+    const mac =
+      this.macKey === null
+        ? null
+        : snapshotMac(this.macKey, given.seq, given.stateHash, given.recordHash, given.dataHash);
+    const snapshot = { ...given, mac };
     if (this.writer?.usable) {
       await this.writer.request({ op: "snapshot", snapshot });
       return;
     }
     this.db
       .prepare(
-        "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash) VALUES (?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?, ?)",
       )
-      .run(snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash);
+      .run(snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac);
   }
 
   async snapshots(): Promise<SnapshotInfo[]> {
@@ -240,7 +280,20 @@ export class SqliteStore implements JournalStore {
       recordHash: row.record_hash,
       data: row.data,
       dataHash: row.data_hash,
+      mac: row.mac,
     };
+  }
+
+  /**
+   * Replaces the head's and every snapshot's MAC in one transaction (key rotation: the caller has checked them under
+   * the old key). Only while no server is writing.
+   */
+  async rewriteMacs(head: string | null, snapshots: ReadonlyMap<number, string>): Promise<void> {
+    this.db.transaction(() => {
+      if (head !== null) this.db.prepare("UPDATE journal_head SET mac = ? WHERE id = 1").run(head);
+      const update = this.db.prepare("UPDATE snapshots SET mac = ? WHERE seq = ?");
+      for (const [seq, mac] of snapshots) update.run(mac, seq);
+    })();
   }
 
   /** Waits for the writes asked for so far, then closes both connections and ends the writer thread. */
@@ -370,12 +423,15 @@ class Writer {
   /** Set when the thread died or was closed; every later request fails with it. */
   private broken: Error | null = null;
 
-  constructor(file: string) {
+  constructor(file: string, macKey: Buffer | null) {
     this.started = new Promise((resolve) => {
       this.settleStarted = resolve;
     });
     // The writer is plain JavaScript: no loader flags (tsx) are passed on, which would only slow its start.
-    this.worker = new Worker(new URL("./sqlite-writer.js", import.meta.url), { workerData: { file }, execArgv: [] });
+    this.worker = new Worker(new URL("./sqlite-writer.js", import.meta.url), {
+      workerData: { file, macKey },
+      execArgv: [],
+    });
     this.worker.unref();
     this.worker.on("message", (reply: WriteReply) => this.settle(reply));
     this.worker.on("error", (error) => this.breakDown(error));

@@ -7,19 +7,19 @@
  * it takes one message at a time and answers in order:
  * - `{ id, op: "append", batch, hashes }` or `{ id, op: "append", batch, previousHash }` writes the records (packed as
  *   UTF-8 by `packRecords` in sqlite-store.ts) and the new head in one transaction, with the given hashes or with
- *   chain hashes computed here from `previousHash` on (the formula of `chainHash` in records.ts: keep the two the
- *   same), and is answered `{ id, hash }` with the last record's hash;
+ *   chain hashes computed here from `previousHash` on (chain.js `chainHashOfFields`), and the head with its MAC
+ *   (chain.js `headMac`, when the store has a MAC key), and is answered `{ id, hash }` with the last record's hash;
  * - `{ id, op: "snapshot", snapshot }` saves a snapshot; `{ id, op: "close" }` closes the connection.
  * Each is answered once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after a rollback, in
  * which case nothing of it was written.
  *
  * Plain JavaScript on purpose: a worker thread does not inherit the TypeScript loader of the thread that starts it
- * (tsx, vitest), so this file must run in bare Node. It is small: SQL and the chain hash.
+ * (tsx, vitest), so this file must run in bare Node. It is small: SQL, and calls of chain.js.
  */
 
-import { createHash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { chainHashOfFields, GENESIS_HASH, headMac } from "./chain.js";
 
 if (!parentPort) throw new Error("sqlite-writer.js runs only as a worker thread");
 const port = parentPort;
@@ -40,13 +40,14 @@ const insertRecord = db.prepare(
   "INSERT INTO journal (seq, time_ms, meta, command, events, hash) VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?)",
 );
 const writeHead = db.prepare(
-  "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+  "INSERT INTO journal_head (id, seq, hash, mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac",
 );
 const readHeadHash = db.prepare("SELECT hash FROM journal_head WHERE id = 1").pluck();
-const GENESIS_HASH = "0".repeat(64);
 const insertSnapshot = db.prepare(
-  "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash) VALUES (?, ?, ?, ?, ?)",
+  "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?, ?)",
 );
+/** The journal MAC key in use, or null for a store opened without one. */
+const macKey = workerData.macKey ?? null;
 
 const FIELDS_PER_RECORD = 3;
 const HASH_HEX_LENGTH = 64;
@@ -76,10 +77,7 @@ const appendBatch = db.transaction((batch, hashes, previousHash) => {
     if (hashes) {
       hash = hashes[i];
     } else {
-      hash = createHash("sha256")
-        .update(`${hash}\n${seq}\n${timeMs}\n`)
-        .update(text.subarray(start, eventsEnd))
-        .digest("hex");
+      hash = chainHashOfFields(hash, seq, timeMs, text.subarray(start, eventsEnd));
     }
     const meta = text.subarray(start, metaEnd);
     const command = text.subarray(metaEnd + 1, commandEnd);
@@ -87,7 +85,7 @@ const appendBatch = db.transaction((batch, hashes, previousHash) => {
     insertRecord.run(seq, timeMs, meta, command, events, hash);
     start = eventsEnd;
   }
-  writeHead.run(seq, hash);
+  writeHead.run(seq, hash, macKey === null ? null : headMac(macKey, seq, hash));
   return hash;
 });
 
@@ -111,7 +109,7 @@ port.on("message", (message) => {
     }
     if (op === "snapshot") {
       const s = message.snapshot;
-      insertSnapshot.run(s.seq, s.stateHash, s.recordHash, s.data, s.dataHash);
+      insertSnapshot.run(s.seq, s.stateHash, s.recordHash, s.data, s.dataHash, s.mac ?? null);
     } else if (op === "close") {
       db.close();
     } else {

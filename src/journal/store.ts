@@ -21,13 +21,26 @@ export const READ_PAGE_RECORDS = 5_000;
  * next seq and continues the hash chain), reduced to what replay needs: seq, timeMs and command text, in order.
  */
 export interface CheckedPage {
+  /** Records in the page. */
+  readonly count: number;
   readonly seqs: ArrayLike<number>;
   readonly timesMs: ArrayLike<number>;
+  /** The records' command texts; empty when read with `hashOnly`. */
   readonly commands: readonly string[];
   /** Hash of the last record in the page (the previous hash when the page is empty). */
   readonly lastHash: string;
   /** The first record that failed a check, after the good records before it; no page follows. */
   readonly problem: { readonly seq: number; readonly message: string } | null;
+}
+
+export interface ReadCheckedOptions {
+  /** Check the chain only: the pages carry no command text (records that are not replayed). */
+  readonly hashOnly?: boolean;
+}
+
+/** Keys a store writes with (keys.ts); without a MAC key, heads and snapshots are written without MACs. */
+export interface StoreKeys {
+  readonly macKey?: Buffer;
 }
 
 export interface SnapshotInfo {
@@ -57,10 +70,18 @@ export interface JournalStore {
    * Optional, for recovery: the records [fromSeq, toSeq], checked against the chain starting at `previousHash`, read
    * and checked beside the caller (SQLite does it in a thread). Recovery uses the plain `read` when it is absent.
    */
-  readChecked?(fromSeq: number, toSeq: number, previousHash: string): AsyncIterable<CheckedPage>;
+  readChecked?(
+    fromSeq: number,
+    toSeq: number,
+    previousHash: string,
+    options?: ReadCheckedOptions,
+  ): AsyncIterable<CheckedPage>;
+  /** Saves a snapshot, with its MAC when the store has a MAC key (the `mac` given is ignored). */
   saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
   /** Snapshots, newest first. */
   snapshots(): Promise<SnapshotInfo[]>;
   loadSnapshot(seq: number): Promise<SnapshotRecord | null>;
+  /** Replaces the head's and the given snapshots' MACs in one transaction (key rotation, server stopped). */
+  rewriteMacs(head: string | null, snapshots: ReadonlyMap<number, string>): Promise<void>;
   close(): Promise<void>;
 }

@@ -314,6 +314,23 @@ function summarise(fields: Record<string, unknown>): string {
     case "time.tick":
       summary = "time tick";
       break;
+    // Access: never the password hash or the sealed secret, only who and why.
+    case "user.create":
+      summary = `create user ${f("user")} (${f("name")}) as ${f("role")}${typeof fields.member === "string" ? ` of member ${fields.member}` : ""}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "user.disable":
+    case "user.enable":
+      summary = `${type === "user.disable" ? "disable" : "enable"} user ${f("user")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "user.password":
+      summary = `set a new password for user ${f("user")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "apiKey.create":
+      summary = `create API key ${f("key")} for user ${f("user")} with scopes ${Array.isArray(fields.scopes) ? fields.scopes.map(text).join(", ") : "?"}`;
+      break;
+    case "apiKey.revoke":
+      summary = `revoke API key ${f("key")}; reason: ${reasonText(fields.reason)}`;
+      break;
     default:
       summary = `command ${f("type")}`;
   }

@@ -31,6 +31,7 @@ import { MarketData } from "./market-data.ts";
 import { outcomeOfRecord, type ProjectionOutcome, type ProjectionRecord } from "./outcome.ts";
 import { SessionResults } from "./sessions.ts";
 import { SupplyObligations, type SupplyPlanRow } from "./supply.ts";
+import { UserDirectory } from "./users.ts";
 
 export * from "./accounts.ts";
 export * from "./audit.ts";
@@ -42,6 +43,7 @@ export * from "./market-data.ts";
 export * from "./outcome.ts";
 export * from "./sessions.ts";
 export * from "./supply.ts";
+export * from "./users.ts";
 
 export interface ProjectionsOptions {
   /** Instrument metadata (product, basis, region, delivery period), from the server's configuration. */
@@ -68,6 +70,7 @@ export class Projections {
   readonly supply: SupplyObligations;
   readonly audit: AuditTrail;
   readonly controls: Controls;
+  readonly users: UserDirectory;
   private lastSeqValue = 0;
 
   constructor(options: ProjectionsOptions = {}) {
@@ -88,6 +91,7 @@ export class Projections {
     this.supply = new SupplyObligations({ registry: this.instruments, plan: options.supplyPlan ?? [], ...timing });
     this.audit = new AuditTrail();
     this.controls = new Controls();
+    this.users = new UserDirectory();
   }
 
   /** The seq of the last outcome applied; 0 before the first. */
@@ -114,6 +118,7 @@ export class Projections {
     this.supply.apply(outcome);
     this.audit.apply(outcome);
     this.controls.apply(outcome);
+    this.users.apply(outcome);
     this.lastSeqValue = outcome.seq;
     return true;
   }

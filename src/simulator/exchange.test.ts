@@ -7,7 +7,6 @@ function market(): InProcessExchange {
   x.addProducer("P", "Plant");
   x.addBuyer("B", "Buyer");
   x.deposit("B", 1_000_000_000_00);
-  x.declareGas("P", "P", 100_000);
   x.list({
     instrument: "PB-P-R-2022-01",
     basis: "P",
@@ -22,6 +21,8 @@ function market(): InProcessExchange {
     paymentWindowMs: 86_400_000,
     deliveryWindowMs: 86_400_000,
   });
+  // Gas is declared at the basis of a listed instrument.
+  x.declareGas("P", "P", 100_000);
   return x;
 }
 

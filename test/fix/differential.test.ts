@@ -73,8 +73,9 @@ async function journal(server: TestServer, from: number): Promise<string[]> {
 async function throughRest(ops: Op[]): Promise<string[]> {
   const server = await TestServer.start();
   try {
-    const from = server.exchange.projections.lastSeq + 1;
     const keys = { seller: await server.apiKey("kazgpz-trader"), buyer: await server.apiKey("aktau-trader") };
+    // After the keys: creating a key is itself a journaled command, not part of the compared streams.
+    const from = server.exchange.projections.lastSeq + 1;
     let stamp = 0;
     // Each signed request needs its own signature: the timestamp moves by a millisecond within the allowed window.
     const call = (w: Who, method: string, path: string, body?: unknown) =>
@@ -119,7 +120,6 @@ async function throughFix(ops: Op[]): Promise<string[]> {
   const clients: FixTestClient[] = [];
   try {
     const exchange = env.server.exchange;
-    const from = exchange.projections.lastSeq + 1;
     const session = async (user: string, member: string) => {
       const { client } = await FixTestClient.logon({ port: env.port, sender: member, ...(await env.key(user, user)) });
       clients.push(client);
@@ -129,6 +129,8 @@ async function throughFix(ops: Op[]): Promise<string[]> {
       seller: await session("kazgpz-trader", "KAZGPZ"),
       buyer: await session("aktau-trader", "AKTAU"),
     };
+    // After the logons: their keys are journaled commands, not part of the compared streams.
+    const from = exchange.projections.lastSeq + 1;
     let clOrdIds = 0;
     for (const o of ops) {
       const client = fix[o.who];

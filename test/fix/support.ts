@@ -38,7 +38,7 @@ export class FixTestServer {
   /** A FIX logon's credentials for a user's new API key. */
   async key(user: string, id: string, scopes: readonly Scope[] = ["read", "trade"]) {
     const secret = `secret-${id}`;
-    await this.server.users.putApiKey({ id, user, secret, scopes, revoked: false });
+    await this.server.putApiKey({ id, user, secret, scopes });
     return { username: id, password: secret };
   }
 

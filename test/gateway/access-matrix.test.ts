@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Command } from "../../src/engine/commands.ts";
 import { LabCatalog } from "../../src/gateway/lab/catalog.ts";
-import { hashPassword, LIGHT_SCRYPT } from "../../src/gateway/passwords.ts";
 import { sign } from "../../src/gateway/signing.ts";
 import { type RouteKey, registeredRoutes, routeName } from "../support/routes.ts";
 import { INSTRUMENT, PASSWORD, type Session, TERMS, TestServer } from "../support/server.ts";
@@ -56,6 +55,7 @@ const POLICIES = {
   memberTrade: row("401   403    2xx    403    403    403    403    403    403"),
   consoleRead: row("401   403    403    403    2xx    2xx    403    2xx    2xx"),
   operatorChange: row("401   403    403    403    2xx    403    403    403    403"),
+  operatorRead: row("401   403    403    403    2xx    403    403    2xx    403"),
   regulatorChange: row("401   403    403    403    403    2xx    403    403    403"),
 } as const;
 type Policy = keyof typeof POLICIES;
@@ -95,7 +95,8 @@ const ROWS: readonly Row[] = [
   { route: "GET /docs/*", policy: "public", path: "/docs/static/swagger-ui.css" },
   { route: "GET /docs/json", policy: "public" },
   { route: "GET /docs/yaml", policy: "public" },
-  { route: "GET /metrics", policy: "public" },
+  { route: "GET /metrics", policy: "operatorRead" },
+  { route: "GET /api/journal/checkpoints", policy: "public" },
   { route: "GET /api/instruments", policy: "public" },
   { route: "GET /api/instruments/:id", policy: "public", path: `/api/instruments/${INSTRUMENT}` },
   { route: "GET /api/instruments/:id/book", policy: "public", path: `/api/instruments/${INSTRUMENT}/book` },
@@ -160,6 +161,7 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/admin/accounts", policy: "consoleRead" },
   { route: "GET /api/admin/obligations", policy: "consoleRead" },
   { route: "GET /api/admin/users", policy: "consoleRead" },
+  { route: "GET /api/admin/alerts", policy: "consoleRead" },
   { route: "GET /api/admin/users/:id/keys", policy: "consoleRead", path: "/api/admin/users/mx-victim/keys" },
   { route: "GET /api/regulator/overview", policy: "consoleRead" },
   { route: "GET /api/regulator/supply", policy: "consoleRead" },
@@ -299,12 +301,13 @@ const ROWS: readonly Row[] = [
     route: "POST /api/admin/users/:id/disable",
     policy: "operatorChange",
     path: "/api/admin/users/mx-victim/disable",
+    body: () => REASON,
   },
   {
     route: "POST /api/admin/users/:id/enable",
     policy: "operatorChange",
     path: "/api/admin/users/mx-victim/enable",
-    body: () => ({}),
+    body: () => REASON,
   },
   {
     route: "POST /api/admin/users/:id/keys",
@@ -316,6 +319,7 @@ const ROWS: readonly Row[] = [
     route: "DELETE /api/admin/users/:id/keys/:keyId",
     policy: "operatorChange",
     path: "/api/admin/users/mx-victim/keys/mx-victim-key",
+    body: () => REASON,
   },
   {
     route: "PATCH /api/regulator/instruments/:id/safeguards",
@@ -415,20 +419,12 @@ beforeAll(async () => {
     expect(outcome.events.find((event) => event.type === "rejected")).toBeUndefined();
   }
   obligation = server.exchange.projections.accounts.obligations("ATYRAU-1")[0]!.id;
-  await server.users.putUser({
-    id: "mx-victim",
-    name: "Matrix victim",
-    role: "viewer",
-    member: M,
-    passwordHash: await hashPassword(PASSWORD, LIGHT_SCRYPT),
-    disabled: false,
-  });
-  await server.users.putApiKey({
+  await server.addUser("mx-victim", "viewer", M);
+  await server.putApiKey({
     id: "mx-victim-key",
     user: "mx-victim",
     secret: "s",
     scopes: ["read"],
-    revoked: false,
   });
   for (const caller of ["viewer", "owner", "other", "operator", "regulator"] as const) {
     sessions.set(caller, await server.login(USER_OF[caller]));
@@ -436,7 +432,7 @@ beforeAll(async () => {
   for (const caller of ["ownerReadKey", "operatorReadKey", "regulatorReadKey"] as const) {
     const id = `mx-read-${caller}`;
     const secret = `secret-${caller}`;
-    await server.users.putApiKey({ id, user: USER_OF[caller], secret, scopes: ["read"], revoked: false });
+    await server.putApiKey({ id, user: USER_OF[caller], secret, scopes: ["read"] });
     keys.set(caller, { id, secret });
   }
 });
@@ -574,10 +570,11 @@ describe("object-level access", () => {
     });
     expect(placed.status).toBe(201);
     const before = await server.call(owner, "GET", "/api/accounts/AKTAU-1/balances");
-    const seqBefore = server.exchange.projections.lastSeq;
 
     const other = sessions.get("other")!;
+    // The key is created through the journal; from here on nothing may reach it.
     const otherKey = await server.apiKey("atyrau-trader", ["read", "trade"]);
+    const seqBefore = server.exchange.projections.lastSeq;
     const attempts: [string, string, unknown][] = [
       ["GET", "/api/accounts/AKTAU-1/orders", undefined],
       ["GET", "/api/accounts/AKTAU-1/orders/private-1", undefined],

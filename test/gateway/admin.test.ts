@@ -508,6 +508,27 @@ describe("users and API keys", () => {
       password: "a long enough password",
     });
     expect([exists.status, exists.body.error.code]).toEqual([409, "USER_EXISTS"]);
+    const weakPasswords: readonly (readonly [string, string])[] = [
+      ["          ", "a password may not be only white space"],
+      ["qwertyuiop", "this password is on the list of common passwords; choose another"],
+      ["aaaaaaaaaaaa", "a password may not be one character repeated"],
+      ["Weak-User-1", "a password may not be the user's own id or name"],
+    ];
+    for (const [password, reason] of weakPasswords) {
+      const weak = await server.call(operator, "POST", "/api/admin/users", {
+        id: "weak-user-1",
+        name: "Weak",
+        role: "regulator",
+        password,
+      });
+      expect([weak.status, weak.body.error.code, weak.body.error.message], password).toEqual([
+        400,
+        "PASSWORD_WEAK",
+        `The password is not accepted: ${reason}.`,
+      ]);
+    }
+    const listed = await server.call(operator, "GET", "/api/admin/users");
+    expect(listed.body.users.map((u: { id: string }) => u.id)).not.toContain("weak-user-1");
     const session = await server.login("shym-trader", "a long enough password");
     const placed = await server.call(session, "POST", "/api/orders", order("SHYM-1", "first", "buy", 13_000_000, 1000));
     expect(placed.status).toBe(201);
@@ -515,17 +536,29 @@ describe("users and API keys", () => {
 
   it("disables a user: signed out everywhere, cannot sign in; the operator cannot disable itself", async () => {
     const session = await server.login("shym-trader", "a long enough password");
-    const disabled = await server.call(operator, "POST", "/api/admin/users/shym-trader/disable");
+    const disabled = await server.call(operator, "POST", "/api/admin/users/shym-trader/disable", {
+      reason: "left the company",
+    });
     expect([disabled.status, disabled.body.user.disabled]).toEqual([200, true]);
     const whoAmI = await server.call(session, "GET", "/api/session");
     expect(whoAmI.body.user).toBeNull();
     await expect(server.login("shym-trader", "a long enough password")).rejects.toThrow(/401/);
-    const self = await server.call(operator, "POST", "/api/admin/users/operator/disable", {});
+    const self = await server.call(operator, "POST", "/api/admin/users/operator/disable", { reason: "test" });
     expect(self.body.error.message).toBe("The request is not valid: you cannot disable your own user.");
-    const enabled = await server.call(operator, "POST", "/api/admin/users/shym-trader/enable", {});
+    const enabled = await server.call(operator, "POST", "/api/admin/users/shym-trader/enable", { reason: "came back" });
     expect(enabled.body.user.disabled).toBe(false);
-    const missing = await server.call(operator, "POST", "/api/admin/users/nobody/disable", {});
+    const missing = await server.call(operator, "POST", "/api/admin/users/nobody/disable", { reason: "test" });
     expect([missing.status, missing.body.error.code]).toEqual([404, "USER_NOT_FOUND"]);
+    const noReason = await server.call(operator, "POST", "/api/admin/users/shym-trader/disable", {});
+    expect([noReason.status, noReason.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    // Journaled: the audit trail shows who disabled and enabled the user, and why.
+    const audit = await server.call(operator, "GET", "/api/regulator/audit?commandType=user.disable");
+    expect(audit.body.entries[0]).toMatchObject({
+      actor: "operator",
+      role: "operator",
+      outcome: "accepted",
+      summary: "disable user shym-trader; reason: left the company",
+    });
   });
 
   it("creates an API key whose secret is shown once and signs requests; a revoked key stops working", async () => {
@@ -554,12 +587,16 @@ describe("users and API keys", () => {
     expect(JSON.stringify(users.body)).not.toContain(secret);
     expect(users.body.users.find((u: { id: string }) => u.id === "shym-trader").keys).toHaveLength(1);
 
-    const revoked = await server.call(operator, "DELETE", `/api/admin/users/shym-trader/keys/${key.id}`);
+    const revoked = await server.call(operator, "DELETE", `/api/admin/users/shym-trader/keys/${key.id}`, {
+      reason: "rotated",
+    });
     expect([revoked.status, revoked.body.key.revoked]).toEqual([200, true]);
     const refused = await signed("/api/accounts/SHYM-1/balances", server.nowMs - 2);
     expect(refused.status).toBe(401);
     expect(refused.body.error?.message).toBe("The request signature is not valid: unknown or revoked key.");
-    const wrongOwner = await server.call(operator, "DELETE", `/api/admin/users/operator/keys/${key.id}`);
+    const wrongOwner = await server.call(operator, "DELETE", `/api/admin/users/operator/keys/${key.id}`, {
+      reason: "test",
+    });
     expect([wrongOwner.status, wrongOwner.body.error.code]).toEqual([404, "API_KEY_NOT_FOUND"]);
     const badScope = await server.call(operator, "POST", "/api/admin/users/shym-trader/keys", { scopes: ["admin"] });
     expect([badScope.status, badScope.body.error.code]).toEqual([400, "REQUEST_INVALID"]);

@@ -172,7 +172,7 @@ function connectAs(session: Session, query = ""): Promise<Client> {
 async function connectWithKey(user: string, query = "", scopes: readonly Scope[] = ["read", "trade"]) {
   const id = `ws-key-${++keyCount}`;
   const secret = `ws-secret-${keyCount}`;
-  await server.users.putApiKey({ id, user, secret, scopes, revoked: false });
+  await server.putApiKey({ id, user, secret, scopes });
   const timestampMs = server.nowMs - ++signatureCount;
   const path = `/api/stream${query}`;
   return connect(query, {
@@ -482,7 +482,7 @@ describe("order entry over WebSocket", () => {
       "AUTH_SIGNATURE_INVALID",
     ]);
     // Signed for another path than the one connected to.
-    await server.users.putApiKey({ id: "k-path", user: "aktau-trader", secret: "s", scopes: ["read"], revoked: false });
+    await server.putApiKey({ id: "k-path", user: "aktau-trader", secret: "s", scopes: ["read"] });
     const wrongPath = await Client.open(wsUrl("?cancelOnDisconnect=true"), {
       "x-sauda-key": "k-path",
       "x-sauda-timestamp": String(server.nowMs),

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange } from "../../src/gateway/exchange.ts";
-import { hashPassword, LIGHT_SCRYPT } from "../../src/gateway/passwords.ts";
-import { buildServer, type Server } from "../../src/gateway/server.ts";
+import { LIGHT_SCRYPT } from "../../src/gateway/passwords.ts";
+import { buildServer, type Server, type ServerOptions } from "../../src/gateway/server.ts";
 import { sign } from "../../src/gateway/signing.ts";
-import { type Role, type Scope, SqliteUserStore } from "../../src/gateway/users.ts";
+import { type Role, type Scope, Users } from "../../src/gateway/users.ts";
 
 export const T0 = Date.UTC(2026, 0, 5, 6, 0, 0); // 11:00 Almaty, Monday 5 January 2026
 export const INSTRUMENT = "PB-KAZGPZ-MNG-2026-01";
@@ -107,40 +107,41 @@ export class TestServer {
   nowMs = T0;
   readonly dir: string;
   exchange!: Exchange;
-  users!: SqliteUserStore;
+  users!: Users;
   app!: Server;
   url = "";
+  private keyCount = 0;
 
   constructor(dir?: string) {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), "sauda-server-"));
   }
 
   static async start(
-    options: { setup?: boolean; ratePerMinute?: number; ratePerMinutePerMember?: number } = {},
+    options: {
+      setup?: boolean;
+      ratePerMinute?: number;
+      ratePerMinutePerMember?: number;
+      server?: Partial<ServerOptions>;
+    } = {},
   ): Promise<TestServer> {
     const server = new TestServer();
-    await server.open(options.ratePerMinute, options.ratePerMinutePerMember);
-    if (options.setup !== false) for (const command of SETUP) await server.exchange.submit(command);
+    await server.open(options.ratePerMinute, options.ratePerMinutePerMember, options.server);
+    if (options.setup !== false) {
+      for (const command of SETUP) await server.exchange.submit(command);
+      // Users through the journal, as the operator would create them (the traders' members exist by now).
+      for (const user of USERS) await server.addUser(user.id, user.role, user.member);
+    }
     return server;
   }
 
   /** Opens (or re-opens, after `close`) the exchange in this server's directory. */
-  async open(ratePerMinute?: number, ratePerMinutePerMember?: number): Promise<void> {
+  async open(
+    ratePerMinute?: number,
+    ratePerMinutePerMember?: number,
+    extra: Partial<ServerOptions> = {},
+  ): Promise<void> {
     this.exchange = await Exchange.open({ data: this.dir, clock: () => this.nowMs });
-    this.users = new SqliteUserStore(this.dir);
-    if ((await this.users.users()).length === 0) {
-      const passwordHash = await hashPassword(PASSWORD, LIGHT_SCRYPT);
-      for (const user of USERS) {
-        await this.users.putUser({
-          id: user.id,
-          name: user.id,
-          role: user.role,
-          member: user.member,
-          passwordHash,
-          disabled: false,
-        });
-      }
-    }
+    this.users = new Users(this.exchange, { scrypt: LIGHT_SCRYPT });
     this.app = await buildServer({
       exchange: this.exchange,
       users: this.users,
@@ -148,19 +149,30 @@ export class TestServer {
       validateResponses: true,
       ...(ratePerMinute === undefined ? {} : { ratePerMinute, ratePerMinutePublic: ratePerMinute }),
       ...(ratePerMinutePerMember === undefined ? {} : { ratePerMinutePerMember }),
+      ...extra,
     });
     await this.app.listen({ host: "127.0.0.1", port: 0 });
     const address = this.app.server.address();
-    this.url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : "";
+    const scheme = extra.tls ? "https" : "http";
+    this.url = typeof address === "object" && address ? `${scheme}://127.0.0.1:${address.port}` : "";
   }
 
   async close(): Promise<void> {
     const violations = [...this.app.contractViolations];
     await this.app.close();
     await this.exchange.close();
-    await this.users.close();
     // A message that broke the published contract fails the suite that made the server send it.
     if (violations.length > 0) throw new Error(`the server broke its API contract:\n${violations.join("\n")}`);
+  }
+
+  /** Creates a user through the journal (password `PASSWORD` unless given). */
+  async addUser(id: string, role: Role, member: string | null, password = PASSWORD): Promise<void> {
+    await this.users.create({ id, name: id, role, member, password, reason: "test user" }, { actor: "test setup" });
+  }
+
+  /** Creates an API key with a known secret through the journal. */
+  async putApiKey(key: { id: string; user: string; secret: string; scopes: readonly Scope[] }): Promise<void> {
+    await this.users.createKey(key.user, key.scopes, { actor: "test setup" }, { id: key.id, secret: key.secret });
   }
 
   async login(user: string, password = PASSWORD): Promise<Session> {
@@ -205,9 +217,9 @@ export class TestServer {
 
   /** Creates an API key for a user and returns a function that sends signed requests with it. */
   async apiKey(user: string, scopes: readonly Scope[] = ["read", "trade"]) {
-    const id = `key-${user}-${scopes.join("-")}`;
-    const secret = `secret-${user}-${Math.random().toString(36).slice(2)}`;
-    await this.users.putApiKey({ id, user, secret, scopes, revoked: false });
+    const id = `key-${user}-${scopes.join("-")}-${++this.keyCount}`;
+    const secret = `secret-${user}-${this.keyCount}`;
+    await this.putApiKey({ id, user, secret, scopes });
     return async (method: string, path: string, body?: unknown, timestampMs = this.nowMs) => {
       const text = body === undefined ? "" : JSON.stringify(body);
       const headers: Record<string, string> = {

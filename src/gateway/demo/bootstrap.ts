@@ -7,8 +7,7 @@
 
 import { randomBytes } from "node:crypto";
 import type { Exchange } from "../exchange.ts";
-import { hashPassword, LIGHT_SCRYPT } from "../passwords.ts";
-import type { UserStore } from "../users.ts";
+import type { Users } from "../users.ts";
 import { DemoAgents, type DemoAgentsOptions } from "./agents.ts";
 import type { ApiKeyCredentials } from "./http-port.ts";
 import { demoCommands, MEMBERS } from "./market.ts";
@@ -38,7 +37,7 @@ function randomPassword(): string {
 /** Builds the demo on first start, then prepares its agents; `agents.start()` sets them trading. */
 export async function startDemo(
   exchange: Exchange,
-  users: UserStore,
+  users: Users,
   baseUrl: string,
   options: DemoOptions = {},
 ): Promise<Demo> {
@@ -49,29 +48,23 @@ export async function startDemo(
   }
   const keys = new Map<string, ApiKeyCredentials>();
   for (const member of MEMBERS) {
-    const key = await users.apiKey(`demo-${member.id.toLowerCase()}`);
-    if (!key) {
+    const keyId = `demo-${member.id.toLowerCase()}`;
+    const secret = users.secretOf(keyId);
+    if (secret === null) {
       throw new Error("the demo's API keys are missing: start from an empty data directory, or use --no-demo");
     }
-    keys.set(member.id, { keyId: key.id, secret: key.secret });
+    keys.set(member.id, { keyId, secret });
   }
   const agents = await DemoAgents.create({ ...options, exchange, baseUrl, keys });
   return { agents, credentials };
 }
 
-async function createUsers(users: UserStore): Promise<DemoCredentials[]> {
+async function createUsers(users: Users): Promise<DemoCredentials[]> {
   const credentials: DemoCredentials[] = [];
   const add = async (user: string, role: "operator" | "regulator" | "trader" | "viewer", member: string | null) => {
     const password = randomPassword();
-    // Demo passwords are random and printed; lighter scrypt keeps the first start quick on a small machine.
-    await users.putUser({
-      id: user,
-      name: user,
-      role,
-      member,
-      passwordHash: await hashPassword(password, LIGHT_SCRYPT),
-      disabled: false,
-    });
+    // Hashed with the server's parameters (the demo server uses light ones, so the first start stays quick).
+    await users.create({ id: user, name: user, role, member, password, reason: "demo user" }, SETUP_META);
     credentials.push({ user, role, member, password });
   };
   await add("operator", "operator", null);
@@ -79,12 +72,8 @@ async function createUsers(users: UserStore): Promise<DemoCredentials[]> {
   for (const member of MEMBERS) await add(`${member.id.toLowerCase()}-trader`, "trader", member.id);
   await add("aktau-stations-viewer", "viewer", "AKTAU-STATIONS");
   for (const member of MEMBERS) {
-    await users.putApiKey({
+    await users.createKey(`${member.id.toLowerCase()}-trader`, ["read", "trade"], SETUP_META, {
       id: `demo-${member.id.toLowerCase()}`,
-      user: `${member.id.toLowerCase()}-trader`,
-      secret: randomBytes(24).toString("base64url"),
-      scopes: ["read", "trade"],
-      revoked: false,
     });
   }
   return credentials;

@@ -37,7 +37,7 @@ import { HttpProblem } from "../errors.ts";
 import type { Exchange } from "../exchange.ts";
 import { requireTrader, type UserPrincipal } from "../order-entry.ts";
 import { SEQUENCER_BACKLOG_PAUSE_COMMANDS, SEQUENCER_BACKLOG_RESUME_COMMANDS } from "../streams/protocol.ts";
-import type { UserStore } from "../users.ts";
+import type { Users } from "../users.ts";
 import type { Field, FixMessage } from "./codec.ts";
 import { ExecutionBook, problemText, type Report } from "./executions.ts";
 import { OrderEntrySession, type SessionGateway } from "./order-entry-session.ts";
@@ -54,7 +54,7 @@ export const PRINCIPAL_RECHECK_MS = 15_000;
 
 export interface FixGatewayOptions {
   readonly exchange: Exchange;
-  readonly users: UserStore;
+  readonly users: Users;
   /** The FIX store's SQLite file (store.ts). */
   readonly storeFile: string;
   readonly port: number;
@@ -296,11 +296,12 @@ export class FixGateway implements SessionGateway {
     if (keyId === undefined || secret === undefined) {
       return refuse("Username(553) and Password(554) must be an API key's id and secret");
     }
-    const key = await this.options.users.apiKey(keyId);
-    if (key === null || key.revoked || !sameSecret(secret, key.secret)) {
+    const key = this.options.users.apiKey(keyId);
+    const keySecret = key === null ? null : this.options.users.secretOf(key.id);
+    if (key === null || key.revoked || keySecret === null || !sameSecret(secret, keySecret)) {
       return refuse("Username(553) and Password(554) are not the id and secret of a valid API key");
     }
-    const user = await this.options.users.user(key.user);
+    const user = this.options.users.user(key.user);
     if (user === null || user.disabled) return refuse("the API key's user is disabled");
     if (this.closed) return refuse("the exchange is shutting down");
     const member = user.member;

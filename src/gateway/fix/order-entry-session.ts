@@ -25,7 +25,7 @@ import {
   type UserPrincipal,
 } from "../order-entry.ts";
 import { TokenBucket } from "../streams/bucket.ts";
-import type { UserStore } from "../users.ts";
+import type { Users } from "../users.ts";
 import type { Field, FixMessage } from "./codec.ts";
 import {
   cancelReject,
@@ -60,7 +60,7 @@ export interface SessionGateway {
     readonly wallClock: () => number;
     readonly log: SessionLog;
     readonly messagesPerSecond: number;
-    readonly users: UserStore;
+    readonly users: Users;
   };
   throttle(connection: FixConnection): void;
   businessReject(ledger: SessionLedger, message: FixMessage, reason: string, text: string, refId?: string): void;
@@ -498,8 +498,8 @@ export class OrderEntrySession {
   /** Logs out a session whose key was revoked or whose user was disabled since logon. */
   async recheckPrincipal(): Promise<void> {
     const users = this.context.users;
-    const key = this.principal.keyId === null ? null : await users.apiKey(this.principal.keyId);
-    const user = await users.user(this.principal.user.id);
+    const key = this.principal.keyId === null ? null : users.apiKey(this.principal.keyId);
+    const user = users.user(this.principal.user.id);
     if (key === null || key.revoked || user === null || user.disabled) {
       this.connection.logout("the API key was revoked or its user disabled");
     }

@@ -58,3 +58,6 @@ export function throwIfRejected(outcome: Outcome): void {
   const rejection = rejectionOf(outcome);
   if (rejection) throw new HttpProblem(rejection.code, rejection.details);
 }
+
+/** Latest time a request may name: 3000-01-01 UTC, in ms since epoch (no exchange event lies beyond it). */
+export const TIME_MS_MAX = 32_503_680_000_000;

@@ -21,16 +21,24 @@ import type { Role } from "../users.ts";
 import { safeguardsWire } from "../wire/console.ts";
 import { limitsWire } from "../wire/market.ts";
 import { metaOf } from "./access.ts";
-import { throwIfRejected } from "./common.ts";
+import { TIME_MS_MAX, throwIfRejected } from "./common.ts";
 
 /**
  * Ids the consoles create (instruments, members, users) appear in URLs, so they are kept to letters, digits and
  * `_ . -` (the engine itself allows any printable ASCII, which a path cannot always carry).
  */
 export const NEW_ID = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" });
-export const MONTH = Type.String({ pattern: "^\\d{4}-(0[1-9]|1[0-2])$", description: "YYYY-MM" });
+/** Years a month or date may name (the engine's calendar range). */
+const YEAR = "(19\\d\\d|2[01]\\d\\d)";
+export const MONTH = Type.String({ pattern: `^${YEAR}-(0[1-9]|1[0-2])$`, description: "YYYY-MM, 1900–2199" });
+/** A real calendar date: `format: date` refuses 31 February and 2026-13-45. */
+export const DATE = Type.String({
+  format: "date",
+  pattern: `^${YEAR}-\\d\\d-\\d\\d$`,
+  description: "YYYY-MM-DD, a real date, 1900–2199",
+});
 /** ms since epoch (UTC), up to the year 2999. */
-export const TIME_MS = Type.Integer({ minimum: 0, maximum: 32_503_680_000_000, description: "ms since epoch (UTC)" });
+export const TIME_MS = Type.Integer({ minimum: 0, maximum: TIME_MS_MAX, description: "ms since epoch (UTC)" });
 export const BPS = Type.Integer({ minimum: 0, maximum: 10_000, description: "basis points (100 = 1%)" });
 
 /** Route access declarations (contract.ts) of the consoles' reads and changes. */

@@ -17,7 +17,17 @@ import { amendCommand, cancelCommand, massCancelCommand, type NewOrderBody, newO
 import { ACCOUNT_INFO, ORDER } from "../wire/accounts.ts";
 import { COUNT, KG, Nullable, PRICE_TIYN_PER_TONNE, SEQ, SIDE, Strict } from "../wire/base.ts";
 import { metaOf, readableAccounts, requireReadAccount, requireTradeAccount } from "./access.ts";
-import { ACCOUNT_ID, CLIENT_ORDER_ID, engineOrderId, ID, json, PRICE, QUANTITY, throwIfRejected } from "./common.ts";
+import {
+  ACCOUNT_ID,
+  CLIENT_ORDER_ID,
+  engineOrderId,
+  ID,
+  json,
+  PRICE,
+  QUANTITY,
+  TIME_MS_MAX,
+  throwIfRejected,
+} from "./common.ts";
 
 /** What an order command answers: the order as it stands after the command, and the trades the command made. */
 export const ORDER_RESULT = Strict({
@@ -49,7 +59,9 @@ export const NEW_ORDER = Type.Object(
     price: Type.Optional(PRICE),
     quantity: QUANTITY,
     tif: Type.Optional(Type.Union(TIMES_IN_FORCE.map((t) => Type.Literal(t)))),
-    expireAt: Type.Optional(Type.Integer({ minimum: 0, description: "GTD only: ms since epoch (UTC)" })),
+    expireAt: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: TIME_MS_MAX, description: "GTD only: ms since epoch (UTC)" }),
+    ),
     postOnly: Type.Optional(Type.Boolean()),
     stp: Type.Optional(Type.Union(STP_MODES.map((m) => Type.Literal(m)))),
   },

@@ -21,8 +21,8 @@ import {
   SESSION_RESULT,
   TAPE_TRADE,
 } from "../wire/market.ts";
-import { FORMAT, ID, json, LIMIT, sendCsv } from "./common.ts";
-import { limitsInForce } from "./console.ts";
+import { FORMAT, ID, json, LIMIT, sendCsv, TIME_MS_MAX } from "./common.ts";
+import { DATE, limitsInForce } from "./console.ts";
 
 const PUBLIC = { access: "public" as const };
 const INSTRUMENT_ERRORS = { access: "public" as const, errors: ["INSTRUMENT_NOT_FOUND"] as const };
@@ -161,7 +161,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
               { default: "1m" },
             ),
             limit: Type.Integer({ minimum: 1, maximum: 2000, default: 500 }),
-            from: Type.Optional(Type.Integer({ minimum: 0, description: "ms since epoch" })),
+            from: Type.Optional(Type.Integer({ minimum: 0, maximum: TIME_MS_MAX, description: "ms since epoch" })),
             format: FORMAT,
           },
           { additionalProperties: false },
@@ -215,10 +215,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         operationId: "listIndices",
         tags: ["market data"],
         summary: "Official price indices per basis, region and nationally",
-        querystring: Type.Object(
-          { day: Type.Optional(Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" })), format: FORMAT },
-          { additionalProperties: false },
-        ),
+        querystring: Type.Object({ day: Type.Optional(DATE), format: FORMAT }, { additionalProperties: false }),
         response: {
           200: jsonOrCsv(
             Strict({

@@ -10,6 +10,7 @@
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { HttpProblem } from "../errors.ts";
+import { nonFinitePath } from "../input.ts";
 import { ACCOUNT_ID, CLIENT_ORDER_ID, ID, PRICE, QUANTITY } from "../routes/common.ts";
 import { NEW_ORDER } from "../routes/orders.ts";
 
@@ -216,6 +217,14 @@ export function parseClientMessage(text: string): Parsed {
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return refuse(null, null, new HttpProblem("REQUEST_INVALID", { reason: "a message is a JSON object" }));
+  }
+  const nonFinite = nonFinitePath(value, "message");
+  if (nonFinite !== null) {
+    return refuse(
+      null,
+      null,
+      new HttpProblem("REQUEST_INVALID", { reason: `${nonFinite} is a number too large to hold (not finite)` }),
+    );
   }
   const fields = value as Record<string, unknown>;
   const rawId = fields.id;

@@ -131,6 +131,12 @@ export function browserSuite(defaultViewport: Viewport): BrowserSuite {
       contexts.push(context);
       const page = await context.newPage();
       page.on("pageerror", (error) => pageErrors.push(`${path}: ${error.message}`));
+      // The server's Content-Security-Policy must not block anything the application does (charts, styles, streams).
+      page.on("console", (message) => {
+        if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+          pageErrors.push(`${path}: ${message.text()}`);
+        }
+      });
       await page.goto(`${server.url}${path}`);
       return page;
     },

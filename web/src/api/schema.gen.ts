@@ -136,7 +136,7 @@ export interface paths {
         put?: never;
         /** Sign in */
         post: operations["signIn"];
-        /** Sign out */
+        /** Sign out (with the session's CSRF token) */
         delete: operations["signOut"];
         options?: never;
         head?: never;
@@ -586,7 +586,7 @@ export interface paths {
         /** Users with their API keys (never secrets) */
         get: operations["listUsers"];
         put?: never;
-        /** Create a user: operator or regulator (no member), trader or viewer (of a member); password 10+ characters */
+        /** Create a user: operator or regulator (no member), trader or viewer (of a member); password 10+ characters, not a common one */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -603,7 +603,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable a user: signs them out everywhere, their API keys stop working */
+        /** Disable a user, with a reason: signs them out everywhere, their API keys stop working */
         post: operations["disableUser"];
         delete?: never;
         options?: never;
@@ -620,7 +620,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enable a disabled user */
+        /** Enable a disabled user, with a reason */
         post: operations["enableUser"];
         delete?: never;
         options?: never;
@@ -638,7 +638,7 @@ export interface paths {
         /** A user's API keys (never secrets) */
         get: operations["listApiKeys"];
         put?: never;
-        /** Create an API key with scopes; the secret is in this answer only */
+        /** Create an API key with scopes; the secret is in this answer only (stored sealed) */
         post: operations["createApiKey"];
         delete?: never;
         options?: never;
@@ -656,8 +656,25 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key (it stays on record) */
+        /** Revoke an API key, with a reason (it stays on record) */
         delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Security alerts: repeated failed sign-ins per user name, newest first */
+        get: operations["securityAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -843,6 +860,23 @@ export interface paths {
         };
         /** A run's status and progress; when done, its summary and the daily series for the charts */
         get: operations["getLabRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/journal/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed journal head checkpoints (newest first) and the public keys that check them */
+        get: operations["journalCheckpoints"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2363,6 +2397,7 @@ export interface operations {
     listIndices: {
         parameters: {
             query: {
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
                 day?: string;
                 format: "json" | "csv";
             };
@@ -2574,6 +2609,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error codes: AUTH_ORIGIN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error codes: REQUEST_TOO_LARGE. */
             413: {
                 headers: {
@@ -2583,7 +2627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: RATE_LIMITED. */
+            /** @description Error codes: AUTH_BACKOFF, RATE_LIMITED. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2648,6 +2692,15 @@ export interface operations {
             };
             /** @description Error codes: AUTH_SIGNATURE_INVALID. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2796,7 +2849,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3023,7 +3076,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3157,7 +3210,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3279,7 +3332,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3943,7 +3996,7 @@ export interface operations {
                         product: string;
                         basis: string;
                         region: string;
-                        /** @description YYYY-MM */
+                        /** @description YYYY-MM, 1900–2199 */
                         deliveryPeriod: string;
                         name?: string;
                     };
@@ -3982,7 +4035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4202,7 +4255,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4320,7 +4373,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4439,7 +4492,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4558,7 +4611,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4754,7 +4807,10 @@ export interface operations {
                         weekends: boolean;
                         holidays: string[];
                         extraSessions: {
-                            /** @description YYYY-MM-DD */
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD, a real date, 1900–2199
+                             */
                             date: string;
                             /** @description HH:MM, exchange local time */
                             open: string;
@@ -4800,7 +4856,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4879,7 +4935,10 @@ export interface operations {
                     addHolidays?: string[];
                     removeHolidays?: string[];
                     addExtraSessions?: {
-                        /** @description YYYY-MM-DD */
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD, a real date, 1900–2199
+                         */
                         date: string;
                         /** @description HH:MM, exchange local time */
                         open: string;
@@ -4925,7 +4984,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5126,7 +5185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5236,7 +5295,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5355,7 +5414,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5566,7 +5625,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5689,7 +5748,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5821,7 +5880,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5952,7 +6011,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5961,7 +6020,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_FOUND. */
+            /** @description Error codes: ACCOUNT_NOT_FOUND, BASIS_UNKNOWN. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6074,7 +6133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6083,7 +6142,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_FOUND. */
+            /** @description Error codes: ACCOUNT_NOT_FOUND, BASIS_UNKNOWN. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6320,7 +6379,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6432,7 +6491,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6607,6 +6666,7 @@ export interface operations {
                     role: "operator" | "regulator" | "trader" | "viewer";
                     member?: string;
                     password: string;
+                    reason?: string;
                 };
             };
         };
@@ -6618,11 +6678,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
                         user: components["schemas"]["User"];
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: PASSWORD_WEAK, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6640,7 +6702,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6716,8 +6778,14 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
-                "application/json": Record<string, never>;
+                /**
+                 * @example {
+                 *       "reason": "left the company on 1 December"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
             };
         };
         responses: {
@@ -6728,6 +6796,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
                         user: components["schemas"]["User"];
                     };
                 };
@@ -6750,7 +6820,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6761,6 +6831,15 @@ export interface operations {
             };
             /** @description Error codes: USER_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: USER_DISABLED. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6817,8 +6896,14 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
-                "application/json": Record<string, never>;
+                /**
+                 * @example {
+                 *       "reason": "left the company on 1 December"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
             };
         };
         responses: {
@@ -6829,6 +6914,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
                         user: components["schemas"]["User"];
                     };
                 };
@@ -6851,7 +6938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6862,6 +6949,15 @@ export interface operations {
             };
             /** @description Error codes: USER_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: USER_DISABLED. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7027,6 +7123,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
                         key: components["schemas"]["ApiKey"];
                         /** @description shown once, never again */
                         secret: string;
@@ -7051,7 +7149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7062,6 +7160,15 @@ export interface operations {
             };
             /** @description Error codes: USER_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: API_KEYS_LIMIT, API_KEY_EXISTS, USER_DISABLED. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7119,8 +7226,14 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /** @example {} */
-                "application/json": Record<string, never>;
+                /**
+                 * @example {
+                 *       "reason": "left the company on 1 December"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
             };
         };
         responses: {
@@ -7131,6 +7244,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
                         key: components["schemas"]["ApiKey"];
                     };
                 };
@@ -7153,7 +7268,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7164,6 +7279,103 @@ export interface operations {
             };
             /** @description Error codes: API_KEY_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    securityAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alerts: {
+                            id: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                            /** @enum {unknown} */
+                            kind: "sign-in-failures";
+                            /** @description the user name that was tried (it may not exist) */
+                            user: string;
+                            failures: number;
+                            /** @description the address of the last failed attempt */
+                            source: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7295,7 +7507,7 @@ export interface operations {
     supplyStatus: {
         parameters: {
             query?: {
-                /** @description YYYY-MM */
+                /** @description YYYY-MM, 1900–2199 */
                 month?: string;
             };
             header?: never;
@@ -7387,7 +7599,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description YYYY-MM */
+                /** @description YYYY-MM, 1900–2199 */
                 month: string;
                 producer: string;
                 basis: string;
@@ -7441,7 +7653,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7503,7 +7715,7 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";
@@ -7869,7 +8081,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7983,7 +8195,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8106,7 +8318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8404,7 +8616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN_SCOPE. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8550,6 +8762,100 @@ export interface operations {
             };
             /** @description Error codes: LAB_RUN_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    journalCheckpoints: {
+        parameters: {
+            query: {
+                limit: number;
+                beforeSeq?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        publicKeys: {
+                            keyId: string;
+                            /** @description Ed25519 public key, PEM */
+                            pem: string;
+                        }[];
+                        checkpoints: {
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description the journal record's chain hash at seq */
+                            hash: string;
+                            /** @description ms since epoch (UTC) */
+                            signedAtMs: number;
+                            keyId: string;
+                            /** @description Ed25519 over "sauda checkpoint\n<seq>\n<hash>\n<signedAtMs>", base64 */
+                            signature: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

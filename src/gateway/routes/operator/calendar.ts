@@ -15,6 +15,7 @@ import { CALENDAR } from "../../wire/console.ts";
 import { REASON } from "../common.ts";
 import {
   CONSOLE_READ,
+  DATE,
   OPERATOR_CHANGE,
   requireConsoleChange,
   requireConsoleRead,
@@ -27,7 +28,6 @@ const strict = { additionalProperties: false } as const;
 const tags = ["operator"];
 
 const TIME_OF_DAY = Type.String({ pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", description: "HH:MM, exchange local time" });
-const DATE = Type.String({ pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$", description: "YYYY-MM-DD" });
 const SESSIONS = Type.Array(Type.Object({ open: TIME_OF_DAY, close: TIME_OF_DAY }, strict), {
   maxItems: CALENDAR_SESSIONS_MAX,
 });

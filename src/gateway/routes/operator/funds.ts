@@ -90,6 +90,7 @@ export function operatorFundsRoutes(api: FastifyInstance, context: RouteContext)
             "ACCOUNT_ROLE_FORBIDDEN",
             "GAS_QUANTITY_INVALID",
             "BASIS_INVALID",
+            "BASIS_UNKNOWN",
             "RISK_INSUFFICIENT_VOLUME",
           ],
         },

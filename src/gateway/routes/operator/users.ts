@@ -1,32 +1,32 @@
 /**
  * Users and API keys under /api/admin/users: list, create (operator or regulator with no member; trader or viewer of
- * a member), disable and enable, and API keys with scopes (created with a secret shown once, revoked but kept on
- * record). Changes need the operator's session with its CSRF token, or an API key with the `trade` scope.
+ * a member), disable and enable, and API keys with scopes (created with a secret shown once and stored only sealed,
+ * revoked but kept on record); and the security alerts of repeated failed sign-ins. Changes need the operator's
+ * session with its CSRF token, or an API key with the `trade` scope. Users and keys are journaled like the exchange's
+ * other state (engine/access.ts): every change is a command with who, when and why.
  */
 
-import { randomBytes } from "node:crypto";
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
-import { hashPassword, PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../../passwords.ts";
+import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../../passwords.ts";
 import { type ApiKey, ROLES, SCOPES, type User } from "../../users.ts";
-import { Strict } from "../../wire/base.ts";
+import { EPOCH_MS, SEQ, Strict } from "../../wire/base.ts";
 import { API_KEY, USER } from "../../wire/console.ts";
-import { ID } from "../common.ts";
+import { metaOf } from "../access.ts";
+import { ID, REASON } from "../common.ts";
 import { CONSOLE_READ, NEW_ID, OPERATOR_CHANGE, requireConsoleChange, requireConsoleRead } from "../console.ts";
 import { publicUser } from "../session.ts";
 
 const strict = { additionalProperties: false } as const;
 const tags = ["operator"];
 
-/** Most API keys one user may hold (revoked ones included: they stay on record). */
-export const API_KEYS_PER_USER_MAX = 100;
-const API_KEY_SECRET_BYTES = 32;
-const API_KEY_ID_BYTES = 12;
-
 const USER_PARAMS = Type.Object({ id: ID }, strict);
-const NO_BODY = Type.Object({}, { ...strict, examples: [{}] });
+const REASON_BODY = Type.Object(
+  { reason: REASON },
+  { ...strict, examples: [{ reason: "left the company on 1 December" }] },
+);
 
 const NEW_USER = Type.Object(
   {
@@ -35,6 +35,7 @@ const NEW_USER = Type.Object(
     role: Type.Enum(ROLES),
     member: Type.Optional(ID),
     password: Type.String({ minLength: PASSWORD_LENGTH_MIN, maxLength: PASSWORD_LENGTH_MAX }),
+    reason: Type.Optional(REASON),
   },
   {
     ...strict,
@@ -49,6 +50,16 @@ const NEW_USER = Type.Object(
     ],
   },
 );
+
+const SECURITY_ALERT = Strict({
+  id: Type.Integer(),
+  timeMs: EPOCH_MS,
+  kind: Type.Enum(["sign-in-failures"] as const),
+  user: Type.String({ description: "the user name that was tried (it may not exist)" }),
+  failures: Type.Integer(),
+  source: Type.String({ description: "the address of the last failed attempt" }),
+  message: Type.String(),
+});
 
 const NEW_KEY = Type.Object(
   { scopes: Type.Array(Type.Enum(SCOPES), { minItems: 1, maxItems: SCOPES.length, uniqueItems: true }) },
@@ -67,8 +78,8 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
   const { users } = context;
   const projections = context.exchange.projections;
 
-  const requireUserRecord = async (id: string): Promise<User> => {
-    const user = await users.user(id);
+  const requireUserRecord = (id: string): User => {
+    const user = users.user(id);
     if (user === null) throw new HttpProblem("USER_NOT_FOUND", { id });
     return user;
   };
@@ -86,8 +97,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
     },
     async (request) => {
       requireConsoleRead(request, "list users");
-      const all = await users.users();
-      return { users: await Promise.all(all.map(async (user) => userView(user, await users.apiKeysOf(user.id)))) };
+      return { users: users.users().map((user) => userView(user, users.apiKeysOf(user.id))) };
     },
   );
 
@@ -97,15 +107,15 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
       schema: {
         operationId: "createUser",
         tags,
-        summary: `Create a user: operator or regulator (no member), trader or viewer (of a member); password ${PASSWORD_LENGTH_MIN}+ characters`,
+        summary: `Create a user: operator or regulator (no member), trader or viewer (of a member); password ${PASSWORD_LENGTH_MIN}+ characters, not a common one`,
         body: NEW_USER,
-        response: { 201: Strict({ user: USER }) },
+        response: { 201: Strict({ seq: SEQ, user: USER }) },
       },
-      config: { ...OPERATOR_CHANGE, errors: ["USER_EXISTS", "MEMBER_NOT_FOUND"] },
+      config: { ...OPERATOR_CHANGE, errors: ["USER_EXISTS", "MEMBER_NOT_FOUND", "PASSWORD_WEAK"] },
     },
     async (request, reply) => {
-      const principal = requireConsoleChange(request, "operator", "create users");
-      const { id, name, role, member, password } = request.body;
+      requireConsoleChange(request, "operator", "create users");
+      const { id, name, role, member, password, reason } = request.body;
       const ofMember = role === "trader" || role === "viewer";
       if (ofMember && member === undefined) {
         throw new HttpProblem("REQUEST_INVALID", { reason: `a ${role} belongs to a member: give 'member'` });
@@ -116,31 +126,18 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
       if (member !== undefined && projections.controls.member(member) === null) {
         throw new HttpProblem("MEMBER_NOT_FOUND", { id: member });
       }
-      // Counted in code points after normalisation, as the hash sees the password.
-      const length = [...password.normalize("NFKC")].length;
-      if (length < PASSWORD_LENGTH_MIN) {
-        throw new HttpProblem("REQUEST_INVALID", {
-          reason: `a password needs at least ${PASSWORD_LENGTH_MIN} characters, this one has ${length}`,
-        });
-      }
-      if ((await users.user(id)) !== null) throw new HttpProblem("USER_EXISTS", { id });
-      const user: User = {
-        id,
-        name,
-        role,
-        member: member ?? null,
-        passwordHash: await hashPassword(password),
-        disabled: false,
-      };
-      await users.putUser(user);
-      request.log.info({ audit: "user.create", user: id, role, by: principal.user.id }, "user created");
+      if (users.user(id) !== null) throw new HttpProblem("USER_EXISTS", { id });
+      const outcome = await users.create(
+        { id, name, role, member: member ?? null, password, reason: reason ?? "new user" },
+        metaOf(request),
+      );
       reply.code(201);
-      return { user: userView(user, []) };
+      return { seq: outcome.seq, user: userView(requireUserRecord(id), []) };
     },
   );
 
   for (const action of ["disable", "enable"] as const) {
-    api.post<{ Params: Static<typeof USER_PARAMS>; Body: Static<typeof NO_BODY> }>(
+    api.post<{ Params: Static<typeof USER_PARAMS>; Body: Static<typeof REASON_BODY> }>(
       `/admin/users/:id/${action}`,
       {
         schema: {
@@ -148,25 +145,23 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
           tags,
           summary:
             action === "disable"
-              ? "Disable a user: signs them out everywhere, their API keys stop working"
-              : "Enable a disabled user",
+              ? "Disable a user, with a reason: signs them out everywhere, their API keys stop working"
+              : "Enable a disabled user, with a reason",
           params: USER_PARAMS,
-          body: NO_BODY,
-          response: { 200: Strict({ user: USER }) },
+          body: REASON_BODY,
+          response: { 200: Strict({ seq: SEQ, user: USER }) },
         },
-        config: { ...OPERATOR_CHANGE, errors: ["USER_NOT_FOUND"] },
+        config: { ...OPERATOR_CHANGE, errors: ["USER_NOT_FOUND", "USER_DISABLED"] },
       },
       async (request) => {
         const principal = requireConsoleChange(request, "operator", `${action} users`);
-        const user = await requireUserRecord(request.params.id);
+        const user = requireUserRecord(request.params.id);
         if (action === "disable" && user.id === principal.user.id) {
           throw new HttpProblem("REQUEST_INVALID", { reason: "you cannot disable your own user" });
         }
-        const changed: User = { ...user, disabled: action === "disable" };
-        await users.putUser(changed);
+        const outcome = await users.setDisabled(user.id, action === "disable", request.body.reason, metaOf(request));
         if (action === "disable") context.auth.sessions.deleteUser(user.id);
-        request.log.info({ audit: `user.${action}`, user: user.id, by: principal.user.id }, `user ${action}d`);
-        return { user: userView(changed, await users.apiKeysOf(user.id)) };
+        return { seq: outcome.seq, user: userView(requireUserRecord(user.id), users.apiKeysOf(user.id)) };
       },
     );
   }
@@ -185,8 +180,8 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
     },
     async (request) => {
       requireConsoleRead(request, "list API keys");
-      const user = await requireUserRecord(request.params.id);
-      return { keys: (await users.apiKeysOf(user.id)).map(keyView) };
+      const user = requireUserRecord(request.params.id);
+      return { keys: users.apiKeysOf(user.id).map(keyView) };
     },
   );
 
@@ -196,58 +191,62 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
       schema: {
         operationId: "createApiKey",
         tags,
-        summary: "Create an API key with scopes; the secret is in this answer only",
+        summary: "Create an API key with scopes; the secret is in this answer only (stored sealed)",
         params: USER_PARAMS,
         body: NEW_KEY,
-        response: { 201: Strict({ key: API_KEY, secret: Type.String({ description: "shown once, never again" }) }) },
+        response: {
+          201: Strict({ seq: SEQ, key: API_KEY, secret: Type.String({ description: "shown once, never again" }) }),
+        },
       },
-      config: { ...OPERATOR_CHANGE, errors: ["USER_NOT_FOUND"] },
+      config: { ...OPERATOR_CHANGE, errors: ["USER_NOT_FOUND", "USER_DISABLED", "API_KEY_EXISTS", "API_KEYS_LIMIT"] },
     },
     async (request, reply) => {
-      const principal = requireConsoleChange(request, "operator", "create API keys");
-      const user = await requireUserRecord(request.params.id);
-      if (user.disabled) throw new HttpProblem("REQUEST_INVALID", { reason: `user '${user.id}' is disabled` });
-      const existing = await users.apiKeysOf(user.id);
-      if (existing.length >= API_KEYS_PER_USER_MAX) {
-        throw new HttpProblem("REQUEST_INVALID", {
-          reason: `user '${user.id}' already has ${existing.length} API keys, the most allowed is ${API_KEYS_PER_USER_MAX}`,
-        });
-      }
-      const key: ApiKey = {
-        id: `key-${randomBytes(API_KEY_ID_BYTES).toString("base64url")}`,
-        user: user.id,
-        secret: randomBytes(API_KEY_SECRET_BYTES).toString("base64url"),
-        scopes: SCOPES.filter((scope) => request.body.scopes.includes(scope)),
-        revoked: false,
-      };
-      await users.putApiKey(key);
-      request.log.info({ audit: "key.create", key: key.id, user: user.id, by: principal.user.id }, "API key created");
+      requireConsoleChange(request, "operator", "create API keys");
+      const user = requireUserRecord(request.params.id);
+      const scopes = SCOPES.filter((scope) => request.body.scopes.includes(scope));
+      const { key, secret, outcome } = await users.createKey(user.id, scopes, metaOf(request));
       reply.code(201);
-      return { key: keyView(key), secret: key.secret };
+      return { seq: outcome.seq, key: keyView(key), secret };
     },
   );
 
-  api.delete<{ Params: { id: string; keyId: string } }>(
+  api.delete<{ Params: { id: string; keyId: string }; Body: Static<typeof REASON_BODY> }>(
     "/admin/users/:id/keys/:keyId",
     {
       schema: {
         operationId: "revokeApiKey",
         tags,
-        summary: "Revoke an API key (it stays on record)",
+        summary: "Revoke an API key, with a reason (it stays on record)",
         params: Type.Object({ id: ID, keyId: ID }, strict),
-        response: { 200: Strict({ key: API_KEY }) },
+        body: REASON_BODY,
+        response: { 200: Strict({ seq: SEQ, key: API_KEY }) },
       },
       config: { ...OPERATOR_CHANGE, errors: ["API_KEY_NOT_FOUND"] },
     },
     async (request) => {
-      const principal = requireConsoleChange(request, "operator", "revoke API keys");
+      requireConsoleChange(request, "operator", "revoke API keys");
       const { id, keyId } = request.params;
-      const key = await users.apiKey(keyId);
+      const key = users.apiKey(keyId);
       if (key === null || key.user !== id) throw new HttpProblem("API_KEY_NOT_FOUND", { user: id, id: keyId });
-      const revoked: ApiKey = { ...key, revoked: true };
-      await users.putApiKey(revoked);
-      request.log.info({ audit: "key.revoke", key: keyId, user: id, by: principal.user.id }, "API key revoked");
-      return { key: keyView(revoked) };
+      const outcome = await users.revokeKey(keyId, request.body.reason, metaOf(request));
+      return { seq: outcome.seq, key: keyView(users.apiKey(keyId)!) };
+    },
+  );
+
+  api.get(
+    "/admin/alerts",
+    {
+      schema: {
+        operationId: "securityAlerts",
+        tags,
+        summary: "Security alerts: repeated failed sign-ins per user name, newest first",
+        response: { 200: Strict({ alerts: Type.Array(SECURITY_ALERT) }) },
+      },
+      config: CONSOLE_READ,
+    },
+    async (request) => {
+      requireConsoleRead(request, "read security alerts");
+      return { alerts: context.signIn.alerts() };
     },
   );
 }

@@ -1,0 +1,342 @@
+/**
+ * The journal as evidence, tried as someone who can write to the database (but not read the keys beside it) would:
+ * each tampering is refused at start with the bad record, snapshot or checkpoint named, and named by `sauda verify`
+ * too. A sound journal starts and verifies (the control).
+ */
+
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { Exchange } from "../src/gateway/exchange.ts";
+import { chainHash } from "../src/journal/chain.js";
+import { dataHash } from "../src/journal/records.ts";
+import { JournalCorruptError } from "../src/journal/recovery.ts";
+import { SETUP, T0 } from "./support/server.ts";
+
+const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
+
+interface Row {
+  seq: number;
+  time_ms: number;
+  meta: string;
+  command: string;
+  events: string;
+  hash: string;
+}
+
+/** A journal of the test exchange's set-up plus `extra` deposits, closed cleanly (so it ends in a snapshot). */
+async function journal(extra = 20): Promise<{ dir: string; file: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "sauda-tamper-"));
+  let now = T0;
+  const exchange = await Exchange.open({ data: join(dir, "data"), clock: () => now++ });
+  for (const command of SETUP) await exchange.submit(command, { actor: "operator", role: "operator" });
+  for (let i = 0; i < extra; i++) {
+    await exchange.submit(
+      { type: "money.deposit", account: "AKTAU-1", amount: 1000 + i, reference: `T-${i}` },
+      { actor: "operator", role: "operator", source: "127.0.0.1" },
+    );
+  }
+  await exchange.close();
+  return { dir, file: join(dir, "data", "sauda.sqlite") };
+}
+
+function sql(file: string, run: (db: Database.Database) => void): void {
+  const db = new Database(file);
+  try {
+    run(db);
+  } finally {
+    db.close();
+  }
+}
+
+async function startError(dir: string): Promise<JournalCorruptError> {
+  const error = await Exchange.open({ data: join(dir, "data") }).then(
+    async (exchange) => {
+      await exchange.close();
+      return null;
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(JournalCorruptError);
+  return error as JournalCorruptError;
+}
+
+function verifyCli(dir: string, ...args: string[]): { status: number | null; stdout: string } {
+  const result = spawnSync(process.execPath, [BIN, "verify", "--data", join(dir, "data"), ...args], {
+    encoding: "utf8",
+  });
+  return { status: result.status, stdout: result.stdout + result.stderr };
+}
+
+describe("a tampered journal is refused at start and named by verify", () => {
+  it("a sound journal starts and verifies with its MAC and checkpoints (the control)", async () => {
+    const { dir } = await journal();
+    const exchange = await Exchange.open({ data: join(dir, "data") });
+    expect(exchange.projections.lastSeq).toBe(SETUP.length + 20);
+    await exchange.close();
+    const result = verifyCli(dir);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      /OK — 34 records, 1 snapshots checked, head 34 \(MAC checked\), [1-9]\d* checkpoints/,
+    );
+  });
+
+  // One byte of each field of a record before the snapshot: the start no longer trusts the snapshot's past.
+  for (const [field, change] of [
+    ["meta", `replace(meta, '"actor":"operator"', '"actor":"operatoR"')`],
+    ["events", `replace(events, '"amount":1003', '"amount":9003')`],
+    ["time_ms", "time_ms + 1"],
+    ["hash", `'0' || substr(hash, 2)`],
+  ] as const) {
+    it(`one changed byte of a record's ${field} before the snapshot: start refused, record named`, async () => {
+      const { dir, file } = await journal();
+      const seq = SETUP.length + 4;
+      sql(file, (db) => db.exec(`UPDATE journal SET ${field} = ${change} WHERE seq = ${seq}`));
+      const error = await startError(dir);
+      expect(error.seq).toBe(seq);
+      expect(error.message).toContain(`record ${seq}: damaged`);
+      const result = verifyCli(dir);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain(`BAD — record ${seq}: damaged`);
+    });
+  }
+
+  it("a record rewritten with its whole chain recomputed: the head MAC names the forgery", async () => {
+    const { dir, file } = await journal();
+    sql(file, (db) => {
+      const rows = db.prepare("SELECT * FROM journal ORDER BY seq").all() as Row[];
+      let previous = "0".repeat(64);
+      for (const row of rows) {
+        const meta = row.seq === 3 ? row.meta.replace('"actor":"operator"', '"actor":"regulator"') : row.meta;
+        const hash = chainHash(previous, row.seq, row.time_ms, meta, row.command, row.events);
+        db.prepare("UPDATE journal SET meta = ?, hash = ? WHERE seq = ?").run(meta, hash, row.seq);
+        previous = hash;
+      }
+      db.prepare("UPDATE journal_head SET hash = ?").run(previous);
+      db.prepare("UPDATE snapshots SET record_hash = ?").run(previous);
+    });
+    const error = await startError(dir);
+    expect(error.message).toContain("the journal head's MAC does not match");
+    const result = verifyCli(dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("BAD — record 34: the journal head's MAC does not match");
+  });
+
+  it("the last records deleted and the head rewritten to match: refused by the head MAC", async () => {
+    const { dir, file } = await journal();
+    sql(file, (db) => {
+      db.exec("DELETE FROM journal WHERE seq > 25; DELETE FROM snapshots");
+      const last = db.prepare("SELECT seq, hash FROM journal WHERE seq = 25").get() as { seq: number; hash: string };
+      db.prepare("UPDATE journal_head SET seq = ?, hash = ?").run(last.seq, last.hash);
+    });
+    const error = await startError(dir);
+    expect(error.message).toBe(
+      "record 25: the journal head's MAC does not match the journal MAC key: the journal was rewritten or cut short by someone without the key (or the key is not this journal's)",
+    );
+    expect(verifyCli(dir).stdout).toContain("BAD — record 25: the journal head's MAC does not match");
+  });
+
+  it("the head's MAC removed: refused (removing it does not switch the check off)", async () => {
+    const { dir, file } = await journal();
+    sql(file, (db) => db.exec("UPDATE journal_head SET mac = NULL"));
+    expect((await startError(dir)).message).toContain("the journal head has no MAC");
+  });
+
+  it("the whole database rolled back to an older copy (MACs and all): the published checkpoint names it", async () => {
+    const { dir, file } = await journal();
+    copyFileSync(file, join(dir, "old.sqlite"));
+    rmSync(`${file}-wal`, { force: true });
+    let now = T0 + 86_400_000;
+    const exchange = await Exchange.open({ data: join(dir, "data"), clock: () => now++ });
+    for (let i = 0; i < 5; i++) {
+      await exchange.submit({ type: "money.deposit", account: "AKTAU-1", amount: 1, reference: `LATER-${i}` });
+    }
+    await exchange.close(); // signs a checkpoint of record 39
+    copyFileSync(join(dir, "old.sqlite"), file);
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
+    const error = await startError(dir);
+    expect(error.seq).toBe(39);
+    expect(error.message).toMatch(
+      /^record 39: rolled back: the checkpoint signed at .* \(seq 39, hash [0-9a-f]{16}…\) was published, but the journal ends at record 34$/,
+    );
+    const result = verifyCli(dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("rolled back: the checkpoint signed at");
+  });
+
+  it("a snapshot edited with its data, state and data hashes recomputed: refused by its MAC", async () => {
+    const { dir, file } = await journal();
+    sql(file, (db) => {
+      const row = db.prepare("SELECT seq, data FROM snapshots").get() as { seq: number; data: string };
+      // Trailing white space: the same state to JSON, other bytes (a real forgery would change a balance).
+      const data = `${row.data} `;
+      const hash = dataHash(data);
+      db.prepare("UPDATE snapshots SET data = ?, data_hash = ?, state_hash = ? WHERE seq = ?").run(
+        data,
+        hash,
+        hash,
+        row.seq,
+      );
+    });
+    const error = await startError(dir);
+    expect(error.message).toBe("record 34: snapshot 34 was changed: its MAC does not match the journal MAC key");
+    expect(verifyCli(dir).stdout).toContain("BAD — record 34: snapshot 34 was changed");
+  });
+
+  it("a checkpoint in the exchange's own log forged: refused, the checkpoint named", async () => {
+    const { dir } = await journal();
+    const log = join(dir, "data-keys", "checkpoints.jsonl");
+    const { appendFileSync } = await import("node:fs");
+    appendFileSync(
+      log,
+      `${JSON.stringify({ seq: 99, hash: "a".repeat(64), signedAtMs: T0, keyId: "0".repeat(16), signature: "AA==" })}\n`,
+    );
+    const error = await startError(dir);
+    expect(error.message).toContain("record 99: a checkpoint in");
+    expect(verifyCli(dir).stdout).toContain("checkpoint of record 99");
+  });
+
+  it("`sauda serve` refuses to start with exit code 3 and names the record", async () => {
+    const { dir, file } = await journal(5);
+    sql(file, (db) => db.exec(`UPDATE journal SET meta = replace(meta, 'operator', 'operatoR') WHERE seq = 2`));
+    const result = spawnSync(
+      process.execPath,
+      [BIN, "serve", "--port", "0", "--no-demo", "--data", join(dir, "data")],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain("refusing to start: record 2: damaged");
+  });
+});
+
+describe("snapshots across crashes", () => {
+  it("counts towards the next snapshot from the records replayed at start, so a crashing server still snapshots", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-restarts-"));
+    let now = T0;
+    const every = 10;
+    // Three crashes (no clean stop, so no snapshot at the stop), each after 4 commands.
+    for (let run = 0; run < 3; run++) {
+      const exchange = await Exchange.open({ data: dir, clock: () => now++, snapshotEveryCommands: every });
+      for (let i = 0; i < 4; i++) {
+        await exchange.submit({ type: "money.deposit", account: "X", amount: 1, reference: `R-${run}-${i}` });
+      }
+      // Wait for what is in flight, then walk away without closing, as a killed process would.
+      await exchange.submit({ type: "time.tick" });
+      if (run === 2) {
+        const seqs = (await exchange.store.snapshots()).map((s) => s.seq);
+        // 15 records; the 10th came in the second run, counting the 5 replayed at its start (without that count, none).
+        expect(seqs).toEqual([10]);
+      }
+    }
+  });
+});
+
+describe("key rotation and the first operator, on the command line", () => {
+  it("`sauda keys rotate-mac` re-MACs head and snapshots under a new key; the journal still starts and verifies", async () => {
+    const { dir } = await journal(5);
+    const file = join(dir, "data-keys", "journal-mac.key");
+    const before = readFileSync(file, "utf8");
+    const rotated = spawnSync(process.execPath, [BIN, "keys", "rotate-mac", "--data", join(dir, "data")], {
+      encoding: "utf8",
+    });
+    expect(rotated.stdout).toContain("journal MAC key rotated: the head and 1 snapshots re-MAC'd");
+    const after = readFileSync(file, "utf8");
+    const keyLines = (text: string) => text.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
+    expect(keyLines(after)).toHaveLength(1);
+    expect(keyLines(before)).not.toContain(keyLines(after)[0]);
+    expect(verifyCli(dir).status).toBe(0);
+    const exchange = await Exchange.open({ data: join(dir, "data") });
+    await exchange.close();
+  });
+
+  it("`sauda user create` makes the first operator of a --no-demo exchange, journaled, who can then sign in", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-first-operator-"));
+    const data = join(dir, "data");
+    const created = spawnSync(
+      process.execPath,
+      [BIN, "user", "create", "--data", data, "--id", "chief", "--name", "Chief Operator", "--role", "operator"],
+      { encoding: "utf8" },
+    );
+    expect(created.status).toBe(0);
+    expect(created.stdout).toContain("created operator 'chief' (journal record 1)");
+    const password = /password \(shown this once\): (\S+)/.exec(created.stdout)![1]!;
+    const weak = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        "user",
+        "create",
+        "--data",
+        data,
+        "--id",
+        "second",
+        "--name",
+        "Second",
+        "--role",
+        "regulator",
+        "--password-stdin",
+      ],
+      { encoding: "utf8", input: "password123\n" },
+    );
+    expect(weak.status).toBe(1);
+    expect(weak.stderr).toContain("this password is on the list of common passwords");
+    const exchange = await Exchange.open({ data });
+    const { Users } = await import("../src/gateway/users.ts");
+    const { verifyPassword } = await import("../src/gateway/passwords.ts");
+    const users = new Users(exchange);
+    const chief = users.user("chief")!;
+    expect([chief.role, chief.disabled]).toEqual(["operator", false]);
+    expect(await verifyPassword(password, chief.passwordHash)).toBe(true);
+    const audit = exchange.projections.audit.query({ commandType: "user.create" });
+    expect(audit[0]).toMatchObject({ outcome: "accepted", role: "operator", source: "command line" });
+    expect(audit[0]!.summary).toBe(
+      "create user chief (Chief Operator) as operator; reason: first operator, created on the command line",
+    );
+    await exchange.close();
+  });
+});
+
+describe("the regulator's copy of the checkpoints", () => {
+  it("shows a rollback by someone who also held the keys and wiped the exchange's own log", async () => {
+    const { TestServer } = await import("./support/server.ts");
+    const server = await TestServer.start();
+    const file = join(server.dir, "sauda.sqlite");
+    const old = new Database(file);
+    await old.backup(join(server.dir, "old.sqlite"));
+    old.close();
+    server.nowMs += 61_000; // a minute on: the next batch is checkpointed
+    await server.exchange.submit({ type: "money.deposit", account: "AKTAU-1", amount: 5, reference: "LATE-1" });
+    const published = await fetch(`${server.url}/api/journal/checkpoints`);
+    const body = (await published.json()) as {
+      publicKeys: { keyId: string; pem: string }[];
+      checkpoints: { seq: number }[];
+    };
+    const head = server.exchange.projections.lastSeq;
+    expect(body.checkpoints[0]!.seq).toBe(head);
+    const regulator = join(server.dir, "regulator-checkpoints.json");
+    const publicKey = join(server.dir, "exchange-public-key.pem");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(regulator, JSON.stringify(body));
+    writeFileSync(publicKey, body.publicKeys.map((k) => k.pem).join(""));
+    await server.close();
+    // Someone with the disk: the older database back, the exchange's own checkpoint log gone.
+    copyFileSync(join(server.dir, "old.sqlite"), file);
+    for (const leftover of [`${file}-wal`, `${file}-shm`, join(`${server.dir}-keys`, "checkpoints.jsonl")]) {
+      rmSync(leftover, { force: true });
+    }
+    const restarted = await Exchange.open({ data: server.dir });
+    expect(restarted.projections.lastSeq).toBeLessThan(head); // the exchange alone cannot tell any more
+    await restarted.close();
+    const result = spawnSync(
+      process.execPath,
+      [BIN, "verify", "--data", server.dir, "--checkpoints", regulator, "--public-key", publicKey],
+      { encoding: "utf8" },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(new RegExp(`BAD — record ${head}: rolled back: the checkpoint signed at`));
+  });
+});

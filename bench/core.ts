@@ -20,12 +20,14 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { Command } from "../src/engine/commands.ts";
 import { Engine } from "../src/engine/engine.ts";
+import { INVARIANT_CHECK_INTERVAL_MS } from "../src/gateway/invariants.ts";
 import { PostgresStore } from "../src/journal/postgres-store.ts";
 import { dataHash, GENESIS_HASH } from "../src/journal/records.ts";
 import { checkChain, recover } from "../src/journal/recovery.ts";
 import { Sequencer } from "../src/journal/sequencer.ts";
 import { SqliteStore } from "../src/journal/sqlite-store.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../src/journal/store.ts";
+import { Random } from "../src/simulator/random.ts";
 
 const ORDERS = Number(process.env.BENCH_CORE_ORDERS ?? 200_000);
 const RECOVERY_COMMANDS = Number(process.env.BENCH_RECOVERY_COMMANDS ?? 1_000_000);
@@ -33,15 +35,10 @@ const DATABASE_URL = process.env.SAUDA_TEST_DATABASE_URL ?? "postgres://postgres
 const IN_FLIGHT_MAX = 50_000;
 const INSTRUMENT = "PB-KAZGPZ-MNG";
 
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** Uniform numbers in [0, 1) from the simulator's seeded generator (src/simulator/random.ts), one stream here. */
+function uniform(seed: number): () => number {
+  const random = new Random(seed, "bench-core");
+  return () => random.next();
 }
 
 function setup(): Command[] {
@@ -86,7 +83,7 @@ const COMMANDS_PER_DAY = 100_000;
 
 /** Orders around 133,000 tenge/t, about a third crossing, each cancelled after a while (seeded). */
 function* orders(count: number, seed: number, withDays = false): Generator<Command> {
-  const random = generator(seed);
+  const random = uniform(seed);
   const live: string[] = [];
   for (let i = 0; i < count; i++) {
     if (withDays && i > 0 && i % COMMANDS_PER_DAY === 0) {
@@ -347,6 +344,11 @@ async function recoveryBench(): Promise<void> {
   await Promise.all(pending);
   console.log(
     `  ${engine.lastSeq.toLocaleString("en-US")} commands (orders, cancels, a close and reopen every ${COMMANDS_PER_DAY.toLocaleString("en-US")}, the back office's confirmations) written in ${((performance.now() - built) / 1000).toFixed(1)} s; live orders at the end: ${engine.market(INSTRUMENT)!.liveOrderCount}`,
+  );
+  const checkStarted = performance.now();
+  engine.checkInvariants();
+  console.log(
+    `  the server's invariant check (every ${INVARIANT_CHECK_INTERVAL_MS / 1000} s and before each snapshot) on this state: ${(performance.now() - checkStarted).toFixed(1)} ms`,
   );
   await store.close();
   store = new SqliteStore(dir);

@@ -42,8 +42,8 @@ import {
   type ContinuousParameters,
   type ContinuousWorkload,
   continuousWorkload,
-  Random,
   shuffledIndices,
+  WorkloadRandom,
 } from "./workload.ts";
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -358,7 +358,7 @@ interface DeepLevelFigures {
 
 function measureDeepLevel(): DeepLevelFigures {
   progress(`deep level: ${DEEP_LEVEL_WARMUP_ROUNDS + DEEP_LEVEL_TIMED_ROUNDS} rounds`);
-  const random = new Random(DEEP_LEVEL_SEED);
+  const random = new WorkloadRandom(DEEP_LEVEL_SEED);
   const thirdsNs: number[][] = [[], [], []];
   for (let round = 0; round < DEEP_LEVEL_WARMUP_ROUNDS + DEEP_LEVEL_TIMED_ROUNDS; round++) {
     const perCancelNs = deepLevelRound(shuffledIndices(DEEP_LEVEL_ORDERS, random));
@@ -398,7 +398,7 @@ interface PeerDeepLevelFigures {
 
 function measurePeerDeepLevel(): PeerDeepLevelFigures {
   progress("deep level: sampling the peers");
-  const random = new Random(DEEP_LEVEL_SEED + 1);
+  const random = new WorkloadRandom(DEEP_LEVEL_SEED + 1);
   const depths = [DEEP_LEVEL_ORDERS, (DEEP_LEVEL_ORDERS * 2) / 3, DEEP_LEVEL_ORDERS / 3];
   return {
     depths,
@@ -407,7 +407,7 @@ function measurePeerDeepLevel(): PeerDeepLevelFigures {
   };
 }
 
-function peerDeepNodeNs(depth: number, random: Random): number {
+function peerDeepNodeNs(depth: number, random: WorkloadRandom): number {
   const book = new NodeOrderBook();
   for (let k = 0; k < depth; k++) {
     book.limit({ id: `d${k}`, side: NodeSide.BUY, size: 1 + (k % 100), price: DEEP_LEVEL_PRICE_TICKS });
@@ -420,7 +420,7 @@ function peerDeepNodeNs(depth: number, random: Random): number {
   return Number(process.hrtime.bigint() - started) / victims.length;
 }
 
-function peerDeepLobNs(depth: number, random: Random): number {
+function peerDeepLobNs(depth: number, random: WorkloadRandom): number {
   const book = new LimitOrderBook({ symbol: "GAS", priceStep: "1", sizeStep: "1" });
   const price = String(DEEP_LEVEL_PRICE_TICKS);
   for (let k = 0; k < depth; k++) book.add(new LimitOrder(`d${k}`, "bid", price, String(1 + (k % 100))));

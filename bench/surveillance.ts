@@ -33,7 +33,7 @@ import {
   type PriceLimits,
   Surveillance,
 } from "../src/surveillance/index.ts";
-import { Random } from "./workload.ts";
+import { WorkloadRandom as Random } from "./workload.ts";
 
 const COMMANDS = Number(process.env.BENCH_SURVEILLANCE_COMMANDS ?? 1_000_000);
 const INSTRUMENTS = ["PB-KAZGPZ-MNG", "PB-KAZGPZ-ATR", "PB-TNGZ-AKT", "PB-ATY-ALM"];

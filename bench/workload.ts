@@ -7,36 +7,27 @@
  * still finds it resting, is decided by the book under test; the benchmark checks that all books agree.
  */
 
-/** A small, fast, seedable generator (Marsaglia's xorshift128); good enough to shape a benchmark, not for crypto. */
-export class Random {
-  private x: number;
-  private y = 362_436_069;
-  private z = 521_288_629;
-  private w = 88_675_123;
+import { Random } from "../src/simulator/random.ts";
 
-  constructor(seed: number) {
-    // A zero state would stay zero forever; any other seed is fine.
-    this.x = seed >>> 0 || 123_456_789;
-    for (let i = 0; i < 16; i++) this.nextUint32();
-  }
+/**
+ * The distributions a workload draws from, on top of the simulator's seeded generator (src/simulator/random.ts, the
+ * project's one generator); one named stream per workload.
+ */
+export class WorkloadRandom {
+  private readonly random: Random;
 
-  nextUint32(): number {
-    const t = this.x ^ (this.x << 11);
-    this.x = this.y;
-    this.y = this.z;
-    this.z = this.w;
-    this.w = this.w ^ (this.w >>> 19) ^ (t ^ (t >>> 8));
-    return this.w >>> 0;
+  constructor(seed: number, stream = "bench-workload") {
+    this.random = new Random(seed, stream);
   }
 
   /** Uniform in (0, 1]: never 0, so `Math.log` of it is finite. */
   nextUnit(): number {
-    return (this.nextUint32() + 1) / 4_294_967_296;
+    return 1 - this.random.next();
   }
 
   /** Uniform integer in [low, high]. */
   nextInt(low: number, high: number): number {
-    return low + Math.floor((this.nextUnit() - Number.EPSILON) * (high - low + 1));
+    return low + Math.floor(this.random.next() * (high - low + 1));
   }
 
   /** Exponentially distributed with the given mean: -mean·ln(u). */
@@ -44,9 +35,9 @@ export class Random {
     return -mean * Math.log(this.nextUnit());
   }
 
-  /** Standard normal (Box–Muller; the second value of each pair is dropped, which costs nothing that matters here). */
+  /** Standard normal. */
   nextNormal(): number {
-    return Math.sqrt(-2 * Math.log(this.nextUnit())) * Math.cos(2 * Math.PI * this.nextUnit());
+    return this.random.normal();
   }
 }
 
@@ -92,7 +83,7 @@ export interface ContinuousWorkload {
 
 export function continuousWorkload(parameters: ContinuousParameters): ContinuousWorkload {
   const { orderCount, midPriceTicks, quantityMax, lifetimeMeanOrders } = parameters;
-  const random = new Random(parameters.seed);
+  const random = new WorkloadRandom(parameters.seed);
   const side = new Uint8Array(orderCount);
   const priceTicks = new Int32Array(orderCount);
   const quantity = new Int32Array(orderCount);
@@ -151,7 +142,7 @@ export function continuousWorkload(parameters: ContinuousParameters): Continuous
 }
 
 /** A random permutation of 0 .. count - 1 (Fisher–Yates). */
-export function shuffledIndices(count: number, random: Random): Int32Array {
+export function shuffledIndices(count: number, random: WorkloadRandom): Int32Array {
   const indices = new Int32Array(count);
   for (let i = 0; i < count; i++) indices[i] = i;
   for (let i = count - 1; i > 0; i--) {
@@ -189,7 +180,7 @@ export interface AuctionParameters {
  */
 export function auctionWorkload(parameters: AuctionParameters): AuctionWorkload {
   const { seed, orderCount, midPriceTicks, spreadTicks, centreOffsetTicks, quantityMax } = parameters;
-  const random = new Random(seed);
+  const random = new WorkloadRandom(seed);
   const side = new Uint8Array(orderCount);
   const priceTicks = new Int32Array(orderCount);
   const quantity = new Int32Array(orderCount);

@@ -27,7 +27,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { describe as describeError, isErrorCode } from "../src/domain/errors.ts";
-import { MONEY_AMOUNT_MAX } from "../src/engine/clearinghouse.ts";
+import { MONEY_AMOUNT_MAX } from "../src/domain/limits.ts";
 import type { Command, SequencedCommand } from "../src/engine/commands.ts";
 import { Engine, hashSnapshot } from "../src/engine/engine.ts";
 import type { EngineEvent } from "../src/engine/events.ts";
@@ -336,7 +336,8 @@ class Run {
   private readonly instruments: { id: string; mode: TradingMode; basis: string }[];
   private readonly orderIds: string[] = [];
   private readonly sentOrders: Command[] = [];
-  private readonly tradeIds: string[] = [];
+  /** Obligations created so far, oldest first: what a confirmation may name. */
+  private readonly obligationIds: string[] = [];
   private readonly references: string[] = [];
   private orderCounter = 0;
 
@@ -427,8 +428,9 @@ class Run {
   private observe(events: readonly EngineEvent[]): void {
     for (const event of events) {
       count(event.type);
-      if (event.type === "trade") {
-        this.tradeIds.push(event.tradeId);
+      if (event.type === "obligation.created") {
+        this.obligationIds.push(event.obligation.id);
+      } else if (event.type === "trade") {
         count(event.aggressor === null ? "trade:auction" : "trade:continuous");
         if (event.buyAccount === event.sellAccount) count("trade:self");
       } else if (event.type === "order.cancelled") {
@@ -562,7 +564,9 @@ class Run {
       case "reinstate":
         return { type: "member.reinstate", member: MEMBER_IDS[draft.member]!, reason: "cleared" };
       case "confirm": {
-        const obligation = draft.unknown ? "no-such-trade" : (this.pickBack(this.tradeIds, draft.back) ?? "none-yet");
+        const obligation = draft.unknown
+          ? "no-such-obligation"
+          : (this.pickBack(this.obligationIds, draft.back) ?? "none-yet");
         return { type: draft.payment ? "obligation.confirmPayment" : "obligation.confirmDelivery", obligation };
       }
       case "tick":

@@ -20,21 +20,17 @@ import { describe, expect, it } from "vitest";
 import type { Command } from "../src/engine/commands.ts";
 import { verify } from "../src/journal/recovery.ts";
 import { SqliteStore } from "../src/journal/sqlite-store.ts";
+import { Random } from "../src/simulator/random.ts";
 import { CRASH_MAC_KEY } from "./support/crash-key.ts";
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 20);
 const CHILD = resolve(import.meta.dirname, "support/journal-child.ts");
 const INSTRUMENT = "PB-KAZGPZ-MNG";
 
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** Uniform numbers in [0, 1) from the simulator's seeded generator (src/simulator/random.ts), one stream here. */
+function uniform(seed: number): () => number {
+  const random = new Random(seed, "crash-test");
+  return () => random.next();
 }
 
 const SETUP: Command[] = [
@@ -145,7 +141,7 @@ function commandsFor(iteration: number, random: () => number): { tag: string; co
 describe("crash recovery", () => {
   it(`loses no acknowledged command across ${ITERATIONS} SIGKILLs`, async () => {
     const dir = mkdtempSync(join(tmpdir(), "sauda-crash-"));
-    const random = generator(20_220_104);
+    const random = uniform(20_220_104);
     const acknowledged = new Map<string, { seq: number; command: Command }>();
     let killsWithAcks = 0;
     let killsMidStream = 0;

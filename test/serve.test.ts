@@ -1,6 +1,7 @@
 /**
  * `sauda serve` as a process: it starts, answers over HTTP, and on SIGTERM stops taking requests, finishes what is in
- * flight, writes a snapshot and exits 0, leaving a journal that verifies.
+ * flight, writes a snapshot and exits 0, leaving a journal that verifies; started again on the same data, it finds the
+ * demo market and its users and prints no password.
  */
 
 import { spawn } from "node:child_process";
@@ -15,7 +16,7 @@ import { SqliteStore } from "../src/journal/sqlite-store.ts";
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
 
 describe("sauda serve", () => {
-  it("serves the demo market and stops cleanly on SIGTERM", async () => {
+  it("serves the demo market, stops cleanly on SIGTERM, and on the next start runs the demo without its passwords", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sauda-serve-"));
     const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--data", dir], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -44,5 +45,22 @@ describe("sauda serve", () => {
     await store.close();
     expect(report.records).toBeGreaterThan(0);
     expect(report.snapshotsChecked).toBe(1); // the snapshot written at shutdown
+
+    // The second start finds the demo and its users again, and prints no password.
+    const again = spawn(process.execPath, [BIN, "serve", "--port", "0", "--data", dir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const later: string[] = [];
+    await new Promise<void>((running, reject) => {
+      createInterface({ input: again.stdout }).on("line", (line) => {
+        later.push(line);
+        if (/demo market running/.test(line)) running();
+      });
+      again.on("exit", (code) => reject(new Error(`serve exited early with ${code}: ${later.join("\n")}`)));
+    });
+    expect(later.some((line) => /Demo users|^\s+operator\s+operator\s/.test(line))).toBe(false);
+    const stopped = new Promise<number | null>((resolveExit) => again.on("exit", (code) => resolveExit(code)));
+    again.kill("SIGTERM");
+    expect(await stopped).toBe(0);
   });
 });

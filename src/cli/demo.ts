@@ -12,6 +12,7 @@
 import type { Command } from "../engine/commands.ts";
 import { Engine } from "../engine/engine.ts";
 import type { EngineEvent, TradeEvent } from "../engine/events.ts";
+import { Random } from "../simulator/random.ts";
 
 const INSTRUMENT = "PB-KAZGPZ-MANGYSTAU-2026-01";
 const TIYN_PER_TENGE = 100;
@@ -26,16 +27,10 @@ const SESSION_START_MS = Date.UTC(2026, 0, 5, 6, 0, 0); // 11:00 in Aktau and Al
 const SELLERS = ["KAZGPZ", "ATYRAU-REFINERY"];
 const BUYERS = ["AKTAU-GAS-STATIONS", "ZHANAOZEN-AUTOGAS", "MANGYSTAU-FUEL", "CASPIAN-LPG-NETWORK"];
 
-/** A small deterministic generator (mulberry32): the demo must print the same session every time. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** Uniform numbers in [0, 1) from the simulator's seeded generator (src/simulator/random.ts), one stream here. */
+function uniform(seed: number): () => number {
+  const random = new Random(seed, "cli-demo");
+  return () => random.next();
 }
 
 export interface DemoSession {
@@ -44,7 +39,7 @@ export interface DemoSession {
 }
 
 export function runDemoSession(seed = 2022): DemoSession {
-  const random = generator(seed);
+  const random = uniform(seed);
   const engine = new Engine();
   const events: EngineEvent[] = [];
   let seq = 0;

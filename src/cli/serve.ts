@@ -10,22 +10,26 @@
  *
  * SIGTERM or SIGINT: stop taking requests, let requests in flight finish, write the batch in flight and a snapshot,
  * sign a last checkpoint, close the journal, exit 0. If the journal cannot be written, the process stops at once
- * (exit 70): it must not run ahead of what is durable.
+ * (exit 70): it must not run ahead of what is durable. The engine's invariants are checked every minute and before
+ * every snapshot; a failure stops all changes (reads go on) and raises the alarm (an error log line,
+ * `sauda_writes_stopped` in /metrics).
  */
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Fastify from "fastify";
-import { startDemo } from "../gateway/demo/bootstrap.ts";
+import { startDemo } from "../demo/demo.ts";
 import { Exchange } from "../gateway/exchange.ts";
 import { FixGateway } from "../gateway/fix/gateway.ts";
 import { FIX_STORE_FILE_NAME } from "../gateway/fix/store.ts";
+import { InvariantWatch } from "../gateway/invariants.ts";
 import { Metrics } from "../gateway/metrics.ts";
 import { LIGHT_SCRYPT, RECOMMENDED_SCRYPT } from "../gateway/passwords.ts";
 import { Scheduler } from "../gateway/scheduler.ts";
 import { buildServer } from "../gateway/server.ts";
 import { Users } from "../gateway/users.ts";
 import { KEY_FILES, publicKeyId } from "../journal/keys.ts";
+import { demoAccess } from "./demo-users.ts";
 
 export interface ServeOptions {
   readonly port: number;
@@ -114,10 +118,14 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   }
   const scheduler = new Scheduler(exchange);
   scheduler.start();
-  // The demo's agents call the API over plain HTTP on loopback; with TLS they would need the certificate trusted.
-  const demo = options.demo && !tls ? await startDemo(exchange, users, baseUrl, { log }) : null;
+  const watch = new InvariantWatch(exchange);
+  watch.start();
+  // The demo's users and keys are the exchange's (journaled); the demo itself reaches the exchange only over HTTP,
+  // and over plain HTTP on loopback (with TLS its agents would need the certificate trusted).
+  const access = options.demo && !tls ? await demoAccess(users, exchange.projections.lastSeq === 0) : null;
+  const demo = access ? await startDemo({ baseUrl, keys: access.keys, memberKeys: access.memberKeys, log }) : null;
   if (options.demo && tls) log("no demo market over TLS (its agents call the API over plain HTTP); use --no-demo");
-  demo?.agents.start();
+  demo?.start();
 
   log(`sauda exchange on ${baseUrl}  (web application at /, API under /api, OpenAPI at /docs, metrics at /metrics)`);
   if (fix !== null) {
@@ -132,10 +140,10 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
       "no users yet: create the first operator with `sauda user create --role operator --id NAME --name 'Full Name'`",
     );
   }
-  if (demo?.credentials) {
+  if (access?.credentials && access.credentials.length > 0) {
     log("");
     log("Demo users — shown this once; keep them (delete the data directory to start a new demo):");
-    for (const c of demo.credentials)
+    for (const c of access.credentials)
       log(`  ${c.role.padEnd(9)} ${c.user.padEnd(28)} ${c.password}${c.member ? `   (member ${c.member})` : ""}`);
     log("");
   } else if (demo) {
@@ -145,9 +153,10 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   let stopping: Promise<void> | null = null;
   return () => {
     stopping ??= (async () => {
-      await demo?.agents.stop(); // the agents' step in flight finishes while the server still answers it
+      await demo?.stop(); // the agents' step in flight finishes while the server still answers it
       scheduler.stop();
       await fix?.close(); // FIX sessions are logged out; their requests in flight finish
+      watch.stop();
       await app.close(); // no new requests; requests in flight finish
       await metricsApp?.close();
       await exchange.close(); // the batch in flight is written, then a snapshot and a last checkpoint

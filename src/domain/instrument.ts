@@ -1,5 +1,8 @@
 /** What an instrument is, for people and for indices: product × basis (producing plant) × region × delivery month. */
 
+/** The most characters an instrument id may have (the engine refuses longer ones at listing). */
+export const INSTRUMENT_ID_LENGTH_MAX = 64;
+
 export interface InstrumentDescription {
   /** e.g. `propane-butane`. */
   readonly product: string;

@@ -10,6 +10,8 @@
  * - `extraSessions`: one-off sessions on a date, e.g. at a seller's request.
  */
 
+import { CALENDAR_DATES_MAX, CALENDAR_SESSIONS_MAX, PRE_OPEN_MINUTES_MAX } from "../domain/limits.ts";
+
 export interface SessionTimes {
   readonly open: string;
   readonly close: string;
@@ -28,8 +30,6 @@ export interface TradingCalendar {
 }
 
 export const EXCHANGE_UTC_OFFSET_MS = 5 * 3600_000;
-export const CALENDAR_SESSIONS_MAX = 48;
-export const CALENDAR_DATES_MAX = 400;
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DATE_SHAPE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -69,9 +69,9 @@ export function checkCalendar(calendar: TradingCalendar): string | null {
   if (
     !Number.isSafeInteger(c.preOpenMinutes) ||
     (c.preOpenMinutes as number) < 0 ||
-    (c.preOpenMinutes as number) > 240
+    (c.preOpenMinutes as number) > PRE_OPEN_MINUTES_MAX
   ) {
-    return "preOpenMinutes must be a whole number from 0 to 240";
+    return `preOpenMinutes must be a whole number from 0 to ${PRE_OPEN_MINUTES_MAX}`;
   }
   if (typeof c.weekends !== "boolean") return "weekends must be true or false";
   if (

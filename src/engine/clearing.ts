@@ -25,7 +25,9 @@
  * order blocked.
  */
 
+import { BPS_PER_UNIT, KG_PER_TONNE } from "../domain/collateral.ts";
 import { invariant } from "../domain/errors.ts";
+import { heapPop, heapPush } from "./heap.ts";
 import {
   CLEARING_SETTLEMENT,
   EXCHANGE_DEFAULTS,
@@ -38,9 +40,6 @@ import {
   OBLIGATIONS,
   type Transfer,
 } from "./ledger.ts";
-
-export const KG_PER_TONNE = 1000;
-export const BPS_PER_UNIT = 10_000;
 
 export interface ClearingTerms {
   /** Delivery basis: the producing plant where gas changes hands. */
@@ -59,11 +58,6 @@ export interface ClearingTerms {
   readonly sellerPenaltyBps: number;
 }
 
-/** Whole tiyn per tonne for a rate in basis points, rounded up. */
-export function perTonne(priceTiynPerTonne: number, bps: number): number {
-  return Math.ceil((priceTiynPerTonne * bps) / BPS_PER_UNIT);
-}
-
 export function tonnes(quantityKg: number): number {
   invariant(quantityKg % KG_PER_TONNE === 0, () => `quantity ${quantityKg} kg is not whole tonnes`);
   return quantityKg / KG_PER_TONNE;
@@ -73,17 +67,13 @@ export function valueTiyn(priceTiynPerTonne: number, quantityKg: number): number
   return priceTiynPerTonne * tonnes(quantityKg);
 }
 
-/** What a buy order of this price and open quantity keeps blocked: collateral plus fee. */
-export function buyOrderBlock(priceTiynPerTonne: number, quantityKg: number, terms: ClearingTerms): number {
-  return (
-    (perTonne(priceTiynPerTonne, terms.collateralBps) + perTonne(priceTiynPerTonne, terms.feeBps)) * tonnes(quantityKg)
-  );
-}
-
 export type ObligationStatus = "open" | "settled" | "defaulted";
 
 export interface Obligation {
+  /** `OB-` and the rest of its trade's id (src/domain/ids.ts). */
   readonly id: string;
+  /** The trade that created it. */
+  readonly tradeId: string;
   readonly instrument: string;
   readonly basis: string;
   readonly buyer: string;
@@ -181,7 +171,7 @@ export class Clearing {
   open(obligation: Obligation, out: ClearingEvent[]): void {
     invariant(!this.obligations.has(obligation.id), () => `obligation ${obligation.id} exists`);
     this.add(obligation);
-    pushHeap(this.due, { dueMs: nextDeadline(obligation), obligation });
+    heapPush(this.due, { dueMs: nextDeadline(obligation), obligation }, earlier);
     out.push({ type: "obligation.created", obligation: { ...obligation } });
   }
 
@@ -281,14 +271,14 @@ export class Clearing {
   /** Applies the default rule to every open obligation whose deadline has passed, earliest deadline first. */
   processDue(nowMs: number, ledger: Ledger, out: ClearingEvent[]): void {
     while (this.hasDue(nowMs)) {
-      const { dueMs, obligation: o } = popHeap(this.due);
+      const { dueMs, obligation: o } = heapPop(this.due, earlier);
       if (o.status !== "open") continue;
       // A key made stale by a confirmed leg goes back under the true deadline first: otherwise this obligation would
       // be judged before others whose deadlines are earlier, and a restored engine (whose keys are never stale)
       // would judge them in another order, with other results (a seller's penalty depends on its free money).
       const next = nextDeadline(o);
       if (dueMs < next) {
-        pushHeap(this.due, { dueMs: next, obligation: o });
+        heapPush(this.due, { dueMs: next, obligation: o }, earlier);
         continue;
       }
       const paymentMissed = !o.paid && o.paymentDueMs <= nowMs;
@@ -384,7 +374,7 @@ export class Clearing {
     const obligations = snapshot.obligations.map((o) => ({ ...o }));
     for (const o of obligations) {
       clearing.add(o);
-      if (o.status === "open") pushHeap(clearing.due, { dueMs: nextDeadline(o), obligation: o });
+      if (o.status === "open") heapPush(clearing.due, { dueMs: nextDeadline(o), obligation: o }, earlier);
     }
     return clearing;
   }
@@ -405,35 +395,4 @@ function earlier(a: DueEntry, b: DueEntry): boolean {
   if (a.dueMs !== b.dueMs) return a.dueMs < b.dueMs;
   if (a.obligation.tradeTimeMs !== b.obligation.tradeTimeMs) return a.obligation.tradeTimeMs < b.obligation.tradeTimeMs;
   return a.obligation.id < b.obligation.id;
-}
-
-function pushHeap(heap: DueEntry[], item: DueEntry): void {
-  heap.push(item);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!earlier(heap[i]!, heap[parent]!)) break;
-    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-    i = parent;
-  }
-}
-
-function popHeap(heap: DueEntry[]): DueEntry {
-  const top = heap[0]!;
-  const last = heap.pop()!;
-  if (heap.length > 0) {
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && earlier(heap[left]!, heap[smallest]!)) smallest = left;
-      if (right < heap.length && earlier(heap[right]!, heap[smallest]!)) smallest = right;
-      if (smallest === i) break;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
-    }
-  }
-  return top;
 }

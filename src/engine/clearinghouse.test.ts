@@ -9,13 +9,16 @@
  * state a `time.tick` at the same moment would have left (same state hash): a refused command changes nothing.
  */
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { buyOrderBlockTiyn } from "../domain/collateral.ts";
 import type { ErrorCode } from "../domain/errors.ts";
+import { CLEARING_WINDOW_MS_MAX, MONEY_AMOUNT_MAX } from "../domain/limits.ts";
 import { ORDER_QUANTITY_MAX } from "../domain/order.ts";
 import type { ClearingTerms } from "./clearing.ts";
-import { EVIDENCE_LENGTH_MAX, MONEY_AMOUNT_MAX } from "./clearinghouse.ts";
+import { EVIDENCE_LENGTH_MAX } from "./clearinghouse.ts";
 import type { Command } from "./commands.ts";
-import { CLEARING_WINDOW_MS_MAX, Engine } from "./engine.ts";
+import { Engine } from "./engine.ts";
 import type { EngineEvent, RejectedEvent } from "./events.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0); // 11:00 in Almaty (UTC+5)
@@ -201,7 +204,9 @@ const START = {
  * A trade of 3 t at ASK: KAZGPZ-1 offers 3 t at 12_300_100, AKTAU-1 bids 3 t at 12_345_600 and takes it.
  * Value 3 × 12_300_100 = 36_900_300; collateral 3 × 615_005 = 1_845_015; each fee 3 × 6_151 = 18_453.
  */
-const TRADE_ID = `${I}-1`;
+/** The session's first trade (src/domain/ids.ts), and the obligation it creates. */
+const TRADE_ID = `T-${I}-S1-1`;
+const OBLIGATION_ID = `OB-${I}-S1-1`;
 const VALUE = 36_900_300;
 const COLLATERAL = 1_845_015;
 const FEE = 18_453;
@@ -273,7 +278,8 @@ describe("a trade from deposit to settlement", () => {
       { from: "KAZGPZ-1/orders", to: "KAZGPZ-1/obligations", asset: "GAS:KAZGPZ", amount: 3_000 },
     ]);
     expect(of(events, "obligation.created")[0]?.obligation).toEqual({
-      id: TRADE_ID,
+      id: OBLIGATION_ID,
+      tradeId: TRADE_ID,
       instrument: I,
       basis: "KAZGPZ",
       buyer: "AKTAU-1",
@@ -305,7 +311,7 @@ describe("a trade from deposit to settlement", () => {
     const x = traded();
     expect(x.ledger()).toEqual(AFTER_TRADE);
     x.timeMs += HOUR_MS;
-    const paid = x.ok({ type: "obligation.confirmPayment", obligation: TRADE_ID });
+    const paid = x.ok({ type: "obligation.confirmPayment", obligation: OBLIGATION_ID });
     expect(paid.map((e) => e.type)).toEqual(["ledger.posted", "obligation.paid"]);
     expect(x.ledger()).toEqual({
       ...AFTER_TRADE,
@@ -313,7 +319,7 @@ describe("a trade from deposit to settlement", () => {
       "clearing/settlement KZT": VALUE,
     });
     x.timeMs += DAY_MS;
-    const delivered = x.ok({ type: "obligation.confirmDelivery", obligation: TRADE_ID });
+    const delivered = x.ok({ type: "obligation.confirmDelivery", obligation: OBLIGATION_ID });
     expect(delivered.map((e) => e.type)).toEqual([
       "ledger.posted",
       "obligation.delivered",
@@ -327,18 +333,18 @@ describe("a trade from deposit to settlement", () => {
       { from: "AKTAU-1/obligations", to: "exchange/fees", asset: "KZT", amount: FEE },
     ]);
     expect(x.ledger()).toEqual(SETTLED);
-    expect(x.obligation(TRADE_ID)?.status).toBe("settled");
+    expect(x.obligation(OBLIGATION_ID)?.status).toBe("settled");
     // A settled obligation has no deadlines left.
     expect(x.advance(10 * DAY_MS)).toEqual([]);
   });
 
   it("settles the same way when delivery is confirmed first", () => {
     const x = traded();
-    x.ok({ type: "obligation.confirmDelivery", obligation: TRADE_ID });
+    x.ok({ type: "obligation.confirmDelivery", obligation: OBLIGATION_ID });
     const { "KAZGPZ-1/obligations GAS:KAZGPZ": delivered, ...rest } = AFTER_TRADE;
     expect(delivered).toBe(3_000);
     expect(x.ledger()).toEqual({ ...rest, "AKTAU-1/free GAS:KAZGPZ": 3_000 });
-    const events = x.ok({ type: "obligation.confirmPayment", obligation: TRADE_ID });
+    const events = x.ok({ type: "obligation.confirmPayment", obligation: OBLIGATION_ID });
     expect(events.at(-1)?.type).toBe("obligation.settled");
     expect(x.ledger()).toEqual(SETTLED);
   });
@@ -349,14 +355,36 @@ describe("a trade from deposit to settlement", () => {
     x.ok(sell("s2", BID, 1000));
     x.ok(buy("b1", BID, 3000));
     // Fill 1 t at ASK (621_156) and 1 t at BID (623_453); 1 t rests blocking 623_453.
-    expect(x.obligation(`${I}-1`)).toMatchObject({ price: ASK, collateral: 615_005, buyerFee: 6_151 });
-    expect(x.obligation(`${I}-2`)).toMatchObject({ price: BID, collateral: 617_280, buyerFee: 6_173 });
+    expect(x.obligation(OBLIGATION_ID)).toMatchObject({ price: ASK, collateral: 615_005, buyerFee: 6_151 });
+    expect(x.obligation(`OB-${I}-S1-2`)).toMatchObject({ price: BID, collateral: 617_280, buyerFee: 6_173 });
     expect(x.balance("AKTAU-1/obligations")).toBe(1_244_609);
     expect(x.balance("AKTAU-1/orders")).toBe(623_453);
     expect(x.balance("AKTAU-1/free")).toBe(48_131_938); // 50_000_000 − 1_244_609 − 623_453
     x.ok({ type: "order.cancel", orderId: "b1" });
     expect(x.balance("AKTAU-1/orders")).toBe(0);
     expect(x.balance("AKTAU-1/free")).toBe(48_755_391);
+  });
+});
+
+describe("the block a buy order takes is the shared rule (src/domain/collateral.ts) the web shows", () => {
+  it("blocks exactly buyOrderBlockTiyn for any price, size and rates (property, fixed seed)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200_000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 300 }),
+        (priceTicks, tonnes, collateralBps, feeBps) => {
+          const x = exchange({ terms: { collateralBps, feeBps }, deposit: 1_000_000_000_000 });
+          const price = priceTicks * 100;
+          x.ok(buy("b", price, tonnes * 1000));
+          const shown = buyOrderBlockTiyn(price, tonnes * 1000, { collateralBps, feeBps });
+          expect(x.balance("AKTAU-1/orders")).toBe(shown.totalTiyn);
+          expect(shown.totalTiyn).toBe(shown.collateralTiyn + shown.feeTiyn);
+        },
+      ),
+      { seed: 10, numRuns: 200 },
+    );
   });
 });
 
@@ -518,7 +546,7 @@ describe("buyer default", () => {
     const events = x.advance(1);
     expect(of(events, "obligation.defaulted")).toMatchObject([
       {
-        obligation: { id: TRADE_ID, defaultedParty: "buyer" },
+        obligation: { id: OBLIGATION_ID, defaultedParty: "buyer" },
         forfeitedTiyn: COLLATERAL,
         penaltyTiyn: 0,
         claimTiyn: 0,
@@ -554,7 +582,7 @@ describe("buyer default", () => {
     ] as const;
     for (const [to, claim, forfeitedTo] of cases) {
       const x = traded({ terms: { buyerDefaultCollateralTo: to } });
-      x.ok({ type: "obligation.confirmDelivery", obligation: TRADE_ID });
+      x.ok({ type: "obligation.confirmDelivery", obligation: OBLIGATION_ID });
       const events = x.advance(DAY_MS);
       expect(of(events, "obligation.defaulted")).toMatchObject([
         { forfeitedTiyn: COLLATERAL, penaltyTiyn: 0, claimTiyn: claim },
@@ -574,13 +602,16 @@ describe("buyer default", () => {
   it("accepts payment one millisecond before the deadline and refuses it at the deadline", () => {
     const early = traded();
     early.timeMs = T0 + DAY_MS - 1;
-    early.ok({ type: "obligation.confirmPayment", obligation: TRADE_ID });
-    expect(early.obligation(TRADE_ID)?.paid).toBe(true);
+    early.ok({ type: "obligation.confirmPayment", obligation: OBLIGATION_ID });
+    expect(early.obligation(OBLIGATION_ID)?.paid).toBe(true);
 
     const late = traded();
     late.timeMs = T0 + DAY_MS;
-    const refusal = late.refuse({ type: "obligation.confirmPayment", obligation: TRADE_ID }, "OBLIGATION_NOT_OPEN");
-    expect(refusal.message).toBe(`Obligation '${TRADE_ID}' is defaulted; only open obligations can be confirmed.`);
+    const refusal = late.refuse(
+      { type: "obligation.confirmPayment", obligation: OBLIGATION_ID },
+      "OBLIGATION_NOT_OPEN",
+    );
+    expect(refusal.message).toBe(`Obligation '${OBLIGATION_ID}' is defaulted; only open obligations can be confirmed.`);
   });
 });
 
@@ -590,7 +621,7 @@ describe("seller default", () => {
   it("refunds a payment, releases the buyer's collateral and fee, returns the gas and pays the penalty", () => {
     const x = traded();
     x.ok({ type: "money.deposit", account: "KAZGPZ-1", amount: 10_000_000, reference: "BANK-2" });
-    x.ok({ type: "obligation.confirmPayment", obligation: TRADE_ID });
+    x.ok({ type: "obligation.confirmPayment", obligation: OBLIGATION_ID });
     const events = x.advance(deliveryDue);
     // Penalty 10% of 36_900_300 = 3_690_030, all paid from the seller's free money.
     expect(of(events, "obligation.defaulted")).toMatchObject([
@@ -613,7 +644,7 @@ describe("seller default", () => {
     for (const [deposit, paid, claim] of cases) {
       const x = traded();
       if (deposit > 0) x.ok({ type: "money.deposit", account: "KAZGPZ-1", amount: deposit, reference: "BANK-2" });
-      x.ok({ type: "obligation.confirmPayment", obligation: TRADE_ID });
+      x.ok({ type: "obligation.confirmPayment", obligation: OBLIGATION_ID });
       const events = x.advance(deliveryDue);
       expect(of(events, "obligation.defaulted")).toMatchObject([{ penaltyTiyn: paid, claimTiyn: claim }]);
       expect(x.balance("KAZGPZ-1/free")).toBe(0);
@@ -642,14 +673,14 @@ describe("seller default", () => {
     // Judged together at T0 + 6 days, PB-2 (the buyer's default, giving its collateral to the seller) comes first,
     // so the seller can pay PB-1's penalty from that collateral. Before the fix PB-1 was judged first.
     const x = traded();
-    x.ok({ type: "obligation.confirmPayment", obligation: TRADE_ID });
+    x.ok({ type: "obligation.confirmPayment", obligation: OBLIGATION_ID });
     x.timeMs += HOUR_MS;
     x.ok(sell("s2", ASK, 3000));
     x.ok(buy("b2", BID, 3000));
     const events = x.advance(6 * DAY_MS - HOUR_MS);
     expect(of(events, "obligation.defaulted")).toMatchObject([
-      { obligation: { id: `${I}-2`, defaultedParty: "buyer" }, forfeitedTiyn: COLLATERAL },
-      { obligation: { id: TRADE_ID, defaultedParty: "seller" }, penaltyTiyn: COLLATERAL, claimTiyn: 1_845_015 },
+      { obligation: { id: `OB-${I}-S1-2`, defaultedParty: "buyer" }, forfeitedTiyn: COLLATERAL },
+      { obligation: { id: OBLIGATION_ID, defaultedParty: "seller" }, penaltyTiyn: COLLATERAL, claimTiyn: 1_845_015 },
     ]);
   });
 
@@ -708,7 +739,7 @@ describe("an account that crossed itself in an auction", () => {
       x.ok(buy("b1", BID, 1000, { account: "BRK-C1" }));
       const auction = x.ok({ type: "phase.set", instrument: I, phase: "uncross" });
       expect(of(auction, "trade")).toMatchObject([{ buyAccount: "BRK-C1", sellAccount: "BRK-C1" }]);
-      if (party === "buyer") x.ok({ type: "obligation.confirmDelivery", obligation: TRADE_ID });
+      if (party === "buyer") x.ok({ type: "obligation.confirmDelivery", obligation: OBLIGATION_ID });
       const events = x.advance(DAY_MS);
       expect(of(events, "obligation.defaulted")).toMatchObject([
         { obligation: { defaultedParty: party }, penaltyTiyn: 0, claimTiyn: 0 },
@@ -775,8 +806,8 @@ describe("member suspension", () => {
   it("leaves open obligations to run: a suspended member's trade still settles", () => {
     const x = traded();
     x.ok({ type: "member.suspend", member: "AKTAU", reason: "review" });
-    x.ok({ type: "obligation.confirmPayment", obligation: TRADE_ID });
-    x.ok({ type: "obligation.confirmDelivery", obligation: TRADE_ID });
+    x.ok({ type: "obligation.confirmPayment", obligation: OBLIGATION_ID });
+    x.ok({ type: "obligation.confirmDelivery", obligation: OBLIGATION_ID });
     expect(x.ledger()).toEqual(SETTLED);
   });
 
@@ -863,8 +894,8 @@ describe("a change of clearing terms", () => {
     expect(x.balance("AKTAU-1/orders")).toBe(3_111_107);
     x.ok(sell("s1", ASK, 4000));
     // b1 (now the better bid) fills first at 5%: 3 × 617_285; then b2 at 10%: 1_234_560.
-    expect(x.obligation(`${I}-1`)).toMatchObject({ quantity: 3000, price: BID_UP, collateral: 1_851_855 });
-    expect(x.obligation(`${I}-2`)).toMatchObject({ quantity: 1000, price: BID, collateral: 1_234_560 });
+    expect(x.obligation(OBLIGATION_ID)).toMatchObject({ quantity: 3000, price: BID_UP, collateral: 1_851_855 });
+    expect(x.obligation(`OB-${I}-S1-2`)).toMatchObject({ quantity: 1000, price: BID, collateral: 1_234_560 });
     expect(x.balance("AKTAU-1/orders")).toBe(0);
   });
 });
@@ -906,7 +937,7 @@ describe("a restored engine carries on exactly as the original", () => {
 
   it("judges due obligations in the same order (a stale deadline key once came first)", () => {
     const x = traded();
-    x.ok({ type: "obligation.confirmPayment", obligation: TRADE_ID });
+    x.ok({ type: "obligation.confirmPayment", obligation: OBLIGATION_ID });
     x.timeMs += HOUR_MS;
     x.ok(sell("s2", ASK, 3000));
     x.ok(buy("b2", BID, 3000));
@@ -986,12 +1017,15 @@ describe("refusals change nothing", () => {
   it("RISK_INSUFFICIENT_FUNDS for a payment the buyer's free money does not cover", () => {
     // After the trade 48_136_532 is free; the payment needs 36_900_300.
     const x = traded({ deposit: 50_000_000 - 11_236_233 });
-    const refusal = x.refuse({ type: "obligation.confirmPayment", obligation: TRADE_ID }, "RISK_INSUFFICIENT_FUNDS");
+    const refusal = x.refuse(
+      { type: "obligation.confirmPayment", obligation: OBLIGATION_ID },
+      "RISK_INSUFFICIENT_FUNDS",
+    );
     expect(refusal.message).toBe(
-      `Account 'AKTAU-1' has 36900299 tiyn free but paying obligation '${TRADE_ID}' needs 36900300 tiyn (short by 1 tiyn).`,
+      `Account 'AKTAU-1' has 36900299 tiyn free but paying obligation '${OBLIGATION_ID}' needs 36900300 tiyn (short by 1 tiyn).`,
     );
     x.ok({ type: "money.deposit", account: "AKTAU-1", amount: 1, reference: "BANK-2" });
-    x.ok({ type: "obligation.confirmPayment", obligation: TRADE_ID });
+    x.ok({ type: "obligation.confirmPayment", obligation: OBLIGATION_ID });
     expect(x.balance("AKTAU-1/free")).toBe(0);
   });
 
@@ -1095,22 +1129,25 @@ describe("refusals change nothing", () => {
 
   it("OBLIGATION_NOT_FOUND, _NOT_OPEN and _ALREADY_CONFIRMED", () => {
     const x = traded();
-    x.refuse({ type: "obligation.confirmPayment", obligation: `${I}-2` }, "OBLIGATION_NOT_FOUND");
+    x.refuse({ type: "obligation.confirmPayment", obligation: `OB-${I}-S1-2` }, "OBLIGATION_NOT_FOUND");
     x.refuse({ type: "obligation.confirmDelivery", obligation: 7 }, "OBLIGATION_NOT_FOUND");
-    x.ok({ type: "obligation.confirmPayment", obligation: TRADE_ID });
-    const twice = x.refuse({ type: "obligation.confirmPayment", obligation: TRADE_ID }, "OBLIGATION_ALREADY_CONFIRMED");
-    expect(twice.message).toBe(`The payment of obligation '${TRADE_ID}' is already confirmed.`);
-    x.ok({ type: "obligation.confirmDelivery", obligation: TRADE_ID });
-    const settled = x.refuse({ type: "obligation.confirmDelivery", obligation: TRADE_ID }, "OBLIGATION_NOT_OPEN");
-    expect(settled.message).toBe(`Obligation '${TRADE_ID}' is settled; only open obligations can be confirmed.`);
-
-    const y = traded();
-    y.ok({ type: "obligation.confirmDelivery", obligation: TRADE_ID });
-    const delivered = y.refuse(
-      { type: "obligation.confirmDelivery", obligation: TRADE_ID },
+    x.ok({ type: "obligation.confirmPayment", obligation: OBLIGATION_ID });
+    const twice = x.refuse(
+      { type: "obligation.confirmPayment", obligation: OBLIGATION_ID },
       "OBLIGATION_ALREADY_CONFIRMED",
     );
-    expect(delivered.message).toBe(`The delivery of obligation '${TRADE_ID}' is already confirmed.`);
+    expect(twice.message).toBe(`The payment of obligation '${OBLIGATION_ID}' is already confirmed.`);
+    x.ok({ type: "obligation.confirmDelivery", obligation: OBLIGATION_ID });
+    const settled = x.refuse({ type: "obligation.confirmDelivery", obligation: OBLIGATION_ID }, "OBLIGATION_NOT_OPEN");
+    expect(settled.message).toBe(`Obligation '${OBLIGATION_ID}' is settled; only open obligations can be confirmed.`);
+
+    const y = traded();
+    y.ok({ type: "obligation.confirmDelivery", obligation: OBLIGATION_ID });
+    const delivered = y.refuse(
+      { type: "obligation.confirmDelivery", obligation: OBLIGATION_ID },
+      "OBLIGATION_ALREADY_CONFIRMED",
+    );
+    expect(delivered.message).toBe(`The delivery of obligation '${OBLIGATION_ID}' is already confirmed.`);
   });
 
   it("INSTRUMENT_INVALID for clearing terms out of range, at each limit", () => {

@@ -13,17 +13,24 @@
  * (`checkInvariants`).
  */
 
+import { KG_PER_TONNE, perTonneTiyn } from "../domain/collateral.ts";
 import { invariant, type Problem, problem } from "../domain/errors.ts";
+import { obligationIdOf } from "../domain/ids.ts";
+import {
+  ID_LENGTH_MAX,
+  ID_PATTERN_SOURCE,
+  MONEY_AMOUNT_MAX,
+  NAME_LENGTH_MAX,
+  REFERENCE_LENGTH_MAX,
+} from "../domain/limits.ts";
 import { isSafeWholeNumber, ORDER_QUANTITY_MAX } from "../domain/order.ts";
 import {
   Clearing,
   type ClearingEvent,
   type ClearingSnapshot,
   type ClearingTerms,
-  KG_PER_TONNE,
   type Obligation,
   Postings,
-  perTonne,
   tonnes,
   valueTiyn,
 } from "./clearing.ts";
@@ -52,10 +59,6 @@ import {
   type MembersSnapshot,
 } from "./members.ts";
 
-/** Most money one deposit, withdrawal or account may move at once: 10^15 tiyn, ten trillion tenge. */
-export const MONEY_AMOUNT_MAX = 1_000_000_000_000_000;
-export const NAME_LENGTH_MAX = 200;
-export const REFERENCE_LENGTH_MAX = 64;
 /** Longest reference of a group's evidence document. */
 export const EVIDENCE_LENGTH_MAX = 200;
 
@@ -118,7 +121,8 @@ export interface ObligationCommand {
   readonly obligation: string;
 }
 
-const ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
+const ID_PATTERN = new RegExp(ID_PATTERN_SOURCE);
+const isId = (value: string) => value.length <= ID_LENGTH_MAX && ID_PATTERN.test(value);
 
 export class ClearingHouse {
   readonly members: Members;
@@ -139,8 +143,10 @@ export class ClearingHouse {
   addMember(command: MemberAddCommand, out: EngineEvent[]): Problem | null {
     const { member, name, roles } = command;
     const buyerCategory = command.buyerCategory ?? null;
-    if (typeof member !== "string" || !ID_PATTERN.test(member)) {
-      return problem("MEMBER_INVALID", { reason: `id ${JSON.stringify(member)} must be 1 to 64 printable characters` });
+    if (typeof member !== "string" || !isId(member)) {
+      return problem("MEMBER_INVALID", {
+        reason: `id ${JSON.stringify(member)} must be 1 to ${ID_LENGTH_MAX} printable characters`,
+      });
     }
     if (this.members.hasMember(member)) return problem("MEMBER_EXISTS", { id: member });
     if (typeof name !== "string" || name.trim() === "" || name.length > NAME_LENGTH_MAX) {
@@ -222,10 +228,10 @@ export class ClearingHouse {
 
   openAccount(command: AccountOpenCommand, out: EngineEvent[]): Problem | null {
     const { account } = command;
-    if (typeof account !== "string" || !ID_PATTERN.test(account)) {
+    if (typeof account !== "string" || !isId(account)) {
       return problem("ACCOUNT_INVALID", {
         value: JSON.stringify(account),
-        rule: "an id is 1 to 64 printable characters",
+        rule: `an id is 1 to ${ID_LENGTH_MAX} printable characters`,
       });
     }
     if (this.members.hasAccount(account)) return problem("ACCOUNT_EXISTS", { id: account });
@@ -277,7 +283,7 @@ export class ClearingHouse {
     if (!isSafeWholeNumber(amount) || amount < 1 || amount > MONEY_AMOUNT_MAX) {
       return problem("AMOUNT_INVALID", { value: JSON.stringify(amount), max: MONEY_AMOUNT_MAX });
     }
-    if (typeof reference !== "string" || !ID_PATTERN.test(reference)) {
+    if (typeof reference !== "string" || reference.length > REFERENCE_LENGTH_MAX || !ID_PATTERN.test(reference)) {
       return problem("REFERENCE_INVALID", { value: JSON.stringify(reference) });
     }
     if (this.references.has(reference)) return problem("REFERENCE_DUPLICATE", { reference });
@@ -312,10 +318,10 @@ export class ClearingHouse {
         reason: "it is not a seller's account",
       });
     }
-    if (typeof basis !== "string" || !ID_PATTERN.test(basis)) {
+    if (typeof basis !== "string" || !isId(basis)) {
       return problem("BASIS_INVALID", {
         value: JSON.stringify(basis),
-        rule: "a basis id is 1 to 64 printable characters",
+        rule: `a basis id is 1 to ${ID_LENGTH_MAX} printable characters`,
       });
     }
     if (
@@ -494,9 +500,9 @@ export class ClearingHouse {
       const buy = orders(event.buyOrderId);
       const sell = orders(event.sellOrderId);
       const t = tonnes(event.quantity);
-      const collateral = perTonne(event.price, buy.collateralBps) * t;
-      const buyerFee = perTonne(event.price, buy.feeBps) * t;
-      const sellerFee = perTonne(event.price, sell.feeBps) * t;
+      const collateral = perTonneTiyn(event.price, buy.collateralBps) * t;
+      const buyerFee = perTonneTiyn(event.price, buy.feeBps) * t;
+      const sellerFee = perTonneTiyn(event.price, sell.feeBps) * t;
       const released = buy.blockPerTonne * t;
       invariant(released >= collateral + buyerFee, () => `trade ${event.tradeId} needs more than its order blocked`);
       const postings = new Postings(this.ledger, "trade", event.tradeId);
@@ -511,7 +517,8 @@ export class ClearingHouse {
       );
       postings.flush(out);
       const obligation: Obligation = {
-        id: event.tradeId,
+        id: obligationIdOf(event.tradeId),
+        tradeId: event.tradeId,
         instrument: event.instrument,
         basis: terms.basis,
         buyer: event.buyAccount,
@@ -574,13 +581,44 @@ export class ClearingHouse {
   // Checks and snapshots.
 
   /** Ledger conservation, and blocked amounts equal to what live orders and open obligations require. */
-  checkInvariants(liveOrders: Iterable<{ order: OrderRecord; basis: string }>): void {
+  checkInvariants(orders: Iterable<OrderRecord>, basisOf: (order: OrderRecord) => string | null): void {
     this.ledger.checkInvariants();
     const need = this.clearing.required();
-    const add = (k: string, amount: number) => need.set(k, (need.get(k) ?? 0n) + BigInt(amount));
-    for (const { order, basis } of liveOrders) {
-      if (order.side === "buy") add(`${memberAccount(order.account, ORDERS)}|${MONEY}`, orderBlock(order));
-      else add(`${memberAccount(order.account, ORDERS)}|${gasAsset(basis)}`, order.open);
+    // The live orders' blocks, summed per account: money, and gas per basis. The server runs this check
+    // periodically, so the walk over every order builds no string and no bigint per order: plain numbers, each a sum
+    // of blocks below 2^53, moved into the bigint total whenever one more could pass 2^53.
+    const sums = new Map<string, { money: number; gas: Map<string, number> }>();
+    const flush = (account: string, asset: string, amount: number) => {
+      const k = `${memberAccount(account, ORDERS)}|${asset}`;
+      need.set(k, (need.get(k) ?? 0n) + BigInt(amount));
+    };
+    for (const order of orders) {
+      if (order.status !== "resting") continue;
+      const basis = basisOf(order);
+      if (basis === null) continue; // an instrument without clearing blocks nothing
+      let held = sums.get(order.account);
+      if (held === undefined) {
+        held = { money: 0, gas: new Map() };
+        sums.set(order.account, held);
+      }
+      if (order.side === "buy") {
+        const block = orderBlock(order);
+        if (held.money + block > Number.MAX_SAFE_INTEGER) {
+          flush(order.account, MONEY, held.money);
+          held.money = 0;
+        }
+        held.money += block;
+      } else {
+        const sum = held.gas.get(basis) ?? 0;
+        if (sum + order.open > Number.MAX_SAFE_INTEGER) {
+          flush(order.account, gasAsset(basis), sum);
+          held.gas.set(basis, order.open);
+        } else held.gas.set(basis, sum + order.open);
+      }
+    }
+    for (const [account, held] of sums) {
+      if (held.money > 0) flush(account, MONEY, held.money);
+      for (const [basis, sum] of held.gas) if (sum > 0) flush(account, gasAsset(basis), sum);
     }
     for (const { account, asset, balance } of this.ledger.entries()) {
       const bucket = account.slice(account.lastIndexOf("/") + 1);
@@ -602,11 +640,6 @@ export class ClearingHouse {
       references: [...this.references].sort(),
     };
   }
-}
-
-/** Tiyn a buy order blocks per tonne at a price: collateral plus fee, each rounded up. */
-export function blockPerTonne(price: number, rates: { collateralBps: number; feeBps: number }): number {
-  return perTonne(price, rates.collateralBps) + perTonne(price, rates.feeBps);
 }
 
 function orderBlock(order: OrderRecord): number {

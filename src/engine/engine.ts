@@ -4,6 +4,10 @@
  * no I/O and draws no random numbers: time and ids arrive inside commands, so the same journal always gives the same
  * events and the same state hash.
  *
+ * Layout: `apply` runs what time brings, then `dispatch` hands the command to the concern that owns it (orders;
+ * instruments and their phases; the regulator's safeguards; members and accounts; money, gas and settlement go to the
+ * clearing house), each in its own section below.
+ *
  * Promises:
  * - A refused command changes nothing and yields exactly one `rejected` event whose code is in the error registry.
  * - Order ids are unique among all orders the engine has seen, live or done.
@@ -12,6 +16,7 @@
 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { BPS_PER_UNIT, blockPerTonneTiyn, KG_PER_TONNE } from "../domain/collateral.ts";
 import {
   type ErrorCode,
   type ErrorDetails,
@@ -20,6 +25,14 @@ import {
   type Problem,
   problem,
 } from "../domain/errors.ts";
+import { INSTRUMENT_ID_LENGTH_MAX } from "../domain/instrument.ts";
+import {
+  CLEARING_WINDOW_MS_MAX,
+  ID_LENGTH_MAX,
+  NAME_LENGTH_MAX,
+  PLANNED_KG_MAX,
+  REASON_LENGTH_MAX,
+} from "../domain/limits.ts";
 import {
   ACCOUNT_ID_LENGTH_MAX,
   isSafeWholeNumber,
@@ -40,8 +53,8 @@ import { Access, type AccessSnapshot } from "./access.ts";
 import type { AuctionOutcome } from "./auction.ts";
 import { NIL } from "./book.ts";
 import { checkCalendar } from "./calendar.ts";
-import { BPS_PER_UNIT, type ClearingTerms, KG_PER_TONNE } from "./clearing.ts";
-import { blockPerTonne, ClearingHouse, type ClearingHouseSnapshot } from "./clearinghouse.ts";
+import type { ClearingTerms } from "./clearing.ts";
+import { ClearingHouse, type ClearingHouseSnapshot } from "./clearinghouse.ts";
 import {
   COMMAND_TYPES,
   type Command,
@@ -54,12 +67,12 @@ import { type InstrumentSpec, Market, type MarketSnapshot, type OrderRecord, typ
 import { isPhase, TRADING_MODES, type TradingMode } from "./phases.ts";
 import { checkSafeguards, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 
-export const INSTRUMENT_ID_LENGTH_MAX = 64;
 export const INSTRUMENTS_MAX = 10_000;
 
 /** The serialisable state of an engine: enough to rebuild it exactly. */
 export interface EngineSnapshot {
-  readonly version: 1;
+  /** 2: trade ids count trades per session (the session's number and trade count are in each market's state). */
+  readonly version: 2;
   readonly lastSeq: number;
   readonly nowMs: number;
   /** In listing order. */
@@ -92,6 +105,26 @@ export interface OrderSnapshot {
   readonly feeBps: number;
   readonly blockPerTonne: number;
 }
+
+/** The commands of each concern `dispatch` hands a command to. */
+type OrderCommand = Extract<Command, { type: "order.new" | "order.amend" | "order.cancel" | "order.massCancel" }>;
+type InstrumentCommand = Extract<
+  Command,
+  {
+    type:
+      | "instrument.list"
+      | "instrument.update"
+      | "instrument.suspend"
+      | "calendar.set"
+      | "phase.set"
+      | "reference.set";
+  }
+>;
+type SafeguardCommand = Extract<Command, { type: "safeguards.set" | "halt" | "resume" | "supply.plan" }>;
+type MemberCommand = Extract<
+  Command,
+  { type: "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" }
+>;
 
 export class Engine {
   private readonly markets = new Map<string, Market>();
@@ -157,120 +190,35 @@ export class Engine {
     return out;
   }
 
-  /** Runs a command; returns the problem if it is refused (and then has changed nothing). */
+  /**
+   * Runs a command; returns the problem if it is refused (and then has changed nothing). Each command goes to the
+   * concern that owns it; the concern checks it in full before it changes anything.
+   */
   private dispatch(command: Command, out: EngineEvent[]): Problem | null {
     switch (command.type) {
+      case "order.new":
+      case "order.amend":
+      case "order.cancel":
+      case "order.massCancel":
+        return this.orderCommand(command, out);
       case "instrument.list":
-        return this.listInstrument(command, out);
       case "instrument.update":
-        return this.updateInstrument(command, out);
-      case "instrument.suspend": {
-        const market = this.markets.get(command.instrument);
-        if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
-        const reason = checkReason(command.reason);
-        if (reason) return reason;
-        const refusal = market.checkPhase("halted");
-        if (refusal) return refusal;
-        this.inMarket(market, out, (local) => market.halt(command.reason, local));
-        return null;
-      }
+      case "instrument.suspend":
+      case "calendar.set":
+      case "phase.set":
+      case "reference.set":
+        return this.instrumentCommand(command, out);
       case "safeguards.set":
-        return this.setSafeguards(command, out);
       case "halt":
       case "resume":
-        return this.haltOrResume(command, out);
       case "supply.plan":
-        return this.planSupply(command, out);
-      case "calendar.set": {
-        const market = this.markets.get(command.instrument);
-        if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
-        const reason = checkReason(command.reason);
-        if (reason) return reason;
-        const bad = checkCalendar(command.calendar);
-        if (bad) return problem("CALENDAR_INVALID", { reason: bad });
-        const c = command.calendar;
-        market.calendar = {
-          sessions: c.sessions.map((s) => ({ open: s.open, close: s.close })),
-          preOpenMinutes: c.preOpenMinutes,
-          weekends: c.weekends,
-          holidays: [...c.holidays],
-          extraSessions: c.extraSessions.map((s) => ({ date: s.date, open: s.open, close: s.close })),
-        };
-        out.push({ type: "calendar.set", instrument: market.id, calendar: market.calendar, reason: command.reason });
-        return null;
-      }
-      case "order.new":
-        return this.newOrder(command, out);
-      case "order.amend":
-        return this.amendOrder(command, out);
-      case "order.cancel": {
-        const order = this.orders.get(command.orderId);
-        const found = this.requireLive(command.orderId, order);
-        if (found) return found;
-        const market = this.markets.get(order!.instrument)!;
-        this.inMarket(market, out, (local) => market.cancel(order!, "requested", local));
-        return null;
-      }
-      case "order.massCancel": {
-        if (!validId(command.account, ACCOUNT_ID_LENGTH_MAX)) {
-          return problem("ACCOUNT_INVALID", { value: show(command.account), rule: idRule(ACCOUNT_ID_LENGTH_MAX) });
-        }
-        const only = command.instrument ?? null;
-        if (only !== null && !this.markets.has(only)) return problem("INSTRUMENT_NOT_FOUND", { id: show(only) });
-        for (const market of this.markets.values()) {
-          if (only === null || market.id === only) {
-            this.inMarket(market, out, (local) => market.massCancel(command.account, local));
-          }
-        }
-        return null;
-      }
-      case "phase.set": {
-        const market = this.markets.get(command.instrument);
-        if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
-        if (!isPhase(command.phase)) {
-          return problem("FIELD_INVALID", { field: "phase", value: show(command.phase), rule: "not a phase" });
-        }
-        const refusal = market.checkPhase(command.phase);
-        if (refusal) return refusal;
-        this.inMarket(market, out, (local) => market.setPhase(command.phase, local));
-        return null;
-      }
-      case "reference.set": {
-        const market = this.markets.get(command.instrument);
-        if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
-        if (command.price !== null && !validPrice(command.price)) {
-          return problem("ORDER_PRICE_INVALID", { value: show(command.price), max: ORDER_PRICE_MAX });
-        }
-        market.referencePrice = command.price;
-        market.bandReference = command.price;
-        out.push({ type: "reference.set", instrument: market.id, price: command.price });
-        return null;
-      }
+        return this.safeguardCommand(command, out);
       case "member.add":
-        return this.house.addMember(command, out);
       case "member.suspend":
-      case "member.reinstate": {
-        const suspend = command.type === "member.suspend";
-        const refusal = this.house.checkSuspension(command.member, suspend) ?? checkReason(command.reason);
-        if (refusal) return refusal;
-        this.house.setSuspended(command.member, suspend, command.reason, out);
-        if (suspend) {
-          for (const account of this.house.members.accountsOf(command.member)) {
-            for (const market of this.markets.values()) {
-              this.inMarket(market, out, (local) => market.massCancel(account.id, local, "member-suspended"));
-            }
-          }
-        }
-        return null;
-      }
-      case "member.group": {
-        const refusal = this.house.checkGroup(command) ?? checkReason(command.reason);
-        if (refusal) return refusal;
-        this.house.setGroup(command, out);
-        return null;
-      }
+      case "member.reinstate":
+      case "member.group":
       case "account.open":
-        return this.house.openAccount(command, out);
+        return this.memberCommand(command, out);
       case "money.deposit":
       case "money.withdraw":
         return this.house.moveMoney(command, out);
@@ -293,255 +241,25 @@ export class Engine {
       case "apiKey.revoke":
         return this.access.apply(command, (member) => this.house.members.hasMember(member), out);
       case "time.tick":
+        // What time brings (expiries, auctions that end, ceiling steps, deadlines) ran in `apply`, before any command.
         return null;
     }
   }
 
-  /**
-   * Runs a market operation and passes each event it produces on to `out`, letting the clearing house follow it when
-   * the instrument is cleared (a trade opens an obligation, a cancellation releases collateral).
-   */
-  private inMarket(market: Market, out: EngineEvent[], operation: (local: EngineEvent[]) => void): void {
-    market.nowMs = this.nowMsValue;
-    const wasClosed = market.phase === "closed";
-    const terms = market.clearing;
-    if (terms === null) {
-      operation(out);
-    } else {
-      const local: EngineEvent[] = [];
-      operation(local);
-      for (const event of local) {
-        out.push(event);
-        this.house.afterMarketEvent(event, (id) => this.orders.get(id)!, terms, this.nowMsValue, out);
-      }
-    }
-    // When the instrument closes, the engine forgets the session's finished orders (their ids may be used again in a
-    // later session) and the instrument's settled or defaulted obligations, so the state and every snapshot stay the
-    // size of what is live. The read models keep the history. Only the close itself does this, so the state never
-    // depends on which other operations happened to run while closed.
-    if (!wasClosed && market.phase === "closed") {
-      for (const id of market.takeFinished()) this.orders.delete(id);
-      this.house.clearing.pruneFinished(market.id);
-    }
-    this.trackTimer(market);
-  }
+  // ---------------------------------------------------------------------------------------------------------------
+  // Orders: entry, amendment, cancellation.
 
-  private addMarket(market: Market): void {
-    this.listingIndex.set(market, this.markets.size);
-    this.markets.set(market.id, market);
-  }
-
-  private trackTimer(market: Market): void {
-    if (market.nextDueMs() === Number.POSITIVE_INFINITY) this.timedMarkets.delete(market);
-    else this.timedMarkets.add(market);
-  }
-
-  private amendOrder(command: Command & { type: "order.amend" }, out: EngineEvent[]): Problem | null {
-    const order = this.orders.get(command.orderId);
-    const found = this.requireLive(command.orderId, order);
-    if (found) return found;
-    const price = command.price ?? null;
-    const quantity = command.quantity ?? null;
-    if (price === null && quantity === null) return problem("ORDER_AMEND_EMPTY", { id: command.orderId });
-    if (price !== null && !validPrice(price)) {
-      return problem("ORDER_PRICE_INVALID", { value: show(price), max: ORDER_PRICE_MAX });
+  private orderCommand(command: OrderCommand, out: EngineEvent[]): Problem | null {
+    switch (command.type) {
+      case "order.new":
+        return this.newOrder(command, out);
+      case "order.amend":
+        return this.amendOrder(command, out);
+      case "order.cancel":
+        return this.cancelOrder(command, out);
+      case "order.massCancel":
+        return this.massCancel(command, out);
     }
-    if (quantity !== null && !validQuantity(quantity)) {
-      return problem("ORDER_QUANTITY_INVALID", { value: show(quantity), max: ORDER_QUANTITY_MAX });
-    }
-    const live = order!;
-    const market = this.markets.get(live.instrument)!;
-    const refusal = market.checkAmend(live, price, quantity);
-    if (refusal) return refusal;
-    const terms = market.clearing;
-    if (terms !== null) {
-      const newQuantity = quantity ?? live.open;
-      const newBlock =
-        live.side === "buy" && live.orderType === "limit"
-          ? blockPerTonne(price ?? live.price!, live)
-          : live.blockPerTonne;
-      const uncovered = this.house.checkAmend(live, newBlock, newQuantity, terms.basis);
-      if (uncovered) return uncovered;
-      this.house.reprice(live, newBlock, newQuantity, terms.basis, out);
-      live.blockPerTonne = newBlock;
-    }
-    this.inMarket(market, out, (local) => market.amend(live, price, quantity, local));
-    return null;
-  }
-
-  private setSafeguards(command: Command & { type: "safeguards.set" }, out: EngineEvent[]): Problem | null {
-    const market = this.markets.get(command.instrument);
-    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
-    const reason = checkReason(command.reason);
-    if (reason) return reason;
-    const changes = command.changes as Record<string, unknown> | null;
-    if (typeof changes !== "object" || changes === null || Array.isArray(changes)) {
-      return problem("SAFEGUARDS_INVALID", { reason: "changes must be an object of safeguard fields" });
-    }
-    const unknown = Object.keys(changes).filter((name) => !(name in NO_SAFEGUARDS));
-    if (unknown.length > 0) {
-      return problem("SAFEGUARDS_INVALID", {
-        reason: `unknown field ${show(unknown[0])}; known: ${Object.keys(NO_SAFEGUARDS).join(", ")}`,
-      });
-    }
-    const merged = { ...market.safeguards, ...changes } as Safeguards;
-    const bad = checkSafeguards(merged, market.spec.tickSize, market.spec.lotSize);
-    if (bad) return problem("SAFEGUARDS_INVALID", { reason: bad });
-    if (merged.eligibleCategories !== null && market.clearing === null) {
-      return problem("INSTRUMENT_NOT_CLEARED", { id: market.id, what: "buyer eligibility" });
-    }
-    this.inMarket(market, out, (local) => market.setSafeguards(merged, command.reason, local));
-    return null;
-  }
-
-  /** Emergency halt or resumption: the whole market, one delivery region, or one instrument. */
-  private haltOrResume(command: Command & { type: "halt" | "resume" }, out: EngineEvent[]): Problem | null {
-    const reason = checkReason(command.reason);
-    if (reason) return reason;
-    const { scope } = command;
-    let targets: Market[];
-    if (scope === "market") {
-      targets = [...this.markets.values()];
-    } else if (scope === "region") {
-      if (typeof command.region !== "string")
-        return problem("HALT_SCOPE_INVALID", { reason: "a region halt names the region" });
-      targets = [...this.markets.values()].filter((m) => m.spec.description?.region === command.region);
-      if (targets.length === 0)
-        return problem("HALT_SCOPE_INVALID", { reason: `no instrument delivers to region '${command.region}'` });
-    } else if (scope === "instrument") {
-      const market = typeof command.instrument === "string" ? this.markets.get(command.instrument) : undefined;
-      if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
-      targets = [market];
-    } else {
-      return problem("HALT_SCOPE_INVALID", { reason: `scope ${show(scope)} is not one of market, region, instrument` });
-    }
-    const label =
-      scope === "market"
-        ? "the market"
-        : scope === "region"
-          ? `region ${command.region}`
-          : `instrument ${command.instrument}`;
-    if (command.type === "halt") {
-      // Instruments already halted stay as they are; the rest stop where they are.
-      for (const market of targets) {
-        if (market.phase !== "halted" && market.checkPhase("halted") === null) {
-          this.inMarket(market, out, (local) => market.halt(command.reason, local));
-        }
-      }
-      return null;
-    }
-    const halted = targets.filter((market) => market.phase === "halted");
-    if (halted.length === 0) return problem("NOTHING_TO_RESUME", { scope: label });
-    for (const market of halted) this.inMarket(market, out, (local) => market.resume(command.reason, local));
-    return null;
-  }
-
-  private planSupply(command: Command & { type: "supply.plan" }, out: EngineEvent[]): Problem | null {
-    const reason = checkReason(command.reason);
-    if (reason) return reason;
-    const { month, producer, basis, plannedKg } = command;
-    if (typeof month !== "string" || !DELIVERY_PERIOD_PATTERN.test(month)) {
-      return problem("FIELD_INVALID", { field: "month", value: show(month), rule: "a month is YYYY-MM, 1900–2199" });
-    }
-    if (!validId(producer, 64) || !this.house.members.hasMember(producer)) {
-      return problem("MEMBER_NOT_FOUND", { id: typeof producer === "string" ? producer : show(producer) });
-    }
-    if (!validId(basis, 64)) return problem("BASIS_INVALID", { value: show(basis), rule: idRule(64) });
-    if (!isSafeWholeNumber(plannedKg) || plannedKg < 0 || plannedKg > ORDER_QUANTITY_MAX * 1000) {
-      return problem("FIELD_INVALID", {
-        field: "plannedKg",
-        value: show(plannedKg),
-        rule: "a whole number of kg, 0 or more",
-      });
-    }
-    out.push({ type: "supply.planned", month, producer, basis, plannedKg, reason: command.reason });
-    return null;
-  }
-
-  private listInstrument(command: Command & { type: "instrument.list" }, out: EngineEvent[]): Problem | null {
-    const { instrument, mode, tickSize, lotSize } = command;
-    const referencePrice = command.referencePrice ?? null;
-    if (!validId(instrument, INSTRUMENT_ID_LENGTH_MAX)) {
-      return problem("INSTRUMENT_INVALID", { reason: `id ${show(instrument)}: ${idRule(INSTRUMENT_ID_LENGTH_MAX)}` });
-    }
-    if (this.markets.has(instrument)) return problem("INSTRUMENT_EXISTS", { id: instrument });
-    if (this.markets.size >= INSTRUMENTS_MAX) {
-      return problem("INSTRUMENT_INVALID", { reason: `at most ${INSTRUMENTS_MAX} instruments may be listed` });
-    }
-    if (!(TRADING_MODES as readonly string[]).includes(mode)) {
-      return problem("INSTRUMENT_INVALID", { reason: `mode ${show(mode)} is not one of ${TRADING_MODES.join(", ")}` });
-    }
-    if (!validPrice(tickSize)) {
-      return problem("INSTRUMENT_INVALID", {
-        reason: `tick size ${show(tickSize)} must be from 1 to ${ORDER_PRICE_MAX}`,
-      });
-    }
-    if (!validQuantity(lotSize)) {
-      return problem("INSTRUMENT_INVALID", {
-        reason: `lot size ${show(lotSize)} must be from 1 to ${ORDER_QUANTITY_MAX}`,
-      });
-    }
-    if (referencePrice !== null && (!validPrice(referencePrice) || referencePrice % tickSize !== 0)) {
-      return problem("INSTRUMENT_INVALID", {
-        reason: `reference price ${show(referencePrice)} must be a multiple of the tick ${tickSize}`,
-      });
-    }
-    const clearing = command.clearing ?? null;
-    if (clearing !== null) {
-      const bad = checkClearingTerms(clearing, true);
-      if (bad) return problem("INSTRUMENT_INVALID", { reason: bad });
-      if (lotSize % KG_PER_TONNE !== 0) {
-        return problem("INSTRUMENT_INVALID", {
-          reason: `a cleared instrument's lot size must be whole tonnes, not ${lotSize} kg`,
-        });
-      }
-    }
-    const description = command.description ?? null;
-    if (description !== null) {
-      const bad = checkDescription(description, clearing?.basis ?? null);
-      if (bad) return problem("INSTRUMENT_INVALID", { reason: bad });
-    }
-    const spec: InstrumentSpec = {
-      id: instrument,
-      mode: mode as TradingMode,
-      tickSize,
-      lotSize,
-      description: description === null ? null : normaliseDescription(description),
-    };
-    const terms = clearing === null ? null : normaliseTerms(clearing);
-    this.addMarket(new Market(spec, referencePrice, terms));
-    out.push({
-      type: "instrument.listed",
-      instrument,
-      mode,
-      tickSize,
-      lotSize,
-      referencePrice,
-      clearing: terms,
-      description: spec.description,
-    });
-    return null;
-  }
-
-  private updateInstrument(command: Command & { type: "instrument.update" }, out: EngineEvent[]): Problem | null {
-    const market = this.markets.get(command.instrument);
-    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
-    if (market.clearing === null) {
-      return problem("INSTRUMENT_NOT_CLEARED", { id: market.id, what: "changing clearing terms" });
-    }
-    const reason = checkReason(command.reason);
-    if (reason) return reason;
-    if (typeof command.clearing !== "object" || command.clearing === null || "basis" in command.clearing) {
-      return problem("INSTRUMENT_INVALID", {
-        reason: "clearing changes must be an object and cannot change the basis",
-      });
-    }
-    const merged = { ...market.clearing, ...command.clearing };
-    const bad = checkClearingTerms(merged, false);
-    if (bad) return problem("INSTRUMENT_INVALID", { reason: bad });
-    market.clearing = normaliseTerms(merged);
-    out.push({ type: "instrument.updated", instrument: market.id, clearing: market.clearing, reason: command.reason });
-    return null;
   }
 
   private newOrder(command: NewOrderCommand, out: EngineEvent[]): Problem | null {
@@ -582,7 +300,7 @@ export class Engine {
       // A market buy is sized at the price ceiling: it can never trade above it.
       const sizing = price ?? market.safeguards.ceiling;
       if (sizing === null) return problem("ORDER_MARKET_BUY_NOT_COVERED", { instrument: market.id });
-      order.blockPerTonne = blockPerTonne(sizing, { collateralBps, feeBps });
+      order.blockPerTonne = blockPerTonneTiyn(sizing, { collateralBps, feeBps });
     }
     if (terms !== null) {
       const uncovered = this.house.checkOrder(order, terms, market.id, market.safeguards.eligibleCategories);
@@ -681,6 +399,63 @@ export class Engine {
     return market.checkEntry(orderType, tif);
   }
 
+  private amendOrder(command: Command & { type: "order.amend" }, out: EngineEvent[]): Problem | null {
+    const order = this.orders.get(command.orderId);
+    const found = this.requireLive(command.orderId, order);
+    if (found) return found;
+    const price = command.price ?? null;
+    const quantity = command.quantity ?? null;
+    if (price === null && quantity === null) return problem("ORDER_AMEND_EMPTY", { id: command.orderId });
+    if (price !== null && !validPrice(price)) {
+      return problem("ORDER_PRICE_INVALID", { value: show(price), max: ORDER_PRICE_MAX });
+    }
+    if (quantity !== null && !validQuantity(quantity)) {
+      return problem("ORDER_QUANTITY_INVALID", { value: show(quantity), max: ORDER_QUANTITY_MAX });
+    }
+    const live = order!;
+    const market = this.markets.get(live.instrument)!;
+    const refusal = market.checkAmend(live, price, quantity);
+    if (refusal) return refusal;
+    const terms = market.clearing;
+    if (terms !== null) {
+      const newQuantity = quantity ?? live.open;
+      const newBlock =
+        live.side === "buy" && live.orderType === "limit"
+          ? blockPerTonneTiyn(price ?? live.price!, live)
+          : live.blockPerTonne;
+      const uncovered = this.house.checkAmend(live, newBlock, newQuantity, terms.basis);
+      if (uncovered) return uncovered;
+      this.house.reprice(live, newBlock, newQuantity, terms.basis, out);
+      live.blockPerTonne = newBlock;
+    }
+    this.inMarket(market, out, (local) => market.amend(live, price, quantity, local));
+    return null;
+  }
+
+  private cancelOrder(command: Command & { type: "order.cancel" }, out: EngineEvent[]): Problem | null {
+    const order = this.orders.get(command.orderId);
+    const found = this.requireLive(command.orderId, order);
+    if (found) return found;
+    const market = this.markets.get(order!.instrument)!;
+    this.inMarket(market, out, (local) => market.cancel(order!, "requested", local));
+    return null;
+  }
+
+  /** Cancels an account's orders in every market (listing order), or in one. */
+  private massCancel(command: Command & { type: "order.massCancel" }, out: EngineEvent[]): Problem | null {
+    if (!validId(command.account, ACCOUNT_ID_LENGTH_MAX)) {
+      return problem("ACCOUNT_INVALID", { value: show(command.account), rule: idRule(ACCOUNT_ID_LENGTH_MAX) });
+    }
+    const only = command.instrument ?? null;
+    if (only !== null && !this.markets.has(only)) return problem("INSTRUMENT_NOT_FOUND", { id: show(only) });
+    for (const market of this.markets.values()) {
+      if (only === null || market.id === only) {
+        this.inMarket(market, out, (local) => market.massCancel(command.account, local));
+      }
+    }
+    return null;
+  }
+
   private requireLive(orderId: unknown, order: OrderRecord | undefined): Problem | null {
     if (!validId(orderId, ORDER_ID_LENGTH_MAX)) {
       return problem("ORDER_ID_INVALID", { value: show(orderId), rule: idRule(ORDER_ID_LENGTH_MAX) });
@@ -688,6 +463,353 @@ export class Engine {
     if (!order) return problem("ORDER_NOT_FOUND", { id: orderId });
     if (order.status !== "resting") return problem("ORDER_NOT_RESTING", { id: orderId, status: order.status });
     return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Instruments and their phases: listing, clearing terms, suspension, calendar, phase changes, reference price.
+
+  private instrumentCommand(command: InstrumentCommand, out: EngineEvent[]): Problem | null {
+    switch (command.type) {
+      case "instrument.list":
+        return this.listInstrument(command, out);
+      case "instrument.update":
+        return this.updateInstrument(command, out);
+      case "instrument.suspend":
+        return this.suspendInstrument(command, out);
+      case "calendar.set":
+        return this.setCalendar(command, out);
+      case "phase.set":
+        return this.setPhase(command, out);
+      case "reference.set":
+        return this.setReference(command, out);
+    }
+  }
+
+  private listInstrument(command: Command & { type: "instrument.list" }, out: EngineEvent[]): Problem | null {
+    const { instrument, mode, tickSize, lotSize } = command;
+    const referencePrice = command.referencePrice ?? null;
+    if (!validId(instrument, INSTRUMENT_ID_LENGTH_MAX)) {
+      return problem("INSTRUMENT_INVALID", { reason: `id ${show(instrument)}: ${idRule(INSTRUMENT_ID_LENGTH_MAX)}` });
+    }
+    if (this.markets.has(instrument)) return problem("INSTRUMENT_EXISTS", { id: instrument });
+    if (this.markets.size >= INSTRUMENTS_MAX) {
+      return problem("INSTRUMENT_INVALID", { reason: `at most ${INSTRUMENTS_MAX} instruments may be listed` });
+    }
+    if (!(TRADING_MODES as readonly string[]).includes(mode)) {
+      return problem("INSTRUMENT_INVALID", { reason: `mode ${show(mode)} is not one of ${TRADING_MODES.join(", ")}` });
+    }
+    if (!validPrice(tickSize)) {
+      return problem("INSTRUMENT_INVALID", {
+        reason: `tick size ${show(tickSize)} must be from 1 to ${ORDER_PRICE_MAX}`,
+      });
+    }
+    if (!validQuantity(lotSize)) {
+      return problem("INSTRUMENT_INVALID", {
+        reason: `lot size ${show(lotSize)} must be from 1 to ${ORDER_QUANTITY_MAX}`,
+      });
+    }
+    if (referencePrice !== null && (!validPrice(referencePrice) || referencePrice % tickSize !== 0)) {
+      return problem("INSTRUMENT_INVALID", {
+        reason: `reference price ${show(referencePrice)} must be a multiple of the tick ${tickSize}`,
+      });
+    }
+    const clearing = command.clearing ?? null;
+    if (clearing !== null) {
+      const bad = checkClearingTerms(clearing, true);
+      if (bad) return problem("INSTRUMENT_INVALID", { reason: bad });
+      if (lotSize % KG_PER_TONNE !== 0) {
+        return problem("INSTRUMENT_INVALID", {
+          reason: `a cleared instrument's lot size must be whole tonnes, not ${lotSize} kg`,
+        });
+      }
+    }
+    const description = command.description ?? null;
+    if (description !== null) {
+      const bad = checkDescription(description, clearing?.basis ?? null);
+      if (bad) return problem("INSTRUMENT_INVALID", { reason: bad });
+    }
+    const spec: InstrumentSpec = {
+      id: instrument,
+      mode: mode as TradingMode,
+      tickSize,
+      lotSize,
+      description: description === null ? null : normaliseDescription(description),
+    };
+    const terms = clearing === null ? null : normaliseTerms(clearing);
+    this.addMarket(new Market(spec, referencePrice, terms));
+    out.push({
+      type: "instrument.listed",
+      instrument,
+      mode,
+      tickSize,
+      lotSize,
+      referencePrice,
+      clearing: terms,
+      description: spec.description,
+    });
+    return null;
+  }
+
+  private updateInstrument(command: Command & { type: "instrument.update" }, out: EngineEvent[]): Problem | null {
+    const market = this.markets.get(command.instrument);
+    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+    if (market.clearing === null) {
+      return problem("INSTRUMENT_NOT_CLEARED", { id: market.id, what: "changing clearing terms" });
+    }
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    if (typeof command.clearing !== "object" || command.clearing === null || "basis" in command.clearing) {
+      return problem("INSTRUMENT_INVALID", {
+        reason: "clearing changes must be an object and cannot change the basis",
+      });
+    }
+    const merged = { ...market.clearing, ...command.clearing };
+    const bad = checkClearingTerms(merged, false);
+    if (bad) return problem("INSTRUMENT_INVALID", { reason: bad });
+    market.clearing = normaliseTerms(merged);
+    out.push({ type: "instrument.updated", instrument: market.id, clearing: market.clearing, reason: command.reason });
+    return null;
+  }
+
+  private suspendInstrument(command: Command & { type: "instrument.suspend" }, out: EngineEvent[]): Problem | null {
+    const market = this.markets.get(command.instrument);
+    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    const refusal = market.checkPhase("halted");
+    if (refusal) return refusal;
+    this.inMarket(market, out, (local) => market.halt(command.reason, local));
+    return null;
+  }
+
+  private setCalendar(command: Command & { type: "calendar.set" }, out: EngineEvent[]): Problem | null {
+    const market = this.markets.get(command.instrument);
+    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    const bad = checkCalendar(command.calendar);
+    if (bad) return problem("CALENDAR_INVALID", { reason: bad });
+    const c = command.calendar;
+    market.calendar = {
+      sessions: c.sessions.map((s) => ({ open: s.open, close: s.close })),
+      preOpenMinutes: c.preOpenMinutes,
+      weekends: c.weekends,
+      holidays: [...c.holidays],
+      extraSessions: c.extraSessions.map((s) => ({ date: s.date, open: s.open, close: s.close })),
+    };
+    out.push({ type: "calendar.set", instrument: market.id, calendar: market.calendar, reason: command.reason });
+    return null;
+  }
+
+  private setPhase(command: Command & { type: "phase.set" }, out: EngineEvent[]): Problem | null {
+    const market = this.markets.get(command.instrument);
+    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+    if (!isPhase(command.phase)) {
+      return problem("FIELD_INVALID", { field: "phase", value: show(command.phase), rule: "not a phase" });
+    }
+    const refusal = market.checkPhase(command.phase);
+    if (refusal) return refusal;
+    this.inMarket(market, out, (local) => market.setPhase(command.phase, local));
+    return null;
+  }
+
+  private setReference(command: Command & { type: "reference.set" }, out: EngineEvent[]): Problem | null {
+    const market = this.markets.get(command.instrument);
+    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+    if (command.price !== null && !validPrice(command.price)) {
+      return problem("ORDER_PRICE_INVALID", { value: show(command.price), max: ORDER_PRICE_MAX });
+    }
+    market.referencePrice = command.price;
+    market.bandReference = command.price;
+    out.push({ type: "reference.set", instrument: market.id, price: command.price });
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The regulator's safeguards: limits, halts and resumptions, supply plans.
+
+  private safeguardCommand(command: SafeguardCommand, out: EngineEvent[]): Problem | null {
+    switch (command.type) {
+      case "safeguards.set":
+        return this.setSafeguards(command, out);
+      case "halt":
+      case "resume":
+        return this.haltOrResume(command, out);
+      case "supply.plan":
+        return this.planSupply(command, out);
+    }
+  }
+
+  private setSafeguards(command: Command & { type: "safeguards.set" }, out: EngineEvent[]): Problem | null {
+    const market = this.markets.get(command.instrument);
+    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    const changes = command.changes as Record<string, unknown> | null;
+    if (typeof changes !== "object" || changes === null || Array.isArray(changes)) {
+      return problem("SAFEGUARDS_INVALID", { reason: "changes must be an object of safeguard fields" });
+    }
+    const unknown = Object.keys(changes).filter((name) => !(name in NO_SAFEGUARDS));
+    if (unknown.length > 0) {
+      return problem("SAFEGUARDS_INVALID", {
+        reason: `unknown field ${show(unknown[0])}; known: ${Object.keys(NO_SAFEGUARDS).join(", ")}`,
+      });
+    }
+    const merged = { ...market.safeguards, ...changes } as Safeguards;
+    const bad = checkSafeguards(merged, market.spec.tickSize, market.spec.lotSize);
+    if (bad) return problem("SAFEGUARDS_INVALID", { reason: bad });
+    if (merged.eligibleCategories !== null && market.clearing === null) {
+      return problem("INSTRUMENT_NOT_CLEARED", { id: market.id, what: "buyer eligibility" });
+    }
+    this.inMarket(market, out, (local) => market.setSafeguards(merged, command.reason, local));
+    return null;
+  }
+
+  /** Emergency halt or resumption: the whole market, one delivery region, or one instrument. */
+  private haltOrResume(command: Command & { type: "halt" | "resume" }, out: EngineEvent[]): Problem | null {
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    const { scope } = command;
+    let targets: Market[];
+    if (scope === "market") {
+      targets = [...this.markets.values()];
+    } else if (scope === "region") {
+      if (typeof command.region !== "string")
+        return problem("HALT_SCOPE_INVALID", { reason: "a region halt names the region" });
+      targets = [...this.markets.values()].filter((m) => m.spec.description?.region === command.region);
+      if (targets.length === 0)
+        return problem("HALT_SCOPE_INVALID", { reason: `no instrument delivers to region '${command.region}'` });
+    } else if (scope === "instrument") {
+      const market = typeof command.instrument === "string" ? this.markets.get(command.instrument) : undefined;
+      if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+      targets = [market];
+    } else {
+      return problem("HALT_SCOPE_INVALID", { reason: `scope ${show(scope)} is not one of market, region, instrument` });
+    }
+    const label =
+      scope === "market"
+        ? "the market"
+        : scope === "region"
+          ? `region ${command.region}`
+          : `instrument ${command.instrument}`;
+    if (command.type === "halt") {
+      // Instruments already halted stay as they are; the rest stop where they are.
+      for (const market of targets) {
+        if (market.phase !== "halted" && market.checkPhase("halted") === null) {
+          this.inMarket(market, out, (local) => market.halt(command.reason, local));
+        }
+      }
+      return null;
+    }
+    const halted = targets.filter((market) => market.phase === "halted");
+    if (halted.length === 0) return problem("NOTHING_TO_RESUME", { scope: label });
+    for (const market of halted) this.inMarket(market, out, (local) => market.resume(command.reason, local));
+    return null;
+  }
+
+  private planSupply(command: Command & { type: "supply.plan" }, out: EngineEvent[]): Problem | null {
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    const { month, producer, basis, plannedKg } = command;
+    if (typeof month !== "string" || !DELIVERY_PERIOD_PATTERN.test(month)) {
+      return problem("FIELD_INVALID", { field: "month", value: show(month), rule: "a month is YYYY-MM" });
+    }
+    if (!validId(producer, ID_LENGTH_MAX) || !this.house.members.hasMember(producer)) {
+      return problem("MEMBER_NOT_FOUND", { id: typeof producer === "string" ? producer : show(producer) });
+    }
+    if (!validId(basis, ID_LENGTH_MAX))
+      return problem("BASIS_INVALID", { value: show(basis), rule: idRule(ID_LENGTH_MAX) });
+    if (!isSafeWholeNumber(plannedKg) || plannedKg < 0 || plannedKg > PLANNED_KG_MAX) {
+      return problem("FIELD_INVALID", {
+        field: "plannedKg",
+        value: show(plannedKg),
+        rule: "a whole number of kg, 0 or more",
+      });
+    }
+    out.push({ type: "supply.planned", month, producer, basis, plannedKg, reason: command.reason });
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Members and accounts (the clearing house keeps them; a suspension also reaches every market).
+
+  private memberCommand(command: MemberCommand, out: EngineEvent[]): Problem | null {
+    switch (command.type) {
+      case "member.add":
+        return this.house.addMember(command, out);
+      case "member.suspend":
+      case "member.reinstate":
+        return this.suspendOrReinstate(command, out);
+      case "account.open":
+        return this.house.openAccount(command, out);
+      case "member.group": {
+        const refusal = this.house.checkGroup(command) ?? checkReason(command.reason);
+        if (refusal) return refusal;
+        this.house.setGroup(command, out);
+        return null;
+      }
+    }
+  }
+
+  /** The kill switch and its lifting: a suspension cancels all of the member's orders in every market. */
+  private suspendOrReinstate(
+    command: Command & { type: "member.suspend" | "member.reinstate" },
+    out: EngineEvent[],
+  ): Problem | null {
+    const suspend = command.type === "member.suspend";
+    const refusal = this.house.checkSuspension(command.member, suspend) ?? checkReason(command.reason);
+    if (refusal) return refusal;
+    this.house.setSuspended(command.member, suspend, command.reason, out);
+    if (suspend) {
+      for (const account of this.house.members.accountsOf(command.member)) {
+        for (const market of this.markets.values()) {
+          this.inMarket(market, out, (local) => market.massCancel(account.id, local, "member-suspended"));
+        }
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Markets: running an operation with the clearing house following, listing order, timers.
+
+  /**
+   * Runs a market operation and passes each event it produces on to `out`, letting the clearing house follow it when
+   * the instrument is cleared (a trade opens an obligation, a cancellation releases collateral).
+   */
+  private inMarket(market: Market, out: EngineEvent[], operation: (local: EngineEvent[]) => void): void {
+    market.nowMs = this.nowMsValue;
+    const wasClosed = market.phase === "closed";
+    const terms = market.clearing;
+    if (terms === null) {
+      operation(out);
+    } else {
+      const local: EngineEvent[] = [];
+      operation(local);
+      for (const event of local) {
+        out.push(event);
+        this.house.afterMarketEvent(event, (id) => this.orders.get(id)!, terms, this.nowMsValue, out);
+      }
+    }
+    // When the instrument closes, the engine forgets the session's finished orders (their ids may be used again in a
+    // later session) and the instrument's settled or defaulted obligations, so the state and every snapshot stay the
+    // size of what is live. The read models keep the history. Only the close itself does this, so the state never
+    // depends on which other operations happened to run while closed.
+    if (!wasClosed && market.phase === "closed") {
+      for (const id of market.takeFinished()) this.orders.delete(id);
+      this.house.clearing.pruneFinished(market.id);
+    }
+    this.trackTimer(market);
+  }
+
+  private addMarket(market: Market): void {
+    this.listingIndex.set(market, this.markets.size);
+    this.markets.set(market.id, market);
+  }
+
+  private trackTimer(market: Market): void {
+    if (market.nextDueMs() === Number.POSITIVE_INFINITY) this.timedMarkets.delete(market);
+    else this.timedMarkets.add(market);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -717,15 +839,13 @@ export class Engine {
       live += market.liveOrderCount;
     }
     let resting = 0;
-    const cleared: { order: OrderRecord; basis: string }[] = [];
-    for (const order of this.orders.values()) {
-      if (order.status !== "resting") continue;
-      resting++;
-      const terms = this.markets.get(order.instrument)!.clearing;
-      if (terms !== null) cleared.push({ order, basis: terms.basis });
-    }
+    for (const order of this.orders.values()) if (order.status === "resting") resting++;
     invariant(live === resting, () => `books hold ${live} orders, records say ${resting} are resting`);
-    this.house.checkInvariants(cleared);
+    // The clearing house sums what the resting orders of cleared instruments must hold blocked.
+    this.house.checkInvariants(
+      this.orders.values(),
+      (order) => this.markets.get(order.instrument)!.clearing?.basis ?? null,
+    );
   }
 
   /**
@@ -783,7 +903,7 @@ export class Engine {
     // Listing order, not id order: markets are visited in it (GTD expiry, mass cancel, suspension), so it is state.
     const markets = [...this.markets.values()].map((market) => market.snapshot());
     return {
-      version: 1,
+      version: 2,
       lastSeq: this.lastSeqValue,
       nowMs: this.nowMsValue,
       markets,
@@ -794,7 +914,7 @@ export class Engine {
   }
 
   static restore(snapshot: EngineSnapshot): Engine {
-    invariant(snapshot.version === 1, () => `snapshot version ${snapshot.version} is not supported`);
+    invariant(snapshot.version === 2, () => `snapshot version ${snapshot.version} is not supported`);
     const engine = new Engine();
     engine.lastSeqValue = snapshot.lastSeq;
     engine.nowMsValue = snapshot.nowMs;
@@ -880,12 +1000,10 @@ function orderContent(command: NewOrderCommand): string {
   ]);
 }
 
-export const CLEARING_WINDOW_MS_MAX = 366 * 24 * 3600 * 1000;
-
 /** Checks clearing terms; returns what is wrong as a phrase, or null. */
 function checkClearingTerms(terms: Partial<ClearingTerms>, complete: boolean): string | null {
   const t = terms as Record<string, unknown>;
-  if (complete && !validId(t.basis, 64)) return `basis ${show(t.basis)}: ${idRule(64)}`;
+  if (complete && !validId(t.basis, ID_LENGTH_MAX)) return `basis ${show(t.basis)}: ${idRule(ID_LENGTH_MAX)}`;
   for (const name of ["collateralBps", "feeBps", "sellerPenaltyBps"] as const) {
     const value = t[name];
     if (!(isSafeWholeNumber(value) && value >= 0 && value <= BPS_PER_UNIT)) {
@@ -929,11 +1047,11 @@ function normaliseTerms(terms: ClearingTerms): ClearingTerms {
 }
 
 function checkReason(reason: unknown): Problem | null {
-  if (typeof reason !== "string" || reason.trim() === "" || reason.length > 500) {
+  if (typeof reason !== "string" || reason.trim() === "" || reason.length > REASON_LENGTH_MAX) {
     return problem("FIELD_INVALID", {
       field: "reason",
       value: show(reason),
-      rule: "every such change needs a reason of 1 to 500 characters",
+      rule: `every such change needs a reason of 1 to ${REASON_LENGTH_MAX} characters`,
     });
   }
   return null;
@@ -946,13 +1064,13 @@ function checkDescription(description: InstrumentDescription, clearingBasis: str
   const d = description as unknown as Record<string, unknown>;
   if (typeof d !== "object" || d === null) return "description must be an object";
   for (const field of ["product", "basis", "region"] as const) {
-    if (!validId(d[field], 64)) return `description.${field} ${show(d[field])}: ${idRule(64)}`;
+    if (!validId(d[field], ID_LENGTH_MAX)) return `description.${field} ${show(d[field])}: ${idRule(ID_LENGTH_MAX)}`;
   }
   if (typeof d.deliveryPeriod !== "string" || !DELIVERY_PERIOD_PATTERN.test(d.deliveryPeriod)) {
     return `description.deliveryPeriod ${show(d.deliveryPeriod)} must be a month, YYYY-MM`;
   }
-  if (d.name !== undefined && (typeof d.name !== "string" || d.name.length === 0 || d.name.length > 200)) {
-    return "description.name must be 1 to 200 characters";
+  if (d.name !== undefined && (typeof d.name !== "string" || d.name.length === 0 || d.name.length > NAME_LENGTH_MAX)) {
+    return `description.name must be 1 to ${NAME_LENGTH_MAX} characters`;
   }
   if (clearingBasis !== null && d.basis !== clearingBasis) {
     return `description.basis '${String(d.basis)}' differs from the clearing basis '${clearingBasis}'`;

@@ -8,6 +8,7 @@
  */
 
 import { invariant, type Problem, problem } from "../domain/errors.ts";
+import { tradeIdOf } from "../domain/ids.ts";
 import type { InstrumentDescription } from "../domain/instrument.ts";
 import type { CancelReason, OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 import { type AuctionOutcome, findAuctionPrice } from "./auction.ts";
@@ -33,6 +34,7 @@ import {
 import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingTerms } from "./clearing.ts";
 import type { EngineEvent } from "./events.ts";
+import { heapPop, heapPush } from "./heap.ts";
 import { acceptsOrders, allowedNextPhases, canMove, type Phase, type TradingMode } from "./phases.ts";
 import { bandAround, breakerRange, ceilingAt, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 
@@ -97,15 +99,21 @@ export interface MarketSnapshot {
   readonly finished: readonly string[];
   readonly phase: Phase;
   readonly referencePrice: number | null;
-  readonly tradeCounter: number;
   readonly entryCounter: number;
   /** Ids of live orders per side in priority order (queued market orders first, then best price, then time). */
   readonly bids: readonly string[];
   readonly asks: readonly string[];
 }
 
-/** Trading in the current session: for the static band's next reference price and the concentration limit. */
+/**
+ * Trading in the current session: its number and trade count (for trade ids), and its totals for the static band's
+ * next reference price and the concentration limit.
+ */
 export interface SessionSnapshot {
+  /** The session's number: sessions are counted from 1 as the instrument leaves `closed`; 0 before the first. */
+  readonly number: number;
+  /** Trades in the session so far. */
+  readonly trades: number;
   /** Σ price × kg of the session's trades, as a decimal string (it can pass 2^53). */
   readonly valueTiynKg: string;
   readonly volumeKg: number;
@@ -150,6 +158,8 @@ export class Market {
   nowMs = 0;
   /** When sessions run (recorded for the server's scheduler; the engine does not act on it). */
   calendar: TradingCalendar | null = null;
+  private sessionNumber = 0;
+  private sessionTrades = 0;
   private sessionValue = 0n;
   private sessionVolume = 0;
   private sessionBought = new Map<string, number>();
@@ -159,7 +169,6 @@ export class Market {
   private readonly book = new OrderBook();
   private readonly byHandle: (OrderRecord | undefined)[] = [];
   private readonly accountIndex = new Map<string, number>();
-  private tradeCounter = 0;
   private entryCounter = 0;
   /** GTD orders by expiry (min-heap on expireAtMs, then entry); entries of orders already gone are skipped. */
   private readonly gtdHeap: OrderRecord[] = [];
@@ -471,7 +480,7 @@ export class Market {
     takerOrderId: string | null,
     aggressor: Side | null,
   ): EngineEvent {
-    this.tradeCounter++;
+    this.sessionTrades++;
     this.referencePrice = price;
     this.lastTradePrice = price;
     this.sessionValue += BigInt(price) * BigInt(quantity);
@@ -480,7 +489,7 @@ export class Market {
     return {
       type: "trade",
       instrument: this.id,
-      tradeId: `${this.id}-${this.tradeCounter}`,
+      tradeId: tradeIdOf(this.id, this.sessionNumber, this.sessionTrades),
       price,
       quantity,
       buyOrderId: buy.id,
@@ -625,6 +634,11 @@ export class Market {
   setPhase(to: Phase, out: EngineEvent[], reason?: string): void {
     const from = this.phase;
     this.phase = to;
+    if (from === "closed" && to !== "closed") {
+      // A session begins when the instrument leaves `closed` (as the session results count them).
+      this.sessionNumber++;
+      this.sessionTrades = 0;
+    }
     if (to !== "collection") this.auctionEndsAtMs = null;
     out.push({ type: "phase.changed", instrument: this.id, from, to, ...(reason === undefined ? {} : { reason }) });
     if (to === "uncross") {
@@ -786,7 +800,7 @@ export class Market {
   expireDue(nowMs: number, out: EngineEvent[]): void {
     const heap = this.gtdHeap;
     while (heap.length > 0 && heap[0]!.expireAtMs! <= nowMs) {
-      const order = popHeap(heap);
+      const order = heapPop(heap, earlier);
       if (order.status === "resting") this.cancel(order, "expired", out);
     }
   }
@@ -806,7 +820,7 @@ export class Market {
   }
 
   private pushGtd(order: OrderRecord): void {
-    pushHeap(this.gtdHeap, order);
+    heapPush(this.gtdHeap, order, earlier);
   }
 
   private accountFor(account: string): number {
@@ -863,13 +877,14 @@ export class Market {
       auctionEndsAtMs: this.auctionEndsAtMs,
       phaseBeforeHalt: this.phaseBeforeHalt,
       session: {
+        number: this.sessionNumber,
+        trades: this.sessionTrades,
         valueTiynKg: this.sessionValue.toString(),
         volumeKg: this.sessionVolume,
         bought: [...this.sessionBought].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
       },
       phase: this.phase,
       referencePrice: this.referencePrice,
-      tradeCounter: this.tradeCounter,
       entryCounter: this.entryCounter,
       bids: this.ordersInPriority("buy").map((order) => order.id),
       asks: this.ordersInPriority("sell").map((order) => order.id),
@@ -885,11 +900,12 @@ export class Market {
     market.lastTradePrice = snapshot.lastTradePrice;
     market.auctionEndsAtMs = snapshot.auctionEndsAtMs;
     market.phaseBeforeHalt = snapshot.phaseBeforeHalt;
+    market.sessionNumber = snapshot.session.number;
+    market.sessionTrades = snapshot.session.trades;
     market.sessionValue = BigInt(snapshot.session.valueTiynKg);
     market.sessionVolume = snapshot.session.volumeKg;
     market.sessionBought = new Map(snapshot.session.bought);
     market.phase = snapshot.phase;
-    market.tradeCounter = snapshot.tradeCounter;
     market.entryCounter = snapshot.entryCounter;
     for (const ids of [snapshot.bids, snapshot.asks]) {
       for (const id of ids) {
@@ -912,35 +928,4 @@ export class Market {
 
 function earlier(a: OrderRecord, b: OrderRecord): boolean {
   return a.expireAtMs! < b.expireAtMs! || (a.expireAtMs === b.expireAtMs && a.entry < b.entry);
-}
-
-function pushHeap(heap: OrderRecord[], order: OrderRecord): void {
-  heap.push(order);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!earlier(heap[i]!, heap[parent]!)) break;
-    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-    i = parent;
-  }
-}
-
-function popHeap(heap: OrderRecord[]): OrderRecord {
-  const top = heap[0]!;
-  const last = heap.pop()!;
-  if (heap.length > 0) {
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && earlier(heap[left]!, heap[smallest]!)) smallest = left;
-      if (right < heap.length && earlier(heap[right]!, heap[smallest]!)) smallest = right;
-      if (smallest === i) break;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
-    }
-  }
-  return top;
 }

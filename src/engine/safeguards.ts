@@ -19,7 +19,15 @@
  * always allowed and a price outside never is.
  */
 
-import { BPS_PER_UNIT } from "./clearing.ts";
+import { BPS_PER_UNIT } from "../domain/collateral.ts";
+import {
+  ACTIVE_ORDERS_LIMIT_MAX,
+  AUCTION_MS_MAX,
+  AUCTION_MS_MIN,
+  BAND_BPS_MAX,
+  CEILING_PATH_STEPS_MAX,
+} from "../domain/limits.ts";
+import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../domain/order.ts";
 import type { BuyerCategory } from "./members.ts";
 
 export interface CeilingStep {
@@ -56,10 +64,6 @@ export const NO_SAFEGUARDS: Safeguards = {
   eligibleCategories: null,
   resumptionAuctionMs: 300_000,
 };
-
-export const CEILING_PATH_STEPS_MAX = 240;
-export const AUCTION_MS_MAX = 3_600_000;
-export const ACTIVE_ORDERS_LIMIT_MAX = 100_000;
 
 export interface Band {
   readonly low: number;
@@ -100,21 +104,57 @@ export function ceilingAt(safeguards: Safeguards, nowMs: number): { ceiling: num
   return { ceiling, path };
 }
 
+/** The price limits an order meets, and what is still to come. */
+export interface PriceLimits {
+  /** Centre of the static band: the previous session's weighted average, or the listed or set reference. */
+  readonly bandReference: number | null;
+  readonly band: Band | null;
+  readonly ceiling: number | null;
+  readonly floor: number | null;
+  /** Ceiling-path steps whose time has not come. */
+  readonly ceilingStepsToCome: readonly CeilingStep[];
+  /** Most of a session's offered quantity one buyer account may hold (bought plus bidding); null: no limit. */
+  readonly maxShareBps: number | null;
+}
+
+/**
+ * The limits in force at `nowMs` from an instrument's safeguards, band reference and tick: the one composition of
+ * the rules above that every reader uses (the read side at the journal's time, the policy lab on its engine's
+ * time). The engine's own checks use the same rules on its state, in which ceiling steps are folded in as their time
+ * comes, so at the time of the last command both give the same limits.
+ */
+export function priceLimitsAt(
+  safeguards: Safeguards,
+  bandReference: number | null,
+  tickSize: number,
+  nowMs: number,
+): PriceLimits {
+  const { ceiling, path } = ceilingAt(safeguards, nowMs);
+  return {
+    bandReference,
+    band: bandAround(bandReference, safeguards.bandBps, tickSize),
+    ceiling,
+    floor: safeguards.floor,
+    ceilingStepsToCome: path,
+    maxShareBps: safeguards.maxShareBps,
+  };
+}
+
 /** Checks a whole safeguards value; returns what is wrong as a phrase, or null. */
 export function checkSafeguards(s: Safeguards, tickSize: number, lotSize: number): string | null {
-  const bps = (name: string, value: number | null, max = BPS_PER_UNIT - 1) =>
+  const bps = (name: string, value: number | null, max = BAND_BPS_MAX) =>
     value === null || (Number.isSafeInteger(value) && value >= 1 && value <= max)
       ? null
       : `${name} ${JSON.stringify(value)} must be a whole number of basis points from 1 to ${max}`;
   const price = (name: string, value: number | null) =>
     value === null ||
-    (Number.isSafeInteger(value) && value >= tickSize && value <= 1_000_000_000 && value % tickSize === 0)
+    (Number.isSafeInteger(value) && value >= tickSize && value <= ORDER_PRICE_MAX && value % tickSize === 0)
       ? null
       : `${name} ${JSON.stringify(value)} must be a price on the tick ${tickSize}`;
   const duration = (name: string, value: number) =>
-    Number.isSafeInteger(value) && value >= 1000 && value <= AUCTION_MS_MAX
+    Number.isSafeInteger(value) && value >= AUCTION_MS_MIN && value <= AUCTION_MS_MAX
       ? null
-      : `${name} ${JSON.stringify(value)} must be from 1,000 ms to ${AUCTION_MS_MAX.toLocaleString("en-US")} ms`;
+      : `${name} ${JSON.stringify(value)} must be from ${AUCTION_MS_MIN.toLocaleString("en-US")} ms to ${AUCTION_MS_MAX.toLocaleString("en-US")} ms`;
   const count = (name: string, value: number | null, max: number) =>
     value === null || (Number.isSafeInteger(value) && value >= 1 && value <= max)
       ? null
@@ -128,7 +168,7 @@ export function checkSafeguards(s: Safeguards, tickSize: number, lotSize: number
     price("floor", s.floor) ??
     bps("maxShareBps", s.maxShareBps, BPS_PER_UNIT) ??
     count("maxActiveOrders", s.maxActiveOrders, ACTIVE_ORDERS_LIMIT_MAX) ??
-    count("maxLotsPerOrder", s.maxLotsPerOrder, Math.floor(1_000_000_000 / lotSize));
+    count("maxLotsPerOrder", s.maxLotsPerOrder, Math.floor(ORDER_QUANTITY_MAX / lotSize));
   if (problem) return problem;
   if (s.ceiling !== null && s.floor !== null && s.floor > s.ceiling) {
     return `floor ${s.floor} is above the ceiling ${s.ceiling}`;

@@ -9,6 +9,13 @@
  * start with the first bad record named (`JournalCorruptError`). While running, a checkpoint is signed every
  * `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake, finish the batch in
  * flight, write a snapshot, sign a last checkpoint, close the store.
+ *
+ * Invariants. The engine's own consistency checks (`Engine.checkInvariants`: books, ledger conservation, blocked
+ * amounts) run before every snapshot (the sequencer's) and whenever `checkInvariants` is called (the server's
+ * `InvariantWatch` does so every `INVARIANT_CHECK_INTERVAL_MS`). When one fails, the exchange raises its alarm once:
+ * it refuses every change from then on (`WritesStoppedError`; what is durable stays readable), and tells its alarm
+ * listeners (the server logs it at error and shows it in /metrics). Stopping beats running wrong; a restart recovers
+ * from the journal, which holds nothing the broken state did not already show.
  */
 
 import type { Command } from "../engine/commands.ts";
@@ -18,7 +25,7 @@ import { defaultKeysDir, type ExchangeKeys, loadKeys } from "../journal/keys.ts"
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from "../journal/open.ts";
 import { type CommandMeta, headMac, type JournalHead, snapshotMac } from "../journal/records.ts";
 import { JournalCorruptError, recover } from "../journal/recovery.ts";
-import { type Outcome, Sequencer } from "../journal/sequencer.ts";
+import { type Outcome, Sequencer, SnapshotRefusedError } from "../journal/sequencer.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { Projections, type ProjectionsOptions } from "../projections/index.ts";
 
@@ -38,6 +45,22 @@ export interface ExchangeOptions extends StoreLocation {
 
 export type OutcomeListener = (outcomes: readonly Outcome[]) => void;
 
+/** The exchange refuses changes: a check of the engine's invariants failed (see `InvariantAlarm`). */
+export class WritesStoppedError extends Error {
+  override name = "WritesStoppedError";
+}
+
+/** Why and when the exchange stopped taking changes. */
+export interface InvariantAlarm {
+  /** What the check found (the engine's `InvariantError` message). */
+  readonly message: string;
+  /** Where it was found: the periodic check or a snapshot. */
+  readonly where: "check" | "snapshot";
+  readonly atMs: number;
+}
+
+export type InvariantListener = (passed: boolean, alarm: InvariantAlarm | null) => void;
+
 export class Exchange {
   readonly store: JournalStore;
   readonly projections: Projections;
@@ -50,6 +73,8 @@ export class Exchange {
   private readonly engineValue: Engine;
   private readonly sequencer: Sequencer;
   private readonly listeners: OutcomeListener[] = [];
+  private readonly invariantListeners: InvariantListener[] = [];
+  private alarm: InvariantAlarm | null = null;
   private closed = false;
 
   private constructor(
@@ -73,7 +98,11 @@ export class Exchange {
       clock: this.clock,
       ...(options.batchCommandsMax === undefined ? {} : { batchCommandsMax: options.batchCommandsMax }),
       ...(options.snapshotEveryCommands === undefined ? {} : { snapshotEveryCommands: options.snapshotEveryCommands }),
-      ...(options.onFatal === undefined ? {} : { onFatal: options.onFatal }),
+      onFatal: (error) => {
+        // A snapshot refused for a broken invariant stops writes but not the process: the read side stays up.
+        if (error instanceof SnapshotRefusedError) this.raiseAlarm(error.cause, "snapshot");
+        else if (!(error instanceof WritesStoppedError)) options.onFatal?.(error);
+      },
       sinceSnapshot: recovered.replayed,
     });
     this.sequencer.onDurable((outcomes) => {
@@ -119,10 +148,7 @@ export class Exchange {
         await adoptWithoutMac(store, keys.macKeys[0]!, head);
         warnings.push(`the journal had no MACs (written before they existed); its head and snapshots now have them`);
       }
-      const projections = new Projections({
-        ...options.projections,
-        indicative: (instrument) => engine.indicative(instrument),
-      });
+      const projections = new Projections(options.projections);
       for (let from = 1; from <= (head?.seq ?? 0); ) {
         const page = await store.read(from, READ_PAGE_RECORDS);
         for (const record of page) projections.applyRecord(record);
@@ -143,16 +169,63 @@ export class Exchange {
   }
 
   /**
-   * The engine, for the few reads the read models cannot answer (the indicative auction price). Its state may be
-   * ahead of what is durable by the batch being written; never show order or balance data from it.
+   * The engine, for what only it can answer: the scheduler's "is a phase change or a timer due" and the invariant
+   * checks. Its state may be ahead of what is durable by the batch being written, so nothing shown to anyone is read
+   * from it: the read models answer every read (the indicative auction price included).
    */
   get engine(): Engine {
     return this.engineValue;
   }
 
-  /** Sends a command; resolves with its outcome once durable. */
+  /** Sends a command; resolves with its outcome once durable. Refused with `WritesStoppedError` after an alarm. */
   submit(command: Command, meta: CommandMeta = {}): Promise<Outcome> {
+    if (this.alarm !== null) return Promise.reject(this.writesStopped());
     return this.sequencer.submit(command, meta);
+  }
+
+  /**
+   * Checks the engine's invariants now; on a failure raises the alarm (writes stop). Returns whether they hold.
+   * Synchronous: the engine is never between commands' halves when this runs (the sequencer applies a batch in one
+   * synchronous step).
+   */
+  checkInvariants(): boolean {
+    if (this.alarm !== null) return false;
+    try {
+      this.engineValue.checkInvariants();
+    } catch (error) {
+      this.raiseAlarm(error, "check");
+      return false;
+    }
+    for (const listener of this.invariantListeners) listener(true, null);
+    return true;
+  }
+
+  /** The alarm raised by a failed invariant check, or null while all is well. */
+  get invariantAlarm(): InvariantAlarm | null {
+    return this.alarm;
+  }
+
+  /** Listeners hear every invariant check's result: passed, or failed with the alarm (raised once). */
+  onInvariantCheck(listener: InvariantListener): void {
+    this.invariantListeners.push(listener);
+  }
+
+  private raiseAlarm(error: unknown, where: InvariantAlarm["where"]): void {
+    if (this.alarm !== null) return;
+    this.alarm = {
+      message: error instanceof Error ? error.message : String(error),
+      where,
+      atMs: this.clock(),
+    };
+    this.sequencer.halt(this.writesStopped());
+    for (const listener of this.invariantListeners) listener(false, this.alarm);
+  }
+
+  private writesStopped(): WritesStoppedError {
+    return new WritesStoppedError(
+      `the exchange refuses changes: an invariant check failed at ${new Date(this.alarm!.atMs).toISOString()} ` +
+        `(${this.alarm!.message})`,
+    );
   }
 
   /** Listeners hear every durable batch after the read models have taken it in (streams use this). */

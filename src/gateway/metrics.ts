@@ -1,6 +1,8 @@
 /**
  * Prometheus metrics for operators (/metrics): HTTP requests and their latency by route, commands and rejections by
- * type and code, trades, the sequencer's queue and the journal's position. One registry per server, so tests and
+ * type and code, trades, the sequencer's queue and the journal's position, and the engine's invariant checks
+ * (`sauda_invariant_checks_total` by result, `sauda_writes_stopped` 1 once a failed check has stopped all changes:
+ * the one to alert on). One registry per server, so tests and
  * several servers in one process do not mix their figures.
  */
 
@@ -13,6 +15,7 @@ export class Metrics {
   private readonly latency: Histogram<"route" | "method">;
   private readonly commands: Counter<"type" | "outcome">;
   private readonly trades: Counter<"instrument">;
+  private readonly invariantChecks: Counter<"result">;
 
   constructor(exchange: Exchange) {
     const registers = [this.registry];
@@ -40,6 +43,21 @@ export class Metrics {
       help: "Trades by instrument",
       labelNames: ["instrument"],
       registers,
+    });
+    this.invariantChecks = new Counter({
+      name: "sauda_invariant_checks_total",
+      help: "Checks of the engine's invariants by result (passed, failed)",
+      labelNames: ["result"],
+      registers,
+    });
+    exchange.onInvariantCheck((passed) => this.invariantChecks.inc({ result: passed ? "passed" : "failed" }));
+    new Gauge({
+      name: "sauda_writes_stopped",
+      help: "1 when a failed invariant check has stopped all changes (reads go on); restart from the journal",
+      registers,
+      collect() {
+        this.set(exchange.invariantAlarm === null ? 0 : 1);
+      },
     });
     new Gauge({
       name: "sauda_sequencer_queue",

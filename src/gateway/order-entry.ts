@@ -29,10 +29,10 @@ export type NewOrderBody = {
   stp?: (typeof STP_MODES)[number];
 };
 
-/** The engine's order id for a member's client order id: account and client id, so ids are unique per account. */
-export function engineOrderId(account: string, clientOrderId: string): string {
-  return `${account}~${clientOrderId}`;
-}
+/** The engine's order id for a member's client order id (one format, the domain's: src/domain/ids.ts). */
+export { orderIdOf as engineOrderId } from "../domain/ids.ts";
+
+import { orderIdOf as engineOrderId } from "../domain/ids.ts";
 
 /** The principal is a trader whose key (if any) has the trade scope. */
 export function requireTrader(principal: UserPrincipal, action: string): void {

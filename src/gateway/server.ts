@@ -31,7 +31,8 @@ import websocket from "@fastify/websocket";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import { QueueFullError, SequencerStoppedError } from "../journal/sequencer.ts";
+import { TRADE_ID_LENGTH_MAX } from "../domain/ids.ts";
+import { QueueFullError, SequencerStoppedError, SnapshotRefusedError } from "../journal/sequencer.ts";
 import { asyncApiDocument } from "./asyncapi.ts";
 import { Authenticator, type Principal, requireRole } from "./auth.ts";
 import type { RouteContext } from "./context.ts";
@@ -45,7 +46,7 @@ import {
 } from "./contract.ts";
 import { DOCS_PAGE_OPTIONS } from "./docs-page.ts";
 import { HttpProblem, sendProblem } from "./errors.ts";
-import type { Exchange } from "./exchange.ts";
+import { type Exchange, WritesStoppedError } from "./exchange.ts";
 import { nonFinitePath } from "./input.ts";
 import { MemberRateLimiter } from "./member-rate.ts";
 import { Metrics } from "./metrics.ts";
@@ -66,6 +67,8 @@ import { NAMED_SCHEMAS } from "./wire/named.ts";
 import { STREAM_MESSAGES } from "./wire/stream.ts";
 
 export const BODY_BYTES_MAX = 64 * 1024;
+/** The longest path parameter the router passes on to a route's schema: the longest id a path carries. */
+export const PATH_PARAMETER_LENGTH_MAX = TRADE_ID_LENGTH_MAX;
 /** Requests per minute per principal (API key, user, or address for the public). */
 export const RATE_PER_MINUTE_DEFAULT = 6000;
 export const RATE_PER_MINUTE_PUBLIC = 1200;
@@ -113,6 +116,8 @@ export interface ServerOptions {
   readonly ratePerMinutePerMember?: number;
   /** Log requests as JSON lines (default true; tests turn it off). */
   readonly logger?: boolean;
+  /** Where the log lines go (default standard output); tests read them here. */
+  readonly logStream?: NodeJS.WritableStream;
   /** Directory of the built web application; served at /. */
   readonly webRoot?: string;
   /**
@@ -134,8 +139,15 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     trustProxy: options.trustProxy ?? false,
     // Structured JSON logs; `SAUDA_LOG_LEVEL=info` adds a line per request (the default shows warnings and errors).
-    logger: options.logger === false ? false : { level: process.env.SAUDA_LOG_LEVEL ?? "warn" },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: process.env.SAUDA_LOG_LEVEL ?? "warn",
+            ...(options.logStream === undefined ? {} : { stream: options.logStream }),
+          },
     bodyLimit: BODY_BYTES_MAX,
+    routerOptions: { maxParamLength: PATH_PARAMETER_LENGTH_MAX },
     genReqId: () => randomUUID(),
     ajv: { customOptions: {} },
     // Errors the router raises before any route runs (a malformed URL, a path parameter longer than the router
@@ -198,6 +210,13 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
 
   const auth = new Authenticator(users, exchange.clock);
   const metrics = options.metrics ?? new Metrics(exchange);
+  exchange.onInvariantCheck((passed, alarm) => {
+    if (passed || alarm === null) return;
+    app.log.error(
+      { alarm: "invariant", where: alarm.where, atMs: alarm.atMs, problem: alarm.message },
+      "engine invariant broken: the exchange refuses all changes until it is restarted from the journal",
+    );
+  });
   const signIn = new SignInGuard(exchange.clock, (alert) => {
     app.log.warn({ alert }, alert.message);
     options.onAlert?.(alert);
@@ -320,6 +339,14 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       return sendProblem(
         reply,
         new HttpProblem("INTERNAL", { reference, ...(validateResponses ? { contract: error.message } : {}) }),
+      );
+    }
+    if (error instanceof WritesStoppedError || error instanceof SnapshotRefusedError) {
+      return sendProblem(
+        reply,
+        new HttpProblem("UNAVAILABLE", {
+          state: "refusing changes after a failed consistency check (reads go on; the operator has been alerted)",
+        }),
       );
     }
     const fastifyError = error as {

@@ -5,9 +5,11 @@
  *   X-Sauda-Signature: hex HMAC-SHA256(secret, "<timestamp>\n<METHOD>\n<path with query>\n<hex sha256 of the body>")
  * The timestamp must be within `SIGNATURE_WINDOW_MS` of the server's clock, and a signature is accepted once: a replay
  * inside the window is refused (the replay cache holds signatures only as long as the window, bounded in size).
+ * The signed text's format is the domain's (src/domain/signing.ts), shared with the exchange's own client.
  */
 
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { signedText } from "../domain/signing.ts";
 
 export const SIGNATURE_WINDOW_MS = 30_000;
 export const REPLAY_CACHE_MAX = 1_000_000;
@@ -18,7 +20,7 @@ export function bodyDigest(body: string | Buffer): string {
 
 export function sign(secret: string, timestampMs: number, method: string, path: string, body: string | Buffer): string {
   return createHmac("sha256", secret)
-    .update(`${timestampMs}\n${method.toUpperCase()}\n${path}\n${bodyDigest(body)}`)
+    .update(signedText(timestampMs, method, path, bodyDigest(body)))
     .digest("hex");
 }
 

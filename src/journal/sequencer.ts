@@ -21,6 +21,9 @@
  *
  * Snapshots are taken between batches (so a snapshot's state is that of its last record) and saved only once that
  * record is durable, naming that record's hash: a snapshot never refers to a record that is not in the journal.
+ * Before a snapshot is taken the engine checks its invariants (`Engine.checkInvariants`): a state that breaks one is
+ * never saved. The batch that led to it is refused, and the sequencer stops as after a failure, reporting a
+ * `SnapshotRefusedError` (stopping beats running wrong).
  *
  * If an append fails, the engine has run ahead of the journal; the sequencer refuses all further work and reports the
  * failure through `onFatal`. The process must then stop and recover from the journal (stopping beats running wrong).
@@ -73,6 +76,17 @@ export class SequencerStoppedError extends Error {
 
 export class QueueFullError extends Error {
   override name = "QueueFullError";
+}
+
+/** The engine broke an invariant when a snapshot was due: nothing was saved, and the sequencer has stopped. */
+export class SnapshotRefusedError extends Error {
+  override name = "SnapshotRefusedError";
+  constructor(
+    readonly seq: number,
+    override readonly cause: unknown,
+  ) {
+    super(`no snapshot at seq ${seq}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
 }
 
 interface Pending {
@@ -175,13 +189,28 @@ export class Sequencer {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops intake, finishes what was submitted, and writes a final snapshot when snapshots are on. */
+  /**
+   * Stops intake, finishes what was submitted, and writes a final snapshot when snapshots are on (unless the engine's
+   * invariants refuse it, which is reported through `onFatal`; the journal is complete without it).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.drain();
     if (this.failure === null && this.options.snapshotEveryCommands > 0 && this.sinceSnapshot > 0) {
-      await this.snapshot();
+      try {
+        await this.snapshot();
+      } catch (error) {
+        if (!(error instanceof SnapshotRefusedError)) throw error;
+      }
     }
+  }
+
+  /**
+   * Stops taking commands for good, as after a failure: commands waiting are refused with `error`, and so is every
+   * later one; a batch already being written completes (it was applied before). Reported through `onFatal`.
+   */
+  halt(error: unknown): void {
+    this.fail(error, []);
   }
 
   /**
@@ -193,11 +222,26 @@ export class Sequencer {
     if (this.failure !== null) throw this.failure;
     // `drain` resolved with the pipeline idle and nothing has run since: everything applied is durable, and
     // `lastHash` is the hash of the last record applied.
-    await this.store.saveSnapshot({ ...this.takeSnapshot(), recordHash: this.lastHash });
+    let snapshot: UnchainedSnapshot;
+    try {
+      snapshot = this.takeSnapshot();
+    } catch (error) {
+      this.fail(error, []);
+      throw error;
+    }
+    await this.store.saveSnapshot({ ...snapshot, recordHash: this.lastHash });
   }
 
-  /** The engine's state now; it is chained to the last applied record once that record's hash is known. */
+  /**
+   * The engine's state now, once its invariants hold (else `SnapshotRefusedError`); it is chained to the last applied
+   * record once that record's hash is known.
+   */
   private takeSnapshot(): UnchainedSnapshot {
+    try {
+      this.engine.checkInvariants();
+    } catch (error) {
+      throw new SnapshotRefusedError(this.engine.lastSeq, error);
+    }
     const data = JSON.stringify(this.engine.snapshot());
     const hash = dataHash(data);
     this.sinceSnapshot = 0;
@@ -289,14 +333,15 @@ export class Sequencer {
         records.push({ seq, timeMs, meta: metaText, command: commandText, events: JSON.stringify(events) });
         outcomes[i] = { seq, timeMs, command, meta, events };
       }
+      this.sinceSnapshot += records.length;
+      const every = this.options.snapshotEveryCommands;
+      // A snapshot refused for a broken invariant refuses the batch with it: nothing of it becomes durable.
+      const snapshot = every > 0 && this.sinceSnapshot >= every ? this.takeSnapshot() : null;
+      return { batch, records, outcomes, snapshot };
     } catch (error) {
       this.rejectBatch(batch, error);
       throw error;
     }
-    this.sinceSnapshot += records.length;
-    const every = this.options.snapshotEveryCommands;
-    const snapshot = every > 0 && this.sinceSnapshot >= every ? this.takeSnapshot() : null;
-    return { batch, records, outcomes, snapshot };
   }
 
   /** Appends a prepared batch; once durable, releases its outcomes and saves its snapshot. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { acceptedEvent, EngineRun, KAZGPZ_TERMS, outcomeOf, T0, tradeEvent } from "../../test/support/engine-run.ts";
 import type { Obligation } from "../engine/clearing.ts";
 import type { Command } from "../engine/commands.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import { ACCOUNT_DONE_ORDERS_MAX, ACCOUNT_FILLS_MAX, Accounts, OBLIGATIONS_DONE_MAX } from "./accounts.ts";
-import { acceptedEvent, EngineRun, KAZGPZ_TERMS, outcomeOf, T0, tradeEvent } from "./test-harness.ts";
 
 const DAY_MS = 86_400_000;
 const PRICE = 13_000_000; // 130,000 tenge per tonne
@@ -69,7 +69,7 @@ describe("account views from a cleared market", () => {
       {
         seq: run.outcomes.length,
         timeMs: T0,
-        tradeId: "PB-1",
+        tradeId: "T-PB-S1-1",
         orderId: "b1",
         instrument: "PB",
         account: "B1",
@@ -80,7 +80,7 @@ describe("account views from a cleared market", () => {
       },
     ]);
     expect(accounts.fills("P1").map((f) => [f.orderId, f.side, f.liquidity])).toEqual([["s1", "sell", "taker"]]);
-    expect(accounts.obligation("PB-1")).toMatchObject({
+    expect(accounts.obligation("OB-PB-S1-1")).toMatchObject({
       buyer: "B1",
       seller: "P1",
       basis: "KAZGPZ",
@@ -99,12 +99,12 @@ describe("account views from a cleared market", () => {
     run.ok({ type: "order.cancel", orderId: "s2" });
     expect(accounts.order("s2")).toMatchObject({ status: "cancelled", cancelReason: "requested", cancelledKg: 2000 });
     run.ok({ type: "order.amend", orderId: "b1", quantity: 5000 }); // releases 1 t's block: 656,500
-    expect(accounts.order("b1")).toMatchObject({ openKg: 5000, amendments: 1, quantityKg: 10_000 });
+    expect(accounts.order("b1")).toMatchObject({ openKg: 5000, amendments: 1, quantityKg: 9000 }); // 4 t filled + 5 t
 
-    run.ok({ type: "obligation.confirmPayment", obligation: "PB-1" });
+    run.ok({ type: "obligation.confirmPayment", obligation: "OB-PB-S1-1" });
     expect(accounts.ledgerBalance("clearing/settlement", "KZT")).toBe(52_000_000n);
-    run.ok({ type: "obligation.confirmDelivery", obligation: "PB-1" });
-    expect(accounts.obligation("PB-1")).toMatchObject({ status: "settled", paid: true, delivered: true });
+    run.ok({ type: "obligation.confirmDelivery", obligation: "OB-PB-S1-1" });
+    expect(accounts.obligation("OB-PB-S1-1")).toMatchObject({ status: "settled", paid: true, delivered: true });
     expect(accounts.balances("B1")).toEqual([
       { asset: "GAS:KAZGPZ", free: 4000n, orders: 0n, obligations: 0n, total: 4000n },
       { asset: "KZT", free: 99_944_691_500n, orders: 3_282_500n, obligations: 0n, total: 99_947_974_000n },
@@ -114,10 +114,10 @@ describe("account views from a cleared market", () => {
     expect(accounts.ledgerBalance("clearing/settlement", "KZT")).toBe(0n);
     expectLedgerEqualsEngine(accounts, run);
 
-    run.order("PB", "s3", "P1", "sell", PRICE, 2000); // 2 t more from b1: obligation PB-2
-    run.timeMs = T0 + DAY_MS; // PB-2's payment deadline passes unpaid
+    run.order("PB", "s3", "P1", "sell", PRICE, 2000); // 2 t more from b1: obligation OB-PB-S1-2
+    run.timeMs = T0 + DAY_MS; // OB-PB-S1-2's payment deadline passes unpaid
     run.ok({ type: "time.tick" });
-    expect(accounts.obligation("PB-2")).toMatchObject({
+    expect(accounts.obligation("OB-PB-S1-2")).toMatchObject({
       status: "defaulted",
       defaultedParty: "buyer",
       forfeitedTiyn: 1_300_000,
@@ -140,10 +140,10 @@ describe("account views from a cleared market", () => {
     expectLedgerEqualsEngine(accounts, run);
 
     expect(accounts.obligations("B1").map((o) => [o.id, o.status])).toEqual([
-      ["PB-2", "defaulted"],
-      ["PB-1", "settled"],
+      ["OB-PB-S1-2", "defaulted"],
+      ["OB-PB-S1-1", "settled"],
     ]);
-    expect(accounts.obligations("P1", { status: "settled", role: "seller" }).map((o) => o.id)).toEqual(["PB-1"]);
+    expect(accounts.obligations("P1", { status: "settled", role: "seller" }).map((o) => o.id)).toEqual(["OB-PB-S1-1"]);
     expect(accounts.obligations("P1", { role: "buyer" })).toEqual([]);
     expect(accounts.orders("P1").map((o) => [o.orderId, o.status])).toEqual([
       ["s3", "filled"],
@@ -163,6 +163,25 @@ describe("account views from a cleared market", () => {
         priceTiynPerTonne: engineOrder.price,
       });
     }
+  });
+
+  it("reads an amended quantity as the order's quantity: ordered = filled + open + cancelled after amend and cancel", () => {
+    const { accounts, run } = clearedMarket();
+    run.order("PB", "b5", "B1", "buy", PRICE, 5000);
+    run.ok({ type: "order.amend", orderId: "b5", quantity: 6000 }); // 5 t → 6 t
+    expect(accounts.order("b5")).toMatchObject({ quantityKg: 6000, openKg: 6000, filledKg: 0, amendments: 1 });
+    run.ok({ type: "order.cancel", orderId: "b5" });
+    expect(accounts.order("b5")).toMatchObject({ status: "cancelled", quantityKg: 6000, cancelledKg: 6000, openKg: 0 });
+
+    // Partly filled, then cut down and cancelled: the quantity follows the amend and the parts still add up.
+    run.order("PB", "b6", "B1", "buy", PRICE, 5000);
+    run.order("PB", "s6", "P1", "sell", PRICE, 2000); // 2 t of b6 trade
+    run.ok({ type: "order.amend", orderId: "b6", quantity: 1000 }); // open 3 t → 1 t
+    expect(accounts.order("b6")).toMatchObject({ quantityKg: 3000, openKg: 1000, filledKg: 2000 });
+    run.ok({ type: "order.cancel", orderId: "b6" });
+    const b6 = accounts.order("b6")!;
+    expect(b6).toMatchObject({ quantityKg: 3000, filledKg: 2000, cancelledKg: 1000 });
+    expect(b6.filledKg + b6.openKg + b6.cancelledKg).toBe(b6.quantityKg);
   });
 
   it("does nothing for a rejected command", () => {
@@ -235,6 +254,7 @@ describe("account views from a cleared market", () => {
     const accounts = new Accounts();
     const obligation = (id: string, status: Obligation["status"]): Obligation => ({
       id,
+      tradeId: `T-${id}`,
       instrument: "PB",
       basis: "KAZGPZ",
       buyer: "B1",

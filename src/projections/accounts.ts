@@ -3,8 +3,8 @@
  * balances per asset and bucket, and its clearing obligations.
  *
  * - Orders follow `order.accepted` (resting, open = quantity), `trade` (open from the event, filled += quantity;
- *   filled when nothing is open), `order.amended` (new price and open) and `order.cancelled` (cancelled, with the
- *   reason and the quantity cancelled). Status, open and filled equal the engine's order records after every outcome.
+ *   filled when nothing is open), `order.amended` (new price and open; the quantity becomes filled + open) and
+ *   `order.cancelled` (cancelled, with the reason and the quantity cancelled), so quantity = filled + open + cancelled. Status, open and filled equal the engine's order records after every outcome.
  * - Balances are the sums of `ledger.posted` transfers per ledger account (`<account>/<bucket>`) and asset, as bigints;
  *   they equal the engine's ledger after every outcome (tests check both). System accounts (`clearing/settlement`,
  *   `exchange/fees`, `external/bank`, ...) are kept the same way.
@@ -44,7 +44,10 @@ export interface AccountOrder {
   readonly expireAtMs: number | null;
   /** Limit price (changes on amend); null for a market order. */
   readonly priceTiynPerTonne: number | null;
-  /** Quantity as first entered. */
+  /**
+   * Quantity ordered: as entered, then as amended (filled so far plus the new open quantity). Always
+   * `filledKg + openKg + cancelledKg`.
+   */
   readonly quantityKg: number;
   readonly openKg: number;
   readonly filledKg: number;
@@ -96,6 +99,8 @@ export interface LedgerBalance {
 
 export interface ObligationView {
   readonly id: string;
+  /** The trade that created it. */
+  readonly tradeId: string;
   readonly instrument: string;
   readonly basis: string;
   readonly buyer: string;
@@ -217,6 +222,8 @@ export class Accounts {
       case "order.amended": {
         const order = this.live(event.orderId);
         if (order.orderType === "limit") order.priceTiynPerTonne = event.price;
+        // An amend sets the open quantity; what was filled stays, so the order now is for filled + the new open.
+        order.quantityKg = order.filledKg + event.open;
         order.openKg = event.open;
         order.amendments++;
         touch(order, outcome);
@@ -323,6 +330,7 @@ export class Accounts {
     const o = event.obligation;
     const view: ObligationView = {
       id: o.id,
+      tradeId: o.tradeId,
       instrument: o.instrument,
       basis: o.basis,
       buyer: o.buyer,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { EngineRun, outcomeOf, T0 } from "../../test/support/engine-run.ts";
 import type { Command } from "../engine/commands.ts";
 import { AUDIT_ENTRIES_MAX, AUDIT_QUERY_LIMIT_DEFAULT, AuditTrail } from "./audit.ts";
-import { EngineRun, outcomeOf, T0 } from "./test-harness.ts";
 
 const OPERATOR = { actor: "op-1", role: "operator", source: "cli", requestId: "r-1" };
 const TRADER = { actor: "trader-7", role: "trader", source: "rest" };

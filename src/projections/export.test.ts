@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { T0 } from "../../test/support/engine-run.ts";
 import { candlesCsv, csvField, sessionsCsv, toCsv, toJsonable, tradesCsv } from "./export.ts";
 import type { Candle, TapeTrade } from "./market-data.ts";
 import type { SessionResult } from "./sessions.ts";
-import { T0 } from "./test-harness.ts";
 
 describe("CSV (RFC 4180)", () => {
   it("quotes fields with commas, quotes or line breaks, and defuses formulas", () => {

@@ -1,18 +1,18 @@
 /**
  * The composed read models: a worked session through `Projections` (sessions feeding indices and the reference
  * price, journal records at startup, seq discipline), and a property test that after every command of random streams
- * the event-built views equal the engine's own state: depth per side, phase, indicative auction price, the ledger,
- * every order's status and quantities, and every obligation.
+ * the event-built views equal the engine's own state: depth per side, phase, the price limits in force, indicative
+ * auction price, the ledger, every order's status and quantities, and every obligation.
  */
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { EngineRun, KAZGPZ_TERMS, outcomeOf, T0 } from "../../test/support/engine-run.ts";
 import type { Side } from "../domain/order.ts";
 import type { Command } from "../engine/commands.ts";
 import { PHASES } from "../engine/phases.ts";
 import { type IndicativePrice, ProjectionGapError, type ProjectionRecord, Projections } from "./index.ts";
 import type { ProjectionOutcome } from "./outcome.ts";
-import { EngineRun, KAZGPZ_TERMS, outcomeOf, T0 } from "./test-harness.ts";
 
 function recordOf(outcome: ProjectionOutcome): ProjectionRecord {
   return {
@@ -191,6 +191,17 @@ const opArbitrary = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({
+      kind: fc.constant("safeguards" as const),
+      instrument: fc.constantFrom(...INSTRUMENTS),
+      bandBps: fc.constantFrom(null, 300, 1000),
+      ceilingStep: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }),
+      pathStep: fc.option(fc.integer({ min: -2, max: 5 }), { nil: null }),
+      pathAfterMs: fc.constantFrom(1000, 3_600_000),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
       kind: fc.constant("member" as const),
       member: fc.constantFrom("P", "B"),
       suspend: fc.boolean(),
@@ -237,7 +248,8 @@ const SETUP: Command[] = [
 
 class StreamDriver {
   readonly orderIds: string[] = [];
-  private clearedTrades = 0;
+  /** Ids of the obligations created so far, oldest first. */
+  private readonly obligationIds: string[] = [];
   private n = 0;
 
   constructor(private readonly run: EngineRun) {}
@@ -291,6 +303,22 @@ class StreamDriver {
       case "phase":
         outcome = run.do({ type: "phase.set", instrument: op.instrument, phase: op.phase });
         break;
+      case "safeguards":
+        // A band, a ceiling and a step of a ceiling path that comes into force later (a tick may bring it in).
+        outcome = run.do({
+          type: "safeguards.set",
+          instrument: op.instrument,
+          changes: {
+            bandBps: op.bandBps,
+            ceiling: op.ceilingStep === null ? null : priceOf(op.instrument, op.ceilingStep),
+            ceilingPath:
+              op.pathStep === null
+                ? []
+                : [{ effectiveFromMs: run.timeMs + op.pathAfterMs, ceiling: priceOf(op.instrument, op.pathStep) }],
+          },
+          reason: "property test",
+        });
+        break;
       case "tick":
         run.timeMs += op.advanceMs;
         outcome = run.do({ type: "time.tick" });
@@ -298,7 +326,7 @@ class StreamDriver {
       case "confirm":
         outcome = run.do({
           type: op.payment ? "obligation.confirmPayment" : "obligation.confirmDelivery",
-          obligation: `C-${Math.max(1, this.clearedTrades - op.back)}`,
+          obligation: this.obligationIds[Math.max(0, this.obligationIds.length - 1 - op.back)] ?? "OB-C-S1-1",
         });
         break;
       case "reference":
@@ -312,7 +340,9 @@ class StreamDriver {
         });
         break;
     }
-    for (const event of outcome.events) if (event.type === "trade" && event.instrument === "C") this.clearedTrades++;
+    for (const event of outcome.events) {
+      if (event.type === "obligation.created") this.obligationIds.push(event.obligation.id);
+    }
   }
 }
 
@@ -348,6 +378,15 @@ function expectViewsEqualEngine(projections: Projections, run: EngineRun, orderI
       expect(projections.marketData.depth(instrument, side), `${instrument} ${side} depth`).toEqual(expected);
     }
     expect(projections.marketData.quote(instrument)?.phase).toBe(market.phase);
+    // The limits the read side shows at the journal's time are the ones the engine checks orders with.
+    const band = market.band();
+    expect(projections.limits.of(instrument), `${instrument} limits`).toMatchObject({
+      bandReferenceTiynPerTonne: market.bandReference,
+      band: band === null ? null : { lowTiynPerTonne: band.low, highTiynPerTonne: band.high },
+      ceilingTiynPerTonne: market.safeguards.ceiling,
+      floorTiynPerTonne: market.safeguards.floor,
+      ceilingStepsToCome: market.safeguards.ceilingPath,
+    });
     if (market.phase === "collection") {
       expect(projections.marketData.indicative(instrument), `${instrument} indicative`).toEqual(
         engineIndicative(run, instrument),
@@ -385,7 +424,7 @@ function expectViewsEqualEngine(projections: Projections, run: EngineRun, orderI
 }
 
 describe("views equal the engine after random streams (property, fixed seed)", () => {
-  it("depth, phase, indicative price, ledger, orders and obligations match after every command", () => {
+  it("depth, phase, limits, indicative price, ledger, orders and obligations match after every command", () => {
     let commands = 0;
     const eventCounts = new Map<string, number>();
     fc.assert(
@@ -421,8 +460,13 @@ describe("views equal the engine after random streams (property, fixed seed)", (
     // The streams are not vacuous: thousands of commands that trade, auction, amend, settle and default.
     expect(commands).toBeGreaterThan(RUNS * 20);
     expect(eventCounts.get("trade")).toBeGreaterThan(RUNS * 2);
-    for (const type of ["auction.uncrossed", "order.amended", "obligation.settled", "obligation.defaulted"]) {
-      expect(eventCounts.get(type), type).toBeGreaterThan(5);
-    }
+    const seen = [
+      "auction.uncrossed",
+      "order.amended",
+      "obligation.settled",
+      "obligation.defaulted",
+      "safeguards.changed",
+    ];
+    for (const type of seen) expect(eventCounts.get(type), type).toBeGreaterThan(5);
   });
 });

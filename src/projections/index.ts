@@ -21,12 +21,12 @@
  * the book, the accounts or the history per outcome.
  */
 
-import type { AuctionOutcome } from "../engine/auction.ts";
 import { Accounts } from "./accounts.ts";
 import { AuditTrail } from "./audit.ts";
 import { Controls } from "./controls.ts";
 import { PriceIndices } from "./indices.ts";
 import { type InstrumentInfo, InstrumentRegistry } from "./instruments.ts";
+import { LimitsInForce } from "./limits.ts";
 import { MarketData } from "./market-data.ts";
 import { outcomeOfRecord, type ProjectionOutcome, type ProjectionRecord } from "./outcome.ts";
 import { SessionResults } from "./sessions.ts";
@@ -39,6 +39,7 @@ export * from "./controls.ts";
 export * from "./export.ts";
 export * from "./indices.ts";
 export * from "./instruments.ts";
+export * from "./limits.ts";
 export * from "./market-data.ts";
 export * from "./outcome.ts";
 export * from "./sessions.ts";
@@ -53,8 +54,6 @@ export interface ProjectionsOptions {
   readonly supplyPlan?: readonly SupplyPlanRow[];
   /** Offset of exchange time from UTC for index days and supply months; default UTC+5. */
   readonly utcOffsetMs?: number;
-  /** The engine's indicative auction outcome, if market data should not compute its own. */
-  readonly indicative?: (instrument: string) => AuctionOutcome | undefined;
 }
 
 export class ProjectionGapError extends Error {
@@ -71,7 +70,10 @@ export class Projections {
   readonly audit: AuditTrail;
   readonly controls: Controls;
   readonly users: UserDirectory;
+  /** The price limits in force, at the journal's time (limits.ts). */
+  readonly limits: LimitsInForce;
   private lastSeqValue = 0;
+  private lastTimeMsValue = 0;
 
   constructor(options: ProjectionsOptions = {}) {
     const given = options.instruments;
@@ -83,20 +85,27 @@ export class Projections {
       ...timing,
     });
     this.sessions = new SessionResults({ onClosed: (result) => this.indices.addSession(result) });
-    this.marketData = new MarketData({
-      reference: this.sessions,
-      ...(options.indicative === undefined ? {} : { indicative: options.indicative }),
-    });
+    this.marketData = new MarketData({ reference: this.sessions });
     this.accounts = new Accounts();
     this.supply = new SupplyObligations({ registry: this.instruments, plan: options.supplyPlan ?? [], ...timing });
     this.audit = new AuditTrail();
     this.controls = new Controls();
     this.users = new UserDirectory();
+    this.limits = new LimitsInForce({
+      controls: this.controls,
+      sessions: this.sessions,
+      journalTimeMs: () => this.lastTimeMsValue,
+    });
   }
 
   /** The seq of the last outcome applied; 0 before the first. */
   get lastSeq(): number {
     return this.lastSeqValue;
+  }
+
+  /** The time of the last outcome applied (the journal's time); 0 before the first. */
+  get lastTimeMs(): number {
+    return this.lastTimeMsValue;
   }
 
   /** Applies one durable outcome; returns false if it was already applied. */
@@ -120,6 +129,7 @@ export class Projections {
     this.controls.apply(outcome);
     this.users.apply(outcome);
     this.lastSeqValue = outcome.seq;
+    this.lastTimeMsValue = outcome.timeMs;
     return true;
   }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { T0 } from "../../test/support/engine-run.ts";
 import { DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH, INDEX_DAYS_KEPT_MAX, PriceIndices } from "./indices.ts";
 import { type InstrumentInfo, InstrumentRegistry } from "./instruments.ts";
 import type { SessionResult } from "./sessions.ts";
-import { T0 } from "./test-harness.ts";
 
 const DAY_MS = 86_400_000;
 

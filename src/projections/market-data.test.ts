@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { acceptedEvent, EngineRun, outcomeOf, T0, tradeEvent } from "../../test/support/engine-run.ts";
 import type { Side } from "../domain/order.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import {
@@ -9,7 +10,6 @@ import {
   type PriceLevel,
   TRADE_TAPE_MAX,
 } from "./market-data.ts";
-import { acceptedEvent, EngineRun, outcomeOf, T0, tradeEvent } from "./test-harness.ts";
 
 const level = (priceTiynPerTonne: number, quantityKg: number, orders: number): PriceLevel => ({
   priceTiynPerTonne,
@@ -300,7 +300,7 @@ describe("market data from a real engine run", () => {
     ]);
   });
 
-  it("reports when the indicative price needs a reference price, and takes a callback instead when given", () => {
+  it("reports when the indicative price needs a reference price, as the engine does", () => {
     const md = new MarketData();
     const run = new EngineRun((outcome) => md.apply(outcome));
     run.list("C", "call");
@@ -314,8 +314,11 @@ describe("market data from a real engine run", () => {
       surplusSide: null,
       needsReference: "only market orders are executable",
     });
-    const fromEngine = new MarketData({ indicative: (id) => run.engine.indicative(id) });
-    for (const outcome of run.outcomes) fromEngine.apply(outcome);
-    expect(fromEngine.quote("C")!.indicative).toEqual(md.indicative("C"));
+    expect(run.engine.indicative("C")).toEqual({
+      kind: "needs-reference",
+      reason: "only market orders are executable",
+      volume: 1000,
+    });
+    expect(md.quote("C")!.indicative).toEqual(md.indicative("C"));
   });
 });

@@ -21,7 +21,7 @@
  * listed or operator-set reference; composed in `Projections`, the previous session's weighted average (sessions.ts).
  * The indicative auction price is recomputed on request from this view's book with the engine's own auction rule
  * (a pure function) and the reference the engine would use (the latest of the listed or operator-set reference and
- * the last trade price), or taken from a callback the server may pass instead.
+ * the last trade price): durable state only, never the engine's, which may be ahead of the journal.
  *
  * Complexity. Per event O(1) map work, except a price level appearing or emptying: a binary search plus an array
  * shift over the levels between it and the best (the engine's book pays the same). Per trade also O(intervals) = 5
@@ -34,7 +34,7 @@
 
 import { invariant, SaudaError } from "../domain/errors.ts";
 import type { Side } from "../domain/order.ts";
-import { type AuctionOutcome, findAuctionPrice } from "../engine/auction.ts";
+import { findAuctionPrice } from "../engine/auction.ts";
 import type { AuctionCurve } from "../engine/book.ts";
 import type { EngineEvent, TradeEvent } from "../engine/events.ts";
 import type { Phase, TradingMode } from "../engine/phases.ts";
@@ -163,8 +163,6 @@ export interface ReferenceSource {
 
 export interface MarketDataOptions {
   readonly reference?: ReferenceSource;
-  /** The engine's indicative auction outcome, if the server prefers it to this view's own computation. */
-  readonly indicative?: (instrument: string) => AuctionOutcome | undefined;
 }
 
 interface LiveOrder {
@@ -308,11 +306,9 @@ export class MarketData {
   private readonly markets = new Map<string, InstrumentMarket>();
   private readonly orders = new Map<string, LiveOrder>();
   private readonly reference: ReferenceSource | undefined;
-  private readonly indicativeSource: ((instrument: string) => AuctionOutcome | undefined) | undefined;
 
   constructor(options: MarketDataOptions = {}) {
     this.reference = options.reference;
-    this.indicativeSource = options.indicative;
   }
 
   apply(outcome: ProjectionOutcome): void {
@@ -565,16 +561,13 @@ export class MarketData {
   }
 
   /**
-   * The auction outcome if the auction ran now: from the server's callback when given, else computed from this
-   * view's book with the engine's auction rule. Meaningful during order collection; O(levels).
+   * The auction outcome if the auction ran now, computed from this view's book with the engine's auction rule.
+   * Meaningful during order collection; O(levels).
    */
   indicative(instrument: string): IndicativePrice | null {
     const market = this.markets.get(instrument);
     if (market === undefined) return null;
-    const outcome = this.indicativeSource
-      ? this.indicativeSource(instrument)
-      : findAuctionPrice(auctionCurve(market), market.auctionReference);
-    if (outcome === undefined) return null;
+    const outcome = findAuctionPrice(auctionCurve(market), market.auctionReference);
     if (outcome.kind === "needs-reference") {
       return {
         priceTiynPerTonne: null,

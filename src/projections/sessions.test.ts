@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { EngineRun, outcomeOf, T0 } from "../../test/support/engine-run.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import { SESSIONS_KEPT_MAX, type SessionResult, SessionResults } from "./sessions.ts";
-import { EngineRun, outcomeOf, T0 } from "./test-harness.ts";
 
 function setup() {
   const closed: SessionResult[] = [];
@@ -146,5 +146,23 @@ describe("session results", () => {
     expect(history[0]!.session).toBe(n);
     expect(history.at(-1)!.session).toBe(2);
     expect(sessions.session("X", 1)).toBeNull();
+  });
+
+  it("trade ids carry the engine's session number, the same one the session results count", () => {
+    const sessions = new SessionResults();
+    const run = new EngineRun((outcome) => sessions.apply(outcome));
+    run.list("X", "continuous");
+    const tradeIds: string[] = [];
+    for (let session = 1; session <= 3; session++) {
+      run.phase("X", "continuous");
+      for (let i = 0; i < 2; i++) {
+        run.order("X", `s${session}-${i}`, "P", "sell", 100, 1000);
+        const outcome = run.order("X", `b${session}-${i}`, "B", "buy", 100, 1000);
+        for (const event of outcome.events) if (event.type === "trade") tradeIds.push(event.tradeId);
+      }
+      expect(sessions.current("X")?.session).toBe(session);
+      run.phase("X", "closed");
+    }
+    expect(tradeIds).toEqual(["T-X-S1-1", "T-X-S1-2", "T-X-S2-1", "T-X-S2-2", "T-X-S3-1", "T-X-S3-2"]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { acceptedEvent, EngineRun, KAZGPZ_TERMS, outcomeOf } from "../../test/support/engine-run.ts";
 import { InstrumentRegistry } from "./instruments.ts";
 import { SUPPLY_MONTHS_KEPT_MAX, SupplyObligations, type SupplyPlanRow } from "./supply.ts";
-import { acceptedEvent, EngineRun, KAZGPZ_TERMS, outcomeOf } from "./test-harness.ts";
 
 const REGISTRY = new InstrumentRegistry([
   {

@@ -13,11 +13,12 @@
  * agent's order the engine refuses is answered with its code and counted in `rejections`.
  */
 
+import { orderIdOf } from "../domain/ids.ts";
 import type { Command } from "../engine/commands.ts";
 import { Engine } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import { FREE, gasAsset, MONEY, memberAccount } from "../engine/ledger.ts";
-import type { Safeguards } from "../engine/safeguards.ts";
+import { priceLimitsAt, type Safeguards } from "../engine/safeguards.ts";
 import type {
   Balances,
   Fill,
@@ -291,11 +292,10 @@ export class InProcessExchange {
     const market = this.engine.market(instrument);
     if (!market) throw new SimulationError(`no instrument ${instrument}`);
     const description = market.spec.description!;
-    const band = market.band();
+    const limits = priceLimitsAt(market.safeguards, market.bandReference, market.spec.tickSize, this.engine.nowMs);
     const asks = market.depth("sell");
     let offeredKg = 0;
     for (const level of asks) offeredKg += level.quantity;
-    const s = market.safeguards;
     return {
       instrument,
       basis: description.basis,
@@ -304,12 +304,12 @@ export class InProcessExchange {
       phase: market.phase,
       tickTiynPerTonne: market.spec.tickSize,
       lotKg: market.spec.lotSize,
-      referenceTiynPerTonne: market.bandReference,
-      bandLowTiynPerTonne: band?.low ?? null,
-      bandHighTiynPerTonne: band?.high ?? null,
-      ceilingTiynPerTonne: s.ceiling,
-      floorTiynPerTonne: s.floor,
-      maxShareBps: s.maxShareBps,
+      referenceTiynPerTonne: limits.bandReference,
+      bandLowTiynPerTonne: limits.band?.low ?? null,
+      bandHighTiynPerTonne: limits.band?.high ?? null,
+      ceilingTiynPerTonne: limits.ceiling,
+      floorTiynPerTonne: limits.floor,
+      maxShareBps: limits.maxShareBps,
       offeredKg,
       bestAskTiynPerTonne: asks[0]?.price ?? null,
     };
@@ -333,7 +333,7 @@ export class InProcessExchange {
   submitFor(account: string, orders: readonly OrderRequest[]): OrderOutcome[] {
     const outcomes: OrderOutcome[] = [];
     for (const order of orders) {
-      const orderId = `${account}:${order.clientOrderId}`;
+      const orderId = orderIdOf(account, order.clientOrderId);
       this.orderTags.set(orderId, { account, clientOrderId: order.clientOrderId });
       const events = this.apply({
         type: "order.new",
@@ -398,7 +398,8 @@ class EnginePort implements MarketPort {
   }
 
   async cancel(clientOrderIds: readonly string[]): Promise<void> {
-    for (const id of clientOrderIds) this.exchange.apply({ type: "order.cancel", orderId: `${this.account}:${id}` });
+    for (const id of clientOrderIds)
+      this.exchange.apply({ type: "order.cancel", orderId: orderIdOf(this.account, id) });
   }
 
   async fills(): Promise<readonly Fill[]> {

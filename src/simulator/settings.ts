@@ -1,7 +1,7 @@
 /**
  * From a scenario to the agents' settings: the producers' offer strategy, the filling-station networks' bidding and
  * retail pricing in a region, the drivers' demand curve, and the logistics of a route. The policy lab's runner and the
- * demo market (src/gateway/demo) build their agents through these functions, so both drive the same model of market
+ * demo market (src/demo) build their agents through these functions, so both drive the same model of market
  * behaviour with the same numbers.
  *
  * Promise: pure functions of their arguments (percentages become fractions here and nowhere else), evaluated in a

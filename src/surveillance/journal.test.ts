@@ -143,6 +143,25 @@ describe("journal adapter", () => {
 
   it("turns declared gas and supply plans into the withholding rule's records", () => {
     const j = market();
+    // Gas is declared at the basis of a cleared instrument.
+    j.run({
+      type: "instrument.list",
+      instrument: "C",
+      mode: "continuous",
+      tickSize: 100,
+      lotSize: 1000,
+      referencePrice: 12_000_000,
+      description: { product: "PB", basis: "KAZGPZ", region: "MNG", deliveryPeriod: "2026-02" },
+      clearing: {
+        basis: "KAZGPZ",
+        collateralBps: 500,
+        feeBps: 5,
+        paymentWindowMs: 86_400_000,
+        deliveryWindowMs: 86_400_000,
+        buyerDefaultCollateralTo: "seller",
+        sellerPenaltyBps: 500,
+      },
+    });
     j.run({ type: "gas.declare", account: "A1", basis: "KAZGPZ", quantity: 500_000 });
     j.run({
       type: "supply.plan",

@@ -4,6 +4,8 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TRADE_ID_LENGTH_MAX } from "../../src/domain/ids.ts";
+import { INSTRUMENT_ID_LENGTH_MAX } from "../../src/domain/instrument.ts";
 import { sign } from "../../src/gateway/signing.ts";
 import { INSTRUMENT, type Session, T0, TERMS, TestServer } from "../support/server.ts";
 
@@ -443,6 +445,37 @@ describe("settlement", () => {
     ]);
     const missing = await server.call(operator, "POST", "/api/admin/obligations/NOPE/confirm-delivery", {});
     expect([missing.status, missing.body.error.code]).toEqual([404, "OBLIGATION_NOT_FOUND"]);
+  });
+
+  it("confirms obligations of an instrument with the longest id; obligation ids in paths up to TRADE_ID_LENGTH_MAX", async () => {
+    const instrument = `PB-${"L".repeat(INSTRUMENT_ID_LENGTH_MAX - 3)}`;
+    for (const command of [
+      { type: "instrument.list", instrument, mode: "continuous", tickSize: 100, lotSize: 1000, clearing: TERMS },
+      { type: "phase.set", instrument, phase: "continuous" },
+    ] as const) {
+      await server.exchange.submit(command);
+    }
+    const seller = await server.login("kazgpz-trader");
+    const buyer = await server.login("atyrau-trader");
+    const at = (o: ReturnType<typeof order>) => ({ ...o, instrument });
+    await server.call(seller, "POST", "/api/orders", at(order("KAZGPZ-1", "long-offer", "sell", 13_000_000, 1000)));
+    const bid = await server.call(
+      buyer,
+      "POST",
+      "/api/orders",
+      at(order("ATYRAU-1", "long-bid", "buy", 13_000_000, 1000)),
+    );
+    expect(bid.body.trades).toHaveLength(1);
+    const id = `OB-${instrument}-S1-1`;
+    expect(id.length).toBeGreaterThan(64);
+    const paid = await server.call(operator, "POST", `/api/admin/obligations/${id}/confirm-payment`);
+    expect([paid.status, paid.body.obligation?.tradeId]).toEqual([200, `T-${instrument}-S1-1`]);
+
+    const longest = "O".repeat(TRADE_ID_LENGTH_MAX);
+    const atLimit = await server.call(operator, "POST", `/api/admin/obligations/${longest}/confirm-payment`);
+    expect([atLimit.status, atLimit.body.error.code]).toEqual([404, "OBLIGATION_NOT_FOUND"]);
+    const over = await server.call(operator, "POST", `/api/admin/obligations/${longest}O/confirm-payment`);
+    expect([over.status, over.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
   });
 });
 

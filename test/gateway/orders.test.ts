@@ -38,7 +38,7 @@ describe("orders over REST", () => {
     });
     expect(bid.status).toBe(201);
     expect(bid.body.trades).toEqual([
-      { tradeId: `${INSTRUMENT}-1`, priceTiynPerTonne: 13_300_000, quantityKg: 5_000, aggressor: "buy" },
+      { tradeId: `T-${INSTRUMENT}-S1-1`, priceTiynPerTonne: 13_300_000, quantityKg: 5_000, aggressor: "buy" },
     ]);
     const fills = await server.call(seller, "GET", "/api/accounts/KAZGPZ-1/fills");
     expect(fills.body.fills).toMatchObject([{ priceTiynPerTonne: 13_300_000, quantityKg: 5_000, liquidity: "maker" }]);
@@ -68,6 +68,24 @@ describe("orders over REST", () => {
     expect(changed.body.error.code).toBe("ORDER_ID_REUSED");
     const lookup = await server.call(buyer, "GET", "/api/accounts/AKTAU-1/orders/retry-1");
     expect(lookup.body.order).toMatchObject({ status: "resting", openKg: 1000 });
+  });
+
+  it("an order amended from 5 t to 6 t and cancelled reads 6 t ordered and 6 t cancelled", async () => {
+    const buyer = await server.login("aktau-trader");
+    const placed = await server.call(buyer, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "amend-up",
+      side: "buy",
+      price: 12_900_000,
+      quantity: 5000,
+    });
+    expect(placed.status).toBe(201);
+    const path = "/api/accounts/AKTAU-1/orders/amend-up";
+    expect((await server.call(buyer, "PATCH", path, { quantity: 6000 })).status).toBe(200);
+    expect((await server.call(buyer, "DELETE", path)).status).toBe(200);
+    const read = await server.call(buyer, "GET", path);
+    expect(read.body.order).toMatchObject({ status: "cancelled", quantityKg: 6000, cancelledKg: 6000, openKg: 0 });
   });
 
   it("rejections carry the registry code, the HTTP status and a sentence with the numbers", async () => {

@@ -5,6 +5,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Scheduler } from "../../src/gateway/scheduler.ts";
 import { INSTRUMENT, type Session, T0, TERMS, TestServer } from "../support/server.ts";
 
 let server: TestServer;
@@ -397,10 +398,18 @@ describe("audit trail and limits over time", () => {
       ceilingStepsToCome: [{ effectiveFromMs: T0 + 3_600_000, ceilingTiynPerTonne: 14_000_000 }],
     });
     server.nowMs = T0 + 3_600_000;
+    // The clock has reached the step but no command has: the limits shown are those the engine applies, at the
+    // journal's time, not the wall clock's.
+    const waiting = await server.call(regulator, "GET", `/api/regulator/instruments/${INSTRUMENT}/safeguards`);
+    expect(waiting.body.limits).toMatchObject({ ceilingTiynPerTonne: 14_500_000, ceilingStepsToCome: [{}] });
+    // The scheduler sends the time tick that brings the step in; the read side shows it once that is durable.
+    await new Scheduler(server.exchange).step();
     const later = await server.call(regulator, "GET", `/api/regulator/instruments/${INSTRUMENT}/safeguards`);
     expect(later.body.limits).toMatchObject({ ceilingTiynPerTonne: 14_000_000, ceilingStepsToCome: [] });
     const recent = await server.call(regulator, "GET", `/api/regulator/audit?fromMs=${T0 + 1}`);
-    expect(recent.body.entries).toEqual([]);
+    expect(recent.body.entries).toMatchObject([
+      { actor: "scheduler", commandType: "time.tick", timeMs: T0 + 3_600_000 },
+    ]);
   });
 });
 

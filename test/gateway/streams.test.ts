@@ -225,7 +225,7 @@ describe("public channels", () => {
       {
         seq: bid.body.seq,
         timeMs: server.nowMs,
-        tradeId: `${INSTRUMENT}-1`,
+        tradeId: `T-${INSTRUMENT}-S1-1`,
         instrument: INSTRUMENT,
         priceTiynPerTonne: 13_300_000,
         quantityKg: 5_000,
@@ -353,7 +353,7 @@ describe("private channels", () => {
       {
         seq: bid.body.seq,
         timeMs: server.nowMs,
-        tradeId: `${INSTRUMENT}-1`,
+        tradeId: `T-${INSTRUMENT}-S1-1`,
         orderId: "AKTAU-1~b-1",
         instrument: INSTRUMENT,
         account: "AKTAU-1",

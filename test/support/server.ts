@@ -111,6 +111,7 @@ export class TestServer {
   app!: Server;
   url = "";
   private keyCount = 0;
+  logStream: NodeJS.WritableStream | undefined;
 
   constructor(dir?: string) {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), "sauda-server-"));
@@ -122,9 +123,12 @@ export class TestServer {
       ratePerMinute?: number;
       ratePerMinutePerMember?: number;
       server?: Partial<ServerOptions>;
+      /** The server's log lines go here (JSON lines); without it the server does not log. */
+      logStream?: NodeJS.WritableStream;
     } = {},
   ): Promise<TestServer> {
     const server = new TestServer();
+    server.logStream = options.logStream;
     await server.open(options.ratePerMinute, options.ratePerMinutePerMember, options.server);
     if (options.setup !== false) {
       for (const command of SETUP) await server.exchange.submit(command);
@@ -145,7 +149,7 @@ export class TestServer {
     this.app = await buildServer({
       exchange: this.exchange,
       users: this.users,
-      logger: false,
+      ...(this.logStream === undefined ? { logger: false } : { logStream: this.logStream }),
       validateResponses: true,
       ...(ratePerMinute === undefined ? {} : { ratePerMinute, ratePerMinutePublic: ratePerMinute }),
       ...(ratePerMinutePerMember === undefined ? {} : { ratePerMinutePerMember }),

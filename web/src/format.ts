@@ -120,7 +120,10 @@ export function quantityInputText(quantityKg: number): string {
   return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(3, "0").replace(/0+$/, "")}`;
 }
 
-/** Exchange local time (Kazakhstan, UTC+5) of an epoch-ms instant, e.g. "05.01 11:05:00". */
+/**
+ * Exchange local time (Kazakhstan, UTC+5) of an epoch-ms instant, e.g. "11:05:00", or with the date "05.01.2026,
+ * 11:05:00" (always with the year: obligations and deadlines run across the turn of a year).
+ */
 export function exchangeTime(timeMs: number | null | undefined, locale: string, withDate = false): string {
   if (timeMs === null || timeMs === undefined) return "—";
   return new Intl.DateTimeFormat(locale, {
@@ -129,7 +132,7 @@ export function exchangeTime(timeMs: number | null | undefined, locale: string, 
     minute: "2-digit",
     second: "2-digit",
     hour12: false,
-    ...(withDate ? { day: "2-digit", month: "2-digit" } : {}),
+    ...(withDate ? { day: "2-digit", month: "2-digit", year: "numeric" } : {}),
   }).format(new Date(timeMs));
 }
 
@@ -147,17 +150,11 @@ export function countdown(ms: number): string {
   return `${hours > 0 ? `${hours}:` : ""}${mm}:${String(seconds).padStart(2, "0")}`;
 }
 
-/** What a buy order blocks: collateral plus fee, each rounded up per tonne, times the tonnes (the engine's rule). */
-export function buyOrderBlockTiyn(
-  priceTiynPerTonne: number,
-  quantityKg: number,
-  rates: { collateralBps: number; feeBps: number },
-): { collateralTiyn: number; feeTiyn: number; totalTiyn: number } {
-  const tonnesCount = quantityKg / KG_PER_TONNE;
-  const collateralTiyn = Math.ceil((priceTiynPerTonne * rates.collateralBps) / 10_000) * tonnesCount;
-  const feeTiyn = Math.ceil((priceTiynPerTonne * rates.feeBps) / 10_000) * tonnesCount;
-  return { collateralTiyn, feeTiyn, totalTiyn: collateralTiyn + feeTiyn };
-}
+/**
+ * What a buy order blocks: the engine's own rule (src/domain/collateral.ts, a pure module with no imports; the one
+ * piece of server code the web application uses, so the ticket shows exactly what the order will block).
+ */
+export { buyOrderBlockTiyn } from "../../src/domain/collateral.ts";
 
 /** A plain number with the locale's grouping, e.g. 133126 → "133,126"; "—" for null. */
 export function decimal(value: number | null | undefined, locale: string, fractionDigits = 0): string {

@@ -5,17 +5,28 @@
 
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyReply } from "fastify";
+import { CLIENT_ORDER_ID_LENGTH_MAX, MEMBER_ACCOUNT_ID_LENGTH_MAX } from "../../domain/ids.ts";
+import { ID_LENGTH_MAX, ID_PATTERN_SOURCE, REASON_LENGTH_MAX } from "../../domain/limits.ts";
+import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../domain/order.ts";
 import type { EngineEvent } from "../../engine/events.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
 import { toJsonable } from "../../projections/index.ts";
 import { HttpProblem } from "../errors.ts";
 
-export const ID = Type.String({ minLength: 1, maxLength: 64, pattern: "^[\\x21-\\x7e]+$" });
-export const ACCOUNT_ID = Type.String({ minLength: 1, maxLength: 24, pattern: "^[A-Za-z0-9_.-]+$" });
-export const CLIENT_ORDER_ID = Type.String({ minLength: 1, maxLength: 36, pattern: "^[A-Za-z0-9_.:-]+$" });
-export const PRICE = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: "tiyn per tonne" });
-export const QUANTITY = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: "kg" });
-export const REASON = Type.String({ minLength: 1, maxLength: 500 });
+export const ID = Type.String({ minLength: 1, maxLength: ID_LENGTH_MAX, pattern: ID_PATTERN_SOURCE });
+export const ACCOUNT_ID = Type.String({
+  minLength: 1,
+  maxLength: MEMBER_ACCOUNT_ID_LENGTH_MAX,
+  pattern: "^[A-Za-z0-9_.-]+$",
+});
+export const CLIENT_ORDER_ID = Type.String({
+  minLength: 1,
+  maxLength: CLIENT_ORDER_ID_LENGTH_MAX,
+  pattern: "^[A-Za-z0-9_.:-]+$",
+});
+export const PRICE = Type.Integer({ minimum: 1, maximum: ORDER_PRICE_MAX, description: "tiyn per tonne" });
+export const QUANTITY = Type.Integer({ minimum: 1, maximum: ORDER_QUANTITY_MAX, description: "kg" });
+export const REASON = Type.String({ minLength: 1, maxLength: REASON_LENGTH_MAX });
 export const LIMIT = Type.Integer({ minimum: 1, maximum: 1000, default: 100 });
 export const FORMAT = Type.Union([Type.Literal("json"), Type.Literal("csv")], { default: "json" });
 
@@ -27,14 +38,8 @@ export const ERROR_RESPONSE = Type.Object({
   }),
 });
 
-export { engineOrderId } from "../order-entry.ts";
-
-export function clientOrderIdOf(orderId: string): { account: string; clientOrderId: string } {
-  const cut = orderId.indexOf("~");
-  return cut < 0
-    ? { account: "", clientOrderId: orderId }
-    : { account: orderId.slice(0, cut), clientOrderId: orderId.slice(cut + 1) };
-}
+/** The engine's order id for a member's client order id, and back (the format is the domain's: src/domain/ids.ts). */
+export { orderIdOf as engineOrderId, parseOrderId as clientOrderIdOf } from "../../domain/ids.ts";
 
 /** Read-model values as plain JSON (bigint → decimal string). */
 export function json<T>(value: T): unknown {

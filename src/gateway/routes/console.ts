@@ -11,9 +11,11 @@
 
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
+import { BPS_PER_UNIT } from "../../domain/collateral.ts";
+import { ID_LENGTH_MAX } from "../../domain/limits.ts";
 import type { Command } from "../../engine/commands.ts";
-import { bandAround, ceilingAt } from "../../engine/safeguards.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
+import type { LimitsView } from "../../projections/index.ts";
 import { checkCsrf, requireRole, requireScope } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
@@ -27,7 +29,7 @@ import { TIME_MS_MAX, throwIfRejected } from "./common.ts";
  * Ids the consoles create (instruments, members, users) appear in URLs, so they are kept to letters, digits and
  * `_ . -` (the engine itself allows any printable ASCII, which a path cannot always carry).
  */
-export const NEW_ID = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" });
+export const NEW_ID = Type.String({ minLength: 1, maxLength: ID_LENGTH_MAX, pattern: "^[A-Za-z0-9_.-]+$" });
 /** Years a month or date may name (the engine's calendar range). */
 const YEAR = "(19\\d\\d|2[01]\\d\\d)";
 export const MONTH = Type.String({ pattern: `^${YEAR}-(0[1-9]|1[0-2])$`, description: "YYYY-MM, 1900–2199" });
@@ -39,7 +41,7 @@ export const DATE = Type.String({
 });
 /** ms since epoch (UTC), up to the year 2999. */
 export const TIME_MS = Type.Integer({ minimum: 0, maximum: TIME_MS_MAX, description: "ms since epoch (UTC)" });
-export const BPS = Type.Integer({ minimum: 0, maximum: 10_000, description: "basis points (100 = 1%)" });
+export const BPS = Type.Integer({ minimum: 0, maximum: BPS_PER_UNIT, description: "basis points (100 = 1%)" });
 
 /** Route access declarations (contract.ts) of the consoles' reads and changes. */
 export const CONSOLE_READ = { access: "consoleRead" as const };
@@ -78,28 +80,11 @@ export function requireListed(context: RouteContext, instrument: string) {
   return controls;
 }
 
-/**
- * The limits an order meets now: the static band around the band reference (the previous session's weighted average,
- * or the listed or set reference price before any session traded), the ceiling in force at the exchange's clock
- * (ceiling-path steps whose time has come count, even before the engine has folded them in), the floor, the
- * ceiling steps still to come, and the buyer concentration limit (most of a session's offered quantity one buyer
- * account may hold, bought plus bidding, in basis points; null when there is none), which a buyer's program needs to
- * size its bids.
- */
-export function limitsInForce(context: RouteContext, instrument: string) {
-  const { projections, clock } = context.exchange;
-  const controls = requireListed(context, instrument);
-  const reference = projections.sessions.referencePrice(instrument);
-  const band = bandAround(reference, controls.safeguards.bandBps, controls.tickSize);
-  const { ceiling, path } = ceilingAt(controls.safeguards, clock());
-  return {
-    bandReferenceTiynPerTonne: reference,
-    band: band === null ? null : { lowTiynPerTonne: band.low, highTiynPerTonne: band.high },
-    ceilingTiynPerTonne: ceiling,
-    floorTiynPerTonne: controls.safeguards.floor,
-    ceilingStepsToCome: path,
-    maxShareBps: controls.safeguards.maxShareBps,
-  };
+/** The limits an order meets now, as the read side has them at the journal's time (src/projections/limits.ts). */
+export function limitsInForce(context: RouteContext, instrument: string): LimitsView {
+  const limits = context.exchange.projections.limits.of(instrument);
+  if (limits === null) throw new HttpProblem("INSTRUMENT_NOT_FOUND", { id: instrument });
+  return limits;
 }
 
 /** An instrument as the consoles show it. */

@@ -24,7 +24,6 @@
 
 import type { ObligationEvent } from "../../engine/clearing.ts";
 import type { EngineEvent, PhaseChangedEvent, TradeEvent } from "../../engine/events.ts";
-import { bandAround } from "../../engine/safeguards.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
 import type { Fill, Liquidity, TapeTrade } from "../../projections/index.ts";
 import type { RouteContext } from "../context.ts";
@@ -236,16 +235,14 @@ export class StreamHub {
     const projections = this.context.exchange.projections;
     const controls = projections.controls.instrument(instrument);
     if (controls === null) return { instrument, safeguards: null, change: null, band: null, halted: false };
-    // The band reference is the sessions view's reference: the listed or set reference, replaced by the weighted
-    // average of each session that traded (the engine's rule), so the band is the one the engine checks orders with.
-    const reference = projections.sessions.referencePrice(instrument);
-    const band = bandAround(reference, controls.safeguards.bandBps, controls.tickSize);
+    // The limits view's band: the one the engine checks orders with, at the journal's time.
+    const limits = projections.limits.of(instrument)!;
     return {
       instrument,
       safeguards: safeguardsWire(controls.safeguards),
       change: controls.safeguardsChanged,
-      band: band === null ? null : { lowTiynPerTonne: band.low, highTiynPerTonne: band.high },
-      bandReferenceTiynPerTonne: reference,
+      band: limits.band,
+      bandReferenceTiynPerTonne: limits.bandReferenceTiynPerTonne,
       halted: controls.phase === "halted",
     };
   }

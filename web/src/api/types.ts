@@ -4,6 +4,8 @@
  * strings. Fields marked "not published yet" are read when the server sends them and shown as unknown otherwise.
  */
 
+import { parseOrderId } from "../../../src/domain/ids.ts";
+
 export type Side = "buy" | "sell";
 export type Phase = "closed" | "collection" | "uncross" | "continuous" | "halted";
 export type Role = "operator" | "regulator" | "trader" | "viewer";
@@ -224,8 +226,7 @@ export interface Obligation {
   readonly status: "open" | "settled" | "defaulted";
 }
 
-/** The client order id of an engine order id (`ACCOUNT~clientOrderId`). */
+/** The client order id of an engine order id (the format is the server's own: src/domain/ids.ts). */
 export function clientOrderIdOf(orderId: string): string {
-  const cut = orderId.indexOf("~");
-  return cut < 0 ? orderId : orderId.slice(cut + 1);
+  return parseOrderId(orderId).clientOrderId;
 }

@@ -7,7 +7,8 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { CALENDAR_DATES_MAX, CALENDAR_SESSIONS_MAX, type TradingCalendar } from "../../../engine/calendar.ts";
+import { CALENDAR_DATES_MAX, CALENDAR_SESSIONS_MAX, PRE_OPEN_MINUTES_MAX } from "../../../domain/limits.ts";
+import type { TradingCalendar } from "../../../engine/calendar.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { CHANGE, Nullable, SEQ, Strict } from "../../wire/base.ts";
@@ -31,7 +32,7 @@ const TIME_OF_DAY = Type.String({ pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", descri
 const SESSIONS = Type.Array(Type.Object({ open: TIME_OF_DAY, close: TIME_OF_DAY }, strict), {
   maxItems: CALENDAR_SESSIONS_MAX,
 });
-const PRE_OPEN_MINUTES = Type.Integer({ minimum: 0, maximum: 240 });
+const PRE_OPEN_MINUTES = Type.Integer({ minimum: 0, maximum: PRE_OPEN_MINUTES_MAX });
 const EXTRA_SESSION = Type.Object({ date: DATE, open: TIME_OF_DAY, close: TIME_OF_DAY }, strict);
 const DATES = Type.Array(DATE, { maxItems: CALENDAR_DATES_MAX });
 const EXTRA_SESSIONS = Type.Array(EXTRA_SESSION, { maxItems: CALENDAR_DATES_MAX });

@@ -5,7 +5,7 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { MONEY_AMOUNT_MAX, REFERENCE_LENGTH_MAX } from "../../../engine/clearinghouse.ts";
+import { MONEY_AMOUNT_MAX, REFERENCE_LENGTH_MAX } from "../../../domain/limits.ts";
 import type { RouteContext } from "../../context.ts";
 import { BALANCE, balanceWire } from "../../wire/accounts.ts";
 import { SEQ, Strict } from "../../wire/base.ts";

@@ -12,7 +12,7 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { CLEARING_WINDOW_MS_MAX } from "../../../engine/engine.ts";
+import { CLEARING_WINDOW_MS_MAX, NAME_LENGTH_MAX } from "../../../domain/limits.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { SEQ, Strict } from "../../wire/base.ts";
@@ -69,7 +69,7 @@ const DESCRIPTION = Type.Object(
     basis: NEW_ID,
     region: NEW_ID,
     deliveryPeriod: MONTH,
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: NAME_LENGTH_MAX })),
   },
   strict,
 );

@@ -6,6 +6,7 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { NAME_LENGTH_MAX } from "../../../domain/limits.ts";
 import { BUYER_CATEGORIES, MEMBER_ROLES } from "../../../engine/members.ts";
 import type { AccountInfo } from "../../../projections/index.ts";
 import type { RouteContext } from "../../context.ts";
@@ -33,7 +34,7 @@ const BUYER_CATEGORY = Type.Enum(BUYER_CATEGORIES);
 const NEW_MEMBER = Type.Object(
   {
     member: NEW_ID,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: NAME_LENGTH_MAX }),
     roles: Type.Array(Type.Enum(MEMBER_ROLES), { minItems: 1, maxItems: MEMBER_ROLES.length, uniqueItems: true }),
     buyerCategory: Type.Optional(BUYER_CATEGORY),
   },
@@ -54,7 +55,9 @@ const NEW_ACCOUNT = Type.Object(
   {
     account: ACCOUNT_ID,
     member: ID,
-    client: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "broker client accounts only" })),
+    client: Type.Optional(
+      Type.String({ minLength: 1, maxLength: NAME_LENGTH_MAX, description: "broker client accounts only" }),
+    ),
     canBuy: Type.Optional(Type.Boolean()),
     canSell: Type.Optional(Type.Boolean()),
     buyerCategory: Type.Optional(BUYER_CATEGORY),

@@ -5,6 +5,7 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { TRADE_ID_LENGTH_MAX } from "../../../domain/ids.ts";
 import type { ObligationView } from "../../../projections/index.ts";
 import type { RouteContext } from "../../context.ts";
 import { OBLIGATION } from "../../wire/accounts.ts";
@@ -37,6 +38,11 @@ const OBLIGATIONS_QUERY = Type.Object(
   strict,
 );
 const NO_BODY = Type.Object({}, { ...strict, examples: [{}] });
+/** Obligation ids are longer than other ids: `OB-`, the instrument and the trade's place (src/domain/ids.ts). */
+const OBLIGATION_PARAMS = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: TRADE_ID_LENGTH_MAX, pattern: "^[\\x21-\\x7e]+$" }) },
+  strict,
+);
 
 const OBLIGATION_DUE = Strict({
   ...OBLIGATION.properties,
@@ -114,7 +120,7 @@ export function operatorSettlementRoutes(api: FastifyInstance, context: RouteCon
           operationId,
           tags,
           summary,
-          params: Type.Object({ id: ID }, strict),
+          params: OBLIGATION_PARAMS,
           body: NO_BODY,
           response: { 200: Strict({ seq: SEQ, obligation: Nullable(OBLIGATION) }) },
         },

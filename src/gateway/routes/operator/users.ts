@@ -8,6 +8,7 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { NAME_LENGTH_MAX } from "../../../domain/limits.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../../passwords.ts";
@@ -31,7 +32,7 @@ const REASON_BODY = Type.Object(
 const NEW_USER = Type.Object(
   {
     id: NEW_ID,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: NAME_LENGTH_MAX }),
     role: Type.Enum(ROLES),
     member: Type.Optional(ID),
     password: Type.String({ minLength: PASSWORD_LENGTH_MIN, maxLength: PASSWORD_LENGTH_MAX }),

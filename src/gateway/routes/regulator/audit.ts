@@ -6,6 +6,7 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { NAME_LENGTH_MAX } from "../../../domain/limits.ts";
 import { COMMAND_TYPES } from "../../../engine/commands.ts";
 import {
   AUDIT_KINDS,
@@ -29,7 +30,7 @@ const KINDS_PATTERN = `^(${AUDIT_KINDS.join("|")})(,(${AUDIT_KINDS.join("|")}))*
 
 const AUDIT_QUERY = Type.Object(
   {
-    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: NAME_LENGTH_MAX })),
     instrument: Type.Optional(ID),
     account: Type.Optional(ACCOUNT_ID),
     commandType: Type.Optional(Type.Enum([...COMMAND_TYPES, "unknown"])),

@@ -9,13 +9,17 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { BUYER_CATEGORIES } from "../../../engine/members.ts";
+import { BPS_PER_UNIT } from "../../../domain/collateral.ts";
 import {
   ACTIVE_ORDERS_LIMIT_MAX,
   AUCTION_MS_MAX,
+  AUCTION_MS_MIN,
+  BAND_BPS_MAX,
   CEILING_PATH_STEPS_MAX,
-  type Safeguards,
-} from "../../../engine/safeguards.ts";
+  ORDER_LOTS_MAX,
+} from "../../../domain/limits.ts";
+import { BUYER_CATEGORIES } from "../../../engine/members.ts";
+import type { Safeguards } from "../../../engine/safeguards.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { COUNT, SEQ, Strict } from "../../wire/base.ts";
@@ -33,17 +37,18 @@ import { SAFEGUARDS_VIEW, safeguardsView } from "./views.ts";
 
 const strict = { additionalProperties: false } as const;
 const tags = ["regulator"];
-const ORDER_LOTS_MAX = 1_000_000_000;
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const SAFEGUARD_CHANGES = Type.Object(
   {
     bandBps: Type.Optional(
-      nullable(Type.Integer({ minimum: 1, maximum: 9999, description: "± around the reference" })),
+      nullable(Type.Integer({ minimum: 1, maximum: BAND_BPS_MAX, description: "± around the reference" })),
     ),
-    breakerBps: Type.Optional(nullable(Type.Integer({ minimum: 1, maximum: 9999, description: "± around the last" }))),
-    breakerAuctionMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: AUCTION_MS_MAX })),
+    breakerBps: Type.Optional(
+      nullable(Type.Integer({ minimum: 1, maximum: BAND_BPS_MAX, description: "± around the last" })),
+    ),
+    breakerAuctionMs: Type.Optional(Type.Integer({ minimum: AUCTION_MS_MIN, maximum: AUCTION_MS_MAX })),
     ceiling: Type.Optional(nullable(PRICE)),
     floor: Type.Optional(nullable(PRICE)),
     ceilingPath: Type.Optional(
@@ -51,7 +56,7 @@ const SAFEGUARD_CHANGES = Type.Object(
         maxItems: CEILING_PATH_STEPS_MAX,
       }),
     ),
-    maxShareBps: Type.Optional(nullable(Type.Integer({ minimum: 1, maximum: 10_000 }))),
+    maxShareBps: Type.Optional(nullable(Type.Integer({ minimum: 1, maximum: BPS_PER_UNIT }))),
     maxActiveOrders: Type.Optional(nullable(Type.Integer({ minimum: 1, maximum: ACTIVE_ORDERS_LIMIT_MAX }))),
     maxLotsPerOrder: Type.Optional(nullable(Type.Integer({ minimum: 1, maximum: ORDER_LOTS_MAX }))),
     eligibleCategories: Type.Optional(
@@ -63,7 +68,7 @@ const SAFEGUARD_CHANGES = Type.Object(
         }),
       ),
     ),
-    resumptionAuctionMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: AUCTION_MS_MAX })),
+    resumptionAuctionMs: Type.Optional(Type.Integer({ minimum: AUCTION_MS_MIN, maximum: AUCTION_MS_MAX })),
     reason: REASON,
   },
   {

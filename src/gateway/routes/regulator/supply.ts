@@ -5,6 +5,7 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { PLANNED_KG_MAX } from "../../../domain/limits.ts";
 import { EXCHANGE_UTC_OFFSET_MS, localMonth } from "../../../projections/numbers.ts";
 import type { RouteContext } from "../../context.ts";
 import { Nullable, SEQ, Strict } from "../../wire/base.ts";
@@ -21,8 +22,6 @@ import {
 
 const strict = { additionalProperties: false } as const;
 const tags = ["regulator"];
-/** The engine's bound on a month's planned volume: 10^12 kg. */
-const PLANNED_KG_MAX = 1_000_000_000_000;
 
 const SUPPLY_QUERY = Type.Object({ month: Type.Optional(MONTH) }, strict);
 const PLAN_PARAMS = Type.Object({ month: MONTH, producer: ID, basis: ID }, strict);

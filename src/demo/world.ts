@@ -20,10 +20,10 @@
  */
 
 import { resolve } from "node:path";
-import { loadScenario } from "../../simulator/load.ts";
-import type { Plant, Scenario } from "../../simulator/scenario.ts";
+import { loadScenario } from "../simulator/load.ts";
+import type { Plant, Scenario } from "../simulator/scenario.ts";
 
-export const DEFAULT_SCENARIO = resolve(import.meta.dirname, "../../../scenarios/safeguarded-2022.json");
+export const DEFAULT_SCENARIO = resolve(import.meta.dirname, "../../scenarios/safeguarded-2022.json");
 
 export type Desk = "continuous" | "auction";
 

@@ -19,11 +19,12 @@
  * restarted demo from reusing the ids of an earlier run.
  *
  * Promises: replies are checked field by field before an agent sees them (a reply of the wrong shape throws
- * `ApiError`, as does a request the server never answered); a refusal is never an exception. Every request carries a
- * fresh signature: timestamps strictly increase per key, because the server accepts a signature once.
+ * `ApiError`, as does a request the server never answered); a refusal is never an exception. Requests go through the
+ * member's signed client (api-client.ts).
  */
 
-import type { Side } from "../../domain/order.ts";
+import { CLIENT_ORDER_ID_LENGTH_MAX, parseOrderId } from "../domain/ids.ts";
+import type { Side } from "../domain/order.ts";
 import type {
   Balances,
   Fill,
@@ -34,12 +35,20 @@ import type {
   OrderRequest,
   PhaseName,
   SessionResult,
-} from "../../simulator/port.ts";
-import { clientOrderIdOf } from "../routes/common.ts";
-import { sign } from "../signing.ts";
+} from "../simulator/port.ts";
+import {
+  type ApiClient,
+  ApiError,
+  array,
+  big,
+  errorCodeOf,
+  integer,
+  integerOrNull,
+  object,
+  segment,
+  text,
+} from "./api-client.ts";
 
-/** A request the server has not answered by then is abandoned (and the step that sent it fails). */
-export const REQUEST_TIMEOUT_MS = 10_000;
 /** Most fills one read returns (the API's own limit); more between two reads of one account is an error. */
 export const FILLS_PAGE_MAX = 1000;
 /** Fills kept for an agent that has not read them yet; more means it stopped reading, which is an error. */
@@ -49,124 +58,7 @@ export const BOOK_DEPTH_MAX = 1000;
 /** Resting orders read per page when cancelling, and pages read at most (an account's agents keep far fewer). */
 export const RESTING_PAGE_MAX = 1000;
 export const RESTING_PAGES_MAX = 10;
-/** The API's limit on a client order id's length. */
-export const CLIENT_ORDER_ID_LENGTH_MAX = 36;
-
 const PHASES: readonly PhaseName[] = ["closed", "collection", "uncross", "continuous", "halted"];
-
-/** The server gave no usable answer: no reply, an unexpected status, or a reply of the wrong shape. */
-export class ApiError extends Error {
-  override readonly name = "ApiError";
-}
-
-export interface ApiKeyCredentials {
-  readonly keyId: string;
-  readonly secret: string;
-}
-
-export interface ApiReply {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-/** Signed requests with one API key. Share one client among all ports of the same key. */
-export class ApiClient {
-  private lastTimestampMs = 0;
-  requests = 0;
-
-  constructor(
-    private readonly baseUrl: string,
-    private readonly key: ApiKeyCredentials,
-    private readonly clock: () => number,
-  ) {}
-
-  async request(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<ApiReply> {
-    const text = body === undefined ? "" : JSON.stringify(body);
-    // The server accepts each signature once; two equal requests in the same millisecond would sign the same text.
-    const timestampMs = Math.max(this.clock(), this.lastTimestampMs + 1);
-    this.lastTimestampMs = timestampMs;
-    this.requests++;
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: {
-          "x-sauda-key": this.key.keyId,
-          "x-sauda-timestamp": String(timestampMs),
-          "x-sauda-signature": sign(this.key.secret, timestampMs, method, path, text),
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(body === undefined ? {} : { body: text }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-    } catch (error) {
-      throw new ApiError(`${method} ${path}: no answer (${(error as Error).message})`);
-    }
-    const raw = await response.text();
-    let parsed: unknown = null;
-    try {
-      parsed = raw === "" ? null : JSON.parse(raw);
-    } catch {
-      throw new ApiError(`${method} ${path}: ${response.status} with a body that is not JSON`);
-    }
-    return { status: response.status, body: parsed };
-  }
-
-  /** A request that must succeed with 2xx. */
-  async expect(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<unknown> {
-    const reply = await this.request(method, path, body);
-    if (reply.status < 200 || reply.status > 299) {
-      throw new ApiError(`${method} ${path}: ${reply.status} ${errorCodeOf(reply.body) ?? ""}`.trim());
-    }
-    return reply.body;
-  }
-}
-
-/** The registry code of an error reply (`{"error": {"code"}}`), or null. */
-export function errorCodeOf(body: unknown): string | null {
-  if (typeof body !== "object" || body === null) return null;
-  const error = (body as { error?: unknown }).error;
-  if (typeof error !== "object" || error === null) return null;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? code : null;
-}
-
-// -----------------------------------------------------------------------------------------------------------------
-// Reading replies: each helper checks one field and names it when it is wrong.
-
-type Json = Readonly<Record<string, unknown>>;
-
-function object(value: unknown, what: string): Json {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new ApiError(`${what} is not an object`);
-  return value as Json;
-}
-
-function array(value: unknown, what: string): readonly unknown[] {
-  if (!Array.isArray(value)) throw new ApiError(`${what} is not a list`);
-  return value;
-}
-
-function text(value: unknown, what: string): string {
-  if (typeof value !== "string") throw new ApiError(`${what} is not a string`);
-  return value;
-}
-
-function integer(value: unknown, what: string): number {
-  // Quantities that may exceed 2^53 in general arrive as decimal strings; the ones read here stay far below it.
-  const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== "number" || !Number.isSafeInteger(n)) throw new ApiError(`${what} is not an integer`);
-  return n;
-}
-
-function integerOrNull(value: unknown, what: string): number | null {
-  return value === null || value === undefined ? null : integer(value, what);
-}
-
-function big(value: unknown, what: string): bigint {
-  if (typeof value !== "string" || !/^-?\d+$/.test(value)) throw new ApiError(`${what} is not a decimal integer`);
-  return BigInt(value);
-}
 
 /** One instrument of `GET /api/instruments`, as far as an agent needs it. */
 interface Listing {
@@ -223,7 +115,7 @@ export async function cancelResting(
   account: string,
   mine: (clientOrderId: string) => boolean,
 ): Promise<number> {
-  const path = `/api/accounts/${encodeURIComponent(account)}`;
+  const path = `/api/accounts/${segment(account)}`;
   let cancelled = 0;
   for (let page = 0; page < RESTING_PAGES_MAX; page++) {
     const body = object(
@@ -233,10 +125,10 @@ export async function cancelResting(
     const orders = array(body.orders, "orders");
     let tried = 0;
     for (const item of orders) {
-      const { clientOrderId } = clientOrderIdOf(text(object(item, "order").orderId, "order.orderId"));
+      const { clientOrderId } = parseOrderId(text(object(item, "order").orderId, "order.orderId"));
       if (!mine(clientOrderId)) continue;
       tried++;
-      const reply = await client.request("DELETE", `${path}/orders/${encodeURIComponent(clientOrderId)}`);
+      const reply = await client.request("DELETE", `${path}/orders/${segment(clientOrderId)}`);
       if (reply.status === 200) cancelled++;
       else if (reply.status >= 500 || errorCodeOf(reply.body) === null) {
         throw new ApiError(`DELETE order ${clientOrderId}: ${reply.status}`);
@@ -272,7 +164,7 @@ export class AccountFills {
   }
 
   private get path(): string {
-    return `/api/accounts/${encodeURIComponent(this.account)}/fills`;
+    return `/api/accounts/${segment(this.account)}/fills`;
   }
 
   register(namespace: string): void {
@@ -306,7 +198,7 @@ export class AccountFills {
       }
       newestSeq = Math.max(newestSeq, seq);
       const orderId = text(fill.orderId, "fill.orderId");
-      const { account, clientOrderId } = clientOrderIdOf(orderId);
+      const { account, clientOrderId } = parseOrderId(orderId);
       if (account !== this.account) throw new ApiError(`a fill of order ${orderId} is listed under ${this.account}`);
       const namespace = [...this.waiting.keys()].find((ns) => clientOrderId.startsWith(ns));
       if (namespace === undefined) continue;
@@ -384,7 +276,7 @@ export class HttpMarketPort implements MarketPort {
   }
 
   private get accountPath(): string {
-    return `/api/accounts/${encodeURIComponent(this.account)}`;
+    return `/api/accounts/${segment(this.account)}`;
   }
 
   async instruments(filter?: InstrumentFilter): Promise<readonly InstrumentView[]> {
@@ -396,10 +288,7 @@ export class HttpMarketPort implements MarketPort {
       if (filter?.basis !== undefined && listing.basis !== filter.basis) continue;
       if (filter?.region !== undefined && listing.region !== filter.region) continue;
       const book = object(
-        await this.client.expect(
-          "GET",
-          `/api/instruments/${encodeURIComponent(listing.instrument)}/book?depth=${BOOK_DEPTH_MAX}`,
-        ),
+        await this.client.expect("GET", `/api/instruments/${segment(listing.instrument)}/book?depth=${BOOK_DEPTH_MAX}`),
         "book reply",
       );
       let openSellKg = integer(book.marketSellQueuedKg, "book.marketSellQueuedKg");
@@ -414,7 +303,7 @@ export class HttpMarketPort implements MarketPort {
 
   async lastResult(instrument: string): Promise<SessionResult | null> {
     const body = object(
-      await this.client.expect("GET", `/api/instruments/${encodeURIComponent(instrument)}/sessions?limit=1`),
+      await this.client.expect("GET", `/api/instruments/${segment(instrument)}/sessions?limit=1`),
       "sessions reply",
     );
     const last = array(body.history, "sessions.history")[0];
@@ -467,7 +356,7 @@ export class HttpMarketPort implements MarketPort {
     for (const id of clientOrderIds) {
       const reply = await this.client.request(
         "DELETE",
-        `${this.accountPath}/orders/${encodeURIComponent(`${this.namespace}${id}`)}`,
+        `${this.accountPath}/orders/${segment(`${this.namespace}${id}`)}`,
       );
       // Filled, expired or cancelled already: nothing is left to cancel, which is what was asked.
       if (reply.status >= 500 || (reply.status >= 300 && errorCodeOf(reply.body) === null)) {

@@ -3,15 +3,14 @@
  * Producing plants and delivery regions become instruments (propane-butane for the current delivery month), with
  * producers, filling-station networks, a gas-distribution company, a wholesaler and a broker with clients as members;
  * money and gas in place; the regulator's safeguards set; a trading calendar that keeps the demo open around the
- * clock.
+ * clock. It is built through the public API, as the exchange's staff would build it from their consoles: the
+ * operator's requests with the operator's key, the regulator's (safeguards, supply plans) with the regulator's.
  *
  * Figures: reference prices sit near what the platforms printed in January 2022 (Mangystau averaged 133,126 tenge/t);
  * collateral 5% and a fee of 0.05% per side (the Caspian exchange's rules for a comparable product); monthly gas
  * volumes from the plants' reported supply where DOMAIN.md has them (Zhanaozen 14.5 kt, Atyrau refinery 3.5 kt to
  * Mangystau), otherwise assumed and marked so.
  */
-
-import type { Command } from "../../engine/commands.ts";
 
 export interface DemoInstrument {
   readonly id: string;
@@ -123,14 +122,28 @@ export function accountOf(member: string): string {
   return `${member}-1`;
 }
 
-/** Every command that builds the demo exchange, in order. */
-export function demoCommands(nowMs: number): Command[] {
-  const commands: Command[] = [];
+/** One request of the set-up, and whose key sends it. */
+export interface SetupRequest {
+  readonly by: "operator" | "regulator";
+  readonly method: "POST" | "PUT" | "PATCH";
+  readonly path: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Every request that builds the demo exchange, in order. */
+export function setupRequests(nowMs: number): SetupRequest[] {
+  const requests: SetupRequest[] = [];
+  const operator = (method: SetupRequest["method"], path: string, body: Record<string, unknown>) =>
+    requests.push({ by: "operator", method, path, body });
+  const regulator = (method: SetupRequest["method"], path: string, body: Record<string, unknown>) =>
+    requests.push({ by: "regulator", method, path, body });
   const period = deliveryPeriodOf(nowMs);
   for (const instrument of demoInstruments(nowMs)) {
     const reference = instrument.referenceTengePerTonne * TIYN_PER_TENGE;
-    commands.push({
-      type: "instrument.list",
+    const at = `/api/admin/instruments/${encodeURIComponent(instrument.id)}`;
+    operator("POST", "/api/admin/instruments", {
       instrument: instrument.id,
       mode: instrument.mode,
       tickSize: 100, // one tenge per tonne
@@ -140,8 +153,8 @@ export function demoCommands(nowMs: number): Command[] {
         basis: instrument.basis,
         collateralBps: 500,
         feeBps: 5,
-        paymentWindowMs: 3 * 86_400_000,
-        deliveryWindowMs: 10 * 86_400_000,
+        paymentWindowMs: 3 * DAY_MS,
+        deliveryWindowMs: 10 * DAY_MS,
         buyerDefaultCollateralTo: "seller",
         sellerPenaltyBps: 1000,
       },
@@ -153,30 +166,24 @@ export function demoCommands(nowMs: number): Command[] {
         name: instrument.name,
       },
     });
-    commands.push({
-      type: "safeguards.set",
-      instrument: instrument.id,
-      changes: {
-        bandBps: 1000, // ±10% around the previous session's average
-        breakerBps: 300, // a 3% jump from the last price stops continuous trading for a 60 s auction
-        breakerAuctionMs: 60_000,
-        maxShareBps: 6000, // no buyer takes more than 60% of what is offered in a session
-        maxActiveOrders: 50,
-        // A hard ceiling 20% above the reference, rising 1% a month: the gradual path instead of a jump.
-        ceiling: Math.round((reference * 1.2) / 100) * 100,
-        ceilingPath: [1, 2, 3].map((months) => ({
-          effectiveFromMs: nowMs + months * 30 * 86_400_000,
-          ceiling: Math.round((reference * (1.2 + months * 0.01)) / 100) * 100,
-        })),
-        ...(instrument.region === "MANGYSTAU"
-          ? { eligibleCategories: ["filling-station-network", "gas-distribution"] as const }
-          : {}),
-      } as never,
+    regulator("PATCH", `/api/regulator/instruments/${encodeURIComponent(instrument.id)}/safeguards`, {
+      bandBps: 1000, // ±10% around the previous session's average
+      breakerBps: 300, // a 3% jump from the last price stops continuous trading for a 60 s auction
+      breakerAuctionMs: 60_000,
+      maxShareBps: 6000, // no buyer takes more than 60% of what is offered in a session
+      maxActiveOrders: 50,
+      // A hard ceiling 20% above the reference, rising 1% a month: the gradual path instead of a jump.
+      ceiling: Math.round((reference * 1.2) / 100) * 100,
+      ceilingPath: [1, 2, 3].map((months) => ({
+        effectiveFromMs: nowMs + months * 30 * DAY_MS,
+        ceiling: Math.round((reference * (1.2 + months * 0.01)) / 100) * 100,
+      })),
+      ...(instrument.region === "MANGYSTAU"
+        ? { eligibleCategories: ["filling-station-network", "gas-distribution"] }
+        : {}),
       reason: "demo: the regulator's standard safeguards",
     });
-    commands.push({
-      type: "calendar.set",
-      instrument: instrument.id,
+    operator("PUT", `${at}/calendar`, {
       calendar:
         instrument.mode === "continuous"
           ? {
@@ -201,43 +208,32 @@ export function demoCommands(nowMs: number): Command[] {
     });
   }
   for (const member of MEMBERS) {
-    commands.push({
-      type: "member.add",
+    operator("POST", "/api/admin/members", {
       member: member.id,
       name: member.name,
       roles: [member.role],
       ...(member.buyerCategory ? { buyerCategory: member.buyerCategory } : {}),
     });
-    if (member.role !== "broker")
-      commands.push({ type: "account.open", account: accountOf(member.id), member: member.id });
+    const account = accountOf(member.id);
+    const accountPath = `/api/admin/accounts/${encodeURIComponent(account)}`;
+    if (member.role !== "broker") operator("POST", "/api/admin/accounts", { account, member: member.id });
     if (member.role === "buyer") {
-      commands.push({
-        type: "money.deposit",
-        account: accountOf(member.id),
-        amount: MONEY_PER_BUYER_TIYN,
-        reference: `DEMO-${member.id}`,
-      });
+      operator("POST", `${accountPath}/deposits`, { amount: MONEY_PER_BUYER_TIYN, reference: `DEMO-${member.id}` });
     }
     if (member.role === "producer" && member.basis && member.monthlyTonnes) {
-      commands.push({
-        type: "gas.declare",
-        account: accountOf(member.id),
+      operator("POST", `${accountPath}/gas/declarations`, {
         basis: member.basis,
         quantity: member.monthlyTonnes * 1000 * GAS_MONTHS_DECLARED,
       });
-      commands.push({
-        type: "supply.plan",
-        month: period,
-        producer: member.id,
-        basis: member.basis,
-        plannedKg: member.monthlyTonnes * 1000,
-        reason: "demo: monthly domestic supply plan",
-      });
+      regulator(
+        "PUT",
+        `/api/regulator/supply/plans/${period}/${encodeURIComponent(member.id)}/${encodeURIComponent(member.basis)}`,
+        { plannedKg: member.monthlyTonnes * 1000, reason: "demo: monthly domestic supply plan" },
+      );
     }
   }
   for (const client of BROKER_CLIENTS) {
-    commands.push({
-      type: "account.open",
+    operator("POST", "/api/admin/accounts", {
       account: client.account,
       member: "CASPIAN-BROKER",
       client: client.client,
@@ -245,12 +241,10 @@ export function demoCommands(nowMs: number): Command[] {
       canSell: false,
       buyerCategory: client.buyerCategory,
     });
-    commands.push({
-      type: "money.deposit",
-      account: client.account,
+    operator("POST", `/api/admin/accounts/${encodeURIComponent(client.account)}/deposits`, {
       amount: MONEY_PER_BUYER_TIYN / 4,
       reference: `DEMO-${client.account}`,
     });
   }
-  return commands;
+  return requests;
 }

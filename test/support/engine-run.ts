@@ -1,12 +1,12 @@
 /**
- * Test support for the read models (used only by the *.test.ts files beside it): runs commands through a real
+ * Test support for the read models (used by src/projections/*.test.ts): runs commands through a real
  * engine and records each outcome as the sequencer would release it, and builds outcomes from hand-written events.
  */
 
-import type { Command } from "../engine/commands.ts";
-import { Engine } from "../engine/engine.ts";
-import type { AcceptedEvent, EngineEvent } from "../engine/events.ts";
-import type { OutcomeMeta, ProjectionOutcome } from "./outcome.ts";
+import type { Command } from "../../src/engine/commands.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import type { AcceptedEvent, EngineEvent } from "../../src/engine/events.ts";
+import type { OutcomeMeta, ProjectionOutcome } from "../../src/projections/outcome.ts";
 
 /** 11:00 in Almaty (UTC+5) on a Monday. */
 export const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);

@@ -43,6 +43,7 @@ const ENGINE_TYPES_FOR_PROJECTIONS = [
   "clearing.ts",
   "members.ts",
   "book.ts",
+  "access.ts",
 ];
 
 /**

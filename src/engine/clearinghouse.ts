@@ -192,10 +192,10 @@ export class ClearingHouse {
     if (typeof member !== "string" || !this.members.hasMember(member)) {
       return problem("MEMBER_NOT_FOUND", { id: String(member) });
     }
-    if (group !== null && (typeof group !== "string" || !ID_PATTERN.test(group))) {
+    if (group !== null && (typeof group !== "string" || !isId(group))) {
       return problem("GROUP_INVALID", {
         value: JSON.stringify(group),
-        rule: "a group id is 1 to 64 printable characters without spaces, or null for none",
+        rule: `a group id is 1 to ${ID_LENGTH_MAX} printable characters without spaces, or null for none`,
       });
     }
     if (

@@ -160,6 +160,11 @@ describe("the demo market driven by the policy lab's agents", () => {
     expect([...senders].sort()).toEqual(
       [
         "account.open demo-operator",
+        // Users and keys are journaled too: the server's own demo set-up makes the people's and the robots' users
+        // and keys, the test harness its keys.
+        "apiKey.create sauda serve (demo set-up)",
+        "apiKey.create test setup",
+        "user.create sauda serve (demo set-up)",
         "calendar.set demo-operator",
         "gas.declare demo-operator",
         "gas.withdraw demo-operator",

@@ -77,7 +77,11 @@ describe("the server's periodic check", () => {
   });
 
   async function metric(name: string): Promise<string[]> {
-    const text = String((await server.call(null, "GET", "/metrics")).body);
+    // /metrics is the operator's.
+    const operator = await server.login("operator");
+    const response = await server.call(operator, "GET", "/metrics");
+    expect(response.status).toBe(200);
+    const text = String(response.body);
     return text
       .split("\n")
       .filter((line) => line.startsWith(name))

@@ -21,6 +21,7 @@
 
 import { Type } from "@fastify/type-provider-typebox";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
 import type { RouteOptions } from "fastify";
 import { ERRORS, type ErrorCode } from "../domain/errors.ts";
 
@@ -264,6 +265,7 @@ export class ResponseContractError extends Error {
  */
 export function responseSerializer(validate: boolean) {
   const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
+  addFormats.default(ajv);
   return ({
     schema,
     url,

@@ -12,6 +12,7 @@
  */
 
 import { Ajv, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RouteKey, registeredRoutes, routeName } from "../support/routes.ts";
@@ -57,6 +58,8 @@ interface FuzzRequest {
 // The server's validators: bodies strictly (no coercion), query strings and path parameters with coercion.
 const strictAjv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: true, strict: false });
 const lenientAjv = new Ajv({ allErrors: false, coerceTypes: true, useDefaults: true, strict: false });
+addFormats.default(strictAjv);
+addFormats.default(lenientAjv);
 const refuses = (validate: ValidateFunction, value: unknown) => !validate(structuredClone(value));
 
 let server: TestServer;

@@ -1,7 +1,7 @@
 /**
- * Languages of the web application. Every sentence and label lives in a JSON file beside this one (en.json, ru.json),
+ * Languages of the web application. Every sentence and label lives in a JSON file beside this one (en.json, ru.json, kk.json),
  * keyed by a dotted path; components ask for keys and never hold text. English is complete and is the fallback for a
- * key another language lacks. Adding Kazakh is adding kk.json and one line in LANGUAGES.
+ * key another language lacks. Kazakh (kk.json) is the state language; Russian and English follow.
  *
  * Placeholders are `{name}`; numbers and prices are formatted by the caller (format.ts) in the language's locale.
  * The choice is kept in localStorage and sets <html lang>.
@@ -9,6 +9,7 @@
 
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import en from "./en.json";
+import kk from "./kk.json";
 import ru from "./ru.json";
 
 export type Messages = typeof en;
@@ -25,7 +26,7 @@ interface Language {
 export const LANGUAGES: readonly Language[] = [
   { code: "en", name: "English", locale: "en-US", messages: en },
   { code: "ru", name: "Русский", locale: "ru-RU", messages: ru },
-  // { code: "kk", name: "Қазақша", locale: "kk-KZ", messages: kk },
+  { code: "kk", name: "Қазақша", locale: "kk-KZ", messages: kk },
 ];
 
 const STORAGE_KEY = "sauda.language";

@@ -235,6 +235,13 @@ export class PriceIndices {
     return found;
   }
 
+  /** The national index's weights, by basis (published beside the indices so anyone can recompute them). */
+  nationalWeights(): { basis: string; weight: number }[] {
+    return [...this.weights]
+      .map(([basis, weight]) => ({ basis, weight: Number(weight) }))
+      .sort((a, b) => compareText(a.basis, b.basis));
+  }
+
   /** Bases traded on a day that carry no national weight. */
   unweighted(day: string): string[] {
     const found = this.byDay.get(day);

@@ -15,6 +15,7 @@ import {
   CANDLE,
   CANDLE_INTERVAL,
   INDEX_ROW,
+  INDEX_WEIGHT,
   jsonOrCsv,
   limitsWire,
   PUBLIC_INSTRUMENT,
@@ -222,8 +223,10 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
               day: Type.Union([Type.String(), Type.Null()]),
               days: Type.Array(Type.String()),
               indices: Type.Array(INDEX_ROW),
+              weights: Type.Array(INDEX_WEIGHT),
             }),
-            "The indices of a day (default: the latest with any), and the days kept",
+            "The indices of a day (default: the latest with any), the days kept, and the national index's weights " +
+              "(the method: docs/indices.md)",
           ),
         },
       },
@@ -250,7 +253,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         );
         return sendCsv(reply, `indices-${day ?? "none"}`, csv);
       }
-      return { day, days: indices.daysKept(30), indices: json(rows) };
+      return { day, days: indices.daysKept(30), indices: json(rows), weights: indices.nationalWeights() };
     },
   );
 }

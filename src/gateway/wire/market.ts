@@ -183,6 +183,11 @@ export const INDEX_ROW = Strict({
   sessions: COUNT,
 });
 
+export const INDEX_WEIGHT = Strict({
+  basis: TEXT,
+  weight: Type.Integer({ minimum: 0, description: "the basis's weight in the national index (tonnes per month)" }),
+});
+
 /** The limits in force on the wire: ceiling steps with their unit named. */
 export function limitsWire(limits: {
   readonly bandReferenceTiynPerTonne: number | null;

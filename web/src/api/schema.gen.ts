@@ -1798,6 +1798,11 @@ export interface components {
             valueTiyn: string;
             sessions: number;
         };
+        IndexWeight: {
+            basis: string;
+            /** @description the basis's weight in the national index (tonnes per month) */
+            weight: number;
+        };
         /** @description the price the running call auction would clear at now */
         Indicative: {
             priceTiynPerTonne: number | null;
@@ -2408,7 +2413,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The indices of a day (default: the latest with any), and the days kept */
+            /** @description The indices of a day (default: the latest with any), the days kept, and the national index's weights (the method: docs/indices.md) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2418,6 +2423,7 @@ export interface operations {
                         day: string | null;
                         days: string[];
                         indices: components["schemas"]["IndexRow"][];
+                        weights: components["schemas"]["IndexWeight"][];
                     };
                     "text/csv": string;
                 };

@@ -129,7 +129,11 @@ describe("audit trail", () => {
   it("keeps the newest AUDIT_ENTRIES_MAX entries", () => {
     const audit = new AuditTrail();
     const n = AUDIT_ENTRIES_MAX + 3;
-    for (let seq = 1; seq <= n; seq++) audit.apply(outcomeOf(seq, T0 + seq, []));
+    for (let seq = 1; seq <= AUDIT_ENTRIES_MAX; seq++) audit.apply(outcomeOf(seq, T0 + seq, []));
+    // Full but whole: every command since the first is still there.
+    expect(audit.wholeSinceMs()).toBeNull();
+    for (let seq = AUDIT_ENTRIES_MAX + 1; seq <= n; seq++) audit.apply(outcomeOf(seq, T0 + seq, []));
+    expect(audit.wholeSinceMs()).toBe(T0 + 4);
     expect(audit.size).toBe(AUDIT_ENTRIES_MAX);
     expect(audit.get(3)).toBeNull();
     expect(audit.get(4)?.seq).toBe(4);

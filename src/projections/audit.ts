@@ -108,6 +108,8 @@ export interface AuditFilter {
 
 export class AuditTrail {
   private readonly entries = new Ring<AuditEntry>(AUDIT_ENTRIES_MAX);
+  /** Whether the ring has made room by dropping its oldest entry. */
+  private dropped = false;
   /** Live orders' instrument and account, so an amend or cancel (which name only the order) can be filtered too. */
   private readonly liveOrders = new Map<string, { readonly instrument: string; readonly account: string }>();
 
@@ -169,12 +171,20 @@ export class AuditTrail {
       message,
       events: outcome.events.length,
     };
-    this.entries.push(entry);
+    if (this.entries.push(entry) !== undefined) this.dropped = true;
     return entry;
   }
 
   get size(): number {
     return this.entries.length;
+  }
+
+  /**
+   * Since when the trail is whole: null while it has dropped no entry (it holds every command since the first),
+   * else the time of the oldest entry it still keeps (older ones are in the journal only).
+   */
+  wholeSinceMs(): number | null {
+    return this.dropped ? (this.entries.oldest()?.timeMs ?? null) : null;
   }
 
   /** Matching entries, newest first. */

@@ -1,17 +1,21 @@
 /**
  * Public market data: no sign-in needed. Instruments with their quotes, order book depth, trades, candles, session
- * results and official price indices, as JSON or CSV.
+ * results, official price indices and the daily bulletin, as JSON or CSV.
  */
 
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../../projections/index.ts";
+import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../projections/numbers.ts";
+import { bulletinCsv, dailyBulletin } from "../../reports/bulletin.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { nextScheduledChange } from "../scheduler.ts";
-import { Strict } from "../wire/base.ts";
+import { EPOCH_MS, Strict } from "../wire/base.ts";
 import {
   BOOK,
+  BULLETIN_CONTROL,
+  BULLETIN_SESSION,
   CANDLE,
   CANDLE_INTERVAL,
   INDEX_ROW,
@@ -254,6 +258,43 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         return sendCsv(reply, `indices-${day ?? "none"}`, csv);
       }
       return { day, days: indices.daysKept(30), indices: json(rows), weights: indices.nationalWeights() };
+    },
+  );
+
+  api.get<{ Querystring: { day?: string; format: "json" | "csv" } }>(
+    "/bulletin",
+    {
+      schema: {
+        operationId: "getBulletin",
+        tags: ["market data"],
+        summary:
+          "The daily bulletin: every session of a day, the day's indices, and the regulator's controls with reasons",
+        querystring: Type.Object({ day: Type.Optional(DATE), format: FORMAT }, { additionalProperties: false }),
+        response: {
+          200: jsonOrCsv(
+            Strict({
+              day: Type.String({ description: "YYYY-MM-DD, exchange local time" }),
+              fromMs: EPOCH_MS,
+              toMs: EPOCH_MS,
+              sessions: Type.Array(BULLETIN_SESSION),
+              indices: Type.Array(INDEX_ROW),
+              controls: Type.Array(BULLETIN_CONTROL),
+              controlsComplete: Type.Boolean({
+                description: "false when the day is older than the audit trail kept in memory (the journal has it)",
+              }),
+            }),
+            "The bulletin of a day (default: today in exchange time): sessions that closed that day, the day's " +
+              "indices, and the safeguard changes, halts and resumptions of the day",
+          ),
+        },
+      },
+      config: PUBLIC,
+    },
+    async (request, reply) => {
+      const day = request.query.day ?? localDay(exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
+      const bulletin = dailyBulletin(exchange.projections, day);
+      if (request.query.format === "csv") return sendCsv(reply, `bulletin-${day}`, bulletinCsv(bulletin));
+      return json(bulletin);
     },
   );
 }

@@ -183,6 +183,21 @@ export const INDEX_ROW = Strict({
   sessions: COUNT,
 });
 
+export const BULLETIN_SESSION = Strict({
+  ...SESSION_RESULT.properties,
+  product: TEXT,
+  basis: TEXT,
+  region: TEXT,
+});
+
+export const BULLETIN_CONTROL = Strict({
+  seq: SEQ,
+  timeMs: EPOCH_MS,
+  action: Enum(["safeguards.set", "halt", "resume"] as const),
+  instrument: Nullable(TEXT),
+  summary: Type.String({ description: "what was done and why, as the audit trail says it" }),
+});
+
 export const INDEX_WEIGHT = Strict({
   basis: TEXT,
   weight: Type.Integer({ minimum: 0, description: "the basis's weight in the national index (tonnes per month)" }),

@@ -25,6 +25,8 @@ import { LAB_RUN, LAB_RUN_VIEW, LAB_SCENARIOS } from "./lab.ts";
 import {
   AUCTION_RESULT,
   BOOK,
+  BULLETIN_CONTROL,
+  BULLETIN_SESSION,
   CANDLE,
   CEILING_STEP,
   INDEX_ROW,
@@ -70,6 +72,8 @@ export const NAMED_SCHEMAS: Readonly<Record<string, object>> = {
   SessionResult: SESSION_RESULT,
   Candle: CANDLE,
   TapeTrade: TAPE_TRADE,
+  BulletinControl: BULLETIN_CONTROL,
+  BulletinSession: BULLETIN_SESSION,
   IndexRow: INDEX_ROW,
   IndexWeight: INDEX_WEIGHT,
   Indicative: INDICATIVE,

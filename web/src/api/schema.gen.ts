@@ -124,6 +124,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bulletin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily bulletin: every session of a day, the day's indices, and the regulator's controls with reasons */
+        get: operations["getBulletin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/session": {
         parameters: {
             query?: never;
@@ -1783,6 +1800,49 @@ export interface components {
             quantityKg: number;
             aggressor: ("buy" | "sell") | null;
         };
+        BulletinControl: {
+            /** @description journal sequence number */
+            seq: number;
+            /** @description ms since epoch (UTC) */
+            timeMs: number;
+            /** @enum {unknown} */
+            action: "safeguards.set" | "halt" | "resume";
+            instrument: string | null;
+            /** @description what was done and why, as the audit trail says it */
+            summary: string;
+        };
+        BulletinSession: {
+            instrument: string;
+            session: number;
+            /** @description journal sequence number */
+            startSeq: number;
+            /** @description ms since epoch (UTC) */
+            startMs: number;
+            endSeq: number | null;
+            endMs: number | null;
+            referencePriceTiynPerTonne: number | null;
+            openTiynPerTonne: number | null;
+            highTiynPerTonne: number | null;
+            lowTiynPerTonne: number | null;
+            closeTiynPerTonne: number | null;
+            vwapTiynPerTonne: number | null;
+            trades: number;
+            /** @description an integer as a decimal string */
+            volumeKg: string;
+            /** @description an integer as a decimal string */
+            valueMilliTiyn: string;
+            /** @description an integer as a decimal string */
+            valueTiyn: string;
+            /** @description an integer as a decimal string */
+            offeredKg: string;
+            /** @description an integer as a decimal string */
+            bidKg: string;
+            buyers: number;
+            sellers: number;
+            product: string;
+            basis: string;
+            region: string;
+        };
         IndexRow: {
             /** @description YYYY-MM-DD, exchange local time */
             day: string;
@@ -2424,6 +2484,97 @@ export interface operations {
                         days: string[];
                         indices: components["schemas"]["IndexRow"][];
                         weights: components["schemas"]["IndexWeight"][];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBulletin: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                day?: string;
+                format: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bulletin of a day (default: today in exchange time): sessions that closed that day, the day's indices, and the safeguard changes, halts and resumptions of the day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD, exchange local time */
+                        day: string;
+                        /** @description ms since epoch (UTC) */
+                        fromMs: number;
+                        /** @description ms since epoch (UTC) */
+                        toMs: number;
+                        sessions: components["schemas"]["BulletinSession"][];
+                        indices: components["schemas"]["IndexRow"][];
+                        controls: components["schemas"]["BulletinControl"][];
+                        /** @description false when the day is older than the audit trail kept in memory (the journal has it) */
+                        controlsComplete: boolean;
                     };
                     "text/csv": string;
                 };

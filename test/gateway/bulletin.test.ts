@@ -1,0 +1,139 @@
+/**
+ * The daily bulletin (GET /api/bulletin, public): the sessions that closed on a day in exchange time with their
+ * results, the day's indices exactly as /api/indices publishes them, and the regulator's safeguard changes, halts and
+ * resumptions of the day with their reasons — nothing else from the audit trail; as JSON and as CSV.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Command } from "../../src/engine/commands.ts";
+import { INSTRUMENT, type Session, T0, TestServer } from "../support/server.ts";
+
+const HOUR = 3_600_000;
+/** 00:00 Almaty (UTC+5) on 5 January 2026; T0 is 11:00 that day. */
+const DAY1 = Date.UTC(2026, 0, 4, 19);
+
+let server: TestServer;
+let regulator: Session;
+let n = 0;
+
+async function submit(command: Command): Promise<void> {
+  const outcome = await server.exchange.submit(command);
+  const refused = outcome.events.find((e) => e.type === "rejected");
+  if (refused) throw new Error(`${command.type} refused: ${JSON.stringify(refused)}`);
+}
+
+async function trade(price: number, tonnes: number): Promise<void> {
+  n++;
+  const order = {
+    type: "order.new",
+    instrument: INSTRUMENT,
+    orderType: "limit",
+    price,
+    quantity: tonnes * 1000,
+  } as const;
+  await submit({ ...order, orderId: `KAZGPZ-1~s${n}`, account: "KAZGPZ-1", side: "sell" });
+  await submit({ ...order, orderId: `AKTAU-1~b${n}`, account: "AKTAU-1", side: "buy" });
+}
+
+beforeAll(async () => {
+  server = await TestServer.start();
+  regulator = await server.login("regulator");
+  // 5 January: the session opened at set-up (11:00) trades twice and closes at 13:00; the regulator narrows the band.
+  server.nowMs = T0 + HOUR;
+  await trade(13_300_000, 10);
+  await trade(13_400_000, 20);
+  const band = await server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+    bandBps: 500,
+    reason: "bulletin test: ±5% band",
+  });
+  expect(band.status).toBe(200);
+  server.nowMs = T0 + 2 * HOUR;
+  await submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
+  // The next session opens at 23:00 on the 5th, is halted and resumed, and closes after midnight: the 6th's.
+  server.nowMs = DAY1 + 23 * HOUR;
+  await submit({ type: "phase.set", instrument: INSTRUMENT, phase: "continuous" });
+  await trade(13_500_000, 5);
+  regulator = await server.login("regulator"); // the morning's session has expired
+  const halt = await server.call(regulator, "POST", "/api/regulator/halt", {
+    scope: "instrument",
+    instrument: INSTRUMENT,
+    reason: "bulletin test: cooling-off halt",
+  });
+  expect(halt.status).toBe(200);
+  server.nowMs = DAY1 + 24.5 * HOUR;
+  await submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("the daily bulletin", () => {
+  it("lists the sessions that closed that day, the day's indices and the regulator's controls with reasons", async () => {
+    const bulletin = await server.call(null, "GET", "/api/bulletin?day=2026-01-05");
+    expect(bulletin.status).toBe(200);
+    expect(bulletin.body).toMatchObject({
+      day: "2026-01-05",
+      fromMs: DAY1,
+      toMs: DAY1 + 24 * HOUR,
+      controlsComplete: true,
+    });
+    expect(bulletin.body.sessions).toHaveLength(1);
+    expect(bulletin.body.sessions[0]).toMatchObject({
+      instrument: INSTRUMENT,
+      product: "propane-butane",
+      basis: "KAZGPZ",
+      region: "MANGYSTAU",
+      session: 1,
+      trades: 2,
+      volumeKg: "30000",
+      offeredKg: "30000",
+      bidKg: "30000",
+      // (10 × 13,300,000 + 20 × 13,400,000) / 30 = 13,366,666.67
+      vwapTiynPerTonne: 13_366_667,
+      highTiynPerTonne: 13_400_000,
+      lowTiynPerTonne: 13_300_000,
+      buyers: 1,
+      sellers: 1,
+    });
+    const indices = await server.call(null, "GET", "/api/indices?day=2026-01-05");
+    expect(bulletin.body.indices).toEqual(indices.body.indices);
+    expect(bulletin.body.indices.find((i: { scope: string }) => i.scope === "basis").priceTiynPerTonne).toBe(
+      13_366_667,
+    );
+    // The band change is there with its reason (and the evening's halt); the test's set-up (listing, members,
+    // money) and the phase changes are not.
+    expect(bulletin.body.controls).toHaveLength(2);
+    expect(bulletin.body.controls[0]).toMatchObject({ action: "safeguards.set", instrument: INSTRUMENT });
+    expect(bulletin.body.controls[0].summary).toContain("bulletin test: ±5% band");
+  });
+
+  it("puts a session that closed after midnight on the next day, with the halt made during it", async () => {
+    const bulletin = (await server.call(null, "GET", "/api/bulletin?day=2026-01-06")).body;
+    expect(
+      bulletin.sessions.map((s: { session: number; vwapTiynPerTonne: number }) => [s.session, s.vwapTiynPerTonne]),
+    ).toEqual([[2, 13_500_000]]);
+    // The halt was made on the 5th at 23:00: it is the 5th's control, not the 6th's.
+    expect(bulletin.controls).toEqual([]);
+    const fifth = (await server.call(null, "GET", "/api/bulletin?day=2026-01-05")).body;
+    expect(fifth.controls.map((c: { action: string }) => c.action)).toEqual(["safeguards.set", "halt"]);
+    expect(fifth.controls[1].summary).toContain("bulletin test: cooling-off halt");
+  });
+
+  it("defaults to today in exchange time, and a day without sessions is empty", async () => {
+    server.nowMs = DAY1 + 3 * 24 * HOUR + HOUR; // 8 January, 01:00 local
+    const today = await server.call(null, "GET", "/api/bulletin");
+    expect(today.body).toMatchObject({ day: "2026-01-08", sessions: [], indices: [], controls: [] });
+  });
+
+  it("gives the sessions as CSV, and refuses an impossible day", async () => {
+    const csv = await server.call(null, "GET", "/api/bulletin?day=2026-01-05&format=csv");
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const lines = String(csv.body).trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^day,instrument,product,basis,region,session,start,end,offered_kg/);
+    expect(lines[1]).toContain(`2026-01-05,${INSTRUMENT},propane-butane,KAZGPZ,MANGYSTAU,1,`);
+    const bad = await server.call(null, "GET", "/api/bulletin?day=2026-02-31");
+    expect(bad.status).toBe(400);
+  });
+});

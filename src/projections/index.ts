@@ -29,6 +29,7 @@ import { type InstrumentInfo, InstrumentRegistry } from "./instruments.ts";
 import { LimitsInForce } from "./limits.ts";
 import { MarketData } from "./market-data.ts";
 import { outcomeOfRecord, type ProjectionOutcome, type ProjectionRecord } from "./outcome.ts";
+import { Participation } from "./participation.ts";
 import { SessionResults } from "./sessions.ts";
 import { SupplyObligations, type SupplyPlanRow } from "./supply.ts";
 import { UserDirectory } from "./users.ts";
@@ -42,6 +43,7 @@ export * from "./instruments.ts";
 export * from "./limits.ts";
 export * from "./market-data.ts";
 export * from "./outcome.ts";
+export * from "./participation.ts";
 export * from "./sessions.ts";
 export * from "./supply.ts";
 export * from "./users.ts";
@@ -68,6 +70,8 @@ export class Projections {
   readonly accounts: Accounts;
   readonly supply: SupplyObligations;
   readonly audit: AuditTrail;
+  /** Participation and concentration per instrument and month, published without names. */
+  readonly participation: Participation;
   readonly controls: Controls;
   readonly users: UserDirectory;
   /** The price limits in force, at the journal's time (limits.ts). */
@@ -89,6 +93,7 @@ export class Projections {
     this.accounts = new Accounts();
     this.supply = new SupplyObligations({ registry: this.instruments, plan: options.supplyPlan ?? [], ...timing });
     this.audit = new AuditTrail();
+    this.participation = new Participation(timing);
     this.controls = new Controls();
     this.users = new UserDirectory();
     this.limits = new LimitsInForce({
@@ -126,6 +131,7 @@ export class Projections {
     this.accounts.apply(outcome);
     this.supply.apply(outcome);
     this.audit.apply(outcome);
+    this.participation.apply(outcome);
     this.controls.apply(outcome);
     this.users.apply(outcome);
     this.lastSeqValue = outcome.seq;

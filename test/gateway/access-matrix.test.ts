@@ -105,6 +105,7 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/instruments/:id/sessions", policy: "public", path: `/api/instruments/${INSTRUMENT}/sessions` },
   { route: "GET /api/indices", policy: "public" },
   { route: "GET /api/bulletin", policy: "public" },
+  { route: "GET /api/participation", policy: "public" },
   { route: "GET /api/session", policy: "public" },
   { route: "POST /api/session", policy: "public", body: () => ({ user: "aktau-viewer", password: PASSWORD }) },
   { route: "GET /api/stream", policy: "public", websocket: true },

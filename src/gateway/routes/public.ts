@@ -1,6 +1,6 @@
 /**
  * Public market data: no sign-in needed. Instruments with their quotes, order book depth, trades, candles, session
- * results, official price indices and the daily bulletin, as JSON or CSV.
+ * results, official price indices, the daily bulletin and participation per month, as JSON or CSV.
  */
 
 import { Type } from "@fastify/type-provider-typebox";
@@ -11,7 +11,7 @@ import { bulletinCsv, dailyBulletin } from "../../reports/bulletin.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { nextScheduledChange } from "../scheduler.ts";
-import { EPOCH_MS, Strict } from "../wire/base.ts";
+import { EPOCH_MS, Nullable, Strict } from "../wire/base.ts";
 import {
   BOOK,
   BULLETIN_CONTROL,
@@ -22,6 +22,7 @@ import {
   INDEX_WEIGHT,
   jsonOrCsv,
   limitsWire,
+  PARTICIPATION_ROW,
   PUBLIC_INSTRUMENT,
   SESSION_RESULT,
   TAPE_TRADE,
@@ -295,6 +296,68 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
       const bulletin = dailyBulletin(exchange.projections, day);
       if (request.query.format === "csv") return sendCsv(reply, `bulletin-${day}`, bulletinCsv(bulletin));
       return json(bulletin);
+    },
+  );
+
+  api.get<{ Querystring: { month?: string; format: "json" | "csv" } }>(
+    "/participation",
+    {
+      schema: {
+        operationId: "getParticipation",
+        tags: ["market data"],
+        summary: "Participation and concentration per instrument in a month: buyers, sellers, top-5 shares, HHI",
+        querystring: Type.Object(
+          { month: Type.Optional(Type.String({ pattern: "^\\d{4}-(0[1-9]|1[0-2])$" })), format: FORMAT },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: jsonOrCsv(
+            Strict({
+              month: Nullable(Type.String()),
+              months: Type.Array(Type.String()),
+              instruments: Type.Array(PARTICIPATION_ROW),
+            }),
+            "Per instrument, how many members bought and sold in the month, the five largest's share and the HHI " +
+              "of each side, naming no one (default: the newest month with trades); and the months kept",
+          ),
+        },
+      },
+      config: PUBLIC,
+    },
+    async (request, reply) => {
+      const participation = exchange.projections.participation;
+      const month = request.query.month ?? participation.monthsKept()[0] ?? null;
+      const rows = month === null ? [] : participation.month(month);
+      if (request.query.format === "csv") {
+        const csv = toCsv(
+          [
+            "month",
+            "instrument",
+            "trades",
+            "volume_kg",
+            "buyers",
+            "buyers_top5_share_bps",
+            "buyers_hhi",
+            "sellers",
+            "sellers_top5_share_bps",
+            "sellers_hhi",
+          ],
+          rows.map((r) => [
+            r.month,
+            r.instrument,
+            r.trades,
+            r.volumeKg,
+            r.buyers.participants,
+            r.buyers.top5ShareBps,
+            r.buyers.hhi,
+            r.sellers.participants,
+            r.sellers.top5ShareBps,
+            r.sellers.hhi,
+          ]),
+        );
+        return sendCsv(reply, `participation-${month ?? "none"}`, csv);
+      }
+      return { month, months: participation.monthsKept(), instruments: json(rows) };
     },
   );
 }

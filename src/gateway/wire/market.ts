@@ -198,6 +198,21 @@ export const BULLETIN_CONTROL = Strict({
   summary: Type.String({ description: "what was done and why, as the audit trail says it" }),
 });
 
+const SIDE_CONCENTRATION = Strict({
+  participants: Type.Integer({ minimum: 0, description: "members that traded on this side" }),
+  top5ShareBps: Type.Integer({ minimum: 0, maximum: 10_000, description: "share of the five largest, basis points" }),
+  hhi: Type.Integer({ minimum: 0, maximum: 10_000, description: "Herfindahl–Hirschman index, 0 to 10,000" }),
+});
+
+export const PARTICIPATION_ROW = Strict({
+  instrument: TEXT,
+  month: Type.String({ description: "YYYY-MM, exchange local time" }),
+  trades: COUNT,
+  volumeKg: DECIMAL,
+  buyers: SIDE_CONCENTRATION,
+  sellers: SIDE_CONCENTRATION,
+});
+
 export const INDEX_WEIGHT = Strict({
   basis: TEXT,
   weight: Type.Integer({ minimum: 0, description: "the basis's weight in the national index (tonnes per month)" }),

@@ -141,6 +141,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/participation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Participation and concentration per instrument in a month: buyers, sellers, top-5 shares, HHI */
+        get: operations["getParticipation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/session": {
         parameters: {
             query?: never;
@@ -1858,6 +1875,30 @@ export interface components {
             valueTiyn: string;
             sessions: number;
         };
+        ParticipationRow: {
+            instrument: string;
+            /** @description YYYY-MM, exchange local time */
+            month: string;
+            trades: number;
+            /** @description an integer as a decimal string */
+            volumeKg: string;
+            buyers: {
+                /** @description members that traded on this side */
+                participants: number;
+                /** @description share of the five largest, basis points */
+                top5ShareBps: number;
+                /** @description Herfindahl–Hirschman index, 0 to 10,000 */
+                hhi: number;
+            };
+            sellers: {
+                /** @description members that traded on this side */
+                participants: number;
+                /** @description share of the five largest, basis points */
+                top5ShareBps: number;
+                /** @description Herfindahl–Hirschman index, 0 to 10,000 */
+                hhi: number;
+            };
+        };
         IndexWeight: {
             basis: string;
             /** @description the basis's weight in the national index (tonnes per month) */
@@ -2575,6 +2616,88 @@ export interface operations {
                         controls: components["schemas"]["BulletinControl"][];
                         /** @description false when the day is older than the audit trail kept in memory (the journal has it) */
                         controlsComplete: boolean;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getParticipation: {
+        parameters: {
+            query: {
+                month?: string;
+                format: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per instrument, how many members bought and sold in the month, the five largest's share and the HHI of each side, naming no one (default: the newest month with trades); and the months kept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string | null;
+                        months: string[];
+                        instruments: components["schemas"]["ParticipationRow"][];
                     };
                     "text/csv": string;
                 };

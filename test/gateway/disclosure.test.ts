@@ -1,7 +1,9 @@
 /**
- * The daily bulletin (GET /api/bulletin, public): the sessions that closed on a day in exchange time with their
- * results, the day's indices exactly as /api/indices publishes them, and the regulator's safeguard changes, halts and
- * resumptions of the day with their reasons — nothing else from the audit trail; as JSON and as CSV.
+ * Public disclosure. The daily bulletin (GET /api/bulletin): the sessions that closed on a day in exchange time with
+ * their results, the day's indices exactly as /api/indices publishes them, and the regulator's safeguard changes,
+ * halts and resumptions of the day with their reasons — nothing else from the audit trail; as JSON and as CSV.
+ * Participation per instrument and month (GET /api/participation): members on each side, top-5 shares and HHI,
+ * naming no one.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +24,7 @@ async function submit(command: Command): Promise<void> {
   if (refused) throw new Error(`${command.type} refused: ${JSON.stringify(refused)}`);
 }
 
-async function trade(price: number, tonnes: number): Promise<void> {
+async function trade(price: number, tonnes: number, buyer = "AKTAU-1"): Promise<void> {
   n++;
   const order = {
     type: "order.new",
@@ -32,7 +34,7 @@ async function trade(price: number, tonnes: number): Promise<void> {
     quantity: tonnes * 1000,
   } as const;
   await submit({ ...order, orderId: `KAZGPZ-1~s${n}`, account: "KAZGPZ-1", side: "sell" });
-  await submit({ ...order, orderId: `AKTAU-1~b${n}`, account: "AKTAU-1", side: "buy" });
+  await submit({ ...order, orderId: `${buyer}~b${n}`, account: buyer, side: "buy" });
 }
 
 beforeAll(async () => {
@@ -135,5 +137,36 @@ describe("the daily bulletin", () => {
     expect(lines[1]).toContain(`2026-01-05,${INSTRUMENT},propane-butane,KAZGPZ,MANGYSTAU,1,`);
     const bad = await server.call(null, "GET", "/api/bulletin?day=2026-02-31");
     expect(bad.status).toBe(400);
+  });
+
+  it("publishes participation per instrument and month without names", async () => {
+    // February: three members buy 30, 10 and 10 t (the broker through its client's account) from one seller.
+    server.nowMs = Date.UTC(2026, 1, 2, 6);
+    await submit({ type: "phase.set", instrument: INSTRUMENT, phase: "continuous" });
+    await trade(13_300_000, 30, "AKTAU-1");
+    await trade(13_300_000, 10, "ATYRAU-1");
+    await trade(13_300_000, 10, "BROKER-C1");
+    const latest = await server.call(null, "GET", "/api/participation");
+    expect(latest.body).toEqual({
+      month: "2026-02",
+      months: ["2026-02", "2026-01"],
+      instruments: [
+        {
+          instrument: INSTRUMENT,
+          month: "2026-02",
+          trades: 3,
+          volumeKg: "50000",
+          // (30² + 10² + 10²) / 50² = 0.44
+          buyers: { participants: 3, top5ShareBps: 10_000, hhi: 4400 },
+          sellers: { participants: 1, top5ShareBps: 10_000, hhi: 10_000 },
+        },
+      ],
+    });
+    expect(JSON.stringify(latest.body)).not.toMatch(/AKTAU|ATYRAU|BROKER|KAZGPZ-1/);
+    const january = await server.call(null, "GET", "/api/participation?month=2026-01");
+    expect(january.body.instruments[0]).toMatchObject({ trades: 3, volumeKg: "35000", buyers: { participants: 1 } });
+    const csv = String((await server.call(null, "GET", "/api/participation?month=2026-02&format=csv")).body);
+    expect(csv.trim().split("\n")[1]).toBe(`2026-02,${INSTRUMENT},3,50000,3,10000,4400,1,10000,10000`);
+    expect((await server.call(null, "GET", "/api/participation?month=2026-13")).status).toBe(400);
   });
 });

@@ -166,6 +166,10 @@ export const ERRORS = {
     template:
       "Gas quantity {value} kg is not valid; it must be whole tonnes (a multiple of 1000 kg) from 1000 to {max} kg.",
   },
+  MEMBER_NOT_PRODUCER: {
+    httpStatus: 403,
+    template: "Member '{member}' is not a producer; only producers publish outages of their plants.",
+  },
   BASIS_INVALID: { httpStatus: 400, template: "Basis {value} is not valid; {rule}." },
   BASIS_UNKNOWN: {
     httpStatus: 404,

@@ -90,6 +90,22 @@ export interface SupplyPlanCommand {
   readonly reason: string;
 }
 
+/**
+ * A producer discloses an outage or a change of output at one of its plants (a delivery basis the exchange trades)
+ * before it takes effect: planned or unplanned, the period affected and the output lost. The engine names it
+ * `OUT-<seq>`; one published at or after its start is marked late.
+ */
+export interface OutagePublishCommand {
+  readonly type: "outage.publish";
+  readonly producer: string;
+  readonly basis: string;
+  readonly kind: "planned" | "unplanned";
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly volumeKg: number;
+  readonly reason: string;
+}
+
 /** The operator sets an instrument's trading calendar (calendar.ts), with a reason. */
 export interface SetCalendarCommand {
   readonly type: "calendar.set";
@@ -167,6 +183,7 @@ export type Command =
   | SetSafeguardsCommand
   | HaltCommand
   | SupplyPlanCommand
+  | OutagePublishCommand
   | SetCalendarCommand
   | NewOrderCommand
   | AmendOrderCommand
@@ -198,6 +215,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "halt",
   "resume",
   "supply.plan",
+  "outage.publish",
   "calendar.set",
   "order.new",
   "order.amend",

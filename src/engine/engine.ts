@@ -213,6 +213,8 @@ export class Engine {
       case "resume":
       case "supply.plan":
         return this.safeguardCommand(command, out);
+      case "outage.publish":
+        return this.publishOutage(command, out);
       case "member.add":
       case "member.suspend":
       case "member.reinstate":
@@ -730,6 +732,57 @@ export class Engine {
     return null;
   }
 
+  /** A producer's outage disclosure: checked in full, named by its seq, marked late if its period has begun. */
+  private publishOutage(command: Command & { type: "outage.publish" }, out: EngineEvent[]): Problem | null {
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    const { producer, basis, kind, fromMs, toMs, volumeKg } = command;
+    if (!validId(producer, ID_LENGTH_MAX)) {
+      return problem("MEMBER_NOT_FOUND", { id: typeof producer === "string" ? producer : show(producer) });
+    }
+    const member = this.house.members.member(producer);
+    if (member === undefined) return problem("MEMBER_NOT_FOUND", { id: producer });
+    if (!member.roles.includes("producer")) return problem("MEMBER_NOT_PRODUCER", { member: producer });
+    if (!validId(basis, ID_LENGTH_MAX))
+      return problem("BASIS_INVALID", { value: show(basis), rule: idRule(ID_LENGTH_MAX) });
+    if (!this.tradesAtBasis(basis)) return problem("BASIS_UNKNOWN", { basis: show(basis) });
+    if (kind !== "planned" && kind !== "unplanned") {
+      return problem("FIELD_INVALID", { field: "kind", value: show(kind), rule: "expected 'planned' or 'unplanned'" });
+    }
+    if (!isSafeWholeNumber(fromMs) || fromMs > OUTAGE_TIME_MS_MAX) {
+      return problem("FIELD_INVALID", { field: "fromMs", value: show(fromMs), rule: "a time in ms since 1970 (UTC)" });
+    }
+    if (!isSafeWholeNumber(toMs) || toMs <= fromMs || toMs - fromMs > OUTAGE_LENGTH_MS_MAX) {
+      return problem("FIELD_INVALID", {
+        field: "toMs",
+        value: show(toMs),
+        rule: "after fromMs, and at most a year after it",
+      });
+    }
+    if (!isSafeWholeNumber(volumeKg) || volumeKg < 1 || volumeKg > PLANNED_KG_MAX) {
+      return problem("FIELD_INVALID", {
+        field: "volumeKg",
+        value: show(volumeKg),
+        rule: `the output affected, a whole number of kg from 1 to ${PLANNED_KG_MAX}`,
+      });
+    }
+    const publishedMs = this.nowMsValue;
+    out.push({
+      type: "outage.published",
+      outage: `OUT-${this.lastSeqValue}`,
+      producer,
+      basis,
+      kind,
+      fromMs,
+      toMs,
+      volumeKg,
+      reason: command.reason,
+      publishedMs,
+      late: publishedMs >= fromMs,
+    });
+    return null;
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Members and accounts (the clearing house keeps them; a suspension also reaches every market).
 
@@ -1056,6 +1109,10 @@ function checkReason(reason: unknown): Problem | null {
   }
   return null;
 }
+
+/** An outage period starts before the year 10000 and lasts at most a year. */
+const OUTAGE_TIME_MS_MAX = 253_402_300_799_999;
+const OUTAGE_LENGTH_MS_MAX = 366 * 86_400_000;
 
 /** A month, YYYY-MM, in the calendar's years (1900–2199). */
 const DELIVERY_PERIOD_PATTERN = /^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])$/;

@@ -131,6 +131,23 @@ export interface CalendarSetEvent {
   readonly reason: string;
 }
 
+/** A producer's outage disclosure, as published (commands.ts `OutagePublishCommand`). */
+export interface OutagePublishedEvent {
+  readonly type: "outage.published";
+  /** `OUT-<seq>`. */
+  readonly outage: string;
+  readonly producer: string;
+  readonly basis: string;
+  readonly kind: "planned" | "unplanned";
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly volumeKg: number;
+  readonly reason: string;
+  readonly publishedMs: number;
+  /** Published at or after the start of the period it affects. */
+  readonly late: boolean;
+}
+
 export interface SupplyPlannedEvent {
   readonly type: "supply.planned";
   readonly month: string;
@@ -216,6 +233,7 @@ export type EngineEvent =
   | RejectedEvent
   | SafeguardsChangedEvent
   | SupplyPlannedEvent
+  | OutagePublishedEvent
   | CalendarSetEvent
   | InstrumentUpdatedEvent
   | DuplicateEvent

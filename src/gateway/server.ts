@@ -56,6 +56,7 @@ import { journalRoutes } from "./routes/journal.ts";
 import { labRoutes } from "./routes/lab.ts";
 import { operatorRoutes } from "./routes/operator/index.ts";
 import { orderRoutes } from "./routes/orders.ts";
+import { outageRoutes } from "./routes/outages.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { regulatorRoutes } from "./routes/regulator/index.ts";
 import { sessionRoutes } from "./routes/session.ts";
@@ -435,6 +436,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   await app.register(
     async (api) => {
       publicRoutes(api, context);
+      outageRoutes(api, context);
       sessionRoutes(api, context);
       orderRoutes(api, context);
       accountRoutes(api, context);

@@ -58,6 +58,8 @@ const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   money: "funds",
   gas: "funds",
   obligation: "settlement",
+  // A producer's outage disclosure is a market fact the regulator watches with the controls.
+  outage: "controls",
 };
 
 /** The kind of a command type; a type no table names is the system's. */
@@ -287,6 +289,9 @@ function summarise(fields: Record<string, unknown>): string {
     case "gas.declare":
     case "gas.withdraw":
       summary = `${type === "gas.declare" ? "declare" : "withdraw"} ${tonnes(fields.quantity)} at ${f("basis")} for account ${f("account")}`;
+      break;
+    case "outage.publish":
+      summary = `publish ${f("kind")} outage of ${f("producer")} at ${f("basis")}: ${tonnes(fields.volumeKg)} from ${typeof fields.fromMs === "number" ? isoUtc(fields.fromMs) : f("fromMs")} to ${typeof fields.toMs === "number" ? isoUtc(fields.toMs) : f("toMs")}; reason: ${reasonText(fields.reason)}`;
       break;
     case "safeguards.set":
       summary = `set safeguards of ${f("instrument")}: ${text(JSON.stringify(fields.changes ?? null))}; reason: ${reasonText(fields.reason)}`;

@@ -28,6 +28,7 @@ import { PriceIndices } from "./indices.ts";
 import { type InstrumentInfo, InstrumentRegistry } from "./instruments.ts";
 import { LimitsInForce } from "./limits.ts";
 import { MarketData } from "./market-data.ts";
+import { Outages } from "./outages.ts";
 import { outcomeOfRecord, type ProjectionOutcome, type ProjectionRecord } from "./outcome.ts";
 import { Participation } from "./participation.ts";
 import { SessionResults } from "./sessions.ts";
@@ -42,6 +43,7 @@ export * from "./indices.ts";
 export * from "./instruments.ts";
 export * from "./limits.ts";
 export * from "./market-data.ts";
+export * from "./outages.ts";
 export * from "./outcome.ts";
 export * from "./participation.ts";
 export * from "./sessions.ts";
@@ -72,6 +74,8 @@ export class Projections {
   readonly audit: AuditTrail;
   /** Participation and concentration per instrument and month, published without names. */
   readonly participation: Participation;
+  /** Producers' outage disclosures. */
+  readonly outages: Outages;
   readonly controls: Controls;
   readonly users: UserDirectory;
   /** The price limits in force, at the journal's time (limits.ts). */
@@ -94,6 +98,7 @@ export class Projections {
     this.supply = new SupplyObligations({ registry: this.instruments, plan: options.supplyPlan ?? [], ...timing });
     this.audit = new AuditTrail();
     this.participation = new Participation(timing);
+    this.outages = new Outages();
     this.controls = new Controls();
     this.users = new UserDirectory();
     this.limits = new LimitsInForce({
@@ -132,6 +137,7 @@ export class Projections {
     this.supply.apply(outcome);
     this.audit.apply(outcome);
     this.participation.apply(outcome);
+    this.outages.apply(outcome);
     this.controls.apply(outcome);
     this.users.apply(outcome);
     this.lastSeqValue = outcome.seq;

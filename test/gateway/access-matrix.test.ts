@@ -15,7 +15,7 @@ import type { Command } from "../../src/engine/commands.ts";
 import { LabCatalog } from "../../src/gateway/lab/catalog.ts";
 import { sign } from "../../src/gateway/signing.ts";
 import { type RouteKey, registeredRoutes, routeName } from "../support/routes.ts";
-import { INSTRUMENT, PASSWORD, type Session, TERMS, TestServer } from "../support/server.ts";
+import { INSTRUMENT, PASSWORD, type Session, T0, TERMS, TestServer } from "../support/server.ts";
 
 const CALLERS = [
   "anonymous",
@@ -74,6 +74,8 @@ interface Row {
   readonly body?: (caller: Caller) => unknown;
   /** Signed-in callers use a new session for this row (signing out ends the session it is sent with). */
   readonly freshSession?: boolean;
+  /** The owner is this user instead (a producer's trader, for what only producers do). */
+  readonly ownerUser?: string;
   readonly websocket?: boolean;
 }
 
@@ -106,6 +108,21 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/indices", policy: "public" },
   { route: "GET /api/bulletin", policy: "public" },
   { route: "GET /api/participation", policy: "public" },
+  { route: "GET /api/outages", policy: "public" },
+  {
+    route: "POST /api/outages",
+    policy: "memberTrade",
+    // Only producers publish outages: the owner here is KazGPZ's trader; AKTAU's and ATYRAU's are buyers.
+    ownerUser: "kazgpz-trader",
+    body: () => ({
+      basis: "KAZGPZ",
+      kind: "planned",
+      fromMs: T0 + 86_400_000,
+      toMs: T0 + 2 * 86_400_000,
+      volumeKg: 1_000_000,
+      reason: "access matrix",
+    }),
+  },
   { route: "GET /api/session", policy: "public" },
   { route: "POST /api/session", policy: "public", body: () => ({ user: "aktau-viewer", password: PASSWORD }) },
   { route: "GET /api/stream", policy: "public", websocket: true },
@@ -469,6 +486,7 @@ async function send(row: Row, caller: Caller): Promise<Reply> {
   const path = (row.path ?? url).replace("{obligation}", obligation);
   let session = sessions.get(caller);
   if (row.freshSession && session !== undefined) session = await server.login(USER_OF[caller as "viewer"]);
+  if (row.ownerUser !== undefined && caller === "owner") session = await server.login(row.ownerUser);
   const payload = row.body === undefined ? undefined : JSON.stringify(row.body(caller));
   const headers = credentials(caller, session, method, path, payload ?? "");
   if (row.websocket) return upgrade(path, headers);

@@ -170,3 +170,71 @@ describe("the daily bulletin", () => {
     expect((await server.call(null, "GET", "/api/participation?month=2026-13")).status).toBe(400);
   });
 });
+
+describe("outages published by producers", () => {
+  it("a producer's trader publishes; everyone reads the feed; a late one is flagged; others are refused", async () => {
+    server.nowMs = Date.UTC(2026, 1, 3, 6);
+    const producer = await server.login("kazgpz-trader");
+    const planned = {
+      basis: "KAZGPZ",
+      kind: "planned",
+      fromMs: server.nowMs + 7 * 24 * HOUR,
+      toMs: server.nowMs + 21 * 24 * HOUR,
+      volumeKg: 3_600_000,
+      reason: "repair of the fractionation unit",
+    };
+    const published = await server.call(producer, "POST", "/api/outages", planned);
+    expect(published.status).toBe(201);
+    expect(published.body.outage).toMatchObject({
+      ...planned,
+      producer: "KAZGPZ",
+      late: false,
+      publishedMs: server.nowMs,
+    });
+    expect(published.body.outage.outage).toBe(`OUT-${published.body.seq}`);
+    // Unplanned, and already under way: late.
+    const late = await server.call(producer, "POST", "/api/outages", {
+      ...planned,
+      kind: "unplanned",
+      fromMs: server.nowMs - HOUR,
+      toMs: server.nowMs + 2 * 24 * HOUR,
+      reason: "compressor failure",
+    });
+    expect([late.status, late.body.outage.late]).toEqual([201, true]);
+
+    const feed = await server.call(null, "GET", "/api/outages");
+    expect(feed.body.outages.map((o: { kind: string }) => o.kind)).toEqual(["unplanned", "planned"]);
+    const flagged = await server.call(null, "GET", "/api/outages?late=true");
+    expect(flagged.body.outages.map((o: { reason: string }) => o.reason)).toEqual(["compressor failure"]);
+    expect((await server.call(null, "GET", "/api/outages?basis=NOWHERE")).body.outages).toEqual([]);
+    // Once the unplanned one's period has ended, only the planned one is to come.
+    server.nowMs += 3 * 24 * HOUR;
+    await server.exchange.submit({ type: "time.tick" });
+    const upcoming = await server.call(null, "GET", "/api/outages?upcoming=true");
+    expect(upcoming.body.outages.map((o: { kind: string }) => o.kind)).toEqual(["planned"]);
+
+    // The regulator sees it in the audit trail with who and why.
+    const regulatorSession = await server.login("regulator");
+    const audit = await server.call(regulatorSession, "GET", "/api/regulator/audit?commandType=outage.publish");
+    expect(
+      audit.body.entries.map((e: { actor: string; summary: string }) => [
+        e.actor,
+        e.summary.includes("compressor failure"),
+      ]),
+    ).toEqual([
+      ["kazgpz-trader", true],
+      ["kazgpz-trader", false],
+    ]);
+
+    // A buyer's trader may not; wrong input is refused with its code and nothing is published.
+    const buyer = await server.login("aktau-trader");
+    const notProducer = await server.call(buyer, "POST", "/api/outages", planned);
+    expect([notProducer.status, notProducer.body.error.code]).toEqual([403, "MEMBER_NOT_PRODUCER"]);
+    const again = await server.login("kazgpz-trader"); // three days on, the first session has expired
+    const backwards = await server.call(again, "POST", "/api/outages", { ...planned, toMs: planned.fromMs });
+    expect([backwards.status, backwards.body.error.code]).toEqual([400, "FIELD_INVALID"]);
+    const nowhere = await server.call(again, "POST", "/api/outages", { ...planned, basis: "NOWHERE" });
+    expect([nowhere.status, nowhere.body.error.code]).toEqual([404, "BASIS_UNKNOWN"]);
+    expect((await server.call(null, "GET", "/api/outages")).body.outages).toHaveLength(2);
+  });
+});

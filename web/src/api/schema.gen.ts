@@ -158,6 +158,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/outages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Producers' published outages and output changes, newest first; late ones marked */
+        get: operations["listOutages"];
+        put?: never;
+        /** Publish an outage or output change of one of your member's plants (producers' traders) */
+        post: operations["publishOutage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/session": {
         parameters: {
             query?: never;
@@ -2713,6 +2731,249 @@ export interface operations {
             };
             /** @description Error codes: AUTH_SIGNATURE_INVALID. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOutages: {
+        parameters: {
+            query: {
+                basis?: string;
+                producer?: string;
+                late?: boolean;
+                /** @description only those whose period has not ended */
+                upcoming?: boolean;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        outages: {
+                            /** @description OUT-<seq>, named by the exchange */
+                            outage: string;
+                            /** @description journal sequence number */
+                            seq: number;
+                            producer: string;
+                            /** @description the plant: a delivery basis the exchange trades */
+                            basis: string;
+                            /** @enum {unknown} */
+                            kind: "planned" | "unplanned";
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            /** @description output affected over the period, kg */
+                            volumeKg: number;
+                            reason: string;
+                            /** @description ms since epoch (UTC) */
+                            publishedMs: number;
+                            /** @description published at or after the start of the period it affects */
+                            late: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publishOutage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "basis": "KAZGPZ",
+                 *       "kind": "planned",
+                 *       "fromMs": 1760000000000,
+                 *       "toMs": 1761000000000,
+                 *       "volumeKg": 3600000,
+                 *       "reason": "Scheduled repair of the fractionation unit"
+                 *     }
+                 */
+                "application/json": {
+                    basis: string;
+                    /** @enum {unknown} */
+                    kind: "planned" | "unplanned";
+                    fromMs: number;
+                    toMs: number;
+                    volumeKg: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        outage: {
+                            /** @description OUT-<seq>, named by the exchange */
+                            outage: string;
+                            /** @description journal sequence number */
+                            seq: number;
+                            producer: string;
+                            /** @description the plant: a delivery basis the exchange trades */
+                            basis: string;
+                            /** @enum {unknown} */
+                            kind: "planned" | "unplanned";
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            /** @description output affected over the period, kg */
+                            volumeKg: number;
+                            reason: string;
+                            /** @description ms since epoch (UTC) */
+                            publishedMs: number;
+                            /** @description published at or after the start of the period it affects */
+                            late: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: BASIS_INVALID, FIELD_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_NOT_PRODUCER. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: BASIS_UNKNOWN. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7997,7 +8258,7 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";

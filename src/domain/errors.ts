@@ -166,6 +166,10 @@ export const ERRORS = {
     template:
       "Gas quantity {value} kg is not valid; it must be whole tonnes (a multiple of 1000 kg) from 1000 to {max} kg.",
   },
+  REPORT_DAY_NOT_OVER: {
+    httpStatus: 409,
+    template: "The report of {day} is made once that day is over in exchange time; today is {today}.",
+  },
   MEMBER_NOT_PRODUCER: {
     httpStatus: 403,
     template: "Member '{member}' is not a producer; only producers publish outages of their plants.",

@@ -110,6 +110,11 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/participation", policy: "public" },
   { route: "GET /api/outages", policy: "public" },
   {
+    route: "GET /api/regulator/reports/orders",
+    policy: "consoleRead",
+    path: "/api/regulator/reports/orders?day=2026-01-01",
+  },
+  {
     route: "POST /api/outages",
     policy: "memberTrade",
     // Only producers publish outages: the owner here is KazGPZ's trader; AKTAU's and ATYRAU's are buyers.

@@ -1,6 +1,6 @@
 /**
  * The regulator's console API under /api/regulator, one concern per file: the market overview by region, supply
- * obligations and plans, the audit trail, safeguards and their changes, halts and resumptions.
+ * obligations and plans, the audit trail, safeguards and their changes, halts and resumptions, the order report.
  *
  * Who may do what. The controls are the regulator's alone: the operator may not change safeguards, halt or resume, or
  * plan supply (it suspends single instruments and members for operational reasons, ../operator/, and every halt ends
@@ -15,6 +15,7 @@
 import type { FastifyInstance } from "fastify";
 import type { RouteContext } from "../../context.ts";
 import { regulatorAuditRoutes } from "./audit.ts";
+import { regulatorFeedRoutes } from "./feed.ts";
 import { regulatorHaltRoutes } from "./halts.ts";
 import { regulatorOverviewRoutes } from "./overview.ts";
 import { regulatorSafeguardRoutes } from "./safeguards.ts";
@@ -26,4 +27,5 @@ export function regulatorRoutes(api: FastifyInstance, context: RouteContext): vo
   regulatorAuditRoutes(api, context);
   regulatorSafeguardRoutes(api, context);
   regulatorHaltRoutes(api, context);
+  regulatorFeedRoutes(api, context);
 }

@@ -76,4 +76,13 @@ describe("scenario checking", () => {
     expect(() => parseSweep("band")).toThrow(/expected name=value/);
     expect(() => parseSweep("band=5,x")).toThrow(/'x' is not a number/);
   });
+
+  it("--sweep ceiling=null means no ceiling at all, its path included; a number keeps the path", () => {
+    const safeguarded = readScenarioJson(join(SCENARIOS, "safeguarded-2022.json"));
+    const [none, some] = sweepVariants(safeguarded, parseSweep("ceiling=null,90000"));
+    expect(none!.rules.safeguards.ceilingTengePerTonne).toBeNull();
+    expect(none!.rules.safeguards.ceilingPath).toEqual([]);
+    expect(some!.rules.safeguards.ceilingTengePerTonne).toBe(90_000);
+    expect(some!.rules.safeguards.ceilingPath.length).toBeGreaterThan(0);
+  });
 });

@@ -177,6 +177,9 @@ export function mergeScenario(base: unknown, over: unknown): unknown {
 /**
  * Sets one field by dotted path (`rules.safeguards.bandPercent`), for parameter sweeps. The path must exist; the
  * value's type must match what is there (a number may replace null where the field is nullable).
+ *
+ * No ceiling means none later either, as in the API: setting `rules.safeguards.ceilingTengePerTonne` to null also
+ * empties `rules.safeguards.ceilingPath`, so `--sweep ceiling=null` runs without any ceiling at all.
  */
 export function overrideField(scenario: unknown, path: string, value: Json): unknown {
   const parts = path.split(".");
@@ -190,6 +193,7 @@ export function overrideField(scenario: unknown, path: string, value: Json): unk
   const last = parts[parts.length - 1]!;
   if (!(last in node)) throw new ScenarioError(`sweep: '${path}' is not a field of the scenario`);
   node[last] = value;
+  if (path === SWEEP_ALIASES.ceiling && value === null && Array.isArray(node.ceilingPath)) node.ceilingPath = [];
   return copy;
 }
 

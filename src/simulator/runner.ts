@@ -19,14 +19,18 @@
  * checked at every month end.
  */
 
+import type { Command } from "../engine/commands.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { EngineEvent } from "../engine/events.ts";
 import { Buyer } from "./buyer.ts";
 import { addDays, daysInMonth, formatDate, isWeekend, minutesOf, monthOf, parseDate } from "./dates.ts";
 import { Drivers } from "./drivers.ts";
 import { InProcessExchange } from "./exchange.ts";
+import { ManipulatorAgents } from "./manipulators.ts";
 import { Producer, type ProducerDay } from "./producer.ts";
 import { Random } from "./random.ts";
 import type { MonthRow, NationalSeries, RegionSeries, SessionRow, SimulationResult } from "./results.ts";
-import type { Scenario } from "./scenario.ts";
+import { type Scenario, ScenarioError } from "./scenario.ts";
 import {
   buyerSettingsOf,
   demandCurveOf,
@@ -47,6 +51,17 @@ const TRADING_DAY_SEARCH_MAX = 30;
 export interface RunOptions {
   /** Called after each simulated day with (days done, days in all). */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Called with every sequenced command and its events, as a journal records them, and the engine right after it
+   * applied them (e.g. for market surveillance over the run).
+   */
+  readonly onApplied?: (
+    seq: number,
+    timeMs: number,
+    command: Command,
+    events: readonly EngineEvent[],
+    engine: Engine,
+  ) => void;
 }
 
 interface RouteInfo {
@@ -60,6 +75,10 @@ interface RouteInfo {
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<SimulationResult> {
   const s = scenario;
   const exchange = new InProcessExchange();
+  const onApplied = options.onApplied;
+  if (onApplied) {
+    exchange.onApplied = (seq, timeMs, command, events) => onApplied(seq, timeMs, command, events, exchange.engine);
+  }
   const random = new Random(s.seed);
   const startMs = parseDate(s.start);
   const holidays = new Set(s.rules.session.holidays);
@@ -83,6 +102,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 
   // Participants.
+  for (const m of [s.manipulators.washTrading, s.manipulators.colludingBuyers, s.manipulators.limitBidders]) {
+    if (m && !routes.some((r) => r.plant === m.plant && r.region === m.region)) {
+      throw new ScenarioError(`manipulators: no route from ${m.plant} to ${m.region}`);
+    }
+  }
+  const manipulators = new ManipulatorAgents(s.manipulators, exchange);
   const producers = s.market.plants.map((plant) => {
     exchange.addProducer(plant.id, plant.name);
     return new Producer(
@@ -91,7 +116,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         .filter((r) => r.plant === plant.id)
         .map((r) => ({ region: r.region, planTonnesPerMonth: r.planTonnesPerMonth })),
       producerSettingsOf(s),
-      exchange.port(plant.id),
+      manipulators.producerPort(plant.id, exchange.port(plant.id), parseDate),
     );
   });
   const curve = demandCurveOf(s);
@@ -285,6 +310,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     for (const p of producers) {
       const made = p.produce(producerDay);
       exchange.declareGas(p.id, p.id, made.declareKg);
+      manipulators.declared(p.id, made.declareKg);
       const offPrice = s.rules.offExchangePriceTengePerTonne ?? lastPlantPriceTenge.get(p.id)!;
       for (const delivery of made.offExchange) {
         const region = regionById.get(delivery.region)!;
@@ -308,6 +334,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       exchange.setTime(dayMs + sessionOpenMin * 60_000);
       const live = instruments.filter((x) => exchange.phase(x.id) === "closed");
       for (const x of live) exchange.openSession(x.id);
+      manipulators.atOpen();
       for (const p of producers) {
         await p.trade({ ...producerDay, netbackTengePerTonne: netback.get(p.id)! });
       }
@@ -321,8 +348,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           logistics: logistics.get(b.region)!,
         });
       }
+      manipulators.afterHonest();
+      manipulators.beforeClose(dayMs + sessionCloseMin * 60_000);
       exchange.setTime(dayMs + sessionCloseMin * 60_000);
       for (const x of live) {
+        manipulators.beforeUncross(x.id);
         const { result, offeredKg, bidKg } = exchange.closeSession(x.id);
         const key = `${x.route.plant}>${x.route.region}`;
         if (result.priceTiynPerTonne !== null && result.volumeKg > 0) {
@@ -349,6 +379,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         });
       }
       for (const p of producers) await p.afterSession();
+      manipulators.afterSession();
       for (const b of buyersAll) {
         await b.afterSession({
           day: d,
@@ -467,6 +498,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       ordersRefusedByCode: Object.fromEntries([...exchange.rejections].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
       stateHash: exchange.engine.stateHash(),
     },
+    manipulators: manipulators.accounts,
+    manipulatorSessions: { ...manipulators.acts },
     assumptions: assumptionsOf(s),
   };
 }

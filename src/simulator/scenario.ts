@@ -147,8 +147,56 @@ export interface Scenario {
     readonly retailCaps: readonly RetailCap[];
     readonly events: readonly HaltEvent[];
   };
+  /** Manipulative agents run beside the honest ones (manipulators.ts); each null when switched off. */
+  readonly manipulators: Manipulators;
   readonly notes: Readonly<Record<string, string>>;
 }
+
+/** Where a manipulator trades: the instrument of one route (plant × region). */
+export interface ManipulatorRoute {
+  readonly plant: string;
+  readonly region: string;
+}
+
+export interface Manipulators {
+  /** Two members of one group trading with each other: one sells, the other buys the same lots. */
+  readonly washTrading: (ManipulatorRoute & { readonly lots: number; readonly everySessions: number }) | null;
+  /**
+   * A trader sells on one instrument of a basis and, shortly before the close, bids a large quantity on another it
+   * cancels unfilled once its sell has filled (within a minute of entering it).
+   */
+  readonly spoofer: {
+    readonly plant: string;
+    readonly sellLots: number;
+    readonly spoofLots: number;
+    readonly secondsBeforeClose: number;
+    readonly everySessions: number;
+  } | null;
+  /** Members of different groups bidding at the same price within a second of each other. */
+  readonly colludingBuyers:
+    | (ManipulatorRoute & {
+        readonly members: number;
+        readonly lots: number;
+        readonly gapMs: number;
+        readonly priceAboveReferencePercent: number;
+        readonly everySessions: number;
+      })
+    | null;
+  /** Members of one group bidding at the upper price limit in force (band high or ceiling). */
+  readonly limitBidders:
+    | (ManipulatorRoute & { readonly members: number; readonly lots: number; readonly everySessions: number })
+    | null;
+  /** A plant whose producer offers only part of what it declares (its sell orders cut to `offerPercent`). */
+  readonly withholding: { readonly plant: string; readonly offerPercent: number; readonly from: string } | null;
+}
+
+export const NO_MANIPULATORS: Manipulators = {
+  washTrading: null,
+  spoofer: null,
+  colludingBuyers: null,
+  limitBidders: null,
+  withholding: null,
+};
 
 export const SCENARIO_DAYS_MAX = 3660;
 export const PLANTS_MAX = 100;
@@ -475,6 +523,7 @@ export function parseScenario(input: unknown): Scenario {
         return { date: e.date("date"), type, scope, region, reason: e.string("reason") } as HaltEvent;
       }),
     },
+    manipulators: readManipulators(r, plantIds, regionIds),
     notes: readNotes(r.raw("notes")),
   };
   const path = scenario.rules.safeguards.ceilingPath;
@@ -485,6 +534,60 @@ export function parseScenario(input: unknown): Scenario {
     throw new ScenarioError("producers: markupMinPercent is above markupMaxPercent");
   }
   return scenario;
+}
+
+/** The optional `manipulators` section: each entry is switched on by `"enabled": true`. */
+function readManipulators(r: Reader, plants: ReadonlySet<string>, regions: ReadonlySet<string>): Manipulators {
+  if (r.raw("manipulators") === undefined) return NO_MANIPULATORS;
+  const all = r.object("manipulators");
+  const entry = <T>(field: string, read: (e: Reader) => T): T | null => {
+    if (all.raw(field) === undefined) return null;
+    const e = all.object(field);
+    return e.boolean("enabled") ? read(e) : null;
+  };
+  const plant = (e: Reader) => {
+    const id = e.id("plant");
+    if (!plants.has(id)) throw new ScenarioError(`manipulators: unknown plant ${id}`);
+    return id;
+  };
+  const route = (e: Reader): ManipulatorRoute => {
+    const region = e.id("region");
+    if (!regions.has(region)) throw new ScenarioError(`manipulators: unknown region ${region}`);
+    return { plant: plant(e), region };
+  };
+  return {
+    washTrading: entry("washTrading", (e) => ({
+      ...route(e),
+      lots: e.integer("lots", 1, 100_000),
+      everySessions: e.integer("everySessions", 1, 1000),
+    })),
+    spoofer: entry("spoofer", (e) => ({
+      plant: plant(e),
+      sellLots: e.integer("sellLots", 1, 100_000),
+      spoofLots: e.integer("spoofLots", 1, 1_000_000),
+      secondsBeforeClose: e.integer("secondsBeforeClose", 1, 3600),
+      everySessions: e.integer("everySessions", 1, 1000),
+    })),
+    colludingBuyers: entry("colludingBuyers", (e) => ({
+      ...route(e),
+      members: e.integer("members", 2, 20),
+      lots: e.integer("lots", 1, 100_000),
+      gapMs: e.integer("gapMs", 0, 60_000),
+      priceAboveReferencePercent: e.number("priceAboveReferencePercent", -50, 100),
+      everySessions: e.integer("everySessions", 1, 1000),
+    })),
+    limitBidders: entry("limitBidders", (e) => ({
+      ...route(e),
+      members: e.integer("members", 1, 20),
+      lots: e.integer("lots", 1, 100_000),
+      everySessions: e.integer("everySessions", 1, 1000),
+    })),
+    withholding: entry("withholding", (e) => ({
+      plant: plant(e),
+      offerPercent: e.number("offerPercent", 0, 100),
+      from: e.date("from"),
+    })),
+  };
 }
 
 function readNotes(value: Json | undefined): Record<string, string> {

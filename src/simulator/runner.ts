@@ -6,6 +6,8 @@
  *    deliveries, its reference price the previous month's last session price; the regulator's safeguards are set on
  *    it; the month's supply plans are recorded (`supply.plan`) when obligations are in force; producers get the
  *    month's export capacity.
+ * 0. Dated rule changes (`rules.changes`) at 00:00 local time of their date: `safeguards.set` on every listed
+ *    instrument (and the safeguards of instruments listed later), `halt`/`resume`, retail caps from that day.
  * 2. Halts and resumptions the scenario schedules for the day.
  * 3. Plants produce; exchange-bound output is declared to the exchange (whole tonnes); off-exchange volumes go to the
  *    region's networks. Deliveries due today reach the stations.
@@ -206,12 +208,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   const sessionOpenMin = minutesOf(s.rules.session.open) - EXCHANGE_UTC_OFFSET_MIN;
   const sessionCloseMin = minutesOf(s.rules.session.close) - EXCHANGE_UTC_OFFSET_MIN;
-  const ceilingSteps = s.rules.safeguards.ceilingPath.map((step) => ({
+  let ceilingSteps = s.rules.safeguards.ceilingPath.map((step) => ({
     effectiveFromMs: parseDate(step.from) + sessionOpenMin * 60_000 - 3_600_000,
     ceiling: toTiynPerTonne(step.ceilingTengePerTonne, TICK_TIYN_PER_TONNE, "down"),
   }));
 
+  // The safeguards new instruments get, as dated changes leave them; retail caps set by dated changes, per region.
+  const safeguardsInForce = {
+    bandPercent: s.rules.safeguards.bandPercent,
+    ceilingTengePerTonne: s.rules.safeguards.ceilingTengePerTonne,
+    maxSharePercent: s.rules.safeguards.maxSharePercent,
+  };
+  const datedCaps = new Map<string, number | null>();
+
   const retailCap = (region: string, date: string): number | null => {
+    if (datedCaps.has(region)) return datedCaps.get(region)!;
     let cap: number | null = null;
     for (const c of s.rules.retailCaps) {
       if (c.region === region && c.from <= date && (c.until === null || date <= c.until)) {
@@ -226,6 +237,40 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const date = formatDate(dayMs);
     const month = monthOf(dayMs);
     const dim = daysInMonth(dayMs);
+
+    // 0. Dated rule changes, at 00:00 local time of their date, through the regulator's commands.
+    for (const { change, reason } of s.rules.changes.filter((c) => c.date === date)) {
+      exchange.setTime(dayMs - EXCHANGE_UTC_OFFSET_MIN * 60_000);
+      const why = `scenario ${s.name}, ${date}: ${reason}`;
+      if (change.kind === "safeguards") {
+        const changes: Record<string, unknown> = {};
+        if (change.bandPercent !== undefined) {
+          safeguardsInForce.bandPercent = change.bandPercent;
+          changes.bandBps = change.bandPercent === null ? null : Math.round(change.bandPercent * 100);
+        }
+        if (change.ceilingTengePerTonne !== undefined) {
+          safeguardsInForce.ceilingTengePerTonne = change.ceilingTengePerTonne;
+          ceilingSteps = [];
+          changes.ceiling =
+            change.ceilingTengePerTonne === null
+              ? null
+              : toTiynPerTonne(change.ceilingTengePerTonne, TICK_TIYN_PER_TONNE, "down");
+          changes.ceilingPath = [];
+        }
+        if (change.maxSharePercent !== undefined) {
+          safeguardsInForce.maxSharePercent = change.maxSharePercent;
+          changes.maxShareBps = change.maxSharePercent === null ? null : Math.round(change.maxSharePercent * 100);
+        }
+        for (const x of instruments) exchange.setSafeguards(x.id, changes, why);
+      } else if (change.kind === "halt" || change.kind === "resume") {
+        exchange.halt(change.kind, change.scope, change.region, why);
+        if (change.scope === "market") marketHalted = change.kind === "halt";
+        else if (change.kind === "halt") haltedRegions.add(change.region!);
+        else haltedRegions.delete(change.region!);
+      } else if (change.kind === "retailCap") {
+        datedCaps.set(change.region, change.tengePerLitre);
+      }
+    }
     exchange.setTime(dayMs);
     const producerDay: ProducerDay = {
       day: d,
@@ -261,7 +306,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           deliveryWindowMs: Math.round(s.rules.clearing.deliveryWindowDays * MS_PER_DAY),
         });
         listed++;
-        const g = s.rules.safeguards;
+        const g = safeguardsInForce;
         const ceilingNow = ceilingSteps.filter((step) => step.effectiveFromMs <= dayMs).at(-1)?.ceiling;
         const ceiling =
           ceilingNow ??

@@ -70,6 +70,28 @@ export interface HaltEvent {
   readonly reason: string;
 }
 
+/**
+ * A rule change the scenario schedules: it applies at 00:00 local time (exchange time, UTC+5) of its date, through the
+ * engine commands the regulator uses (`safeguards.set` on every listed instrument, `halt`/`resume`), or, for retail
+ * caps, which are not the exchange's, in the simulated stations from that day on. Exactly one kind per change.
+ */
+export type RuleChange =
+  | {
+      readonly kind: "safeguards";
+      /** Only the named fields change; a ceiling given here replaces the ceiling and drops the scenario's path. */
+      readonly bandPercent?: number | null;
+      readonly ceilingTengePerTonne?: number | null;
+      readonly maxSharePercent?: number | null;
+    }
+  | { readonly kind: "halt" | "resume"; readonly scope: "market" | "region"; readonly region: string | null }
+  | { readonly kind: "retailCap"; readonly region: string; readonly tengePerLitre: number | null };
+
+export interface DatedChange {
+  readonly date: string;
+  readonly reason: string;
+  readonly change: RuleChange;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly title: string;
@@ -146,6 +168,8 @@ export interface Scenario {
     };
     readonly retailCaps: readonly RetailCap[];
     readonly events: readonly HaltEvent[];
+    /** Dated rule changes, in date order (`RuleChange`); empty when the scenario has none. */
+    readonly changes: readonly DatedChange[];
   };
   /** Manipulative agents run beside the honest ones (manipulators.ts); each null when switched off. */
   readonly manipulators: Manipulators;
@@ -522,10 +546,15 @@ export function parseScenario(input: unknown): Scenario {
         if (region !== null && !regionIds.has(region)) throw new ScenarioError(`events: unknown region ${region}`);
         return { date: e.date("date"), type, scope, region, reason: e.string("reason") } as HaltEvent;
       }),
+      changes: u.raw("changes") === undefined ? [] : u.array("changes", 1000, (c) => readChange(c, regionIds)),
     },
     manipulators: readManipulators(r, plantIds, regionIds),
     notes: readNotes(r.raw("notes")),
   };
+  const changes = scenario.rules.changes;
+  for (let i = 1; i < changes.length; i++) {
+    if (changes[i]!.date < changes[i - 1]!.date) throw new ScenarioError("rules.changes: dates must not decrease");
+  }
   const path = scenario.rules.safeguards.ceilingPath;
   for (let i = 1; i < path.length; i++) {
     if (path[i]!.from <= path[i - 1]!.from) throw new ScenarioError("ceilingPath: dates must increase");
@@ -534,6 +563,45 @@ export function parseScenario(input: unknown): Scenario {
     throw new ScenarioError("producers: markupMinPercent is above markupMaxPercent");
   }
   return scenario;
+}
+
+/** One entry of `rules.changes`: `{date, reason, change: {safeguards | halt | resume | retailCap: {...}}}`. */
+function readChange(c: Reader, regions: ReadonlySet<string>): DatedChange {
+  const date = c.date("date");
+  const reason = c.string("reason");
+  const holder = c.raw("change");
+  const kinds = isObject(holder) ? Object.keys(holder) : [];
+  if (kinds.length !== 1) {
+    throw new ScenarioError("rules.changes: each change names exactly one of safeguards, halt, resume, retailCap");
+  }
+  const kind = kinds[0]!;
+  const body = c.object("change").object(kind);
+  const region = (field: string) => {
+    const id = body.id(field);
+    if (!regions.has(id)) throw new ScenarioError(`rules.changes: unknown region ${id}`);
+    return id;
+  };
+  let change: RuleChange;
+  if (kind === "safeguards") {
+    const optional = (field: string, min: number, max: number) =>
+      body.raw(field) === undefined ? {} : { [field]: body.nullableNumber(field, min, max) };
+    change = {
+      kind,
+      ...optional("bandPercent", 0.01, 99.99),
+      ...optional("ceilingTengePerTonne", 1, 10 * MILLION),
+      ...optional("maxSharePercent", 0.01, 100),
+    };
+  } else if (kind === "halt" || kind === "resume") {
+    const scope = body.string("scope");
+    if (scope !== "market" && scope !== "region")
+      throw new ScenarioError("rules.changes: scope must be market or region");
+    change = { kind, scope, region: scope === "region" ? region("region") : null };
+  } else if (kind === "retailCap") {
+    change = { kind, region: region("region"), tengePerLitre: body.nullableNumber("tengePerLitre", 1, 10_000) };
+  } else {
+    throw new ScenarioError(`rules.changes: unknown change '${kind}'; expected safeguards, halt, resume or retailCap`);
+  }
+  return { date, reason, change };
 }
 
 /** The optional `manipulators` section: each entry is switched on by `"enabled": true`. */

@@ -6,6 +6,9 @@
  *   sauda simulate SCENARIO.json --sweep band=5,10,20 --out DIR
  *                                                     one run per value, in parallel on all cores, and a summary
  *
+ * A single run (and each run of --compare) is watched by market surveillance (lab-surveillance.ts): its alerts, and
+ * which of the scenario's manipulators they flagged, go into result.json (`surveillance`), the report and the summary.
+ *
  * `--days N` and `--seed N` override the scenario's. A progress bar goes to standard error, only on a terminal.
  * Results go to files; standard output gets a short summary. Exit codes as for every sauda command (main.ts).
  */
@@ -14,10 +17,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadScenario, readScenarioJson, writeFiles } from "../simulator/load.ts";
 import { comparisonFiles, headline, runFiles } from "../simulator/output.ts";
-import { runScenario } from "../simulator/runner.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../simulator/scenario.ts";
 import type { VariantSummary } from "../simulator/summary.ts";
 import { parseSweep, runInWorkers, sweepVariants } from "../simulator/sweep.ts";
+import { runWithSurveillance } from "./lab-surveillance.ts";
 
 export interface SimulateOptions {
   readonly out?: string;
@@ -74,7 +77,7 @@ function load(file: string, options: SimulateOptions): Scenario {
 async function runOne(scenario: Scenario) {
   const bar = new ProgressBar(scenario.name);
   const started = performance.now();
-  const result = await runScenario(scenario, { onProgress: (done, total) => bar.update(done, total) });
+  const result = await runWithSurveillance(scenario, { onProgress: (done, total) => bar.update(done, total) });
   return { result, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -163,6 +166,18 @@ export async function simulateCommand(
     `${result.scenario.name}: ${result.dates.length} days in ${seconds.toFixed(1)} s (${result.engine.commands} engine commands)`,
   );
   for (const h of headline(result)) print(`  ${h.label}: ${h.value}`);
+  const watch = result.surveillance;
+  if (watch) {
+    print(
+      `  surveillance: ${watch.alerts.length} alerts over ${watch.sessions} sessions; ${watch.falseAlerts} name honest agents (${watch.falseAlertsPer1000Sessions} per 1,000 sessions), ${watch.falseManipulationAlerts} of them by a manipulation rule (${watch.falseManipulationAlertsPer1000Sessions} per 1,000; concentration aside)`,
+    );
+    for (const m of watch.manipulators) {
+      const acted = m.sessionsActed === null ? "" : `; acted in ${m.sessionsActed} sessions`;
+      print(
+        `    ${m.manipulator} (${m.accounts.join(", ")}): ${m.flagged ? "flagged" : "NOT flagged"} by ${m.rule}, ${m.alerts} alerts naming ${m.sessionsNamed} sessions${acted}`,
+      );
+    }
+  }
   print(`wrote ${join(out, "report.html")}, result.json, CSV tables and charts/*.svg`);
   return 0;
 }

@@ -36,7 +36,7 @@ import type { ClearingTerms } from "./clearing.ts";
 import type { EngineEvent } from "./events.ts";
 import { heapPop, heapPush } from "./heap.ts";
 import { acceptsOrders, allowedNextPhases, canMove, type Phase, type TradingMode } from "./phases.ts";
-import { bandAround, breakerRange, ceilingAt, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
+import { bandAround, breakerRange, ceilingAt, clipBand, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 
 export type OrderStatus = "resting" | "filled" | "cancelled";
 
@@ -205,13 +205,20 @@ export class Market {
     return null;
   }
 
-  /** The static band in force now, or null. */
+  /** The static band in force now, clipped to the ceiling and the floor (`clipBand`), or null. */
   band(): { low: number; high: number } | null {
-    return bandAround(this.bandReference, this.safeguards.bandBps, this.spec.tickSize);
+    const { ceiling, floor } = this.safeguards;
+    return clipBand(bandAround(this.bandReference, this.safeguards.bandBps, this.spec.tickSize), ceiling, floor);
   }
 
-  /** A limit price against the band, the ceiling and the floor. */
+  /**
+   * A limit price against the ceiling, the floor and the band in force (clipped to them). The ceiling and floor are
+   * checked first, so a price above the ceiling is refused for the ceiling whatever the band says.
+   */
   checkPriceLimits(price: number): Problem | null {
+    const { ceiling, floor } = this.safeguards;
+    if (ceiling !== null && price > ceiling) return problem("ORDER_PRICE_ABOVE_CEILING", { value: price, ceiling });
+    if (floor !== null && price < floor) return problem("ORDER_PRICE_BELOW_FLOOR", { value: price, floor });
     const band = this.band();
     if (band && (price < band.low || price > band.high)) {
       return problem("ORDER_PRICE_OUTSIDE_BAND", {
@@ -222,9 +229,6 @@ export class Market {
         bandPercent: this.safeguards.bandBps! / 100,
       });
     }
-    const { ceiling, floor } = this.safeguards;
-    if (ceiling !== null && price > ceiling) return problem("ORDER_PRICE_ABOVE_CEILING", { value: price, ceiling });
-    if (floor !== null && price < floor) return problem("ORDER_PRICE_BELOW_FLOOR", { value: price, floor });
     return null;
   }
 

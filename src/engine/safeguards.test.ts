@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Command } from "./commands.ts";
 import { Engine } from "./engine.ts";
 import type { EngineEvent } from "./events.ts";
+import { clipBand, NO_SAFEGUARDS, priceLimitsAt } from "./safeguards.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
 const MINUTE = 60_000;
@@ -235,6 +236,88 @@ describe("ceiling, floor and the ceiling path", () => {
     const block = events.find((e) => e.type === "ledger.posted" && e.reason === "order.block");
     // (5% collateral + 0.05% fee of 14,000,000 per tonne) × 5 t
     expect(block?.type === "ledger.posted" ? block.transfers[0]!.amount : 0).toBe((700_000 + 7_000) * 5);
+  });
+});
+
+describe("the band clipped to the ceiling and the floor (the ceiling wins)", () => {
+  it("clamps each end of the band into [floor, ceiling], at the limit and one tick past", () => {
+    const band = { low: 90_000, high: 110_000 };
+    expect(clipBand(band, null, null)).toEqual(band);
+    expect(clipBand(null, 80_000, null)).toBeNull();
+    expect(clipBand(band, 110_000, null)).toEqual({ low: 90_000, high: 110_000 }); // high end on the ceiling
+    expect(clipBand(band, 109_900, null)).toEqual({ low: 90_000, high: 109_900 });
+    expect(clipBand(band, 90_000, null)).toEqual({ low: 90_000, high: 90_000 }); // low end on the ceiling
+    expect(clipBand(band, 89_900, null)).toEqual({ low: 89_900, high: 89_900 }); // whole band above it
+    expect(clipBand(band, null, 90_000)).toEqual({ low: 90_000, high: 110_000 });
+    expect(clipBand(band, null, 110_100)).toEqual({ low: 110_100, high: 110_100 }); // whole band below the floor
+    expect(clipBand(band, 100_000, 95_000)).toEqual({ low: 95_000, high: 100_000 });
+  });
+
+  it("the limits in force carry the clipped band, with the ceiling of the path in force", () => {
+    const safeguards = {
+      ...NO_SAFEGUARDS,
+      bandBps: 1000,
+      ceiling: 120_000,
+      ceilingPath: [{ effectiveFromMs: T0 + MINUTE, ceiling: 85_000 }],
+    };
+    expect(priceLimitsAt(safeguards, 100_000, 100, T0).band).toEqual({ low: 90_000, high: 110_000 });
+    expect(priceLimitsAt(safeguards, 100_000, 100, T0 + MINUTE).band).toEqual({ low: 85_000, high: 85_000 });
+    expect(priceLimitsAt({ ...safeguards, ceiling: null, ceilingPath: [] }, 100_000, 100, T0).band).toEqual({
+      low: 90_000,
+      high: 110_000,
+    });
+  });
+
+  it("a ceiling inside the band cuts its high end; prices above the ceiling are refused for the ceiling", () => {
+    const m = bare({ bandBps: 1000, ceiling: 105_000 }); // band 90,000..110,000, in force 90,000..105,000
+    expect(m.engine.market("LPG")!.band()).toEqual({ low: 90_000, high: 105_000 });
+    m.ok(m.order("a", "sell", 105_000, 1000));
+    m.refuse(m.order("b", "sell", 105_100, 1000), "ORDER_PRICE_ABOVE_CEILING");
+    m.ok(m.order("c", "buy", 90_000, 1000));
+    expect(m.refuse(m.order("d", "buy", 89_900, 1000), "ORDER_PRICE_OUTSIDE_BAND")).toBe(
+      "Price 89900 is outside today's price band 90000–105000 (±10% around the reference price 100000).",
+    );
+  });
+
+  it("when the whole band is above the ceiling, the ceiling is a valid price and trades; the next band recentres", () => {
+    const m = bare({ bandBps: 1000, ceiling: 80_000 }); // band 90,000..110,000 lies above the ceiling
+    expect(m.engine.market("LPG")!.band()).toEqual({ low: 80_000, high: 80_000 });
+    m.refuse(m.order("a", "sell", 80_100, 1000), "ORDER_PRICE_ABOVE_CEILING");
+    m.refuse(m.order("b", "buy", 79_900, 1000), "ORDER_PRICE_OUTSIDE_BAND");
+    m.ok(m.order("s", "sell", 80_000, 2000, { account: "S1" }));
+    const events = m.ok(m.order("x", "buy", 80_000, 2000, { account: "B1" }));
+    expect(events.filter((e) => e.type === "trade").map((e) => (e.type === "trade" ? e.price : 0))).toEqual([80_000]);
+    m.ok({ type: "phase.set", instrument: "LPG", phase: "closed" });
+    m.ok({ type: "phase.set", instrument: "LPG", phase: "continuous" });
+    // Recentred on 80,000: 72,000..88,000, clipped to 72,000..80,000.
+    expect(m.engine.market("LPG")!.band()).toEqual({ low: 72_000, high: 80_000 });
+    m.ok(m.order("c", "buy", 72_000, 1000));
+    m.refuse(m.order("d", "buy", 71_900, 1000), "ORDER_PRICE_OUTSIDE_BAND");
+  });
+
+  it("a ceiling step below the band cancels resting orders above it and leaves the ceiling tradable", () => {
+    const m = bare({
+      bandBps: 1000,
+      ceiling: 120_000,
+      ceilingPath: [{ effectiveFromMs: T0 + MINUTE, ceiling: 85_000 }],
+    });
+    m.ok(m.order("s", "sell", 95_000, 1000, { account: "S1" }));
+    m.timeMs = T0 + MINUTE;
+    const stepped = m.ok({ type: "time.tick" });
+    expect(stepped.filter((e) => e.type === "order.cancelled")).toMatchObject([
+      { orderId: "s", reason: "price-limit" },
+    ]);
+    m.ok(m.order("s2", "sell", 85_000, 1000, { account: "S1" }));
+    const events = m.ok(m.order("b", "buy", 85_000, 1000, { account: "B1" }));
+    expect(events.some((e) => e.type === "trade" && e.price === 85_000)).toBe(true);
+  });
+
+  it("when the whole band is below the floor, the floor is the valid price", () => {
+    const m = bare({ bandBps: 1000, floor: 115_000 });
+    expect(m.engine.market("LPG")!.band()).toEqual({ low: 115_000, high: 115_000 });
+    m.ok(m.order("a", "sell", 115_000, 1000));
+    m.refuse(m.order("b", "sell", 115_100, 1000), "ORDER_PRICE_OUTSIDE_BAND");
+    m.refuse(m.order("c", "buy", 114_900, 1000), "ORDER_PRICE_BELOW_FLOOR");
   });
 });
 

@@ -17,6 +17,13 @@
  *
  * Prices are integers (tiyn per tonne); band limits are rounded inward to the tick, so a price on the band's edge is
  * always allowed and a price outside never is.
+ *
+ * The band in force is the static band clipped to the ceiling and the floor: each end of the band is clamped into
+ * [floor, ceiling] (`clipBand`). The ceiling and the floor win over the band, so a valid price always exists: when
+ * the whole band lies above the ceiling, the ceiling alone is a valid price (and the next session's band recentres
+ * on what traded there); when the whole band lies below the floor, the floor alone is. Without the clip, a band whose
+ * low end is above the ceiling would leave no valid price and the instrument would stop trading until the ceiling
+ * rose (docs/market-rules.md, "Price limits").
  */
 
 import { BPS_PER_UNIT } from "../domain/collateral.ts";
@@ -82,6 +89,19 @@ export function bandAround(reference: number | null, bandBps: number | null, tic
 }
 
 /**
+ * The band in force: `band` with each end clamped into [floor, ceiling] (either may be absent). The ends stay on the
+ * tick (ceiling and floor are on it) and low <= high whenever the band's own low <= high (floor <= ceiling always).
+ */
+export function clipBand(band: Band | null, ceiling: number | null, floor: number | null): Band | null {
+  if (band === null) return null;
+  const clamp = (price: number) => {
+    const aboveFloor = floor === null ? price : Math.max(price, floor);
+    return ceiling === null ? aboveFloor : Math.min(aboveFloor, ceiling);
+  };
+  return { low: clamp(band.low), high: clamp(band.high) };
+}
+
+/**
  * The prices a continuous trade may print at without tripping the breaker: ±`breakerBps` around the last price,
  * inclusive, not rounded to the tick (trades print at resting orders' prices, which are on it).
  */
@@ -108,6 +128,7 @@ export function ceilingAt(safeguards: Safeguards, nowMs: number): { ceiling: num
 export interface PriceLimits {
   /** Centre of the static band: the previous session's weighted average, or the listed or set reference. */
   readonly bandReference: number | null;
+  /** The band in force: the static band clipped to the ceiling and the floor in force (`clipBand`). */
   readonly band: Band | null;
   readonly ceiling: number | null;
   readonly floor: number | null;
@@ -132,7 +153,7 @@ export function priceLimitsAt(
   const { ceiling, path } = ceilingAt(safeguards, nowMs);
   return {
     bandReference,
-    band: bandAround(bandReference, safeguards.bandBps, tickSize),
+    band: clipBand(bandAround(bandReference, safeguards.bandBps, tickSize), ceiling, safeguards.floor),
     ceiling,
     floor: safeguards.floor,
     ceilingStepsToCome: path,

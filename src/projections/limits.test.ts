@@ -25,7 +25,8 @@ describe("limits in force at the journal's time", () => {
     });
     const before = {
       bandReferenceTiynPerTonne: 13_000_000,
-      band: { lowTiynPerTonne: 11_700_000, highTiynPerTonne: 14_300_000 },
+      // ±10% of 13,000,000 is 11,700,000..14,300,000; clipped to the ceiling (docs/market-rules.md, "Price limits").
+      band: { lowTiynPerTonne: 11_700_000, highTiynPerTonne: 14_000_000 },
       ceilingTiynPerTonne: 14_000_000,
       floorTiynPerTonne: 10_000_000,
       ceilingStepsToCome: [{ effectiveFromMs: T0 + HOUR_MS, ceiling: 13_500_000 }],
@@ -37,7 +38,13 @@ describe("limits in force at the journal's time", () => {
     expect(projections.limits.of("PB")).toEqual(before);
     run.timeMs = T0 + HOUR_MS;
     run.ok({ type: "time.tick" });
-    expect(projections.limits.of("PB")).toEqual({ ...before, ceilingTiynPerTonne: 13_500_000, ceilingStepsToCome: [] });
+    expect(projections.limits.of("PB")).toEqual({
+      ...before,
+      band: { lowTiynPerTonne: 11_700_000, highTiynPerTonne: 13_500_000 },
+      ceilingTiynPerTonne: 13_500_000,
+      ceilingStepsToCome: [],
+    });
+    expect(run.engine.market("PB")!.band()).toEqual({ low: 11_700_000, high: 13_500_000 });
     expect(run.engine.market("PB")!.safeguards.ceiling).toBe(13_500_000);
     expect(projections.limits.of("NOPE")).toBeNull();
   });

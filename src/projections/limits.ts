@@ -1,7 +1,8 @@
 /**
  * The price limits in force per instrument, as the read side's one answer to "what limits does an order meet now":
  * the static band around the band reference (the previous session's weighted average, or the listed or set reference
- * before any session traded), the ceiling in force, the floor, the ceiling steps still to come, and the buyer
+ * before any session traded) clipped to the ceiling and the floor (the ceiling wins: docs/market-rules.md, "Price
+ * limits"), the ceiling in force, the floor, the ceiling steps still to come, and the buyer
  * concentration limit a buyer's program needs to size its bids. The consoles, the public instrument view and the
  * streams all read it here.
  *

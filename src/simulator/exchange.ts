@@ -55,6 +55,14 @@ interface OrderTag {
   readonly clientOrderId: string;
 }
 
+/**
+ * How far the clock moves before each agent message (an order or a cancel): members' messages reach the exchange one
+ * after another, not all at the same millisecond. More than a second, so that no two honest messages fall within the
+ * one-second windows of the surveillance rules (coordinated bidding, automated entry); a session's few hundred
+ * messages still take minutes of its hours. Manipulators that act together use a shorter gap of their own.
+ */
+export const AGENT_MESSAGE_GAP_MS = 1_100;
+
 /** Largest amount one deposit may carry here; bigger top-ups are split (the engine's own limit is higher). */
 const DEPOSIT_TIYN_MAX = 1_000_000_000_000_000;
 
@@ -77,6 +85,8 @@ export class InProcessExchange {
   eventCount = 0;
   /** Called with every event, for observers (e.g. a journal or a surveillance feed); none by default. */
   onEvents: ((events: readonly EngineEvent[]) => void) | null = null;
+  /** Called with every sequenced command and its events, as a journal would record them; none by default. */
+  onApplied: ((seq: number, timeMs: number, command: Command, events: readonly EngineEvent[]) => void) | null = null;
 
   get timeMs(): number {
     return this.nowMs;
@@ -105,6 +115,7 @@ export class InProcessExchange {
       }
     }
     if (this.onEvents) this.onEvents(events);
+    if (this.onApplied) this.onApplied(this.seq, this.nowMs, command, events);
     return events;
   }
 
@@ -149,6 +160,17 @@ export class InProcessExchange {
   addBuyer(member: string, name: string): void {
     this.must({ type: "member.add", member, name, roles: ["buyer"], buyerCategory: "filling-station-network" });
     this.must({ type: "account.open", account: member, member });
+  }
+
+  /** A member that may buy and sell (a trader), with one account of the same id. */
+  addTrader(member: string, name: string): void {
+    this.must({ type: "member.add", member, name, roles: ["producer", "buyer"], buyerCategory: "wholesaler" });
+    this.must({ type: "account.open", account: member, member });
+  }
+
+  /** The operator records that `member` belongs to the group of persons `group`. */
+  group(member: string, group: string, reason: string): void {
+    this.must({ type: "member.group", member, group, evidence: `scenario: ${group}`, reason });
   }
 
   deposit(account: string, amountTiyn: number): void {
@@ -330,9 +352,16 @@ export class InProcessExchange {
     return this.results.get(instrument) ?? null;
   }
 
-  submitFor(account: string, orders: readonly OrderRequest[]): OrderOutcome[] {
+  /** Cancels an agent's order (the clock moves by `gapMs` first, as for every agent message). */
+  cancelFor(account: string, clientOrderId: string, gapMs = AGENT_MESSAGE_GAP_MS): void {
+    this.nowMs += gapMs;
+    this.apply({ type: "order.cancel", orderId: orderIdOf(account, clientOrderId) });
+  }
+
+  submitFor(account: string, orders: readonly OrderRequest[], gapMs = AGENT_MESSAGE_GAP_MS): OrderOutcome[] {
     const outcomes: OrderOutcome[] = [];
     for (const order of orders) {
+      this.nowMs += gapMs;
       const orderId = orderIdOf(account, order.clientOrderId);
       this.orderTags.set(orderId, { account, clientOrderId: order.clientOrderId });
       const events = this.apply({
@@ -373,8 +402,9 @@ export class InProcessExchange {
     return queue;
   }
 
-  port(account: string): MarketPort {
-    return new EnginePort(this, account);
+  /** The port of an agent trading on `account`; its messages are `gapMs` apart (see AGENT_MESSAGE_GAP_MS). */
+  port(account: string, gapMs = AGENT_MESSAGE_GAP_MS): MarketPort {
+    return new EnginePort(this, account, gapMs);
   }
 }
 
@@ -383,6 +413,7 @@ class EnginePort implements MarketPort {
   constructor(
     private readonly exchange: InProcessExchange,
     readonly account: string,
+    private readonly gapMs: number,
   ) {}
 
   async instruments(filter?: InstrumentFilter): Promise<readonly InstrumentView[]> {
@@ -394,12 +425,11 @@ class EnginePort implements MarketPort {
   }
 
   async submit(orders: readonly OrderRequest[]): Promise<readonly OrderOutcome[]> {
-    return this.exchange.submitFor(this.account, orders);
+    return this.exchange.submitFor(this.account, orders, this.gapMs);
   }
 
   async cancel(clientOrderIds: readonly string[]): Promise<void> {
-    for (const id of clientOrderIds)
-      this.exchange.apply({ type: "order.cancel", orderId: orderIdOf(this.account, id) });
+    for (const id of clientOrderIds) this.exchange.cancelFor(this.account, id, this.gapMs);
   }
 
   async fills(): Promise<readonly Fill[]> {

@@ -392,6 +392,37 @@ function assumptionsTable(r: SimulationResult): string {
   return `<table><tr><th class="l">parameter</th><th>value</th><th class="l">source or reason</th></tr>${rows.join("")}</table>`;
 }
 
+/** Market surveillance over the run (when it ran): the manipulators and whether their rules flagged them, every alert. */
+function surveillanceSection(r: SimulationResult): string {
+  const w = r.surveillance;
+  if (w === undefined) return "";
+  const manipulators = w.manipulators.map(
+    (m) =>
+      `<tr><td class="l">${escapeHtml(m.manipulator)}</td><td class="l">${escapeHtml(m.accounts.join(", "))}</td>` +
+      `<td class="l">${escapeHtml(m.rule)}</td><td class="l">${m.flagged ? "flagged" : "<b>not flagged</b>"}</td><td>${m.alerts}</td>` +
+      `<td>${m.sessionsNamed}</td><td>${m.sessionsActed ?? "every session"}</td></tr>`,
+  );
+  const byRule = Object.entries(w.falseAlertsByRule)
+    .map(([rule, n]) => `${escapeHtml(rule)} ${n}`)
+    .join(", ");
+  const alerts = w.alerts.map(
+    (a) =>
+      `<tr><td class="l">${escapeHtml(a.rule)}</td><td class="l">${escapeHtml(a.groups.join(", "))}</td>` +
+      `<td class="l">${escapeHtml(a.accounts.join(", "))}</td><td class="l">${escapeHtml(a.instrument ?? "")}</td>` +
+      `<td class="l">${escapeHtml(a.side ?? a.month ?? "")}</td><td>${a.sessions}</td></tr>`,
+  );
+  return `<h2>Market surveillance</h2>
+<p>${w.alerts.length} alerts over ${fmt(w.sessions)} sessions. Detection rate ${w.detectionRate === null ? "— (no manipulators)" : `${fmt(100 * w.detectionRate)}%`};
+alerts naming honest agents: ${w.falseAlerts} (${fmt(w.falseAlertsPer1000Sessions, 2)} per 1,000 sessions)${byRule ? `, by rule: ${byRule}` : ""};
+without the concentration rule (dominant positions, not manipulation): ${w.falseManipulationAlerts} (${fmt(w.falseManipulationAlertsPer1000Sessions, 2)} per 1,000 sessions)${
+    w.honestAccountsFlagged.length > 0
+      ? `; honest accounts named: ${escapeHtml(w.honestAccountsFlagged.join(", "))}`
+      : ""
+  }.</p>
+${manipulators.length > 0 ? `<table><tr><th class="l">manipulator</th><th class="l">accounts</th><th class="l">its rule</th><th class="l">outcome</th><th>alerts</th><th>sessions named</th><th>sessions acted in</th></tr>${manipulators.join("")}</table>` : ""}
+${alerts.length > 0 ? `<table><tr><th class="l">rule</th><th class="l">groups</th><th class="l">accounts</th><th class="l">instrument</th><th class="l">side or month</th><th>sessions</th></tr>${alerts.join("")}</table>` : ""}`;
+}
+
 function page(title: string, body: string): string {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
 }
@@ -418,6 +449,7 @@ ${r.scenario.densityKgPerLitre} kg/l. Wholesale prices are at the producing plan
 <h2>Volumes and shortages</h2><figure>${chartFiles.get("volumes.svg")}</figure><figure>${chartFiles.get("shortages.svg")}</figure>
 <h2>By month, focus regions</h2>${monthlyTable(r)}
 <h2>Producers</h2>${producerTable(r)}
+${surveillanceSection(r)}
 <h2>Assumptions</h2>${assumptionsTable(r)}
 ${engineLine(r)}`;
   return page(r.scenario.title, body);

@@ -4,6 +4,8 @@
  * and tenge per litre (retail); quantities in tonnes.
  */
 
+import type { ManipulatorAccounts, ManipulatorActs } from "./manipulators.ts";
+
 export interface RegionSeries {
   readonly retailTengePerLitre: number[];
   /** Volume-weighted price of the day's sessions delivering to the region, at the plants' bases; null: no trade. */
@@ -97,5 +99,53 @@ export interface SimulationResult {
     readonly ordersRefusedByCode: Readonly<Record<string, number>>;
     readonly stateHash: string;
   };
+  /** The accounts of each manipulator the scenario switched on (manipulators.ts); empty lists when off. */
+  readonly manipulators: ManipulatorAccounts;
+  /** Sessions each manipulator acted in. */
+  readonly manipulatorSessions: Readonly<ManipulatorActs>;
   readonly assumptions: readonly { readonly path: string; readonly value: string; readonly note: string }[];
+  /** Market surveillance over the run, when the caller ran it (`sauda simulate` does). */
+  readonly surveillance?: LabSurveillance;
+}
+
+/** One alert of market surveillance, as the lab reports it. */
+export interface LabAlert {
+  readonly rule: string;
+  readonly key: string;
+  readonly instrument: string | null;
+  readonly side: string | null;
+  readonly month: string | null;
+  readonly accounts: readonly string[];
+  readonly groups: readonly string[];
+  readonly sessions: number;
+  readonly figures: Readonly<Record<string, number>>;
+}
+
+/** What surveillance found over a run: every alert, and per manipulator whether its rule flagged it. */
+export interface LabSurveillance {
+  readonly sessions: number;
+  readonly alerts: readonly LabAlert[];
+  readonly manipulators: readonly {
+    readonly manipulator: string;
+    readonly rule: string;
+    readonly accounts: readonly string[];
+    readonly flagged: boolean;
+    readonly alerts: number;
+    /** Sessions it acted in (null for the withholding producer, which acts every session from its date). */
+    readonly sessionsActed: number | null;
+    /** Distinct sessions its rule's alerts about it name. */
+    readonly sessionsNamed: number;
+  }[];
+  /** Alerts that name an honest account (one no manipulator trades on): false alerts, by any rule. */
+  readonly falseAlerts: number;
+  readonly falseAlertsByRule: Readonly<Record<string, number>>;
+  readonly falseAlertsPer1000Sessions: number;
+  /**
+   * The same without the concentration rule, which reports dominant positions (a seller alone on its plant's
+   * instrument, a network with half its region's purchases) rather than manipulation: the false accusations.
+   */
+  readonly falseManipulationAlerts: number;
+  readonly falseManipulationAlertsPer1000Sessions: number;
+  readonly honestAccountsFlagged: readonly string[];
+  readonly detectionRate: number | null;
 }

@@ -6,6 +6,8 @@
  *    deliveries, its reference price the previous month's last session price; the regulator's safeguards are set on
  *    it; the month's supply plans are recorded (`supply.plan`) when obligations are in force; producers get the
  *    month's export capacity.
+ * 0. Dated rule changes (`rules.changes`) at 00:00 local time of their date: `safeguards.set` on every listed
+ *    instrument (and the safeguards of instruments listed later), `halt`/`resume`, retail caps from that day.
  * 2. Halts and resumptions the scenario schedules for the day.
  * 3. Plants produce; exchange-bound output is declared to the exchange (whole tonnes); off-exchange volumes go to the
  *    region's networks. Deliveries due today reach the stations.
@@ -19,14 +21,18 @@
  * checked at every month end.
  */
 
+import type { Command } from "../engine/commands.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { EngineEvent } from "../engine/events.ts";
 import { Buyer } from "./buyer.ts";
 import { addDays, daysInMonth, formatDate, isWeekend, minutesOf, monthOf, parseDate } from "./dates.ts";
 import { Drivers } from "./drivers.ts";
 import { InProcessExchange } from "./exchange.ts";
+import { ManipulatorAgents } from "./manipulators.ts";
 import { Producer, type ProducerDay } from "./producer.ts";
 import { Random } from "./random.ts";
 import type { MonthRow, NationalSeries, RegionSeries, SessionRow, SimulationResult } from "./results.ts";
-import type { Scenario } from "./scenario.ts";
+import { type Scenario, ScenarioError } from "./scenario.ts";
 import {
   buyerSettingsOf,
   demandCurveOf,
@@ -47,6 +53,17 @@ const TRADING_DAY_SEARCH_MAX = 30;
 export interface RunOptions {
   /** Called after each simulated day with (days done, days in all). */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Called with every sequenced command and its events, as a journal records them, and the engine right after it
+   * applied them (e.g. for market surveillance over the run).
+   */
+  readonly onApplied?: (
+    seq: number,
+    timeMs: number,
+    command: Command,
+    events: readonly EngineEvent[],
+    engine: Engine,
+  ) => void;
 }
 
 interface RouteInfo {
@@ -60,6 +77,10 @@ interface RouteInfo {
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<SimulationResult> {
   const s = scenario;
   const exchange = new InProcessExchange();
+  const onApplied = options.onApplied;
+  if (onApplied) {
+    exchange.onApplied = (seq, timeMs, command, events) => onApplied(seq, timeMs, command, events, exchange.engine);
+  }
   const random = new Random(s.seed);
   const startMs = parseDate(s.start);
   const holidays = new Set(s.rules.session.holidays);
@@ -83,6 +104,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 
   // Participants.
+  for (const m of [s.manipulators.washTrading, s.manipulators.colludingBuyers, s.manipulators.limitBidders]) {
+    if (m && !routes.some((r) => r.plant === m.plant && r.region === m.region)) {
+      throw new ScenarioError(`manipulators: no route from ${m.plant} to ${m.region}`);
+    }
+  }
+  const manipulators = new ManipulatorAgents(s.manipulators, exchange);
   const producers = s.market.plants.map((plant) => {
     exchange.addProducer(plant.id, plant.name);
     return new Producer(
@@ -91,7 +118,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         .filter((r) => r.plant === plant.id)
         .map((r) => ({ region: r.region, planTonnesPerMonth: r.planTonnesPerMonth })),
       producerSettingsOf(s),
-      exchange.port(plant.id),
+      manipulators.producerPort(plant.id, exchange.port(plant.id), parseDate),
     );
   });
   const curve = demandCurveOf(s);
@@ -181,12 +208,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   const sessionOpenMin = minutesOf(s.rules.session.open) - EXCHANGE_UTC_OFFSET_MIN;
   const sessionCloseMin = minutesOf(s.rules.session.close) - EXCHANGE_UTC_OFFSET_MIN;
-  const ceilingSteps = s.rules.safeguards.ceilingPath.map((step) => ({
+  let ceilingSteps = s.rules.safeguards.ceilingPath.map((step) => ({
     effectiveFromMs: parseDate(step.from) + sessionOpenMin * 60_000 - 3_600_000,
     ceiling: toTiynPerTonne(step.ceilingTengePerTonne, TICK_TIYN_PER_TONNE, "down"),
   }));
 
+  // The safeguards new instruments get, as dated changes leave them; retail caps set by dated changes, per region.
+  const safeguardsInForce = {
+    bandPercent: s.rules.safeguards.bandPercent,
+    ceilingTengePerTonne: s.rules.safeguards.ceilingTengePerTonne,
+    maxSharePercent: s.rules.safeguards.maxSharePercent,
+  };
+  const datedCaps = new Map<string, number | null>();
+
   const retailCap = (region: string, date: string): number | null => {
+    if (datedCaps.has(region)) return datedCaps.get(region)!;
     let cap: number | null = null;
     for (const c of s.rules.retailCaps) {
       if (c.region === region && c.from <= date && (c.until === null || date <= c.until)) {
@@ -201,6 +237,40 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const date = formatDate(dayMs);
     const month = monthOf(dayMs);
     const dim = daysInMonth(dayMs);
+
+    // 0. Dated rule changes, at 00:00 local time of their date, through the regulator's commands.
+    for (const { change, reason } of s.rules.changes.filter((c) => c.date === date)) {
+      exchange.setTime(dayMs - EXCHANGE_UTC_OFFSET_MIN * 60_000);
+      const why = `scenario ${s.name}, ${date}: ${reason}`;
+      if (change.kind === "safeguards") {
+        const changes: Record<string, unknown> = {};
+        if (change.bandPercent !== undefined) {
+          safeguardsInForce.bandPercent = change.bandPercent;
+          changes.bandBps = change.bandPercent === null ? null : Math.round(change.bandPercent * 100);
+        }
+        if (change.ceilingTengePerTonne !== undefined) {
+          safeguardsInForce.ceilingTengePerTonne = change.ceilingTengePerTonne;
+          ceilingSteps = [];
+          changes.ceiling =
+            change.ceilingTengePerTonne === null
+              ? null
+              : toTiynPerTonne(change.ceilingTengePerTonne, TICK_TIYN_PER_TONNE, "down");
+          changes.ceilingPath = [];
+        }
+        if (change.maxSharePercent !== undefined) {
+          safeguardsInForce.maxSharePercent = change.maxSharePercent;
+          changes.maxShareBps = change.maxSharePercent === null ? null : Math.round(change.maxSharePercent * 100);
+        }
+        for (const x of instruments) exchange.setSafeguards(x.id, changes, why);
+      } else if (change.kind === "halt" || change.kind === "resume") {
+        exchange.halt(change.kind, change.scope, change.region, why);
+        if (change.scope === "market") marketHalted = change.kind === "halt";
+        else if (change.kind === "halt") haltedRegions.add(change.region!);
+        else haltedRegions.delete(change.region!);
+      } else if (change.kind === "retailCap") {
+        datedCaps.set(change.region, change.tengePerLitre);
+      }
+    }
     exchange.setTime(dayMs);
     const producerDay: ProducerDay = {
       day: d,
@@ -236,7 +306,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           deliveryWindowMs: Math.round(s.rules.clearing.deliveryWindowDays * MS_PER_DAY),
         });
         listed++;
-        const g = s.rules.safeguards;
+        const g = safeguardsInForce;
         const ceilingNow = ceilingSteps.filter((step) => step.effectiveFromMs <= dayMs).at(-1)?.ceiling;
         const ceiling =
           ceilingNow ??
@@ -285,6 +355,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     for (const p of producers) {
       const made = p.produce(producerDay);
       exchange.declareGas(p.id, p.id, made.declareKg);
+      manipulators.declared(p.id, made.declareKg);
       const offPrice = s.rules.offExchangePriceTengePerTonne ?? lastPlantPriceTenge.get(p.id)!;
       for (const delivery of made.offExchange) {
         const region = regionById.get(delivery.region)!;
@@ -308,6 +379,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       exchange.setTime(dayMs + sessionOpenMin * 60_000);
       const live = instruments.filter((x) => exchange.phase(x.id) === "closed");
       for (const x of live) exchange.openSession(x.id);
+      manipulators.atOpen();
       for (const p of producers) {
         await p.trade({ ...producerDay, netbackTengePerTonne: netback.get(p.id)! });
       }
@@ -321,8 +393,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           logistics: logistics.get(b.region)!,
         });
       }
+      manipulators.afterHonest();
+      manipulators.beforeClose(dayMs + sessionCloseMin * 60_000);
       exchange.setTime(dayMs + sessionCloseMin * 60_000);
       for (const x of live) {
+        manipulators.beforeUncross(x.id);
         const { result, offeredKg, bidKg } = exchange.closeSession(x.id);
         const key = `${x.route.plant}>${x.route.region}`;
         if (result.priceTiynPerTonne !== null && result.volumeKg > 0) {
@@ -349,6 +424,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         });
       }
       for (const p of producers) await p.afterSession();
+      manipulators.afterSession();
       for (const b of buyersAll) {
         await b.afterSession({
           day: d,
@@ -467,6 +543,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       ordersRefusedByCode: Object.fromEntries([...exchange.rejections].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
       stateHash: exchange.engine.stateHash(),
     },
+    manipulators: manipulators.accounts,
+    manipulatorSessions: { ...manipulators.acts },
     assumptions: assumptionsOf(s),
   };
 }

@@ -5,14 +5,24 @@ import { loadScenario, readScenarioJson } from "./load.ts";
 import { mergeScenario, overrideField, parseScenario, ScenarioError, undocumentedNumbers } from "./scenario.ts";
 import { parseSweep, sweepVariants } from "./sweep.ts";
 
+/** The parts of a scenario file the test changes. */
+type ScenarioJson = {
+  days?: number;
+  manipulators: Record<
+    "washTrading" | "spoofer" | "colludingBuyers" | "limitBidders" | "withholding",
+    Record<string, unknown>
+  >;
+};
+
 const SCENARIOS = resolve(import.meta.dirname, "../../scenarios");
 const files = readdirSync(SCENARIOS).filter((f) => f.endsWith(".json"));
 
 describe("scenario files", () => {
-  it("has the four scenarios of the issue", () => {
+  it("has the four scenarios of the issue and the manipulation scenario", () => {
     expect(files.sort()).toEqual([
       "baseline-2021.json",
       "liberalisation-2022.json",
+      "manipulation-2021.json",
       "retail-freeze-50.json",
       "safeguarded-2022.json",
     ]);
@@ -75,5 +85,35 @@ describe("scenario checking", () => {
     expect(parseSweep("exportOpen=true,false").values).toEqual([true, false]);
     expect(() => parseSweep("band")).toThrow(/expected name=value/);
     expect(() => parseSweep("band=5,x")).toThrow(/'x' is not a number/);
+  });
+
+  it("--sweep ceiling=null means no ceiling at all, its path included; a number keeps the path", () => {
+    const safeguarded = readScenarioJson(join(SCENARIOS, "safeguarded-2022.json"));
+    const [none, some] = sweepVariants(safeguarded, parseSweep("ceiling=null,90000"));
+    expect(none!.rules.safeguards.ceilingTengePerTonne).toBeNull();
+    expect(none!.rules.safeguards.ceilingPath).toEqual([]);
+    expect(some!.rules.safeguards.ceilingTengePerTonne).toBe(90_000);
+    expect(some!.rules.safeguards.ceilingPath.length).toBeGreaterThan(0);
+  });
+
+  it("reads the manipulators: each switched on by enabled, checked, and none when the section is absent", () => {
+    const json = readScenarioJson(join(SCENARIOS, "manipulation-2021.json")) as ScenarioJson;
+    const on = parseScenario(json).manipulators;
+    expect(on.washTrading).toEqual({ plant: "KAZGPZ", region: "MANGYSTAU", lots: 20, everySessions: 5 });
+    expect(on.withholding).toEqual({ plant: "CNPC-AMG", offerPercent: 50, from: "2021-03-01" });
+    json.manipulators.spoofer.enabled = false;
+    expect(parseScenario(json).manipulators.spoofer).toBeNull();
+    json.manipulators.colludingBuyers.members = 1;
+    expect(() => parseScenario(json)).toThrow(/manipulators.colludingBuyers.*members/);
+    json.manipulators.colludingBuyers.members = 2;
+    json.manipulators.limitBidders.plant = "NOWHERE";
+    expect(() => parseScenario(json)).toThrow(/unknown plant NOWHERE/);
+    expect(parseScenario(readScenarioJson(join(SCENARIOS, "baseline-2021.json"))).manipulators).toEqual({
+      washTrading: null,
+      spoofer: null,
+      colludingBuyers: null,
+      limitBidders: null,
+      withholding: null,
+    });
   });
 });

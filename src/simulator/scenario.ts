@@ -70,6 +70,28 @@ export interface HaltEvent {
   readonly reason: string;
 }
 
+/**
+ * A rule change the scenario schedules: it applies at 00:00 local time (exchange time, UTC+5) of its date, through the
+ * engine commands the regulator uses (`safeguards.set` on every listed instrument, `halt`/`resume`), or, for retail
+ * caps, which are not the exchange's, in the simulated stations from that day on. Exactly one kind per change.
+ */
+export type RuleChange =
+  | {
+      readonly kind: "safeguards";
+      /** Only the named fields change; a ceiling given here replaces the ceiling and drops the scenario's path. */
+      readonly bandPercent?: number | null;
+      readonly ceilingTengePerTonne?: number | null;
+      readonly maxSharePercent?: number | null;
+    }
+  | { readonly kind: "halt" | "resume"; readonly scope: "market" | "region"; readonly region: string | null }
+  | { readonly kind: "retailCap"; readonly region: string; readonly tengePerLitre: number | null };
+
+export interface DatedChange {
+  readonly date: string;
+  readonly reason: string;
+  readonly change: RuleChange;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly title: string;
@@ -146,9 +168,59 @@ export interface Scenario {
     };
     readonly retailCaps: readonly RetailCap[];
     readonly events: readonly HaltEvent[];
+    /** Dated rule changes, in date order (`RuleChange`); empty when the scenario has none. */
+    readonly changes: readonly DatedChange[];
   };
+  /** Manipulative agents run beside the honest ones (manipulators.ts); each null when switched off. */
+  readonly manipulators: Manipulators;
   readonly notes: Readonly<Record<string, string>>;
 }
+
+/** Where a manipulator trades: the instrument of one route (plant × region). */
+export interface ManipulatorRoute {
+  readonly plant: string;
+  readonly region: string;
+}
+
+export interface Manipulators {
+  /** Two members of one group trading with each other: one sells, the other buys the same lots. */
+  readonly washTrading: (ManipulatorRoute & { readonly lots: number; readonly everySessions: number }) | null;
+  /**
+   * A trader sells on one instrument of a basis and, shortly before the close, bids a large quantity on another it
+   * cancels unfilled once its sell has filled (within a minute of entering it).
+   */
+  readonly spoofer: {
+    readonly plant: string;
+    readonly sellLots: number;
+    readonly spoofLots: number;
+    readonly secondsBeforeClose: number;
+    readonly everySessions: number;
+  } | null;
+  /** Members of different groups bidding at the same price within a second of each other. */
+  readonly colludingBuyers:
+    | (ManipulatorRoute & {
+        readonly members: number;
+        readonly lots: number;
+        readonly gapMs: number;
+        readonly priceAboveReferencePercent: number;
+        readonly everySessions: number;
+      })
+    | null;
+  /** Members of one group bidding at the upper price limit in force (band high or ceiling). */
+  readonly limitBidders:
+    | (ManipulatorRoute & { readonly members: number; readonly lots: number; readonly everySessions: number })
+    | null;
+  /** A plant whose producer offers only part of what it declares (its sell orders cut to `offerPercent`). */
+  readonly withholding: { readonly plant: string; readonly offerPercent: number; readonly from: string } | null;
+}
+
+export const NO_MANIPULATORS: Manipulators = {
+  washTrading: null,
+  spoofer: null,
+  colludingBuyers: null,
+  limitBidders: null,
+  withholding: null,
+};
 
 export const SCENARIO_DAYS_MAX = 3660;
 export const PLANTS_MAX = 100;
@@ -177,6 +249,9 @@ export function mergeScenario(base: unknown, over: unknown): unknown {
 /**
  * Sets one field by dotted path (`rules.safeguards.bandPercent`), for parameter sweeps. The path must exist; the
  * value's type must match what is there (a number may replace null where the field is nullable).
+ *
+ * No ceiling means none later either, as in the API: setting `rules.safeguards.ceilingTengePerTonne` to null also
+ * empties `rules.safeguards.ceilingPath`, so `--sweep ceiling=null` runs without any ceiling at all.
  */
 export function overrideField(scenario: unknown, path: string, value: Json): unknown {
   const parts = path.split(".");
@@ -190,6 +265,7 @@ export function overrideField(scenario: unknown, path: string, value: Json): unk
   const last = parts[parts.length - 1]!;
   if (!(last in node)) throw new ScenarioError(`sweep: '${path}' is not a field of the scenario`);
   node[last] = value;
+  if (path === SWEEP_ALIASES.ceiling && value === null && Array.isArray(node.ceilingPath)) node.ceilingPath = [];
   return copy;
 }
 
@@ -470,9 +546,15 @@ export function parseScenario(input: unknown): Scenario {
         if (region !== null && !regionIds.has(region)) throw new ScenarioError(`events: unknown region ${region}`);
         return { date: e.date("date"), type, scope, region, reason: e.string("reason") } as HaltEvent;
       }),
+      changes: u.raw("changes") === undefined ? [] : u.array("changes", 1000, (c) => readChange(c, regionIds)),
     },
+    manipulators: readManipulators(r, plantIds, regionIds),
     notes: readNotes(r.raw("notes")),
   };
+  const changes = scenario.rules.changes;
+  for (let i = 1; i < changes.length; i++) {
+    if (changes[i]!.date < changes[i - 1]!.date) throw new ScenarioError("rules.changes: dates must not decrease");
+  }
   const path = scenario.rules.safeguards.ceilingPath;
   for (let i = 1; i < path.length; i++) {
     if (path[i]!.from <= path[i - 1]!.from) throw new ScenarioError("ceilingPath: dates must increase");
@@ -481,6 +563,99 @@ export function parseScenario(input: unknown): Scenario {
     throw new ScenarioError("producers: markupMinPercent is above markupMaxPercent");
   }
   return scenario;
+}
+
+/** One entry of `rules.changes`: `{date, reason, change: {safeguards | halt | resume | retailCap: {...}}}`. */
+function readChange(c: Reader, regions: ReadonlySet<string>): DatedChange {
+  const date = c.date("date");
+  const reason = c.string("reason");
+  const holder = c.raw("change");
+  const kinds = isObject(holder) ? Object.keys(holder) : [];
+  if (kinds.length !== 1) {
+    throw new ScenarioError("rules.changes: each change names exactly one of safeguards, halt, resume, retailCap");
+  }
+  const kind = kinds[0]!;
+  const body = c.object("change").object(kind);
+  const region = (field: string) => {
+    const id = body.id(field);
+    if (!regions.has(id)) throw new ScenarioError(`rules.changes: unknown region ${id}`);
+    return id;
+  };
+  let change: RuleChange;
+  if (kind === "safeguards") {
+    const optional = (field: string, min: number, max: number) =>
+      body.raw(field) === undefined ? {} : { [field]: body.nullableNumber(field, min, max) };
+    change = {
+      kind,
+      ...optional("bandPercent", 0.01, 99.99),
+      ...optional("ceilingTengePerTonne", 1, 10 * MILLION),
+      ...optional("maxSharePercent", 0.01, 100),
+    };
+  } else if (kind === "halt" || kind === "resume") {
+    const scope = body.string("scope");
+    if (scope !== "market" && scope !== "region")
+      throw new ScenarioError("rules.changes: scope must be market or region");
+    change = { kind, scope, region: scope === "region" ? region("region") : null };
+  } else if (kind === "retailCap") {
+    change = { kind, region: region("region"), tengePerLitre: body.nullableNumber("tengePerLitre", 1, 10_000) };
+  } else {
+    throw new ScenarioError(`rules.changes: unknown change '${kind}'; expected safeguards, halt, resume or retailCap`);
+  }
+  return { date, reason, change };
+}
+
+/** The optional `manipulators` section: each entry is switched on by `"enabled": true`. */
+function readManipulators(r: Reader, plants: ReadonlySet<string>, regions: ReadonlySet<string>): Manipulators {
+  if (r.raw("manipulators") === undefined) return NO_MANIPULATORS;
+  const all = r.object("manipulators");
+  const entry = <T>(field: string, read: (e: Reader) => T): T | null => {
+    if (all.raw(field) === undefined) return null;
+    const e = all.object(field);
+    return e.boolean("enabled") ? read(e) : null;
+  };
+  const plant = (e: Reader) => {
+    const id = e.id("plant");
+    if (!plants.has(id)) throw new ScenarioError(`manipulators: unknown plant ${id}`);
+    return id;
+  };
+  const route = (e: Reader): ManipulatorRoute => {
+    const region = e.id("region");
+    if (!regions.has(region)) throw new ScenarioError(`manipulators: unknown region ${region}`);
+    return { plant: plant(e), region };
+  };
+  return {
+    washTrading: entry("washTrading", (e) => ({
+      ...route(e),
+      lots: e.integer("lots", 1, 100_000),
+      everySessions: e.integer("everySessions", 1, 1000),
+    })),
+    spoofer: entry("spoofer", (e) => ({
+      plant: plant(e),
+      sellLots: e.integer("sellLots", 1, 100_000),
+      spoofLots: e.integer("spoofLots", 1, 1_000_000),
+      secondsBeforeClose: e.integer("secondsBeforeClose", 1, 3600),
+      everySessions: e.integer("everySessions", 1, 1000),
+    })),
+    colludingBuyers: entry("colludingBuyers", (e) => ({
+      ...route(e),
+      members: e.integer("members", 2, 20),
+      lots: e.integer("lots", 1, 100_000),
+      gapMs: e.integer("gapMs", 0, 60_000),
+      priceAboveReferencePercent: e.number("priceAboveReferencePercent", -50, 100),
+      everySessions: e.integer("everySessions", 1, 1000),
+    })),
+    limitBidders: entry("limitBidders", (e) => ({
+      ...route(e),
+      members: e.integer("members", 1, 20),
+      lots: e.integer("lots", 1, 100_000),
+      everySessions: e.integer("everySessions", 1, 1000),
+    })),
+    withholding: entry("withholding", (e) => ({
+      plant: plant(e),
+      offerPercent: e.number("offerPercent", 0, 100),
+      from: e.date("from"),
+    })),
+  };
 }
 
 function readNotes(value: Json | undefined): Record<string, string> {

@@ -264,9 +264,10 @@ describe("public channels", () => {
       reason: "winter band",
     });
     const banded = await watcher.update("safeguards");
-    // ±10% around 13,300,000 on a tick of 100; the engine checks orders against the same band.
+    // ±10% around 13,300,000 on a tick of 100 (11,970,000..14,630,000), clipped to the ceiling; the engine checks
+    // orders against the same band.
     expect(banded).toMatchObject({
-      band: { lowTiynPerTonne: 11_970_000, highTiynPerTonne: 14_630_000 },
+      band: { lowTiynPerTonne: 11_970_000, highTiynPerTonne: 14_000_000 },
       safeguards: { bandBps: 1000, ceilingTiynPerTonne: 14_000_000 },
       change: { reason: "winter band" },
     });

@@ -58,6 +58,8 @@ const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   money: "funds",
   gas: "funds",
   obligation: "settlement",
+  shipment: "settlement",
+  station: "membership",
 };
 
 /** The kind of a command type; a type no table names is the system's. */
@@ -144,6 +146,7 @@ export class AuditTrail {
           if (
             event.type.startsWith("obligation.") &&
             "obligation" in event &&
+            typeof event.obligation === "object" &&
             event.obligation.id === fields.obligation
           ) {
             instrument ??= event.obligation.instrument;
@@ -310,6 +313,15 @@ function summarise(fields: Record<string, unknown>): string {
     case "obligation.confirmPayment":
     case "obligation.confirmDelivery":
       summary = `confirm ${type === "obligation.confirmPayment" ? "payment" : "delivery"} of obligation ${f("obligation")}`;
+      break;
+    case "station.register":
+      summary = `register station ${f("station")} (${f("name")}) of member ${f("member")} in region ${f("region")}; document: ${f("document")}`;
+      break;
+    case "shipment.dispatch":
+      summary = `dispatch ${f("quantity")} kg on obligation ${f("obligation")}: vehicle ${f("vehicle")}, waybill ${f("waybill")}, ${f("date")}`;
+      break;
+    case "shipment.arrive":
+      summary = `arrival of shipment ${f("shipment")} at station ${f("station")}`;
       break;
     case "time.tick":
       summary = "time tick";

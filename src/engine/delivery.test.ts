@@ -304,6 +304,7 @@ describe("diversions", () => {
         station: "AKTAU-ATR",
         stationRegion: "ATYRAU",
         region: "MANGYSTAU",
+        tradeTimeMs: T0 + HOUR_MS,
         quantity: 1000,
         reasons: ["outside-region", "registered-after-trade"],
         atMs: T0 + 2 * HOUR_MS,

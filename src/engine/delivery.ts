@@ -116,6 +116,8 @@ export interface DiversionEvent {
   readonly station: string;
   readonly stationRegion: string;
   readonly region: string | null;
+  /** The trade's time: the registration time the station is judged against. */
+  readonly tradeTimeMs: number;
   readonly quantity: number;
   readonly reasons: readonly DiversionReason[];
   readonly atMs: number;
@@ -232,6 +234,7 @@ export class Deliveries {
         station: station.id,
         stationRegion: station.region,
         region: shipment.region,
+        tradeTimeMs: shipment.tradeTimeMs,
         quantity: shipment.quantity,
         reasons: [...diversion],
         atMs,

@@ -721,7 +721,7 @@ export class ClearingHouse {
   arriveShipment(command: ShipmentArriveCommand, nowMs: number, out: EngineEvent[]): Problem | null {
     const { account, shipment: id, station: stationId } = command;
     const shipment = typeof id === "string" ? this.deliveries.shipment(id) : undefined;
-    if (!shipment) return problem("SHIPMENT_NOT_FOUND", { id: show(id) });
+    if (!shipment) return problem("SHIPMENT_NOT_FOUND", { id: String(id) });
     if (account !== shipment.buyer) {
       return problem("SHIPMENT_NOT_PARTY", {
         account: String(account),
@@ -733,7 +733,7 @@ export class ClearingHouse {
       return problem("SHIPMENT_ALREADY_ARRIVED", { id: shipment.id, station: shipment.arrival.station });
     }
     const station = typeof stationId === "string" ? this.deliveries.station(stationId) : undefined;
-    if (!station) return problem("STATION_NOT_FOUND", { id: show(stationId) });
+    if (!station) return problem("STATION_NOT_FOUND", { id: String(stationId) });
     if (station.member !== shipment.buyerMember) {
       return problem("STATION_NOT_OWN", { station: station.id, owner: station.member, member: shipment.buyerMember });
     }

@@ -361,53 +361,109 @@ describe("diversions", () => {
   });
 });
 
-describe("refusals change nothing", () => {
-  it("station.register: invalid fields, existing id, unknown member, a producer, the limit per member", () => {
-    const x = traded();
-    x.refuse({ ...station("AKTAU-ST1") }, "STATION_EXISTS");
-    x.refuse(station("bad id"), "STATION_INVALID");
-    x.refuse(station("X".repeat(65)), "STATION_INVALID");
-    x.refuse(station("S2", "MANGYSTAU", "NOBODY"), "MEMBER_NOT_FOUND");
-    x.refuse(station("S2", "MANGYSTAU", "KAZGPZ"), "STATION_MEMBER_NOT_BUYER");
-    x.refuse({ ...station("S2"), name: " " }, "STATION_INVALID");
-    x.refuse({ ...station("S2"), region: "MANG YSTAU" }, "STATION_INVALID");
-    x.refuse({ ...station("S2"), document: "" }, "STATION_INVALID");
-    x.refuse({ ...station("S2"), document: "x".repeat(STATION_DOCUMENT_LENGTH_MAX + 1) }, "STATION_INVALID");
-    x.refuse({ ...station("S2"), document: "line\nbreak" }, "STATION_INVALID");
-    x.ok({ ...station("S2"), document: "x".repeat(STATION_DOCUMENT_LENGTH_MAX) });
-    // AKTAU has 2 stations; fill up to the limit, then one more is refused (ATYRAU is not affected).
-    for (let i = 3; i <= STATIONS_PER_MEMBER_MAX; i++) x.engine.apply(next(x, station(`S${i}`)));
-    expect(x.engine.clearingHouse.deliveries.stationsOf("AKTAU")).toBe(STATIONS_PER_MEMBER_MAX);
-    x.refuse(station("ONE-MORE"), "STATIONS_LIMIT");
-    x.ok(station("ATYRAU-ST1", "ATYRAU", "ATYRAU"));
-  });
+/** A table row: a command sent to a fresh `traded()` exchange, and `"ok"` or the code it must be refused with. */
+type Row = readonly [string, Sent, ErrorCode | "ok"];
 
-  it("shipment.dispatch: obligation, party, fields, dates and quantities at their limits", () => {
+function runTable(rows: readonly Row[], prepare: (x: Exchange) => void = () => {}) {
+  for (const [name, command, expected] of rows) {
+    it(`${name}: ${expected}`, () => {
+      const x = traded();
+      prepare(x);
+      if (expected === "ok") x.ok(command);
+      else x.refuse(command, expected);
+    });
+  }
+}
+
+describe("station.register at its limits (a refusal changes nothing)", () => {
+  runTable([
+    ["an id already registered", station("AKTAU-ST1"), "STATION_EXISTS"],
+    ["an id with a space", station("bad id"), "STATION_INVALID"],
+    ["an id of 64 characters", station("X".repeat(64)), "ok"],
+    ["an id of 65 characters", station("X".repeat(65)), "STATION_INVALID"],
+    ["an unknown member", station("S2", "MANGYSTAU", "NOBODY"), "MEMBER_NOT_FOUND"],
+    ["a producer", station("S2", "MANGYSTAU", "KAZGPZ"), "STATION_MEMBER_NOT_BUYER"],
+    ["a blank name", { ...station("S2"), name: " " }, "STATION_INVALID"],
+    ["a name of 200 characters", { ...station("S2"), name: "n".repeat(200) }, "ok"],
+    ["a name of 201 characters", { ...station("S2"), name: "n".repeat(201) }, "STATION_INVALID"],
+    ["a region with a space", { ...station("S2"), region: "MANG YSTAU" }, "STATION_INVALID"],
+    ["no document", { ...station("S2"), document: "" }, "STATION_INVALID"],
+    [
+      `a document of ${STATION_DOCUMENT_LENGTH_MAX} characters`,
+      { ...station("S2"), document: "d".repeat(STATION_DOCUMENT_LENGTH_MAX) },
+      "ok",
+    ],
+    [
+      `a document of ${STATION_DOCUMENT_LENGTH_MAX + 1} characters`,
+      { ...station("S2"), document: "d".repeat(STATION_DOCUMENT_LENGTH_MAX + 1) },
+      "STATION_INVALID",
+    ],
+    ["a document with a line break", { ...station("S2"), document: "line\nbreak" }, "STATION_INVALID"],
+    ["a document in Kazakh", { ...station("S2"), document: "Жер учаскесіне куәлік № 12" }, "ok"],
+  ]);
+
+  it(`at most ${STATIONS_PER_MEMBER_MAX} per member`, () => {
     const x = traded();
-    x.refuse(dispatch("W", 1000, { obligation: "OB-NONE" }), "OBLIGATION_NOT_FOUND");
-    x.refuse(dispatch("W", 1000, { account: "AKTAU-1" }), "SHIPMENT_NOT_PARTY");
-    x.refuse(dispatch("W", 1000, { vehicle: "" }), "SHIPMENT_INVALID");
-    x.refuse(dispatch("W", 1000, { vehicle: "V".repeat(VEHICLE_LENGTH_MAX + 1) }), "SHIPMENT_INVALID");
-    x.refuse(dispatch("W".repeat(WAYBILL_LENGTH_MAX + 1), 1000), "SHIPMENT_INVALID");
-    x.refuse(dispatch("W\t1", 1000), "SHIPMENT_INVALID");
-    x.refuse(dispatch("W", 0), "SHIPMENT_INVALID");
-    x.refuse(dispatch("W", 1.5), "SHIPMENT_INVALID");
-    x.refuse(dispatch("W", 0, { quantity: "1000" }), "SHIPMENT_INVALID");
-    // The trade was on 5 January (UTC); dates run from a day before it to a day after now (still 5 January).
-    x.refuse(dispatch("W", 1000, { date: "2026-01-03" }), "SHIPMENT_INVALID");
-    x.refuse(dispatch("W", 1000, { date: "2026-01-07" }), "SHIPMENT_INVALID");
-    x.refuse(dispatch("W", 1000, { date: "2026-02-30" }), "SHIPMENT_INVALID");
-    x.refuse(dispatch("W", 1000, { date: "6 Jan 2026" }), "SHIPMENT_INVALID");
-    x.refuse(dispatch("W", 3001), "SHIPMENT_OVER_OBLIGATION");
-    x.ok(dispatch("W1", 1000, { date: "2026-01-04", vehicle: "V".repeat(VEHICLE_LENGTH_MAX) }));
+    for (let i = 2; i <= STATIONS_PER_MEMBER_MAX; i++) x.engine.apply(next(x, station(`S${i}`)));
+    expect(x.engine.clearingHouse.deliveries.stationsOf("AKTAU")).toBe(STATIONS_PER_MEMBER_MAX);
+    x.engine.checkInvariants();
+    x.refuse(station("ONE-MORE"), "STATIONS_LIMIT");
+    x.ok(station("ATYRAU-ST1", "ATYRAU", "ATYRAU")); // another member is not affected
+  });
+});
+
+describe("shipment.dispatch at its limits (a refusal changes nothing)", () => {
+  // The obligation is 3000 kg, traded on 5 January (UTC) an hour before now: dates run from 4 to 6 January.
+  runTable([
+    ["an unknown obligation", dispatch("W", 1000, { obligation: "OB-NONE" }), "OBLIGATION_NOT_FOUND"],
+    ["the buyer's account", dispatch("W", 1000, { account: "AKTAU-1" }), "SHIPMENT_NOT_PARTY"],
+    ["another seller's account", dispatch("W", 1000, { account: "ATYRAU-1" }), "SHIPMENT_NOT_PARTY"],
+    ["no vehicle", dispatch("W", 1000, { vehicle: "" }), "SHIPMENT_INVALID"],
+    ["a blank vehicle", dispatch("W", 1000, { vehicle: "   " }), "SHIPMENT_INVALID"],
+    [
+      `a vehicle of ${VEHICLE_LENGTH_MAX} characters`,
+      dispatch("W", 1000, { vehicle: "V".repeat(VEHICLE_LENGTH_MAX) }),
+      "ok",
+    ],
+    [
+      `a vehicle of ${VEHICLE_LENGTH_MAX + 1} characters`,
+      dispatch("W", 1000, { vehicle: "V".repeat(VEHICLE_LENGTH_MAX + 1) }),
+      "SHIPMENT_INVALID",
+    ],
+    ["a plate in Cyrillic", dispatch("W", 1000, { vehicle: "123 АВС 12" }), "ok"],
+    [`a waybill of ${WAYBILL_LENGTH_MAX} characters`, dispatch("W".repeat(WAYBILL_LENGTH_MAX), 1000), "ok"],
+    [
+      `a waybill of ${WAYBILL_LENGTH_MAX + 1} characters`,
+      dispatch("W".repeat(WAYBILL_LENGTH_MAX + 1), 1000),
+      "SHIPMENT_INVALID",
+    ],
+    ["a waybill with a tab", dispatch("W\t1", 1000), "SHIPMENT_INVALID"],
+    ["0 kg", dispatch("W", 0), "SHIPMENT_INVALID"],
+    ["-1 kg", dispatch("W", -1), "SHIPMENT_INVALID"],
+    ["1.5 kg", dispatch("W", 1.5), "SHIPMENT_INVALID"],
+    ["kg as text", dispatch("W", 0, { quantity: "1000" }), "SHIPMENT_INVALID"],
+    ["1 kg", dispatch("W", 1), "ok"],
+    ["the whole 3000 kg", dispatch("W", 3000), "ok"],
+    ["3001 kg", dispatch("W", 3001), "SHIPMENT_OVER_OBLIGATION"],
+    ["the earliest date, the day before the trade", dispatch("W", 1000, { date: "2026-01-04" }), "ok"],
+    ["two days before the trade", dispatch("W", 1000, { date: "2026-01-03" }), "SHIPMENT_INVALID"],
+    ["the latest date, tomorrow", dispatch("W", 1000, { date: "2026-01-06" }), "ok"],
+    ["the day after tomorrow", dispatch("W", 1000, { date: "2026-01-07" }), "SHIPMENT_INVALID"],
+    ["a date that does not exist", dispatch("W", 1000, { date: "2026-02-30" }), "SHIPMENT_INVALID"],
+    ["a date in words", dispatch("W", 1000, { date: "6 Jan 2026" }), "SHIPMENT_INVALID"],
+  ]);
+
+  it("sums partial shipments up to the obligation, once per waybill", () => {
+    const x = traded();
+    x.ok(dispatch("W1", 1000));
     x.refuse(dispatch("W1", 1000), "SHIPMENT_WAYBILL_DUPLICATE");
     const over = x.refuse(dispatch("W2", 2001), "SHIPMENT_OVER_OBLIGATION");
     expect(over.details).toEqual({ quantity: 2001, obligation: OB, total: 3001, max: 3000 });
-    x.ok(dispatch("W".repeat(WAYBILL_LENGTH_MAX), 2000, { date: "2026-01-06" }));
+    x.ok(dispatch("W2", 2000));
     x.refuse(dispatch("W3", 1), "SHIPMENT_OVER_OBLIGATION");
   });
 
-  it("shipment.dispatch: at most SHIPMENTS_PER_OBLIGATION_MAX shipments per obligation", () => {
+  it(`at most ${SHIPMENTS_PER_OBLIGATION_MAX} shipments per obligation`, () => {
     const x = traded({ tonnes: 2 });
     for (let i = 1; i <= SHIPMENTS_PER_OBLIGATION_MAX; i++) x.engine.apply(next(x, dispatch(`W${i}`, 1)));
     x.engine.checkInvariants();
@@ -419,25 +475,37 @@ describe("refusals change nothing", () => {
     x.refuse(dispatch("ONE-MORE", 1), "SHIPMENTS_LIMIT");
   });
 
-  it("shipment.dispatch: not on a settled or defaulted obligation", () => {
+  it("not on a defaulted obligation", () => {
     const x = traded();
     x.timeMs += DAY_MS; // the payment window passes: the buyer defaults
     x.ok({ type: "time.tick" });
     expect(x.obligation()?.status).toBe("defaulted");
     x.refuse(dispatch("W", 1000), "OBLIGATION_NOT_OPEN");
   });
+});
 
-  it("shipment.arrive: unknown shipment, not the buyer, twice, unknown station, another member's station", () => {
+describe("shipment.arrive (a refusal changes nothing)", () => {
+  runTable(
+    [
+      ["an unknown shipment", arrive("OB-NONE/S1", "AKTAU-ST1"), "SHIPMENT_NOT_FOUND"],
+      ["another buyer's account", arrive(`${OB}/S1`, "AKTAU-ST1", "ATYRAU-1"), "SHIPMENT_NOT_PARTY"],
+      ["the seller's account", arrive(`${OB}/S1`, "AKTAU-ST1", "KAZGPZ-1"), "SHIPMENT_NOT_PARTY"],
+      ["an unknown station", arrive(`${OB}/S1`, "NO-STATION"), "STATION_NOT_FOUND"],
+      ["another member's station", arrive(`${OB}/S1`, "ATYRAU-ST1"), "STATION_NOT_OWN"],
+      ["the buyer's own station", arrive(`${OB}/S1`, "AKTAU-ST1"), "ok"],
+    ],
+    (x) => {
+      x.ok(station("ATYRAU-ST1", "MANGYSTAU", "ATYRAU"));
+      x.ok(dispatch("W1", 1000));
+    },
+  );
+
+  it("once per shipment", () => {
     const x = traded();
-    x.ok(station("ATYRAU-ST1", "MANGYSTAU", "ATYRAU"));
     x.ok(dispatch("W1", 1000));
-    x.refuse(arrive("OB-NONE/S1", "AKTAU-ST1"), "SHIPMENT_NOT_FOUND");
-    x.refuse(arrive(`${OB}/S1`, "AKTAU-ST1", "ATYRAU-1"), "SHIPMENT_NOT_PARTY");
-    x.refuse(arrive(`${OB}/S1`, "AKTAU-ST1", "KAZGPZ-1"), "SHIPMENT_NOT_PARTY");
-    x.refuse(arrive(`${OB}/S1`, "NO-STATION"), "STATION_NOT_FOUND");
-    x.refuse(arrive(`${OB}/S1`, "ATYRAU-ST1"), "STATION_NOT_OWN");
     x.ok(arrive(`${OB}/S1`, "AKTAU-ST1"));
-    x.refuse(arrive(`${OB}/S1`, "AKTAU-ST1"), "SHIPMENT_ALREADY_ARRIVED");
+    const twice = x.refuse(arrive(`${OB}/S1`, "AKTAU-ST1"), "SHIPMENT_ALREADY_ARRIVED");
+    expect(twice.message).toBe(`Shipment '${OB}/S1' already arrived at station 'AKTAU-ST1'.`);
   });
 });
 

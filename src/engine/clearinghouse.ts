@@ -836,9 +836,15 @@ function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** The UTC date of a time, YYYY-MM-DD (a pure function of its argument: no clock is read). */
+/** The latest time a Date can hold, in ms either side of the epoch. */
+const DATE_MS_MAX = 8.64e15;
+
+/**
+ * The UTC date of a time, YYYY-MM-DD (a pure function of its argument: no clock is read). Engine time may be any safe
+ * integer, so it is clamped to what a Date holds rather than let `toISOString` throw.
+ */
 function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return new Date(Math.max(-DATE_MS_MAX, Math.min(DATE_MS_MAX, ms))).toISOString().slice(0, 10);
 }
 
 function isRealDate(text: string): boolean {

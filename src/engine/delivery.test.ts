@@ -126,8 +126,9 @@ const arrive = (shipment: string, at: string, account = "AKTAU-1"): Sent => ({
  * ATYRAU, and station AKTAU-ST1 in Mangystau registered before the trade. Then a trade of `tonnes` t at PRICE:
  * obligation OB, KAZGPZ-1 seller, AKTAU-1 buyer.
  */
-function traded(options: { region?: string | null; tonnes?: number } = {}): Exchange {
+function traded(options: { region?: string | null; tonnes?: number; startMs?: number } = {}): Exchange {
   const x = new Exchange();
+  if (options.startMs !== undefined) x.timeMs = options.startMs;
   const region = options.region === undefined ? "MANGYSTAU" : options.region;
   x.ok({
     type: "instrument.list",
@@ -473,6 +474,21 @@ describe("shipment.dispatch at its limits (a refusal changes nothing)", () => {
       arrivedKg: 0,
     });
     x.refuse(dispatch("ONE-MORE", 1), "SHIPMENTS_LIMIT");
+  });
+
+  it("a dispatch at the far end of engine time is judged, not thrown on", () => {
+    // Engine time beyond what a Date holds (8.64e15 ms): the dates are judged against the last one a Date holds.
+    const x = traded({ startMs: 9e15 });
+    expect(x.refuse(dispatch("W", 1000), "SHIPMENT_INVALID").details.field).toBe("date");
+  });
+
+  it("dates follow the trade and today: four days on, the trade's eve is too early, a day ahead is fine", () => {
+    const y = traded();
+    y.ok({ type: "obligation.confirmPayment", obligation: OB }); // paid, so only the delivery window runs
+    y.timeMs += 4 * DAY_MS;
+    y.refuse(dispatch("W", 1000, { date: "2026-01-03" }), "SHIPMENT_INVALID");
+    y.ok(dispatch("W", 1000, { date: "2026-01-10" }));
+    y.refuse(dispatch("W2", 1000, { date: "2026-01-11" }), "SHIPMENT_INVALID");
   });
 
   it("not on a defaulted obligation", () => {

@@ -172,7 +172,8 @@ describe("delivery views", () => {
 
   it("keeps the newest shipments up to its limit; the region totals keep counting", () => {
     const views = new DeliveryViews({ registry: new InstrumentRegistry(), shipmentsKeptMax: 2 });
-    // The market's outcomes into this view (an empty registry: everything counts under `unknown`), then three shipments.
+    // The market's outcomes into this view (an empty registry: everything counts under `unknown`), then three
+    // shipments.
     const { run: setup } = market();
     for (const outcome of setup.outcomes) views.apply(outcome);
     for (const outcome of [

@@ -258,3 +258,42 @@ describe("a diversion", () => {
     expect((await server.call(atyrau, "GET", "/api/regulator/diversions")).status).toBe(403);
   });
 });
+
+describe("request bounds", () => {
+  it("refuses fields beyond the engine's limits before the journal, and accepts them at the limits", async () => {
+    const obligation = await trade(aktau, "AKTAU-1", "d3", 1000);
+    const seqBefore = server.exchange.projections.lastSeq;
+    const body = { obligation, vehicle: "V".repeat(33), waybill: "W-33", quantityKg: 1000, date: "2026-01-05" };
+    const long = await server.call(seller, "POST", "/api/accounts/KAZGPZ-1/shipments", body);
+    expect([long.status, long.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    const control = await server.call(seller, "POST", "/api/accounts/KAZGPZ-1/shipments", {
+      ...body,
+      vehicle: "V\n1",
+    });
+    expect([control.status, control.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    const badDate = await server.call(seller, "POST", "/api/accounts/KAZGPZ-1/shipments", {
+      ...body,
+      vehicle: "V",
+      date: "2026-02-30",
+    });
+    expect([badDate.status, badDate.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    expect(server.exchange.projections.lastSeq).toBe(seqBefore);
+    for (const path of ["/api/accounts/KAZGPZ-1/shipments?limit=1001", "/api/regulator/diversions?limit=1001"]) {
+      const session = path.includes("regulator") ? regulator : seller;
+      const over = await server.call(session, "GET", path);
+      expect([over.status, over.body.error.code], path).toEqual([400, "REQUEST_INVALID"]);
+      expect((await server.call(session, "GET", path.replace("1001", "1000"))).status, path).toBe(200);
+    }
+
+    // A program with an API key records a dispatch at the limits: a 32-character plate in Cyrillic, a 32-character
+    // waybill.
+    const key = await server.apiKey("kazgpz-trader", ["read", "trade"]);
+    const shipped = await key("POST", "/api/accounts/KAZGPZ-1/shipments", {
+      ...body,
+      vehicle: "А".repeat(32),
+      waybill: "W".repeat(32),
+    });
+    expect(shipped.status).toBe(201);
+    expect(shipped.body.shipment).toMatchObject({ vehicle: "А".repeat(32), waybill: "W".repeat(32), quantityKg: 1000 });
+  });
+});

@@ -142,6 +142,11 @@ export class AuditTrail {
           if (event.buyOpen === 0) this.liveOrders.delete(event.buyOrderId);
           if (event.sellOpen === 0) this.liveOrders.delete(event.sellOrderId);
           break;
+        case "shipment.dispatched":
+        case "shipment.arrived":
+          // A shipment command names its obligation or shipment only; the event says which instrument it concerns.
+          instrument ??= event.shipment.instrument;
+          break;
         default:
           if (
             event.type.startsWith("obligation.") &&

@@ -159,6 +159,20 @@ describe("delivery views", () => {
     expect(views.diversions({ region: "ATYRAU", limit: 10 })).toHaveLength(2);
     expect(views.diversions({ month: "2026-01", limit: 10 })).toHaveLength(1);
     expect(views.diversions({ limit: 1 })).toHaveLength(1);
+
+    // The audit trail files shipments under their instrument and account, as settlement.
+    const audited = projections.audit
+      .query({ instrument: "PB-ATR" })
+      .filter((e) => e.commandType.startsWith("shipment"));
+    expect(audited.map((e) => [e.commandType, e.account, e.kind, e.summary])).toEqual([
+      ["shipment.arrive", "B1", "settlement", `arrival of shipment ${ATR}/S1 at station B-ATYRAU`],
+      [
+        "shipment.dispatch",
+        "P1",
+        "settlement",
+        `dispatch 2000 kg on obligation ${ATR}: vehicle 777 KZ 12, waybill W3, 2026-01-05`,
+      ],
+    ]);
   });
 
   it("rebuilt from the journal's outcomes, the views are the same", () => {

@@ -8,8 +8,10 @@
  * amount, some one unit over, some with a reused bank reference), gas declarations and withdrawals, limit and market
  * orders of every time in force with post-only and each self-trade mode, faithful and altered retries of earlier
  * orders, amends, cancels, mass cancels, phase changes (collection and uncross included), changes of clearing terms,
- * suspensions and reinstatements, payment and delivery confirmations (valid, repeated, uncovered, unknown) and time
- * jumps that expire GTD orders and make obligations default.
+ * suspensions and reinstatements, payment and delivery confirmations (valid, repeated, uncovered, unknown), delivery
+ * (the seller's shipments, whole, partial, over the obligation or by the wrong account; the buyer's arrivals at its
+ * own stations, at one registered after the trade, in another region, or at another member's; stations registered on
+ * the way) and time jumps that expire GTD orders and make obligations default.
  *
  * After every command:
  * - `engine.checkInvariants()`: books, per-asset ledger conservation, no member account below zero, and blocked
@@ -71,6 +73,8 @@ const MEMBERS = [
   { type: "member.add", member: "BRK", name: "Caspian brokers", roles: ["broker"] },
 ] as const satisfies readonly Command[];
 const MEMBER_IDS = MEMBERS.map((m) => m.member);
+/** Members a station is registered for during a stream: those that buy, and a producer (refused). */
+const STATION_MEMBERS = ["B1", "B2", "B3", "BRK", "P1"] as const;
 
 // Broker clients are opened Z, M, A: out of id order.
 const ACCOUNTS = [
@@ -164,6 +168,9 @@ type Draft =
   | { kind: "suspend"; member: number }
   | { kind: "reinstate"; member: number }
   | { kind: "confirm"; payment: boolean; back: number; unknown: boolean }
+  | { kind: "ship"; back: number; part: "rest" | "half" | "over" | "one"; wrongAccount: boolean }
+  | { kind: "arrive"; back: number; station: number; wrongAccount: boolean }
+  | { kind: "station"; member: number }
   | { kind: "tick"; afterMs: number };
 
 const termsArb: fc.Arbitrary<TermsDraft> = fc.record({
@@ -300,6 +307,26 @@ const draftArb: fc.Arbitrary<Draft> = fc.oneof(
     }),
   },
   {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant("ship" as const),
+      back: fc.integer({ min: 0, max: 3 }),
+      part: fc.constantFrom<"rest" | "half" | "over" | "one">("rest", "rest", "rest", "half", "half", "over", "one"),
+      wrongAccount: rarely(12),
+    }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant("arrive" as const),
+      back: fc.integer({ min: 0, max: 5 }),
+      /** 0: the buyer's first station; 1: one registered later, if any; 2: another member's. */
+      station: fc.constantFrom(0, 0, 0, 1, 1, 2),
+      wrongAccount: rarely(12),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("station" as const), member: index(STATION_MEMBERS.length) }) },
+  {
     weight: 4,
     arbitrary: fc.record({
       kind: fc.constant("tick" as const),
@@ -339,7 +366,12 @@ class Run {
   /** Obligations created so far, oldest first: what a confirmation may name. */
   private readonly obligationIds: string[] = [];
   private readonly references: string[] = [];
+  /** Shipments recorded so far, oldest first: what an arrival may name. */
+  private readonly shipmentIds: string[] = [];
+  /** Stations registered during the stream, per member: each arrives after some trades. */
+  private readonly lateStations = new Map<string, string>();
   private orderCounter = 0;
+  private waybillCounter = 0;
 
   constructor(readonly setup: Setup) {
     this.instruments = [{ id: INSTRUMENTS[0], mode: "continuous", basis: BASES[0] }];
@@ -360,6 +392,12 @@ class Run {
         lotSize: 1000,
         referencePrice: PRICE_BASE + 5 * TICK,
         clearing: { basis: instrument.basis, ...terms },
+        description: {
+          product: "propane-butane",
+          basis: instrument.basis,
+          region: "MANGYSTAU",
+          deliveryPeriod: "2026-05",
+        },
       });
       this.accept({
         type: "phase.set",
@@ -368,6 +406,17 @@ class Run {
       });
     });
     for (const command of [...MEMBERS, ...ACCOUNTS]) this.accept(command);
+    // Each member that buys has a station, in the delivery region except B2's (its arrivals are diversions).
+    for (const member of ["B1", "B2", "B3", "BRK"]) {
+      this.accept({
+        type: "station.register",
+        station: `ST-${member}`,
+        member,
+        name: `${member}'s station`,
+        region: member === "B2" ? "ATYRAU" : "MANGYSTAU",
+        document: `Registry extract ${member}`,
+      });
+    }
     for (const account of BUYERS) this.accept(this.deposit(account, BUYER_START_TIYN));
     for (const account of SELLERS) {
       if (!BUYERS.includes(account)) this.accept(this.deposit(account, SELLER_START_TIYN));
@@ -430,6 +479,13 @@ class Run {
       count(event.type);
       if (event.type === "obligation.created") {
         this.obligationIds.push(event.obligation.id);
+      } else if (event.type === "shipment.dispatched") {
+        this.shipmentIds.push(event.shipment.id);
+        if (event.dispatchedKg === event.obligationKg) count("shipment:whole-dispatched");
+      } else if (event.type === "shipment.arrived") {
+        if (events.some((e) => e.type === "obligation.delivered")) count("shipment:delivered-by-arrivals");
+      } else if (event.type === "diversion") {
+        for (const reason of event.reasons) count(`diversion:${reason}`);
       } else if (event.type === "trade") {
         count(event.aggressor === null ? "trade:auction" : "trade:continuous");
         if (event.buyAccount === event.sellAccount) count("trade:self");
@@ -454,6 +510,20 @@ class Run {
 
   private pickBack<T>(list: readonly T[], steps: number): T | undefined {
     return list[list.length - 1 - Math.min(steps, list.length - 1)];
+  }
+
+  /** Registers a station for `member` during the stream (refused for a producer). */
+  private lateStation(member: string): Command {
+    const station = `LATE-${member}-${this.lateStations.size}`;
+    this.lateStations.set(member, station);
+    return {
+      type: "station.register",
+      station,
+      member,
+      name: "A station registered later",
+      region: "MANGYSTAU",
+      document: "Lease",
+    };
   }
 
   /** Turns a draft into a command against the current state. */
@@ -569,6 +639,47 @@ class Run {
           : (this.pickBack(this.obligationIds, draft.back) ?? "none-yet");
         return { type: draft.payment ? "obligation.confirmPayment" : "obligation.confirmDelivery", obligation };
       }
+      case "ship": {
+        const id = this.pickBack(this.obligationIds, draft.back) ?? "none-yet";
+        const o = this.engine.clearingHouse.clearing.get(id);
+        const remaining =
+          o === undefined ? 1000 : o.quantity - this.engine.clearingHouse.deliveries.totals(id).dispatchedKg;
+        const quantity =
+          draft.part === "rest"
+            ? remaining
+            : draft.part === "half"
+              ? Math.ceil(remaining / 2)
+              : draft.part === "over"
+                ? remaining + 1
+                : 1;
+        return {
+          type: "shipment.dispatch",
+          account: draft.wrongAccount || o === undefined ? "P2-A" : o.seller,
+          obligation: id,
+          vehicle: "123 ABC 12",
+          waybill: `WB${++this.waybillCounter}`,
+          quantity,
+          date: new Date(this.timeMs).toISOString().slice(0, 10),
+        };
+      }
+      case "arrive": {
+        const id = this.pickBack(this.shipmentIds, draft.back) ?? "none-yet";
+        const shipment = this.engine.clearingHouse.deliveries.shipment(id);
+        const member = shipment?.buyerMember ?? "B1";
+        // A later station is wanted but the buyer has none yet: register one now (the next arrival may use it).
+        if (draft.station === 1 && !this.lateStations.has(member)) return this.lateStation(member);
+        const others = ["B1", "B2", "B3", "BRK"].filter((m) => m !== member);
+        const station =
+          draft.station === 0
+            ? `ST-${member}`
+            : draft.station === 1
+              ? (this.lateStations.get(member) ?? `ST-${member}`)
+              : `ST-${others[this.waybillCounter % others.length]}`;
+        const account = shipment === undefined ? "B1-A" : draft.wrongAccount ? shipment.seller : shipment.buyer;
+        return { type: "shipment.arrive", account, shipment: id, station };
+      }
+      case "station":
+        return this.lateStation(STATION_MEMBERS[draft.member]!);
       case "tick":
         this.timeMs += draft.afterMs;
         return { type: "time.tick" };
@@ -662,6 +773,16 @@ describe("the exchange core over random command streams", () => {
       "rejected:OBLIGATION_ALREADY_CONFIRMED": 30,
       "rejected:PHASE_CLOSED": 600,
       "rejected:PHASE_TRANSITION_INVALID": 15,
+      "shipment.dispatched": 70,
+      "shipment:whole-dispatched": 30,
+      "shipment.arrived": 30,
+      "shipment:delivered-by-arrivals": 8,
+      "diversion:outside-region": 6,
+      "diversion:registered-after-trade": 1,
+      "rejected:SHIPMENT_OVER_OBLIGATION": 15,
+      "rejected:SHIPMENT_NOT_PARTY": 20,
+      "rejected:SHIPMENT_ALREADY_ARRIVED": 30,
+      "rejected:STATION_NOT_OWN": 8,
       forks: RUNS,
     };
     const missing = Object.entries(minimums)

@@ -41,6 +41,7 @@ const ENGINE_TYPES_FOR_PROJECTIONS = [
   "events.ts",
   "commands.ts",
   "clearing.ts",
+  "delivery.ts",
   "members.ts",
   "book.ts",
   "access.ts",

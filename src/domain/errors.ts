@@ -188,6 +188,46 @@ export const ERRORS = {
   },
   OBLIGATION_ALREADY_CONFIRMED: { httpStatus: 409, template: "The {leg} of obligation '{id}' is already confirmed." },
 
+  // Delivery: stations, shipments, arrivals (engine/delivery.ts).
+  STATION_INVALID: { httpStatus: 400, template: "Station {field} {value} is not valid; {rule}." },
+  STATION_EXISTS: { httpStatus: 409, template: "Station '{id}' is already registered." },
+  STATION_NOT_FOUND: { httpStatus: 404, template: "No station '{id}' is registered." },
+  STATION_NOT_OWN: {
+    httpStatus: 409,
+    template: "Station '{station}' is registered to member '{owner}', not to the buyer '{member}'.",
+  },
+  STATION_MEMBER_NOT_BUYER: {
+    httpStatus: 409,
+    template: "Member '{member}' is not a buyer or broker; stations are registered for those who buy.",
+  },
+  STATIONS_LIMIT: {
+    httpStatus: 409,
+    template: "Member '{member}' already has {count} stations, the most allowed is {max}.",
+  },
+  SHIPMENT_INVALID: { httpStatus: 400, template: "Shipment {field} {value} is not valid; {rule}." },
+  SHIPMENT_NOT_FOUND: { httpStatus: 404, template: "No shipment '{id}' is known." },
+  SHIPMENT_NOT_PARTY: {
+    httpStatus: 403,
+    template: "Account '{account}' is not the {party} of obligation '{obligation}'; only the {party} may do that.",
+  },
+  SHIPMENT_OVER_OBLIGATION: {
+    httpStatus: 409,
+    template:
+      "Shipping {quantity} kg would bring obligation '{obligation}' to {total} kg dispatched, over its {max} kg.",
+  },
+  SHIPMENT_WAYBILL_DUPLICATE: {
+    httpStatus: 409,
+    template: "Waybill '{waybill}' of account '{account}' is already recorded on shipment '{shipment}'.",
+  },
+  SHIPMENTS_LIMIT: {
+    httpStatus: 409,
+    template: "Obligation '{obligation}' already has {count} shipments, the most allowed is {max}.",
+  },
+  SHIPMENT_ALREADY_ARRIVED: {
+    httpStatus: 409,
+    template: "Shipment '{id}' already arrived at station '{station}'.",
+  },
+
   // Instruments and phases.
   INSTRUMENT_NOT_FOUND: { httpStatus: 404, template: "No instrument '{id}' is listed." },
   INSTRUMENT_EXISTS: { httpStatus: 409, template: "Instrument '{id}' is already listed." },

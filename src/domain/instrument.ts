@@ -15,3 +15,6 @@ export interface InstrumentDescription {
   /** A name for people, e.g. "Propane-butane, Zhanaozen GPP, Mangystau, January 2026". */
   readonly name?: string;
 }
+
+/** The delivery region of the nationwide fallback instrument ("Republic of Kazakhstan"): it delivers to any region. */
+export const NATIONWIDE_REGION = "KZ";

@@ -240,17 +240,20 @@ export class Clearing {
 
   /**
    * Forgets an instrument's settled and defaulted obligations (the engine calls this when the instrument closes; the
-   * read models keep their history). Open obligations stay.
+   * read models keep their history). Open obligations stay. Returns the ids forgotten.
    */
-  pruneFinished(instrument: string): void {
+  pruneFinished(instrument: string): string[] {
     const ids = this.byInstrument.get(instrument);
-    if (!ids) return;
+    if (!ids) return [];
+    const pruned: string[] = [];
     for (const id of ids) {
       if (this.obligations.get(id)!.status === "open") continue;
       this.obligations.delete(id);
       ids.delete(id);
+      pruned.push(id);
     }
     if (ids.size === 0) this.byInstrument.delete(instrument);
+    return pruned;
   }
 
   private add(obligation: Obligation): void {

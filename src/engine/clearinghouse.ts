@@ -34,6 +34,18 @@ import {
   tonnes,
   valueTiyn,
 } from "./clearing.ts";
+import {
+  Deliveries,
+  type DeliverySnapshot,
+  SHIPMENTS_PER_OBLIGATION_MAX,
+  type ShipmentArriveCommand,
+  type ShipmentDispatchCommand,
+  STATION_DOCUMENT_LENGTH_MAX,
+  STATIONS_PER_MEMBER_MAX,
+  type StationRegisterCommand,
+  VEHICLE_LENGTH_MAX,
+  WAYBILL_LENGTH_MAX,
+} from "./delivery.ts";
 import type { EngineEvent } from "./events.ts";
 import {
   CLEARING_SETTLEMENT,
@@ -67,6 +79,8 @@ export interface ClearingHouseSnapshot {
   readonly ledger: LedgerSnapshot;
   readonly clearing: ClearingSnapshot;
   readonly references: readonly string[];
+  /** Stations and shipments; left out while there are none, so older states hash the same. */
+  readonly delivery?: DeliverySnapshot;
 }
 
 export interface MemberAddCommand {
@@ -128,9 +142,11 @@ export class ClearingHouse {
   readonly members: Members;
   readonly ledger: Ledger;
   readonly clearing: Clearing;
+  readonly deliveries: Deliveries;
   private readonly references: Set<string>;
 
   constructor(snapshot?: ClearingHouseSnapshot) {
+    this.deliveries = Deliveries.restore(snapshot?.delivery);
     this.members = snapshot ? Members.restore(snapshot.members) : new Members();
     this.ledger = snapshot ? Ledger.restore(snapshot.ledger) : new Ledger();
     this.clearing = snapshot ? Clearing.restore(snapshot.clearing) : new Clearing();
@@ -573,6 +589,162 @@ export class ClearingHouse {
     return this.clearing.hasDue(nowMs);
   }
 
+  /** Forgets an instrument's finished obligations and their shipments (the engine calls this at the close). */
+  pruneFinished(instrument: string): void {
+    this.deliveries.forget(this.clearing.pruneFinished(instrument));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Delivery: stations, shipments, arrivals (delivery.ts has the rules).
+
+  registerStation(command: StationRegisterCommand, nowMs: number, out: EngineEvent[]): Problem | null {
+    const { station, member, name, region, document } = command;
+    if (typeof station !== "string" || !isId(station)) {
+      return problem("STATION_INVALID", { field: "id", value: show(station), rule: idRule });
+    }
+    if (this.deliveries.station(station)) return problem("STATION_EXISTS", { id: station });
+    const found = typeof member === "string" ? this.members.member(member) : undefined;
+    if (!found) return problem("MEMBER_NOT_FOUND", { id: String(member) });
+    if (!found.roles.includes("buyer") && !found.roles.includes("broker")) {
+      return problem("STATION_MEMBER_NOT_BUYER", { member: found.id });
+    }
+    if (!isText(name, NAME_LENGTH_MAX)) {
+      return problem("STATION_INVALID", {
+        field: "name",
+        value: show(name),
+        rule: `a name is 1 to ${NAME_LENGTH_MAX} characters without control characters`,
+      });
+    }
+    if (typeof region !== "string" || !isId(region)) {
+      return problem("STATION_INVALID", { field: "region", value: show(region), rule: idRule });
+    }
+    if (!isText(document, STATION_DOCUMENT_LENGTH_MAX)) {
+      return problem("STATION_INVALID", {
+        field: "document",
+        value: show(document),
+        rule: `the checked document's reference is 1 to ${STATION_DOCUMENT_LENGTH_MAX} characters without control characters`,
+      });
+    }
+    const count = this.deliveries.stationsOf(found.id);
+    if (count >= STATIONS_PER_MEMBER_MAX) {
+      return problem("STATIONS_LIMIT", { member: found.id, count, max: STATIONS_PER_MEMBER_MAX });
+    }
+    this.deliveries.register({ id: station, member: found.id, name, region, document, registeredAtMs: nowMs }, out);
+    return null;
+  }
+
+  /** `regionOf` gives an instrument's delivery region (null when it has no description). */
+  dispatchShipment(
+    command: ShipmentDispatchCommand,
+    regionOf: (instrument: string) => string | null,
+    nowMs: number,
+    out: EngineEvent[],
+  ): Problem | null {
+    const { account, obligation: id, vehicle, waybill, quantity, date } = command;
+    const o = typeof id === "string" ? this.clearing.get(id) : undefined;
+    if (!o) return problem("OBLIGATION_NOT_FOUND", { id: String(id) });
+    if (account !== o.seller) {
+      return problem("SHIPMENT_NOT_PARTY", { account: String(account), party: "seller", obligation: o.id });
+    }
+    if (o.status !== "open") return problem("OBLIGATION_NOT_OPEN", { id: o.id, status: o.status });
+    if (o.delivered) return problem("OBLIGATION_ALREADY_CONFIRMED", { id: o.id, leg: "delivery" });
+    if (!isText(vehicle, VEHICLE_LENGTH_MAX)) {
+      return problem("SHIPMENT_INVALID", {
+        field: "vehicle",
+        value: show(vehicle),
+        rule: `a plate or wagon number is 1 to ${VEHICLE_LENGTH_MAX} characters without control characters`,
+      });
+    }
+    if (!isText(waybill, WAYBILL_LENGTH_MAX)) {
+      return problem("SHIPMENT_INVALID", {
+        field: "waybill",
+        value: show(waybill),
+        rule: `a waybill number is 1 to ${WAYBILL_LENGTH_MAX} characters without control characters`,
+      });
+    }
+    const totals = this.deliveries.totals(o.id);
+    const remaining = o.quantity - totals.dispatchedKg;
+    if (!isSafeWholeNumber(quantity) || quantity < 1) {
+      return problem("SHIPMENT_INVALID", {
+        field: "quantity",
+        value: show(quantity),
+        rule: `a quantity is a whole number of kg from 1 to the ${remaining} kg not yet dispatched`,
+      });
+    }
+    // A day's slack either side: the seller writes its local date, the engine counts in UTC.
+    const earliest = utcDate(o.tradeTimeMs - DAY_MS);
+    const latest = utcDate(nowMs + DAY_MS);
+    if (typeof date !== "string" || !isRealDate(date) || date < earliest || date > latest) {
+      return problem("SHIPMENT_INVALID", {
+        field: "date",
+        value: show(date),
+        rule: `a dispatch date is a real date YYYY-MM-DD from ${earliest} to ${latest}`,
+      });
+    }
+    const used = this.deliveries.waybillShipment(o.seller, waybill);
+    if (used !== undefined) {
+      return problem("SHIPMENT_WAYBILL_DUPLICATE", { waybill, account: o.seller, shipment: used });
+    }
+    if (totals.count >= SHIPMENTS_PER_OBLIGATION_MAX) {
+      return problem("SHIPMENTS_LIMIT", { obligation: o.id, count: totals.count, max: SHIPMENTS_PER_OBLIGATION_MAX });
+    }
+    if (quantity > remaining) {
+      return problem("SHIPMENT_OVER_OBLIGATION", {
+        quantity,
+        obligation: o.id,
+        total: totals.dispatchedKg + quantity,
+        max: o.quantity,
+      });
+    }
+    this.deliveries.dispatch(
+      {
+        obligation: o.id,
+        instrument: o.instrument,
+        region: regionOf(o.instrument),
+        tradeTimeMs: o.tradeTimeMs,
+        seller: o.seller,
+        buyer: o.buyer,
+        buyerMember: this.members.account(o.buyer)!.member,
+        vehicle,
+        waybill,
+        quantity,
+        obligationKg: o.quantity,
+        date,
+        dispatchedAtMs: nowMs,
+      },
+      out,
+    );
+    return null;
+  }
+
+  /** The buyer confirms an arrival; when arrivals cover the obligation, its delivery is done. */
+  arriveShipment(command: ShipmentArriveCommand, nowMs: number, out: EngineEvent[]): Problem | null {
+    const { account, shipment: id, station: stationId } = command;
+    const shipment = typeof id === "string" ? this.deliveries.shipment(id) : undefined;
+    if (!shipment) return problem("SHIPMENT_NOT_FOUND", { id: String(id) });
+    if (account !== shipment.buyer) {
+      return problem("SHIPMENT_NOT_PARTY", {
+        account: String(account),
+        party: "buyer",
+        obligation: shipment.obligation,
+      });
+    }
+    if (shipment.arrival !== null) {
+      return problem("SHIPMENT_ALREADY_ARRIVED", { id: shipment.id, station: shipment.arrival.station });
+    }
+    const station = typeof stationId === "string" ? this.deliveries.station(stationId) : undefined;
+    if (!station) return problem("STATION_NOT_FOUND", { id: String(stationId) });
+    if (station.member !== shipment.buyerMember) {
+      return problem("STATION_NOT_OWN", { station: station.id, owner: station.member, member: shipment.buyerMember });
+    }
+    const { arrivedKg, obligationKg } = this.deliveries.arrive(shipment.id, station, nowMs, out);
+    const o = this.clearing.get(shipment.obligation);
+    if (o && o.status === "open" && !o.delivered && arrivedKg === obligationKg) {
+      this.clearing.confirmDelivery(o.id, this.ledger, out as ClearingEvent[]);
+    }
+    return null;
+  }
+
   processDue(nowMs: number, out: EngineEvent[]): void {
     this.clearing.processDue(nowMs, this.ledger, out as ClearingEvent[]);
   }
@@ -630,6 +802,13 @@ export class ClearingHouse {
     }
     for (const [k, required] of need)
       invariant(required === 0n, () => `${k} holds nothing but ${required} is required`);
+    // Delivery: the shipments agree with their indexes, and an open obligation whose arrivals cover it is delivered.
+    this.deliveries.checkInvariants((id) => this.clearing.get(id)?.quantity);
+    for (const o of this.clearing.all()) {
+      if (o.status !== "open" || o.delivered) continue;
+      const { arrivedKg } = this.deliveries.totals(o.id);
+      invariant(arrivedKg < o.quantity, () => `obligation ${o.id} arrived in full but is not delivered`);
+    }
   }
 
   snapshot(): ClearingHouseSnapshot {
@@ -638,8 +817,40 @@ export class ClearingHouse {
       ledger: this.ledger.snapshot(),
       clearing: this.clearing.snapshot(),
       references: [...this.references].sort(),
+      ...(this.deliveries.empty ? {} : { delivery: this.deliveries.snapshot() }),
     };
   }
+}
+
+const DAY_MS = 86_400_000;
+const idRule = `an id is 1 to ${ID_LENGTH_MAX} printable characters without spaces`;
+
+/** Text for people: 1 to `lengthMax` characters, not only spaces, no control characters. */
+function isText(value: unknown, lengthMax: number): value is string {
+  return typeof value === "string" && value.trim() !== "" && value.length <= lengthMax && !/\p{Cc}/u.test(value);
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "(missing)";
+  const text = typeof value === "string" ? `'${value}'` : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The latest time a Date can hold, in ms either side of the epoch. */
+const DATE_MS_MAX = 8.64e15;
+
+/**
+ * The UTC date of a time, YYYY-MM-DD (a pure function of its argument: no clock is read). Engine time may be any safe
+ * integer, so it is clamped to what a Date holds rather than let `toISOString` throw.
+ */
+function utcDate(ms: number): string {
+  return new Date(Math.max(-DATE_MS_MAX, Math.min(DATE_MS_MAX, ms))).toISOString().slice(0, 10);
+}
+
+function isRealDate(text: string): boolean {
+  if (!/^(19\d\d|2[01]\d\d)-\d\d-\d\d$/.test(text)) return false;
+  const [year, month, day] = text.split("-").map(Number) as [number, number, number];
+  return utcDate(Date.UTC(year, month - 1, day)) === text;
 }
 
 function orderBlock(order: OrderRecord): number {

@@ -21,10 +21,21 @@ import type {
   MoneyCommand,
   ObligationCommand,
 } from "./clearinghouse.ts";
+import type { ShipmentArriveCommand, ShipmentDispatchCommand, StationRegisterCommand } from "./delivery.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
 
-export type { AccountOpenCommand, GasCommand, MemberAddCommand, MemberGroupCommand, MoneyCommand, ObligationCommand };
+export type {
+  AccountOpenCommand,
+  GasCommand,
+  MemberAddCommand,
+  MemberGroupCommand,
+  MoneyCommand,
+  ObligationCommand,
+  ShipmentArriveCommand,
+  ShipmentDispatchCommand,
+  StationRegisterCommand,
+};
 
 export interface ListInstrumentCommand {
   readonly type: "instrument.list";
@@ -180,6 +191,9 @@ export type Command =
   | MoneyCommand
   | GasCommand
   | ObligationCommand
+  | StationRegisterCommand
+  | ShipmentDispatchCommand
+  | ShipmentArriveCommand
   | SetSafeguardsCommand
   | HaltCommand
   | SupplyPlanCommand
@@ -211,6 +225,9 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "gas.withdraw",
   "obligation.confirmPayment",
   "obligation.confirmDelivery",
+  "station.register",
+  "shipment.dispatch",
+  "shipment.arrive",
   "safeguards.set",
   "halt",
   "resume",

@@ -5,8 +5,8 @@
  * events and the same state hash.
  *
  * Layout: `apply` runs what time brings, then `dispatch` hands the command to the concern that owns it (orders;
- * instruments and their phases; the regulator's safeguards; members and accounts; money, gas and settlement go to the
- * clearing house), each in its own section below.
+ * instruments and their phases; the regulator's safeguards; members and accounts; money, gas, settlement and delivery
+ * (stations, shipments, arrivals: delivery.ts) go to the clearing house), each in its own section below.
  *
  * Promises:
  * - A refused command changes nothing and yields exactly one `rejected` event whose code is in the error registry.
@@ -235,6 +235,17 @@ export class Engine {
       case "obligation.confirmPayment":
       case "obligation.confirmDelivery":
         return this.house.confirm(command, out);
+      case "station.register":
+        return this.house.registerStation(command, this.nowMsValue, out);
+      case "shipment.dispatch":
+        return this.house.dispatchShipment(
+          command,
+          (instrument) => this.markets.get(instrument)?.spec.description?.region ?? null,
+          this.nowMsValue,
+          out,
+        );
+      case "shipment.arrive":
+        return this.house.arriveShipment(command, this.nowMsValue, out);
       case "user.create":
       case "user.disable":
       case "user.enable":
@@ -850,7 +861,7 @@ export class Engine {
     // depends on which other operations happened to run while closed.
     if (!wasClosed && market.phase === "closed") {
       for (const id of market.takeFinished()) this.orders.delete(id);
-      this.house.clearing.pruneFinished(market.id);
+      this.house.pruneFinished(market.id);
     }
     this.trackTimer(market);
   }

@@ -11,6 +11,7 @@ import type { AccessEvent } from "./access.ts";
 import type { SurplusSide } from "./auction.ts";
 import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
+import type { DeliveryEvent } from "./delivery.ts";
 import type { BuyerCategory, MemberRole } from "./members.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
@@ -244,6 +245,7 @@ export type EngineEvent =
   | MoneyEvent
   | GasEvent
   | ClearingEvent
+  | DeliveryEvent
   | InstrumentListedEvent
   | AcceptedEvent
   | TradeEvent

@@ -52,6 +52,7 @@ import { MemberRateLimiter } from "./member-rate.ts";
 import { Metrics } from "./metrics.ts";
 import { hashPassword, type ScryptParameters } from "./passwords.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { deliveryRoutes } from "./routes/delivery.ts";
 import { journalRoutes } from "./routes/journal.ts";
 import { labRoutes } from "./routes/lab.ts";
 import { operatorRoutes } from "./routes/operator/index.ts";
@@ -440,6 +441,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       sessionRoutes(api, context);
       orderRoutes(api, context);
       accountRoutes(api, context);
+      deliveryRoutes(api, context);
       operatorRoutes(api, context);
       regulatorRoutes(api, context);
       labRoutes(api, context);

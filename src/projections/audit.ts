@@ -60,6 +60,8 @@ const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   obligation: "settlement",
   // A producer's outage disclosure is a market fact the regulator watches with the controls.
   outage: "controls",
+  shipment: "settlement",
+  station: "membership",
 };
 
 /** The kind of a command type; a type no table names is the system's. */
@@ -144,10 +146,16 @@ export class AuditTrail {
           if (event.buyOpen === 0) this.liveOrders.delete(event.buyOrderId);
           if (event.sellOpen === 0) this.liveOrders.delete(event.sellOrderId);
           break;
+        case "shipment.dispatched":
+        case "shipment.arrived":
+          // A shipment command names its obligation or shipment only; the event says which instrument it concerns.
+          instrument ??= event.shipment.instrument;
+          break;
         default:
           if (
             event.type.startsWith("obligation.") &&
             "obligation" in event &&
+            typeof event.obligation === "object" &&
             event.obligation.id === fields.obligation
           ) {
             instrument ??= event.obligation.instrument;
@@ -325,6 +333,15 @@ function summarise(fields: Record<string, unknown>): string {
     case "obligation.confirmPayment":
     case "obligation.confirmDelivery":
       summary = `confirm ${type === "obligation.confirmPayment" ? "payment" : "delivery"} of obligation ${f("obligation")}`;
+      break;
+    case "station.register":
+      summary = `register station ${f("station")} (${f("name")}) of member ${f("member")} in region ${f("region")}; document: ${f("document")}`;
+      break;
+    case "shipment.dispatch":
+      summary = `dispatch ${f("quantity")} kg on obligation ${f("obligation")}: vehicle ${f("vehicle")}, waybill ${f("waybill")}, ${f("date")}`;
+      break;
+    case "shipment.arrive":
+      summary = `arrival of shipment ${f("shipment")} at station ${f("station")}`;
       break;
     case "time.tick":
       summary = "time tick";

@@ -5,8 +5,9 @@
  * brought before it (GTD expiry, obligation defaults) do.
  *
  * Order within one outcome: sessions first (a session closing sets the reference price and feeds the indices), then
- * market data (which reads that reference), accounts, supply, the audit trail and the controls (listing, clearing
- * terms, safeguards, calendar and phase per instrument; members and their suspension). All views are synchronous and
+ * market data (which reads that reference), accounts, supply, the audit trail, the controls (listing, clearing
+ * terms, safeguards, calendar and phase per instrument; members and their suspension) and deliveries (stations,
+ * shipments, diversions, the regulator's view per region and month). All views are synchronous and
  * share no state, except that market data asks sessions for the reference price and indices receive sessions' closed
  * results.
  *
@@ -24,6 +25,7 @@
 import { Accounts } from "./accounts.ts";
 import { AuditTrail } from "./audit.ts";
 import { Controls } from "./controls.ts";
+import { DeliveryViews } from "./deliveries.ts";
 import { PriceIndices } from "./indices.ts";
 import { type InstrumentInfo, InstrumentRegistry } from "./instruments.ts";
 import { LimitsInForce } from "./limits.ts";
@@ -38,6 +40,7 @@ import { UserDirectory } from "./users.ts";
 export * from "./accounts.ts";
 export * from "./audit.ts";
 export * from "./controls.ts";
+export * from "./deliveries.ts";
 export * from "./export.ts";
 export * from "./indices.ts";
 export * from "./instruments.ts";
@@ -77,6 +80,8 @@ export class Projections {
   /** Producers' outage disclosures. */
   readonly outages: Outages;
   readonly controls: Controls;
+  /** Stations, shipments, diversions and the regulator's delivery view per region and month. */
+  readonly deliveries: DeliveryViews;
   readonly users: UserDirectory;
   /** The price limits in force, at the journal's time (limits.ts). */
   readonly limits: LimitsInForce;
@@ -100,6 +105,7 @@ export class Projections {
     this.participation = new Participation(timing);
     this.outages = new Outages();
     this.controls = new Controls();
+    this.deliveries = new DeliveryViews({ registry: this.instruments, ...timing });
     this.users = new UserDirectory();
     this.limits = new LimitsInForce({
       controls: this.controls,
@@ -139,6 +145,7 @@ export class Projections {
     this.participation.apply(outcome);
     this.outages.apply(outcome);
     this.controls.apply(outcome);
+    this.deliveries.apply(outcome);
     this.users.apply(outcome);
     this.lastSeqValue = outcome.seq;
     this.lastTimeMsValue = outcome.timeMs;

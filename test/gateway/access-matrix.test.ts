@@ -15,7 +15,16 @@ import type { Command } from "../../src/engine/commands.ts";
 import { LabCatalog } from "../../src/gateway/lab/catalog.ts";
 import { sign } from "../../src/gateway/signing.ts";
 import { type RouteKey, registeredRoutes, routeName } from "../support/routes.ts";
-import { INSTRUMENT, PASSWORD, type Session, T0, TERMS, TestServer } from "../support/server.ts";
+import {
+  INSTRUMENT,
+  PASSWORD,
+  SETUP as SERVER_SETUP,
+  type Session,
+  T0,
+  TERMS,
+  TestServer,
+  USERS,
+} from "../support/server.ts";
 
 const CALLERS = [
   "anonymous",
@@ -145,6 +154,27 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/accounts/:account/obligations", policy: "memberRead", path: "/api/accounts/AKTAU-1/obligations" },
   { route: "GET /api/accounts/:account/balances", policy: "memberRead", path: "/api/accounts/AKTAU-1/balances" },
   { route: "GET /api/accounts/:account/fills", policy: "memberRead", path: "/api/accounts/AKTAU-1/fills" },
+  { route: "GET /api/accounts/:account/shipments", policy: "memberRead", path: "/api/accounts/AKTAU-1/shipments" },
+  { route: "GET /api/accounts/:account/stations", policy: "memberRead", path: "/api/accounts/AKTAU-1/stations" },
+  {
+    // AKTAU sells here too (see SETUP): its account is the seller of `sellObligation`.
+    route: "POST /api/accounts/:account/shipments",
+    policy: "memberTrade",
+    path: "/api/accounts/AKTAU-1/shipments",
+    body: (caller) => ({
+      obligation: sellObligation,
+      vehicle: "123 ABC 12",
+      waybill: `MXW-${caller}`,
+      quantityKg: 1,
+      date: "2026-01-05",
+    }),
+  },
+  {
+    route: "POST /api/accounts/:account/arrivals",
+    policy: "memberTrade",
+    path: "/api/accounts/AKTAU-1/arrivals",
+    body: () => ({ shipment: `${buyObligation}/S1`, station: "MX-AKTAU-ST" }),
+  },
   {
     route: "POST /api/orders",
     policy: "memberTrade",
@@ -184,11 +214,14 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/admin/members", policy: "consoleRead" },
   { route: "GET /api/admin/accounts", policy: "consoleRead" },
   { route: "GET /api/admin/obligations", policy: "consoleRead" },
+  { route: "GET /api/admin/stations", policy: "consoleRead" },
   { route: "GET /api/admin/users", policy: "consoleRead" },
   { route: "GET /api/admin/alerts", policy: "consoleRead" },
   { route: "GET /api/admin/users/:id/keys", policy: "consoleRead", path: "/api/admin/users/mx-victim/keys" },
   { route: "GET /api/regulator/overview", policy: "consoleRead" },
   { route: "GET /api/regulator/supply", policy: "consoleRead" },
+  { route: "GET /api/regulator/deliveries", policy: "consoleRead" },
+  { route: "GET /api/regulator/diversions", policy: "consoleRead" },
   { route: "GET /api/regulator/safeguards", policy: "consoleRead" },
   { route: "GET /api/regulator/audit", policy: "consoleRead" },
   {
@@ -311,6 +344,17 @@ const ROWS: readonly Row[] = [
     path: "/api/admin/obligations/{obligation}/confirm-delivery",
   },
   {
+    route: "POST /api/admin/stations",
+    policy: "operatorChange",
+    body: (caller) => ({
+      station: `MXS-${caller}`,
+      member: M,
+      name: "Matrix station",
+      region: "MX-REGION",
+      document: "Matrix permit",
+    }),
+  },
+  {
     route: "POST /api/admin/users",
     policy: "operatorChange",
     body: (caller) => ({
@@ -428,21 +472,84 @@ const SETUP: Command[] = [
       quantity: 1000,
     }),
   ),
+  // Delivery: AKTAU buys 1 t from KAZGPZ (a shipment on its way to AKTAU's station), and sells 1 t to the broker's
+  // client (AKTAU is given the producer role as well for this: the matrix's owner must be a seller once).
+  ...(["KAZGPZ-1", "AKTAU-1"] as const).map(
+    (account): Command => ({
+      type: "order.new",
+      instrument: INSTRUMENT,
+      orderId: `${account}~mx-deliver`,
+      account,
+      side: account === "KAZGPZ-1" ? "sell" : "buy",
+      orderType: "limit",
+      price: 13_300_000,
+      quantity: 1000,
+    }),
+  ),
+  { type: "gas.declare", account: "AKTAU-1", basis: "KAZGPZ", quantity: 1000 },
+  ...(["AKTAU-1", "BROKER-C1"] as const).map(
+    (account): Command => ({
+      type: "order.new",
+      instrument: INSTRUMENT,
+      orderId: `${account}~mx-resell`,
+      account,
+      side: account === "AKTAU-1" ? "sell" : "buy",
+      orderType: "limit",
+      price: 13_300_000,
+      quantity: 1000,
+    }),
+  ),
+  {
+    type: "station.register",
+    station: "MX-AKTAU-ST",
+    member: "AKTAU",
+    name: "Matrix station of AKTAU",
+    region: "MANGYSTAU",
+    document: "Matrix lease",
+  },
 ];
 
 let server: TestServer;
 const sessions = new Map<Caller, Session>();
 const keys = new Map<Caller, { id: string; secret: string }>();
 let obligation = "";
+/** AKTAU-1 bought this from KAZGPZ-1 (a shipment is on its way), and sold that to the broker's client. */
+let buyObligation = "";
+let sellObligation = "";
 let signatureCount = 0;
 
 beforeAll(async () => {
-  server = await TestServer.start();
+  // The test exchange's set-up, with AKTAU also a producer (the dispatch row needs the owner to be a seller).
+  server = await TestServer.start({ setup: false });
+  const setup = SERVER_SETUP.map(
+    (command): Command =>
+      command.type === "member.add" && command.member === "AKTAU"
+        ? { ...command, roles: ["buyer", "producer"] }
+        : command,
+  );
+  for (const command of setup) {
+    const outcome = await server.exchange.submit(command);
+    expect(outcome.events.find((event) => event.type === "rejected")).toBeUndefined();
+  }
+  for (const user of USERS) await server.addUser(user.id, user.role, user.member);
   for (const command of SETUP) {
     const outcome = await server.exchange.submit(command);
     expect(outcome.events.find((event) => event.type === "rejected")).toBeUndefined();
   }
   obligation = server.exchange.projections.accounts.obligations("ATYRAU-1")[0]!.id;
+  const aktauObligations = server.exchange.projections.accounts.obligations("AKTAU-1");
+  buyObligation = aktauObligations.find((o) => o.buyer === "AKTAU-1")!.id;
+  sellObligation = aktauObligations.find((o) => o.seller === "AKTAU-1")!.id;
+  const shipped = await server.exchange.submit({
+    type: "shipment.dispatch",
+    account: "KAZGPZ-1",
+    obligation: buyObligation,
+    vehicle: "777 KZ 12",
+    waybill: "MX-W",
+    quantity: 1000,
+    date: "2026-01-05",
+  });
+  expect(shipped.events.map((event) => event.type)).toEqual(["shipment.dispatched"]);
   await server.addUser("mx-victim", "viewer", M);
   await server.putApiKey({
     id: "mx-victim-key",
@@ -606,6 +713,14 @@ describe("object-level access", () => {
       ["GET", "/api/accounts/AKTAU-1/balances", undefined],
       ["GET", "/api/accounts/AKTAU-1/fills", undefined],
       ["GET", "/api/accounts/AKTAU-1/obligations", undefined],
+      ["GET", "/api/accounts/AKTAU-1/shipments", undefined],
+      ["GET", "/api/accounts/AKTAU-1/stations", undefined],
+      [
+        "POST",
+        "/api/accounts/AKTAU-1/shipments",
+        { obligation: sellObligation, vehicle: "V", waybill: "SPOOF", quantityKg: 1, date: "2026-01-05" },
+      ],
+      ["POST", "/api/accounts/AKTAU-1/arrivals", { shipment: `${buyObligation}/S1`, station: "MX-AKTAU-ST" }],
       ["PATCH", "/api/accounts/AKTAU-1/orders/private-1", { price: 12_800_000 }],
       ["DELETE", "/api/accounts/AKTAU-1/orders/private-1", undefined],
       ["POST", "/api/accounts/AKTAU-1/mass-cancel", {}],

@@ -333,6 +333,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/{account}/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shipments the account sent or receives, newest first; or one obligation's, in dispatch order */
+        get: operations["listShipments"];
+        put?: never;
+        /** The seller records a dispatch against an obligation (vehicle or wagon, waybill, kg, date) */
+        post: operations["dispatchShipment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/arrivals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The buyer confirms a shipment's arrival at one of its stations; arrivals that cover the obligation deliver it */
+        post: operations["confirmArrival"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/stations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stations and depots registered for the account's member, where its gas may arrive */
+        get: operations["listStations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/instruments": {
         parameters: {
             query?: never;
@@ -628,6 +680,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/stations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered stations and depots, by member; optionally one member's or one region's */
+        get: operations["adminListStations"];
+        put?: never;
+        /** Register a buyer's filling station or depot in a region, naming the document checked */
+        post: operations["registerStation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -776,6 +846,40 @@ export interface paths {
         get?: never;
         /** Set a producer's planned monthly volume at a basis (the domestic supply obligation), with a reason */
         put: operations["planSupply"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per region and delivery month: bought on the exchange, dispatched, arrived in the region, diverted (kg) */
+        get: operations["regionDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/diversions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Diversions, newest first: gas that arrived outside its instrument's region or at a station registered after the trade */
+        get: operations["listDiversions"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -4408,6 +4512,540 @@ export interface operations {
             };
         };
     };
+    listShipments: {
+        parameters: {
+            query: {
+                obligation?: string;
+                limit: number;
+            };
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        shipments: {
+                            /** @description `<obligation>/S<n>`, the obligation's n-th shipment */
+                            shipment: string;
+                            obligation: string;
+                            instrument: string;
+                            region: string | null;
+                            seller: string;
+                            buyer: string;
+                            vehicle: string;
+                            waybill: string;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description dispatch date, YYYY-MM-DD */
+                            date: string;
+                            /** @description ms since epoch (UTC) */
+                            dispatchedMs: number;
+                            /** @description journal sequence number */
+                            dispatchedSeq: number;
+                            station: string | null;
+                            stationRegion: string | null;
+                            arrivedMs: number | null;
+                            /** @description why the arrival is a diversion; empty when it is not */
+                            diversion: ("outside-region" | "registered-after-trade")[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    dispatchShipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "obligation": "OB-PB-KAZGPZ-MANGYSTAU-2026-01-S1-1",
+                 *       "vehicle": "123 ABC 12",
+                 *       "waybill": "TTN-000123",
+                 *       "quantityKg": 20000,
+                 *       "date": "2026-01-06"
+                 *     }
+                 */
+                "application/json": {
+                    obligation: string;
+                    /** @description the tank truck's plate or the rail tank wagon's number */
+                    vehicle: string;
+                    /** @description the waybill (consignment note) number; once per seller account */
+                    waybill: string;
+                    /** @description kg in this shipment */
+                    quantityKg: number;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD, a real date, 1900–2199
+                     */
+                    date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded (durable), with the obligation's progress */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        shipment: {
+                            /** @description `<obligation>/S<n>`, the obligation's n-th shipment */
+                            shipment: string;
+                            obligation: string;
+                            instrument: string;
+                            region: string | null;
+                            seller: string;
+                            buyer: string;
+                            vehicle: string;
+                            waybill: string;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description dispatch date, YYYY-MM-DD */
+                            date: string;
+                            /** @description ms since epoch (UTC) */
+                            dispatchedMs: number;
+                            /** @description journal sequence number */
+                            dispatchedSeq: number;
+                            station: string | null;
+                            stationRegion: string | null;
+                            arrivedMs: number | null;
+                            /** @description why the arrival is a diversion; empty when it is not */
+                            diversion: ("outside-region" | "registered-after-trade")[];
+                        };
+                        progress: {
+                            obligation: string;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description kg */
+                            dispatchedKg: number;
+                            /** @description kg */
+                            arrivedKg: number;
+                            delivered: boolean;
+                        };
+                        obligation: components["schemas"]["Obligation"] | null;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID, SHIPMENT_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, SHIPMENT_NOT_PARTY. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: OBLIGATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: OBLIGATION_ALREADY_CONFIRMED, OBLIGATION_NOT_OPEN, SHIPMENTS_LIMIT, SHIPMENT_OVER_OBLIGATION, SHIPMENT_WAYBILL_DUPLICATE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmArrival: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "shipment": "OB-PB-KAZGPZ-MANGYSTAU-2026-01-S1-1/S1",
+                 *       "station": "AKTAU-ST-01"
+                 *     }
+                 */
+                "application/json": {
+                    shipment: string;
+                    station: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        shipment: {
+                            /** @description `<obligation>/S<n>`, the obligation's n-th shipment */
+                            shipment: string;
+                            obligation: string;
+                            instrument: string;
+                            region: string | null;
+                            seller: string;
+                            buyer: string;
+                            vehicle: string;
+                            waybill: string;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description dispatch date, YYYY-MM-DD */
+                            date: string;
+                            /** @description ms since epoch (UTC) */
+                            dispatchedMs: number;
+                            /** @description journal sequence number */
+                            dispatchedSeq: number;
+                            station: string | null;
+                            stationRegion: string | null;
+                            arrivedMs: number | null;
+                            /** @description why the arrival is a diversion; empty when it is not */
+                            diversion: ("outside-region" | "registered-after-trade")[];
+                        };
+                        progress: {
+                            obligation: string;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description kg */
+                            dispatchedKg: number;
+                            /** @description kg */
+                            arrivedKg: number;
+                            delivered: boolean;
+                        };
+                        obligation: components["schemas"]["Obligation"] | null;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, SHIPMENT_NOT_PARTY. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SHIPMENT_NOT_FOUND, STATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SHIPMENT_ALREADY_ARRIVED, STATION_NOT_OWN. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listStations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        member: string | null;
+                        stations: {
+                            station: string;
+                            member: string;
+                            name: string;
+                            region: string;
+                            /** @description the reference of the document the operator checked */
+                            document: string;
+                            /** @description ms since epoch (UTC) */
+                            registeredMs: number;
+                            /** @description journal sequence number */
+                            registeredSeq: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     adminListInstruments: {
         parameters: {
             query?: never;
@@ -7116,6 +7754,242 @@ export interface operations {
             };
         };
     };
+    adminListStations: {
+        parameters: {
+            query?: {
+                member?: string;
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        stations: {
+                            station: string;
+                            member: string;
+                            name: string;
+                            region: string;
+                            /** @description the reference of the document the operator checked */
+                            document: string;
+                            /** @description ms since epoch (UTC) */
+                            registeredMs: number;
+                            /** @description journal sequence number */
+                            registeredSeq: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    registerStation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "station": "AKTAU-ST-01",
+                 *       "member": "AKTAU",
+                 *       "name": "Aktau, 14th microdistrict, autogas station",
+                 *       "region": "MANGYSTAU",
+                 *       "document": "Land registry extract 12-345-678 of 2025-11-03"
+                 *     }
+                 */
+                "application/json": {
+                    station: string;
+                    member: string;
+                    name: string;
+                    region: string;
+                    /** @description the reference of the document the operator checked */
+                    document: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        station: {
+                            station: string;
+                            member: string;
+                            name: string;
+                            region: string;
+                            /** @description the reference of the document the operator checked */
+                            document: string;
+                            /** @description ms since epoch (UTC) */
+                            registeredMs: number;
+                            /** @description journal sequence number */
+                            registeredSeq: number;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID, STATION_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: MEMBER_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: STATIONS_LIMIT, STATION_EXISTS, STATION_MEMBER_NOT_BUYER. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listUsers: {
         parameters: {
             query?: never;
@@ -8269,13 +9143,227 @@ export interface operations {
             };
         };
     };
+    regionDeliveries: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM, 1900–2199 */
+                month?: string;
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        regions: {
+                            region: string;
+                            month: string;
+                            /** @description an integer as a decimal string */
+                            boughtKg: string;
+                            /** @description an integer as a decimal string */
+                            dispatchedKg: string;
+                            /** @description an integer as a decimal string */
+                            arrivedInRegionKg: string;
+                            /** @description an integer as a decimal string */
+                            divertedKg: string;
+                            obligations: number;
+                            shipments: number;
+                            diversions: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDiversions: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM, 1900–2199 */
+                month?: string;
+                region?: string;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        diversions: {
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                            shipment: string;
+                            obligation: string;
+                            instrument: string;
+                            buyer: string;
+                            buyerMember: string;
+                            seller: string;
+                            station: string;
+                            stationRegion: string;
+                            /** @description the instrument's delivery region (`unknown` without a description) */
+                            region: string;
+                            /** @description the instrument's delivery month, YYYY-MM */
+                            month: string;
+                            /** @description kg */
+                            quantityKg: number;
+                            reasons: ("outside-region" | "registered-after-trade")[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     auditTrail: {
         parameters: {
             query: {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";

@@ -1,6 +1,6 @@
 /**
  * The operator's console API under /api/admin, one concern per file: instruments, their calendars, members and
- * accounts, money and gas, settlement, users and API keys.
+ * accounts, money and gas, settlement, buyers' stations and depots, users and API keys.
  *
  * Who may do what. Every change is the operator's alone: a session needs its CSRF token, an API key the `trade` scope.
  * The regulator may read everything here and change nothing; the operator may not change the regulator's controls
@@ -17,6 +17,7 @@ import { operatorFundsRoutes } from "./funds.ts";
 import { operatorInstrumentRoutes } from "./instruments.ts";
 import { operatorMemberRoutes } from "./members.ts";
 import { operatorSettlementRoutes } from "./settlement.ts";
+import { operatorStationRoutes } from "./stations.ts";
 import { operatorUserRoutes } from "./users.ts";
 
 export function operatorRoutes(api: FastifyInstance, context: RouteContext): void {
@@ -25,5 +26,6 @@ export function operatorRoutes(api: FastifyInstance, context: RouteContext): voi
   operatorMemberRoutes(api, context);
   operatorFundsRoutes(api, context);
   operatorSettlementRoutes(api, context);
+  operatorStationRoutes(api, context);
   operatorUserRoutes(api, context);
 }

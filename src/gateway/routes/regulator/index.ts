@@ -1,6 +1,7 @@
 /**
  * The regulator's console API under /api/regulator, one concern per file: the market overview by region, supply
- * obligations and plans, the audit trail, safeguards and their changes, halts and resumptions, the order report.
+ * obligations and plans, delivery to the regions and diversions, the audit trail, safeguards and their changes, halts
+ * and resumptions, the order report.
  *
  * Who may do what. The controls are the regulator's alone: the operator may not change safeguards, halt or resume, or
  * plan supply (it suspends single instruments and members for operational reasons, ../operator/, and every halt ends
@@ -15,6 +16,7 @@
 import type { FastifyInstance } from "fastify";
 import type { RouteContext } from "../../context.ts";
 import { regulatorAuditRoutes } from "./audit.ts";
+import { regulatorDeliveryRoutes } from "./delivery.ts";
 import { regulatorFeedRoutes } from "./feed.ts";
 import { regulatorHaltRoutes } from "./halts.ts";
 import { regulatorOverviewRoutes } from "./overview.ts";
@@ -24,6 +26,7 @@ import { regulatorSupplyRoutes } from "./supply.ts";
 export function regulatorRoutes(api: FastifyInstance, context: RouteContext): void {
   regulatorOverviewRoutes(api, context);
   regulatorSupplyRoutes(api, context);
+  regulatorDeliveryRoutes(api, context);
   regulatorAuditRoutes(api, context);
   regulatorSafeguardRoutes(api, context);
   regulatorHaltRoutes(api, context);

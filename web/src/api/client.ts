@@ -29,10 +29,15 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The CSRF header an unsafe request carries (none for GET and HEAD, or before sign-in). */
+export function csrfHeader(method: string): Record<string, string> {
+  return method !== "GET" && method !== "HEAD" && csrfToken !== null ? { "x-csrf-token": csrfToken } : {};
+}
+
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
-  if (method !== "GET" && csrfToken !== null) headers["x-csrf-token"] = csrfToken;
+  Object.assign(headers, csrfHeader(method));
   let response: Response;
   try {
     response = await fetch(path, {

@@ -17,6 +17,7 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { ApiError, get } from "./client.ts";
 import { restartStream, type StreamStatus, startStream, watch } from "./stream.ts";
+import { apiPath, type Params, type ResponseOf, type RouteWith } from "./typed.ts";
 
 export const POLL_MS = 1000;
 export const POLL_MS_WITH_STREAM = 15_000;
@@ -164,6 +165,17 @@ export function useLive<T>(path: string | null): LiveValue<T> & { refresh: () =>
     if (path !== null) void refresh(path);
   }, [path]);
   return { ...(value as LiveValue<T>), refresh: refreshNow };
+}
+
+/**
+ * The latest answer of a GET route, typed by the OpenAPI document: `useApi("/api/instruments/{id}/book",
+ * { path: { id }, query: { depth: 12 } })`. `null` parameters watch nothing (e.g. before an account is chosen).
+ */
+export function useApi<P extends RouteWith<"get">>(
+  route: P,
+  params?: Params<P> | null,
+): LiveValue<ResponseOf<P>> & { refresh: () => void } {
+  return useLive<ResponseOf<P>>(params === null ? null : apiPath<P, "get">(route, params));
 }
 
 /** Whether updates arrive over the WebSocket stream ("open") or by polling. */

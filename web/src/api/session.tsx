@@ -4,9 +4,10 @@
  */
 
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { del, get, post, setCsrfToken } from "./client.ts";
+import { setCsrfToken } from "./client.ts";
 import { sessionChanged } from "./live.ts";
-import type { SessionInfo, User } from "./types.ts";
+import { call, fetchOnce } from "./typed.ts";
+import type { User } from "./types.ts";
 
 interface SessionState {
   /** undefined while the session is being read. */
@@ -21,7 +22,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
 
   useEffect(() => {
-    get<SessionInfo>("/api/session")
+    fetchOnce("/api/session")
       .then((session) => {
         setCsrfToken(session.csrfToken);
         setUser(session.user);
@@ -30,7 +31,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(async (name: string, password: string) => {
-    const session = await post<{ user: User; csrfToken: string }>("/api/session", { user: name, password });
+    const session = await call("post", "/api/session", {}, { user: name, password });
     setCsrfToken(session.csrfToken);
     setUser(session.user);
     sessionChanged();
@@ -39,7 +40,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await del("/api/session");
+      await call("delete", "/api/session", {}, {});
     } finally {
       setCsrfToken(null);
       setUser(null);

@@ -5,8 +5,9 @@
  */
 
 import { type FormEvent, type ReactNode, useId, useRef, useState } from "react";
-import { ApiError, isMissingRoute, request } from "../api/client.ts";
+import { ApiError, isMissingRoute } from "../api/client.ts";
 import { invalidate } from "../api/live.ts";
+import type { Mutation } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
@@ -25,11 +26,11 @@ export interface ControlFormProps {
   readonly id: string;
   readonly title: string;
   readonly fields: readonly ControlField[];
-  readonly method: "POST" | "PATCH" | "PUT" | "DELETE";
-  /** The request path for these values; null when the values are not complete. */
-  readonly path: (values: Readonly<Record<string, string>>) => string | null;
-  /** The request body for these values (the reason is added); an Error names a field whose value is wrong. */
-  readonly body: (values: Readonly<Record<string, string>>, reason: string) => unknown;
+  /**
+   * The change these values make, typed by the API document (`mutation(...)` in api/typed.ts); null when the values
+   * are not complete; a FieldProblem names a field whose value is wrong.
+   */
+  readonly action: (values: Readonly<Record<string, string>>, reason: string) => Mutation | null;
   /** The sentence shown for confirmation. */
   readonly summary: (values: Readonly<Record<string, string>>) => string;
   readonly submitLabel: string;
@@ -57,7 +58,7 @@ export function ControlForm(props: ControlFormProps) {
   const ids = useId();
   const [values, setValues] = useState<Record<string, string>>({ ...(props.initial ?? {}) });
   const [reason, setReason] = useState("");
-  const [confirming, setConfirming] = useState<{ path: string; body: unknown; summary: string } | null>(null);
+  const [confirming, setConfirming] = useState<{ mutation: Mutation; summary: string } | null>(null);
   const [problem, setProblem] = useState<{ field: string; message: string } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
@@ -80,9 +81,9 @@ export function ControlForm(props: ControlFormProps) {
       }
     }
     try {
-      const path = props.path(values);
-      if (path === null) throw new FieldProblem(props.fields[0]?.name ?? "form", t("controls.incomplete"));
-      setConfirming({ path, body: props.body(values, reason.trim()), summary: props.summary(values) });
+      const mutation = props.action(values, reason.trim());
+      if (mutation === null) throw new FieldProblem(props.fields[0]?.name ?? "form", t("controls.incomplete"));
+      setConfirming({ mutation, summary: props.summary(values) });
       dialog.current?.showModal();
     } catch (error) {
       if (error instanceof FieldProblem) setProblem({ field: error.field, message: error.message });
@@ -94,7 +95,7 @@ export function ControlForm(props: ControlFormProps) {
     if (!confirming) return;
     setBusy(true);
     try {
-      await request(props.method, confirming.path, confirming.body);
+      await confirming.mutation.send();
       setDone(t("controls.done", { what: confirming.summary }));
       setReason("");
       invalidate(...(props.refreshes ?? []));

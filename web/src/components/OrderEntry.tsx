@@ -7,9 +7,9 @@
  */
 
 import { type FormEvent, useEffect, useId, useState } from "react";
-import { post } from "../api/client.ts";
 import { invalidate } from "../api/live.ts";
-import type { Account, Balance, InstrumentQuote, Order } from "../api/types.ts";
+import { call } from "../api/typed.ts";
+import type { Account, Balance, InstrumentQuote } from "../api/types.ts";
 import { describeError, type FormField, fieldOf } from "../errors.ts";
 import {
   buyOrderBlockTiyn,
@@ -23,7 +23,7 @@ import {
   tonnes,
 } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
-import { isHalted, limitsOf, limitsPublished, useDensity } from "../market.ts";
+import { haltReason, isHalted, limitsOf, limitsPublished, useDensity } from "../market.ts";
 import { FieldError } from "./FieldError.tsx";
 
 const TIMES_IN_FORCE = ["GTC", "DAY", "IOC", "FOK"] as const;
@@ -81,8 +81,8 @@ export function OrderEntry({
   }, [account]);
 
   const limits = limitsOf(quote);
-  const tick = quote.tickSize ?? null;
-  const lot = quote.lotSize ?? null;
+  const tick = quote.tickSizeTiynPerTonne;
+  const lot = quote.lotSizeKg;
   const clearing = quote.clearing ?? null;
   const price = orderType === "limit" ? parsePriceTenge(priceText, locale) : null;
   const quantity = parseQuantityTonnes(quantityText, locale);
@@ -153,8 +153,10 @@ export function OrderEntry({
     setError(null);
     setResult(null);
     try {
-      const response = await post<{ order: Order | null; trades: { price: number; quantity: number }[] }>(
+      const response = await call(
+        "post",
         "/api/orders",
+        {},
         {
           instrument: quote.instrument,
           account: account.account,
@@ -166,7 +168,7 @@ export function OrderEntry({
           tif: orderType === "market" && (tif === "GTC" || tif === "DAY") ? "IOC" : tif,
         },
       );
-      const traded = response.trades.reduce((sum, trade) => sum + trade.quantity, 0);
+      const traded = response.trades.reduce((sum, trade) => sum + trade.quantityKg, 0);
       setResult(
         t("ticket.accepted", {
           status: t(`orderStatus.${response.order?.status ?? "accepted"}`),
@@ -220,7 +222,7 @@ export function OrderEntry({
       </dl>
       {halted ? (
         <p className="banner banner-halt" role="status" data-testid="ticket-halt">
-          {t("ticket.halted", { reason: quote.halt?.reason ?? quote.phaseChanged?.reason ?? t("ticket.haltNoReason") })}
+          {t("ticket.halted", { reason: haltReason(quote) ?? t("ticket.haltNoReason") })}
         </p>
       ) : !orderable ? (
         <p className="banner" role="status">

@@ -1,0 +1,175 @@
+/**
+ * Every control form on the regulator's and the operator's consoles, in a real browser against a real exchange: each
+ * is filled in as a person would, submitted and confirmed, and what it changed is read back through the API (not from
+ * the page), so a form that sends what the API does not take fails here.
+ *
+ * The scenarios share one server and run in order: each starts from the market the previous one left.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { browserAvailable, browserSuite } from "./support/browser.ts";
+
+const run = browserAvailable("console control forms end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+const LIVE_MS = 10_000;
+const SAFEGUARDS = `/api/regulator/instruments/${INSTRUMENT}/safeguards`;
+
+describe.skipIf(!run)("console control forms in a real browser", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+
+  async function signIn(user: string, path: string): Promise<Page> {
+    const page = await open("/login");
+    await page.getByLabel("User name").fill(user);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    await page.goto(`${suite.server.url}${path}`);
+    return page;
+  }
+
+  /** Fills a control form's fields (select or text by name), gives the reason, submits and confirms. */
+  async function submit(page: Page, formId: string, values: Record<string, string>, reason: string | null) {
+    const form = page.getByTestId(formId);
+    for (const [name, value] of Object.entries(values)) {
+      const field = form.locator(`[name=${name}]`);
+      if ((await field.evaluate((element) => element.tagName)) === "SELECT") {
+        await expect
+          .poll(() => field.locator(`option[value="${value}"]`).count(), { timeout: LIVE_MS })
+          .toBeGreaterThan(0);
+        await field.selectOption(value);
+      } else {
+        await field.fill(value);
+      }
+    }
+    if (reason !== null) await form.locator("input[name=reason]").fill(reason);
+    await form.locator("button[type=submit]").click();
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
+    await expect(form.locator(".field-error:not([hidden])").count()).resolves.toBe(0);
+  }
+
+  let regulator: Page;
+  let regulatorApi: Session;
+
+  it("the band and circuit breaker form sets both", async () => {
+    regulator = await signIn("regulator", "/regulator");
+    regulatorApi = await suite.server.login("regulator");
+    await submit(
+      regulator,
+      "band-form",
+      { instrument: INSTRUMENT, bandPercent: "7.5", breakerPercent: "3" },
+      "console test: band",
+    );
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.bandBps).toBe(750);
+    expect(read.body.safeguards.breakerBps).toBe(300);
+  });
+
+  it("the ceiling and floor form sets both", async () => {
+    await submit(
+      regulator,
+      "ceiling-form",
+      { instrument: INSTRUMENT, ceiling: "140000", floor: "120000" },
+      "console test: ceiling",
+    );
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.ceilingTiynPerTonne).toBe(14_000_000);
+    expect(read.body.safeguards.floorTiynPerTonne).toBe(12_000_000);
+  });
+
+  it("the ceiling path form sets its steps", async () => {
+    await submit(
+      regulator,
+      "path-form",
+      { instrument: INSTRUMENT, steps: "2026-02-01 141000; 2026-03-01 142000" },
+      "console test: path",
+    );
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.ceilingPath).toEqual([
+      { effectiveFromMs: Date.parse("2026-02-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_100_000 },
+      { effectiveFromMs: Date.parse("2026-03-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_200_000 },
+    ]);
+  });
+
+  it("the buyer limits form sets the share, orders and lots", async () => {
+    await submit(
+      regulator,
+      "buyer-limits-form",
+      { instrument: INSTRUMENT, maxSharePercent: "40", maxActiveOrders: "20", maxLotsPerOrder: "500" },
+      "console test: buyer limits",
+    );
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.maxShareBps).toBe(4000);
+    expect(read.body.safeguards.maxActiveOrders).toBe(20);
+    expect(read.body.safeguards.maxLotsPerOrder).toBe(500);
+  });
+
+  it("the halt and resume forms halt and resume the instrument", async () => {
+    await submit(regulator, "halt-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: halt");
+    let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.phase).toBe("halted");
+    expect(read.body.phaseChanged.reason).toBe("console test: halt");
+    await submit(regulator, "resume-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: resume");
+    read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.phase).not.toBe("halted");
+  });
+
+  let operator: Page;
+  let operatorApi: Session;
+
+  it("the deposit form books the amount typed", async () => {
+    operator = await signIn("operator", "/operator");
+    operatorApi = await suite.server.login("operator");
+    const trader = await suite.server.login("atyrau-trader");
+    const before = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
+    const money = (body: { balances: { asset: string; free: string }[] }) =>
+      BigInt(body.balances.find((b) => b.asset === "KZT")?.free ?? "0");
+    await submit(
+      operator,
+      "deposit-form",
+      { account: "ATYRAU-1", amount: "1000000.50", reference: "CONSOLE-TEST-1" },
+      null,
+    );
+    const after = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
+    expect(money(after.body) - money(before.body)).toBe(100_000_050n);
+  });
+
+  it("the suspend and reinstate forms change the member's status", async () => {
+    const status = async () => {
+      const read = await suite.server.call(operatorApi, "GET", "/api/admin/members");
+      return read.body.members.find((m: { member: string }) => m.member === "ATYRAU").suspended as boolean;
+    };
+    await submit(operator, "suspend-form", { member: "ATYRAU" }, "console test: suspend");
+    expect(await status()).toBe(true);
+    await submit(operator, "reinstate-form", { member: "ATYRAU" }, "console test: reinstate");
+    expect(await status()).toBe(false);
+  });
+
+  it("the calendar form sets the sessions, pre-open and holidays", async () => {
+    await submit(
+      operator,
+      "calendar-form",
+      {
+        instrument: INSTRUMENT,
+        sessions: "11:00-13:00, 14:00-16:00",
+        preOpenMinutes: "15",
+        holidays: "2026-03-21, 2026-03-22",
+      },
+      "console test: calendar",
+    );
+    const read = await suite.server.call(operatorApi, "GET", `/api/admin/instruments/${INSTRUMENT}/calendar`);
+    expect(read.body.calendar.sessions).toEqual([
+      { open: "11:00", close: "13:00" },
+      { open: "14:00", close: "16:00" },
+    ]);
+    expect(read.body.calendar.preOpenMinutes).toBe(15);
+    expect(read.body.calendar.holidays).toEqual(["2026-03-21", "2026-03-22"]);
+  });
+
+  it("no page had a script error", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

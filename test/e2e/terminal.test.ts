@@ -1,0 +1,59 @@
+/**
+ * The trading terminal in a real browser against a real exchange: the figures it shows are the API's (unit-named
+ * fields read through the generated types), the ticket checks what is typed at the field, and what happens to the
+ * member's orders is said on the terminal.
+ *
+ * The scenarios share one server and run in order: each starts from the market the previous one left.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { browserAvailable, browserSuite } from "./support/browser.ts";
+
+const run = browserAvailable("trading terminal end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+const LIVE_MS = 10_000;
+
+describe.skipIf(!run)("trading terminal in a real browser", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+
+  async function signIn(user: string, path = "/terminal"): Promise<Page> {
+    const page = await open("/login");
+    await page.getByLabel("User name").fill(user);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    if (!page.url().endsWith(path)) await page.goto(`${suite.server.url}${path}`);
+    return page;
+  }
+
+  const ticket = (page: Page) => page.locator(".ticket");
+  let buyer: Page;
+  let buyerApi: Session;
+
+  it("shows the tick, the lot and what live orders block, from the API's unit-named fields", async () => {
+    buyerApi = await suite.server.login("aktau-trader");
+    // A resting bid of 10 t at 130,000 ₸/t blocks 5% guarantee deposit and 0.05% fee: 65,000 + 650 ₸.
+    const placed = await suite.server.call(buyerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "types-1",
+      side: "buy",
+      price: 13_000_000,
+      quantity: 10_000,
+    });
+    expect(placed.status).toBe(201);
+    buyer = await signIn("aktau-trader");
+    const facts = buyer.getByTestId("ticket-facts");
+    await expect.poll(() => facts.textContent(), { timeout: LIVE_MS }).toContain("Tick1 ₸/t");
+    expect(await facts.textContent()).toContain("Lot1 t");
+    const money = buyer.getByTestId("balances").locator("tbody tr").first();
+    await expect.poll(() => money.locator("td").nth(1).textContent(), { timeout: LIVE_MS }).toBe("65,650.00 ₸");
+  });
+
+  it("no page had a script error", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

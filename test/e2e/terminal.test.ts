@@ -53,6 +53,55 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     await expect.poll(() => money.locator("td").nth(1).textContent(), { timeout: LIVE_MS }).toBe("65,650.00 ₸");
   });
 
+  it("refuses a price off the tick and a quantity off the lot at the field, naming tick and lot", async () => {
+    await ticket(buyer).locator("input[name=price]").fill("125000.5");
+    await ticket(buyer).locator("input[name=quantity]").fill("1.5");
+    await expect
+      .poll(() => buyer.getByTestId("quantity-refusal").textContent(), { timeout: LIVE_MS })
+      .toBe("Quantity 1.5 t is not a whole number of lots: quantities go in lots of 1 t, prices in steps of 1 ₸/t.");
+    expect(await buyer.getByTestId("price-refusal").textContent()).toBe(
+      "Price 125,000.50 ₸/t is off the tick: prices go in steps of 1 ₸/t, quantities in lots of 1 t.",
+    );
+    expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
+    expect(await buyer.getByTestId("block-preview").textContent()).toContain("correct the price and quantity first");
+    // On the grid again, the order can be sent.
+    await ticket(buyer).locator("input[name=price]").fill("125000");
+    await ticket(buyer).locator("input[name=quantity]").fill("2");
+    await expect.poll(() => buyer.getByTestId("quantity-refusal").count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(false);
+  });
+
+  it("a fault in a page shows the error boundary in its place, and the navigation still works", async () => {
+    const page = await signIn("atyrau-trader");
+    // A balance that is not an integer makes the balances panel throw while rendering.
+    await page.route("**/api/accounts/ATYRAU-1/balances", (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify({
+          account: "ATYRAU-1",
+          balances: [
+            {
+              asset: "KZT",
+              unit: "tiyn",
+              free: "1.5",
+              blockedForOrders: "0",
+              blockedForObligations: "0",
+              total: "1.5",
+            },
+          ],
+        }),
+      }),
+    );
+    await page.reload();
+    await expect.poll(() => page.getByTestId("page-fault").count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await page.getByTestId("page-fault").textContent()).toContain("This page failed");
+    expect(await page.getByTestId("who").textContent()).toContain("atyrau-trader");
+    await page.getByRole("navigation").getByRole("link", { name: "Market board" }).click();
+    await expect.poll(() => page.locator("h1").first().textContent(), { timeout: LIVE_MS }).toBe("Market board");
+    expect(await page.getByTestId("page-fault").count()).toBe(0);
+  });
+
   it("no page had a script error", () => {
     expect(pageErrors).toEqual([]);
   });

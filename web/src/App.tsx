@@ -7,6 +7,7 @@ import type { ReactNode } from "react";
 import { useStreamStatus } from "./api/live.ts";
 import { useSession } from "./api/session.tsx";
 import type { Role } from "./api/types.ts";
+import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { LANGUAGES, useI18n } from "./i18n/index.tsx";
 import { Board } from "./pages/Board.tsx";
 import { Lab } from "./pages/Lab.tsx";
@@ -107,7 +108,9 @@ export function App() {
           ) : null}
         </div>
       </header>
-      <main id="main">{content}</main>
+      <main id="main">
+        <ErrorBoundary key={path}>{content}</ErrorBoundary>
+      </main>
       <footer className="foot">{t("app.footer")}</footer>
     </>
   );

@@ -87,13 +87,19 @@ export function OrderEntry({
   const price = orderType === "limit" ? parsePriceTenge(priceText, locale) : null;
   const quantity = parseQuantityTonnes(quantityText, locale);
 
+  // Off the tick or the lot, the order cannot be sent (and nothing is sized from it); outside the band or the ceiling
+  // it is only warned about: the exchange has the last word on limits that move.
+  const tickText = tick === null ? "—" : tengePerTonne(tick, locale);
+  const lotText = lot === null ? "—" : tonnes(lot, locale);
+  const priceRefusals: string[] = [];
   const priceProblems: string[] = [];
   if (orderType === "limit" && priceText !== "" && (price === null || price === 0)) {
-    priceProblems.push(t("ticket.check.priceNumber"));
+    priceRefusals.push(t("ticket.check.priceNumber"));
   }
   if (price !== null && price > 0) {
-    if (tick !== null && price % tick !== 0)
-      priceProblems.push(t("ticket.check.tick", { tick: tengePerTonne(tick, locale) }));
+    if (tick !== null && price % tick !== 0) {
+      priceRefusals.push(t("ticket.check.tick", { price: tengePerTonne(price, locale), tick: tickText, lot: lotText }));
+    }
     if (limits.band && (price < limits.band.low || price > limits.band.high)) {
       priceProblems.push(
         t("ticket.check.band", {
@@ -107,12 +113,13 @@ export function OrderEntry({
     if (limits.floor !== null && price < limits.floor)
       priceProblems.push(t("ticket.check.floor", { floor: tengePerTonne(limits.floor, locale) }));
   }
-  const quantityProblems: string[] = [];
+  const quantityRefusals: string[] = [];
   if (quantityText !== "" && (quantity === null || quantity === 0))
-    quantityProblems.push(t("ticket.check.quantityNumber"));
+    quantityRefusals.push(t("ticket.check.quantityNumber"));
   if (quantity !== null && quantity > 0 && lot !== null && quantity % lot !== 0) {
-    quantityProblems.push(t("ticket.check.lot", { lot: tonnes(lot, locale) }));
+    quantityRefusals.push(t("ticket.check.lot", { quantity: tonnes(quantity, locale), lot: lotText, tick: tickText }));
   }
+  const onGrid = priceRefusals.length === 0 && quantityRefusals.length === 0;
 
   const money = balances.find((b) => b.asset === "KZT");
   const gas = balances.find((b) => quote.info !== null && b.asset === `GAS:${quote.info.basis}`);
@@ -120,6 +127,8 @@ export function OrderEntry({
   let short = false;
   if (quantity === null || quantity === 0) {
     blockText = t("ticket.block.enter");
+  } else if (!onGrid) {
+    blockText = t("ticket.block.fix");
   } else if (side === "sell") {
     blockText = t("ticket.block.gas", { quantity: tonnes(quantity, locale), basis: quote.info?.basis ?? "—" });
     if (gas && BigInt(gas.free) < BigInt(quantity)) short = true;
@@ -144,7 +153,11 @@ export function OrderEntry({
   const halted = isHalted(quote);
   const orderable = quote.phase === "continuous" || quote.phase === "collection";
   const complete =
-    quantity !== null && quantity > 0 && (orderType === "market" || (price !== null && price > 0)) && account !== null;
+    onGrid &&
+    quantity !== null &&
+    quantity > 0 &&
+    (orderType === "market" || (price !== null && price > 0)) &&
+    account !== null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -274,7 +287,7 @@ export function OrderEntry({
           value={orderType === "market" ? "" : priceText}
           placeholder={orderType === "market" ? t("ticket.marketPrice") : "133400"}
           onChange={(event) => setPriceText(event.target.value)}
-          aria-invalid={priceProblems.length > 0 || errorField === "price"}
+          aria-invalid={priceRefusals.length > 0 || priceProblems.length > 0 || errorField === "price"}
           aria-describedby={`${ids}-price-help ${ids}-price-error`}
         />
       </label>
@@ -283,6 +296,11 @@ export function OrderEntry({
           ? t("ticket.perLitre", { price: tengePerLitre(price, density, locale), density: String(density) })
           : "\u00a0"}
       </p>
+      {priceRefusals.map((problem) => (
+        <p key={problem} className="field-error small" role="alert" data-testid="price-refusal">
+          {problem}
+        </p>
+      ))}
       {priceProblems.map((problem) => (
         <p key={problem} className="field-warning small">
           {problem}
@@ -298,12 +316,12 @@ export function OrderEntry({
           value={quantityText}
           placeholder="20"
           onChange={(event) => setQuantityText(event.target.value)}
-          aria-invalid={quantityProblems.length > 0 || errorField === "quantity"}
+          aria-invalid={quantityRefusals.length > 0 || errorField === "quantity"}
           aria-describedby={`${ids}-quantity-error`}
         />
       </label>
-      {quantityProblems.map((problem) => (
-        <p key={problem} className="field-warning small">
+      {quantityRefusals.map((problem) => (
+        <p key={problem} className="field-error small" role="alert" data-testid="quantity-refusal">
           {problem}
         </p>
       ))}

@@ -137,6 +137,35 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     expect(money(after.body) - money(before.body)).toBe(100_000_050n);
   });
 
+  it("in Russian, a deposit of 1000000,50 is booked as 1,000,000.50 ₸, shown so before it is; 1.500 is refused", async () => {
+    const trader = await suite.server.login("atyrau-trader");
+    const money = async () => {
+      const read = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
+      return BigInt(read.body.balances.find((b: { asset: string }) => b.asset === "KZT").free);
+    };
+    const before = await money();
+    await operator.getByLabel("Language").selectOption("ru");
+    const form = operator.getByTestId("deposit-form");
+    await expect.poll(() => form.locator("h3").first().textContent(), { timeout: LIVE_MS }).not.toBe("Book a deposit");
+    await form.locator("select[name=account]").selectOption("ATYRAU-1");
+    await form.locator("input[name=reference]").fill("CONSOLE-TEST-RU");
+    await form.locator("input[name=amount]").fill("1.500");
+    await form.locator("button[type=submit]").click();
+    expect(await form.locator(".field-error:not([hidden])").first().textContent()).toContain(
+      "«1.500» можно прочитать как две разные суммы",
+    );
+    await form.locator("input[name=amount]").fill("1000000,50");
+    await form.locator("button[type=submit]").click();
+    const dialog = form.locator("dialog");
+    expect((await dialog.locator("p").first().textContent())?.replace(/\s/g, " ")).toBe(
+      "Зачислить 1 000 000,50 ₸ на счёт ATYRAU-1.",
+    );
+    await dialog.locator("button").first().click();
+    await expect.poll(() => form.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    expect((await money()) - before).toBe(100_000_050n);
+    await operator.getByLabel("Язык").selectOption("en");
+  });
+
   it("the suspend and reinstate forms change the member's status", async () => {
     const status = async () => {
       const read = await suite.server.call(operatorApi, "GET", "/api/admin/members");

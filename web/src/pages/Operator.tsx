@@ -16,11 +16,31 @@ import { FieldError } from "../components/FieldError.tsx";
 import { regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { describeError } from "../errors.ts";
-import { exchangeDateTime, parseScaled, percentOfBps, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
+import {
+  decimalSeparatorOf,
+  exchangeDateTime,
+  parseAmount,
+  percentOfBps,
+  tengeOfTiyn,
+  tengePerTonne,
+  tonnes,
+} from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 
 export function Operator() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  /** Tiyn from the amount typed, in the reader's locale; what could be read two ways is refused, not guessed. */
+  const depositAmount = (text: string): number => {
+    const parsed = parseAmount(text, 2, locale);
+    if ("problem" in parsed && parsed.problem === "ambiguous") {
+      throw new FieldProblem(
+        "amount",
+        t("operator.amountAmbiguous", { text: text.trim(), decimal: decimalSeparatorOf(locale) }),
+      );
+    }
+    if (!("value" in parsed) || parsed.value === 0) throw new FieldProblem("amount", t("operator.amountInvalid"));
+    return parsed.value;
+  };
   const listing = useApi("/api/instruments");
   const accounts = useApi("/api/accounts");
   const members = useApi("/api/admin/members");
@@ -102,8 +122,7 @@ export function Operator() {
             ]}
             withReason={false}
             action={(v) => {
-              const amount = parseScaled(v.amount ?? "", 2, "en-US");
-              if (amount === null || amount === 0) throw new FieldProblem("amount", t("operator.amountInvalid"));
+              const amount = depositAmount(v.amount ?? "");
               if (!v.account) return null;
               return mutation(
                 "post",
@@ -112,7 +131,12 @@ export function Operator() {
                 { amount, reference: (v.reference ?? "").trim() },
               );
             }}
-            summary={(v) => t("operator.depositSummary", { amount: v.amount ?? "", account: v.account ?? "" })}
+            summary={(v) =>
+              t("operator.depositSummary", {
+                amount: tengeOfTiyn(depositAmount(v.amount ?? ""), locale),
+                account: v.account ?? "",
+              })
+            }
             submitLabel={t("operator.depositSubmit")}
             refreshes={["/api/accounts"]}
           />

@@ -1517,6 +1517,7 @@ export interface components {
         };
         Obligation: {
             id: string;
+            tradeId: string;
             instrument: string;
             basis: string;
             buyer: string;
@@ -6224,6 +6225,7 @@ export interface operations {
                         count: number;
                         obligations: {
                             id: string;
+                            tradeId: string;
                             instrument: string;
                             basis: string;
                             buyer: string;

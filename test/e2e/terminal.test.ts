@@ -6,7 +6,7 @@
  * The scenarios share one server and run in order: each starts from the market the previous one left.
  */
 
-import type { Page } from "playwright-core";
+import type { Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
@@ -100,6 +100,75 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     await page.getByRole("navigation").getByRole("link", { name: "Market board" }).click();
     await expect.poll(() => page.locator("h1").first().textContent(), { timeout: LIVE_MS }).toBe("Market board");
     expect(await page.getByTestId("page-fault").count()).toBe(0);
+  });
+
+  it("marks the figures stale while the exchange does not answer, and live again when it does", async () => {
+    const page = await signIn("atyrau-trader");
+    let down = false;
+    const sockets: WebSocketRoute[] = [];
+    await page.context().routeWebSocket(/\/api\/stream/, (ws) => {
+      if (down) {
+        void ws.close();
+        return;
+      }
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await page.reload();
+    const money = page.getByTestId("balances").locator("tbody tr").first().locator("td").first();
+    await expect.poll(() => money.textContent(), { timeout: LIVE_MS }).toMatch(/₸$/);
+    const shown = await money.textContent();
+    expect(await page.getByTestId("stale-banner").count()).toBe(0);
+
+    down = true;
+    await page.route("**/api/**", (route) => route.abort("connectionrefused"));
+    for (const ws of sockets) await ws.close();
+    await expect.poll(() => page.getByTestId("stale-banner").count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await page.getByTestId("stale-banner").textContent()).toMatch(
+      /^The exchange does not answer: the figures below are from \d\d:\d\d:\d\d and may be out of date\.$/,
+    );
+    expect(await page.getByTestId("live-status").textContent()).toBe("○ offline");
+    expect(await money.textContent()).toBe(shown);
+
+    down = false;
+    await page.unroute("**/api/**");
+    await expect.poll(() => page.getByTestId("stale-banner").count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await page.getByTestId("live-status").textContent()).not.toBe("○ offline");
+  });
+
+  it("on a session ended by the exchange, stops asking for the account and asks to sign in again", async () => {
+    const page = await signIn("kazgpz-trader");
+    await expect.poll(() => page.getByTestId("balances").locator("tbody tr").count(), { timeout: LIVE_MS }).toBe(1);
+    // End the browser's session on the server, as a restart or a sign-out elsewhere would.
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const read = await suite.server.call({ cookie, csrf: "" }, "GET", "/api/session");
+    const ended = await suite.server.call({ cookie, csrf: read.body.csrfToken }, "DELETE", "/api/session");
+    expect(ended.status).toBeLessThan(300);
+
+    await expect.poll(() => page.getByTestId("session-expired").count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await page.getByTestId("who").count()).toBe(0);
+    const accountRequests: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/accounts")) accountRequests.push(request.url());
+    });
+    await page.waitForTimeout(3000);
+    expect(accountRequests).toEqual([]);
+
+    // Signing in again from the notice brings the account back.
+    await page.getByTestId("session-expired").getByRole("link", { name: "Sign in again" }).click();
+    await page.getByLabel("User name").fill("kazgpz-trader");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("kazgpz-trader");
+    await expect.poll(() => page.getByTestId("session-expired").count(), { timeout: LIVE_MS }).toBe(0);
+    await expect.poll(() => page.getByTestId("balances").locator("tbody tr").count(), { timeout: LIVE_MS }).toBe(1);
+
+    // After signing out, nothing of the account is asked for any more.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => page.getByTestId("who").count(), { timeout: LIVE_MS }).toBe(0);
+    accountRequests.length = 0;
+    await page.waitForTimeout(3000);
+    expect(accountRequests).toEqual([]);
   });
 
   it("no page had a script error", () => {

@@ -3,15 +3,17 @@
  * keeps the CSRF token for unsafe requests. The cookie itself is HttpOnly: the browser sends it, scripts never see it.
  */
 
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { setCsrfToken } from "./client.ts";
-import { sessionChanged } from "./live.ts";
+import { onUnauthorized, sessionChanged } from "./live.ts";
 import { call, fetchOnce } from "./typed.ts";
 import type { User } from "./types.ts";
 
 interface SessionState {
   /** undefined while the session is being read. */
   readonly user: User | null | undefined;
+  /** True after the exchange refused a request for want of a valid session while someone was signed in. */
+  readonly expired: boolean;
   signIn(user: string, password: string): Promise<User>;
   signOut(): Promise<void>;
 }
@@ -20,6 +22,24 @@ const SessionContext = createContext<SessionState | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [expired, setExpired] = useState(false);
+  const signedIn = useRef(false);
+  signedIn.current = Boolean(user);
+
+  // The session ended on the server (it restarted, or the session timed out or was signed out elsewhere): say so,
+  // stop fetching what needs it, and ask to sign in again rather than poll into refusals.
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        if (!signedIn.current) return;
+        signedIn.current = false;
+        setCsrfToken(null);
+        setUser(null);
+        setExpired(true);
+        sessionChanged(false);
+      }),
+    [],
+  );
 
   useEffect(() => {
     fetchOnce("/api/session")
@@ -34,7 +54,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const session = await call("post", "/api/session", {}, { user: name, password });
     setCsrfToken(session.csrfToken);
     setUser(session.user);
-    sessionChanged();
+    setExpired(false);
+    sessionChanged(true);
     return session.user;
   }, []);
 
@@ -44,11 +65,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } finally {
       setCsrfToken(null);
       setUser(null);
-      sessionChanged();
+      setExpired(false);
+      sessionChanged(false);
     }
   }, []);
 
-  const value = useMemo(() => ({ user, signIn, signOut }), [user, signIn, signOut]);
+  const value = useMemo(() => ({ user, expired, signIn, signOut }), [user, expired, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -54,9 +54,22 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
   let regulator: Page;
   let regulatorApi: Session;
 
-  it("the band and circuit breaker form sets both", async () => {
+  it("an error under a field goes when the field changes", async () => {
     regulator = await signIn("regulator", "/regulator");
     regulatorApi = await suite.server.login("regulator");
+    const form = regulator.getByTestId("band-form");
+    const errors = form.locator(".field-error:not([hidden])");
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await form.locator("input[name=bandPercent]").fill("150");
+    await form.locator("input[name=reason]").fill("console test: a wrong percentage");
+    await form.locator("button[type=submit]").click();
+    await expect.poll(() => errors.count(), { timeout: LIVE_MS }).toBe(1);
+    await form.locator("input[name=bandPercent]").fill("15");
+    expect(await errors.count()).toBe(0);
+    await form.locator("input[name=bandPercent]").fill("");
+  });
+
+  it("the band and circuit breaker form sets both", async () => {
     await submit(
       regulator,
       "band-form",

@@ -102,6 +102,28 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     expect(await page.getByTestId("page-fault").count()).toBe(0);
   });
 
+  it("takes the exchange's refusal away from under the price when the price changes", async () => {
+    const regulator = await suite.server.login("regulator");
+    const set = await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      bandBps: 500,
+      reason: "terminal test: ±5% band",
+    });
+    expect(set.status).toBe(200);
+    await ticket(buyer).locator("input[name=price]").fill("150000");
+    await ticket(buyer).locator("input[name=quantity]").fill("1");
+    await ticket(buyer).locator("button[type=submit]").click();
+    const refusal = ticket(buyer).locator(".field-error:not([hidden])");
+    await expect.poll(() => refusal.first().textContent(), { timeout: LIVE_MS }).toContain("126,350–139,650");
+    await ticket(buyer).locator("input[name=price]").fill("100000");
+    await expect.poll(() => refusal.count(), { timeout: LIVE_MS }).toBe(0);
+    // A refusal about the price stays while only the quantity changes.
+    await ticket(buyer).locator("input[name=price]").fill("150000");
+    await ticket(buyer).locator("button[type=submit]").click();
+    await expect.poll(() => refusal.count(), { timeout: LIVE_MS }).toBe(1);
+    await ticket(buyer).locator("input[name=quantity]").fill("2");
+    expect(await refusal.count()).toBe(1);
+  });
+
   it("marks the figures stale while the exchange does not answer, and live again when it does", async () => {
     const page = await signIn("atyrau-trader");
     let down = false;

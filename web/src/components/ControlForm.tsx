@@ -112,6 +112,13 @@ export function ControlForm(props: ControlFormProps) {
 
   const errorFor = (name: string) => (problem?.field === name ? problem.message : null);
   const fieldNames = new Set(props.fields.map((f) => f.name));
+  /** A changed field takes its error away, and a refusal about the whole form with it. */
+  const change = (name: string, value: string) => {
+    setValues({ ...values, [name]: value });
+    if (problem && (problem.field === name || (!fieldNames.has(problem.field) && problem.field !== "reason"))) {
+      setProblem(null);
+    }
+  };
   return (
     <form
       className={`control ${props.danger ? "danger-zone" : ""}`}
@@ -133,7 +140,7 @@ export function ControlForm(props: ControlFormProps) {
                   id={inputId}
                   name={field.name}
                   value={values[field.name] ?? ""}
-                  onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+                  onChange={(event) => change(field.name, event.target.value)}
                   aria-invalid={problem?.field === field.name}
                 >
                   <option value="">—</option>
@@ -151,7 +158,7 @@ export function ControlForm(props: ControlFormProps) {
                   inputMode={field.kind === "number" ? "decimal" : undefined}
                   placeholder={field.placeholder}
                   value={values[field.name] ?? ""}
-                  onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+                  onChange={(event) => change(field.name, event.target.value)}
                   aria-invalid={problem?.field === field.name}
                 />
               )}
@@ -167,7 +174,10 @@ export function ControlForm(props: ControlFormProps) {
               name="reason"
               value={reason}
               maxLength={500}
-              onChange={(event) => setReason(event.target.value)}
+              onChange={(event) => {
+                setReason(event.target.value);
+                if (problem?.field === "reason") setProblem(null);
+              }}
               aria-invalid={problem?.field === "reason"}
             />
             <FieldError message={errorFor("reason")} />

@@ -64,7 +64,8 @@ export function OrderEntry({
   const [priceText, setPriceText] = useState("");
   const [quantityText, setQuantityText] = useState("");
   const [tif, setTif] = useState<(typeof TIMES_IN_FORCE)[number]>("GTC");
-  const [error, setError] = useState<unknown>(null);
+  /** The exchange's refusal and what the ticket said when it was sent (it stands only while that is unchanged). */
+  const [error, setError] = useState<{ caught: unknown; inputs: string } | null>(null);
   const [result, setResult] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -159,11 +160,23 @@ export function OrderEntry({
     (orderType === "market" || (price !== null && price > 0)) &&
     account !== null;
 
+  // A refusal about the price stands while the price is unchanged, one about the quantity while the quantity is; any
+  // other refusal while nothing in the ticket changed.
+  const inputsOf = (field: FormField) =>
+    field === "price"
+      ? `${orderType}|${priceText}`
+      : field === "quantity"
+        ? `${side}|${quantityText}`
+        : `${side}|${orderType}|${priceText}|${quantityText}|${tif}|${account?.account ?? ""}`;
+  const sentField: FormField | null = error ? fieldOf(error.caught) : null;
+  const current = error !== null && sentField !== null && error.inputs === inputsOf(sentField) ? error.caught : null;
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!complete || !account || quantity === null) return;
     setBusy(true);
     setError(null);
+    const inputs = { price: inputsOf("price"), quantity: inputsOf("quantity"), form: inputsOf("form") };
     setResult(null);
     try {
       const response = await call(
@@ -190,14 +203,18 @@ export function OrderEntry({
       );
       invalidate(`/api/accounts/${account.account}`, "/api/instruments");
     } catch (caught) {
-      setError(caught);
+      const field = fieldOf(caught);
+      setError({
+        caught,
+        inputs: field === "price" ? inputs.price : field === "quantity" ? inputs.quantity : inputs.form,
+      });
     } finally {
       setBusy(false);
     }
   };
 
-  const errorField: FormField | null = error ? fieldOf(error) : null;
-  const errorText = error ? describeError(error, i18n) : null;
+  const errorField: FormField | null = current ? fieldOf(current) : null;
+  const errorText = current ? describeError(current, i18n) : null;
   const at = (field: FormField) => (errorField === field ? errorText : null);
 
   return (

@@ -120,6 +120,48 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     expect(read.body.safeguards.maxLotsPerOrder).toBe(500);
   });
 
+  it("a form shows the settings in force, sends only what changed and names what a cleared field removes", async () => {
+    await regulator.reload();
+    const form = regulator.getByTestId("band-form");
+    await expect
+      .poll(() => form.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
+      .toBe(1);
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await expect.poll(() => form.locator("input[name=bandPercent]").inputValue(), { timeout: LIVE_MS }).toBe("7.5");
+    expect(await form.locator("input[name=breakerPercent]").inputValue()).toBe("3");
+
+    // Only the band changes: the circuit breaker stays.
+    await form.locator("input[name=bandPercent]").fill("6");
+    await form.locator("input[name=reason]").fill("console test: narrower band");
+    await form.locator("button[type=submit]").click();
+    expect(await form.getByTestId("changes").textContent()).toBe("Static band ± %: 7.5 → 6");
+    expect(await form.getByTestId("removals").count()).toBe(0);
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => form.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.bandBps).toBe(600);
+    expect(read.body.safeguards.breakerBps).toBe(300);
+
+    // Clearing the breaker says it will be removed, and removes only it.
+    await form.locator("input[name=breakerPercent]").fill("");
+    await form.locator("input[name=reason]").fill("console test: no breaker");
+    await form.locator("button[type=submit]").click();
+    expect(await form.getByTestId("removals").textContent()).toBe("This will remove: Circuit breaker ± %.");
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
+    read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.bandBps).toBe(600);
+    expect(read.body.safeguards.breakerBps).toBe(null);
+    expect(read.body.safeguards.ceilingTiynPerTonne).toBe(14_000_000);
+
+    // Nothing changed: nothing is sent.
+    await form.locator("input[name=reason]").fill("console test: nothing");
+    await form.locator("button[type=submit]").click();
+    expect(await form.locator(".field-error:not([hidden])").first().textContent()).toBe(
+      "Nothing is changed: the fields show the settings in force.",
+    );
+  });
+
   it("the halt and resume forms halt and resume the instrument", async () => {
     await submit(regulator, "halt-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: halt");
     let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
@@ -209,6 +251,35 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     ]);
     expect(read.body.calendar.preOpenMinutes).toBe(15);
     expect(read.body.calendar.holidays).toEqual(["2026-03-21", "2026-03-22"]);
+  });
+
+  it("the calendar form changes only what was changed, keeping extra sessions", async () => {
+    const extra = await suite.server.call(operatorApi, "PATCH", `/api/admin/instruments/${INSTRUMENT}/calendar`, {
+      addExtraSessions: [{ date: "2026-01-10", open: "10:00", close: "12:00" }],
+      reason: "console test: a Saturday session",
+    });
+    expect(extra.status).toBe(200);
+    await operator.reload();
+    const form = operator.getByTestId("calendar-form");
+    await expect
+      .poll(() => form.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
+      .toBe(1);
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await expect
+      .poll(() => form.locator("input[name=sessions]").inputValue(), { timeout: LIVE_MS })
+      .toBe("11:00-13:00, 14:00-16:00");
+    expect(await form.locator("input[name=holidays]").inputValue()).toBe("2026-03-21, 2026-03-22");
+    await form.locator("input[name=preOpenMinutes]").fill("10");
+    await form.locator("input[name=holidays]").fill("2026-03-21");
+    await form.locator("input[name=reason]").fill("console test: shorter pre-open");
+    await form.locator("button[type=submit]").click();
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => form.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    const read = await suite.server.call(operatorApi, "GET", `/api/admin/instruments/${INSTRUMENT}/calendar`);
+    expect(read.body.calendar.preOpenMinutes).toBe(10);
+    expect(read.body.calendar.holidays).toEqual(["2026-03-21"]);
+    expect(read.body.calendar.sessions).toHaveLength(2);
+    expect(read.body.calendar.extraSessions).toEqual([{ date: "2026-01-10", open: "10:00", close: "12:00" }]);
   });
 
   it("no page had a script error", () => {

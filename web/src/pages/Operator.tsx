@@ -44,6 +44,8 @@ export function Operator() {
   const listing = useApi("/api/instruments");
   const accounts = useApi("/api/accounts");
   const members = useApi("/api/admin/members");
+  const admin = useApi("/api/admin/instruments");
+  const calendars = new Map((admin.data?.instruments ?? []).map((i) => [i.instrument, i.calendar]));
   const quotes = listing.data?.instruments ?? [];
   const accountList = accounts.data?.accounts ?? [];
   const memberIds = [
@@ -159,21 +161,52 @@ export function Operator() {
                 required: false,
               },
             ]}
-            action={(v, reason) =>
-              v.instrument
-                ? mutation(
-                    "put",
-                    "/api/admin/instruments/{id}/calendar",
-                    { path: { id: v.instrument } },
-                    { calendar: calendarOf(v, t), reason },
-                  )
-                : null
-            }
+            load={(v) => {
+              if (!v.instrument || !admin.data) return null;
+              const calendar = calendars.get(v.instrument) ?? null;
+              return {
+                key: `${v.instrument}|${calendar ? "calendar" : "none"}`,
+                values: {
+                  sessions: (calendar?.sessions ?? []).map((s) => `${s.open}-${s.close}`).join(", "),
+                  preOpenMinutes: calendar ? String(calendar.preOpenMinutes) : "",
+                  holidays: (calendar?.holidays ?? []).join(", "),
+                },
+              };
+            }}
+            action={(v, reason, changed) => {
+              if (!v.instrument) return null;
+              const calendar = calendars.get(v.instrument) ?? null;
+              const typed = calendarOf(v, t);
+              if (calendar === null) {
+                // No calendar yet: this one is the whole of it.
+                return mutation(
+                  "put",
+                  "/api/admin/instruments/{id}/calendar",
+                  { path: { id: v.instrument } },
+                  { calendar: { ...typed, weekends: false, extraSessions: [] }, reason },
+                );
+              }
+              // A calendar in force: change only what was changed (weekends and extra sessions stay as they are).
+              const added = typed.holidays.filter((day) => !calendar.holidays.includes(day));
+              const removed = calendar.holidays.filter((day) => !typed.holidays.includes(day));
+              return mutation(
+                "patch",
+                "/api/admin/instruments/{id}/calendar",
+                { path: { id: v.instrument } },
+                {
+                  ...(changed.has("sessions") ? { sessions: typed.sessions } : {}),
+                  ...(changed.has("preOpenMinutes") ? { preOpenMinutes: typed.preOpenMinutes } : {}),
+                  ...(added.length > 0 ? { addHolidays: added } : {}),
+                  ...(removed.length > 0 ? { removeHolidays: removed } : {}),
+                  reason,
+                },
+              );
+            }}
             summary={(v) =>
               t("operator.calendarSummary", { instrument: v.instrument ?? "", sessions: v.sessions ?? "" })
             }
             submitLabel={t("operator.calendarSubmit")}
-            refreshes={["/api/instruments"]}
+            refreshes={["/api/instruments", "/api/admin/instruments"]}
           />
         </div>
       </section>
@@ -200,7 +233,7 @@ function calendarOf(v: Readonly<Record<string, string>>, t: (key: string) => str
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
-  return { sessions, preOpenMinutes, weekends: false, holidays, extraSessions: [] };
+  return { sessions, preOpenMinutes, holidays };
 }
 
 function InstrumentsPanel({ quotes }: { quotes: readonly InstrumentQuote[] }) {

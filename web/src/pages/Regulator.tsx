@@ -12,8 +12,8 @@ import { useState } from "react";
 import { isMissingRoute } from "../api/client.ts";
 import { useApi } from "../api/live.ts";
 import { apiPath, type BodyOf, mutation, type QueryOf, type ResponseOf } from "../api/typed.ts";
-import type { InstrumentQuote } from "../api/types.ts";
-import { ControlForm, FieldProblem } from "../components/ControlForm.tsx";
+import type { InstrumentQuote, Safeguards } from "../api/types.ts";
+import { ControlForm, FieldProblem, type LoadedSettings } from "../components/ControlForm.tsx";
 import { FieldError } from "../components/FieldError.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
@@ -22,6 +22,7 @@ import {
   exchangeDateTime,
   parsePriceTenge,
   percentOfBps,
+  priceInputText,
   signedPercent,
   tengePerLitre,
   tengePerTonne,
@@ -53,7 +54,10 @@ export function Regulator() {
         <p className="muted small">{t("regulator.controlsNote")}</p>
         <div className="controls-grid">
           <HaltControls quotes={quotes} />
-          <SafeguardControls quotes={quotes} />
+          <SafeguardControls
+            quotes={quotes}
+            inForce={new Map((safeguards.data?.instruments ?? []).map((view) => [view.instrument, view.safeguards]))}
+          />
         </div>
       </section>
       <AuditPanel />
@@ -320,8 +324,35 @@ function parseScaled2(text: string): number | null {
 
 type SafeguardsChange = BodyOf<"/api/regulator/instruments/{id}/safeguards", "patch">;
 
-function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
+/** A safeguards change whose fields may be undefined: those are left out (a field not sent keeps its setting). */
+function defined(body: { [K in keyof SafeguardsChange]: SafeguardsChange[K] | undefined }): SafeguardsChange {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as SafeguardsChange;
+}
+
+/** Basis points as the percentage a person types, e.g. 750 → "7.5"; "" for none. */
+const percentText = (bps: number | null) => (bps === null ? "" : String(bps / 100));
+const countText = (count: number | null) => (count === null ? "" : String(count));
+const priceText = (tiyn: number | null) => (tiyn === null ? "" : priceInputText(tiyn));
+/** The exchange's date (UTC+5) of an instant, as YYYY-MM-DD. */
+const exchangeDay = (ms: number) => new Date(ms + 5 * 3_600_000).toISOString().slice(0, 10);
+
+function SafeguardControls({
+  quotes,
+  inForce,
+}: {
+  quotes: readonly InstrumentQuote[];
+  inForce: ReadonlyMap<string, Safeguards>;
+}) {
   const { t, locale } = useI18n();
+  /** The settings in force on the chosen instrument, as the form's field texts. */
+  const load =
+    (fields: (safeguards: Safeguards) => Record<string, string>) =>
+    (v: Readonly<Record<string, string>>): LoadedSettings | null => {
+      const safeguards = v.instrument ? inForce.get(v.instrument) : undefined;
+      return safeguards && v.instrument ? { key: v.instrument, values: fields(safeguards) } : null;
+    };
+  const only = <T,>(changed: ReadonlySet<string>, field: string, value: () => T): T | undefined =>
+    changed.has(field) ? value() : undefined;
   const instrument = {
     name: "instrument",
     label: t("regulator.col.instrument"),
@@ -363,12 +394,20 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
             help: t("regulator.emptyRemoves"),
           },
         ]}
-        action={(v, reason) =>
-          change(v, {
-            bandBps: bpsOf(v.bandPercent, "bandPercent", t("regulator.percentInvalid")),
-            breakerBps: bpsOf(v.breakerPercent, "breakerPercent", t("regulator.percentInvalid")),
-            reason,
-          })
+        load={load((s) => ({ bandPercent: percentText(s.bandBps), breakerPercent: percentText(s.breakerBps) }))}
+        action={(v, reason, changed) =>
+          change(
+            v,
+            defined({
+              bandBps: only(changed, "bandPercent", () =>
+                bpsOf(v.bandPercent, "bandPercent", t("regulator.percentInvalid")),
+              ),
+              breakerBps: only(changed, "breakerPercent", () =>
+                bpsOf(v.breakerPercent, "breakerPercent", t("regulator.percentInvalid")),
+              ),
+              reason,
+            }),
+          )
         }
         summary={(v) =>
           t("regulator.bandSummary", {
@@ -401,8 +440,16 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
             help: t("regulator.emptyRemoves"),
           },
         ]}
-        action={(v, reason) =>
-          change(v, { ceiling: price("ceiling", v.ceiling), floor: price("floor", v.floor), reason })
+        load={load((s) => ({ ceiling: priceText(s.ceilingTiynPerTonne), floor: priceText(s.floorTiynPerTonne) }))}
+        action={(v, reason, changed) =>
+          change(
+            v,
+            defined({
+              ceiling: only(changed, "ceiling", () => price("ceiling", v.ceiling)),
+              floor: only(changed, "floor", () => price("floor", v.floor)),
+              reason,
+            }),
+          )
         }
         summary={(v) =>
           t("regulator.ceilingSummary", {
@@ -426,6 +473,11 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
             help: t("regulator.stepsHelp"),
           },
         ]}
+        load={load((s) => ({
+          steps: s.ceilingPath
+            .map((step) => `${exchangeDay(step.effectiveFromMs)} ${priceInputText(step.ceilingTiynPerTonne)}`)
+            .join("; "),
+        }))}
         action={(v, reason) => change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, t), reason })}
         summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: v.steps ?? "" })}
         submitLabel={t("regulator.apply")}
@@ -446,13 +498,27 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
           { name: "maxActiveOrders", label: t("regulator.maxActiveOrders"), kind: "number", required: false },
           { name: "maxLotsPerOrder", label: t("regulator.maxLots"), kind: "number", required: false },
         ]}
-        action={(v, reason) =>
-          change(v, {
-            maxShareBps: bpsOf(v.maxSharePercent, "maxSharePercent", t("regulator.percentInvalid")),
-            maxActiveOrders: countOf(v.maxActiveOrders, "maxActiveOrders", t("regulator.countInvalid")),
-            maxLotsPerOrder: countOf(v.maxLotsPerOrder, "maxLotsPerOrder", t("regulator.countInvalid")),
-            reason,
-          })
+        load={load((s) => ({
+          maxSharePercent: percentText(s.maxShareBps),
+          maxActiveOrders: countText(s.maxActiveOrders),
+          maxLotsPerOrder: countText(s.maxLotsPerOrder),
+        }))}
+        action={(v, reason, changed) =>
+          change(
+            v,
+            defined({
+              maxShareBps: only(changed, "maxSharePercent", () =>
+                bpsOf(v.maxSharePercent, "maxSharePercent", t("regulator.percentInvalid")),
+              ),
+              maxActiveOrders: only(changed, "maxActiveOrders", () =>
+                countOf(v.maxActiveOrders, "maxActiveOrders", t("regulator.countInvalid")),
+              ),
+              maxLotsPerOrder: only(changed, "maxLotsPerOrder", () =>
+                countOf(v.maxLotsPerOrder, "maxLotsPerOrder", t("regulator.countInvalid")),
+              ),
+              reason,
+            }),
+          )
         }
         summary={(v) =>
           t("regulator.buyerLimitsSummary", {

@@ -124,6 +124,49 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     expect(await refusal.count()).toBe(1);
   });
 
+  it("says so when the regulator's narrower band cancels an order, and when a halt freezes resting orders", async () => {
+    const regulator = await suite.server.login("regulator");
+    // ±1% around 133,000: 131,670–134,330, so the bid at 130,000 is cancelled.
+    const narrow = await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      bandBps: 100,
+      reason: "terminal test: ±1% band",
+    });
+    expect(narrow.body.cancelledOrders).toBe(1);
+    const notices = buyer.getByTestId("order-notices");
+    await expect.poll(() => notices.count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await notices.textContent()).toContain(
+      `The exchange cancelled your order types-1 (Buy 10 t at 130,000 ₸/t on ${INSTRUMENT}): its price is outside the limits the regulator now sets`,
+    );
+
+    const placed = await suite.server.call(buyerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "types-2",
+      side: "buy",
+      price: 13_200_000,
+      quantity: 1_000,
+    });
+    expect(placed.body.order.status).toBe("resting");
+    await expect
+      .poll(() => buyer.getByTestId("own-orders").locator("tbody").textContent(), { timeout: LIVE_MS })
+      .toContain("types-2");
+    const halt = await suite.server.call(regulator, "POST", "/api/regulator/halt", {
+      scope: "instrument",
+      instrument: INSTRUMENT,
+      reason: "terminal test: halt",
+    });
+    expect(halt.status).toBe(200);
+    await expect
+      .poll(() => notices.textContent(), { timeout: LIVE_MS })
+      .toContain(`Trading in ${INSTRUMENT} is halted (terminal test: halt): your 1 resting orders stay in the book`);
+    const resume = await suite.server.call(regulator, "POST", "/api/regulator/resume", {
+      scope: "instrument",
+      instrument: INSTRUMENT,
+      reason: "terminal test: resume",
+    });
+    expect(resume.status).toBe(200);
+  });
+
   it("marks the figures stale while the exchange does not answer, and live again when it does", async () => {
     const page = await signIn("atyrau-trader");
     let down = false;

@@ -12,6 +12,7 @@ import { Balances, Fills, Obligations } from "../components/AccountPanels.tsx";
 import { DepthLadder } from "../components/DepthLadder.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { OrderEntry, type Prefill } from "../components/OrderEntry.tsx";
+import { OrderNotices } from "../components/OrderNotices.tsx";
 import { OwnOrders } from "../components/OwnOrders.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { signedPercent, tengePerLitre, tengePerTonne } from "../format.ts";
@@ -136,6 +137,9 @@ export function Terminal({ user }: { user: User }) {
                 .join(", "),
             })}
           </p>
+        ) : null}
+        {account && quote ? (
+          <OrderNotices account={account.account} orders={orders.data?.orders} quote={quote} />
         ) : null}
         {listing.error && !listing.data ? <p className="field-error">{t("app.unreachable")}</p> : null}
         {accounts.data && accountList.length === 0 ? <p className="muted">{t("terminal.noAccounts")}</p> : null}

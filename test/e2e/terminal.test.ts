@@ -6,6 +6,7 @@
  * The scenarios share one server and run in order: each starts from the market the previous one left.
  */
 
+import { readFileSync } from "node:fs";
 import type { Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
@@ -51,6 +52,84 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     expect(await facts.textContent()).toContain("Lot1 t");
     const money = buyer.getByTestId("balances").locator("tbody tr").first();
     await expect.poll(() => money.locator("td").nth(1).textContent(), { timeout: LIVE_MS }).toBe("65,650.00 ₸");
+  });
+
+  it("the ticket sends good-till-date, post-only and self-trade prevention", async () => {
+    const sellerApi = await suite.server.login("kazgpz-trader");
+    const sell = await suite.server.call(sellerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "KAZGPZ-1",
+      clientOrderId: "ticket-s-1",
+      side: "sell",
+      price: 13_300_000,
+      quantity: 5_000,
+    });
+    expect(sell.body.order.status).toBe("resting");
+
+    // A post-only bid at the offer's price would trade at once, so the exchange cancels it instead.
+    await buyer.locator(".ticket .sides label", { hasText: "Buy" }).click();
+    await ticket(buyer).locator("input[name=price]").fill("133000");
+    await ticket(buyer).locator("input[name=quantity]").fill("1");
+    await ticket(buyer).locator("select").nth(1).selectOption("GTD");
+    expect(await buyer.getByTestId("expire-refusal").textContent()).toBe(
+      "Good till date needs the date and time it expires.",
+    );
+    expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
+    await ticket(buyer).locator("input[name=expireAt]").fill("2026-01-06T18:00");
+    await ticket(buyer).locator("input[name=postOnly]").check();
+    await ticket(buyer).locator("select[name=stp]").selectOption("cancel-both");
+    const [sent] = await Promise.all([
+      buyer.waitForRequest((request) => request.url().endsWith("/api/orders") && request.method() === "POST"),
+      ticket(buyer).locator("button[type=submit]").click(),
+    ]);
+    expect(sent.postDataJSON()).toMatchObject({
+      side: "buy",
+      price: 13_300_000,
+      quantity: 1_000,
+      tif: "GTD",
+      expireAt: Date.parse("2026-01-06T18:00:00+05:00"),
+      postOnly: true,
+      stp: "cancel-both",
+    });
+    await expect
+      .poll(() => buyer.getByTestId("ticket-result").textContent(), { timeout: LIVE_MS })
+      .toContain("cancelled");
+    const orders = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders?limit=5");
+    const placed = orders.body.orders.find((o: { tif: string }) => o.tif === "GTD");
+    expect(placed).toMatchObject({
+      status: "cancelled",
+      cancelReason: "post-only",
+      expireAtMs: sent.postDataJSON().expireAt,
+    });
+    await ticket(buyer).locator("select").nth(1).selectOption("GTC");
+    await ticket(buyer).locator("input[name=postOnly]").uncheck();
+  });
+
+  it("exports the member's own orders, fills and obligations as CSV, and explains what balances hold", async () => {
+    const exports = buyer.getByTestId("exports");
+    const [download] = await Promise.all([
+      buyer.waitForEvent("download"),
+      exports.getByRole("button", { name: "My orders (CSV)" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("AKTAU-1-orders.csv");
+    const text = readFileSync(await download.path(), "utf8");
+    const lines = text.trim().split("\r\n");
+    expect(lines[0]).toBe(
+      "orderId,clientOrderId,instrument,side,orderType,tif,expireAt,priceTiynPerTonne,quantityKg,filledKg,openKg,cancelledKg,averageFillPriceTiynPerTonne,status,cancelReason,accepted,updated",
+    );
+    expect(lines.find((line) => line.includes(",types-1,"))).toContain(
+      ",buy,limit,GTC,,13000000,10000,0,10000,0,,resting,,",
+    );
+    for (const [name, header] of [
+      ["My fills (CSV)", "time,tradeId,orderId,instrument,side,priceTiynPerTonne,quantityKg,liquidity"],
+      ["My obligations (CSV)", "id,tradeId,instrument,basis,buyer,seller,priceTiynPerTonne,quantityKg,valueTiyn"],
+    ] as const) {
+      const [file] = await Promise.all([buyer.waitForEvent("download"), exports.getByRole("button", { name }).click()]);
+      expect(readFileSync(await file.path(), "utf8").startsWith(header)).toBe(true);
+    }
+    expect(await buyer.getByTestId("balances-explain").textContent()).toContain(
+      "“Blocked for obligations” is everything your open trades hold until they settle",
+    );
   });
 
   it("refuses a price off the tick and a quantity off the lot at the field, naming tick and lot", async () => {
@@ -234,6 +313,45 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     accountRequests.length = 0;
     await page.waitForTimeout(3000);
     expect(accountRequests).toEqual([]);
+  });
+
+  it("the board shows the session's weighted average in whole tenge", async () => {
+    // Two trades at 133,000 and 133,001 ₸/t: the average 133,000.50 shows as 133,001.
+    const sellerApi = await suite.server.login("kazgpz-trader");
+    const atyrauApi = await suite.server.login("atyrau-trader");
+    const regulator = await suite.server.login("regulator");
+    await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      bandBps: null,
+      reason: "terminal test: no band",
+    });
+    // An hour on, the resumption auction after the halt has ended and trading is continuous again.
+    suite.server.nowMs += 3_600_000;
+    for (const [i, price] of [13_290_000, 13_290_100].entries()) {
+      await suite.server.call(sellerApi, "POST", "/api/orders", {
+        instrument: INSTRUMENT,
+        account: "KAZGPZ-1",
+        clientOrderId: `wap-s-${i}`,
+        side: "sell",
+        price,
+        quantity: 1_000,
+      });
+      const buy = await suite.server.call(atyrauApi, "POST", "/api/orders", {
+        instrument: INSTRUMENT,
+        account: "ATYRAU-1",
+        clientOrderId: `wap-b-${i}`,
+        side: "buy",
+        price,
+        quantity: 1_000,
+      });
+      expect(buy.body.trades).toHaveLength(1);
+    }
+    const sessions = await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/sessions?limit=1`);
+    expect(sessions.body.current.vwapTiynPerTonne).toBe(13_290_050);
+    const board = await open("/");
+    const row = board.locator(`[data-instrument="${INSTRUMENT}"]`);
+    await expect.poll(() => row.getByTestId("last").textContent(), { timeout: LIVE_MS }).toBe("132,901");
+    const vwap = row.locator("td").nth(5);
+    await expect.poll(() => vwap.textContent(), { timeout: LIVE_MS }).toBe("132,901");
   });
 
   it("no page had a script error", () => {

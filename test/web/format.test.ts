@@ -1,7 +1,7 @@
 /** How the web application reads amounts typed by a person (web/src/format.ts), in English and in Russian. */
 
 import { describe, expect, it } from "vitest";
-import { parseAmount, parseScaled } from "../../web/src/format.ts";
+import { parseAmount, parseScaled, wholeTengePerTonne } from "../../web/src/format.ts";
 
 const tiyn = (text: string, locale: string) => parseAmount(text, 2, locale);
 
@@ -42,5 +42,14 @@ describe("amounts typed in the reader's locale", () => {
     expect(parseScaled("20", 3, "en-US")).toBe(20_000);
     expect(parseScaled("1.5", 3, "en-US")).toBe(1_500);
     expect(parseScaled("1,5", 3, "ru-RU")).toBe(1_500);
+  });
+});
+
+describe("weighted averages in whole tenge", () => {
+  it("rounds half a tenge up and shows no tiyn", () => {
+    expect(wholeTengePerTonne(13_300_050, "en-US")).toBe("133,001");
+    expect(wholeTengePerTonne(13_300_049, "en-US")).toBe("133,000");
+    expect(wholeTengePerTonne(13_300_000, "en-US")).toBe("133,000");
+    expect(wholeTengePerTonne(null, "en-US")).toBe("—");
   });
 });

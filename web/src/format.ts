@@ -28,6 +28,15 @@ export function tengePerTonne(priceTiynPerTonne: number | null | undefined, loca
   return numberFormat(locale, fractional ? 2 : 0, 2).format(priceTiynPerTonne / TIYN_PER_TENGE);
 }
 
+/**
+ * A weighted average price in whole tenge per tonne (prices are whole tenge on every listed tick, so an average's
+ * fraction says nothing): half a tenge rounds up, e.g. 13 300 050 → "133,001".
+ */
+export function wholeTengePerTonne(priceTiynPerTonne: number | null | undefined, locale: string): string {
+  if (priceTiynPerTonne === null || priceTiynPerTonne === undefined) return "—";
+  return numberFormat(locale, 0, 0).format(Math.floor((priceTiynPerTonne + TIYN_PER_TENGE / 2) / TIYN_PER_TENGE));
+}
+
 /** Tenge per litre: tenge per tonne × density (kg/l) ÷ 1000, two decimals. */
 export function tengePerLitre(
   priceTiynPerTonne: number | null | undefined,

@@ -32,10 +32,10 @@ export function Balances({
               <th scope="col" className="num">
                 {t("balances.free")}
               </th>
-              <th scope="col" className="num">
+              <th scope="col" className="num" title={t("balances.ordersHelp")}>
                 {t("balances.orders")}
               </th>
-              <th scope="col" className="num">
+              <th scope="col" className="num" title={t("balances.obligationsHelp")}>
                 {t("balances.obligations")}
               </th>
               <th scope="col" className="num">
@@ -63,6 +63,9 @@ export function Balances({
       {balances.length === 0 ? <p className="muted">{t("balances.none")}</p> : null}
       <p className="small" data-testid="collateral">
         {t("balances.collateral", { amount: tengeOfTiyn(openCollateral, locale) })}
+      </p>
+      <p className="small muted" data-testid="balances-explain">
+        {t("balances.explain")}
       </p>
     </section>
   );

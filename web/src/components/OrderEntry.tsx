@@ -26,12 +26,22 @@ import { useI18n } from "../i18n/index.tsx";
 import { haltReason, isHalted, limitsOf, limitsPublished, useDensity } from "../market.ts";
 import { FieldError } from "./FieldError.tsx";
 
-const TIMES_IN_FORCE = ["GTC", "DAY", "IOC", "FOK"] as const;
+const TIMES_IN_FORCE = ["GTC", "DAY", "GTD", "IOC", "FOK"] as const;
+const SELF_TRADE_PREVENTION = ["cancel-taker", "cancel-maker", "cancel-both"] as const;
+type SelfTradePrevention = (typeof SELF_TRADE_PREVENTION)[number];
+/** Exchange time is UTC+5 all year (Kazakhstan has no daylight saving time). */
+const EXCHANGE_OFFSET = "+05:00";
 
 export interface Prefill {
   readonly priceTiynPerTonne: number;
   readonly side: "buy" | "sell";
   readonly nonce: number;
+}
+
+/** The instant of a datetime-local value ("2026-01-05T18:00", seconds optional) read in exchange time. */
+function exchangeInstant(text: string): number | null {
+  const ms = Date.parse(`${text.length === 16 ? `${text}:00` : text}${EXCHANGE_OFFSET}`);
+  return Number.isNaN(ms) ? null : ms;
 }
 
 let orderCounter = 0;
@@ -64,6 +74,9 @@ export function OrderEntry({
   const [priceText, setPriceText] = useState("");
   const [quantityText, setQuantityText] = useState("");
   const [tif, setTif] = useState<(typeof TIMES_IN_FORCE)[number]>("GTC");
+  const [expireText, setExpireText] = useState("");
+  const [postOnly, setPostOnly] = useState(false);
+  const [stp, setStp] = useState<SelfTradePrevention>("cancel-taker");
   /** The exchange's refusal and what the ticket said when it was sent (it stands only while that is unchanged). */
   const [error, setError] = useState<{ caught: unknown; inputs: string } | null>(null);
   const [result, setResult] = useState<string | null>(null);
@@ -151,10 +164,17 @@ export function OrderEntry({
     }
   }
 
+  // Good till date: the instant it expires, typed in exchange time; it must lie ahead.
+  const expireAtMs = tif === "GTD" ? exchangeInstant(expireText) : null;
+  const expireRefusals: string[] = [];
+  if (orderType === "limit" && tif === "GTD" && expireAtMs === null) expireRefusals.push(t("ticket.check.expire"));
+  const postOnlyOff = orderType === "market" || tif === "IOC" || tif === "FOK";
+
   const halted = isHalted(quote);
   const orderable = quote.phase === "continuous" || quote.phase === "collection";
   const complete =
     onGrid &&
+    expireRefusals.length === 0 &&
     quantity !== null &&
     quantity > 0 &&
     (orderType === "market" || (price !== null && price > 0)) &&
@@ -167,7 +187,7 @@ export function OrderEntry({
       ? `${orderType}|${priceText}`
       : field === "quantity"
         ? `${side}|${quantityText}`
-        : `${side}|${orderType}|${priceText}|${quantityText}|${tif}|${account?.account ?? ""}`;
+        : `${side}|${orderType}|${priceText}|${quantityText}|${tif}|${expireText}|${postOnly}|${stp}|${account?.account ?? ""}`;
   const sentField: FormField | null = error ? fieldOf(error.caught) : null;
   const current = error !== null && sentField !== null && error.inputs === inputsOf(sentField) ? error.caught : null;
 
@@ -191,7 +211,10 @@ export function OrderEntry({
           type: orderType,
           ...(orderType === "limit" && price !== null ? { price } : {}),
           quantity,
-          tif: orderType === "market" && (tif === "GTC" || tif === "DAY") ? "IOC" : tif,
+          tif: orderType === "market" && (tif === "GTC" || tif === "DAY" || tif === "GTD") ? "IOC" : tif,
+          ...(orderType === "limit" && tif === "GTD" && expireAtMs !== null ? { expireAt: expireAtMs } : {}),
+          ...(postOnly && !postOnlyOff ? { postOnly: true } : {}),
+          stp,
         },
       );
       const traded = response.trades.reduce((sum, trade) => sum + trade.quantityKg, 0);
@@ -294,6 +317,46 @@ export function OrderEntry({
           </select>
         </label>
       </div>
+      {tif === "GTD" ? (
+        <label>
+          {t("ticket.expireAt")}
+          <input
+            name="expireAt"
+            type="datetime-local"
+            value={expireText}
+            onChange={(event) => setExpireText(event.target.value)}
+            aria-invalid={expireRefusals.length > 0}
+          />
+        </label>
+      ) : null}
+      {expireRefusals.map((problem) => (
+        <p key={problem} className="field-error small" role="alert" data-testid="expire-refusal">
+          {problem}
+        </p>
+      ))}
+      <div className="row2">
+        <label className="check">
+          <input
+            type="checkbox"
+            name="postOnly"
+            checked={postOnly && !postOnlyOff}
+            disabled={postOnlyOff}
+            onChange={(event) => setPostOnly(event.target.checked)}
+          />{" "}
+          {t("ticket.postOnly")}
+        </label>
+        <label>
+          {t("ticket.stp")}
+          <select name="stp" value={stp} onChange={(event) => setStp(event.target.value as SelfTradePrevention)}>
+            {SELF_TRADE_PREVENTION.map((value) => (
+              <option key={value} value={value}>
+                {t(`ticket.stpModes.${value}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="small muted">{t("ticket.optionsHelp")}</p>
       <label>
         {t("ticket.price")}
         <input

@@ -12,7 +12,15 @@ import { DensitySetting } from "../components/DensitySetting.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { PriceChart } from "../components/PriceChart.tsx";
-import { exchangeTime, signedPercent, signedTenge, tengePerLitre, tengePerTonne, tonnes } from "../format.ts";
+import {
+  exchangeTime,
+  signedPercent,
+  signedTenge,
+  tengePerLitre,
+  tengePerTonne,
+  tonnes,
+  wholeTengePerTonne,
+} from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { byRegion, isHalted, limitsOf, useDensity } from "../market.ts";
 
@@ -139,7 +147,7 @@ function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selec
         {signedTenge(quote.changeTiynPerTonne, locale)}
         <div className="small">{signedPercent(quote.changeBps, locale)}</div>
       </td>
-      <td className="num">{tengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
+      <td className="num">{wholeTengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
       <td className="num">{current ? tonnes(current.volumeKg, locale) : "—"}</td>
       <td className="num">
         {tengePerTonne(quote.bestBid?.priceTiynPerTonne ?? null, locale)} /{" "}

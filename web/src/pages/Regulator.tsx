@@ -27,6 +27,7 @@ import {
   tengePerLitre,
   tengePerTonne,
   tonnes,
+  wholeTengePerTonne,
 } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { byRegion, isHalted, limitsOf, useDensity } from "../market.ts";
@@ -121,7 +122,7 @@ function RegionOverview({
                     {t("regulator.regionSummary", {
                       region: regionName(t, group.region),
                       volume: tonnes(String(summary.get(group.region)?.volumeKg ?? 0), locale),
-                      vwap: tengePerTonne(summary.get(group.region)?.vwapTiynPerTonne ?? null, locale),
+                      vwap: wholeTengePerTonne(summary.get(group.region)?.vwapTiynPerTonne ?? null, locale),
                       fastest: summary.get(group.region)?.risingFastest?.instrument ?? "—",
                     })}
                   </th>
@@ -159,7 +160,7 @@ function OverviewRow({ quote, region }: { quote: InstrumentQuote; region: string
       <td className={`num ${change > 0 ? "up" : change < 0 ? "down" : ""} ${change >= 500 ? "alarm" : ""}`}>
         {signedPercent(quote.changeBps, locale)}
       </td>
-      <td className="num">{tengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
+      <td className="num">{wholeTengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
       <td className="num">
         {current ? `${tonnes(current.offeredKg, locale)} / ${tonnes(current.volumeKg, locale)}` : "—"}
       </td>

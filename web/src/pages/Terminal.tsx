@@ -10,6 +10,7 @@ import { useApi } from "../api/live.ts";
 import type { User } from "../api/types.ts";
 import { Balances, Fills, Obligations } from "../components/AccountPanels.tsx";
 import { DepthLadder } from "../components/DepthLadder.tsx";
+import { Exports } from "../components/Exports.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { OrderEntry, type Prefill } from "../components/OrderEntry.tsx";
 import { OrderNotices } from "../components/OrderNotices.tsx";
@@ -177,6 +178,7 @@ export function Terminal({ user }: { user: User }) {
           <Balances balances={balances.data?.balances ?? []} obligations={obligations.data?.obligations ?? []} />
           <Fills fills={fills.data?.fills ?? []} />
           <Obligations account={account.account} obligations={obligations.data?.obligations ?? []} />
+          <Exports account={account.account} />
         </>
       ) : null}
     </div>

@@ -51,6 +51,43 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await expect(form.locator(".field-error:not([hidden])").count()).resolves.toBe(0);
   }
 
+  it("(operator) the settlement buttons confirm payment and delivery", async () => {
+    // A trade between two members makes an obligation to settle.
+    const seller = await suite.server.login("kazgpz-trader");
+    const buyer = await suite.server.login("aktau-trader");
+    const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 2_000 };
+    await suite.server.call(seller, "POST", "/api/orders", {
+      ...order,
+      account: "KAZGPZ-1",
+      clientOrderId: "settle-s",
+      side: "sell",
+    });
+    const buy = await suite.server.call(buyer, "POST", "/api/orders", {
+      ...order,
+      account: "AKTAU-1",
+      clientOrderId: "settle-b",
+      side: "buy",
+    });
+    expect(buy.body.trades).toHaveLength(1);
+    const operatorApi = await suite.server.login("operator");
+    const obligation = async () => {
+      const read = await suite.server.call(operatorApi, "GET", "/api/admin/obligations?status=all&limit=10");
+      return read.body.obligations[0] as { id: string; paid: boolean; delivered: boolean; status: string };
+    };
+    const { id } = await obligation();
+    const page = await signIn("operator", "/operator");
+    page.on("dialog", (dialog) => void dialog.accept());
+    const table = page.getByTestId("settlement");
+    const payment = table.getByRole("button", { name: "Payment received" });
+    await payment.waitFor({ timeout: LIVE_MS });
+    await payment.click();
+    await expect.poll(async () => (await obligation()).paid, { timeout: LIVE_MS }).toBe(true);
+    const delivery = table.getByRole("button", { name: "Gas delivered" });
+    await delivery.click();
+    await expect.poll(async () => (await obligation()).delivered, { timeout: LIVE_MS }).toBe(true);
+    expect(await obligation()).toMatchObject({ id, status: "settled" });
+  });
+
   let regulator: Page;
   let regulatorApi: Session;
 

@@ -335,7 +335,7 @@ export function OrderEntry({
         </p>
       ))}
       <div className="row2">
-        <label className="check">
+        <label className="inline">
           <input
             type="checkbox"
             name="postOnly"

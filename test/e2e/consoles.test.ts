@@ -209,6 +209,20 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     expect(read.body.phase).not.toBe("halted");
   });
 
+  it("the audit trail can be narrowed to kinds of command", async () => {
+    const audit = regulator.getByTestId("audit");
+    await expect
+      .poll(() => audit.getByTestId("audit-kind").allTextContents(), { timeout: LIVE_MS })
+      .toContain("Trading");
+    await regulator.getByTestId("audit-kinds").getByLabel("Controls").check();
+    await expect
+      .poll(async () => [...new Set(await audit.getByTestId("audit-kind").allTextContents())], { timeout: LIVE_MS })
+      .toEqual(["Controls"]);
+    const read = await suite.server.call(regulatorApi, "GET", "/api/regulator/audit?kinds=controls&limit=100");
+    expect(await audit.locator("tbody tr").count()).toBe(Math.min(read.body.entries.length, 30));
+    await regulator.getByTestId("audit-kinds").getByLabel("Controls").uncheck();
+  });
+
   let operator: Page;
   let operatorApi: Session;
 

@@ -12,7 +12,7 @@ import { useState } from "react";
 import { isMissingRoute } from "../api/client.ts";
 import { useApi } from "../api/live.ts";
 import { apiPath, type BodyOf, mutation, type QueryOf, type ResponseOf } from "../api/typed.ts";
-import type { InstrumentQuote, Safeguards } from "../api/types.ts";
+import type { AuditEntry, InstrumentQuote, Safeguards } from "../api/types.ts";
 import { ControlForm, FieldProblem, type LoadedSettings } from "../components/ControlForm.tsx";
 import { FieldError } from "../components/FieldError.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
@@ -382,7 +382,6 @@ function SafeguardControls({
             name: "bandPercent",
             label: t("regulator.bandPercent"),
             kind: "number",
-            placeholder: "5",
             required: false,
             help: t("regulator.emptyRemoves"),
           },
@@ -390,7 +389,6 @@ function SafeguardControls({
             name: "breakerPercent",
             label: t("regulator.breakerPercent"),
             kind: "number",
-            placeholder: "3",
             required: false,
             help: t("regulator.emptyRemoves"),
           },
@@ -429,7 +427,6 @@ function SafeguardControls({
             name: "ceiling",
             label: t("regulator.ceilingPrice"),
             kind: "number",
-            placeholder: "120000",
             required: false,
             help: t("regulator.emptyRemoves"),
           },
@@ -584,9 +581,22 @@ const AUDIT_TYPES: readonly AuditType[] = [
   "order.cancel",
 ] as const;
 
+type AuditKind = AuditEntry["kind"];
+/** The kinds of command the audit trail can be narrowed to (the demo's routine settlement is its own kind). */
+const AUDIT_KINDS: readonly AuditKind[] = [
+  "controls",
+  "trading",
+  "listing",
+  "membership",
+  "funds",
+  "settlement",
+  "system",
+];
+
 function AuditPanel() {
   const i18n = useI18n();
   const { t, locale } = i18n;
+  const [kinds, setKinds] = useState<readonly AuditKind[]>([]);
   const [actor, setActor] = useState("");
   const [type, setType] = useState("");
   const [instrument, setInstrument] = useState("");
@@ -597,6 +607,7 @@ function AuditPanel() {
     ...(actor ? { actor } : {}),
     ...(type ? { commandType: type as AuditType } : {}),
     ...(instrument ? { instrument } : {}),
+    ...(kinds.length > 0 ? { kinds: AUDIT_KINDS.filter((k) => kinds.includes(k)).join(",") } : {}),
   };
   const audit = useApi("/api/regulator/audit", { query });
   const csv = apiPath("/api/regulator/audit", { query: { ...query, format: "csv" } });
@@ -624,6 +635,22 @@ function AuditPanel() {
           {t("regulator.filter.instrument")}
           <input value={instrument} onChange={(event) => setInstrument(event.target.value)} name="audit-instrument" />
         </label>
+        <fieldset className="kinds" data-testid="audit-kinds">
+          <legend className="small">{t("regulator.filter.kinds")}</legend>
+          {AUDIT_KINDS.map((kind) => (
+            <label key={kind} className="inline">
+              <input
+                type="checkbox"
+                name={`audit-kind-${kind}`}
+                checked={kinds.includes(kind)}
+                onChange={(event) =>
+                  setKinds(event.target.checked ? [...kinds, kind] : kinds.filter((k) => k !== kind))
+                }
+              />
+              {t(`regulator.kinds.${kind}`)}
+            </label>
+          ))}
+        </fieldset>
       </div>
       <p className="downloads">
         <a href={csv}>{t("regulator.auditCsv")}</a>
@@ -656,6 +683,9 @@ function AuditPanel() {
                     {entry.role ? <span className="small muted"> ({entry.role})</span> : null}
                   </td>
                   <td className="small">
+                    <span className="badge small" data-testid="audit-kind">
+                      {t(`regulator.kinds.${entry.kind}`)}
+                    </span>{" "}
                     <span className="mono">{entry.commandType}</span> {entry.summary}
                   </td>
                   <td className="small">{entry.instrument ?? entry.account ?? ""}</td>

@@ -29,6 +29,19 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+const unauthorizedListeners = new Set<() => void>();
+
+/** Calls `listener` whenever the exchange refuses a request for want of a valid session (401). */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+/** Tells the listeners that a request was refused for want of a valid session. */
+export function reportUnauthorized(): void {
+  for (const listener of unauthorizedListeners) listener();
+}
+
 /** The CSRF header an unsafe request carries (none for GET and HEAD, or before sign-in). */
 export function csrfHeader(method: string): Record<string, string> {
   return method !== "GET" && method !== "HEAD" && csrfToken !== null ? { "x-csrf-token": csrfToken } : {};

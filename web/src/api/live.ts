@@ -15,7 +15,7 @@
  */
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
-import { ApiError, get } from "./client.ts";
+import { ApiError, get, reportUnauthorized } from "./client.ts";
 import { restartStream, type StreamStatus, startStream, watch } from "./stream.ts";
 import { apiPath, type Params, type ResponseOf, type RouteWith } from "./typed.ts";
 
@@ -52,7 +52,6 @@ export interface Connection {
 
 let connection: Connection = { reachable: true, lastAnswerMs: 0 };
 const connectionListeners = new Set<() => void>();
-const unauthorizedListeners = new Set<() => void>();
 
 let lastAnswerMs = 0;
 
@@ -123,7 +122,7 @@ async function refresh(path: string): Promise<void> {
     entry.inFlight = false;
   }
   for (const listener of entry.listeners) listener();
-  if (unauthorized) for (const listener of unauthorizedListeners) listener();
+  if (unauthorized) reportUnauthorized();
   if (path === "/api/instruments") updateWatch();
   if (entry.again) {
     entry.again = false;
@@ -159,11 +158,7 @@ export function sessionChanged(signedIn: boolean): void {
   refreshWhere((path) => signedIn || !PRIVATE_PREFIXES.some((prefix) => path.startsWith(prefix)));
 }
 
-/** Calls `listener` whenever the exchange refuses a request for want of a valid session (401). */
-export function onUnauthorized(listener: () => void): () => void {
-  unauthorizedListeners.add(listener);
-  return () => unauthorizedListeners.delete(listener);
-}
+export { onUnauthorized } from "./client.ts";
 
 let watchedKey = "";
 

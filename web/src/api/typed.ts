@@ -11,7 +11,7 @@
  */
 
 import createClient from "openapi-fetch";
-import { ApiError, csrfHeader, type ErrorDetails, REQUEST_TIMEOUT_MS } from "./client.ts";
+import { ApiError, csrfHeader, type ErrorDetails, REQUEST_TIMEOUT_MS, reportUnauthorized } from "./client.ts";
 import type { components, paths } from "./schema.gen.ts";
 
 export type Schemas = components["schemas"];
@@ -106,6 +106,7 @@ async function answerOf(call: () => Promise<ClientAnswer>): Promise<unknown> {
   }
   if (answer.response.ok) return answer.data ?? null;
   const status = answer.response.status;
+  if (status === 401) reportUnauthorized();
   const error = (answer.error as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   throw new ApiError(
     status,

@@ -153,7 +153,7 @@ export function Operator() {
                 options: quotes.map((q) => ({ value: q.instrument, label: q.instrument })),
               },
               { name: "sessions", label: t("operator.sessions"), placeholder: "11:00-13:00, 14:00-16:00" },
-              { name: "preOpenMinutes", label: t("operator.preOpen"), kind: "number", placeholder: "15" },
+              { name: "preOpenMinutes", label: t("operator.preOpen"), kind: "number" },
               {
                 name: "holidays",
                 label: t("operator.holidays"),

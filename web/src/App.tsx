@@ -4,9 +4,11 @@
  */
 
 import type { ReactNode } from "react";
-import { useStreamStatus } from "./api/live.ts";
+import { useConnection, useStreamStatus } from "./api/live.ts";
 import { useSession } from "./api/session.tsx";
 import type { Role } from "./api/types.ts";
+import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
+import { exchangeTime } from "./format.ts";
 import { LANGUAGES, useI18n } from "./i18n/index.tsx";
 import { Board } from "./pages/Board.tsx";
 import { Lab } from "./pages/Lab.tsx";
@@ -34,9 +36,12 @@ export function App() {
   const i18n = useI18n();
   const { t } = i18n;
   const path = usePath();
-  const { user, signOut } = useSession();
+  const { user, expired, signOut } = useSession();
   const stream = useStreamStatus();
+  const connection = useConnection();
+
   const page = PAGES.find((p) => p.path === path);
+  const stale = !connection.reachable && page?.path !== "/lab";
   const visible = PAGES.filter((p) => p.roles === null || (user && p.roles.includes(user.role)));
 
   let content: ReactNode;
@@ -69,11 +74,16 @@ export function App() {
         </nav>
         <div className="top-right">
           {/* The policy lab reads no live data, so the stream's state would say nothing about that page. */}
-          {page?.path !== "/lab" && (
-            <span className={`live live-${stream}`} title={t(`app.stream.${stream}.title`)}>
-              {t(`app.stream.${stream}.label`)}
-            </span>
-          )}
+          {page?.path !== "/lab" &&
+            (stale ? (
+              <span className="live live-offline" title={t("app.stream.offline.title")} data-testid="live-status">
+                {t("app.stream.offline.label")}
+              </span>
+            ) : (
+              <span className={`live live-${stream}`} title={t(`app.stream.${stream}.title`)} data-testid="live-status">
+                {t(`app.stream.${stream}.label`)}
+              </span>
+            ))}
           <label className="language">
             <span className="visually-hidden">{t("app.language")}</span>
             <select value={i18n.language} onChange={(event) => i18n.setLanguage(event.target.value)}>
@@ -107,7 +117,21 @@ export function App() {
           ) : null}
         </div>
       </header>
-      <main id="main">{content}</main>
+      <main id="main" className={stale ? "stale" : undefined}>
+        {stale ? (
+          <p className="banner banner-halt" role="alert" data-testid="stale-banner">
+            {connection.lastAnswerMs > 0
+              ? t("app.stale", { time: exchangeTime(connection.lastAnswerMs, i18n.locale) })
+              : t("app.unreachable")}
+          </p>
+        ) : null}
+        {expired && !user ? (
+          <p className="banner" role="alert" data-testid="session-expired">
+            {t("app.sessionExpired")} <Link to="/login">{t("app.signInAgain")}</Link>
+          </p>
+        ) : null}
+        <ErrorBoundary key={path}>{content}</ErrorBoundary>
+      </main>
       <footer className="foot">{t("app.footer")}</footer>
     </>
   );

@@ -28,6 +28,15 @@ export function tengePerTonne(priceTiynPerTonne: number | null | undefined, loca
   return numberFormat(locale, fractional ? 2 : 0, 2).format(priceTiynPerTonne / TIYN_PER_TENGE);
 }
 
+/**
+ * A weighted average price in whole tenge per tonne (prices are whole tenge on every listed tick, so an average's
+ * fraction says nothing): half a tenge rounds up, e.g. 13 300 050 → "133,001".
+ */
+export function wholeTengePerTonne(priceTiynPerTonne: number | null | undefined, locale: string): string {
+  if (priceTiynPerTonne === null || priceTiynPerTonne === undefined) return "—";
+  return numberFormat(locale, 0, 0).format(Math.floor((priceTiynPerTonne + TIYN_PER_TENGE / 2) / TIYN_PER_TENGE));
+}
+
 /** Tenge per litre: tenge per tonne × density (kg/l) ÷ 1000, two decimals. */
 export function tengePerLitre(
   priceTiynPerTonne: number | null | undefined,
@@ -80,21 +89,82 @@ export function tengeOfTiyn(amountTiyn: bigint | number | string | null | undefi
   return `${negative ? "−" : ""}${whole}${separator}${(absolute % 100n).toString().padStart(2, "0")}`;
 }
 
+/** Why a typed amount was not taken. */
+export type AmountProblem = "invalid" | "ambiguous" | "tooPrecise" | "tooLarge";
+export type ParsedAmount = { readonly value: number } | { readonly problem: AmountProblem };
+
+/** The locale's decimal separator ("." in English, "," in Russian). */
+export function decimalSeparatorOf(locale: string): "." | "," {
+  return numberFormat(locale, 1, 1).format(1.5).charAt(1) === "," ? "," : ".";
+}
+
+const GROUPED = /^\d{1,3}(?:G\d{3})+$/;
+const groupedBy = (digits: string, separator: string) =>
+  new RegExp(GROUPED.source.replace("G", separator === "." ? "\\." : separator)).test(digits);
+
+/**
+ * Reads a non-negative decimal written by a person into an integer count of 10^-scale units, in the reader's locale,
+ * and refuses what could mean two different amounts rather than guess:
+ * - spaces (also no-break and thin ones) and apostrophes group digits and are dropped;
+ * - with both "," and ".", the last one is the decimal separator and the other must group digits by three
+ *   ("1,000,000.50", "1.000.000,50");
+ * - one separator used more than once groups digits by three ("1,000,000" or "1.000.000");
+ * - one separator used once is the decimal separator unless exactly three digits follow it; with three digits it is
+ *   read in the locale ("1,500" is 1500 in English, 1.5 in Russian) if it is the locale's decimal separator or
+ *   grouping comma, and refused as ambiguous otherwise ("1.500" in Russian).
+ * So "1000000,50" is 1,000,000.50 in either language, never 100,000,050.
+ */
+export function parseAmount(text: string, scale: number, locale: string): ParsedAmount {
+  const decimal = decimalSeparatorOf(locale);
+  const cleaned = text.replace(/[\s\u00a0\u202f']/g, "");
+  if (!/^[\d.,]+$/.test(cleaned) || !/\d/.test(cleaned)) return { problem: "invalid" };
+  const commas = cleaned.split(",").length - 1;
+  const dots = cleaned.split(".").length - 1;
+  let whole = cleaned;
+  let fraction = "";
+  if (commas > 0 && dots > 0) {
+    const point = cleaned.lastIndexOf(",") > cleaned.lastIndexOf(".") ? "," : ".";
+    const group = point === "," ? "." : ",";
+    if (cleaned.split(point).length - 1 !== 1) return { problem: "invalid" };
+    const at = cleaned.lastIndexOf(point);
+    whole = cleaned.slice(0, at);
+    fraction = cleaned.slice(at + 1);
+    if (!groupedBy(whole, group) && !/^\d+$/.test(whole)) return { problem: "invalid" };
+    if (!/^\d*$/.test(fraction)) return { problem: "invalid" };
+    whole = whole.split(group).join("");
+  } else if (commas + dots > 1) {
+    const separator = commas > 0 ? "," : ".";
+    if (!groupedBy(cleaned, separator)) return { problem: "invalid" };
+    whole = cleaned.split(separator).join("");
+  } else if (commas + dots === 1) {
+    const separator = commas > 0 ? "," : ".";
+    const [left = "", right = ""] = cleaned.split(separator);
+    if (right.length === 3 && left !== "" && left !== "0") {
+      if (separator === decimal) fraction = right;
+      else if (separator === ",") fraction = "";
+      else return { problem: "ambiguous" };
+      whole = separator === decimal ? left : `${left}${right}`;
+      if (left.length > 3 && separator !== decimal) return { problem: "invalid" };
+    } else {
+      whole = left;
+      fraction = right;
+    }
+  }
+  if (whole === "") whole = "0";
+  if (fraction.length > scale) fraction = fraction.replace(/0+$/, "");
+  if (fraction.length > scale) return { problem: "tooPrecise" };
+  const units = BigInt(whole) * 10n ** BigInt(scale) + BigInt(fraction.padEnd(scale, "0") || "0");
+  return units > BigInt(Number.MAX_SAFE_INTEGER) ? { problem: "tooLarge" } : { value: Number(units) };
+}
+
 /**
  * Parses a decimal written by a person ("133 400", "133400.5", "133,400.50" in English, "133 400,50" in Russian)
- * into an integer count of 10^-scale units; null when it is not a non-negative number with at most `scale` decimals.
+ * into an integer count of 10^-scale units; null when it is not a non-negative number with at most `scale` decimals
+ * or could be read two ways (see parseAmount).
  */
 export function parseScaled(text: string, scale: number, locale: string): number | null {
-  const decimalSeparator = numberFormat(locale, 1, 1).format(1.5).charAt(1);
-  let cleaned = text.replace(/[\s\u00a0\u202f']/g, "");
-  if (decimalSeparator === ",") cleaned = cleaned.replace(",", ".");
-  else cleaned = cleaned.replace(/,/g, "");
-  const match = /^(\d+)(?:\.(\d*))?$/.exec(cleaned);
-  if (!match) return null;
-  const fraction = match[2] ?? "";
-  if (fraction.length > scale) return null;
-  const units = BigInt(match[1] ?? "0") * 10n ** BigInt(scale) + BigInt(fraction.padEnd(scale, "0") || "0");
-  return units > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(units);
+  const parsed = parseAmount(text, scale, locale);
+  return "value" in parsed ? parsed.value : null;
 }
 
 /** Tiyn per tonne from a price typed in tenge per tonne. */

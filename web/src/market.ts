@@ -5,53 +5,40 @@
  */
 
 import { useSyncExternalStore } from "react";
-import type { InstrumentQuote, Limits, LimitsInForce } from "./api/types.ts";
+import type { InstrumentQuote, LimitsInForce } from "./api/types.ts";
 import { DENSITY_KG_PER_LITRE_DEFAULT } from "./format.ts";
 
 export interface ResolvedLimits {
   readonly band: { readonly low: number; readonly high: number } | null;
-  readonly bandBps: number | null;
   readonly ceiling: number | null;
   readonly floor: number | null;
 }
 
 /**
- * The band, ceiling and floor an order meets now: from the `limits` of the consoles' instrument view when the listing
- * (or `inForce`, e.g. from /api/regulator/safeguards) has them, else from plain `band`/`ceiling` fields.
+ * The band, ceiling and floor an order meets now: the listing's `limits` (or `inForce`, e.g. from
+ * /api/regulator/safeguards), as the exchange computes them at the journal's time.
  */
 export function limitsOf(quote: InstrumentQuote, inForce?: LimitsInForce | null): ResolvedLimits {
   const limits = inForce ?? quote.limits ?? null;
-  if (limits) {
-    return {
-      band: limits.band ? { low: limits.band.lowTiynPerTonne, high: limits.band.highTiynPerTonne } : null,
-      bandBps: quote.safeguards?.bandBps ?? null,
-      ceiling: limits.ceilingTiynPerTonne,
-      floor: limits.floorTiynPerTonne,
-    };
-  }
-  const sources: (Limits | null | undefined)[] = [quote.safeguards, quote];
-  const pick = <K extends keyof Limits>(key: K): Limits[K] | null => {
-    for (const source of sources) {
-      const value = source?.[key];
-      if (value !== undefined && value !== null) return value;
-    }
-    return null;
-  };
   return {
-    band: pick("band") ?? null,
-    bandBps: pick("bandBps") ?? null,
-    ceiling: pick("ceiling") ?? null,
-    floor: pick("floor") ?? null,
+    band: limits?.band ? { low: limits.band.lowTiynPerTonne, high: limits.band.highTiynPerTonne } : null,
+    ceiling: limits?.ceilingTiynPerTonne ?? null,
+    floor: limits?.floorTiynPerTonne ?? null,
   };
 }
 
 export function isHalted(quote: InstrumentQuote): boolean {
-  return quote.phase === "halted" || (quote.halt !== undefined && quote.halt !== null);
+  return quote.phase === "halted";
 }
 
-/** Whether the server publishes this instrument's limits at all (so "none" can be told from "unknown"). */
+/** Why the instrument is halted, as the regulator said it (null when not halted or no reason was given). */
+export function haltReason(quote: InstrumentQuote): string | null {
+  return isHalted(quote) ? (quote.phaseChanged?.reason ?? null) : null;
+}
+
+/** Whether the listing carries this instrument's limits (so "none" can be told from "unknown"). */
 export function limitsPublished(quote: InstrumentQuote): boolean {
-  return "limits" in quote || "safeguards" in quote || "band" in quote || "ceiling" in quote;
+  return quote.limits !== null;
 }
 
 /** Regions and plants in a stable order, instruments grouped by region then by plant (basis). */

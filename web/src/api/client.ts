@@ -1,8 +1,8 @@
 /**
- * The one way the browser talks HTTP to the exchange: JSON in and out, the session cookie sent by the browser itself,
- * the CSRF token echoed on every unsafe request, and every failure turned into an `ApiError` that carries the
+ * HTTP with the exchange, beneath the typed API (typed.ts): JSON in and out, the session cookie sent by the browser
+ * itself, the CSRF token echoed on every unsafe request, and every failure turned into an `ApiError` that carries the
  * server's error code, sentence and details (`{error:{code,message,details}}`), so a form can show it beside the field
- * it concerns. Nothing here knows about pages.
+ * it concerns. Nothing here knows about pages or routes.
  */
 
 export type ErrorDetails = Readonly<Record<string, unknown>>;
@@ -29,10 +29,28 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+const unauthorizedListeners = new Set<() => void>();
+
+/** Calls `listener` whenever the exchange refuses a request for want of a valid session (401). */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+/** Tells the listeners that a request was refused for want of a valid session. */
+export function reportUnauthorized(): void {
+  for (const listener of unauthorizedListeners) listener();
+}
+
+/** The CSRF header an unsafe request carries (none for GET and HEAD, or before sign-in). */
+export function csrfHeader(method: string): Record<string, string> {
+  return method !== "GET" && method !== "HEAD" && csrfToken !== null ? { "x-csrf-token": csrfToken } : {};
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
-  if (method !== "GET" && csrfToken !== null) headers["x-csrf-token"] = csrfToken;
+  Object.assign(headers, csrfHeader(method));
   let response: Response;
   try {
     response = await fetch(path, {
@@ -67,10 +85,8 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   return parsed as T;
 }
 
+/** A GET of an address built by api/typed.ts (`apiPath`); live.ts keeps such resources fresh. Changes go through typed.ts. */
 export const get = <T>(path: string) => request<T>("GET", path);
-export const post = <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {});
-export const patch = <T>(path: string, body: unknown) => request<T>("PATCH", path, body);
-export const del = <T>(path: string) => request<T>("DELETE", path);
 
 /** Whether an endpoint exists on this server (404 NOT_FOUND means the route is not there yet). */
 export function isMissingRoute(error: unknown): boolean {

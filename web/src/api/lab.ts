@@ -8,13 +8,8 @@
  */
 
 import { useEffect, useState } from "react";
-import { ApiError, get, post } from "./client.ts";
-
-export const LAB_API = {
-  scenarios: "/api/lab/scenarios",
-  runs: "/api/lab/runs",
-  run: (id: string) => `/api/lab/runs/${encodeURIComponent(id)}`,
-} as const;
+import { ApiError } from "./client.ts";
+import { type BodyOf, call, fetchOnce, type Schemas } from "./typed.ts";
 
 /** How often a waiting or running run is asked for its progress. */
 export const LAB_POLL_MS = 500;
@@ -32,41 +27,13 @@ export type LabParameterName = (typeof LAB_PARAMETER_NAMES)[number];
 export type ParameterValue = number | boolean | null;
 export type LabParameters = Readonly<Record<LabParameterName, ParameterValue>>;
 
-export interface LabParameterInfo {
-  readonly name: LabParameterName;
-  readonly path: string;
-  readonly kind: "integer" | "number" | "boolean";
-  readonly nullable: boolean;
-  readonly minimum: number | null;
-  readonly maximum: number | null;
-  readonly unit: string;
-  readonly description: string;
-}
-
-export interface LabScenarioInfo {
-  readonly name: string;
-  readonly file: string;
-  readonly title: string;
-  readonly description: string;
-  readonly seed: number;
-  readonly start: string;
-  readonly days: number;
-  readonly densityKgPerLitre: number;
-  readonly focusRegions: readonly string[];
-  readonly regions: readonly { readonly id: string; readonly name: string }[];
+type Catalog = Schemas["LabScenarios"];
+export type LabLimits = Catalog["limits"];
+/** A parameter as the catalogue describes it; its name is one of LAB_PARAMETER_NAMES. */
+export type LabParameterInfo = Omit<Catalog["parameters"][number], "name"> & { readonly name: LabParameterName };
+export type LabScenarioInfo = Omit<Catalog["scenarios"][number], "parameters"> & {
   readonly parameters: Readonly<Record<LabParameterName, { value: ParameterValue; note: string | null }>>;
-}
-
-export interface LabLimits {
-  readonly daysMax: number;
-  readonly runsAtOnce: number;
-  readonly queueMax: number;
-  readonly runsPerCallerMax: number;
-  readonly runTimeoutMs: number;
-  readonly resultsKeptMax: number;
-  readonly resultsBytesMax: number;
-}
-
+};
 export interface LabCatalog {
   readonly limits: LabLimits;
   readonly parameters: readonly LabParameterInfo[];
@@ -158,31 +125,27 @@ export interface LabResult {
   readonly monthly: readonly MonthRow[];
 }
 
-export type RunStatus = "queued" | "running" | "done" | "failed";
+export type RunStatus = Schemas["LabRun"]["status"];
 
-export interface LabRun {
-  readonly id: string;
-  readonly status: RunStatus;
-  readonly scenario: string;
-  readonly start: string;
-  readonly days: number;
-  readonly seed: number;
+/**
+ * A run as GET /api/lab/runs/:id answers it. The document describes the result's parts only by name (the simulator's
+ * report is large and versioned with it), so their contents are LabResult above.
+ */
+export type LabRun = Omit<Schemas["LabRun"], "parameters" | "result"> & {
   readonly parameters: LabParameters;
-  readonly progress: { readonly doneDays: number; readonly days: number };
-  readonly queuePosition: number | null;
-  readonly error: { readonly code: string; readonly message: string; readonly details: Record<string, unknown> } | null;
   readonly result?: LabResult | null;
+};
+
+export type RunRequest = BodyOf<"/api/lab/runs", "post">;
+
+export async function startRun(request: RunRequest): Promise<LabRun> {
+  return (await call("post", "/api/lab/runs", {}, request)) as LabRun;
 }
 
-export interface RunRequest {
-  readonly scenario: string;
-  readonly days?: number;
-  readonly seed?: number;
-  readonly overrides?: Partial<LabParameters>;
-}
-
-export function startRun(request: RunRequest): Promise<LabRun> {
-  return post<LabRun>(LAB_API.runs, request);
+/** The catalogue of scenarios and parameters (GET /api/lab/scenarios). */
+export async function labCatalog(): Promise<LabCatalog> {
+  // The document keys a scenario's parameters by any name; the catalogue's names are LAB_PARAMETER_NAMES.
+  return (await fetchOnce("/api/lab/scenarios")) as Catalog as unknown as LabCatalog;
 }
 
 export interface FollowedRun {
@@ -200,7 +163,7 @@ export function useLabRun(id: string | null, first: LabRun | null): FollowedRun 
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const run = await get<LabRun>(LAB_API.run(id));
+        const run = (await fetchOnce("/api/lab/runs/{id}", { path: { id } })) as LabRun;
         if (stopped) return;
         setState({ run, error: null });
         if (run.status === "done" || run.status === "failed") return;

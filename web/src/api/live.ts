@@ -15,8 +15,9 @@
  */
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
-import { ApiError, get } from "./client.ts";
+import { ApiError, get, reportUnauthorized } from "./client.ts";
 import { restartStream, type StreamStatus, startStream, watch } from "./stream.ts";
+import { apiPath, type Params, type ResponseOf, type RouteWith } from "./typed.ts";
 
 export const POLL_MS = 1000;
 export const POLL_MS_WITH_STREAM = 15_000;
@@ -35,7 +36,35 @@ interface Entry {
   inFlight: boolean;
   again: boolean;
   lastFetchMs: number;
+  /** Refused for want of a valid session (401): not fetched again until the session changes. */
+  refused: boolean;
 }
+
+/**
+ * Whether the exchange answers: `reachable` turns false when a request gets no answer (or a gateway error) and true
+ * again at the next answer; `lastAnswerMs` is when the figures on screen were last fetched, so a page can say how old
+ * they are.
+ */
+export interface Connection {
+  readonly reachable: boolean;
+  readonly lastAnswerMs: number;
+}
+
+let connection: Connection = { reachable: true, lastAnswerMs: 0 };
+const connectionListeners = new Set<() => void>();
+
+let lastAnswerMs = 0;
+
+/** Listeners hear only a change of reachability (the time of the last answer is read when it is lost). */
+function setReachable(reachable: boolean): void {
+  if (reachable) lastAnswerMs = Date.now();
+  if (reachable === connection.reachable) return;
+  connection = { reachable, lastAnswerMs };
+  for (const listener of connectionListeners) listener();
+}
+
+/** Paths that show one principal's own data; forgotten on signing out, so nobody else sees them. */
+const PRIVATE_PREFIXES = ["/api/accounts", "/api/admin", "/api/regulator"];
 
 const entries = new Map<string, Entry>();
 let streamStatus: StreamStatus = "off";
@@ -58,6 +87,7 @@ function entryOf(path: string): Entry {
       inFlight: false,
       again: false,
       lastFetchMs: 0,
+      refused: false,
     };
     entries.set(path, entry);
   }
@@ -72,17 +102,27 @@ async function refresh(path: string): Promise<void> {
   }
   entry.inFlight = true;
   entry.lastFetchMs = Date.now();
+  let unauthorized = false;
   try {
     const data = await get<unknown>(path);
     entry.value = { data, error: undefined, updatedMs: Date.now() };
+    setReachable(true);
   } catch (error) {
     const apiError =
       error instanceof ApiError ? error : new ApiError(0, "NETWORK", String(error), { reason: String(error) });
     entry.value = { data: entry.value.data, error: apiError, updatedMs: entry.value.updatedMs };
+    const noAnswer = apiError.status === 0 || apiError.status === 502 || apiError.status === 504;
+    setReachable(!noAnswer);
+    if (apiError.status === 401) {
+      entry.refused = true;
+      entry.again = false;
+      unauthorized = true;
+    }
   } finally {
     entry.inFlight = false;
   }
   for (const listener of entry.listeners) listener();
+  if (unauthorized) reportUnauthorized();
   if (path === "/api/instruments") updateWatch();
   if (entry.again) {
     entry.again = false;
@@ -97,15 +137,28 @@ export function invalidate(...prefixes: string[]): void {
 
 function refreshWhere(isStale: (path: string) => boolean): void {
   for (const [path, entry] of entries) {
-    if (entry.listeners.size > 0 && isStale(path)) void refresh(path);
+    if (entry.listeners.size > 0 && !entry.refused && isStale(path)) void refresh(path);
   }
 }
 
-/** After signing in or out: the stream reconnects as the new principal and everything on screen is fetched again. */
-export function sessionChanged(): void {
+/**
+ * After signing in or out (or a session found ended): what the previous principal could see is forgotten and no longer
+ * fetched, the stream reconnects as the new principal, and everything on screen is fetched again.
+ */
+export function sessionChanged(signedIn: boolean): void {
+  for (const [path, entry] of entries) {
+    entry.refused = false;
+    if (PRIVATE_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+      entry.value = { data: undefined, error: undefined, updatedMs: 0 };
+      entry.again = false;
+      for (const listener of entry.listeners) listener();
+    }
+  }
   restartStream();
-  refreshWhere(() => true);
+  refreshWhere((path) => signedIn || !PRIVATE_PREFIXES.some((prefix) => path.startsWith(prefix)));
 }
+
+export { onUnauthorized } from "./client.ts";
 
 let watchedKey = "";
 
@@ -128,7 +181,7 @@ function ensureTimer(): void {
     const periodMs = streamStatus === "open" ? POLL_MS_WITH_STREAM : POLL_MS;
     const now = Date.now();
     for (const [path, entry] of entries) {
-      if (entry.listeners.size > 0 && now - entry.lastFetchMs >= periodMs - 50) void refresh(path);
+      if (entry.listeners.size > 0 && !entry.refused && now - entry.lastFetchMs >= periodMs - 50) void refresh(path);
     }
   }, POLL_MS);
   startStream({
@@ -144,7 +197,7 @@ function subscribe(path: string, listener: () => void): () => void {
   const entry = entryOf(path);
   entry.listeners.add(listener);
   ensureTimer();
-  if (entry.value.updatedMs === 0 && !entry.inFlight) void refresh(path);
+  if (entry.value.updatedMs === 0 && !entry.inFlight && !entry.refused) void refresh(path);
   queueMicrotask(updateWatch);
   return () => {
     entry.listeners.delete(listener);
@@ -166,6 +219,17 @@ export function useLive<T>(path: string | null): LiveValue<T> & { refresh: () =>
   return { ...(value as LiveValue<T>), refresh: refreshNow };
 }
 
+/**
+ * The latest answer of a GET route, typed by the OpenAPI document: `useApi("/api/instruments/{id}/book",
+ * { path: { id }, query: { depth: 12 } })`. `null` parameters watch nothing (e.g. before an account is chosen).
+ */
+export function useApi<P extends RouteWith<"get">>(
+  route: P,
+  params?: Params<P> | null,
+): LiveValue<ResponseOf<P>> & { refresh: () => void } {
+  return useLive<ResponseOf<P>>(params === null ? null : apiPath<P, "get">(route, params));
+}
+
 /** Whether updates arrive over the WebSocket stream ("open") or by polling. */
 export function useStreamStatus(): StreamStatus {
   return useSyncExternalStore(
@@ -174,6 +238,17 @@ export function useStreamStatus(): StreamStatus {
       return () => statusListeners.delete(listener);
     },
     () => streamStatus,
+  );
+}
+
+/** Whether the exchange answers, and when it last did. */
+export function useConnection(): Connection {
+  return useSyncExternalStore(
+    (listener) => {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
+    () => connection,
   );
 }
 

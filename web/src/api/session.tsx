@@ -3,14 +3,17 @@
  * keeps the CSRF token for unsafe requests. The cookie itself is HttpOnly: the browser sends it, scripts never see it.
  */
 
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { del, get, post, setCsrfToken } from "./client.ts";
-import { sessionChanged } from "./live.ts";
-import type { SessionInfo, User } from "./types.ts";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { setCsrfToken } from "./client.ts";
+import { onUnauthorized, sessionChanged } from "./live.ts";
+import { call, fetchOnce } from "./typed.ts";
+import type { User } from "./types.ts";
 
 interface SessionState {
   /** undefined while the session is being read. */
   readonly user: User | null | undefined;
+  /** True after the exchange refused a request for want of a valid session while someone was signed in. */
+  readonly expired: boolean;
   signIn(user: string, password: string): Promise<User>;
   signOut(): Promise<void>;
 }
@@ -19,9 +22,27 @@ const SessionContext = createContext<SessionState | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [expired, setExpired] = useState(false);
+  const signedIn = useRef(false);
+  signedIn.current = Boolean(user);
+
+  // The session ended on the server (it restarted, or the session timed out or was signed out elsewhere): say so,
+  // stop fetching what needs it, and ask to sign in again rather than poll into refusals.
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        if (!signedIn.current) return;
+        signedIn.current = false;
+        setCsrfToken(null);
+        setUser(null);
+        setExpired(true);
+        sessionChanged(false);
+      }),
+    [],
+  );
 
   useEffect(() => {
-    get<SessionInfo>("/api/session")
+    fetchOnce("/api/session")
       .then((session) => {
         setCsrfToken(session.csrfToken);
         setUser(session.user);
@@ -30,24 +51,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(async (name: string, password: string) => {
-    const session = await post<{ user: User; csrfToken: string }>("/api/session", { user: name, password });
+    const session = await call("post", "/api/session", {}, { user: name, password });
     setCsrfToken(session.csrfToken);
     setUser(session.user);
-    sessionChanged();
+    setExpired(false);
+    sessionChanged(true);
     return session.user;
   }, []);
 
   const signOut = useCallback(async () => {
     try {
-      await del("/api/session");
+      await call("delete", "/api/session", {}, {});
     } finally {
       setCsrfToken(null);
       setUser(null);
-      sessionChanged();
+      setExpired(false);
+      sessionChanged(false);
     }
   }, []);
 
-  const value = useMemo(() => ({ user, signIn, signOut }), [user, signIn, signOut]);
+  const value = useMemo(() => ({ user, expired, signIn, signOut }), [user, expired, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

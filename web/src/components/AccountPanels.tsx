@@ -17,7 +17,7 @@ export function Balances({
 }) {
   const { t, locale } = useI18n();
   const amount = (balance: Balance, value: string) =>
-    balance.asset === "KZT" ? `${tengeOfTiyn(value, locale)} ₸` : `${tonnes(value, locale)} t`;
+    balance.unit === "tiyn" ? `${tengeOfTiyn(value, locale)} ₸` : `${tonnes(value, locale)} t`;
   const openCollateral = obligations
     .filter((o) => o.status === "open")
     .reduce((sum, o) => sum + BigInt(o.collateralTiyn), 0n);
@@ -32,10 +32,10 @@ export function Balances({
               <th scope="col" className="num">
                 {t("balances.free")}
               </th>
-              <th scope="col" className="num">
+              <th scope="col" className="num" title={t("balances.ordersHelp")}>
                 {t("balances.orders")}
               </th>
-              <th scope="col" className="num">
+              <th scope="col" className="num" title={t("balances.obligationsHelp")}>
                 {t("balances.obligations")}
               </th>
               <th scope="col" className="num">
@@ -52,8 +52,8 @@ export function Balances({
                     : t("balances.gas", { basis: balance.asset.replace(/^GAS:/, "") })}
                 </th>
                 <td className="num strong">{amount(balance, balance.free)}</td>
-                <td className="num">{amount(balance, balance.orders)}</td>
-                <td className="num">{amount(balance, balance.obligations)}</td>
+                <td className="num">{amount(balance, balance.blockedForOrders)}</td>
+                <td className="num">{amount(balance, balance.blockedForObligations)}</td>
                 <td className="num">{amount(balance, balance.total)}</td>
               </tr>
             ))}
@@ -63,6 +63,9 @@ export function Balances({
       {balances.length === 0 ? <p className="muted">{t("balances.none")}</p> : null}
       <p className="small" data-testid="collateral">
         {t("balances.collateral", { amount: tengeOfTiyn(openCollateral, locale) })}
+      </p>
+      <p className="small muted" data-testid="balances-explain">
+        {t("balances.explain")}
       </p>
     </section>
   );

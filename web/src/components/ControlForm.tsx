@@ -4,9 +4,10 @@
  * it concerns; a route the server does not have yet is said plainly ("not available on this server yet").
  */
 
-import { type FormEvent, type ReactNode, useId, useRef, useState } from "react";
-import { ApiError, isMissingRoute, request } from "../api/client.ts";
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { ApiError, isMissingRoute } from "../api/client.ts";
 import { invalidate } from "../api/live.ts";
+import type { Mutation } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
@@ -25,11 +26,22 @@ export interface ControlFormProps {
   readonly id: string;
   readonly title: string;
   readonly fields: readonly ControlField[];
-  readonly method: "POST" | "PATCH" | "PUT" | "DELETE";
-  /** The request path for these values; null when the values are not complete. */
-  readonly path: (values: Readonly<Record<string, string>>) => string | null;
-  /** The request body for these values (the reason is added); an Error names a field whose value is wrong. */
-  readonly body: (values: Readonly<Record<string, string>>, reason: string) => unknown;
+  /**
+   * The change these values make, typed by the API document (`mutation(...)` in api/typed.ts); null when the values
+   * are not complete; a FieldProblem names a field whose value is wrong. `changed` holds the fields whose value differs
+   * from the settings in force (every field when the form loads none): only those are to be sent.
+   */
+  readonly action: (
+    values: Readonly<Record<string, string>>,
+    reason: string,
+    changed: ReadonlySet<string>,
+  ) => Mutation | null;
+  /**
+   * The settings in force for these values (e.g. for the instrument chosen), as field texts under a key that says
+   * what they belong to; null while unknown. The form shows them, sends only what the user changes, and names what a
+   * cleared field will remove.
+   */
+  readonly load?: (values: Readonly<Record<string, string>>) => LoadedSettings | null;
   /** The sentence shown for confirmation. */
   readonly summary: (values: Readonly<Record<string, string>>) => string;
   readonly submitLabel: string;
@@ -40,6 +52,11 @@ export interface ControlFormProps {
   /** Whether the request carries a reason (default true; a deposit's bank reference stands for it). */
   readonly withReason?: boolean;
   readonly children?: ReactNode;
+}
+
+export interface LoadedSettings {
+  readonly key: string;
+  readonly values: Readonly<Record<string, string>>;
 }
 
 export class FieldProblem extends Error {
@@ -57,7 +74,35 @@ export function ControlForm(props: ControlFormProps) {
   const ids = useId();
   const [values, setValues] = useState<Record<string, string>>({ ...(props.initial ?? {}) });
   const [reason, setReason] = useState("");
-  const [confirming, setConfirming] = useState<{ path: string; body: unknown; summary: string } | null>(null);
+  const [confirming, setConfirming] = useState<{
+    mutation: Mutation;
+    summary: string;
+    changes: string[];
+    removals: string[];
+  } | null>(null);
+  /** The settings in force the fields were filled from (what "changed" is measured against). */
+  const [baseline, setBaseline] = useState<LoadedSettings | null>(null);
+  const loaded = props.load ? props.load(values) : null;
+  const loadedText = loaded ? JSON.stringify(loaded) : "";
+  const baselineKey = useRef<string | null>(null);
+  useEffect(() => {
+    if (loadedText === "") return;
+    const settings = JSON.parse(loadedText) as LoadedSettings;
+    if (baselineKey.current === settings.key) return;
+    baselineKey.current = settings.key;
+    setBaseline(settings);
+    setValues((now) => ({ ...now, ...settings.values }));
+  }, [loadedText]);
+  const labelOf = (name: string) => props.fields.find((f) => f.name === name)?.label ?? name;
+  const changedFields = (): Set<string> => {
+    if (!props.load) return new Set(props.fields.map((f) => f.name));
+    if (!baseline) return new Set();
+    return new Set(
+      Object.keys(baseline.values).filter(
+        (name) => (values[name] ?? "").trim() !== (baseline.values[name] ?? "").trim(),
+      ),
+    );
+  };
   const [problem, setProblem] = useState<{ field: string; message: string } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
@@ -79,10 +124,32 @@ export function ControlForm(props: ControlFormProps) {
         return;
       }
     }
+    const changed = changedFields();
+    if (props.load && (!baseline || baseline.key !== loaded?.key)) {
+      setProblem({ field: "form", message: t(loaded ? "controls.loading" : "controls.incomplete") });
+      return;
+    }
+    if (props.load && changed.size === 0) {
+      setProblem({ field: "form", message: t("controls.nothingChanged") });
+      return;
+    }
     try {
-      const path = props.path(values);
-      if (path === null) throw new FieldProblem(props.fields[0]?.name ?? "form", t("controls.incomplete"));
-      setConfirming({ path, body: props.body(values, reason.trim()), summary: props.summary(values) });
+      const mutation = props.action(values, reason.trim(), changed);
+      if (mutation === null) throw new FieldProblem(props.fields[0]?.name ?? "form", t("controls.incomplete"));
+      const old = baseline?.values ?? {};
+      const changes = props.load
+        ? [...changed].map((name) =>
+            t("controls.change", {
+              field: labelOf(name),
+              from: (old[name] ?? "").trim() || t("controls.none"),
+              to: (values[name] ?? "").trim() || t("controls.removed"),
+            }),
+          )
+        : [];
+      const removals = props.load
+        ? [...changed].filter((name) => (values[name] ?? "").trim() === "" && (old[name] ?? "").trim() !== "")
+        : [];
+      setConfirming({ mutation, summary: props.summary(values), changes, removals: removals.map(labelOf) });
       dialog.current?.showModal();
     } catch (error) {
       if (error instanceof FieldProblem) setProblem({ field: error.field, message: error.message });
@@ -94,9 +161,15 @@ export function ControlForm(props: ControlFormProps) {
     if (!confirming) return;
     setBusy(true);
     try {
-      await request(props.method, confirming.path, confirming.body);
+      await confirming.mutation.send();
       setDone(t("controls.done", { what: confirming.summary }));
       setReason("");
+      // What was sent is now in force.
+      if (baseline) {
+        const now: Record<string, string> = {};
+        for (const name of Object.keys(baseline.values)) now[name] = (values[name] ?? "").trim();
+        setBaseline({ key: baseline.key, values: now });
+      }
       invalidate(...(props.refreshes ?? []));
     } catch (error) {
       if (isMissingRoute(error)) setMissing(true);
@@ -111,6 +184,13 @@ export function ControlForm(props: ControlFormProps) {
 
   const errorFor = (name: string) => (problem?.field === name ? problem.message : null);
   const fieldNames = new Set(props.fields.map((f) => f.name));
+  /** A changed field takes its error away, and a refusal about the whole form with it. */
+  const change = (name: string, value: string) => {
+    setValues({ ...values, [name]: value });
+    if (problem && (problem.field === name || (!fieldNames.has(problem.field) && problem.field !== "reason"))) {
+      setProblem(null);
+    }
+  };
   return (
     <form
       className={`control ${props.danger ? "danger-zone" : ""}`}
@@ -119,6 +199,7 @@ export function ControlForm(props: ControlFormProps) {
       noValidate
     >
       <h3>{props.title}</h3>
+      {props.load ? <p className="small muted">{t("controls.inForce")}</p> : null}
       {props.children}
       {missing ? <p className="placeholder small">{t("controls.missingRoute")}</p> : null}
       <div className="control-fields">
@@ -132,7 +213,7 @@ export function ControlForm(props: ControlFormProps) {
                   id={inputId}
                   name={field.name}
                   value={values[field.name] ?? ""}
-                  onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+                  onChange={(event) => change(field.name, event.target.value)}
                   aria-invalid={problem?.field === field.name}
                 >
                   <option value="">—</option>
@@ -150,7 +231,7 @@ export function ControlForm(props: ControlFormProps) {
                   inputMode={field.kind === "number" ? "decimal" : undefined}
                   placeholder={field.placeholder}
                   value={values[field.name] ?? ""}
-                  onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+                  onChange={(event) => change(field.name, event.target.value)}
                   aria-invalid={problem?.field === field.name}
                 />
               )}
@@ -166,7 +247,10 @@ export function ControlForm(props: ControlFormProps) {
               name="reason"
               value={reason}
               maxLength={500}
-              onChange={(event) => setReason(event.target.value)}
+              onChange={(event) => {
+                setReason(event.target.value);
+                if (problem?.field === "reason") setProblem(null);
+              }}
               aria-invalid={problem?.field === "reason"}
             />
             <FieldError message={errorFor("reason")} />
@@ -187,6 +271,18 @@ export function ControlForm(props: ControlFormProps) {
       <dialog ref={dialog} aria-labelledby={`${ids}-confirm`} onClose={() => setConfirming(null)}>
         <h3 id={`${ids}-confirm`}>{t("controls.confirmTitle")}</h3>
         <p>{confirming?.summary}</p>
+        {confirming && confirming.changes.length > 0 ? (
+          <ul className="small" data-testid="changes">
+            {confirming.changes.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        ) : null}
+        {confirming && confirming.removals.length > 0 ? (
+          <p className="field-warning" data-testid="removals">
+            {t("controls.willRemove", { list: confirming.removals.join(", ") })}
+          </p>
+        ) : null}
         {props.withReason !== false ? (
           <p className="small">{t("controls.reasonShown", { reason: reason.trim() })}</p>
         ) : null}

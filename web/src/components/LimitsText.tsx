@@ -3,7 +3,7 @@
 import type { InstrumentQuote } from "../api/types.ts";
 import { tengePerTonne } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
-import { type limitsOf, limitsPublished } from "../market.ts";
+import { haltReason, type limitsOf, limitsPublished } from "../market.ts";
 
 export function regionName(t: (key: string) => string, region: string): string {
   const key = `regions.${region}`;
@@ -32,7 +32,8 @@ export function LimitsText({
   }
   if (limits.ceiling !== null) parts.push(t("limits.ceiling", { price: tengePerTonne(limits.ceiling, locale) }));
   if (limits.floor !== null) parts.push(t("limits.floor", { price: tengePerTonne(limits.floor, locale) }));
-  if (quote.halt) parts.push(t("limits.halt", { reason: quote.halt.reason }));
+  const halt = haltReason(quote);
+  if (halt !== null) parts.push(t("limits.halt", { reason: halt }));
   if (parts.length === 0) {
     return (
       <span className="muted" data-testid="limits">

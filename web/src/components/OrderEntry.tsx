@@ -7,9 +7,9 @@
  */
 
 import { type FormEvent, useEffect, useId, useState } from "react";
-import { post } from "../api/client.ts";
 import { invalidate } from "../api/live.ts";
-import type { Account, Balance, InstrumentQuote, Order } from "../api/types.ts";
+import { call } from "../api/typed.ts";
+import type { Account, Balance, InstrumentQuote } from "../api/types.ts";
 import { describeError, type FormField, fieldOf } from "../errors.ts";
 import {
   buyOrderBlockTiyn,
@@ -23,15 +23,25 @@ import {
   tonnes,
 } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
-import { isHalted, limitsOf, limitsPublished, useDensity } from "../market.ts";
+import { haltReason, isHalted, limitsOf, limitsPublished, useDensity } from "../market.ts";
 import { FieldError } from "./FieldError.tsx";
 
-const TIMES_IN_FORCE = ["GTC", "DAY", "IOC", "FOK"] as const;
+const TIMES_IN_FORCE = ["GTC", "DAY", "GTD", "IOC", "FOK"] as const;
+const SELF_TRADE_PREVENTION = ["cancel-taker", "cancel-maker", "cancel-both"] as const;
+type SelfTradePrevention = (typeof SELF_TRADE_PREVENTION)[number];
+/** Exchange time is UTC+5 all year (Kazakhstan has no daylight saving time). */
+const EXCHANGE_OFFSET = "+05:00";
 
 export interface Prefill {
   readonly priceTiynPerTonne: number;
   readonly side: "buy" | "sell";
   readonly nonce: number;
+}
+
+/** The instant of a datetime-local value ("2026-01-05T18:00", seconds optional) read in exchange time. */
+function exchangeInstant(text: string): number | null {
+  const ms = Date.parse(`${text.length === 16 ? `${text}:00` : text}${EXCHANGE_OFFSET}`);
+  return Number.isNaN(ms) ? null : ms;
 }
 
 let orderCounter = 0;
@@ -64,7 +74,11 @@ export function OrderEntry({
   const [priceText, setPriceText] = useState("");
   const [quantityText, setQuantityText] = useState("");
   const [tif, setTif] = useState<(typeof TIMES_IN_FORCE)[number]>("GTC");
-  const [error, setError] = useState<unknown>(null);
+  const [expireText, setExpireText] = useState("");
+  const [postOnly, setPostOnly] = useState(false);
+  const [stp, setStp] = useState<SelfTradePrevention>("cancel-taker");
+  /** The exchange's refusal and what the ticket said when it was sent (it stands only while that is unchanged). */
+  const [error, setError] = useState<{ caught: unknown; inputs: string } | null>(null);
   const [result, setResult] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -81,19 +95,25 @@ export function OrderEntry({
   }, [account]);
 
   const limits = limitsOf(quote);
-  const tick = quote.tickSize ?? null;
-  const lot = quote.lotSize ?? null;
+  const tick = quote.tickSizeTiynPerTonne;
+  const lot = quote.lotSizeKg;
   const clearing = quote.clearing ?? null;
   const price = orderType === "limit" ? parsePriceTenge(priceText, locale) : null;
   const quantity = parseQuantityTonnes(quantityText, locale);
 
+  // Off the tick or the lot, the order cannot be sent (and nothing is sized from it); outside the band or the ceiling
+  // it is only warned about: the exchange has the last word on limits that move.
+  const tickText = tick === null ? "—" : tengePerTonne(tick, locale);
+  const lotText = lot === null ? "—" : tonnes(lot, locale);
+  const priceRefusals: string[] = [];
   const priceProblems: string[] = [];
   if (orderType === "limit" && priceText !== "" && (price === null || price === 0)) {
-    priceProblems.push(t("ticket.check.priceNumber"));
+    priceRefusals.push(t("ticket.check.priceNumber"));
   }
   if (price !== null && price > 0) {
-    if (tick !== null && price % tick !== 0)
-      priceProblems.push(t("ticket.check.tick", { tick: tengePerTonne(tick, locale) }));
+    if (tick !== null && price % tick !== 0) {
+      priceRefusals.push(t("ticket.check.tick", { price: tengePerTonne(price, locale), tick: tickText, lot: lotText }));
+    }
     if (limits.band && (price < limits.band.low || price > limits.band.high)) {
       priceProblems.push(
         t("ticket.check.band", {
@@ -107,12 +127,13 @@ export function OrderEntry({
     if (limits.floor !== null && price < limits.floor)
       priceProblems.push(t("ticket.check.floor", { floor: tengePerTonne(limits.floor, locale) }));
   }
-  const quantityProblems: string[] = [];
+  const quantityRefusals: string[] = [];
   if (quantityText !== "" && (quantity === null || quantity === 0))
-    quantityProblems.push(t("ticket.check.quantityNumber"));
+    quantityRefusals.push(t("ticket.check.quantityNumber"));
   if (quantity !== null && quantity > 0 && lot !== null && quantity % lot !== 0) {
-    quantityProblems.push(t("ticket.check.lot", { lot: tonnes(lot, locale) }));
+    quantityRefusals.push(t("ticket.check.lot", { quantity: tonnes(quantity, locale), lot: lotText, tick: tickText }));
   }
+  const onGrid = priceRefusals.length === 0 && quantityRefusals.length === 0;
 
   const money = balances.find((b) => b.asset === "KZT");
   const gas = balances.find((b) => quote.info !== null && b.asset === `GAS:${quote.info.basis}`);
@@ -120,6 +141,8 @@ export function OrderEntry({
   let short = false;
   if (quantity === null || quantity === 0) {
     blockText = t("ticket.block.enter");
+  } else if (!onGrid) {
+    blockText = t("ticket.block.fix");
   } else if (side === "sell") {
     blockText = t("ticket.block.gas", { quantity: tonnes(quantity, locale), basis: quote.info?.basis ?? "—" });
     if (gas && BigInt(gas.free) < BigInt(quantity)) short = true;
@@ -141,20 +164,45 @@ export function OrderEntry({
     }
   }
 
+  // Good till date: the instant it expires, typed in exchange time; it must lie ahead.
+  const expireAtMs = tif === "GTD" ? exchangeInstant(expireText) : null;
+  const expireRefusals: string[] = [];
+  if (orderType === "limit" && tif === "GTD" && expireAtMs === null) expireRefusals.push(t("ticket.check.expire"));
+  const postOnlyOff = orderType === "market" || tif === "IOC" || tif === "FOK";
+
   const halted = isHalted(quote);
   const orderable = quote.phase === "continuous" || quote.phase === "collection";
   const complete =
-    quantity !== null && quantity > 0 && (orderType === "market" || (price !== null && price > 0)) && account !== null;
+    onGrid &&
+    expireRefusals.length === 0 &&
+    quantity !== null &&
+    quantity > 0 &&
+    (orderType === "market" || (price !== null && price > 0)) &&
+    account !== null;
+
+  // A refusal about the price stands while the price is unchanged, one about the quantity while the quantity is; any
+  // other refusal while nothing in the ticket changed.
+  const inputsOf = (field: FormField) =>
+    field === "price"
+      ? `${orderType}|${priceText}`
+      : field === "quantity"
+        ? `${side}|${quantityText}`
+        : `${side}|${orderType}|${priceText}|${quantityText}|${tif}|${expireText}|${postOnly}|${stp}|${account?.account ?? ""}`;
+  const sentField: FormField | null = error ? fieldOf(error.caught) : null;
+  const current = error !== null && sentField !== null && error.inputs === inputsOf(sentField) ? error.caught : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!complete || !account || quantity === null) return;
     setBusy(true);
     setError(null);
+    const inputs = { price: inputsOf("price"), quantity: inputsOf("quantity"), form: inputsOf("form") };
     setResult(null);
     try {
-      const response = await post<{ order: Order | null; trades: { price: number; quantity: number }[] }>(
+      const response = await call(
+        "post",
         "/api/orders",
+        {},
         {
           instrument: quote.instrument,
           account: account.account,
@@ -163,10 +211,13 @@ export function OrderEntry({
           type: orderType,
           ...(orderType === "limit" && price !== null ? { price } : {}),
           quantity,
-          tif: orderType === "market" && (tif === "GTC" || tif === "DAY") ? "IOC" : tif,
+          tif: orderType === "market" && (tif === "GTC" || tif === "DAY" || tif === "GTD") ? "IOC" : tif,
+          ...(orderType === "limit" && tif === "GTD" && expireAtMs !== null ? { expireAt: expireAtMs } : {}),
+          ...(postOnly && !postOnlyOff ? { postOnly: true } : {}),
+          stp,
         },
       );
-      const traded = response.trades.reduce((sum, trade) => sum + trade.quantity, 0);
+      const traded = response.trades.reduce((sum, trade) => sum + trade.quantityKg, 0);
       setResult(
         t("ticket.accepted", {
           status: t(`orderStatus.${response.order?.status ?? "accepted"}`),
@@ -175,14 +226,18 @@ export function OrderEntry({
       );
       invalidate(`/api/accounts/${account.account}`, "/api/instruments");
     } catch (caught) {
-      setError(caught);
+      const field = fieldOf(caught);
+      setError({
+        caught,
+        inputs: field === "price" ? inputs.price : field === "quantity" ? inputs.quantity : inputs.form,
+      });
     } finally {
       setBusy(false);
     }
   };
 
-  const errorField: FormField | null = error ? fieldOf(error) : null;
-  const errorText = error ? describeError(error, i18n) : null;
+  const errorField: FormField | null = current ? fieldOf(current) : null;
+  const errorText = current ? describeError(current, i18n) : null;
   const at = (field: FormField) => (errorField === field ? errorText : null);
 
   return (
@@ -220,7 +275,7 @@ export function OrderEntry({
       </dl>
       {halted ? (
         <p className="banner banner-halt" role="status" data-testid="ticket-halt">
-          {t("ticket.halted", { reason: quote.halt?.reason ?? quote.phaseChanged?.reason ?? t("ticket.haltNoReason") })}
+          {t("ticket.halted", { reason: haltReason(quote) ?? t("ticket.haltNoReason") })}
         </p>
       ) : !orderable ? (
         <p className="banner" role="status">
@@ -262,6 +317,46 @@ export function OrderEntry({
           </select>
         </label>
       </div>
+      {tif === "GTD" ? (
+        <label>
+          {t("ticket.expireAt")}
+          <input
+            name="expireAt"
+            type="datetime-local"
+            value={expireText}
+            onChange={(event) => setExpireText(event.target.value)}
+            aria-invalid={expireRefusals.length > 0}
+          />
+        </label>
+      ) : null}
+      {expireRefusals.map((problem) => (
+        <p key={problem} className="field-error small" role="alert" data-testid="expire-refusal">
+          {problem}
+        </p>
+      ))}
+      <div className="row2">
+        <label className="inline">
+          <input
+            type="checkbox"
+            name="postOnly"
+            checked={postOnly && !postOnlyOff}
+            disabled={postOnlyOff}
+            onChange={(event) => setPostOnly(event.target.checked)}
+          />{" "}
+          {t("ticket.postOnly")}
+        </label>
+        <label>
+          {t("ticket.stp")}
+          <select name="stp" value={stp} onChange={(event) => setStp(event.target.value as SelfTradePrevention)}>
+            {SELF_TRADE_PREVENTION.map((value) => (
+              <option key={value} value={value}>
+                {t(`ticket.stpModes.${value}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="small muted">{t("ticket.optionsHelp")}</p>
       <label>
         {t("ticket.price")}
         <input
@@ -272,7 +367,7 @@ export function OrderEntry({
           value={orderType === "market" ? "" : priceText}
           placeholder={orderType === "market" ? t("ticket.marketPrice") : "133400"}
           onChange={(event) => setPriceText(event.target.value)}
-          aria-invalid={priceProblems.length > 0 || errorField === "price"}
+          aria-invalid={priceRefusals.length > 0 || priceProblems.length > 0 || errorField === "price"}
           aria-describedby={`${ids}-price-help ${ids}-price-error`}
         />
       </label>
@@ -281,6 +376,11 @@ export function OrderEntry({
           ? t("ticket.perLitre", { price: tengePerLitre(price, density, locale), density: String(density) })
           : "\u00a0"}
       </p>
+      {priceRefusals.map((problem) => (
+        <p key={problem} className="field-error small" role="alert" data-testid="price-refusal">
+          {problem}
+        </p>
+      ))}
       {priceProblems.map((problem) => (
         <p key={problem} className="field-warning small">
           {problem}
@@ -296,12 +396,12 @@ export function OrderEntry({
           value={quantityText}
           placeholder="20"
           onChange={(event) => setQuantityText(event.target.value)}
-          aria-invalid={quantityProblems.length > 0 || errorField === "quantity"}
+          aria-invalid={quantityRefusals.length > 0 || errorField === "quantity"}
           aria-describedby={`${ids}-quantity-error`}
         />
       </label>
-      {quantityProblems.map((problem) => (
-        <p key={problem} className="field-warning small">
+      {quantityRefusals.map((problem) => (
+        <p key={problem} className="field-error small" role="alert" data-testid="quantity-refusal">
           {problem}
         </p>
       ))}

@@ -5,8 +5,8 @@
  */
 
 import { type FormEvent, useState } from "react";
-import { del, patch, post } from "../api/client.ts";
 import { invalidate } from "../api/live.ts";
+import { call } from "../api/typed.ts";
 import { clientOrderIdOf, type Order } from "../api/types.ts";
 import { describeError } from "../errors.ts";
 import {
@@ -54,8 +54,9 @@ export function OwnOrders({
     }
   };
 
+  const orderParams = (order: Order) => ({ path: { account, clientOrderId: clientOrderIdOf(order.orderId) } });
   const cancel = (order: Order) =>
-    act(order.orderId, () => del(`${base}/orders/${encodeURIComponent(clientOrderIdOf(order.orderId))}`));
+    act(order.orderId, () => call("delete", "/api/accounts/{account}/orders/{clientOrderId}", orderParams(order), {}));
 
   return (
     <section className="panel own-orders" aria-labelledby="orders-title">
@@ -67,7 +68,9 @@ export function OwnOrders({
             className="secondary"
             onClick={() => {
               if (!window.confirm(t("orders.massCancelConfirm", { count: resting.length, instrument }))) return;
-              void act("*", () => post(`${base}/mass-cancel`, { instrument }));
+              void act("*", () =>
+                call("post", "/api/accounts/{account}/mass-cancel", { path: { account } }, { instrument }),
+              );
             }}
           >
             {t("orders.massCancel")}
@@ -107,7 +110,7 @@ export function OwnOrders({
                   onCancel={() => setEditing(null)}
                   onSubmit={(changes) =>
                     act(order.orderId, () =>
-                      patch(`${base}/orders/${encodeURIComponent(clientOrderIdOf(order.orderId))}`, changes),
+                      call("patch", "/api/accounts/{account}/orders/{clientOrderId}", orderParams(order), changes),
                     )
                   }
                 />

@@ -7,7 +7,7 @@ import { useNow } from "../api/live.ts";
 import type { InstrumentQuote } from "../api/types.ts";
 import { countdown } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
-import { isHalted } from "../market.ts";
+import { haltReason, isHalted } from "../market.ts";
 
 export function PhaseBadge({ quote }: { quote: InstrumentQuote }) {
   const { t } = useI18n();
@@ -17,7 +17,7 @@ export function PhaseBadge({ quote }: { quote: InstrumentQuote }) {
   const next = quote.nextPhase ?? null;
   return (
     <span className="phase-cell">
-      <span className={`badge phase-${phase}`} data-testid="phase" title={quote.halt?.reason ?? undefined}>
+      <span className={`badge phase-${phase}`} data-testid="phase" title={haltReason(quote) ?? undefined}>
         {t(`phases.${phase}`)}
       </span>
       {next && next.atMs > now ? (

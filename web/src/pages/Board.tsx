@@ -6,13 +6,21 @@
  */
 
 import { useState } from "react";
-import { useLive } from "../api/live.ts";
-import type { Candle, Indices, InstrumentQuote, Sessions, TapeTrade } from "../api/types.ts";
+import { useApi } from "../api/live.ts";
+import type { InstrumentQuote } from "../api/types.ts";
 import { DensitySetting } from "../components/DensitySetting.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { PriceChart } from "../components/PriceChart.tsx";
-import { exchangeTime, signedPercent, signedTenge, tengePerLitre, tengePerTonne, tonnes } from "../format.ts";
+import {
+  exchangeTime,
+  signedPercent,
+  signedTenge,
+  tengePerLitre,
+  tengePerTonne,
+  tonnes,
+  wholeTengePerTonne,
+} from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { byRegion, isHalted, limitsOf, useDensity } from "../market.ts";
 
@@ -21,7 +29,7 @@ type Interval = (typeof INTERVALS)[number];
 
 export function Board() {
   const { t } = useI18n();
-  const listing = useLive<{ instruments: InstrumentQuote[] }>("/api/instruments");
+  const listing = useApi("/api/instruments");
   const quotes = listing.data?.instruments ?? [];
   const [chosen, setChosen] = useState<string | null>(null);
   const selected = quotes.find((q) => q.instrument === chosen) ?? quotes[0] ?? null;
@@ -100,7 +108,7 @@ export function Board() {
 function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selected: boolean; onSelect: () => void }) {
   const { t, locale } = useI18n();
   const density = useDensity();
-  const sessions = useLive<Sessions>(`/api/instruments/${encodeURIComponent(quote.instrument)}/sessions?limit=1`);
+  const sessions = useApi("/api/instruments/{id}/sessions", { path: { id: quote.instrument }, query: { limit: 1 } });
   const current = sessions.data?.current ?? null;
   const limits = limitsOf(quote);
   const direction = (quote.changeTiynPerTonne ?? 0) > 0 ? "up" : (quote.changeTiynPerTonne ?? 0) < 0 ? "down" : "flat";
@@ -139,7 +147,7 @@ function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selec
         {signedTenge(quote.changeTiynPerTonne, locale)}
         <div className="small">{signedPercent(quote.changeBps, locale)}</div>
       </td>
-      <td className="num">{tengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
+      <td className="num">{wholeTengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
       <td className="num">{current ? tonnes(current.volumeKg, locale) : "—"}</td>
       <td className="num">
         {tengePerTonne(quote.bestBid?.priceTiynPerTonne ?? null, locale)} /{" "}
@@ -155,9 +163,9 @@ function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selec
 function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
   const { t, locale } = useI18n();
   const [interval, setChartInterval] = useState<Interval>("1m");
-  const id = encodeURIComponent(quote.instrument);
-  const candles = useLive<{ candles: Candle[] }>(`/api/instruments/${id}/candles?interval=${interval}&limit=500`);
-  const trades = useLive<{ trades: TapeTrade[] }>(`/api/instruments/${id}/trades?limit=20`);
+  const id = quote.instrument;
+  const candles = useApi("/api/instruments/{id}/candles", { path: { id }, query: { interval, limit: 500 } });
+  const trades = useApi("/api/instruments/{id}/trades", { path: { id }, query: { limit: 20 } });
   return (
     <section className="panel detail" aria-labelledby="detail-title">
       <div className="panel-head">
@@ -188,11 +196,15 @@ function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
           <p className="small muted">{t("board.chartNote")}</p>
           <p className="downloads">
             <span>{t("board.downloads")}</span>{" "}
-            <a href={`/api/instruments/${id}/trades?format=csv&limit=1000`}>{t("board.csvTrades")}</a>{" "}
-            <a href={`/api/instruments/${id}/candles?format=csv&interval=${interval}&limit=2000`}>
+            <a href={`/api/instruments/${encodeURIComponent(id)}/trades?format=csv&limit=1000`}>
+              {t("board.csvTrades")}
+            </a>{" "}
+            <a href={`/api/instruments/${encodeURIComponent(id)}/candles?format=csv&interval=${interval}&limit=2000`}>
               {t("board.csvCandles", { interval })}
             </a>{" "}
-            <a href={`/api/instruments/${id}/sessions?format=csv&limit=1000`}>{t("board.csvSessions")}</a>
+            <a href={`/api/instruments/${encodeURIComponent(id)}/sessions?format=csv&limit=1000`}>
+              {t("board.csvSessions")}
+            </a>
           </p>
         </div>
         <div>
@@ -230,7 +242,7 @@ function IndicesPanel() {
   const { t, locale } = useI18n();
   const density = useDensity();
   const [day, setDay] = useState<string | null>(null);
-  const indices = useLive<Indices>(day ? `/api/indices?day=${day}` : "/api/indices");
+  const indices = useApi("/api/indices", day ? { query: { day } } : {});
   const data = indices.data;
   const shownDay = data?.day ?? null;
   return (

@@ -10,14 +10,14 @@
  */
 
 import { type FormEvent, useEffect, useMemo, useState } from "react";
-import { ApiError, get } from "../api/client.ts";
+import { ApiError } from "../api/client.ts";
 import {
   type FollowedRun,
-  LAB_API,
   type LabCatalog,
   type LabParameterInfo,
   type LabParameterName,
   type LabRun,
+  labCatalog,
   type RunRequest,
   startRun,
   useLabRun,
@@ -62,7 +62,7 @@ export function Lab() {
   // first values).
   // biome-ignore lint/correctness/useExhaustiveDependencies: read once, on the first render.
   useEffect(() => {
-    get<LabCatalog>(LAB_API.scenarios)
+    labCatalog()
       .then((loaded) => {
         setCatalog(loaded);
         const first = loaded.scenarios.find((s) => s.name === "liberalisation-2022") ?? loaded.scenarios[0];
@@ -125,7 +125,11 @@ export function Lab() {
         scenario: form.scenario,
         ...(days === null ? {} : { days }),
         ...(seed === undefined || seed === null ? {} : { seed }),
-        ...(Object.keys(overrides).length === 0 ? {} : { overrides }),
+        // overridesOf gives each parameter a value of the kind the catalogue declares for it (integer, number or
+        // boolean, null only where nullable), which is what the route's schema says parameter by parameter.
+        ...(Object.keys(overrides).length === 0
+          ? {}
+          : { overrides: overrides as NonNullable<RunRequest["overrides"]> }),
       });
     }
     setProblems(found);

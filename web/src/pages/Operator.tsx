@@ -2,57 +2,50 @@
  * The operator's console: instruments with their phase, members and accounts, deposits, the session calendar, the
  * member kill switch (suspend, reinstate), and settlement confirmations (payment received, gas delivered).
  *
- * The operator's own API is under /api/admin (ADMIN_API below); a part whose route the server does not have yet says
- * so in place. Accounts come from GET /api/accounts, which lists every account to the operator.
+ * The operator's own API is under /api/admin, typed from the API document (api/typed.ts); a part whose route the
+ * server does not have yet says so in place. Accounts come from GET /api/accounts, which lists every account to the operator.
  */
 
 import { useState } from "react";
-import { isMissingRoute, post } from "../api/client.ts";
-import { invalidate, useLive } from "../api/live.ts";
-import type { Account, InstrumentQuote, Obligation } from "../api/types.ts";
+import { isMissingRoute } from "../api/client.ts";
+import { invalidate, useApi } from "../api/live.ts";
+import { call, mutation } from "../api/typed.ts";
+import type { InstrumentQuote, Obligation } from "../api/types.ts";
 import { ControlForm, FieldProblem } from "../components/ControlForm.tsx";
 import { FieldError } from "../components/FieldError.tsx";
 import { regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { describeError } from "../errors.ts";
-import { exchangeDateTime, parseScaled, percentOfBps, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
+import {
+  decimalSeparatorOf,
+  exchangeDateTime,
+  parseAmount,
+  percentOfBps,
+  tengeOfTiyn,
+  tengePerTonne,
+  tonnes,
+} from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 
-export const ADMIN_API = {
-  instruments: "/api/admin/instruments",
-  members: "/api/admin/members",
-  suspend: (member: string) => `/api/admin/members/${encodeURIComponent(member)}/suspend`,
-  reinstate: (member: string) => `/api/admin/members/${encodeURIComponent(member)}/reinstate`,
-  deposit: (account: string) => `/api/admin/accounts/${encodeURIComponent(account)}/deposits`,
-  calendar: (instrument: string) => `/api/admin/instruments/${encodeURIComponent(instrument)}/calendar`,
-  obligations: "/api/admin/obligations?status=open&limit=100",
-  confirm: (id: string, leg: "payment" | "delivery") =>
-    `/api/admin/obligations/${encodeURIComponent(id)}/confirm-${leg}`,
-} as const;
-
-interface Member {
-  readonly member: string;
-  readonly name: string;
-  readonly roles: readonly string[];
-  readonly suspended: boolean;
-  readonly buyerCategory: string | null;
-  readonly statusChanged: { readonly reason?: string | null } | null;
-  readonly accounts: readonly string[];
-}
-
-interface AdminInstrument {
-  readonly instrument: string;
-  readonly tickSize: number;
-  readonly lotSize: number;
-  readonly clearing: { readonly collateralBps: number; readonly feeBps: number } | null;
-  readonly calendar: { readonly sessions: readonly { readonly open: string; readonly close: string }[] } | null;
-}
-
 export function Operator() {
-  const { t } = useI18n();
-  const listing = useLive<{ instruments: InstrumentQuote[] }>("/api/instruments");
-  const accounts = useLive<{ accounts: Account[] }>("/api/accounts");
-  const members = useLive<{ members: Member[] }>(ADMIN_API.members);
+  const { t, locale } = useI18n();
+  /** Tiyn from the amount typed, in the reader's locale; what could be read two ways is refused, not guessed. */
+  const depositAmount = (text: string): number => {
+    const parsed = parseAmount(text, 2, locale);
+    if ("problem" in parsed && parsed.problem === "ambiguous") {
+      throw new FieldProblem(
+        "amount",
+        t("operator.amountAmbiguous", { text: text.trim(), decimal: decimalSeparatorOf(locale) }),
+      );
+    }
+    if (!("value" in parsed) || parsed.value === 0) throw new FieldProblem("amount", t("operator.amountInvalid"));
+    return parsed.value;
+  };
+  const listing = useApi("/api/instruments");
+  const accounts = useApi("/api/accounts");
+  const members = useApi("/api/admin/members");
+  const admin = useApi("/api/admin/instruments");
+  const calendars = new Map((admin.data?.instruments ?? []).map((i) => [i.instrument, i.calendar]));
   const quotes = listing.data?.instruments ?? [];
   const accountList = accounts.data?.accounts ?? [];
   const memberIds = [
@@ -65,7 +58,7 @@ export function Operator() {
       <section className="panel" aria-labelledby="members-title">
         <h2 id="members-title">{t("operator.members")}</h2>
         {isMissingRoute(members.error) ? (
-          <p className="placeholder small">{t("placeholder.endpoint", { endpoint: `GET ${ADMIN_API.members}` })}</p>
+          <p className="placeholder small">{t("placeholder.endpoint", { endpoint: "GET /api/admin/members" })}</p>
         ) : null}
         <div className="table-scroll">
           <table data-testid="members">
@@ -129,15 +122,23 @@ export function Operator() {
               { name: "amount", label: t("operator.amountTenge"), kind: "number", placeholder: "1000000" },
               { name: "reference", label: t("operator.bankReference"), placeholder: "KZ-2026-0001" },
             ]}
-            method="POST"
-            path={(v) => (v.account ? ADMIN_API.deposit(v.account) : null)}
             withReason={false}
-            body={(v) => {
-              const amount = parseScaled(v.amount ?? "", 2, "en-US");
-              if (amount === null || amount === 0) throw new FieldProblem("amount", t("operator.amountInvalid"));
-              return { amount, reference: (v.reference ?? "").trim() };
+            action={(v) => {
+              const amount = depositAmount(v.amount ?? "");
+              if (!v.account) return null;
+              return mutation(
+                "post",
+                "/api/admin/accounts/{account}/deposits",
+                { path: { account: v.account } },
+                { amount, reference: (v.reference ?? "").trim() },
+              );
             }}
-            summary={(v) => t("operator.depositSummary", { amount: v.amount ?? "", account: v.account ?? "" })}
+            summary={(v) =>
+              t("operator.depositSummary", {
+                amount: tengeOfTiyn(depositAmount(v.amount ?? ""), locale),
+                account: v.account ?? "",
+              })
+            }
             submitLabel={t("operator.depositSubmit")}
             refreshes={["/api/accounts"]}
           />
@@ -152,7 +153,7 @@ export function Operator() {
                 options: quotes.map((q) => ({ value: q.instrument, label: q.instrument })),
               },
               { name: "sessions", label: t("operator.sessions"), placeholder: "11:00-13:00, 14:00-16:00" },
-              { name: "preOpenMinutes", label: t("operator.preOpen"), kind: "number", placeholder: "15" },
+              { name: "preOpenMinutes", label: t("operator.preOpen"), kind: "number" },
               {
                 name: "holidays",
                 label: t("operator.holidays"),
@@ -160,14 +161,52 @@ export function Operator() {
                 required: false,
               },
             ]}
-            method="PUT"
-            path={(v) => (v.instrument ? ADMIN_API.calendar(v.instrument) : null)}
-            body={(v, reason) => ({ calendar: calendarOf(v, t), reason })}
+            load={(v) => {
+              if (!v.instrument || !admin.data) return null;
+              const calendar = calendars.get(v.instrument) ?? null;
+              return {
+                key: `${v.instrument}|${calendar ? "calendar" : "none"}`,
+                values: {
+                  sessions: (calendar?.sessions ?? []).map((s) => `${s.open}-${s.close}`).join(", "),
+                  preOpenMinutes: calendar ? String(calendar.preOpenMinutes) : "",
+                  holidays: (calendar?.holidays ?? []).join(", "),
+                },
+              };
+            }}
+            action={(v, reason, changed) => {
+              if (!v.instrument) return null;
+              const calendar = calendars.get(v.instrument) ?? null;
+              const typed = calendarOf(v, t);
+              if (calendar === null) {
+                // No calendar yet: this one is the whole of it.
+                return mutation(
+                  "put",
+                  "/api/admin/instruments/{id}/calendar",
+                  { path: { id: v.instrument } },
+                  { calendar: { ...typed, weekends: false, extraSessions: [] }, reason },
+                );
+              }
+              // A calendar in force: change only what was changed (weekends and extra sessions stay as they are).
+              const added = typed.holidays.filter((day) => !calendar.holidays.includes(day));
+              const removed = calendar.holidays.filter((day) => !typed.holidays.includes(day));
+              return mutation(
+                "patch",
+                "/api/admin/instruments/{id}/calendar",
+                { path: { id: v.instrument } },
+                {
+                  ...(changed.has("sessions") ? { sessions: typed.sessions } : {}),
+                  ...(changed.has("preOpenMinutes") ? { preOpenMinutes: typed.preOpenMinutes } : {}),
+                  ...(added.length > 0 ? { addHolidays: added } : {}),
+                  ...(removed.length > 0 ? { removeHolidays: removed } : {}),
+                  reason,
+                },
+              );
+            }}
             summary={(v) =>
               t("operator.calendarSummary", { instrument: v.instrument ?? "", sessions: v.sessions ?? "" })
             }
             submitLabel={t("operator.calendarSubmit")}
-            refreshes={["/api/instruments"]}
+            refreshes={["/api/instruments", "/api/admin/instruments"]}
           />
         </div>
       </section>
@@ -194,12 +233,12 @@ function calendarOf(v: Readonly<Record<string, string>>, t: (key: string) => str
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
-  return { sessions, preOpenMinutes, weekends: false, holidays, extraSessions: [] };
+  return { sessions, preOpenMinutes, holidays };
 }
 
 function InstrumentsPanel({ quotes }: { quotes: readonly InstrumentQuote[] }) {
   const { t, locale } = useI18n();
-  const admin = useLive<{ instruments: AdminInstrument[] }>(ADMIN_API.instruments);
+  const admin = useApi("/api/admin/instruments");
   const details = new Map((admin.data?.instruments ?? []).map((i) => [i.instrument, i]));
   return (
     <section className="panel" aria-labelledby="op-instruments-title">
@@ -244,10 +283,12 @@ function InstrumentsPanel({ quotes }: { quotes: readonly InstrumentQuote[] }) {
                 <td className="num">{tengePerTonne(q.referencePriceTiynPerTonne, locale)}</td>
                 <td className="num">{tengePerTonne(q.lastPriceTiynPerTonne, locale)}</td>
                 <td className="num">
-                  {details.has(q.instrument) ? tengePerTonne(details.get(q.instrument)?.tickSize, locale) : "—"}
+                  {details.has(q.instrument)
+                    ? tengePerTonne(details.get(q.instrument)?.tickSizeTiynPerTonne, locale)
+                    : "—"}
                 </td>
                 <td className="num">
-                  {details.has(q.instrument) ? tonnes(details.get(q.instrument)?.lotSize, locale) : "—"}
+                  {details.has(q.instrument) ? tonnes(details.get(q.instrument)?.lotSizeKg, locale) : "—"}
                 </td>
                 <td className="num">
                   {details.get(q.instrument)?.clearing
@@ -277,13 +318,13 @@ function KillSwitch({ memberIds }: { memberIds: readonly string[] }) {
         id="suspend-form"
         title={t("operator.suspend")}
         fields={[{ name: "member", label: t("operator.member"), kind: "select", options }]}
-        method="POST"
-        path={(v) => (v.member ? ADMIN_API.suspend(v.member) : null)}
-        body={(_v, reason) => ({ reason })}
+        action={(v, reason) =>
+          v.member ? mutation("post", "/api/admin/members/{id}/suspend", { path: { id: v.member } }, { reason }) : null
+        }
         summary={(v) => t("operator.suspendSummary", { member: v.member ?? "" })}
         submitLabel={t("operator.suspendSubmit")}
         danger
-        refreshes={[ADMIN_API.members, "/api/accounts"]}
+        refreshes={["/api/admin/members", "/api/accounts"]}
       >
         <p className="small muted">{t("operator.suspendNote")}</p>
       </ControlForm>
@@ -291,12 +332,14 @@ function KillSwitch({ memberIds }: { memberIds: readonly string[] }) {
         id="reinstate-form"
         title={t("operator.reinstate")}
         fields={[{ name: "member", label: t("operator.member"), kind: "select", options }]}
-        method="POST"
-        path={(v) => (v.member ? ADMIN_API.reinstate(v.member) : null)}
-        body={(_v, reason) => ({ reason })}
+        action={(v, reason) =>
+          v.member
+            ? mutation("post", "/api/admin/members/{id}/reinstate", { path: { id: v.member } }, { reason })
+            : null
+        }
         summary={(v) => t("operator.reinstateSummary", { member: v.member ?? "" })}
         submitLabel={t("operator.reinstateSubmit")}
-        refreshes={[ADMIN_API.members]}
+        refreshes={["/api/admin/members"]}
       />
     </>
   );
@@ -305,7 +348,7 @@ function KillSwitch({ memberIds }: { memberIds: readonly string[] }) {
 function Settlement() {
   const i18n = useI18n();
   const { t, locale } = i18n;
-  const obligations = useLive<{ obligations: Obligation[] }>(ADMIN_API.obligations);
+  const obligations = useApi("/api/admin/obligations", { query: { status: "open", limit: 100 } });
   const [problem, setProblem] = useState<{ id: string; message: string } | null>(null);
   const confirm = async (obligation: Obligation, leg: "payment" | "delivery") => {
     const question = t(leg === "payment" ? "operator.confirmPaymentQuestion" : "operator.confirmDeliveryQuestion", {
@@ -314,7 +357,11 @@ function Settlement() {
     if (!window.confirm(question)) return;
     setProblem(null);
     try {
-      await post(ADMIN_API.confirm(obligation.id, leg), {});
+      const route =
+        leg === "payment"
+          ? ("/api/admin/obligations/{id}/confirm-payment" as const)
+          : ("/api/admin/obligations/{id}/confirm-delivery" as const);
+      await call("post", route, { path: { id: obligation.id } }, {});
     } catch (error) {
       setProblem({ id: obligation.id, message: describeError(error, i18n) });
     } finally {
@@ -326,7 +373,7 @@ function Settlement() {
     <section className="panel" aria-labelledby="settlement-title">
       <h2 id="settlement-title">{t("operator.settlement")}</h2>
       {isMissingRoute(obligations.error) ? (
-        <p className="placeholder">{t("placeholder.endpoint", { endpoint: `GET ${ADMIN_API.obligations}` })}</p>
+        <p className="placeholder">{t("placeholder.endpoint", { endpoint: "GET /api/admin/obligations" })}</p>
       ) : list.length === 0 ? (
         <p className="muted">{obligations.data ? t("obligations.none") : t("app.loading")}</p>
       ) : (

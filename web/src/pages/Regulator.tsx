@@ -4,15 +4,16 @@
  * by producer, the controls (price band, circuit breaker, ceiling and floor, ceiling path, buyer limits, halts and
  * resumption) each with a reason and a confirmation, and the audit trail with filters.
  *
- * The regulator's own API is under /api/regulator (REGULATOR_API below); a part whose route the server does not have
+ * The regulator's own API is under /api/regulator, typed from the API document (api/typed.ts); a part whose route the server does not have
  * yet says so in place.
  */
 
 import { useState } from "react";
 import { isMissingRoute } from "../api/client.ts";
-import { useLive } from "../api/live.ts";
-import type { InstrumentQuote, LimitsInForce, Sessions } from "../api/types.ts";
-import { ControlForm, FieldProblem } from "../components/ControlForm.tsx";
+import { useApi } from "../api/live.ts";
+import { apiPath, type BodyOf, mutation, type QueryOf, type ResponseOf } from "../api/typed.ts";
+import type { AuditEntry, InstrumentQuote, Safeguards } from "../api/types.ts";
+import { ControlForm, FieldProblem, type LoadedSettings } from "../components/ControlForm.tsx";
 import { FieldError } from "../components/FieldError.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
@@ -21,44 +22,23 @@ import {
   exchangeDateTime,
   parsePriceTenge,
   percentOfBps,
+  priceInputText,
   signedPercent,
   tengePerLitre,
   tengePerTonne,
   tonnes,
+  wholeTengePerTonne,
 } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { byRegion, isHalted, limitsOf, useDensity } from "../market.ts";
 
-export const REGULATOR_API = {
-  overview: "/api/regulator/overview",
-  supply: "/api/regulator/supply",
-  audit: "/api/regulator/audit",
-  safeguardsAll: "/api/regulator/safeguards",
-  safeguards: (instrument: string) => `/api/regulator/instruments/${encodeURIComponent(instrument)}/safeguards`,
-  halt: "/api/regulator/halt",
-  resume: "/api/regulator/resume",
-} as const;
-
-interface SafeguardsView {
-  readonly instrument: string;
-  readonly region: string;
-  readonly phase: string;
-  readonly phaseChanged: { readonly reason: string | null } | null;
-  readonly limits: LimitsInForce;
-}
-
-interface RegionRow {
-  readonly region: string;
-  readonly volumeKg: string | number;
-  readonly vwapTiynPerTonne: number | null;
-  readonly risingFastest: { readonly instrument: string; readonly changeBps: number | null } | null;
-}
+type RegionRow = ResponseOf<"/api/regulator/overview">["regions"][number];
 
 export function Regulator() {
   const { t } = useI18n();
-  const listing = useLive<{ instruments: InstrumentQuote[] }>("/api/instruments");
-  const safeguards = useLive<{ instruments: SafeguardsView[] }>(REGULATOR_API.safeguardsAll);
-  const overview = useLive<{ regions: RegionRow[] }>(REGULATOR_API.overview);
+  const listing = useApi("/api/instruments");
+  const safeguards = useApi("/api/regulator/safeguards");
+  const overview = useApi("/api/regulator/overview");
   const inForce = new Map((safeguards.data?.instruments ?? []).map((view) => [view.instrument, view]));
   // The listing is public; the regulator's view adds the limits in force and the halt's reason.
   const quotes = (listing.data?.instruments ?? []).map((quote) => {
@@ -75,7 +55,10 @@ export function Regulator() {
         <p className="muted small">{t("regulator.controlsNote")}</p>
         <div className="controls-grid">
           <HaltControls quotes={quotes} />
-          <SafeguardControls quotes={quotes} />
+          <SafeguardControls
+            quotes={quotes}
+            inForce={new Map((safeguards.data?.instruments ?? []).map((view) => [view.instrument, view.safeguards]))}
+          />
         </div>
       </section>
       <AuditPanel />
@@ -139,7 +122,7 @@ function RegionOverview({
                     {t("regulator.regionSummary", {
                       region: regionName(t, group.region),
                       volume: tonnes(String(summary.get(group.region)?.volumeKg ?? 0), locale),
-                      vwap: tengePerTonne(summary.get(group.region)?.vwapTiynPerTonne ?? null, locale),
+                      vwap: wholeTengePerTonne(summary.get(group.region)?.vwapTiynPerTonne ?? null, locale),
                       fastest: summary.get(group.region)?.risingFastest?.instrument ?? "—",
                     })}
                   </th>
@@ -159,7 +142,7 @@ function RegionOverview({
 function OverviewRow({ quote, region }: { quote: InstrumentQuote; region: string | null }) {
   const { t, locale } = useI18n();
   const density = useDensity();
-  const sessions = useLive<Sessions>(`/api/instruments/${encodeURIComponent(quote.instrument)}/sessions?limit=1`);
+  const sessions = useApi("/api/instruments/{id}/sessions", { path: { id: quote.instrument }, query: { limit: 1 } });
   const current = sessions.data?.current ?? null;
   const change = quote.changeBps ?? 0;
   return (
@@ -177,7 +160,7 @@ function OverviewRow({ quote, region }: { quote: InstrumentQuote; region: string
       <td className={`num ${change > 0 ? "up" : change < 0 ? "down" : ""} ${change >= 500 ? "alarm" : ""}`}>
         {signedPercent(quote.changeBps, locale)}
       </td>
-      <td className="num">{tengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
+      <td className="num">{wholeTengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
       <td className="num">
         {current ? `${tonnes(current.offeredKg, locale)} / ${tonnes(current.volumeKg, locale)}` : "—"}
       </td>
@@ -188,26 +171,15 @@ function OverviewRow({ quote, region }: { quote: InstrumentQuote; region: string
   );
 }
 
-interface SupplyRow {
-  readonly producer: string;
-  readonly basis: string;
-  readonly month: string;
-  readonly plannedKg: number | string;
-  readonly offeredKg: number | string;
-  readonly soldKg: number | string;
-  readonly shortfallKg: number | string;
-  readonly offeredBps: number | null;
-}
-
 function SupplyPanel() {
   const { t, locale } = useI18n();
-  const supply = useLive<{ month: string; plans: SupplyRow[] }>(REGULATOR_API.supply);
+  const supply = useApi("/api/regulator/supply");
   const rows = supply.data?.plans ?? [];
   return (
     <section className="panel" aria-labelledby="supply-title">
       <h2 id="supply-title">{t("regulator.supply")}</h2>
       {isMissingRoute(supply.error) ? (
-        <p className="placeholder">{t("placeholder.endpoint", { endpoint: `GET ${REGULATOR_API.supply}` })}</p>
+        <p className="placeholder">{t("placeholder.endpoint", { endpoint: "GET /api/regulator/supply" })}</p>
       ) : rows.length === 0 ? (
         <p className="muted">{supply.data ? t("regulator.noSupply") : t("app.loading")}</p>
       ) : (
@@ -299,11 +271,12 @@ function HaltControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
     if (v.scope === "region" && !v.region) throw new FieldProblem("region", t("regulator.chooseRegion"));
     if (v.scope === "instrument" && !v.instrument)
       throw new FieldProblem("instrument", t("regulator.chooseInstrument"));
+    const scope = v.scope === "region" || v.scope === "instrument" ? v.scope : "market";
     return {
-      scope: v.scope,
-      ...(v.scope === "region" ? { region: v.region } : {}),
-      ...(v.scope === "instrument" ? { instrument: v.instrument } : {}),
-    };
+      scope,
+      ...(scope === "region" && v.region ? { region: v.region } : {}),
+      ...(scope === "instrument" && v.instrument ? { instrument: v.instrument } : {}),
+    } as const;
   };
   const describeTarget = (v: Readonly<Record<string, string>>) =>
     v.scope === "region"
@@ -317,9 +290,7 @@ function HaltControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
         id="halt-form"
         title={t("regulator.halt")}
         fields={fields}
-        method="POST"
-        path={() => REGULATOR_API.halt}
-        body={(v, reason) => ({ ...target(v), reason })}
+        action={(v, reason) => mutation("post", "/api/regulator/halt", {}, { ...target(v), reason })}
         summary={(v) => t("regulator.haltSummary", { target: describeTarget(v) })}
         submitLabel={t("regulator.haltSubmit")}
         danger
@@ -329,9 +300,7 @@ function HaltControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
         id="resume-form"
         title={t("regulator.resume")}
         fields={fields}
-        method="POST"
-        path={() => REGULATOR_API.resume}
-        body={(v, reason) => ({ ...target(v), reason })}
+        action={(v, reason) => mutation("post", "/api/regulator/resume", {}, { ...target(v), reason })}
         summary={(v) => t("regulator.resumeSummary", { target: describeTarget(v) })}
         submitLabel={t("regulator.resumeSubmit")}
         refreshes={["/api/instruments"]}
@@ -354,8 +323,37 @@ function parseScaled2(text: string): number | null {
   return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0") || "0");
 }
 
-function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
+type SafeguardsChange = BodyOf<"/api/regulator/instruments/{id}/safeguards", "patch">;
+
+/** A safeguards change whose fields may be undefined: those are left out (a field not sent keeps its setting). */
+function defined(body: { [K in keyof SafeguardsChange]: SafeguardsChange[K] | undefined }): SafeguardsChange {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as SafeguardsChange;
+}
+
+/** Basis points as the percentage a person types, e.g. 750 → "7.5"; "" for none. */
+const percentText = (bps: number | null) => (bps === null ? "" : String(bps / 100));
+const countText = (count: number | null) => (count === null ? "" : String(count));
+const priceText = (tiyn: number | null) => (tiyn === null ? "" : priceInputText(tiyn));
+/** The exchange's date (UTC+5) of an instant, as YYYY-MM-DD. */
+const exchangeDay = (ms: number) => new Date(ms + 5 * 3_600_000).toISOString().slice(0, 10);
+
+function SafeguardControls({
+  quotes,
+  inForce,
+}: {
+  quotes: readonly InstrumentQuote[];
+  inForce: ReadonlyMap<string, Safeguards>;
+}) {
   const { t, locale } = useI18n();
+  /** The settings in force on the chosen instrument, as the form's field texts. */
+  const load =
+    (fields: (safeguards: Safeguards) => Record<string, string>) =>
+    (v: Readonly<Record<string, string>>): LoadedSettings | null => {
+      const safeguards = v.instrument ? inForce.get(v.instrument) : undefined;
+      return safeguards && v.instrument ? { key: v.instrument, values: fields(safeguards) } : null;
+    };
+  const only = <T,>(changed: ReadonlySet<string>, field: string, value: () => T): T | undefined =>
+    changed.has(field) ? value() : undefined;
   const instrument = {
     name: "instrument",
     label: t("regulator.col.instrument"),
@@ -368,7 +366,10 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
     if (value === null || value === 0) throw new FieldProblem(field, t("regulator.priceInvalid"));
     return value;
   };
-  const path = (v: Readonly<Record<string, string>>) => (v.instrument ? REGULATOR_API.safeguards(v.instrument) : null);
+  const change = (v: Readonly<Record<string, string>>, body: SafeguardsChange) =>
+    v.instrument
+      ? mutation("patch", "/api/regulator/instruments/{id}/safeguards", { path: { id: v.instrument } }, body)
+      : null;
   const refreshes = ["/api/instruments"];
   return (
     <>
@@ -381,7 +382,6 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
             name: "bandPercent",
             label: t("regulator.bandPercent"),
             kind: "number",
-            placeholder: "5",
             required: false,
             help: t("regulator.emptyRemoves"),
           },
@@ -389,18 +389,25 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
             name: "breakerPercent",
             label: t("regulator.breakerPercent"),
             kind: "number",
-            placeholder: "3",
             required: false,
             help: t("regulator.emptyRemoves"),
           },
         ]}
-        method="PATCH"
-        path={path}
-        body={(v, reason) => ({
-          bandBps: bpsOf(v.bandPercent, "bandPercent", t("regulator.percentInvalid")),
-          breakerBps: bpsOf(v.breakerPercent, "breakerPercent", t("regulator.percentInvalid")),
-          reason,
-        })}
+        load={load((s) => ({ bandPercent: percentText(s.bandBps), breakerPercent: percentText(s.breakerBps) }))}
+        action={(v, reason, changed) =>
+          change(
+            v,
+            defined({
+              bandBps: only(changed, "bandPercent", () =>
+                bpsOf(v.bandPercent, "bandPercent", t("regulator.percentInvalid")),
+              ),
+              breakerBps: only(changed, "breakerPercent", () =>
+                bpsOf(v.breakerPercent, "breakerPercent", t("regulator.percentInvalid")),
+              ),
+              reason,
+            }),
+          )
+        }
         summary={(v) =>
           t("regulator.bandSummary", {
             instrument: v.instrument ?? "",
@@ -420,7 +427,6 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
             name: "ceiling",
             label: t("regulator.ceilingPrice"),
             kind: "number",
-            placeholder: "120000",
             required: false,
             help: t("regulator.emptyRemoves"),
           },
@@ -432,12 +438,17 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
             help: t("regulator.emptyRemoves"),
           },
         ]}
-        method="PATCH"
-        path={path}
-        body={(v, reason) => ({
-          changes: { ceiling: price("ceiling", v.ceiling), floor: price("floor", v.floor) },
-          reason,
-        })}
+        load={load((s) => ({ ceiling: priceText(s.ceilingTiynPerTonne), floor: priceText(s.floorTiynPerTonne) }))}
+        action={(v, reason, changed) =>
+          change(
+            v,
+            defined({
+              ceiling: only(changed, "ceiling", () => price("ceiling", v.ceiling)),
+              floor: only(changed, "floor", () => price("floor", v.floor)),
+              reason,
+            }),
+          )
+        }
         summary={(v) =>
           t("regulator.ceilingSummary", {
             instrument: v.instrument ?? "",
@@ -460,9 +471,12 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
             help: t("regulator.stepsHelp"),
           },
         ]}
-        method="PATCH"
-        path={path}
-        body={(v, reason) => ({ ceilingPath: parseSteps(v.steps ?? "", locale, t), reason })}
+        load={load((s) => ({
+          steps: s.ceilingPath
+            .map((step) => `${exchangeDay(step.effectiveFromMs)} ${priceInputText(step.ceilingTiynPerTonne)}`)
+            .join("; "),
+        }))}
+        action={(v, reason) => change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, t), reason })}
         summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: v.steps ?? "" })}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
@@ -482,14 +496,28 @@ function SafeguardControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
           { name: "maxActiveOrders", label: t("regulator.maxActiveOrders"), kind: "number", required: false },
           { name: "maxLotsPerOrder", label: t("regulator.maxLots"), kind: "number", required: false },
         ]}
-        method="PATCH"
-        path={path}
-        body={(v, reason) => ({
-          maxShareBps: bpsOf(v.maxSharePercent, "maxSharePercent", t("regulator.percentInvalid")),
-          maxActiveOrders: countOf(v.maxActiveOrders, "maxActiveOrders", t("regulator.countInvalid")),
-          maxLotsPerOrder: countOf(v.maxLotsPerOrder, "maxLotsPerOrder", t("regulator.countInvalid")),
-          reason,
-        })}
+        load={load((s) => ({
+          maxSharePercent: percentText(s.maxShareBps),
+          maxActiveOrders: countText(s.maxActiveOrders),
+          maxLotsPerOrder: countText(s.maxLotsPerOrder),
+        }))}
+        action={(v, reason, changed) =>
+          change(
+            v,
+            defined({
+              maxShareBps: only(changed, "maxSharePercent", () =>
+                bpsOf(v.maxSharePercent, "maxSharePercent", t("regulator.percentInvalid")),
+              ),
+              maxActiveOrders: only(changed, "maxActiveOrders", () =>
+                countOf(v.maxActiveOrders, "maxActiveOrders", t("regulator.countInvalid")),
+              ),
+              maxLotsPerOrder: only(changed, "maxLotsPerOrder", () =>
+                countOf(v.maxLotsPerOrder, "maxLotsPerOrder", t("regulator.countInvalid")),
+              ),
+              reason,
+            }),
+          )
+        }
         summary={(v) =>
           t("regulator.buyerLimitsSummary", {
             instrument: v.instrument ?? "",
@@ -532,26 +560,13 @@ function ceilingOf(text: string, locale: string): number | null {
   return value === null || value === 0 ? null : value;
 }
 
-interface AuditEntry {
-  readonly seq: number;
-  readonly timeMs: number;
-  readonly actor: string | null;
-  readonly role: string | null;
-  readonly source: string | null;
-  readonly commandType: string;
-  readonly instrument: string | null;
-  readonly account: string | null;
-  readonly summary: string;
-  readonly outcome: "accepted" | "rejected";
-  readonly code: string | null;
-  readonly message: string | null;
-}
-
 /** Audit entries shown at first, and added by "show more". */
 const AUDIT_PAGE = 30;
 
 /** Command types a reader most often filters the audit trail by (the server accepts every command type). */
-const AUDIT_TYPES = [
+type AuditType = NonNullable<QueryOf<"/api/regulator/audit">["commandType"]>;
+
+const AUDIT_TYPES: readonly AuditType[] = [
   "safeguards.set",
   "halt",
   "resume",
@@ -566,19 +581,36 @@ const AUDIT_TYPES = [
   "order.cancel",
 ] as const;
 
+type AuditKind = AuditEntry["kind"];
+/** The kinds of command the audit trail can be narrowed to (the demo's routine settlement is its own kind). */
+const AUDIT_KINDS: readonly AuditKind[] = [
+  "controls",
+  "trading",
+  "listing",
+  "membership",
+  "funds",
+  "settlement",
+  "system",
+];
+
 function AuditPanel() {
   const i18n = useI18n();
   const { t, locale } = i18n;
+  const [kinds, setKinds] = useState<readonly AuditKind[]>([]);
   const [actor, setActor] = useState("");
   const [type, setType] = useState("");
   const [instrument, setInstrument] = useState("");
   const [limit, setLimit] = useState(AUDIT_PAGE);
-  const query = new URLSearchParams();
-  if (actor) query.set("actor", actor);
-  if (type) query.set("commandType", type);
-  if (instrument) query.set("instrument", instrument);
-  query.set("limit", String(limit));
-  const audit = useLive<{ entries: AuditEntry[] }>(`${REGULATOR_API.audit}?${query}`);
+  const query = {
+    limit,
+    format: "json" as const,
+    ...(actor ? { actor } : {}),
+    ...(type ? { commandType: type as AuditType } : {}),
+    ...(instrument ? { instrument } : {}),
+    ...(kinds.length > 0 ? { kinds: AUDIT_KINDS.filter((k) => kinds.includes(k)).join(",") } : {}),
+  };
+  const audit = useApi("/api/regulator/audit", { query });
+  const csv = apiPath("/api/regulator/audit", { query: { ...query, format: "csv" } });
   const entries = audit.data?.entries ?? [];
   return (
     <section className="panel" aria-labelledby="audit-title">
@@ -603,13 +635,29 @@ function AuditPanel() {
           {t("regulator.filter.instrument")}
           <input value={instrument} onChange={(event) => setInstrument(event.target.value)} name="audit-instrument" />
         </label>
+        <fieldset className="kinds" data-testid="audit-kinds">
+          <legend className="small">{t("regulator.filter.kinds")}</legend>
+          {AUDIT_KINDS.map((kind) => (
+            <label key={kind} className="inline">
+              <input
+                type="checkbox"
+                name={`audit-kind-${kind}`}
+                checked={kinds.includes(kind)}
+                onChange={(event) =>
+                  setKinds(event.target.checked ? [...kinds, kind] : kinds.filter((k) => k !== kind))
+                }
+              />
+              {t(`regulator.kinds.${kind}`)}
+            </label>
+          ))}
+        </fieldset>
       </div>
       <p className="downloads">
-        <a href={`${REGULATOR_API.audit}?${query}&format=csv`}>{t("regulator.auditCsv")}</a>
+        <a href={csv}>{t("regulator.auditCsv")}</a>
       </p>
       {audit.error && !isMissingRoute(audit.error) ? <FieldError message={describeError(audit.error, i18n)} /> : null}
       {isMissingRoute(audit.error) ? (
-        <p className="placeholder">{t("placeholder.endpoint", { endpoint: `GET ${REGULATOR_API.audit}` })}</p>
+        <p className="placeholder">{t("placeholder.endpoint", { endpoint: "GET /api/regulator/audit" })}</p>
       ) : entries.length === 0 ? (
         <p className="muted">{audit.data ? t("regulator.noAudit") : t("app.loading")}</p>
       ) : (
@@ -635,6 +683,9 @@ function AuditPanel() {
                     {entry.role ? <span className="small muted"> ({entry.role})</span> : null}
                   </td>
                   <td className="small">
+                    <span className="badge small" data-testid="audit-kind">
+                      {t(`regulator.kinds.${entry.kind}`)}
+                    </span>{" "}
                     <span className="mono">{entry.commandType}</span> {entry.summary}
                   </td>
                   <td className="small">{entry.instrument ?? entry.account ?? ""}</td>

@@ -6,12 +6,14 @@
  */
 
 import { useEffect, useState } from "react";
-import { useLive } from "../api/live.ts";
-import type { Account, Balance, Book, Fill, InstrumentQuote, Obligation, Order, User } from "../api/types.ts";
+import { useApi } from "../api/live.ts";
+import type { User } from "../api/types.ts";
 import { Balances, Fills, Obligations } from "../components/AccountPanels.tsx";
 import { DepthLadder } from "../components/DepthLadder.tsx";
+import { Exports } from "../components/Exports.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { OrderEntry, type Prefill } from "../components/OrderEntry.tsx";
+import { OrderNotices } from "../components/OrderNotices.tsx";
 import { OwnOrders } from "../components/OwnOrders.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { signedPercent, tengePerLitre, tengePerTonne } from "../format.ts";
@@ -23,8 +25,8 @@ const STORAGE_INSTRUMENT = "sauda.terminal.instrument";
 export function Terminal({ user }: { user: User }) {
   const { t, locale } = useI18n();
   const density = useDensity();
-  const listing = useLive<{ instruments: InstrumentQuote[] }>("/api/instruments");
-  const accounts = useLive<{ accounts: Account[] }>("/api/accounts");
+  const listing = useApi("/api/instruments");
+  const accounts = useApi("/api/accounts");
   const quotes = listing.data?.instruments ?? [];
   const [instrumentId, setInstrumentId] = useState<string | null>(() => localStorage.getItem(STORAGE_INSTRUMENT));
   const [accountId, setAccountId] = useState<string | null>(null);
@@ -38,16 +40,18 @@ export function Terminal({ user }: { user: User }) {
     if (quote) localStorage.setItem(STORAGE_INSTRUMENT, quote.instrument);
   }, [quote]);
 
-  const instrumentPath = quote ? `/api/instruments/${encodeURIComponent(quote.instrument)}` : null;
-  const accountPath = account ? `/api/accounts/${encodeURIComponent(account.account)}` : null;
-  const book = useLive<Book>(instrumentPath ? `${instrumentPath}/book?depth=12` : null);
-  const orders = useLive<{ orders: Order[] }>(
-    accountPath && quote ? `${accountPath}/orders?instrument=${encodeURIComponent(quote.instrument)}&limit=50` : null,
+  const instrumentParams = quote ? { path: { id: quote.instrument } } : null;
+  const accountParams = account ? { path: { account: account.account } } : null;
+  const book = useApi("/api/instruments/{id}/book", instrumentParams && { ...instrumentParams, query: { depth: 12 } });
+  const orders = useApi(
+    "/api/accounts/{account}/orders",
+    accountParams && quote && { ...accountParams, query: { instrument: quote.instrument, limit: 50 } },
   );
-  const fills = useLive<{ fills: Fill[] }>(accountPath ? `${accountPath}/fills?limit=50` : null);
-  const balances = useLive<{ balances: Balance[] }>(accountPath ? `${accountPath}/balances` : null);
-  const obligations = useLive<{ obligations: Obligation[] }>(
-    accountPath ? `${accountPath}/obligations?limit=50` : null,
+  const fills = useApi("/api/accounts/{account}/fills", accountParams && { ...accountParams, query: { limit: 50 } });
+  const balances = useApi("/api/accounts/{account}/balances", accountParams);
+  const obligations = useApi(
+    "/api/accounts/{account}/obligations",
+    accountParams && { ...accountParams, query: { limit: 50 } },
   );
   const canTrade = user.role === "trader";
   const halted = quotes.filter(isHalted);
@@ -135,6 +139,9 @@ export function Terminal({ user }: { user: User }) {
             })}
           </p>
         ) : null}
+        {account && quote ? (
+          <OrderNotices account={account.account} orders={orders.data?.orders} quote={quote} />
+        ) : null}
         {listing.error && !listing.data ? <p className="field-error">{t("app.unreachable")}</p> : null}
         {accounts.data && accountList.length === 0 ? <p className="muted">{t("terminal.noAccounts")}</p> : null}
       </section>
@@ -171,6 +178,7 @@ export function Terminal({ user }: { user: User }) {
           <Balances balances={balances.data?.balances ?? []} obligations={obligations.data?.obligations ?? []} />
           <Fills fills={fills.data?.fills ?? []} />
           <Obligations account={account.account} obligations={obligations.data?.obligations ?? []} />
+          <Exports account={account.account} />
         </>
       ) : null}
     </div>

@@ -1,0 +1,339 @@
+/**
+ * Every control form on the regulator's and the operator's consoles, in a real browser against a real exchange: each
+ * is filled in as a person would, submitted and confirmed, and what it changed is read back through the API (not from
+ * the page), so a form that sends what the API does not take fails here.
+ *
+ * The scenarios share one server and run in order: each starts from the market the previous one left.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { browserAvailable, browserSuite } from "./support/browser.ts";
+
+const run = browserAvailable("console control forms end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+const LIVE_MS = 10_000;
+const SAFEGUARDS = `/api/regulator/instruments/${INSTRUMENT}/safeguards`;
+
+describe.skipIf(!run)("console control forms in a real browser", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+
+  async function signIn(user: string, path: string): Promise<Page> {
+    const page = await open("/login");
+    await page.getByLabel("User name").fill(user);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    await page.goto(`${suite.server.url}${path}`);
+    return page;
+  }
+
+  /** Fills a control form's fields (select or text by name), gives the reason, submits and confirms. */
+  async function submit(page: Page, formId: string, values: Record<string, string>, reason: string | null) {
+    const form = page.getByTestId(formId);
+    for (const [name, value] of Object.entries(values)) {
+      const field = form.locator(`[name=${name}]`);
+      if ((await field.evaluate((element) => element.tagName)) === "SELECT") {
+        await expect
+          .poll(() => field.locator(`option[value="${value}"]`).count(), { timeout: LIVE_MS })
+          .toBeGreaterThan(0);
+        await field.selectOption(value);
+      } else {
+        await field.fill(value);
+      }
+    }
+    if (reason !== null) await form.locator("input[name=reason]").fill(reason);
+    await form.locator("button[type=submit]").click();
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
+    await expect(form.locator(".field-error:not([hidden])").count()).resolves.toBe(0);
+  }
+
+  it("(operator) the settlement buttons confirm payment and delivery", async () => {
+    // A trade between two members makes an obligation to settle.
+    const seller = await suite.server.login("kazgpz-trader");
+    const buyer = await suite.server.login("aktau-trader");
+    const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 2_000 };
+    await suite.server.call(seller, "POST", "/api/orders", {
+      ...order,
+      account: "KAZGPZ-1",
+      clientOrderId: "settle-s",
+      side: "sell",
+    });
+    const buy = await suite.server.call(buyer, "POST", "/api/orders", {
+      ...order,
+      account: "AKTAU-1",
+      clientOrderId: "settle-b",
+      side: "buy",
+    });
+    expect(buy.body.trades).toHaveLength(1);
+    const operatorApi = await suite.server.login("operator");
+    const obligation = async () => {
+      const read = await suite.server.call(operatorApi, "GET", "/api/admin/obligations?status=all&limit=10");
+      return read.body.obligations[0] as { id: string; paid: boolean; delivered: boolean; status: string };
+    };
+    const { id } = await obligation();
+    const page = await signIn("operator", "/operator");
+    page.on("dialog", (dialog) => void dialog.accept());
+    const table = page.getByTestId("settlement");
+    const payment = table.getByRole("button", { name: "Payment received" });
+    await payment.waitFor({ timeout: LIVE_MS });
+    await payment.click();
+    await expect.poll(async () => (await obligation()).paid, { timeout: LIVE_MS }).toBe(true);
+    const delivery = table.getByRole("button", { name: "Gas delivered" });
+    await delivery.click();
+    await expect.poll(async () => (await obligation()).delivered, { timeout: LIVE_MS }).toBe(true);
+    expect(await obligation()).toMatchObject({ id, status: "settled" });
+  });
+
+  let regulator: Page;
+  let regulatorApi: Session;
+
+  it("an error under a field goes when the field changes", async () => {
+    regulator = await signIn("regulator", "/regulator");
+    regulatorApi = await suite.server.login("regulator");
+    const form = regulator.getByTestId("band-form");
+    const errors = form.locator(".field-error:not([hidden])");
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await form.locator("input[name=bandPercent]").fill("150");
+    await form.locator("input[name=reason]").fill("console test: a wrong percentage");
+    await form.locator("button[type=submit]").click();
+    await expect.poll(() => errors.count(), { timeout: LIVE_MS }).toBe(1);
+    await form.locator("input[name=bandPercent]").fill("15");
+    expect(await errors.count()).toBe(0);
+    await form.locator("input[name=bandPercent]").fill("");
+  });
+
+  it("the band and circuit breaker form sets both", async () => {
+    await submit(
+      regulator,
+      "band-form",
+      { instrument: INSTRUMENT, bandPercent: "7.5", breakerPercent: "3" },
+      "console test: band",
+    );
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.bandBps).toBe(750);
+    expect(read.body.safeguards.breakerBps).toBe(300);
+  });
+
+  it("the ceiling and floor form sets both", async () => {
+    await submit(
+      regulator,
+      "ceiling-form",
+      { instrument: INSTRUMENT, ceiling: "140000", floor: "120000" },
+      "console test: ceiling",
+    );
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.ceilingTiynPerTonne).toBe(14_000_000);
+    expect(read.body.safeguards.floorTiynPerTonne).toBe(12_000_000);
+  });
+
+  it("the ceiling path form sets its steps", async () => {
+    await submit(
+      regulator,
+      "path-form",
+      { instrument: INSTRUMENT, steps: "2026-02-01 141000; 2026-03-01 142000" },
+      "console test: path",
+    );
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.ceilingPath).toEqual([
+      { effectiveFromMs: Date.parse("2026-02-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_100_000 },
+      { effectiveFromMs: Date.parse("2026-03-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_200_000 },
+    ]);
+  });
+
+  it("the buyer limits form sets the share, orders and lots", async () => {
+    await submit(
+      regulator,
+      "buyer-limits-form",
+      { instrument: INSTRUMENT, maxSharePercent: "40", maxActiveOrders: "20", maxLotsPerOrder: "500" },
+      "console test: buyer limits",
+    );
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.maxShareBps).toBe(4000);
+    expect(read.body.safeguards.maxActiveOrders).toBe(20);
+    expect(read.body.safeguards.maxLotsPerOrder).toBe(500);
+  });
+
+  it("a form shows the settings in force, sends only what changed and names what a cleared field removes", async () => {
+    await regulator.reload();
+    const form = regulator.getByTestId("band-form");
+    await expect
+      .poll(() => form.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
+      .toBe(1);
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await expect.poll(() => form.locator("input[name=bandPercent]").inputValue(), { timeout: LIVE_MS }).toBe("7.5");
+    expect(await form.locator("input[name=breakerPercent]").inputValue()).toBe("3");
+
+    // Only the band changes: the circuit breaker stays.
+    await form.locator("input[name=bandPercent]").fill("6");
+    await form.locator("input[name=reason]").fill("console test: narrower band");
+    await form.locator("button[type=submit]").click();
+    expect(await form.getByTestId("changes").textContent()).toBe("Static band ± %: 7.5 → 6");
+    expect(await form.getByTestId("removals").count()).toBe(0);
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => form.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.bandBps).toBe(600);
+    expect(read.body.safeguards.breakerBps).toBe(300);
+
+    // Clearing the breaker says it will be removed, and removes only it.
+    await form.locator("input[name=breakerPercent]").fill("");
+    await form.locator("input[name=reason]").fill("console test: no breaker");
+    await form.locator("button[type=submit]").click();
+    expect(await form.getByTestId("removals").textContent()).toBe("This will remove: Circuit breaker ± %.");
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
+    read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.bandBps).toBe(600);
+    expect(read.body.safeguards.breakerBps).toBe(null);
+    expect(read.body.safeguards.ceilingTiynPerTonne).toBe(14_000_000);
+
+    // Nothing changed: nothing is sent.
+    await form.locator("input[name=reason]").fill("console test: nothing");
+    await form.locator("button[type=submit]").click();
+    expect(await form.locator(".field-error:not([hidden])").first().textContent()).toBe(
+      "Nothing is changed: the fields show the settings in force.",
+    );
+  });
+
+  it("the halt and resume forms halt and resume the instrument", async () => {
+    await submit(regulator, "halt-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: halt");
+    let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.phase).toBe("halted");
+    expect(read.body.phaseChanged.reason).toBe("console test: halt");
+    await submit(regulator, "resume-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: resume");
+    read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.phase).not.toBe("halted");
+  });
+
+  it("the audit trail can be narrowed to kinds of command", async () => {
+    const audit = regulator.getByTestId("audit");
+    await expect
+      .poll(() => audit.getByTestId("audit-kind").allTextContents(), { timeout: LIVE_MS })
+      .toContain("Trading");
+    await regulator.getByTestId("audit-kinds").getByLabel("Controls").check();
+    await expect
+      .poll(async () => [...new Set(await audit.getByTestId("audit-kind").allTextContents())], { timeout: LIVE_MS })
+      .toEqual(["Controls"]);
+    const read = await suite.server.call(regulatorApi, "GET", "/api/regulator/audit?kinds=controls&limit=100");
+    expect(await audit.locator("tbody tr").count()).toBe(Math.min(read.body.entries.length, 30));
+    await regulator.getByTestId("audit-kinds").getByLabel("Controls").uncheck();
+  });
+
+  let operator: Page;
+  let operatorApi: Session;
+
+  it("the deposit form books the amount typed", async () => {
+    operator = await signIn("operator", "/operator");
+    operatorApi = await suite.server.login("operator");
+    const trader = await suite.server.login("atyrau-trader");
+    const before = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
+    const money = (body: { balances: { asset: string; free: string }[] }) =>
+      BigInt(body.balances.find((b) => b.asset === "KZT")?.free ?? "0");
+    await submit(
+      operator,
+      "deposit-form",
+      { account: "ATYRAU-1", amount: "1000000.50", reference: "CONSOLE-TEST-1" },
+      null,
+    );
+    const after = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
+    expect(money(after.body) - money(before.body)).toBe(100_000_050n);
+  });
+
+  it("in Russian, a deposit of 1000000,50 is booked as 1,000,000.50 ₸, shown so before it is; 1.500 is refused", async () => {
+    const trader = await suite.server.login("atyrau-trader");
+    const money = async () => {
+      const read = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
+      return BigInt(read.body.balances.find((b: { asset: string }) => b.asset === "KZT").free);
+    };
+    const before = await money();
+    await operator.getByLabel("Language").selectOption("ru");
+    const form = operator.getByTestId("deposit-form");
+    await expect.poll(() => form.locator("h3").first().textContent(), { timeout: LIVE_MS }).not.toBe("Book a deposit");
+    await form.locator("select[name=account]").selectOption("ATYRAU-1");
+    await form.locator("input[name=reference]").fill("CONSOLE-TEST-RU");
+    await form.locator("input[name=amount]").fill("1.500");
+    await form.locator("button[type=submit]").click();
+    expect(await form.locator(".field-error:not([hidden])").first().textContent()).toContain(
+      "«1.500» можно прочитать как две разные суммы",
+    );
+    await form.locator("input[name=amount]").fill("1000000,50");
+    await form.locator("button[type=submit]").click();
+    const dialog = form.locator("dialog");
+    expect((await dialog.locator("p").first().textContent())?.replace(/\s/g, " ")).toBe(
+      "Зачислить 1 000 000,50 ₸ на счёт ATYRAU-1.",
+    );
+    await dialog.locator("button").first().click();
+    await expect.poll(() => form.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    expect((await money()) - before).toBe(100_000_050n);
+    await operator.getByLabel("Язык").selectOption("en");
+  });
+
+  it("the suspend and reinstate forms change the member's status", async () => {
+    const status = async () => {
+      const read = await suite.server.call(operatorApi, "GET", "/api/admin/members");
+      return read.body.members.find((m: { member: string }) => m.member === "ATYRAU").suspended as boolean;
+    };
+    await submit(operator, "suspend-form", { member: "ATYRAU" }, "console test: suspend");
+    expect(await status()).toBe(true);
+    await submit(operator, "reinstate-form", { member: "ATYRAU" }, "console test: reinstate");
+    expect(await status()).toBe(false);
+  });
+
+  it("the calendar form sets the sessions, pre-open and holidays", async () => {
+    await submit(
+      operator,
+      "calendar-form",
+      {
+        instrument: INSTRUMENT,
+        sessions: "11:00-13:00, 14:00-16:00",
+        preOpenMinutes: "15",
+        holidays: "2026-03-21, 2026-03-22",
+      },
+      "console test: calendar",
+    );
+    const read = await suite.server.call(operatorApi, "GET", `/api/admin/instruments/${INSTRUMENT}/calendar`);
+    expect(read.body.calendar.sessions).toEqual([
+      { open: "11:00", close: "13:00" },
+      { open: "14:00", close: "16:00" },
+    ]);
+    expect(read.body.calendar.preOpenMinutes).toBe(15);
+    expect(read.body.calendar.holidays).toEqual(["2026-03-21", "2026-03-22"]);
+  });
+
+  it("the calendar form changes only what was changed, keeping extra sessions", async () => {
+    const extra = await suite.server.call(operatorApi, "PATCH", `/api/admin/instruments/${INSTRUMENT}/calendar`, {
+      addExtraSessions: [{ date: "2026-01-10", open: "10:00", close: "12:00" }],
+      reason: "console test: a Saturday session",
+    });
+    expect(extra.status).toBe(200);
+    await operator.reload();
+    const form = operator.getByTestId("calendar-form");
+    await expect
+      .poll(() => form.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
+      .toBe(1);
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await expect
+      .poll(() => form.locator("input[name=sessions]").inputValue(), { timeout: LIVE_MS })
+      .toBe("11:00-13:00, 14:00-16:00");
+    expect(await form.locator("input[name=holidays]").inputValue()).toBe("2026-03-21, 2026-03-22");
+    await form.locator("input[name=preOpenMinutes]").fill("10");
+    await form.locator("input[name=holidays]").fill("2026-03-21");
+    await form.locator("input[name=reason]").fill("console test: shorter pre-open");
+    await form.locator("button[type=submit]").click();
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => form.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    const read = await suite.server.call(operatorApi, "GET", `/api/admin/instruments/${INSTRUMENT}/calendar`);
+    expect(read.body.calendar.preOpenMinutes).toBe(10);
+    expect(read.body.calendar.holidays).toEqual(["2026-03-21"]);
+    expect(read.body.calendar.sessions).toHaveLength(2);
+    expect(read.body.calendar.extraSessions).toEqual([{ date: "2026-01-10", open: "10:00", close: "12:00" }]);
+  });
+
+  it("no page had a script error", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,360 @@
+/**
+ * The trading terminal in a real browser against a real exchange: the figures it shows are the API's (unit-named
+ * fields read through the generated types), the ticket checks what is typed at the field, and what happens to the
+ * member's orders is said on the terminal.
+ *
+ * The scenarios share one server and run in order: each starts from the market the previous one left.
+ */
+
+import { readFileSync } from "node:fs";
+import type { Page, WebSocketRoute } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { browserAvailable, browserSuite } from "./support/browser.ts";
+
+const run = browserAvailable("trading terminal end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+const LIVE_MS = 10_000;
+
+describe.skipIf(!run)("trading terminal in a real browser", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+
+  async function signIn(user: string, path = "/terminal"): Promise<Page> {
+    const page = await open("/login");
+    await page.getByLabel("User name").fill(user);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    if (!page.url().endsWith(path)) await page.goto(`${suite.server.url}${path}`);
+    return page;
+  }
+
+  const ticket = (page: Page) => page.locator(".ticket");
+  let buyer: Page;
+  let buyerApi: Session;
+
+  it("shows the tick, the lot and what live orders block, from the API's unit-named fields", async () => {
+    buyerApi = await suite.server.login("aktau-trader");
+    // A resting bid of 10 t at 130,000 ₸/t blocks 5% guarantee deposit and 0.05% fee: 65,000 + 650 ₸.
+    const placed = await suite.server.call(buyerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "types-1",
+      side: "buy",
+      price: 13_000_000,
+      quantity: 10_000,
+    });
+    expect(placed.status).toBe(201);
+    buyer = await signIn("aktau-trader");
+    const facts = buyer.getByTestId("ticket-facts");
+    await expect.poll(() => facts.textContent(), { timeout: LIVE_MS }).toContain("Tick1 ₸/t");
+    expect(await facts.textContent()).toContain("Lot1 t");
+    const money = buyer.getByTestId("balances").locator("tbody tr").first();
+    await expect.poll(() => money.locator("td").nth(1).textContent(), { timeout: LIVE_MS }).toBe("65,650.00 ₸");
+  });
+
+  it("the ticket sends good-till-date, post-only and self-trade prevention", async () => {
+    const sellerApi = await suite.server.login("kazgpz-trader");
+    const sell = await suite.server.call(sellerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "KAZGPZ-1",
+      clientOrderId: "ticket-s-1",
+      side: "sell",
+      price: 13_300_000,
+      quantity: 5_000,
+    });
+    expect(sell.body.order.status).toBe("resting");
+
+    // A post-only bid at the offer's price would trade at once, so the exchange cancels it instead.
+    await buyer.locator(".ticket .sides label", { hasText: "Buy" }).click();
+    await ticket(buyer).locator("input[name=price]").fill("133000");
+    await ticket(buyer).locator("input[name=quantity]").fill("1");
+    await ticket(buyer).locator("select").nth(1).selectOption("GTD");
+    expect(await buyer.getByTestId("expire-refusal").textContent()).toBe(
+      "Good till date needs the date and time it expires.",
+    );
+    expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
+    await ticket(buyer).locator("input[name=expireAt]").fill("2026-01-06T18:00");
+    await ticket(buyer).locator("input[name=postOnly]").check();
+    await ticket(buyer).locator("select[name=stp]").selectOption("cancel-both");
+    const [sent] = await Promise.all([
+      buyer.waitForRequest((request) => request.url().endsWith("/api/orders") && request.method() === "POST"),
+      ticket(buyer).locator("button[type=submit]").click(),
+    ]);
+    expect(sent.postDataJSON()).toMatchObject({
+      side: "buy",
+      price: 13_300_000,
+      quantity: 1_000,
+      tif: "GTD",
+      expireAt: Date.parse("2026-01-06T18:00:00+05:00"),
+      postOnly: true,
+      stp: "cancel-both",
+    });
+    await expect
+      .poll(() => buyer.getByTestId("ticket-result").textContent(), { timeout: LIVE_MS })
+      .toContain("cancelled");
+    const orders = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders?limit=5");
+    const placed = orders.body.orders.find((o: { tif: string }) => o.tif === "GTD");
+    expect(placed).toMatchObject({
+      status: "cancelled",
+      cancelReason: "post-only",
+      expireAtMs: sent.postDataJSON().expireAt,
+    });
+    await ticket(buyer).locator("select").nth(1).selectOption("GTC");
+    await ticket(buyer).locator("input[name=postOnly]").uncheck();
+  });
+
+  it("exports the member's own orders, fills and obligations as CSV, and explains what balances hold", async () => {
+    const exports = buyer.getByTestId("exports");
+    const [download] = await Promise.all([
+      buyer.waitForEvent("download"),
+      exports.getByRole("button", { name: "My orders (CSV)" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("AKTAU-1-orders.csv");
+    const text = readFileSync(await download.path(), "utf8");
+    const lines = text.trim().split("\r\n");
+    expect(lines[0]).toBe(
+      "orderId,clientOrderId,instrument,side,orderType,tif,expireAt,priceTiynPerTonne,quantityKg,filledKg,openKg,cancelledKg,averageFillPriceTiynPerTonne,status,cancelReason,accepted,updated",
+    );
+    expect(lines.find((line) => line.includes(",types-1,"))).toContain(
+      ",buy,limit,GTC,,13000000,10000,0,10000,0,,resting,,",
+    );
+    for (const [name, header] of [
+      ["My fills (CSV)", "time,tradeId,orderId,instrument,side,priceTiynPerTonne,quantityKg,liquidity"],
+      ["My obligations (CSV)", "id,tradeId,instrument,basis,buyer,seller,priceTiynPerTonne,quantityKg,valueTiyn"],
+    ] as const) {
+      const [file] = await Promise.all([buyer.waitForEvent("download"), exports.getByRole("button", { name }).click()]);
+      expect(readFileSync(await file.path(), "utf8").startsWith(header)).toBe(true);
+    }
+    expect(await buyer.getByTestId("balances-explain").textContent()).toContain(
+      "“Blocked for obligations” is everything your open trades hold until they settle",
+    );
+  });
+
+  it("refuses a price off the tick and a quantity off the lot at the field, naming tick and lot", async () => {
+    await ticket(buyer).locator("input[name=price]").fill("125000.5");
+    await ticket(buyer).locator("input[name=quantity]").fill("1.5");
+    await expect
+      .poll(() => buyer.getByTestId("quantity-refusal").textContent(), { timeout: LIVE_MS })
+      .toBe("Quantity 1.5 t is not a whole number of lots: quantities go in lots of 1 t, prices in steps of 1 ₸/t.");
+    expect(await buyer.getByTestId("price-refusal").textContent()).toBe(
+      "Price 125,000.50 ₸/t is off the tick: prices go in steps of 1 ₸/t, quantities in lots of 1 t.",
+    );
+    expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
+    expect(await buyer.getByTestId("block-preview").textContent()).toContain("correct the price and quantity first");
+    // On the grid again, the order can be sent.
+    await ticket(buyer).locator("input[name=price]").fill("125000");
+    await ticket(buyer).locator("input[name=quantity]").fill("2");
+    await expect.poll(() => buyer.getByTestId("quantity-refusal").count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(false);
+  });
+
+  it("a fault in a page shows the error boundary in its place, and the navigation still works", async () => {
+    const page = await signIn("atyrau-trader");
+    // A balance that is not an integer makes the balances panel throw while rendering.
+    await page.route("**/api/accounts/ATYRAU-1/balances", (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify({
+          account: "ATYRAU-1",
+          balances: [
+            {
+              asset: "KZT",
+              unit: "tiyn",
+              free: "1.5",
+              blockedForOrders: "0",
+              blockedForObligations: "0",
+              total: "1.5",
+            },
+          ],
+        }),
+      }),
+    );
+    await page.reload();
+    await expect.poll(() => page.getByTestId("page-fault").count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await page.getByTestId("page-fault").textContent()).toContain("This page failed");
+    expect(await page.getByTestId("who").textContent()).toContain("atyrau-trader");
+    await page.getByRole("navigation").getByRole("link", { name: "Market board" }).click();
+    await expect.poll(() => page.locator("h1").first().textContent(), { timeout: LIVE_MS }).toBe("Market board");
+    expect(await page.getByTestId("page-fault").count()).toBe(0);
+  });
+
+  it("takes the exchange's refusal away from under the price when the price changes", async () => {
+    const regulator = await suite.server.login("regulator");
+    const set = await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      bandBps: 500,
+      reason: "terminal test: ±5% band",
+    });
+    expect(set.status).toBe(200);
+    await ticket(buyer).locator("input[name=price]").fill("150000");
+    await ticket(buyer).locator("input[name=quantity]").fill("1");
+    await ticket(buyer).locator("button[type=submit]").click();
+    const refusal = ticket(buyer).locator(".field-error:not([hidden])");
+    await expect.poll(() => refusal.first().textContent(), { timeout: LIVE_MS }).toContain("126,350–139,650");
+    await ticket(buyer).locator("input[name=price]").fill("100000");
+    await expect.poll(() => refusal.count(), { timeout: LIVE_MS }).toBe(0);
+    // A refusal about the price stays while only the quantity changes.
+    await ticket(buyer).locator("input[name=price]").fill("150000");
+    await ticket(buyer).locator("button[type=submit]").click();
+    await expect.poll(() => refusal.count(), { timeout: LIVE_MS }).toBe(1);
+    await ticket(buyer).locator("input[name=quantity]").fill("2");
+    expect(await refusal.count()).toBe(1);
+  });
+
+  it("says so when the regulator's narrower band cancels an order, and when a halt freezes resting orders", async () => {
+    const regulator = await suite.server.login("regulator");
+    // ±1% around 133,000: 131,670–134,330, so the bid at 130,000 is cancelled.
+    const narrow = await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      bandBps: 100,
+      reason: "terminal test: ±1% band",
+    });
+    expect(narrow.body.cancelledOrders).toBe(1);
+    const notices = buyer.getByTestId("order-notices");
+    await expect.poll(() => notices.count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await notices.textContent()).toContain(
+      `The exchange cancelled your order types-1 (Buy 10 t at 130,000 ₸/t on ${INSTRUMENT}): its price is outside the limits the regulator now sets`,
+    );
+
+    const placed = await suite.server.call(buyerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "types-2",
+      side: "buy",
+      price: 13_200_000,
+      quantity: 1_000,
+    });
+    expect(placed.body.order.status).toBe("resting");
+    await expect
+      .poll(() => buyer.getByTestId("own-orders").locator("tbody").textContent(), { timeout: LIVE_MS })
+      .toContain("types-2");
+    const halt = await suite.server.call(regulator, "POST", "/api/regulator/halt", {
+      scope: "instrument",
+      instrument: INSTRUMENT,
+      reason: "terminal test: halt",
+    });
+    expect(halt.status).toBe(200);
+    await expect
+      .poll(() => notices.textContent(), { timeout: LIVE_MS })
+      .toContain(`Trading in ${INSTRUMENT} is halted (terminal test: halt): your 1 resting orders stay in the book`);
+    const resume = await suite.server.call(regulator, "POST", "/api/regulator/resume", {
+      scope: "instrument",
+      instrument: INSTRUMENT,
+      reason: "terminal test: resume",
+    });
+    expect(resume.status).toBe(200);
+  });
+
+  it("marks the figures stale while the exchange does not answer, and live again when it does", async () => {
+    const page = await signIn("atyrau-trader");
+    let down = false;
+    const sockets: WebSocketRoute[] = [];
+    await page.context().routeWebSocket(/\/api\/stream/, (ws) => {
+      if (down) {
+        void ws.close();
+        return;
+      }
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await page.reload();
+    const money = page.getByTestId("balances").locator("tbody tr").first().locator("td").first();
+    await expect.poll(() => money.textContent(), { timeout: LIVE_MS }).toMatch(/₸$/);
+    const shown = await money.textContent();
+    expect(await page.getByTestId("stale-banner").count()).toBe(0);
+
+    down = true;
+    await page.route("**/api/**", (route) => route.abort("connectionrefused"));
+    for (const ws of sockets) await ws.close();
+    await expect.poll(() => page.getByTestId("stale-banner").count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await page.getByTestId("stale-banner").textContent()).toMatch(
+      /^The exchange does not answer: the figures below are from \d\d:\d\d:\d\d and may be out of date\.$/,
+    );
+    expect(await page.getByTestId("live-status").textContent()).toBe("○ offline");
+    expect(await money.textContent()).toBe(shown);
+
+    down = false;
+    await page.unroute("**/api/**");
+    await expect.poll(() => page.getByTestId("stale-banner").count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await page.getByTestId("live-status").textContent()).not.toBe("○ offline");
+  });
+
+  it("on a session ended by the exchange, stops asking for the account and asks to sign in again", async () => {
+    const page = await signIn("kazgpz-trader");
+    await expect.poll(() => page.getByTestId("balances").locator("tbody tr").count(), { timeout: LIVE_MS }).toBe(1);
+    // End the browser's session on the server, as a restart or a sign-out elsewhere would.
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const read = await suite.server.call({ cookie, csrf: "" }, "GET", "/api/session");
+    const ended = await suite.server.call({ cookie, csrf: read.body.csrfToken }, "DELETE", "/api/session");
+    expect(ended.status).toBeLessThan(300);
+
+    await expect.poll(() => page.getByTestId("session-expired").count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await page.getByTestId("who").count()).toBe(0);
+    const accountRequests: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/accounts")) accountRequests.push(request.url());
+    });
+    await page.waitForTimeout(3000);
+    expect(accountRequests).toEqual([]);
+
+    // Signing in again from the notice brings the account back.
+    await page.getByTestId("session-expired").getByRole("link", { name: "Sign in again" }).click();
+    await page.getByLabel("User name").fill("kazgpz-trader");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("kazgpz-trader");
+    await expect.poll(() => page.getByTestId("session-expired").count(), { timeout: LIVE_MS }).toBe(0);
+    await expect.poll(() => page.getByTestId("balances").locator("tbody tr").count(), { timeout: LIVE_MS }).toBe(1);
+
+    // After signing out, nothing of the account is asked for any more.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => page.getByTestId("who").count(), { timeout: LIVE_MS }).toBe(0);
+    accountRequests.length = 0;
+    await page.waitForTimeout(3000);
+    expect(accountRequests).toEqual([]);
+  });
+
+  it("the board shows the session's weighted average in whole tenge", async () => {
+    // Two trades at 133,000 and 133,001 ₸/t: the average 133,000.50 shows as 133,001.
+    const sellerApi = await suite.server.login("kazgpz-trader");
+    const atyrauApi = await suite.server.login("atyrau-trader");
+    const regulator = await suite.server.login("regulator");
+    await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      bandBps: null,
+      reason: "terminal test: no band",
+    });
+    // An hour on, the resumption auction after the halt has ended and trading is continuous again.
+    suite.server.nowMs += 3_600_000;
+    for (const [i, price] of [13_290_000, 13_290_100].entries()) {
+      await suite.server.call(sellerApi, "POST", "/api/orders", {
+        instrument: INSTRUMENT,
+        account: "KAZGPZ-1",
+        clientOrderId: `wap-s-${i}`,
+        side: "sell",
+        price,
+        quantity: 1_000,
+      });
+      const buy = await suite.server.call(atyrauApi, "POST", "/api/orders", {
+        instrument: INSTRUMENT,
+        account: "ATYRAU-1",
+        clientOrderId: `wap-b-${i}`,
+        side: "buy",
+        price,
+        quantity: 1_000,
+      });
+      expect(buy.body.trades).toHaveLength(1);
+    }
+    const sessions = await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/sessions?limit=1`);
+    expect(sessions.body.current.vwapTiynPerTonne).toBe(13_290_050);
+    const board = await open("/");
+    const row = board.locator(`[data-instrument="${INSTRUMENT}"]`);
+    await expect.poll(() => row.getByTestId("last").textContent(), { timeout: LIVE_MS }).toBe("132,901");
+    const vwap = row.locator("td").nth(5);
+    await expect.poll(() => vwap.textContent(), { timeout: LIVE_MS }).toBe("132,901");
+  });
+
+  it("no page had a script error", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,55 @@
+/** How the web application reads amounts typed by a person (web/src/format.ts), in English and in Russian. */
+
+import { describe, expect, it } from "vitest";
+import { parseAmount, parseScaled, wholeTengePerTonne } from "../../web/src/format.ts";
+
+const tiyn = (text: string, locale: string) => parseAmount(text, 2, locale);
+
+describe("amounts typed in the reader's locale", () => {
+  it("reads a Russian decimal comma as the decimal separator", () => {
+    expect(tiyn("1000000,50", "ru-RU")).toEqual({ value: 100_000_050 });
+    expect(tiyn("1 000 000,50", "ru-RU")).toEqual({ value: 100_000_050 });
+    expect(tiyn("1\u00a0000\u00a0000,5", "ru-RU")).toEqual({ value: 100_000_050 });
+    expect(tiyn("1,500", "ru-RU")).toEqual({ value: 150 });
+  });
+
+  it("reads English grouping and decimal point", () => {
+    expect(tiyn("1,000,000.50", "en-US")).toEqual({ value: 100_000_050 });
+    expect(tiyn("1000000.50", "en-US")).toEqual({ value: 100_000_050 });
+    expect(tiyn("1,500", "en-US")).toEqual({ value: 150_000 });
+    expect(tiyn("1.500", "en-US")).toEqual({ value: 150 });
+  });
+
+  it("reads a separator that can only be a decimal one as such in either language", () => {
+    expect(tiyn("1000000,50", "en-US")).toEqual({ value: 100_000_050 });
+    expect(tiyn("1000000.50", "ru-RU")).toEqual({ value: 100_000_050 });
+    expect(tiyn("1.000.000,50", "en-US")).toEqual({ value: 100_000_050 });
+  });
+
+  it("refuses what could mean two amounts, and what is not an amount", () => {
+    expect(tiyn("1.500", "ru-RU")).toEqual({ problem: "ambiguous" });
+    expect(tiyn("1,00,000", "en-US")).toEqual({ problem: "invalid" });
+    expect(tiyn("12.5.0", "en-US")).toEqual({ problem: "invalid" });
+    expect(tiyn("ten", "en-US")).toEqual({ problem: "invalid" });
+    expect(tiyn("", "en-US")).toEqual({ problem: "invalid" });
+    expect(tiyn("1.005", "en-US")).toEqual({ problem: "tooPrecise" });
+    expect(tiyn("99999999999999999", "en-US")).toEqual({ problem: "tooLarge" });
+  });
+
+  it("keeps the ticket's prices and quantities exact", () => {
+    expect(parseScaled("133 400,5", 2, "ru-RU")).toBe(13_340_050);
+    expect(parseScaled("133,400.50", 2, "en-US")).toBe(13_340_050);
+    expect(parseScaled("20", 3, "en-US")).toBe(20_000);
+    expect(parseScaled("1.5", 3, "en-US")).toBe(1_500);
+    expect(parseScaled("1,5", 3, "ru-RU")).toBe(1_500);
+  });
+});
+
+describe("weighted averages in whole tenge", () => {
+  it("rounds half a tenge up and shows no tiyn", () => {
+    expect(wholeTengePerTonne(13_300_050, "en-US")).toBe("133,001");
+    expect(wholeTengePerTonne(13_300_049, "en-US")).toBe("133,000");
+    expect(wholeTengePerTonne(13_300_000, "en-US")).toBe("133,000");
+    expect(wholeTengePerTonne(null, "en-US")).toBe("—");
+  });
+});

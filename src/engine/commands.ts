@@ -23,8 +23,17 @@ import type {
 } from "./clearinghouse.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
+import type { SurveillanceCommand } from "./surveillance.ts";
 
-export type { AccountOpenCommand, GasCommand, MemberAddCommand, MemberGroupCommand, MoneyCommand, ObligationCommand };
+export type {
+  AccountOpenCommand,
+  GasCommand,
+  MemberAddCommand,
+  MemberGroupCommand,
+  MoneyCommand,
+  ObligationCommand,
+  SurveillanceCommand,
+};
 
 export interface ListInstrumentCommand {
   readonly type: "instrument.list";
@@ -175,6 +184,7 @@ export type Command =
   | SetPhaseCommand
   | SetReferencePriceCommand
   | AccessCommand
+  | SurveillanceCommand
   | TickCommand;
 
 export type CommandType = Command["type"];
@@ -211,6 +221,12 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "user.password",
   "apiKey.create",
   "apiKey.revoke",
+  "surveillance.configure",
+  "case.open",
+  "case.join",
+  "case.review",
+  "case.close",
+  "case.note",
   "time.tick",
 ];
 

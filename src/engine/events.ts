@@ -14,6 +14,9 @@ import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
 import type { BuyerCategory, MemberRole } from "./members.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
+import type { CaseEvent, SurveillanceConfiguredEvent } from "./surveillance.ts";
+
+export type { CaseEvent, SurveillanceConfiguredEvent };
 
 export interface RejectedEvent {
   readonly type: "rejected";
@@ -235,4 +238,6 @@ export type EngineEvent =
   | PhaseChangedEvent
   | AuctionEvent
   | ReferencePriceEvent
-  | AccessEvent;
+  | AccessEvent
+  | SurveillanceConfiguredEvent
+  | CaseEvent;

@@ -14,7 +14,7 @@
  */
 
 import { invariant } from "../domain/errors.ts";
-import type { AlertSink } from "./alerts.ts";
+import type { Alert, AlertSink } from "./alerts.ts";
 import type { SurveillanceConfig } from "./config.ts";
 import { DEFAULT_CONFIG } from "./config.ts";
 import type { Detector, SessionInfo } from "./detector.ts";
@@ -35,26 +35,71 @@ export interface SurveillanceOptions {
   readonly onStatistics?: (statistics: SessionStatistics) => void;
 }
 
+/** Each rule's section of the configuration, by rule. */
+const SECTION_OF_RULE: Readonly<Record<Alert["rule"], keyof SurveillanceConfig>> = {
+  "wash-trade": "washTrade",
+  concentration: "concentration",
+  "coordinated-bidding": "coordinatedBidding",
+  spoofing: "spoofing",
+  "price-limit-bidding": "priceLimitBidding",
+  "automated-entry": "automatedEntry",
+  withholding: "withholding",
+};
+
+/**
+ * A section of the configuration as the detectors see it: its thresholds read the configuration in force at each
+ * use (so a change applies from the record that brings it), and `enabled` is always true: a detector keeps its state
+ * whether or not its rule is enabled, so enabling a rule mid-session finds its state complete; whether an alert goes
+ * out is decided when it is raised (`Surveillance`'s sink), by the configuration in force then.
+ */
+function liveSection<K extends keyof SurveillanceConfig>(
+  current: () => SurveillanceConfig,
+  name: K,
+): SurveillanceConfig[K] {
+  const section: Record<string, unknown> = {};
+  for (const field of Object.keys(DEFAULT_CONFIG[name])) {
+    Object.defineProperty(section, field, {
+      enumerable: true,
+      get: field === "enabled" ? () => true : () => (current()[name] as unknown as Record<string, unknown>)[field],
+    });
+  }
+  return section as unknown as SurveillanceConfig[K];
+}
+
 export class Surveillance {
   readonly parties = new Parties();
   private readonly detectors: Detector[];
+  private config: SurveillanceConfig;
   /** Sessions running now, in the order they began. */
   private readonly sessions = new Map<string, SessionInfo>();
   private readonly sessionCounts = new Map<string, number>();
   private finished = false;
 
   constructor(sink: AlertSink, options: SurveillanceOptions = {}) {
-    const config = options.config ?? DEFAULT_CONFIG;
+    this.config = options.config ?? DEFAULT_CONFIG;
+    const current = () => this.config;
+    // Alerts of a rule disabled now go nowhere; retractions always pass (retracting what was never raised is nothing).
+    const gated: AlertSink = {
+      raise: (alert) => {
+        if (this.config[SECTION_OF_RULE[alert.rule]].enabled) sink.raise(alert);
+      },
+      retract: (key) => sink.retract(key),
+    };
     this.detectors = [
-      new WashTradeDetector(config.washTrade, sink),
-      new ConcentrationDetector(config.concentration, sink),
-      new CoordinatedBiddingDetector(config.coordinatedBidding, sink),
-      new SpoofingDetector(config.spoofing, sink),
-      new PriceLimitBiddingDetector(config.priceLimitBidding, sink),
-      new AutomatedEntryDetector(config.automatedEntry, sink),
-      new WithholdingDetector(config.withholding, sink),
+      new WashTradeDetector(liveSection(current, "washTrade"), gated),
+      new ConcentrationDetector(liveSection(current, "concentration"), gated),
+      new CoordinatedBiddingDetector(liveSection(current, "coordinatedBidding"), gated),
+      new SpoofingDetector(liveSection(current, "spoofing"), gated),
+      new PriceLimitBiddingDetector(liveSection(current, "priceLimitBidding"), gated),
+      new AutomatedEntryDetector(liveSection(current, "automatedEntry"), gated),
+      new WithholdingDetector(liveSection(current, "withholding"), gated),
     ];
     if (options.onStatistics) this.detectors.push(new StatisticsCollector(options.onStatistics));
+  }
+
+  /** The configuration in force now. */
+  get configuration(): SurveillanceConfig {
+    return this.config;
   }
 
   /** The sessions running now. */
@@ -65,6 +110,9 @@ export class Surveillance {
   apply(record: MarketRecord): void {
     invariant(!this.finished, "a record arrived after the history finished");
     switch (record.kind) {
+      case "config":
+        this.config = record.config;
+        return;
       case "member":
         this.parties.member(record.member, record.group);
         return;

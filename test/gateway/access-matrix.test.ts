@@ -172,6 +172,14 @@ const ROWS: readonly Row[] = [
     policy: "consoleRead",
     path: `/api/regulator/instruments/${INSTRUMENT}/safeguards`,
   },
+  { route: "GET /api/regulator/surveillance/alerts", policy: "consoleRead" },
+  {
+    route: "GET /api/regulator/surveillance/alerts/:id",
+    policy: "consoleRead",
+    path: "/api/regulator/surveillance/alerts/{alert}",
+  },
+  { route: "GET /api/regulator/surveillance/statistics", policy: "consoleRead" },
+  { route: "GET /api/regulator/surveillance/config", policy: "consoleRead" },
   {
     route: "POST /api/admin/instruments",
     policy: "operatorChange",
@@ -343,6 +351,11 @@ const ROWS: readonly Row[] = [
     path: "/api/regulator/supply/plans/2026-01/KAZGPZ/KAZGPZ",
     body: () => ({ plannedKg: 1000, ...REASON }),
   },
+  {
+    route: "PATCH /api/regulator/surveillance/config",
+    policy: "regulatorChange",
+    body: () => ({ changes: { spoofing: { lifeMsMax: 30_000 } }, ...REASON }),
+  },
   { route: "DELETE /api/session", policy: "public", freshSession: true },
 ];
 
@@ -358,6 +371,10 @@ function isWebApplication(route: RouteKey): boolean {
 }
 
 const SETUP: Command[] = [
+  // KAZGPZ and ATYRAU as one group of persons: their trade below is a wash trade, so there is an alert to read.
+  ...(["KAZGPZ", "ATYRAU"] as const).map(
+    (member): Command => ({ type: "member.group", member, group: "MX-GROUP", evidence: "MX-DOC", reason: "matrix" }),
+  ),
   { type: "member.add", member: M, name: "Matrix wholesaler", roles: ["buyer"], buyerCategory: "wholesaler" },
   { type: "account.open", account: "MX-1", member: M },
   { type: "money.deposit", account: "MX-1", amount: 1_000_000_000, reference: "MX-SETUP" },
@@ -410,6 +427,7 @@ let server: TestServer;
 const sessions = new Map<Caller, Session>();
 const keys = new Map<Caller, { id: string; secret: string }>();
 let obligation = "";
+let alert = "";
 let signatureCount = 0;
 
 beforeAll(async () => {
@@ -419,6 +437,7 @@ beforeAll(async () => {
     expect(outcome.events.find((event) => event.type === "rejected")).toBeUndefined();
   }
   obligation = server.exchange.projections.accounts.obligations("ATYRAU-1")[0]!.id;
+  alert = server.exchange.surveillance.alerts({ rule: "wash-trade" })[0]!.id;
   await server.addUser("mx-victim", "viewer", M);
   await server.putApiKey({
     id: "mx-victim-key",
@@ -464,7 +483,7 @@ function credentials(caller: Caller, session: Session | undefined, method: strin
 
 async function send(row: Row, caller: Caller): Promise<Reply> {
   const [method, url] = row.route.split(" ") as [string, string];
-  const path = (row.path ?? url).replace("{obligation}", obligation);
+  const path = (row.path ?? url).replace("{obligation}", obligation).replace("{alert}", alert);
   let session = sessions.get(caller);
   if (row.freshSession && session !== undefined) session = await server.login(USER_OF[caller as "viewer"]);
   const payload = row.body === undefined ? undefined : JSON.stringify(row.body(caller));

@@ -92,6 +92,7 @@ export function balanceWire(balance: Balance) {
 
 export const OBLIGATION = Strict({
   id: TEXT,
+  tradeId: TEXT,
   instrument: TEXT,
   basis: TEXT,
   buyer: TEXT,

@@ -817,6 +817,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulator/surveillance/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The surveillance alerts standing now, by rule then start; filtered by rule, instrument, group, severity */
+        get: operations["listSurveillanceAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert with its evidence pack: the orders and trades involved and the price path, from the journal */
+        get: operations["getSurveillanceAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistics of ended sessions, newest first: top-five shares, HHI of each side, order-to-trade ratios */
+        get: operations["surveillanceStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The configuration of the surveillance rules in force, and its last change */
+        get: operations["getSurveillanceConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change rules' thresholds or turn rules on or off (only the fields given), with a reason; audited */
+        patch: operations["changeSurveillanceConfig"];
+        trace?: never;
+    };
     "/api/lab/scenarios": {
         parameters: {
             query?: never;
@@ -910,7 +979,7 @@ export interface components {
             /** @enum {string} */
             op: "subscribe";
             id?: string | number;
-            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations";
+            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance";
             instrument?: string;
             account?: string;
             depth?: number;
@@ -919,7 +988,7 @@ export interface components {
             /** @enum {string} */
             op: "unsubscribe";
             id?: string | number;
-            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations";
+            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance";
             instrument?: string;
             account?: string;
         };
@@ -1139,6 +1208,107 @@ export interface components {
             account: string;
             obligations: components["schemas"]["Obligation"][];
         };
+        StreamSurveillance: {
+            /** @enum {unknown} */
+            type: "snapshot" | "update";
+            /** @enum {string} */
+            channel: "surveillance";
+            /** @description journal sequence number */
+            seq: number;
+            total: number;
+            alerts: {
+                id: string;
+                /** @description the rule and what it counts one alert per */
+                key: string;
+                /** @enum {unknown} */
+                rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                /** @enum {unknown} */
+                severity: "low" | "medium" | "high";
+                session: string | null;
+                sessions: string[];
+                instrument: string | null;
+                side: ("buy" | "sell") | null;
+                month: string | null;
+                accounts: string[];
+                members: string[];
+                groups: string[];
+                /** @description ms since epoch (UTC) */
+                fromMs: number;
+                /** @description ms since epoch (UTC) */
+                toMs: number;
+                orders: string[];
+                trades: string[];
+                /** @description the numbers that crossed the thresholds, named with their units */
+                figures: {
+                    [key: string]: number;
+                };
+                /** @description journal sequence number */
+                raisedSeq: number;
+                /** @description ms since epoch (UTC) */
+                raisedMs: number;
+                /** @description journal sequence number */
+                updatedSeq: number;
+                /** @description ms since epoch (UTC) */
+                updatedMs: number;
+                version: number;
+                caseId: string | null;
+            }[];
+        } | {
+            /** @enum {unknown} */
+            type: "snapshot" | "update";
+            /** @enum {string} */
+            channel: "surveillance";
+            /** @description journal sequence number */
+            seq: number;
+            changes: ({
+                /** @enum {unknown} */
+                change: "raised" | "updated";
+                /** @description A surveillance alert as it stands (the latest version of it) */
+                alert: {
+                    id: string;
+                    /** @description the rule and what it counts one alert per */
+                    key: string;
+                    /** @enum {unknown} */
+                    rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                    /** @enum {unknown} */
+                    severity: "low" | "medium" | "high";
+                    session: string | null;
+                    sessions: string[];
+                    instrument: string | null;
+                    side: ("buy" | "sell") | null;
+                    month: string | null;
+                    accounts: string[];
+                    members: string[];
+                    groups: string[];
+                    /** @description ms since epoch (UTC) */
+                    fromMs: number;
+                    /** @description ms since epoch (UTC) */
+                    toMs: number;
+                    orders: string[];
+                    trades: string[];
+                    /** @description the numbers that crossed the thresholds, named with their units */
+                    figures: {
+                        [key: string]: number;
+                    };
+                    /** @description journal sequence number */
+                    raisedSeq: number;
+                    /** @description ms since epoch (UTC) */
+                    raisedMs: number;
+                    /** @description journal sequence number */
+                    updatedSeq: number;
+                    /** @description ms since epoch (UTC) */
+                    updatedMs: number;
+                    version: number;
+                    caseId: string | null;
+                };
+            } | {
+                /** @enum {string} */
+                change: "retracted";
+                id: string;
+                /** @description journal sequence number */
+                seq: number;
+            })[];
+        };
         StreamAck: {
             /** @enum {string} */
             type: "ack";
@@ -1146,7 +1316,7 @@ export interface components {
             /** @enum {unknown} */
             op: "subscribe" | "unsubscribe";
             /** @enum {unknown} */
-            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations";
+            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance";
             instrument?: string | null;
             account?: string;
             wasSubscribed?: boolean;
@@ -1517,6 +1687,7 @@ export interface components {
         };
         Obligation: {
             id: string;
+            tradeId: string;
             instrument: string;
             basis: string;
             buyer: string;
@@ -1610,7 +1781,7 @@ export interface components {
             requestId: string | null;
             commandType: string;
             /** @enum {unknown} */
-            kind: "trading" | "controls" | "listing" | "membership" | "funds" | "settlement" | "system";
+            kind: "trading" | "controls" | "listing" | "membership" | "funds" | "settlement" | "surveillance" | "system";
             instrument: string | null;
             account: string | null;
             summary: string;
@@ -6224,6 +6395,7 @@ export interface operations {
                         count: number;
                         obligations: {
                             id: string;
+                            tradeId: string;
                             instrument: string;
                             basis: string;
                             buyer: string;
@@ -7715,8 +7887,8 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "time.tick" | "unknown";
-                /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, system */
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "time.tick" | "unknown";
+                /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, surveillance, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";
                 /** @description ms since epoch (UTC) */
@@ -7742,7 +7914,7 @@ export interface operations {
                     "application/json": {
                         entries: components["schemas"]["AuditEntry"][];
                         nextBeforeSeq: number | null;
-                        kinds: ("trading" | "controls" | "listing" | "membership" | "funds" | "settlement" | "system")[];
+                        kinds: ("trading" | "controls" | "listing" | "membership" | "funds" | "settlement" | "surveillance" | "system")[];
                     };
                     "text/csv": string;
                 };
@@ -8337,6 +8509,771 @@ export interface operations {
                 };
             };
             /** @description Error codes: NOTHING_TO_RESUME, PHASE_TRANSITION_INVALID. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSurveillanceAlerts: {
+        parameters: {
+            query: {
+                rule?: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                instrument?: string;
+                group?: string;
+                severity?: "low" | "medium" | "high";
+                session?: string;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        total: number;
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSurveillanceAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 16 hex digits */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description A surveillance alert as it stands (the latest version of it) */
+                        alert: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        };
+                        evidence: {
+                            /** @description journal sequence number */
+                            fromSeq: number;
+                            /** @description journal sequence number */
+                            toSeq: number;
+                            orders: {
+                                order: string;
+                                instrument: string | null;
+                                account: string | null;
+                                side: ("buy" | "sell") | null;
+                                entered: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    priceTiynPerTonne: number | null;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                } | null;
+                                amendments: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    priceTiynPerTonne: number | null;
+                                    /** @description kg */
+                                    openKg: number;
+                                }[];
+                                fills: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    trade: string;
+                                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                    priceTiynPerTonne: number;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                }[];
+                                cancelled: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    reason: string;
+                                } | null;
+                            }[];
+                            trades: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                trade: string;
+                                instrument: string;
+                                buyOrder: string;
+                                sellOrder: string;
+                                buyAccount: string;
+                                sellAccount: string;
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
+                            }[];
+                            pricePathInstrument: string | null;
+                            pricePath: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
+                            }[];
+                            pricePathComplete: boolean;
+                            /** @description false when the span was longer than the records one pack may read */
+                            complete: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ALERT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    surveillanceStatistics: {
+        parameters: {
+            query: {
+                instrument?: string;
+                session?: string;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statistics: {
+                            session: string;
+                            instrument: string;
+                            openMs: number | null;
+                            closeMs: number | null;
+                            trades: number;
+                            /** @description kg */
+                            volumeKg: number;
+                            topBuyers: {
+                                group: string;
+                                /** @description kg */
+                                quantityKg: number;
+                                sharePercent: number;
+                            }[];
+                            topSellers: {
+                                group: string;
+                                /** @description kg */
+                                quantityKg: number;
+                                sharePercent: number;
+                            }[];
+                            topBuyersSharePercent: number;
+                            topSellersSharePercent: number;
+                            /** @description Herfindahl–Hirschman index, 0–10,000 */
+                            buyersHhi: number;
+                            /** @description Herfindahl–Hirschman index, 0–10,000 */
+                            sellersHhi: number;
+                            orderToTrade: {
+                                member: string;
+                                messages: number;
+                                trades: number;
+                                ratio: number | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSurveillanceConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        config: {
+                            washTrade: {
+                                enabled: boolean;
+                            };
+                            concentration: {
+                                enabled: boolean;
+                                shareAboveBps: number;
+                                quantityAboveKg: number;
+                            };
+                            coordinatedBidding: {
+                                enabled: boolean;
+                                sessionsMin: number;
+                                withinMs: number;
+                            };
+                            spoofing: {
+                                enabled: boolean;
+                                lifeMsMax: number;
+                                medianMultipleMin: number;
+                            };
+                            priceLimitBidding: {
+                                enabled: boolean;
+                                sessionsMin: number;
+                                windowSessions: number;
+                            };
+                            automatedEntry: {
+                                enabled: boolean;
+                                messagesMin: number;
+                                windowMs: number;
+                            };
+                            withholding: {
+                                enabled: boolean;
+                                shortfallAboveBps: number;
+                                priceRiseAboveBps: number;
+                                utcOffsetMs: number;
+                            };
+                        };
+                        change: {
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                            reason: string;
+                            actor: string | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeSurveillanceConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    changes: {
+                        washTrade?: {
+                            enabled?: boolean;
+                        };
+                        concentration?: {
+                            enabled?: boolean;
+                            shareAboveBps?: number;
+                            quantityAboveKg?: number;
+                        };
+                        coordinatedBidding?: {
+                            enabled?: boolean;
+                            sessionsMin?: number;
+                            withinMs?: number;
+                        };
+                        spoofing?: {
+                            enabled?: boolean;
+                            lifeMsMax?: number;
+                            medianMultipleMin?: number;
+                        };
+                        priceLimitBidding?: {
+                            enabled?: boolean;
+                            sessionsMin?: number;
+                            windowSessions?: number;
+                        };
+                        automatedEntry?: {
+                            enabled?: boolean;
+                            messagesMin?: number;
+                            windowMs?: number;
+                        };
+                        withholding?: {
+                            enabled?: boolean;
+                            shortfallAboveBps?: number;
+                            priceRiseAboveBps?: number;
+                            utcOffsetMs?: number;
+                        };
+                    };
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        config: {
+                            washTrade: {
+                                enabled: boolean;
+                            };
+                            concentration: {
+                                enabled: boolean;
+                                shareAboveBps: number;
+                                quantityAboveKg: number;
+                            };
+                            coordinatedBidding: {
+                                enabled: boolean;
+                                sessionsMin: number;
+                                withinMs: number;
+                            };
+                            spoofing: {
+                                enabled: boolean;
+                                lifeMsMax: number;
+                                medianMultipleMin: number;
+                            };
+                            priceLimitBidding: {
+                                enabled: boolean;
+                                sessionsMin: number;
+                                windowSessions: number;
+                            };
+                            automatedEntry: {
+                                enabled: boolean;
+                                messagesMin: number;
+                                windowMs: number;
+                            };
+                            withholding: {
+                                enabled: boolean;
+                                shortfallAboveBps: number;
+                                priceRiseAboveBps: number;
+                                utcOffsetMs: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID, SURVEILLANCE_CONFIG_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_CONFIG_UNCHANGED. */
             409: {
                 headers: {
                     [name: string]: unknown;

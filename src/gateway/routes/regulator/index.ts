@@ -1,6 +1,7 @@
 /**
  * The regulator's console API under /api/regulator, one concern per file: the market overview by region, supply
- * obligations and plans, the audit trail, safeguards and their changes, halts and resumptions.
+ * obligations and plans, the audit trail, safeguards and their changes, halts and resumptions, market surveillance
+ * (alerts with evidence, session statistics, the rules' configuration, cases).
  *
  * Who may do what. The controls are the regulator's alone: the operator may not change safeguards, halt or resume, or
  * plan supply (it suspends single instruments and members for operational reasons, ../operator/, and every halt ends
@@ -19,6 +20,7 @@ import { regulatorHaltRoutes } from "./halts.ts";
 import { regulatorOverviewRoutes } from "./overview.ts";
 import { regulatorSafeguardRoutes } from "./safeguards.ts";
 import { regulatorSupplyRoutes } from "./supply.ts";
+import { regulatorSurveillanceRoutes } from "./surveillance.ts";
 
 export function regulatorRoutes(api: FastifyInstance, context: RouteContext): void {
   regulatorOverviewRoutes(api, context);
@@ -26,4 +28,5 @@ export function regulatorRoutes(api: FastifyInstance, context: RouteContext): vo
   regulatorAuditRoutes(api, context);
   regulatorSafeguardRoutes(api, context);
   regulatorHaltRoutes(api, context);
+  regulatorSurveillanceRoutes(api, context);
 }

@@ -215,7 +215,7 @@ export const ERRORS = {
   },
   ALERT_NOT_FOUND: { httpStatus: 404, template: "No surveillance alert '{id}' stands." },
   ALERT_INVALID: { httpStatus: 400, template: "Alert id {value} is not valid; {rule}." },
-  CASE_NOT_FOUND: { httpStatus: 404, template: "No surveillance case '{id}' is open or under review." },
+  CASE_NOT_FOUND: { httpStatus: 404, template: "No surveillance case '{id}' is {where}." },
   CASE_ALERT_TAKEN: {
     httpStatus: 409,
     template:

@@ -216,7 +216,7 @@ export class SurveillanceDesk {
   }
 
   private join(command: CaseJoinCommand, out: Out): Problem | null {
-    const found = this.find(command.caseId);
+    const found = this.find(command.caseId, "take more alerts");
     if ("code" in found) return found;
     const refusal = checkAlert(command.alert) ?? checkReason(command.reason) ?? this.checkFree(command.alert);
     if (refusal) return refusal;
@@ -230,7 +230,7 @@ export class SurveillanceDesk {
   }
 
   private review(command: CaseReviewCommand, out: Out): Problem | null {
-    const found = this.find(command.caseId);
+    const found = this.find(command.caseId, "be taken under review");
     if ("code" in found) return found;
     const reason = checkReason(command.reason);
     if (reason) return reason;
@@ -247,7 +247,7 @@ export class SurveillanceDesk {
   }
 
   private close(command: CaseCloseCommand, out: Out): Problem | null {
-    const found = this.find(command.caseId);
+    const found = this.find(command.caseId, "be closed again");
     if ("code" in found) return found;
     if (!(CASE_OUTCOMES as readonly unknown[]).includes(command.outcome)) {
       return problem("CASE_OUTCOME_INVALID", { value: show(command.outcome), allowed: CASE_OUTCOMES.join(", ") });
@@ -274,7 +274,7 @@ export class SurveillanceDesk {
   }
 
   private note(command: CaseNoteCommand, out: Out): Problem | null {
-    const found = this.find(command.caseId);
+    const found = this.find(command.caseId, "take notes");
     if ("code" in found) return found;
     const note = command.note;
     if (typeof note !== "string" || note.trim() === "" || note.length > CASE_NOTE_LENGTH_MAX) {
@@ -287,10 +287,21 @@ export class SurveillanceDesk {
     return null;
   }
 
-  /** A case that is open or under review; closed and unknown cases alike are not found. */
-  private find(caseId: unknown): Case | Problem {
+  /**
+   * A case that is open or under review. Case ids are `CASE-1` ... `CASE-<casesOpened>`, so one of those that is not
+   * kept here was closed: refused as a transition a closed case cannot make, without keeping closed cases.
+   */
+  private find(caseId: unknown, action: string): Case | Problem {
     const found = typeof caseId === "string" ? this.cases.get(caseId) : undefined;
-    return found ?? problem("CASE_NOT_FOUND", { id: typeof caseId === "string" ? caseId.slice(0, 80) : show(caseId) });
+    if (found !== undefined) return found;
+    const number = typeof caseId === "string" ? /^CASE-([1-9][0-9]{0,15})$/.exec(caseId) : null;
+    if (number !== null && Number(number[1]) <= this.casesOpened) {
+      return problem("CASE_TRANSITION_INVALID", { caseId: caseId as string, status: "closed", action });
+    }
+    return problem("CASE_NOT_FOUND", {
+      id: typeof caseId === "string" ? caseId.slice(0, 80) : show(caseId),
+      where: "open or under review",
+    });
   }
 
   private checkFree(alert: string): Problem | null {

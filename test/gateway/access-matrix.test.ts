@@ -352,6 +352,46 @@ const ROWS: readonly Row[] = [
     body: () => ({ plannedKg: 1000, ...REASON }),
   },
   {
+    route: "POST /api/regulator/surveillance/cases",
+    policy: "regulatorChange",
+    body: () => ({ alert: "{alert}", ...REASON }),
+  },
+  { route: "GET /api/regulator/surveillance/cases", policy: "consoleRead" },
+  {
+    route: "GET /api/regulator/surveillance/cases/:id",
+    policy: "consoleRead",
+    path: "/api/regulator/surveillance/cases/CASE-1",
+  },
+  {
+    route: "POST /api/regulator/surveillance/cases/:id/alerts",
+    policy: "regulatorChange",
+    path: "/api/regulator/surveillance/cases/CASE-1/alerts",
+    body: () => ({ alert: "{otherAlert}", ...REASON }),
+  },
+  {
+    route: "POST /api/regulator/surveillance/cases/:id/notes",
+    policy: "regulatorChange",
+    path: "/api/regulator/surveillance/cases/CASE-1/notes",
+    body: () => ({ note: "matrix note" }),
+  },
+  {
+    route: "POST /api/regulator/surveillance/cases/:id/review",
+    policy: "regulatorChange",
+    path: "/api/regulator/surveillance/cases/CASE-1/review",
+    body: () => REASON,
+  },
+  {
+    route: "GET /api/regulator/surveillance/cases/:id/report",
+    policy: "consoleRead",
+    path: "/api/regulator/surveillance/cases/CASE-1/report",
+  },
+  {
+    route: "POST /api/regulator/surveillance/cases/:id/close",
+    policy: "regulatorChange",
+    path: "/api/regulator/surveillance/cases/CASE-1/close",
+    body: () => ({ outcome: "no-action", ...REASON }),
+  },
+  {
     route: "PATCH /api/regulator/surveillance/config",
     policy: "regulatorChange",
     body: () => ({ changes: { spoofing: { lifeMsMax: 30_000 } }, ...REASON }),
@@ -375,6 +415,21 @@ const SETUP: Command[] = [
   ...(["KAZGPZ", "ATYRAU"] as const).map(
     (member): Command => ({ type: "member.group", member, group: "MX-GROUP", evidence: "MX-DOC", reason: "matrix" }),
   ),
+  // A first wash trade in a session of its own: a second alert, for a case to take in.
+  ...(["KAZGPZ-1", "ATYRAU-1"] as const).map(
+    (account): Command => ({
+      type: "order.new",
+      instrument: INSTRUMENT,
+      orderId: `${account}~mx-wash`,
+      account,
+      side: account === "KAZGPZ-1" ? "sell" : "buy",
+      orderType: "limit",
+      price: 13_300_000,
+      quantity: 1000,
+    }),
+  ),
+  { type: "phase.set", instrument: INSTRUMENT, phase: "closed" },
+  { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
   { type: "member.add", member: M, name: "Matrix wholesaler", roles: ["buyer"], buyerCategory: "wholesaler" },
   { type: "account.open", account: "MX-1", member: M },
   { type: "money.deposit", account: "MX-1", amount: 1_000_000_000, reference: "MX-SETUP" },
@@ -428,6 +483,7 @@ const sessions = new Map<Caller, Session>();
 const keys = new Map<Caller, { id: string; secret: string }>();
 let obligation = "";
 let alert = "";
+let otherAlert = "";
 let signatureCount = 0;
 
 beforeAll(async () => {
@@ -437,7 +493,10 @@ beforeAll(async () => {
     expect(outcome.events.find((event) => event.type === "rejected")).toBeUndefined();
   }
   obligation = server.exchange.projections.accounts.obligations("ATYRAU-1")[0]!.id;
-  alert = server.exchange.surveillance.alerts({ rule: "wash-trade" })[0]!.id;
+  [alert, otherAlert] = server.exchange.surveillance.alerts({ rule: "wash-trade" }).map((a) => a.id) as [
+    string,
+    string,
+  ];
   await server.addUser("mx-victim", "viewer", M);
   await server.putApiKey({
     id: "mx-victim-key",
@@ -486,7 +545,12 @@ async function send(row: Row, caller: Caller): Promise<Reply> {
   const path = (row.path ?? url).replace("{obligation}", obligation).replace("{alert}", alert);
   let session = sessions.get(caller);
   if (row.freshSession && session !== undefined) session = await server.login(USER_OF[caller as "viewer"]);
-  const payload = row.body === undefined ? undefined : JSON.stringify(row.body(caller));
+  const payload =
+    row.body === undefined
+      ? undefined
+      : JSON.stringify(row.body(caller))
+          .replace('"{alert}"', JSON.stringify(alert))
+          .replace('"{otherAlert}"', JSON.stringify(otherAlert));
   const headers = credentials(caller, session, method, path, payload ?? "");
   if (row.websocket) return upgrade(path, headers);
   if (payload !== undefined) headers["content-type"] = "application/json";

@@ -261,9 +261,166 @@ describe("surveillance in the server", () => {
 
     await server.open();
     regulator = await server.login("regulator");
+    operator = await server.login("operator");
     const rebuilt = (await server.call(regulator, "GET", "/api/regulator/surveillance/alerts")).body.alerts;
     expect(rebuilt).toEqual(live);
     const config = (await server.call(regulator, "GET", "/api/regulator/surveillance/config")).body.config;
     expect(config.concentration.shareAboveBps).toBe(3000);
+  });
+});
+
+describe("cases", () => {
+  let first = "";
+  let second = "";
+
+  it("opens a case on an alert, refusing an alert already taken or unknown", async () => {
+    first = (await server.call(regulator, "GET", "/api/regulator/surveillance/alerts")).body.alerts[0].id;
+    const opened = await server.call(regulator, "POST", "/api/regulator/surveillance/cases", {
+      alert: first,
+      reason: "one owner on both sides",
+    });
+    expect(opened.status).toBe(201);
+    expect(opened.body.case).toMatchObject({ id: "CASE-1", status: "open", outcome: null, alerts: [first] });
+    expect(opened.body.case.steps).toEqual([
+      expect.objectContaining({
+        action: "opened",
+        actor: "regulator",
+        role: "regulator",
+        alert: first,
+        text: "one owner on both sides",
+      }),
+    ]);
+    expect(opened.body.alerts.map((a: Json) => a.id)).toEqual([first]);
+    const alert = (await server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${first}`)).body.alert;
+    expect(alert.caseId).toBe("CASE-1");
+
+    const taken = await server.call(regulator, "POST", "/api/regulator/surveillance/cases", {
+      alert: first,
+      reason: "again",
+    });
+    expect([taken.status, taken.body.error.code]).toEqual([409, "CASE_ALERT_TAKEN"]);
+    const unknown = await server.call(regulator, "POST", "/api/regulator/surveillance/cases", {
+      alert: "0123456789abcdef",
+      reason: "no such alert",
+    });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, "ALERT_NOT_FOUND"]);
+    const byOperator = await server.call(operator, "POST", "/api/regulator/surveillance/cases", {
+      alert: first,
+      reason: "r",
+    });
+    expect(byOperator.status).toBe(403);
+  });
+
+  it("refuses to close a case that was not reviewed", async () => {
+    const early = await server.call(regulator, "POST", "/api/regulator/surveillance/cases/CASE-1/close", {
+      outcome: "warning",
+      reason: "too early",
+    });
+    expect([early.status, early.body.error.code]).toEqual([409, "CASE_TRANSITION_INVALID"]);
+    expect(early.body.error.details).toMatchObject({ caseId: "CASE-1", status: "open" });
+  });
+
+  it("takes another alert and a note, then goes under review", async () => {
+    // A second session with the same pair washing again: a second alert.
+    expect(
+      (await server.call(operator, "PUT", `/api/admin/instruments/${INSTRUMENT}/phase`, { phase: "continuous" }))
+        .status,
+    ).toBe(200);
+    const seller = await server.login("kazgpz-trader");
+    const buyer = await server.login("aktau-trader");
+    await server.call(seller, "POST", "/api/orders", order("KAZGPZ-1", "w2-offer", "sell", 13_300_000, 10_000));
+    await server.call(buyer, "POST", "/api/orders", order("AKTAU-1", "w2-bid", "buy", 13_300_000, 10_000));
+    const alerts = (await server.call(regulator, "GET", "/api/regulator/surveillance/alerts?rule=wash-trade")).body
+      .alerts;
+    expect(alerts.map((a: Json) => a.session)).toEqual([SESSION, `${INSTRUMENT}:2`]);
+    second = alerts[1].id;
+
+    const joined = await server.call(regulator, "POST", "/api/regulator/surveillance/cases/CASE-1/alerts", {
+      alert: second,
+      reason: "the same pair in the next session",
+    });
+    expect(joined.status).toBe(200);
+    expect(joined.body.case.alerts).toEqual([first, second]);
+    const noted = await server.call(regulator, "POST", "/api/regulator/surveillance/cases/CASE-1/notes", {
+      note: "The members' compliance officers were asked to explain.",
+    });
+    expect(noted.body.case.steps.at(-1)).toMatchObject({ action: "noted", actor: "regulator" });
+    const reviewed = await server.call(regulator, "POST", "/api/regulator/surveillance/cases/CASE-1/review", {
+      reason: "evidence complete",
+    });
+    expect(reviewed.body.case.status).toBe("under-review");
+    const again = await server.call(regulator, "POST", "/api/regulator/surveillance/cases/CASE-1/review", {
+      reason: "twice",
+    });
+    expect([again.status, again.body.error.code]).toEqual([409, "CASE_TRANSITION_INVALID"]);
+  });
+
+  it("gives the suspicious-transaction report as JSON and as a readable page", async () => {
+    const json = await server.call(regulator, "GET", "/api/regulator/surveillance/cases/CASE-1/report");
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({
+      report: "suspicious-transaction",
+      reference: "CASE-1",
+      case: { status: "under-review", outcome: null },
+      who: { accounts: ["AKTAU-1", "KAZGPZ-1"], members: ["AKTAU", "KAZGPZ"], groups: ["CASPIAN"] },
+    });
+    expect(json.body.what.map((w: Json) => w.alert.id)).toEqual([first, second]);
+    expect(json.body.what[0].whySuspicious).toContain("same member or the same group of persons");
+    expect(json.body.what[1].evidence.trades.map((t: Json) => t.quantityKg)).toEqual([10_000]);
+    expect(json.body.handling.map((s: Json) => s.action)).toEqual(["opened", "joined", "noted", "reviewing"]);
+
+    const html = await server.call(regulator, "GET", "/api/regulator/surveillance/cases/CASE-1/report?format=html");
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-type")).toContain("text/html");
+    expect(html.body).toContain("<h1>Suspicious-transaction report CASE-1</h1>");
+    expect(html.body).toContain("KAZGPZ-1~w2-offer");
+    expect(html.body.match(/class="order-mark"/g)).toHaveLength(4);
+  });
+
+  it("closes a case under review with its outcome, and then refuses every further step", async () => {
+    const closed = await server.call(regulator, "POST", "/api/regulator/surveillance/cases/CASE-1/close", {
+      outcome: "referred",
+      reason: "referred to the competition agency",
+    });
+    expect(closed.status).toBe(200);
+    expect(closed.body.case).toMatchObject({ status: "closed", outcome: "referred" });
+    for (const [path, body] of [
+      ["close", { outcome: "warning", reason: "again" }],
+      ["review", { reason: "again" }],
+      ["notes", { note: "late" }],
+      ["alerts", { alert: first, reason: "again" }],
+    ] as const) {
+      const refused = await server.call(regulator, "POST", `/api/regulator/surveillance/cases/CASE-1/${path}`, body);
+      expect([path, refused.status, refused.body.error.code]).toEqual([path, 409, "CASE_TRANSITION_INVALID"]);
+    }
+    const missing = await server.call(regulator, "GET", "/api/regulator/surveillance/cases/CASE-9");
+    expect([missing.status, missing.body.error.code]).toEqual([404, "CASE_NOT_FOUND"]);
+    const list = await server.call(regulator, "GET", "/api/regulator/surveillance/cases?status=closed");
+    expect(list.body.cases.map((c: Json) => c.id)).toEqual(["CASE-1"]);
+    const alert = (await server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${first}`)).body.alert;
+    expect(alert.caseId).toBeNull();
+
+    const audit = await server.call(regulator, "GET", "/api/regulator/audit?kinds=surveillance&outcome=accepted");
+    expect(
+      audit.body.entries
+        .filter((e: Json) => e.commandType.startsWith("case."))
+        .map((e: Json) => [e.actor, e.commandType]),
+    ).toEqual([
+      ["regulator", "case.close"],
+      ["regulator", "case.review"],
+      ["regulator", "case.note"],
+      ["regulator", "case.join"],
+      ["regulator", "case.open"],
+    ]);
+  });
+
+  it("rebuilds cases from the journal after a restart", async () => {
+    const before = (await server.call(regulator, "GET", "/api/regulator/surveillance/cases/CASE-1")).body;
+    await server.app.close();
+    await server.exchange.close();
+    await server.open();
+    regulator = await server.login("regulator");
+    const after = (await server.call(regulator, "GET", "/api/regulator/surveillance/cases/CASE-1")).body;
+    expect(after).toEqual(before);
   });
 });

@@ -156,3 +156,15 @@ export const CASE = Strict({
 export const CASE_VIEW = Strict({ case: CASE, alerts: Type.Array(ALERT) });
 
 export const CASE_NOTE = Type.String({ minLength: 1, maxLength: CASE_NOTE_LENGTH_MAX, pattern: "\\S" });
+
+/** A case's suspicious-transaction report (src/reports/suspicious-transaction.ts). */
+export const STR = Strict({
+  report: Type.Literal("suspicious-transaction"),
+  reference: TEXT,
+  generatedMs: EPOCH_MS,
+  case: Strict({ status: CASE_STATUS, outcome: Nullable(CASE_OUTCOME), openedMs: EPOCH_MS }),
+  who: Strict({ accounts: TEXTS, members: TEXTS, groups: TEXTS }),
+  when: Strict({ fromMs: Nullable(EPOCH_MS), toMs: Nullable(EPOCH_MS) }),
+  what: Type.Array(Strict({ alert: ALERT, whySuspicious: TEXT, evidence: Nullable(EVIDENCE) })),
+  handling: Type.Array(CASE_STEP),
+});

@@ -886,6 +886,126 @@ export interface paths {
         patch: operations["changeSurveillanceConfig"];
         trace?: never;
     };
+    "/api/regulator/surveillance/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Surveillance cases, newest first, optionally of one status */
+        get: operations["listSurveillanceCases"];
+        put?: never;
+        /** Open a case on an alert, with a reason */
+        post: operations["openSurveillanceCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case: its status, every step with who, when and why, and its alerts */
+        get: operations["getSurveillanceCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an alert to a case that is not closed, with a reason */
+        post: operations["addAlertToCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take an open case under review, with a reason */
+        post: operations["reviewSurveillanceCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a case under review with its outcome (no action, warning, referred) and a reason */
+        post: operations["closeSurveillanceCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note to a case that is not closed */
+        post: operations["noteSurveillanceCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's suspicious-transaction report: who, what, when, why suspicious, evidence; JSON or HTML */
+        get: operations["surveillanceCaseReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/lab/scenarios": {
         parameters: {
             query?: never;
@@ -9275,6 +9395,1420 @@ export interface operations {
             };
             /** @description Error codes: SURVEILLANCE_CONFIG_UNCHANGED. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSurveillanceCases: {
+        parameters: {
+            query?: {
+                status?: "open" | "under-review" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cases: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    openSurveillanceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "alert": "3f6a0c1d2e4b5a69",
+                 *       "reason": "the same owner on both sides"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 16 hex digits */
+                    alert: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: ALERT_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ALERT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASES_LIMIT, CASE_ALERT_TAKEN. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSurveillanceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addAlertToCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "alert": "3f6a0c1d2e4b5a69",
+                 *       "reason": "the same pair the next day"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 16 hex digits */
+                    alert: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: ALERT_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ALERT_NOT_FOUND, CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_ALERTS_LIMIT, CASE_ALERT_TAKEN, CASE_TRANSITION_INVALID. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reviewSurveillanceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "evidence gathered; the members were asked to explain"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_TRANSITION_INVALID. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    closeSurveillanceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    outcome: "no-action" | "warning" | "referred";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: CASE_OUTCOME_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_TRANSITION_INVALID. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    noteSurveillanceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "The member's compliance officer called; letter to follow."
+                 *     }
+                 */
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: CASE_NOTE_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_TRANSITION_INVALID. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    surveillanceCaseReport: {
+        parameters: {
+            query: {
+                format: "json" | "html";
+            };
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or the same as a readable page (HTML) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        report: "suspicious-transaction";
+                        reference: string;
+                        /** @description ms since epoch (UTC) */
+                        generatedMs: number;
+                        case: {
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                        };
+                        who: {
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                        };
+                        when: {
+                            fromMs: number | null;
+                            toMs: number | null;
+                        };
+                        what: {
+                            /** @description A surveillance alert as it stands (the latest version of it) */
+                            alert: {
+                                id: string;
+                                /** @description the rule and what it counts one alert per */
+                                key: string;
+                                /** @enum {unknown} */
+                                rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                                /** @enum {unknown} */
+                                severity: "low" | "medium" | "high";
+                                session: string | null;
+                                sessions: string[];
+                                instrument: string | null;
+                                side: ("buy" | "sell") | null;
+                                month: string | null;
+                                accounts: string[];
+                                members: string[];
+                                groups: string[];
+                                /** @description ms since epoch (UTC) */
+                                fromMs: number;
+                                /** @description ms since epoch (UTC) */
+                                toMs: number;
+                                orders: string[];
+                                trades: string[];
+                                /** @description the numbers that crossed the thresholds, named with their units */
+                                figures: {
+                                    [key: string]: number;
+                                };
+                                /** @description journal sequence number */
+                                raisedSeq: number;
+                                /** @description ms since epoch (UTC) */
+                                raisedMs: number;
+                                /** @description journal sequence number */
+                                updatedSeq: number;
+                                /** @description ms since epoch (UTC) */
+                                updatedMs: number;
+                                version: number;
+                                caseId: string | null;
+                            };
+                            whySuspicious: string;
+                            evidence: {
+                                /** @description journal sequence number */
+                                fromSeq: number;
+                                /** @description journal sequence number */
+                                toSeq: number;
+                                orders: {
+                                    order: string;
+                                    instrument: string | null;
+                                    account: string | null;
+                                    side: ("buy" | "sell") | null;
+                                    entered: {
+                                        /** @description journal sequence number */
+                                        seq: number;
+                                        /** @description ms since epoch (UTC) */
+                                        timeMs: number;
+                                        priceTiynPerTonne: number | null;
+                                        /** @description kg */
+                                        quantityKg: number;
+                                    } | null;
+                                    amendments: {
+                                        /** @description journal sequence number */
+                                        seq: number;
+                                        /** @description ms since epoch (UTC) */
+                                        timeMs: number;
+                                        priceTiynPerTonne: number | null;
+                                        /** @description kg */
+                                        openKg: number;
+                                    }[];
+                                    fills: {
+                                        /** @description journal sequence number */
+                                        seq: number;
+                                        /** @description ms since epoch (UTC) */
+                                        timeMs: number;
+                                        trade: string;
+                                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                        priceTiynPerTonne: number;
+                                        /** @description kg */
+                                        quantityKg: number;
+                                    }[];
+                                    cancelled: {
+                                        /** @description journal sequence number */
+                                        seq: number;
+                                        /** @description ms since epoch (UTC) */
+                                        timeMs: number;
+                                        reason: string;
+                                    } | null;
+                                }[];
+                                trades: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    trade: string;
+                                    instrument: string;
+                                    buyOrder: string;
+                                    sellOrder: string;
+                                    buyAccount: string;
+                                    sellAccount: string;
+                                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                    priceTiynPerTonne: number;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                }[];
+                                pricePathInstrument: string | null;
+                                pricePath: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                    priceTiynPerTonne: number;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                }[];
+                                pricePathComplete: boolean;
+                                /** @description false when the span was longer than the records one pack may read */
+                                complete: boolean;
+                            } | null;
+                        }[];
+                        handling: {
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                            actor: string | null;
+                            role: string | null;
+                            /** @enum {unknown} */
+                            action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                            alert: string | null;
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            text: string;
+                        }[];
+                    };
+                    "text/html": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_NOT_FOUND. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

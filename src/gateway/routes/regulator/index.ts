@@ -16,6 +16,7 @@
 import type { FastifyInstance } from "fastify";
 import type { RouteContext } from "../../context.ts";
 import { regulatorAuditRoutes } from "./audit.ts";
+import { regulatorCaseRoutes } from "./cases.ts";
 import { regulatorHaltRoutes } from "./halts.ts";
 import { regulatorOverviewRoutes } from "./overview.ts";
 import { regulatorSafeguardRoutes } from "./safeguards.ts";
@@ -29,4 +30,5 @@ export function regulatorRoutes(api: FastifyInstance, context: RouteContext): vo
   regulatorSafeguardRoutes(api, context);
   regulatorHaltRoutes(api, context);
   regulatorSurveillanceRoutes(api, context);
+  regulatorCaseRoutes(api, context);
 }

@@ -5,6 +5,9 @@
  * the records' time), and its state is bounded by what is running (sessions, windows of seconds, live evidence) plus
  * small summaries for the rules that span sessions (rules 3, 5 and 7).
  *
+ * Configuration: the one given (the defaults unless given) applies from the start; a `config` record (the regulator's
+ * change, from the journal) replaces it from that record on. A rule disabled keeps its state but raises nothing.
+ *
  * Promises: `apply` takes records in the order records.ts describes and asserts the references the detectors rely on
  * (a session is open when something happens in it; an `InvariantError` otherwise, since the adapters check their
  * input first). `finish` ends the sessions still running (as their close would) and completes the rules that span
@@ -47,29 +50,27 @@ const SECTION_OF_RULE: Readonly<Record<Alert["rule"], keyof SurveillanceConfig>>
 };
 
 /**
- * A section of the configuration as the detectors see it: its thresholds read the configuration in force at each
- * use (so a change applies from the record that brings it), and `enabled` is always true: a detector keeps its state
- * whether or not its rule is enabled, so enabling a rule mid-session finds its state complete; whether an alert goes
- * out is decided when it is raised (`Surveillance`'s sink), by the configuration in force then.
+ * The configuration as the detectors see it: one plain object per section, kept for the run and updated in place when
+ * the configuration changes, so thresholds apply from the record that brings a change (and a read is a plain property
+ * read on the hot path). `enabled` is always true there: a detector keeps its state whether or not its rule is
+ * enabled, so enabling a rule mid-session finds its state complete; whether an alert goes out is decided when it is
+ * raised (`Surveillance`'s sink), by the configuration in force then.
  */
-function liveSection<K extends keyof SurveillanceConfig>(
-  current: () => SurveillanceConfig,
-  name: K,
-): SurveillanceConfig[K] {
-  const section: Record<string, unknown> = {};
-  for (const field of Object.keys(DEFAULT_CONFIG[name])) {
-    Object.defineProperty(section, field, {
-      enumerable: true,
-      get: field === "enabled" ? () => true : () => (current()[name] as unknown as Record<string, unknown>)[field],
-    });
+type LiveSections = { -readonly [K in keyof SurveillanceConfig]: SurveillanceConfig[K] };
+
+function liveSections(config: SurveillanceConfig): LiveSections {
+  const sections = {} as Record<string, unknown>;
+  for (const name of Object.keys(DEFAULT_CONFIG) as (keyof SurveillanceConfig)[]) {
+    sections[name] = { ...config[name], enabled: true };
   }
-  return section as unknown as SurveillanceConfig[K];
+  return sections as unknown as LiveSections;
 }
 
 export class Surveillance {
   readonly parties = new Parties();
   private readonly detectors: Detector[];
   private config: SurveillanceConfig;
+  private readonly sections: LiveSections;
   /** Sessions running now, in the order they began. */
   private readonly sessions = new Map<string, SessionInfo>();
   private readonly sessionCounts = new Map<string, number>();
@@ -77,7 +78,8 @@ export class Surveillance {
 
   constructor(sink: AlertSink, options: SurveillanceOptions = {}) {
     this.config = options.config ?? DEFAULT_CONFIG;
-    const current = () => this.config;
+    const sections = liveSections(this.config);
+    this.sections = sections;
     // Alerts of a rule disabled now go nowhere; retractions always pass (retracting what was never raised is nothing).
     const gated: AlertSink = {
       raise: (alert) => {
@@ -86,13 +88,13 @@ export class Surveillance {
       retract: (key) => sink.retract(key),
     };
     this.detectors = [
-      new WashTradeDetector(liveSection(current, "washTrade"), gated),
-      new ConcentrationDetector(liveSection(current, "concentration"), gated),
-      new CoordinatedBiddingDetector(liveSection(current, "coordinatedBidding"), gated),
-      new SpoofingDetector(liveSection(current, "spoofing"), gated),
-      new PriceLimitBiddingDetector(liveSection(current, "priceLimitBidding"), gated),
-      new AutomatedEntryDetector(liveSection(current, "automatedEntry"), gated),
-      new WithholdingDetector(liveSection(current, "withholding"), gated),
+      new WashTradeDetector(sections.washTrade, gated),
+      new ConcentrationDetector(sections.concentration, gated),
+      new CoordinatedBiddingDetector(sections.coordinatedBidding, gated),
+      new SpoofingDetector(sections.spoofing, gated),
+      new PriceLimitBiddingDetector(sections.priceLimitBidding, gated),
+      new AutomatedEntryDetector(sections.automatedEntry, gated),
+      new WithholdingDetector(sections.withholding, gated),
     ];
     if (options.onStatistics) this.detectors.push(new StatisticsCollector(options.onStatistics));
   }
@@ -112,6 +114,9 @@ export class Surveillance {
     switch (record.kind) {
       case "config":
         this.config = record.config;
+        for (const name of Object.keys(this.sections) as (keyof SurveillanceConfig)[]) {
+          Object.assign(this.sections[name], record.config[name], { enabled: true });
+        }
         return;
       case "member":
         this.parties.member(record.member, record.group);

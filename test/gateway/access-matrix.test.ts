@@ -255,6 +255,12 @@ const ROWS: readonly Row[] = [
     body: () => REASON,
   },
   {
+    route: "PUT /api/admin/members/:id/group",
+    policy: "operatorChange",
+    path: `/api/admin/members/${M}/group`,
+    body: () => ({ group: "MX-GROUP-2", evidence: "MX-DOC-2", ...REASON }),
+  },
+  {
     route: "POST /api/admin/accounts",
     policy: "operatorChange",
     body: (caller) => ({ account: `MXA-${caller}`, member: M }),

@@ -71,12 +71,19 @@ beforeAll(async () => {
   operator = await server.login("operator");
   // The operator records the producer and the filling-station network as one group of persons.
   for (const member of ["KAZGPZ", "AKTAU"]) {
-    const outcome = await server.exchange.submit(
-      { type: "member.group", member, group: "CASPIAN", evidence: "ORDER-2026-17", reason: "common beneficial owner" },
-      { actor: "operator", role: "operator" },
-    );
-    expect(outcome.events.map((e) => e.type)).toEqual(["member.grouped"]);
+    const recorded = await server.call(operator, "PUT", `/api/admin/members/${member}/group`, {
+      group: "CASPIAN",
+      evidence: "ORDER-2026-17",
+      reason: "common beneficial owner",
+    });
+    expect(recorded.body).toMatchObject({ member, group: "CASPIAN", evidence: "ORDER-2026-17" });
   }
+  const again = await server.call(operator, "PUT", "/api/admin/members/AKTAU/group", {
+    group: "CASPIAN",
+    evidence: "ORDER-2026-17",
+    reason: "twice",
+  });
+  expect([again.status, again.body.error.code]).toEqual([409, "GROUP_UNCHANGED"]);
 });
 afterAll(async () => {
   await server.close();

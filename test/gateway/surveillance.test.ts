@@ -138,6 +138,19 @@ describe("surveillance in the server", () => {
     expect(listed.body.alerts[0]).toEqual(update.changes[0].alert);
   });
 
+  it("keeps the surveillance channel to the consoles: a trader's subscription is refused", async () => {
+    const trader = await server.login("aktau-trader");
+    const stream = await StreamClient.open(`${server.url.replace("http", "ws")}/api/stream`, trader);
+    stream.socket.send(JSON.stringify({ op: "subscribe", id: 7, channel: "surveillance" }));
+    const refused = await stream.next((m) => m.type === "error" && m.id === 7);
+    expect(refused.error.code).toBe("FORBIDDEN");
+    stream.socket.send(JSON.stringify({ op: "subscribe", id: 8, channel: "surveillance", instrument: INSTRUMENT }));
+    const malformed = await stream.next((m) => m.type === "error" && m.id === 8);
+    expect(malformed.error.code).toBe("REQUEST_INVALID");
+    expect(stream.messages.some((m) => m.channel === "surveillance" && m.type !== "error")).toBe(false);
+    stream.socket.close();
+  });
+
   it("filters alerts by rule, instrument, group and severity", async () => {
     const count = async (query: string) =>
       (await server.call(regulator, "GET", `/api/regulator/surveillance/alerts?${query}`)).body.total;

@@ -6,7 +6,8 @@
  *
  * Layout: `apply` runs what time brings, then `dispatch` hands the command to the concern that owns it (orders;
  * instruments and their phases; the regulator's safeguards; members and accounts; money, gas and settlement go to the
- * clearing house), each in its own section below.
+ * clearing house; users and keys to access.ts; the surveillance configuration and cases to surveillance.ts), each in
+ * its own section below or its own file.
  *
  * Promises:
  * - A refused command changes nothing and yields exactly one `rejected` event whose code is in the error registry.

@@ -6,15 +6,19 @@
  * restart; and the same alerts as `sauda surveil --journal` over the server's data folder.
  */
 
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { surveilJournal } from "../../src/cli/surveil.ts";
 import { DEFAULT_CONFIG } from "../../src/surveillance/config.ts";
+import { type Alert, alertLine } from "../../src/surveillance/index.ts";
 import { INSTRUMENT, type Json, type Session, TestServer } from "../support/server.ts";
 
 /** How long a test waits for a stream message before it fails (a guard against hangs, never an assertion). */
 const WAIT_FAILURE_MS = 10_000;
 const SESSION = `${INSTRUMENT}:1`;
+const BIN = resolve(import.meta.dirname, "../../bin/sauda.js");
 
 let server: TestServer;
 let regulator: Session;
@@ -278,6 +282,15 @@ describe("surveillance in the server", () => {
       return rest;
     };
     expect(offline.map(core)).toEqual(live.map(core));
+    // And the command itself, printing the contract's lines.
+    const cli = spawnSync(process.execPath, [BIN, "surveil", "--journal", server.dir], { encoding: "utf8" });
+    expect(cli.status).toBe(0);
+    const lines = cli.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual(live.map((alert: Alert) => alertLine(alert)));
+    expect(lines[0]).toMatchObject({ rule: "wash-trade", groups: ["CASPIAN"], accounts: ["AKTAU-1", "KAZGPZ-1"] });
 
     await server.open();
     regulator = await server.login("regulator");

@@ -13,6 +13,9 @@
  * spoofing, coordinated bidding, withholding), `medium` for market power that needs a look (concentration, bids at the
  * price limit), `low` for the rulebook's limit on members' software (automated entry).
  *
+ * Groups of persons. The operator's records (`member.grouped`) with their evidence, who made them and when, and each
+ * member's accounts: the related parties of a group, for the regulator to see who stands behind an alert.
+ *
  * Cases. Built from the engine's `case.*` events with who did each step (the journal record's actor and role), when
  * and why. A case keeps a copy of each of its alerts as last seen, so it still shows them if an alert is later
  * retracted (a coordination group merged into another) or dropped from memory.
@@ -135,6 +138,33 @@ export interface SurveilledRecord {
 
 export type AlertListener = (changes: readonly AlertChange[]) => void;
 
+/** A member as recorded in a group of persons, with the record's evidence, who made it and when. */
+export interface GroupMember {
+  readonly member: string;
+  readonly accounts: readonly string[];
+  readonly evidence: string;
+  readonly reason: string;
+  readonly recordedSeq: number;
+  readonly recordedMs: number;
+  readonly recordedBy: string | null;
+}
+
+/** A group of persons: its members and their accounts (the related parties), and the alerts standing that name it. */
+export interface GroupView {
+  readonly group: string;
+  readonly members: readonly GroupMember[];
+  readonly alerts: number;
+}
+
+interface GroupRecord {
+  readonly group: string;
+  readonly evidence: string;
+  readonly reason: string;
+  readonly seq: number;
+  readonly timeMs: number;
+  readonly actor: string | null;
+}
+
 /** The id of an alert with this key: 16 hex digits of its SHA-256. */
 export function alertId(key: string): string {
   return sha256HexPure(key).slice(0, 16);
@@ -154,6 +184,9 @@ export class LiveSurveillance {
   /** Alert id → its case while the case is not closed. */
   private readonly caseOfAlert = new Map<string, string>();
   private readonly listeners: AlertListener[] = [];
+  /** Members recorded in a group (not their own), and every member's accounts. */
+  private readonly groupOfMember = new Map<string, GroupRecord>();
+  private readonly accountsOfMember = new Map<string, string[]>();
   private configChange: {
     readonly seq: number;
     readonly timeMs: number;
@@ -295,6 +328,38 @@ export class LiveSurveillance {
     return c.alerts.map((alert) => this.alert(alert) ?? c.copies.get(alert)!);
   }
 
+  /**
+   * The groups of persons recorded (a member in no recorded group is a group of its own and is not listed), each with
+   * its members, their accounts and the alerts standing that name the group; by group id. O(members + alerts).
+   */
+  groups(): GroupView[] {
+    const byGroup = new Map<string, GroupMember[]>();
+    for (const [member, record] of this.groupOfMember) {
+      const list = byGroup.get(record.group) ?? [];
+      list.push({
+        member,
+        accounts: [...(this.accountsOfMember.get(member) ?? [])].sort(),
+        evidence: record.evidence,
+        reason: record.reason,
+        recordedSeq: record.seq,
+        recordedMs: record.timeMs,
+        recordedBy: record.actor,
+      });
+      byGroup.set(record.group, list);
+    }
+    const alerts = new Map<string, number>();
+    for (const alert of this.byKey.values()) {
+      for (const group of alert.groups) if (byGroup.has(group)) alerts.set(group, (alerts.get(group) ?? 0) + 1);
+    }
+    return [...byGroup]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([group, members]) => ({
+        group,
+        members: members.sort((a, b) => (a.member < b.member ? -1 : 1)),
+        alerts: alerts.get(group) ?? 0,
+      }));
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Alerts.
 
@@ -382,6 +447,26 @@ export class LiveSurveillance {
       text,
     });
     switch (event.type) {
+      case "member.grouped":
+        if (event.group === null) {
+          this.groupOfMember.delete(event.member);
+        } else {
+          this.groupOfMember.set(event.member, {
+            group: event.group,
+            evidence: event.evidence,
+            reason: event.reason,
+            seq: record.seq,
+            timeMs: record.timeMs,
+            actor: record.meta.actor ?? null,
+          });
+        }
+        return;
+      case "account.opened": {
+        const accounts = this.accountsOfMember.get(event.member);
+        if (accounts === undefined) this.accountsOfMember.set(event.member, [event.id]);
+        else accounts.push(event.id);
+        return;
+      }
       case "surveillance.configured":
         this.configChange = {
           seq: record.seq,

@@ -65,6 +65,10 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     await expect.poll(() => row.count(), { timeout: LIVE_MS }).toBe(1);
     expect(await row.textContent()).toContain("CASPIAN");
     expect(await row.textContent()).toContain("AKTAU-1, KAZGPZ-1");
+    // The related parties behind the alert: the group with its members and their accounts.
+    const group = page.getByTestId("groups").locator('[data-group="CASPIAN"]');
+    await expect.poll(() => group.textContent(), { timeout: LIVE_MS }).toContain("AKTAU → AKTAU-1");
+    expect(await group.textContent()).toContain("KAZGPZ → KAZGPZ-1");
     await screenshot(page, "surveillance");
   });
 

@@ -180,6 +180,7 @@ const ROWS: readonly Row[] = [
   },
   { route: "GET /api/regulator/surveillance/statistics", policy: "consoleRead" },
   { route: "GET /api/regulator/surveillance/config", policy: "consoleRead" },
+  { route: "GET /api/regulator/surveillance/groups", policy: "consoleRead" },
   {
     route: "POST /api/admin/instruments",
     policy: "operatorChange",

@@ -170,6 +170,26 @@ describe("surveillance in the server", () => {
     expect(bad.status).toBe(400);
   });
 
+  it("shows the group of persons with its related parties, the evidence of the record and its alerts", async () => {
+    const answer = await server.call(regulator, "GET", "/api/regulator/surveillance/groups");
+    expect(answer.status).toBe(200);
+    expect(answer.body.groups).toEqual([
+      {
+        group: "CASPIAN",
+        alerts: 1,
+        members: [
+          expect.objectContaining({
+            member: "AKTAU",
+            accounts: ["AKTAU-1"],
+            evidence: "ORDER-2026-17",
+            recordedBy: "operator",
+          }),
+          expect.objectContaining({ member: "KAZGPZ", accounts: ["KAZGPZ-1"], reason: "common beneficial owner" }),
+        ],
+      },
+    ]);
+  });
+
   it("gives an alert's evidence pack: the orders as entered and filled, and the trade", async () => {
     const answer = await server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${alertId}`);
     expect(answer.status).toBe(200);

@@ -168,3 +168,20 @@ export const STR = Strict({
   what: Type.Array(Strict({ alert: ALERT, whySuspicious: TEXT, evidence: Nullable(EVIDENCE) })),
   handling: Type.Array(CASE_STEP),
 });
+
+/** A group of persons with its related parties (src/surveillance/live.ts, `groups`). */
+export const PERSONS_GROUP = Strict({
+  group: TEXT,
+  members: Type.Array(
+    Strict({
+      member: TEXT,
+      accounts: TEXTS,
+      evidence: TEXT,
+      reason: TEXT,
+      recordedSeq: SEQ,
+      recordedMs: EPOCH_MS,
+      recordedBy: Nullable(TEXT),
+    }),
+  ),
+  alerts: COUNT,
+});

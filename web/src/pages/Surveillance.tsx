@@ -22,6 +22,7 @@ export const SURVEILLANCE_API = {
   alerts: (query: string) => `${BASE}/alerts${query === "" ? "" : `?${query}`}`,
   alert: (id: string) => `${BASE}/alerts/${encodeURIComponent(id)}`,
   cases: `${BASE}/cases`,
+  groups: `${BASE}/groups`,
   case: (id: string) => `${BASE}/cases/${encodeURIComponent(id)}`,
   report: (id: string) => `${BASE}/cases/${encodeURIComponent(id)}/report?format=html`,
 } as const;
@@ -72,6 +73,18 @@ interface Case {
   readonly updatedMs: number;
   readonly alerts: readonly string[];
   readonly steps: readonly CaseStep[];
+}
+
+interface PersonsGroup {
+  readonly group: string;
+  readonly alerts: number;
+  readonly members: readonly {
+    readonly member: string;
+    readonly accounts: readonly string[];
+    readonly evidence: string;
+    readonly recordedMs: number;
+    readonly recordedBy: string | null;
+  }[];
 }
 
 interface Evidence {
@@ -137,6 +150,7 @@ export function Surveillance() {
         {alerts.error && <p className="error">{alerts.error.message}</p>}
         <AlertTable alerts={alerts.data?.alerts ?? []} />
       </section>
+      <GroupsPanel onShow={(group) => setFilter({ ...filter, group })} />
       <section className="panel" aria-labelledby="cases-title">
         <h2 id="cases-title">{t("surveillance.cases")}</h2>
         <div className="table-scroll">
@@ -167,6 +181,44 @@ export function Surveillance() {
         </div>
       </section>
     </div>
+  );
+}
+
+/** The groups of persons as recorded: each group's members and their accounts, the related parties behind alerts. */
+function GroupsPanel({ onShow }: { onShow: (group: string) => void }) {
+  const { t, locale } = useI18n();
+  const groups = useLive<{ groups: PersonsGroup[] }>(SURVEILLANCE_API.groups);
+  const list = groups.data?.groups ?? [];
+  return (
+    <section className="panel" aria-labelledby="groups-title">
+      <h2 id="groups-title">{t("surveillance.groupsTitle")}</h2>
+      <p className="muted small">{t("surveillance.groupsNote")}</p>
+      {list.length === 0 ? (
+        <p className="muted">{t("surveillance.noGroups")}</p>
+      ) : (
+        <ul className="persons-groups" data-testid="groups">
+          {list.map((g) => (
+            <li key={g.group} data-group={g.group}>
+              <strong>{g.group}</strong>{" "}
+              <button type="button" className="link" onClick={() => onShow(g.group)}>
+                {t("surveillance.showAlerts", { count: g.alerts })}
+              </button>
+              <ul>
+                {g.members.map((m) => (
+                  <li key={m.member}>
+                    {m.member} → {m.accounts.join(", ") || "—"}{" "}
+                    <span className="muted small">
+                      ({t("surveillance.evidence")}: {m.evidence}; {m.recordedBy ?? "—"},{" "}
+                      {exchangeDateTime(m.recordedMs, locale)})
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 

@@ -1,7 +1,8 @@
 /**
  * Market surveillance for the regulator under /api/regulator/surveillance: the alerts standing now (filtered by rule,
  * instrument, group, severity and session), one alert with its evidence pack rebuilt from the journal, the statistics
- * of ended sessions (top-five shares, HHI, order-to-trade ratios), and the configuration of the rules with its changes.
+ * of ended sessions (top-five shares, HHI, order-to-trade ratios), the groups of persons with their related parties,
+ * and the configuration of the rules with its changes.
  *
  * Everything shown comes from the surveillance read model (src/surveillance/live.ts), fed by durable records only. A
  * change of the configuration is the engine command `surveillance.configure` with a reason, so it is in the journal
@@ -30,6 +31,7 @@ import { COUNT, Enum, SEQ, Strict } from "../../wire/base.ts";
 import {
   ALERT,
   EVIDENCE,
+  PERSONS_GROUP,
   SESSION_STATISTICS,
   SURVEILLANCE_CONFIG,
   SURVEILLANCE_CONFIG_CHANGES,
@@ -147,6 +149,23 @@ export function regulatorSurveillanceRoutes(api: FastifyInstance, context: Route
           .slice(0, limit)
           .map((s) => statisticsView(context, s)),
       };
+    },
+  );
+
+  api.get(
+    "/regulator/surveillance/groups",
+    {
+      schema: {
+        operationId: "listPersonsGroups",
+        tags,
+        summary: "Groups of persons as recorded: members, their accounts, the evidence, and the alerts naming each",
+        response: { 200: Strict({ groups: Type.Array(PERSONS_GROUP) }) },
+      },
+      config: CONSOLE_READ,
+    },
+    async (request) => {
+      requireConsoleRead(request, "read groups of persons");
+      return { groups: surveillance.groups() };
     },
   );
 

@@ -213,6 +213,10 @@ export const ERRORS = {
     httpStatus: 409,
     template: "The surveillance configuration already has these values; recording that changes nothing.",
   },
+  SURVEILLANCE_UNAVAILABLE: {
+    httpStatus: 503,
+    template: "Surveillance stopped at journal record {seq} ({reason}); trading goes on, and a restart rebuilds it.",
+  },
   ALERT_NOT_FOUND: { httpStatus: 404, template: "No surveillance alert '{id}' stands." },
   ALERT_INVALID: { httpStatus: 400, template: "Alert id {value} is not valid; {rule}." },
   CASE_NOT_FOUND: { httpStatus: 404, template: "No surveillance case '{id}' is {where}." },

@@ -46,6 +46,32 @@ export interface ExchangeOptions extends StoreLocation {
 
 export type OutcomeListener = (outcomes: readonly Outcome[]) => void;
 
+/** Why surveillance stopped taking records (a detector's broken invariant): trading goes on without it. */
+export interface SurveillanceFailure {
+  readonly seq: number;
+  readonly reason: string;
+}
+
+/**
+ * Feeds one outcome to surveillance unless it has failed; a failure is kept, not thrown, so that a fault in a detector
+ * never stops the exchange (the sequencer stops on a listener's exception) nor its start. Returns the failure, if any.
+ */
+function surveil(
+  surveillance: LiveSurveillance,
+  outcome: Parameters<LiveSurveillance["apply"]>[0],
+  failure: SurveillanceFailure | null,
+): SurveillanceFailure | null {
+  if (failure !== null) return failure;
+  try {
+    surveillance.apply(outcome);
+    return null;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.emitWarning(`surveillance stopped at journal record ${outcome.seq}: ${reason}`);
+    return { seq: outcome.seq, reason };
+  }
+}
+
 /** The exchange refuses changes: a check of the engine's invariants failed (see `InvariantAlarm`). */
 export class WritesStoppedError extends Error {
   override name = "WritesStoppedError";
@@ -78,6 +104,7 @@ export class Exchange {
   private readonly listeners: OutcomeListener[] = [];
   private readonly invariantListeners: InvariantListener[] = [];
   private alarm: InvariantAlarm | null = null;
+  private surveillanceFailureValue: SurveillanceFailure | null;
   private closed = false;
 
   private constructor(
@@ -90,7 +117,9 @@ export class Exchange {
     keys: ExchangeKeys,
     checkpoints: Checkpointer,
     recovered: { readonly replayed: number; readonly warnings: readonly string[] },
+    surveillanceFailure: SurveillanceFailure | null,
   ) {
+    this.surveillanceFailureValue = surveillanceFailure;
     this.store = store;
     this.keys = keys;
     this.checkpoints = checkpoints;
@@ -113,7 +142,9 @@ export class Exchange {
     this.sequencer.onDurable((outcomes) => {
       for (const outcome of outcomes) {
         // Surveillance reads the limits in force from the read models, so it takes each outcome after them.
-        if (this.projections.apply(outcome)) this.surveillance.apply(outcome);
+        if (this.projections.apply(outcome)) {
+          this.surveillanceFailureValue = surveil(this.surveillance, outcome, this.surveillanceFailureValue);
+        }
       }
       for (const listener of this.listeners) listener(outcomes);
       try {
@@ -158,19 +189,31 @@ export class Exchange {
       }
       const projections = new Projections(options.projections);
       const surveillance = surveilProjections(projections);
+      let surveillanceFailure: SurveillanceFailure | null = null;
       for (let from = 1; from <= (head?.seq ?? 0); ) {
         const page = await store.read(from, READ_PAGE_RECORDS);
         for (const record of page) {
           const outcome = outcomeOfRecord(record);
-          if (projections.apply(outcome)) surveillance.apply(outcome);
+          if (projections.apply(outcome)) surveillanceFailure = surveil(surveillance, outcome, surveillanceFailure);
         }
         from += page.length;
         if (page.length === 0) break;
       }
-      const exchange = new Exchange(store, engine, head, projections, surveillance, options, keys, checkpoints, {
-        replayed: recovered.replayed,
-        warnings: [...warnings, ...recovered.warnings],
-      });
+      const exchange = new Exchange(
+        store,
+        engine,
+        head,
+        projections,
+        surveillance,
+        options,
+        keys,
+        checkpoints,
+        {
+          replayed: recovered.replayed,
+          warnings: [...warnings, ...recovered.warnings],
+        },
+        surveillanceFailure,
+      );
       // The head just checked is anchored at once: a rollback to before this start is detectable from here on.
       if (head !== null) checkpoints.sign(head, exchange.clock());
       return exchange;
@@ -210,6 +253,11 @@ export class Exchange {
     }
     for (const listener of this.invariantListeners) listener(true, null);
     return true;
+  }
+
+  /** Why surveillance stopped taking records, or null while it runs. */
+  get surveillanceFailure(): SurveillanceFailure | null {
+    return this.surveillanceFailureValue;
   }
 
   /** The alarm raised by a failed invariant check, or null while all is well. */

@@ -477,3 +477,38 @@ describe("cases", () => {
     expect(after).toEqual(before);
   });
 });
+
+describe("a fault in surveillance", () => {
+  it("never stops trading: surveillance stops, its routes say so, and a restart rebuilds it", async () => {
+    const live = server.exchange.surveillance;
+    live.apply = () => {
+      throw new Error("invariant: a detector's bug");
+    };
+    const seller = await server.login("kazgpz-trader");
+    const offer = await server.call(
+      seller,
+      "POST",
+      "/api/orders",
+      order("KAZGPZ-1", "f-offer", "sell", 13_300_000, 1000),
+    );
+    expect(offer.status).toBe(201);
+    expect(server.exchange.surveillanceFailure).toEqual({ seq: offer.body.seq, reason: "invariant: a detector's bug" });
+    const refused = await server.call(regulator, "GET", "/api/regulator/surveillance/alerts");
+    expect([refused.status, refused.body.error.code]).toEqual([503, "SURVEILLANCE_UNAVAILABLE"]);
+    const still = await server.call(
+      seller,
+      "POST",
+      "/api/orders",
+      order("KAZGPZ-1", "f-offer-2", "sell", 13_300_000, 1000),
+    );
+    expect(still.status).toBe(201);
+
+    await server.app.close();
+    await server.exchange.close();
+    await server.open();
+    regulator = await server.login("regulator");
+    expect(server.exchange.surveillanceFailure).toBeNull();
+    const rebuilt = await server.call(regulator, "GET", "/api/regulator/surveillance/alerts?rule=wash-trade");
+    expect(rebuilt.body.total).toBe(2);
+  });
+});

@@ -23,7 +23,7 @@ import { SEQ, Strict } from "../../wire/base.ts";
 import { CASE, CASE_NOTE, CASE_OUTCOME, CASE_STATUS, CASE_VIEW, STR } from "../../wire/surveillance.ts";
 import { REASON } from "../common.ts";
 import { CONSOLE_READ, REGULATOR_CHANGE, requireConsoleChange, requireConsoleRead, submitChecked } from "../console.ts";
-import { ALERT_ID, evidencePack } from "./surveillance.ts";
+import { ALERT_ID, evidencePack, requireSurveillance } from "./surveillance.ts";
 
 const tags = ["surveillance"];
 const CASE_ID = Type.String({ pattern: "^CASE-[1-9][0-9]{0,15}$", description: "CASE-1, CASE-2, ..." });
@@ -87,10 +87,11 @@ export function regulatorCaseRoutes(api: FastifyInstance, context: RouteContext)
         querystring: CASES_QUERY,
         response: { 200: Strict({ cases: Type.Array(CASE) }) },
       },
-      config: CONSOLE_READ,
+      config: { ...CONSOLE_READ, errors: ["SURVEILLANCE_UNAVAILABLE"] },
     },
     async (request) => {
       requireConsoleRead(request, "read surveillance cases");
+      requireSurveillance(context);
       return { cases: surveillance.caseList(request.query.status as CaseStatusView | undefined) };
     },
   );
@@ -107,11 +108,12 @@ export function regulatorCaseRoutes(api: FastifyInstance, context: RouteContext)
       },
       config: {
         ...REGULATOR_CHANGE,
-        errors: ["ALERT_NOT_FOUND", "CASE_ALERT_TAKEN", "CASES_LIMIT", "ALERT_INVALID"],
+        errors: ["SURVEILLANCE_UNAVAILABLE", "ALERT_NOT_FOUND", "CASE_ALERT_TAKEN", "CASES_LIMIT", "ALERT_INVALID"],
       },
     },
     async (request, reply) => {
       requireConsoleChange(request, "regulator", "open a surveillance case");
+      requireSurveillance(context);
       requireAlert(request.body.alert);
       const outcome = await change(request, { type: "case.open", ...request.body });
       const opened = outcome.events.find((e) => e.type === "case.opened");
@@ -130,10 +132,11 @@ export function regulatorCaseRoutes(api: FastifyInstance, context: RouteContext)
         params: CASE_PARAMS,
         response: { 200: CASE_VIEW },
       },
-      config: { ...CONSOLE_READ, errors: ["CASE_NOT_FOUND"] },
+      config: { ...CONSOLE_READ, errors: ["SURVEILLANCE_UNAVAILABLE", "CASE_NOT_FOUND"] },
     },
     async (request) => {
       requireConsoleRead(request, "read a surveillance case");
+      requireSurveillance(context);
       return view(request.params.id);
     },
   );
@@ -151,10 +154,14 @@ export function regulatorCaseRoutes(api: FastifyInstance, context: RouteContext)
       `/regulator/surveillance/cases/:id/${path}`,
       {
         schema: { operationId, tags, summary, params: CASE_PARAMS, body, response: { 200: CHANGED } },
-        config: { ...REGULATOR_CHANGE, errors: ["CASE_NOT_FOUND", "CASE_TRANSITION_INVALID", ...errors] },
+        config: {
+          ...REGULATOR_CHANGE,
+          errors: ["SURVEILLANCE_UNAVAILABLE", "CASE_NOT_FOUND", "CASE_TRANSITION_INVALID", ...errors],
+        },
       },
       async (request) => {
         requireConsoleChange(request, "regulator", summary.toLowerCase());
+        requireSurveillance(context);
         const given = request.body as B;
         check?.(given);
         const outcome = await change(request, command(request.params.id, given));
@@ -216,10 +223,11 @@ export function regulatorCaseRoutes(api: FastifyInstance, context: RouteContext)
           },
         },
       },
-      config: { ...CONSOLE_READ, errors: ["CASE_NOT_FOUND"] },
+      config: { ...CONSOLE_READ, errors: ["SURVEILLANCE_UNAVAILABLE", "CASE_NOT_FOUND"] },
     },
     async (request, reply) => {
       requireConsoleRead(request, "read a suspicious-transaction report");
+      requireSurveillance(context);
       const { case: found, alerts } = view(request.params.id);
       const evidence = new Map<string, AlertEvidence>();
       for (const alert of alerts.slice(0, REPORT_EVIDENCE_ALERTS_MAX)) {

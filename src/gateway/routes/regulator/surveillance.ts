@@ -97,10 +97,11 @@ export function regulatorSurveillanceRoutes(api: FastifyInstance, context: Route
         querystring: ALERTS_QUERY,
         response: { 200: Strict({ seq: SEQ, total: COUNT, alerts: Type.Array(ALERT) }) },
       },
-      config: CONSOLE_READ,
+      config: { ...CONSOLE_READ, errors: ["SURVEILLANCE_UNAVAILABLE"] },
     },
     async (request) => {
       requireConsoleRead(request, "read surveillance alerts");
+      requireSurveillance(context);
       const { limit, ...filter } = request.query;
       const alerts = surveillance.alerts(filter as AlertFilter);
       return { seq: context.exchange.projections.lastSeq, total: alerts.length, alerts: alerts.slice(0, limit) };
@@ -118,10 +119,11 @@ export function regulatorSurveillanceRoutes(api: FastifyInstance, context: Route
         params: ALERT_PARAMS,
         response: { 200: Strict({ alert: ALERT, evidence: EVIDENCE }) },
       },
-      config: { ...CONSOLE_READ, errors: ["ALERT_NOT_FOUND"] },
+      config: { ...CONSOLE_READ, errors: ["SURVEILLANCE_UNAVAILABLE", "ALERT_NOT_FOUND"] },
     },
     async (request) => {
       requireConsoleRead(request, "read a surveillance alert");
+      requireSurveillance(context);
       const alert = surveillance.alertOrCopy(request.params.id);
       if (alert === null) throw new HttpProblem("ALERT_NOT_FOUND", { id: request.params.id });
       return { alert, evidence: await evidencePack(context, alert) };
@@ -138,10 +140,11 @@ export function regulatorSurveillanceRoutes(api: FastifyInstance, context: Route
         querystring: STATISTICS_QUERY,
         response: { 200: Strict({ statistics: Type.Array(SESSION_STATISTICS) }) },
       },
-      config: CONSOLE_READ,
+      config: { ...CONSOLE_READ, errors: ["SURVEILLANCE_UNAVAILABLE"] },
     },
     async (request) => {
       requireConsoleRead(request, "read surveillance statistics");
+      requireSurveillance(context);
       const { limit, ...filter } = request.query;
       return {
         statistics: surveillance
@@ -161,10 +164,11 @@ export function regulatorSurveillanceRoutes(api: FastifyInstance, context: Route
         summary: "Groups of persons as recorded: members, their accounts, the evidence, and the alerts naming each",
         response: { 200: Strict({ groups: Type.Array(PERSONS_GROUP) }) },
       },
-      config: CONSOLE_READ,
+      config: { ...CONSOLE_READ, errors: ["SURVEILLANCE_UNAVAILABLE"] },
     },
     async (request) => {
       requireConsoleRead(request, "read groups of persons");
+      requireSurveillance(context);
       return { groups: surveillance.groups() };
     },
   );
@@ -178,10 +182,11 @@ export function regulatorSurveillanceRoutes(api: FastifyInstance, context: Route
         summary: "The configuration of the surveillance rules in force, and its last change",
         response: { 200: SURVEILLANCE_CONFIG_VIEW },
       },
-      config: CONSOLE_READ,
+      config: { ...CONSOLE_READ, errors: ["SURVEILLANCE_UNAVAILABLE"] },
     },
     async (request) => {
       requireConsoleRead(request, "read the surveillance configuration");
+      requireSurveillance(context);
       return { config: surveillance.configuration, change: surveillance.configurationChange };
     },
   );
@@ -198,16 +203,23 @@ export function regulatorSurveillanceRoutes(api: FastifyInstance, context: Route
       },
       config: {
         ...REGULATOR_CHANGE,
-        errors: ["SURVEILLANCE_CONFIG_INVALID", "SURVEILLANCE_CONFIG_UNCHANGED"],
+        errors: ["SURVEILLANCE_UNAVAILABLE", "SURVEILLANCE_CONFIG_INVALID", "SURVEILLANCE_CONFIG_UNCHANGED"],
       },
     },
     async (request) => {
       requireConsoleChange(request, "regulator", "change the surveillance configuration");
+      requireSurveillance(context);
       const { changes, reason } = request.body;
       const outcome = await submitChecked(context, request, { type: "surveillance.configure", changes, reason });
       return { seq: outcome.seq, config: surveillance.configuration };
     },
   );
+}
+
+/** Refuses while surveillance has stopped (a detector's fault): what it shows would be stale. */
+export function requireSurveillance(context: RouteContext): void {
+  const failure = context.exchange.surveillanceFailure;
+  if (failure !== null) throw new HttpProblem("SURVEILLANCE_UNAVAILABLE", { seq: failure.seq, reason: failure.reason });
 }
 
 /** A session's statistics with its opening and close, as the API shows them. */

@@ -255,6 +255,36 @@ export const ERRORS = {
     template: "Command time {value} is before the engine's current time {now}; time never moves backwards.",
   },
 
+  // Surveillance: the regulator's configuration of the rules and its cases (engine/surveillance.ts).
+  SURVEILLANCE_CONFIG_INVALID: { httpStatus: 400, template: "Surveillance configuration is not valid: {reason}." },
+  SURVEILLANCE_CONFIG_UNCHANGED: {
+    httpStatus: 409,
+    template: "The surveillance configuration already has these values; recording that changes nothing.",
+  },
+  SURVEILLANCE_UNAVAILABLE: {
+    httpStatus: 503,
+    template: "Surveillance stopped at journal record {seq} ({reason}); trading goes on, and a restart rebuilds it.",
+  },
+  ALERT_NOT_FOUND: { httpStatus: 404, template: "No surveillance alert '{id}' stands." },
+  ALERT_INVALID: { httpStatus: 400, template: "Alert id {value} is not valid; {rule}." },
+  CASE_NOT_FOUND: { httpStatus: 404, template: "No surveillance case '{id}' is {where}." },
+  CASE_ALERT_TAKEN: {
+    httpStatus: 409,
+    template:
+      "Alert '{alert}' already belongs to case '{caseId}', which is {status}; an alert is in one case at a time.",
+  },
+  CASE_TRANSITION_INVALID: {
+    httpStatus: 409,
+    template: "Case '{caseId}' is {status}; it cannot {action} (cases go open → under review → closed).",
+  },
+  CASE_OUTCOME_INVALID: { httpStatus: 400, template: "Case outcome {value} is not valid; expected one of {allowed}." },
+  CASE_NOTE_INVALID: { httpStatus: 400, template: "Case note {value} is not valid; {rule}." },
+  CASES_LIMIT: {
+    httpStatus: 409,
+    template: "{count} cases are open or under review, the most allowed ({max}); close some before opening more.",
+  },
+  CASE_ALERTS_LIMIT: { httpStatus: 409, template: "Case '{caseId}' already holds {max} alerts, the most allowed." },
+
   // At the edge (the gateway): request shape, authentication and access, rate limits, users and keys, the policy lab.
   REQUEST_INVALID: { httpStatus: 400, template: "The request is not valid: {reason}." },
   REQUEST_TOO_LARGE: { httpStatus: 413, template: "The request body is larger than {max} bytes." },

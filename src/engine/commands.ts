@@ -24,6 +24,7 @@ import type {
 import type { ShipmentArriveCommand, ShipmentDispatchCommand, StationRegisterCommand } from "./delivery.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
+import type { SurveillanceCommand } from "./surveillance.ts";
 
 export type {
   AccountOpenCommand,
@@ -35,6 +36,7 @@ export type {
   ShipmentArriveCommand,
   ShipmentDispatchCommand,
   StationRegisterCommand,
+  SurveillanceCommand,
 };
 
 export interface ListInstrumentCommand {
@@ -206,6 +208,7 @@ export type Command =
   | SetPhaseCommand
   | SetReferencePriceCommand
   | AccessCommand
+  | SurveillanceCommand
   | TickCommand;
 
 export type CommandType = Command["type"];
@@ -246,6 +249,12 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "user.password",
   "apiKey.create",
   "apiKey.revoke",
+  "surveillance.configure",
+  "case.open",
+  "case.join",
+  "case.review",
+  "case.close",
+  "case.note",
   "time.tick",
 ];
 

@@ -6,7 +6,8 @@
  *
  * Layout: `apply` runs what time brings, then `dispatch` hands the command to the concern that owns it (orders;
  * instruments and their phases; the regulator's safeguards; members and accounts; money, gas, settlement and delivery
- * (stations, shipments, arrivals: delivery.ts) go to the clearing house), each in its own section below.
+ * (stations, shipments, arrivals: delivery.ts) go to the clearing house; users and keys to access.ts; the surveillance
+ * configuration and cases to surveillance.ts), each in its own section below or its own file.
  *
  * Promises:
  * - A refused command changes nothing and yields exactly one `rejected` event whose code is in the error registry.
@@ -66,6 +67,7 @@ import type { EngineEvent } from "./events.ts";
 import { type InstrumentSpec, Market, type MarketSnapshot, type OrderRecord, type OrderStatus } from "./market.ts";
 import { isPhase, TRADING_MODES, type TradingMode } from "./phases.ts";
 import { checkSafeguards, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
+import { SurveillanceDesk, type SurveillanceSnapshot } from "./surveillance.ts";
 
 export const INSTRUMENTS_MAX = 10_000;
 
@@ -82,6 +84,8 @@ export interface EngineSnapshot {
   readonly house: ClearingHouseSnapshot;
   /** Users and API keys; left out while there are none, so states from before they were journaled hash the same. */
   readonly access?: AccessSnapshot;
+  /** The surveillance configuration and open cases; left out while there are none (same reason as `access`). */
+  readonly surveillance?: SurveillanceSnapshot;
 }
 
 export interface OrderSnapshot {
@@ -131,6 +135,7 @@ export class Engine {
   private readonly orders = new Map<string, OrderRecord>();
   private house = new ClearingHouse();
   private access = new Access();
+  private desk = new SurveillanceDesk();
   /** Markets whose state has a timer (GTD orders, a running auction, a ceiling path); see `trackTimer`. */
   private readonly timedMarkets = new Set<Market>();
   /** Each market's place in the listing order (the order of `markets`). */
@@ -253,6 +258,13 @@ export class Engine {
       case "apiKey.create":
       case "apiKey.revoke":
         return this.access.apply(command, (member) => this.house.members.hasMember(member), out);
+      case "surveillance.configure":
+      case "case.open":
+      case "case.join":
+      case "case.review":
+      case "case.close":
+      case "case.note":
+        return this.desk.apply(command, out);
       case "time.tick":
         // What time brings (expiries, auctions that end, ceiling steps, deadlines) ran in `apply`, before any command.
         return null;
@@ -930,6 +942,11 @@ export class Engine {
     return false;
   }
 
+  /** The surveillance configuration in force; null while the defaults are. */
+  get surveillanceConfig() {
+    return this.desk.configuration;
+  }
+
   /** The clearing house: members, accounts, the ledger and obligations (read-only use). */
   get clearingHouse(): ClearingHouse {
     return this.house;
@@ -974,6 +991,7 @@ export class Engine {
       orders,
       house: this.house.snapshot(),
       ...(this.access.empty ? {} : { access: this.access.snapshot() }),
+      ...(this.desk.empty ? {} : { surveillance: this.desk.snapshot() }),
     };
   }
 
@@ -986,6 +1004,7 @@ export class Engine {
     for (const saved of snapshot.markets) engine.addMarket(Market.restore(saved, engine.orders));
     engine.house = new ClearingHouse(snapshot.house);
     engine.access = Access.restore(snapshot.access);
+    engine.desk = new SurveillanceDesk(snapshot.surveillance);
     for (const market of engine.markets.values()) engine.trackTimer(market);
     return engine;
   }

@@ -15,6 +15,9 @@ import type { DeliveryEvent } from "./delivery.ts";
 import type { BuyerCategory, MemberRole } from "./members.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
+import type { CaseEvent, SurveillanceConfiguredEvent } from "./surveillance.ts";
+
+export type { CaseEvent, SurveillanceConfiguredEvent };
 
 export interface RejectedEvent {
   readonly type: "rejected";
@@ -255,4 +258,6 @@ export type EngineEvent =
   | PhaseChangedEvent
   | AuctionEvent
   | ReferencePriceEvent
-  | AccessEvent;
+  | AccessEvent
+  | SurveillanceConfiguredEvent
+  | CaseEvent;

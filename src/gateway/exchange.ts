@@ -5,7 +5,7 @@
  *
  * Startup: load the keys (made on a first start), check the journal as evidence and recover the engine (whole chain,
  * head MAC, snapshot MAC, the newest published checkpoint; then newest snapshot + replay), rebuild the read models
- * from the whole journal, sign a checkpoint of the head, then accept commands. A journal that fails a check stops the
+ * (and surveillance) from the whole journal, sign a checkpoint of the head, then accept commands. A journal that fails a check stops the
  * start with the first bad record named (`JournalCorruptError`). While running, a checkpoint is signed every
  * `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake, finish the batch in
  * flight, write a snapshot, sign a last checkpoint, close the store.
@@ -27,7 +27,8 @@ import { type CommandMeta, headMac, type JournalHead, snapshotMac } from "../jou
 import { JournalCorruptError, recover } from "../journal/recovery.ts";
 import { type Outcome, Sequencer, SnapshotRefusedError } from "../journal/sequencer.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
-import { Projections, type ProjectionsOptions } from "../projections/index.ts";
+import { outcomeOfRecord, Projections, type ProjectionsOptions } from "../projections/index.ts";
+import { LiveSurveillance, type PriceLimits } from "../surveillance/index.ts";
 
 export interface ExchangeOptions extends StoreLocation {
   /** The wall clock (ms since epoch); tests pass a fixed one. */
@@ -44,6 +45,32 @@ export interface ExchangeOptions extends StoreLocation {
 }
 
 export type OutcomeListener = (outcomes: readonly Outcome[]) => void;
+
+/** Why surveillance stopped taking records (a detector's broken invariant): trading goes on without it. */
+export interface SurveillanceFailure {
+  readonly seq: number;
+  readonly reason: string;
+}
+
+/**
+ * Feeds one outcome to surveillance unless it has failed; a failure is kept, not thrown, so that a fault in a detector
+ * never stops the exchange (the sequencer stops on a listener's exception) nor its start. Returns the failure, if any.
+ */
+function surveil(
+  surveillance: LiveSurveillance,
+  outcome: Parameters<LiveSurveillance["apply"]>[0],
+  failure: SurveillanceFailure | null,
+): SurveillanceFailure | null {
+  if (failure !== null) return failure;
+  try {
+    surveillance.apply(outcome);
+    return null;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.emitWarning(`surveillance stopped at journal record ${outcome.seq}: ${reason}`);
+    return { seq: outcome.seq, reason };
+  }
+}
 
 /** The exchange refuses changes: a check of the engine's invariants failed (see `InvariantAlarm`). */
 export class WritesStoppedError extends Error {
@@ -64,6 +91,8 @@ export type InvariantListener = (passed: boolean, alarm: InvariantAlarm | null) 
 export class Exchange {
   readonly store: JournalStore;
   readonly projections: Projections;
+  /** Surveillance over the durable records: alerts, session statistics, its configuration and cases. */
+  readonly surveillance: LiveSurveillance;
   readonly clock: () => number;
   readonly keys: ExchangeKeys;
   /** Signs and publishes head checkpoints. */
@@ -75,6 +104,7 @@ export class Exchange {
   private readonly listeners: OutcomeListener[] = [];
   private readonly invariantListeners: InvariantListener[] = [];
   private alarm: InvariantAlarm | null = null;
+  private surveillanceFailureValue: SurveillanceFailure | null;
   private closed = false;
 
   private constructor(
@@ -82,17 +112,21 @@ export class Exchange {
     engine: Engine,
     head: JournalHead | null,
     projections: Projections,
+    surveillance: LiveSurveillance,
     options: ExchangeOptions,
     keys: ExchangeKeys,
     checkpoints: Checkpointer,
     recovered: { readonly replayed: number; readonly warnings: readonly string[] },
+    surveillanceFailure: SurveillanceFailure | null,
   ) {
+    this.surveillanceFailureValue = surveillanceFailure;
     this.store = store;
     this.keys = keys;
     this.checkpoints = checkpoints;
     this.warnings = recovered.warnings;
     this.engineValue = engine;
     this.projections = projections;
+    this.surveillance = surveillance;
     this.clock = options.clock ?? Date.now;
     this.sequencer = new Sequencer(engine, store, head, {
       clock: this.clock,
@@ -106,7 +140,12 @@ export class Exchange {
       sinceSnapshot: recovered.replayed,
     });
     this.sequencer.onDurable((outcomes) => {
-      for (const outcome of outcomes) this.projections.apply(outcome);
+      for (const outcome of outcomes) {
+        // Surveillance reads the limits in force from the read models, so it takes each outcome after them.
+        if (this.projections.apply(outcome)) {
+          this.surveillanceFailureValue = surveil(this.surveillance, outcome, this.surveillanceFailureValue);
+        }
+      }
       for (const listener of this.listeners) listener(outcomes);
       try {
         this.checkpoints.maybeSign(this.sequencer.durableHead, this.clock());
@@ -149,16 +188,32 @@ export class Exchange {
         warnings.push(`the journal had no MACs (written before they existed); its head and snapshots now have them`);
       }
       const projections = new Projections(options.projections);
+      const surveillance = surveilProjections(projections);
+      let surveillanceFailure: SurveillanceFailure | null = null;
       for (let from = 1; from <= (head?.seq ?? 0); ) {
         const page = await store.read(from, READ_PAGE_RECORDS);
-        for (const record of page) projections.applyRecord(record);
+        for (const record of page) {
+          const outcome = outcomeOfRecord(record);
+          if (projections.apply(outcome)) surveillanceFailure = surveil(surveillance, outcome, surveillanceFailure);
+        }
         from += page.length;
         if (page.length === 0) break;
       }
-      const exchange = new Exchange(store, engine, head, projections, options, keys, checkpoints, {
-        replayed: recovered.replayed,
-        warnings: [...warnings, ...recovered.warnings],
-      });
+      const exchange = new Exchange(
+        store,
+        engine,
+        head,
+        projections,
+        surveillance,
+        options,
+        keys,
+        checkpoints,
+        {
+          replayed: recovered.replayed,
+          warnings: [...warnings, ...recovered.warnings],
+        },
+        surveillanceFailure,
+      );
       // The head just checked is anchored at once: a rollback to before this start is detectable from here on.
       if (head !== null) checkpoints.sign(head, exchange.clock());
       return exchange;
@@ -198,6 +253,11 @@ export class Exchange {
     }
     for (const listener of this.invariantListeners) listener(true, null);
     return true;
+  }
+
+  /** Why surveillance stopped taking records, or null while it runs. */
+  get surveillanceFailure(): SurveillanceFailure | null {
+    return this.surveillanceFailureValue;
   }
 
   /** The alarm raised by a failed invariant check, or null while all is well. */
@@ -256,6 +316,24 @@ export class Exchange {
       await this.store.close();
     }
   }
+}
+
+/**
+ * Surveillance fed from the read models' limits in force (at the journal's time, right after each outcome: the limits
+ * the engine judged that command's orders by, as `engineLimits` gives them offline).
+ */
+function surveilProjections(projections: Projections): LiveSurveillance {
+  return new LiveSurveillance((instrument): PriceLimits => {
+    const limits = projections.limits.of(instrument);
+    if (limits === null) return { upperTiynPerTonne: null, lowerTiynPerTonne: null };
+    const { band, ceilingTiynPerTonne: ceiling, floorTiynPerTonne: floor } = limits;
+    return {
+      upperTiynPerTonne:
+        band === null ? ceiling : ceiling === null ? band.highTiynPerTonne : Math.min(band.highTiynPerTonne, ceiling),
+      lowerTiynPerTonne:
+        band === null ? floor : floor === null ? band.lowTiynPerTonne : Math.max(band.lowTiynPerTonne, floor),
+    };
+  });
 }
 
 /** Gives a journal written before MACs existed its head MAC and snapshot MACs (after `recover` checked its chain). */

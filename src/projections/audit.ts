@@ -33,9 +33,19 @@ export type AuditOutcome = "accepted" | "rejected";
 /**
  * What an entry is about, so the regulator can keep or hide whole kinds (for example the back office's routine
  * settlement confirmations): the traders' orders, the regulator's controls, the operator's listing and calendars,
- * members, accounts, users and keys, money and gas, settlement, and the system's own ticks.
+ * members, accounts, users and keys, money and gas, settlement, the regulator's surveillance (its configuration and
+ * cases), and the system's own ticks.
  */
-export const AUDIT_KINDS = ["trading", "controls", "listing", "membership", "funds", "settlement", "system"] as const;
+export const AUDIT_KINDS = [
+  "trading",
+  "controls",
+  "listing",
+  "membership",
+  "funds",
+  "settlement",
+  "surveillance",
+  "system",
+] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 const KIND_OF_COMMAND: Readonly<Record<string, AuditKind>> = {
@@ -62,6 +72,8 @@ const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   outage: "controls",
   shipment: "settlement",
   station: "membership",
+  surveillance: "surveillance",
+  case: "surveillance",
 };
 
 /** The kind of a command type; a type no table names is the system's. */
@@ -345,6 +357,24 @@ function summarise(fields: Record<string, unknown>): string {
       break;
     case "time.tick":
       summary = "time tick";
+      break;
+    case "surveillance.configure":
+      summary = `change surveillance configuration: ${text(JSON.stringify(fields.changes ?? null))}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "case.open":
+      summary = `open a surveillance case on alert ${f("alert")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "case.join":
+      summary = `add alert ${f("alert")} to case ${f("caseId")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "case.review":
+      summary = `take case ${f("caseId")} under review; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "case.close":
+      summary = `close case ${f("caseId")} with outcome ${f("outcome")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "case.note":
+      summary = `add a note to case ${f("caseId")}: ${reasonText(fields.note)}`;
       break;
     // Access: never the password hash or the sealed secret, only who and why.
     case "user.create":

@@ -13,7 +13,7 @@
  * - an amend from `order.amended`; a cancel from `order.cancelled` with reason `requested` or `mass-cancel` (the
  *   member's own; expiry, self-trade prevention, price-limit and kill-switch cancellations are the exchange's and are
  *   not messages of the member); a trade from `trade`; declared gas from `gas.declared`; obligations from
- *   `supply.planned`.
+ *   `supply.planned`; the regulator's configuration changes from `surveillance.configured`.
  * - the message of an order, amend or cancel is the command's seq (one mass cancel is one message).
  * An amend or cancel counts in the instrument's running session: its order's own session, unless the order (a GTC or
  * GTD order) was carried over from an earlier session, which has ended. A cancel while the instrument is closed counts
@@ -228,6 +228,9 @@ export class JournalAdapter {
         });
         return;
       }
+      case "surveillance.configured":
+        this.emit({ kind: "config", timeMs, config: event.config });
+        return;
       case "gas.declared":
         this.emit({ kind: "declared", timeMs, account: event.account, basis: event.basis, quantityKg: event.quantity });
         return;

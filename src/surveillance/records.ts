@@ -19,6 +19,7 @@
  */
 
 import type { Side } from "../domain/order.ts";
+import type { SurveillanceConfig } from "../domain/surveillance-config.ts";
 
 export type { Side };
 
@@ -140,7 +141,18 @@ export interface ObligationRecord {
   readonly quantityKg: number;
 }
 
+/**
+ * The regulator changed the surveillance configuration (a journal's `surveillance.configured`): the thresholds apply
+ * from this record on, and a rule disabled raises nothing while it stays disabled.
+ */
+export interface ConfigRecord {
+  readonly kind: "config";
+  readonly timeMs: number;
+  readonly config: SurveillanceConfig;
+}
+
 export type MarketRecord =
+  | ConfigRecord
   | MemberRecord
   | AccountRecord
   | SessionRecord

@@ -5,6 +5,9 @@
  * the records' time), and its state is bounded by what is running (sessions, windows of seconds, live evidence) plus
  * small summaries for the rules that span sessions (rules 3, 5 and 7).
  *
+ * Configuration: the one given (the defaults unless given) applies from the start; a `config` record (the regulator's
+ * change, from the journal) replaces it from that record on. A rule disabled keeps its state but raises nothing.
+ *
  * Promises: `apply` takes records in the order records.ts describes and asserts the references the detectors rely on
  * (a session is open when something happens in it; an `InvariantError` otherwise, since the adapters check their
  * input first). `finish` ends the sessions still running (as their close would) and completes the rules that span
@@ -14,7 +17,7 @@
  */
 
 import { invariant } from "../domain/errors.ts";
-import type { AlertSink } from "./alerts.ts";
+import type { Alert, AlertSink } from "./alerts.ts";
 import type { SurveillanceConfig } from "./config.ts";
 import { DEFAULT_CONFIG } from "./config.ts";
 import type { Detector, SessionInfo } from "./detector.ts";
@@ -35,26 +38,70 @@ export interface SurveillanceOptions {
   readonly onStatistics?: (statistics: SessionStatistics) => void;
 }
 
+/** Each rule's section of the configuration, by rule. */
+const SECTION_OF_RULE: Readonly<Record<Alert["rule"], keyof SurveillanceConfig>> = {
+  "wash-trade": "washTrade",
+  concentration: "concentration",
+  "coordinated-bidding": "coordinatedBidding",
+  spoofing: "spoofing",
+  "price-limit-bidding": "priceLimitBidding",
+  "automated-entry": "automatedEntry",
+  withholding: "withholding",
+};
+
+/**
+ * The configuration as the detectors see it: one plain object per section, kept for the run and updated in place when
+ * the configuration changes, so thresholds apply from the record that brings a change (and a read is a plain property
+ * read on the hot path). `enabled` is always true there: a detector keeps its state whether or not its rule is
+ * enabled, so enabling a rule mid-session finds its state complete; whether an alert goes out is decided when it is
+ * raised (`Surveillance`'s sink), by the configuration in force then.
+ */
+type LiveSections = { -readonly [K in keyof SurveillanceConfig]: SurveillanceConfig[K] };
+
+function liveSections(config: SurveillanceConfig): LiveSections {
+  const sections = {} as Record<string, unknown>;
+  for (const name of Object.keys(DEFAULT_CONFIG) as (keyof SurveillanceConfig)[]) {
+    sections[name] = { ...config[name], enabled: true };
+  }
+  return sections as unknown as LiveSections;
+}
+
 export class Surveillance {
   readonly parties = new Parties();
   private readonly detectors: Detector[];
+  private config: SurveillanceConfig;
+  private readonly sections: LiveSections;
   /** Sessions running now, in the order they began. */
   private readonly sessions = new Map<string, SessionInfo>();
   private readonly sessionCounts = new Map<string, number>();
   private finished = false;
 
   constructor(sink: AlertSink, options: SurveillanceOptions = {}) {
-    const config = options.config ?? DEFAULT_CONFIG;
+    this.config = options.config ?? DEFAULT_CONFIG;
+    const sections = liveSections(this.config);
+    this.sections = sections;
+    // Alerts of a rule disabled now go nowhere; retractions always pass (retracting what was never raised is nothing).
+    const gated: AlertSink = {
+      raise: (alert) => {
+        if (this.config[SECTION_OF_RULE[alert.rule]].enabled) sink.raise(alert);
+      },
+      retract: (key) => sink.retract(key),
+    };
     this.detectors = [
-      new WashTradeDetector(config.washTrade, sink),
-      new ConcentrationDetector(config.concentration, sink),
-      new CoordinatedBiddingDetector(config.coordinatedBidding, sink),
-      new SpoofingDetector(config.spoofing, sink),
-      new PriceLimitBiddingDetector(config.priceLimitBidding, sink),
-      new AutomatedEntryDetector(config.automatedEntry, sink),
-      new WithholdingDetector(config.withholding, sink),
+      new WashTradeDetector(sections.washTrade, gated),
+      new ConcentrationDetector(sections.concentration, gated),
+      new CoordinatedBiddingDetector(sections.coordinatedBidding, gated),
+      new SpoofingDetector(sections.spoofing, gated),
+      new PriceLimitBiddingDetector(sections.priceLimitBidding, gated),
+      new AutomatedEntryDetector(sections.automatedEntry, gated),
+      new WithholdingDetector(sections.withholding, gated),
     ];
     if (options.onStatistics) this.detectors.push(new StatisticsCollector(options.onStatistics));
+  }
+
+  /** The configuration in force now. */
+  get configuration(): SurveillanceConfig {
+    return this.config;
   }
 
   /** The sessions running now. */
@@ -65,6 +112,12 @@ export class Surveillance {
   apply(record: MarketRecord): void {
     invariant(!this.finished, "a record arrived after the history finished");
     switch (record.kind) {
+      case "config":
+        this.config = record.config;
+        for (const name of Object.keys(this.sections) as (keyof SurveillanceConfig)[]) {
+          Object.assign(this.sections[name], record.config[name], { enabled: true });
+        }
+        return;
       case "member":
         this.parties.member(record.member, record.group);
         return;

@@ -229,6 +229,15 @@ const ROWS: readonly Row[] = [
     policy: "consoleRead",
     path: `/api/regulator/instruments/${INSTRUMENT}/safeguards`,
   },
+  { route: "GET /api/regulator/surveillance/alerts", policy: "consoleRead" },
+  {
+    route: "GET /api/regulator/surveillance/alerts/:id",
+    policy: "consoleRead",
+    path: "/api/regulator/surveillance/alerts/{alert}",
+  },
+  { route: "GET /api/regulator/surveillance/statistics", policy: "consoleRead" },
+  { route: "GET /api/regulator/surveillance/config", policy: "consoleRead" },
+  { route: "GET /api/regulator/surveillance/groups", policy: "consoleRead" },
   {
     route: "POST /api/admin/instruments",
     policy: "operatorChange",
@@ -302,6 +311,12 @@ const ROWS: readonly Row[] = [
     policy: "operatorChange",
     path: `/api/admin/members/${M}/reinstate`,
     body: () => REASON,
+  },
+  {
+    route: "PUT /api/admin/members/:id/group",
+    policy: "operatorChange",
+    path: `/api/admin/members/${M}/group`,
+    body: () => ({ group: "MX-GROUP-2", evidence: "MX-DOC-2", ...REASON }),
   },
   {
     route: "POST /api/admin/accounts",
@@ -411,6 +426,51 @@ const ROWS: readonly Row[] = [
     path: "/api/regulator/supply/plans/2026-01/KAZGPZ/KAZGPZ",
     body: () => ({ plannedKg: 1000, ...REASON }),
   },
+  {
+    route: "POST /api/regulator/surveillance/cases",
+    policy: "regulatorChange",
+    body: () => ({ alert: "{alert}", ...REASON }),
+  },
+  { route: "GET /api/regulator/surveillance/cases", policy: "consoleRead" },
+  {
+    route: "GET /api/regulator/surveillance/cases/:id",
+    policy: "consoleRead",
+    path: "/api/regulator/surveillance/cases/CASE-1",
+  },
+  {
+    route: "POST /api/regulator/surveillance/cases/:id/alerts",
+    policy: "regulatorChange",
+    path: "/api/regulator/surveillance/cases/CASE-1/alerts",
+    body: () => ({ alert: "{otherAlert}", ...REASON }),
+  },
+  {
+    route: "POST /api/regulator/surveillance/cases/:id/notes",
+    policy: "regulatorChange",
+    path: "/api/regulator/surveillance/cases/CASE-1/notes",
+    body: () => ({ note: "matrix note" }),
+  },
+  {
+    route: "POST /api/regulator/surveillance/cases/:id/review",
+    policy: "regulatorChange",
+    path: "/api/regulator/surveillance/cases/CASE-1/review",
+    body: () => REASON,
+  },
+  {
+    route: "GET /api/regulator/surveillance/cases/:id/report",
+    policy: "consoleRead",
+    path: "/api/regulator/surveillance/cases/CASE-1/report",
+  },
+  {
+    route: "POST /api/regulator/surveillance/cases/:id/close",
+    policy: "regulatorChange",
+    path: "/api/regulator/surveillance/cases/CASE-1/close",
+    body: () => ({ outcome: "no-action", ...REASON }),
+  },
+  {
+    route: "PATCH /api/regulator/surveillance/config",
+    policy: "regulatorChange",
+    body: () => ({ changes: { spoofing: { lifeMsMax: 30_000 } }, ...REASON }),
+  },
   { route: "DELETE /api/session", policy: "public", freshSession: true },
 ];
 
@@ -426,6 +486,25 @@ function isWebApplication(route: RouteKey): boolean {
 }
 
 const SETUP: Command[] = [
+  // KAZGPZ and ATYRAU as one group of persons: their trade below is a wash trade, so there is an alert to read.
+  ...(["KAZGPZ", "ATYRAU"] as const).map(
+    (member): Command => ({ type: "member.group", member, group: "MX-GROUP", evidence: "MX-DOC", reason: "matrix" }),
+  ),
+  // A first wash trade in a session of its own: a second alert, for a case to take in.
+  ...(["KAZGPZ-1", "ATYRAU-1"] as const).map(
+    (account): Command => ({
+      type: "order.new",
+      instrument: INSTRUMENT,
+      orderId: `${account}~mx-wash`,
+      account,
+      side: account === "KAZGPZ-1" ? "sell" : "buy",
+      orderType: "limit",
+      price: 13_300_000,
+      quantity: 1000,
+    }),
+  ),
+  { type: "phase.set", instrument: INSTRUMENT, phase: "closed" },
+  { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
   { type: "member.add", member: M, name: "Matrix wholesaler", roles: ["buyer"], buyerCategory: "wholesaler" },
   { type: "account.open", account: "MX-1", member: M },
   { type: "money.deposit", account: "MX-1", amount: 1_000_000_000, reference: "MX-SETUP" },
@@ -516,6 +595,8 @@ let obligation = "";
 /** AKTAU-1 bought this from KAZGPZ-1 (a shipment is on its way), and sold that to the broker's client. */
 let buyObligation = "";
 let sellObligation = "";
+let alert = "";
+let otherAlert = "";
 let signatureCount = 0;
 
 beforeAll(async () => {
@@ -550,6 +631,10 @@ beforeAll(async () => {
     date: "2026-01-05",
   });
   expect(shipped.events.map((event) => event.type)).toEqual(["shipment.dispatched"]);
+  [alert, otherAlert] = server.exchange.surveillance.alerts({ rule: "wash-trade" }).map((a) => a.id) as [
+    string,
+    string,
+  ];
   await server.addUser("mx-victim", "viewer", M);
   await server.putApiKey({
     id: "mx-victim-key",
@@ -595,11 +680,16 @@ function credentials(caller: Caller, session: Session | undefined, method: strin
 
 async function send(row: Row, caller: Caller): Promise<Reply> {
   const [method, url] = row.route.split(" ") as [string, string];
-  const path = (row.path ?? url).replace("{obligation}", obligation);
+  const path = (row.path ?? url).replace("{obligation}", obligation).replace("{alert}", alert);
   let session = sessions.get(caller);
   if (row.freshSession && session !== undefined) session = await server.login(USER_OF[caller as "viewer"]);
   if (row.ownerUser !== undefined && caller === "owner") session = await server.login(row.ownerUser);
-  const payload = row.body === undefined ? undefined : JSON.stringify(row.body(caller));
+  const payload =
+    row.body === undefined
+      ? undefined
+      : JSON.stringify(row.body(caller))
+          .replace('"{alert}"', JSON.stringify(alert))
+          .replace('"{otherAlert}"', JSON.stringify(otherAlert));
   const headers = credentials(caller, session, method, path, payload ?? "");
   if (row.websocket) return upgrade(path, headers);
   if (payload !== undefined) headers["content-type"] = "application/json";

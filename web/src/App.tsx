@@ -15,6 +15,7 @@ import { Lab } from "./pages/Lab.tsx";
 import { Operator } from "./pages/Operator.tsx";
 import { Regulator } from "./pages/Regulator.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
+import { Surveillance, SurveillanceCase } from "./pages/Surveillance.tsx";
 import { Terminal } from "./pages/Terminal.tsx";
 import { Link, navigate, usePath } from "./router.tsx";
 
@@ -22,12 +23,16 @@ interface PageSpec {
   readonly path: string;
   readonly label: string;
   readonly roles: readonly Role[] | null;
+  /** Reached through links only, not the header (a case page). */
+  readonly hidden?: boolean;
 }
 
 const PAGES: readonly PageSpec[] = [
   { path: "/", label: "nav.board", roles: null },
   { path: "/terminal", label: "nav.terminal", roles: ["trader", "viewer"] },
   { path: "/regulator", label: "nav.regulator", roles: ["regulator"] },
+  { path: "/surveillance", label: "nav.surveillance", roles: ["regulator"] },
+  { path: "/surveillance/case", label: "nav.surveillance", roles: ["regulator"], hidden: true },
   { path: "/operator", label: "nav.operator", roles: ["operator"] },
   { path: "/lab", label: "nav.lab", roles: null },
 ];
@@ -42,7 +47,7 @@ export function App() {
 
   const page = PAGES.find((p) => p.path === path);
   const stale = !connection.reachable && page?.path !== "/lab";
-  const visible = PAGES.filter((p) => p.roles === null || (user && p.roles.includes(user.role)));
+  const visible = PAGES.filter((p) => !p.hidden && (p.roles === null || (user && p.roles.includes(user.role))));
 
   let content: ReactNode;
   if (path === "/login") content = <SignIn />;
@@ -53,6 +58,8 @@ export function App() {
   else if (!user || !page.roles.includes(user.role)) content = <SignIn reason={t("app.needsRole")} />;
   else if (page.path === "/terminal") content = <Terminal user={user} />;
   else if (page.path === "/regulator") content = <Regulator />;
+  else if (page.path === "/surveillance") content = <Surveillance />;
+  else if (page.path === "/surveillance/case") content = <SurveillanceCase />;
   else content = <Operator />;
 
   return (

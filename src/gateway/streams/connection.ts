@@ -3,8 +3,8 @@
  * REST, its limits, and cancel-on-disconnect.
  *
  * Promises:
- * - Access: private channels need `requireReadAccount`, order entry `requireTradeAccount` (routes/access.ts): the same
- *   roles, key scopes and object-level checks as REST, against the request that opened the socket. A cookie-signed-in
+ * - Access: private channels need `requireReadAccount`, console channels (surveillance) `requireConsoleRead`, order
+ *   entry `requireTradeAccount` (routes/access.ts and console.ts): the same roles, key scopes and object-level checks as REST, against the request that opened the socket. A cookie-signed-in
  *   socket must also have shown its session's CSRF token (query `csrf` or a first `session` message) before any
  *   order entry, and its session must still exist (signing out ends its order entry at once and the socket at the next
  *   heartbeat).
@@ -32,6 +32,7 @@ import type { RouteContext } from "../context.ts";
 import { errorBody, HttpProblem } from "../errors.ts";
 import { metaOf, requireReadAccount, requireTradeAccount } from "../routes/access.ts";
 import { engineOrderId, rejectionOf } from "../routes/common.ts";
+import { requireConsoleRead } from "../routes/console.ts";
 import { type NewOrderBody, newOrderCommand, orderResult } from "../routes/orders.ts";
 import { TokenBucket } from "./bucket.ts";
 import { streamMessageProblem } from "./checked.ts";
@@ -46,6 +47,8 @@ import {
   CLOSE_POLICY,
   CLOSE_SIGNED_OUT,
   CLOSE_SLOW_CONSUMER,
+  CONSOLE_KEY,
+  isConsoleChannel,
   isOrderOp,
   isPublicChannel,
   MESSAGES_PER_SECOND_MAX,
@@ -259,6 +262,14 @@ export class StreamConnection implements Subscriber {
 
   private keyOf(message: SubscribeMessage | UnsubscribeMessage): string {
     const channel = message.channel;
+    if (isConsoleChannel(channel)) {
+      if (message.account !== undefined || message.instrument !== undefined) {
+        throw new HttpProblem("REQUEST_INVALID", {
+          reason: `channel '${channel}' takes neither an instrument nor an account`,
+        });
+      }
+      return CONSOLE_KEY;
+    }
     if (isPublicChannel(channel)) {
       if (message.account !== undefined) {
         throw new HttpProblem("REQUEST_INVALID", {
@@ -285,7 +296,10 @@ export class StreamConnection implements Subscriber {
       throw new HttpProblem("REQUEST_INVALID", { reason: "only the book channel takes a depth" });
     }
     const projections = this.context.exchange.projections;
-    if (isPublicChannel(channel)) {
+    if (isConsoleChannel(channel)) {
+      requireConsoleRead(this.request, `read ${channel}`);
+      this.requireSignedIn();
+    } else if (isPublicChannel(channel)) {
       if (key !== ALL_INSTRUMENTS && !projections.marketData.has(key)) {
         throw new HttpProblem("INSTRUMENT_NOT_FOUND", { id: key });
       }
@@ -325,6 +339,7 @@ export class StreamConnection implements Subscriber {
   }
 
   private describe(channel: Channel, key: string) {
+    if (isConsoleChannel(channel)) return { channel };
     if (!isPublicChannel(channel)) return { channel, account: key };
     return { channel, instrument: key === ALL_INSTRUMENTS ? null : key };
   }

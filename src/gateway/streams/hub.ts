@@ -12,6 +12,8 @@
  *   events touched it (a capped book snapshot, never a diff: simple, self-correcting, and as small as the depth asked);
  * - event channels (trades, fills, phase, obligations, orders) send what happened, in seq order, one message per key
  *   per batch; orders and obligations as their state after the batch.
+ * - the console's surveillance channel sends the alert changes (raised, updated, retracted) the batch's records made,
+ *   as surveillance (src/surveillance/live.ts) took them in; its snapshot is the newest alerts standing.
  * A message is serialised once per key (per depth for the book) and the same text goes to every subscriber.
  * Snapshots carry `seq`, the last durable seq they include; every update is newer than the snapshot it follows.
  *
@@ -26,14 +28,17 @@ import type { ObligationEvent } from "../../engine/clearing.ts";
 import type { EngineEvent, PhaseChangedEvent, TradeEvent } from "../../engine/events.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
 import type { Fill, Liquidity, TapeTrade } from "../../projections/index.ts";
+import type { AlertChange } from "../../surveillance/index.ts";
 import type { RouteContext } from "../context.ts";
 import { json } from "../routes/common.ts";
 import { balanceWire } from "../wire/accounts.ts";
 import { safeguardsWire } from "../wire/console.ts";
 import {
+  ALERTS_SNAPSHOT_MAX,
   ALL_INSTRUMENTS,
   ALL_INSTRUMENTS_CHANNELS,
   type Channel,
+  CONSOLE_KEY,
   FILLS_SNAPSHOT_MAX,
   OBLIGATIONS_SNAPSHOT_MAX,
   ORDERS_SNAPSHOT_MAX,
@@ -103,13 +108,22 @@ export class StreamHub {
   /** Connections not being read because the journal's backlog is long. */
   private readonly paused = new Set<Subscriber>();
   private readonly stopListening: () => void;
+  private readonly stopAlerts: () => void;
+  /** Alert changes of the batch being made durable, gathered while someone subscribes to the surveillance channel. */
+  private alertChanges: AlertChange[] = [];
 
   constructor(private readonly context: RouteContext) {
+    // Surveillance takes each outcome of a batch before `onOutcomes` hears the batch, so its changes are gathered
+    // here and sent with the batch's other updates.
+    this.stopAlerts = context.exchange.surveillance.onAlerts((changes) => {
+      if (this.anyone("surveillance")) this.alertChanges.push(...changes);
+    });
     this.stopListening = context.exchange.onOutcomes((outcomes) => this.publish(outcomes));
   }
 
   stop(): void {
     this.stopListening();
+    this.stopAlerts();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -208,6 +222,11 @@ export class StreamHub {
           account: key,
           obligations: json(projections.accounts.obligations(key, { limit: OBLIGATIONS_SNAPSHOT_MAX })),
         };
+      case "surveillance": {
+        const alerts = this.context.exchange.surveillance.alerts();
+        const newest = [...alerts].sort((a, b) => b.updatedSeq - a.updatedSeq).slice(0, ALERTS_SNAPSHOT_MAX);
+        return { ...head, total: alerts.length, alerts: newest };
+      }
     }
   }
 
@@ -281,6 +300,12 @@ export class StreamHub {
   /** Called with every durable batch, after the read models applied it. */
   publish(outcomes: readonly Outcome[]): void {
     this.release();
+    if (this.alertChanges.length > 0) {
+      const changes = this.alertChanges;
+      this.alertChanges = [];
+      const seq = this.context.exchange.projections.lastSeq;
+      this.send("surveillance", CONSOLE_KEY, () => ({ type: "update", channel: "surveillance", seq, changes }));
+    }
     if (this.subscriptionCount === 0 && this.guarded.size === 0) return;
     const batch = new BatchChanges();
     for (const outcome of outcomes) {

@@ -71,9 +71,12 @@ export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 export const PUBLIC_CHANNELS = ["book", "trades", "quote", "phase", "safeguards"] as const;
 export const PRIVATE_CHANNELS = ["orders", "fills", "balances", "obligations"] as const;
-export const CHANNELS = [...PUBLIC_CHANNELS, ...PRIVATE_CHANNELS] as const;
+/** The consoles' channels: no instrument or account; the operator and the regulator may subscribe. */
+export const CONSOLE_CHANNELS = ["surveillance"] as const;
+export const CHANNELS = [...PUBLIC_CHANNELS, ...PRIVATE_CHANNELS, ...CONSOLE_CHANNELS] as const;
 export type PublicChannel = (typeof PUBLIC_CHANNELS)[number];
 export type PrivateChannel = (typeof PRIVATE_CHANNELS)[number];
+export type ConsoleChannel = (typeof CONSOLE_CHANNELS)[number];
 export type Channel = (typeof CHANNELS)[number];
 /** Channels that may be subscribed for all instruments at once (no `instrument`). */
 export const ALL_INSTRUMENTS_CHANNELS: readonly Channel[] = ["phase", "safeguards"];
@@ -83,6 +86,15 @@ export const ALL_INSTRUMENTS = "*";
 export function isPublicChannel(channel: Channel): channel is PublicChannel {
   return (PUBLIC_CHANNELS as readonly string[]).includes(channel);
 }
+
+export function isConsoleChannel(channel: Channel): channel is ConsoleChannel {
+  return (CONSOLE_CHANNELS as readonly string[]).includes(channel);
+}
+
+/** The key of a console channel's one subscription. */
+export const CONSOLE_KEY = "*";
+/** Alerts in the surveillance channel's snapshot (the newest raised or updated). */
+export const ALERTS_SNAPSHOT_MAX = 200;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Client messages.

@@ -29,6 +29,7 @@ import {
 } from "./base.ts";
 import { SAFEGUARDS } from "./console.ts";
 import { PRICE_LEVEL, QUOTE, TAPE_TRADE } from "./market.ts";
+import { ALERT } from "./surveillance.ts";
 
 const REQUEST_ID = Nullable(Type.Union([Type.String(), Type.Integer()]));
 const KIND = Enum(["snapshot", "update"] as const);
@@ -78,6 +79,18 @@ export const STREAM_ORDERS = channelMessage("orders", { account: TEXT, orders: T
 export const STREAM_FILLS = channelMessage("fills", { account: TEXT, fills: Type.Array(FILL) });
 export const STREAM_BALANCES = channelMessage("balances", { account: TEXT, balances: Type.Array(BALANCE) });
 export const STREAM_OBLIGATIONS = channelMessage("obligations", { account: TEXT, obligations: Type.Array(OBLIGATION) });
+/** The console's surveillance channel: the newest alerts standing, then each batch's alert changes. */
+export const STREAM_SURVEILLANCE = Type.Union([
+  channelMessage("surveillance", { total: COUNT, alerts: Type.Array(ALERT) }),
+  channelMessage("surveillance", {
+    changes: Type.Array(
+      Type.Union([
+        Strict({ change: Enum(["raised", "updated"] as const), alert: ALERT }),
+        Strict({ change: Type.Literal("retracted"), id: TEXT, seq: SEQ }),
+      ]),
+    ),
+  }),
+]);
 
 const CHANNEL = Enum(CHANNELS);
 const ORDER_TRADE = Strict({
@@ -136,6 +149,7 @@ export const STREAM_MESSAGES = {
   StreamFills: STREAM_FILLS,
   StreamBalances: STREAM_BALANCES,
   StreamObligations: STREAM_OBLIGATIONS,
+  StreamSurveillance: STREAM_SURVEILLANCE,
   StreamAck: STREAM_ACK,
   StreamError: STREAM_ERROR,
   StreamPong: STREAM_PONG,

@@ -56,14 +56,11 @@ export class SpoofingDetector implements Detector {
   /** Candidates cancelled at the latest time seen: a trade at that same time, given after the cancel, still counts. */
   private recent: Candidate[] = [];
   private recentMs = Number.NEGATIVE_INFINITY;
-  private readonly multipleHundredths: number;
 
   constructor(
     private readonly config: SpoofingConfig,
     private readonly sink: AlertSink,
-  ) {
-    this.multipleHundredths = Math.round(config.medianMultipleMin * 100);
-  }
+  ) {}
 
   session(session: SessionInfo): void {
     if (this.config.enabled) this.sessions.set(session.session, new SessionOrders());
@@ -137,7 +134,8 @@ export class SpoofingDetector implements Detector {
     const byAccountSide = new Map<string, Candidate[]>();
     for (const candidate of state.candidates) {
       if (candidate.fills.length === 0) continue;
-      if (2 * candidate.cancel.quantityEnteredKg * 100 < this.multipleHundredths * (m1 + m2)) continue;
+      if (2 * candidate.cancel.quantityEnteredKg * 100 < Math.round(this.config.medianMultipleMin * 100) * (m1 + m2))
+        continue;
       const key = `${candidate.cancel.account}\n${candidate.cancel.side}`;
       const list = byAccountSide.get(key);
       if (list === undefined) byAccountSide.set(key, [candidate]);

@@ -509,6 +509,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/members/{id}/group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record a member's group of persons (or none), with the evidence document's reference and a reason */
+        put: operations["setMemberGroup"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/members/{id}/suspend": {
         parameters: {
             query?: never;
@@ -990,6 +1007,212 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulator/surveillance/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The surveillance alerts standing now, by rule then start; filtered by rule, instrument, group, severity */
+        get: operations["listSurveillanceAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert with its evidence pack: the orders and trades involved and the price path, from the journal */
+        get: operations["getSurveillanceAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistics of ended sessions, newest first: top-five shares, HHI of each side, order-to-trade ratios */
+        get: operations["surveillanceStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Groups of persons as recorded: members, their accounts, the evidence, and the alerts naming each */
+        get: operations["listPersonsGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The configuration of the surveillance rules in force, and its last change */
+        get: operations["getSurveillanceConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change rules' thresholds or turn rules on or off (only the fields given), with a reason; audited */
+        patch: operations["changeSurveillanceConfig"];
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Surveillance cases, newest first, optionally of one status */
+        get: operations["listSurveillanceCases"];
+        put?: never;
+        /** Open a case on an alert, with a reason */
+        post: operations["openSurveillanceCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case: its status, every step with who, when and why, and its alerts */
+        get: operations["getSurveillanceCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an alert to a case that is not closed, with a reason */
+        post: operations["addAlertToCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take an open case under review, with a reason */
+        post: operations["reviewSurveillanceCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a case under review with its outcome (no action, warning, referred) and a reason */
+        post: operations["closeSurveillanceCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note to a case that is not closed */
+        post: operations["noteSurveillanceCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulator/surveillance/cases/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's suspicious-transaction report: who, what, when, why suspicious, evidence; JSON or HTML */
+        get: operations["surveillanceCaseReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/lab/scenarios": {
         parameters: {
             query?: never;
@@ -1083,7 +1306,7 @@ export interface components {
             /** @enum {string} */
             op: "subscribe";
             id?: string | number;
-            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations";
+            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance";
             instrument?: string;
             account?: string;
             depth?: number;
@@ -1092,7 +1315,7 @@ export interface components {
             /** @enum {string} */
             op: "unsubscribe";
             id?: string | number;
-            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations";
+            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance";
             instrument?: string;
             account?: string;
         };
@@ -1312,6 +1535,107 @@ export interface components {
             account: string;
             obligations: components["schemas"]["Obligation"][];
         };
+        StreamSurveillance: {
+            /** @enum {unknown} */
+            type: "snapshot" | "update";
+            /** @enum {string} */
+            channel: "surveillance";
+            /** @description journal sequence number */
+            seq: number;
+            total: number;
+            alerts: {
+                id: string;
+                /** @description the rule and what it counts one alert per */
+                key: string;
+                /** @enum {unknown} */
+                rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                /** @enum {unknown} */
+                severity: "low" | "medium" | "high";
+                session: string | null;
+                sessions: string[];
+                instrument: string | null;
+                side: ("buy" | "sell") | null;
+                month: string | null;
+                accounts: string[];
+                members: string[];
+                groups: string[];
+                /** @description ms since epoch (UTC) */
+                fromMs: number;
+                /** @description ms since epoch (UTC) */
+                toMs: number;
+                orders: string[];
+                trades: string[];
+                /** @description the numbers that crossed the thresholds, named with their units */
+                figures: {
+                    [key: string]: number;
+                };
+                /** @description journal sequence number */
+                raisedSeq: number;
+                /** @description ms since epoch (UTC) */
+                raisedMs: number;
+                /** @description journal sequence number */
+                updatedSeq: number;
+                /** @description ms since epoch (UTC) */
+                updatedMs: number;
+                version: number;
+                caseId: string | null;
+            }[];
+        } | {
+            /** @enum {unknown} */
+            type: "snapshot" | "update";
+            /** @enum {string} */
+            channel: "surveillance";
+            /** @description journal sequence number */
+            seq: number;
+            changes: ({
+                /** @enum {unknown} */
+                change: "raised" | "updated";
+                /** @description A surveillance alert as it stands (the latest version of it) */
+                alert: {
+                    id: string;
+                    /** @description the rule and what it counts one alert per */
+                    key: string;
+                    /** @enum {unknown} */
+                    rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                    /** @enum {unknown} */
+                    severity: "low" | "medium" | "high";
+                    session: string | null;
+                    sessions: string[];
+                    instrument: string | null;
+                    side: ("buy" | "sell") | null;
+                    month: string | null;
+                    accounts: string[];
+                    members: string[];
+                    groups: string[];
+                    /** @description ms since epoch (UTC) */
+                    fromMs: number;
+                    /** @description ms since epoch (UTC) */
+                    toMs: number;
+                    orders: string[];
+                    trades: string[];
+                    /** @description the numbers that crossed the thresholds, named with their units */
+                    figures: {
+                        [key: string]: number;
+                    };
+                    /** @description journal sequence number */
+                    raisedSeq: number;
+                    /** @description ms since epoch (UTC) */
+                    raisedMs: number;
+                    /** @description journal sequence number */
+                    updatedSeq: number;
+                    /** @description ms since epoch (UTC) */
+                    updatedMs: number;
+                    version: number;
+                    caseId: string | null;
+                };
+            } | {
+                /** @enum {string} */
+                change: "retracted";
+                id: string;
+                /** @description journal sequence number */
+                seq: number;
+            })[];
+        };
         StreamAck: {
             /** @enum {string} */
             type: "ack";
@@ -1319,7 +1643,7 @@ export interface components {
             /** @enum {unknown} */
             op: "subscribe" | "unsubscribe";
             /** @enum {unknown} */
-            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations";
+            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance";
             instrument?: string | null;
             account?: string;
             wasSubscribed?: boolean;
@@ -1784,7 +2108,7 @@ export interface components {
             requestId: string | null;
             commandType: string;
             /** @enum {unknown} */
-            kind: "trading" | "controls" | "listing" | "membership" | "funds" | "settlement" | "system";
+            kind: "trading" | "controls" | "listing" | "membership" | "funds" | "settlement" | "surveillance" | "system";
             instrument: string | null;
             account: string | null;
             summary: string;
@@ -6438,6 +6762,125 @@ export interface operations {
             };
         };
     };
+    setMemberGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the group of persons; null: the member is its own group */
+                    group: string | null;
+                    /** @description the document's reference */
+                    evidence: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        member: string;
+                        group: string | null;
+                        evidence: string;
+                    };
+                };
+            };
+            /** @description Error codes: GROUP_EVIDENCE_INVALID, GROUP_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: MEMBER_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: GROUP_UNCHANGED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     suspendMember: {
         parameters: {
             query?: never;
@@ -9363,8 +9806,8 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "time.tick" | "unknown";
-                /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, system */
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "time.tick" | "unknown";
+                /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, surveillance, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";
                 /** @description ms since epoch (UTC) */
@@ -9390,7 +9833,7 @@ export interface operations {
                     "application/json": {
                         entries: components["schemas"]["AuditEntry"][];
                         nextBeforeSeq: number | null;
-                        kinds: ("trading" | "controls" | "listing" | "membership" | "funds" | "settlement" | "system")[];
+                        kinds: ("trading" | "controls" | "listing" | "membership" | "funds" | "settlement" | "surveillance" | "system")[];
                     };
                     "text/csv": string;
                 };
@@ -10118,6 +10561,2284 @@ export interface operations {
                 };
             };
             /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSurveillanceAlerts: {
+        parameters: {
+            query: {
+                rule?: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                instrument?: string;
+                group?: string;
+                severity?: "low" | "medium" | "high";
+                session?: string;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        total: number;
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSurveillanceAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 16 hex digits */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description A surveillance alert as it stands (the latest version of it) */
+                        alert: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        };
+                        evidence: {
+                            /** @description journal sequence number */
+                            fromSeq: number;
+                            /** @description journal sequence number */
+                            toSeq: number;
+                            orders: {
+                                order: string;
+                                instrument: string | null;
+                                account: string | null;
+                                side: ("buy" | "sell") | null;
+                                entered: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    priceTiynPerTonne: number | null;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                } | null;
+                                amendments: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    priceTiynPerTonne: number | null;
+                                    /** @description kg */
+                                    openKg: number;
+                                }[];
+                                fills: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    trade: string;
+                                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                    priceTiynPerTonne: number;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                }[];
+                                cancelled: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    reason: string;
+                                } | null;
+                            }[];
+                            trades: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                trade: string;
+                                instrument: string;
+                                buyOrder: string;
+                                sellOrder: string;
+                                buyAccount: string;
+                                sellAccount: string;
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
+                            }[];
+                            pricePathInstrument: string | null;
+                            pricePath: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
+                            }[];
+                            pricePathComplete: boolean;
+                            /** @description false when the span was longer than the records one pack may read */
+                            complete: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ALERT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    surveillanceStatistics: {
+        parameters: {
+            query: {
+                instrument?: string;
+                session?: string;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statistics: {
+                            session: string;
+                            instrument: string;
+                            openMs: number | null;
+                            closeMs: number | null;
+                            trades: number;
+                            /** @description kg */
+                            volumeKg: number;
+                            topBuyers: {
+                                group: string;
+                                /** @description kg */
+                                quantityKg: number;
+                                sharePercent: number;
+                            }[];
+                            topSellers: {
+                                group: string;
+                                /** @description kg */
+                                quantityKg: number;
+                                sharePercent: number;
+                            }[];
+                            topBuyersSharePercent: number;
+                            topSellersSharePercent: number;
+                            /** @description Herfindahl–Hirschman index, 0–10,000 */
+                            buyersHhi: number;
+                            /** @description Herfindahl–Hirschman index, 0–10,000 */
+                            sellersHhi: number;
+                            orderToTrade: {
+                                member: string;
+                                messages: number;
+                                trades: number;
+                                ratio: number | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPersonsGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        groups: {
+                            group: string;
+                            members: {
+                                member: string;
+                                accounts: string[];
+                                evidence: string;
+                                reason: string;
+                                /** @description journal sequence number */
+                                recordedSeq: number;
+                                /** @description ms since epoch (UTC) */
+                                recordedMs: number;
+                                recordedBy: string | null;
+                            }[];
+                            alerts: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSurveillanceConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        config: {
+                            washTrade: {
+                                enabled: boolean;
+                            };
+                            concentration: {
+                                enabled: boolean;
+                                shareAboveBps: number;
+                                quantityAboveKg: number;
+                            };
+                            coordinatedBidding: {
+                                enabled: boolean;
+                                sessionsMin: number;
+                                withinMs: number;
+                            };
+                            spoofing: {
+                                enabled: boolean;
+                                lifeMsMax: number;
+                                medianMultipleMin: number;
+                            };
+                            priceLimitBidding: {
+                                enabled: boolean;
+                                sessionsMin: number;
+                                windowSessions: number;
+                            };
+                            automatedEntry: {
+                                enabled: boolean;
+                                messagesMin: number;
+                                windowMs: number;
+                            };
+                            withholding: {
+                                enabled: boolean;
+                                shortfallAboveBps: number;
+                                priceRiseAboveBps: number;
+                                utcOffsetMs: number;
+                            };
+                        };
+                        change: {
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                            reason: string;
+                            actor: string | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeSurveillanceConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    changes: {
+                        washTrade?: {
+                            enabled?: boolean;
+                        };
+                        concentration?: {
+                            enabled?: boolean;
+                            shareAboveBps?: number;
+                            quantityAboveKg?: number;
+                        };
+                        coordinatedBidding?: {
+                            enabled?: boolean;
+                            sessionsMin?: number;
+                            withinMs?: number;
+                        };
+                        spoofing?: {
+                            enabled?: boolean;
+                            lifeMsMax?: number;
+                            medianMultipleMin?: number;
+                        };
+                        priceLimitBidding?: {
+                            enabled?: boolean;
+                            sessionsMin?: number;
+                            windowSessions?: number;
+                        };
+                        automatedEntry?: {
+                            enabled?: boolean;
+                            messagesMin?: number;
+                            windowMs?: number;
+                        };
+                        withholding?: {
+                            enabled?: boolean;
+                            shortfallAboveBps?: number;
+                            priceRiseAboveBps?: number;
+                            utcOffsetMs?: number;
+                        };
+                    };
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        config: {
+                            washTrade: {
+                                enabled: boolean;
+                            };
+                            concentration: {
+                                enabled: boolean;
+                                shareAboveBps: number;
+                                quantityAboveKg: number;
+                            };
+                            coordinatedBidding: {
+                                enabled: boolean;
+                                sessionsMin: number;
+                                withinMs: number;
+                            };
+                            spoofing: {
+                                enabled: boolean;
+                                lifeMsMax: number;
+                                medianMultipleMin: number;
+                            };
+                            priceLimitBidding: {
+                                enabled: boolean;
+                                sessionsMin: number;
+                                windowSessions: number;
+                            };
+                            automatedEntry: {
+                                enabled: boolean;
+                                messagesMin: number;
+                                windowMs: number;
+                            };
+                            withholding: {
+                                enabled: boolean;
+                                shortfallAboveBps: number;
+                                priceRiseAboveBps: number;
+                                utcOffsetMs: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID, SURVEILLANCE_CONFIG_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_CONFIG_UNCHANGED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSurveillanceCases: {
+        parameters: {
+            query?: {
+                status?: "open" | "under-review" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cases: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    openSurveillanceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "alert": "3f6a0c1d2e4b5a69",
+                 *       "reason": "the same owner on both sides"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 16 hex digits */
+                    alert: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: ALERT_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ALERT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASES_LIMIT, CASE_ALERT_TAKEN. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSurveillanceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addAlertToCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "alert": "3f6a0c1d2e4b5a69",
+                 *       "reason": "the same pair the next day"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 16 hex digits */
+                    alert: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: ALERT_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ALERT_NOT_FOUND, CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_ALERTS_LIMIT, CASE_ALERT_TAKEN, CASE_TRANSITION_INVALID. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reviewSurveillanceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "evidence gathered; the members were asked to explain"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_TRANSITION_INVALID. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    closeSurveillanceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    outcome: "no-action" | "warning" | "referred";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: CASE_OUTCOME_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_TRANSITION_INVALID. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    noteSurveillanceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "The member's compliance officer called; letter to follow."
+                 *     }
+                 */
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        case: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            alerts: string[];
+                            steps: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                actor: string | null;
+                                role: string | null;
+                                /** @enum {unknown} */
+                                action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                                alert: string | null;
+                                outcome: ("no-action" | "warning" | "referred") | null;
+                                text: string;
+                            }[];
+                        };
+                        alerts: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: CASE_NOTE_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_TRANSITION_INVALID. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    surveillanceCaseReport: {
+        parameters: {
+            query: {
+                format: "json" | "html";
+            };
+            header?: never;
+            path: {
+                /** @description CASE-1, CASE-2, ... */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or the same as a readable page (HTML) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        report: "suspicious-transaction";
+                        reference: string;
+                        /** @description ms since epoch (UTC) */
+                        generatedMs: number;
+                        case: {
+                            /** @enum {unknown} */
+                            status: "open" | "under-review" | "closed";
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            /** @description ms since epoch (UTC) */
+                            openedMs: number;
+                        };
+                        who: {
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                        };
+                        when: {
+                            fromMs: number | null;
+                            toMs: number | null;
+                        };
+                        what: {
+                            /** @description A surveillance alert as it stands (the latest version of it) */
+                            alert: {
+                                id: string;
+                                /** @description the rule and what it counts one alert per */
+                                key: string;
+                                /** @enum {unknown} */
+                                rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                                /** @enum {unknown} */
+                                severity: "low" | "medium" | "high";
+                                session: string | null;
+                                sessions: string[];
+                                instrument: string | null;
+                                side: ("buy" | "sell") | null;
+                                month: string | null;
+                                accounts: string[];
+                                members: string[];
+                                groups: string[];
+                                /** @description ms since epoch (UTC) */
+                                fromMs: number;
+                                /** @description ms since epoch (UTC) */
+                                toMs: number;
+                                orders: string[];
+                                trades: string[];
+                                /** @description the numbers that crossed the thresholds, named with their units */
+                                figures: {
+                                    [key: string]: number;
+                                };
+                                /** @description journal sequence number */
+                                raisedSeq: number;
+                                /** @description ms since epoch (UTC) */
+                                raisedMs: number;
+                                /** @description journal sequence number */
+                                updatedSeq: number;
+                                /** @description ms since epoch (UTC) */
+                                updatedMs: number;
+                                version: number;
+                                caseId: string | null;
+                            };
+                            whySuspicious: string;
+                            evidence: {
+                                /** @description journal sequence number */
+                                fromSeq: number;
+                                /** @description journal sequence number */
+                                toSeq: number;
+                                orders: {
+                                    order: string;
+                                    instrument: string | null;
+                                    account: string | null;
+                                    side: ("buy" | "sell") | null;
+                                    entered: {
+                                        /** @description journal sequence number */
+                                        seq: number;
+                                        /** @description ms since epoch (UTC) */
+                                        timeMs: number;
+                                        priceTiynPerTonne: number | null;
+                                        /** @description kg */
+                                        quantityKg: number;
+                                    } | null;
+                                    amendments: {
+                                        /** @description journal sequence number */
+                                        seq: number;
+                                        /** @description ms since epoch (UTC) */
+                                        timeMs: number;
+                                        priceTiynPerTonne: number | null;
+                                        /** @description kg */
+                                        openKg: number;
+                                    }[];
+                                    fills: {
+                                        /** @description journal sequence number */
+                                        seq: number;
+                                        /** @description ms since epoch (UTC) */
+                                        timeMs: number;
+                                        trade: string;
+                                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                        priceTiynPerTonne: number;
+                                        /** @description kg */
+                                        quantityKg: number;
+                                    }[];
+                                    cancelled: {
+                                        /** @description journal sequence number */
+                                        seq: number;
+                                        /** @description ms since epoch (UTC) */
+                                        timeMs: number;
+                                        reason: string;
+                                    } | null;
+                                }[];
+                                trades: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    trade: string;
+                                    instrument: string;
+                                    buyOrder: string;
+                                    sellOrder: string;
+                                    buyAccount: string;
+                                    sellAccount: string;
+                                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                    priceTiynPerTonne: number;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                }[];
+                                pricePathInstrument: string | null;
+                                pricePath: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                    priceTiynPerTonne: number;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                }[];
+                                pricePathComplete: boolean;
+                                /** @description false when the span was longer than the records one pack may read */
+                                complete: boolean;
+                            } | null;
+                        }[];
+                        handling: {
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                            actor: string | null;
+                            role: string | null;
+                            /** @enum {unknown} */
+                            action: "opened" | "joined" | "reviewing" | "closed" | "noted";
+                            alert: string | null;
+                            outcome: ("no-action" | "warning" | "referred") | null;
+                            text: string;
+                        }[];
+                    };
+                    "text/html": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CASE_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@
  *
  * live.ts tells it which REST paths are on screen (`watch`); it subscribes to the stream channels that announce
  * changes to those paths (book, quote, trades, phase, safeguards for instruments; orders, fills, balances and
- * obligations for accounts) and, for every snapshot or update, tells live.ts which watched paths went stale
+ * obligations for accounts; surveillance for the regulator's alerts and cases) and, for every snapshot or update, tells live.ts which watched paths went stale
  * (`onStale`), so exactly those are fetched again. The REST resource stays the one source of what is shown, so a lost
  * or reordered message can never leave the screen wrong, only late until the next one (or the slow safety poll).
  *
@@ -57,6 +57,8 @@ export function subscriptionsFor(paths: Iterable<string>, instruments: readonly 
     add({ channel: "phase" });
     add({ channel: "safeguards" });
   }
+  // Alerts and cases: one console channel announces every change of them.
+  if ([...paths].some((p) => p.startsWith("/api/regulator/surveillance"))) add({ channel: "surveillance" });
   for (const path of paths) {
     const instrument = INSTRUMENT_PATH.exec(path);
     if (instrument) {
@@ -97,6 +99,8 @@ export function staleTest(message: unknown): ((path: string) => boolean) | null 
     case "balances":
     case "obligations":
       return a ? (p) => p.startsWith(`/api/accounts/${a}/`) || p.startsWith("/api/admin") : null;
+    case "surveillance":
+      return (p) => p.startsWith("/api/regulator/surveillance");
     default:
       return null;
   }

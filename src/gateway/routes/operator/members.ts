@@ -1,20 +1,22 @@
 /**
  * Members and accounts under /api/admin: accrediting members, the kill switch (suspend: cancel all of a member's
- * orders and block its order entry, with a reason) and reinstatement, opening accounts (a member's own, or a broker's
- * client account), and listing both.
+ * orders and block its order entry, with a reason) and reinstatement, recording a member's group of persons (a
+ * beneficial owner or affiliated group, with the evidence document's reference: surveillance aggregates by it),
+ * opening accounts (a member's own, or a broker's client account), and listing both.
  */
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { NAME_LENGTH_MAX } from "../../../domain/limits.ts";
+import { EVIDENCE_LENGTH_MAX } from "../../../engine/clearinghouse.ts";
 import { BUYER_CATEGORIES, MEMBER_ROLES } from "../../../engine/members.ts";
 import type { AccountInfo } from "../../../projections/index.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { ACCOUNT_INFO } from "../../wire/accounts.ts";
-import { COUNT, SEQ, Strict } from "../../wire/base.ts";
+import { COUNT, Nullable, SEQ, Strict, TEXT } from "../../wire/base.ts";
 import { MEMBER } from "../../wire/console.ts";
-import { ACCOUNT_ID, ID, json } from "../common.ts";
+import { ACCOUNT_ID, ID, json, REASON } from "../common.ts";
 import {
   CONSOLE_READ,
   NEW_ID,
@@ -66,6 +68,21 @@ const NEW_ACCOUNT = Type.Object(
 );
 
 const ACCOUNTS_QUERY = Type.Object({ member: Type.Optional(ID) }, strict);
+
+const MEMBER_GROUP = Type.Object(
+  {
+    group: Type.Union([ID, Type.Null()], { description: "the group of persons; null: the member is its own group" }),
+    evidence: Type.String({ minLength: 1, maxLength: EVIDENCE_LENGTH_MAX, description: "the document's reference" }),
+    reason: REASON,
+  },
+  {
+    ...strict,
+    examples: [
+      { group: "CASPIAN-HOLDING", evidence: "register extract 2026-114", reason: "common beneficial owner" },
+      { group: null, evidence: "court ruling 2026-55", reason: "the link was found not to exist" },
+    ],
+  },
+);
 
 export function operatorMemberRoutes(api: FastifyInstance, context: RouteContext): void {
   const projections = context.exchange.projections;
@@ -126,6 +143,36 @@ export function operatorMemberRoutes(api: FastifyInstance, context: RouteContext
       });
       reply.code(201);
       return { seq: outcome.seq, member: memberView(body.member) };
+    },
+  );
+
+  api.put<{ Params: Static<typeof MEMBER_PARAMS>; Body: Static<typeof MEMBER_GROUP> }>(
+    "/admin/members/:id/group",
+    {
+      schema: {
+        operationId: "setMemberGroup",
+        tags,
+        summary: "Record a member's group of persons (or none), with the evidence document's reference and a reason",
+        params: MEMBER_PARAMS,
+        body: MEMBER_GROUP,
+        response: { 200: Strict({ seq: SEQ, member: TEXT, group: Nullable(TEXT), evidence: TEXT }) },
+      },
+      config: {
+        ...OPERATOR_CHANGE,
+        errors: ["MEMBER_NOT_FOUND", "GROUP_INVALID", "GROUP_EVIDENCE_INVALID", "GROUP_UNCHANGED"],
+      },
+    },
+    async (request) => {
+      requireConsoleChange(request, "operator", "record groups of persons");
+      const { group, evidence, reason } = request.body;
+      const outcome = await submitChecked(context, request, {
+        type: "member.group",
+        member: request.params.id,
+        group,
+        evidence,
+        reason,
+      });
+      return { seq: outcome.seq, member: request.params.id, group, evidence };
     },
   );
 

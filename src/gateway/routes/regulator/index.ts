@@ -1,7 +1,8 @@
 /**
  * The regulator's console API under /api/regulator, one concern per file: the market overview by region, supply
  * obligations and plans, delivery to the regions and diversions, the audit trail, safeguards and their changes, halts
- * and resumptions, the order report.
+ * and resumptions, the order report, market surveillance (alerts with evidence, session statistics, the rules'
+ * configuration, cases).
  *
  * Who may do what. The controls are the regulator's alone: the operator may not change safeguards, halt or resume, or
  * plan supply (it suspends single instruments and members for operational reasons, ../operator/, and every halt ends
@@ -16,12 +17,14 @@
 import type { FastifyInstance } from "fastify";
 import type { RouteContext } from "../../context.ts";
 import { regulatorAuditRoutes } from "./audit.ts";
+import { regulatorCaseRoutes } from "./cases.ts";
 import { regulatorDeliveryRoutes } from "./delivery.ts";
 import { regulatorFeedRoutes } from "./feed.ts";
 import { regulatorHaltRoutes } from "./halts.ts";
 import { regulatorOverviewRoutes } from "./overview.ts";
 import { regulatorSafeguardRoutes } from "./safeguards.ts";
 import { regulatorSupplyRoutes } from "./supply.ts";
+import { regulatorSurveillanceRoutes } from "./surveillance.ts";
 
 export function regulatorRoutes(api: FastifyInstance, context: RouteContext): void {
   regulatorOverviewRoutes(api, context);
@@ -31,4 +34,6 @@ export function regulatorRoutes(api: FastifyInstance, context: RouteContext): vo
   regulatorSafeguardRoutes(api, context);
   regulatorHaltRoutes(api, context);
   regulatorFeedRoutes(api, context);
+  regulatorSurveillanceRoutes(api, context);
+  regulatorCaseRoutes(api, context);
 }

@@ -1,0 +1,200 @@
+/**
+ * An alert's evidence pack, reconstructed from the journal: the orders it names (as entered, each amendment, the
+ * cancel, the fills) and the trades it names, plus the price path of its instrument over the same span (every trade's
+ * time and price, to draw the orders on). The caller reads the journal records of the alert's span in seq order —
+ * from the opening of its first session, or the alert's start if earlier, to the alert's end — and feeds them here;
+ * the collector keeps only what concerns the alert.
+ *
+ * Limits: an alert names at most `ALERT_ORDERS_MAX` orders and trades (alerts.ts); the price path keeps at most
+ * `PRICE_PATH_POINTS_MAX` trades (the first ones; `pricePathComplete` says whether it holds them all). An order
+ * entered before the span read (a GTC order carried over) is listed with `entered: null`.
+ *
+ * Complexity: O(events) per record, O(1) each.
+ */
+
+import type { EngineEvent } from "../engine/events.ts";
+import type { Side } from "./records.ts";
+
+export const PRICE_PATH_POINTS_MAX = 5000;
+
+export interface EvidenceStep {
+  readonly seq: number;
+  readonly timeMs: number;
+}
+
+export interface EvidenceOrder {
+  readonly order: string;
+  readonly instrument: string | null;
+  readonly account: string | null;
+  readonly side: Side | null;
+  /** As entered; null for a market order, or when the entry lies before the span read. */
+  readonly entered: (EvidenceStep & { readonly priceTiynPerTonne: number | null; readonly quantityKg: number }) | null;
+  readonly amendments: readonly (EvidenceStep & {
+    readonly priceTiynPerTonne: number | null;
+    readonly openKg: number;
+  })[];
+  readonly fills: readonly (EvidenceStep & {
+    readonly trade: string;
+    readonly priceTiynPerTonne: number;
+    readonly quantityKg: number;
+  })[];
+  readonly cancelled: (EvidenceStep & { readonly reason: string }) | null;
+}
+
+export interface EvidenceTrade extends EvidenceStep {
+  readonly trade: string;
+  readonly instrument: string;
+  readonly buyOrder: string;
+  readonly sellOrder: string;
+  readonly buyAccount: string;
+  readonly sellAccount: string;
+  readonly priceTiynPerTonne: number;
+  readonly quantityKg: number;
+}
+
+export interface PricePoint {
+  readonly seq: number;
+  readonly timeMs: number;
+  readonly priceTiynPerTonne: number;
+  readonly quantityKg: number;
+}
+
+export interface EvidencePack {
+  /** The journal records read: [fromSeq, toSeq] (0, 0 when none). */
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly orders: readonly EvidenceOrder[];
+  readonly trades: readonly EvidenceTrade[];
+  /** The instrument whose price path is given; null when the alert has none (rule 6, or several instruments). */
+  readonly pricePathInstrument: string | null;
+  readonly pricePath: readonly PricePoint[];
+  readonly pricePathComplete: boolean;
+}
+
+interface MutableOrder {
+  order: string;
+  instrument: string | null;
+  account: string | null;
+  side: Side | null;
+  entered: EvidenceOrder["entered"];
+  amendments: EvidenceOrder["amendments"][number][];
+  fills: EvidenceOrder["fills"][number][];
+  cancelled: EvidenceOrder["cancelled"];
+}
+
+export class EvidenceCollector {
+  private readonly orders = new Map<string, MutableOrder>();
+  private readonly tradeIds: ReadonlySet<string>;
+  private readonly trades: EvidenceTrade[] = [];
+  private readonly path: PricePoint[] = [];
+  private pathComplete = true;
+  private fromSeq = 0;
+  private toSeq = 0;
+
+  constructor(
+    alert: { readonly orders: readonly string[]; readonly trades: readonly string[] },
+    private readonly instrument: string | null,
+  ) {
+    for (const order of alert.orders) {
+      this.orders.set(order, {
+        order,
+        instrument: null,
+        account: null,
+        side: null,
+        entered: null,
+        amendments: [],
+        fills: [],
+        cancelled: null,
+      });
+    }
+    this.tradeIds = new Set(alert.trades);
+  }
+
+  record(seq: number, timeMs: number, events: readonly EngineEvent[]): void {
+    if (this.fromSeq === 0) this.fromSeq = seq;
+    this.toSeq = seq;
+    for (const event of events) {
+      switch (event.type) {
+        case "order.accepted": {
+          const order = this.orders.get(event.orderId);
+          if (order === undefined) break;
+          order.instrument = event.instrument;
+          order.account = event.account;
+          order.side = event.side;
+          order.entered = { seq, timeMs, priceTiynPerTonne: event.price, quantityKg: event.quantity };
+          break;
+        }
+        case "order.amended": {
+          const order = this.orders.get(event.orderId);
+          if (order === undefined) break;
+          order.instrument ??= event.instrument;
+          order.amendments.push({ seq, timeMs, priceTiynPerTonne: event.price ?? null, openKg: event.open });
+          break;
+        }
+        case "order.cancelled": {
+          const order = this.orders.get(event.orderId);
+          if (order === undefined) break;
+          order.instrument ??= event.instrument;
+          order.account ??= event.account;
+          order.cancelled = { seq, timeMs, reason: event.reason };
+          break;
+        }
+        case "trade": {
+          for (const [id, account, side] of [
+            [event.buyOrderId, event.buyAccount, "buy"],
+            [event.sellOrderId, event.sellAccount, "sell"],
+          ] as const) {
+            const order = this.orders.get(id);
+            if (order === undefined) continue;
+            order.instrument ??= event.instrument;
+            order.account ??= account;
+            order.side ??= side;
+            order.fills.push({
+              seq,
+              timeMs,
+              trade: event.tradeId,
+              priceTiynPerTonne: event.price,
+              quantityKg: event.quantity,
+            });
+          }
+          if (this.tradeIds.has(event.tradeId)) {
+            this.trades.push({
+              seq,
+              timeMs,
+              trade: event.tradeId,
+              instrument: event.instrument,
+              buyOrder: event.buyOrderId,
+              sellOrder: event.sellOrderId,
+              buyAccount: event.buyAccount,
+              sellAccount: event.sellAccount,
+              priceTiynPerTonne: event.price,
+              quantityKg: event.quantity,
+            });
+          }
+          if (event.instrument === this.instrument) {
+            if (this.path.length < PRICE_PATH_POINTS_MAX) {
+              this.path.push({ seq, timeMs, priceTiynPerTonne: event.price, quantityKg: event.quantity });
+            } else {
+              this.pathComplete = false;
+            }
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  pack(): EvidencePack {
+    return {
+      fromSeq: this.fromSeq,
+      toSeq: this.toSeq,
+      orders: [...this.orders.values()].map((o) => ({ ...o })),
+      trades: this.trades,
+      pricePathInstrument: this.instrument,
+      pricePath: this.path,
+      pricePathComplete: this.pathComplete,
+    };
+  }
+}

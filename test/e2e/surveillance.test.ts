@@ -1,0 +1,113 @@
+/**
+ * The regulator's surveillance console in a real browser (Debian's Chromium through playwright-core) against a real
+ * exchange server: an alert appears on the open console while the session runs (two members the operator recorded as
+ * one group trade with each other through the API); the regulator opens a case on it, adds a note, takes it under
+ * review and closes it with an outcome; the case page draws the evidence with the alert's orders on the price path.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { INSTRUMENT, PASSWORD } from "../support/server.ts";
+import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+
+const run = browserAvailable("surveillance console end-to-end tests");
+const LAPTOP = { width: 1280, height: 860 };
+/** How long the page may take to show a change: polling is 1 s, the stream faster. */
+const LIVE_MS = 10_000;
+
+describe.skipIf(!run)("surveillance console in a real browser", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+  let page: Page;
+
+  async function signIn(user: string): Promise<Page> {
+    const signedIn = await open("/login");
+    await signedIn.getByLabel("User name").fill(user);
+    await signedIn.getByLabel("Password").fill(PASSWORD);
+    await signedIn.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => signedIn.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    return signedIn;
+  }
+
+  it("shows an alert on the open console while the session runs", async () => {
+    const server = suite.server;
+    for (const member of ["KAZGPZ", "AKTAU"]) {
+      const outcome = await server.exchange.submit(
+        { type: "member.group", member, group: "CASPIAN", evidence: "ORDER-2026-17", reason: "one owner" },
+        { actor: "operator", role: "operator" },
+      );
+      expect(outcome.events.map((e) => e.type)).toEqual(["member.grouped"]);
+    }
+    page = await signIn("regulator");
+    await page.getByRole("link", { name: "Surveillance" }).click();
+    await page.getByTestId("no-alerts").waitFor({ timeout: LIVE_MS });
+
+    const seller = await server.login("kazgpz-trader");
+    const buyer = await server.login("aktau-trader");
+    const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 20_000 };
+    server.nowMs += 60_000;
+    await server.call(seller, "POST", "/api/orders", {
+      ...order,
+      account: "KAZGPZ-1",
+      clientOrderId: "e2e-s",
+      side: "sell",
+    });
+    server.nowMs += 1000;
+    const bought = await server.call(buyer, "POST", "/api/orders", {
+      ...order,
+      account: "AKTAU-1",
+      clientOrderId: "e2e-b",
+      side: "buy",
+    });
+    expect(bought.body.trades).toHaveLength(1);
+
+    const row = page.locator('[data-rule="wash-trade"]');
+    await expect.poll(() => row.count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await row.textContent()).toContain("CASPIAN");
+    expect(await row.textContent()).toContain("AKTAU-1, KAZGPZ-1");
+    // The related parties behind the alert: the group with its members and their accounts.
+    const group = page.getByTestId("groups").locator('[data-group="CASPIAN"]');
+    await expect.poll(() => group.textContent(), { timeout: LIVE_MS }).toContain("AKTAU → AKTAU-1");
+    expect(await group.textContent()).toContain("KAZGPZ → KAZGPZ-1");
+    await screenshot(page, "surveillance");
+  });
+
+  it("opens a case on the alert, adds a note, reviews it and closes it", async () => {
+    const row = page.locator('[data-rule="wash-trade"]');
+    await row.getByRole("button", { name: "Open a case" }).click();
+    await row.getByLabel("Reason").fill("one owner on both sides of the trade");
+    await row.getByRole("button", { name: "Open", exact: true }).click();
+    await expect.poll(() => page.getByTestId("case-status").textContent(), { timeout: LIVE_MS }).toBe("Open");
+    expect(new URL(page.url()).pathname).toBe("/surveillance/case");
+
+    const text = page.getByLabel("Note or reason");
+    await text.fill("The members' compliance officers were asked to explain.");
+    await page.getByRole("button", { name: "Add note" }).click();
+    const steps = page.getByTestId("case-steps");
+    await expect.poll(() => steps.locator('[data-action="noted"]').count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await steps.locator('[data-action="noted"]').textContent()).toContain("regulator");
+
+    await text.fill("evidence complete");
+    await page.getByRole("button", { name: "Take under review" }).click();
+    await expect.poll(() => page.getByTestId("case-status").textContent(), { timeout: LIVE_MS }).toBe("Under review");
+
+    await page.getByLabel("Outcome").selectOption("referred");
+    await text.fill("referred to the competition agency");
+    await page.getByRole("button", { name: "Close case" }).click();
+    await expect.poll(() => page.getByTestId("case-status").textContent(), { timeout: LIVE_MS }).toBe("Closed");
+    expect(
+      await steps.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action"))),
+    ).toEqual(["opened", "noted", "reviewing", "closed"]);
+  });
+
+  it("draws the evidence: the orders of the alert on the price path", async () => {
+    const chart = page.getByTestId("evidence-chart");
+    await chart.waitFor({ timeout: LIVE_MS });
+    expect(await chart.locator(".order-mark").count()).toBe(2);
+    expect(await chart.locator(".order-buy").getAttribute("data-order")).toBe("AKTAU-1~e2e-b");
+    expect(await chart.locator(".order-sell").getAttribute("data-order")).toBe("KAZGPZ-1~e2e-s");
+    expect(await page.getByTestId("report-link").getAttribute("href")).toContain("/report?format=html");
+    await screenshot(page, "surveillance-case");
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,573 @@
+/**
+ * The regulator's surveillance console: the alerts standing now, live (the stream's surveillance channel makes the
+ * list stale the moment an alert is raised, updated or retracted), filterable by rule, severity, instrument and group;
+ * an alert opens a case; the cases with their status. And the case page: the case's steps with who, when and why, its
+ * alerts with their evidence drawn (the price path with the alert's orders marked), the next steps the case may take
+ * (a note, review, close with an outcome), and its suspicious-transaction report as a readable page.
+ *
+ * Everything shown is read from /api/regulator/surveillance (SURVEILLANCE_API); every change is a request there with
+ * its reason, and the server's refusal (with its code's sentence) is shown in place.
+ */
+
+import { type FormEvent, useState } from "react";
+import { invalidate, useLive } from "../api/live.ts";
+import { call } from "../api/typed.ts";
+import { describeError } from "../errors.ts";
+import { exchangeDateTime, tengePerTonne, tonnes } from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { Link, navigate } from "../router.tsx";
+
+const BASE = "/api/regulator/surveillance";
+export const SURVEILLANCE_API = {
+  alerts: (query: string) => `${BASE}/alerts${query === "" ? "" : `?${query}`}`,
+  alert: (id: string) => `${BASE}/alerts/${encodeURIComponent(id)}`,
+  cases: `${BASE}/cases`,
+  groups: `${BASE}/groups`,
+  case: (id: string) => `${BASE}/cases/${encodeURIComponent(id)}`,
+  report: (id: string) => `${BASE}/cases/${encodeURIComponent(id)}/report?format=html`,
+} as const;
+
+const RULES = [
+  "wash-trade",
+  "concentration",
+  "coordinated-bidding",
+  "spoofing",
+  "price-limit-bidding",
+  "automated-entry",
+  "withholding",
+] as const;
+const SEVERITIES = ["high", "medium", "low"] as const;
+const OUTCOMES = ["no-action", "warning", "referred"] as const;
+
+interface Alert {
+  readonly id: string;
+  readonly rule: string;
+  readonly severity: string;
+  readonly session: string | null;
+  readonly sessions: readonly string[];
+  readonly instrument: string | null;
+  readonly side: string | null;
+  readonly accounts: readonly string[];
+  readonly groups: readonly string[];
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly figures: Readonly<Record<string, number>>;
+  readonly caseId: string | null;
+}
+
+interface CaseStep {
+  readonly seq: number;
+  readonly timeMs: number;
+  readonly actor: string | null;
+  readonly action: string;
+  readonly alert: string | null;
+  readonly outcome: string | null;
+  readonly text: string;
+}
+
+interface Case {
+  readonly id: string;
+  readonly status: "open" | "under-review" | "closed";
+  readonly outcome: string | null;
+  readonly openedMs: number;
+  readonly updatedMs: number;
+  readonly alerts: readonly string[];
+  readonly steps: readonly CaseStep[];
+}
+
+interface PersonsGroup {
+  readonly group: string;
+  readonly alerts: number;
+  readonly members: readonly {
+    readonly member: string;
+    readonly accounts: readonly string[];
+    readonly evidence: string;
+    readonly recordedMs: number;
+    readonly recordedBy: string | null;
+  }[];
+}
+
+interface Evidence {
+  readonly orders: readonly {
+    readonly order: string;
+    readonly side: string | null;
+    readonly account: string | null;
+    readonly entered: {
+      readonly timeMs: number;
+      readonly priceTiynPerTonne: number | null;
+      readonly quantityKg: number;
+    } | null;
+    readonly cancelled: { readonly timeMs: number } | null;
+  }[];
+  readonly pricePath: readonly { readonly timeMs: number; readonly priceTiynPerTonne: number }[];
+}
+
+export function Surveillance() {
+  const { t } = useI18n();
+  const [filter, setFilter] = useState({ rule: "", severity: "", instrument: "", group: "" });
+  const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => value.trim() !== "")).toString();
+  const alerts = useLive<{ total: number; alerts: Alert[] }>(SURVEILLANCE_API.alerts(query));
+  const cases = useLive<{ cases: Case[] }>(SURVEILLANCE_API.cases);
+  const set = (name: keyof typeof filter) => (value: string) => setFilter({ ...filter, [name]: value });
+  return (
+    <div className="console">
+      <h1>{t("surveillance.title")}</h1>
+      <section className="panel" aria-labelledby="alerts-title">
+        <h2 id="alerts-title">{t("surveillance.alerts")}</h2>
+        <p className="muted small">{t("surveillance.alertsNote")}</p>
+        <div className="filters">
+          <label>
+            {t("surveillance.rule")}
+            <select value={filter.rule} onChange={(e) => set("rule")(e.target.value)}>
+              <option value="">{t("surveillance.all")}</option>
+              {RULES.map((rule) => (
+                <option key={rule} value={rule}>
+                  {t(`surveillance.rules.${rule}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("surveillance.severity")}
+            <select value={filter.severity} onChange={(e) => set("severity")(e.target.value)}>
+              <option value="">{t("surveillance.all")}</option>
+              {SEVERITIES.map((severity) => (
+                <option key={severity} value={severity}>
+                  {t(`surveillance.severities.${severity}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("surveillance.instrument")}
+            <input value={filter.instrument} onChange={(e) => set("instrument")(e.target.value)} />
+          </label>
+          <label>
+            {t("surveillance.group")}
+            <input value={filter.group} onChange={(e) => set("group")(e.target.value)} />
+          </label>
+        </div>
+        {alerts.error && <p className="error">{alerts.error.message}</p>}
+        <AlertTable alerts={alerts.data?.alerts ?? []} />
+      </section>
+      <GroupsPanel onShow={(group) => setFilter({ ...filter, group })} />
+      <section className="panel" aria-labelledby="cases-title">
+        <h2 id="cases-title">{t("surveillance.cases")}</h2>
+        <div className="table-scroll">
+          <table data-testid="cases">
+            <thead>
+              <tr>
+                <th scope="col">{t("surveillance.case")}</th>
+                <th scope="col">{t("surveillance.status")}</th>
+                <th scope="col">{t("surveillance.outcome")}</th>
+                <th scope="col" className="num">
+                  {t("surveillance.alertCount")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {(cases.data?.cases ?? []).map((c) => (
+                <tr key={c.id} data-case={c.id}>
+                  <td>
+                    <Link to={`/surveillance/case?id=${encodeURIComponent(c.id)}`}>{c.id}</Link>
+                  </td>
+                  <td>{t(`surveillance.statuses.${c.status}`)}</td>
+                  <td>{c.outcome === null ? "—" : t(`surveillance.outcomes.${c.outcome}`)}</td>
+                  <td className="num">{c.alerts.length}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}
+
+/** The groups of persons as recorded: each group's members and their accounts, the related parties behind alerts. */
+function GroupsPanel({ onShow }: { onShow: (group: string) => void }) {
+  const { t, locale } = useI18n();
+  const groups = useLive<{ groups: PersonsGroup[] }>(SURVEILLANCE_API.groups);
+  const list = groups.data?.groups ?? [];
+  return (
+    <section className="panel" aria-labelledby="groups-title">
+      <h2 id="groups-title">{t("surveillance.groupsTitle")}</h2>
+      <p className="muted small">{t("surveillance.groupsNote")}</p>
+      {list.length === 0 ? (
+        <p className="muted">{t("surveillance.noGroups")}</p>
+      ) : (
+        <ul className="persons-groups" data-testid="groups">
+          {list.map((g) => (
+            <li key={g.group} data-group={g.group}>
+              <strong>{g.group}</strong>{" "}
+              <button type="button" className="link" onClick={() => onShow(g.group)}>
+                {t("surveillance.showAlerts", { count: g.alerts })}
+              </button>
+              <ul>
+                {g.members.map((m) => (
+                  <li key={m.member}>
+                    {m.member} → {m.accounts.join(", ") || "—"}{" "}
+                    <span className="muted small">
+                      ({t("surveillance.evidence")}: {m.evidence}; {m.recordedBy ?? "—"},{" "}
+                      {exchangeDateTime(m.recordedMs, locale)})
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function AlertTable({ alerts }: { alerts: readonly Alert[] }) {
+  const { t, locale } = useI18n();
+  if (alerts.length === 0)
+    return (
+      <p className="muted" data-testid="no-alerts">
+        {t("surveillance.noAlerts")}
+      </p>
+    );
+  return (
+    <div className="table-scroll">
+      <table data-testid="alerts">
+        <thead>
+          <tr>
+            <th scope="col">{t("surveillance.rule")}</th>
+            <th scope="col">{t("surveillance.severity")}</th>
+            <th scope="col">{t("surveillance.instrument")}</th>
+            <th scope="col">{t("surveillance.sessions")}</th>
+            <th scope="col">{t("surveillance.groups")}</th>
+            <th scope="col">{t("surveillance.accounts")}</th>
+            <th scope="col">{t("surveillance.from")}</th>
+            <th scope="col">{t("surveillance.figures")}</th>
+            <th scope="col">{t("surveillance.case")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {alerts.map((alert) => (
+            <tr key={alert.id} data-alert={alert.id} data-rule={alert.rule}>
+              <td>{t(`surveillance.rules.${alert.rule}`)}</td>
+              <td>
+                <span className={`severity severity-${alert.severity}`}>
+                  {t(`surveillance.severities.${alert.severity}`)}
+                </span>
+              </td>
+              <td>{alert.instrument ?? "—"}</td>
+              <td>{alert.sessions.join(", ")}</td>
+              <td>{alert.groups.join(", ")}</td>
+              <td>{alert.accounts.join(", ")}</td>
+              <td>{exchangeDateTime(alert.fromMs, locale)}</td>
+              <td className="small">
+                {Object.entries(alert.figures)
+                  .map(([name, value]) => `${name} ${value.toLocaleString(locale)}`)
+                  .join(", ")}
+              </td>
+              <td>
+                {alert.caseId !== null ? (
+                  <Link to={`/surveillance/case?id=${encodeURIComponent(alert.caseId)}`}>{alert.caseId}</Link>
+                ) : (
+                  <OpenCase alert={alert.id} />
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Opens a case on an alert: a reason, then the request; on success the case page. */
+function OpenCase({ alert }: { alert: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  if (!open) {
+    return (
+      <button type="button" className="small-button" onClick={() => setOpen(true)}>
+        {t("surveillance.openCase")}
+      </button>
+    );
+  }
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      const answer = await call("post", "/api/regulator/surveillance/cases", {}, { alert, reason });
+      invalidate(BASE);
+      navigate(`/surveillance/case?id=${encodeURIComponent(answer.case.id)}`);
+    } catch (caught) {
+      setError(describeError(caught, i18n));
+    }
+  };
+  return (
+    <form className="inline-form" onSubmit={submit}>
+      <label>
+        {t("surveillance.reason")}
+        <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} />
+      </label>
+      <button type="submit">{t("surveillance.open")}</button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+export function SurveillanceCase() {
+  const { t, locale } = useI18n();
+  const id = new URLSearchParams(location.search).get("id") ?? "";
+  const view = useLive<{ case: Case; alerts: Alert[] }>(id === "" ? null : SURVEILLANCE_API.case(id));
+  const found = view.data?.case;
+  return (
+    <div className="console">
+      <p>
+        <Link to="/surveillance">{t("surveillance.back")}</Link>
+      </p>
+      <h1>
+        {t("surveillance.case")} {id}
+      </h1>
+      {view.error && <p className="error">{view.error.message}</p>}
+      {found && (
+        <>
+          <p>
+            {t("surveillance.status")}:{" "}
+            <strong data-testid="case-status">{t(`surveillance.statuses.${found.status}`)}</strong>
+            {found.outcome !== null && <> — {t(`surveillance.outcomes.${found.outcome}`)}</>}{" "}
+            <a href={SURVEILLANCE_API.report(found.id)} target="_blank" rel="noreferrer" data-testid="report-link">
+              {t("surveillance.report")}
+            </a>
+          </p>
+          <CaseActions found={found} />
+          <section className="panel" aria-labelledby="steps-title">
+            <h2 id="steps-title">{t("surveillance.steps")}</h2>
+            <table data-testid="case-steps">
+              <thead>
+                <tr>
+                  <th scope="col">{t("surveillance.when")}</th>
+                  <th scope="col">{t("surveillance.who")}</th>
+                  <th scope="col">{t("surveillance.what")}</th>
+                  <th scope="col">{t("surveillance.why")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {found.steps.map((step) => (
+                  <tr key={step.seq} data-action={step.action}>
+                    <td>{exchangeDateTime(step.timeMs, locale)}</td>
+                    <td>{step.actor ?? "—"}</td>
+                    <td>
+                      {t(`surveillance.actions.${step.action}`)}
+                      {step.outcome !== null && ` (${t(`surveillance.outcomes.${step.outcome}`)})`}
+                    </td>
+                    <td>{step.text}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          {(view.data?.alerts ?? []).map((alert) => (
+            <AlertEvidence key={alert.id} alert={alert} />
+          ))}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The steps the case may take now: a note while not closed, review while open, close while under review. */
+function CaseActions({ found }: { found: Case }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [text, setText] = useState("");
+  const [outcome, setOutcome] = useState<string>("no-action");
+  const [error, setError] = useState<string | null>(null);
+  if (found.status === "closed") return null;
+  const id = { path: { id: found.id } };
+  const send = (step: () => Promise<unknown>) => async () => {
+    try {
+      await step();
+      setText("");
+      setError(null);
+      invalidate(BASE);
+    } catch (caught) {
+      setError(describeError(caught, i18n));
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="case-actions-title">
+      <h2 id="case-actions-title">{t("surveillance.nextStep")}</h2>
+      <label className="block">
+        {t("surveillance.noteOrReason")}
+        <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} maxLength={4000} />
+      </label>
+      <div className="button-row">
+        <button
+          type="button"
+          className="secondary"
+          onClick={send(() => call("post", "/api/regulator/surveillance/cases/{id}/notes", id, { note: text }))}
+        >
+          {t("surveillance.addNote")}
+        </button>
+        {found.status === "open" && (
+          <button
+            type="button"
+            onClick={send(() => call("post", "/api/regulator/surveillance/cases/{id}/review", id, { reason: text }))}
+          >
+            {t("surveillance.review")}
+          </button>
+        )}
+        {found.status === "under-review" && (
+          <>
+            <label>
+              {t("surveillance.outcome")}
+              <select value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+                {OUTCOMES.map((o) => (
+                  <option key={o} value={o}>
+                    {t(`surveillance.outcomes.${o}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              className="danger"
+              onClick={send(() =>
+                call("post", "/api/regulator/surveillance/cases/{id}/close", id, {
+                  outcome: outcome as "no-action" | "warning" | "referred",
+                  reason: text,
+                }),
+              )}
+            >
+              {t("surveillance.close")}
+            </button>
+          </>
+        )}
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** One alert of a case with its evidence: the price path with the alert's orders marked where they were entered. */
+function AlertEvidence({ alert }: { alert: Alert }) {
+  const { t, locale } = useI18n();
+  const detail = useLive<{ evidence: Evidence }>(SURVEILLANCE_API.alert(alert.id));
+  const evidence = detail.data?.evidence;
+  return (
+    <section className="panel" data-alert={alert.id} aria-label={t(`surveillance.rules.${alert.rule}`)}>
+      <h2>
+        {t(`surveillance.rules.${alert.rule}`)} — {alert.instrument ?? "—"}
+      </h2>
+      <p className="small">
+        {alert.groups.join(", ")}: {alert.accounts.join(", ")}; {exchangeDateTime(alert.fromMs, locale)} –{" "}
+        {exchangeDateTime(alert.toMs, locale)}
+      </p>
+      {evidence && <EvidenceChart evidence={evidence} />}
+      {evidence && (
+        <table data-testid="evidence-orders" className="small">
+          <thead>
+            <tr>
+              <th scope="col">{t("surveillance.order")}</th>
+              <th scope="col">{t("surveillance.accounts")}</th>
+              <th scope="col">{t("surveillance.side")}</th>
+              <th scope="col" className="num">
+                {t("surveillance.price")}
+              </th>
+              <th scope="col" className="num">
+                {t("surveillance.quantity")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {evidence.orders.map((o) => (
+              <tr key={o.order}>
+                <td>{o.order}</td>
+                <td>{o.account ?? "—"}</td>
+                <td>{o.side ?? "—"}</td>
+                <td className="num">{tengePerTonne(o.entered?.priceTiynPerTonne ?? null, locale)}</td>
+                <td className="num">{tonnes(o.entered?.quantityKg ?? null, locale)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const CHART_WIDTH = 640;
+const CHART_HEIGHT = 180;
+const CHART_PAD = 24;
+
+function EvidenceChart({ evidence }: { evidence: Evidence }) {
+  const { t, locale } = useI18n();
+  const path = evidence.pricePath.map((p) => ({ timeMs: p.timeMs, price: p.priceTiynPerTonne }));
+  const marks = evidence.orders.flatMap((o) =>
+    o.entered !== null && o.entered.priceTiynPerTonne !== null
+      ? [{ timeMs: o.entered.timeMs, price: o.entered.priceTiynPerTonne, side: o.side, order: o.order }]
+      : [],
+  );
+  const all = [...path, ...marks];
+  if (all.length === 0) return <p className="muted">{t("surveillance.nothingToDraw")}</p>;
+  const tMin = Math.min(...all.map((p) => p.timeMs));
+  const tMax = Math.max(...all.map((p) => p.timeMs));
+  // A flat path sits in the middle of a ±1% range rather than on the bottom edge.
+  const low = Math.min(...all.map((p) => p.price));
+  const high = Math.max(...all.map((p) => p.price));
+  const pMin = low === high ? Math.floor(low * 0.99) : low;
+  const pMax = low === high ? Math.ceil(high * 1.01) : high;
+  const x = (timeMs: number) =>
+    CHART_PAD + ((timeMs - tMin) / Math.max(1, tMax - tMin)) * (CHART_WIDTH - 2 * CHART_PAD);
+  const y = (price: number) =>
+    CHART_HEIGHT - CHART_PAD - ((price - pMin) / Math.max(1, pMax - pMin)) * (CHART_HEIGHT - 2 * CHART_PAD);
+  const line = path.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.timeMs).toFixed(1)},${y(p.price).toFixed(1)}`).join(" ");
+  return (
+    <svg
+      data-testid="evidence-chart"
+      className="evidence-chart"
+      viewBox={`0 0 ${CHART_WIDTH} ${CHART_HEIGHT}`}
+      role="img"
+      aria-label={t("surveillance.chartLabel")}
+    >
+      <text x={CHART_PAD} y={14} fontSize={11}>
+        {tengePerTonne(pMax, locale)} ₸/t
+      </text>
+      <text x={CHART_PAD} y={CHART_HEIGHT - 6} fontSize={11}>
+        {tengePerTonne(pMin, locale)} ₸/t
+      </text>
+      <path d={line} fill="none" stroke="currentColor" strokeWidth={1.5} />
+      {path.map((p, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: trades of the path are in a fixed order and never reorder
+        <circle key={i} className="trade-point" cx={x(p.timeMs)} cy={y(p.price)} r={3} />
+      ))}
+      {marks.map((m) => {
+        const cx = x(m.timeMs);
+        const cy = y(m.price);
+        const points =
+          m.side === "sell"
+            ? `${cx - 5},${cy - 4} ${cx + 5},${cy - 4} ${cx},${cy + 5}`
+            : `${cx - 5},${cy + 4} ${cx + 5},${cy + 4} ${cx},${cy - 5}`;
+        return (
+          <polygon
+            key={m.order}
+            className={`order-mark order-${m.side ?? "unknown"}`}
+            data-order={m.order}
+            points={points}
+          >
+            <title>{m.order}</title>
+          </polygon>
+        );
+      })}
+    </svg>
+  );
+}

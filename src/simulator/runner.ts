@@ -32,7 +32,7 @@ import { ManipulatorAgents } from "./manipulators.ts";
 import { Producer, type ProducerDay } from "./producer.ts";
 import { Random } from "./random.ts";
 import type { MonthRow, NationalSeries, RegionSeries, SessionRow, SimulationResult } from "./results.ts";
-import { type Scenario, ScenarioError } from "./scenario.ts";
+import { type Region, type RuleChange, type Scenario, ScenarioError } from "./scenario.ts";
 import {
   buyerSettingsOf,
   demandCurveOf,
@@ -74,8 +74,99 @@ interface RouteInfo {
   readonly planTonnesPerMonth: number;
 }
 
+/** Transport cost and transit time, by region and then by plant. */
+type Logistics = Map<string, Map<string, { costTengePerTonne: number; transitDays: number }>>;
+
+/** A region's drivers and its filling-station networks (one buyer agent each). */
+interface RegionAgents {
+  readonly spec: Region;
+  readonly drivers: Drivers;
+  readonly buyers: Buyer[];
+}
+
+/** The market of a run as set up before the first day: the exchange, its members, their agents, the calendar. */
+interface Market {
+  readonly exchange: InProcessExchange;
+  readonly startMs: number;
+  readonly tradingCalendar: readonly boolean[];
+  readonly netback: ReadonlyMap<string, number>;
+  readonly routes: readonly RouteInfo[];
+  readonly logistics: Logistics;
+  readonly manipulators: ManipulatorAgents;
+  readonly producers: readonly Producer[];
+  readonly regions: readonly RegionAgents[];
+  readonly regionById: ReadonlyMap<string, RegionAgents>;
+  readonly orderRandom: Random;
+  readonly buyersAll: readonly Buyer[];
+  /** Session open and close, minutes after 00:00 UTC. */
+  readonly sessionOpenMin: number;
+  readonly sessionCloseMin: number;
+}
+
+/** What a run changes from day to day, beyond the agents' own state. */
+interface RunState {
+  /** The current month's instruments, one per route. */
+  instruments: { id: string; route: RouteInfo }[];
+  listed: number;
+  readonly haltedRegions: Set<string>;
+  marketHalted: boolean;
+  ceilingSteps: { effectiveFromMs: number; ceiling: number }[];
+  /** The safeguards new instruments get, as dated changes leave them. */
+  readonly safeguardsInForce: {
+    bandPercent: number | null;
+    ceilingTengePerTonne: number | null;
+    maxSharePercent: number | null;
+  };
+  /** Retail caps set by dated changes, per region. */
+  readonly datedCaps: Map<string, number | null>;
+  /** The latest session price by route key (`plant>region`). */
+  readonly lastPriceTiyn: Map<string, number>;
+  readonly lastPlantPriceTenge: Map<string, number>;
+}
+
+/** The series a run collects, one entry per day (sessions: one row per instrument and session). */
+interface Collected {
+  readonly dates: string[];
+  readonly tradingDays: boolean[];
+  readonly regionSeries: Record<string, RegionSeries>;
+  readonly national: NationalSeries;
+  readonly sessions: SessionRow[];
+}
+
+/** The simulated day at hand. */
+interface Day {
+  readonly index: number;
+  readonly dayMs: number;
+  readonly date: string;
+  readonly month: string;
+}
+
+/** What a day's session sold: by region (volume, value at the exchange, value delivered) and nationally. */
+interface SessionTotals {
+  readonly regionBought: Map<string, { kg: number; value: number; delivered: number }>;
+  nationalKg: number;
+  nationalValue: number;
+}
+
+/**
+ * Runs a scenario on the real engine: sets up the market, runs the daily loop, checks the engine's invariants at the
+ * end and collects the result. Each step of a day is its own function below, in the order the module comment gives.
+ */
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<SimulationResult> {
   const s = scenario;
+  const market = setUpMarket(s, options);
+  const collected = emptyCollected(s);
+  const state = initialState(s, market);
+  for (let d = 0; d < s.days; d++) {
+    await runDay(s, market, state, collected, d);
+    options.onProgress?.(d + 1, s.days);
+  }
+  market.exchange.engine.checkInvariants();
+  return resultOf(s, market, state, collected);
+}
+
+/** Sets up the exchange and its members: routes, calendar, producers, regions with their networks, manipulators. */
+function setUpMarket(s: Scenario, options: RunOptions): Market {
   const exchange = new InProcessExchange();
   const onApplied = options.onApplied;
   if (onApplied) {
@@ -83,21 +174,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
   const random = new Random(s.seed);
   const startMs = parseDate(s.start);
-  const holidays = new Set(s.rules.session.holidays);
-  const tradingCalendar: boolean[] = [];
-  for (let d = 0; d < s.days + TRADING_DAY_SEARCH_MAX + 31; d++) {
-    const ms = addDays(startMs, d);
-    tradingCalendar.push(!isWeekend(ms) && !holidays.has(formatDate(ms)));
-  }
+  const tradingCalendar = tradingCalendarOf(s, startMs);
   const netback = new Map(s.market.plants.map((p) => [p.id, netbackOf(s, p)]));
-
   const routes: RouteInfo[] = s.market.routes.map((r) => ({
     plant: r.plant,
     region: r.region,
     ...routeLogisticsOf(s, r.distanceKm),
     planTonnesPerMonth: r.planTonnesPerMonth,
   }));
-  const logistics = new Map<string, Map<string, { costTengePerTonne: number; transitDays: number }>>();
+  const logistics: Logistics = new Map();
   for (const r of routes) {
     if (!logistics.has(r.region)) logistics.set(r.region, new Map());
     logistics.get(r.region)!.set(r.plant, { costTengePerTonne: r.costTengePerTonne, transitDays: r.transitDays });
@@ -110,7 +195,45 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
   }
   const manipulators = new ManipulatorAgents(s.manipulators, exchange);
-  const producers = s.market.plants.map((plant) => {
+  const producers = setUpProducers(s, exchange, routes, manipulators);
+  const regions = setUpRegions(s, exchange, routes, random);
+  return {
+    exchange,
+    startMs,
+    tradingCalendar,
+    netback,
+    routes,
+    logistics,
+    manipulators,
+    producers,
+    regions,
+    regionById: new Map(regions.map((r) => [r.spec.id, r])),
+    orderRandom: random.fork("order-of-bids"),
+    buyersAll: regions.flatMap((r) => r.buyers),
+    sessionOpenMin: minutesOf(s.rules.session.open) - EXCHANGE_UTC_OFFSET_MIN,
+    sessionCloseMin: minutesOf(s.rules.session.close) - EXCHANGE_UTC_OFFSET_MIN,
+  };
+}
+
+/** Which days from the start trade (no weekend, no holiday), far enough ahead to find the next trading day. */
+function tradingCalendarOf(s: Scenario, startMs: number): boolean[] {
+  const holidays = new Set(s.rules.session.holidays);
+  const tradingCalendar: boolean[] = [];
+  for (let d = 0; d < s.days + TRADING_DAY_SEARCH_MAX + 31; d++) {
+    const ms = addDays(startMs, d);
+    tradingCalendar.push(!isWeekend(ms) && !holidays.has(formatDate(ms)));
+  }
+  return tradingCalendar;
+}
+
+/** One producer member and its agent per plant. */
+function setUpProducers(
+  s: Scenario,
+  exchange: InProcessExchange,
+  routes: readonly RouteInfo[],
+  manipulators: ManipulatorAgents,
+): Producer[] {
+  return s.market.plants.map((plant) => {
     exchange.addProducer(plant.id, plant.name);
     return new Producer(
       plant,
@@ -121,8 +244,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       manipulators.producerPort(plant.id, exchange.port(plant.id), parseDate),
     );
   });
+}
+
+/** Per region: its drivers, and a buyer member with its working capital for each filling-station network. */
+function setUpRegions(
+  s: Scenario,
+  exchange: InProcessExchange,
+  routes: readonly RouteInfo[],
+  random: Random,
+): RegionAgents[] {
   const curve = demandCurveOf(s);
-  const regions = s.market.regions.map((g) => {
+  return s.market.regions.map((g): RegionAgents => {
     const baseDailyKg = (g.demandTonnesPerMonth * 1000 * (s.drivers.demandScalePercent / 100)) / DAYS_PER_MONTH_AVERAGE;
     const drivers = new Drivers(
       g.id,
@@ -152,27 +284,30 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         port,
         random.fork(`buyer/${id}`),
       );
-      // Gas already on its way at the start: a day's sales arriving on each day of the plan-weighted transit time.
-      const inbound = routes.filter((r) => r.region === g.id);
-      const planSum = inbound.reduce((sum, r) => sum + r.planTonnesPerMonth, 0);
-      const transitDays = Math.round(
-        inbound.reduce(
-          (sum, r) => sum + r.transitDays * (planSum > 0 ? r.planTonnesPerMonth / planSum : 1 / inbound.length),
-          0,
-        ),
-      );
-      for (let day = 1; day <= transitDays; day++) buyer.preload(dailyKg, day);
+      for (let day = 1; day <= inboundTransitDays(routes, g.id); day++) buyer.preload(dailyKg, day);
       return buyer;
     });
     return { spec: g, drivers, buyers };
   });
-  const regionById = new Map(regions.map((r) => [r.spec.id, r]));
-  const orderRandom = random.fork("order-of-bids");
-  const buyersAll = regions.flatMap((r) => r.buyers);
+}
 
-  // Series.
-  const dates: string[] = [];
-  const tradingDays: boolean[] = [];
+/**
+ * The plan-weighted transit time into a region: gas already on its way at the start is a day's sales arriving on
+ * each of these days.
+ */
+function inboundTransitDays(routes: readonly RouteInfo[], region: string): number {
+  const inbound = routes.filter((r) => r.region === region);
+  const planSum = inbound.reduce((sum, r) => sum + r.planTonnesPerMonth, 0);
+  return Math.round(
+    inbound.reduce(
+      (sum, r) => sum + r.transitDays * (planSum > 0 ? r.planTonnesPerMonth / planSum : 1 / inbound.length),
+      0,
+    ),
+  );
+}
+
+/** Empty series for every region and the nation. */
+function emptyCollected(s: Scenario): Collected {
   const regionSeries: Record<string, RegionSeries> = {};
   for (const g of s.market.regions) {
     regionSeries[g.id] = {
@@ -197,309 +332,433 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     shortageTonnes: [],
     retailTengePerLitre: [],
   };
-  const sessions: SessionRow[] = [];
-  const lastPriceTiyn = new Map<string, number>(); // by route key: the latest session price
+  return { dates: [], tradingDays: [], regionSeries, national, sessions: [] };
+}
+
+/** The state before the first day: no instruments, no halts, the scenario's safeguards and starting prices. */
+function initialState(s: Scenario, market: Market): RunState {
   const lastPlantPriceTenge = new Map<string, number>();
   for (const p of s.market.plants) lastPlantPriceTenge.set(p.id, s.initialExchangePriceTengePerTonne);
-  const haltedRegions = new Set<string>();
-  let marketHalted = false;
-  let instruments: { id: string; route: RouteInfo }[] = [];
-  let listed = 0;
-
-  const sessionOpenMin = minutesOf(s.rules.session.open) - EXCHANGE_UTC_OFFSET_MIN;
-  const sessionCloseMin = minutesOf(s.rules.session.close) - EXCHANGE_UTC_OFFSET_MIN;
-  let ceilingSteps = s.rules.safeguards.ceilingPath.map((step) => ({
-    effectiveFromMs: parseDate(step.from) + sessionOpenMin * 60_000 - 3_600_000,
-    ceiling: toTiynPerTonne(step.ceilingTengePerTonne, TICK_TIYN_PER_TONNE, "down"),
-  }));
-
-  // The safeguards new instruments get, as dated changes leave them; retail caps set by dated changes, per region.
-  const safeguardsInForce = {
-    bandPercent: s.rules.safeguards.bandPercent,
-    ceilingTengePerTonne: s.rules.safeguards.ceilingTengePerTonne,
-    maxSharePercent: s.rules.safeguards.maxSharePercent,
+  return {
+    instruments: [],
+    listed: 0,
+    haltedRegions: new Set<string>(),
+    marketHalted: false,
+    ceilingSteps: s.rules.safeguards.ceilingPath.map((step) => ({
+      effectiveFromMs: parseDate(step.from) + market.sessionOpenMin * 60_000 - 3_600_000,
+      ceiling: toTiynPerTonne(step.ceilingTengePerTonne, TICK_TIYN_PER_TONNE, "down"),
+    })),
+    safeguardsInForce: {
+      bandPercent: s.rules.safeguards.bandPercent,
+      ceilingTengePerTonne: s.rules.safeguards.ceilingTengePerTonne,
+      maxSharePercent: s.rules.safeguards.maxSharePercent,
+    },
+    datedCaps: new Map<string, number | null>(),
+    lastPriceTiyn: new Map<string, number>(),
+    lastPlantPriceTenge,
   };
-  const datedCaps = new Map<string, number | null>();
+}
 
-  const retailCap = (region: string, date: string): number | null => {
-    if (datedCaps.has(region)) return datedCaps.get(region)!;
-    let cap: number | null = null;
-    for (const c of s.rules.retailCaps) {
-      if (c.region === region && c.from <= date && (c.until === null || date <= c.until)) {
-        cap = cap === null ? c.tengePerLitre : Math.min(cap, c.tengePerLitre);
-      }
+/** The retail cap in force in a region on a date: a dated change's, else the lowest scheduled one, else none. */
+function retailCapOf(s: Scenario, state: RunState, region: string, date: string): number | null {
+  if (state.datedCaps.has(region)) return state.datedCaps.get(region)!;
+  let cap: number | null = null;
+  for (const c of s.rules.retailCaps) {
+    if (c.region === region && c.from <= date && (c.until === null || date <= c.until)) {
+      cap = cap === null ? c.tengePerLitre : Math.min(cap, c.tengePerLitre);
     }
-    return cap;
-  };
-
-  for (let d = 0; d < s.days; d++) {
-    const dayMs = addDays(startMs, d);
-    const date = formatDate(dayMs);
-    const month = monthOf(dayMs);
-    const dim = daysInMonth(dayMs);
-
-    // 0. Dated rule changes, at 00:00 local time of their date, through the regulator's commands.
-    for (const { change, reason } of s.rules.changes.filter((c) => c.date === date)) {
-      exchange.setTime(dayMs - EXCHANGE_UTC_OFFSET_MIN * 60_000);
-      const why = `scenario ${s.name}, ${date}: ${reason}`;
-      if (change.kind === "safeguards") {
-        const changes: Record<string, unknown> = {};
-        if (change.bandPercent !== undefined) {
-          safeguardsInForce.bandPercent = change.bandPercent;
-          changes.bandBps = change.bandPercent === null ? null : Math.round(change.bandPercent * 100);
-        }
-        if (change.ceilingTengePerTonne !== undefined) {
-          safeguardsInForce.ceilingTengePerTonne = change.ceilingTengePerTonne;
-          ceilingSteps = [];
-          changes.ceiling =
-            change.ceilingTengePerTonne === null
-              ? null
-              : toTiynPerTonne(change.ceilingTengePerTonne, TICK_TIYN_PER_TONNE, "down");
-          changes.ceilingPath = [];
-        }
-        if (change.maxSharePercent !== undefined) {
-          safeguardsInForce.maxSharePercent = change.maxSharePercent;
-          changes.maxShareBps = change.maxSharePercent === null ? null : Math.round(change.maxSharePercent * 100);
-        }
-        for (const x of instruments) exchange.setSafeguards(x.id, changes, why);
-      } else if (change.kind === "halt" || change.kind === "resume") {
-        exchange.halt(change.kind, change.scope, change.region, why);
-        if (change.scope === "market") marketHalted = change.kind === "halt";
-        else if (change.kind === "halt") haltedRegions.add(change.region!);
-        else haltedRegions.delete(change.region!);
-      } else if (change.kind === "retailCap") {
-        datedCaps.set(change.region, change.tengePerLitre);
-      }
-    }
-    exchange.setTime(dayMs);
-    const producerDay: ProducerDay = {
-      day: d,
-      daysInMonth: dim,
-      obligation: s.rules.domesticObligation,
-      exchangeShare: s.rules.exchangeSharePercent / 100,
-      exportOpen: s.rules.exportOpen,
-      netbackTengePerTonne: 0,
-      planScale: s.rules.planScalePercent / 100,
-    };
-
-    // 1. A new month: instruments, safeguards, plans.
-    if (d === 0 || date.endsWith("-01")) {
-      exchange.engine.checkInvariants();
-      instruments = [];
-      for (const route of routes) {
-        const id = `PB-${route.plant}-${route.region}-${month}`;
-        const key = `${route.plant}>${route.region}`;
-        const reference =
-          lastPriceTiyn.get(key) ?? toTiynPerTonne(s.initialExchangePriceTengePerTonne, TICK_TIYN_PER_TONNE, "nearest");
-        exchange.list({
-          instrument: id,
-          basis: route.plant,
-          region: route.region,
-          deliveryPeriod: month,
-          name: `Propane-butane, ${route.plant}, ${route.region}, ${month}`,
-          tickTiynPerTonne: TICK_TIYN_PER_TONNE,
-          lotKg: LOT_KG,
-          referenceTiynPerTonne: reference,
-          collateralBps: Math.round(s.rules.clearing.collateralPercent * 100),
-          feeBps: Math.round(s.rules.clearing.feePercent * 100),
-          paymentWindowMs: Math.round(s.rules.clearing.paymentWindowDays * MS_PER_DAY),
-          deliveryWindowMs: Math.round(s.rules.clearing.deliveryWindowDays * MS_PER_DAY),
-        });
-        listed++;
-        const g = safeguardsInForce;
-        const ceilingNow = ceilingSteps.filter((step) => step.effectiveFromMs <= dayMs).at(-1)?.ceiling;
-        const ceiling =
-          ceilingNow ??
-          (g.ceilingTengePerTonne === null
-            ? null
-            : toTiynPerTonne(g.ceilingTengePerTonne, TICK_TIYN_PER_TONNE, "down"));
-        if (g.bandPercent !== null || ceiling !== null || g.maxSharePercent !== null || ceilingSteps.length > 0) {
-          exchange.setSafeguards(
-            id,
-            {
-              bandBps: g.bandPercent === null ? null : Math.round(g.bandPercent * 100),
-              ceiling,
-              ceilingPath: ceilingSteps.filter((step) => step.effectiveFromMs > dayMs),
-              maxShareBps: g.maxSharePercent === null ? null : Math.round(g.maxSharePercent * 100),
-            },
-            `scenario ${s.name}: the regulator's safeguards for ${month}`,
-          );
-        }
-        instruments.push({ id, route });
-      }
-      for (const region of haltedRegions) exchange.halt("halt", "region", region, "halt continues into the new month");
-      if (marketHalted) exchange.halt("halt", "market", null, "halt continues into the new month");
-      if (s.rules.domesticObligation) {
-        for (const p of s.market.plants) {
-          const planKg = routes
-            .filter((r) => r.plant === p.id)
-            .reduce((sum, r) => sum + r.planTonnesPerMonth * 1000 * (s.rules.planScalePercent / 100), 0);
-          exchange.planSupply(month, p.id, p.id, Math.round(planKg), `scenario ${s.name}: domestic supply plan`);
-        }
-      }
-      for (const p of producers) p.startMonth(producerDay);
-    }
-
-    // 2. Halts and resumptions.
-    for (const e of s.rules.events) {
-      if (e.date !== date) continue;
-      exchange.setTime(dayMs + 3_600_000);
-      exchange.halt(e.type, e.scope, e.region, e.reason);
-      if (e.scope === "market") marketHalted = e.type === "halt";
-      else if (e.type === "halt") haltedRegions.add(e.region!);
-      else haltedRegions.delete(e.region!);
-    }
-
-    // 3. Production and arrivals.
-    exchange.setTime(dayMs + 2 * 3_600_000);
-    for (const p of producers) {
-      const made = p.produce(producerDay);
-      exchange.declareGas(p.id, p.id, made.declareKg);
-      manipulators.declared(p.id, made.declareKg);
-      const offPrice = s.rules.offExchangePriceTengePerTonne ?? lastPlantPriceTenge.get(p.id)!;
-      for (const delivery of made.offExchange) {
-        const region = regionById.get(delivery.region)!;
-        const route = logistics.get(delivery.region)!.get(p.id)!;
-        p.bookOffExchange(delivery.kg, offPrice);
-        for (const b of region.buyers) {
-          b.receiveOffExchange(delivery.kg * b.baseShare, offPrice + route.costTengePerTonne, d + route.transitDays);
-        }
-      }
-    }
-    for (const b of buyersAll) b.unload(d);
-
-    // 4. The session.
-    const trading = tradingCalendar[d]!;
-    let daysToNext = 1;
-    while (daysToNext < TRADING_DAY_SEARCH_MAX && !tradingCalendar[d + daysToNext]) daysToNext++;
-    const regionBought = new Map<string, { kg: number; value: number; delivered: number }>();
-    let nationalKg = 0;
-    let nationalValue = 0;
-    if (trading) {
-      exchange.setTime(dayMs + sessionOpenMin * 60_000);
-      const live = instruments.filter((x) => exchange.phase(x.id) === "closed");
-      for (const x of live) exchange.openSession(x.id);
-      manipulators.atOpen();
-      for (const p of producers) {
-        await p.trade({ ...producerDay, netbackTengePerTonne: netback.get(p.id)! });
-      }
-      const order = buyersAll.map((b) => ({ b, key: orderRandom.next() }));
-      order.sort((a, b) => a.key - b.key);
-      for (const { b } of order) {
-        await b.trade({
-          day: d,
-          daysToNextSession: daysToNext,
-          retailCapTengePerLitre: retailCap(b.region, date),
-          logistics: logistics.get(b.region)!,
-        });
-      }
-      manipulators.afterHonest();
-      manipulators.beforeClose(dayMs + sessionCloseMin * 60_000);
-      exchange.setTime(dayMs + sessionCloseMin * 60_000);
-      for (const x of live) {
-        manipulators.beforeUncross(x.id);
-        const { result, offeredKg, bidKg } = exchange.closeSession(x.id);
-        const key = `${x.route.plant}>${x.route.region}`;
-        if (result.priceTiynPerTonne !== null && result.volumeKg > 0) {
-          lastPriceTiyn.set(key, result.priceTiynPerTonne);
-          const price = result.priceTiynPerTonne / 100;
-          lastPlantPriceTenge.set(x.route.plant, price);
-          const acc = regionBought.get(x.route.region) ?? { kg: 0, value: 0, delivered: 0 };
-          acc.kg += result.volumeKg;
-          acc.value += price * result.volumeKg;
-          acc.delivered += (price + x.route.costTengePerTonne) * result.volumeKg;
-          regionBought.set(x.route.region, acc);
-          nationalKg += result.volumeKg;
-          nationalValue += price * result.volumeKg;
-        }
-        sessions.push({
-          date,
-          instrument: x.id,
-          plant: x.route.plant,
-          region: x.route.region,
-          priceTengePerTonne: result.priceTiynPerTonne === null ? null : result.priceTiynPerTonne / 100,
-          volumeTonnes: result.volumeKg / 1000,
-          offeredTonnes: offeredKg / 1000,
-          bidTonnes: bidKg / 1000,
-        });
-      }
-      for (const p of producers) await p.afterSession();
-      manipulators.afterSession();
-      for (const b of buyersAll) {
-        await b.afterSession({
-          day: d,
-          daysToNextSession: daysToNext,
-          retailCapTengePerLitre: null,
-          logistics: logistics.get(b.region)!,
-        });
-      }
-      exchange.setTime(dayMs + (sessionCloseMin + 60) * 60_000);
-      exchange.settle();
-      exchange.forgetDoneOrders();
-    }
-
-    // 5. Exports, curtailment, retail.
-    exchange.setTime(dayMs + 14 * 3_600_000);
-    let exportKg = 0;
-    let curtailKg = 0;
-    for (const p of producers) {
-      const out = p.dispose(producerDay, trading);
-      exchange.withdrawGas(p.id, p.id, out.exportKg + out.curtailKg);
-      exportKg += out.exportKg;
-      curtailKg += out.curtailKg;
-    }
-    let nDemand = 0;
-    let nSales = 0;
-    let nShortage = 0;
-    let nRetailWeighted = 0;
-    for (const region of regions) {
-      const cap = retailCap(region.spec.id, date);
-      for (const b of region.buyers) b.applyCap(cap);
-      const served = region.drivers.serve(
-        region.buyers.map((b) => ({
-          baseShare: b.baseShare,
-          retailTengePerLitre: b.retailTengePerLitre,
-          stockKg: b.stockKg,
-        })),
-      );
-      region.buyers.forEach((b, i) => {
-        const station = served.perStation[i]!;
-        b.endOfDay(Math.max(station.demandKg, station.salesKg), station.salesKg, cap);
-      });
-      const series = regionSeries[region.spec.id]!;
-      const bought = regionBought.get(region.spec.id);
-      let offKg = 0;
-      let stockKg = 0;
-      for (const b of region.buyers) stockKg += b.stockKg + b.inTransitKg;
-      for (const p of producers) offKg += p.lastOffExchangeTo(region.spec.id);
-      series.retailTengePerLitre.push(fixed(served.averageRetailTengePerLitre, 2));
-      series.wholesaleTengePerTonne.push(bought ? fixed(bought.value / bought.kg, 0) : null);
-      series.deliveredTengePerTonne.push(bought ? fixed(bought.delivered / bought.kg, 0) : null);
-      series.exchangeTonnes.push(fixed((bought?.kg ?? 0) / 1000, 0));
-      series.offExchangeTonnes.push(fixed(offKg / 1000, 1));
-      series.demandTonnes.push(fixed(served.demandKg / 1000, 1));
-      series.salesTonnes.push(fixed(served.salesKg / 1000, 1));
-      series.shortageTonnes.push(fixed(served.shortageKg / 1000, 1));
-      series.stockTonnes.push(fixed(stockKg / 1000, 0));
-      nDemand += served.demandKg;
-      nSales += served.salesKg;
-      nShortage += served.shortageKg;
-      nRetailWeighted += served.averageRetailTengePerLitre * served.demandKg;
-    }
-    national.exchangeTonnes.push(fixed(nationalKg / 1000, 0));
-    national.wholesaleTengePerTonne.push(nationalKg > 0 ? fixed(nationalValue / nationalKg, 0) : null);
-    national.exportTonnes.push(fixed(exportKg / 1000, 0));
-    national.curtailedTonnes.push(fixed(curtailKg / 1000, 0));
-    national.demandTonnes.push(fixed(nDemand / 1000, 1));
-    national.salesTonnes.push(fixed(nSales / 1000, 1));
-    national.shortageTonnes.push(fixed(nShortage / 1000, 1));
-    national.retailTengePerLitre.push(fixed(nRetailWeighted / nDemand, 2));
-    dates.push(date);
-    tradingDays.push(trading);
-    options.onProgress?.(d + 1, s.days);
   }
-  exchange.engine.checkInvariants();
+  return cap;
+}
 
+/** The daily loop's body: one simulated day in the order the module comment gives (steps 0 to 5). */
+async function runDay(s: Scenario, market: Market, state: RunState, collected: Collected, d: number): Promise<void> {
+  const dayMs = addDays(market.startMs, d);
+  const day: Day = { index: d, dayMs, date: formatDate(dayMs), month: monthOf(dayMs) };
+  applyDatedChanges(s, market, state, day);
+  market.exchange.setTime(dayMs);
+  const producerDay: ProducerDay = {
+    day: d,
+    daysInMonth: daysInMonth(dayMs),
+    obligation: s.rules.domesticObligation,
+    exchangeShare: s.rules.exchangeSharePercent / 100,
+    exportOpen: s.rules.exportOpen,
+    netbackTengePerTonne: 0,
+    planScale: s.rules.planScalePercent / 100,
+  };
+  if (d === 0 || day.date.endsWith("-01")) startMonth(s, market, state, day, producerDay);
+  applyScheduledHalts(s, market, state, day);
+  produceAndShip(s, market, state, day, producerDay);
+  const trading = market.tradingCalendar[d]!;
+  const totals: SessionTotals = trading
+    ? await runSession(s, market, state, collected, day, producerDay)
+    : { regionBought: new Map(), nationalKg: 0, nationalValue: 0 };
+  endDay(s, market, state, collected, day, producerDay, trading, totals);
+}
+
+/** Step 0: dated rule changes, at 00:00 local time of their date, through the regulator's commands. */
+function applyDatedChanges(s: Scenario, market: Market, state: RunState, day: Day): void {
+  const { exchange } = market;
+  for (const { change, reason } of s.rules.changes.filter((c) => c.date === day.date)) {
+    exchange.setTime(day.dayMs - EXCHANGE_UTC_OFFSET_MIN * 60_000);
+    const why = `scenario ${s.name}, ${day.date}: ${reason}`;
+    if (change.kind === "safeguards") {
+      applySafeguardsChange(market, state, change, why);
+    } else if (change.kind === "halt" || change.kind === "resume") {
+      exchange.halt(change.kind, change.scope, change.region, why);
+      if (change.scope === "market") state.marketHalted = change.kind === "halt";
+      else if (change.kind === "halt") state.haltedRegions.add(change.region!);
+      else state.haltedRegions.delete(change.region!);
+    } else if (change.kind === "retailCap") {
+      state.datedCaps.set(change.region, change.tengePerLitre);
+    }
+  }
+}
+
+/**
+ * A dated safeguards change: the named fields change on every listed instrument and for instruments listed later; a
+ * ceiling given drops the scenario's ceiling path.
+ */
+function applySafeguardsChange(
+  market: Market,
+  state: RunState,
+  change: Extract<RuleChange, { kind: "safeguards" }>,
+  why: string,
+): void {
+  const changes: Record<string, unknown> = {};
+  if (change.bandPercent !== undefined) {
+    state.safeguardsInForce.bandPercent = change.bandPercent;
+    changes.bandBps = change.bandPercent === null ? null : Math.round(change.bandPercent * 100);
+  }
+  if (change.ceilingTengePerTonne !== undefined) {
+    state.safeguardsInForce.ceilingTengePerTonne = change.ceilingTengePerTonne;
+    state.ceilingSteps = [];
+    changes.ceiling =
+      change.ceilingTengePerTonne === null
+        ? null
+        : toTiynPerTonne(change.ceilingTengePerTonne, TICK_TIYN_PER_TONNE, "down");
+    changes.ceilingPath = [];
+  }
+  if (change.maxSharePercent !== undefined) {
+    state.safeguardsInForce.maxSharePercent = change.maxSharePercent;
+    changes.maxShareBps = change.maxSharePercent === null ? null : Math.round(change.maxSharePercent * 100);
+  }
+  for (const x of state.instruments) market.exchange.setSafeguards(x.id, changes, why);
+}
+
+/**
+ * Step 1, a new month: the month's instruments with their safeguards, halts carried over, the supply plans when
+ * obligations are in force, producers' export capacity.
+ */
+function startMonth(s: Scenario, market: Market, state: RunState, day: Day, producerDay: ProducerDay): void {
+  const { exchange } = market;
+  exchange.engine.checkInvariants();
+  state.instruments = [];
+  for (const route of market.routes) {
+    const id = listInstrument(s, market, state, route, day);
+    setMonthSafeguards(s, market, state, id, day);
+    state.instruments.push({ id, route });
+  }
+  for (const region of state.haltedRegions) {
+    exchange.halt("halt", "region", region, "halt continues into the new month");
+  }
+  if (state.marketHalted) exchange.halt("halt", "market", null, "halt continues into the new month");
+  if (s.rules.domesticObligation) {
+    for (const p of s.market.plants) {
+      const planKg = market.routes
+        .filter((r) => r.plant === p.id)
+        .reduce((sum, r) => sum + r.planTonnesPerMonth * 1000 * (s.rules.planScalePercent / 100), 0);
+      exchange.planSupply(day.month, p.id, p.id, Math.round(planKg), `scenario ${s.name}: domestic supply plan`);
+    }
+  }
+  for (const p of market.producers) p.startMonth(producerDay);
+}
+
+/** Lists a route's call-auction instrument for the month, referenced at the route's latest session price. */
+function listInstrument(s: Scenario, market: Market, state: RunState, route: RouteInfo, day: Day): string {
+  const month = day.month;
+  const id = `PB-${route.plant}-${route.region}-${month}`;
+  const key = `${route.plant}>${route.region}`;
+  const reference =
+    state.lastPriceTiyn.get(key) ?? toTiynPerTonne(s.initialExchangePriceTengePerTonne, TICK_TIYN_PER_TONNE, "nearest");
+  market.exchange.list({
+    instrument: id,
+    basis: route.plant,
+    region: route.region,
+    deliveryPeriod: month,
+    name: `Propane-butane, ${route.plant}, ${route.region}, ${month}`,
+    tickTiynPerTonne: TICK_TIYN_PER_TONNE,
+    lotKg: LOT_KG,
+    referenceTiynPerTonne: reference,
+    collateralBps: Math.round(s.rules.clearing.collateralPercent * 100),
+    feeBps: Math.round(s.rules.clearing.feePercent * 100),
+    paymentWindowMs: Math.round(s.rules.clearing.paymentWindowDays * MS_PER_DAY),
+    deliveryWindowMs: Math.round(s.rules.clearing.deliveryWindowDays * MS_PER_DAY),
+  });
+  state.listed++;
+  return id;
+}
+
+/** Sets the regulator's safeguards in force (and the ceiling path still ahead) on a newly listed instrument. */
+function setMonthSafeguards(s: Scenario, market: Market, state: RunState, id: string, day: Day): void {
+  const g = state.safeguardsInForce;
+  const ceilingSteps = state.ceilingSteps;
+  const ceilingNow = ceilingSteps.filter((step) => step.effectiveFromMs <= day.dayMs).at(-1)?.ceiling;
+  const ceiling =
+    ceilingNow ??
+    (g.ceilingTengePerTonne === null ? null : toTiynPerTonne(g.ceilingTengePerTonne, TICK_TIYN_PER_TONNE, "down"));
+  if (g.bandPercent !== null || ceiling !== null || g.maxSharePercent !== null || ceilingSteps.length > 0) {
+    market.exchange.setSafeguards(
+      id,
+      {
+        bandBps: g.bandPercent === null ? null : Math.round(g.bandPercent * 100),
+        ceiling,
+        ceilingPath: ceilingSteps.filter((step) => step.effectiveFromMs > day.dayMs),
+        maxShareBps: g.maxSharePercent === null ? null : Math.round(g.maxSharePercent * 100),
+      },
+      `scenario ${s.name}: the regulator's safeguards for ${day.month}`,
+    );
+  }
+}
+
+/** Step 2: the halts and resumptions the scenario schedules for the day. */
+function applyScheduledHalts(s: Scenario, market: Market, state: RunState, day: Day): void {
+  for (const e of s.rules.events) {
+    if (e.date !== day.date) continue;
+    market.exchange.setTime(day.dayMs + 3_600_000);
+    market.exchange.halt(e.type, e.scope, e.region, e.reason);
+    if (e.scope === "market") state.marketHalted = e.type === "halt";
+    else if (e.type === "halt") state.haltedRegions.add(e.region!);
+    else state.haltedRegions.delete(e.region!);
+  }
+}
+
+/**
+ * Step 3: plants produce and declare exchange-bound output; off-exchange volumes are shipped to the region's networks
+ * (transport cost and transit time of the route); deliveries due today reach the stations.
+ */
+function produceAndShip(s: Scenario, market: Market, state: RunState, day: Day, producerDay: ProducerDay): void {
+  const { exchange } = market;
+  const d = day.index;
+  exchange.setTime(day.dayMs + 2 * 3_600_000);
+  for (const p of market.producers) {
+    const made = p.produce(producerDay);
+    exchange.declareGas(p.id, p.id, made.declareKg);
+    market.manipulators.declared(p.id, made.declareKg);
+    const offPrice = s.rules.offExchangePriceTengePerTonne ?? state.lastPlantPriceTenge.get(p.id)!;
+    for (const delivery of made.offExchange) {
+      const region = market.regionById.get(delivery.region)!;
+      const route = market.logistics.get(delivery.region)!.get(p.id)!;
+      p.bookOffExchange(delivery.kg, offPrice);
+      for (const b of region.buyers) {
+        b.receiveOffExchange(delivery.kg * b.baseShare, offPrice + route.costTengePerTonne, d + route.transitDays);
+      }
+    }
+  }
+  for (const b of market.buyersAll) b.unload(d);
+}
+
+/**
+ * Step 4, a trading day's session: every instrument opens its order collection, producers offer, networks bid, the
+ * call auctions uncross at the close, the agents read their fills and the clearing operator settles.
+ */
+async function runSession(
+  s: Scenario,
+  market: Market,
+  state: RunState,
+  collected: Collected,
+  day: Day,
+  producerDay: ProducerDay,
+): Promise<SessionTotals> {
+  const { exchange, manipulators } = market;
+  let daysToNext = 1;
+  while (daysToNext < TRADING_DAY_SEARCH_MAX && !market.tradingCalendar[day.index + daysToNext]) daysToNext++;
+  exchange.setTime(day.dayMs + market.sessionOpenMin * 60_000);
+  const live = state.instruments.filter((x) => exchange.phase(x.id) === "closed");
+  for (const x of live) exchange.openSession(x.id);
+  manipulators.atOpen();
+  await producersOffer(market, producerDay);
+  await buyersBid(s, market, state, day, daysToNext);
+  manipulators.afterHonest();
+  manipulators.beforeClose(day.dayMs + market.sessionCloseMin * 60_000);
+  exchange.setTime(day.dayMs + market.sessionCloseMin * 60_000);
+  const totals = uncross(market, state, collected, day, live);
+  await settleAndLift(market, day, daysToNext);
+  return totals;
+}
+
+/** Producers' offers: each plant's agent offers at its netback-anchored asks. */
+async function producersOffer(market: Market, producerDay: ProducerDay): Promise<void> {
+  for (const p of market.producers) {
+    await p.trade({ ...producerDay, netbackTengePerTonne: market.netback.get(p.id)! });
+  }
+}
+
+/** Buyers' bids: every network bids, in an order drawn afresh each day, under the day's retail cap. */
+async function buyersBid(s: Scenario, market: Market, state: RunState, day: Day, daysToNext: number): Promise<void> {
+  const order = market.buyersAll.map((b) => ({ b, key: market.orderRandom.next() }));
+  order.sort((a, b) => a.key - b.key);
+  for (const { b } of order) {
+    await b.trade({
+      day: day.index,
+      daysToNextSession: daysToNext,
+      retailCapTengePerLitre: retailCapOf(s, state, b.region, day.date),
+      logistics: market.logistics.get(b.region)!,
+    });
+  }
+}
+
+/** The call auctions uncross at the close: the session rows, the latest prices and what each region bought. */
+function uncross(
+  market: Market,
+  state: RunState,
+  collected: Collected,
+  day: Day,
+  live: readonly { id: string; route: RouteInfo }[],
+): SessionTotals {
+  const totals: SessionTotals = { regionBought: new Map(), nationalKg: 0, nationalValue: 0 };
+  for (const x of live) {
+    market.manipulators.beforeUncross(x.id);
+    const { result, offeredKg, bidKg } = market.exchange.closeSession(x.id);
+    const key = `${x.route.plant}>${x.route.region}`;
+    if (result.priceTiynPerTonne !== null && result.volumeKg > 0) {
+      state.lastPriceTiyn.set(key, result.priceTiynPerTonne);
+      const price = result.priceTiynPerTonne / 100;
+      state.lastPlantPriceTenge.set(x.route.plant, price);
+      const acc = totals.regionBought.get(x.route.region) ?? { kg: 0, value: 0, delivered: 0 };
+      acc.kg += result.volumeKg;
+      acc.value += price * result.volumeKg;
+      acc.delivered += (price + x.route.costTengePerTonne) * result.volumeKg;
+      totals.regionBought.set(x.route.region, acc);
+      totals.nationalKg += result.volumeKg;
+      totals.nationalValue += price * result.volumeKg;
+    }
+    collected.sessions.push({
+      date: day.date,
+      instrument: x.id,
+      plant: x.route.plant,
+      region: x.route.region,
+      priceTengePerTonne: result.priceTiynPerTonne === null ? null : result.priceTiynPerTonne / 100,
+      volumeTonnes: result.volumeKg / 1000,
+      offeredTonnes: offeredKg / 1000,
+      bidTonnes: bidKg / 1000,
+    });
+  }
+  return totals;
+}
+
+/**
+ * Settlement, delivery and transport after the close: the agents read their fills (buyers lift their gas into
+ * transit), then the clearing operator settles every obligation (payment, delivery).
+ */
+async function settleAndLift(market: Market, day: Day, daysToNext: number): Promise<void> {
+  const { exchange } = market;
+  for (const p of market.producers) await p.afterSession();
+  market.manipulators.afterSession();
+  for (const b of market.buyersAll) {
+    await b.afterSession({
+      day: day.index,
+      daysToNextSession: daysToNext,
+      retailCapTengePerLitre: null,
+      logistics: market.logistics.get(b.region)!,
+    });
+  }
+  exchange.setTime(day.dayMs + (market.sessionCloseMin + 60) * 60_000);
+  exchange.settle();
+  exchange.forgetDoneOrders();
+}
+
+/** Step 5: producers export and curtail, drivers buy at the stations; the day's series are recorded. */
+function endDay(
+  s: Scenario,
+  market: Market,
+  state: RunState,
+  collected: Collected,
+  day: Day,
+  producerDay: ProducerDay,
+  trading: boolean,
+  totals: SessionTotals,
+): void {
+  market.exchange.setTime(day.dayMs + 14 * 3_600_000);
+  let exportKg = 0;
+  let curtailKg = 0;
+  for (const p of market.producers) {
+    const out = p.dispose(producerDay, trading);
+    market.exchange.withdrawGas(p.id, p.id, out.exportKg + out.curtailKg);
+    exportKg += out.exportKg;
+    curtailKg += out.curtailKg;
+  }
+  let nDemand = 0;
+  let nSales = 0;
+  let nShortage = 0;
+  let nRetailWeighted = 0;
+  for (const region of market.regions) {
+    const cap = retailCapOf(s, state, region.spec.id, day.date);
+    const served = serveRegion(market, region, cap, collected, totals);
+    nDemand += served.demandKg;
+    nSales += served.salesKg;
+    nShortage += served.shortageKg;
+    nRetailWeighted += served.averageRetailTengePerLitre * served.demandKg;
+  }
+  const national = collected.national;
+  national.exchangeTonnes.push(fixed(totals.nationalKg / 1000, 0));
+  national.wholesaleTengePerTonne.push(
+    totals.nationalKg > 0 ? fixed(totals.nationalValue / totals.nationalKg, 0) : null,
+  );
+  national.exportTonnes.push(fixed(exportKg / 1000, 0));
+  national.curtailedTonnes.push(fixed(curtailKg / 1000, 0));
+  national.demandTonnes.push(fixed(nDemand / 1000, 1));
+  national.salesTonnes.push(fixed(nSales / 1000, 1));
+  national.shortageTonnes.push(fixed(nShortage / 1000, 1));
+  national.retailTengePerLitre.push(fixed(nRetailWeighted / nDemand, 2));
+  collected.dates.push(day.date);
+  collected.tradingDays.push(trading);
+}
+
+/**
+ * A region's retail day: the cap applies, drivers buy at the stations, the networks close their day and set
+ * tomorrow's retail prices; the region's series get the day's entry.
+ */
+function serveRegion(
+  market: Market,
+  region: RegionAgents,
+  cap: number | null,
+  collected: Collected,
+  totals: SessionTotals,
+): ReturnType<Drivers["serve"]> {
+  for (const b of region.buyers) b.applyCap(cap);
+  const served = region.drivers.serve(
+    region.buyers.map((b) => ({
+      baseShare: b.baseShare,
+      retailTengePerLitre: b.retailTengePerLitre,
+      stockKg: b.stockKg,
+    })),
+  );
+  region.buyers.forEach((b, i) => {
+    const station = served.perStation[i]!;
+    b.endOfDay(Math.max(station.demandKg, station.salesKg), station.salesKg, cap);
+  });
+  const series = collected.regionSeries[region.spec.id]!;
+  const bought = totals.regionBought.get(region.spec.id);
+  let offKg = 0;
+  let stockKg = 0;
+  for (const b of region.buyers) stockKg += b.stockKg + b.inTransitKg;
+  for (const p of market.producers) offKg += p.lastOffExchangeTo(region.spec.id);
+  series.retailTengePerLitre.push(fixed(served.averageRetailTengePerLitre, 2));
+  series.wholesaleTengePerTonne.push(bought ? fixed(bought.value / bought.kg, 0) : null);
+  series.deliveredTengePerTonne.push(bought ? fixed(bought.delivered / bought.kg, 0) : null);
+  series.exchangeTonnes.push(fixed((bought?.kg ?? 0) / 1000, 0));
+  series.offExchangeTonnes.push(fixed(offKg / 1000, 1));
+  series.demandTonnes.push(fixed(served.demandKg / 1000, 1));
+  series.salesTonnes.push(fixed(served.salesKg / 1000, 1));
+  series.shortageTonnes.push(fixed(served.shortageKg / 1000, 1));
+  series.stockTonnes.push(fixed(stockKg / 1000, 0));
+  return served;
+}
+
+/** Collects the result: the scenario's identity, the series, monthly rows, producers' totals, the engine's counts. */
+function resultOf(s: Scenario, market: Market, state: RunState, collected: Collected): SimulationResult {
+  const { exchange, manipulators } = market;
   return {
     scenario: {
       name: s.name,
@@ -512,40 +771,43 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       focusRegions: s.focusRegions,
     },
     regions: s.market.regions.map((g) => ({ id: g.id, name: g.name })),
-    dates,
-    tradingDays,
-    regionSeries,
-    national,
-    sessions,
-    monthly: monthlyRows(s, dates, regionSeries),
-    producers: producers.map((p) => {
-      const t = p.totals;
-      const sold = t.soldObligatedKg + t.soldFreeKg;
-      return {
-        plant: p.id,
-        name: p.plant.name,
-        netbackTengePerTonne: fixed(netback.get(p.id)!, 0),
-        producedTonnes: fixed(t.producedKg / 1000, 0),
-        offExchangeTonnes: fixed(t.offExchangeKg / 1000, 0),
-        offeredObligatedTonnes: fixed(t.offeredObligatedKg / 1000, 0),
-        offeredFreeTonnes: fixed(t.offeredFreeKg / 1000, 0),
-        soldOnExchangeTonnes: fixed(sold / 1000, 0),
-        exchangeAverageTengePerTonne: sold > 0 ? fixed((t.exchangeValueTenge / sold) * 1000, 0) : null,
-        exportedTonnes: fixed(t.exportedKg / 1000, 0),
-        curtailedTonnes: fixed(t.curtailedKg / 1000, 0),
-        obligatedUnsoldTonnes: fixed(p.obligatedOwedKg / 1000, 0),
-      };
-    }),
+    dates: collected.dates,
+    tradingDays: collected.tradingDays,
+    regionSeries: collected.regionSeries,
+    national: collected.national,
+    sessions: collected.sessions,
+    monthly: monthlyRows(s, collected.dates, collected.regionSeries),
+    producers: market.producers.map((p) => producerRowOf(p, market.netback.get(p.id)!)),
     engine: {
       commands: exchange.commandCount,
       events: exchange.eventCount,
-      instrumentsListed: listed,
+      instrumentsListed: state.listed,
       ordersRefusedByCode: Object.fromEntries([...exchange.rejections].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
       stateHash: exchange.engine.stateHash(),
     },
     manipulators: manipulators.accounts,
     manipulatorSessions: { ...manipulators.acts },
     assumptions: assumptionsOf(s),
+  };
+}
+
+/** A producer's totals over the run, in tonnes and tenge. */
+function producerRowOf(p: Producer, netbackTengePerTonne: number): SimulationResult["producers"][number] {
+  const t = p.totals;
+  const sold = t.soldObligatedKg + t.soldFreeKg;
+  return {
+    plant: p.id,
+    name: p.plant.name,
+    netbackTengePerTonne: fixed(netbackTengePerTonne, 0),
+    producedTonnes: fixed(t.producedKg / 1000, 0),
+    offExchangeTonnes: fixed(t.offExchangeKg / 1000, 0),
+    offeredObligatedTonnes: fixed(t.offeredObligatedKg / 1000, 0),
+    offeredFreeTonnes: fixed(t.offeredFreeKg / 1000, 0),
+    soldOnExchangeTonnes: fixed(sold / 1000, 0),
+    exchangeAverageTengePerTonne: sold > 0 ? fixed((t.exchangeValueTenge / sold) * 1000, 0) : null,
+    exportedTonnes: fixed(t.exportedKg / 1000, 0),
+    curtailedTonnes: fixed(t.curtailedKg / 1000, 0),
+    obligatedUnsoldTonnes: fixed(p.obligatedOwedKg / 1000, 0),
   };
 }
 

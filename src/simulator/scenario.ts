@@ -388,73 +388,38 @@ class Reader {
 
 const MILLION = 1_000_000;
 
+/**
+ * Checks a scenario (its `extends` already merged) and returns it typed. Sections are read in a fixed order, one
+ * reader each, so the first error reported for a broken scenario is always the same.
+ */
 export function parseScenario(input: unknown): Scenario {
   if (!isObject(input)) throw new ScenarioError("a scenario is a JSON object");
   const r = new Reader(input, "");
-  const isDate = (s: string) => {
-    try {
-      parseDate(s);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const m = r.object("market");
-  const plants = m.array("plants", PLANTS_MAX, (p) => ({
-    id: p.id("id"),
-    name: p.string("name"),
-    region: p.id("region"),
-    outputTonnesPerMonth: p.number("outputTonnesPerMonth", 0, 10 * MILLION),
-    costTengePerTonne: p.number("costTengePerTonne", 0, 10 * MILLION),
-    exportLogisticsTengePerTonne: p.number("exportLogisticsTengePerTonne", 0, 10 * MILLION),
-    exportCapacityTonnesPerMonth: p.number("exportCapacityTonnesPerMonth", 0, 10 * MILLION),
-  }));
-  const regions = m.array("regions", REGIONS_MAX, (g) => {
-    const shares = g.numbers("networkSharesPercent", NETWORKS_PER_REGION_MAX, 0.1, 100);
-    const sum = shares.reduce((a, b) => a + b, 0);
-    if (Math.abs(sum - 100) > 1e-6) throw new ScenarioError(`${g.string("id")}: network shares sum to ${sum}, not 100`);
-    return {
-      id: g.id("id"),
-      name: g.string("name"),
-      demandTonnesPerMonth: g.number("demandTonnesPerMonth", 0, 10 * MILLION),
-      retailTengePerLitre: g.number("retailTengePerLitre", 1, 10_000),
-      markupPercent: g.number("markupPercent", 0, 500),
-      networkSharesPercent: shares,
-    };
-  });
-  const plantIds = new Set(plants.map((p) => p.id));
-  const regionIds = new Set(regions.map((g) => g.id));
-  if (plantIds.size !== plants.length) throw new ScenarioError("market.plants: ids must be distinct");
-  if (regionIds.size !== regions.length) throw new ScenarioError("market.regions: ids must be distinct");
-  const routes = m.array("routes", ROUTES_MAX, (x) => {
-    const route = {
-      plant: x.id("plant"),
-      region: x.id("region"),
-      distanceKm: x.number("distanceKm", 0, 10_000),
-      planTonnesPerMonth: x.number("planTonnesPerMonth", 0, 10 * MILLION),
-    };
-    if (!plantIds.has(route.plant)) throw new ScenarioError(`route to ${route.region}: unknown plant ${route.plant}`);
-    if (!regionIds.has(route.region))
-      throw new ScenarioError(`route from ${route.plant}: unknown region ${route.region}`);
-    return route;
-  });
-  const routeKeys = new Set(routes.map((x) => `${x.plant}>${x.region}`));
-  if (routeKeys.size !== routes.length) throw new ScenarioError("market.routes: one route per plant and region");
-  for (const g of regions) {
-    if (!routes.some((x) => x.region === g.id)) throw new ScenarioError(`region ${g.id} has no route from any plant`);
-  }
+  const { market, plantIds, regionIds } = readMarket(r.object("market"));
+  // Every section must be present before any of its fields is read: the first error names the missing section.
   const t = r.object("transport");
   const d = r.object("drivers");
   const b = r.object("buyers");
   const p = r.object("producers");
-  const u = r.object("rules");
-  const session = u.object("session");
-  const clearing = u.object("clearing");
-  const safeguards = u.object("safeguards");
-  const open = session.time("open");
-  const close = session.time("close");
-  if (close <= open) throw new ScenarioError("rules.session: close must be after open");
+  const rules = openRules(r.object("rules"));
   const scenario: Scenario = {
+    ...readHeader(r, regionIds),
+    market,
+    transport: readTransport(t),
+    drivers: readDrivers(d),
+    buyers: readBuyers(b),
+    producers: readProducers(p),
+    rules: readRules(rules, regionIds),
+    manipulators: readManipulators(r, plantIds, regionIds),
+    notes: readNotes(r.raw("notes")),
+  };
+  checkScenario(scenario);
+  return scenario;
+}
+
+/** The scenario's own fields: its name and texts, seed, dates, units, starting prices and focus regions. */
+function readHeader(r: Reader, regionIds: ReadonlySet<string>) {
+  return {
     name: r.string("name"),
     title: r.string("title"),
     description: r.string("description"),
@@ -466,91 +431,224 @@ export function parseScenario(input: unknown): Scenario {
     tengePerUsd: r.number("tengePerUsd", 1, 100_000),
     initialExchangePriceTengePerTonne: r.number("initialExchangePriceTengePerTonne", 1, 10 * MILLION),
     focusRegions: r.strings("focusRegions", 8, (s) => regionIds.has(s), "each focus region must be a known region"),
-    market: { plants, regions, routes },
-    transport: {
-      fixedTengePerTonne: t.number("fixedTengePerTonne", 0, MILLION),
-      perKmTengePerTonne: t.number("perKmTengePerTonne", 0, 1000),
-      kmPerDay: t.number("kmPerDay", 1, 10_000),
-    },
-    drivers: {
-      demandScalePercent: d.number("demandScalePercent", 0, 1000),
-      elasticity: d.number("elasticity", -5, 0),
-      petrolParityTengePerLitre: d.number("petrolParityTengePerLitre", 1, 10_000),
-      elasticityAboveParity: d.number("elasticityAboveParity", -20, 0),
-      dailyNoisePercent: d.number("dailyNoisePercent", 0, 50),
-      stationChoiceSensitivity: d.number("stationChoiceSensitivity", 0, 50),
-    },
-    buyers: {
-      stationCostTengePerLitre: b.number("stationCostTengePerLitre", 0, 10_000),
-      minMarkupPercent: b.number("minMarkupPercent", -50, 500),
-      passThroughUpPerDay: b.number("passThroughUpPerDay", 0, 1),
-      passThroughDownPerDay: b.number("passThroughDownPerDay", 0, 1),
-      costWindowSessions: b.integer("costWindowSessions", 1, 60),
-      safetyStockDays: b.number("safetyStockDays", 0, 60),
-      initialStockDays: b.number("initialStockDays", 0, 60),
-      bidGridPercent: b.numbers("bidGridPercent", 20, -50, 100),
-      workingCapitalDays: b.number("workingCapitalDays", 1, 365),
-      demandSmoothing: b.number("demandSmoothing", 0.01, 1),
-    },
-    producers: {
-      markupStepPercent: p.number("markupStepPercent", 0, 50),
-      markupMinPercent: p.number("markupMinPercent", -90, 0),
-      markupMaxPercent: p.number("markupMaxPercent", 0, 500),
-      askLadderPercent: p.numbers("askLadderPercent", 10, -50, 100),
-      floorAskTengePerTonne: p.number("floorAskTengePerTonne", 1, 10 * MILLION),
-      freeVolumeReallocation: p.number("freeVolumeReallocation", 0, 1),
-      storageDays: p.number("storageDays", 0, 365),
-    },
-    rules: {
-      domesticObligation: u.boolean("domesticObligation"),
-      exchangeSharePercent: u.number("exchangeSharePercent", 0, 100),
-      offExchangePriceTengePerTonne: u.nullableNumber("offExchangePriceTengePerTonne", 1, 10 * MILLION),
-      exportOpen: u.boolean("exportOpen"),
-      planScalePercent: u.number("planScalePercent", 0, 1000),
-      session: {
-        open,
-        close,
-        holidays: session.strings("holidays", 400, isDate, "holidays must be dates YYYY-MM-DD"),
-      },
-      clearing: {
-        collateralPercent: clearing.number("collateralPercent", 0, 100),
-        feePercent: clearing.number("feePercent", 0, 10),
-        paymentWindowDays: clearing.number("paymentWindowDays", 0.01, 365),
-        deliveryWindowDays: clearing.number("deliveryWindowDays", 0.01, 365),
-      },
-      safeguards: {
-        bandPercent: safeguards.nullableNumber("bandPercent", 0.01, 99.99),
-        ceilingTengePerTonne: safeguards.nullableNumber("ceilingTengePerTonne", 1, 10 * MILLION),
-        ceilingPath: safeguards.array("ceilingPath", 240, (s) => ({
-          from: s.date("from"),
-          ceilingTengePerTonne: s.number("ceilingTengePerTonne", 1, 10 * MILLION),
-        })),
-        maxSharePercent: safeguards.nullableNumber("maxSharePercent", 0.01, 100),
-      },
-      retailCaps: u.array("retailCaps", 1000, (c) => {
-        const region = c.id("region");
-        if (!regionIds.has(region)) throw new ScenarioError(`retail cap: unknown region ${region}`);
-        return {
-          region,
-          tengePerLitre: c.number("tengePerLitre", 1, 10_000),
-          from: c.date("from"),
-          until: c.raw("until") === null ? null : c.date("until"),
-        };
-      }),
-      events: u.array("events", 1000, (e) => {
-        const type = e.string("type");
-        const scope = e.string("scope");
-        if (type !== "halt" && type !== "resume") throw new ScenarioError("events: type must be halt or resume");
-        if (scope !== "market" && scope !== "region") throw new ScenarioError("events: scope must be market or region");
-        const region = scope === "region" ? e.id("region") : null;
-        if (region !== null && !regionIds.has(region)) throw new ScenarioError(`events: unknown region ${region}`);
-        return { date: e.date("date"), type, scope, region, reason: e.string("reason") } as HaltEvent;
-      }),
-      changes: u.raw("changes") === undefined ? [] : u.array("changes", 1000, (c) => readChange(c, regionIds)),
-    },
-    manipulators: readManipulators(r, plantIds, regionIds),
-    notes: readNotes(r.raw("notes")),
   };
+}
+
+/**
+ * The `market` section: plants, regions and routes, with distinct ids, routes between known plants and regions, one
+ * route per plant and region, and a route into every region.
+ */
+function readMarket(m: Reader): {
+  market: Scenario["market"];
+  plantIds: ReadonlySet<string>;
+  regionIds: ReadonlySet<string>;
+} {
+  const plants = m.array("plants", PLANTS_MAX, readPlant);
+  const regions = m.array("regions", REGIONS_MAX, readRegion);
+  const plantIds = new Set(plants.map((p) => p.id));
+  const regionIds = new Set(regions.map((g) => g.id));
+  if (plantIds.size !== plants.length) throw new ScenarioError("market.plants: ids must be distinct");
+  if (regionIds.size !== regions.length) throw new ScenarioError("market.regions: ids must be distinct");
+  const routes = m.array("routes", ROUTES_MAX, (x) => readRoute(x, plantIds, regionIds));
+  const routeKeys = new Set(routes.map((x) => `${x.plant}>${x.region}`));
+  if (routeKeys.size !== routes.length) throw new ScenarioError("market.routes: one route per plant and region");
+  for (const g of regions) {
+    if (!routes.some((x) => x.region === g.id)) throw new ScenarioError(`region ${g.id} has no route from any plant`);
+  }
+  return { market: { plants, regions, routes }, plantIds, regionIds };
+}
+
+/** One entry of `market.plants`. */
+function readPlant(p: Reader): Plant {
+  return {
+    id: p.id("id"),
+    name: p.string("name"),
+    region: p.id("region"),
+    outputTonnesPerMonth: p.number("outputTonnesPerMonth", 0, 10 * MILLION),
+    costTengePerTonne: p.number("costTengePerTonne", 0, 10 * MILLION),
+    exportLogisticsTengePerTonne: p.number("exportLogisticsTengePerTonne", 0, 10 * MILLION),
+    exportCapacityTonnesPerMonth: p.number("exportCapacityTonnesPerMonth", 0, 10 * MILLION),
+  };
+}
+
+/** One entry of `market.regions`; its networks' shares must sum to 100. */
+function readRegion(g: Reader): Region {
+  const shares = g.numbers("networkSharesPercent", NETWORKS_PER_REGION_MAX, 0.1, 100);
+  const sum = shares.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 100) > 1e-6) throw new ScenarioError(`${g.string("id")}: network shares sum to ${sum}, not 100`);
+  return {
+    id: g.id("id"),
+    name: g.string("name"),
+    demandTonnesPerMonth: g.number("demandTonnesPerMonth", 0, 10 * MILLION),
+    retailTengePerLitre: g.number("retailTengePerLitre", 1, 10_000),
+    markupPercent: g.number("markupPercent", 0, 500),
+    networkSharesPercent: shares,
+  };
+}
+
+/** One entry of `market.routes`, from a known plant to a known region. */
+function readRoute(x: Reader, plantIds: ReadonlySet<string>, regionIds: ReadonlySet<string>): Route {
+  const route = {
+    plant: x.id("plant"),
+    region: x.id("region"),
+    distanceKm: x.number("distanceKm", 0, 10_000),
+    planTonnesPerMonth: x.number("planTonnesPerMonth", 0, 10 * MILLION),
+  };
+  if (!plantIds.has(route.plant)) throw new ScenarioError(`route to ${route.region}: unknown plant ${route.plant}`);
+  if (!regionIds.has(route.region))
+    throw new ScenarioError(`route from ${route.plant}: unknown region ${route.region}`);
+  return route;
+}
+
+/** The `transport` section: the cost and speed of moving gas by rail. */
+function readTransport(t: Reader): Scenario["transport"] {
+  return {
+    fixedTengePerTonne: t.number("fixedTengePerTonne", 0, MILLION),
+    perKmTengePerTonne: t.number("perKmTengePerTonne", 0, 1000),
+    kmPerDay: t.number("kmPerDay", 1, 10_000),
+  };
+}
+
+/** The `drivers` section: demand at the pump and how it answers prices. */
+function readDrivers(d: Reader): Scenario["drivers"] {
+  return {
+    demandScalePercent: d.number("demandScalePercent", 0, 1000),
+    elasticity: d.number("elasticity", -5, 0),
+    petrolParityTengePerLitre: d.number("petrolParityTengePerLitre", 1, 10_000),
+    elasticityAboveParity: d.number("elasticityAboveParity", -20, 0),
+    dailyNoisePercent: d.number("dailyNoisePercent", 0, 50),
+    stationChoiceSensitivity: d.number("stationChoiceSensitivity", 0, 50),
+  };
+}
+
+/** The `buyers` section: the filling-station networks' pricing, stock and bidding. */
+function readBuyers(b: Reader): Scenario["buyers"] {
+  return {
+    stationCostTengePerLitre: b.number("stationCostTengePerLitre", 0, 10_000),
+    minMarkupPercent: b.number("minMarkupPercent", -50, 500),
+    passThroughUpPerDay: b.number("passThroughUpPerDay", 0, 1),
+    passThroughDownPerDay: b.number("passThroughDownPerDay", 0, 1),
+    costWindowSessions: b.integer("costWindowSessions", 1, 60),
+    safetyStockDays: b.number("safetyStockDays", 0, 60),
+    initialStockDays: b.number("initialStockDays", 0, 60),
+    bidGridPercent: b.numbers("bidGridPercent", 20, -50, 100),
+    workingCapitalDays: b.number("workingCapitalDays", 1, 365),
+    demandSmoothing: b.number("demandSmoothing", 0.01, 1),
+  };
+}
+
+/** The `producers` section: the plants' markup adjustment, asks and storage. */
+function readProducers(p: Reader): Scenario["producers"] {
+  return {
+    markupStepPercent: p.number("markupStepPercent", 0, 50),
+    markupMinPercent: p.number("markupMinPercent", -90, 0),
+    markupMaxPercent: p.number("markupMaxPercent", 0, 500),
+    askLadderPercent: p.numbers("askLadderPercent", 10, -50, 100),
+    floorAskTengePerTonne: p.number("floorAskTengePerTonne", 1, 10 * MILLION),
+    freeVolumeReallocation: p.number("freeVolumeReallocation", 0, 1),
+    storageDays: p.number("storageDays", 0, 365),
+  };
+}
+
+/** The `rules` section opened: its sub-sections present and the session's hours, close after open. */
+interface RulesReaders {
+  readonly rules: Reader;
+  readonly session: Reader;
+  readonly clearing: Reader;
+  readonly safeguards: Reader;
+  readonly open: string;
+  readonly close: string;
+}
+
+/** Opens the `rules` section: its session, clearing and safeguards sub-sections and the session's hours. */
+function openRules(u: Reader): RulesReaders {
+  const session = u.object("session");
+  const clearing = u.object("clearing");
+  const safeguards = u.object("safeguards");
+  const open = session.time("open");
+  const close = session.time("close");
+  if (close <= open) throw new ScenarioError("rules.session: close must be after open");
+  return { rules: u, session, clearing, safeguards, open, close };
+}
+
+/** The `rules` section: obligations, export, session, clearing, safeguards, retail caps, halts and dated changes. */
+function readRules(x: RulesReaders, regionIds: ReadonlySet<string>): Scenario["rules"] {
+  const u = x.rules;
+  const isDate = (s: string) => {
+    try {
+      parseDate(s);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    domesticObligation: u.boolean("domesticObligation"),
+    exchangeSharePercent: u.number("exchangeSharePercent", 0, 100),
+    offExchangePriceTengePerTonne: u.nullableNumber("offExchangePriceTengePerTonne", 1, 10 * MILLION),
+    exportOpen: u.boolean("exportOpen"),
+    planScalePercent: u.number("planScalePercent", 0, 1000),
+    session: {
+      open: x.open,
+      close: x.close,
+      holidays: x.session.strings("holidays", 400, isDate, "holidays must be dates YYYY-MM-DD"),
+    },
+    clearing: readClearing(x.clearing),
+    safeguards: readSafeguards(x.safeguards),
+    retailCaps: u.array("retailCaps", 1000, (c) => readRetailCap(c, regionIds)),
+    events: u.array("events", 1000, (e) => readHaltEvent(e, regionIds)),
+    changes: u.raw("changes") === undefined ? [] : u.array("changes", 1000, (c) => readChange(c, regionIds)),
+  };
+}
+
+/** `rules.clearing`: collateral, fee and the payment and delivery windows. */
+function readClearing(clearing: Reader): Scenario["rules"]["clearing"] {
+  return {
+    collateralPercent: clearing.number("collateralPercent", 0, 100),
+    feePercent: clearing.number("feePercent", 0, 10),
+    paymentWindowDays: clearing.number("paymentWindowDays", 0.01, 365),
+    deliveryWindowDays: clearing.number("deliveryWindowDays", 0.01, 365),
+  };
+}
+
+/** `rules.safeguards`: price band, ceiling with its dated path, buyer concentration limit. */
+function readSafeguards(safeguards: Reader): Scenario["rules"]["safeguards"] {
+  return {
+    bandPercent: safeguards.nullableNumber("bandPercent", 0.01, 99.99),
+    ceilingTengePerTonne: safeguards.nullableNumber("ceilingTengePerTonne", 1, 10 * MILLION),
+    ceilingPath: safeguards.array("ceilingPath", 240, (s) => ({
+      from: s.date("from"),
+      ceilingTengePerTonne: s.number("ceilingTengePerTonne", 1, 10 * MILLION),
+    })),
+    maxSharePercent: safeguards.nullableNumber("maxSharePercent", 0.01, 100),
+  };
+}
+
+/** One entry of `rules.retailCaps`, in a known region. */
+function readRetailCap(c: Reader, regionIds: ReadonlySet<string>): RetailCap {
+  const region = c.id("region");
+  if (!regionIds.has(region)) throw new ScenarioError(`retail cap: unknown region ${region}`);
+  return {
+    region,
+    tengePerLitre: c.number("tengePerLitre", 1, 10_000),
+    from: c.date("from"),
+    until: c.raw("until") === null ? null : c.date("until"),
+  };
+}
+
+/** One entry of `rules.events`: a halt or resumption of the market or of a known region. */
+function readHaltEvent(e: Reader, regionIds: ReadonlySet<string>): HaltEvent {
+  const type = e.string("type");
+  const scope = e.string("scope");
+  if (type !== "halt" && type !== "resume") throw new ScenarioError("events: type must be halt or resume");
+  if (scope !== "market" && scope !== "region") throw new ScenarioError("events: scope must be market or region");
+  const region = scope === "region" ? e.id("region") : null;
+  if (region !== null && !regionIds.has(region)) throw new ScenarioError(`events: unknown region ${region}`);
+  return { date: e.date("date"), type, scope, region, reason: e.string("reason") } as HaltEvent;
+}
+
+/** Checks across sections once all are read: dates in order, the producers' markup bounds. */
+function checkScenario(scenario: Scenario): void {
   const changes = scenario.rules.changes;
   for (let i = 1; i < changes.length; i++) {
     if (changes[i]!.date < changes[i - 1]!.date) throw new ScenarioError("rules.changes: dates must not decrease");
@@ -562,7 +660,6 @@ export function parseScenario(input: unknown): Scenario {
   if (scenario.producers.markupMinPercent > scenario.producers.markupMaxPercent) {
     throw new ScenarioError("producers: markupMinPercent is above markupMaxPercent");
   }
-  return scenario;
 }
 
 /** One entry of `rules.changes`: `{date, reason, change: {safeguards | halt | resume | retailCap: {...}}}`. */

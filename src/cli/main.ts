@@ -140,6 +140,14 @@ export async function main(argv: readonly string[]): Promise<number> {
           throw new CliUsageError("--fix-tls-cert and --fix-tls-key go together");
         const log = (line: string) => process.stdout.write(`${line}\n`);
         const { port: _port, metricsPort: _metricsPort, fixPort: _fixPort, ...rest } = options;
+        // Signals are taken before the server starts, so a SIGTERM during start-up (or just after the first lines)
+        // still shuts down cleanly instead of killing the process.
+        let signalled = false;
+        let onSignal = () => {
+          signalled = true;
+        };
+        process.once("SIGTERM", () => onSignal());
+        process.once("SIGINT", () => onSignal());
         const stop = await serve(
           {
             ...rest,
@@ -150,9 +158,14 @@ export async function main(argv: readonly string[]): Promise<number> {
           log,
         );
         await new Promise<void>((resolve) => {
-          const shutdown = () => void stop().then(resolve);
-          process.once("SIGTERM", shutdown);
-          process.once("SIGINT", shutdown);
+          const shutdown = () =>
+            void stop().then(resolve, (error: unknown) => {
+              process.stdout.write(`sauda did not stop cleanly: ${String(error)}\n`);
+              process.exitCode = 1;
+              resolve();
+            });
+          onSignal = shutdown;
+          if (signalled) shutdown();
         });
       },
     );

@@ -38,7 +38,17 @@ interface Session {
 
 export class Sessions {
   private readonly sessions = new Map<string, Session>();
+  private readonly endedListeners: (() => void)[] = [];
   constructor(private readonly clock: () => number) {}
+
+  /** Called after a session was ended by sign-out or a user's sign-out everywhere (the streams close its sockets). */
+  onEnded(listener: () => void): void {
+    this.endedListeners.push(listener);
+  }
+
+  private ended(): void {
+    for (const listener of this.endedListeners) listener();
+  }
 
   create(user: string): { token: string; csrf: string } {
     this.prune();
@@ -65,12 +75,16 @@ export class Sessions {
   }
 
   delete(token: string): void {
-    this.sessions.delete(token);
+    if (this.sessions.delete(token)) this.ended();
   }
 
   /** Signs a user out everywhere (suspension, password change). */
   deleteUser(user: string): void {
-    for (const [token, session] of this.sessions) if (session.user === user) this.sessions.delete(token);
+    let any = false;
+    for (const [token, session] of this.sessions) {
+      if (session.user === user) any = this.sessions.delete(token) || any;
+    }
+    if (any) this.ended();
   }
 
   private prune(): void {

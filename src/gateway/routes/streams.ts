@@ -12,8 +12,8 @@
  * - Programs: the API-key headers X-Sauda-Key, X-Sauda-Timestamp, X-Sauda-Signature signing `GET`, the path with the
  *   query exactly as sent (e.g. `/api/stream?cancelOnDisconnect=true`) and the empty body. A bad signature refuses the
  *   upgrade with 401 AUTH_SIGNATURE_INVALID. No CSRF token is needed.
- * The principal is fixed at connect; the server re-checks it every heartbeat (15 s) and closes the socket (4401)
- * when the session ended, the key was revoked or the user disabled. Connects count against the REST rate limit.
+ * The principal is fixed at connect; the server re-checks it every heartbeat (15 s), and at once when a session is
+ * signed out, and closes the socket (4401) when the session ended, the key was revoked or the user disabled. Connects count against the REST rate limit.
  *
  * Client → server (JSON text frames; unknown fields are errors; `id` is a string or integer the reply echoes):
  *   {"op":"subscribe","channel":C,"instrument"?:I,"account"?:A,"depth"?:1..50,"id"?}
@@ -89,6 +89,10 @@ export function streamRoutes(api: FastifyInstance, context: RouteContext): void 
     for (const connection of connections) connection.heartbeat();
   }, HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
+  // A sign-out closes that session's sockets at once, not at the next heartbeat.
+  context.auth.sessions.onEnded(() => {
+    for (const connection of connections) connection.recheck();
+  });
   api.addHook("onClose", async () => {
     clearInterval(heartbeat);
     hub.stop();

@@ -504,6 +504,11 @@ export class StreamConnection implements Subscriber {
     void this.recheckPrincipal();
   }
 
+  /** Re-checks the principal now (a session was just ended somewhere): closes the socket if it is no longer valid. */
+  recheck(): void {
+    if (!this.closed) void this.recheckPrincipal();
+  }
+
   private async recheckPrincipal(): Promise<void> {
     const principal = this.principal;
     if (principal.kind !== "user") return;
@@ -515,7 +520,11 @@ export class StreamConnection implements Subscriber {
       const user = await this.context.users.user(principal.user.id);
       valid = key !== null && !key.revoked && user !== null && !user.disabled;
     }
-    if (!valid) this.close(CLOSE_SIGNED_OUT, "signed out, key revoked or user disabled");
+    if (!valid) {
+      const reason =
+        principal.via === "session" ? "the session was signed out or expired" : "key revoked or user disabled";
+      this.close(CLOSE_SIGNED_OUT, reason);
+    }
   }
 
   private onClose(): void {

@@ -24,6 +24,7 @@ import {
   REFERENCE_LENGTH_MAX,
 } from "../domain/limits.ts";
 import { isSafeWholeNumber, ORDER_QUANTITY_MAX } from "../domain/order.ts";
+import { isCalendarDate, isoDateOfDay } from "./calendar.ts";
 import {
   Clearing,
   type ClearingEvent,
@@ -674,7 +675,7 @@ export class ClearingHouse {
     // A day's slack either side: the seller writes its local date, the engine counts in UTC.
     const earliest = utcDate(o.tradeTimeMs - DAY_MS);
     const latest = utcDate(nowMs + DAY_MS);
-    if (typeof date !== "string" || !isRealDate(date) || date < earliest || date > latest) {
+    if (typeof date !== "string" || !isCalendarDate(date) || date < earliest || date > latest) {
       return problem("SHIPMENT_INVALID", {
         field: "date",
         value: show(date),
@@ -836,21 +837,18 @@ function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** The latest time a Date can hold, in ms either side of the epoch. */
-const DATE_MS_MAX = 8.64e15;
+/** The first and last days (counted from 1970-01-01) of the calendar's years, 1900–2199. */
+const FIRST_CALENDAR_DAY = -25_567; // 1900-01-01
+const LAST_CALENDAR_DAY = 84_005; // 2199-12-31
 
 /**
- * The UTC date of a time, YYYY-MM-DD (a pure function of its argument: no clock is read). Engine time may be any safe
- * integer, so it is clamped to what a Date holds rather than let `toISOString` throw.
+ * The UTC date of a time, YYYY-MM-DD, by the engine's own day arithmetic (calendar.ts; no Date, no clock). Engine
+ * time may be any safe integer, so the day is clamped to the calendar's years: the text always has four-digit years
+ * and compares as dates do, and a shipment's date (a calendar date, 1900–2199) is judged against it correctly.
  */
-function utcDate(ms: number): string {
-  return new Date(Math.max(-DATE_MS_MAX, Math.min(DATE_MS_MAX, ms))).toISOString().slice(0, 10);
-}
-
-function isRealDate(text: string): boolean {
-  if (!/^(19\d\d|2[01]\d\d)-\d\d-\d\d$/.test(text)) return false;
-  const [year, month, day] = text.split("-").map(Number) as [number, number, number];
-  return utcDate(Date.UTC(year, month - 1, day)) === text;
+export function utcDate(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  return isoDateOfDay(Math.max(FIRST_CALENDAR_DAY, Math.min(LAST_CALENDAR_DAY, day)));
 }
 
 function orderBlock(order: OrderRecord): number {

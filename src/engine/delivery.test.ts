@@ -477,7 +477,7 @@ describe("shipment.dispatch at its limits (a refusal changes nothing)", () => {
   });
 
   it("a dispatch at the far end of engine time is judged, not thrown on", () => {
-    // Engine time beyond what a Date holds (8.64e15 ms): the dates are judged against the last one a Date holds.
+    // Engine time beyond what a Date holds (8.64e15 ms): dates are judged against the calendar's last day, 2199-12-31.
     const x = traded({ startMs: 9e15 });
     expect(x.refuse(dispatch("W", 1000), "SHIPMENT_INVALID").details.field).toBe("date");
   });

@@ -14,7 +14,7 @@
  * tonne and tonnes.
  */
 
-import type { CaseView, EvidencePack, Rule, StoredAlert } from "../surveillance/index.ts";
+import type { BookLevel, BookView, CaseView, EvidencePack, Rule, StoredAlert } from "../surveillance/index.ts";
 
 /** Why each rule's alerts are suspicious: its criterion, in a sentence (docs/surveillance.md). */
 export const RULE_CRITERIA: Readonly<Record<Rule, string>> = {
@@ -93,30 +93,29 @@ const tenge = (tiynPerTonne: number | null) =>
   tiynPerTonne === null ? "market" : (tiynPerTonne / 100).toLocaleString("en-US", { maximumFractionDigits: 2 });
 const tonnes = (kg: number) => (kg / 1000).toLocaleString("en-US", { maximumFractionDigits: 3 });
 
-/** The report as a self-contained HTML page. */
-export function strHtml(report: SuspiciousTransactionReport): string {
+/** One alert with its evidence: the criteria crossed, the parties, the price path, the orders, the trades, the book. */
+function alertSection(alert: StoredAlert, whySuspicious: string, evidence: AlertEvidence | null): string {
   const e = escapeHtml;
   const list = (values: readonly string[]) => (values.length === 0 ? "—" : values.map(e).join(", "));
-  const sections = report.what.map(({ alert, whySuspicious, evidence }) => {
-    const orders = (evidence?.orders ?? [])
-      .map(
-        (o) =>
-          `<tr><td>${e(o.order)}</td><td>${e(o.account ?? "—")}</td><td>${e(o.side ?? "—")}</td>` +
-          `<td>${o.entered ? e(iso(o.entered.timeMs)) : "before the span read"}</td>` +
-          `<td class="n">${o.entered ? e(tenge(o.entered.priceTiynPerTonne)) : "—"}</td>` +
-          `<td class="n">${o.entered ? e(tonnes(o.entered.quantityKg)) : "—"}</td>` +
-          `<td class="n">${e(tonnes(o.fills.reduce((sum, f) => sum + f.quantityKg, 0)))}</td>` +
-          `<td>${o.cancelled ? `${e(iso(o.cancelled.timeMs))} (${e(o.cancelled.reason)})` : "—"}</td></tr>`,
-      )
-      .join("");
-    const trades = (evidence?.trades ?? [])
-      .map(
-        (t) =>
-          `<tr><td>${e(t.trade)}</td><td>${e(iso(t.timeMs))}</td><td>${e(t.buyAccount)}</td><td>${e(t.sellAccount)}</td>` +
-          `<td class="n">${e(tenge(t.priceTiynPerTonne))}</td><td class="n">${e(tonnes(t.quantityKg))}</td></tr>`,
-      )
-      .join("");
-    return `<section class="alert" data-alert="${e(alert.id)}">
+  const orders = (evidence?.orders ?? [])
+    .map(
+      (o) =>
+        `<tr><td>${e(o.order)}</td><td>${e(o.account ?? "—")}</td><td>${e(o.side ?? "—")}</td>` +
+        `<td>${o.entered ? e(iso(o.entered.timeMs)) : "before the span read"}</td>` +
+        `<td class="n">${o.entered ? e(tenge(o.entered.priceTiynPerTonne)) : "—"}</td>` +
+        `<td class="n">${o.entered ? e(tonnes(o.entered.quantityKg)) : "—"}</td>` +
+        `<td class="n">${e(tonnes(o.fills.reduce((sum, f) => sum + f.quantityKg, 0)))}</td>` +
+        `<td>${o.cancelled ? `${e(iso(o.cancelled.timeMs))} (${e(o.cancelled.reason)})` : "—"}</td></tr>`,
+    )
+    .join("");
+  const trades = (evidence?.trades ?? [])
+    .map(
+      (t) =>
+        `<tr><td>${e(t.trade)}</td><td>${e(iso(t.timeMs))}</td><td>${e(t.buyAccount)}</td><td>${e(t.sellAccount)}</td>` +
+        `<td class="n">${e(tenge(t.priceTiynPerTonne))}</td><td class="n">${e(tonnes(t.quantityKg))}</td></tr>`,
+    )
+    .join("");
+  return `<section class="alert" data-alert="${e(alert.id)}">
 <h2>${e(alert.rule)} <small>(${e(alert.severity)}, alert ${e(alert.id)})</small></h2>
 <p><b>Why suspicious:</b> ${e(whySuspicious)}.</p>
 <dl><dt>Instrument</dt><dd>${e(alert.instrument ?? "—")}</dd><dt>Sessions</dt><dd>${list(alert.sessions)}</dd>
@@ -127,8 +126,82 @@ ${evidence === null ? "<p>No evidence was read.</p>" : pricePathSvg(evidence)}
 <table><thead><tr><th>Order</th><th>Account</th><th>Side</th><th>Entered</th><th>Price, ₸/t</th><th>Quantity, t</th><th>Filled, t</th><th>Cancelled</th></tr></thead><tbody>${orders}</tbody></table>
 <h3>Trades</h3>
 <table><thead><tr><th>Trade</th><th>Time</th><th>Buyer</th><th>Seller</th><th>Price, ₸/t</th><th>Quantity, t</th></tr></thead><tbody>${trades}</tbody></table>
+${evidence === null ? "" : bookMomentsHtml(evidence)}
 </section>`;
+}
+
+/** Most book moments an HTML page draws per alert (the JSON has them all, up to the evidence's own limit). */
+export const BOOK_MOMENTS_HTML_MAX = 20;
+
+/** The book at the alert's moments: the best levels side by side (the alert's quantity apart), an auction's curves. */
+export function bookMomentsHtml(evidence: EvidencePack): string {
+  const e = escapeHtml;
+  if (evidence.books.length === 0)
+    return "<h3>Order book</h3><p>No record of the span concerns the alert's orders.</p>";
+  const level = (l: BookLevel | undefined) =>
+    l === undefined
+      ? "<td></td><td></td><td></td>"
+      : `<td class="n">${e(tenge(l.priceTiynPerTonne))}</td><td class="n">${e(tonnes(l.quantityKg))}</td><td class="n">${l.alertKg > 0 ? e(tonnes(l.alertKg)) : ""}</td>`;
+  const moments = evidence.books.slice(0, BOOK_MOMENTS_HTML_MAX).map((m) => {
+    const { book } = m;
+    const rows: string[] = [];
+    for (let i = 0; i < Math.max(book.bids.length, book.asks.length); i++) {
+      rows.push(`<tr>${level(book.bids[i])}${level(book.asks[i])}</tr>`);
+    }
+    return `<div class="book" data-seq="${m.seq}"><h4>${e(iso(m.timeMs))} — ${e(m.about.join(", "))} <small>(${e(book.instrument)}, ${e(book.phase ?? "phase not read")}${book.complete ? "" : "; orders resting before the records read may be missing"})</small></h4>
+<table><thead><tr><th colspan="3">Bids</th><th colspan="3">Offers</th></tr><tr><th>Price, ₸/t</th><th>Quantity, t</th><th>Of the alert, t</th><th>Price, ₸/t</th><th>Quantity, t</th><th>Of the alert, t</th></tr></thead><tbody>${rows.join("") || '<tr><td colspan="6">The book was empty.</td></tr>'}</tbody></table>
+${book.curve === null ? "" : auctionCurveSvg(book.curve)}</div>`;
   });
+  const more = evidence.books.length - BOOK_MOMENTS_HTML_MAX;
+  return `<h3>Order book at each moment of the alert</h3>
+${moments.join("\n")}
+${more > 0 ? `<p>${more} more moments are in the JSON form.</p>` : ""}${evidence.booksComplete ? "" : "<p>The evidence holds only the first moments of a longer span.</p>"}`;
+}
+
+/** An auction's demand (green) and supply (red) at each price, as step lines: quantity across, price up. */
+export function auctionCurveSvg(curve: BookView["curve"] & object): string {
+  const width = 480;
+  const height = 200;
+  const pad = 30;
+  if (curve.length === 0) return "";
+  const qMax = Math.max(1, ...curve.map((c) => Math.max(c.demandKg, c.supplyKg)));
+  const pMin = curve[0]!.priceTiynPerTonne;
+  const pMax = curve[curve.length - 1]!.priceTiynPerTonne;
+  const x = (kg: number) => pad + (kg / qMax) * (width - 2 * pad);
+  const y = (p: number) => height - pad - ((p - pMin) / Math.max(1, pMax - pMin)) * (height - 2 * pad);
+  const line = (pick: (c: (typeof curve)[number]) => number) =>
+    curve
+      .map((c, i) => `${i === 0 ? "M" : "L"}${x(pick(c)).toFixed(1)},${y(c.priceTiynPerTonne).toFixed(1)}`)
+      .join(" ");
+  return `<svg class="auction-curve" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="the auction's demand and supply at each price">
+<text x="${pad}" y="14" font-size="11">${escapeHtml(tenge(pMax))} ₸/t</text><text x="${pad}" y="${height - 8}" font-size="11">${escapeHtml(tenge(pMin))} ₸/t</text><text x="${width - pad}" y="${height - 8}" font-size="11" text-anchor="end">${escapeHtml(tonnes(qMax))} t</text>
+<path class="demand" d="${line((c) => c.demandKg)}" fill="none" stroke="#27ae60" stroke-width="1.5"/><path class="supply" d="${line((c) => c.supplyKg)}" fill="none" stroke="#c0392b" stroke-width="1.5"/></svg>`;
+}
+
+const PAGE_STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;margin:.5em 0}
+td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}td.n{text-align:right}dl{display:grid;grid-template-columns:max-content 1fr;gap:0 1em}
+dt{font-weight:bold}section.alert{border-top:2px solid #333;margin-top:1.5em}svg{background:#fafafa;border:1px solid #ddd}`;
+
+/** One alert's evidence as a self-contained HTML page (the alert's part of an STR, without a case). */
+export function alertEvidenceHtml(alert: StoredAlert, evidence: AlertEvidence, generatedMs: number): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Evidence of alert ${escapeHtml(alert.id)}</title>
+<style>${PAGE_STYLE}</style></head>
+<body>
+<h1>Evidence of alert ${escapeHtml(alert.id)}</h1>
+<p>Rebuilt from the journal records ${evidence.fromSeq}–${evidence.toSeq}${evidence.complete ? "" : " (the span was longer than one pack may read)"}; as of ${escapeHtml(iso(generatedMs))}.</p>
+${alertSection(alert, `${RULE_CRITERIA[alert.rule]}: ${figuresText(alert.figures)}`, evidence)}
+</body></html>
+`;
+}
+
+/** The report as a self-contained HTML page. */
+export function strHtml(report: SuspiciousTransactionReport): string {
+  const e = escapeHtml;
+  const list = (values: readonly string[]) => (values.length === 0 ? "—" : values.map(e).join(", "));
+  const sections = report.what.map(({ alert, whySuspicious, evidence }) =>
+    alertSection(alert, whySuspicious, evidence),
+  );
   const steps = report.handling
     .map(
       (s) =>
@@ -137,9 +210,7 @@ ${evidence === null ? "<p>No evidence was read.</p>" : pricePathSvg(evidence)}
     .join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Suspicious-transaction report ${e(report.reference)}</title>
-<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;margin:.5em 0}
-td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}td.n{text-align:right}dl{display:grid;grid-template-columns:max-content 1fr;gap:0 1em}
-dt{font-weight:bold}section.alert{border-top:2px solid #333;margin-top:1.5em}svg{background:#fafafa;border:1px solid #ddd}</style></head>
+<style>${PAGE_STYLE}</style></head>
 <body>
 <h1>Suspicious-transaction report ${e(report.reference)}</h1>
 <p>Case ${e(report.reference)}: ${e(report.case.status)}${report.case.outcome ? `, outcome ${e(report.case.outcome)}` : ""}; opened ${e(iso(report.case.openedMs))}; report as of ${e(iso(report.generatedMs))}.</p>

@@ -3,19 +3,24 @@
  * cancel, the fills) and the trades it names, plus the price path of its instrument over the same span (every trade's
  * time and price, to draw the orders on). The caller reads the journal records of the alert's span in seq order —
  * from the opening of its first session, or the alert's start if earlier, to the alert's end — and feeds them here;
- * the collector keeps only what concerns the alert.
+ * the collector keeps only what concerns the alert. And the book at each moment that concerns the alert: after every
+ * record in which one of its orders was entered, amended, filled or cancelled, or one of its trades happened, the
+ * book of that instrument (its best levels, and the auction's curves while orders are collected: book-replay.ts).
  *
  * Limits: an alert names at most `ALERT_ORDERS_MAX` orders and trades (alerts.ts); the price path keeps at most
  * `PRICE_PATH_POINTS_MAX` trades (the first ones; `pricePathComplete` says whether it holds them all). An order
- * entered before the span read (a GTC order carried over) is listed with `entered: null`.
+ * entered before the span read (a GTC order carried over) is listed with `entered: null`. At most `BOOK_MOMENTS_MAX`
+ * books (the first ones; `booksComplete` says whether it holds them all).
  *
  * Complexity: O(events) per record, O(1) each.
  */
 
 import type { EngineEvent } from "../engine/events.ts";
+import { BookReplay, type BookView } from "./book-replay.ts";
 import type { Side } from "./records.ts";
 
 export const PRICE_PATH_POINTS_MAX = 5000;
+export const BOOK_MOMENTS_MAX = 500;
 
 export interface EvidenceStep {
   readonly seq: number;
@@ -59,6 +64,13 @@ export interface PricePoint {
   readonly quantityKg: number;
 }
 
+/** The book of an instrument just after a record that concerns the alert. */
+export interface BookMoment extends EvidenceStep {
+  /** The alert's orders and trades the record concerns, sorted. */
+  readonly about: readonly string[];
+  readonly book: BookView;
+}
+
 export interface EvidencePack {
   /** The journal records read: [fromSeq, toSeq] (0, 0 when none). */
   readonly fromSeq: number;
@@ -69,6 +81,8 @@ export interface EvidencePack {
   readonly pricePathInstrument: string | null;
   readonly pricePath: readonly PricePoint[];
   readonly pricePathComplete: boolean;
+  readonly books: readonly BookMoment[];
+  readonly booksComplete: boolean;
 }
 
 interface MutableOrder {
@@ -88,6 +102,9 @@ export class EvidenceCollector {
   private readonly trades: EvidenceTrade[] = [];
   private readonly path: PricePoint[] = [];
   private pathComplete = true;
+  private readonly replay: BookReplay;
+  private readonly books: BookMoment[] = [];
+  private booksComplete = true;
   private fromSeq = 0;
   private toSeq = 0;
 
@@ -108,12 +125,34 @@ export class EvidenceCollector {
       });
     }
     this.tradeIds = new Set(alert.trades);
+    this.replay = new BookReplay(new Set(alert.orders));
   }
 
   record(seq: number, timeMs: number, events: readonly EngineEvent[]): void {
     if (this.fromSeq === 0) this.fromSeq = seq;
     this.toSeq = seq;
+    this.replay.apply(events);
+    const about = new Map<string, Set<string>>();
+    const concerns = (instrument: string, id: string): void => {
+      let ids = about.get(instrument);
+      if (ids === undefined) {
+        ids = new Set();
+        about.set(instrument, ids);
+      }
+      ids.add(id);
+    };
     for (const event of events) {
+      if (event.type === "trade") {
+        if (this.tradeIds.has(event.tradeId)) concerns(event.instrument, event.tradeId);
+        for (const id of [event.buyOrderId, event.sellOrderId]) {
+          if (this.orders.has(id)) concerns(event.instrument, id);
+        }
+      } else if (
+        (event.type === "order.accepted" || event.type === "order.amended" || event.type === "order.cancelled") &&
+        this.orders.has(event.orderId)
+      ) {
+        concerns(event.instrument, event.orderId);
+      }
       switch (event.type) {
         case "order.accepted": {
           const order = this.orders.get(event.orderId);
@@ -184,6 +223,13 @@ export class EvidenceCollector {
           break;
       }
     }
+    for (const [instrument, ids] of about) {
+      if (this.books.length >= BOOK_MOMENTS_MAX) {
+        this.booksComplete = false;
+        break;
+      }
+      this.books.push({ seq, timeMs, about: [...ids].sort(), book: this.replay.view(instrument) });
+    }
   }
 
   pack(): EvidencePack {
@@ -195,6 +241,8 @@ export class EvidenceCollector {
       pricePathInstrument: this.instrument,
       pricePath: this.path,
       pricePathComplete: this.pathComplete,
+      books: this.books,
+      booksComplete: this.booksComplete,
     };
   }
 }

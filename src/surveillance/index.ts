@@ -7,6 +7,7 @@
  */
 
 export * from "./alerts.ts";
+export * from "./book-replay.ts";
 export * from "./config.ts";
 export type { Detector, SessionInfo } from "./detector.ts";
 export * from "./evidence.ts";

@@ -75,8 +75,8 @@ describe("live surveillance", () => {
     expect(first).toMatchObject({ rule: "wash-trade", severity: "high", version: 1, caseId: null });
     expect(first!.id).toBe(alertId(first!.key));
     m.wash("w2");
-    // The rule raises a pair at its first trade and again, with all its trades, when the session ends.
-    m.run({ type: "phase.set", instrument: "I", phase: "closed" });
+    // The rule raises a pair at its first trade and again, with all its trades so far, at each further one: the
+    // second trade shows at once, not when the session ends.
     expect(m.live.alerts()).toHaveLength(1);
     expect(m.live.alert(first!.id)).toMatchObject({
       version: 2,
@@ -84,6 +84,10 @@ describe("live surveillance", () => {
       figures: { trades: 2, quantityKg: 20_000 },
     });
     expect(m.changes.map((c) => c.change)).toEqual(["raised", "updated"]);
+    // The session's end adds nothing the alert did not already say.
+    m.run({ type: "phase.set", instrument: "I", phase: "closed" });
+    expect(m.live.alert(first!.id)!.version).toBe(2);
+    expect(m.changes).toHaveLength(2);
   });
 
   it("applies a configuration change from its record on, and a re-enabled rule finds its state whole", () => {

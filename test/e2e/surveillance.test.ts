@@ -69,6 +69,23 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     const group = page.getByTestId("groups").locator('[data-group="CASPIAN"]');
     await expect.poll(() => group.textContent(), { timeout: LIVE_MS }).toContain("AKTAU → AKTAU-1");
     expect(await group.textContent()).toContain("KAZGPZ → KAZGPZ-1");
+    // ...and as a graph: the group, its members and their accounts as nodes, as the API records them.
+    const regulator = await server.login("regulator");
+    const recorded = (await server.call(regulator, "GET", "/api/regulator/surveillance/groups")).body.groups[0];
+    const graph = group.getByTestId("group-graph");
+    const nodes = await graph
+      .locator(".graph-node")
+      .evaluateAll((all) => all.map((n) => `${n.getAttribute("data-kind")}:${n.getAttribute("data-node")}`));
+    expect(nodes.sort()).toEqual(
+      [
+        `group:${recorded.group}`,
+        ...recorded.members.flatMap((m: { member: string; accounts: string[] }) => [
+          `member:${m.member}`,
+          ...m.accounts.map((a) => `account:${a}`),
+        ]),
+      ].sort(),
+    );
+    expect(await graph.locator("line").count()).toBe(4);
     await screenshot(page, "surveillance");
   });
 
@@ -108,6 +125,30 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     expect(await chart.locator(".order-sell").getAttribute("data-order")).toBe("KAZGPZ-1~e2e-s");
     expect(await page.getByTestId("report-link").getAttribute("href")).toContain("/report?format=html");
     await screenshot(page, "surveillance-case");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows the book at each moment of the alert, as the evidence pack read from the journal gives it", async () => {
+    const alertId = await page.locator("section[data-alert]").first().getAttribute("data-alert");
+    const regulator = await suite.server.login("regulator");
+    const { books } = (await suite.server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${alertId}`)).body
+      .evidence;
+    expect(books).toHaveLength(2);
+    const select = page.getByTestId("book-moment-select");
+    expect(await select.locator("option").count()).toBe(2);
+    // The first moment: the seller's offer resting, all of it the alert's.
+    const offers = page.getByTestId("book-asks");
+    const alertRow = offers.locator("tr.alert-level");
+    expect(await alertRow.count()).toBe(1);
+    expect(await alertRow.locator("td").allTextContents()).toEqual(["133,000", "20", "20", "1"]);
+    expect(books[0].book.asks.filter((l: { alertKg: number }) => l.alertKg > 0)).toEqual([
+      { priceTiynPerTonne: 13_300_000, quantityKg: 20_000, orders: 1, alertKg: 20_000 },
+    ]);
+    // The second: the trade took it, so no level holds the alert's orders any more.
+    await select.selectOption("1");
+    await expect.poll(() => page.locator("tr.alert-level").count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await offers.locator("tbody tr").count()).toBe(books[1].book.asks.length);
+    expect(await page.getByTestId("book-phase").textContent()).toContain("Continuous");
     expect(pageErrors).toEqual([]);
   });
 });

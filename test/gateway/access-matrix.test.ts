@@ -235,6 +235,11 @@ const ROWS: readonly Row[] = [
     policy: "consoleRead",
     path: "/api/regulator/surveillance/alerts/{alert}",
   },
+  {
+    route: "GET /api/regulator/surveillance/alerts/:id/evidence",
+    policy: "consoleRead",
+    path: "/api/regulator/surveillance/alerts/{alert}/evidence?format=html",
+  },
   { route: "GET /api/regulator/surveillance/statistics", policy: "consoleRead" },
   { route: "GET /api/regulator/surveillance/config", policy: "consoleRead" },
   { route: "GET /api/regulator/surveillance/groups", policy: "consoleRead" },

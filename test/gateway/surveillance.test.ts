@@ -214,6 +214,37 @@ describe("surveillance in the server", () => {
     expect(bid.fills).toHaveLength(1);
     expect(evidence.pricePathInstrument).toBe(INSTRUMENT);
     expect(evidence.pricePath.map((p: Json) => p.priceTiynPerTonne)).toEqual([13_300_000]);
+    // The book at each moment of the alert: the offer resting, then the trade that took it.
+    expect(evidence.booksComplete).toBe(true);
+    expect(evidence.books.map((m: Json) => m.about)).toEqual([
+      ["KAZGPZ-1~w-offer"],
+      ["AKTAU-1~w-bid", "KAZGPZ-1~w-offer", evidence.trades[0].trade].sort(),
+    ]);
+    const [rested, traded] = evidence.books;
+    expect(rested.book).toMatchObject({ instrument: INSTRUMENT, phase: "continuous", curve: null, complete: true });
+    expect(rested.book.asks.find((l: Json) => l.alertKg > 0)).toEqual({
+      priceTiynPerTonne: 13_300_000,
+      quantityKg: expect.any(Number),
+      orders: expect.any(Number),
+      alertKg: 20_000,
+    });
+    expect([...traded.book.bids, ...traded.book.asks].filter((l: Json) => l.alertKg > 0)).toEqual([]);
+
+    // The same evidence to keep, as a file and as a readable page with the book drawn.
+    const file = await server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${alertId}/evidence`);
+    expect(file.status).toBe(200);
+    expect(file.body.evidence.books).toEqual(evidence.books);
+    const page = await server.call(
+      regulator,
+      "GET",
+      `/api/regulator/surveillance/alerts/${alertId}/evidence?format=html`,
+    );
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const html: string = page.body;
+    expect(html).toContain(`Evidence of alert ${alertId}`);
+    expect(html).toContain("Order book at each moment of the alert");
+    expect(html).toMatch(/<td class="n">133,000<\/td><td class="n">20<\/td><td class="n">20<\/td>/);
 
     const missing = await server.call(regulator, "GET", "/api/regulator/surveillance/alerts/0123456789abcdef");
     expect(missing.status).toBe(404);
@@ -428,6 +459,9 @@ describe("cases", () => {
     expect(html.body).toContain("<h1>Suspicious-transaction report CASE-1</h1>");
     expect(html.body).toContain("KAZGPZ-1~w2-offer");
     expect(html.body.match(/class="order-mark"/g)).toHaveLength(4);
+    expect(html.body.match(/<div class="book" data-seq=/g)?.length).toBe(
+      json.body.what.reduce((n: number, w: Json) => n + w.evidence.books.length, 0),
+    );
   });
 
   it("closes a case under review with its outcome, and then refuses every further step", async () => {

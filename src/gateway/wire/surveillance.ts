@@ -9,7 +9,7 @@ import { type TSchema, Type } from "@fastify/type-provider-typebox";
 import { CASE_NOTE_LENGTH_MAX, CASE_OUTCOMES } from "../../engine/surveillance.ts";
 import { CONFIG_BOUNDS, DEFAULT_CONFIG, type SurveillanceConfig } from "../../surveillance/config.ts";
 import { RULES, SEVERITIES } from "../../surveillance/index.ts";
-import { COUNT, Enum, EPOCH_MS, KG, Nullable, PRICE_TIYN_PER_TONNE, SEQ, SIDE, Strict, TEXT } from "./base.ts";
+import { COUNT, Enum, EPOCH_MS, KG, Nullable, PHASE, PRICE_TIYN_PER_TONNE, SEQ, SIDE, Strict, TEXT } from "./base.ts";
 
 export const RULE = Enum(RULES);
 export const SEVERITY = Enum(SEVERITIES);
@@ -50,6 +50,13 @@ export const ALERT = Strict(
 
 const STEP = { seq: SEQ, timeMs: EPOCH_MS };
 
+const BOOK_LEVEL = Strict({
+  priceTiynPerTonne: PRICE_TIYN_PER_TONNE,
+  quantityKg: KG,
+  orders: COUNT,
+  alertKg: Type.Integer({ minimum: 0, description: "open quantity at this level of the orders the alert names" }),
+});
+
 export const EVIDENCE = Strict({
   fromSeq: SEQ,
   toSeq: SEQ,
@@ -81,6 +88,26 @@ export const EVIDENCE = Strict({
   pricePathInstrument: Nullable(TEXT),
   pricePath: Type.Array(Strict({ ...STEP, priceTiynPerTonne: PRICE_TIYN_PER_TONNE, quantityKg: KG })),
   pricePathComplete: Type.Boolean(),
+  books: Type.Array(
+    Strict({
+      ...STEP,
+      about: Type.Array(TEXT, { description: "the alert's orders and trades this record concerns" }),
+      book: Strict({
+        instrument: TEXT,
+        phase: Nullable(PHASE),
+        bids: Type.Array(BOOK_LEVEL, { description: "best first, at most 10" }),
+        asks: Type.Array(BOOK_LEVEL, { description: "best first, at most 10" }),
+        curve: Nullable(
+          Type.Array(Strict({ priceTiynPerTonne: PRICE_TIYN_PER_TONNE, demandKg: KG, supplyKg: KG }), {
+            description: "while an auction collects orders: demand at the price or higher, supply at it or lower",
+          }),
+        ),
+        complete: Type.Boolean({ description: "false when an order resting before the records read may be missing" }),
+      }),
+    }),
+    { description: "the book just after each record that concerns the alert (at most 500)" },
+  ),
+  booksComplete: Type.Boolean(),
   complete: Type.Boolean({ description: "false when the span was longer than the records one pack may read" }),
 });
 

@@ -4,7 +4,8 @@
  * unordered pair of accounts), listing every such trade; an account that met itself (possible in a call auction, where
  * self-trade prevention has no incoming order to act on) is the pair (A, A).
  *
- * The alert is raised at the pair's first such trade and raised again, with all its trades, when the session ends.
+ * The alert is raised at the pair's first such trade and raised again at each further one, with all its trades so far,
+ * so the regulator's console shows every wash trade within a second of it (each raise is a new version of one alert).
  * Figures: `trades`, `quantityKg` (their total).
  *
  * Complexity: O(1) per trade. Memory: one entry per washing pair in the running sessions.
@@ -47,7 +48,6 @@ export class WashTradeDetector implements Detector {
     }
     const pairKey = `${a}\n${b}`;
     let pair = pairs.get(pairKey);
-    const first = pair === undefined;
     if (pair === undefined) {
       pair = new Pair(`wash-trade|${session.session}|${a}|${b}`, session);
       pairs.set(pairKey, pair);
@@ -60,14 +60,12 @@ export class WashTradeDetector implements Detector {
     pair.time(trade.timeMs);
     pair.tradeCount++;
     pair.quantityKg += trade.quantityKg;
-    if (first) this.raise(pair);
+    this.raise(pair);
   }
 
   sessionEnd(session: SessionInfo): void {
-    const pairs = this.pairsBySession.get(session.session);
-    if (pairs === undefined) return;
+    // Every pair was raised at its last trade: the session's end only frees its state.
     this.pairsBySession.delete(session.session);
-    for (const pair of pairs.values()) this.raise(pair);
   }
 
   private raise(pair: Pair): void {

@@ -1041,6 +1041,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulator/surveillance/alerts/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert's evidence pack to keep: JSON, or a readable page with the price path, the orders, the trades and the book at each moment */
+        get: operations["surveillanceAlertEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulator/surveillance/statistics": {
         parameters: {
             query?: never;
@@ -10834,10 +10851,313 @@ export interface operations {
                                 quantityKg: number;
                             }[];
                             pricePathComplete: boolean;
+                            /** @description the book just after each record that concerns the alert (at most 500) */
+                            books: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                /** @description the alert's orders and trades this record concerns */
+                                about: string[];
+                                book: {
+                                    instrument: string;
+                                    phase: ("closed" | "collection" | "uncross" | "continuous" | "halted") | null;
+                                    /** @description best first, at most 10 */
+                                    bids: {
+                                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                        priceTiynPerTonne: number;
+                                        /** @description kg */
+                                        quantityKg: number;
+                                        orders: number;
+                                        /** @description open quantity at this level of the orders the alert names */
+                                        alertKg: number;
+                                    }[];
+                                    /** @description best first, at most 10 */
+                                    asks: {
+                                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                        priceTiynPerTonne: number;
+                                        /** @description kg */
+                                        quantityKg: number;
+                                        orders: number;
+                                        /** @description open quantity at this level of the orders the alert names */
+                                        alertKg: number;
+                                    }[];
+                                    curve: {
+                                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                        priceTiynPerTonne: number;
+                                        /** @description kg */
+                                        demandKg: number;
+                                        /** @description kg */
+                                        supplyKg: number;
+                                    }[] | null;
+                                    /** @description false when an order resting before the records read may be missing */
+                                    complete: boolean;
+                                };
+                            }[];
+                            booksComplete: boolean;
                             /** @description false when the span was longer than the records one pack may read */
                             complete: boolean;
                         };
                     };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ALERT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    surveillanceAlertEvidence: {
+        parameters: {
+            query: {
+                format: "json" | "html";
+            };
+            header?: never;
+            path: {
+                /** @description 16 hex digits */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alert with its evidence pack (JSON), or the same as a readable page (HTML) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description A surveillance alert as it stands (the latest version of it) */
+                        alert: {
+                            id: string;
+                            /** @description the rule and what it counts one alert per */
+                            key: string;
+                            /** @enum {unknown} */
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            /** @enum {unknown} */
+                            severity: "low" | "medium" | "high";
+                            session: string | null;
+                            sessions: string[];
+                            instrument: string | null;
+                            side: ("buy" | "sell") | null;
+                            month: string | null;
+                            accounts: string[];
+                            members: string[];
+                            groups: string[];
+                            /** @description ms since epoch (UTC) */
+                            fromMs: number;
+                            /** @description ms since epoch (UTC) */
+                            toMs: number;
+                            orders: string[];
+                            trades: string[];
+                            /** @description the numbers that crossed the thresholds, named with their units */
+                            figures: {
+                                [key: string]: number;
+                            };
+                            /** @description journal sequence number */
+                            raisedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            raisedMs: number;
+                            /** @description journal sequence number */
+                            updatedSeq: number;
+                            /** @description ms since epoch (UTC) */
+                            updatedMs: number;
+                            version: number;
+                            caseId: string | null;
+                        };
+                        evidence: {
+                            /** @description journal sequence number */
+                            fromSeq: number;
+                            /** @description journal sequence number */
+                            toSeq: number;
+                            orders: {
+                                order: string;
+                                instrument: string | null;
+                                account: string | null;
+                                side: ("buy" | "sell") | null;
+                                entered: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    priceTiynPerTonne: number | null;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                } | null;
+                                amendments: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    priceTiynPerTonne: number | null;
+                                    /** @description kg */
+                                    openKg: number;
+                                }[];
+                                fills: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    trade: string;
+                                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                    priceTiynPerTonne: number;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                }[];
+                                cancelled: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    reason: string;
+                                } | null;
+                            }[];
+                            trades: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                trade: string;
+                                instrument: string;
+                                buyOrder: string;
+                                sellOrder: string;
+                                buyAccount: string;
+                                sellAccount: string;
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
+                            }[];
+                            pricePathInstrument: string | null;
+                            pricePath: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
+                            }[];
+                            pricePathComplete: boolean;
+                            /** @description the book just after each record that concerns the alert (at most 500) */
+                            books: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                /** @description the alert's orders and trades this record concerns */
+                                about: string[];
+                                book: {
+                                    instrument: string;
+                                    phase: ("closed" | "collection" | "uncross" | "continuous" | "halted") | null;
+                                    /** @description best first, at most 10 */
+                                    bids: {
+                                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                        priceTiynPerTonne: number;
+                                        /** @description kg */
+                                        quantityKg: number;
+                                        orders: number;
+                                        /** @description open quantity at this level of the orders the alert names */
+                                        alertKg: number;
+                                    }[];
+                                    /** @description best first, at most 10 */
+                                    asks: {
+                                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                        priceTiynPerTonne: number;
+                                        /** @description kg */
+                                        quantityKg: number;
+                                        orders: number;
+                                        /** @description open quantity at this level of the orders the alert names */
+                                        alertKg: number;
+                                    }[];
+                                    curve: {
+                                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                        priceTiynPerTonne: number;
+                                        /** @description kg */
+                                        demandKg: number;
+                                        /** @description kg */
+                                        supplyKg: number;
+                                    }[] | null;
+                                    /** @description false when an order resting before the records read may be missing */
+                                    complete: boolean;
+                                };
+                            }[];
+                            booksComplete: boolean;
+                            /** @description false when the span was longer than the records one pack may read */
+                            complete: boolean;
+                        };
+                    };
+                    "text/html": string;
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */
@@ -12754,6 +13074,50 @@ export interface operations {
                                     quantityKg: number;
                                 }[];
                                 pricePathComplete: boolean;
+                                /** @description the book just after each record that concerns the alert (at most 500) */
+                                books: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    /** @description the alert's orders and trades this record concerns */
+                                    about: string[];
+                                    book: {
+                                        instrument: string;
+                                        phase: ("closed" | "collection" | "uncross" | "continuous" | "halted") | null;
+                                        /** @description best first, at most 10 */
+                                        bids: {
+                                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                            priceTiynPerTonne: number;
+                                            /** @description kg */
+                                            quantityKg: number;
+                                            orders: number;
+                                            /** @description open quantity at this level of the orders the alert names */
+                                            alertKg: number;
+                                        }[];
+                                        /** @description best first, at most 10 */
+                                        asks: {
+                                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                            priceTiynPerTonne: number;
+                                            /** @description kg */
+                                            quantityKg: number;
+                                            orders: number;
+                                            /** @description open quantity at this level of the orders the alert names */
+                                            alertKg: number;
+                                        }[];
+                                        curve: {
+                                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                            priceTiynPerTonne: number;
+                                            /** @description kg */
+                                            demandKg: number;
+                                            /** @description kg */
+                                            supplyKg: number;
+                                        }[] | null;
+                                        /** @description false when an order resting before the records read may be missing */
+                                        complete: boolean;
+                                    };
+                                }[];
+                                booksComplete: boolean;
                                 /** @description false when the span was longer than the records one pack may read */
                                 complete: boolean;
                             } | null;

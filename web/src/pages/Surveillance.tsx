@@ -100,6 +100,31 @@ interface Evidence {
     readonly cancelled: { readonly timeMs: number } | null;
   }[];
   readonly pricePath: readonly { readonly timeMs: number; readonly priceTiynPerTonne: number }[];
+  readonly books: readonly BookMoment[];
+  readonly booksComplete: boolean;
+}
+
+interface BookLevel {
+  readonly priceTiynPerTonne: number;
+  readonly quantityKg: number;
+  readonly orders: number;
+  readonly alertKg: number;
+}
+
+interface BookMoment {
+  readonly seq: number;
+  readonly timeMs: number;
+  readonly about: readonly string[];
+  readonly book: {
+    readonly instrument: string;
+    readonly phase: string | null;
+    readonly bids: readonly BookLevel[];
+    readonly asks: readonly BookLevel[];
+    readonly curve:
+      | readonly { readonly priceTiynPerTonne: number; readonly demandKg: number; readonly supplyKg: number }[]
+      | null;
+    readonly complete: boolean;
+  };
 }
 
 export function Surveillance() {
@@ -203,6 +228,7 @@ function GroupsPanel({ onShow }: { onShow: (group: string) => void }) {
               <button type="button" className="link" onClick={() => onShow(g.group)}>
                 {t("surveillance.showAlerts", { count: g.alerts })}
               </button>
+              <GroupGraph group={g} />
               <ul>
                 {g.members.map((m) => (
                   <li key={m.member}>
@@ -219,6 +245,77 @@ function GroupsPanel({ onShow }: { onShow: (group: string) => void }) {
         </ul>
       )}
     </section>
+  );
+}
+
+const GRAPH_ROW = 26;
+const GRAPH_WIDTH = 520;
+
+/**
+ * A group of persons as a graph: the group on the left, its members in the middle, each member's accounts on the
+ * right, an edge for each record (member in group, account of member). Drawn in columns so a large group stays legible.
+ */
+function GroupGraph({ group }: { group: PersonsGroup }) {
+  const { t } = useI18n();
+  const rows = Math.max(
+    1,
+    group.members.reduce((n, m) => n + Math.max(1, m.accounts.length), 0),
+  );
+  const height = rows * GRAPH_ROW + 10;
+  const column = [70, 250, 430] as const;
+  let row = 0;
+  const members = group.members.map((m) => {
+    const span = Math.max(1, m.accounts.length);
+    const top = row;
+    row += span;
+    return {
+      member: m.member,
+      y: 5 + (top + span / 2) * GRAPH_ROW,
+      accounts: m.accounts.map((a, i) => ({ account: a, y: 5 + (top + i + 0.5) * GRAPH_ROW })),
+    };
+  });
+  const groupY = height / 2;
+  return (
+    <svg
+      className="group-graph"
+      data-testid="group-graph"
+      data-graph={group.group}
+      viewBox={`0 0 ${GRAPH_WIDTH} ${height}`}
+      width={GRAPH_WIDTH}
+      height={height}
+      role="img"
+      aria-label={t("surveillance.graphLabel", { group: group.group })}
+    >
+      {members.map((m) => (
+        <g key={m.member}>
+          <line x1={column[0]} y1={groupY} x2={column[1]} y2={m.y} stroke="#888" />
+          {m.accounts.map((a) => (
+            <line key={a.account} x1={column[1]} y1={m.y} x2={column[2]} y2={a.y} stroke="#bbb" />
+          ))}
+        </g>
+      ))}
+      <GraphNode x={column[0]} y={groupY} label={group.group} kind="group" />
+      {members.map((m) => (
+        <g key={m.member}>
+          <GraphNode x={column[1]} y={m.y} label={m.member} kind="member" />
+          {m.accounts.map((a) => (
+            <GraphNode key={a.account} x={column[2]} y={a.y} label={a.account} kind="account" />
+          ))}
+        </g>
+      ))}
+    </svg>
+  );
+}
+
+function GraphNode({ x, y, label, kind }: { x: number; y: number; label: string; kind: string }) {
+  return (
+    <g className={`graph-node graph-${kind}`} data-node={label} data-kind={kind}>
+      <rect x={x - 60} y={y - 10} width={120} height={20} rx={kind === "account" ? 2 : 10} />
+      <text x={x} y={y + 4} textAnchor="middle" fontSize={11}>
+        {label.length > 18 ? `${label.slice(0, 17)}…` : label}
+      </text>
+      <title>{label}</title>
+    </g>
   );
 }
 
@@ -501,7 +598,119 @@ function AlertEvidence({ alert }: { alert: Alert }) {
           </tbody>
         </table>
       )}
+      {evidence && <BookAtMoment evidence={evidence} />}
     </section>
+  );
+}
+
+/**
+ * The book at a moment of the alert: a list of the records that concern its orders and trades, and for the one chosen
+ * the best levels of each side (the alert's own quantity apart) and, while an auction collected orders, its demand and
+ * supply curves.
+ */
+function BookAtMoment({ evidence }: { evidence: Evidence }) {
+  const { t, locale } = useI18n();
+  const [chosen, setChosen] = useState(0);
+  if (evidence.books.length === 0) return <p className="muted small">{t("surveillance.noBooks")}</p>;
+  const index = Math.min(chosen, evidence.books.length - 1);
+  const moment = evidence.books[index]!;
+  const { book } = moment;
+  const ladder = (levels: readonly BookLevel[], side: "bids" | "asks") => (
+    <table className="small book-side" data-testid={`book-${side}`}>
+      <caption>{t(`surveillance.${side}`)}</caption>
+      <thead>
+        <tr>
+          <th scope="col" className="num">
+            {t("surveillance.price")}
+          </th>
+          <th scope="col" className="num">
+            {t("surveillance.quantity")}
+          </th>
+          <th scope="col" className="num">
+            {t("surveillance.alertQuantity")}
+          </th>
+          <th scope="col" className="num">
+            {t("surveillance.orderCount")}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {levels.map((l) => (
+          <tr key={l.priceTiynPerTonne} className={l.alertKg > 0 ? "alert-level" : undefined}>
+            <td className="num">{tengePerTonne(l.priceTiynPerTonne, locale)}</td>
+            <td className="num">{tonnes(l.quantityKg, locale)}</td>
+            <td className="num">{l.alertKg > 0 ? tonnes(l.alertKg, locale) : ""}</td>
+            <td className="num">{l.orders}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+  return (
+    <div className="book-moment" data-testid="book-moment">
+      <h3>{t("surveillance.bookTitle")}</h3>
+      <label>
+        {t("surveillance.moment")}{" "}
+        <select value={index} onChange={(e) => setChosen(Number(e.target.value))} data-testid="book-moment-select">
+          {evidence.books.map((b, i) => (
+            <option key={`${b.seq}:${b.book.instrument}`} value={i}>
+              {exchangeDateTime(b.timeMs, locale)} — {b.about.join(", ")}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="small" data-testid="book-phase">
+        {book.instrument}: {book.phase === null ? "—" : t(`phases.${book.phase}`)}
+        {!book.complete && <> · {t("surveillance.bookIncomplete")}</>}
+        {!evidence.booksComplete && <> · {t("surveillance.booksCut")}</>}
+      </p>
+      <div className="book-ladder">
+        {ladder(book.bids, "bids")}
+        {ladder(book.asks, "asks")}
+      </div>
+      {book.curve !== null && <AuctionCurve curve={book.curve} />}
+    </div>
+  );
+}
+
+const CURVE_WIDTH = 480;
+const CURVE_HEIGHT = 200;
+
+/** An auction's demand (green) and supply (red) as step lines: quantity across, price up. */
+function AuctionCurve({
+  curve,
+}: {
+  curve: readonly { readonly priceTiynPerTonne: number; readonly demandKg: number; readonly supplyKg: number }[];
+}) {
+  const { t, locale } = useI18n();
+  if (curve.length === 0) return null;
+  const qMax = Math.max(1, ...curve.map((c) => Math.max(c.demandKg, c.supplyKg)));
+  const low = curve[0]!.priceTiynPerTonne;
+  const high = curve[curve.length - 1]!.priceTiynPerTonne;
+  const pMin = low === high ? Math.floor(low * 0.99) : low;
+  const pMax = low === high ? Math.ceil(high * 1.01) : high;
+  const x = (kg: number) => CHART_PAD + (kg / qMax) * (CURVE_WIDTH - 2 * CHART_PAD);
+  const y = (price: number) =>
+    CURVE_HEIGHT - CHART_PAD - ((price - pMin) / Math.max(1, pMax - pMin)) * (CURVE_HEIGHT - 2 * CHART_PAD);
+  const line = (key: "demandKg" | "supplyKg") =>
+    curve.map((c, i) => `${i === 0 ? "M" : "L"}${x(c[key]).toFixed(1)},${y(c.priceTiynPerTonne).toFixed(1)}`).join(" ");
+  return (
+    <svg
+      data-testid="auction-curve"
+      className="auction-curve"
+      viewBox={`0 0 ${CURVE_WIDTH} ${CURVE_HEIGHT}`}
+      role="img"
+      aria-label={t("surveillance.curveLabel")}
+    >
+      <text x={CHART_PAD} y={14} fontSize={11}>
+        {tengePerTonne(pMax, locale)} ₸/t
+      </text>
+      <text x={CHART_PAD} y={CURVE_HEIGHT - 6} fontSize={11}>
+        {tengePerTonne(pMin, locale)} ₸/t
+      </text>
+      <path className="curve-demand" d={line("demandKg")} fill="none" stroke="#27ae60" strokeWidth={1.5} />
+      <path className="curve-supply" d={line("supplyKg")} fill="none" stroke="#c0392b" strokeWidth={1.5} />
+    </svg>
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * Market surveillance for the regulator under /api/regulator/surveillance: the alerts standing now (filtered by rule,
- * instrument, group, severity and session), one alert with its evidence pack rebuilt from the journal, the statistics
+ * instrument, group, severity and session), one alert with its evidence pack rebuilt from the journal (also as a file to
+ * keep: JSON, or a readable HTML page with the book at each moment), the statistics
  * of ended sessions (top-five shares, HHI, order-to-trade ratios), the groups of persons with their related parties,
  * and the configuration of the rules with its changes.
  *
@@ -17,6 +18,7 @@ import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { EngineEvent } from "../../../engine/events.ts";
 import { READ_PAGE_RECORDS } from "../../../journal/store.ts";
+import { alertEvidenceHtml } from "../../../reports/suspicious-transaction.ts";
 import {
   type AlertFilter,
   EvidenceCollector,
@@ -48,6 +50,11 @@ export const ALERTS_QUERY_LIMIT_MAX = 1000;
 
 const SESSION_ID = Type.String({ minLength: 1, maxLength: 200, pattern: "^[\\x21-\\x7e]+$" });
 export const ALERT_ID = Type.String({ pattern: "^[0-9a-f]{16}$", description: "16 hex digits" });
+
+const EVIDENCE_QUERY = Type.Object(
+  { format: Type.Union([Type.Literal("json"), Type.Literal("html")], { default: "json" }) },
+  { additionalProperties: false },
+);
 
 const ALERTS_QUERY = Type.Object(
   {
@@ -127,6 +134,45 @@ export function regulatorSurveillanceRoutes(api: FastifyInstance, context: Route
       const alert = surveillance.alertOrCopy(request.params.id);
       if (alert === null) throw new HttpProblem("ALERT_NOT_FOUND", { id: request.params.id });
       return { alert, evidence: await evidencePack(context, alert) };
+    },
+  );
+
+  api.get<{ Params: Static<typeof ALERT_PARAMS>; Querystring: Static<typeof EVIDENCE_QUERY> }>(
+    "/regulator/surveillance/alerts/:id/evidence",
+    {
+      schema: {
+        operationId: "surveillanceAlertEvidence",
+        tags,
+        summary:
+          "One alert's evidence pack to keep: JSON, or a readable page with the price path, the orders, the trades and the book at each moment",
+        params: ALERT_PARAMS,
+        querystring: EVIDENCE_QUERY,
+        response: {
+          200: {
+            description: "The alert with its evidence pack (JSON), or the same as a readable page (HTML)",
+            content: {
+              "application/json": { schema: Strict({ alert: ALERT, evidence: EVIDENCE }) },
+              "text/html": { schema: Type.String({ description: "the evidence as a self-contained HTML page" }) },
+            },
+          },
+        },
+      },
+      config: { ...CONSOLE_READ, errors: ["SURVEILLANCE_UNAVAILABLE", "ALERT_NOT_FOUND"] },
+    },
+    async (request, reply) => {
+      requireConsoleRead(request, "read a surveillance alert's evidence");
+      requireSurveillance(context);
+      const alert = surveillance.alertOrCopy(request.params.id);
+      if (alert === null) throw new HttpProblem("ALERT_NOT_FOUND", { id: request.params.id });
+      const evidence = await evidencePack(context, alert);
+      const name = `evidence-${alert.id}`;
+      if (request.query.format === "html") {
+        return reply
+          .header("content-type", "text/html; charset=utf-8")
+          .header("content-disposition", `inline; filename="${name}.html"`)
+          .send(alertEvidenceHtml(alert, evidence, context.exchange.projections.lastTimeMs));
+      }
+      return reply.header("content-disposition", `attachment; filename="${name}.json"`).send({ alert, evidence });
     },
   );
 

@@ -1,8 +1,8 @@
 /**
  * Surveillance over a policy-lab run with manipulators beside the honest agents (scenarios/manipulation-2021.json,
  * shortened): each manipulator is flagged by its own rule, and the rules that accuse a member of a trading
- * manipulation name no honest agent. The withholding rule does name honest producers that export part of the gas
- * they declared while the price rose (docs/surveillance.md, "In the policy lab"): the test pins which.
+ * manipulation name no honest agent. The withholding rule does name an honest producer that left declared gas
+ * unoffered while the price rose (docs/surveillance.md, "In the policy lab"): the test pins which.
  */
 
 import { join, resolve } from "node:path";
@@ -48,8 +48,10 @@ describe("surveillance over a lab run with manipulators", () => {
     for (const rule of ["wash-trade", "spoofing", "coordinated-bidding", "price-limit-bidding", "automated-entry"]) {
       expect(honestIn(rule), rule).toEqual([]);
     }
-    // Known false alerts: honest producers exporting declared gas in a month whose price rose more than 5%.
-    expect([...new Set(honestIn("withholding"))].sort()).toEqual(["KAZGPZ", "KPO", "TCO"]);
+    // Known false alerts: an honest producer whose declared gas, less what it took back to export, went more than 10%
+    // unoffered in a month whose price rose more than 5% (here KPO in January).
+    // Before withdrawals counted against the declared volume, KAZGPZ and TCO were named too.
+    expect([...new Set(honestIn("withholding"))].sort()).toEqual(["KPO"]);
     expect(w.falseManipulationAlerts).toBe(w.falseAlertsByRule.withholding ?? 0);
   });
 

@@ -13,6 +13,7 @@ import type {
   ObligationRecord,
   OrderRecord,
   TradeRecord,
+  WithdrawnRecord,
 } from "./records.ts";
 
 export interface SessionInfo {
@@ -35,6 +36,7 @@ export interface Detector {
   /** The session's last record: per-session rules complete here. */
   sessionEnd?(session: SessionInfo, timeMs: number): void;
   declared?(declared: DeclaredRecord, party: Party): void;
+  withdrawn?(withdrawn: WithdrawnRecord, party: Party): void;
   obligation?(obligation: ObligationRecord, group: string): void;
   /** The end of the history (every session has ended before this is called). */
   finish?(): void;

@@ -12,7 +12,7 @@
  *   `LimitsSource` the caller gives (read right after the command was applied: the engine's band, ceiling and floor);
  * - an amend from `order.amended`; a cancel from `order.cancelled` with reason `requested` or `mass-cancel` (the
  *   member's own; expiry, self-trade prevention, price-limit and kill-switch cancellations are the exchange's and are
- *   not messages of the member); a trade from `trade`; declared gas from `gas.declared`; obligations from
+ *   not messages of the member); a trade from `trade`; declared gas from `gas.declared` and withdrawn gas from `gas.withdrawn`; obligations from
  *   `supply.planned`; the regulator's configuration changes from `surveillance.configured`.
  * - the message of an order, amend or cancel is the command's seq (one mass cancel is one message).
  * An amend or cancel counts in the instrument's running session: its order's own session, unless the order (a GTC or
@@ -233,6 +233,15 @@ export class JournalAdapter {
         return;
       case "gas.declared":
         this.emit({ kind: "declared", timeMs, account: event.account, basis: event.basis, quantityKg: event.quantity });
+        return;
+      case "gas.withdrawn":
+        this.emit({
+          kind: "withdrawn",
+          timeMs,
+          account: event.account,
+          basis: event.basis,
+          quantityKg: event.quantity,
+        });
         return;
       case "supply.planned":
         this.emit({

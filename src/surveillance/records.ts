@@ -131,6 +131,15 @@ export interface DeclaredRecord {
   readonly quantityKg: number;
 }
 
+/** A member took gas back from the exchange at a basis (exported, sold elsewhere, or lifted after a purchase). */
+export interface WithdrawnRecord {
+  readonly kind: "withdrawn";
+  readonly timeMs: number;
+  readonly account: string;
+  readonly basis: string;
+  readonly quantityKg: number;
+}
+
 /** A producer's domestic supply obligation for a month at a basis; a later one for the same month replaces it. */
 export interface ObligationRecord {
   readonly kind: "obligation";
@@ -162,4 +171,5 @@ export type MarketRecord =
   | TradeRecord
   | SessionEndRecord
   | DeclaredRecord
+  | WithdrawnRecord
   | ObligationRecord;

@@ -173,6 +173,11 @@ export class Surveillance {
         for (const detector of this.detectors) detector.declared?.(record, party);
         return;
       }
+      case "withdrawn": {
+        const party = this.parties.of(record.account);
+        for (const detector of this.detectors) detector.withdrawn?.(record, party);
+        return;
+      }
       case "obligation": {
         const group = this.parties.groupOf(record.member);
         for (const detector of this.detectors) detector.obligation?.(record, group);

@@ -18,6 +18,8 @@ interface Case {
   readonly offeredKg: number;
   readonly declaredKg?: number;
   readonly obligationKg?: number;
+  /** Gas the producer takes back from the exchange after the first session (exported, say). */
+  readonly withdrawnKg?: number;
   /** The first and last session's prices, tiyn per tonne. */
   readonly firstPrice?: number;
   readonly lastPrice?: number;
@@ -88,6 +90,11 @@ function runMonth(c: Case, config = configWith("withholding", {})): Alert[] {
       quantityKg: 1000,
     });
     apply({ kind: "sessionEnd", timeMs: t + 3600_000, session });
+    if (day === 0 && c.withdrawnKg !== undefined) {
+      apply({ kind: "withdrawn", timeMs: t + 7200_000, account: "P1", basis: "KAZGPZ", quantityKg: c.withdrawnKg });
+      // The buyer lifting what it bought: no effect on the producer's figures.
+      apply({ kind: "withdrawn", timeMs: t + 7200_000, account: "B1", basis: "KAZGPZ", quantityKg: 1000 });
+    }
   });
   s.finish(MARCH_2 + 30 * DAY_MS);
   return book.alerts().filter((a) => a.rule === "withholding");
@@ -100,6 +107,27 @@ describe("withholding", () => {
     { name: "offered 90% of the obligation", c: { offeredKg: 90_000, obligationKg: 100_000 }, alert: false },
     { name: "offered 89.999% of the obligation", c: { offeredKg: 89_999, obligationKg: 100_000 }, alert: true },
     { name: "nothing declared or obliged", c: { offeredKg: 1000 }, alert: false },
+    // Gas taken back (exported) is no longer declared: 1,000 t declared, 100 t withdrawn, 900 t available.
+    {
+      name: "offered 90% of declared less withdrawn",
+      c: { offeredKg: 810_000, declaredKg: 1_000_000, withdrawnKg: 100_000 },
+      alert: false,
+    },
+    {
+      name: "offered 89.9% of declared less withdrawn",
+      c: { offeredKg: 809_000, declaredKg: 1_000_000, withdrawnKg: 100_000 },
+      alert: true,
+    },
+    {
+      name: "everything declared withdrawn, and more",
+      c: { offeredKg: 0, declaredKg: 1_000_000, withdrawnKg: 1_200_000 },
+      alert: false,
+    },
+    {
+      name: "withdrawn gas does not reduce the obligation",
+      c: { offeredKg: 0, declaredKg: 100_000, withdrawnKg: 100_000, obligationKg: 100_000 },
+      alert: true,
+    },
     {
       name: "short, but the price rose exactly 5%",
       c: { offeredKg: 0, declaredKg: 1_000_000, lastPrice: 12_600_000 },
@@ -123,7 +151,7 @@ describe("withholding", () => {
   }
 
   it("names the producer, the instrument, the month and the figures", () => {
-    const [alert] = runMonth({ offeredKg: 500_000, declaredKg: 1_000_000, obligationKg: 800_000 });
+    const [alert] = runMonth({ offeredKg: 500_000, declaredKg: 1_000_000, withdrawnKg: 50_000, obligationKg: 800_000 });
     expect(alert).toMatchObject({
       key: "withholding|P|I|2026-03",
       rule: "withholding",
@@ -138,6 +166,7 @@ describe("withholding", () => {
       figures: {
         offeredKg: 500_000,
         declaredKg: 1_000_000,
+        withdrawnKg: 50_000,
         obligationKg: 800_000,
         firstPriceTiynPerTonne: 12_000_000,
         lastPriceTiynPerTonne: 12_700_000,

@@ -6,15 +6,17 @@
  * Definitions (docs/surveillance.md): months are calendar months of exchange time (UTC + `utcOffsetMs`), a session
  * belonging to the month it opened in. The producer is a member (all its accounts count). Offered: sell quantity it
  * entered in the month on instruments of the basis (orders as entered, plus what amends added), as the supply
- * obligations view counts it. Declared: gas it declared for sale at the basis during the month. Obligation: its
- * planned volume for the month at the basis (the latest plan). Short: offered × 10,000 < reference × (10,000 −
+ * obligations view counts it. Declared: gas it declared for sale at the basis during the month, less the gas it took
+ * back from the exchange there during the month (`gas.withdraw`: exported, sold elsewhere — openly no longer for sale
+ * here, which is not holding it back on the exchange), never below 0. Obligation: its planned volume for the month at
+ * the basis (the latest plan): gas withdrawn does not reduce it. Short: offered × 10,000 < reference × (10,000 −
  * `shortfallAboveBps`) for the declared volume or the obligation (a reference of 0 is never short). The session price
  * is a session's volume-weighted average; it rose over the month when the last traded session's average exceeds the
  * first one's by more than `priceRiseAboveBps` (exactly, in integers). Not part of the `sauda surveil` file contract,
  * which has no declared volumes.
  *
  * A month of an instrument completes when the instrument's first session of a later month begins, or at the end of
- * the history. Figures: `offeredKg`, `declaredKg`, `obligationKg`, `firstPriceTiynPerTonne`,
+ * the history. Figures: `offeredKg`, `declaredKg` (as declared), `withdrawnKg`, `obligationKg`, `firstPriceTiynPerTonne`,
  * `lastPriceTiynPerTonne` (session averages, rounded half up), `priceRisePercent`.
  *
  * Complexity: O(1) per record; O(producers at the basis) per completed month. Memory: per month still open, totals
@@ -27,7 +29,14 @@ import { Evidence, percent } from "../alerts.ts";
 import type { WithholdingConfig } from "../config.ts";
 import type { Detector, SessionInfo } from "../detector.ts";
 import type { Party } from "../parties.ts";
-import type { AmendRecord, DeclaredRecord, ObligationRecord, OrderRecord, TradeRecord } from "../records.ts";
+import type {
+  AmendRecord,
+  DeclaredRecord,
+  ObligationRecord,
+  OrderRecord,
+  TradeRecord,
+  WithdrawnRecord,
+} from "../records.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -35,6 +44,7 @@ const DAY_MS = 86_400_000;
 class Supply extends Evidence {
   offeredKg = 0;
   declaredKg = 0;
+  withdrawnKg = 0;
   obligationKg = 0;
   constructor(readonly member: string) {
     super();
@@ -155,6 +165,13 @@ export class WithholdingDetector implements Detector {
     supply.party(party);
   }
 
+  withdrawn(withdrawn: WithdrawnRecord, party: Party): void {
+    if (!this.config.enabled) return;
+    // Only a member that declared gas or owes a plan at the basis this month: a buyer lifting its purchase keeps no state.
+    const supply = this.supply.get(`${this.monthOf(withdrawn.timeMs)}\n${withdrawn.basis}\n${party.member}`);
+    if (supply !== undefined) supply.withdrawnKg += withdrawn.quantityKg;
+  }
+
   obligation(obligation: ObligationRecord, group: string): void {
     if (!this.config.enabled) return;
     const supply = this.supplyOf(obligation.month, obligation.basis, { member: obligation.member, group });
@@ -184,7 +201,8 @@ export class WithholdingDetector implements Detector {
     const prefix = `${month.month}\n${month.basis}\n`;
     for (const [key, supply] of this.supply) {
       if (!key.startsWith(prefix)) continue;
-      if (!short(supply.offeredKg, supply.declaredKg) && !short(supply.offeredKg, supply.obligationKg)) continue;
+      const availableKg = Math.max(0, supply.declaredKg - supply.withdrawnKg);
+      if (!short(supply.offeredKg, availableKg) && !short(supply.offeredKg, supply.obligationKg)) continue;
       const evidence = new Evidence();
       evidence.merge(supply);
       evidence.members.add(supply.member);
@@ -205,6 +223,7 @@ export class WithholdingDetector implements Detector {
           figures: {
             offeredKg: supply.offeredKg,
             declaredKg: supply.declaredKg,
+            withdrawnKg: supply.withdrawnKg,
             obligationKg: supply.obligationKg,
             firstPriceTiynPerTonne: firstPrice,
             lastPriceTiynPerTonne: lastPrice,

@@ -302,6 +302,23 @@ export const ERRORS = {
     template: "Requests from origin {origin} are not accepted; this exchange accepts {allowed}.",
   },
   PASSWORD_WEAK: { httpStatus: 400, template: "The password is not accepted: {reason}." },
+  SECOND_FACTOR_REQUIRED: {
+    httpStatus: 401,
+    template: "This user signs in with a second factor: send the 6-digit code from the authenticator app as 'code'.",
+  },
+  SECOND_FACTOR_INVALID: {
+    httpStatus: 401,
+    template: "The code is wrong, too old or already used; send the code the authenticator app shows now.",
+  },
+  SECOND_FACTOR_NOT_PENDING: {
+    httpStatus: 409,
+    template: "No second-factor setup is pending for you (none was begun, or it is over 10 minutes old); begin again.",
+  },
+  SECOND_FACTOR_ALREADY_SET: {
+    httpStatus: 409,
+    template: "You already sign in with a second factor; remove it (with a current code) before setting up another.",
+  },
+  SECOND_FACTOR_NOT_SET: { httpStatus: 409, template: "User '{id}' signs in without a second factor." },
   AUTH_CSRF: {
     httpStatus: 403,
     template: "The CSRF token is missing or wrong; send the X-CSRF-Token header from GET /api/session.",

@@ -99,6 +99,10 @@ describe("users and API keys in the engine", () => {
       [{ ...base, user: "has space" }, "FIELD_INVALID"],
       [{ ...base, reason: " " }, "FIELD_INVALID"],
       [{ type: "user.disable", user: "nobody", reason: "r" }, "USER_NOT_FOUND"],
+      [{ type: "user.secondFactor", user: "nobody", secretSealed: SEALED, reason: "r" }, "USER_NOT_FOUND"],
+      [{ type: "user.secondFactor", user: "u1", secretSealed: "x".repeat(513), reason: "r" }, "FIELD_INVALID"],
+      [{ type: "user.secondFactor", user: "u1", secretSealed: "with space", reason: "r" }, "FIELD_INVALID"],
+      [{ type: "user.secondFactor", user: "u1", secretSealed: SEALED, reason: "" }, "FIELD_INVALID"],
       [{ type: "apiKey.create", key: "k1", user: "nobody", scopes: ["read"], secretSealed: SEALED }, "USER_NOT_FOUND"],
       [{ type: "apiKey.create", key: "k1", user: "u1", scopes: [], secretSealed: SEALED }, "FIELD_INVALID"],
       [
@@ -171,5 +175,29 @@ describe("users and API keys in the engine", () => {
   it("an engine without users hashes as before they existed (no access field in its snapshot)", () => {
     const engine = withMember();
     expect("access" in engine.snapshot()).toBe(false);
+  });
+
+  it("sets and removes a user's second factor as sealed text", () => {
+    const engine = withMember();
+    run(engine, {
+      type: "user.create",
+      user: "aktau-trader",
+      name: "Aigerim",
+      role: "trader",
+      member: "AKTAU",
+      passwordHash: HASH,
+      reason: "new trader",
+    });
+    const set = run(engine, { type: "user.secondFactor", user: "aktau-trader", secretSealed: SEALED, reason: "app" });
+    expect(set).toEqual([{ type: "user.secondFactorSet", user: "aktau-trader", secretSealed: SEALED, reason: "app" }]);
+    const removed = run(engine, {
+      type: "user.secondFactor",
+      user: "aktau-trader",
+      secretSealed: null,
+      reason: "lost",
+    });
+    expect(removed).toEqual([
+      { type: "user.secondFactorSet", user: "aktau-trader", secretSealed: null, reason: "lost" },
+    ]);
   });
 });

@@ -53,6 +53,15 @@ export interface UserPasswordCommand {
   readonly reason: string;
 }
 
+/** Sets up (a sealed TOTP secret) or removes (null) a user's second factor for signing in. */
+export interface UserSecondFactorCommand {
+  readonly type: "user.secondFactor";
+  readonly user: string;
+  /** The TOTP secret, sealed outside the engine with the secrets key (gateway/secrets.ts); null removes it. */
+  readonly secretSealed: string | null;
+  readonly reason: string;
+}
+
 export interface ApiKeyCreateCommand {
   readonly type: "apiKey.create";
   readonly key: string;
@@ -72,6 +81,7 @@ export type AccessCommand =
   | UserCreateCommand
   | UserStatusCommand
   | UserPasswordCommand
+  | UserSecondFactorCommand
   | ApiKeyCreateCommand
   | ApiKeyRevokeCommand;
 
@@ -80,6 +90,7 @@ export const ACCESS_COMMAND_TYPES = [
   "user.disable",
   "user.enable",
   "user.password",
+  "user.secondFactor",
   "apiKey.create",
   "apiKey.revoke",
 ] as const satisfies readonly AccessCommand["type"][];
@@ -107,6 +118,14 @@ export interface UserPasswordEvent {
   readonly reason: string;
 }
 
+export interface UserSecondFactorEvent {
+  readonly type: "user.secondFactorSet";
+  readonly user: string;
+  /** Null: the user signs in with the password alone again. */
+  readonly secretSealed: string | null;
+  readonly reason: string;
+}
+
 export interface ApiKeyCreatedEvent {
   readonly type: "apiKey.created";
   readonly key: string;
@@ -126,6 +145,7 @@ export type AccessEvent =
   | UserCreatedEvent
   | UserChangedEvent
   | UserPasswordEvent
+  | UserSecondFactorEvent
   | ApiKeyCreatedEvent
   | ApiKeyRevokedEvent;
 
@@ -219,6 +239,22 @@ export class Access {
           type: "user.passwordSet",
           user: user.id,
           passwordHash: command.passwordHash,
+          reason: command.reason,
+        });
+        return null;
+      }
+      case "user.secondFactor": {
+        const user = this.users.get(command.user);
+        if (!user) return problem("USER_NOT_FOUND", { id: showId(command.user) });
+        if (command.secretSealed !== null && !validCredential(command.secretSealed)) {
+          return field("secretSealed", "(hidden)", `null, or ${credentialRule()}`);
+        }
+        const reason = checkReason(command.reason);
+        if (reason) return reason;
+        out.push({
+          type: "user.secondFactorSet",
+          user: user.id,
+          secretSealed: command.secretSealed,
           reason: command.reason,
         });
         return null;

@@ -247,6 +247,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "user.disable",
   "user.enable",
   "user.password",
+  "user.secondFactor",
   "apiKey.create",
   "apiKey.revoke",
   "surveillance.configure",

@@ -255,6 +255,7 @@ export class Engine {
       case "user.disable":
       case "user.enable":
       case "user.password":
+      case "user.secondFactor":
       case "apiKey.create":
       case "apiKey.revoke":
         return this.access.apply(command, (member) => this.house.members.hasMember(member), out);

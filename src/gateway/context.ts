@@ -3,6 +3,7 @@
 import type { Authenticator } from "./auth.ts";
 import type { Exchange } from "./exchange.ts";
 import type { Metrics } from "./metrics.ts";
+import type { SecondFactors } from "./second-factor.ts";
 import type { SignInGuard } from "./sign-in.ts";
 import type { Users } from "./users.ts";
 
@@ -10,6 +11,8 @@ export interface RouteContext {
   readonly exchange: Exchange;
   readonly users: Users;
   readonly signIn: SignInGuard;
+  /** Second-factor setups pending and the last code step accepted per user. */
+  readonly secondFactors: SecondFactors;
   /** A password hash of nothing, with this server's parameters: unknown users are checked against it. */
   readonly standInHash: string;
   readonly auth: Authenticator;

@@ -29,6 +29,8 @@ import { ERRORS, type ErrorCode } from "../domain/errors.ts";
 export const ACCESS_POLICIES = [
   "public",
   "signedIn",
+  /** Signed in with a password (a browser session), any role; an API key is refused (403). */
+  "person",
   "memberRead",
   "memberTrade",
   "consoleRead",

@@ -4,8 +4,8 @@
  * copy of it, or the journal exported for an audit) does not give a key's secret away.
  *
  * Format: `v1.<key id>.<iv>.<ciphertext>.<tag>` (base64url parts); the key id names which secrets key sealed it, so
- * older keys stay usable after a rotation. The associated data binds a sealed secret to its API key and user: moved
- * to another key's record, it does not open.
+ * older keys stay usable after a rotation. The associated data binds a sealed secret to its purpose (an API key's
+ * secret, or a user's second factor), its API key and its user: moved to another record, it does not open.
  */
 
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
@@ -14,16 +14,25 @@ import { symmetricKeyId } from "../journal/keys.ts";
 const VERSION = "v1";
 const IV_BYTES = 12;
 
-function associatedData(keyId: string, user: string): Buffer {
-  return Buffer.from(`sauda api key\n${keyId}\n${user}`, "utf8");
+/** What a sealed secret is for: an API key's, or a user's second factor (second-factor.ts). */
+export type SealPurpose = "api key" | "second factor";
+
+function associatedData(keyId: string, user: string, purpose: SealPurpose): Buffer {
+  return Buffer.from(`sauda ${purpose}\n${keyId}\n${user}`, "utf8");
 }
 
 /** Seals `secret` for API key `keyId` of `user` with the secrets key in use (the first). */
-export function sealSecret(secretsKeys: readonly Buffer[], keyId: string, user: string, secret: string): string {
+export function sealSecret(
+  secretsKeys: readonly Buffer[],
+  keyId: string,
+  user: string,
+  secret: string,
+  purpose: SealPurpose = "api key",
+): string {
   const key = secretsKeys[0]!;
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
-  cipher.setAAD(associatedData(keyId, user));
+  cipher.setAAD(associatedData(keyId, user, purpose));
   const ciphertext = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
   return [VERSION, symmetricKeyId(key), iv, ciphertext, cipher.getAuthTag()]
     .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
@@ -31,14 +40,20 @@ export function sealSecret(secretsKeys: readonly Buffer[], keyId: string, user: 
 }
 
 /** The secret, or null when it was not sealed for this key and user by one of `secretsKeys` (or was changed). */
-export function openSecret(secretsKeys: readonly Buffer[], keyId: string, user: string, sealed: string): string | null {
+export function openSecret(
+  secretsKeys: readonly Buffer[],
+  keyId: string,
+  user: string,
+  sealed: string,
+  purpose: SealPurpose = "api key",
+): string | null {
   const parts = sealed.split(".");
   if (parts.length !== 5 || parts[0] !== VERSION) return null;
   const key = secretsKeys.find((k) => symmetricKeyId(k) === parts[1]);
   if (!key) return null;
   try {
     const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(parts[2]!, "base64url"));
-    decipher.setAAD(associatedData(keyId, user));
+    decipher.setAAD(associatedData(keyId, user, purpose));
     decipher.setAuthTag(Buffer.from(parts[4]!, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(parts[3]!, "base64url")), decipher.final()]).toString("utf8");
   } catch {

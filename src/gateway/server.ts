@@ -62,6 +62,7 @@ import { publicRoutes } from "./routes/public.ts";
 import { regulatorRoutes } from "./routes/regulator/index.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { streamRoutes } from "./routes/streams.ts";
+import { SecondFactors } from "./second-factor.ts";
 import { type SecurityAlert, SignInGuard } from "./sign-in.ts";
 import { CLIENT_MESSAGES } from "./streams/protocol.ts";
 import { Users } from "./users.ts";
@@ -95,6 +96,8 @@ export interface ServerOptions {
   readonly exchange: Exchange;
   /** Users and API keys (from the journal); made from `exchange` with `passwordHashing` when not given. */
   readonly users?: Users;
+  /** Second-factor setups pending and codes used (made on the exchange's clock when not given). */
+  readonly secondFactors?: SecondFactors;
   /** scrypt parameters for password hashes made by this server (default: OWASP's recommendation). */
   readonly passwordHashing?: ScryptParameters;
   /** Serve cookies with `Secure` even over plain HTTP (behind a TLS proxy that is not trusted for headers). */
@@ -231,6 +234,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     auth,
     metrics,
     signIn,
+    secondFactors: options.secondFactors ?? new SecondFactors(exchange.clock),
     standInHash,
     secureCookies: options.secureCookies ?? false,
     signInPerMinute: options.signInPerMinute ?? SIGN_IN_PER_MINUTE,

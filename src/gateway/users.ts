@@ -20,6 +20,7 @@ import type { UserRecord } from "../projections/users.ts";
 import { HttpProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
 import { hashPassword, passwordProblem, RECOMMENDED_SCRYPT, type ScryptParameters } from "./passwords.ts";
+import { SECOND_FACTOR_PURPOSE } from "./second-factor.ts";
 import { openSecret, sealSecret } from "./secrets.ts";
 
 export const ROLES = USER_ROLES;
@@ -89,6 +90,20 @@ export class Users {
     const secret = openSecret(this.exchange.keys.secretsKeys, key.id, key.user, key.secretSealed);
     if (secret !== null) this.opened.set(keyId, secret);
     return secret;
+  }
+
+  /** The user's second-factor secret (base32), opened with the secrets key; null when none is set or it does not open. */
+  secondFactorSecret(id: string): string | null {
+    const sealed = this.user(id)?.secondFactorSealed ?? null;
+    if (sealed === null) return null;
+    return openSecret(this.exchange.keys.secretsKeys, "totp", id, sealed, SECOND_FACTOR_PURPOSE);
+  }
+
+  /** Sets up (a base32 TOTP secret, sealed here) or removes (null) the user's second factor, through the journal. */
+  async setSecondFactor(id: string, secret: string | null, reason: string, meta: CommandMeta): Promise<Outcome> {
+    const secretSealed =
+      secret === null ? null : sealSecret(this.exchange.keys.secretsKeys, "totp", id, secret, SECOND_FACTOR_PURPOSE);
+    return this.submit({ type: "user.secondFactor", user: id, secretSealed, reason }, meta);
   }
 
   /** Creates a user through the journal; the password must meet the policy (passwords.ts). */

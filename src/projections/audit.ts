@@ -387,6 +387,9 @@ function summarise(fields: Record<string, unknown>): string {
     case "user.password":
       summary = `set a new password for user ${f("user")}; reason: ${reasonText(fields.reason)}`;
       break;
+    case "user.secondFactor":
+      summary = `${fields.secretSealed === null ? "remove the second factor of" : "set up a second factor (TOTP) for"} user ${f("user")}; reason: ${reasonText(fields.reason)}`;
+      break;
     case "apiKey.create":
       summary = `create API key ${f("key")} for user ${f("user")} with scopes ${Array.isArray(fields.scopes) ? fields.scopes.map(text).join(", ") : "?"}`;
       break;

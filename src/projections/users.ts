@@ -3,7 +3,7 @@
  * (engine/access.ts): so the journal, which `sauda verify` checks and the audit trail shows, is the one place a role or
  * a key can come from. Changing a user in the database without the journal key is a broken chain, not a promotion.
  *
- * Holds each user's password hash and each key's sealed secret as the events carry them (opaque text; the gateway
+ * Holds each user's password hash, sealed second-factor secret and each key's sealed secret as the events carry them (opaque text; the gateway
  * checks a password against the hash and opens a secret with the secrets key, which this module never sees).
  *
  * Complexity: O(1) per event and per look-up; listing is O(users) or O(keys of one user).
@@ -20,6 +20,8 @@ export interface UserRecord {
   readonly member: string | null;
   readonly passwordHash: string;
   readonly disabled: boolean;
+  /** The sealed TOTP secret of the user's second factor; null when the password alone signs in. */
+  readonly secondFactorSealed: string | null;
 }
 
 export interface ApiKeyRecord {
@@ -46,6 +48,7 @@ export class UserDirectory {
             member: event.member,
             passwordHash: event.passwordHash,
             disabled: false,
+            secondFactorSealed: null,
           });
           break;
         case "user.disabled":
@@ -59,6 +62,11 @@ export class UserDirectory {
               ? { ...user, passwordHash: event.passwordHash }
               : { ...user, disabled: event.type === "user.disabled" },
           );
+          break;
+        }
+        case "user.secondFactorSet": {
+          const user = this.usersById.get(event.user);
+          if (user) this.usersById.set(user.id, { ...user, secondFactorSealed: event.secretSealed });
           break;
         }
         case "apiKey.created":

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Command } from "../../src/engine/commands.ts";
 import { LabCatalog } from "../../src/gateway/lab/catalog.ts";
+import { TOTP_PERIOD_S, totpCode } from "../../src/gateway/second-factor.ts";
 import { sign } from "../../src/gateway/signing.ts";
 import { type RouteKey, registeredRoutes, routeName } from "../support/routes.ts";
 import {
@@ -60,6 +61,7 @@ const POLICIES = {
   //               anon   viewer owner  other  oper   regul  ownKey opKey  regKey
   public: row("2xx   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
   signedIn: row("401   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
+  person: row("401   2xx    2xx    2xx    2xx    2xx    403    403    403"),
   memberRead: row("401   2xx    2xx    403    2xx    2xx    2xx    2xx    2xx"),
   memberTrade: row("401   403    2xx    403    403    403    403    403    403"),
   consoleRead: row("401   403    403    403    2xx    2xx    403    2xx    2xx"),
@@ -142,6 +144,27 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/stream", policy: "public", websocket: true },
   { route: "GET /api/asyncapi.json", policy: "public" },
   { route: "GET /api/accounts", policy: "signedIn" },
+  // Each person begins a setup, confirms it with a code of the secret their app was given, and removes it with a code
+  // of the next step (a code is good once).
+  { route: "POST /api/session/second-factor", policy: "person" },
+  {
+    route: "POST /api/session/second-factor/confirm",
+    policy: "person",
+    body: (caller) => {
+      const setup = caller === "anonymous" ? null : server.secondFactors.pendingSetup(USER_OF[caller]);
+      return { code: setup === null ? "000000" : totpCode(setup.secret, server.nowMs) };
+    },
+  },
+  {
+    route: "DELETE /api/session/second-factor",
+    policy: "person",
+    body: (caller) => {
+      const secret = caller === "anonymous" ? null : server.users.secondFactorSecret(USER_OF[caller]);
+      if (secret === null || POLICIES.person[caller] !== "2xx") return { code: "000000" };
+      server.nowMs += TOTP_PERIOD_S * 1000;
+      return { code: totpCode(secret, server.nowMs) };
+    },
+  },
   { route: "GET /api/lab/scenarios", policy: "public" },
   { route: "POST /api/lab/runs", policy: "signedIn", body: () => LAB_RUN },
   { route: "GET /api/lab/runs/:id", policy: "signedIn", path: `/api/lab/runs/${LAB_RUN_ID}` },
@@ -404,6 +427,12 @@ const ROWS: readonly Row[] = [
     body: () => ({ scopes: ["read"] }),
   },
   {
+    route: "DELETE /api/admin/users/:id/second-factor",
+    policy: "operatorChange",
+    path: "/api/admin/users/mx-victim/second-factor",
+    body: () => REASON,
+  },
+  {
     route: "DELETE /api/admin/users/:id/keys/:keyId",
     policy: "operatorChange",
     path: "/api/admin/users/mx-victim/keys/mx-victim-key",
@@ -641,6 +670,9 @@ beforeAll(async () => {
     string,
   ];
   await server.addUser("mx-victim", "viewer", M);
+  await server.users.setSecondFactor("mx-victim", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "set up", {
+    actor: "test setup",
+  });
   await server.putApiKey({
     id: "mx-victim-key",
     user: "mx-victim",

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange } from "../../src/gateway/exchange.ts";
 import { LIGHT_SCRYPT } from "../../src/gateway/passwords.ts";
+import { SecondFactors } from "../../src/gateway/second-factor.ts";
 import { buildServer, type Server, type ServerOptions } from "../../src/gateway/server.ts";
 import { sign } from "../../src/gateway/signing.ts";
 import { type Role, type Scope, Users } from "../../src/gateway/users.ts";
@@ -108,6 +109,7 @@ export class TestServer {
   readonly dir: string;
   exchange!: Exchange;
   users!: Users;
+  secondFactors!: SecondFactors;
   app!: Server;
   url = "";
   private keyCount = 0;
@@ -146,9 +148,11 @@ export class TestServer {
   ): Promise<void> {
     this.exchange = await Exchange.open({ data: this.dir, clock: () => this.nowMs });
     this.users = new Users(this.exchange, { scrypt: LIGHT_SCRYPT });
+    this.secondFactors = new SecondFactors(() => this.nowMs);
     this.app = await buildServer({
       exchange: this.exchange,
       users: this.users,
+      secondFactors: this.secondFactors,
       ...(this.logStream === undefined ? { logger: false } : { logStream: this.logStream }),
       validateResponses: true,
       ...(ratePerMinute === undefined ? {} : { ratePerMinute, ratePerMinutePublic: ratePerMinute }),

@@ -4,19 +4,28 @@
  * the same whether the user exists, does not exist or is disabled (sign-in.ts): one scrypt of the given password
  * against the user's hash or the stand-in hash. Failures per user name back off and alert the operator. Signing out
  * is an unsafe request like any other: with a session, it needs the session's CSRF token.
+ *
+ * A second factor (second-factor.ts): a signed-in user sets one up under /api/session/second-factor (begin: a new
+ * secret and its otpauth:// address; confirm with a code from the app: journaled, sealed); from then on the sign-in
+ * needs `code` too. Without it the answer is SECOND_FACTOR_REQUIRED (the password was right, nothing is counted); a
+ * wrong, stale or reused code is SECOND_FACTOR_INVALID and counts as a failed sign-in for the name's backoff. Removing
+ * it needs a current code; the operator can remove a user's (a lost phone) under /api/admin/users/:id/second-factor.
  */
 
 import { Type } from "@fastify/type-provider-typebox";
-import type { FastifyInstance } from "fastify";
-import { checkCsrf, SESSION_COOKIE, SESSION_IDLE_MS } from "../auth.ts";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { checkCsrf, requireUser, SESSION_COOKIE, SESSION_IDLE_MS } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { hashUses, PASSWORD_LENGTH_MAX, verifyPassword } from "../passwords.ts";
 import type { User } from "../users.ts";
-import { Nullable, Strict } from "../wire/base.ts";
+import { EPOCH_MS, Nullable, SEQ, Strict } from "../wire/base.ts";
 import { PUBLIC_USER, SCOPE } from "../wire/console.ts";
 import { metaOf } from "./access.ts";
 import { ID } from "./common.ts";
+
+/** A code from an authenticator app as typed: 6 digits (anything else is refused as the wrong code would be). */
+const CODE = Type.String({ minLength: 1, maxLength: 16, description: "the 6-digit code the authenticator app shows" });
 
 export function publicUser(user: User) {
   return { id: user.id, name: user.name, role: user.role, member: user.member };
@@ -24,7 +33,7 @@ export function publicUser(user: User) {
 
 export function sessionRoutes(api: FastifyInstance, context: RouteContext): void {
   const { auth, users, signIn, standInHash, secureCookies } = context;
-  api.post<{ Body: { user: string; password: string } }>(
+  api.post<{ Body: { user: string; password: string; code?: string } }>(
     "/session",
     {
       schema: {
@@ -32,10 +41,17 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
         tags: ["session"],
         summary: "Sign in",
         body: Type.Object(
-          { user: ID, password: Type.String({ minLength: 1, maxLength: PASSWORD_LENGTH_MAX }) },
+          {
+            user: ID,
+            password: Type.String({ minLength: 1, maxLength: PASSWORD_LENGTH_MAX }),
+            code: Type.Optional(CODE),
+          },
           {
             additionalProperties: false,
-            examples: [{ user: "aktau-trader", password: "correct horse battery staple" }],
+            examples: [
+              { user: "aktau-trader", password: "correct horse battery staple" },
+              { user: "aktau-trader", password: "correct horse battery staple", code: "492039" },
+            ],
           },
         ),
         response: { 200: Strict({ user: PUBLIC_USER, csrfToken: Type.String() }) },
@@ -43,7 +59,7 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
       config: {
         rateLimit: { max: context.signInPerMinute, timeWindow: 60_000 },
         access: "public",
-        errors: ["AUTH_FAILED", "AUTH_BACKOFF"],
+        errors: ["AUTH_FAILED", "AUTH_BACKOFF", "SECOND_FACTOR_REQUIRED", "SECOND_FACTOR_INVALID"],
       },
     },
     async (request, reply) => {
@@ -60,6 +76,15 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
       if (user === null || user.disabled || !matches) {
         signIn.failed(name, request.ip);
         throw new HttpProblem("AUTH_FAILED");
+      }
+      const secondFactor = users.secondFactorSecret(user.id);
+      if (user.secondFactorSealed !== null) {
+        // The password was right: the code is asked for, and only a wrong one counts as a failure.
+        if (request.body.code === undefined) throw new HttpProblem("SECOND_FACTOR_REQUIRED");
+        if (secondFactor === null || !context.secondFactors.check(user.id, secondFactor, request.body.code)) {
+          signIn.failed(name, request.ip);
+          throw new HttpProblem("SECOND_FACTOR_INVALID");
+        }
       }
       signIn.succeeded(name);
       if (!hashUses(user.passwordHash, users.scrypt)) {
@@ -102,6 +127,9 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
             user: Nullable(PUBLIC_USER),
             csrfToken: Nullable(Type.String()),
             via: Type.Optional(Type.Enum(["session", "key"] as const)),
+            secondFactor: Type.Optional(
+              Type.Boolean({ description: "whether the user signs in with a second factor (TOTP) as well" }),
+            ),
             scopes: Type.Optional(Type.Array(SCOPE)),
           }),
         },
@@ -116,6 +144,7 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
         csrfToken: principal.csrf,
         via: principal.via,
         scopes: principal.scopes,
+        secondFactor: principal.user.secondFactorSealed !== null,
       };
     },
   );
@@ -138,6 +167,96 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
       if (token) auth.sessions.delete(token);
       reply.clearCookie(SESSION_COOKIE, { path: "/", secure: secureCookies || request.protocol === "https" });
       return { user: null };
+    },
+  );
+
+  /** The signed-in person (a browser session: an API key cannot set up a second factor). */
+  const person = (request: FastifyRequest, action: string) => {
+    const principal = requireUser(request.principal, action);
+    if (principal.via !== "session") {
+      throw new HttpProblem("FORBIDDEN", {
+        role: principal.user.role,
+        action: `${action} through an API key (sign in with a password)`,
+      });
+    }
+    checkCsrf(request, principal);
+    return principal.user;
+  };
+
+  api.post(
+    "/session/second-factor",
+    {
+      schema: {
+        operationId: "beginSecondFactor",
+        tags: ["session"],
+        summary:
+          "Begin setting up a second factor: a new TOTP secret and its otpauth:// address for the authenticator app, pending until confirmed",
+        response: {
+          200: Strict({
+            secret: Type.String({ description: "base32, as authenticator apps take it typed" }),
+            uri: Type.String({ description: "otpauth://totp/... — what a QR code for the app holds" }),
+            expiresMs: EPOCH_MS,
+          }),
+        },
+      },
+      config: { access: "person", errors: ["SECOND_FACTOR_ALREADY_SET"] },
+    },
+    async (request) => {
+      const user = person(request, "set up a second factor");
+      if (user.secondFactorSealed !== null) throw new HttpProblem("SECOND_FACTOR_ALREADY_SET");
+      return context.secondFactors.begin(user.id);
+    },
+  );
+
+  api.post<{ Body: { code: string } }>(
+    "/session/second-factor/confirm",
+    {
+      schema: {
+        operationId: "confirmSecondFactor",
+        tags: ["session"],
+        summary: "Confirm the pending second factor with a code from the app: from then on signing in needs a code",
+        body: Type.Object({ code: CODE }, { additionalProperties: false, examples: [{ code: "492039" }] }),
+        response: { 200: Strict({ seq: SEQ, secondFactor: Type.Boolean() }) },
+      },
+      config: { access: "person", errors: ["SECOND_FACTOR_NOT_PENDING", "SECOND_FACTOR_INVALID"] },
+    },
+    async (request) => {
+      const user = person(request, "confirm a second factor");
+      if (!context.secondFactors.isPending(user.id)) throw new HttpProblem("SECOND_FACTOR_NOT_PENDING");
+      const secret = context.secondFactors.confirm(user.id, request.body.code);
+      if (secret === null) throw new HttpProblem("SECOND_FACTOR_INVALID");
+      const outcome = await users.setSecondFactor(user.id, secret, "second factor set up by the user", {
+        ...metaOf(request),
+        actor: user.id,
+      });
+      return { seq: outcome.seq, secondFactor: true };
+    },
+  );
+
+  api.delete<{ Body: { code: string } }>(
+    "/session/second-factor",
+    {
+      schema: {
+        operationId: "removeSecondFactor",
+        tags: ["session"],
+        summary: "Remove your second factor, with a current code from the app",
+        body: Type.Object({ code: CODE }, { additionalProperties: false, examples: [{ code: "492039" }] }),
+        response: { 200: Strict({ seq: SEQ, secondFactor: Type.Boolean() }) },
+      },
+      config: { access: "person", errors: ["SECOND_FACTOR_NOT_SET", "SECOND_FACTOR_INVALID"] },
+    },
+    async (request) => {
+      const user = person(request, "remove a second factor");
+      const secret = users.secondFactorSecret(user.id);
+      if (user.secondFactorSealed === null) throw new HttpProblem("SECOND_FACTOR_NOT_SET", { id: user.id });
+      if (secret === null || !context.secondFactors.check(user.id, secret, request.body.code)) {
+        throw new HttpProblem("SECOND_FACTOR_INVALID");
+      }
+      const outcome = await users.setSecondFactor(user.id, null, "second factor removed by the user", {
+        ...metaOf(request),
+        actor: user.id,
+      });
+      return { seq: outcome.seq, secondFactor: false };
     },
   );
 }

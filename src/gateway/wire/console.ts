@@ -130,6 +130,7 @@ export const USER = Strict({
   role: ROLE,
   member: Nullable(TEXT),
   disabled: Type.Boolean(),
+  secondFactor: Type.Boolean({ description: "signs in with a second factor (TOTP) as well as the password" }),
   keys: Type.Array(API_KEY),
 });
 

@@ -72,7 +72,12 @@ function keyView(key: ApiKey) {
 }
 
 function userView(user: User, keys: readonly ApiKey[]) {
-  return { ...publicUser(user), disabled: user.disabled, keys: keys.map(keyView) };
+  return {
+    ...publicUser(user),
+    disabled: user.disabled,
+    secondFactor: user.secondFactorSealed !== null,
+    keys: keys.map(keyView),
+  };
 }
 
 export function operatorUserRoutes(api: FastifyInstance, context: RouteContext): void {
@@ -166,6 +171,29 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
       },
     );
   }
+
+  api.delete<{ Params: Static<typeof USER_PARAMS>; Body: Static<typeof REASON_BODY> }>(
+    "/admin/users/:id/second-factor",
+    {
+      schema: {
+        operationId: "resetSecondFactor",
+        tags,
+        summary:
+          "Remove a user's second factor, with a reason (a lost phone): they sign in with the password alone and may set up a new one",
+        params: USER_PARAMS,
+        body: REASON_BODY,
+        response: { 200: Strict({ seq: SEQ, user: USER }) },
+      },
+      config: { ...OPERATOR_CHANGE, errors: ["USER_NOT_FOUND", "SECOND_FACTOR_NOT_SET"] },
+    },
+    async (request) => {
+      requireConsoleChange(request, "operator", "remove a user's second factor");
+      const user = requireUserRecord(request.params.id);
+      if (user.secondFactorSealed === null) throw new HttpProblem("SECOND_FACTOR_NOT_SET", { id: user.id });
+      const outcome = await users.setSecondFactor(user.id, null, request.body.reason, metaOf(request));
+      return { seq: outcome.seq, user: userView(requireUserRecord(user.id), users.apiKeysOf(user.id)) };
+    },
+  );
 
   api.get<{ Params: Static<typeof USER_PARAMS> }>(
     "/admin/users/:id/keys",

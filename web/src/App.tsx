@@ -10,6 +10,7 @@ import type { Role } from "./api/types.ts";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { exchangeTime } from "./format.ts";
 import { LANGUAGES, useI18n } from "./i18n/index.tsx";
+import { Account } from "./pages/Account.tsx";
 import { Board } from "./pages/Board.tsx";
 import { Lab } from "./pages/Lab.tsx";
 import { Operator } from "./pages/Operator.tsx";
@@ -35,6 +36,7 @@ const PAGES: readonly PageSpec[] = [
   { path: "/surveillance/case", label: "nav.surveillance", roles: ["regulator"], hidden: true },
   { path: "/operator", label: "nav.operator", roles: ["operator"] },
   { path: "/lab", label: "nav.lab", roles: null },
+  { path: "/account", label: "nav.account", roles: ["trader", "viewer", "operator", "regulator"], hidden: true },
 ];
 
 export function App() {
@@ -57,6 +59,7 @@ export function App() {
   else if (user === undefined) content = <p className="notice">{t("app.loading")}</p>;
   else if (!user || !page.roles.includes(user.role)) content = <SignIn reason={t("app.needsRole")} />;
   else if (page.path === "/terminal") content = <Terminal user={user} />;
+  else if (page.path === "/account") content = <Account user={user} />;
   else if (page.path === "/regulator") content = <Regulator />;
   else if (page.path === "/surveillance") content = <Surveillance />;
   else if (page.path === "/surveillance/case") content = <SurveillanceCase />;
@@ -103,10 +106,12 @@ export function App() {
           </label>
           {user ? (
             <span className="who">
-              <span data-testid="who">
-                {user.name}
-                {user.member ? ` · ${user.member}` : ""} · {t(`roles.${user.role}`)}
-              </span>
+              <Link to="/account" current={path === "/account"}>
+                <span data-testid="who">
+                  {user.name}
+                  {user.member ? ` · ${user.member}` : ""} · {t(`roles.${user.role}`)}
+                </span>
+              </Link>
               <button
                 type="button"
                 className="link"

@@ -14,7 +14,8 @@ interface SessionState {
   readonly user: User | null | undefined;
   /** True after the exchange refused a request for want of a valid session while someone was signed in. */
   readonly expired: boolean;
-  signIn(user: string, password: string): Promise<User>;
+  /** `code`: the second factor's code, for a user who has one (the server asks with SECOND_FACTOR_REQUIRED). */
+  signIn(user: string, password: string, code?: string): Promise<User>;
   signOut(): Promise<void>;
 }
 
@@ -50,8 +51,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .catch(() => setUser(null));
   }, []);
 
-  const signIn = useCallback(async (name: string, password: string) => {
-    const session = await call("post", "/api/session", {}, { user: name, password });
+  const signIn = useCallback(async (name: string, password: string, code?: string) => {
+    const session = await call(
+      "post",
+      "/api/session",
+      {},
+      code === undefined ? { user: name, password } : { user: name, password, code },
+    );
     setCsrfToken(session.csrfToken);
     setUser(session.user);
     setExpired(false);

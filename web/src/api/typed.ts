@@ -106,8 +106,9 @@ async function answerOf(call: () => Promise<ClientAnswer>): Promise<unknown> {
   }
   if (answer.response.ok) return answer.data ?? null;
   const status = answer.response.status;
-  if (status === 401) reportUnauthorized();
   const error = (answer.error as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  // Only the want of a session means the session ended; a wrong password or second-factor code is the form's error.
+  if (status === 401 && error?.code === "AUTH_REQUIRED") reportUnauthorized();
   throw new ApiError(
     status,
     typeof error?.code === "string" ? error.code : `HTTP_${status}`,

@@ -1,6 +1,7 @@
 /** Sign-in form for members' traders and viewers, the regulator and the operator. */
 
 import { type FormEvent, useState } from "react";
+import { ApiError } from "../api/client.ts";
 import { useSession } from "../api/session.tsx";
 import { FieldError } from "../components/FieldError.tsx";
 import { describeError, fieldOf } from "../errors.ts";
@@ -14,6 +15,9 @@ export function SignIn({ reason }: { reason?: string }) {
   const path = usePath();
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
+  // Shown once the exchange says this user signs in with a second factor too.
+  const [needsCode, setNeedsCode] = useState(false);
+  const [code, setCode] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -22,9 +26,10 @@ export function SignIn({ reason }: { reason?: string }) {
     setBusy(true);
     setError(null);
     try {
-      const user = await signIn(name.trim(), password);
+      const user = await signIn(name.trim(), password, needsCode ? code.trim() : undefined);
       if (path === "/login") navigate(homeOf(user.role));
     } catch (caught) {
+      if (caught instanceof ApiError && caught.code === "SECOND_FACTOR_REQUIRED") setNeedsCode(true);
       setError(caught);
     } finally {
       setBusy(false);
@@ -62,8 +67,22 @@ export function SignIn({ reason }: { reason?: string }) {
             aria-describedby="signin-error"
           />
         </label>
+        {needsCode ? (
+          <label>
+            {t("signIn.code")}
+            <input
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+              aria-invalid={error instanceof ApiError && error.code === "SECOND_FACTOR_INVALID"}
+              aria-describedby="signin-error"
+            />
+          </label>
+        ) : null}
         <FieldError id="signin-error" message={message} />
-        <button type="submit" disabled={busy || name === "" || password === ""}>
+        <button type="submit" disabled={busy || name === "" || password === "" || (needsCode && code.trim() === "")}>
           {t("signIn.submit")}
         </button>
       </form>

@@ -24,6 +24,7 @@ import {
   REFERENCE_LENGTH_MAX,
 } from "../domain/limits.ts";
 import { isSafeWholeNumber, ORDER_QUANTITY_MAX } from "../domain/order.ts";
+import { isBin } from "../domain/vat.ts";
 import { isCalendarDate, isoDateOfDay } from "./calendar.ts";
 import {
   Clearing,
@@ -90,6 +91,8 @@ export interface MemberAddCommand {
   readonly name: string;
   readonly roles: readonly MemberRole[];
   readonly buyerCategory?: BuyerCategory | null;
+  /** The member's business identification number (BIN): 12 digits; documents and e-invoices carry it. */
+  readonly bin?: string | null;
 }
 
 /**
@@ -185,8 +188,14 @@ export class ClearingHouse {
     if (roles.includes("buyer") !== (buyerCategory !== null)) {
       return problem("MEMBER_INVALID", { reason: "a buyer needs a buyer category, and only a buyer has one" });
     }
-    this.members.addMember({ id: member, name, roles: [...roles], buyerCategory, suspended: false });
-    out.push({ type: "member.added", member, name, roles: [...roles], buyerCategory });
+    const bin = command.bin ?? null;
+    if (bin !== null && !isBin(bin)) {
+      return problem("MEMBER_INVALID", { reason: `BIN ${JSON.stringify(bin)} must be exactly 12 digits` });
+    }
+    // The BIN is kept only when given, so members without one snapshot (and hash) as before BINs existed.
+    const withBin = bin === null ? {} : { bin };
+    this.members.addMember({ id: member, name, roles: [...roles], buyerCategory, suspended: false, ...withBin });
+    out.push({ type: "member.added", member, name, roles: [...roles], buyerCategory, ...withBin });
     return null;
   }
 

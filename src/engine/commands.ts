@@ -25,6 +25,7 @@ import type { ShipmentArriveCommand, ShipmentDispatchCommand, StationRegisterCom
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { SurveillanceCommand } from "./surveillance.ts";
+import type { VatSetCommand } from "./vat.ts";
 
 export type {
   AccountOpenCommand,
@@ -37,6 +38,7 @@ export type {
   ShipmentDispatchCommand,
   StationRegisterCommand,
   SurveillanceCommand,
+  VatSetCommand,
 };
 
 export interface ListInstrumentCommand {
@@ -209,6 +211,7 @@ export type Command =
   | SetReferencePriceCommand
   | AccessCommand
   | SurveillanceCommand
+  | VatSetCommand
   | TickCommand;
 
 export type CommandType = Command["type"];
@@ -255,6 +258,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "case.review",
   "case.close",
   "case.note",
+  "vat.set",
   "time.tick",
 ];
 

@@ -56,6 +56,7 @@ const KIND_OF_COMMAND: Readonly<Record<string, AuditKind>> = {
   "calendar.set": "listing",
   "phase.set": "listing",
   "reference.set": "listing",
+  "vat.set": "settlement",
 };
 const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   order: "trading",
@@ -357,6 +358,9 @@ function summarise(fields: Record<string, unknown>): string {
       break;
     case "time.tick":
       summary = "time tick";
+      break;
+    case "vat.set":
+      summary = `set VAT to ${f("rateBps")} bps from ${f("from")}; reason: ${reasonText(fields.reason)}`;
       break;
     case "surveillance.configure":
       summary = `change surveillance configuration: ${text(JSON.stringify(fields.changes ?? null))}; reason: ${reasonText(fields.reason)}`;

@@ -169,6 +169,38 @@ const ROWS: readonly Row[] = [
       date: "2026-01-05",
     }),
   },
+  // Documents: AKTAU-1 is the buyer of `buyObligation`'s trade ({trade}).
+  {
+    route: "GET /api/accounts/:account/contracts/:trade",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/contracts/{trade}",
+  },
+  {
+    route: "GET /api/accounts/:account/contracts/:trade/pdf",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/contracts/{trade}/pdf?lang=en",
+  },
+  {
+    route: "GET /api/accounts/:account/contracts/:trade/verify",
+    policy: "memberRead",
+    path: `/api/accounts/AKTAU-1/contracts/{trade}/verify?sha256=${"0".repeat(64)}`,
+  },
+  { route: "GET /api/accounts/:account/einvoices", policy: "memberRead", path: "/api/accounts/AKTAU-1/einvoices" },
+  {
+    route: "GET /api/accounts/:account/statements/:date",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/statements/2026-01-05",
+  },
+  {
+    route: "GET /api/accounts/:account/statements/:date/xlsx",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/statements/2026-01-05/xlsx",
+  },
+  {
+    route: "GET /api/accounts/:account/statements/:date/pdf",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/statements/2026-01-05/pdf?lang=ru",
+  },
   {
     route: "POST /api/accounts/:account/arrivals",
     policy: "memberTrade",
@@ -357,6 +389,12 @@ const ROWS: readonly Row[] = [
     route: "POST /api/admin/obligations/:id/confirm-delivery",
     policy: "operatorChange",
     path: "/api/admin/obligations/{obligation}/confirm-delivery",
+  },
+  { route: "GET /api/admin/vat", policy: "consoleRead" },
+  {
+    route: "POST /api/admin/vat",
+    policy: "operatorChange",
+    body: () => ({ rateBps: 1200, from: "2026-02-01", reason: "access matrix" }),
   },
   {
     route: "POST /api/admin/stations",
@@ -680,7 +718,10 @@ function credentials(caller: Caller, session: Session | undefined, method: strin
 
 async function send(row: Row, caller: Caller): Promise<Reply> {
   const [method, url] = row.route.split(" ") as [string, string];
-  const path = (row.path ?? url).replace("{obligation}", obligation).replace("{alert}", alert);
+  const path = (row.path ?? url)
+    .replace("{obligation}", obligation)
+    .replace("{alert}", alert)
+    .replace("{trade}", `T-${buyObligation.slice(3)}`);
   let session = sessions.get(caller);
   if (row.freshSession && session !== undefined) session = await server.login(USER_OF[caller as "viewer"]);
   if (row.ownerUser !== undefined && caller === "owner") session = await server.login(row.ownerUser);

@@ -20,6 +20,7 @@ import type {
   MemberGroupCommand,
   MoneyCommand,
   ObligationCommand,
+  TradeVoidCommand,
 } from "./clearinghouse.ts";
 import type { ShipmentArriveCommand, ShipmentDispatchCommand, StationRegisterCommand } from "./delivery.ts";
 import type { Phase, TradingMode } from "./phases.ts";
@@ -38,6 +39,7 @@ export type {
   ShipmentDispatchCommand,
   StationRegisterCommand,
   SurveillanceCommand,
+  TradeVoidCommand,
   VatSetCommand,
 };
 
@@ -195,6 +197,7 @@ export type Command =
   | MoneyCommand
   | GasCommand
   | ObligationCommand
+  | TradeVoidCommand
   | StationRegisterCommand
   | ShipmentDispatchCommand
   | ShipmentArriveCommand
@@ -231,6 +234,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "gas.withdraw",
   "obligation.confirmPayment",
   "obligation.confirmDelivery",
+  "trade.void",
   "station.register",
   "shipment.dispatch",
   "shipment.arrive",

@@ -241,6 +241,8 @@ export class Engine {
       case "obligation.confirmPayment":
       case "obligation.confirmDelivery":
         return this.house.confirm(command, out);
+      case "trade.void":
+        return checkReason(command.reason) ?? this.house.voidTrade(command, out);
       case "station.register":
         return this.house.registerStation(command, this.nowMsValue, out);
       case "shipment.dispatch":

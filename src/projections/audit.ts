@@ -57,6 +57,7 @@ const KIND_OF_COMMAND: Readonly<Record<string, AuditKind>> = {
   "phase.set": "listing",
   "reference.set": "listing",
   "vat.set": "settlement",
+  "trade.void": "settlement",
 };
 const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   order: "trading",
@@ -358,6 +359,9 @@ function summarise(fields: Record<string, unknown>): string {
       break;
     case "time.tick":
       summary = "time tick";
+      break;
+    case "trade.void":
+      summary = `void trade ${f("trade")} under ${f("rule")}; reason: ${reasonText(fields.reason)}`;
       break;
     case "vat.set":
       summary = `set VAT to ${f("rateBps")} bps from ${f("from")}; reason: ${reasonText(fields.reason)}`;

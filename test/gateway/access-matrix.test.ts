@@ -390,6 +390,12 @@ const ROWS: readonly Row[] = [
     policy: "operatorChange",
     path: "/api/admin/obligations/{obligation}/confirm-delivery",
   },
+  {
+    route: "POST /api/admin/trades/:trade/void",
+    policy: "operatorChange",
+    path: "/api/admin/trades/{voidTrade}/void",
+    body: () => ({ reason: "access matrix", rule: "Rulebook §2" }),
+  },
   { route: "GET /api/admin/vat", policy: "consoleRead" },
   {
     route: "POST /api/admin/vat",
@@ -616,6 +622,19 @@ const SETUP: Command[] = [
       quantity: 1000,
     }),
   ),
+  // A trade for the operator to void: KAZGPZ sells 1 t to the broker's client.
+  ...(["KAZGPZ-1", "BROKER-C1"] as const).map(
+    (account): Command => ({
+      type: "order.new",
+      instrument: INSTRUMENT,
+      orderId: `${account}~mx-void`,
+      account,
+      side: account === "KAZGPZ-1" ? "sell" : "buy",
+      orderType: "limit",
+      price: 13_300_000,
+      quantity: 1000,
+    }),
+  ),
   {
     type: "station.register",
     station: "MX-AKTAU-ST",
@@ -633,6 +652,8 @@ let obligation = "";
 /** AKTAU-1 bought this from KAZGPZ-1 (a shipment is on its way), and sold that to the broker's client. */
 let buyObligation = "";
 let sellObligation = "";
+/** KAZGPZ-1 sold this to the broker's client; the operator voids it. */
+let voidTrade = "";
 let alert = "";
 let otherAlert = "";
 let signatureCount = 0;
@@ -659,6 +680,9 @@ beforeAll(async () => {
   const aktauObligations = server.exchange.projections.accounts.obligations("AKTAU-1");
   buyObligation = aktauObligations.find((o) => o.buyer === "AKTAU-1")!.id;
   sellObligation = aktauObligations.find((o) => o.seller === "AKTAU-1")!.id;
+  voidTrade = server.exchange.projections.accounts
+    .obligations("BROKER-C1")
+    .find((o) => o.seller === "KAZGPZ-1")!.tradeId;
   const shipped = await server.exchange.submit({
     type: "shipment.dispatch",
     account: "KAZGPZ-1",
@@ -721,7 +745,8 @@ async function send(row: Row, caller: Caller): Promise<Reply> {
   const path = (row.path ?? url)
     .replace("{obligation}", obligation)
     .replace("{alert}", alert)
-    .replace("{trade}", `T-${buyObligation.slice(3)}`);
+    .replace("{trade}", `T-${buyObligation.slice(3)}`)
+    .replace("{voidTrade}", voidTrade);
   let session = sessions.get(caller);
   if (row.freshSession && session !== undefined) session = await server.login(USER_OF[caller as "viewer"]);
   if (row.ownerUser !== undefined && caller === "owner") session = await server.login(row.ownerUser);

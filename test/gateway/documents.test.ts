@@ -215,7 +215,8 @@ describe("a trade's documents", () => {
     const check = await server.call(aktau, "GET", `/api/accounts/AKTAU-1/contracts/${tradeId}/verify?sha256=${sha}`);
     expect(check.body).toMatchObject({ trade: tradeId, match: true, form: "pdf-kk" });
     const tampered = Buffer.from(pdf.bytes);
-    tampered[tampered.length - 10] ^= 1;
+    const at = tampered.length - 10;
+    tampered.writeUInt8(tampered.readUInt8(at) ^ 1, at);
     const bad = createHash("sha256").update(tampered).digest("hex");
     const refused = await server.call(aktau, "GET", `/api/accounts/AKTAU-1/contracts/${tradeId}/verify?sha256=${bad}`);
     expect(refused.body).toMatchObject({ match: false, form: null });

@@ -782,6 +782,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/trades/{trade}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Voids a trade made in breach of the rules, with a reason and the rule: its obligation unwinds exactly */
+        post: operations["voidTrade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/obligations/{id}/confirm-payment": {
         parameters: {
             query?: never;
@@ -2177,7 +2194,7 @@ export interface components {
             paid: boolean;
             delivered: boolean;
             /** @enum {unknown} */
-            status: "open" | "settled" | "defaulted";
+            status: "open" | "settled" | "defaulted" | "voided";
             defaultedParty: ("buyer" | "seller") | null;
             /** @description tiyn */
             forfeitedTiyn: number;
@@ -4886,7 +4903,7 @@ export interface operations {
     listObligations: {
         parameters: {
             query: {
-                status?: "open" | "settled" | "defaulted";
+                status?: "open" | "settled" | "defaulted" | "voided";
                 limit: number;
             };
             header?: never;
@@ -8852,7 +8869,7 @@ export interface operations {
     adminListObligations: {
         parameters: {
             query: {
-                status?: "open" | "settled" | "defaulted" | "all";
+                status?: "open" | "settled" | "defaulted" | "voided" | "all";
                 account?: string;
                 instrument?: string;
                 /** @description ms since epoch (UTC) */
@@ -8901,7 +8918,7 @@ export interface operations {
                             paid: boolean;
                             delivered: boolean;
                             /** @enum {unknown} */
-                            status: "open" | "settled" | "defaulted";
+                            status: "open" | "settled" | "defaulted" | "voided";
                             defaultedParty: ("buyer" | "seller") | null;
                             /** @description tiyn */
                             forfeitedTiyn: number;
@@ -8939,6 +8956,127 @@ export interface operations {
             };
             /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    voidTrade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trade: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "the buyer's trading software entered orders faster than the entry rules allow",
+                 *       "rule": "Rulebook §2: orders"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                    /** @description the rulebook's clause the trade broke */
+                    rule: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        obligation: components["schemas"]["Obligation"] | null;
+                    };
+                };
+            };
+            /** @description Error codes: FIELD_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: OBLIGATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: OBLIGATION_ALREADY_CONFIRMED, OBLIGATION_NOT_OPEN. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11043,7 +11181,7 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, surveillance, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";

@@ -368,3 +368,48 @@ describe("a trade's documents", () => {
     ledgerBalances();
   });
 });
+
+describe("a voided trade", () => {
+  it("the operator voids a trade with a reason and a rule: collateral and fee come back, the gas too, audited", async () => {
+    operator = await server.login("operator");
+    regulator = await server.login("regulator");
+    const freeBefore = await server.call(aktau, "GET", "/api/accounts/AKTAU-1/balances");
+    const money = (body: { balances: { asset: string; free: string }[] }) =>
+      body.balances.find((b) => b.asset === "KZT")!.free;
+    const gas = async () =>
+      (await server.call(seller, "GET", "/api/accounts/KAZGPZ-1/balances")).body.balances.find(
+        (b: { asset: string }) => b.asset === "GAS:KAZGPZ",
+      ).free;
+    const gasBefore = await gas();
+    const voided = await trade("v1", 2000, 13_300_000);
+    const { sha256 } = (await server.call(aktau, "GET", `/api/accounts/AKTAU-1/contracts/${voided}`)).body;
+    const body = { reason: "the buyer's software broke the entry rules", rule: "Rulebook §2: orders" };
+
+    const byRegulator = await server.call(regulator, "POST", `/api/admin/trades/${voided}/void`, body);
+    expect(byRegulator.status).toBe(403);
+    const done = await server.call(operator, "POST", `/api/admin/trades/${voided}/void`, body);
+    expect(done.status).toBe(200);
+    expect(done.body.obligation).toMatchObject({ tradeId: voided, status: "voided", paid: false, delivered: false });
+    const again = await server.call(operator, "POST", `/api/admin/trades/${voided}/void`, body);
+    expect([again.status, again.body.error.code]).toEqual([409, "OBLIGATION_NOT_OPEN"]);
+
+    expect(money((await server.call(aktau, "GET", "/api/accounts/AKTAU-1/balances")).body)).toBe(
+      money(freeBefore.body),
+    );
+    expect(await gas()).toBe(gasBefore);
+    const audit = await server.call(regulator, "GET", "/api/regulator/audit?commandType=trade.void");
+    expect(audit.body.entries.map((e: { summary: string; code: string | null }) => [e.summary, e.code])).toEqual([
+      [`void trade ${voided} under Rulebook §2: orders; reason: ${body.reason}`, "OBLIGATION_NOT_OPEN"],
+      [`void trade ${voided} under Rulebook §2: orders; reason: ${body.reason}`, null],
+    ]);
+    // The contract stays as it was made; the statement shows the obligation voided; no e-invoice is issued for it.
+    expect((await server.call(aktau, "GET", `/api/accounts/AKTAU-1/contracts/${voided}`)).body.sha256).toBe(sha256);
+    const statement = await server.call(aktau, "GET", "/api/accounts/AKTAU-1/statements/2026-01-06");
+    expect(statement.body.accounts[0].obligations.find((o: { tradeId: string }) => o.tradeId === voided)).toMatchObject(
+      { status: "voided", paid: false, delivered: false },
+    );
+    const invoices = await download(aktau, "/api/accounts/AKTAU-1/einvoices");
+    expect(invoices.bytes.toString("utf8")).not.toContain(`ESF-${voided.slice(2)}`);
+    ledgerBalances();
+  });
+});

@@ -30,7 +30,7 @@ export const ESF_NAMESPACE = "urn:sauda:esf:1";
 /** The tonne in the classifier of units of measurement. */
 export const UNIT_CODE_TONNE = "168";
 /** Most invoices one export holds. */
-export const EINVOICES_EXPORT_MAX = 10_000;
+export const EINVOICES_EXPORT_MAX = 1000;
 
 /** The TN VED code (six digits, spaced as printed) of a product. */
 export function goodsCode(product: string | null): string {

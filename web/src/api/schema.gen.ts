@@ -443,7 +443,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The member's e-invoices (ESF XML, docs/einvoice.xsd) for its delivered obligations, by delivery date; at most 10000 */
+        /** The member's e-invoices (ESF XML, docs/einvoice.xsd) for its delivered obligations, by delivery date; at most 1000 */
         get: operations["exportEinvoices"];
         put?: never;
         post?: never;

@@ -413,3 +413,28 @@ describe("a voided trade", () => {
     ledgerBalances();
   });
 });
+
+describe("after a restart", () => {
+  it("rebuilds every contract from the journal with the same SHA-256, and the VAT schedule with it", async () => {
+    const trades = server.exchange.projections.contracts.ofMember("AKTAU").map((f) => f.tradeId);
+    expect(trades).toHaveLength(3);
+    const before = new Map<string, string>();
+    for (const id of trades) {
+      before.set(id, (await server.call(aktau, "GET", `/api/accounts/AKTAU-1/contracts/${id}`)).body.sha256);
+    }
+    const kk = (await download(aktau, `/api/accounts/AKTAU-1/contracts/${trades[0]}/pdf?lang=kk`)).bytes;
+    await server.close();
+    await server.open();
+    aktau = await server.login("aktau-trader");
+    operator = await server.login("operator");
+    for (const id of trades) {
+      expect((await server.call(aktau, "GET", `/api/accounts/AKTAU-1/contracts/${id}`)).body.sha256, id).toBe(
+        before.get(id),
+      );
+    }
+    const again = (await download(aktau, `/api/accounts/AKTAU-1/contracts/${trades[0]}/pdf?lang=kk`)).bytes;
+    expect(again.equals(kk)).toBe(true);
+    const vat = await server.call(operator, "GET", "/api/admin/vat");
+    expect(vat.body.schedule).toMatchObject([{ from: "2026-01-06", rateBps: 1600 }]);
+  });
+});

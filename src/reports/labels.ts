@@ -49,6 +49,7 @@ export interface Labels {
   readonly deliveries: string;
   readonly totals: string;
   readonly none: string;
+  readonly truncated: (pages: number) => string;
 }
 
 const PRODUCTS: Readonly<Record<string, Readonly<Record<DocumentLanguage, string>>>> = {
@@ -122,6 +123,7 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     deliveries: "Жөнелтулер мен келулер",
     totals: "Жиыны",
     none: "жоқ",
+    truncated: (pages) => `Үзінді-көшірме ${pages} беттен кейін қысқартылды; толық нұсқасы — JSON және XLSX түрінде.`,
   },
   ru: {
     contractTitle: "Биржевой договор",
@@ -167,6 +169,7 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     deliveries: "Отгрузки и прибытия",
     totals: "Итого",
     none: "нет",
+    truncated: (pages) => `Выписка сокращена после ${pages} страниц; полная версия — в форматах JSON и XLSX.`,
   },
   en: {
     contractTitle: "Exchange contract",
@@ -212,5 +215,6 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     deliveries: "Shipments and arrivals",
     totals: "Totals",
     none: "none",
+    truncated: (pages) => `The statement is cut after ${pages} pages; the JSON and XLSX forms are whole.`,
   },
 };

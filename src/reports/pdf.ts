@@ -15,7 +15,7 @@ import PDFDocument from "pdfkit";
 
 const require = createRequire(import.meta.url);
 /** Most pages one document may have; a longer statement is cut with a note (the JSON and XLSX forms are whole). */
-export const PDF_PAGES_MAX = 200;
+export const PDF_PAGES_MAX = 50;
 
 let fonts: { regular: Buffer; bold: Buffer } | null = null;
 

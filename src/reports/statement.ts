@@ -410,7 +410,7 @@ export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-/** The statement as a PDF in one language. */
+/** The statement as a PDF in one language; at most `PDF_PAGES_MAX` pages, then a note that the rest is cut. */
 export async function statementPdf(statement: StatementJson, language: DocumentLanguage): Promise<Buffer> {
   const l = LABELS[language];
   const doc = newPdf(`${l.statementTitle} ${statement.member} ${statement.date}`, Date.parse(statement.date), language);
@@ -422,18 +422,13 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
   if (l.workingCopy !== "") doc.font("regular").fontSize(9).text(l.workingCopy);
   field(doc, l.date, statement.date);
   field(doc, l.bin, statement.bin ?? l.binMissing);
-  const line = (text: string) => doc.font("regular").fontSize(9).text(text);
+  // The lines first, then as many as fit in the page limit: a statement of thousands of trades stays bounded.
+  const lines: { bold: boolean; size: number; text: string; gap?: boolean }[] = [];
+  const heading = (text: string, size = 10, gap = false) => lines.push({ bold: true, size, text, gap });
+  const line = (text: string) => lines.push({ bold: false, size: 9, text });
   for (const a of statement.accounts) {
-    if (pages >= PDF_PAGES_MAX) {
-      line("…");
-      break;
-    }
-    doc.moveDown();
-    doc
-      .font("bold")
-      .fontSize(12)
-      .text(`${l.account} ${a.account}${a.client === null ? "" : ` (${a.client})`}`);
-    doc.font("bold").fontSize(10).text(l.trades);
+    heading(`${l.account} ${a.account}${a.client === null ? "" : ` (${a.client})`}`, 12, true);
+    heading(l.trades);
     if (a.trades.length === 0) line(l.none);
     for (const t of a.trades) {
       line(
@@ -442,7 +437,7 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
           `${l.valueWithVat} ${tengeDisplay(BigInt(t.valueWithVatTiyn))} ${l.tenge}`,
       );
     }
-    doc.font("bold").fontSize(10).text(l.obligations);
+    heading(l.obligations);
     if (a.obligations.length === 0) line(l.none);
     for (const o of a.obligations) {
       line(
@@ -450,7 +445,7 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
           `${l.collateral} ${tengeDisplay(o.collateralTiyn)}; ${l.fees} ${tengeDisplay(o.feeTiyn)} ${l.tenge}; ${o.status}`,
       );
     }
-    doc.font("bold").fontSize(10).text(l.deliveries);
+    heading(l.deliveries);
     if (a.deliveries.length === 0) line(l.none);
     for (const d of a.deliveries) {
       line(
@@ -459,11 +454,22 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
       );
     }
     const t = a.totals;
-    doc.font("bold").fontSize(10).text(l.totals);
+    heading(l.totals);
     line(
       `+${tonnesDisplay(t.boughtKg)} / −${tonnesDisplay(t.soldKg)} ${l.tonnes}; ${l.vat}: ${tengeDisplay(BigInt(t.boughtVatTiyn))} / ${tengeDisplay(BigInt(t.soldVatTiyn))}; ` +
         `${l.fees}: ${tengeDisplay(BigInt(t.feesTiyn))}; ${l.collateral}: ${tengeDisplay(BigInt(t.collateralTiyn))} ${l.tenge}`,
     );
+  }
+  for (const entry of lines) {
+    if (pages >= PDF_PAGES_MAX && doc.y > doc.page.maxY() - 60) {
+      doc.font("bold").fontSize(9).text(l.truncated(PDF_PAGES_MAX));
+      break;
+    }
+    if (entry.gap) doc.moveDown();
+    doc
+      .font(entry.bold ? "bold" : "regular")
+      .fontSize(entry.size)
+      .text(entry.text);
   }
   return pdfBytes(doc);
 }

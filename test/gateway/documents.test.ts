@@ -408,6 +408,9 @@ describe("a voided trade", () => {
     expect(statement.body.accounts[0].obligations.find((o: { tradeId: string }) => o.tradeId === voided)).toMatchObject(
       { status: "voided", paid: false, delivered: false },
     );
+    // The regulator's view per region and month counts the two trades not voided: 5 t and 1 t.
+    const region = await server.call(regulator, "GET", "/api/regulator/deliveries?month=2026-01&region=MANGYSTAU");
+    expect(region.body.regions[0]).toMatchObject({ boughtKg: "6000", obligations: 2 });
     const invoices = await download(aktau, "/api/accounts/AKTAU-1/einvoices");
     expect(invoices.bytes.toString("utf8")).not.toContain(`ESF-${voided.slice(2)}`);
     ledgerBalances();

@@ -207,12 +207,14 @@ export function setupRequests(nowMs: number): SetupRequest[] {
       reason: "demo: open around the clock",
     });
   }
-  for (const member of MEMBERS) {
+  for (const [index, member] of MEMBERS.entries()) {
     operator("POST", "/api/admin/members", {
       member: member.id,
       name: member.name,
       roles: [member.role],
       ...(member.buyerCategory ? { buyerCategory: member.buyerCategory } : {}),
+      // A made-up BIN (12 digits, starting 99 so it is no real company's), so the demo's e-invoices are issued.
+      bin: `99${String(index + 1).padStart(10, "0")}`,
     });
     const account = accountOf(member.id);
     const accountPath = `/api/admin/accounts/${encodeURIComponent(account)}`;

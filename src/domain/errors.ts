@@ -114,6 +114,7 @@ export const ERRORS = {
     httpStatus: 403,
     template: "Account '{account}' may not {action}: {reason}.",
   },
+  VAT_INVALID: { httpStatus: 400, template: "VAT setting {value} is not valid; {rule}." },
   MEMBER_INVALID: { httpStatus: 400, template: "Member definition is not valid: {reason}." },
   MEMBER_NOT_FOUND: { httpStatus: 404, template: "No member '{id}' is accredited." },
   MEMBER_EXISTS: { httpStatus: 409, template: "Member '{id}' is already accredited." },
@@ -191,6 +192,11 @@ export const ERRORS = {
   // Delivery: stations, shipments, arrivals (engine/delivery.ts).
   STATION_INVALID: { httpStatus: 400, template: "Station {field} {value} is not valid; {rule}." },
   STATION_EXISTS: { httpStatus: 409, template: "Station '{id}' is already registered." },
+  CONTRACT_NOT_FOUND: {
+    httpStatus: 404,
+    template:
+      "No contract of trade '{trade}' for account '{account}': the account is not a party to it, or the trade is unknown or older than the records kept.",
+  },
   STATION_NOT_FOUND: { httpStatus: 404, template: "No station '{id}' is registered." },
   STATION_NOT_OWN: {
     httpStatus: 409,

@@ -67,7 +67,8 @@ export function valueTiyn(priceTiynPerTonne: number, quantityKg: number): number
   return priceTiynPerTonne * tonnes(quantityKg);
 }
 
-export type ObligationStatus = "open" | "settled" | "defaulted";
+/** `voided`: the operator voided the trade (`trade.void`); everything it held went back where it came from. */
+export type ObligationStatus = "open" | "settled" | "defaulted" | "voided";
 
 export interface Obligation {
   /** `OB-` and the rest of its trade's id (src/domain/ids.ts). */
@@ -101,8 +102,12 @@ export interface ObligationEvent {
     | "obligation.paid"
     | "obligation.delivered"
     | "obligation.settled"
-    | "obligation.defaulted";
+    | "obligation.defaulted"
+    | "obligation.voided";
   readonly obligation: Readonly<Omit<Obligation, never>>;
+  /** Voids only: why, and the rule of the rulebook the trade broke. */
+  readonly reason?: string;
+  readonly rule?: string;
   /** Defaults only: amounts moved and left owing. */
   readonly forfeitedTiyn?: number;
   readonly penaltyTiyn?: number;
@@ -236,6 +241,30 @@ export class Clearing {
     o.status = "settled";
     postings.flush(out);
     out.push({ type: "obligation.settled", obligation: { ...o } });
+  }
+
+  /** Whether the trade of obligation `id` may be voided: open and its gas not yet delivered. */
+  checkVoid(
+    id: string,
+  ): { code: "OBLIGATION_NOT_FOUND" | "OBLIGATION_NOT_OPEN" | "OBLIGATION_ALREADY_CONFIRMED" } | null {
+    return this.checkDelivery(id);
+  }
+
+  /**
+   * Voids an obligation's trade: every amount the trade and the payment moved goes back exactly where it came from —
+   * a payment from the clearing account to the buyer, the buyer's collateral and fee to its free money, the seller's
+   * held gas to its free gas. No penalty and no fee: a voided trade is as if it had not been made.
+   */
+  voidObligation(id: string, reason: string, rule: string, ledger: Ledger, out: ClearingEvent[]): void {
+    const o = this.obligations.get(id)!;
+    invariant(o.status === "open" && !o.delivered, () => `obligation ${id} cannot be voided`);
+    const postings = new Postings(ledger, "void", id);
+    if (o.paid) postings.move(CLEARING_SETTLEMENT, memberAccount(o.buyer, FREE), MONEY, o.value);
+    postings.move(memberAccount(o.buyer, OBLIGATIONS), memberAccount(o.buyer, FREE), MONEY, o.collateral + o.buyerFee);
+    postings.move(memberAccount(o.seller, OBLIGATIONS), memberAccount(o.seller, FREE), gasAsset(o.basis), o.quantity);
+    o.status = "voided";
+    postings.flush(out);
+    out.push({ type: "obligation.voided", obligation: { ...o }, reason, rule });
   }
 
   /**

@@ -15,7 +15,7 @@
 
 import { KG_PER_TONNE, perTonneTiyn } from "../domain/collateral.ts";
 import { invariant, type Problem, problem } from "../domain/errors.ts";
-import { obligationIdOf } from "../domain/ids.ts";
+import { obligationIdOf, TRADE_ID_LENGTH_MAX } from "../domain/ids.ts";
 import {
   ID_LENGTH_MAX,
   ID_PATTERN_SOURCE,
@@ -24,6 +24,7 @@ import {
   REFERENCE_LENGTH_MAX,
 } from "../domain/limits.ts";
 import { isSafeWholeNumber, ORDER_QUANTITY_MAX } from "../domain/order.ts";
+import { isBin } from "../domain/vat.ts";
 import { isCalendarDate, isoDateOfDay } from "./calendar.ts";
 import {
   Clearing,
@@ -90,6 +91,8 @@ export interface MemberAddCommand {
   readonly name: string;
   readonly roles: readonly MemberRole[];
   readonly buyerCategory?: BuyerCategory | null;
+  /** The member's business identification number (BIN): 12 digits; documents and e-invoices carry it. */
+  readonly bin?: string | null;
 }
 
 /**
@@ -135,6 +138,22 @@ export interface ObligationCommand {
   readonly type: "obligation.confirmPayment" | "obligation.confirmDelivery";
   readonly obligation: string;
 }
+
+/**
+ * The operator voids a trade made in breach of the rules (for example a member's software breaking the entry rules),
+ * with a reason and the rule it broke: its obligation unwinds exactly (clearing.ts `voidObligation`). Only while the
+ * obligation is open and its gas not yet delivered.
+ */
+export interface TradeVoidCommand {
+  readonly type: "trade.void";
+  readonly trade: string;
+  readonly reason: string;
+  /** The rulebook's clause, e.g. "Rulebook 4.2: order entry". */
+  readonly rule: string;
+}
+
+/** The longest rule reference a void may carry. */
+export const RULE_REFERENCE_LENGTH_MAX = 200;
 
 const ID_PATTERN = new RegExp(ID_PATTERN_SOURCE);
 const isId = (value: string) => value.length <= ID_LENGTH_MAX && ID_PATTERN.test(value);
@@ -185,8 +204,14 @@ export class ClearingHouse {
     if (roles.includes("buyer") !== (buyerCategory !== null)) {
       return problem("MEMBER_INVALID", { reason: "a buyer needs a buyer category, and only a buyer has one" });
     }
-    this.members.addMember({ id: member, name, roles: [...roles], buyerCategory, suspended: false });
-    out.push({ type: "member.added", member, name, roles: [...roles], buyerCategory });
+    const bin = command.bin ?? null;
+    if (bin !== null && !isBin(bin)) {
+      return problem("MEMBER_INVALID", { reason: `BIN ${JSON.stringify(bin)} must be exactly 12 digits` });
+    }
+    // The BIN is kept only when given, so members without one snapshot (and hash) as before BINs existed.
+    const withBin = bin === null ? {} : { bin };
+    this.members.addMember({ id: member, name, roles: [...roles], buyerCategory, suspended: false, ...withBin });
+    out.push({ type: "member.added", member, name, roles: [...roles], buyerCategory, ...withBin });
     return null;
   }
 
@@ -583,6 +608,35 @@ export class ClearingHouse {
     }
     if (payment) this.clearing.confirmPayment(id, this.ledger, out as ClearingEvent[]);
     else this.clearing.confirmDelivery(id, this.ledger, out as ClearingEvent[]);
+    return null;
+  }
+
+  /** Checks a void in full (the reason is the engine's to check), then unwinds the trade's obligation. */
+  voidTrade(command: TradeVoidCommand, out: EngineEvent[]): Problem | null {
+    const { trade, rule } = command;
+    if (typeof trade !== "string" || trade.length === 0 || trade.length > TRADE_ID_LENGTH_MAX) {
+      return problem("OBLIGATION_NOT_FOUND", { id: String(trade) });
+    }
+    if (typeof rule !== "string" || rule.trim() === "" || rule.length > RULE_REFERENCE_LENGTH_MAX) {
+      return problem("FIELD_INVALID", {
+        field: "rule",
+        value: JSON.stringify(rule ?? null),
+        rule: `a void names the rule the trade broke, 1 to ${RULE_REFERENCE_LENGTH_MAX} characters`,
+      });
+    }
+    const id = obligationIdOf(trade);
+    const refusal = this.clearing.checkVoid(id);
+    if (refusal) {
+      switch (refusal.code) {
+        case "OBLIGATION_NOT_FOUND":
+          return problem("OBLIGATION_NOT_FOUND", { id });
+        case "OBLIGATION_NOT_OPEN":
+          return problem("OBLIGATION_NOT_OPEN", { id, status: this.clearing.get(id)!.status });
+        case "OBLIGATION_ALREADY_CONFIRMED":
+          return problem("OBLIGATION_ALREADY_CONFIRMED", { id, leg: "delivery" });
+      }
+    }
+    this.clearing.voidObligation(id, command.reason, rule, this.ledger, out as ClearingEvent[]);
     return null;
   }
 

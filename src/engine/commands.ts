@@ -20,11 +20,13 @@ import type {
   MemberGroupCommand,
   MoneyCommand,
   ObligationCommand,
+  TradeVoidCommand,
 } from "./clearinghouse.ts";
 import type { ShipmentArriveCommand, ShipmentDispatchCommand, StationRegisterCommand } from "./delivery.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { SurveillanceCommand } from "./surveillance.ts";
+import type { VatSetCommand } from "./vat.ts";
 
 export type {
   AccountOpenCommand,
@@ -37,6 +39,8 @@ export type {
   ShipmentDispatchCommand,
   StationRegisterCommand,
   SurveillanceCommand,
+  TradeVoidCommand,
+  VatSetCommand,
 };
 
 export interface ListInstrumentCommand {
@@ -193,6 +197,7 @@ export type Command =
   | MoneyCommand
   | GasCommand
   | ObligationCommand
+  | TradeVoidCommand
   | StationRegisterCommand
   | ShipmentDispatchCommand
   | ShipmentArriveCommand
@@ -209,6 +214,7 @@ export type Command =
   | SetReferencePriceCommand
   | AccessCommand
   | SurveillanceCommand
+  | VatSetCommand
   | TickCommand;
 
 export type CommandType = Command["type"];
@@ -228,6 +234,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "gas.withdraw",
   "obligation.confirmPayment",
   "obligation.confirmDelivery",
+  "trade.void",
   "station.register",
   "shipment.dispatch",
   "shipment.arrive",
@@ -256,6 +263,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "case.review",
   "case.close",
   "case.note",
+  "vat.set",
   "time.tick",
 ];
 

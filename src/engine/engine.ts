@@ -68,6 +68,7 @@ import { type InstrumentSpec, Market, type MarketSnapshot, type OrderRecord, typ
 import { isPhase, TRADING_MODES, type TradingMode } from "./phases.ts";
 import { checkSafeguards, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 import { SurveillanceDesk, type SurveillanceSnapshot } from "./surveillance.ts";
+import { setVat } from "./vat.ts";
 
 export const INSTRUMENTS_MAX = 10_000;
 
@@ -240,6 +241,8 @@ export class Engine {
       case "obligation.confirmPayment":
       case "obligation.confirmDelivery":
         return this.house.confirm(command, out);
+      case "trade.void":
+        return checkReason(command.reason) ?? this.house.voidTrade(command, out);
       case "station.register":
         return this.house.registerStation(command, this.nowMsValue, out);
       case "shipment.dispatch":
@@ -266,6 +269,8 @@ export class Engine {
       case "case.close":
       case "case.note":
         return this.desk.apply(command, out);
+      case "vat.set":
+        return setVat(command, this.nowMsValue, out);
       case "time.tick":
         // What time brings (expiries, auctions that end, ceiling steps, deadlines) ran in `apply`, before any command.
         return null;

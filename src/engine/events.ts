@@ -16,6 +16,7 @@ import type { BuyerCategory, MemberRole } from "./members.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { CaseEvent, SurveillanceConfiguredEvent } from "./surveillance.ts";
+import type { VatSetEvent } from "./vat.ts";
 
 export type { CaseEvent, SurveillanceConfiguredEvent };
 
@@ -192,6 +193,8 @@ export interface MemberAddedEvent {
   readonly name: string;
   readonly roles: readonly MemberRole[];
   readonly buyerCategory: BuyerCategory | null;
+  /** The member's BIN (12 digits), present only when the operator recorded one. */
+  readonly bin?: string;
 }
 
 export interface MemberStatusEvent {
@@ -260,4 +263,5 @@ export type EngineEvent =
   | ReferencePriceEvent
   | AccessEvent
   | SurveillanceConfiguredEvent
+  | VatSetEvent
   | CaseEvent;

@@ -35,6 +35,8 @@ export interface Member {
   readonly name: string;
   readonly roles: readonly MemberRole[];
   readonly buyerCategory: BuyerCategory | null;
+  /** Business identification number, 12 digits; absent when the operator recorded none. */
+  readonly bin?: string;
   suspended: boolean;
 }
 

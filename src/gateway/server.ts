@@ -53,6 +53,7 @@ import { Metrics } from "./metrics.ts";
 import { hashPassword, type ScryptParameters } from "./passwords.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { deliveryRoutes } from "./routes/delivery.ts";
+import { documentRoutes } from "./routes/documents.ts";
 import { journalRoutes } from "./routes/journal.ts";
 import { labRoutes } from "./routes/lab.ts";
 import { operatorRoutes } from "./routes/operator/index.ts";
@@ -446,6 +447,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       orderRoutes(api, context);
       accountRoutes(api, context);
       deliveryRoutes(api, context);
+      documentRoutes(api, context);
       operatorRoutes(api, context);
       regulatorRoutes(api, context);
       labRoutes(api, context);

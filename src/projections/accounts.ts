@@ -255,6 +255,7 @@ export class Accounts {
       case "obligation.delivered":
       case "obligation.settled":
       case "obligation.defaulted":
+      case "obligation.voided":
         this.followObligation(event, outcome);
         return;
       default:

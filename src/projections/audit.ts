@@ -56,6 +56,8 @@ const KIND_OF_COMMAND: Readonly<Record<string, AuditKind>> = {
   "calendar.set": "listing",
   "phase.set": "listing",
   "reference.set": "listing",
+  "vat.set": "settlement",
+  "trade.void": "settlement",
 };
 const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   order: "trading",
@@ -357,6 +359,12 @@ function summarise(fields: Record<string, unknown>): string {
       break;
     case "time.tick":
       summary = "time tick";
+      break;
+    case "trade.void":
+      summary = `void trade ${f("trade")} under ${f("rule")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "vat.set":
+      summary = `set VAT to ${f("rateBps")} bps from ${f("from")}; reason: ${reasonText(fields.reason)}`;
       break;
     case "surveillance.configure":
       summary = `change surveillance configuration: ${text(JSON.stringify(fields.changes ?? null))}; reason: ${reasonText(fields.reason)}`;

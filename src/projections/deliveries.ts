@@ -5,7 +5,7 @@
  * The regulator's view. Each figure is kept under the instrument's delivery region and delivery month (from the
  * instrument's description; an instrument listed without one counts under region `unknown` and the month of the trade
  * in exchange time):
- * - bought: kg of obligations created (what buyers bought on the exchange for that region);
+ * - bought: kg of obligations created (what buyers bought on the exchange for that region), less those voided;
  * - dispatched: kg of shipments recorded against those obligations;
  * - arrived in the region: kg of arrivals at a station of the region (any station, for the nationwide instrument `KZ`);
  * - diverted: kg of arrivals that raised a diversion (outside the region, or at a station registered after the
@@ -138,6 +138,13 @@ export class DeliveryViews {
         const totals = this.totalsOf(event.obligation.instrument, event.obligation.tradeTimeMs);
         totals.boughtKg += BigInt(event.obligation.quantity);
         totals.obligations++;
+        return;
+      }
+      case "obligation.voided": {
+        // A voided trade was never bought: it leaves the region's figures (docs/documents.md §5).
+        const totals = this.totalsOf(event.obligation.instrument, event.obligation.tradeTimeMs);
+        totals.boughtKg -= BigInt(event.obligation.quantity);
+        totals.obligations--;
         return;
       }
       case "station.registered": {

@@ -24,6 +24,7 @@
 
 import { Accounts } from "./accounts.ts";
 import { AuditTrail } from "./audit.ts";
+import { ContractFactsView } from "./contracts.ts";
 import { Controls } from "./controls.ts";
 import { DeliveryViews } from "./deliveries.ts";
 import { PriceIndices } from "./indices.ts";
@@ -39,6 +40,7 @@ import { UserDirectory } from "./users.ts";
 
 export * from "./accounts.ts";
 export * from "./audit.ts";
+export * from "./contracts.ts";
 export * from "./controls.ts";
 export * from "./deliveries.ts";
 export * from "./export.ts";
@@ -83,6 +85,8 @@ export class Projections {
   /** Stations, shipments, diversions and the regulator's delivery view per region and month. */
   readonly deliveries: DeliveryViews;
   readonly users: UserDirectory;
+  /** What each trade's documents show, as it was at the trade: parties, BINs, VAT rate, clearing terms. */
+  readonly contracts: ContractFactsView;
   /** The price limits in force, at the journal's time (limits.ts). */
   readonly limits: LimitsInForce;
   private lastSeqValue = 0;
@@ -107,6 +111,7 @@ export class Projections {
     this.controls = new Controls();
     this.deliveries = new DeliveryViews({ registry: this.instruments, ...timing });
     this.users = new UserDirectory();
+    this.contracts = new ContractFactsView(timing);
     this.limits = new LimitsInForce({
       controls: this.controls,
       sessions: this.sessions,
@@ -147,6 +152,7 @@ export class Projections {
     this.controls.apply(outcome);
     this.deliveries.apply(outcome);
     this.users.apply(outcome);
+    this.contracts.apply(outcome);
     this.lastSeqValue = outcome.seq;
     this.lastTimeMsValue = outcome.timeMs;
     return true;

@@ -192,6 +192,38 @@ const ROWS: readonly Row[] = [
       date: "2026-01-05",
     }),
   },
+  // Documents: AKTAU-1 is the buyer of `buyObligation`'s trade ({trade}).
+  {
+    route: "GET /api/accounts/:account/contracts/:trade",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/contracts/{trade}",
+  },
+  {
+    route: "GET /api/accounts/:account/contracts/:trade/pdf",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/contracts/{trade}/pdf?lang=en",
+  },
+  {
+    route: "GET /api/accounts/:account/contracts/:trade/verify",
+    policy: "memberRead",
+    path: `/api/accounts/AKTAU-1/contracts/{trade}/verify?sha256=${"0".repeat(64)}`,
+  },
+  { route: "GET /api/accounts/:account/einvoices", policy: "memberRead", path: "/api/accounts/AKTAU-1/einvoices" },
+  {
+    route: "GET /api/accounts/:account/statements/:date",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/statements/2026-01-05",
+  },
+  {
+    route: "GET /api/accounts/:account/statements/:date/xlsx",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/statements/2026-01-05/xlsx",
+  },
+  {
+    route: "GET /api/accounts/:account/statements/:date/pdf",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/statements/2026-01-05/pdf?lang=ru",
+  },
   {
     route: "POST /api/accounts/:account/arrivals",
     policy: "memberTrade",
@@ -385,6 +417,18 @@ const ROWS: readonly Row[] = [
     route: "POST /api/admin/obligations/:id/confirm-delivery",
     policy: "operatorChange",
     path: "/api/admin/obligations/{obligation}/confirm-delivery",
+  },
+  {
+    route: "POST /api/admin/trades/:trade/void",
+    policy: "operatorChange",
+    path: "/api/admin/trades/{voidTrade}/void",
+    body: () => ({ reason: "access matrix", rule: "Rulebook §2" }),
+  },
+  { route: "GET /api/admin/vat", policy: "consoleRead" },
+  {
+    route: "POST /api/admin/vat",
+    policy: "operatorChange",
+    body: () => ({ rateBps: 1200, from: "2026-02-01", reason: "access matrix" }),
   },
   {
     route: "POST /api/admin/stations",
@@ -612,6 +656,19 @@ const SETUP: Command[] = [
       quantity: 1000,
     }),
   ),
+  // A trade for the operator to void: KAZGPZ sells 1 t to the broker's client.
+  ...(["KAZGPZ-1", "BROKER-C1"] as const).map(
+    (account): Command => ({
+      type: "order.new",
+      instrument: INSTRUMENT,
+      orderId: `${account}~mx-void`,
+      account,
+      side: account === "KAZGPZ-1" ? "sell" : "buy",
+      orderType: "limit",
+      price: 13_300_000,
+      quantity: 1000,
+    }),
+  ),
   {
     type: "station.register",
     station: "MX-AKTAU-ST",
@@ -629,6 +686,8 @@ let obligation = "";
 /** AKTAU-1 bought this from KAZGPZ-1 (a shipment is on its way), and sold that to the broker's client. */
 let buyObligation = "";
 let sellObligation = "";
+/** KAZGPZ-1 sold this to the broker's client; the operator voids it. */
+let voidTrade = "";
 let alert = "";
 let otherAlert = "";
 let signatureCount = 0;
@@ -655,6 +714,9 @@ beforeAll(async () => {
   const aktauObligations = server.exchange.projections.accounts.obligations("AKTAU-1");
   buyObligation = aktauObligations.find((o) => o.buyer === "AKTAU-1")!.id;
   sellObligation = aktauObligations.find((o) => o.seller === "AKTAU-1")!.id;
+  voidTrade = server.exchange.projections.accounts
+    .obligations("BROKER-C1")
+    .find((o) => o.seller === "KAZGPZ-1")!.tradeId;
   const shipped = await server.exchange.submit({
     type: "shipment.dispatch",
     account: "KAZGPZ-1",
@@ -717,7 +779,11 @@ function credentials(caller: Caller, session: Session | undefined, method: strin
 
 async function send(row: Row, caller: Caller): Promise<Reply> {
   const [method, url] = row.route.split(" ") as [string, string];
-  const path = (row.path ?? url).replace("{obligation}", obligation).replace("{alert}", alert);
+  const path = (row.path ?? url)
+    .replace("{obligation}", obligation)
+    .replace("{alert}", alert)
+    .replace("{trade}", `T-${buyObligation.slice(3)}`)
+    .replace("{voidTrade}", voidTrade);
   let session = sessions.get(caller);
   if (row.freshSession && session !== undefined) session = await server.login(USER_OF[caller as "viewer"]);
   if (row.ownerUser !== undefined && caller === "owner") session = await server.login(row.ownerUser);

@@ -57,7 +57,10 @@ export function accountRoutes(api: FastifyInstance, context: RouteContext): void
     },
   );
 
-  api.get<{ Params: { account: string }; Querystring: { status?: "open" | "settled" | "defaulted"; limit: number } }>(
+  api.get<{
+    Params: { account: string };
+    Querystring: { status?: "open" | "settled" | "defaulted" | "voided"; limit: number };
+  }>(
     "/accounts/:account/obligations",
     {
       schema: {
@@ -68,7 +71,12 @@ export function accountRoutes(api: FastifyInstance, context: RouteContext): void
         querystring: Type.Object(
           {
             status: Type.Optional(
-              Type.Union([Type.Literal("open"), Type.Literal("settled"), Type.Literal("defaulted")]),
+              Type.Union([
+                Type.Literal("open"),
+                Type.Literal("settled"),
+                Type.Literal("defaulted"),
+                Type.Literal("voided"),
+              ]),
             ),
             limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
           },

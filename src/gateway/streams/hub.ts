@@ -364,6 +364,7 @@ export class StreamHub {
       case "obligation.delivered":
       case "obligation.settled":
       case "obligation.defaulted":
+      case "obligation.voided":
         this.obligationChanged(event, batch);
         return;
       default:

@@ -25,7 +25,7 @@ import {
 } from "./base.ts";
 
 export const ORDER_STATUS = Enum(["resting", "filled", "cancelled"] as const);
-export const OBLIGATION_STATUS = Enum(["open", "settled", "defaulted"] as const);
+export const OBLIGATION_STATUS = Enum(["open", "settled", "defaulted", "voided"] as const);
 
 export const ORDER = Strict({
   orderId: TEXT,

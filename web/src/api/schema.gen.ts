@@ -420,6 +420,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/{account}/contracts/{trade}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A trade's exchange contract as JSON, with the SHA-256 of its canonical form */
+        get: operations["getContract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/contracts/{trade}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A trade's exchange contract as PDF in Kazakh, Russian or English (a working copy) */
+        get: operations["getContractPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/contracts/{trade}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checks a copy of a trade's contract by its SHA-256: the JSON form's or a PDF's */
+        get: operations["verifyContract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/einvoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The member's e-invoices (ESF XML, docs/einvoice.xsd) for its delivered obligations, by delivery date; at most 1000 */
+        get: operations["exportEinvoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/statements/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily statement of an account or its member: trades, fees, collateral, obligations, deliveries */
+        get: operations["getStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/statements/{date}/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily statement as an XLSX workbook (summary, trades, obligations, deliveries) */
+        get: operations["getStatementXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/statements/{date}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily statement as PDF in Kazakh, Russian or English */
+        get: operations["getStatementPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/instruments": {
         parameters: {
             query?: never;
@@ -698,6 +817,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/trades/{trade}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Voids a trade made in breach of the rules, with a reason and the rule: its obligation unwinds exactly */
+        post: operations["voidTrade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/obligations/{id}/confirm-payment": {
         parameters: {
             query?: never;
@@ -865,6 +1001,24 @@ export interface paths {
         get: operations["securityAlerts"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/vat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The VAT rate in force today and every rate set with its date of effect */
+        get: operations["getVatSchedule"];
+        put?: never;
+        /** Sets the VAT rate from a date after today, with a reason (audited) */
+        post: operations["setVatRate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2109,7 +2263,7 @@ export interface components {
             paid: boolean;
             delivered: boolean;
             /** @enum {unknown} */
-            status: "open" | "settled" | "defaulted";
+            status: "open" | "settled" | "defaulted" | "voided";
             defaultedParty: ("buyer" | "seller") | null;
             /** @description tiyn */
             forfeitedTiyn: number;
@@ -5138,7 +5292,7 @@ export interface operations {
     listObligations: {
         parameters: {
             query: {
-                status?: "open" | "settled" | "defaulted";
+                status?: "open" | "settled" | "defaulted" | "voided";
                 limit: number;
             };
             header?: never;
@@ -5714,6 +5868,877 @@ export interface operations {
             };
             /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+                trade: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contract: {
+                            /** @enum {string} */
+                            document: "sauda.exchange-contract";
+                            version: number;
+                            /** @description the contract's number: `EC-` and the trade id without `T-` */
+                            contract: string;
+                            trade: string;
+                            /** @description journal sequence number */
+                            journalSeq: number;
+                            /** @description UTC time, ISO 8601 */
+                            tradeTime: string;
+                            /** @description YYYY-MM-DD, exchange time (UTC+5) */
+                            tradeDate: string;
+                            instrument: {
+                                id: string;
+                                product: string | null;
+                                basis: string | null;
+                                region: string | null;
+                                deliveryPeriod: string | null;
+                                name: string | null;
+                            };
+                            seller: {
+                                member: string;
+                                name: string;
+                                bin: string | null;
+                                account: string;
+                                client: string | null;
+                            };
+                            buyer: {
+                                member: string;
+                                name: string;
+                                bin: string | null;
+                                account: string;
+                                client: string | null;
+                            };
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            priceTiynPerTonne: number;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description an integer as a decimal string */
+                            valueWithoutVatTiyn: string;
+                            /** @description basis points (100 = 1%) */
+                            vatRateBps: number;
+                            /** @description an integer as a decimal string */
+                            vatTiyn: string;
+                            /** @description an integer as a decimal string */
+                            valueWithVatTiyn: string;
+                            delivery: {
+                                terms: string;
+                                basis: string | null;
+                                region: string | null;
+                                period: string | null;
+                                paymentDue: string | null;
+                                deliveryDue: string | null;
+                            };
+                            clearing: {
+                                obligation: string;
+                                /** @description tiyn */
+                                collateralTiyn: number;
+                                /** @description tiyn */
+                                buyerFeeTiyn: number;
+                                /** @description tiyn */
+                                sellerFeeTiyn: number;
+                                /** @description basis points (100 = 1%) */
+                                sellerPenaltyBps: number;
+                                /** @enum {unknown} */
+                                buyerDefaultCollateralTo: "seller" | "exchange";
+                            } | null;
+                            rulebook: string;
+                        };
+                        /** @description SHA-256 of the contract's RFC 8785 canonical JSON */
+                        sha256: string;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CONTRACT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getContractPdf: {
+        parameters: {
+            query: {
+                /** @description kk Kazakh, ru Russian, en English (a working copy) */
+                lang: "kk" | "ru" | "en";
+            };
+            header?: never;
+            path: {
+                account: string;
+                trade: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contract; the same trade and language always give the same bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CONTRACT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifyContract: {
+        parameters: {
+            query: {
+                /** @description the SHA-256 of the copy, hex */
+                sha256: string;
+            };
+            header?: never;
+            path: {
+                account: string;
+                trade: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        trade: string;
+                        /** @description SHA-256, 64 lowercase hex digits */
+                        sha256: string;
+                        /** @description the hash is that of this trade's contract in one of its forms */
+                        match: boolean;
+                        form: ("json" | "pdf-kk" | "pdf-ru" | "pdf-en") | null;
+                        /** @description the JSON form's SHA-256, for reference */
+                        contractSha256: string;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CONTRACT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportEinvoices: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                from?: string;
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One <invoice> per delivered obligation where both parties have a BIN */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStatement: {
+        parameters: {
+            query: {
+                /** @description account: this account only; member: every account of its member */
+                scope: "account" | "member";
+            };
+            header?: never;
+            path: {
+                account: string;
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        document: "sauda.daily-statement";
+                        /** @description YYYY-MM-DD, exchange time (UTC+5) */
+                        date: string;
+                        member: string;
+                        memberName: string;
+                        bin: string | null;
+                        /** @enum {unknown} */
+                        scope: "account" | "member";
+                        accounts: {
+                            account: string;
+                            client: string | null;
+                            trades: {
+                                tradeId: string;
+                                contract: string;
+                                /** @description UTC time, ISO 8601 */
+                                time: string;
+                                instrument: string;
+                                /** @enum {unknown} */
+                                side: "buy" | "sell";
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
+                                /** @description an integer as a decimal string */
+                                valueWithoutVatTiyn: string;
+                                /** @description basis points (100 = 1%) */
+                                vatRateBps: number;
+                                /** @description an integer as a decimal string */
+                                vatTiyn: string;
+                                /** @description an integer as a decimal string */
+                                valueWithVatTiyn: string;
+                            }[];
+                            obligations: {
+                                obligation: string;
+                                tradeId: string;
+                                /** @enum {unknown} */
+                                role: "buyer" | "seller";
+                                /** @description kg */
+                                quantityKg: number;
+                                /** @description an integer as a decimal string */
+                                valueWithoutVatTiyn: string;
+                                /** @description an integer as a decimal string */
+                                vatTiyn: string;
+                                /** @description an integer as a decimal string */
+                                valueWithVatTiyn: string;
+                                /** @description tiyn */
+                                collateralTiyn: number;
+                                /** @description tiyn */
+                                feeTiyn: number;
+                                paid: boolean;
+                                delivered: boolean;
+                                status: string;
+                                /** @description UTC time, ISO 8601 */
+                                paymentDue: string;
+                                /** @description UTC time, ISO 8601 */
+                                deliveryDue: string;
+                                createdToday: boolean;
+                                /** @description UTC time, ISO 8601 */
+                                updated: string;
+                            }[];
+                            deliveries: {
+                                shipment: string;
+                                obligation: string;
+                                /** @enum {unknown} */
+                                role: "buyer" | "seller";
+                                /** @description kg */
+                                quantityKg: number;
+                                vehicle: string;
+                                waybill: string;
+                                /** @description UTC time, ISO 8601 */
+                                dispatched: string;
+                                station: string | null;
+                                arrived: string | null;
+                                diversion: string[];
+                            }[];
+                            totals: {
+                                /** @description kg */
+                                boughtKg: number;
+                                /** @description kg */
+                                soldKg: number;
+                                /** @description an integer as a decimal string */
+                                boughtWithoutVatTiyn: string;
+                                /** @description an integer as a decimal string */
+                                boughtVatTiyn: string;
+                                /** @description an integer as a decimal string */
+                                soldWithoutVatTiyn: string;
+                                /** @description an integer as a decimal string */
+                                soldVatTiyn: string;
+                                /** @description an integer as a decimal string */
+                                feesTiyn: string;
+                                /** @description an integer as a decimal string */
+                                collateralTiyn: string;
+                                /** @description kg */
+                                dispatchedKg: number;
+                                /** @description kg */
+                                arrivedKg: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStatementXlsx: {
+        parameters: {
+            query: {
+                /** @description account: this account only; member: every account of its member */
+                scope: "account" | "member";
+            };
+            header?: never;
+            path: {
+                account: string;
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStatementPdf: {
+        parameters: {
+            query: {
+                /** @description account: this account only; member: every account of its member */
+                scope: "account" | "member";
+                /** @description kk Kazakh, ru Russian, en English (a working copy) */
+                lang: "kk" | "ru" | "en";
+            };
+            header?: never;
+            path: {
+                account: string;
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_FOUND. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7051,7 +8076,8 @@ export interface operations {
                  *       "roles": [
                  *         "buyer"
                  *       ],
-                 *       "buyerCategory": "filling-station-network"
+                 *       "buyerCategory": "filling-station-network",
+                 *       "bin": "080540012345"
                  *     }
                  */
                 "application/json": {
@@ -7060,6 +8086,8 @@ export interface operations {
                     roles: ("producer" | "buyer" | "broker")[];
                     /** @enum {unknown} */
                     buyerCategory?: "filling-station-network" | "gas-distribution" | "wholesaler" | "industrial" | "other";
+                    /** @description business identification number (BIN), 12 digits */
+                    bin?: string;
                 };
             };
         };
@@ -8230,7 +9258,7 @@ export interface operations {
     adminListObligations: {
         parameters: {
             query: {
-                status?: "open" | "settled" | "defaulted" | "all";
+                status?: "open" | "settled" | "defaulted" | "voided" | "all";
                 account?: string;
                 instrument?: string;
                 /** @description ms since epoch (UTC) */
@@ -8279,7 +9307,7 @@ export interface operations {
                             paid: boolean;
                             delivered: boolean;
                             /** @enum {unknown} */
-                            status: "open" | "settled" | "defaulted";
+                            status: "open" | "settled" | "defaulted" | "voided";
                             defaultedParty: ("buyer" | "seller") | null;
                             /** @description tiyn */
                             forfeitedTiyn: number;
@@ -8317,6 +9345,127 @@ export interface operations {
             };
             /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    voidTrade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trade: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "the buyer's trading software entered orders faster than the entry rules allow",
+                 *       "rule": "Rulebook §2: orders"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                    /** @description the rulebook's clause the trade broke */
+                    rule: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        obligation: components["schemas"]["Obligation"] | null;
+                    };
+                };
+            };
+            /** @description Error codes: FIELD_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: OBLIGATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: OBLIGATION_ALREADY_CONFIRMED, OBLIGATION_NOT_OPEN. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9805,6 +10954,232 @@ export interface operations {
             };
         };
     };
+    getVatSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description basis points (100 = 1%) */
+                        defaultRateBps: number;
+                        /** @description basis points (100 = 1%) */
+                        rateTodayBps: number;
+                        /** @description YYYY-MM-DD, exchange time (UTC+5) */
+                        today: string;
+                        schedule: {
+                            /** @description YYYY-MM-DD, exchange time (UTC+5) */
+                            from: string;
+                            /** @description basis points (100 = 1%) */
+                            rateBps: number;
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setVatRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rateBps": 1600,
+                 *       "from": "2026-02-01",
+                 *       "reason": "Tax Code amendment: VAT 16% from 1 February 2026"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description basis points (1200 = 12%) */
+                    rateBps: number;
+                    /**
+                     * Format: date
+                     * @description the first exchange day the rate applies to; after today
+                     */
+                    from: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        vat: {
+                            /** @description basis points (100 = 1%) */
+                            defaultRateBps: number;
+                            /** @description basis points (100 = 1%) */
+                            rateTodayBps: number;
+                            /** @description YYYY-MM-DD, exchange time (UTC+5) */
+                            today: string;
+                            schedule: {
+                                /** @description YYYY-MM-DD, exchange time (UTC+5) */
+                                from: string;
+                                /** @description basis points (100 = 1%) */
+                                rateBps: number;
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: FIELD_INVALID, REQUEST_INVALID, VAT_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     marketOverview: {
         parameters: {
             query?: never;
@@ -10313,7 +11688,7 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, surveillance, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";

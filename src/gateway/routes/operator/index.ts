@@ -1,6 +1,6 @@
 /**
  * The operator's console API under /api/admin, one concern per file: instruments, their calendars, members and
- * accounts, money and gas, settlement, buyers' stations and depots, users and API keys.
+ * accounts, money and gas, settlement, buyers' stations and depots, users and API keys, the VAT rate.
  *
  * Who may do what. Every change is the operator's alone: a session needs its CSRF token, an API key the `trade` scope.
  * The regulator may read everything here and change nothing; the operator may not change the regulator's controls
@@ -19,6 +19,7 @@ import { operatorMemberRoutes } from "./members.ts";
 import { operatorSettlementRoutes } from "./settlement.ts";
 import { operatorStationRoutes } from "./stations.ts";
 import { operatorUserRoutes } from "./users.ts";
+import { operatorVatRoutes } from "./vat.ts";
 
 export function operatorRoutes(api: FastifyInstance, context: RouteContext): void {
   operatorInstrumentRoutes(api, context);
@@ -28,4 +29,5 @@ export function operatorRoutes(api: FastifyInstance, context: RouteContext): voi
   operatorSettlementRoutes(api, context);
   operatorStationRoutes(api, context);
   operatorUserRoutes(api, context);
+  operatorVatRoutes(api, context);
 }

@@ -39,6 +39,9 @@ const NEW_MEMBER = Type.Object(
     name: Type.String({ minLength: 1, maxLength: NAME_LENGTH_MAX }),
     roles: Type.Array(Type.Enum(MEMBER_ROLES), { minItems: 1, maxItems: MEMBER_ROLES.length, uniqueItems: true }),
     buyerCategory: Type.Optional(BUYER_CATEGORY),
+    bin: Type.Optional(
+      Type.String({ pattern: "^\\d{12}$", description: "business identification number (BIN), 12 digits" }),
+    ),
   },
   {
     ...strict,
@@ -48,6 +51,7 @@ const NEW_MEMBER = Type.Object(
         name: "Aktau filling stations LLP",
         roles: ["buyer"],
         buyerCategory: "filling-station-network",
+        bin: "080540012345",
       },
     ],
   },
@@ -140,6 +144,7 @@ export function operatorMemberRoutes(api: FastifyInstance, context: RouteContext
         name: body.name,
         roles: body.roles,
         buyerCategory: body.buyerCategory ?? null,
+        ...(body.bin === undefined ? {} : { bin: body.bin }),
       });
       reply.code(201);
       return { seq: outcome.seq, member: memberView(body.member) };

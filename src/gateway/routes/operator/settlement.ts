@@ -1,16 +1,19 @@
 /**
  * Settlement under /api/admin/obligations: open obligations across all accounts, earliest outstanding deadline
- * first, and the back office's confirmations of payment (from the bank statement) and delivery (at the basis).
+ * first, and the back office's confirmations of payment (from the bank statement) and delivery (at the basis); and
+ * the rulebook's remedy `trade.void`: the operator voids a trade made in breach of the rules, with a reason and the
+ * rule it broke, and its obligation unwinds exactly (engine/clearing.ts `voidObligation`).
  */
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { TRADE_ID_LENGTH_MAX } from "../../../domain/ids.ts";
+import { obligationIdOf, TRADE_ID_LENGTH_MAX } from "../../../domain/ids.ts";
+import { RULE_REFERENCE_LENGTH_MAX } from "../../../engine/clearinghouse.ts";
 import type { ObligationView } from "../../../projections/index.ts";
 import type { RouteContext } from "../../context.ts";
 import { OBLIGATION } from "../../wire/accounts.ts";
 import { COUNT, EPOCH_MS, Nullable, SEQ, Strict } from "../../wire/base.ts";
-import { ACCOUNT_ID, ID, json } from "../common.ts";
+import { ACCOUNT_ID, ID, json, REASON } from "../common.ts";
 import {
   CONSOLE_READ,
   OPERATOR_CHANGE,
@@ -26,7 +29,31 @@ const tags = ["operator"];
 /** Most obligations one listing returns. */
 export const OBLIGATIONS_LIST_MAX = 1000;
 
-const OBLIGATION_STATUSES = ["open", "settled", "defaulted", "all"] as const;
+const TRADE_PARAMS = Type.Object(
+  { trade: Type.String({ minLength: 1, maxLength: TRADE_ID_LENGTH_MAX, pattern: "^[\\x21-\\x7e]+$" }) },
+  strict,
+);
+const VOID_BODY = Type.Object(
+  {
+    reason: REASON,
+    rule: Type.String({
+      minLength: 1,
+      maxLength: RULE_REFERENCE_LENGTH_MAX,
+      description: "the rulebook's clause the trade broke",
+    }),
+  },
+  {
+    ...strict,
+    examples: [
+      {
+        reason: "the buyer's trading software entered orders faster than the entry rules allow",
+        rule: "Rulebook §2: orders",
+      },
+    ],
+  },
+);
+
+const OBLIGATION_STATUSES = ["open", "settled", "defaulted", "voided", "all"] as const;
 const OBLIGATIONS_QUERY = Type.Object(
   {
     status: Type.Optional(Type.Enum(OBLIGATION_STATUSES)),
@@ -112,6 +139,31 @@ export function operatorSettlementRoutes(api: FastifyInstance, context: RouteCon
     ],
     ["confirm-delivery", "obligation.confirmDelivery", "confirmDelivery", "Confirm delivery of the gas at the basis"],
   ] as const;
+  api.post<{ Params: Static<typeof TRADE_PARAMS>; Body: Static<typeof VOID_BODY> }>(
+    "/admin/trades/:trade/void",
+    {
+      schema: {
+        operationId: "voidTrade",
+        tags,
+        summary:
+          "Voids a trade made in breach of the rules, with a reason and the rule: its obligation unwinds exactly",
+        params: TRADE_PARAMS,
+        body: VOID_BODY,
+        response: { 200: Strict({ seq: SEQ, obligation: Nullable(OBLIGATION) }) },
+      },
+      config: {
+        ...OPERATOR_CHANGE,
+        errors: ["OBLIGATION_NOT_FOUND", "OBLIGATION_NOT_OPEN", "OBLIGATION_ALREADY_CONFIRMED", "FIELD_INVALID"],
+      },
+    },
+    async (request) => {
+      requireConsoleChange(request, "operator", "void trades");
+      const { trade } = request.params;
+      const outcome = await submitChecked(context, request, { type: "trade.void", trade, ...request.body });
+      return { seq: outcome.seq, obligation: json(projections.accounts.obligation(obligationIdOf(trade))) };
+    },
+  );
+
   for (const [path, type, operationId, summary] of confirmRoutes) {
     api.post<{ Params: { id: string }; Body: Static<typeof NO_BODY> }>(
       `/admin/obligations/:id/${path}`,

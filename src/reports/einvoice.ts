@@ -1,0 +1,115 @@
+/**
+ * Electronic invoices (ESF, «электронный счёт-фактура»): one per delivered obligation, issued by the seller to the
+ * buyer, in the XML shape docs/documents.md §3 describes and docs/einvoice.xsd defines. The element names follow the
+ * fields Kazakhstan's information system for e-invoices carries (invoice number and date, turnover date, seller's and
+ * buyer's BIN, the contract, delivery terms, goods code by TN VED, unit, quantity, price, value without VAT, VAT rate
+ * and amount, value with VAT, totals); sauda produces the file for the member to load, it does not sign or send it.
+ *
+ * - Number `ESF-` + the obligation id without `OB-`; date and turnover date: the exchange date (UTC+5) on which the
+ *   obligation's delivery was done.
+ * - Goods code: 2711 12 for propane, 2711 13 for butanes, 2711 19 for the propane-butane mix (other liquefied
+ *   gaseous hydrocarbons); an unknown product is coded 2711 19 as LPG.
+ * - Unit: the tonne (code 168 of the classifier of units), quantity with three decimals; money in tenge with two.
+ * - VAT: the rate in force on the trade's date (the contract's rate), computed as on the contract (src/domain/vat.ts).
+ *
+ * An obligation whose seller or buyer has no BIN on record cannot carry a valid invoice: it is left out and counted
+ * in the root's `withoutBin` attribute, so the member sees that its BIN must be recorded.
+ *
+ * Promise: the same facts give the same bytes (no generation time in the file), and the output validates against
+ * docs/einvoice.xsd (test/reports/documents.test.ts).
+ */
+
+import { create } from "xmlbuilder2";
+import { tengeText, tonnesText, vatTiyn } from "../domain/vat.ts";
+import type { ContractFacts } from "../projections/contracts.ts";
+import { localDay } from "../projections/numbers.ts";
+import { contractNumber, tradeValueTiyn } from "./contract.ts";
+import { productName } from "./labels.ts";
+
+export const ESF_NAMESPACE = "urn:sauda:esf:1";
+/** The tonne in the classifier of units of measurement. */
+export const UNIT_CODE_TONNE = "168";
+/** Most invoices one export holds. */
+export const EINVOICES_EXPORT_MAX = 1000;
+
+/** The TN VED code (six digits, spaced as printed) of a product. */
+export function goodsCode(product: string | null): string {
+  if (product === "propane") return "2711 12";
+  if (product === "butane") return "2711 13";
+  return "2711 19";
+}
+
+export interface EinvoiceExport {
+  readonly xml: string;
+  readonly invoices: number;
+  readonly withoutBin: number;
+}
+
+/**
+ * The member's e-invoices (as seller or buyer) for the delivered obligations among `facts`, whose delivery date in
+ * exchange time lies in [from, to] (YYYY-MM-DD, either may be null), oldest delivery first.
+ */
+export function einvoicesXml(
+  member: string,
+  facts: readonly ContractFacts[],
+  range: { from: string | null; to: string | null },
+  utcOffsetMs: number,
+): EinvoiceExport {
+  const delivered = facts
+    .filter((f) => f.clearing !== null && f.deliveredMs !== null)
+    .filter((f) => f.seller.member === member || f.buyer.member === member)
+    .map((f) => ({ facts: f, date: localDay(f.deliveredMs!, utcOffsetMs) }))
+    .filter((d) => (range.from === null || d.date >= range.from) && (range.to === null || d.date <= range.to))
+    .sort((a, b) => a.facts.deliveredSeq! - b.facts.deliveredSeq! || (a.facts.tradeId < b.facts.tradeId ? -1 : 1))
+    .slice(0, EINVOICES_EXPORT_MAX);
+  const withBin = delivered.filter((d) => d.facts.seller.bin !== null && d.facts.buyer.bin !== null);
+  const root = create({ version: "1.0", encoding: "UTF-8" }).ele(ESF_NAMESPACE, "invoices", {
+    member,
+    count: String(withBin.length),
+    withoutBin: String(delivered.length - withBin.length),
+  });
+  for (const { facts: f, date } of withBin) {
+    const clearing = f.clearing!;
+    const value = tradeValueTiyn(f.priceTiynPerTonne, f.quantityKg);
+    const vat = vatTiyn(value, f.vatRateBps);
+    const invoice = root.ele("invoice");
+    invoice.ele("num").txt(`ESF-${clearing.obligation.replace(/^OB-/, "")}`);
+    invoice.ele("date").txt(date);
+    invoice.ele("turnoverDate").txt(date);
+    invoice.ele("invoiceType").txt("ORDINARY_INVOICE");
+    const seller = invoice.ele("seller");
+    seller.ele("tin").txt(f.seller.bin!);
+    seller.ele("name").txt(f.seller.name);
+    seller.ele("account").txt(f.seller.account);
+    const customer = invoice.ele("customer");
+    customer.ele("tin").txt(f.buyer.bin!);
+    customer.ele("name").txt(f.buyer.name);
+    customer.ele("account").txt(f.buyer.account);
+    const term = invoice.ele("deliveryTerm");
+    term.ele("contractNum").txt(contractNumber(f.tradeId));
+    term.ele("contractDate").txt(f.date);
+    term.ele("term").txt(`EXW ${clearing.basis}`);
+    term.ele("destination").txt(f.description?.region ?? "unknown");
+    term.ele("obligation").txt(clearing.obligation);
+    const products = invoice.ele("products", { currencyCode: "KZT" });
+    const product = products.ele("product");
+    product.ele("description").txt(productName(f.description?.product ?? "propane-butane", "ru"));
+    product.ele("tnvedCode").txt(goodsCode(f.description?.product ?? null));
+    product.ele("unitCode").txt(UNIT_CODE_TONNE);
+    product.ele("unitNomenclature").txt("т");
+    product.ele("quantity").txt(tonnesText(f.quantityKg));
+    product.ele("unitPrice").txt(tengeText(f.priceTiynPerTonne));
+    product.ele("priceWithoutTax").txt(tengeText(value));
+    product.ele("ndsRate").txt((f.vatRateBps / 100).toFixed(2));
+    product.ele("ndsAmount").txt(tengeText(vat));
+    product.ele("priceWithTax").txt(tengeText(value + vat));
+    products.ele("totalPriceWithoutTax").txt(tengeText(value));
+    products.ele("totalNdsAmount").txt(tengeText(vat));
+    products.ele("totalPriceWithTax").txt(tengeText(value + vat));
+  }
+  return {
+    xml: root.end({ prettyPrint: true }),
+    invoices: withBin.length,
+    withoutBin: delivered.length - withBin.length,
+  };
+}

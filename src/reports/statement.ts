@@ -1,0 +1,475 @@
+/**
+ * Daily statements per account, or per member (all its accounts): what the account traded that exchange day (UTC+5),
+ * the obligations created or changed that day with their collateral and fees, and the shipments dispatched or arrived
+ * that day; with the value without VAT, the VAT and the value with VAT on every trade and obligation (each side's
+ * document shows VAT: src/domain/vat.ts, the rate of the trade's date). As JSON, XLSX (exceljs) and PDF (pdfkit).
+ * docs/documents.md §4 is the reference for users.
+ *
+ * An obligation is listed with its state now (paid, delivered, status) and the time it last changed, not its state
+ * at the day's end; balances are not part of the statement (the balances route gives them now). Built from the read
+ * models only; the same journal gives the same JSON.
+ *
+ * Limits: the read models keep an account's newest `ACCOUNT_FILLS_MAX` fills, `ACCOUNT_QUERY_LIMIT_MAX` obligations
+ * and its newest shipments; a statement of a day older than those lists what is kept (the journal holds the rest).
+ *
+ * Complexity: O(fills + obligations + shipments kept for the account) per account.
+ */
+
+import ExcelJS from "exceljs";
+import { vatTiyn } from "../domain/vat.ts";
+import { ACCOUNT_QUERY_LIMIT_MAX, type Projections, SHIPMENTS_KEPT_MAX } from "../projections/index.ts";
+import { isoUtc, localDay } from "../projections/numbers.ts";
+import { contractNumber, tengeDisplay, tonnesDisplay, tradeValueTiyn } from "./contract.ts";
+import { type DocumentLanguage, LABELS } from "./labels.ts";
+import { field, newPdf, PDF_PAGES_MAX, pdfBytes } from "./pdf.ts";
+
+export const STATEMENT_DOCUMENT = "sauda.daily-statement";
+/** Most shipments of one account a statement scans (newest first). */
+const SHIPMENTS_SCANNED_MAX = Math.min(SHIPMENTS_KEPT_MAX, 100_000);
+
+export interface StatementTrade {
+  readonly tradeId: string;
+  readonly contract: string;
+  readonly time: string;
+  readonly instrument: string;
+  readonly side: "buy" | "sell";
+  readonly priceTiynPerTonne: number;
+  readonly quantityKg: number;
+  readonly valueWithoutVatTiyn: string;
+  readonly vatRateBps: number;
+  readonly vatTiyn: string;
+  readonly valueWithVatTiyn: string;
+}
+
+export interface StatementObligation {
+  readonly obligation: string;
+  readonly tradeId: string;
+  readonly role: "buyer" | "seller";
+  readonly quantityKg: number;
+  readonly valueWithoutVatTiyn: string;
+  readonly vatTiyn: string;
+  readonly valueWithVatTiyn: string;
+  /** The buyer's guarantee deposit; 0 for the seller. */
+  readonly collateralTiyn: number;
+  /** This side's exchange fee. */
+  readonly feeTiyn: number;
+  readonly paid: boolean;
+  readonly delivered: boolean;
+  readonly status: string;
+  readonly paymentDue: string;
+  readonly deliveryDue: string;
+  readonly createdToday: boolean;
+  readonly updated: string;
+}
+
+export interface StatementDelivery {
+  readonly shipment: string;
+  readonly obligation: string;
+  readonly role: "buyer" | "seller";
+  readonly quantityKg: number;
+  readonly vehicle: string;
+  readonly waybill: string;
+  readonly dispatched: string;
+  readonly station: string | null;
+  readonly arrived: string | null;
+  readonly diversion: readonly string[];
+}
+
+export interface StatementTotals {
+  readonly boughtKg: number;
+  readonly soldKg: number;
+  readonly boughtWithoutVatTiyn: string;
+  readonly boughtVatTiyn: string;
+  readonly soldWithoutVatTiyn: string;
+  readonly soldVatTiyn: string;
+  readonly feesTiyn: string;
+  readonly collateralTiyn: string;
+  readonly dispatchedKg: number;
+  readonly arrivedKg: number;
+}
+
+export interface AccountStatement {
+  readonly account: string;
+  readonly client: string | null;
+  readonly trades: readonly StatementTrade[];
+  readonly obligations: readonly StatementObligation[];
+  readonly deliveries: readonly StatementDelivery[];
+  readonly totals: StatementTotals;
+}
+
+export interface StatementJson {
+  readonly document: typeof STATEMENT_DOCUMENT;
+  readonly date: string;
+  readonly member: string;
+  readonly memberName: string;
+  readonly bin: string | null;
+  readonly scope: "account" | "member";
+  readonly accounts: readonly AccountStatement[];
+}
+
+/** The statement of `accounts` (all of one member) for an exchange date. */
+export function buildStatement(
+  projections: Projections,
+  member: string,
+  accounts: readonly string[],
+  scope: "account" | "member",
+  date: string,
+  utcOffsetMs: number,
+): StatementJson {
+  const day = (timeMs: number) => localDay(timeMs, utcOffsetMs);
+  const contracts = projections.contracts;
+  const info = projections.controls.member(member);
+  const firstParty = contracts.ofMember(member)[0];
+  const party =
+    firstParty === undefined ? null : firstParty.seller.member === member ? firstParty.seller : firstParty.buyer;
+  const out: AccountStatement[] = [];
+  for (const account of accounts) {
+    const trades: StatementTrade[] = projections.accounts
+      .fills(account)
+      .filter((fill) => day(fill.timeMs) === date)
+      .map((fill) => {
+        const value = tradeValueTiyn(fill.priceTiynPerTonne, fill.quantityKg);
+        const rate = contracts.facts(fill.tradeId)?.vatRateBps ?? contracts.rateOn(date);
+        const vat = vatTiyn(value, rate);
+        return {
+          tradeId: fill.tradeId,
+          contract: contractNumber(fill.tradeId),
+          time: isoUtc(fill.timeMs),
+          instrument: fill.instrument,
+          side: fill.side,
+          priceTiynPerTonne: fill.priceTiynPerTonne,
+          quantityKg: fill.quantityKg,
+          valueWithoutVatTiyn: value.toString(),
+          vatRateBps: rate,
+          vatTiyn: vat.toString(),
+          valueWithVatTiyn: (value + vat).toString(),
+        };
+      })
+      .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.tradeId < b.tradeId ? -1 : 1));
+    const obligations: StatementObligation[] = projections.accounts
+      .obligations(account, { limit: ACCOUNT_QUERY_LIMIT_MAX })
+      .filter((o) => day(o.tradeTimeMs) === date || day(o.updatedMs) === date)
+      .reverse()
+      .map((o) => {
+        const role = o.buyer === account ? ("buyer" as const) : ("seller" as const);
+        const rate = contracts.facts(o.tradeId)?.vatRateBps ?? contracts.rateOn(day(o.tradeTimeMs));
+        const vat = vatTiyn(o.valueTiyn, rate);
+        return {
+          obligation: o.id,
+          tradeId: o.tradeId,
+          role,
+          quantityKg: o.quantityKg,
+          valueWithoutVatTiyn: String(o.valueTiyn),
+          vatTiyn: vat.toString(),
+          valueWithVatTiyn: (BigInt(o.valueTiyn) + vat).toString(),
+          collateralTiyn: role === "buyer" ? o.collateralTiyn : 0,
+          feeTiyn: role === "buyer" ? o.buyerFeeTiyn : o.sellerFeeTiyn,
+          paid: o.paid,
+          delivered: o.delivered,
+          status: o.status,
+          paymentDue: isoUtc(o.paymentDueMs),
+          deliveryDue: isoUtc(o.deliveryDueMs),
+          createdToday: day(o.tradeTimeMs) === date,
+          updated: isoUtc(o.updatedMs),
+        };
+      });
+    const deliveries: StatementDelivery[] = projections.deliveries
+      .shipmentsOfAccount(account, SHIPMENTS_SCANNED_MAX)
+      .filter((s) => day(s.dispatchedMs) === date || (s.arrivedMs !== null && day(s.arrivedMs) === date))
+      .reverse()
+      .map((s) => ({
+        shipment: s.shipment,
+        obligation: s.obligation,
+        role: s.buyer === account ? ("buyer" as const) : ("seller" as const),
+        quantityKg: s.quantityKg,
+        vehicle: s.vehicle,
+        waybill: s.waybill,
+        dispatched: isoUtc(s.dispatchedMs),
+        station: s.station,
+        arrived: s.arrivedMs === null ? null : isoUtc(s.arrivedMs),
+        diversion: [...s.diversion],
+      }));
+    out.push({
+      account,
+      client: projections.accounts.info(account)?.client ?? null,
+      trades,
+      obligations,
+      deliveries,
+      totals: totalsOf(trades, obligations, deliveries, date, day),
+    });
+  }
+  return {
+    document: STATEMENT_DOCUMENT,
+    date,
+    member,
+    memberName: party?.name ?? info?.name ?? member,
+    bin: party?.bin ?? null,
+    scope,
+    accounts: out,
+  };
+}
+
+function totalsOf(
+  trades: readonly StatementTrade[],
+  obligations: readonly StatementObligation[],
+  deliveries: readonly StatementDelivery[],
+  date: string,
+  day: (timeMs: number) => string,
+): StatementTotals {
+  let boughtKg = 0;
+  let soldKg = 0;
+  let bought = 0n;
+  let boughtVat = 0n;
+  let sold = 0n;
+  let soldVat = 0n;
+  for (const t of trades) {
+    if (t.side === "buy") {
+      boughtKg += t.quantityKg;
+      bought += BigInt(t.valueWithoutVatTiyn);
+      boughtVat += BigInt(t.vatTiyn);
+    } else {
+      soldKg += t.quantityKg;
+      sold += BigInt(t.valueWithoutVatTiyn);
+      soldVat += BigInt(t.vatTiyn);
+    }
+  }
+  let fees = 0n;
+  let collateral = 0n;
+  for (const o of obligations) {
+    if (!o.createdToday) continue;
+    fees += BigInt(o.feeTiyn);
+    collateral += BigInt(o.collateralTiyn);
+  }
+  let dispatchedKg = 0;
+  let arrivedKg = 0;
+  for (const d of deliveries) {
+    if (d.dispatched.length > 0 && day(Date.parse(d.dispatched)) === date) dispatchedKg += d.quantityKg;
+    if (d.arrived !== null && day(Date.parse(d.arrived)) === date) arrivedKg += d.quantityKg;
+  }
+  return {
+    boughtKg,
+    soldKg,
+    boughtWithoutVatTiyn: bought.toString(),
+    boughtVatTiyn: boughtVat.toString(),
+    soldWithoutVatTiyn: sold.toString(),
+    soldVatTiyn: soldVat.toString(),
+    feesTiyn: fees.toString(),
+    collateralTiyn: collateral.toString(),
+    dispatchedKg,
+    arrivedKg,
+  };
+}
+
+const tenge = (tiyn: string | number) => Number(BigInt(tiyn)) / 100;
+
+/** The statement as an XLSX workbook: a summary sheet and one sheet each of trades, obligations and deliveries. */
+export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "sauda";
+  workbook.created = new Date(`${statement.date}T00:00:00Z`);
+  const money = "#,##0.00";
+  const summary = workbook.addWorksheet("Summary");
+  summary.addRow(["Daily statement", statement.date]);
+  summary.addRow(["Member", `${statement.memberName} (${statement.member})`]);
+  summary.addRow(["BIN", statement.bin ?? "not recorded"]);
+  summary.addRow([]);
+  summary.addRow([
+    "Account",
+    "Bought, t",
+    "Bought w/o VAT, KZT",
+    "VAT on purchases, KZT",
+    "Sold, t",
+    "Sold w/o VAT, KZT",
+    "VAT on sales, KZT",
+    "Fees, KZT",
+    "Collateral, KZT",
+    "Dispatched, t",
+    "Arrived, t",
+  ]).font = { bold: true };
+  for (const a of statement.accounts) {
+    const t = a.totals;
+    summary.addRow([
+      a.account,
+      t.boughtKg / 1000,
+      tenge(t.boughtWithoutVatTiyn),
+      tenge(t.boughtVatTiyn),
+      t.soldKg / 1000,
+      tenge(t.soldWithoutVatTiyn),
+      tenge(t.soldVatTiyn),
+      tenge(t.feesTiyn),
+      tenge(t.collateralTiyn),
+      t.dispatchedKg / 1000,
+      t.arrivedKg / 1000,
+    ]);
+  }
+  for (const column of [3, 4, 6, 7, 8, 9]) summary.getColumn(column).numFmt = money;
+
+  const trades = workbook.addWorksheet("Trades");
+  trades.addRow([
+    "Account",
+    "Trade",
+    "Contract",
+    "Time (UTC)",
+    "Instrument",
+    "Side",
+    "Price w/o VAT, KZT/t",
+    "Quantity, t",
+    "Value w/o VAT, KZT",
+    "VAT rate, %",
+    "VAT, KZT",
+    "Value with VAT, KZT",
+  ]).font = { bold: true };
+  for (const a of statement.accounts) {
+    for (const t of a.trades) {
+      trades.addRow([
+        a.account,
+        t.tradeId,
+        t.contract,
+        t.time,
+        t.instrument,
+        t.side,
+        tenge(t.priceTiynPerTonne),
+        t.quantityKg / 1000,
+        tenge(t.valueWithoutVatTiyn),
+        t.vatRateBps / 100,
+        tenge(t.vatTiyn),
+        tenge(t.valueWithVatTiyn),
+      ]);
+    }
+  }
+  for (const column of [7, 9, 11, 12]) trades.getColumn(column).numFmt = money;
+
+  const obligations = workbook.addWorksheet("Obligations");
+  obligations.addRow([
+    "Account",
+    "Obligation",
+    "Role",
+    "Quantity, t",
+    "Value w/o VAT, KZT",
+    "VAT, KZT",
+    "Value with VAT, KZT",
+    "Collateral, KZT",
+    "Fee, KZT",
+    "Paid",
+    "Delivered",
+    "Status",
+    "Payment due (UTC)",
+    "Delivery due (UTC)",
+  ]).font = { bold: true };
+  for (const a of statement.accounts) {
+    for (const o of a.obligations) {
+      obligations.addRow([
+        a.account,
+        o.obligation,
+        o.role,
+        o.quantityKg / 1000,
+        tenge(o.valueWithoutVatTiyn),
+        tenge(o.vatTiyn),
+        tenge(o.valueWithVatTiyn),
+        tenge(o.collateralTiyn),
+        tenge(o.feeTiyn),
+        o.paid ? "yes" : "no",
+        o.delivered ? "yes" : "no",
+        o.status,
+        o.paymentDue,
+        o.deliveryDue,
+      ]);
+    }
+  }
+  for (const column of [5, 6, 7, 8, 9]) obligations.getColumn(column).numFmt = money;
+
+  const deliveries = workbook.addWorksheet("Deliveries");
+  deliveries.addRow([
+    "Account",
+    "Shipment",
+    "Role",
+    "Quantity, t",
+    "Vehicle",
+    "Waybill",
+    "Dispatched (UTC)",
+    "Station",
+    "Arrived (UTC)",
+    "Diversion",
+  ]).font = { bold: true };
+  for (const a of statement.accounts) {
+    for (const d of a.deliveries) {
+      deliveries.addRow([
+        a.account,
+        d.shipment,
+        d.role,
+        d.quantityKg / 1000,
+        d.vehicle,
+        d.waybill,
+        d.dispatched,
+        d.station ?? "",
+        d.arrived ?? "",
+        d.diversion.join(", "),
+      ]);
+    }
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** The statement as a PDF in one language; at most `PDF_PAGES_MAX` pages, then a note that the rest is cut. */
+export async function statementPdf(statement: StatementJson, language: DocumentLanguage): Promise<Buffer> {
+  const l = LABELS[language];
+  const doc = newPdf(`${l.statementTitle} ${statement.member} ${statement.date}`, Date.parse(statement.date), language);
+  let pages = 1;
+  doc.on("pageAdded", () => {
+    pages += 1;
+  });
+  doc.font("bold").fontSize(16).text(`${l.statementTitle}: ${statement.memberName} (${statement.member})`);
+  if (l.workingCopy !== "") doc.font("regular").fontSize(9).text(l.workingCopy);
+  field(doc, l.date, statement.date);
+  field(doc, l.bin, statement.bin ?? l.binMissing);
+  // The lines first, then as many as fit in the page limit: a statement of thousands of trades stays bounded.
+  const lines: { bold: boolean; size: number; text: string; gap?: boolean }[] = [];
+  const heading = (text: string, size = 10, gap = false) => lines.push({ bold: true, size, text, gap });
+  const line = (text: string) => lines.push({ bold: false, size: 9, text });
+  for (const a of statement.accounts) {
+    heading(`${l.account} ${a.account}${a.client === null ? "" : ` (${a.client})`}`, 12, true);
+    heading(l.trades);
+    if (a.trades.length === 0) line(l.none);
+    for (const t of a.trades) {
+      line(
+        `${t.time} ${t.tradeId} ${t.side} ${tonnesDisplay(t.quantityKg)} ${l.tonnes} × ${tengeDisplay(t.priceTiynPerTonne)} ${l.perTonne}; ` +
+          `${l.valueWithoutVat} ${tengeDisplay(BigInt(t.valueWithoutVatTiyn))}; ${l.vat} ${tengeDisplay(BigInt(t.vatTiyn))}; ` +
+          `${l.valueWithVat} ${tengeDisplay(BigInt(t.valueWithVatTiyn))} ${l.tenge}`,
+      );
+    }
+    heading(l.obligations);
+    if (a.obligations.length === 0) line(l.none);
+    for (const o of a.obligations) {
+      line(
+        `${o.obligation} (${o.role}) ${tonnesDisplay(o.quantityKg)} ${l.tonnes}; ${l.valueWithVat} ${tengeDisplay(BigInt(o.valueWithVatTiyn))}; ` +
+          `${l.collateral} ${tengeDisplay(o.collateralTiyn)}; ${l.fees} ${tengeDisplay(o.feeTiyn)} ${l.tenge}; ${o.status}`,
+      );
+    }
+    heading(l.deliveries);
+    if (a.deliveries.length === 0) line(l.none);
+    for (const d of a.deliveries) {
+      line(
+        `${d.shipment} ${tonnesDisplay(d.quantityKg)} ${l.tonnes}, ${d.vehicle}, ${d.waybill}; ${d.dispatched}` +
+          `${d.arrived === null ? "" : ` → ${d.station} ${d.arrived}`}${d.diversion.length > 0 ? ` [${d.diversion.join(", ")}]` : ""}`,
+      );
+    }
+    const t = a.totals;
+    heading(l.totals);
+    line(
+      `+${tonnesDisplay(t.boughtKg)} / −${tonnesDisplay(t.soldKg)} ${l.tonnes}; ${l.vat}: ${tengeDisplay(BigInt(t.boughtVatTiyn))} / ${tengeDisplay(BigInt(t.soldVatTiyn))}; ` +
+        `${l.fees}: ${tengeDisplay(BigInt(t.feesTiyn))}; ${l.collateral}: ${tengeDisplay(BigInt(t.collateralTiyn))} ${l.tenge}`,
+    );
+  }
+  for (const entry of lines) {
+    if (pages >= PDF_PAGES_MAX && doc.y > doc.page.maxY() - 60) {
+      doc.font("bold").fontSize(9).text(l.truncated(PDF_PAGES_MAX));
+      break;
+    }
+    if (entry.gap) doc.moveDown();
+    doc
+      .font(entry.bold ? "bold" : "regular")
+      .fontSize(entry.size)
+      .text(entry.text);
+  }
+  return pdfBytes(doc);
+}

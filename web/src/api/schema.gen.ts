@@ -1264,6 +1264,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's role (the leader writes; followers serve reads), the last journal record it applied, and how far behind it is (for load balancers) */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/journal/checkpoints": {
         parameters: {
             query?: never;
@@ -2416,6 +2433,14 @@ export interface components {
             timeMs: number;
             reason: string | null;
         };
+        Health: {
+            /** @description leader: writes the journal and takes changes; follower: serves reads, refuses changes (NOT_LEADER) */
+            role: "leader" | "follower";
+            /** @description the last journal record this node has applied */
+            seq: number;
+            /** @description how long this node has been behind the newest record the journal announced; 0 when caught up */
+            lagMs: number;
+        };
         Error: {
             error: {
                 /** @description the error registry's stable code */
@@ -3453,7 +3478,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3632,7 +3657,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3722,7 +3747,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3899,7 +3924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4126,7 +4151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4260,7 +4285,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4382,7 +4407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5106,7 +5131,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5260,7 +5285,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5601,7 +5626,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5830,7 +5855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5948,7 +5973,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6067,7 +6092,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6177,7 +6202,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6422,7 +6447,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6550,7 +6575,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6751,7 +6776,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6870,7 +6895,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6989,7 +7014,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7108,7 +7133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7319,7 +7344,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7451,7 +7476,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7583,7 +7608,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7705,7 +7730,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7827,7 +7852,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8074,7 +8099,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8186,7 +8211,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8422,7 +8447,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8633,7 +8658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8751,7 +8776,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8869,7 +8894,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9080,7 +9105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9190,7 +9215,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9575,7 +9600,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10217,7 +10242,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10340,7 +10365,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10463,7 +10488,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11424,7 +11449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11713,7 +11738,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12052,7 +12077,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12231,7 +12256,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12407,7 +12432,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12586,7 +12611,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13127,7 +13152,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LAB_BUSY, UNAVAILABLE. */
+            /** @description Error codes: LAB_BUSY, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13228,6 +13253,87 @@ export interface operations {
             };
             /** @description Error codes: LAB_RUN_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description leader: writes the journal and takes changes; follower: serves reads, refuses changes (NOT_LEADER) */
+                        role: "leader" | "follower";
+                        /** @description the last journal record this node has applied */
+                        seq: number;
+                        /** @description how long this node has been behind the newest record the journal announced; 0 when caught up */
+                        lagMs: number;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

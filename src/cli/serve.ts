@@ -23,10 +23,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Fastify from "fastify";
-import { startDemo } from "../demo/demo.ts";
 import { Exchange } from "../gateway/exchange.ts";
-import { FixGateway } from "../gateway/fix/gateway.ts";
-import { FIX_STORE_FILE_NAME } from "../gateway/fix/store.ts";
 import { InvariantWatch } from "../gateway/invariants.ts";
 import { Metrics } from "../gateway/metrics.ts";
 import { LIGHT_SCRYPT, RECOMMENDED_SCRYPT } from "../gateway/passwords.ts";
@@ -88,13 +85,17 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
       ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
       : undefined;
   const metrics = new Metrics(exchange);
+  // The FIX acceptor and the demo are loaded only when asked for: a node without them starts sooner (a takeover
+  // pool restarts nodes often).
+  const fixModule = options.fixPort === undefined ? null : await import("../gateway/fix/gateway.ts");
+  const fixStore = options.fixPort === undefined ? null : await import("../gateway/fix/store.ts");
   const fix =
-    options.fixPort === undefined
+    options.fixPort === undefined || fixModule === null || fixStore === null
       ? null
-      : await FixGateway.start({
+      : await fixModule.FixGateway.start({
           exchange,
           users,
-          storeFile: join(options.data, FIX_STORE_FILE_NAME),
+          storeFile: join(options.data, fixStore.FIX_STORE_FILE_NAME),
           port: options.fixPort,
           host: options.host,
           ...(options.fixTlsCert && options.fixTlsKey
@@ -149,7 +150,14 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   const leading = exchange.role === "leader";
   if (options.demo && !leading) log("no demo market on a follower (it runs on the leader)");
   const access = options.demo && !tls && leading ? await demoAccess(users, exchange.projections.lastSeq === 0) : null;
-  const demo = access ? await startDemo({ baseUrl, keys: access.keys, memberKeys: access.memberKeys, log }) : null;
+  const demo = access
+    ? await (await import("../demo/demo.ts")).startDemo({
+        baseUrl,
+        keys: access.keys,
+        memberKeys: access.memberKeys,
+        log,
+      })
+    : null;
   if (options.demo && tls) log("no demo market over TLS (its agents call the API over plain HTTP); use --no-demo");
   demo?.start();
 

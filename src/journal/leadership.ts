@@ -17,7 +17,7 @@ import { hostname } from "node:os";
 import pg from "pg";
 
 /** The first key of the advisory lock (the second is the schema's hash): "sauda" in ASCII, kept fixed. */
-const LOCK_CLASS = 0x5341_5544;
+export const LOCK_CLASS = 0x5341_5544;
 /** A follower tries to take the lock this often. */
 export const LEADERSHIP_TRY_EVERY_MS = 250;
 /** The lock connection is asked to answer this often; a failure or no answer in the timeout deposes the leader. */
@@ -60,7 +60,12 @@ export class Leadership {
   }
 
   static async connect(options: LeadershipOptions): Promise<Leadership> {
-    const client = new pg.Client({ connectionString: options.url, keepAlive: true, keepAliveInitialDelayMillis: 1000 });
+    const client = new pg.Client({
+      connectionString: options.url,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 1000,
+      application_name: "sauda-leadership",
+    });
     await client.connect();
     return new Leadership(client, options);
   }

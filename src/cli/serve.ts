@@ -32,6 +32,7 @@ import { buildServer } from "../gateway/server.ts";
 import { Users } from "../gateway/users.ts";
 import { KEY_FILES, publicKeyId } from "../journal/keys.ts";
 import { Leadership } from "../journal/leadership.ts";
+import { NotLeaderError } from "../journal/postgres-store.ts";
 import { demoAccess } from "./demo-users.ts";
 
 export interface ServeOptions {
@@ -72,7 +73,11 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     data: options.data,
     ...(options.keys === undefined ? {} : { keysDir: options.keys }),
     onFatal: (error) => {
-      log(`FATAL: the journal cannot be written (${(error as Error).message}); stopping so nothing runs ahead of it`);
+      log(
+        error instanceof NotLeaderError
+          ? `FATAL: this node no longer leads the journal (${error.message}); stopping at once so it writes nothing more`
+          : `FATAL: the journal cannot be written or followed (${(error as Error).message}); stopping so nothing runs ahead of it`,
+      );
       process.exit(EXIT_JOURNAL_FAILED);
     },
   });

@@ -7,8 +7,8 @@
  *   gets the original outcome if the first attempt had become durable);
  * - the killed node is started again and joins as a follower.
  * At the end: every acknowledged order is in the journal (at the seq it was acknowledged with, for a first
- * acknowledgement), `sauda verify` checks the whole journal clean, the followers have applied it to its head, and a
- * follower refuses a change with NOT_LEADER naming the leader.
+ * acknowledgement), `sauda verify` checks the whole journal clean, the followers have applied it to its head and serve
+ * the leader's order book, and a follower refuses a change with NOT_LEADER naming the leader.
  *
  * The kill moments come from a seeded generator; which orders are acknowledged depends on timing, but every assertion
  * must hold whichever they are. HA_ROUNDS sets the number of kills (scripts/ha-soak.sh runs many), HA_NODES the number
@@ -366,6 +366,15 @@ describe.runIf(run)("high availability on PostgreSQL", () => {
         await pause();
       }
     }
+    // Followers serve the public market data as the leader does.
+    const bookOf = async (node: Node) =>
+      (await (await fetch(`${node.url}/api/instruments/${INSTRUMENT}/book?depth=1000`)).json()) as {
+        bids: unknown[];
+        asks: unknown[];
+      };
+    const leaderBook = await bookOf(leader);
+    expect(leaderBook.bids.length + leaderBook.asks.length).toBeGreaterThan(0);
+    for (const node of nodes) expect(await bookOf(node)).toEqual(leaderBook);
     for (const node of nodes) expect(await node.stop()).toBe(0);
 
     // `sauda verify` checks the whole journal: chain, MACs, events replayed, snapshots, checkpoints.

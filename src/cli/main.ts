@@ -102,6 +102,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--data <dir>", "directory of the embedded SQLite database", "./data")
     .option("--database <url>", "PostgreSQL URL (instead of --data)")
     .option("--schema <name>", "PostgreSQL schema", "sauda")
+    .option(
+      "--advertise-url <url>",
+      "PostgreSQL: the URL clients reach this node at, published while it leads (default: its listening address)",
+    )
     .option("--no-demo", "start a clean exchange without the demo market")
     .option("--fix-port <port>", "also open a FIX 4.4 acceptor for order entry and drop copy on this port")
     .option("--fix-tls-cert <file>", "PEM certificate chain: the FIX acceptor speaks TLS (with --fix-tls-key)")
@@ -120,6 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         data: string;
         database?: string;
         schema: string;
+        advertiseUrl?: string;
         demo: boolean;
         fixPort?: string;
         fixTlsCert?: string;

@@ -8,6 +8,11 @@
  * proxy with --trust-proxy (then X-Forwarded-Proto decides Secure cookies and HSTS). /metrics needs an operator on the
  * main listener; --metrics-port serves it without sign-in on a separate listener (for Prometheus, on a private address).
  *
+ * Several nodes on one PostgreSQL journal (docs/operations.md): each starts as a follower, and the one that takes the
+ * journal's leadership lock writes; the others apply the journal as it grows, serve reads and refuse changes with
+ * NOT_LEADER naming the leader; when the leader dies one of them takes over. A node that loses the leadership exits
+ * (70) at once and is started again as a follower by its supervisor.
+ *
  * SIGTERM or SIGINT: stop taking requests, let requests in flight finish, write the batch in flight and a snapshot,
  * sign a last checkpoint, close the journal, exit 0. If the journal cannot be written, the process stops at once
  * (exit 70): it must not run ahead of what is durable. The engine's invariants are checked every minute and before
@@ -18,10 +23,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Fastify from "fastify";
-import { startDemo } from "../demo/demo.ts";
 import { Exchange } from "../gateway/exchange.ts";
-import { FixGateway } from "../gateway/fix/gateway.ts";
-import { FIX_STORE_FILE_NAME } from "../gateway/fix/store.ts";
 import { InvariantWatch } from "../gateway/invariants.ts";
 import { Metrics } from "../gateway/metrics.ts";
 import { LIGHT_SCRYPT, RECOMMENDED_SCRYPT } from "../gateway/passwords.ts";
@@ -29,6 +31,8 @@ import { Scheduler } from "../gateway/scheduler.ts";
 import { buildServer } from "../gateway/server.ts";
 import { Users } from "../gateway/users.ts";
 import { KEY_FILES, publicKeyId } from "../journal/keys.ts";
+import { Leadership } from "../journal/leadership.ts";
+import { NotLeaderError } from "../journal/postgres-store.ts";
 import { demoAccess } from "./demo-users.ts";
 
 export interface ServeOptions {
@@ -37,6 +41,8 @@ export interface ServeOptions {
   readonly data: string;
   readonly database?: string;
   readonly schema: string;
+  /** PostgreSQL: the URL clients reach this node at, published while it leads (default: the listening address). */
+  readonly advertiseUrl?: string;
   readonly demo: boolean;
   /** Open a FIX 4.4 acceptor on this port (docs/fix.md); none when absent. */
   readonly fixPort?: number;
@@ -59,12 +65,19 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     throw new Error("give both --tls-cert and --tls-key, or neither");
   }
   const location = options.database ? { database: options.database, schema: options.schema } : { data: options.data };
+  // On PostgreSQL every node starts as a follower of the journal and runs for leader once it listens (it leads at
+  // once when no other node does).
   const exchange = await Exchange.open({
     ...location,
+    follower: options.database !== undefined,
     data: options.data,
     ...(options.keys === undefined ? {} : { keysDir: options.keys }),
     onFatal: (error) => {
-      log(`FATAL: the journal cannot be written (${(error as Error).message}); stopping so nothing runs ahead of it`);
+      log(
+        error instanceof NotLeaderError
+          ? `FATAL: this node no longer leads the journal (${error.message}); stopping at once so it writes nothing more`
+          : `FATAL: the journal cannot be written or followed (${(error as Error).message}); stopping so nothing runs ahead of it`,
+      );
       process.exit(EXIT_JOURNAL_FAILED);
     },
   });
@@ -77,13 +90,17 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
       ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
       : undefined;
   const metrics = new Metrics(exchange);
+  // The FIX acceptor and the demo are loaded only when asked for: a node without them starts sooner (a takeover
+  // pool restarts nodes often).
+  const fixModule = options.fixPort === undefined ? null : await import("../gateway/fix/gateway.ts");
+  const fixStore = options.fixPort === undefined ? null : await import("../gateway/fix/store.ts");
   const fix =
-    options.fixPort === undefined
+    options.fixPort === undefined || fixModule === null || fixStore === null
       ? null
-      : await FixGateway.start({
+      : await fixModule.FixGateway.start({
           exchange,
           users,
-          storeFile: join(options.data, FIX_STORE_FILE_NAME),
+          storeFile: join(options.data, fixStore.FIX_STORE_FILE_NAME),
           port: options.fixPort,
           host: options.host,
           ...(options.fixTlsCert && options.fixTlsKey
@@ -103,6 +120,19 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   const port = typeof address === "object" && address ? address.port : options.port;
   const scheme = tls ? "https" : "http";
   const baseUrl = `${scheme}://${options.host === "0.0.0.0" ? "127.0.0.1" : options.host}:${port}`;
+  let leadership: Leadership | null = null;
+  if (options.database) {
+    leadership = await Leadership.connect({
+      url: options.database,
+      schema: options.schema,
+      advertisedUrl: options.advertiseUrl ?? baseUrl,
+    });
+    exchange.onRole((role) => log(`role: ${role} (epoch ${leadership?.epoch}); this node now writes the journal`));
+    await exchange.runForLeader(leadership);
+    if (exchange.role === "follower") {
+      log(`role: follower of the leader at ${exchange.leaderUrl ?? "(unknown)"}; changes are refused with NOT_LEADER`);
+    }
+  }
   let metricsApp: ReturnType<typeof Fastify> | null = null;
   if (options.metricsPort !== undefined) {
     metricsApp = Fastify({ logger: false });
@@ -122,8 +152,17 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   watch.start();
   // The demo's users and keys are the exchange's (journaled); the demo itself reaches the exchange only over HTTP,
   // and over plain HTTP on loopback (with TLS its agents would need the certificate trusted).
-  const access = options.demo && !tls ? await demoAccess(users, exchange.projections.lastSeq === 0) : null;
-  const demo = access ? await startDemo({ baseUrl, keys: access.keys, memberKeys: access.memberKeys, log }) : null;
+  const leading = exchange.role === "leader";
+  if (options.demo && !leading) log("no demo market on a follower (it runs on the leader)");
+  const access = options.demo && !tls && leading ? await demoAccess(users, exchange.projections.lastSeq === 0) : null;
+  const demo = access
+    ? await (await import("../demo/demo.ts")).startDemo({
+        baseUrl,
+        keys: access.keys,
+        memberKeys: access.memberKeys,
+        log,
+      })
+    : null;
   if (options.demo && tls) log("no demo market over TLS (its agents call the API over plain HTTP); use --no-demo");
   demo?.start();
 

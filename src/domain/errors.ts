@@ -337,6 +337,10 @@ export const ERRORS = {
     template: "Too many requests: at most {max} per {window}; retry after {retryAfterSeconds} s.",
   },
   UNAVAILABLE: { httpStatus: 503, template: "The exchange is {state}; try again shortly." },
+  NOT_LEADER: {
+    httpStatus: 503,
+    template: "This node follows the journal and takes no changes; send them to the leader at {leader}.",
+  },
   SUBSCRIPTIONS_LIMIT: {
     httpStatus: 429,
     template: "This connection has {count} subscriptions, the most allowed is {max}; unsubscribe first.",

@@ -173,6 +173,8 @@ export function completeRouteContract(
   const origin: ErrorCode[] = unsafe || websocket ? ["AUTH_ORIGIN"] : [];
   const codes = new Set<ErrorCode>([
     ...COMMON_ERRORS,
+    // A change sent to a follower of a shared journal is refused, naming the leader.
+    ...(unsafe ? (["NOT_LEADER"] as const) : []),
     ...origin,
     ...accessErrors(access, unsafe),
     ...(route.config?.errors ?? []),

@@ -22,8 +22,17 @@ import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
 import { defaultKeysDir, type ExchangeKeys, loadKeys } from "../journal/keys.ts";
+import { LEADERSHIP_TRY_EVERY_MS, type Leadership } from "../journal/leadership.ts";
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from "../journal/open.ts";
-import { type CommandMeta, headMac, type JournalHead, snapshotMac } from "../journal/records.ts";
+import { NotLeaderError, PostgresStore } from "../journal/postgres-store.ts";
+import {
+  type CommandMeta,
+  chainHash,
+  GENESIS_HASH,
+  headMac,
+  type JournalHead,
+  snapshotMac,
+} from "../journal/records.ts";
 import { JournalCorruptError, recover } from "../journal/recovery.ts";
 import { type Outcome, Sequencer, SnapshotRefusedError } from "../journal/sequencer.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
@@ -40,8 +49,27 @@ export interface ExchangeOptions extends StoreLocation {
   readonly onFatal?: (error: unknown) => void;
   /** The keys; by default loaded from (or, on a first start, made in) `keysDir`. */
   readonly keys?: ExchangeKeys;
+  /**
+   * PostgreSQL only: start as a follower of the journal (no sequencer); `runForLeader` then takes the leadership when
+   * it is free.
+   */
+  readonly follower?: boolean;
+  /** Write a snapshot this often (ms) when commands came since the last; 0: only by count. */
+  readonly snapshotEveryMs?: number;
   /** Where the keys and the checkpoint log are: default `<data>-keys` beside the data directory. */
   readonly keysDir?: string;
+}
+
+/** A follower polls the journal this often, besides the announcements (and refreshes the leader's URL). */
+export const FOLLOW_POLL_MS = 1000;
+/** The leader writes a snapshot this often when commands came since the last (besides every N commands). */
+export const SNAPSHOT_EVERY_MS = 60_000;
+
+interface Following {
+  stopListening: (() => Promise<void>) | null;
+  timer: NodeJS.Timeout | null;
+  busy: Promise<void> | null;
+  again: boolean;
 }
 
 export type OutcomeListener = (outcomes: readonly Outcome[]) => void;
@@ -100,7 +128,18 @@ export class Exchange {
   /** What the start found worth telling the operator (keys made, loose key files, snapshots skipped). */
   readonly warnings: readonly string[];
   private readonly engineValue: Engine;
-  private readonly sequencer: Sequencer;
+  private readonly options: ExchangeOptions;
+  /** The sequencer while this node leads (always, on SQLite); null on a follower. */
+  private sequencer: Sequencer | null = null;
+  /** The last record applied here (by the sequencer or by following) and the newest seq the journal announced. */
+  private readonly tail: { seq: number; hash: string; timeMs: number; knownSeq: number };
+  private following: Following | null = null;
+  private snapshotTimer: NodeJS.Timeout | null = null;
+  private leaderUrlValue: string | null = null;
+  private leadership: Leadership | null = null;
+  private electionTimer: NodeJS.Timeout | null = null;
+  private behindSinceMs: number | null = null;
+  private readonly roleListeners: ((role: "leader" | "follower") => void)[] = [];
   private readonly listeners: OutcomeListener[] = [];
   private readonly invariantListeners: InvariantListener[] = [];
   private alarm: InvariantAlarm | null = null;
@@ -128,7 +167,15 @@ export class Exchange {
     this.projections = projections;
     this.surveillance = surveillance;
     this.clock = options.clock ?? Date.now;
-    this.sequencer = new Sequencer(engine, store, head, {
+    this.options = options;
+    this.tail = { seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH, timeMs: 0, knownSeq: head?.seq ?? 0 };
+    if (!options.follower) this.startSequencer(head, recovered.replayed);
+  }
+
+  /** Starts the sequencer at the durable head `head`: this node now writes the journal. */
+  private startSequencer(head: JournalHead | null, sinceSnapshot: number): void {
+    const options = this.options;
+    const sequencer = new Sequencer(this.engineValue, this.store, head, {
       clock: this.clock,
       ...(options.batchCommandsMax === undefined ? {} : { batchCommandsMax: options.batchCommandsMax }),
       ...(options.snapshotEveryCommands === undefined ? {} : { snapshotEveryCommands: options.snapshotEveryCommands }),
@@ -137,23 +184,44 @@ export class Exchange {
         if (error instanceof SnapshotRefusedError) this.raiseAlarm(error.cause, "snapshot");
         else if (!(error instanceof WritesStoppedError)) options.onFatal?.(error);
       },
-      sinceSnapshot: recovered.replayed,
+      sinceSnapshot,
     });
-    this.sequencer.onDurable((outcomes) => {
-      for (const outcome of outcomes) {
-        // Surveillance reads the limits in force from the read models, so it takes each outcome after them.
-        if (this.projections.apply(outcome)) {
-          this.surveillanceFailureValue = surveil(this.surveillance, outcome, this.surveillanceFailureValue);
-        }
-      }
-      for (const listener of this.listeners) listener(outcomes);
+    this.sequencer = sequencer;
+    sequencer.onDurable((outcomes) => {
+      this.publish(outcomes);
       try {
-        this.checkpoints.maybeSign(this.sequencer.durableHead, this.clock());
+        this.checkpoints.maybeSign(sequencer.durableHead, this.clock());
       } catch (error) {
         // A checkpoint that could not be written loses nothing: the next batch tries again.
         process.emitWarning(`checkpoint not written: ${(error as Error).message}`);
       }
     });
+    const everyMs = options.snapshotEveryMs ?? SNAPSHOT_EVERY_MS;
+    if (everyMs > 0 && (options.snapshotEveryCommands ?? 1) > 0) {
+      // By time as well as by count: a quiet exchange still gets a snapshot of its last changes.
+      this.snapshotTimer = setInterval(() => {
+        if (sequencer.commandsSinceSnapshot === 0 || this.closed) return;
+        sequencer.snapshot().catch((error: unknown) => {
+          if (!(error instanceof SnapshotRefusedError))
+            process.emitWarning(`snapshot not written: ${(error as Error).message}`);
+        });
+      }, everyMs);
+      this.snapshotTimer.unref();
+    }
+  }
+
+  /** Durable outcomes, in order, to the read models, surveillance and the listeners (streams). */
+  private publish(outcomes: readonly Outcome[]): void {
+    for (const outcome of outcomes) {
+      // Surveillance reads the limits in force from the read models, so it takes each outcome after them.
+      if (this.projections.apply(outcome)) {
+        this.surveillanceFailureValue = surveil(this.surveillance, outcome, this.surveillanceFailureValue);
+      }
+      this.tail.seq = outcome.seq;
+      this.tail.timeMs = outcome.timeMs;
+    }
+    if (this.tail.knownSeq < this.tail.seq) this.tail.knownSeq = this.tail.seq;
+    for (const listener of this.listeners) listener(outcomes);
   }
 
   static async open(options: ExchangeOptions): Promise<Exchange> {
@@ -214,8 +282,10 @@ export class Exchange {
         },
         surveillanceFailure,
       );
-      // The head just checked is anchored at once: a rollback to before this start is detectable from here on.
-      if (head !== null) checkpoints.sign(head, exchange.clock());
+      // The head just checked is anchored at once: a rollback to before this start is detectable from here on. A
+      // follower signs nothing (the leader does).
+      if (options.follower) await exchange.startFollowing();
+      else if (head !== null) checkpoints.sign(head, exchange.clock());
       return exchange;
     } catch (error) {
       await store.close();
@@ -232,10 +302,202 @@ export class Exchange {
     return this.engineValue;
   }
 
-  /** Sends a command; resolves with its outcome once durable. Refused with `WritesStoppedError` after an alarm. */
+  /**
+   * Sends a command; resolves with its outcome once durable. Refused with `WritesStoppedError` after an alarm, and
+   * with `NotLeaderError` (naming the leader's URL when known) on a follower.
+   */
   submit(command: Command, meta: CommandMeta = {}): Promise<Outcome> {
     if (this.alarm !== null) return Promise.reject(this.writesStopped());
+    if (this.sequencer === null) {
+      return Promise.reject(
+        new NotLeaderError(
+          `this node follows the journal and takes no changes; send them to the leader${this.leaderUrlValue ? ` at ${this.leaderUrlValue}` : ""}`,
+          this.leaderUrlValue,
+        ),
+      );
+    }
     return this.sequencer.submit(command, meta);
+  }
+
+  /** Whether this node writes the journal (the leader) or follows it. SQLite: always the leader. */
+  get role(): "leader" | "follower" {
+    return this.sequencer === null ? "follower" : "leader";
+  }
+
+  /** The leader's advertised URL as the journal publishes it (followers), or null when not known. */
+  get leaderUrl(): string | null {
+    return this.leaderUrlValue;
+  }
+
+  /**
+   * For load balancers: the role, the last record applied here, and how long this node has been behind the newest
+   * record the journal announced (0 when it is not behind; always 0 on the leader).
+   */
+  health(): { role: "leader" | "follower"; seq: number; lagMs: number } {
+    const seq = this.sequencer === null ? this.tail.seq : this.sequencer.durableHead.seq;
+    const behind = this.sequencer === null && this.tail.knownSeq > this.tail.seq && this.behindSinceMs !== null;
+    return {
+      role: this.role,
+      seq,
+      lagMs: behind ? Math.max(0, this.clock() - this.behindSinceMs!) : 0,
+    };
+  }
+
+  /**
+   * Follows the journal (a follower, PostgreSQL): applies every record appended by the leader, as it is announced
+   * (LISTEN/NOTIFY) and at least every `FOLLOW_POLL_MS` (catch-up by seq), to the engine, the read models and the
+   * listeners, checking the hash chain and that the engine reproduces each record's events. A failure to follow is
+   * fatal (`onFatal`): a follower must not serve a state that is not the journal's.
+   */
+  private async startFollowing(): Promise<void> {
+    const store = this.store;
+    if (!(store instanceof PostgresStore)) throw new Error("only a PostgreSQL journal can be followed");
+    const following: Following = { stopListening: null, timer: null, busy: null, again: false };
+    this.following = following;
+    const fail = (error: unknown): void => {
+      if (this.following !== following) return;
+      this.options.onFatal?.(error);
+    };
+    following.stopListening = await store.listen(
+      (seq) => {
+        this.announced(seq);
+        this.kick(fail);
+      },
+      (error) => fail(error),
+    );
+    following.timer = setInterval(() => {
+      this.kick(fail);
+      if (this.leadership) {
+        this.leadership
+          .leader()
+          .then((leader) => {
+            this.leaderUrlValue = leader?.url ?? null;
+          })
+          .catch(() => undefined);
+      }
+    }, FOLLOW_POLL_MS);
+    following.timer.unref();
+    await this.catchUp();
+  }
+
+  private announced(seq: number): void {
+    if (seq > this.tail.knownSeq) {
+      if (this.tail.knownSeq <= this.tail.seq) this.behindSinceMs = this.clock();
+      this.tail.knownSeq = seq;
+    }
+  }
+
+  /** Runs a catch-up now, or once more after the one running. */
+  private kick(fail: (error: unknown) => void): void {
+    const following = this.following;
+    if (following === null) return;
+    if (following.busy !== null) {
+      following.again = true;
+      return;
+    }
+    following.busy = (async () => {
+      do {
+        following.again = false;
+        await this.catchUp();
+      } while (following.again && this.following === following);
+    })()
+      .catch(fail)
+      .finally(() => {
+        following.busy = null;
+      });
+  }
+
+  /** Applies every record after the last one applied, page by page, until the journal's end. */
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const page = await this.store.read(this.tail.seq + 1, READ_PAGE_RECORDS);
+      if (page.length === 0) break;
+      const outcomes: Outcome[] = [];
+      let hash = this.tail.hash;
+      let expected = this.tail.seq + 1;
+      for (const record of page) {
+        if (record.seq !== expected)
+          throw new JournalCorruptError(expected, `missing: the next record is ${record.seq}`);
+        hash = chainHash(hash, record.seq, record.timeMs, record.meta, record.command, record.events);
+        if (hash !== record.hash) {
+          throw new JournalCorruptError(record.seq, "damaged: its hash does not continue the journal's hash chain");
+        }
+        const command = JSON.parse(record.command) as Command;
+        const events = this.engineValue.apply({ seq: record.seq, timeMs: record.timeMs, command });
+        if (JSON.stringify(events) !== record.events) {
+          throw new JournalCorruptError(record.seq, "replaying its command gives different events than were recorded");
+        }
+        outcomes.push({ seq: record.seq, timeMs: record.timeMs, command, meta: JSON.parse(record.meta), events });
+        expected++;
+      }
+      this.tail.hash = hash;
+      this.publish(outcomes);
+    }
+    if (this.tail.knownSeq <= this.tail.seq) this.behindSinceMs = null;
+  }
+
+  private async stopFollowing(): Promise<void> {
+    const following = this.following;
+    if (following === null) return;
+    this.following = null;
+    if (following.timer) clearInterval(following.timer);
+    await following.stopListening?.();
+    await following.busy;
+  }
+
+  /**
+   * Runs for leader of a shared PostgreSQL journal: tries to take the leadership now and then every
+   * `LEADERSHIP_TRY_EVERY_MS` while following; once taken, catches up with the journal's head and starts the
+   * sequencer there. Resolves after the first try (the node then leads, or follows). Losing the leadership is fatal
+   * (`onFatal`): the node stops writing at once.
+   */
+  async runForLeader(leadership: Leadership): Promise<void> {
+    this.leadership = leadership;
+    leadership.onLost((error) => {
+      if (this.closed) return;
+      this.options.onFatal?.(
+        new NotLeaderError(`the leadership was lost: ${(error as Error).message ?? String(error)}`),
+      );
+    });
+    this.leaderUrlValue = (await leadership.leader())?.url ?? null;
+    const attempt = async (): Promise<void> => {
+      if (this.closed) return;
+      const epoch = await leadership.tryLead();
+      if (epoch !== null) {
+        await this.lead(epoch);
+        return;
+      }
+      this.electionTimer = setTimeout(() => {
+        attempt().catch((error: unknown) => this.options.onFatal?.(error));
+      }, LEADERSHIP_TRY_EVERY_MS);
+    };
+    await attempt();
+  }
+
+  /** Becomes the leader in `epoch`: stops following, applies the rest of the journal, starts the sequencer. */
+  private async lead(epoch: number): Promise<void> {
+    const store = this.store as PostgresStore;
+    await this.stopFollowing();
+    // The epoch is bumped: no append of an older leader can commit from here on, so the head read now is final.
+    store.fence(epoch);
+    await this.catchUp();
+    const head = await store.head();
+    if ((head?.seq ?? 0) !== this.tail.seq || (head !== null && head.hash !== this.tail.hash)) {
+      throw new JournalCorruptError(
+        head?.seq ?? 0,
+        `the journal head is not the last record followed (${this.tail.seq})`,
+      );
+    }
+    const newestSnapshot = (await store.snapshots())[0]?.seq ?? 0;
+    this.startSequencer(head, this.tail.seq - newestSnapshot);
+    this.leaderUrlValue = this.leadership?.advertisedUrl ?? null;
+    if (head !== null) this.checkpoints.sign(head, this.clock());
+    for (const listener of this.roleListeners) listener("leader");
+  }
+
+  /** Listeners hear when this node becomes the leader. */
+  onRole(listener: (role: "leader" | "follower") => void): void {
+    this.roleListeners.push(listener);
   }
 
   /**
@@ -277,7 +539,7 @@ export class Exchange {
       where,
       atMs: this.clock(),
     };
-    this.sequencer.halt(this.writesStopped());
+    this.sequencer?.halt(this.writesStopped());
     for (const listener of this.invariantListeners) listener(false, this.alarm);
   }
 
@@ -298,7 +560,7 @@ export class Exchange {
   }
 
   get queued(): number {
-    return this.sequencer.queued;
+    return this.sequencer?.queued ?? 0;
   }
 
   /** Checkpoints published so far, oldest first. */
@@ -310,9 +572,15 @@ export class Exchange {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.sequencer.stop();
-      this.checkpoints.sign(this.sequencer.durableHead, this.clock());
+      if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+      if (this.electionTimer) clearTimeout(this.electionTimer);
+      await this.stopFollowing();
+      if (this.sequencer !== null) {
+        await this.sequencer.stop();
+        this.checkpoints.sign(this.sequencer.durableHead, this.clock());
+      }
     } finally {
+      await this.leadership?.close();
       await this.store.close();
     }
   }

@@ -93,7 +93,8 @@ export class Scheduler {
 
   /** One pass: phase changes due now, then a time tick if time has work to do. Never overlaps itself. */
   async step(): Promise<void> {
-    if (this.running) return;
+    // Only the leader sends commands; a follower's scheduler waits until its node takes over.
+    if (this.running || this.exchange.role !== "leader") return;
     this.running = true;
     try {
       const now = this.exchange.clock();

@@ -32,6 +32,7 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { TRADE_ID_LENGTH_MAX } from "../domain/ids.ts";
+import { NotLeaderError } from "../journal/postgres-store.ts";
 import { QueueFullError, SequencerStoppedError, SnapshotRefusedError } from "../journal/sequencer.ts";
 import { asyncApiDocument } from "./asyncapi.ts";
 import { Authenticator, type Principal, requireRole } from "./auth.ts";
@@ -336,6 +337,16 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     if (error instanceof HttpProblem) return sendProblem(reply, error);
     if (error instanceof QueueFullError) {
       return sendProblem(reply, new HttpProblem("UNAVAILABLE", { state: "busy" }, { "retry-after": "1" }));
+    }
+    if (error instanceof NotLeaderError) {
+      return sendProblem(
+        reply,
+        new HttpProblem(
+          "NOT_LEADER",
+          { leader: error.leader ?? "(not known yet)" },
+          { "retry-after": "1", ...(error.leader ? { "x-sauda-leader": error.leader } : {}) },
+        ),
+      );
     }
     if (error instanceof SequencerStoppedError)
       return sendProblem(reply, new HttpProblem("UNAVAILABLE", { state: "stopping" }));

@@ -32,10 +32,19 @@ export class PostgresStore implements JournalStore {
   private readonly client: pg.Client;
   private readonly schema: string;
   private readonly macKey: Buffer | null;
+  private readonly url: string;
+  /**
+   * The leader epoch this store writes under (leadership.ts), or null for a store that is not fenced (a single node, a
+   * tool). When set, every append first takes a share lock on the leader row and checks that its epoch is still this
+   * one: a node that has been deposed (a new leader bumped the epoch) can no longer write, and a new leader's bump
+   * waits for an append in flight to finish before it reads the head.
+   */
+  private fenceEpoch: number | null = null;
 
-  private constructor(client: pg.Client, location: string, schema: string, keys: StoreKeys) {
+  private constructor(client: pg.Client, url: string, schema: string, keys: StoreKeys) {
     this.client = client;
-    this.location = location;
+    this.url = url;
+    this.location = redact(url);
     this.schema = schema;
     this.macKey = keys.macKey ?? null;
   }
@@ -45,9 +54,43 @@ export class PostgresStore implements JournalStore {
     if (!SCHEMA_NAME_PATTERN.test(schema)) throw new Error(`schema name '${schema}' is not a plain lower-case name`);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const store = new PostgresStore(client, redact(url), schema, keys);
+    const store = new PostgresStore(client, url, schema, keys);
     await store.createTables();
     return store;
+  }
+
+  /** The schema's tables, quoted, for the leadership that shares this journal. */
+  get schemaName(): string {
+    return this.schema;
+  }
+
+  /** The channel on which every append announces its last seq (LISTEN/NOTIFY, see `listen`). */
+  get channel(): string {
+    return `sauda_journal_${this.schema}`;
+  }
+
+  /** Fences every later append by the leader epoch `epoch` (see `fenceEpoch`). */
+  fence(epoch: number): void {
+    this.fenceEpoch = epoch;
+  }
+
+  /**
+   * Calls `onAppend` with the last seq of every append committed from now on (by any node), over a connection of its
+   * own; `onLost` when that connection fails. Resolves with a function that stops listening.
+   */
+  async listen(onAppend: (seq: number) => void, onLost: (error: unknown) => void): Promise<() => Promise<void>> {
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true });
+    client.on("error", onLost);
+    client.on("notification", (message) => {
+      if (message.channel === this.channel) onAppend(Number(message.payload));
+    });
+    await client.connect();
+    await client.query(`LISTEN "${this.channel}"`);
+    return async () => {
+      client.removeAllListeners("error");
+      client.on("error", () => undefined);
+      await client.end().catch(() => undefined);
+    };
   }
 
   private table(name: string): string {
@@ -92,6 +135,13 @@ export class PostgresStore implements JournalStore {
         data TEXT NOT NULL,
         data_hash TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS ${this.table("leader")} (
+        id INT PRIMARY KEY CHECK (id = 1),
+        epoch BIGINT NOT NULL,
+        node TEXT NOT NULL,
+        url TEXT NOT NULL,
+        since_ms BIGINT NOT NULL
+      );
       ALTER TABLE ${this.table("journal_head")} ADD COLUMN IF NOT EXISTS mac TEXT;
       ALTER TABLE ${this.table("snapshots")} ADD COLUMN IF NOT EXISTS mac TEXT;
     `);
@@ -129,6 +179,20 @@ export class PostgresStore implements JournalStore {
     const lastHash = hashes[hashes.length - 1]!;
     await this.client.query("BEGIN");
     try {
+      if (this.fenceEpoch !== null) {
+        // The fence (held until COMMIT) and the announcement to followers (sent at COMMIT, dropped on ROLLBACK).
+        const fenced = await this.client.query({
+          name: "sauda_journal_fence",
+          text: `SELECT epoch, pg_notify($1, $2) FROM ${this.table("leader")} WHERE id = 1 FOR SHARE`,
+          values: [this.channel, String(last.seq)],
+        });
+        const epoch = (fenced.rows[0] as { epoch: string } | undefined)?.epoch;
+        if (epoch === undefined || Number(epoch) !== this.fenceEpoch) {
+          throw new NotLeaderError(
+            `this node led the journal in epoch ${this.fenceEpoch}, but the journal is now in epoch ${epoch ?? "none"}: another node leads`,
+          );
+        }
+      }
       for (let from = 0; from < records.length; from += INSERT_CHUNK_ROWS) {
         const to = Math.min(records.length, from + INSERT_CHUNK_ROWS);
         const values: (number | string)[] = new Array((to - from) * JOURNAL_COLUMNS);
@@ -242,6 +306,18 @@ export class PostgresStore implements JournalStore {
   /** For tests that damage the journal on purpose, and to drop a test schema. */
   async unsafeExec(sql: string): Promise<void> {
     await this.client.query(sql.replaceAll("{schema}", `"${this.schema}"`));
+  }
+}
+
+/** The journal refused an append: this node is not (or no longer) its leader. */
+export class NotLeaderError extends Error {
+  override name = "NotLeaderError";
+  constructor(
+    message: string,
+    /** The leader's advertised URL when known. */
+    readonly leader: string | null = null,
+  ) {
+    super(message);
   }
 }
 

@@ -179,6 +179,11 @@ export class Sequencer {
     return { seq: this.lastDurableSeq, hash: this.lastHash };
   }
 
+  /** Commands applied since the last snapshot was taken (what a restart from the newest snapshot would replay). */
+  get commandsSinceSnapshot(): number {
+    return this.sinceSnapshot;
+  }
+
   get queued(): number {
     return this.queue.length - this.queueHead;
   }

@@ -110,6 +110,7 @@ const ROWS: readonly Row[] = [
   { route: "GET /docs/yaml", policy: "public" },
   { route: "GET /metrics", policy: "operatorRead" },
   { route: "GET /api/journal/checkpoints", policy: "public" },
+  { route: "GET /api/health", policy: "public" },
   { route: "GET /api/instruments", policy: "public" },
   { route: "GET /api/instruments/:id", policy: "public", path: `/api/instruments/${INSTRUMENT}` },
   { route: "GET /api/instruments/:id/book", policy: "public", path: `/api/instruments/${INSTRUMENT}/book` },

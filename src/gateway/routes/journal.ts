@@ -2,13 +2,16 @@
  * The journal's published checkpoints (journal/checkpoints.ts), public: anyone — the regulator first — can fetch and
  * keep them with the exchange's public key, and later show with `sauda verify --checkpoints` that a journal which no
  * longer holds one of them was rolled back or rewritten. A checkpoint says only a record number, a hash and a time.
+ *
+ * And the node's health (GET /api/health): whether it leads the journal or follows it, at which record, how far
+ * behind; a load balancer sends changes to the leader and reads to any node not far behind (docs/operations.md).
  */
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { publicKeyId, publicKeyPem } from "../../journal/keys.ts";
 import type { RouteContext } from "../context.ts";
-import { EPOCH_MS, SEQ, Strict } from "../wire/base.ts";
+import { EPOCH_MS, HEALTH, SEQ, Strict } from "../wire/base.ts";
 
 const CHECKPOINTS = Strict({
   publicKeys: Type.Array(
@@ -39,6 +42,24 @@ const QUERY = Type.Object(
 );
 
 export function journalRoutes(api: FastifyInstance, { exchange }: RouteContext): void {
+  api.get(
+    "/health",
+    {
+      schema: {
+        operationId: "getHealth",
+        tags: ["journal"],
+        summary:
+          "This node's role (the leader writes; followers serve reads), the last journal record it applied, and how far behind it is (for load balancers)",
+        response: { 200: HEALTH },
+      },
+      config: { access: "public" },
+    },
+    async (_request, reply) => {
+      reply.header("cache-control", "no-store");
+      return exchange.health();
+    },
+  );
+
   api.get<{ Querystring: Static<typeof QUERY> }>(
     "/journal/checkpoints",
     {

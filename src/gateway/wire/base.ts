@@ -30,6 +30,18 @@ export const DECIMAL = Type.String({ pattern: "^-?\\d+$", description: "an integ
 export const INTEGER = Type.Integer();
 export const COUNT = Type.Integer({ minimum: 0 });
 export const SEQ = Type.Integer({ minimum: 0, description: "journal sequence number" });
+
+/** GET /api/health: a node of the exchange as a load balancer sees it. */
+export const HEALTH = Strict({
+  role: Type.Union([Type.Literal("leader"), Type.Literal("follower")], {
+    description: "leader: writes the journal and takes changes; follower: serves reads, refuses changes (NOT_LEADER)",
+  }),
+  seq: { ...SEQ, description: "the last journal record this node has applied" },
+  lagMs: Type.Integer({
+    minimum: 0,
+    description: "how long this node has been behind the newest record the journal announced; 0 when caught up",
+  }),
+});
 export const EPOCH_MS = Type.Integer({ description: "ms since epoch (UTC)" });
 export const PRICE_TIYN_PER_TONNE = Type.Integer({ description: "tiyn per tonne (1 tenge = 100 tiyn)" });
 export const KG = Type.Integer({ description: "kg" });

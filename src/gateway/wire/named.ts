@@ -6,7 +6,7 @@
  */
 
 import { ACCOUNT_INFO, BALANCE, FILL, OBLIGATION, ORDER } from "./accounts.ts";
-import { CHANGE } from "./base.ts";
+import { CHANGE, HEALTH } from "./base.ts";
 import {
   API_KEY,
   AUDIT_ENTRY,
@@ -84,4 +84,5 @@ export const NAMED_SCHEMAS: Readonly<Record<string, object>> = {
   CeilingStep: CEILING_STEP,
   PriceLevel: PRICE_LEVEL,
   Change: CHANGE,
+  Health: HEALTH,
 };

@@ -1487,6 +1487,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's role (the leader writes; followers serve reads), the last journal record it applied, and how far behind it is (for load balancers) */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/journal/checkpoints": {
         parameters: {
             query?: never;
@@ -2641,6 +2658,14 @@ export interface components {
             timeMs: number;
             reason: string | null;
         };
+        Health: {
+            /** @description leader: writes the journal and takes changes; follower: serves reads, refuses changes (NOT_LEADER) */
+            role: "leader" | "follower";
+            /** @description the last journal record this node has applied */
+            seq: number;
+            /** @description how long this node has been behind the newest record the journal announced; 0 when caught up */
+            lagMs: number;
+        };
         Error: {
             error: {
                 /** @description the error registry's stable code */
@@ -3678,7 +3703,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3855,7 +3880,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3945,7 +3970,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4442,7 +4467,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4669,7 +4694,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4803,7 +4828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4925,7 +4950,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5649,7 +5674,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5803,7 +5828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7015,7 +7040,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7244,7 +7269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7362,7 +7387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7481,7 +7506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7591,7 +7616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7836,7 +7861,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7964,7 +7989,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8168,7 +8193,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8287,7 +8312,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8406,7 +8431,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8525,7 +8550,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8736,7 +8761,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8868,7 +8893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9000,7 +9025,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9122,7 +9147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9244,7 +9269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9612,7 +9637,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9724,7 +9749,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9960,7 +9985,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10171,7 +10196,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10289,7 +10314,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10407,7 +10432,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10736,7 +10761,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10846,7 +10871,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11457,7 +11482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12099,7 +12124,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12222,7 +12247,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12345,7 +12370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13609,7 +13634,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13898,7 +13923,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14237,7 +14262,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14416,7 +14441,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14592,7 +14617,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14771,7 +14796,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15356,7 +15381,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LAB_BUSY, UNAVAILABLE. */
+            /** @description Error codes: LAB_BUSY, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15457,6 +15482,87 @@ export interface operations {
             };
             /** @description Error codes: LAB_RUN_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description leader: writes the journal and takes changes; follower: serves reads, refuses changes (NOT_LEADER) */
+                        role: "leader" | "follower";
+                        /** @description the last journal record this node has applied */
+                        seq: number;
+                        /** @description how long this node has been behind the newest record the journal announced; 0 when caught up */
+                        lagMs: number;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:restart`: time for `sauda serve` to serve again after a SIGKILL, with a large journal. Figures, not
+ * pass/fail.
+ *
+ * Writes a SQLite journal of BENCH_RESTART_COMMANDS commands (default 1,000,000: a cleared instrument, resting and
+ * crossing orders, cancels) through the exchange as the server does (sequencer, periodic snapshots by count), then
+ * stops without a clean shutdown (no last snapshot: as after a SIGKILL). It then starts `sauda serve --no-demo` on it
+ * and measures the time from the spawn to the first answer of GET /api/health, kills it with SIGKILL, and does the
+ * same again; and the same on an empty journal (the start-up cost without a journal: loading the code, the keys,
+ * building the routes). Prints the times and how many records each start replayed after its snapshot.
+ */
+
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { Command } from "../src/engine/commands.ts";
+import { Exchange } from "../src/gateway/exchange.ts";
+import { Random } from "../src/simulator/random.ts";
+
+const COMMANDS = Number(process.env.BENCH_RESTART_COMMANDS ?? 1_000_000);
+const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
+const INSTRUMENT = "PB-KAZGPZ-MNG";
+const IN_FLIGHT_MAX = 20_000;
+
+const SETUP: Command[] = [
+  {
+    type: "instrument.list",
+    instrument: INSTRUMENT,
+    mode: "continuous",
+    tickSize: 100,
+    lotSize: 1000,
+    clearing: {
+      basis: "KAZGPZ",
+      collateralBps: 500,
+      feeBps: 5,
+      paymentWindowMs: 86_400_000,
+      deliveryWindowMs: 432_000_000,
+      buyerDefaultCollateralTo: "seller",
+      sellerPenaltyBps: 1000,
+    },
+  },
+  { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
+  { type: "member.add", member: "P", name: "Producer", roles: ["producer"] },
+  { type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" },
+  { type: "account.open", account: "P1", member: "P" },
+  { type: "account.open", account: "B1", member: "B" },
+  { type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: 900_000_000_000 },
+  { type: "money.deposit", account: "B1", amount: 900_000_000_000_000, reference: "SETUP-B1" },
+];
+
+async function writeJournal(dir: string, commands: number): Promise<void> {
+  const exchange = await Exchange.open({ data: dir, snapshotEveryMs: 0 });
+  for (const command of SETUP) await exchange.submit(command);
+  const random = new Random(2026, "bench-restart");
+  const inFlight = new Set<Promise<unknown>>();
+  for (let i = 0; i < commands - SETUP.length; i++) {
+    const r = random.next();
+    const buy = r < 0.5;
+    const command: Command =
+      r < 0.95
+        ? {
+            type: "order.new",
+            instrument: INSTRUMENT,
+            orderId: `o${i}`,
+            account: buy ? "B1" : "P1",
+            side: buy ? "buy" : "sell",
+            orderType: "limit",
+            price: 13_300_000 + (buy ? -1 : 1) * Math.floor(random.next() * 30) * 100 + (buy ? 500 : -500),
+            quantity: 1000 * (1 + Math.floor(random.next() * 10)),
+          }
+        : { type: "order.cancel", orderId: `o${Math.floor(random.next() * i)}` };
+    const done = exchange.submit(command);
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+    if (inFlight.size >= IN_FLIGHT_MAX) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  // No close: the last snapshot is the one the count made, as after a SIGKILL.
+}
+
+/** Starts the server, waits for /api/health to answer, kills it with SIGKILL; returns the time and its log. */
+async function startAndKill(dir: string): Promise<{ ms: number; lines: string[] }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--no-demo", "--data", dir], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      lines.push(line);
+      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
+      if (match) resolveUrl(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${lines.join("\n")}`)));
+  });
+  for (;;) {
+    const ok = await fetch(`${url}/api/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) break;
+  }
+  const ms = performance.now() - started;
+  const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
+  child.kill("SIGKILL");
+  await exited;
+  return { ms, lines };
+}
+
+const empty = mkdtempSync(join(tmpdir(), "sauda-restart-empty-"));
+await startAndKill(empty); // the first start makes the keys
+const baseline = await startAndKill(empty);
+console.log(`empty journal: serving ${baseline.ms.toFixed(0)} ms after the spawn (start-up cost)`);
+
+const dir = mkdtempSync(join(tmpdir(), "sauda-restart-"));
+const writeStarted = performance.now();
+await writeJournal(dir, COMMANDS);
+console.log(`wrote ${COMMANDS} commands in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s (${dir})`);
+for (let i = 1; i <= 2; i++) {
+  const run = await startAndKill(dir);
+  console.log(
+    `journal of ${COMMANDS} commands, start ${i} after a SIGKILL: serving ${run.ms.toFixed(0)} ms after the spawn`,
+  );
+}
+process.exit(0);

@@ -1,0 +1,89 @@
+/**
+ * Leadership of a shared PostgreSQL journal (leadership.ts): one leader at a time, the epoch fences a deposed leader's
+ * appends (nothing of them is written), and a leader hears at once when its lock connection is cut.
+ */
+
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../../test/support/postgres.ts";
+import { Leadership, LOCK_CLASS } from "./leadership.ts";
+import { NotLeaderError, PostgresStore } from "./postgres-store.ts";
+import { GENESIS_HASH, type UnchainedRecord } from "./records.ts";
+
+const run = await postgresForSuite("leadership");
+const schemas: string[] = [];
+afterAll(async () => {
+  for (const schema of schemas) await dropSchema(schema);
+});
+
+function record(seq: number): UnchainedRecord {
+  return { seq, timeMs: 1_000 + seq, meta: "{}", command: `{"type":"time.tick","n":${seq}}`, events: "[]" };
+}
+
+describe.runIf(run)("leadership of a shared PostgreSQL journal", () => {
+  it("has one leader at a time, and a deposed leader's append is refused and writes nothing", async () => {
+    const schema = testSchema("lead");
+    schemas.push(schema);
+    const storeA = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    const storeB = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    const a = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://a.example" });
+    const b = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://b.example" });
+    try {
+      expect(await a.tryLead()).toBe(1);
+      expect(await b.tryLead()).toBe(null);
+      expect((await b.leader())?.url).toBe("http://a.example");
+      storeA.fence(1);
+      const hash1 = await storeA.appendChained(GENESIS_HASH, [record(1)]);
+
+      // A loses the lock (its lock connection ends) while its journal connection lives on: B takes over.
+      await a.close();
+      expect(await b.tryLead()).toBe(2);
+      expect(await b.leader()).toMatchObject({ epoch: 2, url: "http://b.example" });
+      await expect(storeA.appendChained(hash1, [record(2)])).rejects.toBeInstanceOf(NotLeaderError);
+      expect(await storeA.maxSeq()).toBe(1);
+      expect((await storeA.head())?.seq).toBe(1);
+
+      storeB.fence(2);
+      await storeB.appendChained(hash1, [record(2)]);
+      expect((await storeB.head())?.seq).toBe(2);
+      // A store fenced by an epoch that never led refuses as well.
+      storeA.fence(1);
+      await expect(storeA.appendChained(hash1, [record(2)])).rejects.toThrow(/epoch 2/);
+    } finally {
+      await a.close();
+      await b.close();
+      await storeA.close();
+      await storeB.close();
+    }
+  });
+
+  it("tells the leader at once when its lock connection is cut, and frees the lock for another node", async () => {
+    const schema = testSchema("lead");
+    schemas.push(schema);
+    const store = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    const a = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://a.example" });
+    const b = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://b.example" });
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      const lost = new Promise<unknown>((resolveLost) => a.onLost(resolveLost));
+      expect(await a.tryLead()).toBe(1);
+      // The holder of this schema's lock, cut by the database (as when its server drops the session).
+      const cut = await admin.query(
+        `SELECT pg_terminate_backend(pid) AS cut FROM pg_locks WHERE locktype = 'advisory' AND granted
+           AND classid = $1::oid AND objid::text = ((hashtext($2)::bigint & 4294967295)::text) AND objsubid = 2`,
+        [LOCK_CLASS, schema],
+      );
+      expect(cut.rows).toEqual([{ cut: true }]);
+      expect(await lost).toBeInstanceOf(Error);
+      expect(a.epoch).toBe(null);
+      expect(await a.tryLead()).toBe(null);
+      expect(await b.tryLead()).toBe(2);
+    } finally {
+      await admin.end();
+      await a.close();
+      await b.close();
+      await store.close();
+    }
+  });
+});

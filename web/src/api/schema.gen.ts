@@ -4074,7 +4074,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4182,7 +4182,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4290,7 +4290,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9525,7 +9525,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10550,7 +10550,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11194,7 +11194,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;

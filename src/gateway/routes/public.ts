@@ -5,11 +5,13 @@
 
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { LANGUAGES, type Language } from "../../domain/locale.ts";
 import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../../projections/index.ts";
 import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../projections/numbers.ts";
 import { bulletinCsv, dailyBulletin } from "../../reports/bulletin.ts";
+import { bulletinPdf, bulletinXlsx } from "../../reports/bulletin-documents.ts";
 import type { RouteContext } from "../context.ts";
-import { HttpProblem } from "../errors.ts";
+import { HttpProblem, languageOf } from "../errors.ts";
 import { nextScheduledChange } from "../scheduler.ts";
 import { EPOCH_MS, Nullable, Strict } from "../wire/base.ts";
 import {
@@ -26,6 +28,8 @@ import {
   PUBLIC_INSTRUMENT,
   SESSION_RESULT,
   TAPE_TRADE,
+  withDocuments,
+  XLSX_TYPE,
 } from "../wire/market.ts";
 import { FORMAT, ID, json, LIMIT, sendCsv, TIME_MS_MAX } from "./common.ts";
 import { DATE, limitsInForce } from "./console.ts";
@@ -221,9 +225,21 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         operationId: "listIndices",
         tags: ["market data"],
         summary: "Official price indices per basis, region and nationally",
-        querystring: Type.Object({ day: Type.Optional(DATE), format: FORMAT }, { additionalProperties: false }),
+        description:
+          "The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) " +
+          "chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.",
+        querystring: Type.Object(
+          {
+            day: Type.Optional(DATE),
+            format: Type.Union([Type.Literal("json"), Type.Literal("csv"), Type.Literal("xlsx"), Type.Literal("pdf")], {
+              default: "json",
+            }),
+            lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)))),
+          },
+          { additionalProperties: false },
+        ),
         response: {
-          200: jsonOrCsv(
+          200: withDocuments(
             Strict({
               day: Type.Union([Type.String(), Type.Null()]),
               days: Type.Array(Type.String()),
@@ -262,7 +278,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     },
   );
 
-  api.get<{ Querystring: { day?: string; format: "json" | "csv" } }>(
+  api.get<{ Querystring: { day?: string; format: "json" | "csv" | "xlsx" | "pdf"; lang?: Language } }>(
     "/bulletin",
     {
       schema: {
@@ -270,9 +286,21 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         tags: ["market data"],
         summary:
           "The daily bulletin: every session of a day, the day's indices, and the regulator's controls with reasons",
-        querystring: Type.Object({ day: Type.Optional(DATE), format: FORMAT }, { additionalProperties: false }),
+        description:
+          "The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) " +
+          "chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.",
+        querystring: Type.Object(
+          {
+            day: Type.Optional(DATE),
+            format: Type.Union([Type.Literal("json"), Type.Literal("csv"), Type.Literal("xlsx"), Type.Literal("pdf")], {
+              default: "json",
+            }),
+            lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)))),
+          },
+          { additionalProperties: false },
+        ),
         response: {
-          200: jsonOrCsv(
+          200: withDocuments(
             Strict({
               day: Type.String({ description: "YYYY-MM-DD, exchange local time" }),
               fromMs: EPOCH_MS,
@@ -293,9 +321,27 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     },
     async (request, reply) => {
       const day = request.query.day ?? localDay(exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
-      const bulletin = dailyBulletin(exchange.projections, day);
-      if (request.query.format === "csv") return sendCsv(reply, `bulletin-${day}`, bulletinCsv(bulletin));
-      return json(bulletin);
+      const language = request.query.lang ?? languageOf(request);
+      const bulletin = dailyBulletin(exchange.projections, day, EXCHANGE_UTC_OFFSET_MS, language);
+      const name = `bulletin-${day}-${language}`;
+      switch (request.query.format) {
+        case "csv":
+          return sendCsv(reply, `bulletin-${day}`, bulletinCsv(bulletin));
+        case "xlsx":
+          return reply
+            .header("content-type", XLSX_TYPE)
+            .header("content-language", language)
+            .header("content-disposition", `attachment; filename="${name}.xlsx"`)
+            .send(await bulletinXlsx(bulletin, language));
+        case "pdf":
+          return reply
+            .header("content-type", "application/pdf")
+            .header("content-language", language)
+            .header("content-disposition", `attachment; filename="${name}.pdf"`)
+            .send(await bulletinPdf(bulletin, language));
+        default:
+          return json(bulletin);
+      }
     },
   );
 

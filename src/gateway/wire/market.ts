@@ -241,6 +241,21 @@ export function limitsWire(limits: {
 }
 
 /** A response that is JSON by default and CSV with `format=csv`. */
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** A 200 response as JSON, CSV, an XLSX workbook or a PDF document. */
+export function withDocuments(schema: object, description: string) {
+  const json = jsonOrCsv(schema, description);
+  return {
+    ...json,
+    content: {
+      ...json.content,
+      [XLSX_TYPE]: { schema: Type.String({ format: "binary", description: "an Excel workbook" }) },
+      "application/pdf": { schema: Type.String({ format: "binary", description: "a PDF document, fonts embedded" }) },
+    },
+  };
+}
+
 export function jsonOrCsv(schema: object, description: string) {
   return {
     description,

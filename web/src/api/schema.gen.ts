@@ -114,7 +114,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Official price indices per basis, region and nationally */
+        /**
+         * Official price indices per basis, region and nationally
+         * @description The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.
+         */
         get: operations["listIndices"];
         put?: never;
         post?: never;
@@ -131,7 +134,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The daily bulletin: every session of a day, the day's indices, and the regulator's controls with reasons */
+        /**
+         * The daily bulletin: every session of a day, the day's indices, and the regulator's controls with reasons
+         * @description The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.
+         */
         get: operations["getBulletin"];
         put?: never;
         post?: never;
@@ -2969,7 +2975,8 @@ export interface operations {
             query: {
                 /** @description YYYY-MM-DD, a real date, 1900–2199 */
                 day?: string;
-                format: "json" | "csv";
+                format: "json" | "csv" | "xlsx" | "pdf";
+                lang?: "en" | "ru" | "kk";
             };
             header?: never;
             path?: never;
@@ -2990,6 +2997,8 @@ export interface operations {
                         weights: components["schemas"]["IndexWeight"][];
                     };
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */
@@ -3053,7 +3062,8 @@ export interface operations {
             query: {
                 /** @description YYYY-MM-DD, a real date, 1900–2199 */
                 day?: string;
-                format: "json" | "csv";
+                format: "json" | "csv" | "xlsx" | "pdf";
+                lang?: "en" | "ru" | "kk";
             };
             header?: never;
             path?: never;
@@ -3081,6 +3091,8 @@ export interface operations {
                         controlsComplete: boolean;
                     };
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */

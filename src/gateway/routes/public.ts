@@ -6,6 +6,13 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { LANGUAGES, type Language } from "../../domain/locale.ts";
+import {
+  CALENDAR_NOTICE_WORKING_DAYS,
+  isoDateOfDay,
+  localDayNumber,
+  noticeWindowDays,
+  sessionsOnDay,
+} from "../../engine/calendar.ts";
 import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../../projections/index.ts";
 import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../projections/numbers.ts";
 import { bulletinCsv, dailyBulletin } from "../../reports/bulletin.ts";
@@ -25,6 +32,7 @@ import {
   jsonOrCsv,
   limitsWire,
   PARTICIPATION_ROW,
+  PUBLIC_CALENDAR,
   PUBLIC_INSTRUMENT,
   SESSION_RESULT,
   TAPE_TRADE,
@@ -35,6 +43,8 @@ import { FORMAT, ID, json, LIMIT, sendCsv, TIME_MS_MAX } from "./common.ts";
 import { DATE, limitsInForce } from "./console.ts";
 
 const PUBLIC = { access: "public" as const };
+/** Longest schedule the public calendar gives at once, in days. */
+const SCHEDULE_DAYS_MAX = 62;
 const INSTRUMENT_ERRORS = { access: "public" as const, errors: ["INSTRUMENT_NOT_FOUND"] as const };
 
 export function publicRoutes(api: FastifyInstance, context: RouteContext): void {
@@ -150,6 +160,57 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
       const trades = market.trades(request.params.id, request.query.limit);
       if (request.query.format === "csv") return sendCsv(reply, `${request.params.id}-trades`, tradesCsv(trades));
       return { trades: json(trades) };
+    },
+  );
+
+  api.get<{ Params: { id: string }; Querystring: { days: number } }>(
+    "/instruments/:id/calendar",
+    {
+      schema: {
+        operationId: "getPublicCalendar",
+        tags: ["market data"],
+        summary: "The published trading calendar: sessions day by day ahead, and its changes, short-notice ones marked",
+        description:
+          `The calendar is published at least ${CALENDAR_NOTICE_WORKING_DAYS} working days ahead (the notice window: ` +
+          "today through the last of those days). A change that alters a day inside the window is allowed with its " +
+          "reason and is listed with `shortNotice: true` and the days it altered.",
+        params: Type.Object({ id: ID }),
+        querystring: Type.Object(
+          { days: Type.Integer({ minimum: 1, maximum: SCHEDULE_DAYS_MAX, default: 14 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: PUBLIC_CALENDAR },
+      },
+      config: INSTRUMENT_ERRORS,
+    },
+    async (request) => {
+      requireInstrument(request.params.id);
+      const controls = exchange.projections.controls.instrument(request.params.id);
+      const calendar = controls?.calendar ?? null;
+      const nowMs = exchange.clock();
+      const window = new Set(noticeWindowDays(calendar, nowMs));
+      const today = localDayNumber(nowMs);
+      const days = [];
+      for (let day = today; day < today + request.query.days; day++) {
+        days.push({
+          date: isoDateOfDay(day),
+          sessions: calendar === null ? [] : sessionsOnDay(calendar, day),
+          inNoticeWindow: window.has(day),
+        });
+      }
+      return {
+        instrument: request.params.id,
+        noticeWorkingDays: CALENDAR_NOTICE_WORKING_DAYS,
+        noticeWindowEnd: isoDateOfDay(Math.max(...window)),
+        days,
+        changes: (controls?.calendarChanges ?? []).map((c) => ({
+          seq: c.seq,
+          timeMs: c.timeMs,
+          reason: c.reason,
+          shortNotice: c.shortNoticeDates.length > 0,
+          shortNoticeDates: c.shortNoticeDates,
+        })),
+      };
     },
   );
 

@@ -265,3 +265,32 @@ export function jsonOrCsv(schema: object, description: string) {
     },
   };
 }
+
+const DATE_TEXT = Type.String({ description: "YYYY-MM-DD, exchange local time" });
+const HH_MM = Type.String({ description: "HH:MM, exchange local time (UTC+5)" });
+
+/** One day of the published schedule. */
+export const SCHEDULE_DAY = Strict({
+  date: DATE_TEXT,
+  sessions: Type.Array(Strict({ open: HH_MM, close: HH_MM })),
+  inNoticeWindow: Type.Boolean({
+    description: "inside the notice window: a change to this day's sessions is published as short-notice",
+  }),
+});
+
+/** A calendar change as the public sees it. */
+export const CALENDAR_CHANGE = Strict({
+  seq: SEQ,
+  timeMs: EPOCH_MS,
+  reason: Nullable(TEXT),
+  shortNotice: Type.Boolean({ description: "the change altered days inside the notice window" }),
+  shortNoticeDates: Type.Array(DATE_TEXT, { description: "the days inside the notice window it altered" }),
+});
+
+export const PUBLIC_CALENDAR = Strict({
+  instrument: TEXT,
+  noticeWorkingDays: COUNT,
+  noticeWindowEnd: Nullable(DATE_TEXT),
+  days: Type.Array(SCHEDULE_DAY),
+  changes: Type.Array(CALENDAR_CHANGE),
+});

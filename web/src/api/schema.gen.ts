@@ -73,6 +73,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instruments/{id}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The published trading calendar: sessions day by day ahead, and its changes, short-notice ones marked
+         * @description The calendar is published at least 7 working days ahead (the notice window: today through the last of those days). A change that alters a day inside the window is allowed with its reason and is listed with `shortNotice: true` and the days it altered.
+         */
+        get: operations["getPublicCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instruments/{id}/candles": {
         parameters: {
             query?: never;
@@ -1743,6 +1763,35 @@ export interface components {
                 trades: number;
             } | null;
         };
+        PublicCalendar: {
+            instrument: string;
+            noticeWorkingDays: number;
+            noticeWindowEnd: string | null;
+            days: {
+                /** @description YYYY-MM-DD, exchange local time */
+                date: string;
+                sessions: {
+                    /** @description HH:MM, exchange local time (UTC+5) */
+                    open: string;
+                    /** @description HH:MM, exchange local time (UTC+5) */
+                    close: string;
+                }[];
+                /** @description inside the notice window: a change to this day's sessions is published as short-notice */
+                inNoticeWindow: boolean;
+            }[];
+            changes: components["schemas"]["CalendarChange"][];
+        };
+        CalendarChange: {
+            /** @description journal sequence number */
+            seq: number;
+            /** @description ms since epoch (UTC) */
+            timeMs: number;
+            reason: string | null;
+            /** @description the change altered days inside the notice window */
+            shortNotice: boolean;
+            /** @description the days inside the notice window it altered */
+            shortNoticeDates: string[];
+        };
         ConsoleInstrument: {
             instrument: string;
             description: components["schemas"]["InstrumentDescription"] | null;
@@ -2715,6 +2764,93 @@ export interface operations {
                         trades: components["schemas"]["TapeTrade"][];
                     };
                     "text/csv": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INSTRUMENT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPublicCalendar: {
+        parameters: {
+            query: {
+                days: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCalendar"];
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */
@@ -6368,6 +6504,8 @@ export interface operations {
                         instrument: string;
                         calendar: components["schemas"]["Calendar"] | null;
                         changed: components["schemas"]["Change"] | null;
+                        /** @description days inside the notice window (7 working days) this change altered; it is published as short-notice when there are any */
+                        shortNoticeDates: string[];
                     };
                 };
             };
@@ -6496,6 +6634,8 @@ export interface operations {
                         instrument: string;
                         calendar: components["schemas"]["Calendar"] | null;
                         changed: components["schemas"]["Change"] | null;
+                        /** @description days inside the notice window (7 working days) this change altered; it is published as short-notice when there are any */
+                        shortNoticeDates: string[];
                     };
                 };
             };

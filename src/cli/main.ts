@@ -113,6 +113,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--allow-origin <origins...>", "other origins (https://host:port) allowed to send unsafe requests")
     .option("--metrics-port <port>", "also serve /metrics without sign-in on this port (a private listener)")
     .option("--metrics-host <host>", "address of the metrics listener", "127.0.0.1")
+    .option("--feed-dir <dir>", "push each finished day's order and trade report (JSONL and CSV) to this directory")
     .action(
       async (options: {
         port: string;
@@ -131,6 +132,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         allowOrigin?: string[];
         metricsPort?: string;
         metricsHost: string;
+        feedDir?: string;
       }) => {
         const port = parsePort(options.port, "--port");
         const metricsPort =

@@ -24,6 +24,7 @@ import { FixGateway } from "../gateway/fix/gateway.ts";
 import { FIX_STORE_FILE_NAME } from "../gateway/fix/store.ts";
 import { InvariantWatch } from "../gateway/invariants.ts";
 import { Metrics } from "../gateway/metrics.ts";
+import { OrderReportPusher } from "../gateway/order-report.ts";
 import { LIGHT_SCRYPT, RECOMMENDED_SCRYPT } from "../gateway/passwords.ts";
 import { Scheduler } from "../gateway/scheduler.ts";
 import { buildServer } from "../gateway/server.ts";
@@ -50,6 +51,8 @@ export interface ServeOptions {
   readonly allowOrigin?: readonly string[];
   readonly metricsPort?: number;
   readonly metricsHost?: string;
+  /** Push each finished day's order and trade report (JSON Lines and CSV) to this directory (T+1). */
+  readonly feedDir?: string;
 }
 
 export const EXIT_JOURNAL_FAILED = 70;
@@ -120,6 +123,8 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   scheduler.start();
   const watch = new InvariantWatch(exchange);
   watch.start();
+  const stopFeedPush =
+    options.feedDir === undefined ? null : new OrderReportPusher(exchange, options.feedDir).start(log);
   // The demo's users and keys are the exchange's (journaled); the demo itself reaches the exchange only over HTTP,
   // and over plain HTTP on loopback (with TLS its agents would need the certificate trusted).
   const access = options.demo && !tls ? await demoAccess(users, exchange.projections.lastSeq === 0) : null;
@@ -157,6 +162,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
       // (a step that was refused or timed out on a loaded machine) is logged and does not stop the shutdown.
       await demo?.stop().catch((error: unknown) => log(`demo: its last step failed while stopping (${String(error)})`));
       scheduler.stop();
+      await stopFeedPush?.();
       await fix?.close(); // FIX sessions are logged out; their requests in flight finish
       watch.stop();
       await app.close(); // no new requests; requests in flight finish

@@ -24,11 +24,19 @@ describe.skipIf(!run)("the public board", () => {
     page
       .locator("[data-testid=quotes] thead th")
       .evaluateAll((cells) =>
-        cells.filter((cell) => (cell as HTMLElement).offsetParent !== null).map((cell) => cell.textContent?.trim()),
+        cells
+          .filter((cell) => (cell as unknown as { offsetParent: unknown }).offsetParent !== null)
+          .map((cell) => cell.textContent?.trim()),
       );
   /** How far the page is wider than the screen, in CSS pixels (0 when nothing sticks out). */
   const overflow = (page: Page) =>
-    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    page.evaluate(() => {
+      // Runs in the page; the test's TypeScript has no DOM library.
+      const root = (
+        globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+      ).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
 
   it("shows producers' outages, the late one marked, as the API publishes them", async () => {
     const producer = await suite.server.login("kazgpz-trader");

@@ -36,7 +36,7 @@ const { toSfnt } = require("woff2sfnt-sfnt2woff") as { toSfnt(woff: Buffer): Buf
  * them again on every access, which made one bulletin take 15 s; from TrueType it takes about half a second.
  */
 let fonts: { readonly regular: Buffer; readonly bold: Buffer } | null = null;
-function embeddedFonts(): { readonly regular: Buffer; readonly bold: Buffer } {
+export function embeddedFonts(): { readonly regular: Buffer; readonly bold: Buffer } {
   fonts ??= {
     regular: toSfnt(readFileSync(require.resolve("@fontsource/dejavu-sans/files/dejavu-sans-latin-400-normal.woff"))),
     bold: toSfnt(readFileSync(require.resolve("@fontsource/dejavu-sans/files/dejavu-sans-latin-700-normal.woff"))),

@@ -120,6 +120,11 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/participation", policy: "public" },
   { route: "GET /api/outages", policy: "public" },
   {
+    route: "GET /api/regulator/reports/weekly",
+    policy: "consoleRead",
+    path: "/api/regulator/reports/weekly?week=2025-12-29",
+  },
+  {
     route: "GET /api/regulator/reports/orders",
     policy: "consoleRead",
     path: "/api/regulator/reports/orders?day=2026-01-01",

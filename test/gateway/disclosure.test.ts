@@ -327,3 +327,59 @@ describe("outages published by producers", () => {
     expect((await server.call(null, "GET", "/api/outages")).body.outages).toHaveLength(2);
   });
 });
+
+describe("the weekly statutory summary", () => {
+  it("sums the week's sessions per region and plant, in JSON, XLSX and PDF, for the console only", async () => {
+    const console_ = await server.login("regulator");
+    const week = await server.call(console_, "GET", "/api/regulator/reports/weekly?week=2026-01-05");
+    expect(week.status).toBe(200);
+    // The 5th: 10 t at 133,000 and 20 t at 134,000; the 6th (the session that closed after midnight): 5 t at 135,000.
+    expect(week.body).toMatchObject({ week: "2026-01-05", lastDay: "2026-01-11", offExchangeReported: false });
+    expect(week.body.rows).toEqual([
+      {
+        region: "MANGYSTAU",
+        basis: "KAZGPZ",
+        sessions: 2,
+        trades: 3,
+        volumeKg: "35000",
+        valueTiyn: "468500000",
+        // 468,500,000 tiyn × 1000 / 35,000 kg = 13,385,714.29 → 13,385,714
+        vwapTiynPerTonne: 13_385_714,
+        highTiynPerTonne: 13_500_000,
+        lowTiynPerTonne: 13_300_000,
+      },
+    ]);
+    expect(week.body.total).toMatchObject({ sessions: 2, trades: 3, volumeKg: "35000", vwapTiynPerTonne: 13_385_714 });
+    expect(Array.isArray(week.body.supply)).toBe(true);
+
+    const xlsx = await fetch(`${server.url}/api/regulator/reports/weekly?week=2026-01-05&format=xlsx&lang=kk`, {
+      headers: { cookie: console_.cookie },
+    });
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    const sheet = workbook.worksheets[0]!;
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["Өңірлер мен зауыттар", "Жеткізу жоспары"]);
+    expect(sheet.getRow(1).getCell(1).value).toBe(
+      "Сұйытылған газбен биржалық сауданың апталық жиынтығы — Апта 05.01.2026–11.01.2026",
+    );
+    expect([1, 2, 5, 6].map((c) => sheet.getRow(3).getCell(c).value)).toEqual(["MANGYSTAU", "KAZGPZ", 35, 133_857.14]);
+    expect(sheet.getRow(4).getCell(1).value).toBe("Барлығы");
+    const pdf = await fetch(`${server.url}/api/regulator/reports/weekly?week=2026-01-05&format=pdf&lang=ru`, {
+      headers: { cookie: console_.cookie },
+    });
+    expect([pdf.status, pdf.headers.get("content-type")]).toEqual([200, "application/pdf"]);
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString("latin1"),
+    ).toBe("%PDF-");
+
+    const tuesday = await server.call(console_, "GET", "/api/regulator/reports/weekly?week=2026-01-06");
+    expect([tuesday.status, tuesday.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    const current = await server.call(console_, "GET", "/api/regulator/reports/weekly?week=2026-02-02");
+    expect([current.status, current.body.error.code]).toEqual([409, "REPORT_DAY_NOT_OVER"]);
+    const trader = await server.login("aktau-trader");
+    expect((await server.call(trader, "GET", "/api/regulator/reports/weekly?week=2026-01-05")).status).toBe(403);
+  });
+});

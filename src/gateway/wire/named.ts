@@ -20,6 +20,7 @@ import {
   SAFEGUARDS,
   SUPPLY_STATUS,
   USER,
+  WEEKLY_SUMMARY,
 } from "./console.ts";
 import { LAB_RUN, LAB_RUN_VIEW, LAB_SCENARIOS } from "./lab.ts";
 import {
@@ -49,6 +50,7 @@ import {
 export const NAMED_SCHEMAS: Readonly<Record<string, object>> = {
   PublicInstrument: PUBLIC_INSTRUMENT,
   PublicCalendar: PUBLIC_CALENDAR,
+  WeeklySummary: WEEKLY_SUMMARY,
   CalendarChange: CALENDAR_CHANGE,
   ConsoleInstrument: CONSOLE_INSTRUMENT,
   MarketOverview: OVERVIEW,

@@ -1033,6 +1033,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulator/reports/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The weekly statutory summary: volumes and prices per region and plant, supply-plan fulfilment
+         * @description A finished week (Monday to Sunday, exchange time) as JSON, an XLSX workbook or a PDF, in English, Russian or Kazakh (`lang`, else Accept-Language). Off-exchange volumes are not reported to the exchange.
+         */
+        get: operations["weeklySummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulator/surveillance/alerts": {
         parameters: {
             query?: never;
@@ -1780,6 +1800,39 @@ export interface components {
                 inNoticeWindow: boolean;
             }[];
             changes: components["schemas"]["CalendarChange"][];
+        };
+        WeeklySummary: {
+            /** @description the Monday, YYYY-MM-DD, exchange local time */
+            week: string;
+            /** @description the Sunday */
+            lastDay: string;
+            rows: {
+                region: string;
+                basis: string;
+                sessions: number;
+                trades: number;
+                /** @description an integer as a decimal string */
+                volumeKg: string;
+                /** @description an integer as a decimal string */
+                valueTiyn: string;
+                vwapTiynPerTonne: number | null;
+                highTiynPerTonne: number | null;
+                lowTiynPerTonne: number | null;
+            }[];
+            total: {
+                sessions: number;
+                trades: number;
+                /** @description an integer as a decimal string */
+                volumeKg: string;
+                /** @description an integer as a decimal string */
+                valueTiyn: string;
+                vwapTiynPerTonne: number | null;
+                highTiynPerTonne: number | null;
+                lowTiynPerTonne: number | null;
+            };
+            supply: components["schemas"]["SupplyStatus"][];
+            /** @description false: off-exchange volumes are not reported to the exchange */
+            offExchangeReported: boolean;
         };
         CalendarChange: {
             /** @description journal sequence number */
@@ -10647,6 +10700,106 @@ export interface operations {
                 content: {
                     "application/x-ndjson": string;
                     "text/csv": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REPORT_DAY_NOT_OVER. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    weeklySummary: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                week: string;
+                format: "json" | "xlsx" | "pdf";
+                lang?: "en" | "ru" | "kk";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The week's summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklySummary"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */

@@ -8,8 +8,9 @@
  * start are rebuilt from the records before it, page by page (O(records before the day)); then the day's records are
  * read page by page. Memory: the resting orders and the day's report.
  *
- * The push writes each file under a temporary name and renames it, so a reader of the directory never sees half a
- * report; a day whose two files are there is not written again. It looks back at most `FEED_PUSH_DAYS_BACK_MAX` days.
+ * The push goes to a directory (each file written under a temporary name and renamed, so a reader never sees half a
+ * report) or to an S3-compatible bucket (the AWS SDK, loaded only then); a day whose two files are there is not
+ * written again. It looks back at most `FEED_PUSH_DAYS_BACK_MAX` days.
  */
 
 import { mkdir, rename, stat, writeFile } from "node:fs/promises";
@@ -77,36 +78,103 @@ export async function orderReportRecords(exchange: Exchange, day: string): Promi
   return feedRecords(startSeq, fromMs, books.openOrders(), dayOutcomes, memberOf);
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
+/** Where pushed reports go: a directory, or an S3-compatible bucket. */
+export interface ReportSink {
+  /** Where, for the log. */
+  readonly location: string;
+  has(name: string): Promise<boolean>;
+  put(name: string, text: string, contentType: string): Promise<void>;
+}
+
+/** A directory: each file written under a temporary name and renamed, so no reader sees half a report. */
+export class DirectorySink implements ReportSink {
+  constructor(private readonly directory: string) {}
+
+  get location(): string {
+    return this.directory;
+  }
+
+  async has(name: string): Promise<boolean> {
+    try {
+      await stat(join(this.directory, name));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async put(name: string, text: string): Promise<void> {
+    await mkdir(this.directory, { recursive: true });
+    const temporary = join(this.directory, `.${name}.partial`);
+    await writeFile(temporary, text, "utf8");
+    await rename(temporary, join(this.directory, name));
   }
 }
 
-/** Pushes finished days' reports to a directory. */
+export interface BucketOptions {
+  readonly bucket: string;
+  /** Key prefix, e.g. `sauda/orders/`; empty for the bucket's root. */
+  readonly prefix: string;
+  /** An S3-compatible endpoint (MinIO, Ceph, a cloud's S3 API); the SDK's default AWS endpoint when absent. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  /** Credentials; the SDK's default chain (AWS_ACCESS_KEY_ID, …) when absent. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+/**
+ * An S3-compatible bucket through the AWS SDK (loaded only when a bucket is configured). A PUT of an object is atomic
+ * in S3, so a reader never sees half a report there either.
+ */
+export async function bucketSink(options: BucketOptions): Promise<ReportSink> {
+  const { S3Client, HeadObjectCommand, PutObjectCommand } = await import("@aws-sdk/client-s3");
+  const client = new S3Client({
+    region: options.region ?? "us-east-1",
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint, forcePathStyle: true }),
+    ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
+  });
+  const key = (name: string) => `${options.prefix}${name}`;
+  return {
+    location: `s3://${options.bucket}/${options.prefix}`,
+    async has(name) {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: key(name) }));
+        return true;
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404) return false;
+        throw error;
+      }
+    },
+    async put(name, text, contentType) {
+      await client.send(
+        new PutObjectCommand({ Bucket: options.bucket, Key: key(name), Body: text, ContentType: contentType }),
+      );
+    },
+  };
+}
+
+/** Pushes finished days' reports to a sink. */
 export class OrderReportPusher {
+  private readonly sink: ReportSink;
+
+  /** A directory path, or any sink (a bucket: `bucketSink`). */
   constructor(
     private readonly exchange: Exchange,
-    private readonly directory: string,
-  ) {}
+    target: string | ReportSink,
+  ) {
+    this.sink = typeof target === "string" ? new DirectorySink(target) : target;
+  }
 
   /** Writes one finished day's two files (again, if asked); returns their names. */
   async pushDay(day: string): Promise<string[]> {
     if (!reportDayOver(this.exchange, day)) throw new Error(`the day ${day} is not over yet`);
     const records = await orderReportRecords(this.exchange, day);
-    await mkdir(this.directory, { recursive: true });
-    const files: [string, string][] = [
-      [`orders-${day}.jsonl`, feedJsonLines(records)],
-      [`orders-${day}.csv`, feedCsv(records)],
+    const files: [string, string, string][] = [
+      [`orders-${day}.jsonl`, feedJsonLines(records), "application/x-ndjson; charset=utf-8"],
+      [`orders-${day}.csv`, feedCsv(records), "text/csv; charset=utf-8"],
     ];
-    for (const [name, text] of files) {
-      const temporary = join(this.directory, `.${name}.partial`);
-      await writeFile(temporary, text, "utf8");
-      await rename(temporary, join(this.directory, name));
-    }
+    for (const [name, text, type] of files) await this.sink.put(name, text, type);
     return files.map(([name]) => name);
   }
 
@@ -123,9 +191,7 @@ export class OrderReportPusher {
     for (let back = FEED_PUSH_DAYS_BACK_MAX; back >= 1; back--) {
       const day = localDay(nowMs - back * DAY_MS, EXCHANGE_UTC_OFFSET_MS);
       if (day < firstDay || !reportDayOver(this.exchange, day)) continue;
-      const done =
-        (await exists(join(this.directory, `orders-${day}.jsonl`))) &&
-        (await exists(join(this.directory, `orders-${day}.csv`)));
+      const done = (await this.sink.has(`orders-${day}.jsonl`)) && (await this.sink.has(`orders-${day}.csv`));
       if (done) continue;
       await this.pushDay(day);
       written.push(day);
@@ -142,7 +208,7 @@ export class OrderReportPusher {
     const round = () => {
       running ??= this.catchUp()
         .then((days) => {
-          for (const day of days) log(`order report of ${day} pushed to ${this.directory}`);
+          for (const day of days) log(`order report of ${day} pushed to ${this.sink.location}`);
         })
         .catch((error: unknown) => log(`order report push failed, tried again in a minute: ${String(error)}`))
         .finally(() => {

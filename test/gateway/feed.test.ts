@@ -10,12 +10,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseBucketUrl } from "../../src/cli/serve.ts";
 import { CANCEL_REASONS } from "../../src/domain/order.ts";
 import type { Command } from "../../src/engine/commands.ts";
-import { OrderReportPusher } from "../../src/gateway/order-report.ts";
+import { bucketSink, OrderReportPusher } from "../../src/gateway/order-report.ts";
 import { type FeedRecord, ReportBooks } from "../../src/reports/feed.ts";
 import { INSTRUMENT, type Session, T0, TestServer } from "../support/server.ts";
 
@@ -180,6 +183,48 @@ describe("the regulator's order and trade report", () => {
       expect(statSync(join(directory, "orders", "orders-2026-01-06.jsonl")).mtimeMs).toBe(written);
       await expect(pusher.pushDay("2026-01-07")).rejects.toThrow("the day 2026-01-07 is not over yet");
     } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("is pushed to an S3-compatible bucket (a bucket server on loopback): the same bytes, each day once", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sauda-s3-"));
+    const bucketServer = new S3rver({
+      port: 0,
+      address: "127.0.0.1",
+      silent: true,
+      directory,
+      configureBuckets: [{ name: "regulator-feed", configs: [] }],
+    });
+    const { port } = await bucketServer.run();
+    try {
+      const endpoint = `http://127.0.0.1:${port}`;
+      const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+      expect(parseBucketUrl("s3://regulator-feed/sauda/orders/")).toEqual({
+        bucket: "regulator-feed",
+        prefix: "sauda/orders/",
+      });
+      expect(() => parseBucketUrl("https://regulator-feed")).toThrow("is not s3://bucket/prefix");
+      const sink = await bucketSink({ ...parseBucketUrl("s3://regulator-feed/sauda/orders"), endpoint, credentials });
+      const pusher = new OrderReportPusher(server.exchange, sink);
+      expect(await pusher.catchUp()).toEqual(["2026-01-05", "2026-01-06"]);
+      expect(await pusher.catchUp()).toEqual([]);
+      const client = new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials });
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: "regulator-feed" }));
+      expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual([
+        "sauda/orders/orders-2026-01-05.csv",
+        "sauda/orders/orders-2026-01-05.jsonl",
+        "sauda/orders/orders-2026-01-06.csv",
+        "sauda/orders/orders-2026-01-06.jsonl",
+      ]);
+      const object = await client.send(
+        new GetObjectCommand({ Bucket: "regulator-feed", Key: "sauda/orders/orders-2026-01-06.jsonl" }),
+      );
+      const downloaded = await server.call(regulator, "GET", "/api/regulator/reports/orders?day=2026-01-06");
+      expect(await object.Body?.transformToString()).toBe(String(downloaded.body));
+      client.destroy();
+    } finally {
+      await bucketServer.close();
       rmSync(directory, { recursive: true, force: true });
     }
   });

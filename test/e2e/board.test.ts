@@ -119,4 +119,24 @@ describe.skipIf(!run)("the public board", () => {
     await screenshot(phone, "board-390");
     expect(suite.pageErrors).toEqual([]);
   });
+
+  it("offers the daily bulletin as PDF, Excel and CSV in the language chosen, and the files come in it", async () => {
+    const board = await suite.open("/");
+    await board.getByLabel("Language").selectOption("kk");
+    const links = board.getByTestId("bulletin-downloads");
+    await expect.poll(() => links.locator("span").textContent(), { timeout: LIVE_MS }).toBe("Күнделікті бюллетень:");
+    const hrefs = await links.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    expect(hrefs).toEqual([
+      "/api/bulletin?format=pdf&lang=kk",
+      "/api/bulletin?format=xlsx&lang=kk",
+      "/api/bulletin?format=csv&lang=kk",
+    ]);
+    const pdf = await fetch(`${suite.server.url}${hrefs[0]}`);
+    expect([pdf.status, pdf.headers.get("content-type"), pdf.headers.get("content-language")]).toEqual([
+      200,
+      "application/pdf",
+      "kk",
+    ]);
+    expect(suite.pageErrors).toEqual([]);
+  });
 });

@@ -310,7 +310,7 @@ function OutagesPanel() {
 }
 
 function IndicesPanel() {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   const density = useDensity();
   const [day, setDay] = useState<string | null>(null);
   const indices = useApi("/api/indices", day ? { query: { day } } : {});
@@ -374,6 +374,18 @@ function IndicesPanel() {
       ) : null}
       <p className="downloads">
         <a href={`/api/indices?format=csv${shownDay ? `&day=${shownDay}` : ""}`}>{t("indices.csv")}</a>
+      </p>
+      <p className="downloads" data-testid="bulletin-downloads">
+        <span>{t("bulletin.downloads")}</span>{" "}
+        {(["pdf", "xlsx", "csv"] as const).map((format) => (
+          <a
+            key={format}
+            href={`/api/bulletin?format=${format}&lang=${language}${shownDay ? `&day=${shownDay}` : ""}`}
+            data-format={format}
+          >
+            {t(`bulletin.${format}`)}
+          </a>
+        ))}
       </p>
     </section>
   );

@@ -139,4 +139,33 @@ describe.skipIf(!run)("the public board", () => {
     ]);
     expect(suite.pageErrors).toEqual([]);
   });
+
+  it("shows a calendar change inside the notice window as short-notice, with its reason", async () => {
+    const operator = await suite.server.login("operator");
+    const base = await suite.server.call(operator, "PUT", `/api/admin/instruments/${INSTRUMENT}/calendar`, {
+      calendar: {
+        sessions: [{ open: "11:00", close: "13:00" }],
+        preOpenMinutes: 10,
+        weekends: false,
+        holidays: [],
+        extraSessions: [],
+      },
+      reason: "the 2026 calendar",
+    });
+    expect(base.status).toBe(200);
+    const urgent = await suite.server.call(operator, "PATCH", `/api/admin/instruments/${INSTRUMENT}/calendar`, {
+      addHolidays: ["2026-01-09"],
+      reason: "pipeline repair at the plant",
+    });
+    expect(urgent.body.shortNoticeDates).toEqual(["2026-01-09"]);
+    const board = await suite.open("/");
+    const notices = board.getByTestId("short-notice");
+    await expect.poll(() => notices.count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await notices.first().textContent()).toMatch(
+      /^Short-notice change of 2026-01-09, published .+: pipeline repair at the plant$/,
+    );
+    const published = await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/calendar`);
+    expect(published.body.changes.filter((c: { shortNotice: boolean }) => c.shortNotice)).toHaveLength(1);
+    expect(suite.pageErrors).toEqual([]);
+  });
 });

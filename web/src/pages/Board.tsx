@@ -245,9 +245,38 @@ function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
             </tbody>
           </table>
           {trades.data && trades.data.trades.length === 0 ? <p className="muted">{t("board.noTrades")}</p> : null}
+          <CalendarNotice instrument={id} />
         </div>
       </div>
     </section>
+  );
+}
+
+/** The published calendar's short-notice changes (inside the notice window), with their reasons. */
+function CalendarNotice({ instrument }: { instrument: string }) {
+  const { t, locale } = useI18n();
+  const calendar = useApi("/api/instruments/{id}/calendar", { path: { id: instrument }, query: { days: 14 } });
+  const urgent = (calendar.data?.changes ?? []).filter((change) => change.shortNotice);
+  if (!calendar.data) return null;
+  return (
+    <div data-testid="calendar-notice">
+      <h3>{t("calendar.title")}</h3>
+      <p className="small muted">
+        {t("calendar.window", { days: calendar.data.noticeWorkingDays, end: calendar.data.noticeWindowEnd ?? "—" })}
+      </p>
+      {urgent.length === 0 ? <p className="small muted">{t("calendar.noShortNotice")}</p> : null}
+      <ul className="small">
+        {urgent.map((change) => (
+          <li key={change.seq} data-testid="short-notice">
+            {t("calendar.shortNotice", {
+              dates: change.shortNoticeDates.join(", "),
+              time: exchangeDateTime(change.timeMs, locale),
+              reason: change.reason ?? "—",
+            })}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

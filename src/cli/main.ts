@@ -117,6 +117,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--allow-origin <origins...>", "other origins (https://host:port) allowed to send unsafe requests")
     .option("--metrics-port <port>", "also serve /metrics without sign-in on this port (a private listener)")
     .option("--metrics-host <host>", "address of the metrics listener", "127.0.0.1")
+    .option("--feed-dir <dir>", "push each finished day's order and trade report (JSONL and CSV) to this directory")
+    .option("--feed-bucket <url>", "… and to this S3-compatible bucket, s3://bucket/prefix (AWS_* credentials)")
+    .option("--feed-endpoint <url>", "the S3-compatible endpoint of --feed-bucket (default: AWS)")
     .action(
       async (options: {
         port: string;
@@ -136,6 +139,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         allowOrigin?: string[];
         metricsPort?: string;
         metricsHost: string;
+        feedDir?: string;
+        feedBucket?: string;
+        feedEndpoint?: string;
       }) => {
         const port = parsePort(options.port, "--port");
         const metricsPort =

@@ -26,6 +26,7 @@ import Fastify from "fastify";
 import { Exchange } from "../gateway/exchange.ts";
 import { InvariantWatch } from "../gateway/invariants.ts";
 import { Metrics } from "../gateway/metrics.ts";
+import { bucketSink, OrderReportPusher } from "../gateway/order-report.ts";
 import { LIGHT_SCRYPT, RECOMMENDED_SCRYPT } from "../gateway/passwords.ts";
 import { Scheduler } from "../gateway/scheduler.ts";
 import { buildServer } from "../gateway/server.ts";
@@ -56,11 +57,27 @@ export interface ServeOptions {
   readonly allowOrigin?: readonly string[];
   readonly metricsPort?: number;
   readonly metricsHost?: string;
+  /** Push each finished day's order and trade report (JSON Lines and CSV) to this directory (T+1). */
+  readonly feedDir?: string;
+  /** … and to this S3-compatible bucket, `s3://bucket/prefix`; credentials from the AWS environment variables. */
+  readonly feedBucket?: string;
+  /** The S3-compatible endpoint of --feed-bucket (MinIO, Ceph, …); AWS when absent. */
+  readonly feedEndpoint?: string;
+}
+
+/** `s3://bucket/prefix` → bucket and a prefix ending in `/` (or empty). */
+export function parseBucketUrl(url: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (match === null) throw new Error(`--feed-bucket ${url} is not s3://bucket/prefix`);
+  const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
+  return { bucket: match[1]!, prefix: prefix === "" ? "" : `${prefix}/` };
 }
 
 export const EXIT_JOURNAL_FAILED = 70;
 
 export async function serve(options: ServeOptions, log: (line: string) => void): Promise<() => Promise<void>> {
+  // Checked before anything starts, so a mistyped bucket stops the start-up, not a running exchange.
+  const feedBucket = options.feedBucket === undefined ? null : parseBucketUrl(options.feedBucket);
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
     throw new Error("give both --tls-cert and --tls-key, or neither");
   }
@@ -150,6 +167,16 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   scheduler.start();
   const watch = new InvariantWatch(exchange);
   watch.start();
+  const feedStops: (() => Promise<void>)[] = [];
+  if (options.feedDir !== undefined) feedStops.push(new OrderReportPusher(exchange, options.feedDir).start(log));
+  if (feedBucket !== null) {
+    const sink = await bucketSink({
+      ...feedBucket,
+      ...(options.feedEndpoint === undefined ? {} : { endpoint: options.feedEndpoint }),
+      ...(process.env.AWS_REGION === undefined ? {} : { region: process.env.AWS_REGION }),
+    });
+    feedStops.push(new OrderReportPusher(exchange, sink).start(log));
+  }
   // The demo's users and keys are the exchange's (journaled); the demo itself reaches the exchange only over HTTP,
   // and over plain HTTP on loopback (with TLS its agents would need the certificate trusted).
   const leading = exchange.role === "leader";
@@ -196,6 +223,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
       // (a step that was refused or timed out on a loaded machine) is logged and does not stop the shutdown.
       await demo?.stop().catch((error: unknown) => log(`demo: its last step failed while stopping (${String(error)})`));
       scheduler.stop();
+      for (const stopPush of feedStops) await stopPush();
       await fix?.close(); // FIX sessions are logged out; their requests in flight finish
       watch.stop();
       await app.close(); // no new requests; requests in flight finish

@@ -1,7 +1,16 @@
 /** Trading calendars: validation, session windows in local time (UTC+5), holidays, weekends and extra sessions. */
 
 import { describe, expect, it } from "vitest";
-import { checkCalendar, isoDateOfDay, sessionWindows, type TradingCalendar, weekdayOfDay } from "./calendar.ts";
+import {
+  CALENDAR_NOTICE_WORKING_DAYS,
+  checkCalendar,
+  isoDateOfDay,
+  noticeWindowDays,
+  sessionWindows,
+  shortNoticeDates,
+  type TradingCalendar,
+  weekdayOfDay,
+} from "./calendar.ts";
 import { Engine } from "./engine.ts";
 
 const CALENDAR: TradingCalendar = {
@@ -117,5 +126,49 @@ describe("calendar dates by integer arithmetic", () => {
     expect(isoDateOfDay(Date.UTC(2024, 1, 29) / 86_400_000)).toBe("2024-02-29");
     expect(isoDateOfDay(0)).toBe("1970-01-01");
     expect(weekdayOfDay(0)).toBe(4);
+  });
+});
+
+describe("the calendar's notice window", () => {
+  const base: TradingCalendar = {
+    sessions: [{ open: "11:00", close: "13:00" }],
+    preOpenMinutes: 10,
+    weekends: false,
+    holidays: ["2026-01-07"],
+    extraSessions: [],
+  };
+  // Monday 5 January 2026, 23:30 in Almaty (18:30 UTC): still the 5th in exchange time.
+  const now = Date.UTC(2026, 0, 5, 18, 30);
+
+  it("runs from today through the 7th working day after it, skipping weekends and holidays", () => {
+    expect(CALENDAR_NOTICE_WORKING_DAYS).toBe(7);
+    const days = noticeWindowDays(base, now).map(isoDateOfDay);
+    // Working days after Monday the 5th: 6, 8, 9, 12, 13, 14, 15 (the 7th is a holiday, 10–11 a weekend).
+    expect(days[0]).toBe("2026-01-05");
+    expect(days.at(-1)).toBe("2026-01-15");
+    expect(days).toHaveLength(11);
+  });
+
+  it("names the days inside the window a change alters, and only those, up to the window's last day", () => {
+    const change = (patch: Partial<TradingCalendar>) => shortNoticeDates(base, { ...base, ...patch }, now);
+    // The last day of the window is short notice; the first day after it is not.
+    expect(change({ holidays: [...base.holidays, "2026-01-15"] })).toEqual(["2026-01-15"]);
+    expect(change({ holidays: [...base.holidays, "2026-01-16"] })).toEqual([]);
+    // An extra session today, a changed daily session (every trading day of the window), a removed holiday.
+    expect(change({ extraSessions: [{ date: "2026-01-05", open: "15:00", close: "16:00" }] })).toEqual(["2026-01-05"]);
+    expect(change({ sessions: [{ open: "11:00", close: "14:00" }] })).toEqual([
+      "2026-01-05",
+      "2026-01-06",
+      "2026-01-08",
+      "2026-01-09",
+      "2026-01-12",
+      "2026-01-13",
+      "2026-01-14",
+      "2026-01-15",
+    ]);
+    expect(change({ holidays: [] })).toEqual(["2026-01-07"]);
+    // Reordering what is the same sessions changes nothing; the first calendar of an instrument is no change.
+    expect(change({ holidays: ["2026-01-07"], preOpenMinutes: 15 })).toEqual([]);
+    expect(shortNoticeDates(null, base, now)).toEqual([]);
   });
 });

@@ -124,14 +124,7 @@ export function sessionWindows(calendar: TradingCalendar, nowMs: number): Sessio
   for (const dayOffset of [-1, 0, 1]) {
     const dayStart = localDayStart + dayOffset * 86_400_000;
     const day = (dayStart + EXCHANGE_UTC_OFFSET_MS) / 86_400_000;
-    const date = isoDateOfDay(day);
-    const weekday = weekdayOfDay(day);
-    const tradingDay = (calendar.weekends || (weekday !== 0 && weekday !== 6)) && !calendar.holidays.includes(date);
-    const sessions = [
-      ...(tradingDay ? calendar.sessions : []),
-      ...calendar.extraSessions.filter((session) => session.date === date),
-    ];
-    for (const session of sessions) {
+    for (const session of sessionsOnDay(calendar, day)) {
       const openMs = dayStart + minutes(session.open) * 60_000;
       windows.push({
         collectFromMs: openMs - calendar.preOpenMinutes * 60_000,
@@ -165,4 +158,64 @@ export function isoDateOfDay(day: number): string {
 /** The weekday (0 Sunday … 6 Saturday) of a day counted from 1970-01-01, which was a Thursday. */
 export function weekdayOfDay(day: number): number {
   return (((day + 4) % 7) + 7) % 7;
+}
+
+/**
+ * The rulebook's notice: the calendar is published at least this many working days ahead (Monday to Friday, not a
+ * holiday). A change that alters the sessions of a day inside that window is a short-notice change: it is allowed,
+ * with the reason every calendar change carries, and is shown to everyone as short-notice with the days it alters.
+ */
+export const CALENDAR_NOTICE_WORKING_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+/** The local day number (days since 1970-01-01 in exchange time) of an instant. */
+export function localDayNumber(timeMs: number): number {
+  return Math.floor((timeMs + EXCHANGE_UTC_OFFSET_MS) / DAY_MS);
+}
+
+/** The sessions a calendar runs on a day (regular ones on a trading day, then that day's extra sessions). */
+export function sessionsOnDay(calendar: TradingCalendar, day: number): SessionTimes[] {
+  const date = isoDateOfDay(day);
+  const weekday = weekdayOfDay(day);
+  const tradingDay = (calendar.weekends || (weekday !== 0 && weekday !== 6)) && !calendar.holidays.includes(date);
+  return [
+    ...(tradingDay ? calendar.sessions : []),
+    ...calendar.extraSessions.filter((session) => session.date === date),
+  ].map((s) => ({ open: s.open, close: s.close }));
+}
+
+/**
+ * The days of the notice window at `timeMs`: today and every day up to and including the `CALENDAR_NOTICE_WORKING_DAYS`th
+ * working day after today (working days are Monday to Friday that the calendar does not name as holidays).
+ * Complexity: O(window days × holidays), the window being at most about two weeks.
+ */
+export function noticeWindowDays(calendar: TradingCalendar | null, timeMs: number): number[] {
+  const today = localDayNumber(timeMs);
+  const days = [today];
+  for (let day = today + 1, working = 0; working < CALENDAR_NOTICE_WORKING_DAYS; day++) {
+    days.push(day);
+    const weekday = weekdayOfDay(day);
+    if (weekday !== 0 && weekday !== 6 && !(calendar?.holidays ?? []).includes(isoDateOfDay(day))) working++;
+  }
+  return days;
+}
+
+function sameSessions(a: readonly SessionTimes[], b: readonly SessionTimes[]): boolean {
+  const key = (list: readonly SessionTimes[]) =>
+    list
+      .map((s) => `${s.open}-${s.close}`)
+      .sort()
+      .join(",");
+  return key(a) === key(b);
+}
+
+/**
+ * The dates (YYYY-MM-DD) inside the notice window whose sessions a change from `before` to `after` alters; empty for
+ * the first calendar of an instrument (nothing was published to change) and for changes beyond the window.
+ */
+export function shortNoticeDates(before: TradingCalendar | null, after: TradingCalendar, timeMs: number): string[] {
+  if (before === null) return [];
+  return noticeWindowDays(before, timeMs)
+    .filter((day) => !sameSessions(sessionsOnDay(before, day), sessionsOnDay(after, day)))
+    .map(isoDateOfDay);
 }

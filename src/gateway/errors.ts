@@ -3,10 +3,16 @@
  * registry's HTTP status, so clients can branch on the code and people can read the sentence. The registry is one
  * table (src/domain/errors.ts) holding the engine's rejections and the codes that exist only at the edge
  * (authentication, rate limits, request shape); this file only carries a code to the wire.
+ *
+ * Language. The sentence is written in the reader's language, chosen from the request's `Accept-Language` header
+ * (English, Russian or Kazakh; English when the header names none of them), from the message catalogues by code
+ * (domain/messages.ts). The `code` and `details` never change with the language.
  */
 
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { describe, ERRORS, type ErrorCode, type ErrorDetails, type Problem } from "../domain/errors.ts";
+import { LANGUAGE_DEFAULT, type Language, languageOfAcceptLanguage } from "../domain/locale.ts";
+import { localize } from "../domain/messages.ts";
 
 /** Kept as a name for the edge's codes; every code is the registry's. */
 export type AnyErrorCode = ErrorCode;
@@ -23,8 +29,18 @@ export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly details: ErrorDetails };
 }
 
-export function errorBody(code: ErrorCode, details: ErrorDetails = {}): ErrorBody {
-  return { error: { code, message: messageOf(code, details), details } };
+export function errorBody(
+  code: ErrorCode,
+  details: ErrorDetails = {},
+  language: Language = LANGUAGE_DEFAULT,
+): ErrorBody {
+  return { error: { code, message: localize(code, details, language), details } };
+}
+
+/** The language a request asks for. */
+export function languageOf(request: Pick<FastifyRequest, "headers">): Language {
+  const header = request.headers["accept-language"];
+  return languageOfAcceptLanguage(Array.isArray(header) ? header[0] : header);
 }
 
 /** Thrown by handlers and guards; the error handler turns it into the response. */
@@ -46,5 +62,8 @@ export class HttpProblem extends Error {
 
 export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
-  return reply.code(statusOf(problem.code)).send(errorBody(problem.code, problem.details));
+  return reply
+    .code(statusOf(problem.code))
+    .header("content-language", languageOf(reply.request))
+    .send(errorBody(problem.code, problem.details, languageOf(reply.request)));
 }

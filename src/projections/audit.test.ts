@@ -48,6 +48,30 @@ function trail() {
 }
 
 describe("audit trail", () => {
+  it("tells each entry in Russian and Kazakh: summary and rejection sentence, values in the reader's conventions", () => {
+    const { audit } = trail();
+    const nbsp = "\u00a0";
+    const kk = (seq: number) => audit.inLanguage(audit.get(seq)!, "kk");
+    const ru = (seq: number) => audit.inLanguage(audit.get(seq)!, "ru");
+    expect(kk(1).summary).toBe("PB құралын саудаға жіберу (continuous, қадам 1 ₸/т, лот 0,5 т)");
+    expect(ru(3).summary).toBe(`покупка 10,5 т PB по 133${nbsp}126 ₸/т (limit, DAY), заявка b1, счёт B1`);
+    expect(kk(3).summary).toBe(`сатып алу: PB, 10,5 т 133${nbsp}126 ₸/т бағамен (limit, DAY), өтінім b1, шот B1`);
+    expect(kk(4)).toMatchObject({
+      code: "ORDER_QUANTITY_OFF_LOT",
+      message: "1,25 т мөлшері лот көлеміне (0,5 т) еселік емес.",
+      outcome: "rejected",
+    });
+    expect(ru(4).message).toBe("Количество 1,25 т не кратно размеру лота 0,5 т.");
+    expect(kk(5).summary).toBe("b1 өтінімін өзгерту: қалдық 5 т");
+    expect(ru(7).summary).toBe(`установить референтную цену PB: 130${nbsp}000 ₸/т`);
+    expect(kk(8).summary).toBe("? командасы");
+    // English is the entry as kept, and nothing but the texts changes with the language.
+    expect(audit.inLanguage(audit.get(3)!, "en")).toBe(audit.get(3));
+    const { summary: _s, message: _m, ...rest } = kk(4);
+    const { summary: _s2, message: _m2, ...restEn } = audit.get(4)!;
+    expect(rest).toEqual(restEn);
+  });
+
   it("records who, when, what and the outcome of every command", () => {
     const { audit } = trail();
     expect(audit.size).toBe(8);

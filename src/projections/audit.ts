@@ -16,6 +16,10 @@
  * and stops when it has `limit` matches or passes `fromMs`: O(entries scanned).
  */
 
+import type { ErrorCode, ErrorDetails } from "../domain/errors.ts";
+import type { Language } from "../domain/locale.ts";
+import { localize } from "../domain/messages.ts";
+import { summaryIn } from "./audit-summaries.ts";
 import { isoUtc } from "./numbers.ts";
 import type { ProjectionOutcome } from "./outcome.ts";
 import { Ring } from "./ring.ts";
@@ -130,6 +134,14 @@ export class AuditTrail {
   private dropped = false;
   /** Live orders' instrument and account, so an amend or cancel (which name only the order) can be filtered too. */
   private readonly liveOrders = new Map<string, { readonly instrument: string; readonly account: string }>();
+  /**
+   * What each kept entry was made from, so it can be told again in another language: the command's fields and the
+   * rejection's details. Weak, so an entry the ring drops takes them with it.
+   */
+  private readonly sources = new WeakMap<
+    AuditEntry,
+    { readonly fields: Readonly<Record<string, unknown>>; readonly details: ErrorDetails }
+  >();
 
   apply(outcome: ProjectionOutcome): AuditEntry {
     const command = outcome.command as unknown;
@@ -144,11 +156,13 @@ export class AuditTrail {
     }
     let code: string | null = null;
     let message: string | null = null;
+    let details: ErrorDetails = {};
     for (const event of outcome.events) {
       switch (event.type) {
         case "rejected":
           code = event.code;
           message = event.message;
+          details = event.details;
           break;
         case "order.accepted":
           this.liveOrders.set(event.orderId, { instrument: event.instrument, account: event.account });
@@ -196,7 +210,24 @@ export class AuditTrail {
       events: outcome.events.length,
     };
     if (this.entries.push(entry) !== undefined) this.dropped = true;
+    this.sources.set(entry, { fields, details });
     return entry;
+  }
+
+  /**
+   * An entry told in a language: its summary and its rejection sentence from the catalogues, with values written
+   * for the reader. English is the entry as kept. Codes, ids and everything else are the same in every language.
+   */
+  inLanguage(entry: AuditEntry, language: Language): AuditEntry {
+    const source = this.sources.get(entry);
+    if (language === "en" || source === undefined) return entry;
+    const summary = summaryIn(source.fields, language);
+    return {
+      ...entry,
+      summary:
+        summary.length > AUDIT_SUMMARY_LENGTH_MAX ? `${summary.slice(0, AUDIT_SUMMARY_LENGTH_MAX - 3)}...` : summary,
+      message: entry.code === null ? entry.message : localize(entry.code as ErrorCode, source.details, language),
+    };
   }
 
   get size(): number {

@@ -13,7 +13,7 @@
  */
 
 import type { InstrumentDescription } from "../domain/instrument.ts";
-import type { TradingCalendar } from "../engine/calendar.ts";
+import { shortNoticeDates, type TradingCalendar } from "../engine/calendar.ts";
 import type { ClearingTerms } from "../engine/clearing.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import type { BuyerCategory, MemberRole } from "../engine/members.ts";
@@ -45,6 +45,17 @@ export interface InstrumentControls {
   readonly safeguardsChanged: Change | null;
   readonly calendar: TradingCalendar | null;
   readonly calendarChanged: Change | null;
+  /** The calendar's changes, newest first, at most `CALENDAR_CHANGES_KEPT`. */
+  readonly calendarChanges: readonly CalendarChange[];
+}
+
+/** How many of an instrument's calendar changes are kept for the public (older ones are in the journal). */
+export const CALENDAR_CHANGES_KEPT = 50;
+
+/** A calendar change as published: when, why, and which days inside the notice window it altered. */
+export interface CalendarChange extends Change {
+  /** Days (YYYY-MM-DD) inside the notice window whose sessions changed; empty for a change with full notice. */
+  readonly shortNoticeDates: readonly string[];
 }
 
 export interface MemberControls {
@@ -87,6 +98,7 @@ export class Controls {
           safeguardsChanged: null,
           calendar: null,
           calendarChanged: null,
+          calendarChanges: [],
         });
         return;
       case "instrument.updated": {
@@ -113,8 +125,13 @@ export class Controls {
       case "calendar.set": {
         const instrument = this.instrumentsById.get(event.instrument);
         if (instrument === undefined) return;
+        const shortNotice = shortNoticeDates(instrument.calendar, event.calendar, outcome.timeMs);
         instrument.calendar = event.calendar;
         instrument.calendarChanged = change(event.reason);
+        instrument.calendarChanges = [
+          { ...change(event.reason), shortNoticeDates: shortNotice },
+          ...instrument.calendarChanges,
+        ].slice(0, CALENDAR_CHANGES_KEPT);
         return;
       }
       case "member.added":

@@ -12,6 +12,7 @@
  * Complexity: O(instruments × sessions of the day) plus the audit entries of the day scanned newest first.
  */
 
+import { LANGUAGE_DEFAULT, type Language } from "../domain/locale.ts";
 import {
   AUDIT_QUERY_LIMIT_MAX,
   type AuditEntry,
@@ -61,7 +62,13 @@ export function dayStartMs(day: string, utcOffsetMs = EXCHANGE_UTC_OFFSET_MS): n
   return Date.parse(`${day}T00:00:00Z`) - utcOffsetMs;
 }
 
-export function dailyBulletin(projections: Projections, day: string, utcOffsetMs = EXCHANGE_UTC_OFFSET_MS): Bulletin {
+/** A day's bulletin; the controls' summaries in `language` (the audit trail tells them in each). */
+export function dailyBulletin(
+  projections: Projections,
+  day: string,
+  utcOffsetMs = EXCHANGE_UTC_OFFSET_MS,
+  language: Language = LANGUAGE_DEFAULT,
+): Bulletin {
   const fromMs = dayStartMs(day, utcOffsetMs);
   const toMs = fromMs + DAY_MS;
   const sessions: BulletinSession[] = [];
@@ -92,7 +99,13 @@ export function dailyBulletin(projections: Projections, day: string, utcOffsetMs
   }
   const controls = entries
     .filter((e) => BULLETIN_CONTROL_COMMANDS.includes(e.commandType))
-    .map((e) => ({ seq: e.seq, timeMs: e.timeMs, action: e.commandType, instrument: e.instrument, summary: e.summary }))
+    .map((e) => ({
+      seq: e.seq,
+      timeMs: e.timeMs,
+      action: e.commandType,
+      instrument: e.instrument,
+      summary: projections.audit.inLanguage(e, language).summary,
+    }))
     .sort((a, b) => a.seq - b.seq);
   const wholeSince = projections.audit.wholeSinceMs();
   return {

@@ -117,10 +117,16 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/instruments/:id/trades", policy: "public", path: `/api/instruments/${INSTRUMENT}/trades` },
   { route: "GET /api/instruments/:id/candles", policy: "public", path: `/api/instruments/${INSTRUMENT}/candles` },
   { route: "GET /api/instruments/:id/sessions", policy: "public", path: `/api/instruments/${INSTRUMENT}/sessions` },
+  { route: "GET /api/instruments/:id/calendar", policy: "public", path: `/api/instruments/${INSTRUMENT}/calendar` },
   { route: "GET /api/indices", policy: "public" },
   { route: "GET /api/bulletin", policy: "public" },
   { route: "GET /api/participation", policy: "public" },
   { route: "GET /api/outages", policy: "public" },
+  {
+    route: "GET /api/regulator/reports/weekly",
+    policy: "consoleRead",
+    path: "/api/regulator/reports/weekly?week=2025-12-29",
+  },
   {
     route: "GET /api/regulator/reports/orders",
     policy: "consoleRead",

@@ -6,6 +6,8 @@
  * naming no one.
  */
 
+import { inflateSync } from "node:zlib";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
 import { INSTRUMENT, type Session, T0, TestServer } from "../support/server.ts";
@@ -68,6 +70,93 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+});
+
+/** The text a PDF can give back: the Unicode code points its fonts' ToUnicode maps name, from every stream inflated. */
+function pdfUnicodeMaps(pdf: Buffer): string {
+  const text = pdf.toString("latin1");
+  const out: string[] = [];
+  for (let at = text.indexOf("stream\n"); at !== -1; at = text.indexOf("stream\n", at + 1)) {
+    const start = at + "stream\n".length;
+    const end = text.indexOf("\nendstream", start);
+    if (end === -1) break;
+    try {
+      out.push(inflateSync(pdf.subarray(start, end)).toString("latin1"));
+    } catch {
+      // not a deflated stream (an image or the font program's header)
+    }
+  }
+  return out.join("\n");
+}
+
+async function download(path: string): Promise<{ status: number; type: string | null; body: Buffer }> {
+  const response = await fetch(`${server.url}${path}`);
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    body: Buffer.from(await response.arrayBuffer()),
+  };
+}
+
+describe("the daily bulletin as documents in three languages", () => {
+  it("gives an XLSX workbook in Kazakh: titled sheets, numbers as tonnes and tenge, controls told in Kazakh", async () => {
+    const answer = await download("/api/bulletin?day=2026-01-05&format=xlsx&lang=kk");
+    expect(answer.status).toBe(200);
+    expect(answer.type).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(answer.body as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual([
+      "Сессиялар қорытындысы",
+      "Баға индекстері",
+      "Реттеушінің шаралары",
+    ]);
+    const sessions = workbook.worksheets[0]!;
+    expect(sessions.getRow(1).getCell(1).value).toBe(
+      "Сұйытылған газ биржасының күнделікті бюллетені — Сауда күні 05.01.2026",
+    );
+    expect(sessions.getRow(2).getCell(3).value).toBe("Ұсынылды, т");
+    // 30 t traded at a weighted average of 133,666.67 ₸/t: numbers, not text.
+    expect([2, 5, 6, 9].map((c) => sessions.getRow(3).getCell(c).value)).toEqual([1, 30, 133_666.67, 2]);
+    expect(sessions.getRow(3).getCell(1).value).toBe(INSTRUMENT);
+    const controls = workbook.worksheets[2]!;
+    expect(controls.getRow(2).getCell(2).value).toBe("шектеулерді өзгерту");
+    expect(String(controls.getRow(2).getCell(4).value)).toMatch(
+      / шектеу шараларын өзгерту: .*; себебі: bulletin test: ±5% band$/,
+    );
+    expect(controls.getRow(3).getCell(2).value).toBe("тоқтата тұру");
+    expect(controls.getRow(3).getCell(1).value).toBe("05.01.2026 23:00");
+  });
+
+  it("gives a PDF in each language with an embedded font that carries the Kazakh letters", async () => {
+    const kk = await download("/api/bulletin?day=2026-01-05&format=pdf&lang=kk");
+    expect(kk.status).toBe(200);
+    expect(kk.type).toBe("application/pdf");
+    expect(kk.body.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    const raw = kk.body.toString("latin1");
+    expect(raw).toMatch(/\/FontFile2 /);
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans/);
+    const maps = pdfUnicodeMaps(kk.body).toLowerCase();
+    // қ ү ө ә ғ і and the tenge sign are drawn from the embedded font and map back to their code points.
+    for (const letter of ["қ", "ү", "ө", "ә", "ғ", "і", "₸"]) {
+      expect(maps, letter).toContain(`<${letter.codePointAt(0)!.toString(16).padStart(4, "0")}>`);
+    }
+    const ru = await download("/api/bulletin?day=2026-01-05&format=pdf&lang=ru");
+    const en = await download("/api/bulletin?day=2026-01-05&format=pdf");
+    expect(pdfUnicodeMaps(ru.body).toLowerCase()).not.toContain("<049b>");
+    expect(pdfUnicodeMaps(en.body).toLowerCase()).not.toContain("<0436>"); // no Cyrillic in English
+    // The same bulletin gives the same document: no clock inside.
+    const again = await download("/api/bulletin?day=2026-01-05&format=pdf&lang=kk");
+    expect(again.body.length).toBe(kk.body.length);
+  });
+
+  it("tells the JSON bulletin's controls in the language asked for, and refuses a language it does not speak", async () => {
+    const ru = await server.call(null, "GET", "/api/bulletin?day=2026-01-05&lang=ru");
+    expect(ru.body.controls[1].summary).toBe(
+      `приостановить торги (инструмент ${INSTRUMENT}); причина: bulletin test: cooling-off halt`,
+    );
+    const de = await server.call(null, "GET", "/api/bulletin?day=2026-01-05&lang=de");
+    expect([de.status, de.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+  });
 });
 
 describe("the daily bulletin", () => {
@@ -236,5 +325,61 @@ describe("outages published by producers", () => {
     const nowhere = await server.call(again, "POST", "/api/outages", { ...planned, basis: "NOWHERE" });
     expect([nowhere.status, nowhere.body.error.code]).toEqual([404, "BASIS_UNKNOWN"]);
     expect((await server.call(null, "GET", "/api/outages")).body.outages).toHaveLength(2);
+  });
+});
+
+describe("the weekly statutory summary", () => {
+  it("sums the week's sessions per region and plant, in JSON, XLSX and PDF, for the console only", async () => {
+    const console_ = await server.login("regulator");
+    const week = await server.call(console_, "GET", "/api/regulator/reports/weekly?week=2026-01-05");
+    expect(week.status).toBe(200);
+    // The 5th: 10 t at 133,000 and 20 t at 134,000; the 6th (the session that closed after midnight): 5 t at 135,000.
+    expect(week.body).toMatchObject({ week: "2026-01-05", lastDay: "2026-01-11", offExchangeReported: false });
+    expect(week.body.rows).toEqual([
+      {
+        region: "MANGYSTAU",
+        basis: "KAZGPZ",
+        sessions: 2,
+        trades: 3,
+        volumeKg: "35000",
+        valueTiyn: "468500000",
+        // 468,500,000 tiyn × 1000 / 35,000 kg = 13,385,714.29 → 13,385,714
+        vwapTiynPerTonne: 13_385_714,
+        highTiynPerTonne: 13_500_000,
+        lowTiynPerTonne: 13_300_000,
+      },
+    ]);
+    expect(week.body.total).toMatchObject({ sessions: 2, trades: 3, volumeKg: "35000", vwapTiynPerTonne: 13_385_714 });
+    expect(Array.isArray(week.body.supply)).toBe(true);
+
+    const xlsx = await fetch(`${server.url}/api/regulator/reports/weekly?week=2026-01-05&format=xlsx&lang=kk`, {
+      headers: { cookie: console_.cookie },
+    });
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    const sheet = workbook.worksheets[0]!;
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["Өңірлер мен зауыттар", "Жеткізу жоспары"]);
+    expect(sheet.getRow(1).getCell(1).value).toBe(
+      "Сұйытылған газбен биржалық сауданың апталық жиынтығы — Апта 05.01.2026–11.01.2026",
+    );
+    expect([1, 2, 5, 6].map((c) => sheet.getRow(3).getCell(c).value)).toEqual(["MANGYSTAU", "KAZGPZ", 35, 133_857.14]);
+    expect(sheet.getRow(4).getCell(1).value).toBe("Барлығы");
+    const pdf = await fetch(`${server.url}/api/regulator/reports/weekly?week=2026-01-05&format=pdf&lang=ru`, {
+      headers: { cookie: console_.cookie },
+    });
+    expect([pdf.status, pdf.headers.get("content-type")]).toEqual([200, "application/pdf"]);
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString("latin1"),
+    ).toBe("%PDF-");
+
+    const tuesday = await server.call(console_, "GET", "/api/regulator/reports/weekly?week=2026-01-06");
+    expect([tuesday.status, tuesday.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    const current = await server.call(console_, "GET", "/api/regulator/reports/weekly?week=2026-02-02");
+    expect([current.status, current.body.error.code]).toEqual([409, "REPORT_DAY_NOT_OVER"]);
+    const trader = await server.login("aktau-trader");
+    expect((await server.call(trader, "GET", "/api/regulator/reports/weekly?week=2026-01-05")).status).toBe(403);
   });
 });

@@ -7,12 +7,18 @@
  * trade, are amended (keeping and losing priority), cancelled, and new orders rest; an order is refused.
  */
 
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseBucketUrl } from "../../src/cli/serve.ts";
 import { CANCEL_REASONS } from "../../src/domain/order.ts";
 import type { Command } from "../../src/engine/commands.ts";
+import { bucketSink, OrderReportPusher } from "../../src/gateway/order-report.ts";
 import { type FeedRecord, ReportBooks } from "../../src/reports/feed.ts";
 import { INSTRUMENT, type Session, T0, TestServer } from "../support/server.ts";
 
@@ -153,5 +159,73 @@ describe("the regulator's order and trade report", () => {
     expect(lines).toHaveLength((await report("2026-01-06")).length + 1);
     const trader = await server.login("aktau-trader");
     expect((await server.call(trader, "GET", "/api/regulator/reports/orders?day=2026-01-06")).status).toBe(403);
+  });
+
+  it("is pushed to a directory once each day is over: the same bytes the regulator downloads, each day once", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sauda-feed-"));
+    try {
+      const pusher = new OrderReportPusher(server.exchange, join(directory, "orders"));
+      // The journal starts on the 5th; on the 7th the 5th and 6th are over, the 7th is not.
+      expect(await pusher.catchUp()).toEqual(["2026-01-05", "2026-01-06"]);
+      expect(readdirSync(join(directory, "orders")).sort()).toEqual([
+        "orders-2026-01-05.csv",
+        "orders-2026-01-05.jsonl",
+        "orders-2026-01-06.csv",
+        "orders-2026-01-06.jsonl",
+      ]);
+      const downloaded = await server.call(regulator, "GET", "/api/regulator/reports/orders?day=2026-01-06");
+      expect(readFileSync(join(directory, "orders", "orders-2026-01-06.jsonl"), "utf8")).toBe(String(downloaded.body));
+      const csv = await server.call(regulator, "GET", "/api/regulator/reports/orders?day=2026-01-06&format=csv");
+      expect(readFileSync(join(directory, "orders", "orders-2026-01-06.csv"), "utf8")).toBe(String(csv.body));
+      // A second round writes nothing: the files are there.
+      const written = statSync(join(directory, "orders", "orders-2026-01-06.jsonl")).mtimeMs;
+      expect(await pusher.catchUp()).toEqual([]);
+      expect(statSync(join(directory, "orders", "orders-2026-01-06.jsonl")).mtimeMs).toBe(written);
+      await expect(pusher.pushDay("2026-01-07")).rejects.toThrow("the day 2026-01-07 is not over yet");
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("is pushed to an S3-compatible bucket (a bucket server on loopback): the same bytes, each day once", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sauda-s3-"));
+    const bucketServer = new S3rver({
+      port: 0,
+      address: "127.0.0.1",
+      silent: true,
+      directory,
+      configureBuckets: [{ name: "regulator-feed", configs: [] }],
+    });
+    const { port } = await bucketServer.run();
+    try {
+      const endpoint = `http://127.0.0.1:${port}`;
+      const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+      expect(parseBucketUrl("s3://regulator-feed/sauda/orders/")).toEqual({
+        bucket: "regulator-feed",
+        prefix: "sauda/orders/",
+      });
+      expect(() => parseBucketUrl("https://regulator-feed")).toThrow("is not s3://bucket/prefix");
+      const sink = await bucketSink({ ...parseBucketUrl("s3://regulator-feed/sauda/orders"), endpoint, credentials });
+      const pusher = new OrderReportPusher(server.exchange, sink);
+      expect(await pusher.catchUp()).toEqual(["2026-01-05", "2026-01-06"]);
+      expect(await pusher.catchUp()).toEqual([]);
+      const client = new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials });
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: "regulator-feed" }));
+      expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual([
+        "sauda/orders/orders-2026-01-05.csv",
+        "sauda/orders/orders-2026-01-05.jsonl",
+        "sauda/orders/orders-2026-01-06.csv",
+        "sauda/orders/orders-2026-01-06.jsonl",
+      ]);
+      const object = await client.send(
+        new GetObjectCommand({ Bucket: "regulator-feed", Key: "sauda/orders/orders-2026-01-06.jsonl" }),
+      );
+      const downloaded = await server.call(regulator, "GET", "/api/regulator/reports/orders?day=2026-01-06");
+      expect(await object.Body?.transformToString()).toBe(String(downloaded.body));
+      client.destroy();
+    } finally {
+      await bucketServer.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

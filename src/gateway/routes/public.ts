@@ -5,11 +5,20 @@
 
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { LANGUAGES, type Language } from "../../domain/locale.ts";
+import {
+  CALENDAR_NOTICE_WORKING_DAYS,
+  isoDateOfDay,
+  localDayNumber,
+  noticeWindowDays,
+  sessionsOnDay,
+} from "../../engine/calendar.ts";
 import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../../projections/index.ts";
 import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../projections/numbers.ts";
 import { bulletinCsv, dailyBulletin } from "../../reports/bulletin.ts";
+import { bulletinPdf, bulletinXlsx } from "../../reports/bulletin-documents.ts";
 import type { RouteContext } from "../context.ts";
-import { HttpProblem } from "../errors.ts";
+import { HttpProblem, languageOf } from "../errors.ts";
 import { nextScheduledChange } from "../scheduler.ts";
 import { EPOCH_MS, Nullable, Strict } from "../wire/base.ts";
 import {
@@ -23,14 +32,19 @@ import {
   jsonOrCsv,
   limitsWire,
   PARTICIPATION_ROW,
+  PUBLIC_CALENDAR,
   PUBLIC_INSTRUMENT,
   SESSION_RESULT,
   TAPE_TRADE,
+  withDocuments,
+  XLSX_TYPE,
 } from "../wire/market.ts";
 import { FORMAT, ID, json, LIMIT, sendCsv, TIME_MS_MAX } from "./common.ts";
 import { DATE, limitsInForce } from "./console.ts";
 
 const PUBLIC = { access: "public" as const };
+/** Longest schedule the public calendar gives at once, in days. */
+const SCHEDULE_DAYS_MAX = 62;
 const INSTRUMENT_ERRORS = { access: "public" as const, errors: ["INSTRUMENT_NOT_FOUND"] as const };
 
 export function publicRoutes(api: FastifyInstance, context: RouteContext): void {
@@ -149,6 +163,57 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     },
   );
 
+  api.get<{ Params: { id: string }; Querystring: { days: number } }>(
+    "/instruments/:id/calendar",
+    {
+      schema: {
+        operationId: "getPublicCalendar",
+        tags: ["market data"],
+        summary: "The published trading calendar: sessions day by day ahead, and its changes, short-notice ones marked",
+        description:
+          `The calendar is published at least ${CALENDAR_NOTICE_WORKING_DAYS} working days ahead (the notice window: ` +
+          "today through the last of those days). A change that alters a day inside the window is allowed with its " +
+          "reason and is listed with `shortNotice: true` and the days it altered.",
+        params: Type.Object({ id: ID }),
+        querystring: Type.Object(
+          { days: Type.Integer({ minimum: 1, maximum: SCHEDULE_DAYS_MAX, default: 14 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: PUBLIC_CALENDAR },
+      },
+      config: INSTRUMENT_ERRORS,
+    },
+    async (request) => {
+      requireInstrument(request.params.id);
+      const controls = exchange.projections.controls.instrument(request.params.id);
+      const calendar = controls?.calendar ?? null;
+      const nowMs = exchange.clock();
+      const window = new Set(noticeWindowDays(calendar, nowMs));
+      const today = localDayNumber(nowMs);
+      const days = [];
+      for (let day = today; day < today + request.query.days; day++) {
+        days.push({
+          date: isoDateOfDay(day),
+          sessions: calendar === null ? [] : sessionsOnDay(calendar, day),
+          inNoticeWindow: window.has(day),
+        });
+      }
+      return {
+        instrument: request.params.id,
+        noticeWorkingDays: CALENDAR_NOTICE_WORKING_DAYS,
+        noticeWindowEnd: isoDateOfDay(Math.max(...window)),
+        days,
+        changes: (controls?.calendarChanges ?? []).map((c) => ({
+          seq: c.seq,
+          timeMs: c.timeMs,
+          reason: c.reason,
+          shortNotice: c.shortNoticeDates.length > 0,
+          shortNoticeDates: c.shortNoticeDates,
+        })),
+      };
+    },
+  );
+
   api.get<{
     Params: { id: string };
     Querystring: { interval: (typeof CANDLE_INTERVALS)[number]; limit: number; from?: number; format: "json" | "csv" };
@@ -221,9 +286,21 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         operationId: "listIndices",
         tags: ["market data"],
         summary: "Official price indices per basis, region and nationally",
-        querystring: Type.Object({ day: Type.Optional(DATE), format: FORMAT }, { additionalProperties: false }),
+        description:
+          "The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) " +
+          "chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.",
+        querystring: Type.Object(
+          {
+            day: Type.Optional(DATE),
+            format: Type.Union([Type.Literal("json"), Type.Literal("csv"), Type.Literal("xlsx"), Type.Literal("pdf")], {
+              default: "json",
+            }),
+            lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)))),
+          },
+          { additionalProperties: false },
+        ),
         response: {
-          200: jsonOrCsv(
+          200: withDocuments(
             Strict({
               day: Type.Union([Type.String(), Type.Null()]),
               days: Type.Array(Type.String()),
@@ -262,7 +339,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     },
   );
 
-  api.get<{ Querystring: { day?: string; format: "json" | "csv" } }>(
+  api.get<{ Querystring: { day?: string; format: "json" | "csv" | "xlsx" | "pdf"; lang?: Language } }>(
     "/bulletin",
     {
       schema: {
@@ -270,9 +347,21 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         tags: ["market data"],
         summary:
           "The daily bulletin: every session of a day, the day's indices, and the regulator's controls with reasons",
-        querystring: Type.Object({ day: Type.Optional(DATE), format: FORMAT }, { additionalProperties: false }),
+        description:
+          "The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) " +
+          "chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.",
+        querystring: Type.Object(
+          {
+            day: Type.Optional(DATE),
+            format: Type.Union([Type.Literal("json"), Type.Literal("csv"), Type.Literal("xlsx"), Type.Literal("pdf")], {
+              default: "json",
+            }),
+            lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)))),
+          },
+          { additionalProperties: false },
+        ),
         response: {
-          200: jsonOrCsv(
+          200: withDocuments(
             Strict({
               day: Type.String({ description: "YYYY-MM-DD, exchange local time" }),
               fromMs: EPOCH_MS,
@@ -293,9 +382,27 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     },
     async (request, reply) => {
       const day = request.query.day ?? localDay(exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
-      const bulletin = dailyBulletin(exchange.projections, day);
-      if (request.query.format === "csv") return sendCsv(reply, `bulletin-${day}`, bulletinCsv(bulletin));
-      return json(bulletin);
+      const language = request.query.lang ?? languageOf(request);
+      const bulletin = dailyBulletin(exchange.projections, day, EXCHANGE_UTC_OFFSET_MS, language);
+      const name = `bulletin-${day}-${language}`;
+      switch (request.query.format) {
+        case "csv":
+          return sendCsv(reply, `bulletin-${day}`, bulletinCsv(bulletin));
+        case "xlsx":
+          return reply
+            .header("content-type", XLSX_TYPE)
+            .header("content-language", language)
+            .header("content-disposition", `attachment; filename="${name}.xlsx"`)
+            .send(await bulletinXlsx(bulletin, language));
+        case "pdf":
+          return reply
+            .header("content-type", "application/pdf")
+            .header("content-language", language)
+            .header("content-disposition", `attachment; filename="${name}.pdf"`)
+            .send(await bulletinPdf(bulletin, language));
+        default:
+          return json(bulletin);
+      }
     },
   );
 

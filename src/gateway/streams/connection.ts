@@ -29,7 +29,7 @@ import type { RawData, WebSocket } from "ws";
 import { QueueFullError, SequencerStoppedError } from "../../journal/sequencer.ts";
 import { type Principal, requireUser, SESSION_COOKIE } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
-import { errorBody, HttpProblem } from "../errors.ts";
+import { errorBody, HttpProblem, languageOf } from "../errors.ts";
 import { metaOf, requireReadAccount, requireTradeAccount } from "../routes/access.ts";
 import { engineOrderId, rejectionOf } from "../routes/common.ts";
 import { requireConsoleRead } from "../routes/console.ts";
@@ -176,7 +176,7 @@ export class StreamConnection implements Subscriber {
       id,
       op,
       ...(seq === undefined ? {} : { seq }),
-      ...errorBody(problem.code, problem.details),
+      ...errorBody(problem.code, problem.details, languageOf(this.request)),
     });
     if (this.closeAfterReply !== null) this.close(...this.closeAfterReply);
   }

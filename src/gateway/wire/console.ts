@@ -210,3 +210,23 @@ export const OVERVIEW = Strict({
     }),
   ),
 });
+
+const WEEKLY_FIGURES = {
+  sessions: COUNT,
+  trades: COUNT,
+  volumeKg: DECIMAL,
+  valueTiyn: DECIMAL,
+  vwapTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  highTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+  lowTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
+};
+
+/** The weekly statutory summary (reports/weekly.ts). */
+export const WEEKLY_SUMMARY = Strict({
+  week: Type.String({ description: "the Monday, YYYY-MM-DD, exchange local time" }),
+  lastDay: Type.String({ description: "the Sunday" }),
+  rows: Type.Array(Strict({ region: TEXT, basis: TEXT, ...WEEKLY_FIGURES })),
+  total: Strict(WEEKLY_FIGURES),
+  supply: Type.Array(SUPPLY_STATUS),
+  offExchangeReported: Type.Boolean({ description: "false: off-exchange volumes are not reported to the exchange" }),
+});

@@ -241,6 +241,21 @@ export function limitsWire(limits: {
 }
 
 /** A response that is JSON by default and CSV with `format=csv`. */
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** A 200 response as JSON, CSV, an XLSX workbook or a PDF document. */
+export function withDocuments(schema: object, description: string) {
+  const json = jsonOrCsv(schema, description);
+  return {
+    ...json,
+    content: {
+      ...json.content,
+      [XLSX_TYPE]: { schema: Type.String({ format: "binary", description: "an Excel workbook" }) },
+      "application/pdf": { schema: Type.String({ format: "binary", description: "a PDF document, fonts embedded" }) },
+    },
+  };
+}
+
 export function jsonOrCsv(schema: object, description: string) {
   return {
     description,
@@ -250,3 +265,32 @@ export function jsonOrCsv(schema: object, description: string) {
     },
   };
 }
+
+const DATE_TEXT = Type.String({ description: "YYYY-MM-DD, exchange local time" });
+const HH_MM = Type.String({ description: "HH:MM, exchange local time (UTC+5)" });
+
+/** One day of the published schedule. */
+export const SCHEDULE_DAY = Strict({
+  date: DATE_TEXT,
+  sessions: Type.Array(Strict({ open: HH_MM, close: HH_MM })),
+  inNoticeWindow: Type.Boolean({
+    description: "inside the notice window: a change to this day's sessions is published as short-notice",
+  }),
+});
+
+/** A calendar change as the public sees it. */
+export const CALENDAR_CHANGE = Strict({
+  seq: SEQ,
+  timeMs: EPOCH_MS,
+  reason: Nullable(TEXT),
+  shortNotice: Type.Boolean({ description: "the change altered days inside the notice window" }),
+  shortNoticeDates: Type.Array(DATE_TEXT, { description: "the days inside the notice window it altered" }),
+});
+
+export const PUBLIC_CALENDAR = Strict({
+  instrument: TEXT,
+  noticeWorkingDays: COUNT,
+  noticeWindowEnd: Nullable(DATE_TEXT),
+  days: Type.Array(SCHEDULE_DAY),
+  changes: Type.Array(CALENDAR_CHANGE),
+});

@@ -20,6 +20,7 @@ import {
   SAFEGUARDS,
   SUPPLY_STATUS,
   USER,
+  WEEKLY_SUMMARY,
 } from "./console.ts";
 import { LAB_RUN, LAB_RUN_VIEW, LAB_SCENARIOS } from "./lab.ts";
 import {
@@ -27,6 +28,7 @@ import {
   BOOK,
   BULLETIN_CONTROL,
   BULLETIN_SESSION,
+  CALENDAR_CHANGE,
   CANDLE,
   CEILING_STEP,
   INDEX_ROW,
@@ -37,6 +39,7 @@ import {
   NEXT_PHASE,
   PARTICIPATION_ROW,
   PRICE_LEVEL,
+  PUBLIC_CALENDAR,
   PUBLIC_INSTRUMENT,
   QUOTE,
   SESSION_RESULT,
@@ -46,6 +49,9 @@ import {
 /** Larger shapes first: a schema is replaced by its name before the smaller ones inside it are looked at. */
 export const NAMED_SCHEMAS: Readonly<Record<string, object>> = {
   PublicInstrument: PUBLIC_INSTRUMENT,
+  PublicCalendar: PUBLIC_CALENDAR,
+  WeeklySummary: WEEKLY_SUMMARY,
+  CalendarChange: CALENDAR_CHANGE,
   ConsoleInstrument: CONSOLE_INSTRUMENT,
   MarketOverview: OVERVIEW,
   LabScenarios: LAB_SCENARIOS,

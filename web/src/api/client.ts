@@ -42,6 +42,18 @@ export function reportUnauthorized(): void {
   for (const listener of unauthorizedListeners) listener();
 }
 
+let requestLanguage: string | null = null;
+
+/** The reader's language, sent as Accept-Language so the server's sentences (errors, rejections) come in it. */
+export function setRequestLanguage(language: string | null): void {
+  requestLanguage = language;
+}
+
+/** The Accept-Language header every request carries once a language is chosen. */
+export function languageHeader(): Record<string, string> {
+  return requestLanguage === null ? {} : { "accept-language": requestLanguage };
+}
+
 /** The CSRF header an unsafe request carries (none for GET and HEAD, or before sign-in). */
 export function csrfHeader(method: string): Record<string, string> {
   return method !== "GET" && method !== "HEAD" && csrfToken !== null ? { "x-csrf-token": csrfToken } : {};
@@ -50,7 +62,7 @@ export function csrfHeader(method: string): Record<string, string> {
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
-  Object.assign(headers, csrfHeader(method));
+  Object.assign(headers, csrfHeader(method), languageHeader());
   let response: Response;
   try {
     response = await fetch(path, {

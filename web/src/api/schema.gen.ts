@@ -73,6 +73,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instruments/{id}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The published trading calendar: sessions day by day ahead, and its changes, short-notice ones marked
+         * @description The calendar is published at least 7 working days ahead (the notice window: today through the last of those days). A change that alters a day inside the window is allowed with its reason and is listed with `shortNotice: true` and the days it altered.
+         */
+        get: operations["getPublicCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instruments/{id}/candles": {
         parameters: {
             query?: never;
@@ -114,7 +134,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Official price indices per basis, region and nationally */
+        /**
+         * Official price indices per basis, region and nationally
+         * @description The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.
+         */
         get: operations["listIndices"];
         put?: never;
         post?: never;
@@ -131,7 +154,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The daily bulletin: every session of a day, the day's indices, and the regulator's controls with reasons */
+        /**
+         * The daily bulletin: every session of a day, the day's indices, and the regulator's controls with reasons
+         * @description The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.
+         */
         get: operations["getBulletin"];
         put?: never;
         post?: never;
@@ -1213,6 +1239,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulator/reports/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The weekly statutory summary: volumes and prices per region and plant, supply-plan fulfilment
+         * @description A finished week (Monday to Sunday, exchange time) as JSON, an XLSX workbook or a PDF, in English, Russian or Kazakh (`lang`, else Accept-Language). Off-exchange volumes are not reported to the exchange.
+         */
+        get: operations["weeklySummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulator/surveillance/alerts": {
         parameters: {
             query?: never;
@@ -1976,6 +2022,68 @@ export interface components {
                 volumeKg: string;
                 trades: number;
             } | null;
+        };
+        PublicCalendar: {
+            instrument: string;
+            noticeWorkingDays: number;
+            noticeWindowEnd: string | null;
+            days: {
+                /** @description YYYY-MM-DD, exchange local time */
+                date: string;
+                sessions: {
+                    /** @description HH:MM, exchange local time (UTC+5) */
+                    open: string;
+                    /** @description HH:MM, exchange local time (UTC+5) */
+                    close: string;
+                }[];
+                /** @description inside the notice window: a change to this day's sessions is published as short-notice */
+                inNoticeWindow: boolean;
+            }[];
+            changes: components["schemas"]["CalendarChange"][];
+        };
+        WeeklySummary: {
+            /** @description the Monday, YYYY-MM-DD, exchange local time */
+            week: string;
+            /** @description the Sunday */
+            lastDay: string;
+            rows: {
+                region: string;
+                basis: string;
+                sessions: number;
+                trades: number;
+                /** @description an integer as a decimal string */
+                volumeKg: string;
+                /** @description an integer as a decimal string */
+                valueTiyn: string;
+                vwapTiynPerTonne: number | null;
+                highTiynPerTonne: number | null;
+                lowTiynPerTonne: number | null;
+            }[];
+            total: {
+                sessions: number;
+                trades: number;
+                /** @description an integer as a decimal string */
+                volumeKg: string;
+                /** @description an integer as a decimal string */
+                valueTiyn: string;
+                vwapTiynPerTonne: number | null;
+                highTiynPerTonne: number | null;
+                lowTiynPerTonne: number | null;
+            };
+            supply: components["schemas"]["SupplyStatus"][];
+            /** @description false: off-exchange volumes are not reported to the exchange */
+            offExchangeReported: boolean;
+        };
+        CalendarChange: {
+            /** @description journal sequence number */
+            seq: number;
+            /** @description ms since epoch (UTC) */
+            timeMs: number;
+            reason: string | null;
+            /** @description the change altered days inside the notice window */
+            shortNotice: boolean;
+            /** @description the days inside the notice window it altered */
+            shortNoticeDates: string[];
         };
         ConsoleInstrument: {
             instrument: string;
@@ -3026,6 +3134,93 @@ export interface operations {
             };
         };
     };
+    getPublicCalendar: {
+        parameters: {
+            query: {
+                days: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCalendar"];
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INSTRUMENT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listCandles: {
         parameters: {
             query: {
@@ -3219,7 +3414,8 @@ export interface operations {
             query: {
                 /** @description YYYY-MM-DD, a real date, 1900–2199 */
                 day?: string;
-                format: "json" | "csv";
+                format: "json" | "csv" | "xlsx" | "pdf";
+                lang?: "en" | "ru" | "kk";
             };
             header?: never;
             path?: never;
@@ -3240,6 +3436,8 @@ export interface operations {
                         weights: components["schemas"]["IndexWeight"][];
                     };
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */
@@ -3303,7 +3501,8 @@ export interface operations {
             query: {
                 /** @description YYYY-MM-DD, a real date, 1900–2199 */
                 day?: string;
-                format: "json" | "csv";
+                format: "json" | "csv" | "xlsx" | "pdf";
+                lang?: "en" | "ru" | "kk";
             };
             header?: never;
             path?: never;
@@ -3331,6 +3530,8 @@ export interface operations {
                         controlsComplete: boolean;
                     };
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */
@@ -7795,6 +7996,8 @@ export interface operations {
                         instrument: string;
                         calendar: components["schemas"]["Calendar"] | null;
                         changed: components["schemas"]["Change"] | null;
+                        /** @description days inside the notice window (7 working days) this change altered; it is published as short-notice when there are any */
+                        shortNoticeDates: string[];
                     };
                 };
             };
@@ -7923,6 +8126,8 @@ export interface operations {
                         instrument: string;
                         calendar: components["schemas"]["Calendar"] | null;
                         changed: components["schemas"]["Change"] | null;
+                        /** @description days inside the notice window (7 working days) this change altered; it is published as short-notice when there are any */
+                        shortNoticeDates: string[];
                     };
                 };
             };
@@ -12402,6 +12607,106 @@ export interface operations {
                 content: {
                     "application/x-ndjson": string;
                     "text/csv": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REPORT_DAY_NOT_OVER. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    weeklySummary: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                week: string;
+                format: "json" | "xlsx" | "pdf";
+                lang?: "en" | "ru" | "kk";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The week's summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklySummary"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */

@@ -11,7 +11,14 @@
  */
 
 import createClient from "openapi-fetch";
-import { ApiError, csrfHeader, type ErrorDetails, REQUEST_TIMEOUT_MS, reportUnauthorized } from "./client.ts";
+import {
+  ApiError,
+  csrfHeader,
+  type ErrorDetails,
+  languageHeader,
+  REQUEST_TIMEOUT_MS,
+  reportUnauthorized,
+} from "./client.ts";
 import type { components, paths } from "./schema.gen.ts";
 
 export type Schemas = components["schemas"];
@@ -85,7 +92,9 @@ const client = createClient<paths>({
 
 client.use({
   onRequest({ request }) {
-    for (const [name, value] of Object.entries(csrfHeader(request.method))) request.headers.set(name, value);
+    for (const [name, value] of Object.entries({ ...csrfHeader(request.method), ...languageHeader() })) {
+      request.headers.set(name, value);
+    }
     return request;
   },
 });

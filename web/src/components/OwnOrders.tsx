@@ -127,7 +127,9 @@ export function OwnOrders({
                   <td className="num">{tonnes(order.filledKg, locale)}</td>
                   <td>
                     {t(`orderStatus.${order.status}`)}
-                    {order.cancelReason ? <span className="small muted"> ({order.cancelReason})</span> : null}
+                    {order.cancelReason ? (
+                      <span className="small muted"> ({t(`orders.cancelReasons.${order.cancelReason}`)})</span>
+                    ) : null}
                     {error?.orderId === order.orderId ? <FieldError message={error.message} /> : null}
                   </td>
                   <td className="small">{exchangeTime(order.updatedMs, locale)}</td>

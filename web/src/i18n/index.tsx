@@ -8,6 +8,7 @@
  */
 
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { setRequestLanguage } from "../api/client.ts";
 import en from "./en.json";
 import kk from "./kk.json";
 import ru from "./ru.json";
@@ -77,6 +78,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+  // Set while rendering, not in an effect, so the first requests the pages make already carry the language.
+  setRequestLanguage(language);
   const value = useMemo<I18n>(() => {
     const current = LANGUAGES.find((l) => l.code === language) ?? LANGUAGES[0]!;
     return {

@@ -2,7 +2,12 @@
  * The public market board (no sign-in): every instrument grouped by delivery region and producing plant with its last
  * price, change, session weighted average and volume, phase and countdown, indicative auction price during order
  * collection, price band and ceiling, and halts; a candle and volume chart with the trade tape for the chosen
- * instrument; the official price indices; CSV downloads. Prices in tenge per tonne and tenge per litre.
+ * instrument; the official price indices; producers' published outages (late ones marked); CSV downloads. Prices in
+ * tenge per tonne and tenge per litre.
+ *
+ * Narrow screens: at a tablet's width (about 768 px) the quotes keep the columns that matter first (instrument, plant,
+ * phase, last, change, volume) and drop per-litre, weighted average, bid/ask and limits (`col-wide`); on a phone
+ * (about 390 px) the list is instrument, last price and change (`col-mid` goes too), one tap away from the chart.
  */
 
 import { useState } from "react";
@@ -13,6 +18,7 @@ import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { PriceChart } from "../components/PriceChart.tsx";
 import {
+  exchangeDateTime,
   exchangeTime,
   signedPercent,
   signedTenge,
@@ -55,27 +61,33 @@ export function Board() {
             <thead>
               <tr>
                 <th scope="col">{t("board.col.instrument")}</th>
-                <th scope="col">{t("board.col.plant")}</th>
-                <th scope="col">{t("board.col.phase")}</th>
+                <th scope="col" className="col-mid">
+                  {t("board.col.plant")}
+                </th>
+                <th scope="col" className="col-mid">
+                  {t("board.col.phase")}
+                </th>
                 <th scope="col" className="num">
                   {t("board.col.last")}
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num col-wide">
                   {t("board.col.perLitre")}
                 </th>
                 <th scope="col" className="num">
                   {t("board.col.change")}
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num col-wide">
                   {t("board.col.vwap")}
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num col-mid">
                   {t("board.col.volume")}
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num col-wide">
                   {t("board.col.bidAsk")}
                 </th>
-                <th scope="col">{t("board.col.limits")}</th>
+                <th scope="col" className="col-wide">
+                  {t("board.col.limits")}
+                </th>
               </tr>
             </thead>
             {byRegion(quotes).map(([region, list]) => (
@@ -100,6 +112,7 @@ export function Board() {
         <p className="muted small">{t("board.notes")}</p>
       </section>
       {selected ? <InstrumentDetail quote={selected} /> : null}
+      <OutagesPanel />
       <IndicesPanel />
     </div>
   );
@@ -125,8 +138,8 @@ function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selec
           {quote.info ? `${t(`products.${quote.info.product}`)} · ${quote.info.deliveryPeriod}` : ""}
         </div>
       </th>
-      <td>{quote.info?.basis ?? "—"}</td>
-      <td>
+      <td className="col-mid">{quote.info?.basis ?? "—"}</td>
+      <td className="col-mid">
         <PhaseBadge quote={quote} />
       </td>
       <td className="num strong" data-testid="last">
@@ -142,18 +155,18 @@ function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selec
           </div>
         ) : null}
       </td>
-      <td className="num">{tengePerLitre(quote.lastPriceTiynPerTonne, density, locale)}</td>
-      <td className={`num ${direction}`}>
+      <td className="num col-wide">{tengePerLitre(quote.lastPriceTiynPerTonne, density, locale)}</td>
+      <td className={`num ${direction}`} data-testid="change">
         {signedTenge(quote.changeTiynPerTonne, locale)}
         <div className="small">{signedPercent(quote.changeBps, locale)}</div>
       </td>
-      <td className="num">{wholeTengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
-      <td className="num">{current ? tonnes(current.volumeKg, locale) : "—"}</td>
-      <td className="num">
+      <td className="num col-wide">{wholeTengePerTonne(current?.vwapTiynPerTonne ?? null, locale)}</td>
+      <td className="num col-mid">{current ? tonnes(current.volumeKg, locale) : "—"}</td>
+      <td className="num col-wide">
         {tengePerTonne(quote.bestBid?.priceTiynPerTonne ?? null, locale)} /{" "}
         {tengePerTonne(quote.bestAsk?.priceTiynPerTonne ?? null, locale)}
       </td>
-      <td className="small">
+      <td className="small col-wide">
         <LimitsText quote={quote} limits={limits} />
       </td>
     </tr>
@@ -232,14 +245,101 @@ function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
             </tbody>
           </table>
           {trades.data && trades.data.trades.length === 0 ? <p className="muted">{t("board.noTrades")}</p> : null}
+          <CalendarNotice instrument={id} />
         </div>
       </div>
     </section>
   );
 }
 
-function IndicesPanel() {
+/** The published calendar's short-notice changes (inside the notice window), with their reasons. */
+function CalendarNotice({ instrument }: { instrument: string }) {
   const { t, locale } = useI18n();
+  const calendar = useApi("/api/instruments/{id}/calendar", { path: { id: instrument }, query: { days: 14 } });
+  const urgent = (calendar.data?.changes ?? []).filter((change) => change.shortNotice);
+  if (!calendar.data) return null;
+  return (
+    <div data-testid="calendar-notice">
+      <h3>{t("calendar.title")}</h3>
+      <p className="small muted">
+        {t("calendar.window", { days: calendar.data.noticeWorkingDays, end: calendar.data.noticeWindowEnd ?? "—" })}
+      </p>
+      {urgent.length === 0 ? <p className="small muted">{t("calendar.noShortNotice")}</p> : null}
+      <ul className="small">
+        {urgent.map((change) => (
+          <li key={change.seq} data-testid="short-notice">
+            {t("calendar.shortNotice", {
+              dates: change.shortNoticeDates.join(", "),
+              time: exchangeDateTime(change.timeMs, locale),
+              reason: change.reason ?? "—",
+            })}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Producers' outages and output changes whose period has not ended, as published; late ones marked. */
+function OutagesPanel() {
+  const { t, locale } = useI18n();
+  const outages = useApi("/api/outages", { query: { upcoming: true, limit: 50 } });
+  const list = outages.data?.outages ?? [];
+  return (
+    <section className="panel" aria-labelledby="outages-title">
+      <div className="panel-head">
+        <h2 id="outages-title">{t("outages.title")}</h2>
+      </div>
+      {outages.data && list.length === 0 ? <p className="muted">{t("outages.none")}</p> : null}
+      {list.length > 0 ? (
+        <div className="table-scroll">
+          <table data-testid="outages">
+            <thead>
+              <tr>
+                <th scope="col">{t("outages.plant")}</th>
+                <th scope="col">{t("outages.kind")}</th>
+                <th scope="col">{t("outages.period")}</th>
+                <th scope="col" className="num">
+                  {t("outages.volume")}
+                </th>
+                <th scope="col">{t("outages.reason")}</th>
+                <th scope="col">{t("outages.published")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((outage) => (
+                <tr key={outage.outage} data-outage={outage.outage} className={outage.late ? "late" : ""}>
+                  <td>
+                    {outage.basis}
+                    <div className="muted small">{outage.producer}</div>
+                  </td>
+                  <td>{t(`outages.kinds.${outage.kind}`)}</td>
+                  <td className="small">
+                    {exchangeDateTime(outage.fromMs, locale)} – {exchangeDateTime(outage.toMs, locale)}
+                  </td>
+                  <td className="num">{tonnes(outage.volumeKg, locale)}</td>
+                  <td>{outage.reason}</td>
+                  <td className="small">
+                    {exchangeDateTime(outage.publishedMs, locale)}
+                    {outage.late ? (
+                      <span className="badge badge-late" data-testid="late">
+                        {t("outages.late")}
+                      </span>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <p className="muted small">{t("outages.note")}</p>
+    </section>
+  );
+}
+
+function IndicesPanel() {
+  const { t, locale, language } = useI18n();
   const density = useDensity();
   const [day, setDay] = useState<string | null>(null);
   const indices = useApi("/api/indices", day ? { query: { day } } : {});
@@ -303,6 +403,18 @@ function IndicesPanel() {
       ) : null}
       <p className="downloads">
         <a href={`/api/indices?format=csv${shownDay ? `&day=${shownDay}` : ""}`}>{t("indices.csv")}</a>
+      </p>
+      <p className="downloads" data-testid="bulletin-downloads">
+        <span>{t("bulletin.downloads")}</span>{" "}
+        {(["pdf", "xlsx", "csv"] as const).map((format) => (
+          <a
+            key={format}
+            href={`/api/bulletin?format=${format}&lang=${language}${shownDay ? `&day=${shownDay}` : ""}`}
+            data-format={format}
+          >
+            {t(`bulletin.${format}`)}
+          </a>
+        ))}
       </p>
     </section>
   );

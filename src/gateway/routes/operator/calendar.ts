@@ -3,12 +3,16 @@
  * reason. A change is a patch: it names what changes (the daily sessions, the pre-open, weekends, holidays to add or
  * remove, extra sessions to add or remove) and keeps the rest, so a form that shows only part of the calendar can never
  * wipe what it did not show. `PUT` replaces the whole calendar for programs that keep their own copy.
+ *
+ * Notice: the calendar is published `CALENDAR_NOTICE_WORKING_DAYS` working days ahead; a change that alters a day
+ * inside that window is accepted with its reason and answered (and published at GET /api/instruments/:id/calendar)
+ * with the days it altered, as a short-notice change.
  */
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { CALENDAR_DATES_MAX, CALENDAR_SESSIONS_MAX, PRE_OPEN_MINUTES_MAX } from "../../../domain/limits.ts";
-import type { TradingCalendar } from "../../../engine/calendar.ts";
+import { CALENDAR_NOTICE_WORKING_DAYS, type TradingCalendar } from "../../../engine/calendar.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { CHANGE, Nullable, SEQ, Strict } from "../../wire/base.ts";
@@ -122,7 +126,13 @@ export function patchCalendar(current: TradingCalendar | null, changes: Calendar
 }
 
 const CALENDAR_VIEW = Strict({ instrument: Type.String(), calendar: Nullable(CALENDAR), changed: Nullable(CHANGE) });
-const CALENDAR_CHANGED = Strict({ seq: SEQ, ...CALENDAR_VIEW.properties });
+const CALENDAR_CHANGED = Strict({
+  seq: SEQ,
+  ...CALENDAR_VIEW.properties,
+  shortNoticeDates: Type.Array(DATE, {
+    description: `days inside the notice window (${CALENDAR_NOTICE_WORKING_DAYS} working days) this change altered; it is published as short-notice when there are any`,
+  }),
+});
 
 export function operatorCalendarRoutes(api: FastifyInstance, context: RouteContext): void {
   api.get<{ Params: Static<typeof INSTRUMENT_PARAMS> }>(
@@ -152,7 +162,14 @@ export function operatorCalendarRoutes(api: FastifyInstance, context: RouteConte
   ) => {
     const outcome = await submitChecked(context, request, { type: "calendar.set", instrument: id, calendar, reason });
     const controls = requireListed(context, id);
-    return { seq: outcome.seq, instrument: id, calendar: controls.calendar, changed: controls.calendarChanged };
+    const latest = controls.calendarChanges[0];
+    return {
+      seq: outcome.seq,
+      instrument: id,
+      calendar: controls.calendar,
+      changed: controls.calendarChanged,
+      shortNoticeDates: latest !== undefined && latest.seq === outcome.seq ? latest.shortNoticeDates : [],
+    };
   };
 
   api.put<{ Params: Static<typeof INSTRUMENT_PARAMS>; Body: Static<typeof SET_CALENDAR> }>(

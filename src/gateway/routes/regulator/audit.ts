@@ -1,7 +1,7 @@
 /**
  * The audit trail under /api/regulator/audit, newest first: who, when, from where, what, of which kind, and the
  * outcome; filtered by actor, instrument, account, command type, kinds, outcome and time; paged backwards by seq;
- * JSON or CSV.
+ * JSON or CSV. Summaries and rejection sentences come in the language the request asks for (Accept-Language).
  */
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
@@ -17,7 +17,7 @@ import {
   toCsv,
 } from "../../../projections/index.ts";
 import type { RouteContext } from "../../context.ts";
-import { HttpProblem } from "../../errors.ts";
+import { HttpProblem, languageOf } from "../../errors.ts";
 import { Enum, Nullable, SEQ, Strict } from "../../wire/base.ts";
 import { AUDIT_ENTRY } from "../../wire/console.ts";
 import { jsonOrCsv } from "../../wire/market.ts";
@@ -123,7 +123,10 @@ export function regulatorAuditRoutes(api: FastifyInstance, context: RouteContext
         });
       }
       const kindList = kinds === undefined ? undefined : ([...new Set(kinds.split(","))] as AuditKind[]);
-      const entries = projections.audit.query({ ...query, ...(kindList ? { kinds: kindList } : {}) });
+      const language = languageOf(request);
+      const entries = projections.audit
+        .query({ ...query, ...(kindList ? { kinds: kindList } : {}) })
+        .map((entry) => projections.audit.inLanguage(entry, language));
       if (format === "csv") return sendCsv(reply, "audit", auditCsv(entries));
       const oldest = entries.at(-1);
       return {

@@ -1,25 +1,32 @@
 /**
  * The regulator's order and trade report of a trading day (T+1): GET /api/regulator/reports/orders?day=, as JSON
- * Lines or CSV, made from the journal (src/reports/feed.ts; schema docs/feed.schema.json; docs/feed.md). A day's
- * report is made once the day is over in exchange time.
- *
- * Cost: the day's first record is found by binary search over the journal (O(log records) reads); the books at its
- * start are rebuilt from the records before it, page by page (O(records before the day)); then the day's records are
- * read page by page. Memory: the resting orders and the day's report.
+ * Lines or CSV, made from the journal (gateway/order-report.ts, src/reports/feed.ts; schema docs/feed.schema.json;
+ * docs/feed.md). A day's report is made once the day is over in exchange time.
  */
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { READ_PAGE_RECORDS } from "../../../journal/store.ts";
+import { LANGUAGES } from "../../../domain/locale.ts";
 import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../../projections/numbers.ts";
-import { outcomeOfRecord, type ProjectionOutcome } from "../../../projections/outcome.ts";
-import { dayStartMs } from "../../../reports/bulletin.ts";
-import { feedCsv, feedJsonLines, feedRecords, ReportBooks } from "../../../reports/feed.ts";
+import { feedCsv, feedJsonLines } from "../../../reports/feed.ts";
+import { isMonday, weeklyPdf, weeklySummary, weeklyXlsx } from "../../../reports/weekly.ts";
 import type { RouteContext } from "../../context.ts";
-import { HttpProblem } from "../../errors.ts";
+import { HttpProblem, languageOf } from "../../errors.ts";
+import { orderReportRecords, reportDayOver } from "../../order-report.ts";
+import { WEEKLY_SUMMARY } from "../../wire/console.ts";
+import { withDocuments, XLSX_TYPE } from "../../wire/market.ts";
+import { json } from "../common.ts";
 import { CONSOLE_READ, DATE, requireConsoleRead } from "../console.ts";
 
-const DAY_MS = 86_400_000;
+const WEEKLY_QUERY = Type.Object(
+  {
+    week: DATE,
+    format: Type.Union([Type.Literal("json"), Type.Literal("xlsx"), Type.Literal("pdf")], { default: "json" }),
+    lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)))),
+  },
+  { additionalProperties: false },
+);
+
 const QUERY = Type.Object(
   { day: DATE, format: Type.Union([Type.Literal("jsonl"), Type.Literal("csv")], { default: "jsonl" }) },
   { additionalProperties: false },
@@ -27,32 +34,6 @@ const QUERY = Type.Object(
 
 export function regulatorFeedRoutes(api: FastifyInstance, context: RouteContext): void {
   const { exchange } = context;
-
-  /** The first seq whose time is at or after `timeMs`, or lastSeq + 1. */
-  async function firstSeqAt(timeMs: number, lastSeq: number): Promise<number> {
-    let lo = 1;
-    let hi = lastSeq + 1;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      const [record] = await exchange.store.read(mid, 1);
-      if (record !== undefined && record.timeMs < timeMs) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** Outcomes with seq in [from, to), page by page. */
-  async function* outcomes(from: number, to: number): AsyncIterable<ProjectionOutcome> {
-    for (let seq = from; seq < to; ) {
-      const page = await exchange.store.read(seq, Math.min(READ_PAGE_RECORDS, to - seq));
-      if (page.length === 0) return;
-      for (const record of page) {
-        if (record.seq >= to) return;
-        yield outcomeOfRecord(record);
-      }
-      seq = page[page.length - 1]!.seq + 1;
-    }
-  }
 
   api.get<{ Querystring: Static<typeof QUERY> }>(
     "/regulator/reports/orders",
@@ -79,27 +60,13 @@ export function regulatorFeedRoutes(api: FastifyInstance, context: RouteContext)
     async (request, reply) => {
       requireConsoleRead(request, "read the order report");
       const { day, format } = request.query;
-      const fromMs = dayStartMs(day, EXCHANGE_UTC_OFFSET_MS);
-      const toMs = fromMs + DAY_MS;
-      const nowMs = exchange.projections.lastTimeMs;
-      if (toMs > Math.max(nowMs, exchange.clock())) {
+      if (!reportDayOver(exchange, day)) {
         throw new HttpProblem("REPORT_DAY_NOT_OVER", {
           day,
           today: localDay(exchange.clock(), EXCHANGE_UTC_OFFSET_MS),
         });
       }
-      const lastSeq = exchange.projections.lastSeq;
-      const startSeq = await firstSeqAt(fromMs, lastSeq);
-      const endSeq = await firstSeqAt(toMs, lastSeq);
-      const memberOf = (account: string) => exchange.projections.accounts.info(account)?.member ?? null;
-      // The books at the day's start, from everything before it.
-      const books = new ReportBooks();
-      for await (const outcome of outcomes(1, startSeq)) {
-        for (const record of feedRecords(0, 0, [], [outcome], memberOf)) books.apply(record);
-      }
-      const dayOutcomes: ProjectionOutcome[] = [];
-      for await (const outcome of outcomes(startSeq, endSeq)) dayOutcomes.push(outcome);
-      const records = feedRecords(startSeq, fromMs, books.openOrders(), dayOutcomes, memberOf);
+      const records = await orderReportRecords(exchange, day);
       const name = `orders-${day}`;
       if (format === "csv") {
         return reply
@@ -111,6 +78,52 @@ export function regulatorFeedRoutes(api: FastifyInstance, context: RouteContext)
         .header("content-type", "application/x-ndjson; charset=utf-8")
         .header("content-disposition", `attachment; filename="${name}.jsonl"`)
         .send(feedJsonLines(records));
+    },
+  );
+
+  api.get<{ Querystring: Static<typeof WEEKLY_QUERY> }>(
+    "/regulator/reports/weekly",
+    {
+      schema: {
+        operationId: "weeklySummary",
+        tags: ["regulator"],
+        summary: "The weekly statutory summary: volumes and prices per region and plant, supply-plan fulfilment",
+        description:
+          "A finished week (Monday to Sunday, exchange time) as JSON, an XLSX workbook or a PDF, in English, " +
+          "Russian or Kazakh (`lang`, else Accept-Language). Off-exchange volumes are not reported to the exchange.",
+        querystring: WEEKLY_QUERY,
+        response: {
+          200: withDocuments(WEEKLY_SUMMARY, "The week's summary"),
+        },
+      },
+      config: { ...CONSOLE_READ, errors: ["REPORT_DAY_NOT_OVER", "REQUEST_INVALID"] as const },
+    },
+    async (request, reply) => {
+      requireConsoleRead(request, "read the weekly summary");
+      const { week, format } = request.query;
+      if (!isMonday(week)) throw new HttpProblem("REQUEST_INVALID", { reason: `week ${week} is not a Monday` });
+      const summary = weeklySummary(exchange.projections, week);
+      if (!reportDayOver(exchange, summary.lastDay)) {
+        throw new HttpProblem("REPORT_DAY_NOT_OVER", {
+          day: summary.lastDay,
+          today: localDay(exchange.clock(), EXCHANGE_UTC_OFFSET_MS),
+        });
+      }
+      const language = request.query.lang ?? languageOf(request);
+      const name = `weekly-${week}-${language}`;
+      if (format === "xlsx") {
+        return reply
+          .header("content-type", XLSX_TYPE)
+          .header("content-disposition", `attachment; filename="${name}.xlsx"`)
+          .send(await weeklyXlsx(summary, language));
+      }
+      if (format === "pdf") {
+        return reply
+          .header("content-type", "application/pdf")
+          .header("content-disposition", `attachment; filename="${name}.pdf"`)
+          .send(await weeklyPdf(summary, language));
+      }
+      return json(summary);
     },
   );
 }

@@ -1,0 +1,170 @@
+/**
+ * The reader's language and how values are written in it: the three languages sauda speaks (English, the default;
+ * Russian; Kazakh, the state language), the choice of one from an HTTP `Accept-Language` header, and the formatting
+ * of the exchange's exact integers for a reader — prices in tenge per tonne, quantities in tonnes, money in tenge,
+ * times and dates in exchange time (Kazakhstan, UTC+5) as `dd.MM.yyyy HH:mm`, 24-hour.
+ *
+ * Promises. Numbers go through `Intl.NumberFormat` in the language's conventions (ru and kk: a no-break space between
+ * thousands and a comma before decimals). A value that is not a whole number (a malformed input echoed back in an
+ * error) is written as given, never reformatted into something it was not. Nothing here reads a clock.
+ *
+ * Complexity: a header is at most `ACCEPT_LANGUAGE_LENGTH_MAX` characters, so its parse is O(1); formatters are
+ * cached per language.
+ */
+
+export const LANGUAGES = ["en", "ru", "kk"] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const LANGUAGE_DEFAULT: Language = "en";
+
+/** Longest `Accept-Language` header read; the rest is ignored (browsers send well under 100 characters). */
+export const ACCEPT_LANGUAGE_LENGTH_MAX = 500;
+/** Exchange time: Kazakhstan has kept one time zone, UTC+5, since 1 March 2024. */
+const EXCHANGE_UTC_OFFSET_MS = 5 * 3_600_000;
+const TIYN_PER_TENGE = 100n;
+const KG_PER_TONNE = 1000n;
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === "string" && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/**
+ * The best of our languages for an `Accept-Language` header (RFC 9110: ranges with optional q-weights; a range
+ * matches a language by its primary subtag, so `ru-KZ` is Russian and `kk-Cyrl-KZ` Kazakh). Ties keep the header's
+ * order; no match, or no header, gives English.
+ */
+export function languageOfAcceptLanguage(header: string | undefined | null): Language {
+  if (typeof header !== "string" || header.length === 0) return LANGUAGE_DEFAULT;
+  let best: Language | null = null;
+  let bestWeight = 0;
+  for (const part of header.slice(0, ACCEPT_LANGUAGE_LENGTH_MAX).split(",")) {
+    const [range = "", ...params] = part.trim().split(";");
+    const primary = range.trim().toLowerCase().split("-")[0] ?? "";
+    let weight = 1;
+    for (const param of params) {
+      const match = /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/.exec(param);
+      if (match) weight = Number(match[1]);
+    }
+    if (isLanguage(primary) && weight > bestWeight) {
+      best = primary;
+      bestWeight = weight;
+    }
+  }
+  return best ?? LANGUAGE_DEFAULT;
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(language: Language, fractionDigitsMin: number, fractionDigitsMax: number): Intl.NumberFormat {
+  const key = `${language}|${fractionDigitsMin}|${fractionDigitsMax}`;
+  let format = numberFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(language, {
+      minimumFractionDigits: fractionDigitsMin,
+      maximumFractionDigits: fractionDigitsMax,
+    });
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+/** A whole number given as a number, a bigint or decimal digits; null for anything else. */
+function wholeOf(value: unknown): bigint | null {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === "string" && /^-?\d{1,30}$/.test(value)) return BigInt(value);
+  return null;
+}
+
+/**
+ * `whole / unit` written exactly (the unit is a power of ten). Tenge keep both tiyn digits when there are tiyn
+ * ("1 500,50"), as money is written; tonnes drop trailing zeros ("12,5").
+ */
+function decimal(whole: bigint, unit: bigint, trimZeros: boolean, language: Language): string {
+  const negative = whole < 0n;
+  const magnitude = negative ? -whole : whole;
+  const integerText = numberFormat(language, 0, 0).format(magnitude / unit);
+  const fraction = magnitude % unit;
+  const width = unit.toString().length - 1;
+  const digits = fraction.toString().padStart(width, "0");
+  const fractionText = fraction === 0n ? "" : trimZeros ? digits.replace(/0+$/, "") : digits;
+  const separator = language === "en" ? "." : ",";
+  const body = fractionText.length > 0 ? `${integerText}${separator}${fractionText}` : integerText;
+  return negative ? `−${body}` : body;
+}
+
+/** Units in each language. */
+const UNITS: Readonly<Record<Language, { readonly tonne: string; readonly tenge: string; readonly perTonne: string }>> =
+  {
+    en: { tonne: "t", tenge: "₸", perTonne: "₸/t" },
+    ru: { tonne: "т", tenge: "₸", perTonne: "₸/т" },
+    kk: { tonne: "т", tenge: "₸", perTonne: "₸/т" },
+  };
+
+/** A whole number with the language's grouping, e.g. 12500 → "12 500" in kk. */
+export function formatInteger(value: unknown, language: Language): string {
+  const whole = wholeOf(value);
+  return whole === null ? String(value) : numberFormat(language, 0, 0).format(whole);
+}
+
+/** Tiyn per tonne as tenge per tonne with its unit: 11234100 → "112 341 ₸/т", 11234150 → "112 341,50 ₸/т". */
+export function formatPriceTiynPerTonne(value: unknown, language: Language): string {
+  const whole = wholeOf(value);
+  return whole === null
+    ? String(value)
+    : `${decimal(whole, TIYN_PER_TENGE, false, language)} ${UNITS[language].perTonne}`;
+}
+
+/** Money in tiyn as tenge: 150000 → "1 500 ₸". */
+export function formatMoneyTiyn(value: unknown, language: Language): string {
+  const whole = wholeOf(value);
+  return whole === null ? String(value) : `${decimal(whole, TIYN_PER_TENGE, false, language)} ${UNITS[language].tenge}`;
+}
+
+/** Kilograms as tonnes: 12500 → "12,5 т". */
+export function formatQuantityKg(value: unknown, language: Language): string {
+  const whole = wholeOf(value);
+  return whole === null ? String(value) : `${decimal(whole, KG_PER_TONNE, true, language)} ${UNITS[language].tonne}`;
+}
+
+/** A percentage given in percent (5 → "5%", 2.5 → "2,5%" in kk). */
+export function formatPercent(value: unknown, language: Language): string {
+  return typeof value === "number" && Number.isFinite(value)
+    ? `${numberFormat(language, 0, 2).format(value)}%`
+    : String(value);
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+/** A time in ms since the epoch as `dd.MM.yyyy HH:mm` in exchange time (24-hour; English keeps ISO order). */
+export function formatTimeMs(value: unknown, language: Language): string {
+  if (typeof value !== "number" || !Number.isSafeInteger(value)) return String(value);
+  const local = new Date(value + EXCHANGE_UTC_OFFSET_MS);
+  if (Number.isNaN(local.getTime())) return String(value);
+  const date = formatDate(local.toISOString().slice(0, 10), language);
+  return `${date} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+}
+
+/** An ISO calendar date `yyyy-MM-dd` as `dd.MM.yyyy` (English keeps the ISO form); anything else as given. */
+export function formatDate(value: unknown, language: Language): string {
+  if (typeof value !== "string") return String(value);
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (match === null || language === "en") return value;
+  return `${match[3]}.${match[2]}.${match[1]}`;
+}
+
+/** The name of exchange time in each language, said once beside a time. */
+export const EXCHANGE_TIME_NAME: Readonly<Record<Language, string>> = {
+  en: "Kazakhstan time",
+  ru: "время Казахстана",
+  kk: "Қазақстан уақыты",
+};
+
+/** The units of a language, for documents that label columns. */
+export function unitsOf(language: Language): {
+  readonly tonne: string;
+  readonly tenge: string;
+  readonly perTonne: string;
+} {
+  return UNITS[language];
+}

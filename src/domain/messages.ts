@@ -1,0 +1,108 @@
+/**
+ * Message catalogues: the sentence of every error code in each language the server speaks, rendered with the
+ * reader's conventions. English is the registry itself (errors.ts), left exactly as published, so clients that read
+ * English sentences see no change; Russian and Kazakh come from messages-ru.ts and messages-kk.ts.
+ *
+ * Placeholders. `{name}` writes the value as given; `{name:kind}` formats it for the reader: `price` (tiyn per tonne →
+ * "112 341 ₸/т"), `money` (tiyn → "1 500 ₸"), `kg` (kilograms → "12,5 т"), `int` (grouped whole number), `pct`
+ * (a percentage), `time` (ms since the epoch → "dd.MM.yyyy HH:mm", exchange time), `date` (yyyy-MM-dd →
+ * "dd.MM.yyyy"), `phase` and `status` (a trading phase or order status, named in the language). A value that does
+ * not fit its kind (a malformed input echoed back) is written as given.
+ *
+ * Promise: `localize(code, details, language)` yields a sentence for every code in every language; a missing
+ * placeholder shows as `?`, never silently vanishes.
+ */
+
+import { describe, type ErrorCode, type ErrorDetails } from "./errors.ts";
+import {
+  formatDate,
+  formatInteger,
+  formatMoneyTiyn,
+  formatPercent,
+  formatPriceTiynPerTonne,
+  formatQuantityKg,
+  formatTimeMs,
+  LANGUAGE_DEFAULT,
+  type Language,
+} from "./locale.ts";
+import { ERRORS_KK } from "./messages-kk.ts";
+import { ERRORS_RU } from "./messages-ru.ts";
+
+export const PLACEHOLDER_KINDS = ["price", "money", "kg", "int", "pct", "time", "date", "phase", "status"] as const;
+export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
+
+/** The catalogues of the translated languages; English is the registry. */
+export const ERROR_CATALOGUES: Readonly<Record<Exclude<Language, "en">, Readonly<Record<ErrorCode, string>>>> = {
+  ru: ERRORS_RU,
+  kk: ERRORS_KK,
+};
+
+/** Trading phases (engine/phases.ts) and order statuses as words, for sentences that name them. */
+const WORDS: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
+  en: {},
+  ru: {
+    closed: "закрыт",
+    collection: "сбор заявок",
+    uncross: "определение цены аукциона",
+    continuous: "непрерывные торги",
+    halted: "приостановлен",
+    resting: "стоит в книге",
+    filled: "исполнена",
+    cancelled: "снята",
+  },
+  kk: {
+    closed: "жабық",
+    collection: "өтінімдер жинау",
+    uncross: "аукцион бағасын анықтау",
+    continuous: "үздіксіз сауда",
+    halted: "тоқтатылған",
+    resting: "кітапта тұр",
+    filled: "орындалды",
+    cancelled: "жойылды",
+  },
+};
+
+const PLACEHOLDER = /\{(\w+)(?::(\w+))?\}/g;
+
+function formatValue(value: unknown, kind: string | undefined, language: Language): string {
+  switch (kind as PlaceholderKind | undefined) {
+    case "price":
+      return formatPriceTiynPerTonne(value, language);
+    case "money":
+      return formatMoneyTiyn(value, language);
+    case "kg":
+      return formatQuantityKg(value, language);
+    case "int":
+      return formatInteger(value, language);
+    case "pct":
+      return formatPercent(value, language);
+    case "time":
+      return formatTimeMs(value, language);
+    case "date":
+      return formatDate(value, language);
+    case "phase":
+    case "status":
+      return typeof value === "string" ? (WORDS[language][value] ?? value) : String(value);
+    default:
+      return typeof value === "string" ? value : JSON.stringify(value);
+  }
+}
+
+/** Fills a catalogue template with formatted values. */
+export function render(template: string, details: ErrorDetails, language: Language): string {
+  return template.replace(PLACEHOLDER, (_, name: string, kind: string | undefined) => {
+    const value = details[name];
+    return value === undefined ? "?" : formatValue(value, kind, language);
+  });
+}
+
+/** The names a template uses (without their kinds), for the catalogue test. */
+export function placeholdersOf(template: string): { readonly name: string; readonly kind: string | null }[] {
+  return [...template.matchAll(PLACEHOLDER)].map((match) => ({ name: match[1] ?? "", kind: match[2] ?? null }));
+}
+
+/** The sentence for an error code in a language. */
+export function localize(code: ErrorCode, details: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
+  if (language === "en") return describe(code, details);
+  return render(ERROR_CATALOGUES[language][code], details, language);
+}

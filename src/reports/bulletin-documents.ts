@@ -1,0 +1,355 @@
+/**
+ * The daily bulletin as documents people open: an XLSX workbook (exceljs) and a PDF (pdfkit), in English, Russian or
+ * Kazakh. Both hold the same three parts as the JSON: the sessions of the day per instrument, the day's indices, and
+ * the regulator's controls with their reasons (in the bulletin's language, as the audit trail tells them).
+ *
+ * Numbers. The workbook keeps numbers as numbers (tonnes and tenge, with a display format), so a reader can sum them;
+ * the PDF writes them in the language's conventions (domain/locale.ts: "133 126 ₸/т", "12,5 т", dd.MM.yyyy HH:mm).
+ * The PDF embeds DejaVu Sans (the @fontsource/dejavu-sans package; its file carries the whole font, Kazakh letters
+ * ә ғ қ ң ө ұ ү һ і and the tenge sign included), so every reader sees the same letters whatever fonts they have.
+ *
+ * Determinism: the documents carry the bulletin's day as their creation date, never the clock, so the same bulletin
+ * gives the same workbook content and the same PDF text.
+ *
+ * Complexity: O(sessions + indices + controls) rows; a PDF page holds `PDF_ROWS_PER_PAGE_MAX` table rows at most.
+ */
+
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import ExcelJS from "exceljs";
+import PDFDocument from "pdfkit";
+import {
+  formatDate,
+  formatInteger,
+  formatPriceTiynPerTonne,
+  formatQuantityKg,
+  formatTimeMs,
+  type Language,
+} from "../domain/locale.ts";
+import type { Bulletin } from "./bulletin.ts";
+
+const require = createRequire(import.meta.url);
+const { toSfnt } = require("woff2sfnt-sfnt2woff") as { toSfnt(woff: Buffer): Buffer };
+
+/**
+ * The font as TrueType, unpacked from the package's WOFF once per process: fontkit reads WOFF tables by inflating
+ * them again on every access, which made one bulletin take 15 s; from TrueType it takes about half a second.
+ */
+let fonts: { readonly regular: Buffer; readonly bold: Buffer } | null = null;
+export function embeddedFonts(): { readonly regular: Buffer; readonly bold: Buffer } {
+  fonts ??= {
+    regular: toSfnt(readFileSync(require.resolve("@fontsource/dejavu-sans/files/dejavu-sans-latin-400-normal.woff"))),
+    bold: toSfnt(readFileSync(require.resolve("@fontsource/dejavu-sans/files/dejavu-sans-latin-700-normal.woff"))),
+  };
+  return fonts;
+}
+
+const KG_PER_TONNE = 1000;
+const TIYN_PER_TENGE = 100;
+
+interface Labels {
+  readonly title: string;
+  readonly day: string;
+  readonly sessions: string;
+  readonly noSessions: string;
+  readonly indices: string;
+  readonly noIndices: string;
+  readonly controls: string;
+  readonly noControls: string;
+  readonly controlsIncomplete: string;
+  readonly sessionColumns: readonly string[];
+  readonly indexColumns: readonly string[];
+  readonly controlColumns: readonly string[];
+  readonly scopes: Readonly<Record<string, string>>;
+  readonly actions: Readonly<Record<string, string>>;
+  readonly timeNote: string;
+}
+
+/** Column titles and words of the bulletin in each language; units after the name. */
+export const BULLETIN_LABELS: Readonly<Record<Language, Labels>> = {
+  en: {
+    title: "Daily bulletin of the LPG exchange",
+    day: "Trading day",
+    sessions: "Session results",
+    noSessions: "No session closed this day.",
+    indices: "Price indices",
+    noIndices: "No index was computed this day.",
+    controls: "Regulator's controls",
+    noControls: "No safeguard change, halt or resumption this day.",
+    controlsIncomplete: "The controls of this day are older than the audit trail kept in memory; the journal has them.",
+    sessionColumns: [
+      "Instrument",
+      "Session",
+      "Offered, t",
+      "Bid, t",
+      "Traded, t",
+      "Weighted average, ₸/t",
+      "High, ₸/t",
+      "Low, ₸/t",
+      "Trades",
+      "Buyers",
+      "Sellers",
+    ],
+    indexColumns: ["Product", "Scope", "Key", "Index, ₸/t", "Volume, t", "Sessions"],
+    controlColumns: ["Time", "Action", "Instrument", "What and why"],
+    scopes: { basis: "basis", region: "region", "basis-region": "basis and region", national: "national" },
+    actions: { "safeguards.set": "safeguards changed", halt: "halt", resume: "resumption" },
+    timeNote: "Times in Kazakhstan time (UTC+5).",
+  },
+  ru: {
+    title: "Ежедневный бюллетень биржи сжиженного газа",
+    day: "Торговый день",
+    sessions: "Итоги сессий",
+    noSessions: "В этот день ни одна сессия не закрылась.",
+    indices: "Ценовые индексы",
+    noIndices: "В этот день индексы не рассчитывались.",
+    controls: "Меры регулятора",
+    noControls: "В этот день ограничительные меры не менялись, торги не приостанавливались и не возобновлялись.",
+    controlsIncomplete: "Меры этого дня старше журнала аудита в памяти; они есть в журнале биржи.",
+    sessionColumns: [
+      "Инструмент",
+      "Сессия",
+      "Предложено, т",
+      "Спрос, т",
+      "Продано, т",
+      "Средневзвешенная, ₸/т",
+      "Макс., ₸/т",
+      "Мин., ₸/т",
+      "Сделок",
+      "Покупателей",
+      "Продавцов",
+    ],
+    indexColumns: ["Продукт", "Охват", "Ключ", "Индекс, ₸/т", "Объём, т", "Сессий"],
+    controlColumns: ["Время", "Мера", "Инструмент", "Что и почему"],
+    scopes: { basis: "базис", region: "регион", "basis-region": "базис и регион", national: "по стране" },
+    actions: { "safeguards.set": "изменение ограничений", halt: "приостановка", resume: "возобновление" },
+    timeNote: "Время — время Казахстана (UTC+5).",
+  },
+  kk: {
+    title: "Сұйытылған газ биржасының күнделікті бюллетені",
+    day: "Сауда күні",
+    sessions: "Сессиялар қорытындысы",
+    noSessions: "Бұл күні бірде-бір сессия жабылмады.",
+    indices: "Баға индекстері",
+    noIndices: "Бұл күні индекстер есептелмеді.",
+    controls: "Реттеушінің шаралары",
+    noControls: "Бұл күні шектеу шаралары өзгермеді, сауда тоқтатылмады және қайта басталмады.",
+    controlsIncomplete: "Бұл күннің шаралары жадтағы аудит журналынан ескі; олар биржа журналында бар.",
+    sessionColumns: [
+      "Құрал",
+      "Сессия",
+      "Ұсынылды, т",
+      "Сұраныс, т",
+      "Сатылды, т",
+      "Орташа өлшенген, ₸/т",
+      "Ең жоғары, ₸/т",
+      "Ең төмен, ₸/т",
+      "Мәміле",
+      "Сатып алушы",
+      "Сатушы",
+    ],
+    indexColumns: ["Өнім", "Аясы", "Кілт", "Индекс, ₸/т", "Көлем, т", "Сессия"],
+    controlColumns: ["Уақыт", "Шара", "Құрал", "Не және неге"],
+    scopes: { basis: "базис", region: "өңір", "basis-region": "базис және өңір", national: "ел бойынша" },
+    actions: { "safeguards.set": "шектеулерді өзгерту", halt: "тоқтата тұру", resume: "қайта бастау" },
+    timeNote: "Уақыт — Қазақстан уақыты (UTC+5).",
+  },
+};
+
+function tonnesOf(kg: bigint | number): number {
+  return Number(kg) / KG_PER_TONNE;
+}
+
+function tengeOf(tiyn: number | null): number | null {
+  return tiyn === null ? null : tiyn / TIYN_PER_TENGE;
+}
+
+/** The bulletin as an XLSX workbook: one sheet per part, numbers kept as numbers. */
+export async function bulletinXlsx(bulletin: Bulletin, language: Language): Promise<Buffer> {
+  const labels = BULLETIN_LABELS[language];
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "sauda";
+  const created = new Date(`${bulletin.day}T00:00:00Z`);
+  workbook.created = created;
+  workbook.modified = created;
+
+  const sessions = workbook.addWorksheet(labels.sessions.slice(0, 31));
+  sessions.addRow([`${labels.title} — ${labels.day} ${formatDate(bulletin.day, language)}`]).font = { bold: true };
+  sessions.addRow(labels.sessionColumns).font = { bold: true };
+  for (const s of bulletin.sessions) {
+    sessions.addRow([
+      s.instrument,
+      s.session,
+      tonnesOf(s.offeredKg),
+      tonnesOf(s.bidKg),
+      tonnesOf(s.volumeKg),
+      tengeOf(s.vwapTiynPerTonne),
+      tengeOf(s.highTiynPerTonne),
+      tengeOf(s.lowTiynPerTonne),
+      s.trades,
+      s.buyers,
+      s.sellers,
+    ]);
+  }
+  if (bulletin.sessions.length === 0) sessions.addRow([labels.noSessions]);
+  sessions.columns.forEach((column, index) => {
+    column.width = index === 0 ? 28 : 16;
+    if (index >= 2 && index <= 4) column.numFmt = "#,##0.###";
+    if (index >= 5 && index <= 7) column.numFmt = "#,##0.00";
+  });
+
+  const indices = workbook.addWorksheet(labels.indices.slice(0, 31));
+  indices.addRow(labels.indexColumns).font = { bold: true };
+  for (const i of bulletin.indices) {
+    indices.addRow([
+      i.product,
+      labels.scopes[i.scope] ?? i.scope,
+      i.key,
+      tengeOf(i.priceTiynPerTonne),
+      tonnesOf(i.volumeKg),
+      i.sessions,
+    ]);
+  }
+  if (bulletin.indices.length === 0) indices.addRow([labels.noIndices]);
+  indices.columns.forEach((column, index) => {
+    column.width = index === 2 ? 24 : 16;
+    if (index === 3) column.numFmt = "#,##0.00";
+    if (index === 4) column.numFmt = "#,##0.###";
+  });
+
+  const controls = workbook.addWorksheet(labels.controls.slice(0, 31));
+  controls.addRow(labels.controlColumns).font = { bold: true };
+  for (const c of bulletin.controls) {
+    controls.addRow([
+      formatTimeMs(c.timeMs, language),
+      labels.actions[c.action] ?? c.action,
+      c.instrument ?? "",
+      c.summary,
+    ]);
+  }
+  if (bulletin.controls.length === 0) controls.addRow([labels.noControls]);
+  if (!bulletin.controlsComplete) controls.addRow([labels.controlsIncomplete]);
+  controls.addRow([labels.timeNote]);
+  controls.columns.forEach((column, index) => {
+    column.width = index === 3 ? 80 : 20;
+  });
+
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** Longest table on one PDF page before a new page starts. */
+export const PDF_ROWS_PER_PAGE_MAX = 28;
+const PAGE_MARGIN_PT = 36;
+const ROW_HEIGHT_PT = 16;
+
+/** The bulletin as a PDF (A4 landscape) with the font embedded. */
+export function bulletinPdf(bulletin: Bulletin, language: Language): Promise<Buffer> {
+  const labels = BULLETIN_LABELS[language];
+  const created = new Date(`${bulletin.day}T00:00:00Z`);
+  const doc = new PDFDocument({
+    size: "A4",
+    layout: "landscape",
+    margin: PAGE_MARGIN_PT,
+    info: {
+      Title: `${labels.title} ${formatDate(bulletin.day, language)}`,
+      Author: "sauda",
+      CreationDate: created,
+      ModDate: created,
+    },
+    lang: language,
+  });
+  doc.registerFont("regular", embeddedFonts().regular);
+  doc.registerFont("bold", embeddedFonts().bold);
+  const chunks: Buffer[] = [];
+  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+
+  const width = doc.page.width - 2 * PAGE_MARGIN_PT;
+  doc.font("bold").fontSize(14).text(labels.title);
+  doc
+    .font("regular")
+    .fontSize(10)
+    .text(`${labels.day}: ${formatDate(bulletin.day, language)}. ${labels.timeNote}`);
+  doc.moveDown();
+
+  const table = (title: string, columns: readonly string[], widths: readonly number[], rows: string[][]) => {
+    doc.font("bold").fontSize(12).text(title, PAGE_MARGIN_PT);
+    doc.moveDown(0.3);
+    const scale = width / widths.reduce((a, b) => a + b, 0);
+    const line = (cells: readonly string[], font: "regular" | "bold") => {
+      if (doc.y + ROW_HEIGHT_PT * 2 > doc.page.height - PAGE_MARGIN_PT) doc.addPage();
+      const y = doc.y;
+      let x = PAGE_MARGIN_PT;
+      let bottom = y;
+      doc.font(font).fontSize(8);
+      cells.forEach((cell, index) => {
+        const cellWidth = (widths[index] ?? 1) * scale;
+        doc.text(cell, x + 2, y, { width: cellWidth - 4 });
+        bottom = Math.max(bottom, doc.y);
+        x += cellWidth;
+      });
+      doc.x = PAGE_MARGIN_PT;
+      doc.y = Math.max(bottom, y + ROW_HEIGHT_PT - 4);
+    };
+    line(columns, "bold");
+    rows.forEach((row, index) => {
+      if (index > 0 && index % PDF_ROWS_PER_PAGE_MAX === 0) doc.addPage();
+      line(row, "regular");
+    });
+    doc.moveDown();
+  };
+
+  const price = (tiyn: number | null) => (tiyn === null ? "—" : formatPriceTiynPerTonne(tiyn, language));
+  const plain = (text: string) => text.replace(/ ₸\/т$| ₸\/t$| т$| t$/, "");
+  table(
+    labels.sessions,
+    labels.sessionColumns,
+    [4, 1.2, 2, 2, 2, 2.4, 2, 2, 1.2, 1.4, 1.4],
+    bulletin.sessions.map((s) => [
+      s.instrument,
+      String(s.session),
+      plain(formatQuantityKg(s.offeredKg, language)),
+      plain(formatQuantityKg(s.bidKg, language)),
+      plain(formatQuantityKg(s.volumeKg, language)),
+      plain(price(s.vwapTiynPerTonne)),
+      plain(price(s.highTiynPerTonne)),
+      plain(price(s.lowTiynPerTonne)),
+      formatInteger(s.trades, language),
+      formatInteger(s.buyers, language),
+      formatInteger(s.sellers, language),
+    ]),
+  );
+  if (bulletin.sessions.length === 0) doc.font("regular").fontSize(9).text(labels.noSessions).moveDown();
+  table(
+    labels.indices,
+    labels.indexColumns,
+    [2, 2, 3, 2, 2, 1],
+    bulletin.indices.map((i) => [
+      i.product,
+      labels.scopes[i.scope] ?? i.scope,
+      i.key,
+      plain(price(i.priceTiynPerTonne)),
+      plain(formatQuantityKg(i.volumeKg, language)),
+      formatInteger(i.sessions, language),
+    ]),
+  );
+  if (bulletin.indices.length === 0) doc.font("regular").fontSize(9).text(labels.noIndices).moveDown();
+  table(
+    labels.controls,
+    labels.controlColumns,
+    [2, 2, 3, 9],
+    bulletin.controls.map((c) => [
+      formatTimeMs(c.timeMs, language),
+      labels.actions[c.action] ?? c.action,
+      c.instrument ?? "",
+      c.summary,
+    ]),
+  );
+  if (bulletin.controls.length === 0) doc.font("regular").fontSize(9).text(labels.noControls);
+  if (!bulletin.controlsComplete) doc.font("regular").fontSize(9).text(labels.controlsIncomplete);
+  doc.end();
+  return done;
+}

@@ -1,0 +1,171 @@
+/**
+ * The public board in a real browser: producers' outages shown to everyone (a late one marked), and the board at
+ * narrow widths — readable at a tablet's 768 px (the columns that matter first, no sideways scrolling) and usable at
+ * a phone's 390 px (instrument, last price and change; a tap opens the instrument's chart).
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { INSTRUMENT } from "../support/server.ts";
+import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+
+const run = browserAvailable("board browser tests");
+const LAPTOP = { width: 1280, height: 860 };
+const TABLET = { width: 768, height: 1024 };
+const PHONE = { width: 390, height: 844 };
+const LIVE_MS = 10_000;
+const HOUR = 3_600_000;
+
+describe.skipIf(!run)("the public board", () => {
+  const suite = browserSuite(LAPTOP);
+  const rowOf = (page: Page) => page.locator(`[data-instrument="${INSTRUMENT}"]`);
+  /** The quote table's column titles a reader can see. */
+  const visibleHeaders = (page: Page) =>
+    page
+      .locator("[data-testid=quotes] thead th")
+      .evaluateAll((cells) =>
+        cells
+          .filter((cell) => (cell as unknown as { offsetParent: unknown }).offsetParent !== null)
+          .map((cell) => cell.textContent?.trim()),
+      );
+  /** How far the page is wider than the screen, in CSS pixels (0 when nothing sticks out). */
+  const overflow = (page: Page) =>
+    page.evaluate(() => {
+      // Runs in the page; the test's TypeScript has no DOM library.
+      const root = (
+        globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+      ).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+
+  it("shows producers' outages, the late one marked, as the API publishes them", async () => {
+    const producer = await suite.server.login("kazgpz-trader");
+    const now = suite.server.nowMs;
+    const planned = await suite.server.call(producer, "POST", "/api/outages", {
+      basis: "KAZGPZ",
+      kind: "planned",
+      fromMs: now + 7 * 24 * HOUR,
+      toMs: now + 21 * 24 * HOUR,
+      volumeKg: 3_600_000,
+      reason: "repair of the fractionation unit",
+    });
+    const late = await suite.server.call(producer, "POST", "/api/outages", {
+      basis: "KAZGPZ",
+      kind: "unplanned",
+      fromMs: now - HOUR,
+      toMs: now + 2 * 24 * HOUR,
+      volumeKg: 500_000,
+      reason: "compressor failure",
+    });
+    expect([planned.status, late.status]).toEqual([201, 201]);
+
+    const board = await suite.open("/");
+    const rows = board.getByTestId("outages").locator("tbody tr");
+    await expect.poll(() => rows.count(), { timeout: LIVE_MS }).toBe(2);
+    const published = (await suite.server.call(null, "GET", "/api/outages?upcoming=true")).body.outages as {
+      outage: string;
+      late: boolean;
+    }[];
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-outage")))).toEqual(
+      published.map((o) => o.outage),
+    );
+    const lateRow = board.locator(`[data-outage="${late.body.outage.outage}"]`);
+    expect(await lateRow.getByTestId("late").textContent()).toBe("published late");
+    expect(await lateRow.locator("td").nth(1).textContent()).toBe("unplanned");
+    expect(await lateRow.locator("td").nth(3).textContent()).toBe("500");
+    expect(await lateRow.locator("td").nth(4).textContent()).toBe("compressor failure");
+    expect(await board.locator(`[data-outage="${planned.body.outage.outage}"]`).getByTestId("late").count()).toBe(0);
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("is readable at 768 px: the first columns only, nothing wider than the screen", async () => {
+    // A trade so that last price and change have figures.
+    const seller = await suite.server.login("kazgpz-trader");
+    const buyer = await suite.server.login("aktau-trader");
+    const order = { instrument: INSTRUMENT, price: 13_400_000, quantity: 10_000 };
+    await suite.server.call(seller, "POST", "/api/orders", {
+      ...order,
+      account: "KAZGPZ-1",
+      clientOrderId: "n-s",
+      side: "sell",
+    });
+    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
+      ...order,
+      account: "AKTAU-1",
+      clientOrderId: "n-b",
+      side: "buy",
+    });
+    expect(bought.body.trades).toHaveLength(1);
+
+    const tablet = await suite.open("/", TABLET);
+    await expect.poll(() => rowOf(tablet).getByTestId("last").textContent(), { timeout: LIVE_MS }).toBe("134,000");
+    expect(await visibleHeaders(tablet)).toEqual(["Instrument", "Plant", "Phase", "Last ₸/t", "Change", "Volume t"]);
+    expect(await overflow(tablet)).toBe(0);
+    const table = tablet.getByTestId("quotes");
+    expect(await table.evaluate((el) => el.scrollWidth <= (el.parentElement?.clientWidth ?? 0))).toBe(true);
+    await screenshot(tablet, "board-768");
+  });
+
+  it("is usable at 390 px: instrument, last price and change, and a tap opens the chart", async () => {
+    const phone = await suite.open("/", PHONE);
+    await expect.poll(() => rowOf(phone).getByTestId("last").textContent(), { timeout: LIVE_MS }).toBe("134,000");
+    expect(await visibleHeaders(phone)).toEqual(["Instrument", "Last ₸/t", "Change"]);
+    // Change against the reference price 133,000 ₸/t.
+    expect(await rowOf(phone).getByTestId("change").textContent()).toBe("+1,000+0.75%");
+    expect(await overflow(phone)).toBe(0);
+    await rowOf(phone).getByRole("button", { name: INSTRUMENT }).click();
+    expect(await phone.locator("#detail-title").textContent()).toContain(INSTRUMENT);
+    expect(await phone.locator("#detail-title").isVisible()).toBe(true);
+    await screenshot(phone, "board-390");
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("offers the daily bulletin as PDF, Excel and CSV in the language chosen, and the files come in it", async () => {
+    const board = await suite.open("/");
+    await board.getByLabel("Language").selectOption("kk");
+    const links = board.getByTestId("bulletin-downloads");
+    await expect.poll(() => links.locator("span").textContent(), { timeout: LIVE_MS }).toBe("Күнделікті бюллетень:");
+    const hrefs = await links.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    expect(hrefs).toEqual([
+      "/api/bulletin?format=pdf&lang=kk",
+      "/api/bulletin?format=xlsx&lang=kk",
+      "/api/bulletin?format=csv&lang=kk",
+    ]);
+    const pdf = await fetch(`${suite.server.url}${hrefs[0]}`);
+    expect([pdf.status, pdf.headers.get("content-type"), pdf.headers.get("content-language")]).toEqual([
+      200,
+      "application/pdf",
+      "kk",
+    ]);
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("shows a calendar change inside the notice window as short-notice, with its reason", async () => {
+    const operator = await suite.server.login("operator");
+    const base = await suite.server.call(operator, "PUT", `/api/admin/instruments/${INSTRUMENT}/calendar`, {
+      calendar: {
+        sessions: [{ open: "11:00", close: "13:00" }],
+        preOpenMinutes: 10,
+        weekends: false,
+        holidays: [],
+        extraSessions: [],
+      },
+      reason: "the 2026 calendar",
+    });
+    expect(base.status).toBe(200);
+    const urgent = await suite.server.call(operator, "PATCH", `/api/admin/instruments/${INSTRUMENT}/calendar`, {
+      addHolidays: ["2026-01-09"],
+      reason: "pipeline repair at the plant",
+    });
+    expect(urgent.body.shortNoticeDates).toEqual(["2026-01-09"]);
+    const board = await suite.open("/");
+    const notices = board.getByTestId("short-notice");
+    await expect.poll(() => notices.count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await notices.first().textContent()).toMatch(
+      /^Short-notice change of 2026-01-09, published .+: pipeline repair at the plant$/,
+    );
+    const published = await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/calendar`);
+    expect(published.body.changes.filter((c: { shortNotice: boolean }) => c.shortNotice)).toHaveLength(1);
+    expect(suite.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * The server speaks the reader's language: every error code has a sentence in every language, naming the same values
+ * as the English one; values are written in the language's conventions; and over HTTP a rejected order asked for in
+ * Kazakh comes back with the Kazakh sentence, its code unchanged.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ERRORS, type ErrorCode } from "../../src/domain/errors.ts";
+import { LANGUAGES, languageOfAcceptLanguage } from "../../src/domain/locale.ts";
+import { ERROR_CATALOGUES, localize, PLACEHOLDER_KINDS, placeholdersOf } from "../../src/domain/messages.ts";
+import { INSTRUMENT, TestServer } from "../support/server.ts";
+
+const CODES = Object.keys(ERRORS) as ErrorCode[];
+const NBSP = "\u00a0";
+
+describe("error catalogues", () => {
+  it("have a sentence for every code in every language, naming exactly the English values", () => {
+    expect(CODES.length).toBeGreaterThan(100);
+    const problems: string[] = [];
+    for (const language of LANGUAGES) {
+      if (language === "en") continue;
+      const catalogue = ERROR_CATALOGUES[language] as Readonly<Record<string, string | undefined>>;
+      for (const code of CODES) {
+        const template = catalogue[code];
+        if (typeof template !== "string" || template.trim().length === 0) {
+          problems.push(`${language}: ${code} has no sentence`);
+          continue;
+        }
+        if (template === ERRORS[code].template) problems.push(`${language}: ${code} is the English sentence`);
+        if (!/[а-яё]/i.test(template)) problems.push(`${language}: ${code} has no Cyrillic word`);
+        const english = new Set(placeholdersOf(ERRORS[code].template).map((p) => p.name));
+        const translated = placeholdersOf(template);
+        const names = new Set(translated.map((p) => p.name));
+        for (const name of english) if (!names.has(name)) problems.push(`${language}: ${code} drops {${name}}`);
+        for (const name of names) if (!english.has(name)) problems.push(`${language}: ${code} invents {${name}}`);
+        for (const { name, kind } of translated) {
+          if (kind !== null && !(PLACEHOLDER_KINDS as readonly string[]).includes(kind)) {
+            problems.push(`${language}: ${code} {${name}:${kind}} has an unknown kind`);
+          }
+        }
+      }
+      for (const code of Object.keys(catalogue)) {
+        if (!Object.hasOwn(ERRORS, code)) problems.push(`${language}: ${code} is not a registry code`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("Kazakh differs from Russian wherever a sentence has words", () => {
+    const same = CODES.filter((code) => ERROR_CATALOGUES.kk[code] === ERROR_CATALOGUES.ru[code]);
+    expect(same).toEqual([]);
+  });
+
+  it("writes prices, quantities, money, percentages and times in the reader's conventions", () => {
+    const band = { value: 14_000_000, low: 12_635_000, high: 13_965_050, reference: 13_300_000, bandPercent: 5.5 };
+    expect(localize("ORDER_PRICE_OUTSIDE_BAND", band, "kk")).toBe(
+      `140${NBSP}000 ₸/т бағасы бүгінгі баға дәлізінен тыс: 126${NBSP}350 ₸/т–139${NBSP}650,50 ₸/т (анықтамалық баға 133${NBSP}000 ₸/т айналасында ±5,5%).`,
+    );
+    expect(localize("ORDER_PRICE_OUTSIDE_BAND", band, "en")).toBe(
+      "Price 14000000 is outside today's price band 12635000–13965050 (±5.5% around the reference price 13300000).",
+    );
+    const funds = { account: "AKTAU-1", free: "123456789012345678", required: 150_050, shortfall: "5", purpose: "x" };
+    expect(localize("RISK_INSUFFICIENT_FUNDS", funds, "ru")).toBe(
+      `На счёте 'AKTAU-1' свободно 1${NBSP}234${NBSP}567${NBSP}890${NBSP}123${NBSP}456,78 ₸, а для операции (x) нужно 1${NBSP}500,50 ₸ (не хватает 0,05 ₸).`,
+    );
+    expect(localize("ORDER_QUANTITY_OFF_LOT", { value: 12_500, lot: 1000 }, "ru")).toBe(
+      "Количество 12,5 т не кратно размеру лота 1 т.",
+    );
+    // 2026-01-15 06:30 UTC is 11:30 in Kazakhstan (UTC+5): 24-hour, day first, with the year.
+    expect(
+      localize("TIME_NOT_MONOTONIC", { value: Date.UTC(2026, 0, 15, 6, 30), now: Date.UTC(2026, 0, 15, 19, 5) }, "kk"),
+    ).toBe("Команда уақыты 15.01.2026 11:30 ядроның ағымдағы уақытынан 16.01.2026 00:05 ерте; уақыт кері жүрмейді.");
+    expect(localize("REPORT_DAY_NOT_OVER", { day: "2026-01-15", today: "2026-01-15" }, "ru")).toBe(
+      "Отчёт за 15.01.2026 составляется после окончания этого дня по времени биржи; сегодня 15.01.2026.",
+    );
+    expect(localize("PHASE_CLOSED", { instrument: "X", phase: "halted" }, "kk")).toBe(
+      "'X' құралы қазір «тоқтатылған» кезеңінде; өтінімдер қазір қабылданбайды.",
+    );
+    // A malformed value echoed back is written as given, and a missing one shows as "?".
+    expect(localize("ORDER_PRICE_OFF_TICK", { value: "12.5x" }, "kk")).toBe(
+      "12.5x бағасы баға қадамына (?) еселік емес.",
+    );
+  });
+
+  it("picks the language from Accept-Language by weight and primary subtag, English otherwise", () => {
+    expect(languageOfAcceptLanguage("kk-KZ,ru;q=0.9,en;q=0.8")).toBe("kk");
+    expect(languageOfAcceptLanguage("ru-KZ, kk;q=0.5")).toBe("ru");
+    expect(languageOfAcceptLanguage("en;q=0.2, kk;q=0.7")).toBe("kk");
+    expect(languageOfAcceptLanguage("de-DE, fr;q=0.9")).toBe("en");
+    expect(languageOfAcceptLanguage("kk;q=0")).toBe("en");
+    expect(languageOfAcceptLanguage(undefined)).toBe("en");
+    expect(languageOfAcceptLanguage(`${"x".repeat(500)},kk`)).toBe("en");
+    expect(languageOfAcceptLanguage(`${"x".repeat(496)},kk`)).toBe("kk");
+  });
+});
+
+describe("errors over HTTP in the reader's language", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await TestServer.start();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("a rejected order asked for in Kazakh gets the Kazakh sentence with the same code and details", async () => {
+    const regulator = await server.login("regulator");
+    const set = await server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      bandBps: 500,
+      reason: "price rose 2% in one session",
+    });
+    expect(set.status).toBe(200);
+    const buyer = await server.login("aktau-trader");
+    const order = (clientOrderId: string) => ({
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId,
+      side: "buy",
+      price: 14_000_000,
+      quantity: 1000,
+    });
+    const send = (language: string | null, clientOrderId: string) =>
+      fetch(`${server.url}/api/orders`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          cookie: buyer.cookie,
+          "x-csrf-token": buyer.csrf,
+          ...(language === null ? {} : { "accept-language": language }),
+        },
+        body: JSON.stringify(order(clientOrderId)),
+      });
+    const kk = await send("kk-KZ,kk;q=0.9,ru;q=0.8", "kk-high");
+    expect(kk.status).toBe(422);
+    expect(kk.headers.get("content-language")).toBe("kk");
+    const body = (await kk.json()) as { error: { code: string; message: string; details: unknown } };
+    expect(body.error.code).toBe("ORDER_PRICE_OUTSIDE_BAND");
+    expect(body.error.message).toBe(
+      `140${NBSP}000 ₸/т бағасы бүгінгі баға дәлізінен тыс: 126${NBSP}350 ₸/т–139${NBSP}650 ₸/т (анықтамалық баға 133${NBSP}000 ₸/т айналасында ±5%).`,
+    );
+    expect(body.error.details).toEqual({
+      value: 14_000_000,
+      low: 12_635_000,
+      high: 13_965_000,
+      reference: 13_300_000,
+      bandPercent: 5,
+    });
+    const ru = (await (await send("ru", "ru-high")).json()) as { error: { message: string } };
+    expect(ru.error.message).toBe(
+      `Цена 140${NBSP}000 ₸/т вне ценового коридора на сегодня 126${NBSP}350 ₸/т–139${NBSP}650 ₸/т (±5% от референтной цены 133${NBSP}000 ₸/т).`,
+    );
+    const plain = (await (await send(null, "en-high")).json()) as { error: { code: string; message: string } };
+    expect(plain.error).toMatchObject({
+      code: "ORDER_PRICE_OUTSIDE_BAND",
+      message:
+        "Price 14000000 is outside today's price band 12635000–13965000 (±5% around the reference price 13300000).",
+    });
+  });
+});

@@ -323,10 +323,10 @@ export function comparisonCharts(a: SimulationResult, b: SimulationResult): File
   return files;
 }
 
-const escapeHtml = (text: string) =>
+export const escapeHtml = (text: string) =>
   text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
-const fmt = (v: number | null, digits = 0) =>
+export const fmt = (v: number | null, digits = 0) =>
   v === null ? "—" : v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;line-height:1.45}
@@ -423,7 +423,7 @@ ${manipulators.length > 0 ? `<table><tr><th class="l">manipulator</th><th class=
 ${alerts.length > 0 ? `<table><tr><th class="l">rule</th><th class="l">groups</th><th class="l">accounts</th><th class="l">instrument</th><th class="l">side or month</th><th>sessions</th></tr>${alerts.join("")}</table>` : ""}`;
 }
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
 }
 

@@ -862,17 +862,30 @@ function monthlyRows(s: Scenario, dates: readonly string[], series: Record<strin
 /** Every documented number of the scenario, for the report. */
 function assumptionsOf(s: Scenario): { path: string; value: string; note: string }[] {
   const rows: { path: string; value: string; note: string }[] = [];
+  const inputs = new Map(s.inputs.map((i) => [i.path, i]));
+  const inputNote = (path: string) => {
+    const input = inputs.get(path.replace(/^market\./, ""));
+    if (input === undefined) return undefined;
+    const range = input.low === null ? "" : ` Range ${input.low}–${input.high} (${input.distribution}).`;
+    return input.source !== null ? `Source: ${input.source}${range}` : `Assumed: ${input.assumed}${range}`;
+  };
   const visit = (value: unknown, path: string, pattern: string) => {
     if (typeof value === "number") {
-      rows.push({ path, value: String(value), note: s.notes[pattern] ?? "" });
+      rows.push({ path, value: String(value), note: inputNote(path) ?? s.notes[pattern] ?? "" });
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => {
-        const label = typeof item === "object" && item !== null && "id" in item ? String(item.id) : String(i);
+        const o = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : null;
+        const label =
+          o !== null && "id" in o
+            ? String(o.id)
+            : o !== null && "plant" in o && "region" in o
+              ? `${String(o.plant)}>${String(o.region)}`
+              : String(i);
         visit(item, `${path}[${label}]`, `${pattern}[]`);
       });
     } else if (typeof value === "object" && value !== null) {
       for (const [key, item] of Object.entries(value)) {
-        if (path === "" && key === "notes") continue;
+        if (path === "" && (key === "notes" || key === "inputs")) continue;
         visit(item, path === "" ? key : `${path}.${key}`, pattern === "" ? key : `${pattern}.${key}`);
       }
     }

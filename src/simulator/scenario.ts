@@ -12,10 +12,10 @@
  */
 
 import { parseDate } from "./dates.ts";
+import { isInputObject, resolveInputs, type ScenarioInput } from "./inputs.ts";
+import { ScenarioError } from "./scenario-error.ts";
 
-export class ScenarioError extends Error {
-  override readonly name = "ScenarioError";
-}
+export { ScenarioError };
 
 export interface Plant {
   readonly id: string;
@@ -174,6 +174,8 @@ export interface Scenario {
   /** Manipulative agents run beside the honest ones (manipulators.ts); each null when switched off. */
   readonly manipulators: Manipulators;
   readonly notes: Readonly<Record<string, string>>;
+  /** Numbers written as input objects (inputs.ts): their source or reason and, for uncertain ones, their range. */
+  readonly inputs: readonly ScenarioInput[];
 }
 
 /** Where a manipulator trades: the instrument of one route (plant × region). */
@@ -394,7 +396,8 @@ const MILLION = 1_000_000;
  */
 export function parseScenario(input: unknown): Scenario {
   if (!isObject(input)) throw new ScenarioError("a scenario is a JSON object");
-  const r = new Reader(input, "");
+  const resolved = resolveInputs(input);
+  const r = new Reader(resolved.json as Record<string, Json>, "");
   const { market, plantIds, regionIds } = readMarket(r.object("market"));
   // Every section must be present before any of its fields is read: the first error names the missing section.
   const t = r.object("transport");
@@ -412,6 +415,7 @@ export function parseScenario(input: unknown): Scenario {
     rules: readRules(rules, regionIds),
     manipulators: readManipulators(r, plantIds, regionIds),
     notes: readNotes(r.raw("notes")),
+    inputs: resolved.inputs,
   };
   checkScenario(scenario);
   return scenario;
@@ -771,6 +775,10 @@ export function undocumentedNumbers(scenario: unknown): string[] {
   const notes = isObject(scenario.notes) ? scenario.notes : {};
   const missing = new Set<string>();
   const visit = (value: Json, path: string) => {
+    if (isInputObject(value)) {
+      // An input object carries its own source or reason (inputs.ts).
+      return;
+    }
     if (typeof value === "number") {
       // A list of numbers may be documented as a whole (its path without the trailing []).
       if (!(path in notes) && !(path.endsWith("[]") && path.slice(0, -2) in notes)) missing.add(path);

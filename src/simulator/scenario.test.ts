@@ -18,9 +18,10 @@ const SCENARIOS = resolve(import.meta.dirname, "../../scenarios");
 const files = readdirSync(SCENARIOS).filter((f) => f.endsWith(".json"));
 
 describe("scenario files", () => {
-  it("has the four scenarios of the issue and the manipulation scenario", () => {
+  it("has the four scenarios of the issue, the manipulation scenario and January 2022 as it happened", () => {
     expect(files.sort()).toEqual([
       "baseline-2021.json",
+      "january-2022-actual.json",
       "liberalisation-2022.json",
       "manipulation-2021.json",
       "retail-freeze-50.json",

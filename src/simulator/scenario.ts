@@ -84,7 +84,17 @@ export type RuleChange =
       readonly maxSharePercent?: number | null;
     }
   | { readonly kind: "halt" | "resume"; readonly scope: "market" | "region"; readonly region: string | null }
-  | { readonly kind: "retailCap"; readonly region: string; readonly tengePerLitre: number | null };
+  | { readonly kind: "retailCap"; readonly region: string; readonly tengePerLitre: number | null }
+  | ({ readonly kind: "market" } & Partial<MarketRules>);
+
+/** The rules of supply a `market` change may set on a date: obligation, exchange share, off-exchange price, export. */
+export interface MarketRules {
+  readonly domesticObligation: boolean;
+  readonly exchangeSharePercent: number;
+  readonly offExchangePriceTengePerTonne: number | null;
+  readonly exportOpen: boolean;
+  readonly planScalePercent: number;
+}
 
 export interface DatedChange {
   readonly date: string;
@@ -673,7 +683,9 @@ function readChange(c: Reader, regions: ReadonlySet<string>): DatedChange {
   const holder = c.raw("change");
   const kinds = isObject(holder) ? Object.keys(holder) : [];
   if (kinds.length !== 1) {
-    throw new ScenarioError("rules.changes: each change names exactly one of safeguards, halt, resume, retailCap");
+    throw new ScenarioError(
+      "rules.changes: each change names exactly one of safeguards, halt, resume, retailCap, market",
+    );
   }
   const kind = kinds[0]!;
   const body = c.object("change").object(kind);
@@ -699,8 +711,22 @@ function readChange(c: Reader, regions: ReadonlySet<string>): DatedChange {
     change = { kind, scope, region: scope === "region" ? region("region") : null };
   } else if (kind === "retailCap") {
     change = { kind, region: region("region"), tengePerLitre: body.nullableNumber("tengePerLitre", 1, 10_000) };
+  } else if (kind === "market") {
+    const has = (field: string) => body.raw(field) !== undefined;
+    change = {
+      kind,
+      ...(has("domesticObligation") ? { domesticObligation: body.boolean("domesticObligation") } : {}),
+      ...(has("exchangeSharePercent") ? { exchangeSharePercent: body.number("exchangeSharePercent", 0, 100) } : {}),
+      ...(has("offExchangePriceTengePerTonne")
+        ? { offExchangePriceTengePerTonne: body.nullableNumber("offExchangePriceTengePerTonne", 1, 10 * MILLION) }
+        : {}),
+      ...(has("exportOpen") ? { exportOpen: body.boolean("exportOpen") } : {}),
+      ...(has("planScalePercent") ? { planScalePercent: body.number("planScalePercent", 0, 1000) } : {}),
+    };
   } else {
-    throw new ScenarioError(`rules.changes: unknown change '${kind}'; expected safeguards, halt, resume or retailCap`);
+    throw new ScenarioError(
+      `rules.changes: unknown change '${kind}'; expected safeguards, halt, resume, retailCap or market`,
+    );
   }
   return { date, reason, change };
 }

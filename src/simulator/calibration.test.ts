@@ -1,6 +1,8 @@
 /**
  * Calibration and the model's stated properties (docs/policy-lab.md). Observed figures are from DOMAIN.md; each test
- * names the property it checks. Runs are shortened to the months the property concerns: the model is causal, so the
+ * names the property it checks. Tests that restated the code's own floors and caps (prices under the ceiling and in
+ * the band, pumps under their cap, the price at or above the netback floor) gave way to the monotone properties over
+ * random markets in properties.test.ts; the engine's own tests hold the ceiling and the band. Runs are shortened to the months the property concerns: the model is causal, so the
  * first N days of a run do not depend on its length.
  */
 
@@ -55,13 +57,6 @@ describe("liberalisation-2022 reproduces January 2022", () => {
         OBSERVED_MANGYSTAU_JANUARY_2022_TENGE_PER_TONNE,
     ).toBeLessThan(0.1);
   });
-
-  it("with export open, Mangystau's January price sits at or above the Zhanaozen plant's export netback", () => {
-    const kazgpz = liberalisation.producers.find((p) => p.plant === "KAZGPZ")!;
-    expect(month(liberalisation, "2022-01", "MANGYSTAU").wholesaleTengePerTonne!).toBeGreaterThanOrEqual(
-      kazgpz.netbackTengePerTonne * 0.98,
-    );
-  });
 });
 
 describe("baseline-2021 stays near the 2021 retail prices", () => {
@@ -97,31 +92,6 @@ describe("baseline-2021 stays near the 2021 retail prices", () => {
 });
 
 describe("safeguarded-2022: the controls hold, and their price", () => {
-  it("no session price exceeds the ceiling in force", () => {
-    const s = scenario("safeguarded-2022", 59);
-    for (const row of safeguarded.sessions) {
-      if (row.priceTengePerTonne === null) continue;
-      const steps = s.rules.safeguards.ceilingPath.filter((step) => step.from <= row.date);
-      const ceiling = steps.at(-1)?.ceilingTengePerTonne ?? s.rules.safeguards.ceilingTengePerTonne!;
-      expect(row.priceTengePerTonne, `${row.instrument} ${row.date}`).toBeLessThanOrEqual(ceiling);
-    }
-  });
-
-  it("no session price moves more than the band from the instrument's previous session price", () => {
-    const last = new Map<string, number>();
-    for (const row of safeguarded.sessions) {
-      if (row.priceTengePerTonne === null || row.volumeTonnes === 0) continue;
-      const previous = last.get(row.instrument);
-      if (previous !== undefined) {
-        expect(
-          Math.abs(row.priceTengePerTonne - previous) / previous,
-          `${row.instrument} ${row.date}`,
-        ).toBeLessThanOrEqual(0.1001);
-      }
-      last.set(row.instrument, row.priceTengePerTonne);
-    }
-  });
-
   it("prices rise less than under the bare reform, and more demand goes unmet", () => {
     expect(month(safeguarded, "2022-01", "MANGYSTAU").wholesaleTengePerTonne!).toBeLessThan(
       month(liberalisation, "2022-01", "MANGYSTAU").wholesaleTengePerTonne!,
@@ -138,10 +108,6 @@ describe("safeguarded-2022: the controls hold, and their price", () => {
 });
 
 describe("retail-freeze-50: a retail cap below cost empties the pumps", () => {
-  it("Mangystau retail never exceeds 50 tenge/l", () => {
-    for (const price of freeze.regionSeries.MANGYSTAU!.retailTengePerLitre) expect(price).toBeLessThanOrEqual(50);
-  });
-
   it("Mangystau gets less gas and far more of its demand goes unmet than under the bare reform", () => {
     const unmet = (r: SimulationResult) =>
       sum(r.regionSeries.MANGYSTAU!.shortageTonnes) / sum(r.regionSeries.MANGYSTAU!.demandTonnes);

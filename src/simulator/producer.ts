@@ -34,6 +34,24 @@ export interface ProducerSettings {
   readonly floorAskTengePerTonne: number;
   readonly freeVolumeReallocation: number;
   readonly storageDays: number;
+  /** A session that sold at least this share of the offer (0..1) counts as sold out: the next ask steps up. */
+  readonly soldOutShare: number;
+  /** Below this share sold the next ask steps down. */
+  readonly slowSalesShare: number;
+  /** Below this share a session counts as idle: each idle session in a row doubles the step down. */
+  readonly idleSalesShare: number;
+  /** The most the step down is multiplied by (in steps). */
+  readonly stepDownMaxMultiple: number;
+  /** Least weight a route keeps in the split of free volume (0..1), so a region that bought nothing may bid again. */
+  readonly freeWeightMin: number;
+  /** Weight of the latest session in the estimate of free volume sold per session. */
+  readonly freeSalesSmoothing: number;
+  /** Free volume kept back from export, in sessions' worth of recent free sales. */
+  readonly exportKeepSessions: number;
+  /** Share of storage (0..1) beyond which free gas counts as stranded and is offered from the floor up. */
+  readonly strandedStorageShare: number;
+  /** Sessions per month assumed before the first (the starting estimate of free sales per session). */
+  readonly initialSessionsPerMonth: number;
 }
 
 /** What a producer knows about today that is not market data: the rules in force and the calendar. */
@@ -128,7 +146,7 @@ export class Producer {
         soldKg: 0,
       });
     }
-    this.freeSoldPerSessionKg = (planTotal * 1000) / 21;
+    this.freeSoldPerSessionKg = (planTotal * 1000) / settings.initialSessionsPerMonth;
   }
 
   get bookedStockKg(): number {
@@ -197,7 +215,10 @@ export class Producer {
     // Free gas that fills the plant's storage has no export alternative left (export capacity cannot take it in
     // time): rather than curtail output, the plant offers it like obligated gas, from the floor up.
     const dailyOutputKg = (this.plant.outputTonnesPerMonth * 1000) / day.daysInMonth;
-    const strandedKg = Math.max(0, Math.min(freeKg, freeKg - 0.5 * this.settings.storageDays * dailyOutputKg));
+    const strandedKg = Math.max(
+      0,
+      Math.min(freeKg, freeKg - this.settings.strandedStorageShare * this.settings.storageDays * dailyOutputKg),
+    );
     let weightSum = 0;
     for (const v of views) weightSum += this.routes.get(v.region)?.freeWeight ?? 0;
     const orders: OrderRequest[] = [];
@@ -331,16 +352,17 @@ export class Producer {
     for (const route of this.routes.values()) {
       if (route.offeredKg > 0) {
         const soldShare = route.soldKg / route.offeredKg;
-        route.poorSessions = soldShare < 0.05 ? route.poorSessions + 1 : 0;
-        const down = s.markupStep * Math.min(8, 2 ** Math.max(0, route.poorSessions - 1));
-        route.markup = soldShare >= 0.98 ? s.markupStep : soldShare < 0.6 ? -down : 0;
+        route.poorSessions = soldShare < s.idleSalesShare ? route.poorSessions + 1 : 0;
+        const down = s.markupStep * Math.min(s.stepDownMaxMultiple, 2 ** Math.max(0, route.poorSessions - 1));
+        route.markup = soldShare >= s.soldOutShare ? s.markupStep : soldShare < s.slowSalesShare ? -down : 0;
       }
       const target = soldSum > 0 ? route.soldKg / soldSum : route.freeWeight;
       route.freeWeight = (1 - s.freeVolumeReallocation) * route.freeWeight + s.freeVolumeReallocation * target;
       // Keep every route in play: a region that bought nothing today may bid tomorrow.
-      route.freeWeight = Math.max(route.freeWeight, 0.02);
+      route.freeWeight = Math.max(route.freeWeight, s.freeWeightMin);
     }
-    this.freeSoldPerSessionKg = 0.7 * this.freeSoldPerSessionKg + 0.3 * freeSoldKg;
+    this.freeSoldPerSessionKg =
+      (1 - s.freeSalesSmoothing) * this.freeSoldPerSessionKg + s.freeSalesSmoothing * freeSoldKg;
   }
 
   /**
@@ -351,7 +373,7 @@ export class Producer {
     const dailyOutputKg = (this.plant.outputTonnesPerMonth * 1000) / day.daysInMonth;
     let exportKg = 0;
     if (day.exportOpen && tradingDay) {
-      const keepKg = 1.5 * this.freeSoldPerSessionKg;
+      const keepKg = this.settings.exportKeepSessions * this.freeSoldPerSessionKg;
       exportKg = Math.floor(Math.max(0, Math.min(this.freeStockKg - keepKg, this.exportAllowanceKg)) / 1000) * 1000;
       this.exportAllowanceKg -= exportKg;
       this.stockKg -= exportKg;

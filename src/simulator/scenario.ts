@@ -146,6 +146,9 @@ export interface Scenario {
     readonly bidGridPercent: readonly number[];
     readonly workingCapitalDays: number;
     readonly demandSmoothing: number;
+    readonly offerShareMultiple: number;
+    readonly switchPremiumPercent: number;
+    readonly bidJitterPercent: number;
   };
   readonly producers: {
     readonly markupStepPercent: number;
@@ -155,6 +158,15 @@ export interface Scenario {
     readonly floorAskTengePerTonne: number;
     readonly freeVolumeReallocation: number;
     readonly storageDays: number;
+    readonly soldOutPercent: number;
+    readonly slowSalesPercent: number;
+    readonly idleSalesPercent: number;
+    readonly stepDownMaxMultiple: number;
+    readonly freeWeightMinPercent: number;
+    readonly freeSalesSmoothing: number;
+    readonly exportKeepSessions: number;
+    readonly strandedStoragePercent: number;
+    readonly initialSessionsPerMonth: number;
   };
   readonly rules: {
     readonly domesticObligation: boolean;
@@ -548,6 +560,9 @@ function readBuyers(b: Reader): Scenario["buyers"] {
     bidGridPercent: b.numbers("bidGridPercent", 20, -50, 100),
     workingCapitalDays: b.number("workingCapitalDays", 1, 365),
     demandSmoothing: b.number("demandSmoothing", 0.01, 1),
+    offerShareMultiple: b.number("offerShareMultiple", 0.01, 100),
+    switchPremiumPercent: b.number("switchPremiumPercent", 0, 100),
+    bidJitterPercent: b.number("bidJitterPercent", 0, 50),
   };
 }
 
@@ -561,6 +576,15 @@ function readProducers(p: Reader): Scenario["producers"] {
     floorAskTengePerTonne: p.number("floorAskTengePerTonne", 1, 10 * MILLION),
     freeVolumeReallocation: p.number("freeVolumeReallocation", 0, 1),
     storageDays: p.number("storageDays", 0, 365),
+    soldOutPercent: p.number("soldOutPercent", 0, 100),
+    slowSalesPercent: p.number("slowSalesPercent", 0, 100),
+    idleSalesPercent: p.number("idleSalesPercent", 0, 100),
+    stepDownMaxMultiple: p.number("stepDownMaxMultiple", 1, 1000),
+    freeWeightMinPercent: p.number("freeWeightMinPercent", 0, 100),
+    freeSalesSmoothing: p.number("freeSalesSmoothing", 0, 1),
+    exportKeepSessions: p.number("exportKeepSessions", 0, 100),
+    strandedStoragePercent: p.number("strandedStoragePercent", 0, 100),
+    initialSessionsPerMonth: p.number("initialSessionsPerMonth", 1, 31),
   };
 }
 

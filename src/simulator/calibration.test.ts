@@ -26,12 +26,14 @@ let liberalisation: SimulationResult;
 let safeguarded: SimulationResult;
 let freeze: SimulationResult;
 let baseline: SimulationResult;
+let actual: SimulationResult;
 
 beforeAll(async () => {
   liberalisation = await runScenario(scenario("liberalisation-2022", 59));
   safeguarded = await runScenario(scenario("safeguarded-2022", 59));
   freeze = await runScenario(scenario("retail-freeze-50", 59));
   baseline = await runScenario(scenario("baseline-2021", 365));
+  actual = await runScenario(scenario("january-2022-actual", 40));
 });
 
 describe("liberalisation-2022 reproduces January 2022", () => {
@@ -122,5 +124,35 @@ describe("retail-freeze-50: a retail cap below cost empties the pumps", () => {
     expect(sum(freeze.national.exportTonnes)).toBeGreaterThan(sum(liberalisation.national.exportTonnes));
     const almaty = (r: SimulationResult) => month(r, "2022-01", "ALMATY_CITY").wholesaleTengePerTonne!;
     expect(Math.abs(almaty(freeze) - almaty(liberalisation)) / almaty(liberalisation)).toBeLessThan(0.05);
+  });
+});
+
+describe("january-2022-actual, held out: the jump of the first days, then the caps", () => {
+  it("prices jump at the first session (3 January) and the pumps follow until the caps of 6 January", () => {
+    const first = actual.sessions.find((x) => x.region === "ATYRAU" && x.priceTengePerTonne !== null)!;
+    expect(first.date).toBe("2022-01-03");
+    expect(first.priceTengePerTonne!).toBeGreaterThan(120_000);
+    const retail = (g: string, date: string) => actual.regionSeries[g]!.retailTengePerLitre[at(actual, date)]!;
+    expect(retail("ATYRAU", "2022-01-05") / retail("ATYRAU", "2022-01-01")).toBeGreaterThan(1.3);
+    expect(retail("WKO", "2022-01-05")).toBeGreaterThan(retail("WKO", "2022-01-01"));
+    expect(retail("ATYRAU", "2022-01-06")).toBe(50);
+  });
+
+  it("after the caps the exchange price falls and demand goes unmet in the capped regions", () => {
+    const mangystau = actual.regionSeries.MANGYSTAU!;
+    const from = at(actual, "2022-01-06");
+    expect(sum(mangystau.shortageTonnes.slice(0, from))).toBe(0);
+    expect(sum(mangystau.shortageTonnes.slice(from)) / sum(mangystau.demandTonnes.slice(from))).toBeGreaterThan(0.1);
+    const after = actual.sessions.filter((x) => x.date >= "2022-01-10" && x.priceTengePerTonne !== null);
+    expect(after.length).toBeGreaterThan(0);
+    expect(Math.max(...after.map((x) => x.priceTengePerTonne!))).toBeLessThan(120_000);
+  });
+
+  it("reports its error against the observed January figures: the model misses the January average by half", () => {
+    const row = actual.validation.find((v) => v.measure === "wholesale" && v.region === "MANGYSTAU")!;
+    expect(row.low).toBe(OBSERVED_MANGYSTAU_JANUARY_2022_TENGE_PER_TONNE);
+    expect(row.errorPercent!).toBeLessThan(-40);
+    const capped = actual.validation.find((v) => v.measure === "retailPeak" && v.from === "2022-01-06")!;
+    expect(capped.errorPercent).toBe(0);
   });
 });

@@ -42,6 +42,7 @@ import {
   unitCostAtRetail,
 } from "./settings.ts";
 import { fixed, MS_PER_DAY, toTiynPerTonne } from "./units.ts";
+import { validationRows } from "./validation.ts";
 
 export const TICK_TIYN_PER_TONNE = 100;
 export const LOT_KG = 1000;
@@ -779,7 +780,7 @@ function serveRegion(
 /** Collects the result: the scenario's identity, the series, monthly rows, producers' totals, the engine's counts. */
 function resultOf(s: Scenario, market: Market, state: RunState, collected: Collected): SimulationResult {
   const { exchange, manipulators } = market;
-  return {
+  const result = {
     scenario: {
       name: s.name,
       title: s.title,
@@ -807,8 +808,8 @@ function resultOf(s: Scenario, market: Market, state: RunState, collected: Colle
     },
     manipulators: manipulators.accounts,
     manipulatorSessions: { ...manipulators.acts },
-    assumptions: assumptionsOf(s),
   };
+  return { ...result, assumptions: assumptionsOf(s), validation: validationRows(s.observed, result) };
 }
 
 /** A producer's totals over the run, in tonnes and tenge. */
@@ -905,7 +906,7 @@ function assumptionsOf(s: Scenario): { path: string; value: string; note: string
       });
     } else if (typeof value === "object" && value !== null) {
       for (const [key, item] of Object.entries(value)) {
-        if (path === "" && (key === "notes" || key === "inputs")) continue;
+        if (path === "" && (key === "notes" || key === "inputs" || key === "observed")) continue;
         visit(item, path === "" ? key : `${path}.${key}`, pattern === "" ? key : `${pattern}.${key}`);
       }
     }

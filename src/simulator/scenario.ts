@@ -96,6 +96,17 @@ export interface MarketRules {
   readonly planScalePercent: number;
 }
 
+/** Something observed, to check a run against (validation.ts): a figure, or a range, in a region over dates. */
+export interface Observation {
+  readonly measure: "wholesale" | "retailPeak";
+  readonly region: string;
+  readonly from: string;
+  readonly until: string;
+  readonly low: number;
+  readonly high: number;
+  readonly source: string;
+}
+
 export interface DatedChange {
   readonly date: string;
   readonly reason: string;
@@ -198,6 +209,8 @@ export interface Scenario {
   readonly notes: Readonly<Record<string, string>>;
   /** Numbers written as input objects (inputs.ts): their source or reason and, for uncertain ones, their range. */
   readonly inputs: readonly ScenarioInput[];
+  /** Observations a run is checked against (optional `observed`; each with its source). */
+  readonly observed: readonly Observation[];
 }
 
 /** Where a manipulator trades: the instrument of one route (plant × region). */
@@ -438,6 +451,7 @@ export function parseScenario(input: unknown): Scenario {
     manipulators: readManipulators(r, plantIds, regionIds),
     notes: readNotes(r.raw("notes")),
     inputs: resolved.inputs,
+    observed: r.raw("observed") === undefined ? [] : r.array("observed", 1000, (o) => readObservation(o, regionIds)),
   };
   checkScenario(scenario);
   return scenario;
@@ -662,6 +676,21 @@ function readSafeguards(safeguards: Reader): Scenario["rules"]["safeguards"] {
   };
 }
 
+/** One entry of `observed`: a measure in a known region over dates, a range low..high, and its source. */
+function readObservation(o: Reader, regionIds: ReadonlySet<string>): Observation {
+  const measure = o.string("measure");
+  if (measure !== "wholesale" && measure !== "retailPeak")
+    throw new ScenarioError("observed: measure must be wholesale or retailPeak");
+  const region = o.id("region");
+  if (!regionIds.has(region)) throw new ScenarioError(`observed: unknown region ${region}`);
+  const from = o.date("from");
+  const until = o.date("until");
+  if (until < from) throw new ScenarioError("observed: until is before from");
+  const low = o.number("low", 0, 10 * MILLION);
+  const high = o.number("high", low, 10 * MILLION);
+  return { measure, region, from, until, low, high, source: o.string("source") };
+}
+
 /** One entry of `rules.retailCaps`, in a known region. */
 function readRetailCap(c: Reader, regionIds: ReadonlySet<string>): RetailCap {
   const region = c.id("region");
@@ -836,7 +865,8 @@ export function undocumentedNumbers(scenario: unknown): string[] {
       for (const item of value) visit(item, `${path}[]`);
     } else if (isObject(value)) {
       for (const [key, item] of Object.entries(value)) {
-        if (path === "" && key === "notes") continue;
+        // Observations carry their own source (required), as notes do.
+        if (path === "" && (key === "notes" || key === "observed")) continue;
         visit(item, path === "" ? key : `${path}.${key}`);
       }
     }

@@ -183,8 +183,8 @@ export function fanChartSvg(spec: {
   chart.setOption({
     animation: false,
     backgroundColor: "#ffffff",
-    title: { text: spec.title, left: 10, top: 6, textStyle: { fontSize: 13, fontFamily: "sans-serif" } },
-    grid: { left: 64, right: 16, top: 40, bottom: 52 },
+    title: { text: spec.title, left: 10, top: 2, textStyle: { fontSize: 13, fontFamily: "sans-serif" } },
+    grid: { left: 64, right: 16, top: 52, bottom: 52 },
     legend: {
       type: "plain",
       bottom: 4,

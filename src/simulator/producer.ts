@@ -23,6 +23,7 @@
  */
 
 import type { InstrumentView, MarketPort, OrderRequest } from "./port.ts";
+import { Random } from "./random.ts";
 import type { Plant } from "./scenario.ts";
 import { toLotKg, toTiynPerTonne } from "./units.ts";
 
@@ -52,6 +53,24 @@ export interface ProducerSettings {
   readonly strandedStorageShare: number;
   /** Sessions per month assumed before the first (the starting estimate of free sales per session). */
   readonly initialSessionsPerMonth: number;
+  /** The learning offer policy (a bandit over markups) instead of the rule of thumb; null: the rule of thumb. */
+  readonly learning: LearningSettings | null;
+}
+
+/**
+ * An ε-greedy bandit over markups, per instrument: each session the producer asks its export netback plus one of
+ * `markups` (fractions; the netback, the value of its gas abroad, anchors the ask whether or not export is open, so
+ * that markups do not compound from session to session), within [markupMin, markupMax] of the reference price; with probability `epsilon` a random one, otherwise the one with the highest estimated reward,
+ * each untried one first. The reward of a session is what its fills earned over the alternative to selling at home,
+ * Σ (price − netback) × tonnes (the floor ask instead of the netback when export is closed); the estimate of the markup used moves toward it by `recencyWeight` (an exponential
+ * recency-weighted average, so the policy follows a market that changes). Draws come from the seed's stream
+ * `producer/<plant>/learning`.
+ */
+export interface LearningSettings {
+  readonly markups: readonly number[];
+  readonly epsilon: number;
+  readonly recencyWeight: number;
+  readonly seed: number;
 }
 
 /** What a producer knows about today that is not market data: the rules in force and the calendar. */
@@ -80,6 +99,11 @@ interface RouteState {
   freeWeight: number;
   offeredKg: number;
   soldKg: number;
+  /** Learning policy: the markup arm used in the last session, and each arm's reward estimate (null: untried). */
+  arm: number;
+  armValues: (number | null)[];
+  /** Earned over the export alternative in the last session (tenge). */
+  earnedOverNetbackTenge: number;
 }
 
 export interface ProducerTotals {
@@ -122,6 +146,9 @@ export class Producer {
   /** clientOrderId → route and pool of today's orders. */
   private orders = new Map<string, { region: string; obligated: boolean }>();
   private orderCounter = 0;
+  private readonly random: Random | null;
+  /** The last session's alternative to selling at home (tenge/t): the netback, or the floor ask when export is closed. */
+  private lastNetbackTenge = 0;
   readonly totals: ProducerTotals = emptyProducerTotals();
   private readonly offExchangeToday = new Map<string, number>();
 
@@ -132,6 +159,8 @@ export class Producer {
     private readonly port: MarketPort,
   ) {
     this.id = plant.id;
+    this.random =
+      settings.learning === null ? null : new Random(settings.learning.seed, `producer/${plant.id}/learning`);
     const planTotal = routes.reduce((sum, r) => sum + r.planTonnesPerMonth, 0);
     for (const r of routes) {
       this.routes.set(r.region, {
@@ -139,6 +168,9 @@ export class Producer {
         planKgPerMonth: r.planTonnesPerMonth * 1000,
         obligatedKg: 0,
         markup: 0,
+        arm: 0,
+        armValues: (settings.learning?.markups ?? []).map(() => null),
+        earnedOverNetbackTenge: 0,
         lastAskTiyn: null,
         poorSessions: 0,
         freeWeight: planTotal > 0 ? r.planTonnesPerMonth / planTotal : 1 / routes.length,
@@ -207,6 +239,7 @@ export class Producer {
   async trade(day: ProducerDay): Promise<void> {
     const views = await this.port.instruments({ basis: this.id });
     this.orders = new Map();
+    this.lastNetbackTenge = day.exportOpen ? day.netbackTengePerTonne : this.settings.floorAskTengePerTonne;
     let availableKg = (await this.port.balances(this.id)).freeGasKg;
     if (availableKg !== BigInt(this.stockKg)) {
       throw new Error(`invariant: producer ${this.id} books ${this.stockKg} kg, the exchange holds ${availableKg} kg`);
@@ -245,17 +278,17 @@ export class Producer {
             ? (route.lastAskTiyn + reference) / 2
             : route.lastAskTiyn;
       const s = this.settings;
-      const wish = Math.min(
-        reference * (1 + s.markupMax),
-        Math.max(reference * (1 + s.markupMin), anchor * (1 + route.markup)),
-      );
+      const netbackTiyn = toTiynPerTonne(day.netbackTengePerTonne, v.tickTiynPerTonne, "up");
+      const target = s.learning === null ? anchor * (1 + route.markup) : netbackTiyn * (1 + this.chooseArm(route));
+      const wish = Math.min(reference * (1 + s.markupMax), Math.max(reference * (1 + s.markupMin), target));
       // Gas with no export alternative may go below the band of the search, down to the floor.
-      const wishBound = Math.min(reference * (1 + s.markupMax), anchor * (1 + route.markup));
+      const wishBound = Math.min(reference * (1 + s.markupMax), target);
       const floor = toTiynPerTonne(this.settings.floorAskTengePerTonne, v.tickTiynPerTonne, "up");
       const freeReservation = day.exportOpen
         ? toTiynPerTonne(day.netbackTengePerTonne, v.tickTiynPerTonne, "up")
         : floor;
       route.offeredKg = 0;
+      route.earnedOverNetbackTenge = 0;
       route.soldKg = 0;
       route.lastAskTiyn = obligatedKg > 0 ? Math.max(floor, wishBound) : wish;
       const placed = this.ladder(v, route, obligatedKg, Math.max(floor, wishBound), floor, true, orders);
@@ -327,6 +360,22 @@ export class Producer {
     return placed;
   }
 
+  /** The learning policy's markup for a route's next session (ε-greedy; untried arms first). */
+  private chooseArm(route: RouteState): number {
+    const learning = this.settings.learning!;
+    const random = this.random!;
+    const untried = route.armValues.indexOf(null);
+    let arm: number;
+    if (untried >= 0) arm = untried;
+    else if (random.next() < learning.epsilon) arm = Math.floor(random.next() * learning.markups.length);
+    else {
+      arm = 0;
+      for (let a = 1; a < route.armValues.length; a++) if (route.armValues[a]! > route.armValues[arm]!) arm = a;
+    }
+    route.arm = arm;
+    return learning.markups[arm]!;
+  }
+
   /** After the session: books the fills and learns. */
   async afterSession(): Promise<void> {
     const fills = await this.port.fills();
@@ -336,6 +385,7 @@ export class Producer {
       if (!tag) throw new Error(`invariant: producer ${this.id} got a fill for unknown order ${fill.clientOrderId}`);
       const route = this.routes.get(tag.region)!;
       route.soldKg += fill.quantityKg;
+      route.earnedOverNetbackTenge += (fill.priceTiynPerTonne / 100 - this.lastNetbackTenge) * (fill.quantityKg / 1000);
       this.stockKg -= fill.quantityKg;
       this.totals.exchangeValueTenge += (fill.priceTiynPerTonne / 100) * (fill.quantityKg / 1000);
       if (tag.obligated) {
@@ -350,7 +400,13 @@ export class Producer {
     let soldSum = 0;
     for (const route of this.routes.values()) soldSum += route.soldKg;
     for (const route of this.routes.values()) {
-      if (route.offeredKg > 0) {
+      if (s.learning !== null) {
+        if (route.offeredKg > 0) {
+          const old = route.armValues[route.arm] ?? null;
+          const reward = route.earnedOverNetbackTenge;
+          route.armValues[route.arm] = old === null ? reward : old + s.learning.recencyWeight * (reward - old);
+        }
+      } else if (route.offeredKg > 0) {
         const soldShare = route.soldKg / route.offeredKg;
         route.poorSessions = soldShare < s.idleSalesShare ? route.poorSessions + 1 : 0;
         const down = s.markupStep * Math.min(s.stepDownMaxMultiple, 2 ** Math.max(0, route.poorSessions - 1));

@@ -178,6 +178,12 @@ export interface Scenario {
     readonly exportKeepSessions: number;
     readonly strandedStoragePercent: number;
     readonly initialSessionsPerMonth: number;
+    /** The learning offer policy (producer.ts, LearningSettings) when `enabled`; null: the rule of thumb. */
+    readonly learning: {
+      readonly markupsPercent: readonly number[];
+      readonly epsilon: number;
+      readonly recencyWeight: number;
+    } | null;
   };
   readonly rules: {
     readonly domesticObligation: boolean;
@@ -599,6 +605,19 @@ function readProducers(p: Reader): Scenario["producers"] {
     exportKeepSessions: p.number("exportKeepSessions", 0, 100),
     strandedStoragePercent: p.number("strandedStoragePercent", 0, 100),
     initialSessionsPerMonth: p.number("initialSessionsPerMonth", 1, 31),
+    learning: readLearning(p),
+  };
+}
+
+/** `producers.learning`: the bandit over markups, when present and enabled. */
+function readLearning(p: Reader): Scenario["producers"]["learning"] {
+  if (p.raw("learning") === undefined) return null;
+  const l = p.object("learning");
+  if (!l.boolean("enabled")) return null;
+  return {
+    markupsPercent: l.numbers("markupsPercent", 20, -50, 100),
+    epsilon: l.number("epsilon", 0, 1),
+    recencyWeight: l.number("recencyWeight", 0.001, 1),
   };
 }
 

@@ -31,6 +31,7 @@ describe("agent settings from a scenario", () => {
       exportKeepSessions: 1.5,
       strandedStorageShare: 0.5,
       initialSessionsPerMonth: 21,
+      learning: null,
     });
   });
 

@@ -31,6 +31,15 @@ export function producerSettingsOf(s: Scenario): ProducerSettings {
     exportKeepSessions: s.producers.exportKeepSessions,
     strandedStorageShare: s.producers.strandedStoragePercent / 100,
     initialSessionsPerMonth: s.producers.initialSessionsPerMonth,
+    learning:
+      s.producers.learning === null
+        ? null
+        : {
+            markups: s.producers.learning.markupsPercent.map((x) => x / 100),
+            epsilon: s.producers.learning.epsilon,
+            recencyWeight: s.producers.learning.recencyWeight,
+            seed: s.seed,
+          },
   };
 }
 

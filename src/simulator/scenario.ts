@@ -298,11 +298,26 @@ export function mergeScenario(base: unknown, over: unknown): unknown {
  */
 export function overrideField(scenario: unknown, path: string, value: Json): unknown {
   const parts = path.split(".");
+  // Per-item fields name the item by id (`plants[KAZGPZ].x`, `regions[MANGYSTAU].x`, `routes[KAZGPZ>MANGYSTAU].x`),
+  // with or without the `market.` prefix, as uncertainty.json's driver paths do.
+  if (/^(plants|regions|routes)\[/.test(parts[0]!)) parts.unshift("market");
   const copy = structuredClone(scenario) as Record<string, Json>;
   let node: Record<string, Json> = copy;
+  const missing = () => new ScenarioError(`sweep: '${path}' is not a field of the scenario`);
   for (let i = 0; i < parts.length - 1; i++) {
+    const item = /^([A-Za-z]\w*)\[([^\]]+)\]$/.exec(parts[i]!);
+    if (item) {
+      const list = node[item[1]!];
+      if (!Array.isArray(list)) throw missing();
+      const found = list.find(
+        (x) => isObject(x) && (x.id === item[2] || `${String(x.plant)}>${String(x.region)}` === item[2]),
+      );
+      if (!isObject(found)) throw missing();
+      node = found;
+      continue;
+    }
     const next = node[parts[i]!];
-    if (!isObject(next)) throw new ScenarioError(`sweep: '${path}' is not a field of the scenario`);
+    if (!isObject(next)) throw missing();
     node = next;
   }
   const last = parts[parts.length - 1]!;

@@ -84,7 +84,7 @@ interpolation between order statistics). ${seconds === null ? "" : `Ran in ${sec
 <h2>Peak retail price by region, tenge/l</h2><table><tr><th class="l">region</th><th>P10</th><th>P50</th><th>P90</th></tr>${peaks}</table>
 <h2>What drives the spread of ${escapeHtml(focus)}'s January retail peak</h2>
 <p class="note">Share: squared Spearman rank correlation between the input's draws and the peak over the runs (the share of the peak's
-rank variance a monotone response to that input alone explains). With few runs, shares below about ${(4 / u.runs).toFixed(3)} are indistinguishable from chance.</p>
+rank variance a monotone response to that input alone explains). With ${u.runs} runs an input without effect scores about ${(1 / (u.runs - 1)).toFixed(3)} on average and, among a few dozen inputs, up to about ${(9 / (u.runs - 1)).toFixed(3)} (three standard errors) by chance.</p>
 <table><tr><th class="l">input</th><th>share</th><th class="l">range</th><th class="l">source or reason</th></tr>${drivers}</table>`;
   files.set(
     "report.html",

@@ -251,6 +251,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--out <dir>", "directory for the results, tables, charts and report", "sim-out")
     .option("--compare <files...>", "two scenarios side by side on the same charts: --compare A.json B.json")
     .option("--sweep <param=values>", "one run per value in parallel, e.g. band=5,10,20")
+    .option("--runs <n>", "N runs drawing every uncertain input from its range: uncertainty.json and fan charts")
     .option("--days <n>", "override the scenario's number of days")
     .option("--seed <n>", "override the scenario's seed")
     .action(async (scenario: string | undefined, options: SimulateOptions) => {

@@ -5,6 +5,8 @@
  *   sauda simulate --compare A.json B.json --out DIR  two runs side by side on the same charts
  *   sauda simulate SCENARIO.json --sweep band=5,10,20 --out DIR
  *                                                     one run per value, in parallel on all cores, and a summary
+ *   sauda simulate SCENARIO.json --runs N --out DIR   N runs drawing every uncertain input from its range, in parallel
+ *                                                     on all cores: uncertainty.json, fan charts and report.html
  *
  * A single run (and each run of --compare) is watched by market surveillance (lab-surveillance.ts): its alerts, and
  * which of the scenario's manipulators they flagged, go into result.json (`surveillance`), the report and the summary.
@@ -17,9 +19,20 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadScenario, readScenarioJson, writeFiles } from "../simulator/load.ts";
 import { comparisonFiles, headline, runFiles } from "../simulator/output.ts";
+import { runScenario } from "../simulator/runner.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../simulator/scenario.ts";
 import type { VariantSummary } from "../simulator/summary.ts";
 import { parseSweep, runInWorkers, sweepVariants } from "../simulator/sweep.ts";
+import {
+  type Draws,
+  drawnScenario,
+  RUNS_MAX,
+  type RunOutcome,
+  runOutcome,
+  uncertainInputs,
+  uncertaintyReport,
+} from "../simulator/uncertainty.ts";
+import { uncertaintyFiles } from "../simulator/uncertainty-output.ts";
 import { runWithSurveillance } from "./lab-surveillance.ts";
 
 export interface SimulateOptions {
@@ -28,6 +41,7 @@ export interface SimulateOptions {
   readonly sweep?: string;
   readonly days?: string;
   readonly seed?: string;
+  readonly runs?: string;
 }
 
 export class SimulateUsageError extends Error {
@@ -105,6 +119,10 @@ export async function simulateCommand(
     return 0;
   }
   if (scenarioFile === undefined) throw new SimulateUsageError("name a scenario file, or use --compare A.json B.json");
+  if (options.runs !== undefined) {
+    if (options.sweep !== undefined) throw new SimulateUsageError("--runs and --sweep cannot be combined");
+    return uncertaintyCommand(scenarioFile, options, out, print);
+  }
   if (options.sweep !== undefined) {
     const spec = parseSweep(options.sweep);
     const variants = sweepVariants(withOverrides(readScenarioJson(scenarioFile), options), spec);
@@ -179,6 +197,49 @@ export async function simulateCommand(
     }
   }
   print(`wrote ${join(out, "report.html")}, result.json, CSV tables and charts/*.svg`);
+  return 0;
+}
+
+/** `--runs N`: N runs over the scenario's uncertain inputs on worker threads, and their spread (uncertainty.ts). */
+async function uncertaintyCommand(
+  scenarioFile: string,
+  options: SimulateOptions,
+  out: string,
+  print: (line: string) => void,
+): Promise<number> {
+  const runs = Number(options.runs);
+  if (!Number.isSafeInteger(runs) || runs < 2 || runs > RUNS_MAX)
+    throw new SimulateUsageError(`--runs must be a whole number from 2 to ${RUNS_MAX}, not '${options.runs}'`);
+  const json = withOverrides(readScenarioJson(scenarioFile), options);
+  const base = parseScenario(json);
+  const inputs = uncertainInputs(json);
+  if (inputs.length === 0)
+    throw new SimulateUsageError(`${scenarioFile} has no uncertain inputs (no number with low and high)`);
+  const drawn = Array.from({ length: runs }, (_, i) => drawnScenario(json, base.seed, i + 1));
+  const scenarios = drawn.map((d) => parseScenario(d.json));
+  const draws: Draws[] = drawn.map((d) => d.draws);
+  const bar = new ProgressBar(`${runs} runs`);
+  bar.update(0, runs);
+  const started = performance.now();
+  const outcomes = await runInWorkers<RunOutcome>(
+    scenarios,
+    { outDir: null, outcome: "uncertainty" },
+    { onDone: (done, total) => bar.update(done, total) },
+  ).catch(async () => {
+    // Fallback when worker threads cannot load TypeScript: run here, one after another.
+    const local: RunOutcome[] = [];
+    for (const s of scenarios) local.push(runOutcome(await runScenario(s)));
+    return local;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const report = uncertaintyReport(outcomes, draws, inputs);
+  writeFiles(out, uncertaintyFiles(base, report, inputs, seconds));
+  print(`${base.name}: ${runs} runs over ${inputs.length} uncertain inputs in ${seconds.toFixed(1)} s`);
+  const focus = base.focusRegions[0];
+  const peak = report.peakRetailTengePerLitre.find((p) => p.region === focus);
+  if (peak) print(`  ${focus} peak retail, tenge/l: P10 ${peak.p10}, P50 ${peak.p50}, P90 ${peak.p90}`);
+  for (const d of report.drivers.slice(0, 5)) print(`  driver ${d.path}: ${d.share}`);
+  print(`wrote ${join(out, "uncertainty.json")}, ${join(out, "report.html")} and charts/fan-*.svg`);
   return 0;
 }
 

@@ -41,6 +41,12 @@ export interface BuyerSettings {
   readonly densityKgPerLitre: number;
   readonly curve: DemandCurve;
   readonly referenceRetailTengePerLitre: number;
+  /** Most of an instrument's offer a network plans to take, as a multiple of its market share. */
+  readonly offerShareMultiple: number;
+  /** Premium (fraction) a network pays at most over the delivered cost of another plant's offer that covers its need. */
+  readonly switchPremium: number;
+  /** Standard deviation (fraction) of the random factor on a network's bid prices. */
+  readonly bidJitter: number;
 }
 
 /** What the buyer knows that is not market data: today, the calendar, logistics and retail rules. */
@@ -144,7 +150,7 @@ export class Buyer {
     const fractions = views.map(() => 0);
     let left = referenceNeed;
     for (const j of order) {
-      const take = Math.min(left, views[j]!.offeredKg * Math.min(1, this.baseShare * 1.5));
+      const take = Math.min(left, views[j]!.offeredKg * Math.min(1, this.baseShare * this.settings.offerShareMultiple));
       fractions[j] = take;
       left -= take;
     }
@@ -159,8 +165,9 @@ export class Buyer {
       // a little for speed.
       let alternative = Number.POSITIVE_INFINITY;
       for (let k = 0; k < views.length; k++) {
-        const covers = views[k]!.offeredKg * Math.min(1, this.baseShare * 1.5) >= referenceNeed;
-        if (k !== j && covers) alternative = Math.min(alternative, delivered[k]! * 1.02);
+        const covers =
+          views[k]!.offeredKg * Math.min(1, this.baseShare * this.settings.offerShareMultiple) >= referenceNeed;
+        if (k !== j && covers) alternative = Math.min(alternative, delivered[k]! * (1 + this.settings.switchPremium));
       }
       const capTenge = alternative - day.logistics.get(views[j]!.basis)!.costTengePerTonne;
       this.bidOn(views[j]!, anchors[j]!, fractions[j]!, horizon, capTenge, day, orders);
@@ -195,7 +202,7 @@ export class Buyer {
       Math.max(v.tickTiynPerTonne, Math.floor((capTengePerTonne * 100) / v.tickTiynPerTonne) * v.tickTiynPerTonne),
     );
     const low = Math.max(v.bandLowTiynPerTonne ?? v.tickTiynPerTonne, v.floorTiynPerTonne ?? v.tickTiynPerTonne);
-    const jitter = 1 + 0.005 * this.random.normal();
+    const jitter = 1 + this.settings.bidJitter * this.random.normal();
     const prices: number[] = [];
     for (const step of this.settings.bidGrid) {
       const wish = anchorTengePerTonne * 100 * (1 + step) * jitter;

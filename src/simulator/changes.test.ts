@@ -85,4 +85,39 @@ describe("dated rule changes", () => {
     ).toThrow(/unknown region MARS/);
     expect(() => withChanges([CHANGES[1], CHANGES[0]])).toThrow(ScenarioError);
   });
+
+  it("a market change switches the supply obligation on mid-month: the plan is registered that day and offered", async () => {
+    const json = readScenarioJson(join(SCENARIOS, "liberalisation-2022.json")) as Record<string, unknown>;
+    const change = {
+      date: "2022-01-06",
+      reason: "regulated supply",
+      change: { market: { domesticObligation: true, exchangeSharePercent: 60, offExchangePriceTengePerTonne: 38700 } },
+    };
+    const scenario = parseScenario({ ...json, days: 10, rules: { ...(json.rules as object), changes: [change] } });
+    expect(scenario.rules.changes[0]!.change).toEqual({
+      kind: "market",
+      domesticObligation: true,
+      exchangeSharePercent: 60,
+      offExchangePriceTengePerTonne: 38700,
+    });
+    const plans: { timeMs: number; plant: string }[] = [];
+    const result = await runScenario(scenario, {
+      onApplied: (_seq, timeMs, command) => {
+        if (command.type === "supply.plan") plans.push({ timeMs, plant: (command as { producer: string }).producer });
+      },
+    });
+    expect(plans.length).toBe(scenario.market.plants.length);
+    for (const p of plans) expect(p.timeMs).toBe(localMidnight("2022-01-06"));
+    // Off-exchange deliveries at the regulated price start from the change, none before it.
+    const off = result.regionSeries.MANGYSTAU!.offExchangeTonnes;
+    const day = (date: string) => result.dates.indexOf(date);
+    expect(off.slice(0, day("2022-01-06")).every((t) => t === 0)).toBe(true);
+    expect(off.slice(day("2022-01-06")).some((t) => t > 0)).toBe(true);
+    expect(() =>
+      parseScenario({
+        ...json,
+        rules: { ...(json.rules as object), changes: [{ ...change, change: { market: { exportOpen: "no" } } }] },
+      }),
+    ).toThrow(/exportOpen/);
+  });
 });

@@ -107,3 +107,104 @@ export function chartSvg(spec: ChartSpec): string {
   chart.dispose();
   return canonicalise(svg, spec.id);
 }
+
+/** One P10–P90 band with its median, for a fan chart. */
+export interface FanBand {
+  readonly name: string;
+  readonly p10: readonly (number | null)[];
+  readonly p50: readonly (number | null)[];
+  readonly p90: readonly (number | null)[];
+}
+
+/**
+ * A fan chart: for each band, the area between P10 and P90 shaded (drawn as P10 plus a stacked P90 − P10 area) and
+ * the median as a line; `observed` points, when given, as markers.
+ */
+export function fanChartSvg(spec: {
+  readonly id: string;
+  readonly title: string;
+  readonly yName: string;
+  readonly labels: readonly string[];
+  readonly bands: readonly FanBand[];
+  readonly observed?: { readonly name: string; readonly data: readonly (number | null)[] };
+  readonly width?: number;
+  readonly height?: number;
+}): string {
+  const width = spec.width ?? 480;
+  const height = spec.height ?? 260;
+  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
+  const series: unknown[] = [];
+  spec.bands.forEach((b, i) => {
+    const colour = PALETTE[i % PALETTE.length]!;
+    const spread = b.p90.map((hi, j) => {
+      const lo = b.p10[j];
+      return hi === null || lo === null || lo === undefined ? null : hi - lo;
+    });
+    series.push(
+      {
+        name: `${b.name} P10`,
+        type: "line",
+        data: [...b.p10],
+        stack: `band${i}`,
+        showSymbol: false,
+        lineStyle: { opacity: 0 },
+        itemStyle: { color: colour },
+        silent: true,
+      },
+      {
+        name: `${b.name} P10–P90`,
+        type: "line",
+        data: spread,
+        stack: `band${i}`,
+        showSymbol: false,
+        lineStyle: { opacity: 0 },
+        areaStyle: { opacity: 0.25, color: colour },
+        itemStyle: { color: colour },
+      },
+      {
+        name: `${b.name} P50`,
+        type: "line",
+        data: [...b.p50],
+        showSymbol: false,
+        lineStyle: { width: 1.8 },
+        itemStyle: { color: colour },
+      },
+    );
+  });
+  if (spec.observed) {
+    series.push({
+      name: spec.observed.name,
+      type: "scatter",
+      data: [...spec.observed.data],
+      symbolSize: 8,
+      itemStyle: { color: "#000000" },
+    });
+  }
+  chart.setOption({
+    animation: false,
+    backgroundColor: "#ffffff",
+    title: { text: spec.title, left: 10, top: 2, textStyle: { fontSize: 13, fontFamily: "sans-serif" } },
+    grid: { left: 64, right: 16, top: 52, bottom: 52 },
+    legend: {
+      type: "plain",
+      bottom: 4,
+      left: 10,
+      right: 10,
+      itemWidth: 14,
+      textStyle: { fontSize: 10 },
+      data: series.map((s) => (s as { name: string }).name).filter((name) => !name.endsWith(" P10")),
+    },
+    xAxis: { type: "category", data: [...spec.labels], axisLabel: { fontSize: 10 }, boundaryGap: false },
+    yAxis: {
+      type: "value",
+      name: spec.yName,
+      scale: true,
+      nameTextStyle: { fontSize: 10 },
+      axisLabel: { fontSize: 10 },
+    },
+    series,
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return canonicalise(svg, spec.id);
+}

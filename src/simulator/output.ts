@@ -323,10 +323,10 @@ export function comparisonCharts(a: SimulationResult, b: SimulationResult): File
   return files;
 }
 
-const escapeHtml = (text: string) =>
+export const escapeHtml = (text: string) =>
   text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
-const fmt = (v: number | null, digits = 0) =>
+export const fmt = (v: number | null, digits = 0) =>
   v === null ? "—" : v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;line-height:1.45}
@@ -423,7 +423,22 @@ ${manipulators.length > 0 ? `<table><tr><th class="l">manipulator</th><th class=
 ${alerts.length > 0 ? `<table><tr><th class="l">rule</th><th class="l">groups</th><th class="l">accounts</th><th class="l">instrument</th><th class="l">side or month</th><th>sessions</th></tr>${alerts.join("")}</table>` : ""}`;
 }
 
-function page(title: string, body: string): string {
+export /** The scenario's observations beside the model's figures (validation.ts); empty when it lists none. */
+function validationSection(r: SimulationResult): string {
+  if (r.validation.length === 0) return "";
+  const what = (m: string) => (m === "wholesale" ? "exchange price, tenge/t" : "highest retail price, tenge/l");
+  const rows = r.validation
+    .map(
+      (v) =>
+        `<tr><td class="l">${escapeHtml(v.region)}</td><td class="l">${what(v.measure)}</td><td class="l">${v.from} to ${v.until}</td><td>${v.low === v.high ? fmt(v.low) : `${fmt(v.low)}–${fmt(v.high)}`}</td><td>${fmt(v.model, v.measure === "wholesale" ? 0 : 1)}</td><td>${v.errorPercent === null ? "—" : `${v.errorPercent > 0 ? "+" : ""}${v.errorPercent}%`}</td><td class="l">${escapeHtml(v.source)}</td></tr>`,
+    )
+    .join("");
+  return `<h2>Against what was observed</h2>
+<p class="note">Error: the model's distance from the observed range, as a percentage of its nearest bound (0 inside the range; negative below).</p>
+<table><tr><th class="l">region</th><th class="l">measure</th><th class="l">dates</th><th>observed</th><th>model</th><th>error</th><th class="l">source</th></tr>${rows}</table>`;
+}
+
+export function page(title: string, body: string): string {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
 }
 
@@ -445,6 +460,7 @@ export function report(r: SimulationResult, chartFiles: Files): string {
 <p class="note">Scenario <code>${escapeHtml(r.scenario.name)}</code>, from ${r.scenario.start}, ${r.scenario.days} days; retail prices at
 ${r.scenario.densityKgPerLitre} kg/l. Wholesale prices are at the producing plant (the exchange basis); "delivered" adds transport to the region.</p>
 <h2>Headline</h2><table>${head}</table>
+${validationSection(r)}
 <h2>Prices</h2><figure>${chartFiles.get("wholesale.svg")}</figure><figure>${chartFiles.get("retail.svg")}</figure>
 <h2>Volumes and shortages</h2><figure>${chartFiles.get("volumes.svg")}</figure><figure>${chartFiles.get("shortages.svg")}</figure>
 <h2>By month, focus regions</h2>${monthlyTable(r)}

@@ -23,6 +23,7 @@
  */
 
 import type { InstrumentView, MarketPort, OrderRequest } from "./port.ts";
+import { Random } from "./random.ts";
 import type { Plant } from "./scenario.ts";
 import { toLotKg, toTiynPerTonne } from "./units.ts";
 
@@ -34,6 +35,42 @@ export interface ProducerSettings {
   readonly floorAskTengePerTonne: number;
   readonly freeVolumeReallocation: number;
   readonly storageDays: number;
+  /** A session that sold at least this share of the offer (0..1) counts as sold out: the next ask steps up. */
+  readonly soldOutShare: number;
+  /** Below this share sold the next ask steps down. */
+  readonly slowSalesShare: number;
+  /** Below this share a session counts as idle: each idle session in a row doubles the step down. */
+  readonly idleSalesShare: number;
+  /** The most the step down is multiplied by (in steps). */
+  readonly stepDownMaxMultiple: number;
+  /** Least weight a route keeps in the split of free volume (0..1), so a region that bought nothing may bid again. */
+  readonly freeWeightMin: number;
+  /** Weight of the latest session in the estimate of free volume sold per session. */
+  readonly freeSalesSmoothing: number;
+  /** Free volume kept back from export, in sessions' worth of recent free sales. */
+  readonly exportKeepSessions: number;
+  /** Share of storage (0..1) beyond which free gas counts as stranded and is offered from the floor up. */
+  readonly strandedStorageShare: number;
+  /** Sessions per month assumed before the first (the starting estimate of free sales per session). */
+  readonly initialSessionsPerMonth: number;
+  /** The learning offer policy (a bandit over markups) instead of the rule of thumb; null: the rule of thumb. */
+  readonly learning: LearningSettings | null;
+}
+
+/**
+ * An ε-greedy bandit over markups, per instrument: each session the producer asks its export netback plus one of
+ * `markups` (fractions; the netback, the value of its gas abroad, anchors the ask whether or not export is open, so
+ * that markups do not compound from session to session), within [markupMin, markupMax] of the reference price; with probability `epsilon` a random one, otherwise the one with the highest estimated reward,
+ * each untried one first. The reward of a session is what its fills earned over the alternative to selling at home,
+ * Σ (price − netback) × tonnes (the floor ask instead of the netback when export is closed); the estimate of the markup used moves toward it by `recencyWeight` (an exponential
+ * recency-weighted average, so the policy follows a market that changes). Draws come from the seed's stream
+ * `producer/<plant>/learning`.
+ */
+export interface LearningSettings {
+  readonly markups: readonly number[];
+  readonly epsilon: number;
+  readonly recencyWeight: number;
+  readonly seed: number;
 }
 
 /** What a producer knows about today that is not market data: the rules in force and the calendar. */
@@ -62,6 +99,11 @@ interface RouteState {
   freeWeight: number;
   offeredKg: number;
   soldKg: number;
+  /** Learning policy: the markup arm used in the last session, and each arm's reward estimate (null: untried). */
+  arm: number;
+  armValues: (number | null)[];
+  /** Earned over the export alternative in the last session (tenge). */
+  earnedOverNetbackTenge: number;
 }
 
 export interface ProducerTotals {
@@ -104,6 +146,9 @@ export class Producer {
   /** clientOrderId → route and pool of today's orders. */
   private orders = new Map<string, { region: string; obligated: boolean }>();
   private orderCounter = 0;
+  private readonly random: Random | null;
+  /** The last session's alternative to selling at home (tenge/t): the netback, or the floor ask when export is closed. */
+  private lastNetbackTenge = 0;
   readonly totals: ProducerTotals = emptyProducerTotals();
   private readonly offExchangeToday = new Map<string, number>();
 
@@ -114,6 +159,8 @@ export class Producer {
     private readonly port: MarketPort,
   ) {
     this.id = plant.id;
+    this.random =
+      settings.learning === null ? null : new Random(settings.learning.seed, `producer/${plant.id}/learning`);
     const planTotal = routes.reduce((sum, r) => sum + r.planTonnesPerMonth, 0);
     for (const r of routes) {
       this.routes.set(r.region, {
@@ -121,6 +168,9 @@ export class Producer {
         planKgPerMonth: r.planTonnesPerMonth * 1000,
         obligatedKg: 0,
         markup: 0,
+        arm: 0,
+        armValues: (settings.learning?.markups ?? []).map(() => null),
+        earnedOverNetbackTenge: 0,
         lastAskTiyn: null,
         poorSessions: 0,
         freeWeight: planTotal > 0 ? r.planTonnesPerMonth / planTotal : 1 / routes.length,
@@ -128,7 +178,7 @@ export class Producer {
         soldKg: 0,
       });
     }
-    this.freeSoldPerSessionKg = (planTotal * 1000) / 21;
+    this.freeSoldPerSessionKg = (planTotal * 1000) / settings.initialSessionsPerMonth;
   }
 
   get bookedStockKg(): number {
@@ -189,6 +239,7 @@ export class Producer {
   async trade(day: ProducerDay): Promise<void> {
     const views = await this.port.instruments({ basis: this.id });
     this.orders = new Map();
+    this.lastNetbackTenge = day.exportOpen ? day.netbackTengePerTonne : this.settings.floorAskTengePerTonne;
     let availableKg = (await this.port.balances(this.id)).freeGasKg;
     if (availableKg !== BigInt(this.stockKg)) {
       throw new Error(`invariant: producer ${this.id} books ${this.stockKg} kg, the exchange holds ${availableKg} kg`);
@@ -197,7 +248,10 @@ export class Producer {
     // Free gas that fills the plant's storage has no export alternative left (export capacity cannot take it in
     // time): rather than curtail output, the plant offers it like obligated gas, from the floor up.
     const dailyOutputKg = (this.plant.outputTonnesPerMonth * 1000) / day.daysInMonth;
-    const strandedKg = Math.max(0, Math.min(freeKg, freeKg - 0.5 * this.settings.storageDays * dailyOutputKg));
+    const strandedKg = Math.max(
+      0,
+      Math.min(freeKg, freeKg - this.settings.strandedStorageShare * this.settings.storageDays * dailyOutputKg),
+    );
     let weightSum = 0;
     for (const v of views) weightSum += this.routes.get(v.region)?.freeWeight ?? 0;
     const orders: OrderRequest[] = [];
@@ -224,17 +278,17 @@ export class Producer {
             ? (route.lastAskTiyn + reference) / 2
             : route.lastAskTiyn;
       const s = this.settings;
-      const wish = Math.min(
-        reference * (1 + s.markupMax),
-        Math.max(reference * (1 + s.markupMin), anchor * (1 + route.markup)),
-      );
+      const netbackTiyn = toTiynPerTonne(day.netbackTengePerTonne, v.tickTiynPerTonne, "up");
+      const target = s.learning === null ? anchor * (1 + route.markup) : netbackTiyn * (1 + this.chooseArm(route));
+      const wish = Math.min(reference * (1 + s.markupMax), Math.max(reference * (1 + s.markupMin), target));
       // Gas with no export alternative may go below the band of the search, down to the floor.
-      const wishBound = Math.min(reference * (1 + s.markupMax), anchor * (1 + route.markup));
+      const wishBound = Math.min(reference * (1 + s.markupMax), target);
       const floor = toTiynPerTonne(this.settings.floorAskTengePerTonne, v.tickTiynPerTonne, "up");
       const freeReservation = day.exportOpen
         ? toTiynPerTonne(day.netbackTengePerTonne, v.tickTiynPerTonne, "up")
         : floor;
       route.offeredKg = 0;
+      route.earnedOverNetbackTenge = 0;
       route.soldKg = 0;
       route.lastAskTiyn = obligatedKg > 0 ? Math.max(floor, wishBound) : wish;
       const placed = this.ladder(v, route, obligatedKg, Math.max(floor, wishBound), floor, true, orders);
@@ -306,6 +360,22 @@ export class Producer {
     return placed;
   }
 
+  /** The learning policy's markup for a route's next session (ε-greedy; untried arms first). */
+  private chooseArm(route: RouteState): number {
+    const learning = this.settings.learning!;
+    const random = this.random!;
+    const untried = route.armValues.indexOf(null);
+    let arm: number;
+    if (untried >= 0) arm = untried;
+    else if (random.next() < learning.epsilon) arm = Math.floor(random.next() * learning.markups.length);
+    else {
+      arm = 0;
+      for (let a = 1; a < route.armValues.length; a++) if (route.armValues[a]! > route.armValues[arm]!) arm = a;
+    }
+    route.arm = arm;
+    return learning.markups[arm]!;
+  }
+
   /** After the session: books the fills and learns. */
   async afterSession(): Promise<void> {
     const fills = await this.port.fills();
@@ -315,6 +385,7 @@ export class Producer {
       if (!tag) throw new Error(`invariant: producer ${this.id} got a fill for unknown order ${fill.clientOrderId}`);
       const route = this.routes.get(tag.region)!;
       route.soldKg += fill.quantityKg;
+      route.earnedOverNetbackTenge += (fill.priceTiynPerTonne / 100 - this.lastNetbackTenge) * (fill.quantityKg / 1000);
       this.stockKg -= fill.quantityKg;
       this.totals.exchangeValueTenge += (fill.priceTiynPerTonne / 100) * (fill.quantityKg / 1000);
       if (tag.obligated) {
@@ -329,18 +400,25 @@ export class Producer {
     let soldSum = 0;
     for (const route of this.routes.values()) soldSum += route.soldKg;
     for (const route of this.routes.values()) {
-      if (route.offeredKg > 0) {
+      if (s.learning !== null) {
+        if (route.offeredKg > 0) {
+          const old = route.armValues[route.arm] ?? null;
+          const reward = route.earnedOverNetbackTenge;
+          route.armValues[route.arm] = old === null ? reward : old + s.learning.recencyWeight * (reward - old);
+        }
+      } else if (route.offeredKg > 0) {
         const soldShare = route.soldKg / route.offeredKg;
-        route.poorSessions = soldShare < 0.05 ? route.poorSessions + 1 : 0;
-        const down = s.markupStep * Math.min(8, 2 ** Math.max(0, route.poorSessions - 1));
-        route.markup = soldShare >= 0.98 ? s.markupStep : soldShare < 0.6 ? -down : 0;
+        route.poorSessions = soldShare < s.idleSalesShare ? route.poorSessions + 1 : 0;
+        const down = s.markupStep * Math.min(s.stepDownMaxMultiple, 2 ** Math.max(0, route.poorSessions - 1));
+        route.markup = soldShare >= s.soldOutShare ? s.markupStep : soldShare < s.slowSalesShare ? -down : 0;
       }
       const target = soldSum > 0 ? route.soldKg / soldSum : route.freeWeight;
       route.freeWeight = (1 - s.freeVolumeReallocation) * route.freeWeight + s.freeVolumeReallocation * target;
       // Keep every route in play: a region that bought nothing today may bid tomorrow.
-      route.freeWeight = Math.max(route.freeWeight, 0.02);
+      route.freeWeight = Math.max(route.freeWeight, s.freeWeightMin);
     }
-    this.freeSoldPerSessionKg = 0.7 * this.freeSoldPerSessionKg + 0.3 * freeSoldKg;
+    this.freeSoldPerSessionKg =
+      (1 - s.freeSalesSmoothing) * this.freeSoldPerSessionKg + s.freeSalesSmoothing * freeSoldKg;
   }
 
   /**
@@ -351,7 +429,7 @@ export class Producer {
     const dailyOutputKg = (this.plant.outputTonnesPerMonth * 1000) / day.daysInMonth;
     let exportKg = 0;
     if (day.exportOpen && tradingDay) {
-      const keepKg = 1.5 * this.freeSoldPerSessionKg;
+      const keepKg = this.settings.exportKeepSessions * this.freeSoldPerSessionKg;
       exportKg = Math.floor(Math.max(0, Math.min(this.freeStockKg - keepKg, this.exportAllowanceKg)) / 1000) * 1000;
       this.exportAllowanceKg -= exportKg;
       this.stockKg -= exportKg;

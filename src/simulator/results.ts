@@ -73,6 +73,20 @@ export interface ProducerRow {
   readonly obligatedUnsoldTonnes: number;
 }
 
+/** One observation (scenario `observed`) with the model's figure beside it (validation.ts). */
+export interface ValidationRow {
+  readonly measure: "wholesale" | "retailPeak";
+  readonly region: string;
+  readonly from: string;
+  readonly until: string;
+  readonly low: number;
+  readonly high: number;
+  readonly source: string;
+  readonly model: number | null;
+  /** Distance from the observed range, percent of its nearest bound; negative below; 0 inside; null: no figure. */
+  readonly errorPercent: number | null;
+}
+
 export interface SimulationResult {
   readonly scenario: {
     readonly name: string;
@@ -104,6 +118,8 @@ export interface SimulationResult {
   /** Sessions each manipulator acted in. */
   readonly manipulatorSessions: Readonly<ManipulatorActs>;
   readonly assumptions: readonly { readonly path: string; readonly value: string; readonly note: string }[];
+  /** The scenario's observations with the model's figures (empty when it lists none). */
+  readonly validation: readonly ValidationRow[];
   /** Market surveillance over the run, when the caller ran it (`sauda simulate` does). */
   readonly surveillance?: LabSurveillance;
 }

@@ -32,7 +32,7 @@ import { ManipulatorAgents } from "./manipulators.ts";
 import { Producer, type ProducerDay } from "./producer.ts";
 import { Random } from "./random.ts";
 import type { MonthRow, NationalSeries, RegionSeries, SessionRow, SimulationResult } from "./results.ts";
-import { type Region, type RuleChange, type Scenario, ScenarioError } from "./scenario.ts";
+import { type MarketRules, type Region, type RuleChange, type Scenario, ScenarioError } from "./scenario.ts";
 import {
   buyerSettingsOf,
   demandCurveOf,
@@ -42,6 +42,7 @@ import {
   unitCostAtRetail,
 } from "./settings.ts";
 import { fixed, MS_PER_DAY, toTiynPerTonne } from "./units.ts";
+import { validationRows } from "./validation.ts";
 
 export const TICK_TIYN_PER_TONNE = 100;
 export const LOT_KG = 1000;
@@ -117,6 +118,8 @@ interface RunState {
     ceilingTengePerTonne: number | null;
     maxSharePercent: number | null;
   };
+  /** The rules of supply in force (the scenario's, as dated `market` changes leave them). */
+  marketRules: MarketRules;
   /** Retail caps set by dated changes, per region. */
   readonly datedCaps: Map<string, number | null>;
   /** The latest session price by route key (`plant>region`). */
@@ -354,6 +357,13 @@ function initialState(s: Scenario, market: Market): RunState {
       maxSharePercent: s.rules.safeguards.maxSharePercent,
     },
     datedCaps: new Map<string, number | null>(),
+    marketRules: {
+      domesticObligation: s.rules.domesticObligation,
+      exchangeSharePercent: s.rules.exchangeSharePercent,
+      offExchangePriceTengePerTonne: s.rules.offExchangePriceTengePerTonne,
+      exportOpen: s.rules.exportOpen,
+      planScalePercent: s.rules.planScalePercent,
+    },
     lastPriceTiyn: new Map<string, number>(),
     lastPlantPriceTenge,
   };
@@ -380,15 +390,15 @@ async function runDay(s: Scenario, market: Market, state: RunState, collected: C
   const producerDay: ProducerDay = {
     day: d,
     daysInMonth: daysInMonth(dayMs),
-    obligation: s.rules.domesticObligation,
-    exchangeShare: s.rules.exchangeSharePercent / 100,
-    exportOpen: s.rules.exportOpen,
+    obligation: state.marketRules.domesticObligation,
+    exchangeShare: state.marketRules.exchangeSharePercent / 100,
+    exportOpen: state.marketRules.exportOpen,
     netbackTengePerTonne: 0,
-    planScale: s.rules.planScalePercent / 100,
+    planScale: state.marketRules.planScalePercent / 100,
   };
   if (d === 0 || day.date.endsWith("-01")) startMonth(s, market, state, day, producerDay);
   applyScheduledHalts(s, market, state, day);
-  produceAndShip(s, market, state, day, producerDay);
+  produceAndShip(market, state, day, producerDay);
   const trading = market.tradingCalendar[d]!;
   const totals: SessionTotals = trading
     ? await runSession(s, market, state, collected, day, producerDay)
@@ -411,6 +421,14 @@ function applyDatedChanges(s: Scenario, market: Market, state: RunState, day: Da
       else state.haltedRegions.delete(change.region!);
     } else if (change.kind === "retailCap") {
       state.datedCaps.set(change.region, change.tengePerLitre);
+    } else if (change.kind === "market") {
+      const { kind: _, ...rules } = change;
+      const wasObligated = state.marketRules.domesticObligation;
+      state.marketRules = { ...state.marketRules, ...rules };
+      // An obligation from mid-month: the month's plan is registered now (at a month's start, startMonth does it).
+      if (!wasObligated && state.marketRules.domesticObligation && !day.date.endsWith("-01") && day.index > 0) {
+        planMonth(s, market, state, day);
+      }
     }
   }
 }
@@ -463,15 +481,18 @@ function startMonth(s: Scenario, market: Market, state: RunState, day: Day, prod
     exchange.halt("halt", "region", region, "halt continues into the new month");
   }
   if (state.marketHalted) exchange.halt("halt", "market", null, "halt continues into the new month");
-  if (s.rules.domesticObligation) {
-    for (const p of s.market.plants) {
-      const planKg = market.routes
-        .filter((r) => r.plant === p.id)
-        .reduce((sum, r) => sum + r.planTonnesPerMonth * 1000 * (s.rules.planScalePercent / 100), 0);
-      exchange.planSupply(day.month, p.id, p.id, Math.round(planKg), `scenario ${s.name}: domestic supply plan`);
-    }
-  }
+  if (state.marketRules.domesticObligation) planMonth(s, market, state, day);
   for (const p of market.producers) p.startMonth(producerDay);
+}
+
+/** Registers the month's domestic supply plan of every plant with the exchange. */
+function planMonth(s: Scenario, market: Market, state: RunState, day: Day): void {
+  for (const p of s.market.plants) {
+    const planKg = market.routes
+      .filter((r) => r.plant === p.id)
+      .reduce((sum, r) => sum + r.planTonnesPerMonth * 1000 * (state.marketRules.planScalePercent / 100), 0);
+    market.exchange.planSupply(day.month, p.id, p.id, Math.round(planKg), `scenario ${s.name}: domestic supply plan`);
+  }
 }
 
 /** Lists a route's call-auction instrument for the month, referenced at the route's latest session price. */
@@ -537,7 +558,7 @@ function applyScheduledHalts(s: Scenario, market: Market, state: RunState, day: 
  * Step 3: plants produce and declare exchange-bound output; off-exchange volumes are shipped to the region's networks
  * (transport cost and transit time of the route); deliveries due today reach the stations.
  */
-function produceAndShip(s: Scenario, market: Market, state: RunState, day: Day, producerDay: ProducerDay): void {
+function produceAndShip(market: Market, state: RunState, day: Day, producerDay: ProducerDay): void {
   const { exchange } = market;
   const d = day.index;
   exchange.setTime(day.dayMs + 2 * 3_600_000);
@@ -545,7 +566,7 @@ function produceAndShip(s: Scenario, market: Market, state: RunState, day: Day, 
     const made = p.produce(producerDay);
     exchange.declareGas(p.id, p.id, made.declareKg);
     market.manipulators.declared(p.id, made.declareKg);
-    const offPrice = s.rules.offExchangePriceTengePerTonne ?? state.lastPlantPriceTenge.get(p.id)!;
+    const offPrice = state.marketRules.offExchangePriceTengePerTonne ?? state.lastPlantPriceTenge.get(p.id)!;
     for (const delivery of made.offExchange) {
       const region = market.regionById.get(delivery.region)!;
       const route = market.logistics.get(delivery.region)!.get(p.id)!;
@@ -759,7 +780,7 @@ function serveRegion(
 /** Collects the result: the scenario's identity, the series, monthly rows, producers' totals, the engine's counts. */
 function resultOf(s: Scenario, market: Market, state: RunState, collected: Collected): SimulationResult {
   const { exchange, manipulators } = market;
-  return {
+  const result = {
     scenario: {
       name: s.name,
       title: s.title,
@@ -787,8 +808,8 @@ function resultOf(s: Scenario, market: Market, state: RunState, collected: Colle
     },
     manipulators: manipulators.accounts,
     manipulatorSessions: { ...manipulators.acts },
-    assumptions: assumptionsOf(s),
   };
+  return { ...result, assumptions: assumptionsOf(s), validation: validationRows(s.observed, result) };
 }
 
 /** A producer's totals over the run, in tonnes and tenge. */
@@ -862,17 +883,30 @@ function monthlyRows(s: Scenario, dates: readonly string[], series: Record<strin
 /** Every documented number of the scenario, for the report. */
 function assumptionsOf(s: Scenario): { path: string; value: string; note: string }[] {
   const rows: { path: string; value: string; note: string }[] = [];
+  const inputs = new Map(s.inputs.map((i) => [i.path, i]));
+  const inputNote = (path: string) => {
+    const input = inputs.get(path.replace(/^market\./, ""));
+    if (input === undefined) return undefined;
+    const range = input.low === null ? "" : ` Range ${input.low}–${input.high} (${input.distribution}).`;
+    return input.source !== null ? `Source: ${input.source}${range}` : `Assumed: ${input.assumed}${range}`;
+  };
   const visit = (value: unknown, path: string, pattern: string) => {
     if (typeof value === "number") {
-      rows.push({ path, value: String(value), note: s.notes[pattern] ?? "" });
+      rows.push({ path, value: String(value), note: inputNote(path) ?? s.notes[pattern] ?? "" });
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => {
-        const label = typeof item === "object" && item !== null && "id" in item ? String(item.id) : String(i);
+        const o = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : null;
+        const label =
+          o !== null && "id" in o
+            ? String(o.id)
+            : o !== null && "plant" in o && "region" in o
+              ? `${String(o.plant)}>${String(o.region)}`
+              : String(i);
         visit(item, `${path}[${label}]`, `${pattern}[]`);
       });
     } else if (typeof value === "object" && value !== null) {
       for (const [key, item] of Object.entries(value)) {
-        if (path === "" && key === "notes") continue;
+        if (path === "" && (key === "notes" || key === "inputs" || key === "observed")) continue;
         visit(item, path === "" ? key : `${path}.${key}`, pattern === "" ? key : `${pattern}.${key}`);
       }
     }

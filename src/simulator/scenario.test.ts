@@ -18,9 +18,10 @@ const SCENARIOS = resolve(import.meta.dirname, "../../scenarios");
 const files = readdirSync(SCENARIOS).filter((f) => f.endsWith(".json"));
 
 describe("scenario files", () => {
-  it("has the four scenarios of the issue and the manipulation scenario", () => {
+  it("has the four scenarios of the issue, the manipulation scenario and January 2022 as it happened", () => {
     expect(files.sort()).toEqual([
       "baseline-2021.json",
+      "january-2022-actual.json",
       "liberalisation-2022.json",
       "manipulation-2021.json",
       "retail-freeze-50.json",
@@ -60,6 +61,11 @@ describe("scenario checking", () => {
     );
     expect(() => parseScenario(overrideField(base, "start", "2022-02-30"))).toThrow(/start: expected a date/);
     expect(() => overrideField(base, "rules.nothing", 1)).toThrow(ScenarioError);
+    const plant = parseScenario(overrideField(base, "plants[KAZGPZ].exportLogisticsTengePerTonne", 80000));
+    expect(plant.market.plants.find((p) => p.id === "KAZGPZ")!.exportLogisticsTengePerTonne).toBe(80000);
+    const route = parseScenario(overrideField(base, "market.routes[KAZGPZ>MANGYSTAU].distanceKm", 200));
+    expect(route.market.routes.find((r) => r.plant === "KAZGPZ" && r.region === "MANGYSTAU")!.distanceKm).toBe(200);
+    expect(() => overrideField(base, "plants[NOWHERE].costTengePerTonne", 1)).toThrow(ScenarioError);
   });
 
   it("merges objects field by field and replaces arrays", () => {

@@ -12,10 +12,10 @@
  */
 
 import { parseDate } from "./dates.ts";
+import { isInputObject, resolveInputs, type ScenarioInput } from "./inputs.ts";
+import { ScenarioError } from "./scenario-error.ts";
 
-export class ScenarioError extends Error {
-  override readonly name = "ScenarioError";
-}
+export { ScenarioError };
 
 export interface Plant {
   readonly id: string;
@@ -84,7 +84,28 @@ export type RuleChange =
       readonly maxSharePercent?: number | null;
     }
   | { readonly kind: "halt" | "resume"; readonly scope: "market" | "region"; readonly region: string | null }
-  | { readonly kind: "retailCap"; readonly region: string; readonly tengePerLitre: number | null };
+  | { readonly kind: "retailCap"; readonly region: string; readonly tengePerLitre: number | null }
+  | ({ readonly kind: "market" } & Partial<MarketRules>);
+
+/** The rules of supply a `market` change may set on a date: obligation, exchange share, off-exchange price, export. */
+export interface MarketRules {
+  readonly domesticObligation: boolean;
+  readonly exchangeSharePercent: number;
+  readonly offExchangePriceTengePerTonne: number | null;
+  readonly exportOpen: boolean;
+  readonly planScalePercent: number;
+}
+
+/** Something observed, to check a run against (validation.ts): a figure, or a range, in a region over dates. */
+export interface Observation {
+  readonly measure: "wholesale" | "retailPeak";
+  readonly region: string;
+  readonly from: string;
+  readonly until: string;
+  readonly low: number;
+  readonly high: number;
+  readonly source: string;
+}
 
 export interface DatedChange {
   readonly date: string;
@@ -136,6 +157,9 @@ export interface Scenario {
     readonly bidGridPercent: readonly number[];
     readonly workingCapitalDays: number;
     readonly demandSmoothing: number;
+    readonly offerShareMultiple: number;
+    readonly switchPremiumPercent: number;
+    readonly bidJitterPercent: number;
   };
   readonly producers: {
     readonly markupStepPercent: number;
@@ -145,6 +169,21 @@ export interface Scenario {
     readonly floorAskTengePerTonne: number;
     readonly freeVolumeReallocation: number;
     readonly storageDays: number;
+    readonly soldOutPercent: number;
+    readonly slowSalesPercent: number;
+    readonly idleSalesPercent: number;
+    readonly stepDownMaxMultiple: number;
+    readonly freeWeightMinPercent: number;
+    readonly freeSalesSmoothing: number;
+    readonly exportKeepSessions: number;
+    readonly strandedStoragePercent: number;
+    readonly initialSessionsPerMonth: number;
+    /** The learning offer policy (producer.ts, LearningSettings) when `enabled`; null: the rule of thumb. */
+    readonly learning: {
+      readonly markupsPercent: readonly number[];
+      readonly epsilon: number;
+      readonly recencyWeight: number;
+    } | null;
   };
   readonly rules: {
     readonly domesticObligation: boolean;
@@ -174,6 +213,10 @@ export interface Scenario {
   /** Manipulative agents run beside the honest ones (manipulators.ts); each null when switched off. */
   readonly manipulators: Manipulators;
   readonly notes: Readonly<Record<string, string>>;
+  /** Numbers written as input objects (inputs.ts): their source or reason and, for uncertain ones, their range. */
+  readonly inputs: readonly ScenarioInput[];
+  /** Observations a run is checked against (optional `observed`; each with its source). */
+  readonly observed: readonly Observation[];
 }
 
 /** Where a manipulator trades: the instrument of one route (plant × region). */
@@ -255,11 +298,26 @@ export function mergeScenario(base: unknown, over: unknown): unknown {
  */
 export function overrideField(scenario: unknown, path: string, value: Json): unknown {
   const parts = path.split(".");
+  // Per-item fields name the item by id (`plants[KAZGPZ].x`, `regions[MANGYSTAU].x`, `routes[KAZGPZ>MANGYSTAU].x`),
+  // with or without the `market.` prefix, as uncertainty.json's driver paths do.
+  if (/^(plants|regions|routes)\[/.test(parts[0]!)) parts.unshift("market");
   const copy = structuredClone(scenario) as Record<string, Json>;
   let node: Record<string, Json> = copy;
+  const missing = () => new ScenarioError(`sweep: '${path}' is not a field of the scenario`);
   for (let i = 0; i < parts.length - 1; i++) {
+    const item = /^([A-Za-z]\w*)\[([^\]]+)\]$/.exec(parts[i]!);
+    if (item) {
+      const list = node[item[1]!];
+      if (!Array.isArray(list)) throw missing();
+      const found = list.find(
+        (x) => isObject(x) && (x.id === item[2] || `${String(x.plant)}>${String(x.region)}` === item[2]),
+      );
+      if (!isObject(found)) throw missing();
+      node = found;
+      continue;
+    }
     const next = node[parts[i]!];
-    if (!isObject(next)) throw new ScenarioError(`sweep: '${path}' is not a field of the scenario`);
+    if (!isObject(next)) throw missing();
     node = next;
   }
   const last = parts[parts.length - 1]!;
@@ -394,7 +452,8 @@ const MILLION = 1_000_000;
  */
 export function parseScenario(input: unknown): Scenario {
   if (!isObject(input)) throw new ScenarioError("a scenario is a JSON object");
-  const r = new Reader(input, "");
+  const resolved = resolveInputs(input);
+  const r = new Reader(resolved.json as Record<string, Json>, "");
   const { market, plantIds, regionIds } = readMarket(r.object("market"));
   // Every section must be present before any of its fields is read: the first error names the missing section.
   const t = r.object("transport");
@@ -412,6 +471,8 @@ export function parseScenario(input: unknown): Scenario {
     rules: readRules(rules, regionIds),
     manipulators: readManipulators(r, plantIds, regionIds),
     notes: readNotes(r.raw("notes")),
+    inputs: resolved.inputs,
+    observed: r.raw("observed") === undefined ? [] : r.array("observed", 1000, (o) => readObservation(o, regionIds)),
   };
   checkScenario(scenario);
   return scenario;
@@ -534,6 +595,9 @@ function readBuyers(b: Reader): Scenario["buyers"] {
     bidGridPercent: b.numbers("bidGridPercent", 20, -50, 100),
     workingCapitalDays: b.number("workingCapitalDays", 1, 365),
     demandSmoothing: b.number("demandSmoothing", 0.01, 1),
+    offerShareMultiple: b.number("offerShareMultiple", 0.01, 100),
+    switchPremiumPercent: b.number("switchPremiumPercent", 0, 100),
+    bidJitterPercent: b.number("bidJitterPercent", 0, 50),
   };
 }
 
@@ -547,6 +611,28 @@ function readProducers(p: Reader): Scenario["producers"] {
     floorAskTengePerTonne: p.number("floorAskTengePerTonne", 1, 10 * MILLION),
     freeVolumeReallocation: p.number("freeVolumeReallocation", 0, 1),
     storageDays: p.number("storageDays", 0, 365),
+    soldOutPercent: p.number("soldOutPercent", 0, 100),
+    slowSalesPercent: p.number("slowSalesPercent", 0, 100),
+    idleSalesPercent: p.number("idleSalesPercent", 0, 100),
+    stepDownMaxMultiple: p.number("stepDownMaxMultiple", 1, 1000),
+    freeWeightMinPercent: p.number("freeWeightMinPercent", 0, 100),
+    freeSalesSmoothing: p.number("freeSalesSmoothing", 0, 1),
+    exportKeepSessions: p.number("exportKeepSessions", 0, 100),
+    strandedStoragePercent: p.number("strandedStoragePercent", 0, 100),
+    initialSessionsPerMonth: p.number("initialSessionsPerMonth", 1, 31),
+    learning: readLearning(p),
+  };
+}
+
+/** `producers.learning`: the bandit over markups, when present and enabled. */
+function readLearning(p: Reader): Scenario["producers"]["learning"] {
+  if (p.raw("learning") === undefined) return null;
+  const l = p.object("learning");
+  if (!l.boolean("enabled")) return null;
+  return {
+    markupsPercent: l.numbers("markupsPercent", 20, -50, 100),
+    epsilon: l.number("epsilon", 0, 1),
+    recencyWeight: l.number("recencyWeight", 0.001, 1),
   };
 }
 
@@ -624,6 +710,21 @@ function readSafeguards(safeguards: Reader): Scenario["rules"]["safeguards"] {
   };
 }
 
+/** One entry of `observed`: a measure in a known region over dates, a range low..high, and its source. */
+function readObservation(o: Reader, regionIds: ReadonlySet<string>): Observation {
+  const measure = o.string("measure");
+  if (measure !== "wholesale" && measure !== "retailPeak")
+    throw new ScenarioError("observed: measure must be wholesale or retailPeak");
+  const region = o.id("region");
+  if (!regionIds.has(region)) throw new ScenarioError(`observed: unknown region ${region}`);
+  const from = o.date("from");
+  const until = o.date("until");
+  if (until < from) throw new ScenarioError("observed: until is before from");
+  const low = o.number("low", 0, 10 * MILLION);
+  const high = o.number("high", low, 10 * MILLION);
+  return { measure, region, from, until, low, high, source: o.string("source") };
+}
+
 /** One entry of `rules.retailCaps`, in a known region. */
 function readRetailCap(c: Reader, regionIds: ReadonlySet<string>): RetailCap {
   const region = c.id("region");
@@ -669,7 +770,9 @@ function readChange(c: Reader, regions: ReadonlySet<string>): DatedChange {
   const holder = c.raw("change");
   const kinds = isObject(holder) ? Object.keys(holder) : [];
   if (kinds.length !== 1) {
-    throw new ScenarioError("rules.changes: each change names exactly one of safeguards, halt, resume, retailCap");
+    throw new ScenarioError(
+      "rules.changes: each change names exactly one of safeguards, halt, resume, retailCap, market",
+    );
   }
   const kind = kinds[0]!;
   const body = c.object("change").object(kind);
@@ -695,8 +798,22 @@ function readChange(c: Reader, regions: ReadonlySet<string>): DatedChange {
     change = { kind, scope, region: scope === "region" ? region("region") : null };
   } else if (kind === "retailCap") {
     change = { kind, region: region("region"), tengePerLitre: body.nullableNumber("tengePerLitre", 1, 10_000) };
+  } else if (kind === "market") {
+    const has = (field: string) => body.raw(field) !== undefined;
+    change = {
+      kind,
+      ...(has("domesticObligation") ? { domesticObligation: body.boolean("domesticObligation") } : {}),
+      ...(has("exchangeSharePercent") ? { exchangeSharePercent: body.number("exchangeSharePercent", 0, 100) } : {}),
+      ...(has("offExchangePriceTengePerTonne")
+        ? { offExchangePriceTengePerTonne: body.nullableNumber("offExchangePriceTengePerTonne", 1, 10 * MILLION) }
+        : {}),
+      ...(has("exportOpen") ? { exportOpen: body.boolean("exportOpen") } : {}),
+      ...(has("planScalePercent") ? { planScalePercent: body.number("planScalePercent", 0, 1000) } : {}),
+    };
   } else {
-    throw new ScenarioError(`rules.changes: unknown change '${kind}'; expected safeguards, halt, resume or retailCap`);
+    throw new ScenarioError(
+      `rules.changes: unknown change '${kind}'; expected safeguards, halt, resume, retailCap or market`,
+    );
   }
   return { date, reason, change };
 }
@@ -771,6 +888,10 @@ export function undocumentedNumbers(scenario: unknown): string[] {
   const notes = isObject(scenario.notes) ? scenario.notes : {};
   const missing = new Set<string>();
   const visit = (value: Json, path: string) => {
+    if (isInputObject(value)) {
+      // An input object carries its own source or reason (inputs.ts).
+      return;
+    }
     if (typeof value === "number") {
       // A list of numbers may be documented as a whole (its path without the trailing []).
       if (!(path in notes) && !(path.endsWith("[]") && path.slice(0, -2) in notes)) missing.add(path);
@@ -778,7 +899,8 @@ export function undocumentedNumbers(scenario: unknown): string[] {
       for (const item of value) visit(item, `${path}[]`);
     } else if (isObject(value)) {
       for (const [key, item] of Object.entries(value)) {
-        if (path === "" && key === "notes") continue;
+        // Observations carry their own source (required), as notes do.
+        if (path === "" && (key === "notes" || key === "observed")) continue;
         visit(item, path === "" ? key : `${path}.${key}`);
       }
     }

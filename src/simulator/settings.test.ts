@@ -22,6 +22,16 @@ describe("agent settings from a scenario", () => {
       floorAskTengePerTonne: 30_000,
       freeVolumeReallocation: 0.2,
       storageDays: 10,
+      soldOutShare: 0.98,
+      slowSalesShare: 0.6,
+      idleSalesShare: 0.05,
+      stepDownMaxMultiple: 8,
+      freeWeightMin: 0.02,
+      freeSalesSmoothing: 0.3,
+      exportKeepSessions: 1.5,
+      strandedStorageShare: 0.5,
+      initialSessionsPerMonth: 21,
+      learning: null,
     });
   });
 
@@ -34,11 +44,14 @@ describe("agent settings from a scenario", () => {
       stationCostTengePerLitre: 10,
       minMarkup: 0.05,
       bidGrid: [-0.04, -0.02, 0, 0.02, 0.05, 0.1],
-      densityKgPerLitre: 0.586,
+      densityKgPerLitre: 0.543,
       referenceRetailTengePerLitre: 55,
+      offerShareMultiple: 1.5,
+      switchPremium: 0.02,
+      bidJitter: 0.005,
     });
-    // (55 − 10) tenge/l at 0.586 kg/l is 76,792 tenge/t with the markup; 63,993 without it.
-    expect(Math.round(unitCostAtRetail(55, settings))).toBe(63_993);
+    // (55 − 10) tenge/l at 0.543 kg/l is 82,873 tenge/t with the markup; 69,061 without it.
+    expect(Math.round(unitCostAtRetail(55, settings))).toBe(69_061);
   });
 
   it("prices a route's transport and transit, and a plant's export netback", () => {

@@ -22,6 +22,24 @@ export function producerSettingsOf(s: Scenario): ProducerSettings {
     floorAskTengePerTonne: s.producers.floorAskTengePerTonne,
     freeVolumeReallocation: s.producers.freeVolumeReallocation,
     storageDays: s.producers.storageDays,
+    soldOutShare: s.producers.soldOutPercent / 100,
+    slowSalesShare: s.producers.slowSalesPercent / 100,
+    idleSalesShare: s.producers.idleSalesPercent / 100,
+    stepDownMaxMultiple: s.producers.stepDownMaxMultiple,
+    freeWeightMin: s.producers.freeWeightMinPercent / 100,
+    freeSalesSmoothing: s.producers.freeSalesSmoothing,
+    exportKeepSessions: s.producers.exportKeepSessions,
+    strandedStorageShare: s.producers.strandedStoragePercent / 100,
+    initialSessionsPerMonth: s.producers.initialSessionsPerMonth,
+    learning:
+      s.producers.learning === null
+        ? null
+        : {
+            markups: s.producers.learning.markupsPercent.map((x) => x / 100),
+            epsilon: s.producers.learning.epsilon,
+            recencyWeight: s.producers.learning.recencyWeight,
+            seed: s.seed,
+          },
   };
 }
 
@@ -53,6 +71,9 @@ export function buyerSettingsOf(s: Scenario, region: RegionRetail, curve: Demand
     densityKgPerLitre: s.densityKgPerLitre,
     curve,
     referenceRetailTengePerLitre: region.retailTengePerLitre,
+    offerShareMultiple: s.buyers.offerShareMultiple,
+    switchPremium: s.buyers.switchPremiumPercent / 100,
+    bidJitter: s.buyers.bidJitterPercent / 100,
   };
 }
 

@@ -11,12 +11,14 @@ import { headline, runFiles } from "./output.ts";
 import { runScenario } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
 import { variantSummary } from "./summary.ts";
+import { runOutcome } from "./uncertainty.ts";
 
 /** One variant to run, as the pool posts it. */
 export interface SweepTask {
   readonly index: number;
   readonly scenario: Scenario;
-  readonly extra: { readonly outDir: string | null };
+  /** `outcome: "uncertainty"` answers with the run's RunOutcome (uncertainty.ts) instead of its summary. */
+  readonly extra: { readonly outDir: string | null; readonly outcome?: "summary" | "uncertainty" };
 }
 
 /** The answer to a task. */
@@ -30,7 +32,10 @@ port.on("message", async ({ index, scenario, extra }: SweepTask) => {
   try {
     const result = await runScenario(scenario);
     if (extra.outDir !== null) writeFiles(extra.outDir, runFiles(result));
-    reply = { index, ok: true, value: { ...variantSummary(result), headline: headline(result) } };
+    reply =
+      extra.outcome === "uncertainty"
+        ? { index, ok: true, value: runOutcome(result) }
+        : { index, ok: true, value: { ...variantSummary(result), headline: headline(result) } };
   } catch (error) {
     reply = { index, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }

@@ -19,9 +19,12 @@ export interface SweepSpec {
   readonly values: readonly (number | boolean | null)[];
 }
 
-/** Parses `name=v1,v2,...`; the name is an alias (SWEEP_ALIASES) or a dotted field path. */
+/**
+ * Parses `name=v1,v2,...`; the name is an alias (SWEEP_ALIASES) or a dotted field path, items of a list named by id
+ * (`plants[KAZGPZ].exportLogisticsTengePerTonne`).
+ */
 export function parseSweep(text: string): SweepSpec {
-  const match = /^([A-Za-z][A-Za-z0-9_.]*)=(.+)$/.exec(text);
+  const match = /^([A-Za-z][A-Za-z0-9_.[\]>-]*)=(.+)$/.exec(text);
   if (!match) throw new ScenarioError(`sweep '${text}': expected name=value,value,...`);
   const name = match[1]!;
   const values = match[2]!.split(",").map((raw) => {

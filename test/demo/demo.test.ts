@@ -219,7 +219,7 @@ describe("the demo market driven by the policy lab's agents", () => {
     const stats = agents.stats();
     expect(stats.failures).toBe(1);
     expect(stats.lastFailure).toBe(
-      "producer KAZGPZ-1: invariant: producer KAZGPZ books 1442000 kg, the exchange holds 1443000 kg",
+      "producer KAZGPZ-1: invariant: producer KAZGPZ books 1443000 kg, the exchange holds 1444000 kg",
     );
     const after = orders.filter((o) => o.account === "KAZGPZ-1" && o.timeMs > INJECT_MS + ROUND_MS);
     expect(after.length).toBeGreaterThan(0);

@@ -50,8 +50,8 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     await expect.poll(() => page.locator("h1").first().textContent(), { timeout: UI_MS }).toBe("Policy lab");
     expect(await page.locator("a[aria-current=page]").textContent()).toBe("Policy lab");
     const scenarios = page.locator("select[name=scenario-A] option");
-    // baseline-2021, liberalisation-2022, manipulation-2021, retail-freeze-50, safeguarded-2022.
-    await expect.poll(() => scenarios.count(), { timeout: UI_MS }).toBe(5);
+    // baseline-2021, january-2022-actual, liberalisation-2022, manipulation-2021, retail-freeze-50, safeguarded-2022.
+    await expect.poll(() => scenarios.count(), { timeout: UI_MS }).toBe(6);
     await expect
       .poll(() => page.locator("select[name=scenario-A]").inputValue(), { timeout: UI_MS })
       .toBe("liberalisation-2022");

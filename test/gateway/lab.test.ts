@@ -68,6 +68,7 @@ describe("policy lab over HTTP", () => {
     expect(status).toBe(200);
     expect(body.scenarios.map((s: Json) => s.name)).toEqual([
       "baseline-2021",
+      "january-2022-actual",
       "liberalisation-2022",
       "manipulation-2021",
       "retail-freeze-50",
@@ -79,7 +80,7 @@ describe("policy lab over HTTP", () => {
       start: "2022-01-01",
       days: 365,
       seed: 2022,
-      densityKgPerLitre: 0.586,
+      densityKgPerLitre: 0.543,
       focusRegions: ["MANGYSTAU", "WKO", "ALMATY_CITY", "ASTANA"],
     });
     expect(safeguarded.regions).toHaveLength(17);
@@ -208,7 +209,7 @@ describe("policy lab over HTTP", () => {
     }
     const missing = await server.call(regulator, "POST", "/api/lab/runs", { scenario: "no-such-scenario" });
     expect(missing.body.error.message).toBe(
-      "The policy lab has no scenario 'no-such-scenario'; it has baseline-2021, liberalisation-2022, manipulation-2021, retail-freeze-50, safeguarded-2022.",
+      "The policy lab has no scenario 'no-such-scenario'; it has baseline-2021, january-2022-actual, liberalisation-2022, manipulation-2021, retail-freeze-50, safeguarded-2022.",
     );
     const unknown = await server.call(regulator, "GET", `/api/lab/runs/${"0".repeat(32)}`);
     expect([unknown.status, unknown.body.error.code, unknown.body.error.details]).toEqual([

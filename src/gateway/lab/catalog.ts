@@ -290,7 +290,17 @@ function describe(scenario: Scenario, file: string): LabScenario {
     focusRegions: scenario.focusRegions,
     regions: scenario.market.regions.map((g) => ({ id: g.id, name: g.name })),
     parameters: Object.fromEntries(
-      LAB_PARAMETERS.map((p) => [p.name, { value: values[p.name], note: scenario.notes[p.path] ?? null }]),
+      LAB_PARAMETERS.map((p) => [
+        p.name,
+        { value: values[p.name], note: scenario.notes[p.path] ?? inputNote(scenario, p.path) },
+      ]),
     ) as LabScenario["parameters"],
   };
+}
+
+/** The source or reason of a number written as an input object (simulator/inputs.ts); null when there is none. */
+function inputNote(scenario: Scenario, path: string): string | null {
+  const input = scenario.inputs.find((i) => i.path === path);
+  if (input === undefined) return null;
+  return input.source ?? input.assumed;
 }

@@ -530,6 +530,7 @@ describe("users and API keys", () => {
       role: "trader",
       member: "SHYMKENT-GAS",
       disabled: false,
+      secondFactor: false,
       keys: [],
     });
     expect(JSON.stringify(created.body)).not.toContain("scrypt");

@@ -676,22 +676,45 @@ function BookAtMoment({ evidence }: { evidence: Evidence }) {
 const CURVE_WIDTH = 480;
 const CURVE_HEIGHT = 200;
 
+/**
+ * The price axis of a chart `height` high: prices from lowest to highest, a flat series in the middle of a ±1% range
+ * rather than on the bottom edge; `y` places a price, `labels` writes the top and bottom prices.
+ */
+function usePriceAxis(prices: readonly number[], height: number) {
+  const { locale } = useI18n();
+  const low = Math.min(...prices);
+  const high = Math.max(...prices);
+  const pMin = low === high ? Math.floor(low * 0.99) : low;
+  const pMax = low === high ? Math.ceil(high * 1.01) : high;
+  const y = (price: number) =>
+    height - CHART_PAD - ((price - pMin) / Math.max(1, pMax - pMin)) * (height - 2 * CHART_PAD);
+  const labels = (
+    <>
+      <text x={CHART_PAD} y={14} fontSize={11}>
+        {tengePerTonne(pMax, locale)} ₸/t
+      </text>
+      <text x={CHART_PAD} y={height - 6} fontSize={11}>
+        {tengePerTonne(pMin, locale)} ₸/t
+      </text>
+    </>
+  );
+  return { y, labels };
+}
+
 /** An auction's demand (green) and supply (red) as step lines: quantity across, price up. */
 function AuctionCurve({
   curve,
 }: {
   curve: readonly { readonly priceTiynPerTonne: number; readonly demandKg: number; readonly supplyKg: number }[];
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
+  const { y, labels } = usePriceAxis(
+    curve.map((c) => c.priceTiynPerTonne),
+    CURVE_HEIGHT,
+  );
   if (curve.length === 0) return null;
   const qMax = Math.max(1, ...curve.map((c) => Math.max(c.demandKg, c.supplyKg)));
-  const low = curve[0]!.priceTiynPerTonne;
-  const high = curve[curve.length - 1]!.priceTiynPerTonne;
-  const pMin = low === high ? Math.floor(low * 0.99) : low;
-  const pMax = low === high ? Math.ceil(high * 1.01) : high;
   const x = (kg: number) => CHART_PAD + (kg / qMax) * (CURVE_WIDTH - 2 * CHART_PAD);
-  const y = (price: number) =>
-    CURVE_HEIGHT - CHART_PAD - ((price - pMin) / Math.max(1, pMax - pMin)) * (CURVE_HEIGHT - 2 * CHART_PAD);
   const line = (key: "demandKg" | "supplyKg") =>
     curve.map((c, i) => `${i === 0 ? "M" : "L"}${x(c[key]).toFixed(1)},${y(c.priceTiynPerTonne).toFixed(1)}`).join(" ");
   return (
@@ -702,12 +725,7 @@ function AuctionCurve({
       role="img"
       aria-label={t("surveillance.curveLabel")}
     >
-      <text x={CHART_PAD} y={14} fontSize={11}>
-        {tengePerTonne(pMax, locale)} ₸/t
-      </text>
-      <text x={CHART_PAD} y={CURVE_HEIGHT - 6} fontSize={11}>
-        {tengePerTonne(pMin, locale)} ₸/t
-      </text>
+      {labels}
       <path className="curve-demand" d={line("demandKg")} fill="none" stroke="#27ae60" strokeWidth={1.5} />
       <path className="curve-supply" d={line("supplyKg")} fill="none" stroke="#c0392b" strokeWidth={1.5} />
     </svg>
@@ -719,7 +737,7 @@ const CHART_HEIGHT = 180;
 const CHART_PAD = 24;
 
 function EvidenceChart({ evidence }: { evidence: Evidence }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const path = evidence.pricePath.map((p) => ({ timeMs: p.timeMs, price: p.priceTiynPerTonne }));
   const marks = evidence.orders.flatMap((o) =>
     o.entered !== null && o.entered.priceTiynPerTonne !== null
@@ -727,18 +745,15 @@ function EvidenceChart({ evidence }: { evidence: Evidence }) {
       : [],
   );
   const all = [...path, ...marks];
+  const { y, labels } = usePriceAxis(
+    all.map((p) => p.price),
+    CHART_HEIGHT,
+  );
   if (all.length === 0) return <p className="muted">{t("surveillance.nothingToDraw")}</p>;
   const tMin = Math.min(...all.map((p) => p.timeMs));
   const tMax = Math.max(...all.map((p) => p.timeMs));
-  // A flat path sits in the middle of a ±1% range rather than on the bottom edge.
-  const low = Math.min(...all.map((p) => p.price));
-  const high = Math.max(...all.map((p) => p.price));
-  const pMin = low === high ? Math.floor(low * 0.99) : low;
-  const pMax = low === high ? Math.ceil(high * 1.01) : high;
   const x = (timeMs: number) =>
     CHART_PAD + ((timeMs - tMin) / Math.max(1, tMax - tMin)) * (CHART_WIDTH - 2 * CHART_PAD);
-  const y = (price: number) =>
-    CHART_HEIGHT - CHART_PAD - ((price - pMin) / Math.max(1, pMax - pMin)) * (CHART_HEIGHT - 2 * CHART_PAD);
   const line = path.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.timeMs).toFixed(1)},${y(p.price).toFixed(1)}`).join(" ");
   return (
     <svg
@@ -748,12 +763,7 @@ function EvidenceChart({ evidence }: { evidence: Evidence }) {
       role="img"
       aria-label={t("surveillance.chartLabel")}
     >
-      <text x={CHART_PAD} y={14} fontSize={11}>
-        {tengePerTonne(pMax, locale)} ₸/t
-      </text>
-      <text x={CHART_PAD} y={CHART_HEIGHT - 6} fontSize={11}>
-        {tengePerTonne(pMin, locale)} ₸/t
-      </text>
+      {labels}
       <path d={line} fill="none" stroke="currentColor" strokeWidth={1.5} />
       {path.map((p, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: trades of the path are in a fixed order and never reorder

@@ -744,6 +744,7 @@ function fakeConnection(): { hub: StreamHub; socket: FakeSocket } {
     principal: { kind: "public" },
     id: "fake-1",
     ip: "127.0.0.1",
+    headers: {},
     cookies: {},
     log: { warn() {}, error() {} },
   } as unknown as FastifyRequest;

@@ -26,6 +26,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Socket } from "node:net";
 import type { FastifyRequest } from "fastify";
 import type { RawData, WebSocket } from "ws";
+import type { Language } from "../../domain/locale.ts";
 import { QueueFullError, SequencerStoppedError } from "../../journal/sequencer.ts";
 import { type Principal, requireUser, SESSION_COOKIE } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
@@ -99,6 +100,8 @@ export class StreamConnection implements Subscriber {
   private closeAfterReply: [code: number, reason: string] | null = null;
   /** Heartbeat: whether the peer answered the last ping. */
   private alive = true;
+  /** The language the upgrade request asked for (Accept-Language): every error on this socket speaks it. */
+  private readonly language: Language;
 
   constructor(
     private readonly context: RouteContext,
@@ -114,6 +117,7 @@ export class StreamConnection implements Subscriber {
     this.orderBucket = new TokenBucket(ORDERS_PER_SECOND_MAX, now);
     this.messageBucket = new TokenBucket(MESSAGES_PER_SECOND_MAX, now);
     this.meta = metaOf(request);
+    this.language = languageOf(request);
     socket.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     socket.on("pong", () => {
       this.alive = true;
@@ -176,7 +180,7 @@ export class StreamConnection implements Subscriber {
       id,
       op,
       ...(seq === undefined ? {} : { seq }),
-      ...errorBody(problem.code, problem.details, languageOf(this.request)),
+      ...errorBody(problem.code, problem.details, this.language),
     });
     if (this.closeAfterReply !== null) this.close(...this.closeAfterReply);
   }

@@ -22,6 +22,7 @@
  * It acts on the exchange only through its MarketPort; the runner moves its gas from the exchange to its stations.
  */
 
+import type { ConstraintLog } from "./constraints.ts";
 import { type DemandCurve, demandFactor } from "./drivers.ts";
 import type { InstrumentView, MarketPort, OrderRequest } from "./port.ts";
 import type { Random } from "./random.ts";
@@ -94,6 +95,7 @@ export class Buyer {
     private readonly settings: BuyerSettings,
     private readonly port: MarketPort,
     private readonly random: Random,
+    private readonly constraints: ConstraintLog | null = null,
   ) {
     this.stockKg = initialStockKg;
     this.demandPerDayKg = expectedDailyKg;
@@ -221,10 +223,14 @@ export class Buyer {
     if (v.maxShareBps !== null) {
       // Keep within the concentration limit, one lot of margin for rounding; give up the lowest bids first.
       let allowedLots = Math.floor((v.offeredKg * v.maxShareBps) / 10_000 / v.lotKg) - 1;
+      let trimmedLots = 0;
       for (let k = steps.length - 1; k >= 0; k--) {
-        steps[k] = Math.max(0, Math.min(steps[k]!, allowedLots));
+        const kept = Math.max(0, Math.min(steps[k]!, allowedLots));
+        trimmedLots += Math.max(0, steps[k]!) - kept;
+        steps[k] = kept;
         allowedLots -= steps[k]!;
       }
+      this.constraints?.add(this.region, "buyerLimit", trimmedLots * v.lotKg);
     }
     for (let k = 0; k < prices.length; k++) {
       if (steps[k]! <= 0) continue;

@@ -5,6 +5,7 @@
  */
 
 import { chartSvg, type LineSeries } from "./charts.ts";
+import { CONSTRAINTS, type Constraint } from "./constraints.ts";
 import type { SimulationResult } from "./results.ts";
 
 export type Files = Map<string, string>;
@@ -141,6 +142,31 @@ export function tables(r: SimulationResult): Files {
         m.shortagePercent,
         m.exchangeTonnes,
         m.offExchangeTonnes,
+      ]),
+    ),
+  );
+  files.set(
+    "constraints.csv",
+    csv(
+      [
+        "month",
+        "region",
+        "netback_tonnes",
+        "ceiling_tonnes",
+        "band_tonnes",
+        "buyer_limit_tonnes",
+        "export_capacity_tonnes",
+        "binding",
+      ],
+      r.constraints.map((x) => [
+        x.month,
+        x.region,
+        x.netbackTonnes,
+        x.ceilingTonnes,
+        x.bandTonnes,
+        x.buyerLimitTonnes,
+        x.exportCapacityTonnes,
+        x.binding,
       ]),
     ),
   );
@@ -373,6 +399,60 @@ function monthlyTable(r: SimulationResult): string {
 <th>retail, tenge/l</th><th>demand, t</th><th>unmet, t</th><th>unmet, %</th></tr>${rows.join("")}</table>`;
 }
 
+const CONSTRAINT_LABELS: Readonly<Record<Constraint, string>> = {
+  netback: "netback",
+  ceiling: "ceiling",
+  band: "band",
+  buyerLimit: "buyer limit",
+  exportCapacity: "export capacity",
+};
+
+/**
+ * Which constraint binds, per region and month (constraints.ts): a summary over the run, then every region-month in
+ * which one held something back or demand went unmet.
+ */
+export function constraintSection(r: SimulationResult): string {
+  const unmet = new Map(r.monthly.map((m) => [`${m.month}|${m.region}`, m]));
+  const totals = CONSTRAINTS.map((c) => {
+    const field = `${c}Tonnes` as const;
+    return {
+      c,
+      tonnes: r.constraints.reduce((sum, x) => sum + x[field], 0),
+      binds: r.constraints.filter((x) => x.binding === c).length,
+      unmet: r.constraints
+        .filter((x) => x.binding === c)
+        .reduce((sum, x) => sum + (unmet.get(`${x.month}|${x.region}`)?.shortageTonnes ?? 0), 0),
+    };
+  });
+  const summary = totals
+    .map(
+      (t) =>
+        `<tr><td class="l">${CONSTRAINT_LABELS[t.c]}</td><td>${fmt(t.tonnes)}</td><td>${t.binds}</td><td>${fmt(t.unmet)}</td></tr>`,
+    )
+    .join("");
+  const rows = r.constraints
+    .filter((x) => x.binding !== null || (unmet.get(`${x.month}|${x.region}`)?.shortageTonnes ?? 0) > 0)
+    .map((x) => {
+      const m = unmet.get(`${x.month}|${x.region}`);
+      return (
+        `<tr><td class="l">${x.month}</td><td class="l">${x.region}</td><td>${fmt(m?.shortageTonnes ?? 0)}</td>` +
+        `<td>${fmt(x.netbackTonnes)}</td><td>${fmt(x.ceilingTonnes)}</td><td>${fmt(x.bandTonnes)}</td>` +
+        `<td>${fmt(x.buyerLimitTonnes)}</td><td>${fmt(x.exportCapacityTonnes)}</td>` +
+        `<td class="l">${x.binding === null ? "—" : `<b>${CONSTRAINT_LABELS[x.binding]}</b>`}</td></tr>`
+      );
+    })
+    .join("");
+  return `<h2>Which constraint binds</h2>
+<p class="note">Tonnes each constraint held back, summed over the month's sessions: <i>netback</i>, bids and offers both
+left unfilled while export is open (free gas is never offered below the export netback); <i>ceiling</i> and <i>band</i>,
+free gas kept off an instrument because the plant's reservation price was above the highest price allowed (the lower
+of the two names it); <i>buyer limit</i>, bids the networks gave up to stay within the concentration limit;
+<i>export capacity</i>, free gas a plant could not export for want of capacity (kept at home, it lowers prices). The
+constraint holding back most binds.</p>
+<table><tr><th class="l">constraint</th><th>tonnes held back</th><th>region-months it binds</th><th>unmet demand there, t</th></tr>${summary}</table>
+${rows.length > 0 ? `<table><tr><th class="l">month</th><th class="l">region</th><th>unmet, t</th><th>netback, t</th><th>ceiling, t</th><th>band, t</th><th>buyer limit, t</th><th>export capacity, t</th><th class="l">binds</th></tr>${rows}</table>` : "<p>No constraint held anything back.</p>"}`;
+}
+
 function producerTable(r: SimulationResult): string {
   const rows = r.producers.map(
     (p) =>
@@ -464,6 +544,7 @@ ${validationSection(r)}
 <h2>Prices</h2><figure>${chartFiles.get("wholesale.svg")}</figure><figure>${chartFiles.get("retail.svg")}</figure>
 <h2>Volumes and shortages</h2><figure>${chartFiles.get("volumes.svg")}</figure><figure>${chartFiles.get("shortages.svg")}</figure>
 <h2>By month, focus regions</h2>${monthlyTable(r)}
+${constraintSection(r)}
 <h2>Producers</h2>${producerTable(r)}
 ${surveillanceSection(r)}
 <h2>Assumptions</h2>${assumptionsTable(r)}

@@ -22,6 +22,7 @@
  * the exchange, exports, curtailment) as the plant's metering would, after asking the agent how much.
  */
 
+import type { ConstraintLog } from "./constraints.ts";
 import type { InstrumentView, MarketPort, OrderRequest } from "./port.ts";
 import { Random } from "./random.ts";
 import type { Plant } from "./scenario.ts";
@@ -157,6 +158,7 @@ export class Producer {
     routes: readonly { region: string; planTonnesPerMonth: number }[],
     private readonly settings: ProducerSettings,
     private readonly port: MarketPort,
+    private readonly constraints: ConstraintLog | null = null,
   ) {
     this.id = plant.id;
     this.random =
@@ -337,7 +339,11 @@ export class Producer {
     const low = Math.max(v.bandLowTiynPerTonne ?? v.tickTiynPerTonne, v.floorTiynPerTonne ?? v.tickTiynPerTonne);
     if (high < low) return 0;
     // Free volume is not given away below its reservation: when the limits do not reach it, it stays for export.
-    if (!obligated && reservationTiyn > high) return 0;
+    if (!obligated && reservationTiyn > high) {
+      const ceilingBinds = v.ceilingTiynPerTonne !== null && v.ceilingTiynPerTonne <= (v.bandHighTiynPerTonne ?? high);
+      this.constraints?.add(route.region, ceilingBinds ? "ceiling" : "band", quantityKg);
+      return 0;
+    }
     const steps = this.settings.askLadder;
     const lots = quantityKg / v.lotKg;
     let placed = 0;
@@ -430,7 +436,10 @@ export class Producer {
     let exportKg = 0;
     if (day.exportOpen && tradingDay) {
       const keepKg = this.settings.exportKeepSessions * this.freeSoldPerSessionKg;
-      exportKg = Math.floor(Math.max(0, Math.min(this.freeStockKg - keepKg, this.exportAllowanceKg)) / 1000) * 1000;
+      const wantedKg = Math.max(0, this.freeStockKg - keepKg);
+      exportKg = Math.floor(Math.min(wantedKg, this.exportAllowanceKg) / 1000) * 1000;
+      if (this.constraints !== null && wantedKg > this.exportAllowanceKg)
+        this.logKeptHome(wantedKg - this.exportAllowanceKg);
       this.exportAllowanceKg -= exportKg;
       this.stockKg -= exportKg;
       this.totals.exportedKg += exportKg;
@@ -440,6 +449,16 @@ export class Producer {
     this.stockKg -= curtailKg;
     this.totals.curtailedKg += curtailKg;
     return { exportKg, curtailKg };
+  }
+
+  /** Free gas export capacity kept at home, shared over the regions this plant serves by their plans. */
+  private logKeptHome(kg: number): void {
+    let planSum = 0;
+    for (const r of this.routes.values()) planSum += r.planKgPerMonth;
+    for (const r of this.routes.values()) {
+      const share = planSum > 0 ? r.planKgPerMonth / planSum : 1 / this.routes.size;
+      this.constraints!.add(r.region, "exportCapacity", kg * share);
+    }
   }
 
   /** Off-exchange sales are booked at the price the rules set. */

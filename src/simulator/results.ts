@@ -4,6 +4,7 @@
  * and tenge per litre (retail); quantities in tonnes.
  */
 
+import type { ConstraintRow } from "./constraints.ts";
 import type { ManipulatorAccounts, ManipulatorActs } from "./manipulators.ts";
 
 export interface RegionSeries {
@@ -105,6 +106,8 @@ export interface SimulationResult {
   readonly national: NationalSeries;
   readonly sessions: readonly SessionRow[];
   readonly monthly: readonly MonthRow[];
+  /** Which constraint binds, per month and region (constraints.ts). */
+  readonly constraints: readonly ConstraintRow[];
   readonly producers: readonly ProducerRow[];
   readonly engine: {
     readonly commands: number;

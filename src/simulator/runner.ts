@@ -25,6 +25,7 @@ import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import { Buyer } from "./buyer.ts";
+import { ConstraintLog } from "./constraints.ts";
 import { addDays, daysInMonth, formatDate, isWeekend, minutesOf, monthOf, parseDate } from "./dates.ts";
 import { Drivers } from "./drivers.ts";
 import { InProcessExchange } from "./exchange.ts";
@@ -98,6 +99,8 @@ interface Market {
   readonly regions: readonly RegionAgents[];
   readonly regionById: ReadonlyMap<string, RegionAgents>;
   readonly orderRandom: Random;
+  /** What held each region's supply back, per month (constraints.ts). */
+  readonly constraints: ConstraintLog;
   readonly buyersAll: readonly Buyer[];
   /** Session open and close, minutes after 00:00 UTC. */
   readonly sessionOpenMin: number;
@@ -198,8 +201,9 @@ function setUpMarket(s: Scenario, options: RunOptions): Market {
     }
   }
   const manipulators = new ManipulatorAgents(s.manipulators, exchange);
-  const producers = setUpProducers(s, exchange, routes, manipulators);
-  const regions = setUpRegions(s, exchange, routes, random);
+  const constraints = new ConstraintLog();
+  const producers = setUpProducers(s, exchange, routes, manipulators, constraints);
+  const regions = setUpRegions(s, exchange, routes, random, constraints);
   return {
     exchange,
     startMs,
@@ -212,6 +216,7 @@ function setUpMarket(s: Scenario, options: RunOptions): Market {
     regions,
     regionById: new Map(regions.map((r) => [r.spec.id, r])),
     orderRandom: random.fork("order-of-bids"),
+    constraints,
     buyersAll: regions.flatMap((r) => r.buyers),
     sessionOpenMin: minutesOf(s.rules.session.open) - EXCHANGE_UTC_OFFSET_MIN,
     sessionCloseMin: minutesOf(s.rules.session.close) - EXCHANGE_UTC_OFFSET_MIN,
@@ -235,6 +240,7 @@ function setUpProducers(
   exchange: InProcessExchange,
   routes: readonly RouteInfo[],
   manipulators: ManipulatorAgents,
+  constraints: ConstraintLog,
 ): Producer[] {
   return s.market.plants.map((plant) => {
     exchange.addProducer(plant.id, plant.name);
@@ -245,6 +251,7 @@ function setUpProducers(
         .map((r) => ({ region: r.region, planTonnesPerMonth: r.planTonnesPerMonth })),
       producerSettingsOf(s),
       manipulators.producerPort(plant.id, exchange.port(plant.id), parseDate),
+      constraints,
     );
   });
 }
@@ -255,6 +262,7 @@ function setUpRegions(
   exchange: InProcessExchange,
   routes: readonly RouteInfo[],
   random: Random,
+  constraints: ConstraintLog,
 ): RegionAgents[] {
   const curve = demandCurveOf(s);
   return s.market.regions.map((g): RegionAgents => {
@@ -286,6 +294,7 @@ function setUpRegions(
         settings,
         port,
         random.fork(`buyer/${id}`),
+        constraints,
       );
       for (let day = 1; day <= inboundTransitDays(routes, g.id); day++) buyer.preload(dailyKg, day);
       return buyer;
@@ -385,6 +394,7 @@ function retailCapOf(s: Scenario, state: RunState, region: string, date: string)
 async function runDay(s: Scenario, market: Market, state: RunState, collected: Collected, d: number): Promise<void> {
   const dayMs = addDays(market.startMs, d);
   const day: Day = { index: d, dayMs, date: formatDate(dayMs), month: monthOf(dayMs) };
+  market.constraints.setMonth(day.month);
   applyDatedChanges(s, market, state, day);
   market.exchange.setTime(dayMs);
   const producerDay: ProducerDay = {
@@ -642,6 +652,9 @@ function uncross(
     market.manipulators.beforeUncross(x.id);
     const { result, offeredKg, bidKg } = market.exchange.closeSession(x.id);
     const key = `${x.route.plant}>${x.route.region}`;
+    if (state.marketRules.exportOpen) {
+      market.constraints.add(x.route.region, "netback", Math.min(bidKg, offeredKg) - result.volumeKg);
+    }
     if (result.priceTiynPerTonne !== null && result.volumeKg > 0) {
       state.lastPriceTiyn.set(key, result.priceTiynPerTonne);
       const price = result.priceTiynPerTonne / 100;
@@ -798,6 +811,10 @@ function resultOf(s: Scenario, market: Market, state: RunState, collected: Colle
     national: collected.national,
     sessions: collected.sessions,
     monthly: monthlyRows(s, collected.dates, collected.regionSeries),
+    constraints: market.constraints.rows(
+      [...new Set(collected.dates.map((d) => d.slice(0, 7)))],
+      s.market.regions.map((g) => g.id),
+    ),
     producers: market.producers.map((p) => producerRowOf(p, market.netback.get(p.id)!)),
     engine: {
       commands: exchange.commandCount,

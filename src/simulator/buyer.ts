@@ -48,6 +48,26 @@ export interface BuyerSettings {
   readonly switchPremium: number;
   /** Standard deviation (fraction) of the random factor on a network's bid prices. */
   readonly bidJitter: number;
+  /** Retail margins that widen when supply is scarce (`scarcityMarkup`). */
+  readonly scarcity: ScarcitySettings;
+}
+
+/**
+ * Scarcity widens the markup: a network's scarcity is its smoothed share of demand it could not serve (weight
+ * `smoothing` on the latest day); above `from` its markup rises over its base markup in proportion, by
+ * `extraMax` × min(1, (scarcity − from) / (fullAt − from)). Off when `extraMax` is 0.
+ */
+export interface ScarcitySettings {
+  readonly extraMax: number;
+  readonly from: number;
+  readonly fullAt: number;
+  readonly smoothing: number;
+}
+
+/** The markup at a scarcity (0..1): never below the base markup, never above base + extraMax, non-decreasing. */
+export function scarcityMarkup(markup: number, scarcity: number, s: ScarcitySettings): number {
+  if (s.extraMax <= 0 || !(scarcity > s.from)) return markup;
+  return markup + s.extraMax * Math.min(1, (scarcity - s.from) / (s.fullAt - s.from));
 }
 
 /** What the buyer knows that is not market data: today, the calendar, logistics and retail rules. */
@@ -81,6 +101,8 @@ export class Buyer {
   private readonly window: Purchase[] = [];
   private today: Purchase = { kg: 0, valueTenge: 0 };
   private demandPerDayKg: number;
+  /** Smoothed share of demand this network could not serve, 0..1 (`ScarcitySettings`). */
+  private scarcity = 0;
   private orders = new Map<string, { plant: string }>();
   private orderCounter = 0;
   readonly totals: BuyerTotals = { boughtKg: 0, boughtValueTenge: 0, offExchangeKg: 0, salesKg: 0, revenueTenge: 0 };
@@ -109,10 +131,16 @@ export class Buyer {
     return sum;
   }
 
+  /** The markup in force: the region's, widened by scarcity. */
+  get markup(): number {
+    return scarcityMarkup(this.settings.markup, this.scarcity, this.settings.scarcity);
+  }
+
   /** The retail price the network would set at a delivered unit cost, or null if a cap makes it a loss. */
   private retailAt(costTengePerTonne: number, cap: number | null): number | null {
     const s = this.settings;
-    const wanted = tengePerLitre(costTengePerTonne * (1 + s.markup), s.densityKgPerLitre) + s.stationCostTengePerLitre;
+    const wanted =
+      tengePerLitre(costTengePerTonne * (1 + this.markup), s.densityKgPerLitre) + s.stationCostTengePerLitre;
     if (cap === null) return wanted;
     const least =
       tengePerLitre(costTengePerTonne * (1 + s.minMarkup), s.densityKgPerLitre) + s.stationCostTengePerLitre;
@@ -302,6 +330,8 @@ export class Buyer {
     this.totals.revenueTenge +=
       tengePerTonneFromLitre(this.retailTengePerLitre, s.densityKgPerLitre) * (salesKg / 1000);
     this.demandPerDayKg = (1 - s.demandSmoothing) * this.demandPerDayKg + s.demandSmoothing * demandKg;
+    const unserved = demandKg > 0 ? Math.max(0, demandKg - salesKg) / demandKg : 0;
+    this.scarcity = (1 - s.scarcity.smoothing) * this.scarcity + s.scarcity.smoothing * unserved;
     if (this.today.kg > 0) {
       this.window.push(this.today);
       if (this.window.length > s.costWindowSessions) this.window.shift();
@@ -314,7 +344,7 @@ export class Buyer {
       value += p.valueTenge;
     }
     const unitCost = (value / kg) * 1000;
-    let target = tengePerLitre(unitCost * (1 + s.markup), s.densityKgPerLitre) + s.stationCostTengePerLitre;
+    let target = tengePerLitre(unitCost * (1 + this.markup), s.densityKgPerLitre) + s.stationCostTengePerLitre;
     if (cap !== null) target = Math.min(target, cap);
     const rate = target > this.retailTengePerLitre ? s.passThroughUp : s.passThroughDown;
     this.retailTengePerLitre += (target - this.retailTengePerLitre) * rate;

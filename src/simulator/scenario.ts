@@ -160,6 +160,17 @@ export interface Scenario {
     readonly offerShareMultiple: number;
     readonly switchPremiumPercent: number;
     readonly bidJitterPercent: number;
+    /**
+     * Retail margins that widen when supply is scarce (buyer.ts, ScarcitySettings): from a network's smoothed
+     * unserved share of demand `fromUnmetPercent` on, up to `extraMaxPercent` more markup, in full at
+     * `fullAtUnmetPercent`.
+     */
+    readonly scarcityMarkup: {
+      readonly extraMaxPercent: number;
+      readonly fromUnmetPercent: number;
+      readonly fullAtUnmetPercent: number;
+      readonly smoothing: number;
+    };
   };
   readonly producers: {
     readonly markupStepPercent: number;
@@ -598,6 +609,21 @@ function readBuyers(b: Reader): Scenario["buyers"] {
     offerShareMultiple: b.number("offerShareMultiple", 0.01, 100),
     switchPremiumPercent: b.number("switchPremiumPercent", 0, 100),
     bidJitterPercent: b.number("bidJitterPercent", 0, 50),
+    scarcityMarkup: readScarcityMarkup(b.object("scarcityMarkup")),
+  };
+}
+
+/** `buyers.scarcityMarkup`: how far and how fast retail margins widen when supply is scarce. */
+function readScarcityMarkup(x: Reader): Scenario["buyers"]["scarcityMarkup"] {
+  const from = x.number("fromUnmetPercent", 0, 99);
+  const fullAt = x.number("fullAtUnmetPercent", 0.1, 100);
+  if (fullAt <= from)
+    throw new ScenarioError("buyers.scarcityMarkup: fullAtUnmetPercent must be above fromUnmetPercent");
+  return {
+    extraMaxPercent: x.number("extraMaxPercent", 0, 500),
+    fromUnmetPercent: from,
+    fullAtUnmetPercent: fullAt,
+    smoothing: x.number("smoothing", 0.001, 1),
   };
 }
 

@@ -74,6 +74,12 @@ export function buyerSettingsOf(s: Scenario, region: RegionRetail, curve: Demand
     offerShareMultiple: s.buyers.offerShareMultiple,
     switchPremium: s.buyers.switchPremiumPercent / 100,
     bidJitter: s.buyers.bidJitterPercent / 100,
+    scarcity: {
+      extraMax: s.buyers.scarcityMarkup.extraMaxPercent / 100,
+      from: s.buyers.scarcityMarkup.fromUnmetPercent / 100,
+      fullAt: s.buyers.scarcityMarkup.fullAtUnmetPercent / 100,
+      smoothing: s.buyers.scarcityMarkup.smoothing,
+    },
   };
 }
 

@@ -44,6 +44,33 @@ export interface SessionRow {
   readonly bidTonnes: number;
 }
 
+/** One resale (reseller.ts): bought on an instrument into `from`, sold on to `to`'s networks. */
+export interface ResaleRow {
+  readonly date: string;
+  readonly reseller: string;
+  readonly from: string;
+  readonly to: string;
+  readonly instrument: string;
+  readonly tonnes: number;
+  readonly buyTengePerTonne: number;
+  /** Transport from the plant to `from` and onward to `to`. */
+  readonly transportTengePerTonne: number;
+  readonly sellTengePerTonne: number;
+}
+
+/** A reseller's totals over the run. */
+export interface ResellerRow {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly sessionsBid: number;
+  readonly sessionsTraded: number;
+  readonly tonnes: number;
+  readonly averageBuyTengePerTonne: number | null;
+  readonly averageTransportTengePerTonne: number | null;
+  readonly averageSellTengePerTonne: number | null;
+}
+
 export interface MonthRow {
   readonly month: string;
   readonly region: string;
@@ -105,6 +132,9 @@ export interface SimulationResult {
   readonly regionSeries: Readonly<Record<string, RegionSeries>>;
   readonly national: NationalSeries;
   readonly sessions: readonly SessionRow[];
+  /** Every resale between regions (empty without resellers). */
+  readonly resales: readonly ResaleRow[];
+  readonly resellers: readonly ResellerRow[];
   readonly monthly: readonly MonthRow[];
   /** Which constraint binds, per month and region (constraints.ts). */
   readonly constraints: readonly ConstraintRow[];

@@ -32,7 +32,8 @@ import { InProcessExchange } from "./exchange.ts";
 import { ManipulatorAgents } from "./manipulators.ts";
 import { Producer, type ProducerDay } from "./producer.ts";
 import { Random } from "./random.ts";
-import type { MonthRow, NationalSeries, RegionSeries, SessionRow, SimulationResult } from "./results.ts";
+import { Reseller } from "./reseller.ts";
+import type { MonthRow, NationalSeries, RegionSeries, ResaleRow, SessionRow, SimulationResult } from "./results.ts";
 import { type MarketRules, type Region, type RuleChange, type Scenario, ScenarioError } from "./scenario.ts";
 import {
   buyerSettingsOf,
@@ -99,6 +100,8 @@ interface Market {
   readonly regions: readonly RegionAgents[];
   readonly regionById: ReadonlyMap<string, RegionAgents>;
   readonly orderRandom: Random;
+  /** Resellers between regions (reseller.ts), one per link of the scenario. */
+  readonly resellers: readonly Reseller[];
   /** What held each region's supply back, per month (constraints.ts). */
   readonly constraints: ConstraintLog;
   readonly buyersAll: readonly Buyer[];
@@ -125,6 +128,8 @@ interface RunState {
   marketRules: MarketRules;
   /** Retail caps set by dated changes, per region. */
   readonly datedCaps: Map<string, number | null>;
+  /** Each region's latest delivered price (volume-weighted over its latest trading day with trade), tenge/t. */
+  readonly lastDeliveredTenge: Map<string, number>;
   /** The latest session price by route key (`plant>region`). */
   readonly lastPriceTiyn: Map<string, number>;
   readonly lastPlantPriceTenge: Map<string, number>;
@@ -137,6 +142,7 @@ interface Collected {
   readonly regionSeries: Record<string, RegionSeries>;
   readonly national: NationalSeries;
   readonly sessions: SessionRow[];
+  readonly resales: ResaleRow[];
 }
 
 /** The simulated day at hand. */
@@ -216,11 +222,41 @@ function setUpMarket(s: Scenario, options: RunOptions): Market {
     regions,
     regionById: new Map(regions.map((r) => [r.spec.id, r])),
     orderRandom: random.fork("order-of-bids"),
+    resellers: setUpResellers(s, exchange),
     constraints,
     buyersAll: regions.flatMap((r) => r.buyers),
     sessionOpenMin: minutesOf(s.rules.session.open) - EXCHANGE_UTC_OFFSET_MIN,
     sessionCloseMin: minutesOf(s.rules.session.close) - EXCHANGE_UTC_OFFSET_MIN,
   };
+}
+
+/** One trader member per reseller link, with its working capital at the exchange. */
+function setUpResellers(s: Scenario, exchange: InProcessExchange): Reseller[] {
+  const r = s.resellers;
+  if (r === null) return [];
+  return r.links.map((link, k) => {
+    const id = `RESELL-${k + 1}`;
+    exchange.addTrader(id, `reseller ${link.from} to ${link.to}`);
+    exchange.deposit(
+      id,
+      Math.ceil(
+        r.workingCapitalSessions * r.lotsPerSession * (LOT_KG / 1000) * s.initialExchangePriceTengePerTonne * 100,
+      ),
+    );
+    const onward = routeLogisticsOf(s, link.distanceKm);
+    return new Reseller(
+      id,
+      {
+        from: link.from,
+        to: link.to,
+        lotsPerSession: r.lotsPerSession,
+        margin: r.marginPercent / 100,
+        onwardCostTengePerTonne: onward.costTengePerTonne,
+        onwardTransitDays: onward.transitDays,
+      },
+      exchange.port(id),
+    );
+  });
 }
 
 /** Which days from the start trade (no weekend, no holiday), far enough ahead to find the next trading day. */
@@ -344,7 +380,7 @@ function emptyCollected(s: Scenario): Collected {
     shortageTonnes: [],
     retailTengePerLitre: [],
   };
-  return { dates: [], tradingDays: [], regionSeries, national, sessions: [] };
+  return { dates: [], tradingDays: [], regionSeries, national, sessions: [], resales: [] };
 }
 
 /** The state before the first day: no instruments, no halts, the scenario's safeguards and starting prices. */
@@ -374,6 +410,7 @@ function initialState(s: Scenario, market: Market): RunState {
       planScalePercent: s.rules.planScalePercent,
     },
     lastPriceTiyn: new Map<string, number>(),
+    lastDeliveredTenge: new Map<string, number>(),
     lastPlantPriceTenge,
   };
 }
@@ -610,11 +647,16 @@ async function runSession(
   manipulators.atOpen();
   await producersOffer(market, producerDay);
   await buyersBid(s, market, state, day, daysToNext);
+  for (const r of market.resellers) {
+    await r.trade(state.lastDeliveredTenge.get(r.settings.to) ?? null, market.logistics.get(r.settings.from)!);
+  }
   manipulators.afterHonest();
   manipulators.beforeClose(day.dayMs + market.sessionCloseMin * 60_000);
   exchange.setTime(day.dayMs + market.sessionCloseMin * 60_000);
   const totals = uncross(market, state, collected, day, live);
-  await settleAndLift(market, day, daysToNext);
+  for (const [region, bought] of totals.regionBought)
+    state.lastDeliveredTenge.set(region, bought.delivered / bought.kg);
+  await settleAndLift(market, collected, day, daysToNext);
   return totals;
 }
 
@@ -685,7 +727,7 @@ function uncross(
  * Settlement, delivery and transport after the close: the agents read their fills (buyers lift their gas into
  * transit), then the clearing operator settles every obligation (payment, delivery).
  */
-async function settleAndLift(market: Market, day: Day, daysToNext: number): Promise<void> {
+async function settleAndLift(market: Market, collected: Collected, day: Day, daysToNext: number): Promise<void> {
   const { exchange } = market;
   for (const p of market.producers) await p.afterSession();
   market.manipulators.afterSession();
@@ -696,6 +738,24 @@ async function settleAndLift(market: Market, day: Day, daysToNext: number): Prom
       retailCapTengePerLitre: null,
       logistics: market.logistics.get(b.region)!,
     });
+  }
+  for (const r of market.resellers) {
+    for (const resale of await r.afterSession(day.index, market.logistics.get(r.settings.from)!)) {
+      for (const b of market.regionById.get(r.settings.to)!.buyers) {
+        b.receive(resale.kg * b.baseShare, resale.sellTengePerTonne, resale.arrivalDay);
+      }
+      collected.resales.push({
+        date: day.date,
+        reseller: r.id,
+        from: r.settings.from,
+        to: r.settings.to,
+        instrument: resale.instrument,
+        tonnes: fixed(resale.kg / 1000, 3),
+        buyTengePerTonne: fixed(resale.buyTengePerTonne, 2),
+        transportTengePerTonne: fixed(resale.transportTengePerTonne, 2),
+        sellTengePerTonne: fixed(resale.sellTengePerTonne, 2),
+      });
+    }
   }
   exchange.setTime(day.dayMs + (market.sessionCloseMin + 60) * 60_000);
   exchange.settle();
@@ -810,6 +870,21 @@ function resultOf(s: Scenario, market: Market, state: RunState, collected: Colle
     regionSeries: collected.regionSeries,
     national: collected.national,
     sessions: collected.sessions,
+    resales: collected.resales,
+    resellers: market.resellers.map((r) => ({
+      id: r.id,
+      from: r.settings.from,
+      to: r.settings.to,
+      sessionsBid: r.totals.sessionsBid,
+      sessionsTraded: r.totals.sessionsTraded,
+      tonnes: fixed(r.totals.boughtKg / 1000, 0),
+      averageBuyTengePerTonne:
+        r.totals.boughtKg > 0 ? fixed((r.totals.buyValueTenge / r.totals.boughtKg) * 1000, 0) : null,
+      averageTransportTengePerTonne:
+        r.totals.boughtKg > 0 ? fixed((r.totals.transportTenge / r.totals.boughtKg) * 1000, 0) : null,
+      averageSellTengePerTonne:
+        r.totals.boughtKg > 0 ? fixed((r.totals.sellValueTenge / r.totals.boughtKg) * 1000, 0) : null,
+    })),
     monthly: monthlyRows(s, collected.dates, collected.regionSeries),
     constraints: market.constraints.rows(
       [...new Set(collected.dates.map((d) => d.slice(0, 7)))],

@@ -223,6 +223,8 @@ export interface Scenario {
   };
   /** Manipulative agents run beside the honest ones (manipulators.ts); each null when switched off. */
   readonly manipulators: Manipulators;
+  /** Resellers between regions (reseller.ts); null when the section is absent or not `enabled`. */
+  readonly resellers: Resellers | null;
   readonly notes: Readonly<Record<string, string>>;
   /** Numbers written as input objects (inputs.ts): their source or reason and, for uncertain ones, their range. */
   readonly inputs: readonly ScenarioInput[];
@@ -266,6 +268,15 @@ export interface Manipulators {
     | null;
   /** A plant whose producer offers only part of what it declares (its sell orders cut to `offerPercent`). */
   readonly withholding: { readonly plant: string; readonly offerPercent: number; readonly from: string } | null;
+}
+
+/** Traders who buy on one region's instruments and sell on to another's networks when the spread pays the transport. */
+export interface Resellers {
+  readonly lotsPerSession: number;
+  readonly marginPercent: number;
+  /** Money each keeps at the exchange: this many sessions of its bids at the first reference price. */
+  readonly workingCapitalSessions: number;
+  readonly links: readonly { readonly from: string; readonly to: string; readonly distanceKm: number }[];
 }
 
 export const NO_MANIPULATORS: Manipulators = {
@@ -481,6 +492,7 @@ export function parseScenario(input: unknown): Scenario {
     producers: readProducers(p),
     rules: readRules(rules, regionIds),
     manipulators: readManipulators(r, plantIds, regionIds),
+    resellers: readResellers(r, regionIds),
     notes: readNotes(r.raw("notes")),
     inputs: resolved.inputs,
     observed: r.raw("observed") === undefined ? [] : r.array("observed", 1000, (o) => readObservation(o, regionIds)),
@@ -895,6 +907,28 @@ function readManipulators(r: Reader, plants: ReadonlySet<string>, regions: Reado
       offerPercent: e.number("offerPercent", 0, 100),
       from: e.date("from"),
     })),
+  };
+}
+
+/** The optional `resellers` section, switched on by `"enabled": true`: links between distinct known regions. */
+function readResellers(r: Reader, regions: ReadonlySet<string>): Resellers | null {
+  if (r.raw("resellers") === undefined) return null;
+  const x = r.object("resellers");
+  if (!x.boolean("enabled")) return null;
+  const region = (l: Reader, field: string) => {
+    const id = l.id(field);
+    if (!regions.has(id)) throw new ScenarioError(`resellers: unknown region ${id}`);
+    return id;
+  };
+  return {
+    lotsPerSession: x.integer("lotsPerSession", 1, 100_000),
+    marginPercent: x.number("marginPercent", 0, 100),
+    workingCapitalSessions: x.number("workingCapitalSessions", 1, 1000),
+    links: x.array("links", 100, (l) => {
+      const link = { from: region(l, "from"), to: region(l, "to"), distanceKm: l.number("distanceKm", 0, 10_000) };
+      if (link.from === link.to) throw new ScenarioError("resellers: a link joins two different regions");
+      return link;
+    }),
   };
 }
 

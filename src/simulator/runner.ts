@@ -26,7 +26,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import { Buyer } from "./buyer.ts";
 import { ConstraintLog } from "./constraints.ts";
-import { addDays, daysInMonth, formatDate, isWeekend, minutesOf, monthOf, parseDate } from "./dates.ts";
+import { addDays, daysInMonth, formatDate, isWeekend, minutesOf, monthOf, nextMonth, parseDate } from "./dates.ts";
 import { Drivers } from "./drivers.ts";
 import { InProcessExchange } from "./exchange.ts";
 import { ManipulatorAgents } from "./manipulators.ts";
@@ -114,6 +114,8 @@ interface Market {
 interface RunState {
   /** The current month's instruments, one per route. */
   instruments: { id: string; route: RouteInfo }[];
+  /** The next month's instruments once listed (`rules.nextMonthFromDay`): the sessions trade these. */
+  nextInstruments: { id: string; route: RouteInfo }[];
   listed: number;
   readonly haltedRegions: Set<string>;
   marketHalted: boolean;
@@ -389,6 +391,7 @@ function initialState(s: Scenario, market: Market): RunState {
   for (const p of s.market.plants) lastPlantPriceTenge.set(p.id, s.initialExchangePriceTengePerTonne);
   return {
     instruments: [],
+    nextInstruments: [],
     listed: 0,
     haltedRegions: new Set<string>(),
     marketHalted: false,
@@ -444,6 +447,10 @@ async function runDay(s: Scenario, market: Market, state: RunState, collected: C
     planScale: state.marketRules.planScalePercent / 100,
   };
   if (d === 0 || day.date.endsWith("-01")) startMonth(s, market, state, day, producerDay);
+  const from = s.rules.nextMonthFromDay;
+  if (from !== null && Number(day.date.slice(8)) >= from && state.nextInstruments.length === 0) {
+    listNextMonth(s, market, state, day);
+  }
   applyScheduledHalts(s, market, state, day);
   produceAndShip(market, state, day, producerDay);
   const trading = market.tradingCalendar[d]!;
@@ -508,7 +515,7 @@ function applySafeguardsChange(
     state.safeguardsInForce.maxSharePercent = change.maxSharePercent;
     changes.maxShareBps = change.maxSharePercent === null ? null : Math.round(change.maxSharePercent * 100);
   }
-  for (const x of state.instruments) market.exchange.setSafeguards(x.id, changes, why);
+  for (const x of [...state.instruments, ...state.nextInstruments]) market.exchange.setSafeguards(x.id, changes, why);
 }
 
 /**
@@ -518,11 +525,18 @@ function applySafeguardsChange(
 function startMonth(s: Scenario, market: Market, state: RunState, day: Day, producerDay: ProducerDay): void {
   const { exchange } = market;
   exchange.engine.checkInvariants();
-  state.instruments = [];
-  for (const route of market.routes) {
-    const id = listInstrument(s, market, state, route, day);
-    setMonthSafeguards(s, market, state, id, day);
-    state.instruments.push({ id, route });
+  if (state.nextInstruments.length > 0 && state.nextInstruments[0]!.id.endsWith(day.month)) {
+    // Listed last month for this month's delivery (`rules.nextMonthFromDay`).
+    state.instruments = state.nextInstruments;
+    state.nextInstruments = [];
+  } else {
+    state.instruments = [];
+    state.nextInstruments = [];
+    for (const route of market.routes) {
+      const id = listInstrument(s, market, state, route, day, day.month);
+      setMonthSafeguards(s, market, state, id, day);
+      state.instruments.push({ id, route });
+    }
   }
   for (const region of state.haltedRegions) {
     exchange.halt("halt", "region", region, "halt continues into the new month");
@@ -530,6 +544,19 @@ function startMonth(s: Scenario, market: Market, state: RunState, day: Day, prod
   if (state.marketHalted) exchange.halt("halt", "market", null, "halt continues into the new month");
   if (state.marketRules.domesticObligation) planMonth(s, market, state, day);
   for (const p of market.producers) p.startMonth(producerDay);
+}
+
+/**
+ * `rules.nextMonthFromDay`: the next month's instruments are listed (with the safeguards in force and the ceiling
+ * steps ahead), and from today the sessions trade them instead of the current month's.
+ */
+function listNextMonth(s: Scenario, market: Market, state: RunState, day: Day): void {
+  const month = nextMonth(day.month);
+  for (const route of market.routes) {
+    const id = listInstrument(s, market, state, route, day, month);
+    setMonthSafeguards(s, market, state, id, day);
+    state.nextInstruments.push({ id, route });
+  }
 }
 
 /** Registers the month's domestic supply plan of every plant with the exchange. */
@@ -543,8 +570,14 @@ function planMonth(s: Scenario, market: Market, state: RunState, day: Day): void
 }
 
 /** Lists a route's call-auction instrument for the month, referenced at the route's latest session price. */
-function listInstrument(s: Scenario, market: Market, state: RunState, route: RouteInfo, day: Day): string {
-  const month = day.month;
+function listInstrument(
+  s: Scenario,
+  market: Market,
+  state: RunState,
+  route: RouteInfo,
+  day: Day,
+  month: string,
+): string {
   const id = `PB-${route.plant}-${route.region}-${month}`;
   const key = `${route.plant}>${route.region}`;
   const reference =
@@ -642,7 +675,8 @@ async function runSession(
   let daysToNext = 1;
   while (daysToNext < TRADING_DAY_SEARCH_MAX && !market.tradingCalendar[day.index + daysToNext]) daysToNext++;
   exchange.setTime(day.dayMs + market.sessionOpenMin * 60_000);
-  const live = state.instruments.filter((x) => exchange.phase(x.id) === "closed");
+  const trading = state.nextInstruments.length > 0 ? state.nextInstruments : state.instruments;
+  const live = trading.filter((x) => exchange.phase(x.id) === "closed");
   for (const x of live) exchange.openSession(x.id);
   manipulators.atOpen();
   await producersOffer(market, producerDay);

@@ -203,6 +203,12 @@ export interface Scenario {
     readonly offExchangePriceTengePerTonne: number | null;
     readonly exportOpen: boolean;
     readonly planScalePercent: number;
+    /**
+     * From this day of each month the sessions trade the next month's delivery (its instruments are listed that day
+     * and the current month's stop trading), as the platforms sold January 2022 volumes in December; null: each
+     * month's sessions trade that month's delivery.
+     */
+    readonly nextMonthFromDay: number | null;
     readonly session: { readonly open: string; readonly close: string; readonly holidays: readonly string[] };
     readonly clearing: {
       readonly collateralPercent: number;
@@ -712,6 +718,10 @@ function readRules(x: RulesReaders, regionIds: ReadonlySet<string>): Scenario["r
     offExchangePriceTengePerTonne: u.nullableNumber("offExchangePriceTengePerTonne", 1, 10 * MILLION),
     exportOpen: u.boolean("exportOpen"),
     planScalePercent: u.number("planScalePercent", 0, 1000),
+    nextMonthFromDay:
+      u.raw("nextMonthFromDay") === undefined || u.raw("nextMonthFromDay") === null
+        ? null
+        : u.integer("nextMonthFromDay", 2, 28),
     session: {
       open: x.open,
       close: x.close,

@@ -3,7 +3,8 @@
  * visitor sees the scenarios and is asked to sign in to run them; the regulator signs in on the page, sets up two
  * runs (liberalisation against the safeguarded reform with a 5% band), starts them from the keyboard, watches them
  * finish, and reads the charts and the summary table, whose figures are the server's; at tablet width in Russian the
- * same simulation comes back at once (same settings, same run) and the page fits the screen. Screenshot: lab.png.
+ * same simulation comes back at once (same settings, same run) and the page fits the screen; a scenario with
+ * observations (january-2022-actual) has them drawn on the price charts. Screenshot: lab.png.
  */
 
 import type { Page } from "playwright-core";
@@ -130,6 +131,40 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
       .toBe(5);
     await page.getByTestId("lab-results").getByRole("checkbox", { name: "Kazakhstan (national)" }).uncheck();
     await screenshot(page, "lab");
+  });
+
+  it("draws what was observed on the price charts, from the server's validation rows", async () => {
+    const page = await open("/lab");
+    await signInHere(page, "regulator");
+    await page.locator("select[name=scenario-A]").selectOption("january-2022-actual");
+    await page.locator("input[name=days]").fill(DAYS);
+    await page.locator("input[name=days]").press("Enter");
+    await page.getByTestId("lab-results").waitFor({ timeout: RUN_MS });
+    const result = (await serverRun(page, "A")).result;
+    const focus = ["MANGYSTAU", "WKO", "ALMATY_CITY", "ASTANA"];
+    const listed = (measure: string) =>
+      result.validation.filter((v: Json) => v.measure === measure && focus.includes(v.region)).length;
+    // Mangystau's January deliveries (133,126 ₸/t) on the exchange price; four retail observations in the focus
+    // regions (Atyrau's is not shown): each a legend entry beside the four regions' lines.
+    expect(listed("wholesale")).toBe(1);
+    expect(listed("retailPeak")).toBe(4);
+    const legend = (chart: string) => page.getByTestId(`lab-chart-${chart}`).locator(".legend li").allTextContents();
+    await expect
+      .poll(() => legend("wholesale"), { timeout: UI_MS })
+      .toEqual(["Mangystau", "West Kazakhstan", "Almaty city", "Astana", "Observed: Mangystau 133,126"]);
+    expect(await legend("retail")).toEqual([
+      "Mangystau",
+      "West Kazakhstan",
+      "Almaty city",
+      "Astana",
+      "Observed: Mangystau 100–120",
+      "Observed: West Kazakhstan 120",
+      "Observed: Astana 90–100",
+      "Observed: Mangystau 50",
+    ]);
+    // Ticking Atyrau adds its observation with its line.
+    await page.getByTestId("lab-results").getByRole("checkbox", { name: "Atyrau" }).check();
+    await expect.poll(() => legend("retail"), { timeout: UI_MS }).toContain("Observed: Atyrau 115");
   });
 
   it("gives the same run back at once at tablet width in Russian, and fits the screen", async () => {

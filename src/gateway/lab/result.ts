@@ -37,6 +37,10 @@ export interface LabResult {
   readonly monthly: SimulationResult["monthly"];
   readonly producers: SimulationResult["producers"];
   readonly engine: SimulationResult["engine"];
+  /** The scenario's observations beside the model's figures (empty when it lists none). */
+  readonly validation: SimulationResult["validation"];
+  /** Which constraint binds, per month and region. */
+  readonly constraints: SimulationResult["constraints"];
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -74,5 +78,7 @@ export function labResult(r: SimulationResult): LabResult {
     monthly: r.monthly,
     producers: r.producers,
     engine: r.engine,
+    validation: r.validation,
+    constraints: r.constraints,
   };
 }

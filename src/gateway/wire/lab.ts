@@ -81,6 +81,8 @@ export const LAB_RUN = Strict({
         monthly: Type.Unknown(),
         producers: Type.Unknown(),
         engine: Type.Unknown(),
+        validation: Type.Array(Type.Unknown(), { description: "observations with the model's figures" }),
+        constraints: Type.Array(Type.Unknown(), { description: "which constraint binds, per month and region" }),
       },
       { description: "the finished run's result (null until done); see src/gateway/lab/result.ts" },
     ),

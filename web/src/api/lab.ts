@@ -123,6 +123,20 @@ export interface LabResult {
   readonly regionSeries: Readonly<Record<string, RegionSeries>>;
   readonly national: NationalSeries;
   readonly monthly: readonly MonthRow[];
+  /** What was observed, with the model's figure beside it (src/simulator/validation.ts). */
+  readonly validation: readonly Observed[];
+}
+
+export interface Observed {
+  readonly measure: "wholesale" | "retailPeak";
+  readonly region: string;
+  readonly from: string;
+  readonly until: string;
+  readonly low: number;
+  readonly high: number;
+  readonly source: string;
+  readonly model: number | null;
+  readonly errorPercent: number | null;
 }
 
 export type RunStatus = Schemas["LabRun"]["status"];

@@ -2238,6 +2238,10 @@ export interface components {
                 monthly: unknown;
                 producers: unknown;
                 engine: unknown;
+                /** @description observations with the model's figures */
+                validation: unknown[];
+                /** @description which constraint binds, per month and region */
+                constraints: unknown[];
             } | null;
         };
         LabRunView: {
@@ -15754,6 +15758,10 @@ export interface operations {
                             monthly: unknown;
                             producers: unknown;
                             engine: unknown;
+                            /** @description observations with the model's figures */
+                            validation: unknown[];
+                            /** @description which constraint binds, per month and region */
+                            constraints: unknown[];
                         } | null;
                     };
                 };

@@ -26,6 +26,10 @@ export interface ChartLine {
   readonly run: "A" | "B";
   readonly color: string;
   readonly values: readonly (number | null)[];
+  /** An observed figure (a scenario's `observed`), drawn dotted over its dates, not a run's line. */
+  readonly observed?: boolean;
+  /** False: left out of the legend (the second bound of an observed range). */
+  readonly inLegend?: boolean;
 }
 
 export interface ChartAxis {
@@ -95,8 +99,9 @@ export function LabChart({
     series.current = lines.map((line) => {
       const added = created.addSeries(LineSeries, {
         color: line.color,
-        lineWidth: 2,
-        lineStyle: line.run === "A" ? LineStyle.Solid : LineStyle.Dashed,
+        lineWidth: line.observed ? 3 : 2,
+        lineStyle: line.observed ? LineStyle.Dotted : line.run === "A" ? LineStyle.Solid : LineStyle.Dashed,
+        pointMarkersVisible: line.observed === true,
         priceLineVisible: false,
         lastValueVisible: false,
         title: "",
@@ -114,7 +119,7 @@ export function LabChart({
   }, [lines, axis]);
 
   const runs = new Set(lines.map((line) => line.run));
-  const legend = lines.filter((line) => line.run === "A" || !runs.has("A"));
+  const legend = lines.filter((line) => (line.run === "A" || !runs.has("A")) && line.inLegend !== false);
   return (
     <figure className="lab-chart panel" data-testid={`lab-chart-${id}`} aria-labelledby={`lab-chart-${id}-title`}>
       <figcaption>
@@ -126,7 +131,11 @@ export function LabChart({
       <ul className="legend small">
         {legend.map((line) => (
           <li key={line.key}>
-            <span className="swatch" style={{ borderColor: line.color }} aria-hidden="true" />
+            <span
+              className="swatch"
+              style={{ borderColor: line.color, borderTopStyle: line.observed ? "dotted" : undefined }}
+              aria-hidden="true"
+            />
             {line.label}
           </li>
         ))}

@@ -7,7 +7,7 @@
 
 import type { UTCTimestamp } from "lightweight-charts";
 import { useMemo, useState } from "react";
-import type { LabParameterInfo, LabParameterName, LabResult, LabRun, ParameterValue } from "../api/lab.ts";
+import type { LabParameterInfo, LabParameterName, LabResult, LabRun, Observed, ParameterValue } from "../api/lab.ts";
 import { decimal, signedDecimal } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { carried } from "../lab-form.ts";
@@ -58,7 +58,7 @@ export function LabResults({
   );
   const axis = useMemo<ChartAxis>(() => axisOf(runs, locale, (n) => t("lab.day", { n })), [runs, locale, t]);
   const scenarioNames = runs.map((r) => `${r.label}: ${r.result.scenario.name}`).join(", ");
-  const lines = useMemo(() => chartLines(runs, shown, names, t), [runs, shown, names, t]);
+  const lines = useMemo(() => chartLines(runs, shown, names, t, locale), [runs, shown, names, t, locale]);
   const regionList = shown.map((g) => names.get(g)).join(", ");
   const describe = (what: string) => t("lab.chartDescription", { what, runs: scenarioNames, regions: regionList });
 
@@ -147,6 +147,7 @@ function chartLines(
   shown: readonly string[],
   names: ReadonlyMap<string, string>,
   t: Translate,
+  locale: string,
 ): Record<"wholesale" | "retail" | "volumes" | "shortages", ChartLine[]> {
   const perRegion = (pick: (result: LabResult, region: string) => readonly (number | null)[]): ChartLine[] =>
     runs.flatMap(({ label, result }) =>
@@ -162,13 +163,52 @@ function chartLines(
     result.dates.map((_, i) =>
       result.regions.reduce((sum, g) => sum + result.regionSeries[g.id]!.offExchangeTonnes[i]!, 0),
     );
+  // What the scenarios list as observed (validation), for the regions shown: dotted over its dates at the range's
+  // bounds, in the region's colour; each once, on the dates of the first run that lists it.
+  const observed = (measure: Observed["measure"]): ChartLine[] => {
+    const seen = new Set<string>();
+    const out: ChartLine[] = [];
+    for (const { result } of runs) {
+      for (const o of result.validation) {
+        const index = shown.indexOf(o.region);
+        const key = `observed-${o.measure}-${o.region}-${o.from}-${o.until}-${o.low}-${o.high}`;
+        if (o.measure !== measure || index < 0 || seen.has(key)) continue;
+        seen.add(key);
+        const digits = Number.isInteger(o.low) && Number.isInteger(o.high) ? 0 : 2;
+        const range =
+          o.low === o.high
+            ? decimal(o.low, locale, digits)
+            : `${decimal(o.low, locale, digits)}–${decimal(o.high, locale, digits)}`;
+        const label = t("lab.observed", { region: names.get(o.region) ?? o.region, range });
+        const bounds = o.low === o.high ? [o.low] : [o.low, o.high];
+        bounds.forEach((value, k) => {
+          out.push({
+            key: `${key}-${k}`,
+            label,
+            run: "A",
+            color: PALETTE[index % (PALETTE.length - 1)]!,
+            observed: true,
+            inLegend: k === 0,
+            values: result.dates.map((d) => (d >= o.from && d <= o.until ? value : null)),
+          });
+        });
+      }
+    }
+    return out;
+  };
   return {
-    wholesale: perRegion((r, g) =>
-      carried(g === NATIONAL ? r.national.wholesaleTengePerTonne : r.regionSeries[g]!.wholesaleTengePerTonne),
-    ),
-    retail: perRegion((r, g) =>
-      g === NATIONAL ? r.national.retailTengePerLitre : r.regionSeries[g]!.retailTengePerLitre,
-    ),
+    wholesale: [
+      ...perRegion((r, g) =>
+        carried(g === NATIONAL ? r.national.wholesaleTengePerTonne : r.regionSeries[g]!.wholesaleTengePerTonne),
+      ),
+      ...observed("wholesale"),
+    ],
+    retail: [
+      ...perRegion((r, g) =>
+        g === NATIONAL ? r.national.retailTengePerLitre : r.regionSeries[g]!.retailTengePerLitre,
+      ),
+      ...observed("retailPeak"),
+    ],
     shortages: perRegion((r, g) => (g === NATIONAL ? r.national.shortageTonnes : r.regionSeries[g]!.shortageTonnes)),
     volumes: runs.flatMap(({ label, result }) => [
       {

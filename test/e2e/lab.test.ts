@@ -4,7 +4,8 @@
  * runs (liberalisation against the safeguarded reform with a 5% band), starts them from the keyboard, watches them
  * finish, and reads the charts and the summary table, whose figures are the server's; at tablet width in Russian the
  * same simulation comes back at once (same settings, same run) and the page fits the screen; a scenario with
- * observations (january-2022-actual) has them drawn on the price charts. Screenshot: lab.png.
+ * observations (january-2022-actual) has them drawn on the price charts and on each region's small chart.
+ * Screenshot: lab.png.
  */
 
 import type { Page } from "playwright-core";
@@ -103,6 +104,14 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
       "MangystauWest KazakhstanAlmaty cityAstana",
     );
 
+    // One small chart per region shown, its legend naming the two runs (A solid, B dashed).
+    expect(await page.getByTestId("lab-small-charts").locator("figure").count()).toBe(4);
+    expect(await page.getByTestId("lab-chart-retail-MANGYSTAU").locator(".legend li").allTextContents()).toEqual([
+      "Run A: liberalisation-2022",
+      "Run B: safeguarded-2022",
+    ]);
+    expect(await page.getByTestId("lab-chart-retail-MANGYSTAU").locator("canvas").count()).toBeGreaterThan(0);
+
     // The summary shows the server's figures for both runs, and B − A.
     const a = (await serverRun(page, "A")).result;
     const bRun = await serverRun(page, "B");
@@ -160,6 +169,12 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
       "Observed: Mangystau 100–120",
       "Observed: West Kazakhstan 120",
       "Observed: Astana 90–100",
+      "Observed: Mangystau 50",
+    ]);
+    // Mangystau's own chart: the run and what was observed there.
+    expect(await page.getByTestId("lab-chart-retail-MANGYSTAU").locator(".legend li").allTextContents()).toEqual([
+      "Run A: january-2022-actual",
+      "Observed: Mangystau 100–120",
       "Observed: Mangystau 50",
     ]);
     // Ticking Atyrau adds its observation with its line.

@@ -28,7 +28,10 @@ export interface ChartLine {
   readonly values: readonly (number | null)[];
   /** An observed figure (a scenario's `observed`), drawn dotted over its dates, not a run's line. */
   readonly observed?: boolean;
-  /** False: left out of the legend (the second bound of an observed range). */
+  /**
+   * False: left out of the legend (the second bound of an observed range); true: in it even for run B (charts of one
+   * region, whose legend names the runs). By default the legend names run A's lines.
+   */
   readonly inLegend?: boolean;
 }
 
@@ -40,6 +43,7 @@ export interface ChartAxis {
 }
 
 export function LabChart({
+  small = false,
   id,
   title,
   unit,
@@ -57,6 +61,8 @@ export function LabChart({
   locale: string;
   fractionDigits: number;
   description: string;
+  /** A small chart (one region of several). */
+  small?: boolean;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
@@ -119,9 +125,15 @@ export function LabChart({
   }, [lines, axis]);
 
   const runs = new Set(lines.map((line) => line.run));
-  const legend = lines.filter((line) => (line.run === "A" || !runs.has("A")) && line.inLegend !== false);
+  const legend = lines.filter(
+    (line) => line.inLegend === true || ((line.run === "A" || !runs.has("A")) && line.inLegend !== false),
+  );
   return (
-    <figure className="lab-chart panel" data-testid={`lab-chart-${id}`} aria-labelledby={`lab-chart-${id}-title`}>
+    <figure
+      className={small ? "lab-chart lab-chart-small panel" : "lab-chart panel"}
+      data-testid={`lab-chart-${id}`}
+      aria-labelledby={`lab-chart-${id}-title`}
+    >
       <figcaption>
         <h3 id={`lab-chart-${id}-title`}>
           {title} <span className="muted small">{unit}</span>
@@ -133,7 +145,10 @@ export function LabChart({
           <li key={line.key}>
             <span
               className="swatch"
-              style={{ borderColor: line.color, borderTopStyle: line.observed ? "dotted" : undefined }}
+              style={{
+                borderColor: line.color,
+                borderTopStyle: line.observed ? "dotted" : line.run === "B" ? "dashed" : undefined,
+              }}
               aria-hidden="true"
             />
             {line.label}

@@ -135,10 +135,47 @@ export function LabResults({
           description={describe(t("lab.charts.shortages"))}
         />
       </div>
+      <h3>{t("lab.byRegion")}</h3>
+      <div className="lab-small-charts" data-testid="lab-small-charts">
+        {shown.map((region) => (
+          <LabChart
+            key={region}
+            small
+            id={`retail-${region}`}
+            title={names.get(region) ?? region}
+            unit={t("lab.units.tengePerLitre")}
+            lines={regionLines(lines.retail, region, runs, t)}
+            axis={axis}
+            locale={locale}
+            fractionDigits={2}
+            description={describe(`${t("lab.byRegion")}: ${names.get(region) ?? region}`)}
+          />
+        ))}
+      </div>
       <SummaryTable runs={runs} parameters={parameters} names={names} />
       <MonthlyTable runs={runs} names={names} />
     </section>
   );
+}
+
+/**
+ * One region's chart: its lines of each run (the legend names the runs) and what was observed there, from the
+ * retail chart's lines.
+ */
+function regionLines(
+  retail: readonly ChartLine[],
+  region: string,
+  runs: readonly FinishedRun[],
+  t: Translate,
+): ChartLine[] {
+  return retail.flatMap((line) => {
+    if (line.observed) return line.key.startsWith(`observed-retailPeak-${region}-`) ? [line] : [];
+    if (line.key !== `${line.run}-${region}`) return [];
+    const run = runs.find((r) => r.label === line.run)!;
+    return [
+      { ...line, label: t("lab.runLine", { label: line.run, scenario: run.result.scenario.name }), inLegend: true },
+    ];
+  });
 }
 
 /** The lines of the four charts: a line per region shown and run, and the national volumes per run. */

@@ -133,6 +133,22 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     expect(await cells(page, "rule-bandBps")).toEqual(["off", "5%", "changed"]);
     expect(await cells(page, "rule-exportOpen")).toEqual(["yes", "yes", ""]);
 
+    // The monthly table says which constraint binds, as the server's result does: in B, the safeguarded run, the
+    // first row (January, Mangystau) is the server's.
+    await page.getByTestId("lab-results").locator("summary").click();
+    const firstB = bRun.result.monthly.find((m: Json) => bRun.result.scenario.focusRegions.includes(m.region));
+    const binds = bRun.result.constraints.find((c: Json) => c.month === firstB.month && c.region === firstB.region);
+    const words: Record<string, string> = {
+      netback: "netback",
+      ceiling: "ceiling",
+      band: "band",
+      buyerLimit: "buyer limit",
+      exportCapacity: "export capacity",
+    };
+    const rowB = page.getByTestId("lab-monthly").locator("tbody tr").filter({ hasText: /^B/ }).first();
+    expect(await rowB.locator("td").last().textContent()).toBe(binds.binding === null ? "none" : words[binds.binding]);
+    expect(await rowB.locator("td").nth(1).textContent()).toBe(firstB.month);
+
     // Regions are chosen with checkboxes: adding the nation adds its line to the price charts.
     await page.getByTestId("lab-results").getByRole("checkbox", { name: "Kazakhstan (national)" }).check();
     await expect

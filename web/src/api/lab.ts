@@ -125,6 +125,12 @@ export interface LabResult {
   readonly monthly: readonly MonthRow[];
   /** What was observed, with the model's figure beside it (src/simulator/validation.ts). */
   readonly validation: readonly Observed[];
+  /** Which constraint binds, per month and region (src/simulator/constraints.ts). */
+  readonly constraints: readonly {
+    readonly month: string;
+    readonly region: string;
+    readonly binding: "netback" | "ceiling" | "band" | "buyerLimit" | "exportCapacity" | null;
+  }[];
 }
 
 export interface Observed {

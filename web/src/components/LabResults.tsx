@@ -506,6 +506,9 @@ function MonthlyTable({ runs, names }: { runs: readonly FinishedRun[]; names: Re
               <th scope="col" className="num">
                 {t("lab.monthly.shortagePercent")}
               </th>
+              <th scope="col" title={t("lab.monthly.bindsNote")}>
+                {t("lab.monthly.binds")}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -522,6 +525,14 @@ function MonthlyTable({ runs, names }: { runs: readonly FinishedRun[]; names: Re
                     <td className="num">{decimal(m.retailTengePerLitre, locale, 2)}</td>
                     <td className="num">{decimal(m.demandTonnes, locale)}</td>
                     <td className="num">{decimal(m.shortagePercent, locale, 2)}</td>
+                    <td>
+                      {t(
+                        `lab.monthly.constraints.${
+                          result.constraints.find((c) => c.month === m.month && c.region === m.region)?.binding ??
+                          "none"
+                        }`,
+                      )}
+                    </td>
                   </tr>
                 )),
             )}

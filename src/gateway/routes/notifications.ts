@@ -35,6 +35,12 @@ const LIST_QUERY = Type.Object(
   {
     unread: Type.Boolean({ default: false, description: "only the unread ones" }),
     limit: Type.Integer({ minimum: 1, maximum: NOTICES_PER_MEMBER_MAX, default: 50 }),
+    lang: Type.Optional(
+      Type.Union(
+        LANGUAGES.map((language) => Type.Literal(language)),
+        { description: "the sentences' language (default: Accept-Language)" },
+      ),
+    ),
   },
   strict,
 );
@@ -119,7 +125,7 @@ export function notificationRoutes(api: FastifyInstance, context: RouteContext):
     },
     async (request) => {
       const member = readMember(request, "read notifications");
-      const language = languageOf(request);
+      const language = request.query.lang ?? languageOf(request);
       const list = notices.list(member, { unreadOnly: request.query.unread, limit: request.query.limit });
       return {
         member,

@@ -16150,6 +16150,8 @@ export interface operations {
                 /** @description only the unread ones */
                 unread: boolean;
                 limit: number;
+                /** @description the sentences' language (default: Accept-Language) */
+                lang?: "en" | "ru" | "kk";
             };
             header?: never;
             path?: never;

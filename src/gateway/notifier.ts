@@ -11,7 +11,9 @@
  * E-mail. Only when an SMTP server is configured (`sauda serve --smtp-url`, docs/operations.md); without one nothing is
  * sent and nothing fails. Messages wait in a queue of at most `MAIL_QUEUE_MAX` and are sent one at a time; a message
  * that does not fit is dropped and counted, a send that fails is logged and counted, and neither ever stops the
- * exchange. The text is in the member's chosen language, Russian when it chose none (reports/notices.ts).
+ * exchange. The text is in the member's chosen language, Russian when it chose none (reports/notices.ts). In a
+ * cluster every node makes the same notifications from the journal and serves them to its streams, but only the
+ * leader sends e-mail.
  */
 
 import nodemailer from "nodemailer";
@@ -133,6 +135,8 @@ export class Notifier {
     if (this.options.send === null || preferences.email === null || !preferences.mail.includes(notice.facts.kind)) {
       return;
     }
+    // Every node of a cluster makes the same notifications from the journal; only the leader mails them.
+    if (this.exchange.role !== "leader") return;
     if (this.queue.length >= MAIL_QUEUE_MAX) {
       this.droppedCount += 1;
       return;

@@ -227,9 +227,23 @@ describe("notifications", () => {
     expect([other.status, other.body.error.code]).toEqual([404, "NOTIFICATION_NOT_FOUND"]);
     expect(server.exchange.projections.lastSeq).toBe(seq);
 
+    // A second tab hears the unread count fall.
+    const socket = new WebSocket(`${server.url.replace("http", "ws")}/api/stream`, {
+      headers: { cookie: aktau.cookie },
+    });
+    const messages: { type: string; unread?: number; notifications?: unknown[] }[] = [];
+    socket.on("message", (data) => messages.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ op: "subscribe", channel: "notifications" }));
+    await expect.poll(() => messages.filter((m) => m.type === "snapshot").length).toBe(1);
+    expect(messages.find((m) => m.type === "snapshot")?.unread).toBe(1);
+
     const read = await server.call(aktau, "POST", "/api/notifications/read", { ids: [id] });
     expect(read.status).toBe(200);
     expect(read.body).toEqual({ seq: seq + 1, unread: 0 });
+    await expect.poll(() => messages.filter((m) => m.type === "update").length).toBe(1);
+    expect(messages.find((m) => m.type === "update")).toMatchObject({ unread: 0, notifications: [], seq: seq + 1 });
+    socket.close();
     const after = await server.call(aktau, "GET", "/api/notifications");
     expect(after.body.notifications.map((n: { id: string; read: boolean }) => [n.id, n.read])).toEqual([[id, true]]);
     expect((await server.call(aktau, "GET", "/api/notifications?unread=true")).body.notifications).toEqual([]);

@@ -340,6 +340,11 @@ export class StreamHub {
 
   private collect(event: EngineEvent, outcome: Outcome, batch: BatchChanges): void {
     switch (event.type) {
+      case "notices.read":
+      case "notices.preferred":
+        // Another tab (or a program) marked read or changed the kinds shown: the member's unread count changed.
+        if (this.wants("notifications", event.member)) this.noticesChanged(event.member);
+        return;
       case "trade":
         this.marketChanged(event.instrument, batch);
         if (this.wants("trades", event.instrument)) push(batch.trades, event.instrument, tapeTrade(event, outcome));
@@ -531,6 +536,21 @@ export class StreamHub {
         }));
       }
     }
+  }
+
+  /** Tells the member's subscribers its unread count after a change that made no notification. */
+  private noticesChanged(member: string): void {
+    const notices = this.context.exchange.projections.notices;
+    const seq = this.context.exchange.projections.lastSeq;
+    const unread = notices.unreadCount(member);
+    this.send("notifications", member, () => ({
+      type: "update",
+      channel: "notifications",
+      seq,
+      member,
+      unread,
+      notifications: [],
+    }));
   }
 
   /** Sends a new notification to the member's subscribers, its sentence in each one's language. */

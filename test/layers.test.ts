@@ -35,7 +35,14 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
  * commands) and the modules that define the values those messages carry. The engine itself, its markets, books,
  * ledger and clearing house are off limits.
  */
-const ENGINE_RULES_FOR_PROJECTIONS = ["auction.ts", "calendar.ts", "phases.ts", "safeguards.ts"];
+const ENGINE_RULES_FOR_PROJECTIONS = [
+  "auction.ts",
+  "calendar.ts",
+  "phases.ts",
+  "safeguards.ts",
+  "heap.ts",
+  "notices.ts",
+];
 const ENGINE_TYPES_FOR_PROJECTIONS = [
   ...ENGINE_RULES_FOR_PROJECTIONS,
   "events.ts",

@@ -7,7 +7,7 @@
 
 import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { KeysError } from "../journal/keys.ts";
 import { JournalCorruptError } from "../journal/recovery.ts";
 import { ScenarioError } from "../simulator/scenario.ts";
@@ -120,6 +120,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--feed-dir <dir>", "push each finished day's order and trade report (JSONL and CSV) to this directory")
     .option("--feed-bucket <url>", "… and to this S3-compatible bucket, s3://bucket/prefix (AWS_* credentials)")
     .option("--feed-endpoint <url>", "the S3-compatible endpoint of --feed-bucket (default: AWS)")
+    .addOption(
+      new Option(
+        "--smtp-url <url>",
+        "e-mail notifications through this SMTP server (smtp[s]://user:pass@host:port)",
+      ).env("SAUDA_SMTP_URL"),
+    )
+    .addOption(new Option("--mail-from <address>", "the notification e-mails' sender").env("SAUDA_MAIL_FROM"))
     .action(
       async (options: {
         port: string;
@@ -142,6 +149,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         feedDir?: string;
         feedBucket?: string;
         feedEndpoint?: string;
+        smtpUrl?: string;
+        mailFrom?: string;
       }) => {
         const port = parsePort(options.port, "--port");
         const metricsPort =

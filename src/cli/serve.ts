@@ -63,7 +63,14 @@ export interface ServeOptions {
   readonly feedBucket?: string;
   /** The S3-compatible endpoint of --feed-bucket (MinIO, Ceph, …); AWS when absent. */
   readonly feedEndpoint?: string;
+  /** The SMTP server notifications are e-mailed through (`smtp://user:pass@host:587`); none: no e-mail. */
+  readonly smtpUrl?: string;
+  /** The e-mails' sender. */
+  readonly mailFrom?: string;
 }
+
+/** The sender of notification e-mails when `--mail-from` (SAUDA_MAIL_FROM) is not given. */
+export const MAIL_FROM_DEFAULT = "sauda <notices@localhost>";
 
 /** `s3://bucket/prefix` → bucket and a prefix ending in `/` (or empty). */
 export function parseBucketUrl(url: string): { bucket: string; prefix: string } {
@@ -131,6 +138,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     ...(tls ? { tls } : {}),
     trustProxy: options.trustProxy ?? false,
     allowedOrigins: options.allowOrigin ?? [],
+    mail: options.smtpUrl ? { url: options.smtpUrl, from: options.mailFrom ?? MAIL_FROM_DEFAULT } : null,
   });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();

@@ -117,6 +117,10 @@ export const ERRORS = {
   VAT_INVALID: { httpStatus: 400, template: "VAT setting {value} is not valid; {rule}." },
   MEMBER_INVALID: { httpStatus: 400, template: "Member definition is not valid: {reason}." },
   MEMBER_NOT_FOUND: { httpStatus: 404, template: "No member '{id}' is accredited." },
+  NOTIFICATION_NOT_FOUND: {
+    httpStatus: 404,
+    template: "Member '{member}' has no notification '{id}' (kept: the newest 200).",
+  },
   MEMBER_EXISTS: { httpStatus: 409, template: "Member '{id}' is already accredited." },
   MEMBER_SUSPENDED: {
     httpStatus: 403,

@@ -54,6 +54,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   ACCOUNT_ROLE_FORBIDDEN: "'{account}' шоты мынаны істей алмайды — {action}: {reason}.",
   MEMBER_INVALID: "Қатысушының сипаттамасы жарамсыз: {reason}.",
   MEMBER_NOT_FOUND: "'{id}' қатысушысы аккредиттелмеген.",
+  NOTIFICATION_NOT_FOUND: "'{member}' қатысушысында '{id}' хабарламасы жоқ (соңғы 200-і сақталады).",
   MEMBER_EXISTS: "'{id}' қатысушысы аккредиттеліп қойған.",
   MEMBER_SUSPENDED:
     "'{member}' қатысушысы сауда-саттықтан шеттетілген; оператор қалпына келтірмейінше ол өтінім бере де, өзгерте де алмайды.",

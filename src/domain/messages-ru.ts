@@ -54,6 +54,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   ACCOUNT_ROLE_FORBIDDEN: "Счёт '{account}' не может {action}: {reason}.",
   MEMBER_INVALID: "Описание участника недействительно: {reason}.",
   MEMBER_NOT_FOUND: "Участник '{id}' не аккредитован.",
+  NOTIFICATION_NOT_FOUND: "У участника '{member}' нет уведомления '{id}' (хранятся последние 200).",
   MEMBER_EXISTS: "Участник '{id}' уже аккредитован.",
   MEMBER_SUSPENDED:
     "Участник '{member}' отстранён от торгов; он не может подавать и менять заявки, пока оператор его не восстановит.",

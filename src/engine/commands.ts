@@ -23,6 +23,7 @@ import type {
   TradeVoidCommand,
 } from "./clearinghouse.ts";
 import type { ShipmentArriveCommand, ShipmentDispatchCommand, StationRegisterCommand } from "./delivery.ts";
+import type { NoticeCommand } from "./notices.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { SurveillanceCommand } from "./surveillance.ts";
@@ -215,6 +216,7 @@ export type Command =
   | AccessCommand
   | SurveillanceCommand
   | VatSetCommand
+  | NoticeCommand
   | TickCommand;
 
 export type CommandType = Command["type"];
@@ -264,6 +266,8 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "case.close",
   "case.note",
   "vat.set",
+  "notices.prefer",
+  "notices.read",
   "time.tick",
 ];
 

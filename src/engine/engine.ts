@@ -65,6 +65,7 @@ import {
 } from "./commands.ts";
 import type { EngineEvent } from "./events.ts";
 import { type InstrumentSpec, Market, type MarketSnapshot, type OrderRecord, type OrderStatus } from "./market.ts";
+import { applyNoticeCommand } from "./notices.ts";
 import { isPhase, TRADING_MODES, type TradingMode } from "./phases.ts";
 import { checkSafeguards, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 import { SurveillanceDesk, type SurveillanceSnapshot } from "./surveillance.ts";
@@ -271,6 +272,9 @@ export class Engine {
         return this.desk.apply(command, out);
       case "vat.set":
         return setVat(command, this.nowMsValue, out);
+      case "notices.prefer":
+      case "notices.read":
+        return applyNoticeCommand(command, (member) => this.house.members.hasMember(member), out);
       case "time.tick":
         // What time brings (expiries, auctions that end, ceiling steps, deadlines) ran in `apply`, before any command.
         return null;

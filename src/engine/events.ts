@@ -13,6 +13,7 @@ import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
 import type { DeliveryEvent } from "./delivery.ts";
 import type { BuyerCategory, MemberRole } from "./members.ts";
+import type { NoticeEvent } from "./notices.ts";
 import type { Phase, TradingMode } from "./phases.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { CaseEvent, SurveillanceConfiguredEvent } from "./surveillance.ts";
@@ -264,4 +265,5 @@ export type EngineEvent =
   | AccessEvent
   | SurveillanceConfiguredEvent
   | VatSetEvent
+  | NoticeEvent
   | CaseEvent;

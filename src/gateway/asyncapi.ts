@@ -9,7 +9,7 @@ import { STREAM_MESSAGES } from "./wire/stream.ts";
 
 const SUMMARIES: Readonly<Record<string, string>> = {
   StreamSubscribe:
-    "Subscribe to a channel: public book, trades, quote, phase, safeguards; private orders, fills, balances, obligations; the consoles' surveillance",
+    "Subscribe to a channel: public book, trades, quote, phase, safeguards; private orders, fills, balances, obligations; the consoles' surveillance; the signed-in member's notifications",
   StreamUnsubscribe: "Drop a subscription",
   StreamOrderNew: "Place an order: the body of POST /api/orders with op and id; acknowledged once durable",
   StreamOrderAmend: "Amend an order: new price and/or new open quantity",
@@ -27,6 +27,8 @@ const SUMMARIES: Readonly<Record<string, string>> = {
   StreamObligations: "An account's clearing obligations",
   StreamSurveillance:
     "Surveillance alerts for the operator and the regulator (snapshot: the newest standing; update: raised, updated, retracted)",
+  StreamNotifications:
+    "The signed-in member's notifications (snapshot: the newest, oldest first, and the unread count; update: each new one)",
   StreamAck: "The acknowledgement of a client message; for orders after the command is durable",
   StreamError: "A refused message, with the error registry's code and sentence",
   StreamPong: "The answer to a ping",

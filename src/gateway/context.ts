@@ -3,6 +3,7 @@
 import type { Authenticator } from "./auth.ts";
 import type { Exchange } from "./exchange.ts";
 import type { Metrics } from "./metrics.ts";
+import type { Notifier } from "./notifier.ts";
 import type { SecondFactors } from "./second-factor.ts";
 import type { SignInGuard } from "./sign-in.ts";
 import type { Users } from "./users.ts";
@@ -17,6 +18,8 @@ export interface RouteContext {
   readonly standInHash: string;
   readonly auth: Authenticator;
   readonly metrics: Metrics;
+  /** Members' notifications: the live channel's source and the e-mail sender. */
+  readonly notifier: Notifier;
   /** Serve cookies with `Secure` also over plain HTTP (a TLS-terminating proxy not marked by --trust-proxy). */
   readonly secureCookies: boolean;
   /** Check responses and stream messages against their schemas (tests); mismatches are recorded here. */

@@ -33,6 +33,10 @@ export const ACCESS_POLICIES = [
   "person",
   "memberRead",
   "memberTrade",
+  /** The signed-in member's own notifications: its users (and their API keys with the read scope); not the consoles. */
+  "memberOwn",
+  /** The signed-in member's own settings: its traders, in a browser session or with a trade-scoped key. */
+  "memberOwnChange",
   "consoleRead",
   "operatorChange",
   "regulatorChange",

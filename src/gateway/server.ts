@@ -51,12 +51,14 @@ import { type Exchange, WritesStoppedError } from "./exchange.ts";
 import { nonFinitePath } from "./input.ts";
 import { MemberRateLimiter } from "./member-rate.ts";
 import { Metrics } from "./metrics.ts";
+import { type MailSettings, Notifier, smtpSender } from "./notifier.ts";
 import { hashPassword, type ScryptParameters } from "./passwords.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { deliveryRoutes } from "./routes/delivery.ts";
 import { documentRoutes } from "./routes/documents.ts";
 import { journalRoutes } from "./routes/journal.ts";
 import { labRoutes } from "./routes/lab.ts";
+import { notificationRoutes } from "./routes/notifications.ts";
 import { operatorRoutes } from "./routes/operator/index.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { outageRoutes } from "./routes/outages.ts";
@@ -87,6 +89,8 @@ declare module "fastify" {
     contractViolations: string[];
     /** Each /api route's declared access policy, by "METHOD /url" (the access matrix test holds it to its rows). */
     routeAccess: ReadonlyMap<string, Access>;
+    /** Members' notifications: delivery to streams and e-mail, and the clock for deadlines (notifier.ts). */
+    notifier: Notifier;
   }
   interface FastifyRequest {
     principal: Principal;
@@ -132,6 +136,10 @@ export interface ServerOptions {
    * from SAUDA_VALIDATE_RESPONSES=1). Off, the schemas are documentation and responses are sent as built.
    */
   readonly validateResponses?: boolean;
+  /** The SMTP server notifications are e-mailed through; none: no e-mail (notifier.ts). */
+  readonly mail?: MailSettings | null;
+  /** Check the clock for deadline notifications by a timer (default true; tests with a fixed clock call `tick`). */
+  readonly noticeTimer?: boolean;
 }
 
 export type Server = FastifyInstance;
@@ -230,7 +238,15 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
   // Made once with this server's parameters, so an unknown user's sign-in costs what a known one's does.
   const standInHash = await hashPassword(randomBytes(32).toString("hex"), users.scrypt);
+  const notifier = new Notifier(exchange, {
+    send: options.mail ? smtpSender(options.mail) : null,
+    onMailError: (error, mail) =>
+      app.log.warn({ err: error, to: mail.to, subject: mail.subject }, "notification e-mail not sent"),
+    ...(options.noticeTimer === undefined ? {} : { timer: options.noticeTimer }),
+  });
+  app.addHook("onClose", async () => notifier.stop());
   const context: RouteContext = {
+    notifier,
     exchange,
     users,
     auth,
@@ -244,6 +260,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     contractViolations: [],
   };
   app.decorate("contractViolations", context.contractViolations);
+  app.decorate("notifier", notifier);
 
   // Origins: checked before validation and authentication, for unsafe methods and WebSocket upgrades. (In
   // preValidation rather than onRequest: a WebSocket upgrade refused in onRequest leaves its socket open.)
@@ -463,6 +480,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       regulatorRoutes(api, context);
       labRoutes(api, context);
       journalRoutes(api, context);
+      notificationRoutes(api, context);
       streamRoutes(api, context);
       api.get(
         "/asyncapi.json",

@@ -172,6 +172,9 @@ export const SUMMARIES_RU: Summaries = {
     `${p.raw("secretSealed") === null ? "отключить второй фактор пользователя" : "включить второй фактор (TOTP) пользователю"} ${p.f("user")}; причина: ${p.reason("reason")}`,
   "trade.void": (p) => `аннулировать сделку ${p.f("trade")} по ${p.f("rule")}; причина: ${p.reason("reason")}`,
   "vat.set": (p) => `установить НДС ${p.f("rateBps")} б.п. с ${p.f("from")}; причина: ${p.reason("reason")}`,
+  "notices.prefer": (p) =>
+    `настроить уведомления участника ${p.f("member")}: в браузере ${p.list("web")}; по почте ${p.list("mail")}`,
+  "notices.read": (p) => `отметить прочитанными уведомления участника ${p.f("member")}: ${p.list("ids")}`,
   unknown: (p) => `команда ${p.f("type")}`,
 };
 
@@ -249,6 +252,9 @@ export const SUMMARIES_KK: Summaries = {
     `${p.f("user")} пайдаланушысының ${p.raw("secretSealed") === null ? "екінші факторын өшіру" : "екінші факторын (TOTP) қосу"}; себебі: ${p.reason("reason")}`,
   "trade.void": (p) => `${p.f("trade")} мәмілесін ${p.f("rule")} бойынша жою; себебі: ${p.reason("reason")}`,
   "vat.set": (p) => `${p.f("from")} бастап ҚҚС-ты ${p.f("rateBps")} б.т. етіп белгілеу; себебі: ${p.reason("reason")}`,
+  "notices.prefer": (p) =>
+    `${p.f("member")} қатысушысының хабарламаларын баптау: браузерде ${p.list("web")}; поштамен ${p.list("mail")}`,
+  "notices.read": (p) => `${p.f("member")} қатысушысының хабарламаларын оқылды деп белгілеу: ${p.list("ids")}`,
   unknown: (p) => `${p.f("type")} командасы`,
 };
 

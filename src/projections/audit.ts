@@ -78,6 +78,7 @@ const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   outage: "controls",
   shipment: "settlement",
   station: "membership",
+  notices: "membership",
   surveillance: "surveillance",
   case: "surveillance",
 };
@@ -393,6 +394,12 @@ function summarise(fields: Record<string, unknown>): string {
       break;
     case "trade.void":
       summary = `void trade ${f("trade")} under ${f("rule")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "notices.prefer":
+      summary = `set the notifications of member ${f("member")}: browser ${text(JSON.stringify(fields.web ?? null))}, e-mail ${text(JSON.stringify(fields.mail ?? null))}`;
+      break;
+    case "notices.read":
+      summary = `mark notifications of member ${f("member")} read: ${text(JSON.stringify(fields.ids ?? null))}`;
       break;
     case "vat.set":
       summary = `set VAT to ${f("rateBps")} bps from ${f("from")}; reason: ${reasonText(fields.reason)}`;

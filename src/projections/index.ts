@@ -31,6 +31,7 @@ import { PriceIndices } from "./indices.ts";
 import { type InstrumentInfo, InstrumentRegistry } from "./instruments.ts";
 import { LimitsInForce } from "./limits.ts";
 import { MarketData } from "./market-data.ts";
+import { NotificationViews } from "./notifications.ts";
 import { Outages } from "./outages.ts";
 import { outcomeOfRecord, type ProjectionOutcome, type ProjectionRecord } from "./outcome.ts";
 import { Participation } from "./participation.ts";
@@ -48,6 +49,7 @@ export * from "./indices.ts";
 export * from "./instruments.ts";
 export * from "./limits.ts";
 export * from "./market-data.ts";
+export * from "./notifications.ts";
 export * from "./outages.ts";
 export * from "./outcome.ts";
 export * from "./participation.ts";
@@ -89,6 +91,8 @@ export class Projections {
   readonly contracts: ContractFactsView;
   /** The price limits in force, at the journal's time (limits.ts). */
   readonly limits: LimitsInForce;
+  /** Members' notifications, their settings and read marks (notifications.ts). */
+  readonly notices = new NotificationViews();
   private lastSeqValue = 0;
   private lastTimeMsValue = 0;
 
@@ -153,6 +157,7 @@ export class Projections {
     this.deliveries.apply(outcome);
     this.users.apply(outcome);
     this.contracts.apply(outcome);
+    this.notices.apply(outcome);
     this.lastSeqValue = outcome.seq;
     this.lastTimeMsValue = outcome.timeMs;
     return true;

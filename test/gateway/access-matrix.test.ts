@@ -64,6 +64,8 @@ const POLICIES = {
   person: row("401   2xx    2xx    2xx    2xx    2xx    403    403    403"),
   memberRead: row("401   2xx    2xx    403    2xx    2xx    2xx    2xx    2xx"),
   memberTrade: row("401   403    2xx    403    403    403    403    403    403"),
+  memberOwn: row("401   2xx    2xx    2xx    403    403    2xx    403    403"),
+  memberOwnChange: row("401   403    2xx    2xx    403    403    403    403    403"),
   consoleRead: row("401   403    403    403    2xx    2xx    403    2xx    2xx"),
   operatorChange: row("401   403    403    403    2xx    403    403    403    403"),
   operatorRead: row("401   403    403    403    2xx    403    403    2xx    403"),
@@ -230,6 +232,22 @@ const ROWS: readonly Row[] = [
     route: "GET /api/accounts/:account/statements/:date/pdf",
     policy: "memberRead",
     path: "/api/accounts/AKTAU-1/statements/2026-01-05/pdf?lang=ru",
+  },
+  { route: "GET /api/notifications", policy: "memberOwn" },
+  { route: "GET /api/notifications/preferences", policy: "memberOwn" },
+  {
+    route: "POST /api/notifications/read",
+    policy: "memberOwn",
+    // The caller's member's newest notification (both members have fills by now); any id for the refused.
+    body: (caller) => {
+      const member = caller === "other" ? "ATYRAU" : "AKTAU";
+      return { ids: [server.exchange.projections.notices.list(member, { limit: 1 })[0]?.id ?? "N-1-1"] };
+    },
+  },
+  {
+    route: "PUT /api/notifications/preferences",
+    policy: "memberOwnChange",
+    body: () => ({ web: ["fill"], mail: ["default"], email: "desk@example.kz", language: "ru" }),
   },
   {
     route: "POST /api/accounts/:account/arrivals",

@@ -737,6 +737,7 @@ function fakeConnection(): { hub: StreamHub; socket: FakeSocket } {
     exchange: server.exchange,
     users: server.users,
     auth: new Authenticator(server.users, () => server.nowMs),
+    notifier: server.app.notifier,
   } as unknown as RouteContext;
   const hub = new StreamHub(context);
   const socket = new FakeSocket();

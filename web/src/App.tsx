@@ -8,6 +8,7 @@ import { useConnection, useStreamStatus } from "./api/live.ts";
 import { useSession } from "./api/session.tsx";
 import type { Role } from "./api/types.ts";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
+import { NotificationBell } from "./components/NotificationBell.tsx";
 import { exchangeTime } from "./format.ts";
 import { LANGUAGES, useI18n } from "./i18n/index.tsx";
 import { Account } from "./pages/Account.tsx";
@@ -104,6 +105,7 @@ export function App() {
               ))}
             </select>
           </label>
+          {user?.member ? <NotificationBell /> : null}
           {user ? (
             <span className="who">
               <Link to="/account" current={path === "/account"}>

@@ -28,12 +28,13 @@ import type { FastifyRequest } from "fastify";
 import type { RawData, WebSocket } from "ws";
 import type { Language } from "../../domain/locale.ts";
 import { QueueFullError, SequencerStoppedError } from "../../journal/sequencer.ts";
-import { type Principal, requireUser, SESSION_COOKIE } from "../auth.ts";
+import { type Principal, requireScope, requireUser, SESSION_COOKIE } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { errorBody, HttpProblem, languageOf } from "../errors.ts";
 import { metaOf, requireReadAccount, requireTradeAccount } from "../routes/access.ts";
 import { engineOrderId, rejectionOf } from "../routes/common.ts";
 import { requireConsoleRead } from "../routes/console.ts";
+import { ownMember } from "../routes/notifications.ts";
 import { type NewOrderBody, newOrderCommand, orderResult } from "../routes/orders.ts";
 import { TokenBucket } from "./bucket.ts";
 import { streamMessageProblem } from "./checked.ts";
@@ -50,6 +51,7 @@ import {
   CLOSE_SLOW_CONSUMER,
   CONSOLE_KEY,
   isConsoleChannel,
+  isMemberChannel,
   isOrderOp,
   isPublicChannel,
   MESSAGES_PER_SECOND_MAX,
@@ -101,7 +103,7 @@ export class StreamConnection implements Subscriber {
   /** Heartbeat: whether the peer answered the last ping. */
   private alive = true;
   /** The language the upgrade request asked for (Accept-Language): every error on this socket speaks it. */
-  private readonly language: Language;
+  readonly language: Language;
 
   constructor(
     private readonly context: RouteContext,
@@ -266,6 +268,14 @@ export class StreamConnection implements Subscriber {
 
   private keyOf(message: SubscribeMessage | UnsubscribeMessage): string {
     const channel = message.channel;
+    if (isMemberChannel(channel)) {
+      if (message.account !== undefined || message.instrument !== undefined) {
+        throw new HttpProblem("REQUEST_INVALID", {
+          reason: `channel '${channel}' takes neither an instrument nor an account (it is the signed-in member's)`,
+        });
+      }
+      return ownMember(this.request, `read ${channel}`);
+    }
     if (isConsoleChannel(channel)) {
       if (message.account !== undefined || message.instrument !== undefined) {
         throw new HttpProblem("REQUEST_INVALID", {
@@ -300,7 +310,11 @@ export class StreamConnection implements Subscriber {
       throw new HttpProblem("REQUEST_INVALID", { reason: "only the book channel takes a depth" });
     }
     const projections = this.context.exchange.projections;
-    if (isConsoleChannel(channel)) {
+    if (isMemberChannel(channel)) {
+      const principal = requireUser(this.request.principal, `read ${channel}`);
+      requireScope(principal, "read", `read ${channel}`);
+      this.requireSignedIn();
+    } else if (isConsoleChannel(channel)) {
       requireConsoleRead(this.request, `read ${channel}`);
       this.requireSignedIn();
     } else if (isPublicChannel(channel)) {
@@ -324,7 +338,7 @@ export class StreamConnection implements Subscriber {
     this.subscriptions.set(name, { channel, key });
     this.hub.subscribe(this, channel, key, depth);
     this.reply({ type: "ack", id: message.id ?? null, op: "subscribe", ...this.describe(channel, key) });
-    this.reply(this.hub.snapshot(channel, key, depth));
+    this.reply(this.hub.snapshot(channel, key, depth, this.language));
   }
 
   private unsubscribe(message: UnsubscribeMessage): void {
@@ -343,7 +357,7 @@ export class StreamConnection implements Subscriber {
   }
 
   private describe(channel: Channel, key: string) {
-    if (isConsoleChannel(channel)) return { channel };
+    if (isConsoleChannel(channel) || isMemberChannel(channel)) return { channel };
     if (!isPublicChannel(channel)) return { channel, account: key };
     return { channel, instrument: key === ALL_INSTRUMENTS ? null : key };
   }

@@ -24,13 +24,15 @@
  * touched key one read of the read model and one serialisation. Subscribing is O(1) plus the snapshot's size.
  */
 
+import { LANGUAGE_DEFAULT, type Language } from "../../domain/locale.ts";
 import type { ObligationEvent } from "../../engine/clearing.ts";
 import type { EngineEvent, PhaseChangedEvent, TradeEvent } from "../../engine/events.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
-import type { Fill, Liquidity, TapeTrade } from "../../projections/index.ts";
+import type { Fill, Liquidity, Notice, TapeTrade } from "../../projections/index.ts";
 import type { AlertChange } from "../../surveillance/index.ts";
 import type { RouteContext } from "../context.ts";
 import { json } from "../routes/common.ts";
+import { notificationWire } from "../routes/notifications.ts";
 import { balanceWire } from "../wire/accounts.ts";
 import { safeguardsWire } from "../wire/console.ts";
 import {
@@ -40,6 +42,7 @@ import {
   type Channel,
   CONSOLE_KEY,
   FILLS_SNAPSHOT_MAX,
+  NOTIFICATIONS_SNAPSHOT_MAX,
   OBLIGATIONS_SNAPSHOT_MAX,
   ORDERS_SNAPSHOT_MAX,
   SEQUENCER_BACKLOG_PAUSE_COMMANDS,
@@ -49,6 +52,8 @@ import {
 
 /** A connection as the hub sees it. */
 export interface Subscriber {
+  /** The language the connection's upgrade request asked for (notification sentences are written in it). */
+  readonly language: Language;
   /** Sends a text frame (the connection applies its own send-queue limit). */
   deliver(text: string): void;
   /** The hub saw this guarded order finish (filled or cancelled). */
@@ -109,6 +114,7 @@ export class StreamHub {
   private readonly paused = new Set<Subscriber>();
   private readonly stopListening: () => void;
   private readonly stopAlerts: () => void;
+  private readonly stopNotices: () => void;
   /** Alert changes of the batch being made durable, gathered while someone subscribes to the surveillance channel. */
   private alertChanges: AlertChange[] = [];
 
@@ -119,11 +125,14 @@ export class StreamHub {
       if (this.anyone("surveillance")) this.alertChanges.push(...changes);
     });
     this.stopListening = context.exchange.onOutcomes((outcomes) => this.publish(outcomes));
+    // A notification goes out as it is made (deadline ones come from the clock, not from a batch).
+    this.stopNotices = context.notifier.onWeb((member, notice) => this.noticeMade(member, notice));
   }
 
   stop(): void {
     this.stopListening();
     this.stopAlerts();
+    this.stopNotices();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -184,7 +193,12 @@ export class StreamHub {
   }
 
   /** The snapshot a new subscription starts from, as a message object (`type: "snapshot"`). */
-  snapshot(channel: Channel, key: string, depth: number): Record<string, unknown> {
+  snapshot(
+    channel: Channel,
+    key: string,
+    depth: number,
+    language: Language = LANGUAGE_DEFAULT,
+  ): Record<string, unknown> {
     const projections = this.context.exchange.projections;
     const seq = projections.lastSeq;
     const head = { type: "snapshot", channel, seq };
@@ -222,6 +236,16 @@ export class StreamHub {
           account: key,
           obligations: json(projections.accounts.obligations(key, { limit: OBLIGATIONS_SNAPSHOT_MAX })),
         };
+      case "notifications": {
+        const notices = projections.notices;
+        const list = notices.list(key, { limit: NOTIFICATIONS_SNAPSHOT_MAX }).reverse();
+        return {
+          ...head,
+          member: key,
+          unread: notices.unreadCount(key),
+          notifications: list.map((notice) => notificationWire(notice, language)),
+        };
+      }
       case "surveillance": {
         const alerts = this.context.exchange.surveillance.alerts();
         const newest = [...alerts].sort((a, b) => b.updatedSeq - a.updatedSeq).slice(0, ALERTS_SNAPSHOT_MAX);
@@ -316,6 +340,11 @@ export class StreamHub {
 
   private collect(event: EngineEvent, outcome: Outcome, batch: BatchChanges): void {
     switch (event.type) {
+      case "notices.read":
+      case "notices.preferred":
+        // Another tab (or a program) marked read or changed the kinds shown: the member's unread count changed.
+        if (this.wants("notifications", event.member)) this.noticesChanged(event.member);
+        return;
       case "trade":
         this.marketChanged(event.instrument, batch);
         if (this.wants("trades", event.instrument)) push(batch.trades, event.instrument, tapeTrade(event, outcome));
@@ -506,6 +535,40 @@ export class StreamHub {
           obligations,
         }));
       }
+    }
+  }
+
+  /** Tells the member's subscribers its unread count after a change that made no notification. */
+  private noticesChanged(member: string): void {
+    const notices = this.context.exchange.projections.notices;
+    const seq = this.context.exchange.projections.lastSeq;
+    const unread = notices.unreadCount(member);
+    this.send("notifications", member, () => ({
+      type: "update",
+      channel: "notifications",
+      seq,
+      member,
+      unread,
+      notifications: [],
+    }));
+  }
+
+  /** Sends a new notification to the member's subscribers, its sentence in each one's language. */
+  private noticeMade(member: string, notice: Notice): void {
+    const subscribers = this.index.get("notifications")?.get(member);
+    if (subscribers === undefined || subscribers.size === 0) return;
+    const notices = this.context.exchange.projections.notices;
+    const view = { ...notice, read: notices.isRead(member, notice.id) };
+    const head = { type: "update", channel: "notifications", seq: this.context.exchange.projections.lastSeq, member };
+    const unread = notices.unreadCount(member);
+    const texts = new Map<Language, string>();
+    for (const subscriber of subscribers.keys()) {
+      let text = texts.get(subscriber.language);
+      if (text === undefined) {
+        text = JSON.stringify({ ...head, unread, notifications: [notificationWire(view, subscriber.language)] });
+        texts.set(subscriber.language, text);
+      }
+      subscriber.deliver(text);
     }
   }
 

@@ -73,10 +73,13 @@ export const PUBLIC_CHANNELS = ["book", "trades", "quote", "phase", "safeguards"
 export const PRIVATE_CHANNELS = ["orders", "fills", "balances", "obligations"] as const;
 /** The consoles' channels: no instrument or account; the operator and the regulator may subscribe. */
 export const CONSOLE_CHANNELS = ["surveillance"] as const;
-export const CHANNELS = [...PUBLIC_CHANNELS, ...PRIVATE_CHANNELS, ...CONSOLE_CHANNELS] as const;
+/** The signed-in user's own member's channels: no instrument or account (the member is the user's). */
+export const MEMBER_CHANNELS = ["notifications"] as const;
+export const CHANNELS = [...PUBLIC_CHANNELS, ...PRIVATE_CHANNELS, ...CONSOLE_CHANNELS, ...MEMBER_CHANNELS] as const;
 export type PublicChannel = (typeof PUBLIC_CHANNELS)[number];
 export type PrivateChannel = (typeof PRIVATE_CHANNELS)[number];
 export type ConsoleChannel = (typeof CONSOLE_CHANNELS)[number];
+export type MemberChannel = (typeof MEMBER_CHANNELS)[number];
 export type Channel = (typeof CHANNELS)[number];
 /** Channels that may be subscribed for all instruments at once (no `instrument`). */
 export const ALL_INSTRUMENTS_CHANNELS: readonly Channel[] = ["phase", "safeguards"];
@@ -90,6 +93,13 @@ export function isPublicChannel(channel: Channel): channel is PublicChannel {
 export function isConsoleChannel(channel: Channel): channel is ConsoleChannel {
   return (CONSOLE_CHANNELS as readonly string[]).includes(channel);
 }
+
+export function isMemberChannel(channel: Channel): channel is MemberChannel {
+  return (MEMBER_CHANNELS as readonly string[]).includes(channel);
+}
+
+/** Notifications in the notifications channel's snapshot (the newest). */
+export const NOTIFICATIONS_SNAPSHOT_MAX = 50;
 
 /** The key of a console channel's one subscription. */
 export const CONSOLE_KEY = "*";

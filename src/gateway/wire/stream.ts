@@ -29,6 +29,7 @@ import {
 } from "./base.ts";
 import { SAFEGUARDS } from "./console.ts";
 import { PRICE_LEVEL, QUOTE, TAPE_TRADE } from "./market.ts";
+import { NOTIFICATION } from "./notifications.ts";
 import { ALERT } from "./surveillance.ts";
 
 const REQUEST_ID = Nullable(Type.Union([Type.String(), Type.Integer()]));
@@ -92,6 +93,13 @@ export const STREAM_SURVEILLANCE = Type.Union([
   }),
 ]);
 
+/** The signed-in member's notifications: the newest (oldest first) with the unread count, then each new one. */
+export const STREAM_NOTIFICATIONS = channelMessage("notifications", {
+  member: TEXT,
+  unread: COUNT,
+  notifications: Type.Array(NOTIFICATION),
+});
+
 const CHANNEL = Enum(CHANNELS);
 const ORDER_TRADE = Strict({
   tradeId: TEXT,
@@ -150,6 +158,7 @@ export const STREAM_MESSAGES = {
   StreamBalances: STREAM_BALANCES,
   StreamObligations: STREAM_OBLIGATIONS,
   StreamSurveillance: STREAM_SURVEILLANCE,
+  StreamNotifications: STREAM_NOTIFICATIONS,
   StreamAck: STREAM_ACK,
   StreamError: STREAM_ERROR,
   StreamPong: STREAM_PONG,

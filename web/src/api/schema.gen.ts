@@ -1567,6 +1567,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in member's notifications of the kinds it sees in the browser, newest first */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks the member's notifications read (ids it does not have are refused) */
+        post: operations["markNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which kinds of notification the member sees in the browser and gets by e-mail, the address and language */
+        get: operations["notificationPreferences"];
+        /** Sets which kinds go to the browser and which by e-mail (to `email`, in `language`; null: Russian) */
+        put: operations["setNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/asyncapi.json": {
         parameters: {
             query?: never;
@@ -1592,7 +1644,7 @@ export interface components {
             /** @enum {string} */
             op: "subscribe";
             id?: string | number;
-            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance";
+            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance" | "notifications";
             instrument?: string;
             account?: string;
             depth?: number;
@@ -1601,7 +1653,7 @@ export interface components {
             /** @enum {string} */
             op: "unsubscribe";
             id?: string | number;
-            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance";
+            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance" | "notifications";
             instrument?: string;
             account?: string;
         };
@@ -1922,6 +1974,91 @@ export interface components {
                 seq: number;
             })[];
         };
+        StreamNotifications: {
+            /** @enum {unknown} */
+            type: "snapshot" | "update";
+            /** @enum {string} */
+            channel: "notifications";
+            /** @description journal sequence number */
+            seq: number;
+            member: string;
+            unread: number;
+            notifications: {
+                id: string;
+                member: string;
+                /** @description ms since epoch (UTC) */
+                timeMs: number;
+                /** @enum {unknown} */
+                kind: "fill" | "cancel" | "shortfall" | "deadline" | "default";
+                read: boolean;
+                /** @description the notification as a sentence in the request's language */
+                text: string;
+                facts: {
+                    /** @enum {string} */
+                    kind: "fill";
+                    instrument: string;
+                    tradeId: string;
+                    account: string;
+                    /** @enum {unknown} */
+                    side: "buy" | "sell";
+                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                    priceTiynPerTonne: number;
+                    /** @description kg */
+                    quantityKg: number;
+                } | {
+                    /** @enum {string} */
+                    kind: "cancel";
+                    instrument: string;
+                    orderId: string;
+                    account: string;
+                    /** @description kg */
+                    quantityKg: number;
+                    /** @enum {unknown} */
+                    cause: "price-limit" | "member-suspended" | "halt";
+                } | {
+                    /** @enum {string} */
+                    kind: "shortfall";
+                    account: string;
+                    /** @description an integer as a decimal string */
+                    requiredTiyn: string;
+                    /** @description an integer as a decimal string */
+                    freeTiyn: string;
+                    /** @description an integer as a decimal string */
+                    shortfallTiyn: string;
+                    purpose: string;
+                } | {
+                    /** @enum {string} */
+                    kind: "deadline";
+                    obligation: string;
+                    tradeId: string;
+                    instrument: string;
+                    /** @enum {unknown} */
+                    leg: "payment" | "delivery";
+                    /** @enum {unknown} */
+                    stage: "before" | "due";
+                    /** @description ms since epoch (UTC) */
+                    dueMs: number;
+                    /** @description tiyn */
+                    valueTiyn: number;
+                    /** @description kg */
+                    quantityKg: number;
+                } | {
+                    /** @enum {string} */
+                    kind: "default";
+                    obligation: string;
+                    tradeId: string;
+                    instrument: string;
+                    /** @enum {unknown} */
+                    party: "buyer" | "seller";
+                    /** @description tiyn */
+                    forfeitedTiyn: number;
+                    /** @description tiyn */
+                    penaltyTiyn: number;
+                    /** @description tiyn */
+                    claimTiyn: number;
+                };
+            }[];
+        };
         StreamAck: {
             /** @enum {string} */
             type: "ack";
@@ -1929,7 +2066,7 @@ export interface components {
             /** @enum {unknown} */
             op: "subscribe" | "unsubscribe";
             /** @enum {unknown} */
-            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance";
+            channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance" | "notifications";
             instrument?: string | null;
             account?: string;
             wasSubscribed?: boolean;
@@ -11922,7 +12059,7 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, surveillance, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";
@@ -16005,6 +16142,492 @@ export interface operations {
                 };
             };
             /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query: {
+                /** @description only the unread ones */
+                unread: boolean;
+                limit: number;
+                /** @description the sentences' language (default: Accept-Language) */
+                lang?: "en" | "ru" | "kk";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        member: string;
+                        unread: number;
+                        notifications: {
+                            id: string;
+                            member: string;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                            /** @enum {unknown} */
+                            kind: "fill" | "cancel" | "shortfall" | "deadline" | "default";
+                            read: boolean;
+                            /** @description the notification as a sentence in the request's language */
+                            text: string;
+                            facts: {
+                                /** @enum {string} */
+                                kind: "fill";
+                                instrument: string;
+                                tradeId: string;
+                                account: string;
+                                /** @enum {unknown} */
+                                side: "buy" | "sell";
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "cancel";
+                                instrument: string;
+                                orderId: string;
+                                account: string;
+                                /** @description kg */
+                                quantityKg: number;
+                                /** @enum {unknown} */
+                                cause: "price-limit" | "member-suspended" | "halt";
+                            } | {
+                                /** @enum {string} */
+                                kind: "shortfall";
+                                account: string;
+                                /** @description an integer as a decimal string */
+                                requiredTiyn: string;
+                                /** @description an integer as a decimal string */
+                                freeTiyn: string;
+                                /** @description an integer as a decimal string */
+                                shortfallTiyn: string;
+                                purpose: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "deadline";
+                                obligation: string;
+                                tradeId: string;
+                                instrument: string;
+                                /** @enum {unknown} */
+                                leg: "payment" | "delivery";
+                                /** @enum {unknown} */
+                                stage: "before" | "due";
+                                /** @description ms since epoch (UTC) */
+                                dueMs: number;
+                                /** @description tiyn */
+                                valueTiyn: number;
+                                /** @description kg */
+                                quantityKg: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "default";
+                                obligation: string;
+                                tradeId: string;
+                                instrument: string;
+                                /** @enum {unknown} */
+                                party: "buyer" | "seller";
+                                /** @description tiyn */
+                                forfeitedTiyn: number;
+                                /** @description tiyn */
+                                penaltyTiyn: number;
+                                /** @description tiyn */
+                                claimTiyn: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ids": [
+                 *         "N-42-1"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        unread: number;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOTIFICATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description kinds shown in the browser (the list and the live channel) */
+                        web: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                        /** @description kinds sent by e-mail */
+                        mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                        email: string | null;
+                        language: ("en" | "ru" | "kk") | null;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "web": [
+                 *         "fill",
+                 *         "cancel",
+                 *         "shortfall",
+                 *         "deadline",
+                 *         "default"
+                 *       ],
+                 *       "mail": [
+                 *         "deadline",
+                 *         "default"
+                 *       ],
+                 *       "email": "desk@example.kz",
+                 *       "language": "kk"
+                 *     }
+                 */
+                "application/json": {
+                    web: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                    mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                    email: string | null;
+                    language: "en" | "ru" | "kk" | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        preferences: {
+                            /** @description kinds shown in the browser (the list and the live channel) */
+                            web: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                            /** @description kinds sent by e-mail */
+                            mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                            email: string | null;
+                            language: ("en" | "ru" | "kk") | null;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: FIELD_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@
  *
  * live.ts tells it which REST paths are on screen (`watch`); it subscribes to the stream channels that announce
  * changes to those paths (book, quote, trades, phase, safeguards for instruments; orders, fills, balances and
- * obligations for accounts; surveillance for the regulator's alerts and cases) and, for every snapshot or update, tells live.ts which watched paths went stale
+ * obligations for accounts; surveillance for the regulator's alerts and cases; notifications for the member's own) and, for every snapshot or update, tells live.ts which watched paths went stale
  * (`onStale`), so exactly those are fetched again. The REST resource stays the one source of what is shown, so a lost
  * or reordered message can never leave the screen wrong, only late until the next one (or the slow safety poll).
  *
@@ -59,6 +59,8 @@ export function subscriptionsFor(paths: Iterable<string>, instruments: readonly 
   }
   // Alerts and cases: one console channel announces every change of them.
   if ([...paths].some((p) => p.startsWith("/api/regulator/surveillance"))) add({ channel: "surveillance" });
+  // The signed-in member's notifications: one channel, no key (the server knows the member).
+  if ([...paths].some((p) => p.startsWith("/api/notifications"))) add({ channel: "notifications" });
   for (const path of paths) {
     const instrument = INSTRUMENT_PATH.exec(path);
     if (instrument) {
@@ -101,6 +103,8 @@ export function staleTest(message: unknown): ((path: string) => boolean) | null 
       return a ? (p) => p.startsWith(`/api/accounts/${a}/`) || p.startsWith("/api/admin") : null;
     case "surveillance":
       return (p) => p.startsWith("/api/regulator/surveillance");
+    case "notifications":
+      return (p) => p.startsWith("/api/notifications");
     default:
       return null;
   }

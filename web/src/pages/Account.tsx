@@ -10,6 +10,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { call, fetchOnce } from "../api/typed.ts";
 import type { User } from "../api/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
+import { NotificationSettings } from "../components/NotificationSettings.tsx";
 import { describeError } from "../errors.ts";
 import { exchangeDateTime } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
@@ -147,6 +148,7 @@ export function Account({ user }: { user: User }) {
         </form>
       ) : null}
       {enabled === false && setup === null && message ? <FieldError id="account-error" message={message} /> : null}
+      {user.member ? <NotificationSettings canChange={user.role === "trader"} /> : null}
     </section>
   );
 }

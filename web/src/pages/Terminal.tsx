@@ -1,7 +1,8 @@
 /**
  * The trading terminal for a member's users: choose an instrument and one of the member's accounts; see the
  * instrument's phase, limits and halts, the depth ladder, the order ticket, own orders with amend and cancel, fills,
- * balances with collateral, and clearing obligations, all kept live (api/live.ts). Viewers see everything but the
+ * balances with collateral, clearing obligations, shipments with the buyer's arrival control and the trade's documents
+ * (contracts, statements), all kept live (api/live.ts). Viewers see everything but the
  * buttons that change something.
  */
 
@@ -9,6 +10,7 @@ import { useEffect, useState } from "react";
 import { useApi } from "../api/live.ts";
 import type { User } from "../api/types.ts";
 import { Balances, Fills, Obligations } from "../components/AccountPanels.tsx";
+import { Deliveries } from "../components/Deliveries.tsx";
 import { DepthLadder } from "../components/DepthLadder.tsx";
 import { Exports } from "../components/Exports.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
@@ -178,6 +180,7 @@ export function Terminal({ user }: { user: User }) {
           <Balances balances={balances.data?.balances ?? []} obligations={obligations.data?.obligations ?? []} />
           <Fills fills={fills.data?.fills ?? []} />
           <Obligations account={account.account} obligations={obligations.data?.obligations ?? []} />
+          <Deliveries account={account.account} obligations={obligations.data?.obligations ?? []} canTrade={canTrade} />
           <Exports account={account.account} />
         </>
       ) : null}

@@ -1,0 +1,79 @@
+/**
+ * The wire shape of members' notifications (GET /api/notifications and the `notifications` stream channel) and of
+ * their settings: the read model's notification (src/projections/notifications.ts) with its read mark and its
+ * sentence in the reader's language (reports/notices.ts), so a client can show it as is or build its own text from
+ * the facts.
+ */
+
+import { Type } from "@fastify/type-provider-typebox";
+import { LANGUAGES } from "../../domain/locale.ts";
+import { NOTICE_KINDS } from "../../engine/notices.ts";
+import { DECIMAL, Enum, EPOCH_MS, KG, Nullable, PRICE_TIYN_PER_TONNE, SIDE, Strict, TEXT, TIYN } from "./base.ts";
+
+export const NOTICE_KIND = Enum(NOTICE_KINDS);
+
+export const NOTICE_FACTS = Type.Union([
+  Strict({
+    kind: Type.Literal("fill"),
+    instrument: TEXT,
+    tradeId: TEXT,
+    account: TEXT,
+    side: SIDE,
+    priceTiynPerTonne: PRICE_TIYN_PER_TONNE,
+    quantityKg: KG,
+  }),
+  Strict({
+    kind: Type.Literal("cancel"),
+    instrument: TEXT,
+    orderId: TEXT,
+    account: TEXT,
+    quantityKg: KG,
+    cause: Enum(["price-limit", "member-suspended", "halt"] as const),
+  }),
+  Strict({
+    kind: Type.Literal("shortfall"),
+    account: TEXT,
+    requiredTiyn: DECIMAL,
+    freeTiyn: DECIMAL,
+    shortfallTiyn: DECIMAL,
+    purpose: TEXT,
+  }),
+  Strict({
+    kind: Type.Literal("deadline"),
+    obligation: TEXT,
+    tradeId: TEXT,
+    instrument: TEXT,
+    leg: Enum(["payment", "delivery"] as const),
+    stage: Enum(["before", "due"] as const),
+    dueMs: EPOCH_MS,
+    valueTiyn: TIYN,
+    quantityKg: KG,
+  }),
+  Strict({
+    kind: Type.Literal("default"),
+    obligation: TEXT,
+    tradeId: TEXT,
+    instrument: TEXT,
+    party: Enum(["buyer", "seller"] as const),
+    forfeitedTiyn: TIYN,
+    penaltyTiyn: TIYN,
+    claimTiyn: TIYN,
+  }),
+]);
+
+export const NOTIFICATION = Strict({
+  id: TEXT,
+  member: TEXT,
+  timeMs: EPOCH_MS,
+  kind: NOTICE_KIND,
+  read: Type.Boolean(),
+  text: Type.String({ description: "the notification as a sentence in the request's language" }),
+  facts: NOTICE_FACTS,
+});
+
+export const NOTICE_PREFERENCES = Strict({
+  web: Type.Array(NOTICE_KIND, { description: "kinds shown in the browser (the list and the live channel)" }),
+  mail: Type.Array(NOTICE_KIND, { description: "kinds sent by e-mail" }),
+  email: Nullable(TEXT),
+  language: Nullable(Enum(LANGUAGES)),
+});

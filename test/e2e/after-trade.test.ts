@@ -1,0 +1,192 @@
+/**
+ * After the trade, in a real browser against a real exchange: a fill appears under the header's notification bell as
+ * it happens (the stream's notifications channel), is marked read there and reads back read through the API; the
+ * member's notification settings are saved from the Account page; the buyer confirms a shipment's arrival at its
+ * station from the terminal and the API shows the arrival; the trade's contract and the member's statement download
+ * from the terminal as PDF.
+ *
+ * The scenarios share one server and run in order.
+ */
+
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { browserAvailable, browserSuite } from "./support/browser.ts";
+
+const run = browserAvailable("after-the-trade end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+const LIVE_MS = 10_000;
+
+describe.skipIf(!run)("after the trade in a real browser", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+  let buyer: Page;
+  let buyerApi: Session;
+  let sellerApi: Session;
+  let tradeId = "";
+  let obligation = "";
+
+  async function signIn(user: string, path: string): Promise<Page> {
+    const page = await open("/login");
+    await page.getByLabel("User name").fill(user);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    if (!page.url().endsWith(path)) await page.goto(`${suite.server.url}${path}`);
+    return page;
+  }
+
+  it("a fill appears under the bell as it happens; marked read there, the API reads it read", async () => {
+    buyerApi = await suite.server.login("aktau-trader");
+    sellerApi = await suite.server.login("kazgpz-trader");
+    buyer = await signIn("aktau-trader", "/terminal");
+    const bell = buyer.getByTestId("notification-bell");
+    await bell.waitFor({ timeout: LIVE_MS });
+    expect(await buyer.getByTestId("notification-unread").count()).toBe(0);
+    await bell.click();
+    await expect
+      .poll(() => buyer.locator("#notification-list").textContent(), { timeout: LIVE_MS })
+      .toContain("No notifications yet.");
+
+    const sell = await suite.server.call(sellerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "KAZGPZ-1",
+      clientOrderId: "after-s-1",
+      side: "sell",
+      price: 13_300_000,
+      quantity: 20_000,
+    });
+    expect(sell.status).toBe(201);
+    const buy = await suite.server.call(buyerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "after-b-1",
+      side: "buy",
+      price: 13_300_000,
+      quantity: 20_000,
+    });
+    expect(buy.status).toBe(201);
+    tradeId = buy.body.trades[0].tradeId;
+    obligation = `OB-${tradeId.slice(2)}`;
+
+    // Live: the count and the list update without a reload.
+    await expect.poll(() => buyer.getByTestId("notification-unread").textContent(), { timeout: LIVE_MS }).toBe("1");
+    const item = buyer.getByTestId("notification").first();
+    await expect
+      .poll(() => item.textContent(), { timeout: LIVE_MS })
+      .toContain(`Your order on account AKTAU-1 bought 20 t of ${INSTRUMENT} at 133,000 ₸/t (trade ${tradeId}).`);
+    expect(await item.getAttribute("data-kind")).toBe("fill");
+    const id = (await item.getAttribute("data-id")) ?? "";
+    expect(id).toBe(`N-${buy.body.seq}-1`);
+
+    await item.getByRole("button", { name: "Mark read" }).click();
+    await expect.poll(() => buyer.getByTestId("notification-unread").count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await item.textContent()).toContain("Read");
+    const api = await suite.server.call(buyerApi, "GET", "/api/notifications");
+    expect(api.body.unread).toBe(0);
+    expect(api.body.notifications.map((n: { id: string; read: boolean }) => [n.id, n.read])).toEqual([[id, true]]);
+    await bell.click();
+  });
+
+  it("saves the member's notification settings from the Account page", async () => {
+    await buyer.getByTestId("who").click();
+    const form = buyer.getByTestId("notification-settings");
+    await form.waitFor({ timeout: LIVE_MS });
+    await expect.poll(() => form.locator("input[name=web-fill]").isChecked(), { timeout: LIVE_MS }).toBe(true);
+    await form.locator("input[name=web-shortfall]").uncheck();
+    await form.locator("input[name=mail-deadline]").check();
+    await form.locator("input[name=mail-default]").check();
+    await form.getByLabel("E-mail address").fill("not an address");
+    await form.getByRole("button", { name: "Save notification settings" }).click();
+    await expect
+      .poll(() => buyer.locator("#notification-settings-error").textContent(), { timeout: LIVE_MS })
+      .toContain("email");
+    await form.getByLabel("E-mail address").fill("desk@aktau.kz");
+    await form.getByLabel("Language of the e-mails").selectOption("kk");
+    await form.getByRole("button", { name: "Save notification settings" }).click();
+    await buyer.getByTestId("notification-settings-saved").waitFor({ timeout: LIVE_MS });
+    const saved = await suite.server.call(buyerApi, "GET", "/api/notifications/preferences");
+    expect(saved.body).toEqual({
+      web: ["fill", "cancel", "deadline", "default"],
+      mail: ["deadline", "default"],
+      email: "desk@aktau.kz",
+      language: "kk",
+    });
+  });
+
+  it("the buyer confirms an arrival at its station from the terminal; the API shows the arrival", async () => {
+    const operator = await suite.server.login("operator");
+    const station = await suite.server.call(operator, "POST", "/api/admin/stations", {
+      station: "AKTAU-ST-01",
+      member: "AKTAU",
+      name: "Aktau station 1",
+      region: "MANGYSTAU",
+      document: "REG-2025-117",
+    });
+    expect(station.status).toBe(201);
+    const dispatched = await suite.server.call(sellerApi, "POST", "/api/accounts/KAZGPZ-1/shipments", {
+      obligation,
+      vehicle: "123 ABC 12",
+      waybill: "TTN-000123",
+      quantityKg: 20_000,
+      date: "2026-01-05",
+    });
+    expect(dispatched.status).toBe(201);
+    const shipment: string = dispatched.body.shipment.shipment;
+
+    await buyer.goto(`${suite.server.url}/terminal`);
+    const form = buyer.getByTestId("arrival-form");
+    await form.waitFor({ timeout: LIVE_MS });
+    expect(await form.locator("select[name=shipment]").inputValue()).toBe(shipment);
+    await form.locator("select[name=station]").selectOption("AKTAU-ST-01");
+    await form.getByRole("button", { name: "Confirm arrival" }).click();
+    const row = buyer.locator(`[data-shipment="${shipment}"]`).getByTestId("shipment-arrival");
+    await expect.poll(() => row.textContent(), { timeout: LIVE_MS }).toContain("Arrived at AKTAU-ST-01");
+    await expect.poll(() => form.count(), { timeout: LIVE_MS }).toBe(0);
+
+    const shipments = await suite.server.call(
+      buyerApi,
+      "GET",
+      `/api/accounts/AKTAU-1/shipments?obligation=${obligation}`,
+    );
+    expect(shipments.body.shipments).toHaveLength(1);
+    expect(shipments.body.shipments[0]).toMatchObject({
+      shipment,
+      station: "AKTAU-ST-01",
+      stationRegion: "MANGYSTAU",
+      arrivedMs: suite.server.nowMs,
+      diversion: [],
+    });
+    const obligations = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/obligations");
+    expect(obligations.body.obligations.find((o: { id: string }) => o.id === obligation).delivered).toBe(true);
+  });
+
+  it("downloads the trade's contract and the member's statement as PDF from the terminal", async () => {
+    const documents = buyer.getByTestId("documents");
+    const contractLink = documents.getByTestId("contract-link").first();
+    await contractLink.waitFor({ timeout: LIVE_MS });
+    expect(await contractLink.textContent()).toBe(`Contract for trade ${tradeId} (PDF)`);
+    const [contract] = await Promise.all([buyer.waitForEvent("download"), contractLink.click()]);
+    expect(contract.suggestedFilename()).toMatch(/-en\.pdf$/);
+    const contractBytes = readFileSync(await contract.path());
+    expect(contractBytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    // The same bytes the API gives for the trade's English contract.
+    const fromApi = await fetch(`${suite.server.url}/api/accounts/AKTAU-1/contracts/${tradeId}/pdf?lang=en`, {
+      headers: { cookie: buyerApi.cookie },
+    });
+    expect(Buffer.from(await fromApi.arrayBuffer()).equals(contractBytes)).toBe(true);
+
+    const statementDate = documents.locator("input[name=statementDate]");
+    expect(await statementDate.inputValue()).toBe("2026-01-05");
+    const statementLink = documents.getByTestId("statement-link");
+    expect(await statementLink.getAttribute("href")).toBe(
+      "/api/accounts/AKTAU-1/statements/2026-01-05/pdf?scope=member&lang=en",
+    );
+    const [statement] = await Promise.all([buyer.waitForEvent("download"), statementLink.click()]);
+    const statementBytes = readFileSync(await statement.path());
+    expect(statementBytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(statementBytes.length).toBeGreaterThan(1000);
+    expect(pageErrors).toEqual([]);
+  });
+});

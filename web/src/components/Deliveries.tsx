@@ -1,0 +1,179 @@
+/**
+ * After the trade, on the terminal: the account's shipments (the seller's dispatches, with where each arrived), the
+ * buyer's control to confirm an arrival at one of its member's stations (POST /api/accounts/{account}/arrivals; the
+ * server's refusal is shown under the form), and the documents to download: each trade's exchange contract as PDF and
+ * the account's daily statement as PDF, in the page's language.
+ */
+
+import { type FormEvent, useState } from "react";
+import { invalidate, useApi } from "../api/live.ts";
+import { apiPath, call, type Schemas } from "../api/typed.ts";
+import { describeError } from "../errors.ts";
+import { exchangeDateTime, tonnes } from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { FieldError } from "./FieldError.tsx";
+
+type Obligation = Schemas["Obligation"];
+type DocumentLanguage = "kk" | "ru" | "en";
+/** Exchange time is UTC+5: the exchange date of a moment. */
+const EXCHANGE_OFFSET_MS = 5 * 3_600_000;
+
+function exchangeDate(timeMs: number): string {
+  return new Date(timeMs + EXCHANGE_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export function Deliveries({
+  account,
+  obligations,
+  canTrade,
+}: {
+  account: string;
+  obligations: readonly Obligation[];
+  canTrade: boolean;
+}) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const lang = (["kk", "ru", "en"].includes(i18n.language) ? i18n.language : "en") as DocumentLanguage;
+  const params = { path: { account } };
+  const shipments = useApi("/api/accounts/{account}/shipments", { ...params, query: { limit: 50 } });
+  const stations = useApi("/api/accounts/{account}/stations", params);
+  const stationList = stations.data?.stations ?? [];
+  const list = shipments.data?.shipments ?? [];
+  const awaiting = list.filter((s) => s.buyer === account && s.arrivedMs === null);
+  const [shipment, setShipment] = useState("");
+  const [station, setStation] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [statementDate, setStatementDate] = useState<string | null>(null);
+  const newestTrade = obligations.reduce((newest, o) => Math.max(newest, o.tradeTimeMs), 0);
+  const date = statementDate ?? exchangeDate(newestTrade > 0 ? newestTrade : Date.now());
+
+  const chosenShipment = shipment || awaiting[0]?.shipment || "";
+  const chosenStation = station || stationList[0]?.station || "";
+
+  const confirm = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await call("post", "/api/accounts/{account}/arrivals", params, {
+        shipment: chosenShipment,
+        station: chosenStation,
+      });
+      setShipment("");
+      invalidate(`/api/accounts/${encodeURIComponent(account)}/`);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="deliveries-title" data-testid="deliveries">
+      <h2 id="deliveries-title">{t("deliveries.title")}</h2>
+      <div className="table-scroll">
+        <table data-testid="shipments">
+          <thead>
+            <tr>
+              <th scope="col">{t("deliveries.shipment")}</th>
+              <th scope="col">{t("deliveries.vehicle")}</th>
+              <th scope="col">{t("deliveries.waybill")}</th>
+              <th scope="col" className="num">
+                {t("deliveries.quantity")}
+              </th>
+              <th scope="col">{t("deliveries.dispatched")}</th>
+              <th scope="col">{t("deliveries.arrived")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((s) => (
+              <tr key={s.shipment} data-shipment={s.shipment}>
+                <td className="mono small">{s.shipment}</td>
+                <td>{s.vehicle}</td>
+                <td>{s.waybill}</td>
+                <td className="num">{tonnes(s.quantityKg, locale)}</td>
+                <td>{s.date}</td>
+                <td data-testid="shipment-arrival">
+                  {s.arrivedMs === null
+                    ? t("deliveries.onTheWay")
+                    : t("deliveries.arrivedAt", {
+                        station: s.station ?? "—",
+                        time: exchangeDateTime(s.arrivedMs, locale),
+                      })}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {list.length === 0 ? <p className="muted small">{t("deliveries.none")}</p> : null}
+      </div>
+      {canTrade && awaiting.length > 0 ? (
+        <form onSubmit={(event) => void confirm(event)} noValidate data-testid="arrival-form" className="inline-form">
+          <label>
+            {t("deliveries.shipment")}
+            <select name="shipment" value={chosenShipment} onChange={(event) => setShipment(event.target.value)}>
+              {awaiting.map((s) => (
+                <option key={s.shipment} value={s.shipment}>
+                  {s.shipment} · {s.vehicle}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("deliveries.station")}
+            <select name="station" value={chosenStation} onChange={(event) => setStation(event.target.value)}>
+              {stationList.map((s) => (
+                <option key={s.station} value={s.station}>
+                  {s.name} ({s.station}, {s.region})
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={busy || chosenStation === "" || chosenShipment === ""}>
+            {t("deliveries.confirm")}
+          </button>
+          <FieldError id="arrival-error" message={error ? describeError(error, i18n) : ""} />
+        </form>
+      ) : null}
+      <h3>{t("deliveries.documents")}</h3>
+      <ul className="downloads" data-testid="documents">
+        {obligations.map((o) => (
+          <li key={o.tradeId}>
+            <a
+              href={apiPath("/api/accounts/{account}/contracts/{trade}/pdf", {
+                path: { account, trade: o.tradeId },
+                query: { lang },
+              })}
+              download
+              data-testid="contract-link"
+            >
+              {t("deliveries.contract", { trade: o.tradeId })}
+            </a>
+          </li>
+        ))}
+        <li>
+          <label>
+            {t("deliveries.statementDate")}
+            <input
+              type="date"
+              name="statementDate"
+              value={date}
+              onChange={(event) => setStatementDate(event.target.value)}
+            />
+          </label>{" "}
+          <a
+            href={apiPath("/api/accounts/{account}/statements/{date}/pdf", {
+              path: { account, date },
+              query: { scope: "member", lang },
+            })}
+            download
+            data-testid="statement-link"
+          >
+            {t("deliveries.statement")}
+          </a>
+        </li>
+      </ul>
+    </section>
+  );
+}

@@ -24,6 +24,7 @@ import type {
 } from "./clearinghouse.ts";
 import type { ShipmentArriveCommand, ShipmentDispatchCommand, StationRegisterCommand } from "./delivery.ts";
 import type { Phase, TradingMode } from "./phases.ts";
+import type { RemedyCommand } from "./remedies.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { SurveillanceCommand } from "./surveillance.ts";
 import type { VatSetCommand } from "./vat.ts";
@@ -215,6 +216,7 @@ export type Command =
   | AccessCommand
   | SurveillanceCommand
   | VatSetCommand
+  | RemedyCommand
   | TickCommand;
 
 export type CommandType = Command["type"];
@@ -264,6 +266,10 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "case.close",
   "case.note",
   "vat.set",
+  "session.extra",
+  "negotiated.submit",
+  "negotiated.accept",
+  "negotiated.reject",
   "time.tick",
 ];
 

@@ -14,6 +14,7 @@ import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
 import type { DeliveryEvent } from "./delivery.ts";
 import type { BuyerCategory, MemberRole } from "./members.ts";
 import type { Phase, TradingMode } from "./phases.ts";
+import type { RemedyEvent } from "./remedies.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { CaseEvent, SurveillanceConfiguredEvent } from "./surveillance.ts";
 import type { VatSetEvent } from "./vat.ts";
@@ -264,4 +265,5 @@ export type EngineEvent =
   | AccessEvent
   | SurveillanceConfiguredEvent
   | VatSetEvent
-  | CaseEvent;
+  | CaseEvent
+  | RemedyEvent;

@@ -172,6 +172,12 @@ export const SUMMARIES_RU: Summaries = {
     `${p.raw("secretSealed") === null ? "отключить второй фактор пользователя" : "включить второй фактор (TOTP) пользователю"} ${p.f("user")}; причина: ${p.reason("reason")}`,
   "trade.void": (p) => `аннулировать сделку ${p.f("trade")} по ${p.f("rule")}; причина: ${p.reason("reason")}`,
   "vat.set": (p) => `установить НДС ${p.f("rateBps")} б.п. с ${p.f("from")}; причина: ${p.reason("reason")}`,
+  "session.extra": (p) =>
+    `открыть дополнительную сессию по ${p.f("instrument")} для повторно выставленного объёма; причина: ${p.reason("reason")}`,
+  "negotiated.submit": (p) =>
+    `зарегистрировать адресную сделку по ${p.f("instrument")}: продавец ${p.f("seller")}, покупатель ${p.f("buyer")}, ${p.kg("quantity")} по ${p.price("price")}`,
+  "negotiated.accept": (p) => `принять адресную сделку ${p.f("deal")} (счёт ${p.f("account")})`,
+  "negotiated.reject": (p) => `отклонить адресную сделку ${p.f("deal")} (счёт ${p.f("account")})`,
   unknown: (p) => `команда ${p.f("type")}`,
 };
 
@@ -249,6 +255,12 @@ export const SUMMARIES_KK: Summaries = {
     `${p.f("user")} пайдаланушысының ${p.raw("secretSealed") === null ? "екінші факторын өшіру" : "екінші факторын (TOTP) қосу"}; себебі: ${p.reason("reason")}`,
   "trade.void": (p) => `${p.f("trade")} мәмілесін ${p.f("rule")} бойынша жою; себебі: ${p.reason("reason")}`,
   "vat.set": (p) => `${p.f("from")} бастап ҚҚС-ты ${p.f("rateBps")} б.т. етіп белгілеу; себебі: ${p.reason("reason")}`,
+  "session.extra": (p) =>
+    `${p.f("instrument")} бойынша қайта ұсынылған көлемге қосымша сессия ашу; себебі: ${p.reason("reason")}`,
+  "negotiated.submit": (p) =>
+    `${p.f("instrument")} бойынша атаулы мәмілені тіркеу: сатушы ${p.f("seller")}, сатып алушы ${p.f("buyer")}, ${p.kg("quantity")}, бағасы ${p.price("price")}`,
+  "negotiated.accept": (p) => `${p.f("deal")} атаулы мәмілесін қабылдау (${p.f("account")} шоты)`,
+  "negotiated.reject": (p) => `${p.f("deal")} атаулы мәмілесін қабылдамау (${p.f("account")} шоты)`,
   unknown: (p) => `${p.f("type")} командасы`,
 };
 

@@ -334,7 +334,9 @@ describe("negotiated deals", () => {
       sellAccount: "KAZGPZ-1",
     });
     expect(trade.tradeId).toMatch(new RegExp(`^T-${I}-S1-\\d+$`));
-    const o = of(events, "obligation.created")[0]!.obligation;
+    const created = events.find((e) => e.type === "obligation.created");
+    if (created?.type !== "obligation.created") throw new Error("no obligation");
+    const o = created.obligation;
     // 5% collateral and 0.05% fee of 2 t × 110,700 ₸/t, per tonne rounded up: 1,107,000 and 11,070 tiyn.
     expect(o).toMatchObject({ tradeId: trade.tradeId, value: 22_140_000, collateral: 1_107_000, buyerFee: 11_070 });
     expect(freeBefore - m.balance("AKTAU-1", FREE, MONEY)).toBe(1_107_000n + 11_070n);

@@ -34,6 +34,7 @@ import { MarketData } from "./market-data.ts";
 import { Outages } from "./outages.ts";
 import { outcomeOfRecord, type ProjectionOutcome, type ProjectionRecord } from "./outcome.ts";
 import { Participation } from "./participation.ts";
+import { RemedyViews } from "./remedies.ts";
 import { SessionResults } from "./sessions.ts";
 import { SupplyObligations, type SupplyPlanRow } from "./supply.ts";
 import { UserDirectory } from "./users.ts";
@@ -89,6 +90,8 @@ export class Projections {
   readonly contracts: ContractFactsView;
   /** The price limits in force, at the journal's time (limits.ts). */
   readonly limits: LimitsInForce;
+  /** Negotiated deals awaiting an answer, re-offers awaiting an extra session (remedies.ts). */
+  readonly remedies = new RemedyViews();
   private lastSeqValue = 0;
   private lastTimeMsValue = 0;
 
@@ -153,6 +156,7 @@ export class Projections {
     this.deliveries.apply(outcome);
     this.users.apply(outcome);
     this.contracts.apply(outcome);
+    this.remedies.apply(outcome);
     this.lastSeqValue = outcome.seq;
     this.lastTimeMsValue = outcome.timeMs;
     return true;

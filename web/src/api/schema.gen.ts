@@ -4790,7 +4790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED. */
+            /** @description Error codes: EXTRA_SESSION_SELL_FORBIDDEN, ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED, REOFFER_ORDER_LOCKED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5017,7 +5017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED. */
+            /** @description Error codes: EXTRA_SESSION_SELL_FORBIDDEN, ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED, REOFFER_ORDER_LOCKED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5151,7 +5151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED. */
+            /** @description Error codes: EXTRA_SESSION_SELL_FORBIDDEN, ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED, REOFFER_ORDER_LOCKED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5273,7 +5273,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED. */
+            /** @description Error codes: EXTRA_SESSION_SELL_FORBIDDEN, ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED, REOFFER_ORDER_LOCKED. */
             409: {
                 headers: {
                     [name: string]: unknown;

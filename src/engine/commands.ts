@@ -24,7 +24,7 @@ import type {
 } from "./clearinghouse.ts";
 import type { ShipmentArriveCommand, ShipmentDispatchCommand, StationRegisterCommand } from "./delivery.ts";
 import type { Phase, TradingMode } from "./phases.ts";
-import type { RemedyCommand } from "./remedies.ts";
+import type { RemedyCommand } from "./remedy-events.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { SurveillanceCommand } from "./surveillance.ts";
 import type { VatSetCommand } from "./vat.ts";

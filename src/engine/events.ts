@@ -14,12 +14,12 @@ import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
 import type { DeliveryEvent } from "./delivery.ts";
 import type { BuyerCategory, MemberRole } from "./members.ts";
 import type { Phase, TradingMode } from "./phases.ts";
-import type { RemedyEvent } from "./remedies.ts";
+import type { NegotiatedDeal, RemedyEvent, ReOffer } from "./remedy-events.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { CaseEvent, SurveillanceConfiguredEvent } from "./surveillance.ts";
 import type { VatSetEvent } from "./vat.ts";
 
-export type { CaseEvent, SurveillanceConfiguredEvent };
+export type { CaseEvent, NegotiatedDeal, ReOffer, SurveillanceConfiguredEvent };
 
 export interface RejectedEvent {
   readonly type: "rejected";

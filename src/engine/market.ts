@@ -36,7 +36,7 @@ import type { ClearingTerms } from "./clearing.ts";
 import type { EngineEvent } from "./events.ts";
 import { heapPop, heapPush } from "./heap.ts";
 import { acceptsOrders, allowedNextPhases, canMove, type Phase, type TradingMode } from "./phases.ts";
-import type { NegotiatedTradeEvent } from "./remedies.ts";
+import type { NegotiatedTradeEvent } from "./remedy-events.ts";
 import { bandAround, breakerRange, ceilingAt, clipBand, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 
 export type OrderStatus = "resting" | "filled" | "cancelled";

@@ -10,8 +10,7 @@
  * O(pending).
  */
 
-import type { EngineEvent } from "../engine/events.ts";
-import type { NegotiatedDeal, ReOffer } from "../engine/remedies.ts";
+import type { EngineEvent, NegotiatedDeal, ReOffer } from "../engine/events.ts";
 import type { ProjectionOutcome } from "./outcome.ts";
 
 export class RemedyViews {

@@ -12,7 +12,7 @@ import type { Command } from "./commands.ts";
 import { Engine } from "./engine.ts";
 import type { EngineEvent } from "./events.ts";
 import { FREE, gasAsset, MONEY, memberAccount, OBLIGATIONS } from "./ledger.ts";
-import { NEGOTIATED_PENDING_PER_ACCOUNT_MAX } from "./remedies.ts";
+import { NEGOTIATED_PENDING_PER_ACCOUNT_MAX, REOFFERS_PER_INSTRUMENT_MAX } from "./remedies.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
 const I = "PB-KAZGPZ-MNG-2026-01";
@@ -268,6 +268,20 @@ describe("re-offer of a voided trade in an extra session", () => {
     const opened = m.ok(extra(I));
     expect(of(opened, "reoffer.lapsed")[0]).toMatchObject({ code: "RISK_INSUFFICIENT_VOLUME", unsoldKg: 10_000 });
     expect(of(opened, "order.accepted")).toEqual([]);
+  });
+
+  it("keeps at most REOFFERS_PER_INSTRUMENT_MAX re-offers waiting on an instrument; a void beyond lapses", () => {
+    const m = market();
+    m.ok(phase(I, "continuous"));
+    const trades = Array.from({ length: REOFFERS_PER_INSTRUMENT_MAX + 1 }, () => m.trade(12_300_000, 1));
+    for (const trade of trades.slice(0, REOFFERS_PER_INSTRUMENT_MAX)) {
+      expect(of(m.ok(voidOf(trade)), "reoffer.created")).toHaveLength(1);
+    }
+    const beyond = m.ok(voidOf(trades.at(-1)!));
+    expect(of(beyond, "reoffer.created")).toEqual([]);
+    expect(of(beyond, "reoffer.lapsed")[0]).toMatchObject({ unsoldKg: 1000, code: null });
+    // The void itself stands: the gas is the seller's again.
+    expect(of(beyond, "obligation.voided")).toHaveLength(1);
   });
 
   it("refuses an extra session without re-offers, on an open instrument, and without a reason", () => {

@@ -1247,6 +1247,11 @@ export class Engine {
     return this.orders.get(orderId);
   }
 
+  /** How many re-offers of voided volume wait for an extra session of the instrument (remedies.ts). */
+  reoffersWaiting(instrument: string): number {
+    return this.remedies.reoffersOn(instrument).filter((o) => !o.offered).length;
+  }
+
   indicative(instrument: string): AuctionOutcome | undefined {
     return this.markets.get(instrument)?.indicative();
   }

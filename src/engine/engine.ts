@@ -7,7 +7,9 @@
  * Layout: `apply` runs what time brings, then `dispatch` hands the command to the concern that owns it (orders;
  * instruments and their phases; the regulator's safeguards; members and accounts; money, gas, settlement and delivery
  * (stations, shipments, arrivals: delivery.ts) go to the clearing house; users and keys to access.ts; the surveillance
- * configuration and cases to surveillance.ts), each in its own section below or its own file.
+ * configuration and cases to surveillance.ts; the rulebook's remedies — re-offer in an extra session, the nationwide
+ * fallback, negotiated deals — to their section below, with the state in remedies.ts), each in its own section below
+ * or its own file.
  *
  * Promises:
  * - A refused command changes nothing and yields exactly one `rejected` event whose code is in the error registry.

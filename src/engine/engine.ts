@@ -1167,11 +1167,11 @@ export class Engine {
     out: EngineEvent[],
   ): Problem | null {
     const deal = typeof command.deal === "string" ? this.remedies.deals.get(command.deal) : undefined;
-    if (!deal) return problem("NEGOTIATED_NOT_FOUND", { id: show(command.deal) });
+    if (!deal) return problem("NEGOTIATED_NOT_FOUND", { id: String(command.deal) });
     const accept = command.type === "negotiated.accept";
     if (command.account !== deal.buyer && (accept || command.account !== deal.seller)) {
       return problem("NEGOTIATED_NOT_PARTY", {
-        account: show(command.account),
+        account: String(command.account),
         party: accept ? "buyer" : "buyer or seller",
         id: deal.id,
       });
@@ -1220,8 +1220,8 @@ export class Engine {
     }
     const lot = market.checkQuantity(quantity);
     if (lot) return lot;
-    if (!validId(seller, ACCOUNT_ID_LENGTH_MAX)) return problem("ACCOUNT_NOT_FOUND", { id: show(seller) });
-    if (!validId(buyer, ACCOUNT_ID_LENGTH_MAX)) return problem("ACCOUNT_NOT_FOUND", { id: show(buyer) });
+    if (!validId(seller, ACCOUNT_ID_LENGTH_MAX)) return problem("ACCOUNT_NOT_FOUND", { id: String(seller) });
+    if (!validId(buyer, ACCOUNT_ID_LENGTH_MAX)) return problem("ACCOUNT_NOT_FOUND", { id: String(buyer) });
     return this.house.checkNegotiated(
       seller,
       buyer,

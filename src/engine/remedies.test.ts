@@ -373,6 +373,10 @@ describe("negotiated deals", () => {
     const b = dealOf(m.ok(submit(12_300_000, 1)));
     const c = dealOf(m.ok(submit(12_300_000, 1)));
     m.refuse({ type: "negotiated.accept", deal: a, account: "KAZGPZ-1" }, "NEGOTIATED_NOT_PARTY");
+    const refusal = m.run({ type: "negotiated.accept", deal: a, account: "KAZGPZ-1" })[0]!;
+    expect(refusal.type === "rejected" && refusal.message).toBe(
+      `Account 'KAZGPZ-1' is not the buyer of negotiated deal '${a}'; only the buyer may do that.`,
+    );
     m.refuse({ type: "negotiated.reject", deal: a, account: "ATYRAU-1" }, "NEGOTIATED_NOT_PARTY");
     expect(
       of(m.ok({ type: "negotiated.reject", deal: a, account: "AKTAU-1" }), "negotiated.rejected")[0],

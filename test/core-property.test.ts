@@ -11,7 +11,9 @@
  * suspensions and reinstatements, payment and delivery confirmations (valid, repeated, uncovered, unknown), delivery
  * (the seller's shipments, whole, partial, over the obligation or by the wrong account; the buyer's arrivals at its
  * own stations, at one registered after the trade, in another region, or at another member's; stations registered on
- * the way) and time jumps that expire GTD orders and make obligations default.
+ * the way), the rulebook's remedies (voids of recent trades, extra sessions for their re-offered volume, negotiated
+ * deals registered, accepted, rejected or answered by the wrong party) and time jumps that expire GTD orders and make
+ * obligations default.
  *
  * After every command:
  * - `engine.checkInvariants()`: books, per-asset ledger conservation, no member account below zero, and blocked
@@ -171,7 +173,12 @@ type Draft =
   | { kind: "ship"; back: number; part: "rest" | "half" | "over" | "one"; wrongAccount: boolean }
   | { kind: "arrive"; back: number; station: number; wrongAccount: boolean }
   | { kind: "station"; member: number }
-  | { kind: "tick"; afterMs: number };
+  | { kind: "tick"; afterMs: number }
+  // The rulebook's remedies (engine/remedies.ts).
+  | { kind: "void"; back: number }
+  | { kind: "extra"; instrument: number }
+  | { kind: "negotiate"; instrument: number; seller: number; buyer: number; priceStep: number; tonnes: number }
+  | { kind: "answer"; back: number; accept: boolean; wrongAccount: boolean };
 
 const termsArb: fc.Arbitrary<TermsDraft> = fc.record({
   collateralBps: fc.constantFrom(0, 500, 1000, 3333),
@@ -296,6 +303,28 @@ const draftArb: fc.Arbitrary<Draft> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("suspend" as const), member: index(MEMBER_IDS.length) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("void" as const), back }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("extra" as const), instrument: index(2) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("negotiate" as const),
+      instrument: index(2),
+      seller: fc.nat(20),
+      buyer: fc.nat(20),
+      priceStep: fc.integer({ min: 0, max: PRICE_STEPS }),
+      tonnes: fc.integer({ min: 1, max: TONNES_MAX }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("answer" as const),
+      back,
+      accept: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      wrongAccount: rarely(6),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("reinstate" as const), member: index(MEMBER_IDS.length) }) },
   {
     weight: 8,
@@ -372,6 +401,8 @@ class Run {
   private readonly lateStations = new Map<string, string>();
   private orderCounter = 0;
   private waybillCounter = 0;
+  /** Negotiated deals registered so far, oldest first, with their parties. */
+  private readonly deals: { id: string; seller: string; buyer: string }[] = [];
 
   constructor(readonly setup: Setup) {
     this.instruments = [{ id: INSTRUMENTS[0], mode: "continuous", basis: BASES[0] }];
@@ -479,6 +510,8 @@ class Run {
       count(event.type);
       if (event.type === "obligation.created") {
         this.obligationIds.push(event.obligation.id);
+      } else if (event.type === "negotiated.submitted") {
+        this.deals.push({ id: event.deal.id, seller: event.deal.seller, buyer: event.deal.buyer });
       } else if (event.type === "shipment.dispatched") {
         this.shipmentIds.push(event.shipment.id);
         if (event.dispatchedKg === event.obligationKg) count("shipment:whole-dispatched");
@@ -530,7 +563,11 @@ class Run {
   command(draft: Draft): Command {
     const instrument =
       this.instruments[
-        draft.kind === "order" || draft.kind === "phase" || draft.kind === "update"
+        draft.kind === "order" ||
+        draft.kind === "phase" ||
+        draft.kind === "update" ||
+        draft.kind === "extra" ||
+        draft.kind === "negotiate"
           ? draft.instrument % this.instruments.length
           : 0
       ]!;
@@ -683,6 +720,26 @@ class Run {
       case "tick":
         this.timeMs += draft.afterMs;
         return { type: "time.tick" };
+      case "void": {
+        const obligation = this.pickBack(this.obligationIds, draft.back) ?? "OB-none-yet";
+        return { type: "trade.void", trade: `T-${obligation.slice(3)}`, reason: "entry rules broken", rule: "4.2" };
+      }
+      case "extra":
+        return { type: "session.extra", instrument: instrument.id, reason: "re-offer" };
+      case "negotiate":
+        return {
+          type: "negotiated.submit",
+          instrument: instrument.id,
+          seller: ORDER_SELLERS[draft.seller % ORDER_SELLERS.length]!,
+          buyer: ORDER_BUYERS[draft.buyer % ORDER_BUYERS.length]!,
+          price: PRICE_BASE + draft.priceStep * TICK,
+          quantity: draft.tonnes * 1000,
+        };
+      case "answer": {
+        const deal = this.pickBack(this.deals, draft.back) ?? { id: "ND-0", seller: "P1-A", buyer: "B1-A" };
+        const account = draft.wrongAccount ? deal.seller : deal.buyer;
+        return { type: draft.accept ? "negotiated.accept" : "negotiated.reject", deal: deal.id, account };
+      }
     }
   }
 }
@@ -783,6 +840,15 @@ describe("the exchange core over random command streams", () => {
       "rejected:SHIPMENT_NOT_PARTY": 20,
       "rejected:SHIPMENT_ALREADY_ARRIVED": 30,
       "rejected:STATION_NOT_OWN": 8,
+      // The remedies: voids (their volume re-offered), negotiated deals accepted, rejected, expired and refused.
+      "obligation.voided": 18,
+      "reoffer.created": 18,
+      "trade.negotiated": 30,
+      "negotiated.rejected": 15,
+      "negotiated.expired": 40,
+      "rejected:NEGOTIATED_NOT_PARTY": 9,
+      "rejected:NEGOTIATED_SAME_ACCOUNT": 20,
+      "session.extraOpened": 1,
       forks: RUNS,
     };
     const missing = Object.entries(minimums)

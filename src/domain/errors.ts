@@ -233,6 +233,39 @@ export const ERRORS = {
     httpStatus: 409,
     template: "Obligation '{obligation}' already has {count} shipments, the most allowed is {max}.",
   },
+
+  // The rulebook's remedies: re-offer in an extra session, negotiated deals (engine/remedies.ts).
+  EXTRA_SESSION_SELL_FORBIDDEN: {
+    httpStatus: 409,
+    template:
+      "Instrument '{instrument}' is in an extra session that sells only the re-offered volume; sell orders and negotiated deals wait until it closes.",
+  },
+  EXTRA_SESSION_SELLERS_RESTING: {
+    httpStatus: 409,
+    template:
+      "Instrument '{instrument}' has {quantity} kg of sell orders in the book; an extra session sells only the re-offered volume, so it opens on a book without sell orders.",
+  },
+  REOFFER_NONE: {
+    httpStatus: 409,
+    template: "Instrument '{instrument}' has no re-offered volume waiting for an extra session.",
+  },
+  REOFFER_ORDER_LOCKED: {
+    httpStatus: 409,
+    template: "Order '{id}' sells re-offered volume in an extra session; it cannot be amended or cancelled.",
+  },
+  NEGOTIATED_NOT_FOUND: { httpStatus: 404, template: "No pending negotiated deal '{id}' exists." },
+  NEGOTIATED_NOT_PARTY: {
+    httpStatus: 403,
+    template: "Account '{account}' is not the {party} of negotiated deal '{id}'; only the {party} may do that.",
+  },
+  NEGOTIATED_SAME_ACCOUNT: {
+    httpStatus: 409,
+    template: "A negotiated deal is between two accounts; account '{account}' cannot be both seller and buyer.",
+  },
+  NEGOTIATED_PENDING_LIMIT: {
+    httpStatus: 409,
+    template: "Account '{account}' already has {count} pending negotiated deals, the most allowed is {max}.",
+  },
   SHIPMENT_ALREADY_ARRIVED: {
     httpStatus: 409,
     template: "Shipment '{id}' already arrived at station '{station}'.",

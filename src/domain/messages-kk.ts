@@ -107,6 +107,19 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   SHIPMENT_WAYBILL_DUPLICATE: "'{account}' шотының '{waybill}' жүкқұжаты '{shipment}' жөнелтіміне жазылып қойған.",
   SHIPMENTS_LIMIT: "'{obligation}' міндеттемесі бойынша {count:int} жөнелтім бар, ең көбі {max:int} рұқсат.",
   SHIPMENT_ALREADY_ARRIVED: "'{id}' жөнелтімі '{station}' станциясына келіп қойған.",
+  EXTRA_SESSION_SELL_FORBIDDEN:
+    "'{instrument}' құралы бойынша қосымша сессия жүріп жатыр, онда тек қайта ұсынылған көлем сатылады; сатуға өтінімдер мен атаулы мәмілелер ол жабылғаннан кейін.",
+  EXTRA_SESSION_SELLERS_RESTING:
+    "'{instrument}' құралының кітабында сатуға {quantity:kg} бар; қосымша сессия тек қайта ұсынылған көлемді сатады, сондықтан сатуға өтінімсіз ашылады.",
+  REOFFER_NONE: "'{instrument}' құралында қосымша сессияда қайта ұсынуды күтіп тұрған көлем жоқ.",
+  REOFFER_ORDER_LOCKED:
+    "'{id}' өтінімі қосымша сессияда қайта ұсынылған көлемді сатады; оны өзгертуге де, болдырмауға да болмайды.",
+  NEGOTIATED_NOT_FOUND: "Күтудегі '{id}' атаулы мәмілесі жоқ.",
+  NEGOTIATED_NOT_PARTY:
+    "'{account}' шоты '{id}' атаулы мәмілесінің тарапы ({party}) емес; мұны тек сол тарап жасай алады.",
+  NEGOTIATED_SAME_ACCOUNT:
+    "Атаулы мәміле екі шот арасында жасалады; '{account}' шоты әрі сатушы, әрі сатып алушы бола алмайды.",
+  NEGOTIATED_PENDING_LIMIT: "'{account}' шотында күтудегі {count:int} атаулы мәміле бар, ең көбі {max:int} рұқсат.",
 
   INSTRUMENT_NOT_FOUND: "'{id}' құралы саудаға жіберілмеген.",
   INSTRUMENT_EXISTS: "'{id}' құралы саудаға жіберіліп қойған.",

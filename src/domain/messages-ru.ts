@@ -108,6 +108,20 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   SHIPMENT_WAYBILL_DUPLICATE: "Накладная '{waybill}' счёта '{account}' уже записана в отгрузке '{shipment}'.",
   SHIPMENTS_LIMIT: "По обязательству '{obligation}' уже {count:int} отгрузок, допускается не более {max:int}.",
   SHIPMENT_ALREADY_ARRIVED: "Отгрузка '{id}' уже прибыла на станцию '{station}'.",
+  EXTRA_SESSION_SELL_FORBIDDEN:
+    "По инструменту '{instrument}' идёт дополнительная сессия, где продаётся только повторно выставленный объём; заявки на продажу и внебиржевые (адресные) сделки — после её закрытия.",
+  EXTRA_SESSION_SELLERS_RESTING:
+    "В книге инструмента '{instrument}' {quantity:kg} на продажу; дополнительная сессия продаёт только повторно выставленный объём и открывается без заявок на продажу.",
+  REOFFER_NONE: "У инструмента '{instrument}' нет объёма, ожидающего повторного выставления на дополнительной сессии.",
+  REOFFER_ORDER_LOCKED:
+    "Заявка '{id}' продаёт повторно выставленный объём на дополнительной сессии; её нельзя изменить или отменить.",
+  NEGOTIATED_NOT_FOUND: "Ожидающей адресной сделки '{id}' нет.",
+  NEGOTIATED_NOT_PARTY:
+    "Счёт '{account}' не является стороной ({party}) адресной сделки '{id}'; это может сделать только эта сторона.",
+  NEGOTIATED_SAME_ACCOUNT:
+    "Адресная сделка заключается между двумя счетами; счёт '{account}' не может быть и продавцом, и покупателем.",
+  NEGOTIATED_PENDING_LIMIT:
+    "У счёта '{account}' уже {count:int} ожидающих адресных сделок, допускается не более {max:int}.",
 
   INSTRUMENT_NOT_FOUND: "Инструмент '{id}' не допущен к торгам.",
   INSTRUMENT_EXISTS: "Инструмент '{id}' уже допущен к торгам.",

@@ -219,3 +219,19 @@ export function shortNoticeDates(before: TradingCalendar | null, after: TradingC
     .filter((day) => !sameSessions(sessionsOnDay(before, day), sessionsOnDay(after, day)))
     .map(isoDateOfDay);
 }
+
+/**
+ * Whether `nowMs` lies in one of the calendar's extra sessions (from its collection to its close, on its date): the
+ * scheduler opens such a session as the re-offer's extra session when voided volume waits (remedies.ts).
+ */
+export function inExtraSession(calendar: TradingCalendar, nowMs: number): boolean {
+  const day = localDayNumber(nowMs);
+  const date = isoDateOfDay(day);
+  const dayStart = day * DAY_MS - EXCHANGE_UTC_OFFSET_MS;
+  return calendar.extraSessions.some(
+    (s) =>
+      s.date === date &&
+      nowMs >= dayStart + (minutes(s.open) - calendar.preOpenMinutes) * 60_000 &&
+      nowMs < dayStart + minutes(s.close) * 60_000,
+  );
+}

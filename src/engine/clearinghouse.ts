@@ -73,6 +73,12 @@ import {
   type MembersSnapshot,
 } from "./members.ts";
 
+/** What an obligation needs of its trade (a book trade or a negotiated one). */
+type TradeFacts = Pick<
+  Extract<EngineEvent, { type: "trade" }>,
+  "tradeId" | "instrument" | "price" | "quantity" | "buyAccount" | "sellAccount"
+>;
+
 /** Longest reference of a group's evidence document. */
 export const EVIDENCE_LENGTH_MAX = 200;
 
@@ -558,6 +564,21 @@ export class ClearingHouse {
         event.quantity,
       );
       postings.flush(out);
+      this.openObligation(event, collateral, buyerFee, sellerFee, terms, nowMs, out);
+    }
+  }
+
+  /** Opens the obligation of a trade whose collateral, fee and gas are already in the obligations buckets. */
+  private openObligation(
+    event: TradeFacts,
+    collateral: number,
+    buyerFee: number,
+    sellerFee: number,
+    terms: ClearingTerms,
+    nowMs: number,
+    out: EngineEvent[],
+  ): void {
+    {
       const obligation: Obligation = {
         id: obligationIdOf(event.tradeId),
         tradeId: event.tradeId,
@@ -583,6 +604,84 @@ export class ClearingHouse {
       };
       this.clearing.open(obligation, out as ClearingEvent[]);
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Negotiated deals (remedies.ts): covered like an order, cleared like a book trade.
+
+  /**
+   * Whether a negotiated deal may be registered (`accepting` false: the seller's side) or traded (`accepting` true:
+   * both sides, the buyer's collateral and fee at the terms in force). Price and quantity are the engine's to check.
+   */
+  checkNegotiated(
+    seller: string,
+    buyer: string,
+    price: number,
+    quantity: number,
+    terms: ClearingTerms,
+    instrument: string,
+    eligible: readonly BuyerCategory[] | null,
+    accepting: boolean,
+  ): Problem | null {
+    for (const [id, side] of [
+      [seller, "sell"],
+      [buyer, "buy"],
+    ] as const) {
+      const account = typeof id === "string" ? this.members.account(id) : undefined;
+      if (!account) return problem("ACCOUNT_NOT_FOUND", { id: String(id) });
+      const member = this.members.member(account.member)!;
+      if (member.suspended) return problem("MEMBER_SUSPENDED", { member: member.id });
+      if (side === "sell" ? !account.canSell : !account.canBuy) {
+        return problem("ACCOUNT_ROLE_FORBIDDEN", {
+          account: account.id,
+          action: side,
+          reason: side === "sell" ? "it is not a seller's account" : "it is not a buyer's account",
+        });
+      }
+      if (side === "buy" && eligible !== null && !eligible.includes(account.buyerCategory!)) {
+        return problem("ACCOUNT_NOT_ELIGIBLE", {
+          account: account.id,
+          category: account.buyerCategory ?? "none",
+          instrument,
+          eligible: eligible.join(", "),
+        });
+      }
+    }
+    if (seller === buyer) return problem("NEGOTIATED_SAME_ACCOUNT", { account: seller });
+    const gas = this.ledger.balance(memberAccount(seller, FREE), gasAsset(terms.basis));
+    if (gas < BigInt(quantity)) return this.volumeProblem(seller, terms.basis, gas, quantity, "the negotiated deal");
+    if (accepting) {
+      const t = tonnes(quantity);
+      const required = (perTonneTiyn(price, terms.collateralBps) + perTonneTiyn(price, terms.feeBps)) * t;
+      const free = this.ledger.balance(memberAccount(buyer, FREE), MONEY);
+      if (free < BigInt(required)) {
+        return this.fundsProblem(buyer, free, required, "the negotiated deal's guarantee deposit and fee");
+      }
+    }
+    return null;
+  }
+
+  /** Clears an accepted negotiated trade (checked by `checkNegotiated`): from free straight to the obligation. */
+  clearNegotiated(event: TradeFacts, terms: ClearingTerms, nowMs: number, out: EngineEvent[]): void {
+    const t = tonnes(event.quantity);
+    const collateral = perTonneTiyn(event.price, terms.collateralBps) * t;
+    const buyerFee = perTonneTiyn(event.price, terms.feeBps) * t;
+    const sellerFee = perTonneTiyn(event.price, terms.feeBps) * t;
+    const postings = new Postings(this.ledger, "trade", event.tradeId);
+    postings.move(
+      memberAccount(event.buyAccount, FREE),
+      memberAccount(event.buyAccount, OBLIGATIONS),
+      MONEY,
+      collateral + buyerFee,
+    );
+    postings.move(
+      memberAccount(event.sellAccount, FREE),
+      memberAccount(event.sellAccount, OBLIGATIONS),
+      gasAsset(terms.basis),
+      event.quantity,
+    );
+    postings.flush(out);
+    this.openObligation(event, collateral, buyerFee, sellerFee, terms, nowMs, out);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

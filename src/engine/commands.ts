@@ -25,6 +25,7 @@ import type {
 import type { ShipmentArriveCommand, ShipmentDispatchCommand, StationRegisterCommand } from "./delivery.ts";
 import type { NoticeCommand } from "./notices.ts";
 import type { Phase, TradingMode } from "./phases.ts";
+import type { RemedyCommand } from "./remedy-events.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { SurveillanceCommand } from "./surveillance.ts";
 import type { VatSetCommand } from "./vat.ts";
@@ -217,6 +218,7 @@ export type Command =
   | SurveillanceCommand
   | VatSetCommand
   | NoticeCommand
+  | RemedyCommand
   | TickCommand;
 
 export type CommandType = Command["type"];
@@ -268,6 +270,10 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "vat.set",
   "notices.prefer",
   "notices.read",
+  "session.extra",
+  "negotiated.submit",
+  "negotiated.accept",
+  "negotiated.reject",
   "time.tick",
 ];
 

@@ -7,7 +7,9 @@
  * Layout: `apply` runs what time brings, then `dispatch` hands the command to the concern that owns it (orders;
  * instruments and their phases; the regulator's safeguards; members and accounts; money, gas, settlement and delivery
  * (stations, shipments, arrivals: delivery.ts) go to the clearing house; users and keys to access.ts; the surveillance
- * configuration and cases to surveillance.ts), each in its own section below or its own file.
+ * configuration and cases to surveillance.ts; the rulebook's remedies — re-offer in an extra session, the nationwide
+ * fallback, negotiated deals — to their section below, with the state in remedies.ts), each in its own section below
+ * or its own file.
  *
  * Promises:
  * - A refused command changes nothing and yields exactly one `rejected` event whose code is in the error registry.
@@ -67,6 +69,15 @@ import type { EngineEvent } from "./events.ts";
 import { type InstrumentSpec, Market, type MarketSnapshot, type OrderRecord, type OrderStatus } from "./market.ts";
 import { applyNoticeCommand } from "./notices.ts";
 import { isPhase, TRADING_MODES, type TradingMode } from "./phases.ts";
+import {
+  NEGOTIATED_PENDING_PER_ACCOUNT_MAX,
+  nationwideFor,
+  REOFFERS_PER_INSTRUMENT_MAX,
+  Remedies,
+  type RemediesSnapshot,
+  type RemedyCommand,
+  roundToTick,
+} from "./remedies.ts";
 import { checkSafeguards, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 import { SurveillanceDesk, type SurveillanceSnapshot } from "./surveillance.ts";
 import { setVat } from "./vat.ts";
@@ -88,6 +99,8 @@ export interface EngineSnapshot {
   readonly access?: AccessSnapshot;
   /** The surveillance configuration and open cases; left out while there are none (same reason as `access`). */
   readonly surveillance?: SurveillanceSnapshot;
+  /** Re-offers, extra sessions and negotiated deals (remedies.ts); left out while there are none. */
+  readonly remedies?: RemediesSnapshot;
 }
 
 export interface OrderSnapshot {
@@ -138,6 +151,9 @@ export class Engine {
   private house = new ClearingHouse();
   private access = new Access();
   private desk = new SurveillanceDesk();
+  private remedies = new Remedies();
+  /** True while the engine itself enters a re-offer's sell order into an extra session. */
+  private enteringReoffer = false;
   /** Markets whose state has a timer (GTD orders, a running auction, a ceiling path); see `trackTimer`. */
   private readonly timedMarkets = new Set<Market>();
   /** Each market's place in the listing order (the order of `markets`). */
@@ -243,7 +259,12 @@ export class Engine {
       case "obligation.confirmDelivery":
         return this.house.confirm(command, out);
       case "trade.void":
-        return checkReason(command.reason) ?? this.house.voidTrade(command, out);
+        return checkReason(command.reason) ?? this.voidAndReoffer(command, out);
+      case "session.extra":
+      case "negotiated.submit":
+      case "negotiated.accept":
+      case "negotiated.reject":
+        return this.remedyCommand(command, out);
       case "station.register":
         return this.house.registerStation(command, this.nowMsValue, out);
       case "shipment.dispatch":
@@ -303,6 +324,9 @@ export class Engine {
     const refusal = this.checkNewOrder(command);
     if (refusal) return refusal;
     const market = this.markets.get(command.instrument)!;
+    if (command.side === "sell" && !this.enteringReoffer && this.remedies.extraSessions.has(market.id)) {
+      return problem("EXTRA_SESSION_SELL_FORBIDDEN", { instrument: market.id });
+    }
     const terms = market.clearing;
     const orderType = command.orderType;
     const price = orderType === "limit" ? command.price! : null;
@@ -436,7 +460,7 @@ export class Engine {
 
   private amendOrder(command: Command & { type: "order.amend" }, out: EngineEvent[]): Problem | null {
     const order = this.orders.get(command.orderId);
-    const found = this.requireLive(command.orderId, order);
+    const found = this.requireLive(command.orderId, order) ?? this.reofferLocked(command.orderId);
     if (found) return found;
     const price = command.price ?? null;
     const quantity = command.quantity ?? null;
@@ -469,7 +493,7 @@ export class Engine {
 
   private cancelOrder(command: Command & { type: "order.cancel" }, out: EngineEvent[]): Problem | null {
     const order = this.orders.get(command.orderId);
-    const found = this.requireLive(command.orderId, order);
+    const found = this.requireLive(command.orderId, order) ?? this.reofferLocked(command.orderId);
     if (found) return found;
     const market = this.markets.get(order!.instrument)!;
     this.inMarket(market, out, (local) => market.cancel(order!, "requested", local));
@@ -882,6 +906,7 @@ export class Engine {
     // size of what is live. The read models keep the history. Only the close itself does this, so the state never
     // depends on which other operations happened to run while closed.
     if (!wasClosed && market.phase === "closed") {
+      this.afterClose(market, out);
       for (const id of market.takeFinished()) this.orders.delete(id);
       this.house.pruneFinished(market.id);
     }
@@ -899,6 +924,321 @@ export class Engine {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+  // The rulebook's remedies (remedies.ts): re-offer of a voided trade's volume in an extra session, the nationwide
+  // fallback of what it leaves unsold, negotiated deals.
+
+  private remedyCommand(command: RemedyCommand, out: EngineEvent[]): Problem | null {
+    switch (command.type) {
+      case "session.extra":
+        return this.openExtraSession(command, out);
+      case "negotiated.submit":
+        return this.submitNegotiated(command, out);
+      case "negotiated.accept":
+      case "negotiated.reject":
+        return this.answerNegotiated(command, out);
+    }
+  }
+
+  /** Voids the trade; its volume waits for an extra session of its instrument as a re-offer `RO-<seq>-1`. */
+  private voidAndReoffer(command: Command & { type: "trade.void" }, out: EngineEvent[]): Problem | null {
+    const refusal = this.house.voidTrade(command, out);
+    if (refusal) return refusal;
+    const voided = out.at(-1);
+    invariant(voided?.type === "obligation.voided", () => "a void ends with its obligation.voided event");
+    const o = voided.obligation;
+    const reoffer = {
+      id: `RO-${this.lastSeqValue}-1`,
+      instrument: o.instrument,
+      seller: o.seller,
+      quantityKg: o.quantity,
+      source: o.tradeId,
+      stage: "extra" as const,
+      offered: false,
+    };
+    if (this.remedies.reoffersOn(o.instrument).length >= REOFFERS_PER_INSTRUMENT_MAX) {
+      out.push({
+        type: "reoffer.lapsed",
+        reoffer,
+        unsoldKg: o.quantity,
+        reason: `${REOFFERS_PER_INSTRUMENT_MAX} re-offers already wait on the instrument`,
+        code: null,
+      });
+      return null;
+    }
+    this.remedies.reoffers.set(reoffer.id, reoffer);
+    out.push({ type: "reoffer.created", reoffer: { ...reoffer } });
+    return null;
+  }
+
+  private reofferLocked(orderId: unknown): Problem | null {
+    return typeof orderId === "string" && this.remedies.isReofferOrder(orderId)
+      ? problem("REOFFER_ORDER_LOCKED", { id: orderId })
+      : null;
+  }
+
+  /**
+   * Opens an extra session on a closed instrument with re-offers waiting: the base price is its band reference (the
+   * previous session's weighted average) on the tick; orders are collected, and each re-offer enters as a DAY sell at
+   * the base price. A re-offer whose seller can no longer cover it (gas withdrawn, member suspended) lapses.
+   */
+  private openExtraSession(command: Command & { type: "session.extra" }, out: EngineEvent[]): Problem | null {
+    const market = this.markets.get(command.instrument);
+    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(command.instrument) });
+    const reason = checkReason(command.reason);
+    if (reason) return reason;
+    if (market.clearing === null) return problem("INSTRUMENT_NOT_CLEARED", { id: market.id, what: "an extra session" });
+    const refusal = market.checkPhase("collection");
+    if (refusal) return refusal;
+    if (market.phase !== "closed") {
+      return problem("PHASE_TRANSITION_INVALID", {
+        instrument: market.id,
+        from: market.phase,
+        to: "collection",
+        allowed: "an extra session opens from closed",
+      });
+    }
+    const waiting = this.remedies.reoffersOn(market.id);
+    if (waiting.length === 0) return problem("REOFFER_NONE", { instrument: market.id });
+    if (market.hasSellOrders()) {
+      let quantity = 0;
+      for (const order of this.orders.values()) {
+        if (order.instrument === market.id && order.side === "sell" && order.status === "resting")
+          quantity += order.open;
+      }
+      return problem("EXTRA_SESSION_SELLERS_RESTING", { instrument: market.id, quantity });
+    }
+    if (market.bandReference === null) {
+      return problem("AUCTION_REFERENCE_PRICE_REQUIRED", {
+        reason: "an extra session's base price is the previous session's weighted average, and there is none",
+      });
+    }
+    const basePrice = roundToTick(market.bandReference, market.spec.tickSize);
+    market.bandReference = basePrice;
+    market.referencePrice = basePrice;
+    this.remedies.extraSessions.set(market.id, basePrice);
+    out.push({
+      type: "session.extraOpened",
+      instrument: market.id,
+      basePrice,
+      reoffers: waiting.map((o) => o.id),
+      reason: command.reason,
+    });
+    this.inMarket(market, out, (local) => {
+      market.setPhase("collection", local, "extra session");
+      market.cancelOutsideLimits(local);
+    });
+    for (const reoffer of waiting) {
+      const local: EngineEvent[] = [];
+      this.enteringReoffer = true;
+      const refused = this.newOrder(
+        {
+          type: "order.new",
+          instrument: market.id,
+          orderId: reoffer.id,
+          account: reoffer.seller,
+          side: "sell",
+          orderType: "limit",
+          price: basePrice,
+          quantity: reoffer.quantityKg,
+          tif: "DAY",
+        },
+        local,
+      );
+      this.enteringReoffer = false;
+      if (refused) {
+        this.remedies.reoffers.delete(reoffer.id);
+        out.push({
+          type: "reoffer.lapsed",
+          reoffer: { ...reoffer },
+          unsoldKg: reoffer.quantityKg,
+          reason: refused.message,
+          code: refused.code as ErrorCode,
+        });
+        continue;
+      }
+      reoffer.offered = true;
+      out.push({ type: "reoffer.offered", reoffer: { ...reoffer }, basePrice }, ...local);
+    }
+    return null;
+  }
+
+  /**
+   * At an instrument's close: its pending negotiated deals expire; if an extra session ran, what each re-offer did
+   * not sell moves to the nationwide instrument (from the instrument's own extra session) or lapses (from the
+   * nationwide one, or when there is none).
+   */
+  private afterClose(market: Market, out: EngineEvent[]): void {
+    for (const deal of this.remedies.dealsOn(market.id)) {
+      this.remedies.deals.delete(deal.id);
+      out.push({ type: "negotiated.expired", deal });
+    }
+    if (!this.remedies.extraSessions.has(market.id)) return;
+    const basePrice = this.remedies.extraSessions.get(market.id)!;
+    this.remedies.extraSessions.delete(market.id);
+    let soldKg = 0;
+    let unsoldKg = 0;
+    let n = 0;
+    const fallback = nationwideFor(market, this.markets.values());
+    for (const reoffer of this.remedies.reoffersOn(market.id)) {
+      if (!reoffer.offered) continue;
+      this.remedies.reoffers.delete(reoffer.id);
+      const order = this.orders.get(reoffer.id);
+      const unsold = reoffer.quantityKg - (order?.filled ?? 0);
+      soldKg += reoffer.quantityKg - unsold;
+      unsoldKg += unsold;
+      if (unsold === 0) continue;
+      const lapse = (why: string) =>
+        out.push({ type: "reoffer.lapsed", reoffer: { ...reoffer }, unsoldKg: unsold, reason: why, code: null });
+      if (reoffer.stage === "nationwide") {
+        lapse("unsold in the nationwide instrument's extra session; the gas stays with the seller");
+        continue;
+      }
+      if (fallback === undefined) {
+        lapse("no nationwide instrument (region KZ) of the same basis, product and month is listed");
+        continue;
+      }
+      const quantityKg = Math.floor(unsold / fallback.spec.lotSize) * fallback.spec.lotSize;
+      if (quantityKg === 0 || this.remedies.reoffersOn(fallback.id).length >= REOFFERS_PER_INSTRUMENT_MAX) {
+        lapse(`the nationwide instrument cannot take it (lot ${fallback.spec.lotSize} kg, or its re-offers are full)`);
+        continue;
+      }
+      // The fallback's base price: this extra session's weighted average (the band reference its close just set),
+      // which is the base price itself when nothing traded.
+      const fallbackBase = market.bandReference ?? basePrice;
+      const moved = {
+        id: `RO-${this.lastSeqValue}-${++n}`,
+        instrument: fallback.id,
+        seller: reoffer.seller,
+        quantityKg,
+        source: reoffer.id,
+        stage: "nationwide" as const,
+        offered: false,
+      };
+      this.remedies.reoffers.set(moved.id, moved);
+      // An instrument in session keeps its band; its extra session then takes the reference that session leaves.
+      const setBase = fallback.phase === "closed";
+      if (setBase) {
+        fallback.bandReference = fallbackBase;
+        fallback.referencePrice = fallbackBase;
+      }
+      out.push({
+        type: "reoffer.moved",
+        reoffer: { ...moved },
+        from: market.id,
+        unsoldKg: unsold,
+        basePrice: setBase ? fallbackBase : null,
+      });
+    }
+    out.push({ type: "session.extraClosed", instrument: market.id, soldKg, unsoldKg });
+  }
+
+  /** A seller registers a deal agreed off the book: checked like a sell order now, and again when accepted. */
+  private submitNegotiated(command: Command & { type: "negotiated.submit" }, out: EngineEvent[]): Problem | null {
+    const checked = this.checkDeal(
+      command.instrument,
+      command.seller,
+      command.buyer,
+      command.price,
+      command.quantity,
+      false,
+    );
+    if (checked) return checked;
+    const count = this.remedies.pendingDealsOf(command.seller);
+    if (count >= NEGOTIATED_PENDING_PER_ACCOUNT_MAX) {
+      return problem("NEGOTIATED_PENDING_LIMIT", {
+        account: command.seller,
+        count,
+        max: NEGOTIATED_PENDING_PER_ACCOUNT_MAX,
+      });
+    }
+    const deal = {
+      id: `ND-${this.lastSeqValue}`,
+      instrument: command.instrument,
+      seller: command.seller,
+      buyer: command.buyer,
+      price: command.price,
+      quantity: command.quantity,
+      submittedMs: this.nowMsValue,
+    };
+    this.remedies.deals.set(deal.id, deal);
+    out.push({ type: "negotiated.submitted", deal });
+    return null;
+  }
+
+  /** The buyer accepts (the trade is made and cleared) or rejects; the seller may withdraw (reject). */
+  private answerNegotiated(
+    command: Command & { type: "negotiated.accept" | "negotiated.reject" },
+    out: EngineEvent[],
+  ): Problem | null {
+    const deal = typeof command.deal === "string" ? this.remedies.deals.get(command.deal) : undefined;
+    if (!deal) return problem("NEGOTIATED_NOT_FOUND", { id: String(command.deal) });
+    const accept = command.type === "negotiated.accept";
+    if (command.account !== deal.buyer && (accept || command.account !== deal.seller)) {
+      return problem("NEGOTIATED_NOT_PARTY", {
+        account: String(command.account),
+        party: accept ? "buyer" : "buyer or seller",
+        id: deal.id,
+      });
+    }
+    if (!accept) {
+      this.remedies.deals.delete(deal.id);
+      out.push({ type: "negotiated.rejected", deal, by: command.account });
+      return null;
+    }
+    const checked = this.checkDeal(deal.instrument, deal.seller, deal.buyer, deal.price, deal.quantity, true);
+    if (checked) return checked;
+    const market = this.markets.get(deal.instrument)!;
+    this.remedies.deals.delete(deal.id);
+    market.nowMs = this.nowMsValue;
+    const trade = market.negotiatedTrade(deal.id, deal.seller, deal.buyer, deal.price, deal.quantity);
+    out.push(trade);
+    this.house.clearNegotiated(trade, market.clearing!, this.nowMsValue, out);
+    out.push({ type: "negotiated.accepted", deal, tradeId: trade.tradeId });
+    return null;
+  }
+
+  /** Every check of a deal, in a fixed order: instrument, session, price and its limits, quantity, parties, cover. */
+  private checkDeal(
+    instrument: unknown,
+    seller: unknown,
+    buyer: unknown,
+    price: unknown,
+    quantity: unknown,
+    accepting: boolean,
+  ): Problem | null {
+    const market = typeof instrument === "string" ? this.markets.get(instrument) : undefined;
+    if (!market) return problem("INSTRUMENT_NOT_FOUND", { id: show(instrument) });
+    if (market.clearing === null) {
+      return problem("INSTRUMENT_NOT_CLEARED", { id: market.id, what: "a negotiated deal" });
+    }
+    const phase = market.checkEntry("limit", "DAY");
+    if (phase) return phase;
+    if (this.remedies.extraSessions.has(market.id)) {
+      return problem("EXTRA_SESSION_SELL_FORBIDDEN", { instrument: market.id });
+    }
+    if (!validPrice(price)) return problem("ORDER_PRICE_INVALID", { value: show(price), max: ORDER_PRICE_MAX });
+    const limits = market.checkPrice(price) ?? market.checkPriceLimits(price);
+    if (limits) return limits;
+    if (!validQuantity(quantity)) {
+      return problem("ORDER_QUANTITY_INVALID", { value: show(quantity), max: ORDER_QUANTITY_MAX });
+    }
+    const lot = market.checkQuantity(quantity);
+    if (lot) return lot;
+    if (!validId(seller, ACCOUNT_ID_LENGTH_MAX)) return problem("ACCOUNT_NOT_FOUND", { id: String(seller) });
+    if (!validId(buyer, ACCOUNT_ID_LENGTH_MAX)) return problem("ACCOUNT_NOT_FOUND", { id: String(buyer) });
+    return this.house.checkNegotiated(
+      seller,
+      buyer,
+      price,
+      quantity,
+      market.clearing,
+      market.id,
+      market.safeguards.eligibleCategories,
+      accepting,
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
   // Reading.
 
   market(instrument: string): Market | undefined {
@@ -911,6 +1251,11 @@ export class Engine {
 
   order(orderId: string): Readonly<OrderRecord> | undefined {
     return this.orders.get(orderId);
+  }
+
+  /** How many re-offers of voided volume wait for an extra session of the instrument (remedies.ts). */
+  reoffersWaiting(instrument: string): number {
+    return this.remedies.reoffersOn(instrument).filter((o) => !o.offered).length;
   }
 
   indicative(instrument: string): AuctionOutcome | undefined {
@@ -1002,6 +1347,7 @@ export class Engine {
       house: this.house.snapshot(),
       ...(this.access.empty ? {} : { access: this.access.snapshot() }),
       ...(this.desk.empty ? {} : { surveillance: this.desk.snapshot() }),
+      ...(this.remedies.empty ? {} : { remedies: this.remedies.snapshot() }),
     };
   }
 
@@ -1015,6 +1361,7 @@ export class Engine {
     engine.house = new ClearingHouse(snapshot.house);
     engine.access = Access.restore(snapshot.access);
     engine.desk = new SurveillanceDesk(snapshot.surveillance);
+    engine.remedies = Remedies.restore(snapshot.remedies);
     for (const market of engine.markets.values()) engine.trackTimer(market);
     return engine;
   }

@@ -15,11 +15,12 @@ import type { DeliveryEvent } from "./delivery.ts";
 import type { BuyerCategory, MemberRole } from "./members.ts";
 import type { NoticeEvent } from "./notices.ts";
 import type { Phase, TradingMode } from "./phases.ts";
+import type { NegotiatedDeal, RemedyEvent, ReOffer } from "./remedy-events.ts";
 import type { Safeguards } from "./safeguards.ts";
 import type { CaseEvent, SurveillanceConfiguredEvent } from "./surveillance.ts";
 import type { VatSetEvent } from "./vat.ts";
 
-export type { CaseEvent, SurveillanceConfiguredEvent };
+export type { CaseEvent, NegotiatedDeal, ReOffer, SurveillanceConfiguredEvent };
 
 export interface RejectedEvent {
   readonly type: "rejected";
@@ -266,4 +267,5 @@ export type EngineEvent =
   | SurveillanceConfiguredEvent
   | VatSetEvent
   | NoticeEvent
-  | CaseEvent;
+  | CaseEvent
+  | RemedyEvent;

@@ -36,6 +36,7 @@ import type { ClearingTerms } from "./clearing.ts";
 import type { EngineEvent } from "./events.ts";
 import { heapPop, heapPush } from "./heap.ts";
 import { acceptsOrders, allowedNextPhases, canMove, type Phase, type TradingMode } from "./phases.ts";
+import type { NegotiatedTradeEvent } from "./remedy-events.ts";
 import { bandAround, breakerRange, ceilingAt, clipBand, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 
 export type OrderStatus = "resting" | "filled" | "cancelled";
@@ -265,6 +266,35 @@ export class Market {
       }
     }
     return null;
+  }
+
+  /** Whether any sell order rests or waits in the book (an extra session opens only without them). */
+  hasSellOrders(): boolean {
+    return this.openQuantity(SELL) > 0;
+  }
+
+  /**
+   * A negotiated trade registered in this session (remedies.ts): it takes the session's next trade id and is its own
+   * event type (`trade.negotiated`, no orders behind it); it moves neither the reference price, the last price nor the session's totals (the band reference).
+   */
+  negotiatedTrade(
+    dealId: string,
+    seller: string,
+    buyer: string,
+    price: number,
+    quantity: number,
+  ): NegotiatedTradeEvent {
+    this.sessionTrades++;
+    return {
+      type: "trade.negotiated",
+      instrument: this.id,
+      tradeId: tradeIdOf(this.id, this.sessionNumber, this.sessionTrades),
+      deal: dealId,
+      price,
+      quantity,
+      buyAccount: buyer,
+      sellAccount: seller,
+    };
   }
 
   private openQuantity(side: SideCode): number {

@@ -253,6 +253,9 @@ export const ORDER_ENTRY_ERRORS: readonly ErrorCode[] = [
   "RISK_INSUFFICIENT_FUNDS",
   "RISK_INSUFFICIENT_VOLUME",
   "TIME_NOT_MONOTONIC",
+  // An extra session sells only re-offered volume, whose order members cannot change (engine/remedies.ts).
+  "EXTRA_SESSION_SELL_FORBIDDEN",
+  "REOFFER_ORDER_LOCKED",
 ];
 
 /** Thrown by a response serialiser when a response does not match its declared schema (a bug on our side). */

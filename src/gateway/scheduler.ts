@@ -8,10 +8,14 @@
  * regulator resumes it); a running volatility auction ends by itself. A change the engine refuses (e.g. an uncross
  * that needs a reference price) is retried after `RETRY_AFTER_MS`, not every tick.
  *
+ * An extra session of the calendar (`extraSessions`) on an instrument with voided volume waiting for re-offer is opened
+ * as the re-offer's extra session (`session.extra`: only the re-offered volume sells, at the previous session's
+ * weighted average; docs/market-rules.md §10); without re-offers waiting it is an ordinary session.
+ *
  * The wall clock enters here, through the exchange's clock; the scheduler only ever sends commands.
  */
 
-import { sessionWindows, type TradingCalendar } from "../engine/calendar.ts";
+import { inExtraSession, sessionWindows, type TradingCalendar } from "../engine/calendar.ts";
 import type { Command } from "../engine/commands.ts";
 import type { Market } from "../engine/market.ts";
 import type { Phase, TradingMode } from "../engine/phases.ts";
@@ -56,11 +60,18 @@ export function nextScheduledChange(
 }
 
 /** The next command that moves the market toward its planned phase, or null when nothing is to be done. */
-export function nextPhaseCommand(market: Market, nowMs: number): Command | null {
+export function nextPhaseCommand(market: Market, nowMs: number, reoffersWaiting = 0): Command | null {
   const planned = plannedPhase(market, nowMs);
   const current: Phase = market.phase;
   if (planned === null || current === "halted" || current === planned) return null;
   const set = (phase: Phase): Command => ({ type: "phase.set", instrument: market.id, phase });
+  if (current === "closed" && planned !== "closed" && reoffersWaiting > 0 && inExtraSession(market.calendar!, nowMs)) {
+    return {
+      type: "session.extra",
+      instrument: market.id,
+      reason: "the calendar's extra session for re-offered volume",
+    };
+  }
   if (planned === "closed") {
     if (current === "collection" && market.spec.mode === "call") return set("uncross");
     if (current === "collection" && market.auctionEndsAtMs !== null) return set("uncross");
@@ -102,7 +113,7 @@ export class Scheduler {
       for (const id of engine.instruments()) {
         const market = engine.market(id)!;
         if ((this.backoffUntil.get(id) ?? 0) > now) continue;
-        const command = nextPhaseCommand(market, now);
+        const command = nextPhaseCommand(market, now, engine.reoffersWaiting(id));
         if (!command) continue;
         const outcome = await this.exchange.submit(command, META);
         if (outcome.events.some((event) => event.type === "rejected")) this.backoffUntil.set(id, now + RETRY_AFTER_MS);

@@ -64,6 +64,7 @@ import { orderRoutes } from "./routes/orders.ts";
 import { outageRoutes } from "./routes/outages.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { regulatorRoutes } from "./routes/regulator/index.ts";
+import { remedyRoutes } from "./routes/remedies.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { streamRoutes } from "./routes/streams.ts";
 import { SecondFactors } from "./second-factor.ts";
@@ -476,6 +477,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       accountRoutes(api, context);
       deliveryRoutes(api, context);
       documentRoutes(api, context);
+      remedyRoutes(api, context);
       operatorRoutes(api, context);
       regulatorRoutes(api, context);
       labRoutes(api, context);

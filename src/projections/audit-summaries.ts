@@ -175,6 +175,12 @@ export const SUMMARIES_RU: Summaries = {
   "notices.prefer": (p) =>
     `настроить уведомления участника ${p.f("member")}: в браузере ${p.list("web")}; по почте ${p.list("mail")}`,
   "notices.read": (p) => `отметить прочитанными уведомления участника ${p.f("member")}: ${p.list("ids")}`,
+  "session.extra": (p) =>
+    `открыть дополнительную сессию по ${p.f("instrument")} для повторно выставленного объёма; причина: ${p.reason("reason")}`,
+  "negotiated.submit": (p) =>
+    `зарегистрировать адресную сделку по ${p.f("instrument")}: продавец ${p.f("seller")}, покупатель ${p.f("buyer")}, ${p.kg("quantity")} по ${p.price("price")}`,
+  "negotiated.accept": (p) => `принять адресную сделку ${p.f("deal")} (счёт ${p.f("account")})`,
+  "negotiated.reject": (p) => `отклонить адресную сделку ${p.f("deal")} (счёт ${p.f("account")})`,
   unknown: (p) => `команда ${p.f("type")}`,
 };
 
@@ -255,6 +261,12 @@ export const SUMMARIES_KK: Summaries = {
   "notices.prefer": (p) =>
     `${p.f("member")} қатысушысының хабарламаларын баптау: браузерде ${p.list("web")}; поштамен ${p.list("mail")}`,
   "notices.read": (p) => `${p.f("member")} қатысушысының хабарламаларын оқылды деп белгілеу: ${p.list("ids")}`,
+  "session.extra": (p) =>
+    `${p.f("instrument")} бойынша қайта ұсынылған көлемге қосымша сессия ашу; себебі: ${p.reason("reason")}`,
+  "negotiated.submit": (p) =>
+    `${p.f("instrument")} бойынша атаулы мәмілені тіркеу: сатушы ${p.f("seller")}, сатып алушы ${p.f("buyer")}, ${p.kg("quantity")}, бағасы ${p.price("price")}`,
+  "negotiated.accept": (p) => `${p.f("deal")} атаулы мәмілесін қабылдау (${p.f("account")} шоты)`,
+  "negotiated.reject": (p) => `${p.f("deal")} атаулы мәмілесін қабылдамау (${p.f("account")} шоты)`,
   unknown: (p) => `${p.f("type")} командасы`,
 };
 

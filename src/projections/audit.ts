@@ -62,9 +62,11 @@ const KIND_OF_COMMAND: Readonly<Record<string, AuditKind>> = {
   "reference.set": "listing",
   "vat.set": "settlement",
   "trade.void": "settlement",
+  "session.extra": "listing",
 };
 const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   order: "trading",
+  negotiated: "trading",
   instrument: "listing",
   member: "membership",
   account: "membership",
@@ -400,6 +402,16 @@ function summarise(fields: Record<string, unknown>): string {
       break;
     case "notices.read":
       summary = `mark notifications of member ${f("member")} read: ${text(JSON.stringify(fields.ids ?? null))}`;
+      break;
+    case "session.extra":
+      summary = `open an extra session on ${f("instrument")} for re-offered volume; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "negotiated.submit":
+      summary = `register a negotiated deal on ${f("instrument")}: seller ${f("seller")}, buyer ${f("buyer")}, ${tonnes(fields.quantity)} at ${tenge(fields.price)}/t`;
+      break;
+    case "negotiated.accept":
+    case "negotiated.reject":
+      summary = `${type === "negotiated.accept" ? "accept" : "reject"} negotiated deal ${f("deal")} (account ${f("account")})`;
       break;
     case "vat.set":
       summary = `set VAT to ${f("rateBps")} bps from ${f("from")}; reason: ${reasonText(fields.reason)}`;

@@ -111,6 +111,7 @@ export class ContractFactsView {
         return;
       }
       case "trade":
+      case "trade.negotiated":
         this.trade(event, outcome);
         return;
       case "obligation.created": {
@@ -150,7 +151,10 @@ export class ContractFactsView {
     return { account, member, name: info?.name ?? member, bin: info?.bin ?? null, client: owner?.client ?? null };
   }
 
-  private trade(event: TradeEvent, outcome: ProjectionOutcome): void {
+  private trade(
+    event: Pick<TradeEvent, "tradeId" | "instrument" | "price" | "quantity" | "sellAccount" | "buyAccount">,
+    outcome: ProjectionOutcome,
+  ): void {
     const date = localDay(outcome.timeMs, this.utcOffsetMs);
     this.trades.set(event.tradeId, {
       tradeId: event.tradeId,

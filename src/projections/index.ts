@@ -35,6 +35,7 @@ import { NotificationViews } from "./notifications.ts";
 import { Outages } from "./outages.ts";
 import { outcomeOfRecord, type ProjectionOutcome, type ProjectionRecord } from "./outcome.ts";
 import { Participation } from "./participation.ts";
+import { RemedyViews } from "./remedies.ts";
 import { SessionResults } from "./sessions.ts";
 import { SupplyObligations, type SupplyPlanRow } from "./supply.ts";
 import { UserDirectory } from "./users.ts";
@@ -93,6 +94,8 @@ export class Projections {
   readonly limits: LimitsInForce;
   /** Members' notifications, their settings and read marks (notifications.ts). */
   readonly notices = new NotificationViews();
+  /** Negotiated deals awaiting an answer, re-offers awaiting an extra session (remedies.ts). */
+  readonly remedies = new RemedyViews();
   private lastSeqValue = 0;
   private lastTimeMsValue = 0;
 
@@ -158,6 +161,7 @@ export class Projections {
     this.users.apply(outcome);
     this.contracts.apply(outcome);
     this.notices.apply(outcome);
+    this.remedies.apply(outcome);
     this.lastSeqValue = outcome.seq;
     this.lastTimeMsValue = outcome.timeMs;
     return true;

@@ -81,8 +81,10 @@ export interface TapeTrade {
   readonly instrument: string;
   readonly priceTiynPerTonne: number;
   readonly quantityKg: number;
-  /** The side of the incoming order; null for an auction trade. */
+  /** The side of the incoming order; null for an auction trade and a negotiated one. */
   readonly aggressor: Side | null;
+  /** A negotiated (addressed) trade registered through the exchange: on the tape, not in the last price or candles. */
+  readonly negotiated?: true;
 }
 
 export interface Candle {
@@ -378,6 +380,19 @@ export class MarketData {
       }
       case "trade":
         this.trade(event, outcome);
+        return;
+      case "trade.negotiated":
+        // Marked and shown, but it formed no price on the book: the last price and the candles stay the book's.
+        this.market(event.instrument).tape.push({
+          seq: outcome.seq,
+          timeMs: outcome.timeMs,
+          tradeId: event.tradeId,
+          instrument: event.instrument,
+          priceTiynPerTonne: event.price,
+          quantityKg: event.quantity,
+          aggressor: null,
+          negotiated: true,
+        });
         return;
       case "auction.uncrossed":
         this.market(event.instrument).lastAuction = {

@@ -160,6 +160,28 @@ export function feedRecords(
             sellOpen: event.sellOpen,
           });
           break;
+        case "trade.negotiated":
+          // A negotiated deal registered through the exchange: both order ids are the deal's (`ND-<seq>`), no
+          // aggressor, nothing left open (docs/feed.md).
+          out.push({
+            seq,
+            time,
+            record: "trade",
+            instrument: event.instrument,
+            tradeId: event.tradeId,
+            price: event.price,
+            quantity: event.quantity,
+            buyOrderId: event.deal,
+            sellOrderId: event.deal,
+            buyAccount: event.buyAccount,
+            sellAccount: event.sellAccount,
+            buyMember: memberOf(event.buyAccount),
+            sellMember: memberOf(event.sellAccount),
+            aggressor: null,
+            buyOpen: 0,
+            sellOpen: 0,
+          });
+          break;
         default:
           break;
       }

@@ -197,3 +197,69 @@ describe("journal adapter", () => {
     ]);
   });
 });
+
+describe("negotiated trades", () => {
+  it("a negotiated trade between accounts of one group raises wash-trade; between unrelated groups it does not", () => {
+    const j = new Journal();
+    j.run({
+      type: "instrument.list",
+      instrument: "I",
+      mode: "continuous",
+      tickSize: 100,
+      lotSize: 1000,
+      referencePrice: 12_000_000,
+      clearing: {
+        basis: "KAZGPZ",
+        collateralBps: 500,
+        feeBps: 5,
+        paymentWindowMs: 86_400_000,
+        deliveryWindowMs: 86_400_000,
+        buyerDefaultCollateralTo: "seller",
+        sellerPenaltyBps: 0,
+      },
+    });
+    j.run({ type: "member.add", member: "P", name: "Plant", roles: ["producer"] });
+    j.run({ type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" });
+    j.run({ type: "member.add", member: "C", name: "Other", roles: ["buyer"], buyerCategory: "wholesaler" });
+    // The plant and the buyer B are one group of persons (a common owner); C is not.
+    j.run({ type: "member.group", member: "P", group: "G", evidence: "register 7", reason: "common owner" });
+    j.run({ type: "member.group", member: "B", group: "G", evidence: "register 7", reason: "common owner" });
+    for (const [account, member] of [
+      ["P1", "P"],
+      ["B1", "B"],
+      ["C1", "C"],
+    ] as const) {
+      j.run({ type: "account.open", account, member });
+    }
+    j.run({ type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: 100_000 });
+    j.run({ type: "money.deposit", account: "B1", amount: 1_000_000_000, reference: "BANK-1" });
+    j.run({ type: "money.deposit", account: "C1", amount: 1_000_000_000, reference: "BANK-2" });
+    j.run({ type: "phase.set", instrument: "I", phase: "continuous" });
+    const deal = (buyer: string) => {
+      const submit: Command = {
+        type: "negotiated.submit",
+        instrument: "I",
+        seller: "P1",
+        buyer,
+        price: 12_000_000,
+        quantity: 5000,
+      };
+      j.run(submit);
+      j.run({ type: "negotiated.accept", deal: `ND-${j.engine.lastSeq}`, account: buyer });
+    };
+    deal("C1");
+    deal("B1");
+    j.run({ type: "phase.set", instrument: "I", phase: "closed" });
+    const trades = j.kinds("trade");
+    expect(trades.map((t) => t.kind === "trade" && [t.buyAccount, t.sellAccount, t.buyOrder, t.quantityKg])).toEqual([
+      ["C1", "P1", expect.stringMatching(/^ND-/), 5000],
+      ["B1", "P1", expect.stringMatching(/^ND-/), 5000],
+    ]);
+    const book = new AlertBook();
+    const s = new Surveillance(book);
+    for (const r of j.records) s.apply(r);
+    s.finish(j.adapter.lastTime);
+    const wash = book.alerts().filter((a) => a.rule === "wash-trade");
+    expect(wash.map((a) => [a.groups, a.accounts, a.sessions])).toEqual([[["G"], ["B1", "P1"], ["I:1"]]]);
+  });
+});

@@ -12,7 +12,7 @@
  *   `LimitsSource` the caller gives (read right after the command was applied: the engine's band, ceiling and floor);
  * - an amend from `order.amended`; a cancel from `order.cancelled` with reason `requested` or `mass-cancel` (the
  *   member's own; expiry, self-trade prevention, price-limit and kill-switch cancellations are the exchange's and are
- *   not messages of the member); a trade from `trade`; declared gas from `gas.declared` and withdrawn gas from `gas.withdrawn`; obligations from
+ *   not messages of the member); a trade from `trade` and `trade.negotiated` (the deal's id as both orders); declared gas from `gas.declared` and withdrawn gas from `gas.withdrawn`; obligations from
  *   `supply.planned`; the regulator's configuration changes from `surveillance.configured`.
  * - the message of an order, amend or cancel is the command's seq (one mass cancel is one message).
  * An amend or cancel counts in the instrument's running session: its order's own session, unless the order (a GTC or
@@ -206,6 +206,25 @@ export class JournalAdapter {
           enteredMs: order.enteredMs,
           quantityEnteredKg: order.quantityKg,
           filledKg: order.filledKg,
+        });
+        return;
+      }
+      case "trade.negotiated": {
+        // A negotiated deal has no orders behind it: the deal's id stands for both, so every trade rule (wash
+        // trades between accounts of one group first) sees it like a book trade.
+        const session = this.runningSession(event.instrument);
+        if (session === null) return;
+        this.emit({
+          kind: "trade",
+          timeMs,
+          session,
+          trade: event.tradeId,
+          buyOrder: event.deal,
+          sellOrder: event.deal,
+          buyAccount: event.buyAccount,
+          sellAccount: event.sellAccount,
+          priceTiynPerTonne: event.price,
+          quantityKg: event.quantity,
         });
         return;
       }

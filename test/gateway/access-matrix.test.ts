@@ -250,6 +250,48 @@ const ROWS: readonly Row[] = [
     body: () => ({ web: ["fill"], mail: ["default"], email: "desk@example.kz", language: "ru" }),
   },
   {
+    route: "POST /api/accounts/:account/negotiated",
+    policy: "memberTrade",
+    ownerUser: "kazgpz-trader",
+    path: "/api/accounts/KAZGPZ-1/negotiated",
+    body: () => ({ instrument: INSTRUMENT, buyer: "AKTAU-1", priceTiynPerTonne: 13_300_000, quantityKg: 1000 }),
+  },
+  { route: "GET /api/accounts/:account/negotiated", policy: "memberRead", path: "/api/accounts/AKTAU-1/negotiated" },
+  {
+    route: "POST /api/accounts/:account/negotiated/:deal/accept",
+    policy: "memberTrade",
+    path: "/api/accounts/AKTAU-1/negotiated/{acceptDeal}/accept",
+    body: () => ({}),
+  },
+  {
+    route: "POST /api/accounts/:account/negotiated/:deal/reject",
+    policy: "memberTrade",
+    path: "/api/accounts/AKTAU-1/negotiated/{rejectDeal}/reject",
+    body: () => ({}),
+  },
+  {
+    route: "GET /api/accounts/:account/clearing-reports/:date",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/clearing-reports/2026-01-05",
+  },
+  {
+    route: "GET /api/accounts/:account/clearing-reports/:date/xlsx",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/clearing-reports/2026-01-05/xlsx",
+  },
+  {
+    route: "GET /api/accounts/:account/clearing-reports/:date/pdf",
+    policy: "memberRead",
+    path: "/api/accounts/AKTAU-1/clearing-reports/2026-01-05/pdf?lang=kk",
+  },
+  { route: "GET /api/admin/reoffers", policy: "consoleRead" },
+  {
+    route: "POST /api/admin/instruments/:id/extra-session",
+    policy: "operatorChange",
+    path: "/api/admin/instruments/MX-RO/extra-session",
+    body: () => ({ reason: "access matrix" }),
+  },
+  {
     route: "POST /api/accounts/:account/arrivals",
     policy: "memberTrade",
     path: "/api/accounts/AKTAU-1/arrivals",
@@ -694,6 +736,43 @@ const SETUP: Command[] = [
       quantity: 1000,
     }),
   ),
+  // Re-offer: MX-RO trades 1 t in its first session, closes, and the trade is voided; its volume waits for an extra
+  // session. Two negotiated deals from KAZGPZ-1 to AKTAU-1 wait for AKTAU's answer.
+  {
+    type: "instrument.list",
+    instrument: "MX-RO",
+    mode: "continuous",
+    tickSize: 100,
+    lotSize: 1000,
+    referencePrice: 13_000_000,
+    clearing: TERMS,
+    description: { product: "propane", basis: "KAZGPZ", region: "MX-REGION", deliveryPeriod: "2026-01" },
+  },
+  { type: "phase.set", instrument: "MX-RO", phase: "continuous" },
+  ...(["KAZGPZ-1", "MX-1"] as const).map(
+    (account): Command => ({
+      type: "order.new",
+      instrument: "MX-RO",
+      orderId: `${account}~mx-ro`,
+      account,
+      side: account === "KAZGPZ-1" ? "sell" : "buy",
+      orderType: "limit",
+      price: 13_000_000,
+      quantity: 1000,
+    }),
+  ),
+  { type: "phase.set", instrument: "MX-RO", phase: "closed" },
+  { type: "trade.void", trade: "T-MX-RO-S1-1", reason: "matrix", rule: "Rulebook 4.2" },
+  ...[1, 2].map(
+    (): Command => ({
+      type: "negotiated.submit",
+      instrument: INSTRUMENT,
+      seller: "KAZGPZ-1",
+      buyer: "AKTAU-1",
+      price: 13_300_000,
+      quantity: 1000,
+    }),
+  ),
   {
     type: "station.register",
     station: "MX-AKTAU-ST",
@@ -713,6 +792,9 @@ let buyObligation = "";
 let sellObligation = "";
 /** KAZGPZ-1 sold this to the broker's client; the operator voids it. */
 let voidTrade = "";
+/** Negotiated deals KAZGPZ-1 offered AKTAU-1: one for AKTAU to accept, one to reject. */
+let acceptDeal = "";
+let rejectDeal = "";
 let alert = "";
 let otherAlert = "";
 let signatureCount = 0;
@@ -742,6 +824,10 @@ beforeAll(async () => {
   voidTrade = server.exchange.projections.accounts
     .obligations("BROKER-C1")
     .find((o) => o.seller === "KAZGPZ-1")!.tradeId;
+  [acceptDeal, rejectDeal] = server.exchange.projections.remedies.dealsOf("AKTAU-1").map((d) => d.id) as [
+    string,
+    string,
+  ];
   const shipped = await server.exchange.submit({
     type: "shipment.dispatch",
     account: "KAZGPZ-1",
@@ -808,7 +894,9 @@ async function send(row: Row, caller: Caller): Promise<Reply> {
     .replace("{obligation}", obligation)
     .replace("{alert}", alert)
     .replace("{trade}", `T-${buyObligation.slice(3)}`)
-    .replace("{voidTrade}", voidTrade);
+    .replace("{voidTrade}", voidTrade)
+    .replace("{acceptDeal}", acceptDeal)
+    .replace("{rejectDeal}", rejectDeal);
   let session = sessions.get(caller);
   if (row.freshSession && session !== undefined) session = await server.login(USER_OF[caller as "viewer"]);
   if (row.ownerUser !== undefined && caller === "owner") session = await server.login(row.ownerUser);

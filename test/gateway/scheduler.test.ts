@@ -140,3 +140,72 @@ describe("scheduler", () => {
     expect(phase()).toBe("continuous");
   });
 });
+
+describe("scheduler and the re-offer of voided volume", () => {
+  it("opens the calendar's extra session as the re-offer's extra session when voided volume waits", async () => {
+    now = MONDAY_0800_LOCAL;
+    exchange = await Exchange.open({ data: mkdtempSync(join(tmpdir(), "sauda-sched-")), clock: () => now });
+    const terms = {
+      basis: "KAZGPZ",
+      collateralBps: 500,
+      feeBps: 5,
+      paymentWindowMs: 86_400_000,
+      deliveryWindowMs: 86_400_000,
+      buyerDefaultCollateralTo: "seller" as const,
+      sellerPenaltyBps: 0,
+    };
+    const order = (orderId: string, account: string, side: "buy" | "sell"): Command => ({
+      type: "order.new",
+      instrument: "X",
+      orderId,
+      account,
+      side,
+      orderType: "limit",
+      price: 12_300_000,
+      quantity: 5000,
+      tif: "DAY",
+    });
+    const setup: Command[] = [
+      { type: "instrument.list", instrument: "X", mode: "call", tickSize: 100, lotSize: 1000, clearing: terms },
+      {
+        type: "calendar.set",
+        instrument: "X",
+        calendar: { ...CALENDAR, extraSessions: [{ date: "2026-01-05", open: "15:00", close: "16:00" }] },
+        reason: "test",
+      },
+      { type: "member.add", member: "P", name: "Plant", roles: ["producer"] },
+      { type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" },
+      { type: "account.open", account: "P1", member: "P" },
+      { type: "account.open", account: "B1", member: "B" },
+      { type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: 10_000 },
+      { type: "money.deposit", account: "B1", amount: 1_000_000_000, reference: "BANK-1" },
+    ];
+    for (const command of setup) await exchange.submit(command);
+    const scheduler = new Scheduler(exchange);
+    await at(scheduler, "11:00");
+    await exchange.submit(order("s", "P1", "sell"));
+    await exchange.submit(order("b", "B1", "buy"));
+    await at(scheduler, "13:00");
+    expect(phase()).toBe("closed");
+    const trade = exchange.projections.accounts.obligations("B1")[0]!.tradeId;
+    const voided = await exchange.submit({ type: "trade.void", trade, reason: "entry rules", rule: "4.2" });
+    expect(voided.events.map((e) => e.type)).toContain("reoffer.created");
+    expect(exchange.engine.reoffersWaiting("X")).toBe(1);
+
+    await at(scheduler, "14:59");
+    expect(phase()).toBe("closed");
+    await at(scheduler, "15:00");
+    expect(phase()).toBe("collection");
+    expect(exchange.engine.reoffersWaiting("X")).toBe(0);
+    await at(scheduler, "16:00");
+    expect(phase()).toBe("closed");
+    const audit = exchange.projections.audit.query({ actor: "scheduler" });
+    // Newest first.
+    expect(audit.map((entry) => entry.commandType)).toEqual([
+      "phase.set", // 16:00 the extra session's auction and close
+      "session.extra", // 15:00 the calendar's extra session, for the re-offer
+      "phase.set", // 13:00 the auction and the close
+      "phase.set", // 11:00 collection
+    ]);
+  });
+});

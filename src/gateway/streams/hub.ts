@@ -351,6 +351,20 @@ export class StreamHub {
         this.tradeSide(event, "buy", outcome, batch);
         this.tradeSide(event, "sell", outcome, batch);
         return;
+      case "trade.negotiated":
+        if (this.wants("trades", event.instrument)) {
+          push(batch.trades, event.instrument, {
+            seq: outcome.seq,
+            timeMs: outcome.timeMs,
+            tradeId: event.tradeId,
+            instrument: event.instrument,
+            priceTiynPerTonne: event.price,
+            quantityKg: event.quantity,
+            aggressor: null,
+            negotiated: true,
+          });
+        }
+        return;
       case "order.accepted":
         if (this.wants("orders", event.account)) add(batch.orders, event.account, event.orderId);
         return;

@@ -129,6 +129,8 @@ export const TAPE_TRADE = Strict({
   priceTiynPerTonne: PRICE_TIYN_PER_TONNE,
   quantityKg: KG,
   aggressor: Nullable(SIDE),
+  /** A negotiated (addressed) trade, registered through the exchange off the book; absent for book trades. */
+  negotiated: Type.Optional(Type.Literal(true)),
 });
 
 export const CANDLE_INTERVAL = Enum(CANDLE_INTERVALS);

@@ -565,6 +565,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/{account}/negotiated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The negotiated deals waiting for an answer that the account sells or buys in, oldest first */
+        get: operations["listNegotiatedDeals"];
+        put?: never;
+        /** The seller registers a deal agreed off the book with a buyer account, for the buyer to accept */
+        post: operations["submitNegotiatedDeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/negotiated/{deal}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The buyer accepts a negotiated deal: it trades (marked negotiated) and clears like a book trade */
+        post: operations["acceptNegotiatedDeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/negotiated/{deal}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The buyer rejects a negotiated deal, or the seller withdraws it */
+        post: operations["rejectNegotiatedDeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/instruments/{id}/extra-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Opens an extra session for the re-offered volume of voided trades, at the previous session's weighted average */
+        post: operations["openExtraSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/reoffers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Re-offered volume of voided trades waiting for, or running in, an extra session */
+        get: operations["listReoffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/clearing-reports/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The clearing report of the account's member for a day: obligations, netted money, collateral, margin calls */
+        get: operations["getClearingReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/clearing-reports/{date}/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The clearing report as an XLSX workbook (summary, obligations, collateral, margin calls) */
+        get: operations["getClearingReportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account}/clearing-reports/{date}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The clearing report as PDF in Kazakh, Russian or English */
+        get: operations["getClearingReportPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/instruments": {
         parameters: {
             query?: never;
@@ -1741,7 +1878,21 @@ export interface components {
             /** @description journal sequence number */
             seq: number;
             instrument: string;
-            trades: components["schemas"]["TapeTrade"][];
+            trades: {
+                /** @description journal sequence number */
+                seq: number;
+                /** @description ms since epoch (UTC) */
+                timeMs: number;
+                tradeId: string;
+                instrument: string;
+                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                priceTiynPerTonne: number;
+                /** @description kg */
+                quantityKg: number;
+                aggressor: ("buy" | "sell") | null;
+                /** @enum {boolean} */
+                negotiated?: true;
+            }[];
         };
         StreamPhase: {
             /** @enum {unknown} */
@@ -2770,6 +2921,8 @@ export interface components {
             /** @description kg */
             quantityKg: number;
             aggressor: ("buy" | "sell") | null;
+            /** @constant */
+            negotiated?: true;
         };
         BulletinControl: {
             /** @description journal sequence number */
@@ -3205,7 +3358,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        trades: components["schemas"]["TapeTrade"][];
+                        trades: {
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                            tradeId: string;
+                            instrument: string;
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            priceTiynPerTonne: number;
+                            /** @description kg */
+                            quantityKg: number;
+                            aggressor: ("buy" | "sell") | null;
+                            /** @enum {boolean} */
+                            negotiated?: true;
+                        }[];
                     };
                     "text/csv": string;
                 };
@@ -4764,7 +4931,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED. */
+            /** @description Error codes: EXTRA_SESSION_SELL_FORBIDDEN, ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED, REOFFER_ORDER_LOCKED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4991,7 +5158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED. */
+            /** @description Error codes: EXTRA_SESSION_SELL_FORBIDDEN, ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED, REOFFER_ORDER_LOCKED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5125,7 +5292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED. */
+            /** @description Error codes: EXTRA_SESSION_SELL_FORBIDDEN, ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED, REOFFER_ORDER_LOCKED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5247,7 +5414,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED. */
+            /** @description Error codes: EXTRA_SESSION_SELL_FORBIDDEN, ORDER_ID_DUPLICATE, ORDER_ID_REUSED, ORDER_NOT_RESTING, PHASE_CLOSED, REOFFER_ORDER_LOCKED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7069,6 +7236,1073 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The statement */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNegotiatedDeals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        deals: {
+                            /** @description ND-<seq>: the deal's id */
+                            id: string;
+                            instrument: string;
+                            /** @description the seller's account */
+                            seller: string;
+                            /** @description the buyer's account (the counterparty) */
+                            buyer: string;
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            priceTiynPerTonne: number;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description ms since epoch (UTC) */
+                            submittedMs: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submitNegotiatedDeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "instrument": "PB-KAZGPZ-MANGYSTAU-2026-01",
+                 *       "buyer": "AKTAU-1",
+                 *       "priceTiynPerTonne": 13300000,
+                 *       "quantityKg": 20000
+                 *     }
+                 */
+                "application/json": {
+                    instrument: string;
+                    /** @description the counterparty's account */
+                    buyer: string;
+                    /** @description tiyn per tonne */
+                    priceTiynPerTonne: number;
+                    /** @description kg, whole lots */
+                    quantityKg: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Registered (durable) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        deal: {
+                            /** @description ND-<seq>: the deal's id */
+                            id: string;
+                            instrument: string;
+                            /** @description the seller's account */
+                            seller: string;
+                            /** @description the buyer's account (the counterparty) */
+                            buyer: string;
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            priceTiynPerTonne: number;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description ms since epoch (UTC) */
+                            submittedMs: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: ORDER_PRICE_OFF_TICK, ORDER_QUANTITY_OFF_LOT, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_FOUND, INSTRUMENT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: EXTRA_SESSION_SELL_FORBIDDEN, INSTRUMENT_NOT_CLEARED, NEGOTIATED_PENDING_LIMIT, NEGOTIATED_SAME_ACCOUNT, PHASE_CLOSED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ORDER_PRICE_ABOVE_CEILING, ORDER_PRICE_BELOW_FLOOR, ORDER_PRICE_OUTSIDE_BAND, RISK_INSUFFICIENT_VOLUME. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    acceptNegotiatedDeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+                /** @description ND-<seq> */
+                deal: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        tradeId: string;
+                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                        priceTiynPerTonne: number;
+                        obligation: components["schemas"]["Obligation"] | null;
+                    };
+                };
+            };
+            /** @description Error codes: ORDER_PRICE_OFF_TICK, ORDER_QUANTITY_OFF_LOT, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED, NEGOTIATED_NOT_PARTY. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_FOUND, INSTRUMENT_NOT_FOUND, NEGOTIATED_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: EXTRA_SESSION_SELL_FORBIDDEN, INSTRUMENT_NOT_CLEARED, PHASE_CLOSED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ORDER_PRICE_ABOVE_CEILING, ORDER_PRICE_BELOW_FLOOR, ORDER_PRICE_OUTSIDE_BAND, RISK_INSUFFICIENT_FUNDS, RISK_INSUFFICIENT_VOLUME. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rejectNegotiatedDeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+                /** @description ND-<seq> */
+                deal: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, NEGOTIATED_NOT_PARTY. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NEGOTIATED_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    openExtraSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "re-offer of the volume of trade T-…-S4-2, voided under Rulebook 4.2"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                        basePriceTiynPerTonne: number;
+                        reoffers: {
+                            /** @description RO-<seq>-<n>: the re-offer's id, also its sell order's id in the extra session */
+                            id: string;
+                            instrument: string;
+                            /** @description the original seller's account */
+                            seller: string;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description the voided trade, or the re-offer whose unsold rest this is */
+                            source: string;
+                            stage: "extra" | "nationwide";
+                            /** @description its order is in an extra session now */
+                            offered: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INSTRUMENT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUCTION_REFERENCE_PRICE_REQUIRED, EXTRA_SESSION_SELLERS_RESTING, INSTRUMENT_NOT_CLEARED, PHASE_TRANSITION_INVALID, REOFFER_NONE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReoffers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        reoffers: {
+                            /** @description RO-<seq>-<n>: the re-offer's id, also its sell order's id in the extra session */
+                            id: string;
+                            instrument: string;
+                            /** @description the original seller's account */
+                            seller: string;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description the voided trade, or the re-offer whose unsold rest this is */
+                            source: string;
+                            stage: "extra" | "nationwide";
+                            /** @description its order is in an extra session now */
+                            offered: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getClearingReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        document: "sauda.clearing-report";
+                        date: string;
+                        member: string;
+                        memberName: string;
+                        bin: string | null;
+                        /** @description when the report was made (UTC, ISO 8601): the last durable record's time */
+                        asOf: string;
+                        obligations: {
+                            account: string;
+                            obligation: string;
+                            tradeId: string;
+                            instrument: string;
+                            role: "buyer" | "seller";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            priceTiynPerTonne: number;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description tiyn */
+                            valueTiyn: number;
+                            status: string;
+                            paid: boolean;
+                            delivered: boolean;
+                            /** @description tiyn */
+                            toPayTiyn: number;
+                            paymentDue: string;
+                            /** @description kg */
+                            toDeliverKg: number;
+                            deliveryDue: string;
+                            /** @description tiyn */
+                            toReceiveTiyn: number;
+                        }[];
+                        netting: {
+                            /** @description an integer as a decimal string */
+                            toPayTiyn: string;
+                            /** @description an integer as a decimal string */
+                            toReceiveTiyn: string;
+                            /** @description receive less pay: positive, the clearing centre pays the member */
+                            netTiyn: string;
+                            /** @description kg */
+                            toDeliverKg: number;
+                        };
+                        accounts: {
+                            account: string;
+                            /** @description an integer as a decimal string */
+                            freeTiyn: string;
+                            /** @description an integer as a decimal string */
+                            collateralHeldTiyn: string;
+                            /** @description an integer as a decimal string */
+                            ordersBlockedTiyn: string;
+                            /** @description an integer as a decimal string */
+                            dueNextDayTiyn: string;
+                            /** @description an integer as a decimal string */
+                            marginCallTiyn: string;
+                        }[];
+                        marginCalls: {
+                            account: string;
+                            /** @description an integer as a decimal string */
+                            amountTiyn: string;
+                            due: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getClearingReportXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account: string;
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getClearingReportPdf: {
+        parameters: {
+            query: {
+                /** @description kk Kazakh, ru Russian, en English (a working copy) */
+                lang: "kk" | "ru" | "en";
+            };
+            header?: never;
+            path: {
+                account: string;
+                /** @description YYYY-MM-DD, a real date, 1900–2199 */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clearing report */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12059,7 +13293,7 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "session.extra" | "negotiated.submit" | "negotiated.accept" | "negotiated.reject" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, surveillance, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";

@@ -33,6 +33,8 @@ export const ACCESS_POLICIES = [
   "person",
   "memberRead",
   "memberTrade",
+  /** A member's administrator, over the member's own users and API keys (reads with `read`, changes with `trade`). */
+  "memberAdmin",
   "consoleRead",
   "operatorChange",
   "regulatorChange",

@@ -57,6 +57,7 @@ import { deliveryRoutes } from "./routes/delivery.ts";
 import { documentRoutes } from "./routes/documents.ts";
 import { journalRoutes } from "./routes/journal.ts";
 import { labRoutes } from "./routes/lab.ts";
+import { memberUserRoutes } from "./routes/member-users.ts";
 import { operatorRoutes } from "./routes/operator/index.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { outageRoutes } from "./routes/outages.ts";
@@ -459,6 +460,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       accountRoutes(api, context);
       deliveryRoutes(api, context);
       documentRoutes(api, context);
+      memberUserRoutes(api, context);
       operatorRoutes(api, context);
       regulatorRoutes(api, context);
       labRoutes(api, context);

@@ -37,6 +37,7 @@ const CALLERS = [
   "ownerReadKey",
   "operatorReadKey",
   "regulatorReadKey",
+  "admin",
 ] as const;
 type Caller = (typeof CALLERS)[number];
 type Answer = "2xx" | "401" | "403";
@@ -51,23 +52,25 @@ const USER_OF: Readonly<Record<Exclude<Caller, "anonymous">, string>> = {
   ownerReadKey: "aktau-trader",
   operatorReadKey: "operator",
   regulatorReadKey: "regulator",
+  admin: "aktau-admin",
 };
 
 /**
  * Who gets what, per policy. Columns: anonymous, viewer (AKTAU), owner (AKTAU's trader), other (ATYRAU's trader),
- * operator, regulator, and read-only API keys of the owner, the operator and the regulator.
+ * operator, regulator, read-only API keys of the owner, the operator and the regulator, and AKTAU's administrator.
  */
 const POLICIES = {
-  //               anon   viewer owner  other  oper   regul  ownKey opKey  regKey
-  public: row("2xx   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
-  signedIn: row("401   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
-  person: row("401   2xx    2xx    2xx    2xx    2xx    403    403    403"),
-  memberRead: row("401   2xx    2xx    403    2xx    2xx    2xx    2xx    2xx"),
-  memberTrade: row("401   403    2xx    403    403    403    403    403    403"),
-  consoleRead: row("401   403    403    403    2xx    2xx    403    2xx    2xx"),
-  operatorChange: row("401   403    403    403    2xx    403    403    403    403"),
-  operatorRead: row("401   403    403    403    2xx    403    403    2xx    403"),
-  regulatorChange: row("401   403    403    403    403    2xx    403    403    403"),
+  //               anon   viewer owner  other  oper   regul  ownKey opKey  regKey  admin
+  public: row("2xx   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
+  signedIn: row("401   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
+  person: row("401   2xx    2xx    2xx    2xx    2xx    403    403    403    2xx"),
+  memberRead: row("401   2xx    2xx    403    2xx    2xx    2xx    2xx    2xx    2xx"),
+  memberTrade: row("401   403    2xx    403    403    403    403    403    403    403"),
+  consoleRead: row("401   403    403    403    2xx    2xx    403    2xx    2xx    403"),
+  operatorChange: row("401   403    403    403    2xx    403    403    403    403    403"),
+  operatorRead: row("401   403    403    403    2xx    403    403    2xx    403    403"),
+  regulatorChange: row("401   403    403    403    403    2xx    403    403    403    403"),
+  memberAdmin: row("401   403    403    403    403    403    403    403    403    2xx"),
 } as const;
 type Policy = keyof typeof POLICIES;
 
@@ -278,6 +281,37 @@ const ROWS: readonly Row[] = [
   { route: "GET /api/admin/obligations", policy: "consoleRead" },
   { route: "GET /api/admin/stations", policy: "consoleRead" },
   { route: "GET /api/admin/users", policy: "consoleRead" },
+  // A member's administrator over AKTAU's own users: `mx-staff` (a viewer of AKTAU with the key `mx-staff-key`).
+  { route: "GET /api/member/users", policy: "memberAdmin" },
+  {
+    route: "POST /api/member/users",
+    policy: "memberAdmin",
+    body: (caller) => ({ id: `mx-new-${caller}`, name: "New staff", role: "viewer", password: PASSWORD }),
+  },
+  {
+    route: "POST /api/member/users/:id/disable",
+    policy: "memberAdmin",
+    path: "/api/member/users/mx-staff/disable",
+    body: () => REASON,
+  },
+  {
+    route: "POST /api/member/users/:id/enable",
+    policy: "memberAdmin",
+    path: "/api/member/users/mx-staff/enable",
+    body: () => REASON,
+  },
+  {
+    route: "POST /api/member/users/:id/keys",
+    policy: "memberAdmin",
+    path: "/api/member/users/mx-staff/keys",
+    body: () => ({ scopes: ["read"] }),
+  },
+  {
+    route: "DELETE /api/member/users/:id/keys/:keyId",
+    policy: "memberAdmin",
+    path: "/api/member/users/mx-staff/keys/mx-staff-key",
+    body: () => REASON,
+  },
   { route: "GET /api/admin/alerts", policy: "consoleRead" },
   { route: "GET /api/admin/users/:id/keys", policy: "consoleRead", path: "/api/admin/users/mx-victim/keys" },
   { route: "GET /api/regulator/overview", policy: "consoleRead" },
@@ -748,7 +782,10 @@ beforeAll(async () => {
     secret: "s",
     scopes: ["read"],
   });
-  for (const caller of ["viewer", "owner", "other", "operator", "regulator"] as const) {
+  await server.addUser("aktau-admin", "administrator", "AKTAU");
+  await server.addUser("mx-staff", "viewer", "AKTAU");
+  await server.putApiKey({ id: "mx-staff-key", user: "mx-staff", secret: "s", scopes: ["read"] });
+  for (const caller of ["viewer", "owner", "other", "operator", "regulator", "admin"] as const) {
     sessions.set(caller, await server.login(USER_OF[caller]));
   }
   for (const caller of ["ownerReadKey", "operatorReadKey", "regulatorReadKey"] as const) {

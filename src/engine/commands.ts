@@ -11,6 +11,7 @@ import type { OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 export type { InstrumentDescription };
 
 import type { AccessCommand } from "./access.ts";
+import type { AccreditationCommand } from "./accreditation.ts";
 import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingTerms } from "./clearing.ts";
 import type {
@@ -30,6 +31,7 @@ import type { VatSetCommand } from "./vat.ts";
 
 export type {
   AccountOpenCommand,
+  AccreditationCommand,
   GasCommand,
   MemberAddCommand,
   MemberGroupCommand,
@@ -213,6 +215,7 @@ export type Command =
   | SetPhaseCommand
   | SetReferencePriceCommand
   | AccessCommand
+  | AccreditationCommand
   | SurveillanceCommand
   | VatSetCommand
   | TickCommand;
@@ -257,6 +260,10 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "user.secondFactor",
   "apiKey.create",
   "apiKey.revoke",
+  "application.submit",
+  "application.approve",
+  "application.refuse",
+  "member.exclude",
   "surveillance.configure",
   "case.open",
   "case.join",

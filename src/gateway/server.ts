@@ -53,6 +53,7 @@ import { MemberRateLimiter } from "./member-rate.ts";
 import { Metrics } from "./metrics.ts";
 import { hashPassword, type ScryptParameters } from "./passwords.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { applicationRoutes } from "./routes/applications.ts";
 import { deliveryRoutes } from "./routes/delivery.ts";
 import { documentRoutes } from "./routes/documents.ts";
 import { journalRoutes } from "./routes/journal.ts";
@@ -461,6 +462,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       deliveryRoutes(api, context);
       documentRoutes(api, context);
       memberUserRoutes(api, context);
+      applicationRoutes(api, context);
       operatorRoutes(api, context);
       regulatorRoutes(api, context);
       labRoutes(api, context);

@@ -98,6 +98,12 @@ const REASON = { reason: "access matrix" };
 const LAB_RUN = { scenario: "baseline-2021", days: 2 };
 const LAB_RUN_ID = new LabCatalog().resolve(LAB_RUN).id;
 const M = "MX";
+const MX_APPLICATION = {
+  company: "Matrix refinery LLP",
+  bin: "990000000000",
+  kind: "producer",
+  documents: { registration: "MX-REG", vat: { certificate: "MX-VAT", years: 3 }, stations: [] },
+};
 const MX_INSTRUMENT = "MX-I";
 
 /** Rows run in this order: later rows may rely on what earlier ones did (suspend before reinstate). */
@@ -277,6 +283,38 @@ const ROWS: readonly Row[] = [
     path: `/api/admin/instruments/${INSTRUMENT}/calendar`,
   },
   { route: "GET /api/admin/members", policy: "consoleRead" },
+  // Accreditation: anyone applies (a new BIN per caller); the operator decides MX-APP and MX-APP2 and excludes MX-EX.
+  {
+    route: "POST /api/applications",
+    policy: "public",
+    body: (caller) => ({ ...MX_APPLICATION, bin: `9900000000${String(CALLERS.indexOf(caller)).padStart(2, "0")}` }),
+  },
+  { route: "GET /api/applications/:id", policy: "public", path: "/api/applications/MX-APP" },
+  { route: "GET /api/admin/applications", policy: "consoleRead" },
+  {
+    route: "POST /api/admin/applications/:id/approve",
+    policy: "operatorChange",
+    path: "/api/admin/applications/MX-APP/approve",
+    body: () => ({
+      member: "MX-NEW",
+      account: "MX-NEW-1",
+      feeReference: "MX-FEE",
+      depositReference: "MX-DEP",
+      reason: "access matrix",
+    }),
+  },
+  {
+    route: "POST /api/admin/applications/:id/refuse",
+    policy: "operatorChange",
+    path: "/api/admin/applications/MX-APP2/refuse",
+    body: () => REASON,
+  },
+  {
+    route: "POST /api/admin/members/:id/exclude",
+    policy: "operatorChange",
+    path: "/api/admin/members/MX-EX/exclude",
+    body: () => REASON,
+  },
   { route: "GET /api/admin/accounts", policy: "consoleRead" },
   { route: "GET /api/admin/obligations", policy: "consoleRead" },
   { route: "GET /api/admin/stations", policy: "consoleRead" },
@@ -625,6 +663,16 @@ const SETUP: Command[] = [
   { type: "phase.set", instrument: INSTRUMENT, phase: "closed" },
   { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
   { type: "member.add", member: M, name: "Matrix wholesaler", roles: ["buyer"], buyerCategory: "wholesaler" },
+  { type: "member.add", member: "MX-EX", name: "Matrix member to exclude", roles: ["producer"], bin: "990000000099" },
+  ...(["MX-APP", "MX-APP2"] as const).map(
+    (application, i): Command => ({
+      type: "application.submit",
+      application,
+      ...MX_APPLICATION,
+      kind: "producer",
+      bin: `99000000009${i}`,
+    }),
+  ),
   { type: "account.open", account: "MX-1", member: M },
   { type: "money.deposit", account: "MX-1", amount: 1_000_000_000, reference: "MX-SETUP" },
   {

@@ -651,6 +651,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply for accreditation with the documents' reference numbers; keep the id the answer gives to follow the application */
+        post: operations["submitApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An application's status and the decision's reason, by its id */
+        get: operations["getApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/instruments": {
         parameters: {
             query?: never;
@@ -838,6 +872,74 @@ export interface paths {
         put?: never;
         /** Open an account: a member's own, or a broker's client account (client, canBuy/canSell, category) */
         post: operations["openAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accreditation applications, newest first, and the members excluded with the end of their bar */
+        get: operations["listApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/applications/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve an application: books the accreditation fee and the insurance deposit received, creates the member (or the broker's client account) and its trading account */
+        post: operations["approveApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/applications/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse an application with the reason */
+        post: operations["refuseApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/members/{id}/exclude": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exclude a member for a breach, with the reason: its orders are cancelled, it stays suspended, and its BIN may apply again only after two years */
+        post: operations["excludeMember"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7740,6 +7842,327 @@ export interface operations {
             };
         };
     };
+    submitApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "company": "Aktau filling stations LLP",
+                 *       "bin": "080540012345",
+                 *       "kind": "buyer",
+                 *       "buyerCategory": "filling-station-network",
+                 *       "documents": {
+                 *         "registration": "REG-2008-0412",
+                 *         "vat": {
+                 *           "certificate": "VAT-60001-2009",
+                 *           "years": 16
+                 *         },
+                 *         "stations": [
+                 *           {
+                 *             "name": "Aktau station 1",
+                 *             "region": "MANGYSTAU",
+                 *             "document": "Lease 14/2024"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    company: string;
+                    /** @description business identification number (BIN), 12 digits */
+                    bin: string;
+                    /** @enum {unknown} */
+                    kind: "producer" | "buyer" | "broker" | "client";
+                    /** @enum {unknown} */
+                    buyerCategory?: "filling-station-network" | "gas-distribution" | "wholesaler" | "industrial" | "other";
+                    /** @description a client's accredited broker */
+                    broker?: string;
+                    documents: {
+                        /** @description the state registration certificate's number */
+                        registration: string;
+                        /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                        vat: {
+                            certificate: string;
+                            /** @description full years as a VAT payer */
+                            years: number;
+                        } | null;
+                        /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                        stations: {
+                            name: string;
+                            region: string;
+                            document: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        application: {
+                            application: string;
+                            company: string;
+                            bin: string;
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            buyerCategory: string | null;
+                            broker: string | null;
+                            documents: {
+                                /** @description the state registration certificate's number */
+                                registration: string;
+                                /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                                vat: {
+                                    certificate: string;
+                                    /** @description full years as a VAT payer */
+                                    years: number;
+                                } | null;
+                                /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                                stations: {
+                                    name: string;
+                                    region: string;
+                                    document: string;
+                                }[];
+                            };
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "refused";
+                            submitted: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                            };
+                            decided: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            } | null;
+                            member: string | null;
+                            account: string | null;
+                            feeTiyn: number;
+                            depositTiyn: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: APPLICATION_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICANT_EXCLUDED, AUTH_ORIGIN, MEMBER_SUSPENDED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICATION_PENDING, MEMBER_EXISTS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application: {
+                            application: string;
+                            company: string;
+                            bin: string;
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            buyerCategory: string | null;
+                            broker: string | null;
+                            documents: {
+                                /** @description the state registration certificate's number */
+                                registration: string;
+                                /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                                vat: {
+                                    certificate: string;
+                                    /** @description full years as a VAT payer */
+                                    years: number;
+                                } | null;
+                                /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                                stations: {
+                                    name: string;
+                                    region: string;
+                                    document: string;
+                                }[];
+                            };
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "refused";
+                            submitted: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                            };
+                            decided: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            } | null;
+                            member: string | null;
+                            account: string | null;
+                            feeTiyn: number;
+                            depositTiyn: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     adminListInstruments: {
         parameters: {
             query?: never;
@@ -9661,6 +10084,605 @@ export interface operations {
                 };
             };
             /** @description Error codes: ACCOUNT_EXISTS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listApplications: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "refused";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        applications: {
+                            application: string;
+                            company: string;
+                            bin: string;
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            buyerCategory: string | null;
+                            broker: string | null;
+                            documents: {
+                                /** @description the state registration certificate's number */
+                                registration: string;
+                                /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                                vat: {
+                                    certificate: string;
+                                    /** @description full years as a VAT payer */
+                                    years: number;
+                                } | null;
+                                /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                                stations: {
+                                    name: string;
+                                    region: string;
+                                    document: string;
+                                }[];
+                            };
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "refused";
+                            submitted: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                            };
+                            decided: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            } | null;
+                            member: string | null;
+                            account: string | null;
+                            feeTiyn: number;
+                            depositTiyn: number;
+                        }[];
+                        exclusions: {
+                            member: string;
+                            bin: string | null;
+                            /** @description YYYY-MM-DD: the first day an application from the BIN is accepted */
+                            barredUntil: string;
+                            reason: string;
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "member": "AKTAU-GAS",
+                 *       "account": "AKTAU-GAS-1",
+                 *       "feeReference": "KZ-2026-0101",
+                 *       "depositReference": "KZ-2026-0102",
+                 *       "reason": "documents checked against the state registry"
+                 *     }
+                 */
+                "application/json": {
+                    member: string;
+                    account: string | null;
+                    feeReference: string;
+                    depositReference: string | null;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        application: {
+                            application: string;
+                            company: string;
+                            bin: string;
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            buyerCategory: string | null;
+                            broker: string | null;
+                            documents: {
+                                /** @description the state registration certificate's number */
+                                registration: string;
+                                /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                                vat: {
+                                    certificate: string;
+                                    /** @description full years as a VAT payer */
+                                    years: number;
+                                } | null;
+                                /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                                stations: {
+                                    name: string;
+                                    region: string;
+                                    document: string;
+                                }[];
+                            };
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "refused";
+                            submitted: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                            };
+                            decided: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            } | null;
+                            member: string | null;
+                            account: string | null;
+                            feeTiyn: number;
+                            depositTiyn: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: APPLICATION_INVALID, REFERENCE_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_EXISTS, APPLICATION_DECIDED, MEMBER_EXISTS, REFERENCE_DUPLICATE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refuseApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "VAT certificate expired"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        application: {
+                            application: string;
+                            company: string;
+                            bin: string;
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            buyerCategory: string | null;
+                            broker: string | null;
+                            documents: {
+                                /** @description the state registration certificate's number */
+                                registration: string;
+                                /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                                vat: {
+                                    certificate: string;
+                                    /** @description full years as a VAT payer */
+                                    years: number;
+                                } | null;
+                                /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                                stations: {
+                                    name: string;
+                                    region: string;
+                                    document: string;
+                                }[];
+                            };
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "refused";
+                            submitted: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                            };
+                            decided: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            } | null;
+                            member: string | null;
+                            account: string | null;
+                            feeTiyn: number;
+                            depositTiyn: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: APPLICATION_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICATION_DECIDED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    excludeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "VAT certificate expired"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        exclusion: {
+                            member: string;
+                            bin: string | null;
+                            /** @description YYYY-MM-DD: the first day an application from the BIN is accepted */
+                            barredUntil: string;
+                            reason: string;
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: APPLICATION_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: MEMBER_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: MEMBER_EXCLUDED. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -9872,7 +9872,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: MEMBER_NOT_SUSPENDED. */
+            /** @description Error codes: MEMBER_EXCLUDED, MEMBER_NOT_SUSPENDED. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -2,7 +2,8 @@
  * Accreditation in a real browser (Debian's Chromium through playwright-core): two companies apply through the public
  * API; the operator sees them on the console with their documents, approves one (member id, trading account, the fee's
  * and the deposit's bank references, a reason) and refuses the other with the reason; the API then shows the new
- * member with its account and the fee and deposit booked, and the refused applicant reads the reason by its id.
+ * member with its account and the fee and deposit booked, and the refused applicant reads the reason by its id; the
+ * operator then excludes the member from the console and the API shows it suspended with its BIN barred two years.
  */
 
 import type { Page } from "playwright-core";
@@ -124,6 +125,25 @@ describe.skipIf(!run)("the operator decides accreditation applications in a real
       .poll(() => page.getByTestId("applications").textContent(), { timeout: LIVE_MS })
       .toContain("No application is waiting for review.");
     await screenshot(page, "accreditation");
+  });
+
+  it("excludes the new member: suspended, and its BIN barred for two years", async () => {
+    await decide("exclude-form", { member: "SHYMKENT-GAS" }, "resold its allocation outside the region");
+    const operator = await suite.server.login("operator");
+    const listed = await suite.server.call(operator, "GET", "/api/admin/applications");
+    expect(listed.body.exclusions).toEqual([
+      expect.objectContaining({
+        member: "SHYMKENT-GAS",
+        bin: "150640012345",
+        barredUntil: "2028-01-05",
+        reason: "resold its allocation outside the region",
+      }),
+    ]);
+    const members = await suite.server.call(operator, "GET", "/api/admin/members");
+    expect(members.body.members.find((m: { member: string }) => m.member === "SHYMKENT-GAS")?.suspended).toBe(true);
+    await expect
+      .poll(() => page.getByTestId("exclusions").textContent(), { timeout: LIVE_MS })
+      .toContain("SHYMKENT-GAS, barred until 2028-01-05");
     expect(pageErrors).toEqual([]);
   });
 });

@@ -90,7 +90,7 @@ describe.skipIf(!run)("a member's administrator manages users and keys in a real
     expect(await page.getByTestId("member-key-secret").count()).toBe(0);
   });
 
-  it("revokes the key and disables the user, each with the reason typed", async () => {
+  it("revokes the key, disables and re-enables the user, each with the reason typed", async () => {
     const row = page.locator('tr[data-user="aktau-dana"]');
     await page.getByLabel("Reason (for disabling").fill("laptop stolen");
     await row.getByRole("button", { name: "Revoke" }).click();
@@ -101,12 +101,17 @@ describe.skipIf(!run)("a member's administrator manages users and keys in a real
     await row.getByRole("button", { name: "Disable" }).click();
     await expect.poll(() => row.getByTestId("user-status").textContent(), { timeout: LIVE_MS }).toBe("Disabled");
     expect((await listed("aktau-dana"))?.disabled).toBe(true);
+    await page.getByLabel("Reason (for disabling").fill("back from leave");
+    await row.getByRole("button", { name: "Enable" }).click();
+    await expect.poll(() => row.getByTestId("user-status").textContent(), { timeout: LIVE_MS }).toBe("Active");
+    expect((await listed("aktau-dana"))?.disabled).toBe(false);
     const audit = suite.server.exchange.projections.audit.query({ actor: "aktau-admin" });
     expect(audit.map((entry) => entry.commandType).reverse()).toEqual([
       "user.create",
       "apiKey.create",
       "apiKey.revoke",
       "user.disable",
+      "user.enable",
     ]);
     expect(pageErrors).toEqual([]);
   });

@@ -3,9 +3,12 @@
  * the insurance deposit booked on the ledger, the member and its account created), a broker's client registered
  * under the broker, and exclusion with the two-year bar on readmission, tested at its limit: the day before the bar
  * ends an application from the BIN is refused with APPLICANT_EXCLUDED, on the day it ends it is accepted. Every
- * refusal changes nothing (the state hash equals a twin's that saw only a tick).
+ * refusal changes nothing (the state hash equals a twin's that saw only a tick). A property test runs random
+ * submissions, approvals, refusals, exclusions and the passing of days: money sums to zero over the ledger after every
+ * command, every refusal changes nothing, and a snapshot restores the same state.
  */
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ErrorCode } from "../domain/errors.ts";
 import { ACCREDITATION_FEES, ACCREDITATION_TERMS, barEnd, INSURANCE_DEPOSITS } from "./accreditation.ts";
@@ -13,6 +16,14 @@ import type { Command } from "./commands.ts";
 import { Engine } from "./engine.ts";
 import type { EngineEvent } from "./events.ts";
 import { EXTERNAL_BANK, MONEY } from "./ledger.ts";
+
+/** The sum of money over every ledger account: zero after every command (double entry). */
+function moneySum(engine: Engine): bigint {
+  let sum = 0n;
+  for (const [, asset, balance] of engine.clearingHouse.ledger.snapshot().balances)
+    if (asset === MONEY) sum += BigInt(balance);
+  return sum;
+}
 
 /** 10:00 exchange time (UTC+5) on 5 January 2026. */
 const T0 = Date.UTC(2026, 0, 5, 5, 0, 0);
@@ -242,5 +253,68 @@ describe("exclusion", () => {
       command: application("A-2") as Command,
     });
     expect(events.map((e) => (e.type === "rejected" ? e.code : e.type))).toEqual(["APPLICANT_EXCLUDED"]);
+  });
+});
+
+describe("the ledger and refusals under random accreditation traffic", () => {
+  it("money sums to zero after every command; a refused command changes nothing; a snapshot restores the same state", () => {
+    const bins = ["100000000001", "100000000002", "100000000003"];
+    const step = fc.oneof(
+      fc.record({
+        op: fc.constant("submit" as const),
+        bin: fc.constantFrom(...bins),
+        kind: fc.constantFrom("producer", "buyer", "broker"),
+      }),
+      fc.record({ op: fc.constant("approve" as const), n: fc.nat(20), reference: fc.nat(5) }),
+      fc.record({ op: fc.constant("refuse" as const), n: fc.nat(20) }),
+      fc.record({ op: fc.constant("exclude" as const), n: fc.nat(20) }),
+      fc.record({ op: fc.constant("days" as const), days: fc.integer({ min: 1, max: 400 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const x = new Exchange();
+        let submitted = 0;
+        for (const s of steps) {
+          let command: Record<string, unknown> | null = null;
+          if (s.op === "submit") {
+            submitted++;
+            command = application(`A-${submitted}`, {
+              bin: s.bin,
+              kind: s.kind,
+              buyerCategory: s.kind === "buyer" ? "wholesaler" : null,
+            });
+          } else if (s.op === "approve") {
+            command = {
+              type: "application.approve",
+              application: `A-${s.n}`,
+              member: `M-${s.n}`,
+              account: s.n % 3 === 0 ? null : `M-${s.n}-1`,
+              feeReference: `F-${s.reference}`,
+              depositReference: `D-${s.n}`,
+              reason: "checked",
+            };
+          } else if (s.op === "refuse") {
+            command = { type: "application.refuse", application: `A-${s.n}`, reason: "no" };
+          } else if (s.op === "exclude") {
+            command = { type: "member.exclude", member: `M-${s.n}`, reason: "breach" };
+          } else {
+            x.timeMs += s.days * DAY_MS;
+          }
+          if (command === null) continue;
+          const twin = Engine.restore(JSON.parse(JSON.stringify(x.engine.snapshot())));
+          const events = x.run(command);
+          if (events.some((e) => e.type === "rejected")) {
+            expect(events).toHaveLength(1);
+            // A refusal changes nothing: the state equals a twin's that only saw the time pass.
+            twin.apply({ seq: x.engine.lastSeq, timeMs: x.timeMs, command: { type: "time.tick" } });
+            expect(x.engine.stateHash()).toBe(twin.stateHash());
+          }
+          expect(moneySum(x.engine)).toBe(0n);
+        }
+        const restored = Engine.restore(JSON.parse(JSON.stringify(x.engine.snapshot())));
+        expect(restored.stateHash()).toBe(x.engine.stateHash());
+      }),
+      { seed: 20261204, numRuns: 200 },
+    );
   });
 });

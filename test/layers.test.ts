@@ -52,6 +52,7 @@ const ENGINE_TYPES_FOR_PROJECTIONS = [
   "members.ts",
   "book.ts",
   "access.ts",
+  "accreditation.ts",
 ];
 
 /**

@@ -128,6 +128,24 @@ export const ERRORS = {
   },
   MEMBER_ALREADY_SUSPENDED: { httpStatus: 409, template: "Member '{member}' is already suspended." },
   MEMBER_NOT_SUSPENDED: { httpStatus: 409, template: "Member '{member}' is not suspended." },
+  MEMBER_EXCLUDED: {
+    httpStatus: 409,
+    template: "Member '{member}' is excluded; it returns only through a new application after the bar on readmission.",
+  },
+  // Accreditation (engine/accreditation.ts).
+  APPLICATION_INVALID: { httpStatus: 400, template: "Application field '{field}' has value {value}; expected {rule}." },
+  APPLICATION_EXISTS: { httpStatus: 409, template: "Application '{id}' already exists." },
+  APPLICATION_NOT_FOUND: { httpStatus: 404, template: "No application '{id}'." },
+  APPLICATION_DECIDED: { httpStatus: 409, template: "Application '{id}' is already {status}; it is decided once." },
+  APPLICATION_PENDING: {
+    httpStatus: 409,
+    template: "BIN {bin} already has a pending application '{id}'; wait for its decision.",
+  },
+  APPLICANT_EXCLUDED: {
+    httpStatus: 403,
+    template:
+      "BIN {bin} belongs to member '{member}', excluded from the exchange; an application is accepted from {until}.",
+  },
   GROUP_INVALID: { httpStatus: 400, template: "Group {value} is not valid; {rule}." },
   GROUP_EVIDENCE_INVALID: { httpStatus: 400, template: "Evidence reference {value} is not valid; {rule}." },
   GROUP_UNCHANGED: { httpStatus: 409, template: "Member '{member}' {state}; recording that changes nothing." },

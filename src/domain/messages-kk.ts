@@ -60,6 +60,15 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "'{member}' қатысушысы сауда-саттықтан шеттетілген; оператор қалпына келтірмейінше ол өтінім бере де, өзгерте де алмайды.",
   MEMBER_ALREADY_SUSPENDED: "'{member}' қатысушысы шеттетіліп қойған.",
   MEMBER_NOT_SUSPENDED: "'{member}' қатысушысы шеттетілмеген.",
+  MEMBER_EXCLUDED:
+    "'{member}' қатысушысы шығарылған; ол қайта қабылдауға тыйым салу мерзімі біткеннен кейін жаңа өтініш арқылы ғана орала алады.",
+  APPLICATION_INVALID: "Өтініштің '{field}' өрісінің мәні {value}; күтілетіні: {rule}.",
+  APPLICATION_EXISTS: "'{id}' өтініші бұрыннан бар.",
+  APPLICATION_NOT_FOUND: "'{id}' өтініші жоқ.",
+  APPLICATION_DECIDED: "'{id}' өтініші қаралып қойған ({status}); шешім бір рет қабылданады.",
+  APPLICATION_PENDING: "{bin} БСН бойынша '{id}' өтініші қаралуда; шешімді күтіңіз.",
+  APPLICANT_EXCLUDED:
+    "{bin} БСН биржадан шығарылған '{member}' қатысушысына тиесілі; өтініш {until:date} бастап қабылданады.",
   GROUP_INVALID: "{value} тобы жарамсыз; {rule}.",
   GROUP_EVIDENCE_INVALID: "{value} негіздеме сілтемесі жарамсыз; {rule}.",
   GROUP_UNCHANGED: "'{member}' қатысушысы: {state}; бұл жазба ештеңені өзгертпейді.",

@@ -60,6 +60,15 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "Участник '{member}' отстранён от торгов; он не может подавать и менять заявки, пока оператор его не восстановит.",
   MEMBER_ALREADY_SUSPENDED: "Участник '{member}' уже отстранён.",
   MEMBER_NOT_SUSPENDED: "Участник '{member}' не отстранён.",
+  MEMBER_EXCLUDED:
+    "Участник '{member}' исключён; вернуться он может только по новому заявлению после окончания запрета на повторный приём.",
+  APPLICATION_INVALID: "Поле заявления '{field}' имеет значение {value}; ожидается: {rule}.",
+  APPLICATION_EXISTS: "Заявление '{id}' уже существует.",
+  APPLICATION_NOT_FOUND: "Заявления '{id}' нет.",
+  APPLICATION_DECIDED: "Заявление '{id}' уже рассмотрено ({status}); решение принимается один раз.",
+  APPLICATION_PENDING: "По БИН {bin} уже есть заявление '{id}' на рассмотрении; дождитесь решения.",
+  APPLICANT_EXCLUDED:
+    "БИН {bin} принадлежит участнику '{member}', исключённому с биржи; заявление принимается с {until:date}.",
   GROUP_INVALID: "Группа {value} недействительна; {rule}.",
   GROUP_EVIDENCE_INVALID: "Ссылка на основание {value} недействительна; {rule}.",
   GROUP_UNCHANGED: "Участник '{member}': {state}; такая запись ничего не меняет.",

@@ -7,7 +7,7 @@
  * never sees a password or a key's secret: a password arrives already hashed and a secret already sealed (encrypted
  * with a key the engine does not hold), as opaque text the events carry on to the read model that signs people in.
  *
- * Rules: user and key ids are new ids; a trader or viewer belongs to an accredited member, an operator or regulator
+ * Rules: user and key ids are new ids; a trader, viewer or administrator belongs to an accredited member, an operator or regulator
  * to none; a disabled user signs in with nothing and their keys stop working; a user has at most
  * `API_KEYS_PER_USER_MAX` keys (revoked ones count: they stay on record); a revoked key stays revoked.
  *
@@ -16,7 +16,11 @@
 
 import { type Problem, problem } from "../domain/errors.ts";
 
-export const USER_ROLES = ["operator", "regulator", "trader", "viewer"] as const;
+/**
+ * A member's `administrator` manages the member's own users and API keys (and reads its accounts like a viewer); a
+ * trader acts on the member's accounts; a viewer reads them. The operator and the regulator belong to no member.
+ */
+export const USER_ROLES = ["operator", "regulator", "trader", "viewer", "administrator"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 export const API_KEY_SCOPES = ["read", "trade"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -192,7 +196,7 @@ export class Access {
         }
         if (!USER_ROLES.includes(c.role as UserRole)) return field("role", c.role, `one of ${USER_ROLES.join(", ")}`);
         const role = c.role as UserRole;
-        const ofMember = role === "trader" || role === "viewer";
+        const ofMember = roleOfMember(role);
         if (ofMember) {
           if (!validId(c.member)) return field("member", c.member, `a ${role} belongs to a member: ${idRule()}`);
           if (!hasMember(c.member)) return problem("MEMBER_NOT_FOUND", { id: c.member });
@@ -312,6 +316,11 @@ export class Access {
     for (const k of snapshot?.keys ?? []) access.keys.set(k.id, { ...k });
     return access;
   }
+}
+
+/** Roles whose users belong to a member (the others, the operator and the regulator, to none). */
+export function roleOfMember(role: UserRole): boolean {
+  return role === "trader" || role === "viewer" || role === "administrator";
 }
 
 function validId(value: unknown): value is string {

@@ -11,6 +11,7 @@ import type { OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 export type { InstrumentDescription };
 
 import type { AccessCommand } from "./access.ts";
+import type { AccreditationCommand } from "./accreditation.ts";
 import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingTerms } from "./clearing.ts";
 import type {
@@ -32,6 +33,7 @@ import type { VatSetCommand } from "./vat.ts";
 
 export type {
   AccountOpenCommand,
+  AccreditationCommand,
   GasCommand,
   MemberAddCommand,
   MemberGroupCommand,
@@ -215,6 +217,7 @@ export type Command =
   | SetPhaseCommand
   | SetReferencePriceCommand
   | AccessCommand
+  | AccreditationCommand
   | SurveillanceCommand
   | VatSetCommand
   | NoticeCommand
@@ -261,6 +264,10 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "user.secondFactor",
   "apiKey.create",
   "apiKey.revoke",
+  "application.submit",
+  "application.approve",
+  "application.refuse",
+  "member.exclude",
   "surveillance.configure",
   "case.open",
   "case.join",

@@ -53,6 +53,7 @@ import {
   type TimeInForce,
 } from "../domain/order.ts";
 import { Access, type AccessSnapshot } from "./access.ts";
+import { Accreditation, type AccreditationSnapshot } from "./accreditations.ts";
 import type { AuctionOutcome } from "./auction.ts";
 import { NIL } from "./book.ts";
 import { checkCalendar } from "./calendar.ts";
@@ -97,6 +98,8 @@ export interface EngineSnapshot {
   readonly house: ClearingHouseSnapshot;
   /** Users and API keys; left out while there are none, so states from before they were journaled hash the same. */
   readonly access?: AccessSnapshot;
+  /** Applications and exclusions; left out while there are none, so older states hash the same. */
+  readonly accreditation?: AccreditationSnapshot;
   /** The surveillance configuration and open cases; left out while there are none (same reason as `access`). */
   readonly surveillance?: SurveillanceSnapshot;
   /** Re-offers, extra sessions and negotiated deals (remedies.ts); left out while there are none. */
@@ -150,6 +153,7 @@ export class Engine {
   private readonly orders = new Map<string, OrderRecord>();
   private house = new ClearingHouse();
   private access = new Access();
+  private accreditation = new Accreditation();
   private desk = new SurveillanceDesk();
   private remedies = new Remedies();
   /** True while the engine itself enters a re-offer's sell order into an extra session. */
@@ -284,6 +288,20 @@ export class Engine {
       case "apiKey.create":
       case "apiKey.revoke":
         return this.access.apply(command, (member) => this.house.members.hasMember(member), out);
+      case "application.submit":
+      case "application.approve":
+      case "application.refuse":
+        return this.accreditation.apply(command, this.house, this.nowMsValue, out);
+      case "member.exclude": {
+        // Exclusion: the kill switch (unless the member is suspended already), then the bar on readmission.
+        const refusal = this.accreditation.checkExclude(command, this.house);
+        if (refusal) return refusal;
+        if (!this.house.members.member(command.member)!.suspended) {
+          this.suspendOrReinstate({ type: "member.suspend", member: command.member, reason: command.reason }, out);
+        }
+        this.accreditation.exclude(command, this.house, this.nowMsValue, out);
+        return null;
+      }
       case "surveillance.configure":
       case "case.open":
       case "case.join":
@@ -867,6 +885,10 @@ export class Engine {
     out: EngineEvent[],
   ): Problem | null {
     const suspend = command.type === "member.suspend";
+    // An excluded member stays out: readmission is a new application after the bar.
+    if (!suspend && this.accreditation.isExcluded(command.member)) {
+      return problem("MEMBER_EXCLUDED", { member: command.member });
+    }
     const refusal = this.house.checkSuspension(command.member, suspend) ?? checkReason(command.reason);
     if (refusal) return refusal;
     this.house.setSuspended(command.member, suspend, command.reason, out);
@@ -1346,6 +1368,7 @@ export class Engine {
       orders,
       house: this.house.snapshot(),
       ...(this.access.empty ? {} : { access: this.access.snapshot() }),
+      ...(this.accreditation.empty ? {} : { accreditation: this.accreditation.snapshot() }),
       ...(this.desk.empty ? {} : { surveillance: this.desk.snapshot() }),
       ...(this.remedies.empty ? {} : { remedies: this.remedies.snapshot() }),
     };
@@ -1360,6 +1383,7 @@ export class Engine {
     for (const saved of snapshot.markets) engine.addMarket(Market.restore(saved, engine.orders));
     engine.house = new ClearingHouse(snapshot.house);
     engine.access = Access.restore(snapshot.access);
+    engine.accreditation = Accreditation.restore(snapshot.accreditation);
     engine.desk = new SurveillanceDesk(snapshot.surveillance);
     engine.remedies = Remedies.restore(snapshot.remedies);
     for (const market of engine.markets.values()) engine.trackTimer(market);

@@ -8,6 +8,7 @@ import type { ErrorCode, ErrorDetails } from "../domain/errors.ts";
 import type { InstrumentDescription } from "../domain/instrument.ts";
 import type { CancelReason, OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 import type { AccessEvent } from "./access.ts";
+import type { AccreditationEvent } from "./accreditation.ts";
 import type { SurplusSide } from "./auction.ts";
 import type { TradingCalendar } from "./calendar.ts";
 import type { ClearingEvent, ClearingTerms } from "./clearing.ts";
@@ -264,6 +265,7 @@ export type EngineEvent =
   | AuctionEvent
   | ReferencePriceEvent
   | AccessEvent
+  | AccreditationEvent
   | SurveillanceConfiguredEvent
   | VatSetEvent
   | NoticeEvent

@@ -37,6 +37,8 @@ export const ACCESS_POLICIES = [
   "memberOwn",
   /** The signed-in member's own settings: its traders, in a browser session or with a trade-scoped key. */
   "memberOwnChange",
+  /** A member's administrator, over the member's own users and API keys (reads with `read`, changes with `trade`). */
+  "memberAdmin",
   "consoleRead",
   "operatorChange",
   "regulatorChange",

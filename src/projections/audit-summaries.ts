@@ -171,6 +171,13 @@ export const SUMMARIES_RU: Summaries = {
   "user.secondFactor": (p) =>
     `${p.raw("secretSealed") === null ? "отключить второй фактор пользователя" : "включить второй фактор (TOTP) пользователю"} ${p.f("user")}; причина: ${p.reason("reason")}`,
   "trade.void": (p) => `аннулировать сделку ${p.f("trade")} по ${p.f("rule")}; причина: ${p.reason("reason")}`,
+  "application.submit": (p) =>
+    `подать заявление ${p.f("application")} на аккредитацию: ${p.f("company")}, БИН ${p.f("bin")}, вид ${p.f("kind")}`,
+  "application.approve": (p) =>
+    `одобрить заявление ${p.f("application")}: участник ${p.f("member")}, сбор по ${p.f("feeReference")}, взнос по ${p.f("depositReference")}; основание: ${p.reason("reason")}`,
+  "application.refuse": (p) => `отказать по заявлению ${p.f("application")}; причина: ${p.reason("reason")}`,
+  "member.exclude": (p) =>
+    `исключить участника ${p.f("member")} с запретом повторного приёма на два года; причина: ${p.reason("reason")}`,
   "vat.set": (p) => `установить НДС ${p.f("rateBps")} б.п. с ${p.f("from")}; причина: ${p.reason("reason")}`,
   "notices.prefer": (p) =>
     `настроить уведомления участника ${p.f("member")}: в браузере ${p.list("web")}; по почте ${p.list("mail")}`,
@@ -257,6 +264,13 @@ export const SUMMARIES_KK: Summaries = {
   "user.secondFactor": (p) =>
     `${p.f("user")} пайдаланушысының ${p.raw("secretSealed") === null ? "екінші факторын өшіру" : "екінші факторын (TOTP) қосу"}; себебі: ${p.reason("reason")}`,
   "trade.void": (p) => `${p.f("trade")} мәмілесін ${p.f("rule")} бойынша жою; себебі: ${p.reason("reason")}`,
+  "application.submit": (p) =>
+    `аккредиттеуге ${p.f("application")} өтінішін беру: ${p.f("company")}, БСН ${p.f("bin")}, түрі ${p.f("kind")}`,
+  "application.approve": (p) =>
+    `${p.f("application")} өтінішін мақұлдау: қатысушы ${p.f("member")}, алым ${p.f("feeReference")}, жарна ${p.f("depositReference")} бойынша; негіздеме: ${p.reason("reason")}`,
+  "application.refuse": (p) => `${p.f("application")} өтінішінен бас тарту; себебі: ${p.reason("reason")}`,
+  "member.exclude": (p) =>
+    `${p.f("member")} қатысушысын қайта қабылдауға екі жыл тыйым салып шығару; себебі: ${p.reason("reason")}`,
   "vat.set": (p) => `${p.f("from")} бастап ҚҚС-ты ${p.f("rateBps")} б.т. етіп белгілеу; себебі: ${p.reason("reason")}`,
   "notices.prefer": (p) =>
     `${p.f("member")} қатысушысының хабарламаларын баптау: браузерде ${p.list("web")}; поштамен ${p.list("mail")}`,

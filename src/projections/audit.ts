@@ -70,6 +70,7 @@ const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   instrument: "listing",
   member: "membership",
   account: "membership",
+  application: "membership",
   group: "membership",
   user: "membership",
   key: "membership",
@@ -412,6 +413,18 @@ function summarise(fields: Record<string, unknown>): string {
     case "negotiated.accept":
     case "negotiated.reject":
       summary = `${type === "negotiated.accept" ? "accept" : "reject"} negotiated deal ${f("deal")} (account ${f("account")})`;
+      break;
+    case "application.submit":
+      summary = `submit accreditation application ${f("application")}: ${f("company")}, BIN ${f("bin")}, as ${f("kind")}`;
+      break;
+    case "application.approve":
+      summary = `approve application ${f("application")}: member ${f("member")}, fee on ${f("feeReference")}, deposit on ${f("depositReference")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "application.refuse":
+      summary = `refuse application ${f("application")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "member.exclude":
+      summary = `exclude member ${f("member")}, barred from readmission for two years; reason: ${reasonText(fields.reason)}`;
       break;
     case "vat.set":
       summary = `set VAT to ${f("rateBps")} bps from ${f("from")}; reason: ${reasonText(fields.reason)}`;

@@ -23,6 +23,7 @@
  */
 
 import { Accounts } from "./accounts.ts";
+import { Applications } from "./applications.ts";
 import { AuditTrail } from "./audit.ts";
 import { ContractFactsView } from "./contracts.ts";
 import { Controls } from "./controls.ts";
@@ -41,6 +42,7 @@ import { SupplyObligations, type SupplyPlanRow } from "./supply.ts";
 import { UserDirectory } from "./users.ts";
 
 export * from "./accounts.ts";
+export * from "./applications.ts";
 export * from "./audit.ts";
 export * from "./contracts.ts";
 export * from "./controls.ts";
@@ -88,6 +90,8 @@ export class Projections {
   /** Stations, shipments, diversions and the regulator's delivery view per region and month. */
   readonly deliveries: DeliveryViews;
   readonly users: UserDirectory;
+  /** Accreditation applications and exclusions. */
+  readonly applications: Applications;
   /** What each trade's documents show, as it was at the trade: parties, BINs, VAT rate, clearing terms. */
   readonly contracts: ContractFactsView;
   /** The price limits in force, at the journal's time (limits.ts). */
@@ -118,6 +122,7 @@ export class Projections {
     this.controls = new Controls();
     this.deliveries = new DeliveryViews({ registry: this.instruments, ...timing });
     this.users = new UserDirectory();
+    this.applications = new Applications();
     this.contracts = new ContractFactsView(timing);
     this.limits = new LimitsInForce({
       controls: this.controls,
@@ -159,6 +164,7 @@ export class Projections {
     this.controls.apply(outcome);
     this.deliveries.apply(outcome);
     this.users.apply(outcome);
+    this.applications.apply(outcome);
     this.contracts.apply(outcome);
     this.notices.apply(outcome);
     this.remedies.apply(outcome);

@@ -37,6 +37,7 @@ const CALLERS = [
   "ownerReadKey",
   "operatorReadKey",
   "regulatorReadKey",
+  "admin",
 ] as const;
 type Caller = (typeof CALLERS)[number];
 type Answer = "2xx" | "401" | "403";
@@ -51,25 +52,27 @@ const USER_OF: Readonly<Record<Exclude<Caller, "anonymous">, string>> = {
   ownerReadKey: "aktau-trader",
   operatorReadKey: "operator",
   regulatorReadKey: "regulator",
+  admin: "aktau-admin",
 };
 
 /**
  * Who gets what, per policy. Columns: anonymous, viewer (AKTAU), owner (AKTAU's trader), other (ATYRAU's trader),
- * operator, regulator, and read-only API keys of the owner, the operator and the regulator.
+ * operator, regulator, read-only API keys of the owner, the operator and the regulator, and AKTAU's administrator.
  */
 const POLICIES = {
-  //               anon   viewer owner  other  oper   regul  ownKey opKey  regKey
-  public: row("2xx   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
-  signedIn: row("401   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
-  person: row("401   2xx    2xx    2xx    2xx    2xx    403    403    403"),
-  memberRead: row("401   2xx    2xx    403    2xx    2xx    2xx    2xx    2xx"),
-  memberTrade: row("401   403    2xx    403    403    403    403    403    403"),
-  memberOwn: row("401   2xx    2xx    2xx    403    403    2xx    403    403"),
-  memberOwnChange: row("401   403    2xx    2xx    403    403    403    403    403"),
-  consoleRead: row("401   403    403    403    2xx    2xx    403    2xx    2xx"),
-  operatorChange: row("401   403    403    403    2xx    403    403    403    403"),
-  operatorRead: row("401   403    403    403    2xx    403    403    2xx    403"),
-  regulatorChange: row("401   403    403    403    403    2xx    403    403    403"),
+  //               anon   viewer owner  other  oper   regul  ownKey opKey  regKey  admin
+  public: row("2xx   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
+  signedIn: row("401   2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx    2xx"),
+  person: row("401   2xx    2xx    2xx    2xx    2xx    403    403    403    2xx"),
+  memberRead: row("401   2xx    2xx    403    2xx    2xx    2xx    2xx    2xx    2xx"),
+  memberTrade: row("401   403    2xx    403    403    403    403    403    403    403"),
+  memberOwn: row("401   2xx    2xx    2xx    403    403    2xx    403    403    2xx"),
+  memberOwnChange: row("401   403    2xx    2xx    403    403    403    403    403    403"),
+  consoleRead: row("401   403    403    403    2xx    2xx    403    2xx    2xx    403"),
+  operatorChange: row("401   403    403    403    2xx    403    403    403    403    403"),
+  operatorRead: row("401   403    403    403    2xx    403    403    2xx    403    403"),
+  regulatorChange: row("401   403    403    403    403    2xx    403    403    403    403"),
+  memberAdmin: row("401   403    403    403    403    403    403    403    403    2xx"),
 } as const;
 type Policy = keyof typeof POLICIES;
 
@@ -97,6 +100,12 @@ const REASON = { reason: "access matrix" };
 const LAB_RUN = { scenario: "baseline-2021", days: 2 };
 const LAB_RUN_ID = new LabCatalog().resolve(LAB_RUN).id;
 const M = "MX";
+const MX_APPLICATION = {
+  company: "Matrix refinery LLP",
+  bin: "990000000000",
+  kind: "producer",
+  documents: { registration: "MX-REG", vat: { certificate: "MX-VAT", years: 3 }, stations: [] },
+};
 const MX_INSTRUMENT = "MX-I";
 
 /** Rows run in this order: later rows may rely on what earlier ones did (suspend before reinstate). */
@@ -334,10 +343,73 @@ const ROWS: readonly Row[] = [
     path: `/api/admin/instruments/${INSTRUMENT}/calendar`,
   },
   { route: "GET /api/admin/members", policy: "consoleRead" },
+  // Accreditation: anyone applies (a new BIN per caller); the operator decides MX-APP and MX-APP2 and excludes MX-EX.
+  {
+    route: "POST /api/applications",
+    policy: "public",
+    body: (caller) => ({ ...MX_APPLICATION, bin: `9900000000${String(CALLERS.indexOf(caller)).padStart(2, "0")}` }),
+  },
+  { route: "GET /api/applications/:id", policy: "public", path: "/api/applications/MX-APP" },
+  { route: "GET /api/admin/applications", policy: "consoleRead" },
+  {
+    route: "POST /api/admin/applications/:id/approve",
+    policy: "operatorChange",
+    path: "/api/admin/applications/MX-APP/approve",
+    body: () => ({
+      member: "MX-NEW",
+      account: "MX-NEW-1",
+      feeReference: "MX-FEE",
+      depositReference: "MX-DEP",
+      reason: "access matrix",
+    }),
+  },
+  {
+    route: "POST /api/admin/applications/:id/refuse",
+    policy: "operatorChange",
+    path: "/api/admin/applications/MX-APP2/refuse",
+    body: () => REASON,
+  },
+  {
+    route: "POST /api/admin/members/:id/exclude",
+    policy: "operatorChange",
+    path: "/api/admin/members/MX-EX/exclude",
+    body: () => REASON,
+  },
   { route: "GET /api/admin/accounts", policy: "consoleRead" },
   { route: "GET /api/admin/obligations", policy: "consoleRead" },
   { route: "GET /api/admin/stations", policy: "consoleRead" },
   { route: "GET /api/admin/users", policy: "consoleRead" },
+  // A member's administrator over AKTAU's own users: `mx-staff` (a viewer of AKTAU with the key `mx-staff-key`).
+  { route: "GET /api/member/users", policy: "memberAdmin" },
+  {
+    route: "POST /api/member/users",
+    policy: "memberAdmin",
+    body: (caller) => ({ id: `mx-new-${caller}`, name: "New staff", role: "viewer", password: PASSWORD }),
+  },
+  {
+    route: "POST /api/member/users/:id/disable",
+    policy: "memberAdmin",
+    path: "/api/member/users/mx-staff/disable",
+    body: () => REASON,
+  },
+  {
+    route: "POST /api/member/users/:id/enable",
+    policy: "memberAdmin",
+    path: "/api/member/users/mx-staff/enable",
+    body: () => REASON,
+  },
+  {
+    route: "POST /api/member/users/:id/keys",
+    policy: "memberAdmin",
+    path: "/api/member/users/mx-staff/keys",
+    body: () => ({ scopes: ["read"] }),
+  },
+  {
+    route: "DELETE /api/member/users/:id/keys/:keyId",
+    policy: "memberAdmin",
+    path: "/api/member/users/mx-staff/keys/mx-staff-key",
+    body: () => REASON,
+  },
   { route: "GET /api/admin/alerts", policy: "consoleRead" },
   { route: "GET /api/admin/users/:id/keys", policy: "consoleRead", path: "/api/admin/users/mx-victim/keys" },
   { route: "GET /api/regulator/overview", policy: "consoleRead" },
@@ -651,6 +723,16 @@ const SETUP: Command[] = [
   { type: "phase.set", instrument: INSTRUMENT, phase: "closed" },
   { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
   { type: "member.add", member: M, name: "Matrix wholesaler", roles: ["buyer"], buyerCategory: "wholesaler" },
+  { type: "member.add", member: "MX-EX", name: "Matrix member to exclude", roles: ["producer"], bin: "990000000099" },
+  ...(["MX-APP", "MX-APP2"] as const).map(
+    (application, i): Command => ({
+      type: "application.submit",
+      application,
+      ...MX_APPLICATION,
+      kind: "producer",
+      bin: `99000000009${i}`,
+    }),
+  ),
   { type: "account.open", account: "MX-1", member: M },
   { type: "money.deposit", account: "MX-1", amount: 1_000_000_000, reference: "MX-SETUP" },
   {
@@ -852,7 +934,10 @@ beforeAll(async () => {
     secret: "s",
     scopes: ["read"],
   });
-  for (const caller of ["viewer", "owner", "other", "operator", "regulator"] as const) {
+  await server.addUser("aktau-admin", "administrator", "AKTAU");
+  await server.addUser("mx-staff", "viewer", "AKTAU");
+  await server.putApiKey({ id: "mx-staff-key", user: "mx-staff", secret: "s", scopes: ["read"] });
+  for (const caller of ["viewer", "owner", "other", "operator", "regulator", "admin"] as const) {
     sessions.set(caller, await server.login(USER_OF[caller]));
   }
   for (const caller of ["ownerReadKey", "operatorReadKey", "regulatorReadKey"] as const) {

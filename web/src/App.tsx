@@ -8,6 +8,7 @@ import { useConnection, useStreamStatus } from "./api/live.ts";
 import { useSession } from "./api/session.tsx";
 import type { Role } from "./api/types.ts";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
+import { MemberUsers } from "./components/MemberUsers.tsx";
 import { NotificationBell } from "./components/NotificationBell.tsx";
 import { exchangeTime } from "./format.ts";
 import { LANGUAGES, useI18n } from "./i18n/index.tsx";
@@ -36,8 +37,14 @@ const PAGES: readonly PageSpec[] = [
   { path: "/surveillance", label: "nav.surveillance", roles: ["regulator"] },
   { path: "/surveillance/case", label: "nav.surveillance", roles: ["regulator"], hidden: true },
   { path: "/operator", label: "nav.operator", roles: ["operator"] },
+  { path: "/users", label: "nav.users", roles: ["administrator"] },
   { path: "/lab", label: "nav.lab", roles: null },
-  { path: "/account", label: "nav.account", roles: ["trader", "viewer", "operator", "regulator"], hidden: true },
+  {
+    path: "/account",
+    label: "nav.account",
+    roles: ["trader", "viewer", "administrator", "operator", "regulator"],
+    hidden: true,
+  },
 ];
 
 export function App() {
@@ -61,6 +68,7 @@ export function App() {
   else if (!user || !page.roles.includes(user.role)) content = <SignIn reason={t("app.needsRole")} />;
   else if (page.path === "/terminal") content = <Terminal user={user} />;
   else if (page.path === "/account") content = <Account user={user} />;
+  else if (page.path === "/users") content = <MemberUsers />;
   else if (page.path === "/regulator") content = <Regulator />;
   else if (page.path === "/surveillance") content = <Surveillance />;
   else if (page.path === "/surveillance/case") content = <SurveillanceCase />;

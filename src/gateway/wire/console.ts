@@ -119,7 +119,7 @@ export const MEMBER = Strict({
   accounts: Type.Array(TEXT),
 });
 
-export const ROLE = Enum(["operator", "regulator", "trader", "viewer"] as const);
+export const ROLE = Enum(["operator", "regulator", "trader", "viewer", "administrator"] as const);
 export const SCOPE = Enum(["read", "trade"] as const);
 
 export const PUBLIC_USER = Strict({ id: TEXT, name: TEXT, role: ROLE, member: Nullable(TEXT) });

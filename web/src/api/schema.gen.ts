@@ -702,6 +702,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/member/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The administrator's member's users with their API keys (never secrets) */
+        get: operations["listMemberUsers"];
+        put?: never;
+        /** Create a trader, viewer or administrator of the administrator's member; password 10+ characters, not a common one */
+        post: operations["createMemberUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/member/users/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable a user of the member, with a reason: signs them out everywhere, their API keys stop working */
+        post: operations["disableMemberUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/member/users/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a disabled user of the member, with a reason */
+        post: operations["enableMemberUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/member/users/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an API key for a user of the member, with scopes; the secret is in this answer only */
+        post: operations["createMemberApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/member/users/{id}/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key of a user of the member, with a reason (it stays on record) */
+        delete: operations["revokeMemberApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply for accreditation with the documents' reference numbers; keep the id the answer gives to follow the application */
+        post: operations["submitApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An application's status and the decision's reason, by its id */
+        get: operations["getApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/instruments": {
         parameters: {
             query?: never;
@@ -895,6 +1015,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accreditation applications, newest first, and the members excluded with the end of their bar */
+        get: operations["listApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/applications/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve an application: books the accreditation fee and the insurance deposit received, creates the member (or the broker's client account) and its trading account */
+        post: operations["approveApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/applications/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse an application with the reason */
+        post: operations["refuseApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/members/{id}/exclude": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exclude a member for a breach, with the reason: its orders are cancelled, it stays suspended, and its BIN may apply again only after two years */
+        post: operations["excludeMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/accounts/{account}/deposits": {
         parameters: {
             query?: never;
@@ -1059,7 +1247,7 @@ export interface paths {
         /** Users with their API keys (never secrets) */
         get: operations["listUsers"];
         put?: never;
-        /** Create a user: operator or regulator (no member), trader or viewer (of a member); password 10+ characters, not a common one */
+        /** Create a user: operator or regulator (no member), trader, viewer or administrator (of a member); password 10+ characters, not a common one */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -2717,7 +2905,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {unknown} */
-            role: "operator" | "regulator" | "trader" | "viewer";
+            role: "operator" | "regulator" | "trader" | "viewer" | "administrator";
             member: string | null;
             disabled: boolean;
             /** @description signs in with a second factor (TOTP) as well as the password */
@@ -2728,7 +2916,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {unknown} */
-            role: "operator" | "regulator" | "trader" | "viewer";
+            role: "operator" | "regulator" | "trader" | "viewer" | "administrator";
             member: string | null;
         };
         ApiKey: {
@@ -8385,6 +8573,971 @@ export interface operations {
             };
         };
     };
+    listMemberUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        member: string;
+                        users: components["schemas"]["User"][];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createMemberUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "aktau-trader-3",
+                 *       "name": "Dana K.",
+                 *       "role": "trader",
+                 *       "password": "a long passphrase only I know"
+                 *     }
+                 */
+                "application/json": {
+                    id: string;
+                    name: string;
+                    /** @enum {unknown} */
+                    role: "trader" | "viewer" | "administrator";
+                    password: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description Error codes: PASSWORD_WEAK, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: USER_EXISTS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    disableMemberUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "left the company on 1 December"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: USER_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enableMemberUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "left the company on 1 December"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: USER_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createMemberApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    scopes: ("read" | "trade")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        key: components["schemas"]["ApiKey"];
+                        /** @description shown once, never again */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: USER_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: API_KEYS_LIMIT, USER_DISABLED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeMemberApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "left the company on 1 December"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        key: components["schemas"]["ApiKey"];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: API_KEY_NOT_FOUND, USER_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submitApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "company": "Aktau filling stations LLP",
+                 *       "bin": "080540012345",
+                 *       "kind": "buyer",
+                 *       "buyerCategory": "filling-station-network",
+                 *       "documents": {
+                 *         "registration": "REG-2008-0412",
+                 *         "vat": {
+                 *           "certificate": "VAT-60001-2009",
+                 *           "years": 16
+                 *         },
+                 *         "stations": [
+                 *           {
+                 *             "name": "Aktau station 1",
+                 *             "region": "MANGYSTAU",
+                 *             "document": "Lease 14/2024"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    company: string;
+                    /** @description business identification number (BIN), 12 digits */
+                    bin: string;
+                    /** @enum {unknown} */
+                    kind: "producer" | "buyer" | "broker" | "client";
+                    /** @enum {unknown} */
+                    buyerCategory?: "filling-station-network" | "gas-distribution" | "wholesaler" | "industrial" | "other";
+                    /** @description a client's accredited broker */
+                    broker?: string;
+                    documents: {
+                        /** @description the state registration certificate's number */
+                        registration: string;
+                        /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                        vat: {
+                            certificate: string;
+                            /** @description full years as a VAT payer */
+                            years: number;
+                        } | null;
+                        /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                        stations: {
+                            name: string;
+                            region: string;
+                            document: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        application: {
+                            application: string;
+                            company: string;
+                            bin: string;
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            buyerCategory: string | null;
+                            broker: string | null;
+                            documents: {
+                                /** @description the state registration certificate's number */
+                                registration: string;
+                                /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                                vat: {
+                                    certificate: string;
+                                    /** @description full years as a VAT payer */
+                                    years: number;
+                                } | null;
+                                /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                                stations: {
+                                    name: string;
+                                    region: string;
+                                    document: string;
+                                }[];
+                            };
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "refused";
+                            submitted: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                            };
+                            decided: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            } | null;
+                            member: string | null;
+                            account: string | null;
+                            feeTiyn: number;
+                            depositTiyn: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: APPLICATION_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICANT_EXCLUDED, AUTH_ORIGIN, MEMBER_SUSPENDED. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICATION_PENDING, MEMBER_EXISTS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application: {
+                            application: string;
+                            company: string;
+                            bin: string;
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            buyerCategory: string | null;
+                            broker: string | null;
+                            documents: {
+                                /** @description the state registration certificate's number */
+                                registration: string;
+                                /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                                vat: {
+                                    certificate: string;
+                                    /** @description full years as a VAT payer */
+                                    years: number;
+                                } | null;
+                                /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                                stations: {
+                                    name: string;
+                                    region: string;
+                                    document: string;
+                                }[];
+                            };
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "refused";
+                            submitted: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                            };
+                            decided: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            } | null;
+                            member: string | null;
+                            account: string | null;
+                            feeTiyn: number;
+                            depositTiyn: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     adminListInstruments: {
         parameters: {
             query?: never;
@@ -10094,7 +11247,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: MEMBER_NOT_SUSPENDED. */
+            /** @description Error codes: MEMBER_EXCLUDED, MEMBER_NOT_SUSPENDED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10306,6 +11459,605 @@ export interface operations {
                 };
             };
             /** @description Error codes: ACCOUNT_EXISTS. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listApplications: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "refused";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        applications: {
+                            application: string;
+                            company: string;
+                            bin: string;
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            buyerCategory: string | null;
+                            broker: string | null;
+                            documents: {
+                                /** @description the state registration certificate's number */
+                                registration: string;
+                                /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                                vat: {
+                                    certificate: string;
+                                    /** @description full years as a VAT payer */
+                                    years: number;
+                                } | null;
+                                /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                                stations: {
+                                    name: string;
+                                    region: string;
+                                    document: string;
+                                }[];
+                            };
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "refused";
+                            submitted: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                            };
+                            decided: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            } | null;
+                            member: string | null;
+                            account: string | null;
+                            feeTiyn: number;
+                            depositTiyn: number;
+                        }[];
+                        exclusions: {
+                            member: string;
+                            bin: string | null;
+                            /** @description YYYY-MM-DD: the first day an application from the BIN is accepted */
+                            barredUntil: string;
+                            reason: string;
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "member": "AKTAU-GAS",
+                 *       "account": "AKTAU-GAS-1",
+                 *       "feeReference": "KZ-2026-0101",
+                 *       "depositReference": "KZ-2026-0102",
+                 *       "reason": "documents checked against the state registry"
+                 *     }
+                 */
+                "application/json": {
+                    member: string;
+                    account: string | null;
+                    feeReference: string;
+                    depositReference: string | null;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        application: {
+                            application: string;
+                            company: string;
+                            bin: string;
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            buyerCategory: string | null;
+                            broker: string | null;
+                            documents: {
+                                /** @description the state registration certificate's number */
+                                registration: string;
+                                /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                                vat: {
+                                    certificate: string;
+                                    /** @description full years as a VAT payer */
+                                    years: number;
+                                } | null;
+                                /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                                stations: {
+                                    name: string;
+                                    region: string;
+                                    document: string;
+                                }[];
+                            };
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "refused";
+                            submitted: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                            };
+                            decided: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            } | null;
+                            member: string | null;
+                            account: string | null;
+                            feeTiyn: number;
+                            depositTiyn: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: APPLICATION_INVALID, REFERENCE_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: ACCOUNT_EXISTS, APPLICATION_DECIDED, MEMBER_EXISTS, REFERENCE_DUPLICATE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refuseApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "VAT certificate expired"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        application: {
+                            application: string;
+                            company: string;
+                            bin: string;
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            buyerCategory: string | null;
+                            broker: string | null;
+                            documents: {
+                                /** @description the state registration certificate's number */
+                                registration: string;
+                                /** @description the VAT registration; null for a broker's client that is not a VAT payer */
+                                vat: {
+                                    certificate: string;
+                                    /** @description full years as a VAT payer */
+                                    years: number;
+                                } | null;
+                                /** @description own filling stations or depots (required of filling-station networks and gas distributors) */
+                                stations: {
+                                    name: string;
+                                    region: string;
+                                    document: string;
+                                }[];
+                            };
+                            /** @enum {unknown} */
+                            status: "pending" | "approved" | "refused";
+                            submitted: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                            };
+                            decided: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                reason: string;
+                            } | null;
+                            member: string | null;
+                            account: string | null;
+                            feeTiyn: number;
+                            depositTiyn: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: APPLICATION_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICATION_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: APPLICATION_DECIDED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    excludeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "VAT certificate expired"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        exclusion: {
+                            member: string;
+                            bin: string | null;
+                            /** @description YYYY-MM-DD: the first day an application from the BIN is accepted */
+                            barredUntil: string;
+                            reason: string;
+                            /** @description journal sequence number */
+                            seq: number;
+                            /** @description ms since epoch (UTC) */
+                            timeMs: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: APPLICATION_INVALID, REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: MEMBER_NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: MEMBER_EXCLUDED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11683,7 +13435,7 @@ export interface operations {
                     id: string;
                     name: string;
                     /** @enum {unknown} */
-                    role: "operator" | "regulator" | "trader" | "viewer";
+                    role: "operator" | "regulator" | "trader" | "viewer" | "administrator";
                     member?: string;
                     password: string;
                     reason?: string;
@@ -13293,7 +15045,7 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "apiKey.create" | "apiKey.revoke" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "session.extra" | "negotiated.submit" | "negotiated.accept" | "negotiated.reject" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "apiKey.create" | "apiKey.revoke" | "application.submit" | "application.approve" | "application.refuse" | "member.exclude" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "session.extra" | "negotiated.submit" | "negotiated.accept" | "negotiated.reject" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, surveillance, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";

@@ -11,6 +11,7 @@ import { isMissingRoute } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { call, mutation } from "../api/typed.ts";
 import type { InstrumentQuote, Obligation } from "../api/types.ts";
+import { Applications } from "../components/Applications.tsx";
 import { ControlForm, FieldProblem } from "../components/ControlForm.tsx";
 import { FieldError } from "../components/FieldError.tsx";
 import { regionName } from "../components/LimitsText.tsx";
@@ -105,6 +106,7 @@ export function Operator() {
           </table>
         </div>
       </section>
+      <Applications memberIds={memberIds} />
       <section className="panel" aria-labelledby="operator-controls-title">
         <h2 id="operator-controls-title">{t("operator.controls")}</h2>
         <div className="controls-grid">

@@ -12,6 +12,7 @@
 
 import type { FastifyInstance } from "fastify";
 import type { RouteContext } from "../../context.ts";
+import { operatorApplicationRoutes } from "./applications.ts";
 import { operatorCalendarRoutes } from "./calendar.ts";
 import { operatorFundsRoutes } from "./funds.ts";
 import { operatorInstrumentRoutes } from "./instruments.ts";
@@ -25,6 +26,7 @@ export function operatorRoutes(api: FastifyInstance, context: RouteContext): voi
   operatorInstrumentRoutes(api, context);
   operatorCalendarRoutes(api, context);
   operatorMemberRoutes(api, context);
+  operatorApplicationRoutes(api, context);
   operatorFundsRoutes(api, context);
   operatorSettlementRoutes(api, context);
   operatorStationRoutes(api, context);

@@ -198,7 +198,12 @@ export function operatorMemberRoutes(api: FastifyInstance, context: RouteContext
         },
         config: {
           ...OPERATOR_CHANGE,
-          errors: ["MEMBER_NOT_FOUND", action === "suspend" ? "MEMBER_ALREADY_SUSPENDED" : "MEMBER_NOT_SUSPENDED"],
+          errors: [
+            "MEMBER_NOT_FOUND",
+            ...(action === "suspend"
+              ? (["MEMBER_ALREADY_SUSPENDED"] as const)
+              : (["MEMBER_NOT_SUSPENDED", "MEMBER_EXCLUDED"] as const)),
+          ],
         },
       },
       async (request) => {

@@ -9,6 +9,7 @@
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { NAME_LENGTH_MAX } from "../../../domain/limits.ts";
+import { roleOfMember } from "../../../engine/access.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../../passwords.ts";
@@ -24,7 +25,7 @@ const strict = { additionalProperties: false } as const;
 const tags = ["operator"];
 
 const USER_PARAMS = Type.Object({ id: ID }, strict);
-const REASON_BODY = Type.Object(
+export const REASON_BODY = Type.Object(
   { reason: REASON },
   { ...strict, examples: [{ reason: "left the company on 1 December" }] },
 );
@@ -62,16 +63,16 @@ const SECURITY_ALERT = Strict({
   message: Type.String(),
 });
 
-const NEW_KEY = Type.Object(
+export const NEW_KEY = Type.Object(
   { scopes: Type.Array(Type.Enum(SCOPES), { minItems: 1, maxItems: SCOPES.length, uniqueItems: true }) },
   { ...strict, examples: [{ scopes: ["read", "trade"] }, { scopes: ["read"] }] },
 );
 
-function keyView(key: ApiKey) {
+export function keyView(key: ApiKey) {
   return { id: key.id, user: key.user, scopes: key.scopes, revoked: key.revoked };
 }
 
-function userView(user: User, keys: readonly ApiKey[]) {
+export function userView(user: User, keys: readonly ApiKey[]) {
   return {
     ...publicUser(user),
     disabled: user.disabled,
@@ -113,7 +114,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
       schema: {
         operationId: "createUser",
         tags,
-        summary: `Create a user: operator or regulator (no member), trader or viewer (of a member); password ${PASSWORD_LENGTH_MIN}+ characters, not a common one`,
+        summary: `Create a user: operator or regulator (no member), trader, viewer or administrator (of a member); password ${PASSWORD_LENGTH_MIN}+ characters, not a common one`,
         body: NEW_USER,
         response: { 201: Strict({ seq: SEQ, user: USER }) },
       },
@@ -122,7 +123,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
     async (request, reply) => {
       requireConsoleChange(request, "operator", "create users");
       const { id, name, role, member, password, reason } = request.body;
-      const ofMember = role === "trader" || role === "viewer";
+      const ofMember = roleOfMember(role);
       if (ofMember && member === undefined) {
         throw new HttpProblem("REQUEST_INVALID", { reason: `a ${role} belongs to a member: give 'member'` });
       }

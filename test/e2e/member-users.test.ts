@@ -1,0 +1,118 @@
+/**
+ * A member's administrator in a real browser (Debian's Chromium through playwright-core): signs in, opens the Users
+ * page, creates a trader of the member and an API key for them (the secret shown once), revokes the key and disables
+ * the user, each with a reason; every step is read back through the API — the member's users as the administrator's
+ * session sees them, and the key's secret signing a request that the exchange accepts until the key is revoked.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { sign } from "../../src/gateway/signing.ts";
+import { PASSWORD, type Session } from "../support/server.ts";
+import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+
+const run = browserAvailable("member administrator end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+const LIVE_MS = 10_000;
+
+interface ListedUser {
+  readonly id: string;
+  readonly role: string;
+  readonly member: string | null;
+  readonly disabled: boolean;
+  readonly keys: readonly { id: string; scopes: string[]; revoked: boolean }[];
+}
+
+describe.skipIf(!run)("a member's administrator manages users and keys in a real browser", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+  let page: Page;
+  let session: Session;
+  let keyId = "";
+  let secret = "";
+
+  async function listed(id: string): Promise<ListedUser | undefined> {
+    const answer = await suite.server.call(session, "GET", "/api/member/users");
+    expect(answer.status).toBe(200);
+    expect(answer.body.member).toBe("AKTAU");
+    return (answer.body.users as ListedUser[]).find((user) => user.id === id);
+  }
+
+  async function signedAccounts(): Promise<number> {
+    const server = suite.server;
+    const headers = {
+      "x-sauda-key": keyId,
+      "x-sauda-timestamp": String(server.nowMs),
+      "x-sauda-signature": sign(secret, server.nowMs, "GET", "/api/accounts", ""),
+    };
+    return (await fetch(`${server.url}/api/accounts`, { headers })).status;
+  }
+
+  it("creates a trader of the member from the Users page", async () => {
+    const server = suite.server;
+    await server.addUser("aktau-admin", "administrator", "AKTAU");
+    session = await server.login("aktau-admin");
+    page = await open("/login");
+    await page.getByLabel("User name").fill("aktau-admin");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("aktau-admin");
+    await page.getByRole("link", { name: "Users" }).click();
+    await expect
+      .poll(() => page.locator("#member-users-title").textContent(), { timeout: LIVE_MS })
+      .toBe("Users of AKTAU");
+
+    await page.getByLabel("User name (sign-in id)").fill("aktau-dana");
+    await page.getByLabel("Full name").fill("Dana K.");
+    await page.getByTestId("member-user-form").locator('select[name="role"]').selectOption("trader");
+    await page.getByLabel("First password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create the user" }).click();
+    await page.locator('tr[data-user="aktau-dana"]').waitFor({ timeout: LIVE_MS });
+
+    expect(await listed("aktau-dana")).toMatchObject({ role: "trader", member: "AKTAU", disabled: false, keys: [] });
+  });
+
+  it("creates an API key whose secret, shown once, signs requests the exchange accepts", async () => {
+    await page.getByLabel("For the user").selectOption("aktau-dana");
+    await page.getByLabel("Scopes").selectOption("trade");
+    await page.getByRole("button", { name: "Create the key" }).click();
+    await page.getByTestId("member-key-secret").waitFor({ timeout: LIVE_MS });
+    keyId = (await page.getByTestId("new-key-id").textContent()) ?? "";
+    secret = (await page.getByTestId("new-key-secret").textContent()) ?? "";
+    expect(keyId).toMatch(/^key-/);
+    expect(secret.length).toBeGreaterThan(20);
+
+    const user = await listed("aktau-dana");
+    expect(user?.keys).toEqual([{ id: keyId, user: "aktau-dana", scopes: ["read", "trade"], revoked: false }]);
+    expect(await signedAccounts()).toBe(200);
+    await screenshot(page, "member-users");
+    await page.getByRole("button", { name: "I have copied it" }).click();
+    expect(await page.getByTestId("member-key-secret").count()).toBe(0);
+  });
+
+  it("revokes the key, disables and re-enables the user, each with the reason typed", async () => {
+    const row = page.locator('tr[data-user="aktau-dana"]');
+    await page.getByLabel("Reason (for disabling").fill("laptop stolen");
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await expect.poll(() => row.textContent(), { timeout: LIVE_MS }).toContain("revoked");
+    expect((await listed("aktau-dana"))?.keys[0]?.revoked).toBe(true);
+    expect(await signedAccounts()).toBe(401);
+
+    await row.getByRole("button", { name: "Disable" }).click();
+    await expect.poll(() => row.getByTestId("user-status").textContent(), { timeout: LIVE_MS }).toBe("Disabled");
+    expect((await listed("aktau-dana"))?.disabled).toBe(true);
+    await page.getByLabel("Reason (for disabling").fill("back from leave");
+    await row.getByRole("button", { name: "Enable" }).click();
+    await expect.poll(() => row.getByTestId("user-status").textContent(), { timeout: LIVE_MS }).toBe("Active");
+    expect((await listed("aktau-dana"))?.disabled).toBe(false);
+    const audit = suite.server.exchange.projections.audit.query({ actor: "aktau-admin" });
+    expect(audit.map((entry) => entry.commandType).reverse()).toEqual([
+      "user.create",
+      "apiKey.create",
+      "apiKey.revoke",
+      "user.disable",
+      "user.enable",
+    ]);
+    expect(pageErrors).toEqual([]);
+  });
+});

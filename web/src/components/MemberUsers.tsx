@@ -1,0 +1,251 @@
+/**
+ * The member's administrator's part of the account page: the member's users with their API keys, a form to create a
+ * user (id, name, role, first password), a form to create an API key for one of them (read, or read and trade; the
+ * secret is shown here once and never again), and per user and key the buttons that disable or enable the user and
+ * revoke the key, each with the reason typed above the table. Every step is a request to /api/member/users; the
+ * server's refusal (its code's sentence) is shown under the form that sent it.
+ */
+
+import { type FormEvent, useState } from "react";
+import { invalidate, useApi } from "../api/live.ts";
+import { call } from "../api/typed.ts";
+import { describeError } from "../errors.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { FieldError } from "./FieldError.tsx";
+
+const ROLES = ["trader", "viewer", "administrator"] as const;
+type MemberRole = (typeof ROLES)[number];
+const KEY_SCOPES = { read: ["read"], trade: ["read", "trade"] } as const;
+type KeyScopes = keyof typeof KEY_SCOPES;
+
+export function MemberUsers() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const listing = useApi("/api/member/users");
+  const users = listing.data?.users ?? [];
+  const keyable = users.filter((user) => !user.disabled);
+  const [error, setError] = useState<{ form: string; error: unknown } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reason, setReason] = useState("");
+  const [newUser, setNewUser] = useState({ id: "", name: "", role: "trader" as MemberRole, password: "" });
+  const [keyUser, setKeyUser] = useState("");
+  const [keyScopes, setKeyScopes] = useState<KeyScopes>("read");
+  const [secret, setSecret] = useState<{ id: string; user: string; secret: string } | null>(null);
+
+  const act = async (form: string, step: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await step();
+      invalidate("/api/member/users");
+    } catch (caught) {
+      setError({ form, error: caught });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const messageOf = (form: string) => (error?.form === form ? describeError(error.error, i18n) : "");
+
+  const createUser = (event: FormEvent) => {
+    event.preventDefault();
+    void act("user", async () => {
+      await call("post", "/api/member/users", {}, { ...newUser, id: newUser.id.trim(), name: newUser.name.trim() });
+      setNewUser({ id: "", name: "", role: "trader", password: "" });
+    });
+  };
+  const createKey = (event: FormEvent) => {
+    event.preventDefault();
+    const user = keyUser || keyable[0]?.id;
+    if (!user) return;
+    void act("key", async () => {
+      const created = await call(
+        "post",
+        "/api/member/users/{id}/keys",
+        { path: { id: user } },
+        { scopes: [...KEY_SCOPES[keyScopes]] },
+      );
+      setSecret({ id: created.key.id, user, secret: created.secret });
+    });
+  };
+  const setDisabled = (user: string, disabled: boolean) =>
+    act("table", async () => {
+      await call(
+        "post",
+        disabled ? "/api/member/users/{id}/disable" : "/api/member/users/{id}/enable",
+        { path: { id: user } },
+        { reason: reason.trim() },
+      );
+    });
+  const revoke = (user: string, key: string) =>
+    act("table", async () => {
+      await call(
+        "delete",
+        "/api/member/users/{id}/keys/{keyId}",
+        { path: { id: user, keyId: key } },
+        {
+          reason: reason.trim(),
+        },
+      );
+    });
+
+  const noReason = reason.trim() === "";
+  return (
+    <section className="panel" aria-labelledby="member-users-title" data-testid="member-users">
+      <h1 id="member-users-title">{t("memberUsers.title", { member: listing.data?.member ?? "…" })}</h1>
+      <p className="muted small">{t("memberUsers.explain")}</p>
+      <label>
+        {t("memberUsers.reason")}
+        <input name="reason" value={reason} onChange={(event) => setReason(event.target.value)} />
+      </label>
+      <div className="table-scroll">
+        <table data-testid="member-users-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("memberUsers.user")}</th>
+              <th scope="col">{t("memberUsers.role")}</th>
+              <th scope="col">{t("memberUsers.status")}</th>
+              <th scope="col">{t("memberUsers.keys")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id} data-user={user.id}>
+                <th scope="row">
+                  {user.id}
+                  <div className="small muted">{user.name}</div>
+                </th>
+                <td>{t(`roles.${user.role}`)}</td>
+                <td>
+                  <span data-testid="user-status">
+                    {t(user.disabled ? "memberUsers.disabled" : "memberUsers.active")}
+                  </span>{" "}
+                  <button
+                    type="button"
+                    className="small"
+                    disabled={busy || noReason}
+                    onClick={() => void setDisabled(user.id, !user.disabled)}
+                  >
+                    {t(user.disabled ? "memberUsers.enable" : "memberUsers.disable")}
+                  </button>
+                </td>
+                <td className="small">
+                  {user.keys.length === 0 ? "—" : null}
+                  {user.keys.map((key) => (
+                    <div key={key.id} data-key={key.id}>
+                      <code>{key.id}</code> ({key.scopes.map((scope) => t(`memberUsers.scope.${scope}`)).join(", ")}){" "}
+                      {key.revoked ? (
+                        <span className="muted">{t("memberUsers.revoked")}</span>
+                      ) : (
+                        <button
+                          type="button"
+                          className="small"
+                          disabled={busy || noReason}
+                          onClick={() => void revoke(user.id, key.id)}
+                        >
+                          {t("memberUsers.revoke")}
+                        </button>
+                      )}
+                    </div>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <FieldError id="member-users-error" message={messageOf("table")} />
+
+      <form onSubmit={createUser} noValidate data-testid="member-user-form">
+        <h2>{t("memberUsers.newUser")}</h2>
+        <label>
+          {t("memberUsers.userId")}
+          <input
+            name="id"
+            value={newUser.id}
+            autoComplete="off"
+            onChange={(event) => setNewUser({ ...newUser, id: event.target.value })}
+          />
+        </label>
+        <label>
+          {t("memberUsers.name")}
+          <input
+            name="name"
+            value={newUser.name}
+            onChange={(event) => setNewUser({ ...newUser, name: event.target.value })}
+          />
+        </label>
+        <label>
+          {t("memberUsers.role")}
+          <select
+            name="role"
+            value={newUser.role}
+            onChange={(event) => setNewUser({ ...newUser, role: event.target.value as MemberRole })}
+          >
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {t(`roles.${role}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("memberUsers.password")}
+          <input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            value={newUser.password}
+            onChange={(event) => setNewUser({ ...newUser, password: event.target.value })}
+          />
+        </label>
+        <FieldError id="member-user-error" message={messageOf("user")} />
+        <button type="submit" disabled={busy || newUser.id.trim() === "" || newUser.password === ""}>
+          {t("memberUsers.create")}
+        </button>
+      </form>
+
+      <form onSubmit={createKey} noValidate data-testid="member-key-form">
+        <h2>{t("memberUsers.newKey")}</h2>
+        <label>
+          {t("memberUsers.keyUser")}
+          <select
+            name="keyUser"
+            value={keyUser || keyable[0]?.id || ""}
+            onChange={(event) => setKeyUser(event.target.value)}
+          >
+            {keyable.map((user) => (
+              <option key={user.id} value={user.id}>
+                {user.id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("memberUsers.keyScopes")}
+          <select name="scopes" value={keyScopes} onChange={(event) => setKeyScopes(event.target.value as KeyScopes)}>
+            <option value="read">{t("memberUsers.scope.read")}</option>
+            <option value="trade">{t("memberUsers.scopeTrade")}</option>
+          </select>
+        </label>
+        <FieldError id="member-key-error" message={messageOf("key")} />
+        <button type="submit" disabled={busy || keyable.length === 0}>
+          {t("memberUsers.createKey")}
+        </button>
+      </form>
+      {secret ? (
+        <div className="notice" data-testid="member-key-secret" role="status">
+          <p>{t("memberUsers.secretOnce", { user: secret.user })}</p>
+          <p className="small">
+            {t("memberUsers.keyId")} <code data-testid="new-key-id">{secret.id}</code>
+          </p>
+          <p className="small">
+            {t("memberUsers.secret")} <code data-testid="new-key-secret">{secret.secret}</code>
+          </p>
+          <button type="button" onClick={() => setSecret(null)}>
+            {t("memberUsers.secretDone")}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}

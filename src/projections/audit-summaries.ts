@@ -47,6 +47,17 @@ type Summaries = Readonly<Record<CommandType, (p: SummaryFields) => string>> & {
   readonly unknown: (p: SummaryFields) => string;
 };
 
+/** The name of a language code in the reader's language ("kk" → "казахский" in ru); anything else as text. */
+const LANGUAGE_NAMES: Readonly<Record<"ru" | "kk", Readonly<Record<string, string>>>> = {
+  ru: { en: "английский", ru: "русский", kk: "казахский" },
+  kk: { en: "ағылшын тілі", ru: "орыс тілі", kk: "қазақ тілі" },
+};
+function languageName(value: unknown, language: "ru" | "kk"): string {
+  return typeof value === "string" && Object.hasOwn(LANGUAGE_NAMES[language], value)
+    ? LANGUAGE_NAMES[language][value]!
+    : text(value);
+}
+
 function text(value: unknown): string {
   const shown = typeof value === "string" ? value : value === undefined ? "?" : (JSON.stringify(value) ?? "?");
   return shown.length > FIELD_TEXT_LENGTH_MAX ? `${shown.slice(0, FIELD_TEXT_LENGTH_MAX - 3)}...` : shown;
@@ -170,6 +181,10 @@ export const SUMMARIES_RU: Summaries = {
   "apiKey.revoke": (p) => `отозвать API-ключ ${p.f("key")}; причина: ${p.reason("reason")}`,
   "user.secondFactor": (p) =>
     `${p.raw("secretSealed") === null ? "отключить второй фактор пользователя" : "включить второй фактор (TOTP) пользователю"} ${p.f("user")}; причина: ${p.reason("reason")}`,
+  "user.language": (p) =>
+    p.raw("language") === null
+      ? `язык пользователя ${p.f("user")} снова по Accept-Language`
+      : `сохранить язык пользователя ${p.f("user")}: ${languageName(p.raw("language"), "ru")}`,
   "trade.void": (p) => `аннулировать сделку ${p.f("trade")} по ${p.f("rule")}; причина: ${p.reason("reason")}`,
   "vat.set": (p) => `установить НДС ${p.f("rateBps")} б.п. с ${p.f("from")}; причина: ${p.reason("reason")}`,
   unknown: (p) => `команда ${p.f("type")}`,
@@ -247,6 +262,10 @@ export const SUMMARIES_KK: Summaries = {
   "apiKey.revoke": (p) => `${p.f("key")} API кілтін кері қайтару; себебі: ${p.reason("reason")}`,
   "user.secondFactor": (p) =>
     `${p.f("user")} пайдаланушысының ${p.raw("secretSealed") === null ? "екінші факторын өшіру" : "екінші факторын (TOTP) қосу"}; себебі: ${p.reason("reason")}`,
+  "user.language": (p) =>
+    p.raw("language") === null
+      ? `${p.f("user")} пайдаланушысының тілі қайтадан Accept-Language бойынша`
+      : `${p.f("user")} пайдаланушысының тілін сақтау: ${languageName(p.raw("language"), "kk")}`,
   "trade.void": (p) => `${p.f("trade")} мәмілесін ${p.f("rule")} бойынша жою; себебі: ${p.reason("reason")}`,
   "vat.set": (p) => `${p.f("from")} бастап ҚҚС-ты ${p.f("rateBps")} б.т. етіп белгілеу; себебі: ${p.reason("reason")}`,
   unknown: (p) => `${p.f("type")} командасы`,

@@ -9,6 +9,9 @@
  * "dd.MM.yyyy"), `phase` and `status` (a trading phase or order status, named in the language). A value that does
  * not fit its kind (a malformed input echoed back) is written as given.
  *
+ * Free text. An `{action}` (what a refused caller wanted to do, written by code in English) and a `{role}` are
+ * translated from the phrase catalogue (phrases.ts); the details on the wire keep the English.
+ *
  * Promise: `localize(code, details, language)` yields a sentence for every code in every language; a missing
  * placeholder shows as `?`, never silently vanishes.
  */
@@ -27,6 +30,7 @@ import {
 } from "./locale.ts";
 import { ERRORS_KK } from "./messages-kk.ts";
 import { ERRORS_RU } from "./messages-ru.ts";
+import { roleWord, translatePhrase } from "./phrases.ts";
 
 export const PLACEHOLDER_KINDS = ["price", "money", "kg", "int", "pct", "time", "date", "phase", "status"] as const;
 export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
@@ -92,7 +96,13 @@ function formatValue(value: unknown, kind: string | undefined, language: Languag
 export function render(template: string, details: ErrorDetails, language: Language): string {
   return template.replace(PLACEHOLDER, (_, name: string, kind: string | undefined) => {
     const value = details[name];
-    return value === undefined ? "?" : formatValue(value, kind, language);
+    if (value === undefined) return "?";
+    // Free text code wrote in English (what the caller wanted to do, a role): from the phrase catalogue.
+    if (kind === undefined && typeof value === "string") {
+      if (name === "action") return translatePhrase(value, language);
+      if (name === "role") return roleWord(value, language);
+    }
+    return formatValue(value, kind, language);
   });
 }
 

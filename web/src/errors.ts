@@ -2,7 +2,8 @@
  * API errors in plain words. The server sends a code, an English sentence and the details that fill it; the browser
  * re-renders the sentence from the code in the reader's language (i18n `errors.CODE`), with prices as tenge per tonne,
  * money as tenge and gas as tonnes instead of raw tiyn and kg, and falls back to the server's sentence for a code it
- * does not know. `fieldOf` says which form field an error belongs beside.
+ * does not know, and takes the server's own sentence (already in the reader's language) when it names an action,
+ * free text the server translates. `fieldOf` says which form field an error belongs beside.
  */
 
 import { ApiError } from "./api/client.ts";
@@ -46,6 +47,9 @@ export function describeError(error: unknown, i18n: I18n): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
   const key = `errors.${error.code}`;
   if (!i18n.has(key)) return error.message;
+  // What the caller wanted to do is free text only the server translates (its phrase catalogue): its sentence,
+  // asked for in this language (Accept-Language, or the person's saved language, which the pages follow).
+  if (i18n.language !== "en" && typeof error.details.action === "string") return error.message;
   const params: Record<string, string | number> = {};
   const { code, details } = error;
   for (const [name, raw] of Object.entries(details)) {

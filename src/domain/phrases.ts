@@ -13,7 +13,7 @@
  * the source code passes and fails when one has no translation here.
  */
 
-import { formatInteger, type Language } from "./locale.ts";
+import { formatDate, formatInteger, type Language } from "./locale.ts";
 
 type Translated = { readonly ru: string; readonly kk: string };
 
@@ -133,8 +133,117 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
   "read surveillance": { ru: "смотреть надзор", kk: "қадағалауды көру" },
 };
 
+/**
+ * Other free text in details — what money or gas was for (`purpose`), why a request was refused (`reason`), what a
+ * valid value looks like (`rule`), what a rule applies to (`what`) — for the ones people meet through the pages and
+ * the commonest of a program's mistakes. Ones with numbers are patterns (below).
+ */
+export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
+  "the withdrawal": { ru: "вывод", kk: "шығару" },
+  "the order": { ru: "заявка", kk: "өтінім" },
+  "the order's guarantee deposit and fee": {
+    ru: "гарантийный взнос и сбор по заявке",
+    kk: "өтінім бойынша кепілдік жарна мен алым",
+  },
+  "the amended order": { ru: "изменённая заявка", kk: "өзгертілген өтінім" },
+  "the amended order's extra deposit": {
+    ru: "дополнительный взнос по изменённой заявке",
+    kk: "өзгертілген өтінім бойынша қосымша жарна",
+  },
+  "it is not a buyer's account": { ru: "это не счёт покупателя", kk: "бұл сатып алушының шоты емес" },
+  "it is not a seller's account": { ru: "это не счёт продавца", kk: "бұл сатушының шоты емес" },
+  "you cannot disable your own user": {
+    ru: "нельзя отключить собственного пользователя",
+    kk: "өз пайдаланушыңызды өшіруге болмайды",
+  },
+  "name at least one safeguard to change": {
+    ru: "укажите хотя бы один защитный механизм для изменения",
+    kk: "өзгертетін кемінде бір қорғаныс тетігін көрсетіңіз",
+  },
+  "name at least one part of the calendar to change": {
+    ru: "укажите хотя бы одну часть календаря для изменения",
+    kk: "күнтізбенің өзгертетін кемінде бір бөлігін көрсетіңіз",
+  },
+  "a region's halt names the region, and only it": {
+    ru: "остановка по региону называет регион, и только его",
+    kk: "өңір бойынша тоқтату өңірді ғана атайды",
+  },
+  "an instrument's halt names the instrument, and only it": {
+    ru: "остановка по инструменту называет инструмент, и только его",
+    kk: "құрал бойынша тоқтату құралды ғана атайды",
+  },
+  "the key's user is disabled": { ru: "пользователь ключа отключён", kk: "кілттің пайдаланушысы өшірілген" },
+  "unknown or revoked key": { ru: "ключ неизвестен или отозван", kk: "кілт белгісіз немесе кері қайтарылған" },
+  "the body is not valid JSON": { ru: "тело запроса не является корректным JSON", kk: "сұрау денесі дұрыс JSON емес" },
+  "the message is not valid JSON": { ru: "сообщение не является корректным JSON", kk: "хабарлама дұрыс JSON емес" },
+  "auction cannot uncross without a reference price; the operator must set one": {
+    ru: "аукцион не может определить цену без справочной цены; её должен задать оператор",
+    kk: "аукцион анықтамалық бағасыз бағаны анықтай алмайды; оны оператор белгілеуі керек",
+  },
+  "only market orders are executable": {
+    ru: "исполнимы только рыночные заявки",
+    kk: "тек нарықтық өтінімдер ғана орындалады",
+  },
+  "only GTD orders expire": { ru: "срок истекает только у заявок GTD", kk: "мерзімі тек GTD өтінімдерінде бітеді" },
+  "a month is YYYY-MM": { ru: "месяц записывается как ГГГГ-ММ", kk: "ай ЖЖЖЖ-АА түрінде жазылады" },
+  "a delivery period is a month, YYYY-MM": {
+    ru: "период поставки — месяц, ГГГГ-ММ",
+    kk: "жеткізу кезеңі — ай, ЖЖЖЖ-АА",
+  },
+  "buyer eligibility": { ru: "допуск покупателей", kk: "сатып алушыларды жіберу" },
+  "changing clearing terms": { ru: "изменение условий клиринга", kk: "клиринг шарттарын өзгерту" },
+};
+
 /** Phrases with variable parts: English with `{0}`, `{1}` → Russian, Kazakh. A part is translated in turn. */
 const PATTERNS: readonly (readonly [string, string, string])[] = [
+  ["paying obligation '{0}'", "оплата обязательства '{0}'", "'{0}' міндеттемесін төлеу"],
+  [
+    "a name is 1 to {0} characters without control characters",
+    "имя — от 1 до {0} символов без управляющих символов",
+    "атауы — басқару таңбаларынсыз 1-ден {0}-ге дейін таңба",
+  ],
+  ["a note is 1 to {0} characters", "заметка — от 1 до {0} символов", "жазба — 1-ден {0}-ге дейін таңба"],
+  [
+    "every such change needs a reason of 1 to {0} characters",
+    "каждое такое изменение требует причины от 1 до {0} символов",
+    "әр осындай өзгеріске 1-ден {0}-ге дейін таңбадан тұратын себеп керек",
+  ],
+  [
+    "every change of access needs a reason of 1 to {0} characters",
+    "каждое изменение доступа требует причины от 1 до {0} символов",
+    "қолжетімділіктің әр өзгерісіне 1-ден {0}-ге дейін таңбадан тұратын себеп керек",
+  ],
+  [
+    "a quantity is a whole number of kg from 1 to the {0} kg not yet dispatched",
+    "количество — целое число кг от 1 до ещё не отгруженных {0} кг",
+    "мөлшер — 1-ден әлі жөнелтілмеген {0} кг-ға дейінгі бүтін кг саны",
+  ],
+  [
+    "a plate or wagon number is 1 to {0} characters without control characters",
+    "номер машины или вагона — от 1 до {0} символов без управляющих символов",
+    "көлік немесе вагон нөмірі — басқару таңбаларынсыз 1-ден {0}-ге дейін таңба",
+  ],
+  [
+    "a waybill number is 1 to {0} characters without control characters",
+    "номер накладной — от 1 до {0} символов без управляющих символов",
+    "жүкқұжат нөмірі — басқару таңбаларынсыз 1-ден {0}-ге дейін таңба",
+  ],
+  [
+    "the rate is a whole number of basis points from 0 to {0} (1200 = 12%)",
+    "ставка — целое число базисных пунктов от 0 до {0} (1200 = 12%)",
+    "мөлшерлеме — 0-ден {0}-ге дейінгі базистік тармақтардың бүтін саны (1200 = 12%)",
+  ],
+  [
+    "a dispatch date is a real date YYYY-MM-DD from {0} to {1}",
+    "дата отгрузки — настоящая дата ГГГГ-ММ-ДД с {0} по {1}",
+    "жөнелту күні — {0} мен {1} аралығындағы нақты ЖЖЖЖ-АА-КК күні",
+  ],
+  ["week {0} is not a Monday", "неделя {0} начинается не с понедельника", "{0} аптасы дүйсенбіден басталмайды"],
+  [
+    "toMs {0} must be after fromMs {1}",
+    "toMs {0} должен быть позже fromMs {1}",
+    "toMs {0} fromMs {1} кейін болуы керек",
+  ],
   [
     "{0} through an API key (sign in with a password)",
     "{0} через API-ключ (войдите с паролем)",
@@ -164,14 +273,20 @@ const COMPILED = PATTERNS.map(([english, ru, kk]) => ({ english, regExp: pattern
 /** The phrase in the language; as given when the catalogue does not know it (or for English). */
 export function translatePhrase(text: string, language: Language): string {
   if (language === "en") return text;
-  const exact = ACTION_PHRASES[text];
+  const exact = ACTION_PHRASES[text] ?? TEXT_PHRASES[text];
   if (exact !== undefined) return exact[language];
   for (const pattern of COMPILED) {
     const match = pattern.regExp.exec(text);
     if (match === null) continue;
     const parts = match
       .slice(1)
-      .map((part) => (/^-?\d+$/.test(part) ? formatInteger(part, language) : translatePhrase(part, language)));
+      .map((part) =>
+        /^-?\d+$/.test(part)
+          ? formatInteger(part, language)
+          : /^\d{4}-\d{2}-\d{2}$/.test(part)
+            ? formatDate(part, language)
+            : translatePhrase(part, language),
+      );
     return pattern[language].replace(/\{(\d)\}/g, (_, index: string) => parts[Number(index)] ?? "?");
   }
   return text;
@@ -179,7 +294,11 @@ export function translatePhrase(text: string, language: Language): string {
 
 /** Whether the catalogue has the phrase (exactly or by a pattern), for the test. */
 export function knowsPhrase(text: string): boolean {
-  return Object.hasOwn(ACTION_PHRASES, text) || COMPILED.some((pattern) => pattern.regExp.test(text));
+  return (
+    Object.hasOwn(ACTION_PHRASES, text) ||
+    Object.hasOwn(TEXT_PHRASES, text) ||
+    COMPILED.some((pattern) => pattern.regExp.test(text))
+  );
 }
 
 /** A role named in the language; as given when unknown. */

@@ -13,7 +13,14 @@ import { describe, expect, it } from "vitest";
 import { ERRORS, type ErrorCode } from "../../src/domain/errors.ts";
 import { LANGUAGES } from "../../src/domain/locale.ts";
 import { localize, placeholdersOf } from "../../src/domain/messages.ts";
-import { ACTION_PHRASES, knowsPhrase, PHRASE_PATTERNS, roleWord, translatePhrase } from "../../src/domain/phrases.ts";
+import {
+  ACTION_PHRASES,
+  knowsPhrase,
+  PHRASE_PATTERNS,
+  roleWord,
+  TEXT_PHRASES,
+  translatePhrase,
+} from "../../src/domain/phrases.ts";
 
 const SRC = join(import.meta.dirname, "../../src");
 /** Latin words a Russian or Kazakh sentence may hold: names on the wire, not English prose. */
@@ -92,8 +99,8 @@ describe("the phrase catalogue", () => {
 
   it("has real Russian and Kazakh for every phrase", () => {
     const problems: string[] = [];
-    for (const [english, { ru, kk }] of Object.entries(ACTION_PHRASES)) {
-      if (!CYRILLIC.test(ru) || /[a-z]{4,}/.test(ru.replace(/\(drop copy\)|FIX|API/g, ""))) {
+    for (const [english, { ru, kk }] of Object.entries({ ...ACTION_PHRASES, ...TEXT_PHRASES })) {
+      if (!CYRILLIC.test(ru) || /[a-z]{4,}/.test(ru.replace(/\(drop copy\)|FIX|API|JSON|GTD/g, ""))) {
         problems.push(`ru: ${english}`);
       }
       if (!KAZAKH_LETTERS.test(kk) && !CYRILLIC.test(kk)) problems.push(`kk: ${english}`);
@@ -120,6 +127,10 @@ describe("the phrase catalogue", () => {
     expect(translatePhrase("place orders", "en")).toBe("place orders");
     // Unknown text is shown as given, never dropped.
     expect(translatePhrase("do something new", "kk")).toBe("do something new");
+    expect(translatePhrase("a dispatch date is a real date YYYY-MM-DD from 2026-01-15 to 2026-02-14", "kk")).toBe(
+      "жөнелту күні — 15.01.2026 мен 14.02.2026 аралығындағы нақты ЖЖЖЖ-АА-КК күні",
+    );
+    expect(translatePhrase("a note is 1 to 2000 characters", "ru")).toBe("заметка — от 1 до 2\u00a0000 символов");
     expect(roleWord("regulator", "kk")).toBe("реттеуші");
     expect(roleWord("nobody", "ru")).toBe("nobody");
   });
@@ -162,5 +173,11 @@ describe("every server message code in every language", () => {
     expect(localize("FORBIDDEN", details, "kk")).toBe("Сіздің рөліңіз (бақылаушы) мынаны істей алмайды: өтінім беру.");
     expect(localize("FORBIDDEN", details, "ru")).toBe("Ваша роль (наблюдатель) не может подавать заявки.");
     expect(localize("FORBIDDEN", details, "en")).toBe("Your role (viewer) may not place orders.");
+    const funds = { account: "A-1", free: 100, required: 250_000, shortfall: 249_900 };
+    expect(
+      localize("RISK_INSUFFICIENT_FUNDS", { ...funds, purpose: "the order's guarantee deposit and fee" }, "kk"),
+    ).toBe(
+      "'A-1' шотында 1 ₸ бос, ал операцияға (өтінім бойынша кепілдік жарна мен алым) 2\u00a0500 ₸ керек (2\u00a0499 ₸ жетпейді).",
+    );
   });
 });

@@ -264,6 +264,53 @@ const ROLES: Readonly<Record<string, Translated>> = {
   viewer: { ru: "наблюдатель", kk: "бақылаушы" },
 };
 
+/**
+ * Codes that summaries name as words: members' roles (engine/members.ts), trading modes and phases
+ * (engine/phases.ts), outage kinds, halt scopes — beside the users' roles above.
+ */
+const CODE_WORDS: Readonly<Record<string, Translated>> = {
+  ...ROLES,
+  producer: { ru: "производитель", kk: "өндіруші" },
+  buyer: { ru: "покупатель", kk: "сатып алушы" },
+  broker: { ru: "брокер", kk: "брокер" },
+  continuous: { ru: "непрерывные торги", kk: "үздіксіз сауда" },
+  call: { ru: "аукцион", kk: "аукцион" },
+  closed: { ru: "закрыт", kk: "жабық" },
+  collection: { ru: "сбор заявок", kk: "өтінімдер жинау" },
+  uncross: { ru: "определение цены аукциона", kk: "аукцион бағасын анықтау" },
+  halted: { ru: "приостановлен", kk: "тоқтатылған" },
+  planned: { ru: "плановый", kk: "жоспарлы" },
+  unplanned: { ru: "внеплановый", kk: "жоспардан тыс" },
+  market: { ru: "весь рынок", kk: "бүкіл нарық" },
+  region: { ru: "регион", kk: "өңір" },
+  instrument: { ru: "инструмент", kk: "құрал" },
+};
+
+/** Codes whose word depends on the field that holds them (an order's type "market" is not the whole market). */
+const FIELD_WORDS: Readonly<Record<string, Readonly<Record<string, Translated>>>> = {
+  orderType: {
+    limit: { ru: "лимитная", kk: "лимиттік" },
+    market: { ru: "рыночная", kk: "нарықтық" },
+  },
+  tif: {
+    GTC: { ru: "до отмены", kk: "бас тартылғанға дейін" },
+    DAY: { ru: "на день", kk: "күн ішінде" },
+    GTD: { ru: "до даты", kk: "көрсетілген күнге дейін" },
+    IOC: { ru: "исполнить или снять", kk: "дереу орындау немесе бас тарту" },
+    FOK: { ru: "всё или ничего", kk: "толық орындау немесе бас тарту" },
+  },
+};
+
+/**
+ * A code (a role, a phase, a mode, an outage kind, a halt scope; an order type or time in force when `field` says
+ * so) as a word in the language; as given when unknown.
+ */
+export function codeWord(code: string, language: Language, field?: string): string {
+  if (language === "en") return code;
+  const table = (field === undefined ? undefined : FIELD_WORDS[field]) ?? CODE_WORDS;
+  return Object.hasOwn(table, code) ? table[code]![language] : code;
+}
+
 function patternRegExp(english: string): RegExp {
   const escaped = english.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
   return new RegExp(`^${escaped.replace(/\{\d\}/g, "(.+?)")}$`);

@@ -16,9 +16,12 @@ import {
   formatTimeMs,
   type Language,
 } from "../domain/locale.ts";
+import { codeWord } from "../domain/phrases.ts";
 import type { CommandType } from "../engine/commands.ts";
 
 const FIELD_TEXT_LENGTH_MAX = 64;
+/** Fields whose values are codes a summary names as words (phrases.ts `codeWord`). */
+const WORD_FIELDS = new Set(["role", "roles", "phase", "mode", "kind", "scope", "orderType", "tif"]);
 const REASON_TEXT_LENGTH_MAX = 160;
 
 /** What a summary may ask of a command's fields. */
@@ -68,8 +71,11 @@ export function summaryFields(fields: Readonly<Record<string, unknown>>, languag
     const value = fields[name];
     return typeof value === "number" && Number.isSafeInteger(value) ? format(value, language) : text(value);
   };
+  // Fields that hold codes named as words in the reader's language (a role, a phase, a mode, a kind, a scope).
+  const word = (name: string, value: unknown) =>
+    WORD_FIELDS.has(name) && typeof value === "string" ? codeWord(value, language, name) : text(value);
   return {
-    f: (name) => text(fields[name]),
+    f: (name) => word(name, fields[name]),
     price: (name) => numeric(name, formatPriceTiynPerTonne),
     money: (name) => numeric(name, formatMoneyTiyn),
     kg: (name) => numeric(name, formatQuantityKg),
@@ -81,7 +87,7 @@ export function summaryFields(fields: Readonly<Record<string, unknown>>, languag
     },
     list: (name) => {
       const value = fields[name];
-      return Array.isArray(value) ? value.map(text).join(", ") : "?";
+      return Array.isArray(value) ? value.map((item) => word(name, item)).join(", ") : "?";
     },
     has: (name) => fields[name] !== undefined && fields[name] !== null,
     raw: (name) => fields[name],

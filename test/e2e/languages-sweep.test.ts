@@ -67,7 +67,8 @@ const DATA = [
     .flatMap((file) => strings(JSON.parse(readFileSync(join(ROOT, "scenarios", file), "utf8")))),
   ...COMMAND_TYPES,
 ]
-  .filter((text) => text.length >= 3)
+  // Words only: a bare date or number of the setup ("2026-01") must not cut a date the page writes.
+  .filter((text) => text.length >= 3 && /[A-Za-z]{2}/.test(text))
   .sort((a, b) => b.length - a.length);
 
 function withoutData(text: string): string {

@@ -1,6 +1,6 @@
 /**
  * Every page for every role in Kazakh and in Russian, in a real browser against a market with a trade, a resting
- * order and a halt: what the page shows (its text, and the titles, labels, placeholders and alternative texts people
+ * order, a producer's outage notice and a halt: what the page shows (its text, and the titles, labels, placeholders and alternative texts people
  * read or hear) holds no raw i18n key, no word of the English catalogue, and no number, date or unit written the
  * English way ("133,000", "2026-01-06", "₸/t"). Words both catalogues share (a product
  * name, a code, a unit the translation keeps) are allowed by construction; so are the few in WHITELIST below.
@@ -45,6 +45,10 @@ const words = (text: string) => (text.match(/[A-Za-z][A-Za-z'’]+/g) ?? []).map
  */
 const WHITELIST = new Set(["sauda", "csv", "xlsx", "pdf", "json", "api", "fix", "totp", "qr", "lpg", "id", "ok"]);
 
+/** Reasons this test types, data on the pages. */
+const OUTAGE_REASON = "sweep: repair of the fractionation unit";
+const HALT_REASON = "sweep: cooling-off halt";
+
 function strings(value: unknown): string[] {
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.flatMap(strings);
@@ -62,6 +66,8 @@ const DATA = [
   ...USERS.map((user) => user.id),
   "test user",
   "test setup",
+  OUTAGE_REASON,
+  HALT_REASON,
   ...readdirSync(join(ROOT, "scenarios"), { recursive: true, encoding: "utf8" })
     .filter((file) => file.endsWith(".json"))
     .flatMap((file) => strings(JSON.parse(readFileSync(join(ROOT, "scenarios", file), "utf8")))),
@@ -126,6 +132,24 @@ describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
       side: "buy",
       price: 13_200_000,
     });
+    // A producer's outage notice on the board, and a halt: their banners and rows in each language too.
+    const hourMs = 3_600_000;
+    const outage = await server.call(seller, "POST", "/api/outages", {
+      basis: "KAZGPZ",
+      kind: "planned",
+      fromMs: server.nowMs + 7 * 24 * hourMs,
+      toMs: server.nowMs + 21 * 24 * hourMs,
+      volumeKg: 3_600_000,
+      reason: OUTAGE_REASON,
+    });
+    expect(outage.status).toBe(201);
+    const regulator = await server.login("regulator");
+    const halt = await server.call(regulator, "POST", "/api/regulator/halt", {
+      scope: "instrument",
+      instrument: INSTRUMENT,
+      reason: HALT_REASON,
+    });
+    expect(halt.status).toBe(200);
   }
 
   /** What a person reads on the page: its text and the attributes read aloud or shown on hover. */

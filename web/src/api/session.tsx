@@ -49,6 +49,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         signedIn.current = false;
         setCsrfToken(null);
         setUser(null);
+        setSavedLanguage(undefined);
         setExpired(true);
         sessionChanged(false);
       }),

@@ -33,7 +33,12 @@ export function isLanguage(value: unknown): value is Language {
  * order; no match, or no header, gives English.
  */
 export function languageOfAcceptLanguage(header: string | undefined | null): Language {
-  if (typeof header !== "string" || header.length === 0) return LANGUAGE_DEFAULT;
+  return chosenLanguageOfAcceptLanguage(header) ?? LANGUAGE_DEFAULT;
+}
+
+/** The language an `Accept-Language` header chooses among ours; null when it names none of them (or is absent, or `*`). */
+export function chosenLanguageOfAcceptLanguage(header: string | undefined | null): Language | null {
+  if (typeof header !== "string" || header.length === 0) return null;
   let best: Language | null = null;
   let bestWeight = 0;
   for (const part of header.slice(0, ACCEPT_LANGUAGE_LENGTH_MAX).split(",")) {
@@ -49,7 +54,7 @@ export function languageOfAcceptLanguage(header: string | undefined | null): Lan
       bestWeight = weight;
     }
   }
-  return best ?? LANGUAGE_DEFAULT;
+  return best;
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();

@@ -9,6 +9,10 @@
  * "dd.MM.yyyy"), `phase` and `status` (a trading phase or order status, named in the language). A value that does
  * not fit its kind (a malformed input echoed back) is written as given.
  *
+ * Free text. An `{action}` (what a refused caller wanted to do, written by code in English), a `{purpose}`,
+ * `{reason}`, `{rule}` or `{what}`, and a `{role}` are translated from the phrase catalogue (phrases.ts) when it knows
+ * them (a reason a person typed is shown as typed); the details on the wire keep the English.
+ *
  * Promise: `localize(code, details, language)` yields a sentence for every code in every language; a missing
  * placeholder shows as `?`, never silently vanishes.
  */
@@ -27,6 +31,7 @@ import {
 } from "./locale.ts";
 import { ERRORS_KK } from "./messages-kk.ts";
 import { ERRORS_RU } from "./messages-ru.ts";
+import { roleWord, translatePhrase } from "./phrases.ts";
 
 export const PLACEHOLDER_KINDS = ["price", "money", "kg", "int", "pct", "time", "date", "phase", "status"] as const;
 export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
@@ -62,6 +67,9 @@ const WORDS: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
   },
 };
 
+/** Details that hold free text code wrote in English, translated from the phrase catalogue. */
+const FREE_TEXT_DETAILS = new Set(["action", "purpose", "reason", "rule", "what"]);
+
 const PLACEHOLDER = /\{(\w+)(?::(\w+))?\}/g;
 
 function formatValue(value: unknown, kind: string | undefined, language: Language): string {
@@ -92,7 +100,13 @@ function formatValue(value: unknown, kind: string | undefined, language: Languag
 export function render(template: string, details: ErrorDetails, language: Language): string {
   return template.replace(PLACEHOLDER, (_, name: string, kind: string | undefined) => {
     const value = details[name];
-    return value === undefined ? "?" : formatValue(value, kind, language);
+    if (value === undefined) return "?";
+    // Free text code wrote in English (what the caller wanted to do, a role): from the phrase catalogue.
+    if (kind === undefined && typeof value === "string") {
+      if (FREE_TEXT_DETAILS.has(name)) return translatePhrase(value, language);
+      if (name === "role") return roleWord(value, language);
+    }
+    return formatValue(value, kind, language);
   });
 }
 

@@ -103,6 +103,10 @@ describe("users and API keys in the engine", () => {
       [{ type: "user.secondFactor", user: "u1", secretSealed: "x".repeat(513), reason: "r" }, "FIELD_INVALID"],
       [{ type: "user.secondFactor", user: "u1", secretSealed: "with space", reason: "r" }, "FIELD_INVALID"],
       [{ type: "user.secondFactor", user: "u1", secretSealed: SEALED, reason: "" }, "FIELD_INVALID"],
+      [{ type: "user.language", user: "nobody", language: "kk" }, "USER_NOT_FOUND"],
+      [{ type: "user.language", user: "u1", language: "de" as never }, "FIELD_INVALID"],
+      [{ type: "user.language", user: "u1", language: "KK" as never }, "FIELD_INVALID"],
+      [{ type: "user.language", user: "u1", language: undefined as never }, "FIELD_INVALID"],
       [{ type: "apiKey.create", key: "k1", user: "nobody", scopes: ["read"], secretSealed: SEALED }, "USER_NOT_FOUND"],
       [{ type: "apiKey.create", key: "k1", user: "u1", scopes: [], secretSealed: SEALED }, "FIELD_INVALID"],
       [
@@ -199,5 +203,10 @@ describe("users and API keys in the engine", () => {
     expect(removed).toEqual([
       { type: "user.secondFactorSet", user: "aktau-trader", secretSealed: null, reason: "lost" },
     ]);
+    for (const language of ["kk", "ru", "en", null] as const) {
+      expect(run(engine, { type: "user.language", user: "aktau-trader", language })).toEqual([
+        { type: "user.languageSet", user: "aktau-trader", language },
+      ]);
+    }
   });
 });

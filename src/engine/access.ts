@@ -15,6 +15,7 @@
  */
 
 import { type Problem, problem } from "../domain/errors.ts";
+import { LANGUAGES, type Language } from "../domain/locale.ts";
 
 /**
  * A member's `administrator` manages the member's own users and API keys (and reads its accounts like a viewer); a
@@ -66,6 +67,16 @@ export interface UserSecondFactorCommand {
   readonly reason: string;
 }
 
+/**
+ * Saves (one of the exchange's languages) or clears (null) the language a user chose for the exchange's pages and
+ * the server's sentences to them; cleared, the request's Accept-Language decides again.
+ */
+export interface UserLanguageCommand {
+  readonly type: "user.language";
+  readonly user: string;
+  readonly language: Language | null;
+}
+
 export interface ApiKeyCreateCommand {
   readonly type: "apiKey.create";
   readonly key: string;
@@ -86,6 +97,7 @@ export type AccessCommand =
   | UserStatusCommand
   | UserPasswordCommand
   | UserSecondFactorCommand
+  | UserLanguageCommand
   | ApiKeyCreateCommand
   | ApiKeyRevokeCommand;
 
@@ -95,6 +107,7 @@ export const ACCESS_COMMAND_TYPES = [
   "user.enable",
   "user.password",
   "user.secondFactor",
+  "user.language",
   "apiKey.create",
   "apiKey.revoke",
 ] as const satisfies readonly AccessCommand["type"][];
@@ -130,6 +143,13 @@ export interface UserSecondFactorEvent {
   readonly reason: string;
 }
 
+export interface UserLanguageEvent {
+  readonly type: "user.languageSet";
+  readonly user: string;
+  /** Null: the request's Accept-Language decides. */
+  readonly language: Language | null;
+}
+
 export interface ApiKeyCreatedEvent {
   readonly type: "apiKey.created";
   readonly key: string;
@@ -150,6 +170,7 @@ export type AccessEvent =
   | UserChangedEvent
   | UserPasswordEvent
   | UserSecondFactorEvent
+  | UserLanguageEvent
   | ApiKeyCreatedEvent
   | ApiKeyRevokedEvent;
 
@@ -261,6 +282,16 @@ export class Access {
           secretSealed: command.secretSealed,
           reason: command.reason,
         });
+        return null;
+      }
+      case "user.language": {
+        const user = this.users.get(command.user);
+        if (!user) return problem("USER_NOT_FOUND", { id: showId(command.user) });
+        const language: unknown = command.language;
+        if (language !== null && !(LANGUAGES as readonly unknown[]).includes(language)) {
+          return field("language", language, `null, or one of ${LANGUAGES.join(", ")}`);
+        }
+        out.push({ type: "user.languageSet", user: user.id, language: command.language });
         return null;
       }
       case "apiKey.create": {

@@ -262,6 +262,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "user.enable",
   "user.password",
   "user.secondFactor",
+  "user.language",
   "apiKey.create",
   "apiKey.revoke",
   "application.submit",

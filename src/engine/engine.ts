@@ -285,6 +285,7 @@ export class Engine {
       case "user.enable":
       case "user.password":
       case "user.secondFactor":
+      case "user.language":
       case "apiKey.create":
       case "apiKey.revoke":
         return this.access.apply(command, (member) => this.house.members.hasMember(member), out);

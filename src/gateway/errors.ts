@@ -11,7 +11,7 @@
 
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { describe, ERRORS, type ErrorCode, type ErrorDetails, type Problem } from "../domain/errors.ts";
-import { LANGUAGE_DEFAULT, type Language, languageOfAcceptLanguage } from "../domain/locale.ts";
+import { chosenLanguageOfAcceptLanguage, LANGUAGE_DEFAULT, type Language } from "../domain/locale.ts";
 import { localize } from "../domain/messages.ts";
 
 /** Kept as a name for the edge's codes; every code is the registry's. */
@@ -37,10 +37,27 @@ export function errorBody(
   return { error: { code, message: localize(code, details, language), details } };
 }
 
-/** The language a request asks for. */
-export function languageOf(request: Pick<FastifyRequest, "headers">): Language {
-  const header = request.headers["accept-language"];
-  return languageOfAcceptLanguage(Array.isArray(header) ? header[0] : header);
+/** What `languageOf` needs of a request's principal (auth.ts), said here so that this file imports nothing of it. */
+type Asker =
+  | { readonly kind: "public" }
+  | { readonly kind: "user"; readonly via: "session" | "key"; readonly user: { readonly language: Language | null } };
+
+/**
+ * The language to answer a request in. Precedence: (1) a route's own `lang` parameter, where it has one (the
+ * route applies it before calling this); (2) the language a signed-in person saved (PUT /api/session/language) —
+ * always for their browser session, and for their API keys when the request sends no Accept-Language; (3) the
+ * request's Accept-Language; (4) English. A request refused before its caller is known (a malformed body, a bad
+ * signature) is answered by (3).
+ */
+export function languageOf(request: Pick<FastifyRequest, "headers"> & { readonly principal?: Asker | null }): Language {
+  const raw = request.headers["accept-language"];
+  const header = Array.isArray(raw) ? raw[0] : raw;
+  const principal = request.principal;
+  const chosen = chosenLanguageOfAcceptLanguage(header);
+  if (principal?.kind === "user" && principal.user.language !== null) {
+    if (principal.via === "session" || chosen === null) return principal.user.language;
+  }
+  return chosen ?? LANGUAGE_DEFAULT;
 }
 
 /** Thrown by handlers and guards; the error handler turns it into the response. */

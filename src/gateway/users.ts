@@ -13,6 +13,7 @@
  */
 
 import { randomBytes } from "node:crypto";
+import type { Language } from "../domain/locale.ts";
 import { API_KEY_SCOPES, type ApiKeyScope, USER_ROLES, type UserRole } from "../engine/access.ts";
 import type { CommandMeta } from "../journal/records.ts";
 import type { Outcome } from "../journal/sequencer.ts";
@@ -104,6 +105,11 @@ export class Users {
     const secretSealed =
       secret === null ? null : sealSecret(this.exchange.keys.secretsKeys, "totp", id, secret, SECOND_FACTOR_PURPOSE);
     return this.submit({ type: "user.secondFactor", user: id, secretSealed, reason }, meta);
+  }
+
+  /** Saves (or clears, null) the language the user chose, through the journal. */
+  async setLanguage(id: string, language: Language | null, meta: CommandMeta): Promise<Outcome> {
+    return this.submit({ type: "user.language", user: id, language }, meta);
   }
 
   /** Creates a user through the journal; the password must meet the policy (passwords.ts). */

@@ -16,9 +16,12 @@ import {
   formatTimeMs,
   type Language,
 } from "../domain/locale.ts";
+import { codeWord } from "../domain/phrases.ts";
 import type { CommandType } from "../engine/commands.ts";
 
 const FIELD_TEXT_LENGTH_MAX = 64;
+/** Fields whose values are codes a summary names as words (phrases.ts `codeWord`). */
+const WORD_FIELDS = new Set(["role", "roles", "phase", "mode", "kind", "scope", "orderType", "tif"]);
 const REASON_TEXT_LENGTH_MAX = 160;
 
 /** What a summary may ask of a command's fields. */
@@ -47,6 +50,17 @@ type Summaries = Readonly<Record<CommandType, (p: SummaryFields) => string>> & {
   readonly unknown: (p: SummaryFields) => string;
 };
 
+/** The name of a language code in the reader's language ("kk" → "казахский" in ru); anything else as text. */
+const LANGUAGE_NAMES: Readonly<Record<"ru" | "kk", Readonly<Record<string, string>>>> = {
+  ru: { en: "английский", ru: "русский", kk: "казахский" },
+  kk: { en: "ағылшын тілі", ru: "орыс тілі", kk: "қазақ тілі" },
+};
+function languageName(value: unknown, language: "ru" | "kk"): string {
+  return typeof value === "string" && Object.hasOwn(LANGUAGE_NAMES[language], value)
+    ? LANGUAGE_NAMES[language][value]!
+    : text(value);
+}
+
 function text(value: unknown): string {
   const shown = typeof value === "string" ? value : value === undefined ? "?" : (JSON.stringify(value) ?? "?");
   return shown.length > FIELD_TEXT_LENGTH_MAX ? `${shown.slice(0, FIELD_TEXT_LENGTH_MAX - 3)}...` : shown;
@@ -57,8 +71,11 @@ export function summaryFields(fields: Readonly<Record<string, unknown>>, languag
     const value = fields[name];
     return typeof value === "number" && Number.isSafeInteger(value) ? format(value, language) : text(value);
   };
+  // Fields that hold codes named as words in the reader's language (a role, a phase, a mode, a kind, a scope).
+  const word = (name: string, value: unknown) =>
+    WORD_FIELDS.has(name) && typeof value === "string" ? codeWord(value, language, name) : text(value);
   return {
-    f: (name) => text(fields[name]),
+    f: (name) => word(name, fields[name]),
     price: (name) => numeric(name, formatPriceTiynPerTonne),
     money: (name) => numeric(name, formatMoneyTiyn),
     kg: (name) => numeric(name, formatQuantityKg),
@@ -70,7 +87,7 @@ export function summaryFields(fields: Readonly<Record<string, unknown>>, languag
     },
     list: (name) => {
       const value = fields[name];
-      return Array.isArray(value) ? value.map(text).join(", ") : "?";
+      return Array.isArray(value) ? value.map((item) => word(name, item)).join(", ") : "?";
     },
     has: (name) => fields[name] !== undefined && fields[name] !== null,
     raw: (name) => fields[name],
@@ -170,6 +187,10 @@ export const SUMMARIES_RU: Summaries = {
   "apiKey.revoke": (p) => `отозвать API-ключ ${p.f("key")}; причина: ${p.reason("reason")}`,
   "user.secondFactor": (p) =>
     `${p.raw("secretSealed") === null ? "отключить второй фактор пользователя" : "включить второй фактор (TOTP) пользователю"} ${p.f("user")}; причина: ${p.reason("reason")}`,
+  "user.language": (p) =>
+    p.raw("language") === null
+      ? `язык пользователя ${p.f("user")} снова по Accept-Language`
+      : `сохранить язык пользователя ${p.f("user")}: ${languageName(p.raw("language"), "ru")}`,
   "trade.void": (p) => `аннулировать сделку ${p.f("trade")} по ${p.f("rule")}; причина: ${p.reason("reason")}`,
   "application.submit": (p) =>
     `подать заявление ${p.f("application")} на аккредитацию: ${p.f("company")}, БИН ${p.f("bin")}, вид ${p.f("kind")}`,
@@ -263,6 +284,10 @@ export const SUMMARIES_KK: Summaries = {
   "apiKey.revoke": (p) => `${p.f("key")} API кілтін кері қайтару; себебі: ${p.reason("reason")}`,
   "user.secondFactor": (p) =>
     `${p.f("user")} пайдаланушысының ${p.raw("secretSealed") === null ? "екінші факторын өшіру" : "екінші факторын (TOTP) қосу"}; себебі: ${p.reason("reason")}`,
+  "user.language": (p) =>
+    p.raw("language") === null
+      ? `${p.f("user")} пайдаланушысының тілі қайтадан Accept-Language бойынша`
+      : `${p.f("user")} пайдаланушысының тілін сақтау: ${languageName(p.raw("language"), "kk")}`,
   "trade.void": (p) => `${p.f("trade")} мәмілесін ${p.f("rule")} бойынша жою; себебі: ${p.reason("reason")}`,
   "application.submit": (p) =>
     `аккредиттеуге ${p.f("application")} өтінішін беру: ${p.f("company")}, БСН ${p.f("bin")}, түрі ${p.f("kind")}`,

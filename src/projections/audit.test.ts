@@ -53,9 +53,12 @@ describe("audit trail", () => {
     const nbsp = "\u00a0";
     const kk = (seq: number) => audit.inLanguage(audit.get(seq)!, "kk");
     const ru = (seq: number) => audit.inLanguage(audit.get(seq)!, "ru");
-    expect(kk(1).summary).toBe("PB құралын саудаға жіберу (continuous, қадам 1 ₸/т, лот 0,5 т)");
-    expect(ru(3).summary).toBe(`покупка 10,5 т PB по 133${nbsp}126 ₸/т (limit, DAY), заявка b1, счёт B1`);
-    expect(kk(3).summary).toBe(`сатып алу: PB, 10,5 т 133${nbsp}126 ₸/т бағамен (limit, DAY), өтінім b1, шот B1`);
+    expect(kk(1).summary).toBe("PB құралын саудаға жіберу (үздіксіз сауда, қадам 1 ₸/т, лот 0,5 т)");
+    expect(ru(2).summary).toBe("перевести PB в фазу непрерывные торги");
+    expect(ru(3).summary).toBe(`покупка 10,5 т PB по 133${nbsp}126 ₸/т (лимитная, на день), заявка b1, счёт B1`);
+    expect(kk(3).summary).toBe(
+      `сатып алу: PB, 10,5 т 133${nbsp}126 ₸/т бағамен (лимиттік, күн ішінде), өтінім b1, шот B1`,
+    );
     expect(kk(4)).toMatchObject({
       code: "ORDER_QUANTITY_OFF_LOT",
       message: "1,25 т мөлшері лот көлеміне (0,5 т) еселік емес.",

@@ -461,6 +461,12 @@ function summarise(fields: Record<string, unknown>): string {
     case "user.secondFactor":
       summary = `${fields.secretSealed === null ? "remove the second factor of" : "set up a second factor (TOTP) for"} user ${f("user")}; reason: ${reasonText(fields.reason)}`;
       break;
+    case "user.language":
+      summary =
+        fields.language === null
+          ? `let the request's Accept-Language choose the language of user ${f("user")}`
+          : `save language ${f("language")} for user ${f("user")}`;
+      break;
     case "apiKey.create":
       summary = `create API key ${f("key")} for user ${f("user")} with scopes ${Array.isArray(fields.scopes) ? fields.scopes.map(text).join(", ") : "?"}`;
       break;

@@ -9,6 +9,7 @@
  * Complexity: O(1) per event and per look-up; listing is O(users) or O(keys of one user).
  */
 
+import type { Language } from "../domain/locale.ts";
 import type { ApiKeyScope, UserRole } from "../engine/access.ts";
 import type { ProjectionOutcome } from "./outcome.ts";
 
@@ -22,6 +23,8 @@ export interface UserRecord {
   readonly disabled: boolean;
   /** The sealed TOTP secret of the user's second factor; null when the password alone signs in. */
   readonly secondFactorSealed: string | null;
+  /** The language the user chose for pages and the server's sentences; null: the request's Accept-Language. */
+  readonly language: Language | null;
 }
 
 export interface ApiKeyRecord {
@@ -49,6 +52,7 @@ export class UserDirectory {
             passwordHash: event.passwordHash,
             disabled: false,
             secondFactorSealed: null,
+            language: null,
           });
           break;
         case "user.disabled":
@@ -67,6 +71,11 @@ export class UserDirectory {
         case "user.secondFactorSet": {
           const user = this.usersById.get(event.user);
           if (user) this.usersById.set(user.id, { ...user, secondFactorSealed: event.secretSealed });
+          break;
+        }
+        case "user.languageSet": {
+          const user = this.usersById.get(event.user);
+          if (user) this.usersById.set(user.id, { ...user, language: event.language });
           break;
         }
         case "apiKey.created":

@@ -183,6 +183,8 @@ const ROWS: readonly Row[] = [
       return { code: totpCode(secret, server.nowMs) };
     },
   },
+  // Null (follow Accept-Language): the rows after this one read the same sentences whoever saved a language.
+  { route: "PUT /api/session/language", policy: "person", body: () => ({ language: null }) },
   { route: "GET /api/lab/scenarios", policy: "public" },
   { route: "POST /api/lab/runs", policy: "signedIn", body: () => LAB_RUN },
   { route: "GET /api/lab/runs/:id", policy: "signedIn", path: `/api/lab/runs/${LAB_RUN_ID}` },

@@ -1,7 +1,7 @@
 /** How the web application reads amounts typed by a person (web/src/format.ts), in English and in Russian. */
 
 import { describe, expect, it } from "vitest";
-import { parseAmount, parseScaled, wholeTengePerTonne } from "../../web/src/format.ts";
+import { calendarDate, parseAmount, parseScaled, wholeTengePerTonne } from "../../web/src/format.ts";
 
 const tiyn = (text: string, locale: string) => parseAmount(text, 2, locale);
 
@@ -51,5 +51,16 @@ describe("weighted averages in whole tenge", () => {
     expect(wholeTengePerTonne(13_300_049, "en-US")).toBe("133,000");
     expect(wholeTengePerTonne(13_300_000, "en-US")).toBe("133,000");
     expect(wholeTengePerTonne(null, "en-US")).toBe("—");
+  });
+});
+
+describe("calendar days in the reader's way", () => {
+  it("writes yyyy-MM-dd day first with the year in Kazakh and Russian, and anything else as given", () => {
+    expect(calendarDate("2026-01-14", "kk-KZ")).toBe("14.01.2026");
+    expect(calendarDate("2026-01-14", "ru-KZ")).toBe("14.01.2026");
+    expect(calendarDate("2026-12-31", "ru-RU")).toBe("31.12.2026");
+    expect(calendarDate("2026-01-14", "en-US")).toBe("01/14/2026");
+    expect(calendarDate("2026-01", "kk-KZ")).toBe("2026-01");
+    expect(calendarDate(null, "kk-KZ")).toBe("—");
   });
 });

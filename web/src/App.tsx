@@ -51,7 +51,7 @@ export function App() {
   const i18n = useI18n();
   const { t } = i18n;
   const path = usePath();
-  const { user, expired, signOut } = useSession();
+  const { user, expired, signOut, savedLanguage, saveLanguage } = useSession();
   const stream = useStreamStatus();
   const connection = useConnection();
 
@@ -105,7 +105,17 @@ export function App() {
             ))}
           <label className="language">
             <span className="visually-hidden">{t("app.language")}</span>
-            <select value={i18n.language} onChange={(event) => i18n.setLanguage(event.target.value)}>
+            <select
+              value={i18n.language}
+              onChange={(event) => {
+                const code = event.target.value;
+                i18n.setLanguage(code);
+                // A person who saved a language changes the saved one too (the server's sentences follow it).
+                if (user && typeof savedLanguage === "string" && (code === "en" || code === "ru" || code === "kk")) {
+                  void saveLanguage(code).catch(() => undefined);
+                }
+              }}
+            >
               {LANGUAGES.map((language) => (
                 <option key={language.code} value={language.code}>
                   {language.name}

@@ -2,7 +2,8 @@
  * API errors in plain words. The server sends a code, an English sentence and the details that fill it; the browser
  * re-renders the sentence from the code in the reader's language (i18n `errors.CODE`), with prices as tenge per tonne,
  * money as tenge and gas as tonnes instead of raw tiyn and kg, and falls back to the server's sentence for a code it
- * does not know. `fieldOf` says which form field an error belongs beside.
+ * does not know, and takes the server's own sentence (already in the reader's language) when it holds free text the server
+ * translates (an action, a purpose, a reason, a rule). `fieldOf` says which form field an error belongs beside.
  */
 
 import { ApiError } from "./api/client.ts";
@@ -20,6 +21,9 @@ const PRICE_CODES = new Set([
 ]);
 const MONEY_DETAILS = new Set(["free", "required", "shortfall"]);
 const KG_DETAILS = new Set(["wouldHold", "bought", "bidding", "offered", "allowed", "lot"]);
+
+/** Details that are free text the server translates (src/domain/phrases.ts), not values the page can format. */
+const FREE_TEXT = ["action", "purpose", "reason", "rule", "what"] as const;
 
 export type FormField = "price" | "quantity" | "account" | "instrument" | "user" | "password" | "form";
 
@@ -46,6 +50,15 @@ export function describeError(error: unknown, i18n: I18n): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
   const key = `errors.${error.code}`;
   if (!i18n.has(key)) return error.message;
+  // What the caller wanted to do is free text only the server translates (its phrase catalogue): its sentence,
+  // asked for in this language (Accept-Language, or the person's saved language, which the pages follow).
+  const template = i18n.t(key);
+  if (
+    i18n.language !== "en" &&
+    FREE_TEXT.some((name) => typeof error.details[name] === "string" && template.includes(`{${name}}`))
+  ) {
+    return error.message;
+  }
   const params: Record<string, string | number> = {};
   const { code, details } = error;
   for (const [name, raw] of Object.entries(details)) {

@@ -206,6 +206,16 @@ export function exchangeTime(timeMs: number | null | undefined, locale: string, 
   }).format(new Date(timeMs));
 }
 
+/** A calendar day "yyyy-MM-dd" in the reader's way ("14.01.2026" in kk and ru); anything else as given. */
+export function calendarDate(day: string | null | undefined, locale: string): string {
+  if (day === null || day === undefined) return "—";
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (match === null) return day;
+  return new Intl.DateTimeFormat(locale, { timeZone: "UTC", day: "2-digit", month: "2-digit", year: "numeric" }).format(
+    new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))),
+  );
+}
+
 export function exchangeDateTime(timeMs: number | null | undefined, locale: string): string {
   return exchangeTime(timeMs, locale, true);
 }

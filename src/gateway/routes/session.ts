@@ -14,17 +14,26 @@
 
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { LANGUAGES, type Language } from "../../domain/locale.ts";
 import { checkCsrf, requireUser, SESSION_COOKIE, SESSION_IDLE_MS } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { hashUses, PASSWORD_LENGTH_MAX, verifyPassword } from "../passwords.ts";
 import type { User } from "../users.ts";
-import { EPOCH_MS, Nullable, SEQ, Strict } from "../wire/base.ts";
+import { Enum, EPOCH_MS, Nullable, SEQ, Strict } from "../wire/base.ts";
 import { PUBLIC_USER, SCOPE } from "../wire/console.ts";
 import { metaOf } from "./access.ts";
 import { ID } from "./common.ts";
 
 /** A code from an authenticator app as typed: 6 digits (anything else is refused as the wrong code would be). */
+/** A language the person saved; null: the request's Accept-Language decides (errors.ts `languageOf`). */
+const SAVED_LANGUAGE = Nullable(
+  Enum(
+    LANGUAGES,
+    "en English, ru Russian, kk Kazakh: the language the person saved for pages and the server's sentences",
+  ),
+);
+
 const CODE = Type.String({ minLength: 1, maxLength: 16, description: "the 6-digit code the authenticator app shows" });
 
 export function publicUser(user: User) {
@@ -54,7 +63,7 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
             ],
           },
         ),
-        response: { 200: Strict({ user: PUBLIC_USER, csrfToken: Type.String() }) },
+        response: { 200: Strict({ user: PUBLIC_USER, csrfToken: Type.String(), language: SAVED_LANGUAGE }) },
       },
       config: {
         rateLimit: { max: context.signInPerMinute, timeWindow: 60_000 },
@@ -111,7 +120,7 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
         path: "/",
         maxAge: SESSION_IDLE_MS / 1000,
       });
-      return { user: publicUser(user), csrfToken: csrf };
+      return { user: publicUser(user), csrfToken: csrf, language: user.language };
     },
   );
 
@@ -131,6 +140,7 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
               Type.Boolean({ description: "whether the user signs in with a second factor (TOTP) as well" }),
             ),
             scopes: Type.Optional(Type.Array(SCOPE)),
+            language: Type.Optional(SAVED_LANGUAGE),
           }),
         },
       },
@@ -145,6 +155,7 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
         via: principal.via,
         scopes: principal.scopes,
         secondFactor: principal.user.secondFactorSealed !== null,
+        language: principal.user.language,
       };
     },
   );
@@ -257,6 +268,38 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
         actor: user.id,
       });
       return { seq: outcome.seq, secondFactor: false };
+    },
+  );
+
+  api.put<{ Body: { language: Language | null } }>(
+    "/session/language",
+    {
+      schema: {
+        operationId: "setSessionLanguage",
+        tags: ["session"],
+        summary:
+          "Save the language of your pages and of the server's sentences to you (null: follow the request's Accept-Language)",
+        description:
+          "Journaled (user.language). Saved, it is the language of every answer to your browser session, and of your " +
+          "API keys' requests that send no Accept-Language; a route's own `lang` parameter still wins.",
+        body: Type.Object(
+          { language: SAVED_LANGUAGE },
+          { additionalProperties: false, examples: [{ language: "kk" }, { language: null }] },
+        ),
+        response: { 200: Strict({ seq: SEQ, language: SAVED_LANGUAGE }) },
+      },
+      config: { access: "person" },
+    },
+    async (request, reply) => {
+      const user = person(request, "save a language");
+      const outcome = await users.setLanguage(user.id, request.body.language, {
+        ...metaOf(request),
+        actor: user.id,
+      });
+      // This answer already speaks the saved language.
+      const language = users.user(user.id)?.language ?? null;
+      if (language !== null) reply.header("content-language", language);
+      return { seq: outcome.seq, language };
     },
   );
 }

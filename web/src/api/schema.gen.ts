@@ -256,6 +256,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/session/language": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save the language of your pages and of the server's sentences to you (null: follow the request's Accept-Language)
+         * @description Journaled (user.language). Saved, it is the language of every answer to your browser session, and of your API keys' requests that send no Accept-Language; a route's own `lang` parameter still wins.
+         */
+        put: operations["setSessionLanguage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders": {
         parameters: {
             query?: never;
@@ -4434,6 +4454,7 @@ export interface operations {
                         /** @description whether the user signs in with a second factor (TOTP) as well */
                         secondFactor?: boolean;
                         scopes?: ("read" | "trade")[];
+                        language?: ("en" | "ru" | "kk") | null;
                     };
                 };
             };
@@ -4520,6 +4541,7 @@ export interface operations {
                     "application/json": {
                         user: components["schemas"]["PublicUser"];
                         csrfToken: string;
+                        language: ("en" | "ru" | "kk") | null;
                     };
                 };
             };
@@ -4953,6 +4975,99 @@ export interface operations {
             };
             /** @description Error codes: SECOND_FACTOR_NOT_PENDING. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setSessionLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    language: ("en" | "ru" | "kk") | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        language: ("en" | "ru" | "kk") | null;
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15045,7 +15160,7 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "apiKey.create" | "apiKey.revoke" | "application.submit" | "application.approve" | "application.refuse" | "member.exclude" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "session.extra" | "negotiated.submit" | "negotiated.accept" | "negotiated.reject" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "user.language" | "apiKey.create" | "apiKey.revoke" | "application.submit" | "application.approve" | "application.refuse" | "member.exclude" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "session.extra" | "negotiated.submit" | "negotiated.accept" | "negotiated.reject" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, surveillance, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";

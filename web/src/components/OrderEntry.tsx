@@ -246,7 +246,7 @@ export function OrderEntry({
       <dl className="facts" data-testid="ticket-facts">
         <div>
           <dt>{t("ticket.tick")}</dt>
-          <dd>{tick === null ? t("ticket.unpublished") : `${tengePerTonne(tick, locale)} ₸/t`}</dd>
+          <dd>{tick === null ? t("ticket.unpublished") : `${tengePerTonne(tick, locale)} ${t("units.perTonne")}`}</dd>
         </div>
         <div>
           <dt>{t("ticket.lot")}</dt>

@@ -24,10 +24,26 @@ interface Language {
   readonly messages: unknown;
 }
 
+/**
+ * The locale Kazakh numbers and dates are written in: kk-KZ where the browser has its data; else ru-KZ, which writes
+ * them the same way (a space between thousands, a comma before decimals, dd.MM.yyyy, 24-hour) — Chromium's own ICU
+ * data lacks Kazakh (though `supportedLocalesOf` names it) and writes the root locale's "133,000" and "2026-01-06".
+ */
+function kazakhLocale(): string {
+  try {
+    // Chromium says it supports kk-KZ but writes "1,234.5" and "1970-01-01": judged by what it writes.
+    const number = new Intl.NumberFormat("kk-KZ").format(1234.5).replace(/\s/g, " ");
+    const date = new Intl.DateTimeFormat("kk-KZ", { timeZone: "UTC" }).format(new Date(0));
+    return number === "1 234,5" && date === "01.01.1970" ? "kk-KZ" : "ru-KZ";
+  } catch {
+    return "ru-KZ";
+  }
+}
+
 export const LANGUAGES: readonly Language[] = [
   { code: "en", name: "English", locale: "en-US", messages: en },
   { code: "ru", name: "Русский", locale: "ru-RU", messages: ru },
-  { code: "kk", name: "Қазақша", locale: "kk-KZ", messages: kk },
+  { code: "kk", name: "Қазақша", locale: kazakhLocale(), messages: kk },
 ];
 
 const STORAGE_KEY = "sauda.language";

@@ -3,17 +3,21 @@
  * secret, shown as a QR code for the authenticator app (and as text to type), and the person confirms with the code
  * the app shows; from then on signing in asks for a code. Removing it takes a current code. Every step is a request
  * to /api/session/second-factor, and the server's refusal (its code's sentence) is shown beside the code field.
+ *
+ * The person's language: saved on the exchange (PUT /api/session/language) as soon as it is chosen, it is the
+ * language of the pages wherever they sign in and of the server's sentences to them; "follow the browser" clears it.
  */
 
 import { toString as qrSvg } from "qrcode";
 import { type FormEvent, useEffect, useState } from "react";
+import { useSession } from "../api/session.tsx";
 import { call, fetchOnce } from "../api/typed.ts";
 import type { User } from "../api/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
 import { NotificationSettings } from "../components/NotificationSettings.tsx";
 import { describeError } from "../errors.ts";
 import { exchangeDateTime } from "../format.ts";
-import { useI18n } from "../i18n/index.tsx";
+import { LANGUAGES, useI18n } from "../i18n/index.tsx";
 
 interface Setup {
   readonly secret: string;
@@ -30,6 +34,9 @@ export function Account({ user }: { user: User }) {
   const [code, setCode] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const { savedLanguage, saveLanguage } = useSession();
+  const [languageNote, setLanguageNote] = useState("");
+  const [languageError, setLanguageError] = useState<unknown>(null);
 
   useEffect(() => {
     void fetchOnce("/api/session").then((session) => setEnabled(session.secondFactor === true));
@@ -91,6 +98,18 @@ export function Account({ user }: { user: User }) {
     });
   };
 
+  const chooseLanguage = (value: string) => {
+    const language = value === "en" || value === "ru" || value === "kk" ? value : null;
+    setLanguageError(null);
+    setLanguageNote("");
+    saveLanguage(language)
+      .then(() => {
+        const name = LANGUAGES.find((l) => l.code === language)?.name;
+        setLanguageNote(name === undefined ? "cleared" : name);
+      })
+      .catch((caught: unknown) => setLanguageError(caught));
+  };
+
   const message = error ? describeError(error, i18n) : "";
   const codeField = (
     <label>
@@ -112,6 +131,33 @@ export function Account({ user }: { user: User }) {
       <p>
         {user.name} ({user.id}){user.member ? ` · ${user.member}` : ""} · {t(`roles.${user.role}`)}
       </p>
+      <h2>{t("account.language")}</h2>
+      <p className="muted small">{t("account.languageExplain")}</p>
+      <label>
+        {t("account.language")}
+        <select
+          data-testid="account-language"
+          value={savedLanguage ?? ""}
+          disabled={savedLanguage === undefined}
+          onChange={(event) => chooseLanguage(event.target.value)}
+          aria-describedby="account-language-note"
+        >
+          <option value="">{t("account.languageFollow")}</option>
+          {LANGUAGES.map((language) => (
+            <option key={language.code} value={language.code}>
+              {language.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p id="account-language-note" className="small" aria-live="polite" data-testid="account-language-note">
+        {languageNote === ""
+          ? ""
+          : languageNote === "cleared"
+            ? t("account.languageCleared")
+            : t("account.languageSaved", { language: languageNote })}
+      </p>
+      {languageError ? <FieldError id="account-language-error" message={describeError(languageError, i18n)} /> : null}
       <h2>{t("account.secondFactor")}</h2>
       <p data-testid="second-factor-status">{enabled === null ? "…" : enabled ? t("account.on") : t("account.off")}</p>
       {enabled === false && setup === null ? (

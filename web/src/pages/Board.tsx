@@ -18,6 +18,7 @@ import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { PriceChart } from "../components/PriceChart.tsx";
 import {
+  calendarDate,
   exchangeDateTime,
   exchangeTime,
   signedPercent,
@@ -262,7 +263,10 @@ function CalendarNotice({ instrument }: { instrument: string }) {
     <div data-testid="calendar-notice">
       <h3>{t("calendar.title")}</h3>
       <p className="small muted">
-        {t("calendar.window", { days: calendar.data.noticeWorkingDays, end: calendar.data.noticeWindowEnd ?? "—" })}
+        {t("calendar.window", {
+          days: calendar.data.noticeWorkingDays,
+          end: calendarDate(calendar.data.noticeWindowEnd, locale),
+        })}
       </p>
       {urgent.length === 0 ? <p className="small muted">{t("calendar.noShortNotice")}</p> : null}
       <ul className="small">

@@ -26,6 +26,7 @@ import { useSession } from "../api/session.tsx";
 import { FieldError } from "../components/FieldError.tsx";
 import { type FinishedRun, LabResults } from "../components/LabResults.tsx";
 import { describeError } from "../errors.ts";
+import { calendarDate } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { type FieldProblem, type FieldText, formValues, overridesOf, parseWhole } from "../lab-form.ts";
 import { SignIn } from "./SignIn.tsx";
@@ -273,7 +274,7 @@ function RunFieldset({
   onValue: (name: LabParameterName, value: FieldText) => void;
   problemText: (key: string) => string | null;
 }) {
-  const { t, has } = useI18n();
+  const { t, has, locale } = useI18n();
   const scenario = catalog.scenarios.find((s) => s.name === form.scenario)!;
   const descriptionKey = `lab.scenarios.${scenario.name}.description`;
   const id = (name: string) => `lab-${label}-${name}`;
@@ -297,7 +298,11 @@ function RunFieldset({
       </label>
       <p id={id("description")} className="muted small">
         {has(descriptionKey) ? t(descriptionKey) : scenario.description}{" "}
-        {t("lab.scenarioFacts", { start: scenario.start, days: scenario.days, seed: scenario.seed })}
+        {t("lab.scenarioFacts", {
+          start: calendarDate(scenario.start, locale),
+          days: scenario.days,
+          seed: scenario.seed,
+        })}
       </p>
       <div className="lab-parameters">
         {catalog.parameters.map((info) => (

@@ -452,8 +452,8 @@ function SafeguardControls({
         summary={(v) =>
           t("regulator.ceilingSummary", {
             instrument: v.instrument ?? "",
-            ceiling: v.ceiling ? `${v.ceiling} ₸/t` : t("regulator.off"),
-            floor: v.floor ? `${v.floor} ₸/t` : t("regulator.off"),
+            ceiling: v.ceiling ? `${v.ceiling} ${t("units.perTonne")}` : t("regulator.off"),
+            floor: v.floor ? `${v.floor} ${t("units.perTonne")}` : t("regulator.off"),
           })
         }
         submitLabel={t("regulator.apply")}
@@ -683,7 +683,12 @@ function AuditPanel() {
                   <td className="small">{exchangeDateTime(entry.timeMs, locale)}</td>
                   <td>
                     {entry.actor}
-                    {entry.role ? <span className="small muted"> ({entry.role})</span> : null}
+                    {entry.role ? (
+                      <span className="small muted">
+                        {" "}
+                        ({i18n.has(`roles.${entry.role}`) ? t(`roles.${entry.role}`) : entry.role})
+                      </span>
+                    ) : null}
                   </td>
                   <td className="small">
                     <span className="badge small" data-testid="audit-kind">

@@ -681,7 +681,7 @@ const CURVE_HEIGHT = 200;
  * rather than on the bottom edge; `y` places a price, `labels` writes the top and bottom prices.
  */
 function usePriceAxis(prices: readonly number[], height: number) {
-  const { locale } = useI18n();
+  const { t, locale } = useI18n();
   const low = Math.min(...prices);
   const high = Math.max(...prices);
   const pMin = low === high ? Math.floor(low * 0.99) : low;
@@ -691,10 +691,10 @@ function usePriceAxis(prices: readonly number[], height: number) {
   const labels = (
     <>
       <text x={CHART_PAD} y={14} fontSize={11}>
-        {tengePerTonne(pMax, locale)} ₸/t
+        {tengePerTonne(pMax, locale)} {t("units.perTonne")}
       </text>
       <text x={CHART_PAD} y={height - 6} fontSize={11}>
-        {tengePerTonne(pMin, locale)} ₸/t
+        {tengePerTonne(pMin, locale)} {t("units.perTonne")}
       </text>
     </>
   );

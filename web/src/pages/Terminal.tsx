@@ -115,8 +115,8 @@ export function Terminal({ user }: { user: User }) {
             <div>
               <dt>{t("terminal.last")}</dt>
               <dd className="strong" data-testid="terminal-last">
-                {tengePerTonne(quote.lastPriceTiynPerTonne, locale)} ₸/t ·{" "}
-                {tengePerLitre(quote.lastPriceTiynPerTonne, density, locale)} ₸/l{" "}
+                {tengePerTonne(quote.lastPriceTiynPerTonne, locale)} {t("units.perTonne")} ·{" "}
+                {tengePerLitre(quote.lastPriceTiynPerTonne, density, locale)} {t("units.perLitre")}{" "}
                 <span className="small">{signedPercent(quote.changeBps, locale)}</span>
               </dd>
             </div>

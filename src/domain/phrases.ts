@@ -19,6 +19,17 @@ type Translated = { readonly ru: string; readonly kk: string };
 
 /** Actions: what the callers of requireRole / requireUser / requireConsoleRead … and `action` details name. */
 export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
+  "accept negotiated deals": { ru: "принимать адресные сделки", kk: "атаулы мәмілелерді қабылдау" },
+  "answer negotiated deals": { ru: "отвечать на адресные сделки", kk: "атаулы мәмілелерге жауап беру" },
+  "approve applications": { ru: "одобрять заявления об аккредитации", kk: "аккредиттеу өтініштерін мақұлдау" },
+  "exclude members": { ru: "исключать участников", kk: "қатысушыларды шығару" },
+  "list applications": { ru: "просматривать заявления об аккредитации", kk: "аккредиттеу өтініштерінің тізімін көру" },
+  "open extra sessions": { ru: "открывать дополнительные сессии", kk: "қосымша сессияларды ашу" },
+  "read clearing reports": { ru: "читать клиринговые отчёты", kk: "клирингтік есептерді оқу" },
+  "read negotiated deals": { ru: "читать адресные сделки", kk: "атаулы мәмілелерді оқу" },
+  "read re-offers": { ru: "просматривать повторные выставления", kk: "қайта ұсыныстарды көру" },
+  "refuse applications": { ru: "отказывать в аккредитации", kk: "аккредиттеуден бас тарту" },
+  "register negotiated deals": { ru: "регистрировать адресные сделки", kk: "атаулы мәмілелерді тіркеу" },
   "add members": { ru: "добавлять участников", kk: "қатысушыларды қосу" },
   "amend orders": { ru: "изменять заявки", kk: "өтінімдерді өзгерту" },
   "be closed before it is reviewed": {
@@ -262,6 +273,7 @@ const ROLES: Readonly<Record<string, Translated>> = {
   regulator: { ru: "регулятор", kk: "реттеуші" },
   trader: { ru: "трейдер", kk: "трейдер" },
   viewer: { ru: "наблюдатель", kk: "бақылаушы" },
+  administrator: { ru: "администратор", kk: "әкімші" },
 };
 
 /**

@@ -93,6 +93,7 @@ const ROLES: readonly Role[] = [
   { name: "trader", user: "aktau-trader", pages: ["/", "/terminal", "/account", "/lab"] },
   { name: "viewer", user: "aktau-viewer", pages: ["/terminal", "/account"] },
   { name: "operator", user: "operator", pages: ["/operator", "/account"] },
+  { name: "administrator", user: "aktau-admin", pages: ["/users", "/account"] },
   { name: "regulator", user: "regulator", pages: ["/regulator", "/surveillance", "/account"] },
 ];
 
@@ -108,6 +109,7 @@ describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
     if (ready) return;
     ready = true;
     const server = suite.server;
+    await server.addUser("aktau-admin", "administrator", "AKTAU");
     const seller = await server.login("kazgpz-trader");
     const buyer = await server.login("aktau-trader");
     const order = { instrument: INSTRUMENT, quantity: 2_000 };

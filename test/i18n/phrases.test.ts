@@ -21,6 +21,7 @@ import {
   TEXT_PHRASES,
   translatePhrase,
 } from "../../src/domain/phrases.ts";
+import { USER_ROLES } from "../../src/engine/access.ts";
 
 const SRC = join(import.meta.dirname, "../../src");
 /** Latin words a Russian or Kazakh sentence may hold: names on the wire, not English prose. */
@@ -179,5 +180,17 @@ describe("every server message code in every language", () => {
     ).toBe(
       "'A-1' шотында 1 ₸ бос, ал операцияға (өтінім бойынша кепілдік жарна мен алым) 2\u00a0500 ₸ керек (2\u00a0499 ₸ жетпейді).",
     );
+  });
+});
+
+describe("role words", () => {
+  it("names every user role of the engine in Russian and Kazakh, not in English", () => {
+    for (const role of USER_ROLES) {
+      for (const language of ["ru", "kk"] as const) {
+        expect(roleWord(role, language), `${role} in ${language}`).not.toBe(role);
+        expect(roleWord(role, language)).not.toMatch(/[a-z]/i);
+      }
+    }
+    expect(roleWord("administrator", "kk")).toBe("әкімші");
   });
 });

@@ -86,8 +86,8 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
           title={t("applications.approve")}
           fields={[
             { name: "application", label: t("applications.application"), kind: "select", options },
-            { name: "member", label: t("applications.member"), placeholder: "AKTAU-GAS" },
-            { name: "account", label: t("applications.account"), placeholder: "AKTAU-GAS-1", required: false },
+            { name: "member", label: t("applications.member"), placeholder: "BATYS" },
+            { name: "account", label: t("applications.account"), placeholder: "BATYS-1", required: false },
             { name: "feeReference", label: t("applications.feeReference"), placeholder: "KZ-2026-0101" },
             {
               name: "depositReference",

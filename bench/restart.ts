@@ -7,7 +7,8 @@
  * stops without a clean shutdown (no last snapshot: as after a SIGKILL). It then starts `sauda serve --no-demo` on it
  * and measures the time from the spawn to the first answer of GET /api/health, kills it with SIGKILL, and does the
  * same again; and the same on an empty journal (the start-up cost without a journal: loading the code, the keys,
- * building the routes). Prints the times and how many records each start replayed after its snapshot.
+ * building the routes). Prints the times and how many records each start replayed after its snapshots (the engine's
+ * and the read models').
  */
 
 import { spawn } from "node:child_process";
@@ -120,8 +121,9 @@ await writeJournal(dir, COMMANDS);
 console.log(`wrote ${COMMANDS} commands in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s (${dir})`);
 for (let i = 1; i <= 2; i++) {
   const run = await startAndKill(dir);
+  const recovered = run.lines.find((line) => line.includes("recovered:")) ?? "(no recovery line)";
   console.log(
-    `journal of ${COMMANDS} commands, start ${i} after a SIGKILL: serving ${run.ms.toFixed(0)} ms after the spawn`,
+    `journal of ${COMMANDS} commands, start ${i} after a SIGKILL: serving ${run.ms.toFixed(0)} ms after the spawn; ${recovered.slice(recovered.indexOf("recovered:"))}`,
   );
 }
 process.exit(0);

@@ -1596,6 +1596,7 @@ export interface components {
             instrument?: string;
             account?: string;
             depth?: number;
+            fromSeq?: number;
         };
         StreamUnsubscribe: {
             /** @enum {string} */
@@ -1690,6 +1691,8 @@ export interface components {
             seq: number;
             instrument: string;
             trades: components["schemas"]["TapeTrade"][];
+            /** @description journal sequence number */
+            fromSeq?: number;
         };
         StreamPhase: {
             /** @enum {unknown} */

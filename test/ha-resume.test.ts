@@ -4,7 +4,7 @@
  * away, and it subscribes again on the OTHER node (the leader) with `fromSeq` = the last seq it saw: the snapshot
  * holds exactly the trades it missed, the updates go on after them, and everything it received, in order, is every
  * trade of the journal after its first snapshot — no gap, no repeat. A resume on the follower from the same seq gives
- * the same trades.
+ * the same trades. An order sent to the follower is refused with NOT_LEADER naming the leader's URL.
  */
 
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
@@ -150,7 +150,7 @@ describe.runIf(run)("WebSocket resumption across nodes", () => {
       expect(((await (await fetch(`${followerUrl}/api/health`)).json()) as { role: string }).role).toBe("follower");
       let next = 0;
       let lastTimestampMs = 0;
-      const order = async (member: "P" | "B") => {
+      const post = async (url: string, member: "P" | "B") => {
         const key = keys.get(member)!;
         const path = "/api/orders";
         const text = JSON.stringify({
@@ -164,7 +164,7 @@ describe.runIf(run)("WebSocket resumption across nodes", () => {
         });
         const timestampMs = Math.max(Date.now(), lastTimestampMs + 1);
         lastTimestampMs = timestampMs;
-        const response = await fetch(`${leaderUrl}${path}`, {
+        return fetch(`${url}${path}`, {
           method: "POST",
           headers: {
             "content-type": "application/json",
@@ -174,8 +174,16 @@ describe.runIf(run)("WebSocket resumption across nodes", () => {
           },
           body: text,
         });
-        expect(response.status).toBe(201);
       };
+      const order = async (member: "P" | "B") => expect((await post(leaderUrl, member)).status).toBe(201);
+
+      // A change sent to the follower is refused, naming the leader (header and details).
+      const refused = await post(followerUrl, "P");
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("x-sauda-leader")).toBe(leaderUrl);
+      const problem = (await refused.json()) as { error: { code: string; details: { leader: string } } };
+      expect(problem.error.code).toBe("NOT_LEADER");
+      expect(problem.error.details.leader).toBe(leaderUrl);
       /** `count` trades: a resting sell, then a buy that takes it. */
       const trade = async (count: number) => {
         for (let i = 0; i < count; i++) {

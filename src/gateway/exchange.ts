@@ -62,8 +62,7 @@ export interface ExchangeOptions extends StoreLocation {
   /** Where the keys and the checkpoint log are: default `<data>-keys` beside the data directory. */
   readonly keysDir?: string;
   /**
-   * The leader snapshots the read models every this many records (and with the engine's timed snapshots, and at a
-   * clean stop); 0: never. Default: `snapshotEveryCommands`, or `VIEW_SNAPSHOT_EVERY_RECORDS`.
+   * The leader snapshots the read models every this many records (and at a clean stop); 0: never. Default: `snapshotEveryCommands`, or `VIEW_SNAPSHOT_EVERY_RECORDS`.
    */
   readonly viewSnapshotEveryRecords?: number;
 }
@@ -239,9 +238,8 @@ export class Exchange {
     if (everyMs > 0 && (options.snapshotEveryCommands ?? 1) > 0) {
       // By time as well as by count: a quiet exchange still gets a snapshot of its last changes.
       this.snapshotTimer = setInterval(() => {
-        if (this.closed) return;
-        if (this.projections.lastSeq > this.viewSnapshotSeq) this.snapshotViews();
-        if (sequencer.commandsSinceSnapshot === 0) return;
+        // The read models are snapshotted by count only: their capture holds this thread for longer than the engine's.
+        if (sequencer.commandsSinceSnapshot === 0 || this.closed) return;
         sequencer.snapshot().catch((error: unknown) => {
           if (!(error instanceof SnapshotRefusedError))
             process.emitWarning(`snapshot not written: ${(error as Error).message}`);
@@ -576,6 +574,9 @@ export class Exchange {
       );
     }
     const newestSnapshot = (await store.snapshots())[0]?.seq ?? 0;
+    // The read models' next snapshot is counted from the takeover: a capture right after it would hold up the first
+    // writes of the new leader.
+    this.viewSnapshotSeq = Math.max(this.viewSnapshotSeq, this.tail.seq);
     this.startSequencer(head, this.tail.seq - newestSnapshot);
     this.leaderUrlValue = this.leadership?.advertisedUrl ?? null;
     if (head !== null) this.checkpoints.sign(head, this.clock());

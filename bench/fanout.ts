@@ -203,7 +203,7 @@ try {
     console.log(
       `${total} subscribers on ${FOLLOWERS} follower(s) (connected in ${(connectMs / 1000).toFixed(1)} s): ` +
         `${TRADES} trades in ${(tradesMs / 1000).toFixed(1)} s, ${delays.length} deliveries, ` +
-        `${complete}/${subscribers.length} subscribers got all ${tradeIds.size >= TRADES ? TRADES : tradeIds.size}; ` +
+        `${complete}/${subscribers.length} subscribers got all ${Math.min(TRADES, tradeIds.size)}; ` +
         `delay from the trade's journal time to arrival: p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms, ` +
         `max ${delays[delays.length - 1] ?? Number.NaN} ms (bench process ${(memory / 2 ** 20).toFixed(0)} MiB)`,
     );

@@ -120,8 +120,12 @@ function classRegistry(roots: readonly unknown[]): Map<string, object> {
     seen.add(value);
     const prototype = Object.getPrototypeOf(value) as object | null;
     if (isClassPrototype(prototype)) add(cachedClassKey(prototype), prototype);
-    if (value instanceof Map) for (const [k, v] of value) walk(k), walk(v);
-    else if (value instanceof Set) for (const v of value) walk(v);
+    if (value instanceof Map) {
+      for (const [k, v] of value) {
+        walk(k);
+        walk(v);
+      }
+    } else if (value instanceof Set) for (const v of value) walk(v);
     else for (const v of Object.values(value)) walk(v);
   };
   for (const root of roots) walk(root);

@@ -4,8 +4,10 @@
  * (built only from durable events), so nothing is visible before it is durable (DESIGN.md rule 3).
  *
  * Startup: load the keys (made on a first start), check the journal as evidence and recover the engine (whole chain,
- * head MAC, snapshot MAC, the newest published checkpoint; then newest snapshot + replay), rebuild the read models
- * (and surveillance) from the whole journal, sign a checkpoint of the head, then accept commands. A journal that fails a check stops the
+ * head MAC, snapshot MAC, the newest published checkpoint; then newest snapshot + replay), load the read models (and
+ * surveillance) from their newest snapshot that checks out and replay the records after it into them (from record 1
+ * without one), sign a checkpoint of the head, then accept commands. The leader snapshots the read models every
+ * `VIEW_SNAPSHOT_EVERY_RECORDS` records and at a clean stop (view-snapshots.ts). A journal that fails a check stops the
  * start with the first bad record named (`JournalCorruptError`). While running, a checkpoint is signed every
  * `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake, finish the batch in
  * flight, write a snapshot, sign a last checkpoint, close the store.

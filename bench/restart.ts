@@ -7,7 +7,9 @@
  * stops without a clean shutdown (no last snapshot: as after a SIGKILL). It then starts `sauda serve --no-demo` on it
  * and measures the time from the spawn to the first answer of GET /api/health, kills it with SIGKILL, and does the
  * same again; and the same on an empty journal (the start-up cost without a journal: loading the code, the keys,
- * building the routes). Prints the times and how many records each start replayed after its snapshot.
+ * building the routes); then once more after a clean stop (SIGTERM: snapshots at the head). BENCH_RESTART_SNAPSHOT_EVERY
+ * sets the snapshots by count while writing (default the server's). Prints the times and how many records each start
+ * replayed after its snapshots (the engine's and the read models').
  */
 
 import { spawn } from "node:child_process";
@@ -20,6 +22,10 @@ import { Exchange } from "../src/gateway/exchange.ts";
 import { Random } from "../src/simulator/random.ts";
 
 const COMMANDS = Number(process.env.BENCH_RESTART_COMMANDS ?? 1_000_000);
+/** Snapshots (engine and read models) by count while writing the journal; default the server's. */
+const SNAPSHOT_EVERY = process.env.BENCH_RESTART_SNAPSHOT_EVERY
+  ? Number(process.env.BENCH_RESTART_SNAPSHOT_EVERY)
+  : undefined;
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
 const INSTRUMENT = "PB-KAZGPZ-MNG";
 const IN_FLIGHT_MAX = 20_000;
@@ -51,7 +57,11 @@ const SETUP: Command[] = [
 ];
 
 async function writeJournal(dir: string, commands: number): Promise<void> {
-  const exchange = await Exchange.open({ data: dir, snapshotEveryMs: 0 });
+  const exchange = await Exchange.open({
+    data: dir,
+    snapshotEveryMs: 0,
+    ...(SNAPSHOT_EVERY === undefined ? {} : { snapshotEveryCommands: SNAPSHOT_EVERY }),
+  });
   for (const command of SETUP) await exchange.submit(command);
   const random = new Random(2026, "bench-restart");
   const inFlight = new Set<Promise<unknown>>();
@@ -80,8 +90,11 @@ async function writeJournal(dir: string, commands: number): Promise<void> {
   // No close: the last snapshot is the one the count made, as after a SIGKILL.
 }
 
-/** Starts the server, waits for /api/health to answer, kills it with SIGKILL; returns the time and its log. */
-async function startAndKill(dir: string): Promise<{ ms: number; lines: string[] }> {
+/**
+ * Starts the server, waits for /api/health to answer, kills it with SIGKILL (or, `clean`, stops it with SIGTERM: it
+ * then writes its snapshots at the head); returns the time and its log.
+ */
+async function startAndKill(dir: string, clean = false): Promise<{ ms: number; lines: string[] }> {
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--no-demo", "--data", dir], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -104,7 +117,7 @@ async function startAndKill(dir: string): Promise<{ ms: number; lines: string[] 
   }
   const ms = performance.now() - started;
   const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
-  child.kill("SIGKILL");
+  child.kill(clean ? "SIGTERM" : "SIGKILL");
   await exited;
   return { ms, lines };
 }
@@ -120,8 +133,16 @@ await writeJournal(dir, COMMANDS);
 console.log(`wrote ${COMMANDS} commands in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s (${dir})`);
 for (let i = 1; i <= 2; i++) {
   const run = await startAndKill(dir);
+  const recovered = run.lines.find((line) => line.includes("recovered:")) ?? "(no recovery line)";
   console.log(
-    `journal of ${COMMANDS} commands, start ${i} after a SIGKILL: serving ${run.ms.toFixed(0)} ms after the spawn`,
+    `journal of ${COMMANDS} commands, start ${i} after a SIGKILL: serving ${run.ms.toFixed(0)} ms after the spawn; ${recovered.slice(recovered.indexOf("recovered:"))}`,
   );
 }
+// A clean stop writes the snapshots at the head: the next start replays nothing.
+await startAndKill(dir, true);
+const afterClean = await startAndKill(dir);
+const recovered = afterClean.lines.find((line) => line.includes("recovered:")) ?? "(no recovery line)";
+console.log(
+  `journal of ${COMMANDS} commands, start after a clean stop: serving ${afterClean.ms.toFixed(0)} ms after the spawn; ${recovered.slice(recovered.indexOf("recovered:"))}`,
+);
 process.exit(0);

@@ -106,6 +106,10 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     },
   });
   for (const warning of exchange.warnings) log(`warning: ${warning}`);
+  const start = exchange.start;
+  log(
+    `recovered: engine from snapshot ${start.snapshotSeq} + ${start.replayed} records replayed; read models from snapshot ${start.viewSnapshotSeq} + ${start.viewsReplayed} records replayed`,
+  );
   // The demo is a throw-away market whose users sign in often: light scrypt keeps its first start quick. A real
   // exchange (--no-demo) hashes with the recommended parameters.
   const users = new Users(exchange, { scrypt: options.demo ? LIGHT_SCRYPT : RECOMMENDED_SCRYPT });

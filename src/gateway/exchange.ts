@@ -4,8 +4,10 @@
  * (built only from durable events), so nothing is visible before it is durable (DESIGN.md rule 3).
  *
  * Startup: load the keys (made on a first start), check the journal as evidence and recover the engine (whole chain,
- * head MAC, snapshot MAC, the newest published checkpoint; then newest snapshot + replay), rebuild the read models
- * (and surveillance) from the whole journal, sign a checkpoint of the head, then accept commands. A journal that fails a check stops the
+ * head MAC, snapshot MAC, the newest published checkpoint; then newest snapshot + replay), load the read models (and
+ * surveillance) from their newest snapshot that checks out and replay the records after it into them (from record 1
+ * without one), sign a checkpoint of the head, then accept commands. The leader snapshots the read models every
+ * `VIEW_SNAPSHOT_EVERY_RECORDS` records and at a clean stop (view-snapshots.ts). A journal that fails a check stops the
  * start with the first bad record named (`JournalCorruptError`). While running, a checkpoint is signed every
  * `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake, finish the batch in
  * flight, write a snapshot, sign a last checkpoint, close the store.
@@ -18,6 +20,7 @@
  * from the journal, which holds nothing the broken state did not already show.
  */
 
+import { hash } from "node:crypto";
 import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
@@ -32,12 +35,14 @@ import {
   headMac,
   type JournalHead,
   snapshotMac,
+  viewSnapshotMac,
 } from "../journal/records.ts";
 import { JournalCorruptError, recover } from "../journal/recovery.ts";
 import { type Outcome, Sequencer, SnapshotRefusedError } from "../journal/sequencer.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, Projections, type ProjectionsOptions } from "../projections/index.ts";
 import { LiveSurveillance, type PriceLimits } from "../surveillance/index.ts";
+import { captureViews, restoreViews } from "./view-snapshots.ts";
 
 export interface ExchangeOptions extends StoreLocation {
   /** The wall clock (ms since epoch); tests pass a fixed one. */
@@ -58,12 +63,37 @@ export interface ExchangeOptions extends StoreLocation {
   readonly snapshotEveryMs?: number;
   /** Where the keys and the checkpoint log are: default `<data>-keys` beside the data directory. */
   readonly keysDir?: string;
+  /**
+   * The leader snapshots the read models every this many records (and at a clean stop); 0: never. Default: `snapshotEveryCommands`, or `VIEW_SNAPSHOT_EVERY_RECORDS`.
+   */
+  readonly viewSnapshotEveryRecords?: number;
 }
 
 /** A follower polls the journal this often, besides the announcements (and refreshes the leader's URL). */
 export const FOLLOW_POLL_MS = 1000;
 /** The leader writes a snapshot this often when commands came since the last (besides every N commands). */
 export const SNAPSHOT_EVERY_MS = 60_000;
+/** The engine's snapshots by count (the sequencer's option), unless `snapshotEveryCommands` says otherwise. */
+export const SNAPSHOT_EVERY_COMMANDS = 100_000;
+/** The read models' snapshots by count, unless the options say otherwise. */
+export const VIEW_SNAPSHOT_EVERY_RECORDS = SNAPSHOT_EVERY_COMMANDS;
+
+/** The read models an exchange keeps, as one unit for building, snapshotting and restoring them. */
+interface Views {
+  readonly projections: Projections;
+  readonly surveillance: LiveSurveillance;
+  /** Why surveillance stopped taking records (kept in the snapshot with the views it concerns). */
+  readonly state: { surveillanceFailure: SurveillanceFailure | null };
+}
+
+function buildViews(options: ExchangeOptions): Views {
+  const projections = new Projections(options.projections);
+  return { projections, surveillance: surveilProjections(projections), state: { surveillanceFailure: null } };
+}
+
+function viewRoots(views: Views): object[] {
+  return [views.projections, views.surveillance, views.state];
+}
 
 interface Following {
   stopListening: (() => Promise<void>) | null;
@@ -127,6 +157,8 @@ export class Exchange {
   readonly checkpoints: Checkpointer;
   /** What the start found worth telling the operator (keys made, loose key files, snapshots skipped). */
   readonly warnings: readonly string[];
+  /** Where the start began and how much it replayed, into the engine and into the read models. */
+  readonly start: StartFigures;
   private readonly engineValue: Engine;
   private readonly options: ExchangeOptions;
   /** The sequencer while this node leads (always, on SQLite); null on a follower. */
@@ -143,29 +175,37 @@ export class Exchange {
   private readonly listeners: OutcomeListener[] = [];
   private readonly invariantListeners: InvariantListener[] = [];
   private alarm: InvariantAlarm | null = null;
-  private surveillanceFailureValue: SurveillanceFailure | null;
+  private readonly views: Views;
+  /** The seq of the newest snapshot of the read models, and the one being written (null when none is). */
+  private viewSnapshotSeq: number;
+  private viewSnapshotWriting: Promise<void> | null = null;
   private closed = false;
 
   private constructor(
     store: JournalStore,
     engine: Engine,
     head: JournalHead | null,
-    projections: Projections,
-    surveillance: LiveSurveillance,
+    views: Views,
     options: ExchangeOptions,
     keys: ExchangeKeys,
     checkpoints: Checkpointer,
-    recovered: { readonly replayed: number; readonly warnings: readonly string[] },
-    surveillanceFailure: SurveillanceFailure | null,
+    recovered: StartFigures & { readonly warnings: readonly string[] },
   ) {
-    this.surveillanceFailureValue = surveillanceFailure;
+    this.views = views;
+    this.viewSnapshotSeq = recovered.viewSnapshotSeq;
+    this.start = {
+      snapshotSeq: recovered.snapshotSeq,
+      replayed: recovered.replayed,
+      viewSnapshotSeq: recovered.viewSnapshotSeq,
+      viewsReplayed: recovered.viewsReplayed,
+    };
     this.store = store;
     this.keys = keys;
     this.checkpoints = checkpoints;
     this.warnings = recovered.warnings;
     this.engineValue = engine;
-    this.projections = projections;
-    this.surveillance = surveillance;
+    this.projections = views.projections;
+    this.surveillance = views.surveillance;
     this.clock = options.clock ?? Date.now;
     this.options = options;
     this.tail = { seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH, timeMs: 0, knownSeq: head?.seq ?? 0 };
@@ -200,6 +240,7 @@ export class Exchange {
     if (everyMs > 0 && (options.snapshotEveryCommands ?? 1) > 0) {
       // By time as well as by count: a quiet exchange still gets a snapshot of its last changes.
       this.snapshotTimer = setInterval(() => {
+        // The read models are snapshotted by count only: their capture holds this thread for longer than the engine's.
         if (sequencer.commandsSinceSnapshot === 0 || this.closed) return;
         sequencer.snapshot().catch((error: unknown) => {
           if (!(error instanceof SnapshotRefusedError))
@@ -215,13 +256,61 @@ export class Exchange {
     for (const outcome of outcomes) {
       // Surveillance reads the limits in force from the read models, so it takes each outcome after them.
       if (this.projections.apply(outcome)) {
-        this.surveillanceFailureValue = surveil(this.surveillance, outcome, this.surveillanceFailureValue);
+        const state = this.views.state;
+        state.surveillanceFailure = surveil(this.surveillance, outcome, state.surveillanceFailure);
       }
       this.tail.seq = outcome.seq;
       this.tail.timeMs = outcome.timeMs;
     }
     if (this.tail.knownSeq < this.tail.seq) this.tail.knownSeq = this.tail.seq;
+    const every = this.viewSnapshotEveryRecords;
+    if (this.sequencer !== null && every > 0 && this.projections.lastSeq - this.viewSnapshotSeq >= every) {
+      this.snapshotViews();
+    }
     for (const listener of this.listeners) listener(outcomes);
+  }
+
+  private get viewSnapshotEveryRecords(): number {
+    return this.options.viewSnapshotEveryRecords ?? this.options.snapshotEveryCommands ?? VIEW_SNAPSHOT_EVERY_RECORDS;
+  }
+
+  /**
+   * Snapshots the read models as they are now (the leader, at a durable head): serialised at once on this thread, so
+   * that it is one consistent state, and written in the background. Returns the write, or null when none was started
+   * (one in flight, or the head is not the views' last record). A write that fails loses nothing: the next start
+   * replays from an older snapshot, or from the journal's beginning.
+   */
+  snapshotViews(): Promise<void> | null {
+    const sequencer = this.sequencer;
+    if (sequencer === null || this.viewSnapshotWriting !== null) return null;
+    const head = sequencer.durableHead;
+    const seq = this.projections.lastSeq;
+    if (seq === 0 || head.seq !== seq) return null;
+    let data: Buffer;
+    try {
+      data = captureViews(viewRoots(this.views), viewRoots(buildViews(this.options)));
+    } catch (error) {
+      if (this.viewSnapshotEveryRecords > 0) {
+        process.emitWarning(`the read models cannot be snapshotted: ${(error as Error).message}`);
+      }
+      this.viewSnapshotSeq = seq;
+      return null;
+    }
+    const writing = this.store
+      .saveViewSnapshot({ seq, recordHash: head.hash, data, dataHash: hash("sha256", data, "hex") })
+      .then(
+        () => {
+          this.viewSnapshotSeq = Math.max(this.viewSnapshotSeq, seq);
+        },
+        (error: unknown) => process.emitWarning(`snapshot of the read models not written: ${(error as Error).message}`),
+      )
+      .finally(() => {
+        this.viewSnapshotWriting = null;
+      });
+    this.viewSnapshotWriting = writing;
+    // Counted from now, so that a failing write is not retried on every batch.
+    this.viewSnapshotSeq = seq;
+    return writing;
   }
 
   static async open(options: ExchangeOptions): Promise<Exchange> {
@@ -255,33 +344,31 @@ export class Exchange {
         await adoptWithoutMac(store, keys.macKeys[0]!, head);
         warnings.push(`the journal had no MACs (written before they existed); its head and snapshots now have them`);
       }
-      const projections = new Projections(options.projections);
-      const surveillance = surveilProjections(projections);
-      let surveillanceFailure: SurveillanceFailure | null = null;
-      for (let from = 1; from <= (head?.seq ?? 0); ) {
-        const page = await store.read(from, READ_PAGE_RECORDS);
+      const loaded = await loadViews(store, head, options, keys.macKeys);
+      if (loaded.warning !== null) warnings.push(loaded.warning);
+      const { views } = loaded;
+      const headSeq = head?.seq ?? 0;
+      for (let from = loaded.seq + 1; from <= headSeq; ) {
+        const page = await store.read(from, Math.min(READ_PAGE_RECORDS, headSeq - from + 1));
         for (const record of page) {
           const outcome = outcomeOfRecord(record);
-          if (projections.apply(outcome)) surveillanceFailure = surveil(surveillance, outcome, surveillanceFailure);
+          if (views.projections.apply(outcome)) {
+            views.state.surveillanceFailure = surveil(views.surveillance, outcome, views.state.surveillanceFailure);
+          }
         }
         from += page.length;
         if (page.length === 0) break;
       }
-      const exchange = new Exchange(
-        store,
-        engine,
-        head,
-        projections,
-        surveillance,
-        options,
-        keys,
-        checkpoints,
-        {
-          replayed: recovered.replayed,
-          warnings: [...warnings, ...recovered.warnings],
-        },
-        surveillanceFailure,
-      );
+      if (views.projections.lastSeq !== headSeq) {
+        throw new JournalCorruptError(views.projections.lastSeq + 1, "missing: the journal ends early");
+      }
+      const exchange = new Exchange(store, engine, head, views, options, keys, checkpoints, {
+        snapshotSeq: recovered.snapshotSeq,
+        replayed: recovered.replayed,
+        viewSnapshotSeq: loaded.seq,
+        viewsReplayed: headSeq - loaded.seq,
+        warnings: [...warnings, ...recovered.warnings],
+      });
       // The head just checked is anchored at once: a rollback to before this start is detectable from here on. A
       // follower signs nothing (the leader does).
       if (options.follower) await exchange.startFollowing();
@@ -489,6 +576,9 @@ export class Exchange {
       );
     }
     const newestSnapshot = (await store.snapshots())[0]?.seq ?? 0;
+    // The read models' next snapshot is counted from the takeover: a capture right after it would hold up the first
+    // writes of the new leader.
+    this.viewSnapshotSeq = Math.max(this.viewSnapshotSeq, this.tail.seq);
     this.startSequencer(head, this.tail.seq - newestSnapshot);
     this.leaderUrlValue = this.leadership?.advertisedUrl ?? null;
     if (head !== null) this.checkpoints.sign(head, this.clock());
@@ -519,7 +609,7 @@ export class Exchange {
 
   /** Why surveillance stopped taking records, or null while it runs. */
   get surveillanceFailure(): SurveillanceFailure | null {
-    return this.surveillanceFailureValue;
+    return this.views.state.surveillanceFailure;
   }
 
   /** The alarm raised by a failed invariant check, or null while all is well. */
@@ -578,6 +668,10 @@ export class Exchange {
       if (this.sequencer !== null) {
         await this.sequencer.stop();
         this.checkpoints.sign(this.sequencer.durableHead, this.clock());
+        await this.viewSnapshotWriting;
+        if (this.viewSnapshotEveryRecords > 0 && this.projections.lastSeq > this.viewSnapshotSeq) {
+          await this.snapshotViews();
+        }
       }
     } finally {
       await this.leadership?.close();
@@ -602,6 +696,60 @@ function surveilProjections(projections: Projections): LiveSurveillance {
         band === null ? floor : floor === null ? band.lowTiynPerTonne : Math.max(band.lowTiynPerTonne, floor),
     };
   });
+}
+
+/** Where a start began and how much it replayed. */
+export interface StartFigures {
+  /** The engine snapshot recovery started from (0: none). */
+  readonly snapshotSeq: number;
+  /** Records replayed into the engine after it. */
+  readonly replayed: number;
+  /** The snapshot of the read models the start loaded (0: none, they were rebuilt from record 1). */
+  readonly viewSnapshotSeq: number;
+  /** Records replayed into the read models after it. */
+  readonly viewsReplayed: number;
+}
+
+/**
+ * The read models to start from: the newest snapshot of them, if it checks out (its MAC, its data's hash, the hash of
+ * the journal's record at its seq) and restores, or new ones (seq 0) with a warning saying why the snapshot was not
+ * used. Called after `recover` has checked the chain, so the record hash read here is the journal's.
+ */
+async function loadViews(
+  store: JournalStore,
+  head: JournalHead | null,
+  options: ExchangeOptions,
+  macKeys: readonly Uint8Array[],
+): Promise<{ views: Views; seq: number; warning: string | null }> {
+  const fresh = (warning: string | null) => ({ views: buildViews(options), seq: 0, warning });
+  const snapshot = await store.loadViewSnapshot();
+  if (snapshot === null || head === null) return fresh(null);
+  const refused = (why: string) =>
+    fresh(
+      `the snapshot of the read models at ${snapshot.seq} was not used (${why}); they were rebuilt from the journal`,
+    );
+  if (snapshot.seq > head.seq) return refused("it is beyond the journal's head");
+  const mac = snapshot.mac ?? null;
+  if (
+    mac === null ||
+    !macKeys.some((key) => viewSnapshotMac(key, snapshot.seq, snapshot.recordHash, snapshot.dataHash) === mac)
+  ) {
+    return refused(mac === null ? "it has no MAC" : "its MAC does not match the journal MAC key");
+  }
+  if (hash("sha256", snapshot.data, "hex") !== snapshot.dataHash) return refused("its data does not match its hash");
+  const [record] = await store.read(snapshot.seq, 1);
+  if (record?.seq !== snapshot.seq || record.hash !== snapshot.recordHash) {
+    return refused("it names a record hash that is not the journal's");
+  }
+  const views = buildViews(options);
+  try {
+    restoreViews(snapshot.data, viewRoots(views));
+  } catch (error) {
+    return refused((error as Error).message);
+  }
+  if (views.projections.lastSeq !== snapshot.seq)
+    return refused(`it holds the read models at ${views.projections.lastSeq}`);
+  return { views, seq: snapshot.seq, warning: null };
 }
 
 /** Gives a journal written before MACs existed its head MAC and snapshot MACs (after `recover` checked its chain). */

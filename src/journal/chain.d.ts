@@ -23,3 +23,4 @@ export declare function snapshotMac(
   recordHash: string,
   dataHash: string,
 ): string;
+export declare function viewSnapshotMac(key: Uint8Array, seq: number, recordHash: string, dataHash: string): string;

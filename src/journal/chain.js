@@ -10,6 +10,8 @@
  *   end and rewriting the head to match, needs the key. Written in the same transaction as the head.
  * - Snapshot MAC: HMAC-SHA256 with the same key over a snapshot's seq, state hash, record hash and data hash, so a
  *   snapshot edited with its hashes recomputed is still refused.
+ * - View snapshot MAC: the same over a snapshot of the read models (its seq, record hash and data hash), with its own
+ *   label so that neither kind of MAC can stand for the other.
  *
  * Plain JavaScript on purpose: the worker threads run in bare Node without the TypeScript loader. Types: chain.d.ts.
  */
@@ -53,4 +55,9 @@ export function snapshotMac(key, seq, stateHash, recordHash, dataHash) {
   return createHmac("sha256", key)
     .update(`sauda snapshot\n${seq}\n${stateHash}\n${recordHash}\n${dataHash}`)
     .digest("hex");
+}
+
+/** The MAC (hex) of a snapshot of the read models. */
+export function viewSnapshotMac(key, seq, recordHash, dataHash) {
+  return createHmac("sha256", key).update(`sauda view snapshot\n${seq}\n${recordHash}\n${dataHash}`).digest("hex");
 }

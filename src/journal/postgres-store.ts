@@ -17,8 +17,10 @@ import {
   type SnapshotRecord,
   snapshotMac,
   type UnchainedRecord,
+  type ViewSnapshotRecord,
+  viewSnapshotMac,
 } from "./records.ts";
-import type { JournalStore, SnapshotInfo, StoreKeys } from "./store.ts";
+import { type JournalStore, type SnapshotInfo, type StoreKeys, VIEW_SNAPSHOTS_KEPT } from "./store.ts";
 
 const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -142,6 +144,13 @@ export class PostgresStore implements JournalStore {
         url TEXT NOT NULL,
         since_ms BIGINT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS ${this.table("view_snapshots")} (
+        seq BIGINT PRIMARY KEY,
+        record_hash TEXT NOT NULL,
+        data BYTEA NOT NULL,
+        data_hash TEXT NOT NULL,
+        mac TEXT
+      );
       ALTER TABLE ${this.table("journal_head")} ADD COLUMN IF NOT EXISTS mac TEXT;
       ALTER TABLE ${this.table("snapshots")} ADD COLUMN IF NOT EXISTS mac TEXT;
     `);
@@ -258,6 +267,40 @@ export class PostgresStore implements JournalStore {
          data = EXCLUDED.data, data_hash = EXCLUDED.data_hash, mac = EXCLUDED.mac`,
       [snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac],
     );
+  }
+
+  async saveViewSnapshot(snapshot: ViewSnapshotRecord): Promise<void> {
+    const mac =
+      this.macKey === null ? null : viewSnapshotMac(this.macKey, snapshot.seq, snapshot.recordHash, snapshot.dataHash);
+    const table = this.table("view_snapshots");
+    await this.client.query("BEGIN");
+    try {
+      await this.client.query(
+        `INSERT INTO ${table} (seq, record_hash, data, data_hash, mac) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (seq) DO UPDATE SET record_hash = EXCLUDED.record_hash, data = EXCLUDED.data,
+           data_hash = EXCLUDED.data_hash, mac = EXCLUDED.mac`,
+        [snapshot.seq, snapshot.recordHash, Buffer.from(snapshot.data), snapshot.dataHash, mac],
+      );
+      await this.client.query(
+        `DELETE FROM ${table} WHERE seq NOT IN (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT $1)`,
+        [VIEW_SNAPSHOTS_KEPT],
+      );
+      await this.client.query("COMMIT");
+    } catch (error) {
+      await this.client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async loadViewSnapshot(): Promise<ViewSnapshotRecord | null> {
+    const result = await this.client.query(
+      `SELECT seq, record_hash, data, data_hash, mac FROM ${this.table("view_snapshots")} ORDER BY seq DESC LIMIT 1`,
+    );
+    const row = result.rows[0] as
+      | { seq: string; record_hash: string; data: Buffer; data_hash: string; mac: string | null }
+      | undefined;
+    if (!row) return null;
+    return { seq: Number(row.seq), recordHash: row.record_hash, data: row.data, dataHash: row.data_hash, mac: row.mac };
   }
 
   async snapshots(): Promise<SnapshotInfo[]> {

@@ -12,7 +12,7 @@
 import { hash } from "node:crypto";
 import { chainHash } from "./chain.js";
 
-export { chainHash, GENESIS_HASH, headMac, snapshotMac } from "./chain.js";
+export { chainHash, GENESIS_HASH, headMac, snapshotMac, viewSnapshotMac } from "./chain.js";
 
 export interface JournalRecord {
   readonly seq: number;
@@ -51,6 +51,23 @@ export interface SnapshotRecord {
   /** sha256 of `data` (hex): detects a damaged snapshot before it is restored. */
   readonly dataHash: string;
   /** The snapshot MAC (chain.js `snapshotMac`), added by the store that saves it; null without a MAC key. */
+  readonly mac?: string | null;
+}
+
+/**
+ * A snapshot of the read models (projections and surveillance) at `seq`, so that a start replays into them only the
+ * records after it. Not evidence: whatever it holds can be rebuilt from the journal, and a start that cannot use it
+ * rebuilds them so.
+ */
+export interface ViewSnapshotRecord {
+  readonly seq: number;
+  /** Hash of the journal record at `seq`: the snapshot belongs to this journal. */
+  readonly recordHash: string;
+  /** The read models, serialised (gateway/view-snapshots.ts). */
+  readonly data: Uint8Array;
+  /** sha256 of `data` (hex). */
+  readonly dataHash: string;
+  /** The view snapshot MAC (chain.js `viewSnapshotMac`), added by the store; null without a MAC key. */
   readonly mac?: string | null;
 }
 

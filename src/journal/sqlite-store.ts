@@ -26,6 +26,8 @@ import {
   type SnapshotRecord,
   snapshotMac,
   type UnchainedRecord,
+  type ViewSnapshotRecord,
+  viewSnapshotMac,
 } from "./records.ts";
 import {
   type CheckedPage,
@@ -34,6 +36,7 @@ import {
   type ReadCheckedOptions,
   type SnapshotInfo,
   type StoreKeys,
+  VIEW_SNAPSHOTS_KEPT,
 } from "./store.ts";
 
 export const SQLITE_FILE_NAME = "sauda.sqlite";
@@ -58,6 +61,13 @@ CREATE TABLE IF NOT EXISTS snapshots (
   state_hash TEXT NOT NULL,
   record_hash TEXT NOT NULL,
   data TEXT NOT NULL,
+  data_hash TEXT NOT NULL,
+  mac TEXT
+);
+CREATE TABLE IF NOT EXISTS view_snapshots (
+  seq INTEGER PRIMARY KEY,
+  record_hash TEXT NOT NULL,
+  data BLOB NOT NULL,
   data_hash TEXT NOT NULL,
   mac TEXT
 );
@@ -266,6 +276,35 @@ export class SqliteStore implements JournalStore {
       .run(snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac);
   }
 
+  async saveViewSnapshot(given: ViewSnapshotRecord): Promise<void> {
+    const mac = this.macKey === null ? null : viewSnapshotMac(this.macKey, given.seq, given.recordHash, given.dataHash);
+    const snapshot = { ...given, mac };
+    if (this.writer?.usable) {
+      await this.writer.request({ op: "viewSnapshot", snapshot, kept: VIEW_SNAPSHOTS_KEPT });
+      return;
+    }
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          "INSERT OR REPLACE INTO view_snapshots (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)",
+        )
+        .run(snapshot.seq, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac);
+      this.db
+        .prepare(
+          "DELETE FROM view_snapshots WHERE seq NOT IN (SELECT seq FROM view_snapshots ORDER BY seq DESC LIMIT ?)",
+        )
+        .run(VIEW_SNAPSHOTS_KEPT);
+    })();
+  }
+
+  async loadViewSnapshot(): Promise<ViewSnapshotRecord | null> {
+    const row = this.db.prepare("SELECT * FROM view_snapshots ORDER BY seq DESC LIMIT 1").get() as
+      | { seq: number; record_hash: string; data: Buffer; data_hash: string; mac: string | null }
+      | undefined;
+    if (!row) return null;
+    return { seq: row.seq, recordHash: row.record_hash, data: row.data, dataHash: row.data_hash, mac: row.mac };
+  }
+
   async snapshots(): Promise<SnapshotInfo[]> {
     const rows = this.db.prepare("SELECT seq, state_hash FROM snapshots ORDER BY seq DESC").all() as SnapshotRow[];
     return rows.map((row) => ({ seq: row.seq, stateHash: row.state_hash }));
@@ -390,6 +429,7 @@ type WriteRequest =
   | { readonly op: "append"; readonly batch: PackedRecords; readonly hashes: readonly string[] }
   | { readonly op: "append"; readonly batch: PackedRecords; readonly previousHash: string }
   | { readonly op: "snapshot"; readonly snapshot: SnapshotRecord }
+  | { readonly op: "viewSnapshot"; readonly snapshot: ViewSnapshotRecord; readonly kept: number }
   | { readonly op: "close" };
 
 interface WriteReply {

@@ -9,7 +9,8 @@
  *   UTF-8 by `packRecords` in sqlite-store.ts) and the new head in one transaction, with the given hashes or with
  *   chain hashes computed here from `previousHash` on (chain.js `chainHashOfFields`), and the head with its MAC
  *   (chain.js `headMac`, when the store has a MAC key), and is answered `{ id, hash }` with the last record's hash;
- * - `{ id, op: "snapshot", snapshot }` saves a snapshot; `{ id, op: "close" }` closes the connection.
+ * - `{ id, op: "snapshot", snapshot }` saves a snapshot; `{ id, op: "viewSnapshot", snapshot, kept }` saves a
+ *   snapshot of the read models and deletes all but the newest `kept`; `{ id, op: "close" }` closes the connection.
  * Each is answered once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after a rollback, in
  * which case nothing of it was written.
  *
@@ -46,6 +47,22 @@ const readHeadHash = db.prepare("SELECT hash FROM journal_head WHERE id = 1").pl
 const insertSnapshot = db.prepare(
   "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?, ?)",
 );
+const insertViewSnapshot = db.prepare(
+  "INSERT OR REPLACE INTO view_snapshots (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)",
+);
+const pruneViewSnapshots = db.prepare(
+  "DELETE FROM view_snapshots WHERE seq NOT IN (SELECT seq FROM view_snapshots ORDER BY seq DESC LIMIT ?)",
+);
+const saveViewSnapshot = db.transaction((s, kept) => {
+  insertViewSnapshot.run(
+    s.seq,
+    s.recordHash,
+    Buffer.from(s.data.buffer, s.data.byteOffset, s.data.byteLength),
+    s.dataHash,
+    s.mac ?? null,
+  );
+  pruneViewSnapshots.run(kept);
+});
 /** The journal MAC key in use, or null for a store opened without one. */
 const macKey = workerData.macKey ?? null;
 
@@ -110,6 +127,8 @@ port.on("message", (message) => {
     if (op === "snapshot") {
       const s = message.snapshot;
       insertSnapshot.run(s.seq, s.stateHash, s.recordHash, s.data, s.dataHash, s.mac ?? null);
+    } else if (op === "viewSnapshot") {
+      saveViewSnapshot(message.snapshot, message.kept);
     } else if (op === "close") {
       db.close();
     } else {

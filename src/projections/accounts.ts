@@ -154,7 +154,7 @@ export const ACCOUNT_QUERY_LIMIT_MAX = 10_000;
 /** The mutable record behind an `AccountOrder`, with the exact value filled so far for the average price. */
 type OrderState = { -readonly [K in keyof AccountOrder]: AccountOrder[K] } & { filledValueMilliTiyn: bigint };
 
-class AccountState {
+export class AccountState {
   /** Orders in acceptance order (a Map keeps insertion order). */
   readonly orders = new Map<string, OrderState>();
   readonly doneOrders = new Ring<string>(ACCOUNT_DONE_ORDERS_MAX);

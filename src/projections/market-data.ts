@@ -185,7 +185,7 @@ interface Level {
  * One side of the aggregated book. Prices are kept as keys that ascend with quality (the price for bids, the negated
  * price for asks), so the best level is last and taking it away is a pop.
  */
-class BookSide {
+export class BookSide {
   private readonly levels = new Map<number, Level>();
   private readonly keys: number[] = [];
 
@@ -281,7 +281,7 @@ interface CandleState {
   trades: number;
 }
 
-class InstrumentMarket {
+export class InstrumentMarket {
   mode: TradingMode | null = null;
   phase: Phase = "closed";
   /** Listed or operator-set reference: the change is measured against it when no other source is given. */

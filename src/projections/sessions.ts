@@ -67,7 +67,7 @@ export interface SessionsOptions {
   readonly onClosed?: (result: SessionResult) => void;
 }
 
-class RunningSession {
+export class RunningSession {
   open: number | null = null;
   high: number | null = null;
   low: number | null = null;
@@ -126,7 +126,7 @@ class RunningSession {
   }
 }
 
-class InstrumentSessions {
+export class InstrumentSessions {
   phase: Phase = "closed";
   reference: number | null = null;
   count = 0;

@@ -52,7 +52,7 @@ export interface SessionStatistics {
   readonly orderToTrade: readonly OrderToTrade[];
 }
 
-class Running {
+export class Running {
   trades = 0;
   volumeKg = 0;
   readonly bought = new Map<string, number>();

@@ -28,6 +28,8 @@ import type { FastifyRequest } from "fastify";
 import type { RawData, WebSocket } from "ws";
 import type { Language } from "../../domain/locale.ts";
 import { QueueFullError, SequencerStoppedError } from "../../journal/sequencer.ts";
+import { READ_PAGE_RECORDS } from "../../journal/store.ts";
+import type { TapeTrade } from "../../projections/index.ts";
 import { type Principal, requireScope, requireUser, SESSION_COOKIE } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { errorBody, HttpProblem, languageOf } from "../errors.ts";
@@ -38,7 +40,7 @@ import { ownMember } from "../routes/notifications.ts";
 import { type NewOrderBody, newOrderCommand, orderResult } from "../routes/orders.ts";
 import { TokenBucket } from "./bucket.ts";
 import { streamMessageProblem } from "./checked.ts";
-import type { StreamHub, Subscriber } from "./hub.ts";
+import { type StreamHub, type Subscriber, tradesOfRecord } from "./hub.ts";
 import {
   ALL_INSTRUMENTS,
   ALL_INSTRUMENTS_CHANNELS,
@@ -60,6 +62,8 @@ import {
   type OrderCancelMessage,
   type OrderNewMessage,
   parseClientMessage,
+  RESUME_RECORDS_MAX,
+  RESUME_WAIT_MS,
   type RequestId,
   SEND_BUFFER_BYTES_MAX,
   type SessionMessage,
@@ -334,11 +338,81 @@ export class StreamConnection implements Subscriber {
         max: SUBSCRIPTIONS_PER_CONNECTION_MAX,
       });
     }
+    if (message.fromSeq !== undefined) {
+      if (channel !== "trades") {
+        throw new HttpProblem("REQUEST_INVALID", {
+          reason: `only the trades channel resumes from a seq (fromSeq); the snapshot of '${channel}' is complete as it is`,
+        });
+      }
+      const task = this.resumeTrades(message, key, message.fromSeq).catch((error: unknown) =>
+        this.replyError(message.id ?? null, "subscribe", error),
+      );
+      this.inflight.add(task);
+      void task.finally(() => this.inflight.delete(task));
+      return;
+    }
     const depth = message.depth ?? BOOK_DEPTH_DEFAULT;
     this.subscriptions.set(name, { channel, key });
     this.hub.subscribe(this, channel, key, depth);
     this.reply({ type: "ack", id: message.id ?? null, op: "subscribe", ...this.describe(channel, key) });
     this.reply(this.hub.snapshot(channel, key, depth, this.language));
+  }
+
+  /**
+   * Subscribes to an instrument's trades after the record `fromSeq` (the last one the client saw, on this node or
+   * another): waits up to `RESUME_WAIT_MS` for this node to have applied it, reads the trades after it from the journal
+   * up to the last record applied here, and subscribes in the same turn as it finds nothing more to read, so the
+   * snapshot (`fromSeq` and every trade after it, up to its `seq`) and the updates after it leave no gap and repeat
+   * nothing.
+   */
+  private async resumeTrades(message: SubscribeMessage, instrument: string, fromSeq: number): Promise<void> {
+    const exchange = this.context.exchange;
+    const projections = exchange.projections;
+    if (projections.lastSeq < fromSeq) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          stop();
+          reject(new HttpProblem("UNAVAILABLE", { state: `behind record ${fromSeq} (at ${projections.lastSeq})` }));
+        }, RESUME_WAIT_MS);
+        const stop = exchange.onOutcomes(() => {
+          if (projections.lastSeq < fromSeq) return;
+          clearTimeout(timer);
+          stop();
+          resolve();
+        });
+      });
+    }
+    const trades: TapeTrade[] = [];
+    let next = fromSeq + 1;
+    let upTo = projections.lastSeq;
+    for (;;) {
+      if (upTo - fromSeq > RESUME_RECORDS_MAX) {
+        throw new HttpProblem("REQUEST_INVALID", {
+          reason: `fromSeq ${fromSeq} is more than ${RESUME_RECORDS_MAX} records behind (${upTo}): subscribe without it for a snapshot`,
+        });
+      }
+      while (next <= upTo) {
+        const page = await exchange.store.read(next, Math.min(READ_PAGE_RECORDS, upTo - next + 1));
+        if (page.length === 0) throw new Error(`the journal ends before record ${next}`);
+        for (const record of page) tradesOfRecord(record, instrument, trades);
+        next += page.length;
+      }
+      // Nothing was applied while reading: subscribing now misses nothing (updates come from the next batch on).
+      if (projections.lastSeq === upTo) break;
+      upTo = projections.lastSeq;
+    }
+    if (this.closing) return;
+    const name = `trades\n${instrument}`;
+    if (!this.subscriptions.has(name) && this.subscriptions.size >= SUBSCRIPTIONS_PER_CONNECTION_MAX) {
+      throw new HttpProblem("SUBSCRIPTIONS_LIMIT", {
+        count: this.subscriptions.size,
+        max: SUBSCRIPTIONS_PER_CONNECTION_MAX,
+      });
+    }
+    this.subscriptions.set(name, { channel: "trades", key: instrument });
+    this.hub.subscribe(this, "trades", instrument, BOOK_DEPTH_DEFAULT);
+    this.reply({ type: "ack", id: message.id ?? null, op: "subscribe", ...this.describe("trades", instrument) });
+    this.reply({ type: "snapshot", channel: "trades", seq: upTo, instrument, trades, fromSeq });
   }
 
   private unsubscribe(message: UnsubscribeMessage): void {

@@ -599,7 +599,7 @@ export class StreamHub {
   }
 }
 
-function tapeTrade(event: TradeEvent, outcome: Outcome): TapeTrade {
+function tapeTrade(event: TradeEvent, outcome: { readonly seq: number; readonly timeMs: number }): TapeTrade {
   return {
     seq: outcome.seq,
     timeMs: outcome.timeMs,
@@ -609,6 +609,21 @@ function tapeTrade(event: TradeEvent, outcome: Outcome): TapeTrade {
     quantityKg: event.quantity,
     aggressor: event.aggressor,
   };
+}
+
+/**
+ * Appends the trades of `instrument` that a journal record made (as the trades channel reports them) to `into`; the
+ * events are parsed only when the record has a trade at all.
+ */
+export function tradesOfRecord(
+  record: { readonly seq: number; readonly timeMs: number; readonly events: string },
+  instrument: string,
+  into: TapeTrade[],
+): void {
+  if (!record.events.includes('"type":"trade"')) return;
+  for (const event of JSON.parse(record.events) as EngineEvent[]) {
+    if (event.type === "trade" && event.instrument === instrument) into.push(tapeTrade(event, record));
+  }
 }
 
 /** The owner of a ledger account `<owner>/<bucket>`. */

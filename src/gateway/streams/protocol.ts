@@ -48,6 +48,13 @@ export const TRADES_SNAPSHOT_MAX = 50;
 export const FILLS_SNAPSHOT_MAX = 50;
 export const ORDERS_SNAPSHOT_MAX = 200;
 export const OBLIGATIONS_SNAPSHOT_MAX = 100;
+/**
+ * How far back a `trades` subscription may resume (`fromSeq`): records between it and the node's last applied one. A
+ * client further behind subscribes without `fromSeq` (a snapshot) and reads the rest with GET …/trades.
+ */
+export const RESUME_RECORDS_MAX = 100_000;
+/** How long a resume waits for this node to apply the record the client had already seen (a follower behind). */
+export const RESUME_WAIT_MS = 5_000;
 /** How often the server pings; a connection that has not answered the previous ping is cut. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 /** After a close frame, how long a peer has to finish the closing handshake before its socket is destroyed. */
@@ -123,6 +130,11 @@ const SUBSCRIBE = Type.Object(
     instrument: Type.Optional(ID),
     account: Type.Optional(ACCOUNT_ID),
     depth: Type.Optional(Type.Integer({ minimum: 1, maximum: BOOK_DEPTH_MAX })),
+    /**
+     * Trades channel: resume after the record with this seq (the last one the client saw, on any node): the
+     * snapshot then holds every trade after it, so that nothing is missed across a reconnection.
+     */
+    fromSeq: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   },
   { additionalProperties: false },
 );

@@ -67,7 +67,12 @@ export const STREAM_BOOK = channelMessage("book", {
   marketSellQueuedKg: KG,
 });
 export const STREAM_QUOTE = channelMessage("quote", { instrument: TEXT, quote: Nullable(QUOTE) });
-export const STREAM_TRADES = channelMessage("trades", { instrument: TEXT, trades: Type.Array(TAPE_TRADE) });
+export const STREAM_TRADES = channelMessage("trades", {
+  instrument: TEXT,
+  trades: Type.Array(TAPE_TRADE),
+  /** A resumed subscription's snapshot: `trades` are every trade after this seq (the subscribe's `fromSeq`). */
+  fromSeq: Type.Optional(SEQ),
+});
 export const STREAM_PHASE = Type.Union([
   channelMessage("phase", PHASE_BODY),
   channelMessage("phase", { instrument: Type.Null(), instruments: Type.Array(Strict(PHASE_BODY)) }),

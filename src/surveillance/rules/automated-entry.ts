@@ -31,7 +31,7 @@ interface Message {
   inBurst: boolean;
 }
 
-class MemberMessages extends Evidence {
+export class MemberMessages extends Evidence {
   readonly window = new Queue<Message>();
   last: Message | null = null;
   peak = 0;

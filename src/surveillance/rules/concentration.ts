@@ -21,7 +21,7 @@ import type { Detector, SessionInfo } from "../detector.ts";
 import type { Party } from "../parties.ts";
 import type { Side, TradeRecord } from "../records.ts";
 
-class Holding extends Evidence {
+export class Holding extends Evidence {
   quantityKg = 0;
   constructor(
     readonly group: string,
@@ -31,7 +31,7 @@ class Holding extends Evidence {
   }
 }
 
-class SessionVolume {
+export class SessionVolume {
   volumeKg = 0;
   /** By side, then by group. */
   readonly holdings: Record<Side, Map<string, Holding>> = { buy: new Map(), sell: new Map() };

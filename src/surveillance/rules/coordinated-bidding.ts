@@ -38,7 +38,7 @@ interface Entry {
   readonly order: string;
 }
 
-class PairSession {
+export class PairSession {
   readonly orders: string[] = [];
   readonly parties: Party[] = [];
   fromMs: number;
@@ -63,7 +63,7 @@ class PairSession {
   }
 }
 
-class Pair {
+export class Pair {
   readonly sessions = new Map<string, PairSession>();
   linked = false;
   constructor(
@@ -77,7 +77,7 @@ class Pair {
 }
 
 /** A group of coordination: its accounts, its links, and the evidence of every coincidence between its accounts. */
-class Component {
+export class Component {
   readonly accounts = new Set<string>();
   readonly linked: Pair[] = [];
   readonly evidence = new Evidence();
@@ -103,7 +103,7 @@ class Component {
 }
 
 /** The links of one side: pairs, their union-find components, and the components' evidence. */
-class SideLinks {
+export class SideLinks {
   readonly pairs = new Map<string, Pair>();
   /** Each account's pairs on this side. */
   readonly pairsOf = new Map<string, Pair[]>();

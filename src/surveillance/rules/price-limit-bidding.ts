@@ -25,7 +25,7 @@ import type { Detector, SessionInfo } from "../detector.ts";
 import type { Party } from "../parties.ts";
 import type { OrderRecord, Side } from "../records.ts";
 
-class Track extends Evidence {
+export class Track extends Evidence {
   /** Session indices (per instrument) with an order at the limit, in the order met. */
   readonly indices: number[] = [];
   raised = false;

@@ -42,7 +42,7 @@ interface Candidate {
   readonly fills: Fill[];
 }
 
-class SessionOrders {
+export class SessionOrders {
   /** Orders entered, by quantity as entered: the median's input. */
   readonly countByQuantityKg = new Map<number, number>();
   count = 0;

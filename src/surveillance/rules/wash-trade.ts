@@ -18,7 +18,7 @@ import type { Detector, SessionInfo } from "../detector.ts";
 import type { Party } from "../parties.ts";
 import type { TradeRecord } from "../records.ts";
 
-class Pair extends Evidence {
+export class Pair extends Evidence {
   tradeCount = 0;
   quantityKg = 0;
   constructor(

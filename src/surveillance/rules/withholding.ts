@@ -41,7 +41,7 @@ import type {
 const DAY_MS = 86_400_000;
 
 /** A producer's month at a basis. */
-class Supply extends Evidence {
+export class Supply extends Evidence {
   offeredKg = 0;
   declaredKg = 0;
   withdrawnKg = 0;
@@ -60,7 +60,7 @@ interface SessionPrice {
 }
 
 /** An instrument's month: its sessions and the first and last that traded. */
-class InstrumentMonth {
+export class InstrumentMonth {
   readonly sessions: SessionPrice[] = [];
   constructor(
     readonly instrument: string,

@@ -1993,6 +1993,7 @@ export interface components {
             instrument?: string;
             account?: string;
             depth?: number;
+            fromSeq?: number;
         };
         StreamUnsubscribe: {
             /** @enum {string} */
@@ -2101,6 +2102,8 @@ export interface components {
                 /** @enum {boolean} */
                 negotiated?: true;
             }[];
+            /** @description journal sequence number */
+            fromSeq?: number;
         };
         StreamPhase: {
             /** @enum {unknown} */

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench:fanout`: public market data fanned out by followers to many WebSocket subscribers. Figures, not
+ * pass/fail. Needs PostgreSQL (SAUDA_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
+ *
+ * Starts a leader and BENCH_FANOUT_FOLLOWERS followers (default 2) of `sauda serve` on a fresh schema, then in steps
+ * (BENCH_FANOUT_STEPS, default 1000,5000,10000 subscribers in all, split evenly over the followers) opens public
+ * WebSocket connections to the followers, each subscribed to one instrument's trades, and at each step makes
+ * BENCH_FANOUT_TRADES trades (default 50; a resting sell and a crossing buy through the leader's REST API, one pair at a
+ * time). For every trade and subscriber it takes the delay from the trade's journal time (`timeMs`: its sequencing,
+ * just before its batch is durable) to its arrival at the subscriber, and prints p50, p99 and max per step, with how
+ * many subscribers received every trade. Subscribers connect from several loopback addresses (127.0.0.2, …), at most
+ * 1,000 per address: the public connect rate is limited per address. All processes share this machine.
+ */
+
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import WebSocket from "ws";
+import type { Command } from "../src/engine/commands.ts";
+import { Exchange } from "../src/gateway/exchange.ts";
+import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
+import { sign } from "../src/gateway/signing.ts";
+import { Users } from "../src/gateway/users.ts";
+import { dropSchema, TEST_DATABASE_URL, testSchema } from "../test/support/postgres.ts";
+
+const FOLLOWERS = Number(process.env.BENCH_FANOUT_FOLLOWERS ?? 2);
+const STEPS = (process.env.BENCH_FANOUT_STEPS ?? "1000,5000,10000").split(",").map(Number);
+const TRADES = Number(process.env.BENCH_FANOUT_TRADES ?? 50);
+const PER_ADDRESS_MAX = 1000;
+const NODE = resolve(import.meta.dirname, "../test/support/ha-node.ts");
+const INSTRUMENT = "PB-KAZGPZ-FANOUT";
+const PRICE = 13_300_000;
+
+const SETUP: Command[] = [
+  {
+    type: "instrument.list",
+    instrument: INSTRUMENT,
+    mode: "continuous",
+    tickSize: 100,
+    lotSize: 1000,
+    clearing: {
+      basis: "KAZGPZ",
+      collateralBps: 500,
+      feeBps: 5,
+      paymentWindowMs: 86_400_000,
+      deliveryWindowMs: 432_000_000,
+      buyerDefaultCollateralTo: "seller",
+      sellerPenaltyBps: 1000,
+    },
+  },
+  { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
+  { type: "member.add", member: "P", name: "Producer", roles: ["producer"] },
+  { type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" },
+  { type: "account.open", account: "P1", member: "P" },
+  { type: "account.open", account: "B1", member: "B" },
+  { type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: 900_000_000 },
+  { type: "money.deposit", account: "B1", amount: 900_000_000_000_000, reference: "SETUP-B1" },
+];
+
+function startNode(
+  name: string,
+  schema: string,
+  base: string,
+): { child: ChildProcessWithoutNullStreams; url: Promise<string> } {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", NODE, TEST_DATABASE_URL, schema, join(base, name), join(base, "keys")],
+    { stdio: "pipe" },
+  );
+  const lines: string[] = [];
+  child.stderr.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
+  const url = new Promise<string>((resolveUrl, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      lines.push(line);
+      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
+      if (match) resolveUrl(match[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}: ${lines.join("\n")}`)));
+  });
+  return { child, url };
+}
+
+/** One subscriber: the delays (ms) of the trades it received, by trade id. */
+interface Subscriber {
+  readonly socket: WebSocket;
+  readonly delaysMs: Map<string, number>;
+}
+
+function subscribe(url: string, localAddress: string): Promise<Subscriber> {
+  return new Promise((resolveSubscriber, reject) => {
+    const socket = new WebSocket(`${url.replace("http", "ws")}/api/stream`, { localAddress });
+    const delaysMs = new Map<string, number>();
+    socket.on("message", (data) => {
+      const message = JSON.parse(String(data)) as {
+        type: string;
+        trades?: { tradeId: string; timeMs: number }[];
+      };
+      if (message.type === "snapshot") resolveSubscriber({ socket, delaysMs });
+      else if (message.type === "update") {
+        const now = Date.now();
+        for (const trade of message.trades ?? []) delaysMs.set(trade.tradeId, now - trade.timeMs);
+      } else if (message.type === "error") reject(new Error(JSON.stringify(message)));
+    });
+    socket.once("open", () =>
+      socket.send(JSON.stringify({ op: "subscribe", channel: "trades", instrument: INSTRUMENT })),
+    );
+    socket.once("error", reject);
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const schema = testSchema("fanout");
+const base = mkdtempSync(join(tmpdir(), "sauda-fanout-"));
+const setup = await Exchange.open({ database: TEST_DATABASE_URL, schema, keysDir: join(base, "keys") });
+for (const command of SETUP) await setup.submit(command);
+const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
+const keys = new Map<string, { id: string; secret: string }>();
+for (const member of ["P", "B"]) {
+  const user = `trader-${member.toLowerCase()}`;
+  await users.create(
+    { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "bench" },
+    { actor: "bench setup" },
+  );
+  const key = { id: `k-${member}`, secret: `secret-${member}` };
+  await users.createKey(user, ["read", "trade"], { actor: "bench setup" }, key);
+  keys.set(member, key);
+}
+await setup.close();
+
+const leader = startNode("leader", schema, base);
+const leaderUrl = await leader.url;
+const followers = Array.from({ length: FOLLOWERS }, (_, i) => startNode(`follower${i}`, schema, base));
+const followerUrls = await Promise.all(followers.map((node) => node.url));
+console.log(`leader ${leaderUrl}, followers ${followerUrls.join(", ")}`);
+
+let next = 0;
+let lastTimestampMs = 0;
+async function order(member: "P" | "B"): Promise<void> {
+  const key = keys.get(member)!;
+  const path = "/api/orders";
+  const text = JSON.stringify({
+    instrument: INSTRUMENT,
+    account: `${member}1`,
+    clientOrderId: `c${next++}`,
+    side: member === "P" ? "sell" : "buy",
+    type: "limit",
+    price: PRICE,
+    quantity: 1000,
+  });
+  const timestampMs = Math.max(Date.now(), lastTimestampMs + 1);
+  lastTimestampMs = timestampMs;
+  const response = await fetch(`${leaderUrl}${path}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-sauda-key": key.id,
+      "x-sauda-timestamp": String(timestampMs),
+      "x-sauda-signature": sign(key.secret, timestampMs, "POST", path, text),
+    },
+    body: text,
+  });
+  if (response.status !== 201) throw new Error(`order refused: ${response.status} ${await response.text()}`);
+}
+
+const subscribers: Subscriber[] = [];
+try {
+  for (const total of STEPS) {
+    const connectStarted = performance.now();
+    while (subscribers.length < total) {
+      const batch: Promise<Subscriber>[] = [];
+      for (let i = 0; i < 200 && subscribers.length + batch.length < total; i++) {
+        const n = subscribers.length + batch.length;
+        const address = `127.0.0.${2 + Math.floor(n / PER_ADDRESS_MAX)}`;
+        batch.push(subscribe(followerUrls[n % FOLLOWERS]!, address));
+      }
+      subscribers.push(...(await Promise.all(batch)));
+    }
+    const connectMs = performance.now() - connectStarted;
+    for (const subscriber of subscribers) subscriber.delaysMs.clear();
+    const tradeIds = new Set<string>();
+    const tradesStarted = performance.now();
+    for (let i = 0; i < TRADES; i++) {
+      await order("P");
+      await order("B");
+    }
+    // Wait (at most 30 s) for every subscriber to have every trade.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      for (const subscriber of subscribers) for (const id of subscriber.delaysMs.keys()) tradeIds.add(id);
+      const complete = subscribers.filter((s) => s.delaysMs.size >= TRADES).length;
+      if (complete === subscribers.length || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const tradesMs = performance.now() - tradesStarted;
+    const delays = subscribers.flatMap((s) => [...s.delaysMs.values()]).sort((a, b) => a - b);
+    const complete = subscribers.filter((s) => s.delaysMs.size >= TRADES).length;
+    const memory = process.memoryUsage().rss;
+    console.log(
+      `${total} subscribers on ${FOLLOWERS} follower(s) (connected in ${(connectMs / 1000).toFixed(1)} s): ` +
+        `${TRADES} trades in ${(tradesMs / 1000).toFixed(1)} s, ${delays.length} deliveries, ` +
+        `${complete}/${subscribers.length} subscribers got all ${Math.min(TRADES, tradeIds.size)}; ` +
+        `delay from the trade's journal time to arrival: p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms, ` +
+        `max ${delays[delays.length - 1] ?? Number.NaN} ms (bench process ${(memory / 2 ** 20).toFixed(0)} MiB)`,
+    );
+  }
+} finally {
+  for (const subscriber of subscribers) subscriber.socket.terminate();
+  leader.child.kill("SIGKILL");
+  for (const follower of followers) follower.child.kill("SIGKILL");
+  await dropSchema(schema).catch(() => undefined);
+}
+process.exit(0);

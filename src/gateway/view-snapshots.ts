@@ -1,0 +1,341 @@
+/**
+ * Snapshots of the read models (projections and surveillance), so that a start loads them and replays into them only
+ * the journal's tail instead of every record from 1.
+ *
+ * The read models are plain TypeScript objects: class instances holding Maps, Sets, arrays, plain objects and
+ * primitives, some of them shared between views (market data reads the session results), and a few functions wired by
+ * their constructors (callbacks between views). `captureViews` walks that graph and writes it with Node's structured
+ * serialiser (`v8.serialize`, which keeps shared references and bigints), each object wrapped in a tagged array that
+ * names its kind and, for a class instance, its class. `restoreViews` reads it back INTO read models freshly built by
+ * their constructors: a class instance at the same place in the fresh graph is reused (so its functions stay wired
+ * to the fresh objects), every data field is overwritten from the snapshot, and a function in the snapshot's place
+ * must be a function in the fresh graph (kept). Objects the fresh graph does not have are made with their class's
+ * prototype, found among the classes the projections and surveillance modules export or that the fresh graph holds.
+ *
+ * Safety. A snapshot is a cache, never evidence: anything the capture cannot represent faithfully (a class it cannot
+ * name for the restore, a symbol key, a built-in such as a timer or a promise) makes the capture fail with a reason
+ * instead of writing a wrong snapshot, and anything the restore cannot match (a class this version does not have, a
+ * function with nothing to take its place) makes the restore fail; the caller then rebuilds the read models from the
+ * journal. What the capture cannot see is state held only in a constructor's closure; the test that restores a busy
+ * journal's views and compares them with a full replay (test/gateway/view-snapshots.test.ts) guards that.
+ *
+ * Complexity: O(objects in the read models) for both, on the calling thread (the views are bounded: see each view's
+ * limits).
+ */
+
+import { hash } from "node:crypto";
+import { deserialize, serialize } from "node:v8";
+import * as accountsModule from "../projections/accounts.ts";
+import * as projectionsModule from "../projections/index.ts";
+import * as marketDataModule from "../projections/market-data.ts";
+import * as ringModule from "../projections/ring.ts";
+import * as sessionsModule from "../projections/sessions.ts";
+import * as surveillanceModule from "../surveillance/index.ts";
+import * as queueModule from "../surveillance/queue.ts";
+import * as automatedEntryModule from "../surveillance/rules/automated-entry.ts";
+import * as concentrationModule from "../surveillance/rules/concentration.ts";
+import * as coordinatedBiddingModule from "../surveillance/rules/coordinated-bidding.ts";
+import * as priceLimitBiddingModule from "../surveillance/rules/price-limit-bidding.ts";
+import * as spoofingModule from "../surveillance/rules/spoofing.ts";
+import * as washTradeModule from "../surveillance/rules/wash-trade.ts";
+import * as withholdingModule from "../surveillance/rules/withholding.ts";
+import * as statisticsModule from "../surveillance/statistics.ts";
+
+/**
+ * The modules whose exported classes may be found in the read models. A class the read models hold must be exported
+ * by one of these (or be reachable from freshly built read models), or the capture refuses to snapshot.
+ */
+const CLASS_MODULES: readonly Record<string, unknown>[] = [
+  projectionsModule,
+  accountsModule,
+  marketDataModule,
+  sessionsModule,
+  ringModule,
+  surveillanceModule,
+  statisticsModule,
+  queueModule,
+  automatedEntryModule,
+  concentrationModule,
+  coordinatedBiddingModule,
+  priceLimitBiddingModule,
+  spoofingModule,
+  washTradeModule,
+  withholdingModule,
+];
+
+/** The tag of each wrapped object: class instance, plain object, array, Map, Set, function, value cloned as is. */
+type Wrapped =
+  | ["C", string, Record<string, unknown>]
+  | ["O", Record<string, unknown>]
+  | ["A", unknown[]]
+  | ["M", [unknown, unknown][]]
+  | ["S", unknown[]]
+  | ["F"]
+  | ["V", unknown];
+
+export class ViewSnapshotError extends Error {
+  override name = "ViewSnapshotError";
+}
+
+/**
+ * A class's name for the snapshot: its name and a hash of its source text, so that two classes of one name in two
+ * files are told apart, and a class whose code changed is not restored from a snapshot of the old one.
+ */
+function classKey(prototype: object): string {
+  const made = (prototype as { constructor?: { name?: string } }).constructor;
+  if (typeof made !== "function") return "";
+  const source = Function.prototype.toString.call(made);
+  return `${made.name}#${hash("sha256", source, "hex").slice(0, 16)}`;
+}
+
+const classKeys = new WeakMap<object, string>();
+function cachedClassKey(prototype: object): string {
+  let key = classKeys.get(prototype);
+  if (key === undefined) {
+    key = classKey(prototype);
+    classKeys.set(prototype, key);
+  }
+  return key;
+}
+
+/** Classes by key (`classKey`): the exported ones of `CLASS_MODULES`, and any found in `roots` (fresh read models). */
+function classRegistry(roots: readonly unknown[]): Map<string, object> {
+  const registry = new Map<string, object>();
+  const add = (name: string, prototype: object): void => {
+    const known = registry.get(name);
+    if (known !== undefined && known !== prototype) registry.set(name, AMBIGUOUS);
+    else registry.set(name, prototype);
+  };
+  for (const module of CLASS_MODULES) {
+    for (const value of Object.values(module)) {
+      if (typeof value === "function" && /^class[\s{]/.test(Function.prototype.toString.call(value))) {
+        const prototype = (value as { prototype: object }).prototype;
+        add(cachedClassKey(prototype), prototype);
+      }
+    }
+  }
+  const seen = new Set<object>();
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== "object" || seen.has(value)) return;
+    seen.add(value);
+    const prototype = Object.getPrototypeOf(value) as object | null;
+    if (isClassPrototype(prototype)) add(cachedClassKey(prototype), prototype);
+    if (value instanceof Map) {
+      for (const [k, v] of value) {
+        walk(k);
+        walk(v);
+      }
+    } else if (value instanceof Set) for (const v of value) walk(v);
+    else for (const v of Object.values(value)) walk(v);
+  };
+  for (const root of roots) walk(root);
+  return registry;
+}
+
+/** Two different classes with one key: neither can be restored by it. */
+const AMBIGUOUS = Object.freeze({});
+
+function isClassPrototype(prototype: object | null): prototype is object {
+  return (
+    prototype !== null &&
+    prototype !== Object.prototype &&
+    prototype !== Array.prototype &&
+    prototype !== Map.prototype &&
+    prototype !== Set.prototype
+  );
+}
+
+/**
+ * Values the structured serialiser clones faithfully as they are, without a wrapper of their own: dates, binary data,
+ * and plain objects and arrays that hold only primitives (most records in the views: entries, orders, trades), which
+ * keeps the capture close to the serialiser's own speed. Their identity is kept (one wrapper per object, `memo`).
+ */
+function isClonedAsIs(value: object): boolean {
+  if (value instanceof Date || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return true;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype === Array.prototype) {
+    const array = value as unknown[];
+    for (let i = 0; i < array.length; i++) if (!isPrimitive(array[i])) return false;
+    // A sparse array or one with extra keys is wrapped field by field.
+    return Object.keys(array).length === array.length;
+  }
+  if (prototype !== Object.prototype) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || !isPrimitive((value as Record<string, unknown>)[key])) return false;
+  }
+  return Object.getOwnPropertySymbols(value).length === 0;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+function isPrimitive(value: unknown): boolean {
+  return value === null || (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol");
+}
+
+/**
+ * Serialises the read models reachable from `roots`. `fresh` are read models built by the same constructors with the
+ * same options (the restore's starting point): they tell which classes can be named. Throws `ViewSnapshotError` with
+ * the reason when something cannot be captured faithfully.
+ */
+export function captureViews(roots: readonly unknown[], fresh: readonly unknown[]): Buffer {
+  const registry = classRegistry(fresh);
+  const memo = new Map<object, Wrapped>();
+  const wrap = (value: unknown, path: string): unknown => {
+    if (typeof value === "function") return ["F"] satisfies Wrapped;
+    if (value === null || typeof value !== "object") {
+      if (typeof value === "symbol") throw new ViewSnapshotError(`${path} is a symbol`);
+      return value;
+    }
+    const known = memo.get(value);
+    if (known !== undefined) return known;
+    if (isClonedAsIs(value)) {
+      const wrapped: Wrapped = ["V", value];
+      memo.set(value, wrapped);
+      return wrapped;
+    }
+    if (Object.getOwnPropertySymbols(value).length > 0) throw new ViewSnapshotError(`${path} has symbol keys`);
+    if (value instanceof Map) {
+      if (Object.getPrototypeOf(value) !== Map.prototype) throw new ViewSnapshotError(`${path} is a subclass of Map`);
+      const entries: [unknown, unknown][] = [];
+      const wrapped: Wrapped = ["M", entries];
+      memo.set(value, wrapped);
+      for (const [k, v] of value) entries.push([wrap(k, `${path} key`), wrap(v, `${path}.get(${String(k)})`)]);
+      return wrapped;
+    }
+    if (value instanceof Set) {
+      if (Object.getPrototypeOf(value) !== Set.prototype) throw new ViewSnapshotError(`${path} is a subclass of Set`);
+      const items: unknown[] = [];
+      const wrapped: Wrapped = ["S", items];
+      memo.set(value, wrapped);
+      for (const v of value) items.push(wrap(v, `${path} item`));
+      return wrapped;
+    }
+    if (Array.isArray(value)) {
+      if (Object.getPrototypeOf(value) !== Array.prototype)
+        throw new ViewSnapshotError(`${path} is a subclass of Array`);
+      const items: unknown[] = new Array(value.length);
+      const wrapped: Wrapped = ["A", items];
+      memo.set(value, wrapped);
+      for (let i = 0; i < value.length; i++) items[i] = wrap(value[i], `${path}[${i}]`);
+      return wrapped;
+    }
+    const prototype = Object.getPrototypeOf(value) as object | null;
+    const fields: Record<string, unknown> = {};
+    let wrapped: Wrapped;
+    if (prototype === Object.prototype || prototype === null) {
+      if (prototype === null) throw new ViewSnapshotError(`${path} is an object without a prototype`);
+      wrapped = ["O", fields];
+    } else {
+      const key = cachedClassKey(prototype);
+      if (registry.get(key) !== prototype) {
+        throw new ViewSnapshotError(
+          `${path} is an instance of ${key || "an anonymous class"}, which the restore cannot find (export it from a module of CLASS_MODULES)`,
+        );
+      }
+      wrapped = ["C", key, fields];
+    }
+    memo.set(value, wrapped);
+    for (const key of Object.keys(value)) fields[key] = wrap((value as Record<string, unknown>)[key], `${path}.${key}`);
+    return wrapped;
+  };
+  const wrappedRoots = roots.map((root, i) => wrap(root, `root${i}`));
+  return serialize(wrappedRoots);
+}
+
+/**
+ * Restores serialised read models into `fresh` (read models just built by their constructors with the options of the
+ * capture, one per root, in the same order), which it changes in place. Throws `ViewSnapshotError` when the data
+ * does not fit (then `fresh` is half-restored: build new ones and replay the journal).
+ */
+export function restoreViews(data: Uint8Array, fresh: readonly object[]): void {
+  const registry = classRegistry(fresh);
+  let wrappedRoots: unknown;
+  try {
+    wrappedRoots = deserialize(data);
+  } catch (error) {
+    throw new ViewSnapshotError(`the data cannot be read: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(wrappedRoots) || wrappedRoots.length !== fresh.length) {
+    throw new ViewSnapshotError(`the snapshot holds ${String((wrappedRoots as unknown[])?.length)} roots`);
+  }
+  const memo = new Map<unknown[], unknown>();
+  const unwrap = (wrapped: unknown, current: unknown, path: string): unknown => {
+    if (wrapped === null || typeof wrapped !== "object") return wrapped;
+    if (!Array.isArray(wrapped)) throw new ViewSnapshotError(`${path}: not a wrapped value`);
+    if (memo.has(wrapped)) return memo.get(wrapped);
+    const tag = wrapped[0] as Wrapped[0];
+    switch (tag) {
+      case "F": {
+        if (typeof current !== "function")
+          throw new ViewSnapshotError(`${path}: a function with nothing to take its place`);
+        memo.set(wrapped, current);
+        return current;
+      }
+      case "V": {
+        const value = wrapped[1];
+        if (isPlainObject(value) && isPlainObject(current)) {
+          // Kept in place (a root, or an object a constructor shares): its fields replaced by the snapshot's.
+          for (const key of Object.keys(current)) if (!(key in value)) delete current[key];
+          Object.assign(current, value);
+          memo.set(wrapped, current);
+          return current;
+        }
+        memo.set(wrapped, value);
+        return value;
+      }
+      case "A": {
+        const items = wrapped[1] as unknown[];
+        const target: unknown[] = new Array(items.length);
+        memo.set(wrapped, target);
+        const currentItems = Array.isArray(current) ? current : [];
+        for (let i = 0; i < items.length; i++) target[i] = unwrap(items[i], currentItems[i], `${path}[${i}]`);
+        return target;
+      }
+      case "M": {
+        const target = new Map<unknown, unknown>();
+        memo.set(wrapped, target);
+        const currentMap = current instanceof Map ? current : null;
+        for (const [k, v] of wrapped[1] as [unknown, unknown][]) {
+          const key = unwrap(k, undefined, `${path} key`);
+          target.set(key, unwrap(v, currentMap?.get(key), `${path}.get(${String(key)})`));
+        }
+        return target;
+      }
+      case "S": {
+        const target = new Set<unknown>();
+        memo.set(wrapped, target);
+        for (const v of wrapped[1] as unknown[]) target.add(unwrap(v, undefined, `${path} item`));
+        return target;
+      }
+      case "O":
+      case "C": {
+        const prototype = tag === "O" ? Object.prototype : registry.get(wrapped[1] as string);
+        if (prototype === undefined || prototype === AMBIGUOUS) {
+          throw new ViewSnapshotError(`${path}: class ${String(wrapped[1])} is not known to this version`);
+        }
+        const fields = (tag === "O" ? wrapped[1] : wrapped[2]) as Record<string, unknown>;
+        const reuse =
+          current !== null && typeof current === "object" && Object.getPrototypeOf(current) === prototype
+            ? (current as Record<string, unknown>)
+            : null;
+        const target = reuse ?? (Object.create(prototype) as Record<string, unknown>);
+        memo.set(wrapped, target);
+        if (reuse !== null) {
+          for (const key of Object.keys(reuse)) if (!(key in fields)) delete reuse[key];
+        }
+        for (const key of Object.keys(fields)) {
+          target[key] = unwrap(fields[key], reuse?.[key], `${path}.${key}`);
+        }
+        return target;
+      }
+      default:
+        throw new ViewSnapshotError(`${path}: unknown tag ${String(tag)}`);
+    }
+  };
+  for (let i = 0; i < fresh.length; i++) {
+    const restored = unwrap((wrappedRoots as unknown[])[i], fresh[i], `root${i}`);
+    if (restored !== fresh[i]) throw new ViewSnapshotError(`root${i} is not the kind of read model given`);
+  }
+}

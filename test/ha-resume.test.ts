@@ -1,0 +1,248 @@
+/**
+ * WebSocket resumption across nodes, the real thing on loopback: two `sauda serve` nodes on one PostgreSQL journal
+ * (support/ha-node.ts). A client follows an instrument's trades on the follower, disconnects, trades happen while it is
+ * away, and it subscribes again on the OTHER node (the leader) with `fromSeq` = the last seq it saw: the snapshot
+ * holds exactly the trades it missed, the updates go on after them, and everything it received, in order, is every
+ * trade of the journal after its first snapshot — no gap, no repeat. A resume on the follower from the same seq gives
+ * the same trades. An order sent to the follower is refused with NOT_LEADER naming the leader's URL.
+ */
+
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { Command } from "../src/engine/commands.ts";
+import type { EngineEvent } from "../src/engine/events.ts";
+import { Exchange } from "../src/gateway/exchange.ts";
+import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
+import { sign } from "../src/gateway/signing.ts";
+import { Users } from "../src/gateway/users.ts";
+import { PostgresStore } from "../src/journal/postgres-store.ts";
+import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "./support/postgres.ts";
+
+const NODE = resolve(import.meta.dirname, "support/ha-node.ts");
+const INSTRUMENT = "PB-KAZGPZ-RESUME";
+const PRICE = 13_300_000;
+
+const SETUP: Command[] = [
+  {
+    type: "instrument.list",
+    instrument: INSTRUMENT,
+    mode: "continuous",
+    tickSize: 100,
+    lotSize: 1000,
+    clearing: {
+      basis: "KAZGPZ",
+      collateralBps: 500,
+      feeBps: 5,
+      paymentWindowMs: 86_400_000,
+      deliveryWindowMs: 432_000_000,
+      buyerDefaultCollateralTo: "seller",
+      sellerPenaltyBps: 1000,
+    },
+  },
+  { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
+  { type: "member.add", member: "P", name: "Producer", roles: ["producer"] },
+  { type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" },
+  { type: "account.open", account: "P1", member: "P" },
+  { type: "account.open", account: "B1", member: "B" },
+  { type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: 900_000_000 },
+  { type: "money.deposit", account: "B1", amount: 900_000_000_000_000, reference: "SETUP-B1" },
+];
+
+interface Trade {
+  readonly seq: number;
+  readonly tradeId: string;
+}
+
+function startNode(name: string, schema: string, base: string) {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    ["--import", "tsx", NODE, TEST_DATABASE_URL, schema, join(base, name), join(base, "keys")],
+    { stdio: "pipe" },
+  );
+  const lines: string[] = [];
+  child.stderr.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
+  const ready = new Promise<string>((resolveReady, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      lines.push(line);
+      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
+      if (match) resolveReady(match[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}: ${lines.join("\n")}`)));
+  });
+  return { child, ready };
+}
+
+/** A stream client that keeps every message it receives. */
+class StreamClient {
+  readonly messages: Record<string, unknown>[] = [];
+  private readonly socket: WebSocket;
+  readonly open: Promise<void>;
+
+  constructor(url: string) {
+    this.socket = new WebSocket(`${url.replace("http", "ws")}/api/stream`);
+    this.socket.on("message", (data) => this.messages.push(JSON.parse(String(data))));
+    this.open = new Promise((resolveOpen, reject) => {
+      this.socket.once("open", () => resolveOpen());
+      this.socket.once("error", reject);
+    });
+  }
+
+  send(message: unknown): void {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  async snapshot(): Promise<{ seq: number; trades: Trade[]; fromSeq?: number }> {
+    await expect.poll(() => this.messages.find((m) => m.type === "snapshot" || m.type === "error")).toBeDefined();
+    const found = this.messages.find((m) => m.type === "snapshot" || m.type === "error")!;
+    if (found.type === "error") throw new Error(`subscribe refused: ${JSON.stringify(found)}`);
+    return found as never;
+  }
+
+  /** The trades of the updates received so far, in order. */
+  updates(): Trade[] {
+    return this.messages.filter((m) => m.type === "update").flatMap((m) => m.trades as Trade[]);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+const run = await postgresForSuite("WebSocket resumption across nodes");
+const schemas: string[] = [];
+afterAll(async () => {
+  for (const schema of schemas) await dropSchema(schema);
+});
+
+describe.runIf(run)("WebSocket resumption across nodes", () => {
+  it("a client resumes the trades stream on another node from the last seq it saw, with no gap and no repeat", async () => {
+    const schema = testSchema("resume");
+    schemas.push(schema);
+    const base = mkdtempSync(join(tmpdir(), "sauda-resume-"));
+    const setup = await Exchange.open({ database: TEST_DATABASE_URL, schema, keysDir: join(base, "keys") });
+    for (const command of SETUP) await setup.submit(command);
+    const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
+    const keys = new Map<string, { id: string; secret: string }>();
+    for (const member of ["P", "B"]) {
+      const user = `trader-${member.toLowerCase()}`;
+      await users.create(
+        { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "test" },
+        { actor: "test setup" },
+      );
+      const key = { id: `k-${member}`, secret: `secret-${member}` };
+      await users.createKey(user, ["read", "trade"], { actor: "test setup" }, key);
+      keys.set(member, key);
+    }
+    await setup.close();
+
+    const leaderNode = startNode("a", schema, base);
+    const leaderUrl = await leaderNode.ready;
+    const followerNode = startNode("b", schema, base);
+    const followerUrl = await followerNode.ready;
+    const nodes = [leaderNode, followerNode];
+    try {
+      expect(((await (await fetch(`${leaderUrl}/api/health`)).json()) as { role: string }).role).toBe("leader");
+      expect(((await (await fetch(`${followerUrl}/api/health`)).json()) as { role: string }).role).toBe("follower");
+      let next = 0;
+      let lastTimestampMs = 0;
+      const post = async (url: string, member: "P" | "B") => {
+        const key = keys.get(member)!;
+        const path = "/api/orders";
+        const text = JSON.stringify({
+          instrument: INSTRUMENT,
+          account: `${member}1`,
+          clientOrderId: `c${next++}`,
+          side: member === "P" ? "sell" : "buy",
+          type: "limit",
+          price: PRICE,
+          quantity: 1000,
+        });
+        const timestampMs = Math.max(Date.now(), lastTimestampMs + 1);
+        lastTimestampMs = timestampMs;
+        return fetch(`${url}${path}`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-sauda-key": key.id,
+            "x-sauda-timestamp": String(timestampMs),
+            "x-sauda-signature": sign(key.secret, timestampMs, "POST", path, text),
+          },
+          body: text,
+        });
+      };
+      const order = async (member: "P" | "B") => expect((await post(leaderUrl, member)).status).toBe(201);
+
+      // A change sent to the follower is refused, naming the leader (header and details).
+      const refused = await post(followerUrl, "P");
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("x-sauda-leader")).toBe(leaderUrl);
+      const problem = (await refused.json()) as { error: { code: string; details: { leader: string } } };
+      expect(problem.error.code).toBe("NOT_LEADER");
+      expect(problem.error.details.leader).toBe(leaderUrl);
+      /** `count` trades: a resting sell, then a buy that takes it. */
+      const trade = async (count: number) => {
+        for (let i = 0; i < count; i++) {
+          await order("P");
+          await order("B");
+        }
+      };
+
+      // Following the trades on the follower.
+      const first = new StreamClient(followerUrl);
+      await first.open;
+      first.send({ op: "subscribe", id: 1, channel: "trades", instrument: INSTRUMENT });
+      const start = await first.snapshot();
+      expect(start.trades).toEqual([]);
+      await trade(3);
+      await expect.poll(() => first.updates().length, { timeout: 10_000 }).toBe(3);
+      const seen = first.updates();
+      first.close();
+
+      // Trades while the client is away; then it resumes on the leader from the last seq it saw.
+      await trade(4);
+      const lastSeen = seen[seen.length - 1]!.seq;
+      const resumed = new StreamClient(leaderUrl);
+      await resumed.open;
+      resumed.send({ op: "subscribe", id: 2, channel: "trades", instrument: INSTRUMENT, fromSeq: lastSeen });
+      const missed = await resumed.snapshot();
+      expect(missed.fromSeq).toBe(lastSeen);
+      expect(missed.trades).toHaveLength(4);
+      expect(missed.trades.every((t) => t.seq > lastSeen && t.seq <= missed.seq)).toBe(true);
+      await trade(2);
+      await expect.poll(() => resumed.updates().length, { timeout: 10_000 }).toBe(2);
+      expect(resumed.updates().every((t) => t.seq > missed.seq)).toBe(true);
+
+      // The follower answers the same resume with the same trades.
+      const again = new StreamClient(followerUrl);
+      await again.open;
+      again.send({ op: "subscribe", id: 3, channel: "trades", instrument: INSTRUMENT, fromSeq: lastSeen });
+      const missedOnFollower = await again.snapshot();
+      expect(missedOnFollower.trades.slice(0, 4)).toEqual(missed.trades);
+
+      // Everything received, in order, is every trade of the journal after the first snapshot.
+      const received = [...seen, ...missed.trades, ...resumed.updates()];
+      const store = await PostgresStore.open(TEST_DATABASE_URL, schema);
+      const journal: Trade[] = [];
+      try {
+        for (const record of await store.read(start.seq + 1, 10_000)) {
+          for (const event of JSON.parse(record.events) as EngineEvent[]) {
+            if (event.type === "trade") journal.push({ seq: record.seq, tradeId: event.tradeId });
+          }
+        }
+      } finally {
+        await store.close();
+      }
+      expect(journal).toHaveLength(9);
+      expect(received.map((t) => [t.seq, t.tradeId])).toEqual(journal.map((t) => [t.seq, t.tradeId]));
+      resumed.close();
+      again.close();
+    } finally {
+      for (const node of nodes) node.child.kill("SIGKILL");
+    }
+  }, 180_000);
+});

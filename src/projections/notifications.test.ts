@@ -189,6 +189,53 @@ describe("deadline notifications over the engine", () => {
     expect(notices.nextReminderMs).toBeNull();
   });
 
+  it("a negotiated trade notifies both sides as a fill; the deal waiting for an answer notifies no one yet", () => {
+    const { made, run } = market();
+    const submitted = run.do({
+      type: "negotiated.submit",
+      instrument: "I",
+      seller: "P1",
+      buyer: "B1",
+      price: 13_100_000,
+      quantity: 5_000,
+    });
+    expect(submitted.events.map((e) => e.type)).toEqual(["negotiated.submitted"]);
+    expect(made).toHaveLength(2);
+    const deal = `ND-${submitted.seq}`;
+    const accepted = run.do({ type: "negotiated.accept", deal, account: "B1" });
+    expect(accepted.events.map((e) => e.type)).toContain("trade.negotiated");
+    expect(made.slice(2)).toEqual([
+      {
+        id: `N-${accepted.seq}-1`,
+        member: "B",
+        timeMs: accepted.timeMs,
+        facts: {
+          kind: "fill",
+          instrument: "I",
+          tradeId: "T-I-S1-2",
+          account: "B1",
+          side: "buy",
+          priceTiynPerTonne: 13_100_000,
+          quantityKg: 5_000,
+        },
+      },
+      {
+        id: `N-${accepted.seq}-2`,
+        member: "P",
+        timeMs: accepted.timeMs,
+        facts: {
+          kind: "fill",
+          instrument: "I",
+          tradeId: "T-I-S1-2",
+          account: "P1",
+          side: "sell",
+          priceTiynPerTonne: 13_100_000,
+          quantityKg: 5_000,
+        },
+      },
+    ]);
+  });
+
   it("an outcome past a deadline makes its notice first, as a replay of the journal does", () => {
     const { made, run } = market();
     run.timeMs = T0 + DAY_MS + 1;

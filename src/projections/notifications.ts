@@ -1,7 +1,8 @@
 /**
  * Notifications per member, derived from the engine's durable events and, for deadlines, from the time the server
  * passes in (this view never reads a clock):
- * - `fill`: a trade on one of the member's accounts (one notification per side; a member on both sides gets two);
+ * - `fill`: a trade on one of the member's accounts, from the book or a negotiated deal (`trade.negotiated`), one
+ *   notification per side (a member on both sides gets two);
  * - `cancel`: an order the member did not cancel itself, cancelled by the regulator's price limits (`price-limit`), by
  *   the operator's suspension (`member-suspended`), or while its instrument was halted;
  * - `shortfall`: an order or payment refused because the account's free money did not cover the guarantee deposit
@@ -179,6 +180,7 @@ export class NotificationViews {
         else this.halted.delete(event.instrument);
         break;
       case "trade":
+      case "trade.negotiated":
         for (const side of ["buy", "sell"] as const) {
           const account = side === "buy" ? event.buyAccount : event.sellAccount;
           add(this.memberOf(account), {

@@ -189,7 +189,7 @@ describe("deadline notifications over the engine", () => {
     expect(notices.nextReminderMs).toBeNull();
   });
 
-  it("a negotiated trade notifies both sides as a fill; the deal waiting for an answer notifies no one yet", () => {
+  it("a registered negotiated deal notifies the buyer; its trade notifies both sides as a fill", () => {
     const { made, run } = market();
     const submitted = run.do({
       type: "negotiated.submit",
@@ -200,11 +200,27 @@ describe("deadline notifications over the engine", () => {
       quantity: 5_000,
     });
     expect(submitted.events.map((e) => e.type)).toEqual(["negotiated.submitted"]);
-    expect(made).toHaveLength(2);
     const deal = `ND-${submitted.seq}`;
+    // Only the buyer's member: the answer is its to give.
+    expect(made.slice(2)).toEqual([
+      {
+        id: `N-${submitted.seq}-1`,
+        member: "B",
+        timeMs: submitted.timeMs,
+        facts: {
+          kind: "deal",
+          deal,
+          instrument: "I",
+          account: "B1",
+          seller: "P1",
+          priceTiynPerTonne: 13_100_000,
+          quantityKg: 5_000,
+        },
+      },
+    ]);
     const accepted = run.do({ type: "negotiated.accept", deal, account: "B1" });
     expect(accepted.events.map((e) => e.type)).toContain("trade.negotiated");
-    expect(made.slice(2)).toEqual([
+    expect(made.slice(3)).toEqual([
       {
         id: `N-${accepted.seq}-1`,
         member: "B",

@@ -10,7 +10,8 @@
  * - `deadline`: a payment (to the buyer) or delivery (to the seller) still open a day before its deadline, and again
  *   at the deadline; made by `advance(nowMs)`, which the server calls on its clock, and by each outcome for the
  *   deadlines its journal time has passed (so that a replay makes them too, before the outcome's own events);
- * - `default`: an obligation defaulted (to both parties).
+ * - `default`: an obligation defaulted (to both parties);
+ * - `deal`: a negotiated deal registered by a seller, to the buyer's member, whose answer it awaits.
  * Also the members' settings (`notices.preferred`) and read marks (`notices.read`) from the journal.
  *
  * Ids are functions of the journal: `N-<seq>-<n>` for the n-th notification an outcome made, and
@@ -90,6 +91,16 @@ export type NoticeFacts =
       readonly forfeitedTiyn: number;
       readonly penaltyTiyn: number;
       readonly claimTiyn: number;
+    }
+  | {
+      readonly kind: "deal";
+      readonly deal: string;
+      readonly instrument: string;
+      /** The buyer's account, whose answer the deal awaits. */
+      readonly account: string;
+      readonly seller: string;
+      readonly priceTiynPerTonne: number;
+      readonly quantityKg: number;
     };
 
 export interface Notice {
@@ -194,6 +205,19 @@ export class NotificationViews {
           });
         }
         break;
+      case "negotiated.submitted": {
+        const deal = event.deal;
+        add(this.memberOf(deal.buyer), {
+          kind: "deal",
+          deal: deal.id,
+          instrument: deal.instrument,
+          account: deal.buyer,
+          seller: deal.seller,
+          priceTiynPerTonne: deal.price,
+          quantityKg: deal.quantity,
+        });
+        break;
+      }
       case "order.cancelled": {
         const cause =
           event.reason === "price-limit" || event.reason === "member-suspended"

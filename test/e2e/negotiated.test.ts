@@ -2,7 +2,7 @@
  * Negotiated deals in a real browser against a real exchange: the seller's trader registers a deal on the terminal
  * (a price outside the band is refused in the exchange's words and registers nothing), the buyer's trader sees it
  * waiting and accepts it on its terminal, and the API then shows the negotiated trade on the tape, the obligation,
- * and no deal pending on either side.
+ * and no deal pending on either side; the buyer's member is notified of the deal, both sides of the fill.
  *
  * The scenarios share one server and run in order.
  */
@@ -103,6 +103,20 @@ describe.skipIf(!run)("negotiated deals in a real browser", () => {
       },
     ]);
     expect(await pending(buyerApi, "AKTAU-1")).toEqual(forSeller);
+    // The buyer's member is told a deal awaits its answer; the seller's is not.
+    const buyerNotices = (await suite.server.call(buyerApi, "GET", "/api/notifications")).body.notifications;
+    expect(
+      buyerNotices
+        .filter((n: { kind: string }) => n.kind === "deal")
+        .map((n: { text: string; facts: { deal: string } }) => [n.facts.deal, n.text]),
+    ).toEqual([
+      [
+        deal,
+        `Account KAZGPZ-1 offers account AKTAU-1 a negotiated deal ${deal}: 10 t of ${INSTRUMENT} at 146,300 ₸/t. Accept or reject it on the terminal before the session closes.`,
+      ],
+    ]);
+    const sellerNotices = (await suite.server.call(sellerApi, "GET", "/api/notifications")).body.notifications;
+    expect(sellerNotices.filter((n: { kind: string }) => n.kind === "deal")).toEqual([]);
   });
 
   it("the buyer accepts it on its terminal; the API shows the negotiated trade and no deal pending", async () => {

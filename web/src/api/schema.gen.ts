@@ -2348,7 +2348,7 @@ export interface components {
                 /** @description ms since epoch (UTC) */
                 timeMs: number;
                 /** @enum {unknown} */
-                kind: "fill" | "cancel" | "shortfall" | "deadline" | "default";
+                kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal";
                 read: boolean;
                 /** @description the notification as a sentence in the request's language */
                 text: string;
@@ -2415,6 +2415,19 @@ export interface components {
                     penaltyTiyn: number;
                     /** @description tiyn */
                     claimTiyn: number;
+                } | {
+                    /** @enum {string} */
+                    kind: "deal";
+                    deal: string;
+                    instrument: string;
+                    /** @description the buyer's account, whose answer the negotiated deal awaits */
+                    account: string;
+                    /** @description the seller's account */
+                    seller: string;
+                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                    priceTiynPerTonne: number;
+                    /** @description kg */
+                    quantityKg: number;
                 };
             }[];
         };
@@ -19283,7 +19296,7 @@ export interface operations {
                             /** @description ms since epoch (UTC) */
                             timeMs: number;
                             /** @enum {unknown} */
-                            kind: "fill" | "cancel" | "shortfall" | "deadline" | "default";
+                            kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal";
                             read: boolean;
                             /** @description the notification as a sentence in the request's language */
                             text: string;
@@ -19350,6 +19363,19 @@ export interface operations {
                                 penaltyTiyn: number;
                                 /** @description tiyn */
                                 claimTiyn: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "deal";
+                                deal: string;
+                                instrument: string;
+                                /** @description the buyer's account, whose answer the negotiated deal awaits */
+                                account: string;
+                                /** @description the seller's account */
+                                seller: string;
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
                             };
                         }[];
                     };
@@ -19546,9 +19572,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description kinds shown in the browser (the list and the live channel) */
-                        web: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                        web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
                         /** @description kinds sent by e-mail */
-                        mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                        mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
                         email: string | null;
                         language: ("en" | "ru" | "kk") | null;
                     };
@@ -19635,7 +19661,8 @@ export interface operations {
                  *         "cancel",
                  *         "shortfall",
                  *         "deadline",
-                 *         "default"
+                 *         "default",
+                 *         "deal"
                  *       ],
                  *       "mail": [
                  *         "deadline",
@@ -19646,8 +19673,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    web: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
-                    mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                    web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                    mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
                     email: string | null;
                     language: "en" | "ru" | "kk" | null;
                 };
@@ -19665,9 +19692,9 @@ export interface operations {
                         seq: number;
                         preferences: {
                             /** @description kinds shown in the browser (the list and the live channel) */
-                            web: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                            web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
                             /** @description kinds sent by e-mail */
-                            mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                            mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
                             email: string | null;
                             language: ("en" | "ru" | "kk") | null;
                         };

@@ -2,7 +2,7 @@
  * Negotiated deals in a real browser against a real exchange: the seller's trader registers a deal on the terminal
  * (a price outside the band is refused in the exchange's words and registers nothing), the buyer's trader sees it
  * waiting and accepts it on its terminal, and the API then shows the negotiated trade on the tape, the obligation,
- * and no deal pending on either side; the buyer's member is notified of the deal, both sides of the fill.
+ * and no deal pending on either side; the buyer rejects a deal and the seller withdraws one; the buyer's member is notified of the deal, both sides of the fill.
  *
  * The scenarios share one server and run in order.
  */
@@ -20,6 +20,7 @@ describe.skipIf(!run)("negotiated deals in a real browser", () => {
   const suite = browserSuite(LAPTOP);
   const { open, pageErrors } = suite;
   let seller: Page;
+  let buyer: Page;
   let sellerApi: Session;
   let buyerApi: Session;
   let deal = "";
@@ -120,7 +121,7 @@ describe.skipIf(!run)("negotiated deals in a real browser", () => {
   });
 
   it("the buyer accepts it on its terminal; the API shows the negotiated trade and no deal pending", async () => {
-    const buyer = await signIn("aktau-trader");
+    buyer = await signIn("aktau-trader");
     const row = buyer.locator(`[data-deal="${deal}"]`);
     await row.waitFor({ timeout: LIVE_MS });
     // The buyer has no form to register deals (its account cannot sell) and answers the deal addressed to it.
@@ -150,6 +151,38 @@ describe.skipIf(!run)("negotiated deals in a real browser", () => {
         (n: { facts: { kind: string; tradeId?: string } }) => n.facts.kind === "fill" && n.facts.tradeId === tradeId,
       ),
     ).toHaveLength(1);
+  });
+
+  it("the buyer rejects one deal and the seller withdraws another on their terminals; neither waits any more", async () => {
+    const register = async (price: number) => {
+      const response = await suite.server.call(sellerApi, "POST", "/api/accounts/KAZGPZ-1/negotiated", {
+        instrument: INSTRUMENT,
+        buyer: "AKTAU-1",
+        priceTiynPerTonne: price,
+        quantityKg: 10_000,
+      });
+      expect(response.status).toBe(201);
+      return response.body.deal.id as string;
+    };
+    const rejected = await register(13_300_000);
+    const withdrawn = await register(13_400_000);
+    await buyer.reload();
+    const buyerRow = buyer.locator(`[data-deal="${rejected}"]`);
+    await buyerRow.waitFor({ timeout: LIVE_MS });
+    await buyerRow.getByRole("button", { name: "Reject" }).click();
+    await expect
+      .poll(() => buyer.getByTestId("negotiated-result").textContent(), { timeout: LIVE_MS })
+      .toBe(`Deal ${rejected} answered: it no longer waits.`);
+    await expect.poll(() => buyerRow.count(), { timeout: LIVE_MS }).toBe(0);
+    expect((await pending(buyerApi, "AKTAU-1")).map((d) => d.id)).toEqual([withdrawn]);
+
+    await seller.reload();
+    const sellerRow = seller.locator(`[data-deal="${withdrawn}"]`);
+    await sellerRow.waitFor({ timeout: LIVE_MS });
+    await sellerRow.getByRole("button", { name: "Withdraw" }).click();
+    await expect.poll(() => sellerRow.count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await pending(sellerApi, "KAZGPZ-1")).toEqual([]);
+    expect(await pending(buyerApi, "AKTAU-1")).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -189,6 +189,69 @@ describe("deadline notifications over the engine", () => {
     expect(notices.nextReminderMs).toBeNull();
   });
 
+  it("a registered negotiated deal notifies the buyer; its trade notifies both sides as a fill", () => {
+    const { made, run } = market();
+    const submitted = run.do({
+      type: "negotiated.submit",
+      instrument: "I",
+      seller: "P1",
+      buyer: "B1",
+      price: 13_100_000,
+      quantity: 5_000,
+    });
+    expect(submitted.events.map((e) => e.type)).toEqual(["negotiated.submitted"]);
+    const deal = `ND-${submitted.seq}`;
+    // Only the buyer's member: the answer is its to give.
+    expect(made.slice(2)).toEqual([
+      {
+        id: `N-${submitted.seq}-1`,
+        member: "B",
+        timeMs: submitted.timeMs,
+        facts: {
+          kind: "deal",
+          deal,
+          instrument: "I",
+          account: "B1",
+          seller: "P1",
+          priceTiynPerTonne: 13_100_000,
+          quantityKg: 5_000,
+        },
+      },
+    ]);
+    const accepted = run.do({ type: "negotiated.accept", deal, account: "B1" });
+    expect(accepted.events.map((e) => e.type)).toContain("trade.negotiated");
+    expect(made.slice(3)).toEqual([
+      {
+        id: `N-${accepted.seq}-1`,
+        member: "B",
+        timeMs: accepted.timeMs,
+        facts: {
+          kind: "fill",
+          instrument: "I",
+          tradeId: "T-I-S1-2",
+          account: "B1",
+          side: "buy",
+          priceTiynPerTonne: 13_100_000,
+          quantityKg: 5_000,
+        },
+      },
+      {
+        id: `N-${accepted.seq}-2`,
+        member: "P",
+        timeMs: accepted.timeMs,
+        facts: {
+          kind: "fill",
+          instrument: "I",
+          tradeId: "T-I-S1-2",
+          account: "P1",
+          side: "sell",
+          priceTiynPerTonne: 13_100_000,
+          quantityKg: 5_000,
+        },
+      },
+    ]);
+  });
+
   it("an outcome past a deadline makes its notice first, as a replay of the journal does", () => {
     const { made, run } = market();
     run.timeMs = T0 + DAY_MS + 1;

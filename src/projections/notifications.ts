@@ -1,7 +1,8 @@
 /**
  * Notifications per member, derived from the engine's durable events and, for deadlines, from the time the server
  * passes in (this view never reads a clock):
- * - `fill`: a trade on one of the member's accounts (one notification per side; a member on both sides gets two);
+ * - `fill`: a trade on one of the member's accounts, from the book or a negotiated deal (`trade.negotiated`), one
+ *   notification per side (a member on both sides gets two);
  * - `cancel`: an order the member did not cancel itself, cancelled by the regulator's price limits (`price-limit`), by
  *   the operator's suspension (`member-suspended`), or while its instrument was halted;
  * - `shortfall`: an order or payment refused because the account's free money did not cover the guarantee deposit
@@ -9,7 +10,8 @@
  * - `deadline`: a payment (to the buyer) or delivery (to the seller) still open a day before its deadline, and again
  *   at the deadline; made by `advance(nowMs)`, which the server calls on its clock, and by each outcome for the
  *   deadlines its journal time has passed (so that a replay makes them too, before the outcome's own events);
- * - `default`: an obligation defaulted (to both parties).
+ * - `default`: an obligation defaulted (to both parties);
+ * - `deal`: a negotiated deal registered by a seller, to the buyer's member, whose answer it awaits.
  * Also the members' settings (`notices.preferred`) and read marks (`notices.read`) from the journal.
  *
  * Ids are functions of the journal: `N-<seq>-<n>` for the n-th notification an outcome made, and
@@ -89,6 +91,16 @@ export type NoticeFacts =
       readonly forfeitedTiyn: number;
       readonly penaltyTiyn: number;
       readonly claimTiyn: number;
+    }
+  | {
+      readonly kind: "deal";
+      readonly deal: string;
+      readonly instrument: string;
+      /** The buyer's account, whose answer the deal awaits. */
+      readonly account: string;
+      readonly seller: string;
+      readonly priceTiynPerTonne: number;
+      readonly quantityKg: number;
     };
 
 export interface Notice {
@@ -179,6 +191,7 @@ export class NotificationViews {
         else this.halted.delete(event.instrument);
         break;
       case "trade":
+      case "trade.negotiated":
         for (const side of ["buy", "sell"] as const) {
           const account = side === "buy" ? event.buyAccount : event.sellAccount;
           add(this.memberOf(account), {
@@ -192,6 +205,19 @@ export class NotificationViews {
           });
         }
         break;
+      case "negotiated.submitted": {
+        const deal = event.deal;
+        add(this.memberOf(deal.buyer), {
+          kind: "deal",
+          deal: deal.id,
+          instrument: deal.instrument,
+          account: deal.buyer,
+          seller: deal.seller,
+          priceTiynPerTonne: deal.price,
+          quantityKg: deal.quantity,
+        });
+        break;
+      }
       case "order.cancelled": {
         const cause =
           event.reason === "price-limit" || event.reason === "member-suspended"

@@ -34,6 +34,7 @@ const SUBJECTS: Readonly<Record<Language, Readonly<Record<NoticeFacts["kind"], s
     shortfall: "Collateral shortfall",
     deadline: "Settlement deadline",
     default: "Default notice",
+    deal: "Negotiated deal awaits your answer",
   },
   ru: {
     fill: "Исполнение заявки",
@@ -41,6 +42,7 @@ const SUBJECTS: Readonly<Record<Language, Readonly<Record<NoticeFacts["kind"], s
     shortfall: "Недостаточно обеспечения",
     deadline: "Срок исполнения обязательства",
     default: "Уведомление о неисполнении",
+    deal: "Адресная сделка ждёт вашего ответа",
   },
   kk: {
     fill: "Өтінім орындалды",
@@ -48,6 +50,7 @@ const SUBJECTS: Readonly<Record<Language, Readonly<Record<NoticeFacts["kind"], s
     shortfall: "Кепілдік қамтамасыз ету жетіспейді",
     deadline: "Міндеттемені орындау мерзімі",
     default: "Орындамау туралы хабарлама",
+    deal: "Адрестік мәміле сіздің жауабыңызды күтуде",
   },
 };
 
@@ -69,6 +72,8 @@ const EN: Words = (f, l) => {
       return `${f.leg === "payment" ? `Payment of ${money(f.valueTiyn, l)}` : `Delivery of ${kg(f.quantityKg, l)}`} on obligation ${f.obligation} (trade ${f.tradeId}, ${f.instrument}) is due ${f.stage === "before" ? "tomorrow, " : "now: "}${time(f.dueMs, l)} ${EXCHANGE_TIME_NAME[l]}.`;
     case "default":
       return `Obligation ${f.obligation} (trade ${f.tradeId}, ${f.instrument}) is in default by the ${f.party}: forfeited ${money(f.forfeitedTiyn, l)}, penalty ${money(f.penaltyTiyn, l)}, claim ${money(f.claimTiyn, l)}.`;
+    case "deal":
+      return `Account ${f.seller} offers account ${f.account} a negotiated deal ${f.deal}: ${kg(f.quantityKg, l)} of ${f.instrument} at ${price(f.priceTiynPerTonne, l)}. Accept or reject it on the terminal before the session closes.`;
   }
 };
 
@@ -90,6 +95,8 @@ const RU: Words = (f, l) => {
       return `${f.leg === "payment" ? `Оплата ${money(f.valueTiyn, l)}` : `Поставка ${kg(f.quantityKg, l)}`} по обязательству ${f.obligation} (сделка ${f.tradeId}, ${f.instrument}): срок ${f.stage === "before" ? "завтра, " : "наступил: "}${time(f.dueMs, l)}, ${EXCHANGE_TIME_NAME[l]}.`;
     case "default":
       return `Обязательство ${f.obligation} (сделка ${f.tradeId}, ${f.instrument}) не исполнено ${f.party === "buyer" ? "покупателем" : "продавцом"}: удержано ${money(f.forfeitedTiyn, l)}, штраф ${money(f.penaltyTiyn, l)}, требование ${money(f.claimTiyn, l)}.`;
+    case "deal":
+      return `Счёт ${f.seller} предлагает счёту ${f.account} адресную сделку ${f.deal}: ${kg(f.quantityKg, l)} ${f.instrument} по ${price(f.priceTiynPerTonne, l)}. Примите или отклоните её в терминале до закрытия сессии.`;
   }
 };
 
@@ -111,6 +118,8 @@ const KK: Words = (f, l) => {
       return `${f.obligation} міндеттемесі (мәміле ${f.tradeId}, ${f.instrument}) бойынша ${f.leg === "payment" ? `${money(f.valueTiyn, l)} төлеу` : `${kg(f.quantityKg, l)} жеткізу`} мерзімі ${f.stage === "before" ? "ертең: " : "келді: "}${time(f.dueMs, l)}, ${EXCHANGE_TIME_NAME[l]}.`;
     case "default":
       return `${f.obligation} міндеттемесін (мәміле ${f.tradeId}, ${f.instrument}) ${f.party === "buyer" ? "сатып алушы" : "сатушы"} орындамады: ұсталды ${money(f.forfeitedTiyn, l)}, айыппұл ${money(f.penaltyTiyn, l)}, талап ${money(f.claimTiyn, l)}.`;
+    case "deal":
+      return `${f.seller} шоты ${f.account} шотына ${f.deal} адрестік мәмілесін ұсынады: ${f.instrument} ${kg(f.quantityKg, l)} ${price(f.priceTiynPerTonne, l)} бағасымен. Оны сессия жабылғанға дейін терминалда қабылдаңыз немесе қабылдамаңыз.`;
   }
 };
 

@@ -71,7 +71,7 @@ const PREFERENCES_BODY = Type.Object(
     ...strict,
     examples: [
       {
-        web: ["fill", "cancel", "shortfall", "deadline", "default"],
+        web: ["fill", "cancel", "shortfall", "deadline", "default", "deal"],
         mail: ["deadline", "default"],
         email: "desk@example.kz",
         language: "kk",

@@ -59,6 +59,15 @@ export const NOTICE_FACTS = Type.Union([
     penaltyTiyn: TIYN,
     claimTiyn: TIYN,
   }),
+  Strict({
+    kind: Type.Literal("deal"),
+    deal: TEXT,
+    instrument: TEXT,
+    account: { ...TEXT, description: "the buyer's account, whose answer the negotiated deal awaits" },
+    seller: { ...TEXT, description: "the seller's account" },
+    priceTiynPerTonne: PRICE_TIYN_PER_TONNE,
+    quantityKg: KG,
+  }),
 ]);
 
 export const NOTIFICATION = Strict({

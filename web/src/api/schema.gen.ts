@@ -2351,7 +2351,7 @@ export interface components {
                 /** @description ms since epoch (UTC) */
                 timeMs: number;
                 /** @enum {unknown} */
-                kind: "fill" | "cancel" | "shortfall" | "deadline" | "default";
+                kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal";
                 read: boolean;
                 /** @description the notification as a sentence in the request's language */
                 text: string;
@@ -2418,6 +2418,19 @@ export interface components {
                     penaltyTiyn: number;
                     /** @description tiyn */
                     claimTiyn: number;
+                } | {
+                    /** @enum {string} */
+                    kind: "deal";
+                    deal: string;
+                    instrument: string;
+                    /** @description the buyer's account, whose answer the negotiated deal awaits */
+                    account: string;
+                    /** @description the seller's account */
+                    seller: string;
+                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                    priceTiynPerTonne: number;
+                    /** @description kg */
+                    quantityKg: number;
                 };
             }[];
         };
@@ -19286,7 +19299,7 @@ export interface operations {
                             /** @description ms since epoch (UTC) */
                             timeMs: number;
                             /** @enum {unknown} */
-                            kind: "fill" | "cancel" | "shortfall" | "deadline" | "default";
+                            kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal";
                             read: boolean;
                             /** @description the notification as a sentence in the request's language */
                             text: string;
@@ -19353,6 +19366,19 @@ export interface operations {
                                 penaltyTiyn: number;
                                 /** @description tiyn */
                                 claimTiyn: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "deal";
+                                deal: string;
+                                instrument: string;
+                                /** @description the buyer's account, whose answer the negotiated deal awaits */
+                                account: string;
+                                /** @description the seller's account */
+                                seller: string;
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
                             };
                         }[];
                     };
@@ -19549,9 +19575,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description kinds shown in the browser (the list and the live channel) */
-                        web: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                        web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
                         /** @description kinds sent by e-mail */
-                        mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                        mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
                         email: string | null;
                         language: ("en" | "ru" | "kk") | null;
                     };
@@ -19638,7 +19664,8 @@ export interface operations {
                  *         "cancel",
                  *         "shortfall",
                  *         "deadline",
-                 *         "default"
+                 *         "default",
+                 *         "deal"
                  *       ],
                  *       "mail": [
                  *         "deadline",
@@ -19649,8 +19676,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    web: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
-                    mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                    web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                    mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
                     email: string | null;
                     language: "en" | "ru" | "kk" | null;
                 };
@@ -19668,9 +19695,9 @@ export interface operations {
                         seq: number;
                         preferences: {
                             /** @description kinds shown in the browser (the list and the live channel) */
-                            web: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                            web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
                             /** @description kinds sent by e-mail */
-                            mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default")[];
+                            mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
                             email: string | null;
                             language: ("en" | "ru" | "kk") | null;
                         };

@@ -1,7 +1,8 @@
 /**
  * The trading terminal for a member's users: choose an instrument and one of the member's accounts; see the
  * instrument's phase, limits and halts, the depth ladder, the order ticket, own orders with amend and cancel, fills,
- * balances with collateral, clearing obligations, shipments with the buyer's arrival control and the trade's documents
+ * balances with collateral, clearing obligations, negotiated deals (the seller registers, the buyer accepts or rejects),
+ * shipments with the buyer's arrival control and the trade's documents
  * (contracts, statements), all kept live (api/live.ts). Viewers see everything but the
  * buttons that change something.
  */
@@ -14,6 +15,7 @@ import { Deliveries } from "../components/Deliveries.tsx";
 import { DepthLadder } from "../components/DepthLadder.tsx";
 import { Exports } from "../components/Exports.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
+import { NegotiatedDeals } from "../components/NegotiatedDeals.tsx";
 import { OrderEntry, type Prefill } from "../components/OrderEntry.tsx";
 import { OrderNotices } from "../components/OrderNotices.tsx";
 import { OwnOrders } from "../components/OwnOrders.tsx";
@@ -180,6 +182,13 @@ export function Terminal({ user }: { user: User }) {
           <Balances balances={balances.data?.balances ?? []} obligations={obligations.data?.obligations ?? []} />
           <Fills fills={fills.data?.fills ?? []} />
           <Obligations account={account.account} obligations={obligations.data?.obligations ?? []} />
+          <NegotiatedDeals
+            key={account.account}
+            account={account}
+            instruments={quotes.map((q) => q.instrument)}
+            instrument={quote.instrument}
+            canTrade={canTrade}
+          />
           <Deliveries account={account.account} obligations={obligations.data?.obligations ?? []} canTrade={canTrade} />
           <Exports account={account.account} />
         </>

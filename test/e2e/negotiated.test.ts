@@ -1,0 +1,188 @@
+/**
+ * Negotiated deals in a real browser against a real exchange: the seller's trader registers a deal on the terminal
+ * (a price outside the band is refused in the exchange's words and registers nothing), the buyer's trader sees it
+ * waiting and accepts it on its terminal, and the API then shows the negotiated trade on the tape, the obligation,
+ * and no deal pending on either side; the buyer rejects a deal and the seller withdraws one; the buyer's member is notified of the deal, both sides of the fill.
+ *
+ * The scenarios share one server and run in order.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { browserAvailable, browserSuite } from "./support/browser.ts";
+
+const run = browserAvailable("negotiated deal end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+const LIVE_MS = 10_000;
+
+describe.skipIf(!run)("negotiated deals in a real browser", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+  let seller: Page;
+  let buyer: Page;
+  let sellerApi: Session;
+  let buyerApi: Session;
+  let deal = "";
+
+  async function signIn(user: string): Promise<Page> {
+    const page = await open("/login");
+    await page.getByLabel("User name").fill(user);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
+    await page.getByTestId("instrument-picker").selectOption(INSTRUMENT);
+    return page;
+  }
+
+  async function fillDeal(page: Page, price: string, quantity: string): Promise<void> {
+    const form = page.getByTestId("negotiated-form");
+    await form.waitFor({ timeout: LIVE_MS });
+    await form.locator("input[name=buyer]").fill("AKTAU-1");
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await form.locator("input[name=price]").fill(price);
+    await form.locator("input[name=quantity]").fill(quantity);
+    await form.getByRole("button", { name: "Register the deal" }).click();
+  }
+
+  async function pending(session: Session, account: string): Promise<{ id: string }[]> {
+    const listed = await suite.server.call(session, "GET", `/api/accounts/${account}/negotiated`);
+    expect(listed.status).toBe(200);
+    return listed.body.deals;
+  }
+
+  it("a price outside the band is refused in the exchange's words and registers nothing", async () => {
+    // A ±10% band around the listed reference 133,000 ₸/t: 119,700 to 146,300.
+    const band = await suite.server.exchange.submit({
+      type: "safeguards.set",
+      instrument: INSTRUMENT,
+      changes: { bandBps: 1000 },
+      reason: "negotiated browser test",
+    });
+    expect(band.events.map((e) => e.type)).toEqual(["safeguards.changed"]);
+    sellerApi = await suite.server.login("kazgpz-trader");
+    buyerApi = await suite.server.login("aktau-trader");
+    seller = await signIn("kazgpz-trader");
+    const balancesBefore = (await suite.server.call(sellerApi, "GET", "/api/accounts/KAZGPZ-1/balances")).body;
+    const tapeBefore = (await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/trades`)).body;
+
+    // A tenge above the band's top edge.
+    await fillDeal(seller, "146301", "10");
+    await expect
+      .poll(() => seller.locator("#negotiated-error").textContent(), { timeout: LIVE_MS })
+      .toContain("is outside today's price band");
+    expect(await seller.locator("#negotiated-error").textContent()).toContain("146,301");
+    expect(await seller.getByTestId("negotiated-result").count()).toBe(0);
+    expect(await pending(sellerApi, "KAZGPZ-1")).toEqual([]);
+    expect(await pending(buyerApi, "AKTAU-1")).toEqual([]);
+    expect((await suite.server.call(sellerApi, "GET", "/api/accounts/KAZGPZ-1/balances")).body).toEqual(balancesBefore);
+    expect((await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/trades`)).body).toEqual(tapeBefore);
+  });
+
+  it("the seller registers a deal at the band's edge; it waits on both sides", async () => {
+    await fillDeal(seller, "146300", "10");
+    const result = seller.getByTestId("negotiated-result");
+    await expect.poll(() => result.textContent(), { timeout: LIVE_MS }).toMatch(/^Deal ND-\d+ registered/);
+    deal = /ND-\d+/.exec((await result.textContent()) ?? "")?.[0] ?? "";
+    expect(await seller.locator("#negotiated-error").isHidden()).toBe(true);
+    const row = seller.locator(`[data-deal="${deal}"]`);
+    await row.waitFor({ timeout: LIVE_MS });
+    expect(await row.getByRole("button", { name: "Withdraw" }).count()).toBe(1);
+    expect(await row.getByRole("button", { name: "Accept" }).count()).toBe(0);
+
+    const forSeller = await pending(sellerApi, "KAZGPZ-1");
+    expect(forSeller).toEqual([
+      {
+        id: deal,
+        instrument: INSTRUMENT,
+        seller: "KAZGPZ-1",
+        buyer: "AKTAU-1",
+        priceTiynPerTonne: 14_630_000,
+        quantityKg: 10_000,
+        submittedMs: suite.server.nowMs,
+      },
+    ]);
+    expect(await pending(buyerApi, "AKTAU-1")).toEqual(forSeller);
+    // The buyer's member is told a deal awaits its answer; the seller's is not.
+    const buyerNotices = (await suite.server.call(buyerApi, "GET", "/api/notifications")).body.notifications;
+    expect(
+      buyerNotices
+        .filter((n: { kind: string }) => n.kind === "deal")
+        .map((n: { text: string; facts: { deal: string } }) => [n.facts.deal, n.text]),
+    ).toEqual([
+      [
+        deal,
+        `Account KAZGPZ-1 offers account AKTAU-1 a negotiated deal ${deal}: 10 t of ${INSTRUMENT} at 146,300 ₸/t. Accept or reject it on the terminal before the session closes.`,
+      ],
+    ]);
+    const sellerNotices = (await suite.server.call(sellerApi, "GET", "/api/notifications")).body.notifications;
+    expect(sellerNotices.filter((n: { kind: string }) => n.kind === "deal")).toEqual([]);
+  });
+
+  it("the buyer accepts it on its terminal; the API shows the negotiated trade and no deal pending", async () => {
+    buyer = await signIn("aktau-trader");
+    const row = buyer.locator(`[data-deal="${deal}"]`);
+    await row.waitFor({ timeout: LIVE_MS });
+    // The buyer has no form to register deals (its account cannot sell) and answers the deal addressed to it.
+    expect(await buyer.getByTestId("negotiated-form").count()).toBe(0);
+    await row.getByRole("button", { name: "Accept" }).click();
+    const result = buyer.getByTestId("negotiated-result");
+    await expect.poll(() => result.textContent(), { timeout: LIVE_MS }).toMatch(`Deal ${deal} accepted: trade T-`);
+    const tradeId = /T-\S+?(?=\.$)/.exec((await result.textContent()) ?? "")?.[0] ?? "";
+    await expect.poll(() => row.count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await buyer.getByTestId("negotiated").textContent()).toContain("No deals waiting for an answer.");
+
+    const tape = await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/trades`);
+    const printed = tape.body.trades.find((t: { tradeId: string }) => t.tradeId === tradeId);
+    expect(printed).toMatchObject({ priceTiynPerTonne: 14_630_000, quantityKg: 10_000, negotiated: true });
+    const obligations = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/obligations");
+    expect(obligations.body.obligations.find((o: { tradeId: string }) => o.tradeId === tradeId)).toMatchObject({
+      buyer: "AKTAU-1",
+      seller: "KAZGPZ-1",
+      valueTiyn: 146_300_000,
+    });
+    expect(await pending(buyerApi, "AKTAU-1")).toEqual([]);
+    expect(await pending(sellerApi, "KAZGPZ-1")).toEqual([]);
+    // Both sides are notified of the fill.
+    const notices = await suite.server.call(buyerApi, "GET", "/api/notifications");
+    expect(
+      notices.body.notifications.filter(
+        (n: { facts: { kind: string; tradeId?: string } }) => n.facts.kind === "fill" && n.facts.tradeId === tradeId,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it("the buyer rejects one deal and the seller withdraws another on their terminals; neither waits any more", async () => {
+    const register = async (price: number) => {
+      const response = await suite.server.call(sellerApi, "POST", "/api/accounts/KAZGPZ-1/negotiated", {
+        instrument: INSTRUMENT,
+        buyer: "AKTAU-1",
+        priceTiynPerTonne: price,
+        quantityKg: 10_000,
+      });
+      expect(response.status).toBe(201);
+      return response.body.deal.id as string;
+    };
+    const rejected = await register(13_300_000);
+    const withdrawn = await register(13_400_000);
+    await buyer.reload();
+    const buyerRow = buyer.locator(`[data-deal="${rejected}"]`);
+    await buyerRow.waitFor({ timeout: LIVE_MS });
+    await buyerRow.getByRole("button", { name: "Reject" }).click();
+    await expect
+      .poll(() => buyer.getByTestId("negotiated-result").textContent(), { timeout: LIVE_MS })
+      .toBe(`Deal ${rejected} answered: it no longer waits.`);
+    await expect.poll(() => buyerRow.count(), { timeout: LIVE_MS }).toBe(0);
+    expect((await pending(buyerApi, "AKTAU-1")).map((d) => d.id)).toEqual([withdrawn]);
+
+    await seller.reload();
+    const sellerRow = seller.locator(`[data-deal="${withdrawn}"]`);
+    await sellerRow.waitFor({ timeout: LIVE_MS });
+    await sellerRow.getByRole("button", { name: "Withdraw" }).click();
+    await expect.poll(() => sellerRow.count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await pending(sellerApi, "KAZGPZ-1")).toEqual([]);
+    expect(await pending(buyerApi, "AKTAU-1")).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});

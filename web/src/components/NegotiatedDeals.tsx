@@ -1,0 +1,227 @@
+/**
+ * Negotiated (addressed) deals on the terminal (docs/market-rules.md §10): the seller's trader registers a deal agreed
+ * off the book with a buyer account (POST /api/accounts/{account}/negotiated: instrument, price in tenge per tonne and
+ * quantity in tonnes, sent in the API's integer tiyn per tonne and kg as the order ticket does); the account's pending
+ * deals in both directions are listed, the buyer accepts or rejects each and the seller withdraws its own. The
+ * exchange checks the price limits, lots, gas and collateral: its refusal is shown in its own words under the panel.
+ */
+
+import { type FormEvent, useId, useState } from "react";
+import { invalidate, useApi } from "../api/live.ts";
+import { call } from "../api/typed.ts";
+import type { Account } from "../api/types.ts";
+import { describeError } from "../errors.ts";
+import { exchangeDateTime, parsePriceTenge, parseQuantityTonnes, tengePerTonne, tonnes } from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { FieldError } from "./FieldError.tsx";
+
+export function NegotiatedDeals({
+  account,
+  instruments,
+  instrument,
+  canTrade,
+}: {
+  account: Account;
+  /** The instruments a deal may name, in listing order. */
+  instruments: readonly string[];
+  /** The terminal's chosen instrument: the form's first choice. */
+  instrument: string;
+  canTrade: boolean;
+}) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const ids = useId();
+  const params = { path: { account: account.account } };
+  const deals = useApi("/api/accounts/{account}/negotiated", params);
+  const list = deals.data?.deals ?? [];
+  const [buyer, setBuyer] = useState("");
+  const [chosenInstrument, setInstrument] = useState<string | null>(null);
+  const [priceText, setPriceText] = useState("");
+  const [quantityText, setQuantityText] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const dealInstrument = chosenInstrument ?? instrument;
+  const price = parsePriceTenge(priceText, locale);
+  const quantity = parseQuantityTonnes(quantityText, locale);
+  const priceBad = priceText !== "" && (price === null || price === 0);
+  const quantityBad = quantityText !== "" && (quantity === null || quantity === 0);
+  const complete = buyer.trim() !== "" && price !== null && price > 0 && quantity !== null && quantity > 0;
+
+  const refresh = () => invalidate(`/api/accounts/${encodeURIComponent(account.account)}/`, "/api/instruments");
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!complete || price === null || quantity === null) return;
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      const response = await call("post", "/api/accounts/{account}/negotiated", params, {
+        instrument: dealInstrument,
+        buyer: buyer.trim(),
+        priceTiynPerTonne: price,
+        quantityKg: quantity,
+      });
+      setResult(t("negotiated.submitted", { deal: response.deal.id, buyer: response.deal.buyer }));
+      setPriceText("");
+      setQuantityText("");
+      refresh();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const answer = async (deal: string, action: "accept" | "reject") => {
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      if (action === "accept") {
+        const response = await call(
+          "post",
+          "/api/accounts/{account}/negotiated/{deal}/accept",
+          { path: { account: account.account, deal } },
+          {},
+        );
+        setResult(t("negotiated.accepted", { deal, trade: response.tradeId }));
+      } else {
+        await call(
+          "post",
+          "/api/accounts/{account}/negotiated/{deal}/reject",
+          { path: { account: account.account, deal } },
+          {},
+        );
+        setResult(t("negotiated.rejected", { deal }));
+      }
+      refresh();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby={`${ids}-title`} data-testid="negotiated">
+      <h2 id={`${ids}-title`}>{t("negotiated.title")}</h2>
+      <p className="small muted">{t("negotiated.explain")}</p>
+      <div className="table-scroll">
+        <table data-testid="negotiated-deals">
+          <thead>
+            <tr>
+              <th scope="col">{t("negotiated.deal")}</th>
+              <th scope="col">{t("negotiated.instrument")}</th>
+              <th scope="col">{t("negotiated.seller")}</th>
+              <th scope="col">{t("negotiated.buyer")}</th>
+              <th scope="col" className="num">
+                {t("negotiated.price")}
+              </th>
+              <th scope="col" className="num">
+                {t("negotiated.quantity")}
+              </th>
+              <th scope="col">{t("negotiated.submittedAt")}</th>
+              <th scope="col">{t("negotiated.answer")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((d) => (
+              <tr key={d.id} data-deal={d.id}>
+                <td className="mono small">{d.id}</td>
+                <td>{d.instrument}</td>
+                <td>{d.seller}</td>
+                <td>{d.buyer}</td>
+                <td className="num">{tengePerTonne(d.priceTiynPerTonne, locale)}</td>
+                <td className="num">{tonnes(d.quantityKg, locale)}</td>
+                <td>{exchangeDateTime(d.submittedMs, locale)}</td>
+                <td>
+                  {!canTrade ? (
+                    t(d.buyer === account.account ? "negotiated.awaitsYou" : "negotiated.awaitsBuyer")
+                  ) : d.buyer === account.account ? (
+                    <>
+                      <button type="button" disabled={busy} onClick={() => void answer(d.id, "accept")}>
+                        {t("negotiated.accept")}
+                      </button>{" "}
+                      <button type="button" disabled={busy} onClick={() => void answer(d.id, "reject")}>
+                        {t("negotiated.reject")}
+                      </button>
+                    </>
+                  ) : (
+                    <button type="button" disabled={busy} onClick={() => void answer(d.id, "reject")}>
+                      {t("negotiated.withdraw")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {list.length === 0 ? <p className="muted small">{t("negotiated.none")}</p> : null}
+      </div>
+      {canTrade && account.canSell ? (
+        <form onSubmit={(event) => void submit(event)} noValidate data-testid="negotiated-form" className="inline-form">
+          <label>
+            {t("negotiated.counterparty")}
+            <input name="buyer" autoComplete="off" value={buyer} onChange={(event) => setBuyer(event.target.value)} />
+          </label>
+          <label>
+            {t("negotiated.instrument")}
+            <select name="instrument" value={dealInstrument} onChange={(event) => setInstrument(event.target.value)}>
+              {instruments.map((id) => (
+                <option key={id} value={id}>
+                  {id}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("negotiated.priceInput")}
+            <input
+              name="price"
+              inputMode="decimal"
+              autoComplete="off"
+              value={priceText}
+              placeholder="133400"
+              aria-invalid={priceBad}
+              onChange={(event) => setPriceText(event.target.value)}
+            />
+          </label>
+          <label>
+            {t("negotiated.quantityInput")}
+            <input
+              name="quantity"
+              inputMode="decimal"
+              autoComplete="off"
+              value={quantityText}
+              placeholder="20"
+              aria-invalid={quantityBad}
+              onChange={(event) => setQuantityText(event.target.value)}
+            />
+          </label>
+          <button type="submit" disabled={busy || !complete}>
+            {t("negotiated.submit")}
+          </button>
+          {priceBad ? (
+            <p className="field-error small" role="alert">
+              {t("ticket.check.priceNumber")}
+            </p>
+          ) : null}
+          {quantityBad ? (
+            <p className="field-error small" role="alert">
+              {t("ticket.check.quantityNumber")}
+            </p>
+          ) : null}
+        </form>
+      ) : null}
+      <FieldError id="negotiated-error" message={error ? describeError(error, i18n) : ""} />
+      {result ? (
+        <p className="ok" role="status" data-testid="negotiated-result">
+          {result}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -78,6 +78,11 @@ export interface BuyerDay {
   readonly retailCapTengePerLitre: number | null;
   /** Transport cost and transit days from each plant to this region. */
   readonly logistics: ReadonlyMap<string, { readonly costTengePerTonne: number; readonly transitDays: number }>;
+  /**
+   * Instruments traded before their delivery month (`rules.nextMonthFromDay`) → the day their delivery month starts.
+   * A purchase on one enters the retail cost basis on that day, not on the day it is bought.
+   */
+  readonly deliveryStartDay?: ReadonlyMap<string, number>;
 }
 
 interface Purchase {
@@ -100,6 +105,8 @@ export class Buyer {
   /** Purchases by day (newest last), for the retail cost basis. */
   private readonly window: Purchase[] = [];
   private today: Purchase = { kg: 0, valueTenge: 0 };
+  /** Purchases for a later delivery month: they enter the cost basis on `fromDay` (the delivery month's first day). */
+  private readonly pending: (Purchase & { fromDay: number })[] = [];
   private demandPerDayKg: number;
   /** Smoothed share of demand this network could not serve, 0..1 (`ScarcitySettings`). */
   private scarcity = 0;
@@ -282,7 +289,13 @@ export class Buyer {
       if (!tag) throw new Error(`invariant: buyer ${this.id} got a fill for unknown order ${fill.clientOrderId}`);
       const logistics = day.logistics.get(tag.plant)!;
       const priceTenge = fill.priceTiynPerTonne / 100;
-      this.receive(fill.quantityKg, priceTenge + logistics.costTengePerTonne, day.day + logistics.transitDays);
+      const costFromDay = day.deliveryStartDay?.get(fill.instrument);
+      this.receive(
+        fill.quantityKg,
+        priceTenge + logistics.costTengePerTonne,
+        day.day + logistics.transitDays,
+        costFromDay !== undefined && costFromDay > day.day ? costFromDay : null,
+      );
       this.totals.boughtKg += fill.quantityKg;
       this.totals.boughtValueTenge += (priceTenge * fill.quantityKg) / 1000;
       bought.set(tag.plant, (bought.get(tag.plant) ?? 0) + fill.quantityKg);
@@ -300,11 +313,20 @@ export class Buyer {
     this.transit.push({ arrivalDay, kg });
   }
 
-  /** Gas on its way: arrives at the stations on `arrivalDay`, at a delivered unit cost. */
-  receive(kg: number, deliveredTengePerTonne: number, arrivalDay: number): void {
+  /**
+   * Gas on its way: arrives at the stations on `arrivalDay`, at a delivered unit cost. Its cost enters the retail cost
+   * basis today, or on `costFromDay` (morning) when it is bought for a later delivery month: stations reprice when
+   * the month's deliveries start, not when they buy. (The gas itself is moved at once: the stock is one pool.)
+   */
+  receive(kg: number, deliveredTengePerTonne: number, arrivalDay: number, costFromDay: number | null = null): void {
     this.transit.push({ arrivalDay, kg });
-    this.today.kg += kg;
-    this.today.valueTenge += (deliveredTengePerTonne * kg) / 1000;
+    const valueTenge = (deliveredTengePerTonne * kg) / 1000;
+    if (costFromDay === null) {
+      this.today.kg += kg;
+      this.today.valueTenge += valueTenge;
+    } else {
+      this.pending.push({ kg, valueTenge, fromDay: costFromDay });
+    }
   }
 
   receiveOffExchange(kg: number, deliveredTengePerTonne: number, arrivalDay: number): void {
@@ -312,8 +334,16 @@ export class Buyer {
     this.totals.offExchangeKg += kg;
   }
 
-  /** Morning: deliveries due today reach the stations. */
+  /** Morning: deliveries due today reach the stations; purchases whose delivery month starts today enter the cost. */
   unload(day: number): void {
+    let waiting = 0;
+    for (const p of this.pending) {
+      if (p.fromDay <= day) {
+        this.today.kg += p.kg;
+        this.today.valueTenge += p.valueTenge;
+      } else this.pending[waiting++] = p;
+    }
+    this.pending.length = waiting;
     let kept = 0;
     for (const t of this.transit) {
       if (t.arrivalDay <= day) this.stockKg += t.kg;

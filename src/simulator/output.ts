@@ -506,7 +506,10 @@ ${alerts.length > 0 ? `<table><tr><th class="l">rule</th><th class="l">groups</t
 export /** The scenario's observations beside the model's figures (validation.ts); empty when it lists none. */
 function validationSection(r: SimulationResult): string {
   if (r.validation.length === 0) return "";
-  const what = (m: string) => (m === "wholesale" ? "exchange price, tenge/t" : "highest retail price, tenge/l");
+  const what = (m: string) =>
+    m === "wholesale"
+      ? "exchange price of the months' deliveries (wherever sold), tenge/t"
+      : "highest retail price, tenge/l";
   const rows = r.validation
     .map(
       (v) =>
@@ -514,7 +517,7 @@ function validationSection(r: SimulationResult): string {
     )
     .join("");
   return `<h2>Against what was observed</h2>
-<p class="note">Error: the model's distance from the observed range, as a percentage of its nearest bound (0 inside the range; negative below).</p>
+<p class="note">An exchange price is the volume-weighted average of the sessions that traded delivery to the region in the months the dates cover, including those held the month before (next month's delivery). Error: the model's distance from the observed range, as a percentage of its nearest bound (0 inside the range; negative below).</p>
 <table><tr><th class="l">region</th><th class="l">measure</th><th class="l">dates</th><th>observed</th><th>model</th><th>error</th><th class="l">source</th></tr>${rows}</table>`;
 }
 

@@ -36,6 +36,8 @@ export interface NationalSeries {
 export interface SessionRow {
   readonly date: string;
   readonly instrument: string;
+  /** The instrument's delivery month (YYYY-MM): the session's month, or the next when `rules.nextMonthFromDay`. */
+  readonly delivery: string;
   readonly plant: string;
   readonly region: string;
   readonly priceTengePerTonne: number | null;

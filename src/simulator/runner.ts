@@ -110,12 +110,19 @@ interface Market {
   readonly sessionCloseMin: number;
 }
 
+/** A listed instrument: its id, route and delivery month (YYYY-MM). */
+interface ListedInstrument {
+  readonly id: string;
+  readonly route: RouteInfo;
+  readonly delivery: string;
+}
+
 /** What a run changes from day to day, beyond the agents' own state. */
 interface RunState {
   /** The current month's instruments, one per route. */
-  instruments: { id: string; route: RouteInfo }[];
+  instruments: ListedInstrument[];
   /** The next month's instruments once listed (`rules.nextMonthFromDay`): the sessions trade these. */
-  nextInstruments: { id: string; route: RouteInfo }[];
+  nextInstruments: ListedInstrument[];
   listed: number;
   readonly haltedRegions: Set<string>;
   marketHalted: boolean;
@@ -535,7 +542,7 @@ function startMonth(s: Scenario, market: Market, state: RunState, day: Day, prod
     for (const route of market.routes) {
       const id = listInstrument(s, market, state, route, day, day.month);
       setMonthSafeguards(s, market, state, id, day);
-      state.instruments.push({ id, route });
+      state.instruments.push({ id, route, delivery: day.month });
     }
   }
   for (const region of state.haltedRegions) {
@@ -555,7 +562,7 @@ function listNextMonth(s: Scenario, market: Market, state: RunState, day: Day): 
   for (const route of market.routes) {
     const id = listInstrument(s, market, state, route, day, month);
     setMonthSafeguards(s, market, state, id, day);
-    state.nextInstruments.push({ id, route });
+    state.nextInstruments.push({ id, route, delivery: month });
   }
 }
 
@@ -690,7 +697,7 @@ async function runSession(
   const totals = uncross(market, state, collected, day, live);
   for (const [region, bought] of totals.regionBought)
     state.lastDeliveredTenge.set(region, bought.delivered / bought.kg);
-  await settleAndLift(market, collected, day, daysToNext);
+  await settleAndLift(market, state, collected, day, daysToNext);
   return totals;
 }
 
@@ -721,7 +728,7 @@ function uncross(
   state: RunState,
   collected: Collected,
   day: Day,
-  live: readonly { id: string; route: RouteInfo }[],
+  live: readonly ListedInstrument[],
 ): SessionTotals {
   const totals: SessionTotals = { regionBought: new Map(), nationalKg: 0, nationalValue: 0 };
   for (const x of live) {
@@ -746,6 +753,7 @@ function uncross(
     collected.sessions.push({
       date: day.date,
       instrument: x.id,
+      delivery: x.delivery,
       plant: x.route.plant,
       region: x.route.region,
       priceTengePerTonne: result.priceTiynPerTonne === null ? null : result.priceTiynPerTonne / 100,
@@ -761,8 +769,18 @@ function uncross(
  * Settlement, delivery and transport after the close: the agents read their fills (buyers lift their gas into
  * transit), then the clearing operator settles every obligation (payment, delivery).
  */
-async function settleAndLift(market: Market, collected: Collected, day: Day, daysToNext: number): Promise<void> {
+async function settleAndLift(
+  market: Market,
+  state: RunState,
+  collected: Collected,
+  day: Day,
+  daysToNext: number,
+): Promise<void> {
   const { exchange } = market;
+  // Gas bought for next month's delivery enters the stations' cost on the 1st of that month.
+  const deliveryStartDay = new Map<string, number>();
+  const nextMonthStart = day.index + daysInMonth(day.dayMs) - Number(day.date.slice(8)) + 1;
+  for (const x of state.nextInstruments) deliveryStartDay.set(x.id, nextMonthStart);
   for (const p of market.producers) await p.afterSession();
   market.manipulators.afterSession();
   for (const b of market.buyersAll) {
@@ -771,6 +789,7 @@ async function settleAndLift(market: Market, collected: Collected, day: Day, day
       daysToNextSession: daysToNext,
       retailCapTengePerLitre: null,
       logistics: market.logistics.get(b.region)!,
+      deliveryStartDay,
     });
   }
   for (const r of market.resellers) {

@@ -230,7 +230,7 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     await page.locator("input[name=days]").press("Enter");
     await expect
       .poll(() => page.locator("#lab-days-error").textContent(), { timeout: UI_MS })
-      .toBe("With 20 uncertainty runs, at most 146 days.");
+      .toBe("With 20 uncertainty runs, at most 73 days.");
     expect(await page.getByTestId("lab-progress").count()).toBe(0);
 
     await page.locator("input[name=runs]").fill("3");

@@ -347,13 +347,15 @@ describe("catalog", () => {
   it("scales the days of a run to its uncertainty runs, at the limit", () => {
     expect(labDaysMax(null)).toBe(LAB_DAYS_MAX);
     expect(labDaysMax(2)).toBe(LAB_DAYS_MAX);
-    expect(labDaysMax(LAB_RUNS_MAX)).toBe(146);
-    const full = catalog.resolve({ scenario: "safeguarded-2022", days: 146, runs: LAB_RUNS_MAX });
-    expect([full.scenario.days, full.uncertainty?.runs]).toEqual([146, LAB_RUNS_MAX]);
+    expect(labDaysMax(4)).toBe(LAB_DAYS_MAX);
+    expect(labDaysMax(5)).toBe(292);
+    expect(labDaysMax(LAB_RUNS_MAX)).toBe(73);
+    const full = catalog.resolve({ scenario: "safeguarded-2022", days: 73, runs: LAB_RUNS_MAX });
+    expect([full.scenario.days, full.uncertainty?.runs]).toEqual([73, LAB_RUNS_MAX]);
     // Without days, a run with runs is clipped to the limit; without runs, it has the scenario's length.
-    expect(catalog.resolve({ scenario: "safeguarded-2022", runs: LAB_RUNS_MAX }).scenario.days).toBe(146);
+    expect(catalog.resolve({ scenario: "safeguarded-2022", runs: LAB_RUNS_MAX }).scenario.days).toBe(73);
     expect(catalog.resolve({ scenario: "safeguarded-2022" }).uncertainty).toBeNull();
-    expect(() => catalog.resolve({ scenario: "safeguarded-2022", days: 147, runs: LAB_RUNS_MAX })).toThrow(
+    expect(() => catalog.resolve({ scenario: "safeguarded-2022", days: 74, runs: LAB_RUNS_MAX })).toThrow(
       expect.objectContaining({ code: "LAB_RUNS_DAYS_LIMIT" }),
     );
     // The same scenario with and without runs, or with other runs, are different runs.

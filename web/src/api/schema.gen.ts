@@ -18823,7 +18823,7 @@ export interface operations {
                 "application/json": {
                     /** @description A scenario name from GET /api/lab/scenarios */
                     scenario: string;
-                    /** @description Length of the run (default: the scenario's); with runs, at most 2928 divided by runs (default: the scenario's, clipped to that) */
+                    /** @description Length of the run (default: the scenario's); with runs, at most 1464 divided by runs (default: the scenario's, clipped to that) */
                     days?: number;
                     /** @description Seed of every random draw (default: the scenario's) */
                     seed?: number;

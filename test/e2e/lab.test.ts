@@ -239,6 +239,9 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     await page.getByTestId("lab-fans-A").waitFor({ timeout: RUN_MS });
     const server = await serverRun(page, "A");
     expect([server.runs, server.days, server.result.uncertainty.runs]).toEqual([3, 10, 3]);
+    // The run is 10 days long; its progress counted the 40 days of the run and its three draws.
+    expect(server.progress).toEqual({ doneDays: 40, days: 40 });
+    expect(await page.locator('[data-run="A"]').textContent()).toContain("done: 10 days");
     expect(await page.getByTestId("lab-fans-A").locator("h3").first().textContent()).toBe(
       "Uncertainty of run A: P10–P90 of 3 runs",
     );

@@ -416,7 +416,7 @@ function RunProgress({ label, followed }: { label: "A" | "B"; followed: Followed
   let text: string;
   if (run.status === "queued") text = t("lab.status.queued", { ahead: run.queuePosition ?? 0 });
   else if (run.status === "running") text = t("lab.status.running", { done: doneDays, days });
-  else if (run.status === "done") text = t("lab.status.done", { days });
+  else if (run.status === "done") text = t("lab.status.done", { days: run.days });
   else {
     const error = run.error;
     text = t("lab.status.failed", {

@@ -24,8 +24,7 @@ import { parseScenario, type Scenario, ScenarioError } from "../simulator/scenar
 import type { VariantSummary } from "../simulator/summary.ts";
 import { parseSweep, runInWorkers, sweepVariants } from "../simulator/sweep.ts";
 import {
-  type Draws,
-  drawnScenario,
+  drawnRuns,
   RUNS_MAX,
   type RunOutcome,
   runOutcome,
@@ -212,12 +211,9 @@ async function uncertaintyCommand(
     throw new SimulateUsageError(`--runs must be a whole number from 2 to ${RUNS_MAX}, not '${options.runs}'`);
   const json = withOverrides(readScenarioJson(scenarioFile), options);
   const base = parseScenario(json);
-  const inputs = uncertainInputs(json);
-  if (inputs.length === 0)
+  if (uncertainInputs(json).length === 0)
     throw new SimulateUsageError(`${scenarioFile} has no uncertain inputs (no number with low and high)`);
-  const drawn = Array.from({ length: runs }, (_, i) => drawnScenario(json, base.seed, i + 1));
-  const scenarios = drawn.map((d) => parseScenario(d.json));
-  const draws: Draws[] = drawn.map((d) => d.draws);
+  const { inputs, scenarios, draws } = drawnRuns(json, base.seed, runs);
   const bar = new ProgressBar(`${runs} runs`);
   bar.update(0, runs);
   const started = performance.now();

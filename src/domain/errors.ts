@@ -410,6 +410,11 @@ export const ERRORS = {
     httpStatus: 400,
     template: "Scenario '{name}' with these settings is not valid: {reason}.",
   },
+  LAB_RUNS_DAYS_LIMIT: {
+    httpStatus: 400,
+    template:
+      "{runs} runs of {days} days are too much for the policy lab: with {runs} runs a run may last at most {daysMax} days ({totalMax} days in all).",
+  },
   LAB_RUN_NOT_FOUND: {
     httpStatus: 404,
     template:

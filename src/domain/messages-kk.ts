@@ -183,6 +183,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "Бұл қосылым үзілгенде жоюмен {live:int} белсенді өтінімді қорғайды, ең көбі {max:int} рұқсат; бірнешеуін жойыңыз немесе басқа қосылым ашыңыз.",
   LAB_SCENARIO_NOT_FOUND: "Саясат зертханасында '{name}' сценарийі жоқ; барлары: {known}.",
   LAB_SCENARIO_INVALID: "Осы баптаулармен '{name}' сценарийі жарамсыз: {reason}.",
+  LAB_RUNS_DAYS_LIMIT:
+    "{days:int} күннен {runs:int} есептеу зертхана үшін тым көп: {runs:int} есептеуде бір есептеу ең көбі {daysMax:int} күн (барлығы ең көбі {totalMax:int} күн).",
   LAB_RUN_NOT_FOUND:
     "'{id}' зертхана есептеуі жоқ: ол болмаған немесе орын босату үшін өшірілген (аяқталған соңғы {kept:int} есептеу сақталады); оны қайта іске қосыңыз.",
   LAB_BUSY:

@@ -23,6 +23,7 @@
 import { resolveInputs, type ScenarioInput } from "./inputs.ts";
 import { Random } from "./random.ts";
 import type { SimulationResult } from "./results.ts";
+import { parseScenario, type Scenario } from "./scenario.ts";
 
 export const RUNS_MAX = 10_000;
 
@@ -65,6 +66,23 @@ export function drawnScenario(json: unknown, seed: number, k: number): { json: u
   const out = resolved.json as Record<string, unknown>;
   out.name = `${String(out.name)}-run-${k}`;
   return { json: out, draws };
+}
+
+/** The N runs of an uncertainty run (`--runs N`, the lab's `runs`): each run's checked scenario and its draws. */
+export interface DrawnRuns {
+  readonly inputs: ScenarioInput[];
+  readonly scenarios: Scenario[];
+  readonly draws: Draws[];
+}
+
+/** Runs 1..runs of the scenario JSON under `seed`, every uncertain input drawn (throws ScenarioError as parsing does). */
+export function drawnRuns(json: unknown, seed: number, runs: number): DrawnRuns {
+  const drawn = Array.from({ length: runs }, (_, i) => drawnScenario(json, seed, i + 1));
+  return {
+    inputs: uncertainInputs(json),
+    scenarios: drawn.map((d) => parseScenario(d.json)),
+    draws: drawn.map((d) => d.draws),
+  };
 }
 
 /** What one run contributes to the spread: monthly figures per region and each region's peak retail price. */

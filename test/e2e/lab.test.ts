@@ -4,7 +4,8 @@
  * runs (liberalisation against the safeguarded reform with a 5% band), starts them from the keyboard, watches them
  * finish, and reads the charts and the summary table, whose figures are the server's; at tablet width in Russian the
  * same simulation comes back at once (same settings, same run) and the page fits the screen; a scenario with
- * observations (january-2022-actual) has them drawn on the price charts and on each region's small chart.
+ * observations (january-2022-actual) has them drawn on the price charts and on each region's small chart; a run with
+ * three uncertainty runs draws each focus region's fan charts (P10–P90 band, P50 line) with the server's figures.
  * Screenshot: lab.png.
  */
 
@@ -214,6 +215,58 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     expect(await page.getByTestId("lab-chart-retail").locator("h3").textContent()).toContain("Розничная цена на АГЗС");
     const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
     expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it("runs uncertainty runs and draws each region's P10–P90 band and P50 line, the server's figures", async () => {
+    const page = await open("/lab");
+    await signInHere(page, "regulator");
+    // Out of bounds, refused beside the fields before anything is sent: 21 runs, then a year with 20 runs.
+    await page.locator("input[name=runs]").fill("21");
+    await page.locator("input[name=days]").fill(DAYS);
+    await page.locator("input[name=days]").press("Enter");
+    await expect
+      .poll(() => page.locator("#lab-runs-error").textContent(), { timeout: UI_MS })
+      .toBe("Enter a whole number from 2 to 20, or leave empty.");
+    await page.locator("input[name=runs]").fill("20");
+    await page.locator("input[name=days]").fill("365");
+    await page.locator("input[name=days]").press("Enter");
+    await expect
+      .poll(() => page.locator("#lab-days-error").textContent(), { timeout: UI_MS })
+      .toBe("With 20 uncertainty runs, at most 73 days.");
+    expect(await page.getByTestId("lab-progress").count()).toBe(0);
+
+    await page.locator("input[name=runs]").fill("3");
+    await page.locator("input[name=days]").fill(DAYS);
+    await page.locator("input[name=days]").press("Enter");
+    await page.getByTestId("lab-fans-A").waitFor({ timeout: RUN_MS });
+    const server = await serverRun(page, "A");
+    expect([server.runs, server.days, server.result.uncertainty.runs]).toEqual([3, 10, 3]);
+    // The run is 10 days long; its progress counted the 40 days of the run and its three draws.
+    expect(server.progress).toEqual({ doneDays: 40, days: 40 });
+    expect(await page.locator('[data-run="A"]').textContent()).toContain("done: 10 days");
+    expect(await page.getByTestId("lab-fans-A").locator("h3").first().textContent()).toBe(
+      "Uncertainty of run A: P10–P90 of 3 runs",
+    );
+    // Two fan charts (retail and exchange price) for each of the four focus regions.
+    expect(await page.getByTestId("lab-fans-A").locator("figure").count()).toBe(8);
+    const fan = page.getByTestId("lab-fan-A-retail-MANGYSTAU");
+    expect(await fan.locator(".legend li").allTextContents()).toEqual(["P10–P90 of 3 runs", "P50, the median"]);
+    const band = fan.locator("polygon.fan-band");
+    expect(await band.count()).toBe(1);
+    expect(await fan.locator("polyline.fan-median").count()).toBe(1);
+    // The band's figures are the server's: January 2022 in Mangystau, P10 ≤ P50 ≤ P90.
+    const mangystau = server.result.uncertainty.monthly.find((m: Json) => m.region === "MANGYSTAU");
+    const { p10, p50, p90 } = mangystau.retailTengePerLitre;
+    expect(await band.getAttribute("data-months")).toBe("2022-01");
+    expect(await band.getAttribute("data-p10")).toBe(String(p10));
+    expect(await band.getAttribute("data-p50")).toBe(String(p50));
+    expect(await band.getAttribute("data-p90")).toBe(String(p90));
+    expect(p10).toBeLessThanOrEqual(p50);
+    expect(p50).toBeLessThanOrEqual(p90);
+    // One month is drawn across the width: the band is a rectangle of four corners.
+    expect((await band.getAttribute("points"))!.split(" ")).toHaveLength(4);
+    const wholesale = page.getByTestId("lab-fan-A-wholesale-MANGYSTAU").locator("polygon.fan-band");
+    expect(await wholesale.getAttribute("data-p50")).toBe(String(mangystau.wholesaleTengePerTonne.p50));
   });
 
   it("no page had a script error", () => {

@@ -8,7 +8,15 @@
 
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { LAB_DAYS_MAX, LabCatalog, SCENARIOS_DIR } from "../../src/gateway/lab/catalog.ts";
+import {
+  LAB_DAYS_MAX,
+  LAB_RUNS_DAYS_TOTAL_MAX,
+  LAB_RUNS_MAX,
+  LabCatalog,
+  labDaysMax,
+  runIdOf,
+  SCENARIOS_DIR,
+} from "../../src/gateway/lab/catalog.ts";
 import { labResult } from "../../src/gateway/lab/result.ts";
 import {
   type Execute,
@@ -25,6 +33,7 @@ import { readScenarioJson } from "../../src/simulator/load.ts";
 import { runScenario } from "../../src/simulator/runner.ts";
 import { parseScenario } from "../../src/simulator/scenario.ts";
 import { variantSummary } from "../../src/simulator/summary.ts";
+import { drawnRuns, runOutcome, uncertaintyReport } from "../../src/simulator/uncertainty.ts";
 import { type Json, type Session, TestServer } from "../support/server.ts";
 
 const POLL_MS = 50;
@@ -221,6 +230,91 @@ describe("policy lab over HTTP", () => {
     expect((await server.call(regulator, "GET", "/api/lab/runs/not-a-run-id")).body.error.code).toBe("REQUEST_INVALID");
   });
 
+  it("with runs, adds the spread over the drawn runs that the CLI's --runs computes for the same seed", async () => {
+    const started = await server.call(regulator, "POST", "/api/lab/runs", {
+      scenario: "liberalisation-2022",
+      days: 10,
+      seed: 11,
+      runs: 3,
+    });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ runs: 3, days: 10, progress: { days: 40 } });
+    const run = await waitForRun(regulator, started.body.id);
+    expect(run.status).toBe("done");
+    expect(run.progress).toEqual({ doneDays: 40, days: 40 });
+
+    // What `sauda simulate liberalisation-2022.json --days 10 --seed 11 --runs 3` computes, in this process.
+    const json = {
+      ...(readScenarioJson(join(SCENARIOS_DIR, "liberalisation-2022.json")) as object),
+      days: 10,
+      seed: 11,
+    };
+    const drawn = drawnRuns(json, 11, 3);
+    const outcomes = [];
+    for (const s of drawn.scenarios) outcomes.push(runOutcome(await runScenario(s)));
+    const expected = uncertaintyReport(outcomes, drawn.draws, drawn.inputs);
+    expect(run.result.uncertainty).toEqual(JSON.parse(JSON.stringify(expected)));
+    // Specific: 3 runs, one month for each of the 17 regions; Mangystau's January retail band is the three runs'
+    // monthly averages at P10, P50 and P90 (type 7 over three values: 0.2 and 0.8 of the way between neighbours).
+    const u = run.result.uncertainty;
+    expect(u.runs).toBe(3);
+    expect(u.monthly).toHaveLength(17);
+    const mangystau = u.monthly.find((m: Json) => m.region === "MANGYSTAU");
+    const retail = outcomes
+      .map((o) => o.monthly.find((m) => m.region === "MANGYSTAU")!.retail)
+      .sort((a, b) => a - b) as [number, number, number];
+    expect(mangystau.month).toBe("2022-01");
+    expect(mangystau.retailTengePerLitre).toEqual({
+      p10: Number((retail[0] + 0.2 * (retail[1] - retail[0])).toFixed(2)),
+      p50: retail[1],
+      p90: Number((retail[1] + 0.8 * (retail[2] - retail[1])).toFixed(2)),
+    });
+    expect(mangystau.retailTengePerLitre.p90).toBeGreaterThan(mangystau.retailTengePerLitre.p10);
+    expect(u.drivers.length).toBe(drawn.inputs.length);
+    // The scenario's own run is the deterministic one, as without runs.
+    const own = await inProcess("liberalisation-2022.json", { days: 10, seed: 11 });
+    expect(run.result.summary).toEqual(variantSummary(own));
+  });
+
+  it("accepts LAB_RUNS_MAX runs and refuses one more, or too many days for the runs, starting nothing", async () => {
+    const catalog = new LabCatalog();
+    const atLimit = await server.call(trader, "POST", "/api/lab/runs", {
+      scenario: "liberalisation-2022",
+      days: 2,
+      runs: LAB_RUNS_MAX,
+    });
+    expect([atLimit.status, atLimit.body.runs]).toEqual([202, LAB_RUNS_MAX]);
+    const done = await waitForRun(trader, atLimit.body.id);
+    expect([done.status, done.result.uncertainty.runs]).toEqual(["done", LAB_RUNS_MAX]);
+
+    const over = await server.call(trader, "POST", "/api/lab/runs", {
+      scenario: "liberalisation-2022",
+      days: 2,
+      runs: LAB_RUNS_MAX + 1,
+    });
+    expect([over.status, over.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    const one = await server.call(trader, "POST", "/api/lab/runs", { scenario: "liberalisation-2022", runs: 1 });
+    expect([one.status, one.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    const daysMax = labDaysMax(LAB_RUNS_MAX);
+    expect(daysMax).toBe(Math.floor(LAB_RUNS_DAYS_TOTAL_MAX / LAB_RUNS_MAX));
+    const tooLong = await server.call(trader, "POST", "/api/lab/runs", {
+      scenario: "liberalisation-2022",
+      days: daysMax + 1,
+      runs: LAB_RUNS_MAX,
+    });
+    expect([tooLong.status, tooLong.body.error.code, tooLong.body.error.details]).toEqual([
+      400,
+      "LAB_RUNS_DAYS_LIMIT",
+      { days: daysMax + 1, runs: LAB_RUNS_MAX, daysMax, totalMax: LAB_RUNS_DAYS_TOTAL_MAX },
+    ]);
+    // Nothing was started: the runs these requests would have been are unknown.
+    const twoDays = catalog.resolve({ scenario: "liberalisation-2022", days: 2 }).scenario;
+    const longer = catalog.resolve({ scenario: "liberalisation-2022", days: daysMax + 1 }).scenario;
+    for (const id of [runIdOf(twoDays, LAB_RUNS_MAX + 1), runIdOf(longer, LAB_RUNS_MAX)]) {
+      expect((await server.call(trader, "GET", `/api/lab/runs/${id}`)).status).toBe(404);
+    }
+  });
+
   it("lets one caller have at most two runs waiting or running", async () => {
     const viewer = await server.login("aktau-viewer");
     // Year-long runs take seconds each, so the first two are still waiting or running when the third is asked for.
@@ -248,6 +342,27 @@ describe("catalog", () => {
     expect(b.id).toBe(a.id);
     expect(c.id).not.toBe(a.id);
     expect(c.scenario.rules.safeguards.bandPercent).toBe(10.01);
+  });
+
+  it("scales the days of a run to its uncertainty runs, at the limit", () => {
+    expect(labDaysMax(null)).toBe(LAB_DAYS_MAX);
+    expect(labDaysMax(2)).toBe(LAB_DAYS_MAX);
+    expect(labDaysMax(4)).toBe(LAB_DAYS_MAX);
+    expect(labDaysMax(5)).toBe(292);
+    expect(labDaysMax(LAB_RUNS_MAX)).toBe(73);
+    const full = catalog.resolve({ scenario: "safeguarded-2022", days: 73, runs: LAB_RUNS_MAX });
+    expect([full.scenario.days, full.uncertainty?.runs]).toEqual([73, LAB_RUNS_MAX]);
+    // Without days, a run with runs is clipped to the limit; without runs, it has the scenario's length.
+    expect(catalog.resolve({ scenario: "safeguarded-2022", runs: LAB_RUNS_MAX }).scenario.days).toBe(73);
+    expect(catalog.resolve({ scenario: "safeguarded-2022" }).uncertainty).toBeNull();
+    expect(() => catalog.resolve({ scenario: "safeguarded-2022", days: 74, runs: LAB_RUNS_MAX })).toThrow(
+      expect.objectContaining({ code: "LAB_RUNS_DAYS_LIMIT" }),
+    );
+    // The same scenario with and without runs, or with other runs, are different runs.
+    const ids = [undefined, 2, 3].map(
+      (runs) => catalog.resolve({ scenario: "safeguarded-2022", days: 9, ...(runs === undefined ? {} : { runs }) }).id,
+    );
+    expect(new Set(ids).size).toBe(3);
   });
 
   it("switches a control off with null, the ceiling with its later steps", () => {

@@ -17,6 +17,7 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readScenarioJson } from "../../simulator/load.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../../simulator/scenario.ts";
+import { uncertainInputs } from "../../simulator/uncertainty.ts";
 import { HttpProblem } from "../errors.ts";
 
 export const SCENARIOS_DIR = resolve(import.meta.dirname, "../../../scenarios");
@@ -25,6 +26,23 @@ export const LAB_DAYS_MAX = 366;
 /** Scenario files read from the directory, at most. */
 export const LAB_SCENARIOS_MAX = 64;
 export const LAB_SEED_MAX = 0xffff_ffff;
+/**
+ * Most runs of an uncertainty run (`runs`, each drawing the scenario's uncertain inputs as `sauda simulate --runs`
+ * does): a server's share, not the CLI's thousands.
+ */
+export const LAB_RUNS_MAX = 20;
+/**
+ * Days simulated by the draws of one uncertainty run, at most (runs × days): four years, about 10 s of one core
+ * (20 runs of 146 days measured 13.5 s of CPU), so an uncertainty run stays well within the run timeout on a busy
+ * machine. With `runs` the longest run is this divided by runs (and at most LAB_DAYS_MAX): a year for up to 4 runs,
+ * 73 days for 20; without `days` a run is clipped to it.
+ */
+export const LAB_RUNS_DAYS_TOTAL_MAX = 4 * LAB_DAYS_MAX;
+
+/** The longest run the lab accepts for `runs` draws (null: one deterministic run). */
+export function labDaysMax(runs: number | null): number {
+  return runs === null ? LAB_DAYS_MAX : Math.min(LAB_DAYS_MAX, Math.floor(LAB_RUNS_DAYS_TOTAL_MAX / runs));
+}
 /** Hex digits of a run id (128 bits of SHA-256). */
 export const RUN_ID_HEX_DIGITS = 32;
 
@@ -178,6 +196,14 @@ export interface RunRequest {
   readonly days?: number;
   readonly seed?: number;
   readonly overrides?: LabOverrides;
+  /** Uncertainty runs (2..LAB_RUNS_MAX), each drawing the uncertain inputs; absent: one deterministic run. */
+  readonly runs?: number;
+}
+
+/** What the draws of an uncertainty run need: the scenario JSON with the request's settings, and how many runs. */
+export interface UncertaintySpec {
+  readonly json: unknown;
+  readonly runs: number;
 }
 
 export interface ResolvedRun {
@@ -185,6 +211,8 @@ export interface ResolvedRun {
   readonly scenario: Scenario;
   /** Every whitelisted parameter's value in force for the run. */
   readonly parameters: Readonly<Record<LabParameterName, ParameterValue>>;
+  /** Null for one deterministic run. */
+  readonly uncertainty: UncertaintySpec | null;
 }
 
 function fieldAt(json: unknown, path: string): ParameterValue {
@@ -241,8 +269,18 @@ export class LabCatalog {
     if (entry === undefined) {
       throw new HttpProblem("LAB_SCENARIO_NOT_FOUND", { name: request.scenario, known: this.names().join(", ") });
     }
+    const runs = request.runs ?? null;
+    const daysMax = labDaysMax(runs);
+    if (request.days !== undefined && request.days > daysMax) {
+      throw new HttpProblem("LAB_RUNS_DAYS_LIMIT", {
+        days: request.days,
+        runs: runs ?? 1,
+        daysMax,
+        totalMax: LAB_RUNS_DAYS_TOTAL_MAX,
+      });
+    }
     const json = structuredClone(entry.json) as Record<string, unknown>;
-    json.days = request.days ?? entry.view.days;
+    json.days = request.days ?? Math.min(entry.view.days, daysMax);
     if (request.seed !== undefined) json.seed = request.seed;
     for (const parameter of LAB_PARAMETERS) {
       const value = request.overrides?.[parameter.name];
@@ -259,14 +297,29 @@ export class LabCatalog {
       if (!(error instanceof ScenarioError)) throw error;
       throw new HttpProblem("LAB_SCENARIO_INVALID", { name: request.scenario, reason: error.message });
     }
-    if (scenario.days > LAB_DAYS_MAX) throw new Error(`invariant: lab run of ${scenario.days} days`);
-    return { id: runIdOf(scenario), scenario, parameters: parametersOf(scenario) };
+    if (scenario.days > daysMax) throw new Error(`invariant: lab run of ${scenario.days} days`);
+    if (runs !== null && uncertainInputs(json).length === 0) {
+      throw new HttpProblem("LAB_SCENARIO_INVALID", {
+        name: request.scenario,
+        reason: "it has no uncertain inputs (no number with low and high) to draw",
+      });
+    }
+    return {
+      id: runIdOf(scenario, runs),
+      scenario,
+      parameters: parametersOf(scenario),
+      uncertainty: runs === null ? null : { json, runs },
+    };
   }
 }
 
-/** A run's id: the first 128 bits of SHA-256 over the checked scenario, so the same simulation has the same id. */
-export function runIdOf(scenario: Scenario): string {
-  return createHash("sha256").update(JSON.stringify(scenario)).digest("hex").slice(0, RUN_ID_HEX_DIGITS);
+/**
+ * A run's id: the first 128 bits of SHA-256 over the checked scenario (and the number of uncertainty runs, if any),
+ * so the same simulation has the same id. The checked scenario holds its inputs' ranges, so the draws are covered.
+ */
+export function runIdOf(scenario: Scenario, runs: number | null = null): string {
+  const text = runs === null ? JSON.stringify(scenario) : JSON.stringify({ scenario, runs });
+  return createHash("sha256").update(text).digest("hex").slice(0, RUN_ID_HEX_DIGITS);
 }
 
 function parametersOf(scenario: Scenario): Record<LabParameterName, ParameterValue> {

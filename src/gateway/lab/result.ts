@@ -11,6 +11,7 @@
 
 import type { SimulationResult } from "../../simulator/results.ts";
 import { type VariantSummary, variantSummary } from "../../simulator/summary.ts";
+import type { UncertaintyReport } from "../../simulator/uncertainty.ts";
 
 export interface LabTotals {
   readonly days: number;
@@ -41,6 +42,11 @@ export interface LabResult {
   readonly validation: SimulationResult["validation"];
   /** Which constraint binds, per month and region. */
   readonly constraints: SimulationResult["constraints"];
+  /**
+   * With `runs`: the spread over the drawn runs, shaped as the CLI's uncertainty.json (simulator/uncertainty.ts);
+   * absent for one deterministic run.
+   */
+  readonly uncertainty?: UncertaintyReport;
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -65,7 +71,7 @@ export function labTotals(r: SimulationResult): LabTotals {
   };
 }
 
-export function labResult(r: SimulationResult): LabResult {
+export function labResult(r: SimulationResult, uncertainty: UncertaintyReport | null = null): LabResult {
   return {
     summary: variantSummary(r),
     totals: labTotals(r),
@@ -80,5 +86,6 @@ export function labResult(r: SimulationResult): LabResult {
     engine: r.engine,
     validation: r.validation,
     constraints: r.constraints,
+    ...(uncertainty === null ? {} : { uncertainty }),
   };
 }

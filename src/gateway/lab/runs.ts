@@ -21,7 +21,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Scenario } from "../../simulator/scenario.ts";
 import { type AnyErrorCode, type ErrorBody, errorBody, HttpProblem } from "../errors.ts";
-import type { LabParameterName } from "./catalog.ts";
+import type { LabParameterName, UncertaintySpec } from "./catalog.ts";
 import type { WorkerMessage } from "./worker.ts";
 
 /** Simulations running at once, at most; fewer on a machine with few cores (see `runsAtOnceDefault`). */
@@ -52,6 +52,13 @@ export interface RunSpec {
   readonly id: string;
   readonly scenario: Scenario;
   readonly parameters: Readonly<Record<LabParameterName, number | boolean | null>>;
+  /** Uncertainty runs to make besides the scenario's own run; absent or null: none. */
+  readonly uncertainty?: UncertaintySpec | null;
+}
+
+/** Days a run simulates in all: its own run and, with uncertainty, each drawn run. */
+export function daysOf(spec: RunSpec): number {
+  return spec.scenario.days * (1 + (spec.uncertainty?.runs ?? 0));
 }
 
 /** A run in progress: its result (JSON text) or an error, and a way to stop it. */
@@ -60,7 +67,11 @@ export interface Execution {
   stop(): void;
 }
 
-export type Execute = (scenario: Scenario, onProgress: (doneDays: number, days: number) => void) => Execution;
+export type Execute = (
+  scenario: Scenario,
+  onProgress: (doneDays: number, days: number) => void,
+  uncertainty?: UncertaintySpec | null,
+) => Execution;
 
 /** Raised by an execution that did not produce a result: the registry code and its details. */
 export class RunFailure extends Error {
@@ -91,6 +102,9 @@ export interface RunView {
   readonly days: number;
   readonly seed: number;
   readonly parameters: RunSpec["parameters"];
+  /** Uncertainty runs (each drawing the uncertain inputs), or null for one deterministic run. */
+  readonly runs: number | null;
+  /** Days simulated in all (with `runs`, the scenario's own run and each drawn one). */
   readonly progress: { readonly doneDays: number; readonly days: number };
   /** Runs ahead of this one in the queue (0: next to start); null once it has started. */
   readonly queuePosition: number | null;
@@ -226,9 +240,13 @@ export class LabRuns {
   private start(run: Run): void {
     run.status = "running";
     this.running += 1;
-    const execution = this.execute(run.spec.scenario, (doneDays) => {
-      if (run.status === "running") run.doneDays = doneDays;
-    });
+    const execution = this.execute(
+      run.spec.scenario,
+      (doneDays) => {
+        if (run.status === "running") run.doneDays = doneDays;
+      },
+      run.spec.uncertainty ?? null,
+    );
     run.execution = execution;
     run.timer = setTimeout(() => {
       if (run.status !== "running") return;
@@ -236,13 +254,13 @@ export class LabRuns {
       this.fail(run, "LAB_RUN_TIMEOUT", {
         timeoutMs: this.timeoutMs,
         doneDays: run.doneDays,
-        days: run.spec.scenario.days,
+        days: daysOf(run.spec),
       });
     }, this.timeoutMs);
     execution.result.then(
       (json) => {
         if (run.status !== "running") return;
-        run.doneDays = run.spec.scenario.days;
+        run.doneDays = daysOf(run.spec);
         run.resultJson = json;
         this.finish(run, "done");
       },
@@ -302,7 +320,8 @@ export class LabRuns {
       days: spec.scenario.days,
       seed: spec.scenario.seed,
       parameters: spec.parameters,
-      progress: { doneDays: run.doneDays, days: spec.scenario.days },
+      runs: spec.uncertainty?.runs ?? null,
+      progress: { doneDays: run.doneDays, days: daysOf(spec) },
       queuePosition: position < 0 ? null : position,
       error: run.error,
     };
@@ -310,9 +329,13 @@ export class LabRuns {
 }
 
 /** A run on its own worker thread (worker.ts through worker-entry.mjs, which loads TypeScript). */
-export function executeOnWorker(scenario: Scenario, onProgress: (doneDays: number, days: number) => void): Execution {
+export function executeOnWorker(
+  scenario: Scenario,
+  onProgress: (doneDays: number, days: number) => void,
+  uncertainty: UncertaintySpec | null = null,
+): Execution {
   const worker = new Worker(new URL("./worker-entry.mjs", import.meta.url), {
-    workerData: { scenario },
+    workerData: { scenario, uncertainty },
     resourceLimits: { maxOldGenerationSizeMb: LAB_WORKER_HEAP_MB },
   });
   let stopped = false;

@@ -8,6 +8,14 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { runScenario } from "../../simulator/runner.ts";
 import type { Scenario } from "../../simulator/scenario.ts";
+import {
+  drawnRuns,
+  type RunOutcome,
+  runOutcome,
+  type UncertaintyReport,
+  uncertaintyReport,
+} from "../../simulator/uncertainty.ts";
+import type { UncertaintySpec } from "./catalog.ts";
 import { labResult } from "./result.ts";
 
 /** Progress messages are at most this frequent: the browser polls about twice a second. */
@@ -20,19 +28,31 @@ export type WorkerMessage =
 
 const port = parentPort;
 if (port === null) throw new Error("invariant: the lab worker runs on a worker thread");
-const { scenario } = workerData as { scenario: Scenario };
+const { scenario, uncertainty } = workerData as { scenario: Scenario; uncertainty: UncertaintySpec | null };
 const post = (message: WorkerMessage) => port.postMessage(message);
 let lastPostMs = 0;
 try {
-  const result = await runScenario(scenario, {
-    onProgress: (doneDays, days) => {
-      const now = performance.now();
-      if (doneDays < days && now - lastPostMs < PROGRESS_INTERVAL_MS) return;
-      lastPostMs = now;
-      post({ type: "progress", doneDays, days });
-    },
-  });
-  post({ type: "done", json: JSON.stringify(labResult(result)) });
+  // With uncertainty: the scenario's own run, then the drawn runs one after another, as the CLI draws them.
+  const drawn = uncertainty === null ? null : drawnRuns(uncertainty.json, scenario.seed, uncertainty.runs);
+  const total = scenario.days * (1 + (drawn?.scenarios.length ?? 0));
+  let before = 0;
+  const onProgress = (doneDays: number) => {
+    const now = performance.now();
+    if (before + doneDays < total && now - lastPostMs < PROGRESS_INTERVAL_MS) return;
+    lastPostMs = now;
+    post({ type: "progress", doneDays: before + doneDays, days: total });
+  };
+  const result = await runScenario(scenario, { onProgress });
+  let report: UncertaintyReport | null = null;
+  if (drawn !== null) {
+    const outcomes: RunOutcome[] = [];
+    for (const s of drawn.scenarios) {
+      before += scenario.days;
+      outcomes.push(runOutcome(await runScenario(s, { onProgress })));
+    }
+    report = uncertaintyReport(outcomes, drawn.draws, drawn.inputs);
+  }
+  post({ type: "done", json: JSON.stringify(labResult(result, report)) });
 } catch (error) {
   post({ type: "error", reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) });
 }

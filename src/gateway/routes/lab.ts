@@ -9,7 +9,7 @@
  * token, or an API key with the `read` scope: a run changes nothing on the exchange); reading a run needs the same.
  *
  * Limits (named constants in lab/catalog.ts and lab/runs.ts, published by GET /api/lab/scenarios): days per run,
- * runs at once, the queue, runs per caller, a run's time, and the finished results kept in memory (least recently
+ * uncertainty runs per request and their days in all, runs at once, the queue, runs per caller, a run's time, and the finished results kept in memory (least recently
  * read dropped first).
  */
 
@@ -21,6 +21,8 @@ import { HttpProblem } from "../errors.ts";
 import {
   LAB_DAYS_MAX,
   LAB_PARAMETERS,
+  LAB_RUNS_DAYS_TOTAL_MAX,
+  LAB_RUNS_MAX,
   LAB_SEED_MAX,
   LabCatalog,
   type LabParameter,
@@ -63,7 +65,11 @@ const RUN_BODY = Type.Object(
       description: "A scenario name from GET /api/lab/scenarios",
     }),
     days: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: LAB_DAYS_MAX, description: "Length of the run (default: the scenario's)" }),
+      Type.Integer({
+        minimum: 1,
+        maximum: LAB_DAYS_MAX,
+        description: `Length of the run (default: the scenario's); with runs, at most ${LAB_RUNS_DAYS_TOTAL_MAX} divided by runs (default: the scenario's, clipped to that)`,
+      }),
     ),
     seed: Type.Optional(
       Type.Integer({
@@ -73,12 +79,21 @@ const RUN_BODY = Type.Object(
       }),
     ),
     overrides: Type.Optional(OVERRIDES),
+    runs: Type.Optional(
+      Type.Integer({
+        minimum: 2,
+        maximum: LAB_RUNS_MAX,
+        description:
+          "Uncertainty runs: besides the scenario's own run, this many runs each drawing every uncertain input from its range (seeded, as `sauda simulate --runs`); the result then carries `uncertainty`",
+      }),
+    ),
   },
   {
     ...strict,
     examples: [
       { scenario: "liberalisation-2022", days: 31 },
       { scenario: "safeguarded-2022", overrides: {} },
+      { scenario: "january-2022-actual", days: 60, runs: 10 },
     ],
   },
 );
@@ -97,6 +112,8 @@ export function labRoutes(api: FastifyInstance, _context: RouteContext): void {
   const parameters = LAB_PARAMETERS.map(({ toScenario: _to, fromScenario: _from, ...described }) => described);
   const limits = {
     daysMax: LAB_DAYS_MAX,
+    runsMax: LAB_RUNS_MAX,
+    runsDaysTotalMax: LAB_RUNS_DAYS_TOTAL_MAX,
     runsAtOnce: runs.runsAtOnce,
     queueMax: runs.queueMax,
     runsPerCallerMax: runs.perCallerMax,
@@ -135,7 +152,13 @@ export function labRoutes(api: FastifyInstance, _context: RouteContext): void {
       },
       config: {
         access: "signedIn",
-        errors: ["LAB_SCENARIO_NOT_FOUND", "LAB_SCENARIO_INVALID", "LAB_BUSY", "LAB_RUNS_PER_CALLER_LIMIT"],
+        errors: [
+          "LAB_SCENARIO_NOT_FOUND",
+          "LAB_SCENARIO_INVALID",
+          "LAB_RUNS_DAYS_LIMIT",
+          "LAB_BUSY",
+          "LAB_RUNS_PER_CALLER_LIMIT",
+        ],
       },
     },
     async (request, reply) => {

@@ -12,6 +12,8 @@ const PARAMETER_VALUE = Type.Union([Type.Number(), Type.Boolean(), Type.Null()])
 export const LAB_SCENARIOS = Strict({
   limits: Strict({
     daysMax: Type.Integer(),
+    runsMax: Type.Integer({ description: "most uncertainty runs in one request" }),
+    runsDaysTotalMax: Type.Integer({ description: "most days of an uncertainty request's drawn runs: runs × days" }),
     runsAtOnce: Type.Integer(),
     queueMax: Type.Integer(),
     runsPerCallerMax: Type.Integer(),
@@ -48,6 +50,37 @@ export const LAB_SCENARIOS = Strict({
   ),
 });
 
+const BAND = Strict({ p10: Nullable(Type.Number()), p50: Nullable(Type.Number()), p90: Nullable(Type.Number()) });
+
+/** The spread over an uncertainty run's draws, as `sauda simulate --runs` writes uncertainty.json. */
+const UNCERTAINTY = Strict(
+  {
+    runs: Type.Integer(),
+    monthly: Type.Array(
+      Strict({
+        month: Type.String({ description: "YYYY-MM" }),
+        region: Type.String(),
+        retailTengePerLitre: BAND,
+        wholesaleTengePerTonne: BAND,
+        shortagePercent: BAND,
+      }),
+    ),
+    peakRetailTengePerLitre: Type.Array(
+      Strict({
+        region: Type.String(),
+        p10: Nullable(Type.Number()),
+        p50: Nullable(Type.Number()),
+        p90: Nullable(Type.Number()),
+      }),
+    ),
+    drivers: Type.Array(Strict({ path: Type.String(), share: Type.Number() })),
+  },
+  {
+    description:
+      "with runs: P10, P50 and P90 over the drawn runs per month and region, each region's peak retail price, and the inputs ranked by the share of the focus region's January retail peak they explain",
+  },
+);
+
 const RUN_VIEW_FIELDS = {
   id: Type.String(),
   status: Enum(["queued", "running", "done", "failed"] as const),
@@ -56,6 +89,7 @@ const RUN_VIEW_FIELDS = {
   days: Type.Integer(),
   seed: Type.Integer(),
   parameters: Type.Record(Type.String(), PARAMETER_VALUE),
+  runs: Nullable(Type.Integer({ description: "uncertainty runs asked for; null: one deterministic run" })),
   progress: Strict({ doneDays: Type.Integer(), days: Type.Integer() }),
   queuePosition: Nullable(Type.Integer()),
   error: Nullable(
@@ -83,6 +117,7 @@ export const LAB_RUN = Strict({
         engine: Type.Unknown(),
         validation: Type.Array(Type.Unknown(), { description: "observations with the model's figures" }),
         constraints: Type.Array(Type.Unknown(), { description: "which constraint binds, per month and region" }),
+        uncertainty: Type.Optional(UNCERTAINTY),
       },
       { description: "the finished run's result (null until done); see src/gateway/lab/result.ts" },
     ),

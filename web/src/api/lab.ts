@@ -130,7 +130,29 @@ export interface LabResult {
     readonly month: string;
     readonly region: string;
     readonly binding: "netback" | "ceiling" | "band" | "buyerLimit" | "exportCapacity" | null;
+  }[] /** With `runs`: the spread over the drawn runs. */;
+  readonly uncertainty?: Uncertainty;
+}
+
+/** P10, P50 and P90 over the drawn runs (null: no run had a figure). */
+export interface Band {
+  readonly p10: number | null;
+  readonly p50: number | null;
+  readonly p90: number | null;
+}
+
+/** The spread over an uncertainty run's draws, shaped as `sauda simulate --runs` writes uncertainty.json. */
+export interface Uncertainty {
+  readonly runs: number;
+  readonly monthly: readonly {
+    readonly month: string;
+    readonly region: string;
+    readonly retailTengePerLitre: Band;
+    readonly wholesaleTengePerTonne: Band;
+    readonly shortagePercent: Band;
   }[];
+  readonly peakRetailTengePerLitre: readonly ({ readonly region: string } & Band)[];
+  readonly drivers: readonly { readonly path: string; readonly share: number }[];
 }
 
 export interface Observed {

@@ -2670,6 +2670,10 @@ export interface components {
         LabScenarios: {
             limits: {
                 daysMax: number;
+                /** @description most uncertainty runs in one request */
+                runsMax: number;
+                /** @description most days of an uncertainty request's drawn runs: runs × days */
+                runsDaysTotalMax: number;
                 runsAtOnce: number;
                 queueMax: number;
                 runsPerCallerMax: number;
@@ -2722,6 +2726,7 @@ export interface components {
             parameters: {
                 [key: string]: number | boolean | null;
             };
+            runs: number | null;
             progress: {
                 doneDays: number;
                 days: number;
@@ -2754,6 +2759,40 @@ export interface components {
                 validation: unknown[];
                 /** @description which constraint binds, per month and region */
                 constraints: unknown[];
+                /** @description with runs: P10, P50 and P90 over the drawn runs per month and region, each region's peak retail price, and the inputs ranked by the share of the focus region's January retail peak they explain */
+                uncertainty?: {
+                    runs: number;
+                    monthly: {
+                        /** @description YYYY-MM */
+                        month: string;
+                        region: string;
+                        retailTengePerLitre: {
+                            p10: number | null;
+                            p50: number | null;
+                            p90: number | null;
+                        };
+                        wholesaleTengePerTonne: {
+                            p10: number | null;
+                            p50: number | null;
+                            p90: number | null;
+                        };
+                        shortagePercent: {
+                            p10: number | null;
+                            p50: number | null;
+                            p90: number | null;
+                        };
+                    }[];
+                    peakRetailTengePerLitre: {
+                        region: string;
+                        p10: number | null;
+                        p50: number | null;
+                        p90: number | null;
+                    }[];
+                    drivers: {
+                        path: string;
+                        share: number;
+                    }[];
+                };
             } | null;
         };
         LabRunView: {
@@ -2767,6 +2806,7 @@ export interface components {
             parameters: {
                 [key: string]: number | boolean | null;
             };
+            runs: number | null;
             progress: {
                 doneDays: number;
                 days: number;
@@ -18684,6 +18724,10 @@ export interface operations {
                     "application/json": {
                         limits: {
                             daysMax: number;
+                            /** @description most uncertainty runs in one request */
+                            runsMax: number;
+                            /** @description most days of an uncertainty request's drawn runs: runs × days */
+                            runsDaysTotalMax: number;
                             runsAtOnce: number;
                             queueMax: number;
                             runsPerCallerMax: number;
@@ -18795,7 +18839,7 @@ export interface operations {
                 "application/json": {
                     /** @description A scenario name from GET /api/lab/scenarios */
                     scenario: string;
-                    /** @description Length of the run (default: the scenario's) */
+                    /** @description Length of the run (default: the scenario's); with runs, at most 1464 divided by runs (default: the scenario's, clipped to that) */
                     days?: number;
                     /** @description Seed of every random draw (default: the scenario's) */
                     seed?: number;
@@ -18813,6 +18857,8 @@ export interface operations {
                         /** @description Drivers' price elasticity of demand below petrol parity (e.g. -0.25: 10% dearer, 2.5% less demand). */
                         elasticity?: number;
                     };
+                    /** @description Uncertainty runs: besides the scenario's own run, this many runs each drawing every uncertain input from its range (seeded, as `sauda simulate --runs`); the result then carries `uncertainty` */
+                    runs?: number;
                 };
             };
         };
@@ -18834,6 +18880,7 @@ export interface operations {
                         parameters: {
                             [key: string]: number | boolean | null;
                         };
+                        runs: number | null;
                         progress: {
                             doneDays: number;
                             days: number;
@@ -18866,6 +18913,7 @@ export interface operations {
                         parameters: {
                             [key: string]: number | boolean | null;
                         };
+                        runs: number | null;
                         progress: {
                             doneDays: number;
                             days: number;
@@ -18881,7 +18929,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: LAB_SCENARIO_INVALID, REQUEST_INVALID. */
+            /** @description Error codes: LAB_RUNS_DAYS_LIMIT, LAB_SCENARIO_INVALID, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18984,6 +19032,7 @@ export interface operations {
                         parameters: {
                             [key: string]: number | boolean | null;
                         };
+                        runs: number | null;
                         progress: {
                             doneDays: number;
                             days: number;
@@ -19016,6 +19065,40 @@ export interface operations {
                             validation: unknown[];
                             /** @description which constraint binds, per month and region */
                             constraints: unknown[];
+                            /** @description with runs: P10, P50 and P90 over the drawn runs per month and region, each region's peak retail price, and the inputs ranked by the share of the focus region's January retail peak they explain */
+                            uncertainty?: {
+                                runs: number;
+                                monthly: {
+                                    /** @description YYYY-MM */
+                                    month: string;
+                                    region: string;
+                                    retailTengePerLitre: {
+                                        p10: number | null;
+                                        p50: number | null;
+                                        p90: number | null;
+                                    };
+                                    wholesaleTengePerTonne: {
+                                        p10: number | null;
+                                        p50: number | null;
+                                        p90: number | null;
+                                    };
+                                    shortagePercent: {
+                                        p10: number | null;
+                                        p50: number | null;
+                                        p90: number | null;
+                                    };
+                                }[];
+                                peakRetailTengePerLitre: {
+                                    region: string;
+                                    p10: number | null;
+                                    p50: number | null;
+                                    p90: number | null;
+                                }[];
+                                drivers: {
+                                    path: string;
+                                    share: number;
+                                }[];
+                            };
                         } | null;
                     };
                 };

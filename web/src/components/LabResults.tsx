@@ -7,10 +7,19 @@
 
 import type { UTCTimestamp } from "lightweight-charts";
 import { useMemo, useState } from "react";
-import type { LabParameterInfo, LabParameterName, LabResult, LabRun, Observed, ParameterValue } from "../api/lab.ts";
+import type {
+  LabParameterInfo,
+  LabParameterName,
+  LabResult,
+  LabRun,
+  Observed,
+  ParameterValue,
+  Uncertainty,
+} from "../api/lab.ts";
 import { decimal, signedDecimal } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { carried } from "../lab-form.ts";
+import { FanChart } from "./FanChart.tsx";
 import { type ChartAxis, type ChartLine, LabChart } from "./LabChart.tsx";
 
 /** Lines per run on a chart stay readable up to about this many regions. */
@@ -152,8 +161,75 @@ export function LabResults({
           />
         ))}
       </div>
+      {runs.map((run) =>
+        run.result.uncertainty ? (
+          <FanCharts
+            key={run.label}
+            label={run.label}
+            uncertainty={run.result.uncertainty}
+            regions={shown.filter((g) => g !== NATIONAL)}
+            names={names}
+          />
+        ) : null,
+      )}
       <SummaryTable runs={runs} parameters={parameters} names={names} />
       <MonthlyTable runs={runs} names={names} />
+    </section>
+  );
+}
+
+/**
+ * The fan charts of a run made with `runs`: per region shown, its monthly retail and exchange prices, P10–P90 of the
+ * drawn runs shaded and P50 drawn.
+ */
+function FanCharts({
+  label,
+  uncertainty,
+  regions,
+  names,
+}: {
+  label: "A" | "B";
+  uncertainty: Uncertainty;
+  regions: readonly string[];
+  names: ReadonlyMap<string, string>;
+}) {
+  const { t, locale } = useI18n();
+  const measures = [
+    { measure: "retailTengePerLitre", key: "retail", unit: t("lab.units.tengePerLitre"), digits: 2 },
+    { measure: "wholesaleTengePerTonne", key: "wholesale", unit: t("lab.units.tengePerTonne"), digits: 0 },
+  ] as const;
+  return (
+    <section className="lab-fans" aria-labelledby={`lab-fans-${label}-title`} data-testid={`lab-fans-${label}`}>
+      <h3 id={`lab-fans-${label}-title`}>{t("lab.fan.title", { label, runs: uncertainty.runs })}</h3>
+      <p className="muted small">{t("lab.fan.note")}</p>
+      <div className="lab-small-charts">
+        {regions.flatMap((region) => {
+          const rows = uncertainty.monthly.filter((m) => m.region === region);
+          const name = names.get(region) ?? region;
+          return measures.map(({ measure, key, unit, digits }) => {
+            const what = t(`lab.fan.${key}`, { region: name });
+            return (
+              <FanChart
+                key={`${region}-${key}`}
+                id={`${label}-${key}-${region}`}
+                title={what}
+                unit={unit}
+                months={rows.map((m) => m.month)}
+                series={{
+                  p10: rows.map((m) => m[measure].p10),
+                  p50: rows.map((m) => m[measure].p50),
+                  p90: rows.map((m) => m[measure].p90),
+                }}
+                locale={locale}
+                fractionDigits={digits}
+                bandLabel={t("lab.fan.band", { runs: uncertainty.runs })}
+                medianLabel={t("lab.fan.median")}
+                description={t("lab.fan.description", { what, runs: uncertainty.runs })}
+              />
+            );
+          });
+        })}
+      </div>
     </section>
   );
 }

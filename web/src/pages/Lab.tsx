@@ -54,6 +54,7 @@ export function Lab() {
   const [compare, setCompare] = useState(false);
   const [daysText, setDaysText] = useState("");
   const [seedText, setSeedText] = useState("");
+  const [runsText, setRunsText] = useState("");
   const [problems, setProblems] = useState<Readonly<Record<string, FieldProblem>>>({});
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -105,8 +106,17 @@ export function Lab() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const found: Record<string, FieldProblem> = {};
-    const days = parseWhole(daysText, 1, catalog.limits.daysMax, locale);
-    if (days === null) found.days = { key: "lab.form.daysRange", params: { max: catalog.limits.daysMax } };
+    const { runsMax, runsDaysTotalMax, daysMax } = catalog.limits;
+    const runs = runsText.trim() === "" ? undefined : parseWhole(runsText, 2, runsMax, locale);
+    if (runs === null) found.runs = { key: "lab.form.runsRange", params: { max: runsMax } };
+    // With uncertainty runs the days are scaled down so that the work stays bounded (as the server checks).
+    const daysLimit = typeof runs === "number" ? Math.min(daysMax, Math.floor(runsDaysTotalMax / runs)) : daysMax;
+    const days = parseWhole(daysText, 1, daysLimit, locale);
+    if (days === null)
+      found.days =
+        daysLimit < daysMax
+          ? { key: "lab.form.daysForRuns", params: { runs: runs as number, max: daysLimit } }
+          : { key: "lab.form.daysRange", params: { max: daysMax } };
     const seed = seedText.trim() === "" ? undefined : parseWhole(seedText, 0, SEED_MAX, locale);
     if (seed === null) found.seed = { key: "lab.form.seedRange", params: { max: SEED_MAX } };
     const requests: RunRequest[] = [];
@@ -126,6 +136,7 @@ export function Lab() {
         scenario: form.scenario,
         ...(days === null ? {} : { days }),
         ...(seed === undefined || seed === null ? {} : { seed }),
+        ...(runs === undefined || runs === null ? {} : { runs }),
         // overridesOf gives each parameter a value of the kind the catalogue declares for it (integer, number or
         // boolean, null only where nullable), which is what the route's schema says parameter by parameter.
         ...(Object.keys(overrides).length === 0
@@ -225,6 +236,22 @@ export function Lab() {
                 {t("lab.seedHelp")}
               </span>
               <FieldError id="lab-seed-error" message={problemText("seed")} />
+            </label>
+            <label>
+              {t("lab.runs")}
+              <input
+                name="runs"
+                inputMode="numeric"
+                value={runsText}
+                placeholder={t("lab.runsPlaceholder")}
+                onChange={(event) => setRunsText(event.target.value)}
+                aria-invalid={problems.runs !== undefined}
+                aria-describedby="lab-runs-help lab-runs-error"
+              />
+              <span id="lab-runs-help" className="muted">
+                {t("lab.runsHelp", { max: catalog.limits.runsMax, total: catalog.limits.runsDaysTotalMax })}
+              </span>
+              <FieldError id="lab-runs-error" message={problemText("runs")} />
             </label>
             {user ? (
               <button type="submit" className="lab-run" disabled={busy}>
@@ -389,7 +416,7 @@ function RunProgress({ label, followed }: { label: "A" | "B"; followed: Followed
   let text: string;
   if (run.status === "queued") text = t("lab.status.queued", { ahead: run.queuePosition ?? 0 });
   else if (run.status === "running") text = t("lab.status.running", { done: doneDays, days });
-  else if (run.status === "done") text = t("lab.status.done", { days });
+  else if (run.status === "done") text = t("lab.status.done", { days: run.days });
   else {
     const error = run.error;
     text = t("lab.status.failed", {

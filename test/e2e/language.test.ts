@@ -88,7 +88,6 @@ describe.skipIf(!run)("a saved language in a real browser", () => {
   });
 
   it("signed out on a Kazakh page (an English browser), a wrong password: the request asks for Kazakh, the answer is Kazakh", async () => {
-    const server = suite.server;
     const signedOut = await open("/login");
     await signedOut.evaluate(`localStorage.setItem("sauda.language", "kk")`);
     await signedOut.reload();

@@ -57,6 +57,7 @@ const PARTS: Readonly<Record<Translated, Readonly<Record<string, Part>>>> = {
     params: { whole: "адрес запроса", in: "в адресе запроса", of: "в адресе запроса" },
     headers: { whole: "заголовки запроса", in: "в заголовках запроса", of: "в заголовках запроса" },
     request: { whole: "запрос", in: "в запросе", of: "в запросе" },
+    message: { whole: "сообщение", in: "в сообщении", of: "в сообщении" },
   },
   kk: {
     body: { whole: "сұрау денесі", in: "сұрау денесінде", of: "сұрау денесіндегі" },
@@ -64,6 +65,7 @@ const PARTS: Readonly<Record<Translated, Readonly<Record<string, Part>>>> = {
     params: { whole: "сұрау мекенжайы", in: "сұрау мекенжайында", of: "сұрау мекенжайындағы" },
     headers: { whole: "сұрау тақырыптары", in: "сұрау тақырыптарында", of: "сұрау тақырыптарындағы" },
     request: { whole: "сұрау", in: "сұрауда", of: "сұраудағы" },
+    message: { whole: "хабарлама", in: "хабарламада", of: "хабарламадағы" },
   },
 };
 

@@ -99,6 +99,12 @@ describe("schema-validation reasons in Russian and Kazakh", () => {
     );
   });
 
+  it("names a WebSocket message as the part", () => {
+    const extra = { reason: "x", keyword: "additionalProperties", part: "message", field: "extra" };
+    expect(localize("REQUEST_INVALID", extra, "kk")).toBe("Сұрау жарамсыз: хабарламада артық «extra» өрісі бар.");
+    expect(localize("REQUEST_INVALID", extra, "ru")).toBe("Запрос недействителен: в сообщении лишнее поле «extra».");
+  });
+
   it("gives an unknown keyword a generic translated sentence", () => {
     const details = { reason: "x", keyword: "dependentRequired", part: "params", field: "id" };
     expect(localize("REQUEST_INVALID", details, "ru")).toBe(

@@ -110,6 +110,13 @@ export function formatInteger(value: unknown, language: Language): string {
   return whole === null ? String(value) : numberFormat(language, 0, 0).format(whole);
 }
 
+/** Any finite number with the language's grouping and decimal comma (up to 6 decimals): 0.01 → "0,01" in kk. */
+export function formatNumber(value: unknown, language: Language): string {
+  return typeof value === "number" && Number.isFinite(value)
+    ? numberFormat(language, 0, 6).format(value)
+    : String(value);
+}
+
 /** Tiyn per tonne as tenge per tonne with its unit: 11234100 → "112 341 ₸/т", 11234150 → "112 341,50 ₸/т". */
 export function formatPriceTiynPerTonne(value: unknown, language: Language): string {
   const whole = wholeOf(value);

@@ -13,6 +13,9 @@
  * `{reason}`, `{rule}` or `{what}`, and a `{role}` are translated from the phrase catalogue (phrases.ts) when it knows
  * them (a reason a person typed is shown as typed); the details on the wire keep the English.
  *
+ * Schema validation. A REQUEST_INVALID whose details carry the validator's `keyword` takes its reason from
+ * messages-validation.ts in ru and kk (English keeps the validator's sentence).
+ *
  * Promise: `localize(code, details, language)` yields a sentence for every code in every language; a missing
  * placeholder shows as `?`, never silently vanishes.
  */
@@ -31,6 +34,7 @@ import {
 } from "./locale.ts";
 import { ERRORS_KK } from "./messages-kk.ts";
 import { ERRORS_RU } from "./messages-ru.ts";
+import { validationReason } from "./messages-validation.ts";
 import { roleWord, translatePhrase } from "./phrases.ts";
 
 export const PLACEHOLDER_KINDS = ["price", "money", "kg", "int", "pct", "time", "date", "phase", "status"] as const;
@@ -118,5 +122,13 @@ export function placeholdersOf(template: string): { readonly name: string; reado
 /** The sentence for an error code in a language. */
 export function localize(code: ErrorCode, details: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
   if (language === "en") return describe(code, details);
+  // A refused request shape: the reason from the validation catalogue, by the validator's keyword.
+  if (code === "REQUEST_INVALID" && typeof details.keyword === "string") {
+    return render(
+      ERROR_CATALOGUES[language][code],
+      { ...details, reason: validationReason(details, language) },
+      language,
+    );
+  }
   return render(ERROR_CATALOGUES[language][code], details, language);
 }

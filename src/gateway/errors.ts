@@ -60,6 +60,61 @@ export function languageOf(request: Pick<FastifyRequest, "headers"> & { readonly
   return chosen ?? LANGUAGE_DEFAULT;
 }
 
+/** What the schema validator (ajv, through Fastify) says of the first thing wrong with a request. */
+export interface ValidationError {
+  readonly keyword?: string;
+  readonly instancePath?: string;
+  readonly params?: Record<string, unknown>;
+}
+
+/** The keywords whose rule is a number (ajv's `limit`, or `multipleOf`). */
+const LIMIT_KEYWORDS = new Set([
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "minLength",
+  "maxLength",
+  "minItems",
+  "maxItems",
+  "minProperties",
+  "maxProperties",
+  "multipleOf",
+]);
+
+/**
+ * The details of a REQUEST_INVALID from schema validation, beside the validator's English `reason`: the rule broken
+ * (`keyword`), the part of the request (`part`: body, querystring, params, headers), the field's path in it (`field`,
+ * "legs/0/price"; for a missing or unexpected field, that field), and the rule's value (`limit`, `type`, `allowed`,
+ * `pattern`, `format`). The Russian and Kazakh sentences are written from these (domain/messages-validation.ts).
+ */
+export function validationDetails(part: string | undefined, error: ValidationError | undefined): ErrorDetails {
+  const params = error?.params ?? {};
+  const keyword = error?.keyword ?? "unknown";
+  const path = (error?.instancePath ?? "").replace(/^\//, "");
+  const child =
+    keyword === "required"
+      ? params.missingProperty
+      : keyword === "additionalProperties"
+        ? params.additionalProperty
+        : undefined;
+  const field = typeof child === "string" ? (path === "" ? child : `${path}/${child}`) : path;
+  const details: Record<string, string | number | boolean | null> = { keyword, part: part ?? "request", field };
+  const text = (value: unknown) => (typeof value === "string" ? value : (JSON.stringify(value) ?? String(value)));
+  if (LIMIT_KEYWORDS.has(keyword)) {
+    const limit = params.limit ?? params.multipleOf;
+    if (typeof limit === "number") details.limit = limit;
+  }
+  // A type may be a list (["string", "null"]); allowed values are written as one list, comma-separated.
+  if (keyword === "type") details.type = Array.isArray(params.type) ? params.type.join(",") : text(params.type);
+  if (keyword === "enum" && Array.isArray(params.allowedValues))
+    details.allowed = params.allowedValues.map(text).join(", ");
+  if (keyword === "const") details.allowed = text(params.allowedValue);
+  if (keyword === "pattern") details.pattern = text(params.pattern);
+  if (keyword === "format") details.format = text(params.format);
+  return details;
+}
+
 /** Thrown by handlers and guards; the error handler turns it into the response. */
 export class HttpProblem extends Error {
   readonly code: ErrorCode;

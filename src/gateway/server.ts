@@ -46,7 +46,7 @@ import {
   SECURITY_SCHEMES,
 } from "./contract.ts";
 import { DOCS_PAGE_OPTIONS } from "./docs-page.ts";
-import { HttpProblem, sendProblem } from "./errors.ts";
+import { HttpProblem, sendProblem, validationDetails } from "./errors.ts";
 import { type Exchange, WritesStoppedError } from "./exchange.ts";
 import { nonFinitePath } from "./input.ts";
 import { MemberRateLimiter } from "./member-rate.ts";
@@ -399,7 +399,10 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       const extra = first?.params?.additionalProperty ? ` ('${String(first.params.additionalProperty)}')` : "";
       return sendProblem(
         reply,
-        new HttpProblem("REQUEST_INVALID", { reason: `${where} ${first?.message ?? "is not valid"}${extra}` }),
+        new HttpProblem("REQUEST_INVALID", {
+          reason: `${where} ${first?.message ?? "is not valid"}${extra}`,
+          ...validationDetails(fastifyError.validationContext, first),
+        }),
       );
     }
     if (fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") {

@@ -86,4 +86,36 @@ describe.skipIf(!run)("a saved language in a real browser", () => {
     expect(await page.evaluate<string>("document.documentElement.lang")).toBe("ru");
     expect(pageErrors).toEqual([]);
   });
+
+  it("signed out on a Kazakh page (an English browser), a wrong password: the request asks for Kazakh, the answer is Kazakh", async () => {
+    const signedOut = await open("/login");
+    await signedOut.evaluate(`localStorage.setItem("sauda.language", "kk")`);
+    await signedOut.reload();
+    expect(await signedOut.evaluate<string>("document.documentElement.lang")).toBe("kk");
+    expect(await signedOut.evaluate<string>("navigator.language")).toBe("en-US");
+    await signedOut.locator("input[autocomplete=username]").first().fill("kazgpz-trader");
+    await signedOut.locator("input[type=password]").first().fill(`${PASSWORD}-wrong`);
+    const answered = signedOut.waitForResponse(
+      (response) => new URL(response.url()).pathname === "/api/session" && response.request().method() === "POST",
+    );
+    await signedOut.locator("form button[type=submit]").last().click();
+    const response = await answered;
+    // The page sends its own language, not the browser's: the caller is not known yet, so this decides.
+    expect(await response.request().headerValue("accept-language")).toBe("kk");
+    expect(response.status()).toBe(401);
+    expect(response.headers()["content-language"]).toBe("kk");
+    expect(((await response.json()) as { error: unknown }).error).toEqual({
+      code: "AUTH_FAILED",
+      message: localize("AUTH_FAILED", {}, "kk"),
+      details: {},
+    });
+    expect(localize("AUTH_FAILED", {}, "kk")).toBe("Пайдаланушы аты немесе құпиясөз қате.");
+    // What the person reads beside the form: the Kazakh sentence.
+    await expect
+      .poll(() => signedOut.locator("#signin-error").textContent(), { timeout: LIVE_MS })
+      .toBe(KK.errors.AUTH_FAILED);
+    expect(KK.errors.AUTH_FAILED).toMatch(/құпиясөз/);
+    expect(await signedOut.getByTestId("who").count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Every page for every role in Kazakh and in Russian, in a real browser against a market with a trade, a resting
- * order, a producer's outage notice and a halt: what the page shows (its text, and the titles, labels, placeholders and alternative texts people
+ * order, a producer's outage notice, a halt, and a wash-trade alert with a case opened on it (the case page too): what the page shows (its text, and the titles, labels, placeholders and alternative texts people
  * read or hear) holds no raw i18n key, no word of the English catalogue, and no number, date or unit written the
  * English way ("133,000", "2026-01-06", "₸/t"). Words both catalogues share (a product
  * name, a code, a unit the translation keeps) are allowed by construction; so are the few in WHITELIST below.
@@ -48,6 +48,11 @@ const WHITELIST = new Set(["sauda", "csv", "xlsx", "pdf", "json", "api", "fix", 
 /** Reasons this test types, data on the pages. */
 const OUTAGE_REASON = "sweep: repair of the fractionation unit";
 const HALT_REASON = "sweep: cooling-off halt";
+/** The related-party group the sweep records (its two members then trade with each other: a wash-trade alert). */
+const GROUP = { group: "CASPIAN", evidence: "ORDER-2026-17", reason: "sweep: one owner" };
+const CASE_REASON = "sweep: one owner on both sides";
+/** The case the regulator opens on that alert: the first. */
+const CASE_ID = "CASE-1";
 
 function strings(value: unknown): string[] {
   if (typeof value === "string") return [value];
@@ -68,6 +73,9 @@ const DATA = [
   "test setup",
   OUTAGE_REASON,
   HALT_REASON,
+  ...Object.values(GROUP),
+  CASE_REASON,
+  CASE_ID,
   ...readdirSync(join(ROOT, "scenarios"), { recursive: true, encoding: "utf8" })
     .filter((file) => file.endsWith(".json"))
     .flatMap((file) => strings(JSON.parse(readFileSync(join(ROOT, "scenarios", file), "utf8")))),
@@ -94,7 +102,11 @@ const ROLES: readonly Role[] = [
   { name: "viewer", user: "aktau-viewer", pages: ["/terminal", "/account"] },
   { name: "operator", user: "operator", pages: ["/operator", "/account"] },
   { name: "administrator", user: "aktau-admin", pages: ["/users", "/account"] },
-  { name: "regulator", user: "regulator", pages: ["/regulator", "/surveillance", "/account"] },
+  {
+    name: "regulator",
+    user: "regulator",
+    pages: ["/regulator", "/surveillance", `/surveillance/case?id=${CASE_ID}`, "/account"],
+  },
 ];
 
 describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
@@ -110,6 +122,14 @@ describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
     ready = true;
     const server = suite.server;
     await server.addUser("aktau-admin", "administrator", "AKTAU");
+    // The two trading members as one group: their trade below raises a wash-trade alert, and a case is opened on it.
+    for (const member of ["KAZGPZ", "AKTAU"]) {
+      const grouped = await server.exchange.submit(
+        { type: "member.group", member, ...GROUP },
+        { actor: "operator", role: "operator" },
+      );
+      expect(grouped.events.map((e) => e.type)).toEqual(["member.grouped"]);
+    }
     const seller = await server.login("kazgpz-trader");
     const buyer = await server.login("aktau-trader");
     const order = { instrument: INSTRUMENT, quantity: 2_000 };
@@ -134,6 +154,23 @@ describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
       side: "buy",
       price: 13_200_000,
     });
+    const regulator = await server.login("regulator");
+    let alerts: { id: string; rule: string }[] = [];
+    await expect
+      .poll(
+        async () => {
+          alerts = (await server.call(regulator, "GET", "/api/regulator/surveillance/alerts")).body.alerts;
+          return alerts.map((alert) => alert.rule);
+        },
+        { timeout: LIVE_MS },
+      )
+      .toContain("wash-trade");
+    const wash = alerts.find((alert) => alert.rule === "wash-trade");
+    const opened = await server.call(regulator, "POST", "/api/regulator/surveillance/cases", {
+      alert: wash?.id,
+      reason: CASE_REASON,
+    });
+    expect([opened.status, opened.body.case.id]).toEqual([201, CASE_ID]);
     // A producer's outage notice on the board, and a halt: their banners and rows in each language too.
     const hourMs = 3_600_000;
     const outage = await server.call(seller, "POST", "/api/outages", {
@@ -145,7 +182,6 @@ describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
       reason: OUTAGE_REASON,
     });
     expect(outage.status).toBe(201);
-    const regulator = await server.login("regulator");
     const halt = await server.call(regulator, "POST", "/api/regulator/halt", {
       scope: "instrument",
       instrument: INSTRUMENT,
@@ -207,6 +243,12 @@ describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
         for (const path of role.pages) {
           await page.goto(`${suite.server.url}${path}`);
           await page.locator("main").waitFor({ timeout: LIVE_MS });
+          // The case page is checked with the case drawn: its status, the steps and the evidence.
+          if (path.startsWith("/surveillance/case")) {
+            for (const id of ["case-status", "case-steps", "evidence-chart"]) {
+              await page.getByTestId(id).waitFor({ timeout: LIVE_MS });
+            }
+          }
           const text = withoutData(await settled(page));
           expect(await page.evaluate<string>("document.documentElement.lang")).toBe(language);
           const rawKeys = [...new Set(text.match(/\b[a-z][a-zA-Z0-9]*(?:\.[a-zA-Z0-9_-]+)+\b/g) ?? [])].filter((k) =>
@@ -230,7 +272,8 @@ describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
             problems.push(`${path}: written the English way: ${[...new Set(conventions)].join(" | ")}`);
           }
           // One picture of each page in Kazakh, as the first role that opens it sees it.
-          const name = `${path === "/" ? "board" : path.slice(1).replace(/\//g, "-")}-kk`;
+          const pathname = path.split("?")[0] ?? path;
+          const name = `${pathname === "/" ? "board" : pathname.slice(1).replace(/\//g, "-")}-kk`;
           if (language === "kk" && !pictured.has(name)) {
             pictured.add(name);
             await screenshot(page, name);

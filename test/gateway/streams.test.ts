@@ -308,7 +308,12 @@ describe("public channels", () => {
     const extra = await anonymous.request({ op: "ping", extra: 1 });
     expect(extra.error).toMatchObject({
       code: "REQUEST_INVALID",
-      details: { reason: "message must NOT have additional properties ('extra')" },
+      details: {
+        reason: "message must NOT have additional properties ('extra')",
+        keyword: "additionalProperties",
+        part: "message",
+        field: "extra",
+      },
     });
     const noInstrument = await anonymous.request({ op: "subscribe", channel: "book" });
     expect(noInstrument.error.details.reason).toBe("channel 'book' needs an instrument");

@@ -9,7 +9,7 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { HttpProblem } from "../errors.ts";
+import { HttpProblem, validationDetails } from "../errors.ts";
 import { nonFinitePath } from "../input.ts";
 import { ACCOUNT_ID, CLIENT_ORDER_ID, ID, PRICE, QUANTITY } from "../routes/common.ts";
 import { NEW_ORDER } from "../routes/orders.ts";
@@ -274,7 +274,14 @@ export function parseClientMessage(text: string): Parsed {
   }
   const validate = VALIDATORS[op as Op];
   if (!validate(value)) {
-    return refuse(id, op, new HttpProblem("REQUEST_INVALID", { reason: describeError(validate.errors?.[0]) }));
+    return refuse(
+      id,
+      op,
+      new HttpProblem("REQUEST_INVALID", {
+        reason: describeError(validate.errors?.[0]),
+        ...validationDetails("message", validate.errors?.[0]),
+      }),
+    );
   }
   return { ok: true, message: value as ClientMessage };
 }

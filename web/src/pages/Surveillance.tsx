@@ -13,7 +13,7 @@ import { type FormEvent, useState } from "react";
 import { invalidate, useLive } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
-import { exchangeDateTime, tengePerTonne, tonnes } from "../format.ts";
+import { decimal, exchangeDateTime, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { Link, navigate } from "../router.tsx";
 
@@ -319,8 +319,36 @@ function GraphNode({ x, y, label, kind }: { x: number; y: number; label: string;
   );
 }
 
+/**
+ * One of an alert's figures in the reader's words: its name from `surveillance.figureNames` (the name the rule gives
+ * it, without its unit suffix, shown as given when the catalogue does not know it), its value in the unit its suffix
+ * says — `Kg` as tonnes, `TiynPerTonne` as tenge per tonne, `Ms` as seconds, `Percent` as a percentage.
+ */
+function figureText(
+  name: string,
+  value: number,
+  t: (key: string, params?: Record<string, string | number>) => string,
+  has: (key: string) => boolean,
+  locale: string,
+): string {
+  const suffix = ["TiynPerTonne", "Kg", "Ms", "Percent"].find((s) => name.endsWith(s) && name.length > s.length) ?? "";
+  const base = name.slice(0, name.length - suffix.length);
+  const label = has(`surveillance.figureNames.${base}`) ? t(`surveillance.figureNames.${base}`) : name;
+  const shown =
+    suffix === "Kg"
+      ? t("surveillance.figureTonnes", { n: tonnes(value, locale) })
+      : suffix === "TiynPerTonne"
+        ? tengePerTonne(value, locale)
+        : suffix === "Ms"
+          ? t("surveillance.figureSeconds", { n: decimal(value / 1000, locale, value % 1000 === 0 ? 0 : 1) })
+          : suffix === "Percent"
+            ? `${decimal(value, locale, Number.isInteger(value) ? 0 : 1)}%`
+            : decimal(value, locale);
+  return `${label}: ${shown}`;
+}
+
 function AlertTable({ alerts }: { alerts: readonly Alert[] }) {
-  const { t, locale } = useI18n();
+  const { t, has, locale } = useI18n();
   if (alerts.length === 0)
     return (
       <p className="muted" data-testid="no-alerts">
@@ -359,7 +387,7 @@ function AlertTable({ alerts }: { alerts: readonly Alert[] }) {
               <td>{exchangeDateTime(alert.fromMs, locale)}</td>
               <td className="small">
                 {Object.entries(alert.figures)
-                  .map(([name, value]) => `${name} ${value.toLocaleString(locale)}`)
+                  .map(([name, value]) => figureText(name, value, t, has, locale))
                   .join(", ")}
               </td>
               <td>
@@ -590,7 +618,7 @@ function AlertEvidence({ alert }: { alert: Alert }) {
               <tr key={o.order}>
                 <td>{o.order}</td>
                 <td>{o.account ?? "—"}</td>
-                <td>{o.side ?? "—"}</td>
+                <td>{o.side === null ? "—" : t(`sides.${o.side}`)}</td>
                 <td className="num">{tengePerTonne(o.entered?.priceTiynPerTonne ?? null, locale)}</td>
                 <td className="num">{tonnes(o.entered?.quantityKg ?? null, locale)}</td>
               </tr>

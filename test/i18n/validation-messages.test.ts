@@ -1,0 +1,189 @@
+/**
+ * A request refused for its shape (REQUEST_INVALID from schema validation) is explained in Russian and Kazakh from
+ * our own catalogue, keyed by the validator's keyword: for every keyword the real validator (ajv, with the formats the
+ * gateway adds) raises on a bad value, the sentence in each language is the language's words only — no Latin word but
+ * the field's name and the values the rule itself names (allowed codes, a pattern) — and names the field and the
+ * limit; a keyword the catalogue does not know gets a generic translated sentence. Over HTTP the details carry the
+ * keyword, part, field and limit, the code stays the same, and English keeps the validator's sentence.
+ */
+
+import { Ajv, type ErrorObject } from "ajv";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localize } from "../../src/domain/messages.ts";
+import { VALIDATION_KEYWORDS, type ValidationKeyword } from "../../src/domain/messages-validation.ts";
+import { validationDetails } from "../../src/gateway/errors.ts";
+import { INSTRUMENT, TestServer } from "../support/server.ts";
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+addFormats.default(ajv);
+
+/** For each keyword: a schema for an object with the field `qty` (or the object itself), and a value that breaks it. */
+const CASES: Readonly<Record<ValidationKeyword, { schema: object; value: unknown; limit?: string; names?: string[] }>> =
+  {
+    required: { schema: { type: "object", required: ["qty"] }, value: {} },
+    type: { schema: field({ type: "integer" }), value: { qty: "x" } },
+    minimum: { schema: field({ minimum: 1000 }), value: { qty: 5 }, limit: "1 000" },
+    maximum: { schema: field({ maximum: 2500.5 }), value: { qty: 9000 }, limit: "2 500,5" },
+    exclusiveMinimum: { schema: field({ exclusiveMinimum: 0 }), value: { qty: 0 }, limit: "0" },
+    exclusiveMaximum: { schema: field({ exclusiveMaximum: 100 }), value: { qty: 100 }, limit: "100" },
+    minLength: { schema: field({ minLength: 10 }), value: { qty: "short" }, limit: "10" },
+    maxLength: { schema: field({ maxLength: 64 }), value: { qty: "x".repeat(65) }, limit: "64" },
+    pattern: { schema: field({ pattern: "^[0-9]+$" }), value: { qty: "1a" }, limit: "^[0-9]+$" },
+    enum: { schema: field({ enum: ["buy", "sell"] }), value: { qty: "hold" }, names: ["buy", "sell"] },
+    const: { schema: field({ const: "instrument" }), value: { qty: "market" }, names: ["instrument"] },
+    additionalProperties: { schema: { type: "object", additionalProperties: false }, value: { qty: 1 } },
+    format: { schema: field({ type: "string", format: "date" }), value: { qty: "7 May" } },
+    minItems: { schema: field({ type: "array", minItems: 2 }), value: { qty: [1] }, limit: "2" },
+    maxItems: { schema: field({ type: "array", maxItems: 3 }), value: { qty: [1, 2, 3, 4] }, limit: "3" },
+    uniqueItems: { schema: field({ type: "array", uniqueItems: true }), value: { qty: [1, 1] } },
+    multipleOf: { schema: field({ multipleOf: 0.01 }), value: { qty: 0.005 }, limit: "0,01" },
+    minProperties: { schema: field({ type: "object", minProperties: 2 }), value: { qty: { a: 1 } }, limit: "2" },
+    maxProperties: { schema: field({ type: "object", maxProperties: 1 }), value: { qty: { a: 1, b: 2 } }, limit: "1" },
+    anyOf: { schema: field({ anyOf: [{ type: "integer" }, { type: "boolean" }] }), value: { qty: "x" } },
+    oneOf: { schema: field({ oneOf: [{ type: "integer" }, { type: "number" }] }), value: { qty: 1 } },
+  };
+
+function field(rule: object): object {
+  return { type: "object", properties: { qty: rule } };
+}
+
+const NBSP = /[\u00a0\u202f]/g;
+const latinWords = (text: string) => text.match(/[A-Za-z]{2,}/g) ?? [];
+
+describe("schema-validation reasons in Russian and Kazakh", () => {
+  for (const keyword of VALIDATION_KEYWORDS) {
+    it(`${keyword}: a sentence of the language's words, naming the field and the limit`, () => {
+      const { schema, value, limit, names = [] } = CASES[keyword];
+      const validate = ajv.compile(schema);
+      expect(validate(value)).toBe(false);
+      const error = (validate.errors ?? []).find((e: ErrorObject) => e.keyword === keyword) ?? validate.errors?.[0];
+      // The rule the validator names is the one this case is for (anyOf/oneOf report their own keyword last).
+      expect(validate.errors?.map((e: ErrorObject) => e.keyword)).toContain(keyword);
+      const details = { reason: "ajv's English", ...validationDetails("body", error) };
+      expect(details).toMatchObject({ keyword, part: "body", field: "qty" });
+      for (const language of ["ru", "kk"] as const) {
+        const sentence = localize("REQUEST_INVALID", details, language).replace(NBSP, " ");
+        expect(sentence, `${language} ${keyword}`).toContain("«qty»");
+        if (limit !== undefined) expect(sentence, `${language} ${keyword}`).toContain(limit);
+        let rest = sentence.split("qty").join(" ");
+        for (const name of [...names, ...(limit === undefined ? [] : [limit])]) rest = rest.split(name).join(" ");
+        expect(latinWords(rest), `${language} ${keyword}: ${sentence}`).toEqual([]);
+        expect(sentence).toMatch(/[а-яәғқңөұүһі]{4}/i);
+        expect(sentence).not.toContain("ajv");
+        expect(sentence).not.toContain("?");
+      }
+      expect(localize("REQUEST_INVALID", details, "en")).toBe("The request is not valid: ajv's English.");
+    });
+  }
+
+  it("writes the sentences exactly, the limit in the language's conventions", () => {
+    const minimum = { reason: "x", keyword: "minimum", part: "body", field: "legs/0/price", limit: 1_000_000 };
+    expect(localize("REQUEST_INVALID", minimum, "ru")).toBe(
+      "Запрос недействителен: поле «legs/0/price» в теле запроса: значение должно быть не меньше 1\u00a0000\u00a0000.",
+    );
+    expect(localize("REQUEST_INVALID", minimum, "kk")).toBe(
+      "Сұрау жарамсыз: сұрау денесіндегі «legs/0/price» өрісі: ең кіші рұқсат етілген мән — 1\u00a0000\u00a0000.",
+    );
+    const required = { reason: "x", keyword: "required", part: "querystring", field: "from" };
+    expect(localize("REQUEST_INVALID", required, "ru")).toBe(
+      "Запрос недействителен: в строке запроса нет обязательного поля «from».",
+    );
+    expect(localize("REQUEST_INVALID", required, "kk")).toBe(
+      "Сұрау жарамсыз: сұрау жолында міндетті «from» өрісі жоқ.",
+    );
+    const type = { reason: "x", keyword: "type", part: "body", field: "", type: "object" };
+    expect(localize("REQUEST_INVALID", type, "kk")).toBe("Сұрау жарамсыз: сұрау денесі: нысан күтіледі.");
+    expect(localize("REQUEST_INVALID", { ...type, type: "string,null" }, "ru")).toBe(
+      "Запрос недействителен: тело запроса: ожидается строка или пустое значение.",
+    );
+  });
+
+  it("names a WebSocket message as the part", () => {
+    const extra = { reason: "x", keyword: "additionalProperties", part: "message", field: "extra" };
+    expect(localize("REQUEST_INVALID", extra, "kk")).toBe("Сұрау жарамсыз: хабарламада артық «extra» өрісі бар.");
+    expect(localize("REQUEST_INVALID", extra, "ru")).toBe("Запрос недействителен: в сообщении лишнее поле «extra».");
+  });
+
+  it("gives an unknown keyword a generic translated sentence", () => {
+    const details = { reason: "x", keyword: "dependentRequired", part: "params", field: "id" };
+    expect(localize("REQUEST_INVALID", details, "ru")).toBe(
+      "Запрос недействителен: поле «id» в адресе запроса: значение недопустимо.",
+    );
+    expect(localize("REQUEST_INVALID", details, "kk")).toBe(
+      "Сұрау жарамсыз: сұрау мекенжайындағы «id» өрісі: мәні жарамсыз.",
+    );
+  });
+
+  it("leaves a REQUEST_INVALID without a keyword (not from the validator) to the phrase catalogue", () => {
+    expect(localize("REQUEST_INVALID", { reason: "the body is not valid JSON" }, "kk")).toBe(
+      "Сұрау жарамсыз: сұрау денесі дұрыс JSON емес.",
+    );
+  });
+});
+
+describe("over HTTP", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await TestServer.start();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("a body missing a field: the keyword's sentence in kk and ru, English as the validator wrote it", async () => {
+    // Signed out: the caller is not known yet, so Accept-Language decides.
+    const answers: { status: number; body: { error: { code: string; message: string; details: unknown } } }[] = [];
+    for (const language of ["kk", "ru", "en"]) {
+      const response = await fetch(`${server.url}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "accept-language": language },
+        body: JSON.stringify({ user: "aktau-trader" }),
+      });
+      answers.push({ status: response.status, body: (await response.json()) as (typeof answers)[number]["body"] });
+    }
+    for (const reply of answers) {
+      expect([reply.status, reply.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+      expect(reply.body.error.details).toEqual({
+        reason: "body must have required property 'password'",
+        keyword: "required",
+        part: "body",
+        field: "password",
+      });
+    }
+    expect(answers.map((reply) => reply.body.error.message)).toEqual([
+      "Сұрау жарамсыз: сұрау денесінде міндетті «password» өрісі жоқ.",
+      "Запрос недействителен: в теле запроса нет обязательного поля «password».",
+      "The request is not valid: body must have required property 'password'.",
+    ]);
+  });
+
+  it("a number under its limit: the limit written the reader's way", async () => {
+    const trader = await server.login("aktau-trader");
+    const order = { instrument: INSTRUMENT, account: "AKTAU-1", clientOrderId: "v-1", side: "buy", price: 13_300_000 };
+    const response = await fetch(`${server.url}/api/orders`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "accept-language": "kk",
+        cookie: trader.cookie,
+        "x-csrf-token": trader.csrf,
+      },
+      body: JSON.stringify({ ...order, quantity: 0 }),
+    });
+    const body = (await response.json()) as { error: { code: string; message: string; details: unknown } };
+    expect([response.status, body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    expect(body.error.details).toEqual({
+      reason: "body/quantity must be >= 1",
+      keyword: "minimum",
+      part: "body",
+      field: "quantity",
+      limit: 1,
+    });
+    expect(body.error.message).toBe(
+      "Сұрау жарамсыз: сұрау денесіндегі «quantity» өрісі: ең кіші рұқсат етілген мән — 1.",
+    );
+    const order1 = await server.call(trader, "GET", "/api/accounts/AKTAU-1/orders/v-1");
+    expect([order1.status, order1.body.error.code]).toEqual([404, "ORDER_NOT_FOUND"]);
+  });
+});

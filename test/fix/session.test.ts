@@ -116,6 +116,24 @@ describe("FIX logon", () => {
     expect(tag(logout, 58)).toBe("MsgSeqNum too low, expecting 2 but received 1");
     await client.whenClosed();
   });
+
+  it("reads nothing more from a peer whose logon was refused as too low, until the connection closes", async () => {
+    await start();
+    const creds = await env!.key("kazgpz-trader", "k-low");
+    const first = await logon({ sender: "KAZGPZ", ...creds });
+    expect(first.answer.type).toBe("A");
+    await first.client.logout(); // Logon(1), Logout(2): the exchange expects 3 next
+    const { client, answer } = await logon({ sender: "KAZGPZ", ...creds });
+    expect(tag(answer, 58)).toBe("MsgSeqNum too low, expecting 3 but received 1");
+    // Sent after the refusal, before the close: neither is read (they once reached a session that was not there).
+    client.send("0", []);
+    client.send("D", order("low-1", "2", "133000", "1"));
+    await client.whenClosed();
+    expect(client.received.filter((m) => m.type === "8")).toEqual([]);
+    const reader = await env!.server.apiKey("kazgpz-trader", ["read"]);
+    const orders = (await reader("GET", "/api/accounts/KAZGPZ-1/orders")).body.orders as { clientOrderId: string }[];
+    expect(orders.map((o) => o.clientOrderId)).not.toContain("low-1");
+  });
 });
 
 describe("FIX sequence gaps and resends", () => {

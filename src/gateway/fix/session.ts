@@ -321,6 +321,8 @@ export class FixConnection {
       this.testRequestSentMs = null;
       if (this.state === "logon") this.onLogon(message);
       else if (this.state === "authenticating") this.early.push(message);
+      // A refused logon holds no session: what the peer sends before the close is not read.
+      else if (this.ledger === null) return;
       else this.onMessage(message);
     }
   }
@@ -422,7 +424,8 @@ export class FixConnection {
   }
 
   private onMessage(message: FixMessage): void {
-    const ledger = this.ledger!;
+    const ledger = this.ledger;
+    if (ledger === null) return;
     const fields = message.fields;
     const seqText = fields.get(34);
     const seq = seqText !== undefined && /^\d{1,15}$/.test(seqText) ? Number(seqText) : Number.NaN;

@@ -6,6 +6,7 @@
 
 import { chartSvg, type LineSeries } from "./charts.ts";
 import { CONSTRAINTS, type Constraint } from "./constraints.ts";
+import { addDays, formatDate, parseDate } from "./dates.ts";
 import type { SimulationResult } from "./results.ts";
 
 export type Files = Map<string, string>;
@@ -213,6 +214,30 @@ function carried(values: readonly (number | null)[]): (number | null)[] {
   });
 }
 
+/**
+ * Daily figures summed per week (Monday to Sunday), labelled by the week's Monday: sessions run on working days, so
+ * daily volumes draw a weekday sawtooth that hides the trend. A week cut by the run's start or end sums its own days.
+ */
+export function weekly(
+  dates: readonly string[],
+  series: readonly (readonly number[])[],
+): { dates: string[]; sums: number[][] } {
+  const weeks: string[] = [];
+  const sums: number[][] = series.map(() => []);
+  dates.forEach((date, day) => {
+    const ms = parseDate(date);
+    const monday = formatDate(addDays(ms, -((new Date(ms).getUTCDay() + 6) % 7)));
+    if (weeks.at(-1) !== monday) {
+      weeks.push(monday);
+      for (const sum of sums) sum.push(0);
+    }
+    series.forEach((values, i) => {
+      sums[i]![sums[i]!.length - 1]! += values[day] ?? 0;
+    });
+  });
+  return { dates: weeks, sums: sums.map((sum) => sum.map((v) => Math.round(v * 10) / 10)) };
+}
+
 function sumByRegion(r: SimulationResult, pick: (g: string) => readonly number[]): number[] {
   return r.dates.map((_, i) => r.regions.reduce((sum, g) => sum + pick(g.id)[i]!, 0));
 }
@@ -246,23 +271,24 @@ export function charts(r: SimulationResult): Files {
       (g) => r.regionSeries[g]!.retailTengePerLitre,
     ),
   );
+  const volumes = weekly(r.dates, [
+    r.national.exchangeTonnes,
+    sumByRegion(r, (g) => r.regionSeries[g]!.offExchangeTonnes),
+    r.national.exportTonnes,
+    r.national.demandTonnes,
+  ]);
   files.set(
     "volumes.svg",
     chartSvg({
       id: "volumes",
-      title: `Volumes per day (t) — ${r.scenario.name}`,
-      yName: "t/day",
-      dates: r.dates,
+      title: `Volumes per week (t) — ${r.scenario.name}`,
+      yName: "t/week",
+      dates: volumes.dates,
       series: [
-        { name: "bought on the exchange", data: r.national.exchangeTonnes, bar: true, stack: "home" },
-        {
-          name: "off-exchange",
-          data: sumByRegion(r, (g) => r.regionSeries[g]!.offExchangeTonnes),
-          bar: true,
-          stack: "home",
-        },
-        { name: "exported", data: r.national.exportTonnes },
-        { name: "drivers' demand", data: r.national.demandTonnes },
+        { name: "bought on the exchange", data: volumes.sums[0]!, bar: true, stack: "home" },
+        { name: "off-exchange", data: volumes.sums[1]!, bar: true, stack: "home" },
+        { name: "exported", data: volumes.sums[2]! },
+        { name: "drivers' demand", data: volumes.sums[3]! },
       ],
     }),
   );
@@ -331,18 +357,24 @@ export function comparisonCharts(a: SimulationResult, b: SimulationResult): File
       series: pair((r, g) => (g === null ? r.national.shortageTonnes : r.regionSeries[g]!.shortageTonnes)),
     }),
   );
+  const compared = weekly(dates, [
+    a.national.exchangeTonnes,
+    b.national.exchangeTonnes,
+    a.national.exportTonnes,
+    b.national.exportTonnes,
+  ]);
   files.set(
     "compare-volumes.svg",
     chartSvg({
       id: "cmp-volumes",
-      title: title("Bought on the exchange and exported, t/day"),
-      yName: "t/day",
-      dates,
+      title: title("Bought on the exchange and exported, t/week"),
+      yName: "t/week",
+      dates: compared.dates,
       series: [
-        { name: "A: exchange", data: a.national.exchangeTonnes },
-        { name: "B: exchange", data: b.national.exchangeTonnes, dashed: true },
-        { name: "A: export", data: a.national.exportTonnes },
-        { name: "B: export", data: b.national.exportTonnes, dashed: true },
+        { name: "A: exchange", data: compared.sums[0]! },
+        { name: "B: exchange", data: compared.sums[1]!, dashed: true },
+        { name: "A: export", data: compared.sums[2]! },
+        { name: "B: export", data: compared.sums[3]!, dashed: true },
       ],
     }),
   );

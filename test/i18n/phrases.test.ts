@@ -39,6 +39,12 @@ const WIRE_WORDS = new Set([
   "limit",
   "market",
 ]);
+/**
+ * Latin words a Russian phrase may hold: protocol names (FIX tags, JSON), field names and wire values a program
+ * must send as written (null, true, fromMs, 'planned', the stream channels book and trades …).
+ */
+const PHRASE_WIRE_WORDS =
+  /\(drop copy\)|FIX|API|JSON|GTD|UTCTimestamp|OrigClOrdID|OrderID|OrderQty|Price|description\.deliveryPeriod|name@example\.kz|\b(?:null|true|false|fromMs|toMs|fromSeq|planned|unplanned|member|market|region|instrument|book|trades)\b/g;
 const CYRILLIC = /[а-яёәғқңөұүһі]/i;
 const KAZAKH_LETTERS = /[әғқңөұүһі]/i;
 
@@ -90,6 +96,56 @@ function known(written: string): boolean {
   return Object.keys(ACTION_PHRASES).some((phrase) => matcher.test(phrase));
 }
 
+/**
+ * Texts in error details that are not English prose for people, left out of the scan: the validator's own message
+ * (REQUEST_INVALID is rendered from the validation catalogue by its keyword, src/domain/validation-messages.ts).
+ */
+const DETAIL_TEXTS_AS_WRITTEN = new Set(['`${where} ${first?.message ?? "is not valid"}${extra}`']);
+/** Files whose `reason` results become error details though not written inside a problem(...) (market.ts uncross). */
+const DETAIL_SOURCES = new Set(["engine/auction.ts"]);
+/** Helpers whose last argument is a detail's text: a field's rule, what money or gas was for. */
+const DETAIL_HELPERS = "field|invalid|missing|fundsProblem|volumeProblem";
+
+/** The start of the object literal around `at` (the `{` not closed before it), or -1. */
+function objectStart(text: string, at: number): number {
+  let depth = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    if (text[i] === "}") depth++;
+    else if (text[i] === "{" && depth-- === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Every rule, reason, purpose and `what` text src/engine and src/gateway write into error details: [file, text as
+ * written]. Found as `rule:` / `reason:` / `purpose:` / `what:` literals of an object passed to problem(...) or
+ * new HttpProblem(...) (not the reasons of journal events or the examples of request schemas: those are what people
+ * type), as the last argument of the helpers above, and as the rule texts of `…Rule` functions and constants.
+ */
+function detailTexts(): [string, string][] {
+  const found: [string, string][] = [];
+  for (const file of [...sources(join(SRC, "engine")), ...sources(join(SRC, "gateway"))]) {
+    const name = relative(SRC, file);
+    const text = readFileSync(file, "utf8");
+    for (const detail of text.matchAll(/\b(?:rule|reason|purpose|what):\s*("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
+      const start = objectStart(text, detail.index);
+      const before = text.slice(Math.max(0, start - 120), start);
+      if (DETAIL_SOURCES.has(name) || /[pP]roblem\(\s*("[A-Z_]+"|[\w.]+)\s*,\s*$/.test(before)) {
+        found.push([name, detail[1]!]);
+      }
+    }
+    for (const call of text.matchAll(new RegExp(`\\b_?(?:${DETAIL_HELPERS})\\(((?:[^()]|\\([^()]*\\))*)\\)`, "g"))) {
+      const args = (call[1] ?? "").trim().replace(/,$/, "").trim();
+      const last = [...args.matchAll(LITERAL)].map((m) => m[1]!).at(-1);
+      if (last !== undefined && args.endsWith(last)) found.push([name, last]);
+    }
+    for (const rule of text.matchAll(/\b\w+Rule(?:\([^)]*\)[^{]*\{\s*return|\s*=)\s*("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
+      found.push([name, rule[1]!]);
+    }
+  }
+  return found.filter(([, written]) => !DETAIL_TEXTS_AS_WRITTEN.has(written));
+}
+
 describe("the phrase catalogue", () => {
   it("translates every action phrase the source code passes to a refusal", () => {
     const phrases = actionPhrases();
@@ -98,10 +154,21 @@ describe("the phrase catalogue", () => {
     expect(missing).toEqual([]);
   });
 
+  it("translates every rule, reason and purpose text src/engine and src/gateway write into error details", () => {
+    const texts = detailTexts();
+    expect(texts.length).toBeGreaterThan(100);
+    const missing = texts.filter(([, written]) => !known(written)).map(([file, written]) => `${file}: ${written}`);
+    expect(missing).toEqual([]);
+  });
+
   it("has real Russian and Kazakh for every phrase", () => {
     const problems: string[] = [];
-    for (const [english, { ru, kk }] of Object.entries({ ...ACTION_PHRASES, ...TEXT_PHRASES })) {
-      if (!CYRILLIC.test(ru) || /[a-z]{4,}/.test(ru.replace(/\(drop copy\)|FIX|API|JSON|GTD/g, ""))) {
+    // Patterns with a number in each part: their sentences are checked like the phrases.
+    const patterns = PHRASE_PATTERNS.map((english) => english.replace(/\{\d\}/g, "7")).map(
+      (english) => [english, { ru: translatePhrase(english, "ru"), kk: translatePhrase(english, "kk") }] as const,
+    );
+    for (const [english, { ru, kk }] of [...Object.entries({ ...ACTION_PHRASES, ...TEXT_PHRASES }), ...patterns]) {
+      if (!CYRILLIC.test(ru) || /[a-z]{4,}/.test(ru.replace(PHRASE_WIRE_WORDS, ""))) {
         problems.push(`ru: ${english}`);
       }
       if (!KAZAKH_LETTERS.test(kk) && !CYRILLIC.test(kk)) problems.push(`kk: ${english}`);
@@ -132,6 +199,19 @@ describe("the phrase catalogue", () => {
       "жөнелту күні — 15.01.2026 мен 14.02.2026 аралығындағы нақты ЖЖЖЖ-АА-КК күні",
     );
     expect(translatePhrase("a note is 1 to 2000 characters", "ru")).toBe("заметка — от 1 до 2\u00a0000 символов");
+    // A part is a phrase or a code word in turn (a role, a nested rule); a date in the reader's way.
+    expect(
+      translatePhrase("a trader belongs to a member: an id is 1 to 64 printable ASCII characters without spaces", "kk"),
+    ).toBe("трейдер қатысушыға тиесілі: идентификатор — бос орынсыз 1–64 басылатын ASCII таңба");
+    expect(translatePhrase("a viewer belongs to a member: give 'member'", "ru")).toBe(
+      "наблюдатель относится к участнику: укажите 'member'",
+    );
+    expect(translatePhrase("1 to 20 notification ids of 1 to 64 characters", "ru")).toBe(
+      "от 1 до 20 идентификаторов уведомлений длиной от 1 до 64 символов",
+    );
+    expect(translatePhrase("tick size 0 must be from 1 to 100000000", "kk")).toBe(
+      "баға қадамы 0: 1–100\u00a0000\u00a0000 аралығында болуы керек",
+    );
     expect(roleWord("regulator", "kk")).toBe("реттеуші");
     expect(roleWord("nobody", "ru")).toBe("nobody");
   });

@@ -3,7 +3,8 @@
  * (`action`: "place orders"), and the roles and words sentences name — in Russian and Kazakh, so that a sentence in
  * those languages has no English left in it. The English phrase is the key (the code of the phrase: the details on
  * the wire keep it unchanged); a phrase with variable parts is a pattern with `{0}`, `{1}`, whose parts are
- * themselves translated (a nested action) or, when whole numbers, grouped in the reader's way.
+ * themselves translated (a nested action) or, when whole numbers, grouped in the reader's way (`{0!}` in a translation:
+ * the part as written, for a year).
  *
  * Forms. Russian actions are infinitives ("не может {action}", "чтобы {action}"); Kazakh ones verbal nouns ("мынаны
  * істей алмайды: {action}").
@@ -367,6 +368,44 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
     ru: "цены-кандидаты с избытком с обеих сторон",
     kk: "екі жақта да артығы бар үміткер бағалар",
   },
+  "a calendar is an object": { ru: "календарь — это объект", kk: "күнтізбе — объект" },
+  "weekends must be true or false": {
+    ru: "weekends (выходные) — true или false",
+    kk: "weekends (демалыс күндері) — true немесе false",
+  },
+  "each session needs open and close times, HH:MM": {
+    ru: "каждой сессии нужны время открытия и закрытия, ЧЧ:ММ",
+    kk: "әр сессияға ашылу және жабылу уақыты керек, СС:ММ",
+  },
+  "a password may not be only white space": {
+    ru: "пароль не может состоять только из пробелов",
+    kk: "құпиясөз тек бос орындардан тұра алмайды",
+  },
+  "a password may not be one character repeated": {
+    ru: "пароль не может быть одним повторённым символом",
+    kk: "құпиясөз бір қайталанған таңбадан тұра алмайды",
+  },
+  "a password may not be the user's own id or name": {
+    ru: "пароль не может совпадать с идентификатором или именем пользователя",
+    kk: "құпиясөз пайдаланушының өз идентификаторы немесе аты бола алмайды",
+  },
+  "this password is on the list of common passwords; choose another": {
+    ru: "этот пароль есть в списке распространённых паролей; выберите другой",
+    kk: "бұл құпиясөз жиі қолданылатын құпиясөздер тізімінде бар; басқасын таңдаңыз",
+  },
+  "description must be an object": { ru: "description должно быть объектом", kk: "description объект болуы керек" },
+  "each ceiling path step needs effectiveFromMs (ms since epoch) and a ceiling": {
+    ru: "каждому шагу графика потолка нужны effectiveFromMs (мс от начала эпохи) и потолок",
+    kk: "баға шегі кестесінің әр қадамына effectiveFromMs (дәуір басынан бергі мс) мен жоғарғы шек керек",
+  },
+  "ceiling path steps must be in strictly increasing time order": {
+    ru: "шаги графика потолка должны идти строго по возрастанию времени",
+    kk: "баға шегі кестесінің қадамдары уақыт бойынша қатаң өсу ретімен болуы керек",
+  },
+  "eligibleCategories must be null (everyone) or a non-empty list of buyer categories": {
+    ru: "eligibleCategories — null (все) или непустой список категорий покупателей",
+    kk: "eligibleCategories — null (барлығы) немесе сатып алушы санаттарының бос емес тізімі",
+  },
   "candidate prices with equal volume and surplus": {
     ru: "цены-кандидаты с равным объёмом и избытком",
     kk: "көлемі мен артығы тең үміткер бағалар",
@@ -691,7 +730,117 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
     "'{1}' құралының {0} анықтамалық бағасын өзгерту (ол реттеушінің баға дәлізінің ортасы)",
   ],
 
+  ["unknown calendar field '{0}'", "неизвестное поле календаря '{0}'", "күнтізбенің белгісіз өрісі '{0}'"],
+  [
+    "sessions must be a list of at most {0}",
+    "sessions (сессии) — список не более чем из {0} элементов",
+    "sessions (сессиялар) — {0} элементтен аспайтын тізім",
+  ],
+  [
+    "preOpenMinutes must be a whole number from 0 to {0}",
+    "preOpenMinutes — целое число от 0 до {0}",
+    "preOpenMinutes — 0–{0} аралығындағы бүтін сан",
+  ],
+  [
+    "holidays must be at most {0} real dates, YYYY-MM-DD, years {1}–{2}",
+    "holidays (праздники) — не более {0} настоящих дат, ГГГГ-ММ-ДД, годы {1!}–{2!}",
+    "holidays (мереке күндері) — {0} нақты күннен аспайды, ЖЖЖЖ-АА-КК, {1!}–{2!} жылдар",
+  ],
+  [
+    "extraSessions must be a list of at most {0}",
+    "extraSessions — список не более чем из {0} дат",
+    "extraSessions — {0} күннен аспайтын тізім",
+  ],
+  [
+    "session {0}–{1} closes before it opens",
+    "сессия {0}–{1} закрывается раньше, чем открывается",
+    "{0}–{1} сессиясы ашылмай тұрып жабылады",
+  ],
+  [
+    "each extra session needs a real date, YYYY-MM-DD, years {0}–{1}",
+    "каждой дополнительной сессии нужна настоящая дата, ГГГГ-ММ-ДД, годы {0!}–{1!}",
+    "әр қосымша сессияға нақты күн керек, ЖЖЖЖ-АА-КК, {0!}–{1!} жылдар",
+  ],
+  [
+    "sessions {0}–{1} and {2}–{3} overlap (with the pre-open)",
+    "сессии {0}–{1} и {2}–{3} пересекаются (с учётом предоткрытия)",
+    "{0}–{1} және {2}–{3} сессиялары қиылысады (ашылу алдындағы кезеңмен қоса)",
+  ],
+  [
+    "a password needs at least {0} characters, this one has {1}",
+    "пароль должен содержать не менее {0} символов, в этом — {1}",
+    "құпиясөзде кемінде {0} таңба болуы керек, мұнда — {1}",
+  ],
+  [
+    "a password has at most {0} characters, this one has {1}",
+    "пароль содержит не более {0} символов, в этом — {1}",
+    "құпиясөзде ең көбі {0} таңба болады, мұнда — {1}",
+  ],
+  ["basis {0}: {1}", "базис {0}: {1}", "{0} базисі: {1}"],
+  [
+    "buyerDefaultCollateralTo {0} must be 'seller' or 'exchange'",
+    "buyerDefaultCollateralTo {0} должен быть 'seller' (продавцу) или 'exchange' (бирже)",
+    "buyerDefaultCollateralTo {0}: 'seller' (сатушыға) немесе 'exchange' (биржаға) болуы керек",
+  ],
+  ["unknown clearing field {0}", "неизвестное поле клиринга {0}", "клирингтің белгісіз өрісі {0}"],
+  [
+    "description.name must be 1 to {0} characters",
+    "description.name — от 1 до {0} символов",
+    "description.name — 1–{0} таңба",
+  ],
+  [
+    "description.basis '{0}' differs from the clearing basis '{1}'",
+    "description.basis '{0}' отличается от базиса клиринга '{1}'",
+    "description.basis '{0}' клиринг базисінен '{1}' өзгеше",
+  ],
+  ["unknown description field {0}", "неизвестное поле description {0}", "description-тің белгісіз өрісі {0}"],
+  [
+    "floor {0} is above the ceiling {1}",
+    "нижняя граница {0} выше потолка {1}",
+    "{0} төменгі шегі {1} жоғарғы шегінен жоғары",
+  ],
+  [
+    "ceilingPath must be a list of at most {0} steps",
+    "ceilingPath — список не более чем из {0} шагов",
+    "ceilingPath — {0} қадамнан аспайтын тізім",
+  ],
+  [
+    "ceiling path step {0} is below the floor {1}",
+    "шаг графика потолка {0} ниже нижней границы {1}",
+    "баға шегі кестесінің {0} қадамы {1} төменгі шегінен төмен",
+  ],
+  ["description.{0} {1}: {2}", "поле description.{0} {1}: {2}", "description.{0} өрісі {1}: {2}"],
   // General patterns last: a particular one above that they would match too wins.
+  [
+    "{0} {1} must be a whole number of basis points from 0 to {2}",
+    "{0} {1} должен быть целым числом базисных пунктов от 0 до {2}",
+    "{0} {1}: 0–{2} аралығындағы базистік тармақтардың бүтін саны болуы керек",
+  ],
+  [
+    "{0} {1} must be a whole number of basis points from 1 to {2}",
+    "{0} {1} должен быть целым числом базисных пунктов от 1 до {2}",
+    "{0} {1}: 1–{2} аралығындағы базистік тармақтардың бүтін саны болуы керек",
+  ],
+  [
+    "{0} {1} must be from 1 ms to one year",
+    "{0} {1} должен быть от 1 мс до одного года",
+    "{0} {1}: 1 мс-тен бір жылға дейін болуы керек",
+  ],
+  [
+    "{0} {1} must be a price on the tick {2}",
+    "{0} {1} должен быть ценой, кратной шагу {2}",
+    "{0} {1}: {2} баға қадамына еселі баға болуы керек",
+  ],
+  [
+    "{0} {1} must be from {2} ms to {3} ms",
+    "{0} {1} должен быть от {2} мс до {3} мс",
+    "{0} {1}: {2} мс-тен {3} мс-ке дейін болуы керек",
+  ],
+  [
+    "{0} {1} must be a whole number from 1 to {2}",
+    "{0} {1} должен быть целым числом от 1 до {2}",
+    "{0} {1}: 1–{2} аралығындағы бүтін сан болуы керек",
+  ],
   ["1 to {0} characters", "от 1 до {0} символов", "1–{0} таңба"],
   ["one of {0}", "одно из: {0}", "мыналардың бірі: {0}"],
   ["null, or {0}", "null или {0}", "null немесе {0}"],
@@ -772,15 +921,19 @@ export function translatePhrase(text: string, language: Language): string {
     const parts = match
       .slice(1)
       .map((part) =>
-        /^-?\d+$/.test(part)
-          ? formatInteger(part, language)
+        /^-?\d{1,3}(?:,\d{3})+$|^-?\d+$/.test(part)
+          ? formatInteger(part.replaceAll(",", ""), language)
           : /^\d{4}-\d{2}-\d{2}$/.test(part)
             ? formatDate(part, language)
             : knowsPhrase(part)
               ? translatePhrase(part, language)
               : codeWord(part, language),
       );
-    return pattern[language].replace(/\{(\d)\}/g, (_, index: string) => parts[Number(index)] ?? "?");
+    // `{0!}`: the part as written (a year is not a number to group).
+    return pattern[language].replace(
+      /\{(\d)(!?)\}/g,
+      (_, index: string, raw: string) => (raw === "!" ? match[Number(index) + 1] : parts[Number(index)]) ?? "?",
+    );
   }
   return text;
 }

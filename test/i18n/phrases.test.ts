@@ -41,10 +41,10 @@ const WIRE_WORDS = new Set([
 ]);
 /**
  * Latin words a Russian phrase may hold: protocol names (FIX tags, JSON), field names and wire values a program
- * must send as written (null, true, fromMs, 'planned', the stream channels book and trades …).
+ * must send as written (null, true, a camelCase field such as fromMs, a quoted value, the channels book and trades …).
  */
 const PHRASE_WIRE_WORDS =
-  /\(drop copy\)|FIX|API|JSON|GTD|UTCTimestamp|OrigClOrdID|OrderID|OrderQty|Price|description\.deliveryPeriod|name@example\.kz|\b(?:null|true|false|fromMs|toMs|fromSeq|planned|unplanned|member|market|region|instrument|book|trades)\b/g;
+  /\(drop copy\)|FIX|API|JSON|GTD|UTCTimestamp|OrigClOrdID|OrderID|OrderQty|Price|description\.deliveryPeriod|name@example\.kz|'[^']*'|\bdescription(?:\.\w+)?|\b[a-z]+[A-Z]\w*|\b(?:null|true|false|planned|unplanned|member|market|region|instrument|book|trades|sessions|weekends|holidays)\b/g;
 const CYRILLIC = /[а-яёәғқңөұүһі]/i;
 const KAZAKH_LETTERS = /[әғқңөұүһі]/i;
 
@@ -98,9 +98,13 @@ function known(written: string): boolean {
 
 /**
  * Texts in error details that are not English prose for people, left out of the scan: the validator's own message
- * (REQUEST_INVALID is rendered from the validation catalogue by its keyword, src/domain/validation-messages.ts).
+ * (REQUEST_INVALID is rendered from the validation catalogue by its keyword, src/domain/validation-messages.ts), also
+ * in the server's own check of a stream message it sends (a fault of the server, not of a request).
  */
-const DETAIL_TEXTS_AS_WRITTEN = new Set(['`${where} ${first?.message ?? "is not valid"}${extra}`']);
+const DETAIL_TEXTS_AS_WRITTEN = new Set([
+  '`${where} ${first?.message ?? "is not valid"}${extra}`',
+  '`stream message ${text.slice(0, 200)} does not match the schema: ${first?.instancePath ?? ""} ${first?.message ?? ""}`',
+]);
 /** Files whose `reason` results become error details though not written inside a problem(...) (market.ts uncross). */
 const DETAIL_SOURCES = new Set(["engine/auction.ts"]);
 /** Helpers whose last argument is a detail's text: a field's rule, what money or gas was for. */
@@ -138,6 +142,14 @@ function detailTexts(): [string, string][] {
       const args = (call[1] ?? "").trim().replace(/,$/, "").trim();
       const last = [...args.matchAll(LITERAL)].map((m) => m[1]!).at(-1);
       if (last !== undefined && args.endsWith(last)) found.push([name, last]);
+    }
+    // Checkers that answer the reason a value is refused (checkSafeguards, checkCalendar, passwordProblem …).
+    for (const checker of text.matchAll(
+      /function (?:check\w+|\w+Problem)\([^)]*\): string \| null \{([\s\S]*?)\n\}/g,
+    )) {
+      for (const answer of (checker[1] ?? "").matchAll(/(?:\breturn|\?\s*null\s*:)\s+("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
+        found.push([name, answer[1]!]);
+      }
     }
     for (const rule of text.matchAll(/\b\w+Rule(?:\([^)]*\)[^{]*\{\s*return|\s*=)\s*("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
       found.push([name, rule[1]!]);
@@ -211,6 +223,15 @@ describe("the phrase catalogue", () => {
     );
     expect(translatePhrase("tick size 0 must be from 1 to 100000000", "kk")).toBe(
       "баға қадамы 0: 1–100\u00a0000\u00a0000 аралығында болуы керек",
+    );
+    expect(translatePhrase("each extra session needs a real date, YYYY-MM-DD, years 2020–2100", "ru")).toBe(
+      "каждой дополнительной сессии нужна настоящая дата, ГГГГ-ММ-ДД, годы 2020–2100",
+    );
+    expect(translatePhrase("breakerAuctionMs 5 must be from 1,000 ms to 3,600,000 ms", "kk")).toBe(
+      "breakerAuctionMs 5: 1\u00a0000 мс-тен 3\u00a0600\u00a0000 мс-ке дейін болуы керек",
+    );
+    expect(translatePhrase("a password needs at least 12 characters, this one has 5", "kk")).toBe(
+      "құпиясөзде кемінде 12 таңба болуы керек, мұнда — 5",
     );
     expect(roleWord("regulator", "kk")).toBe("реттеуші");
     expect(roleWord("nobody", "ru")).toBe("nobody");

@@ -3,8 +3,8 @@
  * (`action`: "place orders"), and the roles and words sentences name — in Russian and Kazakh, so that a sentence in
  * those languages has no English left in it. The English phrase is the key (the code of the phrase: the details on
  * the wire keep it unchanged); a phrase with variable parts is a pattern with `{0}`, `{1}`, whose parts are
- * themselves translated (a nested action) or, when whole numbers, grouped in the reader's way (`{0!}` in a translation:
- * the part as written, for a year).
+ * themselves translated (a nested action, else a code word such as a role), numbers grouped in the reader's way with
+ * a decimal comma, dates as dd.MM.yyyy (`{0!}` in a translation: the part as written, for a year).
  *
  * Forms. Russian actions are infinitives ("не может {action}", "чтобы {action}"); Kazakh ones verbal nouns ("мынаны
  * істей алмайды: {action}").
@@ -406,6 +406,15 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
     ru: "eligibleCategories — null (все) или непустой список категорий покупателей",
     kk: "eligibleCategories — null (барлығы) немесе сатып алушы санаттарының бос емес тізімі",
   },
+  "the configuration must be a JSON object of rule sections": {
+    ru: "конфигурация должна быть объектом JSON из разделов правил",
+    kk: "конфигурация ережелер бөлімдерінен тұратын JSON объектісі болуы керек",
+  },
+  "a number with at most two decimals": {
+    ru: "число не более чем с двумя знаками после запятой",
+    kk: "үтірден кейін екі таңбадан аспайтын сан",
+  },
+  "a whole number": { ru: "целое число", kk: "бүтін сан" },
   "candidate prices with equal volume and surplus": {
     ru: "цены-кандидаты с равным объёмом и избытком",
     kk: "көлемі мен артығы тең үміткер бағалар",
@@ -810,7 +819,29 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
     "баға шегі кестесінің {0} қадамы {1} төменгі шегінен төмен",
   ],
   ["description.{0} {1}: {2}", "поле description.{0} {1}: {2}", "description.{0} өрісі {1}: {2}"],
+  [
+    "unknown section '{0}'; the sections are {1}",
+    "неизвестный раздел '{0}'; разделы: {1}",
+    "белгісіз бөлім '{0}'; бөлімдер: {1}",
+  ],
+  [
+    "unknown field {0}.{1}; the fields are {2}",
+    "неизвестное поле {0}.{1}; поля: {2}",
+    "белгісіз өріс {0}.{1}; өрістер: {2}",
+  ],
+  ["{0}.enabled must be true or false", "{0}.enabled — true или false", "{0}.enabled — true немесе false"],
+  [
+    "priceLimitBidding.sessionsMin {0} is more than windowSessions {1}",
+    "priceLimitBidding.sessionsMin {0} больше, чем windowSessions {1}",
+    "priceLimitBidding.sessionsMin {0} windowSessions {1} мәнінен көп",
+  ],
   // General patterns last: a particular one above that they would match too wins.
+  [
+    "{0} is {1}; it must be {2} from {3} to {4}",
+    "{0} = {1}; нужно {2} от {3} до {4}",
+    "{0} = {1}; {3}–{4} аралығындағы {2} болуы керек",
+  ],
+  ["{0} must be an object", "{0} должен быть объектом", "{0} объект болуы керек"],
   [
     "{0} {1} must be a whole number of basis points from 0 to {2}",
     "{0} {1} должен быть целым числом базисных пунктов от 0 до {2}",
@@ -923,11 +954,13 @@ export function translatePhrase(text: string, language: Language): string {
       .map((part) =>
         /^-?\d{1,3}(?:,\d{3})+$|^-?\d+$/.test(part)
           ? formatInteger(part.replaceAll(",", ""), language)
-          : /^\d{4}-\d{2}-\d{2}$/.test(part)
-            ? formatDate(part, language)
-            : knowsPhrase(part)
-              ? translatePhrase(part, language)
-              : codeWord(part, language),
+          : /^-?\d+\.\d+$/.test(part)
+            ? part.replace(".", ",")
+            : /^\d{4}-\d{2}-\d{2}$/.test(part)
+              ? formatDate(part, language)
+              : knowsPhrase(part)
+                ? translatePhrase(part, language)
+                : codeWord(part, language),
       );
     // `{0!}`: the part as written (a year is not a number to group).
     return pattern[language].replace(

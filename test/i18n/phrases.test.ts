@@ -44,7 +44,7 @@ const WIRE_WORDS = new Set([
  * must send as written (null, true, a camelCase field such as fromMs, a quoted value, the channels book and trades …).
  */
 const PHRASE_WIRE_WORDS =
-  /\(drop copy\)|FIX|API|JSON|GTD|UTCTimestamp|OrigClOrdID|OrderID|OrderQty|Price|description\.deliveryPeriod|name@example\.kz|'[^']*'|\bdescription(?:\.\w+)?|\b[a-z]+[A-Z]\w*|\b(?:null|true|false|planned|unplanned|member|market|region|instrument|book|trades|sessions|weekends|holidays)\b/g;
+  /\(drop copy\)|FIX|API|JSON|GTD|UTCTimestamp|OrigClOrdID|OrderID|OrderQty|Price|description\.deliveryPeriod|name@example\.kz|'[^']*'|\bdescription(?:\.\w+)?|\b[a-z]+[A-Z]\w*|\b(?:null|true|false|planned|unplanned|member|market|region|instrument|book|trades|sessions|weekends|holidays|enabled)\b/g;
 const CYRILLIC = /[а-яёәғқңөұүһі]/i;
 const KAZAKH_LETTERS = /[әғқңөұүһі]/i;
 
@@ -153,6 +153,14 @@ function detailTexts(): [string, string][] {
       found.push([name, rule[1]!]);
     }
   }
+  // The surveillance configuration's errors, which the engine passes on as SURVEILLANCE_CONFIG_INVALID's reason.
+  const config = readFileSync(join(SRC, "domain/surveillance-config.ts"), "utf8");
+  for (const error of config.matchAll(/(?:new ConfigError\(|\?)\s*("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
+    found.push(["domain/surveillance-config.ts", error[1]!]);
+  }
+  for (const kind of config.matchAll(/\?\s*("(?:[^"\\]|\\.)*")\s*:\s*("(?:[^"\\]|\\.)*")/g)) {
+    found.push(["domain/surveillance-config.ts", kind[2]!]);
+  }
   return found.filter(([, written]) => !written.includes(VALIDATOR_MESSAGE));
 }
 
@@ -228,6 +236,9 @@ describe("the phrase catalogue", () => {
     expect(translatePhrase("breakerAuctionMs 5 must be from 1,000 ms to 3,600,000 ms", "kk")).toBe(
       "breakerAuctionMs 5: 1\u00a0000 мс-тен 3\u00a0600\u00a0000 мс-ке дейін болуы керек",
     );
+    expect(
+      translatePhrase("spoofing.ratio is 7; it must be a number with at most two decimals from 0.5 to 100", "ru"),
+    ).toBe("spoofing.ratio = 7; нужно число не более чем с двумя знаками после запятой от 0,5 до 100");
     expect(translatePhrase("a password needs at least 12 characters, this one has 5", "kk")).toBe(
       "құпиясөзде кемінде 12 таңба болуы керек, мұнда — 5",
     );

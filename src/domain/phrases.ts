@@ -3,14 +3,16 @@
  * (`action`: "place orders"), and the roles and words sentences name — in Russian and Kazakh, so that a sentence in
  * those languages has no English left in it. The English phrase is the key (the code of the phrase: the details on
  * the wire keep it unchanged); a phrase with variable parts is a pattern with `{0}`, `{1}`, whose parts are
- * themselves translated (a nested action) or, when whole numbers, grouped in the reader's way.
+ * themselves translated (a nested action, else a code word such as a role), numbers grouped in the reader's way with
+ * a decimal comma, dates as dd.MM.yyyy (`{0!}` in a translation: the part as written, for a year).
  *
  * Forms. Russian actions are infinitives ("не может {action}", "чтобы {action}"); Kazakh ones verbal nouns ("мынаны
  * істей алмайды: {action}").
  *
  * Promise: `translatePhrase` returns a translation for every phrase here, and the phrase as given for any other (a
  * value the catalogue does not know is shown, never dropped). test/i18n/phrases.test.ts finds every action phrase
- * the source code passes and fails when one has no translation here.
+ * the source code passes, and every rule, reason and purpose text src/engine and src/gateway write into error details,
+ * and fails when one has no translation here.
  */
 
 import { formatDate, formatInteger, type Language } from "./locale.ts";
@@ -146,8 +148,8 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
 
 /**
  * Other free text in details — what money or gas was for (`purpose`), why a request was refused (`reason`), what a
- * valid value looks like (`rule`), what a rule applies to (`what`) — for the ones people meet through the pages and
- * the commonest of a program's mistakes. Ones with numbers are patterns (below).
+ * valid value looks like (`rule`), what a rule applies to (`what`) — for every one the engine and the gateway write.
+ * Ones with numbers are patterns (below).
  */
 export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
   "the withdrawal": { ru: "вывод", kk: "шығару" },
@@ -203,10 +205,481 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
   },
   "buyer eligibility": { ru: "допуск покупателей", kk: "сатып алушыларды жіберу" },
   "changing clearing terms": { ru: "изменение условий клиринга", kk: "клиринг шарттарын өзгерту" },
+  // Rules and reasons of the engine and the gateway (test/i18n/phrases.test.ts finds them in the source).
+  "exactly 12 digits": { ru: "ровно 12 цифр", kk: "дәл 12 цифр" },
+  "a buyer names its category": { ru: "покупатель указывает свою категорию", kk: "сатып алушы өз санатын көрсетеді" },
+  "a client names the accredited broker it trades through": {
+    ru: "клиент указывает аккредитованного брокера, через которого торгует",
+    kk: "клиент өзі арқылы сауда жасайтын аккредиттелген брокерді көрсетеді",
+  },
+  "only a broker's client names a broker": {
+    ru: "брокера указывает только клиент брокера",
+    kk: "брокерді тек брокердің клиенті көрсетеді",
+  },
+  "the new member's id": { ru: "идентификатор нового участника", kk: "жаңа қатысушының идентификаторы" },
+  "a broker opens no account of its own: null": {
+    ru: "брокер не открывает собственного счёта: null",
+    kk: "брокер өз шотын ашпайды: null",
+  },
+  "the application's documents": { ru: "документы заявления", kk: "өтініштің құжаттары" },
+  "the state registration certificate's number": {
+    ru: "номер справки о государственной регистрации",
+    kk: "мемлекеттік тіркеу туралы анықтаманың нөмірі",
+  },
+  "the VAT registration certificate's number": {
+    ru: "номер свидетельства о постановке на учёт по НДС",
+    kk: "ҚҚС бойынша тіркеу куәлігінің нөмірі",
+  },
+  "a member is registered for VAT: name the certificate and its years": {
+    ru: "участник состоит на учёте по НДС: укажите свидетельство и число лет",
+    kk: "қатысушы ҚҚС бойынша тіркелген: куәлікті және жылдар санын көрсетіңіз",
+  },
+  "a station's name, region and document reference": {
+    ru: "название станции, регион и ссылка на документ",
+    kk: "станция атауы, өңірі және құжатқа сілтеме",
+  },
+  "a buyer needs a buyer category, and only a buyer has one": {
+    ru: "покупателю нужна категория покупателя, и она есть только у покупателя",
+    kk: "сатып алушыға сатып алушы санаты керек, ол тек сатып алушыда болады",
+  },
+  "a client account must be allowed to buy, to sell, or both": {
+    ru: "клиентскому счёту должно быть разрешено покупать, продавать или и то и другое",
+    kk: "клиент шотына сатып алуға, сатуға немесе екеуіне де рұқсат берілуі керек",
+  },
+  "a client who buys needs a buyer category, and only such a client": {
+    ru: "покупающему клиенту нужна категория покупателя, и только ему",
+    kk: "сатып алатын клиентке сатып алушы санаты керек, тек соған ғана",
+  },
+  "the negotiated deal": { ru: "адресная сделка", kk: "атаулы мәміле" },
+  "the negotiated deal's guarantee deposit and fee": {
+    ru: "гарантийный взнос и сбор по адресной сделке",
+    kk: "атаулы мәміле бойынша кепілдік жарна мен алым",
+  },
+  "expected true or false": { ru: "ожидается true или false", kk: "true немесе false күтіледі" },
+  "not a phase": { ru: "это не фаза торгов", kk: "бұл сауда кезеңі емес" },
+  "clearing changes must be an object and cannot change the basis": {
+    ru: "изменения клиринга должны быть объектом и не могут менять базис",
+    kk: "клиринг өзгерістері объект болуы керек және базисті өзгерте алмайды",
+  },
+  "changes must be an object of safeguard fields": {
+    ru: "изменения должны быть объектом с полями защитных механизмов",
+    kk: "өзгерістер қорғаныс тетіктері өрістерінің объектісі болуы керек",
+  },
+  "a region halt names the region": {
+    ru: "остановка по региону называет регион",
+    kk: "өңір бойынша тоқтату өңірді атайды",
+  },
+  "a whole number of kg, 0 or more": { ru: "целое число кг, 0 или больше", kk: "кг-ның бүтін саны, 0 немесе одан көп" },
+  "expected 'planned' or 'unplanned'": {
+    ru: "ожидается 'planned' (плановый) или 'unplanned' (внеплановый)",
+    kk: "'planned' (жоспарлы) немесе 'unplanned' (жоспардан тыс) күтіледі",
+  },
+  "a time in ms since 1970 (UTC)": { ru: "время в мс с 1970 года (UTC)", kk: "1970 жылдан бергі уақыт, мс (UTC)" },
+  "after fromMs, and at most a year after it": {
+    ru: "позже fromMs, но не более чем на год",
+    kk: "fromMs-тен кейін, бірақ одан бір жылдан аспай",
+  },
+  "an extra session": { ru: "дополнительная сессия", kk: "қосымша сессия" },
+  "an extra session's base price is the previous session's weighted average, and there is none": {
+    ru: "базовая цена дополнительной сессии — средневзвешенная цена предыдущей сессии, а её нет",
+    kk: "қосымша сессияның базалық бағасы — алдыңғы сессияның орташа өлшемді бағасы, ал ол жоқ",
+  },
+  "a negotiated deal": { ru: "адресная сделка", kk: "атаулы мәміле" },
+  "null (Russian) or one of en, ru, kk": {
+    ru: "null (русский) или одно из: en, ru, kk",
+    kk: "null (орыс тілі) немесе мыналардың бірі: en, ru, kk",
+  },
+  "name at least one section's fields to change": {
+    ru: "укажите поля хотя бы одного раздела для изменения",
+    kk: "өзгертетін кемінде бір бөлімнің өрістерін көрсетіңіз",
+  },
+  "the key's secret cannot be opened with this exchange's secrets key": {
+    ru: "секрет ключа нельзя открыть ключом секретов этой биржи",
+    kk: "кілттің құпиясын осы биржаның құпиялар кілтімен ашу мүмкін емес",
+  },
+  "a ClOrdID(11) is 1 to 36 letters, digits or _ . : -": {
+    ru: "ClOrdID(11) — от 1 до 36 букв, цифр или _ . : -",
+    kk: "ClOrdID(11) — 1–36 әріп, цифр немесе _ . : -",
+  },
+  "sauda needs the account the order is for": {
+    ru: "бирже нужен счёт, для которого подаётся заявка",
+    kk: "биржаға өтінім берілетін шот керек",
+  },
+  "an account id is 1 to 24 letters, digits, _ . -": {
+    ru: "идентификатор счёта — от 1 до 24 букв, цифр, _ . -",
+    kk: "шот идентификаторы — 1–24 әріп, цифр, _ . -",
+  },
+  "the instrument id is required": { ru: "нужен идентификатор инструмента", kk: "құрал идентификаторы қажет" },
+  "an instrument id is 1 to 64 printable characters": {
+    ru: "идентификатор инструмента — от 1 до 64 печатных символов",
+    kk: "құрал идентификаторы — 1–64 басылатын таңба",
+  },
+  "a price is tenge per tonne with at most 2 decimals (whole tiyn)": {
+    ru: "цена — тенге за тонну, не более 2 знаков после запятой (целые тиыны)",
+    kk: "баға — тоннасына теңге, үтірден кейін 2 таңбадан аспайды (бүтін тиын)",
+  },
+  "the quantity in tonnes is required": { ru: "нужно количество в тоннах", kk: "тоннамен берілген мөлшер қажет" },
+  "a quantity is tonnes with at most 3 decimals (whole kg)": {
+    ru: "количество — тонны, не более 3 знаков после запятой (целые кг)",
+    kk: "мөлшер — тонна, үтірден кейін 3 таңбадан аспайды (бүтін кг)",
+  },
+  "a UTCTimestamp YYYYMMDD-HH:MM:SS[.sss]": {
+    ru: "UTCTimestamp вида ГГГГММДД-ЧЧ:ММ:СС[.ссс]",
+    kk: "ЖЖЖЖААКК-СС:ММ:СС[.ссс] түріндегі UTCTimestamp",
+  },
+  "sauda takes only 6 (participate don't initiate: post-only)": {
+    ru: "биржа принимает только 6 (участвовать, не инициируя: только пассивная заявка)",
+    kk: "биржа тек 6 мәнін қабылдайды (бастамашы болмай қатысу: тек пассивті өтінім)",
+  },
+  "OrigClOrdID(41) or OrderID(37) names the order": {
+    ru: "заявку указывает OrigClOrdID(41) или OrderID(37)",
+    kk: "өтінімді OrigClOrdID(41) немесе OrderID(37) көрсетеді",
+  },
+  "sauda takes 1 (one instrument) or 7 (all)": {
+    ru: "биржа принимает 1 (один инструмент) или 7 (все)",
+    kk: "биржа 1 (бір құрал) немесе 7 (барлығы) мәнін қабылдайды",
+  },
+  "it has no uncertain inputs (no number with low and high) to draw": {
+    ru: "в нём нет неопределённых входных данных (чисел с нижней и верхней границей) для выборки",
+    kk: "онда таңдалатын белгісіз кіріс деректер жоқ (төменгі және жоғарғы шегі бар сан жоқ)",
+  },
+  "the body is not valid UTF-8": {
+    ru: "тело запроса не является корректным UTF-8",
+    kk: "сұрау денесі дұрыс UTF-8 емес",
+  },
+  "the URL is not valid UTF-8 (percent-encoding)": {
+    ru: "URL не является корректным UTF-8 (процентная кодировка)",
+    kk: "URL дұрыс UTF-8 емес (пайыздық кодтау)",
+  },
+  "messages are JSON text frames": {
+    ru: "сообщения — текстовые кадры JSON",
+    kk: "хабарламалар — JSON мәтіндік кадрлары",
+  },
+  "only the book channel takes a depth": {
+    ru: "глубину принимает только канал book (стакан)",
+    kk: "тереңдікті тек book (өтінімдер кітабы) арнасы қабылдайды",
+  },
+  "the CSRF token is accepted in the first message only": {
+    ru: "CSRF-токен принимается только в первом сообщении",
+    kk: "CSRF токені тек бірінші хабарламада қабылданады",
+  },
+  "a message is a JSON object": { ru: "сообщение — это объект JSON", kk: "хабарлама — JSON объектісі" },
+  "candidate prices with surpluses on both sides": {
+    ru: "цены-кандидаты с избытком с обеих сторон",
+    kk: "екі жақта да артығы бар үміткер бағалар",
+  },
+  "a calendar is an object": { ru: "календарь — это объект", kk: "күнтізбе — объект" },
+  "weekends must be true or false": {
+    ru: "weekends (выходные) — true или false",
+    kk: "weekends (демалыс күндері) — true немесе false",
+  },
+  "each session needs open and close times, HH:MM": {
+    ru: "каждой сессии нужны время открытия и закрытия, ЧЧ:ММ",
+    kk: "әр сессияға ашылу және жабылу уақыты керек, СС:ММ",
+  },
+  "a password may not be only white space": {
+    ru: "пароль не может состоять только из пробелов",
+    kk: "құпиясөз тек бос орындардан тұра алмайды",
+  },
+  "a password may not be one character repeated": {
+    ru: "пароль не может быть одним повторённым символом",
+    kk: "құпиясөз бір қайталанған таңбадан тұра алмайды",
+  },
+  "a password may not be the user's own id or name": {
+    ru: "пароль не может совпадать с идентификатором или именем пользователя",
+    kk: "құпиясөз пайдаланушының өз идентификаторы немесе аты бола алмайды",
+  },
+  "this password is on the list of common passwords; choose another": {
+    ru: "этот пароль есть в списке распространённых паролей; выберите другой",
+    kk: "бұл құпиясөз жиі қолданылатын құпиясөздер тізімінде бар; басқасын таңдаңыз",
+  },
+  "description must be an object": { ru: "description должно быть объектом", kk: "description объект болуы керек" },
+  "each ceiling path step needs effectiveFromMs (ms since epoch) and a ceiling": {
+    ru: "каждому шагу графика потолка нужны effectiveFromMs (мс от начала эпохи) и потолок",
+    kk: "баға шегі кестесінің әр қадамына effectiveFromMs (дәуір басынан бергі мс) мен жоғарғы шек керек",
+  },
+  "ceiling path steps must be in strictly increasing time order": {
+    ru: "шаги графика потолка должны идти строго по возрастанию времени",
+    kk: "баға шегі кестесінің қадамдары уақыт бойынша қатаң өсу ретімен болуы керек",
+  },
+  "eligibleCategories must be null (everyone) or a non-empty list of buyer categories": {
+    ru: "eligibleCategories — null (все) или непустой список категорий покупателей",
+    kk: "eligibleCategories — null (барлығы) немесе сатып алушы санаттарының бос емес тізімі",
+  },
+  "the configuration must be a JSON object of rule sections": {
+    ru: "конфигурация должна быть объектом JSON из разделов правил",
+    kk: "конфигурация ережелер бөлімдерінен тұратын JSON объектісі болуы керек",
+  },
+  "a number with at most two decimals": {
+    ru: "число не более чем с двумя знаками после запятой",
+    kk: "үтірден кейін екі таңбадан аспайтын сан",
+  },
+  "a whole number": { ru: "целое число", kk: "бүтін сан" },
+  "candidate prices with equal volume and surplus": {
+    ru: "цены-кандидаты с равным объёмом и избытком",
+    kk: "көлемі мен артығы тең үміткер бағалар",
+  },
 };
 
-/** Phrases with variable parts: English with `{0}`, `{1}` → Russian, Kazakh. A part is translated in turn. */
+/** Phrases with variable parts: English with `{0}`, `{1}` → Russian, Kazakh. A part is translated in turn (a
+ * phrase, else a code word: a role). A more particular pattern comes before a more general one that would match too. */
 const PATTERNS: readonly (readonly [string, string, string])[] = [
+  [
+    "a name is 1 to {0} characters, not all white space",
+    "имя — от 1 до {0} символов, не только пробелы",
+    "атауы — 1–{0} таңба, тек бос орындар емес",
+  ],
+  ["null, or one of {0}", "null или одно из: {0}", "null немесе мыналардың бірі: {0}"],
+  [
+    "one or more of {0}, each once",
+    "одно или несколько из: {0}, каждое по разу",
+    "мыналардың бірі немесе бірнешеуі: {0}, әрқайсысы бір реттен",
+  ],
+  [
+    "a {0} belongs to a member: give 'member'",
+    "{0} относится к участнику: укажите 'member'",
+    "{0} қатысушыға тиесілі: 'member' көрсетіңіз",
+  ],
+  [
+    "the {0} belongs to no member: leave 'member' out",
+    "{0} не относится ни к одному участнику: не указывайте 'member'",
+    "{0} ешбір қатысушыға тиесілі емес: 'member' көрсетпеңіз",
+  ],
+  ["a {0} belongs to a member: {1}", "{0} относится к участнику: {1}", "{0} қатысушыға тиесілі: {1}"],
+  [
+    "the {0} belongs to no member: null",
+    "{0} не относится ни к одному участнику: null",
+    "{0} ешбір қатысушыға тиесілі емес: null",
+  ],
+  [
+    "an id is 1 to {0} printable ASCII characters without spaces",
+    "идентификатор — от 1 до {0} печатных символов ASCII без пробелов",
+    "идентификатор — бос орынсыз 1–{0} басылатын ASCII таңба",
+  ],
+  [
+    "1 to {0} printable ASCII characters, made by the gateway",
+    "от 1 до {0} печатных символов ASCII, созданных шлюзом",
+    "шлюз жасаған 1–{0} басылатын ASCII таңба",
+  ],
+  [
+    "an id of 1 to {0} printable characters",
+    "идентификатор из 1–{0} печатных символов",
+    "1–{0} басылатын таңбадан тұратын идентификатор",
+  ],
+  ["at most {0} applications are kept", "хранится не более {0} заявлений", "{0} өтініштен артық сақталмайды"],
+  ["a {0} has no buyer category", "{0}: категория покупателя не указывается", "{0}: сатып алушы санаты көрсетілмейді"],
+  [
+    "the trading account to open: 1 to {0} printable characters",
+    "открываемый торговый счёт: от 1 до {0} печатных символов",
+    "ашылатын сауда шоты: 1–{0} басылатын таңба",
+  ],
+  [
+    "whole years as a VAT payer, 0 to {0}",
+    "полных лет плательщиком НДС, от 0 до {0}",
+    "ҚҚС төлеушісі болған толық жылдар, 0–{0}",
+  ],
+  ["a list of at most {0} stations", "список не более чем из {0} станций", "{0} станциядан аспайтын тізім"],
+  [
+    "a buyer of category {0} lists at least one own station or depot with its document",
+    "покупатель категории {0} указывает хотя бы одну свою станцию или нефтебазу с документом",
+    "{0} санатындағы сатып алушы құжатымен кемінде бір өз станциясын немесе қоймасын көрсетеді",
+  ],
+  [
+    "id {0} must be 1 to {1} printable characters",
+    "идентификатор {0} должен содержать от 1 до {1} печатных символов",
+    "{0} идентификаторы 1–{1} басылатын таңбадан тұруы керек",
+  ],
+  [
+    "name must be 1 to {0} characters",
+    "название должно содержать от 1 до {0} символов",
+    "атауы 1–{0} таңбадан тұруы керек",
+  ],
+  [
+    "roles must be distinct values from {0}",
+    "роли — неповторяющиеся значения из: {0}",
+    "рөлдер — мыналардан қайталанбайтын мәндер: {0}",
+  ],
+  [
+    "buyer category {0} is not one of {1}",
+    "категория покупателя {0} не входит в: {1}",
+    "{0} сатып алушы санаты мыналардың қатарында жоқ: {1}",
+  ],
+  [
+    "BIN {0} must be exactly 12 digits",
+    "БИН {0} должен состоять ровно из 12 цифр",
+    "{0} БСН дәл 12 цифрдан тұруы керек",
+  ],
+  [
+    "a group id is 1 to {0} printable characters without spaces, or null for none",
+    "идентификатор группы — от 1 до {0} печатных символов без пробелов или null, если группы нет",
+    "топ идентификаторы — бос орынсыз 1–{0} басылатын таңба немесе топ болмаса null",
+  ],
+  [
+    "the document's reference is 1 to {0} characters without control characters",
+    "ссылка на документ — от 1 до {0} символов без управляющих символов",
+    "құжатқа сілтеме — басқару таңбаларынсыз 1–{0} таңба",
+  ],
+  [
+    "an id is 1 to {0} printable characters without spaces",
+    "идентификатор — от 1 до {0} печатных символов без пробелов",
+    "идентификатор — бос орынсыз 1–{0} басылатын таңба",
+  ],
+  [
+    "an id is 1 to {0} printable characters",
+    "идентификатор — от 1 до {0} печатных символов",
+    "идентификатор — 1–{0} басылатын таңба",
+  ],
+  [
+    "client name must be 1 to {0} characters",
+    "имя клиента должно содержать от 1 до {0} символов",
+    "клиент атауы 1–{0} таңбадан тұруы керек",
+  ],
+  ["buyer category {0} is not known", "категория покупателя {0} неизвестна", "{0} сатып алушы санаты белгісіз"],
+  [
+    "member '{0}' is not a broker and cannot open client accounts",
+    "участник '{0}' не брокер и не может открывать клиентские счета",
+    "'{0}' қатысушысы брокер емес, клиент шоттарын аша алмайды",
+  ],
+  [
+    "broker '{0}' trades only through client accounts",
+    "брокер '{0}' торгует только через клиентские счета",
+    "'{0}' брокері тек клиент шоттары арқылы сауда жасайды",
+  ],
+  [
+    "a basis id is 1 to {0} printable characters",
+    "идентификатор базиса — от 1 до {0} печатных символов",
+    "базис идентификаторы — 1–{0} басылатын таңба",
+  ],
+  [
+    "a void names the rule the trade broke, 1 to {0} characters",
+    "аннулирование называет правило, которое нарушила сделка, от 1 до {0} символов",
+    "мәмілені жою ол бұзған ережені атайды, 1–{0} таңба",
+  ],
+  [
+    "the checked document's reference is 1 to {0} characters without control characters",
+    "ссылка на проверенный документ — от 1 до {0} символов без управляющих символов",
+    "тексерілген құжатқа сілтеме — басқару таңбаларынсыз 1–{0} таңба",
+  ],
+  [
+    "at most {0} instruments may be listed",
+    "можно зарегистрировать не более {0} инструментов",
+    "{0} құралдан артық тіркеуге болмайды",
+  ],
+  ["mode {0} is not one of {1}", "режим {0} не входит в: {1}", "{0} режимі мыналардың қатарында жоқ: {1}"],
+  [
+    "tick size {0} must be from 1 to {1}",
+    "шаг цены {0} должен быть от 1 до {1}",
+    "баға қадамы {0}: 1–{1} аралығында болуы керек",
+  ],
+  [
+    "lot size {0} must be from 1 to {1}",
+    "размер лота {0} должен быть от 1 до {1}",
+    "лот мөлшері {0}: 1–{1} аралығында болуы керек",
+  ],
+  [
+    "reference price {0} must be a multiple of the tick {1}",
+    "справочная цена {0} должна быть кратна шагу цены {1}",
+    "{0} анықтамалық бағасы {1} баға қадамына еселі болуы керек",
+  ],
+  [
+    "a cleared instrument's lot size must be whole tonnes, not {0} kg",
+    "размер лота инструмента с клирингом — целые тонны, а не {0} кг",
+    "клирингі бар құралдың лот мөлшері {0} кг емес, бүтін тонна болуы керек",
+  ],
+  ["unknown field {0}; known: {1}", "неизвестное поле {0}; известные: {1}", "белгісіз өріс {0}; белгілілері: {1}"],
+  [
+    "no instrument delivers to region '{0}'",
+    "ни один инструмент не поставляет в регион '{0}'",
+    "'{0}' өңіріне ешбір құрал жеткізбейді",
+  ],
+  [
+    "scope {0} is not one of market, region, instrument",
+    "охват {0} не входит в: market, region, instrument",
+    "{0} ауқымы мыналардың қатарында жоқ: market, region, instrument",
+  ],
+  [
+    "the output affected, a whole number of kg from 1 to {0}",
+    "затронутый объём выпуска, целое число кг от 1 до {0}",
+    "әсер еткен өнім көлемі, 1–{0} аралығындағы кг-ның бүтін саны",
+  ],
+  [
+    "description.deliveryPeriod {0} must be a month, YYYY-MM",
+    "description.deliveryPeriod {0} должен быть месяцем, ГГГГ-ММ",
+    "description.deliveryPeriod {0} ай болуы керек, ЖЖЖЖ-АА",
+  ],
+  ["a list without repeats of: {0}", "список без повторов из: {0}", "мыналардың қайталанбайтын тізімі: {0}"],
+  [
+    "1 to {0} notification ids of 1 to {1} characters",
+    "от 1 до {0} идентификаторов уведомлений длиной от 1 до {1} символов",
+    "ұзындығы 1–{1} таңба болатын 1–{0} хабарлама идентификаторы",
+  ],
+  [
+    "null or one address like name@example.kz of at most {0} characters",
+    "null или один адрес вида name@example.kz не длиннее {0} символов",
+    "null немесе name@example.kz түріндегі, ұзындығы {0} таңбадан аспайтын бір мекенжай",
+  ],
+  [
+    "an alert id is 1 to {0} printable ASCII characters without spaces",
+    "идентификатор сигнала — от 1 до {0} печатных символов ASCII без пробелов",
+    "дабыл идентификаторы — бос орынсыз 1–{0} басылатын ASCII таңба",
+  ],
+  [
+    "the date of effect is a real date (YYYY-MM-DD) after today, {0}: a rate never changes for trades already made",
+    "дата вступления в силу — настоящая дата (ГГГГ-ММ-ДД) позже сегодняшней, {0}: ставка не меняется для уже заключённых сделок",
+    "күшіне ену күні — бүгінгі {0} күнінен кейінгі нақты күн (ЖЖЖЖ-АА-КК): жасалған мәмілелер үшін мөлшерлеме өзгермейді",
+  ],
+  [
+    "sauda's amend changes only Price(44) and OrderQty(38); the order is {0}",
+    "изменение заявки на бирже меняет только Price(44) и OrderQty(38); заявка — {0}",
+    "биржада өтінімді өзгерту тек Price(44) пен OrderQty(38) мәнін өзгертеді; өтінім — {0}",
+  ],
+  [
+    "sauda's amend cannot change the time in force ({0})",
+    "изменение заявки на бирже не может менять срок действия ({0})",
+    "биржада өтінімді өзгерту әрекет ету мерзімін ({0}) өзгерте алмайды",
+  ],
+  [
+    "the new OrderQty must be more than the {0} t already filled (to stop the order, cancel it)",
+    "новый OrderQty должен быть больше уже исполненных {0} т (чтобы остановить заявку, снимите её)",
+    "жаңа OrderQty орындалып қойған {0} т-дан көп болуы керек (өтінімді тоқтату үшін оны жойыңыз)",
+  ],
+  [
+    "{0} is a number too large to hold (not finite)",
+    "{0} — слишком большое число (не конечное)",
+    "{0} — тым үлкен сан (шекті емес)",
+  ],
+  [
+    "channel '{0}' takes neither an instrument nor an account (it is the signed-in member's)",
+    "канал '{0}' не принимает ни инструмента, ни счёта (он относится к вошедшему участнику)",
+    "'{0}' арнасы құралды да, шотты да қабылдамайды (ол кірген қатысушыныкі)",
+  ],
+  [
+    "channel '{0}' takes neither an instrument nor an account",
+    "канал '{0}' не принимает ни инструмента, ни счёта",
+    "'{0}' арнасы құралды да, шотты да қабылдамайды",
+  ],
+  [
+    "channel '{0}' takes an instrument, not an account",
+    "канал '{0}' принимает инструмент, а не счёт",
+    "'{0}' арнасы шотты емес, құралды қабылдайды",
+  ],
+  ["channel '{0}' needs an instrument", "каналу '{0}' нужен инструмент", "'{0}' арнасына құрал керек"],
+  [
+    "channel '{0}' takes an account, not an instrument",
+    "канал '{0}' принимает счёт, а не инструмент",
+    "'{0}' арнасы құралды емес, шотты қабылдайды",
+  ],
+  ["channel '{0}' needs an account", "каналу '{0}' нужен счёт", "'{0}' арнасына шот керек"],
+  [
+    "only the trades channel resumes from a seq (fromSeq); the snapshot of '{0}' is complete as it is",
+    "продолжить с номера записи (fromSeq) можно только канал trades; снимок '{0}' и так полон",
+    "жазба нөмірінен (fromSeq) тек trades арнасы жалғасады; '{0}' суреті онсыз да толық",
+  ],
+  [
+    "fromSeq {0} is more than {1} records behind ({2}): subscribe without it for a snapshot",
+    "fromSeq {0} отстаёт более чем на {1} записей ({2}): подпишитесь без него, чтобы получить снимок",
+    "fromSeq {0} {1} жазбадан артық қалып қойған ({2}): суретті алу үшін онсыз жазылыңыз",
+  ],
   ["paying obligation '{0}'", "оплата обязательства '{0}'", "'{0}' міндеттемесін төлеу"],
   [
     "a name is 1 to {0} characters without control characters",
@@ -265,6 +738,145 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
     "менять справочную цену {0} инструмента '{1}' (она задаёт середину ценового коридора регулятора)",
     "'{1}' құралының {0} анықтамалық бағасын өзгерту (ол реттеушінің баға дәлізінің ортасы)",
   ],
+
+  ["unknown calendar field '{0}'", "неизвестное поле календаря '{0}'", "күнтізбенің белгісіз өрісі '{0}'"],
+  [
+    "sessions must be a list of at most {0}",
+    "sessions (сессии) — список не более чем из {0} элементов",
+    "sessions (сессиялар) — {0} элементтен аспайтын тізім",
+  ],
+  [
+    "preOpenMinutes must be a whole number from 0 to {0}",
+    "preOpenMinutes — целое число от 0 до {0}",
+    "preOpenMinutes — 0–{0} аралығындағы бүтін сан",
+  ],
+  [
+    "holidays must be at most {0} real dates, YYYY-MM-DD, years {1}–{2}",
+    "holidays (праздники) — не более {0} настоящих дат, ГГГГ-ММ-ДД, годы {1!}–{2!}",
+    "holidays (мереке күндері) — {0} нақты күннен аспайды, ЖЖЖЖ-АА-КК, {1!}–{2!} жылдар",
+  ],
+  [
+    "extraSessions must be a list of at most {0}",
+    "extraSessions — список не более чем из {0} дат",
+    "extraSessions — {0} күннен аспайтын тізім",
+  ],
+  [
+    "session {0}–{1} closes before it opens",
+    "сессия {0}–{1} закрывается раньше, чем открывается",
+    "{0}–{1} сессиясы ашылмай тұрып жабылады",
+  ],
+  [
+    "each extra session needs a real date, YYYY-MM-DD, years {0}–{1}",
+    "каждой дополнительной сессии нужна настоящая дата, ГГГГ-ММ-ДД, годы {0!}–{1!}",
+    "әр қосымша сессияға нақты күн керек, ЖЖЖЖ-АА-КК, {0!}–{1!} жылдар",
+  ],
+  [
+    "sessions {0}–{1} and {2}–{3} overlap (with the pre-open)",
+    "сессии {0}–{1} и {2}–{3} пересекаются (с учётом предоткрытия)",
+    "{0}–{1} және {2}–{3} сессиялары қиылысады (ашылу алдындағы кезеңмен қоса)",
+  ],
+  [
+    "a password needs at least {0} characters, this one has {1}",
+    "пароль должен содержать не менее {0} символов, в этом — {1}",
+    "құпиясөзде кемінде {0} таңба болуы керек, мұнда — {1}",
+  ],
+  [
+    "a password has at most {0} characters, this one has {1}",
+    "пароль содержит не более {0} символов, в этом — {1}",
+    "құпиясөзде ең көбі {0} таңба болады, мұнда — {1}",
+  ],
+  ["basis {0}: {1}", "базис {0}: {1}", "{0} базисі: {1}"],
+  [
+    "buyerDefaultCollateralTo {0} must be 'seller' or 'exchange'",
+    "buyerDefaultCollateralTo {0} должен быть 'seller' (продавцу) или 'exchange' (бирже)",
+    "buyerDefaultCollateralTo {0}: 'seller' (сатушыға) немесе 'exchange' (биржаға) болуы керек",
+  ],
+  ["unknown clearing field {0}", "неизвестное поле клиринга {0}", "клирингтің белгісіз өрісі {0}"],
+  [
+    "description.name must be 1 to {0} characters",
+    "description.name — от 1 до {0} символов",
+    "description.name — 1–{0} таңба",
+  ],
+  [
+    "description.basis '{0}' differs from the clearing basis '{1}'",
+    "description.basis '{0}' отличается от базиса клиринга '{1}'",
+    "description.basis '{0}' клиринг базисінен '{1}' өзгеше",
+  ],
+  ["unknown description field {0}", "неизвестное поле description {0}", "description-тің белгісіз өрісі {0}"],
+  [
+    "floor {0} is above the ceiling {1}",
+    "нижняя граница {0} выше потолка {1}",
+    "{0} төменгі шегі {1} жоғарғы шегінен жоғары",
+  ],
+  [
+    "ceilingPath must be a list of at most {0} steps",
+    "ceilingPath — список не более чем из {0} шагов",
+    "ceilingPath — {0} қадамнан аспайтын тізім",
+  ],
+  [
+    "ceiling path step {0} is below the floor {1}",
+    "шаг графика потолка {0} ниже нижней границы {1}",
+    "баға шегі кестесінің {0} қадамы {1} төменгі шегінен төмен",
+  ],
+  ["description.{0} {1}: {2}", "поле description.{0} {1}: {2}", "description.{0} өрісі {1}: {2}"],
+  [
+    "unknown section '{0}'; the sections are {1}",
+    "неизвестный раздел '{0}'; разделы: {1}",
+    "белгісіз бөлім '{0}'; бөлімдер: {1}",
+  ],
+  [
+    "unknown field {0}.{1}; the fields are {2}",
+    "неизвестное поле {0}.{1}; поля: {2}",
+    "белгісіз өріс {0}.{1}; өрістер: {2}",
+  ],
+  ["{0}.enabled must be true or false", "{0}.enabled — true или false", "{0}.enabled — true немесе false"],
+  [
+    "priceLimitBidding.sessionsMin {0} is more than windowSessions {1}",
+    "priceLimitBidding.sessionsMin {0} больше, чем windowSessions {1}",
+    "priceLimitBidding.sessionsMin {0} windowSessions {1} мәнінен көп",
+  ],
+  // General patterns last: a particular one above that they would match too wins.
+  [
+    "{0} is {1}; it must be {2} from {3} to {4}",
+    "{0} = {1}; нужно {2} от {3} до {4}",
+    "{0} = {1}; {3}–{4} аралығындағы {2} болуы керек",
+  ],
+  ["{0} must be an object", "{0} должен быть объектом", "{0} объект болуы керек"],
+  [
+    "{0} {1} must be a whole number of basis points from 0 to {2}",
+    "{0} {1} должен быть целым числом базисных пунктов от 0 до {2}",
+    "{0} {1}: 0–{2} аралығындағы базистік тармақтардың бүтін саны болуы керек",
+  ],
+  [
+    "{0} {1} must be a whole number of basis points from 1 to {2}",
+    "{0} {1} должен быть целым числом базисных пунктов от 1 до {2}",
+    "{0} {1}: 1–{2} аралығындағы базистік тармақтардың бүтін саны болуы керек",
+  ],
+  [
+    "{0} {1} must be from 1 ms to one year",
+    "{0} {1} должен быть от 1 мс до одного года",
+    "{0} {1}: 1 мс-тен бір жылға дейін болуы керек",
+  ],
+  [
+    "{0} {1} must be a price on the tick {2}",
+    "{0} {1} должен быть ценой, кратной шагу {2}",
+    "{0} {1}: {2} баға қадамына еселі баға болуы керек",
+  ],
+  [
+    "{0} {1} must be from {2} ms to {3} ms",
+    "{0} {1} должен быть от {2} мс до {3} мс",
+    "{0} {1}: {2} мс-тен {3} мс-ке дейін болуы керек",
+  ],
+  [
+    "{0} {1} must be a whole number from 1 to {2}",
+    "{0} {1} должен быть целым числом от 1 до {2}",
+    "{0} {1}: 1–{2} аралығындағы бүтін сан болуы керек",
+  ],
+  ["1 to {0} characters", "от 1 до {0} символов", "1–{0} таңба"],
+  ["one of {0}", "одно из: {0}", "мыналардың бірі: {0}"],
+  ["null, or {0}", "null или {0}", "null немесе {0}"],
+  ["id {0}: {1}", "идентификатор {0}: {1}", "{0} идентификаторы: {1}"],
+  ["{0} between {1} and {2}", "{0} между {1} и {2}", "{1} мен {2} арасындағы {0}"],
 ];
 
 /** Roles (engine/access.ts) as words. */
@@ -340,13 +952,21 @@ export function translatePhrase(text: string, language: Language): string {
     const parts = match
       .slice(1)
       .map((part) =>
-        /^-?\d+$/.test(part)
-          ? formatInteger(part, language)
-          : /^\d{4}-\d{2}-\d{2}$/.test(part)
-            ? formatDate(part, language)
-            : translatePhrase(part, language),
+        /^-?\d{1,3}(?:,\d{3})+$|^-?\d+$/.test(part)
+          ? formatInteger(part.replaceAll(",", ""), language)
+          : /^-?\d+\.\d+$/.test(part)
+            ? part.replace(".", ",")
+            : /^\d{4}-\d{2}-\d{2}$/.test(part)
+              ? formatDate(part, language)
+              : knowsPhrase(part)
+                ? translatePhrase(part, language)
+                : codeWord(part, language),
       );
-    return pattern[language].replace(/\{(\d)\}/g, (_, index: string) => parts[Number(index)] ?? "?");
+    // `{0!}`: the part as written (a year is not a number to group).
+    return pattern[language].replace(
+      /\{(\d)(!?)\}/g,
+      (_, index: string, raw: string) => (raw === "!" ? match[Number(index) + 1] : parts[Number(index)]) ?? "?",
+    );
   }
   return text;
 }

@@ -39,6 +39,12 @@ const WIRE_WORDS = new Set([
   "limit",
   "market",
 ]);
+/**
+ * Latin words a Russian phrase may hold: protocol names (FIX tags, JSON), field names and wire values a program
+ * must send as written (null, true, a camelCase field such as fromMs, a quoted value, the channels book and trades …).
+ */
+const PHRASE_WIRE_WORDS =
+  /\(drop copy\)|FIX|API|JSON|GTD|UTCTimestamp|OrigClOrdID|OrderID|OrderQty|Price|description\.deliveryPeriod|name@example\.kz|'[^']*'|\bdescription(?:\.\w+)?|\b[a-z]+[A-Z]\w*|\b(?:null|true|false|planned|unplanned|member|market|region|instrument|book|trades|sessions|weekends|holidays|enabled)\b/g;
 const CYRILLIC = /[а-яёәғқңөұүһі]/i;
 const KAZAKH_LETTERS = /[әғқңөұүһі]/i;
 
@@ -90,6 +96,74 @@ function known(written: string): boolean {
   return Object.keys(ACTION_PHRASES).some((phrase) => matcher.test(phrase));
 }
 
+/**
+ * Texts in error details left out of the scan: those built around a JSON Schema validator's own message
+ * (`first?.message`): REQUEST_INVALID's (rendered from the validation catalogue by its keyword,
+ * src/domain/validation-messages.ts) and the server's own check of a stream message it sends (a fault of the
+ * server, not of a request).
+ */
+const VALIDATOR_MESSAGE = "first?.message";
+/** Files whose `reason` results become error details though not written inside a problem(...) (market.ts uncross). */
+const DETAIL_SOURCES = new Set(["engine/auction.ts"]);
+/** Helpers whose last argument is a detail's text: a field's rule, what money or gas was for. */
+const DETAIL_HELPERS = "field|invalid|missing|fundsProblem|volumeProblem";
+
+/** The start of the object literal around `at` (the `{` not closed before it), or -1. */
+function objectStart(text: string, at: number): number {
+  let depth = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    if (text[i] === "}") depth++;
+    else if (text[i] === "{" && depth-- === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Every rule, reason, purpose and `what` text src/engine and src/gateway write into error details: [file, text as
+ * written]. Found as `rule:` / `reason:` / `purpose:` / `what:` literals of an object passed to problem(...) or
+ * new HttpProblem(...) (not the reasons of journal events or the examples of request schemas: those are what people
+ * type), as the last argument of the helpers above, and as the rule texts of `…Rule` functions and constants.
+ */
+function detailTexts(): [string, string][] {
+  const found: [string, string][] = [];
+  for (const file of [...sources(join(SRC, "engine")), ...sources(join(SRC, "gateway"))]) {
+    const name = relative(SRC, file);
+    const text = readFileSync(file, "utf8");
+    for (const detail of text.matchAll(/\b(?:rule|reason|purpose|what):\s*("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
+      const start = objectStart(text, detail.index);
+      const before = text.slice(Math.max(0, start - 120), start);
+      if (DETAIL_SOURCES.has(name) || /[pP]roblem\(\s*("[A-Z_]+"|[\w.]+)\s*,\s*$/.test(before)) {
+        found.push([name, detail[1]!]);
+      }
+    }
+    for (const call of text.matchAll(new RegExp(`\\b_?(?:${DETAIL_HELPERS})\\(((?:[^()]|\\([^()]*\\))*)\\)`, "g"))) {
+      const args = (call[1] ?? "").trim().replace(/,$/, "").trim();
+      const last = [...args.matchAll(LITERAL)].map((m) => m[1]!).at(-1);
+      if (last !== undefined && args.endsWith(last)) found.push([name, last]);
+    }
+    // Checkers that answer the reason a value is refused (checkSafeguards, checkCalendar, passwordProblem …).
+    for (const checker of text.matchAll(
+      /function (?:check\w+|\w+Problem)\([^)]*\): string \| null \{([\s\S]*?)\n\}/g,
+    )) {
+      for (const answer of (checker[1] ?? "").matchAll(/(?:\breturn|\?\s*null\s*:)\s+("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
+        found.push([name, answer[1]!]);
+      }
+    }
+    for (const rule of text.matchAll(/\b\w+Rule(?:\([^)]*\)[^{]*\{\s*return|\s*=)\s*("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
+      found.push([name, rule[1]!]);
+    }
+  }
+  // The surveillance configuration's errors, which the engine passes on as SURVEILLANCE_CONFIG_INVALID's reason.
+  const config = readFileSync(join(SRC, "domain/surveillance-config.ts"), "utf8");
+  for (const error of config.matchAll(/(?:new ConfigError\(|\?)\s*("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
+    found.push(["domain/surveillance-config.ts", error[1]!]);
+  }
+  for (const kind of config.matchAll(/\?\s*("(?:[^"\\]|\\.)*")\s*:\s*("(?:[^"\\]|\\.)*")/g)) {
+    found.push(["domain/surveillance-config.ts", kind[2]!]);
+  }
+  return found.filter(([, written]) => !written.includes(VALIDATOR_MESSAGE));
+}
+
 describe("the phrase catalogue", () => {
   it("translates every action phrase the source code passes to a refusal", () => {
     const phrases = actionPhrases();
@@ -98,10 +172,21 @@ describe("the phrase catalogue", () => {
     expect(missing).toEqual([]);
   });
 
+  it("translates every rule, reason and purpose text src/engine and src/gateway write into error details", () => {
+    const texts = detailTexts();
+    expect(texts.length).toBeGreaterThan(100);
+    const missing = texts.filter(([, written]) => !known(written)).map(([file, written]) => `${file}: ${written}`);
+    expect(missing).toEqual([]);
+  });
+
   it("has real Russian and Kazakh for every phrase", () => {
     const problems: string[] = [];
-    for (const [english, { ru, kk }] of Object.entries({ ...ACTION_PHRASES, ...TEXT_PHRASES })) {
-      if (!CYRILLIC.test(ru) || /[a-z]{4,}/.test(ru.replace(/\(drop copy\)|FIX|API|JSON|GTD/g, ""))) {
+    // Patterns with a number in each part: their sentences are checked like the phrases.
+    const patterns = PHRASE_PATTERNS.map((english) => english.replace(/\{\d\}/g, "7")).map(
+      (english) => [english, { ru: translatePhrase(english, "ru"), kk: translatePhrase(english, "kk") }] as const,
+    );
+    for (const [english, { ru, kk }] of [...Object.entries({ ...ACTION_PHRASES, ...TEXT_PHRASES }), ...patterns]) {
+      if (!CYRILLIC.test(ru) || /[a-z]{4,}/.test(ru.replace(PHRASE_WIRE_WORDS, ""))) {
         problems.push(`ru: ${english}`);
       }
       if (!KAZAKH_LETTERS.test(kk) && !CYRILLIC.test(kk)) problems.push(`kk: ${english}`);
@@ -132,6 +217,31 @@ describe("the phrase catalogue", () => {
       "жөнелту күні — 15.01.2026 мен 14.02.2026 аралығындағы нақты ЖЖЖЖ-АА-КК күні",
     );
     expect(translatePhrase("a note is 1 to 2000 characters", "ru")).toBe("заметка — от 1 до 2\u00a0000 символов");
+    // A part is a phrase or a code word in turn (a role, a nested rule); a date in the reader's way.
+    expect(
+      translatePhrase("a trader belongs to a member: an id is 1 to 64 printable ASCII characters without spaces", "kk"),
+    ).toBe("трейдер қатысушыға тиесілі: идентификатор — бос орынсыз 1–64 басылатын ASCII таңба");
+    expect(translatePhrase("a viewer belongs to a member: give 'member'", "ru")).toBe(
+      "наблюдатель относится к участнику: укажите 'member'",
+    );
+    expect(translatePhrase("1 to 20 notification ids of 1 to 64 characters", "ru")).toBe(
+      "от 1 до 20 идентификаторов уведомлений длиной от 1 до 64 символов",
+    );
+    expect(translatePhrase("tick size 0 must be from 1 to 100000000", "kk")).toBe(
+      "баға қадамы 0: 1–100\u00a0000\u00a0000 аралығында болуы керек",
+    );
+    expect(translatePhrase("each extra session needs a real date, YYYY-MM-DD, years 2020–2100", "ru")).toBe(
+      "каждой дополнительной сессии нужна настоящая дата, ГГГГ-ММ-ДД, годы 2020–2100",
+    );
+    expect(translatePhrase("breakerAuctionMs 5 must be from 1,000 ms to 3,600,000 ms", "kk")).toBe(
+      "breakerAuctionMs 5: 1\u00a0000 мс-тен 3\u00a0600\u00a0000 мс-ке дейін болуы керек",
+    );
+    expect(
+      translatePhrase("spoofing.ratio is 7; it must be a number with at most two decimals from 0.5 to 100", "ru"),
+    ).toBe("spoofing.ratio = 7; нужно число не более чем с двумя знаками после запятой от 0,5 до 100");
+    expect(translatePhrase("a password needs at least 12 characters, this one has 5", "kk")).toBe(
+      "құпиясөзде кемінде 12 таңба болуы керек, мұнда — 5",
+    );
     expect(roleWord("regulator", "kk")).toBe("реттеуші");
     expect(roleWord("nobody", "ru")).toBe("nobody");
   });

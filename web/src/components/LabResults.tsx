@@ -19,6 +19,7 @@ import type {
 import { decimal, signedDecimal } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { carried } from "../lab-form.ts";
+import { weekMean } from "../lab-series.ts";
 import { FanChart } from "./FanChart.tsx";
 import { type ChartAxis, type ChartLine, LabChart } from "./LabChart.tsx";
 
@@ -329,21 +330,21 @@ function chartLines(
         label: t("lab.volumes.exchange"),
         run: label,
         color: VOLUME_COLORS.exchange,
-        values: result.national.exchangeTonnes,
+        values: weekMean(result.national.exchangeTonnes),
       },
       {
         key: `${label}-off`,
         label: t("lab.volumes.offExchange"),
         run: label,
         color: VOLUME_COLORS.offExchange,
-        values: offExchange(result),
+        values: weekMean(offExchange(result)),
       },
       {
         key: `${label}-export`,
         label: t("lab.volumes.export"),
         run: label,
         color: VOLUME_COLORS.export,
-        values: result.national.exportTonnes,
+        values: weekMean(result.national.exportTonnes),
       },
     ]),
   };

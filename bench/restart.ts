@@ -20,6 +20,7 @@ import { createInterface } from "node:readline";
 import type { Command } from "../src/engine/commands.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { Random } from "../src/simulator/random.ts";
+import { twoPartyMarket } from "../test/support/two-party-market.ts";
 
 const COMMANDS = Number(process.env.BENCH_RESTART_COMMANDS ?? 1_000_000);
 /** Snapshots (engine and read models) by count while writing the journal; default the server's. */
@@ -30,31 +31,7 @@ const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
 const INSTRUMENT = "PB-KAZGPZ-MNG";
 const IN_FLIGHT_MAX = 20_000;
 
-const SETUP: Command[] = [
-  {
-    type: "instrument.list",
-    instrument: INSTRUMENT,
-    mode: "continuous",
-    tickSize: 100,
-    lotSize: 1000,
-    clearing: {
-      basis: "KAZGPZ",
-      collateralBps: 500,
-      feeBps: 5,
-      paymentWindowMs: 86_400_000,
-      deliveryWindowMs: 432_000_000,
-      buyerDefaultCollateralTo: "seller",
-      sellerPenaltyBps: 1000,
-    },
-  },
-  { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
-  { type: "member.add", member: "P", name: "Producer", roles: ["producer"] },
-  { type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" },
-  { type: "account.open", account: "P1", member: "P" },
-  { type: "account.open", account: "B1", member: "B" },
-  { type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: 900_000_000_000 },
-  { type: "money.deposit", account: "B1", amount: 900_000_000_000_000, reference: "SETUP-B1" },
-];
+const SETUP: Command[] = twoPartyMarket(INSTRUMENT, 900_000_000_000);
 
 async function writeJournal(dir: string, commands: number): Promise<void> {
   const exchange = await Exchange.open({

@@ -31,6 +31,7 @@ import { Users } from "../src/gateway/users.ts";
 import { PostgresStore } from "../src/journal/postgres-store.ts";
 import { Random } from "../src/simulator/random.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "./support/postgres.ts";
+import { twoPartyMarket } from "./support/two-party-market.ts";
 
 const ROUNDS = Number(process.env.HA_ROUNDS ?? 20);
 const NODES = Math.max(2, Number(process.env.HA_NODES ?? 4));
@@ -44,31 +45,7 @@ const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
 const NODE = resolve(import.meta.dirname, "support/ha-node.ts");
 const INSTRUMENT = "PB-KAZGPZ-HA";
 
-const SETUP: Command[] = [
-  {
-    type: "instrument.list",
-    instrument: INSTRUMENT,
-    mode: "continuous",
-    tickSize: 100,
-    lotSize: 1000,
-    clearing: {
-      basis: "KAZGPZ",
-      collateralBps: 500,
-      feeBps: 5,
-      paymentWindowMs: 86_400_000,
-      deliveryWindowMs: 432_000_000,
-      buyerDefaultCollateralTo: "seller",
-      sellerPenaltyBps: 1000,
-    },
-  },
-  { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
-  { type: "member.add", member: "P", name: "Producer", roles: ["producer"] },
-  { type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" },
-  { type: "account.open", account: "P1", member: "P" },
-  { type: "account.open", account: "B1", member: "B" },
-  { type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: 900_000_000 },
-  { type: "money.deposit", account: "B1", amount: 900_000_000_000_000, reference: "SETUP-B1" },
-];
+const SETUP: Command[] = twoPartyMarket(INSTRUMENT);
 
 class Node {
   readonly process: ChildProcessWithoutNullStreams;

@@ -26,7 +26,6 @@ import { connect, type Socket } from "node:net";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Command } from "../src/engine/commands.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { encode, type Field, Framer, fieldsText } from "../src/gateway/fix/codec.ts";
 import { FixGateway } from "../src/gateway/fix/gateway.ts";
@@ -35,12 +34,15 @@ import { FIX_STORE_FILE_NAME } from "../src/gateway/fix/store.ts";
 import { tengeText } from "../src/gateway/fix/units.ts";
 import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
 import { Users } from "../src/gateway/users.ts";
+import {
+  BENCH_INSTRUMENT as INSTRUMENT,
+  openBenchMarket,
+  BENCH_REFERENCE_PRICE as REFERENCE_PRICE,
+  BENCH_TICK as TICK,
+} from "./bench-market.ts";
 
-const INSTRUMENT = "PB-BENCH-2026-01";
 const MEMBERS = 64;
 const LIVE_ORDERS_PER_MEMBER = 40;
-const REFERENCE_PRICE = 13_300_000;
-const TICK = 100;
 const WARMUP_MS = 2000;
 const MEASURE_MS = 10_000;
 const DRAIN_MS = 15_000;
@@ -71,63 +73,13 @@ async function serve(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), "sauda-bench-fix-"));
   const exchange = await Exchange.open({ data: dir });
   const users = new Users(exchange, { scrypt: LIGHT_SCRYPT });
-  const setup: Command[] = [
-    {
-      type: "instrument.list",
-      instrument: INSTRUMENT,
-      mode: "continuous",
-      tickSize: TICK,
-      lotSize: 1000,
-      referencePrice: REFERENCE_PRICE,
-      clearing: {
-        basis: "KAZGPZ",
-        collateralBps: 500,
-        feeBps: 5,
-        paymentWindowMs: 86_400_000,
-        deliveryWindowMs: 432_000_000,
-        buyerDefaultCollateralTo: "seller",
-        sellerPenaltyBps: 1000,
-      },
-    },
-    { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
-  ];
-  const members: Credentials[] = [];
-  for (let i = 0; i < MEMBERS; i++) {
-    const producer = i % 2 === 0;
-    const member = `M${String(i).padStart(3, "0")}`;
-    const account = `${member}-1`;
-    setup.push(
-      producer
-        ? { type: "member.add", member, name: `Producer ${i}`, roles: ["producer"] }
-        : { type: "member.add", member, name: `Buyer ${i}`, roles: ["buyer"], buyerCategory: "gas-distribution" },
-      { type: "account.open", account, member },
-      producer
-        ? { type: "gas.declare", account, basis: "KAZGPZ", quantity: 1_000_000_000 }
-        : { type: "money.deposit", account, amount: 1_000_000_000_000, reference: `BENCH-${member}` },
-    );
-    const keyId = `key-${member}`;
-    const secret = `secret-${member}-${i * 7919}`;
-    members.push({ member, account, side: producer ? "2" : "1", keyId, secret });
-  }
-  const outcomes = await Promise.all(setup.map((command) => exchange.submit(command)));
-  const refused = outcomes.flatMap((o) => o.events.filter((e) => e.type === "rejected"));
-  if (refused.length > 0) throw new Error(`set-up refused: ${JSON.stringify(refused[0])}`);
-  // Users and keys through the journal, once their members exist.
-  for (const m of members) {
-    const user = `trader-${m.member}`;
-    await users.create(
-      {
-        id: user,
-        name: user,
-        role: "trader",
-        member: m.member,
-        password: "a bench password nobody uses",
-        reason: "bench",
-      },
-      {},
-    );
-    await users.createKey(user, ["read", "trade"], {}, { id: m.keyId, secret: m.secret });
-  }
+  const members: Credentials[] = (await openBenchMarket(exchange, users, MEMBERS)).map((m) => ({
+    member: m.member,
+    account: m.account,
+    side: m.producer ? "2" : "1",
+    keyId: m.keyId,
+    secret: m.secret,
+  }));
   const fix = await FixGateway.start({
     exchange,
     users,

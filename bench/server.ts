@@ -35,19 +35,21 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import type { Command } from "../src/engine/commands.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
 import { buildServer } from "../src/gateway/server.ts";
 import { sign } from "../src/gateway/signing.ts";
 import { Users } from "../src/gateway/users.ts";
+import {
+  BENCH_INSTRUMENT as INSTRUMENT,
+  BENCH_LOT_KG as LOT_KG,
+  openBenchMarket,
+  BENCH_REFERENCE_PRICE as REFERENCE_PRICE,
+  BENCH_TICK as TICK,
+} from "./bench-market.ts";
 
-const INSTRUMENT = "PB-BENCH-2026-01";
 const MEMBERS = 128;
 const LIVE_ORDERS_PER_MEMBER = 40;
-const REFERENCE_PRICE = 13_300_000;
-const TICK = 100;
-const LOT_KG = 1000;
 const WARMUP_MS = 2000;
 const MEASURE_MS = 10_000;
 /** After the last op is sent, how long to wait for its answer before counting it lost. */
@@ -90,61 +92,13 @@ async function serve(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), "sauda-bench-server-"));
   const exchange = await Exchange.open({ data: dir });
   const users = new Users(exchange, { scrypt: LIGHT_SCRYPT });
-  const setup: Command[] = [
-    {
-      type: "instrument.list",
-      instrument: INSTRUMENT,
-      mode: "continuous",
-      tickSize: TICK,
-      lotSize: LOT_KG,
-      referencePrice: REFERENCE_PRICE,
-      clearing: {
-        basis: "KAZGPZ",
-        collateralBps: 500,
-        feeBps: 5,
-        paymentWindowMs: 86_400_000,
-        deliveryWindowMs: 432_000_000,
-        buyerDefaultCollateralTo: "seller",
-        sellerPenaltyBps: 1000,
-      },
-      description: { product: "propane-butane", basis: "KAZGPZ", region: "MANGYSTAU", deliveryPeriod: "2026-01" },
-    },
-    { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
-  ];
-  const members: Credentials[] = [];
-  for (let i = 0; i < MEMBERS; i++) {
-    const producer = i % 2 === 0;
-    const member = `M${String(i).padStart(3, "0")}`;
-    const account = `${member}-1`;
-    setup.push(
-      producer
-        ? { type: "member.add", member, name: `Producer ${i}`, roles: ["producer"] }
-        : { type: "member.add", member, name: `Buyer ${i}`, roles: ["buyer"], buyerCategory: "gas-distribution" },
-      { type: "account.open", account, member },
-      producer
-        ? { type: "gas.declare", account, basis: "KAZGPZ", quantity: 1_000_000_000 }
-        : { type: "money.deposit", account, amount: 1_000_000_000_000, reference: `BENCH-${member}` },
-    );
-    members.push({
-      member,
-      account,
-      side: producer ? "sell" : "buy",
-      keyId: `key-${member}`,
-      secret: `secret-${member}-${i * 7919}`,
-    });
-  }
-  const outcomes = await Promise.all(setup.map((command) => exchange.submit(command)));
-  const refused = outcomes.flatMap((o) => o.events.filter((e) => e.type === "rejected"));
-  if (refused.length > 0) throw new Error(`set-up refused: ${JSON.stringify(refused[0])}`);
-  // Users and keys through the journal, once their members exist.
-  for (const m of members) {
-    const user = `trader-${m.member}`;
-    await users.create(
-      { id: user, name: user, role: "trader", member: m.member, password: "bench password 1234", reason: "bench" },
-      {},
-    );
-    await users.createKey(user, ["read", "trade"], {}, { id: m.keyId, secret: m.secret });
-  }
+  const members: Credentials[] = (await openBenchMarket(exchange, users, MEMBERS)).map((m) => ({
+    member: m.member,
+    account: m.account,
+    side: m.producer ? "sell" : "buy",
+    keyId: m.keyId,
+    secret: m.secret,
+  }));
 
   const app = await buildServer({
     exchange,

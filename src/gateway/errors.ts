@@ -67,6 +67,36 @@ export interface ValidationError {
   readonly params?: Record<string, unknown>;
 }
 
+/**
+ * The error to report from a validator's list. A union of literals (`Type.Union([Type.Literal("a"), ...])`) fails as
+ * one `const` error per branch followed by the `anyOf` that holds them; reporting the first branch alone would name
+ * one allowed value as if it were the only one. Such a run is reported as one `enum` error listing every value.
+ */
+export function reportedValidationError(
+  errors: readonly (ValidationError & { readonly message?: string })[],
+): (ValidationError & { readonly message?: string }) | undefined {
+  const first = errors[0];
+  if (first?.keyword !== "const") return first;
+  const path = first.instancePath ?? "";
+  const allowed: unknown[] = [];
+  for (const error of errors) {
+    if ((error.instancePath ?? "") !== path) return first;
+    if (error.keyword === "const") {
+      allowed.push(error.params?.allowedValue);
+      continue;
+    }
+    if (error.keyword !== "anyOf" || allowed.length < 2) return first;
+    const list = allowed.map((value) => (typeof value === "string" ? value : JSON.stringify(value))).join(", ");
+    return {
+      keyword: "enum",
+      instancePath: path,
+      params: { allowedValues: allowed },
+      message: `must be one of ${list}`,
+    };
+  }
+  return first;
+}
+
 /** The keywords whose rule is a number (ajv's `limit`, or `multipleOf`). */
 const LIMIT_KEYWORDS = new Set([
   "minimum",

@@ -46,7 +46,7 @@ import {
   SECURITY_SCHEMES,
 } from "./contract.ts";
 import { DOCS_PAGE_OPTIONS } from "./docs-page.ts";
-import { HttpProblem, sendProblem, validationDetails } from "./errors.ts";
+import { HttpProblem, reportedValidationError, sendProblem, validationDetails } from "./errors.ts";
 import { type Exchange, WritesStoppedError } from "./exchange.ts";
 import { nonFinitePath } from "./input.ts";
 import { MemberRateLimiter } from "./member-rate.ts";
@@ -394,7 +394,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       code?: string;
     };
     if (fastifyError.validation) {
-      const first = fastifyError.validation[0];
+      const first = reportedValidationError(fastifyError.validation);
       const where = `${fastifyError.validationContext ?? "request"}${first?.instancePath ?? ""}`;
       const extra = first?.params?.additionalProperty ? ` ('${String(first.params.additionalProperty)}')` : "";
       return sendProblem(

@@ -186,4 +186,29 @@ describe("over HTTP", () => {
     const order1 = await server.call(trader, "GET", "/api/accounts/AKTAU-1/orders/v-1");
     expect([order1.status, order1.body.error.code]).toEqual([404, "ORDER_NOT_FOUND"]);
   });
+  it("a value outside a union of literals names every allowed value, not the first branch's", async () => {
+    const trader = await server.login("aktau-trader");
+    const answers: { error: { code: string; message: string; details: unknown } }[] = [];
+    for (const language of ["ru", "en"]) {
+      const response = await fetch(`${server.url}/api/accounts/AKTAU-1/obligations?status=all`, {
+        headers: { "accept-language": language, cookie: trader.cookie },
+      });
+      expect(response.status).toBe(400);
+      answers.push((await response.json()) as (typeof answers)[number]);
+    }
+    for (const body of answers) {
+      expect(body.error.code).toBe("REQUEST_INVALID");
+      expect(body.error.details).toEqual({
+        reason: "querystring/status must be one of open, settled, defaulted, voided",
+        keyword: "enum",
+        part: "querystring",
+        field: "status",
+        allowed: "open, settled, defaulted, voided",
+      });
+    }
+    expect(answers.map((body) => body.error.message)).toEqual([
+      "Запрос недействителен: поле «status» в строке запроса: допустимые значения — «open», «settled», «defaulted», «voided».",
+      "The request is not valid: querystring/status must be one of open, settled, defaulted, voided.",
+    ]);
+  });
 });

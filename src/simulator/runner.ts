@@ -540,7 +540,7 @@ function startMonth(s: Scenario, market: Market, state: RunState, day: Day, prod
     state.instruments = [];
     state.nextInstruments = [];
     for (const route of market.routes) {
-      const id = listInstrument(s, market, state, route, day, day.month);
+      const id = listInstrument(s, market, state, route, day.month);
       setMonthSafeguards(s, market, state, id, day);
       state.instruments.push({ id, route, delivery: day.month });
     }
@@ -560,7 +560,7 @@ function startMonth(s: Scenario, market: Market, state: RunState, day: Day, prod
 function listNextMonth(s: Scenario, market: Market, state: RunState, day: Day): void {
   const month = nextMonth(day.month);
   for (const route of market.routes) {
-    const id = listInstrument(s, market, state, route, day, month);
+    const id = listInstrument(s, market, state, route, month);
     setMonthSafeguards(s, market, state, id, day);
     state.nextInstruments.push({ id, route, delivery: month });
   }
@@ -577,14 +577,7 @@ function planMonth(s: Scenario, market: Market, state: RunState, day: Day): void
 }
 
 /** Lists a route's call-auction instrument for the month, referenced at the route's latest session price. */
-function listInstrument(
-  s: Scenario,
-  market: Market,
-  state: RunState,
-  route: RouteInfo,
-  day: Day,
-  month: string,
-): string {
+function listInstrument(s: Scenario, market: Market, state: RunState, route: RouteInfo, month: string): string {
   const id = `PB-${route.plant}-${route.region}-${month}`;
   const key = `${route.plant}>${route.region}`;
   const reference =

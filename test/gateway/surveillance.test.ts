@@ -113,6 +113,10 @@ describe("surveillance in the server", () => {
     expect(offer.status).toBe(201);
     const bid = await server.call(buyer, "POST", "/api/orders", order("AKTAU-1", "w-bid", "buy", 13_300_000, 20_000));
     expect(bid.body.trades).toHaveLength(1);
+    // The alert is raised in the same batch as the trade that completes it: by the time the trade is acknowledged
+    // (durable), the regulator's API already lists it; nothing waits for a timer or a later batch.
+    const atAck = await server.call(regulator, "GET", "/api/regulator/surveillance/alerts");
+    expect(atAck.body.total).toBe(1);
 
     const update = await stream.next((m) => m.type === "update" && m.channel === "surveillance");
     expect(update.changes).toHaveLength(1);

@@ -106,6 +106,7 @@ DAMAGED_PID=$!
 SEGMENT="$(psql_at "$PORT" "SELECT pg_walfile_name(pg_switch_wal())")"
 for _ in $(seq 1 300); do [ -f "$ARCHIVE/$SEGMENT" ] && break; sleep 0.1; done
 [ -f "$ARCHIVE/$SEGMENT" ] || fail "WAL segment $SEGMENT never reached the archive"
+result archived_wal_segments "$(find "$ARCHIVE" -maxdepth 1 -name '0*' ! -name '*.*' | wc -l)"
 
 # 5. Recovery: the base backup copied to a new directory, WAL replayed from the archive up to the target, promoted.
 # Writes its port to $BASE/<name>.port. (Not run in a subshell: CLUSTERS must learn of it for the cleanup.)

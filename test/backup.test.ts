@@ -108,6 +108,11 @@ describe("sauda backup (SQLite, while the server writes)", () => {
       ),
     );
 
+    // One self-contained file: nothing left in a -wal beside it that copying the file alone would lose.
+    expect(existsSync(`${to}-wal`)).toBe(false);
+    expect(existsSync(`${to}-shm`)).toBe(false);
+    expect(existsSync(`${to}.partial`)).toBe(false);
+
     // Byte for byte the journal's first `head` records, and nothing after them.
     const source = new SqliteStore(data);
     const copy = new SqliteStore(to);

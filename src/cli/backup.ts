@@ -9,7 +9,7 @@
  * falls at, the target of a point-in-time recovery (`recovery_target_name`).
  */
 
-import { BackupError, backupSqlite, restorePoint } from "../journal/backup.ts";
+import { BackupError, backupSqlite, restorePoint, sealSqliteCopy } from "../journal/backup.ts";
 import { defaultKeysDir } from "../journal/keys.ts";
 import { DEFAULT_DATA_DIR, openStore } from "../journal/open.ts";
 import { verifyInputs, verifyStore } from "./verify.ts";
@@ -47,6 +47,7 @@ export async function backupCommand(options: BackupOptions, write: (line: string
     return await verifyStore(store, inputs, write);
   } finally {
     await store.close();
+    sealSqliteCopy(copy.file); // opening it for verify turned WAL mode back on
   }
 }
 

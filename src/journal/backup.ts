@@ -58,8 +58,9 @@ export async function backupSqlite(source: string, target: string): Promise<Sqli
   const db = new Database(from, { readonly: true, fileMustExist: true });
   try {
     const progress = await db.backup(partial, { progress: () => ALL_PAGES });
+    const seq = sealSqliteCopy(partial);
     renameSync(partial, to);
-    return { file: to, pages: progress.totalPages, seq: headSeq(to) };
+    return { file: to, pages: progress.totalPages, seq };
   } catch (error) {
     rmSync(partial, { force: true });
     throw error;
@@ -123,9 +124,15 @@ export async function restorePoint(url: string, schema: string, name: string): P
   }
 }
 
-function headSeq(file: string): number {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+/**
+ * Makes a copy one self-contained file: rollback-journal mode instead of WAL (whatever a WAL file held is checkpointed
+ * into it and the -wal and -shm files removed), so copying the one file elsewhere copies all of it. A server started on
+ * it switches it back to WAL. Returns its journal head (0: empty).
+ */
+export function sealSqliteCopy(file: string): number {
+  const db = new Database(file, { fileMustExist: true });
   try {
+    db.pragma("journal_mode = DELETE");
     const row = db.prepare("SELECT seq FROM journal_head WHERE id = 1").get() as { seq: number } | undefined;
     return row?.seq ?? 0;
   } finally {

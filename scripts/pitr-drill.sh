@@ -2,12 +2,14 @@
 # Point-in-time recovery of a PostgreSQL journal, as a drill (docs/operations.md, "Backups and point-in-time
 # recovery"), with PostgreSQL's own tools: a throwaway cluster on loopback with WAL archiving (archive_command copies
 # each finished WAL segment to an archive directory), a base backup (pg_basebackup), a sauda journal written in two
-# batches with a restore point made by sauda between them, then a disaster: the journal table dropped by a wrong
-# command. Two recoveries from the base backup and the archive, each into a new directory:
+# batches with a restore point made by sauda between them (and another halfway through batch 2, while its appends go
+# on), then a disaster: the journal table dropped by a wrong command. Three recoveries from the base backup and the
+# archive, each into a new directory:
 #   1. to the restore point (recovery_target_name): the journal must end exactly at the record acknowledged when the
 #      point was made (nothing of batch 2), verify with the checkpoints published up to it, and be refused as a
 #      rollback while the newer checkpoints are still in the log;
-#   2. to the moment before the wrong command (recovery_target_time): every acknowledged record present, verify clean.
+#   2. to the moment before the wrong command (recovery_target_time): every acknowledged record present, verify clean;
+#   3. to the restore point made during batch 2: the journal must end exactly at the head that point reported.
 # Each step is timed. Prints `RESULT key=value` lines (test/pitr.test.ts reads them) and exits 0 only if every check
 # passed; exit 3 when PostgreSQL's binaries are not there.
 #
@@ -80,10 +82,15 @@ result write_ms "$(($(now_ms) - t0))"
 S1="$(sed -n 's/^batch 1 acknowledged up to \([0-9]*\)$/\1/p' "$BASE/written.txt")"
 POINT_SEQ="$(sed -n 's/^restore point after-batch-1 at LSN .*: journal head \([0-9]*\)$/\1/p' "$BASE/written.txt")"
 S2="$(sed -n 's/^batch 2 acknowledged up to \([0-9]*\)$/\1/p' "$BASE/written.txt")"
-[ -n "$S1" ] && [ -n "$POINT_SEQ" ] && [ -n "$S2" ] || fail "the writer did not report its batches"
+MID_SEQ="$(sed -n 's/^restore point during-batch-2 at LSN .*: journal head \([0-9]*\) .*$/\1/p' "$BASE/written.txt")"
+MID_ACKED="$(sed -n 's/^restore point during-batch-2 .*(acknowledged before it was asked for: \([0-9]*\))$/\1/p' "$BASE/written.txt")"
+[ -n "$S1" ] && [ -n "$POINT_SEQ" ] && [ -n "$S2" ] && [ -n "$MID_SEQ" ] && [ -n "$MID_ACKED" ] ||
+  fail "the writer did not report its batches"
 result batch1_acked "$S1"
 result restore_point_seq "$POINT_SEQ"
 result batch2_acked "$S2"
+result during_point_seq "$MID_SEQ"
+result during_point_acked_before "$MID_ACKED"
 
 # 4. The disaster: a wrong command drops the journal table. The last moment before it is noted (the server's clock).
 BEFORE="$(psql_at "$PORT" "SELECT clock_timestamp()")"
@@ -146,6 +153,8 @@ restore to_point "recovery_target_name = 'after-batch-1'" >"$BASE/to_point.txt"
 cat "$BASE/to_point.txt"
 restore before_drop "recovery_target_time = '$BEFORE'" >"$BASE/before_drop.txt"
 cat "$BASE/before_drop.txt"
+restore during "recovery_target_name = 'during-batch-2'" >"$BASE/during.txt"
+cat "$BASE/during.txt"
 URL1="postgres://postgres@127.0.0.1:$(cat "$BASE/to_point.port")/sauda"
 URL2="postgres://postgres@127.0.0.1:$(cat "$BASE/before_drop.port")/sauda"
 
@@ -177,7 +186,10 @@ value() { sed -n "s/^RESULT $2=\(.*\)$/\1/p" "$1"; }
 for key in head max_seq records; do
   [ "$(value "$BASE/to_point.txt" "to_point_$key")" = "$POINT_SEQ" ] || fail "to_point_$key is not $POINT_SEQ"
   [ "$(value "$BASE/before_drop.txt" "before_drop_$key")" = "$S2" ] || fail "before_drop_$key is not $S2"
+  [ "$(value "$BASE/during.txt" "during_$key")" = "$MID_SEQ" ] || fail "during_$key is not $MID_SEQ"
 done
+[ "$MID_SEQ" -ge "$MID_ACKED" ] && [ "$MID_SEQ" -le "$S2" ] ||
+  fail "the restore point during batch 2 fell at $MID_SEQ, outside [$MID_ACKED, $S2]"
 [ "$POINT_SEQ" = "$S1" ] || fail "the restore point fell at $POINT_SEQ, not at batch 1's last acknowledgement $S1"
 grep -q "BAD — .*rolled back" "$BASE/verify-to_point_all_checkpoints.txt" || fail "the rolled-back journal was not refused"
 grep -q ": OK — $S1 records" "$BASE/verify-to_point.txt" || fail "the journal recovered to the restore point does not verify"

@@ -1,8 +1,9 @@
 /**
  * The point-in-time recovery drill of docs/operations.md, run for real: scripts/pitr-drill.sh starts a throwaway
  * PostgreSQL cluster with WAL archiving, takes a base backup, lets sauda write a journal in two batches with a restore
- * point made by sauda between them, drops the journal table, and recovers twice from the base backup and the archive:
- * to the restore point, and to the moment before the drop. This test reads what the drill measured and checks it.
+ * point made by sauda between them (and another halfway through batch 2, while its appends go on), drops the journal
+ * table, and recovers three times from the base backup and the archive: to each restore point, and to the moment
+ * before the drop. This test reads what the drill measured and checks it.
  *
  * Needs PostgreSQL's binaries (PG_BIN, default /usr/lib/postgresql/15/bin) and, as root, a postgres user; otherwise
  * it is skipped with a message, unless SAUDA_REQUIRE_POSTGRES=1.
@@ -53,7 +54,7 @@ function run(): Promise<{ code: number | null; output: string }> {
 }
 
 describe.runIf(why === null)("point-in-time recovery of the PostgreSQL journal (scripts/pitr-drill.sh)", () => {
-  it("recovers to sauda's restore point and to the moment before a dropped journal, exactly", async () => {
+  it("recovers to sauda's restore points and to the moment before a dropped journal, exactly", async () => {
     const { code, output } = await run();
     expect(code, output).toBe(0);
     const results = new Map<string, number>();
@@ -97,6 +98,16 @@ describe.runIf(why === null)("point-in-time recovery of the PostgreSQL journal (
     expect(output).toMatch(
       new RegExp(`: OK — ${batch2} records, \\d+ snapshots checked, head ${batch2} \\(MAC checked\\)`),
     );
+
+    // Recovered to the restore point made halfway through batch 2 while its appends went on: the journal ends exactly
+    // at the head that point reported, which holds everything acknowledged before it was asked for.
+    const during = get("during_point_seq");
+    expect(during).toBeGreaterThanOrEqual(get("during_point_acked_before"));
+    expect(get("during_point_acked_before")).toBeGreaterThanOrEqual(batch1 + ORDERS / 2);
+    expect(during).toBeLessThanOrEqual(batch2);
+    expect(get("during_head")).toBe(during);
+    expect(get("during_max_seq")).toBe(during);
+    expect(get("during_records")).toBe(during);
 
     // The figures docs/operations.md cites.
     process.stdout.write(

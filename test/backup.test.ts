@@ -203,6 +203,22 @@ describe.runIf(runPostgres)("sauda restore-point (PostgreSQL)", () => {
     expect(point.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   });
 
+  it("prints the restore point from the command line, and asks for --database", () => {
+    const made = spawnSync(
+      process.execPath,
+      [BIN, "restore-point", "--database", TEST_DATABASE_URL, "--schema", schema, "--name", "sauda-test-cli"],
+      { encoding: "utf8" },
+    );
+    expect(made.stderr).toBe("");
+    expect(made.stdout).toMatch(
+      /^restore point sauda-test-cli at LSN [0-9A-F]+\/[0-9A-F]+, \d{4}-\d\d-\d\dT[\d:.]+Z: journal head 8 \(hash [0-9a-f]{64}\)\n$/,
+    );
+    expect(made.status).toBe(0);
+    const missing = spawnSync(process.execPath, [BIN, "restore-point", "--name", "x"], { encoding: "utf8" });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("restore points are PostgreSQL's (--database URL)");
+  }, 60_000);
+
   it("refuses a bad name or a schema without a journal, before touching the database", async () => {
     await expect(restorePoint(TEST_DATABASE_URL, schema, "bad name")).rejects.toThrow(BackupError);
     await expect(restorePoint(TEST_DATABASE_URL, schema, "x".repeat(64))).rejects.toThrow("1 to 63");

@@ -8,10 +8,12 @@
 import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Command, CommanderError, Option } from "commander";
+import { BackupError } from "../journal/backup.ts";
 import { KeysError } from "../journal/keys.ts";
 import { JournalCorruptError } from "../journal/recovery.ts";
 import { ScenarioError } from "../simulator/scenario.ts";
 import { AuctionInputError, runAuction } from "./auction.ts";
+import { type BackupOptions, backupCommand, type RestorePointOptions, restorePointCommand } from "./backup.ts";
 import { describeDemoSession, runDemoSession } from "./demo.ts";
 import { KeysCommandError, type RotateMacOptions, rotateMacCommand } from "./keys.ts";
 import { Replay } from "./replay.ts";
@@ -203,6 +205,28 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await verifyCommand(options, (line) => process.stdout.write(`${line}\n`));
     });
 
+  program
+    .command("backup")
+    .description("copy a running SQLite journal consistently to a file, then verify the copy")
+    .option("--data <dir>", "directory of the SQLite journal", "./data")
+    .option("--database <url>", "(PostgreSQL journals are backed up with pg_basebackup; see restore-point)")
+    .requiredOption("--to <file>", "the copy: a new .sqlite file, or a directory that becomes a data directory")
+    .option("--keys <dir>", "keys directory (MAC keys, checkpoint key and log); default: <data>-keys")
+    .option("--no-verify", "do not verify the copy")
+    .action(async (options: BackupOptions) => {
+      exitCode = await backupCommand(options, (line) => process.stdout.write(`${line}\n`));
+    });
+
+  program
+    .command("restore-point")
+    .description("PostgreSQL: create a named restore point in the WAL and print the journal head it falls at")
+    .option("--database <url>", "PostgreSQL URL of the journal")
+    .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
+    .option("--name <name>", "the restore point's name (default sauda-<UTC time>)")
+    .action(async (options: RestorePointOptions) => {
+      exitCode = await restorePointCommand(options, (line) => process.stdout.write(`${line}\n`));
+    });
+
   const keys = program
     .command("keys")
     .description("the exchange's keys (docs/security.md), while the server is stopped");
@@ -286,6 +310,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof ScenarioError || error instanceof SimulateUsageError) {
       process.stderr.write(`sauda simulate: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof BackupError) {
+      process.stderr.write(`sauda: ${error.message}\n`);
       return 2;
     }
     if (error instanceof KeysCommandError) {

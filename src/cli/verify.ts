@@ -26,6 +26,7 @@ import {
 } from "../journal/keys.ts";
 import { DEFAULT_DATA_DIR, openStore } from "../journal/open.ts";
 import { JournalCorruptError, verify } from "../journal/recovery.ts";
+import type { JournalStore } from "../journal/store.ts";
 
 export interface VerifyOptions {
   readonly data?: string;
@@ -41,6 +42,29 @@ export interface VerifyOptions {
 
 /** Returns the process exit code: 0 when the journal checks out, 1 when it does not. */
 export async function verifyCommand(options: VerifyOptions, write: (line: string) => void): Promise<number> {
+  const inputs = verifyInputs(options, write);
+  if (inputs === null) return 1;
+  const store = await openStore(options);
+  try {
+    return await verifyStore(store, inputs, write);
+  } finally {
+    await store.close();
+  }
+}
+
+/** What a journal is checked with: the MAC keys when at hand, and the published checkpoints (signatures checked). */
+export interface VerifyInputs {
+  readonly keys: ExchangeKeys | null;
+  /** Said after the summary when the MACs cannot be checked, and why. */
+  readonly macNote: string;
+  readonly checkpoints: readonly Checkpoint[];
+}
+
+/**
+ * Loads the keys and the checkpoints (the keys directory's log and `--checkpoints`), checking each checkpoint's
+ * signature; null (after writing why) when one is bad or cannot be checked.
+ */
+export function verifyInputs(options: VerifyOptions, write: (line: string) => void): VerifyInputs | null {
   const keysDir = options.keys ?? defaultKeysDir(options.data ?? DEFAULT_DATA_DIR);
   let keys: ExchangeKeys | null = null;
   let macNote = "";
@@ -61,19 +85,27 @@ export async function verifyCommand(options: VerifyOptions, write: (line: string
     const found = parseCheckpoints(readFileSync(file, "utf8"), file);
     if (found.length > 0 && verifyingKeys.length === 0) {
       write(`checkpoints in ${file} cannot be checked: no public key (give --public-key)`);
-      return 1;
+      return null;
     }
     for (const checkpoint of found) {
       const problem = checkpointProblem(checkpoint, verifyingKeys);
       if (problem !== null) {
         write(`checkpoint of record ${String(checkpoint.seq)} in ${file}: BAD — ${problem}`);
-        return 1;
+        return null;
       }
       checkpoints.push(checkpoint);
     }
   }
+  return { keys, macNote, checkpoints };
+}
 
-  const store = await openStore(options);
+/** Verifies the journal in `store` (left open) and writes the summary; returns the exit code (0 sound, 1 not). */
+export async function verifyStore(
+  store: JournalStore,
+  inputs: VerifyInputs,
+  write: (line: string) => void,
+): Promise<number> {
+  const { keys, macNote, checkpoints } = inputs;
   const started = performance.now();
   try {
     const report = await verify(store, { ...(keys ? { macKeys: keys.macKeys } : {}), checkpoints });
@@ -90,7 +122,5 @@ export async function verifyCommand(options: VerifyOptions, write: (line: string
       return 1;
     }
     throw error;
-  } finally {
-    await store.close();
   }
 }

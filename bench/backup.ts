@@ -1,0 +1,116 @@
+/**
+ * `npm run bench:backup`: what a SQLite backup and a restore from it cost, for the business-continuity plan
+ * (docs/operations.md). Figures, not pass/fail.
+ *
+ * Writes a SQLite journal of BENCH_BACKUP_COMMANDS commands (default 200,000: a cleared instrument, resting and
+ * crossing orders, cancels) through the exchange as the server does, and leaves it open (a running server). Then, as
+ * an operator would: `sauda backup --data DIR --to RESTORED_DIR` (the online copy, then verify over it), and
+ * `sauda serve --data RESTORED_DIR` on the copy (the restore after a lost disk: the copy is a data directory), timed
+ * from the spawn to its first answer at /api/health.
+ */
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { Command } from "../src/engine/commands.ts";
+import { Exchange } from "../src/gateway/exchange.ts";
+import { Random } from "../src/simulator/random.ts";
+import { twoPartyMarket } from "../test/support/two-party-market.ts";
+
+const COMMANDS = Number(process.env.BENCH_BACKUP_COMMANDS ?? 200_000);
+const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
+const INSTRUMENT = "PB-KAZGPZ-MNG";
+const IN_FLIGHT_MAX = 20_000;
+
+const root = mkdtempSync(join(tmpdir(), "sauda-bench-backup-"));
+const data = join(root, "data");
+const keys = join(root, "data-keys");
+
+const exchange = await Exchange.open({ data, keysDir: keys });
+const writeStarted = performance.now();
+for (const command of twoPartyMarket(INSTRUMENT, 900_000_000_000)) await exchange.submit(command);
+const random = new Random(2026, "bench-backup");
+const inFlight = new Set<Promise<unknown>>();
+for (let i = 0; i < COMMANDS - 8; i++) {
+  const r = random.next();
+  const buy = r < 0.5;
+  const command: Command =
+    r < 0.95
+      ? {
+          type: "order.new",
+          instrument: INSTRUMENT,
+          orderId: `o${i}`,
+          account: buy ? "B1" : "P1",
+          side: buy ? "buy" : "sell",
+          orderType: "limit",
+          price: 13_300_000 + (buy ? -1 : 1) * Math.floor(random.next() * 30) * 100 + (buy ? 500 : -500),
+          quantity: 1000 * (1 + Math.floor(random.next() * 10)),
+        }
+      : { type: "order.cancel", orderId: `o${Math.floor(random.next() * i)}` };
+  const done = exchange.submit(command);
+  inFlight.add(done);
+  void done.finally(() => inFlight.delete(done));
+  if (inFlight.size >= IN_FLIGHT_MAX) await Promise.race(inFlight);
+}
+await Promise.all(inFlight);
+const bytes = statSync(join(data, "sauda.sqlite")).size;
+console.log(
+  `wrote ${COMMANDS} commands in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s; sauda.sqlite ${(bytes / 1e6).toFixed(0)} MB (${root})`,
+);
+
+function run(args: string[]): Promise<{ ms: number; output: string; code: number | null }> {
+  const started = performance.now();
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on("exit", (code) => resolveRun({ ms: performance.now() - started, output, code }));
+  });
+}
+
+const restored = join(root, "restored");
+const backup = await run(["backup", "--data", data, "--to", restored, "--keys", keys]);
+console.log(backup.output.trim());
+console.log(`sauda backup (online copy + verify of the copy): ${(backup.ms / 1000).toFixed(1)} s, exit ${backup.code}`);
+await exchange.close();
+
+// The restore after a lost disk: the copy is a data directory; the keys come from their own backup.
+const started = performance.now();
+const server = spawn(process.execPath, [BIN, "serve", "--no-demo", "--port", "0", "--data", restored, "--keys", keys], {
+  stdio: ["ignore", "pipe", "pipe"],
+});
+const lines: string[] = [];
+const url = await new Promise<string>((resolveUrl, reject) => {
+  createInterface({ input: server.stdout }).on("line", (line) => {
+    lines.push(line);
+    const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
+    if (match) resolveUrl(match[1]!);
+  });
+  server.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${lines.join("\n")}`)));
+});
+for (;;) {
+  const health = await fetch(`${url}/api/health`).then(
+    (response) => (response.ok ? response.json() : null),
+    () => null,
+  );
+  if (health !== null) {
+    console.log(
+      `sauda serve on the restored copy: serving ${((performance.now() - started) / 1000).toFixed(1)} s after the spawn, ${JSON.stringify(health)}`,
+    );
+    break;
+  }
+}
+const recovered = lines.find((line) => line.includes("recovered:"));
+if (recovered) console.log(recovered.slice(recovered.indexOf("recovered:")));
+const exited = new Promise((resolveExit) => server.once("exit", resolveExit));
+server.kill("SIGKILL");
+await exited;
+rmSync(root, { recursive: true, force: true });
+process.exit(0);

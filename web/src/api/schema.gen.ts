@@ -8417,7 +8417,7 @@ export interface operations {
                         member: string;
                         memberName: string;
                         bin: string | null;
-                        /** @description when the report was made (UTC, ISO 8601): the last durable record's time */
+                        /** @description the time of the last journal record the report covers (UTC, ISO 8601); for a past day, that day's last record */
                         asOf: string;
                         obligations: {
                             account: string;

@@ -114,6 +114,7 @@ export const ERRORS = {
     httpStatus: 403,
     template: "Account '{account}' may not {action}: {reason}.",
   },
+  TARIFF_INVALID: { httpStatus: 400, template: "Tariff setting {field} = {value} is not valid; {rule}." },
   VAT_INVALID: { httpStatus: 400, template: "VAT setting {value} is not valid; {rule}." },
   MEMBER_INVALID: { httpStatus: 400, template: "Member definition is not valid: {reason}." },
   MEMBER_NOT_FOUND: { httpStatus: 404, template: "No member '{id}' is accredited." },

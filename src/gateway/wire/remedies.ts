@@ -52,7 +52,8 @@ export const CLEARING_REPORT = Strict({
   bin: Nullable(TEXT),
   asOf: {
     ...TEXT,
-    description: "the time of the last journal record the report covers (UTC, ISO 8601); for a past day, that day's last record",
+    description:
+      "the time of the last journal record the report covers (UTC, ISO 8601); for a past day, that day's last record",
   },
   obligations: Type.Array(
     Strict({

@@ -421,6 +421,11 @@ export const ERRORS = {
     template:
       "No policy lab run '{id}': it never existed or was dropped to make room (the lab keeps the last {kept} finished runs); start it again.",
   },
+  DOCUMENTS_BUSY: {
+    httpStatus: 503,
+    template:
+      "Past days' documents are being rebuilt from the journal: {pending} days are waiting, the most allowed is {max}; retry after {retryAfterSeconds} s.",
+  },
   LAB_BUSY: {
     httpStatus: 503,
     template:

@@ -187,6 +187,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "{days:int} күннен {runs:int} есептеу зертхана үшін тым көп: {runs:int} есептеуде бір есептеу ең көбі {daysMax:int} күн (барлығы ең көбі {totalMax:int} күн).",
   LAB_RUN_NOT_FOUND:
     "'{id}' зертхана есептеуі жоқ: ол болмаған немесе орын босату үшін өшірілген (аяқталған соңғы {kept:int} есептеу сақталады); оны қайта іске қосыңыз.",
+  DOCUMENTS_BUSY:
+    "Өткен күндердің құжаттары журналдан қалпына келтірілуде: кезекте {pending:int} күн, ең көбі {max:int} рұқсат; {retryAfterSeconds:int} с кейін қайталаңыз.",
   LAB_BUSY:
     "Зертхана бос емес: кезекте {queued:int} есептеу, ең көбі {max:int} рұқсат; {retryAfterSeconds:int} с кейін қайталаңыз.",
   LAB_RUNS_PER_CALLER_LIMIT:

@@ -8,40 +8,61 @@
  * set of the four document views, bounded like the live ones. The rebuilt sets of the newest `DAY_END_CACHED_MAX`
  * days asked for are kept (a past day's end never changes: the journal only grows, and its time never goes back), so
  * the members asking for the same day's reports share one rebuild; rebuilds run one at a time, so at most
- * `DAY_END_CACHED_MAX + 1` sets exist beside the live views. docs/documents.md §6 gives the measured figures.
+ * `DAY_END_CACHED_MAX + 1` sets exist beside the live views. At most `DAY_END_PENDING_MAX` rebuilds wait or run; a
+ * further day is refused with 503 `DOCUMENTS_BUSY` (retry later), so no one can queue unbounded work. docs/documents.md §6 gives the measured figures.
  */
 
 import { READ_PAGE_RECORDS } from "../journal/store.ts";
 import { DayEndViews, type DocumentViews, dayEndMs } from "../projections/index.ts";
 import { EXCHANGE_UTC_OFFSET_MS } from "../projections/numbers.ts";
+import { HttpProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
 
 /** Rebuilt day-end view sets kept (the newest asked for). */
 export const DAY_END_CACHED_MAX = 2;
+/** Rebuilds waiting or running; one more day asked for is refused with 503 DOCUMENTS_BUSY. */
+export const DAY_END_PENDING_MAX = 4;
+const RETRY_AFTER_SECONDS = 10;
 
 export class DayEndDocuments {
-  private readonly cache = new Map<string, Promise<DayEndViews>>();
+  /** Rebuilt days, the least recently asked for first. */
+  private readonly kept = new Map<string, DayEndViews>();
+  /** Days waiting for or in their rebuild. */
+  private readonly building = new Map<string, Promise<DayEndViews>>();
   private queue: Promise<unknown> = Promise.resolve();
   /** Rebuilds done since start (for tests and metrics). */
   rebuilds = 0;
 
-  constructor(private readonly exchange: Exchange) {}
+  constructor(private readonly exchange: Pick<Exchange, "projections" | "store">) {}
 
   /** The views holding the state at the end of exchange date `date` (YYYY-MM-DD). */
   async viewsOf(date: string): Promise<DocumentViews> {
     const live = this.exchange.projections;
     if (live.lastTimeMs < dayEndMs(date, EXCHANGE_UTC_OFFSET_MS)) return live;
-    const cached = this.cache.get(date);
-    if (cached !== undefined) {
-      this.cache.delete(date);
-      this.cache.set(date, cached);
-      return cached;
+    const kept = this.kept.get(date);
+    if (kept !== undefined) {
+      this.kept.delete(date);
+      this.kept.set(date, kept);
+      return kept;
+    }
+    const waiting = this.building.get(date);
+    if (waiting !== undefined) return waiting;
+    if (this.building.size >= DAY_END_PENDING_MAX) {
+      throw new HttpProblem(
+        "DOCUMENTS_BUSY",
+        { pending: this.building.size, max: DAY_END_PENDING_MAX, retryAfterSeconds: RETRY_AFTER_SECONDS },
+        { "retry-after": String(RETRY_AFTER_SECONDS) },
+      );
     }
     const building = this.queue.then(() => this.rebuild(date));
     this.queue = building.catch(() => undefined);
-    this.cache.set(date, building);
-    building.catch(() => this.cache.delete(date));
-    while (this.cache.size > DAY_END_CACHED_MAX) this.cache.delete(this.cache.keys().next().value!);
+    this.building.set(date, building);
+    const settle = () => this.building.delete(date);
+    building.then((views) => {
+      settle();
+      this.kept.set(date, views);
+      while (this.kept.size > DAY_END_CACHED_MAX) this.kept.delete(this.kept.keys().next().value!);
+    }, settle);
     return building;
   }
 

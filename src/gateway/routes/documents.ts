@@ -199,7 +199,7 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
         querystring: STATEMENT_QUERY,
         response: { 200: STATEMENT },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] as const },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] as const },
     },
     async (request) => {
       const { account, date } = request.params;
@@ -228,7 +228,7 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
           },
         },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] as const },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] as const },
     },
     async (request, reply) => {
       const { account, date } = request.params;
@@ -252,7 +252,7 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
         querystring: STATEMENT_PDF_QUERY,
         response: { 200: PDF("The statement") },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] as const },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] as const },
     },
     async (request, reply) => {
       const { account, date } = request.params;

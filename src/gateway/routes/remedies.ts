@@ -295,7 +295,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
         params: REPORT_PARAMS,
         response: { 200: CLEARING_REPORT },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] },
     },
     async (request) => {
       const { account, date } = request.params;
@@ -323,7 +323,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
           },
         },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] },
     },
     async (request, reply) => {
       const { account, date } = request.params;
@@ -347,7 +347,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
         querystring: PDF_QUERY,
         response: { 200: PDF("The clearing report") },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] },
     },
     async (request, reply) => {
       const { account, date } = request.params;

@@ -3,9 +3,12 @@
  * 5 January 2026 (the first dispatched that day), then on the 6th the first is paid and arrives, the second is voided;
  * on the 7th a deposit. The clearing report and the statement of the 5th still show both obligations open and unpaid,
  * the collateral held for both and the shipment not arrived; those of the 6th show the payment, the arrival and the
- * void. Asked again, the 5th's come from the kept rebuild (no second rebuild).
+ * void. The 5th's report as XLSX and PDF carries the 5th's figures. Asked again, the 5th's come from the kept rebuild
+ * (no second rebuild).
  */
 
+import ExcelJS from "exceljs";
+import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayEndDocuments } from "../../src/gateway/day-end.ts";
 import { INSTRUMENT, type Session, TestServer } from "../support/server.ts";
@@ -135,6 +138,21 @@ describe("documents of a past day", () => {
       [obA, "open", false, false],
       [obB, "open", false, false],
     ]);
+    // The workbook and the PDF of the 5th carry the same figures.
+    const download = async (path: string) =>
+      Buffer.from(await (await fetch(`${server.url}${path}`, { headers: { cookie: aktau.cookie } })).arrayBuffer());
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(
+      (await download("/api/accounts/AKTAU-1/clearing-reports/2026-01-05/xlsx")) as unknown as ArrayBuffer,
+    );
+    expect(workbook.getWorksheet("Summary")!.getRow(6).values).toEqual([undefined, "To pay, KZT", 1_862_000]);
+    const parser = new PDFParse({
+      data: new Uint8Array(await download("/api/accounts/AKTAU-1/clearing-reports/2026-01-05/pdf?lang=ru")),
+    });
+    const text = (await parser.getText()).text;
+    await parser.destroy();
+    expect(text).toContain("1 862 000.00");
+    expect(text).toContain("94 031.00");
     const plant5 = await server.call(operator, "GET", "/api/accounts/KAZGPZ-1/clearing-reports/2026-01-05");
     expect(plant5.body.netting).toMatchObject({ toDeliverKg: 14_000, toPayTiyn: "0" });
 

@@ -114,6 +114,7 @@ export const ERRORS = {
     httpStatus: 403,
     template: "Account '{account}' may not {action}: {reason}.",
   },
+  TARIFF_INVALID: { httpStatus: 400, template: "Tariff setting {field} = {value} is not valid; {rule}." },
   VAT_INVALID: { httpStatus: 400, template: "VAT setting {value} is not valid; {rule}." },
   MEMBER_INVALID: { httpStatus: 400, template: "Member definition is not valid: {reason}." },
   MEMBER_NOT_FOUND: { httpStatus: 404, template: "No member '{id}' is accredited." },
@@ -419,6 +420,11 @@ export const ERRORS = {
     httpStatus: 404,
     template:
       "No policy lab run '{id}': it never existed or was dropped to make room (the lab keeps the last {kept} finished runs); start it again.",
+  },
+  DOCUMENTS_BUSY: {
+    httpStatus: 503,
+    template:
+      "Past days' documents are being rebuilt from the journal: {pending} days are waiting, the most allowed is {max}; retry after {retryAfterSeconds} s.",
   },
   LAB_BUSY: {
     httpStatus: 503,

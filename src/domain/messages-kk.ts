@@ -187,6 +187,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "{days:int} күннен {runs:int} есептеу зертхана үшін тым көп: {runs:int} есептеуде бір есептеу ең көбі {daysMax:int} күн (барлығы ең көбі {totalMax:int} күн).",
   LAB_RUN_NOT_FOUND:
     "'{id}' зертхана есептеуі жоқ: ол болмаған немесе орын босату үшін өшірілген (аяқталған соңғы {kept:int} есептеу сақталады); оны қайта іске қосыңыз.",
+  DOCUMENTS_BUSY:
+    "Өткен күндердің құжаттары журналдан қалпына келтірілуде: кезекте {pending:int} күн, ең көбі {max:int} рұқсат; {retryAfterSeconds:int} с кейін қайталаңыз.",
   LAB_BUSY:
     "Зертхана бос емес: кезекте {queued:int} есептеу, ең көбі {max:int} рұқсат; {retryAfterSeconds:int} с кейін қайталаңыз.",
   LAB_RUNS_PER_CALLER_LIMIT:
@@ -195,6 +197,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "Модельдеу {timeoutMs:int} мс-тан ұзақ жүріп, {days:int} күннің {doneDays:int} күнінен кейін тоқтатылды.",
   LAB_RUN_FAILED: "Модельдеу қатемен аяқталды: {reason}.",
   LAB_STOPPED: "Сервер жұмысын аяқтап жатқандықтан модельдеу тоқтатылды.",
+  TARIFF_INVALID: "Тариф мәні {field} = {value} жарамсыз; {rule}.",
   VAT_INVALID: "ҚҚС мәні {value} жарамсыз; {rule}.",
   CONTRACT_NOT_FOUND:
     "'{account}' шоты үшін '{trade}' мәмілесінің шарты жоқ: шот оның тарапы емес, не мәміле белгісіз немесе сақталатын жазбалардан ескі.",

@@ -190,6 +190,8 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "{runs:int} прогонов по {days:int} дней — слишком много для лаборатории: при {runs:int} прогонах один прогон длится не более {daysMax:int} дней (всего не более {totalMax:int} дней).",
   LAB_RUN_NOT_FOUND:
     "Прогона лаборатории '{id}' нет: его не было или он удалён, чтобы освободить место (хранятся последние {kept:int} завершённых прогонов); запустите его снова.",
+  DOCUMENTS_BUSY:
+    "Документы прошлых дней восстанавливаются из журнала: в очереди {pending:int} дней, допускается не более {max:int}; повторите через {retryAfterSeconds:int} с.",
   LAB_BUSY:
     "Лаборатория занята: в очереди {queued:int} прогонов, допускается не более {max:int}; повторите через {retryAfterSeconds:int} с.",
   LAB_RUNS_PER_CALLER_LIMIT:
@@ -197,6 +199,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   LAB_RUN_TIMEOUT: "Моделирование шло дольше {timeoutMs:int} мс и остановлено после {doneDays:int} из {days:int} дней.",
   LAB_RUN_FAILED: "Моделирование завершилось ошибкой: {reason}.",
   LAB_STOPPED: "Моделирование остановлено, потому что сервер завершает работу.",
+  TARIFF_INVALID: "Значение тарифа {field} = {value} недействительно; {rule}.",
   VAT_INVALID: "Значение НДС {value} недействительно; {rule}.",
   CONTRACT_NOT_FOUND:
     "Договора по сделке '{trade}' для счёта '{account}' нет: счёт не является её стороной, либо сделка неизвестна или старше хранимых записей.",

@@ -23,6 +23,8 @@ type Translated = { readonly ru: string; readonly kk: string };
 export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
   "accept negotiated deals": { ru: "принимать адресные сделки", kk: "атаулы мәмілелерді қабылдау" },
   "answer negotiated deals": { ru: "отвечать на адресные сделки", kk: "атаулы мәмілелерге жауап беру" },
+  "read the accreditation tariff": { ru: "читать тариф аккредитации", kk: "аккредиттеу тарифін оқу" },
+  "set the accreditation tariff": { ru: "устанавливать тариф аккредитации", kk: "аккредиттеу тарифін белгілеу" },
   "approve applications": { ru: "одобрять заявления об аккредитации", kk: "аккредиттеу өтініштерін мақұлдау" },
   "exclude members": { ru: "исключать участников", kk: "қатысушыларды шығару" },
   "list applications": { ru: "просматривать заявления об аккредитации", kk: "аккредиттеу өтініштерінің тізімін көру" },
@@ -152,6 +154,10 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
  * Ones with numbers are patterns (below).
  */
 export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
+  "a broker's client pays no deposit of its own: 0": {
+    ru: "клиент брокера не вносит собственного взноса: 0",
+    kk: "брокер клиенті өз жарнасын енгізбейді: 0",
+  },
   "the withdrawal": { ru: "вывод", kk: "шығару" },
   "the order": { ru: "заявка", kk: "өтінім" },
   "the order's guarantee deposit and fee": {
@@ -429,6 +435,13 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
     "имя — от 1 до {0} символов, не только пробелы",
     "атауы — 1–{0} таңба, тек бос орындар емес",
   ],
+  [
+    "a real date (YYYY-MM-DD) after today, {0}: an approval already made never changes",
+    "настоящая дата (ГГГГ-ММ-ДД) позже сегодняшней, {0}: уже принятое одобрение не меняется",
+    "бүгінгі {0} күнінен кейінгі нақты күн (ЖЖЖЖ-АА-КК): бұрын берілген мақұлдау өзгермейді",
+  ],
+  ["a whole number of tiyn from 0 to {0}", "целое число тиынов от 0 до {0}", "0-ден {0}-ге дейінгі тиынның бүтін саны"],
+  ["the schedule holds at most {0} entries", "в графике не более {0} записей", "кестеде {0} жазбадан артық болмайды"],
   ["null, or one of {0}", "null или одно из: {0}", "null немесе мыналардың бірі: {0}"],
   [
     "one or more of {0}, each once",

@@ -11,7 +11,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ErrorCode } from "../domain/errors.ts";
-import { ACCREDITATION_FEES, ACCREDITATION_TERMS, barEnd, INSURANCE_DEPOSITS } from "./accreditation.ts";
+import {
+  ACCREDITATION_FEES,
+  ACCREDITATION_TERMS,
+  barEnd,
+  INSURANCE_DEPOSITS,
+  TARIFF_AMOUNT_MAX_TIYN,
+} from "./accreditation.ts";
 import type { Command } from "./commands.ts";
 import { Engine } from "./engine.ts";
 import type { EngineEvent } from "./events.ts";
@@ -166,6 +172,73 @@ describe("an application", () => {
     expect(x.money(INSURANCE_DEPOSITS)).toBe(
       BigInt(ACCREDITATION_TERMS.buyer.depositTiyn + ACCREDITATION_TERMS.producer.depositTiyn),
     );
+  });
+});
+
+describe("the accreditation tariff (tariff.set)", () => {
+  const TARIFF = {
+    type: "tariff.set",
+    kind: "buyer",
+    feeTiyn: 35_000_000,
+    depositTiyn: 150_000_000,
+    from: "2026-01-07",
+    reason: "Exchange council decision 3/2026",
+  };
+
+  it("an approval on the day before the date of effect books the old tariff, on the day itself the new one", () => {
+    const x = new Exchange();
+    expect(x.ok(TARIFF)).toEqual(["tariff.set"]);
+    x.ok(application("A-1"));
+    x.ok(application("A-2", { bin: "080540099999" }));
+    // 23:59:59.999 on the 6th, exchange time: the day before.
+    x.timeMs = Date.UTC(2026, 0, 6, 18, 59, 59, 999);
+    x.approve("A-1", "M-1", "M-1-1", 1);
+    expect(x.money(ACCREDITATION_FEES)).toBe(BigInt(ACCREDITATION_TERMS.buyer.feeTiyn));
+    expect(x.money(INSURANCE_DEPOSITS)).toBe(BigInt(ACCREDITATION_TERMS.buyer.depositTiyn));
+    // 00:00 on the 7th: the new tariff.
+    x.timeMs = Date.UTC(2026, 0, 6, 19, 0, 0);
+    const events = x.run({
+      type: "application.approve",
+      application: "A-2",
+      member: "M-2",
+      account: "M-2-1",
+      feeReference: "FEE-2",
+      depositReference: "DEP-2",
+      reason: "documents checked",
+    });
+    expect(events[0]).toMatchObject({ type: "application.approved", feeTiyn: 35_000_000, depositTiyn: 150_000_000 });
+    expect(x.money(ACCREDITATION_FEES)).toBe(BigInt(ACCREDITATION_TERMS.buyer.feeTiyn + 35_000_000));
+    expect(x.money(INSURANCE_DEPOSITS)).toBe(BigInt(ACCREDITATION_TERMS.buyer.depositTiyn + 150_000_000));
+    expect(moneySum(x.engine)).toBe(0n);
+    // Another kind keeps the rulebook's tariff; a snapshot restores the schedule.
+    const twin = Engine.restore(JSON.parse(JSON.stringify(x.engine.snapshot())));
+    expect(twin.stateHash()).toBe(x.engine.stateHash());
+  });
+
+  it("a later entry for the same kind and date replaces the earlier", () => {
+    const x = new Exchange();
+    x.ok(TARIFF);
+    x.ok({ ...TARIFF, feeTiyn: 40_000_000, reason: "corrected" });
+    x.ok(application("A-1"));
+    x.timeMs = Date.UTC(2026, 0, 6, 19, 0, 0);
+    x.approve("A-1", "M-1", "M-1-1", 1);
+    expect(x.money(ACCREDITATION_FEES)).toBe(40_000_000n);
+  });
+
+  it("refuses a date of effect today or earlier, a wrong kind or amount, a client's deposit: nothing changes", () => {
+    const x = new Exchange();
+    const today = x.refuse({ ...TARIFF, from: "2026-01-05" }, "TARIFF_INVALID");
+    expect(today).toMatchObject({ details: { field: "from", value: '"2026-01-05"' } });
+    x.refuse({ ...TARIFF, from: "2026-02-30" }, "TARIFF_INVALID");
+    x.refuse({ ...TARIFF, kind: "regulator" }, "TARIFF_INVALID");
+    x.refuse({ ...TARIFF, feeTiyn: -1 }, "TARIFF_INVALID");
+    x.refuse({ ...TARIFF, depositTiyn: TARIFF_AMOUNT_MAX_TIYN + 1 }, "TARIFF_INVALID");
+    x.refuse({ ...TARIFF, feeTiyn: 1.5 }, "TARIFF_INVALID");
+    x.refuse({ ...TARIFF, kind: "client", depositTiyn: 1 }, "TARIFF_INVALID");
+    x.refuse({ ...TARIFF, reason: "" }, "APPLICATION_INVALID");
+    // At the limits: tomorrow, and the largest amount.
+    x.ok({ ...TARIFF, from: "2026-01-06", feeTiyn: TARIFF_AMOUNT_MAX_TIYN, depositTiyn: 0 });
+    x.ok({ ...TARIFF, kind: "client", depositTiyn: 0 });
   });
 });
 

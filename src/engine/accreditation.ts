@@ -9,7 +9,10 @@
  * (`application.approve`) naming the bank statement lines on which the accreditation fee and the insurance deposit
  * arrived: the approval books both on the ledger (fee: `external/bank` → `exchange/accreditation`; deposit:
  * `external/bank` → `clearing/insurance`, held for the member), adds the member (or, for a broker's client, opens the
- * client's account under the broker) and opens its trading account. Amounts are the rulebook's (`ACCREDITATION_TERMS`).
+ * client's account under the broker) and opens its trading account. Amounts are the tariff in force on the approval's
+ * date (exchange time): `ACCREDITATION_TERMS` until the operator sets another for a kind with its date of effect
+ * (`tariff.set`, like `vat.set`: a date after today, so an approval already made, and an old journal's replay, never
+ * changes; a later `tariff.set` for the same kind and date replaces the earlier).
  *
  * Exclusion (`member.exclude`): the operator excludes a member for a breach of the rules, with the reason. The member
  * is suspended (its orders cancelled: the engine does that as for `member.suspend`) and its BIN is barred from
@@ -43,6 +46,52 @@ export const ACCREDITATION_TERMS: Readonly<Record<ApplicationKind, { feeTiyn: nu
   broker: { feeTiyn: 30_000_000, depositTiyn: 200_000_000 },
   client: { feeTiyn: 5_000_000, depositTiyn: 0 },
 };
+
+/** The most a fee or a deposit of the tariff may be, in tiyn: 1,000,000,000 tenge (a typo of extra zeros is refused). */
+export const TARIFF_AMOUNT_MAX_TIYN = 100_000_000_000;
+/** Entries of the tariff schedule kept (all kinds); one more is refused (`TARIFF_INVALID`). */
+export const TARIFF_ENTRIES_MAX = 1000;
+
+/** One entry of the tariff schedule: a kind's fee and deposit from a date of effect. */
+export interface TariffEntry {
+  readonly kind: ApplicationKind;
+  readonly feeTiyn: number;
+  readonly depositTiyn: number;
+  /** The first exchange day (YYYY-MM-DD) the amounts apply to. */
+  readonly from: string;
+  readonly reason: string;
+}
+
+/** The operator sets a kind's accreditation fee and insurance deposit from a date after today. */
+export interface TariffSetCommand {
+  readonly type: "tariff.set";
+  readonly kind: ApplicationKind;
+  readonly feeTiyn: number;
+  /** 0 for a broker's client (its broker's deposit stands for it). */
+  readonly depositTiyn: number;
+  readonly from: string;
+  readonly reason: string;
+}
+
+export interface TariffSetEvent extends TariffEntry {
+  readonly type: "tariff.set";
+}
+
+/**
+ * The fee and deposit of `kind` in force on exchange date `date`: the entry with the latest date of effect on or
+ * before it, else the rulebook's `ACCREDITATION_TERMS`. `schedule` is sorted by date of effect.
+ */
+export function tariffOn(
+  schedule: readonly TariffEntry[],
+  kind: ApplicationKind,
+  date: string,
+): { feeTiyn: number; depositTiyn: number } {
+  for (let i = schedule.length - 1; i >= 0; i--) {
+    const entry = schedule[i]!;
+    if (entry.kind === kind && entry.from <= date) return { feeTiyn: entry.feeTiyn, depositTiyn: entry.depositTiyn };
+  }
+  return ACCREDITATION_TERMS[kind];
+}
 
 /** Buyer categories whose applicants must list their own stations or depots (the rulebook asks for them). */
 export const STATIONS_REQUIRED_FOR: readonly BuyerCategory[] = ["filling-station-network", "gas-distribution"];
@@ -108,12 +157,14 @@ export interface MemberExcludeCommand {
 }
 
 export type AccreditationCommand =
+  | TariffSetCommand
   | ApplicationSubmitCommand
   | ApplicationApproveCommand
   | ApplicationRefuseCommand
   | MemberExcludeCommand;
 
 export const ACCREDITATION_COMMAND_TYPES = [
+  "tariff.set",
   "application.submit",
   "application.approve",
   "application.refuse",
@@ -159,6 +210,7 @@ export interface MemberExcludedEvent {
 }
 
 export type AccreditationEvent =
+  | TariffSetEvent
   | ApplicationSubmittedEvent
   | ApplicationApprovedEvent
   | ApplicationRefusedEvent

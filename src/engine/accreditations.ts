@@ -11,7 +11,6 @@ import { ID_LENGTH_MAX, ID_PATTERN_SOURCE, NAME_LENGTH_MAX, REASON_LENGTH_MAX } 
 import { isBin } from "../domain/vat.ts";
 import {
   ACCREDITATION_FEES,
-  ACCREDITATION_TERMS,
   type AccreditationCommand,
   APPLICATION_KINDS,
   APPLICATIONS_MAX,
@@ -28,8 +27,14 @@ import {
   type MemberExcludeCommand,
   STATIONS_PER_APPLICATION_MAX,
   STATIONS_REQUIRED_FOR,
+  TARIFF_AMOUNT_MAX_TIYN,
+  TARIFF_ENTRIES_MAX,
+  type TariffEntry,
+  type TariffSetCommand,
+  tariffOn,
   VAT_YEARS_MAX,
 } from "./accreditation.ts";
+import { isCalendarDate } from "./calendar.ts";
 import { Postings } from "./clearing.ts";
 import type { ClearingHouse } from "./clearinghouse.ts";
 import type { EngineEvent } from "./events.ts";
@@ -57,6 +62,8 @@ export interface AccreditationSnapshot {
   readonly applications: readonly ApplicationState[];
   readonly exclusions: readonly Exclusion[];
   readonly references: readonly string[];
+  /** The tariff schedule by date of effect; absent when empty (snapshots made before tariffs are unchanged). */
+  readonly tariffs?: readonly TariffEntry[];
 }
 
 const ID_PATTERN = new RegExp(ID_PATTERN_SOURCE);
@@ -67,9 +74,16 @@ export class Accreditation {
   private readonly exclusions = new Map<string, Exclusion>();
   /** Bank statement lines booked here (fees and deposits). */
   private readonly references = new Set<string>();
+  /** Tariff entries sorted by date of effect (then kind); one per kind and date. */
+  private tariffs: TariffEntry[] = [];
 
   get empty(): boolean {
-    return this.applications.size === 0 && this.exclusions.size === 0;
+    return this.applications.size === 0 && this.exclusions.size === 0 && this.tariffs.length === 0;
+  }
+
+  /** The tariff schedule, by date of effect. */
+  tariffSchedule(): readonly TariffEntry[] {
+    return this.tariffs;
   }
 
   isExcluded(member: string): boolean {
@@ -78,10 +92,12 @@ export class Accreditation {
 
   apply(command: AccreditationCommand, house: ClearingHouse, nowMs: number, out: EngineEvent[]): Problem | null {
     switch (command.type) {
+      case "tariff.set":
+        return this.setTariff(command, nowMs, out);
       case "application.submit":
         return this.submit(command, house, nowMs, out);
       case "application.approve":
-        return this.approve(command, house, out);
+        return this.approve(command, house, nowMs, out);
       case "application.refuse": {
         const found = this.pending(command.application);
         if ("code" in found) return found;
@@ -185,10 +201,53 @@ export class Accreditation {
     return null;
   }
 
-  private approve(command: ApplicationApproveCommand, house: ClearingHouse, out: EngineEvent[]): Problem | null {
+  private setTariff(command: TariffSetCommand, nowMs: number, out: EngineEvent[]): Problem | null {
+    const { kind, feeTiyn, depositTiyn, from, reason } = command;
+    const bad = (field: string, value: unknown, rule: string) =>
+      problem("TARIFF_INVALID", { field, value: JSON.stringify(value ?? null) ?? "null", rule });
+    if (!APPLICATION_KINDS.includes(kind)) return bad("kind", kind, `one of ${APPLICATION_KINDS.join(", ")}`);
+    for (const [field, value] of [
+      ["feeTiyn", feeTiyn],
+      ["depositTiyn", depositTiyn],
+    ] as const) {
+      if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > TARIFF_AMOUNT_MAX_TIYN) {
+        return bad(field, value, `a whole number of tiyn from 0 to ${TARIFF_AMOUNT_MAX_TIYN}`);
+      }
+    }
+    if (kind === "client" && depositTiyn !== 0) {
+      return bad("depositTiyn", depositTiyn, "a broker's client pays no deposit of its own: 0");
+    }
+    const today = exchangeDate(nowMs);
+    if (typeof from !== "string" || !isCalendarDate(from) || from <= today) {
+      return bad(
+        "from",
+        from,
+        `a real date (YYYY-MM-DD) after today, ${today}: an approval already made never changes`,
+      );
+    }
+    const checked = checkReason(reason);
+    if (checked) return checked;
+    const replaced = this.tariffs.findIndex((e) => e.kind === kind && e.from === from);
+    if (replaced < 0 && this.tariffs.length >= TARIFF_ENTRIES_MAX) {
+      return bad("from", from, `the schedule holds at most ${TARIFF_ENTRIES_MAX} entries`);
+    }
+    const entry: TariffEntry = { kind, feeTiyn, depositTiyn, from, reason };
+    if (replaced >= 0) this.tariffs.splice(replaced, 1);
+    this.tariffs.push(entry);
+    this.tariffs.sort(byDateThenKind);
+    out.push({ type: "tariff.set", ...entry });
+    return null;
+  }
+
+  private approve(
+    command: ApplicationApproveCommand,
+    house: ClearingHouse,
+    nowMs: number,
+    out: EngineEvent[],
+  ): Problem | null {
     const application = this.pending(command.application);
     if ("code" in application) return application;
-    const terms = ACCREDITATION_TERMS[application.kind];
+    const terms = tariffOn(this.tariffs, application.kind, exchangeDate(nowMs));
     const reason = checkReason(command.reason);
     if (reason) return reason;
     const references = [command.feeReference, ...(terms.depositTiyn > 0 ? [command.depositReference] : [])];
@@ -283,6 +342,7 @@ export class Accreditation {
         .map((e) => ({ ...e }))
         .sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0)),
       references: [...this.references].sort(),
+      ...(this.tariffs.length === 0 ? {} : { tariffs: this.tariffs.map((e) => ({ ...e })) }),
     };
   }
 
@@ -291,8 +351,13 @@ export class Accreditation {
     for (const a of snapshot?.applications ?? []) accreditation.applications.set(a.id, { ...a });
     for (const e of snapshot?.exclusions ?? []) accreditation.exclusions.set(e.member, { ...e });
     for (const r of snapshot?.references ?? []) accreditation.references.add(r);
+    accreditation.tariffs = (snapshot?.tariffs ?? []).map((e) => ({ ...e })).sort(byDateThenKind);
     return accreditation;
   }
+}
+
+function byDateThenKind(a: TariffEntry, b: TariffEntry): number {
+  return a.from < b.from ? -1 : a.from > b.from ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
 }
 
 function isText(value: unknown, lengthMax: number): value is string {

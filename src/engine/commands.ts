@@ -265,6 +265,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "user.language",
   "apiKey.create",
   "apiKey.revoke",
+  "tariff.set",
   "application.submit",
   "application.approve",
   "application.refuse",

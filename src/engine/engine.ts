@@ -289,6 +289,7 @@ export class Engine {
       case "apiKey.create":
       case "apiKey.revoke":
         return this.access.apply(command, (member) => this.house.members.hasMember(member), out);
+      case "tariff.set":
       case "application.submit":
       case "application.approve":
       case "application.refuse":

@@ -7,7 +7,7 @@
  * `APPLICATIONS_QUERY_LIMIT_MAX`, newest first. Complexity: O(1) per event, a list O(applications).
  */
 
-import type { ApplicationDocuments, ApplicationKind, ApplicationStatus } from "../engine/accreditation.ts";
+import type { ApplicationDocuments, ApplicationKind, ApplicationStatus, TariffEntry } from "../engine/accreditation.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import type { BuyerCategory } from "../engine/members.ts";
 import type { ProjectionOutcome } from "./outcome.ts";
@@ -43,6 +43,8 @@ export interface ExclusionView {
 export class Applications {
   private readonly applications = new Map<string, ApplicationView>();
   private readonly exclusions: ExclusionView[] = [];
+  /** The accreditation tariff schedule as the engine keeps it: by date of effect then kind, one per kind and date. */
+  private tariffs: TariffEntry[] = [];
 
   apply(outcome: ProjectionOutcome): void {
     const { seq, timeMs } = outcome;
@@ -80,6 +82,15 @@ export class Applications {
           }
           break;
         }
+        case "tariff.set": {
+          const { kind, feeTiyn, depositTiyn, from, reason } = event;
+          this.tariffs = this.tariffs.filter((e) => e.kind !== kind || e.from !== from);
+          this.tariffs.push({ kind, feeTiyn, depositTiyn, from, reason });
+          this.tariffs.sort((a, b) =>
+            a.from < b.from ? -1 : a.from > b.from ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0,
+          );
+          break;
+        }
         case "member.excluded":
           this.exclusions.push({
             member: event.member,
@@ -104,6 +115,11 @@ export class Applications {
   list(status?: ApplicationStatus, limit = APPLICATIONS_QUERY_LIMIT_MAX): ApplicationView[] {
     const all = [...this.applications.values()].filter((a) => status === undefined || a.status === status);
     return all.reverse().slice(0, Math.max(0, Math.min(limit, APPLICATIONS_QUERY_LIMIT_MAX)));
+  }
+
+  /** The accreditation tariff schedule set by `tariff.set`, by date of effect (at most the engine's 1,000 entries). */
+  tariffSchedule(): readonly TariffEntry[] {
+    return this.tariffs;
   }
 
   excluded(): readonly ExclusionView[] {

@@ -200,6 +200,8 @@ export const SUMMARIES_RU: Summaries = {
   "member.exclude": (p) =>
     `исключить участника ${p.f("member")} с запретом повторного приёма на два года; причина: ${p.reason("reason")}`,
   "vat.set": (p) => `установить НДС ${p.f("rateBps")} б.п. с ${p.f("from")}; причина: ${p.reason("reason")}`,
+  "tariff.set": (p) =>
+    `установить тариф аккредитации для ${p.f("kind")} с ${p.f("from")}: сбор ${p.f("feeTiyn")} тиын, взнос ${p.f("depositTiyn")} тиын; причина: ${p.reason("reason")}`,
   "notices.prefer": (p) =>
     `настроить уведомления участника ${p.f("member")}: в браузере ${p.list("web")}; по почте ${p.list("mail")}`,
   "notices.read": (p) => `отметить прочитанными уведомления участника ${p.f("member")}: ${p.list("ids")}`,
@@ -297,6 +299,8 @@ export const SUMMARIES_KK: Summaries = {
   "member.exclude": (p) =>
     `${p.f("member")} қатысушысын қайта қабылдауға екі жыл тыйым салып шығару; себебі: ${p.reason("reason")}`,
   "vat.set": (p) => `${p.f("from")} бастап ҚҚС-ты ${p.f("rateBps")} б.т. етіп белгілеу; себебі: ${p.reason("reason")}`,
+  "tariff.set": (p) =>
+    `${p.f("from")} бастап ${p.f("kind")} үшін аккредиттеу тарифін белгілеу: алым ${p.f("feeTiyn")} тиын, жарна ${p.f("depositTiyn")} тиын; себебі: ${p.reason("reason")}`,
   "notices.prefer": (p) =>
     `${p.f("member")} қатысушысының хабарламаларын баптау: браузерде ${p.list("web")}; поштамен ${p.list("mail")}`,
   "notices.read": (p) => `${p.f("member")} қатысушысының хабарламаларын оқылды деп белгілеу: ${p.list("ids")}`,

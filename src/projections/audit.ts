@@ -61,6 +61,7 @@ const KIND_OF_COMMAND: Readonly<Record<string, AuditKind>> = {
   "phase.set": "listing",
   "reference.set": "listing",
   "vat.set": "settlement",
+  "tariff.set": "membership",
   "trade.void": "settlement",
   "session.extra": "listing",
 };
@@ -428,6 +429,9 @@ function summarise(fields: Record<string, unknown>): string {
       break;
     case "vat.set":
       summary = `set VAT to ${f("rateBps")} bps from ${f("from")}; reason: ${reasonText(fields.reason)}`;
+      break;
+    case "tariff.set":
+      summary = `set the accreditation tariff of ${f("kind")} from ${f("from")}: fee ${f("feeTiyn")} tiyn, deposit ${f("depositTiyn")} tiyn; reason: ${reasonText(fields.reason)}`;
       break;
     case "surveillance.configure":
       summary = `change surveillance configuration: ${text(JSON.stringify(fields.changes ?? null))}; reason: ${reasonText(fields.reason)}`;

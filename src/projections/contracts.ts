@@ -66,6 +66,18 @@ export interface ContractFacts {
   /** When the obligation's delivery was done (arrivals covering it, or the operator's confirmation). */
   deliveredMs: number | null;
   deliveredSeq: number | null;
+  /**
+   * When and why the operator voided the trade (`trade.void`); absent or null while it stands (absent in view
+   * snapshots made before voids were kept here).
+   */
+  voided?: ContractVoid | null;
+}
+
+export interface ContractVoid {
+  readonly timeMs: number;
+  readonly seq: number;
+  readonly reason: string;
+  readonly rule: string;
 }
 
 export interface VatEntry {
@@ -139,6 +151,17 @@ export class ContractFactsView {
         facts.deliveredSeq = outcome.seq;
         return;
       }
+      case "obligation.voided": {
+        const facts = this.trades.get(event.obligation.tradeId);
+        if (facts === undefined) return;
+        facts.voided = {
+          timeMs: outcome.timeMs,
+          seq: outcome.seq,
+          reason: event.reason ?? "",
+          rule: event.rule ?? "",
+        };
+        return;
+      }
       default:
         return;
     }
@@ -171,6 +194,7 @@ export class ContractFactsView {
       clearing: null,
       deliveredMs: null,
       deliveredSeq: null,
+      voided: null,
     });
     if (this.trades.size > CONTRACTS_KEPT_MAX) {
       const oldest = this.trades.keys().next().value as string;

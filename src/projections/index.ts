@@ -46,6 +46,7 @@ export * from "./applications.ts";
 export * from "./audit.ts";
 export * from "./contracts.ts";
 export * from "./controls.ts";
+export * from "./day-end.ts";
 export * from "./deliveries.ts";
 export * from "./export.ts";
 export * from "./indices.ts";

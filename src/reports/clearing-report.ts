@@ -11,15 +11,16 @@
  * 4. margin calls: per account, the payments falling due by the end of the next exchange day that its free money does
  *    not cover — the amount the member must bring in, and by when.
  *
- * As JSON, XLSX (exceljs) and PDF (pdfkit with DejaVu fonts: pdf.ts) in Kazakh, Russian or English. Like the daily
- * statement, obligations are listed with their state now (the read models keep no end-of-day copy); a report made
- * the same day for the same journal gives the same JSON. docs/documents.md §6 is the reference for users.
+ * As JSON, XLSX (exceljs) and PDF (pdfkit with DejaVu fonts: pdf.ts) in Kazakh, Russian or English. Built from the
+ * views it is given: for a past day the gateway gives the views rebuilt from the journal up to that day's last record
+ * (projections/day-end.ts, gateway/day-end.ts), so obligations and balances are as they stood at the day's end; for
+ * today, the live views. The same journal gives the same JSON. docs/documents.md §6 is the reference for users.
  *
  * Complexity: O(obligations kept for the member's accounts).
  */
 
 import ExcelJS from "exceljs";
-import { ACCOUNT_QUERY_LIMIT_MAX, type Projections } from "../projections/index.ts";
+import { ACCOUNT_QUERY_LIMIT_MAX, type DocumentViews } from "../projections/index.ts";
 import { isoUtc, localDay } from "../projections/numbers.ts";
 import { tengeDisplay, tonnesDisplay } from "./contract.ts";
 import type { DocumentLanguage } from "./labels.ts";
@@ -69,7 +70,7 @@ export interface ClearingReportJson {
   readonly member: string;
   readonly memberName: string;
   readonly bin: string | null;
-  /** When the report was made: the read models' last durable time. */
+  /** The time of the last journal record the report covers (for a past day, that day's last record). */
   readonly asOf: string;
   readonly obligations: readonly ClearingReportObligation[];
   readonly netting: {
@@ -85,7 +86,7 @@ export interface ClearingReportJson {
 
 /** The clearing report of a member (its `accounts`) for an exchange date, as of `asOfMs`. */
 export function buildClearingReport(
-  projections: Projections,
+  projections: DocumentViews,
   member: string,
   accounts: readonly string[],
   date: string,

@@ -12,6 +12,12 @@
  * - Unit: the tonne (code 168 of the classifier of units), quantity with three decimals; money in tenge with two.
  * - VAT: the rate in force on the trade's date (the contract's rate), computed as on the contract (src/domain/vat.ts).
  *
+ * A void after the invoice: a corrected invoice (`FIXED_INVOICE`, «исправленный ЭСФ»), numbered as the original with
+ * `-C1`, dated the day of the void, that refers to the original and declares quantity, value and VAT of zero
+ * (`einvoicesXml`). Under today's rulebook a trade is voided only before its gas is delivered, so through the API a
+ * voided trade has no invoice and none is corrected; the correction is made for whatever void reaches a delivered
+ * obligation (a void the rules may widen to, or a journal that holds one).
+ *
  * An obligation whose seller or buyer has no BIN on record cannot carry a valid invoice: it is left out and counted
  * in the root's `withoutBin` attribute, so the member sees that its BIN must be recorded.
  *
@@ -45,9 +51,32 @@ export interface EinvoiceExport {
   readonly withoutBin: number;
 }
 
+/** The number of an obligation's invoice: `ESF-` and the obligation id without `OB-`. */
+export function invoiceNumber(obligation: string): string {
+  return `ESF-${obligation.replace(/^OB-/, "")}`;
+}
+
+/** Longest correction reason written (the schema's Text). */
+const CORRECTION_REASON_MAX = 200;
+
+interface Issued {
+  readonly facts: ContractFacts;
+  /** The original invoice, or the corrected one a void after the original brings. */
+  readonly kind: "original" | "corrected";
+  /** The invoice's date (exchange time). */
+  readonly date: string;
+  /** The original's date: the delivery's, the turnover date of both. */
+  readonly turnoverDate: string;
+  readonly seq: number;
+}
+
 /**
- * The member's e-invoices (as seller or buyer) for the delivered obligations among `facts`, whose delivery date in
- * exchange time lies in [from, to] (YYYY-MM-DD, either may be null), oldest delivery first.
+ * The member's e-invoices (as seller or buyer) among `facts`, whose date in exchange time lies in [from, to]
+ * (YYYY-MM-DD, either may be null), in the order they were issued (journal order): for each delivered obligation its
+ * invoice, dated the day of delivery; for each of those whose trade was voided afterwards, a corrected invoice
+ * (`FIXED_INVOICE`) dated the day of the void, with the original's turnover date, a reference to the original
+ * (`relatedInvoice`), the void's rule and reason, and quantity and amounts of zero: a void makes the trade void from
+ * the start, so the turnover the original declared is corrected to nothing (docs/documents.md §3).
  */
 export function einvoicesXml(
   member: string,
@@ -55,28 +84,55 @@ export function einvoicesXml(
   range: { from: string | null; to: string | null },
   utcOffsetMs: number,
 ): EinvoiceExport {
-  const delivered = facts
-    .filter((f) => f.clearing !== null && f.deliveredMs !== null)
-    .filter((f) => f.seller.member === member || f.buyer.member === member)
-    .map((f) => ({ facts: f, date: localDay(f.deliveredMs!, utcOffsetMs) }))
+  const issued: Issued[] = [];
+  for (const f of facts) {
+    if (f.clearing === null || f.deliveredMs === null || f.deliveredSeq === null) continue;
+    if (f.seller.member !== member && f.buyer.member !== member) continue;
+    const turnoverDate = localDay(f.deliveredMs, utcOffsetMs);
+    issued.push({ facts: f, kind: "original", date: turnoverDate, turnoverDate, seq: f.deliveredSeq });
+    const voided = f.voided ?? null;
+    if (voided !== null && voided.seq > f.deliveredSeq) {
+      const date = localDay(voided.timeMs, utcOffsetMs);
+      issued.push({ facts: f, kind: "corrected", date, turnoverDate, seq: voided.seq });
+    }
+  }
+  const listed = issued
     .filter((d) => (range.from === null || d.date >= range.from) && (range.to === null || d.date <= range.to))
-    .sort((a, b) => a.facts.deliveredSeq! - b.facts.deliveredSeq! || (a.facts.tradeId < b.facts.tradeId ? -1 : 1))
+    .sort(
+      (a, b) =>
+        a.seq - b.seq ||
+        (a.facts.tradeId < b.facts.tradeId ? -1 : a.facts.tradeId > b.facts.tradeId ? 1 : 0) ||
+        (a.kind === b.kind ? 0 : a.kind === "original" ? -1 : 1),
+    )
     .slice(0, EINVOICES_EXPORT_MAX);
-  const withBin = delivered.filter((d) => d.facts.seller.bin !== null && d.facts.buyer.bin !== null);
+  const withBin = listed.filter((d) => d.facts.seller.bin !== null && d.facts.buyer.bin !== null);
   const root = create({ version: "1.0", encoding: "UTF-8" }).ele(ESF_NAMESPACE, "invoices", {
     member,
     count: String(withBin.length),
-    withoutBin: String(delivered.length - withBin.length),
+    withoutBin: String(listed.length - withBin.length),
   });
-  for (const { facts: f, date } of withBin) {
+  for (const { facts: f, kind, date, turnoverDate } of withBin) {
     const clearing = f.clearing!;
-    const value = tradeValueTiyn(f.priceTiynPerTonne, f.quantityKg);
+    const corrected = kind === "corrected";
+    const kg = corrected ? 0 : f.quantityKg;
+    const value = tradeValueTiyn(f.priceTiynPerTonne, kg);
     const vat = vatTiyn(value, f.vatRateBps);
     const invoice = root.ele("invoice");
-    invoice.ele("num").txt(`ESF-${clearing.obligation.replace(/^OB-/, "")}`);
+    const original = invoiceNumber(clearing.obligation);
+    invoice.ele("num").txt(corrected ? `${original}-C1` : original);
     invoice.ele("date").txt(date);
-    invoice.ele("turnoverDate").txt(date);
-    invoice.ele("invoiceType").txt("ORDINARY_INVOICE");
+    invoice.ele("turnoverDate").txt(turnoverDate);
+    invoice.ele("invoiceType").txt(corrected ? "FIXED_INVOICE" : "ORDINARY_INVOICE");
+    if (corrected) {
+      const related = invoice.ele("relatedInvoice");
+      related.ele("num").txt(original);
+      related.ele("date").txt(turnoverDate);
+      const voided = f.voided!;
+      const reason = `Сделка признана недействительной (${voided.rule}): ${voided.reason}`;
+      invoice
+        .ele("correctionReason")
+        .txt(reason.length > CORRECTION_REASON_MAX ? `${reason.slice(0, CORRECTION_REASON_MAX - 1)}…` : reason);
+    }
     const seller = invoice.ele("seller");
     seller.ele("tin").txt(f.seller.bin!);
     seller.ele("name").txt(f.seller.name);
@@ -97,7 +153,7 @@ export function einvoicesXml(
     product.ele("tnvedCode").txt(goodsCode(f.description?.product ?? null));
     product.ele("unitCode").txt(UNIT_CODE_TONNE);
     product.ele("unitNomenclature").txt("т");
-    product.ele("quantity").txt(tonnesText(f.quantityKg));
+    product.ele("quantity").txt(tonnesText(kg));
     product.ele("unitPrice").txt(tengeText(f.priceTiynPerTonne));
     product.ele("priceWithoutTax").txt(tengeText(value));
     product.ele("ndsRate").txt((f.vatRateBps / 100).toFixed(2));
@@ -110,6 +166,6 @@ export function einvoicesXml(
   return {
     xml: root.end({ prettyPrint: true }),
     invoices: withBin.length,
-    withoutBin: delivered.length - withBin.length,
+    withoutBin: listed.length - withBin.length,
   };
 }

@@ -5,9 +5,10 @@
  * document shows VAT: src/domain/vat.ts, the rate of the trade's date). As JSON, XLSX (exceljs) and PDF (pdfkit).
  * docs/documents.md §4 is the reference for users.
  *
- * An obligation is listed with its state now (paid, delivered, status) and the time it last changed, not its state
- * at the day's end; balances are not part of the statement (the balances route gives them now). Built from the read
- * models only; the same journal gives the same JSON.
+ * An obligation is listed with its state at the day's end (paid, delivered, status) and the time it last changed by
+ * then: for a past day the gateway gives the views rebuilt from the journal up to that day's last record
+ * (projections/day-end.ts), for today the live views. Balances are not part of the statement (the balances route
+ * gives them now; the clearing report gives them at the day's end). The same journal gives the same JSON.
  *
  * Limits: the read models keep an account's newest `ACCOUNT_FILLS_MAX` fills, `ACCOUNT_QUERY_LIMIT_MAX` obligations
  * and its newest shipments; a statement of a day older than those lists what is kept (the journal holds the rest).
@@ -17,7 +18,7 @@
 
 import ExcelJS from "exceljs";
 import { vatTiyn } from "../domain/vat.ts";
-import { ACCOUNT_QUERY_LIMIT_MAX, type Projections, SHIPMENTS_KEPT_MAX } from "../projections/index.ts";
+import { ACCOUNT_QUERY_LIMIT_MAX, type DocumentViews, SHIPMENTS_KEPT_MAX } from "../projections/index.ts";
 import { isoUtc, localDay } from "../projections/numbers.ts";
 import { contractNumber, tengeDisplay, tonnesDisplay, tradeValueTiyn } from "./contract.ts";
 import { type DocumentLanguage, LABELS } from "./labels.ts";
@@ -109,7 +110,7 @@ export interface StatementJson {
 
 /** The statement of `accounts` (all of one member) for an exchange date. */
 export function buildStatement(
-  projections: Projections,
+  projections: DocumentViews,
   member: string,
   accounts: readonly string[],
   scope: "account" | "member",

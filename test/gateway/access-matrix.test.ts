@@ -571,6 +571,18 @@ const ROWS: readonly Row[] = [
     policy: "operatorChange",
     body: () => ({ rateBps: 1200, from: "2026-02-01", reason: "access matrix" }),
   },
+  { route: "GET /api/admin/tariffs", policy: "consoleRead" },
+  {
+    route: "POST /api/admin/tariffs",
+    policy: "operatorChange",
+    body: () => ({
+      kind: "buyer",
+      feeTiyn: 30_000_000,
+      depositTiyn: 100_000_000,
+      from: "2026-02-01",
+      reason: "access matrix",
+    }),
+  },
   {
     route: "POST /api/admin/stations",
     policy: "operatorChange",

@@ -1,7 +1,8 @@
 /**
  * The e-invoice export (src/reports/einvoice.ts) against its schema (docs/einvoice.xsd, validated by xmllint-wasm):
  * one invoice per delivered obligation of the member, as seller or buyer, in the date range; left out and counted
- * when a party has no BIN; the goods code per product; at most `EINVOICES_EXPORT_MAX` invoices, tested at the limit;
+ * when a party has no BIN; a corrected invoice (FIXED_INVOICE, zero quantity and amounts, the original referred to)
+ * for a trade voided after its invoice; the goods code per product; at most `EINVOICES_EXPORT_MAX` invoices, tested at the limit;
  * the same facts give the same bytes.
  */
 
@@ -43,6 +44,52 @@ function facts(n: number, extra: Partial<ContractFacts> = {}): ContractFacts {
     ...extra,
   };
 }
+
+const CORRECTED_7 = `<invoice>
+    <num>ESF-PB-S1-7-C1</num>
+    <date>2026-01-08</date>
+    <turnoverDate>2026-01-06</turnoverDate>
+    <invoiceType>FIXED_INVOICE</invoiceType>
+    <relatedInvoice>
+      <num>ESF-PB-S1-7</num>
+      <date>2026-01-06</date>
+    </relatedInvoice>
+    <correctionReason>Сделка признана недействительной (Rulebook §2): the buyer's software broke the entry rules</correctionReason>
+    <seller>
+      <tin>951240000017</tin>
+      <name>Plant &amp; Co &lt;LLP&gt;</name>
+      <account>K-1</account>
+    </seller>
+    <customer>
+      <tin>080540012345</tin>
+      <name>«Ақтау гауһар» ЖШС</name>
+      <account>A-1</account>
+    </customer>
+    <deliveryTerm>
+      <contractNum>EC-PB-S1-7</contractNum>
+      <contractDate>2026-01-05</contractDate>
+      <term>EXW KAZGPZ</term>
+      <destination>MANGYSTAU</destination>
+      <obligation>OB-PB-S1-7</obligation>
+    </deliveryTerm>
+    <products currencyCode="KZT">
+      <product>
+        <description>Пропан сжиженный</description>
+        <tnvedCode>2711 12</tnvedCode>
+        <unitCode>168</unitCode>
+        <unitNomenclature>т</unitNomenclature>
+        <quantity>0.000</quantity>
+        <unitPrice>133001.00</unitPrice>
+        <priceWithoutTax>0.00</priceWithoutTax>
+        <ndsRate>12.50</ndsRate>
+        <ndsAmount>0.00</ndsAmount>
+        <priceWithTax>0.00</priceWithTax>
+      </product>
+      <totalPriceWithoutTax>0.00</totalPriceWithoutTax>
+      <totalNdsAmount>0.00</totalNdsAmount>
+      <totalPriceWithTax>0.00</totalPriceWithTax>
+    </products>
+  </invoice>`;
 
 async function valid(xml: string): Promise<boolean> {
   const result = await validateXML({
@@ -91,6 +138,55 @@ describe("einvoicesXml", () => {
     expect(out.xml).toContain("<num>ESF-PB-S1-0</num>");
     expect(out.xml).not.toContain(`<num>ESF-PB-S1-${EINVOICES_EXPORT_MAX}</num>`);
     expect(await valid(out.xml)).toBe(true);
+  });
+
+  it("a void after the invoice brings a corrected invoice: zero quantity and amounts, the original referred to", async () => {
+    const voided = facts(7, {
+      voided: {
+        timeMs: Date.UTC(2026, 0, 8, 4),
+        seq: 2000,
+        reason: "the buyer's software broke the entry rules",
+        rule: "Rulebook §2",
+      },
+    });
+    const out = einvoicesXml("A", [voided, facts(8)], { from: null, to: null }, OFFSET_MS);
+    expect([out.invoices, out.withoutBin]).toEqual([3, 0]);
+    expect(await valid(out.xml)).toBe(true);
+    const invoices = out.xml.split("<invoice>").slice(1);
+    expect(invoices.map((x) => /<num>([^<]+)<\/num>/.exec(x)![1])).toEqual([
+      "ESF-PB-S1-7",
+      "ESF-PB-S1-8",
+      "ESF-PB-S1-7-C1",
+    ]);
+    const corrected = `<invoice>${invoices[2]!}`.replace(/<\/invoices>\s*$/, "").trim();
+    expect(corrected).toBe(CORRECTED_7);
+    // The original stays as it was issued.
+    expect(invoices[0]).toContain("<invoiceType>ORDINARY_INVOICE</invoiceType>");
+    expect(invoices[0]).toContain("<quantity>1.000</quantity>");
+    expect(invoices[0]).not.toContain("relatedInvoice");
+    // In a range: by the invoice's own date; the seller gets the same correction.
+    const day8 = einvoicesXml("A", [voided], { from: "2026-01-08", to: "2026-01-08" }, OFFSET_MS);
+    expect(day8.invoices).toBe(1);
+    expect(day8.xml).toContain("<num>ESF-PB-S1-7-C1</num>");
+    expect(await valid(day8.xml)).toBe(true);
+    expect(einvoicesXml("K", [voided], { from: "2026-01-08", to: null }, OFFSET_MS).xml).toContain("FIXED_INVOICE");
+    // A void before delivery: no invoice, nothing to correct.
+    const undelivered = facts(9, { deliveredMs: null, deliveredSeq: null, voided: voided.voided! });
+    expect(einvoicesXml("A", [undelivered], { from: null, to: null }, OFFSET_MS).invoices).toBe(0);
+  });
+
+  it("the schema refuses a quantity below zero and an invoice type it does not know", async () => {
+    const xml = einvoicesXml("A", [facts(1)], { from: null, to: null }, OFFSET_MS).xml;
+    for (const bad of [
+      xml.replace("<quantity>1.000</quantity>", "<quantity>-1.000</quantity>"),
+      xml.replace("ORDINARY_INVOICE", "ADDITIONAL_INVOICE"),
+    ]) {
+      const result = await validateXML({
+        xml: [{ fileName: "esf.xml", contents: bad }],
+        schema: [{ fileName: "einvoice.xsd", contents: SCHEMA }],
+      });
+      expect(result.valid).toBe(false);
+    }
   });
 
   it("codes propane 2711 12, butane 2711 13, the mix and anything else 2711 19", () => {

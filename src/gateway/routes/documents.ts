@@ -19,6 +19,7 @@ import { EINVOICES_EXPORT_MAX, einvoicesXml } from "../../reports/einvoice.ts";
 import { DOCUMENT_LANGUAGES, type DocumentLanguage } from "../../reports/labels.ts";
 import { buildStatement, statementPdf, statementXlsx } from "../../reports/statement.ts";
 import type { RouteContext } from "../context.ts";
+import { dayEndDocuments } from "../day-end.ts";
 import { HttpProblem } from "../errors.ts";
 import { CONTRACT_CHECK, CONTRACT_RESULT, DOCUMENT_LANGUAGE, STATEMENT } from "../wire/documents.ts";
 import { requireReadAccount } from "./access.ts";
@@ -71,13 +72,15 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
     return member;
   };
 
-  const statementOf = (account: string, date: string, scope: "account" | "member") => {
+  // The state at the end of the day (gateway/day-end.ts): rebuilt from the journal for a day the journal has passed.
+  const statementOf = async (account: string, date: string, scope: "account" | "member") => {
     const member = memberOf(account);
+    const views = await dayEndDocuments(context.exchange).viewsOf(date);
     const accounts =
       scope === "account"
         ? [account]
-        : projections.accounts.accountIds().filter((id) => projections.accounts.info(id)?.member === member);
-    return buildStatement(projections, member, accounts, scope, date, EXCHANGE_UTC_OFFSET_MS);
+        : views.accounts.accountIds().filter((id) => views.accounts.info(id)?.member === member);
+    return buildStatement(views, member, accounts, scope, date, EXCHANGE_UTC_OFFSET_MS);
   };
 
   api.get<{ Params: Static<typeof CONTRACT_PARAMS> }>(
@@ -196,7 +199,7 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
         querystring: STATEMENT_QUERY,
         response: { 200: STATEMENT },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] as const },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] as const },
     },
     async (request) => {
       const { account, date } = request.params;
@@ -225,12 +228,12 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
           },
         },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] as const },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] as const },
     },
     async (request, reply) => {
       const { account, date } = request.params;
       requireReadAccount(context, request, account, "read statements");
-      const statement = statementOf(account, date, request.query.scope);
+      const statement = await statementOf(account, date, request.query.scope);
       return reply
         .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .header("content-disposition", `attachment; filename="statement-${statement.member}-${date}.xlsx"`)
@@ -249,12 +252,12 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
         querystring: STATEMENT_PDF_QUERY,
         response: { 200: PDF("The statement") },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] as const },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] as const },
     },
     async (request, reply) => {
       const { account, date } = request.params;
       requireReadAccount(context, request, account, "read statements");
-      const statement = statementOf(account, date, request.query.scope);
+      const statement = await statementOf(account, date, request.query.scope);
       return reply
         .header("content-type", "application/pdf")
         .header("content-disposition", `attachment; filename="statement-${statement.member}-${date}.pdf"`)

@@ -20,6 +20,7 @@ import { EXCHANGE_UTC_OFFSET_MS } from "../../projections/numbers.ts";
 import { buildClearingReport, clearingReportPdf, clearingReportXlsx } from "../../reports/clearing-report.ts";
 import type { DocumentLanguage } from "../../reports/labels.ts";
 import type { RouteContext } from "../context.ts";
+import { dayEndDocuments } from "../day-end.ts";
 import { HttpProblem } from "../errors.ts";
 import { OBLIGATION } from "../wire/accounts.ts";
 import { Nullable, PRICE_TIYN_PER_TONNE, SEQ, Strict, TEXT } from "../wire/base.ts";
@@ -274,11 +275,13 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
     },
   );
 
-  const reportOf = (account: string, date: string) => {
+  // The state at the end of the day (gateway/day-end.ts): rebuilt from the journal for a day the journal has passed.
+  const reportOf = async (account: string, date: string) => {
     const member = projections.accounts.info(account)?.member;
     if (member === undefined) throw new HttpProblem("ACCOUNT_NOT_FOUND", { id: account });
-    const accounts = projections.accounts.accountIds().filter((id) => projections.accounts.info(id)?.member === member);
-    return buildClearingReport(projections, member, accounts, date, projections.lastTimeMs, EXCHANGE_UTC_OFFSET_MS);
+    const views = await dayEndDocuments(exchange).viewsOf(date);
+    const accounts = views.accounts.accountIds().filter((id) => views.accounts.info(id)?.member === member);
+    return buildClearingReport(views, member, accounts, date, views.lastTimeMs, EXCHANGE_UTC_OFFSET_MS);
   };
 
   api.get<{ Params: Static<typeof REPORT_PARAMS> }>(
@@ -292,7 +295,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
         params: REPORT_PARAMS,
         response: { 200: CLEARING_REPORT },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] },
     },
     async (request) => {
       const { account, date } = request.params;
@@ -320,12 +323,12 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
           },
         },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] },
     },
     async (request, reply) => {
       const { account, date } = request.params;
       requireReadAccount(context, request, account, "read clearing reports");
-      const report = reportOf(account, date);
+      const report = await reportOf(account, date);
       return reply
         .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .header("content-disposition", `attachment; filename="clearing-${report.member}-${date}.xlsx"`)
@@ -344,12 +347,12 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
         querystring: PDF_QUERY,
         response: { 200: PDF("The clearing report") },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] },
     },
     async (request, reply) => {
       const { account, date } = request.params;
       requireReadAccount(context, request, account, "read clearing reports");
-      const report = reportOf(account, date);
+      const report = await reportOf(account, date);
       return reply
         .header("content-type", "application/pdf")
         .header("content-disposition", `attachment; filename="clearing-${report.member}-${date}.pdf"`)

@@ -8,6 +8,7 @@ import {
   APPLICATION_KINDS,
   DOCUMENT_LENGTH_MAX,
   STATIONS_PER_APPLICATION_MAX,
+  TARIFF_AMOUNT_MAX_TIYN,
   VAT_YEARS_MAX,
 } from "../../engine/accreditation.ts";
 import { BUYER_CATEGORIES } from "../../engine/members.ts";
@@ -122,3 +123,24 @@ export function applicationWire(view: ApplicationView) {
 export function exclusionWire(view: ExclusionView) {
   return { ...view };
 }
+
+const TARIFF_TIYN = Type.Integer({ minimum: 0, maximum: TARIFF_AMOUNT_MAX_TIYN, description: "tiyn" });
+
+/** One kind's accreditation fee and insurance deposit. */
+export const TARIFF_TERMS = Strict({ kind: APPLICATION_KIND, feeTiyn: TARIFF_TIYN, depositTiyn: TARIFF_TIYN });
+
+/** The accreditation tariff: what an approval today books per kind, the rulebook's default, and every entry set. */
+export const TARIFF_SCHEDULE = Strict({
+  today: Type.String({ description: "YYYY-MM-DD, exchange time (UTC+5)" }),
+  inForce: Type.Array(TARIFF_TERMS, { description: "per kind, the fee and deposit an approval made today books" }),
+  defaults: Type.Array(TARIFF_TERMS, { description: "the rulebook's tariff, in force before any entry" }),
+  schedule: Type.Array(
+    Strict({
+      kind: APPLICATION_KIND,
+      feeTiyn: TARIFF_TIYN,
+      depositTiyn: TARIFF_TIYN,
+      from: Type.String({ description: "the first exchange day (YYYY-MM-DD) the amounts apply to" }),
+      reason: TEXT,
+    }),
+  ),
+});

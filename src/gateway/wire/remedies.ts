@@ -50,7 +50,11 @@ export const CLEARING_REPORT = Strict({
   member: TEXT,
   memberName: TEXT,
   bin: Nullable(TEXT),
-  asOf: { ...TEXT, description: "when the report was made (UTC, ISO 8601): the last durable record's time" },
+  asOf: {
+    ...TEXT,
+    description:
+      "the time of the last journal record the report covers (UTC, ISO 8601); for a past day, that day's last record",
+  },
   obligations: Type.Array(
     Strict({
       account: TEXT,

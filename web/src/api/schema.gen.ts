@@ -1396,6 +1396,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/tariffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The accreditation fees and insurance deposits in force today and every entry set with its date of effect */
+        get: operations["getAccreditationTariff"];
+        put?: never;
+        /** Sets a kind's accreditation fee and insurance deposit from a date after today, with a reason (audited) */
+        post: operations["setAccreditationTariff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulator/overview": {
         parameters: {
             query?: never;
@@ -7466,7 +7484,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7565,7 +7583,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7666,7 +7684,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8417,7 +8435,7 @@ export interface operations {
                         member: string;
                         memberName: string;
                         bin: string | null;
-                        /** @description when the report was made (UTC, ISO 8601): the last durable record's time */
+                        /** @description the time of the last journal record the report covers (UTC, ISO 8601); for a past day, that day's last record */
                         asOf: string;
                         obligations: {
                             account: string;
@@ -8538,7 +8556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8634,7 +8652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8733,7 +8751,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14708,6 +14726,266 @@ export interface operations {
             };
         };
     };
+    getAccreditationTariff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD, exchange time (UTC+5) */
+                        today: string;
+                        /** @description per kind, the fee and deposit an approval made today books */
+                        inForce: {
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            /** @description tiyn */
+                            feeTiyn: number;
+                            /** @description tiyn */
+                            depositTiyn: number;
+                        }[];
+                        /** @description the rulebook's tariff, in force before any entry */
+                        defaults: {
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            /** @description tiyn */
+                            feeTiyn: number;
+                            /** @description tiyn */
+                            depositTiyn: number;
+                        }[];
+                        schedule: {
+                            /** @enum {unknown} */
+                            kind: "producer" | "buyer" | "broker" | "client";
+                            /** @description tiyn */
+                            feeTiyn: number;
+                            /** @description tiyn */
+                            depositTiyn: number;
+                            /** @description the first exchange day (YYYY-MM-DD) the amounts apply to */
+                            from: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error codes: REQUEST_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setAccreditationTariff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "buyer",
+                 *       "feeTiyn": 35000000,
+                 *       "depositTiyn": 150000000,
+                 *       "from": "2026-02-01",
+                 *       "reason": "Exchange council decision 3/2026: new tariff from 1 February"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {unknown} */
+                    kind: "producer" | "buyer" | "broker" | "client";
+                    /** @description the accreditation fee, tiyn */
+                    feeTiyn: number;
+                    /** @description the insurance deposit, tiyn; 0 for a broker's client */
+                    depositTiyn: number;
+                    /**
+                     * Format: date
+                     * @description the first exchange day the amounts apply to; after today
+                     */
+                    from: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description journal sequence number */
+                        seq: number;
+                        tariff: {
+                            /** @description YYYY-MM-DD, exchange time (UTC+5) */
+                            today: string;
+                            /** @description per kind, the fee and deposit an approval made today books */
+                            inForce: {
+                                /** @enum {unknown} */
+                                kind: "producer" | "buyer" | "broker" | "client";
+                                /** @description tiyn */
+                                feeTiyn: number;
+                                /** @description tiyn */
+                                depositTiyn: number;
+                            }[];
+                            /** @description the rulebook's tariff, in force before any entry */
+                            defaults: {
+                                /** @enum {unknown} */
+                                kind: "producer" | "buyer" | "broker" | "client";
+                                /** @description tiyn */
+                                feeTiyn: number;
+                                /** @description tiyn */
+                                depositTiyn: number;
+                            }[];
+                            schedule: {
+                                /** @enum {unknown} */
+                                kind: "producer" | "buyer" | "broker" | "client";
+                                /** @description tiyn */
+                                feeTiyn: number;
+                                /** @description tiyn */
+                                depositTiyn: number;
+                                /** @description the first exchange day (YYYY-MM-DD) the amounts apply to */
+                                from: string;
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Error codes: APPLICATION_INVALID, REQUEST_INVALID, TARIFF_INVALID. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, AUTH_SIGNATURE_INVALID. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: REQUEST_TOO_LARGE. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: RATE_LIMITED. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     marketOverview: {
         parameters: {
             query?: never;
@@ -15216,7 +15494,7 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "user.language" | "apiKey.create" | "apiKey.revoke" | "application.submit" | "application.approve" | "application.refuse" | "member.exclude" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "session.extra" | "negotiated.submit" | "negotiated.accept" | "negotiated.reject" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "user.language" | "apiKey.create" | "apiKey.revoke" | "tariff.set" | "application.submit" | "application.approve" | "application.refuse" | "member.exclude" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "session.extra" | "negotiated.submit" | "negotiated.accept" | "negotiated.reject" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, surveillance, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";

@@ -1,6 +1,6 @@
 /**
  * The operator's console API under /api/admin, one concern per file: instruments, their calendars, members and
- * accounts, money and gas, settlement, buyers' stations and depots, users and API keys, the VAT rate.
+ * accounts, money and gas, settlement, buyers' stations and depots, users and API keys, the VAT rate, the accreditation tariff.
  *
  * Who may do what. Every change is the operator's alone: a session needs its CSRF token, an API key the `trade` scope.
  * The regulator may read everything here and change nothing; the operator may not change the regulator's controls
@@ -19,6 +19,7 @@ import { operatorInstrumentRoutes } from "./instruments.ts";
 import { operatorMemberRoutes } from "./members.ts";
 import { operatorSettlementRoutes } from "./settlement.ts";
 import { operatorStationRoutes } from "./stations.ts";
+import { operatorTariffRoutes } from "./tariffs.ts";
 import { operatorUserRoutes } from "./users.ts";
 import { operatorVatRoutes } from "./vat.ts";
 
@@ -32,4 +33,5 @@ export function operatorRoutes(api: FastifyInstance, context: RouteContext): voi
   operatorStationRoutes(api, context);
   operatorUserRoutes(api, context);
   operatorVatRoutes(api, context);
+  operatorTariffRoutes(api, context);
 }

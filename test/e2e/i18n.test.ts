@@ -7,6 +7,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { OBLIGATION_STATUS, ORDER_STATUS } from "../../src/gateway/wire/accounts.ts";
+import { APPLICATION_KIND } from "../../src/gateway/wire/applications.ts";
+import { CANCEL_REASON, PHASE, SIDE, TRADING_MODE } from "../../src/gateway/wire/base.ts";
+import { ROLE, SCOPE } from "../../src/gateway/wire/console.ts";
+import { NOTICE_KIND } from "../../src/gateway/wire/notifications.ts";
+import { CASE_STATUS } from "../../src/gateway/wire/surveillance.ts";
+import { EXCHANGE_CANCEL_REASONS } from "../../web/src/orders.ts";
 import { WEB } from "./support/browser.ts";
 
 type Tree = { [key: string]: string | Tree };
@@ -62,5 +69,31 @@ describe("web translations", () => {
     const missing = [...asked].filter((key) => !english.has(key));
     expect(missing).toEqual([]);
     expect(asked.size).toBeGreaterThan(100);
+  });
+
+  // Keys the components build from a value the API sends (`t(`obligations.statuses.${o.status}`)`): one for every
+  // value the API's schema allows, so a new value never shows as a raw key.
+  const built: [string, { enum?: string[]; anyOf?: { const: string }[] }][] = [
+    ["obligations.statuses", OBLIGATION_STATUS],
+    ["orderStatus", ORDER_STATUS],
+    ["orders.cancelReasons", CANCEL_REASON],
+    // Only cancellations by the exchange itself become notices (web/src/orders.ts).
+    ["notices.reasons", { enum: [...EXCHANGE_CANCEL_REASONS] }],
+    ["phases", PHASE],
+    ["modes", TRADING_MODE],
+    ["sides", SIDE],
+    ["roles", ROLE],
+    ["memberUsers.scope", SCOPE],
+    ["notifications.kinds", NOTICE_KIND],
+    ["applications.kinds", APPLICATION_KIND],
+    ["surveillance.statuses", CASE_STATUS],
+  ];
+  it("has a key for every value the API can send where a component builds the key from it", () => {
+    const missing = built.flatMap(([prefix, schema]) =>
+      (schema.enum ?? schema.anyOf?.map((branch) => branch.const) ?? [])
+        .map((value) => `${prefix}.${value}`)
+        .filter((key) => !english.has(key)),
+    );
+    expect(missing).toEqual([]);
   });
 });

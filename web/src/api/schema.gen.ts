@@ -4431,7 +4431,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_NOT_PRODUCER. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_NOT_PRODUCER. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4476,7 +4476,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4619,7 +4619,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_ORIGIN. */
+            /** @description Error codes: AUTH_ORIGIN, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4655,7 +4655,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4709,7 +4709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4745,7 +4745,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4804,7 +4804,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4849,7 +4849,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4912,7 +4912,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4957,7 +4957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5020,7 +5020,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5065,7 +5065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5122,7 +5122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5158,7 +5158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5272,7 +5272,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5335,7 +5335,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5499,7 +5499,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5562,7 +5562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5633,7 +5633,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5696,7 +5696,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5755,7 +5755,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5818,7 +5818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6488,7 +6488,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, SHIPMENT_NOT_PARTY. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, SHIPMENT_NOT_PARTY. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6542,7 +6542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6642,7 +6642,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, SHIPMENT_NOT_PARTY. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, SHIPMENT_NOT_PARTY. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6696,7 +6696,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7855,7 +7855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7918,7 +7918,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7981,7 +7981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED, NEGOTIATED_NOT_PARTY. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED, NEGOTIATED_NOT_PARTY. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8044,7 +8044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8103,7 +8103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, NEGOTIATED_NOT_PARTY. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, NEGOTIATED_NOT_PARTY. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8148,7 +8148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8227,7 +8227,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8281,7 +8281,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8889,7 +8889,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8934,7 +8934,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8998,7 +8998,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9043,7 +9043,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9107,7 +9107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9152,7 +9152,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9213,7 +9213,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9267,7 +9267,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9332,7 +9332,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9377,7 +9377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9523,7 +9523,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: APPLICANT_EXCLUDED, AUTH_ORIGIN, MEMBER_SUSPENDED. */
+            /** @description Error codes: APPLICANT_EXCLUDED, AUTH_ORIGIN, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9568,7 +9568,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9895,7 +9895,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9940,7 +9940,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10115,7 +10115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10169,7 +10169,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10233,7 +10233,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10287,7 +10287,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10352,7 +10352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10406,7 +10406,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10471,7 +10471,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10516,7 +10516,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10718,7 +10718,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10763,7 +10763,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10848,7 +10848,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10893,7 +10893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11052,7 +11052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11097,7 +11097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11162,7 +11162,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11216,7 +11216,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11281,7 +11281,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11335,7 +11335,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11400,7 +11400,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11454,7 +11454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11611,7 +11611,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11665,7 +11665,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11921,7 +11921,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11975,7 +11975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12082,7 +12082,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12136,7 +12136,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12210,7 +12210,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12264,7 +12264,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12333,7 +12333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12396,7 +12396,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12465,7 +12465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12528,7 +12528,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12596,7 +12596,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12650,7 +12650,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12718,7 +12718,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12772,7 +12772,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12974,7 +12974,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13028,7 +13028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13086,7 +13086,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13140,7 +13140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13198,7 +13198,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13252,7 +13252,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13434,7 +13434,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13488,7 +13488,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13645,7 +13645,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13699,7 +13699,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13763,7 +13763,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13817,7 +13817,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13881,7 +13881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13935,7 +13935,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13999,7 +13999,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14053,7 +14053,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14210,7 +14210,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14264,7 +14264,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14329,7 +14329,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14374,7 +14374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14661,7 +14661,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14697,7 +14697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14940,7 +14940,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14985,7 +14985,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15582,7 +15582,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15627,7 +15627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15696,7 +15696,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15750,7 +15750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15819,7 +15819,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15873,7 +15873,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17192,7 +17192,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17237,7 +17237,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17472,7 +17472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17526,7 +17526,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17811,7 +17811,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17865,7 +17865,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17990,7 +17990,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18044,7 +18044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18166,7 +18166,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18220,7 +18220,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18345,7 +18345,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18399,7 +18399,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18947,7 +18947,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18992,7 +18992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LAB_BUSY, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LAB_BUSY, LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19585,7 +19585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19630,7 +19630,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19805,7 +19805,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19841,7 +19841,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { HttpProblem } from "./errors.ts";
-import { FORWARD_WINDOW_MS, ForwardingSeal } from "./forwarding.ts";
+import { FORWARD_WINDOW_MS, Forwarder, ForwardingSeal } from "./forwarding.ts";
 
 const KEY = Buffer.alloc(32, 7);
 const BODY = Buffer.from('{"instrument":"PB","quantity":1000}');
@@ -75,5 +77,121 @@ describe("forwarding marks", () => {
     expect(reasonOf(() => before.open(after.mark(FORWARD, "PUT", "/api/x", BODY), "PUT", "/api/x", BODY))).toBe(
       "it is not a mark this exchange's nodes make",
     );
+  });
+});
+
+describe("the forwarder", () => {
+  /** A stand-in leader: answers with `answer(request, body)`; records what it received. */
+  async function leaderStub(answer: (request: IncomingMessage, body: Buffer, response: ServerResponse) => void) {
+    const received: { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer }[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const body = Buffer.concat(chunks);
+        received.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers, body });
+        answer(request, body, response);
+      });
+    });
+    await new Promise<void>((resolveListen) => server.listen(0, "127.0.0.1", resolveListen));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, received, server };
+  }
+  const REQUEST = {
+    method: "POST",
+    // As the client sent it (and signed it): not normalised on the way.
+    url: "/api/orders/./x?b=2&a=%41",
+    headers: {
+      "content-type": "application/json",
+      "accept-language": "kk",
+      "x-sauda-key": "k-1",
+      "x-sauda-timestamp": "123",
+      "x-sauda-signature": "ab",
+      "x-csrf-token": "t",
+      cookie: "sauda_session=secret",
+      origin: "https://exchange.example",
+    },
+    body: Buffer.from('\uFEFF{ "a" : 1 }'),
+    mark: "m.ac",
+    client: "203.0.113.5",
+  };
+
+  it("passes the method, path, body bytes and headers on, but not the cookie or the origin, and the answer back", async () => {
+    const stub = await leaderStub((_request, _body, response) => {
+      response.writeHead(422, {
+        "content-type": "application/json; charset=utf-8",
+        "content-language": "kk",
+        "x-other": "kept out",
+      });
+      response.end('{"error":{"code":"X"}}');
+    });
+    const forwarder = new Forwarder();
+    try {
+      const answer = await forwarder.send(stub.url, REQUEST);
+      expect(answer).toEqual({
+        status: 422,
+        headers: { "content-type": "application/json; charset=utf-8", "content-language": "kk" },
+        body: Buffer.from('{"error":{"code":"X"}}'),
+      });
+      const [got] = stub.received;
+      expect(got?.method).toBe("POST");
+      expect(got?.url).toBe(REQUEST.url);
+      expect(got?.body.equals(REQUEST.body)).toBe(true);
+      expect(got?.headers).toMatchObject({
+        "content-type": "application/json",
+        "accept-language": "kk",
+        "x-sauda-key": "k-1",
+        "x-sauda-timestamp": "123",
+        "x-sauda-signature": "ab",
+        "x-csrf-token": "t",
+        "x-forwarded-for": "203.0.113.5",
+        "x-sauda-forwarded": "m.ac",
+      });
+      expect(got?.headers.cookie).toBeUndefined();
+      expect(got?.headers.origin).toBeUndefined();
+    } finally {
+      forwarder.close();
+      stub.server.close();
+    }
+  });
+
+  it("says LEADER_UNAVAILABLE: nothing listening (nothing changed), no answer in time or an answer over the limit (may have changed)", async () => {
+    const reasonOfSend = async (forwarder: Forwarder, url: string) => {
+      try {
+        await forwarder.send(url, REQUEST);
+      } catch (error) {
+        expect((error as HttpProblem).code).toBe("LEADER_UNAVAILABLE");
+        expect((error as HttpProblem).details.leader).toBe(url);
+        return (error as HttpProblem).details.reason;
+      }
+      return "answered";
+    };
+    const closed = await leaderStub(() => undefined);
+    await new Promise((resolveClose) => closed.server.close(resolveClose));
+    const silent = await leaderStub(() => undefined); // reads the request, never answers
+    const limit = 1000;
+    const sized = await leaderStub((request, _body, response) =>
+      response.end("x".repeat(Number(request.headers["x-sauda-key"]))),
+    );
+    const forwarder = new Forwarder({ timeoutMs: 300, answerBytesMax: limit });
+    try {
+      expect(await reasonOfSend(forwarder, closed.url)).toBe("the leader could not be reached, nothing was changed");
+      expect(await reasonOfSend(forwarder, silent.url)).toBe(
+        "the leader's answer was lost, the change may have been made",
+      );
+      const sizedSend = (bytes: number) =>
+        forwarder.send(sized.url, { ...REQUEST, headers: { ...REQUEST.headers, "x-sauda-key": String(bytes) } });
+      expect((await sizedSend(limit)).body.byteLength).toBe(limit);
+      await expect(sizedSend(limit + 1)).rejects.toMatchObject({
+        code: "LEADER_UNAVAILABLE",
+        details: { reason: "the leader's answer was lost, the change may have been made" },
+      });
+      expect(await reasonOfSend(forwarder, "not a url")).toBe("the leader could not be reached, nothing was changed");
+    } finally {
+      forwarder.close();
+      silent.server.closeAllConnections();
+      silent.server.close();
+      sized.server.close();
+    }
   });
 });

@@ -225,6 +225,14 @@ export interface ForwardRequest {
 export class Forwarder {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: FORWARD_CONNECTIONS_MAX });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: FORWARD_CONNECTIONS_MAX });
+  private readonly timeoutMs: number;
+  private readonly answerBytesMax: number;
+
+  /** The bounds are the constants above; tests give smaller ones. */
+  constructor(bounds: { readonly timeoutMs?: number; readonly answerBytesMax?: number } = {}) {
+    this.timeoutMs = bounds.timeoutMs ?? FORWARD_TIMEOUT_MS;
+    this.answerBytesMax = bounds.answerBytesMax ?? FORWARD_ANSWER_BYTES_MAX;
+  }
 
   /** The leader's answer, or LEADER_UNAVAILABLE. */
   send(leaderUrl: string, request: ForwardRequest): Promise<ForwardAnswer> {
@@ -254,14 +262,14 @@ export class Forwarder {
           path: `${leader.pathname.replace(/\/+$/, "")}${request.url}`,
           headers,
           agent: secure ? this.httpsAgent : this.httpAgent,
-          timeout: FORWARD_TIMEOUT_MS,
+          timeout: this.timeoutMs,
         },
         (answer) => {
           const chunks: Buffer[] = [];
           let bytes = 0;
           answer.on("data", (chunk: Buffer) => {
             bytes += chunk.byteLength;
-            if (bytes > FORWARD_ANSWER_BYTES_MAX) {
+            if (bytes > this.answerBytesMax) {
               answer.destroy(new Error("the leader's answer is too large"));
               return;
             }

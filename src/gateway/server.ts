@@ -15,6 +15,8 @@
  *   this origin, no framing), nosniff, a strict referrer policy; HSTS when served over TLS or behind a TLS proxy.
  * - Every /api answer is `Cache-Control: no-store`; cookies are `Secure` whenever the request came over HTTPS.
  * - /metrics needs an operator (session or API key); `sauda serve --metrics-port` serves it on a separate listener.
+ * - On a follower of a shared journal, a change is forwarded to the leader and the leader's answer returned
+ *   (forwarding.ts); a forwarding mark is checked before anything else runs.
  */
 
 import { randomBytes, randomUUID } from "node:crypto";

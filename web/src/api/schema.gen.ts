@@ -3325,7 +3325,7 @@ export interface components {
             reason: string | null;
         };
         Health: {
-            /** @description leader: writes the journal and takes changes; follower: serves reads, refuses changes (NOT_LEADER) */
+            /** @description leader: writes the journal and takes changes; follower: serves reads, forwards changes to the leader */
             role: "leader" | "follower";
             /** @description the last journal record this node has applied */
             seq: number;
@@ -19193,7 +19193,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description leader: writes the journal and takes changes; follower: serves reads, refuses changes (NOT_LEADER) */
+                        /** @description leader: writes the journal and takes changes; follower: serves reads, forwards changes to the leader */
                         role: "leader" | "follower";
                         /** @description the last journal record this node has applied */
                         seq: number;

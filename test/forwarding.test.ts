@@ -81,6 +81,16 @@ async function replyOf(response: Response): Promise<Reply> {
 }
 
 let lastTimestampMs = 0;
+const OPERATOR_KEY = { id: "k-O", secret: "secret-O" };
+function signedHeaders(key: { id: string; secret: string }, method: string, path: string, text = "") {
+  const timestampMs = Math.max(Date.now(), lastTimestampMs + 1);
+  lastTimestampMs = timestampMs;
+  return {
+    "x-sauda-key": key.id,
+    "x-sauda-timestamp": String(timestampMs),
+    "x-sauda-signature": sign(key.secret, timestampMs, method, path, text),
+  };
+}
 /** A request signed with an API key (as programs send them). */
 async function signed(
   url: string,
@@ -161,6 +171,11 @@ describe.runIf(run)("write forwarding between nodes", () => {
       await users.createKey(user, ["read", "trade"], { actor: "test setup" }, key);
       keys.set(member, key);
     }
+    await users.create(
+      { id: "ops", name: "ops", role: "operator", member: null, password: PASSWORD, reason: "test" },
+      { actor: "test setup" },
+    );
+    await users.createKey("ops", ["read"], { actor: "test setup" }, OPERATOR_KEY);
     await setup.close();
     leader = startNode("a", schema, base);
     leaderUrl = await leader.ready;
@@ -194,6 +209,17 @@ describe.runIf(run)("write forwarding between nodes", () => {
     const again = await signed(followerUrl, keys.get("P")!, "POST", "/api/orders", order("fwd-1", "P", PRICE + 500));
     expect(again.status).toBe(200);
     expect(again.body.duplicate).toBe(true);
+    // An amendment and a cancel (no body) go the same way.
+    const amended = await signed(followerUrl, keys.get("P")!, "PATCH", "/api/accounts/P1/orders/fwd-1", {
+      quantity: 2000,
+    });
+    expect(amended.status, JSON.stringify(amended.body)).toBe(200);
+    expect(amended.body.order.openKg).toBe(2000);
+    const cancelled = await signed(followerUrl, keys.get("P")!, "DELETE", "/api/accounts/P1/orders/fwd-1");
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.order.status).toBe("cancelled");
+    const after = await signed(leaderUrl, keys.get("P")!, "GET", "/api/accounts/P1/orders/fwd-1");
+    expect(after.body.order.status).toBe("cancelled");
   }, 60_000);
 
   it("a person signed in on the follower trades through it (the follower vouches for the session)", async () => {
@@ -389,6 +415,13 @@ describe.runIf(run)("write forwarding between nodes", () => {
       expect(refused.body.error.message).toMatch(/ведущему узлу/);
       expect(refused.headers.get("retry-after")).toBe("1");
       expect((await health(followerUrl)).role).toBe("follower");
+      // The operator sees the forwarding in the follower's metrics.
+      const metrics = await fetch(`${followerUrl}/metrics`, {
+        headers: signedHeaders(OPERATOR_KEY, "GET", "/metrics"),
+      });
+      const text = await metrics.text();
+      expect(text).toMatch(/sauda_forwarded_changes_total\{outcome="LEADER_UNAVAILABLE"\} 1\n/);
+      expect(Number(/sauda_forwarded_changes_total\{outcome="answered"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(10);
 
       await holder.query("SELECT pg_advisory_unlock($1, hashtext($2))", [LOCK_CLASS, schema]);
       await expect.poll(async () => (await health(followerUrl)).role, { timeout: 10_000, interval: 50 }).toBe("leader");

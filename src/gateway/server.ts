@@ -327,7 +327,10 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     }
     if (exchange.role === "leader" || LOCAL_CHANGES.has(`${request.method} ${route}`)) return;
     const leader = exchange.leaderUrl;
-    if (leader === null) throw unavailable(null, "no node leads the journal yet");
+    if (leader === null) {
+      metrics.observeForward("LEADER_UNAVAILABLE");
+      throw unavailable(null, "no node leads the journal yet");
+    }
     const node = exchange.nodeUrl ?? `${request.protocol}://${request.host}`;
     // A browser session lives on this node: the follower vouches for its person (an API key is checked by the leader).
     const token = typeof request.headers["x-sauda-key"] === "string" ? undefined : request.cookies?.[SESSION_COOKIE];
@@ -337,14 +340,20 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       client: request.ip,
       session: session ? { user: session.user, csrf: session.csrf } : null,
     };
-    const answer = await forwarder.send(leader, {
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      body,
-      mark: seal.mark(forwarded, request.method, request.url, body),
-      client: request.ip,
-    });
+    const answer = await forwarder
+      .send(leader, {
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body,
+        mark: seal.mark(forwarded, request.method, request.url, body),
+        client: request.ip,
+      })
+      .catch((error: unknown) => {
+        metrics.observeForward(error instanceof HttpProblem ? error.code : "INTERNAL");
+        throw error;
+      });
+    metrics.observeForward("answered");
     reply.code(answer.status).headers(answer.headers).send(answer.body);
     return reply;
   });

@@ -9,8 +9,8 @@
  * main listener; --metrics-port serves it without sign-in on a separate listener (for Prometheus, on a private address).
  *
  * Several nodes on one PostgreSQL journal (docs/operations.md): each starts as a follower, and the one that takes the
- * journal's leadership lock writes; the others apply the journal as it grows, serve reads and refuse changes with
- * NOT_LEADER naming the leader; when the leader dies one of them takes over. A node that loses the leadership exits
+ * journal's leadership lock writes; the others apply the journal as it grows, serve reads and forward changes to the
+ * leader (gateway/forwarding.ts); when the leader dies one of them takes over. A node that loses the leadership exits
  * (70) at once and is started again as a follower by its supervisor.
  *
  * SIGTERM or SIGINT: stop taking requests, let requests in flight finish, write the batch in flight and a snapshot,
@@ -159,7 +159,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     exchange.onRole((role) => log(`role: ${role} (epoch ${leadership?.epoch}); this node now writes the journal`));
     await exchange.runForLeader(leadership);
     if (exchange.role === "follower") {
-      log(`role: follower of the leader at ${exchange.leaderUrl ?? "(unknown)"}; changes are refused with NOT_LEADER`);
+      log(`role: follower of the leader at ${exchange.leaderUrl ?? "(unknown)"}; changes are forwarded to it`);
     }
   }
   let metricsApp: ReturnType<typeof Fastify> | null = null;

@@ -397,6 +397,15 @@ export const ERRORS = {
     httpStatus: 503,
     template: "This node follows the journal and takes no changes; send them to the leader at {leader}.",
   },
+  LEADER_UNAVAILABLE: {
+    httpStatus: 503,
+    template:
+      "This node could not pass the change on to the leader ({leader}): {reason}; try again shortly (an order sent again with the same client order id is not placed twice).",
+  },
+  FORWARDING_INVALID: {
+    httpStatus: 403,
+    template: "The request's X-Sauda-Forwarded mark is not valid: {reason}; only the exchange's own nodes may send it.",
+  },
   SUBSCRIPTIONS_LIMIT: {
     httpStatus: 429,
     template: "This connection has {count} subscriptions, the most allowed is {max}; unsubscribe first.",

@@ -158,6 +158,25 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
     ru: "клиент брокера не вносит собственного взноса: 0",
     kk: "брокер клиенті өз жарнасын енгізбейді: 0",
   },
+  // Write forwarding between nodes (gateway/forwarding.ts): LEADER_UNAVAILABLE's and FORWARDING_INVALID's reasons.
+  "no node leads the journal yet": {
+    ru: "ни один узел пока не ведёт журнал",
+    kk: "журналды әзірге ешбір түйін жүргізбейді",
+  },
+  "the leader could not be reached, nothing was changed": {
+    ru: "ведущий узел недоступен, изменение не сделано",
+    kk: "жетекші түйінге қосылу мүмкін болмады, өзгеріс жасалмады",
+  },
+  "the leader's answer was lost, the change may have been made": {
+    ru: "ответ ведущего узла потерян, изменение могло быть сделано",
+    kk: "жетекші түйіннің жауабы жоғалды, өзгеріс жасалған болуы мүмкін",
+  },
+  "it is not a mark this exchange's nodes make": {
+    ru: "такую отметку узлы этой биржи не ставят",
+    kk: "бұл биржаның түйіндері мұндай белгі қоймайды",
+  },
+  "it is more than 30 s old": { ru: "ей больше 30 с", kk: "оған 30 с-тан астам уақыт өткен" },
+  "it was already received": { ru: "она уже была получена", kk: "ол бұрын алынған" },
   "the withdrawal": { ru: "вывод", kk: "шығару" },
   "the order": { ru: "заявка", kk: "өтінім" },
   "the order's guarantee deposit and fee": {

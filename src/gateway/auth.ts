@@ -156,6 +156,17 @@ export class Authenticator {
   }
 }
 
+/**
+ * The principal of a change another node forwarded for a browser session it resolved (forwarding.ts): the person as
+ * that node's session says, with the session's CSRF token (the forwarded X-CSRF-Token is checked against it as
+ * usual); the public when the user is gone or disabled, as a session of such a user is.
+ */
+export function forwardedSessionPrincipal(users: Users, session: { user: string; csrf: string }): Principal {
+  const user = users.user(session.user);
+  if (!user || user.disabled) return { kind: "public" };
+  return { kind: "user", user, via: "session", scopes: ["read", "trade"], keyId: null, csrf: session.csrf };
+}
+
 /** The user behind a request, or 401. */
 export function requireUser(principal: Principal, action: string): Extract<Principal, { kind: "user" }> {
   if (principal.kind !== "user") throw new HttpProblem("AUTH_REQUIRED", { action });

@@ -179,8 +179,9 @@ export function completeRouteContract(
   const origin: ErrorCode[] = unsafe || websocket ? ["AUTH_ORIGIN"] : [];
   const codes = new Set<ErrorCode>([
     ...COMMON_ERRORS,
-    // A change sent to a follower of a shared journal is refused, naming the leader.
-    ...(unsafe ? (["NOT_LEADER"] as const) : []),
+    // A change sent to a follower of a shared journal is forwarded to the leader (forwarding.ts): refused when no
+    // leader can take it, when a forwarding mark is not a node's, or when a forwarded change reaches a non-leader.
+    ...(unsafe ? (["NOT_LEADER", "LEADER_UNAVAILABLE", "FORWARDING_INVALID"] as const) : []),
     ...origin,
     ...accessErrors(access, unsafe),
     ...(route.config?.errors ?? []),

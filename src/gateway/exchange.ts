@@ -416,6 +416,11 @@ export class Exchange {
     return this.leaderUrlValue;
   }
 
+  /** This node's advertised URL on a shared journal (it names the node in forwarded changes), or null (SQLite). */
+  get nodeUrl(): string | null {
+    return this.leadership?.advertisedUrl ?? null;
+  }
+
   /**
    * For load balancers: the role, the last record applied here, and how long this node has been behind the newest
    * record the journal announced (0 when it is not behind; always 0 on the leader).

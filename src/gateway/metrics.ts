@@ -16,6 +16,7 @@ export class Metrics {
   private readonly commands: Counter<"type" | "outcome">;
   private readonly trades: Counter<"instrument">;
   private readonly invariantChecks: Counter<"result">;
+  private readonly forwarded: Counter<"outcome">;
 
   constructor(exchange: Exchange) {
     const registers = [this.registry];
@@ -42,6 +43,12 @@ export class Metrics {
       name: "sauda_trades_total",
       help: "Trades by instrument",
       labelNames: ["instrument"],
+      registers,
+    });
+    this.forwarded = new Counter({
+      name: "sauda_forwarded_changes_total",
+      help: "Changes this follower forwarded to the leader, by outcome (answered, or the refusal code)",
+      labelNames: ["outcome"],
       registers,
     });
     this.invariantChecks = new Counter({
@@ -91,6 +98,11 @@ export class Metrics {
   observeRequest(route: string, method: string, status: number, elapsedMs: number): void {
     this.requests.inc({ route, method, status: String(status) });
     this.latency.observe({ route, method }, elapsedMs / 1000);
+  }
+
+  /** A change forwarded to the leader: `answered` (whatever the status), or why not (LEADER_UNAVAILABLE). */
+  observeForward(outcome: string): void {
+    this.forwarded.inc({ outcome });
   }
 
   render(): Promise<string> {

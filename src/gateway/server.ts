@@ -15,6 +15,8 @@
  *   this origin, no framing), nosniff, a strict referrer policy; HSTS when served over TLS or behind a TLS proxy.
  * - Every /api answer is `Cache-Control: no-store`; cookies are `Secure` whenever the request came over HTTPS.
  * - /metrics needs an operator (session or API key); `sauda serve --metrics-port` serves it on a separate listener.
+ * - On a follower of a shared journal, a change is forwarded to the leader and the leader's answer returned
+ *   (forwarding.ts); a forwarding mark is checked before anything else runs.
  */
 
 import { randomBytes, randomUUID } from "node:crypto";
@@ -35,7 +37,7 @@ import { TRADE_ID_LENGTH_MAX } from "../domain/ids.ts";
 import { NotLeaderError } from "../journal/postgres-store.ts";
 import { QueueFullError, SequencerStoppedError, SnapshotRefusedError } from "../journal/sequencer.ts";
 import { asyncApiDocument } from "./asyncapi.ts";
-import { Authenticator, type Principal, requireRole } from "./auth.ts";
+import { Authenticator, forwardedSessionPrincipal, type Principal, requireRole, SESSION_COOKIE } from "./auth.ts";
 import type { RouteContext } from "./context.ts";
 import {
   type Access,
@@ -48,6 +50,14 @@ import {
 import { DOCS_PAGE_OPTIONS } from "./docs-page.ts";
 import { HttpProblem, reportedValidationError, sendProblem, validationDetails } from "./errors.ts";
 import { type Exchange, WritesStoppedError } from "./exchange.ts";
+import {
+  FORWARDED_HEADER,
+  type Forwarded,
+  Forwarder,
+  ForwardingSeal,
+  LOCAL_CHANGES,
+  unavailable,
+} from "./forwarding.ts";
 import { nonFinitePath } from "./input.ts";
 import { MemberRateLimiter } from "./member-rate.ts";
 import { Metrics } from "./metrics.ts";
@@ -98,6 +108,10 @@ declare module "fastify" {
   interface FastifyRequest {
     principal: Principal;
     rawBody: string;
+    /** The body's bytes as received (forwarded to the leader as they are). */
+    rawBodyBytes: Buffer | null;
+    /** What the forwarding mark says, for a change another node of the exchange forwarded (forwarding.ts). */
+    forwarded: Forwarded | null;
   }
 }
 
@@ -209,6 +223,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       return done(new HttpProblem("REQUEST_INVALID", { reason: "the body is not valid UTF-8" }), undefined);
     }
     request.rawBody = text;
+    request.rawBodyBytes = body as Buffer;
     if (text.trim() === "") return done(null, undefined);
     let parsed: unknown;
     try {
@@ -287,6 +302,62 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     }
   });
 
+  // Write forwarding (forwarding.ts), after the origin check. A change another node forwarded carries a mark that
+  // only the exchange's nodes can make: checked here, and refused with NOT_LEADER when this node does not lead (a
+  // change is forwarded once, never in a loop). A change sent to a follower is passed to the leader, and the leader's
+  // answer is sent back as it is; the follower checks nothing more (validation, authentication and rate limits are
+  // the leader's, so the answer is the one the leader gives).
+  const seal = new ForwardingSeal(exchange.keys.macKeys, exchange.clock);
+  const forwarder = new Forwarder();
+  app.addHook("onClose", async () => forwarder.close());
+  app.decorateRequest("forwarded", null);
+  app.decorateRequest("rawBodyBytes", null);
+  app.addHook("preValidation", async (request, reply) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith("/api")) return;
+    const body = request.rawBodyBytes ?? NO_BYTES;
+    const mark = request.headers[FORWARDED_HEADER];
+    if (mark !== undefined) {
+      request.forwarded = seal.open(String(mark), request.method, request.url, body);
+      if (exchange.role === "follower") {
+        throw new NotLeaderError("a forwarded change reached a node that does not lead", exchange.leaderUrl);
+      }
+      return;
+    }
+    if (exchange.role === "leader" || LOCAL_CHANGES.has(`${request.method} ${route}`)) return;
+    const leader = exchange.leaderUrl;
+    if (leader === null) {
+      metrics.observeForward("LEADER_UNAVAILABLE");
+      throw unavailable(null, "no node leads the journal yet");
+    }
+    const node = exchange.nodeUrl ?? `${request.protocol}://${request.host}`;
+    // A browser session lives on this node: the follower vouches for its person (an API key is checked by the leader).
+    const token = typeof request.headers["x-sauda-key"] === "string" ? undefined : request.cookies?.[SESSION_COOKIE];
+    const session = token === undefined ? undefined : auth.sessions.get(token);
+    const forwarded = {
+      node,
+      client: request.ip,
+      session: session ? { user: session.user, csrf: session.csrf } : null,
+    };
+    const answer = await forwarder
+      .send(leader, {
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body,
+        mark: seal.mark(forwarded, request.method, request.url, body),
+        client: request.ip,
+      })
+      .catch((error: unknown) => {
+        metrics.observeForward(error instanceof HttpProblem ? error.code : "INTERNAL");
+        throw error;
+      });
+    metrics.observeForward("answered");
+    reply.code(answer.status).headers(answer.headers).send(answer.body);
+    return reply;
+  });
+
   await app.register(helmet, {
     global: true,
     contentSecurityPolicy: {
@@ -325,7 +396,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     exchange.clock,
   );
   app.addHook("preHandler", async (request) => {
-    request.principal = await auth.principal(request, request.rawBody ?? "");
+    const forwardedSession = request.forwarded?.session ?? null;
+    request.principal =
+      forwardedSession !== null && typeof request.headers["x-sauda-key"] !== "string"
+        ? forwardedSessionPrincipal(users, forwardedSession)
+        : await auth.principal(request, request.rawBody ?? "");
     const member = request.principal.kind === "user" ? request.principal.user.member : null;
     if (member !== null) memberLimit.take(member);
   });
@@ -340,7 +415,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     keyGenerator: (request: FastifyRequest) => {
       const principal = principalOf(request);
       if (principal.kind === "user") return principal.keyId ? `key:${principal.keyId}` : `user:${principal.user.id}`;
-      return `ip:${request.ip}`;
+      return `ip:${request.forwarded?.client ?? request.ip}`;
     },
     hook: "preHandler",
     errorResponseBuilder: (_request, context) => {
@@ -538,6 +613,7 @@ function streamSchemas(): Record<string, object> {
 
 const NO_FIELDS = Type.Object({}, { additionalProperties: false, examples: [{}] });
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const NO_BYTES = Buffer.alloc(0);
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {

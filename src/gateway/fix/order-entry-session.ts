@@ -10,6 +10,7 @@
  * request that follows it at once finds it.
  */
 
+import { NotLeaderError } from "../../journal/postgres-store.ts";
 import { QueueFullError, SequencerStoppedError } from "../../journal/sequencer.ts";
 import { requireScope } from "../auth.ts";
 import { HttpProblem } from "../errors.ts";
@@ -408,8 +409,17 @@ export class OrderEntrySession {
               ? new HttpProblem("UNAVAILABLE", { state: "busy" })
               : error instanceof SequencerStoppedError
                 ? new HttpProblem("UNAVAILABLE", { state: "stopping" })
-                : new HttpProblem("INTERNAL", { reference: `fix ${this.ledger.nextIn}` });
-          if (!(error instanceof QueueFullError || error instanceof SequencerStoppedError)) {
+                : // A follower of a shared journal takes no orders over FIX: it names the leader.
+                  error instanceof NotLeaderError
+                  ? new HttpProblem("NOT_LEADER", { leader: error.leader ?? "(not known yet)" })
+                  : new HttpProblem("INTERNAL", { reference: `fix ${this.ledger.nextIn}` });
+          if (
+            !(
+              error instanceof QueueFullError ||
+              error instanceof SequencerStoppedError ||
+              error instanceof NotLeaderError
+            )
+          ) {
             this.context.log.warn({ err: String(error) }, "fix: internal error submitting a command");
           }
           this.refuse(message, problem);

@@ -55,7 +55,8 @@ export function metaOf(request: FastifyRequest) {
           : principal.user.id
         : "public",
     role: principal.kind === "user" ? principal.user.role : "public",
-    source: request.ip,
+    // A change another node forwarded: the client's address as that node saw it, and the node.
+    source: request.forwarded ? `${request.forwarded.client} via ${request.forwarded.node}` : request.ip,
     requestId: String(request.id),
   };
 }

@@ -9,6 +9,8 @@
  *   order entry, and its session must still exist (signing out ends its order entry at once and the socket at the next
  *   heartbeat).
  * - Durability: an order's `ack` (or its `error` with the engine's code) is sent only once the command is durable.
+ * - On a follower of a shared journal, order entry answers `NOT_LEADER` naming the leader (not forwarded, unlike
+ *   REST: cancel-on-disconnect and the order rate belong to the node holding the socket); subscriptions work there.
  * - Bounds: subscriptions (`SUBSCRIPTIONS_PER_CONNECTION_MAX`), order messages and other messages per second (token
  *   buckets; a refusal says `RATE_LIMITED` with `retryAfterSeconds`), bytes waiting to be sent
  *   (`SEND_BUFFER_BYTES_MAX`: a slow reader is closed with `CLOSE_SLOW_CONSUMER`, never buffered without bound),
@@ -27,6 +29,7 @@ import type { Socket } from "node:net";
 import type { FastifyRequest } from "fastify";
 import type { RawData, WebSocket } from "ws";
 import type { Language } from "../../domain/locale.ts";
+import { NotLeaderError } from "../../journal/postgres-store.ts";
 import { QueueFullError, SequencerStoppedError } from "../../journal/sequencer.ts";
 import { READ_PAGE_RECORDS } from "../../journal/store.ts";
 import type { TapeTrade } from "../../projections/index.ts";
@@ -195,6 +198,11 @@ export class StreamConnection implements Subscriber {
     if (error instanceof HttpProblem) return error;
     if (error instanceof QueueFullError) return new HttpProblem("UNAVAILABLE", { state: "busy" });
     if (error instanceof SequencerStoppedError) return new HttpProblem("UNAVAILABLE", { state: "stopping" });
+    // Order entry on a follower is refused, naming the leader: the socket's acks, cancel-on-disconnect and rate
+    // limits belong to the node that holds it, so orders are not forwarded (open order entry on the leader).
+    if (error instanceof NotLeaderError) {
+      return new HttpProblem("NOT_LEADER", { leader: error.leader ?? "(not known yet)" });
+    }
     const reference = `${this.request.id}`;
     this.request.log.error({ err: error, reference }, "internal error on a websocket");
     return new HttpProblem("INTERNAL", { reference });

@@ -34,7 +34,7 @@ export const SEQ = Type.Integer({ minimum: 0, description: "journal sequence num
 /** GET /api/health: a node of the exchange as a load balancer sees it. */
 export const HEALTH = Strict({
   role: Type.Union([Type.Literal("leader"), Type.Literal("follower")], {
-    description: "leader: writes the journal and takes changes; follower: serves reads, refuses changes (NOT_LEADER)",
+    description: "leader: writes the journal and takes changes; follower: serves reads, forwards changes to the leader",
   }),
   seq: { ...SEQ, description: "the last journal record this node has applied" },
   lagMs: Type.Integer({

@@ -3343,7 +3343,7 @@ export interface components {
             reason: string | null;
         };
         Health: {
-            /** @description leader: writes the journal and takes changes; follower: serves reads, refuses changes (NOT_LEADER) */
+            /** @description leader: writes the journal and takes changes; follower: serves reads, forwards changes to the leader */
             role: "leader" | "follower";
             /** @description the last journal record this node has applied */
             seq: number;
@@ -4449,7 +4449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_NOT_PRODUCER. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_NOT_PRODUCER. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4494,7 +4494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4637,7 +4637,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_ORIGIN. */
+            /** @description Error codes: AUTH_ORIGIN, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4673,7 +4673,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4727,7 +4727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4763,7 +4763,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4822,7 +4822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4867,7 +4867,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4930,7 +4930,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4975,7 +4975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5038,7 +5038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5083,7 +5083,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5140,7 +5140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5176,7 +5176,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5290,7 +5290,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5353,7 +5353,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5517,7 +5517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5580,7 +5580,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5651,7 +5651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5714,7 +5714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5773,7 +5773,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5836,7 +5836,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6506,7 +6506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, SHIPMENT_NOT_PARTY. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, SHIPMENT_NOT_PARTY. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6560,7 +6560,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6660,7 +6660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, SHIPMENT_NOT_PARTY. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, SHIPMENT_NOT_PARTY. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6714,7 +6714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7873,7 +7873,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7936,7 +7936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7999,7 +7999,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, MEMBER_SUSPENDED, NEGOTIATED_NOT_PARTY. */
+            /** @description Error codes: ACCOUNT_NOT_ELIGIBLE, ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_SUSPENDED, NEGOTIATED_NOT_PARTY. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8062,7 +8062,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8121,7 +8121,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, NEGOTIATED_NOT_PARTY. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, NEGOTIATED_NOT_PARTY. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8166,7 +8166,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8245,7 +8245,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8299,7 +8299,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8907,7 +8907,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8952,7 +8952,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9016,7 +9016,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9061,7 +9061,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9125,7 +9125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9170,7 +9170,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9231,7 +9231,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9285,7 +9285,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9350,7 +9350,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9395,7 +9395,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9541,7 +9541,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: APPLICANT_EXCLUDED, AUTH_ORIGIN, MEMBER_SUSPENDED. */
+            /** @description Error codes: APPLICANT_EXCLUDED, AUTH_ORIGIN, FORWARDING_INVALID, MEMBER_SUSPENDED. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9586,7 +9586,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9913,7 +9913,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9958,7 +9958,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10133,7 +10133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10187,7 +10187,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10251,7 +10251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10305,7 +10305,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10370,7 +10370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10424,7 +10424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10489,7 +10489,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10534,7 +10534,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10736,7 +10736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10781,7 +10781,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10866,7 +10866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10911,7 +10911,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11070,7 +11070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11115,7 +11115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11180,7 +11180,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11234,7 +11234,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11299,7 +11299,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11353,7 +11353,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11418,7 +11418,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11472,7 +11472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11629,7 +11629,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11683,7 +11683,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11939,7 +11939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11993,7 +11993,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12100,7 +12100,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12154,7 +12154,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12228,7 +12228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12282,7 +12282,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12351,7 +12351,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12414,7 +12414,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12483,7 +12483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12546,7 +12546,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12614,7 +12614,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12668,7 +12668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12736,7 +12736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: ACCOUNT_ROLE_FORBIDDEN, AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12790,7 +12790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12992,7 +12992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13046,7 +13046,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13104,7 +13104,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13158,7 +13158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13216,7 +13216,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13270,7 +13270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13452,7 +13452,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13506,7 +13506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13663,7 +13663,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13717,7 +13717,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13781,7 +13781,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13835,7 +13835,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13899,7 +13899,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13953,7 +13953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14017,7 +14017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14071,7 +14071,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14228,7 +14228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14282,7 +14282,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14347,7 +14347,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14392,7 +14392,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14679,7 +14679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14715,7 +14715,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14939,7 +14939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14975,7 +14975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15218,7 +15218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15263,7 +15263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15860,7 +15860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15905,7 +15905,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15974,7 +15974,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16028,7 +16028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16097,7 +16097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16151,7 +16151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17470,7 +17470,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17515,7 +17515,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17750,7 +17750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17804,7 +17804,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18089,7 +18089,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18143,7 +18143,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18268,7 +18268,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18322,7 +18322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18444,7 +18444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18498,7 +18498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18623,7 +18623,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18677,7 +18677,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19225,7 +19225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19270,7 +19270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LAB_BUSY, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LAB_BUSY, LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19471,7 +19471,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description leader: writes the journal and takes changes; follower: serves reads, refuses changes (NOT_LEADER) */
+                        /** @description leader: writes the journal and takes changes; follower: serves reads, forwards changes to the leader */
                         role: "leader" | "follower";
                         /** @description the last journal record this node has applied */
                         seq: number;
@@ -19863,7 +19863,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19908,7 +19908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20083,7 +20083,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20119,7 +20119,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench:forward`: what write forwarding adds to an order's round trip. Figures, not pass/fail. Needs
+ * PostgreSQL (SAUDA_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
+ *
+ * Starts a leader and a follower of `sauda serve` on a fresh schema (the two-party market), then places
+ * BENCH_FORWARD_ORDERS orders (default 1000) one at a time, each answered before the next, signed with API keys: in
+ * rounds of 50, alternately straight to the leader and through the follower (so that both see the same load on this
+ * shared machine). A sell and a buy at one price alternate, so the book stays small. It prints, for each path, the
+ * round trip measured by the client (p50, p99, max) and the difference of the medians: the forwarding's cost (one
+ * more HTTP hop on loopback, a kept-alive connection, the mark made and checked). 20 orders per path warm up first.
+ */
+
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createInterface } from "node:readline";
+import { Exchange } from "../src/gateway/exchange.ts";
+import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
+import { sign } from "../src/gateway/signing.ts";
+import { Users } from "../src/gateway/users.ts";
+import { dropSchema, TEST_DATABASE_URL, testSchema } from "../test/support/postgres.ts";
+import { twoPartyMarket } from "../test/support/two-party-market.ts";
+
+const ORDERS = Number(process.env.BENCH_FORWARD_ORDERS ?? 1000);
+const ROUND = 50;
+const WARM_UP = 20;
+const NODE = resolve(import.meta.dirname, "../test/support/ha-node.ts");
+const INSTRUMENT = "PB-KAZGPZ-FORWARD";
+const PRICE = 13_300_000;
+
+function startNode(name: string, schema: string, base: string) {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    ["--import", "tsx", NODE, TEST_DATABASE_URL, schema, join(base, name), join(base, "keys")],
+    { stdio: "pipe" },
+  );
+  const lines: string[] = [];
+  child.stderr.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
+  const url = new Promise<string>((resolveUrl, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      lines.push(line);
+      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
+      if (match) resolveUrl(match[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}: ${lines.join("\n")}`)));
+  });
+  return { child, url };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const schema = testSchema("forward_bench");
+const base = mkdtempSync(join(tmpdir(), "sauda-forward-bench-"));
+const setup = await Exchange.open({ database: TEST_DATABASE_URL, schema, keysDir: join(base, "keys") });
+for (const command of twoPartyMarket(INSTRUMENT)) await setup.submit(command);
+const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
+const keys = new Map<string, { id: string; secret: string }>();
+for (const member of ["P", "B"]) {
+  const user = `trader-${member.toLowerCase()}`;
+  await users.create(
+    { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "bench" },
+    { actor: "bench setup" },
+  );
+  const key = { id: `k-${member}`, secret: `secret-${member}` };
+  await users.createKey(user, ["read", "trade"], { actor: "bench setup" }, key);
+  keys.set(member, key);
+}
+await setup.close();
+
+const leader = startNode("leader", schema, base);
+const leaderUrl = await leader.url;
+const follower = startNode("follower", schema, base);
+const followerUrl = await follower.url;
+console.log(`leader ${leaderUrl}, follower ${followerUrl}; ${ORDERS} orders, one at a time, in rounds of ${ROUND}`);
+
+let next = 0;
+let lastTimestampMs = 0;
+/** One order through `url`; its round trip in ms. */
+async function order(url: string): Promise<number> {
+  const member = next % 2 === 0 ? "P" : "B";
+  const key = keys.get(member)!;
+  const path = "/api/orders";
+  const text = JSON.stringify({
+    instrument: INSTRUMENT,
+    account: `${member}1`,
+    clientOrderId: `c${next++}`,
+    side: member === "P" ? "sell" : "buy",
+    type: "limit",
+    price: PRICE,
+    quantity: 1000,
+  });
+  const timestampMs = Math.max(Date.now(), lastTimestampMs + 1);
+  lastTimestampMs = timestampMs;
+  const started = performance.now();
+  const response = await fetch(`${url}${path}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-sauda-key": key.id,
+      "x-sauda-timestamp": String(timestampMs),
+      "x-sauda-signature": sign(key.secret, timestampMs, "POST", path, text),
+    },
+    body: text,
+  });
+  await response.arrayBuffer();
+  const elapsedMs = performance.now() - started;
+  if (response.status !== 201) throw new Error(`order refused through ${url}: ${response.status}`);
+  return elapsedMs;
+}
+
+try {
+  for (let i = 0; i < WARM_UP; i++) {
+    await order(leaderUrl);
+    await order(followerUrl);
+  }
+  const direct: number[] = [];
+  const forwarded: number[] = [];
+  for (let done = 0; done < ORDERS; done += 2 * ROUND) {
+    for (let i = 0; i < ROUND; i++) direct.push(await order(leaderUrl));
+    for (let i = 0; i < ROUND; i++) forwarded.push(await order(followerUrl));
+  }
+  const line = (name: string, values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    console.log(
+      `${name.padEnd(22)} ${String(values.length).padStart(5)} orders  p50 ${percentile(sorted, 50).toFixed(2)} ms  p99 ${percentile(sorted, 99).toFixed(2)} ms  max ${sorted.at(-1)!.toFixed(2)} ms`,
+    );
+    return percentile(sorted, 50);
+  };
+  const directP50 = line("straight to the leader", direct);
+  const forwardedP50 = line("through the follower", forwarded);
+  console.log(`forwarding adds ${(forwardedP50 - directP50).toFixed(2)} ms at the median`);
+} finally {
+  leader.child.kill("SIGTERM");
+  follower.child.kill("SIGTERM");
+  await Promise.all(
+    [leader.child, follower.child].map((child) => new Promise((resolveExit) => child.once("exit", resolveExit))),
+  );
+  await dropSchema(schema);
+}

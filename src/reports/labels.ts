@@ -50,6 +50,13 @@ export interface Labels {
   readonly totals: string;
   readonly none: string;
   readonly truncated: (pages: number) => string;
+  readonly sides: Readonly<Record<"buy" | "sell", string>>;
+  /** An obligation's status (open, settled, defaulted, voided). */
+  readonly statuses: Readonly<Record<string, string>>;
+  readonly defaultedBy: Readonly<Record<"buyer" | "seller", string>>;
+  readonly forfeited: string;
+  readonly penaltyPaid: string;
+  readonly claim: string;
 }
 
 const PRODUCTS: Readonly<Record<string, Readonly<Record<DocumentLanguage, string>>>> = {
@@ -124,6 +131,12 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     totals: "Жиыны",
     none: "жоқ",
     truncated: (pages) => `Үзінді-көшірме ${pages} беттен кейін қысқартылды; толық нұсқасы — JSON және XLSX түрінде.`,
+    sides: { buy: "сатып алу", sell: "сату" },
+    statuses: { open: "ашық", settled: "есеп айырысылды", defaulted: "орындалмады", voided: "күші жойылды" },
+    defaultedBy: { buyer: "сатып алушы орындамады", seller: "сатушы орындамады" },
+    forfeited: "ұсталған кепілдік жарна",
+    penaltyPaid: "айыппұл",
+    claim: "талап",
   },
   ru: {
     contractTitle: "Биржевой договор",
@@ -170,6 +183,12 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     totals: "Итого",
     none: "нет",
     truncated: (pages) => `Выписка сокращена после ${pages} страниц; полная версия — в форматах JSON и XLSX.`,
+    sides: { buy: "покупка", sell: "продажа" },
+    statuses: { open: "открыто", settled: "исполнено", defaulted: "не исполнено", voided: "аннулировано" },
+    defaultedBy: { buyer: "не исполнено покупателем", seller: "не исполнено продавцом" },
+    forfeited: "удержан гарантийный взнос",
+    penaltyPaid: "неустойка",
+    claim: "требование",
   },
   en: {
     contractTitle: "Exchange contract",
@@ -216,5 +235,11 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     totals: "Totals",
     none: "none",
     truncated: (pages) => `The statement is cut after ${pages} pages; the JSON and XLSX forms are whole.`,
+    sides: { buy: "buy", sell: "sell" },
+    statuses: { open: "open", settled: "settled", defaulted: "defaulted", voided: "voided" },
+    defaultedBy: { buyer: "defaulted by the buyer", seller: "defaulted by the seller" },
+    forfeited: "guarantee deposit kept",
+    penaltyPaid: "penalty",
+    claim: "claim",
   },
 };

@@ -61,6 +61,14 @@ export interface StatementObligation {
   readonly deliveryDue: string;
   readonly createdToday: boolean;
   readonly updated: string;
+  /** Who missed a deadline, when the obligation defaulted (src/engine/clearing.ts), and what the default moved. */
+  readonly defaultedParty: "buyer" | "seller" | null;
+  /** The buyer's guarantee deposit kept (to the seller or the exchange) on the buyer's default. */
+  readonly forfeitedTiyn: number;
+  /** The penalty the seller paid the buyer on the seller's default. */
+  readonly penaltyTiyn: number;
+  /** What the defaulting side still owes the other after the default (unpaid value or penalty). */
+  readonly claimTiyn: number;
 }
 
 export interface StatementDelivery {
@@ -172,6 +180,10 @@ export function buildStatement(
           deliveryDue: isoUtc(o.deliveryDueMs),
           createdToday: day(o.tradeTimeMs) === date,
           updated: isoUtc(o.updatedMs),
+          defaultedParty: o.defaultedParty,
+          forfeitedTiyn: o.forfeitedTiyn,
+          penaltyTiyn: o.penaltyTiyn,
+          claimTiyn: o.claimTiyn,
         };
       });
     const deliveries: StatementDelivery[] = projections.deliveries
@@ -356,6 +368,10 @@ export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
     "Status",
     "Payment due (UTC)",
     "Delivery due (UTC)",
+    "Defaulted by",
+    "Forfeited deposit, KZT",
+    "Penalty, KZT",
+    "Claim, KZT",
   ]).font = { bold: true };
   for (const a of statement.accounts) {
     for (const o of a.obligations) {
@@ -374,10 +390,14 @@ export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
         o.status,
         o.paymentDue,
         o.deliveryDue,
+        o.defaultedParty ?? "",
+        tenge(o.forfeitedTiyn),
+        tenge(o.penaltyTiyn),
+        tenge(o.claimTiyn),
       ]);
     }
   }
-  for (const column of [5, 6, 7, 8, 9]) obligations.getColumn(column).numFmt = money;
+  for (const column of [5, 6, 7, 8, 9, 16, 17, 18]) obligations.getColumn(column).numFmt = money;
 
   const deliveries = workbook.addWorksheet("Deliveries");
   deliveries.addRow([
@@ -433,7 +453,7 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
     if (a.trades.length === 0) line(l.none);
     for (const t of a.trades) {
       line(
-        `${t.time} ${t.tradeId} ${t.side} ${tonnesDisplay(t.quantityKg)} ${l.tonnes} × ${tengeDisplay(t.priceTiynPerTonne)} ${l.perTonne}; ` +
+        `${t.time} ${t.tradeId} ${l.sides[t.side]} ${tonnesDisplay(t.quantityKg)} ${l.tonnes} × ${tengeDisplay(t.priceTiynPerTonne)} ${l.perTonne}; ` +
           `${l.valueWithoutVat} ${tengeDisplay(BigInt(t.valueWithoutVatTiyn))}; ${l.vat} ${tengeDisplay(BigInt(t.vatTiyn))}; ` +
           `${l.valueWithVat} ${tengeDisplay(BigInt(t.valueWithVatTiyn))} ${l.tenge}`,
       );
@@ -442,8 +462,12 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
     if (a.obligations.length === 0) line(l.none);
     for (const o of a.obligations) {
       line(
-        `${o.obligation} (${o.role}) ${tonnesDisplay(o.quantityKg)} ${l.tonnes}; ${l.valueWithVat} ${tengeDisplay(BigInt(o.valueWithVatTiyn))}; ` +
-          `${l.collateral} ${tengeDisplay(o.collateralTiyn)}; ${l.fees} ${tengeDisplay(o.feeTiyn)} ${l.tenge}; ${o.status}`,
+        `${o.obligation} (${o.role === "buyer" ? l.buyer : l.seller}) ${tonnesDisplay(o.quantityKg)} ${l.tonnes}; ${l.valueWithVat} ${tengeDisplay(BigInt(o.valueWithVatTiyn))}; ` +
+          `${l.collateral} ${tengeDisplay(o.collateralTiyn)}; ${l.fees} ${tengeDisplay(o.feeTiyn)} ${l.tenge}; ${l.statuses[o.status] ?? o.status}` +
+          (o.defaultedParty === null
+            ? ""
+            : `; ${l.defaultedBy[o.defaultedParty]}: ${l.forfeited} ${tengeDisplay(o.forfeitedTiyn)}, ` +
+              `${l.penaltyPaid} ${tengeDisplay(o.penaltyTiyn)}, ${l.claim} ${tengeDisplay(o.claimTiyn)} ${l.tenge}`),
       );
     }
     heading(l.deliveries);

@@ -5,6 +5,7 @@
  * obligations and their statements of the day, and the seller's statement says what it received.
  */
 
+import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INSTRUMENT, type Session, TestServer } from "../support/server.ts";
 
@@ -26,6 +27,17 @@ const KG = 10_000;
 const VALUE = 133_000_000; // 10 t at 133,000 ₸/t, in tiyn
 const COLLATERAL = 6_650_000; // 5% of the value
 const FEE = 66_500; // 5 bp of the value, each side
+
+async function pdfText(session: Session, path: string): Promise<string> {
+  const response = await fetch(`${server.url}${path}`, { headers: { cookie: session.cookie } });
+  expect(response.status).toBe(200);
+  const parser = new PDFParse({ data: new Uint8Array(await response.arrayBuffer()) });
+  try {
+    return (await parser.getText()).text.replace(/\s+/g, " ");
+  } finally {
+    await parser.destroy();
+  }
+}
 
 function balance(body: { balances: { asset: string; free: string; blockedForObligations: string }[] }, asset: string) {
   const row = body.balances.find((b) => b.asset === asset)!;
@@ -99,15 +111,36 @@ describe("a trade whose buyer does not pay", () => {
     expect(balance(sellerBalances, "GAS:KAZGPZ")).toEqual({ free: 5_000_000n, obligations: 0n });
   });
 
-  it("both statements of the deadline's day list the obligation as defaulted", async () => {
+  it("both statements of the deadline's day say who defaulted and what it moved, in JSON and in a Kazakh PDF", async () => {
     const day = "2026-01-06";
+    const moved = { defaultedParty: "buyer", forfeitedTiyn: COLLATERAL, penaltyTiyn: 0, claimTiyn: 0 };
     const buyerStatement = (await server.call(buyer, "GET", `/api/accounts/AKTAU-1/statements/${day}`)).body;
     expect(buyerStatement.accounts[0].obligations).toEqual([
-      expect.objectContaining({ obligation: obligationId, role: "buyer", status: "defaulted", paid: false }),
+      expect.objectContaining({ obligation: obligationId, role: "buyer", status: "defaulted", paid: false, ...moved }),
     ]);
     const sellerStatement = (await server.call(seller, "GET", `/api/accounts/KAZGPZ-1/statements/${day}`)).body;
     expect(sellerStatement.accounts[0].obligations).toEqual([
-      expect.objectContaining({ obligation: obligationId, role: "seller", status: "defaulted", delivered: false }),
+      expect.objectContaining({
+        obligation: obligationId,
+        role: "seller",
+        status: "defaulted",
+        delivered: false,
+        ...moved,
+      }),
     ]);
+    // The day before, the obligation was open and nothing had moved yet.
+    const before = (await server.call(seller, "GET", "/api/accounts/KAZGPZ-1/statements/2026-01-05")).body;
+    expect(before.accounts[0].obligations).toEqual([
+      expect.objectContaining({ obligation: obligationId, status: "open", defaultedParty: null, forfeitedTiyn: 0 }),
+    ]);
+
+    const kk = await pdfText(seller, `/api/accounts/KAZGPZ-1/statements/${day}/pdf?lang=kk`);
+    expect(kk).toContain("(Сатушы)");
+    expect(kk).toContain(
+      "орындалмады; сатып алушы орындамады: ұсталған кепілдік жарна 66 500.00, айыппұл 0.00, талап 0.00 теңге",
+    );
+    expect(kk).not.toMatch(/\b(defaulted|seller|buyer)\b/);
+    const ru = await pdfText(buyer, `/api/accounts/AKTAU-1/statements/${day}/pdf?lang=ru`);
+    expect(ru).toContain("не исполнено покупателем: удержан гарантийный взнос 66 500.00");
   });
 });

@@ -122,6 +122,10 @@ const STATEMENT_OBLIGATION = Strict({
   paymentDue: ISO_TIME,
   deliveryDue: ISO_TIME,
   createdToday: Type.Boolean(),
+  defaultedParty: Nullable(Enum(["buyer", "seller"] as const)),
+  forfeitedTiyn: TIYN,
+  penaltyTiyn: TIYN,
+  claimTiyn: TIYN,
   updated: ISO_TIME,
 });
 

@@ -7377,6 +7377,13 @@ export interface operations {
                                 /** @description UTC time, ISO 8601 */
                                 deliveryDue: string;
                                 createdToday: boolean;
+                                defaultedParty: ("buyer" | "seller") | null;
+                                /** @description tiyn */
+                                forfeitedTiyn: number;
+                                /** @description tiyn */
+                                penaltyTiyn: number;
+                                /** @description tiyn */
+                                claimTiyn: number;
                                 /** @description UTC time, ISO 8601 */
                                 updated: string;
                             }[];

@@ -546,6 +546,11 @@ export class Exchange {
         new NotLeaderError(`the leadership was lost: ${(error as Error).message ?? String(error)}`),
       );
     });
+    // The lock connection failed (the database failed over): no append starts until the lock is taken again, in a new
+    // epoch that fences the appends from then on (the first checks that the journal's head is where this node left it).
+    const store = this.store as PostgresStore;
+    leadership.onSuspended(() => store.suspend());
+    leadership.onRegained((epoch) => store.fence(epoch));
     this.leaderUrlValue = (await leadership.leader())?.url ?? null;
     const attempt = async (): Promise<void> => {
       if (this.closed) return;

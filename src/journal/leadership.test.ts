@@ -57,7 +57,10 @@ describe.runIf(run)("leadership of a shared PostgreSQL journal", () => {
     }
   });
 
-  it("tells the leader at once when its lock connection is cut, and frees the lock for another node", async () => {
+  const holderOfLock = `SELECT pg_terminate_backend(pid) AS cut FROM pg_locks WHERE locktype = 'advisory' AND granted
+       AND classid = $1::oid AND objid::text = ((hashtext($2)::bigint & 4294967295)::text) AND objsubid = 2`;
+
+  it("tells the leader at once when its lock connection is cut, and it takes the lock again in a new epoch", async () => {
     const schema = testSchema("lead");
     schemas.push(schema);
     const store = await PostgresStore.open(TEST_DATABASE_URL, schema);
@@ -66,23 +69,55 @@ describe.runIf(run)("leadership of a shared PostgreSQL journal", () => {
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {
-      const lost = new Promise<unknown>((resolveLost) => a.onLost(resolveLost));
+      const suspended = new Promise<unknown>((resolve) => a.onSuspended(resolve));
+      const regained = new Promise<number>((resolve) => a.onRegained(resolve));
+      a.onSuspended(() => store.suspend());
+      a.onRegained((epoch) => store.fence(epoch));
       expect(await a.tryLead()).toBe(1);
+      store.fence(1);
+      const hash1 = await store.appendChained(GENESIS_HASH, [record(1)]);
       // The holder of this schema's lock, cut by the database (as when its server drops the session).
-      const cut = await admin.query(
-        `SELECT pg_terminate_backend(pid) AS cut FROM pg_locks WHERE locktype = 'advisory' AND granted
-           AND classid = $1::oid AND objid::text = ((hashtext($2)::bigint & 4294967295)::text) AND objsubid = 2`,
-        [LOCK_CLASS, schema],
-      );
+      const cut = await admin.query(holderOfLock, [LOCK_CLASS, schema]);
       expect(cut.rows).toEqual([{ cut: true }]);
-      expect(await lost).toBeInstanceOf(Error);
-      expect(a.epoch).toBe(null);
-      expect(await a.tryLead()).toBe(null);
-      expect(await b.tryLead()).toBe(2);
+      expect(await suspended).toBeInstanceOf(Error);
+      // While suspended an append waits; it is written once the lock is the node's again, in epoch 2.
+      const appending = store.appendChained(hash1, [record(2)]);
+      expect(await regained).toBe(2);
+      expect(a.epoch).toBe(2);
+      await appending;
+      expect((await store.head())?.seq).toBe(2);
+      expect(await b.tryLead()).toBe(null);
+      expect(await b.leader()).toMatchObject({ epoch: 2, url: "http://a.example" });
     } finally {
       await admin.end();
       await a.close();
       await b.close();
+      await store.close();
+    }
+  });
+
+  it("gives the leadership up when another node took the lock while its connection was cut", async () => {
+    const schema = testSchema("lead");
+    schemas.push(schema);
+    const store = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    const a = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://a.example" });
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      const lost = new Promise<unknown>((resolveLost) => a.onLost(resolveLost));
+      expect(await a.tryLead()).toBe(1);
+      // Cut A, and take the lock in the same statement (waiting for A's session to end): A's new connection finds it held.
+      const cut = await admin.query(
+        `SELECT bool_and(cut) AS cut, pg_advisory_lock($3::int, hashtext($4)) IS NOT NULL AS locked FROM (${holderOfLock}) AS c`,
+        [LOCK_CLASS, schema, LOCK_CLASS, schema],
+      );
+      expect(cut.rows).toEqual([{ cut: true, locked: true }]);
+      expect(String(await lost)).toMatch(/another node took the lock/);
+      expect(a.epoch).toBe(null);
+      expect(await a.tryLead()).toBe(null);
+    } finally {
+      await admin.end();
+      await a.close();
       await store.close();
     }
   });

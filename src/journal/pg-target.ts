@@ -47,7 +47,8 @@ const ATTRS: readonly string[] = ["read-write", "primary", "any"];
  */
 export function parseTarget(url: string): PgTarget {
   const match = /^(postgres(?:ql)?):\/\/(?:([^@/?#]*)@)?([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/.exec(url);
-  if (match === null) throw new Error("the database URL is not postgres://[user[:password]@]host[:port][,host[:port]...]/database");
+  if (match === null)
+    throw new Error("the database URL is not postgres://[user[:password]@]host[:port][,host[:port]...]/database");
   const [, scheme, userinfo, hostList, path = "", query = ""] = match;
   const hosts: PgHost[] = [];
   for (const part of hostList!.split(",")) {
@@ -69,7 +70,9 @@ export function parseTarget(url: string): PgTarget {
   const tail = `${path}${rest === "" ? "" : `?${rest}`}`;
   const auth = userinfo === undefined ? "" : `${userinfo}@`;
   const hidden =
-    userinfo === undefined ? "" : `${userinfo.includes(":") ? `${userinfo.slice(0, userinfo.indexOf(":"))}:***` : userinfo}@`;
+    userinfo === undefined
+      ? ""
+      : `${userinfo.includes(":") ? `${userinfo.slice(0, userinfo.indexOf(":"))}:***` : userinfo}@`;
   return {
     hosts,
     attrs: attrsParam as SessionAttrs,
@@ -128,7 +131,9 @@ export async function connectOnce(target: PgTarget, options: ClientOptions = {})
       await client.end().catch(ignore);
     }
   }
-  throw new NoPrimaryError(`no ${target.attrs === "any" ? "" : "writable "}PostgreSQL server among ${answers.join("; ")}`);
+  throw new NoPrimaryError(
+    `no ${target.attrs === "any" ? "" : "writable "}PostgreSQL server among ${answers.join("; ")}`,
+  );
 }
 
 /** None of the listed hosts was a server sauda can use. */

@@ -529,8 +529,7 @@ export class PostgresStore implements JournalStore {
   async rewriteMacs(head: string | null, snapshots: ReadonlyMap<number, string>): Promise<void> {
     await this.run((client) =>
       transaction(client, async () => {
-        if (head !== null)
-          await client.query(`UPDATE ${this.table("journal_head")} SET mac = $1 WHERE id = 1`, [head]);
+        if (head !== null) await client.query(`UPDATE ${this.table("journal_head")} SET mac = $1 WHERE id = 1`, [head]);
         for (const [seq, mac] of snapshots) {
           await client.query(`UPDATE ${this.table("snapshots")} SET mac = $1 WHERE seq = $2`, [mac, seq]);
         }

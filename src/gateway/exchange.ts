@@ -551,6 +551,13 @@ export class Exchange {
     const store = this.store as PostgresStore;
     leadership.onSuspended(() => store.suspend());
     leadership.onRegained((epoch) => store.fence(epoch));
+    // The journal's own connection failed while leading: appends wait until the lock connection confirms the lead.
+    store.onConnectionLost(() => {
+      leadership.confirm().then(
+        (epoch) => store.fence(epoch),
+        () => undefined, // the leadership is lost: `onLost` stops the node
+      );
+    });
     this.leaderUrlValue = (await leadership.leader())?.url ?? null;
     const attempt = async (): Promise<void> => {
       if (this.closed) return;

@@ -268,6 +268,39 @@ export class Leadership {
     for (const listener of this.lostListeners) listener(error);
   }
 
+  /**
+   * Asks the lock connection to answer now (the journal's own connection failed): resolves with the epoch this node
+   * still leads in, or — when that connection failed too — with the new epoch once the lock is taken again; rejects
+   * when the leadership is lost.
+   */
+  async confirm(): Promise<number> {
+    const client = this.client;
+    const epoch = this.epochValue;
+    if (client !== null && epoch !== null && !this.regaining) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`the leadership connection did not answer in ${LEADERSHIP_HEARTBEAT_TIMEOUT_MS} ms`)),
+          LEADERSHIP_HEARTBEAT_TIMEOUT_MS,
+        );
+      });
+      try {
+        await Promise.race([client.query("SELECT 1"), timeout]);
+        if (this.epochValue === epoch) return epoch;
+      } catch (error) {
+        this.failed(client, error);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    if (this.lost || this.closed) throw new Error("the leadership was lost");
+    if (this.epochValue !== null && !this.regaining) return this.epochValue;
+    return new Promise<number>((resolve, reject) => {
+      this.regainedListeners.push(resolve);
+      this.lostListeners.push(reject);
+    });
+  }
+
   /** Gives up the lock (by ending its session). */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -60,6 +60,7 @@ export class PostgresStore implements JournalStore {
    * checks that it is just before its records (or already ends with them: the cut-off commit had been made).
    */
   private verifyHead = false;
+  private readonly lostListeners: (() => void)[] = [];
   /**
    * The leader epoch this store writes under (leadership.ts), or null for a store that is not fenced (a single node, a
    * tool). When set, every append first takes a share lock on the leader row and checks that its epoch is still this
@@ -108,6 +109,19 @@ export class PostgresStore implements JournalStore {
     this.client = null;
     this.verifyHead = true;
     client.end().catch(() => undefined);
+    if (this.fenceEpoch !== null && !this.closed) {
+      // A fenced store writes again only once its leadership is confirmed (or taken again): see `onConnectionLost`.
+      this.suspend();
+      for (const listener of this.lostListeners) listener();
+    }
+  }
+
+  /**
+   * Called when the connection of a fenced store (a leader's) fails: appends wait until `fence` is called again,
+   * with the epoch the leadership confirms on its own connection, or the new one it takes.
+   */
+  onConnectionLost(listener: () => void): void {
+    this.lostListeners.push(listener);
   }
 
   /** The connection to the primary, connecting again (hosts in turn, bounded) when the last one was lost. */

@@ -302,6 +302,9 @@ describe.runIf(enabled)("PostgreSQL failover under a running sauda node", () => 
     expect(exitCode).toBe(undefined);
     expect((await health()).role).toBe("leader");
     expect(lines.join("\n")).toMatch(/leader again \(epoch 2\)/);
+    if (process.env.PG_FAILOVER_VERBOSE === "1") {
+      process.stderr.write(`${lines.filter((line) => /warning|role|FATAL/.test(line)).join("\n")}\n`);
+    }
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     node = null;

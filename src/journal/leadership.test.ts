@@ -7,7 +7,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../../test/support/postgres.ts";
 import { Leadership, LOCK_CLASS } from "./leadership.ts";
-import { NotLeaderError, PostgresStore } from "./postgres-store.ts";
+import { JournalMovedError, NotLeaderError, PostgresStore } from "./postgres-store.ts";
 import { GENESIS_HASH, type UnchainedRecord } from "./records.ts";
 
 const run = await postgresForSuite("leadership");
@@ -119,6 +119,64 @@ describe.runIf(run)("leadership of a shared PostgreSQL journal", () => {
       await admin.end();
       await a.close();
       await store.close();
+    }
+  });
+
+  it("after its journal connection is cut, a leader writes a batch that was not committed once, and never twice", async () => {
+    const schema = testSchema("lead");
+    schemas.push(schema);
+    const store = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    const other = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    const a = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://a.example" });
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    const confirmed: number[] = [];
+    store.onConnectionLost(() => {
+      a.confirm().then((epoch) => {
+        confirmed.push(epoch);
+        store.fence(epoch);
+      });
+    });
+    // Cuts the store's own connection (found by its last query, which names this test's schema).
+    const cut = async () => {
+      await store.head();
+      const result = await admin.query(
+        `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+          WHERE application_name = 'sauda-journal' AND query LIKE '%' || $1 || '%' AND pid <> pg_backend_pid()
+            AND state = 'idle' AND backend_type = 'client backend'`,
+        [`"${schema}"."journal_head"`],
+      );
+      return result.rows.length;
+    };
+    try {
+      expect(await a.tryLead()).toBe(1);
+      store.fence(1);
+      const hash1 = await store.appendChained(GENESIS_HASH, [record(1)]);
+      // Records 2-3 were committed, but the leader never heard (its connection was cut before the answer): the same
+      // batch sent again after the cut is found at the head and not written twice.
+      const hash3 = await other.appendChained(hash1, [record(2), record(3)]);
+      expect(await cut()).toBe(1);
+      expect(await store.appendChained(hash1, [record(2), record(3)])).toBe(hash3);
+      expect(await store.maxSeq()).toBe(3);
+      expect(confirmed).toEqual([1]);
+      // Record 4 was not committed before a cut: it is written once, after it.
+      expect(await cut()).toBe(1);
+      await store.appendChained(hash3, [record(4)]);
+      expect((await store.head())?.seq).toBe(4);
+      expect(await store.maxSeq()).toBe(4);
+      // The journal moved on without this node (record 5 written by another): its record 5 is refused, not forced in.
+      const hash4 = (await store.head())!.hash;
+      await other.appendChained(hash4, [record(5)]);
+      expect(await cut()).toBe(1);
+      await expect(store.appendChained(hash4, [{ ...record(5), events: '["x"]' }])).rejects.toBeInstanceOf(
+        JournalMovedError,
+      );
+      expect(await store.maxSeq()).toBe(5);
+    } finally {
+      await admin.end();
+      await a.close();
+      await store.close();
+      await other.close();
     }
   });
 });

@@ -42,6 +42,7 @@ const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Rows per INSERT statement: 6 parameters each, far below PostgreSQL's 65,535 parameters per statement. */
 export const INSERT_CHUNK_ROWS = 500;
 const JOURNAL_COLUMNS = 6;
+const JOURNAL_CLIENT = { keepAlive: true, application_name: "sauda-journal" } as const;
 
 export class PostgresStore implements JournalStore {
   readonly kind = "postgres";
@@ -91,7 +92,7 @@ export class PostgresStore implements JournalStore {
   ): Promise<PostgresStore> {
     if (!SCHEMA_NAME_PATTERN.test(schema)) throw new Error(`schema name '${schema}' is not a plain lower-case name`);
     const target = parseTarget(url);
-    const client = await connectRetrying(target, { keepAlive: true }, giveUpMs);
+    const client = await connectRetrying(target, JOURNAL_CLIENT, giveUpMs);
     const store = new PostgresStore(client, target, schema, keys, giveUpMs);
     await store.createTables();
     return store;
@@ -128,7 +129,7 @@ export class PostgresStore implements JournalStore {
   private connection(): Promise<pg.Client> {
     if (this.closed) return Promise.reject(new Error("the journal store is closed"));
     if (this.client !== null) return Promise.resolve(this.client);
-    this.connecting ??= connectRetrying(this.target, { keepAlive: true }, this.giveUpMs, () => this.closed)
+    this.connecting ??= connectRetrying(this.target, JOURNAL_CLIENT, this.giveUpMs, () => this.closed)
       .then((client) => {
         if (this.closed) {
           client.end().catch(() => undefined);
@@ -205,7 +206,12 @@ export class PostgresStore implements JournalStore {
     let current: pg.Client | null = null;
     let stopped = false;
     const open = async (): Promise<void> => {
-      const client = await connectRetrying(this.target, { keepAlive: true }, this.giveUpMs, () => stopped);
+      const client = await connectRetrying(
+        this.target,
+        { keepAlive: true, application_name: "sauda-announcements" },
+        this.giveUpMs,
+        () => stopped,
+      );
       const lost = (): void => {
         if (current !== client || stopped) return;
         current = null;

@@ -8,7 +8,8 @@
  * Every sauda connection (journal, announcements, leadership) wants the primary: it writes, LISTENs, or holds the lock.
  *
  * After a failover the connection to the old primary fails; `connectRetrying` then tries the hosts in turn again,
- * with a backoff growing to `RECONNECT_BACKOFF_MAX_MS`, until one is the writable primary or `giveUpMs` has passed.
+ * with a backoff growing to `RECONNECT_BACKOFF_MAX_MS`, until one is the writable primary or `giveUpMs` has passed
+ * (`RECONNECT_GIVE_UP_MS`).
  */
 
 import pg from "pg";
@@ -35,8 +36,19 @@ export const RECONNECT_BACKOFF_FIRST_MS = 100;
 export const RECONNECT_BACKOFF_MAX_MS = 1000;
 /** A host that does not answer a connection in this long is passed over for the next. */
 export const CONNECT_TIMEOUT_MS = 2000;
-/** How long a lost connection is tried again before the node gives up (and stops, as before: exit 70). */
-export const RECONNECT_GIVE_UP_MS = 60_000;
+/**
+ * How long a lost connection is tried again before the node gives up (and stops, as before: exit 70): 120 s by
+ * default, longer than a failover tool takes to promote a standby (pg_auto_failover's defaults: about 50 s);
+ * `SAUDA_DATABASE_RECONNECT_MS` sets it.
+ */
+export const RECONNECT_GIVE_UP_MS = reconnectGiveUpMs(process.env.SAUDA_DATABASE_RECONNECT_MS);
+
+function reconnectGiveUpMs(text: string | undefined): number {
+  if (text === undefined || text === "") return 120_000;
+  const ms = Number(text);
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`SAUDA_DATABASE_RECONNECT_MS=${text} is not a number of ms`);
+  return ms;
+}
 
 const ATTRS: readonly string[] = ["read-write", "primary", "any"];
 

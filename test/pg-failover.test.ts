@@ -1,12 +1,13 @@
 /**
  * PostgreSQL failover, the real thing on loopback (issue 16): a primary started from `initdb` in a temporary directory
  * and a streaming standby made by `pg_basebackup -R`, synchronous (`synchronous_standby_names = '*'`, so a commit is
- * acknowledged only once it is on both). One `sauda serve` node is given both hosts
+ * acknowledged only once it is on both). Two `sauda serve` nodes are given both hosts
  * (`postgres://…@127.0.0.1:P1,127.0.0.1:P2/sauda?target_session_attrs=read-write`); two programs place orders through
- * its API. The primary's postmaster is killed with SIGKILL and the test, playing the failover tool, promotes the
- * standby (`pg_ctl promote`). The node is not restarted: it must find the new primary among the listed hosts, take its
- * leadership again in a new epoch and go on accepting orders. At the end every acknowledged order is in the journal
- * and `sauda verify` is clean. The time from the kill to the first order acknowledged that was sent after the kill is
+ * the leader's API. The primary's postmaster is killed with SIGKILL and the test, playing the failover tool, promotes
+ * the standby (`pg_ctl promote`). No node is restarted: the leader must find the new primary among the listed hosts,
+ * take its leadership again in a new epoch and go on accepting orders; the follower must go on following (and leave
+ * the lead to it). At the end every acknowledged order is in the journal, the follower is at the leader's head, and
+ * `sauda verify` is clean. The time from the kill to the first order acknowledged that was sent after the kill is
  * printed (docs/operations.md).
  *
  * Needs the PostgreSQL 15 server binaries (/usr/lib/postgresql/15/bin, or SAUDA_PG_BIN); skipped with a message
@@ -165,10 +166,59 @@ class Trader {
 const enabled = available();
 const base = enabled ? mkdtempSync(join(tmpdir(), "sauda-pgfo-")) : "";
 const clusters: string[] = [];
-let node: ChildProcessWithoutNullStreams | null = null;
+const running: SaudaNode[] = [];
+
+/** A `sauda serve` node on the journal (test/support/ha-node.ts). */
+class SaudaNode {
+  readonly process: ChildProcessWithoutNullStreams;
+  readonly lines: string[] = [];
+  readonly ready: Promise<string>;
+  readonly exited: Promise<number | null>;
+  exitCode: number | null | undefined;
+  url = "";
+
+  constructor(name: string, database: string, keys: string) {
+    this.process = spawn(process.execPath, ["--import", "tsx", NODE, database, SCHEMA, join(base, name), keys], {
+      stdio: "pipe",
+    });
+    this.process.stderr.on("data", (chunk: Buffer) => this.lines.push(chunk.toString()));
+    this.exited = new Promise((resolveExit) =>
+      this.process.once("exit", (code) => {
+        this.exitCode = code;
+        resolveExit(code);
+      }),
+    );
+    this.ready = new Promise((resolveUrl, reject) => {
+      createInterface({ input: this.process.stdout }).on("line", (line) => {
+        this.lines.push(line);
+        const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
+        if (match) {
+          this.url = match[1]!;
+          resolveUrl(this.url);
+        }
+      });
+      void this.exited.then((code) => reject(new Error(`${name} exited with ${code}: ${this.lines.join("\n")}`)));
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  async health(): Promise<{ role: string; seq: number; lagMs: number } | null> {
+    try {
+      const response = await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(5000) });
+      return (await response.json()) as { role: string; seq: number; lagMs: number };
+    } catch {
+      return null;
+    }
+  }
+
+  async stop(): Promise<number | null> {
+    this.process.kill("SIGTERM");
+    return this.exited;
+  }
+}
 
 afterAll(async () => {
-  node?.kill("SIGKILL");
+  for (const n of running) if (n.exitCode === undefined) n.process.kill("SIGKILL");
   for (const dir of clusters) {
     await pgRun("pg_ctl", ["stop", "-D", dir, "-m", "immediate"]).catch(() => undefined);
   }
@@ -242,34 +292,20 @@ describe.runIf(enabled)("PostgreSQL failover under a running sauda node", () => 
     }
     await setup.close();
 
-    // One node, given both hosts; it leads.
-    const lines: string[] = [];
-    const child = spawn(process.execPath, ["--import", "tsx", NODE, url, SCHEMA, join(base, "node"), keys], {
-      stdio: "pipe",
-    });
-    node = child;
-    child.stderr.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
-    let exitCode: number | null | undefined;
-    const exited = new Promise<number | null>((resolveExit) =>
-      child.once("exit", (code) => {
-        exitCode = code;
-        resolveExit(code);
-      }),
-    );
-    const nodeUrl = await new Promise<string>((resolveUrl, reject) => {
-      createInterface({ input: child.stdout }).on("line", (line) => {
-        lines.push(line);
-        const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-        if (match) resolveUrl(match[1]!);
-      });
-      void exited.then((code) => reject(new Error(`the node exited with ${code}: ${lines.join("\n")}`)));
-    });
-    const health = async () =>
-      (await (await fetch(`${nodeUrl}/api/health`)).json()) as { role: string; seq: number; lagMs: number };
-    for (;;) {
-      if ((await health()).role === "leader") break;
-      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    // Two nodes, both given both hosts, started together: one leads, the other follows.
+    const nodes = [new SaudaNode("node-a", url, keys), new SaudaNode("node-b", url, keys)];
+    running.push(...nodes);
+    await Promise.all(nodes.map((n) => n.ready));
+    let leader: SaudaNode | undefined;
+    while (leader === undefined) {
+      const roles = await Promise.all(nodes.map((n) => n.health()));
+      leader = nodes.find((_, i) => roles[i]?.role === "leader");
+      if (leader === undefined) await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
+    const follower = nodes.find((n) => n !== leader)!;
+    const nodeUrl = leader.url;
+    const exited = () => nodes.some((n) => n.exitCode !== undefined);
+    const lines = leader.lines;
 
     let stopping = false;
     const load = traders.map((trader) => trader.run(nodeUrl, () => stopping));
@@ -277,7 +313,7 @@ describe.runIf(enabled)("PostgreSQL failover under a running sauda node", () => 
     const waitForAcks = async (count: number, what: string) => {
       const deadline = Date.now() + 30_000;
       while (acked() < count) {
-        if (Date.now() > deadline || exitCode !== undefined) {
+        if (Date.now() > deadline || exited()) {
           throw new Error(`${what}: ${acked()} of ${count} acknowledged; node: ${lines.slice(-10).join("\n")}`);
         }
         await new Promise((resolveWait) => setTimeout(resolveWait, 20));
@@ -298,16 +334,27 @@ describe.runIf(enabled)("PostgreSQL failover under a running sauda node", () => 
 
     const acks = traders.flatMap((trader) => trader.acks);
     const firstAfter = Math.min(...acks.filter((ack) => ack.sentAt > killedAt).map((ack) => ack.ackedAt));
-    // The node never stopped: it took the leadership again on the new primary, in a new epoch.
-    expect(exitCode).toBe(undefined);
-    expect((await health()).role).toBe("leader");
+    // Neither node stopped: the leader took the leadership again on the new primary, in a new epoch; the follower
+    // follows the journal there, to its head.
+    expect(nodes.map((n) => n.exitCode)).toEqual([undefined, undefined]);
+    expect((await leader.health())?.role).toBe("leader");
     expect(lines.join("\n")).toMatch(/leader again \(epoch 2\)/);
-    if (process.env.PG_FAILOVER_VERBOSE === "1") {
-      process.stderr.write(`${lines.filter((line) => /warning|role|FATAL/.test(line)).join("\n")}\n`);
+    const head = (await leader.health())!.seq;
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const seen = await follower.health();
+      expect(seen?.role).toBe("follower");
+      if (seen?.seq === head) break;
+      expect(Date.now(), `the follower did not reach ${head}: ${follower.lines.slice(-5).join("\n")}`).toBeLessThan(
+        deadline,
+      );
+      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    node = null;
+    if (process.env.PG_FAILOVER_VERBOSE === "1") {
+      for (const n of nodes) {
+        process.stderr.write(`${n.lines.filter((line) => /warning|role|FATAL/.test(line)).join("\n")}\n`);
+      }
+    }
+    for (const n of nodes) expect(await n.stop()).toBe(0);
 
     // `sauda verify` on the new primary (through the same multi-host URL), and every acknowledged order is there.
     const verify = await run(process.execPath, [BIN, "verify", "--database", url, "--schema", SCHEMA, "--keys", keys], {

@@ -15,7 +15,8 @@
  *   lock once: taken, it bumps the epoch and goes on leading in the new epoch (`onRegained`; its appends are fenced by
  *   it, and the first checks that the journal's head is where this node left it); held by another node, or no primary
  *   within the give-up time, the leadership is lost (`onLost`): the node must stop writing (the server exits, and
- *   starts again as a follower). A follower whose connection fails connects again the same way on its next try.
+ *   starts again as a follower). A follower whose connection fails connects again the same way on its next try, and
+ *   tries the lock only `LEADERSHIP_FOLLOWER_GRACE_MS` later, so that the leader keeps the lead through a failover.
  */
 
 import { hostname } from "node:os";
@@ -29,6 +30,11 @@ export const LEADERSHIP_TRY_EVERY_MS = 250;
 /** The lock connection is asked to answer this often; a failure or no answer in the timeout deposes the leader. */
 export const LEADERSHIP_HEARTBEAT_MS = 500;
 export const LEADERSHIP_HEARTBEAT_TIMEOUT_MS = 2000;
+/**
+ * A follower whose connection was lost (the database failed over) waits this long after connecting again before it
+ * tries the lock: the leader, which tries at once, keeps the lead, and the nodes need not change roles.
+ */
+export const LEADERSHIP_FOLLOWER_GRACE_MS = 2000;
 
 export interface LeaderInfo {
   readonly epoch: number;
@@ -69,6 +75,8 @@ export class Leadership {
   private regainedListeners: ((epoch: number) => void)[] = [];
   /** Set while a leader whose connection failed connects again and tries the lock again. */
   private regaining = false;
+  /** A follower that connected again after a lost connection does not try the lock before this time. */
+  private holdOffUntil = 0;
   private lost = false;
   private closed = false;
 
@@ -107,6 +115,9 @@ export class Leadership {
           throw new Error("the leadership is closed");
         }
         this.attach(client);
+        if (this.epochValue === null && !this.regaining) {
+          this.holdOffUntil = (this.options.clock ?? Date.now)() + LEADERSHIP_FOLLOWER_GRACE_MS;
+        }
         return client;
       })
       .finally(() => {
@@ -160,6 +171,7 @@ export class Leadership {
     } catch {
       return null; // no primary answers yet: the next try connects again
     }
+    if ((this.options.clock ?? Date.now)() < this.holdOffUntil) return null;
     try {
       const epoch = await this.take(client);
       if (epoch !== null) {

@@ -198,7 +198,8 @@ export class PostgresStore implements JournalStore {
 
   /**
    * Calls `onAppend` with the last seq of every append committed from now on (by any node), over a connection of its
-   * own; `onLost` when that connection fails. Resolves with a function that stops listening.
+   * own, made again (hosts in turn) when it fails; `onLost` when it cannot be made again within `giveUpMs`. Resolves
+   * with a function that stops listening.
    */
   async listen(onAppend: (seq: number) => void, onLost: (error: unknown) => void): Promise<() => Promise<void>> {
     // When the connection is lost it is made again (hosts in turn); announcements missed meanwhile are caught up by the

@@ -31,6 +31,10 @@ describe("database URLs with several hosts", () => {
     expect(target.attrs).toBe("read-write");
     expect(target.url(0)).toBe("postgresql://postgres@127.0.0.1:5432/test");
     expect(parseTarget("postgres://h1,h2/db?target_session_attrs=any").attrs).toBe("any");
+    // No host: a Unix socket, as node-postgres reads it.
+    expect(parseTarget("postgres://sauda@/exchange?host=/var/run/postgresql").url(0)).toBe(
+      "postgres://sauda@/exchange?host=%2Fvar%2Frun%2Fpostgresql",
+    );
     expect(parseTarget("postgres://h1,h2/db?target_session_attrs=primary").attrs).toBe("primary");
   });
 

@@ -63,13 +63,15 @@ export function parseTarget(url: string): PgTarget {
     throw new Error("the database URL is not postgres://[user[:password]@]host[:port][,host[:port]...]/database");
   const [, scheme, userinfo, hostList, path = "", query = ""] = match;
   const hosts: PgHost[] = [];
-  for (const part of hostList!.split(",")) {
+  // No host (`postgres:///db?host=/var/run/postgresql`, a Unix socket): one target, as node-postgres reads it.
+  for (const part of hostList === "" ? [] : hostList!.split(",")) {
     const hostMatch = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(part);
     if (hostMatch === null) throw new Error(`the database URL's host '${part}' is not host[:port]`);
     const port = hostMatch[2] === undefined ? 5432 : Number(hostMatch[2]);
     if (port < 1 || port > 65535) throw new Error(`the database URL's port ${port} is not 1-65535`);
     hosts.push({ host: hostMatch[1]!, port });
   }
+  if (hosts.length === 0) hosts.push({ host: "", port: 5432 });
   const params = new URLSearchParams(query.slice(1));
   const attrsParam = params.get("target_session_attrs") ?? "read-write";
   if (!ATTRS.includes(attrsParam)) {
@@ -91,7 +93,7 @@ export function parseTarget(url: string): PgTarget {
     redacted: `${scheme}://${hidden}${hostList}${path}${query}`,
     url: (index) => {
       const host = hosts[index]!;
-      return `${scheme}://${auth}${host.host}:${host.port}${tail}`;
+      return host.host === "" ? `${scheme}://${auth}${tail}` : `${scheme}://${auth}${host.host}:${host.port}${tail}`;
     },
   };
 }

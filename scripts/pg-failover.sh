@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # PostgreSQL failover with pg_auto_failover (Debian: apt-get install postgresql-15-auto-failover pg-auto-failover-cli),
-# on loopback, as a drill: a monitor, a primary and a synchronous standby; a sauda journal written to the primary;
-# the primary's node "dies" (its pg_autoctl keeper and postgres killed with SIGKILL); the standby promoted by the
-# monitor; the journal read back from the new primary, every record acknowledged before the kill present, and
-# `sauda verify` clean. Prints the time from the kill to the new primary accepting writes (not in recovery, not
-# read-only: what `target_session_attrs=read-write` asks). Not part of CI: it needs the packages, root (postgres runs
-# as the postgres user) and about a minute. sauda itself does not follow the new primary yet (node-postgres takes one
-# host); a node is restarted with the new primary's URL.
+# on loopback, as a drill: a monitor, a primary and a synchronous standby; sauda given both hosts
+# (postgres://…@127.0.0.1:6101,127.0.0.1:6102/sauda?target_session_attrs=read-write) writing a journal, leading it
+# as `sauda serve` does; the primary's node "dies" (its pg_autoctl keeper and postgres killed with SIGKILL) while sauda
+# writes; the standby promoted by the monitor; sauda, not restarted, finds the new primary among the hosts, takes its
+# leadership again and goes on writing; then every record acknowledged is on the new primary and `sauda verify` is
+# clean. Prints the time from the kill to the new primary accepting writes (not in recovery, not read-only: what
+# `target_session_attrs=read-write` asks) and to sauda writing again. Not part of CI: it needs the packages, root
+# (postgres runs as the postgres user) and about a minute and a half. test/pg-failover.test.ts does the same without
+# pg_auto_failover (the test promotes the standby itself) and runs with the tests.
 #
 # Usage: sudo scripts/pg-failover.sh            (PGAF_BASE=/tmp/dir to choose where the clusters live)
 set -euo pipefail
@@ -69,12 +71,16 @@ primary_port() {
 }
 
 PRIMARY="$(primary_port)"
-URL="postgres://postgres@127.0.0.1:$PRIMARY/sauda"
-echo "primary on $PRIMARY; writing a journal"
+# Both servers, as every sauda node is given them: whichever is the writable primary is used.
+URL="postgres://postgres@127.0.0.1:${PORTS[0]},127.0.0.1:${PORTS[1]}/sauda?target_session_attrs=read-write"
+echo "primary on $PRIMARY; sauda writes a journal through $URL"
 KEYS="$BASE/keys"
 mkdir -p "$KEYS"
-(cd "$ROOT" && node --import tsx scripts/pg-failover-write.ts "$URL" "$KEYS" 2000) | tee "$BASE/written.txt"
-ACKED="$(tail -1 "$BASE/written.txt" | sed -n 's/^acknowledged up to \([0-9]*\)$/\1/p')"
+(cd "$ROOT" && exec node --import tsx scripts/pg-failover-write.ts "$URL" "$KEYS" 2000 "$BASE/killed" 200) \
+  >"$BASE/written.txt" 2>&1 &
+WRITER=$!
+for _ in $(seq 1 600); do grep -q '^wrote 2000$' "$BASE/written.txt" && break; sleep 0.25; done
+grep -q '^wrote 2000$' "$BASE/written.txt" || { cat "$BASE/written.txt"; echo "the writer did not start"; exit 1; }
 
 # The primary's machine dies: its pg_autoctl keeper (which would restart postgres) and postgres, with SIGKILL.
 PRIMARY_NODE="$([ "$PRIMARY" = "${PORTS[0]}" ] && echo 0 || echo 1)"
@@ -84,6 +90,7 @@ KILLED_AT="$(date +%s%N)"
 KEEPER="${PIDS[$((PRIMARY_NODE + 1))]}"
 # shellcheck disable=SC2046
 kill -9 $(descendants "$KEEPER") "$POSTMASTER_PID" 2>/dev/null || true
+echo "$((KILLED_AT / 1000000))" >"$BASE/killed.tmp" && mv "$BASE/killed.tmp" "$BASE/killed"
 for _ in $(seq 1 480); do
   NEW="$(primary_port || true)"
   if [ -n "$NEW" ] && [ "$NEW" != "$PRIMARY" ]; then break; fi
@@ -94,9 +101,13 @@ PROMOTED_AT="$(date +%s%N)"
 echo "new primary on $NEW, $(((PROMOTED_AT - KILLED_AT) / 1000000)) ms after the kill"
 as_pg pg_autoctl show state --pgdata "$BASE/monitor" || true
 
+# sauda was not restarted: it goes on writing on the new primary by itself.
+wait "$WRITER" || { cat "$BASE/written.txt"; echo "the writer failed"; exit 1; }
+cat "$BASE/written.txt"
+ACKED="$(tail -1 "$BASE/written.txt" | sed -n 's/^acknowledged up to \([0-9]*\)$/\1/p')"
 NEW_URL="postgres://postgres@127.0.0.1:$NEW/sauda"
 HEAD="$(as_pg psql -At "$NEW_URL" -c "select seq from sauda.journal_head")"
-echo "journal head on the new primary: $HEAD (acknowledged before the kill: $ACKED)"
+echo "journal head on the new primary: $HEAD (acknowledged: $ACKED)"
 [ "$HEAD" -ge "$ACKED" ] || { echo "LOST: acknowledged records missing"; exit 1; }
-(cd "$ROOT" && node bin/sauda.js verify --database "$NEW_URL" --keys "$KEYS")
+(cd "$ROOT" && node bin/sauda.js verify --database "$URL" --keys "$KEYS")
 echo "failover drill passed"

@@ -11,7 +11,8 @@
  * Several nodes on one PostgreSQL journal (docs/operations.md): each starts as a follower, and the one that takes the
  * journal's leadership lock writes; the others apply the journal as it grows, serve reads and forward changes to the
  * leader (gateway/forwarding.ts); when the leader dies one of them takes over. A node that loses the leadership exits
- * (70) at once and is started again as a follower by its supervisor.
+ * (70) at once and is started again as a follower by its supervisor. When the database fails over (a multi-host
+ * --database URL), every connection is made again to the new primary and the leader goes on in a new epoch.
  *
  * SIGTERM or SIGINT: stop taking requests, let requests in flight finish, write the batch in flight and a snapshot,
  * sign a last checkpoint, close the journal, exit 0. If the journal cannot be written, the process stops at once
@@ -157,6 +158,12 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
       advertisedUrl: options.advertiseUrl ?? baseUrl,
     });
     exchange.onRole((role) => log(`role: ${role} (epoch ${leadership?.epoch}); this node now writes the journal`));
+    leadership.onSuspended((error) =>
+      log(
+        `warning: the leadership connection failed (${(error as Error).message ?? String(error)}); appends wait while the database's hosts are tried again`,
+      ),
+    );
+    leadership.onRegained((epoch) => log(`role: leader again (epoch ${epoch}) after the database connection was lost`));
     await exchange.runForLeader(leadership);
     if (exchange.role === "follower") {
       log(`role: follower of the leader at ${exchange.leaderUrl ?? "(unknown)"}; changes are forwarded to it`);

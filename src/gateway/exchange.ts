@@ -551,6 +551,18 @@ export class Exchange {
         new NotLeaderError(`the leadership was lost: ${(error as Error).message ?? String(error)}`),
       );
     });
+    // The lock connection failed (the database failed over): no append starts until the lock is taken again, in a new
+    // epoch that fences the appends from then on (the first checks that the journal's head is where this node left it).
+    const store = this.store as PostgresStore;
+    leadership.onSuspended(() => store.suspend());
+    leadership.onRegained((epoch) => store.fence(epoch));
+    // The journal's own connection failed while leading: appends wait until the lock connection confirms the lead.
+    store.onConnectionLost(() => {
+      leadership.confirm().then(
+        (epoch) => store.fence(epoch),
+        () => undefined, // the leadership is lost: `onLost` stops the node
+      );
+    });
     this.leaderUrlValue = (await leadership.leader())?.url ?? null;
     const attempt = async (): Promise<void> => {
       if (this.closed) return;

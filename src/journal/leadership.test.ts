@@ -7,7 +7,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../../test/support/postgres.ts";
 import { Leadership, LOCK_CLASS } from "./leadership.ts";
-import { NotLeaderError, PostgresStore } from "./postgres-store.ts";
+import { JournalMovedError, NotLeaderError, PostgresStore } from "./postgres-store.ts";
 import { GENESIS_HASH, type UnchainedRecord } from "./records.ts";
 
 const run = await postgresForSuite("leadership");
@@ -57,7 +57,10 @@ describe.runIf(run)("leadership of a shared PostgreSQL journal", () => {
     }
   });
 
-  it("tells the leader at once when its lock connection is cut, and frees the lock for another node", async () => {
+  const holderOfLock = `SELECT pg_terminate_backend(pid) AS cut FROM pg_locks WHERE locktype = 'advisory' AND granted
+       AND classid = $1::oid AND objid::text = ((hashtext($2)::bigint & 4294967295)::text) AND objsubid = 2`;
+
+  it("tells the leader at once when its lock connection is cut, and it takes the lock again in a new epoch", async () => {
     const schema = testSchema("lead");
     schemas.push(schema);
     const store = await PostgresStore.open(TEST_DATABASE_URL, schema);
@@ -66,24 +69,114 @@ describe.runIf(run)("leadership of a shared PostgreSQL journal", () => {
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {
-      const lost = new Promise<unknown>((resolveLost) => a.onLost(resolveLost));
+      const suspended = new Promise<unknown>((resolve) => a.onSuspended(resolve));
+      const regained = new Promise<number>((resolve) => a.onRegained(resolve));
+      a.onSuspended(() => store.suspend());
+      a.onRegained((epoch) => store.fence(epoch));
       expect(await a.tryLead()).toBe(1);
+      store.fence(1);
+      const hash1 = await store.appendChained(GENESIS_HASH, [record(1)]);
       // The holder of this schema's lock, cut by the database (as when its server drops the session).
-      const cut = await admin.query(
-        `SELECT pg_terminate_backend(pid) AS cut FROM pg_locks WHERE locktype = 'advisory' AND granted
-           AND classid = $1::oid AND objid::text = ((hashtext($2)::bigint & 4294967295)::text) AND objsubid = 2`,
-        [LOCK_CLASS, schema],
-      );
+      const cut = await admin.query(holderOfLock, [LOCK_CLASS, schema]);
       expect(cut.rows).toEqual([{ cut: true }]);
-      expect(await lost).toBeInstanceOf(Error);
-      expect(a.epoch).toBe(null);
-      expect(await a.tryLead()).toBe(null);
-      expect(await b.tryLead()).toBe(2);
+      expect(await suspended).toBeInstanceOf(Error);
+      // While suspended an append waits; it is written once the lock is the node's again, in epoch 2.
+      const appending = store.appendChained(hash1, [record(2)]);
+      expect(await regained).toBe(2);
+      expect(a.epoch).toBe(2);
+      await appending;
+      expect((await store.head())?.seq).toBe(2);
+      expect(await b.tryLead()).toBe(null);
+      expect(await b.leader()).toMatchObject({ epoch: 2, url: "http://a.example" });
     } finally {
       await admin.end();
       await a.close();
       await b.close();
       await store.close();
+    }
+  });
+
+  it("gives the leadership up when another node took the lock while its connection was cut", async () => {
+    const schema = testSchema("lead");
+    schemas.push(schema);
+    const store = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    const a = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://a.example" });
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      const lost = new Promise<unknown>((resolveLost) => a.onLost(resolveLost));
+      expect(await a.tryLead()).toBe(1);
+      // Cut A, and take the lock in the same statement (waiting for A's session to end): A's new connection finds it held.
+      const cut = await admin.query(
+        `SELECT bool_and(cut) AS cut, pg_advisory_lock($3::int, hashtext($4)) IS NOT NULL AS locked FROM (${holderOfLock}) AS c`,
+        [LOCK_CLASS, schema, LOCK_CLASS, schema],
+      );
+      expect(cut.rows).toEqual([{ cut: true, locked: true }]);
+      expect(String(await lost)).toMatch(/another node took the lock/);
+      expect(a.epoch).toBe(null);
+      expect(await a.tryLead()).toBe(null);
+    } finally {
+      await admin.end();
+      await a.close();
+      await store.close();
+    }
+  });
+
+  it("after its journal connection is cut, a leader writes a batch that was not committed once, and never twice", async () => {
+    const schema = testSchema("lead");
+    schemas.push(schema);
+    const store = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    const other = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    const a = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://a.example" });
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    const confirmed: number[] = [];
+    store.onConnectionLost(() => {
+      a.confirm().then((epoch) => {
+        confirmed.push(epoch);
+        store.fence(epoch);
+      });
+    });
+    // Cuts the store's own connection (found by its last query, which names this test's schema).
+    const cut = async () => {
+      await store.head();
+      const result = await admin.query(
+        `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+          WHERE application_name = 'sauda-journal' AND query LIKE '%' || $1 || '%' AND pid <> pg_backend_pid()
+            AND state = 'idle' AND backend_type = 'client backend'`,
+        [`"${schema}"."journal_head"`],
+      );
+      return result.rows.length;
+    };
+    try {
+      expect(await a.tryLead()).toBe(1);
+      store.fence(1);
+      const hash1 = await store.appendChained(GENESIS_HASH, [record(1)]);
+      // Records 2-3 were committed, but the leader never heard (its connection was cut before the answer): the same
+      // batch sent again after the cut is found at the head and not written twice.
+      const hash3 = await other.appendChained(hash1, [record(2), record(3)]);
+      expect(await cut()).toBe(1);
+      expect(await store.appendChained(hash1, [record(2), record(3)])).toBe(hash3);
+      expect(await store.maxSeq()).toBe(3);
+      expect(confirmed).toEqual([1]);
+      // Record 4 was not committed before a cut: it is written once, after it.
+      expect(await cut()).toBe(1);
+      await store.appendChained(hash3, [record(4)]);
+      expect((await store.head())?.seq).toBe(4);
+      expect(await store.maxSeq()).toBe(4);
+      // The journal moved on without this node (record 5 written by another): its record 5 is refused, not forced in.
+      const hash4 = (await store.head())!.hash;
+      await other.appendChained(hash4, [record(5)]);
+      expect(await cut()).toBe(1);
+      await expect(store.appendChained(hash4, [{ ...record(5), events: '["x"]' }])).rejects.toBeInstanceOf(
+        JournalMovedError,
+      );
+      expect(await store.maxSeq()).toBe(5);
+    } finally {
+      await admin.end();
+      await a.close();
+      await store.close();
+      await other.close();
     }
   });
 });

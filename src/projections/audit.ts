@@ -404,6 +404,9 @@ function summarise(fields: Record<string, unknown>): string {
     case "notices.read":
       summary = `mark notifications of member ${f("member")} read: ${text(JSON.stringify(fields.ids ?? null))}`;
       break;
+    case "notices.mail":
+      summary = `e-mail notification ${f("id")} of member ${f("member")}, attempt ${f("attempt")}: ${fields.error === null ? "delivered" : `failed (${text(String(fields.error))})${fields.nextAttemptMs === null ? ", given up" : ""}`}`;
+      break;
     case "session.extra":
       summary = `open an extra session on ${f("instrument")} for re-offered volume; reason: ${reasonText(fields.reason)}`;
       break;

@@ -572,7 +572,7 @@ export class StreamHub {
     const subscribers = this.index.get("notifications")?.get(member);
     if (subscribers === undefined || subscribers.size === 0) return;
     const notices = this.context.exchange.projections.notices;
-    const view = { ...notice, read: notices.isRead(member, notice.id) };
+    const view = { ...notice, read: notices.isRead(member, notice.id), mail: notices.mailState(notice.id) };
     const head = { type: "update", channel: "notifications", seq: this.context.exchange.projections.lastSeq, member };
     const unread = notices.unreadCount(member);
     const texts = new Map<Language, string>();

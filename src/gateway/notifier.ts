@@ -120,6 +120,7 @@ export class Notifier {
   private sentCount = 0;
   private retriedCount = 0;
   private gaveUpCount = 0;
+  private stopped = false;
 
   constructor(
     private readonly exchange: Exchange,
@@ -172,9 +173,15 @@ export class Notifier {
     while (this.sending !== null) await this.sending;
   }
 
+  /**
+   * Stops the clock's checks and the queue: the attempt being made finishes and is recorded (await `idle`); the rest
+   * are not sent (first attempts are lost, as any made while the server is down; retries are due again after a start).
+   */
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    this.stopped = true;
+    this.queue.length = 0;
   }
 
   private deliver(notice: Notice): void {
@@ -197,6 +204,7 @@ export class Notifier {
   }
 
   private enqueue(job: MailJob): void {
+    if (this.stopped) return;
     if (this.queue.length >= MAIL_QUEUE_MAX) {
       this.droppedCount += 1;
       return;

@@ -191,10 +191,12 @@ describe("notifications", () => {
       },
       mail: { status: "delivered", attempts: 1, lastAttemptMs: T0, lastError: null, nextAttemptMs: null },
     });
-    // Live, in the socket's language.
-    await expect.poll(() => messages.filter((m) => m.type === "update").length).toBe(1);
+    // Live, in the socket's language; then, once the e-mail's attempt is recorded, an update without notifications
+    // (the list changed: a client fetches it again).
+    await expect.poll(() => messages.filter((m) => m.type === "update").length).toBe(2);
     const update = messages.find((m) => m.type === "update")!;
     expect(update.unread).toBe(1);
+    expect(messages.filter((m) => m.type === "update")[1]).toMatchObject({ unread: 1, notifications: [] });
     expect(update.notifications?.map((n) => [n.id, n.text])).toEqual([
       [fill.id, `Ваша заявка по счёту AKTAU-1: куплено 10 т ${INSTRUMENT} по 133\u00a0000 ₸/т (сделка ${tradeId}).`],
     ]);

@@ -342,7 +342,9 @@ export class StreamHub {
     switch (event.type) {
       case "notices.read":
       case "notices.preferred":
-        // Another tab (or a program) marked read or changed the kinds shown: the member's unread count changed.
+      case "notices.mailed":
+        // Another tab (or a program) marked read or changed the kinds shown, or an e-mail was attempted: the member's
+        // unread count or list changed.
         if (this.wants("notifications", event.member)) this.noticesChanged(event.member);
         return;
       case "trade":

@@ -63,6 +63,8 @@ const KIND_OF_COMMAND: Readonly<Record<string, AuditKind>> = {
   "vat.set": "settlement",
   "trade.void": "settlement",
   "session.extra": "listing",
+  // The notifier's record of an e-mail attempt: the system's own, not a member's act.
+  "notices.mail": "system",
 };
 const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   order: "trading",

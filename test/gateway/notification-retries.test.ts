@@ -202,6 +202,18 @@ describe("notification e-mail retries", () => {
     }
     expect(text).toContain("sauda_notification_mail_given_up_total 1");
     expect(text).toContain("sauda_notification_mail_retrying 0");
+    // Each attempt is in the audit trail as the system's.
+    const audit = await server.call(operator, "GET", "/api/regulator/audit?commandType=notices.mail&limit=5");
+    expect(audit.body.entries[0]).toMatchObject({
+      actor: "notifier",
+      role: "system",
+      kind: "system",
+      outcome: "accepted",
+    });
+    expect(audit.body.entries[0].summary).toMatch(
+      /^e-mail notification .*attempt .*5.*: failed \(.*451 mailbox busy.*\), given up$/,
+    );
+    expect(audit.body.entries[0].summary).toContain(notice.id);
     expect(text).toMatch(
       /sauda_notification_mail_last_error_timestamp_seconds\{error="[^"]*451 mailbox busy, try later[^"]*"\} \d+/,
     );

@@ -178,6 +178,11 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
   "it is more than 30 s old": { ru: "ей больше 30 с", kk: "оған 30 с-тан астам уақыт өткен" },
   "it was already received": { ru: "она уже была получена", kk: "ол бұрын алынған" },
   "the withdrawal": { ru: "вывод", kk: "шығару" },
+  "a time in milliseconds": { ru: "время в миллисекундах", kk: "миллисекундпен берілген уақыт" },
+  "null, or after the attempt when it failed and was not the last": {
+    ru: "null или время после попытки, если она не удалась и не была последней",
+    kk: "null немесе сәтсіз және соңғы емес әрекеттен кейінгі уақыт",
+  },
   "the order": { ru: "заявка", kk: "өтінім" },
   "the order's guarantee deposit and fee": {
     ru: "гарантийный взнос и сбор по заявке",
@@ -644,6 +649,17 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
     "1 to {0} notification ids of 1 to {1} characters",
     "от 1 до {0} идентификаторов уведомлений длиной от 1 до {1} символов",
     "ұзындығы 1–{1} таңба болатын 1–{0} хабарлама идентификаторы",
+  ],
+  [
+    "a notification id of 1 to {0} characters",
+    "идентификатор уведомления длиной от 1 до {0} символов",
+    "ұзындығы 1–{0} таңба болатын хабарлама идентификаторы",
+  ],
+  ["a whole number from 1 to {0}", "целое число от 1 до {0}", "1-ден {0}-ге дейінгі бүтін сан"],
+  [
+    "null or a text of at most {0} characters",
+    "null или текст не длиннее {0} символов",
+    "null немесе ұзындығы {0} таңбадан аспайтын мәтін",
   ],
   [
     "null or one address like name@example.kz of at most {0} characters",

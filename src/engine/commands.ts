@@ -279,6 +279,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   "vat.set",
   "notices.prefer",
   "notices.read",
+  "notices.mail",
   "session.extra",
   "negotiated.submit",
   "negotiated.accept",

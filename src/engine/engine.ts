@@ -315,6 +315,7 @@ export class Engine {
         return setVat(command, this.nowMsValue, out);
       case "notices.prefer":
       case "notices.read":
+      case "notices.mail":
         return applyNoticeCommand(command, (member) => this.house.members.hasMember(member), out);
       case "time.tick":
         // What time brings (expiries, auctions that end, ceiling steps, deadlines) ran in `apply`, before any command.

@@ -1,5 +1,5 @@
 /**
- * `notices.prefer` and `notices.read` in the engine: checked in full (member, kinds, address, language, ids and their
+ * `notices.prefer`, `notices.read` and `notices.mail` in the engine: checked in full (member, kinds, address, language, ids and their
  * limits), one event on success, one `rejected` with a stable code and nothing else otherwise.
  */
 
@@ -9,6 +9,8 @@ import {
   applyNoticeCommand,
   NOTICE_EMAIL_LENGTH_MAX,
   NOTICE_ID_LENGTH_MAX,
+  NOTICE_MAIL_ATTEMPTS_MAX,
+  NOTICE_MAIL_ERROR_LENGTH_MAX,
   NOTICE_READ_IDS_MAX,
   type NoticeCommand,
 } from "./notices.ts";
@@ -80,5 +82,46 @@ describe("notices.read", () => {
       expect(problem?.code).toBe("FIELD_INVALID");
       expect(out).toEqual([]);
     }
+  });
+});
+
+describe("notices.mail", () => {
+  const FAILED = {
+    type: "notices.mail",
+    member: "AKTAU",
+    id: "N-7-1",
+    attempt: 1,
+    atMs: 1_000,
+    error: "451 mailbox busy",
+    nextAttemptMs: 61_000,
+  } as const;
+
+  it("records one attempt as one event: failed with its retry, delivered, or given up at the last", () => {
+    expect(run(FAILED)).toEqual({ problem: null, out: [{ ...FAILED, type: "notices.mailed" }] });
+    expect(run({ ...FAILED, error: null, nextAttemptMs: null }).problem).toBeNull();
+    expect(run({ ...FAILED, attempt: NOTICE_MAIL_ATTEMPTS_MAX, nextAttemptMs: null }).problem).toBeNull();
+    expect(run({ ...FAILED, error: "e".repeat(NOTICE_MAIL_ERROR_LENGTH_MAX) }).problem).toBeNull();
+  });
+
+  it("refuses a bad id, attempt, time, error or next attempt; no event", () => {
+    const cases: [Partial<NoticeCommand>, string][] = [
+      [{ id: "" }, "id"],
+      [{ id: "N".repeat(NOTICE_ID_LENGTH_MAX + 1) }, "id"],
+      [{ attempt: 0 }, "attempt"],
+      [{ attempt: NOTICE_MAIL_ATTEMPTS_MAX + 1 }, "attempt"],
+      [{ attempt: 1.5 }, "attempt"],
+      [{ atMs: -1 }, "atMs"],
+      [{ error: "e".repeat(NOTICE_MAIL_ERROR_LENGTH_MAX + 1) }, "error"],
+      // A retry after a delivery, after the last attempt, or not after this one.
+      [{ error: null }, "nextAttemptMs"],
+      [{ attempt: NOTICE_MAIL_ATTEMPTS_MAX }, "nextAttemptMs"],
+      [{ nextAttemptMs: 1_000 }, "nextAttemptMs"],
+    ];
+    for (const [change, field] of cases) {
+      const { problem, out } = run({ ...FAILED, ...change } as NoticeCommand);
+      expect([problem?.code, problem?.details.field]).toEqual(["FIELD_INVALID", field]);
+      expect(out).toEqual([]);
+    }
+    expect(run({ ...FAILED, member: "NOBODY" }).problem?.code).toBe("MEMBER_NOT_FOUND");
   });
 });

@@ -2,11 +2,13 @@
  * Prometheus metrics for operators (/metrics): HTTP requests and their latency by route, commands and rejections by
  * type and code, trades, the sequencer's queue and the journal's position, and the engine's invariant checks
  * (`sauda_invariant_checks_total` by result, `sauda_writes_stopped` 1 once a failed check has stopped all changes:
- * the one to alert on). One registry per server, so tests and
+ * the one to alert on), and the notification e-mails (attempts by result, retries, e-mails given up, those waiting for a
+ * retry and the last SMTP error: docs/notifications.md). One registry per server, so tests and
  * several servers in one process do not mix their figures.
  */
 
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { NoticesMailedEvent } from "../engine/notices.ts";
 import type { Exchange } from "./exchange.ts";
 
 export class Metrics {
@@ -17,6 +19,9 @@ export class Metrics {
   private readonly trades: Counter<"instrument">;
   private readonly invariantChecks: Counter<"result">;
   private readonly forwarded: Counter<"outcome">;
+  private readonly mailAttempts: Counter<"result" | "attempt">;
+  private readonly mailGivenUp: Counter;
+  private readonly mailLastError: Gauge<"error">;
 
   constructor(exchange: Exchange) {
     const registers = [this.registry];
@@ -82,6 +87,33 @@ export class Metrics {
         this.set(exchange.projections.lastSeq);
       },
     });
+    this.mailAttempts = new Counter({
+      name: "sauda_notification_mail_attempts_total",
+      help: "Attempts to e-mail a notification, by result (delivered, failed) and attempt number (1 the first, 2-5 retries)",
+      labelNames: ["result", "attempt"],
+      registers,
+    });
+    this.mailGivenUp = new Counter({
+      name: "sauda_notification_mail_given_up_total",
+      help: "Notification e-mails marked failed after their last attempt failed (or no longer wanted by the member)",
+      registers,
+    });
+    new Gauge({
+      name: "sauda_notification_mail_retrying",
+      help: "Notification e-mails waiting for their next attempt",
+      registers,
+      collect() {
+        let count = 0;
+        for (const _ of exchange.projections.notices.mailRetries()) count += 1;
+        this.set(count);
+      },
+    });
+    this.mailLastError = new Gauge({
+      name: "sauda_notification_mail_last_error_timestamp_seconds",
+      help: "When the last failed e-mail attempt was made, with its SMTP error as the label (one series)",
+      labelNames: ["error"],
+      registers,
+    });
     exchange.onOutcomes((outcomes) => {
       for (const outcome of outcomes) {
         const rejection = outcome.events.find((event) => event.type === "rejected");
@@ -89,10 +121,21 @@ export class Metrics {
           type: outcome.command.type ?? "unknown",
           outcome: rejection?.type === "rejected" ? rejection.code : "accepted",
         });
-        for (const event of outcome.events)
+        for (const event of outcome.events) {
           if (event.type === "trade") this.trades.inc({ instrument: event.instrument });
+          else if (event.type === "notices.mailed") this.mailed(event);
+        }
       }
     });
+  }
+
+  private mailed(event: NoticesMailedEvent): void {
+    const result = event.error === null ? "delivered" : "failed";
+    this.mailAttempts.inc({ result, attempt: String(event.attempt) });
+    if (event.error === null) return;
+    if (event.nextAttemptMs === null) this.mailGivenUp.inc();
+    this.mailLastError.reset();
+    this.mailLastError.set({ error: event.error }, event.atMs / 1000);
   }
 
   observeRequest(route: string, method: string, status: number, elapsedMs: number): void {

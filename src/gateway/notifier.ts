@@ -10,14 +10,28 @@
  *
  * E-mail. Only when an SMTP server is configured (`sauda serve --smtp-url`, docs/operations.md); without one nothing is
  * sent and nothing fails. Messages wait in a queue of at most `MAIL_QUEUE_MAX` and are sent one at a time; a message
- * that does not fit is dropped and counted, a send that fails is logged and counted, and neither ever stops the
- * exchange. The text is in the member's chosen language, Russian when it chose none (reports/notices.ts). In a
- * cluster every node makes the same notifications from the journal and serves them to its streams, but only the
- * leader sends e-mail.
+ * that does not fit is dropped and counted, and nothing here ever stops the exchange. The text is in the member's
+ * chosen language, Russian when it chose none (reports/notices.ts). In a cluster every node makes the same
+ * notifications from the journal and serves them to its streams, but only the leader sends e-mail.
+ *
+ * Retries. Each attempt's outcome is a journal command (`notices.mail`: the attempt's number and time, the SMTP error
+ * or null, when the next attempt is due), so the read model on every node knows which e-mails were delivered, which
+ * wait for a retry and when, and which were given up. A failed attempt is tried again after
+ * `NOTICE_MAIL_RETRY_DELAYS_MS` (1 min, 5 min, 30 min, 2 h, each from the attempt before); after the fifth failure
+ * the notification's e-mail is marked failed. The retries due are found on the clock's tick from the read model, not
+ * from memory, so they survive a restart and a change of leader; a delivered e-mail is recorded and never sent again.
+ * (The one gap: a crash after the SMTP server took a retry and before its record is durable sends that retry again
+ * after the restart; a first attempt in flight at a crash is not sent again, as before.) An e-mail whose member no
+ * longer wants it (address removed, kind unticked) is given up at its next attempt without being sent.
  */
 
 import nodemailer from "nodemailer";
 import type { Language } from "../domain/locale.ts";
+import {
+  NOTICE_MAIL_ATTEMPTS_MAX,
+  NOTICE_MAIL_ERROR_LENGTH_MAX,
+  NOTICE_MAIL_RETRY_DELAYS_MS,
+} from "../engine/notices.ts";
 import type { Notice } from "../projections/notifications.ts";
 import { noticeMail } from "../reports/notices.ts";
 import type { Exchange } from "./exchange.ts";
@@ -62,20 +76,51 @@ export type WebListener = (member: string, notice: Notice) => void;
 export interface NotifierOptions {
   /** Sends an e-mail; null: no SMTP server configured, no e-mail. */
   readonly send: MailSender | null;
-  /** Told of a send that failed (the server logs it). */
+  /** Told of an attempt that failed (the server logs it). */
   readonly onMailError?: (error: unknown, mail: OutgoingMail) => void;
   /** Check the clock by a timer (default true; tests call `tick`). */
   readonly timer?: boolean;
 }
 
+/** An attempt to e-mail one notification, waiting in the queue. */
+interface MailJob {
+  readonly member: string;
+  readonly id: string;
+  readonly attempt: number;
+}
+
+/** The error recorded when a retry falls due for an e-mail the member no longer wants (it is given up). */
+export const NOT_WANTED = "the member no longer has this notification e-mailed";
+
+/** The system's identity on the attempts' journal records. */
+const MAIL_META = { actor: "notifier", role: "system", source: "smtp" };
+
+export interface MailCounts {
+  /** E-mails the SMTP server took. */
+  readonly sent: number;
+  /** Not queued: the queue was full. */
+  readonly dropped: number;
+  /** Attempts that failed (each retry that fails counts again). */
+  readonly failed: number;
+  /** Attempts after the first (retries), whatever their outcome. */
+  readonly retried: number;
+  /** E-mails given up after their last attempt failed (or no longer wanted). */
+  readonly gaveUp: number;
+}
+
 export class Notifier {
   private readonly webListeners: WebListener[] = [];
-  private readonly queue: OutgoingMail[] = [];
+  private readonly queue: MailJob[] = [];
+  /** Notification ids queued or being sent, so a retry is not queued twice. */
+  private readonly pending = new Set<string>();
   private sending: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private droppedCount = 0;
   private failedCount = 0;
   private sentCount = 0;
+  private retriedCount = 0;
+  private gaveUpCount = 0;
+  private stopped = false;
 
   constructor(
     private readonly exchange: Exchange,
@@ -90,11 +135,17 @@ export class Notifier {
     }
   }
 
-  /** Makes the deadline notifications due now on the server's clock. */
+  /** Makes the deadline notifications due now on the server's clock, and queues the e-mail retries due. */
   tick(): void {
     const notices = this.exchange.projections.notices;
+    const now = this.exchange.clock();
     const next = notices.nextReminderMs;
-    if (next !== null && next <= this.exchange.clock()) notices.advance(this.exchange.clock());
+    if (next !== null && next <= now) notices.advance(now);
+    if (this.options.send === null || this.exchange.role !== "leader") return;
+    for (const retry of notices.mailRetries()) {
+      if (retry.nextAttemptMs > now || this.pending.has(retry.id)) continue;
+      this.enqueue({ member: retry.member, id: retry.id, attempt: retry.attempts + 1 });
+    }
   }
 
   /** Tells `listener` of each notification a member sees in the browser. */
@@ -106,9 +157,15 @@ export class Notifier {
     };
   }
 
-  /** E-mails sent, dropped (queue full) and failed since the start. */
-  get mailCounts(): { readonly sent: number; readonly dropped: number; readonly failed: number } {
-    return { sent: this.sentCount, dropped: this.droppedCount, failed: this.failedCount };
+  /** E-mails sent, dropped (queue full), attempts failed and retried, e-mails given up, since the start. */
+  get mailCounts(): MailCounts {
+    return {
+      sent: this.sentCount,
+      dropped: this.droppedCount,
+      failed: this.failedCount,
+      retried: this.retriedCount,
+      gaveUp: this.gaveUpCount,
+    };
   }
 
   /** Resolves when the e-mail queue is empty (tests). */
@@ -116,9 +173,15 @@ export class Notifier {
     while (this.sending !== null) await this.sending;
   }
 
+  /**
+   * Stops the clock's checks and the queue: the attempt being made finishes and is recorded (await `idle`); the rest
+   * are not sent (first attempts are lost, as any made while the server is down; retries are due again after a start).
+   */
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    this.stopped = true;
+    this.queue.length = 0;
   }
 
   private deliver(notice: Notice): void {
@@ -137,26 +200,77 @@ export class Notifier {
     }
     // Every node of a cluster makes the same notifications from the journal; only the leader mails them.
     if (this.exchange.role !== "leader") return;
+    this.enqueue({ member: notice.member, id: notice.id, attempt: 1 });
+  }
+
+  private enqueue(job: MailJob): void {
+    if (this.stopped) return;
     if (this.queue.length >= MAIL_QUEUE_MAX) {
       this.droppedCount += 1;
       return;
     }
-    const { subject, text } = noticeMail(notice, preferences.language ?? MAIL_LANGUAGE_DEFAULT);
-    this.queue.push({ to: preferences.email, subject, text });
+    this.pending.add(job.id);
+    this.queue.push(job);
     this.sending ??= this.drain();
   }
 
   private async drain(): Promise<void> {
-    const send = this.options.send!;
-    for (let mail = this.queue.shift(); mail !== undefined; mail = this.queue.shift()) {
+    for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) {
       try {
-        await send(mail);
-        this.sentCount += 1;
+        await this.attempt(job);
       } catch (error) {
-        this.failedCount += 1;
-        this.options.onMailError?.(error, mail);
+        // The attempt's record was refused or not written (e.g. this node stopped leading): the read model still says
+        // what it said, and the leader's next tick takes it from there.
+        process.emitWarning(`notification e-mail attempt not recorded: ${(error as Error).message}`);
+      } finally {
+        this.pending.delete(job.id);
       }
     }
     this.sending = null;
   }
+
+  /** Sends one attempt and records its outcome in the journal. */
+  private async attempt(job: MailJob): Promise<void> {
+    const notices = this.exchange.projections.notices;
+    const notice = notices.notice(job.member, job.id);
+    // Dropped from the kept ones, or already settled (a record from before this job was queued).
+    if (notice === null) return;
+    const state = notices.mailState(job.id);
+    if (state !== null && (state.status !== "retrying" || state.attempts >= job.attempt)) return;
+    if (job.attempt > 1) this.retriedCount += 1;
+    const preferences = notices.preferencesOf(job.member);
+    const atMs = this.exchange.clock();
+    const wanted = preferences.email !== null && preferences.mail.includes(notice.facts.kind);
+    let error: string | null = NOT_WANTED;
+    if (wanted && preferences.email !== null) {
+      const { subject, text } = noticeMail(notice, preferences.language ?? MAIL_LANGUAGE_DEFAULT);
+      const mail = { to: preferences.email, subject, text };
+      try {
+        await this.options.send!(mail);
+        error = null;
+        this.sentCount += 1;
+      } catch (failure) {
+        this.failedCount += 1;
+        this.options.onMailError?.(failure, mail);
+        error = errorText(failure);
+      }
+    }
+    const nextAttemptMs =
+      error !== null && wanted && job.attempt < NOTICE_MAIL_ATTEMPTS_MAX
+        ? atMs + NOTICE_MAIL_RETRY_DELAYS_MS[job.attempt - 1]!
+        : null;
+    if (error !== null && nextAttemptMs === null) this.gaveUpCount += 1;
+    const outcome = await this.exchange.submit(
+      { type: "notices.mail", member: job.member, id: job.id, attempt: job.attempt, atMs, error, nextAttemptMs },
+      MAIL_META,
+    );
+    const refused = outcome.events.find((e) => e.type === "rejected");
+    if (refused !== undefined) throw new Error(`the journal refused it: ${JSON.stringify(refused)}`);
+  }
+}
+
+/** The error an attempt records: the SMTP reply or the connection's error, on one line, cut to the length kept. */
+function errorText(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim() || "unknown error";
+  return text.length > NOTICE_MAIL_ERROR_LENGTH_MAX ? `${text.slice(0, NOTICE_MAIL_ERROR_LENGTH_MAX - 1)}…` : text;
 }

@@ -262,7 +262,10 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       app.log.warn({ err: error, to: mail.to, subject: mail.subject }, "notification e-mail not sent"),
     ...(options.noticeTimer === undefined ? {} : { timer: options.noticeTimer }),
   });
-  app.addHook("onClose", async () => notifier.stop());
+  app.addHook("onClose", async () => {
+    notifier.stop();
+    await notifier.idle();
+  });
   const context: RouteContext = {
     notifier,
     exchange,

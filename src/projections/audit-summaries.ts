@@ -205,6 +205,8 @@ export const SUMMARIES_RU: Summaries = {
   "notices.prefer": (p) =>
     `настроить уведомления участника ${p.f("member")}: в браузере ${p.list("web")}; по почте ${p.list("mail")}`,
   "notices.read": (p) => `отметить прочитанными уведомления участника ${p.f("member")}: ${p.list("ids")}`,
+  "notices.mail": (p) =>
+    `письмо с уведомлением ${p.f("id")} участнику ${p.f("member")}, попытка ${p.f("attempt")}: ${p.raw("error") === null ? "доставлено" : `не доставлено (${p.f("error")})${p.raw("nextAttemptMs") === null ? ", попытки прекращены" : ""}`}`,
   "session.extra": (p) =>
     `открыть дополнительную сессию по ${p.f("instrument")} для повторно выставленного объёма; причина: ${p.reason("reason")}`,
   "negotiated.submit": (p) =>
@@ -304,6 +306,8 @@ export const SUMMARIES_KK: Summaries = {
   "notices.prefer": (p) =>
     `${p.f("member")} қатысушысының хабарламаларын баптау: браузерде ${p.list("web")}; поштамен ${p.list("mail")}`,
   "notices.read": (p) => `${p.f("member")} қатысушысының хабарламаларын оқылды деп белгілеу: ${p.list("ids")}`,
+  "notices.mail": (p) =>
+    `${p.f("member")} қатысушысына ${p.f("id")} хабарламасының хаты, ${p.f("attempt")}-әрекет: ${p.raw("error") === null ? "жеткізілді" : `жеткізілмеді (${p.f("error")})${p.raw("nextAttemptMs") === null ? ", әрекеттер тоқтатылды" : ""}`}`,
   "session.extra": (p) =>
     `${p.f("instrument")} бойынша қайта ұсынылған көлемге қосымша сессия ашу; себебі: ${p.reason("reason")}`,
   "negotiated.submit": (p) =>

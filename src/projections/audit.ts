@@ -64,6 +64,8 @@ const KIND_OF_COMMAND: Readonly<Record<string, AuditKind>> = {
   "tariff.set": "membership",
   "trade.void": "settlement",
   "session.extra": "listing",
+  // The notifier's record of an e-mail attempt: the system's own, not a member's act.
+  "notices.mail": "system",
 };
 const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   order: "trading",
@@ -404,6 +406,9 @@ function summarise(fields: Record<string, unknown>): string {
       break;
     case "notices.read":
       summary = `mark notifications of member ${f("member")} read: ${text(JSON.stringify(fields.ids ?? null))}`;
+      break;
+    case "notices.mail":
+      summary = `e-mail notification ${f("id")} of member ${f("member")}, attempt ${f("attempt")}: ${fields.error === null ? "delivered" : `failed (${text(String(fields.error))})${fields.nextAttemptMs === null ? ", given up" : ""}`}`;
       break;
     case "session.extra":
       summary = `open an extra session on ${f("instrument")} for re-offered volume; reason: ${reasonText(fields.reason)}`;

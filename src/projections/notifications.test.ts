@@ -43,6 +43,56 @@ function views(): { views: NotificationViews; made: Notice[]; feed: (events: Eng
 }
 
 describe("notifications read model", () => {
+  it("keeps each notification's e-mail attempts: retrying with its retry listed, then delivered or failed", () => {
+    const { views: notices, feed } = views();
+    const seq = feed([cancelled("A1:1", "price-limit"), cancelled("A1:2", "price-limit")]);
+    const [first, second] = [`N-${seq}-1`, `N-${seq}-2`];
+    const mailed = (id: string, attempt: number, error: string | null, nextAttemptMs: number | null): EngineEvent => ({
+      type: "notices.mailed",
+      member: "A",
+      id,
+      attempt,
+      atMs: T0 + attempt,
+      error,
+      nextAttemptMs,
+    });
+    feed([mailed(first, 1, "451 busy", T0 + 60_000), mailed(second, 1, "451 busy", T0 + 60_000)]);
+    expect(notices.mailState(first)).toEqual({
+      status: "retrying",
+      attempts: 1,
+      lastAttemptMs: T0 + 1,
+      lastError: "451 busy",
+      nextAttemptMs: T0 + 60_000,
+    });
+    expect([...notices.mailRetries()].map((r) => [r.id, r.attempts, r.nextAttemptMs])).toEqual([
+      [first, 1, T0 + 60_000],
+      [second, 1, T0 + 60_000],
+    ]);
+    feed([mailed(first, 2, null, null), mailed(second, 5, "550 no such user", null)]);
+    expect(notices.mailState(first)).toMatchObject({ status: "delivered", attempts: 2, lastError: null });
+    expect(notices.mailState(second)).toMatchObject({ status: "failed", attempts: 5, lastError: "550 no such user" });
+    expect([...notices.mailRetries()]).toEqual([]);
+    expect(notices.list("A").map((n) => [n.id, n.mail?.status])).toEqual([
+      [second, "failed"],
+      [first, "delivered"],
+    ]);
+    // A record for a notification the member does not have (or no longer keeps) changes nothing.
+    feed([{ ...mailed("N-999-1", 1, "451 busy", T0 + 60_000) }]);
+    expect(notices.mailState("N-999-1")).toBeNull();
+    expect([...notices.mailRetries()]).toEqual([]);
+    // A retry waits only for a notification kept: one that drops off takes its e-mail state with it.
+    const third = `N-${feed([cancelled("A1:3", "price-limit")])}-1`;
+    feed([mailed(third, 1, "451 busy", T0 + 60_000)]);
+    for (let i = 0; i < NOTICES_PER_MEMBER_MAX - 3; i++) feed([cancelled(`A1:x${i}`, "price-limit")]);
+    expect(notices.mailState(first)).not.toBeNull();
+    expect([...notices.mailRetries()].map((r) => r.id)).toEqual([third]);
+    feed([cancelled("A1:y", "price-limit")]);
+    expect(notices.mailState(first)).toBeNull();
+    feed([cancelled("A1:z1", "price-limit"), cancelled("A1:z2", "price-limit")]);
+    expect(notices.mailState(third)).toBeNull();
+    expect([...notices.mailRetries()]).toEqual([]);
+  });
+
   it("notifies cancellations by the regulator's limits, a suspension or a halt, never the member's own", () => {
     const { views: notices, made, feed } = views();
     feed([cancelled("A1:1", "requested"), cancelled("A1:2", "mass-cancel"), cancelled("A1:3", "expired")]);

@@ -110,8 +110,30 @@ export interface Notice {
   readonly facts: NoticeFacts;
 }
 
+/**
+ * Where a notification's e-mail stands (`notices.mailed`): `delivered` once the SMTP server took it, `retrying` while an
+ * attempt failed and the next is due at `nextAttemptMs`, `failed` when the last attempt failed (given up).
+ */
+export interface NoticeMailState {
+  readonly status: "delivered" | "retrying" | "failed";
+  readonly attempts: number;
+  readonly lastAttemptMs: number;
+  readonly lastError: string | null;
+  readonly nextAttemptMs: number | null;
+}
+
 export interface NoticeView extends Notice {
   readonly read: boolean;
+  /** null: no e-mail attempted (not chosen, no SMTP server, or made while no leader was sending). */
+  readonly mail: NoticeMailState | null;
+}
+
+/** A notification whose e-mail waits for its next attempt. */
+export interface MailRetry {
+  readonly member: string;
+  readonly id: string;
+  readonly attempts: number;
+  readonly nextAttemptMs: number;
 }
 
 interface Reminder {
@@ -159,6 +181,10 @@ export class NotificationViews {
   private readonly halted = new Set<string>();
   private readonly byMember = new Map<string, Notice[]>();
   private readonly readMarks = new Map<string, Map<string, true>>();
+  /** E-mail attempts by notification id, for the notifications kept. */
+  private readonly mailStates = new Map<string, NoticeMailState>();
+  /** The notifications whose e-mail waits for a retry, by id. */
+  private readonly retries = new Map<string, MailRetry>();
   private readonly preferences = new Map<string, NoticePreferences>();
   private readonly open = new Map<string, OpenObligation>();
   private readonly reminders: Reminder[] = [];
@@ -321,6 +347,29 @@ export class NotificationViews {
           language: event.language,
         });
         break;
+      case "notices.mailed": {
+        if (!this.has(event.member, event.id)) break;
+        const status = event.error === null ? "delivered" : event.nextAttemptMs === null ? "failed" : "retrying";
+        this.mailStates.set(event.id, {
+          status,
+          attempts: event.attempt,
+          lastAttemptMs: event.atMs,
+          lastError: event.error,
+          nextAttemptMs: event.nextAttemptMs,
+        });
+        if (status === "retrying" && event.nextAttemptMs !== null) {
+          const retry = {
+            member: event.member,
+            id: event.id,
+            attempts: event.attempt,
+            nextAttemptMs: event.nextAttemptMs,
+          };
+          this.retries.set(event.id, retry);
+        } else {
+          this.retries.delete(event.id);
+        }
+        break;
+      }
       case "notices.read": {
         let marks = this.readMarks.get(event.member);
         if (marks === undefined) {
@@ -397,7 +446,7 @@ export class NotificationViews {
       if (!web.has(notice.facts.kind)) continue;
       const read = this.isRead(member, notice.id);
       if (options.unreadOnly && read) continue;
-      out.push({ ...notice, read });
+      out.push({ ...notice, read, mail: this.mailStates.get(notice.id) ?? null });
     }
     return out;
   }
@@ -405,6 +454,21 @@ export class NotificationViews {
   /** How many of the member's browser notifications are unread. */
   unreadCount(member: string): number {
     return this.list(member, { unreadOnly: true }).length;
+  }
+
+  /** A notification of the member's by id (among those kept), or null. */
+  notice(member: string, id: string): Notice | null {
+    return (this.byMember.get(member) ?? []).find((notice) => notice.id === id) ?? null;
+  }
+
+  /** Where the notification's e-mail stands, or null when none was attempted. */
+  mailState(id: string): NoticeMailState | null {
+    return this.mailStates.get(id) ?? null;
+  }
+
+  /** The e-mails waiting for a retry, in no particular order (at most one per notification kept). */
+  mailRetries(): IterableIterator<MailRetry> {
+    return this.retries.values();
   }
 
   /** Whether the member has a notification with this id (among those kept). */
@@ -419,7 +483,11 @@ export class NotificationViews {
       this.byMember.set(notice.member, notices);
     }
     notices.push(notice);
-    if (notices.length > NOTICES_PER_MEMBER_MAX) notices.shift();
+    if (notices.length > NOTICES_PER_MEMBER_MAX) {
+      const dropped = notices.shift()!;
+      this.mailStates.delete(dropped.id);
+      this.retries.delete(dropped.id);
+    }
     for (const listener of this.listeners) listener(notice);
   }
 

@@ -11,8 +11,9 @@
  * Weighted average: Σ(price × quantity) / Σ quantity, taken exactly in bigint and rounded to the nearest tiyn per
  * tonne, halves up (numbers.ts). The reference price of an instrument is the most recent of: the reference price it
  * was listed with, one set by the operator (`reference.set`), and the weighted average of a closed session that had
- * trades. A session without trades leaves it unchanged. (This is the view's reference for price bands and for the
- * change shown in market data; the engine's own auction reference follows every trade and is another thing.)
+ * trades, or an extra session's base price (`session.extraOpened`, `reoffer.moved`). A session without trades leaves
+ * it unchanged. (This is the view's reference for price bands and for the change shown in market data; the engine's
+ * own auction reference follows every trade and is another thing.)
  *
  * Complexity. Per event O(1): a trade updates the running totals and two set insertions; an order event one map
  * operation; a session close copies the totals into the history. Memory: the live sell and buy orders' open
@@ -163,6 +164,14 @@ export class SessionResults {
         return;
       case "reference.set":
         this.of(event.instrument).reference = event.price;
+        return;
+      // An extra session's base price (the previous session's average on the tick) centres its band, and a
+      // nationwide re-offer's base price that of the closed instrument it moved to (docs/market-rules.md §10).
+      case "session.extraOpened":
+        this.of(event.instrument).reference = event.basePrice;
+        return;
+      case "reoffer.moved":
+        if (event.basePrice !== null) this.of(event.reoffer.instrument).reference = event.basePrice;
         return;
       case "phase.changed": {
         const state = this.of(event.instrument);

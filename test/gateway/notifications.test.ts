@@ -167,6 +167,8 @@ describe("notifications", () => {
     expect(buy.status).toBe(201);
     const tradeId: string = buy.body.trades[0].tradeId;
 
+    // The e-mail is sent and its attempt recorded (a journal command) after the answer.
+    await server.app.notifier.idle();
     const list = await server.call(aktau, "GET", "/api/notifications");
     expect(list.body.unread).toBe(1);
     expect(list.body.notifications).toHaveLength(1);
@@ -187,11 +189,14 @@ describe("notifications", () => {
         priceTiynPerTonne: 13_300_000,
         quantityKg: 10_000,
       },
+      mail: { status: "delivered", attempts: 1, lastAttemptMs: T0, lastError: null, nextAttemptMs: null },
     });
-    // Live, in the socket's language.
-    await expect.poll(() => messages.filter((m) => m.type === "update").length).toBe(1);
+    // Live, in the socket's language; then, once the e-mail's attempt is recorded, an update without notifications
+    // (the list changed: a client fetches it again).
+    await expect.poll(() => messages.filter((m) => m.type === "update").length).toBe(2);
     const update = messages.find((m) => m.type === "update")!;
     expect(update.unread).toBe(1);
+    expect(messages.filter((m) => m.type === "update")[1]).toMatchObject({ unread: 1, notifications: [] });
     expect(update.notifications?.map((n) => [n.id, n.text])).toEqual([
       [fill.id, `Ваша заявка по счёту AKTAU-1: куплено 10 т ${INSTRUMENT} по 133\u00a0000 ₸/т (сделка ${tradeId}).`],
     ]);
@@ -212,6 +217,7 @@ describe("notifications", () => {
   });
 
   it("marks read; an unknown id or too many ids change nothing", async () => {
+    await server.app.notifier.idle();
     const list = await server.call(aktau, "GET", "/api/notifications");
     const id: string = list.body.notifications[0].id;
     const seq = server.exchange.projections.lastSeq;
@@ -352,7 +358,7 @@ describe("notifications without an SMTP server", () => {
         ],
       ]);
       await server.app.notifier.idle();
-      expect(server.app.notifier.mailCounts).toEqual({ sent: 0, dropped: 0, failed: 0 });
+      expect(server.app.notifier.mailCounts).toEqual({ sent: 0, dropped: 0, failed: 0, retried: 0, gaveUp: 0 });
     } finally {
       await server.close();
     }

@@ -240,6 +240,9 @@ describe("extra session for a voided trade's volume", () => {
     });
     expect(opened.status).toBe(200);
     expect(opened.body.basePriceTiynPerTonne).toBe(Math.floor((reference + 50) / 100) * 100);
+    // The public reference price (the band's centre) is the base price on the tick, not the unrounded average.
+    const read = await server.call(seller, "GET", `/api/instruments/${INSTRUMENT}`);
+    expect(read.body.referencePriceTiynPerTonne).toBe(opened.body.basePriceTiynPerTonne);
     expect(
       opened.body.reoffers.map((r: { seller: string; quantityKg: number }) => [r.seller, r.quantityKg]),
     ).toContainEqual(["KAZGPZ-1", 4000]);

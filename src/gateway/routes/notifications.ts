@@ -90,6 +90,7 @@ export function notificationWire(notice: NoticeView, language: Language) {
     read: notice.read,
     text: noticeSentence(notice.facts, language),
     facts: notice.facts,
+    mail: notice.mail,
   };
 }
 

@@ -342,7 +342,9 @@ export class StreamHub {
     switch (event.type) {
       case "notices.read":
       case "notices.preferred":
-        // Another tab (or a program) marked read or changed the kinds shown: the member's unread count changed.
+      case "notices.mailed":
+        // Another tab (or a program) marked read or changed the kinds shown, or an e-mail was attempted: the member's
+        // unread count or list changed.
         if (this.wants("notifications", event.member)) this.noticesChanged(event.member);
         return;
       case "trade":
@@ -572,7 +574,7 @@ export class StreamHub {
     const subscribers = this.index.get("notifications")?.get(member);
     if (subscribers === undefined || subscribers.size === 0) return;
     const notices = this.context.exchange.projections.notices;
-    const view = { ...notice, read: notices.isRead(member, notice.id) };
+    const view = { ...notice, read: notices.isRead(member, notice.id), mail: notices.mailState(notice.id) };
     const head = { type: "update", channel: "notifications", seq: this.context.exchange.projections.lastSeq, member };
     const unread = notices.unreadCount(member);
     const texts = new Map<Language, string>();

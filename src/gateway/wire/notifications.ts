@@ -70,6 +70,17 @@ export const NOTICE_FACTS = Type.Union([
   }),
 ]);
 
+/** Where the notification's e-mail stands (src/gateway/notifier.ts retries a failed one; docs/notifications.md). */
+export const NOTICE_MAIL_STATE = Strict({
+  status: Type.Union([Type.Literal("delivered"), Type.Literal("retrying"), Type.Literal("failed")], {
+    description: "delivered: the SMTP server took it; retrying: the next attempt is due; failed: given up",
+  }),
+  attempts: Type.Integer({ minimum: 1, description: "attempts made so far" }),
+  lastAttemptMs: EPOCH_MS,
+  lastError: { ...Nullable(TEXT), description: "what the SMTP server or the connection said; null when delivered" },
+  nextAttemptMs: { ...Nullable(EPOCH_MS), description: "when the next attempt is due; null unless retrying" },
+});
+
 export const NOTIFICATION = Strict({
   id: TEXT,
   member: TEXT,
@@ -78,6 +89,7 @@ export const NOTIFICATION = Strict({
   read: Type.Boolean(),
   text: Type.String({ description: "the notification as a sentence in the request's language" }),
   facts: NOTICE_FACTS,
+  mail: { ...Nullable(NOTICE_MAIL_STATE), description: "its e-mail's attempts; null when none was made" },
 });
 
 export const NOTICE_PREFERENCES = Strict({

@@ -102,7 +102,11 @@ export interface Viewport {
  * Call inside a `describe`: starts the server (building the web application first when needed) and the browser
  * before the suite's tests and closes everything after them.
  */
-export function browserSuite(defaultViewport: Viewport): BrowserSuite {
+export function browserSuite(
+  defaultViewport: Viewport,
+  /** The server's options (e.g. an SMTP server), given when it starts. */
+  serverOptions: () => Parameters<typeof TestServer.start>[0] = () => ({}),
+): BrowserSuite {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
@@ -110,7 +114,7 @@ export function browserSuite(defaultViewport: Viewport): BrowserSuite {
 
   beforeAll(async () => {
     ensureWebBuilt();
-    server = await TestServer.start();
+    server = await TestServer.start(serverOptions());
     browser = await launchBrowser();
   }, 180_000);
 

@@ -2450,6 +2450,19 @@ export interface components {
                     /** @description kg */
                     quantityKg: number;
                 };
+                /** @description its e-mail's attempts; null when none was made */
+                mail: {
+                    /** @description delivered: the SMTP server took it; retrying: the next attempt is due; failed: given up */
+                    status: "delivered" | "retrying" | "failed";
+                    /** @description attempts made so far */
+                    attempts: number;
+                    /** @description ms since epoch (UTC) */
+                    lastAttemptMs: number;
+                    /** @description what the SMTP server or the connection said; null when delivered */
+                    lastError: string | null;
+                    /** @description when the next attempt is due; null unless retrying */
+                    nextAttemptMs: number | null;
+                } | null;
             }[];
         };
         StreamAck: {
@@ -15501,7 +15514,7 @@ export interface operations {
                 actor?: string;
                 instrument?: string;
                 account?: string;
-                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "user.language" | "apiKey.create" | "apiKey.revoke" | "tariff.set" | "application.submit" | "application.approve" | "application.refuse" | "member.exclude" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "session.extra" | "negotiated.submit" | "negotiated.accept" | "negotiated.reject" | "time.tick" | "unknown";
+                commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "user.language" | "apiKey.create" | "apiKey.revoke" | "tariff.set" | "application.submit" | "application.approve" | "application.refuse" | "member.exclude" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "notices.mail" | "session.extra" | "negotiated.submit" | "negotiated.accept" | "negotiated.reject" | "time.tick" | "unknown";
                 /** @description comma-separated kinds to keep, of trading, controls, listing, membership, funds, settlement, surveillance, system */
                 kinds?: string;
                 outcome?: "accepted" | "rejected";
@@ -19748,6 +19761,19 @@ export interface operations {
                                 /** @description kg */
                                 quantityKg: number;
                             };
+                            /** @description its e-mail's attempts; null when none was made */
+                            mail: {
+                                /** @description delivered: the SMTP server took it; retrying: the next attempt is due; failed: given up */
+                                status: "delivered" | "retrying" | "failed";
+                                /** @description attempts made so far */
+                                attempts: number;
+                                /** @description ms since epoch (UTC) */
+                                lastAttemptMs: number;
+                                /** @description what the SMTP server or the connection said; null when delivered */
+                                lastError: string | null;
+                                /** @description when the next attempt is due; null unless retrying */
+                                nextAttemptMs: number | null;
+                            } | null;
                         }[];
                     };
                 };

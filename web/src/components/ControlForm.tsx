@@ -51,6 +51,8 @@ export interface ControlFormProps {
   readonly refreshes?: readonly string[];
   /** Whether the request carries a reason (default true; a deposit's bank reference stands for it). */
   readonly withReason?: boolean;
+  /** What the exchange answered, said after "Done" (e.g. the price an extra session opened at); none: nothing more. */
+  readonly outcome?: (answer: unknown) => string;
   readonly children?: ReactNode;
 }
 
@@ -161,8 +163,9 @@ export function ControlForm(props: ControlFormProps) {
     if (!confirming) return;
     setBusy(true);
     try {
-      await confirming.mutation.send();
-      setDone(t("controls.done", { what: confirming.summary }));
+      const answer = await confirming.mutation.send();
+      const done = t("controls.done", { what: confirming.summary });
+      setDone(props.outcome ? `${done} ${props.outcome(answer)}` : done);
       setReason("");
       // What was sent is now in force.
       if (baseline) {

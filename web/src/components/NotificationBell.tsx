@@ -2,7 +2,8 @@
  * The header's notification bell for a member's users: the unread count, kept live by the stream's `notifications`
  * channel (live.ts refetches GET /api/notifications when the channel announces one), and a list that opens under it
  * with each notification's sentence (written by the server in the page's language), its time, and buttons to mark
- * one or all read (POST /api/notifications/read).
+ * one or all read (POST /api/notifications/read). A notification that was e-mailed says so in a small mark: sent (and
+ * after how many attempts), waiting for its next attempt, or given up, with the last error in its title.
  */
 
 import { useState } from "react";
@@ -82,6 +83,35 @@ export function NotificationBell() {
                   {t(`notifications.kinds.${notice.kind}`)} · {exchangeDateTime(notice.timeMs, locale)}
                 </span>
                 <span>{notice.text}</span>
+                {notice.mail ? (
+                  <span
+                    className="small muted"
+                    data-testid="notification-mail"
+                    data-status={notice.mail.status}
+                    data-attempts={notice.mail.attempts}
+                    title={notice.mail.lastError ?? undefined}
+                  >
+                    {notice.mail.status === "delivered"
+                      ? t(
+                          notice.mail.attempts === 1
+                            ? "notifications.mail.delivered"
+                            : "notifications.mail.deliveredAfter",
+                          {
+                            attempts: notice.mail.attempts,
+                          },
+                        )
+                      : notice.mail.status === "retrying"
+                        ? t("notifications.mail.retrying", {
+                            attempts: notice.mail.attempts,
+                            next: exchangeDateTime(notice.mail.nextAttemptMs ?? notice.mail.lastAttemptMs, locale),
+                            error: notice.mail.lastError ?? "",
+                          })
+                        : t("notifications.mail.failed", {
+                            attempts: notice.mail.attempts,
+                            error: notice.mail.lastError ?? "",
+                          })}
+                  </span>
+                ) : null}
                 {notice.read ? (
                   <span className="small muted">{t("notifications.read")}</span>
                 ) : (

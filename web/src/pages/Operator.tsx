@@ -1,6 +1,7 @@
 /**
  * The operator's console: instruments with their phase, members and accounts, deposits, the session calendar, the
- * member kill switch (suspend, reinstate), and settlement confirmations (payment received, gas delivered).
+ * member kill switch (suspend, reinstate), the volume of voided trades waiting for re-offer with the form that opens an
+ * extra session for it (docs/market-rules.md §10), and settlement confirmations (payment received, gas delivered).
  *
  * The operator's own API is under /api/admin, typed from the API document (api/typed.ts); a part whose route the
  * server does not have yet says so in place. Accounts come from GET /api/accounts, which lists every account to the operator.
@@ -9,7 +10,7 @@
 import { useState } from "react";
 import { isMissingRoute } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
-import { call, mutation } from "../api/typed.ts";
+import { call, mutation, type ResponseOf } from "../api/typed.ts";
 import type { InstrumentQuote, Obligation } from "../api/types.ts";
 import { Applications } from "../components/Applications.tsx";
 import { ControlForm, FieldProblem } from "../components/ControlForm.tsx";
@@ -212,6 +213,7 @@ export function Operator() {
           />
         </div>
       </section>
+      <Reoffers quotes={quotes} />
       <Settlement />
     </div>
   );
@@ -433,6 +435,125 @@ function Settlement() {
           </table>
         </div>
       )}
+    </section>
+  );
+}
+
+type ExtraSessionAnswer = ResponseOf<"/api/admin/instruments/{id}/extra-session", "post">;
+
+/**
+ * Re-offers: the voided volume waiting per instrument (GET /api/admin/reoffers), and the form that opens an instrument's
+ * extra session for it at the previous session's weighted average; the answer says the base price and what was offered.
+ */
+function Reoffers({ quotes }: { quotes: readonly InstrumentQuote[] }) {
+  const { t, locale } = useI18n();
+  const reoffers = useApi("/api/admin/reoffers");
+  const list = reoffers.data?.reoffers ?? [];
+  const instruments = [...new Set(list.map((r) => r.instrument))].sort();
+  const waitingKg = (instrument: string) =>
+    list.filter((r) => r.instrument === instrument && !r.offered).reduce((sum, r) => sum + r.quantityKg, 0);
+  return (
+    <section className="panel" aria-labelledby="reoffers-title">
+      <h2 id="reoffers-title">{t("operator.reoffers")}</h2>
+      <p className="small muted">{t("operator.reoffersNote")}</p>
+      {isMissingRoute(reoffers.error) ? (
+        <p className="placeholder">{t("placeholder.endpoint", { endpoint: "GET /api/admin/reoffers" })}</p>
+      ) : list.length === 0 ? (
+        <p className="muted" data-testid="reoffers-none">
+          {reoffers.data ? t("operator.reoffersNone") : t("app.loading")}
+        </p>
+      ) : (
+        <div className="table-scroll">
+          <table data-testid="reoffers">
+            <thead>
+              <tr>
+                <th scope="col">{t("board.col.instrument")}</th>
+                <th scope="col">{t("operator.reoffer")}</th>
+                <th scope="col">{t("operator.reofferSeller")}</th>
+                <th scope="col">{t("operator.reofferSource")}</th>
+                <th scope="col">{t("operator.reofferStage")}</th>
+                <th scope="col" className="num">
+                  {t("obligations.quantity")}
+                </th>
+                <th scope="col">{t("operator.status")}</th>
+              </tr>
+            </thead>
+            {instruments.map((instrument) => (
+              <tbody key={instrument} data-instrument={instrument}>
+                {list
+                  .filter((r) => r.instrument === instrument)
+                  .map((r) => (
+                    <tr key={r.id} data-reoffer={r.id}>
+                      <th scope="row">{instrument}</th>
+                      <td className="mono small">{r.id}</td>
+                      <td>{r.seller}</td>
+                      <td className="mono small">{r.source}</td>
+                      <td>{t(`operator.reofferStages.${r.stage}`)}</td>
+                      <td className="num">{tonnes(r.quantityKg, locale)}</td>
+                      <td>{t(r.offered ? "operator.reofferOffered" : "operator.reofferWaiting")}</td>
+                    </tr>
+                  ))}
+                <tr className="total" data-testid="reoffer-total">
+                  <th scope="row" colSpan={5}>
+                    {t("operator.reoffersWaiting", { instrument })}
+                  </th>
+                  <td className="num">{tonnes(waitingKg(instrument), locale)}</td>
+                  <td />
+                </tr>
+              </tbody>
+            ))}
+          </table>
+        </div>
+      )}
+      <div className="controls-grid">
+        <ControlForm
+          id="extra-session-form"
+          title={t("operator.extraSession")}
+          fields={[
+            {
+              name: "instrument",
+              label: t("regulator.col.instrument"),
+              kind: "select",
+              options: quotes.map((q) => ({
+                value: q.instrument,
+                label:
+                  waitingKg(q.instrument) > 0
+                    ? t("operator.reofferOption", {
+                        instrument: q.instrument,
+                        quantity: tonnes(waitingKg(q.instrument), locale),
+                      })
+                    : q.instrument,
+              })),
+            },
+          ]}
+          action={(v, reason) =>
+            v.instrument
+              ? mutation(
+                  "post",
+                  "/api/admin/instruments/{id}/extra-session",
+                  { path: { id: v.instrument } },
+                  { reason },
+                )
+              : null
+          }
+          summary={(v) => t("operator.extraSessionSummary", { instrument: v.instrument ?? "" })}
+          submitLabel={t("operator.extraSessionSubmit")}
+          outcome={(answer) => {
+            const opened = answer as ExtraSessionAnswer;
+            return t("operator.extraSessionOpened", {
+              price: tengePerTonne(opened.basePriceTiynPerTonne, locale),
+              offered: opened.reoffers
+                .map((r) =>
+                  t("operator.reofferItem", { id: r.id, seller: r.seller, quantity: tonnes(r.quantityKg, locale) }),
+                )
+                .join(", "),
+            });
+          }}
+          refreshes={["/api/admin/reoffers", "/api/instruments", "/api/admin/instruments"]}
+        >
+          <p className="small muted">{t("operator.extraSessionNote")}</p>
+        </ControlForm>
+      </div>
     </section>
   );
 }

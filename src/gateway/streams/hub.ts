@@ -28,7 +28,7 @@ import { LANGUAGE_DEFAULT, type Language } from "../../domain/locale.ts";
 import type { ObligationEvent } from "../../engine/clearing.ts";
 import type { EngineEvent, PhaseChangedEvent, TradeEvent } from "../../engine/events.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
-import type { Fill, Liquidity, Notice, TapeTrade } from "../../projections/index.ts";
+import type { Fill, Liquidity, Notice, TapeTrade, TradeVoidMark } from "../../projections/index.ts";
 import type { AlertChange } from "../../surveillance/index.ts";
 import type { RouteContext } from "../context.ts";
 import { json } from "../routes/common.ts";
@@ -84,6 +84,8 @@ class BatchChanges {
   readonly quote = new Set<string>();
   readonly safeguards = new Set<string>();
   readonly trades = new Map<string, TapeTrade[]>();
+  /** Trade voids per instrument, in order: the trades channel's corrections. */
+  readonly voids = new Map<string, { tradeId: string; voided: TradeVoidMark }[]>();
   readonly phase = new Map<string, PhaseUpdate[]>();
   readonly fills = new Map<string, Fill[]>();
   readonly balances = new Set<string>();
@@ -407,9 +409,19 @@ export class StreamHub {
       case "obligation.delivered":
       case "obligation.settled":
       case "obligation.defaulted":
-      case "obligation.voided":
+      case "obligation.voided": {
         this.obligationChanged(event, batch);
+        // A voided trade leaves the public figures: the quote's last price may change, and live tapes hear of it.
+        const instrument = event.obligation.instrument;
+        if (this.wants("quote", instrument)) batch.quote.add(instrument);
+        if (this.wants("trades", instrument)) {
+          push(batch.voids, instrument, {
+            tradeId: event.obligation.tradeId,
+            voided: { seq: outcome.seq, timeMs: outcome.timeMs, reason: event.reason ?? "", rule: event.rule ?? "" },
+          });
+        }
         return;
+      }
       default:
         return;
     }
@@ -491,6 +503,11 @@ export class StreamHub {
     }
     for (const [instrument, trades] of batch.trades) {
       this.send("trades", instrument, () => ({ type: "update", channel: "trades", seq, instrument, trades }));
+    }
+    for (const [instrument, voids] of batch.voids) {
+      for (const { tradeId, voided } of voids) {
+        this.send("trades", instrument, () => ({ type: "void", channel: "trades", seq, instrument, tradeId, voided }));
+      }
     }
     for (const [instrument, changes] of batch.phase) {
       const mode = projections.controls.instrument(instrument)?.mode ?? null;

@@ -236,13 +236,44 @@ function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
               </tr>
             </thead>
             <tbody>
-              {(trades.data?.trades ?? []).map((trade) => (
-                <tr key={trade.tradeId} className={trade.aggressor ?? ""}>
-                  <td>{exchangeTime(trade.timeMs, locale)}</td>
-                  <td className="num">{tengePerTonne(trade.priceTiynPerTonne, locale)}</td>
-                  <td className="num">{tonnes(trade.quantityKg, locale)}</td>
-                </tr>
-              ))}
+              {(trades.data?.trades ?? []).map((trade) => {
+                // A voided trade stays on the tape, struck through and labelled; its price and quantity count nowhere.
+                const voided = trade.voided;
+                const title = voided
+                  ? t("board.voidedTitle", {
+                      time: exchangeTime(voided.timeMs, locale),
+                      rule: voided.rule,
+                      reason: voided.reason,
+                    })
+                  : undefined;
+                return (
+                  <tr
+                    key={trade.tradeId}
+                    data-trade={trade.tradeId}
+                    className={`${trade.aggressor ?? ""}${voided ? " voided" : ""}`}
+                    title={title}
+                  >
+                    <td>
+                      {exchangeTime(trade.timeMs, locale)}
+                      {voided ? (
+                        <span className="badge badge-voided" data-testid="voided">
+                          {t("board.voided")}
+                        </span>
+                      ) : null}
+                    </td>
+                    <td className="num">
+                      {voided ? (
+                        <s>{tengePerTonne(trade.priceTiynPerTonne, locale)}</s>
+                      ) : (
+                        tengePerTonne(trade.priceTiynPerTonne, locale)
+                      )}
+                    </td>
+                    <td className="num">
+                      {voided ? <s>{tonnes(trade.quantityKg, locale)}</s> : tonnes(trade.quantityKg, locale)}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           {trades.data && trades.data.trades.length === 0 ? <p className="muted">{t("board.noTrades")}</p> : null}

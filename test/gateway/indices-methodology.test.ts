@@ -10,6 +10,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
+import { dailyBulletin } from "../../src/reports/bulletin.ts";
+import { revisionNotes } from "../../src/reports/bulletin-documents.ts";
 import { INSTRUMENT, TERMS, TestServer } from "../support/server.ts";
 
 const HOUR = 3_600_000;
@@ -56,7 +58,7 @@ let voidedTrade = "";
 /** When the voided trade's session result was revised (7 January, 01:00 Almaty). */
 let revisedMs = 0;
 
-async function session(instrument: string, openMs: number, closeMs: number, trades: () => Promise<void>) {
+async function session(instrument: string, openMs: number, closeMs: number, trades: () => Promise<unknown>) {
   server.nowMs = openMs;
   await submit({ type: "phase.set", instrument, phase: "continuous" });
   await trades();
@@ -134,19 +136,17 @@ const roundHalfUp = (n: bigint, d: bigint) => (2n * n + d) / (2n * d);
 /** The method of docs/indices.md, applied to what the public API publishes. */
 async function recompute(): Promise<Row[]> {
   const instruments = (await server.call(null, "GET", "/api/instruments")).body.instruments as { instrument: string }[];
-  const totals = new Map<
-    string,
-    {
-      day: string;
-      product: string;
-      scope: string;
-      key: string;
-      volume: bigint;
-      value: bigint;
-      sessions: number;
-      revisedMs?: number;
-    }
-  >();
+  type Totals = {
+    day: string;
+    product: string;
+    scope: string;
+    key: string;
+    volume: bigint;
+    value: bigint;
+    sessions: number;
+    revisedMs?: number;
+  };
+  const totals = new Map<string, Totals>();
   for (const { instrument } of instruments) {
     const info = (await server.call(null, "GET", `/api/instruments/${instrument}`)).body.info;
     if (info === null) continue;
@@ -161,7 +161,15 @@ async function recompute(): Promise<Row[]> {
         ["basis-region", `${info.basis}/${info.region}`],
       ]) {
         const id = `${day} ${info.product} ${scope} ${key}`;
-        const t = totals.get(id) ?? { day, product: info.product, scope, key, volume: 0n, value: 0n, sessions: 0 };
+        const t: Totals = totals.get(id) ?? {
+          day,
+          product: info.product,
+          scope,
+          key,
+          volume: 0n,
+          value: 0n,
+          sessions: 0,
+        };
         t.volume += BigInt(s.volumeKg);
         t.value += BigInt(s.valueMilliTiyn);
         t.sessions++;
@@ -309,5 +317,15 @@ describe("price indices by the published method", () => {
       priceTiynPerTonne: 13_200_000,
       revisedMs,
     });
+    const csv = String((await server.call(null, "GET", "/api/bulletin?day=2026-01-07&format=csv")).body).split("\r\n");
+    expect(csv[0]).toMatch(/,voided_trades,voided_kg,revised_at$/);
+    expect(csv.find((line) => line.includes(TENGIZ))).toMatch(/,1,2000,2026-01-06T20:00:00\.000Z$/);
+    // The bulletin's PDF and workbook note the revision under the session results, in each language.
+    const model = dailyBulletin(server.exchange.projections, "2026-01-07");
+    expect(revisionNotes(model, "ru")).toEqual([
+      `${TENGIZ}, сессия 2: итоги пересмотрены 07.01.2026 01:00; аннулировано сделок: 1, 2 т, они исключены из итогов и индексов.`,
+    ]);
+    expect(revisionNotes(model, "kk")[0]).toContain("күші жойылған мәмілелер: 1, 2 т");
+    expect(revisionNotes(model, "en")[0]).toContain("revised 2026-01-07 01:00; voided trades: 1, 2 t");
   });
 });

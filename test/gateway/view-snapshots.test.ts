@@ -140,7 +140,9 @@ describe("snapshots of the read models", () => {
     await submit(voidOf(trades[0]!));
     await submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
     await submit(voidOf(trades[1]!));
-    for (const command of orders(7)) await submit({ ...command, orderId: `late-${command.orderId}` } as Command);
+    for (const command of orders(7)) {
+      await submit({ ...command, orderId: `late-${(command as { orderId: string }).orderId}` } as Command);
+    }
     expect(writer.health().seq).toBe(200);
     await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq).toBe(200);
     // After it, in the replayed tail: one more revision.

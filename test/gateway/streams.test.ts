@@ -288,6 +288,25 @@ describe("public channels", () => {
       [first.body.trades[0].tradeId, false],
       [tradeId, true],
     ]);
+    // A client resuming after both trades (it had them) gets an empty snapshot and then the correction it missed.
+    const resumed = await connect();
+    const after = await resumed.subscribe({ channel: "trades", instrument: INSTRUMENT, fromSeq: second.body.seq });
+    expect([after.fromSeq, after.trades]).toEqual([second.body.seq, []]);
+    expect(await resumed.next((m) => m.type === "void")).toMatchObject({
+      seq: after.seq,
+      tradeId,
+      voided: { reason: "entry software", rule: "Rulebook 4.2" },
+    });
+    // One resuming from before them reads both from the journal, the voided one marked, and needs no correction.
+    const earlier = await connect();
+    const before = await earlier.subscribe({ channel: "trades", instrument: INSTRUMENT, fromSeq: first.body.seq - 1 });
+    expect(
+      before.trades.map((t: { tradeId: string; voided?: { rule: string } }) => [t.tradeId, t.voided?.rule]),
+    ).toEqual([
+      [first.body.trades[0].tradeId, undefined],
+      [tradeId, "Rulebook 4.2"],
+    ]);
+    expect((await earlier.settle()).some((m) => m.type === "void")).toBe(false);
   });
 
   it("phase (halts), safeguards with the band in force, and the indicative auction price", async () => {

@@ -85,7 +85,7 @@ class BatchChanges {
   readonly safeguards = new Set<string>();
   readonly trades = new Map<string, TapeTrade[]>();
   /** Trade voids per instrument, in order: the trades channel's corrections. */
-  readonly voids = new Map<string, { tradeId: string; voided: TradeVoidMark }[]>();
+  readonly voids = new Map<string, TradeVoid[]>();
   readonly phase = new Map<string, PhaseUpdate[]>();
   readonly fills = new Map<string, Fill[]>();
   readonly balances = new Set<string>();
@@ -636,11 +636,26 @@ export function tradesOfRecord(
   record: { readonly seq: number; readonly timeMs: number; readonly events: string },
   instrument: string,
   into: TapeTrade[],
+  voids?: TradeVoid[],
 ): void {
-  if (!record.events.includes('"type":"trade"')) return;
+  const voided = voids !== undefined && record.events.includes('"type":"obligation.voided"');
+  if (!record.events.includes('"type":"trade"') && !voided) return;
   for (const event of JSON.parse(record.events) as EngineEvent[]) {
     if (event.type === "trade" && event.instrument === instrument) into.push(tapeTrade(event, record));
+    if (event.type === "obligation.voided" && event.obligation.instrument === instrument && voids !== undefined) {
+      // A trade read in the same resume is marked; one older than it is sent as a correction after the snapshot.
+      const mark = { seq: record.seq, timeMs: record.timeMs, reason: event.reason ?? "", rule: event.rule ?? "" };
+      const trade = into.find((t) => t.tradeId === event.obligation.tradeId);
+      if (trade !== undefined) trade.voided = mark;
+      else voids.push({ tradeId: event.obligation.tradeId, voided: mark });
+    }
   }
+}
+
+/** A void correction of the trades channel: the trade and when and why it was voided. */
+export interface TradeVoid {
+  readonly tradeId: string;
+  readonly voided: TradeVoidMark;
 }
 
 /** The owner of a ledger account `<owner>/<bucket>`. */

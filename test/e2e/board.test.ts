@@ -225,4 +225,53 @@ describe.skipIf(!run)("the public board", () => {
     await expect.poll(() => row.getByTestId("voided").textContent(), { timeout: LIVE_MS }).toBe("күші жойылды");
     expect(suite.pageErrors).toEqual([]);
   });
+
+  it("marks an index revised when a trade is voided after its session closed, and shows the revised figure", async () => {
+    const seller = await suite.server.login("kazgpz-trader");
+    const buyer = await suite.server.login("aktau-trader");
+    const order = { instrument: INSTRUMENT, price: 13_450_000, quantity: 2000 };
+    await suite.server.call(seller, "POST", "/api/orders", {
+      ...order,
+      account: "KAZGPZ-1",
+      clientOrderId: "r-s",
+      side: "sell",
+    });
+    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
+      ...order,
+      account: "AKTAU-1",
+      clientOrderId: "r-b",
+      side: "buy",
+    });
+    const tradeId = bought.body.trades[0].tradeId as string;
+    const closed = await suite.server.exchange.submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
+    expect(closed.events.some((e) => e.type === "rejected")).toBe(false);
+    const before = (await suite.server.call(null, "GET", "/api/indices")).body.indices as {
+      scope: string;
+      priceTiynPerTonne: number;
+      revisedMs?: number;
+    }[];
+    const basis = (rows: typeof before) => rows.find((r) => r.scope === "basis");
+    expect(basis(before)?.revisedMs).toBeUndefined();
+
+    const operator = await suite.server.login("operator");
+    const voided = await suite.server.call(operator, "POST", `/api/admin/trades/${tradeId}/void`, {
+      reason: "entry rules broken",
+      rule: "Rulebook 4.2",
+    });
+    expect(voided.status).toBe(200);
+    const after = (await suite.server.call(null, "GET", "/api/indices")).body.indices as typeof before;
+    // The session's trades that stand: the 10 t at 134,000 (the 3 t at 135,000 and the 2 t at 134,500 were voided).
+    expect(basis(after)).toMatchObject({ priceTiynPerTonne: 13_400_000, revisedMs: suite.server.nowMs });
+
+    const board = await suite.open("/");
+    const row = board.getByTestId("indices").locator("tbody tr").first();
+    await expect.poll(() => row.getByTestId("revised").count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await board.getByTestId("indices").getByTestId("revised").first().textContent()).toBe("revised");
+    expect(await row.locator("td.strong").textContent()).toContain("134,000");
+    await board.getByLabel("Language").selectOption("ru");
+    await expect
+      .poll(() => board.getByTestId("indices").getByTestId("revised").first().textContent(), { timeout: LIVE_MS })
+      .toBe("пересмотрен");
+    expect(suite.pageErrors).toEqual([]);
+  });
 });

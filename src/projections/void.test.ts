@@ -1,7 +1,8 @@
 /**
  * A voided trade in the public market data (docs/indices.md "Voided trades", docs/documents.md §5): the operator's
  * `trade.void` after the session closed leaves the trade on the tape, marked, and takes it out of the candles, the
- * last price, the session's results (revised, marked) and the day's indices, with exact figures before and after;
+ * last price, the session's results (revised, marked), the day's indices and the month's participation figures, with
+ * exact figures before and after;
  * the band reference stays the engine's.
  */
 
@@ -105,6 +106,9 @@ describe("a voided trade in the public market data", () => {
       valueTiyn: 462_000_000n,
       sessions: 1,
     });
+    expect(projections.participation.month("2026-01")).toMatchObject([
+      { trades: 3, volumeKg: 35_000n, buyers: { participants: 1 }, sellers: { participants: 1 } },
+    ]);
     const referenceBefore = projections.sessions.referencePrice(I);
     expect(referenceBefore).toBe(13_200_000);
 
@@ -176,6 +180,9 @@ describe("a voided trade in the public market data", () => {
       priceTiynPerTonne: 13_133_333,
       revisedMs: T0 + 3 * HOUR,
     });
+    expect(projections.participation.month("2026-01")).toMatchObject([
+      { trades: 2, volumeKg: 30_000n, buyers: { participants: 1, hhi: 10_000 } },
+    ]);
     // The engine's band reference is not moved by a void, and neither is the view's.
     expect(projections.sessions.referencePrice(I)).toBe(referenceBefore);
     expect(run.engine.market(I)?.bandReference).toBe(referenceBefore);
@@ -213,6 +220,9 @@ describe("a voided trade in the public market data", () => {
     expect(projections.sessions.last(I)).toMatchObject({ trades: 0, volumeKg: 0n, vwapTiynPerTonne: null });
     expect(projections.indices.all(day)).toEqual([]);
     expect(projections.marketData.trades(I).every((t) => t.voided !== undefined)).toBe(true);
+    expect(projections.participation.month("2026-01")).toMatchObject([
+      { trades: 0, volumeKg: 0n, buyers: { participants: 0 }, sellers: { participants: 0 } },
+    ]);
   });
 
   it("during the session: the running figures leave it out, and the closed result is not marked revised", () => {

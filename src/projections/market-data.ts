@@ -429,7 +429,7 @@ export class MarketData {
         });
         return;
       case "obligation.voided":
-        this.voided(event.obligation.instrument, event.obligation.tradeId, {
+        this.voided(event.obligation.instrument, event.obligation.tradeId, event.obligation.tradeTimeMs, {
           seq: outcome.seq,
           timeMs: outcome.timeMs,
           reason: event.reason ?? "",
@@ -512,19 +512,24 @@ export class MarketData {
    * tape neither voided nor negotiated. The auction reference (the engine's) does not move: the engine's does not.
    * O(tape + candles kept + trades in the buckets); voids are rare.
    */
-  private voided(instrument: string, tradeId: string, mark: TradeVoidMark): void {
+  private voided(instrument: string, tradeId: string, tradeTimeMs: number, mark: TradeVoidMark): void {
     const market = this.market(instrument);
     market.tape.scanNewestFirst((trade) => {
       if (trade.tradeId !== tradeId) return true;
       trade.voided = mark;
       return false;
     });
-    for (const ring of market.candles) {
-      ring.scanNewestFirst((candle) => {
-        const fill = candle.fills.find((f) => f.tradeId === tradeId);
-        if (fill === undefined) return true;
-        fill.voided = true;
-        recomputeCandle(candle);
+    for (let i = 0; i < CANDLE_INTERVALS.length; i++) {
+      // The trade's bucket follows from its time (the obligation's trade time is the trade's journal time).
+      const intervalMs = CANDLE_INTERVAL_MS[CANDLE_INTERVALS[i]!];
+      const startMs = Math.floor(tradeTimeMs / intervalMs) * intervalMs;
+      market.candles[i]!.scanNewestFirst((candle) => {
+        if (candle.startMs > startMs) return true;
+        const fill = candle.startMs === startMs ? candle.fills.find((f) => f.tradeId === tradeId) : undefined;
+        if (fill !== undefined) {
+          fill.voided = true;
+          recomputeCandle(candle);
+        }
         return false;
       });
     }

@@ -18,7 +18,9 @@ const SUMMARIES: Readonly<Record<string, string>> = {
   StreamPing: "Ask for a pong with the server's time",
   StreamBook: "Book depth: the snapshot after a subscribe, then the capped depth after every batch that changed it",
   StreamQuote: "The quote with the indicative auction price",
-  StreamTrades: "Trades, oldest first",
+  StreamTrades: "Trades, oldest first (a voided one carries `voided`)",
+  StreamTradeVoid:
+    "A correction on the trades channel: the operator voided a trade (`trade.voided`); it stays on the tape, marked, and leaves the last price, candles, session results and indices",
   StreamPhase: "Trading phase and its last change (a halt with its reason)",
   StreamSafeguards: "Safeguards with the band in force",
   StreamOrders: "An account's orders (snapshot: resting ones; update: those that changed)",

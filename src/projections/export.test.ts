@@ -46,12 +46,13 @@ describe("CSV (RFC 4180)", () => {
         priceTiynPerTonne: 13_300_000,
         quantityKg: 1000,
         aggressor: null,
+        voided: { seq: 12, timeMs: T0 + 60_000, reason: "entry rules, broken", rule: "Rulebook 4.2" },
       },
     ];
     expect(tradesCsv(trades)).toBe(
-      "seq,time,trade_id,instrument,price_tiyn_per_tonne,quantity_kg,aggressor\r\n" +
-        "9,2026-01-05T06:00:00.000Z,PB-2,PB,13312600,5000,buy\r\n" +
-        "7,2026-01-05T06:00:00.000Z,PB-1,PB,13300000,1000,auction\r\n",
+      "seq,time,trade_id,instrument,price_tiyn_per_tonne,quantity_kg,aggressor,voided_at,void_rule,void_reason\r\n" +
+        "9,2026-01-05T06:00:00.000Z,PB-2,PB,13312600,5000,buy,,,\r\n" +
+        '7,2026-01-05T06:00:00.000Z,PB-1,PB,13300000,1000,auction,2026-01-05T06:01:00.000Z,Rulebook 4.2,"entry rules, broken"\r\n',
     );
     const candle: Candle = {
       instrument: "PB",
@@ -96,7 +97,7 @@ describe("CSV (RFC 4180)", () => {
     expect(sessionsCsv([result])).toBe(
       "instrument,session,start,end,reference_tiyn_per_tonne,open_tiyn_per_tonne,high_tiyn_per_tonne," +
         "low_tiyn_per_tonne,close_tiyn_per_tonne,vwap_tiyn_per_tonne,trades,volume_kg,value_tiyn,offered_kg,bid_kg," +
-        "buyers,sellers\r\nPB,3,2026-01-05T06:00:00.000Z,,,,,,,,0,0,0,2000,0,0,0\r\n",
+        "buyers,sellers,voided_trades,voided_kg,revised_at\r\nPB,3,2026-01-05T06:00:00.000Z,,,,,,,,0,0,0,2000,0,0,0,0,0,\r\n",
     );
   });
 });

@@ -34,7 +34,18 @@ export function toCsv(header: readonly string[], rows: Iterable<readonly CsvValu
 
 export function tradesCsv(trades: readonly TapeTrade[]): string {
   return toCsv(
-    ["seq", "time", "trade_id", "instrument", "price_tiyn_per_tonne", "quantity_kg", "aggressor"],
+    [
+      "seq",
+      "time",
+      "trade_id",
+      "instrument",
+      "price_tiyn_per_tonne",
+      "quantity_kg",
+      "aggressor",
+      "voided_at",
+      "void_rule",
+      "void_reason",
+    ],
     trades.map((t) => [
       t.seq,
       isoUtc(t.timeMs),
@@ -43,6 +54,9 @@ export function tradesCsv(trades: readonly TapeTrade[]): string {
       t.priceTiynPerTonne,
       t.quantityKg,
       t.aggressor ?? "auction",
+      t.voided === undefined ? null : isoUtc(t.voided.timeMs),
+      t.voided?.rule ?? null,
+      t.voided?.reason ?? null,
     ]),
   );
 }
@@ -100,6 +114,9 @@ export function sessionsCsv(results: readonly SessionResult[]): string {
       "bid_kg",
       "buyers",
       "sellers",
+      "voided_trades",
+      "voided_kg",
+      "revised_at",
     ],
     results.map((r) => [
       r.instrument,
@@ -119,6 +136,9 @@ export function sessionsCsv(results: readonly SessionResult[]): string {
       r.bidKg,
       r.buyers,
       r.sellers,
+      r.voids?.trades ?? 0,
+      r.voids?.volumeKg ?? 0n,
+      r.voids?.revisedMs == null ? null : isoUtc(r.voids.revisedMs),
     ]),
   );
 }

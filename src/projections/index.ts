@@ -113,7 +113,10 @@ export class Projections {
       ...(options.indexWeights === undefined ? {} : { weights: options.indexWeights }),
       ...timing,
     });
-    this.sessions = new SessionResults({ onClosed: (result) => this.indices.addSession(result) });
+    this.sessions = new SessionResults({
+      onClosed: (result) => this.indices.addSession(result),
+      onRevised: (before, after) => this.indices.reviseSession(before, after, after.voids?.revisedMs ?? 0),
+    });
     this.marketData = new MarketData({ reference: this.sessions });
     this.accounts = new Accounts();
     this.supply = new SupplyObligations({ registry: this.instruments, plan: options.supplyPlan ?? [], ...timing });

@@ -11,6 +11,10 @@
  * weight, rounded the same way; a basis without a weight is left out of it (and listed by `unweighted`). Instruments
  * the registry does not describe, and sessions without trades, do not count.
  *
+ * Revisions. A void after a session closed revises its result (sessions.ts); `reviseSession` takes the published
+ * figures out of that day's totals and puts the revised ones in, so every index of the day is as if the voided trade
+ * had not been made, and marks the keys it touched `revisedMs` (the national index: the newest of its bases').
+ *
  * Complexity. Adding a session result is O(1) (three map updates). Reading one index is O(1); the national index is
  * O(bases traded that day). Memory: at most `INDEX_DAYS_KEPT_MAX` days, each with the keys traded that day.
  */
@@ -56,6 +60,8 @@ export interface PriceIndex {
   readonly valueTiyn: bigint;
   /** Sessions that went into it. */
   readonly sessions: number;
+  /** Set when a voided trade revised a session of that day after it was published: the newest revision's time. */
+  readonly revisedMs?: number;
 }
 
 export interface IndicesOptions {
@@ -73,6 +79,8 @@ interface Accumulator {
   volumeKg: bigint;
   valueMilliTiyn: bigint;
   sessions: number;
+  /** The newest revision's time (a void after the close); null if never revised. */
+  revisedMs: number | null;
 }
 
 interface Day {
@@ -115,17 +123,44 @@ export class PriceIndices {
       this.skipped++;
       return;
     }
-    const day = this.dayOf(localDay(result.endMs, this.utcOffsetMs));
+    this.change(this.dayOf(localDay(result.endMs, this.utcOffsetMs)), info, result, 1, null);
+  }
+
+  /**
+   * A closed session's result revised by a void (sessions.ts): its day's indices are recomputed with the revised
+   * figures in place of the published ones, and marked revised at `revisedMs`. A key left with no volume is no longer
+   * published that day. A day no longer kept, or an instrument the registry does not describe, changes nothing.
+   */
+  reviseSession(before: SessionResult, after: SessionResult, revisedMs: number): void {
+    invariant(before.endMs !== null && before.endMs === after.endMs, () => `session ${before.session} revised wrongly`);
+    const info = this.registry.get(before.instrument);
+    const day = this.byDay.get(localDay(before.endMs, this.utcOffsetMs));
+    if (info === undefined || day === undefined || before.volumeKg === 0n) return;
+    this.change(day, info, before, -1, revisedMs);
+    if (after.volumeKg > 0n) this.change(day, info, after, 1, revisedMs);
+  }
+
+  private change(
+    day: Day,
+    info: { readonly product: string; readonly basis: string; readonly region: string },
+    result: SessionResult,
+    sign: 1 | -1,
+    revisedMs: number | null,
+  ): void {
     const add = (scope: IndexScope, key: string) => {
       const id = `${scope} ${info.product} ${key}`;
       let totals = day.totals.get(id);
       if (totals === undefined) {
-        totals = { volumeKg: 0n, valueMilliTiyn: 0n, sessions: 0 };
+        invariant(sign === 1, () => `revised session ${result.session} is not in index ${id}`);
+        totals = { volumeKg: 0n, valueMilliTiyn: 0n, sessions: 0, revisedMs: null };
         day.totals.set(id, totals);
       }
-      totals.volumeKg += result.volumeKg;
-      totals.valueMilliTiyn += result.valueMilliTiyn;
-      totals.sessions++;
+      totals.volumeKg += BigInt(sign) * result.volumeKg;
+      totals.valueMilliTiyn += BigInt(sign) * result.valueMilliTiyn;
+      totals.sessions += sign;
+      if (revisedMs !== null) totals.revisedMs = revisedMs;
+      invariant(totals.volumeKg >= 0n && totals.sessions >= 0, () => `index ${id} went below zero`);
+      if (totals.sessions === 0) day.totals.delete(id);
     };
     add("basis", info.basis);
     add("region", info.region);
@@ -181,10 +216,14 @@ export class PriceIndices {
     let volumeKg = 0n;
     let valueMilliTiyn = 0n;
     let sessions = 0;
+    let revisedMs: number | null = null;
     for (const [id, totals] of found.totals) {
       if (!id.startsWith(prefix)) continue;
       const weight = this.weights.get(id.slice(prefix.length)) ?? 0n;
       if (weight === 0n) continue;
+      if (totals.revisedMs !== null && (revisedMs === null || totals.revisedMs > revisedMs)) {
+        revisedMs = totals.revisedMs;
+      }
       // The basis index itself is rounded first, as published; the national index is its weighted mean.
       weighted += weight * divideRoundHalfUp(totals.valueMilliTiyn, totals.volumeKg);
       weightSum += weight;
@@ -202,6 +241,7 @@ export class PriceIndices {
       volumeKg,
       valueTiyn: tiynOfMilliTiyn(valueMilliTiyn),
       sessions,
+      ...(revisedMs === null ? {} : { revisedMs }),
     };
   }
 
@@ -265,6 +305,7 @@ function indexOf(day: string, product: string, scope: IndexScope, key: string, t
     volumeKg: totals.volumeKg,
     valueTiyn: tiynOfMilliTiyn(totals.valueMilliTiyn),
     sessions: totals.sessions,
+    ...(totals.revisedMs === null ? {} : { revisedMs: totals.revisedMs }),
   };
 }
 

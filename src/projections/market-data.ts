@@ -23,10 +23,18 @@
  * (a pure function) and the reference the engine would use (the latest of the listed or operator-set reference and
  * the last trade price): durable state only, never the engine's, which may be ahead of the journal.
  *
+ * Voided trades. When the operator voids a trade (`obligation.voided`, docs/documents.md §5), the trade stays on the
+ * tape marked `voided` (seq, time, reason, rule) and leaves the public figures: each candle keeps the book trades of
+ * its bucket and is recomputed from those that stand (open, high, low, close, volume, value, count; a bucket left
+ * with none is no longer listed), and the last price falls back to the newest standing book trade on the tape.
+ *
  * Complexity. Per event O(1) map work, except a price level appearing or emptying: a binary search plus an array
  * shift over the levels between it and the best (the engine's book pays the same). Per trade also O(intervals) = 5
  * candle updates and one tape push. No work proportional to the book per trade. Reads: depth O(levels asked),
  * indicative O(levels), tape and candles O(items asked).
+ *
+ * A void costs O(tape + candles kept + trades in its buckets). Memory: each candle holds its trades (one shared
+ * record per trade for the five intervals, as long as its daily candle is kept).
  *
  * Limits. Tape `TRADE_TAPE_MAX` trades per instrument, candles `CANDLES_MAX[interval]` per instrument and interval
  * (older ones remain derivable from the journal); candles exist only for buckets with trades (no empty candles).
@@ -85,6 +93,29 @@ export interface TapeTrade {
   readonly aggressor: Side | null;
   /** A negotiated (addressed) trade registered through the exchange: on the tape, not in the last price or candles. */
   readonly negotiated?: true;
+  /**
+   * Set when the operator voided the trade (`trade.void`): it stays on the tape, marked, and leaves the last price,
+   * the candles, the session results and the indices. The one field of a tape entry that changes after it is made.
+   */
+  voided?: TradeVoidMark;
+}
+
+/** When and why a trade was voided (the `obligation.voided` event of the operator's `trade.void`). */
+export interface TradeVoidMark {
+  /** The void's seq and time (the journal's). */
+  readonly seq: number;
+  readonly timeMs: number;
+  readonly reason: string;
+  /** The rule of the rulebook the trade broke. */
+  readonly rule: string;
+}
+
+/** A book trade as a candle keeps it, so a void can take it out and the candle be recomputed exactly. */
+export interface CandleFill {
+  readonly tradeId: string;
+  readonly price: number;
+  readonly quantity: number;
+  voided: boolean;
 }
 
 export interface Candle {
@@ -272,13 +303,16 @@ export class BookSide {
 
 interface CandleState {
   readonly startMs: number;
-  readonly open: number;
+  open: number;
   high: number;
   low: number;
   close: number;
   volumeKg: bigint;
   valueMilliTiyn: bigint;
+  /** Trades counted (voided ones not); a candle whose every trade was voided stays in its ring with 0, unlisted. */
   trades: number;
+  /** Its book trades in time order, voided ones marked (shared by the five intervals' candles). */
+  readonly fills: CandleFill[];
 }
 
 export class InstrumentMarket {
@@ -394,6 +428,14 @@ export class MarketData {
           negotiated: true,
         });
         return;
+      case "obligation.voided":
+        this.voided(event.obligation.instrument, event.obligation.tradeId, event.obligation.tradeTimeMs, {
+          seq: outcome.seq,
+          timeMs: outcome.timeMs,
+          reason: event.reason ?? "",
+          rule: event.rule ?? "",
+        });
+        return;
       case "auction.uncrossed":
         this.market(event.instrument).lastAuction = {
           seq: outcome.seq,
@@ -427,12 +469,19 @@ export class MarketData {
     market.tape.push(tape);
     const value = tradeValueMilliTiyn(event.price, event.quantity);
     const quantity = BigInt(event.quantity);
+    const fill: CandleFill = { tradeId: event.tradeId, price: event.price, quantity: event.quantity, voided: false };
     for (let i = 0; i < CANDLE_INTERVALS.length; i++) {
       const intervalMs = CANDLE_INTERVAL_MS[CANDLE_INTERVALS[i]!];
       const startMs = Math.floor(outcome.timeMs / intervalMs) * intervalMs;
       const ring = market.candles[i]!;
       const current = ring.newest();
       if (current !== undefined && current.startMs === startMs) {
+        current.fills.push(fill);
+        if (current.trades === 0) {
+          // Every earlier trade of this bucket was voided: the candle starts again from this one.
+          recomputeCandle(current);
+          continue;
+        }
         if (event.price > current.high) current.high = event.price;
         if (event.price < current.low) current.low = event.price;
         current.close = event.price;
@@ -451,8 +500,47 @@ export class MarketData {
           volumeKg: quantity,
           valueMilliTiyn: value,
           trades: 1,
+          fills: [fill],
         });
       }
+    }
+  }
+
+  /**
+   * A voided trade: marked on the tape; if it was a book trade, taken out of its candles (each recomputed from the
+   * trades left in its bucket) and, if it was the last price, the last price falls back to the newest trade on the
+   * tape neither voided nor negotiated. The auction reference (the engine's) does not move: the engine's does not.
+   * O(tape + candles kept + trades in the buckets); voids are rare.
+   */
+  private voided(instrument: string, tradeId: string, tradeTimeMs: number, mark: TradeVoidMark): void {
+    const market = this.market(instrument);
+    market.tape.scanNewestFirst((trade) => {
+      if (trade.tradeId !== tradeId) return true;
+      trade.voided = mark;
+      return false;
+    });
+    for (let i = 0; i < CANDLE_INTERVALS.length; i++) {
+      // The trade's bucket follows from its time (the obligation's trade time is the trade's journal time).
+      const intervalMs = CANDLE_INTERVAL_MS[CANDLE_INTERVALS[i]!];
+      const startMs = Math.floor(tradeTimeMs / intervalMs) * intervalMs;
+      market.candles[i]!.scanNewestFirst((candle) => {
+        if (candle.startMs > startMs) return true;
+        const fill = candle.startMs === startMs ? candle.fills.find((f) => f.tradeId === tradeId) : undefined;
+        if (fill !== undefined) {
+          fill.voided = true;
+          recomputeCandle(candle);
+        }
+        return false;
+      });
+    }
+    if (market.last?.tradeId === tradeId) {
+      let last: TapeTrade | null = null;
+      market.tape.scanNewestFirst((trade) => {
+        if (trade.voided !== undefined || trade.negotiated) return true;
+        last = trade;
+        return false;
+      });
+      market.last = last;
     }
   }
 
@@ -622,7 +710,7 @@ export class MarketData {
     const out: Candle[] = [];
     market.candles[index]!.scanNewestFirst((state) => {
       if (out.length >= count || (fromMs !== undefined && state.startMs < fromMs)) return false;
-      out.push(candleOf(instrument, interval, state));
+      if (state.trades > 0) out.push(candleOf(instrument, interval, state));
       return true;
     });
     return out;
@@ -631,6 +719,30 @@ export class MarketData {
 
 function clampLevels(levelsMax: number): number {
   return Math.max(0, Math.min(Math.floor(levelsMax), DEPTH_LEVELS_MAX));
+}
+
+/** A candle's figures again from its trades that stand (after a void), in time order. */
+function recomputeCandle(candle: CandleState): void {
+  let trades = 0;
+  let volumeKg = 0n;
+  let valueMilliTiyn = 0n;
+  for (const fill of candle.fills) {
+    if (fill.voided) continue;
+    if (trades === 0) {
+      candle.open = fill.price;
+      candle.high = fill.price;
+      candle.low = fill.price;
+    }
+    if (fill.price > candle.high) candle.high = fill.price;
+    if (fill.price < candle.low) candle.low = fill.price;
+    candle.close = fill.price;
+    trades++;
+    volumeKg += BigInt(fill.quantity);
+    valueMilliTiyn += tradeValueMilliTiyn(fill.price, fill.quantity);
+  }
+  candle.trades = trades;
+  candle.volumeKg = volumeKg;
+  candle.valueMilliTiyn = valueMilliTiyn;
 }
 
 function candleOf(instrument: string, interval: CandleInterval, state: CandleState): Candle {

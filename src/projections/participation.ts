@@ -9,6 +9,10 @@
  * Exactness: shares are taken in integers, top-5 share in basis points = Σ five largest × 10,000 / total and
  * HHI = Σ volume² × 10,000 / total², each rounded to the nearest integer, an exact half up.
  *
+ * A trade the operator voids (`obligation.voided`) leaves its month's figures: its quantity comes off the trades, the
+ * volume and both members' sides (a member left with nothing no longer counts). Negotiated trades never counted, so
+ * their voids change nothing (each month remembers its negotiated trades' ids to tell them apart).
+ *
  * Limits. `PARTICIPATION_MONTHS_KEPT_MAX` months per instrument are kept (the newest); an older month is dropped when
  * a newer one begins. Complexity: O(1) per trade; a month's figures cost O(members log members).
  */
@@ -55,6 +59,8 @@ export class Participation {
   private readonly memberOf = new Map<string, string>();
   /** Instrument → its months, oldest first. */
   private readonly months = new Map<string, Month[]>();
+  /** Instrument → month → its negotiated trades (never counted): a void of one of them changes nothing. */
+  private readonly negotiated = new Map<string, Map<string, Set<string>>>();
 
   constructor(options: { utcOffsetMs?: number } = {}) {
     this.utcOffsetMs = checkUtcOffset(options.utcOffsetMs ?? EXCHANGE_UTC_OFFSET_MS);
@@ -64,6 +70,8 @@ export class Participation {
     for (const event of outcome.events as readonly EngineEvent[]) {
       if (event.type === "account.opened") this.memberOf.set(event.id, event.member);
       else if (event.type === "trade") this.trade(event.instrument, outcome.timeMs, event);
+      else if (event.type === "trade.negotiated") this.negotiatedTrade(event.instrument, event.tradeId, outcome.timeMs);
+      else if (event.type === "obligation.voided") this.voided(event.obligation);
     }
   }
 
@@ -84,6 +92,48 @@ export class Participation {
     add(month.sellers, trade.sellAccount);
   }
 
+  private negotiatedTrade(instrument: string, tradeId: string, timeMs: number): void {
+    let byMonth = this.negotiated.get(instrument);
+    if (byMonth === undefined) {
+      byMonth = new Map();
+      this.negotiated.set(instrument, byMonth);
+    }
+    const name = localMonth(timeMs, this.utcOffsetMs);
+    let ids = byMonth.get(name);
+    if (ids === undefined) {
+      ids = new Set();
+      byMonth.set(name, ids);
+      // Months arrive in order; keep as many as the figures.
+      if (byMonth.size > PARTICIPATION_MONTHS_KEPT_MAX) byMonth.delete(byMonth.keys().next().value!);
+    }
+    ids.add(tradeId);
+  }
+
+  private voided(o: {
+    readonly tradeId: string;
+    readonly instrument: string;
+    readonly tradeTimeMs: number;
+    readonly quantity: number;
+    readonly buyer: string;
+    readonly seller: string;
+  }): void {
+    const name = localMonth(o.tradeTimeMs, this.utcOffsetMs);
+    if (this.negotiated.get(o.instrument)?.get(name)?.delete(o.tradeId)) return;
+    const month = this.months.get(o.instrument)?.find((m) => m.month === name);
+    if (month === undefined) return;
+    const quantity = BigInt(o.quantity);
+    month.trades--;
+    month.volumeKg -= quantity;
+    const take = (side: Map<string, bigint>, account: string) => {
+      const member = this.memberOf.get(account) ?? account;
+      const left = (side.get(member) ?? 0n) - quantity;
+      if (left > 0n) side.set(member, left);
+      else side.delete(member);
+    };
+    take(month.buyers, o.buyer);
+    take(month.sellers, o.seller);
+  }
+
   private monthOf(instrument: string, name: string): Month {
     let list = this.months.get(instrument);
     if (list === undefined) {
@@ -95,7 +145,13 @@ export class Participation {
     if (newest?.month === name) return newest;
     const found = list.find((m) => m.month === name);
     if (found !== undefined) return found;
-    const month: Month = { month: name, trades: 0, volumeKg: 0n, buyers: new Map(), sellers: new Map() };
+    const month: Month = {
+      month: name,
+      trades: 0,
+      volumeKg: 0n,
+      buyers: new Map(),
+      sellers: new Map(),
+    };
     list.push(month);
     list.sort((a, b) => compareText(a.month, b.month));
     if (list.length > PARTICIPATION_MONTHS_KEPT_MAX) list.shift();

@@ -41,6 +41,13 @@ export class Ring<T> {
     return this.items[(this.start + n - 1 - i) % n];
   }
 
+  /** Replaces the i-th newest item (0 = newest) in place: a revised record keeps its position. */
+  replaceNewestAt(i: number, item: T): void {
+    const n = this.items.length;
+    invariant(i >= 0 && i < n, () => `ring index ${i} is outside 0..${n - 1}`);
+    this.items[(this.start + n - 1 - i) % n] = item;
+  }
+
   newest(): T | undefined {
     return this.newestAt(0);
   }

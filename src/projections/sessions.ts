@@ -15,6 +15,13 @@
  * it unchanged. (This is the view's reference for price bands and for the change shown in market data; the engine's
  * own auction reference follows every trade and is another thing.)
  *
+ * Voided trades (`obligation.voided` of the operator's `trade.void`). A voided book trade leaves its session's figures
+ * (open, high, low, close, trades, volume, value, average, buying and selling accounts are recomputed from the
+ * session's trades that stand); the result carries `voids` (how many trades, kg and value were taken out, when). A
+ * void after the session closed revises its published result in place, marked with the revision's seq and time
+ * (`voids.revisedSeq`, `voids.revisedMs`), and the indices are revised with it (`onRevised`). The band reference is
+ * the engine's and does not move: it stays the average of every trade the session made.
+ *
  * Complexity. Per event O(1): a trade updates the running totals and two set insertions; an order event one map
  * operation; a session close copies the totals into the history. Memory: the live sell and buy orders' open
  * quantities (to see what an amend adds), the distinct accounts of running sessions, and at most
@@ -61,11 +68,39 @@ export interface SessionResult {
   /** Distinct accounts that bought, and that sold. */
   readonly buyers: number;
   readonly sellers: number;
+  /** Present once a trade of the session was voided: the figures above leave those trades out. */
+  readonly voids?: SessionVoids;
+}
+
+/** What voids took out of a session's results (docs/indices.md, "Voided trades"). */
+export interface SessionVoids {
+  /** Voided trades, their quantity and their value (thousandths of a tiyn), left out of the figures. */
+  readonly trades: number;
+  readonly volumeKg: bigint;
+  readonly valueMilliTiyn: bigint;
+  /** The newest void's seq and time. */
+  readonly lastSeq: number;
+  readonly lastMs: number;
+  /** Set when a void came after the session closed: its published result was revised then (the newest time). */
+  readonly revisedSeq: number | null;
+  readonly revisedMs: number | null;
 }
 
 export interface SessionsOptions {
   /** Called with each session's result when it closes, in seq order (indices.ts listens here). */
   readonly onClosed?: (result: SessionResult) => void;
+  /** Called when a void revises a closed session's result, with the result before and after (indices.ts). */
+  readonly onRevised?: (before: SessionResult, after: SessionResult) => void;
+}
+
+/** A book trade as its session keeps it, so a void can take it out and the results be recomputed exactly. */
+export interface SessionFill {
+  readonly tradeId: string;
+  readonly price: number;
+  readonly quantity: number;
+  readonly buyAccount: string;
+  readonly sellAccount: string;
+  voided: boolean;
 }
 
 export class RunningSession {
@@ -80,6 +115,12 @@ export class RunningSession {
   bidKg = 0n;
   readonly buyers = new Set<string>();
   readonly sellers = new Set<string>();
+  /** Every book trade, in order, voided ones marked. */
+  readonly fills: SessionFill[] = [];
+  /** Σ value and Σ volume of every trade made, voided or not: the engine's band reference follows these. */
+  madeValueMilliTiyn = 0n;
+  madeVolumeKg = 0n;
+  voids: SessionVoids | null = null;
 
   constructor(
     readonly session: number,
@@ -99,6 +140,53 @@ export class RunningSession {
     this.valueMilliTiyn += tradeValueMilliTiyn(price, event.quantity);
     this.buyers.add(event.buyAccount);
     this.sellers.add(event.sellAccount);
+    this.madeValueMilliTiyn += tradeValueMilliTiyn(price, event.quantity);
+    this.madeVolumeKg += BigInt(event.quantity);
+    this.fills.push({
+      tradeId: event.tradeId,
+      price,
+      quantity: event.quantity,
+      buyAccount: event.buyAccount,
+      sellAccount: event.sellAccount,
+      voided: false,
+    });
+  }
+
+  /** Takes a voided trade out; false if it is not one of this session's. `closed`: its result was published. */
+  void(tradeId: string, seq: number, timeMs: number, closed: boolean): boolean {
+    const fill = this.fills.find((f) => f.tradeId === tradeId && !f.voided);
+    if (fill === undefined) return false;
+    fill.voided = true;
+    const before = this.voids;
+    this.voids = {
+      trades: (before?.trades ?? 0) + 1,
+      volumeKg: (before?.volumeKg ?? 0n) + BigInt(fill.quantity),
+      valueMilliTiyn: (before?.valueMilliTiyn ?? 0n) + tradeValueMilliTiyn(fill.price, fill.quantity),
+      lastSeq: seq,
+      lastMs: timeMs,
+      revisedSeq: closed ? seq : (before?.revisedSeq ?? null),
+      revisedMs: closed ? timeMs : (before?.revisedMs ?? null),
+    };
+    this.open = this.high = this.low = this.close = null;
+    this.trades = 0;
+    this.volumeKg = 0n;
+    this.valueMilliTiyn = 0n;
+    this.buyers.clear();
+    this.sellers.clear();
+    for (const f of this.fills) {
+      if (f.voided) continue;
+      const price = f.price;
+      if (this.open === null) this.open = price;
+      if (this.high === null || price > this.high) this.high = price;
+      if (this.low === null || price < this.low) this.low = price;
+      this.close = price;
+      this.trades++;
+      this.volumeKg += BigInt(f.quantity);
+      this.valueMilliTiyn += tradeValueMilliTiyn(price, f.quantity);
+      this.buyers.add(f.buyAccount);
+      this.sellers.add(f.sellAccount);
+    }
+    return true;
   }
 
   result(instrument: string, endSeq: number | null, endMs: number | null): SessionResult {
@@ -123,6 +211,7 @@ export class RunningSession {
       bidKg: this.bidKg,
       buyers: this.buyers.size,
       sellers: this.sellers.size,
+      ...(this.voids === null ? {} : { voids: this.voids }),
     };
   }
 }
@@ -133,6 +222,10 @@ export class InstrumentSessions {
   count = 0;
   running: RunningSession | null = null;
   readonly history = new Ring<SessionResult>(SESSIONS_KEPT_MAX);
+  /** The closed sessions' running totals and trades, by session number, as long as their results are kept. */
+  readonly closedTotals = new Map<number, RunningSession>();
+  /** Trade id → session number, for every book trade of the running and kept sessions. */
+  readonly tradeSessions = new Map<string, number>();
 }
 
 interface LiveOrder {
@@ -145,9 +238,11 @@ export class SessionResults {
   private readonly instrumentsById = new Map<string, InstrumentSessions>();
   private readonly orders = new Map<string, LiveOrder>();
   private readonly onClosed: ((result: SessionResult) => void) | undefined;
+  private readonly onRevised: ((before: SessionResult, after: SessionResult) => void) | undefined;
 
   constructor(options: SessionsOptions = {}) {
     this.onClosed = options.onClosed;
+    this.onRevised = options.onRevised;
   }
 
   /** Applies one outcome; returns the results of sessions it closed. */
@@ -181,8 +276,12 @@ export class SessionResults {
           if (running === null) return;
           const result = running.result(event.instrument, outcome.seq, outcome.timeMs);
           state.running = null;
-          state.history.push(result);
-          if (result.vwapTiynPerTonne !== null) state.reference = result.vwapTiynPerTonne;
+          const evicted = state.history.push(result);
+          if (evicted !== undefined) this.forget(state, evicted.session);
+          state.closedTotals.set(running.session, running);
+          // The band reference is the engine's: the average of every trade the session made, a voided one too.
+          const reference = averagePriceTiynPerTonne(running.madeValueMilliTiyn, running.madeVolumeKg);
+          if (reference !== null) state.reference = reference;
           closed.push(result);
           this.onClosed?.(result);
         } else if (state.running === null) {
@@ -210,12 +309,54 @@ export class SessionResults {
       case "trade": {
         this.filled(event.buyOrderId, event.buyOpen);
         this.filled(event.sellOrderId, event.sellOpen);
-        this.runningFor(event.instrument, outcome).trade(event);
+        const running = this.runningFor(event.instrument, outcome);
+        running.trade(event);
+        this.of(event.instrument).tradeSessions.set(event.tradeId, running.session);
         return;
       }
+      case "obligation.voided":
+        this.voided(event.obligation.instrument, event.obligation.tradeId, outcome);
+        return;
       default:
         return;
     }
+  }
+
+  /**
+   * A voided book trade leaves its session's results. If the session has closed, its kept result is replaced by the
+   * revised one (marked with the revision's seq and time) and `onRevised` tells the indices. A negotiated trade, or
+   * one whose session is no longer kept, changes nothing here.
+   */
+  private voided(instrument: string, tradeId: string, outcome: ProjectionOutcome): void {
+    const state = this.instrumentsById.get(instrument);
+    const session = state?.tradeSessions.get(tradeId);
+    if (state === undefined || session === undefined) return;
+    if (state.running !== null && state.running.session === session) {
+      state.running.void(tradeId, outcome.seq, outcome.timeMs, false);
+      return;
+    }
+    const totals = state.closedTotals.get(session);
+    if (totals === undefined) return;
+    let at = -1;
+    for (let i = 0; i < state.history.length; i++) {
+      if (state.history.newestAt(i)!.session === session) {
+        at = i;
+        break;
+      }
+    }
+    if (at < 0) return;
+    const before = state.history.newestAt(at)!;
+    if (!totals.void(tradeId, outcome.seq, outcome.timeMs, true)) return;
+    const after = totals.result(instrument, before.endSeq, before.endMs);
+    state.history.replaceNewestAt(at, after);
+    this.onRevised?.(before, after);
+  }
+
+  private forget(state: InstrumentSessions, session: number): void {
+    const totals = state.closedTotals.get(session);
+    if (totals === undefined) return;
+    state.closedTotals.delete(session);
+    for (const fill of totals.fills) state.tradeSessions.delete(fill.tradeId);
   }
 
   private entered(instrument: string, sell: boolean, quantityKg: number, outcome: ProjectionOutcome): void {

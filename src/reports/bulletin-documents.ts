@@ -63,6 +63,17 @@ interface Labels {
   readonly scopes: Readonly<Record<string, string>>;
   readonly actions: Readonly<Record<string, string>>;
   readonly timeNote: string;
+  /** The note under the session results for a session revised by voided trades after it closed. */
+  readonly revised: (note: RevisionNote) => string;
+}
+
+/** A session's revision as the bulletin's documents note it (texts already formatted in the document's language). */
+export interface RevisionNote {
+  readonly instrument: string;
+  readonly session: number;
+  readonly time: string;
+  readonly trades: string;
+  readonly quantity: string;
 }
 
 /** Column titles and words of the bulletin in each language; units after the name. */
@@ -95,6 +106,8 @@ export const BULLETIN_LABELS: Readonly<Record<Language, Labels>> = {
     scopes: { basis: "basis", region: "region", "basis-region": "basis and region", national: "national" },
     actions: { "safeguards.set": "safeguards changed", halt: "halt", resume: "resumption" },
     timeNote: "Times in Kazakhstan time (UTC+5).",
+    revised: (n) =>
+      `${n.instrument}, session ${n.session}: revised ${n.time}; voided trades: ${n.trades}, ${n.quantity}, left out of the results and indices.`,
   },
   ru: {
     title: "Ежедневный бюллетень биржи сжиженного газа",
@@ -124,6 +137,8 @@ export const BULLETIN_LABELS: Readonly<Record<Language, Labels>> = {
     scopes: { basis: "базис", region: "регион", "basis-region": "базис и регион", national: "по стране" },
     actions: { "safeguards.set": "изменение ограничений", halt: "приостановка", resume: "возобновление" },
     timeNote: "Время — время Казахстана (UTC+5).",
+    revised: (n) =>
+      `${n.instrument}, сессия ${n.session}: итоги пересмотрены ${n.time}; аннулировано сделок: ${n.trades}, ${n.quantity}, они исключены из итогов и индексов.`,
   },
   kk: {
     title: "Сұйытылған газ биржасының күнделікті бюллетені",
@@ -153,8 +168,30 @@ export const BULLETIN_LABELS: Readonly<Record<Language, Labels>> = {
     scopes: { basis: "базис", region: "өңір", "basis-region": "базис және өңір", national: "ел бойынша" },
     actions: { "safeguards.set": "шектеулерді өзгерту", halt: "тоқтата тұру", resume: "қайта бастау" },
     timeNote: "Уақыт — Қазақстан уақыты (UTC+5).",
+    revised: (n) =>
+      `${n.instrument}, ${n.session}-сессия: қорытындылар ${n.time} қайта қаралды; күші жойылған мәмілелер: ${n.trades}, ${n.quantity}, олар қорытындылар мен индекстерден шығарылды.`,
   },
 };
+
+/** The notes on the day's sessions revised by voided trades after they closed, in the document's language. */
+export function revisionNotes(bulletin: Bulletin, language: Language): string[] {
+  const labels = BULLETIN_LABELS[language];
+  const notes: string[] = [];
+  for (const s of bulletin.sessions) {
+    const voids = s.voids;
+    if (voids?.revisedMs == null) continue;
+    notes.push(
+      labels.revised({
+        instrument: s.instrument,
+        session: s.session,
+        time: formatTimeMs(voids.revisedMs, language),
+        trades: formatInteger(voids.trades, language),
+        quantity: formatQuantityKg(voids.volumeKg, language),
+      }),
+    );
+  }
+  return notes;
+}
 
 function tonnesOf(kg: bigint | number): number {
   return Number(kg) / KG_PER_TONNE;
@@ -192,6 +229,7 @@ export async function bulletinXlsx(bulletin: Bulletin, language: Language): Prom
     ]);
   }
   if (bulletin.sessions.length === 0) sessions.addRow([labels.noSessions]);
+  for (const note of revisionNotes(bulletin, language)) sessions.addRow([note]);
   sessions.columns.forEach((column, index) => {
     column.width = index === 0 ? 28 : 16;
     if (index >= 2 && index <= 4) column.numFmt = "#,##0.###";
@@ -323,6 +361,9 @@ export function bulletinPdf(bulletin: Bulletin, language: Language): Promise<Buf
     ]),
   );
   if (bulletin.sessions.length === 0) doc.font("regular").fontSize(9).text(labels.noSessions).moveDown();
+  const notes = revisionNotes(bulletin, language);
+  for (const note of notes) doc.font("regular").fontSize(9).text(note);
+  if (notes.length > 0) doc.moveDown();
   table(
     labels.indices,
     labels.indexColumns,

@@ -143,6 +143,9 @@ export function bulletinCsv(bulletin: Bulletin): string {
       "trades",
       "buyers",
       "sellers",
+      "voided_trades",
+      "voided_kg",
+      "revised_at",
     ],
     bulletin.sessions.map((s) => [
       bulletin.day,
@@ -165,6 +168,9 @@ export function bulletinCsv(bulletin: Bulletin): string {
       s.trades,
       s.buyers,
       s.sellers,
+      s.voids?.trades ?? 0,
+      s.voids?.volumeKg ?? 0n,
+      s.voids?.revisedMs == null ? null : isoUtc(s.voids.revisedMs),
     ]),
   );
 }

@@ -11,7 +11,9 @@
  * - `amended`: new price and open quantity, and whether it kept its time priority;
  * - `cancelled`: the open quantity cancelled and why (`requested`, `expired`, `halt`, `price-limit`, ...);
  * - `trade`: trade id, price, quantity, both orders, accounts and members, which side was the aggressor, and what
- *   each order has open after it.
+ *   each order has open after it;
+ * - `void`: the operator voided a trade (on the day of the void): trade id, price, quantity, both accounts and
+ *   members, the reason and the rule it broke.
  * With these alone the day's order books can be rebuilt (a test does), given the books at the day's start — the
  * `open` records that start the report: every order resting when the day began, in time priority.
  *
@@ -182,6 +184,27 @@ export function feedRecords(
             sellOpen: 0,
           });
           break;
+        case "obligation.voided": {
+          // The operator voided a trade (`trade.void`): a correction on the day of the void, naming the trade, its
+          // parties, and the reason and rule; the trade's own record stays in the report of its day.
+          const o = event.obligation;
+          out.push({
+            seq,
+            time,
+            record: "void",
+            instrument: o.instrument,
+            tradeId: o.tradeId,
+            price: o.price,
+            quantity: o.quantity,
+            buyAccount: o.buyer,
+            sellAccount: o.seller,
+            buyMember: memberOf(o.buyer),
+            sellMember: memberOf(o.seller),
+            reason: event.reason ?? "",
+            rule: event.rule ?? "",
+          });
+          break;
+        }
         default:
           break;
       }
@@ -221,6 +244,7 @@ export const FEED_COLUMNS = [
   "aggressor",
   "buyOpen",
   "sellOpen",
+  "rule",
 ] as const;
 
 export function feedJsonLines(records: readonly FeedRecord[]): string {

@@ -1,7 +1,8 @@
 /**
  * The public board in a real browser: producers' outages shown to everyone (a late one marked), and the board at
  * narrow widths — readable at a tablet's 768 px (the columns that matter first, no sideways scrolling) and usable at
- * a phone's 390 px (instrument, last price and change; a tap opens the instrument's chart).
+ * a phone's 390 px (instrument, last price and change; a tap opens the instrument's chart); a trade the operator
+ * voids through the API stays on the tape, struck through and labelled voided in English, Russian and Kazakh.
  */
 
 import type { Page } from "playwright-core";
@@ -166,6 +167,111 @@ describe.skipIf(!run)("the public board", () => {
     );
     const published = await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/calendar`);
     expect(published.body.changes.filter((c: { shortNotice: boolean }) => c.shortNotice)).toHaveLength(1);
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("shows a trade the operator voided struck through and labelled, in English, Russian and Kazakh", async () => {
+    const seller = await suite.server.login("kazgpz-trader");
+    const buyer = await suite.server.login("aktau-trader");
+    const order = { instrument: INSTRUMENT, price: 13_500_000, quantity: 3000 };
+    const sold = await suite.server.call(seller, "POST", "/api/orders", {
+      ...order,
+      account: "KAZGPZ-1",
+      clientOrderId: "v-s",
+      side: "sell",
+    });
+    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
+      ...order,
+      account: "AKTAU-1",
+      clientOrderId: "v-b",
+      side: "buy",
+    });
+    expect([sold.status, bought.status]).toEqual([201, 201]);
+    const tradeId = bought.body.trades[0].tradeId as string;
+
+    const board = await suite.open("/");
+    await rowOf(board).getByRole("button", { name: INSTRUMENT }).click();
+    const row = board.locator(`[data-testid=tape] tr[data-trade="${tradeId}"]`);
+    await expect.poll(() => row.count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await row.getByTestId("voided").count()).toBe(0);
+
+    // The operator voids it through the API; the open board hears of it on the trades stream.
+    const operator = await suite.server.login("operator");
+    const voided = await suite.server.call(operator, "POST", `/api/admin/trades/${tradeId}/void`, {
+      reason: "order entry software broke the rules",
+      rule: "Rulebook 4.2",
+    });
+    expect(voided.status).toBe(200);
+    const published = (await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/trades`)).body.trades as {
+      tradeId: string;
+      voided?: { rule: string; reason: string };
+    }[];
+    expect(published.find((t) => t.tradeId === tradeId)?.voided).toMatchObject({
+      rule: "Rulebook 4.2",
+      reason: "order entry software broke the rules",
+    });
+
+    await expect.poll(() => row.getByTestId("voided").textContent(), { timeout: LIVE_MS }).toBe("voided");
+    expect(await row.getAttribute("class")).toContain("voided");
+    expect(await row.locator("td.num s").allTextContents()).toEqual(["135,000", "3"]);
+    expect(await row.getAttribute("title")).toContain("Rulebook 4.2: order entry software broke the rules");
+    // The board's last price is no longer the voided trade's 135,000.
+    expect(await rowOf(board).getByTestId("last").textContent()).not.toBe("135,000");
+    await screenshot(board, "board-voided-trade");
+
+    await board.getByLabel("Language").selectOption("ru");
+    await expect.poll(() => row.getByTestId("voided").textContent(), { timeout: LIVE_MS }).toBe("аннулирована");
+    await board.getByLabel("Язык").selectOption("kk");
+    await expect.poll(() => row.getByTestId("voided").textContent(), { timeout: LIVE_MS }).toBe("күші жойылды");
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("marks an index revised when a trade is voided after its session closed, and shows the revised figure", async () => {
+    const seller = await suite.server.login("kazgpz-trader");
+    const buyer = await suite.server.login("aktau-trader");
+    const order = { instrument: INSTRUMENT, price: 13_450_000, quantity: 2000 };
+    await suite.server.call(seller, "POST", "/api/orders", {
+      ...order,
+      account: "KAZGPZ-1",
+      clientOrderId: "r-s",
+      side: "sell",
+    });
+    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
+      ...order,
+      account: "AKTAU-1",
+      clientOrderId: "r-b",
+      side: "buy",
+    });
+    const tradeId = bought.body.trades[0].tradeId as string;
+    const closed = await suite.server.exchange.submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
+    expect(closed.events.some((e) => e.type === "rejected")).toBe(false);
+    const before = (await suite.server.call(null, "GET", "/api/indices")).body.indices as {
+      scope: string;
+      priceTiynPerTonne: number;
+      revisedMs?: number;
+    }[];
+    const basis = (rows: typeof before) => rows.find((r) => r.scope === "basis");
+    expect(basis(before)?.revisedMs).toBeUndefined();
+
+    const operator = await suite.server.login("operator");
+    const voided = await suite.server.call(operator, "POST", `/api/admin/trades/${tradeId}/void`, {
+      reason: "entry rules broken",
+      rule: "Rulebook 4.2",
+    });
+    expect(voided.status).toBe(200);
+    const after = (await suite.server.call(null, "GET", "/api/indices")).body.indices as typeof before;
+    // The session's trades that stand: the 10 t at 134,000 (the 3 t at 135,000 and the 2 t at 134,500 were voided).
+    expect(basis(after)).toMatchObject({ priceTiynPerTonne: 13_400_000, revisedMs: suite.server.nowMs });
+
+    const board = await suite.open("/");
+    const row = board.getByTestId("indices").locator("tbody tr").first();
+    await expect.poll(() => row.getByTestId("revised").count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await board.getByTestId("indices").getByTestId("revised").first().textContent()).toBe("revised");
+    expect(await row.locator("td.strong").textContent()).toContain("134,000");
+    await board.getByLabel("Language").selectOption("ru");
+    await expect
+      .poll(() => board.getByTestId("indices").getByTestId("revised").first().textContent(), { timeout: LIVE_MS })
+      .toBe("пересмотрен");
     expect(suite.pageErrors).toEqual([]);
   });
 });

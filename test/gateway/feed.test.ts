@@ -28,6 +28,7 @@ const DAY2 = Date.UTC(2026, 0, 5, 19);
 
 let server: TestServer;
 let regulator: Session;
+let voidedTrade = "";
 
 async function order(id: string, account: string, side: "buy" | "sell", price: number, tonnes: number) {
   return server.exchange.submit({
@@ -53,7 +54,10 @@ beforeAll(async () => {
   await order("s1", "KAZGPZ-1", "sell", 13_400_000, 10);
   await order("s2", "KAZGPZ-1", "sell", 13_500_000, 10);
   await order("b1", "AKTAU-1", "buy", 13_100_000, 5);
-  await order("b2", "ATYRAU-1", "buy", 13_400_000, 4); // trades 4 t with s1
+  const b2 = await order("b2", "ATYRAU-1", "buy", 13_400_000, 4); // trades 4 t with s1
+  const trade = b2.events.find((e) => e.type === "trade");
+  if (trade?.type !== "trade") throw new Error("b2 trades");
+  voidedTrade = trade.tradeId;
   await submit({
     type: "order.amend",
     orderId: "KAZGPZ-1~s2",
@@ -79,6 +83,8 @@ beforeAll(async () => {
   await order("s4", "KAZGPZ-1", "sell", 13_650_000, 5);
   await submit({ type: "order.cancel", orderId: "KAZGPZ-1~s4" });
   await order("b6", "AKTAU-1", "buy", 13_000_001, 1); // off the tick: refused
+  // The operator voids the 5th's 4 t: reported on the 6th, the day of the void.
+  await submit({ type: "trade.void", trade: voidedTrade, reason: "entry software", rule: "Rulebook 4.2" });
   // 7 January: the 6th is over.
   server.nowMs = DAY2 + 24 * HOUR + HOUR;
   regulator = await server.login("regulator");
@@ -107,7 +113,24 @@ describe("the regulator's order and trade report", () => {
     const records = [...(await report("2026-01-05")), ...(await report("2026-01-06"))];
     for (const record of records) expect(validate(record) ? null : { record, errors: validate.errors }).toBeNull();
     const kinds = new Set(records.map((r) => r.record));
-    expect([...kinds].sort()).toEqual(["amended", "cancelled", "new", "open", "rejected", "rested", "trade"]);
+    expect([...kinds].sort()).toEqual(["amended", "cancelled", "new", "open", "rejected", "rested", "trade", "void"]);
+    expect(records.filter((r) => r.record === "void")).toEqual([
+      {
+        seq: expect.any(Number),
+        time: expect.stringMatching(/^2026-01-06T/),
+        record: "void",
+        instrument: INSTRUMENT,
+        tradeId: voidedTrade,
+        price: 13_400_000,
+        quantity: 4000,
+        buyAccount: "ATYRAU-1",
+        sellAccount: "KAZGPZ-1",
+        buyMember: "ATYRAU",
+        sellMember: "KAZGPZ",
+        reason: "entry software",
+        rule: "Rulebook 4.2",
+      },
+    ]);
     const cancelled = schema.oneOf.find((s: { title: string }) => s.title === "cancelled");
     expect(cancelled.properties.reason.enum).toEqual([...CANCEL_REASONS]);
   });

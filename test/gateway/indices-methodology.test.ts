@@ -5,11 +5,13 @@
  *
  * The market: KazGPZ sells into Mangystau (two sessions on 5 January) and Atyrau, Tengizchevroil into Mangystau, and a
  * small plant without a national weight into Atyrau; a session that closes after local midnight counts for the next
- * day; one index lands on an exact half tiyn.
+ * day; one index lands on an exact half tiyn; a trade voided after its session closed revises that day's indices.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
+import { dailyBulletin } from "../../src/reports/bulletin.ts";
+import { revisionNotes } from "../../src/reports/bulletin-documents.ts";
 import { INSTRUMENT, TERMS, TestServer } from "../support/server.ts";
 
 const HOUR = 3_600_000;
@@ -35,21 +37,28 @@ function listing(instrument: string, basis: string, region: string): Command {
 let server: TestServer;
 let orderCount = 0;
 
-async function submit(command: Command): Promise<void> {
+async function submit(command: Command) {
   const outcome = await server.exchange.submit(command);
   const refused = outcome.events.find((e) => e.type === "rejected");
   if (refused) throw new Error(`${command.type} refused: ${JSON.stringify(refused)}`);
+  return outcome;
 }
 
-/** One trade: the seller's offer, then the buyer's bid at the same price. */
+/** One trade: the seller's offer, then the buyer's bid at the same price. Returns the trade's id. */
 async function trade(instrument: string, seller: string, buyer: string, price: number, tonnes: number) {
   const order = { type: "order.new", instrument, orderType: "limit", price, quantity: tonnes * 1000 } as const;
   orderCount++;
   await submit({ ...order, orderId: `${seller}~s${orderCount}`, account: seller, side: "sell" });
-  await submit({ ...order, orderId: `${buyer}~b${orderCount}`, account: buyer, side: "buy" });
+  const bought = await submit({ ...order, orderId: `${buyer}~b${orderCount}`, account: buyer, side: "buy" });
+  const made = bought.events.find((e) => e.type === "trade");
+  return made?.type === "trade" ? made.tradeId : "";
 }
 
-async function session(instrument: string, openMs: number, closeMs: number, trades: () => Promise<void>) {
+let voidedTrade = "";
+/** When the voided trade's session result was revised (7 January, 01:00 Almaty). */
+let revisedMs = 0;
+
+async function session(instrument: string, openMs: number, closeMs: number, trades: () => Promise<unknown>) {
   server.nowMs = openMs;
   await submit({ type: "phase.set", instrument, phase: "continuous" });
   await trades();
@@ -85,7 +94,7 @@ beforeAll(async () => {
   );
   await session(TENGIZ, DAY1 + 14 * HOUR, DAY1 + 15 * HOUR, () => trade(TENGIZ, "TCO-1", "AKTAU-1", 13_100_000, 30));
   // A session without trades counts for nothing.
-  await session(KAZGPZ_ATYRAU, DAY1 + 15 * HOUR, DAY1 + 16 * HOUR, async () => {});
+  await session(KAZGPZ_ATYRAU, DAY1 + 15 * HOUR, DAY1 + 16 * HOUR, () => Promise.resolve());
 
   // 6 January: Atyrau, from a weighted and an unweighted plant; 1 t and 7 t make an exact half tiyn.
   const day2 = DAY1 + 24 * HOUR;
@@ -95,7 +104,14 @@ beforeAll(async () => {
   });
   await session(SMALL, day2 + 6 * HOUR, day2 + 9 * HOUR, () => trade(SMALL, "SMALL-1", "ATYRAU-1", 12_000_000, 12));
   // Opens on 6 January at 23:30, closes on 7 January at 00:30: it counts for the 7th.
-  await session(TENGIZ, day2 + 23.5 * HOUR, day2 + 24.5 * HOUR, () => trade(TENGIZ, "TCO-1", "AKTAU-1", 13_200_000, 3));
+  await session(TENGIZ, day2 + 23.5 * HOUR, day2 + 24.5 * HOUR, async () => {
+    await trade(TENGIZ, "TCO-1", "AKTAU-1", 13_200_000, 3);
+    voidedTrade = await trade(TENGIZ, "TCO-1", "AKTAU-1", 13_600_000, 2);
+  });
+  // Half an hour after that session closed, the operator voids its second trade: the 7th's indices are revised.
+  revisedMs = day2 + 25 * HOUR;
+  server.nowMs = revisedMs;
+  await submit({ type: "trade.void", trade: voidedTrade, reason: "entry rules broken", rule: "Rulebook 4.2" });
 });
 
 afterAll(async () => {
@@ -111,6 +127,7 @@ interface Row {
   volumeKg: string;
   valueTiyn: string;
   sessions: number;
+  revisedMs?: number;
 }
 
 /** n / d rounded to the nearest integer, an exact half up (n, d ≥ 0). */
@@ -119,10 +136,17 @@ const roundHalfUp = (n: bigint, d: bigint) => (2n * n + d) / (2n * d);
 /** The method of docs/indices.md, applied to what the public API publishes. */
 async function recompute(): Promise<Row[]> {
   const instruments = (await server.call(null, "GET", "/api/instruments")).body.instruments as { instrument: string }[];
-  const totals = new Map<
-    string,
-    { day: string; product: string; scope: string; key: string; volume: bigint; value: bigint; sessions: number }
-  >();
+  type Totals = {
+    day: string;
+    product: string;
+    scope: string;
+    key: string;
+    volume: bigint;
+    value: bigint;
+    sessions: number;
+    revisedMs?: number;
+  };
+  const totals = new Map<string, Totals>();
   for (const { instrument } of instruments) {
     const info = (await server.call(null, "GET", `/api/instruments/${instrument}`)).body.info;
     if (info === null) continue;
@@ -137,10 +161,21 @@ async function recompute(): Promise<Row[]> {
         ["basis-region", `${info.basis}/${info.region}`],
       ]) {
         const id = `${day} ${info.product} ${scope} ${key}`;
-        const t = totals.get(id) ?? { day, product: info.product, scope, key, volume: 0n, value: 0n, sessions: 0 };
+        const t: Totals = totals.get(id) ?? {
+          day,
+          product: info.product,
+          scope,
+          key,
+          volume: 0n,
+          value: 0n,
+          sessions: 0,
+        };
         t.volume += BigInt(s.volumeKg);
         t.value += BigInt(s.valueMilliTiyn);
         t.sessions++;
+        // A session revised after its close (a voided trade) marks the index revised, at the newest revision.
+        const revised = s.voids?.revisedMs ?? null;
+        if (revised !== null && (t.revisedMs === undefined || revised > t.revisedMs)) t.revisedMs = revised;
         totals.set(id, t);
       }
     }
@@ -154,6 +189,7 @@ async function recompute(): Promise<Row[]> {
     volumeKg: t.volume.toString(),
     valueTiyn: roundHalfUp(t.value, 1000n).toString(),
     sessions: t.sessions,
+    ...(t.revisedMs === undefined ? {} : { revisedMs: t.revisedMs }),
   }));
   // National: the published weights over the day's rounded basis indices.
   const weights = new Map<string, bigint>(
@@ -164,7 +200,7 @@ async function recompute(): Promise<Row[]> {
   );
   const national = new Map<
     string,
-    { weighted: bigint; weights: bigint; volume: bigint; value: bigint; sessions: number }
+    { weighted: bigint; weights: bigint; volume: bigint; value: bigint; sessions: number; revisedMs?: number }
   >();
   for (const t of totals.values()) {
     const weight = weights.get(t.key) ?? 0n;
@@ -176,6 +212,9 @@ async function recompute(): Promise<Row[]> {
     n.volume += t.volume;
     n.value += t.value;
     n.sessions += t.sessions;
+    if (t.revisedMs !== undefined && (n.revisedMs === undefined || t.revisedMs > n.revisedMs)) {
+      n.revisedMs = t.revisedMs;
+    }
     national.set(id, n);
   }
   for (const [id, n] of national) {
@@ -189,6 +228,7 @@ async function recompute(): Promise<Row[]> {
       volumeKg: n.volume.toString(),
       valueTiyn: roundHalfUp(n.value, 1000n).toString(),
       sessions: n.sessions,
+      ...(n.revisedMs === undefined ? {} : { revisedMs: n.revisedMs }),
     });
   }
   const order = (r: Row) => `${r.day} ${r.product} ${r.scope} ${r.key}`;
@@ -238,5 +278,54 @@ describe("price indices by the published method", () => {
     expect(row("national", "KZ")).toMatchObject({ priceTiynPerTonne: 13_300_013, volumeKg: "8000", sessions: 1 });
     // The session that closed after midnight belongs to the 7th.
     expect(day.some((r) => r.key === "TENGIZCHEVROIL")).toBe(false);
+  });
+
+  it("leaves a voided trade out and marks the day's indices revised when the void came after the close", async () => {
+    const day = (await server.call(null, "GET", "/api/indices?day=2026-01-07")).body.indices as Row[];
+    // Only the 3 t at 132,000 stand; the 2 t at 136,000 were voided after the session closed.
+    expect(day.find((r) => r.scope === "basis" && r.key === "TENGIZCHEVROIL")).toEqual({
+      day: "2026-01-07",
+      product: "propane-butane",
+      scope: "basis",
+      key: "TENGIZCHEVROIL",
+      priceTiynPerTonne: 13_200_000,
+      volumeKg: "3000",
+      valueTiyn: "39600000",
+      sessions: 1,
+      revisedMs,
+    });
+    const sessions = (await server.call(null, "GET", `/api/instruments/${TENGIZ}/sessions`)).body.history;
+    expect(sessions[0]).toMatchObject({
+      trades: 1,
+      volumeKg: "3000",
+      vwapTiynPerTonne: 13_200_000,
+      highTiynPerTonne: 13_200_000,
+      voids: { trades: 1, volumeKg: "2000", valueMilliTiyn: "27200000000", revisedMs },
+    });
+    const tape = (await server.call(null, "GET", `/api/instruments/${TENGIZ}/trades`)).body.trades;
+    expect(tape[0]).toMatchObject({
+      tradeId: voidedTrade,
+      voided: { timeMs: revisedMs, reason: "entry rules broken", rule: "Rulebook 4.2" },
+    });
+    // The bulletin of the 7th shows the revised session and index.
+    const bulletin = (await server.call(null, "GET", "/api/bulletin?day=2026-01-07")).body;
+    expect(bulletin.sessions.find((s: { instrument: string }) => s.instrument === TENGIZ)).toMatchObject({
+      volumeKg: "3000",
+      voids: { revisedMs },
+    });
+    expect(bulletin.indices.find((r: Row) => r.scope === "national")).toMatchObject({
+      priceTiynPerTonne: 13_200_000,
+      revisedMs,
+    });
+    const csv = String((await server.call(null, "GET", "/api/bulletin?day=2026-01-07&format=csv")).body).split("\r\n");
+    expect(csv[0]).toMatch(/,voided_trades,voided_kg,revised_at$/);
+    expect(csv.find((line) => line.includes(TENGIZ))).toMatch(/,1,2000,2026-01-06T20:00:00\.000Z$/);
+    // The bulletin's PDF and workbook note the revision under the session results, in each language.
+    const model = dailyBulletin(server.exchange.projections, "2026-01-07");
+    expect(revisionNotes(model, "ru")).toEqual([
+      `${TENGIZ}, сессия 2: итоги пересмотрены 07.01.2026 01:00; аннулировано сделок: 1, 2 т, они исключены из итогов и индексов.`,
+    ]);
+    expect(revisionNotes(model, "kk")[0]).toContain("күші жойылған мәмілелер: 1, 2 т");
+    expect(revisionNotes(model, "en")[0]).toContain("revised 2026-01-07 01:00; voided trades: 1, 2 t");
   });
 });

@@ -248,6 +248,67 @@ describe("public channels", () => {
     ]);
   });
 
+  it("a voided trade: the trades channel sends a void correction, the quote's last price falls back, late tapes mark it", async () => {
+    const seller = await server.login("kazgpz-trader");
+    const buyer = await server.login("aktau-trader");
+    expect((await server.call(seller, "POST", "/api/orders", sell("v-1", 13_300_000, 10_000))).status).toBe(201);
+    const first = await server.call(buyer, "POST", "/api/orders", buy("AKTAU-1", "vb-1", 13_300_000, 5_000));
+    const second = await server.call(buyer, "POST", "/api/orders", buy("AKTAU-1", "vb-2", 13_300_000, 5_000));
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const tradeId = second.body.trades[0].tradeId as string;
+    const watcher = await connect();
+    await watcher.subscribe({ channel: "trades", instrument: INSTRUMENT });
+    await watcher.subscribe({ channel: "quote", instrument: INSTRUMENT });
+    const operator = await server.login("operator");
+    server.nowMs += 60_000;
+    const voided = await server.call(operator, "POST", `/api/admin/trades/${tradeId}/void`, {
+      reason: "entry software",
+      rule: "Rulebook 4.2",
+    });
+    expect(voided.status).toBe(200);
+    const correction = await watcher.next((m) => m.type === "void" && m.channel === "trades");
+    expect(correction).toEqual({
+      type: "void",
+      channel: "trades",
+      seq: server.exchange.projections.lastSeq,
+      instrument: INSTRUMENT,
+      tradeId,
+      voided: {
+        seq: server.exchange.projections.lastSeq,
+        timeMs: server.nowMs,
+        reason: "entry software",
+        rule: "Rulebook 4.2",
+      },
+    });
+    // The quote still shows 133,000 (the first trade stands), and a late subscriber's tape marks the voided one.
+    expect((await watcher.update("quote")).quote).toMatchObject({ lastPriceTiynPerTonne: 13_300_000 });
+    const late = await connect();
+    const tape = (await late.subscribe({ channel: "trades", instrument: INSTRUMENT })).trades;
+    expect(tape.map((t: { tradeId: string; voided?: unknown }) => [t.tradeId, t.voided !== undefined])).toEqual([
+      [first.body.trades[0].tradeId, false],
+      [tradeId, true],
+    ]);
+    // A client resuming after both trades (it had them) gets an empty snapshot and then the correction it missed.
+    const resumed = await connect();
+    const after = await resumed.subscribe({ channel: "trades", instrument: INSTRUMENT, fromSeq: second.body.seq });
+    expect([after.fromSeq, after.trades]).toEqual([second.body.seq, []]);
+    expect(await resumed.next((m) => m.type === "void")).toMatchObject({
+      seq: after.seq,
+      tradeId,
+      voided: { reason: "entry software", rule: "Rulebook 4.2" },
+    });
+    // One resuming from before them reads both from the journal, the voided one marked, and needs no correction.
+    const earlier = await connect();
+    const before = await earlier.subscribe({ channel: "trades", instrument: INSTRUMENT, fromSeq: first.body.seq - 1 });
+    expect(
+      before.trades.map((t: { tradeId: string; voided?: { rule: string } }) => [t.tradeId, t.voided?.rule]),
+    ).toEqual([
+      [first.body.trades[0].tradeId, undefined],
+      [tradeId, "Rulebook 4.2"],
+    ]);
+    expect((await earlier.settle()).some((m) => m.type === "void")).toBe(false);
+  });
+
   it("phase (halts), safeguards with the band in force, and the indicative auction price", async () => {
     const watcher = await connect();
     const phases = await watcher.subscribe({ channel: "phase" });

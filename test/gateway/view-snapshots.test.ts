@@ -1,7 +1,8 @@
 /**
  * Snapshots of the read models (gateway/view-snapshots.ts): a start after one loads it and replays only the records
  * after it (counted), and the read models it ends with are exactly those of a full replay from record 1 (every field
- * compared); a changed snapshot is not used (a warning, and a full rebuild).
+ * compared); a changed snapshot is not used (a warning, and a full rebuild); voided trades' marks (tape, revised
+ * session results, revised indices) survive a restart from a snapshot taken after some voids and before others.
  */
 
 import { mkdtempSync } from "node:fs";
@@ -120,6 +121,58 @@ describe("snapshots of the read models", () => {
       expect(restarted.projections.marketData.book(INSTRUMENT)).toEqual(writer.projections.marketData.book(INSTRUMENT));
     } finally {
       await restarted.close();
+    }
+  });
+
+  it("voided trades' marks survive a restart: the tape, the revised session result and the revised indices", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-view-snapshots-void-"));
+    const writer = await openAt(dir);
+    const trades: string[] = [];
+    const submit = async (command: Command) => {
+      const outcome = await writer.submit(command);
+      for (const event of outcome.events) if (event.type === "trade") trades.push(event.tradeId);
+      return outcome;
+    };
+    for (const command of [...SETUP, ...orders(190 - SETUP.length)]) await submit(command);
+    const voidOf = (trade: string) =>
+      ({ type: "trade.void", trade, reason: "entry software", rule: "Rulebook 4.2" }) as Command;
+    // Before the snapshot at 200: one void in the session, the close, one void after it (a revision).
+    await submit(voidOf(trades[0]!));
+    await submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
+    await submit(voidOf(trades[1]!));
+    for (const command of orders(7)) {
+      await submit({ ...command, orderId: `late-${(command as { orderId: string }).orderId}` } as Command);
+    }
+    expect(writer.health().seq).toBe(200);
+    await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq).toBe(200);
+    // After it, in the replayed tail: one more revision.
+    await submit(voidOf(trades[2]!));
+    const restarted = await Exchange.open({ data: dir, clock: () => T0, snapshotEveryMs: 0, keys: writer.keys });
+    try {
+      expect(restarted.start).toMatchObject({ viewSnapshotSeq: 200, viewsReplayed: 1 });
+      const marked = (exchange: Exchange) =>
+        exchange.projections.marketData
+          .trades(INSTRUMENT)
+          .filter((t) => t.voided !== undefined)
+          .map((t) => [t.tradeId, t.voided?.seq]);
+      expect(marked(restarted)).toEqual([
+        [trades[2], 201],
+        [trades[1], 193],
+        [trades[0], 191],
+      ]);
+      const session = restarted.projections.sessions.last(INSTRUMENT);
+      expect(session?.voids).toMatchObject({ trades: 3, lastSeq: 201, revisedSeq: 201 });
+      expect(session).toEqual(writer.projections.sessions.last(INSTRUMENT));
+      const day = restarted.projections.indices.daysKept(1)[0]!;
+      expect(restarted.projections.indices.all(day)).toEqual(writer.projections.indices.all(day));
+      expect(restarted.projections.indices.all(day)[0]?.revisedMs).toBe(T0);
+      expect(restarted.projections.marketData.candles(INSTRUMENT, "1d")).toEqual(
+        writer.projections.marketData.candles(INSTRUMENT, "1d"),
+      );
+      expect(views(restarted)).toStrictEqual(views(writer));
+    } finally {
+      await restarted.close();
+      await writer.close();
     }
   });
 });

@@ -14,7 +14,7 @@ import {
   sessionsOnDay,
 } from "../../engine/calendar.ts";
 import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../../projections/index.ts";
-import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../projections/numbers.ts";
+import { EXCHANGE_UTC_OFFSET_MS, isoUtc, localDay } from "../../projections/numbers.ts";
 import { bulletinCsv, dailyBulletin } from "../../reports/bulletin.ts";
 import { bulletinPdf, bulletinXlsx } from "../../reports/bulletin-documents.ts";
 import type { RouteContext } from "../context.ts";
@@ -328,10 +328,21 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
           "volume_kg",
           "value_tiyn",
           "sessions",
+          "revised_at",
         ];
         const csv = toCsv(
           header,
-          rows.map((r) => [r.day, r.product, r.scope, r.key, r.priceTiynPerTonne, r.volumeKg, r.valueTiyn, r.sessions]),
+          rows.map((r) => [
+            r.day,
+            r.product,
+            r.scope,
+            r.key,
+            r.priceTiynPerTonne,
+            r.volumeKg,
+            r.valueTiyn,
+            r.sessions,
+            r.revisedMs === undefined ? null : isoUtc(r.revisedMs),
+          ]),
         );
         return sendCsv(reply, `indices-${day ?? "none"}`, csv);
       }

@@ -43,7 +43,7 @@ import { ownMember } from "../routes/notifications.ts";
 import { type NewOrderBody, newOrderCommand, orderResult } from "../routes/orders.ts";
 import { TokenBucket } from "./bucket.ts";
 import { streamMessageProblem } from "./checked.ts";
-import { type StreamHub, type Subscriber, tradesOfRecord } from "./hub.ts";
+import { type StreamHub, type Subscriber, type TradeVoid, tradesOfRecord } from "./hub.ts";
 import {
   ALL_INSTRUMENTS,
   ALL_INSTRUMENTS_CHANNELS,
@@ -391,6 +391,7 @@ export class StreamConnection implements Subscriber {
       });
     }
     const trades: TapeTrade[] = [];
+    const voids: TradeVoid[] = [];
     let next = fromSeq + 1;
     let upTo = projections.lastSeq;
     for (;;) {
@@ -402,7 +403,7 @@ export class StreamConnection implements Subscriber {
       while (next <= upTo) {
         const page = await exchange.store.read(next, Math.min(READ_PAGE_RECORDS, upTo - next + 1));
         if (page.length === 0) throw new Error(`the journal ends before record ${next}`);
-        for (const record of page) tradesOfRecord(record, instrument, trades);
+        for (const record of page) tradesOfRecord(record, instrument, trades, voids);
         next += page.length;
       }
       // Nothing was applied while reading: subscribing now misses nothing (updates come from the next batch on).
@@ -421,6 +422,10 @@ export class StreamConnection implements Subscriber {
     this.hub.subscribe(this, "trades", instrument, BOOK_DEPTH_DEFAULT);
     this.reply({ type: "ack", id: message.id ?? null, op: "subscribe", ...this.describe("trades", instrument) });
     this.reply({ type: "snapshot", channel: "trades", seq: upTo, instrument, trades, fromSeq });
+    // Voids in the resumed range of trades the client had before it: their corrections, in order, after the snapshot.
+    for (const { tradeId, voided } of voids) {
+      this.reply({ type: "void", channel: "trades", seq: upTo, instrument, tradeId, voided });
+    }
   }
 
   private unsubscribe(message: UnsubscribeMessage): void {

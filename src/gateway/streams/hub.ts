@@ -28,7 +28,7 @@ import { LANGUAGE_DEFAULT, type Language } from "../../domain/locale.ts";
 import type { ObligationEvent } from "../../engine/clearing.ts";
 import type { EngineEvent, PhaseChangedEvent, TradeEvent } from "../../engine/events.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
-import type { Fill, Liquidity, Notice, TapeTrade } from "../../projections/index.ts";
+import type { Fill, Liquidity, Notice, TapeTrade, TradeVoidMark } from "../../projections/index.ts";
 import type { AlertChange } from "../../surveillance/index.ts";
 import type { RouteContext } from "../context.ts";
 import { json } from "../routes/common.ts";
@@ -84,6 +84,8 @@ class BatchChanges {
   readonly quote = new Set<string>();
   readonly safeguards = new Set<string>();
   readonly trades = new Map<string, TapeTrade[]>();
+  /** Trade voids per instrument, in order: the trades channel's corrections. */
+  readonly voids = new Map<string, TradeVoid[]>();
   readonly phase = new Map<string, PhaseUpdate[]>();
   readonly fills = new Map<string, Fill[]>();
   readonly balances = new Set<string>();
@@ -409,9 +411,19 @@ export class StreamHub {
       case "obligation.delivered":
       case "obligation.settled":
       case "obligation.defaulted":
-      case "obligation.voided":
+      case "obligation.voided": {
         this.obligationChanged(event, batch);
+        // A voided trade leaves the public figures: the quote's last price may change, and live tapes hear of it.
+        const instrument = event.obligation.instrument;
+        if (this.wants("quote", instrument)) batch.quote.add(instrument);
+        if (this.wants("trades", instrument)) {
+          push(batch.voids, instrument, {
+            tradeId: event.obligation.tradeId,
+            voided: { seq: outcome.seq, timeMs: outcome.timeMs, reason: event.reason ?? "", rule: event.rule ?? "" },
+          });
+        }
         return;
+      }
       default:
         return;
     }
@@ -493,6 +505,11 @@ export class StreamHub {
     }
     for (const [instrument, trades] of batch.trades) {
       this.send("trades", instrument, () => ({ type: "update", channel: "trades", seq, instrument, trades }));
+    }
+    for (const [instrument, voids] of batch.voids) {
+      for (const { tradeId, voided } of voids) {
+        this.send("trades", instrument, () => ({ type: "void", channel: "trades", seq, instrument, tradeId, voided }));
+      }
     }
     for (const [instrument, changes] of batch.phase) {
       const mode = projections.controls.instrument(instrument)?.mode ?? null;
@@ -621,11 +638,26 @@ export function tradesOfRecord(
   record: { readonly seq: number; readonly timeMs: number; readonly events: string },
   instrument: string,
   into: TapeTrade[],
+  voids?: TradeVoid[],
 ): void {
-  if (!record.events.includes('"type":"trade"')) return;
+  const voided = voids !== undefined && record.events.includes('"type":"obligation.voided"');
+  if (!record.events.includes('"type":"trade"') && !voided) return;
   for (const event of JSON.parse(record.events) as EngineEvent[]) {
     if (event.type === "trade" && event.instrument === instrument) into.push(tapeTrade(event, record));
+    if (event.type === "obligation.voided" && event.obligation.instrument === instrument && voids !== undefined) {
+      // A trade read in the same resume is marked; one older than it is sent as a correction after the snapshot.
+      const mark = { seq: record.seq, timeMs: record.timeMs, reason: event.reason ?? "", rule: event.rule ?? "" };
+      const trade = into.find((t) => t.tradeId === event.obligation.tradeId);
+      if (trade !== undefined) trade.voided = mark;
+      else voids.push({ tradeId: event.obligation.tradeId, voided: mark });
+    }
   }
+}
+
+/** A void correction of the trades channel: the trade and when and why it was voided. */
+export interface TradeVoid {
+  readonly tradeId: string;
+  readonly voided: TradeVoidMark;
 }
 
 /** The owner of a ledger account `<owner>/<bucket>`. */

@@ -121,6 +121,16 @@ export const BOOK = Strict({
   marketSellQueuedKg: KG,
 });
 
+export const TRADE_VOID_MARK = Strict(
+  {
+    seq: SEQ,
+    timeMs: EPOCH_MS,
+    reason: Type.String({ description: "why the operator voided it, as written" }),
+    rule: Type.String({ description: "the rule of the rulebook the trade broke" }),
+  },
+  { description: "when and why the operator voided the trade (`trade.void`)" },
+);
+
 export const TAPE_TRADE = Strict({
   seq: SEQ,
   timeMs: EPOCH_MS,
@@ -131,6 +141,8 @@ export const TAPE_TRADE = Strict({
   aggressor: Nullable(SIDE),
   /** A negotiated (addressed) trade, registered through the exchange off the book; absent for book trades. */
   negotiated: Type.Optional(Type.Literal(true)),
+  /** Present once the operator voided the trade: it stays on the tape, left out of every published figure. */
+  voided: Type.Optional(TRADE_VOID_MARK),
 });
 
 export const CANDLE_INTERVAL = Enum(CANDLE_INTERVALS);
@@ -172,6 +184,25 @@ export const SESSION_RESULT = Strict({
   bidKg: DECIMAL,
   buyers: COUNT,
   sellers: COUNT,
+  /** Present once a trade of the session was voided; the figures above leave voided trades out. */
+  voids: Type.Optional(
+    Strict(
+      {
+        trades: COUNT,
+        volumeKg: DECIMAL,
+        valueMilliTiyn: DECIMAL,
+        lastSeq: SEQ,
+        lastMs: EPOCH_MS,
+        revisedSeq: Nullable(SEQ),
+        revisedMs: Nullable(EPOCH_MS),
+      },
+      {
+        description:
+          "what voided trades took out of the results, and when; `revisedMs` is set when a void came after the " +
+          "close, so the published result was revised then",
+      },
+    ),
+  ),
 });
 
 export const INDEX_ROW = Strict({
@@ -183,6 +214,8 @@ export const INDEX_ROW = Strict({
   volumeKg: DECIMAL,
   valueTiyn: DECIMAL,
   sessions: COUNT,
+  /** Present when a void revised one of the day's sessions after it was published: the newest revision's time. */
+  revisedMs: Type.Optional(EPOCH_MS),
 });
 
 export const BULLETIN_SESSION = Strict({

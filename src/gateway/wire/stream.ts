@@ -28,7 +28,7 @@ import {
   TRADING_MODE,
 } from "./base.ts";
 import { SAFEGUARDS } from "./console.ts";
-import { PRICE_LEVEL, QUOTE, TAPE_TRADE } from "./market.ts";
+import { PRICE_LEVEL, QUOTE, TAPE_TRADE, TRADE_VOID_MARK } from "./market.ts";
 import { NOTIFICATION } from "./notifications.ts";
 import { ALERT } from "./surveillance.ts";
 
@@ -72,6 +72,18 @@ export const STREAM_TRADES = channelMessage("trades", {
   trades: Type.Array(TAPE_TRADE),
   /** A resumed subscription's snapshot: `trades` are every trade after this seq (the subscribe's `fromSeq`). */
   fromSeq: Type.Optional(SEQ),
+});
+/**
+ * The public trades channel's correction: the operator voided a trade the channel already sent (or that is on the
+ * tape); it stays on the tape, marked, and leaves the last price, candles, session results and indices.
+ */
+export const STREAM_TRADE_VOID = Strict({
+  type: Type.Literal("void"),
+  channel: Type.Literal("trades"),
+  seq: SEQ,
+  instrument: TEXT,
+  tradeId: TEXT,
+  voided: TRADE_VOID_MARK,
 });
 export const STREAM_PHASE = Type.Union([
   channelMessage("phase", PHASE_BODY),
@@ -156,6 +168,7 @@ export const STREAM_MESSAGES = {
   StreamBook: STREAM_BOOK,
   StreamQuote: STREAM_QUOTE,
   StreamTrades: STREAM_TRADES,
+  StreamTradeVoid: STREAM_TRADE_VOID,
   StreamPhase: STREAM_PHASE,
   StreamSafeguards: STREAM_SAFEGUARDS,
   StreamOrders: STREAM_ORDERS,

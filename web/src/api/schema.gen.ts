@@ -2119,9 +2119,41 @@ export interface components {
                 aggressor: ("buy" | "sell") | null;
                 /** @enum {boolean} */
                 negotiated?: true;
+                /** @description when and why the operator voided the trade (`trade.void`) */
+                voided?: {
+                    /** @description journal sequence number */
+                    seq: number;
+                    /** @description ms since epoch (UTC) */
+                    timeMs: number;
+                    /** @description why the operator voided it, as written */
+                    reason: string;
+                    /** @description the rule of the rulebook the trade broke */
+                    rule: string;
+                };
             }[];
             /** @description journal sequence number */
             fromSeq?: number;
+        };
+        StreamTradeVoid: {
+            /** @enum {string} */
+            type: "void";
+            /** @enum {string} */
+            channel: "trades";
+            /** @description journal sequence number */
+            seq: number;
+            instrument: string;
+            tradeId: string;
+            /** @description when and why the operator voided the trade (`trade.void`) */
+            voided: {
+                /** @description journal sequence number */
+                seq: number;
+                /** @description ms since epoch (UTC) */
+                timeMs: number;
+                /** @description why the operator voided it, as written */
+                reason: string;
+                /** @description the rule of the rulebook the trade broke */
+                rule: string;
+            };
         };
         StreamPhase: {
             /** @enum {unknown} */
@@ -3177,6 +3209,20 @@ export interface components {
             bidKg: string;
             buyers: number;
             sellers: number;
+            /** @description what voided trades took out of the results, and when; `revisedMs` is set when a void came after the close, so the published result was revised then */
+            voids?: {
+                trades: number;
+                /** @description an integer as a decimal string */
+                volumeKg: string;
+                /** @description an integer as a decimal string */
+                valueMilliTiyn: string;
+                /** @description journal sequence number */
+                lastSeq: number;
+                /** @description ms since epoch (UTC) */
+                lastMs: number;
+                revisedSeq: number | null;
+                revisedMs: number | null;
+            };
         };
         Candle: {
             instrument: string;
@@ -3218,6 +3264,17 @@ export interface components {
             aggressor: ("buy" | "sell") | null;
             /** @constant */
             negotiated?: true;
+            /** @description when and why the operator voided the trade (`trade.void`) */
+            voided?: {
+                /** @description journal sequence number */
+                seq: number;
+                /** @description ms since epoch (UTC) */
+                timeMs: number;
+                /** @description why the operator voided it, as written */
+                reason: string;
+                /** @description the rule of the rulebook the trade broke */
+                rule: string;
+            };
         };
         BulletinControl: {
             /** @description journal sequence number */
@@ -3258,6 +3315,20 @@ export interface components {
             bidKg: string;
             buyers: number;
             sellers: number;
+            /** @description what voided trades took out of the results, and when; `revisedMs` is set when a void came after the close, so the published result was revised then */
+            voids?: {
+                trades: number;
+                /** @description an integer as a decimal string */
+                volumeKg: string;
+                /** @description an integer as a decimal string */
+                valueMilliTiyn: string;
+                /** @description journal sequence number */
+                lastSeq: number;
+                /** @description ms since epoch (UTC) */
+                lastMs: number;
+                revisedSeq: number | null;
+                revisedMs: number | null;
+            };
             product: string;
             basis: string;
             region: string;
@@ -3276,6 +3347,8 @@ export interface components {
             /** @description an integer as a decimal string */
             valueTiyn: string;
             sessions: number;
+            /** @description ms since epoch (UTC) */
+            revisedMs?: number;
         };
         ParticipationRow: {
             instrument: string;
@@ -3667,6 +3740,17 @@ export interface operations {
                             aggressor: ("buy" | "sell") | null;
                             /** @enum {boolean} */
                             negotiated?: true;
+                            /** @description when and why the operator voided the trade (`trade.void`) */
+                            voided?: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                /** @description why the operator voided it, as written */
+                                reason: string;
+                                /** @description the rule of the rulebook the trade broke */
+                                rule: string;
+                            };
                         }[];
                     };
                     "text/csv": string;

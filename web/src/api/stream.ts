@@ -78,7 +78,8 @@ export function subscriptionsFor(paths: Iterable<string>, instruments: readonly 
 export function staleTest(message: unknown): ((path: string) => boolean) | null {
   if (typeof message !== "object" || message === null) return null;
   const { type, channel, instrument, account } = message as Record<string, unknown>;
-  if (type !== "update" && type !== "snapshot") return null;
+  // A `void` is the trades channel's correction (a voided trade): the tape, candles, sessions and indices change.
+  if (type !== "update" && type !== "snapshot" && !(type === "void" && channel === "trades")) return null;
   const enc = (value: unknown) => (typeof value === "string" ? encodeURIComponent(value) : null);
   const i = enc(instrument);
   const a = enc(account);

@@ -2,8 +2,9 @@
  * The public market board (no sign-in): every instrument grouped by delivery region and producing plant with its last
  * price, change, session weighted average and volume, phase and countdown, indicative auction price during order
  * collection, price band and ceiling, and halts; a candle and volume chart with the trade tape for the chosen
- * instrument; the official price indices; producers' published outages (late ones marked); CSV downloads. Prices in
- * tenge per tonne and tenge per litre.
+ * instrument (a trade the operator voided stays on it, struck through and labelled, with the void's time, rule and
+ * reason in its title); the official price indices (one revised by a void after its session closed is marked);
+ * producers' published outages (late ones marked); CSV downloads. Prices in tenge per tonne and tenge per litre.
  *
  * Narrow screens: at a tablet's width (about 768 px) the quotes keep the columns that matter first (instrument, plant,
  * phase, last, change, volume) and drop per-litre, weighted average, bid/ask and limits (`col-wide`); on a phone
@@ -236,13 +237,44 @@ function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
               </tr>
             </thead>
             <tbody>
-              {(trades.data?.trades ?? []).map((trade) => (
-                <tr key={trade.tradeId} className={trade.aggressor ?? ""}>
-                  <td>{exchangeTime(trade.timeMs, locale)}</td>
-                  <td className="num">{tengePerTonne(trade.priceTiynPerTonne, locale)}</td>
-                  <td className="num">{tonnes(trade.quantityKg, locale)}</td>
-                </tr>
-              ))}
+              {(trades.data?.trades ?? []).map((trade) => {
+                // A voided trade stays on the tape, struck through and labelled; its price and quantity count nowhere.
+                const voided = trade.voided;
+                const title = voided
+                  ? t("board.voidedTitle", {
+                      time: exchangeTime(voided.timeMs, locale),
+                      rule: voided.rule,
+                      reason: voided.reason,
+                    })
+                  : undefined;
+                return (
+                  <tr
+                    key={trade.tradeId}
+                    data-trade={trade.tradeId}
+                    className={`${trade.aggressor ?? ""}${voided ? " voided" : ""}`}
+                    title={title}
+                  >
+                    <td>
+                      {exchangeTime(trade.timeMs, locale)}
+                      {voided ? (
+                        <span className="badge badge-voided" data-testid="voided">
+                          {t("board.voided")}
+                        </span>
+                      ) : null}
+                    </td>
+                    <td className="num">
+                      {voided ? (
+                        <s>{tengePerTonne(trade.priceTiynPerTonne, locale)}</s>
+                      ) : (
+                        tengePerTonne(trade.priceTiynPerTonne, locale)
+                      )}
+                    </td>
+                    <td className="num">
+                      {voided ? <s>{tonnes(trade.quantityKg, locale)}</s> : tonnes(trade.quantityKg, locale)}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           {trades.data && trades.data.trades.length === 0 ? <p className="muted">{t("board.noTrades")}</p> : null}
@@ -395,7 +427,18 @@ function IndicesPanel() {
                   <td>{t(`products.${row.product}`)}</td>
                   <td>{t(`indices.scopes.${row.scope}`)}</td>
                   <td>{row.scope === "region" ? regionName(t, row.key) : row.key}</td>
-                  <td className="num strong">{tengePerTonne(row.priceTiynPerTonne, locale)}</td>
+                  <td className="num strong">
+                    {row.revisedMs !== undefined ? (
+                      <span
+                        className="badge badge-voided"
+                        data-testid="revised"
+                        title={t("indices.revisedTitle", { time: exchangeTime(row.revisedMs, locale) })}
+                      >
+                        {t("indices.revised")}
+                      </span>
+                    ) : null}{" "}
+                    {tengePerTonne(row.priceTiynPerTonne, locale)}
+                  </td>
                   <td className="num">{tengePerLitre(row.priceTiynPerTonne, density, locale)}</td>
                   <td className="num">{tonnes(String(row.volumeKg), locale)}</td>
                   <td className="num">{row.sessions}</td>

@@ -26,6 +26,7 @@ import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
 import { defaultKeysDir, type ExchangeKeys, loadKeys } from "../journal/keys.ts";
 import { LEADERSHIP_TRY_EVERY_MS, type Leadership } from "../journal/leadership.ts";
+import { sha256OffThread } from "../journal/off-thread-hash.ts";
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from "../journal/open.ts";
 import { NotLeaderError, PostgresStore } from "../journal/postgres-store.ts";
 import {
@@ -276,7 +277,7 @@ export class Exchange {
 
   /**
    * Snapshots the read models as they are now (the leader, at a durable head): serialised at once on this thread, so
-   * that it is one consistent state, and written in the background. Returns the write, or null when none was started
+   * that it is one consistent state, then hashed on another thread and written in the background. Returns the write, or null when none was started
    * (one in flight, or the head is not the views' last record). A write that fails loses nothing: the next start
    * replays from an older snapshot, or from the journal's beginning.
    */
@@ -296,8 +297,10 @@ export class Exchange {
       this.viewSnapshotSeq = seq;
       return null;
     }
-    const writing = this.store
-      .saveViewSnapshot({ seq, recordHash: head.hash, data, dataHash: hash("sha256", data, "hex") })
+    const recordHash = head.hash;
+    // Hashed on a thread of its own: a snapshot of the read models is tens of megabytes, and this thread leads.
+    const writing = sha256OffThread(data)
+      .then((hashed) => this.store.saveViewSnapshot({ seq, recordHash, data: hashed.data, dataHash: hashed.hash }))
       .then(
         () => {
           this.viewSnapshotSeq = Math.max(this.viewSnapshotSeq, seq);

@@ -160,6 +160,8 @@ export class Exchange {
   readonly warnings: readonly string[];
   /** Where the start began and how much it replayed, into the engine and into the read models. */
   readonly start: StartFigures;
+  /** How long each step of the start took, in ms (wall clock; figures for the operator, not state). */
+  startMs: StartTimings = { engineMs: 0, viewsLoadMs: 0, viewsReplayMs: 0 };
   private readonly engineValue: Engine;
   private readonly options: ExchangeOptions;
   /** The sequencer while this node leads (always, on SQLite); null on a follower. */
@@ -338,6 +340,7 @@ export class Exchange {
       // next start checks it. Otherwise a head without a MAC is refused.
       const head0 = await store.head();
       const adopt = keys.generated && head0 !== null && (head0.mac ?? null) === null;
+      const startedMs = performance.now();
       const recovered = await recover(store, {
         ...(adopt ? {} : { macKeys: keys.macKeys }),
         checkpoints: checkpoints.published,
@@ -347,7 +350,9 @@ export class Exchange {
         await adoptWithoutMac(store, keys.macKeys[0]!, head);
         warnings.push(`the journal had no MACs (written before they existed); its head and snapshots now have them`);
       }
+      const recoveredMs = performance.now();
       const loaded = await loadViews(store, head, options, keys.macKeys);
+      const viewsLoadedMs = performance.now();
       if (loaded.warning !== null) warnings.push(loaded.warning);
       const { views } = loaded;
       const headSeq = head?.seq ?? 0;
@@ -372,6 +377,11 @@ export class Exchange {
         viewsReplayed: headSeq - loaded.seq,
         warnings: [...warnings, ...recovered.warnings],
       });
+      exchange.startMs = {
+        engineMs: Math.round(recoveredMs - startedMs),
+        viewsLoadMs: Math.round(viewsLoadedMs - recoveredMs),
+        viewsReplayMs: Math.round(performance.now() - viewsLoadedMs),
+      };
       // The head just checked is anchored at once: a rollback to before this start is detectable from here on. A
       // follower signs nothing (the leader does).
       if (options.follower) await exchange.startFollowing();
@@ -699,6 +709,16 @@ function surveilProjections(projections: Projections): LiveSurveillance {
         band === null ? floor : floor === null ? band.lowTiynPerTonne : Math.max(band.lowTiynPerTonne, floor),
     };
   });
+}
+
+/**
+ * How long a start took: checking the journal and recovering the engine (its snapshot loaded, the chain checked, the
+ * tail replayed), loading the read models' snapshot, and replaying the tail into them.
+ */
+export interface StartTimings {
+  readonly engineMs: number;
+  readonly viewsLoadMs: number;
+  readonly viewsReplayMs: number;
 }
 
 /** Where a start began and how much it replayed. */

@@ -100,6 +100,11 @@ for (let round = 1; round <= 2; round++) {
   t = performance.now();
   dataHash(json);
   const hashMs = ms(t);
+  const perOrder = (orders: readonly unknown[]) =>
+    orders.length === 0 ? 0 : Math.round(JSON.stringify(orders).length / orders.length);
+  console.log(
+    `round ${round}: bytes per order in the engine snapshot: live ${perOrder(state.orders)}, done ${perOrder(state.done)}`,
+  );
   console.log(
     `round ${round}: engine snapshot ${mb(json.length)} MB (${state.orders.length} live orders, ${state.done.length} done): ` +
       `invariants ${invariantsMs} ms, snapshot() ${snapshotMs} ms, JSON ${stringifyMs} ms, hash ${hashMs} ms`,

@@ -99,10 +99,18 @@ async function startAndKill(dir: string, clean = false): Promise<{ ms: number; l
   return { ms, lines };
 }
 
+/** The server's own account of its start: when it listened, and by when its code was loaded. */
+function started(lines: readonly string[]): string {
+  const line = lines.find((l) => l.startsWith("started:"));
+  return line === undefined ? "(no start line)" : line;
+}
+
 const empty = mkdtempSync(join(tmpdir(), "sauda-restart-empty-"));
 await startAndKill(empty); // the first start makes the keys
 const baseline = await startAndKill(empty);
-console.log(`empty journal: serving ${baseline.ms.toFixed(0)} ms after the spawn (start-up cost)`);
+console.log(
+  `empty journal: serving ${baseline.ms.toFixed(0)} ms after the spawn (start-up cost); ${started(baseline.lines)}`,
+);
 
 const dir = mkdtempSync(join(tmpdir(), "sauda-restart-"));
 const writeStarted = performance.now();
@@ -112,7 +120,7 @@ for (let i = 1; i <= 2; i++) {
   const run = await startAndKill(dir);
   const recovered = run.lines.find((line) => line.includes("recovered:")) ?? "(no recovery line)";
   console.log(
-    `journal of ${COMMANDS} commands, start ${i} after a SIGKILL: serving ${run.ms.toFixed(0)} ms after the spawn; ${recovered.slice(recovered.indexOf("recovered:"))}`,
+    `journal of ${COMMANDS} commands, start ${i} after a SIGKILL: serving ${run.ms.toFixed(0)} ms after the spawn; ${recovered.slice(recovered.indexOf("recovered:"))}; ${started(run.lines)}`,
   );
 }
 // A clean stop writes the snapshots at the head: the next start replays nothing.
@@ -120,6 +128,6 @@ await startAndKill(dir, true);
 const afterClean = await startAndKill(dir);
 const recovered = afterClean.lines.find((line) => line.includes("recovered:")) ?? "(no recovery line)";
 console.log(
-  `journal of ${COMMANDS} commands, start after a clean stop: serving ${afterClean.ms.toFixed(0)} ms after the spawn; ${recovered.slice(recovered.indexOf("recovered:"))}`,
+  `journal of ${COMMANDS} commands, start after a clean stop: serving ${afterClean.ms.toFixed(0)} ms after the spawn; ${recovered.slice(recovered.indexOf("recovered:"))}; ${started(afterClean.lines)}`,
 );
 process.exit(0);

@@ -8,20 +8,16 @@
 import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Command, CommanderError, Option } from "commander";
-import { BackupError } from "../journal/backup.ts";
-import { KeysError } from "../journal/keys.ts";
-import { JournalCorruptError } from "../journal/recovery.ts";
-import { ScenarioError } from "../simulator/scenario.ts";
-import { AuctionInputError, runAuction } from "./auction.ts";
-import { type BackupOptions, backupCommand, type RestorePointOptions, restorePointCommand } from "./backup.ts";
-import { describeDemoSession, runDemoSession } from "./demo.ts";
-import { KeysCommandError, type RotateMacOptions, rotateMacCommand } from "./keys.ts";
-import { Replay } from "./replay.ts";
-import { serve } from "./serve.ts";
-import { type SimulateOptions, SimulateUsageError, simulateCommand } from "./simulate.ts";
-import { SurveilInputError, type SurveilOptions, surveilCommand } from "./surveil.ts";
-import { UserCommandError, type UserCreateOptions, userCreateCommand } from "./user.ts";
-import { type VerifyOptions, verifyCommand } from "./verify.ts";
+import type { BackupOptions, RestorePointOptions } from "./backup.ts";
+import type { RotateMacOptions } from "./keys.ts";
+import type { SimulateOptions } from "./simulate.ts";
+import type { SurveilOptions } from "./surveil.ts";
+import type { UserCreateOptions } from "./user.ts";
+import type { VerifyOptions } from "./verify.ts";
+
+// Each subcommand's module is loaded when that subcommand runs (`await import`), not before: a start of `sauda serve`
+// then loads only what serving needs (the simulator, the lab and the offline tools stay unloaded), and a restart after a
+// crash serves sooner (docs/operations.md, "Restart versus takeover").
 
 /** `sauda serve` found the journal damaged, forged or rolled back and did not start. */
 export const EXIT_JOURNAL_UNSOUND = 3;
@@ -45,6 +41,7 @@ class LineWriter {
 
 async function replayCommand(file: string, options: { explain?: boolean }): Promise<void> {
   const input = file === "-" ? process.stdin : createReadStream(file, { encoding: "utf8" });
+  const { Replay } = await import("./replay.ts");
   const replay = new Replay({ explain: options.explain ?? false });
   const out = new LineWriter();
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
@@ -55,7 +52,8 @@ async function replayCommand(file: string, options: { explain?: boolean }): Prom
   out.flush();
 }
 
-function auctionCommand(file: string): void {
+async function auctionCommand(file: string): Promise<void> {
+  const { AuctionInputError, runAuction } = await import("./auction.ts");
   const text = readFileSync(file === "-" ? 0 : file, "utf8");
   let input: unknown;
   try {
@@ -90,7 +88,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command("demo")
     .description("run one demo trading session of the LPG market through the engine and print it")
     .option("--seed <number>", "seed of the demo's order generator", "2022")
-    .action((options: { seed: string }) => {
+    .action(async (options: { seed: string }) => {
+      const { describeDemoSession, runDemoSession } = await import("./demo.ts");
       process.stdout.write(`${describeDemoSession(runDemoSession(Number(options.seed))).join("\n")}\n`);
     });
 
@@ -170,6 +169,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         };
         process.once("SIGTERM", () => onSignal());
         process.once("SIGINT", () => onSignal());
+        const { serve } = await import("./serve.ts");
         const stop = await serve(
           {
             ...rest,
@@ -202,6 +202,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--checkpoints <file>", "published checkpoints to check the journal against (JSON lines or JSON)")
     .option("--public-key <file>", "checkpoint public key(s), PEM, if the keys directory is not at hand")
     .action(async (options: VerifyOptions) => {
+      const { verifyCommand } = await import("./verify.ts");
       exitCode = await verifyCommand(options, (line) => process.stdout.write(`${line}\n`));
     });
 
@@ -214,6 +215,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--keys <dir>", "keys directory (MAC keys, checkpoint key and log); default: <data>-keys")
     .option("--no-verify", "do not verify the copy")
     .action(async (options: BackupOptions) => {
+      const { backupCommand } = await import("./backup.ts");
       exitCode = await backupCommand(options, (line) => process.stdout.write(`${line}\n`));
     });
 
@@ -224,6 +226,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
     .option("--name <name>", "the restore point's name (default sauda-<UTC time>)")
     .action(async (options: RestorePointOptions) => {
+      const { restorePointCommand } = await import("./backup.ts");
       exitCode = await restorePointCommand(options, (line) => process.stdout.write(`${line}\n`));
     });
 
@@ -238,6 +241,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
     .option("--keys <dir>", "keys directory; default: <data>-keys")
     .action(async (options: RotateMacOptions) => {
+      const { rotateMacCommand } = await import("./keys.ts");
       exitCode = await rotateMacCommand(options, (line) => process.stdout.write(`${line}\n`));
     });
 
@@ -256,6 +260,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
     .option("--keys <dir>", "keys directory; default: <data>-keys")
     .action(async (options: UserCreateOptions) => {
+      const { userCreateCommand } = await import("./user.ts");
       exitCode = await userCreateCommand(options, readStdin, (line) => process.stdout.write(`${line}\n`));
     });
 
@@ -268,6 +273,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--database <url>", "run over the PostgreSQL journal at this URL instead of a file")
     .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
     .action(async (file: string | undefined, options: SurveilOptions) => {
+      const { surveilCommand } = await import("./surveil.ts");
       exitCode = await surveilCommand(
         file,
         options,
@@ -288,6 +294,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--days <n>", "override the scenario's number of days")
     .option("--seed <n>", "override the scenario's seed")
     .action(async (scenario: string | undefined, options: SimulateOptions) => {
+      const { simulateCommand } = await import("./simulate.ts");
       exitCode = await simulateCommand(scenario, options, (line) => process.stdout.write(`${line}\n`));
     });
 
@@ -300,6 +307,28 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`sauda: ${error.message}\n`);
       return 2;
     }
+    // The failure's own module is loaded already (it threw); the others load here only to be told apart.
+    const [
+      { AuctionInputError },
+      { SurveilInputError },
+      { ScenarioError },
+      { SimulateUsageError },
+      { KeysCommandError },
+      { UserCommandError },
+      { JournalCorruptError },
+      { KeysError },
+      { BackupError },
+    ] = await Promise.all([
+      import("./auction.ts"),
+      import("./surveil.ts"),
+      import("../simulator/scenario.ts"),
+      import("./simulate.ts"),
+      import("./keys.ts"),
+      import("./user.ts"),
+      import("../journal/recovery.ts"),
+      import("../journal/keys.ts"),
+      import("../journal/backup.ts"),
+    ]);
     if (error instanceof AuctionInputError) {
       process.stderr.write(`sauda auction: ${error.message}\n`);
       return error.message.includes("needs a reference price") ? 1 : 2;

@@ -346,6 +346,45 @@ describe("snapshot, restore and the state hash", () => {
     expect(restored.stateHash()).toBe(h.engine.stateHash());
   });
 
+  it("keeps only the id, status and quantities of a done order, and still refuses its id, before and after a restore", () => {
+    const h = build();
+    // b1 (2,000 kg) filled against s1; s2 is cancelled by its owner.
+    h.do({ type: "order.cancel", orderId: "s2" });
+    const snapshot = h.engine.snapshot();
+    // Live orders keep their full records; done ones only what the rules need.
+    expect(snapshot.orders.map((order) => order.id)).toEqual(["c1", "c2", "s1", "s3"]);
+    expect(snapshot.done).toEqual([
+      { id: "b1", instrument: "LPG", status: "filled", open: 0, filled: 2000, content: "" },
+      { id: "s2", instrument: "LPG", status: "cancelled", open: 0, filled: 0, content: "" },
+    ]);
+    expect(h.engine.order("b1")).toEqual(snapshot.done[0]);
+    const restored = Engine.restore(structuredClone(snapshot));
+    for (const engine of [h.engine, restored]) {
+      const again = engine.apply({
+        seq: engine.lastSeq + 1,
+        timeMs: T0 + 1000,
+        command: {
+          type: "order.new",
+          instrument: "LPG",
+          orderId: "b1",
+          account: "B1",
+          side: "buy",
+          orderType: "limit",
+          price: 10_100,
+          quantity: 2000,
+        },
+      });
+      expect(again).toMatchObject([{ type: "rejected", code: "ORDER_ID_DUPLICATE" }]);
+      const cancel = engine.apply({
+        seq: engine.lastSeq + 1,
+        timeMs: T0 + 1000,
+        command: { type: "order.cancel", orderId: "s2" },
+      });
+      expect(cancel).toMatchObject([{ type: "rejected", code: "ORDER_NOT_RESTING" }]);
+    }
+    expect(restored.stateHash()).toBe(h.engine.stateHash());
+  });
+
   it("different states give different hashes", () => {
     const a = build();
     const b = build();

@@ -13,7 +13,8 @@
  *
  * Promises:
  * - A refused command changes nothing and yields exactly one `rejected` event whose code is in the error registry.
- * - Order ids are unique among all orders the engine has seen, live or done.
+ * - Order ids are unique among all orders the engine has seen, live or done (a done order's id is kept until its
+ *   instrument closes, with only what the rules still need: `DoneOrder`).
  * - `snapshot()` → `Engine.restore()` gives an engine with the same `stateHash()` that behaves identically.
  */
 
@@ -67,7 +68,14 @@ import {
   type SequencedCommand,
 } from "./commands.ts";
 import type { EngineEvent } from "./events.ts";
-import { type InstrumentSpec, Market, type MarketSnapshot, type OrderRecord, type OrderStatus } from "./market.ts";
+import {
+  type DoneOrder,
+  type InstrumentSpec,
+  Market,
+  type MarketSnapshot,
+  type OrderRecord,
+  type OrderStatus,
+} from "./market.ts";
 import { applyNoticeCommand } from "./notices.ts";
 import { isPhase, TRADING_MODES, type TradingMode } from "./phases.ts";
 import {
@@ -87,14 +95,19 @@ export const INSTRUMENTS_MAX = 10_000;
 
 /** The serialisable state of an engine: enough to rebuild it exactly. */
 export interface EngineSnapshot {
-  /** 2: trade ids count trades per session (the session's number and trade count are in each market's state). */
-  readonly version: 2;
+  /**
+   * 2: trade ids count trades per session (the session's number and trade count are in each market's state).
+   * 3: done orders are kept as `DoneOrder`s (`done`), not as full records among `orders`.
+   */
+  readonly version: 3;
   readonly lastSeq: number;
   readonly nowMs: number;
   /** In listing order. */
   readonly markets: readonly MarketSnapshot[];
-  /** Every order ever seen, sorted by id. */
+  /** Live (resting) orders, sorted by id. */
   readonly orders: readonly OrderSnapshot[];
+  /** Orders done in the current session of their instrument, sorted by id. */
+  readonly done: readonly DoneOrder[];
   readonly house: ClearingHouseSnapshot;
   /** Users and API keys; left out while there are none, so states from before they were journaled hash the same. */
   readonly access?: AccessSnapshot;
@@ -148,9 +161,16 @@ type MemberCommand = Extract<
   { type: "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" }
 >;
 
+/** The format `snapshot()` writes and `restore()` reads (`EngineSnapshot.version`). */
+export const ENGINE_SNAPSHOT_VERSION = 3;
+
 export class Engine {
   private readonly markets = new Map<string, Market>();
+  /** Live orders (resting, or being entered by the command running now). */
   private readonly orders = new Map<string, OrderRecord>();
+  /** Orders done in the current session of their instrument, by id; and their ids by instrument (for the close). */
+  private readonly done = new Map<string, DoneOrder>();
+  private readonly doneOf = new Map<string, string[]>();
   private house = new ClearingHouse();
   private access = new Access();
   private accreditation = new Accreditation();
@@ -340,7 +360,10 @@ export class Engine {
   }
 
   private newOrder(command: NewOrderCommand, out: EngineEvent[]): Problem | null {
-    const existing = typeof command.orderId === "string" ? this.orders.get(command.orderId) : undefined;
+    const existing =
+      typeof command.orderId === "string"
+        ? (this.orders.get(command.orderId) ?? this.done.get(command.orderId))
+        : undefined;
     if (existing) return this.repeatedOrder(existing, command, out);
     const refusal = this.checkNewOrder(command);
     if (refusal) return refusal;
@@ -399,7 +422,11 @@ export class Engine {
    * An order id seen before. On a cleared instrument a retry with the same content is answered with the original
    * order's state (idempotency); anything else is refused.
    */
-  private repeatedOrder(existing: OrderRecord, command: NewOrderCommand, out: EngineEvent[]): Problem | null {
+  private repeatedOrder(
+    existing: Readonly<OrderRecord> | DoneOrder,
+    command: NewOrderCommand,
+    out: EngineEvent[],
+  ): Problem | null {
     const market = this.markets.get(existing.instrument)!;
     if (market.clearing === null) return problem("ORDER_ID_DUPLICATE", { id: existing.id });
     if (orderContent(command) !== existing.content) return problem("ORDER_ID_REUSED", { id: existing.id });
@@ -481,7 +508,8 @@ export class Engine {
 
   private amendOrder(command: Command & { type: "order.amend" }, out: EngineEvent[]): Problem | null {
     const order = this.orders.get(command.orderId);
-    const found = this.requireLive(command.orderId, order) ?? this.reofferLocked(command.orderId);
+    const found =
+      this.requireLive(command.orderId, order ?? this.done.get(command.orderId)) ?? this.reofferLocked(command.orderId);
     if (found) return found;
     const price = command.price ?? null;
     const quantity = command.quantity ?? null;
@@ -514,7 +542,8 @@ export class Engine {
 
   private cancelOrder(command: Command & { type: "order.cancel" }, out: EngineEvent[]): Problem | null {
     const order = this.orders.get(command.orderId);
-    const found = this.requireLive(command.orderId, order) ?? this.reofferLocked(command.orderId);
+    const found =
+      this.requireLive(command.orderId, order ?? this.done.get(command.orderId)) ?? this.reofferLocked(command.orderId);
     if (found) return found;
     const market = this.markets.get(order!.instrument)!;
     this.inMarket(market, out, (local) => market.cancel(order!, "requested", local));
@@ -536,7 +565,7 @@ export class Engine {
     return null;
   }
 
-  private requireLive(orderId: unknown, order: OrderRecord | undefined): Problem | null {
+  private requireLive(orderId: unknown, order: { readonly status: OrderStatus } | undefined): Problem | null {
     if (!validId(orderId, ORDER_ID_LENGTH_MAX)) {
       return problem("ORDER_ID_INVALID", { value: show(orderId), rule: idRule(ORDER_ID_LENGTH_MAX) });
     }
@@ -926,16 +955,46 @@ export class Engine {
         this.house.afterMarketEvent(event, (id) => this.orders.get(id)!, terms, this.nowMsValue, out);
       }
     }
+    // Orders done in this operation are kept only as what the rules still need of them (`DoneOrder`), so that a long
+    // session's state and snapshots hold its live orders and the done ones' ids, not every record.
+    for (const id of market.takeFinished()) this.retire(id);
     // When the instrument closes, the engine forgets the session's finished orders (their ids may be used again in a
     // later session) and the instrument's settled or defaulted obligations, so the state and every snapshot stay the
     // size of what is live. The read models keep the history. Only the close itself does this, so the state never
     // depends on which other operations happened to run while closed.
     if (!wasClosed && market.phase === "closed") {
       this.afterClose(market, out);
-      for (const id of market.takeFinished()) this.orders.delete(id);
+      for (const id of this.doneOf.get(market.id) ?? []) this.done.delete(id);
+      this.doneOf.delete(market.id);
       this.house.pruneFinished(market.id);
     }
     this.trackTimer(market);
+  }
+
+  /** Moves a done order from the live records to the done ones. */
+  private retire(id: string): void {
+    const order = this.orders.get(id);
+    invariant(order !== undefined, () => `order ${id} finished but has no live record`);
+    invariant(
+      order.status === "filled" || order.status === "cancelled",
+      () => `order ${id} finished with status ${order.status}`,
+    );
+    this.orders.delete(id);
+    this.keepDone({
+      id,
+      instrument: order.instrument,
+      status: order.status,
+      open: order.open,
+      filled: order.filled,
+      content: order.content,
+    });
+  }
+
+  private keepDone(done: DoneOrder): void {
+    this.done.set(done.id, done);
+    const ids = this.doneOf.get(done.instrument);
+    if (ids === undefined) this.doneOf.set(done.instrument, [done.id]);
+    else ids.push(done.id);
   }
 
   private addMarket(market: Market): void {
@@ -1107,7 +1166,7 @@ export class Engine {
     for (const reoffer of this.remedies.reoffersOn(market.id)) {
       if (!reoffer.offered) continue;
       this.remedies.reoffers.delete(reoffer.id);
-      const order = this.orders.get(reoffer.id);
+      const order = this.orders.get(reoffer.id) ?? this.done.get(reoffer.id);
       const unsold = reoffer.quantityKg - (order?.filled ?? 0);
       soldKg += reoffer.quantityKg - unsold;
       unsoldKg += unsold;
@@ -1274,8 +1333,9 @@ export class Engine {
     return [...this.markets.keys()];
   }
 
-  order(orderId: string): Readonly<OrderRecord> | undefined {
-    return this.orders.get(orderId);
+  /** A live order's record, or what is kept of a done one until its instrument closes; undefined after that. */
+  order(orderId: string): Readonly<OrderRecord> | DoneOrder | undefined {
+    return this.orders.get(orderId) ?? this.done.get(orderId);
   }
 
   /** How many re-offers of voided volume wait for an extra session of the instrument (remedies.ts). */
@@ -1360,15 +1420,28 @@ export class Engine {
           blockPerTonne: order.blockPerTonne,
         }),
       )
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      .sort(byId);
+    const done = [...this.done.values()]
+      .map(
+        (order): DoneOrder => ({
+          id: order.id,
+          instrument: order.instrument,
+          status: order.status,
+          open: order.open,
+          filled: order.filled,
+          content: order.content,
+        }),
+      )
+      .sort(byId);
     // Listing order, not id order: markets are visited in it (GTD expiry, mass cancel, suspension), so it is state.
     const markets = [...this.markets.values()].map((market) => market.snapshot());
     return {
-      version: 2,
+      version: 3,
       lastSeq: this.lastSeqValue,
       nowMs: this.nowMsValue,
       markets,
       orders,
+      done,
       house: this.house.snapshot(),
       ...(this.access.empty ? {} : { access: this.access.snapshot() }),
       ...(this.accreditation.empty ? {} : { accreditation: this.accreditation.snapshot() }),
@@ -1378,11 +1451,15 @@ export class Engine {
   }
 
   static restore(snapshot: EngineSnapshot): Engine {
-    invariant(snapshot.version === 2, () => `snapshot version ${snapshot.version} is not supported`);
+    invariant(
+      snapshot.version === ENGINE_SNAPSHOT_VERSION,
+      () => `snapshot version ${snapshot.version} is not supported`,
+    );
     const engine = new Engine();
     engine.lastSeqValue = snapshot.lastSeq;
     engine.nowMsValue = snapshot.nowMs;
     for (const saved of snapshot.orders) engine.orders.set(saved.id, { ...saved, handle: NIL });
+    for (const saved of snapshot.done) engine.keepDone({ ...saved });
     for (const saved of snapshot.markets) engine.addMarket(Market.restore(saved, engine.orders));
     engine.house = new ClearingHouse(snapshot.house);
     engine.access = Access.restore(snapshot.access);
@@ -1451,6 +1528,10 @@ function show(value: unknown): string {
 }
 
 /** The fields that define an order, in a fixed order with defaults filled in: equal for a faithful retry. */
+function byId(a: { readonly id: string }, b: { readonly id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 function orderContent(command: NewOrderCommand): string {
   const orderType = command.orderType;
   return JSON.stringify([

@@ -73,6 +73,23 @@ export interface OrderRecord {
   blockPerTonne: number;
 }
 
+/**
+ * What the engine keeps of an order once it is done (filled or cancelled), until its instrument closes: only what the
+ * rules still ask of it. Its id refuses a second order with that id (`ORDER_ID_DUPLICATE`, or `ORDER_ID_REUSED` when
+ * the content differs); on a cleared instrument a retry with the same content is answered with the order's status,
+ * open and filled quantities (`order.duplicate`); an amend or cancel is refused with its status; a re-offer's filled
+ * quantity is what it sold. Everything else about the order (account, side, price, rates) lives in the read models.
+ */
+export interface DoneOrder {
+  readonly id: string;
+  readonly instrument: string;
+  readonly status: "filled" | "cancelled";
+  readonly open: number;
+  readonly filled: number;
+  /** The entering command's content in canonical form ("" on an instrument without clearing). */
+  readonly content: string;
+}
+
 export interface InstrumentSpec {
   readonly id: string;
   readonly mode: TradingMode;
@@ -97,6 +114,7 @@ export interface MarketSnapshot {
   readonly phaseBeforeHalt: Phase | null;
   readonly session: SessionSnapshot;
   readonly calendar: TradingCalendar | null;
+  /** Always empty in a snapshot (the engine takes them after every operation); kept for the format. */
   readonly finished: readonly string[];
   readonly phase: Phase;
   readonly referencePrice: number | null;
@@ -165,7 +183,7 @@ export class Market {
   private sessionVolume = 0;
   private sessionBought = new Map<string, number>();
   private readonly liveByAccount = new Map<string, number>();
-  /** Orders that finished during the current session, in the order they finished. */
+  /** Orders that finished during the operation running now, in the order they finished (`takeFinished`). */
   private finished: string[] = [];
   private readonly book = new OrderBook();
   private readonly byHandle: (OrderRecord | undefined)[] = [];
@@ -482,13 +500,16 @@ export class Market {
     out.push(this.cancelled(order, quantity, CANCEL_REASON_NAMES[report.cancelReason[c]!]!));
   }
 
-  /** Marks an order done; the engine forgets done orders when the instrument closes (`takeFinished`). */
+  /**
+   * Marks an order done; the engine takes the ids after each operation (`takeFinished`), keeps only a `DoneOrder` of
+   * each, and forgets those when the instrument closes.
+   */
   private finish(order: OrderRecord, status: "filled" | "cancelled"): void {
     order.status = status;
     this.finished.push(order.id);
   }
 
-  /** Ids of orders finished since the last call (the engine drops their records at the close). */
+  /** Ids of orders finished since the last call (the engine calls it after every operation: empty between commands). */
   takeFinished(): string[] {
     const ids = this.finished;
     this.finished = [];

@@ -26,6 +26,7 @@ import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
 import { defaultKeysDir, type ExchangeKeys, loadKeys } from "../journal/keys.ts";
 import { LEADERSHIP_TRY_EVERY_MS, type Leadership } from "../journal/leadership.ts";
+import { sha256OffThread } from "../journal/off-thread-hash.ts";
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from "../journal/open.ts";
 import { NotLeaderError, PostgresStore } from "../journal/postgres-store.ts";
 import {
@@ -159,6 +160,8 @@ export class Exchange {
   readonly warnings: readonly string[];
   /** Where the start began and how much it replayed, into the engine and into the read models. */
   readonly start: StartFigures;
+  /** How long each step of the start took, in ms (wall clock; figures for the operator, not state). */
+  startMs: StartTimings = { engineMs: 0, viewsLoadMs: 0, viewsReplayMs: 0 };
   private readonly engineValue: Engine;
   private readonly options: ExchangeOptions;
   /** The sequencer while this node leads (always, on SQLite); null on a follower. */
@@ -276,7 +279,7 @@ export class Exchange {
 
   /**
    * Snapshots the read models as they are now (the leader, at a durable head): serialised at once on this thread, so
-   * that it is one consistent state, and written in the background. Returns the write, or null when none was started
+   * that it is one consistent state, then hashed on another thread and written in the background. Returns the write, or null when none was started
    * (one in flight, or the head is not the views' last record). A write that fails loses nothing: the next start
    * replays from an older snapshot, or from the journal's beginning.
    */
@@ -296,8 +299,10 @@ export class Exchange {
       this.viewSnapshotSeq = seq;
       return null;
     }
-    const writing = this.store
-      .saveViewSnapshot({ seq, recordHash: head.hash, data, dataHash: hash("sha256", data, "hex") })
+    const recordHash = head.hash;
+    // Hashed on a thread of its own: a snapshot of the read models is tens of megabytes, and this thread leads.
+    const writing = sha256OffThread(data)
+      .then((hashed) => this.store.saveViewSnapshot({ seq, recordHash, data: hashed.data, dataHash: hashed.hash }))
       .then(
         () => {
           this.viewSnapshotSeq = Math.max(this.viewSnapshotSeq, seq);
@@ -335,6 +340,7 @@ export class Exchange {
       // next start checks it. Otherwise a head without a MAC is refused.
       const head0 = await store.head();
       const adopt = keys.generated && head0 !== null && (head0.mac ?? null) === null;
+      const startedMs = performance.now();
       const recovered = await recover(store, {
         ...(adopt ? {} : { macKeys: keys.macKeys }),
         checkpoints: checkpoints.published,
@@ -344,7 +350,9 @@ export class Exchange {
         await adoptWithoutMac(store, keys.macKeys[0]!, head);
         warnings.push(`the journal had no MACs (written before they existed); its head and snapshots now have them`);
       }
+      const recoveredMs = performance.now();
       const loaded = await loadViews(store, head, options, keys.macKeys);
+      const viewsLoadedMs = performance.now();
       if (loaded.warning !== null) warnings.push(loaded.warning);
       const { views } = loaded;
       const headSeq = head?.seq ?? 0;
@@ -369,6 +377,11 @@ export class Exchange {
         viewsReplayed: headSeq - loaded.seq,
         warnings: [...warnings, ...recovered.warnings],
       });
+      exchange.startMs = {
+        engineMs: Math.round(recoveredMs - startedMs),
+        viewsLoadMs: Math.round(viewsLoadedMs - recoveredMs),
+        viewsReplayMs: Math.round(performance.now() - viewsLoadedMs),
+      };
       // The head just checked is anchored at once: a rollback to before this start is detectable from here on. A
       // follower signs nothing (the leader does).
       if (options.follower) await exchange.startFollowing();
@@ -713,6 +726,16 @@ function surveilProjections(projections: Projections): LiveSurveillance {
         band === null ? floor : floor === null ? band.lowTiynPerTonne : Math.max(band.lowTiynPerTonne, floor),
     };
   });
+}
+
+/**
+ * How long a start took: checking the journal and recovering the engine (its snapshot loaded, the chain checked, the
+ * tail replayed), loading the read models' snapshot, and replaying the tail into them.
+ */
+export interface StartTimings {
+  readonly engineMs: number;
+  readonly viewsLoadMs: number;
+  readonly viewsReplayMs: number;
 }
 
 /** Where a start began and how much it replayed. */

@@ -16,7 +16,9 @@
  * name for the restore, a symbol key, a built-in such as a timer or a promise) makes the capture fail with a reason
  * instead of writing a wrong snapshot, and anything the restore cannot match (a class this version does not have, a
  * function with nothing to take its place) makes the restore fail; the caller then rebuilds the read models from the
- * journal. What the capture cannot see is state held only in a constructor's closure; the test that restores a busy
+ * journal. What the capture cannot see is state held only in a constructor's closure or in a private (`#`) field;
+ * listeners the server registers after the start (wiring, not state) live in such fields, since a function the fresh
+ * read models do not have in its place makes the restore fail. The test that restores a busy
  * journal's views and compares them with a full replay (test/gateway/view-snapshots.test.ts) guards that.
  *
  * Complexity: O(objects in the read models) for both, on the calling thread (the views are bounded: see each view's

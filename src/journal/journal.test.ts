@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../../test/support/postgres.ts";
 import type { Command } from "../engine/commands.ts";
-import { Engine } from "../engine/engine.ts";
+import { ENGINE_SNAPSHOT_VERSION, Engine } from "../engine/engine.ts";
 import { PostgresStore } from "./postgres-store.ts";
-import { chainHash, type JournalRecord, type SnapshotRecord, type UnchainedRecord } from "./records.ts";
+import { chainHash, dataHash, type JournalRecord, type SnapshotRecord, type UnchainedRecord } from "./records.ts";
 import { JournalCorruptError, type RecoverOptions, recover, verify } from "./recovery.ts";
 import { QUEUE_COMMANDS_MAX, QueueFullError, Sequencer } from "./sequencer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
@@ -215,6 +215,30 @@ function journalSuite(name: string, open: HarnessFactory): void {
       const report = await verify(await reopen());
       expect(report.records).toBe(engine.lastSeq + 1);
       expect(report.snapshotsChecked).toBe(snapshots.length);
+    });
+
+    it("passes over a snapshot in an older version's format: recovery starts further back, verify replays", async () => {
+      const { store, damage, reopen, recover } = await harness();
+      const { engine } = await runThrough(store, sessionCommands(80), 40);
+      const snapshots = await store.snapshots();
+      const newest = snapshots[0]!.seq;
+      const saved = (await store.loadSnapshot(newest))!;
+      // The same snapshot as a version before this one's format would have written it (authentic: hashes match).
+      const older = saved.data.replace(`"version":${ENGINE_SNAPSHOT_VERSION}`, '"version":2');
+      expect(older).not.toBe(saved.data);
+      const olderHash = dataHash(older);
+      await damage(
+        `UPDATE {t}snapshots SET data = '${older}', data_hash = '${olderHash}', state_hash = '${olderHash}' WHERE seq = ${newest}`,
+      );
+      const recovered = await recover(await reopen());
+      expect(recovered.snapshotSeq).toBe(snapshots[1]!.seq);
+      expect(recovered.warnings).toContain(
+        `snapshot ${newest} is in an older format (version 2; this version writes ${ENGINE_SNAPSHOT_VERSION})`,
+      );
+      expect(recovered.engine.stateHash()).toBe(engine.stateHash());
+      const report = await verify(await reopen());
+      expect(report.records).toBe(engine.lastSeq);
+      expect(report.snapshotsChecked).toBe(snapshots.length - 1);
     });
 
     it("refuses a changed snapshot and names it", async () => {

@@ -32,15 +32,9 @@
 import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
+import { sha256OffThread } from "./off-thread-hash.ts";
 import { plainCommand } from "./plain.ts";
-import {
-  type CommandMeta,
-  dataHash,
-  GENESIS_HASH,
-  type JournalHead,
-  type SnapshotRecord,
-  type UnchainedRecord,
-} from "./records.ts";
+import { type CommandMeta, GENESIS_HASH, type JournalHead, type UnchainedRecord } from "./records.ts";
 import { APPEND_RECORDS_MAX, type JournalStore } from "./store.ts";
 
 export const QUEUE_COMMANDS_MAX = 100_000;
@@ -103,11 +97,15 @@ interface Prepared {
   /** Outcomes in batch order; null where a command was refused before it got a seq (it could not be stored). */
   readonly outcomes: readonly (Outcome | null)[];
   /** The engine's snapshot right after this batch, to be saved once the batch is durable (and its hash known). */
-  readonly snapshot: UnchainedSnapshot | null;
+  readonly snapshot: TakenSnapshot | null;
 }
 
 /** A snapshot whose last record's hash is not known yet. */
-type UnchainedSnapshot = Omit<SnapshotRecord, "recordHash">;
+/** The engine's state serialised at a record, before it is hashed (off this thread) and chained. */
+interface TakenSnapshot {
+  readonly seq: number;
+  readonly data: string;
+}
 
 export class Sequencer {
   private readonly engine: Engine;
@@ -227,30 +225,44 @@ export class Sequencer {
     if (this.failure !== null) throw this.failure;
     // `drain` resolved with the pipeline idle and nothing has run since: everything applied is durable, and
     // `lastHash` is the hash of the last record applied.
-    let snapshot: UnchainedSnapshot;
+    let snapshot: TakenSnapshot;
     try {
       snapshot = this.takeSnapshot();
     } catch (error) {
       this.fail(error, []);
       throw error;
     }
-    await this.store.saveSnapshot({ ...snapshot, recordHash: this.lastHash });
+    await this.save(snapshot, this.lastHash);
   }
 
   /**
    * The engine's state now, once its invariants hold (else `SnapshotRefusedError`); it is chained to the last applied
    * record once that record's hash is known.
    */
-  private takeSnapshot(): UnchainedSnapshot {
+  private takeSnapshot(): TakenSnapshot {
     try {
       this.engine.checkInvariants();
     } catch (error) {
       throw new SnapshotRefusedError(this.engine.lastSeq, error);
     }
     const data = JSON.stringify(this.engine.snapshot());
-    const hash = dataHash(data);
     this.sinceSnapshot = 0;
-    return { seq: this.engine.lastSeq, stateHash: hash, data, dataHash: hash };
+    return { seq: this.engine.lastSeq, data };
+  }
+
+  /**
+   * Hashes a snapshot taken at the record whose hash is `recordHash` and saves it. The hash (tens of megabytes of
+   * JSON) is computed on another thread, so this thread goes on serving meanwhile; it is the same `dataHash`.
+   */
+  private async save(snapshot: TakenSnapshot, recordHash: string): Promise<void> {
+    const { hash } = await sha256OffThread(snapshot.data);
+    await this.store.saveSnapshot({
+      seq: snapshot.seq,
+      stateHash: hash,
+      data: snapshot.data,
+      dataHash: hash,
+      recordHash,
+    });
   }
 
   private schedule(): void {
@@ -378,7 +390,7 @@ export class Sequencer {
     }
     if (prepared.snapshot !== null) {
       try {
-        await this.store.saveSnapshot({ ...prepared.snapshot, recordHash: this.lastHash });
+        await this.save(prepared.snapshot, this.lastHash);
       } catch (error) {
         // A failed snapshot loses nothing (the journal is complete); the next batch takes another.
         this.sinceSnapshot = Math.max(this.sinceSnapshot, this.options.snapshotEveryCommands);

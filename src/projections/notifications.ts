@@ -188,11 +188,15 @@ export class NotificationViews {
   private readonly preferences = new Map<string, NoticePreferences>();
   private readonly open = new Map<string, OpenObligation>();
   private readonly reminders: Reminder[] = [];
-  private readonly listeners: NoticeListener[] = [];
+  /**
+   * Who is told of new ones: wiring made by the server after the start, not state, so kept in a private field, which
+   * the read models' snapshot does not capture (gateway/view-snapshots.ts) and its restore leaves as it is.
+   */
+  readonly #listeners: NoticeListener[] = [];
 
   /** Tells `listener` of every notification made from now on (not those already made). */
   onNotice(listener: NoticeListener): void {
-    this.listeners.push(listener);
+    this.#listeners.push(listener);
   }
 
   apply(outcome: ProjectionOutcome): void {
@@ -488,7 +492,7 @@ export class NotificationViews {
       this.mailStates.delete(dropped.id);
       this.retries.delete(dropped.id);
     }
-    for (const listener of this.listeners) listener(notice);
+    for (const listener of this.#listeners) listener(notice);
   }
 
   private memberOf(account: string): string {

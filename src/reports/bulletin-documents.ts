@@ -16,8 +16,6 @@
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import ExcelJS from "exceljs";
-import PDFDocument from "pdfkit";
 import {
   formatDate,
   formatInteger,
@@ -203,8 +201,9 @@ function tengeOf(tiyn: number | null): number | null {
 
 /** The bulletin as an XLSX workbook: one sheet per part, numbers kept as numbers. */
 export async function bulletinXlsx(bulletin: Bulletin, language: Language): Promise<Buffer> {
+  const { default: Excel } = await import("exceljs");
   const labels = BULLETIN_LABELS[language];
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new Excel.Workbook();
   workbook.creator = "sauda";
   const created = new Date(`${bulletin.day}T00:00:00Z`);
   workbook.created = created;
@@ -281,7 +280,8 @@ const PAGE_MARGIN_PT = 36;
 const ROW_HEIGHT_PT = 16;
 
 /** The bulletin as a PDF (A4 landscape) with the font embedded. */
-export function bulletinPdf(bulletin: Bulletin, language: Language): Promise<Buffer> {
+export async function bulletinPdf(bulletin: Bulletin, language: Language): Promise<Buffer> {
+  const { default: PDFDocument } = await import("pdfkit");
   const labels = BULLETIN_LABELS[language];
   const created = new Date(`${bulletin.day}T00:00:00Z`);
   const doc = new PDFDocument({

@@ -19,7 +19,6 @@
  * Complexity: O(obligations kept for the member's accounts).
  */
 
-import ExcelJS from "exceljs";
 import { ACCOUNT_QUERY_LIMIT_MAX, type DocumentViews } from "../projections/index.ts";
 import { isoUtc, localDay } from "../projections/numbers.ts";
 import { tengeDisplay, tonnesDisplay } from "./contract.ts";
@@ -181,7 +180,8 @@ const tenge = (tiyn: string | number) => Number(BigInt(tiyn)) / 100;
 
 /** The report as an XLSX workbook: sheets Summary, Obligations, Collateral and Margin calls. */
 export async function clearingReportXlsx(report: ClearingReportJson): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const workbook = new Excel.Workbook();
   workbook.creator = "sauda clearing";
   workbook.created = new Date(`${report.date}T00:00:00Z`);
   const money = "#,##0.00";
@@ -363,7 +363,7 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
 /** The report as a PDF in one language; at most `PDF_PAGES_MAX` pages, then a note that the rest is cut. */
 export async function clearingReportPdf(report: ClearingReportJson, language: DocumentLanguage): Promise<Buffer> {
   const l = REPORT_LABELS[language];
-  const doc = newPdf(`${l.title} ${report.member} ${report.date}`, Date.parse(report.date), language);
+  const doc = await newPdf(`${l.title} ${report.member} ${report.date}`, Date.parse(report.date), language);
   let pages = 1;
   doc.on("pageAdded", () => {
     pages += 1;

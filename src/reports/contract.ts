@@ -192,7 +192,7 @@ function partyLine(party: ContractPartyJson, language: DocumentLanguage): string
 export async function contractPdf(contract: ContractJson, language: DocumentLanguage): Promise<Buffer> {
   const l = LABELS[language];
   const createdMs = Date.parse(contract.tradeTime);
-  const doc = newPdf(`${l.contractTitle} ${contract.contract}`, createdMs, language);
+  const doc = await newPdf(`${l.contractTitle} ${contract.contract}`, createdMs, language);
   doc.font("bold").fontSize(16).text(`${l.contractTitle} № ${contract.contract}`);
   if (l.workingCopy !== "") doc.font("regular").fontSize(9).text(l.workingCopy);
   doc.moveDown();

@@ -11,7 +11,6 @@
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import PDFDocument from "pdfkit";
 
 const require = createRequire(import.meta.url);
 /** Most pages one document may have; a longer statement is cut with a note (the JSON and XLSX forms are whole). */
@@ -29,7 +28,9 @@ export function documentFonts(): { regular: Buffer; bold: Buffer } {
 }
 
 /** A new A4 document with the fonts registered as `regular` and `bold`, and fixed information. */
-export function newPdf(title: string, createdMs: number, language: string): PDFKit.PDFDocument {
+export async function newPdf(title: string, createdMs: number, language: string): Promise<PDFKit.PDFDocument> {
+  // Loaded on first use: pdfkit is large, and a server starts without it (docs/operations.md).
+  const { default: PDFDocument } = await import("pdfkit");
   const created = new Date(createdMs);
   const doc = new PDFDocument({
     size: "A4",

@@ -16,7 +16,6 @@
  * Complexity: O(fills + obligations + shipments kept for the account) per account.
  */
 
-import ExcelJS from "exceljs";
 import { vatTiyn } from "../domain/vat.ts";
 import { ACCOUNT_QUERY_LIMIT_MAX, type DocumentViews, SHIPMENTS_KEPT_MAX } from "../projections/index.ts";
 import { isoUtc, localDay } from "../projections/numbers.ts";
@@ -277,7 +276,8 @@ const tenge = (tiyn: string | number) => Number(BigInt(tiyn)) / 100;
 
 /** The statement as an XLSX workbook: a summary sheet and one sheet each of trades, obligations and deliveries. */
 export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const workbook = new Excel.Workbook();
   workbook.creator = "sauda";
   workbook.created = new Date(`${statement.date}T00:00:00Z`);
   const money = "#,##0.00";
@@ -434,7 +434,11 @@ export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
 /** The statement as a PDF in one language; at most `PDF_PAGES_MAX` pages, then a note that the rest is cut. */
 export async function statementPdf(statement: StatementJson, language: DocumentLanguage): Promise<Buffer> {
   const l = LABELS[language];
-  const doc = newPdf(`${l.statementTitle} ${statement.member} ${statement.date}`, Date.parse(statement.date), language);
+  const doc = await newPdf(
+    `${l.statementTitle} ${statement.member} ${statement.date}`,
+    Date.parse(statement.date),
+    language,
+  );
   let pages = 1;
   doc.on("pageAdded", () => {
     pages += 1;

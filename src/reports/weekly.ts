@@ -12,8 +12,6 @@
  * Complexity: O(sessions of the week + plan rows of its months); the week's days are read as the bulletin reads them.
  */
 
-import ExcelJS from "exceljs";
-import PDFDocument from "pdfkit";
 import {
   formatDate,
   formatInteger,
@@ -259,8 +257,9 @@ function supplyCells(s: SupplyStatus, language: Language): string[] {
 
 /** The summary as an XLSX workbook: numbers as numbers (tonnes, tenge). */
 export async function weeklyXlsx(summary: WeeklySummary, language: Language): Promise<Buffer> {
+  const { default: Excel } = await import("exceljs");
   const labels = WEEKLY_LABELS[language];
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new Excel.Workbook();
   workbook.creator = "sauda";
   workbook.created = new Date(`${summary.week}T00:00:00Z`);
   workbook.modified = workbook.created;
@@ -315,7 +314,8 @@ export async function weeklyXlsx(summary: WeeklySummary, language: Language): Pr
 const MARGIN_PT = 36;
 
 /** The summary as an A4 landscape PDF with the font embedded. */
-export function weeklyPdf(summary: WeeklySummary, language: Language): Promise<Buffer> {
+export async function weeklyPdf(summary: WeeklySummary, language: Language): Promise<Buffer> {
+  const { default: PDFDocument } = await import("pdfkit");
   const labels = WEEKLY_LABELS[language];
   const created = new Date(`${summary.week}T00:00:00Z`);
   const doc = new PDFDocument({

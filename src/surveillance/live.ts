@@ -183,7 +183,11 @@ export class LiveSurveillance {
   private readonly cases = new Map<string, CaseState>();
   /** Alert id → its case while the case is not closed. */
   private readonly caseOfAlert = new Map<string, string>();
-  private readonly listeners: AlertListener[] = [];
+  /**
+   * Who is told of new ones: wiring made by the server after the start, not state, so kept in a private field, which
+   * the read models' snapshot does not capture (gateway/view-snapshots.ts) and its restore leaves as it is.
+   */
+  readonly #listeners: AlertListener[] = [];
   /** Members recorded in a group (not their own), and every member's accounts. */
   private readonly groupOfMember = new Map<string, GroupRecord>();
   private readonly accountsOfMember = new Map<string, string[]>();
@@ -226,10 +230,10 @@ export class LiveSurveillance {
 
   /** Listeners hear the alert changes of each record that made some (the streams use this). */
   onAlerts(listener: AlertListener): () => void {
-    this.listeners.push(listener);
+    this.#listeners.push(listener);
     return () => {
-      const index = this.listeners.indexOf(listener);
-      if (index >= 0) this.listeners.splice(index, 1);
+      const index = this.#listeners.indexOf(listener);
+      if (index >= 0) this.#listeners.splice(index, 1);
     };
   }
 
@@ -242,7 +246,7 @@ export class LiveSurveillance {
     for (const event of record.events) this.caseEvent(event, record);
     const changes = this.pending;
     this.pending = [];
-    if (changes.length > 0) for (const listener of this.listeners) listener(changes);
+    if (changes.length > 0) for (const listener of this.#listeners) listener(changes);
     return changes;
   }
 

@@ -32,12 +32,8 @@ export const RULES = [
 ] as const;
 export type Rule = (typeof RULES)[number];
 
-/**
- * The rules the detectors run over a market history (`sauda surveil` prints these only). `diversion` is not among
- * them: it is raised by the server's read model (live.ts) from the engine's `diversion` events, which a history file
- * does not have.
- */
-export const MARKET_RULES = RULES.filter((rule) => rule !== "diversion") as readonly Exclude<Rule, "diversion">[];
+// `diversion` is not one of the detectors' rules: the server's read model (live.ts) raises it from the engine's
+// `diversion` events, which a market history does not have, so `sauda surveil` never prints it.
 
 /** Why gas arrived where it should not have. */
 export type DiversionKind = DiversionReason;

@@ -32,6 +32,7 @@ const pack = (books: BookMoment[]): EvidencePack => ({
   pricePathInstrument: null,
   pricePath: [],
   pricePathComplete: true,
+  shipments: [],
   books,
   booksComplete: true,
 });

@@ -30,6 +30,8 @@ export const RULE_CRITERIA: Readonly<Record<Rule, string>> = {
   "automated-entry": "a member sent order-entry messages faster than the rulebook allows members' software to",
   withholding:
     "a producer offered less than its declared volume or supply obligation while the session price rose over the month",
+  diversion:
+    "gas bought for a region arrived at a station outside that region, or at a station registered after the trade",
 };
 
 export interface AlertEvidence extends EvidencePack {
@@ -126,8 +128,27 @@ ${evidence === null ? "<p>No evidence was read.</p>" : pricePathSvg(evidence)}
 <table><thead><tr><th>Order</th><th>Account</th><th>Side</th><th>Entered</th><th>Price, ₸/t</th><th>Quantity, t</th><th>Filled, t</th><th>Cancelled</th></tr></thead><tbody>${orders}</tbody></table>
 <h3>Trades</h3>
 <table><thead><tr><th>Trade</th><th>Time</th><th>Buyer</th><th>Seller</th><th>Price, ₸/t</th><th>Quantity, t</th></tr></thead><tbody>${trades}</tbody></table>
+${alert.diversion === undefined ? "" : diversionHtml(alert.diversion, evidence)}
 ${evidence === null ? "" : bookMomentsHtml(evidence)}
 </section>`;
+}
+
+/** A diversion's obligation, regions and shipments (as dispatched and as arrived). */
+function diversionHtml(diversion: NonNullable<StoredAlert["diversion"]>, evidence: EvidencePack | null): string {
+  const e = escapeHtml;
+  const rows = (evidence?.shipments ?? [])
+    .map(
+      (s) =>
+        `<tr><td>${e(s.shipment)}</td><td>${e(s.step)}</td><td>${e(iso(s.timeMs))}</td><td>${e(s.vehicle)}</td><td>${e(s.waybill)}</td>` +
+        `<td class="n">${e(tonnes(s.quantityKg))}</td><td>${e(s.station ?? "—")}</td><td>${e(s.stationRegion ?? "—")}</td><td>${e(s.reasons.join(", ") || "—")}</td></tr>`,
+    )
+    .join("");
+  return `<h3>Delivery</h3>
+<dl><dt>Obligation</dt><dd>${e(diversion.obligation)}</dd><dt>Seller</dt><dd>${e(diversion.seller)}</dd>
+<dt>Instrument's region</dt><dd>${e(diversion.region ?? "—")}</dd><dt>Stations</dt><dd>${e(diversion.stations.join(", "))} (${e(diversion.stationRegions.join(", "))})</dd>
+<dt>Diversion</dt><dd>${e(diversion.reasons.join(", "))}</dd><dt>Trade</dt><dd>${e(iso(diversion.tradeTimeMs))}</dd></dl>
+<h3>Shipments</h3>
+<table><thead><tr><th>Shipment</th><th>Step</th><th>Time</th><th>Vehicle</th><th>Waybill</th><th>Quantity, t</th><th>Station</th><th>Station's region</th><th>Diversion</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** Most book moments an HTML page draws per alert (the JSON has them all, up to the evidence's own limit). */

@@ -17,6 +17,7 @@
  */
 
 import type { Side } from "../domain/order.ts";
+import type { DiversionReason } from "../engine/delivery.ts";
 import type { Party } from "./parties.ts";
 
 export const RULES = [
@@ -27,8 +28,42 @@ export const RULES = [
   "price-limit-bidding",
   "automated-entry",
   "withholding",
+  "diversion",
 ] as const;
 export type Rule = (typeof RULES)[number];
+
+// `diversion` is not one of the detectors' rules: the server's read model (live.ts) raises it from the engine's
+// `diversion` events, which a market history does not have, so `sauda surveil` never prints it.
+
+/** Why gas arrived where it should not have. */
+export type DiversionKind = DiversionReason;
+
+/** One diverted shipment as a `diversion` alert names it. */
+export interface DivertedShipment {
+  readonly shipment: string;
+  readonly station: string;
+  readonly stationRegion: string;
+  readonly reasons: readonly DiversionKind[];
+  readonly quantityKg: number;
+  readonly arrivedMs: number;
+}
+
+/** What a `diversion` alert is about beyond the common fields. */
+export interface DiversionDetail {
+  readonly obligation: string;
+  /** The seller's account. */
+  readonly seller: string;
+  /** The instrument's delivery region (null for an instrument listed without one). */
+  readonly region: string | null;
+  /** The trade's time, which a station's registration is judged against. */
+  readonly tradeTimeMs: number;
+  /** Distinct and sorted. */
+  readonly stations: readonly string[];
+  readonly stationRegions: readonly string[];
+  readonly reasons: readonly DiversionKind[];
+  /** In the order they arrived. */
+  readonly shipments: readonly DivertedShipment[];
+}
 
 /** Most orders (and most trades) one alert names; its figures count them all. */
 export const ALERT_ORDERS_MAX = 1000;
@@ -56,6 +91,8 @@ export interface Alert {
   readonly trades: readonly string[];
   /** The numbers that crossed the thresholds, named with their units (kg, tiyn per tonne, ms, percent). */
   readonly figures: Readonly<Record<string, number>>;
+  /** Rule `diversion` only: the obligation, stations and shipments. */
+  readonly diversion?: DiversionDetail;
 }
 
 export interface AlertSink {

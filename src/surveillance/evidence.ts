@@ -12,9 +12,13 @@
  * entered before the span read (a GTC order carried over) is listed with `entered: null`. At most `BOOK_MOMENTS_MAX`
  * books (the first ones; `booksComplete` says whether it holds them all).
  *
+ * For a `diversion` alert: the shipments it names, each as dispatched and as arrived (the alert's span runs from the
+ * trade to the last diverted arrival, so both records lie in it).
+ *
  * Complexity: O(events) per record, O(1) each.
  */
 
+import type { DiversionReason } from "../engine/delivery.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import { BookReplay, type BookView } from "./book-replay.ts";
 import type { Side } from "./records.ts";
@@ -64,6 +68,24 @@ export interface PricePoint {
   readonly quantityKg: number;
 }
 
+/** A shipment a `diversion` alert names, as dispatched or as arrived (the journal's `shipment.*` events). */
+export interface EvidenceShipment extends EvidenceStep {
+  readonly shipment: string;
+  readonly step: "dispatched" | "arrived";
+  readonly obligation: string;
+  readonly seller: string;
+  readonly buyer: string;
+  readonly vehicle: string;
+  readonly waybill: string;
+  readonly quantityKg: number;
+  /** The dispatch date the seller gave. */
+  readonly date: string;
+  /** Where it arrived (arrived only). */
+  readonly station: string | null;
+  readonly stationRegion: string | null;
+  readonly reasons: readonly DiversionReason[];
+}
+
 /** The book of an instrument just after a record that concerns the alert. */
 export interface BookMoment extends EvidenceStep {
   /** The alert's orders and trades the record concerns, sorted. */
@@ -83,6 +105,8 @@ export interface EvidencePack {
   readonly pricePathComplete: boolean;
   readonly books: readonly BookMoment[];
   readonly booksComplete: boolean;
+  /** The shipments a `diversion` alert names, each as dispatched and as arrived; empty for the other rules. */
+  readonly shipments: readonly EvidenceShipment[];
 }
 
 interface MutableOrder {
@@ -107,9 +131,15 @@ export class EvidenceCollector {
   private booksComplete = true;
   private fromSeq = 0;
   private toSeq = 0;
+  private readonly shipmentIds: ReadonlySet<string>;
+  private readonly shipments: EvidenceShipment[] = [];
 
   constructor(
-    alert: { readonly orders: readonly string[]; readonly trades: readonly string[] },
+    alert: {
+      readonly orders: readonly string[];
+      readonly trades: readonly string[];
+      readonly diversion?: { readonly shipments: readonly { readonly shipment: string }[] };
+    },
     private readonly instrument: string | null,
   ) {
     for (const order of alert.orders) {
@@ -125,6 +155,7 @@ export class EvidenceCollector {
       });
     }
     this.tradeIds = new Set(alert.trades);
+    this.shipmentIds = new Set((alert.diversion?.shipments ?? []).map((s) => s.shipment));
     this.replay = new BookReplay(new Set(alert.orders));
   }
 
@@ -219,6 +250,29 @@ export class EvidenceCollector {
           }
           break;
         }
+        case "shipment.dispatched":
+        case "shipment.arrived": {
+          const s = event.shipment;
+          if (!this.shipmentIds.has(s.id)) break;
+          const arrived = event.type === "shipment.arrived" ? s.arrival : null;
+          this.shipments.push({
+            seq,
+            timeMs,
+            shipment: s.id,
+            step: arrived === null ? "dispatched" : "arrived",
+            obligation: s.obligation,
+            seller: s.seller,
+            buyer: s.buyer,
+            vehicle: s.vehicle,
+            waybill: s.waybill,
+            quantityKg: s.quantity,
+            date: s.date,
+            station: arrived?.station ?? null,
+            stationRegion: arrived?.stationRegion ?? null,
+            reasons: arrived === null ? [] : [...arrived.diversion],
+          });
+          break;
+        }
         default:
           break;
       }
@@ -243,6 +297,7 @@ export class EvidenceCollector {
       pricePathComplete: this.pathComplete,
       books: this.books,
       booksComplete: this.booksComplete,
+      shipments: this.shipments,
     };
   }
 }

@@ -3,14 +3,19 @@
  * they find is kept for the regulator — the alerts standing now (each with a stable id, a severity, and when it was
  * raised and last updated), the statistics of the sessions that ended, the configuration in force and the cases. The
  * server feeds it each record as it becomes durable and rebuilds it from the whole journal when it starts, so what it
- * holds is a function of the journal alone (the same alerts `sauda surveil --journal` prints over the same journal).
+ * holds is a function of the journal alone (the same alerts `sauda surveil --journal` prints over the same journal,
+ * plus the diversions).
  *
  * Ids. An alert's id is the first 16 hex digits of the SHA-256 of its key (its rule and what the rule counts one alert
  * per), so it is the same on every run over the same journal and survives restarts; a newer version of an alert keeps
  * its id. Case ids come from the engine (`CASE-n`).
  *
+ * Diversions. Beside the detectors' alerts, the engine's `diversion` events (gas arriving outside the instrument's
+ * region, or at a station registered after the trade) raise `diversion` alerts here: the delivery is not part of a
+ * market history, so `sauda surveil` never prints them.
+ *
  * Severity. Fixed per rule (`SEVERITY_OF_RULE`): `high` for conduct that is manipulation on its face (wash trades,
- * spoofing, coordinated bidding, withholding), `medium` for market power that needs a look (concentration, bids at the
+ * spoofing, coordinated bidding, withholding) and for gas diverted from its region, `medium` for market power that needs a look (concentration, bids at the
  * price limit), `low` for the rulebook's limit on members' software (automated entry).
  *
  * Groups of persons. The operator's records (`member.grouped`) with their evidence, who made them and when, and each
@@ -29,10 +34,11 @@
  */
 
 import type { Command } from "../engine/commands.ts";
+import type { DiversionEvent } from "../engine/delivery.ts";
 import { sha256HexPure } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import type { CaseOutcome } from "../engine/surveillance.ts";
-import { type Alert, compareAlerts, RULES, type Rule } from "./alerts.ts";
+import { type Alert, compareAlerts, type DivertedShipment, RULES, type Rule, sorted } from "./alerts.ts";
 import type { SurveillanceConfig } from "./config.ts";
 import { JournalAdapter, type LimitsSource } from "./journal.ts";
 import type { SessionStatistics } from "./statistics.ts";
@@ -53,6 +59,7 @@ export const SEVERITY_OF_RULE: Readonly<Record<Rule, Severity>> = {
   "price-limit-bidding": "medium",
   "automated-entry": "low",
   withholding: "high",
+  diversion: "high",
 };
 
 export interface StoredAlert extends Alert {
@@ -243,7 +250,13 @@ export class LiveSurveillance {
     this.timeMs = record.timeMs;
     this.pending = [];
     this.adapter.record(record.seq, record.timeMs, record.command, record.events);
-    for (const event of record.events) this.caseEvent(event, record);
+    // A diversion follows its shipment's arrival in the same record, which gives the obligation's quantity.
+    let obligationKg = 0;
+    for (const event of record.events) {
+      if (event.type === "shipment.arrived") obligationKg = event.obligationKg;
+      else if (event.type === "diversion") this.diversion(event, obligationKg);
+      else this.caseEvent(event, record);
+    }
     const changes = this.pending;
     this.pending = [];
     if (changes.length > 0) for (const listener of this.#listeners) listener(changes);
@@ -395,6 +408,71 @@ export class LiveSurveillance {
       this.forgetId(oldest);
     }
     this.pending.push({ change: before === undefined ? "raised" : "updated", alert: this.withCase(stored) });
+  }
+
+  /**
+   * A diverted arrival (the engine's `diversion` event): one `diversion` alert per (obligation, buyer member), raised
+   * at the first diverted shipment and again, as a newer version, at each further one. The buyer's group is the one
+   * recorded at the arrival. Its span runs from the trade to the last diverted arrival, so its evidence pack reads the
+   * shipments' dispatch and arrival records.
+   */
+  private diversion(event: DiversionEvent, obligationKg: number): void {
+    const key = `diversion|${event.obligation}|${event.buyerMember}`;
+    const before = this.byKey.get(key);
+    const party = this.surveillance.parties.of(event.buyer);
+    const shipment: DivertedShipment = {
+      shipment: event.shipment,
+      station: event.station,
+      stationRegion: event.stationRegion,
+      reasons: [...event.reasons],
+      quantityKg: event.quantity,
+      arrivedMs: event.atMs,
+    };
+    const shipments = [...(before?.diversion?.shipments ?? []).filter((s) => s.shipment !== event.shipment), shipment];
+    let divertedKg = 0;
+    let outsideRegionKg = 0;
+    let registeredAfterTradeKg = 0;
+    for (const s of shipments) {
+      divertedKg += s.quantityKg;
+      if (s.reasons.includes("outside-region")) outsideRegionKg += s.quantityKg;
+      if (s.reasons.includes("registered-after-trade")) registeredAfterTradeKg += s.quantityKg;
+    }
+    const reasons = (["outside-region", "registered-after-trade"] as const).filter((r) =>
+      shipments.some((s) => s.reasons.includes(r)),
+    );
+    this.raise({
+      key,
+      rule: "diversion",
+      session: null,
+      sessions: [],
+      instrument: event.instrument,
+      side: null,
+      month: null,
+      accounts: sorted([...(before?.accounts ?? []), party.account]),
+      members: sorted([...(before?.members ?? []), party.member]),
+      groups: sorted([...(before?.groups ?? []), party.group]),
+      fromMs: Math.min(event.tradeTimeMs, event.atMs),
+      toMs: Math.max(before?.toMs ?? event.atMs, event.atMs),
+      orders: [],
+      trades: [],
+      figures: {
+        divertedKg,
+        outsideRegionKg,
+        registeredAfterTradeKg,
+        obligationKg,
+        shipments: shipments.length,
+      },
+      diversion: {
+        obligation: event.obligation,
+        seller: event.seller,
+        region: event.region,
+        tradeTimeMs: event.tradeTimeMs,
+        stations: sorted(shipments.map((s) => s.station)),
+        stationRegions: sorted(shipments.map((s) => s.stationRegion)),
+        reasons,
+        shipments,
+      },
+    });
   }
 
   private retract(key: string): void {

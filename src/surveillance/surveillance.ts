@@ -38,8 +38,8 @@ export interface SurveillanceOptions {
   readonly onStatistics?: (statistics: SessionStatistics) => void;
 }
 
-/** Each rule's section of the configuration, by rule. */
-const SECTION_OF_RULE: Readonly<Record<Alert["rule"], keyof SurveillanceConfig>> = {
+/** Each rule's section of the configuration, by rule (`diversion` has none: no detector here raises it). */
+const SECTION_OF_RULE: Readonly<Record<Alert["rule"], keyof SurveillanceConfig | null>> = {
   "wash-trade": "washTrade",
   concentration: "concentration",
   "coordinated-bidding": "coordinatedBidding",
@@ -47,6 +47,7 @@ const SECTION_OF_RULE: Readonly<Record<Alert["rule"], keyof SurveillanceConfig>>
   "price-limit-bidding": "priceLimitBidding",
   "automated-entry": "automatedEntry",
   withholding: "withholding",
+  diversion: null,
 };
 
 /**
@@ -83,7 +84,8 @@ export class Surveillance {
     // Alerts of a rule disabled now go nowhere; retractions always pass (retracting what was never raised is nothing).
     const gated: AlertSink = {
       raise: (alert) => {
-        if (this.config[SECTION_OF_RULE[alert.rule]].enabled) sink.raise(alert);
+        const section = SECTION_OF_RULE[alert.rule];
+        if (section !== null && this.config[section].enabled) sink.raise(alert);
       },
       retract: (key) => sink.retract(key),
     };

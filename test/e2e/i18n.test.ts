@@ -11,8 +11,9 @@ import { OBLIGATION_STATUS, ORDER_STATUS } from "../../src/gateway/wire/accounts
 import { APPLICATION_KIND } from "../../src/gateway/wire/applications.ts";
 import { CANCEL_REASON, PHASE, SIDE, TRADING_MODE } from "../../src/gateway/wire/base.ts";
 import { ROLE, SCOPE } from "../../src/gateway/wire/console.ts";
+import { DIVERSION_REASON } from "../../src/gateway/wire/delivery.ts";
 import { NOTICE_KIND } from "../../src/gateway/wire/notifications.ts";
-import { CASE_STATUS } from "../../src/gateway/wire/surveillance.ts";
+import { CASE_STATUS, RULE } from "../../src/gateway/wire/surveillance.ts";
 import { EXCHANGE_CANCEL_REASONS } from "../../web/src/orders.ts";
 import { WEB } from "./support/browser.ts";
 
@@ -87,6 +88,8 @@ describe("web translations", () => {
     ["notifications.kinds", NOTICE_KIND],
     ["applications.kinds", APPLICATION_KIND],
     ["surveillance.statuses", CASE_STATUS],
+    ["surveillance.rules", RULE],
+    ["surveillance.diversionReasons", DIVERSION_REASON],
   ];
   it("has a key for every value the API can send where a component builds the key from it", () => {
     const missing = built.flatMap(([prefix, schema]) =>

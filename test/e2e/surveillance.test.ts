@@ -3,6 +3,7 @@
  * exchange server: an alert appears on the open console while the session runs (two members the operator recorded as
  * one group trade with each other through the API); the regulator opens a case on it, adds a note, takes it under
  * review and closes it with an outcome; the case page draws the evidence with the alert's orders on the price path.
+ * A delivery diverted to another region shows as a `diversion` alert, found with the rule filter.
  */
 
 import type { Page } from "playwright-core";
@@ -149,6 +150,56 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     await expect.poll(() => page.locator("tr.alert-level").count(), { timeout: LIVE_MS }).toBe(0);
     expect(await offers.locator("tbody tr").count()).toBe(books[1].book.asks.length);
     expect(await page.getByTestId("book-phase").textContent()).toContain("Continuous");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows a diverted delivery as a `diversion` alert, found with the rule filter", async () => {
+    const server = suite.server;
+    const operator = await server.login("operator");
+    const seller = await server.login("kazgpz-trader");
+    const buyer = await server.login("atyrau-trader");
+    const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 3000 };
+    server.nowMs += 60_000;
+    await server.call(seller, "POST", "/api/orders", {
+      ...order,
+      account: "KAZGPZ-1",
+      clientOrderId: "dv-s",
+      side: "sell",
+    });
+    const bought = await server.call(buyer, "POST", "/api/orders", {
+      ...order,
+      account: "ATYRAU-1",
+      clientOrderId: "dv-b",
+      side: "buy",
+    });
+    const obligation = `OB-${(bought.body.trades[0].tradeId as string).slice(2)}`;
+    server.nowMs += 60_000;
+    const station = { station: "ATYRAU-DEPOT-9", member: "ATYRAU", name: "Atyrau depot 9", region: "ATYRAU" };
+    expect(
+      (await server.call(operator, "POST", "/api/admin/stations", { ...station, document: "Lease 9" })).status,
+    ).toBe(201);
+    const shipment = { obligation, vehicle: "123 ABC 12", waybill: "TTN-D", quantityKg: 3000, date: "2026-01-05" };
+    expect((await server.call(seller, "POST", "/api/accounts/KAZGPZ-1/shipments", shipment)).status).toBe(201);
+    const arrival = { shipment: `${obligation}/S1`, station: "ATYRAU-DEPOT-9" };
+    expect((await server.call(buyer, "POST", "/api/accounts/ATYRAU-1/arrivals", arrival)).status).toBe(200);
+
+    await page.goto(`${server.url}/surveillance`);
+    await page.getByLabel("Rule").selectOption("diversion");
+    const row = page.locator('[data-rule="diversion"]');
+    await expect.poll(() => row.count(), { timeout: LIVE_MS }).toBe(1);
+    await expect.poll(() => page.locator("[data-rule]").count(), { timeout: LIVE_MS }).toBe(1);
+    const text = await row.textContent();
+    expect(text).toContain("Diversion of delivered gas");
+    expect(text).toContain(
+      "ATYRAU-DEPOT-9 (ATYRAU); bought for MANGYSTAU: outside the region, station registered after the trade",
+    );
+    expect(text).toContain("diverted: 3 t");
+    // The same alert as the API gives it.
+    const regulator = await server.login("regulator");
+    const listed = (await server.call(regulator, "GET", "/api/regulator/surveillance/alerts?rule=diversion")).body;
+    expect(listed.alerts.map((a: { id: string; groups: string[] }) => [a.id, a.groups])).toEqual([
+      [await row.getAttribute("data-alert"), ["ATYRAU"]],
+    ]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { Type } from "@fastify/type-provider-typebox";
 import { COUNT, DECIMAL, Enum, EPOCH_MS, KG, Nullable, SEQ, Strict, TEXT } from "./base.ts";
 
 export const DIVERSION_REASONS = ["outside-region", "registered-after-trade"] as const;
-const DIVERSION_REASON = Enum(DIVERSION_REASONS);
+export const DIVERSION_REASON = Enum(DIVERSION_REASONS);
 
 export const STATION = Strict({
   station: TEXT,

@@ -10,6 +10,7 @@ import { CASE_NOTE_LENGTH_MAX, CASE_OUTCOMES } from "../../engine/surveillance.t
 import { CONFIG_BOUNDS, DEFAULT_CONFIG, type SurveillanceConfig } from "../../surveillance/config.ts";
 import { RULES, SEVERITIES } from "../../surveillance/index.ts";
 import { COUNT, Enum, EPOCH_MS, KG, Nullable, PHASE, PRICE_TIYN_PER_TONNE, SEQ, SIDE, Strict, TEXT } from "./base.ts";
+import { DIVERSION_REASON } from "./delivery.ts";
 
 export const RULE = Enum(RULES);
 export const SEVERITY = Enum(SEVERITIES);
@@ -44,6 +45,33 @@ export const ALERT = Strict(
     updatedMs: EPOCH_MS,
     version: COUNT,
     caseId: Nullable(TEXT),
+    diversion: Type.Optional(
+      Strict(
+        {
+          obligation: TEXT,
+          seller: TEXT,
+          region: Nullable(TEXT),
+          tradeTimeMs: EPOCH_MS,
+          stations: TEXTS,
+          stationRegions: TEXTS,
+          reasons: Type.Array(DIVERSION_REASON),
+          shipments: Type.Array(
+            Strict({
+              shipment: TEXT,
+              station: TEXT,
+              stationRegion: TEXT,
+              reasons: Type.Array(DIVERSION_REASON),
+              quantityKg: KG,
+              arrivedMs: EPOCH_MS,
+            }),
+          ),
+        },
+        {
+          description:
+            "rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment",
+        },
+      ),
+    ),
   },
   { description: "A surveillance alert as it stands (the latest version of it)" },
 );
@@ -108,6 +136,24 @@ export const EVIDENCE = Strict({
     { description: "the book just after each record that concerns the alert (at most 500)" },
   ),
   booksComplete: Type.Boolean(),
+  shipments: Type.Array(
+    Strict({
+      ...STEP,
+      shipment: TEXT,
+      step: Enum(["dispatched", "arrived"] as const),
+      obligation: TEXT,
+      seller: TEXT,
+      buyer: TEXT,
+      vehicle: TEXT,
+      waybill: TEXT,
+      quantityKg: KG,
+      date: TEXT,
+      station: Nullable(TEXT),
+      stationRegion: Nullable(TEXT),
+      reasons: Type.Array(DIVERSION_REASON),
+    }),
+    { description: "rule diversion: each shipment the alert names, as dispatched and as arrived; empty otherwise" },
+  ),
   complete: Type.Boolean({ description: "false when the span was longer than the records one pack may read" }),
 });
 

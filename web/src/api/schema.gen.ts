@@ -2298,7 +2298,7 @@ export interface components {
                 /** @description the rule and what it counts one alert per */
                 key: string;
                 /** @enum {unknown} */
-                rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                 /** @enum {unknown} */
                 severity: "low" | "medium" | "high";
                 session: string | null;
@@ -2329,6 +2329,27 @@ export interface components {
                 updatedMs: number;
                 version: number;
                 caseId: string | null;
+                /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                diversion?: {
+                    obligation: string;
+                    seller: string;
+                    region: string | null;
+                    /** @description ms since epoch (UTC) */
+                    tradeTimeMs: number;
+                    stations: string[];
+                    stationRegions: string[];
+                    reasons: ("outside-region" | "registered-after-trade")[];
+                    shipments: {
+                        shipment: string;
+                        station: string;
+                        stationRegion: string;
+                        reasons: ("outside-region" | "registered-after-trade")[];
+                        /** @description kg */
+                        quantityKg: number;
+                        /** @description ms since epoch (UTC) */
+                        arrivedMs: number;
+                    }[];
+                };
             }[];
         } | {
             /** @enum {unknown} */
@@ -2346,7 +2367,7 @@ export interface components {
                     /** @description the rule and what it counts one alert per */
                     key: string;
                     /** @enum {unknown} */
-                    rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                    rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                     /** @enum {unknown} */
                     severity: "low" | "medium" | "high";
                     session: string | null;
@@ -2377,6 +2398,27 @@ export interface components {
                     updatedMs: number;
                     version: number;
                     caseId: string | null;
+                    /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                    diversion?: {
+                        obligation: string;
+                        seller: string;
+                        region: string | null;
+                        /** @description ms since epoch (UTC) */
+                        tradeTimeMs: number;
+                        stations: string[];
+                        stationRegions: string[];
+                        reasons: ("outside-region" | "registered-after-trade")[];
+                        shipments: {
+                            shipment: string;
+                            station: string;
+                            stationRegion: string;
+                            reasons: ("outside-region" | "registered-after-trade")[];
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description ms since epoch (UTC) */
+                            arrivedMs: number;
+                        }[];
+                    };
                 };
             } | {
                 /** @enum {string} */
@@ -16466,7 +16508,7 @@ export interface operations {
     listSurveillanceAlerts: {
         parameters: {
             query: {
-                rule?: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                rule?: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                 instrument?: string;
                 group?: string;
                 severity?: "low" | "medium" | "high";
@@ -16494,7 +16536,7 @@ export interface operations {
                             /** @description the rule and what it counts one alert per */
                             key: string;
                             /** @enum {unknown} */
-                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                             /** @enum {unknown} */
                             severity: "low" | "medium" | "high";
                             session: string | null;
@@ -16525,6 +16567,27 @@ export interface operations {
                             updatedMs: number;
                             version: number;
                             caseId: string | null;
+                            /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                            diversion?: {
+                                obligation: string;
+                                seller: string;
+                                region: string | null;
+                                /** @description ms since epoch (UTC) */
+                                tradeTimeMs: number;
+                                stations: string[];
+                                stationRegions: string[];
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                                shipments: {
+                                    shipment: string;
+                                    station: string;
+                                    stationRegion: string;
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                    /** @description kg */
+                                    quantityKg: number;
+                                    /** @description ms since epoch (UTC) */
+                                    arrivedMs: number;
+                                }[];
+                            };
                         }[];
                     };
                 };
@@ -16619,7 +16682,7 @@ export interface operations {
                             /** @description the rule and what it counts one alert per */
                             key: string;
                             /** @enum {unknown} */
-                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                             /** @enum {unknown} */
                             severity: "low" | "medium" | "high";
                             session: string | null;
@@ -16650,6 +16713,27 @@ export interface operations {
                             updatedMs: number;
                             version: number;
                             caseId: string | null;
+                            /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                            diversion?: {
+                                obligation: string;
+                                seller: string;
+                                region: string | null;
+                                /** @description ms since epoch (UTC) */
+                                tradeTimeMs: number;
+                                stations: string[];
+                                stationRegions: string[];
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                                shipments: {
+                                    shipment: string;
+                                    station: string;
+                                    stationRegion: string;
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                    /** @description kg */
+                                    quantityKg: number;
+                                    /** @description ms since epoch (UTC) */
+                                    arrivedMs: number;
+                                }[];
+                            };
                         };
                         evidence: {
                             /** @description journal sequence number */
@@ -16770,6 +16854,27 @@ export interface operations {
                                 };
                             }[];
                             booksComplete: boolean;
+                            /** @description rule diversion: each shipment the alert names, as dispatched and as arrived; empty otherwise */
+                            shipments: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                shipment: string;
+                                /** @enum {unknown} */
+                                step: "dispatched" | "arrived";
+                                obligation: string;
+                                seller: string;
+                                buyer: string;
+                                vehicle: string;
+                                waybill: string;
+                                /** @description kg */
+                                quantityKg: number;
+                                date: string;
+                                station: string | null;
+                                stationRegion: string | null;
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                            }[];
                             /** @description false when the span was longer than the records one pack may read */
                             complete: boolean;
                         };
@@ -16877,7 +16982,7 @@ export interface operations {
                             /** @description the rule and what it counts one alert per */
                             key: string;
                             /** @enum {unknown} */
-                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                             /** @enum {unknown} */
                             severity: "low" | "medium" | "high";
                             session: string | null;
@@ -16908,6 +17013,27 @@ export interface operations {
                             updatedMs: number;
                             version: number;
                             caseId: string | null;
+                            /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                            diversion?: {
+                                obligation: string;
+                                seller: string;
+                                region: string | null;
+                                /** @description ms since epoch (UTC) */
+                                tradeTimeMs: number;
+                                stations: string[];
+                                stationRegions: string[];
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                                shipments: {
+                                    shipment: string;
+                                    station: string;
+                                    stationRegion: string;
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                    /** @description kg */
+                                    quantityKg: number;
+                                    /** @description ms since epoch (UTC) */
+                                    arrivedMs: number;
+                                }[];
+                            };
                         };
                         evidence: {
                             /** @description journal sequence number */
@@ -17028,6 +17154,27 @@ export interface operations {
                                 };
                             }[];
                             booksComplete: boolean;
+                            /** @description rule diversion: each shipment the alert names, as dispatched and as arrived; empty otherwise */
+                            shipments: {
+                                /** @description journal sequence number */
+                                seq: number;
+                                /** @description ms since epoch (UTC) */
+                                timeMs: number;
+                                shipment: string;
+                                /** @enum {unknown} */
+                                step: "dispatched" | "arrived";
+                                obligation: string;
+                                seller: string;
+                                buyer: string;
+                                vehicle: string;
+                                waybill: string;
+                                /** @description kg */
+                                quantityKg: number;
+                                date: string;
+                                station: string | null;
+                                stationRegion: string | null;
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                            }[];
                             /** @description false when the span was longer than the records one pack may read */
                             complete: boolean;
                         };
@@ -17801,7 +17948,7 @@ export interface operations {
                             /** @description the rule and what it counts one alert per */
                             key: string;
                             /** @enum {unknown} */
-                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                             /** @enum {unknown} */
                             severity: "low" | "medium" | "high";
                             session: string | null;
@@ -17832,6 +17979,27 @@ export interface operations {
                             updatedMs: number;
                             version: number;
                             caseId: string | null;
+                            /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                            diversion?: {
+                                obligation: string;
+                                seller: string;
+                                region: string | null;
+                                /** @description ms since epoch (UTC) */
+                                tradeTimeMs: number;
+                                stations: string[];
+                                stationRegions: string[];
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                                shipments: {
+                                    shipment: string;
+                                    station: string;
+                                    stationRegion: string;
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                    /** @description kg */
+                                    quantityKg: number;
+                                    /** @description ms since epoch (UTC) */
+                                    arrivedMs: number;
+                                }[];
+                            };
                         }[];
                     };
                 };
@@ -17967,7 +18135,7 @@ export interface operations {
                             /** @description the rule and what it counts one alert per */
                             key: string;
                             /** @enum {unknown} */
-                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                             /** @enum {unknown} */
                             severity: "low" | "medium" | "high";
                             session: string | null;
@@ -17998,6 +18166,27 @@ export interface operations {
                             updatedMs: number;
                             version: number;
                             caseId: string | null;
+                            /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                            diversion?: {
+                                obligation: string;
+                                seller: string;
+                                region: string | null;
+                                /** @description ms since epoch (UTC) */
+                                tradeTimeMs: number;
+                                stations: string[];
+                                stationRegions: string[];
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                                shipments: {
+                                    shipment: string;
+                                    station: string;
+                                    stationRegion: string;
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                    /** @description kg */
+                                    quantityKg: number;
+                                    /** @description ms since epoch (UTC) */
+                                    arrivedMs: number;
+                                }[];
+                            };
                         }[];
                     };
                 };
@@ -18140,7 +18329,7 @@ export interface operations {
                             /** @description the rule and what it counts one alert per */
                             key: string;
                             /** @enum {unknown} */
-                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                             /** @enum {unknown} */
                             severity: "low" | "medium" | "high";
                             session: string | null;
@@ -18171,6 +18360,27 @@ export interface operations {
                             updatedMs: number;
                             version: number;
                             caseId: string | null;
+                            /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                            diversion?: {
+                                obligation: string;
+                                seller: string;
+                                region: string | null;
+                                /** @description ms since epoch (UTC) */
+                                tradeTimeMs: number;
+                                stations: string[];
+                                stationRegions: string[];
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                                shipments: {
+                                    shipment: string;
+                                    station: string;
+                                    stationRegion: string;
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                    /** @description kg */
+                                    quantityKg: number;
+                                    /** @description ms since epoch (UTC) */
+                                    arrivedMs: number;
+                                }[];
+                            };
                         }[];
                     };
                 };
@@ -18319,7 +18529,7 @@ export interface operations {
                             /** @description the rule and what it counts one alert per */
                             key: string;
                             /** @enum {unknown} */
-                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                             /** @enum {unknown} */
                             severity: "low" | "medium" | "high";
                             session: string | null;
@@ -18350,6 +18560,27 @@ export interface operations {
                             updatedMs: number;
                             version: number;
                             caseId: string | null;
+                            /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                            diversion?: {
+                                obligation: string;
+                                seller: string;
+                                region: string | null;
+                                /** @description ms since epoch (UTC) */
+                                tradeTimeMs: number;
+                                stations: string[];
+                                stationRegions: string[];
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                                shipments: {
+                                    shipment: string;
+                                    station: string;
+                                    stationRegion: string;
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                    /** @description kg */
+                                    quantityKg: number;
+                                    /** @description ms since epoch (UTC) */
+                                    arrivedMs: number;
+                                }[];
+                            };
                         }[];
                     };
                 };
@@ -18495,7 +18726,7 @@ export interface operations {
                             /** @description the rule and what it counts one alert per */
                             key: string;
                             /** @enum {unknown} */
-                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                             /** @enum {unknown} */
                             severity: "low" | "medium" | "high";
                             session: string | null;
@@ -18526,6 +18757,27 @@ export interface operations {
                             updatedMs: number;
                             version: number;
                             caseId: string | null;
+                            /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                            diversion?: {
+                                obligation: string;
+                                seller: string;
+                                region: string | null;
+                                /** @description ms since epoch (UTC) */
+                                tradeTimeMs: number;
+                                stations: string[];
+                                stationRegions: string[];
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                                shipments: {
+                                    shipment: string;
+                                    station: string;
+                                    stationRegion: string;
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                    /** @description kg */
+                                    quantityKg: number;
+                                    /** @description ms since epoch (UTC) */
+                                    arrivedMs: number;
+                                }[];
+                            };
                         }[];
                     };
                 };
@@ -18674,7 +18926,7 @@ export interface operations {
                             /** @description the rule and what it counts one alert per */
                             key: string;
                             /** @enum {unknown} */
-                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                            rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                             /** @enum {unknown} */
                             severity: "low" | "medium" | "high";
                             session: string | null;
@@ -18705,6 +18957,27 @@ export interface operations {
                             updatedMs: number;
                             version: number;
                             caseId: string | null;
+                            /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                            diversion?: {
+                                obligation: string;
+                                seller: string;
+                                region: string | null;
+                                /** @description ms since epoch (UTC) */
+                                tradeTimeMs: number;
+                                stations: string[];
+                                stationRegions: string[];
+                                reasons: ("outside-region" | "registered-after-trade")[];
+                                shipments: {
+                                    shipment: string;
+                                    station: string;
+                                    stationRegion: string;
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                    /** @description kg */
+                                    quantityKg: number;
+                                    /** @description ms since epoch (UTC) */
+                                    arrivedMs: number;
+                                }[];
+                            };
                         }[];
                     };
                 };
@@ -18841,7 +19114,7 @@ export interface operations {
                                 /** @description the rule and what it counts one alert per */
                                 key: string;
                                 /** @enum {unknown} */
-                                rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding";
+                                rule: "wash-trade" | "concentration" | "coordinated-bidding" | "spoofing" | "price-limit-bidding" | "automated-entry" | "withholding" | "diversion";
                                 /** @enum {unknown} */
                                 severity: "low" | "medium" | "high";
                                 session: string | null;
@@ -18872,6 +19145,27 @@ export interface operations {
                                 updatedMs: number;
                                 version: number;
                                 caseId: string | null;
+                                /** @description rule diversion only: the obligation, the instrument's region, the stations and their regions, and each diverted shipment */
+                                diversion?: {
+                                    obligation: string;
+                                    seller: string;
+                                    region: string | null;
+                                    /** @description ms since epoch (UTC) */
+                                    tradeTimeMs: number;
+                                    stations: string[];
+                                    stationRegions: string[];
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                    shipments: {
+                                        shipment: string;
+                                        station: string;
+                                        stationRegion: string;
+                                        reasons: ("outside-region" | "registered-after-trade")[];
+                                        /** @description kg */
+                                        quantityKg: number;
+                                        /** @description ms since epoch (UTC) */
+                                        arrivedMs: number;
+                                    }[];
+                                };
                             };
                             whySuspicious: string;
                             evidence: {
@@ -18993,6 +19287,27 @@ export interface operations {
                                     };
                                 }[];
                                 booksComplete: boolean;
+                                /** @description rule diversion: each shipment the alert names, as dispatched and as arrived; empty otherwise */
+                                shipments: {
+                                    /** @description journal sequence number */
+                                    seq: number;
+                                    /** @description ms since epoch (UTC) */
+                                    timeMs: number;
+                                    shipment: string;
+                                    /** @enum {unknown} */
+                                    step: "dispatched" | "arrived";
+                                    obligation: string;
+                                    seller: string;
+                                    buyer: string;
+                                    vehicle: string;
+                                    waybill: string;
+                                    /** @description kg */
+                                    quantityKg: number;
+                                    date: string;
+                                    station: string | null;
+                                    stationRegion: string | null;
+                                    reasons: ("outside-region" | "registered-after-trade")[];
+                                }[];
                                 /** @description false when the span was longer than the records one pack may read */
                                 complete: boolean;
                             } | null;

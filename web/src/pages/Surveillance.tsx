@@ -35,6 +35,7 @@ const RULES = [
   "price-limit-bidding",
   "automated-entry",
   "withholding",
+  "diversion",
 ] as const;
 const SEVERITIES = ["high", "medium", "low"] as const;
 const OUTCOMES = ["no-action", "warning", "referred"] as const;
@@ -53,6 +54,13 @@ interface Alert {
   readonly toMs: number;
   readonly figures: Readonly<Record<string, number>>;
   readonly caseId: string | null;
+  /** Rule `diversion` only. */
+  readonly diversion?: {
+    readonly region: string | null;
+    readonly stations: readonly string[];
+    readonly stationRegions: readonly string[];
+    readonly reasons: readonly string[];
+  };
 }
 
 interface CaseStep {
@@ -381,7 +389,16 @@ function AlertTable({ alerts }: { alerts: readonly Alert[] }) {
                 </span>
               </td>
               <td>{alert.instrument ?? "—"}</td>
-              <td>{alert.sessions.join(", ")}</td>
+              <td>
+                {alert.diversion === undefined
+                  ? alert.sessions.join(", ")
+                  : t("surveillance.diversionWhere", {
+                      stations: alert.diversion.stations.join(", "),
+                      stationRegions: alert.diversion.stationRegions.join(", "),
+                      region: alert.diversion.region ?? "—",
+                      reasons: alert.diversion.reasons.map((r) => t(`surveillance.diversionReasons.${r}`)).join(", "),
+                    })}
+              </td>
               <td>{alert.groups.join(", ")}</td>
               <td>{alert.accounts.join(", ")}</td>
               <td>{exchangeDateTime(alert.fromMs, locale)}</td>

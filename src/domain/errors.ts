@@ -208,9 +208,15 @@ export const ERRORS = {
   OBLIGATION_NOT_FOUND: { httpStatus: 404, template: "No obligation '{id}' exists." },
   OBLIGATION_NOT_OPEN: {
     httpStatus: 409,
-    template: "Obligation '{id}' is {status}; only open obligations can be confirmed.",
+    template: "Obligation '{id}' is {status}; only an open obligation can be confirmed.",
   },
   OBLIGATION_ALREADY_CONFIRMED: { httpStatus: 409, template: "The {leg} of obligation '{id}' is already confirmed." },
+  TRADE_NOT_FOUND: { httpStatus: 404, template: "No cleared trade '{trade}' is known." },
+  TRADE_NOT_VOIDABLE: {
+    httpStatus: 409,
+    template:
+      "Trade '{trade}' cannot be voided: its obligation is {status}; only a trade whose obligation is open and whose gas is not yet delivered can be voided.",
+  },
 
   // Delivery: stations, shipments, arrivals (engine/delivery.ts).
   STATION_INVALID: { httpStatus: 400, template: "Station {field} {value} is not valid; {rule}." },

@@ -97,7 +97,10 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "{basis} базисінде бірде-бір тізімдегі құрал жеткізілмейді; газ тізімдегі құралдың базисінде мәлімделеді.",
 
   OBLIGATION_NOT_FOUND: "'{id}' міндеттемесі жоқ.",
-  OBLIGATION_NOT_OPEN: "'{id}' міндеттемесінің күйі: «{status}»; тек ашық міндеттемені растауға болады.",
+  OBLIGATION_NOT_OPEN: "'{id}' міндеттемесінің күйі: «{status:status}»; тек ашық міндеттемені растауға болады.",
+  TRADE_NOT_FOUND: "Клирингі бар '{trade}' мәмілесі жоқ.",
+  TRADE_NOT_VOIDABLE:
+    "'{trade}' мәмілесінің күшін жою мүмкін емес: оның міндеттемесінің күйі «{status:status}»; тек міндеттемесі ашық және газы әлі жеткізілмеген мәміленің күшін жоюға болады.",
   OBLIGATION_ALREADY_CONFIRMED: "'{id}' міндеттемесінің «{leg}» бөлігі расталып қойған.",
 
   STATION_INVALID: "Станцияның {field} өрісінің {value} мәні жарамсыз; {rule}.",
@@ -136,7 +139,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   INSTRUMENT_NOT_CLEARED: "'{id}' құралының клиринг шарттары жоқ; {what} тек клирингтік құралдарға қолданылады.",
   PHASE_CLOSED: "'{instrument}' құралы қазір «{phase:phase}» кезеңінде; өтінімдер қазір қабылданбайды.",
   PHASE_TRANSITION_INVALID:
-    "'{instrument}' құралы {from:phase} кезеңінен {to:phase} кезеңіне өте алмайды; рұқсат етілген келесі кезеңдер: {allowed}.",
+    "'{instrument}' құралы {from:phase} кезеңінен {to:phase} кезеңіне өте алмайды; рұқсат етілген келесі кезеңдер: {allowed:phases}.",
   AUCTION_REFERENCE_PRICE_REQUIRED:
     "Анықтамалық бағасыз аукцион бағасын анықтау мүмкін емес: {reason}. Шешу үшін анықтамалық баға беріңіз.",
   CALENDAR_INVALID: "Сауда күнтізбесі жарамсыз: {reason}.",

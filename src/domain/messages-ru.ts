@@ -98,7 +98,11 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "Ни один допущенный инструмент не поставляется на базисе {basis}; газ декларируется на базисе допущенного инструмента.",
 
   OBLIGATION_NOT_FOUND: "Обязательства '{id}' нет.",
-  OBLIGATION_NOT_OPEN: "Обязательство '{id}' в состоянии «{status}»; подтвердить можно только открытое обязательство.",
+  OBLIGATION_NOT_OPEN:
+    "Обязательство '{id}' в состоянии «{status:status}»; подтвердить можно только открытое обязательство.",
+  TRADE_NOT_FOUND: "Сделки '{trade}' с клирингом нет.",
+  TRADE_NOT_VOIDABLE:
+    "Сделку '{trade}' нельзя аннулировать: её обязательство в состоянии «{status:status}»; аннулировать можно только сделку с открытым обязательством, газ по которой ещё не поставлен.",
   OBLIGATION_ALREADY_CONFIRMED: "Часть «{leg}» обязательства '{id}' уже подтверждена.",
 
   STATION_INVALID: "Поле станции {field} со значением {value} недействительно; {rule}.",
@@ -139,7 +143,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "У инструмента '{id}' нет условий клиринга; {what} применяется только к клиринговым инструментам.",
   PHASE_CLOSED: "Инструмент '{instrument}' сейчас в фазе «{phase:phase}»; заявки сейчас не принимаются.",
   PHASE_TRANSITION_INVALID:
-    "Инструмент '{instrument}' не может перейти из фазы {from:phase} в фазу {to:phase}; допустимые следующие фазы: {allowed}.",
+    "Инструмент '{instrument}' не может перейти из фазы {from:phase} в фазу {to:phase}; допустимые следующие фазы: {allowed:phases}.",
   AUCTION_REFERENCE_PRICE_REQUIRED:
     "Цену аукциона нельзя определить без референтной цены: {reason}. Укажите референтную цену для решения.",
   CALENDAR_INVALID: "Торговый календарь недействителен: {reason}.",

@@ -37,7 +37,18 @@ import { ERRORS_RU } from "./messages-ru.ts";
 import { validationReason } from "./messages-validation.ts";
 import { roleWord, translatePhrase } from "./phrases.ts";
 
-export const PLACEHOLDER_KINDS = ["price", "money", "kg", "int", "pct", "time", "date", "phase", "status"] as const;
+export const PLACEHOLDER_KINDS = [
+  "price",
+  "money",
+  "kg",
+  "int",
+  "pct",
+  "time",
+  "date",
+  "phase",
+  "status",
+  "phases",
+] as const;
 export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
 
 /** The catalogues of the translated languages; English is the registry. */
@@ -58,6 +69,11 @@ const WORDS: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
     resting: "стоит в книге",
     filled: "исполнена",
     cancelled: "снята",
+    open: "открыто",
+    settled: "исполнено",
+    defaulted: "не исполнено",
+    voided: "аннулировано",
+    delivered: "газ поставлен",
   },
   kk: {
     closed: "жабық",
@@ -68,6 +84,11 @@ const WORDS: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
     resting: "кітапта тұр",
     filled: "орындалды",
     cancelled: "жойылды",
+    open: "ашық",
+    settled: "есеп айырысылды",
+    defaulted: "орындалмады",
+    voided: "күші жойылды",
+    delivered: "газ жеткізілді",
   },
 };
 
@@ -95,9 +116,30 @@ function formatValue(value: unknown, kind: string | undefined, language: Languag
     case "phase":
     case "status":
       return typeof value === "string" ? (WORDS[language][value] ?? value) : String(value);
+    case "phases":
+      return phasesText(value, language);
     default:
       return typeof value === "string" ? value : JSON.stringify(value);
   }
+}
+
+/**
+ * A list of phases as the engine writes it ("collection, closed", "none"), perhaps followed by why in parentheses,
+ * or a sentence instead of a list ("an extra session opens from closed"): the phases as words, the rest from the
+ * phrase catalogue.
+ */
+function phasesText(value: unknown, language: Language): string {
+  if (typeof value !== "string") return String(value);
+  const match = /^([a-z]+(?:, [a-z]+)*)(?: \((.+)\))?$/.exec(value);
+  const words = match?.[1]?.split(", ") ?? [];
+  if (match === null || !words.every((word) => word === "none" || WORDS.ru[word] !== undefined)) {
+    return translatePhrase(value, language);
+  }
+  const list = words.map((word) =>
+    word === "none" ? translatePhrase("none", language) : (WORDS[language][word] ?? word),
+  );
+  const why = match[2] === undefined ? "" : ` (${translatePhrase(match[2], language)})`;
+  return `${list.join(", ")}${why}`;
 }
 
 /** Fills a catalogue template with formatted values. */

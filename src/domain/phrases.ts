@@ -154,6 +154,20 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
  * Ones with numbers are patterns (below).
  */
 export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
+  // PHASE_TRANSITION_INVALID's `allowed` when it is not a plain list of phases (domain/messages.ts, phasesText).
+  none: { ru: "нет", kk: "жоқ" },
+  "an extra session opens from closed": {
+    ru: "дополнительная сессия открывается из фазы «закрыт»",
+    kk: "қосымша сессия «жабық» кезеңінен ашылады",
+  },
+  "none by hand: a halt ends with the regulator's resume": {
+    ru: "вручную никакие: приостановка заканчивается возобновлением торгов регулятором",
+    kk: "қолмен ешқайсысы: тоқтата тұру реттеушінің сауданы қайта бастауымен аяқталады",
+  },
+  "the book is crossed: trading reopens through an auction": {
+    ru: "книга заявок пересечена: торги возобновляются через аукцион",
+    kk: "өтінімдер кітабы қиылысқан: сауда аукцион арқылы қайта басталады",
+  },
   "a broker's client pays no deposit of its own: 0": {
     ru: "клиент брокера не вносит собственного взноса: 0",
     kk: "брокер клиенті өз жарнасын енгізбейді: 0",

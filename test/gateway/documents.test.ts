@@ -391,7 +391,8 @@ describe("a voided trade", () => {
     expect(done.status).toBe(200);
     expect(done.body.obligation).toMatchObject({ tradeId: voided, status: "voided", paid: false, delivered: false });
     const again = await server.call(operator, "POST", `/api/admin/trades/${voided}/void`, body);
-    expect([again.status, again.body.error.code]).toEqual([409, "OBLIGATION_NOT_OPEN"]);
+    expect([again.status, again.body.error.code]).toEqual([409, "TRADE_NOT_VOIDABLE"]);
+    expect(again.body.error.details).toEqual({ trade: voided, status: "voided" });
 
     expect(money((await server.call(aktau, "GET", "/api/accounts/AKTAU-1/balances")).body)).toBe(
       money(freeBefore.body),

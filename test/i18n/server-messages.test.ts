@@ -76,6 +76,27 @@ describe("error catalogues", () => {
     expect(localize("PHASE_CLOSED", { instrument: "X", phase: "halted" }, "kk")).toBe(
       "'X' құралы қазір «тоқтатылған» кезеңінде; өтінімдер қазір қабылданбайды.",
     );
+    // Allowed next phases: a list as words, a reason in parentheses or a sentence from the phrase catalogue.
+    const move = { instrument: "X", from: "continuous", to: "collection" };
+    expect(localize("PHASE_TRANSITION_INVALID", { ...move, allowed: "halted, closed" }, "ru")).toBe(
+      "Инструмент 'X' не может перейти из фазы непрерывные торги в фазу сбор заявок; допустимые следующие фазы: приостановлен, закрыт.",
+    );
+    expect(localize("PHASE_TRANSITION_INVALID", { ...move, allowed: "an extra session opens from closed" }, "kk")).toBe(
+      "'X' құралы үздіксіз сауда кезеңінен өтінімдер жинау кезеңіне өте алмайды; рұқсат етілген келесі кезеңдер: қосымша сессия «жабық» кезеңінен ашылады.",
+    );
+    expect(
+      localize(
+        "PHASE_TRANSITION_INVALID",
+        { ...move, allowed: "collection, closed (the book is crossed: trading reopens through an auction)" },
+        "ru",
+      ),
+    ).toBe(
+      "Инструмент 'X' не может перейти из фазы непрерывные торги в фазу сбор заявок; допустимые следующие фазы: сбор заявок, закрыт (книга заявок пересечена: торги возобновляются через аукцион).",
+    );
+    expect(localize("PHASE_TRANSITION_INVALID", { ...move, allowed: "none" }, "kk")).toContain("кезеңдер: жоқ.");
+    expect(localize("TRADE_NOT_VOIDABLE", { trade: "T-1", status: "settled" }, "ru")).toBe(
+      "Сделку 'T-1' нельзя аннулировать: её обязательство в состоянии «исполнено»; аннулировать можно только сделку с открытым обязательством, газ по которой ещё не поставлен.",
+    );
     // A malformed value echoed back is written as given, and a missing one shows as "?".
     expect(localize("ORDER_PRICE_OFF_TICK", { value: "12.5x" }, "kk")).toBe(
       "12.5x бағасы баға қадамына (?) еселік емес.",

@@ -13147,7 +13147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: OBLIGATION_NOT_FOUND. */
+            /** @description Error codes: TRADE_NOT_FOUND. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13156,7 +13156,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: OBLIGATION_ALREADY_CONFIRMED, OBLIGATION_NOT_OPEN. */
+            /** @description Error codes: TRADE_NOT_VOIDABLE. */
             409: {
                 headers: {
                     [name: string]: unknown;

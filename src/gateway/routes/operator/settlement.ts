@@ -11,6 +11,7 @@ import { obligationIdOf, TRADE_ID_LENGTH_MAX } from "../../../domain/ids.ts";
 import { RULE_REFERENCE_LENGTH_MAX } from "../../../engine/clearinghouse.ts";
 import type { ObligationView } from "../../../projections/index.ts";
 import type { RouteContext } from "../../context.ts";
+import { HttpProblem } from "../../errors.ts";
 import { OBLIGATION } from "../../wire/accounts.ts";
 import { COUNT, EPOCH_MS, Nullable, SEQ, Strict } from "../../wire/base.ts";
 import { ACCOUNT_ID, ID, json, REASON } from "../common.ts";
@@ -153,13 +154,26 @@ export function operatorSettlementRoutes(api: FastifyInstance, context: RouteCon
       },
       config: {
         ...OPERATOR_CHANGE,
-        errors: ["OBLIGATION_NOT_FOUND", "OBLIGATION_NOT_OPEN", "OBLIGATION_ALREADY_CONFIRMED", "FIELD_INVALID"],
+        errors: ["TRADE_NOT_FOUND", "TRADE_NOT_VOIDABLE", "FIELD_INVALID"],
       },
     },
     async (request) => {
       requireConsoleChange(request, "operator", "void trades");
       const { trade } = request.params;
-      const outcome = await submitChecked(context, request, { type: "trade.void", trade, ...request.body });
+      // The engine refuses in its obligation's terms; the operator asked about a trade, so the answer names it.
+      const outcome = await submitChecked(context, request, { type: "trade.void", trade, ...request.body }).catch(
+        (error: unknown) => {
+          if (!(error instanceof HttpProblem)) throw error;
+          if (error.code === "OBLIGATION_NOT_FOUND") throw new HttpProblem("TRADE_NOT_FOUND", { trade });
+          if (error.code === "OBLIGATION_NOT_OPEN") {
+            throw new HttpProblem("TRADE_NOT_VOIDABLE", { trade, status: error.details.status ?? null });
+          }
+          if (error.code === "OBLIGATION_ALREADY_CONFIRMED") {
+            throw new HttpProblem("TRADE_NOT_VOIDABLE", { trade, status: "delivered" });
+          }
+          throw error;
+        },
+      );
       return { seq: outcome.seq, obligation: json(projections.accounts.obligation(obligationIdOf(trade))) };
     },
   );

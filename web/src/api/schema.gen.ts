@@ -2579,6 +2579,21 @@ export interface components {
             indicative: components["schemas"]["Indicative"] | null;
             lastAuction: components["schemas"]["AuctionResult"] | null;
             info: components["schemas"]["InstrumentInfo"] | null;
+            deliveryTerms: {
+                /** @enum {unknown} */
+                incoterm: "EXW";
+                basis: string;
+                region: string;
+                /** @description YYYY-MM */
+                deliveryPeriod: string;
+                deliveryWindowMs: number | null;
+                transport: {
+                    mode: "road" | "rail";
+                    /** @description kg */
+                    unitKg: number;
+                    unitsPerLot: number | null;
+                } | null;
+            } | null;
             tickSizeTiynPerTonne: number | null;
             lotSizeKg: number | null;
             clearing: {
@@ -3171,6 +3186,11 @@ export interface components {
             region: string;
             deliveryPeriod: string;
             name?: string;
+            transport?: {
+                mode: "road" | "rail";
+                /** @description kg */
+                unitKg: number;
+            };
         };
         InstrumentInfo: {
             instrument: string;
@@ -3180,6 +3200,11 @@ export interface components {
             /** @description YYYY-MM */
             deliveryPeriod: string;
             name?: string;
+            transport?: {
+                mode: "road" | "rail";
+                /** @description kg */
+                unitKg: number;
+            };
         };
         SessionResult: {
             instrument: string;
@@ -3473,7 +3498,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        instruments: components["schemas"]["PublicInstrument"][];
+                        instruments: {
+                            instrument: string;
+                            mode: ("continuous" | "call") | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            lastPriceTiynPerTonne: number | null;
+                            lastQuantityKg: number | null;
+                            lastTradeTimeMs: number | null;
+                            referencePriceTiynPerTonne: number | null;
+                            changeTiynPerTonne: number | null;
+                            changeBps: number | null;
+                            bestBid: components["schemas"]["PriceLevel"] | null;
+                            bestAsk: components["schemas"]["PriceLevel"] | null;
+                            spreadTiynPerTonne: number | null;
+                            /** @description kg */
+                            marketBuyQueuedKg: number;
+                            /** @description kg */
+                            marketSellQueuedKg: number;
+                            indicative: components["schemas"]["Indicative"] | null;
+                            lastAuction: components["schemas"]["AuctionResult"] | null;
+                            info: {
+                                instrument: string;
+                                product: string;
+                                basis: string;
+                                region: string;
+                                /** @description YYYY-MM */
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            deliveryTerms: {
+                                /** @enum {unknown} */
+                                incoterm: "EXW";
+                                basis: string;
+                                region: string;
+                                /** @description YYYY-MM */
+                                deliveryPeriod: string;
+                                deliveryWindowMs: number | null;
+                                transport: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                    unitsPerLot: number | null;
+                                } | null;
+                            } | null;
+                            tickSizeTiynPerTonne: number | null;
+                            lotSizeKg: number | null;
+                            clearing: {
+                                basis: string;
+                                /** @description basis points (100 = 1%) */
+                                collateralBps: number;
+                                /** @description basis points (100 = 1%) */
+                                feeBps: number;
+                            } | null;
+                            limits: components["schemas"]["LimitsInForce"] | null;
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            nextPhase: components["schemas"]["NextPhase"] | null;
+                            session: {
+                                weightedAveragePriceTiynPerTonne: number | null;
+                                /** @description an integer as a decimal string */
+                                volumeKg: string;
+                                trades: number;
+                            } | null;
+                        }[];
                     };
                 };
             };
@@ -3550,7 +3642,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicInstrument"];
+                    "application/json": {
+                        instrument: string;
+                        mode: ("continuous" | "call") | null;
+                        /** @enum {unknown} */
+                        phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                        lastPriceTiynPerTonne: number | null;
+                        lastQuantityKg: number | null;
+                        lastTradeTimeMs: number | null;
+                        referencePriceTiynPerTonne: number | null;
+                        changeTiynPerTonne: number | null;
+                        changeBps: number | null;
+                        bestBid: components["schemas"]["PriceLevel"] | null;
+                        bestAsk: components["schemas"]["PriceLevel"] | null;
+                        spreadTiynPerTonne: number | null;
+                        /** @description kg */
+                        marketBuyQueuedKg: number;
+                        /** @description kg */
+                        marketSellQueuedKg: number;
+                        indicative: components["schemas"]["Indicative"] | null;
+                        lastAuction: components["schemas"]["AuctionResult"] | null;
+                        info: {
+                            instrument: string;
+                            product: string;
+                            basis: string;
+                            region: string;
+                            /** @description YYYY-MM */
+                            deliveryPeriod: string;
+                            name?: string;
+                            transport?: {
+                                mode: "road" | "rail";
+                                /** @description kg */
+                                unitKg: number;
+                            };
+                        } | null;
+                        deliveryTerms: {
+                            /** @enum {unknown} */
+                            incoterm: "EXW";
+                            basis: string;
+                            region: string;
+                            /** @description YYYY-MM */
+                            deliveryPeriod: string;
+                            deliveryWindowMs: number | null;
+                            transport: {
+                                mode: "road" | "rail";
+                                /** @description kg */
+                                unitKg: number;
+                                unitsPerLot: number | null;
+                            } | null;
+                        } | null;
+                        tickSizeTiynPerTonne: number | null;
+                        lotSizeKg: number | null;
+                        clearing: {
+                            basis: string;
+                            /** @description basis points (100 = 1%) */
+                            collateralBps: number;
+                            /** @description basis points (100 = 1%) */
+                            feeBps: number;
+                        } | null;
+                        limits: components["schemas"]["LimitsInForce"] | null;
+                        phaseChanged: components["schemas"]["Change"] | null;
+                        nextPhase: components["schemas"]["NextPhase"] | null;
+                        session: {
+                            weightedAveragePriceTiynPerTonne: number | null;
+                            /** @description an integer as a decimal string */
+                            volumeKg: string;
+                            trades: number;
+                        } | null;
+                    };
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */
@@ -6994,6 +7153,12 @@ export interface operations {
                                 period: string | null;
                                 paymentDue: string | null;
                                 deliveryDue: string | null;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                    units: number;
+                                };
                             };
                             clearing: {
                                 obligation: string;
@@ -9847,7 +10012,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        instruments: components["schemas"]["ConsoleInstrument"][];
+                        instruments: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        }[];
                     };
                 };
             };
@@ -9981,6 +10177,11 @@ export interface operations {
                         /** @description YYYY-MM, 1900–2199 */
                         deliveryPeriod: string;
                         name?: string;
+                        transport?: {
+                            mode: "road" | "rail";
+                            /** @description kg */
+                            unitKg: number;
+                        };
                     };
                 };
             };
@@ -9995,11 +10196,42 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
-                        instrument: components["schemas"]["ConsoleInstrument"];
+                        instrument: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        };
                     };
                 };
             };
-            /** @description Error codes: INSTRUMENT_INVALID, REQUEST_INVALID. */
+            /** @description Error codes: INSTRUMENT_INVALID, LOT_NOT_TRANSPORT_UNITS, REQUEST_INVALID, TRANSPORT_UNIT_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10090,7 +10322,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConsoleInstrument"];
+                    "application/json": {
+                        instrument: string;
+                        description: {
+                            product: string;
+                            basis: string;
+                            region: string;
+                            deliveryPeriod: string;
+                            name?: string;
+                            transport?: {
+                                mode: "road" | "rail";
+                                /** @description kg */
+                                unitKg: number;
+                            };
+                        } | null;
+                        /** @enum {unknown} */
+                        mode: "continuous" | "call";
+                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                        tickSizeTiynPerTonne: number;
+                        /** @description kg */
+                        lotSizeKg: number;
+                        listed: components["schemas"]["Change"];
+                        clearing: components["schemas"]["ClearingTerms"] | null;
+                        clearingChanged: components["schemas"]["Change"] | null;
+                        /** @enum {unknown} */
+                        phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                        phaseChanged: components["schemas"]["Change"] | null;
+                        safeguards: components["schemas"]["Safeguards"];
+                        safeguardsChanged: components["schemas"]["Change"] | null;
+                        limits: components["schemas"]["LimitsInForce"];
+                        calendar: components["schemas"]["Calendar"] | null;
+                        calendarChanged: components["schemas"]["Change"] | null;
+                    };
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */
@@ -10215,7 +10478,38 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
-                        instrument: components["schemas"]["ConsoleInstrument"];
+                        instrument: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        };
                     };
                 };
             };
@@ -10333,7 +10627,38 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
-                        instrument: components["schemas"]["ConsoleInstrument"];
+                        instrument: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        };
                     };
                 };
             };
@@ -10452,7 +10777,38 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
-                        instrument: components["schemas"]["ConsoleInstrument"];
+                        instrument: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        };
                     };
                 };
             };
@@ -10571,7 +10927,38 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
-                        instrument: components["schemas"]["ConsoleInstrument"];
+                        instrument: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        };
                     };
                 };
             };

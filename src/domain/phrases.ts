@@ -625,13 +625,13 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ],
   [
     "description.transport must be an object with mode and unitKg",
-    "description.transport должен быть объектом с mode и unitKg",
-    "description.transport — mode және unitKg өрістері бар объект болуы керек",
+    "description.transport должен быть объектом с видом транспорта и unitKg",
+    "description.transport — көлік түрі және unitKg өрістері бар объект болуы керек",
   ],
   [
     "description.transport.mode {0} is not one of {1}",
-    "вид транспорта description.transport.mode {0} не входит в: {1}",
-    "description.transport.mode көлік түрі {0} мыналардың қатарында жоқ: {1}",
+    "вид транспорта {0} в description.transport не входит в: {1}",
+    "description.transport ішіндегі {0} көлік түрі мыналардың қатарында жоқ: {1}",
   ],
   [
     "unknown description.transport field {0}",

@@ -304,6 +304,15 @@ export const ERRORS = {
     httpStatus: 409,
     template: "Instrument '{id}' has no clearing terms; {what} applies only to cleared instruments.",
   },
+  TRANSPORT_UNIT_INVALID: {
+    httpStatus: 400,
+    template: "Transport unit {value} kg is not valid; a transport unit is a whole number of kg from {min} to {max}.",
+  },
+  LOT_NOT_TRANSPORT_UNITS: {
+    httpStatus: 400,
+    template:
+      "Lot size {lotSize} kg is not a whole number of transport units of {unitKg} kg; a lot is made of whole tank trucks or tank cars.",
+  },
   PHASE_CLOSED: { httpStatus: 409, template: "Instrument '{instrument}' is {phase}; orders are not accepted now." },
   PHASE_TRANSITION_INVALID: {
     httpStatus: 409,

@@ -137,6 +137,10 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   INSTRUMENT_EXISTS: "'{id}' құралы саудаға жіберіліп қойған.",
   INSTRUMENT_INVALID: "Құралдың сипаттамасы жарамсыз: {reason}.",
   INSTRUMENT_NOT_CLEARED: "'{id}' құралының клиринг шарттары жоқ; {what} тек клирингтік құралдарға қолданылады.",
+  TRANSPORT_UNIT_INVALID:
+    "{value} кг тасымалдау бірлігі жарамсыз; тасымалдау бірлігі — {min:int}–{max:int} аралығындағы кг-ның бүтін саны.",
+  LOT_NOT_TRANSPORT_UNITS:
+    "{lotSize:int} кг лот мөлшері {unitKg:int} кг тасымалдау бірлігіне еселі емес; лот бүтін автоцистерналардан немесе теміржол цистерналарынан тұрады.",
   PHASE_CLOSED: "'{instrument}' құралы қазір «{phase:phase}» кезеңінде; өтінімдер қазір қабылданбайды.",
   PHASE_TRANSITION_INVALID:
     "'{instrument}' құралы {from:phase} кезеңінен {to:phase} кезеңіне өте алмайды; рұқсат етілген келесі кезеңдер: {allowed:phases}.",

@@ -141,6 +141,10 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   INSTRUMENT_INVALID: "Описание инструмента недействительно: {reason}.",
   INSTRUMENT_NOT_CLEARED:
     "У инструмента '{id}' нет условий клиринга; {what} применяется только к клиринговым инструментам.",
+  TRANSPORT_UNIT_INVALID:
+    "Транспортная единица {value} кг недействительна; транспортная единица — целое число кг от {min:int} до {max:int}.",
+  LOT_NOT_TRANSPORT_UNITS:
+    "Размер лота {lotSize:int} кг не кратен транспортной единице {unitKg:int} кг; лот состоит из целых автоцистерн или железнодорожных цистерн.",
   PHASE_CLOSED: "Инструмент '{instrument}' сейчас в фазе «{phase:phase}»; заявки сейчас не принимаются.",
   PHASE_TRANSITION_INVALID:
     "Инструмент '{instrument}' не может перейти из фазы {from:phase} в фазу {to:phase}; допустимые следующие фазы: {allowed:phases}.",

@@ -637,6 +637,21 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
     "размер лота инструмента с клирингом — целые тонны, а не {0} кг",
     "клирингі бар құралдың лот мөлшері {0} кг емес, бүтін тонна болуы керек",
   ],
+  [
+    "description.transport must be an object with mode and unitKg",
+    "description.transport должен быть объектом с видом транспорта и unitKg",
+    "description.transport — көлік түрі және unitKg өрістері бар объект болуы керек",
+  ],
+  [
+    "description.transport.mode {0} is not one of {1}",
+    "вид транспорта {0} в description.transport не входит в: {1}",
+    "description.transport ішіндегі {0} көлік түрі мыналардың қатарында жоқ: {1}",
+  ],
+  [
+    "unknown description.transport field {0}",
+    "неизвестное поле description.transport: {0}",
+    "белгісіз description.transport өрісі: {0}",
+  ],
   ["unknown field {0}; known: {1}", "неизвестное поле {0}; известные: {1}", "белгісіз өріс {0}; белгілілері: {1}"],
   [
     "no instrument delivers to region '{0}'",

@@ -29,7 +29,13 @@ import {
   type Problem,
   problem,
 } from "../domain/errors.ts";
-import { INSTRUMENT_ID_LENGTH_MAX } from "../domain/instrument.ts";
+import {
+  INSTRUMENT_ID_LENGTH_MAX,
+  type InstrumentTransport,
+  TRANSPORT_MODES,
+  TRANSPORT_UNIT_KG_MAX,
+  TRANSPORT_UNIT_KG_MIN,
+} from "../domain/instrument.ts";
 import {
   CLEARING_WINDOW_MS_MAX,
   ID_LENGTH_MAX,
@@ -636,6 +642,10 @@ export class Engine {
     if (description !== null) {
       const bad = checkDescription(description, clearing?.basis ?? null);
       if (bad) return problem("INSTRUMENT_INVALID", { reason: bad });
+      if (description.transport !== undefined) {
+        const refused = checkTransport(description.transport, lotSize);
+        if (refused) return refused;
+      }
     }
     const spec: InstrumentSpec = {
       id: instrument,
@@ -1627,8 +1637,41 @@ function checkDescription(description: InstrumentDescription, clearingBasis: str
   if (clearingBasis !== null && d.basis !== clearingBasis) {
     return `description.basis '${String(d.basis)}' differs from the clearing basis '${clearingBasis}'`;
   }
-  const unknown = Object.keys(d).filter((k) => !["product", "basis", "region", "deliveryPeriod", "name"].includes(k));
+  const known = ["product", "basis", "region", "deliveryPeriod", "name", "transport"];
+  const unknown = Object.keys(d).filter((k) => !known.includes(k));
   if (unknown.length > 0) return `unknown description field ${show(unknown[0])}`;
+  return null;
+}
+
+/**
+ * An instrument's transport: a mode (road, rail) and a unit of TRANSPORT_UNIT_KG_MIN to TRANSPORT_UNIT_KG_MAX kg that
+ * the lot is a whole number of (a lot of 65 t by rail is one tank car; 1 t by road one tonne of a tank truck).
+ */
+function checkTransport(transport: InstrumentTransport, lotSize: number): Problem | null {
+  const t = transport as unknown as Record<string, unknown>;
+  if (typeof t !== "object" || t === null || Array.isArray(t)) {
+    return problem("INSTRUMENT_INVALID", { reason: "description.transport must be an object with mode and unitKg" });
+  }
+  if (!(TRANSPORT_MODES as readonly unknown[]).includes(t.mode)) {
+    return problem("INSTRUMENT_INVALID", {
+      reason: `description.transport.mode ${show(t.mode)} is not one of ${TRANSPORT_MODES.join(", ")}`,
+    });
+  }
+  const unknown = Object.keys(t).filter((k) => k !== "mode" && k !== "unitKg");
+  if (unknown.length > 0) {
+    return problem("INSTRUMENT_INVALID", { reason: `unknown description.transport field ${show(unknown[0])}` });
+  }
+  const unitKg = t.unitKg;
+  if (!(isSafeWholeNumber(unitKg) && unitKg >= TRANSPORT_UNIT_KG_MIN && unitKg <= TRANSPORT_UNIT_KG_MAX)) {
+    return problem("TRANSPORT_UNIT_INVALID", {
+      value: show(unitKg),
+      min: TRANSPORT_UNIT_KG_MIN,
+      max: TRANSPORT_UNIT_KG_MAX,
+    });
+  }
+  if (lotSize % unitKg !== 0) {
+    return problem("LOT_NOT_TRANSPORT_UNITS", { lotSize, unitKg, mode: t.mode as string });
+  }
   return null;
 }
 
@@ -1639,5 +1682,7 @@ function normaliseDescription(d: InstrumentDescription): InstrumentDescription {
     region: d.region,
     deliveryPeriod: d.deliveryPeriod,
     ...(d.name === undefined ? {} : { name: d.name }),
+    // Absent on instruments listed without it, so their snapshots and hashes stay as they were.
+    ...(d.transport === undefined ? {} : { transport: { mode: d.transport.mode, unitKg: d.transport.unitKg } }),
   };
 }

@@ -10,6 +10,7 @@
  */
 
 import { SaudaError } from "../domain/errors.ts";
+import type { InstrumentTransport } from "../domain/instrument.ts";
 import { MONTH_PATTERN } from "./numbers.ts";
 
 /** Products traded (DESIGN.md); the registry accepts any id so new products need no code change. */
@@ -25,6 +26,10 @@ export interface InstrumentInfo {
   readonly region: string;
   /** Delivery month, YYYY-MM. */
   readonly deliveryPeriod: string;
+  /** A name for people. */
+  readonly name?: string;
+  /** Road tank truck or rail tank car and the unit a lot is made of; absent when the listing did not say. */
+  readonly transport?: InstrumentTransport;
 }
 
 const ID_LENGTH_MAX = 64;
@@ -70,4 +75,47 @@ export class InstrumentRegistry {
 
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** An instrument's delivery terms as the public API shows them (docs/delivery.md §7). */
+export interface DeliveryTerms {
+  /** Always EXW: the buyer takes the gas at the producing plant and carries it at its cost. */
+  readonly incoterm: "EXW";
+  readonly basis: string;
+  readonly region: string;
+  readonly deliveryPeriod: string;
+  /** How long after a trade the seller has to deliver; null on an instrument without clearing terms. */
+  readonly deliveryWindowMs: number | null;
+  /** Null when the listing did not state transport (instruments listed before it was a field). */
+  readonly transport: {
+    readonly mode: InstrumentTransport["mode"];
+    readonly unitKg: number;
+    /** Transport units in one lot (the engine lists only whole numbers); null if the lot size is unknown. */
+    readonly unitsPerLot: number | null;
+  } | null;
+}
+
+/** The delivery terms of an instrument with a description; null without one. */
+export function deliveryTermsOf(
+  info: InstrumentInfo | undefined,
+  clearing: { readonly deliveryWindowMs: number } | null,
+  lotSizeKg: number | null,
+): DeliveryTerms | null {
+  if (info === undefined) return null;
+  const transport = info.transport;
+  return {
+    incoterm: "EXW",
+    basis: info.basis,
+    region: info.region,
+    deliveryPeriod: info.deliveryPeriod,
+    deliveryWindowMs: clearing === null ? null : clearing.deliveryWindowMs,
+    transport:
+      transport === undefined
+        ? null
+        : {
+            mode: transport.mode,
+            unitKg: transport.unitKg,
+            unitsPerLot: lotSizeKg === null ? null : lotSizeKg / transport.unitKg,
+          },
+  };
 }

@@ -34,6 +34,13 @@ export interface ContractPartyJson {
   readonly client: string | null;
 }
 
+export interface ContractTransportJson {
+  readonly mode: "road" | "rail";
+  readonly unitKg: number;
+  /** The trade's quantity in transport units (whole: a lot is whole units). */
+  readonly units: number;
+}
+
 export interface ContractJson {
   readonly document: typeof CONTRACT_DOCUMENT;
   readonly version: number;
@@ -66,6 +73,11 @@ export interface ContractJson {
     readonly period: string | null;
     readonly paymentDue: string | null;
     readonly deliveryDue: string | null;
+    /**
+     * Road tank trucks or rail tank cars, the unit, and how many units this trade's quantity is. Present only when
+     * the instrument states transport, so contracts of instruments listed without it keep their JSON and hash.
+     */
+    readonly transport?: ContractTransportJson;
   };
   readonly clearing: {
     readonly obligation: string;
@@ -133,6 +145,15 @@ export function buildContract(facts: ContractFacts): ContractJson {
       period: d?.deliveryPeriod ?? null,
       paymentDue: c === null ? null : isoUtc(c.paymentDueMs),
       deliveryDue: c === null ? null : isoUtc(c.deliveryDueMs),
+      ...(d?.transport === undefined
+        ? {}
+        : {
+            transport: {
+              mode: d.transport.mode,
+              unitKg: d.transport.unitKg,
+              units: Math.floor(facts.quantityKg / d.transport.unitKg),
+            },
+          }),
     },
     clearing:
       c === null
@@ -221,6 +242,10 @@ export async function contractPdf(contract: ContractJson, language: DocumentLang
       delivery.period ?? "—",
     ),
   );
+  if (delivery.transport !== undefined) {
+    const t = delivery.transport;
+    field(doc, l.transport, l.transportText(t.mode, tonnesDisplay(t.unitKg), t.units));
+  }
   const c = contract.clearing;
   if (c === null) {
     field(doc, l.paymentDue, l.notCleared);

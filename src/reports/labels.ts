@@ -30,6 +30,9 @@ export interface Labels {
   readonly valueWithVat: string;
   readonly deliveryTerms: string;
   readonly deliveryTermsText: (basis: string, region: string, period: string) => string;
+  readonly transport: string;
+  /** Transport mode, unit in tonnes and the number of units the trade's quantity is. */
+  readonly transportText: (mode: "road" | "rail", unitTonnes: string, units: number) => string;
   readonly paymentDue: string;
   readonly deliveryDue: string;
   readonly collateral: string;
@@ -109,6 +112,11 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     deliveryTerms: "Жеткізу шарттары",
     deliveryTermsText: (basis, region, period) =>
       `EXW ${basis} зауыты; жеткізу өңірі: ${region}; жеткізу кезеңі: ${period}; тасымалдау — сатып алушының есебінен`,
+    transport: "Көлік",
+    transportText: (mode, unit, units) =>
+      mode === "rail"
+        ? `темір жол көлігі, теміржол цистернасы ${unit} т; шарт бойынша цистерналар саны: ${units}`
+        : `автомобиль көлігі, автоцистерна, тасымалдау бірлігі ${unit} т; шарт бойынша бірліктер саны: ${units}`,
     paymentDue: "Төлем мерзімі",
     deliveryDue: "Жеткізу мерзімі",
     collateral: "Кепілдік жарна",
@@ -161,6 +169,11 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     deliveryTerms: "Условия поставки",
     deliveryTermsText: (basis, region, period) =>
       `EXW завод ${basis}; регион поставки: ${region}; период поставки: ${period}; транспорт — за счёт покупателя`,
+    transport: "Транспорт",
+    transportText: (mode, unit, units) =>
+      mode === "rail"
+        ? `железнодорожный транспорт, вагон-цистерна ${unit} т; вагонов-цистерн по договору: ${units}`
+        : `автомобильный транспорт, автоцистерна, транспортная единица ${unit} т; единиц по договору: ${units}`,
     paymentDue: "Срок оплаты",
     deliveryDue: "Срок поставки",
     collateral: "Гарантийный взнос",
@@ -213,6 +226,11 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     deliveryTerms: "Delivery terms",
     deliveryTermsText: (basis, region, period) =>
       `EXW ${basis} plant; delivery region: ${region}; delivery period: ${period}; transport at the buyer's cost`,
+    transport: "Transport",
+    transportText: (mode, unit, units) =>
+      mode === "rail"
+        ? `rail, rail tank car of ${unit} t; tank cars under this contract: ${units}`
+        : `road, tank truck, transport unit ${unit} t; units under this contract: ${units}`,
     paymentDue: "Payment due",
     deliveryDue: "Delivery due",
     collateral: "Guarantee deposit",

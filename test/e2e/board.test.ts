@@ -7,7 +7,7 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { INSTRUMENT } from "../support/server.ts";
+import { INSTRUMENT, TERMS } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
 
 const run = browserAvailable("board browser tests");
@@ -272,6 +272,46 @@ describe.skipIf(!run)("the public board", () => {
     await expect
       .poll(() => board.getByTestId("indices").getByTestId("revised").first().textContent(), { timeout: LIVE_MS })
       .toBe("пересмотрен");
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("shows an instrument's delivery terms, rail tank cars of 65 t, as the API publishes them, in English and Kazakh", async () => {
+    const operator = await suite.server.login("operator");
+    const rail = "PB-KAZGPZ-MNG-RAIL-2026-01";
+    const listed = await suite.server.call(operator, "POST", "/api/admin/instruments", {
+      instrument: rail,
+      mode: "continuous",
+      tickSize: 100,
+      lotSize: 65_000,
+      clearing: TERMS,
+      description: {
+        product: "propane-butane",
+        basis: "KAZGPZ",
+        region: "MANGYSTAU",
+        deliveryPeriod: "2026-01",
+        transport: { mode: "rail", unitKg: 65_000 },
+      },
+    });
+    expect(listed.status).toBe(201);
+    const api = (await suite.server.call(null, "GET", `/api/instruments/${rail}`)).body.deliveryTerms;
+    expect(api.transport).toEqual({ mode: "rail", unitKg: 65_000, unitsPerLot: 1 });
+
+    const board = await suite.open("/");
+    await board.locator(`[data-instrument="${rail}"]`).getByRole("button", { name: rail }).click();
+    const terms = board.getByTestId("delivery-terms");
+    await expect
+      .poll(() => terms.textContent(), { timeout: LIVE_MS })
+      .toBe(
+        "Delivery terms: EXW KAZGPZ plant, to Mangystau, in 2026-01; delivery within 5 d of a trade; " +
+          "by rail, tank cars of 65 t, 1 a lot.",
+      );
+    await board.getByLabel("Language").selectOption("kk");
+    await expect
+      .poll(() => terms.textContent(), { timeout: LIVE_MS })
+      .toBe(
+        "Жеткізу шарттары: EXW KAZGPZ зауыты, Маңғыстау өңіріне, кезеңі 2026-01; мәміледен кейін 5 тәулік ішінде " +
+          "жеткізу; темір жол көлігімен, 65 т теміржол цистерналары, лотта 1.",
+      );
     expect(suite.pageErrors).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
   sessionsOnDay,
 } from "../../engine/calendar.ts";
 import { CANDLE_INTERVALS, candlesCsv, sessionsCsv, toCsv, tradesCsv } from "../../projections/index.ts";
+import { deliveryTermsOf } from "../../projections/instruments.ts";
 import { EXCHANGE_UTC_OFFSET_MS, isoUtc, localDay } from "../../projections/numbers.ts";
 import { bulletinCsv, dailyBulletin } from "../../reports/bulletin.ts";
 import { bulletinPdf, bulletinXlsx } from "../../reports/bulletin-documents.ts";
@@ -64,6 +65,11 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
     return {
       ...(json(market.quote(id)) as object),
       info: exchange.projections.instruments.get(id) ?? null,
+      deliveryTerms: deliveryTermsOf(
+        exchange.projections.instruments.get(id),
+        controls?.clearing ?? null,
+        controls?.lotSize ?? null,
+      ),
       tickSizeTiynPerTonne: controls?.tickSize ?? null,
       lotSizeKg: controls?.lotSize ?? null,
       clearing: controls?.clearing

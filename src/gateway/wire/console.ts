@@ -26,7 +26,7 @@ import {
   TEXT,
   TRADING_MODE,
 } from "./base.ts";
-import { CEILING_STEP, LIMITS_IN_FORCE } from "./market.ts";
+import { CEILING_STEP, LIMITS_IN_FORCE, TRANSPORT } from "./market.ts";
 
 export const CLEARING_TERMS = Strict({
   basis: TEXT,
@@ -44,6 +44,7 @@ export const DESCRIPTION = Strict({
   region: TEXT,
   deliveryPeriod: TEXT,
   name: Type.Optional(TEXT),
+  transport: Type.Optional(TRANSPORT),
 });
 
 export const SAFEGUARDS = Strict({

@@ -7,6 +7,7 @@ import { Type } from "@fastify/type-provider-typebox";
 import { DOCUMENT_LANGUAGES } from "../../reports/labels.ts";
 import {
   BPS,
+  COUNT,
   DECIMAL,
   Enum,
   EPOCH_MS,
@@ -63,6 +64,13 @@ export const CONTRACT = Strict({
     period: Nullable(TEXT),
     paymentDue: Nullable(ISO_TIME),
     deliveryDue: Nullable(ISO_TIME),
+    transport: Type.Optional(
+      Strict({
+        mode: Type.Union([Type.Literal("road"), Type.Literal("rail")]),
+        unitKg: KG,
+        units: COUNT,
+      }),
+    ),
   }),
   clearing: Nullable(
     Strict({

@@ -5,6 +5,7 @@
  */
 
 import { Type } from "@fastify/type-provider-typebox";
+import { TRANSPORT_UNIT_KG_MAX, TRANSPORT_UNIT_KG_MIN } from "../../domain/instrument.ts";
 import { CANDLE_INTERVALS } from "../../projections/index.ts";
 import {
   BPS,
@@ -67,6 +68,12 @@ const QUOTE_FIELDS = {
 
 export const QUOTE = Strict(QUOTE_FIELDS);
 
+/** How gas leaves the plant: road tank trucks or rail tank cars, and the unit a lot is a whole number of. */
+export const TRANSPORT = Strict({
+  mode: Type.Union([Type.Literal("road"), Type.Literal("rail")]),
+  unitKg: Type.Integer({ minimum: TRANSPORT_UNIT_KG_MIN, maximum: TRANSPORT_UNIT_KG_MAX, description: "kg" }),
+});
+
 export const INSTRUMENT_INFO = Strict({
   instrument: TEXT,
   product: TEXT,
@@ -74,6 +81,26 @@ export const INSTRUMENT_INFO = Strict({
   region: TEXT,
   deliveryPeriod: Type.String({ description: "YYYY-MM" }),
   name: Type.Optional(TEXT),
+  transport: Type.Optional(TRANSPORT),
+});
+
+/**
+ * An instrument's delivery terms (docs/delivery.md §7): EXW the producing plant, to the destination region in the
+ * delivery month, within the delivery window after a trade; transport as the instrument says (null: not stated).
+ */
+export const DELIVERY_TERMS = Strict({
+  incoterm: Enum(["EXW"] as const),
+  basis: TEXT,
+  region: TEXT,
+  deliveryPeriod: Type.String({ description: "YYYY-MM" }),
+  deliveryWindowMs: Nullable(Type.Integer({ description: "ms; null on an instrument without clearing terms" })),
+  transport: Nullable(
+    Strict({
+      mode: Type.Union([Type.Literal("road"), Type.Literal("rail")]),
+      unitKg: KG,
+      unitsPerLot: Nullable(COUNT),
+    }),
+  ),
 });
 
 export const CEILING_STEP = Strict({ effectiveFromMs: EPOCH_MS, ceilingTiynPerTonne: PRICE_TIYN_PER_TONNE });
@@ -98,6 +125,7 @@ export const NEXT_PHASE = Strict({
 export const PUBLIC_INSTRUMENT = Strict({
   ...QUOTE_FIELDS,
   info: Nullable(INSTRUMENT_INFO),
+  deliveryTerms: Nullable(DELIVERY_TERMS),
   tickSizeTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
   lotSizeKg: Nullable(KG),
   clearing: Nullable(Strict({ basis: TEXT, collateralBps: BPS, feeBps: BPS })),

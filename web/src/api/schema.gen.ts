@@ -2621,6 +2621,21 @@ export interface components {
             indicative: components["schemas"]["Indicative"] | null;
             lastAuction: components["schemas"]["AuctionResult"] | null;
             info: components["schemas"]["InstrumentInfo"] | null;
+            deliveryTerms: {
+                /** @enum {unknown} */
+                incoterm: "EXW";
+                basis: string;
+                region: string;
+                /** @description YYYY-MM */
+                deliveryPeriod: string;
+                deliveryWindowMs: number | null;
+                transport: {
+                    mode: "road" | "rail";
+                    /** @description kg */
+                    unitKg: number;
+                    unitsPerLot: number | null;
+                } | null;
+            } | null;
             tickSizeTiynPerTonne: number | null;
             lotSizeKg: number | null;
             clearing: {
@@ -3213,6 +3228,11 @@ export interface components {
             region: string;
             deliveryPeriod: string;
             name?: string;
+            transport?: {
+                mode: "road" | "rail";
+                /** @description kg */
+                unitKg: number;
+            };
         };
         InstrumentInfo: {
             instrument: string;
@@ -3222,6 +3242,11 @@ export interface components {
             /** @description YYYY-MM */
             deliveryPeriod: string;
             name?: string;
+            transport?: {
+                mode: "road" | "rail";
+                /** @description kg */
+                unitKg: number;
+            };
         };
         SessionResult: {
             instrument: string;
@@ -3515,7 +3540,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        instruments: components["schemas"]["PublicInstrument"][];
+                        instruments: {
+                            instrument: string;
+                            mode: ("continuous" | "call") | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            lastPriceTiynPerTonne: number | null;
+                            lastQuantityKg: number | null;
+                            lastTradeTimeMs: number | null;
+                            referencePriceTiynPerTonne: number | null;
+                            changeTiynPerTonne: number | null;
+                            changeBps: number | null;
+                            bestBid: components["schemas"]["PriceLevel"] | null;
+                            bestAsk: components["schemas"]["PriceLevel"] | null;
+                            spreadTiynPerTonne: number | null;
+                            /** @description kg */
+                            marketBuyQueuedKg: number;
+                            /** @description kg */
+                            marketSellQueuedKg: number;
+                            indicative: components["schemas"]["Indicative"] | null;
+                            lastAuction: components["schemas"]["AuctionResult"] | null;
+                            info: {
+                                instrument: string;
+                                product: string;
+                                basis: string;
+                                region: string;
+                                /** @description YYYY-MM */
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            deliveryTerms: {
+                                /** @enum {unknown} */
+                                incoterm: "EXW";
+                                basis: string;
+                                region: string;
+                                /** @description YYYY-MM */
+                                deliveryPeriod: string;
+                                deliveryWindowMs: number | null;
+                                transport: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                    unitsPerLot: number | null;
+                                } | null;
+                            } | null;
+                            tickSizeTiynPerTonne: number | null;
+                            lotSizeKg: number | null;
+                            clearing: {
+                                basis: string;
+                                /** @description basis points (100 = 1%) */
+                                collateralBps: number;
+                                /** @description basis points (100 = 1%) */
+                                feeBps: number;
+                            } | null;
+                            limits: components["schemas"]["LimitsInForce"] | null;
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            nextPhase: components["schemas"]["NextPhase"] | null;
+                            session: {
+                                weightedAveragePriceTiynPerTonne: number | null;
+                                /** @description an integer as a decimal string */
+                                volumeKg: string;
+                                trades: number;
+                            } | null;
+                        }[];
                     };
                 };
             };
@@ -3592,7 +3684,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicInstrument"];
+                    "application/json": {
+                        instrument: string;
+                        mode: ("continuous" | "call") | null;
+                        /** @enum {unknown} */
+                        phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                        lastPriceTiynPerTonne: number | null;
+                        lastQuantityKg: number | null;
+                        lastTradeTimeMs: number | null;
+                        referencePriceTiynPerTonne: number | null;
+                        changeTiynPerTonne: number | null;
+                        changeBps: number | null;
+                        bestBid: components["schemas"]["PriceLevel"] | null;
+                        bestAsk: components["schemas"]["PriceLevel"] | null;
+                        spreadTiynPerTonne: number | null;
+                        /** @description kg */
+                        marketBuyQueuedKg: number;
+                        /** @description kg */
+                        marketSellQueuedKg: number;
+                        indicative: components["schemas"]["Indicative"] | null;
+                        lastAuction: components["schemas"]["AuctionResult"] | null;
+                        info: {
+                            instrument: string;
+                            product: string;
+                            basis: string;
+                            region: string;
+                            /** @description YYYY-MM */
+                            deliveryPeriod: string;
+                            name?: string;
+                            transport?: {
+                                mode: "road" | "rail";
+                                /** @description kg */
+                                unitKg: number;
+                            };
+                        } | null;
+                        deliveryTerms: {
+                            /** @enum {unknown} */
+                            incoterm: "EXW";
+                            basis: string;
+                            region: string;
+                            /** @description YYYY-MM */
+                            deliveryPeriod: string;
+                            deliveryWindowMs: number | null;
+                            transport: {
+                                mode: "road" | "rail";
+                                /** @description kg */
+                                unitKg: number;
+                                unitsPerLot: number | null;
+                            } | null;
+                        } | null;
+                        tickSizeTiynPerTonne: number | null;
+                        lotSizeKg: number | null;
+                        clearing: {
+                            basis: string;
+                            /** @description basis points (100 = 1%) */
+                            collateralBps: number;
+                            /** @description basis points (100 = 1%) */
+                            feeBps: number;
+                        } | null;
+                        limits: components["schemas"]["LimitsInForce"] | null;
+                        phaseChanged: components["schemas"]["Change"] | null;
+                        nextPhase: components["schemas"]["NextPhase"] | null;
+                        session: {
+                            weightedAveragePriceTiynPerTonne: number | null;
+                            /** @description an integer as a decimal string */
+                            volumeKg: string;
+                            trades: number;
+                        } | null;
+                    };
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */
@@ -7036,6 +7195,12 @@ export interface operations {
                                 period: string | null;
                                 paymentDue: string | null;
                                 deliveryDue: string | null;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                    units: number;
+                                };
                             };
                             clearing: {
                                 obligation: string;
@@ -9889,7 +10054,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        instruments: components["schemas"]["ConsoleInstrument"][];
+                        instruments: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        }[];
                     };
                 };
             };
@@ -10023,6 +10219,11 @@ export interface operations {
                         /** @description YYYY-MM, 1900–2199 */
                         deliveryPeriod: string;
                         name?: string;
+                        transport?: {
+                            mode: "road" | "rail";
+                            /** @description kg */
+                            unitKg: number;
+                        };
                     };
                 };
             };
@@ -10037,11 +10238,42 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
-                        instrument: components["schemas"]["ConsoleInstrument"];
+                        instrument: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        };
                     };
                 };
             };
-            /** @description Error codes: INSTRUMENT_INVALID, REQUEST_INVALID. */
+            /** @description Error codes: INSTRUMENT_INVALID, LOT_NOT_TRANSPORT_UNITS, REQUEST_INVALID, TRANSPORT_UNIT_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10132,7 +10364,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConsoleInstrument"];
+                    "application/json": {
+                        instrument: string;
+                        description: {
+                            product: string;
+                            basis: string;
+                            region: string;
+                            deliveryPeriod: string;
+                            name?: string;
+                            transport?: {
+                                mode: "road" | "rail";
+                                /** @description kg */
+                                unitKg: number;
+                            };
+                        } | null;
+                        /** @enum {unknown} */
+                        mode: "continuous" | "call";
+                        /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                        tickSizeTiynPerTonne: number;
+                        /** @description kg */
+                        lotSizeKg: number;
+                        listed: components["schemas"]["Change"];
+                        clearing: components["schemas"]["ClearingTerms"] | null;
+                        clearingChanged: components["schemas"]["Change"] | null;
+                        /** @enum {unknown} */
+                        phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                        phaseChanged: components["schemas"]["Change"] | null;
+                        safeguards: components["schemas"]["Safeguards"];
+                        safeguardsChanged: components["schemas"]["Change"] | null;
+                        limits: components["schemas"]["LimitsInForce"];
+                        calendar: components["schemas"]["Calendar"] | null;
+                        calendarChanged: components["schemas"]["Change"] | null;
+                    };
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */
@@ -10257,7 +10520,38 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
-                        instrument: components["schemas"]["ConsoleInstrument"];
+                        instrument: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        };
                     };
                 };
             };
@@ -10375,7 +10669,38 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
-                        instrument: components["schemas"]["ConsoleInstrument"];
+                        instrument: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        };
                     };
                 };
             };
@@ -10494,7 +10819,38 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
-                        instrument: components["schemas"]["ConsoleInstrument"];
+                        instrument: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        };
                     };
                 };
             };
@@ -10613,7 +10969,38 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
-                        instrument: components["schemas"]["ConsoleInstrument"];
+                        instrument: {
+                            instrument: string;
+                            description: {
+                                product: string;
+                                basis: string;
+                                region: string;
+                                deliveryPeriod: string;
+                                name?: string;
+                                transport?: {
+                                    mode: "road" | "rail";
+                                    /** @description kg */
+                                    unitKg: number;
+                                };
+                            } | null;
+                            /** @enum {unknown} */
+                            mode: "continuous" | "call";
+                            /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                            tickSizeTiynPerTonne: number;
+                            /** @description kg */
+                            lotSizeKg: number;
+                            listed: components["schemas"]["Change"];
+                            clearing: components["schemas"]["ClearingTerms"] | null;
+                            clearingChanged: components["schemas"]["Change"] | null;
+                            /** @enum {unknown} */
+                            phase: "closed" | "collection" | "uncross" | "continuous" | "halted";
+                            phaseChanged: components["schemas"]["Change"] | null;
+                            safeguards: components["schemas"]["Safeguards"];
+                            safeguardsChanged: components["schemas"]["Change"] | null;
+                            limits: components["schemas"]["LimitsInForce"];
+                            calendar: components["schemas"]["Calendar"] | null;
+                            calendarChanged: components["schemas"]["Change"] | null;
+                        };
                     };
                 };
             };

@@ -209,6 +209,7 @@ function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
             label={t("board.chartLabel", { instrument: quote.instrument })}
           />
           <p className="small muted">{t("board.chartNote")}</p>
+          <DeliveryTermsText quote={quote} />
           <p className="downloads">
             <span>{t("board.downloads")}</span>{" "}
             <a href={`/api/instruments/${encodeURIComponent(id)}/trades?format=csv&limit=1000`}>
@@ -464,5 +465,36 @@ function IndicesPanel() {
         ))}
       </p>
     </section>
+  );
+}
+
+/** The instrument's delivery terms (docs/delivery.md §7): EXW plant, region, month, window and transport. */
+function DeliveryTermsText({ quote }: { quote: InstrumentQuote }) {
+  const { t, locale } = useI18n();
+  const terms = quote.deliveryTerms;
+  if (!terms) return null;
+  const windowMs = terms.deliveryWindowMs;
+  const window =
+    windowMs === null
+      ? t("board.deliveryWindowUnknown")
+      : t("board.deliveryWindowDays", {
+          days: new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(windowMs / 86_400_000),
+        });
+  const transport = terms.transport
+    ? t(terms.transport.mode === "rail" ? "board.transportRail" : "board.transportRoad", {
+        unit: tonnes(terms.transport.unitKg, locale),
+        units: terms.transport.unitsPerLot ?? "—",
+      })
+    : t("board.transportNotStated");
+  return (
+    <p className="small" data-testid="delivery-terms">
+      {t("board.deliveryTerms", {
+        basis: terms.basis,
+        region: regionName(t, terms.region),
+        period: terms.deliveryPeriod,
+        window,
+        transport,
+      })}
+    </p>
   );
 }

@@ -17,6 +17,7 @@ import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { SEQ, Strict } from "../../wire/base.ts";
 import { CONSOLE_INSTRUMENT } from "../../wire/console.ts";
+import { TRANSPORT } from "../../wire/market.ts";
 import { ID, PRICE, QUANTITY, REASON } from "../common.ts";
 import {
   BPS,
@@ -70,6 +71,7 @@ const DESCRIPTION = Type.Object(
     region: NEW_ID,
     deliveryPeriod: MONTH,
     name: Type.Optional(Type.String({ minLength: 1, maxLength: NAME_LENGTH_MAX })),
+    transport: Type.Optional(TRANSPORT),
   },
   strict,
 );
@@ -172,7 +174,10 @@ export function operatorInstrumentRoutes(api: FastifyInstance, context: RouteCon
         body: NEW_INSTRUMENT,
         response: { 201: CHANGED },
       },
-      config: { ...OPERATOR_CHANGE, errors: ["INSTRUMENT_EXISTS", "INSTRUMENT_INVALID"] },
+      config: {
+        ...OPERATOR_CHANGE,
+        errors: ["INSTRUMENT_EXISTS", "INSTRUMENT_INVALID", "TRANSPORT_UNIT_INVALID", "LOT_NOT_TRANSPORT_UNITS"],
+      },
     },
     async (request, reply) => {
       requireConsoleChange(request, "operator", "list instruments");

@@ -16,6 +16,7 @@
  * Complexity: O(fills + obligations + shipments kept for the account) per account.
  */
 
+import { obligationIdOf } from "../domain/ids.ts";
 import { vatTiyn } from "../domain/vat.ts";
 import { ACCOUNT_QUERY_LIMIT_MAX, type DocumentViews, SHIPMENTS_KEPT_MAX } from "../projections/index.ts";
 import { isoUtc, localDay } from "../projections/numbers.ts";
@@ -39,6 +40,8 @@ export interface StatementTrade {
   readonly vatRateBps: number;
   readonly vatTiyn: string;
   readonly valueWithVatTiyn: string;
+  /** The operator voided the trade (by the statement's day): listed, left out of the totals. */
+  readonly voided: boolean;
 }
 
 export interface StatementObligation {
@@ -151,6 +154,7 @@ export function buildStatement(
           vatRateBps: rate,
           vatTiyn: vat.toString(),
           valueWithVatTiyn: (value + vat).toString(),
+          voided: projections.accounts.obligation(obligationIdOf(fill.tradeId))?.status === "voided",
         };
       })
       .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.tradeId < b.tradeId ? -1 : 1));
@@ -235,6 +239,7 @@ function totalsOf(
   let sold = 0n;
   let soldVat = 0n;
   for (const t of trades) {
+    if (t.voided) continue;
     if (t.side === "buy") {
       boughtKg += t.quantityKg;
       bought += BigInt(t.valueWithoutVatTiyn);
@@ -248,7 +253,8 @@ function totalsOf(
   let fees = 0n;
   let collateral = 0n;
   for (const o of obligations) {
-    if (!o.createdToday) continue;
+    // A voided obligation gave its collateral and fees back: they are not the day's.
+    if (!o.createdToday || o.status === "voided") continue;
     fees += BigInt(o.feeTiyn);
     collateral += BigInt(o.collateralTiyn);
   }
@@ -331,6 +337,7 @@ export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
     "VAT rate, %",
     "VAT, KZT",
     "Value with VAT, KZT",
+    "Voided",
   ]).font = { bold: true };
   for (const a of statement.accounts) {
     for (const t of a.trades) {
@@ -347,6 +354,7 @@ export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
         t.vatRateBps / 100,
         tenge(t.vatTiyn),
         tenge(t.valueWithVatTiyn),
+        t.voided ? "yes" : "",
       ]);
     }
   }
@@ -459,7 +467,7 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
       line(
         `${t.time} ${t.tradeId} ${l.sides[t.side]} ${tonnesDisplay(t.quantityKg)} ${l.tonnes} × ${tengeDisplay(t.priceTiynPerTonne)} ${l.perTonne}; ` +
           `${l.valueWithoutVat} ${tengeDisplay(BigInt(t.valueWithoutVatTiyn))}; ${l.vat} ${tengeDisplay(BigInt(t.vatTiyn))}; ` +
-          `${l.valueWithVat} ${tengeDisplay(BigInt(t.valueWithVatTiyn))} ${l.tenge}`,
+          `${l.valueWithVat} ${tengeDisplay(BigInt(t.valueWithVatTiyn))} ${l.tenge}${t.voided ? `; ${l.statuses.voided}` : ""}`,
       );
     }
     heading(l.obligations);

@@ -409,6 +409,21 @@ describe("a voided trade", () => {
     expect(statement.body.accounts[0].obligations.find((o: { tradeId: string }) => o.tradeId === voided)).toMatchObject(
       { status: "voided", paid: false, delivered: false },
     );
+    // The voided trade is listed, marked, and left out of the day's totals (bought kg, value, VAT, fee, collateral).
+    const day = statement.body.accounts[0];
+    expect(day.trades.filter((t: { voided: boolean }) => t.voided).map((t: { tradeId: string }) => t.tradeId)).toEqual([
+      voided,
+    ]);
+    const counted = day.trades.filter((t: { voided: boolean }) => !t.voided);
+    expect(day.totals.boughtKg).toBe(counted.reduce((sum: number, t: { quantityKg: number }) => sum + t.quantityKg, 0));
+    expect(BigInt(day.totals.boughtVatTiyn)).toBe(
+      counted.reduce((sum: bigint, t: { vatTiyn: string }) => sum + BigInt(t.vatTiyn), 0n),
+    );
+    expect(BigInt(day.totals.collateralTiyn)).toBe(
+      day.obligations
+        .filter((o: { createdToday: boolean; status: string }) => o.createdToday && o.status !== "voided")
+        .reduce((sum: bigint, o: { collateralTiyn: number }) => sum + BigInt(o.collateralTiyn), 0n),
+    );
     // The regulator's view per region and month counts the two trades not voided: 5 t and 1 t.
     const region = await server.call(regulator, "GET", "/api/regulator/deliveries?month=2026-01&region=MANGYSTAU");
     expect(region.body.regions[0]).toMatchObject({ boughtKg: "6000", obligations: 2 });

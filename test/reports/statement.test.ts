@@ -22,6 +22,7 @@ function statement(trades: number): StatementJson {
     vatRateBps: 1200,
     vatTiyn: "1596000",
     valueWithVatTiyn: "14896000",
+    voided: false,
   });
   return {
     document: "sauda.daily-statement",

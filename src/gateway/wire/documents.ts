@@ -112,6 +112,7 @@ const STATEMENT_TRADE = Strict({
   vatRateBps: BPS,
   vatTiyn: DECIMAL,
   valueWithVatTiyn: DECIMAL,
+  voided: Type.Boolean(),
 });
 
 const STATEMENT_OBLIGATION = Strict({

@@ -7655,6 +7655,7 @@ export interface operations {
                                 vatTiyn: string;
                                 /** @description an integer as a decimal string */
                                 valueWithVatTiyn: string;
+                                voided: boolean;
                             }[];
                             obligations: {
                                 obligation: string;

@@ -37,6 +37,8 @@ export interface Labels {
   readonly deliveryDue: string;
   readonly collateral: string;
   readonly fees: string;
+  /** One side's exchange fee (the statement's lines, which show one side). */
+  readonly fee: string;
   readonly penalty: string;
   readonly rulebook: string;
   readonly rulebookText: string;
@@ -121,6 +123,7 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     deliveryDue: "Жеткізу мерзімі",
     collateral: "Кепілдік жарна",
     fees: "Биржалық алым (сатушы / сатып алушы)",
+    fee: "Биржалық алым",
     penalty: "Сатушының жеткізбеуі үшін айыппұл",
     rulebook: "Биржа ережелерінің тармағы",
     rulebookText:
@@ -178,6 +181,7 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     deliveryDue: "Срок поставки",
     collateral: "Гарантийный взнос",
     fees: "Биржевой сбор (продавец / покупатель)",
+    fee: "Биржевой сбор",
     penalty: "Неустойка продавца за непоставку",
     rulebook: "Пункт правил биржи",
     rulebookText:
@@ -235,6 +239,7 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     deliveryDue: "Delivery due",
     collateral: "Guarantee deposit",
     fees: "Exchange fee (seller / buyer)",
+    fee: "Exchange fee",
     penalty: "Seller's penalty for non-delivery",
     rulebook: "Rulebook clause",
     rulebookText:

@@ -475,7 +475,7 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
     for (const o of a.obligations) {
       line(
         `${o.obligation} (${o.role === "buyer" ? l.buyer : l.seller}) ${tonnesDisplay(o.quantityKg)} ${l.tonnes}; ${l.valueWithVat} ${tengeDisplay(BigInt(o.valueWithVatTiyn))}; ` +
-          `${l.collateral} ${tengeDisplay(o.collateralTiyn)}; ${l.fees} ${tengeDisplay(o.feeTiyn)} ${l.tenge}; ${l.statuses[o.status] ?? o.status}` +
+          `${l.collateral} ${tengeDisplay(o.collateralTiyn)}; ${l.fee} ${tengeDisplay(o.feeTiyn)} ${l.tenge}; ${l.statuses[o.status] ?? o.status}` +
           (o.defaultedParty === null
             ? ""
             : `; ${l.defaultedBy[o.defaultedParty]}: ${l.forfeited} ${tengeDisplay(o.forfeitedTiyn)}, ` +
@@ -494,7 +494,7 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
     heading(l.totals);
     line(
       `+${tonnesDisplay(t.boughtKg)} / −${tonnesDisplay(t.soldKg)} ${l.tonnes}; ${l.vat}: ${tengeDisplay(BigInt(t.boughtVatTiyn))} / ${tengeDisplay(BigInt(t.soldVatTiyn))}; ` +
-        `${l.fees}: ${tengeDisplay(BigInt(t.feesTiyn))}; ${l.collateral}: ${tengeDisplay(BigInt(t.collateralTiyn))} ${l.tenge}`,
+        `${l.fee}: ${tengeDisplay(BigInt(t.feesTiyn))}; ${l.collateral}: ${tengeDisplay(BigInt(t.collateralTiyn))} ${l.tenge}`,
     );
   }
   for (const entry of lines) {

@@ -13117,6 +13117,20 @@ export interface operations {
                         /** @description journal sequence number */
                         seq: number;
                         obligation: components["schemas"]["Obligation"] | null;
+                        reoffer: {
+                            /** @description RO-<seq>-<n>: the re-offer's id, also its sell order's id in the extra session */
+                            id: string;
+                            instrument: string;
+                            /** @description the original seller's account */
+                            seller: string;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description the voided trade, or the re-offer whose unsold rest this is */
+                            source: string;
+                            stage: "extra" | "nationwide";
+                            /** @description its order is in an extra session now */
+                            offered: boolean;
+                        } | null;
                     };
                 };
             };

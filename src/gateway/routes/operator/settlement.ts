@@ -13,6 +13,7 @@ import type { ObligationView } from "../../../projections/index.ts";
 import type { RouteContext } from "../../context.ts";
 import { OBLIGATION } from "../../wire/accounts.ts";
 import { COUNT, EPOCH_MS, Nullable, SEQ, Strict } from "../../wire/base.ts";
+import { REOFFER } from "../../wire/remedies.ts";
 import { ACCOUNT_ID, ID, json, REASON } from "../common.ts";
 import {
   CONSOLE_READ,
@@ -149,7 +150,14 @@ export function operatorSettlementRoutes(api: FastifyInstance, context: RouteCon
           "Voids a trade made in breach of the rules, with a reason and the rule: its obligation unwinds exactly",
         params: TRADE_PARAMS,
         body: VOID_BODY,
-        response: { 200: Strict({ seq: SEQ, obligation: Nullable(OBLIGATION) }) },
+        response: {
+          200: Strict({
+            seq: SEQ,
+            obligation: Nullable(OBLIGATION),
+            /** The re-offer its volume waits as; null when it lapsed at once (the instrument's re-offers full). */
+            reoffer: Nullable(REOFFER),
+          }),
+        },
       },
       config: {
         ...OPERATOR_CHANGE,
@@ -160,7 +168,12 @@ export function operatorSettlementRoutes(api: FastifyInstance, context: RouteCon
       requireConsoleChange(request, "operator", "void trades");
       const { trade } = request.params;
       const outcome = await submitChecked(context, request, { type: "trade.void", trade, ...request.body });
-      return { seq: outcome.seq, obligation: json(projections.accounts.obligation(obligationIdOf(trade))) };
+      const reoffer = outcome.events.find((e) => e.type === "reoffer.created");
+      return {
+        seq: outcome.seq,
+        obligation: json(projections.accounts.obligation(obligationIdOf(trade))),
+        reoffer: reoffer?.type === "reoffer.created" ? reoffer.reoffer : null,
+      };
     },
   );
 

@@ -2443,7 +2443,7 @@ export interface components {
                 /** @description ms since epoch (UTC) */
                 timeMs: number;
                 /** @enum {unknown} */
-                kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal";
+                kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void";
                 read: boolean;
                 /** @description the notification as a sentence in the request's language */
                 text: string;
@@ -2523,6 +2523,24 @@ export interface components {
                     priceTiynPerTonne: number;
                     /** @description kg */
                     quantityKg: number;
+                } | {
+                    /** @enum {string} */
+                    kind: "void";
+                    obligation: string;
+                    tradeId: string;
+                    instrument: string;
+                    /** @description the buyer's account */
+                    buyer: string;
+                    /** @description the seller's account */
+                    seller: string;
+                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                    priceTiynPerTonne: number;
+                    /** @description kg */
+                    quantityKg: number;
+                    /** @description the rule of the rulebook the trade broke, as the operator wrote it */
+                    rule: string;
+                    /** @description the operator's reason, as written */
+                    reason: string;
                 };
                 /** @description its e-mail's attempts; null when none was made */
                 mail: {
@@ -20093,7 +20111,7 @@ export interface operations {
                             /** @description ms since epoch (UTC) */
                             timeMs: number;
                             /** @enum {unknown} */
-                            kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal";
+                            kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void";
                             read: boolean;
                             /** @description the notification as a sentence in the request's language */
                             text: string;
@@ -20173,6 +20191,24 @@ export interface operations {
                                 priceTiynPerTonne: number;
                                 /** @description kg */
                                 quantityKg: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "void";
+                                obligation: string;
+                                tradeId: string;
+                                instrument: string;
+                                /** @description the buyer's account */
+                                buyer: string;
+                                /** @description the seller's account */
+                                seller: string;
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
+                                /** @description the rule of the rulebook the trade broke, as the operator wrote it */
+                                rule: string;
+                                /** @description the operator's reason, as written */
+                                reason: string;
                             };
                             /** @description its e-mail's attempts; null when none was made */
                             mail: {
@@ -20382,9 +20418,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description kinds shown in the browser (the list and the live channel) */
-                        web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                        web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
                         /** @description kinds sent by e-mail */
-                        mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                        mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
                         email: string | null;
                         language: ("en" | "ru" | "kk") | null;
                     };
@@ -20472,7 +20508,8 @@ export interface operations {
                  *         "shortfall",
                  *         "deadline",
                  *         "default",
-                 *         "deal"
+                 *         "deal",
+                 *         "void"
                  *       ],
                  *       "mail": [
                  *         "deadline",
@@ -20483,8 +20520,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
-                    mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                    web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
+                    mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
                     email: string | null;
                     language: "en" | "ru" | "kk" | null;
                 };
@@ -20502,9 +20539,9 @@ export interface operations {
                         seq: number;
                         preferences: {
                             /** @description kinds shown in the browser (the list and the live channel) */
-                            web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                            web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
                             /** @description kinds sent by e-mail */
-                            mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                            mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
                             email: string | null;
                             language: ("en" | "ru" | "kk") | null;
                         };

@@ -3,7 +3,7 @@
  * node that follows the journal, and every change is audited with who and when.
  *
  * - `notices.prefer`: which kinds of notification (fills, cancellations by the regulator or a halt, collateral
- *   shortfalls, payment and delivery deadlines, defaults, negotiated deals awaiting an answer) go to the browser and which by e-mail, the address to send
+ *   shortfalls, payment and delivery deadlines, defaults, negotiated deals awaiting an answer, trades the operator voided) go to the browser and which by e-mail, the address to send
  *   to and the language of the e-mail (null: Russian). A later one replaces the earlier one in full.
  * - `notices.read`: the member marks notifications read, by id (at most `NOTICE_READ_IDS_MAX` per command).
  * - `notices.mail`: the leader's notifier records one attempt to e-mail a notification: delivered (error null), or
@@ -18,7 +18,7 @@
 import { type Problem, problem } from "../domain/errors.ts";
 import { isLanguage, type Language } from "../domain/locale.ts";
 
-export const NOTICE_KINDS = ["fill", "cancel", "shortfall", "deadline", "default", "deal"] as const;
+export const NOTICE_KINDS = ["fill", "cancel", "shortfall", "deadline", "default", "deal", "void"] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 /** The longest e-mail address accepted (RFC 5321's path limit). */
 export const NOTICE_EMAIL_LENGTH_MAX = 254;

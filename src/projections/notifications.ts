@@ -11,7 +11,9 @@
  *   at the deadline; made by `advance(nowMs)`, which the server calls on its clock, and by each outcome for the
  *   deadlines its journal time has passed (so that a replay makes them too, before the outcome's own events);
  * - `default`: an obligation defaulted (to both parties);
- * - `deal`: a negotiated deal registered by a seller, to the buyer's member, whose answer it awaits.
+ * - `deal`: a negotiated deal registered by a seller, to the buyer's member, whose answer it awaits;
+ * - `void`: a trade the operator voided (`obligation.voided`, docs/documents.md §5), to both parties' members (once to
+ *   a member on both sides), with the rule it broke and the operator's reason.
  * Also the members' settings (`notices.preferred`) and read marks (`notices.read`) from the journal.
  *
  * Ids are functions of the journal: `N-<seq>-<n>` for the n-th notification an outcome made, and
@@ -101,6 +103,19 @@ export type NoticeFacts =
       readonly seller: string;
       readonly priceTiynPerTonne: number;
       readonly quantityKg: number;
+    }
+  | {
+      readonly kind: "void";
+      readonly obligation: string;
+      readonly tradeId: string;
+      readonly instrument: string;
+      readonly buyer: string;
+      readonly seller: string;
+      readonly priceTiynPerTonne: number;
+      readonly quantityKg: number;
+      /** The rule of the rulebook the trade broke, and the operator's reason, as the operator wrote them. */
+      readonly rule: string;
+      readonly reason: string;
     };
 
 export interface Notice {
@@ -320,9 +335,29 @@ export class NotificationViews {
         break;
       }
       case "obligation.settled":
-      case "obligation.voided":
         this.open.delete(event.obligation.id);
         break;
+      case "obligation.voided": {
+        const o = event.obligation;
+        this.open.delete(o.id);
+        const facts = {
+          kind: "void",
+          obligation: o.id,
+          tradeId: o.tradeId,
+          instrument: o.instrument,
+          buyer: o.buyer,
+          seller: o.seller,
+          priceTiynPerTonne: o.price,
+          quantityKg: o.quantity,
+          rule: event.rule ?? "",
+          reason: event.reason ?? "",
+        } as const;
+        const buyer = this.memberOf(o.buyer);
+        const seller = this.memberOf(o.seller);
+        add(buyer, facts);
+        if (seller !== buyer) add(seller, facts);
+        break;
+      }
       case "obligation.defaulted": {
         const o = event.obligation;
         this.open.delete(o.id);

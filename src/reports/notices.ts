@@ -35,6 +35,7 @@ const SUBJECTS: Readonly<Record<Language, Readonly<Record<NoticeFacts["kind"], s
     deadline: "Settlement deadline",
     default: "Default notice",
     deal: "Negotiated deal awaits your answer",
+    void: "Trade voided",
   },
   ru: {
     fill: "Исполнение заявки",
@@ -43,6 +44,7 @@ const SUBJECTS: Readonly<Record<Language, Readonly<Record<NoticeFacts["kind"], s
     deadline: "Срок исполнения обязательства",
     default: "Уведомление о неисполнении",
     deal: "Адресная сделка ждёт вашего ответа",
+    void: "Сделка аннулирована",
   },
   kk: {
     fill: "Өтінім орындалды",
@@ -51,6 +53,7 @@ const SUBJECTS: Readonly<Record<Language, Readonly<Record<NoticeFacts["kind"], s
     deadline: "Міндеттемені орындау мерзімі",
     default: "Орындамау туралы хабарлама",
     deal: "Адрестік мәміле сіздің жауабыңызды күтуде",
+    void: "Мәміле жойылды",
   },
 };
 
@@ -74,6 +77,8 @@ const EN: Words = (f, l) => {
       return `Obligation ${f.obligation} (trade ${f.tradeId}, ${f.instrument}) is in default by the ${f.party}: forfeited ${money(f.forfeitedTiyn, l)}, penalty ${money(f.penaltyTiyn, l)}, claim ${money(f.claimTiyn, l)}.`;
     case "deal":
       return `Account ${f.seller} offers account ${f.account} a negotiated deal ${f.deal}: ${kg(f.quantityKg, l)} of ${f.instrument} at ${price(f.priceTiynPerTonne, l)}. Accept or reject it on the terminal before the session closes.`;
+    case "void":
+      return `Trade ${f.tradeId} (${kg(f.quantityKg, l)} of ${f.instrument} at ${price(f.priceTiynPerTonne, l)}, account ${f.seller} to account ${f.buyer}) was voided by the operator for breach of ${f.rule}. Reason: ${f.reason}. Its obligation ${f.obligation} is unwound: no payment or delivery is due on it.`;
   }
 };
 
@@ -97,6 +102,8 @@ const RU: Words = (f, l) => {
       return `Обязательство ${f.obligation} (сделка ${f.tradeId}, ${f.instrument}) не исполнено ${f.party === "buyer" ? "покупателем" : "продавцом"}: удержано ${money(f.forfeitedTiyn, l)}, штраф ${money(f.penaltyTiyn, l)}, требование ${money(f.claimTiyn, l)}.`;
     case "deal":
       return `Счёт ${f.seller} предлагает счёту ${f.account} адресную сделку ${f.deal}: ${kg(f.quantityKg, l)} ${f.instrument} по ${price(f.priceTiynPerTonne, l)}. Примите или отклоните её в терминале до закрытия сессии.`;
+    case "void":
+      return `Сделка ${f.tradeId} (${kg(f.quantityKg, l)} ${f.instrument} по ${price(f.priceTiynPerTonne, l)}, счёт ${f.seller} — счёту ${f.buyer}) аннулирована оператором за нарушение: ${f.rule}. Основание: ${f.reason}. Обязательство ${f.obligation} свёрнуто: оплата и поставка по нему не требуются.`;
   }
 };
 
@@ -120,6 +127,8 @@ const KK: Words = (f, l) => {
       return `${f.obligation} міндеттемесін (мәміле ${f.tradeId}, ${f.instrument}) ${f.party === "buyer" ? "сатып алушы" : "сатушы"} орындамады: ұсталды ${money(f.forfeitedTiyn, l)}, айыппұл ${money(f.penaltyTiyn, l)}, талап ${money(f.claimTiyn, l)}.`;
     case "deal":
       return `${f.seller} шоты ${f.account} шотына ${f.deal} адрестік мәмілесін ұсынады: ${f.instrument} ${kg(f.quantityKg, l)} ${price(f.priceTiynPerTonne, l)} бағасымен. Оны сессия жабылғанға дейін терминалда қабылдаңыз немесе қабылдамаңыз.`;
+    case "void":
+      return `${f.tradeId} мәмілесін (${f.instrument} ${kg(f.quantityKg, l)} ${price(f.priceTiynPerTonne, l)} бағасымен, ${f.seller} шотынан ${f.buyer} шотына) оператор ереже бұзылғаны үшін жойды: ${f.rule}. Себебі: ${f.reason}. ${f.obligation} міндеттемесі кері қайтарылды: ол бойынша төлем де, жеткізу де талап етілмейді.`;
   }
 };
 

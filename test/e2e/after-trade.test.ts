@@ -108,7 +108,7 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     await buyer.getByTestId("notification-settings-saved").waitFor({ timeout: LIVE_MS });
     const saved = await suite.server.call(buyerApi, "GET", "/api/notifications/preferences");
     expect(saved.body).toEqual({
-      web: ["fill", "cancel", "deadline", "default", "deal"],
+      web: ["fill", "cancel", "deadline", "default", "deal", "void"],
       mail: ["deadline", "default"],
       email: "desk@aktau.kz",
       language: "kk",

@@ -65,7 +65,7 @@ describe("notifications", () => {
   it("a member's settings start at every kind in the browser and no e-mail; a trader changes them", async () => {
     const before = await server.call(aktau, "GET", "/api/notifications/preferences");
     expect(before.body).toEqual({
-      web: ["fill", "cancel", "shortfall", "deadline", "default", "deal"],
+      web: ["fill", "cancel", "shortfall", "deadline", "default", "deal", "void"],
       mail: [],
       email: null,
       language: null,

@@ -71,7 +71,7 @@ const PREFERENCES_BODY = Type.Object(
     ...strict,
     examples: [
       {
-        web: ["fill", "cancel", "shortfall", "deadline", "default", "deal"],
+        web: ["fill", "cancel", "shortfall", "deadline", "default", "deal", "void"],
         mail: ["deadline", "default"],
         email: "desk@example.kz",
         language: "kk",

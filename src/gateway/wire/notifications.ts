@@ -68,6 +68,18 @@ export const NOTICE_FACTS = Type.Union([
     priceTiynPerTonne: PRICE_TIYN_PER_TONNE,
     quantityKg: KG,
   }),
+  Strict({
+    kind: Type.Literal("void"),
+    obligation: TEXT,
+    tradeId: TEXT,
+    instrument: TEXT,
+    buyer: { ...TEXT, description: "the buyer's account" },
+    seller: { ...TEXT, description: "the seller's account" },
+    priceTiynPerTonne: PRICE_TIYN_PER_TONNE,
+    quantityKg: KG,
+    rule: { ...TEXT, description: "the rule of the rulebook the trade broke, as the operator wrote it" },
+    reason: { ...TEXT, description: "the operator's reason, as written" },
+  }),
 ]);
 
 /** Where the notification's e-mail stands (src/gateway/notifier.ts retries a failed one; docs/notifications.md). */

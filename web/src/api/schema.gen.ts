@@ -2443,7 +2443,7 @@ export interface components {
                 /** @description ms since epoch (UTC) */
                 timeMs: number;
                 /** @enum {unknown} */
-                kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal";
+                kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void";
                 read: boolean;
                 /** @description the notification as a sentence in the request's language */
                 text: string;
@@ -2523,6 +2523,24 @@ export interface components {
                     priceTiynPerTonne: number;
                     /** @description kg */
                     quantityKg: number;
+                } | {
+                    /** @enum {string} */
+                    kind: "void";
+                    obligation: string;
+                    tradeId: string;
+                    instrument: string;
+                    /** @description the buyer's account */
+                    buyer: string;
+                    /** @description the seller's account */
+                    seller: string;
+                    /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                    priceTiynPerTonne: number;
+                    /** @description kg */
+                    quantityKg: number;
+                    /** @description the rule of the rulebook the trade broke, as the operator wrote it */
+                    rule: string;
+                    /** @description the operator's reason, as written */
+                    reason: string;
                 };
                 /** @description its e-mail's attempts; null when none was made */
                 mail: {
@@ -13505,6 +13523,20 @@ export interface operations {
                         /** @description journal sequence number */
                         seq: number;
                         obligation: components["schemas"]["Obligation"] | null;
+                        reoffer: {
+                            /** @description RO-<seq>-<n>: the re-offer's id, also its sell order's id in the extra session */
+                            id: string;
+                            instrument: string;
+                            /** @description the original seller's account */
+                            seller: string;
+                            /** @description kg */
+                            quantityKg: number;
+                            /** @description the voided trade, or the re-offer whose unsold rest this is */
+                            source: string;
+                            stage: "extra" | "nationwide";
+                            /** @description its order is in an extra session now */
+                            offered: boolean;
+                        } | null;
                     };
                 };
             };
@@ -20467,7 +20499,7 @@ export interface operations {
                             /** @description ms since epoch (UTC) */
                             timeMs: number;
                             /** @enum {unknown} */
-                            kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal";
+                            kind: "fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void";
                             read: boolean;
                             /** @description the notification as a sentence in the request's language */
                             text: string;
@@ -20547,6 +20579,24 @@ export interface operations {
                                 priceTiynPerTonne: number;
                                 /** @description kg */
                                 quantityKg: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "void";
+                                obligation: string;
+                                tradeId: string;
+                                instrument: string;
+                                /** @description the buyer's account */
+                                buyer: string;
+                                /** @description the seller's account */
+                                seller: string;
+                                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                                priceTiynPerTonne: number;
+                                /** @description kg */
+                                quantityKg: number;
+                                /** @description the rule of the rulebook the trade broke, as the operator wrote it */
+                                rule: string;
+                                /** @description the operator's reason, as written */
+                                reason: string;
                             };
                             /** @description its e-mail's attempts; null when none was made */
                             mail: {
@@ -20756,9 +20806,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description kinds shown in the browser (the list and the live channel) */
-                        web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                        web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
                         /** @description kinds sent by e-mail */
-                        mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                        mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
                         email: string | null;
                         language: ("en" | "ru" | "kk") | null;
                     };
@@ -20846,7 +20896,8 @@ export interface operations {
                  *         "shortfall",
                  *         "deadline",
                  *         "default",
-                 *         "deal"
+                 *         "deal",
+                 *         "void"
                  *       ],
                  *       "mail": [
                  *         "deadline",
@@ -20857,8 +20908,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
-                    mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                    web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
+                    mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
                     email: string | null;
                     language: "en" | "ru" | "kk" | null;
                 };
@@ -20876,9 +20927,9 @@ export interface operations {
                         seq: number;
                         preferences: {
                             /** @description kinds shown in the browser (the list and the live channel) */
-                            web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                            web: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
                             /** @description kinds sent by e-mail */
-                            mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal")[];
+                            mail: ("fill" | "cancel" | "shortfall" | "deadline" | "default" | "deal" | "void")[];
                             email: string | null;
                             language: ("en" | "ru" | "kk") | null;
                         };

@@ -1,6 +1,6 @@
 /**
  * The member's notification settings on the Account page: for each kind (fills, cancellations by the exchange,
- * collateral shortfalls, deadlines, defaults, negotiated deals to answer) whether it shows in the browser and whether it is e-mailed, the address
+ * collateral shortfalls, deadlines, defaults, negotiated deals to answer, trades voided) whether it shows in the browser and whether it is e-mailed, the address
  * and the e-mail's language (none: Russian). A trader saves them (PUT /api/notifications/preferences, journaled for the
  * whole member); a viewer sees them. The server's refusal (its code's sentence) is shown under the form.
  */
@@ -12,7 +12,7 @@ import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
 
-const KINDS = ["fill", "cancel", "shortfall", "deadline", "default", "deal"] as const;
+const KINDS = ["fill", "cancel", "shortfall", "deadline", "default", "deal", "void"] as const;
 type Kind = (typeof KINDS)[number];
 type MailLanguage = "" | "en" | "ru" | "kk";
 

@@ -1,7 +1,8 @@
 /**
  * The operator's console: instruments with their phase, members and accounts, deposits, the session calendar, the
- * member kill switch (suspend, reinstate), the volume of voided trades waiting for re-offer with the form that opens an
- * extra session for it (docs/market-rules.md §10), and settlement confirmations (payment received, gas delivered).
+ * member kill switch (suspend, reinstate), voiding a trade made in breach of the rules (docs/documents.md §5), the
+ * volume of voided trades waiting for re-offer with the form that opens an extra session for it (docs/market-rules.md
+ * §10), and settlement confirmations (payment received, gas delivered).
  *
  * The operator's own API is under /api/admin, typed from the API document (api/typed.ts); a part whose route the
  * server does not have yet says so in place. Accounts come from GET /api/accounts, which lists every account to the operator.
@@ -440,6 +441,53 @@ function Settlement() {
 }
 
 type ExtraSessionAnswer = ResponseOf<"/api/admin/instruments/{id}/extra-session", "post">;
+type VoidAnswer = ResponseOf<"/api/admin/trades/{trade}/void", "post">;
+
+/**
+ * Voids a trade made in breach of the rules (docs/documents.md §5): the trade, the rule it broke and the reason; the
+ * answer names the re-offer its volume now waits as (or says it lapsed at once, the instrument's re-offers full).
+ */
+function VoidTrade() {
+  const { t, locale } = useI18n();
+  return (
+    <ControlForm
+      id="void-form"
+      title={t("operator.voidTrade")}
+      fields={[
+        { name: "trade", label: t("obligations.trade"), placeholder: "T-PB-KAZGPZ-MANGYSTAU-2026-12-S3-25" },
+        { name: "rule", label: t("operator.voidRule"), placeholder: t("operator.voidRulePlaceholder") },
+      ]}
+      action={(v, reason) => {
+        const trade = (v.trade ?? "").trim();
+        if (trade === "") return null;
+        return mutation(
+          "post",
+          "/api/admin/trades/{trade}/void",
+          { path: { trade } },
+          { reason, rule: (v.rule ?? "").trim() },
+        );
+      }}
+      summary={(v) => t("operator.voidSummary", { trade: (v.trade ?? "").trim(), rule: (v.rule ?? "").trim() })}
+      submitLabel={t("operator.voidSubmit")}
+      danger
+      outcome={(answer) => {
+        const voided = answer as VoidAnswer;
+        return voided.reoffer
+          ? t("operator.voidReoffered", {
+              reoffer: t("operator.reofferItem", {
+                id: voided.reoffer.id,
+                seller: voided.reoffer.seller,
+                quantity: tonnes(voided.reoffer.quantityKg, locale),
+              }),
+            })
+          : t("operator.voidLapsed");
+      }}
+      refreshes={["/api/admin/reoffers", "/api/admin/obligations", "/api/accounts", "/api/instruments"]}
+    >
+      <p className="small muted">{t("operator.voidNote")}</p>
+    </ControlForm>
+  );
+}
 
 /**
  * Re-offers: the voided volume waiting per instrument (GET /api/admin/reoffers), and the form that opens an instrument's
@@ -506,6 +554,7 @@ function Reoffers({ quotes }: { quotes: readonly InstrumentQuote[] }) {
         </div>
       )}
       <div className="controls-grid">
+        <VoidTrade />
         <ControlForm
           id="extra-session-form"
           title={t("operator.extraSession")}

@@ -14,6 +14,7 @@ import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { OBLIGATION } from "../../wire/accounts.ts";
 import { COUNT, EPOCH_MS, Nullable, SEQ, Strict } from "../../wire/base.ts";
+import { REOFFER } from "../../wire/remedies.ts";
 import { ACCOUNT_ID, ID, json, REASON } from "../common.ts";
 import {
   CONSOLE_READ,
@@ -150,7 +151,14 @@ export function operatorSettlementRoutes(api: FastifyInstance, context: RouteCon
           "Voids a trade made in breach of the rules, with a reason and the rule: its obligation unwinds exactly",
         params: TRADE_PARAMS,
         body: VOID_BODY,
-        response: { 200: Strict({ seq: SEQ, obligation: Nullable(OBLIGATION) }) },
+        response: {
+          200: Strict({
+            seq: SEQ,
+            obligation: Nullable(OBLIGATION),
+            /** The re-offer its volume waits as; null when it lapsed at once (the instrument's re-offers full). */
+            reoffer: Nullable(REOFFER),
+          }),
+        },
       },
       config: {
         ...OPERATOR_CHANGE,
@@ -174,7 +182,12 @@ export function operatorSettlementRoutes(api: FastifyInstance, context: RouteCon
           throw error;
         },
       );
-      return { seq: outcome.seq, obligation: json(projections.accounts.obligation(obligationIdOf(trade))) };
+      const reoffer = outcome.events.find((e) => e.type === "reoffer.created");
+      return {
+        seq: outcome.seq,
+        obligation: json(projections.accounts.obligation(obligationIdOf(trade))),
+        reoffer: reoffer?.type === "reoffer.created" ? reoffer.reoffer : null,
+      };
     },
   );
 

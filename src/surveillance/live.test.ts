@@ -42,9 +42,9 @@ class Market {
     this.run({ type: "phase.set", instrument: "I", phase: "continuous" });
   }
 
-  run(command: Command, actor = "regulator"): void {
+  run(command: Command, actor = "regulator", stepMs = 1000): void {
     this.seq++;
-    this.timeMs += 1000;
+    this.timeMs += stepMs;
     const events = this.engine.apply({ seq: this.seq, timeMs: this.timeMs, command });
     expect(events.filter((e) => e.type === "rejected")).toEqual([]);
     this.live.apply({ seq: this.seq, timeMs: this.timeMs, command, meta: { actor, role: "regulator" }, events });
@@ -68,6 +68,30 @@ class Market {
 }
 
 describe("live surveillance", () => {
+  it("finds an alert that names no instrument (automated entry) by the instrument of its session", () => {
+    const market = new Market();
+    for (let i = 0; i < 3; i++) {
+      market.run(
+        {
+          type: "order.new",
+          instrument: "I",
+          orderId: `fast-${i}`,
+          account: "A1",
+          side: "buy",
+          orderType: "limit",
+          price: 11_000_000 + i * 100,
+          quantity: 1000,
+        },
+        "trader",
+        100,
+      );
+    }
+    const [alert] = market.live.alerts({ rule: "automated-entry" });
+    expect(alert).toMatchObject({ rule: "automated-entry", instrument: null, members: ["M1"] });
+    expect(market.live.alerts({ rule: "automated-entry", instrument: "I" }).map((a) => a.id)).toEqual([alert!.id]);
+    expect(market.live.alerts({ rule: "automated-entry", instrument: "J" })).toEqual([]);
+  });
+
   it("raises an alert with a stable id and a new version as its evidence grows", () => {
     const m = new Market();
     m.wash("w1");

@@ -284,7 +284,7 @@ export class LiveSurveillance {
     const found: StoredAlert[] = [];
     for (const alert of this.byKey.values()) {
       if (filter.rule !== undefined && alert.rule !== filter.rule) continue;
-      if (filter.instrument !== undefined && alert.instrument !== filter.instrument) continue;
+      if (filter.instrument !== undefined && !this.concerns(alert, filter.instrument)) continue;
       if (filter.group !== undefined && !alert.groups.includes(filter.group)) continue;
       if (filter.severity !== undefined && alert.severity !== filter.severity) continue;
       if (filter.session !== undefined && !alert.sessions.includes(filter.session)) continue;
@@ -309,6 +309,15 @@ export class LiveSurveillance {
       if (copy !== undefined) return copy;
     }
     return null;
+  }
+
+  /**
+   * Whether an alert is about an instrument: its own, or, for an alert that names none (automated entry spans a
+   * member's messages), the instrument of one of its sessions (of those whose times are kept).
+   */
+  private concerns(alert: StoredAlert, instrument: string): boolean {
+    if (alert.instrument !== null) return alert.instrument === instrument;
+    return alert.sessions.some((session) => this.times.get(session)?.instrument === instrument);
   }
 
   /** Statistics of ended sessions, newest first, optionally of one instrument. */

@@ -97,6 +97,14 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     await form.locator("input[name=web-shortfall]").uncheck();
     await form.locator("input[name=mail-deadline]").check();
     await form.locator("input[name=mail-default]").check();
+    // E-mail ticked with no address: refused in the page, nothing saved.
+    const before = (await suite.server.call(buyerApi, "GET", "/api/notifications/preferences")).body;
+    await form.getByLabel("E-mail address").fill("");
+    await form.getByRole("button", { name: "Save notification settings" }).click();
+    expect(await buyer.locator("#notification-settings-error").textContent()).toBe(
+      "E-mail is ticked for some notifications, but no address is given: give the address, or untick e-mail.",
+    );
+    expect((await suite.server.call(buyerApi, "GET", "/api/notifications/preferences")).body).toEqual(before);
     await form.getByLabel("E-mail address").fill("not an address");
     await form.getByRole("button", { name: "Save notification settings" }).click();
     await expect

@@ -263,6 +263,8 @@ describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
             /(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?![\d,])/g,
             /(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])/g,
             /₸\/[tl]\b/g,
+            // Units as Latin abbreviations after a number: "1 t", "5m", "1h".
+            /(?<![\w.,])\d+(?:[.,]\d+)?[\s\u00a0]?(?:t|m|h|d)(?![\w/])/g,
           ].flatMap((pattern) =>
             [...shownText.matchAll(pattern)].map((m) =>
               shownText.slice(Math.max(0, m.index - 30), m.index + m[0].length + 10),

@@ -17,7 +17,7 @@ export function Balances({
 }) {
   const { t, locale } = useI18n();
   const amount = (balance: Balance, value: string) =>
-    balance.unit === "tiyn" ? `${tengeOfTiyn(value, locale)} ₸` : `${tonnes(value, locale)} t`;
+    balance.unit === "tiyn" ? `${tengeOfTiyn(value, locale)} ₸` : `${tonnes(value, locale)} ${t("units.tonnes")}`;
   const openCollateral = obligations
     .filter((o) => o.status === "open")
     .reduce((sum, o) => sum + BigInt(o.collateralTiyn), 0n);

@@ -25,6 +25,7 @@ export function NotificationSettings({ canChange }: { canChange: boolean }) {
   const [email, setEmail] = useState("");
   const [language, setLanguage] = useState<MailLanguage>("");
   const [error, setError] = useState<unknown>(null);
+  const [addressMissing, setAddressMissing] = useState(false);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
 
@@ -45,9 +46,12 @@ export function NotificationSettings({ canChange }: { canChange: boolean }) {
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(null);
     setDone(false);
+    // E-mail chosen with no address would save settings that never mail anything: say so instead.
+    setAddressMissing(mail.size > 0 && email.trim() === "");
+    if (mail.size > 0 && email.trim() === "") return;
+    setBusy(true);
     try {
       await call(
         "put",
@@ -117,7 +121,7 @@ export function NotificationSettings({ canChange }: { canChange: boolean }) {
           value={email}
           disabled={!canChange}
           onChange={(event) => setEmail(event.target.value)}
-          aria-invalid={error !== null}
+          aria-invalid={error !== null || addressMissing}
           aria-describedby="notification-settings-error"
         />
       </label>
@@ -135,7 +139,10 @@ export function NotificationSettings({ canChange }: { canChange: boolean }) {
           <option value="en">English</option>
         </select>
       </label>
-      <FieldError id="notification-settings-error" message={error ? describeError(error, i18n) : ""} />
+      <FieldError
+        id="notification-settings-error"
+        message={addressMissing ? t("notifications.settings.emailMissing") : error ? describeError(error, i18n) : ""}
+      />
       {canChange ? (
         <button type="submit" disabled={busy}>
           {t("notifications.settings.save")}

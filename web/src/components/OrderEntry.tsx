@@ -250,7 +250,7 @@ export function OrderEntry({
         </div>
         <div>
           <dt>{t("ticket.lot")}</dt>
-          <dd>{lot === null ? t("ticket.unpublished") : `${tonnes(lot, locale)} t`}</dd>
+          <dd>{lot === null ? t("ticket.unpublished") : `${tonnes(lot, locale)} ${t("units.tonnes")}`}</dd>
         </div>
         <div>
           <dt>{t("ticket.band")}</dt>

@@ -196,7 +196,7 @@ function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
                 checked={value === interval}
                 onChange={() => setChartInterval(value)}
               />
-              {value}
+              {t(`board.intervals.${value}`)}
             </label>
           ))}
         </fieldset>

@@ -388,7 +388,7 @@ function AlertTable({ alerts }: { alerts: readonly Alert[] }) {
                   {t(`surveillance.severities.${alert.severity}`)}
                 </span>
               </td>
-              <td>{alert.instrument ?? "—"}</td>
+              <td>{alert.instrument ?? alert.sessions.map((session) => session.split(":")[0]).join(", ")}</td>
               <td>
                 {alert.diversion === undefined
                   ? alert.sessions.join(", ")
@@ -608,7 +608,7 @@ function AlertEvidence({ alert }: { alert: Alert }) {
   return (
     <section className="panel" data-alert={alert.id} aria-label={t(`surveillance.rules.${alert.rule}`)}>
       <h2>
-        {t(`surveillance.rules.${alert.rule}`)} — {alert.instrument ?? "—"}
+        {t(`surveillance.rules.${alert.rule}`)} — {alert.instrument ?? alert.sessions.join(", ")}
       </h2>
       <p className="small">
         {alert.groups.join(", ")}: {alert.accounts.join(", ")}; {exchangeDateTime(alert.fromMs, locale)} –{" "}

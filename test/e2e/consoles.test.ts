@@ -223,6 +223,29 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await regulator.getByTestId("audit-kinds").getByLabel("Controls").uncheck();
   });
 
+  it("the audit trail can be narrowed to one command, named in words, and by instrument", async () => {
+    const audit = regulator.getByTestId("audit");
+    const type = regulator.locator("select[name=audit-type]");
+    // The halt and resume above: named in words in the list, and only they once chosen.
+    expect(await type.locator("option[value=halt]").textContent()).toBe("halt");
+    await type.selectOption("halt");
+    await regulator.locator("input[name=audit-instrument]").fill(INSTRUMENT);
+    const read = await suite.server.call(
+      regulatorApi,
+      "GET",
+      `/api/regulator/audit?commandType=halt&instrument=${INSTRUMENT}&limit=100`,
+    );
+    expect(read.body.entries.length).toBeGreaterThan(0);
+    await expect
+      .poll(() => audit.locator("tbody tr").count(), { timeout: LIVE_MS })
+      .toBe(Math.min(read.body.entries.length, 30));
+    await expect
+      .poll(async () => [...new Set(await audit.locator("tbody tr .mono").allTextContents())], { timeout: LIVE_MS })
+      .toEqual(["halt"]);
+    await type.selectOption("");
+    await regulator.locator("input[name=audit-instrument]").fill("");
+  });
+
   let operator: Page;
   let operatorApi: Session;
 

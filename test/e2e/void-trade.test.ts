@@ -137,4 +137,28 @@ describe.skipIf(!run)("voiding a trade on the operator's console", () => {
     expect(await reoffers()).toHaveLength(1);
     expect(pageErrors).toEqual([]);
   });
+  it("the buyer's terminal shows the voided obligation as voided, with no deadline still to meet", async () => {
+    const page = await open("/login");
+    await page.getByLabel("User name").fill("aktau-trader");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("aktau-trader");
+    await page.goto(`${suite.server.url}/terminal`);
+    await page.getByLabel("Language").selectOption("ru");
+    const row = page.locator("[data-testid=obligations] tr", { hasText: `OB-${trade.slice(2)}` });
+    await expect
+      .poll(() => row.locator("td").allTextContents(), { timeout: LIVE_MS })
+      .toEqual([
+        `OB-${trade.slice(2)}`,
+        "покупатель: оплатить",
+        "2",
+        "266\u00a0000,00",
+        "13\u00a0300,00",
+        "—",
+        "—",
+        "аннулировано",
+      ]);
+    expect((await obligationOf(`OB-${trade.slice(2)}`)).status).toBe("voided");
+    expect(pageErrors).toEqual([]);
+  });
 });

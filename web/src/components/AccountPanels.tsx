@@ -149,12 +149,16 @@ export function Obligations({ account, obligations }: { account: string; obligat
                   <td className="small">
                     {o.paid
                       ? t("obligations.done")
-                      : t("obligations.due", { at: exchangeDateTime(o.paymentDueMs, locale) })}
+                      : o.status === "open"
+                        ? t("obligations.due", { at: exchangeDateTime(o.paymentDueMs, locale) })
+                        : "—"}
                   </td>
                   <td className="small">
                     {o.delivered
                       ? t("obligations.done")
-                      : t("obligations.due", { at: exchangeDateTime(o.deliveryDueMs, locale) })}
+                      : o.status === "open"
+                        ? t("obligations.due", { at: exchangeDateTime(o.deliveryDueMs, locale) })
+                        : "—"}
                   </td>
                   <td>{t(`obligations.statuses.${o.status}`)}</td>
                 </tr>

@@ -216,7 +216,7 @@ function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
               {t("board.csvTrades")}
             </a>{" "}
             <a href={`/api/instruments/${encodeURIComponent(id)}/candles?format=csv&interval=${interval}&limit=2000`}>
-              {t("board.csvCandles", { interval })}
+              {t("board.csvCandles", { interval: t(`board.intervals.${interval}`) })}
             </a>{" "}
             <a href={`/api/instruments/${encodeURIComponent(id)}/sessions?format=csv&limit=1000`}>
               {t("board.csvSessions")}

@@ -579,6 +579,8 @@ const AUDIT_TYPES: readonly AuditType[] = [
   "order.new",
   "order.amend",
   "order.cancel",
+  "trade.void",
+  "session.extra",
 ] as const;
 
 type AuditKind = AuditEntry["kind"];
@@ -629,7 +631,7 @@ function AuditPanel() {
             <option value="">—</option>
             {AUDIT_TYPES.map((value) => (
               <option key={value} value={value}>
-                {value}
+                {t(`regulator.commands.${value}`)}
               </option>
             ))}
           </select>

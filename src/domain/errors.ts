@@ -208,7 +208,7 @@ export const ERRORS = {
   OBLIGATION_NOT_FOUND: { httpStatus: 404, template: "No obligation '{id}' exists." },
   OBLIGATION_NOT_OPEN: {
     httpStatus: 409,
-    template: "Obligation '{id}' is {status}; only an open obligation can be confirmed.",
+    template: "Obligation '{id}' is {status}; only open obligations can be confirmed.",
   },
   OBLIGATION_ALREADY_CONFIRMED: { httpStatus: 409, template: "The {leg} of obligation '{id}' is already confirmed." },
   TRADE_NOT_FOUND: { httpStatus: 404, template: "No cleared trade '{trade}' is known." },

@@ -289,6 +289,9 @@ export class Exchange {
     const head = sequencer.durableHead;
     const seq = this.projections.lastSeq;
     if (seq === 0 || head.seq !== seq) return null;
+    // Surveillance that stopped on a fault is behind the journal: a snapshot would carry it stale into the next start,
+    // which must rebuild it instead (from the last snapshot taken before the fault, or from the journal).
+    if (this.views.state.surveillanceFailure !== null) return null;
     let data: Buffer;
     try {
       data = captureViews(viewRoots(this.views), viewRoots(buildViews(this.options)));

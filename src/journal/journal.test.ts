@@ -118,6 +118,26 @@ function journalSuite(name: string, open: HarnessFactory): void {
       expect(await store.read(2, 10)).toEqual([records[1]]);
       expect(await store.head()).toEqual({ seq: 2, hash: "b".repeat(64), mac: null });
       expect(await store.maxSeq()).toBe(2);
+      if (store.headAndMaxSeq) {
+        expect(await store.headAndMaxSeq()).toEqual({ head: { seq: 2, hash: "b".repeat(64), mac: null }, maxSeq: 2 });
+      }
+    });
+
+    it("reads the head and the highest seq at one moment, so a start beside a writing leader sees no records beyond the head", async () => {
+      const { store } = await harness();
+      if (store.headAndMaxSeq) expect(await store.headAndMaxSeq()).toEqual({ head: null, maxSeq: 0 });
+      // A store whose head is read before a batch commits and whose records after: recovery must not take the two
+      // apart when the store can read them together.
+      await runThrough(store, [{ type: "time.tick" }, { type: "time.tick" }]);
+      const racing: JournalStore = Object.create(store, {
+        head: { value: async () => ({ ...(await store.head())!, seq: 1 }) },
+      });
+      if (store.headAndMaxSeq) {
+        const recovered = await recover(racing);
+        expect(recovered.engine.lastSeq).toBe(2);
+      } else {
+        await expect(recover(racing)).rejects.toThrow("records exist beyond the journal head 1 (up to 2)");
+      }
     });
 
     it("appendChained gives each record the hash chainHash gives it, continuing the head, and says the last", async () => {

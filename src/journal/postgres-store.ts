@@ -466,6 +466,26 @@ export class PostgresStore implements JournalStore {
     );
   }
 
+  async headAndMaxSeq(): Promise<{ head: JournalHead | null; maxSeq: number }> {
+    // One statement, one snapshot: an append commits the records and the head together, so both are seen or neither.
+    const result = await this.run((client) =>
+      client.query(
+        `SELECT h.seq, h.hash, h.mac, (SELECT MAX(seq) FROM ${this.table("journal")}) AS max_seq
+           FROM (SELECT 1) AS one LEFT JOIN ${this.table("journal_head")} AS h ON h.id = 1`,
+      ),
+    );
+    const row = result.rows[0] as {
+      seq: string | null;
+      hash: string | null;
+      mac: string | null;
+      max_seq: string | null;
+    };
+    return {
+      head: row.seq === null ? null : { seq: Number(row.seq), hash: row.hash!, mac: row.mac },
+      maxSeq: Number(row.max_seq ?? 0),
+    };
+  }
+
   async maxSeq(): Promise<number> {
     const result = await this.run((client) => client.query(`SELECT MAX(seq) AS seq FROM ${this.table("journal")}`));
     return Number((result.rows[0] as { seq: string | null }).seq ?? 0);

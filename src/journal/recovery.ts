@@ -311,8 +311,9 @@ function checkEndsAtHead(head: JournalHead | null, lastHash: string): void {
 }
 
 async function checkHead(store: JournalStore): Promise<JournalHead | null> {
-  const head = await store.head();
-  const maxSeq = await store.maxSeq();
+  const { head, maxSeq } = store.headAndMaxSeq
+    ? await store.headAndMaxSeq()
+    : { head: await store.head(), maxSeq: await store.maxSeq() };
   if (!head) {
     if (maxSeq > 0) throw new JournalCorruptError(null, `the journal has records up to ${maxSeq} but no head`);
     return null;

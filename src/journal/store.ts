@@ -69,6 +69,12 @@ export interface JournalStore {
   /** Highest seq stored (may differ from the head when the journal is damaged), or 0. */
   maxSeq(): Promise<number>;
   /**
+   * Optional: the head and the highest seq read at one moment. A store other processes append to (PostgreSQL, with
+   * a leader writing while a node starts) needs it: read apart, a batch committed between the two reads would look
+   * like records beyond the head.
+   */
+  headAndMaxSeq?(): Promise<{ head: JournalHead | null; maxSeq: number }>;
+  /**
    * Optional, for recovery: the records [fromSeq, toSeq], checked against the chain starting at `previousHash`, read
    * and checked beside the caller (SQLite does it in a thread). Recovery uses the plain `read` when it is absent.
    */

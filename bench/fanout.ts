@@ -12,52 +12,23 @@
  * 1,000 per address: the public connect rate is limited per address. All processes share this machine.
  */
 
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { join } from "node:path";
 import WebSocket from "ws";
 import type { Command } from "../src/engine/commands.ts";
-import { Exchange } from "../src/gateway/exchange.ts";
-import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
 import { sign } from "../src/gateway/signing.ts";
-import { Users } from "../src/gateway/users.ts";
-import { dropSchema, TEST_DATABASE_URL, testSchema } from "../test/support/postgres.ts";
-import { twoPartyMarket } from "../test/support/two-party-market.ts";
+import { dropSchema, testSchema } from "../test/support/postgres.ts";
+import { openTwoPartyMarket, startNodeProcess, twoPartyMarket } from "../test/support/two-party-market.ts";
 
 const FOLLOWERS = Number(process.env.BENCH_FANOUT_FOLLOWERS ?? 2);
 const STEPS = (process.env.BENCH_FANOUT_STEPS ?? "1000,5000,10000").split(",").map(Number);
 const TRADES = Number(process.env.BENCH_FANOUT_TRADES ?? 50);
 const PER_ADDRESS_MAX = 1000;
-const NODE = resolve(import.meta.dirname, "../test/support/ha-node.ts");
 const INSTRUMENT = "PB-KAZGPZ-FANOUT";
 const PRICE = 13_300_000;
 
 const SETUP: Command[] = twoPartyMarket(INSTRUMENT);
-
-function startNode(
-  name: string,
-  schema: string,
-  base: string,
-): { child: ChildProcessWithoutNullStreams; url: Promise<string> } {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", NODE, TEST_DATABASE_URL, schema, join(base, name), join(base, "keys")],
-    { stdio: "pipe" },
-  );
-  const lines: string[] = [];
-  child.stderr.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
-  const url = new Promise<string>((resolveUrl, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      lines.push(line);
-      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-      if (match) resolveUrl(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}: ${lines.join("\n")}`)));
-  });
-  return { child, url };
-}
 
 /** One subscriber: the delays (ms) of the trades it received, by trade id. */
 interface Subscriber {
@@ -93,25 +64,11 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const schema = testSchema("fanout");
 const base = mkdtempSync(join(tmpdir(), "sauda-fanout-"));
-const setup = await Exchange.open({ database: TEST_DATABASE_URL, schema, keysDir: join(base, "keys") });
-for (const command of SETUP) await setup.submit(command);
-const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
-const keys = new Map<string, { id: string; secret: string }>();
-for (const member of ["P", "B"]) {
-  const user = `trader-${member.toLowerCase()}`;
-  await users.create(
-    { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "bench" },
-    { actor: "bench setup" },
-  );
-  const key = { id: `k-${member}`, secret: `secret-${member}` };
-  await users.createKey(user, ["read", "trade"], { actor: "bench setup" }, key);
-  keys.set(member, key);
-}
-await setup.close();
+const keys = await openTwoPartyMarket(schema, join(base, "keys"), SETUP);
 
-const leader = startNode("leader", schema, base);
+const leader = startNodeProcess("leader", schema, base);
 const leaderUrl = await leader.url;
-const followers = Array.from({ length: FOLLOWERS }, (_, i) => startNode(`follower${i}`, schema, base));
+const followers = Array.from({ length: FOLLOWERS }, (_, i) => startNodeProcess(`follower${i}`, schema, base));
 const followerUrls = await Promise.all(followers.map((node) => node.url));
 console.log(`leader ${leaderUrl}, followers ${followerUrls.join(", ")}`);
 

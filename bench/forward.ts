@@ -10,44 +10,19 @@
  * more HTTP hop on loopback, a kept-alive connection, the mark made and checked). 20 orders per path warm up first.
  */
 
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
-import { Exchange } from "../src/gateway/exchange.ts";
-import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
 import { sign } from "../src/gateway/signing.ts";
-import { Users } from "../src/gateway/users.ts";
-import { dropSchema, TEST_DATABASE_URL, testSchema } from "../test/support/postgres.ts";
-import { twoPartyMarket } from "../test/support/two-party-market.ts";
+import { dropSchema, testSchema } from "../test/support/postgres.ts";
+import { openTwoPartyMarket, startNodeProcess, twoPartyMarket } from "../test/support/two-party-market.ts";
 
 const ORDERS = Number(process.env.BENCH_FORWARD_ORDERS ?? 1000);
 const ROUND = 50;
 const WARM_UP = 20;
-const NODE = resolve(import.meta.dirname, "../test/support/ha-node.ts");
 const INSTRUMENT = "PB-KAZGPZ-FORWARD";
 const PRICE = 13_300_000;
-
-function startNode(name: string, schema: string, base: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    ["--import", "tsx", NODE, TEST_DATABASE_URL, schema, join(base, name), join(base, "keys")],
-    { stdio: "pipe" },
-  );
-  const lines: string[] = [];
-  child.stderr.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
-  const url = new Promise<string>((resolveUrl, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      lines.push(line);
-      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-      if (match) resolveUrl(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}: ${lines.join("\n")}`)));
-  });
-  return { child, url };
-}
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -55,25 +30,11 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const schema = testSchema("forward_bench");
 const base = mkdtempSync(join(tmpdir(), "sauda-forward-bench-"));
-const setup = await Exchange.open({ database: TEST_DATABASE_URL, schema, keysDir: join(base, "keys") });
-for (const command of twoPartyMarket(INSTRUMENT)) await setup.submit(command);
-const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
-const keys = new Map<string, { id: string; secret: string }>();
-for (const member of ["P", "B"]) {
-  const user = `trader-${member.toLowerCase()}`;
-  await users.create(
-    { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "bench" },
-    { actor: "bench setup" },
-  );
-  const key = { id: `k-${member}`, secret: `secret-${member}` };
-  await users.createKey(user, ["read", "trade"], { actor: "bench setup" }, key);
-  keys.set(member, key);
-}
-await setup.close();
+const keys = await openTwoPartyMarket(schema, join(base, "keys"), twoPartyMarket(INSTRUMENT));
 
-const leader = startNode("leader", schema, base);
+const leader = startNodeProcess("leader", schema, base);
 const leaderUrl = await leader.url;
-const follower = startNode("follower", schema, base);
+const follower = startNodeProcess("follower", schema, base);
 const followerUrl = await follower.url;
 console.log(`leader ${leaderUrl}, follower ${followerUrl}; ${ORDERS} orders, one at a time, in rounds of ${ROUND}`);
 

@@ -8,24 +8,18 @@
  * checks forwarding in full).
  */
 
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Command } from "../src/engine/commands.ts";
 import type { EngineEvent } from "../src/engine/events.ts";
-import { Exchange } from "../src/gateway/exchange.ts";
-import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
 import { sign } from "../src/gateway/signing.ts";
-import { Users } from "../src/gateway/users.ts";
 import { PostgresStore } from "../src/journal/postgres-store.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "./support/postgres.ts";
-import { twoPartyMarket } from "./support/two-party-market.ts";
+import { openTwoPartyMarket, startNodeProcess, twoPartyMarket } from "./support/two-party-market.ts";
 
-const NODE = resolve(import.meta.dirname, "support/ha-node.ts");
 const INSTRUMENT = "PB-KAZGPZ-RESUME";
 const PRICE = 13_300_000;
 
@@ -34,25 +28,6 @@ const SETUP: Command[] = twoPartyMarket(INSTRUMENT);
 interface Trade {
   readonly seq: number;
   readonly tradeId: string;
-}
-
-function startNode(name: string, schema: string, base: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    ["--import", "tsx", NODE, TEST_DATABASE_URL, schema, join(base, name), join(base, "keys")],
-    { stdio: "pipe" },
-  );
-  const lines: string[] = [];
-  child.stderr.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
-  const ready = new Promise<string>((resolveReady, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      lines.push(line);
-      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-      if (match) resolveReady(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}: ${lines.join("\n")}`)));
-  });
-  return { child, ready };
 }
 
 /** A stream client that keeps every message it receives. */
@@ -105,26 +80,12 @@ describe.runIf(run)("WebSocket resumption across nodes", () => {
     const schema = testSchema("resume");
     schemas.push(schema);
     const base = mkdtempSync(join(tmpdir(), "sauda-resume-"));
-    const setup = await Exchange.open({ database: TEST_DATABASE_URL, schema, keysDir: join(base, "keys") });
-    for (const command of SETUP) await setup.submit(command);
-    const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
-    const keys = new Map<string, { id: string; secret: string }>();
-    for (const member of ["P", "B"]) {
-      const user = `trader-${member.toLowerCase()}`;
-      await users.create(
-        { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "test" },
-        { actor: "test setup" },
-      );
-      const key = { id: `k-${member}`, secret: `secret-${member}` };
-      await users.createKey(user, ["read", "trade"], { actor: "test setup" }, key);
-      keys.set(member, key);
-    }
-    await setup.close();
+    const keys = await openTwoPartyMarket(schema, join(base, "keys"), SETUP);
 
-    const leaderNode = startNode("a", schema, base);
-    const leaderUrl = await leaderNode.ready;
-    const followerNode = startNode("b", schema, base);
-    const followerUrl = await followerNode.ready;
+    const leaderNode = startNodeProcess("a", schema, base);
+    const leaderUrl = await leaderNode.url;
+    const followerNode = startNodeProcess("b", schema, base);
+    const followerUrl = await followerNode.url;
     const nodes = [leaderNode, followerNode];
     try {
       expect(((await (await fetch(`${leaderUrl}/api/health`)).json()) as { role: string }).role).toBe("leader");

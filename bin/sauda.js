@@ -1,7 +1,20 @@
 #!/usr/bin/env node
-// The `sauda` command. Runs the TypeScript sources directly through tsx, so there is no build step to forget.
-import { register } from "tsx/esm/api";
+// The `sauda` command. Runs the compiled server under dist/ (`npm run build:server`, made by `npm ci`) when that build
+// is fresh: its stamp equals the sources' (build-stamp.js), so a build left behind by an edit of src/ never runs.
+// Otherwise — no build, a stale one, or SAUDA_FROM_SOURCE set (the tests run the sources) — it runs the TypeScript
+// sources through tsx, as it always did; loading that way costs a compile of each module at every start.
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { freshBuild } from "./build-stamp.js";
 
-register();
-const { main } = await import("../src/cli/main.ts");
+const root = join(import.meta.dirname, "..");
+const built = process.env.SAUDA_FROM_SOURCE ? null : freshBuild(join(root, "src"), join(root, "dist"));
+let main;
+if (built === null) {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import("../src/cli/main.ts"));
+} else {
+  ({ main } = await import(pathToFileURL(built).href));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -83,6 +83,9 @@ export function parseBucketUrl(url: string): { bucket: string; prefix: string } 
 
 export const EXIT_JOURNAL_FAILED = 70;
 
+/** Where this process's code came from (bin/sauda.js): the compiled build, or the TypeScript sources through tsx. */
+const CODE_FROM = import.meta.url.endsWith(".ts") ? "from the sources through tsx" : "from the build in dist/";
+
 export async function serve(options: ServeOptions, log: (line: string) => void): Promise<() => Promise<void>> {
   // Time since the process started (performance's origin): the code is loaded by now.
   const modulesLoadedMs = Math.round(performance.now());
@@ -218,7 +221,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
 
   log(`sauda exchange on ${baseUrl}  (web application at /, API under /api, OpenAPI at /docs, metrics at /metrics)`);
   log(
-    `started: listening ${Math.round(performance.now())} ms after the process started (code loaded by ${modulesLoadedMs} ms)`,
+    `started: listening ${Math.round(performance.now())} ms after the process started (code loaded by ${modulesLoadedMs} ms, ${CODE_FROM})`,
   );
   if (fix !== null) {
     log(`FIX 4.4 acceptor on ${options.host}:${fix.port}${options.fixTlsCert ? " (TLS)" : ""} (docs/fix.md)`);

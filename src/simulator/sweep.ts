@@ -68,7 +68,11 @@ export async function runInWorkers<T>(
   const results: T[] = new Array(scenarios.length);
   let next = 0;
   let done = 0;
-  const workerUrl = new URL("./sweep-worker-entry.mjs", import.meta.url);
+  // The compiled build (scripts/build-server.js) starts the compiled worker; TypeScript needs the entry that loads tsx.
+  const workerUrl = new URL(
+    import.meta.url.endsWith(".ts") ? "./sweep-worker-entry.mjs" : "./sweep-worker.js",
+    import.meta.url,
+  );
   const lane = async () => {
     const worker = new Worker(workerUrl);
     try {

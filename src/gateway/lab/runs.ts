@@ -328,16 +328,22 @@ export class LabRuns {
   }
 }
 
-/** A run on its own worker thread (worker.ts through worker-entry.mjs, which loads TypeScript). */
+/**
+ * A run on its own worker thread: worker.ts through worker-entry.mjs, which loads TypeScript, when this module runs
+ * as TypeScript; the compiled worker.js directly when it runs from the build (scripts/build-server.js).
+ */
 export function executeOnWorker(
   scenario: Scenario,
   onProgress: (doneDays: number, days: number) => void,
   uncertainty: UncertaintySpec | null = null,
 ): Execution {
-  const worker = new Worker(new URL("./worker-entry.mjs", import.meta.url), {
-    workerData: { scenario, uncertainty },
-    resourceLimits: { maxOldGenerationSizeMb: LAB_WORKER_HEAP_MB },
-  });
+  const worker = new Worker(
+    new URL(import.meta.url.endsWith(".ts") ? "./worker-entry.mjs" : "./worker.js", import.meta.url),
+    {
+      workerData: { scenario, uncertainty },
+      resourceLimits: { maxOldGenerationSizeMb: LAB_WORKER_HEAP_MB },
+    },
+  );
   let stopped = false;
   const result = new Promise<string>((resolve, reject) => {
     worker.on("message", (message: WorkerMessage) => {

@@ -1,0 +1,49 @@
+// Whether the compiled server under dist/ (scripts/build-server.js) may run instead of the TypeScript sources. Plain
+// JavaScript: bin/sauda.js reads it before any loader is registered, and the build script writes with it.
+//
+// The stamp lists every file the build reads under src/ (tests excepted) with its size and modification time; the
+// build writes it last, after every output file, so a build cut short has no stamp. A build runs only while the stamp
+// it wrote equals the stamp of src/ now: an edited, added or removed source (or a checkout, which sets new times)
+// makes it stale, and bin/sauda.js then runs the sources through tsx. Sizes and times are enough: a source edited
+// to the same size within the same millisecond is the one case they miss, and no editor or checkout does that. The
+// check costs a readdir and a stat per source file (about 280): a few ms (docs/operations.md, "Restart").
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+
+/** Bumped when the build's output changes shape for the same sources, so an older build is never taken as fresh. */
+export const BUILD_FORMAT = 1;
+/** The stamp file, inside the build directory. */
+export const STAMP_FILE = ".stamp.json";
+
+/** Sources the build reads: all of src/ but the tests (test files and the test-only type declarations). */
+export function isBuildSource(path) {
+  return !path.endsWith(".test.ts");
+}
+
+/** The stamp of the sources under `srcDir` now: one line per file (path, size, modification time), sorted. */
+export function sourceStamp(srcDir) {
+  const lines = [`format ${BUILD_FORMAT}`];
+  for (const entry of readdirSync(srcDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    const path = relative(srcDir, full).split(sep).join("/");
+    if (!isBuildSource(path)) continue;
+    const stat = statSync(full);
+    lines.push(`${path} ${stat.size} ${stat.mtimeMs}`);
+  }
+  return lines.sort().join("\n");
+}
+
+/**
+ * The compiled CLI entry (`<buildDir>/cli/main.js`) when the build in `buildDir` is complete and was made from the
+ * sources under `srcDir` as they are now; otherwise null (no build, a build cut short, or stale sources).
+ */
+export function freshBuild(srcDir, buildDir) {
+  let written;
+  try {
+    written = readFileSync(join(buildDir, STAMP_FILE), "utf8");
+  } catch {
+    return null;
+  }
+  return written === sourceStamp(srcDir) ? join(buildDir, "cli", "main.js") : null;
+}

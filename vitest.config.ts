@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Every response of a test server is checked against its published schema (src/gateway/contract.ts).
-    env: { SAUDA_VALIDATE_RESPONSES: "1" },
+    // ... and `sauda` processes the tests start run the TypeScript sources, never a build in dist/ (bin/sauda.js).
+    env: { SAUDA_VALIDATE_RESPONSES: "1", SAUDA_FROM_SOURCE: "1" },
   },
 });

@@ -25,7 +25,8 @@
  * longer wants it (address removed, kind unticked) is given up at its next attempt without being sent.
  */
 
-import nodemailer from "nodemailer";
+import { createRequire } from "node:module";
+import type * as Nodemailer from "nodemailer";
 import type { Language } from "../domain/locale.ts";
 import {
   NOTICE_MAIL_ATTEMPTS_MAX,
@@ -35,6 +36,8 @@ import {
 import type { Notice } from "../projections/notifications.ts";
 import { noticeMail } from "../reports/notices.ts";
 import type { Exchange } from "./exchange.ts";
+
+const require = createRequire(import.meta.url);
 
 /** How often the server's clock is checked for deadline notifications. */
 export const NOTICE_TICK_MS = 1000;
@@ -60,7 +63,12 @@ export interface OutgoingMail {
 
 export type MailSender = (mail: OutgoingMail) => Promise<void>;
 
+/**
+ * Sends through SMTP. nodemailer is required here, when a server is given an SMTP server, not when this module loads:
+ * a server without e-mail never pays its load (about 110 ms of CPU, docs/operations.md "Restart").
+ */
 export function smtpSender(settings: MailSettings): MailSender {
+  const nodemailer = require("nodemailer") as typeof Nodemailer;
   const transport = nodemailer.createTransport(settings.url, {
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,

@@ -12,7 +12,7 @@
  * (`RECONNECT_GIVE_UP_MS`).
  */
 
-import pg from "pg";
+import type pg from "pg";
 
 export type SessionAttrs = "read-write" | "primary" | "any";
 
@@ -114,6 +114,8 @@ export type ClientOptions = Omit<pg.ClientConfig, "connectionString" | "host" | 
  * recovery, `transaction_read_only` off). Rejects, naming each host's answer, when none does.
  */
 export async function connectOnce(target: PgTarget, options: ClientOptions = {}): Promise<pg.Client> {
+  // Loaded here, not with the module: a server on SQLite never needs the driver (it costs ~90 ms CPU to load).
+  const { default: pg } = await import("pg");
   const answers: string[] = [];
   for (let i = 0; i < target.hosts.length; i++) {
     const host = target.hosts[i]!;

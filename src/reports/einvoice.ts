@@ -25,12 +25,25 @@
  * docs/einvoice.xsd (test/reports/documents.test.ts).
  */
 
-import { create } from "xmlbuilder2";
+import { createRequire } from "node:module";
+import type * as XmlBuilder from "xmlbuilder2";
 import { tengeText, tonnesText, vatTiyn } from "../domain/vat.ts";
 import type { ContractFacts } from "../projections/contracts.ts";
 import { localDay } from "../projections/numbers.ts";
 import { contractNumber, tradeValueTiyn } from "./contract.ts";
 import { productName } from "./labels.ts";
+
+const require = createRequire(import.meta.url);
+let xmlBuilderLoaded: typeof XmlBuilder | null = null;
+
+/**
+ * xmlbuilder2, loaded on the first export rather than when the server starts (it costs about 130 ms of CPU to load,
+ * docs/operations.md "Restart"); a plain require keeps `einvoicesXml` synchronous.
+ */
+function xmlBuilder(): typeof XmlBuilder {
+  xmlBuilderLoaded ??= require("xmlbuilder2") as typeof XmlBuilder;
+  return xmlBuilderLoaded;
+}
 
 export const ESF_NAMESPACE = "urn:sauda:esf:1";
 /** The tonne in the classifier of units of measurement. */
@@ -106,6 +119,7 @@ export function einvoicesXml(
     )
     .slice(0, EINVOICES_EXPORT_MAX);
   const withBin = listed.filter((d) => d.facts.seller.bin !== null && d.facts.buyer.bin !== null);
+  const { create } = xmlBuilder();
   const root = create({ version: "1.0", encoding: "UTF-8" }).ele(ESF_NAMESPACE, "invoices", {
     member,
     count: String(withBin.length),

@@ -1,0 +1,60 @@
+/**
+ * The compiled build runs: `npm run build:server` (as `npm ci` does through `prepare`) writes dist/ with a fresh
+ * stamp, and bin/sauda.js — without SAUDA_FROM_SOURCE, which the other tests set to run the sources — then serves an
+ * empty data directory from the build: it says so on its start line and answers /api/health; `sauda --help` works
+ * from the build too. Rebuilds this checkout's dist/ from its sources (what `npm ci` would leave there).
+ */
+
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { describe, expect, it } from "vitest";
+import { freshBuild } from "../bin/build-stamp.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const BIN = join(ROOT, "bin/sauda.js");
+/** The environment of a `sauda` started as an operator would: the build when fresh. */
+const FROM_BUILD = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "SAUDA_FROM_SOURCE"));
+
+describe("the compiled build", () => {
+  it("is made fresh by build:server, serves an empty data directory and answers /api/health", async () => {
+    execFileSync(process.execPath, [join(ROOT, "scripts/build-server.js")], { cwd: ROOT, stdio: "pipe" });
+    expect(freshBuild(join(ROOT, "src"), join(ROOT, "dist"))).toBe(join(ROOT, "dist", "cli", "main.js"));
+
+    const help = spawnSync(process.execPath, [BIN, "--help"], { env: FROM_BUILD, encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: sauda");
+
+    const dir = mkdtempSync(join(tmpdir(), "sauda-build-serve-"));
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--no-demo", "--data", dir], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: FROM_BUILD,
+    });
+    const lines: string[] = [];
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        createInterface({ input: child.stdout }).on("line", (line) => {
+          lines.push(line);
+          const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
+          if (match) resolveUrl(match[1]!);
+        });
+        child.on("exit", (code) => reject(new Error(`serve exited early with ${code}: ${lines.join("\n")}`)));
+      });
+      const health = await fetch(`${url}/api/health`);
+      expect(health.status).toBe(200);
+      await new Promise<void>((started) => {
+        const check = () => (lines.some((line) => line.startsWith("started:")) ? started() : setTimeout(check, 10));
+        check();
+      });
+      expect(lines.find((line) => line.startsWith("started:"))).toMatch(
+        /code loaded by \d+ ms, from the build in dist\//,
+      );
+    } finally {
+      const exit = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
+      child.kill("SIGTERM");
+      expect(await exit).toBe(0);
+    }
+  });
+});

@@ -226,16 +226,27 @@ const ajv = new Ajv({
   useDefaults: true,
   strict: false,
 });
-const VALIDATORS: Readonly<Record<Op, ValidateFunction>> = {
-  subscribe: ajv.compile(SUBSCRIBE),
-  unsubscribe: ajv.compile(UNSUBSCRIBE),
-  "order.new": ajv.compile(ORDER_NEW),
-  "order.amend": ajv.compile(ORDER_AMEND),
-  "order.cancel": ajv.compile(ORDER_CANCEL),
-  session: ajv.compile(SESSION),
-  ping: ajv.compile(PING),
+const SCHEMAS: Readonly<Record<Op, object>> = {
+  subscribe: SUBSCRIBE,
+  unsubscribe: UNSUBSCRIBE,
+  "order.new": ORDER_NEW,
+  "order.amend": ORDER_AMEND,
+  "order.cancel": ORDER_CANCEL,
+  session: SESSION,
+  ping: PING,
 };
-const OPS = Object.keys(VALIDATORS) as Op[];
+const OPS = Object.keys(SCHEMAS) as Op[];
+/** Each message's validator, compiled on the first message of its kind rather than when the server starts. */
+const validators = new Map<Op, ValidateFunction>();
+
+function validatorOf(op: Op): ValidateFunction {
+  let validate = validators.get(op);
+  if (validate === undefined) {
+    validate = ajv.compile(SCHEMAS[op]);
+    validators.set(op, validate);
+  }
+  return validate;
+}
 
 export type Parsed =
   | { readonly ok: true; readonly message: ClientMessage }
@@ -272,7 +283,7 @@ export function parseClientMessage(text: string): Parsed {
     const shown = typeof op === "string" ? op.slice(0, 64) : String(JSON.stringify(op) ?? "(missing)").slice(0, 64);
     return refuse(id, null, new HttpProblem("COMMAND_UNKNOWN", { op: shown, allowed: OPS.join(", ") }));
   }
-  const validate = VALIDATORS[op as Op];
+  const validate = validatorOf(op as Op);
   if (!validate(value)) {
     return refuse(
       id,

@@ -10,7 +10,11 @@
 // sweep's ".mjs" worker entries only exist to register tsx in a worker; compiled code starts its workers' modules
 // directly (gateway/lab/runs.ts, simulator/sweep.ts), so they are not copied.
 //
-// esbuild, because it is what tsx compiles the sources with today: the build runs the same JavaScript tsx would.
+// esbuild, because it is what tsx compiles the sources with, reading the same tsconfig.json: the build runs the code
+// tsx runs. Two differences of esbuild's bundling mode, used here only to rewrite the imports: top-level `const` and
+// `let` become `var` (no temporal dead zone; harmless without import cycles, which test/layers.test.ts forbids), and a
+// top-level name that would shadow a Node global is renamed (`require` -> `require2`).
+// A dependency, not a devDependency (as vite and tsx): `prepare` builds under `npm ci --omit=dev` too.
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { build } from "esbuild";

@@ -14,7 +14,7 @@ import { join } from "node:path";
 /** Bumped when the build's output changes shape for the same sources, so an older build is never taken as fresh. */
 export const BUILD_FORMAT = 1;
 /** The stamp file, inside the build directory. */
-export const STAMP_FILE = ".stamp.json";
+export const STAMP_FILE = ".source-stamp";
 
 /** Sources the build reads: all of src/ but the test files. */
 export function isBuildSource(path) {

@@ -24,12 +24,20 @@
  * - REST: signed API-key requests (POST /api/orders, DELETE …/orders/:id) over 64 keep-alive connections; lower rates,
  *   since each request carries HTTP and signature costs the socket pays once.
  *
+ * CPU. Beside the rates, each run prints the server's CPU time per journal record in the window: its main thread's
+ * (Linux per-thread counters; the thread that runs HTTP, WebSocket, sequencer, engine and read models, so the one whose
+ * time bounds throughput) and the whole process's (with the journal's writer and hashing threads). On a shared machine
+ * these are the honest figures; rates and latencies move with the load average, printed with them.
+ * `BENCH_SERVER_CPU_PROF=DIR` profiles the server (node --cpu-prof) and writes, beside the profile, when each journal
+ * sample was taken; `node --import tsx bench/profile-summary.ts PROFILE --window DIR/samples-PID.jsonl --per-op`
+ * then summarises self time by function inside the measurement window.
+ *
  * Goals reported against (never enforced: a benchmark prints figures and does not fail on speed): 50,000 orders/s
  * over WebSocket, and p99 under 10 ms at 25,000 orders/s offered, on a two-core machine.
  */
 
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
@@ -79,6 +87,36 @@ interface Credentials {
   readonly secret: string;
 }
 
+/** The server's journal position and CPU time so far, sampled at the edges of the measurement window. */
+interface Sample {
+  readonly type: "seq";
+  readonly seq: number;
+  /**
+   * CPU time of the server's main thread alone (the event loop that runs HTTP, WebSocket, sequencer and engine), from
+   * Linux's per-thread counters (10 ms ticks); null elsewhere. The journal writer and reader are worker threads.
+   */
+  readonly mainCpuUs: number | null;
+  /** CPU time of the whole server process, every thread (process.cpuUsage). */
+  readonly processCpuUs: number;
+}
+
+/** Clock ticks per second of /proc's CPU counters (USER_HZ, 100 on every Linux this runs on). */
+const PROC_TICKS_PER_SECOND = 100;
+
+function cpuNow(): { mainCpuUs: number | null; processCpuUs: number } {
+  const usage = process.cpuUsage();
+  let mainCpuUs: number | null = null;
+  try {
+    // The main thread's task id is the process id; fields 14 and 15 are utime and stime (after the ")" of comm).
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    mainCpuUs = ((Number(fields[11]) + Number(fields[12])) * 1e6) / PROC_TICKS_PER_SECOND;
+  } catch {
+    mainCpuUs = null;
+  }
+  return { mainCpuUs, processCpuUs: usage.user + usage.system };
+}
+
 interface Ready {
   readonly type: "ready";
   readonly port: number;
@@ -111,7 +149,15 @@ async function serve(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   process.on("message", (message: { type: string }) => {
-    if (message.type === "seq") process.send?.({ type: "seq", seq: exchange.projections.lastSeq });
+    if (message.type === "seq") {
+      process.send?.({ type: "seq", seq: exchange.projections.lastSeq, ...cpuNow() } satisfies Sample);
+      // Beside a CPU profile, when each sample was taken (µs on the profile's monotonic clock): the measurement window
+      // is between the last two, so a summary of the profile can leave out the set-up, the drain and the shutdown.
+      if (PROFILE_DIR) {
+        const line = `${JSON.stringify({ seq: exchange.projections.lastSeq, timeUs: Number(process.hrtime.bigint() / 1000n) })}\n`;
+        appendFileSync(join(PROFILE_DIR, `samples-${process.pid}.jsonl`), line);
+      }
+    }
     if (message.type === "stop") {
       void (async () => {
         await app.close();
@@ -128,12 +174,12 @@ async function serve(): Promise<void> {
 // The load generator (parent process).
 
 class Server {
-  private readonly waiting: ((message: { type: string; seq?: number }) => void)[] = [];
+  private readonly waiting: ((message: Sample) => void)[] = [];
   private constructor(
     readonly child: ChildProcess,
     readonly ready: Ready,
   ) {
-    child.on("message", (message: { type: string; seq?: number }) => {
+    child.on("message", (message: Sample) => {
       if (message.type === "seq") this.waiting.shift()?.(message);
     });
   }
@@ -150,11 +196,15 @@ class Server {
     });
   }
 
-  seq(): Promise<number> {
+  sample(): Promise<Sample> {
     return new Promise((resolve) => {
-      this.waiting.push((message) => resolve(message.seq ?? 0));
+      this.waiting.push(resolve);
       this.child.send({ type: "seq" });
     });
+  }
+
+  async seq(): Promise<number> {
+    return (await this.sample()).seq;
   }
 
   stop(): Promise<void> {
@@ -301,6 +351,21 @@ interface RunResult {
   readonly journalOpsPerSecond: number;
   readonly watcherUpdates: number;
   readonly lost: number;
+  /** Server CPU per journal record (per order op) in the window. */
+  readonly cpu: { readonly mainUsPerOp: number | null; readonly processUsPerOp: number } | null;
+  /** The machine's 1-minute load average when the run ended. */
+  readonly loadAverage: number;
+}
+
+/** Server CPU time per record the journal took in the window, from the samples at its edges. */
+function cpuPerOp(samples: readonly Sample[]): RunResult["cpu"] {
+  const [from, to] = samples;
+  if (from === undefined || to === undefined || to.seq === from.seq) return null;
+  const ops = to.seq - from.seq;
+  return {
+    mainUsPerOp: from.mainCpuUs === null || to.mainCpuUs === null ? null : (to.mainCpuUs - from.mainCpuUs) / ops,
+    processUsPerOp: (to.processCpuUs - from.processCpuUs) / ops,
+  };
 }
 
 async function runWebSocket(server: Server, rate: number): Promise<RunResult> {
@@ -321,9 +386,9 @@ async function runWebSocket(server: Server, rate: number): Promise<RunResult> {
   }
   const watchers = await watch(port);
   const seqBefore = await server.seq();
-  const seqAt: number[] = [];
-  setTimeout(() => void server.seq().then((seq) => seqAt.push(seq)), WARMUP_MS);
-  setTimeout(() => void server.seq().then((seq) => seqAt.push(seq)), WARMUP_MS + MEASURE_MS);
+  const seqAt: Sample[] = [];
+  setTimeout(() => void server.sample().then((sample) => seqAt.push(sample)), WARMUP_MS);
+  setTimeout(() => void server.sample().then((sample) => seqAt.push(sample)), WARMUP_MS + MEASURE_MS);
   const sent = await pace(rate, recorder, (i, dueNs) => {
     const index = i % all.length;
     const member = all[index]!;
@@ -346,7 +411,7 @@ async function runWebSocket(server: Server, rate: number): Promise<RunResult> {
   });
   await until(() => due.size === 0, DRAIN_MS);
   await until(() => seqAt.length === 2, 5000);
-  const journalOpsPerSecond = ((seqAt[1] ?? seqBefore) - (seqAt[0] ?? seqBefore)) / (MEASURE_MS / 1000);
+  const journalOpsPerSecond = ((seqAt[1]?.seq ?? seqBefore) - (seqAt[0]?.seq ?? seqBefore)) / (MEASURE_MS / 1000);
   const lost = due.size;
   // Cut the sockets (dropping whatever an overloaded run still has queued on this side); cancel-on-disconnect then
   // clears every member's resting orders. The next run starts when the journal is quiet again.
@@ -361,6 +426,8 @@ async function runWebSocket(server: Server, rate: number): Promise<RunResult> {
     journalOpsPerSecond,
     watcherUpdates: watchers.updates(),
     lost,
+    cpu: cpuPerOp(seqAt),
+    loadAverage: os.loadavg()[0] ?? 0,
   };
 }
 
@@ -373,10 +440,10 @@ async function runRest(server: Server, rate: number): Promise<RunResult> {
   /** Set when the run is over: connections cut then are not the server's errors. */
   let over = false;
   const watchers = await watch(port);
-  const seqAt: number[] = [];
   const seqBefore = await server.seq();
-  setTimeout(() => void server.seq().then((seq) => seqAt.push(seq)), WARMUP_MS);
-  setTimeout(() => void server.seq().then((seq) => seqAt.push(seq)), WARMUP_MS + MEASURE_MS);
+  const seqAt: Sample[] = [];
+  setTimeout(() => void server.sample().then((sample) => seqAt.push(sample)), WARMUP_MS);
+  setTimeout(() => void server.sample().then((sample) => seqAt.push(sample)), WARMUP_MS + MEASURE_MS);
   const sent = await pace(rate, recorder, (i, dueNs) => {
     const member = all[i % all.length]!;
     const op = nextOp(member);
@@ -431,7 +498,7 @@ async function runRest(server: Server, rate: number): Promise<RunResult> {
   agent.destroy();
   watchers.close();
   await quiet(server);
-  const journalOpsPerSecond = ((seqAt[1] ?? seqBefore) - (seqAt[0] ?? seqBefore)) / (MEASURE_MS / 1000);
+  const journalOpsPerSecond = ((seqAt[1]?.seq ?? seqBefore) - (seqAt[0]?.seq ?? seqBefore)) / (MEASURE_MS / 1000);
   return {
     name: "REST",
     offered: rate,
@@ -440,6 +507,8 @@ async function runRest(server: Server, rate: number): Promise<RunResult> {
     journalOpsPerSecond,
     watcherUpdates: watchers.updates(),
     lost,
+    cpu: cpuPerOp(seqAt),
+    loadAverage: os.loadavg()[0] ?? 0,
   };
 }
 
@@ -466,6 +535,11 @@ function report(result: RunResult): void {
   );
   console.log(
     `  errors: ${errors}; unanswered after ${DRAIN_MS / 1000} s: ${result.lost}; watcher updates ${result.watcherUpdates}`,
+  );
+  const cpu = result.cpu;
+  const main = cpu?.mainUsPerOp == null ? "not measured" : `${cpu.mainUsPerOp.toFixed(1)} µs`;
+  console.log(
+    `  server CPU per op in the window: main thread ${main}, whole process ${cpu === null ? "not measured" : `${cpu.processUsPerOp.toFixed(1)} µs`}; load average ${result.loadAverage.toFixed(2)}`,
   );
 }
 

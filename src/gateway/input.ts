@@ -16,8 +16,15 @@ export function nonFinitePath(value: unknown, path: string): string | null {
     return null;
   }
   for (const key in value) {
-    const found = nonFinitePath((value as Record<string, unknown>)[key], `${path}.${key}`);
-    if (found !== null) return found;
+    const field = (value as Record<string, unknown>)[key];
+    // A field's path is made only when it is the culprit or holds more fields: a message's strings and numbers (most
+    // of its fields) cost no string of their own.
+    if (typeof field === "number") {
+      if (!Number.isFinite(field)) return `${path}.${key}`;
+    } else if (typeof field === "object" && field !== null) {
+      const found = nonFinitePath(field, `${path}.${key}`);
+      if (found !== null) return found;
+    }
   }
   return null;
 }

@@ -177,6 +177,33 @@ function isPrimitive(value: unknown): boolean {
 }
 
 /**
+ * A value's place in the graph, as its parent's place and the step from there (a root's is its name): the text is
+ * made only for an error message.
+ */
+type Path = string | readonly [parent: Path, step: NonNullable<Step>, at: unknown];
+/** A step from a parent: a Map's key or value, a Set's item, an array's index, an object's field; null for a root. */
+type Step = " key" | ".get(" | " item" | "[" | "." | null;
+
+/** The path of a value found by `step` from `parent`: made once per object walked, none per primitive. */
+function placeOf(parent: Path, step: Step, at: unknown): Path {
+  return step === null ? parent : [parent, step, at];
+}
+
+function pathText(path: Path): string {
+  const steps: string[] = [];
+  let at: Path = path;
+  while (typeof at !== "string") {
+    const [parent, step, key] = at;
+    if (step === ".get(") steps.push(`.get(${String(key)})`);
+    else if (step === "[") steps.push(`[${String(key)}]`);
+    else if (step === ".") steps.push(`.${String(key)}`);
+    else steps.push(step);
+    at = parent;
+  }
+  return at + steps.reverse().join("");
+}
+
+/**
  * Serialises the read models reachable from `roots`. `fresh` are read models built by the same constructors with the
  * same options (the restore's starting point): they tell which classes can be named. Throws `ViewSnapshotError` with
  * the reason when something cannot be captured faithfully.
@@ -184,10 +211,12 @@ function isPrimitive(value: unknown): boolean {
 export function captureViews(roots: readonly unknown[], fresh: readonly unknown[]): Buffer {
   const registry = classRegistry(fresh);
   const memo = new Map<object, Wrapped>();
-  const wrap = (value: unknown, path: string): unknown => {
+  // Where a value is, for the error that names it: built only when one is thrown (a string per value would cost the
+  // capture, which holds the leader's thread, a third of its time).
+  const wrap = (value: unknown, parent: Path, step: Step, at: unknown): unknown => {
     if (typeof value === "function") return ["F"] satisfies Wrapped;
     if (value === null || typeof value !== "object") {
-      if (typeof value === "symbol") throw new ViewSnapshotError(`${path} is a symbol`);
+      if (typeof value === "symbol") throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is a symbol`);
       return value;
     }
     const known = memo.get(value);
@@ -197,52 +226,60 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
       memo.set(value, wrapped);
       return wrapped;
     }
-    if (Object.getOwnPropertySymbols(value).length > 0) throw new ViewSnapshotError(`${path} has symbol keys`);
+    if (Object.getOwnPropertySymbols(value).length > 0)
+      throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} has symbol keys`);
     if (value instanceof Map) {
-      if (Object.getPrototypeOf(value) !== Map.prototype) throw new ViewSnapshotError(`${path} is a subclass of Map`);
+      if (Object.getPrototypeOf(value) !== Map.prototype)
+        throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is a subclass of Map`);
+      const here = placeOf(parent, step, at);
       const entries: [unknown, unknown][] = [];
       const wrapped: Wrapped = ["M", entries];
       memo.set(value, wrapped);
-      for (const [k, v] of value) entries.push([wrap(k, `${path} key`), wrap(v, `${path}.get(${String(k)})`)]);
+      for (const [k, v] of value) entries.push([wrap(k, here, " key", null), wrap(v, here, ".get(", k)]);
       return wrapped;
     }
     if (value instanceof Set) {
-      if (Object.getPrototypeOf(value) !== Set.prototype) throw new ViewSnapshotError(`${path} is a subclass of Set`);
+      if (Object.getPrototypeOf(value) !== Set.prototype)
+        throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is a subclass of Set`);
+      const here = placeOf(parent, step, at);
       const items: unknown[] = [];
       const wrapped: Wrapped = ["S", items];
       memo.set(value, wrapped);
-      for (const v of value) items.push(wrap(v, `${path} item`));
+      for (const v of value) items.push(wrap(v, here, " item", null));
       return wrapped;
     }
     if (Array.isArray(value)) {
       if (Object.getPrototypeOf(value) !== Array.prototype)
-        throw new ViewSnapshotError(`${path} is a subclass of Array`);
+        throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is a subclass of Array`);
+      const here = placeOf(parent, step, at);
       const items: unknown[] = new Array(value.length);
       const wrapped: Wrapped = ["A", items];
       memo.set(value, wrapped);
-      for (let i = 0; i < value.length; i++) items[i] = wrap(value[i], `${path}[${i}]`);
+      for (let i = 0; i < value.length; i++) items[i] = wrap(value[i], here, "[", i);
       return wrapped;
     }
     const prototype = Object.getPrototypeOf(value) as object | null;
     const fields: Record<string, unknown> = {};
     let wrapped: Wrapped;
     if (prototype === Object.prototype || prototype === null) {
-      if (prototype === null) throw new ViewSnapshotError(`${path} is an object without a prototype`);
+      if (prototype === null)
+        throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is an object without a prototype`);
       wrapped = ["O", fields];
     } else {
       const key = cachedClassKey(prototype);
       if (registry.get(key) !== prototype) {
         throw new ViewSnapshotError(
-          `${path} is an instance of ${key || "an anonymous class"}, which the restore cannot find (export it from a module of CLASS_MODULES)`,
+          `${pathText(placeOf(parent, step, at))} is an instance of ${key || "an anonymous class"}, which the restore cannot find (export it from a module of CLASS_MODULES)`,
         );
       }
       wrapped = ["C", key, fields];
     }
     memo.set(value, wrapped);
-    for (const key of Object.keys(value)) fields[key] = wrap((value as Record<string, unknown>)[key], `${path}.${key}`);
+    const here = placeOf(parent, step, at);
+    for (const key of Object.keys(value)) fields[key] = wrap((value as Record<string, unknown>)[key], here, ".", key);
     return wrapped;
   };
-  const wrappedRoots = roots.map((root, i) => wrap(root, `root${i}`));
+  const wrappedRoots = roots.map((root, i) => wrap(root, `root${i}`, null, null));
   return serialize(wrappedRoots);
 }
 

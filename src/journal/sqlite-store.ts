@@ -425,6 +425,11 @@ interface PageMessage {
  * An append carries either the records' own hashes (`append`) or the hash before the first record, from which the
  * thread chains them (`appendChained`).
  */
+/** A buffer over the whole of its own ArrayBuffer (not a slice of a pool): it can be moved to a thread whole. */
+function ownsItsMemory(data: Uint8Array): boolean {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+}
+
 type WriteRequest =
   | { readonly op: "append"; readonly batch: PackedRecords; readonly hashes: readonly string[] }
   | { readonly op: "append"; readonly batch: PackedRecords; readonly previousHash: string }
@@ -499,6 +504,10 @@ class Writer {
       if (request.op === "append") {
         const { text, ends, numbers } = request.batch;
         this.worker.postMessage({ id, ...request }, [text.buffer, ends.buffer, numbers.buffer]);
+      } else if (request.op === "viewSnapshot" && ownsItsMemory(request.snapshot.data)) {
+        // Moved, not copied: a snapshot of the read models is tens of megabytes, and copying it held the leader's
+        // thread for about as long as serialising it. The caller gives the buffer away (saveViewSnapshot's promise).
+        this.worker.postMessage({ id, ...request }, [request.snapshot.data.buffer as ArrayBuffer]);
       } else {
         this.worker.postMessage({ id, ...request });
       }

@@ -91,7 +91,8 @@ export interface JournalStore {
   loadSnapshot(seq: number): Promise<SnapshotRecord | null>;
   /**
    * Saves a snapshot of the read models, with its MAC when the store has a MAC key, and deletes all but the newest
-   * `VIEW_SNAPSHOTS_KEPT`.
+   * `VIEW_SNAPSHOTS_KEPT`. The store may take `data`'s memory (the SQLite store moves it to its writer thread): the
+   * caller must not read it afterwards.
    */
   saveViewSnapshot(snapshot: ViewSnapshotRecord): Promise<void>;
   /** The newest snapshot of the read models, or null. */

@@ -210,4 +210,18 @@ describe("snapshots of the read models", () => {
       await third.close();
     }
   });
+
+  it("a value the capture cannot represent is refused with the path that leads to it", () => {
+    class Unexported {
+      readonly n = 1;
+    }
+    const hidden = { book: new Map<string, unknown[]>([["PB-1", [1, new Unexported()]]]) };
+    expect(() => captureViews([{}, hidden], [{}, {}])).toThrow(
+      /^root1\.book\.get\(PB-1\)\[1\] is an instance of Unexported#[0-9a-f]{16}, which the restore cannot find/,
+    );
+    const symbols = { seen: new Set<unknown>(["a", Symbol("b")]) };
+    expect(() => captureViews([symbols], [{}])).toThrow(/^root0\.seen item is a symbol$/);
+    const keyed = new Map<unknown, unknown>([[{ [Symbol("k")]: 1 }, 2]]);
+    expect(() => captureViews([{ keyed }], [{}])).toThrow(/^root0\.keyed key has symbol keys$/);
+  });
 });

@@ -544,7 +544,7 @@ export class StreamConnection implements Subscriber {
       const result = orderResult(this.context, outcome, orderId);
       if (op === "order.new") {
         const duplicate = outcome.events.some((event) => event.type === "order.duplicate");
-        if (this.cancelOnDisconnect && exchange.projections.accounts.order(orderId)?.status === "resting") {
+        if (this.cancelOnDisconnect && result.order?.status === "resting") {
           this.guarded.add(orderId);
           this.hub.guard(orderId, this);
         }

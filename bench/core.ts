@@ -8,7 +8,9 @@
  * On Linux each throughput run also prints the CPU time its threads used per command (main thread, journal writer
  * thread, V8's helper threads): unlike commands per second, that figure barely moves when other work shares the
  * machine, so it is the one to compare between runs on a busy machine.
- * Environment: BENCH_CORE_ORDERS (default 200,000 per run), BENCH_RECOVERY_COMMANDS (default 1,000,000),
+ * Environment: BENCH_CORE_ORDERS (default 200,000 per run), BENCH_RECOVERY_COMMANDS (default 1,000,000; 0 skips the
+ * recovery part), BENCH_CORE_BATCHES (the batch sizes of the throughput runs, default "100,1000,5000"),
+ * BENCH_CORE_THROUGHPUT_ONLY=1 (only the SQLite throughput runs: what to use while working on the write path),
  * SAUDA_TEST_DATABASE_URL for PostgreSQL.
  */
 
@@ -27,95 +29,14 @@ import { checkChain, recover } from "../src/journal/recovery.ts";
 import { Sequencer } from "../src/journal/sequencer.ts";
 import { SqliteStore } from "../src/journal/sqlite-store.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../src/journal/store.ts";
-import { Random } from "../src/simulator/random.ts";
+import { COMMANDS_PER_DAY, INSTRUMENT, orders, setup } from "./core-workload.ts";
 
 const ORDERS = Number(process.env.BENCH_CORE_ORDERS ?? 200_000);
 const RECOVERY_COMMANDS = Number(process.env.BENCH_RECOVERY_COMMANDS ?? 1_000_000);
+const BATCHES = (process.env.BENCH_CORE_BATCHES ?? "100,1000,5000").split(",").map(Number);
+const THROUGHPUT_ONLY = process.env.BENCH_CORE_THROUGHPUT_ONLY === "1";
 const DATABASE_URL = process.env.SAUDA_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const IN_FLIGHT_MAX = 50_000;
-const INSTRUMENT = "PB-KAZGPZ-MNG";
-
-/** Uniform numbers in [0, 1) from the simulator's seeded generator (src/simulator/random.ts), one stream here. */
-function uniform(seed: number): () => number {
-  const random = new Random(seed, "bench-core");
-  return () => random.next();
-}
-
-function setup(): Command[] {
-  const commands: Command[] = [
-    {
-      type: "instrument.list",
-      instrument: INSTRUMENT,
-      mode: "continuous",
-      tickSize: 100,
-      lotSize: 1000,
-      clearing: {
-        basis: "KAZGPZ",
-        collateralBps: 500,
-        feeBps: 5,
-        paymentWindowMs: 365 * 86_400_000,
-        deliveryWindowMs: 365 * 86_400_000,
-        buyerDefaultCollateralTo: "seller",
-        sellerPenaltyBps: 1000,
-      },
-    },
-    { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
-  ];
-  for (let m = 0; m < 8; m++) {
-    commands.push({ type: "member.add", member: `P${m}`, name: `Producer ${m}`, roles: ["producer"] });
-    commands.push({ type: "account.open", account: `P${m}`, member: `P${m}` });
-    commands.push({ type: "gas.declare", account: `P${m}`, basis: "KAZGPZ", quantity: 1_000_000_000 });
-    commands.push({
-      type: "member.add",
-      member: `B${m}`,
-      name: `Buyer ${m}`,
-      roles: ["buyer"],
-      buyerCategory: "wholesaler",
-    });
-    commands.push({ type: "account.open", account: `B${m}`, member: `B${m}` });
-    commands.push({ type: "money.deposit", account: `B${m}`, amount: 900_000_000_000_000, reference: `D${m}` });
-  }
-  return commands;
-}
-
-/** Commands per trading day in the recovery journal: the instrument closes and reopens between days. */
-const COMMANDS_PER_DAY = 100_000;
-
-/** Orders around 133,000 tenge/t, about a third crossing, each cancelled after a while (seeded). */
-function* orders(count: number, seed: number, withDays = false): Generator<Command> {
-  const random = uniform(seed);
-  const live: string[] = [];
-  for (let i = 0; i < count; i++) {
-    if (withDays && i > 0 && i % COMMANDS_PER_DAY === 0) {
-      yield { type: "phase.set", instrument: INSTRUMENT, phase: "closed" };
-      yield { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" };
-      i += 2;
-    }
-    if (live.length > 2000 && random() < 0.5) {
-      const index = Math.floor(random() * live.length);
-      const orderId = live[index]!;
-      live[index] = live[live.length - 1]!;
-      live.pop();
-      yield { type: "order.cancel", orderId };
-      continue;
-    }
-    const buy = random() < 0.5;
-    const member = Math.floor(random() * 8);
-    const offset = Math.floor(random() * 40) - (buy ? 27 : 13);
-    const orderId = `o${seed}-${i}`;
-    live.push(orderId);
-    yield {
-      type: "order.new",
-      instrument: INSTRUMENT,
-      orderId,
-      account: buy ? `B${member}` : `P${member}`,
-      side: buy ? "buy" : "sell",
-      orderType: "limit",
-      price: 13_300_000 + offset * 100,
-      quantity: 1000 * (1 + Math.floor(random() * 100)),
-    };
-  }
-}
 
 /** CPU time (user + system, ms) of each thread of this process by thread id, from /proc; empty where there is none. */
 function threadCpuMs(): Map<string, number> {
@@ -264,7 +185,7 @@ async function main(): Promise<void> {
     await recoveryBench();
     return;
   }
-  for (const batch of [100, 1000, 5000]) {
+  for (const batch of BATCHES) {
     const dir = mkdtempSync(join(tmpdir(), "sauda-bench-"));
     const store = new SqliteStore(dir);
     await writerStarted(store);
@@ -272,6 +193,7 @@ async function main(): Promise<void> {
     await store.close();
     rmSync(dir, { recursive: true });
   }
+  if (THROUGHPUT_ONLY) return;
   for (const rate of [5_000, 20_000]) {
     const dir = mkdtempSync(join(tmpdir(), "sauda-bench-"));
     const store = new SqliteStore(dir);
@@ -288,7 +210,7 @@ async function main(): Promise<void> {
       await store.unsafeExec("DROP SCHEMA {schema} CASCADE");
       await store.close();
     }
-    for (const batch of [100, 1000, 5000]) {
+    for (const batch of BATCHES) {
       const schema = `bench_core_${process.pid}_${batch}`;
       const store = await PostgresStore.open(DATABASE_URL, schema);
       console.log(await throughput(store, batch, ORDERS));
@@ -303,6 +225,7 @@ async function main(): Promise<void> {
 }
 
 async function recoveryBench(): Promise<void> {
+  if (RECOVERY_COMMANDS === 0) return;
   console.log(`\nrecovery of a ${RECOVERY_COMMANDS.toLocaleString("en-US")}-command SQLite journal`);
   const dir = mkdtempSync(join(tmpdir(), "sauda-bench-recovery-"));
   let store: JournalStore = new SqliteStore(dir);

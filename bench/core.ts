@@ -11,6 +11,9 @@
  * Environment: BENCH_CORE_ORDERS (default 200,000 per run), BENCH_RECOVERY_COMMANDS (default 1,000,000; 0 skips the
  * recovery part), BENCH_CORE_BATCHES (the batch sizes of the throughput runs, default "100,1000,5000"),
  * BENCH_CORE_THROUGHPUT_ONLY=1 (only the SQLite throughput runs: what to use while working on the write path),
+ * BENCH_CORE_IN_FLIGHT (commands submitted and not yet durable, default 50,000: most of them wait in the sequencer's
+ * queue, and keeping that many alive costs the main thread about 4 µs a command in garbage collection; 5,000 still
+ * keeps the pipeline full),
  * SAUDA_TEST_DATABASE_URL for PostgreSQL.
  */
 
@@ -36,7 +39,7 @@ const RECOVERY_COMMANDS = Number(process.env.BENCH_RECOVERY_COMMANDS ?? 1_000_00
 const BATCHES = (process.env.BENCH_CORE_BATCHES ?? "100,1000,5000").split(",").map(Number);
 const THROUGHPUT_ONLY = process.env.BENCH_CORE_THROUGHPUT_ONLY === "1";
 const DATABASE_URL = process.env.SAUDA_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const IN_FLIGHT_MAX = 50_000;
+const IN_FLIGHT_MAX = Number(process.env.BENCH_CORE_IN_FLIGHT ?? 50_000);
 
 /** CPU time (user + system, ms) of each thread of this process by thread id, from /proc; empty where there is none. */
 function threadCpuMs(): Map<string, number> {

@@ -2,6 +2,8 @@
  * `npm run bench:core`: the durable exchange core. Figures, not pass/fail:
  * - durable orders per second through sequencer + engine (cleared instrument: risk, ledger, obligations) on SQLite and
  *   on PostgreSQL (when reachable), at several batch sizes, with p50/p99 time from submit to durable outcome;
+ * - beside each SQLite run, the store's raw append rate: the same records appended with no engine or sequencer, the
+ *   ceiling of the durable rate (and the writer thread's own CPU per record);
  * - recovery time of a 1,000,000-command SQLite journal, from the journal alone and from a snapshot 1,000 commands
  *   before its end: in a fresh process, as when a server starts (the figure the goal is about), and in the benchmark's
  *   own process after it wrote the journal (a heap already full of the writing's garbage, so slower and noisier).
@@ -27,6 +29,7 @@ import type { Command } from "../src/engine/commands.ts";
 import { Engine } from "../src/engine/engine.ts";
 import { INVARIANT_CHECK_INTERVAL_MS } from "../src/gateway/invariants.ts";
 import { PostgresStore } from "../src/journal/postgres-store.ts";
+import type { UnchainedRecord } from "../src/journal/records.ts";
 import { dataHash, GENESIS_HASH } from "../src/journal/records.ts";
 import { checkChain, recover } from "../src/journal/recovery.ts";
 import { Sequencer } from "../src/journal/sequencer.ts";
@@ -121,6 +124,38 @@ async function throughput(store: JournalStore, batch: number, count: number): Pr
   )} ms (${count.toLocaleString("en-US")} commands, up to ${IN_FLIGHT_MAX.toLocaleString("en-US")} in flight)${cpu}`;
 }
 
+/** The records the throughput run writes (setup and orders, their texts made as the sequencer makes them). */
+function workloadRecords(count: number): UnchainedRecord[] {
+  const engine = new Engine();
+  let timeMs = Date.UTC(2026, 0, 5, 6);
+  const records: UnchainedRecord[] = [];
+  for (const command of [...setup(), ...orders(count, 7)]) {
+    const text = JSON.stringify(command);
+    const seq = engine.lastSeq + 1;
+    const events = engine.apply({ seq, timeMs, command: JSON.parse(text) as Command });
+    records.push({ seq, timeMs: timeMs++, meta: "{}", command: text, events: JSON.stringify(events) });
+  }
+  return records;
+}
+
+/**
+ * The store alone: the same records appended batch by batch, one append at a time as the sequencer does, with no
+ * engine and no sequencer. Its rate is the ceiling of the durable rate on this store.
+ */
+async function rawInsert(store: JournalStore, batch: number, records: readonly UnchainedRecord[]): Promise<string> {
+  const cpuBefore = threadCpuMs();
+  const started = performance.now();
+  let hash = GENESIS_HASH;
+  for (let from = 0; from < records.length; from += batch) {
+    hash = await store.appendChained(hash, records.slice(from, from + batch));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuPerCommand(cpuBefore, threadCpuMs(), records.length);
+  return `${store.kind.padEnd(8)} batch ${String(batch).padStart(5)}: ${Math.round(records.length / seconds)
+    .toLocaleString("en-US")
+    .padStart(9)} records/s appended raw (the same records, no engine or sequencer)${cpu.replace("command", "record")}`;
+}
+
 /**
  * Latency at a fixed offered rate (open loop): commands are sent on a schedule whatever the answers, so queueing from a
  * slow answer shows up in the figures instead of slowing the sender.
@@ -188,13 +223,19 @@ async function main(): Promise<void> {
     await recoveryBench();
     return;
   }
+  const records = workloadRecords(ORDERS);
   for (const batch of BATCHES) {
-    const dir = mkdtempSync(join(tmpdir(), "sauda-bench-"));
-    const store = new SqliteStore(dir);
-    await writerStarted(store);
-    console.log(await throughput(store, batch, ORDERS));
-    await store.close();
-    rmSync(dir, { recursive: true });
+    for (const run of [
+      (store: JournalStore) => throughput(store, batch, ORDERS),
+      (store: JournalStore) => rawInsert(store, batch, records),
+    ]) {
+      const dir = mkdtempSync(join(tmpdir(), "sauda-bench-"));
+      const store = new SqliteStore(dir);
+      await writerStarted(store);
+      console.log(await run(store));
+      await store.close();
+      rmSync(dir, { recursive: true });
+    }
   }
   if (THROUGHPUT_ONLY) return;
   for (const rate of [5_000, 20_000]) {

@@ -3,7 +3,7 @@
  * measured part by part on the same seeded workload (bench/core-workload.ts), in one process:
  * - the engine alone (`engine.apply` on commands already copied);
  * - the sequencer's stored form of each command (the plain copy and its JSON text) and the events' JSON text;
- * - packing a batch's records for the SQLite writer thread;
+ * - packing a batch's records for the SQLite writer thread (into a buffer used again, as the store does);
  * - the whole sequencer with a store that writes nothing (no writer thread: what is left is this thread's work).
  * Each part runs `BENCH_PARTS_ROUNDS` times (default 3) and prints its least CPU time per command, read from the main
  * thread's own clock (/proc/self/task/<pid>/schedstat, nanoseconds; process.cpuUsage would add V8's helper threads).
@@ -113,7 +113,13 @@ async function main(): Promise<void> {
     [
       `packRecords (batches of ${BATCH})`,
       () => {
-        for (let i = 0; i < records.length; i += BATCH) packRecords(records.slice(i, i + BATCH));
+        // One buffer used again, as the store uses the buffers its writer thread hands back.
+        let spare: Buffer | null = null;
+        const buffer = (bytes: number) => {
+          if (spare === null || spare.length < bytes) spare = Buffer.allocUnsafeSlow(bytes);
+          return spare;
+        };
+        for (let i = 0; i < records.length; i += BATCH) packRecords(records.slice(i, i + BATCH), buffer);
       },
     ],
     ["sequencer + engine, null store", () => sequencerRun(commands)],

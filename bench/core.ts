@@ -2,13 +2,20 @@
  * `npm run bench:core`: the durable exchange core. Figures, not pass/fail:
  * - durable orders per second through sequencer + engine (cleared instrument: risk, ledger, obligations) on SQLite and
  *   on PostgreSQL (when reachable), at several batch sizes, with p50/p99 time from submit to durable outcome;
+ * - beside each SQLite run, the store's raw append rate: the same records appended with no engine or sequencer, the
+ *   ceiling of the durable rate (and the writer thread's own CPU per record);
  * - recovery time of a 1,000,000-command SQLite journal, from the journal alone and from a snapshot 1,000 commands
  *   before its end: in a fresh process, as when a server starts (the figure the goal is about), and in the benchmark's
  *   own process after it wrote the journal (a heap already full of the writing's garbage, so slower and noisier).
  * On Linux each throughput run also prints the CPU time its threads used per command (main thread, journal writer
  * thread, V8's helper threads): unlike commands per second, that figure barely moves when other work shares the
  * machine, so it is the one to compare between runs on a busy machine.
- * Environment: BENCH_CORE_ORDERS (default 200,000 per run), BENCH_RECOVERY_COMMANDS (default 1,000,000),
+ * Environment: BENCH_CORE_ORDERS (default 200,000 per run), BENCH_RECOVERY_COMMANDS (default 1,000,000; 0 skips the
+ * recovery part), BENCH_CORE_BATCHES (the batch sizes of the throughput runs, default "100,1000,5000"),
+ * BENCH_CORE_THROUGHPUT_ONLY=1 (only the SQLite throughput runs: what to use while working on the write path),
+ * BENCH_CORE_IN_FLIGHT (commands submitted and not yet durable, default 50,000: most of them wait in the sequencer's
+ * queue, and keeping that many alive costs the main thread about 4 µs a command in garbage collection; 5,000 still
+ * keeps the pipeline full),
  * SAUDA_TEST_DATABASE_URL for PostgreSQL.
  */
 
@@ -22,100 +29,20 @@ import type { Command } from "../src/engine/commands.ts";
 import { Engine } from "../src/engine/engine.ts";
 import { INVARIANT_CHECK_INTERVAL_MS } from "../src/gateway/invariants.ts";
 import { PostgresStore } from "../src/journal/postgres-store.ts";
+import type { UnchainedRecord } from "../src/journal/records.ts";
 import { dataHash, GENESIS_HASH } from "../src/journal/records.ts";
 import { checkChain, recover } from "../src/journal/recovery.ts";
 import { Sequencer } from "../src/journal/sequencer.ts";
 import { SqliteStore } from "../src/journal/sqlite-store.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../src/journal/store.ts";
-import { Random } from "../src/simulator/random.ts";
+import { COMMANDS_PER_DAY, INSTRUMENT, orders, setup } from "./core-workload.ts";
 
 const ORDERS = Number(process.env.BENCH_CORE_ORDERS ?? 200_000);
 const RECOVERY_COMMANDS = Number(process.env.BENCH_RECOVERY_COMMANDS ?? 1_000_000);
+const BATCHES = (process.env.BENCH_CORE_BATCHES ?? "100,1000,5000").split(",").map(Number);
+const THROUGHPUT_ONLY = process.env.BENCH_CORE_THROUGHPUT_ONLY === "1";
 const DATABASE_URL = process.env.SAUDA_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const IN_FLIGHT_MAX = 50_000;
-const INSTRUMENT = "PB-KAZGPZ-MNG";
-
-/** Uniform numbers in [0, 1) from the simulator's seeded generator (src/simulator/random.ts), one stream here. */
-function uniform(seed: number): () => number {
-  const random = new Random(seed, "bench-core");
-  return () => random.next();
-}
-
-function setup(): Command[] {
-  const commands: Command[] = [
-    {
-      type: "instrument.list",
-      instrument: INSTRUMENT,
-      mode: "continuous",
-      tickSize: 100,
-      lotSize: 1000,
-      clearing: {
-        basis: "KAZGPZ",
-        collateralBps: 500,
-        feeBps: 5,
-        paymentWindowMs: 365 * 86_400_000,
-        deliveryWindowMs: 365 * 86_400_000,
-        buyerDefaultCollateralTo: "seller",
-        sellerPenaltyBps: 1000,
-      },
-    },
-    { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
-  ];
-  for (let m = 0; m < 8; m++) {
-    commands.push({ type: "member.add", member: `P${m}`, name: `Producer ${m}`, roles: ["producer"] });
-    commands.push({ type: "account.open", account: `P${m}`, member: `P${m}` });
-    commands.push({ type: "gas.declare", account: `P${m}`, basis: "KAZGPZ", quantity: 1_000_000_000 });
-    commands.push({
-      type: "member.add",
-      member: `B${m}`,
-      name: `Buyer ${m}`,
-      roles: ["buyer"],
-      buyerCategory: "wholesaler",
-    });
-    commands.push({ type: "account.open", account: `B${m}`, member: `B${m}` });
-    commands.push({ type: "money.deposit", account: `B${m}`, amount: 900_000_000_000_000, reference: `D${m}` });
-  }
-  return commands;
-}
-
-/** Commands per trading day in the recovery journal: the instrument closes and reopens between days. */
-const COMMANDS_PER_DAY = 100_000;
-
-/** Orders around 133,000 tenge/t, about a third crossing, each cancelled after a while (seeded). */
-function* orders(count: number, seed: number, withDays = false): Generator<Command> {
-  const random = uniform(seed);
-  const live: string[] = [];
-  for (let i = 0; i < count; i++) {
-    if (withDays && i > 0 && i % COMMANDS_PER_DAY === 0) {
-      yield { type: "phase.set", instrument: INSTRUMENT, phase: "closed" };
-      yield { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" };
-      i += 2;
-    }
-    if (live.length > 2000 && random() < 0.5) {
-      const index = Math.floor(random() * live.length);
-      const orderId = live[index]!;
-      live[index] = live[live.length - 1]!;
-      live.pop();
-      yield { type: "order.cancel", orderId };
-      continue;
-    }
-    const buy = random() < 0.5;
-    const member = Math.floor(random() * 8);
-    const offset = Math.floor(random() * 40) - (buy ? 27 : 13);
-    const orderId = `o${seed}-${i}`;
-    live.push(orderId);
-    yield {
-      type: "order.new",
-      instrument: INSTRUMENT,
-      orderId,
-      account: buy ? `B${member}` : `P${member}`,
-      side: buy ? "buy" : "sell",
-      orderType: "limit",
-      price: 13_300_000 + offset * 100,
-      quantity: 1000 * (1 + Math.floor(random() * 100)),
-    };
-  }
-}
+const IN_FLIGHT_MAX = Number(process.env.BENCH_CORE_IN_FLIGHT ?? 50_000);
 
 /** CPU time (user + system, ms) of each thread of this process by thread id, from /proc; empty where there is none. */
 function threadCpuMs(): Map<string, number> {
@@ -197,6 +124,38 @@ async function throughput(store: JournalStore, batch: number, count: number): Pr
   )} ms (${count.toLocaleString("en-US")} commands, up to ${IN_FLIGHT_MAX.toLocaleString("en-US")} in flight)${cpu}`;
 }
 
+/** The records the throughput run writes (setup and orders, their texts made as the sequencer makes them). */
+function workloadRecords(count: number): UnchainedRecord[] {
+  const engine = new Engine();
+  let timeMs = Date.UTC(2026, 0, 5, 6);
+  const records: UnchainedRecord[] = [];
+  for (const command of [...setup(), ...orders(count, 7)]) {
+    const text = JSON.stringify(command);
+    const seq = engine.lastSeq + 1;
+    const events = engine.apply({ seq, timeMs, command: JSON.parse(text) as Command });
+    records.push({ seq, timeMs: timeMs++, meta: "{}", command: text, events: JSON.stringify(events) });
+  }
+  return records;
+}
+
+/**
+ * The store alone: the same records appended batch by batch, one append at a time as the sequencer does, with no
+ * engine and no sequencer. Its rate is the ceiling of the durable rate on this store.
+ */
+async function rawInsert(store: JournalStore, batch: number, records: readonly UnchainedRecord[]): Promise<string> {
+  const cpuBefore = threadCpuMs();
+  const started = performance.now();
+  let hash = GENESIS_HASH;
+  for (let from = 0; from < records.length; from += batch) {
+    hash = await store.appendChained(hash, records.slice(from, from + batch));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuPerCommand(cpuBefore, threadCpuMs(), records.length);
+  return `${store.kind.padEnd(8)} batch ${String(batch).padStart(5)}: ${Math.round(records.length / seconds)
+    .toLocaleString("en-US")
+    .padStart(9)} records/s appended raw (the same records, no engine or sequencer)${cpu.replace("command", "record")}`;
+}
+
 /**
  * Latency at a fixed offered rate (open loop): commands are sent on a schedule whatever the answers, so queueing from a
  * slow answer shows up in the figures instead of slowing the sender.
@@ -264,14 +223,21 @@ async function main(): Promise<void> {
     await recoveryBench();
     return;
   }
-  for (const batch of [100, 1000, 5000]) {
-    const dir = mkdtempSync(join(tmpdir(), "sauda-bench-"));
-    const store = new SqliteStore(dir);
-    await writerStarted(store);
-    console.log(await throughput(store, batch, ORDERS));
-    await store.close();
-    rmSync(dir, { recursive: true });
+  const records = workloadRecords(ORDERS);
+  for (const batch of BATCHES) {
+    for (const run of [
+      (store: JournalStore) => throughput(store, batch, ORDERS),
+      (store: JournalStore) => rawInsert(store, batch, records),
+    ]) {
+      const dir = mkdtempSync(join(tmpdir(), "sauda-bench-"));
+      const store = new SqliteStore(dir);
+      await writerStarted(store);
+      console.log(await run(store));
+      await store.close();
+      rmSync(dir, { recursive: true });
+    }
   }
+  if (THROUGHPUT_ONLY) return;
   for (const rate of [5_000, 20_000]) {
     const dir = mkdtempSync(join(tmpdir(), "sauda-bench-"));
     const store = new SqliteStore(dir);
@@ -288,7 +254,7 @@ async function main(): Promise<void> {
       await store.unsafeExec("DROP SCHEMA {schema} CASCADE");
       await store.close();
     }
-    for (const batch of [100, 1000, 5000]) {
+    for (const batch of BATCHES) {
       const schema = `bench_core_${process.pid}_${batch}`;
       const store = await PostgresStore.open(DATABASE_URL, schema);
       console.log(await throughput(store, batch, ORDERS));
@@ -303,6 +269,7 @@ async function main(): Promise<void> {
 }
 
 async function recoveryBench(): Promise<void> {
+  if (RECOVERY_COMMANDS === 0) return;
   console.log(`\nrecovery of a ${RECOVERY_COMMANDS.toLocaleString("en-US")}-command SQLite journal`);
   const dir = mkdtempSync(join(tmpdir(), "sauda-bench-recovery-"));
   let store: JournalStore = new SqliteStore(dir);

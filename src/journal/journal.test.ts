@@ -434,6 +434,44 @@ describe("SQLite writer thread", () => {
     expect(await store.maxSeq()).toBe(1);
     await store.close();
   });
+
+  it("stores every batch byte for byte when its text buffer is one handed back by an earlier, larger or smaller batch", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-spare-")));
+    expect(await store.writerReady()).toBe(true);
+    // A large batch (more than the least buffer of 1 MiB), then small ones written over its buffer, then a larger one
+    // that needs a new buffer, then non-ASCII text (the per-field byte ends) in a reused one.
+    const sizes: [count: number, eventChars: number, name: string][] = [
+      [300, 4000, "a"],
+      [3, 10, "b"],
+      [2, 5, "Қазақ газ"],
+      [600, 8000, "c"],
+      [5, 20, "ТОО «Газ» 🔥"],
+    ];
+    const written: UnchainedRecord[] = [];
+    let hash = "0".repeat(64);
+    for (const [count, eventChars, name] of sizes) {
+      const batch: UnchainedRecord[] = [];
+      for (let i = 0; i < count; i++) {
+        const seq = written.length + batch.length + 1;
+        batch.push({
+          seq,
+          timeMs: T0 + seq,
+          meta: JSON.stringify({ user: name }),
+          command: JSON.stringify({ type: "member.add", member: `M${seq}`, name }),
+          events: JSON.stringify([{ type: "note", text: name.repeat(Math.ceil(eventChars / name.length)) }]),
+        });
+      }
+      hash = await store.appendChained(hash, batch);
+      written.push(...batch);
+    }
+    const stored = await store.read(1, written.length);
+    expect(stored.map(({ hash: _, ...r }) => r)).toEqual(written);
+    expect(stored.at(-1)!.hash).toBe(hash);
+    let chained = "0".repeat(64);
+    for (const r of stored) chained = chainHash(chained, r.seq, r.timeMs, r.meta, r.command, r.events);
+    expect(chained).toBe(hash);
+    await store.close();
+  });
 });
 
 describe("sequencer failure", () => {

@@ -170,7 +170,8 @@ export class SqliteStore implements JournalStore {
   async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
     if (records.length === 0) return previousHash;
     if (this.writer?.usable) {
-      const lastHash = await this.writer.request({ op: "append", batch: packRecords(records), previousHash });
+      const batch = packRecords(records, (bytes) => this.writer!.buffer(bytes));
+      const lastHash = await this.writer.request({ op: "append", batch, previousHash });
       if (typeof lastHash !== "string") throw new Error("invariant: the SQLite writer thread sent no chain hash");
       return lastHash;
     }
@@ -375,12 +376,18 @@ const FIELDS_PER_RECORD = 3;
 const UTF8_BYTES_PER_UNIT_MAX = 3;
 const NEWLINE = 0x0a;
 
-export function packRecords(records: readonly UnchainedRecord[]): PackedRecords {
+/**
+ * Packs `records` into a buffer of at least the bytes asked for from `buffer` (by default a new one). The buffer must be
+ * its own memory (never a slice of Node's shared pool), because it is moved to the writer thread.
+ */
+export function packRecords(
+  records: readonly UnchainedRecord[],
+  buffer: (bytes: number) => Buffer = (bytes) => Buffer.allocUnsafeSlow(bytes),
+): PackedRecords {
   let units = 0;
   for (const r of records) units += r.meta.length + r.command.length + r.events.length + 2;
-  // Room for the worst case, so no write is ever cut short; the pages it does not use are never touched. Its own
-  // memory (allocUnsafeSlow, never a slice of Node's shared pool), because the buffer is moved to the writer thread.
-  const text = Buffer.allocUnsafeSlow(units * UTF8_BYTES_PER_UNIT_MAX);
+  // Room for the worst case, so no write is ever cut short; the pages it does not use are never touched.
+  const text = buffer(units * UTF8_BYTES_PER_UNIT_MAX);
   const ends = new Uint32Array(records.length * FIELDS_PER_RECORD);
   const numbers = new Float64Array(records.length * 2);
   let at = 0;
@@ -442,11 +449,17 @@ interface WriteReply {
   readonly id: number;
   /** For an append: the hash of its last record. */
   readonly hash?: string;
+  /** For an append: its text buffer, handed back to be used again (see `Writer.buffer`). */
+  readonly buffer?: ArrayBuffer;
   readonly error?: { readonly message: string; readonly code?: string };
 }
 
 /** Most writes that may wait for the writer thread at once; the sequencer keeps one in flight. */
 const WRITES_PENDING_MAX = 1000;
+/** Text buffers the writer thread handed back that are kept for later batches (one in flight, one being packed). */
+const SPARE_BUFFERS_MAX = 2;
+/** Least size of a new text buffer; sizes are rounded up to a power of two so that a spare fits most later batches. */
+const BUFFER_BYTES_MIN = 1 << 20;
 
 /**
  * The main thread's end of the writer thread. Requests are answered in the order they were sent. The thread keeps
@@ -467,6 +480,12 @@ class Writer {
   private settleStarted!: (ready: boolean) => void;
   /** Set when the thread died or was closed; every later request fails with it. */
   private broken: Error | null = null;
+  /**
+   * Text buffers of committed appends, handed back by the thread. A new buffer for every batch cost the main thread
+   * about 1 µs per record (fresh pages are mapped and zeroed as they are first written); a spare one is written
+   * over at no such cost.
+   */
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(file: string, macKey: Buffer | null) {
     this.started = new Promise((resolve) => {
@@ -489,6 +508,15 @@ class Writer {
    */
   get usable(): boolean {
     return this.ready;
+  }
+
+  /** A buffer of at least `bytes` for packing an append: a spare one that is big enough, or a new one. */
+  buffer(bytes: number): Buffer {
+    const spare = this.spare.pop();
+    if (spare !== undefined && spare.byteLength >= bytes) return Buffer.from(spare);
+    let size = BUFFER_BYTES_MIN;
+    while (size < bytes) size *= 2;
+    return Buffer.allocUnsafeSlow(size);
   }
 
   /** Resolves once the write has committed, with the last record's hash for an append. */
@@ -540,6 +568,7 @@ class Writer {
       if (reply.error.code !== undefined) error.code = reply.error.code;
       waiter.reject(error);
     } else {
+      if (reply.buffer !== undefined && this.spare.length < SPARE_BUFFERS_MAX) this.spare.push(reply.buffer);
       waiter.resolve(reply.hash);
     }
   }

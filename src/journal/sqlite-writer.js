@@ -8,7 +8,8 @@
  * - `{ id, op: "append", batch, hashes }` or `{ id, op: "append", batch, previousHash }` writes the records (packed as
  *   UTF-8 by `packRecords` in sqlite-store.ts) and the new head in one transaction, with the given hashes or with
  *   chain hashes computed here from `previousHash` on (chain.js `chainHashOfFields`), and the head with its MAC
- *   (chain.js `headMac`, when the store has a MAC key), and is answered `{ id, hash }` with the last record's hash;
+ *   (chain.js `headMac`, when the store has a MAC key), and is answered `{ id, hash, buffer }` with the last record's
+ *   hash and the batch's text buffer, moved back to be used again;
  * - `{ id, op: "snapshot", snapshot }` saves a snapshot; `{ id, op: "viewSnapshot", snapshot, kept }` saves a
  *   snapshot of the read models and deletes all but the newest `kept`; `{ id, op: "close" }` closes the connection.
  * Each is answered once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after a rollback, in
@@ -121,7 +122,10 @@ port.on("message", (message) => {
         throw new Error("invariant: an append carries either a hash per record or the previous record's hash");
       }
       const hash = batch.count > 0 ? appendBatch(batch, hashes, previousHash) : previousHash;
-      port.postMessage({ id, hash });
+      // The text buffer goes back to the main thread, which packs a later batch into it (committed: nothing here
+      // refers to it any more).
+      const buffer = batch.text.buffer;
+      port.postMessage({ id, hash, buffer }, [buffer]);
       return;
     }
     if (op === "snapshot") {

@@ -4,7 +4,8 @@
  * one group trade with each other through the API); the regulator opens a case on it, adds a note, takes it under
  * review and closes it with an outcome; the case page draws the evidence with the alert's orders on the price path.
  * A delivery diverted to another region shows as a `diversion` alert, found with the rule filter. An automated-entry
- * alert whose immediate-or-cancel orders never rested shows a sentence instead of an empty book.
+ * alert whose immediate-or-cancel orders never rested shows a sentence instead of an empty book. An empty note on a case is
+ * refused in Russian words that name the note, and the case records nothing.
  */
 
 import type { Page } from "playwright-core";
@@ -255,6 +256,23 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     await expect
       .poll(() => page.getByTestId("book-empty").textContent(), { timeout: LIVE_MS })
       .toContain("The book held no orders at any moment of this alert");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("an empty note on the case is refused in Russian words that name the note; the case records nothing", async () => {
+    const server = suite.server;
+    const regulator = await server.login("regulator");
+    const caseId = (await server.call(regulator, "GET", "/api/regulator/surveillance/cases?status=open")).body.cases[0]
+      .id;
+    await page.locator("label.language select").selectOption("ru");
+    const refusal = page.locator('[aria-labelledby="case-actions-title"] [role="alert"]');
+    expect(await refusal.count()).toBe(0);
+    await page.getByLabel("Заметка или основание").fill("");
+    await page.getByRole("button", { name: "Добавить заметку" }).click();
+    await expect.poll(() => refusal.textContent(), { timeout: LIVE_MS }).toBe("Примечание не должно быть пустым.");
+    const found = (await server.call(regulator, "GET", `/api/regulator/surveillance/cases/${caseId}`)).body.case;
+    expect(found.steps.map((step: { action: string }) => step.action)).toEqual(["opened"]);
+    await page.locator("label.language select").selectOption("en");
     expect(pageErrors).toEqual([]);
   });
 });

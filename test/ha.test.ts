@@ -23,13 +23,10 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { orderIdOf } from "../src/domain/ids.ts";
 import type { Command } from "../src/engine/commands.ts";
-import { Exchange } from "../src/gateway/exchange.ts";
-import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
-import { Users } from "../src/gateway/users.ts";
 import { PostgresStore } from "../src/journal/postgres-store.ts";
 import { Random } from "../src/simulator/random.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "./support/postgres.ts";
-import { NodeProcess, SignedPoster, twoPartyMarket } from "./support/two-party-market.ts";
+import { journalTwoPartyMarket, NodeProcess, SignedPoster, twoPartyMarket } from "./support/two-party-market.ts";
 
 const ROUNDS = Number(process.env.HA_ROUNDS ?? 20);
 const NODES = Math.max(2, Number(process.env.HA_NODES ?? 4));
@@ -143,30 +140,21 @@ describe.runIf(run)("high availability on PostgreSQL", () => {
     const random = new Random(20_261_204, "ha-test");
 
     // The market, its traders and their API keys, written through the journal before the nodes start.
-    const setup = await Exchange.open({ database: TEST_DATABASE_URL, schema, keysDir: join(base, "keys") });
-    for (const command of SETUP) {
-      const outcome = await setup.submit(command);
-      expect(outcome.events.filter((event) => event.type === "rejected")).toEqual([]);
-    }
-    const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
+    const keys = await journalTwoPartyMarket({
+      schema,
+      keysDir: join(base, "keys"),
+      commands: SETUP,
+      keysPerMember: CLIENTS / 2,
+    });
     const clients: Client[] = [];
     for (const [member, account, side] of [
       ["P", "P1", "sell"],
       ["B", "B1", "buy"],
     ] as const) {
-      const user = `trader-${member.toLowerCase()}`;
-      await users.create(
-        { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "ha test" },
-        { actor: "test setup" },
-      );
-      for (let i = 0; i < CLIENTS / 2; i++) {
-        const id = `k-${member}-${i}`;
-        const secret = `secret-${member}-${i}`;
-        await users.createKey(user, ["read", "trade"], { actor: "test setup" }, { id, secret });
-        clients.push(new Client(id, secret, account, side, new Random(i, `client-${member}`)));
+      for (const [i, key] of (keys.get(member) ?? []).entries()) {
+        clients.push(new Client(key.id, key.secret, account, side, new Random(i, `client-${member}`)));
       }
     }
-    await setup.close();
 
     let count = 0;
     const nodes: NodeProcess[] = [];

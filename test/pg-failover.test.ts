@@ -25,11 +25,8 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { orderIdOf } from "../src/domain/ids.ts";
 import type { Command } from "../src/engine/commands.ts";
-import { Exchange } from "../src/gateway/exchange.ts";
-import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
-import { Users } from "../src/gateway/users.ts";
 import { PostgresStore } from "../src/journal/postgres-store.ts";
-import { NodeProcess, SignedPoster, twoPartyMarket } from "./support/two-party-market.ts";
+import { journalTwoPartyMarket, NodeProcess, SignedPoster, twoPartyMarket } from "./support/two-party-market.ts";
 
 const PG_BIN = process.env.SAUDA_PG_BIN ?? "/usr/lib/postgresql/15/bin";
 const REQUIRED = process.env.SAUDA_REQUIRE_POSTGRES === "1";
@@ -204,27 +201,20 @@ describe.runIf(enabled)("PostgreSQL failover under a running sauda node", () => 
     const keys = join(base, "keys");
 
     // The market and two traders' keys, journaled through the multi-host URL before the node starts.
-    const setup = await Exchange.open({ database: url, schema: SCHEMA, keysDir: keys });
-    for (const command of twoPartyMarket(INSTRUMENT) as Command[]) {
-      const outcome = await setup.submit(command);
-      expect(outcome.events.filter((event) => event.type === "rejected")).toEqual([]);
-    }
-    const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
+    const traderKeys = await journalTwoPartyMarket({
+      schema: SCHEMA,
+      keysDir: keys,
+      commands: twoPartyMarket(INSTRUMENT),
+      database: url,
+    });
     const traders: Trader[] = [];
     for (const [member, account, side] of [
       ["P", "P1", "sell"],
       ["B", "B1", "buy"],
     ] as const) {
-      const user = `trader-${member.toLowerCase()}`;
-      await users.create(
-        { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "failover" },
-        { actor: "test setup" },
-      );
-      const id = `k-${member}`;
-      await users.createKey(user, ["read", "trade"], { actor: "test setup" }, { id, secret: `secret-${member}` });
-      traders.push(new Trader(id, `secret-${member}`, account, side));
+      const [key] = traderKeys.get(member) ?? [];
+      traders.push(new Trader(key!.id, key!.secret, account, side));
     }
-    await setup.close();
 
     // Two nodes, both given both hosts, started together: one leads, the other follows.
     const nodes = [startNode("node-a", url, keys), startNode("node-b", url, keys)];

@@ -51,30 +51,58 @@ export interface TraderKey {
 }
 
 /**
- * Journals the two-party market into a fresh PostgreSQL schema with a trader and an API key for each member
- * (`k-P`, `k-B`), before any node starts; returns the keys by member.
+ * Journals the two-party market into a fresh PostgreSQL schema with a trader for each member and API keys for each
+ * trader, before any node starts; returns the keys by member. With `keysPerMember` the keys are `k-P-0`, `k-P-1`, ...
+ * (secrets `secret-P-0`, ...), without it one key `k-P` (`secret-P`). Throws when the exchange rejects a command.
  */
-export async function openTwoPartyMarket(
-  schema: string,
-  keysDir: string,
-  commands: readonly Command[],
-): Promise<Map<string, TraderKey>> {
-  const setup = await Exchange.open({ database: TEST_DATABASE_URL, schema, keysDir });
-  for (const command of commands) await setup.submit(command);
+export async function journalTwoPartyMarket(options: {
+  readonly schema: string;
+  readonly keysDir: string;
+  readonly commands: readonly Command[];
+  /** The journal's connection URL; the test database by default. */
+  readonly database?: string;
+  readonly keysPerMember?: number;
+}): Promise<Map<string, TraderKey[]>> {
+  const setup = await Exchange.open({
+    database: options.database ?? TEST_DATABASE_URL,
+    schema: options.schema,
+    keysDir: options.keysDir,
+  });
+  for (const command of options.commands) {
+    const outcome = await setup.submit(command);
+    const rejected = outcome.events.filter((event) => event.type === "rejected");
+    if (rejected.length > 0) throw new Error(`set-up ${command.type} rejected: ${JSON.stringify(rejected)}`);
+  }
   const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
-  const keys = new Map<string, TraderKey>();
+  const keys = new Map<string, TraderKey[]>();
   for (const member of ["P", "B"]) {
     const user = `trader-${member.toLowerCase()}`;
     await users.create(
       { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "setup" },
       { actor: "test setup" },
     );
-    const key = { id: `k-${member}`, secret: `secret-${member}` };
-    await users.createKey(user, ["read", "trade"], { actor: "test setup" }, key);
-    keys.set(member, key);
+    const named =
+      options.keysPerMember === undefined
+        ? [{ id: `k-${member}`, secret: `secret-${member}` }]
+        : Array.from({ length: options.keysPerMember }, (_, i) => ({
+            id: `k-${member}-${i}`,
+            secret: `secret-${member}-${i}`,
+          }));
+    for (const key of named) await users.createKey(user, ["read", "trade"], { actor: "test setup" }, key);
+    keys.set(member, named);
   }
   await setup.close();
   return keys;
+}
+
+/** `journalTwoPartyMarket` on the test database with one key per member (`k-P`, `k-B`). */
+export async function openTwoPartyMarket(
+  schema: string,
+  keysDir: string,
+  commands: readonly Command[],
+): Promise<Map<string, TraderKey>> {
+  const keys = await journalTwoPartyMarket({ schema, keysDir, commands });
+  return new Map([...keys].map(([member, [key]]) => [member, key!]));
 }
 
 /**

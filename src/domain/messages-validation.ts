@@ -20,8 +20,8 @@ import { formatMoneyTiyn, formatNumber, formatPriceTiynPerTonne, formatQuantityK
 
 type Translated = Exclude<Language, "en">;
 
-/** The keywords with a sentence of their own. */
-export const VALIDATION_KEYWORDS = [
+/** The keywords whose message, on a field, is one sentence naming the field (`fieldSentence`, below). */
+export const FIELD_KEYWORDS = [
   "required",
   "type",
   "minimum",
@@ -33,6 +33,11 @@ export const VALIDATION_KEYWORDS = [
   "pattern",
   "enum",
   "const",
+] as const;
+
+/** The keywords with a sentence of their own. */
+export const VALIDATION_KEYWORDS = [
+  ...FIELD_KEYWORDS,
   "additionalProperties",
   "format",
   "minItems",
@@ -300,36 +305,10 @@ export const FIELD_NAMES: Readonly<Record<string, FieldName>> = {
   rule: named("rule", "Правило", "n", "Ереже"),
 };
 
-/** The keywords whose sentence names the field (the others keep the sentences above). */
-const FIELD_KEYWORDS = new Set([
-  "required",
-  "type",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "minLength",
-  "maxLength",
-  "pattern",
-  "enum",
-  "const",
-]);
+const FIELD_KEYWORD_SET: ReadonlySet<string> = new Set(FIELD_KEYWORDS);
 
 /** The sentence shapes: `empty` for a string that must not be empty (or blank), `positive` for a least value of 1 (or above 0) on a price, money or gas. */
-type Shape =
-  | "required"
-  | "type"
-  | "minimum"
-  | "maximum"
-  | "exclusiveMinimum"
-  | "exclusiveMaximum"
-  | "minLength"
-  | "maxLength"
-  | "pattern"
-  | "enum"
-  | "const"
-  | "empty"
-  | "positive";
+type Shape = (typeof FIELD_KEYWORDS)[number] | "empty" | "positive";
 
 /** `{Field}` opens the sentence; `{limit}`, `{allowed}`, `{type}`, `{chars}` as named; ru's `{must}`, `{empty}`, `{given}`, `{written}` agree with the field. */
 const FIELD_SENTENCES: Readonly<Record<Language, Readonly<Record<Shape, string>>>> = {
@@ -448,7 +427,7 @@ const NOT_BLANK_PATTERNS = new Set(["\\S", ".*\\S.*", "^\\S", "\\S+"]);
 export function fieldSentence(details: ErrorDetails, language: Language): string | null {
   const keyword = typeof details.keyword === "string" ? details.keyword : "";
   const path = typeof details.field === "string" ? details.field : "";
-  if (!FIELD_KEYWORDS.has(keyword)) return null;
+  if (!FIELD_KEYWORD_SET.has(keyword)) return null;
   const wire = path
     .split("/")
     .filter((segment) => segment !== "" && !/^\d+$/.test(segment))

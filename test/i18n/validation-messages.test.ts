@@ -11,7 +11,7 @@ import { Ajv, type ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localize } from "../../src/domain/messages.ts";
-import { VALIDATION_KEYWORDS, type ValidationKeyword } from "../../src/domain/messages-validation.ts";
+import { FIELD_KEYWORDS, VALIDATION_KEYWORDS, type ValidationKeyword } from "../../src/domain/messages-validation.ts";
 import { CASE_NOTE_LENGTH_MAX } from "../../src/engine/surveillance.ts";
 import { validationDetails } from "../../src/gateway/errors.ts";
 import { INSTRUMENT, TestServer } from "../support/server.ts";
@@ -51,19 +51,7 @@ function field(rule: object): object {
 }
 
 /** The keywords whose message is one sentence naming the field (messages-validation.ts, `fieldSentence`). */
-const FIELD_RULES = new Set([
-  "required",
-  "type",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "minLength",
-  "maxLength",
-  "pattern",
-  "enum",
-  "const",
-]);
+const FIELD_RULES: ReadonlySet<string> = new Set(FIELD_KEYWORDS);
 
 const NBSP = /[\u00a0\u202f]/g;
 const latinWords = (text: string) => text.match(/[A-Za-z]{2,}/g) ?? [];

@@ -14,15 +14,11 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import type { Command } from "../src/engine/commands.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
-import { Random } from "../src/simulator/random.ts";
-import { twoPartyMarket } from "../test/support/two-party-market.ts";
+import { writeBenchJournal } from "./journal-workload.ts";
 
 const COMMANDS = Number(process.env.BENCH_BACKUP_COMMANDS ?? 200_000);
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
-const INSTRUMENT = "PB-KAZGPZ-MNG";
-const IN_FLIGHT_MAX = 20_000;
 
 const root = mkdtempSync(join(tmpdir(), "sauda-bench-backup-"));
 const data = join(root, "data");
@@ -30,31 +26,7 @@ const keys = join(root, "data-keys");
 
 const exchange = await Exchange.open({ data, keysDir: keys });
 const writeStarted = performance.now();
-for (const command of twoPartyMarket(INSTRUMENT, 900_000_000_000)) await exchange.submit(command);
-const random = new Random(2026, "bench-backup");
-const inFlight = new Set<Promise<unknown>>();
-for (let i = 0; i < COMMANDS - 8; i++) {
-  const r = random.next();
-  const buy = r < 0.5;
-  const command: Command =
-    r < 0.95
-      ? {
-          type: "order.new",
-          instrument: INSTRUMENT,
-          orderId: `o${i}`,
-          account: buy ? "B1" : "P1",
-          side: buy ? "buy" : "sell",
-          orderType: "limit",
-          price: 13_300_000 + (buy ? -1 : 1) * Math.floor(random.next() * 30) * 100 + (buy ? 500 : -500),
-          quantity: 1000 * (1 + Math.floor(random.next() * 10)),
-        }
-      : { type: "order.cancel", orderId: `o${Math.floor(random.next() * i)}` };
-  const done = exchange.submit(command);
-  inFlight.add(done);
-  void done.finally(() => inFlight.delete(done));
-  if (inFlight.size >= IN_FLIGHT_MAX) await Promise.race(inFlight);
-}
-await Promise.all(inFlight);
+await writeBenchJournal(exchange, { commands: COMMANDS, stream: "bench-backup" });
 const bytes = statSync(join(data, "sauda.sqlite")).size;
 console.log(
   `wrote ${COMMANDS} commands in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s; sauda.sqlite ${(bytes / 1e6).toFixed(0)} MB (${root})`,

@@ -11,17 +11,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Command } from "../src/engine/commands.ts";
 import { dayEndDocuments } from "../src/gateway/day-end.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
-import { Random } from "../src/simulator/random.ts";
-import { twoPartyMarket } from "../test/support/two-party-market.ts";
+import { benchJournalSetup, writeBenchOrders } from "./journal-workload.ts";
 
 const COMMANDS = Number(process.env.BENCH_DAY_END_COMMANDS ?? 200_000);
-const INSTRUMENT = "PB-KAZGPZ-MNG";
 const START_MS = Date.UTC(2026, 0, 4, 19, 0, 0); // 00:00 on 5 January 2026, exchange time
 const STEP_MS = (2 * 86_400_000) / COMMANDS;
-const IN_FLIGHT_MAX = 20_000;
 
 let ticks = 0;
 const dir = mkdtempSync(join(tmpdir(), "sauda-day-end-"));
@@ -30,28 +26,9 @@ const exchange = await Exchange.open({
   snapshotEveryMs: 0,
   clock: () => Math.floor(START_MS + ticks++ * STEP_MS),
 });
-for (const command of twoPartyMarket(INSTRUMENT, 900_000_000_000)) await exchange.submit(command);
-const random = new Random(2026, "bench-day-end");
-const inFlight = new Set<Promise<unknown>>();
+for (const command of benchJournalSetup()) await exchange.submit(command);
 const writeStarted = performance.now();
-for (let i = 0; i < COMMANDS; i++) {
-  const buy = random.next() < 0.5;
-  const command: Command = {
-    type: "order.new",
-    instrument: INSTRUMENT,
-    orderId: `o${i}`,
-    account: buy ? "B1" : "P1",
-    side: buy ? "buy" : "sell",
-    orderType: "limit",
-    price: 13_300_000 + (buy ? -1 : 1) * Math.floor(random.next() * 30) * 100 + (buy ? 500 : -500),
-    quantity: 1000 * (1 + Math.floor(random.next() * 10)),
-  };
-  const done = exchange.submit(command);
-  inFlight.add(done);
-  void done.finally(() => inFlight.delete(done));
-  if (inFlight.size >= IN_FLIGHT_MAX) await Promise.race(inFlight);
-}
-await Promise.all(inFlight);
+await writeBenchOrders(exchange, { count: COMMANDS, stream: "bench-day-end", cancels: false });
 console.log(
   `wrote ${COMMANDS} commands over two exchange days in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s`,
 );

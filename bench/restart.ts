@@ -17,10 +17,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import type { Command } from "../src/engine/commands.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
-import { Random } from "../src/simulator/random.ts";
-import { twoPartyMarket } from "../test/support/two-party-market.ts";
+import { writeBenchJournal } from "./journal-workload.ts";
 
 const COMMANDS = Number(process.env.BENCH_RESTART_COMMANDS ?? 1_000_000);
 /** Snapshots (engine and read models) by count while writing the journal; default the server's. */
@@ -28,10 +26,6 @@ const SNAPSHOT_EVERY = process.env.BENCH_RESTART_SNAPSHOT_EVERY
   ? Number(process.env.BENCH_RESTART_SNAPSHOT_EVERY)
   : undefined;
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
-const INSTRUMENT = "PB-KAZGPZ-MNG";
-const IN_FLIGHT_MAX = 20_000;
-
-const SETUP: Command[] = twoPartyMarket(INSTRUMENT, 900_000_000_000);
 
 async function writeJournal(dir: string, commands: number): Promise<void> {
   const exchange = await Exchange.open({
@@ -39,31 +33,7 @@ async function writeJournal(dir: string, commands: number): Promise<void> {
     snapshotEveryMs: 0,
     ...(SNAPSHOT_EVERY === undefined ? {} : { snapshotEveryCommands: SNAPSHOT_EVERY }),
   });
-  for (const command of SETUP) await exchange.submit(command);
-  const random = new Random(2026, "bench-restart");
-  const inFlight = new Set<Promise<unknown>>();
-  for (let i = 0; i < commands - SETUP.length; i++) {
-    const r = random.next();
-    const buy = r < 0.5;
-    const command: Command =
-      r < 0.95
-        ? {
-            type: "order.new",
-            instrument: INSTRUMENT,
-            orderId: `o${i}`,
-            account: buy ? "B1" : "P1",
-            side: buy ? "buy" : "sell",
-            orderType: "limit",
-            price: 13_300_000 + (buy ? -1 : 1) * Math.floor(random.next() * 30) * 100 + (buy ? 500 : -500),
-            quantity: 1000 * (1 + Math.floor(random.next() * 10)),
-          }
-        : { type: "order.cancel", orderId: `o${Math.floor(random.next() * i)}` };
-    const done = exchange.submit(command);
-    inFlight.add(done);
-    void done.finally(() => inFlight.delete(done));
-    if (inFlight.size >= IN_FLIGHT_MAX) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
+  await writeBenchJournal(exchange, { commands, stream: "bench-restart" });
   // No close: the last snapshot is the one the count made, as after a SIGKILL.
 }
 

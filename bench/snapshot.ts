@@ -11,15 +11,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { Command } from "../src/engine/commands.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { dataHash } from "../src/journal/records.ts";
-import { Random } from "../src/simulator/random.ts";
-import { twoPartyMarket } from "../test/support/two-party-market.ts";
+import { writeBenchJournal } from "./journal-workload.ts";
 
 const COMMANDS = Number(process.env.BENCH_SNAPSHOT_COMMANDS ?? 200_000);
-const INSTRUMENT = "PB-KAZGPZ-MNG";
-const IN_FLIGHT_MAX = 20_000;
 
 const dir = mkdtempSync(join(tmpdir(), "sauda-bench-snapshot-"));
 const exchange = await Exchange.open({
@@ -28,33 +24,8 @@ const exchange = await Exchange.open({
   snapshotEveryCommands: 0,
   viewSnapshotEveryRecords: 0,
 });
-const setup = twoPartyMarket(INSTRUMENT, 900_000_000_000);
-for (const command of setup) await exchange.submit(command);
-const random = new Random(2026, "bench-restart");
-const inFlight = new Set<Promise<unknown>>();
 const started = performance.now();
-for (let i = 0; i < COMMANDS - setup.length; i++) {
-  const r = random.next();
-  const buy = r < 0.5;
-  const command: Command =
-    r < 0.95
-      ? {
-          type: "order.new",
-          instrument: INSTRUMENT,
-          orderId: `o${i}`,
-          account: buy ? "B1" : "P1",
-          side: buy ? "buy" : "sell",
-          orderType: "limit",
-          price: 13_300_000 + (buy ? -1 : 1) * Math.floor(random.next() * 30) * 100 + (buy ? 500 : -500),
-          quantity: 1000 * (1 + Math.floor(random.next() * 10)),
-        }
-      : { type: "order.cancel", orderId: `o${Math.floor(random.next() * i)}` };
-  const done = exchange.submit(command);
-  inFlight.add(done);
-  void done.finally(() => inFlight.delete(done));
-  if (inFlight.size >= IN_FLIGHT_MAX) await Promise.race(inFlight);
-}
-await Promise.all(inFlight);
+await writeBenchJournal(exchange, { commands: COMMANDS, stream: "bench-restart" });
 console.log(`wrote ${COMMANDS} commands in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const ms = (from: number) => (performance.now() - from).toFixed(0);

@@ -16,22 +16,17 @@
  * each round. The nodes run the command line's `serve` (support/ha-node.ts).
  */
 
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
 import { orderIdOf } from "../src/domain/ids.ts";
 import type { Command } from "../src/engine/commands.ts";
-import { Exchange } from "../src/gateway/exchange.ts";
-import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
-import { sign } from "../src/gateway/signing.ts";
-import { Users } from "../src/gateway/users.ts";
 import { PostgresStore } from "../src/journal/postgres-store.ts";
 import { Random } from "../src/simulator/random.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "./support/postgres.ts";
-import { twoPartyMarket } from "./support/two-party-market.ts";
+import { journalTwoPartyMarket, NodeProcess, SignedPoster, twoPartyMarket } from "./support/two-party-market.ts";
 
 const ROUNDS = Number(process.env.HA_ROUNDS ?? 20);
 const NODES = Math.max(2, Number(process.env.HA_NODES ?? 4));
@@ -42,70 +37,19 @@ const say = (line: string) => {
   if (VERBOSE) process.stderr.write(`ha: ${line}\n`);
 };
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
-const NODE = resolve(import.meta.dirname, "support/ha-node.ts");
 const INSTRUMENT = "PB-KAZGPZ-HA";
 
 const SETUP: Command[] = twoPartyMarket(INSTRUMENT);
 
-class Node {
-  readonly process: ChildProcessWithoutNullStreams;
-  readonly ready: Promise<string>;
-  readonly exited: Promise<number | null>;
-  url = "";
-  alive = true;
-  readonly lines: string[] = [];
-
-  constructor(
-    readonly name: string,
-    schema: string,
-    base: string,
-  ) {
-    this.process = spawn(
-      process.execPath,
-      ["--import", "tsx", NODE, TEST_DATABASE_URL, schema, join(base, name), join(base, "keys")],
-      { stdio: "pipe" },
-    );
-    this.process.stderr.on("data", (chunk: Buffer) => this.lines.push(chunk.toString()));
-    this.exited = new Promise((resolveExit) =>
-      this.process.once("exit", (code, signal) => {
-        this.alive = false;
-        if (signal !== "SIGKILL") say(`${name} exited with ${code ?? signal}: ${this.lines.slice(-5).join(" | ")}`);
-        resolveExit(code);
-      }),
-    );
-    this.ready = new Promise((resolveReady, reject) => {
-      createInterface({ input: this.process.stdout }).on("line", (line) => {
-        this.lines.push(line);
-        const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-        if (match) {
-          this.url = match[1]!;
-          resolveReady(this.url);
-        }
-      });
-      void this.exited.then((code) => reject(new Error(`${name} exited with ${code}: ${this.lines.join("\n")}`)));
-    });
-    this.ready.catch(() => undefined);
-  }
-
-  async health(): Promise<{ role: string; seq: number; lagMs: number } | null> {
-    if (!this.alive || this.url === "") return null;
-    try {
-      const response = await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(2000) });
-      return (await response.json()) as { role: string; seq: number; lagMs: number };
-    } catch {
-      return null;
-    }
-  }
-
-  async kill(): Promise<void> {
-    this.process.kill("SIGKILL");
-    await this.exited;
-  }
-
-  async stop(): Promise<number | null> {
-    this.process.kill("SIGTERM");
-    return this.exited;
-  }
+/** A node of the test: its exit is told when verbose, unless the test killed it. */
+function nodeProcess(name: string, schema: string, base: string): NodeProcess {
+  return new NodeProcess(name, {
+    schema,
+    base,
+    onExit: (code, signal, lines) => {
+      if (signal !== "SIGKILL") say(`${name} exited with ${code ?? signal}: ${lines.slice(-5).join(" | ")}`);
+    },
+  });
 }
 
 interface Ack {
@@ -117,20 +61,24 @@ interface Ack {
 
 /** A program placing orders with its own API key, against whichever node leads. */
 class Client {
-  private lastTimestampMs = 0;
   private next = 0;
   readonly acks: Ack[] = [];
   refusedNotLeader = 0;
   /** A request is out (so a kill now may cut it). */
   inFlight = false;
 
+  readonly poster: SignedPoster;
+
   constructor(
     private readonly keyId: string,
-    private readonly secret: string,
+    secret: string,
     private readonly account: string,
     private readonly side: "buy" | "sell",
     private readonly random: Random,
-  ) {}
+  ) {
+    // A request the node does not answer within this is given up and sent again.
+    this.poster = new SignedPoster({ id: keyId, secret }, 10_000);
+  }
 
   /** Places orders until `stop()` says so; a failed request is retried with the same clientOrderId. */
   async run(
@@ -156,7 +104,7 @@ class Client {
       };
       for (;;) {
         this.inFlight = true;
-        const reply = await this.post(leader(), "/api/orders", body);
+        const reply = await this.poster.post(leader(), "/api/orders", body);
         this.inFlight = false;
         if (reply !== null && (reply.status === 201 || reply.status === 200)) {
           this.acks.push({
@@ -173,29 +121,6 @@ class Client {
         if (stop()) return;
         await pause();
       }
-    }
-  }
-
-  // biome-ignore lint/suspicious/noExplicitAny: the reply is read field by field and checked by the caller.
-  async post(url: string, path: string, body: unknown): Promise<{ status: number; body: any } | null> {
-    const text = JSON.stringify(body);
-    const timestampMs = Math.max(Date.now(), this.lastTimestampMs + 1);
-    this.lastTimestampMs = timestampMs;
-    try {
-      const response = await fetch(`${url}${path}`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-sauda-key": this.keyId,
-          "x-sauda-timestamp": String(timestampMs),
-          "x-sauda-signature": sign(this.secret, timestampMs, "POST", path, text),
-        },
-        body: text,
-        signal: AbortSignal.timeout(10_000),
-      });
-      return { status: response.status, body: await response.json() };
-    } catch {
-      return null; // the node died under the request, or refused the connection
     }
   }
 }
@@ -215,35 +140,26 @@ describe.runIf(run)("high availability on PostgreSQL", () => {
     const random = new Random(20_261_204, "ha-test");
 
     // The market, its traders and their API keys, written through the journal before the nodes start.
-    const setup = await Exchange.open({ database: TEST_DATABASE_URL, schema, keysDir: join(base, "keys") });
-    for (const command of SETUP) {
-      const outcome = await setup.submit(command);
-      expect(outcome.events.filter((event) => event.type === "rejected")).toEqual([]);
-    }
-    const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
+    const keys = await journalTwoPartyMarket({
+      schema,
+      keysDir: join(base, "keys"),
+      commands: SETUP,
+      keysPerMember: CLIENTS / 2,
+    });
     const clients: Client[] = [];
     for (const [member, account, side] of [
       ["P", "P1", "sell"],
       ["B", "B1", "buy"],
     ] as const) {
-      const user = `trader-${member.toLowerCase()}`;
-      await users.create(
-        { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "ha test" },
-        { actor: "test setup" },
-      );
-      for (let i = 0; i < CLIENTS / 2; i++) {
-        const id = `k-${member}-${i}`;
-        const secret = `secret-${member}-${i}`;
-        await users.createKey(user, ["read", "trade"], { actor: "test setup" }, { id, secret });
-        clients.push(new Client(id, secret, account, side, new Random(i, `client-${member}`)));
+      for (const [i, key] of (keys.get(member) ?? []).entries()) {
+        clients.push(new Client(key.id, key.secret, account, side, new Random(i, `client-${member}`)));
       }
     }
-    await setup.close();
 
     let count = 0;
-    const nodes: Node[] = [];
+    const nodes: NodeProcess[] = [];
     const startNode = () => {
-      const node = new Node(`node${count++}`, schema, base);
+      const node = nodeProcess(`node${count++}`, schema, base);
       nodes.push(node);
       return node;
     };
@@ -300,7 +216,7 @@ describe.runIf(run)("high availability on PostgreSQL", () => {
       const ackedAtKill = acked();
       if (clients.some((client) => client.inFlight)) killsMidStream++;
       await victim.kill();
-      let successor: Node | undefined;
+      let successor: NodeProcess | undefined;
       while (successor === undefined) {
         const roles = await Promise.all(nodes.map(async (node) => (node === victim ? null : await node.health())));
         successor = nodes.find((_, i) => roles[i]?.role === "leader");
@@ -323,7 +239,7 @@ describe.runIf(run)("high availability on PostgreSQL", () => {
     // A change sent to a follower is forwarded to the leader; every node has applied the journal to its head.
     await Promise.all(nodes.map((node) => node.ready));
     const follower = nodes.find((node) => node !== leader)!;
-    const forwarded = await clients[0]!.post(follower.url, "/api/orders", {
+    const forwarded = await clients[0]!.poster.post(follower.url, "/api/orders", {
       instrument: INSTRUMENT,
       account: "P1",
       clientOrderId: "forwarded-1",
@@ -342,7 +258,7 @@ describe.runIf(run)("high availability on PostgreSQL", () => {
       }
     }
     // Followers serve the public market data as the leader does.
-    const bookOf = async (node: Node) =>
+    const bookOf = async (node: NodeProcess) =>
       (await (await fetch(`${node.url}/api/instruments/${INSTRUMENT}/book?depth=1000`)).json()) as {
         bids: unknown[];
         asks: unknown[];

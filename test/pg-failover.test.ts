@@ -15,28 +15,22 @@
  * scripts/pg-failover.sh does. fsync is off in these throw-away clusters: a process is killed, not the machine.
  */
 
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { orderIdOf } from "../src/domain/ids.ts";
 import type { Command } from "../src/engine/commands.ts";
-import { Exchange } from "../src/gateway/exchange.ts";
-import { LIGHT_SCRYPT } from "../src/gateway/passwords.ts";
-import { sign } from "../src/gateway/signing.ts";
-import { Users } from "../src/gateway/users.ts";
 import { PostgresStore } from "../src/journal/postgres-store.ts";
-import { twoPartyMarket } from "./support/two-party-market.ts";
+import { journalTwoPartyMarket, NodeProcess, SignedPoster, twoPartyMarket } from "./support/two-party-market.ts";
 
 const PG_BIN = process.env.SAUDA_PG_BIN ?? "/usr/lib/postgresql/15/bin";
 const REQUIRED = process.env.SAUDA_REQUIRE_POSTGRES === "1";
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
-const NODE = resolve(import.meta.dirname, "support/ha-node.ts");
 const INSTRUMENT = "PB-KAZGPZ-FO";
 const SCHEMA = "sauda";
 const run = promisify(execFile);
@@ -94,16 +88,20 @@ interface Ack {
 /** A program placing orders with its own API key; a request that fails is sent again with the same clientOrderId. */
 class Trader {
   private next = 0;
-  private lastTimestampMs = 0;
   readonly acks: Ack[] = [];
   failures = 0;
 
+  private readonly poster: SignedPoster;
+
   constructor(
     private readonly keyId: string,
-    private readonly secret: string,
+    secret: string,
     private readonly account: string,
     private readonly side: "buy" | "sell",
-  ) {}
+  ) {
+    // A request the node does not answer within this is given up and sent again.
+    this.poster = new SignedPoster({ id: keyId, secret }, 60_000);
+  }
 
   async run(url: string, stop: () => boolean): Promise<void> {
     while (!stop()) {
@@ -119,7 +117,7 @@ class Trader {
       };
       for (;;) {
         const sentAt = Date.now();
-        const reply = await this.post(url, "/api/orders", body);
+        const reply = await this.poster.post(url, "/api/orders", body);
         if (reply !== null && (reply.status === 201 || reply.status === 200)) {
           this.acks.push({
             orderId: orderIdOf(this.account, clientOrderId),
@@ -138,87 +136,20 @@ class Trader {
       }
     }
   }
-
-  // biome-ignore lint/suspicious/noExplicitAny: the reply is read field by field by the caller.
-  private async post(url: string, path: string, body: unknown): Promise<{ status: number; body: any } | null> {
-    const text = JSON.stringify(body);
-    const timestampMs = Math.max(Date.now(), this.lastTimestampMs + 1);
-    this.lastTimestampMs = timestampMs;
-    try {
-      const response = await fetch(`${url}${path}`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-sauda-key": this.keyId,
-          "x-sauda-timestamp": String(timestampMs),
-          "x-sauda-signature": sign(this.secret, timestampMs, "POST", path, text),
-        },
-        body: text,
-        signal: AbortSignal.timeout(60_000),
-      });
-      return { status: response.status, body: await response.json() };
-    } catch {
-      return null;
-    }
-  }
 }
 
 const enabled = available();
 const base = enabled ? mkdtempSync(join(tmpdir(), "sauda-pgfo-")) : "";
 const clusters: string[] = [];
-const running: SaudaNode[] = [];
+const running: NodeProcess[] = [];
 
-/** A `sauda serve` node on the journal (test/support/ha-node.ts). */
-class SaudaNode {
-  readonly process: ChildProcessWithoutNullStreams;
-  readonly lines: string[] = [];
-  readonly ready: Promise<string>;
-  readonly exited: Promise<number | null>;
-  exitCode: number | null | undefined;
-  url = "";
-
-  constructor(name: string, database: string, keys: string) {
-    this.process = spawn(process.execPath, ["--import", "tsx", NODE, database, SCHEMA, join(base, name), keys], {
-      stdio: "pipe",
-    });
-    this.process.stderr.on("data", (chunk: Buffer) => this.lines.push(chunk.toString()));
-    this.exited = new Promise((resolveExit) =>
-      this.process.once("exit", (code) => {
-        this.exitCode = code;
-        resolveExit(code);
-      }),
-    );
-    this.ready = new Promise((resolveUrl, reject) => {
-      createInterface({ input: this.process.stdout }).on("line", (line) => {
-        this.lines.push(line);
-        const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-        if (match) {
-          this.url = match[1]!;
-          resolveUrl(this.url);
-        }
-      });
-      void this.exited.then((code) => reject(new Error(`${name} exited with ${code}: ${this.lines.join("\n")}`)));
-    });
-    this.ready.catch(() => undefined);
-  }
-
-  async health(): Promise<{ role: string; seq: number; lagMs: number } | null> {
-    try {
-      const response = await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(5000) });
-      return (await response.json()) as { role: string; seq: number; lagMs: number };
-    } catch {
-      return null;
-    }
-  }
-
-  async stop(): Promise<number | null> {
-    this.process.kill("SIGTERM");
-    return this.exited;
-  }
+/** A `sauda serve` node on the journal (test/support/ha-node.ts), given both hosts and the shared keys. */
+function startNode(name: string, database: string, keysDir: string): NodeProcess {
+  return new NodeProcess(name, { schema: SCHEMA, base, database, keysDir });
 }
 
 afterAll(async () => {
-  for (const n of running) if (n.exitCode === undefined) n.process.kill("SIGKILL");
+  for (const n of running) if (n.exitCode === undefined) n.child.kill("SIGKILL");
   for (const dir of clusters) {
     await pgRun("pg_ctl", ["stop", "-D", dir, "-m", "immediate"]).catch(() => undefined);
   }
@@ -270,35 +201,28 @@ describe.runIf(enabled)("PostgreSQL failover under a running sauda node", () => 
     const keys = join(base, "keys");
 
     // The market and two traders' keys, journaled through the multi-host URL before the node starts.
-    const setup = await Exchange.open({ database: url, schema: SCHEMA, keysDir: keys });
-    for (const command of twoPartyMarket(INSTRUMENT) as Command[]) {
-      const outcome = await setup.submit(command);
-      expect(outcome.events.filter((event) => event.type === "rejected")).toEqual([]);
-    }
-    const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
+    const traderKeys = await journalTwoPartyMarket({
+      schema: SCHEMA,
+      keysDir: keys,
+      commands: twoPartyMarket(INSTRUMENT),
+      database: url,
+    });
     const traders: Trader[] = [];
     for (const [member, account, side] of [
       ["P", "P1", "sell"],
       ["B", "B1", "buy"],
     ] as const) {
-      const user = `trader-${member.toLowerCase()}`;
-      await users.create(
-        { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "failover" },
-        { actor: "test setup" },
-      );
-      const id = `k-${member}`;
-      await users.createKey(user, ["read", "trade"], { actor: "test setup" }, { id, secret: `secret-${member}` });
-      traders.push(new Trader(id, `secret-${member}`, account, side));
+      const [key] = traderKeys.get(member) ?? [];
+      traders.push(new Trader(key!.id, key!.secret, account, side));
     }
-    await setup.close();
 
     // Two nodes, both given both hosts, started together: one leads, the other follows.
-    const nodes = [new SaudaNode("node-a", url, keys), new SaudaNode("node-b", url, keys)];
+    const nodes = [startNode("node-a", url, keys), startNode("node-b", url, keys)];
     running.push(...nodes);
     await Promise.all(nodes.map((n) => n.ready));
-    let leader: SaudaNode | undefined;
+    let leader: NodeProcess | undefined;
     while (leader === undefined) {
-      const roles = await Promise.all(nodes.map((n) => n.health()));
+      const roles = await Promise.all(nodes.map((n) => n.health(5000)));
       leader = nodes.find((_, i) => roles[i]?.role === "leader");
       if (leader === undefined) await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
@@ -337,11 +261,11 @@ describe.runIf(enabled)("PostgreSQL failover under a running sauda node", () => 
     // Neither node stopped: the leader took the leadership again on the new primary, in a new epoch; the follower
     // follows the journal there, to its head.
     expect(nodes.map((n) => n.exitCode)).toEqual([undefined, undefined]);
-    expect((await leader.health())?.role).toBe("leader");
+    expect((await leader.health(5000))?.role).toBe("leader");
     expect(lines.join("\n")).toMatch(/leader again \(epoch 2\)/);
-    const head = (await leader.health())!.seq;
+    const head = (await leader.health(5000))!.seq;
     for (const deadline = Date.now() + 30_000; ; ) {
-      const seen = await follower.health();
+      const seen = await follower.health(5000);
       expect(seen?.role).toBe("follower");
       if (seen?.seq === head) break;
       expect(Date.now(), `the follower did not reach ${head}: ${follower.lines.slice(-5).join("\n")}`).toBeLessThan(

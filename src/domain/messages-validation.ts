@@ -3,23 +3,25 @@
  * validator (ajv) names a keyword — the rule the value broke — with its parameters; the gateway puts them in the
  * error's details (`keyword`, `part`, `field` and the rule's own value: `limit`, `type`, `allowed`, `pattern`,
  * `format`), and the reason is written here from our own catalogue, keyed by the keyword. English keeps ajv's own
- * sentence in `reason`, as it always was.
+ * sentence in `reason`, as it always was. The rules a person meets in a form, on a field, are instead one sentence
+ * naming the field in every language (`fieldSentence`, below).
  *
  * Words. The sentence names the field as the caller wrote it (a wire name, kept) and the values the rule names
  * (allowed codes, a pattern); everything else is Russian or Kazakh: the part of the request, the type, the format.
  * A keyword this catalogue does not know gets a generic sentence ("the value is not valid"), never English.
  *
- * Promise: `validationReason(details, language)` returns a sentence for any details in ru and kk; test/i18n/
- * validation-messages.test.ts checks every keyword in both languages, and over HTTP.
+ * Promise: `validationReason(details, language)` returns a sentence for any details in ru and kk, and
+ * `fieldSentence(details, language)` one for the form rules on a field in en, ru and kk; test/i18n/
+ * validation-messages.test.ts checks every keyword in each language, the case note at its limits, and over HTTP.
  */
 
 import type { ErrorDetails } from "./errors.ts";
-import { formatNumber, type Language } from "./locale.ts";
+import { formatMoneyTiyn, formatNumber, formatPriceTiynPerTonne, formatQuantityKg, type Language } from "./locale.ts";
 
 type Translated = Exclude<Language, "en">;
 
-/** The keywords with a sentence of their own. */
-export const VALIDATION_KEYWORDS = [
+/** The keywords whose message, on a field, is one sentence naming the field (`fieldSentence`, below). */
+export const FIELD_KEYWORDS = [
   "required",
   "type",
   "minimum",
@@ -31,6 +33,11 @@ export const VALIDATION_KEYWORDS = [
   "pattern",
   "enum",
   "const",
+] as const;
+
+/** The keywords with a sentence of their own. */
+export const VALIDATION_KEYWORDS = [
+  ...FIELD_KEYWORDS,
   "additionalProperties",
   "format",
   "minItems",
@@ -208,4 +215,249 @@ export function validationReason(details: ErrorDetails, language: Translated): s
   };
   const template = SENTENCES[language][isKeyword(keyword) ? keyword : "other"];
   return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? "?");
+}
+
+/*
+ * Sentences that name the field. For the rules a person meets in a form (a value missing, empty, too long, too
+ * small, of the wrong kind or form, not one of the choices), the whole message is one sentence that opens with the
+ * field's name in the reader's language — "The note must not be empty." / «Примечание не должно быть пустым.» /
+ * «Ескертпе бос болмауы керек.» — in English too (the registry's English template for REQUEST_INVALID is not
+ * journaled: a request refused for its shape never reaches the journal). A field the catalogue below does not name
+ * is called by its wire name ("The field "qty"", «Поле «qty»», «"qty" өрісі»); a rule on the whole body, or a rule
+ * not listed here, keeps the sentence above. The details (keyword, part, field, limit, ...) do not change.
+ */
+
+/** Russian grammatical gender (or plural) of a field's name, for the words that agree with it. */
+type Gender = "m" | "f" | "n" | "p";
+
+/** How a field's limits are written: prices in tiyn per tonne, money in tiyn and gas in kg with their units. */
+type FieldKind = "price" | "money" | "kg";
+
+interface FieldName {
+  /** English, lower case, after "The". */
+  readonly en: string;
+  /** Russian, nominative, capitalised. */
+  readonly ru: string;
+  readonly gender: Gender;
+  /** Kazakh, nominative, capitalised. */
+  readonly kk: string;
+  readonly kind?: FieldKind;
+}
+
+function named(en: string, ru: string, gender: Gender, kk: string, kind?: FieldKind): FieldName {
+  return kind === undefined ? { en, ru, gender, kk } : { en, ru, gender, kk, kind };
+}
+
+/** The fields people fill in, by wire name (the last segment of the field's path). */
+export const FIELD_NAMES: Readonly<Record<string, FieldName>> = {
+  note: named("note", "Примечание", "n", "Ескертпе"),
+  reason: named("reason", "Причина", "f", "Себеп"),
+  evidence: named("evidence", "Обоснование", "n", "Дәлел"),
+  description: named("description", "Описание", "n", "Сипаттама"),
+  price: named("price", "Цена", "f", "Баға", "price"),
+  priceTiynPerTonne: named("price", "Цена", "f", "Баға", "price"),
+  referencePrice: named("reference price", "Референтная цена", "f", "Анықтамалық баға", "price"),
+  ceiling: named("price ceiling", "Потолок цены", "m", "Баға шегі", "price"),
+  tickSize: named("price step", "Шаг цены", "m", "Баға қадамы", "price"),
+  quantity: named("quantity", "Количество", "n", "Көлем", "kg"),
+  quantityKg: named("quantity", "Количество", "n", "Көлем", "kg"),
+  volumeKg: named("volume", "Объём", "m", "Көлем", "kg"),
+  plannedKg: named("planned volume", "Плановый объём", "m", "Жоспарлы көлем", "kg"),
+  lotSize: named("lot size", "Размер лота", "m", "Лот мөлшері", "kg"),
+  amount: named("amount", "Сумма", "f", "Сома", "money"),
+  depositTiyn: named("deposit", "Гарантийный взнос", "m", "Кепілдік жарна", "money"),
+  feeTiyn: named("fee", "Сбор", "m", "Алым", "money"),
+  name: named("name", "Название", "n", "Атау"),
+  user: named("user name", "Имя пользователя", "n", "Пайдаланушы аты"),
+  password: named("password", "Пароль", "m", "Құпиясөз"),
+  email: named("e-mail address", "Адрес электронной почты", "m", "Электрондық пошта мекенжайы"),
+  code: named("code", "Код", "m", "Код"),
+  account: named("account", "Счёт", "m", "Шот"),
+  member: named("member", "Участник", "m", "Қатысушы"),
+  buyer: named("buyer", "Покупатель", "m", "Сатып алушы"),
+  instrument: named("instrument", "Инструмент", "m", "Құрал"),
+  company: named("company name", "Название компании", "n", "Компания атауы"),
+  registration: named("registration number", "Регистрационный номер", "m", "Тіркеу нөмірі"),
+  bin: named("BIN", "БИН", "m", "БСН"),
+  reference: named("reference", "Ссылка", "f", "Сілтеме"),
+  region: named("region", "Регион", "m", "Өңір"),
+  basis: named("delivery basis", "Базис поставки", "m", "Жеткізу базисі"),
+  product: named("product", "Продукт", "m", "Өнім"),
+  month: named("month", "Месяц", "m", "Ай"),
+  deliveryPeriod: named("delivery period", "Период поставки", "m", "Жеткізу кезеңі"),
+  date: named("date", "Дата", "f", "Күн"),
+  day: named("day", "День", "m", "Күн"),
+  days: named("number of days", "Число дней", "n", "Күн саны"),
+  vehicle: named("vehicle", "Транспортное средство", "n", "Көлік"),
+  waybill: named("waybill", "Накладная", "f", "Жүкқұжат"),
+  certificate: named("certificate", "Сертификат", "m", "Сертификат"),
+  document: named("document", "Документ", "m", "Құжат"),
+  clientOrderId: named("client order id", "Идентификатор заявки клиента", "m", "Клиенттің өтінім идентификаторы"),
+  scenario: named("scenario", "Сценарий", "m", "Сценарий"),
+  runs: named("number of runs", "Число прогонов", "n", "Жүгіртулер саны"),
+  side: named("side", "Направление", "n", "Бағыт"),
+  tif: named("time in force", "Срок действия", "m", "Әрекет ету мерзімі"),
+  outcome: named("outcome", "Итог", "m", "Нәтиже"),
+  role: named("role", "Роль", "f", "Рөл"),
+  status: named("status", "Статус", "m", "Мәртебе"),
+  language: named("language", "Язык", "m", "Тіл"),
+  lang: named("language", "Язык", "m", "Тіл"),
+  rule: named("rule", "Правило", "n", "Ереже"),
+};
+
+const FIELD_KEYWORD_SET: ReadonlySet<string> = new Set(FIELD_KEYWORDS);
+
+/** The sentence shapes: `empty` for a string that must not be empty (or blank), `positive` for a least value of 1 (or above 0) on a price, money or gas. */
+type Shape = (typeof FIELD_KEYWORDS)[number] | "empty" | "positive";
+
+/** `{Field}` opens the sentence; `{limit}`, `{allowed}`, `{type}`, `{chars}` as named; ru's `{must}`, `{empty}`, `{given}`, `{written}` agree with the field. */
+const FIELD_SENTENCES: Readonly<Record<Language, Readonly<Record<Shape, string>>>> = {
+  en: {
+    required: "{Field} is missing.",
+    type: "{Field} must be {type}.",
+    minimum: "{Field} must be at least {limit}.",
+    maximum: "{Field} must be at most {limit}.",
+    exclusiveMinimum: "{Field} must be greater than {limit}.",
+    exclusiveMaximum: "{Field} must be less than {limit}.",
+    minLength: "{Field} must be at least {limit} {chars} long.",
+    maxLength: "{Field} must be at most {limit} {chars} long.",
+    pattern: "{Field} is not written in a valid form.",
+    enum: "{Field} must be one of: {allowed}.",
+    const: "{Field} must be {allowed}.",
+    empty: "{Field} must not be empty.",
+    positive: "{Field} must be positive.",
+  },
+  ru: {
+    required: "{Field} не {given}.",
+    type: "{Field} {must} быть {type}.",
+    minimum: "{Field} {must} быть не меньше {limit}.",
+    maximum: "{Field} {must} быть не больше {limit}.",
+    exclusiveMinimum: "{Field} {must} быть больше {limit}.",
+    exclusiveMaximum: "{Field} {must} быть меньше {limit}.",
+    minLength: "{Field} {must} быть не короче {limit} {chars}.",
+    maxLength: "{Field} {must} быть не длиннее {limit} {chars}.",
+    pattern: "{Field} {written} в недопустимом виде.",
+    enum: "{Field} {must} быть одним из значений: {allowed}.",
+    const: "{Field} {must} быть {allowed}.",
+    empty: "{Field} не {must} быть {empty}.",
+    positive: "{Field} {must} быть больше нуля.",
+  },
+  kk: {
+    required: "{Field} көрсетілмеген.",
+    type: "{Field} {type} болуы керек.",
+    minimum: "{Field} кемінде {limit} болуы керек.",
+    maximum: "{Field} ең көбі {limit} болуы керек.",
+    exclusiveMinimum: "{Field} {limit} мәнінен үлкен болуы керек.",
+    exclusiveMaximum: "{Field} {limit} мәнінен кіші болуы керек.",
+    minLength: "{Field} кемінде {limit} таңбадан тұруы керек.",
+    maxLength: "{Field} {limit} таңбадан аспауы керек.",
+    pattern: "{Field} жарамсыз түрде жазылған.",
+    enum: "{Field} мына мәндердің бірі болуы керек: {allowed}.",
+    const: "{Field} {allowed} болуы керек.",
+    empty: "{Field} бос болмауы керек.",
+    positive: "{Field} нөлден үлкен болуы керек.",
+  },
+};
+
+/** Russian words that agree with the field's gender. */
+const AGREEING: Readonly<Record<"must" | "empty" | "given" | "written", Readonly<Record<Gender, string>>>> = {
+  must: { m: "должен", f: "должна", n: "должно", p: "должны" },
+  empty: { m: "пустым", f: "пустой", n: "пустым", p: "пустыми" },
+  given: { m: "указан", f: "указана", n: "указано", p: "указаны" },
+  written: { m: "записан", f: "записана", n: "записано", p: "записаны" },
+};
+
+/** Types as the complement of "must be": en with its article, ru in the instrumental case, kk in the nominative. */
+const FIELD_TYPES: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
+  en: {
+    integer: "a whole number",
+    number: "a number",
+    string: "text",
+    boolean: "true or false",
+    object: "an object",
+    array: "a list",
+    null: "empty",
+  },
+  ru: {
+    integer: "целым числом",
+    number: "числом",
+    string: "текстом",
+    boolean: "логическим значением",
+    object: "объектом",
+    array: "списком",
+    null: "пустым значением",
+  },
+  kk: TYPES.kk,
+};
+
+const OR: Readonly<Record<Language, string>> = { en: " or ", ru: " или ", kk: " немесе " };
+
+/** "character(s)" after a number: ru's genitive after «не короче/длиннее N» is «символа» after 1, 21, 31... */
+function charactersWord(limit: number, language: Language): string {
+  if (language === "en") return limit === 1 ? "character" : "characters";
+  if (language === "ru") return limit % 10 === 1 && limit % 100 !== 11 ? "символа" : "символов";
+  return "таңба";
+}
+
+function limitText(limit: unknown, kind: FieldKind | undefined, language: Language): string {
+  if (kind === "price") return formatPriceTiynPerTonne(limit, language);
+  if (kind === "money") return formatMoneyTiyn(limit, language);
+  if (kind === "kg") return formatQuantityKg(limit, language);
+  return formatNumber(limit, language);
+}
+
+/** The field's name opening a sentence, from the catalogue or its wire name. */
+function fieldSubject(wire: string, language: Language): { readonly subject: string; readonly name?: FieldName } {
+  const name = FIELD_NAMES[wire];
+  if (name === undefined) {
+    const subject =
+      language === "en" ? `The field "${wire}"` : language === "ru" ? `Поле «${wire}»` : `«${wire}» өрісі`;
+    return { subject };
+  }
+  return { subject: language === "en" ? `The ${name.en}` : language === "ru" ? name.ru : name.kk, name };
+}
+
+/** A pattern that only asks for one character that is not white space: a blank value breaks it as an empty one does. */
+const NOT_BLANK_PATTERNS = new Set(["\\S", ".*\\S.*", "^\\S", "\\S+"]);
+
+/**
+ * The whole message for a rule a person meets in a form, one sentence naming the field in the language; `null` when
+ * the rule is on the whole body or not one of these (the caller keeps the general sentence).
+ */
+export function fieldSentence(details: ErrorDetails, language: Language): string | null {
+  const keyword = typeof details.keyword === "string" ? details.keyword : "";
+  const path = typeof details.field === "string" ? details.field : "";
+  if (!FIELD_KEYWORD_SET.has(keyword)) return null;
+  const wire = path
+    .split("/")
+    .filter((segment) => segment !== "" && !/^\d+$/.test(segment))
+    .at(-1);
+  if (wire === undefined) return null;
+  const { subject, name } = fieldSubject(wire, language);
+  const limit = typeof details.limit === "number" ? details.limit : Number.NaN;
+  const kind = name?.kind;
+  let shape = keyword as Shape;
+  if (keyword === "minLength" && limit === 1) shape = "empty";
+  if (keyword === "pattern" && NOT_BLANK_PATTERNS.has(String(details.pattern))) shape = "empty";
+  if (kind !== undefined && ((keyword === "minimum" && limit === 1) || (keyword === "exclusiveMinimum" && limit === 0)))
+    shape = "positive";
+  const gender = name?.gender ?? "n";
+  const values: Record<string, string> = {
+    Field: subject,
+    limit: limitText(details.limit, kind, language),
+    chars: charactersWord(limit, language),
+    type: String(details.type ?? "")
+      .split(",")
+      .map((type) => FIELD_TYPES[language][type.trim()] ?? type.trim())
+      .join(OR[language]),
+    allowed: String(details.allowed ?? "")
+      .split(", ")
+      .map((value) => (language === "en" ? `"${value}"` : `«${value}»`))
+      .join(", "),
+    must: AGREEING.must[gender],
+    empty: AGREEING.empty[gender],
+    given: AGREEING.given[gender],
+    written: AGREEING.written[gender],
+  };
+  return FIELD_SENTENCES[language][shape].replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? "?");
 }

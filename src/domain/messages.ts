@@ -14,7 +14,9 @@
  * them (a reason a person typed is shown as typed); the details on the wire keep the English.
  *
  * Schema validation. A REQUEST_INVALID whose details carry the validator's `keyword` takes its reason from
- * messages-validation.ts in ru and kk (English keeps the validator's sentence).
+ * messages-validation.ts in ru and kk (English keeps the validator's sentence); for the rules a person meets in a form
+ * (missing, empty, too long, too small, wrong kind, not a choice) on a field, the whole message in every language is
+ * one sentence naming the field (`fieldSentence`).
  *
  * Promise: `localize(code, details, language)` yields a sentence for every code in every language; a missing
  * placeholder shows as `?`, never silently vanishes.
@@ -34,7 +36,7 @@ import {
 } from "./locale.ts";
 import { ERRORS_KK } from "./messages-kk.ts";
 import { ERRORS_RU } from "./messages-ru.ts";
-import { validationReason } from "./messages-validation.ts";
+import { fieldSentence, validationReason } from "./messages-validation.ts";
 import { roleWord, translatePhrase } from "./phrases.ts";
 
 export const PLACEHOLDER_KINDS = [
@@ -163,6 +165,11 @@ export function placeholdersOf(template: string): { readonly name: string; reado
 
 /** The sentence for an error code in a language. */
 export function localize(code: ErrorCode, details: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
+  // A refused request shape, for the rules a person meets in a form: one sentence naming the field.
+  if (code === "REQUEST_INVALID") {
+    const sentence = fieldSentence(details, language);
+    if (sentence !== null) return sentence;
+  }
   if (language === "en") return describe(code, details);
   // A refused request shape: the reason from the validation catalogue, by the validator's keyword.
   if (code === "REQUEST_INVALID" && typeof details.keyword === "string") {

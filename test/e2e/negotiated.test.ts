@@ -2,7 +2,8 @@
  * Negotiated deals in a real browser against a real exchange: the seller's trader registers a deal on the terminal
  * (a price outside the band is refused in the exchange's words and registers nothing), the buyer's trader sees it
  * waiting and accepts it on its terminal, and the API then shows the negotiated trade on the tape, the obligation,
- * and no deal pending on either side; the buyer rejects a deal and the seller withdraws one; the buyer's member is notified of the deal, both sides of the fill.
+ * and no deal pending on either side; a negative or zero price is refused as not positive (in Kazakh), in the page
+ * and by the API; the buyer rejects a deal and the seller withdraws one; the buyer's member is notified of the deal, both sides of the fill.
  *
  * The scenarios share one server and run in order.
  */
@@ -78,6 +79,70 @@ describe.skipIf(!run)("negotiated deals in a real browser", () => {
     expect(await pending(buyerApi, "AKTAU-1")).toEqual([]);
     expect((await suite.server.call(sellerApi, "GET", "/api/accounts/KAZGPZ-1/balances")).body).toEqual(balancesBefore);
     expect((await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/trades`)).body).toEqual(tapeBefore);
+  });
+
+  it("a negative or zero price is refused as not positive, in Kazakh, by the page and by the API; nothing registers", async () => {
+    // The trader reads Kazakh (the header's switch).
+    await seller.locator("label.language select").selectOption("kk");
+    const form = seller.getByTestId("negotiated-form");
+    await form.locator("input[name=buyer]").fill("AKTAU-1");
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await form.locator("input[name=quantity]").fill("10");
+    const price = form.locator("input[name=price]");
+    const problem = seller.getByTestId("negotiated-price-problem");
+    const submit = form.locator("button[type=submit]");
+    for (const typed of ["-133000", "−133000", "0", "0,00"]) {
+      await price.fill(typed);
+      await expect
+        .poll(() => problem.textContent(), { timeout: LIVE_MS })
+        .toBe("Баға нөлден үлкен болуы керек: тоннасына теңгені енгізіңіз.");
+      expect(await price.getAttribute("aria-invalid"), typed).toBe("true");
+      expect(await submit.isDisabled(), typed).toBe(true);
+    }
+    // Text that is no number at all is still asked to be a number.
+    await price.fill("-abc");
+    await expect
+      .poll(() => problem.textContent(), { timeout: LIVE_MS })
+      .toBe("Бағаны тоннасына теңгемен сан түрінде енгізіңіз, ең көбі екі ондық таңба.");
+    // A negative quantity: the quantity must be positive.
+    await price.fill("133000");
+    await form.locator("input[name=quantity]").fill("-10");
+    await expect
+      .poll(() => seller.getByTestId("negotiated-quantity-problem").textContent(), { timeout: LIVE_MS })
+      .toBe("Көлем нөлден үлкен болуы керек: тоннаны енгізіңіз.");
+    expect(await problem.count()).toBe(0);
+    expect(await submit.isDisabled()).toBe(true);
+
+    // The API refuses a negative or zero price as specifically, in the language the caller asks for.
+    for (const priceTiynPerTonne of [-13_300_000, 0]) {
+      const response = await fetch(`${suite.server.url}/api/accounts/KAZGPZ-1/negotiated`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "accept-language": "kk",
+          cookie: sellerApi.cookie,
+          "x-csrf-token": sellerApi.csrf,
+        },
+        body: JSON.stringify({ instrument: INSTRUMENT, buyer: "AKTAU-1", priceTiynPerTonne, quantityKg: 10_000 }),
+      });
+      const refused = (await response.json()) as { error: { code: string; message: string; details: unknown } };
+      expect([response.status, refused.error.code, refused.error.message]).toEqual([
+        400,
+        "REQUEST_INVALID",
+        "Баға нөлден үлкен болуы керек.",
+      ]);
+      expect(refused.error.details).toMatchObject({ keyword: "minimum", field: "priceTiynPerTonne", limit: 1 });
+    }
+    expect(await pending(sellerApi, "KAZGPZ-1")).toEqual([]);
+    expect(await pending(buyerApi, "AKTAU-1")).toEqual([]);
+
+    await form.locator("input[name=quantity]").fill("");
+    await price.fill("");
+    await seller.locator("label.language select").selectOption("en");
+    await expect
+      .poll(() => form.locator("button[type=submit]").textContent(), { timeout: LIVE_MS })
+      .toBe("Register the deal");
+    expect(pageErrors).toEqual([]);
   });
 
   it("the seller registers a deal at the band's edge; it waits on both sides", async () => {

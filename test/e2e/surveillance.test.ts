@@ -3,7 +3,9 @@
  * exchange server: an alert appears on the open console while the session runs (two members the operator recorded as
  * one group trade with each other through the API); the regulator opens a case on it, adds a note, takes it under
  * review and closes it with an outcome; the case page draws the evidence with the alert's orders on the price path.
- * A delivery diverted to another region shows as a `diversion` alert, found with the rule filter.
+ * A delivery diverted to another region shows as a `diversion` alert, found with the rule filter. An automated-entry
+ * alert whose immediate-or-cancel orders never rested shows a sentence instead of an empty book. An empty note on a case is
+ * refused in Russian words that name the note, and the case records nothing.
  */
 
 import type { Page } from "playwright-core";
@@ -200,6 +202,77 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     expect(listed.alerts.map((a: { id: string; groups: string[] }) => [a.id, a.groups])).toEqual([
       [await row.getAttribute("data-alert"), ["ATYRAU"]],
     ]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("an automated-entry alert whose orders never rested: a sentence instead of an empty book, in Russian and English", async () => {
+    const server = suite.server;
+    // Three immediate-or-cancel bids within a second against an empty offer side: none rests in the book.
+    const buyer = await server.login("aktau-trader");
+    server.nowMs += 60_000;
+    for (const n of [1, 2, 3]) {
+      const placed = await server.call(buyer, "POST", "/api/orders", {
+        instrument: INSTRUMENT,
+        account: "AKTAU-1",
+        clientOrderId: `burst-${n}`,
+        side: "buy",
+        price: 13_000_000,
+        quantity: 1000,
+        tif: "IOC",
+      });
+      expect([placed.status, placed.body.trades]).toEqual([201, []]);
+    }
+    const regulator = await server.login("regulator");
+    const listed = (await server.call(regulator, "GET", "/api/regulator/surveillance/alerts?rule=automated-entry")).body
+      .alerts;
+    expect(listed).toHaveLength(1);
+    const { evidence } = (await server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${listed[0].id}`))
+      .body;
+    expect(evidence.books.length).toBeGreaterThan(0);
+    expect(
+      evidence.books.map((b: { book: { bids: unknown[]; asks: unknown[] } }) => [b.book.bids, b.book.asks]),
+    ).toEqual(evidence.books.map(() => [[], []]));
+
+    await page.goto(`${server.url}/surveillance`);
+    await page.getByLabel("Rule").selectOption("automated-entry");
+    const row = page.locator('[data-rule="automated-entry"]');
+    await expect.poll(() => row.count(), { timeout: LIVE_MS }).toBe(1);
+    await row.getByRole("button", { name: "Open a case" }).click();
+    await row.getByLabel("Reason").fill("three bids within a second");
+    await row.getByRole("button", { name: "Open", exact: true }).click();
+    await expect.poll(() => page.getByTestId("case-status").textContent(), { timeout: LIVE_MS }).toBe("Open");
+
+    // In Russian too: the sentence instead of the book.
+    await page.locator("label.language select").selectOption("ru");
+    const empty = page.getByTestId("book-empty");
+    await expect
+      .poll(() => empty.textContent(), { timeout: LIVE_MS })
+      .toBe(
+        "Ни в один момент этого сигнала в книге заявок не было заявок: его заявки в книге не стояли (они сразу исполнялись, снимались или истекали), поэтому показывать нечего.",
+      );
+    expect(await page.getByTestId("book-moment").count()).toBe(0);
+
+    await page.locator("label.language select").selectOption("en");
+    await expect
+      .poll(() => page.getByTestId("book-empty").textContent(), { timeout: LIVE_MS })
+      .toContain("The book held no orders at any moment of this alert");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("an empty note on the case is refused in Russian words that name the note; the case records nothing", async () => {
+    const server = suite.server;
+    const regulator = await server.login("regulator");
+    const caseId = (await server.call(regulator, "GET", "/api/regulator/surveillance/cases?status=open")).body.cases[0]
+      .id;
+    await page.locator("label.language select").selectOption("ru");
+    const refusal = page.locator('[aria-labelledby="case-actions-title"] [role="alert"]');
+    expect(await refusal.count()).toBe(0);
+    await page.getByLabel("Заметка или основание").fill("");
+    await page.getByRole("button", { name: "Добавить заметку" }).click();
+    await expect.poll(() => refusal.textContent(), { timeout: LIVE_MS }).toBe("Примечание не должно быть пустым.");
+    const found = (await server.call(regulator, "GET", `/api/regulator/surveillance/cases/${caseId}`)).body.case;
+    expect(found.steps.map((step: { action: string }) => step.action)).toEqual(["opened"]);
+    await page.locator("label.language select").selectOption("en");
     expect(pageErrors).toEqual([]);
   });
 });

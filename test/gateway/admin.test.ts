@@ -98,7 +98,7 @@ describe("instruments", () => {
       clearing: { collateralBps: 900 },
     });
     expect([noReason.status, noReason.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
-    expect(noReason.body.error.message).toBe("The request is not valid: body must have required property 'reason'.");
+    expect(noReason.body.error.message).toBe("The reason is missing.");
 
     const collect = await server.call(operator, "PUT", `/api/admin/instruments/${ATYRAU_INSTRUMENT}/phase`, {
       phase: "collection",
@@ -489,9 +489,7 @@ describe("users and API keys", () => {
       password: "too-short",
     });
     expect([short.status, short.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
-    expect(short.body.error.message).toBe(
-      "The request is not valid: body/password must NOT have fewer than 10 characters.",
-    );
+    expect(short.body.error.message).toBe("The password must be at least 10 characters long.");
     const noMember = await server.call(operator, "POST", "/api/admin/users", {
       id: "shym-trader",
       name: "Shymkent trader",

@@ -11,7 +11,8 @@ import { Ajv, type ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localize } from "../../src/domain/messages.ts";
-import { VALIDATION_KEYWORDS, type ValidationKeyword } from "../../src/domain/messages-validation.ts";
+import { FIELD_KEYWORDS, VALIDATION_KEYWORDS, type ValidationKeyword } from "../../src/domain/messages-validation.ts";
+import { CASE_NOTE_LENGTH_MAX } from "../../src/engine/surveillance.ts";
 import { validationDetails } from "../../src/gateway/errors.ts";
 import { INSTRUMENT, TestServer } from "../support/server.ts";
 
@@ -29,7 +30,8 @@ const CASES: Readonly<Record<ValidationKeyword, { schema: object; value: unknown
     exclusiveMaximum: { schema: field({ exclusiveMaximum: 100 }), value: { qty: 100 }, limit: "100" },
     minLength: { schema: field({ minLength: 10 }), value: { qty: "short" }, limit: "10" },
     maxLength: { schema: field({ maxLength: 64 }), value: { qty: "x".repeat(65) }, limit: "64" },
-    pattern: { schema: field({ pattern: "^[0-9]+$" }), value: { qty: "1a" }, limit: "^[0-9]+$" },
+    // The pattern stays in the details; the sentence says the value is not in a valid form.
+    pattern: { schema: field({ pattern: "^[0-9]+$" }), value: { qty: "1a" }, names: ["^[0-9]+$"] },
     enum: { schema: field({ enum: ["buy", "sell"] }), value: { qty: "hold" }, names: ["buy", "sell"] },
     const: { schema: field({ const: "instrument" }), value: { qty: "market" }, names: ["instrument"] },
     additionalProperties: { schema: { type: "object", additionalProperties: false }, value: { qty: 1 } },
@@ -47,6 +49,9 @@ const CASES: Readonly<Record<ValidationKeyword, { schema: object; value: unknown
 function field(rule: object): object {
   return { type: "object", properties: { qty: rule } };
 }
+
+/** The keywords whose message is one sentence naming the field (messages-validation.ts, `fieldSentence`). */
+const FIELD_RULES: ReadonlySet<string> = new Set(FIELD_KEYWORDS);
 
 const NBSP = /[\u00a0\u202f]/g;
 const latinWords = (text: string) => text.match(/[A-Za-z]{2,}/g) ?? [];
@@ -73,25 +78,23 @@ describe("schema-validation reasons in Russian and Kazakh", () => {
         expect(sentence).not.toContain("ajv");
         expect(sentence).not.toContain("?");
       }
-      expect(localize("REQUEST_INVALID", details, "en")).toBe("The request is not valid: ajv's English.");
+      // The rules a person meets in a form are one sentence naming the field, in English too; the others keep
+      // the validator's English.
+      if (FIELD_RULES.has(keyword)) expect(localize("REQUEST_INVALID", details, "en")).toMatch(/^The field "qty" /);
+      else expect(localize("REQUEST_INVALID", details, "en")).toBe("The request is not valid: ajv's English.");
     });
   }
 
   it("writes the sentences exactly, the limit in the language's conventions", () => {
+    // A price's limit in tenge per tonne, the field named by the last segment of its path.
     const minimum = { reason: "x", keyword: "minimum", part: "body", field: "legs/0/price", limit: 1_000_000 };
-    expect(localize("REQUEST_INVALID", minimum, "ru")).toBe(
-      "Запрос недействителен: поле «legs/0/price» в теле запроса: значение должно быть не меньше 1\u00a0000\u00a0000.",
-    );
-    expect(localize("REQUEST_INVALID", minimum, "kk")).toBe(
-      "Сұрау жарамсыз: сұрау денесіндегі «legs/0/price» өрісі: ең кіші рұқсат етілген мән — 1\u00a0000\u00a0000.",
-    );
+    expect(localize("REQUEST_INVALID", minimum, "ru")).toBe("Цена должна быть не меньше 10\u00a0000 ₸/т.");
+    expect(localize("REQUEST_INVALID", minimum, "kk")).toBe("Баға кемінде 10\u00a0000 ₸/т болуы керек.");
+    expect(localize("REQUEST_INVALID", minimum, "en")).toBe("The price must be at least 10,000 ₸/t.");
     const required = { reason: "x", keyword: "required", part: "querystring", field: "from" };
-    expect(localize("REQUEST_INVALID", required, "ru")).toBe(
-      "Запрос недействителен: в строке запроса нет обязательного поля «from».",
-    );
-    expect(localize("REQUEST_INVALID", required, "kk")).toBe(
-      "Сұрау жарамсыз: сұрау жолында міндетті «from» өрісі жоқ.",
-    );
+    expect(localize("REQUEST_INVALID", required, "ru")).toBe("Поле «from» не указано.");
+    expect(localize("REQUEST_INVALID", required, "kk")).toBe("«from» өрісі көрсетілмеген.");
+    expect(localize("REQUEST_INVALID", required, "en")).toBe('The field "from" is missing.');
     const type = { reason: "x", keyword: "type", part: "body", field: "", type: "object" };
     expect(localize("REQUEST_INVALID", type, "kk")).toBe("Сұрау жарамсыз: сұрау денесі: нысан күтіледі.");
     expect(localize("REQUEST_INVALID", { ...type, type: "string,null" }, "ru")).toBe(
@@ -131,7 +134,7 @@ describe("over HTTP", () => {
     await server.close();
   });
 
-  it("a body missing a field: the keyword's sentence in kk and ru, English as the validator wrote it", async () => {
+  it("a body missing a field: a sentence naming the field in kk, ru and en; the details keep the validator's English", async () => {
     // Signed out: the caller is not known yet, so Accept-Language decides.
     const answers: { status: number; body: { error: { code: string; message: string; details: unknown } } }[] = [];
     for (const language of ["kk", "ru", "en"]) {
@@ -152,9 +155,9 @@ describe("over HTTP", () => {
       });
     }
     expect(answers.map((reply) => reply.body.error.message)).toEqual([
-      "Сұрау жарамсыз: сұрау денесінде міндетті «password» өрісі жоқ.",
-      "Запрос недействителен: в теле запроса нет обязательного поля «password».",
-      "The request is not valid: body must have required property 'password'.",
+      "Құпиясөз көрсетілмеген.",
+      "Пароль не указан.",
+      "The password is missing.",
     ]);
   });
 
@@ -180,12 +183,70 @@ describe("over HTTP", () => {
       field: "quantity",
       limit: 1,
     });
-    expect(body.error.message).toBe(
-      "Сұрау жарамсыз: сұрау денесіндегі «quantity» өрісі: ең кіші рұқсат етілген мән — 1.",
-    );
+    expect(body.error.message).toBe("Көлем нөлден үлкен болуы керек.");
     const order1 = await server.call(trader, "GET", "/api/accounts/AKTAU-1/orders/v-1");
     expect([order1.status, order1.body.error.code]).toEqual([404, "ORDER_NOT_FOUND"]);
   });
+  it("a case note at its limits: empty, blank and one over the most refused in words naming the note; one character and the most pass the schema", async () => {
+    const regulator = await server.login("regulator");
+    const note = async (text: string, language: string) => {
+      const response = await fetch(`${server.url}/api/regulator/surveillance/cases/CASE-404/notes`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "accept-language": language,
+          cookie: regulator.cookie,
+          "x-csrf-token": regulator.csrf,
+        },
+        body: JSON.stringify({ note: text }),
+      });
+      const body = (await response.json()) as { error: { code: string; message: string; details: unknown } };
+      return {
+        status: response.status,
+        code: body.error.code,
+        message: body.error.message,
+        details: body.error.details,
+      };
+    };
+    const languages = ["en", "ru", "kk"] as const;
+    const empty = await Promise.all(languages.map((language) => note("", language)));
+    expect(empty.map((reply) => [reply.status, reply.code])).toEqual(languages.map(() => [400, "REQUEST_INVALID"]));
+    for (const reply of empty) {
+      expect(reply.details).toEqual({
+        reason: "body/note must NOT have fewer than 1 characters",
+        keyword: "minLength",
+        part: "body",
+        field: "note",
+        limit: 1,
+      });
+    }
+    const notEmpty = [
+      "The note must not be empty.",
+      "Примечание не должно быть пустым.",
+      "Ескертпе бос болмауы керек.",
+    ];
+    expect(empty.map((reply) => reply.message)).toEqual(notEmpty);
+    // Only spaces: the same sentence (the schema asks for one character that is not white space).
+    const blank = await Promise.all(languages.map((language) => note("   ", language)));
+    expect(blank.map((reply) => reply.details)).toEqual(
+      languages.map(() => expect.objectContaining({ keyword: "pattern" })),
+    );
+    expect(blank.map((reply) => reply.message)).toEqual(notEmpty);
+    const over = await Promise.all(languages.map((language) => note("x".repeat(CASE_NOTE_LENGTH_MAX + 1), language)));
+    expect(over.map((reply) => [reply.status, reply.code])).toEqual(languages.map(() => [400, "REQUEST_INVALID"]));
+    expect(over[0]?.details).toMatchObject({ keyword: "maxLength", field: "note", limit: CASE_NOTE_LENGTH_MAX });
+    expect(over.map((reply) => reply.message.replace(NBSP, " "))).toEqual([
+      "The note must be at most 4,000 characters long.",
+      "Примечание должно быть не длиннее 4 000 символов.",
+      "Ескертпе 4 000 таңбадан аспауы керек.",
+    ]);
+    // One character and exactly the most pass the schema: the refusal is then the handler's (no such case).
+    for (const text of ["x", "x".repeat(CASE_NOTE_LENGTH_MAX)]) {
+      const reply = await note(text, "ru");
+      expect([reply.status, reply.code]).toEqual([404, "CASE_NOT_FOUND"]);
+    }
+  });
+
   it("a value outside a union of literals names every allowed value, not the first branch's", async () => {
     const trader = await server.login("aktau-trader");
     const answers: { error: { code: string; message: string; details: unknown } }[] = [];
@@ -207,8 +268,8 @@ describe("over HTTP", () => {
       });
     }
     expect(answers.map((body) => body.error.message)).toEqual([
-      "Запрос недействителен: поле «status» в строке запроса: допустимые значения — «open», «settled», «defaulted», «voided».",
-      "The request is not valid: querystring/status must be one of open, settled, defaulted, voided.",
+      "Статус должен быть одним из значений: «open», «settled», «defaulted», «voided».",
+      'The status must be one of: "open", "settled", "defaulted", "voided".',
     ]);
   });
 });

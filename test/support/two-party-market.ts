@@ -1,8 +1,9 @@
 /**
  * The smallest market the multi-node tests and benchmarks trade on: one continuous instrument at KAZGPZ, a producer
  * `P` (account `P1`, gas declared) and a wholesaler `B` (account `B1`, money deposited), journaled before the nodes
- * start, with its traders' keys (`openTwoPartyMarket`), and its nodes as child processes (`startNodeProcess`). Used by
- * test/ha.test.ts, test/ha-resume.test.ts, bench/restart.ts, bench/fanout.ts and bench/forward.ts.
+ * start, with its traders' keys (`openTwoPartyMarket`), and its nodes as child processes (`NodeProcess`,
+ * `startNodeProcess`). Used by test/ha.test.ts, test/ha-resume.test.ts, test/pg-failover.test.ts (the node process
+ * only), bench/restart.ts, bench/fanout.ts and bench/forward.ts.
  */
 
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
@@ -11,6 +12,7 @@ import { createInterface } from "node:readline";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange } from "../../src/gateway/exchange.ts";
 import { LIGHT_SCRYPT } from "../../src/gateway/passwords.ts";
+import { sign } from "../../src/gateway/signing.ts";
 import { Users } from "../../src/gateway/users.ts";
 import { TEST_DATABASE_URL } from "./postgres.ts";
 
@@ -49,57 +51,193 @@ export interface TraderKey {
 }
 
 /**
- * Journals the two-party market into a fresh PostgreSQL schema with a trader and an API key for each member
- * (`k-P`, `k-B`), before any node starts; returns the keys by member.
+ * Journals the two-party market into a fresh PostgreSQL schema with a trader for each member and API keys for each
+ * trader, before any node starts; returns the keys by member. With `keysPerMember` the keys are `k-P-0`, `k-P-1`, ...
+ * (secrets `secret-P-0`, ...), without it one key `k-P` (`secret-P`). Throws when the exchange rejects a command.
  */
-export async function openTwoPartyMarket(
-  schema: string,
-  keysDir: string,
-  commands: readonly Command[],
-): Promise<Map<string, TraderKey>> {
-  const setup = await Exchange.open({ database: TEST_DATABASE_URL, schema, keysDir });
-  for (const command of commands) await setup.submit(command);
+export async function journalTwoPartyMarket(options: {
+  readonly schema: string;
+  readonly keysDir: string;
+  readonly commands: readonly Command[];
+  /** The journal's connection URL; the test database by default. */
+  readonly database?: string;
+  readonly keysPerMember?: number;
+}): Promise<Map<string, TraderKey[]>> {
+  const setup = await Exchange.open({
+    database: options.database ?? TEST_DATABASE_URL,
+    schema: options.schema,
+    keysDir: options.keysDir,
+  });
+  for (const command of options.commands) {
+    const outcome = await setup.submit(command);
+    const rejected = outcome.events.filter((event) => event.type === "rejected");
+    if (rejected.length > 0) throw new Error(`set-up ${command.type} rejected: ${JSON.stringify(rejected)}`);
+  }
   const users = new Users(setup, { scrypt: LIGHT_SCRYPT });
-  const keys = new Map<string, TraderKey>();
+  const keys = new Map<string, TraderKey[]>();
   for (const member of ["P", "B"]) {
     const user = `trader-${member.toLowerCase()}`;
     await users.create(
       { id: user, name: user, role: "trader", member, password: "correct horse battery staple", reason: "setup" },
       { actor: "test setup" },
     );
-    const key = { id: `k-${member}`, secret: `secret-${member}` };
-    await users.createKey(user, ["read", "trade"], { actor: "test setup" }, key);
-    keys.set(member, key);
+    const named =
+      options.keysPerMember === undefined
+        ? [{ id: `k-${member}`, secret: `secret-${member}` }]
+        : Array.from({ length: options.keysPerMember }, (_, i) => ({
+            id: `k-${member}-${i}`,
+            secret: `secret-${member}-${i}`,
+          }));
+    for (const key of named) await users.createKey(user, ["read", "trade"], { actor: "test setup" }, key);
+    keys.set(member, named);
   }
   await setup.close();
   return keys;
 }
 
-const NODE = resolve(import.meta.dirname, "ha-node.ts");
+/** `journalTwoPartyMarket` on the test database with one key per member (`k-P`, `k-B`). */
+export async function openTwoPartyMarket(
+  schema: string,
+  keysDir: string,
+  commands: readonly Command[],
+): Promise<Map<string, TraderKey>> {
+  const keys = await journalTwoPartyMarket({ schema, keysDir, commands });
+  return new Map([...keys].map(([member, [key]]) => [member, key!]));
+}
 
 /**
- * A `sauda serve` node on the schema in a child process (test/support/ha-node.ts), its data under `base/name` and the
- * shared keys under `base/keys`; `url` resolves with its address once it listens, and rejects if it exits first.
+ * POSTs signed with a trader's API key, as a program trading through the API does: each request's timestamp is later
+ * than the one before (the server refuses a replayed one), the reply is read as JSON, and a request the node did not
+ * answer (it died under it, refused the connection, or took longer than `timeoutMs`) gives null.
+ */
+export class SignedPoster {
+  private lastTimestampMs = 0;
+
+  constructor(
+    private readonly key: TraderKey,
+    private readonly timeoutMs: number,
+  ) {}
+
+  // biome-ignore lint/suspicious/noExplicitAny: the reply is read field by field and checked by the caller.
+  async post(url: string, path: string, body: unknown): Promise<{ status: number; body: any } | null> {
+    const text = JSON.stringify(body);
+    const timestampMs = Math.max(Date.now(), this.lastTimestampMs + 1);
+    this.lastTimestampMs = timestampMs;
+    try {
+      const response = await fetch(`${url}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-sauda-key": this.key.id,
+          "x-sauda-timestamp": String(timestampMs),
+          "x-sauda-signature": sign(this.key.secret, timestampMs, "POST", path, text),
+        },
+        body: text,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      return { status: response.status, body: await response.json() };
+    } catch {
+      return null;
+    }
+  }
+}
+
+const NODE = resolve(import.meta.dirname, "ha-node.ts");
+
+/** Where a node process runs: its journal (a PostgreSQL URL and schema), its data directory and the shared keys. */
+export interface NodeProcessOptions {
+  readonly schema: string;
+  /** The node's data goes under `base/<name>`. */
+  readonly base: string;
+  /** The journal's connection URL; the test database by default. */
+  readonly database?: string;
+  /** The journal MAC and signing keys, shared by the nodes; `base/keys` by default. */
+  readonly keysDir?: string;
+  /** Told when the process exits, with what it wrote (stdout lines and stderr chunks). */
+  readonly onExit?: (code: number | null, signal: NodeJS.Signals | null, lines: readonly string[]) => void;
+}
+
+/**
+ * A `sauda serve` node in a child process (test/support/ha-node.ts). `ready` resolves with its address once it
+ * listens and rejects if it exits first (the rejection is handled here, so a node that is never awaited does not
+ * fail the run); `exited` resolves with its exit code; `lines` keeps what it wrote, for a failing assertion to show.
+ */
+export class NodeProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly lines: string[] = [];
+  readonly ready: Promise<string>;
+  readonly exited: Promise<number | null>;
+  url = "";
+  /** False once the process has exited. */
+  alive = true;
+  /** The exit code once exited (null when a signal ended it); undefined while it runs. */
+  exitCode: number | null | undefined;
+
+  constructor(
+    readonly name: string,
+    options: NodeProcessOptions,
+  ) {
+    const database = options.database ?? TEST_DATABASE_URL;
+    const keysDir = options.keysDir ?? join(options.base, "keys");
+    this.child = spawn(
+      process.execPath,
+      ["--import", "tsx", NODE, database, options.schema, join(options.base, name), keysDir],
+      { stdio: "pipe" },
+    );
+    this.child.stderr.on("data", (chunk: Buffer) => this.lines.push(chunk.toString()));
+    this.exited = new Promise((resolveExit) =>
+      this.child.once("exit", (code, signal) => {
+        this.alive = false;
+        this.exitCode = code;
+        options.onExit?.(code, signal, this.lines);
+        resolveExit(code);
+      }),
+    );
+    this.ready = new Promise((resolveReady, reject) => {
+      createInterface({ input: this.child.stdout }).on("line", (line) => {
+        this.lines.push(line);
+        const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
+        if (match) {
+          this.url = match[1]!;
+          resolveReady(this.url);
+        }
+      });
+      void this.exited.then((code) => reject(new Error(`${name} exited with ${code}: ${this.lines.join("\n")}`)));
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  /** The node's /api/health, or null when it is not running or does not answer within `timeoutMs`. */
+  async health(timeoutMs = 2000): Promise<{ role: string; seq: number; lagMs: number } | null> {
+    if (!this.alive || this.url === "") return null;
+    try {
+      const response = await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
+      return (await response.json()) as { role: string; seq: number; lagMs: number };
+    } catch {
+      return null;
+    }
+  }
+
+  async kill(): Promise<void> {
+    this.child.kill("SIGKILL");
+    await this.exited;
+  }
+
+  async stop(): Promise<number | null> {
+    this.child.kill("SIGTERM");
+    return this.exited;
+  }
+}
+
+/**
+ * A `sauda serve` node on the schema in a child process (`NodeProcess`), its data under `base/name` and the shared
+ * keys under `base/keys`; `url` resolves with its address once it listens, and rejects if it exits first.
  */
 export function startNodeProcess(
   name: string,
   schema: string,
   base: string,
 ): { child: ChildProcessWithoutNullStreams; url: Promise<string> } {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", NODE, TEST_DATABASE_URL, schema, join(base, name), join(base, "keys")],
-    { stdio: "pipe" },
-  );
-  const lines: string[] = [];
-  child.stderr.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
-  const url = new Promise<string>((resolveUrl, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      lines.push(line);
-      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-      if (match) resolveUrl(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}: ${lines.join("\n")}`)));
-  });
-  return { child, url };
+  const node = new NodeProcess(name, { schema, base });
+  return { child: node.child, url: node.ready };
 }

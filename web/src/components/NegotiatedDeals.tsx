@@ -4,6 +4,8 @@
  * quantity in tonnes, sent in the API's integer tiyn per tonne and kg as the order ticket does); the account's pending
  * deals in both directions are listed, the buyer accepts or rejects each and the seller withdraws its own. The
  * exchange checks the price limits, lots, gas and collateral: its refusal is shown in its own words under the panel.
+ * A price or quantity of zero or below (written with a minus sign) is refused in the page as not positive, and text
+ * that is no number as such, before anything is sent.
  */
 
 import { type FormEvent, useId, useState } from "react";
@@ -45,8 +47,10 @@ export function NegotiatedDeals({
   const dealInstrument = chosenInstrument ?? instrument;
   const price = parsePriceTenge(priceText, locale);
   const quantity = parseQuantityTonnes(quantityText, locale);
-  const priceBad = priceText !== "" && (price === null || price === 0);
-  const quantityBad = quantityText !== "" && (quantity === null || quantity === 0);
+  const priceProblem = amountProblem(priceText, price, (text) => parsePriceTenge(text, locale));
+  const quantityProblem = amountProblem(quantityText, quantity, (text) => parseQuantityTonnes(text, locale));
+  const priceBad = priceProblem !== null;
+  const quantityBad = quantityProblem !== null;
   const complete = buyer.trim() !== "" && price !== null && price > 0 && quantity !== null && quantity > 0;
 
   const refresh = () => invalidate(`/api/accounts/${encodeURIComponent(account.account)}/`, "/api/instruments");
@@ -204,14 +208,14 @@ export function NegotiatedDeals({
           <button type="submit" disabled={busy || !complete}>
             {t("negotiated.submit")}
           </button>
-          {priceBad ? (
-            <p className="field-error small" role="alert">
-              {t("ticket.check.priceNumber")}
+          {priceProblem !== null ? (
+            <p className="field-error small" role="alert" data-testid="negotiated-price-problem">
+              {t(priceProblem === "positive" ? "negotiated.pricePositive" : "ticket.check.priceNumber")}
             </p>
           ) : null}
-          {quantityBad ? (
-            <p className="field-error small" role="alert">
-              {t("ticket.check.quantityNumber")}
+          {quantityProblem !== null ? (
+            <p className="field-error small" role="alert" data-testid="negotiated-quantity-problem">
+              {t(quantityProblem === "positive" ? "negotiated.quantityPositive" : "ticket.check.quantityNumber")}
             </p>
           ) : null}
         </form>
@@ -224,4 +228,19 @@ export function NegotiatedDeals({
       ) : null}
     </section>
   );
+}
+
+/**
+ * What is wrong with an amount typed in the form: nothing (empty, or a number above zero), `positive` for zero or a
+ * number written with a minus sign (a price or quantity must be above zero), `number` for text that is no number.
+ */
+function amountProblem(
+  text: string,
+  parsed: number | null,
+  parse: (text: string) => number | null,
+): "positive" | "number" | null {
+  if (text.trim() === "") return null;
+  if (parsed !== null) return parsed > 0 ? null : "positive";
+  const unsigned = text.trim().replace(/^[-\u2212]\s*/, "");
+  return unsigned !== text.trim() && parse(unsigned) !== null ? "positive" : "number";
 }

@@ -648,6 +648,11 @@ function AlertEvidence({ alert }: { alert: Alert }) {
   );
 }
 
+/** A book with no level on either side and no auction curve: nothing to draw. */
+function bookIsEmpty(book: BookMoment["book"]): boolean {
+  return book.bids.length === 0 && book.asks.length === 0 && (book.curve === null || book.curve.length === 0);
+}
+
 /**
  * The book at a moment of the alert: a list of the records that concern its orders and trades, and for the one chosen
  * the best levels of each side (the alert's own quantity apart) and, while an auction collected orders, its demand and
@@ -657,6 +662,15 @@ function BookAtMoment({ evidence }: { evidence: Evidence }) {
   const { t, locale } = useI18n();
   const [chosen, setChosen] = useState(0);
   if (evidence.books.length === 0) return <p className="muted small">{t("surveillance.noBooks")}</p>;
+  // An alert whose orders never rested (filled, cancelled or expired at once: an automated-entry burst of IOC
+  // orders, say) has moments but no book at any of them: a sentence, not empty ladders.
+  if (evidence.books.every((b) => bookIsEmpty(b.book))) {
+    return (
+      <p className="muted small" data-testid="book-empty">
+        {t("surveillance.bookEmptyAll")}
+      </p>
+    );
+  }
   const index = Math.min(chosen, evidence.books.length - 1);
   const moment = evidence.books[index]!;
   const { book } = moment;
@@ -709,10 +723,16 @@ function BookAtMoment({ evidence }: { evidence: Evidence }) {
         {!book.complete && <> · {t("surveillance.bookIncomplete")}</>}
         {!evidence.booksComplete && <> · {t("surveillance.booksCut")}</>}
       </p>
-      <div className="book-ladder">
-        {ladder(book.bids, "bids")}
-        {ladder(book.asks, "asks")}
-      </div>
+      {bookIsEmpty(book) ? (
+        <p className="muted small" data-testid="book-empty-moment">
+          {t("surveillance.bookEmptyMoment")}
+        </p>
+      ) : (
+        <div className="book-ladder">
+          {ladder(book.bids, "bids")}
+          {ladder(book.asks, "asks")}
+        </div>
+      )}
       {book.curve !== null && <AuctionCurve curve={book.curve} />}
     </div>
   );

@@ -26,6 +26,7 @@
  */
 
 import { hash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { deserialize, serialize } from "node:v8";
 import * as accountsModule from "../projections/accounts.ts";
 import * as projectionsModule from "../projections/index.ts";
@@ -80,14 +81,45 @@ export class ViewSnapshotError extends Error {
 }
 
 /**
- * A class's name for the snapshot: its name and a hash of its source text, so that two classes of one name in two
- * files are told apart, and a class whose code changed is not restored from a snapshot of the old one.
+ * A class's name for the snapshot: its name. Two classes of one name are told apart by the registry (neither can be
+ * named, `AMBIGUOUS`); a snapshot of read models whose code has changed since is refused as a whole (`codeVersion`).
+ * Not the class's source text: the thread that captures and the one that restores may load TypeScript through
+ * different transforms (the tests run the exchange through Vitest's and the snapshot thread through tsx's).
  */
 function classKey(prototype: object): string {
   const made = (prototype as { constructor?: { name?: string } }).constructor;
   if (typeof made !== "function") return "";
-  const source = Function.prototype.toString.call(made);
-  return `${made.name}#${hash("sha256", source, "hex").slice(0, 16)}`;
+  return made.name;
+}
+
+/** What a snapshot starts with: its format, then `codeVersion()` of the code that wrote it. */
+const FORMAT = "sauda-read-models/2";
+
+/** Source files whose code decides what the read models hold: the projections, surveillance, and these modules. */
+const CODE = [new URL("../projections/", import.meta.url), new URL("../surveillance/", import.meta.url)];
+const CODE_FILES = [new URL("./view-snapshots.ts", import.meta.url), new URL("./read-models.ts", import.meta.url)];
+
+let codeVersionValue: string | null = null;
+
+/**
+ * SHA-256 of the read models' source files (names and contents, tests left out), read once: a snapshot written by
+ * other code of the read models is not restored, however small the change (the start then replays the journal).
+ * sauda runs from its sources (bin/sauda.js), so they are there to read.
+ */
+export function codeVersion(): string {
+  if (codeVersionValue !== null) return codeVersionValue;
+  const files: [string, URL][] = CODE_FILES.map((url) => [url.pathname.split("/").slice(-2).join("/"), url]);
+  for (const dir of CODE) {
+    for (const name of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+      if (name.endsWith(".ts") && !name.endsWith(".test.ts")) {
+        files.push([`${dir.pathname.split("/").slice(-2).join("/")}${name}`, new URL(name, dir)]);
+      }
+    }
+  }
+  files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const text = files.map(([name, url]) => `${name}\0${readFileSync(url, "utf8")}\0`).join("");
+  codeVersionValue = hash("sha256", text, "hex");
+  return codeVersionValue;
 }
 
 const classKeys = new WeakMap<object, string>();
@@ -243,7 +275,7 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
     return wrapped;
   };
   const wrappedRoots = roots.map((root, i) => wrap(root, `root${i}`));
-  return serialize(wrappedRoots);
+  return serialize([FORMAT, codeVersion(), wrappedRoots]);
 }
 
 /**
@@ -253,12 +285,15 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
  */
 export function restoreViews(data: Uint8Array, fresh: readonly object[]): void {
   const registry = classRegistry(fresh);
-  let wrappedRoots: unknown;
+  let whole: unknown;
   try {
-    wrappedRoots = deserialize(data);
+    whole = deserialize(data);
   } catch (error) {
     throw new ViewSnapshotError(`the data cannot be read: ${(error as Error).message}`);
   }
+  if (!Array.isArray(whole) || whole[0] !== FORMAT) throw new ViewSnapshotError(`it is not in the format ${FORMAT}`);
+  if (whole[1] !== codeVersion()) throw new ViewSnapshotError("it was written by other code of the read models");
+  const wrappedRoots: unknown = whole[2];
   if (!Array.isArray(wrappedRoots) || wrappedRoots.length !== fresh.length) {
     throw new ViewSnapshotError(`the snapshot holds ${String((wrappedRoots as unknown[])?.length)} roots`);
   }

@@ -19,6 +19,8 @@ import { INSTRUMENT, SETUP, T0 } from "../support/server.ts";
 
 const EVERY = 100;
 const RECORDS = 250;
+/** How long to wait for the snapshot thread (it starts with the leader, and loads its code first). */
+const SNAPSHOT_WAIT = { timeout: 60_000, interval: 50 };
 
 /** Orders that rest and cross (trades, obligations, candles), deterministic. */
 function orders(count: number): Command[] {
@@ -65,8 +67,8 @@ async function journal(): Promise<{ dir: string; writer: Exchange }> {
   }
   expect(trades.length).toBeGreaterThan(20);
   expect(writer.health().seq).toBe(RECORDS);
-  // The snapshot by count is written in the background: wait for the one at 200.
-  await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq).toBe(2 * EVERY);
+  // The snapshot by count is written in the background, by the snapshot thread: wait for the one at 200.
+  await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq, SNAPSHOT_WAIT).toBe(2 * EVERY);
   return { dir, writer };
 }
 
@@ -144,7 +146,7 @@ describe("snapshots of the read models", () => {
       await submit({ ...command, orderId: `late-${(command as { orderId: string }).orderId}` } as Command);
     }
     expect(writer.health().seq).toBe(200);
-    await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq).toBe(200);
+    await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq, SNAPSHOT_WAIT).toBe(200);
     // After it, in the replayed tail: one more revision.
     await submit(voidOf(trades[2]!));
     const restarted = await Exchange.open({ data: dir, clock: () => T0, snapshotEveryMs: 0, keys: writer.keys });

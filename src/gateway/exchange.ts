@@ -7,7 +7,9 @@
  * head MAC, snapshot MAC, the newest published checkpoint; then newest snapshot + replay), load the read models (and
  * surveillance) from their newest snapshot that checks out and replay the records after it into them (from record 1
  * without one), sign a checkpoint of the head, then accept commands. The leader snapshots the read models every
- * `VIEW_SNAPSHOT_EVERY_RECORDS` records and at a clean stop (view-snapshots.ts). A journal that fails a check stops the
+ * `VIEW_SNAPSHOT_EVERY_RECORDS` records and at a clean stop (view-snapshots.ts), by a thread of their own that keeps a
+ * copy of them fed from the durable journal (view-snapshot-thread.ts: the capture of a large state held this thread for
+ * seconds); without that thread running, a clean stop captures them here. A journal that fails a check stops the
  * start with the first bad record named (`JournalCorruptError`). While running, a checkpoint is signed every
  * `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake, finish the batch in
  * flight, write a snapshot, sign a last checkpoint, close the store.

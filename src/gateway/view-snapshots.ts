@@ -103,7 +103,7 @@ const FORMAT = "sauda-read-models/2";
 
 /** Source files whose code decides what the read models hold: the projections, surveillance, and these modules. */
 const CODE = [new URL("../projections/", import.meta.url), new URL("../surveillance/", import.meta.url)];
-const CODE_FILES = [new URL("./view-snapshots.ts", import.meta.url), new URL("./read-models.ts", import.meta.url)];
+const CODE_FILES = [new URL(import.meta.url), new URL("./read-models.ts", import.meta.url)];
 
 let codeVersionValue: string | null = null;
 

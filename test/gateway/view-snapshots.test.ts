@@ -8,12 +8,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deserialize } from "node:v8";
+import { deserialize, serialize } from "node:v8";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange } from "../../src/gateway/exchange.ts";
-import { captureViews } from "../../src/gateway/view-snapshots.ts";
+import { captureViews, codeVersion, restoreViews, ViewSnapshotError } from "../../src/gateway/view-snapshots.ts";
 import { Projections } from "../../src/projections/index.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
 import { INSTRUMENT, SETUP, T0 } from "../support/server.ts";
@@ -280,6 +280,24 @@ describe("snapshots of the read models", () => {
     } finally {
       await third.close();
     }
+  });
+});
+
+describe("the snapshot's format", () => {
+  it("a snapshot written by other code of the read models is refused whole, before anything is restored", () => {
+    const data = captureViews([new Projections()], [new Projections()]);
+    const [format, version, roots] = deserialize(data) as [string, string, unknown];
+    expect(format).toBe("sauda-read-models/2");
+    expect(version).toBe(codeVersion());
+    expect(version).toMatch(/^[0-9a-f]{64}$/);
+    // The same data restores; with another code version (or format) it does not.
+    expect(() => restoreViews(data, [new Projections()])).not.toThrow();
+    expect(() => restoreViews(serialize([format, "0".repeat(64), roots]), [new Projections()])).toThrow(
+      new ViewSnapshotError("it was written by other code of the read models"),
+    );
+    expect(() => restoreViews(serialize(["sauda-read-models/1", version, roots]), [new Projections()])).toThrow(
+      new ViewSnapshotError("it is not in the format sauda-read-models/2"),
+    );
   });
 });
 

@@ -19,6 +19,7 @@
  */
 
 import { Worker } from "node:worker_threads";
+import type { ViewSnapshotRecord } from "../journal/records.ts";
 import type { FromViewThread, ToViewThread, ViewThreadData } from "./view-snapshot-worker.ts";
 
 export class ViewSnapshotThread {
@@ -31,8 +32,17 @@ export class ViewSnapshotThread {
   private nextId = 1;
   private readonly waiting = new Map<number, (seq: number | null) => void>();
   private readonly readyPromise: Promise<void>;
+  /** The saves of snapshots the thread handed over, in order. */
+  private saving: Promise<void> = Promise.resolve();
 
-  constructor(data: ViewThreadData) {
+  /**
+   * `save` saves a snapshot the thread captured, unless `data.savesItself` (then it is never called): the store's own
+   * writer, on SQLite.
+   */
+  constructor(
+    data: ViewThreadData,
+    private readonly save: (snapshot: ViewSnapshotRecord) => Promise<void>,
+  ) {
     this.worker = new Worker(new URL("./view-snapshot-worker-entry.mjs", import.meta.url), { workerData: data });
     this.worker.unref();
     let ready: () => void = () => undefined;
@@ -44,18 +54,14 @@ export class ViewSnapshotThread {
         case "ready":
           ready();
           break;
-        case "saved":
-          this.savedSeq = Math.max(this.savedSeq, message.seq);
+        case "captured":
+          this.captured(message.id, message.snapshot, message.saved);
           break;
-        case "answer": {
-          if (message.seq !== null) this.savedSeq = Math.max(this.savedSeq, message.seq);
+        case "answer":
           if (message.warning !== null) process.emitWarning(message.warning);
-          const resolve = this.waiting.get(message.id);
-          this.waiting.delete(message.id);
-          resolve?.(message.seq);
-          if (this.waiting.size === 0) this.worker.unref();
+          // After the saves handed over before it (the snapshot it names may be one of them).
+          this.saving = this.saving.then(() => this.answer(message.id, message.seq));
           break;
-        }
         case "failed":
           this.fail(`the read models' snapshot thread stopped: ${message.reason}`);
           break;
@@ -102,12 +108,38 @@ export class ViewSnapshotThread {
     });
   }
 
-  /** Stops the thread once it has done what was asked of it. */
+  /** Stops the thread once it has done what was asked of it, and the snapshots it handed over are saved. */
   async close(): Promise<void> {
     this.send({ type: "stop" });
     this.stopping = true;
     this.worker.ref();
     await this.exited;
+    await this.saving;
+  }
+
+  /** A snapshot the thread took (and saved, or handed over to be saved here), answering request `id` if not null. */
+  private captured(id: number | null, snapshot: ViewSnapshotRecord, saved: boolean): void {
+    this.saving = this.saving.then(async () => {
+      let seq: number | null = snapshot.seq;
+      if (!saved) {
+        try {
+          await this.save(snapshot);
+        } catch (error) {
+          process.emitWarning(`snapshot of the read models not written: ${(error as Error).message}`);
+          seq = null;
+        }
+      }
+      if (seq !== null) this.savedSeq = Math.max(this.savedSeq, seq);
+      if (id !== null) this.answer(id, seq);
+    });
+  }
+
+  private answer(id: number, seq: number | null): void {
+    if (seq !== null) this.savedSeq = Math.max(this.savedSeq, seq);
+    const resolve = this.waiting.get(id);
+    this.waiting.delete(id);
+    resolve?.(seq);
+    if (this.waiting.size === 0 && !this.stopping) this.worker.unref();
   }
 
   private send(message: ToViewThread): void {

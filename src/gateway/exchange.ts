@@ -264,17 +264,12 @@ export class Exchange {
     if (this.projections.lastSeq - this.viewSnapshotSeq < Math.ceil(every / 2)) return;
     this.viewThreadTried = true;
     try {
-      const thread = new ViewSnapshotThread(
-        {
-          location: { data: this.options.data, database: this.options.database, schema: this.options.schema },
-          // SQLite has one writer (the store's thread): the snapshot thread hands its snapshots over to it.
-          savesItself: this.store instanceof PostgresStore,
-          macKeys: this.keys.macKeys,
-          every: this.viewSnapshotEveryRecords,
-          projections: plainProjectionsOptions(this.options.projections),
-        },
-        (snapshot) => this.store.saveViewSnapshot(snapshot),
-      );
+      const thread = new ViewSnapshotThread({
+        location: { data: this.options.data, database: this.options.database, schema: this.options.schema },
+        macKeys: this.keys.macKeys,
+        every: this.viewSnapshotEveryRecords,
+        projections: plainProjectionsOptions(this.options.projections),
+      });
       thread.advance(this.projections.lastSeq);
       this.viewThread = thread;
     } catch (error) {

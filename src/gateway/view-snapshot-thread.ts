@@ -19,7 +19,6 @@
  */
 
 import { Worker } from "node:worker_threads";
-import type { ViewSnapshotRecord } from "../journal/records.ts";
 import type { FromViewThread, ToViewThread, ViewThreadData } from "./view-snapshot-worker.ts";
 
 export class ViewSnapshotThread {
@@ -32,17 +31,8 @@ export class ViewSnapshotThread {
   private nextId = 1;
   private readonly waiting = new Map<number, (seq: number | null) => void>();
   private readonly readyPromise: Promise<void>;
-  /** The saves of snapshots the thread handed over, in order. */
-  private saving: Promise<void> = Promise.resolve();
 
-  /**
-   * `save` saves a snapshot the thread captured, unless `data.savesItself` (then it is never called): the store's own
-   * writer, on SQLite.
-   */
-  constructor(
-    data: ViewThreadData,
-    private readonly save: (snapshot: ViewSnapshotRecord) => Promise<void>,
-  ) {
+  constructor(data: ViewThreadData) {
     this.worker = new Worker(new URL("./view-snapshot-worker-entry.mjs", import.meta.url), { workerData: data });
     this.worker.unref();
     let ready: () => void = () => undefined;
@@ -54,14 +44,18 @@ export class ViewSnapshotThread {
         case "ready":
           ready();
           break;
-        case "captured":
-          this.captured(message.id, message.snapshot, message.saved);
+        case "saved":
+          this.savedSeq = Math.max(this.savedSeq, message.seq);
           break;
-        case "answer":
+        case "answer": {
+          if (message.seq !== null) this.savedSeq = Math.max(this.savedSeq, message.seq);
           if (message.warning !== null) process.emitWarning(message.warning);
-          // After the saves handed over before it (the snapshot it names may be one of them).
-          this.saving = this.saving.then(() => this.answer(message.id, message.seq));
+          const resolve = this.waiting.get(message.id);
+          this.waiting.delete(message.id);
+          resolve?.(message.seq);
+          if (this.waiting.size === 0) this.worker.unref();
           break;
+        }
         case "failed":
           this.fail(`the read models' snapshot thread stopped: ${message.reason}`);
           break;
@@ -108,38 +102,12 @@ export class ViewSnapshotThread {
     });
   }
 
-  /** Stops the thread once it has done what was asked of it, and the snapshots it handed over are saved. */
+  /** Stops the thread once it has done what was asked of it. */
   async close(): Promise<void> {
     this.send({ type: "stop" });
     this.stopping = true;
     this.worker.ref();
     await this.exited;
-    await this.saving;
-  }
-
-  /** A snapshot the thread took (and saved, or handed over to be saved here), answering request `id` if not null. */
-  private captured(id: number | null, snapshot: ViewSnapshotRecord, saved: boolean): void {
-    this.saving = this.saving.then(async () => {
-      let seq: number | null = snapshot.seq;
-      if (!saved) {
-        try {
-          await this.save(snapshot);
-        } catch (error) {
-          process.emitWarning(`snapshot of the read models not written: ${(error as Error).message}`);
-          seq = null;
-        }
-      }
-      if (seq !== null) this.savedSeq = Math.max(this.savedSeq, seq);
-      if (id !== null) this.answer(id, seq);
-    });
-  }
-
-  private answer(id: number, seq: number | null): void {
-    if (seq !== null) this.savedSeq = Math.max(this.savedSeq, seq);
-    const resolve = this.waiting.get(id);
-    this.waiting.delete(id);
-    resolve?.(seq);
-    if (this.waiting.size === 0 && !this.stopping) this.worker.unref();
   }
 
   private send(message: ToViewThread): void {

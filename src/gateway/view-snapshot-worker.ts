@@ -4,11 +4,8 @@
  * exchange builds its own (read-models.ts): it starts from the newest snapshot of them that passes the checks a start
  * makes (`viewSnapshotProblem`: MAC, data hash, the record hash at its seq; else from record 1), then applies the
  * journal's durable records read from the store by seq, up to the durable head the leader last told it, and every
- * `every` records (exactly: at the last snapshot's seq + `every`) and on request it captures its copy and hashes it.
- * On PostgreSQL it saves it through a connection of its own; on SQLite it moves the bytes to the leader, whose store
- * saves them through its one writer (a second writer on the file would take the write lock from the journal's
- * appends for as long as a large snapshot takes to write: an append that waits past the busy timeout fails). The
- * leader's thread never captures.
+ * `every` records (exactly: at the last snapshot's seq + `every`) and on request it captures its copy, hashes it and
+ * saves it through a store connection of its own. The leader's thread never captures.
  *
  * The records it applies are the journal's, as a start replays them (`outcomeOfRecord`), so a snapshot from here is
  * what a start that replayed the journal to that seq would hold; surveillance that stopped on a fault is not
@@ -25,7 +22,6 @@
 import { hash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import { openStore, type StoreLocation } from "../journal/open.ts";
-import type { ViewSnapshotRecord } from "../journal/records.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type ProjectionsOptions } from "../projections/index.ts";
 import { buildViews, feedViews, type Views, viewRoots, viewSnapshotProblem } from "./read-models.ts";
@@ -33,8 +29,6 @@ import { captureViews, restoreViews } from "./view-snapshots.ts";
 
 export interface ViewThreadData {
   readonly location: StoreLocation;
-  /** Save the snapshots here (PostgreSQL); else hand them to the leader (`captured` with the data), which saves them. */
-  readonly savesItself: boolean;
   /** The journal MAC keys: the first signs the snapshots saved here, any of them may have signed the one loaded. */
   readonly macKeys: readonly Uint8Array[];
   /** A snapshot every this many records (0: only on request). */
@@ -49,14 +43,7 @@ export type ToViewThread =
 
 export type FromViewThread =
   | { readonly type: "ready"; readonly seq: number; readonly warning: string | null }
-  | {
-      readonly type: "captured";
-      /** The request it answers, or null for one by count. */
-      readonly id: number | null;
-      readonly snapshot: ViewSnapshotRecord;
-      /** Whether it is saved already (by this thread); else the leader saves it. */
-      readonly saved: boolean;
-    }
+  | { readonly type: "saved"; readonly seq: number }
   | { readonly type: "answer"; readonly id: number; readonly seq: number | null; readonly warning: string | null }
   | { readonly type: "failed"; readonly reason: string };
 
@@ -95,11 +82,8 @@ async function load(store: JournalStore): Promise<{ copy: Copy; warning: string 
   return { copy: { views, seq: snapshot.seq, hash: snapshot.recordHash, snapshotSeq: snapshot.seq }, warning: null };
 }
 
-/**
- * Captures and hashes the copy at its seq, saves it (`savesItself`) and tells the leader (`captured`, answering
- * request `id`); returns a warning when it could not be captured.
- */
-async function save(store: JournalStore, copy: Copy, id: number | null): Promise<string | null> {
+/** Captures, hashes and saves the copy at its seq; returns a warning when it could not be captured. */
+async function save(store: JournalStore, copy: Copy): Promise<string | null> {
   const seq = copy.seq;
   // Counted from here even when it fails, so that a capture that cannot succeed is not retried on every record.
   copy.snapshotSeq = seq;
@@ -109,22 +93,7 @@ async function save(store: JournalStore, copy: Copy, id: number | null): Promise
   } catch (error) {
     return `the read models cannot be snapshotted: ${(error as Error).message}`;
   }
-  const snapshot: ViewSnapshotRecord = {
-    seq,
-    recordHash: copy.hash,
-    data: bytes,
-    dataHash: hash("sha256", bytes, "hex"),
-  };
-  if (data.savesItself) {
-    await store.saveViewSnapshot(snapshot);
-    post({ type: "captured", id, snapshot: { ...snapshot, data: new Uint8Array(0) }, saved: true });
-  } else {
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const message: FromViewThread = { type: "captured", id, snapshot, saved: false };
-    // Moved to the leader, not copied, when the buffer is the capture's own.
-    if (whole) port.postMessage(message, [bytes.buffer as ArrayBuffer]);
-    else post(message);
-  }
+  await store.saveViewSnapshot({ seq, recordHash: copy.hash, data: bytes, dataHash: hash("sha256", bytes, "hex") });
   return null;
 }
 
@@ -151,9 +120,8 @@ async function main(): Promise<void> {
       let answer: number | null = null;
       let problem: string | null = null;
       if (request.seq === copy.seq && copy.seq > copy.snapshotSeq && copy.views.state.surveillanceFailure === null) {
-        problem = await save(store, copy, request.id);
-        // Answered by `captured`.
-        if (problem === null) continue;
+        problem = await save(store, copy);
+        if (problem === null) answer = copy.seq;
       } else if (request.seq === copy.seq && copy.seq === copy.snapshotSeq && copy.seq > 0) answer = copy.seq;
       post({ type: "answer", id: request.id, seq: answer, warning: problem });
     }
@@ -169,8 +137,9 @@ async function main(): Promise<void> {
         copy.hash = record.hash;
       }
       if (copy.seq === due && copy.views.state.surveillanceFailure === null) {
-        const problem = await save(store, copy, null);
-        if (problem !== null) process.emitWarning(problem);
+        const problem = await save(store, copy);
+        if (problem === null) post({ type: "saved", seq: copy.seq });
+        else process.emitWarning(problem);
       } else if (copy.seq === due) copy.snapshotSeq = copy.seq;
       continue;
     }

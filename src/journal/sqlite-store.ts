@@ -276,7 +276,6 @@ export class SqliteStore implements JournalStore {
       .run(snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac);
   }
 
-  /** The data given is moved to the writer thread (unusable here afterwards) when it owns its whole buffer. */
   async saveViewSnapshot(given: ViewSnapshotRecord): Promise<void> {
     const mac = this.macKey === null ? null : viewSnapshotMac(this.macKey, given.seq, given.recordHash, given.dataHash);
     const snapshot = { ...given, mac };
@@ -500,9 +499,6 @@ class Writer {
       if (request.op === "append") {
         const { text, ends, numbers } = request.batch;
         this.worker.postMessage({ id, ...request }, [text.buffer, ends.buffer, numbers.buffer]);
-      } else if (request.op === "viewSnapshot" && ownsItsMemory(request.snapshot.data)) {
-        // Moved, not copied: a snapshot of the read models is tens of megabytes, and copying it holds this thread.
-        this.worker.postMessage({ id, ...request }, [request.snapshot.data.buffer as ArrayBuffer]);
       } else {
         this.worker.postMessage({ id, ...request });
       }
@@ -549,9 +545,4 @@ class Writer {
     for (const waiter of this.pending.values()) waiter.reject(this.broken);
     this.pending.clear();
   }
-}
-
-/** Whether `data` spans the whole of its own ArrayBuffer, so that it can be moved to another thread. */
-function ownsItsMemory(data: Uint8Array): boolean {
-  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
 }

@@ -5,7 +5,7 @@
  *
  * Why a thread and not a faster capture. At 200,000 records of bench/snapshot.ts the read models serialise to ~118 MB
  * and the capture held the leader's event loop for 6-8 s. Most of it is state the reads need: every live order is
- * kept by six views (sessions, market data, accounts twice, the audit trail, surveillance: ~95,000 live orders there),
+ * kept by five views (sessions, market data, accounts, the audit trail, surveillance: ~95,000 live orders there),
  * and the audit trail keeps its newest 100,000 entries (~36 MB). Trimming views could not bring a graph walk of that
  * size down to tens of milliseconds, and a capture spread over event-loop turns would need every view to copy on
  * write. A second copy of the read models on another thread costs memory (one more copy of the read models) and the

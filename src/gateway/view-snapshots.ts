@@ -24,8 +24,8 @@
  * journal's views and compares them with a full replay (test/gateway/view-snapshots.test.ts) guards that.
  *
  * Size. Each view is bounded by its limits, but the bounds are large and the live orders are not bounded by a count:
- * at 200,000 records of bench/snapshot.ts (95,000 live orders, each kept by sessions, market data, accounts (twice),
- * the audit trail and surveillance; the audit trail's newest 100,000 entries) a snapshot is ~118 MB and its capture
+ * at 200,000 records of bench/snapshot.ts (95,000 live orders, each kept by sessions, market data, accounts, the
+ * audit trail and surveillance; the audit trail's newest 100,000 entries) a snapshot is ~118 MB and its capture
  * takes seconds. So the leader does not capture: the snapshot thread does, on its own copy (view-snapshot-thread.ts).
  *
  * Complexity: O(objects in the read models) for both, on the calling thread.

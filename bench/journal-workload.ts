@@ -33,11 +33,22 @@ export function benchJournalSetup(): Command[] {
  */
 export async function writeBenchOrders(
   exchange: Exchange,
-  options: { readonly count: number; readonly stream: string; readonly cancels: boolean },
+  options: {
+    readonly count: number;
+    readonly stream: string;
+    readonly cancels: boolean;
+    /** Called before command `i` for every i > 0 that is a multiple of `every`, once every earlier outcome is in. */
+    readonly progress?: { readonly every: number; readonly then: (i: number) => void };
+  },
 ): Promise<void> {
   const random = new Random(2026, options.stream);
   const inFlight = new Set<Promise<unknown>>();
+  const progress = options.progress;
   for (let i = 0; i < options.count; i++) {
+    if (progress !== undefined && i > 0 && i % progress.every === 0) {
+      await Promise.all(inFlight);
+      progress.then(i);
+    }
     const r = random.next();
     const buy = r < 0.5;
     const command: Command =
@@ -64,9 +75,18 @@ export async function writeBenchOrders(
 /** A journal of `commands` commands in all: the set-up, then orders and cancels (random stream `stream`). */
 export async function writeBenchJournal(
   exchange: Exchange,
-  options: { readonly commands: number; readonly stream: string },
+  options: {
+    readonly commands: number;
+    readonly stream: string;
+    readonly progress?: { readonly every: number; readonly then: (i: number) => void };
+  },
 ): Promise<void> {
   const setup = benchJournalSetup();
   for (const command of setup) await exchange.submit(command);
-  await writeBenchOrders(exchange, { count: options.commands - setup.length, stream: options.stream, cancels: true });
+  await writeBenchOrders(exchange, {
+    count: options.commands - setup.length,
+    stream: options.stream,
+    cancels: true,
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
+  });
 }

@@ -17,7 +17,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { Exchange } from "../src/gateway/exchange.ts";
+import { Exchange, VIEW_SNAPSHOT_EVERY_RECORDS } from "../src/gateway/exchange.ts";
 import { writeBenchJournal } from "./journal-workload.ts";
 
 const COMMANDS = Number(process.env.BENCH_RESTART_COMMANDS ?? 1_000_000);
@@ -34,6 +34,17 @@ async function writeJournal(dir: string, commands: number): Promise<void> {
     ...(SNAPSHOT_EVERY === undefined ? {} : { snapshotEveryCommands: SNAPSHOT_EVERY }),
   });
   await writeBenchJournal(exchange, { commands, stream: "bench-restart" });
+  // The read models are snapshotted by count by the snapshot thread, which may be behind the head: wait for the last
+  // one the count makes, so that the starts below find the same snapshots whatever the thread's pace.
+  const every = SNAPSHOT_EVERY ?? VIEW_SNAPSHOT_EVERY_RECORDS;
+  const last = every > 0 ? Math.floor(commands / every) * every : 0;
+  const waitStarted = performance.now();
+  while (last > 0 && ((await exchange.store.loadViewSnapshot())?.seq ?? 0) < last) {
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  console.log(
+    `the snapshot thread saved the read models at ${last} ${((performance.now() - waitStarted) / 1000).toFixed(1)} s after the last write`,
+  );
   // No close: the last snapshot is the one the count made, as after a SIGKILL.
 }
 

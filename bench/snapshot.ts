@@ -2,9 +2,16 @@
  * `npm run bench:snapshot`: what a snapshot costs the leader, engine and read models, on the state a journal of
  * BENCH_SNAPSHOT_COMMANDS commands (default 200,000: the workload of bench/restart.ts) leaves. Figures, not pass/fail.
  *
- * Writes the journal in-process (no periodic snapshots), then takes each snapshot as the server does and prints its
- * size, the time of each step on the main thread, and the longest event-loop stall seen while it was taken and
+ * Writes the journal in-process (no periodic engine snapshots), then takes each snapshot as the server does and prints
+ * its size, the time of each step on the main thread, and the longest event-loop stall seen while it was taken and
  * written (perf_hooks.monitorEventLoopDelay; a timer keeps the loop ticking so that a stall shows as delay).
+ *
+ * The read models: BENCH_SNAPSHOT_VIEWS=thread (the default, as the server runs) snapshots them every
+ * BENCH_SNAPSHOT_COMMANDS records by the snapshot thread (view-snapshot-thread.ts), which starts half way through the
+ * writing and follows the journal from there; each round then asks it for one at a new head. `here` captures them on
+ * the leader's thread (no snapshot thread: what a clean stop does without one, and what every snapshot did before).
+ * Also printed: the process's CPU per command in each quarter of the writing (the snapshot thread follows in the
+ * last two), and the process's CPU while each read-model snapshot was taken.
  */
 
 import { mkdtempSync } from "node:fs";
@@ -12,21 +19,48 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Exchange } from "../src/gateway/exchange.ts";
+import { buildViews, feedViews } from "../src/gateway/read-models.ts";
 import { dataHash } from "../src/journal/records.ts";
+import { READ_PAGE_RECORDS } from "../src/journal/store.ts";
+import { outcomeOfRecord } from "../src/projections/index.ts";
 import { writeBenchJournal } from "./journal-workload.ts";
 
 const COMMANDS = Number(process.env.BENCH_SNAPSHOT_COMMANDS ?? 200_000);
+const VIEWS = process.env.BENCH_SNAPSHOT_VIEWS ?? "thread";
+if (VIEWS !== "thread" && VIEWS !== "here") throw new Error("BENCH_SNAPSHOT_VIEWS is thread or here");
 
 const dir = mkdtempSync(join(tmpdir(), "sauda-bench-snapshot-"));
 const exchange = await Exchange.open({
   data: dir,
   snapshotEveryMs: 0,
   snapshotEveryCommands: 0,
-  viewSnapshotEveryRecords: 0,
+  viewSnapshotEveryRecords: VIEWS === "thread" ? COMMANDS : 0,
 });
 const started = performance.now();
-await writeBenchJournal(exchange, { commands: COMMANDS, stream: "bench-restart" });
-console.log(`wrote ${COMMANDS} commands in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const quarters: number[] = [];
+let quarterCpu = process.cpuUsage();
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+await writeBenchJournal(exchange, {
+  commands: COMMANDS,
+  stream: "bench-restart",
+  progress: {
+    every: Math.floor(COMMANDS / 4),
+    then: () => {
+      if (quarters.length >= 3) return;
+      quarters.push(cpuMs(process.cpuUsage(quarterCpu)));
+      quarterCpu = process.cpuUsage();
+    },
+  },
+});
+quarters.push(cpuMs(process.cpuUsage(quarterCpu)));
+console.log(
+  `wrote ${COMMANDS} commands in ${((performance.now() - started) / 1000).toFixed(1)} s (read models snapshotted ${VIEWS === "thread" ? "by the snapshot thread" : "on the leader's thread"})`,
+);
+const quarter = COMMANDS / 4;
+console.log(
+  `process CPU per command by quarter of the writing: ${quarters.map((ms) => `${((ms * 1000) / quarter).toFixed(0)} µs`).join(", ")}` +
+    (VIEWS === "thread" ? " (the snapshot thread follows the journal in the last two)" : ""),
+);
 
 const ms = (from: number) => (performance.now() - from).toFixed(0);
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
@@ -45,6 +79,8 @@ async function stall(work: () => Promise<unknown>): Promise<number> {
     longest = Math.max(longest, now - last);
     last = now;
   }, 1);
+  // The garbage of the step before (the engine snapshot's strings) is collected here, not counted in this one's stall.
+  (globalThis as { gc?: () => void }).gc?.();
   await new Promise((resolve) => setTimeout(resolve, 20));
   histogram.enable();
   longest = 0;
@@ -86,20 +122,45 @@ for (let round = 1; round <= 2; round++) {
   console.log(
     `round ${round}: engine snapshot as the sequencer takes it: longest event-loop stall while taken and written ${engineStall.toFixed(0)} ms`,
   );
+  // A command so that the read models' snapshot is at a new head.
+  await exchange.submit({ type: "time.tick" });
   let bytes = 0;
   let captureMs = "";
+  const viewsCpu = process.cpuUsage();
   const viewsStall = await stall(async () => {
     t = performance.now();
     const writing = exchange.snapshotViews();
     captureMs = ms(t);
     await writing;
   });
-  bytes = (await exchange.store.loadViewSnapshot())?.data.length ?? 0;
+  const viewsCpuMs = cpuMs(process.cpuUsage(viewsCpu));
+  const saved = await exchange.store.loadViewSnapshot();
+  bytes = saved?.data.length ?? 0;
   console.log(
-    `round ${round}: read models' snapshot ${mb(bytes)} MB: capture (on this thread) ${captureMs} ms; longest event-loop stall while taken and written ${viewsStall.toFixed(0)} ms`,
+    `round ${round}: read models' snapshot at ${saved?.seq} ${mb(bytes)} MB: on this thread ${captureMs} ms` +
+      `${VIEWS === "thread" ? " (a message to the snapshot thread)" : " (the capture)"}; process CPU ${viewsCpuMs.toFixed(0)} ms; ` +
+      `longest event-loop stall while taken and written ${viewsStall.toFixed(0)} ms`,
   );
-  // A command so the next round's snapshot is at a new head.
-  await exchange.submit({ type: "time.tick" });
 }
+console.log(`rss ${mb(process.memoryUsage().rss)} MB`);
+
+// The noise floor of the stall figures on this machine: the same measurement over a second in which nothing is done.
+const idleStall = await stall(() => new Promise((resolve) => setTimeout(resolve, 1000)));
+console.log(`idle second (nothing taken): longest event-loop stall ${idleStall.toFixed(0)} ms`);
+
+// What the snapshot thread does per record, measured here with the same code (read a page, parse, apply to the read
+// models and surveillance), while that thread is idle: the CPU it adds per record besides its captures.
+const replayCpu = process.cpuUsage();
+const replayed = buildViews(undefined);
+const headSeq = exchange.projections.lastSeq;
+for (let from = 1; from <= headSeq; ) {
+  const page = await exchange.store.read(from, Math.min(READ_PAGE_RECORDS, headSeq - from + 1));
+  for (const record of page) feedViews(replayed, outcomeOfRecord(record));
+  from += page.length;
+}
+const replayCpuMs = cpuMs(process.cpuUsage(replayCpu));
+console.log(
+  `replaying the journal into a copy of the read models (the snapshot thread's work per record): ${((replayCpuMs * 1000) / headSeq).toFixed(0)} µs CPU per record`,
+);
 await exchange.close();
 process.exit(0);

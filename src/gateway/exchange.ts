@@ -7,7 +7,9 @@
  * head MAC, snapshot MAC, the newest published checkpoint; then newest snapshot + replay), load the read models (and
  * surveillance) from their newest snapshot that checks out and replay the records after it into them (from record 1
  * without one), sign a checkpoint of the head, then accept commands. The leader snapshots the read models every
- * `VIEW_SNAPSHOT_EVERY_RECORDS` records and at a clean stop (view-snapshots.ts). A journal that fails a check stops the
+ * `VIEW_SNAPSHOT_EVERY_RECORDS` records and at a clean stop (view-snapshots.ts), by a thread of their own that keeps a
+ * copy of them fed from the durable journal (view-snapshot-thread.ts: the capture of a large state held this thread for
+ * seconds); without that thread running, a clean stop captures them here. A journal that fails a check stops the
  * start with the first bad record named (`JournalCorruptError`). While running, a checkpoint is signed every
  * `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake, finish the batch in
  * flight, write a snapshot, sign a last checkpoint, close the store.
@@ -20,7 +22,6 @@
  * from the journal, which holds nothing the broken state did not already show.
  */
 
-import { hash } from "node:crypto";
 import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
@@ -36,14 +37,25 @@ import {
   headMac,
   type JournalHead,
   snapshotMac,
-  viewSnapshotMac,
 } from "../journal/records.ts";
 import { JournalCorruptError, recover } from "../journal/recovery.ts";
 import { type Outcome, Sequencer, SnapshotRefusedError } from "../journal/sequencer.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
-import { outcomeOfRecord, Projections, type ProjectionsOptions } from "../projections/index.ts";
-import { LiveSurveillance, type PriceLimits } from "../surveillance/index.ts";
+import { outcomeOfRecord, type Projections, type ProjectionsOptions } from "../projections/index.ts";
+import type { LiveSurveillance } from "../surveillance/index.ts";
+import {
+  buildViews,
+  plainProjectionsOptions,
+  type SurveillanceFailure,
+  surveil,
+  type Views,
+  viewRoots,
+  viewSnapshotProblem,
+} from "./read-models.ts";
+import { ViewSnapshotThread } from "./view-snapshot-thread.ts";
 import { captureViews, restoreViews } from "./view-snapshots.ts";
+
+export type { SurveillanceFailure } from "./read-models.ts";
 
 export interface ExchangeOptions extends StoreLocation {
   /** The wall clock (ms since epoch); tests pass a fixed one. */
@@ -79,23 +91,6 @@ export const SNAPSHOT_EVERY_COMMANDS = 100_000;
 /** The read models' snapshots by count, unless the options say otherwise. */
 export const VIEW_SNAPSHOT_EVERY_RECORDS = SNAPSHOT_EVERY_COMMANDS;
 
-/** The read models an exchange keeps, as one unit for building, snapshotting and restoring them. */
-interface Views {
-  readonly projections: Projections;
-  readonly surveillance: LiveSurveillance;
-  /** Why surveillance stopped taking records (kept in the snapshot with the views it concerns). */
-  readonly state: { surveillanceFailure: SurveillanceFailure | null };
-}
-
-function buildViews(options: ExchangeOptions): Views {
-  const projections = new Projections(options.projections);
-  return { projections, surveillance: surveilProjections(projections), state: { surveillanceFailure: null } };
-}
-
-function viewRoots(views: Views): object[] {
-  return [views.projections, views.surveillance, views.state];
-}
-
 interface Following {
   stopListening: (() => Promise<void>) | null;
   timer: NodeJS.Timeout | null;
@@ -104,32 +99,6 @@ interface Following {
 }
 
 export type OutcomeListener = (outcomes: readonly Outcome[]) => void;
-
-/** Why surveillance stopped taking records (a detector's broken invariant): trading goes on without it. */
-export interface SurveillanceFailure {
-  readonly seq: number;
-  readonly reason: string;
-}
-
-/**
- * Feeds one outcome to surveillance unless it has failed; a failure is kept, not thrown, so that a fault in a detector
- * never stops the exchange (the sequencer stops on a listener's exception) nor its start. Returns the failure, if any.
- */
-function surveil(
-  surveillance: LiveSurveillance,
-  outcome: Parameters<LiveSurveillance["apply"]>[0],
-  failure: SurveillanceFailure | null,
-): SurveillanceFailure | null {
-  if (failure !== null) return failure;
-  try {
-    surveillance.apply(outcome);
-    return null;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    process.emitWarning(`surveillance stopped at journal record ${outcome.seq}: ${reason}`);
-    return { seq: outcome.seq, reason };
-  }
-}
 
 /** The exchange refuses changes: a check of the engine's invariants failed (see `InvariantAlarm`). */
 export class WritesStoppedError extends Error {
@@ -182,6 +151,9 @@ export class Exchange {
   /** The seq of the newest snapshot of the read models, and the one being written (null when none is). */
   private viewSnapshotSeq: number;
   private viewSnapshotWriting: Promise<void> | null = null;
+  /** The thread that keeps its own copy of the read models and snapshots it, while this node leads. */
+  private viewThread: ViewSnapshotThread | null = null;
+  private viewThreadTried = false;
   private closed = false;
 
   private constructor(
@@ -230,6 +202,7 @@ export class Exchange {
       sinceSnapshot,
     });
     this.sequencer = sequencer;
+    this.maybeStartViewThread();
     sequencer.onDurable((outcomes) => {
       this.publish(outcomes);
       try {
@@ -266,9 +239,10 @@ export class Exchange {
       this.tail.timeMs = outcome.timeMs;
     }
     if (this.tail.knownSeq < this.tail.seq) this.tail.knownSeq = this.tail.seq;
-    const every = this.viewSnapshotEveryRecords;
-    if (this.sequencer !== null && every > 0 && this.projections.lastSeq - this.viewSnapshotSeq >= every) {
-      this.snapshotViews();
+    // The snapshot thread applies the same records from the journal, and snapshots its copy every N by itself.
+    if (this.sequencer !== null) {
+      this.maybeStartViewThread();
+      this.viewThread?.advance(this.projections.lastSeq);
     }
     for (const listener of this.listeners) listener(outcomes);
   }
@@ -278,10 +252,38 @@ export class Exchange {
   }
 
   /**
-   * Snapshots the read models as they are now (the leader, at a durable head): serialised at once on this thread, so
-   * that it is one consistent state, then hashed on another thread and written in the background. Returns the write, or null when none was started
-   * (one in flight, or the head is not the views' last record). A write that fails loses nothing: the next start
-   * replays from an older snapshot, or from the journal's beginning.
+   * Starts the snapshot thread (view-snapshot-thread.ts) once the next snapshot by count is half way (it then has as
+   * many records' time to load its copy and catch up), and tells it the head. Not before: starting it costs about a
+   * second of CPU (it loads its own code), which a short-lived exchange (a CLI command, a test) need not pay; a clean
+   * stop without it snapshots on this thread. If it cannot start, the read models are snapshotted on this thread at a
+   * clean stop only.
+   */
+  private maybeStartViewThread(): void {
+    const every = this.viewSnapshotEveryRecords;
+    if (this.viewThreadTried || this.closed || every <= 0) return;
+    if (this.projections.lastSeq - this.viewSnapshotSeq < Math.ceil(every / 2)) return;
+    this.viewThreadTried = true;
+    try {
+      const thread = new ViewSnapshotThread({
+        location: { data: this.options.data, database: this.options.database, schema: this.options.schema },
+        macKeys: this.keys.macKeys,
+        every: this.viewSnapshotEveryRecords,
+        projections: plainProjectionsOptions(this.options.projections),
+      });
+      thread.advance(this.projections.lastSeq);
+      this.viewThread = thread;
+    } catch (error) {
+      process.emitWarning(`the read models' snapshot thread did not start: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Snapshots the read models at the durable head, now: by the snapshot thread, once it has applied the records up to
+   * the head (this thread only posts a message), or, when that thread is not running, serialised here at once (one
+   * consistent state; it holds this thread for as long as the capture takes, seconds for a large state), then hashed
+   * on another thread and written in the background. Returns the write, or null when none was started (one in
+   * flight, or the head is not the views' last record). A write that fails loses nothing: the next start replays from
+   * an older snapshot, or from the journal's beginning.
    */
   snapshotViews(): Promise<void> | null {
     const sequencer = this.sequencer;
@@ -292,9 +294,22 @@ export class Exchange {
     // Surveillance that stopped on a fault is behind the journal: a snapshot would carry it stale into the next start,
     // which must rebuild it instead (from the last snapshot taken before the fault, or from the journal).
     if (this.views.state.surveillanceFailure !== null) return null;
+    const thread = this.viewThread;
+    if (thread?.usable) {
+      const asked = thread
+        .snapshot(seq)
+        .then((saved) => {
+          if (saved !== null) this.viewSnapshotSeq = Math.max(this.viewSnapshotSeq, saved);
+        })
+        .finally(() => {
+          this.viewSnapshotWriting = null;
+        });
+      this.viewSnapshotWriting = asked;
+      return asked;
+    }
     let data: Buffer;
     try {
-      data = captureViews(viewRoots(this.views), viewRoots(buildViews(this.options)));
+      data = captureViews(viewRoots(this.views), viewRoots(buildViews(this.options.projections)));
     } catch (error) {
       if (this.viewSnapshotEveryRecords > 0) {
         process.emitWarning(`the read models cannot be snapshotted: ${(error as Error).message}`);
@@ -609,8 +624,8 @@ export class Exchange {
       );
     }
     const newestSnapshot = (await store.snapshots())[0]?.seq ?? 0;
-    // The read models' next snapshot is counted from the takeover: a capture right after it would hold up the first
-    // writes of the new leader.
+    // The read models' next snapshot is counted from the takeover: the snapshot thread starts half way to it, not in
+    // the new leader's first writes.
     this.viewSnapshotSeq = Math.max(this.viewSnapshotSeq, this.tail.seq);
     this.startSequencer(head, this.tail.seq - newestSnapshot);
     this.leaderUrlValue = this.leadership?.advertisedUrl ?? null;
@@ -702,33 +717,17 @@ export class Exchange {
         await this.sequencer.stop();
         this.checkpoints.sign(this.sequencer.durableHead, this.clock());
         await this.viewSnapshotWriting;
-        if (this.viewSnapshotEveryRecords > 0 && this.projections.lastSeq > this.viewSnapshotSeq) {
+        const saved = Math.max(this.viewSnapshotSeq, this.viewThread?.savedSeq ?? 0);
+        if (this.viewSnapshotEveryRecords > 0 && this.projections.lastSeq > saved) {
           await this.snapshotViews();
         }
       }
     } finally {
+      await this.viewThread?.close();
       await this.leadership?.close();
       await this.store.close();
     }
   }
-}
-
-/**
- * Surveillance fed from the read models' limits in force (at the journal's time, right after each outcome: the limits
- * the engine judged that command's orders by, as `engineLimits` gives them offline).
- */
-function surveilProjections(projections: Projections): LiveSurveillance {
-  return new LiveSurveillance((instrument): PriceLimits => {
-    const limits = projections.limits.of(instrument);
-    if (limits === null) return { upperTiynPerTonne: null, lowerTiynPerTonne: null };
-    const { band, ceilingTiynPerTonne: ceiling, floorTiynPerTonne: floor } = limits;
-    return {
-      upperTiynPerTonne:
-        band === null ? ceiling : ceiling === null ? band.highTiynPerTonne : Math.min(band.highTiynPerTonne, ceiling),
-      lowerTiynPerTonne:
-        band === null ? floor : floor === null ? band.lowTiynPerTonne : Math.max(band.lowTiynPerTonne, floor),
-    };
-  });
 }
 
 /**
@@ -764,27 +763,16 @@ async function loadViews(
   options: ExchangeOptions,
   macKeys: readonly Uint8Array[],
 ): Promise<{ views: Views; seq: number; warning: string | null }> {
-  const fresh = (warning: string | null) => ({ views: buildViews(options), seq: 0, warning });
+  const fresh = (warning: string | null) => ({ views: buildViews(options.projections), seq: 0, warning });
   const snapshot = await store.loadViewSnapshot();
   if (snapshot === null || head === null) return fresh(null);
   const refused = (why: string) =>
     fresh(
       `the snapshot of the read models at ${snapshot.seq} was not used (${why}); they were rebuilt from the journal`,
     );
-  if (snapshot.seq > head.seq) return refused("it is beyond the journal's head");
-  const mac = snapshot.mac ?? null;
-  if (
-    mac === null ||
-    !macKeys.some((key) => viewSnapshotMac(key, snapshot.seq, snapshot.recordHash, snapshot.dataHash) === mac)
-  ) {
-    return refused(mac === null ? "it has no MAC" : "its MAC does not match the journal MAC key");
-  }
-  if (hash("sha256", snapshot.data, "hex") !== snapshot.dataHash) return refused("its data does not match its hash");
-  const [record] = await store.read(snapshot.seq, 1);
-  if (record?.seq !== snapshot.seq || record.hash !== snapshot.recordHash) {
-    return refused("it names a record hash that is not the journal's");
-  }
-  const views = buildViews(options);
+  const problem = await viewSnapshotProblem(store, snapshot, head.seq, macKeys);
+  if (problem !== null) return refused(problem);
+  const views = buildViews(options.projections);
   try {
     restoreViews(snapshot.data, viewRoots(views));
   } catch (error) {

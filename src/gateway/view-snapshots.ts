@@ -6,7 +6,9 @@
  * primitives, some of them shared between views (market data reads the session results), and a few functions wired by
  * their constructors (callbacks between views). `captureViews` walks that graph and writes it with Node's structured
  * serialiser (`v8.serialize`, which keeps shared references and bigints), each object wrapped in a tagged array that
- * names its kind and, for a class instance, its class. `restoreViews` reads it back INTO read models freshly built by
+ * names its kind and, for a class instance, its class (by name), after the format and the read models' code version
+ * (a hash of their source files: a snapshot of other code is refused whole). `restoreViews` reads it back INTO read
+ * models freshly built by
  * their constructors: a class instance at the same place in the fresh graph is reused (so its functions stay wired
  * to the fresh objects), every data field is overwritten from the snapshot, and a function in the snapshot's place
  * must be a function in the fresh graph (kept). Objects the fresh graph does not have are made with their class's
@@ -21,11 +23,16 @@
  * read models do not have in its place makes the restore fail. The test that restores a busy
  * journal's views and compares them with a full replay (test/gateway/view-snapshots.test.ts) guards that.
  *
- * Complexity: O(objects in the read models) for both, on the calling thread (the views are bounded: see each view's
- * limits).
+ * Size. Each view is bounded by its limits, but the bounds are large and the live orders are not bounded by a count:
+ * at 200,000 records of bench/snapshot.ts (95,000 live orders, each kept by sessions, market data, accounts, the
+ * audit trail and surveillance; the audit trail's newest 100,000 entries) a snapshot is ~118 MB and its capture
+ * takes seconds. So the leader does not capture: the snapshot thread does, on its own copy (view-snapshot-thread.ts).
+ *
+ * Complexity: O(objects in the read models) for both, on the calling thread.
  */
 
 import { hash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { deserialize, serialize } from "node:v8";
 import * as accountsModule from "../projections/accounts.ts";
 import * as projectionsModule from "../projections/index.ts";
@@ -80,14 +87,48 @@ export class ViewSnapshotError extends Error {
 }
 
 /**
- * A class's name for the snapshot: its name and a hash of its source text, so that two classes of one name in two
- * files are told apart, and a class whose code changed is not restored from a snapshot of the old one.
+ * A class's name for the snapshot: its name. Two classes of one name are told apart by the registry (neither can be
+ * named, `AMBIGUOUS`); a snapshot of read models whose code has changed since is refused as a whole (`codeVersion`).
+ * Not the class's source text: the thread that captures and the one that restores may load TypeScript through
+ * different transforms (the tests run the exchange through Vitest's and the snapshot thread through tsx's).
  */
 function classKey(prototype: object): string {
   const made = (prototype as { constructor?: { name?: string } }).constructor;
   if (typeof made !== "function") return "";
-  const source = Function.prototype.toString.call(made);
-  return `${made.name}#${hash("sha256", source, "hex").slice(0, 16)}`;
+  return made.name;
+}
+
+/** What a snapshot starts with: its format, then `codeVersion()` of the code that wrote it. */
+const FORMAT = "sauda-read-models/2";
+
+/** Source files whose code decides what the read models hold: the projections, surveillance, and these modules. */
+const CODE = [new URL("../projections/", import.meta.url), new URL("../surveillance/", import.meta.url)];
+/** `.ts` when running the sources, `.js` when running the build (dist/): the files read are the ones that run. */
+const CODE_EXTENSION = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+const CODE_FILES = [new URL(import.meta.url), new URL(`./read-models${CODE_EXTENSION}`, import.meta.url)];
+
+let codeVersionValue: string | null = null;
+
+/**
+ * SHA-256 of the read models' source files (names and contents, tests left out), read once: a snapshot written by
+ * other code of the read models is not restored, however small the change (the start then replays the journal).
+ * The files read are the ones running: the sources through tsx, or the build's JavaScript (a snapshot written by one
+ * is refused by the other, and the start replays the journal into the read models).
+ */
+export function codeVersion(): string {
+  if (codeVersionValue !== null) return codeVersionValue;
+  const files: [string, URL][] = CODE_FILES.map((url) => [url.pathname.split("/").slice(-2).join("/"), url]);
+  for (const dir of CODE) {
+    for (const name of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+      if (name.endsWith(CODE_EXTENSION) && !name.endsWith(`.test${CODE_EXTENSION}`)) {
+        files.push([`${dir.pathname.split("/").slice(-2).join("/")}${name}`, new URL(name, dir)]);
+      }
+    }
+  }
+  files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const text = files.map(([name, url]) => `${name}\0${readFileSync(url, "utf8")}\0`).join("");
+  codeVersionValue = hash("sha256", text, "hex");
+  return codeVersionValue;
 }
 
 const classKeys = new WeakMap<object, string>();
@@ -280,7 +321,7 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
     return wrapped;
   };
   const wrappedRoots = roots.map((root, i) => wrap(root, `root${i}`, null, null));
-  return serialize(wrappedRoots);
+  return serialize([FORMAT, codeVersion(), wrappedRoots]);
 }
 
 /**
@@ -290,12 +331,15 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
  */
 export function restoreViews(data: Uint8Array, fresh: readonly object[]): void {
   const registry = classRegistry(fresh);
-  let wrappedRoots: unknown;
+  let whole: unknown;
   try {
-    wrappedRoots = deserialize(data);
+    whole = deserialize(data);
   } catch (error) {
     throw new ViewSnapshotError(`the data cannot be read: ${(error as Error).message}`);
   }
+  if (!Array.isArray(whole) || whole[0] !== FORMAT) throw new ViewSnapshotError(`it is not in the format ${FORMAT}`);
+  if (whole[1] !== codeVersion()) throw new ViewSnapshotError("it was written by other code of the read models");
+  const wrappedRoots: unknown = whole[2];
   if (!Array.isArray(wrappedRoots) || wrappedRoots.length !== fresh.length) {
     throw new ViewSnapshotError(`the snapshot holds ${String((wrappedRoots as unknown[])?.length)} roots`);
   }

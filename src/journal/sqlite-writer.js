@@ -1,5 +1,6 @@
 /**
- * The SQLite journal's writer thread (see sqlite-store.ts): owns the one connection that writes, so that a batch's
+ * The SQLite journal's writer thread (see sqlite-store.ts): owns the connection that writes the journal (the read
+ * models' snapshot thread writes only their snapshots, through its own; see `LOCK_WAIT_MS`), so that a batch's
  * inserts and its fsync run beside the main thread instead of blocking it, and the sequencer can apply the next batch
  * while this one commits.
  *
@@ -26,9 +27,17 @@ import { chainHashOfFields, GENESIS_HASH, headMac } from "./chain.js";
 if (!parentPort) throw new Error("sqlite-writer.js runs only as a worker thread");
 const port = parentPort;
 
+/**
+ * How long a write waits for the file's write lock. Another connection may write too: the read models' snapshot
+ * thread saves its snapshots through a store of its own (gateway/view-snapshot-worker.ts), and a snapshot of tens of
+ * megabytes holds the lock for seconds on a busy disk. An append waits that long behind it (as it did when this thread
+ * wrote those snapshots itself), instead of failing after better-sqlite3's default 5 s.
+ */
+const LOCK_WAIT_MS = 120_000;
+
 let db;
 try {
-  db = new Database(workerData.file);
+  db = new Database(workerData.file, { timeout: LOCK_WAIT_MS });
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
 } catch (error) {
@@ -121,7 +130,9 @@ port.on("message", (message) => {
       ) {
         throw new Error("invariant: an append carries either a hash per record or the previous record's hash");
       }
-      const hash = batch.count > 0 ? appendBatch(batch, hashes, previousHash) : previousHash;
+      // IMMEDIATE: the write lock is taken (waiting for it) before the head is read, so that no other connection's
+      // commit falls between the read and the writes (a deferred transaction would fail at once with SQLITE_BUSY).
+      const hash = batch.count > 0 ? appendBatch.immediate(batch, hashes, previousHash) : previousHash;
       // The text buffer goes back to the main thread, which packs a later batch into it (committed: nothing here
       // refers to it any more).
       const buffer = batch.text.buffer;
@@ -132,7 +143,7 @@ port.on("message", (message) => {
       const s = message.snapshot;
       insertSnapshot.run(s.seq, s.stateHash, s.recordHash, s.data, s.dataHash, s.mac ?? null);
     } else if (op === "viewSnapshot") {
-      saveViewSnapshot(message.snapshot, message.kept);
+      saveViewSnapshot.immediate(message.snapshot, message.kept);
     } else if (op === "close") {
       db.close();
     } else {

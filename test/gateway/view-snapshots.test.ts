@@ -8,17 +8,20 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deserialize } from "node:v8";
+import { deserialize, serialize } from "node:v8";
 import Database from "better-sqlite3";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange } from "../../src/gateway/exchange.ts";
-import { captureViews } from "../../src/gateway/view-snapshots.ts";
+import { captureViews, codeVersion, restoreViews, ViewSnapshotError } from "../../src/gateway/view-snapshots.ts";
 import { Projections } from "../../src/projections/index.ts";
+import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
 import { INSTRUMENT, SETUP, T0 } from "../support/server.ts";
 
 const EVERY = 100;
 const RECORDS = 250;
+/** How long to wait for the snapshot thread (it starts with the leader, and loads its code first). */
+const SNAPSHOT_WAIT = { timeout: 60_000, interval: 50 };
 
 /** Orders that rest and cross (trades, obligations, candles), deterministic. */
 function orders(count: number): Command[] {
@@ -65,8 +68,8 @@ async function journal(): Promise<{ dir: string; writer: Exchange }> {
   }
   expect(trades.length).toBeGreaterThan(20);
   expect(writer.health().seq).toBe(RECORDS);
-  // The snapshot by count is written in the background: wait for the one at 200.
-  await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq).toBe(2 * EVERY);
+  // The snapshot by count is written in the background, by the snapshot thread: wait for the one at 200.
+  await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq, SNAPSHOT_WAIT).toBe(2 * EVERY);
   return { dir, writer };
 }
 
@@ -144,7 +147,7 @@ describe("snapshots of the read models", () => {
       await submit({ ...command, orderId: `late-${(command as { orderId: string }).orderId}` } as Command);
     }
     expect(writer.health().seq).toBe(200);
-    await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq).toBe(200);
+    await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq, SNAPSHOT_WAIT).toBe(200);
     // After it, in the replayed tail: one more revision.
     await submit(voidOf(trades[2]!));
     const restarted = await Exchange.open({ data: dir, clock: () => T0, snapshotEveryMs: 0, keys: writer.keys });
@@ -173,6 +176,74 @@ describe("snapshots of the read models", () => {
     } finally {
       await restarted.close();
       await writer.close();
+    }
+  });
+
+  it("the snapshot thread starts only from a snapshot that checks out, and its snapshots restore to a full replay", async () => {
+    // Two journals of the same length whose read models differ (one order's price): the other's snapshot, put in
+    // place of this one's newest with its own data hash, is well formed but not this journal's (its MAC says so).
+    const build = async (prefix: string, price: number): Promise<{ dir: string; exchange: Exchange }> => {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      const exchange = await openAt(dir);
+      for (const command of [...SETUP, ...orders(RECORDS - SETUP.length)]) {
+        const orderId = (command as { orderId?: string }).orderId;
+        await exchange.submit(orderId === "o0" ? ({ ...command, price } as Command) : command);
+      }
+      // A clean stop: the thread, which runs (the count passed half of EVERY), snapshots at the head.
+      await exchange.close();
+      return { dir, exchange };
+    };
+    const { dir, exchange: first } = await build("sauda-view-snapshots-thread-", 13_300_000);
+    const other = await build("sauda-view-snapshots-thread-other-", 13_300_500);
+    const rows = (file: string) => {
+      const db = new Database(join(file, "sauda.sqlite"), { readonly: true });
+      const found = db.prepare("SELECT seq, data, data_hash FROM view_snapshots ORDER BY seq DESC").all() as {
+        seq: number;
+        data: Buffer;
+        data_hash: string;
+      }[];
+      db.close();
+      return found;
+    };
+    expect(rows(dir).map((row) => row.seq)).toEqual([RECORDS, 2 * EVERY]);
+    const foreign = rows(other.dir)[0]!;
+    expect(foreign.seq).toBe(RECORDS);
+    expect(foreign.data.equals(rows(dir)[0]!.data)).toBe(false);
+    const db = new Database(join(dir, "sauda.sqlite"));
+    db.prepare("UPDATE view_snapshots SET data = ?, data_hash = ? WHERE seq = ?").run(
+      foreign.data,
+      foreign.data_hash,
+      RECORDS,
+    );
+    db.close();
+    // The leader refuses it and rebuilds; so does its snapshot thread (started at once: 250 records since none).
+    const second = await openAt(dir);
+    expect(second.start.viewSnapshotSeq).toBe(0);
+    for (const command of orders(60)) {
+      await second.submit({ ...command, orderId: `more-${(command as { orderId: string }).orderId}` } as Command);
+    }
+    await expect.poll(async () => (await second.store.loadViewSnapshot())?.seq, SNAPSHOT_WAIT).toBe(3 * EVERY);
+    await second.close();
+    expect(rows(dir).map((row) => row.seq)).toEqual([RECORDS + 60, 3 * EVERY]);
+    // Restored from the thread's snapshot at the head, the read models are those of a full replay.
+    const full = mkdtempSync(join(tmpdir(), "sauda-view-snapshots-thread-full-"));
+    const source = new Database(join(dir, "sauda.sqlite"), { readonly: true });
+    source.exec(`VACUUM INTO '${join(full, "sauda.sqlite")}'`);
+    source.close();
+    const copy = new Database(join(full, "sauda.sqlite"));
+    copy.exec("DELETE FROM view_snapshots");
+    copy.close();
+    const restarted = await Exchange.open({ data: dir, clock: () => T0, snapshotEveryMs: 0, keys: first.keys });
+    const rebuilt = await Exchange.open({ data: full, clock: () => T0, snapshotEveryMs: 0, keys: first.keys });
+    try {
+      expect(restarted.start.viewSnapshotSeq).toBe(RECORDS + 60);
+      expect(restarted.start.viewsReplayed).toBe(0);
+      expect(restarted.warnings.filter((warning) => warning.includes("read models"))).toEqual([]);
+      expect(rebuilt.start.viewsReplayed).toBe(RECORDS + 60);
+      expect(views(restarted)).toStrictEqual(views(rebuilt));
+    } finally {
+      await restarted.close();
+      await rebuilt.close();
     }
   });
 
@@ -223,5 +294,63 @@ describe("snapshots of the read models", () => {
     expect(() => captureViews([symbols], [{}])).toThrow(/^root0\.seen item is a symbol$/);
     const keyed = new Map<unknown, unknown>([[{ [Symbol("k")]: 1 }, 2]]);
     expect(() => captureViews([{ keyed }], [{}])).toThrow(/^root0\.keyed key has symbol keys$/);
+  });
+});
+
+describe("the snapshot's format", () => {
+  it("a snapshot written by other code of the read models is refused whole, before anything is restored", () => {
+    const data = captureViews([new Projections()], [new Projections()]);
+    const [format, version, roots] = deserialize(data) as [string, string, unknown];
+    expect(format).toBe("sauda-read-models/2");
+    expect(version).toBe(codeVersion());
+    expect(version).toMatch(/^[0-9a-f]{64}$/);
+    // The same data restores; with another code version (or format) it does not.
+    expect(() => restoreViews(data, [new Projections()])).not.toThrow();
+    expect(() => restoreViews(serialize([format, "0".repeat(64), roots]), [new Projections()])).toThrow(
+      new ViewSnapshotError("it was written by other code of the read models"),
+    );
+    expect(() => restoreViews(serialize(["sauda-read-models/1", version, roots]), [new Projections()])).toThrow(
+      new ViewSnapshotError("it is not in the format sauda-read-models/2"),
+    );
+  });
+});
+
+const runPostgres = await postgresForSuite("snapshots of the read models");
+
+describe.runIf(runPostgres)("snapshots of the read models (PostgreSQL)", () => {
+  const schema = testSchema("view_snapshots");
+  afterAll(() => dropSchema(schema));
+
+  it("the leader's snapshot thread writes them to the shared journal, and a follower starts from them", async () => {
+    const keysDir = mkdtempSync(join(tmpdir(), "sauda-view-snapshots-pg-keys-"));
+    const leader = await Exchange.open({
+      database: TEST_DATABASE_URL,
+      schema,
+      keysDir,
+      clock: () => T0,
+      snapshotEveryMs: 0,
+      snapshotEveryCommands: EVERY,
+      viewSnapshotEveryRecords: EVERY,
+    });
+    try {
+      for (const command of [...SETUP, ...orders(RECORDS - SETUP.length)]) await leader.submit(command);
+      await expect.poll(async () => (await leader.store.loadViewSnapshot())?.seq, SNAPSHOT_WAIT).toBe(2 * EVERY);
+      const follower = await Exchange.open({
+        database: TEST_DATABASE_URL,
+        schema,
+        keysDir,
+        clock: () => T0,
+        follower: true,
+      });
+      try {
+        expect(follower.start).toEqual({ snapshotSeq: 200, replayed: 50, viewSnapshotSeq: 200, viewsReplayed: 50 });
+        expect(follower.warnings.filter((warning) => warning.includes("read models"))).toEqual([]);
+        expect(views(follower)).toStrictEqual(views(leader));
+      } finally {
+        await follower.close();
+      }
+    } finally {
+      await leader.close();
+    }
   });
 });

@@ -38,7 +38,7 @@ export async function writeBenchOrders(
     readonly stream: string;
     readonly cancels: boolean;
     /** Called before command `i` for every i > 0 that is a multiple of `every`, once every earlier outcome is in. */
-    readonly progress?: { readonly every: number; readonly then: (i: number) => void };
+    readonly progress?: { readonly every: number; readonly run: (i: number) => void };
   },
 ): Promise<void> {
   const random = new Random(2026, options.stream);
@@ -47,7 +47,7 @@ export async function writeBenchOrders(
   for (let i = 0; i < options.count; i++) {
     if (progress !== undefined && i > 0 && i % progress.every === 0) {
       await Promise.all(inFlight);
-      progress.then(i);
+      progress.run(i);
     }
     const r = random.next();
     const buy = r < 0.5;
@@ -78,7 +78,7 @@ export async function writeBenchJournal(
   options: {
     readonly commands: number;
     readonly stream: string;
-    readonly progress?: { readonly every: number; readonly then: (i: number) => void };
+    readonly progress?: { readonly every: number; readonly run: (i: number) => void };
   },
 ): Promise<void> {
   const setup = benchJournalSetup();

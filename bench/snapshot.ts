@@ -45,7 +45,7 @@ await writeBenchJournal(exchange, {
   stream: "bench-restart",
   progress: {
     every: Math.floor(COMMANDS / 4),
-    then: () => {
+    run: () => {
       if (quarters.length >= 3) return;
       quarters.push(cpuMs(process.cpuUsage(quarterCpu)));
       quarterCpu = process.cpuUsage();

@@ -3,8 +3,9 @@
  * (authentic by its MAC) and the records after it (chain checked before serving), so a start serves before it has
  * checked the records the snapshot covers, and checks them while serving. A record among them changed in the database
  * raises the alarm once the check reaches it (the record named in the log, writes refused with 503 UNAVAILABLE, reads
- * go on, GET /api/health says "failed"), and `sauda verify` names it. A record changed after the snapshot still refuses
- * the start; a sound journal raises nothing; `checkJournalBeforeServing` refuses the start on the older record too.
+ * go on, GET /api/health says "failed"), and `sauda verify` names it. A record changed after the snapshot, or one the
+ * read models replay (their snapshot being older), still refuses the start; a sound journal raises nothing;
+ * `checkJournalBeforeServing` refuses the start on the older record too.
  *
  * No sleep decides an outcome: reads of record 1 (where the check starts) wait on a gate the test opens.
  */
@@ -149,6 +150,33 @@ describe("the journal's older records, checked while serving", () => {
     const db = new Database(join(dir, "sauda.sqlite"));
     try {
       db.prepare("DELETE FROM snapshots WHERE seq > ?").run(head);
+      db.prepare("DELETE FROM view_snapshots WHERE seq > ?").run(head);
+      db.prepare("UPDATE journal SET time_ms = time_ms + 1 WHERE seq = ?").run(head + 2);
+    } finally {
+      db.close();
+    }
+    const error = await Exchange.open({ data: dir }).then(
+      async (opened) => {
+        await opened.close();
+        return null;
+      },
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(JournalCorruptError);
+    expect((error as JournalCorruptError).message).toBe(
+      `record ${head + 2}: damaged: its hash does not continue the journal's hash chain`,
+    );
+  });
+
+  it("a changed record the read models replay (their snapshot older than the engine's): the start is refused", async () => {
+    const { dir, head } = await stoppedServer();
+    const exchange = await Exchange.open({ data: dir });
+    for (let i = 0; i < 4; i++) await exchange.submit({ type: "time.tick" });
+    await exchange.close();
+    const db = new Database(join(dir, "sauda.sqlite"));
+    try {
+      // The engine starts from its snapshot at head + 4, the read models from theirs at head: records head + 1 to
+      // head + 4 are the engine's past but the read models' tail.
       db.prepare("DELETE FROM view_snapshots WHERE seq > ?").run(head);
       db.prepare("UPDATE journal SET time_ms = time_ms + 1 WHERE seq = ?").run(head + 2);
     } finally {

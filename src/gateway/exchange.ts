@@ -835,8 +835,10 @@ function surveilProjections(projections: Projections): LiveSurveillance {
 }
 
 /**
- * How long a start took: checking the journal and recovering the engine (its snapshot loaded, the chain checked, the
- * tail replayed), loading the read models' snapshot, and replaying the tail into them.
+ * How long a start took: checking the journal and recovering the engine (its snapshot loaded, the tail's chain checked
+ * and replayed; the records before the snapshot too unless they are checked while serving), loading the read models'
+ * snapshot (beside the engine's recovery, timed from the same start, so the two overlap), and replaying the tail into
+ * them (from when both were done).
  */
 export interface StartTimings {
   readonly engineMs: number;

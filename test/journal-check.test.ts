@@ -5,7 +5,8 @@
  * raises the alarm once the check reaches it (the record named in the log, writes refused with 503 UNAVAILABLE, reads
  * go on, GET /api/health says "failed"), and `sauda verify` names it. A record changed after the snapshot, or one the
  * read models replay (their snapshot being older), still refuses the start; a sound journal raises nothing;
- * `checkJournalBeforeServing` refuses the start on the older record too.
+ * `checkJournalBeforeServing` refuses the start on the older record too. A published checkpoint among the older records
+ * is checked when their check ends.
  *
  * No sleep decides an outcome: reads of record 1 (where the check starts) wait on a gate the test opens.
  */
@@ -16,7 +17,9 @@ import { PassThrough } from "node:stream";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Exchange, WritesStoppedError } from "../src/gateway/exchange.ts";
-import { JournalCorruptError } from "../src/journal/recovery.ts";
+import type { Checkpoint } from "../src/journal/checkpoints.ts";
+import { defaultKeysDir, loadKeys } from "../src/journal/keys.ts";
+import { JournalCorruptError, recover } from "../src/journal/recovery.ts";
 import { SqliteStore } from "../src/journal/sqlite-store.ts";
 import { INSTRUMENT, TestServer } from "./support/server.ts";
 
@@ -193,6 +196,30 @@ describe("the journal's older records, checked while serving", () => {
     expect((error as JournalCorruptError).message).toBe(
       `record ${head + 2}: damaged: its hash does not continue the journal's hash chain`,
     );
+  });
+
+  it("recover: a published checkpoint among the records the snapshot covers is checked when the check handed back ends", async () => {
+    const { dir, head } = await stoppedServer();
+    const macKeys = loadKeys(defaultKeysDir(dir)).macKeys;
+    // Recovery takes checkpoints whose signatures were checked by its caller: one naming another hash for record 3.
+    const checkpoint: Checkpoint = {
+      seq: 3,
+      hash: "a".repeat(64),
+      signedAtMs: 0,
+      keyId: "0".repeat(16),
+      signature: "",
+    };
+    const rewritten = `record 3: rewritten: the checkpoint signed at 1970-01-01T00:00:00.000Z (seq 3, hash ${"a".repeat(16)}…) was published, but the journal's record 3 has another hash`;
+    const store = new SqliteStore(dir);
+    try {
+      const recovered = await recover(store, { macKeys, checkpoints: [checkpoint], checkCoveredAfter: true });
+      expect(recovered.snapshotSeq).toBe(head);
+      expect(recovered.pendingCheck?.toSeq).toBe(head);
+      await expect(recovered.pendingCheck!.run()).rejects.toThrow(rewritten);
+      await expect(recover(store, { macKeys, checkpoints: [checkpoint] })).rejects.toThrow(rewritten);
+    } finally {
+      await store.close();
+    }
   });
 
   it("checkJournalBeforeServing: a changed record before the snapshot refuses the start, as every start did before", async () => {

@@ -1,7 +1,8 @@
 /**
  * The journal as evidence, tried as someone who can write to the database (but not read the keys beside it) would:
  * each tampering is refused at start with the bad record, snapshot or checkpoint named, and named by `sauda verify`
- * too. A sound journal starts and verifies (the control).
+ * too. A sound journal starts and verifies (the control). A record before the engine's snapshot is checked while the
+ * exchange serves (test/journal-check.test.ts); here the start checks it first (`checkJournalBeforeServing`).
  */
 
 import { spawnSync } from "node:child_process";
@@ -52,8 +53,8 @@ function sql(file: string, run: (db: Database.Database) => void): void {
   }
 }
 
-async function startError(dir: string): Promise<JournalCorruptError> {
-  const error = await Exchange.open({ data: join(dir, "data") }).then(
+async function startError(dir: string, checkJournalBeforeServing = false): Promise<JournalCorruptError> {
+  const error = await Exchange.open({ data: join(dir, "data"), checkJournalBeforeServing }).then(
     async (exchange) => {
       await exchange.close();
       return null;
@@ -84,7 +85,7 @@ describe("a tampered journal is refused at start and named by verify", () => {
     );
   });
 
-  // One byte of each field of a record before the snapshot: the start no longer trusts the snapshot's past.
+  // One byte of each field of a record before the snapshot: a start that checks the whole chain first refuses it.
   for (const [field, change] of [
     ["meta", `replace(meta, '"actor":"operator"', '"actor":"operatoR"')`],
     ["events", `replace(events, '"amount":1003', '"amount":9003')`],
@@ -95,7 +96,7 @@ describe("a tampered journal is refused at start and named by verify", () => {
       const { dir, file } = await journal();
       const seq = SETUP.length + 4;
       sql(file, (db) => db.exec(`UPDATE journal SET ${field} = ${change} WHERE seq = ${seq}`));
-      const error = await startError(dir);
+      const error = await startError(dir, true);
       expect(error.seq).toBe(seq);
       expect(error.message).toContain(`record ${seq}: damaged`);
       const result = verifyCli(dir);
@@ -205,7 +206,7 @@ describe("a tampered journal is refused at start and named by verify", () => {
     sql(file, (db) => db.exec(`UPDATE journal SET meta = replace(meta, 'operator', 'operatoR') WHERE seq = 2`));
     const result = spawnSync(
       process.execPath,
-      [BIN, "serve", "--port", "0", "--no-demo", "--data", join(dir, "data")],
+      [BIN, "serve", "--port", "0", "--no-demo", "--check-journal-before-serving", "--data", join(dir, "data")],
       { encoding: "utf8", timeout: 60_000 },
     );
     expect(result.status).toBe(3);

@@ -108,6 +108,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       "PostgreSQL: the URL clients reach this node at, published while it leads (default: its listening address)",
     )
     .option("--no-demo", "start a clean exchange without the demo market")
+    .option(
+      "--check-journal-before-serving",
+      "check the whole journal hash chain from record 1 before serving (default: the records before the snapshot are checked while serving; a changed one stops all changes)",
+    )
     .option("--fix-port <port>", "also open a FIX 4.4 acceptor for order entry and drop copy on this port")
     .option("--fix-tls-cert <file>", "PEM certificate chain: the FIX acceptor speaks TLS (with --fix-tls-key)")
     .option("--fix-tls-key <file>", "PEM private key of --fix-tls-cert")
@@ -137,6 +141,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         schema: string;
         advertiseUrl?: string;
         demo: boolean;
+        checkJournalBeforeServing?: boolean;
         fixPort?: string;
         fixTlsCert?: string;
         fixTlsKey?: string;

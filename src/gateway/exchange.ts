@@ -3,14 +3,18 @@
  * writer, and the read models fed from durable outcomes. Everything the server shows comes from the read models
  * (built only from durable events), so nothing is visible before it is durable (DESIGN.md rule 3).
  *
- * Startup: load the keys (made on a first start), check the journal as evidence and recover the engine (whole chain,
- * head MAC, snapshot MAC, the newest published checkpoint; then newest snapshot + replay), load the read models (and
- * surveillance) from their newest snapshot that checks out and replay the records after it into them (from record 1
- * without one), sign a checkpoint of the head, then accept commands. The leader snapshots the read models every
- * `VIEW_SNAPSHOT_EVERY_RECORDS` records and at a clean stop (view-snapshots.ts), by a thread of their own that keeps a
- * copy of them fed from the durable journal (view-snapshot-thread.ts: the capture of a large state held this thread for
- * seconds); without that thread running, a clean stop captures them here. A journal that fails a check stops the
- * start with the first bad record named (`JournalCorruptError`). While running, a checkpoint is signed every
+ * Startup: load the keys (made on a first start), check the journal as evidence and recover the engine (head MAC,
+ * snapshot MAC, the newest published checkpoint; then newest snapshot + replay of the records after it, chain checked)
+ * and, at the same time, load the read models (and surveillance) from their newest snapshot that checks out; then
+ * replay the records after it into them (from record 1 without one), sign a checkpoint of the head, and accept
+ * commands. The chain of the records the engine's snapshot covers (which the state does not depend on) is checked
+ * while the exchange already serves (`journalCheck`); a break found there raises the alarm below. A follower, an
+ * exchange opened with `checkJournalBeforeServing`, and the start that adopts a journal written before MACs check the
+ * whole chain before serving. The leader snapshots the read models every `VIEW_SNAPSHOT_EVERY_RECORDS` records and at
+ * a clean stop (view-snapshots.ts), by a thread of their own that keeps a copy of them fed from the durable journal
+ * (view-snapshot-thread.ts: the capture of a large state held this thread for seconds); without that thread running, a
+ * clean stop captures them here. A journal that fails a check before serving stops the start with the first bad
+ * record named (`JournalCorruptError`). While running, a checkpoint is signed every
  * `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake, finish the batch in
  * flight, write a snapshot, sign a last checkpoint, close the store.
  *
@@ -19,7 +23,10 @@
  * `InvariantWatch` does so every `INVARIANT_CHECK_INTERVAL_MS`). When one fails, the exchange raises its alarm once:
  * it refuses every change from then on (`WritesStoppedError`; what is durable stays readable), and tells its alarm
  * listeners (the server logs it at error and shows it in /metrics). Stopping beats running wrong; a restart recovers
- * from the journal, which holds nothing the broken state did not already show.
+ * from the journal, which holds nothing the broken state did not already show. The same alarm is raised when the check
+ * of the journal's older records finds one that was changed (`where: "journal"`, the record named): the state served
+ * does not depend on it, but the journal is no longer the evidence it must be, and the operator must find out why
+ * before it takes another change (a restart serves again and raises the alarm again; `sauda verify` names the record).
  */
 
 import type { Command } from "../engine/commands.ts";
@@ -38,7 +45,7 @@ import {
   type JournalHead,
   snapshotMac,
 } from "../journal/records.ts";
-import { JournalCorruptError, recover } from "../journal/recovery.ts";
+import { JournalCorruptError, type PendingCheck, recover } from "../journal/recovery.ts";
 import { type Outcome, Sequencer, SnapshotRefusedError } from "../journal/sequencer.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type Projections, type ProjectionsOptions } from "../projections/index.ts";
@@ -80,7 +87,18 @@ export interface ExchangeOptions extends StoreLocation {
    * The leader snapshots the read models every this many records (and at a clean stop); 0: never. Default: `snapshotEveryCommands`, or `VIEW_SNAPSHOT_EVERY_RECORDS`.
    */
   readonly viewSnapshotEveryRecords?: number;
+  /**
+   * Check the whole hash chain, from record 1, before serving (the behaviour before the check ran beside serving): a
+   * changed record anywhere refuses the start. Followers always do.
+   */
+  readonly checkJournalBeforeServing?: boolean;
 }
+
+/**
+ * The check of the journal records the engine's snapshot covers: running (the exchange serves meanwhile), passed, or
+ * failed (the alarm is raised, naming the first bad record).
+ */
+export type JournalCheckState = "running" | "passed" | "failed";
 
 /** A follower polls the journal this often, besides the announcements (and refreshes the leader's URL). */
 export const FOLLOW_POLL_MS = 1000;
@@ -107,11 +125,13 @@ export class WritesStoppedError extends Error {
 
 /** Why and when the exchange stopped taking changes. */
 export interface InvariantAlarm {
-  /** What the check found (the engine's `InvariantError` message). */
+  /** What the check found (the engine's `InvariantError` message, or the journal check's `JournalCorruptError`). */
   readonly message: string;
-  /** Where it was found: the periodic check or a snapshot. */
-  readonly where: "check" | "snapshot";
+  /** Where it was found: the periodic check, a snapshot, or the check of the journal's older records. */
+  readonly where: "check" | "snapshot" | "journal";
   readonly atMs: number;
+  /** The journal record found bad (`where: "journal"`), when the problem is in one record. */
+  readonly seq?: number;
 }
 
 export type InvariantListener = (passed: boolean, alarm: InvariantAlarm | null) => void;
@@ -147,6 +167,9 @@ export class Exchange {
   private readonly listeners: OutcomeListener[] = [];
   private readonly invariantListeners: InvariantListener[] = [];
   private alarm: InvariantAlarm | null = null;
+  private journalCheckState: JournalCheckState = "passed";
+  private journalCheckDone: Promise<JournalCheckState> = Promise.resolve("passed");
+  private readonly journalCheckAbort = new AbortController();
   private readonly views: Views;
   /** The seq of the newest snapshot of the read models, and the one being written (null when none is). */
   private viewSnapshotSeq: number;
@@ -358,31 +381,59 @@ export class Exchange {
       // next start checks it. Otherwise a head without a MAC is refused.
       const head0 = await store.head();
       const adopt = keys.generated && head0 !== null && (head0.mac ?? null) === null;
+      // The records the engine's snapshot covers are checked while serving, unless the operator asked otherwise. A
+      // follower checks everything first: it answers for the journal it follows. The start that adopts a journal
+      // without MACs checks everything first: its snapshots are not authenticated until it gives them their MACs.
+      const checkAfter = !options.follower && !options.checkJournalBeforeServing && !adopt;
       const startedMs = performance.now();
+      // The read models' snapshot is read and restored beside the engine's recovery: they are independent, and both
+      // are long. Its record hash is compared with the journal's here and trusted once recovery has checked it (or,
+      // before the engine's snapshot, once the replay below has checked the chain from it).
+      let viewsLoadedMs = startedMs;
+      const loading = loadViews(store, head0, options, keys.macKeys).then((loaded) => {
+        viewsLoadedMs = performance.now();
+        return loaded;
+      });
+      loading.catch(() => undefined); // awaited below, after recovery (whose error comes first)
       const recovered = await recover(store, {
         ...(adopt ? {} : { macKeys: keys.macKeys }),
         checkpoints: checkpoints.published,
+        checkCoveredAfter: checkAfter,
       });
+      const recoveredMs = performance.now();
+      const loaded = await loading;
       const { engine, head } = recovered;
       if (adopt && head !== null) {
         await adoptWithoutMac(store, keys.macKeys[0]!, head);
         warnings.push(`the journal had no MACs (written before they existed); its head and snapshots now have them`);
       }
-      const recoveredMs = performance.now();
-      const loaded = await loadViews(store, head, options, keys.macKeys);
-      const viewsLoadedMs = performance.now();
+      const replayFromMs = Math.max(recoveredMs, viewsLoadedMs);
       if (loaded.warning !== null) warnings.push(loaded.warning);
       const { views } = loaded;
       const headSeq = head?.seq ?? 0;
+      // Records up to the engine's snapshot were not checked by recovery (their check may run beside serving): those
+      // the read models take are checked here, from the hash their snapshot names (authentic by its MAC) to the one
+      // the engine's snapshot names.
+      let chain = loaded.recordHash;
       for (let from = loaded.seq + 1; from <= headSeq; ) {
         const page = await store.read(from, Math.min(READ_PAGE_RECORDS, headSeq - from + 1));
         for (const record of page) {
+          if (record.seq <= recovered.snapshotSeq) {
+            if (record.seq !== from) throw new JournalCorruptError(from, `missing: the next record is ${record.seq}`);
+            chain = chainHash(chain, record.seq, record.timeMs, record.meta, record.command, record.events);
+            if (chain !== record.hash) {
+              throw new JournalCorruptError(record.seq, "damaged: its hash does not continue the journal's hash chain");
+            }
+            if (record.seq === recovered.snapshotSeq && chain !== recovered.snapshotRecordHash) {
+              throw new JournalCorruptError(record.seq, "the snapshot names a record hash that is not the journal's");
+            }
+          }
           const outcome = outcomeOfRecord(record);
           if (views.projections.apply(outcome)) {
             views.state.surveillanceFailure = surveil(views.surveillance, outcome, views.state.surveillanceFailure);
           }
+          from++;
         }
-        from += page.length;
         if (page.length === 0) break;
       }
       if (views.projections.lastSeq !== headSeq) {
@@ -397,13 +448,14 @@ export class Exchange {
       });
       exchange.startMs = {
         engineMs: Math.round(recoveredMs - startedMs),
-        viewsLoadMs: Math.round(viewsLoadedMs - recoveredMs),
-        viewsReplayMs: Math.round(performance.now() - viewsLoadedMs),
+        viewsLoadMs: Math.round(viewsLoadedMs - startedMs),
+        viewsReplayMs: Math.round(performance.now() - replayFromMs),
       };
       // The head just checked is anchored at once: a rollback to before this start is detectable from here on. A
       // follower signs nothing (the leader does).
       if (options.follower) await exchange.startFollowing();
       else if (head !== null) checkpoints.sign(head, exchange.clock());
+      if (recovered.pendingCheck !== null) exchange.checkJournalWhileServing(recovered.pendingCheck);
       return exchange;
     } catch (error) {
       await store.close();
@@ -456,14 +508,56 @@ export class Exchange {
    * For load balancers: the role, the last record applied here, and how long this node has been behind the newest
    * record the journal announced (0 when it is not behind; always 0 on the leader).
    */
-  health(): { role: "leader" | "follower"; seq: number; lagMs: number } {
+  health(): { role: "leader" | "follower"; seq: number; lagMs: number; journalCheck: JournalCheckState } {
     const seq = this.sequencer === null ? this.tail.seq : this.sequencer.durableHead.seq;
     const behind = this.sequencer === null && this.tail.knownSeq > this.tail.seq && this.behindSinceMs !== null;
     return {
       role: this.role,
       seq,
       lagMs: behind ? Math.max(0, this.clock() - this.behindSinceMs!) : 0,
+      journalCheck: this.journalCheckState,
     };
+  }
+
+  /** The check of the journal records the engine's snapshot covers: running, passed or failed (see `journalChecked`). */
+  get journalCheck(): JournalCheckState {
+    return this.journalCheckState;
+  }
+
+  /**
+   * Settles when the check of the journal's older records ends (at once when it ran before serving): "passed", or
+   * "failed" once the alarm has been raised; "running" when the exchange closed before it ended. Never rejects.
+   */
+  journalChecked(): Promise<JournalCheckState> {
+    return this.journalCheckDone;
+  }
+
+  /**
+   * Runs the check recovery handed back, beside serving. A break raises the alarm (writes stop, reads go on); a check
+   * that could not finish (the database failed) says so in a warning and leaves the state "running": nothing was
+   * found, and nothing was shown to be sound.
+   */
+  private checkJournalWhileServing(check: PendingCheck): void {
+    this.journalCheckState = "running";
+    const signal = this.journalCheckAbort.signal;
+    this.journalCheckDone = check.run(signal).then(
+      () => {
+        this.journalCheckState = "passed";
+        return this.journalCheckState;
+      },
+      (error: unknown) => {
+        if (signal.aborted) return this.journalCheckState;
+        if (!(error instanceof JournalCorruptError)) {
+          process.emitWarning(
+            `the check of journal records 1 to ${check.toSeq} could not finish: ${(error as Error).message}`,
+          );
+          return this.journalCheckState;
+        }
+        this.journalCheckState = "failed";
+        this.raiseAlarm(error, "journal", error.seq);
+        return this.journalCheckState;
+      },
+    );
   }
 
   /**
@@ -665,26 +759,33 @@ export class Exchange {
     return this.alarm;
   }
 
-  /** Listeners hear every invariant check's result: passed, or failed with the alarm (raised once). */
+  /**
+   * Listeners hear every invariant check's result: passed, or failed with the alarm (raised once). An alarm raised
+   * before the listener came (the journal check beside serving may end before the server is built) is told at once.
+   */
   onInvariantCheck(listener: InvariantListener): void {
     this.invariantListeners.push(listener);
+    if (this.alarm !== null) listener(false, this.alarm);
   }
 
-  private raiseAlarm(error: unknown, where: InvariantAlarm["where"]): void {
+  private raiseAlarm(error: unknown, where: InvariantAlarm["where"], seq: number | null = null): void {
     if (this.alarm !== null) return;
     this.alarm = {
       message: error instanceof Error ? error.message : String(error),
       where,
       atMs: this.clock(),
+      ...(seq === null ? {} : { seq }),
     };
     this.sequencer?.halt(this.writesStopped());
     for (const listener of this.invariantListeners) listener(false, this.alarm);
   }
 
   private writesStopped(): WritesStoppedError {
+    const alarm = this.alarm!;
+    const what =
+      alarm.where === "journal" ? "the check of the journal found a changed record" : "an invariant check failed";
     return new WritesStoppedError(
-      `the exchange refuses changes: an invariant check failed at ${new Date(this.alarm!.atMs).toISOString()} ` +
-        `(${this.alarm!.message})`,
+      `the exchange refuses changes: ${what} at ${new Date(alarm.atMs).toISOString()} (${alarm.message})`,
     );
   }
 
@@ -710,6 +811,9 @@ export class Exchange {
     if (this.closed) return;
     this.closed = true;
     try {
+      // The check of the older records stops at its next page: the store closes below.
+      this.journalCheckAbort.abort(new Error("the exchange closed"));
+      await this.journalCheckDone;
       if (this.snapshotTimer) clearInterval(this.snapshotTimer);
       if (this.electionTimer) clearTimeout(this.electionTimer);
       await this.stopFollowing();
@@ -731,8 +835,10 @@ export class Exchange {
 }
 
 /**
- * How long a start took: checking the journal and recovering the engine (its snapshot loaded, the chain checked, the
- * tail replayed), loading the read models' snapshot, and replaying the tail into them.
+ * How long a start took: checking the journal and recovering the engine (its snapshot loaded, the tail's chain checked
+ * and replayed; the records before the snapshot too unless they are checked while serving), loading the read models'
+ * snapshot (beside the engine's recovery, timed from the same start, so the two overlap), and replaying the tail into
+ * them (from when both were done).
  */
 export interface StartTimings {
   readonly engineMs: number;
@@ -755,32 +861,40 @@ export interface StartFigures {
 /**
  * The read models to start from: the newest snapshot of them, if it checks out (its MAC, its data's hash, the hash of
  * the journal's record at its seq) and restores, or new ones (seq 0) with a warning saying why the snapshot was not
- * used. Called after `recover` has checked the chain, so the record hash read here is the journal's.
+ * used. Runs beside `recover`: the record hash read here is trusted only once recovery (or the replay into the read
+ * models, for a record before the engine's snapshot) has checked the chain through it. `recordHash` is the hash the
+ * snapshot names (authentic by its MAC), the genesis hash for new read models.
  */
 async function loadViews(
   store: JournalStore,
   head: JournalHead | null,
   options: ExchangeOptions,
   macKeys: readonly Uint8Array[],
-): Promise<{ views: Views; seq: number; warning: string | null }> {
-  const fresh = (warning: string | null) => ({ views: buildViews(options.projections), seq: 0, warning });
+): Promise<{ views: Views; seq: number; recordHash: string; warning: string | null }> {
+  const fresh = (warning: string | null) => ({
+    views: buildViews(options.projections),
+    seq: 0,
+    recordHash: GENESIS_HASH,
+    warning,
+  });
   const snapshot = await store.loadViewSnapshot();
   if (snapshot === null || head === null) return fresh(null);
   const refused = (why: string) =>
     fresh(
       `the snapshot of the read models at ${snapshot.seq} was not used (${why}); they were rebuilt from the journal`,
     );
-  const problem = await viewSnapshotProblem(store, snapshot, head.seq, macKeys);
-  if (problem !== null) return refused(problem);
+  // Hashed on another thread: tens of megabytes, while this thread recovers the engine.
+  const checked = await viewSnapshotProblem(store, snapshot, head.seq, macKeys, sha256OffThread);
+  if (checked.problem !== null) return refused(checked.problem);
   const views = buildViews(options.projections);
   try {
-    restoreViews(snapshot.data, viewRoots(views));
+    restoreViews(checked.data, viewRoots(views));
   } catch (error) {
     return refused((error as Error).message);
   }
   if (views.projections.lastSeq !== snapshot.seq)
     return refused(`it holds the read models at ${views.projections.lastSeq}`);
-  return { views, seq: snapshot.seq, warning: null };
+  return { views, seq: snapshot.seq, recordHash: snapshot.recordHash, warning: null };
 }
 
 /** Gives a journal written before MACs existed its head MAC and snapshot MACs (after `recover` checked its chain). */

@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics for operators (/metrics): HTTP requests and their latency by route, commands and rejections by
  * type and code, trades, the sequencer's queue and the journal's position, and the engine's invariant checks
- * (`sauda_invariant_checks_total` by result, `sauda_writes_stopped` 1 once a failed check has stopped all changes:
+ * (`sauda_invariant_checks_total` by result, `sauda_writes_stopped` 1 once a failed check, or a changed journal record
+ * found by the check of the older records beside serving, has stopped all changes:
  * the one to alert on), and the notification e-mails (attempts by result, retries, e-mails given up, those waiting for a
  * retry and the last SMTP error: docs/notifications.md). One registry per server, so tests and
  * several servers in one process do not mix their figures.
@@ -62,10 +63,13 @@ export class Metrics {
       labelNames: ["result"],
       registers,
     });
-    exchange.onInvariantCheck((passed) => this.invariantChecks.inc({ result: passed ? "passed" : "failed" }));
+    exchange.onInvariantCheck((passed, alarm) => {
+      // The journal check's alarm stops writes too, but it is not a check of the engine's invariants.
+      if (alarm?.where !== "journal") this.invariantChecks.inc({ result: passed ? "passed" : "failed" });
+    });
     new Gauge({
       name: "sauda_writes_stopped",
-      help: "1 when a failed invariant check has stopped all changes (reads go on); restart from the journal",
+      help: "1 when a failed invariant check, or a changed journal record found by the check beside serving, has stopped all changes (reads go on)",
       registers,
       collect() {
         this.set(exchange.invariantAlarm === null ? 0 : 1);

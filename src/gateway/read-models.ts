@@ -109,19 +109,25 @@ export async function viewSnapshotProblem(
   snapshot: ViewSnapshotRecord,
   headSeq: number,
   macKeys: readonly Uint8Array[],
-): Promise<string | null> {
-  if (snapshot.seq > headSeq) return "it is beyond the journal's head";
+  /** Hashes the data (the start does it on another thread, which moves the bytes away and back as `data`). */
+  hashData: (data: Uint8Array) => Promise<{ hash: string; data: Uint8Array }> = async (data) => ({
+    hash: hash("sha256", data, "hex"),
+    data,
+  }),
+): Promise<{ problem: string } | { problem: null; data: Uint8Array }> {
+  if (snapshot.seq > headSeq) return { problem: "it is beyond the journal's head" };
   const mac = snapshot.mac ?? null;
   if (
     mac === null ||
     !macKeys.some((key) => viewSnapshotMac(key, snapshot.seq, snapshot.recordHash, snapshot.dataHash) === mac)
   ) {
-    return mac === null ? "it has no MAC" : "its MAC does not match the journal MAC key";
+    return { problem: mac === null ? "it has no MAC" : "its MAC does not match the journal MAC key" };
   }
-  if (hash("sha256", snapshot.data, "hex") !== snapshot.dataHash) return "its data does not match its hash";
+  const hashed = await hashData(snapshot.data);
+  if (hashed.hash !== snapshot.dataHash) return { problem: "its data does not match its hash" };
   const [record] = await store.read(snapshot.seq, 1);
   if (record?.seq !== snapshot.seq || record.hash !== snapshot.recordHash) {
-    return "it names a record hash that is not the journal's";
+    return { problem: "it names a record hash that is not the journal's" };
   }
-  return null;
+  return { problem: null, data: hashed.data };
 }

@@ -264,6 +264,13 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const metrics = options.metrics ?? new Metrics(exchange);
   exchange.onInvariantCheck((passed, alarm) => {
     if (passed || alarm === null) return;
+    if (alarm.where === "journal") {
+      app.log.error(
+        { alarm: "journal", seq: alarm.seq ?? null, atMs: alarm.atMs, problem: alarm.message },
+        `journal record ${alarm.seq ?? "?"} was changed after it was written: the exchange refuses all changes (reads go on); run sauda verify, and restore the journal from a backup or find out who changed it`,
+      );
+      return;
+    }
     app.log.error(
       { alarm: "invariant", where: alarm.where, atMs: alarm.atMs, problem: alarm.message },
       "engine invariant broken: the exchange refuses all changes until it is restarted from the journal",

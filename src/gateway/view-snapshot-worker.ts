@@ -69,11 +69,11 @@ async function load(store: JournalStore): Promise<{ copy: Copy; warning: string 
   if (snapshot === null || head === null) return fresh(null);
   const refused = (why: string) =>
     fresh(`the snapshot of the read models at ${snapshot.seq} was not used by the snapshot thread (${why})`);
-  const problem = await viewSnapshotProblem(store, snapshot, head.seq, data.macKeys);
-  if (problem !== null) return refused(problem);
+  const checked = await viewSnapshotProblem(store, snapshot, head.seq, data.macKeys);
+  if (checked.problem !== null) return refused(checked.problem);
   const views = buildViews(data.projections);
   try {
-    restoreViews(snapshot.data, viewRoots(views));
+    restoreViews(checked.data, viewRoots(views));
   } catch (error) {
     return refused((error as Error).message);
   }

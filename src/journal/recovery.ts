@@ -9,6 +9,13 @@
  *   damaged, forged, truncated or rolled-back journal is reported, never served. A snapshot whose MAC checks out but
  *   that this version cannot restore is skipped with a warning (replaying from further back is always correct).
  *   (The chain already proves the stored events are the ones written; recovery does not re-serialise them.)
+ * - With `checkCoveredAfter` (and the MAC keys), `recover` returns before it has checked the records the snapshot
+ *   covers, and hands that check back (`RecoveryResult.pendingCheck`) for the caller to run while it serves. The state
+ *   does not depend on those records: it is the snapshot's (authentic by its MAC; its record hash is the stored
+ *   record's at its seq) plus the records after it, whose chain is checked from the snapshot's record hash to the head
+ *   (authentic by its MAC) before `recover` returns. What is left is evidence only: the chain from record 1 must end in
+ *   the hash the snapshot names, and the newest published checkpoint, when it lies among those records, must be on it.
+ *   A checkpoint after the snapshot is still checked before `recover` returns.
  * - `verify` replays from the very first record, ignoring snapshots for the rebuild, and checks in addition that
  *   replaying each command reproduces exactly the events stored with it (the engine is deterministic), and that
  *   every stored snapshot matches the state the replay reaches at its seq; with the MAC keys, the head's and every
@@ -52,8 +59,26 @@ export interface RecoveryResult {
   readonly snapshotSeq: number;
   /** Records replayed after the snapshot (the sequencer counts its next snapshot from these). */
   readonly replayed: number;
+  /** The journal record hash the snapshot names (the genesis hash without one). */
+  readonly snapshotRecordHash: string;
   /** Snapshots that were skipped, and why. */
   readonly warnings: readonly string[];
+  /**
+   * The check still to run (`checkCoveredAfter`): the chain of the records the snapshot covers and the newest
+   * checkpoint among them. Null when `recover` checked everything before returning.
+   */
+  readonly pendingCheck: PendingCheck | null;
+}
+
+/** The check of records [1, toSeq] that recovery handed back instead of running it before returning. */
+export interface PendingCheck {
+  /** The last record it checks (the snapshot's seq). */
+  readonly toSeq: number;
+  /**
+   * Runs the check (once; later calls return the same promise). Resolves when the records check out; rejects with a
+   * `JournalCorruptError` naming the first bad record (or the checkpoint), or with `signal`'s reason once aborted.
+   */
+  run(signal?: AbortSignal): Promise<void>;
 }
 
 export interface IntegrityOptions {
@@ -74,6 +99,12 @@ export interface IntegrityOptions {
 export interface RecoverOptions extends IntegrityOptions {
   /** Replay from `readChecked` when the store has it and more than this many records follow the snapshot. */
   readonly checkedReadRecordsMin?: number;
+  /**
+   * Return once the snapshot and the records after it are checked, and hand back the check of the records the snapshot
+   * covers (`RecoveryResult.pendingCheck`) instead of awaiting it. Only with `macKeys`: without them the snapshot is
+   * not authenticated, and only the chain from record 1 says it is the journal's (everything is then checked first).
+   */
+  readonly checkCoveredAfter?: boolean;
 }
 
 export async function recover(store: JournalStore, options: RecoverOptions = {}): Promise<RecoveryResult> {
@@ -100,10 +131,25 @@ export async function recover(store: JournalStore, options: RecoverOptions = {})
     }
   }
   const toSeq = head?.seq ?? 0;
+  const snapshotRecordHash = previousHash;
+  const checkpointCovered = newestCheckpoint !== null && newestCheckpoint.seq <= snapshotSeq;
+  const deferred = options.checkCoveredAfter === true && options.macKeys !== undefined && snapshotSeq > 0;
+  if (deferred) {
+    // The snapshot's MAC says it was written by this exchange at a record whose hash it names; the stored record there
+    // must carry that hash, so that the records after it continue the chain the snapshot ends.
+    const [record] = await store.read(snapshotSeq, 1);
+    if (record === undefined || record.seq !== snapshotSeq || record.hash !== snapshotRecordHash) {
+      throw new JournalCorruptError(snapshotSeq, "the snapshot names a record hash that is not the journal's");
+    }
+  }
   // The records the snapshot covers are not replayed, but they are evidence too: their chain is checked (hashing
   // only, beside the replay) and must end in the hash the snapshot names.
   const covered =
-    snapshotSeq > 0 ? checkChain(store, 1, snapshotSeq, GENESIS_HASH, options.checkedReadRecordsMin) : null;
+    snapshotSeq > 0 && !deferred
+      ? checkCovered(store, snapshotSeq, snapshotRecordHash, checkpointCovered ? newestCheckpoint : null, options)
+      : null;
+  // Awaited below; a break found while the replay still runs must not count as a rejection no one handles.
+  covered?.catch(() => undefined);
   // Reading beside the replay pays only when there is much to read (a thread takes tens of milliseconds to start).
   let replayed: { count: number; lastHash: string };
   try {
@@ -116,12 +162,46 @@ export async function recover(store: JournalStore, options: RecoverOptions = {})
     if (covered) await covered;
     throw error;
   }
-  if (covered && (await covered) !== previousHash) {
+  if (covered) await covered;
+  checkEndsAtHead(head, replayed.lastHash);
+  if (newestCheckpoint !== null && !checkpointCovered) await checkCheckpointHash(store, newestCheckpoint);
+  let running: Promise<void> | null = null;
+  const pendingCheck: PendingCheck | null = deferred
+    ? {
+        toSeq: snapshotSeq,
+        run: (signal) => {
+          running ??= checkCovered(
+            store,
+            snapshotSeq,
+            snapshotRecordHash,
+            checkpointCovered ? newestCheckpoint : null,
+            options,
+            signal,
+          );
+          return running;
+        },
+      }
+    : null;
+  return { engine, head, snapshotSeq, snapshotRecordHash, replayed: replayed.count, warnings, pendingCheck };
+}
+
+/**
+ * The check of the records a snapshot covers: the chain from record 1 to `snapshotSeq` ends in the hash the snapshot
+ * names, and `checkpoint` (the newest published one, when it lies among them) is on it.
+ */
+async function checkCovered(
+  store: JournalStore,
+  snapshotSeq: number,
+  snapshotRecordHash: string,
+  checkpoint: Checkpoint | null,
+  options: RecoverOptions,
+  signal?: AbortSignal,
+): Promise<void> {
+  const lastHash = await checkChain(store, 1, snapshotSeq, GENESIS_HASH, options.checkedReadRecordsMin, signal);
+  if (lastHash !== snapshotRecordHash) {
     throw new JournalCorruptError(snapshotSeq, "the snapshot names a record hash that is not the journal's");
   }
-  checkEndsAtHead(head, replayed.lastHash);
-  if (newestCheckpoint !== null) await checkCheckpointHash(store, newestCheckpoint);
-  return { engine, head, snapshotSeq, replayed: replayed.count, warnings };
+  if (checkpoint !== null) await checkCheckpointHash(store, checkpoint);
 }
 
 /**
@@ -134,17 +214,21 @@ export async function checkChain(
   toSeq: number,
   previousHash: string,
   checkedReadRecordsMin = CHECKED_READ_RECORDS_MIN,
+  signal?: AbortSignal,
 ): Promise<string> {
   let expected = fromSeq;
   let lastHash = previousHash;
   if (store.readChecked && toSeq - fromSeq + 1 > checkedReadRecordsMin) {
     for await (const page of store.readChecked(fromSeq, toSeq, previousHash, { hashOnly: true })) {
+      // Leaving the loop ends the store's reader (its thread is stopped).
+      signal?.throwIfAborted();
       expected += page.count;
       lastHash = page.lastHash;
       if (page.problem) throw new JournalCorruptError(page.problem.seq, page.problem.message);
     }
   } else {
     while (expected <= toSeq) {
+      signal?.throwIfAborted();
       const page = await store.read(expected, Math.min(READ_PAGE_RECORDS, toSeq - expected + 1));
       if (page.length === 0) break;
       for (const record of page) {
@@ -200,7 +284,7 @@ function checkNotRolledBack(head: JournalHead | null, checkpoint: Checkpoint): v
   }
 }
 
-/** After the whole chain has been checked, a stored hash is the computed one: one read per checkpoint. */
+/** After the chain up to it has been checked, a stored hash is the computed one: one read per checkpoint. */
 async function checkCheckpointHash(store: JournalStore, checkpoint: Checkpoint): Promise<void> {
   const [record] = await store.read(checkpoint.seq, 1);
   if (record === undefined || record.seq !== checkpoint.seq || record.hash !== checkpoint.hash) {

@@ -24,7 +24,7 @@ describe("GET /api/health", () => {
       expect(seq).toBeGreaterThan(SETUP.length);
       const reply = await server.call(null, "GET", "/api/health");
       expect(reply.status).toBe(200);
-      expect(reply.body).toEqual({ role: "leader", seq, lagMs: 0 });
+      expect(reply.body).toEqual({ role: "leader", seq, lagMs: 0, journalCheck: "passed" });
       expect(reply.headers.get("cache-control")).toBe("no-store");
     } finally {
       await server.close();

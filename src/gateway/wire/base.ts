@@ -41,6 +41,10 @@ export const HEALTH = Strict({
     minimum: 0,
     description: "how long this node has been behind the newest record the journal announced; 0 when caught up",
   }),
+  journalCheck: Type.Union([Type.Literal("running"), Type.Literal("passed"), Type.Literal("failed")], {
+    description:
+      "the check of the journal records before the engine's snapshot, which runs while the node already serves: running; passed; failed (the node refuses changes, and its log names the changed record)",
+  }),
 });
 export const EPOCH_MS = Type.Integer({ description: "ms since epoch (UTC)" });
 export const PRICE_TIYN_PER_TONNE = Type.Integer({ description: "tiyn per tonne (1 tenge = 100 tiyn)" });

@@ -3520,6 +3520,8 @@ export interface components {
             seq: number;
             /** @description how long this node has been behind the newest record the journal announced; 0 when caught up */
             lagMs: number;
+            /** @description the check of the journal records before the engine's snapshot, which runs while the node already serves: running; passed; failed (the node refuses changes, and its log names the changed record) */
+            journalCheck: "running" | "passed" | "failed";
         };
         Error: {
             error: {
@@ -20316,6 +20318,8 @@ export interface operations {
                         seq: number;
                         /** @description how long this node has been behind the newest record the journal announced; 0 when caught up */
                         lagMs: number;
+                        /** @description the check of the journal records before the engine's snapshot, which runs while the node already serves: running; passed; failed (the node refuses changes, and its log names the changed record) */
+                        journalCheck: "running" | "passed" | "failed";
                     };
                 };
             };

@@ -19,7 +19,7 @@ import {
   formatPriceTiynPerTonne,
   formatQuantityKg,
   type Language,
-} from "../domain/locale.ts";
+} from "./format.ts";
 import type { Projections, SupplyStatus } from "../projections/index.ts";
 import { divideRoundHalfUp, EXCHANGE_UTC_OFFSET_MS, localDay } from "../projections/numbers.ts";
 import { dailyBulletin, dayStartMs } from "./bulletin.ts";

@@ -20,7 +20,6 @@ import canonicalize from "canonicalize";
 import { vatTiyn } from "../domain/vat.ts";
 import type { ContractFacts, ContractParty } from "../projections/contracts.ts";
 import { divideRoundHalfUp, isoUtc } from "../projections/numbers.ts";
-import { DOCUMENT_LANGUAGES, type DocumentLanguage, LABELS, productName, regionName } from "./labels.ts";
 import {
   formatIsoTime,
   formatMonth,
@@ -30,6 +29,7 @@ import {
   instrumentName,
   timeOrDash,
 } from "./format.ts";
+import { DOCUMENT_LANGUAGES, type DocumentLanguage, LABELS, productName, regionName } from "./labels.ts";
 import { field, newPdf, pdfBytes } from "./pdf.ts";
 
 export const CONTRACT_DOCUMENT = "sauda.exchange-contract";

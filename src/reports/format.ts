@@ -24,7 +24,7 @@ import {
   type Language,
 } from "../domain/locale.ts";
 import { codeWord } from "../domain/phrases.ts";
-import { productName, regionName } from "./labels.ts";
+import { regionName } from "./labels.ts";
 
 export {
   formatDate,

@@ -12,6 +12,10 @@
  * Complexity: O(sessions of the week + plan rows of its months); the week's days are read as the bulletin reads them.
  */
 
+import type { Projections, SupplyStatus } from "../projections/index.ts";
+import { divideRoundHalfUp, EXCHANGE_UTC_OFFSET_MS, localDay } from "../projections/numbers.ts";
+import { dailyBulletin, dayStartMs } from "./bulletin.ts";
+import { embeddedFonts } from "./bulletin-documents.ts";
 import {
   formatDate,
   formatInteger,
@@ -20,10 +24,6 @@ import {
   formatQuantityKg,
   type Language,
 } from "./format.ts";
-import type { Projections, SupplyStatus } from "../projections/index.ts";
-import { divideRoundHalfUp, EXCHANGE_UTC_OFFSET_MS, localDay } from "../projections/numbers.ts";
-import { dailyBulletin, dayStartMs } from "./bulletin.ts";
-import { embeddedFonts } from "./bulletin-documents.ts";
 
 const DAY_MS = 86_400_000;
 const DAYS_PER_WEEK = 7;

@@ -9,6 +9,7 @@ import { PDFParse } from "pdf-parse";
 import { describe, expect, it } from "vitest";
 import { type ClearingReportJson, clearingReportPdf } from "../../src/reports/clearing-report.ts";
 import { type ContractJson, contractPdf } from "../../src/reports/contract.ts";
+import { safeguardChangesText } from "../../src/reports/format.ts";
 import { type StatementJson, statementPdf } from "../../src/reports/statement.ts";
 
 /** The PDF's text with every run of white space (no-break spaces included) as one space. */
@@ -197,7 +198,9 @@ describe("the statement PDF", () => {
   it("writes Russian figures and Astana times", async () => {
     const text = await pdfText(await statementPdf(STATEMENT, "ru"));
     expect(text).toContain("Дата: 05.12.2026; Время — астанинское (UTC+5)");
-    expect(text).toContain("05.12.2026 09:47 T-PB-S1-7 покупка 54,000 т × 128 262,00 тенге/т; Стоимость без НДС 6 926 148,00");
+    expect(text).toContain(
+      "05.12.2026 09:47 T-PB-S1-7 покупка 54,000 т × 128 262,00 тенге/т; Стоимость без НДС 6 926 148,00",
+    );
     expect(text).toContain("05.12.2026 11:00 → AKTAU-ST 06.12.2026 00:30");
     expect(text).not.toMatch(ISO_TIME);
     expect(text).not.toMatch(ENGLISH_PRODUCT);
@@ -264,7 +267,43 @@ describe("the clearing report PDF", () => {
   it("writes Russian figures", async () => {
     const text = await pdfText(await clearingReportPdf(REPORT, "ru"));
     expect(text).toContain("По состоянию на (Астана, UTC+5): 05.12.2026 23:59");
-    expect(text).toContain("(Покупатель) 54,000 т × 128 262 ₸/т; открыто; К оплате 7 757 285,76 ₸ (срок 08.12.2026 09:47)");
+    expect(text).toContain(
+      "(Покупатель) 54,000 т × 128 262 ₸/т; открыто; К оплате 7 757 285,76 ₸ (срок 08.12.2026 09:47)",
+    );
     expect(text).not.toMatch(ISO_TIME);
+  });
+});
+
+describe("a safeguard change in words", () => {
+  const changes = {
+    bandBps: 1000,
+    breakerBps: 300,
+    breakerAuctionMs: 120_000,
+    ceiling: 13_500_000,
+    floor: null,
+    maxShareBps: 2500,
+    maxActiveOrders: 10,
+    maxLotsPerOrder: 1200,
+    resumptionAuctionMs: 30_000,
+    ceilingPath: [{ effectiveFromMs: Date.UTC(2026, 11, 8, 4, 0), ceiling: 13_400_000 }],
+  };
+  it("is told in each language, every field named", () => {
+    expect(safeguardChangesText(changes, "kk").replaceAll("\u00a0", " ")).toBe(
+      "баға дәлізі ±10,00 %; сауданы тоқтата тұру шегі 3,00 %; тоқтатудан кейінгі аукцион 2 мин; " +
+        "шекті баға 135 000 ₸/т; ең төменгі баға алынып тасталды; бір сатып алушыға ұсыныстың ең үлкен үлесі 25,00 %; " +
+        "шотқа белсенді өтінімдер ең көбі 10; өтінімдегі лоттар ең көбі 1 200; қайта бастаудағы аукцион 30 с; " +
+        "шекті баға сатылары 08.12.2026 09:00 бастап 134 000 ₸/т",
+    );
+    expect(safeguardChangesText(changes, "ru").replaceAll("\u00a0", " ")).toBe(
+      "ценовой коридор ±10,00 %; порог приостановки торгов 3,00 %; аукцион после приостановки 2 мин; " +
+        "предельная цена 135 000 ₸/т; минимальная цена снято; наибольшая доля предложения на покупателя 25,00 %; " +
+        "активных заявок на счёт не более 10; лотов в заявке не более 1 200; аукцион при возобновлении 30 с; " +
+        "ступени предельной цены 134 000 ₸/т с 08.12.2026 09:00",
+    );
+    expect(safeguardChangesText({ bandBps: 1000, breakerBps: 300 }, "en")).toBe(
+      "price band ±10.00%; circuit breaker 3.00%",
+    );
+    // A field no table knows is written as its name and value, not dropped.
+    expect(safeguardChangesText({ newRule: 5 }, "kk")).toBe("newRule 5");
   });
 });

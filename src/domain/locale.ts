@@ -137,6 +137,50 @@ export function formatQuantityKg(value: unknown, language: Language): string {
   return whole === null ? String(value) : `${decimal(whole, KG_PER_TONNE, true, language)} ${UNITS[language].tonne}`;
 }
 
+/**
+ * Tiyn as tenge with both tiyn digits always written, no unit: 12826200 → "128 262,00" (ru, kk), "128,262.00" (en).
+ * Documents of record (contracts, statements, clearing reports) write money this way; the unit is their label's.
+ */
+export function formatTengeFixed(value: unknown, language: Language): string {
+  const whole = wholeOf(value);
+  if (whole === null) return String(value);
+  const text = decimal(whole, TIYN_PER_TENGE, false, language);
+  const separator = language === "en" ? "." : ",";
+  return text.includes(separator) ? text : `${text}${separator}00`;
+}
+
+/** Kilograms as tonnes with all three decimals, no unit: 54000 → "54,000" (ru, kk), "54.000" (en). */
+export function formatTonnesFixed(value: unknown, language: Language): string {
+  const whole = wholeOf(value);
+  if (whole === null) return String(value);
+  const negative = whole < 0n;
+  const magnitude = negative ? -whole : whole;
+  const separator = language === "en" ? "." : ",";
+  const body = `${numberFormat(language, 0, 0).format(magnitude / KG_PER_TONNE)}${separator}${(magnitude % KG_PER_TONNE).toString().padStart(3, "0")}`;
+  return negative ? `−${body}` : body;
+}
+
+/**
+ * Basis points as a percentage with two decimals: 1200 → "12,00 %" (ru, kk: a no-break space before the sign, as
+ * Russian and Kazakh typography have it), "12.00%" (en).
+ */
+export function formatPercentBps(value: unknown, language: Language): string {
+  const whole = wholeOf(value);
+  if (whole === null) return String(value);
+  const negative = whole < 0n;
+  const magnitude = negative ? -whole : whole;
+  const separator = language === "en" ? "." : ",";
+  const body = `${numberFormat(language, 0, 0).format(magnitude / 100n)}${separator}${(magnitude % 100n).toString().padStart(2, "0")}`;
+  return `${negative ? "−" : ""}${body}${language === "en" ? "%" : "\u00a0%"}`;
+}
+
+/** An ISO instant (`2026-12-08T04:47:54.188Z`) as `dd.MM.yyyy HH:mm` in exchange time; anything else as given. */
+export function formatIsoTime(value: unknown, language: Language): string {
+  if (typeof value !== "string") return String(value);
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(value) ? value : formatTimeMs(ms, language);
+}
+
 /** A percentage given in percent (5 → "5%", 2.5 → "2,5%" in kk). */
 export function formatPercent(value: unknown, language: Language): string {
   return typeof value === "number" && Number.isFinite(value)

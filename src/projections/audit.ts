@@ -237,6 +237,11 @@ export class AuditTrail {
     };
   }
 
+  /** The command fields a kept entry was made from (documents write them out); null for an entry not kept. */
+  fieldsOf(entry: AuditEntry): Readonly<Record<string, unknown>> | null {
+    return this.sources.get(entry)?.fields ?? null;
+  }
+
   get size(): number {
     return this.entries.length;
   }

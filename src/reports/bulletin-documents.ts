@@ -16,15 +16,18 @@
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import type { Language } from "../domain/locale.ts";
+import { type Bulletin, type BulletinControl, controlDetails } from "./bulletin.ts";
 import {
   formatDate,
   formatInteger,
   formatPriceTiynPerTonne,
   formatQuantityKg,
   formatTimeMs,
-  type Language,
-} from "../domain/locale.ts";
-import type { Bulletin } from "./bulletin.ts";
+  productShortName,
+  regionName,
+  safeguardChangesText,
+} from "./format.ts";
 
 const require = createRequire(import.meta.url);
 const { toSfnt } = require("woff2sfnt-sfnt2woff") as { toSfnt(woff: Buffer): Buffer };
@@ -61,6 +64,8 @@ interface Labels {
   readonly scopes: Readonly<Record<string, string>>;
   readonly actions: Readonly<Record<string, string>>;
   readonly timeNote: string;
+  /** The word before the regulator's reason in a control's row. */
+  readonly reason: string;
   /** The note under the session results for a session revised by voided trades after it closed. */
   readonly revised: (note: RevisionNote) => string;
 }
@@ -104,6 +109,7 @@ export const BULLETIN_LABELS: Readonly<Record<Language, Labels>> = {
     scopes: { basis: "basis", region: "region", "basis-region": "basis and region", national: "national" },
     actions: { "safeguards.set": "safeguards changed", halt: "halt", resume: "resumption" },
     timeNote: "Times in Kazakhstan time (UTC+5).",
+    reason: "reason",
     revised: (n) =>
       `${n.instrument}, session ${n.session}: revised ${n.time}; voided trades: ${n.trades}, ${n.quantity}, left out of the results and indices.`,
   },
@@ -135,6 +141,7 @@ export const BULLETIN_LABELS: Readonly<Record<Language, Labels>> = {
     scopes: { basis: "базис", region: "регион", "basis-region": "базис и регион", national: "по стране" },
     actions: { "safeguards.set": "изменение ограничений", halt: "приостановка", resume: "возобновление" },
     timeNote: "Время — время Казахстана (UTC+5).",
+    reason: "причина",
     revised: (n) =>
       `${n.instrument}, сессия ${n.session}: итоги пересмотрены ${n.time}; аннулировано сделок: ${n.trades}, ${n.quantity}, они исключены из итогов и индексов.`,
   },
@@ -166,10 +173,27 @@ export const BULLETIN_LABELS: Readonly<Record<Language, Labels>> = {
     scopes: { basis: "базис", region: "өңір", "basis-region": "базис және өңір", national: "ел бойынша" },
     actions: { "safeguards.set": "шектеулерді өзгерту", halt: "тоқтата тұру", resume: "қайта бастау" },
     timeNote: "Уақыт — Қазақстан уақыты (UTC+5).",
+    reason: "себебі",
     revised: (n) =>
       `${n.instrument}, ${n.session}-сессия: қорытындылар ${n.time} қайта қаралды; күші жойылған мәмілелер: ${n.trades}, ${n.quantity}, олар қорытындылар мен индекстерден шығарылды.`,
   },
 };
+
+/**
+ * A control's "what and why" in the document's language: a safeguard change written out in words ("баға дәлізі
+ * ±10,00 %; …; себебі: …"); halts and resumptions as the audit trail tells them (already readable in each language).
+ */
+function controlText(bulletin: Bulletin, c: BulletinControl, language: Language): string {
+  const detail = controlDetails(bulletin).get(c.seq);
+  if (c.action !== "safeguards.set" || detail === undefined || detail.changes === null) return c.summary;
+  const reason = detail.reason === null ? "" : `; ${BULLETIN_LABELS[language].reason}: ${detail.reason}`;
+  return `${safeguardChangesText(detail.changes, language)}${reason}`;
+}
+
+/** An index's key in words where it names a region; a basis (a plant's id) as it is. */
+function indexKey(scope: string, key: string, language: Language): string {
+  return scope === "region" ? regionName(key, language) : key;
+}
 
 /** The notes on the day's sessions revised by voided trades after they closed, in the document's language. */
 export function revisionNotes(bulletin: Bulletin, language: Language): string[] {
@@ -239,9 +263,9 @@ export async function bulletinXlsx(bulletin: Bulletin, language: Language): Prom
   indices.addRow(labels.indexColumns).font = { bold: true };
   for (const i of bulletin.indices) {
     indices.addRow([
-      i.product,
+      productShortName(i.product, language),
       labels.scopes[i.scope] ?? i.scope,
-      i.key,
+      indexKey(i.scope, i.key, language),
       tengeOf(i.priceTiynPerTonne),
       tonnesOf(i.volumeKg),
       i.sessions,
@@ -261,7 +285,7 @@ export async function bulletinXlsx(bulletin: Bulletin, language: Language): Prom
       formatTimeMs(c.timeMs, language),
       labels.actions[c.action] ?? c.action,
       c.instrument ?? "",
-      c.summary,
+      controlText(bulletin, c, language),
     ]);
   }
   if (bulletin.controls.length === 0) controls.addRow([labels.noControls]);
@@ -369,9 +393,9 @@ export async function bulletinPdf(bulletin: Bulletin, language: Language): Promi
     labels.indexColumns,
     [2, 2, 3, 2, 2, 1],
     bulletin.indices.map((i) => [
-      i.product,
+      productShortName(i.product, language),
       labels.scopes[i.scope] ?? i.scope,
-      i.key,
+      indexKey(i.scope, i.key, language),
       plain(price(i.priceTiynPerTonne)),
       plain(formatQuantityKg(i.volumeKg, language)),
       formatInteger(i.sessions, language),
@@ -386,7 +410,7 @@ export async function bulletinPdf(bulletin: Bulletin, language: Language): Promi
       formatTimeMs(c.timeMs, language),
       labels.actions[c.action] ?? c.action,
       c.instrument ?? "",
-      c.summary,
+      controlText(bulletin, c, language),
     ]),
   );
   if (bulletin.controls.length === 0) doc.font("regular").fontSize(9).text(labels.noControls);

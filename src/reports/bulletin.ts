@@ -57,6 +57,23 @@ export interface Bulletin {
   readonly controlsComplete: boolean;
 }
 
+/**
+ * What a control changed and why, for the documents to write out in words (the JSON keeps the trail's summary, as the
+ * API has always given it). Kept beside a bulletin object, not in it, so the JSON is unchanged: `controlDetails`.
+ */
+export interface BulletinControlDetail {
+  /** `safeguards.set`'s `changes` (a partial set of safeguards); null for other controls. */
+  readonly changes: unknown;
+  /** The regulator's reason as given (free text). */
+  readonly reason: string | null;
+}
+const CONTROL_DETAILS = new WeakMap<Bulletin, ReadonlyMap<number, BulletinControlDetail>>();
+
+/** The details of a bulletin's controls by journal seq; empty for a bulletin not made by `dailyBulletin`. */
+export function controlDetails(bulletin: Bulletin): ReadonlyMap<number, BulletinControlDetail> {
+  return CONTROL_DETAILS.get(bulletin) ?? new Map();
+}
+
 /** The start of a local day in UTC milliseconds. */
 export function dayStartMs(day: string, utcOffsetMs = EXCHANGE_UTC_OFFSET_MS): number {
   return Date.parse(`${day}T00:00:00Z`) - utcOffsetMs;
@@ -107,8 +124,17 @@ export function dailyBulletin(
       summary: projections.audit.inLanguage(e, language).summary,
     }))
     .sort((a, b) => a.seq - b.seq);
+  const details = new Map<number, BulletinControlDetail>();
+  for (const e of entries) {
+    const fields = projections.audit.fieldsOf(e);
+    if (fields === null) continue;
+    details.set(e.seq, {
+      changes: e.commandType === "safeguards.set" ? (fields.changes ?? null) : null,
+      reason: typeof fields.reason === "string" ? fields.reason : null,
+    });
+  }
   const wholeSince = projections.audit.wholeSinceMs();
-  return {
+  const bulletin: Bulletin = {
     day,
     fromMs,
     toMs,
@@ -117,6 +143,8 @@ export function dailyBulletin(
     controls,
     controlsComplete: wholeSince === null || wholeSince <= fromMs,
   };
+  CONTROL_DETAILS.set(bulletin, details);
+  return bulletin;
 }
 
 /** The bulletin's sessions as CSV, one line per session (the indices have their own CSV at /api/indices). */

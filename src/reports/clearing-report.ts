@@ -21,8 +21,8 @@
 
 import { ACCOUNT_QUERY_LIMIT_MAX, type DocumentViews } from "../projections/index.ts";
 import { isoUtc, localDay } from "../projections/numbers.ts";
-import { tengeDisplay, tonnesDisplay } from "./contract.ts";
-import type { DocumentLanguage } from "./labels.ts";
+import { formatDate, formatIsoTime, formatPriceTiynPerTonne, formatTengeFixed, formatTonnesFixed } from "./format.ts";
+import { type DocumentLanguage, LABELS } from "./labels.ts";
 import { field, newPdf, PDF_PAGES_MAX, pdfBytes } from "./pdf.ts";
 
 export const CLEARING_REPORT_DOCUMENT = "sauda.clearing-report";
@@ -292,7 +292,7 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
     date: "Күні",
     bin: "БСН",
     binMissing: "тіркелмеген",
-    asOf: "Жағдай бойынша (UTC)",
+    asOf: "Жағдай бойынша (Астана, UTC+5)",
     obligations: "Міндеттемелер",
     netting: "Ақша бойынша неттинг",
     toPay: "Төлеуге",
@@ -316,7 +316,7 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
     date: "Дата",
     bin: "БИН",
     binMissing: "не записан",
-    asOf: "По состоянию на (UTC)",
+    asOf: "По состоянию на (Астана, UTC+5)",
     obligations: "Обязательства",
     netting: "Неттинг денежных средств",
     toPay: "К оплате",
@@ -340,7 +340,7 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
     date: "Date",
     bin: "BIN",
     binMissing: "not recorded",
-    asOf: "As of (UTC)",
+    asOf: "As of (Astana, UTC+5)",
     obligations: "Obligations",
     netting: "Money netting",
     toPay: "To pay",
@@ -363,6 +363,9 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
 /** The report as a PDF in one language; at most `PDF_PAGES_MAX` pages, then a note that the rest is cut. */
 export async function clearingReportPdf(report: ClearingReportJson, language: DocumentLanguage): Promise<Buffer> {
   const l = REPORT_LABELS[language];
+  const words = LABELS[language];
+  const tonnesDisplay = (kg: number | string) => formatTonnesFixed(kg, language);
+  const time = (iso: string) => formatIsoTime(iso, language);
   const doc = await newPdf(`${l.title} ${report.member} ${report.date}`, Date.parse(report.date), language);
   let pages = 1;
   doc.on("pageAdded", () => {
@@ -370,10 +373,10 @@ export async function clearingReportPdf(report: ClearingReportJson, language: Do
   });
   doc.font("bold").fontSize(16).text(`${l.title}: ${report.memberName} (${report.member})`);
   if (l.workingCopy !== "") doc.font("regular").fontSize(9).text(l.workingCopy);
-  field(doc, l.date, report.date);
+  field(doc, l.date, formatDate(report.date, language));
   field(doc, l.bin, report.bin ?? l.binMissing);
-  field(doc, l.asOf, report.asOf);
-  const t = (tiyn: string | number) => `${tengeDisplay(BigInt(tiyn))} ${l.tenge}`;
+  field(doc, l.asOf, time(report.asOf));
+  const t = (tiyn: string | number) => `${formatTengeFixed(tiyn, language)} ${l.tenge}`;
   const lines: { bold: boolean; text: string }[] = [];
   const heading = (text: string) => lines.push({ bold: true, text });
   const line = (text: string) => lines.push({ bold: false, text });
@@ -384,7 +387,7 @@ export async function clearingReportPdf(report: ClearingReportJson, language: Do
   );
   heading(l.marginCalls);
   if (report.marginCalls.length === 0) line(l.none);
-  for (const c of report.marginCalls) line(`${c.account}: ${t(c.amountTiyn)}, ${l.due} ${c.due}`);
+  for (const c of report.marginCalls) line(`${c.account}: ${t(c.amountTiyn)}, ${l.due} ${time(c.due)}`);
   heading(l.collateral);
   for (const a of report.accounts) {
     line(
@@ -395,14 +398,14 @@ export async function clearingReportPdf(report: ClearingReportJson, language: Do
   if (report.obligations.length === 0) line(l.none);
   for (const o of report.obligations) {
     const todo = [
-      o.toPayTiyn > 0 ? `${l.toPay} ${t(o.toPayTiyn)} (${l.due} ${o.paymentDue})` : null,
+      o.toPayTiyn > 0 ? `${l.toPay} ${t(o.toPayTiyn)} (${l.due} ${time(o.paymentDue)})` : null,
       o.toDeliverKg > 0
-        ? `${l.toDeliver} ${tonnesDisplay(o.toDeliverKg)} ${l.tonnes} (${l.due} ${o.deliveryDue})`
+        ? `${l.toDeliver} ${tonnesDisplay(o.toDeliverKg)} ${l.tonnes} (${l.due} ${time(o.deliveryDue)})`
         : null,
       o.toReceiveTiyn > 0 ? `${l.toReceive} ${t(o.toReceiveTiyn)}` : null,
     ].filter((x) => x !== null);
     line(
-      `${o.account} ${o.obligation} (${o.role}) ${tonnesDisplay(o.quantityKg)} ${l.tonnes} × ${tengeDisplay(o.priceTiynPerTonne)}; ${o.status}${todo.length > 0 ? `; ${todo.join("; ")}` : ""}`,
+      `${o.account} ${o.obligation} (${o.role === "buyer" ? words.buyer : words.seller}) ${tonnesDisplay(o.quantityKg)} ${l.tonnes} × ${formatPriceTiynPerTonne(o.priceTiynPerTonne, language)}; ${words.statuses[o.status] ?? o.status}${todo.length > 0 ? `; ${todo.join("; ")}` : ""}`,
     );
   }
   for (const entry of lines) {

@@ -20,6 +20,15 @@ import canonicalize from "canonicalize";
 import { vatTiyn } from "../domain/vat.ts";
 import type { ContractFacts, ContractParty } from "../projections/contracts.ts";
 import { divideRoundHalfUp, isoUtc } from "../projections/numbers.ts";
+import {
+  formatIsoTime,
+  formatMonth,
+  formatPercentBps,
+  formatTengeFixed,
+  formatTonnesFixed,
+  instrumentName,
+  timeOrDash,
+} from "./format.ts";
 import { DOCUMENT_LANGUAGES, type DocumentLanguage, LABELS, productName, regionName } from "./labels.ts";
 import { field, newPdf, pdfBytes } from "./pdf.ts";
 
@@ -186,23 +195,6 @@ export function contractSha256(contract: ContractJson): string {
   return sha256Hex(canonicalContract(contract));
 }
 
-/** Tiyn as tenge with a thin-space thousands separator and two decimals, e.g. "66 500.00". */
-export function tengeDisplay(tiyn: bigint | number): string {
-  const value = BigInt(tiyn);
-  const sign = value < 0n ? "-" : "";
-  const abs = value < 0n ? -value : value;
-  const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, " ");
-  return `${sign}${whole}.${(abs % 100n).toString().padStart(2, "0")}`;
-}
-
-/** Kilograms as tonnes with three decimals. */
-export function tonnesDisplay(kg: number): string {
-  const whole = Math.trunc(kg / 1000)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, " ");
-  return `${whole}.${String(kg % 1000).padStart(3, "0")}`;
-}
-
 function partyLine(party: ContractPartyJson, language: DocumentLanguage): string {
   const l = LABELS[language];
   const client = party.client === null ? "" : `; ${l.client}: ${party.client}`;
@@ -218,19 +210,22 @@ export async function contractPdf(contract: ContractJson, language: DocumentLang
   if (l.workingCopy !== "") doc.font("regular").fontSize(9).text(l.workingCopy);
   doc.moveDown();
   field(doc, l.trade, `${contract.trade}; ${l.journalRecord} ${contract.journalSeq}`);
-  field(doc, l.tradeTime, contract.tradeTime);
+  const tenge = (tiyn: bigint | number | string) => `${formatTengeFixed(tiyn, language)} ${l.tenge}`;
+  const tonnes = (kg: number) => `${formatTonnesFixed(kg, language)} ${l.tonnes}`;
+  field(doc, l.tradeTime, formatIsoTime(contract.tradeTime, language));
   field(doc, l.seller, partyLine(contract.seller, language));
   field(doc, l.buyer, partyLine(contract.buyer, language));
   doc.moveDown(0.5);
   const i = contract.instrument;
-  field(doc, l.instrument, i.name ?? i.id);
+  // The listed name is the operator's English text: the document names the instrument from its listing instead.
+  field(doc, l.instrument, i.product === null ? (i.name ?? i.id) : instrumentName(i, language));
   field(doc, l.product, i.product === null ? "—" : productName(i.product, language));
-  field(doc, l.price, `${tengeDisplay(contract.priceTiynPerTonne)} ${l.perTonne}`);
-  field(doc, l.quantity, `${tonnesDisplay(contract.quantityKg)} ${l.tonnes}`);
-  field(doc, l.valueWithoutVat, `${tengeDisplay(BigInt(contract.valueWithoutVatTiyn))} ${l.tenge}`);
-  field(doc, l.vatRate, `${(contract.vatRateBps / 100).toFixed(2)}%`);
-  field(doc, l.vat, `${tengeDisplay(BigInt(contract.vatTiyn))} ${l.tenge}`);
-  field(doc, l.valueWithVat, `${tengeDisplay(BigInt(contract.valueWithVatTiyn))} ${l.tenge}`);
+  field(doc, l.price, `${formatTengeFixed(contract.priceTiynPerTonne, language)} ${l.perTonne}`);
+  field(doc, l.quantity, tonnes(contract.quantityKg));
+  field(doc, l.valueWithoutVat, tenge(contract.valueWithoutVatTiyn));
+  field(doc, l.vatRate, formatPercentBps(contract.vatRateBps, language));
+  field(doc, l.vat, tenge(contract.vatTiyn));
+  field(doc, l.valueWithVat, tenge(contract.valueWithVatTiyn));
   doc.moveDown(0.5);
   const delivery = contract.delivery;
   field(
@@ -239,22 +234,26 @@ export async function contractPdf(contract: ContractJson, language: DocumentLang
     l.deliveryTermsText(
       delivery.basis ?? "—",
       delivery.region === null ? "—" : regionName(delivery.region, language),
-      delivery.period ?? "—",
+      delivery.period === null ? "—" : formatMonth(delivery.period, language),
     ),
   );
   if (delivery.transport !== undefined) {
     const t = delivery.transport;
-    field(doc, l.transport, l.transportText(t.mode, tonnesDisplay(t.unitKg), t.units));
+    field(doc, l.transport, l.transportText(t.mode, formatTonnesFixed(t.unitKg, language), t.units));
   }
   const c = contract.clearing;
   if (c === null) {
     field(doc, l.paymentDue, l.notCleared);
   } else {
-    field(doc, l.paymentDue, delivery.paymentDue ?? "—");
-    field(doc, l.deliveryDue, delivery.deliveryDue ?? "—");
-    field(doc, l.collateral, `${tengeDisplay(c.collateralTiyn)} ${l.tenge}`);
-    field(doc, l.fees, `${tengeDisplay(c.sellerFeeTiyn)} / ${tengeDisplay(c.buyerFeeTiyn)} ${l.tenge}`);
-    field(doc, l.penalty, `${(c.sellerPenaltyBps / 100).toFixed(2)}%`);
+    field(doc, l.paymentDue, timeOrDash(delivery.paymentDue, language));
+    field(doc, l.deliveryDue, timeOrDash(delivery.deliveryDue, language));
+    field(doc, l.collateral, tenge(c.collateralTiyn));
+    field(
+      doc,
+      l.fees,
+      `${formatTengeFixed(c.sellerFeeTiyn, language)} / ${formatTengeFixed(c.buyerFeeTiyn, language)} ${l.tenge}`,
+    );
+    field(doc, l.penalty, formatPercentBps(c.sellerPenaltyBps, language));
   }
   doc.moveDown(0.5);
   field(doc, l.rulebook, l.rulebookText);

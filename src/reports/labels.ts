@@ -13,6 +13,8 @@ export interface Labels {
   readonly workingCopy: string;
   readonly trade: string;
   readonly tradeTime: string;
+  /** Said once on a document whose times are exchange time. */
+  readonly timeNote: string;
   readonly journalRecord: string;
   readonly seller: string;
   readonly buyer: string;
@@ -95,7 +97,8 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     contractTitle: "Биржалық шарт",
     workingCopy: "",
     trade: "Мәміле",
-    tradeTime: "Мәміле жасалған уақыт (UTC)",
+    tradeTime: "Мәміле жасалған уақыт (Астана, UTC+5)",
+    timeNote: "Уақыт — Астана уақыты (UTC+5)",
     journalRecord: "Журналдағы жазба №",
     seller: "Сатушы",
     buyer: "Сатып алушы",
@@ -153,7 +156,8 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     contractTitle: "Биржевой договор",
     workingCopy: "",
     trade: "Сделка",
-    tradeTime: "Время сделки (UTC)",
+    tradeTime: "Время сделки (Астана, UTC+5)",
+    timeNote: "Время — астанинское (UTC+5)",
     journalRecord: "Запись журнала №",
     seller: "Продавец",
     buyer: "Покупатель",
@@ -211,7 +215,8 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     contractTitle: "Exchange contract",
     workingCopy: "Working copy in English; the Kazakh and Russian texts prevail.",
     trade: "Trade",
-    tradeTime: "Trade time (UTC)",
+    tradeTime: "Trade time (Astana, UTC+5)",
+    timeNote: "Times in Astana time (UTC+5)",
     journalRecord: "Journal record no.",
     seller: "Seller",
     buyer: "Buyer",

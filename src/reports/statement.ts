@@ -20,7 +20,8 @@ import { obligationIdOf } from "../domain/ids.ts";
 import { vatTiyn } from "../domain/vat.ts";
 import { ACCOUNT_QUERY_LIMIT_MAX, type DocumentViews, SHIPMENTS_KEPT_MAX } from "../projections/index.ts";
 import { isoUtc, localDay } from "../projections/numbers.ts";
-import { contractNumber, tengeDisplay, tonnesDisplay, tradeValueTiyn } from "./contract.ts";
+import { contractNumber, tradeValueTiyn } from "./contract.ts";
+import { formatDate, formatIsoTime, formatTengeFixed, formatTonnesFixed } from "./format.ts";
 import { type DocumentLanguage, LABELS } from "./labels.ts";
 import { field, newPdf, PDF_PAGES_MAX, pdfBytes } from "./pdf.ts";
 
@@ -442,6 +443,9 @@ export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
 /** The statement as a PDF in one language; at most `PDF_PAGES_MAX` pages, then a note that the rest is cut. */
 export async function statementPdf(statement: StatementJson, language: DocumentLanguage): Promise<Buffer> {
   const l = LABELS[language];
+  const tengeDisplay = (tiyn: bigint | number | string) => formatTengeFixed(tiyn, language);
+  const tonnesDisplay = (kg: number | string) => formatTonnesFixed(kg, language);
+  const time = (iso: string) => formatIsoTime(iso, language);
   const doc = await newPdf(
     `${l.statementTitle} ${statement.member} ${statement.date}`,
     Date.parse(statement.date),
@@ -453,7 +457,7 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
   });
   doc.font("bold").fontSize(16).text(`${l.statementTitle}: ${statement.memberName} (${statement.member})`);
   if (l.workingCopy !== "") doc.font("regular").fontSize(9).text(l.workingCopy);
-  field(doc, l.date, statement.date);
+  field(doc, l.date, `${formatDate(statement.date, language)}; ${l.timeNote}`);
   field(doc, l.bin, statement.bin ?? l.binMissing);
   // The lines first, then as many as fit in the page limit: a statement of thousands of trades stays bounded.
   const lines: { bold: boolean; size: number; text: string; gap?: boolean }[] = [];
@@ -465,16 +469,16 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
     if (a.trades.length === 0) line(l.none);
     for (const t of a.trades) {
       line(
-        `${t.time} ${t.tradeId} ${l.sides[t.side]} ${tonnesDisplay(t.quantityKg)} ${l.tonnes} × ${tengeDisplay(t.priceTiynPerTonne)} ${l.perTonne}; ` +
-          `${l.valueWithoutVat} ${tengeDisplay(BigInt(t.valueWithoutVatTiyn))}; ${l.vat} ${tengeDisplay(BigInt(t.vatTiyn))}; ` +
-          `${l.valueWithVat} ${tengeDisplay(BigInt(t.valueWithVatTiyn))} ${l.tenge}${t.voided ? `; ${l.statuses.voided}` : ""}`,
+        `${time(t.time)} ${t.tradeId} ${l.sides[t.side]} ${tonnesDisplay(t.quantityKg)} ${l.tonnes} × ${tengeDisplay(t.priceTiynPerTonne)} ${l.perTonne}; ` +
+          `${l.valueWithoutVat} ${tengeDisplay(t.valueWithoutVatTiyn)}; ${l.vat} ${tengeDisplay(t.vatTiyn)}; ` +
+          `${l.valueWithVat} ${tengeDisplay(t.valueWithVatTiyn)} ${l.tenge}${t.voided ? `; ${l.statuses.voided}` : ""}`,
       );
     }
     heading(l.obligations);
     if (a.obligations.length === 0) line(l.none);
     for (const o of a.obligations) {
       line(
-        `${o.obligation} (${o.role === "buyer" ? l.buyer : l.seller}) ${tonnesDisplay(o.quantityKg)} ${l.tonnes}; ${l.valueWithVat} ${tengeDisplay(BigInt(o.valueWithVatTiyn))}; ` +
+        `${o.obligation} (${o.role === "buyer" ? l.buyer : l.seller}) ${tonnesDisplay(o.quantityKg)} ${l.tonnes}; ${l.valueWithVat} ${tengeDisplay(o.valueWithVatTiyn)}; ` +
           `${l.collateral} ${tengeDisplay(o.collateralTiyn)}; ${l.fee} ${tengeDisplay(o.feeTiyn)} ${l.tenge}; ${l.statuses[o.status] ?? o.status}` +
           (o.defaultedParty === null
             ? ""
@@ -486,15 +490,15 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
     if (a.deliveries.length === 0) line(l.none);
     for (const d of a.deliveries) {
       line(
-        `${d.shipment} ${tonnesDisplay(d.quantityKg)} ${l.tonnes}, ${d.vehicle}, ${d.waybill}; ${d.dispatched}` +
-          `${d.arrived === null ? "" : ` → ${d.station} ${d.arrived}`}${d.diversion.length > 0 ? ` [${d.diversion.join(", ")}]` : ""}`,
+        `${d.shipment} ${tonnesDisplay(d.quantityKg)} ${l.tonnes}, ${d.vehicle}, ${d.waybill}; ${time(d.dispatched)}` +
+          `${d.arrived === null ? "" : ` → ${d.station} ${time(d.arrived)}`}${d.diversion.length > 0 ? ` [${d.diversion.join(", ")}]` : ""}`,
       );
     }
     const t = a.totals;
     heading(l.totals);
     line(
-      `+${tonnesDisplay(t.boughtKg)} / −${tonnesDisplay(t.soldKg)} ${l.tonnes}; ${l.vat}: ${tengeDisplay(BigInt(t.boughtVatTiyn))} / ${tengeDisplay(BigInt(t.soldVatTiyn))}; ` +
-        `${l.fee}: ${tengeDisplay(BigInt(t.feesTiyn))}; ${l.collateral}: ${tengeDisplay(BigInt(t.collateralTiyn))} ${l.tenge}`,
+      `+${tonnesDisplay(t.boughtKg)} / −${tonnesDisplay(t.soldKg)} ${l.tonnes}; ${l.vat}: ${tengeDisplay(t.boughtVatTiyn)} / ${tengeDisplay(t.soldVatTiyn)}; ` +
+        `${l.fee}: ${tengeDisplay(t.feesTiyn)}; ${l.collateral}: ${tengeDisplay(t.collateralTiyn)} ${l.tenge}`,
     );
   }
   for (const entry of lines) {

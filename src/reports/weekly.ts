@@ -12,6 +12,10 @@
  * Complexity: O(sessions of the week + plan rows of its months); the week's days are read as the bulletin reads them.
  */
 
+import type { Projections, SupplyStatus } from "../projections/index.ts";
+import { divideRoundHalfUp, EXCHANGE_UTC_OFFSET_MS, localDay } from "../projections/numbers.ts";
+import { dailyBulletin, dayStartMs } from "./bulletin.ts";
+import { embeddedFonts } from "./bulletin-documents.ts";
 import {
   formatDate,
   formatInteger,
@@ -19,11 +23,7 @@ import {
   formatPriceTiynPerTonne,
   formatQuantityKg,
   type Language,
-} from "../domain/locale.ts";
-import type { Projections, SupplyStatus } from "../projections/index.ts";
-import { divideRoundHalfUp, EXCHANGE_UTC_OFFSET_MS, localDay } from "../projections/numbers.ts";
-import { dailyBulletin, dayStartMs } from "./bulletin.ts";
-import { embeddedFonts } from "./bulletin-documents.ts";
+} from "./format.ts";
 
 const DAY_MS = 86_400_000;
 const DAYS_PER_WEEK = 7;

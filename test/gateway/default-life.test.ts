@@ -137,10 +137,10 @@ describe("a trade whose buyer does not pay", () => {
     const kk = await pdfText(seller, `/api/accounts/KAZGPZ-1/statements/${day}/pdf?lang=kk`);
     expect(kk).toContain("(Сатушы)");
     expect(kk).toContain(
-      "орындалмады; сатып алушы орындамады: ұсталған кепілдік жарна 66 500.00, айыппұл 0.00, талап 0.00 теңге",
+      "орындалмады; сатып алушы орындамады: ұсталған кепілдік жарна 66 500,00, айыппұл 0,00, талап 0,00 теңге",
     );
     expect(kk).not.toMatch(/\b(defaulted|seller|buyer)\b/);
     const ru = await pdfText(buyer, `/api/accounts/AKTAU-1/statements/${day}/pdf?lang=ru`);
-    expect(ru).toContain("не исполнено покупателем: удержан гарантийный взнос 66 500.00");
+    expect(ru).toContain("не исполнено покупателем: удержан гарантийный взнос 66 500,00");
   });
 });

@@ -120,7 +120,7 @@ describe("delivery terms per instrument", () => {
     expect(response.status).toBe(200);
     const text = (await pdfText(Buffer.from(await response.arrayBuffer()))).replace(/\s+/g, " ");
     expect(text).toContain("Көлік");
-    expect(text).toContain("темір жол көлігі, теміржол цистернасы 65.000 т; шарт бойынша цистерналар саны: 2");
+    expect(text).toContain("темір жол көлігі, теміржол цистернасы 65,000 т; шарт бойынша цистерналар саны: 2");
     expect(text).not.toContain("rail");
   });
 

@@ -8,6 +8,7 @@
 
 import { inflateSync } from "node:zlib";
 import ExcelJS from "exceljs";
+import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
 import { INSTRUMENT, type Session, T0, TestServer } from "../support/server.ts";
@@ -120,9 +121,10 @@ describe("the daily bulletin as documents in three languages", () => {
     expect(sessions.getRow(3).getCell(1).value).toBe(INSTRUMENT);
     const controls = workbook.worksheets[2]!;
     expect(controls.getRow(2).getCell(2).value).toBe("шектеулерді өзгерту");
-    expect(String(controls.getRow(2).getCell(4).value)).toMatch(
-      / шектеу шараларын өзгерту: .*; себебі: bulletin test: ±5% band$/,
-    );
+    // The safeguard change in words, not the command's JSON.
+    expect(controls.getRow(2).getCell(4).value).toBe("баға дәлізі ±5,00\u00a0%; себебі: bulletin test: ±5% band");
+    const indices = workbook.worksheets[1]!;
+    expect(indices.getRow(2).getCell(1).value).toBe("Пропан-бутан");
     expect(controls.getRow(3).getCell(2).value).toBe("тоқтата тұру");
     expect(controls.getRow(3).getCell(1).value).toBe("05.01.2026 23:00");
   });
@@ -147,6 +149,30 @@ describe("the daily bulletin as documents in three languages", () => {
     // The same bulletin gives the same document: no clock inside.
     const again = await download("/api/bulletin?day=2026-01-05&format=pdf&lang=kk");
     expect(again.body.length).toBe(kk.body.length);
+  });
+
+  it("writes the PDF's indices and controls in words, in Kazakh and in Russian", async () => {
+    const text = async (lang: string) => {
+      const pdf = await download(`/api/bulletin?day=2026-01-05&format=pdf&lang=${lang}`);
+      const parser = new PDFParse({ data: new Uint8Array(pdf.body) });
+      try {
+        return (await parser.getText()).text.replace(/\s+/gu, " ");
+      } finally {
+        await parser.destroy();
+      }
+    };
+    const kk = await text("kk");
+    expect(kk).toContain("Пропан-бутан өңір Маңғыстау облысы 133 666,67 30 1");
+    expect(kk).toContain(
+      `05.01.2026 12:00 шектеулерді өзгерту ${INSTRUMENT} баға дәлізі ±5,00 %; себебі: bulletin test: ±5% band`,
+    );
+    expect(kk).not.toMatch(/propane|bandBps|[{}]/);
+    const ru = await text("ru");
+    expect(ru).toContain("Пропан-бутан регион Мангистауская область 133 666,67 30 1");
+    expect(ru).toContain(
+      `05.01.2026 12:00 изменение ограничений ${INSTRUMENT} ценовой коридор ±5,00 %; причина: bulletin test: ±5% band`,
+    );
+    expect(ru).not.toMatch(/propane|bandBps|[{}]/);
   });
 
   it("tells the JSON bulletin's controls in the language asked for, and refuses a language it does not speak", async () => {

@@ -1,0 +1,309 @@
+/**
+ * The documents of record in Kazakh and Russian write values as their readers do (src/reports/format.ts): tenge with
+ * grouped thousands and a decimal comma ("128 262,00"), tonnes "54,000 т", percentages "12,00 %", times in Astana time
+ * (UTC+5) as dd.MM.yyyy HH:mm, and the instrument named in the document's language. The text is read back from the
+ * PDF (pdf-parse) and compared exactly; no ISO timestamp and no English product word is left.
+ */
+
+import { PDFParse } from "pdf-parse";
+import { describe, expect, it } from "vitest";
+import { type ClearingReportJson, clearingReportPdf } from "../../src/reports/clearing-report.ts";
+import { type ContractJson, contractPdf } from "../../src/reports/contract.ts";
+import { safeguardChangesText } from "../../src/reports/format.ts";
+import { type StatementJson, statementPdf } from "../../src/reports/statement.ts";
+
+/** The PDF's text with every run of white space (no-break spaces included) as one space. */
+async function pdfText(bytes: Buffer): Promise<string> {
+  const parser = new PDFParse({ data: new Uint8Array(bytes) });
+  try {
+    return (await parser.getText()).text.replace(/\s+/gu, " ");
+  } finally {
+    await parser.destroy();
+  }
+}
+
+const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const ENGLISH_PRODUCT = /propane|butane|Propane|Butane|tenge|\bt\b/;
+
+// 54 t at 128 262 ₸/t: 6 926 148,00 without VAT, VAT 12 % 831 137,76, with VAT 7 757 285,76.
+const CONTRACT: ContractJson = {
+  document: "sauda.exchange-contract",
+  version: 1,
+  contract: "EC-PB-S1-7",
+  trade: "T-PB-S1-7",
+  journalSeq: 42,
+  tradeTime: "2026-12-05T04:47:54.188Z",
+  tradeDate: "2026-12-05",
+  instrument: {
+    id: "PB-KAZGPZ-2612",
+    product: "propane-butane",
+    basis: "KAZGPZ",
+    region: "MANGYSTAU",
+    deliveryPeriod: "2026-12",
+    name: "Propane-butane EXW KAZGPZ December 2026",
+  },
+  seller: { member: "KAZGPZ", name: "«ҚазГӨЗ» АҚ", bin: "951240000017", account: "KAZGPZ-1", client: null },
+  buyer: { member: "AKTAU", name: "«Ақтау гауһар» ЖШС", bin: "080540012345", account: "AKTAU-1", client: null },
+  priceTiynPerTonne: 12_826_200,
+  quantityKg: 54_000,
+  valueWithoutVatTiyn: "692614800",
+  vatRateBps: 1200,
+  vatTiyn: "83113776",
+  valueWithVatTiyn: "775728576",
+  delivery: {
+    terms: "EXW KAZGPZ",
+    basis: "KAZGPZ",
+    region: "MANGYSTAU",
+    period: "2026-12",
+    paymentDue: "2026-12-08T04:47:54.188Z",
+    deliveryDue: "2026-12-15T13:00:00.000Z",
+  },
+  clearing: {
+    obligation: "OB-PB-S1-7",
+    collateralTiyn: 69_261_480,
+    buyerFeeTiyn: 692_615,
+    sellerFeeTiyn: 692_615,
+    sellerPenaltyBps: 500,
+    buyerDefaultCollateralTo: "seller",
+  },
+  rulebook: "sauda rulebook: docs/market-rules.md; docs/delivery.md §1–§4; docs/documents.md §1–§2",
+};
+
+describe("the contract PDF", () => {
+  it("writes Kazakh figures, Astana times and the instrument in Kazakh", async () => {
+    const text = await pdfText(await contractPdf(CONTRACT, "kk"));
+    for (const expected of [
+      "Мәміле жасалған уақыт (Астана, UTC+5): 05.12.2026 09:47",
+      "Құрал: Пропан-бутан, EXW KAZGPZ, Маңғыстау облысы, 12.2026 (PB-KAZGPZ-2612)",
+      "Бағасы, ҚҚС-сыз: 128 262,00 теңге/т",
+      "Саны: 54,000 т",
+      "ҚҚС-сыз құны: 6 926 148,00 теңге",
+      "ҚҚС мөлшерлемесі: 12,00 %",
+      "ҚҚС сомасы: 831 137,76 теңге",
+      "ҚҚС-мен құны: 7 757 285,76 теңге",
+      "жеткізу кезеңі: 12.2026",
+      "Төлем мерзімі: 08.12.2026 09:47",
+      "Жеткізу мерзімі: 15.12.2026 18:00",
+      "Кепілдік жарна: 692 614,80 теңге",
+      "Биржалық алым (сатушы / сатып алушы): 6 926,15 / 6 926,15 теңге",
+      "Сатушының жеткізбеуі үшін айыппұл: 5,00 %",
+    ]) {
+      expect(text, expected).toContain(expected);
+    }
+    expect(text).not.toMatch(ISO_TIME);
+    expect(text).not.toMatch(ENGLISH_PRODUCT);
+    expect(text).not.toContain("December");
+  });
+
+  it("writes Russian figures the same way", async () => {
+    const text = await pdfText(await contractPdf(CONTRACT, "ru"));
+    for (const expected of [
+      "Время сделки (Астана, UTC+5): 05.12.2026 09:47",
+      "Инструмент: Пропан-бутан, EXW KAZGPZ, Мангистауская область, 12.2026 (PB-", // the line wraps at the hyphen
+      "Цена без НДС: 128 262,00 тенге/т",
+      "Количество: 54,000 т",
+      "Ставка НДС: 12,00 %",
+      "Стоимость с НДС: 7 757 285,76 тенге",
+      "Срок оплаты: 08.12.2026 09:47",
+    ]) {
+      expect(text, expected).toContain(expected);
+    }
+    expect(text).not.toMatch(ISO_TIME);
+    expect(text).not.toMatch(ENGLISH_PRODUCT);
+  });
+
+  it("keeps English conventions in the English working copy", async () => {
+    const text = await pdfText(await contractPdf(CONTRACT, "en"));
+    expect(text).toContain("Price without VAT: 128,262.00 tenge/t");
+    expect(text).toContain("Payment due: 2026-12-08 09:47");
+    expect(text).toContain("VAT rate: 12.00%");
+    expect(text).toContain("Instrument: Propane-butane, EXW KAZGPZ, Mangystau region, 2026-12 (PB-KAZGPZ-2612)");
+  });
+});
+
+const STATEMENT: StatementJson = {
+  document: "sauda.daily-statement",
+  date: "2026-12-05",
+  member: "AKTAU",
+  memberName: "«Ақтау гауһар» ЖШС",
+  bin: "080540012345",
+  scope: "account",
+  accounts: [
+    {
+      account: "AKTAU-1",
+      client: null,
+      trades: [
+        {
+          tradeId: "T-PB-S1-7",
+          contract: "EC-PB-S1-7",
+          time: "2026-12-05T04:47:54.188Z",
+          instrument: "PB-KAZGPZ-2612",
+          side: "buy",
+          priceTiynPerTonne: 12_826_200,
+          quantityKg: 54_000,
+          valueWithoutVatTiyn: "692614800",
+          vatRateBps: 1200,
+          vatTiyn: "83113776",
+          valueWithVatTiyn: "775728576",
+          voided: false,
+        },
+      ],
+      obligations: [],
+      deliveries: [
+        {
+          shipment: "OB-PB-S1-7/S1",
+          obligation: "OB-PB-S1-7",
+          role: "buyer",
+          quantityKg: 20_500,
+          vehicle: "123ABC12",
+          waybill: "WB-1",
+          dispatched: "2026-12-05T06:00:00.000Z",
+          station: "AKTAU-ST",
+          arrived: "2026-12-05T19:30:00.000Z",
+          diversion: [],
+        },
+      ],
+      totals: {
+        boughtKg: 54_000,
+        soldKg: 0,
+        boughtWithoutVatTiyn: "692614800",
+        boughtVatTiyn: "83113776",
+        soldWithoutVatTiyn: "0",
+        soldVatTiyn: "0",
+        feesTiyn: "692615",
+        collateralTiyn: "69261480",
+        dispatchedKg: 20_500,
+        arrivedKg: 20_500,
+      },
+    },
+  ],
+};
+
+describe("the statement PDF", () => {
+  it("writes Kazakh figures and Astana times", async () => {
+    const text = await pdfText(await statementPdf(STATEMENT, "kk"));
+    for (const expected of [
+      "Күні: 05.12.2026; Уақыт — Астана уақыты (UTC+5)",
+      "05.12.2026 09:47 T-PB-S1-7 сатып алу 54,000 т × 128 262,00 теңге/т; ҚҚС-сыз құны 6 926 148,00; " +
+        "ҚҚС сомасы 831 137,76; ҚҚС-мен құны 7 757 285,76 теңге",
+      "OB-PB-S1-7/S1 20,500 т, 123ABC12, WB-1; 05.12.2026 11:00 → AKTAU-ST 06.12.2026 00:30",
+      "+54,000 / −0,000 т; ҚҚС сомасы: 831 137,76 / 0,00; Биржалық алым: 6 926,15; Кепілдік жарна: 692 614,80 теңге",
+    ]) {
+      expect(text, expected).toContain(expected);
+    }
+    expect(text).not.toMatch(ISO_TIME);
+    expect(text).not.toMatch(ENGLISH_PRODUCT);
+  });
+
+  it("writes Russian figures and Astana times", async () => {
+    const text = await pdfText(await statementPdf(STATEMENT, "ru"));
+    expect(text).toContain("Дата: 05.12.2026; Время — астанинское (UTC+5)");
+    expect(text).toContain(
+      "05.12.2026 09:47 T-PB-S1-7 покупка 54,000 т × 128 262,00 тенге/т; Стоимость без НДС 6 926 148,00",
+    );
+    expect(text).toContain("05.12.2026 11:00 → AKTAU-ST 06.12.2026 00:30");
+    expect(text).not.toMatch(ISO_TIME);
+    expect(text).not.toMatch(ENGLISH_PRODUCT);
+  });
+});
+
+const REPORT: ClearingReportJson = {
+  document: "sauda.clearing-report",
+  date: "2026-12-05",
+  member: "AKTAU",
+  memberName: "«Ақтау гауһар» ЖШС",
+  bin: "080540012345",
+  asOf: "2026-12-05T18:59:59.000Z",
+  obligations: [
+    {
+      account: "AKTAU-1",
+      obligation: "OB-PB-S1-7",
+      tradeId: "T-PB-S1-7",
+      instrument: "PB-KAZGPZ-2612",
+      role: "buyer",
+      priceTiynPerTonne: 12_826_200,
+      quantityKg: 54_000,
+      valueTiyn: 692_614_800,
+      status: "open",
+      paid: false,
+      delivered: false,
+      toPayTiyn: 775_728_576,
+      paymentDue: "2026-12-08T04:47:54.188Z",
+      toDeliverKg: 0,
+      deliveryDue: "2026-12-15T13:00:00.000Z",
+      toReceiveTiyn: 0,
+    },
+  ],
+  netting: { toPayTiyn: "775728576", toReceiveTiyn: "0", netTiyn: "-775728576", toDeliverKg: 0 },
+  accounts: [
+    {
+      account: "AKTAU-1",
+      freeTiyn: "100000000",
+      collateralHeldTiyn: "69954095",
+      ordersBlockedTiyn: "0",
+      dueNextDayTiyn: "0",
+      marginCallTiyn: "0",
+    },
+  ],
+  marginCalls: [],
+};
+
+describe("the clearing report PDF", () => {
+  it("writes Kazakh figures, words for roles and statuses, and Astana times", async () => {
+    const text = await pdfText(await clearingReportPdf(REPORT, "kk"));
+    for (const expected of [
+      "Күні: 05.12.2026",
+      "Жағдай бойынша (Астана, UTC+5): 05.12.2026 23:59",
+      "Төлеуге: 7 757 285,76 ₸; Алуға: 0,00 ₸",
+      "Сальдо (алу − төлеу): −7 757 285,76 ₸",
+      "AKTAU-1 OB-PB-S1-7 (Сатып алушы) 54,000 т × 128 262 ₸/т; ашық; Төлеуге 7 757 285,76 ₸ (мерзімі 08.12.2026 09:47)",
+    ]) {
+      expect(text, expected).toContain(expected);
+    }
+    expect(text).not.toMatch(ISO_TIME);
+    expect(text).not.toMatch(/\b(buyer|seller|open)\b/);
+  });
+
+  it("writes Russian figures", async () => {
+    const text = await pdfText(await clearingReportPdf(REPORT, "ru"));
+    expect(text).toContain("По состоянию на (Астана, UTC+5): 05.12.2026 23:59");
+    expect(text).toContain(
+      "(Покупатель) 54,000 т × 128 262 ₸/т; открыто; К оплате 7 757 285,76 ₸ (срок 08.12.2026 09:47)",
+    );
+    expect(text).not.toMatch(ISO_TIME);
+  });
+});
+
+describe("a safeguard change in words", () => {
+  const changes = {
+    bandBps: 1000,
+    breakerBps: 300,
+    breakerAuctionMs: 120_000,
+    ceiling: 13_500_000,
+    floor: null,
+    maxShareBps: 2500,
+    maxActiveOrders: 10,
+    maxLotsPerOrder: 1200,
+    resumptionAuctionMs: 30_000,
+    ceilingPath: [{ effectiveFromMs: Date.UTC(2026, 11, 8, 4, 0), ceiling: 13_400_000 }],
+  };
+  it("is told in each language, every field named", () => {
+    expect(safeguardChangesText(changes, "kk").replaceAll("\u00a0", " ")).toBe(
+      "баға дәлізі ±10,00 %; сауданы тоқтата тұру шегі 3,00 %; тоқтатудан кейінгі аукцион 2 мин; " +
+        "шекті баға 135 000 ₸/т; ең төменгі баға алынып тасталды; бір сатып алушыға ұсыныстың ең үлкен үлесі 25,00 %; " +
+        "шотқа белсенді өтінімдер ең көбі 10; өтінімдегі лоттар ең көбі 1 200; қайта бастаудағы аукцион 30 с; " +
+        "шекті баға сатылары 08.12.2026 09:00 бастап 134 000 ₸/т",
+    );
+    expect(safeguardChangesText(changes, "ru").replaceAll("\u00a0", " ")).toBe(
+      "ценовой коридор ±10,00 %; порог приостановки торгов 3,00 %; аукцион после приостановки 2 мин; " +
+        "предельная цена 135 000 ₸/т; минимальная цена снято; наибольшая доля предложения на покупателя 25,00 %; " +
+        "активных заявок на счёт не более 10; лотов в заявке не более 1 200; аукцион при возобновлении 30 с; " +
+        "ступени предельной цены 134 000 ₸/т с 08.12.2026 09:00",
+    );
+    expect(safeguardChangesText({ bandBps: 1000, breakerBps: 300 }, "en")).toBe(
+      "price band ±10.00%; circuit breaker 3.00%",
+    );
+    // A field no table knows is written as its name and value, not dropped.
+    expect(safeguardChangesText({ newRule: 5 }, "kk")).toBe("newRule 5");
+  });
+});

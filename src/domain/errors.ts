@@ -270,6 +270,11 @@ export const ERRORS = {
     template:
       "Instrument '{instrument}' has {quantity} kg of sell orders in the book; an extra session sells only the re-offered volume, so it opens on a book without sell orders.",
   },
+  EXTRA_SESSION_NOT_CLOSED: {
+    httpStatus: 409,
+    template:
+      "An extra session of '{instrument}' can be opened only after its session has closed; it is now in phase {phase}.",
+  },
   REOFFER_NONE: {
     httpStatus: 409,
     template: "Instrument '{instrument}' has no re-offered volume waiting for an extra session.",

@@ -8593,7 +8593,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUCTION_REFERENCE_PRICE_REQUIRED, EXTRA_SESSION_SELLERS_RESTING, INSTRUMENT_NOT_CLEARED, PHASE_TRANSITION_INVALID, REOFFER_NONE. */
+            /** @description Error codes: AUCTION_REFERENCE_PRICE_REQUIRED, EXTRA_SESSION_NOT_CLOSED, EXTRA_SESSION_SELLERS_RESTING, INSTRUMENT_NOT_CLEARED, PHASE_TRANSITION_INVALID, REOFFER_NONE. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -7787,6 +7787,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error codes: STATEMENT_DAY_FUTURE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error codes: REQUEST_TOO_LARGE. */
             413: {
                 headers: {
@@ -7879,6 +7888,15 @@ export interface operations {
             };
             /** @description Error codes: ACCOUNT_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: STATEMENT_DAY_FUTURE. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7980,6 +7998,15 @@ export interface operations {
             };
             /** @description Error codes: ACCOUNT_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: STATEMENT_DAY_FUTURE. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,6 +15,7 @@
 
 import type { ErrorDetails } from "./errors.ts";
 import { formatNumber, type Language } from "./locale.ts";
+import { formOfPattern, VALUE_FORM_WORDS } from "./value-forms.ts";
 
 type Translated = Exclude<Language, "en">;
 
@@ -188,6 +189,7 @@ export function validationReason(details: ErrorDetails, language: Translated): s
   const subject =
     field === "" ? part.whole : language === "ru" ? `поле «${field}» ${part.of}` : `${part.of} «${field}» өрісі`;
   const types = TYPES[language];
+  const form = keyword === "pattern" ? formOfPattern(details.pattern) : null;
   const values: Record<string, string> = {
     subject,
     in: part.in,
@@ -203,9 +205,11 @@ export function validationReason(details: ErrorDetails, language: Translated): s
       .join(", "),
     pattern: `«${String(details.pattern ?? "")}»`,
     format:
+      (form === null ? undefined : VALUE_FORM_WORDS[form][language]) ??
       FORMATS[language][String(details.format)] ??
       (language === "ru" ? `формат «${String(details.format)}»` : `«${String(details.format)}» пішімі`),
   };
-  const template = SENTENCES[language][isKeyword(keyword) ? keyword : "other"];
+  // A pattern that stands for a form of value is said as that form ("ожидается месяц в виде ГГГГ-ММ").
+  const template = SENTENCES[language][form !== null ? "format" : isKeyword(keyword) ? keyword : "other"];
   return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? "?");
 }

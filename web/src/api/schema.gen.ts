@@ -4499,6 +4499,7 @@ export interface operations {
     getParticipation: {
         parameters: {
             query: {
+                /** @description YYYY-MM, 1900–2199 */
                 month?: string;
                 format: "json" | "csv";
             };

@@ -392,6 +392,10 @@ export const ERRORS = {
     httpStatus: 401,
     template: "The code is wrong, too old or already used; send the code the authenticator app shows now.",
   },
+  SECOND_FACTOR_CODE_FORMAT: {
+    httpStatus: 400,
+    template: "A second-factor code is {digits} digits, as the authenticator app shows it; this one is not.",
+  },
   SECOND_FACTOR_NOT_PENDING: {
     httpStatus: 409,
     template: "No second-factor setup is pending for you (none was begun, or it is over 10 minutes old); begin again.",

@@ -4936,7 +4936,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: REQUEST_INVALID, SECOND_FACTOR_CODE_FORMAT. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5229,7 +5229,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: REQUEST_INVALID, SECOND_FACTOR_CODE_FORMAT. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5337,7 +5337,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: REQUEST_INVALID, SECOND_FACTOR_CODE_FORMAT. */
             400: {
                 headers: {
                     [name: string]: unknown;

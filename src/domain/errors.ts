@@ -270,6 +270,11 @@ export const ERRORS = {
     template:
       "Instrument '{instrument}' has {quantity} kg of sell orders in the book; an extra session sells only the re-offered volume, so it opens on a book without sell orders.",
   },
+  EXTRA_SESSION_NOT_CLOSED: {
+    httpStatus: 409,
+    template:
+      "An extra session of '{instrument}' can be opened only after its session has closed; it is now in phase {phase}.",
+  },
   REOFFER_NONE: {
     httpStatus: 409,
     template: "Instrument '{instrument}' has no re-offered volume waiting for an extra session.",
@@ -387,6 +392,10 @@ export const ERRORS = {
     httpStatus: 401,
     template: "The code is wrong, too old or already used; send the code the authenticator app shows now.",
   },
+  SECOND_FACTOR_CODE_FORMAT: {
+    httpStatus: 400,
+    template: "A second-factor code is {digits} digits, as the authenticator app shows it; this one is not.",
+  },
   SECOND_FACTOR_NOT_PENDING: {
     httpStatus: 409,
     template: "No second-factor setup is pending for you (none was begun, or it is over 10 minutes old); begin again.",
@@ -444,6 +453,10 @@ export const ERRORS = {
     httpStatus: 404,
     template:
       "No policy lab run '{id}': it never existed or was dropped to make room (the lab keeps the last {kept} finished runs); start it again.",
+  },
+  STATEMENT_DAY_FUTURE: {
+    httpStatus: 409,
+    template: "There is no statement for {date} yet: that day is after today, {today}, in exchange time.",
   },
   DOCUMENTS_BUSY: {
     httpStatus: 503,

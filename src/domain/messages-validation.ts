@@ -17,6 +17,7 @@
 
 import type { ErrorDetails } from "./errors.ts";
 import { formatMoneyTiyn, formatNumber, formatPriceTiynPerTonne, formatQuantityKg, type Language } from "./locale.ts";
+import { formOfPattern, VALUE_FORM_WORDS } from "./value-forms.ts";
 
 type Translated = Exclude<Language, "en">;
 
@@ -195,6 +196,7 @@ export function validationReason(details: ErrorDetails, language: Translated): s
   const subject =
     field === "" ? part.whole : language === "ru" ? `поле «${field}» ${part.of}` : `${part.of} «${field}» өрісі`;
   const types = TYPES[language];
+  const form = keyword === "pattern" ? formOfPattern(details.pattern) : null;
   const values: Record<string, string> = {
     subject,
     in: part.in,
@@ -210,10 +212,12 @@ export function validationReason(details: ErrorDetails, language: Translated): s
       .join(", "),
     pattern: `«${String(details.pattern ?? "")}»`,
     format:
+      (form === null ? undefined : VALUE_FORM_WORDS[form][language]) ??
       FORMATS[language][String(details.format)] ??
       (language === "ru" ? `формат «${String(details.format)}»` : `«${String(details.format)}» пішімі`),
   };
-  const template = SENTENCES[language][isKeyword(keyword) ? keyword : "other"];
+  // A pattern that stands for a form of value is said as that form ("ожидается месяц в виде ГГГГ-ММ").
+  const template = SENTENCES[language][form !== null ? "format" : isKeyword(keyword) ? keyword : "other"];
   return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? "?");
 }
 
@@ -308,7 +312,7 @@ export const FIELD_NAMES: Readonly<Record<string, FieldName>> = {
 const FIELD_KEYWORD_SET: ReadonlySet<string> = new Set(FIELD_KEYWORDS);
 
 /** The sentence shapes: `empty` for a string that must not be empty (or blank), `positive` for a least value of 1 (or above 0) on a price, money or gas. */
-type Shape = (typeof FIELD_KEYWORDS)[number] | "empty" | "positive";
+type Shape = (typeof FIELD_KEYWORDS)[number] | "empty" | "positive" | "form";
 
 /** `{Field}` opens the sentence; `{limit}`, `{allowed}`, `{type}`, `{chars}` as named; ru's `{must}`, `{empty}`, `{given}`, `{written}` agree with the field. */
 const FIELD_SENTENCES: Readonly<Record<Language, Readonly<Record<Shape, string>>>> = {
@@ -326,6 +330,7 @@ const FIELD_SENTENCES: Readonly<Record<Language, Readonly<Record<Shape, string>>
     const: "{Field} must be {allowed}.",
     empty: "{Field} must not be empty.",
     positive: "{Field} must be positive.",
+    form: "{Field} must be {form}.",
   },
   ru: {
     required: "{Field} не {given}.",
@@ -341,6 +346,7 @@ const FIELD_SENTENCES: Readonly<Record<Language, Readonly<Record<Shape, string>>
     const: "{Field} {must} быть {allowed}.",
     empty: "{Field} не {must} быть {empty}.",
     positive: "{Field} {must} быть больше нуля.",
+    form: "{Field}: ожидается {form}.",
   },
   kk: {
     required: "{Field} көрсетілмеген.",
@@ -356,6 +362,7 @@ const FIELD_SENTENCES: Readonly<Record<Language, Readonly<Record<Shape, string>>
     const: "{Field} {allowed} болуы керек.",
     empty: "{Field} бос болмауы керек.",
     positive: "{Field} нөлден үлкен болуы керек.",
+    form: "{Field}: {form} күтіледі.",
   },
 };
 
@@ -439,6 +446,9 @@ export function fieldSentence(details: ErrorDetails, language: Language): string
   let shape = keyword as Shape;
   if (keyword === "minLength" && limit === 1) shape = "empty";
   if (keyword === "pattern" && NOT_BLANK_PATTERNS.has(String(details.pattern))) shape = "empty";
+  // A pattern that stands for a form of value (a month, a day) is said as that form (value-forms.ts).
+  const form = keyword === "pattern" ? formOfPattern(details.pattern) : null;
+  if (form !== null) shape = "form";
   if (kind !== undefined && ((keyword === "minimum" && limit === 1) || (keyword === "exclusiveMinimum" && limit === 0)))
     shape = "positive";
   const gender = name?.gender ?? "n";
@@ -458,6 +468,7 @@ export function fieldSentence(details: ErrorDetails, language: Language): string
     empty: AGREEING.empty[gender],
     given: AGREEING.given[gender],
     written: AGREEING.written[gender],
+    form: form === null ? "" : VALUE_FORM_WORDS[form][language],
   };
   return FIELD_SENTENCES[language][shape].replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? "?");
 }

@@ -229,6 +229,19 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
     ru: "остановка по инструменту называет инструмент, и только его",
     kk: "құрал бойынша тоқтату құралды ғана атайды",
   },
+  // AUTH_SIGNATURE_INVALID's reasons for a signed request the replay guard refused (gateway/auth.ts).
+  "the signature does not match the request": {
+    ru: "подпись не соответствует запросу",
+    kk: "қолтаңба сұрауға сәйкес келмейді",
+  },
+  "the timestamp is missing or more than 30 s away from the exchange's clock": {
+    ru: "метка времени отсутствует или расходится с часами биржи более чем на 30 с",
+    kk: "уақыт белгісі жоқ немесе биржа сағатынан 30 с-тан артық алшақ",
+  },
+  "this exact request was already received": {
+    ru: "точно такой же запрос уже был получен",
+    kk: "дәл осындай сұрау бұрын алынған",
+  },
   "the key's user is disabled": { ru: "пользователь ключа отключён", kk: "кілттің пайдаланушысы өшірілген" },
   "unknown or revoked key": { ru: "ключ неизвестен или отозван", kk: "кілт белгісіз немесе кері қайтарылған" },
   "the body is not valid JSON": { ru: "тело запроса не является корректным JSON", kk: "сұрау денесі дұрыс JSON емес" },

@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { describe, ERRORS, type ErrorCode, type ErrorDetails, type Problem } from "../domain/errors.ts";
 import { chosenLanguageOfAcceptLanguage, LANGUAGE_DEFAULT, type Language } from "../domain/locale.ts";
 import { localize } from "../domain/messages.ts";
+import { formOfPattern, VALUE_FORM_WORDS } from "../domain/value-forms.ts";
 
 /** Kept as a name for the edge's codes; every code is the registry's. */
 export type AnyErrorCode = ErrorCode;
@@ -97,6 +98,13 @@ export function reportedValidationError(
   return first;
 }
 
+/** For a broken pattern that stands for a form of value: "must be a month as YYYY-MM" (the English reason); else null. */
+export function patternInWords(error: ValidationError | undefined): string | null {
+  if (error?.keyword !== "pattern") return null;
+  const form = formOfPattern(error.params?.pattern);
+  return form === null ? null : `must be ${VALUE_FORM_WORDS[form].en}`;
+}
+
 /** The keywords whose rule is a number (ajv's `limit`, or `multipleOf`). */
 const LIMIT_KEYWORDS = new Set([
   "minimum",
@@ -140,7 +148,12 @@ export function validationDetails(part: string | undefined, error: ValidationErr
   if (keyword === "enum" && Array.isArray(params.allowedValues))
     details.allowed = params.allowedValues.map(text).join(", ");
   if (keyword === "const") details.allowed = text(params.allowedValue);
-  if (keyword === "pattern") details.pattern = text(params.pattern);
+  if (keyword === "pattern") {
+    details.pattern = text(params.pattern);
+    // A pattern that stands for a form of value (a month, a day) names it, so the sentence can say it in words.
+    const form = formOfPattern(params.pattern);
+    if (form !== null) details.format = form;
+  }
   if (keyword === "format") details.format = text(params.format);
   return details;
 }

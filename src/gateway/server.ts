@@ -49,7 +49,7 @@ import {
   SECURITY_SCHEMES,
 } from "./contract.ts";
 import { DOCS_PAGE_OPTIONS } from "./docs-page.ts";
-import { HttpProblem, reportedValidationError, sendProblem, validationDetails } from "./errors.ts";
+import { HttpProblem, patternInWords, reportedValidationError, sendProblem, validationDetails } from "./errors.ts";
 import { type Exchange, WritesStoppedError } from "./exchange.ts";
 import {
   FORWARDED_HEADER,
@@ -504,7 +504,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       return sendProblem(
         reply,
         new HttpProblem("REQUEST_INVALID", {
-          reason: `${where} ${first?.message ?? "is not valid"}${extra}`,
+          reason: `${where} ${patternInWords(first) ?? first?.message ?? "is not valid"}${extra}`,
           ...validationDetails(fastifyError.validationContext, first),
         }),
       );

@@ -16,7 +16,7 @@ const info = (instrument: string, basis: string, region: string, product = "prop
 
 const REGISTRY = new InstrumentRegistry([
   info("PB-KAZGPZ-MANG", "KAZGPZ", "MANGYSTAU"),
-  info("PB-ATYRAU-MANG", "ATYRAU-REFINERY", "MANGYSTAU"),
+  info("PB-ATYRAU-MANG", "ATYRAU-REF", "MANGYSTAU"),
   info("PB-KAZGPZ-ATYR", "KAZGPZ", "ATYRAU"),
   info("PB-NEW-MANG", "NEW-PLANT", "MANGYSTAU"),
   info("P-KAZGPZ-MANG", "KAZGPZ", "MANGYSTAU", "propane"),
@@ -69,7 +69,7 @@ describe("price indices", () => {
       valueTiyn: 380_000_000n,
       sessions: 2,
     });
-    expect(indices.basis(day, "propane-butane", "ATYRAU-REFINERY")?.priceTiynPerTonne).toBe(14_000_000);
+    expect(indices.basis(day, "propane-butane", "ATYRAU-REF")?.priceTiynPerTonne).toBe(14_000_000);
     expect(indices.region(day, "propane-butane", "MANGYSTAU")?.priceTiynPerTonne).toBe(13_333_333);
     expect(indices.region(day, "propane-butane", "ATYRAU")?.priceTiynPerTonne).toBe(12_500_000);
     expect(indices.index(day, "propane-butane", "basis-region", "KAZGPZ/MANGYSTAU")?.priceTiynPerTonne).toBe(
@@ -93,9 +93,9 @@ describe("price indices", () => {
       "propane basis-region KAZGPZ/MANGYSTAU 15000000",
       "propane national KZ 15000000",
       "propane region MANGYSTAU 15000000",
-      "propane-butane basis ATYRAU-REFINERY 14000000",
+      "propane-butane basis ATYRAU-REF 14000000",
       "propane-butane basis KAZGPZ 12666667",
-      "propane-butane basis-region ATYRAU-REFINERY/MANGYSTAU 14000000",
+      "propane-butane basis-region ATYRAU-REF/MANGYSTAU 14000000",
       "propane-butane basis-region KAZGPZ/ATYRAU 12500000",
       "propane-butane basis-region KAZGPZ/MANGYSTAU 13000000",
       "propane-butane national KZ 12925926",
@@ -105,7 +105,7 @@ describe("price indices", () => {
   });
 
   it("takes configured weights, leaves out unweighted plants, skips undescribed instruments and empty sessions", () => {
-    const indices = new PriceIndices({ registry: REGISTRY, weights: { KAZGPZ: 3, "ATYRAU-REFINERY": 1 } });
+    const indices = new PriceIndices({ registry: REGISTRY, weights: { KAZGPZ: 3, "ATYRAU-REF": 1 } });
     indices.addSession(session("PB-KAZGPZ-MANG", 13_000_000, 10));
     indices.addSession(session("PB-KAZGPZ-ATYR", 12_500_000, 20));
     indices.addSession(session("PB-ATYRAU-MANG", 14_000_000, 5));
@@ -120,7 +120,7 @@ describe("price indices", () => {
     expect(indices.region(day, "propane-butane", "MANGYSTAU")?.priceTiynPerTonne).toBe(15_000_000);
     expect(indices.unweighted(day)).toEqual(["NEW-PLANT"]);
     expect(indices.skippedSessions).toBe(1);
-    expect(indices.basis(day, "propane-butane", "ATYRAU-REFINERY")?.sessions).toBe(1);
+    expect(indices.basis(day, "propane-butane", "ATYRAU-REF")?.sessions).toBe(1);
     expect(() => new PriceIndices({ registry: REGISTRY, weights: { KAZGPZ: -1 } })).toThrow(/weights.KAZGPZ/);
     expect(() => new PriceIndices({ registry: REGISTRY, weights: { KAZGPZ: 0.5 } })).toThrow(/whole number/);
   });
@@ -155,7 +155,8 @@ describe("price indices", () => {
 
   it("documents default weights that total about 130 kt a month, with Mangystau's two plants from DOMAIN.md", () => {
     expect(DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH.KAZGPZ).toBe(14_500);
-    expect(DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH["ATYRAU-REFINERY"]).toBe(3_500);
+    expect(DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH["ATYRAU-REF"]).toBe(3_500);
+    expect(DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH.TCO).toBe(60_000);
     const total = Object.values(DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH).reduce((a, b) => a + b, 0);
     expect(total).toBe(130_000);
   });

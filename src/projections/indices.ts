@@ -33,15 +33,17 @@ export const INDEX_DAYS_KEPT_MAX = 1830;
  * DOMAIN.md ("Mangystau supply ≈ 18 kt/month: 14.5 kt Zhanaozen plant + 3.5 kt Atyrau refinery"); they are what those
  * plants send to Mangystau, taken here as their domestic total. The rest are ASSUMED, chosen so the total is about
  * 130 kt/month, the middle of the national monthly supply plan of 120–140 kt (DOMAIN.md), with Tengizchevroil as the
- * largest producer. The server should replace them with the ministry's plan figures (`weights` option).
+ * largest producer. The server should replace them with the ministry's plan figures (`weights` option). The keys are
+ * the plants' basis ids as instruments are listed with them (the demo market's, src/demo/world.ts): a weight under
+ * any other name would never meet a trade and silently drop its plant from the national index.
  */
 export const DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH: Readonly<Record<string, number>> = {
   KAZGPZ: 14_500, // Zhanaozen gas processing plant: DOMAIN.md
-  "ATYRAU-REFINERY": 3_500, // DOMAIN.md
-  TENGIZCHEVROIL: 60_000, // assumed
-  "CNPC-AMG-ZHANAZHOL": 15_000, // assumed
-  "PAVLODAR-REFINERY": 12_000, // assumed
-  "SHYMKENT-REFINERY": 10_000, // assumed
+  "ATYRAU-REF": 3_500, // Atyrau refinery: DOMAIN.md
+  TCO: 60_000, // Tengizchevroil: assumed
+  "CNPC-AMG": 15_000, // CNPC-Aktobemunaigas (Zhanazhol): assumed
+  "PAVLODAR-REF": 12_000, // Pavlodar refinery: assumed
+  "SHYMKENT-REF": 10_000, // Shymkent refinery (PKOP): assumed
   KARACHAGANAK: 10_000, // assumed
   KAZGERMUNAI: 5_000, // assumed
 };

@@ -140,6 +140,8 @@ export class Producer {
   private undeclaredKg = 0;
   /** Gas the exchange holds for this producer at its basis, as the producer books it (whole kg). */
   private stockKg = 0;
+  /** Gas the exchange gave back after voids of this producer's sales (kg). */
+  private voidedKg = 0;
   /** Expected free volume sold at home per session (smoothed): kept back from export. */
   private freeSoldPerSessionKg: number;
   /** Export capacity not yet used this month (kg). */
@@ -185,6 +187,11 @@ export class Producer {
 
   get bookedStockKg(): number {
     return this.stockKg;
+  }
+
+  /** Gas given back by voids of its sales (kg), as found in the exchange's holdings before a session. */
+  get voidedBackKg(): number {
+    return this.voidedKg;
   }
 
   private get obligatedTotalKg(): number {
@@ -243,6 +250,14 @@ export class Producer {
     this.orders = new Map();
     this.lastNetbackTenge = day.exportOpen ? day.netbackTengePerTonne : this.settings.floorAskTengePerTonne;
     let availableKg = (await this.port.balances(this.id)).freeGasKg;
+    if (availableKg > BigInt(this.stockKg)) {
+      // Only an operator's void of one of its sales gives a producer back gas it booked as sold (the void unwinds the
+      // obligation and frees the seller's gas, clearing.ts): the plant takes it back into its stock, as free gas, and
+      // offers it again. Which route the voided sale was on the holdings do not say, so the route's statistics keep it.
+      const returnedKg = Number(availableKg) - this.stockKg;
+      this.stockKg += returnedKg;
+      this.voidedKg += returnedKg;
+    }
     if (availableKg !== BigInt(this.stockKg)) {
       throw new Error(`invariant: producer ${this.id} books ${this.stockKg} kg, the exchange holds ${availableKg} kg`);
     }

@@ -67,6 +67,11 @@ export interface RunOptions {
     events: readonly EngineEvent[],
     engine: Engine,
   ) => void;
+  /**
+   * The operator's acts of a trading day after the session and the agents' reading of its fills, before settlement
+   * (e.g. voiding a trade, as the demo's operator may): tests use it to put the agents through them.
+   */
+  readonly beforeSettlement?: (exchange: InProcessExchange, dayIndex: number) => void;
 }
 
 interface RouteInfo {
@@ -90,6 +95,7 @@ interface RegionAgents {
 /** The market of a run as set up before the first day: the exchange, its members, their agents, the calendar. */
 interface Market {
   readonly exchange: InProcessExchange;
+  readonly beforeSettlement: RunOptions["beforeSettlement"];
   readonly startMs: number;
   readonly tradingCalendar: readonly boolean[];
   readonly netback: ReadonlyMap<string, number>;
@@ -221,6 +227,7 @@ function setUpMarket(s: Scenario, options: RunOptions): Market {
   const regions = setUpRegions(s, exchange, routes, random, constraints);
   return {
     exchange,
+    beforeSettlement: options.beforeSettlement,
     startMs,
     tradingCalendar,
     netback,
@@ -804,6 +811,7 @@ async function settleAndLift(
     }
   }
   exchange.setTime(day.dayMs + (market.sessionCloseMin + 60) * 60_000);
+  market.beforeSettlement?.(exchange, day.index);
   exchange.settle();
   exchange.forgetDoneOrders();
 }

@@ -71,6 +71,14 @@ describe.skipIf(!run)("a second factor in a real browser", () => {
     await code.waitFor({ timeout: LIVE_MS });
     expect(await page.locator("#signin-error").textContent()).toContain("Enter the code from your authenticator app");
 
+    // Not six digits: said so, not taken for a wrong code.
+    await code.fill("abc");
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect
+      .poll(() => page.locator("#signin-error").textContent(), { timeout: LIVE_MS })
+      .toBe("A code is 6 digits, as the app shows it; this one is not.");
+    expect(await code.getAttribute("aria-invalid")).toBe("true");
+
     server.nowMs += STEP_MS;
     await code.fill("123456");
     await page.getByRole("button", { name: "Sign in" }).last().click();

@@ -103,7 +103,9 @@ describe.skipIf(!run)("re-offers and the extra session on the operator's console
     await form.locator("dialog button").first().click();
     await expect
       .poll(() => form.locator(".field-error:not([hidden])").first().textContent(), { timeout: LIVE_MS })
-      .toContain(`Инструмент '${INSTRUMENT}' не может перейти из фазы`);
+      .toBe(
+        `Дополнительную сессию по инструменту '${INSTRUMENT}' можно открыть только после закрытия его сессии; сейчас фаза: непрерывные торги.`,
+      );
     expect(await form.locator(".ok").count()).toBe(0);
     const read = await suite.server.call(operatorApi, "GET", `/api/instruments/${INSTRUMENT}`);
     expect(read.body.phase).toBe("continuous");

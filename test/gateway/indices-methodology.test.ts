@@ -71,14 +71,14 @@ beforeAll(async () => {
   server.nowMs = DAY1 + 11.5 * HOUR; // after the test exchange's set-up at 11:00
   await submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
   for (const command of [
-    listing(TENGIZ, "TENGIZCHEVROIL", "MANGYSTAU"),
+    listing(TENGIZ, "TCO", "MANGYSTAU"),
     listing(KAZGPZ_ATYRAU, "KAZGPZ", "ATYRAU"),
     listing(SMALL, "SMALL-PLANT", "ATYRAU"),
     { type: "member.add", member: "TCO", name: "Tengizchevroil", roles: ["producer"] },
     { type: "member.add", member: "SMALL", name: "A small plant", roles: ["producer"] },
     { type: "account.open", account: "TCO-1", member: "TCO" },
     { type: "account.open", account: "SMALL-1", member: "SMALL" },
-    { type: "gas.declare", account: "TCO-1", basis: "TENGIZCHEVROIL", quantity: 1_000_000 },
+    { type: "gas.declare", account: "TCO-1", basis: "TCO", quantity: 1_000_000 },
     { type: "gas.declare", account: "SMALL-1", basis: "SMALL-PLANT", quantity: 1_000_000 },
   ] satisfies Command[]) {
     await submit(command);
@@ -259,7 +259,7 @@ describe("price indices by the published method", () => {
       volumeKg: "35000",
       sessions: 2,
     });
-    expect(price("basis", "TENGIZCHEVROIL")).toBe(13_100_000);
+    expect(price("basis", "TCO")).toBe(13_100_000);
     expect(price("region", "MANGYSTAU")).toBe(13_230_769);
     expect(price("national", "KZ")).toBe(13_147_267);
     // The session without trades on KazGPZ → Atyrau published nothing.
@@ -277,17 +277,17 @@ describe("price indices by the published method", () => {
     // The national index is KazGPZ's alone: the small plant has no weight.
     expect(row("national", "KZ")).toMatchObject({ priceTiynPerTonne: 13_300_013, volumeKg: "8000", sessions: 1 });
     // The session that closed after midnight belongs to the 7th.
-    expect(day.some((r) => r.key === "TENGIZCHEVROIL")).toBe(false);
+    expect(day.some((r) => r.key === "TCO")).toBe(false);
   });
 
   it("leaves a voided trade out and marks the day's indices revised when the void came after the close", async () => {
     const day = (await server.call(null, "GET", "/api/indices?day=2026-01-07")).body.indices as Row[];
     // Only the 3 t at 132,000 stand; the 2 t at 136,000 were voided after the session closed.
-    expect(day.find((r) => r.scope === "basis" && r.key === "TENGIZCHEVROIL")).toEqual({
+    expect(day.find((r) => r.scope === "basis" && r.key === "TCO")).toEqual({
       day: "2026-01-07",
       product: "propane-butane",
       scope: "basis",
-      key: "TENGIZCHEVROIL",
+      key: "TCO",
       priceTiynPerTonne: 13_200_000,
       volumeKg: "3000",
       valueTiyn: "39600000",

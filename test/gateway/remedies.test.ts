@@ -225,11 +225,36 @@ describe("extra session for a voided trade's volume", () => {
     expect(voided.status).toBe(200);
     const waiting = await server.call(operator, "GET", "/api/admin/reoffers");
     expect(waiting.body.reoffers.at(-1)).toMatchObject({ seller: "KAZGPZ-1", quantityKg: 4000, offered: false });
-    // Still in session: the extra session waits for the close.
-    const early = await server.call(operator, "POST", `/api/admin/instruments/${INSTRUMENT}/extra-session`, {
-      reason: "re-offer",
-    });
-    expect([early.status, early.body.error.code]).toEqual([409, "PHASE_TRANSITION_INVALID"]);
+    // Still in session: the extra session waits for the close, and the operator is told so in plain words.
+    const early = async (language: string) => {
+      const response = await fetch(`${server.url}/api/admin/instruments/${INSTRUMENT}/extra-session`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          cookie: operator.cookie,
+          "x-csrf-token": operator.csrf,
+          "accept-language": language,
+        },
+        body: JSON.stringify({ reason: "re-offer" }),
+      });
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      return [response.status, body.error.code, body.error.message];
+    };
+    expect(await early("en")).toEqual([
+      409,
+      "EXTRA_SESSION_NOT_CLOSED",
+      `An extra session of '${INSTRUMENT}' can be opened only after its session has closed; it is now in phase continuous.`,
+    ]);
+    expect(await early("ru")).toEqual([
+      409,
+      "EXTRA_SESSION_NOT_CLOSED",
+      `Дополнительную сессию по инструменту '${INSTRUMENT}' можно открыть только после закрытия его сессии; сейчас фаза: непрерывные торги.`,
+    ]);
+    expect(await early("kk")).toEqual([
+      409,
+      "EXTRA_SESSION_NOT_CLOSED",
+      `'${INSTRUMENT}' құралы бойынша қосымша сессияны оның сессиясы жабылғаннан кейін ғана ашуға болады; қазіргі кезең: үздіксіз сауда.`,
+    ]);
     const closed = await server.exchange.submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
     expect(closed.events.find((e) => e.type === "rejected")).toBeUndefined();
     // The session traded 10 t at 146,300, 10 t at 133,000 (negotiated, not counted) and 4 t at 133,000 (voided, but

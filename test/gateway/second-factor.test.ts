@@ -1,7 +1,7 @@
 /**
  * The second factor over the API, as a trader uses it: setting it up in two steps (a wrong code changes nothing), the
- * sign-in then asking for a code (none: SECOND_FACTOR_REQUIRED; wrong, stale, reused or malformed:
- * SECOND_FACTOR_INVALID, counted towards the name's backoff), the window of one step either side at its edges, the
+ * sign-in then asking for a code (none: SECOND_FACTOR_REQUIRED; not six digits: SECOND_FACTOR_CODE_FORMAT, not
+ * counted; wrong, stale or reused: SECOND_FACTOR_INVALID, counted towards the name's backoff), the window of one step either side at its edges, the
  * pending setup's 10 minutes at the limit, the secret never in the journal or the audit trail in clear, removing it
  * with a code, and the operator removing a user's.
  */
@@ -112,16 +112,40 @@ describe("a second factor for signing in", () => {
     );
     const early = await signIn("aktau-trader", totpCode(secret, server.nowMs + STEP_MS));
     expect(early.status).toBe(200);
-    for (const malformed of ["12345", "1234567", "abcdef", " 123456"]) {
-      expect((await signIn("aktau-trader", malformed)).body.error.code, malformed).toBe("SECOND_FACTOR_INVALID");
+    for (const malformed of ["abc", "12345", "1234567", "abcdef", " 123456"]) {
+      expect((await signIn("aktau-trader", malformed)).body.error.code, malformed).toBe("SECOND_FACTOR_CODE_FORMAT");
     }
+    const format = async (language: string) => {
+      const response = await fetch(`${server.url}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "accept-language": language },
+        body: JSON.stringify({ user: "aktau-trader", password: PASSWORD, code: "abc" }),
+      });
+      const body = (await response.json()) as Json;
+      return [response.status, body.error.code, body.error.message];
+    };
+    expect(await format("en")).toEqual([
+      400,
+      "SECOND_FACTOR_CODE_FORMAT",
+      "A second-factor code is 6 digits, as the authenticator app shows it; this one is not.",
+    ]);
+    expect(await format("ru")).toEqual([
+      400,
+      "SECOND_FACTOR_CODE_FORMAT",
+      "Код второго фактора — это 6 цифр, как его показывает приложение-аутентификатор; переданный код не такой.",
+    ]);
+    expect(await format("kk")).toEqual([
+      400,
+      "SECOND_FACTOR_CODE_FORMAT",
+      "Екінші фактор коды — аутентификатор қолданбасы көрсететін 6 цифр; жіберілген код олай емес.",
+    ]);
   });
 
   it("counts wrong codes towards the name's backoff", async () => {
     server.nowMs += 10 * STEP_MS;
-    // Four malformed codes above; one more wrong code reaches the free failures.
+    // The malformed codes above were not counted; the wrong codes are, up to the free failures.
     const wrong = totpCode(secret, server.nowMs + 5 * STEP_MS);
-    const before = SIGN_IN_FAILURES_FREE - 4;
+    const before = SIGN_IN_FAILURES_FREE;
     for (let i = 0; i < before; i++) {
       expect((await signIn("aktau-trader", wrong)).body.error.code).toBe("SECOND_FACTOR_INVALID");
     }

@@ -13,6 +13,7 @@ import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { BPS_PER_UNIT } from "../../domain/collateral.ts";
 import { ID_LENGTH_MAX } from "../../domain/limits.ts";
+import { DATE_PATTERN_TEXT, MONTH_PATTERN_TEXT } from "../../domain/value-forms.ts";
 import type { Command } from "../../engine/commands.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
 import type { LimitsView } from "../../projections/index.ts";
@@ -30,13 +31,12 @@ import { TIME_MS_MAX, throwIfRejected } from "./common.ts";
  * `_ . -` (the engine itself allows any printable ASCII, which a path cannot always carry).
  */
 export const NEW_ID = Type.String({ minLength: 1, maxLength: ID_LENGTH_MAX, pattern: "^[A-Za-z0-9_.-]+$" });
-/** Years a month or date may name (the engine's calendar range). */
-const YEAR = "(19\\d\\d|2[01]\\d\\d)";
-export const MONTH = Type.String({ pattern: `^${YEAR}-(0[1-9]|1[0-2])$`, description: "YYYY-MM, 1900–2199" });
+/** A month, 1900–2199; its pattern is named in words in refusals (domain/value-forms.ts). */
+export const MONTH = Type.String({ pattern: MONTH_PATTERN_TEXT, description: "YYYY-MM, 1900–2199" });
 /** A real calendar date: `format: date` refuses 31 February and 2026-13-45. */
 export const DATE = Type.String({
   format: "date",
-  pattern: `^${YEAR}-\\d\\d-\\d\\d$`,
+  pattern: DATE_PATTERN_TEXT,
   description: "YYYY-MM-DD, a real date, 1900–2199",
 });
 /** ms since epoch (UTC), up to the year 2999. */

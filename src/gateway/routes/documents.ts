@@ -13,7 +13,7 @@
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { TRADE_ID_LENGTH_MAX } from "../../domain/ids.ts";
-import { EXCHANGE_UTC_OFFSET_MS } from "../../projections/numbers.ts";
+import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../projections/numbers.ts";
 import { buildContract, contractPdf, contractSha256, sha256Hex } from "../../reports/contract.ts";
 import { EINVOICES_EXPORT_MAX, einvoicesXml } from "../../reports/einvoice.ts";
 import { DOCUMENT_LANGUAGES, type DocumentLanguage } from "../../reports/labels.ts";
@@ -53,6 +53,7 @@ const PDF = (description: string) => ({
 });
 
 export const CONTRACT_ERRORS = ["CONTRACT_NOT_FOUND"] as const;
+const STATEMENT_ERRORS = ["ACCOUNT_NOT_FOUND", "STATEMENT_DAY_FUTURE", "DOCUMENTS_BUSY"] as const;
 
 export function documentRoutes(api: FastifyInstance, context: RouteContext): void {
   const projections = context.exchange.projections;
@@ -74,6 +75,9 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
 
   // The state at the end of the day (gateway/day-end.ts): rebuilt from the journal for a day the journal has passed.
   const statementOf = async (account: string, date: string, scope: "account" | "member") => {
+    // A day after today on the exchange's clock has nothing to state yet; an empty statement would say it had none.
+    const today = localDay(context.exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
+    if (date > today) throw new HttpProblem("STATEMENT_DAY_FUTURE", { date, today });
     const member = memberOf(account);
     const views = await dayEndDocuments(context.exchange).viewsOf(date);
     const accounts =
@@ -199,7 +203,7 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
         querystring: STATEMENT_QUERY,
         response: { 200: STATEMENT },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] as const },
+      config: { access: "memberRead", errors: STATEMENT_ERRORS },
     },
     async (request) => {
       const { account, date } = request.params;
@@ -228,7 +232,7 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
           },
         },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] as const },
+      config: { access: "memberRead", errors: STATEMENT_ERRORS },
     },
     async (request, reply) => {
       const { account, date } = request.params;
@@ -252,7 +256,7 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
         querystring: STATEMENT_PDF_QUERY,
         response: { 200: PDF("The statement") },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] as const },
+      config: { access: "memberRead", errors: STATEMENT_ERRORS },
     },
     async (request, reply) => {
       const { account, date } = request.params;

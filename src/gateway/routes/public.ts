@@ -41,7 +41,7 @@ import {
   XLSX_TYPE,
 } from "../wire/market.ts";
 import { FORMAT, ID, json, LIMIT, sendCsv, TIME_MS_MAX } from "./common.ts";
-import { DATE, limitsInForce } from "./console.ts";
+import { DATE, limitsInForce, MONTH } from "./console.ts";
 
 const PUBLIC = { access: "public" as const };
 /** Longest schedule the public calendar gives at once, in days. */
@@ -430,10 +430,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         operationId: "getParticipation",
         tags: ["market data"],
         summary: "Participation and concentration per instrument in a month: buyers, sellers, top-5 shares, HHI",
-        querystring: Type.Object(
-          { month: Type.Optional(Type.String({ pattern: "^\\d{4}-(0[1-9]|1[0-2])$" })), format: FORMAT },
-          { additionalProperties: false },
-        ),
+        querystring: Type.Object({ month: Type.Optional(MONTH), format: FORMAT }, { additionalProperties: false }),
         response: {
           200: jsonOrCsv(
             Strict({

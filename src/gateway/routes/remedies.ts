@@ -34,6 +34,7 @@ import {
   OPERATOR_CHANGE,
   requireConsoleChange,
   requireConsoleRead,
+  requireListed,
   submitChecked,
 } from "./console.ts";
 
@@ -99,6 +100,7 @@ export const EXTRA_SESSION_ERRORS = [
   "INSTRUMENT_NOT_FOUND",
   "INSTRUMENT_NOT_CLEARED",
   "PHASE_TRANSITION_INVALID",
+  "EXTRA_SESSION_NOT_CLOSED",
   "REOFFER_NONE",
   "EXTRA_SESSION_SELLERS_RESTING",
   "AUCTION_REFERENCE_PRICE_REQUIRED",
@@ -245,6 +247,12 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
     },
     async (request) => {
       requireConsoleChange(request, "operator", "open extra sessions");
+      // The engine refuses an extra session on an instrument that has not closed as a phase transition it cannot make
+      // (its refusal is journaled and stays as it is); the operator is told plainly, with the phase it is in now.
+      const { phase } = requireListed(context, request.params.id);
+      if (phase !== "closed") {
+        throw new HttpProblem("EXTRA_SESSION_NOT_CLOSED", { instrument: request.params.id, phase });
+      }
       const outcome = await submitChecked(context, request, {
         type: "session.extra",
         instrument: request.params.id,

@@ -8,7 +8,8 @@
  * A second factor (second-factor.ts): a signed-in user sets one up under /api/session/second-factor (begin: a new
  * secret and its otpauth:// address; confirm with a code from the app: journaled, sealed); from then on the sign-in
  * needs `code` too. Without it the answer is SECOND_FACTOR_REQUIRED (the password was right, nothing is counted); a
- * wrong, stale or reused code is SECOND_FACTOR_INVALID and counts as a failed sign-in for the name's backoff. Removing
+ * code that is not six digits is SECOND_FACTOR_CODE_FORMAT (a typing mistake, not counted); a wrong, stale or reused
+ * code is SECOND_FACTOR_INVALID and counts as a failed sign-in for the name's backoff. Removing
  * it needs a current code; the operator can remove a user's (a lost phone) under /api/admin/users/:id/second-factor.
  */
 
@@ -19,6 +20,7 @@ import { checkCsrf, requireUser, SESSION_COOKIE, SESSION_IDLE_MS } from "../auth
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { hashUses, PASSWORD_LENGTH_MAX, verifyPassword } from "../passwords.ts";
+import { TOTP_DIGITS } from "../second-factor.ts";
 import type { User } from "../users.ts";
 import { Enum, EPOCH_MS, Nullable, SEQ, Strict } from "../wire/base.ts";
 import { PUBLIC_USER, SCOPE } from "../wire/console.ts";
@@ -35,6 +37,16 @@ const SAVED_LANGUAGE = Nullable(
 );
 
 const CODE = Type.String({ minLength: 1, maxLength: 16, description: "the 6-digit code the authenticator app shows" });
+
+/**
+ * A code that is not six digits is refused as such (SECOND_FACTOR_CODE_FORMAT), not as a wrong or stale code: the
+ * person mistyped, and no failed sign-in is counted for it.
+ */
+function checkCodeFormat(code: string): void {
+  if (!new RegExp(`^[0-9]{${TOTP_DIGITS}}$`).test(code)) {
+    throw new HttpProblem("SECOND_FACTOR_CODE_FORMAT", { digits: TOTP_DIGITS });
+  }
+}
 
 export function publicUser(user: User) {
   return { id: user.id, name: user.name, role: user.role, member: user.member };
@@ -68,7 +80,13 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
       config: {
         rateLimit: { max: context.signInPerMinute, timeWindow: 60_000 },
         access: "public",
-        errors: ["AUTH_FAILED", "AUTH_BACKOFF", "SECOND_FACTOR_REQUIRED", "SECOND_FACTOR_INVALID"],
+        errors: [
+          "AUTH_FAILED",
+          "AUTH_BACKOFF",
+          "SECOND_FACTOR_REQUIRED",
+          "SECOND_FACTOR_CODE_FORMAT",
+          "SECOND_FACTOR_INVALID",
+        ],
       },
     },
     async (request, reply) => {
@@ -90,6 +108,7 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
       if (user.secondFactorSealed !== null) {
         // The password was right: the code is asked for, and only a wrong one counts as a failure.
         if (request.body.code === undefined) throw new HttpProblem("SECOND_FACTOR_REQUIRED");
+        checkCodeFormat(request.body.code);
         if (secondFactor === null || !context.secondFactors.check(user.id, secondFactor, request.body.code)) {
           signIn.failed(name, request.ip);
           throw new HttpProblem("SECOND_FACTOR_INVALID");
@@ -229,11 +248,15 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
         body: Type.Object({ code: CODE }, { additionalProperties: false, examples: [{ code: "492039" }] }),
         response: { 200: Strict({ seq: SEQ, secondFactor: Type.Boolean() }) },
       },
-      config: { access: "person", errors: ["SECOND_FACTOR_NOT_PENDING", "SECOND_FACTOR_INVALID"] },
+      config: {
+        access: "person",
+        errors: ["SECOND_FACTOR_NOT_PENDING", "SECOND_FACTOR_CODE_FORMAT", "SECOND_FACTOR_INVALID"],
+      },
     },
     async (request) => {
       const user = person(request, "confirm a second factor");
       if (!context.secondFactors.isPending(user.id)) throw new HttpProblem("SECOND_FACTOR_NOT_PENDING");
+      checkCodeFormat(request.body.code);
       const secret = context.secondFactors.confirm(user.id, request.body.code);
       if (secret === null) throw new HttpProblem("SECOND_FACTOR_INVALID");
       const outcome = await users.setSecondFactor(user.id, secret, "second factor set up by the user", {
@@ -254,12 +277,16 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
         body: Type.Object({ code: CODE }, { additionalProperties: false, examples: [{ code: "492039" }] }),
         response: { 200: Strict({ seq: SEQ, secondFactor: Type.Boolean() }) },
       },
-      config: { access: "person", errors: ["SECOND_FACTOR_NOT_SET", "SECOND_FACTOR_INVALID"] },
+      config: {
+        access: "person",
+        errors: ["SECOND_FACTOR_NOT_SET", "SECOND_FACTOR_CODE_FORMAT", "SECOND_FACTOR_INVALID"],
+      },
     },
     async (request) => {
       const user = person(request, "remove a second factor");
       const secret = users.secondFactorSecret(user.id);
       if (user.secondFactorSealed === null) throw new HttpProblem("SECOND_FACTOR_NOT_SET", { id: user.id });
+      checkCodeFormat(request.body.code);
       if (secret === null || !context.secondFactors.check(user.id, secret, request.body.code)) {
         throw new HttpProblem("SECOND_FACTOR_INVALID");
       }

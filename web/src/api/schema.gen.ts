@@ -4501,6 +4501,7 @@ export interface operations {
     getParticipation: {
         parameters: {
             query: {
+                /** @description YYYY-MM, 1900–2199 */
                 month?: string;
                 format: "json" | "csv";
             };
@@ -4937,7 +4938,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: REQUEST_INVALID, SECOND_FACTOR_CODE_FORMAT. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5230,7 +5231,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: REQUEST_INVALID, SECOND_FACTOR_CODE_FORMAT. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5338,7 +5339,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: REQUEST_INVALID, SECOND_FACTOR_CODE_FORMAT. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7789,6 +7790,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error codes: STATEMENT_DAY_FUTURE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error codes: REQUEST_TOO_LARGE. */
             413: {
                 headers: {
@@ -7881,6 +7891,15 @@ export interface operations {
             };
             /** @description Error codes: ACCOUNT_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: STATEMENT_DAY_FUTURE. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7982,6 +8001,15 @@ export interface operations {
             };
             /** @description Error codes: ACCOUNT_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: STATEMENT_DAY_FUTURE. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8595,7 +8623,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUCTION_REFERENCE_PRICE_REQUIRED, EXTRA_SESSION_SELLERS_RESTING, INSTRUMENT_NOT_CLEARED, PHASE_TRANSITION_INVALID, REOFFER_NONE. */
+            /** @description Error codes: AUCTION_REFERENCE_PRICE_REQUIRED, EXTRA_SESSION_NOT_CLOSED, EXTRA_SESSION_SELLERS_RESTING, INSTRUMENT_NOT_CLEARED, PHASE_TRANSITION_INVALID, REOFFER_NONE. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -76,7 +76,10 @@ export function SignIn({ reason }: { reason?: string }) {
               autoComplete="one-time-code"
               value={code}
               onChange={(event) => setCode(event.target.value)}
-              aria-invalid={error instanceof ApiError && error.code === "SECOND_FACTOR_INVALID"}
+              aria-invalid={
+                error instanceof ApiError &&
+                (error.code === "SECOND_FACTOR_INVALID" || error.code === "SECOND_FACTOR_CODE_FORMAT")
+              }
               aria-describedby="signin-error"
             />
           </label>

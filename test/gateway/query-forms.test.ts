@@ -1,0 +1,51 @@
+/**
+ * A query value that breaks the pattern of a month or a day is refused with the form in words, in the reader's
+ * language ("a month as YYYY-MM"), not with the regular expression behind it; a pattern that names no form is still
+ * shown as written.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestServer } from "../support/server.ts";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(() => server.close());
+
+async function refused(path: string, language: string) {
+  const response = await fetch(`${server.url}${path}`, { headers: { "accept-language": language } });
+  const body = (await response.json()) as { error: { code: string; message: string; details: { format?: string } } };
+  return {
+    status: response.status,
+    code: body.error.code,
+    message: body.error.message,
+    form: body.error.details.format,
+  };
+}
+
+describe("a month or a day in the query, refused in words", () => {
+  it.each([
+    ["en", "The request is not valid: querystring/month must be a month as YYYY-MM."],
+    ["ru", "Запрос недействителен: поле «month» в строке запроса: ожидается месяц в виде ГГГГ-ММ."],
+    ["kk", "Сұрау жарамсыз: сұрау жолындағы «month» өрісі: ЖЖЖЖ-АА түріндегі ай күтіледі."],
+  ])("%s: the participation report's month", async (language, message) => {
+    expect(await refused("/api/participation?month=2026-13", language)).toEqual({
+      status: 400,
+      code: "REQUEST_INVALID",
+      message,
+      form: "month",
+    });
+  });
+
+  it.each([
+    ["en", "The request is not valid: querystring/day must be a day as YYYY-MM-DD."],
+    ["ru", "Запрос недействителен: поле «day» в строке запроса: ожидается день в виде ГГГГ-ММ-ДД."],
+    ["kk", "Сұрау жарамсыз: сұрау жолындағы «day» өрісі: ЖЖЖЖ-АА-КК түріндегі күн күтіледі."],
+  ])("%s: the indices' day", async (language, message) => {
+    const answer = await refused("/api/indices?day=5.1.2026", language);
+    expect(answer).toMatchObject({ status: 400, code: "REQUEST_INVALID", message });
+    expect(answer.message).not.toContain("\\d");
+  });
+});

@@ -143,10 +143,12 @@ export class AuditTrail {
   private readonly liveOrders = new Map<string, { readonly instrument: string; readonly account: string }>();
   /**
    * What each kept entry was made from, so it can be told again in another language: the command's fields and the
-   * rejection's details. Weak, so an entry the ring drops takes them with it.
+   * rejection's details, by the entry's seq; dropped with the entry when the ring makes room. A Map of plain data, not
+   * a WeakMap keyed by the entry: the read models' snapshot carries it (a WeakMap it cannot see, and after a restart
+   * the entries from before the snapshot were told in English to every reader).
    */
-  private readonly sources = new WeakMap<
-    AuditEntry,
+  private readonly sources = new Map<
+    number,
     { readonly fields: Readonly<Record<string, unknown>>; readonly details: ErrorDetails }
   >();
 
@@ -216,8 +218,12 @@ export class AuditTrail {
       message,
       events: outcome.events.length,
     };
-    if (this.entries.push(entry) !== undefined) this.dropped = true;
-    this.sources.set(entry, { fields, details });
+    const droppedEntry = this.entries.push(entry);
+    if (droppedEntry !== undefined) {
+      this.dropped = true;
+      this.sources.delete(droppedEntry.seq);
+    }
+    this.sources.set(entry.seq, { fields, details });
     return entry;
   }
 
@@ -226,7 +232,7 @@ export class AuditTrail {
    * for the reader. English is the entry as kept. Codes, ids and everything else are the same in every language.
    */
   inLanguage(entry: AuditEntry, language: Language): AuditEntry {
-    const source = this.sources.get(entry);
+    const source = this.sources.get(entry.seq);
     if (language === "en" || source === undefined) return entry;
     const summary = summaryIn(source.fields, language);
     return {
@@ -239,7 +245,7 @@ export class AuditTrail {
 
   /** The command fields a kept entry was made from (documents write them out); null for an entry not kept. */
   fieldsOf(entry: AuditEntry): Readonly<Record<string, unknown>> | null {
-    return this.sources.get(entry)?.fields ?? null;
+    return this.sources.get(entry.seq)?.fields ?? null;
   }
 
   get size(): number {

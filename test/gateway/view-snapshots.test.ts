@@ -96,6 +96,13 @@ describe("snapshots of the read models", () => {
       expect(restarted.projections.marketData.trades(INSTRUMENT, 10)).toEqual(
         rebuilt.projections.marketData.trades(INSTRUMENT, 10),
       );
+      // The audit trail tells an entry from before the snapshot in the reader's language, as after a full replay.
+      const early = restarted.projections.audit.get(SETUP.length + 1)!;
+      const told = restarted.projections.audit.inLanguage(early, "ru");
+      expect(told.summary).not.toBe(early.summary);
+      expect(told).toEqual(
+        rebuilt.projections.audit.inLanguage(rebuilt.projections.audit.get(SETUP.length + 1)!, "ru"),
+      );
     } finally {
       await restarted.close();
       await rebuilt.close();

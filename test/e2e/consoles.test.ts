@@ -246,6 +246,57 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await regulator.locator("input[name=audit-instrument]").fill("");
   });
 
+  it("names every command of the audit trail's filter in words in Kazakh and Russian (keys with dots included)", async () => {
+    const type = regulator.locator("select[name=audit-type]");
+    const options = () => type.locator("option").allTextContents();
+    await regulator.getByLabel("Language").selectOption("kk");
+    await expect
+      .poll(options, { timeout: LIVE_MS })
+      .toEqual([
+        "—",
+        "шектеулерді өзгерту",
+        "сауданы тоқтата тұру",
+        "сауданы қайта бастау",
+        "жеткізу жоспары",
+        "қатысушыны тоқтата тұру",
+        "қатысушыны қалпына келтіру",
+        "құралды тоқтата тұру",
+        "сауда күнтізбесі",
+        "ақша есептеу",
+        "жаңа өтінім",
+        "өтінімді өзгерту",
+        "өтінімді алып тастау",
+        "мәміленің күшін жою",
+        "қосымша сессия",
+      ]);
+    await regulator.getByLabel("Тіл").selectOption("ru");
+    await expect
+      .poll(options, { timeout: LIVE_MS })
+      .toEqual([
+        "—",
+        "изменение ограничений",
+        "приостановка торгов",
+        "возобновление торгов",
+        "план поставок",
+        "приостановка участника",
+        "восстановление участника",
+        "приостановка инструмента",
+        "торговый календарь",
+        "зачисление денег",
+        "новая заявка",
+        "изменение заявки",
+        "снятие заявки",
+        "аннулирование сделки",
+        "дополнительная сессия",
+      ]);
+    // Chosen by its words, the filter asks the API for the command type.
+    await type.selectOption({ label: "аннулирование сделки" });
+    expect(await type.inputValue()).toBe("trade.void");
+    await type.selectOption("");
+    await regulator.getByLabel("Язык").selectOption("en");
+    await expect.poll(() => type.locator("option[value='safeguards.set']").textContent()).toBe("safeguards changed");
+  });
+
   let operator: Page;
   let operatorApi: Session;
 

@@ -11,6 +11,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import { setRequestLanguage } from "../api/client.ts";
 import en from "./en.json";
 import kk from "./kk.json";
+import { lookup } from "./lookup.ts";
 import ru from "./ru.json";
 
 export type Messages = typeof en;
@@ -57,15 +58,6 @@ export interface I18n {
   t(key: string, params?: Params): string;
   /** Whether the current language (or English) has this key. */
   has(key: string): boolean;
-}
-
-function lookup(messages: unknown, key: string): string | undefined {
-  let node: unknown = messages;
-  for (const part of key.split(".")) {
-    if (typeof node !== "object" || node === null) return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return typeof node === "string" ? node : undefined;
 }
 
 export function interpolate(template: string, params: Params = {}): string {

@@ -13,6 +13,7 @@ import { APPLICATION_KIND } from "../../src/gateway/wire/applications.ts";
 import { CANCEL_REASON, PHASE, SIDE, TRADING_MODE } from "../../src/gateway/wire/base.ts";
 import { ROLE, SCOPE } from "../../src/gateway/wire/console.ts";
 import { DIVERSION_REASON } from "../../src/gateway/wire/delivery.ts";
+import { INDEX_ROW } from "../../src/gateway/wire/market.ts";
 import { NOTICE_KIND } from "../../src/gateway/wire/notifications.ts";
 import { CASE_STATUS, RULE } from "../../src/gateway/wire/surveillance.ts";
 import { lookup } from "../../web/src/i18n/lookup.ts";
@@ -101,6 +102,7 @@ describe("web translations", () => {
     ["surveillance.statuses", CASE_STATUS],
     ["surveillance.rules", RULE],
     ["surveillance.diversionReasons", DIVERSION_REASON],
+    ["indices.scopes", INDEX_ROW.properties.scope],
   ];
   it("has a key for every value the API can send where a component builds the key from it", () => {
     // Resolved as t() resolves them, in every language: a key the flattened files hold but the lookup cannot reach

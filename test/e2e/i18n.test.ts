@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { COMMAND_TYPES } from "../../src/engine/commands.ts";
 import { OBLIGATION_STATUS, ORDER_STATUS } from "../../src/gateway/wire/accounts.ts";
 import { APPLICATION_KIND } from "../../src/gateway/wire/applications.ts";
 import { CANCEL_REASON, PHASE, SIDE, TRADING_MODE } from "../../src/gateway/wire/base.ts";
@@ -103,6 +104,8 @@ describe("web translations", () => {
     ["surveillance.rules", RULE],
     ["surveillance.diversionReasons", DIVERSION_REASON],
     ["indices.scopes", INDEX_ROW.properties.scope],
+    // The audit trail names every command type the journal can hold (the route's filter adds "unknown").
+    ["regulator.commands", { enum: [...COMMAND_TYPES, "unknown"] }],
   ];
   it("has a key for every value the API can send where a component builds the key from it", () => {
     // Resolved as t() resolves them, in every language: a key the flattened files hold but the lookup cannot reach

@@ -19,3 +19,21 @@ function lookupParts(node: unknown, parts: readonly string[]): string | undefine
   }
   return undefined;
 }
+
+/** Fills `{name}` placeholders; one the params lack stays as written. */
+export function interpolate(template: string, params: Readonly<Record<string, string | number>> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** What components get from useI18n(): the language, its locale and the sentences. */
+export interface I18n {
+  readonly language: string;
+  readonly locale: string;
+  setLanguage(code: string): void;
+  t(key: string, params?: Readonly<Record<string, string | number>>): string;
+  /** Whether the current language (or English) has this key. */
+  has(key: string): boolean;
+}

@@ -7,6 +7,7 @@
  */
 
 import { type FormEvent, useId, useState } from "react";
+import { MEMBER_ACCOUNT_ID_LENGTH_MAX } from "../../../src/domain/ids.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import type { Account } from "../api/types.ts";
@@ -165,7 +166,13 @@ export function NegotiatedDeals({
         <form onSubmit={(event) => void submit(event)} noValidate data-testid="negotiated-form" className="inline-form">
           <label>
             {t("negotiated.counterparty")}
-            <input name="buyer" autoComplete="off" value={buyer} onChange={(event) => setBuyer(event.target.value)} />
+            <input
+              name="buyer"
+              autoComplete="off"
+              maxLength={MEMBER_ACCOUNT_ID_LENGTH_MAX}
+              value={buyer}
+              onChange={(event) => setBuyer(event.target.value)}
+            />
           </label>
           <label>
             {t("negotiated.instrument")}

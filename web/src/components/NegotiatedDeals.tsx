@@ -50,6 +50,15 @@ export function NegotiatedDeals({
   const quantityBad = quantityText !== "" && (quantity === null || quantity === 0);
   const complete = buyer.trim() !== "" && price !== null && price > 0 && quantity !== null && quantity > 0;
 
+  // The exchange's last refusal is about what was sent: it goes as soon as any input changes (a new field error
+  // would otherwise stand beside a refusal of values no longer in the form).
+  const edited =
+    (set: (value: string) => void) =>
+    (value: string): void => {
+      set(value);
+      setError(null);
+    };
+
   const refresh = () => invalidate(`/api/accounts/${encodeURIComponent(account.account)}/`, "/api/instruments");
 
   const submit = async (event: FormEvent) => {
@@ -171,12 +180,16 @@ export function NegotiatedDeals({
               autoComplete="off"
               maxLength={MEMBER_ACCOUNT_ID_LENGTH_MAX}
               value={buyer}
-              onChange={(event) => setBuyer(event.target.value)}
+              onChange={(event) => edited(setBuyer)(event.target.value)}
             />
           </label>
           <label>
             {t("negotiated.instrument")}
-            <select name="instrument" value={dealInstrument} onChange={(event) => setInstrument(event.target.value)}>
+            <select
+              name="instrument"
+              value={dealInstrument}
+              onChange={(event) => edited(setInstrument)(event.target.value)}
+            >
               {instruments.map((id) => (
                 <option key={id} value={id}>
                   {id}
@@ -193,7 +206,7 @@ export function NegotiatedDeals({
               value={priceText}
               placeholder="133400"
               aria-invalid={priceBad}
-              onChange={(event) => setPriceText(event.target.value)}
+              onChange={(event) => edited(setPriceText)(event.target.value)}
             />
           </label>
           <label>
@@ -205,7 +218,7 @@ export function NegotiatedDeals({
               value={quantityText}
               placeholder="20"
               aria-invalid={quantityBad}
-              onChange={(event) => setQuantityText(event.target.value)}
+              onChange={(event) => edited(setQuantityText)(event.target.value)}
             />
           </label>
           <button type="submit" disabled={busy || !complete}>

@@ -156,12 +156,15 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
 
   it("in Kazakh, refuses a quantity above the most one order holds, and a negative or zero one, in tonnes before sending", async () => {
     const orders = async () =>
-      (await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders?limit=100")).body.orders
-        .length as number;
+      (await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders?limit=100")).body.orders.length as number;
     const before = await orders();
     await buyer.getByLabel("Language").selectOption("kk");
     const quantity = ticket(buyer).locator("input[name=quantity]");
     await ticket(buyer).locator("input[name=price]").fill("125000");
+    // The price per litre at the default density, both figures with the Kazakh decimal comma.
+    await expect
+      .poll(() => buyer.getByTestId("per-litre").textContent(), { timeout: LIVE_MS })
+      .toBe("= 68,75 ₸/л, 0,55 кг/л кезінде");
     await quantity.fill("99999999");
     // The API's bound (1,000,000,000 kg) in tonnes, grouped the Kazakh way.
     await expect

@@ -383,9 +383,12 @@ export function OrderEntry({
           aria-describedby={`${ids}-price-help ${ids}-price-error`}
         />
       </label>
-      <p id={`${ids}-price-help`} className="small muted">
+      <p id={`${ids}-price-help`} className="small muted" data-testid="per-litre">
         {price !== null && price > 0
-          ? t("ticket.perLitre", { price: tengePerLitre(price, density, locale), density: String(density) })
+          ? t("ticket.perLitre", {
+              price: tengePerLitre(price, density, locale),
+              density: new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }).format(density),
+            })
           : "\u00a0"}
       </p>
       {priceRefusals.map((problem) => (

@@ -16,6 +16,10 @@ export const ID_PATTERN_SOURCE = "^[\\x21-\\x7e]+$";
 export const REASON_LENGTH_MAX = 500;
 /** A name for people: a member's, a broker client's, an instrument's. */
 export const NAME_LENGTH_MAX = 200;
+/** The rulebook clause a trade void names (engine/clearinghouse.ts). */
+export const RULE_REFERENCE_LENGTH_MAX = 200;
+/** A note on a surveillance case (engine/surveillance.ts). */
+export const CASE_NOTE_LENGTH_MAX = 4000;
 /** A bank statement line (a deposit's or withdrawal's reference); each is booked once. */
 export const REFERENCE_LENGTH_MAX = 64;
 /** Most money one deposit, withdrawal or account may move at once: 10^15 tiyn, ten trillion tenge. */

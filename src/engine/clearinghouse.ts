@@ -22,6 +22,7 @@ import {
   MONEY_AMOUNT_MAX,
   NAME_LENGTH_MAX,
   REFERENCE_LENGTH_MAX,
+  RULE_REFERENCE_LENGTH_MAX,
 } from "../domain/limits.ts";
 import { isSafeWholeNumber, ORDER_QUANTITY_MAX } from "../domain/order.ts";
 import { isBin } from "../domain/vat.ts";
@@ -158,8 +159,8 @@ export interface TradeVoidCommand {
   readonly rule: string;
 }
 
-/** The longest rule reference a void may carry. */
-export const RULE_REFERENCE_LENGTH_MAX = 200;
+/** The longest rule reference a void may carry (in domain/limits.ts, which the web's forms read too). */
+export { RULE_REFERENCE_LENGTH_MAX };
 
 const ID_PATTERN = new RegExp(ID_PATTERN_SOURCE);
 const isId = (value: string) => value.length <= ID_LENGTH_MAX && ID_PATTERN.test(value);

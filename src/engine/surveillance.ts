@@ -25,7 +25,7 @@
  */
 
 import { type Problem, problem } from "../domain/errors.ts";
-import { REASON_LENGTH_MAX } from "../domain/limits.ts";
+import { CASE_NOTE_LENGTH_MAX, REASON_LENGTH_MAX } from "../domain/limits.ts";
 import { ConfigError, parseConfig, type SurveillanceConfig } from "../domain/surveillance-config.ts";
 
 /** Cases open or under review at once. */
@@ -34,8 +34,8 @@ export const CASES_OPEN_MAX = 10_000;
 export const CASE_ALERTS_MAX = 1000;
 /** Longest alert id (the read side's ids are 16 hex digits). */
 export const ALERT_ID_LENGTH_MAX = 64;
-/** Longest note on a case. */
-export const CASE_NOTE_LENGTH_MAX = 4000;
+/** Longest note on a case (in domain/limits.ts, which the web's forms read too). */
+export { CASE_NOTE_LENGTH_MAX };
 
 export const CASE_OUTCOMES = ["no-action", "warning", "referred"] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];

@@ -272,6 +272,14 @@ describe.skipIf(!run)("the public board", () => {
     await expect
       .poll(() => board.getByTestId("indices").getByTestId("revised").first().textContent(), { timeout: LIVE_MS })
       .toBe("пересмотрен");
+    // Every scope the API sends is named in words: the plant-to-region index too (it showed its raw key in ru).
+    const place = after.findIndex((r) => r.scope === "basis-region");
+    expect(place).toBeGreaterThanOrEqual(0);
+    const cells = board.getByTestId("indices").locator("tbody tr").nth(place).locator("td");
+    expect(await cells.nth(1).textContent()).toBe("завод — регион");
+    expect(await cells.nth(2).textContent()).toBe("KAZGPZ / Мангистауская обл.");
+    await board.getByLabel("Язык").selectOption("kk");
+    await expect.poll(() => cells.nth(1).textContent(), { timeout: LIVE_MS }).toBe("зауыт — өңір");
     expect(suite.pageErrors).toEqual([]);
   });
 

@@ -240,10 +240,109 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       .poll(() => audit.locator("tbody tr").count(), { timeout: LIVE_MS })
       .toBe(Math.min(read.body.entries.length, 30));
     await expect
-      .poll(async () => [...new Set(await audit.locator("tbody tr .mono").allTextContents())], { timeout: LIVE_MS })
+      .poll(async () => [...new Set(await audit.getByTestId("audit-command").allTextContents())], { timeout: LIVE_MS })
       .toEqual(["halt"]);
     await type.selectOption("");
     await regulator.locator("input[name=audit-instrument]").fill("");
+  });
+
+  it("names every command of the audit trail's filter in words in Kazakh and Russian (keys with dots included)", async () => {
+    const type = regulator.locator("select[name=audit-type]");
+    const options = () => type.locator("option").allTextContents();
+    await regulator.getByLabel("Language").selectOption("kk");
+    await expect
+      .poll(options, { timeout: LIVE_MS })
+      .toEqual([
+        "—",
+        "шектеулерді өзгерту",
+        "сауданы тоқтата тұру",
+        "сауданы қайта бастау",
+        "жеткізу жоспары",
+        "қатысушыны тоқтата тұру",
+        "қатысушыны қалпына келтіру",
+        "құралды тоқтата тұру",
+        "сауда күнтізбесі",
+        "ақша есептеу",
+        "жаңа өтінім",
+        "өтінімді өзгерту",
+        "өтінімді алып тастау",
+        "мәміленің күшін жою",
+        "қосымша сессия",
+      ]);
+    await regulator.getByLabel("Тіл").selectOption("ru");
+    await expect
+      .poll(options, { timeout: LIVE_MS })
+      .toEqual([
+        "—",
+        "изменение ограничений",
+        "приостановка торгов",
+        "возобновление торгов",
+        "план поставок",
+        "приостановка участника",
+        "восстановление участника",
+        "приостановка инструмента",
+        "торговый календарь",
+        "зачисление денег",
+        "новая заявка",
+        "изменение заявки",
+        "снятие заявки",
+        "аннулирование сделки",
+        "дополнительная сессия",
+      ]);
+    // Chosen by its words, the filter asks the API for the command type.
+    await type.selectOption({ label: "аннулирование сделки" });
+    expect(await type.inputValue()).toBe("trade.void");
+    await type.selectOption("");
+    await regulator.getByLabel("Язык").selectOption("en");
+    await expect.poll(() => type.locator("option[value='safeguards.set']").textContent()).toBe("safeguards changed");
+  });
+
+  it("names the command and the actor of an audit row in the reader's language: an API key's change and the scheduler's", async () => {
+    const keyed = await suite.server.apiKey("kazgpz-trader");
+    const placed = await keyed("POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "KAZGPZ-1",
+      clientOrderId: "audit-key",
+      side: "sell",
+      price: 13_990_000,
+      quantity: 1_000,
+    });
+    expect(placed.status).toBe(201);
+    expect((await keyed("DELETE", "/api/accounts/KAZGPZ-1/orders/audit-key")).status).toBe(200);
+    await suite.server.exchange.submit(
+      { type: "time.tick" },
+      { actor: "scheduler", role: "system", source: "calendar" },
+    );
+    const read = await suite.server.call(regulatorApi, "GET", "/api/regulator/audit?commandType=order.new&limit=1");
+    const keyActor = read.body.entries[0].actor as string;
+    expect(keyActor).toMatch(/^kazgpz-trader \(key key-kazgpz-trader-/);
+    const keyId = keyActor.slice("kazgpz-trader (key ".length, -1);
+
+    const audit = regulator.getByTestId("audit");
+    const actor = regulator.locator("input[name=audit-actor]");
+    const type = regulator.locator("select[name=audit-type]");
+    await regulator.getByLabel("Language").selectOption("ru");
+    await actor.fill(keyActor);
+    await type.selectOption("order.new");
+    await expect
+      .poll(() => audit.getByTestId("audit-actor").allTextContents(), { timeout: LIVE_MS })
+      .toEqual([`kazgpz-trader (ключ ${keyId}) (трейдер)`]);
+    expect(await audit.getByTestId("audit-command").allTextContents()).toEqual(["новая заявка"]);
+    await type.selectOption("");
+    await regulator.getByLabel("Язык").selectOption("kk");
+    await expect
+      .poll(async () => [...new Set(await audit.getByTestId("audit-command").allTextContents())], { timeout: LIVE_MS })
+      .toEqual(["өтінімді алып тастау", "жаңа өтінім"]);
+    expect(await audit.getByTestId("audit-actor").first().textContent()).toBe(
+      `kazgpz-trader (${keyId} кілті) (трейдер)`,
+    );
+    await actor.fill("scheduler");
+    await expect
+      .poll(() => audit.getByTestId("audit-actor").first().textContent(), { timeout: LIVE_MS })
+      .toBe("жоспарлағыш (жүйе)");
+    expect(await audit.getByTestId("audit-command").first().textContent()).toBe("уақыт белгісі");
+    await actor.fill("");
+    await regulator.getByLabel("Тіл").selectOption("en");
   });
 
   let operator: Page;

@@ -217,6 +217,22 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
+  it("in Kazakh, names the seed in Kazakh and refuses one out of range with the bound grouped the Kazakh way", async () => {
+    const page = await open("/lab");
+    await page.getByLabel("Language").selectOption("kk");
+    await signInHere(page, "regulator");
+    const seed = page.locator("input[name=seed]");
+    expect(await page.locator("label", { has: seed }).evaluate((label) => label.firstChild?.textContent)).toBe(
+      "Бастапқы сан",
+    );
+    await seed.fill("-1");
+    await page.getByRole("button", { name: "Іске қосу", exact: true }).click();
+    await expect
+      .poll(() => page.locator("#lab-seed-error").textContent(), { timeout: UI_MS })
+      .toBe("0-ден 4\u00a0294\u00a0967\u00a0295-ға дейінгі бүтін санды енгізіңіз немесе бос қалдырыңыз.");
+    expect(await page.locator("#lab-seed-help").textContent()).not.toMatch(/seed/i);
+  });
+
   it("runs uncertainty runs and draws each region's P10–P90 band and P50 line, the server's figures", async () => {
     const page = await open("/lab");
     await signInHere(page, "regulator");

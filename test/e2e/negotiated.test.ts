@@ -79,6 +79,20 @@ describe.skipIf(!run)("negotiated deals in a real browser", () => {
     expect(await pending(buyerApi, "AKTAU-1")).toEqual([]);
     expect((await suite.server.call(sellerApi, "GET", "/api/accounts/KAZGPZ-1/balances")).body).toEqual(balancesBefore);
     expect((await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/trades`)).body).toEqual(tapeBefore);
+
+    // In Russian, a price mistyped after the refusal: only the new field error stands, not the old refusal beside it.
+    await seller.getByLabel("Language").selectOption("ru");
+    const form = seller.getByTestId("negotiated-form");
+    await expect
+      .poll(() => seller.locator("#negotiated-error").textContent(), { timeout: LIVE_MS })
+      .toContain("146\u00a0301");
+    await form.locator("input[name=price]").fill("абв");
+    await expect
+      .poll(() => form.locator(".field-error").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["Введите цену числом в тенге за тонну, не более двух знаков после запятой."]);
+    expect(await seller.locator("#negotiated-error").textContent()).toBe("");
+    expect(await seller.locator("#negotiated-error").isHidden()).toBe(true);
+    await seller.getByLabel("Язык").first().selectOption("en");
   });
 
   it("a negative or zero price is refused as not positive, in Kazakh, by the page and by the API; nothing registers", async () => {

@@ -9,6 +9,9 @@
 import { readFileSync } from "node:fs";
 import type { Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { ApiError } from "../../web/src/api/client.ts";
+import { describeError, fieldOf } from "../../web/src/errors.ts";
+import { interpolate, lookup } from "../../web/src/i18n/lookup.ts";
 import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
 
@@ -31,6 +34,7 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
   }
 
   const ticket = (page: Page) => page.locator(".ticket");
+  const kkMessages: unknown = JSON.parse(readFileSync(new URL("../../web/src/i18n/kk.json", import.meta.url), "utf8"));
   let buyer: Page;
   let buyerApi: Session;
 
@@ -148,6 +152,63 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     await ticket(buyer).locator("input[name=quantity]").fill("2");
     await expect.poll(() => buyer.getByTestId("quantity-refusal").count(), { timeout: LIVE_MS }).toBe(0);
     expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(false);
+  });
+
+  it("in Kazakh, refuses a quantity above the most one order holds, and a negative or zero one, in tonnes before sending", async () => {
+    const orders = async () =>
+      (await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders?limit=100")).body.orders.length as number;
+    const before = await orders();
+    await buyer.getByLabel("Language").selectOption("kk");
+    const quantity = ticket(buyer).locator("input[name=quantity]");
+    await ticket(buyer).locator("input[name=price]").fill("125000");
+    // The price per litre at the default density, both figures with the Kazakh decimal comma.
+    await expect
+      .poll(() => buyer.getByTestId("per-litre").textContent(), { timeout: LIVE_MS })
+      .toBe("= 68,75 ₸/л, 0,55 кг/л кезінде");
+    await quantity.fill("99999999");
+    // The API's bound (1,000,000,000 kg) in tonnes, grouped the Kazakh way.
+    await expect
+      .poll(() => buyer.getByTestId("quantity-refusal").textContent(), { timeout: LIVE_MS })
+      .toBe("Бір өтінімде ең көбі 1\u00a0000\u00a0000 т.");
+    expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
+    await quantity.fill("1000000");
+    await expect.poll(() => buyer.getByTestId("quantity-refusal").count(), { timeout: LIVE_MS }).toBe(0);
+    for (const typed of ["-5", "0"]) {
+      await quantity.fill(typed);
+      await expect
+        .poll(() => buyer.getByTestId("quantity-refusal").allTextContents(), { timeout: LIVE_MS })
+        .toEqual(["Саны нөл тоннадан көп болуы керек."]);
+      expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
+    }
+    await quantity.fill("абв");
+    await expect
+      .poll(() => buyer.getByTestId("quantity-refusal").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["Санын тоннамен сан түрінде енгізіңіз."]);
+    expect(await orders()).toBe(before);
+
+    // The API's own refusal of the same quantity (its schema's bound in kg) is said beside the quantity, in tonnes.
+    const refused = await suite.server.call(buyerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "too-big",
+      side: "buy",
+      price: 12_500_000,
+      quantity: 99_999_999_000,
+    });
+    expect(refused.status).toBe(400);
+    const { code, message, details } = refused.body.error;
+    const error = new ApiError(400, code, message, details);
+    const kk = {
+      language: "kk",
+      locale: "ru-KZ",
+      setLanguage: () => {},
+      has: (key: string) => lookup(kkMessages, key) !== undefined,
+      t: (key: string, params?: Record<string, string | number>) => interpolate(lookup(kkMessages, key) ?? key, params),
+    };
+    expect(fieldOf(error)).toBe("quantity");
+    expect(describeError(error, kk)).toBe("Саны ең көбі 1\u00a0000\u00a0000 т болуы мүмкін.");
+    await quantity.fill("1");
+    await buyer.getByLabel("Тіл").first().selectOption("en");
   });
 
   it("a fault in a page shows the error boundary in its place, and the navigation still works", async () => {

@@ -9,6 +9,8 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { TRADE_ID_LENGTH_MAX } from "../../src/domain/ids.ts";
+import { REASON_LENGTH_MAX, RULE_REFERENCE_LENGTH_MAX } from "../../src/domain/limits.ts";
 import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
 
@@ -98,6 +100,24 @@ describe.skipIf(!run)("voiding a trade on the operator's console", () => {
     // Nothing changed: the obligation is open and nothing waits for re-offer.
     expect((await obligationOf(obligation)).status).toBe("open");
     expect(await reoffers()).toEqual([]);
+  });
+
+  it("in Kazakh, the void form stops an over-long rule, reason and trade id where the API's schema does", async () => {
+    const form = operator.getByTestId("void-form");
+    const rule = form.locator("input[name=rule]");
+    const reason = form.locator("input[name=reason]");
+    const tradeField = form.locator("input[name=trade]");
+    await rule.fill("ә".repeat(250));
+    await reason.fill("ж".repeat(600));
+    await tradeField.fill("T".repeat(300));
+    // The API refuses a rule over 200, a reason over 500 and a trade id over TRADE_ID_LENGTH_MAX characters.
+    expect((await rule.inputValue()).length).toBe(RULE_REFERENCE_LENGTH_MAX);
+    expect((await reason.inputValue()).length).toBe(REASON_LENGTH_MAX);
+    expect((await tradeField.inputValue()).length).toBe(TRADE_ID_LENGTH_MAX);
+    expect([RULE_REFERENCE_LENGTH_MAX, REASON_LENGTH_MAX]).toEqual([200, 500]);
+    await rule.fill("Сауда ережелері, 4.2-тармақ");
+    await reason.fill("");
+    await tradeField.fill("");
   });
 
   it("voids the trade: the console names the re-offer, and the API has the obligation voided and the re-offer waiting", async () => {

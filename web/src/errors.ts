@@ -8,7 +8,7 @@
 
 import { ApiError } from "./api/client.ts";
 import { tengeOfTiyn, tengePerTonne, tonnes } from "./format.ts";
-import type { I18n } from "./i18n/index.tsx";
+import type { I18n } from "./i18n/lookup.ts";
 
 /** Detail names that hold a price in tiyn per tonne, money in tiyn, or a quantity in kg, by error code. */
 const PRICE_DETAILS = new Set(["value", "low", "high", "reference", "ceiling", "floor", "tick"]);
@@ -27,8 +27,34 @@ const FREE_TEXT = ["action", "purpose", "reason", "rule", "what"] as const;
 
 export type FormField = "price" | "quantity" | "account" | "instrument" | "user" | "password" | "form";
 
+/**
+ * Request fields the API's schema bounds in kg or tiyn per tonne: its refusal of one (REQUEST_INVALID, keyword
+ * maximum or minimum) is said in tonnes or tenge per tonne beside the field, not in the schema's raw units.
+ */
+const SCHEMA_QUANTITY_FIELDS = new Set(["quantity", "quantityKg", "volumeKg"]);
+const SCHEMA_PRICE_FIELDS = new Set(["price", "priceTiynPerTonne"]);
+
+function schemaBound(
+  error: ApiError,
+): { field: "quantity" | "price"; keyword: "maximum" | "minimum"; limit: number } | null {
+  const { field, keyword, limit } = error.details;
+  if (error.code !== "REQUEST_INVALID" || typeof field !== "string" || typeof limit !== "number") return null;
+  const bound =
+    keyword === "maximum" || keyword === "exclusiveMaximum"
+      ? "maximum"
+      : keyword === "minimum" || keyword === "exclusiveMinimum"
+        ? "minimum"
+        : null;
+  if (bound === null) return null;
+  if (SCHEMA_QUANTITY_FIELDS.has(field)) return { field: "quantity", keyword: bound, limit };
+  if (SCHEMA_PRICE_FIELDS.has(field)) return { field: "price", keyword: bound, limit };
+  return null;
+}
+
 export function fieldOf(error: unknown): FormField {
   if (!(error instanceof ApiError)) return "form";
+  const bound = schemaBound(error);
+  if (bound) return bound.field;
   const code = error.code;
   if (code.startsWith("ORDER_PRICE") || code === "ORDER_MARKET_BUY_NOT_COVERED") return "price";
   if (
@@ -48,6 +74,15 @@ export function fieldOf(error: unknown): FormField {
 
 export function describeError(error: unknown, i18n: I18n): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  const bound = schemaBound(error);
+  if (bound) {
+    const value =
+      bound.field === "quantity" ? tonnes(bound.limit, i18n.locale) : tengePerTonne(bound.limit, i18n.locale);
+    return i18n.t(`fieldLimits.${bound.field}${bound.keyword === "maximum" ? "Maximum" : "Minimum"}`, {
+      max: value,
+      min: value,
+    });
+  }
   const key = `errors.${error.code}`;
   if (!i18n.has(key)) return error.message;
   // What the caller wanted to do is free text only the server translates (its phrase catalogue): its sentence,

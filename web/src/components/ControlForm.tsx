@@ -5,6 +5,7 @@
  */
 
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { REASON_LENGTH_MAX } from "../../../src/domain/limits.ts";
 import { ApiError, isMissingRoute } from "../api/client.ts";
 import { invalidate } from "../api/live.ts";
 import type { Mutation } from "../api/typed.ts";
@@ -20,6 +21,8 @@ export interface ControlField {
   readonly placeholder?: string;
   readonly help?: string;
   readonly required?: boolean;
+  /** The API schema's longest value (src/domain/limits.ts, ids.ts): the browser stops typing there. */
+  readonly maxLength?: number;
 }
 
 export interface ControlFormProps {
@@ -233,6 +236,7 @@ export function ControlForm(props: ControlFormProps) {
                   type={field.kind === "datetime-local" ? "datetime-local" : "text"}
                   inputMode={field.kind === "number" ? "decimal" : undefined}
                   placeholder={field.placeholder}
+                  maxLength={field.maxLength}
                   value={values[field.name] ?? ""}
                   onChange={(event) => change(field.name, event.target.value)}
                   aria-invalid={problem?.field === field.name}
@@ -249,7 +253,7 @@ export function ControlForm(props: ControlFormProps) {
             <input
               name="reason"
               value={reason}
-              maxLength={500}
+              maxLength={REASON_LENGTH_MAX}
               onChange={(event) => {
                 setReason(event.target.value);
                 if (problem?.field === "reason") setProblem(null);

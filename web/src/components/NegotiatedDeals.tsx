@@ -9,6 +9,7 @@
  */
 
 import { type FormEvent, useId, useState } from "react";
+import { MEMBER_ACCOUNT_ID_LENGTH_MAX } from "../../../src/domain/ids.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import type { Account } from "../api/types.ts";
@@ -52,6 +53,15 @@ export function NegotiatedDeals({
   const priceBad = priceProblem !== null;
   const quantityBad = quantityProblem !== null;
   const complete = buyer.trim() !== "" && price !== null && price > 0 && quantity !== null && quantity > 0;
+
+  // The exchange's last refusal is about what was sent: it goes as soon as any input changes (a new field error
+  // would otherwise stand beside a refusal of values no longer in the form).
+  const edited =
+    (set: (value: string) => void) =>
+    (value: string): void => {
+      set(value);
+      setError(null);
+    };
 
   const refresh = () => invalidate(`/api/accounts/${encodeURIComponent(account.account)}/`, "/api/instruments");
 
@@ -169,11 +179,21 @@ export function NegotiatedDeals({
         <form onSubmit={(event) => void submit(event)} noValidate data-testid="negotiated-form" className="inline-form">
           <label>
             {t("negotiated.counterparty")}
-            <input name="buyer" autoComplete="off" value={buyer} onChange={(event) => setBuyer(event.target.value)} />
+            <input
+              name="buyer"
+              autoComplete="off"
+              maxLength={MEMBER_ACCOUNT_ID_LENGTH_MAX}
+              value={buyer}
+              onChange={(event) => edited(setBuyer)(event.target.value)}
+            />
           </label>
           <label>
             {t("negotiated.instrument")}
-            <select name="instrument" value={dealInstrument} onChange={(event) => setInstrument(event.target.value)}>
+            <select
+              name="instrument"
+              value={dealInstrument}
+              onChange={(event) => edited(setInstrument)(event.target.value)}
+            >
               {instruments.map((id) => (
                 <option key={id} value={id}>
                   {id}
@@ -190,7 +210,7 @@ export function NegotiatedDeals({
               value={priceText}
               placeholder="133400"
               aria-invalid={priceBad}
-              onChange={(event) => setPriceText(event.target.value)}
+              onChange={(event) => edited(setPriceText)(event.target.value)}
             />
           </label>
           <label>
@@ -202,7 +222,7 @@ export function NegotiatedDeals({
               value={quantityText}
               placeholder="20"
               aria-invalid={quantityBad}
-              onChange={(event) => setQuantityText(event.target.value)}
+              onChange={(event) => edited(setQuantityText)(event.target.value)}
             />
           </label>
           <button type="submit" disabled={busy || !complete}>

@@ -7,6 +7,7 @@
  */
 
 import { type FormEvent, useEffect, useId, useState } from "react";
+import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
 import { invalidate } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import type { Account, Balance, InstrumentQuote } from "../api/types.ts";
@@ -127,10 +128,21 @@ export function OrderEntry({
     if (limits.floor !== null && price < limits.floor)
       priceProblems.push(t("ticket.check.floor", { floor: tengePerTonne(limits.floor, locale) }));
   }
+  if (price !== null && price > ORDER_PRICE_MAX) {
+    priceRefusals.push(t("ticket.check.priceMax", { max: tengePerTonne(ORDER_PRICE_MAX, locale) }));
+  }
   const quantityRefusals: string[] = [];
-  if (quantityText !== "" && (quantity === null || quantity === 0))
-    quantityRefusals.push(t("ticket.check.quantityNumber"));
-  if (quantity !== null && quantity > 0 && lot !== null && quantity % lot !== 0) {
+  // A minus sign or a zero is a number, only not one the exchange takes: said so, not "enter a number".
+  const negative =
+    /^\s*[-\u2212]/.test(quantityText) &&
+    parseQuantityTonnes(quantityText.replace(/^\s*[-\u2212]/, ""), locale) !== null;
+  if (quantity === 0 || negative) quantityRefusals.push(t("ticket.check.quantityPositive"));
+  else if (quantityText !== "" && quantity === null) quantityRefusals.push(t("ticket.check.quantityNumber"));
+  // The most one order may hold (the API's schema bound, src/domain/order.ts), in whole lots.
+  const quantityMax = lot !== null && lot > 0 ? ORDER_QUANTITY_MAX - (ORDER_QUANTITY_MAX % lot) : ORDER_QUANTITY_MAX;
+  if (quantity !== null && quantity > quantityMax) {
+    quantityRefusals.push(t("ticket.check.quantityMax", { max: tonnes(quantityMax, locale) }));
+  } else if (quantity !== null && quantity > 0 && lot !== null && quantity % lot !== 0) {
     quantityRefusals.push(t("ticket.check.lot", { quantity: tonnes(quantity, locale), lot: lotText, tick: tickText }));
   }
   const onGrid = priceRefusals.length === 0 && quantityRefusals.length === 0;
@@ -371,9 +383,12 @@ export function OrderEntry({
           aria-describedby={`${ids}-price-help ${ids}-price-error`}
         />
       </label>
-      <p id={`${ids}-price-help`} className="small muted">
+      <p id={`${ids}-price-help`} className="small muted" data-testid="per-litre">
         {price !== null && price > 0
-          ? t("ticket.perLitre", { price: tengePerLitre(price, density, locale), density: String(density) })
+          ? t("ticket.perLitre", {
+              price: tengePerLitre(price, density, locale),
+              density: new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }).format(density),
+            })
           : "\u00a0"}
       </p>
       {priceRefusals.map((problem) => (

@@ -11,6 +11,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import { setRequestLanguage } from "../api/client.ts";
 import en from "./en.json";
 import kk from "./kk.json";
+import { type I18n, interpolate, lookup } from "./lookup.ts";
 import ru from "./ru.json";
 
 export type Messages = typeof en;
@@ -48,32 +49,8 @@ export const LANGUAGES: readonly Language[] = [
 
 const STORAGE_KEY = "sauda.language";
 
-type Params = Readonly<Record<string, string | number>>;
-
-export interface I18n {
-  readonly language: string;
-  readonly locale: string;
-  setLanguage(code: string): void;
-  t(key: string, params?: Params): string;
-  /** Whether the current language (or English) has this key. */
-  has(key: string): boolean;
-}
-
-function lookup(messages: unknown, key: string): string | undefined {
-  let node: unknown = messages;
-  for (const part of key.split(".")) {
-    if (typeof node !== "object" || node === null) return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return typeof node === "string" ? node : undefined;
-}
-
-export function interpolate(template: string, params: Params = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined ? whole : String(value);
-  });
-}
+export type { I18n };
+export { interpolate };
 
 function initialLanguage(): string {
   const stored = typeof localStorage === "undefined" ? null : localStorage.getItem(STORAGE_KEY);

@@ -375,6 +375,14 @@ function OutagesPanel() {
   );
 }
 
+/** Where an index row is for: a region by its name; a plant-to-region pair ("KAZGPZ/MANGYSTAU") as the plant and the region's name. */
+function indexPlace(t: (key: string) => string, scope: string, key: string): string {
+  if (scope === "region") return regionName(t, key);
+  const slash = key.indexOf("/");
+  if (scope === "basis-region" && slash > 0) return `${key.slice(0, slash)} / ${regionName(t, key.slice(slash + 1))}`;
+  return key;
+}
+
 function IndicesPanel() {
   const { t, locale, language } = useI18n();
   const density = useDensity();
@@ -427,7 +435,7 @@ function IndicesPanel() {
                 <tr key={`${row.product}|${row.scope}|${row.key}`}>
                   <td>{t(`products.${row.product}`)}</td>
                   <td>{t(`indices.scopes.${row.scope}`)}</td>
-                  <td>{row.scope === "region" ? regionName(t, row.key) : row.key}</td>
+                  <td>{indexPlace(t, row.scope, row.key)}</td>
                   <td className="num strong">
                     {row.revisedMs !== undefined ? (
                       <span

@@ -26,7 +26,7 @@ import { useSession } from "../api/session.tsx";
 import { FieldError } from "../components/FieldError.tsx";
 import { type FinishedRun, LabResults } from "../components/LabResults.tsx";
 import { describeError } from "../errors.ts";
-import { calendarDate } from "../format.ts";
+import { calendarDate, decimal } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { type FieldProblem, type FieldText, formValues, overridesOf, parseWhole } from "../lab-form.ts";
 import { SignIn } from "./SignIn.tsx";
@@ -108,17 +108,20 @@ export function Lab() {
     const found: Record<string, FieldProblem> = {};
     const { runsMax, runsDaysTotalMax, daysMax } = catalog.limits;
     const runs = runsText.trim() === "" ? undefined : parseWhole(runsText, 2, runsMax, locale);
-    if (runs === null) found.runs = { key: "lab.form.runsRange", params: { max: runsMax } };
+    if (runs === null) found.runs = { key: "lab.form.runsRange", params: { max: decimal(runsMax, locale) } };
     // With uncertainty runs the days are scaled down so that the work stays bounded (as the server checks).
     const daysLimit = typeof runs === "number" ? Math.min(daysMax, Math.floor(runsDaysTotalMax / runs)) : daysMax;
     const days = parseWhole(daysText, 1, daysLimit, locale);
     if (days === null)
       found.days =
         daysLimit < daysMax
-          ? { key: "lab.form.daysForRuns", params: { runs: runs as number, max: daysLimit } }
-          : { key: "lab.form.daysRange", params: { max: daysMax } };
+          ? {
+              key: "lab.form.daysForRuns",
+              params: { runs: decimal(runs as number, locale), max: decimal(daysLimit, locale) },
+            }
+          : { key: "lab.form.daysRange", params: { max: decimal(daysMax, locale) } };
     const seed = seedText.trim() === "" ? undefined : parseWhole(seedText, 0, SEED_MAX, locale);
-    if (seed === null) found.seed = { key: "lab.form.seedRange", params: { max: SEED_MAX } };
+    if (seed === null) found.seed = { key: "lab.form.seedRange", params: { max: decimal(SEED_MAX, locale) } };
     const requests: RunRequest[] = [];
     for (const [label, form] of [
       ["A", a],
@@ -217,7 +220,7 @@ export function Lab() {
                 aria-describedby="lab-days-help lab-days-error"
               />
               <span id="lab-days-help" className="muted">
-                {t("lab.daysHelp", { max: catalog.limits.daysMax })}
+                {t("lab.daysHelp", { max: decimal(catalog.limits.daysMax, locale) })}
               </span>
               <FieldError id="lab-days-error" message={problemText("days")} />
             </label>
@@ -249,7 +252,10 @@ export function Lab() {
                 aria-describedby="lab-runs-help lab-runs-error"
               />
               <span id="lab-runs-help" className="muted">
-                {t("lab.runsHelp", { max: catalog.limits.runsMax, total: catalog.limits.runsDaysTotalMax })}
+                {t("lab.runsHelp", {
+                  max: decimal(catalog.limits.runsMax, locale),
+                  total: decimal(catalog.limits.runsDaysTotalMax, locale),
+                })}
               </span>
               <FieldError id="lab-runs-error" message={problemText("runs")} />
             </label>
@@ -262,10 +268,10 @@ export function Lab() {
           <FieldError message={submitError ? describeError(submitError, i18n) : null} />
           <p className="muted small">
             {t("lab.limits", {
-              days: catalog.limits.daysMax,
-              atOnce: catalog.limits.runsAtOnce,
-              perCaller: catalog.limits.runsPerCallerMax,
-              seconds: Math.round(catalog.limits.runTimeoutMs / 1000),
+              days: decimal(catalog.limits.daysMax, locale),
+              atOnce: decimal(catalog.limits.runsAtOnce, locale),
+              perCaller: decimal(catalog.limits.runsPerCallerMax, locale),
+              seconds: decimal(Math.round(catalog.limits.runTimeoutMs / 1000), locale),
             })}
           </p>
         </form>

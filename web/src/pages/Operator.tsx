@@ -9,6 +9,8 @@
  */
 
 import { useState } from "react";
+import { TRADE_ID_LENGTH_MAX } from "../../../src/domain/ids.ts";
+import { RULE_REFERENCE_LENGTH_MAX } from "../../../src/domain/limits.ts";
 import { isMissingRoute } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { call, mutation, type ResponseOf } from "../api/typed.ts";
@@ -454,8 +456,18 @@ function VoidTrade() {
       id="void-form"
       title={t("operator.voidTrade")}
       fields={[
-        { name: "trade", label: t("obligations.trade"), placeholder: "T-PB-KAZGPZ-MANGYSTAU-2026-12-S3-25" },
-        { name: "rule", label: t("operator.voidRule"), placeholder: t("operator.voidRulePlaceholder") },
+        {
+          name: "trade",
+          label: t("obligations.trade"),
+          placeholder: "T-PB-KAZGPZ-MANGYSTAU-2026-12-S3-25",
+          maxLength: TRADE_ID_LENGTH_MAX,
+        },
+        {
+          name: "rule",
+          label: t("operator.voidRule"),
+          placeholder: t("operator.voidRulePlaceholder"),
+          maxLength: RULE_REFERENCE_LENGTH_MAX,
+        },
       ]}
       action={(v, reason) => {
         const trade = (v.trade ?? "").trim();

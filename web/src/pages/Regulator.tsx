@@ -29,7 +29,7 @@ import {
   tonnes,
   wholeTengePerTonne,
 } from "../format.ts";
-import { useI18n } from "../i18n/index.tsx";
+import { type I18n, useI18n } from "../i18n/index.tsx";
 import { byRegion, isHalted, limitsOf, useDensity } from "../market.ts";
 
 type RegionRow = ResponseOf<"/api/regulator/overview">["regions"][number];
@@ -598,6 +598,23 @@ const AUDIT_KIND_SET: Readonly<Record<AuditKind, true>> = {
 // A record over the generated type: a kind the server adds fails the build until it is listed here.
 const AUDIT_KINDS = Object.keys(AUDIT_KIND_SET) as AuditKind[];
 
+/** A command type in the reader's words; a type the catalogue does not know yet as the API names it. */
+function commandName(commandType: string, { t, has }: I18n): string {
+  const key = `regulator.commands.${commandType}`;
+  return has(key) ? t(key) : commandType;
+}
+
+/**
+ * Who acted, in the reader's words: the journal stores "user (key id)" for a change made with an API key and the
+ * system's own actors by name ("scheduler", "notifier"), in English; the stored bytes stay as they are.
+ */
+function actorText(actor: string | null, { t, has }: I18n): string {
+  if (actor === null) return "";
+  const keyed = /^(.+) \(key (.+)\)$/.exec(actor);
+  if (keyed) return t("regulator.actorKey", { user: keyed[1]!, key: keyed[2]! });
+  return has(`regulator.actors.${actor}`) ? t(`regulator.actors.${actor}`) : actor;
+}
+
 function AuditPanel() {
   const i18n = useI18n();
   const { t, locale } = i18n;
@@ -683,8 +700,8 @@ function AuditPanel() {
                 <tr key={entry.seq} className={entry.outcome === "rejected" ? "finished" : ""}>
                   <td className="num">{entry.seq}</td>
                   <td className="small">{exchangeDateTime(entry.timeMs, locale)}</td>
-                  <td>
-                    {entry.actor}
+                  <td data-testid="audit-actor">
+                    {actorText(entry.actor, i18n)}
                     {entry.role ? (
                       <span className="small muted">
                         {" "}
@@ -696,7 +713,10 @@ function AuditPanel() {
                     <span className="badge small" data-testid="audit-kind">
                       {t(`regulator.kinds.${entry.kind}`)}
                     </span>{" "}
-                    <span className="mono">{entry.commandType}</span> {entry.summary}
+                    <span data-testid="audit-command" title={entry.commandType}>
+                      {commandName(entry.commandType, i18n)}
+                    </span>{" "}
+                    {entry.summary}
                   </td>
                   <td className="small">{entry.instrument ?? entry.account ?? ""}</td>
                   <td className={`small ${entry.outcome === "rejected" ? "down" : ""}`}>

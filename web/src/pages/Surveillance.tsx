@@ -10,6 +10,7 @@
  */
 
 import { type FormEvent, useState } from "react";
+import { CASE_NOTE_LENGTH_MAX, REASON_LENGTH_MAX } from "../../../src/domain/limits.ts";
 import { invalidate, useLive } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
@@ -450,7 +451,7 @@ function OpenCase({ alert }: { alert: string }) {
     <form className="inline-form" onSubmit={submit}>
       <label>
         {t("surveillance.reason")}
-        <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} />
+        <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={REASON_LENGTH_MAX} />
       </label>
       <button type="submit">{t("surveillance.open")}</button>
       {error && (
@@ -546,7 +547,7 @@ function CaseActions({ found }: { found: Case }) {
       <h2 id="case-actions-title">{t("surveillance.nextStep")}</h2>
       <label className="block">
         {t("surveillance.noteOrReason")}
-        <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} maxLength={4000} />
+        <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} maxLength={CASE_NOTE_LENGTH_MAX} />
       </label>
       <div className="button-row">
         <button

@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { freshBuild } from "../bin/build-stamp.js";
+import { codeVersion } from "../src/gateway/view-snapshots.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BIN = join(ROOT, "bin/sauda.js");
@@ -22,6 +23,15 @@ describe("the compiled build", () => {
   it("is made fresh by build:server, serves an empty data directory and answers /api/health", async () => {
     execFileSync(process.execPath, [join(ROOT, "scripts/build-server.js")], { cwd: ROOT, stdio: "pipe" });
     expect(freshBuild(join(ROOT, "src"), join(ROOT, "dist"))).toBe(join(ROOT, "dist", "cli", "main.js"));
+
+    // The build names the read models' code as the sources do: a snapshot written by either is restored by the other.
+    const built = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", "console.log((await import('./dist/gateway/view-snapshots.js')).codeVersion())"],
+      { cwd: ROOT, env: FROM_BUILD, encoding: "utf8" },
+    );
+    expect(built.stdout.trim()).toBe(codeVersion());
+    expect(codeVersion()).toMatch(/^[0-9a-f]{64}$/);
 
     const help = spawnSync(process.execPath, [BIN, "--help"], { env: FROM_BUILD, encoding: "utf8" });
     expect(help.status).toBe(0);

@@ -32,7 +32,7 @@
  */
 
 import { hash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { deserialize, serialize } from "node:v8";
 import * as accountsModule from "../projections/accounts.ts";
 import * as projectionsModule from "../projections/index.ts";
@@ -101,19 +101,29 @@ function classKey(prototype: object): string {
 /** What a snapshot starts with: its format, then `codeVersion()` of the code that wrote it. */
 const FORMAT = "sauda-read-models/2";
 
+/**
+ * Where the read models' TypeScript sources are: beside this module when it runs as TypeScript; from the build
+ * (dist/gateway/view-snapshots.js), in src/ beside dist/ — bin/sauda.js runs the build only while it matches src/, so
+ * both read the same sources and a snapshot written by either is restored by the other. A build without its sources
+ * beside it hashes its own JavaScript instead (its snapshots are then its own).
+ */
+const RUNS_TYPESCRIPT = import.meta.url.endsWith(".ts");
+const SOURCES_OF_BUILD = new URL("../../src/gateway/", import.meta.url);
+const HERE =
+  RUNS_TYPESCRIPT || !existsSync(new URL("view-snapshots.ts", SOURCES_OF_BUILD))
+    ? new URL("./", import.meta.url)
+    : SOURCES_OF_BUILD;
+const CODE_EXTENSION = HERE === SOURCES_OF_BUILD || RUNS_TYPESCRIPT ? ".ts" : ".js";
 /** Source files whose code decides what the read models hold: the projections, surveillance, and these modules. */
-const CODE = [new URL("../projections/", import.meta.url), new URL("../surveillance/", import.meta.url)];
-/** `.ts` when running the sources, `.js` when running the build (dist/): the files read are the ones that run. */
-const CODE_EXTENSION = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-const CODE_FILES = [new URL(import.meta.url), new URL(`./read-models${CODE_EXTENSION}`, import.meta.url)];
+const CODE = [new URL("../projections/", HERE), new URL("../surveillance/", HERE)];
+const CODE_FILES = [new URL(`view-snapshots${CODE_EXTENSION}`, HERE), new URL(`read-models${CODE_EXTENSION}`, HERE)];
 
 let codeVersionValue: string | null = null;
 
 /**
  * SHA-256 of the read models' source files (names and contents, tests left out), read once: a snapshot written by
  * other code of the read models is not restored, however small the change (the start then replays the journal).
- * The files read are the ones running: the sources through tsx, or the build's JavaScript (a snapshot written by one
- * is refused by the other, and the start replays the journal into the read models).
+ * The sources are read whether the code runs through tsx or from the build (see `HERE`).
  */
 export function codeVersion(): string {
   if (codeVersionValue !== null) return codeVersionValue;

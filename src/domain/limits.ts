@@ -26,6 +26,15 @@ export const REFERENCE_LENGTH_MAX = 64;
 export const MONEY_AMOUNT_MAX = 1_000_000_000_000_000;
 /** A clearing window (time to pay or deliver after a trade): at most a year. */
 export const CLEARING_WINDOW_MS_MAX = 366 * 24 * 3600 * 1000;
+/** A shipment's vehicle plate or rail tank wagon number (engine/delivery.ts). */
+export const VEHICLE_LENGTH_MAX = 32;
+/** A shipment's waybill (consignment note) number (engine/delivery.ts). */
+export const WAYBILL_LENGTH_MAX = 32;
+/** The highest VAT rate the exchange accepts, 50%; a typo of 1200 as 12000 is refused rather than applied. */
+export const VAT_RATE_BPS_MAX = 5000;
+/** The most a fee or a deposit of the accreditation tariff may be, in tiyn: 1,000,000,000 tenge (a typo of extra
+ * zeros is refused; engine/accreditation.ts). */
+export const TARIFF_AMOUNT_MAX_TIYN = 100_000_000_000;
 /** A month's planned domestic supply of one producer: at most 10^12 kg. */
 export const PLANNED_KG_MAX = ORDER_QUANTITY_MAX * 1000;
 

@@ -11,10 +11,13 @@
  * from; before any such command it is `DEFAULT_VAT_RATE_BPS` (12%, the Tax Code's rate since 2009).
  */
 
+import { VAT_RATE_BPS_MAX } from "./limits.ts";
+
 /** 12%: the rate before any `vat.set`. */
 export const DEFAULT_VAT_RATE_BPS = 1200;
-/** The highest rate the exchange accepts, 50%; a typo of 1200 as 12000 is refused rather than applied. */
-export const VAT_RATE_BPS_MAX = 5000;
+// The highest rate the exchange accepts is in limits.ts, where the operator's form reads it too.
+export { VAT_RATE_BPS_MAX };
+
 export const BPS_PER_WHOLE = 10_000n;
 
 /** VAT in tiyn on `valueTiyn` at `rateBps`, rounded half up to a whole tiyn. */

@@ -47,8 +47,8 @@ export const ACCREDITATION_TERMS: Readonly<Record<ApplicationKind, { feeTiyn: nu
   client: { feeTiyn: 5_000_000, depositTiyn: 0 },
 };
 
-/** The most a fee or a deposit of the tariff may be, in tiyn: 1,000,000,000 tenge (a typo of extra zeros is refused). */
-export const TARIFF_AMOUNT_MAX_TIYN = 100_000_000_000;
+// The most a fee or a deposit of the tariff may be is in domain/limits.ts, where the operator's form reads it too.
+export { TARIFF_AMOUNT_MAX_TIYN } from "../domain/limits.ts";
 /** Entries of the tariff schedule kept (all kinds); one more is refused (`TARIFF_INVALID`). */
 export const TARIFF_ENTRIES_MAX = 1000;
 

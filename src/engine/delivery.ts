@@ -37,10 +37,8 @@ export const STATIONS_PER_MEMBER_MAX = 1000;
 export const SHIPMENTS_PER_OBLIGATION_MAX = 1000;
 /** A station's or depot's document reference (a registry extract, a lease, a permit). */
 export const STATION_DOCUMENT_LENGTH_MAX = 200;
-/** A vehicle's plate or a rail tank wagon's number. */
-export const VEHICLE_LENGTH_MAX = 32;
-/** A waybill (consignment note) number. */
-export const WAYBILL_LENGTH_MAX = 32;
+// A plate or wagon number's and a waybill number's longest: in domain/limits.ts, where the browser's form reads them.
+export { VEHICLE_LENGTH_MAX, WAYBILL_LENGTH_MAX } from "../domain/limits.ts";
 
 export type DiversionReason = "outside-region" | "registered-after-trade";
 

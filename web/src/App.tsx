@@ -16,6 +16,8 @@ import { Account } from "./pages/Account.tsx";
 import { Board } from "./pages/Board.tsx";
 import { Lab } from "./pages/Lab.tsx";
 import { Operator } from "./pages/Operator.tsx";
+import { OperatorFees } from "./pages/OperatorFees.tsx";
+import { OperatorUsers } from "./pages/OperatorUsers.tsx";
 import { Regulator } from "./pages/Regulator.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
 import { Surveillance, SurveillanceCase } from "./pages/Surveillance.tsx";
@@ -37,6 +39,8 @@ const PAGES: readonly PageSpec[] = [
   { path: "/surveillance", label: "nav.surveillance", roles: ["regulator"] },
   { path: "/surveillance/case", label: "nav.surveillance", roles: ["regulator"], hidden: true },
   { path: "/operator", label: "nav.operator", roles: ["operator"] },
+  { path: "/operator/users", label: "nav.operatorUsers", roles: ["operator"] },
+  { path: "/operator/fees", label: "nav.operatorFees", roles: ["operator"] },
   { path: "/users", label: "nav.users", roles: ["administrator"] },
   { path: "/lab", label: "nav.lab", roles: null },
   {
@@ -72,6 +76,8 @@ export function App() {
   else if (page.path === "/regulator") content = <Regulator />;
   else if (page.path === "/surveillance") content = <Surveillance />;
   else if (page.path === "/surveillance/case") content = <SurveillanceCase />;
+  else if (page.path === "/operator/users") content = <OperatorUsers />;
+  else if (page.path === "/operator/fees") content = <OperatorFees />;
   else content = <Operator />;
 
   return (

@@ -1,6 +1,6 @@
 /**
  * After the trade, on the terminal: the account's shipments (the seller's dispatches, with where each arrived), the
- * buyer's control to confirm an arrival at one of its member's stations (POST /api/accounts/{account}/arrivals; the
+ * seller's form that records a shipment (Dispatch.tsx), the buyer's control to confirm an arrival at one of its member's stations (POST /api/accounts/{account}/arrivals; the
  * server's refusal is shown under the form), and the documents to download: each trade's exchange contract as PDF and
  * the account's daily statement as PDF, in the page's language.
  */
@@ -11,6 +11,8 @@ import { apiPath, call, type Schemas } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
 import { exchangeDateTime, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
+import { Dispatch } from "./Dispatch.tsx";
+import { ErrorBoundary } from "./ErrorBoundary.tsx";
 import { FieldError } from "./FieldError.tsx";
 
 type Obligation = Schemas["Obligation"];
@@ -39,6 +41,10 @@ export function Deliveries({
   const stations = useApi("/api/accounts/{account}/stations", params);
   const stationList = stations.data?.stations ?? [];
   const list = shipments.data?.shipments ?? [];
+  const dispatchedKg = new Map<string, number>();
+  for (const s of list) {
+    if (s.seller === account) dispatchedKg.set(s.obligation, (dispatchedKg.get(s.obligation) ?? 0) + s.quantityKg);
+  }
   const awaiting = list.filter((s) => s.buyer === account && s.arrivedMs === null);
   const [shipment, setShipment] = useState("");
   const [station, setStation] = useState("");
@@ -108,6 +114,11 @@ export function Deliveries({
         </table>
         {list.length === 0 ? <p className="muted small">{t("deliveries.none")}</p> : null}
       </div>
+      {canTrade ? (
+        <ErrorBoundary>
+          <Dispatch account={account} obligations={obligations} dispatchedKg={dispatchedKg} />
+        </ErrorBoundary>
+      ) : null}
       {canTrade && awaiting.length > 0 ? (
         <form onSubmit={(event) => void confirm(event)} noValidate data-testid="arrival-form" className="inline-form">
           <label>

@@ -1,0 +1,158 @@
+/**
+ * The seller records a shipment from the terminal, in a real browser against a real exchange: the form is filled in
+ * as a person would (tonnes, a plate, a waybill, a date), the shipment is read back through the API and the shipments
+ * table shows it on its way; a quantity past the API's bound (src/domain/order.ts) is refused in the page in Russian,
+ * one at the bound goes to the exchange and comes back as its Russian refusal (more than the obligation holds), and a
+ * waybill used twice comes back as the exchange's Kazakh refusal; nothing refused is recorded.
+ *
+ * The scenarios share one server and run in order.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ORDER_QUANTITY_MAX } from "../../src/domain/order.ts";
+import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+
+const run = browserAvailable("seller's shipment form end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+const LIVE_MS = 10_000;
+
+describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+  let seller: Page;
+  let sellerApi: Session;
+  let obligation = "";
+
+  const shipmentsOf = async () =>
+    (await suite.server.call(sellerApi, "GET", `/api/accounts/KAZGPZ-1/shipments?obligation=${obligation}`)).body
+      .shipments as { shipment: string; quantityKg: number; vehicle: string; waybill: string; date: string }[];
+
+  async function fill(values: Record<string, string>): Promise<void> {
+    const form = seller.getByTestId("dispatch-form");
+    for (const [name, value] of Object.entries(values)) await form.locator(`[name=${name}]`).fill(value);
+    await form.locator("button[type=submit]").click();
+  }
+
+  it("records a shipment of 12.5 t; the API has it and the table shows it on its way", async () => {
+    sellerApi = await suite.server.login("kazgpz-trader");
+    const buyerApi = await suite.server.login("aktau-trader");
+    const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 20_000 };
+    await suite.server.call(sellerApi, "POST", "/api/orders", {
+      ...order,
+      account: "KAZGPZ-1",
+      clientOrderId: "dispatch-s",
+      side: "sell",
+    });
+    const buy = await suite.server.call(buyerApi, "POST", "/api/orders", {
+      ...order,
+      account: "AKTAU-1",
+      clientOrderId: "dispatch-b",
+      side: "buy",
+    });
+    expect(buy.body.trades).toHaveLength(1);
+    obligation = `OB-${buy.body.trades[0].tradeId.slice(2)}`;
+
+    seller = await open("/login");
+    await seller.getByLabel("User name").fill("kazgpz-trader");
+    await seller.getByLabel("Password").fill(PASSWORD);
+    await seller.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => seller.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("kazgpz-trader");
+    if (!seller.url().endsWith("/terminal")) await seller.goto(`${suite.server.url}/terminal`);
+    const form = seller.getByTestId("dispatch-form");
+    await form.waitFor({ timeout: LIVE_MS });
+    expect(await form.locator("select[name=obligation]").inputValue()).toBe(obligation);
+    expect(await seller.getByTestId("dispatch-left").textContent()).toBe(
+      "20 t of 20 t not yet dispatched; the dispatch date may be from 2026-01-04.",
+    );
+
+    await fill({ vehicle: "123 ABC 12", waybill: "TTN-000777", quantity: "12.5", date: "2026-01-05" });
+    const done = seller.getByTestId("dispatch-done");
+    await expect
+      .poll(() => done.textContent(), { timeout: LIVE_MS })
+      .toBe(`Shipment ${obligation}/S1 recorded: 12.5 t of 20 t dispatched, 0 t arrived.`);
+    expect(await shipmentsOf()).toMatchObject([
+      {
+        shipment: `${obligation}/S1`,
+        quantityKg: 12_500,
+        vehicle: "123 ABC 12",
+        waybill: "TTN-000777",
+        date: "2026-01-05",
+      },
+    ]);
+    const row = seller.locator(`[data-shipment="${obligation}/S1"]`);
+    await expect.poll(() => row.getByTestId("shipment-arrival").textContent(), { timeout: LIVE_MS }).toBe("On the way");
+    await expect
+      .poll(() => seller.getByTestId("dispatch-left").textContent(), { timeout: LIVE_MS })
+      .toContain("7.5 t of 20 t");
+    // The fields are cleared for the next truck.
+    expect(await form.locator("[name=waybill]").inputValue()).toBe("");
+    await screenshot(seller, "dispatch-en");
+  });
+
+  it("in Russian: one kg past the API's bound is refused in the page; the bound itself, by the exchange", async () => {
+    await seller.locator("label.language select").selectOption("ru");
+    const form = seller.getByTestId("dispatch-form");
+    await expect
+      .poll(() => form.locator("button[type=submit]").textContent(), { timeout: LIVE_MS })
+      .toBe("Записать отгрузку");
+    const error = seller.locator("#dispatch-quantity-error");
+    const formError = seller.locator("#dispatch-form-error");
+    const maxTonnes = ORDER_QUANTITY_MAX / 1000;
+
+    await fill({ vehicle: "456 DEF 12", waybill: "TTN-000778", quantity: `${maxTonnes},001` });
+    expect(await error.textContent()).toMatch(/^Количество — не более 1\s000\s000 т\.$/);
+    expect(await formError.isHidden()).toBe(true);
+
+    await fill({ quantity: "-1" });
+    expect(await error.textContent()).toBe("Количество — не менее 0,001 т (один килограмм).");
+    await fill({ quantity: "0,0005" });
+    expect(await error.textContent()).toBe(
+      "Количество считается с точностью до килограмма: не более трёх знаков после запятой.",
+    );
+    await fill({ vehicle: "", quantity: "1" });
+    expect(await seller.locator("#dispatch-vehicle-error").textContent()).toBe(
+      "Укажите поле «Госномер автомобиля или номер вагона».",
+    );
+
+    // At the bound the page lets it go; the exchange refuses it, in Russian, naming the obligation.
+    await fill({ vehicle: "456 DEF 12", quantity: String(maxTonnes) });
+    await expect
+      .poll(() => formError.textContent(), { timeout: LIVE_MS })
+      .toContain("довела бы отгруженное по обязательству");
+    expect(await formError.textContent()).toContain(obligation);
+    expect(await error.isHidden()).toBe(true);
+    expect(await shipmentsOf()).toHaveLength(1);
+    await screenshot(seller, "dispatch-ru-refused");
+  });
+
+  it("in Kazakh: a waybill used twice is the exchange's refusal; the rest of the obligation goes", async () => {
+    await seller.locator("label.language select").selectOption("kk");
+    const form = seller.getByTestId("dispatch-form");
+    await expect
+      .poll(() => form.locator("button[type=submit]").textContent(), { timeout: LIVE_MS })
+      .toBe("Жөнелтілімді жазу");
+    const formError = seller.locator("#dispatch-form-error");
+    await fill({ vehicle: "456 DEF 12", waybill: "TTN-000777", quantity: "7,5", date: "2026-01-05" });
+    await expect
+      .poll(() => formError.textContent(), { timeout: LIVE_MS })
+      .toBe(`'KAZGPZ-1' шотының 'TTN-000777' жүкқұжаты '${obligation}/S1' жөнелтіміне жазылып қойған.`);
+    expect(await shipmentsOf()).toHaveLength(1);
+    await screenshot(seller, "dispatch-kk-refused");
+
+    await fill({ waybill: "TTN-000778" });
+    await expect
+      .poll(() => seller.getByTestId("dispatch-done").textContent(), { timeout: LIVE_MS })
+      .toBe(`${obligation}/S2 жөнелтілімі жазылды: 20 т ішінен 20 т жөнелтілді, 0 т келді.`);
+    expect((await shipmentsOf()).map((s) => [s.shipment, s.quantityKg, s.waybill])).toEqual([
+      [`${obligation}/S1`, 12_500, "TTN-000777"],
+      [`${obligation}/S2`, 7_500, "TTN-000778"],
+    ]);
+    await expect
+      .poll(() => seller.getByTestId("dispatch-left").textContent(), { timeout: LIVE_MS })
+      .toContain("20 т ішінен 0 т");
+    expect(await seller.getByTestId("page-fault").count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,277 @@
+/**
+ * The operator's pages for users and API keys (/operator/users) and for the accreditation tariff and the VAT rate
+ * (/operator/fees), in a real browser against a real exchange: each form is filled in as a person would, and what it
+ * changed is read back through the API (not from the page); an issued key's secret, shown once, signs a request; wrong
+ * input is refused in Russian or Kazakh, in the page or as the server's sentence, and nothing refused is recorded.
+ * Every limit the pages check (VAT 50%, a tariff amount of 1,000,000,000 tenge) is tried at and past the limit.
+ *
+ * The scenarios share one server and run in order.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { sign } from "../../src/gateway/signing.ts";
+import { PASSWORD, type Session } from "../support/server.ts";
+import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+
+const run = browserAvailable("operator's users, keys, tariff and VAT pages end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+const LIVE_MS = 10_000;
+
+interface UserRow {
+  id: string;
+  role: string;
+  member: string | null;
+  disabled: boolean;
+  keys: { id: string; scopes: string[]; revoked: boolean }[];
+}
+
+describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a real browser", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+  let page: Page;
+  let operatorApi: Session;
+  let keyId = "";
+
+  const userOf = async (id: string): Promise<UserRow | undefined> =>
+    ((await suite.server.call(operatorApi, "GET", "/api/admin/users")).body.users as UserRow[]).find(
+      (u) => u.id === id,
+    );
+
+  async function fill(formId: string, values: Record<string, string>): Promise<void> {
+    const form = page.getByTestId(formId);
+    for (const [name, value] of Object.entries(values)) {
+      const field = form.locator(`[name=${name}]`);
+      if ((await field.evaluate((element) => element.tagName)) === "SELECT") {
+        await expect
+          .poll(() => field.locator(`option[value="${value}"]`).count(), { timeout: LIVE_MS })
+          .toBeGreaterThan(0);
+        await field.selectOption(value);
+      } else {
+        await field.fill(value);
+      }
+    }
+    await form.locator("button[type=submit]").click();
+  }
+
+  it("(en) creates a trader of a member from the users page; the API has it", async () => {
+    operatorApi = await suite.server.login("operator");
+    page = await open("/login");
+    await page.getByLabel("User name").fill("operator");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("operator");
+    await page.getByRole("navigation").getByRole("link", { name: "Users and keys" }).click();
+    await page.getByTestId("operator-users-table").waitFor({ timeout: LIVE_MS });
+    expect(await page.locator('[data-user="aktau-trader"] th').textContent()).toContain("aktau-trader");
+
+    await fill("operator-user-form", {
+      id: "aktau-trader-2",
+      name: "Aigerim S.",
+      role: "trader",
+      member: "AKTAU",
+      password: "a long passphrase only I know",
+      createReason: "joined the desk",
+    });
+    await expect
+      .poll(() => page.getByTestId("operator-user-created").textContent(), { timeout: LIVE_MS })
+      .toBe("User aktau-trader-2 created: trader, member AKTAU.");
+    expect(await userOf("aktau-trader-2")).toEqual({
+      id: "aktau-trader-2",
+      name: "Aigerim S.",
+      role: "trader",
+      member: "AKTAU",
+      disabled: false,
+      secondFactor: false,
+      keys: [],
+    });
+    await expect
+      .poll(() => page.locator('[data-user="aktau-trader-2"] [data-testid=user-status]').textContent(), {
+        timeout: LIVE_MS,
+      })
+      .toBe("Active");
+    // The new person signs in with the password given.
+    expect((await suite.server.login("aktau-trader-2", "a long passphrase only I know")).csrf).not.toBe("");
+  });
+
+  it("(en) issues an API key: the secret is shown once and signs a request; the API lists the key", async () => {
+    const form = page.getByTestId("operator-key-form");
+    await form.locator("input[name=scope-trade]").check();
+    await fill("operator-key-form", { keyUser: "aktau-trader-2" });
+    const shown = page.getByTestId("operator-key-secret");
+    await shown.waitFor({ timeout: LIVE_MS });
+    expect(await shown.locator("p").first().textContent()).toBe(
+      "Key issued to aktau-trader-2 (read, trade). Copy the secret now: it is shown only this once.",
+    );
+    keyId = (await page.getByTestId("new-key-id").textContent()) ?? "";
+    const secret = (await page.getByTestId("new-key-secret").textContent()) ?? "";
+    expect(keyId).not.toBe("");
+    expect(secret.length).toBeGreaterThan(16);
+    expect((await userOf("aktau-trader-2"))?.keys).toEqual([
+      { id: keyId, user: "aktau-trader-2", scopes: ["read", "trade"], revoked: false },
+    ]);
+
+    // The secret shown is the key's: a request signed with it is the new trader's.
+    const path = "/api/session";
+    const signed = await fetch(`${suite.server.url}${path}`, {
+      headers: {
+        "x-sauda-key": keyId,
+        "x-sauda-timestamp": String(suite.server.nowMs),
+        "x-sauda-signature": sign(secret, suite.server.nowMs, "GET", path, ""),
+      },
+    });
+    expect(signed.status).toBe(200);
+    expect(((await signed.json()) as { user: { id: string } }).user.id).toBe("aktau-trader-2");
+
+    await shown.getByRole("button", { name: "I have copied it" }).click();
+    expect(await page.getByTestId("operator-key-secret").count()).toBe(0);
+    expect(await page.content()).not.toContain(secret);
+    await screenshot(page, "operator-users-en");
+  });
+
+  it("(en) revokes the key and disables the user, each with a reason; without one, nothing is sent", async () => {
+    const row = page.locator('[data-user="aktau-trader-2"]');
+    await row.getByRole("button", { name: "Revoke" }).click();
+    expect(await page.locator("#operator-users-reason-error").textContent()).toBe(
+      "Type the reason first: the audit trail keeps it with the change.",
+    );
+    expect((await userOf("aktau-trader-2"))?.keys[0]?.revoked).toBe(false);
+
+    await page.getByTestId("operator-users").locator("input[name=reason]").fill("desk reorganised");
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await expect.poll(() => row.getByTestId("key-revoked").textContent(), { timeout: LIVE_MS }).toBe("revoked");
+    expect((await userOf("aktau-trader-2"))?.keys).toEqual([
+      { id: keyId, user: "aktau-trader-2", scopes: ["read", "trade"], revoked: true },
+    ]);
+
+    await row.getByRole("button", { name: "Disable" }).click();
+    await expect.poll(() => row.getByTestId("user-status").textContent(), { timeout: LIVE_MS }).toBe("Disabled");
+    expect((await userOf("aktau-trader-2"))?.disabled).toBe(true);
+    // A disabled user is offered no new key.
+    expect(await page.locator('select[name=keyUser] option[value="aktau-trader-2"]').count()).toBe(0);
+  });
+
+  it("(ru) wrong input is refused in Russian: in the page, and a short password by the server", async () => {
+    await page.locator("label.language select").selectOption("ru");
+    const form = page.getByTestId("operator-user-form");
+    await expect
+      .poll(() => form.locator("button[type=submit]").textContent(), { timeout: LIVE_MS })
+      .toBe("Создать пользователя");
+
+    await fill("operator-user-form", { id: "new trader", name: "Дана К.", role: "viewer", password: "x" });
+    expect(await page.locator("#operator-user-id-error").textContent()).toBe(
+      "Имя пользователя — от 1 до 64 латинских букв, цифр, точек, дефисов или подчёркиваний.",
+    );
+    await fill("operator-user-form", { id: "aktau-viewer-2" });
+    expect(await page.locator("#operator-user-member-error").textContent()).toBe(
+      "Роль «наблюдатель» относится к участнику: выберите его.",
+    );
+    await fill("operator-user-form", { member: "AKTAU", password: "short" });
+    const refusal = page.locator("#operator-user-error");
+    await expect.poll(() => refusal.textContent(), { timeout: LIVE_MS }).toMatch(/не короче 10/);
+    expect(await refusal.textContent()).not.toContain("body");
+    await fill("operator-user-form", { id: "aktau-trader-2", password: "a long passphrase only I know" });
+    await expect.poll(() => refusal.textContent(), { timeout: LIVE_MS }).toContain("aktau-trader-2");
+    expect(await userOf("aktau-viewer-2")).toBeUndefined();
+    expect((await userOf("aktau-trader-2"))?.role).toBe("trader");
+    await screenshot(page, "operator-users-ru-refused");
+  });
+
+  it("(kk) sets the buyers' tariff from a later date; a client's deposit, today's date and too much are refused in Kazakh", async () => {
+    await page.locator("label.language select").selectOption("kk");
+    await page.getByRole("navigation").getByRole("link", { name: "Тарифтер және ҚҚС" }).click();
+    const form = page.getByTestId("tariff-form");
+    await expect.poll(() => form.locator("input[name=from]").inputValue(), { timeout: LIVE_MS }).toBe("2026-01-06");
+    const before = (await suite.server.call(operatorApi, "GET", "/api/admin/tariffs")).body;
+
+    await fill("tariff-form", { kind: "client", deposit: "100" });
+    expect(await page.locator("#tariff-deposit-error").textContent()).toBe(
+      "Брокердің клиенті өз сақтандыру жарнасын төлемейді (оның орнына брокердің жарнасы жүреді): жарна — 0.",
+    );
+    await fill("tariff-form", { kind: "buyer", fee: "1000000000,01", deposit: "1500000", from: "2026-01-05" });
+    expect(await page.locator("#tariff-fee-error").textContent()).toMatch(
+      /^«Аккредиттеу алымы» өрісі ең көбі 1\s000\s000\s000,00 ₸ болуы мүмкін\.$/,
+    );
+    await fill("tariff-form", { fee: "400000" });
+    expect(await page.locator("#tariff-from-error").textContent()).toBe(
+      "Күшіне ену күні бүгіннен, 05.01.2026, кейін болуы керек: бұрын есептелген өзгермейді.",
+    );
+    await fill("tariff-form", { from: "2026-02-01" });
+    expect(await page.locator("#tariff-reason-error").textContent()).toBe(
+      "Себебін жазыңыз: аудит журналы оны өзгеріспен бірге сақтайды.",
+    );
+    expect((await suite.server.call(operatorApi, "GET", "/api/admin/tariffs")).body).toEqual(before);
+
+    await fill("tariff-form", { reason: "Биржа кеңесінің 3/2026 шешімі" });
+    await expect
+      .poll(() => page.getByTestId("tariff-done").textContent(), { timeout: LIVE_MS })
+      .toMatch(
+        /^«Сатып алушы» түріне тариф 01\.02\.2026 бастап белгіленді: алым 400\s000,00 ₸, жарна 1\s500\s000,00 ₸\.$/,
+      );
+    // At the limit: a fee of exactly 1,000,000,000 tenge is taken.
+    await fill("tariff-form", {
+      kind: "producer",
+      fee: "1000000000",
+      deposit: "5000000",
+      from: "2026-03-01",
+      reason: "шек",
+    });
+    await expect
+      .poll(() => page.getByTestId("tariff-done").textContent(), { timeout: LIVE_MS })
+      .toContain("«Өндіруші»");
+    const after = (await suite.server.call(operatorApi, "GET", "/api/admin/tariffs")).body;
+    expect(after.schedule).toEqual([
+      {
+        kind: "buyer",
+        feeTiyn: 40_000_000,
+        depositTiyn: 150_000_000,
+        from: "2026-02-01",
+        reason: "Биржа кеңесінің 3/2026 шешімі",
+      },
+      { kind: "producer", feeTiyn: 100_000_000_000, depositTiyn: 500_000_000, from: "2026-03-01", reason: "шек" },
+    ]);
+    await expect
+      .poll(() => page.getByTestId("tariff-schedule").locator("tbody tr").count(), { timeout: LIVE_MS })
+      .toBe(2);
+    await screenshot(page, "operator-fees-kk");
+  });
+
+  it("(ru) sets the VAT rate: 50,01% refused in Russian, 50% (the limit) and 16% taken, read back", async () => {
+    await page.locator("label.language select").selectOption("ru");
+    const form = page.getByTestId("vat-form");
+    await expect
+      .poll(() => form.locator("button[type=submit]").textContent(), { timeout: LIVE_MS })
+      .toBe("Задать ставку НДС");
+    expect(await page.getByTestId("vat-today").textContent()).toBe(
+      "Действует сегодня, 05.01.2026: 12% (ставка до любых изменений: 12%).",
+    );
+    await fill("vat-form", { rate: "50,01", from: "2026-03-01", reason: "проверка предела" });
+    expect(await page.locator("#vat-rate-error").textContent()).toBe("Поле «Ставка НДС» — не более 50%.");
+    await fill("vat-form", { rate: "12,345" });
+    expect(await page.locator("#vat-rate-error").textContent()).toBe(
+      "В поле «Ставка НДС» — не более двух знаков после запятой.",
+    );
+    expect((await suite.server.call(operatorApi, "GET", "/api/admin/vat")).body.schedule).toEqual([]);
+
+    await fill("vat-form", { rate: "50" });
+    await expect
+      .poll(() => page.getByTestId("vat-done").textContent(), { timeout: LIVE_MS })
+      .toBe("Ставка НДС 50% задана с 01.03.2026.");
+    await fill("vat-form", { rate: "16", from: "2026-02-01", reason: "Поправка к Налоговому кодексу" });
+    await expect
+      .poll(() => page.getByTestId("vat-done").textContent(), { timeout: LIVE_MS })
+      .toBe("Ставка НДС 16% задана с 01.02.2026.");
+    const vat = (await suite.server.call(operatorApi, "GET", "/api/admin/vat")).body;
+    expect(vat.rateTodayBps).toBe(1200);
+    expect(
+      vat.schedule.map((e: { from: string; rateBps: number; reason: string }) => [e.from, e.rateBps, e.reason]),
+    ).toEqual([
+      ["2026-02-01", 1600, "Поправка к Налоговому кодексу"],
+      ["2026-03-01", 5000, "проверка предела"],
+    ]);
+    await expect.poll(() => page.getByTestId("vat-schedule").locator("tbody tr").count(), { timeout: LIVE_MS }).toBe(2);
+    await screenshot(page, "operator-fees-ru");
+    expect(await page.getByTestId("page-fault").count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * The seller's form on the terminal that records a shipment against one of its account's open obligations
+ * (POST /api/accounts/{account}/shipments): the obligation, the tank truck's plate or the rail wagon's number, the
+ * waybill number, the quantity in tonnes and the dispatch date. The page checks what the API's schema bounds
+ * (src/domain/limits.ts, order.ts: 1 kg to ORDER_QUANTITY_MAX, texts up to their longest) and says so in the reader's
+ * language before anything is sent; what only the exchange knows (kg left on the obligation, a waybill already used,
+ * a date outside the trade's window) comes back as the server's sentence, in the reader's language, under the form.
+ * After success the answer's progress is said (dispatched and arrived of the obligation) and the shipments refresh.
+ */
+
+import { type FormEvent, useState } from "react";
+import { VEHICLE_LENGTH_MAX, WAYBILL_LENGTH_MAX } from "../../../src/domain/limits.ts";
+import { ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
+import { invalidate } from "../api/live.ts";
+import { call, type Schemas } from "../api/typed.ts";
+import { describeError } from "../errors.ts";
+import { decimalSeparatorOf, KG_PER_TONNE, parseAmount, tonnes } from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { FieldError } from "./FieldError.tsx";
+
+type Obligation = Schemas["Obligation"];
+/** Exchange time is UTC+5: the exchange date of a moment. */
+const EXCHANGE_OFFSET_MS = 5 * 3_600_000;
+/** Tonnes are typed with at most this many decimals: one kg. */
+const TONNE_DECIMALS = 3;
+/** What the engine takes as a plate or waybill: no control characters (the API's pattern). */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+function exchangeDate(timeMs: number): string {
+  return new Date(timeMs + EXCHANGE_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+type Field = "obligation" | "vehicle" | "waybill" | "quantity" | "date" | "form";
+interface Problem {
+  readonly field: Field;
+  readonly message: string;
+}
+
+export function Dispatch({
+  account,
+  obligations,
+  dispatchedKg,
+}: {
+  account: string;
+  obligations: readonly Obligation[];
+  /** Kg already dispatched per obligation, from the shipments listed. */
+  dispatchedKg: ReadonlyMap<string, number>;
+}) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const open = obligations.filter((o) => o.seller === account && o.status === "open" && !o.delivered);
+  const [obligation, setObligation] = useState("");
+  const [vehicle, setVehicle] = useState("");
+  const [waybill, setWaybill] = useState("");
+  const [quantity, setQuantity] = useState("");
+  const [date, setDate] = useState(() => exchangeDate(Date.now()));
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [done, setDone] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  if (open.length === 0) return null;
+  const chosen = open.find((o) => o.id === obligation) ?? open[0]!;
+  const leftKg = Math.max(0, chosen.quantityKg - (dispatchedKg.get(chosen.id) ?? 0));
+
+  /** The kg typed, or the sentence that says why it is not a quantity the API takes. */
+  const quantityKg = (): number | string => {
+    const text = quantity.trim();
+    if (text === "") return t("dispatch.required", { field: t("dispatch.quantity") });
+    if (/^[-\u2212]/.test(text)) return t("dispatch.quantityMin", { min: tonnes(1, locale) });
+    const parsed = parseAmount(text, TONNE_DECIMALS, locale);
+    if ("problem" in parsed) {
+      if (parsed.problem === "ambiguous") {
+        return t("dispatch.quantityAmbiguous", { text, decimal: decimalSeparatorOf(locale) });
+      }
+      if (parsed.problem === "tooPrecise") return t("dispatch.quantityPrecision");
+      if (parsed.problem === "tooLarge") {
+        return t("dispatch.quantityMax", { max: tonnes(ORDER_QUANTITY_MAX, locale) });
+      }
+      return t("dispatch.quantityNumber");
+    }
+    if (parsed.value < 1) return t("dispatch.quantityMin", { min: tonnes(1, locale) });
+    if (parsed.value > ORDER_QUANTITY_MAX)
+      return t("dispatch.quantityMax", { max: tonnes(ORDER_QUANTITY_MAX, locale) });
+    return parsed.value;
+  };
+
+  const textProblem = (field: "vehicle" | "waybill", value: string, lengthMax: number): Problem | null => {
+    const label = t(`dispatch.${field}`);
+    if (value.trim() === "") return { field, message: t("dispatch.required", { field: label }) };
+    if (value.length > lengthMax) return { field, message: t("dispatch.tooLong", { field: label, max: lengthMax }) };
+    if (hasControl(value)) return { field, message: t("dispatch.control", { field: label }) };
+    return null;
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    setDone("");
+    const found =
+      textProblem("vehicle", vehicle, VEHICLE_LENGTH_MAX) ?? textProblem("waybill", waybill, WAYBILL_LENGTH_MAX);
+    if (found) {
+      setProblem(found);
+      return;
+    }
+    const kg = quantityKg();
+    if (typeof kg === "string") {
+      setProblem({ field: "quantity", message: kg });
+      return;
+    }
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+      setProblem({ field: "date", message: t("dispatch.required", { field: t("dispatch.date") }) });
+      return;
+    }
+    setBusy(true);
+    try {
+      const answer = await call(
+        "post",
+        "/api/accounts/{account}/shipments",
+        { path: { account } },
+        { obligation: chosen.id, vehicle: vehicle.trim(), waybill: waybill.trim(), quantityKg: kg, date },
+      );
+      const progress = answer.progress;
+      setDone(
+        t("dispatch.done", {
+          shipment: answer.shipment.shipment,
+          dispatched: tonnes(progress.dispatchedKg, locale),
+          arrived: tonnes(progress.arrivedKg, locale),
+          total: tonnes(progress.quantityKg, locale),
+        }),
+      );
+      setVehicle("");
+      setWaybill("");
+      setQuantity("");
+      invalidate(`/api/accounts/${encodeURIComponent(account)}/`);
+    } catch (caught) {
+      setProblem({ field: "form", message: describeError(caught, i18n) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const errorOf = (field: Field) => (problem?.field === field ? problem.message : "");
+  const described = (field: Field) => (problem?.field === field ? `dispatch-${field}-error` : undefined);
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate data-testid="dispatch-form" className="entry-form">
+      <h3>{t("dispatch.title")}</h3>
+      <p className="muted small">{t("dispatch.explain")}</p>
+      <div className="entry-fields">
+        <div>
+          <label>
+            {t("dispatch.obligation")}
+            <select
+              name="obligation"
+              value={chosen.id}
+              onChange={(event) => {
+                setObligation(event.target.value);
+                setDone("");
+              }}
+            >
+              {open.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.id} · {o.buyer} · {tonnes(o.quantityKg, locale)} {t("units.tonnes")}
+                </option>
+              ))}
+            </select>
+          </label>
+          <p className="small muted" data-testid="dispatch-left">
+            {t("dispatch.left", {
+              left: tonnes(leftKg, locale),
+              total: tonnes(chosen.quantityKg, locale),
+              from: exchangeDate(chosen.tradeTimeMs - 86_400_000),
+            })}
+          </p>
+        </div>
+        <div>
+          <label>
+            {t("dispatch.vehicle")}
+            <input
+              name="vehicle"
+              value={vehicle}
+              maxLength={VEHICLE_LENGTH_MAX}
+              autoComplete="off"
+              placeholder="123 ABC 12"
+              onChange={(event) => setVehicle(event.target.value)}
+              aria-invalid={problem?.field === "vehicle"}
+              aria-describedby={described("vehicle")}
+            />
+          </label>
+          <FieldError id="dispatch-vehicle-error" message={errorOf("vehicle")} />
+        </div>
+        <div>
+          <label>
+            {t("dispatch.waybill")}
+            <input
+              name="waybill"
+              value={waybill}
+              maxLength={WAYBILL_LENGTH_MAX}
+              autoComplete="off"
+              placeholder="TTN-000123"
+              onChange={(event) => setWaybill(event.target.value)}
+              aria-invalid={problem?.field === "waybill"}
+              aria-describedby={described("waybill")}
+            />
+          </label>
+          <FieldError id="dispatch-waybill-error" message={errorOf("waybill")} />
+        </div>
+        <div>
+          <label>
+            {t("dispatch.quantity")}
+            <input
+              name="quantity"
+              inputMode="decimal"
+              value={quantity}
+              autoComplete="off"
+              placeholder={tonnes(Math.min(leftKg, 20 * KG_PER_TONNE) || KG_PER_TONNE, locale)}
+              onChange={(event) => setQuantity(event.target.value)}
+              aria-invalid={problem?.field === "quantity"}
+              aria-describedby={described("quantity")}
+            />
+          </label>
+          <FieldError id="dispatch-quantity-error" message={errorOf("quantity")} />
+        </div>
+        <div>
+          <label>
+            {t("dispatch.date")}
+            <input
+              type="date"
+              name="date"
+              value={date}
+              onChange={(event) => setDate(event.target.value)}
+              aria-invalid={problem?.field === "date"}
+              aria-describedby={described("date")}
+            />
+          </label>
+          <FieldError id="dispatch-date-error" message={errorOf("date")} />
+        </div>
+      </div>
+      <button type="submit" disabled={busy}>
+        {t("dispatch.submit")}
+      </button>
+      <FieldError id="dispatch-form-error" message={errorOf("form")} />
+      {done ? (
+        <p className="ok" role="status" data-testid="dispatch-done">
+          {done}
+        </p>
+      ) : null}
+    </form>
+  );
+}

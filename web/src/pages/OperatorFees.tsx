@@ -1,0 +1,491 @@
+/**
+ * The operator's tariffs and VAT (/operator/fees):
+ * - the accreditation tariff (GET/POST /api/admin/tariffs): per kind of member the fee and insurance deposit an
+ *   approval made today books, the rulebook's defaults, every entry set with its date of effect, and a form that sets
+ *   a kind's fee and deposit from a date after today, with a reason;
+ * - the VAT rate (GET/POST /api/admin/vat): the rate in force today, every rate set, and a form that sets a rate from
+ *   a date after today, with a reason.
+ * Amounts are typed in tenge and rates in percent, in the reader's locale, and checked against the engine's bounds
+ * (src/domain/limits.ts) and the date of today the server gives before anything is sent; the server's refusal is its
+ * sentence in the reader's language under the form.
+ */
+
+import { type FormEvent, useState } from "react";
+import { REASON_LENGTH_MAX, TARIFF_AMOUNT_MAX_TIYN, VAT_RATE_BPS_MAX } from "../../../src/domain/limits.ts";
+import { invalidate, useApi } from "../api/live.ts";
+import { call } from "../api/typed.ts";
+import { FieldError } from "../components/FieldError.tsx";
+import { describeError } from "../errors.ts";
+import {
+  calendarDate,
+  decimalSeparatorOf,
+  exchangeDateTime,
+  parseAmount,
+  percentOfBps,
+  tengeOfTiyn,
+} from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+
+const KINDS = ["producer", "buyer", "broker", "client"] as const;
+type Kind = (typeof KINDS)[number];
+/** Amounts in tenge with tiyn; rates in percent with hundredths (basis points). */
+const DECIMALS = 2;
+
+/** The day after a YYYY-MM-DD date. */
+function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Text for a field holding an amount of tiyn as tenge (no grouping, so it parses back in any locale). */
+function tengeInput(tiyn: number, decimal: string): string {
+  const whole = Math.trunc(tiyn / 100);
+  const rest = tiyn % 100;
+  return rest === 0 ? String(whole) : `${whole}${decimal}${String(rest).padStart(2, "0")}`;
+}
+
+interface Problem {
+  readonly field: string;
+  readonly message: string;
+}
+
+export function OperatorFees() {
+  const { t } = useI18n();
+  return (
+    <div className="console" data-testid="operator-fees">
+      <h1>{t("operatorFees.title")}</h1>
+      <Tariffs />
+      <Vat />
+    </div>
+  );
+}
+
+/** The reader's amount or percent as a whole count of hundredths, or the sentence that says why it is not one. */
+function useHundredths() {
+  const { t, locale } = useI18n();
+  return (text: string, label: string, max: number, show: (hundredths: number) => string): number | string => {
+    const trimmed = text.trim();
+    if (trimmed === "") return t("operatorFees.required", { field: label });
+    if (/^[-\u2212]/.test(trimmed)) return t("operatorFees.negative", { field: label });
+    const parsed = parseAmount(trimmed, DECIMALS, locale);
+    if ("problem" in parsed) {
+      if (parsed.problem === "ambiguous") {
+        return t("operatorFees.ambiguous", { text: trimmed, decimal: decimalSeparatorOf(locale) });
+      }
+      if (parsed.problem === "tooPrecise") return t("operatorFees.precision", { field: label });
+      if (parsed.problem === "tooLarge") return t("operatorFees.tooLarge", { field: label, max: show(max) });
+      return t("operatorFees.number", { field: label });
+    }
+    if (parsed.value > max) return t("operatorFees.tooLarge", { field: label, max: show(max) });
+    return parsed.value;
+  };
+}
+
+function Tariffs() {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const tariff = useApi("/api/admin/tariffs");
+  const hundredths = useHundredths();
+  const [kind, setKind] = useState<Kind>("buyer");
+  const [fee, setFee] = useState<string | null>(null);
+  const [deposit, setDeposit] = useState<string | null>(null);
+  const [from, setFrom] = useState("");
+  const [reason, setReason] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [done, setDone] = useState("");
+  const [busy, setBusy] = useState(false);
+  const data = tariff.data;
+  const decimal = decimalSeparatorOf(locale);
+  const inForce = data?.inForce.find((terms) => terms.kind === kind);
+  // The fields start from the kind's tariff in force, until the operator types over them.
+  const feeText = fee ?? (inForce ? tengeInput(inForce.feeTiyn, decimal) : "");
+  const depositText = deposit ?? (inForce ? tengeInput(inForce.depositTiyn, decimal) : "");
+  const fromText = from || (data ? dayAfter(data.today) : "");
+  const money = (tiyn: number) => `${tengeOfTiyn(tiyn, locale)} ₸`;
+  const kindName = (k: string) => t(`operatorFees.kind.${k}`);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    setDone("");
+    if (!data) return;
+    const feeTiyn = hundredths(feeText, t("operatorFees.fee"), TARIFF_AMOUNT_MAX_TIYN, money);
+    if (typeof feeTiyn === "string") return setProblem({ field: "fee", message: feeTiyn });
+    const depositTiyn = hundredths(depositText, t("operatorFees.deposit"), TARIFF_AMOUNT_MAX_TIYN, money);
+    if (typeof depositTiyn === "string") return setProblem({ field: "deposit", message: depositTiyn });
+    if (kind === "client" && depositTiyn !== 0) {
+      return setProblem({ field: "deposit", message: t("operatorFees.clientDeposit") });
+    }
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(fromText) || fromText <= data.today) {
+      return setProblem({
+        field: "from",
+        message: t("operatorFees.afterToday", { today: calendarDate(data.today, locale) }),
+      });
+    }
+    if (reason.trim() === "") return setProblem({ field: "reason", message: t("operatorFees.reasonRequired") });
+    setBusy(true);
+    try {
+      await call(
+        "post",
+        "/api/admin/tariffs",
+        {},
+        { kind, feeTiyn, depositTiyn, from: fromText, reason: reason.trim() },
+      );
+      setDone(
+        t("operatorFees.tariffSet", {
+          kind: kindName(kind),
+          from: calendarDate(fromText, locale),
+          fee: money(feeTiyn),
+          deposit: money(depositTiyn),
+        }),
+      );
+      setReason("");
+      invalidate("/api/admin/tariffs");
+    } catch (caught) {
+      setProblem({ field: "form", message: describeError(caught, i18n) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const errorOf = (field: string) => (problem?.field === field ? problem.message : "");
+  return (
+    <section className="panel" aria-labelledby="tariff-title">
+      <h2 id="tariff-title">{t("operatorFees.tariff")}</h2>
+      <p className="muted small">{t("operatorFees.tariffExplain")}</p>
+      {tariff.error && !data ? <FieldError message={describeError(tariff.error, i18n)} /> : null}
+      {!data ? (
+        tariff.error ? null : (
+          <p className="muted">{t("app.loading")}</p>
+        )
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table data-testid="tariff-in-force">
+              <caption className="small muted">
+                {t("operatorFees.inForce", { today: calendarDate(data.today, locale) })}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("operatorFees.kindColumn")}</th>
+                  <th scope="col" className="num">
+                    {t("operatorFees.fee")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("operatorFees.deposit")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("operatorFees.defaults")}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.inForce.map((terms) => {
+                  const rulebook = data.defaults.find((d) => d.kind === terms.kind);
+                  return (
+                    <tr key={terms.kind} data-kind={terms.kind}>
+                      <th scope="row">{kindName(terms.kind)}</th>
+                      <td className="num" data-testid="tariff-fee">
+                        {money(terms.feeTiyn)}
+                      </td>
+                      <td className="num" data-testid="tariff-deposit">
+                        {money(terms.depositTiyn)}
+                      </td>
+                      <td className="num small muted">
+                        {rulebook ? `${money(rulebook.feeTiyn)} / ${money(rulebook.depositTiyn)}` : "—"}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <h3>{t("operatorFees.schedule")}</h3>
+          {data.schedule.length === 0 ? (
+            <p className="muted small" data-testid="tariff-schedule-none">
+              {t("operatorFees.scheduleNone")}
+            </p>
+          ) : (
+            <div className="table-scroll">
+              <table data-testid="tariff-schedule">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("operatorFees.from")}</th>
+                    <th scope="col">{t("operatorFees.kindColumn")}</th>
+                    <th scope="col" className="num">
+                      {t("operatorFees.fee")}
+                    </th>
+                    <th scope="col" className="num">
+                      {t("operatorFees.deposit")}
+                    </th>
+                    <th scope="col">{t("operatorFees.reason")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.schedule.map((entry) => (
+                    <tr key={`${entry.kind}|${entry.from}`} data-entry={`${entry.kind}|${entry.from}`}>
+                      <td>
+                        {calendarDate(entry.from, locale)}
+                        {entry.from > data.today ? (
+                          <div className="small muted">{t("operatorFees.upcoming")}</div>
+                        ) : null}
+                      </td>
+                      <td>{kindName(entry.kind)}</td>
+                      <td className="num">{money(entry.feeTiyn)}</td>
+                      <td className="num">{money(entry.depositTiyn)}</td>
+                      <td className="small">{entry.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+      <form onSubmit={(event) => void submit(event)} noValidate data-testid="tariff-form" className="entry-form">
+        <h3>{t("operatorFees.setTariff")}</h3>
+        <div className="entry-fields">
+          <div>
+            <label>
+              {t("operatorFees.kindColumn")}
+              <select
+                name="kind"
+                value={kind}
+                onChange={(event) => {
+                  setKind(event.target.value as Kind);
+                  setFee(null);
+                  setDeposit(null);
+                }}
+              >
+                {KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {kindName(k)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <div>
+            <label>
+              {t("operatorFees.feeTenge")}
+              <input
+                name="fee"
+                inputMode="decimal"
+                value={feeText}
+                onChange={(event) => setFee(event.target.value)}
+                aria-invalid={errorOf("fee") !== ""}
+              />
+            </label>
+            <FieldError id="tariff-fee-error" message={errorOf("fee")} />
+          </div>
+          <div>
+            <label>
+              {t("operatorFees.depositTenge")}
+              <input
+                name="deposit"
+                inputMode="decimal"
+                value={depositText}
+                onChange={(event) => setDeposit(event.target.value)}
+                aria-invalid={errorOf("deposit") !== ""}
+              />
+            </label>
+            <FieldError id="tariff-deposit-error" message={errorOf("deposit")} />
+          </div>
+          <div>
+            <label>
+              {t("operatorFees.from")}
+              <input
+                type="date"
+                name="from"
+                value={fromText}
+                min={data ? dayAfter(data.today) : undefined}
+                onChange={(event) => setFrom(event.target.value)}
+                aria-invalid={errorOf("from") !== ""}
+              />
+            </label>
+            <FieldError id="tariff-from-error" message={errorOf("from")} />
+          </div>
+          <div>
+            <label>
+              {t("operatorFees.reason")}
+              <input
+                name="reason"
+                value={reason}
+                maxLength={REASON_LENGTH_MAX}
+                onChange={(event) => setReason(event.target.value)}
+                aria-invalid={errorOf("reason") !== ""}
+              />
+            </label>
+            <FieldError id="tariff-reason-error" message={errorOf("reason")} />
+          </div>
+        </div>
+        <button type="submit" disabled={busy || !data}>
+          {t("operatorFees.setTariffSubmit")}
+        </button>
+        <FieldError id="tariff-form-error" message={errorOf("form")} />
+        {done ? (
+          <p className="ok" role="status" data-testid="tariff-done">
+            {done}
+          </p>
+        ) : null}
+      </form>
+    </section>
+  );
+}
+
+function Vat() {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const vat = useApi("/api/admin/vat");
+  const hundredths = useHundredths();
+  const [rate, setRate] = useState("");
+  const [from, setFrom] = useState("");
+  const [reason, setReason] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [done, setDone] = useState("");
+  const [busy, setBusy] = useState(false);
+  const data = vat.data;
+  const fromText = from || (data ? dayAfter(data.today) : "");
+  const percent = (bps: number) => percentOfBps(bps, locale);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    setDone("");
+    if (!data) return;
+    const rateBps = hundredths(rate, t("operatorFees.rate"), VAT_RATE_BPS_MAX, percent);
+    if (typeof rateBps === "string") return setProblem({ field: "rate", message: rateBps });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(fromText) || fromText <= data.today) {
+      return setProblem({
+        field: "from",
+        message: t("operatorFees.afterToday", { today: calendarDate(data.today, locale) }),
+      });
+    }
+    if (reason.trim() === "") return setProblem({ field: "reason", message: t("operatorFees.reasonRequired") });
+    setBusy(true);
+    try {
+      await call("post", "/api/admin/vat", {}, { rateBps, from: fromText, reason: reason.trim() });
+      setDone(t("operatorFees.vatSet", { rate: percent(rateBps), from: calendarDate(fromText, locale) }));
+      setRate("");
+      setReason("");
+      invalidate("/api/admin/vat");
+    } catch (caught) {
+      setProblem({ field: "form", message: describeError(caught, i18n) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const errorOf = (field: string) => (problem?.field === field ? problem.message : "");
+  return (
+    <section className="panel" aria-labelledby="vat-title">
+      <h2 id="vat-title">{t("operatorFees.vat")}</h2>
+      <p className="muted small">{t("operatorFees.vatExplain")}</p>
+      {vat.error && !data ? <FieldError message={describeError(vat.error, i18n)} /> : null}
+      {!data ? (
+        vat.error ? null : (
+          <p className="muted">{t("app.loading")}</p>
+        )
+      ) : (
+        <>
+          <p data-testid="vat-today">
+            {t("operatorFees.vatToday", {
+              rate: percent(data.rateTodayBps),
+              today: calendarDate(data.today, locale),
+              default: percent(data.defaultRateBps),
+            })}
+          </p>
+          {data.schedule.length === 0 ? (
+            <p className="muted small" data-testid="vat-schedule-none">
+              {t("operatorFees.vatNone")}
+            </p>
+          ) : (
+            <div className="table-scroll">
+              <table data-testid="vat-schedule">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("operatorFees.from")}</th>
+                    <th scope="col" className="num">
+                      {t("operatorFees.rate")}
+                    </th>
+                    <th scope="col">{t("operatorFees.reason")}</th>
+                    <th scope="col">{t("operatorFees.setAt")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.schedule.map((entry) => (
+                    <tr key={`${entry.from}|${entry.seq}`} data-from={entry.from}>
+                      <td>
+                        {calendarDate(entry.from, locale)}
+                        {entry.from > data.today ? (
+                          <div className="small muted">{t("operatorFees.upcoming")}</div>
+                        ) : null}
+                      </td>
+                      <td className="num">{percent(entry.rateBps)}</td>
+                      <td className="small">{entry.reason}</td>
+                      <td className="small">{exchangeDateTime(entry.timeMs, locale)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+      <form onSubmit={(event) => void submit(event)} noValidate data-testid="vat-form" className="entry-form">
+        <h3>{t("operatorFees.setVat")}</h3>
+        <div className="entry-fields">
+          <div>
+            <label>
+              {t("operatorFees.ratePercent")}
+              <input
+                name="rate"
+                inputMode="decimal"
+                value={rate}
+                placeholder={data ? percent(data.rateTodayBps).replace("%", "") : ""}
+                onChange={(event) => setRate(event.target.value)}
+                aria-invalid={errorOf("rate") !== ""}
+              />
+            </label>
+            <FieldError id="vat-rate-error" message={errorOf("rate")} />
+          </div>
+          <div>
+            <label>
+              {t("operatorFees.from")}
+              <input
+                type="date"
+                name="from"
+                value={fromText}
+                min={data ? dayAfter(data.today) : undefined}
+                onChange={(event) => setFrom(event.target.value)}
+                aria-invalid={errorOf("from") !== ""}
+              />
+            </label>
+            <FieldError id="vat-from-error" message={errorOf("from")} />
+          </div>
+          <div>
+            <label>
+              {t("operatorFees.reason")}
+              <input
+                name="reason"
+                value={reason}
+                maxLength={REASON_LENGTH_MAX}
+                onChange={(event) => setReason(event.target.value)}
+                aria-invalid={errorOf("reason") !== ""}
+              />
+            </label>
+            <FieldError id="vat-reason-error" message={errorOf("reason")} />
+          </div>
+        </div>
+        <button type="submit" disabled={busy || !data}>
+          {t("operatorFees.setVatSubmit")}
+        </button>
+        <FieldError id="vat-form-error" message={errorOf("form")} />
+        {done ? (
+          <p className="ok" role="status" data-testid="vat-done">
+            {done}
+          </p>
+        ) : null}
+      </form>
+    </section>
+  );
+}

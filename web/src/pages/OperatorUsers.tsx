@@ -1,0 +1,428 @@
+/**
+ * The operator's users and API keys (/operator/users), every step a request to /api/admin/users:
+ * - the users with their role, member, second factor and keys; per user a button that disables or enables it and per
+ *   key one that revokes it, each with the reason typed above the table (the API asks one of every change);
+ * - a form that creates a user: id, name, role, its member (for the roles that belong to one: trader, viewer,
+ *   administrator; none for operator and regulator), first password and an optional reason;
+ * - a form that issues an API key to a user with its scopes; the secret is in the answer only and shown here once,
+ *   until the operator closes it.
+ * What the page can check before sending (an id the API takes, a member for a member's role) it says in the reader's
+ * language beside the field; the server's refusal (a taken id, a weak password) is its sentence in that language.
+ */
+
+import { type FormEvent, useState } from "react";
+import { ID_LENGTH_MAX, NAME_LENGTH_MAX, REASON_LENGTH_MAX } from "../../../src/domain/limits.ts";
+import { invalidate, useApi } from "../api/live.ts";
+import { call } from "../api/typed.ts";
+import type { Role } from "../api/types.ts";
+import { FieldError } from "../components/FieldError.tsx";
+import { describeError } from "../errors.ts";
+import { useI18n } from "../i18n/index.tsx";
+
+const ROLES = ["operator", "regulator", "trader", "viewer", "administrator"] as const satisfies readonly Role[];
+const MEMBER_ROLES: ReadonlySet<string> = new Set(["trader", "viewer", "administrator"]);
+const SCOPES = ["read", "trade"] as const;
+type Scope = (typeof SCOPES)[number];
+/** A new user's id as the API takes it (routes/console.ts NEW_ID). */
+const USER_ID = /^[A-Za-z0-9_.-]+$/;
+const USERS = "/api/admin/users";
+
+type Form = "table" | "user" | "key";
+interface Problem {
+  readonly form: Form;
+  /** The field it is about, or "" for the form as a whole. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export function OperatorUsers() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const listing = useApi(USERS);
+  const members = useApi("/api/admin/members");
+  const users = listing.data?.users ?? [];
+  const memberIds = (members.data?.members ?? []).map((m) => m.member).sort();
+  const keyable = users.filter((user) => !user.disabled);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reason, setReason] = useState("");
+  const blankUser = { id: "", name: "", role: "trader" as Role, member: "", password: "", reason: "" };
+  const [newUser, setNewUser] = useState(blankUser);
+  const [created, setCreated] = useState("");
+  const [keyUser, setKeyUser] = useState("");
+  const [keyScopes, setKeyScopes] = useState<ReadonlySet<Scope>>(new Set(["read"]));
+  const [secret, setSecret] = useState<{ id: string; user: string; secret: string; scopes: string } | null>(null);
+
+  const act = async (form: Form, step: () => Promise<void>) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await step();
+    } catch (caught) {
+      setProblem({ form, field: "", message: describeError(caught, i18n) });
+    } finally {
+      setBusy(false);
+      invalidate(USERS);
+    }
+  };
+  const messageOf = (form: Form, field = "") =>
+    problem?.form === form && problem.field === field ? problem.message : "";
+  const scopeNames = (scopes: readonly string[]) => scopes.map((scope) => t(`operatorUsers.scope.${scope}`)).join(", ");
+
+  const needsReason = (): boolean => {
+    if (reason.trim() !== "") return false;
+    setProblem({ form: "table", field: "reason", message: t("operatorUsers.reasonRequired") });
+    return true;
+  };
+
+  const setDisabled = (user: string, disabled: boolean) => {
+    if (needsReason()) return;
+    void act("table", async () => {
+      await call(
+        "post",
+        disabled ? "/api/admin/users/{id}/disable" : "/api/admin/users/{id}/enable",
+        { path: { id: user } },
+        { reason: reason.trim() },
+      );
+    });
+  };
+  const revoke = (user: string, key: string) => {
+    if (needsReason()) return;
+    void act("table", async () => {
+      await call(
+        "delete",
+        "/api/admin/users/{id}/keys/{keyId}",
+        { path: { id: user, keyId: key } },
+        {
+          reason: reason.trim(),
+        },
+      );
+    });
+  };
+
+  const ofMember = MEMBER_ROLES.has(newUser.role);
+  const createUser = (event: FormEvent) => {
+    event.preventDefault();
+    setCreated("");
+    const id = newUser.id.trim();
+    const name = newUser.name.trim();
+    const refuse = (field: string, message: string) => setProblem({ form: "user", field, message });
+    if (id === "") return refuse("id", t("operatorUsers.required", { field: t("operatorUsers.userId") }));
+    if (id.length > ID_LENGTH_MAX || !USER_ID.test(id)) {
+      return refuse("id", t("operatorUsers.idInvalid", { max: ID_LENGTH_MAX }));
+    }
+    if (name === "") return refuse("name", t("operatorUsers.required", { field: t("operatorUsers.name") }));
+    if (ofMember && newUser.member === "") {
+      return refuse("member", t("operatorUsers.memberRequired", { role: t(`roles.${newUser.role}`) }));
+    }
+    if (newUser.password === "") {
+      return refuse("password", t("operatorUsers.required", { field: t("operatorUsers.password") }));
+    }
+    const why = newUser.reason.trim();
+    void act("user", async () => {
+      const answer = await call(
+        "post",
+        USERS,
+        {},
+        {
+          id,
+          name,
+          role: newUser.role,
+          ...(ofMember ? { member: newUser.member } : {}),
+          password: newUser.password,
+          ...(why === "" ? {} : { reason: why }),
+        },
+      );
+      setNewUser(blankUser);
+      setCreated(
+        t("operatorUsers.created", {
+          id: answer.user.id,
+          role: t(`roles.${answer.user.role}`),
+          member: answer.user.member ?? "—",
+        }),
+      );
+    });
+  };
+
+  const chosenKeyUser = keyable.some((user) => user.id === keyUser) ? keyUser : (keyable[0]?.id ?? "");
+  const createKey = (event: FormEvent) => {
+    event.preventDefault();
+    setSecret(null);
+    if (chosenKeyUser === "") return;
+    if (keyScopes.size === 0) {
+      setProblem({ form: "key", field: "scopes", message: t("operatorUsers.scopesRequired") });
+      return;
+    }
+    void act("key", async () => {
+      const answer = await call(
+        "post",
+        "/api/admin/users/{id}/keys",
+        { path: { id: chosenKeyUser } },
+        { scopes: SCOPES.filter((scope) => keyScopes.has(scope)) },
+      );
+      setSecret({
+        id: answer.key.id,
+        user: answer.key.user,
+        secret: answer.secret,
+        scopes: scopeNames(answer.key.scopes),
+      });
+    });
+  };
+  const toggleScope = (scope: Scope, on: boolean) => {
+    const next = new Set(keyScopes);
+    if (on) next.add(scope);
+    else next.delete(scope);
+    setKeyScopes(next);
+  };
+
+  return (
+    <div className="console" data-testid="operator-users">
+      <h1>{t("operatorUsers.title")}</h1>
+      <section className="panel" aria-labelledby="operator-users-list">
+        <h2 id="operator-users-list">{t("operatorUsers.list")}</h2>
+        <p className="muted small">{t("operatorUsers.explain")}</p>
+        <label>
+          {t("operatorUsers.reason")}
+          <input
+            name="reason"
+            value={reason}
+            maxLength={REASON_LENGTH_MAX}
+            onChange={(event) => setReason(event.target.value)}
+            aria-invalid={messageOf("table", "reason") !== ""}
+            aria-describedby="operator-users-reason-error"
+          />
+        </label>
+        <FieldError id="operator-users-reason-error" message={messageOf("table", "reason")} />
+        <FieldError id="operator-users-error" message={messageOf("table")} />
+        {listing.error && !listing.data ? (
+          <FieldError message={describeError(listing.error, i18n)} />
+        ) : !listing.data ? (
+          <p className="muted">{t("app.loading")}</p>
+        ) : (
+          <div className="table-scroll">
+            <table data-testid="operator-users-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("operatorUsers.user")}</th>
+                  <th scope="col">{t("operatorUsers.role")}</th>
+                  <th scope="col">{t("operatorUsers.member")}</th>
+                  <th scope="col">{t("operatorUsers.secondFactor")}</th>
+                  <th scope="col">{t("operatorUsers.status")}</th>
+                  <th scope="col">{t("operatorUsers.keys")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((user) => (
+                  <tr key={user.id} data-user={user.id}>
+                    <th scope="row">
+                      {user.id}
+                      <div className="small muted">{user.name}</div>
+                    </th>
+                    <td>{t(`roles.${user.role}`)}</td>
+                    <td>{user.member ?? "—"}</td>
+                    <td>{t(user.secondFactor ? "operatorUsers.on" : "operatorUsers.off")}</td>
+                    <td>
+                      <span data-testid="user-status">
+                        {t(user.disabled ? "operatorUsers.disabled" : "operatorUsers.active")}
+                      </span>{" "}
+                      <button
+                        type="button"
+                        className="small-button"
+                        disabled={busy}
+                        onClick={() => setDisabled(user.id, !user.disabled)}
+                      >
+                        {t(user.disabled ? "operatorUsers.enable" : "operatorUsers.disable")}
+                      </button>
+                    </td>
+                    <td className="small">
+                      {user.keys.length === 0 ? "—" : null}
+                      {user.keys.map((key) => (
+                        <div key={key.id} data-key={key.id}>
+                          <code>{key.id}</code> ({scopeNames(key.scopes)}){" "}
+                          {key.revoked ? (
+                            <span className="muted" data-testid="key-revoked">
+                              {t("operatorUsers.revoked")}
+                            </span>
+                          ) : (
+                            <button
+                              type="button"
+                              className="small-button"
+                              disabled={busy}
+                              onClick={() => revoke(user.id, key.id)}
+                            >
+                              {t("operatorUsers.revoke")}
+                            </button>
+                          )}
+                        </div>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="operator-new-user">
+        <form onSubmit={createUser} noValidate data-testid="operator-user-form" className="entry-form">
+          <h2 id="operator-new-user">{t("operatorUsers.newUser")}</h2>
+          <div className="entry-fields">
+            <div>
+              <label>
+                {t("operatorUsers.userId")}
+                <input
+                  name="id"
+                  value={newUser.id}
+                  autoComplete="off"
+                  maxLength={ID_LENGTH_MAX}
+                  onChange={(event) => setNewUser({ ...newUser, id: event.target.value })}
+                  aria-invalid={messageOf("user", "id") !== ""}
+                />
+              </label>
+              <FieldError id="operator-user-id-error" message={messageOf("user", "id")} />
+            </div>
+            <div>
+              <label>
+                {t("operatorUsers.name")}
+                <input
+                  name="name"
+                  value={newUser.name}
+                  maxLength={NAME_LENGTH_MAX}
+                  onChange={(event) => setNewUser({ ...newUser, name: event.target.value })}
+                  aria-invalid={messageOf("user", "name") !== ""}
+                />
+              </label>
+              <FieldError id="operator-user-name-error" message={messageOf("user", "name")} />
+            </div>
+            <div>
+              <label>
+                {t("operatorUsers.role")}
+                <select
+                  name="role"
+                  value={newUser.role}
+                  onChange={(event) => setNewUser({ ...newUser, role: event.target.value as Role })}
+                >
+                  {ROLES.map((role) => (
+                    <option key={role} value={role}>
+                      {t(`roles.${role}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <div>
+              <label>
+                {t("operatorUsers.member")}
+                <select
+                  name="member"
+                  value={ofMember ? newUser.member : ""}
+                  disabled={!ofMember}
+                  onChange={(event) => setNewUser({ ...newUser, member: event.target.value })}
+                  aria-invalid={messageOf("user", "member") !== ""}
+                >
+                  <option value="">{ofMember ? t("operatorUsers.chooseMember") : t("operatorUsers.noMember")}</option>
+                  {memberIds.map((id) => (
+                    <option key={id} value={id}>
+                      {id}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <FieldError id="operator-user-member-error" message={messageOf("user", "member")} />
+            </div>
+            <div>
+              <label>
+                {t("operatorUsers.password")}
+                <input
+                  name="password"
+                  type="password"
+                  autoComplete="new-password"
+                  value={newUser.password}
+                  onChange={(event) => setNewUser({ ...newUser, password: event.target.value })}
+                  aria-invalid={messageOf("user", "password") !== ""}
+                />
+              </label>
+              <FieldError id="operator-user-password-error" message={messageOf("user", "password")} />
+            </div>
+            <div>
+              <label>
+                {t("operatorUsers.createReason")}
+                <input
+                  name="createReason"
+                  value={newUser.reason}
+                  maxLength={REASON_LENGTH_MAX}
+                  onChange={(event) => setNewUser({ ...newUser, reason: event.target.value })}
+                />
+              </label>
+            </div>
+          </div>
+          <p className="muted small">{t("operatorUsers.passwordNote")}</p>
+          <button type="submit" disabled={busy}>
+            {t("operatorUsers.create")}
+          </button>
+          <FieldError id="operator-user-error" message={messageOf("user")} />
+          {created ? (
+            <p className="ok" role="status" data-testid="operator-user-created">
+              {created}
+            </p>
+          ) : null}
+        </form>
+      </section>
+
+      <section className="panel" aria-labelledby="operator-new-key">
+        <form onSubmit={createKey} noValidate data-testid="operator-key-form" className="entry-form">
+          <h2 id="operator-new-key">{t("operatorUsers.newKey")}</h2>
+          <p className="muted small">{t("operatorUsers.keyExplain")}</p>
+          <div className="entry-fields">
+            <div>
+              <label>
+                {t("operatorUsers.keyUser")}
+                <select name="keyUser" value={chosenKeyUser} onChange={(event) => setKeyUser(event.target.value)}>
+                  {keyable.map((user) => (
+                    <option key={user.id} value={user.id}>
+                      {user.id} · {t(`roles.${user.role}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <fieldset className="plain">
+              <legend className="small muted">{t("operatorUsers.keyScopes")}</legend>
+              {SCOPES.map((scope) => (
+                <label key={scope} className="inline">
+                  <input
+                    type="checkbox"
+                    name={`scope-${scope}`}
+                    checked={keyScopes.has(scope)}
+                    onChange={(event) => toggleScope(scope, event.target.checked)}
+                  />
+                  {t(`operatorUsers.scope.${scope}`)}
+                </label>
+              ))}
+              <FieldError id="operator-key-scopes-error" message={messageOf("key", "scopes")} />
+            </fieldset>
+          </div>
+          <button type="submit" disabled={busy || chosenKeyUser === ""}>
+            {t("operatorUsers.createKey")}
+          </button>
+          <FieldError id="operator-key-error" message={messageOf("key")} />
+        </form>
+        {secret ? (
+          <div className="notice" data-testid="operator-key-secret" role="status">
+            <p>{t("operatorUsers.secretOnce", { user: secret.user, scopes: secret.scopes })}</p>
+            <p className="small">
+              {t("operatorUsers.keyId")} <code data-testid="new-key-id">{secret.id}</code>
+            </p>
+            <p className="small">
+              {t("operatorUsers.secret")} <code data-testid="new-key-secret">{secret.secret}</code>
+            </p>
+            <button type="button" onClick={() => setSecret(null)}>
+              {t("operatorUsers.secretDone")}
+            </button>
+          </div>
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -64,7 +64,7 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     await form.waitFor({ timeout: LIVE_MS });
     expect(await form.locator("select[name=obligation]").inputValue()).toBe(obligation);
     expect(await seller.getByTestId("dispatch-left").textContent()).toBe(
-      "20 t of 20 t not yet dispatched; the dispatch date may be from 2026-01-04.",
+      "20 t of 20 t not yet dispatched; the dispatch date may be from 01/04/2026.",
     );
 
     await fill({ vehicle: "123 ABC 12", waybill: "TTN-000777", quantity: "12.5", date: "2026-01-05" });
@@ -116,8 +116,13 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
       "Укажите поле «Госномер автомобиля или номер вагона».",
     );
 
+    await fill({ vehicle: "456 DEF 12", date: "2026-01-03" });
+    expect(await seller.locator("#dispatch-date-error").textContent()).toBe(
+      "Дата отгрузки — не ранее 04.01.2026, дня перед сделкой.",
+    );
+
     // At the bound the page lets it go; the exchange refuses it, in Russian, naming the obligation.
-    await fill({ vehicle: "456 DEF 12", quantity: String(maxTonnes) });
+    await fill({ quantity: String(maxTonnes), date: "2026-01-05" });
     await expect
       .poll(() => formError.textContent(), { timeout: LIVE_MS })
       .toContain("довела бы отгруженное по обязательству");
@@ -125,6 +130,9 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     expect(await error.isHidden()).toBe(true);
     expect(await shipmentsOf()).toHaveLength(1);
     await screenshot(seller, "dispatch-ru-refused");
+    // A refusal the page made is said again in the language chosen after it.
+    await fill({ quantity: "0" });
+    expect(await error.textContent()).toBe("Количество — не менее 0,001 т (один килограмм).");
   });
 
   it("in Kazakh: a waybill used twice is the exchange's refusal; the rest of the obligation goes", async () => {
@@ -133,6 +141,9 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     await expect
       .poll(() => form.locator("button[type=submit]").textContent(), { timeout: LIVE_MS })
       .toBe("Жөнелтілімді жазу");
+    expect(await seller.locator("#dispatch-quantity-error").textContent()).toBe(
+      "Саны кемінде 0,001 т (бір килограмм) болуы керек.",
+    );
     const formError = seller.locator("#dispatch-form-error");
     await fill({ vehicle: "456 DEF 12", waybill: "TTN-000777", quantity: "7,5", date: "2026-01-05" });
     await expect

@@ -100,7 +100,7 @@ const ROLES: readonly Role[] = [
   { name: "public", user: null, pages: ["/", "/lab", "/login"] },
   { name: "trader", user: "aktau-trader", pages: ["/", "/terminal", "/account", "/lab"] },
   { name: "viewer", user: "aktau-viewer", pages: ["/terminal", "/account"] },
-  { name: "operator", user: "operator", pages: ["/operator", "/account"] },
+  { name: "operator", user: "operator", pages: ["/operator", "/operator/users", "/operator/fees", "/account"] },
   { name: "administrator", user: "aktau-admin", pages: ["/users", "/account"] },
   {
     name: "regulator",

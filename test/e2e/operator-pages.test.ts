@@ -64,6 +64,9 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
     await page.getByRole("navigation").getByRole("link", { name: "Users and keys" }).click();
     await page.getByTestId("operator-users-table").waitFor({ timeout: LIVE_MS });
     expect(await page.locator('[data-user="aktau-trader"] th').textContent()).toContain("aktau-trader");
+    // The operator's own user cannot be disabled (the API refuses it), so it has no button.
+    expect(await page.locator('[data-user="operator"]').getByRole("button").count()).toBe(0);
+    expect(await page.locator('[data-user="operator"]').textContent()).toContain("(you)");
 
     await fill("operator-user-form", {
       id: "aktau-trader-2",
@@ -196,6 +199,12 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
     expect(await page.locator("#tariff-from-error").textContent()).toBe(
       "Күшіне ену күні бүгіннен, 05.01.2026, кейін болуы керек: бұрын есептелген өзгермейді.",
     );
+    // A refusal the page made is said again in the language chosen after it.
+    await page.locator("label.language select").selectOption("ru");
+    await expect
+      .poll(() => page.locator("#tariff-from-error").textContent(), { timeout: LIVE_MS })
+      .toBe("Дата начала действия — позже сегодняшней, 05.01.2026: уже начисленное не меняется.");
+    await page.locator("label.language select").selectOption("kk");
     await fill("tariff-form", { from: "2026-02-01" });
     expect(await page.locator("#tariff-reason-error").textContent()).toBe(
       "Себебін жазыңыз: аудит журналы оны өзгеріспен бірге сақтайды.",

@@ -14,13 +14,15 @@ import { ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
 import { invalidate } from "../api/live.ts";
 import { call, type Schemas } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
-import { decimalSeparatorOf, KG_PER_TONNE, parseAmount, tonnes } from "../format.ts";
+import { calendarDate, decimalSeparatorOf, KG_PER_TONNE, parseAmount, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
+import type { I18n } from "../i18n/lookup.ts";
 import { FieldError } from "./FieldError.tsx";
 
 type Obligation = Schemas["Obligation"];
 /** Exchange time is UTC+5: the exchange date of a moment. */
 const EXCHANGE_OFFSET_MS = 5 * 3_600_000;
+const DAY_MS = 86_400_000;
 /** Tonnes are typed with at most this many decimals: one kg. */
 const TONNE_DECIMALS = 3;
 /** What the engine takes as a plate or waybill: no control characters (the API's pattern). */
@@ -37,9 +39,11 @@ function exchangeDate(timeMs: number): string {
 }
 
 type Field = "obligation" | "vehicle" | "waybill" | "quantity" | "date" | "form";
+/** A sentence said in the reader's language at the time it is shown (the language may change after a refusal). */
+type Say = (i18n: I18n) => string;
 interface Problem {
   readonly field: Field;
-  readonly message: string;
+  readonly say: Say;
 }
 
 export function Dispatch({
@@ -61,47 +65,50 @@ export function Dispatch({
   const [quantity, setQuantity] = useState("");
   const [date, setDate] = useState(() => exchangeDate(Date.now()));
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [done, setDone] = useState("");
+  const [done, setDone] = useState<Say | null>(null);
   const [busy, setBusy] = useState(false);
 
   if (open.length === 0) return null;
   const chosen = open.find((o) => o.id === obligation) ?? open[0]!;
   const leftKg = Math.max(0, chosen.quantityKg - (dispatchedKg.get(chosen.id) ?? 0));
+  // The earliest dispatch date the engine takes: the UTC day before the trade's (engine/clearinghouse.ts).
+  const earliest = new Date(chosen.tradeTimeMs - DAY_MS).toISOString().slice(0, 10);
 
   /** The kg typed, or the sentence that says why it is not a quantity the API takes. */
-  const quantityKg = (): number | string => {
+  const quantityKg = (): number | Say => {
     const text = quantity.trim();
-    if (text === "") return t("dispatch.required", { field: t("dispatch.quantity") });
-    if (/^[-\u2212]/.test(text)) return t("dispatch.quantityMin", { min: tonnes(1, locale) });
+    if (text === "") return (x) => x.t("dispatch.required", { field: x.t("dispatch.quantity") });
+    if (/^[-\u2212]/.test(text)) return (x) => x.t("dispatch.quantityMin", { min: tonnes(1, x.locale) });
     const parsed = parseAmount(text, TONNE_DECIMALS, locale);
     if ("problem" in parsed) {
       if (parsed.problem === "ambiguous") {
-        return t("dispatch.quantityAmbiguous", { text, decimal: decimalSeparatorOf(locale) });
+        return (x) => x.t("dispatch.quantityAmbiguous", { text, decimal: decimalSeparatorOf(x.locale) });
       }
-      if (parsed.problem === "tooPrecise") return t("dispatch.quantityPrecision");
+      if (parsed.problem === "tooPrecise") return (x) => x.t("dispatch.quantityPrecision");
       if (parsed.problem === "tooLarge") {
-        return t("dispatch.quantityMax", { max: tonnes(ORDER_QUANTITY_MAX, locale) });
+        return (x) => x.t("dispatch.quantityMax", { max: tonnes(ORDER_QUANTITY_MAX, x.locale) });
       }
-      return t("dispatch.quantityNumber");
+      return (x) => x.t("dispatch.quantityNumber");
     }
-    if (parsed.value < 1) return t("dispatch.quantityMin", { min: tonnes(1, locale) });
+    if (parsed.value < 1) return (x) => x.t("dispatch.quantityMin", { min: tonnes(1, x.locale) });
     if (parsed.value > ORDER_QUANTITY_MAX)
-      return t("dispatch.quantityMax", { max: tonnes(ORDER_QUANTITY_MAX, locale) });
+      return (x) => x.t("dispatch.quantityMax", { max: tonnes(ORDER_QUANTITY_MAX, x.locale) });
     return parsed.value;
   };
 
   const textProblem = (field: "vehicle" | "waybill", value: string, lengthMax: number): Problem | null => {
-    const label = t(`dispatch.${field}`);
-    if (value.trim() === "") return { field, message: t("dispatch.required", { field: label }) };
-    if (value.length > lengthMax) return { field, message: t("dispatch.tooLong", { field: label, max: lengthMax }) };
-    if (hasControl(value)) return { field, message: t("dispatch.control", { field: label }) };
+    const label = (x: I18n) => x.t(`dispatch.${field}`);
+    if (value.trim() === "") return { field, say: (x) => x.t("dispatch.required", { field: label(x) }) };
+    if (value.length > lengthMax)
+      return { field, say: (x) => x.t("dispatch.tooLong", { field: label(x), max: lengthMax }) };
+    if (hasControl(value)) return { field, say: (x) => x.t("dispatch.control", { field: label(x) }) };
     return null;
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setProblem(null);
-    setDone("");
+    setDone(null);
     const found =
       textProblem("vehicle", vehicle, VEHICLE_LENGTH_MAX) ?? textProblem("waybill", waybill, WAYBILL_LENGTH_MAX);
     if (found) {
@@ -109,12 +116,16 @@ export function Dispatch({
       return;
     }
     const kg = quantityKg();
-    if (typeof kg === "string") {
-      setProblem({ field: "quantity", message: kg });
+    if (typeof kg === "function") {
+      setProblem({ field: "quantity", say: kg });
       return;
     }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-      setProblem({ field: "date", message: t("dispatch.required", { field: t("dispatch.date") }) });
+      setProblem({ field: "date", say: (x) => x.t("dispatch.required", { field: x.t("dispatch.date") }) });
+      return;
+    }
+    if (date < earliest) {
+      setProblem({ field: "date", say: (x) => x.t("dispatch.dateEarly", { from: calendarDate(earliest, x.locale) }) });
       return;
     }
     setBusy(true);
@@ -127,25 +138,26 @@ export function Dispatch({
       );
       const progress = answer.progress;
       setDone(
-        t("dispatch.done", {
-          shipment: answer.shipment.shipment,
-          dispatched: tonnes(progress.dispatchedKg, locale),
-          arrived: tonnes(progress.arrivedKg, locale),
-          total: tonnes(progress.quantityKg, locale),
-        }),
+        () => (x: I18n) =>
+          x.t("dispatch.done", {
+            shipment: answer.shipment.shipment,
+            dispatched: tonnes(progress.dispatchedKg, x.locale),
+            arrived: tonnes(progress.arrivedKg, x.locale),
+            total: tonnes(progress.quantityKg, x.locale),
+          }),
       );
       setVehicle("");
       setWaybill("");
       setQuantity("");
       invalidate(`/api/accounts/${encodeURIComponent(account)}/`);
     } catch (caught) {
-      setProblem({ field: "form", message: describeError(caught, i18n) });
+      setProblem({ field: "form", say: (x) => describeError(caught, x) });
     } finally {
       setBusy(false);
     }
   };
 
-  const errorOf = (field: Field) => (problem?.field === field ? problem.message : "");
+  const errorOf = (field: Field) => (problem?.field === field ? problem.say(i18n) : "");
   const described = (field: Field) => (problem?.field === field ? `dispatch-${field}-error` : undefined);
   return (
     <form onSubmit={(event) => void submit(event)} noValidate data-testid="dispatch-form" className="entry-form">
@@ -160,7 +172,7 @@ export function Dispatch({
               value={chosen.id}
               onChange={(event) => {
                 setObligation(event.target.value);
-                setDone("");
+                setDone(null);
               }}
             >
               {open.map((o) => (
@@ -174,7 +186,7 @@ export function Dispatch({
             {t("dispatch.left", {
               left: tonnes(leftKg, locale),
               total: tonnes(chosen.quantityKg, locale),
-              from: exchangeDate(chosen.tradeTimeMs - 86_400_000),
+              from: calendarDate(earliest, locale),
             })}
           </p>
         </div>
@@ -247,7 +259,7 @@ export function Dispatch({
       <FieldError id="dispatch-form-error" message={errorOf("form")} />
       {done ? (
         <p className="ok" role="status" data-testid="dispatch-done">
-          {done}
+          {done(i18n)}
         </p>
       ) : null}
     </form>

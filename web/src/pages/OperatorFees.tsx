@@ -25,6 +25,7 @@ import {
   tengeOfTiyn,
 } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
+import type { I18n } from "../i18n/lookup.ts";
 
 const KINDS = ["producer", "buyer", "broker", "client"] as const;
 type Kind = (typeof KINDS)[number];
@@ -43,9 +44,11 @@ function tengeInput(tiyn: number, decimal: string): string {
   return rest === 0 ? String(whole) : `${whole}${decimal}${String(rest).padStart(2, "0")}`;
 }
 
+/** A sentence said in the reader's language at the time it is shown (the language may change after a refusal). */
+type Say = (i18n: I18n) => string;
 interface Problem {
   readonly field: string;
-  readonly message: string;
+  readonly say: Say;
 }
 
 export function OperatorFees() {
@@ -59,39 +62,48 @@ export function OperatorFees() {
   );
 }
 
-/** The reader's amount or percent as a whole count of hundredths, or the sentence that says why it is not one. */
-function useHundredths() {
-  const { t, locale } = useI18n();
-  return (text: string, label: string, max: number, show: (hundredths: number) => string): number | string => {
-    const trimmed = text.trim();
-    if (trimmed === "") return t("operatorFees.required", { field: label });
-    if (/^[-\u2212]/.test(trimmed)) return t("operatorFees.negative", { field: label });
-    const parsed = parseAmount(trimmed, DECIMALS, locale);
-    if ("problem" in parsed) {
-      if (parsed.problem === "ambiguous") {
-        return t("operatorFees.ambiguous", { text: trimmed, decimal: decimalSeparatorOf(locale) });
-      }
-      if (parsed.problem === "tooPrecise") return t("operatorFees.precision", { field: label });
-      if (parsed.problem === "tooLarge") return t("operatorFees.tooLarge", { field: label, max: show(max) });
-      return t("operatorFees.number", { field: label });
+/**
+ * The amount or percent typed, in the reader's locale, as a whole count of hundredths, or the sentence that says why
+ * it is not one; `label` is the field's i18n key, `show` writes the bound in the reader's way.
+ */
+function hundredths(
+  text: string,
+  locale: string,
+  label: string,
+  max: number,
+  show: (hundredths: number, locale: string) => string,
+): number | Say {
+  const trimmed = text.trim();
+  const field = (x: I18n) => x.t(label);
+  if (trimmed === "") return (x) => x.t("operatorFees.required", { field: field(x) });
+  if (/^[-\u2212]/.test(trimmed)) return (x) => x.t("operatorFees.negative", { field: field(x) });
+  const parsed = parseAmount(trimmed, DECIMALS, locale);
+  const tooLarge: Say = (x) => x.t("operatorFees.tooLarge", { field: field(x), max: show(max, x.locale) });
+  if ("problem" in parsed) {
+    if (parsed.problem === "ambiguous") {
+      return (x) => x.t("operatorFees.ambiguous", { text: trimmed, decimal: decimalSeparatorOf(x.locale) });
     }
-    if (parsed.value > max) return t("operatorFees.tooLarge", { field: label, max: show(max) });
-    return parsed.value;
-  };
+    if (parsed.problem === "tooPrecise") return (x) => x.t("operatorFees.precision", { field: field(x) });
+    if (parsed.problem === "tooLarge") return tooLarge;
+    return (x) => x.t("operatorFees.number", { field: field(x) });
+  }
+  return parsed.value > max ? tooLarge : parsed.value;
 }
+
+const money = (tiyn: number, locale: string) => `${tengeOfTiyn(tiyn, locale)} ₸`;
+const percent = (bps: number, locale: string) => percentOfBps(bps, locale);
 
 function Tariffs() {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const tariff = useApi("/api/admin/tariffs");
-  const hundredths = useHundredths();
   const [kind, setKind] = useState<Kind>("buyer");
   const [fee, setFee] = useState<string | null>(null);
   const [deposit, setDeposit] = useState<string | null>(null);
   const [from, setFrom] = useState("");
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [done, setDone] = useState("");
+  const [done, setDone] = useState<Say | null>(null);
   const [busy, setBusy] = useState(false);
   const data = tariff.data;
   const decimal = decimalSeparatorOf(locale);
@@ -100,28 +112,28 @@ function Tariffs() {
   const feeText = fee ?? (inForce ? tengeInput(inForce.feeTiyn, decimal) : "");
   const depositText = deposit ?? (inForce ? tengeInput(inForce.depositTiyn, decimal) : "");
   const fromText = from || (data ? dayAfter(data.today) : "");
-  const money = (tiyn: number) => `${tengeOfTiyn(tiyn, locale)} ₸`;
   const kindName = (k: string) => t(`operatorFees.kind.${k}`);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setProblem(null);
-    setDone("");
+    setDone(null);
     if (!data) return;
-    const feeTiyn = hundredths(feeText, t("operatorFees.fee"), TARIFF_AMOUNT_MAX_TIYN, money);
-    if (typeof feeTiyn === "string") return setProblem({ field: "fee", message: feeTiyn });
-    const depositTiyn = hundredths(depositText, t("operatorFees.deposit"), TARIFF_AMOUNT_MAX_TIYN, money);
-    if (typeof depositTiyn === "string") return setProblem({ field: "deposit", message: depositTiyn });
+    const feeTiyn = hundredths(feeText, locale, "operatorFees.fee", TARIFF_AMOUNT_MAX_TIYN, money);
+    if (typeof feeTiyn === "function") return setProblem({ field: "fee", say: feeTiyn });
+    const depositTiyn = hundredths(depositText, locale, "operatorFees.deposit", TARIFF_AMOUNT_MAX_TIYN, money);
+    if (typeof depositTiyn === "function") return setProblem({ field: "deposit", say: depositTiyn });
     if (kind === "client" && depositTiyn !== 0) {
-      return setProblem({ field: "deposit", message: t("operatorFees.clientDeposit") });
+      return setProblem({ field: "deposit", say: (x) => x.t("operatorFees.clientDeposit") });
     }
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(fromText) || fromText <= data.today) {
+    const { today } = data;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(fromText) || fromText <= today) {
       return setProblem({
         field: "from",
-        message: t("operatorFees.afterToday", { today: calendarDate(data.today, locale) }),
+        say: (x) => x.t("operatorFees.afterToday", { today: calendarDate(today, x.locale) }),
       });
     }
-    if (reason.trim() === "") return setProblem({ field: "reason", message: t("operatorFees.reasonRequired") });
+    if (reason.trim() === "") return setProblem({ field: "reason", say: (x) => x.t("operatorFees.reasonRequired") });
     setBusy(true);
     try {
       await call(
@@ -130,24 +142,26 @@ function Tariffs() {
         {},
         { kind, feeTiyn, depositTiyn, from: fromText, reason: reason.trim() },
       );
+      const [chosenKind, effective] = [kind, fromText];
       setDone(
-        t("operatorFees.tariffSet", {
-          kind: kindName(kind),
-          from: calendarDate(fromText, locale),
-          fee: money(feeTiyn),
-          deposit: money(depositTiyn),
-        }),
+        () => (x: I18n) =>
+          x.t("operatorFees.tariffSet", {
+            kind: x.t(`operatorFees.kind.${chosenKind}`),
+            from: calendarDate(effective, x.locale),
+            fee: money(feeTiyn, x.locale),
+            deposit: money(depositTiyn, x.locale),
+          }),
       );
       setReason("");
       invalidate("/api/admin/tariffs");
     } catch (caught) {
-      setProblem({ field: "form", message: describeError(caught, i18n) });
+      setProblem({ field: "form", say: (x) => describeError(caught, x) });
     } finally {
       setBusy(false);
     }
   };
 
-  const errorOf = (field: string) => (problem?.field === field ? problem.message : "");
+  const errorOf = (field: string) => (problem?.field === field ? problem.say(i18n) : "");
   return (
     <section className="panel" aria-labelledby="tariff-title">
       <h2 id="tariff-title">{t("operatorFees.tariff")}</h2>
@@ -185,13 +199,13 @@ function Tariffs() {
                     <tr key={terms.kind} data-kind={terms.kind}>
                       <th scope="row">{kindName(terms.kind)}</th>
                       <td className="num" data-testid="tariff-fee">
-                        {money(terms.feeTiyn)}
+                        {money(terms.feeTiyn, locale)}
                       </td>
                       <td className="num" data-testid="tariff-deposit">
-                        {money(terms.depositTiyn)}
+                        {money(terms.depositTiyn, locale)}
                       </td>
                       <td className="num small muted">
-                        {rulebook ? `${money(rulebook.feeTiyn)} / ${money(rulebook.depositTiyn)}` : "—"}
+                        {rulebook ? `${money(rulebook.feeTiyn, locale)} / ${money(rulebook.depositTiyn, locale)}` : "—"}
                       </td>
                     </tr>
                   );
@@ -230,8 +244,8 @@ function Tariffs() {
                         ) : null}
                       </td>
                       <td>{kindName(entry.kind)}</td>
-                      <td className="num">{money(entry.feeTiyn)}</td>
-                      <td className="num">{money(entry.depositTiyn)}</td>
+                      <td className="num">{money(entry.feeTiyn, locale)}</td>
+                      <td className="num">{money(entry.depositTiyn, locale)}</td>
                       <td className="small">{entry.reason}</td>
                     </tr>
                   ))}
@@ -324,7 +338,7 @@ function Tariffs() {
         <FieldError id="tariff-form-error" message={errorOf("form")} />
         {done ? (
           <p className="ok" role="status" data-testid="tariff-done">
-            {done}
+            {done(i18n)}
           </p>
         ) : null}
       </form>
@@ -336,46 +350,49 @@ function Vat() {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const vat = useApi("/api/admin/vat");
-  const hundredths = useHundredths();
   const [rate, setRate] = useState("");
   const [from, setFrom] = useState("");
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [done, setDone] = useState("");
+  const [done, setDone] = useState<Say | null>(null);
   const [busy, setBusy] = useState(false);
   const data = vat.data;
   const fromText = from || (data ? dayAfter(data.today) : "");
-  const percent = (bps: number) => percentOfBps(bps, locale);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setProblem(null);
-    setDone("");
+    setDone(null);
     if (!data) return;
-    const rateBps = hundredths(rate, t("operatorFees.rate"), VAT_RATE_BPS_MAX, percent);
-    if (typeof rateBps === "string") return setProblem({ field: "rate", message: rateBps });
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(fromText) || fromText <= data.today) {
+    const rateBps = hundredths(rate, locale, "operatorFees.rate", VAT_RATE_BPS_MAX, percent);
+    if (typeof rateBps === "function") return setProblem({ field: "rate", say: rateBps });
+    const { today } = data;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(fromText) || fromText <= today) {
       return setProblem({
         field: "from",
-        message: t("operatorFees.afterToday", { today: calendarDate(data.today, locale) }),
+        say: (x) => x.t("operatorFees.afterToday", { today: calendarDate(today, x.locale) }),
       });
     }
-    if (reason.trim() === "") return setProblem({ field: "reason", message: t("operatorFees.reasonRequired") });
+    if (reason.trim() === "") return setProblem({ field: "reason", say: (x) => x.t("operatorFees.reasonRequired") });
     setBusy(true);
     try {
       await call("post", "/api/admin/vat", {}, { rateBps, from: fromText, reason: reason.trim() });
-      setDone(t("operatorFees.vatSet", { rate: percent(rateBps), from: calendarDate(fromText, locale) }));
+      const effective = fromText;
+      setDone(
+        () => (x: I18n) =>
+          x.t("operatorFees.vatSet", { rate: percent(rateBps, x.locale), from: calendarDate(effective, x.locale) }),
+      );
       setRate("");
       setReason("");
       invalidate("/api/admin/vat");
     } catch (caught) {
-      setProblem({ field: "form", message: describeError(caught, i18n) });
+      setProblem({ field: "form", say: (x) => describeError(caught, x) });
     } finally {
       setBusy(false);
     }
   };
 
-  const errorOf = (field: string) => (problem?.field === field ? problem.message : "");
+  const errorOf = (field: string) => (problem?.field === field ? problem.say(i18n) : "");
   return (
     <section className="panel" aria-labelledby="vat-title">
       <h2 id="vat-title">{t("operatorFees.vat")}</h2>
@@ -389,9 +406,9 @@ function Vat() {
         <>
           <p data-testid="vat-today">
             {t("operatorFees.vatToday", {
-              rate: percent(data.rateTodayBps),
+              rate: percent(data.rateTodayBps, locale),
               today: calendarDate(data.today, locale),
-              default: percent(data.defaultRateBps),
+              default: percent(data.defaultRateBps, locale),
             })}
           </p>
           {data.schedule.length === 0 ? (
@@ -420,7 +437,7 @@ function Vat() {
                           <div className="small muted">{t("operatorFees.upcoming")}</div>
                         ) : null}
                       </td>
-                      <td className="num">{percent(entry.rateBps)}</td>
+                      <td className="num">{percent(entry.rateBps, locale)}</td>
                       <td className="small">{entry.reason}</td>
                       <td className="small">{exchangeDateTime(entry.timeMs, locale)}</td>
                     </tr>
@@ -441,7 +458,7 @@ function Vat() {
                 name="rate"
                 inputMode="decimal"
                 value={rate}
-                placeholder={data ? percent(data.rateTodayBps).replace("%", "") : ""}
+                placeholder={data ? percent(data.rateTodayBps, locale).replace("%", "") : ""}
                 onChange={(event) => setRate(event.target.value)}
                 aria-invalid={errorOf("rate") !== ""}
               />
@@ -482,7 +499,7 @@ function Vat() {
         <FieldError id="vat-form-error" message={errorOf("form")} />
         {done ? (
           <p className="ok" role="status" data-testid="vat-done">
-            {done}
+            {done(i18n)}
           </p>
         ) : null}
       </form>

@@ -1,7 +1,7 @@
 /**
  * The operator's users and API keys (/operator/users), every step a request to /api/admin/users:
  * - the users with their role, member, second factor and keys; per user a button that disables or enables it and per
- *   key one that revokes it, each with the reason typed above the table (the API asks one of every change);
+ *   key one that revokes it (not the operator's own user: the API refuses that), each with the reason typed above the table (the API asks one of every change);
  * - a form that creates a user: id, name, role, its member (for the roles that belong to one: trader, viewer,
  *   administrator; none for operator and regulator), first password and an optional reason;
  * - a form that issues an API key to a user with its scopes; the secret is in the answer only and shown here once,
@@ -13,11 +13,13 @@
 import { type FormEvent, useState } from "react";
 import { ID_LENGTH_MAX, NAME_LENGTH_MAX, REASON_LENGTH_MAX } from "../../../src/domain/limits.ts";
 import { invalidate, useApi } from "../api/live.ts";
+import { useSession } from "../api/session.tsx";
 import { call } from "../api/typed.ts";
 import type { Role } from "../api/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
+import type { I18n } from "../i18n/lookup.ts";
 
 const ROLES = ["operator", "regulator", "trader", "viewer", "administrator"] as const satisfies readonly Role[];
 const MEMBER_ROLES: ReadonlySet<string> = new Set(["trader", "viewer", "administrator"]);
@@ -32,13 +34,16 @@ interface Problem {
   readonly form: Form;
   /** The field it is about, or "" for the form as a whole. */
   readonly field: string;
-  readonly message: string;
+  readonly say: Say;
 }
+/** A sentence said in the reader's language at the time it is shown (the language may change after a refusal). */
+type Say = (i18n: I18n) => string;
 
 export function OperatorUsers() {
   const i18n = useI18n();
   const { t } = i18n;
   const listing = useApi(USERS);
+  const me = useSession().user?.id ?? null;
   const members = useApi("/api/admin/members");
   const users = listing.data?.users ?? [];
   const memberIds = (members.data?.members ?? []).map((m) => m.member).sort();
@@ -48,10 +53,12 @@ export function OperatorUsers() {
   const [reason, setReason] = useState("");
   const blankUser = { id: "", name: "", role: "trader" as Role, member: "", password: "", reason: "" };
   const [newUser, setNewUser] = useState(blankUser);
-  const [created, setCreated] = useState("");
+  const [created, setCreated] = useState<Say | null>(null);
   const [keyUser, setKeyUser] = useState("");
   const [keyScopes, setKeyScopes] = useState<ReadonlySet<Scope>>(new Set(["read"]));
-  const [secret, setSecret] = useState<{ id: string; user: string; secret: string; scopes: string } | null>(null);
+  const [secret, setSecret] = useState<{ id: string; user: string; secret: string; scopes: readonly string[] } | null>(
+    null,
+  );
 
   const act = async (form: Form, step: () => Promise<void>) => {
     setBusy(true);
@@ -59,19 +66,19 @@ export function OperatorUsers() {
     try {
       await step();
     } catch (caught) {
-      setProblem({ form, field: "", message: describeError(caught, i18n) });
+      setProblem({ form, field: "", say: (x) => describeError(caught, x) });
     } finally {
       setBusy(false);
       invalidate(USERS);
     }
   };
   const messageOf = (form: Form, field = "") =>
-    problem?.form === form && problem.field === field ? problem.message : "";
+    problem?.form === form && problem.field === field ? problem.say(i18n) : "";
   const scopeNames = (scopes: readonly string[]) => scopes.map((scope) => t(`operatorUsers.scope.${scope}`)).join(", ");
 
   const needsReason = (): boolean => {
     if (reason.trim() !== "") return false;
-    setProblem({ form: "table", field: "reason", message: t("operatorUsers.reasonRequired") });
+    setProblem({ form: "table", field: "reason", say: (x) => x.t("operatorUsers.reasonRequired") });
     return true;
   };
 
@@ -103,20 +110,21 @@ export function OperatorUsers() {
   const ofMember = MEMBER_ROLES.has(newUser.role);
   const createUser = (event: FormEvent) => {
     event.preventDefault();
-    setCreated("");
+    setCreated(null);
     const id = newUser.id.trim();
     const name = newUser.name.trim();
-    const refuse = (field: string, message: string) => setProblem({ form: "user", field, message });
-    if (id === "") return refuse("id", t("operatorUsers.required", { field: t("operatorUsers.userId") }));
+    const refuse = (field: string, say: Say) => setProblem({ form: "user", field, say });
+    if (id === "") return refuse("id", (x) => x.t("operatorUsers.required", { field: x.t("operatorUsers.userId") }));
     if (id.length > ID_LENGTH_MAX || !USER_ID.test(id)) {
-      return refuse("id", t("operatorUsers.idInvalid", { max: ID_LENGTH_MAX }));
+      return refuse("id", (x) => x.t("operatorUsers.idInvalid", { max: ID_LENGTH_MAX }));
     }
-    if (name === "") return refuse("name", t("operatorUsers.required", { field: t("operatorUsers.name") }));
+    if (name === "") return refuse("name", (x) => x.t("operatorUsers.required", { field: x.t("operatorUsers.name") }));
+    const role = newUser.role;
     if (ofMember && newUser.member === "") {
-      return refuse("member", t("operatorUsers.memberRequired", { role: t(`roles.${newUser.role}`) }));
+      return refuse("member", (x) => x.t("operatorUsers.memberRequired", { role: x.t(`roles.${role}`) }));
     }
     if (newUser.password === "") {
-      return refuse("password", t("operatorUsers.required", { field: t("operatorUsers.password") }));
+      return refuse("password", (x) => x.t("operatorUsers.required", { field: x.t("operatorUsers.password") }));
     }
     const why = newUser.reason.trim();
     void act("user", async () => {
@@ -134,12 +142,10 @@ export function OperatorUsers() {
         },
       );
       setNewUser(blankUser);
+      const { user } = answer;
       setCreated(
-        t("operatorUsers.created", {
-          id: answer.user.id,
-          role: t(`roles.${answer.user.role}`),
-          member: answer.user.member ?? "—",
-        }),
+        () => (x: I18n) =>
+          x.t("operatorUsers.created", { id: user.id, role: x.t(`roles.${user.role}`), member: user.member ?? "—" }),
       );
     });
   };
@@ -150,7 +156,7 @@ export function OperatorUsers() {
     setSecret(null);
     if (chosenKeyUser === "") return;
     if (keyScopes.size === 0) {
-      setProblem({ form: "key", field: "scopes", message: t("operatorUsers.scopesRequired") });
+      setProblem({ form: "key", field: "scopes", say: (x) => x.t("operatorUsers.scopesRequired") });
       return;
     }
     void act("key", async () => {
@@ -164,7 +170,7 @@ export function OperatorUsers() {
         id: answer.key.id,
         user: answer.key.user,
         secret: answer.secret,
-        scopes: scopeNames(answer.key.scopes),
+        scopes: answer.key.scopes,
       });
     });
   };
@@ -225,14 +231,18 @@ export function OperatorUsers() {
                       <span data-testid="user-status">
                         {t(user.disabled ? "operatorUsers.disabled" : "operatorUsers.active")}
                       </span>{" "}
-                      <button
-                        type="button"
-                        className="small-button"
-                        disabled={busy}
-                        onClick={() => setDisabled(user.id, !user.disabled)}
-                      >
-                        {t(user.disabled ? "operatorUsers.enable" : "operatorUsers.disable")}
-                      </button>
+                      {user.id === me ? (
+                        <span className="small muted">{t("operatorUsers.you")}</span>
+                      ) : (
+                        <button
+                          type="button"
+                          className="small-button"
+                          disabled={busy}
+                          onClick={() => setDisabled(user.id, !user.disabled)}
+                        >
+                          {t(user.disabled ? "operatorUsers.enable" : "operatorUsers.disable")}
+                        </button>
+                      )}
                     </td>
                     <td className="small">
                       {user.keys.length === 0 ? "—" : null}
@@ -364,7 +374,7 @@ export function OperatorUsers() {
           <FieldError id="operator-user-error" message={messageOf("user")} />
           {created ? (
             <p className="ok" role="status" data-testid="operator-user-created">
-              {created}
+              {created(i18n)}
             </p>
           ) : null}
         </form>
@@ -410,7 +420,7 @@ export function OperatorUsers() {
         </form>
         {secret ? (
           <div className="notice" data-testid="operator-key-secret" role="status">
-            <p>{t("operatorUsers.secretOnce", { user: secret.user, scopes: secret.scopes })}</p>
+            <p>{t("operatorUsers.secretOnce", { user: secret.user, scopes: scopeNames(secret.scopes) })}</p>
             <p className="small">
               {t("operatorUsers.keyId")} <code data-testid="new-key-id">{secret.id}</code>
             </p>

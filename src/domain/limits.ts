@@ -35,6 +35,9 @@ export const VAT_RATE_BPS_MAX = 5000;
 /** The most a fee or a deposit of the accreditation tariff may be, in tiyn: 1,000,000,000 tenge (a typo of extra
  * zeros is refused; engine/accreditation.ts). */
 export const TARIFF_AMOUNT_MAX_TIYN = 100_000_000_000;
+/** A password's length in characters (code points), shortest and longest (gateway/passwords.ts has the policy). */
+export const PASSWORD_LENGTH_MIN = 10;
+export const PASSWORD_LENGTH_MAX = 200;
 /** A month's planned domestic supply of one producer: at most 10^12 kg. */
 export const PLANNED_KG_MAX = ORDER_QUANTITY_MAX * 1000;
 

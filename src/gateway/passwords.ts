@@ -12,6 +12,7 @@
 
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../domain/limits.ts";
 
 export interface ScryptParameters {
   readonly log2N: number;
@@ -23,8 +24,9 @@ export const RECOMMENDED_SCRYPT: ScryptParameters = { log2N: 17, r: 8, p: 1 };
 /** For tests and the throw-away demo exchange only: fast to compute, still salted and memory-hard. */
 export const LIGHT_SCRYPT: ScryptParameters = { log2N: 12, r: 8, p: 1 };
 
-export const PASSWORD_LENGTH_MIN = 10;
-export const PASSWORD_LENGTH_MAX = 200;
+// The lengths are in domain/limits.ts, where the operator's and the administrator's forms read them too.
+export { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN };
+
 const KEY_LENGTH_BYTES = 32;
 
 /** Lower-case common passwords, loaded once. */

@@ -1,17 +1,25 @@
 /**
  * The operator's users and API keys (/operator/users), every step a request to /api/admin/users:
- * - the users with their role, member, second factor and keys; per user a button that disables or enables it and per
- *   key one that revokes it (not the operator's own user: the API refuses that), each with the reason typed above the table (the API asks one of every change);
+ * - the users with their role, member, second factor and keys; per user a button that disables or enables it (not
+ *   the operator's own: the API refuses that) and per key one that revokes it, each with the reason typed above the
+ *   table (the API asks one of every change);
  * - a form that creates a user: id, name, role, its member (for the roles that belong to one: trader, viewer,
  *   administrator; none for operator and regulator), first password and an optional reason;
  * - a form that issues an API key to a user with its scopes; the secret is in the answer only and shown here once,
  *   until the operator closes it.
- * What the page can check before sending (an id the API takes, a member for a member's role) it says in the reader's
- * language beside the field; the server's refusal (a taken id, a weak password) is its sentence in that language.
+ * What the page can check before sending it says in the reader's language beside the field (an id the API takes, a
+ * member for a member's role, the password's length, src/domain/limits.ts); the server's refusal (a taken id, a
+ * common password) is its sentence in that language.
  */
 
 import { type FormEvent, useState } from "react";
-import { ID_LENGTH_MAX, NAME_LENGTH_MAX, REASON_LENGTH_MAX } from "../../../src/domain/limits.ts";
+import {
+  ID_LENGTH_MAX,
+  NAME_LENGTH_MAX,
+  PASSWORD_LENGTH_MAX,
+  PASSWORD_LENGTH_MIN,
+  REASON_LENGTH_MAX,
+} from "../../../src/domain/limits.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { useSession } from "../api/session.tsx";
 import { call } from "../api/typed.ts";
@@ -125,6 +133,17 @@ export function OperatorUsers() {
     }
     if (newUser.password === "") {
       return refuse("password", (x) => x.t("operatorUsers.required", { field: x.t("operatorUsers.password") }));
+    }
+    // The API's schema counts characters (code points), not UTF-16 units.
+    const passwordLength = [...newUser.password].length;
+    if (passwordLength < PASSWORD_LENGTH_MIN || passwordLength > PASSWORD_LENGTH_MAX) {
+      return refuse("password", (x) =>
+        x.t("operatorUsers.passwordLength", {
+          min: PASSWORD_LENGTH_MIN,
+          max: PASSWORD_LENGTH_MAX,
+          length: passwordLength,
+        }),
+      );
     }
     const why = newUser.reason.trim();
     void act("user", async () => {
@@ -367,7 +386,7 @@ export function OperatorUsers() {
               </label>
             </div>
           </div>
-          <p className="muted small">{t("operatorUsers.passwordNote")}</p>
+          <p className="muted small">{t("operatorUsers.passwordNote", { min: PASSWORD_LENGTH_MIN })}</p>
           <button type="submit" disabled={busy}>
             {t("operatorUsers.create")}
           </button>

@@ -107,13 +107,13 @@ for (let round = 1; round <= 2; round++) {
   t = performance.now();
   dataHash(json);
   const hashMs = ms(t);
-  const perOrder = (orders: readonly unknown[]) =>
-    orders.length === 0 ? 0 : Math.round(JSON.stringify(orders).length / orders.length);
+  const perOrder = (orders: unknown, count: number) =>
+    count === 0 ? 0 : Math.round(JSON.stringify(orders).length / count);
   console.log(
-    `round ${round}: bytes per order in the engine snapshot: live ${perOrder(state.orders)}, done ${perOrder(state.done)}`,
+    `round ${round}: bytes per order in the engine snapshot: live ${perOrder(state.orders, state.orders.id.length)}, done ${perOrder(state.done, state.done.length)}`,
   );
   console.log(
-    `round ${round}: engine snapshot ${mb(json.length)} MB (${state.orders.length} live orders, ${state.done.length} done): ` +
+    `round ${round}: engine snapshot ${mb(json.length)} MB (${state.orders.id.length} live orders, ${state.done.length} done): ` +
       `invariants ${invariantsMs} ms, snapshot() ${snapshotMs} ms, JSON ${stringifyMs} ms, hash ${hashMs} ms`,
   );
   // As the server takes it (by count or by time): the sequencer's snapshot, taken, hashed and saved.

@@ -4,8 +4,9 @@
  */
 
 import { describe, expect, it } from "vitest";
+import { asVersion3 } from "../../test/support/engine-snapshot-v3.ts";
 import type { Command } from "./commands.ts";
-import { Engine, INSTRUMENTS_MAX } from "./engine.ts";
+import { Engine, type EngineSnapshotV3, INSTRUMENTS_MAX } from "./engine.ts";
 import type { EngineEvent } from "./events.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0); // 11:00 in Almaty (UTC+5)
@@ -346,13 +347,56 @@ describe("snapshot, restore and the state hash", () => {
     expect(restored.stateHash()).toBe(h.engine.stateHash());
   });
 
+  it("stores live orders by column, each repeated string once, and restores from them exactly", () => {
+    const h = build();
+    const snapshot = h.engine.snapshot();
+    expect(snapshot.version).toBe(4);
+    const columns = snapshot.orders;
+    expect(new Set(columns.strings).size).toBe(columns.strings.length);
+    // s1 (3,000 kg, 2,000 filled by b1) rests on LPG; the strings are named in the order the columns first use them.
+    const s1 = columns.id.indexOf("s1");
+    expect(columns.strings.slice(0, 7)).toEqual(["CALL", "B2", "buy", "market", "IOC", "cancel-taker", "resting"]);
+    expect([columns.strings[columns.instrument[s1]!], columns.open[s1], columns.filled[s1]]).toEqual([
+      "LPG",
+      1000,
+      2000,
+    ]);
+    const restored = Engine.restore(JSON.parse(JSON.stringify(snapshot)));
+    expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(snapshot));
+    // A column one entry short, or an index naming no string, is refused rather than restored wrong.
+    expect(() => Engine.restore({ ...snapshot, orders: { ...columns, open: columns.open.slice(1) } })).toThrow(
+      "snapshot order column open does not hold 5 entries",
+    );
+    const badSide = columns.side.map((side, i) => (i === s1 ? columns.strings.length : side));
+    expect(() => Engine.restore({ ...snapshot, orders: { ...columns, side: badSide } })).toThrow(
+      `snapshot order column names string ${columns.strings.length}, which does not exist`,
+    );
+  });
+
+  it("reads a version 3 snapshot (one object per live order): the same state and the same future", () => {
+    const h = build();
+    const v3 = asVersion3(h.engine.snapshot());
+    expect(v3.orders.map((order) => order.id)).toEqual(["c1", "c2", "s1", "s2", "s3"]);
+    const restored = Engine.restore(JSON.parse(JSON.stringify(v3)));
+    expect(restored.stateHash()).toBe(h.engine.stateHash());
+    restored.checkInvariants();
+    const command: Command = { type: "phase.set", instrument: "CALL", phase: "uncross" };
+    const seq = h.engine.lastSeq + 1;
+    const timeMs = T0 + 120_000;
+    expect(restored.apply({ seq, timeMs, command })).toEqual(h.engine.apply({ seq, timeMs, command }));
+    expect(restored.stateHash()).toBe(h.engine.stateHash());
+    expect(() => Engine.restore({ ...v3, version: 2 } as unknown as EngineSnapshotV3)).toThrow(
+      "snapshot version 2 is not supported",
+    );
+  });
+
   it("keeps only the id, status and quantities of a done order, and still refuses its id, before and after a restore", () => {
     const h = build();
     // b1 (2,000 kg) filled against s1; s2 is cancelled by its owner.
     h.do({ type: "order.cancel", orderId: "s2" });
     const snapshot = h.engine.snapshot();
     // Live orders keep their full records; done ones only what the rules need.
-    expect(snapshot.orders.map((order) => order.id)).toEqual(["c1", "c2", "s1", "s3"]);
+    expect(snapshot.orders.id).toEqual(["c1", "c2", "s1", "s3"]);
     expect(snapshot.done).toEqual([
       { id: "b1", instrument: "LPG", status: "filled", open: 0, filled: 2000, content: "" },
       { id: "s2", instrument: "LPG", status: "cancelled", open: 0, filled: 0, content: "" },

@@ -1,0 +1,97 @@
+/**
+ * `npm run bench:engine-restore`: what recovering the engine from its snapshot costs, step by step, in-process (no
+ * server, no journal store). Figures, not pass/fail.
+ *
+ * Applies BENCH_ENGINE_RESTORE_COMMANDS commands (default 200,000: the workload of bench/restart.ts, the two-party
+ * market then seeded orders and cancels) straight to an engine, snapshots it as the sequencer does, then times each
+ * step a start takes with that snapshot: hashing the stored bytes, parsing them, restoring the engine, the state-hash
+ * check, and replaying a tail of BENCH_ENGINE_RESTORE_TAIL further commands (default 20,000). Prints CPU time (this
+ * process, `process.cpuUsage`) beside wall time; compare CPU figures on a shared machine.
+ */
+
+import type { Command } from "../src/engine/commands.ts";
+import { Engine } from "../src/engine/engine.ts";
+import { dataHash } from "../src/journal/records.ts";
+import { Random } from "../src/simulator/random.ts";
+import { BENCH_JOURNAL_INSTRUMENT, benchJournalSetup } from "./journal-workload.ts";
+
+const COMMANDS = Number(process.env.BENCH_ENGINE_RESTORE_COMMANDS ?? 200_000);
+const TAIL = Number(process.env.BENCH_ENGINE_RESTORE_TAIL ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_ENGINE_RESTORE_ROUNDS ?? 3);
+
+/** The commands of bench/journal-workload.ts `writeBenchJournal`, in order (same seed, same stream). */
+function* workload(count: number): Generator<Command> {
+  const setup = benchJournalSetup();
+  yield* setup;
+  const random = new Random(2026, "bench-restart");
+  for (let i = 0; i < count - setup.length; i++) {
+    const r = random.next();
+    const buy = r < 0.5;
+    yield r < 0.95
+      ? {
+          type: "order.new",
+          instrument: BENCH_JOURNAL_INSTRUMENT,
+          orderId: `o${i}`,
+          account: buy ? "B1" : "P1",
+          side: buy ? "buy" : "sell",
+          orderType: "limit",
+          price: 13_300_000 + (buy ? -1 : 1) * Math.floor(random.next() * 30) * 100 + (buy ? 500 : -500),
+          quantity: 1000 * (1 + Math.floor(random.next() * 10)),
+        }
+      : { type: "order.cancel", orderId: `o${Math.floor(random.next() * i)}` };
+  }
+}
+
+const START_MS = Date.UTC(2026, 0, 5, 6, 0);
+const engine = new Engine();
+const commands = workload(COMMANDS + TAIL);
+let seq = 0;
+for (let next = commands.next(); !next.done; next = commands.next()) {
+  seq++;
+  engine.apply({ seq, timeMs: START_MS + seq, command: next.value });
+  if (seq === COMMANDS) break;
+}
+const tail: { seq: number; timeMs: number; command: string }[] = [];
+for (const command of commands) {
+  seq++;
+  tail.push({ seq, timeMs: START_MS + seq, command: JSON.stringify(command) });
+}
+
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number } {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const value = run();
+  return { value, wallMs: performance.now() - started, cpuMs: cpuMs(process.cpuUsage(cpu)) };
+}
+const figure = (t: { wallMs: number; cpuMs: number }) =>
+  `${t.cpuMs.toFixed(0).padStart(6)} ms CPU ${t.wallMs.toFixed(0).padStart(6)} ms wall`;
+
+const taken = timed(() => JSON.stringify(engine.snapshot()));
+const data = taken.value;
+const snapshot = JSON.parse(data) as Record<string, unknown>;
+console.log(`state after ${COMMANDS} commands: snapshot ${(data.length / 1e6).toFixed(1)} MB`);
+for (const [key, part] of Object.entries(snapshot)) {
+  console.log(`  ${key}: ${(JSON.stringify(part).length / 1e6).toFixed(2)} MB`);
+}
+console.log(`take (snapshot + JSON.stringify):  ${figure(taken)}`);
+for (let round = 1; round <= ROUNDS; round++) {
+  const hashed = timed(() => dataHash(data));
+  const parsed = timed(() => JSON.parse(data));
+  const restored = timed(() => Engine.restore(parsed.value));
+  const checked = timed(() => restored.value.stateHash(dataHash));
+  if (checked.value !== hashed.value) throw new Error("the restored engine hashes differently");
+  const replayed = timed(() => {
+    for (const record of tail) {
+      restored.value.apply({ seq: record.seq, timeMs: record.timeMs, command: JSON.parse(record.command) as Command });
+    }
+  });
+  console.log(`round ${round}:`);
+  console.log(`  hash the bytes (sha256):          ${figure(hashed)}`);
+  console.log(`  JSON.parse:                       ${figure(parsed)}`);
+  console.log(`  Engine.restore:                   ${figure(restored)}`);
+  console.log(`  state-hash check (re-serialise):  ${figure(checked)}`);
+  console.log(
+    `  replay ${tail.length} records:            ${figure(replayed)} (${((replayed.cpuMs * 1000) / Math.max(1, tail.length)).toFixed(1)} µs CPU a record)`,
+  );
+}

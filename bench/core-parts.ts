@@ -4,7 +4,8 @@
  * - the engine alone (`engine.apply` on commands already copied);
  * - the sequencer's stored form of each command (the plain copy and its JSON text) and the events' JSON text;
  * - packing a batch's records for the SQLite writer thread (into a buffer used again, as the store does);
- * - the whole sequencer with a store that writes nothing (no writer thread: what is left is this thread's work).
+ * - the whole sequencer with a store that writes nothing (no writer thread: what is left is this thread's work), sent
+ *   a command at a time (`submit`) and in groups (`submitMany`).
  * Each part runs `BENCH_PARTS_ROUNDS` times (default 3) and prints its least CPU time per command, read from the main
  * thread's own clock (/proc/self/task/<pid>/schedstat, nanoseconds; process.cpuUsage would add V8's helper threads).
  * On a busy machine the parts' ratios hold better than their absolute figures. Figures, not pass/fail.
@@ -67,8 +68,8 @@ function nullStore(): JournalStore {
   return store as JournalStore;
 }
 
-/** The bench's submit loop (bench/core.ts `throughput`) on a null store. */
-async function sequencerRun(commands: readonly Command[]): Promise<void> {
+/** The bench's submit loop (bench/core.ts `throughput`) on a null store; groups of `BATCH` with `submitMany` when asked. */
+async function sequencerRun(commands: readonly Command[], many = false): Promise<void> {
   const engine = new Engine();
   let now = startTime();
   const sequencer = new Sequencer(engine, nullStore(), null, {
@@ -78,6 +79,23 @@ async function sequencerRun(commands: readonly Command[]): Promise<void> {
   });
   let inFlight = 0;
   let wake: (() => void) | null = null;
+  if (many) {
+    for (let i = 0; i < commands.length; i += BATCH) {
+      while (inFlight >= IN_FLIGHT_MAX) await new Promise<void>((resolve) => (wake = resolve));
+      const group = commands.slice(i, i + BATCH);
+      inFlight += group.length;
+      void sequencer.submitMany(group).then(() => {
+        inFlight -= group.length;
+        if (wake && inFlight < IN_FLIGHT_MAX / 2) {
+          const w = wake;
+          wake = null;
+          w();
+        }
+      });
+    }
+    await sequencer.drain();
+    return;
+  }
   for (const command of commands) {
     while (inFlight >= IN_FLIGHT_MAX) await new Promise<void>((resolve) => (wake = resolve));
     inFlight++;
@@ -123,6 +141,7 @@ async function main(): Promise<void> {
       },
     ],
     ["sequencer + engine, null store", () => sequencerRun(commands)],
+    [`... with submitMany, groups of ${BATCH}`, () => sequencerRun(commands, true)],
   ];
   console.log(
     `main-thread CPU per command, least of ${ROUNDS} rounds, ${commands.length.toLocaleString("en-US")} commands`,

@@ -16,6 +16,9 @@
  * BENCH_CORE_IN_FLIGHT (commands submitted and not yet durable, default 50,000: most of them wait in the sequencer's
  * queue, and keeping that many alive costs the main thread about 4 µs a command in garbage collection; 5,000 still
  * keeps the pipeline full),
+ * BENCH_CORE_SUBMIT ("many", the default: commands are sent in groups of the batch size with `submitMany`, one promise
+ * a group, as a caller with many commands at once sends them; "each": one `submit` and one promise a command, as the
+ * gateway sends a request's command),
  * SAUDA_TEST_DATABASE_URL for PostgreSQL.
  */
 
@@ -43,6 +46,8 @@ const BATCHES = (process.env.BENCH_CORE_BATCHES ?? "100,1000,5000").split(",").m
 const THROUGHPUT_ONLY = process.env.BENCH_CORE_THROUGHPUT_ONLY === "1";
 const DATABASE_URL = process.env.SAUDA_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const IN_FLIGHT_MAX = Number(process.env.BENCH_CORE_IN_FLIGHT ?? 50_000);
+const SUBMIT = process.env.BENCH_CORE_SUBMIT ?? "many";
+if (SUBMIT !== "many" && SUBMIT !== "each") throw new Error(`BENCH_CORE_SUBMIT is "many" or "each", not ${SUBMIT}`);
 
 /** CPU time (user + system, ms) of each thread of this process by thread id, from /proc; empty where there is none. */
 function threadCpuMs(): Map<string, number> {
@@ -90,24 +95,40 @@ async function throughput(store: JournalStore, batch: number, count: number): Pr
   let inFlight = 0;
   let done = 0;
   let wake: (() => void) | null = null;
+  const settled = (from: number, size: number, submitted: number) => {
+    const latency = performance.now() - submitted;
+    for (let k = from; k < from + size; k++) latencies[k] = latency;
+    inFlight -= size;
+    done += size;
+    if (wake && inFlight < IN_FLIGHT_MAX / 2) {
+      const w = wake;
+      wake = null;
+      w();
+    }
+  };
   const cpuBefore = threadCpuMs();
   const started = performance.now();
   let i = 0;
+  // Groups of the batch size: each is one batch, one transaction and one promise. A group's latency runs from when
+  // it is sent, which is when its last command was made.
+  let group: Command[] = [];
   for (const command of orders(count, 7)) {
     while (inFlight >= IN_FLIGHT_MAX) await new Promise<void>((resolve) => (wake = resolve));
     const index = i++;
+    if (SUBMIT === "each") {
+      const submitted = performance.now();
+      inFlight++;
+      void sequencer.submit(command).then(() => settled(index, 1, submitted));
+      continue;
+    }
+    group.push(command);
+    if (group.length < batch && i < count) continue;
+    const from = i - group.length;
+    const size = group.length;
     const submitted = performance.now();
-    inFlight++;
-    void sequencer.submit(command).then(() => {
-      latencies[index] = performance.now() - submitted;
-      inFlight--;
-      done++;
-      if (wake && inFlight < IN_FLIGHT_MAX / 2) {
-        const w = wake;
-        wake = null;
-        w();
-      }
-    });
+    inFlight += size;
+    void sequencer.submitMany(group).then(() => settled(from, size, submitted));
+    group = [];
   }
   await sequencer.drain();
   const seconds = (performance.now() - started) / 1000;
@@ -121,7 +142,7 @@ async function throughput(store: JournalStore, batch: number, count: number): Pr
     0.99,
   ).toFixed(
     1,
-  )} ms (${count.toLocaleString("en-US")} commands, up to ${IN_FLIGHT_MAX.toLocaleString("en-US")} in flight)${cpu}`;
+  )} ms (${count.toLocaleString("en-US")} commands, up to ${IN_FLIGHT_MAX.toLocaleString("en-US")} in flight, ${SUBMIT === "each" ? "submit each" : `submitMany in groups of ${batch}`})${cpu}`;
 }
 
 /** The records the throughput run writes (setup and orders, their texts made as the sequencer makes them). */

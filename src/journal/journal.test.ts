@@ -15,9 +15,9 @@ import { ENGINE_SNAPSHOT_VERSION, Engine, type EngineSnapshot } from "../engine/
 import { PostgresStore } from "./postgres-store.ts";
 import { chainHash, dataHash, type JournalRecord, type SnapshotRecord, type UnchainedRecord } from "./records.ts";
 import { JournalCorruptError, type RecoverOptions, recover, verify } from "./recovery.ts";
-import { QUEUE_COMMANDS_MAX, QueueFullError, Sequencer } from "./sequencer.ts";
+import { GroupTooLargeError, QUEUE_COMMANDS_MAX, QueueFullError, Sequencer } from "./sequencer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import { type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
+import { APPEND_RECORDS_MAX, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
 
@@ -750,4 +750,189 @@ describe("sequencer failure", () => {
     expect(await store.maxSeq()).toBe(1);
     await store.close();
   });
+});
+
+describe("sequencer groups (submitMany)", () => {
+  const tick: Command = { type: "time.tick" };
+  const ticks = (count: number): Command[] => Array.from({ length: count }, () => tick);
+
+  /** A SQLite store that records the seqs of every append. */
+  function recordingStore(prefix: string) {
+    const appended: number[][] = [];
+    class RecordingStore extends SqliteStore {
+      override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
+        appended.push(records.map((r) => r.seq));
+        return super.appendChained(previousHash, records);
+      }
+    }
+    return { store: new RecordingStore(mkdtempSync(join(tmpdir(), prefix))), appended };
+  }
+
+  it("acknowledges single commands and groups in seq order, and never splits a group across batches", async () => {
+    const { store, appended } = recordingStore("sauda-groups-");
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock(), batchCommandsMax: 3 });
+    const acknowledged: string[] = [];
+    const note = (name: string) => (result: { seq: number } | { seq: number }[]) => {
+      acknowledged.push(`${name}:${(Array.isArray(result) ? result : [result]).map((o) => o.seq).join(",")}`);
+    };
+    const all = [
+      sequencer.submit(tick, { requestId: "a" }).then(note("a")),
+      sequencer.submitMany(ticks(3), { requestId: "g1" }).then(note("g1")),
+      sequencer.submit(tick).then(note("b")),
+      sequencer.submitMany(ticks(2), { actor: "u" }).then(note("g2")),
+    ];
+    expect(sequencer.queued).toBe(7);
+    await Promise.all(all);
+    expect(acknowledged).toEqual(["a:1", "g1:2,3,4", "b:5", "g2:6,7"]);
+    // The group of 3 does not fit behind the single command in a batch of 3: it waits for the next batch, whole.
+    expect(appended).toEqual([[1], [2, 3, 4], [5, 6, 7]]);
+    const records = await store.read(1, 10);
+    expect(records.map((r) => r.meta)).toEqual([
+      '{"requestId":"a"}',
+      '{"requestId":"g1"}',
+      '{"requestId":"g1"}',
+      '{"requestId":"g1"}',
+      "{}",
+      '{"actor":"u"}',
+      '{"actor":"u"}',
+    ]);
+    expect((await verify(store)).records).toBe(7);
+    await store.close();
+  });
+
+  it("resolves a group with its outcomes in order, each the parse of its stored record", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-group-outcomes-")));
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock() });
+    const commands = sessionCommands(3);
+    const outcomes = await sequencer.submitMany(commands, { actor: "ops" });
+    expect(outcomes.map((o) => o.seq)).toEqual(commands.map((_, i) => i + 1));
+    const records = await store.read(1, commands.length);
+    for (let i = 0; i < commands.length; i++) {
+      expect(outcomes[i]!.command).not.toBe(commands[i]);
+      expect(outcomes[i]!.command).toStrictEqual(JSON.parse(records[i]!.command));
+      expect(JSON.stringify(outcomes[i]!.events)).toBe(records[i]!.events);
+      expect(outcomes[i]!.meta).toStrictEqual({ actor: "ops" });
+    }
+    await store.close();
+  });
+
+  it("takes a group of exactly batchCommandsMax in one append and refuses one more at once, taking nothing", async () => {
+    const { store, appended } = recordingStore("sauda-group-limit-");
+    const engine = new Engine();
+    const sequencer = new Sequencer(engine, store, null, { clock: fixedClock(), batchCommandsMax: 5 });
+    await expect(sequencer.submitMany(ticks(6))).rejects.toBeInstanceOf(GroupTooLargeError);
+    await expect(sequencer.submitMany(ticks(6))).rejects.toThrow(
+      "a group of 6 commands is more than one batch holds; send from 1 to 5 commands at once",
+    );
+    expect(sequencer.queued).toBe(0);
+    expect(await sequencer.submitMany([])).toEqual([]);
+    expect(engine.lastSeq).toBe(0);
+    const outcomes = await sequencer.submitMany(ticks(5));
+    expect(outcomes.map((o) => o.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(appended).toEqual([[1, 2, 3, 4, 5]]);
+    await store.close();
+  });
+
+  it("bounds a group by APPEND_RECORDS_MAX when batchCommandsMax asks for more", async () => {
+    const sequencer = new Sequencer(new Engine(), gatedStore().store, null, {
+      clock: fixedClock(),
+      batchCommandsMax: APPEND_RECORDS_MAX + 1,
+    });
+    await expect(sequencer.submitMany(ticks(APPEND_RECORDS_MAX + 1))).rejects.toThrow(
+      `send from 1 to ${APPEND_RECORDS_MAX} commands at once`,
+    );
+    expect(sequencer.queued).toBe(0);
+  });
+
+  it("when its batch cannot be written, refuses the whole group and acknowledges none of it", async () => {
+    class FailingStore extends SqliteStore {
+      failNext = false;
+      override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
+        if (this.failNext) throw new Error("disk full");
+        return super.appendChained(previousHash, records);
+      }
+    }
+    const store = new FailingStore(mkdtempSync(join(tmpdir(), "sauda-group-fail-")));
+    const fatal: unknown[] = [];
+    const sequencer = new Sequencer(new Engine(), store, null, {
+      clock: fixedClock(),
+      onFatal: (e) => fatal.push(e),
+    });
+    await sequencer.submitMany(ticks(2));
+    store.failNext = true;
+    let acknowledged = 0;
+    const lost = sequencer.submitMany(ticks(3)).then((outcomes) => {
+      acknowledged += outcomes.length;
+    });
+    const alone = sequencer.submit(tick).then(() => {
+      acknowledged++;
+    });
+    await expect(lost).rejects.toThrow("disk full");
+    await expect(alone).rejects.toThrow("disk full");
+    expect(acknowledged).toBe(0);
+    expect(fatal).toHaveLength(1);
+    expect(await store.maxSeq()).toBe(2);
+    expect(await store.head()).toMatchObject({ seq: 2 });
+    await expect(sequencer.submitMany(ticks(1))).rejects.toThrow("disk full");
+    await store.close();
+  });
+
+  it("refuses a group with a command that cannot be stored as JSON whole, before any of it gets a seq", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-group-json-")));
+    const engine = new Engine();
+    const sequencer = new Sequencer(engine, store, null, { clock: fixedClock() });
+    const unstorable = { type: "time.tick", note: 1n } as unknown as Command;
+    const [before, refused, after] = await Promise.allSettled([
+      sequencer.submit(tick),
+      sequencer.submitMany([tick, unstorable, tick]),
+      sequencer.submitMany([tick, tick]),
+    ]);
+    expect(before.status === "fulfilled" && before.value.seq).toBe(1);
+    expect(refused.status).toBe("rejected");
+    expect(after.status === "fulfilled" && after.value.map((o) => o.seq)).toEqual([2, 3]);
+    expect(engine.lastSeq).toBe(3);
+    expect((await verify(store)).records).toBe(3);
+    await store.close();
+  });
+
+  it("counts a group's commands against QUEUE_COMMANDS_MAX: a group that would pass it is refused whole", async () => {
+    const { store, release } = gatedStore();
+    const sequencer = new Sequencer(new Engine(), store, null, {
+      clock: fixedClock(),
+      batchCommandsMax: APPEND_RECORDS_MAX,
+    });
+    const first = sequencer.submit(tick);
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch is now being written
+    const groups: Promise<unknown>[] = [];
+    for (let left = QUEUE_COMMANDS_MAX - 2; left > 0; left -= APPEND_RECORDS_MAX) {
+      groups.push(sequencer.submitMany(ticks(Math.min(left, APPEND_RECORDS_MAX))));
+    }
+    expect(sequencer.queued).toBe(QUEUE_COMMANDS_MAX - 2);
+    await expect(sequencer.submitMany(ticks(3))).rejects.toBeInstanceOf(QueueFullError);
+    expect(sequencer.queued).toBe(QUEUE_COMMANDS_MAX - 2);
+    groups.push(sequencer.submitMany(ticks(2)));
+    expect(sequencer.queued).toBe(QUEUE_COMMANDS_MAX);
+    await expect(sequencer.submit(tick)).rejects.toBeInstanceOf(QueueFullError);
+    release();
+    expect((await first).seq).toBe(1);
+    await Promise.all(groups);
+    expect(sequencer.durableHead.seq).toBe(QUEUE_COMMANDS_MAX + 1);
+  });
+
+  /** A store that writes nothing and holds every append until `release` is called. */
+  function gatedStore() {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const store: Partial<JournalStore> = {
+      kind: "gated",
+      location: "nowhere",
+      appendChained: async (previousHash: string) => {
+        await gate;
+        return previousHash;
+      },
+    };
+    return { store: store as JournalStore, release };
+  }
 });

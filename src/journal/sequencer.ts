@@ -12,8 +12,17 @@
  * succeeded, and outcomes are released batch by batch in sequence order. So the engine runs at most two batches ahead
  * of the journal, and nothing that is not durable is ever released.
  *
+ * Commands come one at a time (`submit`, a promise each: the gateway's requests) or as a group (`submitMany`, one
+ * promise for the group: whoever has many commands at once). A group is never split: all of it goes into one batch, so
+ * one transaction, and it resolves once, with every outcome, when that batch is durable; if the batch fails, the whole
+ * group is refused and none of it is acknowledged. So a group holds at most `batchCommandsMax` commands. A promise and
+ * its closures per command cost the main thread more than the journal write of that command (and, with tens of
+ * thousands waiting, most of its garbage collection); a group costs them once.
+ *
  * The command is stored as JSON and the engine is given a copy equal to the parse of exactly that text (see
- * plain.ts), so replaying the journal gives the engine byte-identical input.
+ * plain.ts), so replaying the journal gives the engine byte-identical input. The copy is made when the command's
+ * batch is prepared, not when it is submitted, so a long queue holds only what the callers sent. The events are
+ * serialised once, for the record; the outcome carries the event objects the engine made.
  *
  * The store gives each record its chain hash as it appends it (SQLite does so on its writer thread, off this one), and
  * answers with the last hash; since appends run one at a time, in order, each batch is chained to the hash the one
@@ -72,6 +81,18 @@ export class QueueFullError extends Error {
   override name = "QueueFullError";
 }
 
+/** A group larger than one batch: it could not be written in one transaction, so nothing of it was taken. */
+export class GroupTooLargeError extends RangeError {
+  override name = "GroupTooLargeError";
+}
+
+/**
+ * Who sent a command when the caller says nothing: no actor, as the system itself. One shared object (frozen: every
+ * outcome without a sender holds it), so a command without meta costs no copy and no JSON.
+ */
+const NO_META: CommandMeta = Object.freeze({});
+const NO_META_TEXT = "{}";
+
 /** The engine broke an invariant when a snapshot was due: nothing was saved, and the sequencer has stopped. */
 export class SnapshotRefusedError extends Error {
   override name = "SnapshotRefusedError";
@@ -83,19 +104,36 @@ export class SnapshotRefusedError extends Error {
   }
 }
 
-interface Pending {
-  readonly command: Command;
-  readonly meta: CommandMeta;
-  readonly resolve: (outcome: Outcome) => void;
-  readonly reject: (error: unknown) => void;
+/** Settles a waiting promise with one outcome (`submit`) or a group's outcomes (`submitMany`). */
+type Settle = (result: Outcome | readonly Outcome[]) => void;
+
+/** What waits in the queue: one command sent with `submit`, or a group sent with `submitMany`. */
+class Pending {
+  /** Set when the batch is prepared: the outcome, or the group's outcomes; null before, or if it was refused. */
+  result: Outcome | Outcome[] | null = null;
+
+  constructor(
+    /** The command sent alone; null for a group. */
+    readonly command: Command | null,
+    /** The group's commands (a copy of the caller's array, so its length cannot change); null for one command. */
+    readonly commands: readonly Command[] | null,
+    /** Commands it holds: 1, or the group's length. */
+    readonly size: number,
+    readonly meta: CommandMeta,
+    readonly resolve: Settle,
+    readonly reject: (error: unknown) => void,
+  ) {}
 }
 
 /** A batch applied to the engine, with its records, waiting to be appended. */
 interface Prepared {
   readonly batch: readonly Pending[];
-  readonly records: readonly UnchainedRecord[];
-  /** Outcomes in batch order; null where a command was refused before it got a seq (it could not be stored). */
-  readonly outcomes: readonly (Outcome | null)[];
+  /** Dropped (null) once handed to the store: the texts are then in its buffer, and need not outlive the write. */
+  records: readonly UnchainedRecord[] | null;
+  /** Seq of the batch's last record; 0 when it has none (every command in it was refused before it got a seq). */
+  readonly lastSeq: number;
+  /** Outcomes in seq order, for the listeners. */
+  readonly outcomes: readonly Outcome[];
   /** The engine's snapshot right after this batch, to be saved once the batch is durable (and its hash known). */
   readonly snapshot: TakenSnapshot | null;
 }
@@ -119,6 +157,8 @@ export class Sequencer {
    */
   private queue: Pending[] = [];
   private queueHead = 0;
+  /** Commands in `queue[queueHead..]` (a group counts each of its commands). */
+  private queuedCommands = 0;
   /**
    * Hash of the last durable record. Records applied after it are not hashed yet: the store hashes them as it
    * appends them.
@@ -155,16 +195,54 @@ export class Sequencer {
   }
 
   /** Resolves with the command's outcome once it is durable. */
-  submit(command: Command, meta: CommandMeta = {}): Promise<Outcome> {
-    if (this.failure !== null) return Promise.reject(this.failure);
-    if (this.stopped) return Promise.reject(new SequencerStoppedError("the exchange is stopping; no new commands"));
-    if (this.queued >= QUEUE_COMMANDS_MAX) {
-      return Promise.reject(new QueueFullError(`${QUEUE_COMMANDS_MAX} commands are waiting; try again shortly`));
-    }
+  submit(command: Command, meta: CommandMeta = NO_META): Promise<Outcome> {
+    const refused = this.refusal(1);
+    if (refused !== null) return Promise.reject(refused);
     return new Promise<Outcome>((resolve, reject) => {
-      this.queue.push({ command, meta, resolve, reject });
-      this.schedule();
+      this.enqueue(new Pending(command, null, 1, meta, resolve as Settle, reject));
     });
+  }
+
+  /**
+   * Sends `commands` as one group, all with the same `meta`: they get consecutive seqs in this order, go into one
+   * batch (one transaction), and the promise resolves once that batch is durable, with their outcomes in order. If
+   * the batch cannot be written, the promise is refused and none of the group is acknowledged. A command of the group
+   * that cannot be stored as JSON refuses the whole group before any of it is applied. Refused at once, taking
+   * nothing, when the group holds more than `batchCommandsMax` commands (`GroupTooLargeError`) or does not fit in the
+   * queue (`QueueFullError`). An empty group resolves with no outcomes. The group's outcomes share one copy of
+   * `meta`.
+   */
+  submitMany(commands: readonly Command[], meta: CommandMeta = NO_META): Promise<Outcome[]> {
+    const size = commands.length;
+    if (size > this.options.batchCommandsMax) {
+      return Promise.reject(
+        new GroupTooLargeError(
+          `a group of ${size} commands is more than one batch holds; send from 1 to ${this.options.batchCommandsMax} commands at once`,
+        ),
+      );
+    }
+    const refused = this.refusal(size);
+    if (refused !== null) return Promise.reject(refused);
+    if (size === 0) return Promise.resolve([]);
+    return new Promise<Outcome[]>((resolve, reject) => {
+      this.enqueue(new Pending(null, commands.slice(), size, meta, resolve as Settle, reject));
+    });
+  }
+
+  /** Why `size` more commands cannot be taken now, or null when they can. */
+  private refusal(size: number): unknown {
+    if (this.failure !== null) return this.failure;
+    if (this.stopped) return new SequencerStoppedError("the exchange is stopping; no new commands");
+    if (this.queuedCommands + size > QUEUE_COMMANDS_MAX) {
+      return new QueueFullError(`${QUEUE_COMMANDS_MAX} commands are waiting; try again shortly`);
+    }
+    return null;
+  }
+
+  private enqueue(pending: Pending): void {
+    this.queue.push(pending);
+    this.queuedCommands += pending.size;
+    this.schedule();
   }
 
   /** Registers a listener for durable outcomes, called after each batch commits. */
@@ -182,8 +260,9 @@ export class Sequencer {
     return this.sinceSnapshot;
   }
 
+  /** Commands waiting for a batch (each command of a group counts). */
   get queued(): number {
-    return this.queue.length - this.queueHead;
+    return this.queuedCommands;
   }
 
   /** Resolves when every command submitted so far is durable (or has failed). */
@@ -312,77 +391,118 @@ export class Sequencer {
     else this.notifyIdle();
   }
 
-  /** Takes the next batch from the queue, applies it and builds its records. Synchronous. */
+  /**
+   * Takes the next batch from the queue (whole entries, at most `batchCommandsMax` commands, at least one entry),
+   * applies it and builds its records. Synchronous.
+   */
   private prepare(): Prepared {
+    const queue = this.queue;
     const head = this.queueHead;
-    const end = Math.min(this.queue.length, head + this.options.batchCommandsMax);
-    const batch = head === 0 && end === this.queue.length ? this.queue : this.queue.slice(head, end);
-    if (end === this.queue.length) {
+    const max = this.options.batchCommandsMax;
+    let end = head;
+    let taken = 0;
+    while (end < queue.length) {
+      const size = queue[end]!.size;
+      // A group is never split: one that does not fit waits for the next batch (it alone fits in one).
+      if (taken > 0 && taken + size > max) break;
+      taken += size;
+      end++;
+    }
+    const batch = head === 0 && end === queue.length ? queue : queue.slice(head, end);
+    if (end === queue.length) {
       this.queue = [];
       this.queueHead = 0;
-    } else if (end > this.queue.length - end) {
-      this.queue = this.queue.slice(end);
+    } else if (end > queue.length - end) {
+      this.queue = queue.slice(end);
       this.queueHead = 0;
     } else {
       this.queueHead = end;
     }
+    this.queuedCommands -= taken;
     const records: UnchainedRecord[] = [];
-    const outcomes: (Outcome | null)[] = new Array(batch.length);
+    const outcomes: Outcome[] = [];
     try {
       for (let i = 0; i < batch.length; i++) {
         const pending = batch[i]!;
-        outcomes[i] = null;
-        let commandText: string;
-        let command: Command;
-        let metaText: string;
-        let meta: CommandMeta;
+        if (pending.command !== null) {
+          let command: Stored<Command>;
+          let meta: Stored<CommandMeta>;
+          try {
+            command = storedForm(pending.command, "command") as Stored<Command>;
+            meta = storedMeta(pending.meta);
+          } catch (error) {
+            // Not storable as JSON (a cycle, a bigint): refused before it gets a seq, so nothing else changes.
+            pending.reject(error);
+            continue;
+          }
+          const outcome = this.applyOne(command, meta, records);
+          pending.result = outcome;
+          outcomes.push(outcome);
+          continue;
+        }
+        const group = pending.commands!;
+        const stored: Stored<Command>[] = new Array(group.length);
+        let meta: Stored<CommandMeta>;
         try {
-          ({ text: commandText, value: command } = storedForm(pending.command, "command") as Stored<Command>);
-          ({ text: metaText, value: meta } = storedForm(pending.meta, "meta") as Stored<CommandMeta>);
+          meta = storedMeta(pending.meta);
+          for (let j = 0; j < group.length; j++) stored[j] = storedForm(group[j], "command") as Stored<Command>;
         } catch (error) {
-          // Not storable as JSON (a cycle, a bigint): refused before it gets a seq, so nothing else changes.
+          // One command of the group cannot be stored: none of it is applied.
           pending.reject(error);
           continue;
         }
-        const seq = this.engine.lastSeq + 1;
-        const timeMs = Math.max(this.options.clock(), this.engine.nowMs);
-        const events = this.engine.apply({ seq, timeMs, command });
-        records.push({ seq, timeMs, meta: metaText, command: commandText, events: JSON.stringify(events) });
-        outcomes[i] = { seq, timeMs, command, meta, events };
+        const results: Outcome[] = new Array(group.length);
+        for (let j = 0; j < group.length; j++) {
+          const outcome = this.applyOne(stored[j]!, meta, records);
+          results[j] = outcome;
+          outcomes.push(outcome);
+        }
+        pending.result = results;
       }
       this.sinceSnapshot += records.length;
       const every = this.options.snapshotEveryCommands;
       // A snapshot refused for a broken invariant refuses the batch with it: nothing of it becomes durable.
       const snapshot = every > 0 && this.sinceSnapshot >= every ? this.takeSnapshot() : null;
-      return { batch, records, outcomes, snapshot };
+      const lastSeq = records.length > 0 ? records[records.length - 1]!.seq : 0;
+      return { batch, records, lastSeq, outcomes, snapshot };
     } catch (error) {
       this.rejectBatch(batch, error);
       throw error;
     }
   }
 
+  /** Gives a command the next seq and a time, applies it, and adds its record to `records`. */
+  private applyOne(command: Stored<Command>, meta: Stored<CommandMeta>, records: UnchainedRecord[]): Outcome {
+    const seq = this.engine.lastSeq + 1;
+    const timeMs = Math.max(this.options.clock(), this.engine.nowMs);
+    const events = this.engine.apply({ seq, timeMs, command: command.value });
+    records.push({ seq, timeMs, meta: meta.text, command: command.text, events: JSON.stringify(events) });
+    return { seq, timeMs, command: command.value, meta: meta.value, events };
+  }
+
   /** Appends a prepared batch; once durable, releases its outcomes and saves its snapshot. */
   private async commit(prepared: Prepared): Promise<boolean> {
-    const { batch, records, outcomes } = prepared;
+    const { batch, outcomes } = prepared;
+    const records = prepared.records!;
     if (records.length > 0) {
       try {
         // Appends run one at a time (the next starts only once this one resolved), so `lastHash` is the head's hash.
-        this.lastHash = await this.store.appendChained(this.lastHash, records);
-        this.lastDurableSeq = records[records.length - 1]!.seq;
+        const appended = this.store.appendChained(this.lastHash, records);
+        prepared.records = null;
+        this.lastHash = await appended;
+        this.lastDurableSeq = prepared.lastSeq;
       } catch (error) {
         this.fail(error, batch);
         return false;
       }
     }
-    const released: Outcome[] = [];
+    // In batch order, so in seq order: acknowledgements are released in the order the commands were sequenced.
     for (let i = 0; i < batch.length; i++) {
-      const outcome = outcomes[i];
-      if (outcome === null || outcome === undefined) continue;
-      batch[i]!.resolve(outcome);
-      released.push(outcome);
+      const pending = batch[i]!;
+      if (pending.result !== null) pending.resolve(pending.result);
     }
     try {
-      for (const listener of this.listeners) listener(released);
+      for (const listener of this.listeners) listener(outcomes);
     } catch (error) {
       // A read model that failed to take a durable batch is wrong from here on; stop, and rebuild it on restart.
       this.fail(error, []);
@@ -412,6 +532,7 @@ export class Sequencer {
     this.rejectBatch(this.queue.slice(this.queueHead), error);
     this.queue = [];
     this.queueHead = 0;
+    this.queuedCommands = 0;
     this.onFatal?.(error);
   }
 
@@ -437,4 +558,11 @@ function storedForm(value: unknown, what: string): Stored<unknown> {
   const text = JSON.stringify(value) as string | undefined;
   if (text === undefined) throw new TypeError(`the ${what} is not JSON data`);
   return { text, value: JSON.parse(text) };
+}
+
+const NO_META_STORED: Stored<CommandMeta> = { text: NO_META_TEXT, value: NO_META };
+
+/** `storedForm` of a command's meta; the shared `NO_META` (no sender given) costs nothing. */
+function storedMeta(meta: CommandMeta): Stored<CommandMeta> {
+  return meta === NO_META ? NO_META_STORED : (storedForm(meta, "meta") as Stored<CommandMeta>);
 }

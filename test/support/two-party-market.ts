@@ -1,9 +1,10 @@
 /**
  * The smallest market the multi-node tests and benchmarks trade on: one continuous instrument at KAZGPZ, a producer
  * `P` (account `P1`, gas declared) and a wholesaler `B` (account `B1`, money deposited), journaled before the nodes
- * start, with its traders' keys (`openTwoPartyMarket`), and its nodes as child processes (`NodeProcess`,
- * `startNodeProcess`). Used by test/ha.test.ts, test/ha-resume.test.ts, test/pg-failover.test.ts (the node process
- * only), bench/restart.ts, bench/fanout.ts and bench/forward.ts.
+ * start (its commands: `twoPartyMarket`, from test/support/market-commands.ts), with its traders' keys
+ * (`openTwoPartyMarket`), and its nodes as child processes (`NodeProcess`, `startNodeProcess`). Used by
+ * test/ha.test.ts, test/ha-resume.test.ts, test/pg-failover.test.ts (the node process only), bench/fanout.ts and
+ * bench/forward.ts.
  */
 
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
@@ -16,33 +17,8 @@ import { sign } from "../../src/gateway/signing.ts";
 import { Users } from "../../src/gateway/users.ts";
 import { TEST_DATABASE_URL } from "./postgres.ts";
 
-export function twoPartyMarket(instrument: string, gasKg = 900_000_000): Command[] {
-  return [
-    {
-      type: "instrument.list",
-      instrument,
-      mode: "continuous",
-      tickSize: 100,
-      lotSize: 1000,
-      clearing: {
-        basis: "KAZGPZ",
-        collateralBps: 500,
-        feeBps: 5,
-        paymentWindowMs: 86_400_000,
-        deliveryWindowMs: 432_000_000,
-        buyerDefaultCollateralTo: "seller",
-        sellerPenaltyBps: 1000,
-      },
-    },
-    { type: "phase.set", instrument, phase: "continuous" },
-    { type: "member.add", member: "P", name: "Producer", roles: ["producer"] },
-    { type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" },
-    { type: "account.open", account: "P1", member: "P" },
-    { type: "account.open", account: "B1", member: "B" },
-    { type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: gasKg },
-    { type: "money.deposit", account: "B1", amount: 900_000_000_000_000, reference: "SETUP-B1" },
-  ];
-}
+/** The market's commands, here too for the modules that journal them through this one. */
+export { twoPartyMarket } from "./market-commands.ts";
 
 /** An API key of a trader of the two-party market. */
 export interface TraderKey {

@@ -118,6 +118,50 @@ export class SignedPoster {
   }
 }
 
+/**
+ * One-lot limit orders of the two-party market as its traders send them: a sell from P's account P1 or a buy from B's
+ * account B1, POSTed to /api/orders signed with the member's key, client order ids c0, c1, ... in the order placed,
+ * and each request's timestamp later than the one before (the server refuses a replayed one). `place` answers the
+ * reply as it came, for the caller to read.
+ */
+export class TwoPartyOrders {
+  /** How many orders have been placed (the next client order id's number). */
+  placed = 0;
+  private lastTimestampMs = 0;
+
+  constructor(
+    private readonly instrument: string,
+    private readonly keys: ReadonlyMap<string, TraderKey>,
+  ) {}
+
+  place(url: string, member: "P" | "B", priceTiynPerTonne: number): Promise<Response> {
+    const key = this.keys.get(member);
+    if (key === undefined) throw new Error(`no key for member ${member}`);
+    const path = "/api/orders";
+    const text = JSON.stringify({
+      instrument: this.instrument,
+      account: `${member}1`,
+      clientOrderId: `c${this.placed++}`,
+      side: member === "P" ? "sell" : "buy",
+      type: "limit",
+      price: priceTiynPerTonne,
+      quantity: 1000,
+    });
+    const timestampMs = Math.max(Date.now(), this.lastTimestampMs + 1);
+    this.lastTimestampMs = timestampMs;
+    return fetch(`${url}${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-sauda-key": key.id,
+        "x-sauda-timestamp": String(timestampMs),
+        "x-sauda-signature": sign(key.secret, timestampMs, "POST", path, text),
+      },
+      body: text,
+    });
+  }
+}
+
 const NODE = resolve(import.meta.dirname, "ha-node.ts");
 
 /** Where a node process runs: its journal (a PostgreSQL URL and schema), its data directory and the shared keys. */

@@ -13,9 +13,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { writeBenchJournal } from "./journal-workload.ts";
+import { startServe } from "./serve-process.ts";
 
 const COMMANDS = Number(process.env.BENCH_BACKUP_COMMANDS ?? 200_000);
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
@@ -54,35 +54,12 @@ console.log(`sauda backup (online copy + verify of the copy): ${(backup.ms / 100
 await exchange.close();
 
 // The restore after a lost disk: the copy is a data directory; the keys come from their own backup.
-const started = performance.now();
-const server = spawn(process.execPath, [BIN, "serve", "--no-demo", "--port", "0", "--data", restored, "--keys", keys], {
-  stdio: ["ignore", "pipe", "pipe"],
-});
-const lines: string[] = [];
-const url = await new Promise<string>((resolveUrl, reject) => {
-  createInterface({ input: server.stdout }).on("line", (line) => {
-    lines.push(line);
-    const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-    if (match) resolveUrl(match[1]!);
-  });
-  server.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${lines.join("\n")}`)));
-});
-for (;;) {
-  const health = await fetch(`${url}/api/health`).then(
-    (response) => (response.ok ? response.json() : null),
-    () => null,
-  );
-  if (health !== null) {
-    console.log(
-      `sauda serve on the restored copy: serving ${((performance.now() - started) / 1000).toFixed(1)} s after the spawn, ${JSON.stringify(health)}`,
-    );
-    break;
-  }
-}
-const recovered = lines.find((line) => line.includes("recovered:"));
+const server = await startServe({ data: restored, keysDir: keys });
+console.log(
+  `sauda serve on the restored copy: serving ${(server.servingMs / 1000).toFixed(1)} s after the spawn, ${JSON.stringify(server.health)}`,
+);
+const recovered = server.lines.find((line) => line.includes("recovered:"));
 if (recovered) console.log(recovered.slice(recovered.indexOf("recovered:")));
-const exited = new Promise((resolveExit) => server.once("exit", resolveExit));
-server.kill("SIGKILL");
-await exited;
+await server.stop("SIGKILL");
 rmSync(root, { recursive: true, force: true });
 process.exit(0);

@@ -5,6 +5,7 @@
 
 import type { Command } from "../src/engine/commands.ts";
 import { Random } from "../src/simulator/random.ts";
+import { listContinuous } from "../test/support/market-commands.ts";
 
 export const INSTRUMENT = "PB-KAZGPZ-MNG";
 
@@ -15,25 +16,11 @@ function uniform(seed: number): () => number {
 }
 
 export function setup(): Command[] {
-  const commands: Command[] = [
-    {
-      type: "instrument.list",
-      instrument: INSTRUMENT,
-      mode: "continuous",
-      tickSize: 100,
-      lotSize: 1000,
-      clearing: {
-        basis: "KAZGPZ",
-        collateralBps: 500,
-        feeBps: 5,
-        paymentWindowMs: 365 * 86_400_000,
-        deliveryWindowMs: 365 * 86_400_000,
-        buyerDefaultCollateralTo: "seller",
-        sellerPenaltyBps: 1000,
-      },
-    },
-    { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
-  ];
+  // Windows of a year: the benchmark's obligations never fall due while it runs.
+  const commands = listContinuous(INSTRUMENT, {
+    paymentWindowMs: 365 * 86_400_000,
+    deliveryWindowMs: 365 * 86_400_000,
+  });
   for (let m = 0; m < 8; m++) {
     commands.push({ type: "member.add", member: `P${m}`, name: `Producer ${m}`, roles: ["producer"] });
     commands.push({ type: "account.open", account: `P${m}`, member: `P${m}` });

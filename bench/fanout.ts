@@ -17,9 +17,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import type { Command } from "../src/engine/commands.ts";
-import { sign } from "../src/gateway/signing.ts";
 import { dropSchema, testSchema } from "../test/support/postgres.ts";
-import { openTwoPartyMarket, startNodeProcess, twoPartyMarket } from "../test/support/two-party-market.ts";
+import {
+  openTwoPartyMarket,
+  startNodeProcess,
+  TwoPartyOrders,
+  twoPartyMarket,
+} from "../test/support/two-party-market.ts";
 
 const FOLLOWERS = Number(process.env.BENCH_FANOUT_FOLLOWERS ?? 2);
 const STEPS = (process.env.BENCH_FANOUT_STEPS ?? "1000,5000,10000").split(",").map(Number);
@@ -72,32 +76,9 @@ const followers = Array.from({ length: FOLLOWERS }, (_, i) => startNodeProcess(`
 const followerUrls = await Promise.all(followers.map((node) => node.url));
 console.log(`leader ${leaderUrl}, followers ${followerUrls.join(", ")}`);
 
-let next = 0;
-let lastTimestampMs = 0;
+const orders = new TwoPartyOrders(INSTRUMENT, keys);
 async function order(member: "P" | "B"): Promise<void> {
-  const key = keys.get(member)!;
-  const path = "/api/orders";
-  const text = JSON.stringify({
-    instrument: INSTRUMENT,
-    account: `${member}1`,
-    clientOrderId: `c${next++}`,
-    side: member === "P" ? "sell" : "buy",
-    type: "limit",
-    price: PRICE,
-    quantity: 1000,
-  });
-  const timestampMs = Math.max(Date.now(), lastTimestampMs + 1);
-  lastTimestampMs = timestampMs;
-  const response = await fetch(`${leaderUrl}${path}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-sauda-key": key.id,
-      "x-sauda-timestamp": String(timestampMs),
-      "x-sauda-signature": sign(key.secret, timestampMs, "POST", path, text),
-    },
-    body: text,
-  });
+  const response = await orders.place(leaderUrl, member, PRICE);
   if (response.status !== 201) throw new Error(`order refused: ${response.status} ${await response.text()}`);
 }
 

@@ -14,9 +14,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { sign } from "../src/gateway/signing.ts";
 import { dropSchema, testSchema } from "../test/support/postgres.ts";
-import { openTwoPartyMarket, startNodeProcess, twoPartyMarket } from "../test/support/two-party-market.ts";
+import {
+  openTwoPartyMarket,
+  startNodeProcess,
+  TwoPartyOrders,
+  twoPartyMarket,
+} from "../test/support/two-party-market.ts";
 
 const ORDERS = Number(process.env.BENCH_FORWARD_ORDERS ?? 1000);
 const ROUND = 50;
@@ -38,35 +42,12 @@ const follower = startNodeProcess("follower", schema, base);
 const followerUrl = await follower.url;
 console.log(`leader ${leaderUrl}, follower ${followerUrl}; ${ORDERS} orders, one at a time, in rounds of ${ROUND}`);
 
-let next = 0;
-let lastTimestampMs = 0;
-/** One order through `url`; its round trip in ms. */
+const orders = new TwoPartyOrders(INSTRUMENT, keys);
+/** One order through `url`, a sell and a buy in turn; its round trip in ms. */
 async function order(url: string): Promise<number> {
-  const member = next % 2 === 0 ? "P" : "B";
-  const key = keys.get(member)!;
-  const path = "/api/orders";
-  const text = JSON.stringify({
-    instrument: INSTRUMENT,
-    account: `${member}1`,
-    clientOrderId: `c${next++}`,
-    side: member === "P" ? "sell" : "buy",
-    type: "limit",
-    price: PRICE,
-    quantity: 1000,
-  });
-  const timestampMs = Math.max(Date.now(), lastTimestampMs + 1);
-  lastTimestampMs = timestampMs;
+  const member = orders.placed % 2 === 0 ? "P" : "B";
   const started = performance.now();
-  const response = await fetch(`${url}${path}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-sauda-key": key.id,
-      "x-sauda-timestamp": String(timestampMs),
-      "x-sauda-signature": sign(key.secret, timestampMs, "POST", path, text),
-    },
-    body: text,
-  });
+  const response = await orders.place(url, member, PRICE);
   await response.arrayBuffer();
   const elapsedMs = performance.now() - started;
   if (response.status !== 201) throw new Error(`order refused through ${url}: ${response.status}`);

@@ -13,7 +13,7 @@
 import type { Command } from "../src/engine/commands.ts";
 import type { Exchange } from "../src/gateway/exchange.ts";
 import { Random } from "../src/simulator/random.ts";
-import { twoPartyMarket } from "../test/support/two-party-market.ts";
+import { twoPartyMarket } from "../test/support/market-commands.ts";
 
 export const BENCH_JOURNAL_INSTRUMENT = "PB-KAZGPZ-MNG";
 /** Gas the producer declares: enough for every sell order of the longest run. */

@@ -12,20 +12,18 @@
  * replayed after its snapshots (the engine's and the read models').
  */
 
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { join } from "node:path";
 import { Exchange, VIEW_SNAPSHOT_EVERY_RECORDS } from "../src/gateway/exchange.ts";
 import { writeBenchJournal } from "./journal-workload.ts";
+import { startServe } from "./serve-process.ts";
 
 const COMMANDS = Number(process.env.BENCH_RESTART_COMMANDS ?? 1_000_000);
 /** Snapshots (engine and read models) by count while writing the journal; default the server's. */
 const SNAPSHOT_EVERY = process.env.BENCH_RESTART_SNAPSHOT_EVERY
   ? Number(process.env.BENCH_RESTART_SNAPSHOT_EVERY)
   : undefined;
-const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
 
 async function writeJournal(dir: string, commands: number): Promise<void> {
   const exchange = await Exchange.open({
@@ -53,31 +51,9 @@ async function writeJournal(dir: string, commands: number): Promise<void> {
  * then writes its snapshots at the head); returns the time and its log.
  */
 async function startAndKill(dir: string, clean = false): Promise<{ ms: number; lines: string[] }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--no-demo", "--data", dir], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const lines: string[] = [];
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      lines.push(line);
-      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-      if (match) resolveUrl(match[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${lines.join("\n")}`)));
-  });
-  for (;;) {
-    const ok = await fetch(`${url}/api/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) break;
-  }
-  const ms = performance.now() - started;
-  const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
-  child.kill(clean ? "SIGTERM" : "SIGKILL");
-  await exited;
-  return { ms, lines };
+  const serve = await startServe({ data: dir });
+  await serve.stop(clean ? "SIGTERM" : "SIGKILL");
+  return { ms: serve.servingMs, lines: serve.lines };
 }
 
 /** The server's own account of its start: when it listened, and by when its code was loaded. */

@@ -9,12 +9,12 @@
  * own "code loaded by" figure; then the ratios of build to sources. Needs a fresh build: run `npm run build:server`.
  */
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { freshBuild } from "../bin/build-stamp.js";
+import { startServe } from "./serve-process.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BIN = join(ROOT, "bin/sauda.js");
@@ -52,37 +52,14 @@ interface ServeStart {
 }
 
 async function serveStart(way: Way, dir: string): Promise<ServeStart> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--no-demo", "--data", dir], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: environment(way),
-  });
-  const lines: string[] = [];
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      lines.push(line);
-      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-      if (match) resolveUrl(match[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${lines.join("\n")}`)));
-  });
-  for (;;) {
-    const ok = await fetch(`${url}/api/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) break;
-  }
-  const wallMs = performance.now() - started;
-  const cpuMs = cpuMsOf(child.pid!);
-  const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
-  child.kill("SIGKILL");
-  await exited;
-  const startLine = lines.find((line) => line.startsWith("started:")) ?? "";
+  const serve = await startServe({ data: dir, env: environment(way) });
+  const cpuMs = cpuMsOf(serve.child.pid!);
+  await serve.stop("SIGKILL");
+  const startLine = serve.lines.find((line) => line.startsWith("started:")) ?? "";
   const from = way === "build" ? "from the build" : "through tsx";
   if (!startLine.includes(from)) throw new Error(`expected code loaded ${from}: ${startLine}`);
   const codeLoadedMs = Number(/code loaded by (\d+) ms/.exec(startLine)?.[1] ?? Number.NaN);
-  return { wallMs, cpuMs, codeLoadedMs };
+  return { wallMs: serve.servingMs, cpuMs, codeLoadedMs };
 }
 
 function help(way: Way): { wallMs: number; cpuMs: number } {

@@ -14,34 +14,11 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "../src/engine/commands.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { Leadership } from "../src/journal/leadership.ts";
+import { twoPartyMarket } from "../test/support/market-commands.ts";
 
 const [url, keysDir, ordersText] = process.argv.slice(2) as [string, string, string];
 const INSTRUMENT = "PB-KAZGPZ-DRILL";
-const SETUP: Command[] = [
-  {
-    type: "instrument.list",
-    instrument: INSTRUMENT,
-    mode: "continuous",
-    tickSize: 100,
-    lotSize: 1000,
-    clearing: {
-      basis: "KAZGPZ",
-      collateralBps: 500,
-      feeBps: 5,
-      paymentWindowMs: 86_400_000,
-      deliveryWindowMs: 432_000_000,
-      buyerDefaultCollateralTo: "seller",
-      sellerPenaltyBps: 1000,
-    },
-  },
-  { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
-  { type: "member.add", member: "P", name: "Producer", roles: ["producer"] },
-  { type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" },
-  { type: "account.open", account: "P1", member: "P" },
-  { type: "account.open", account: "B1", member: "B" },
-  { type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: 900_000_000 },
-  { type: "money.deposit", account: "B1", amount: 900_000_000_000_000, reference: "SETUP-B1" },
-];
+const SETUP: Command[] = twoPartyMarket(INSTRUMENT);
 
 const [killedFile, afterText] = process.argv.slice(5) as [string | undefined, string | undefined];
 const exchange = await Exchange.open({

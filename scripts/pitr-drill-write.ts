@@ -13,7 +13,7 @@
 import type { Command } from "../src/engine/commands.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { restorePoint } from "../src/journal/backup.ts";
-import { twoPartyMarket } from "../test/support/two-party-market.ts";
+import { twoPartyMarket } from "../test/support/market-commands.ts";
 
 const [url, keysDir, ordersText, pointName] = process.argv.slice(2) as [string, string, string, string];
 const INSTRUMENT = "PB-KAZGPZ-PITR";

@@ -22,6 +22,7 @@ import { verify } from "../src/journal/recovery.ts";
 import { SqliteStore } from "../src/journal/sqlite-store.ts";
 import { Random } from "../src/simulator/random.ts";
 import { CRASH_MAC_KEY } from "./support/crash-key.ts";
+import { twoPartyMarket } from "./support/market-commands.ts";
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 20);
 const CHILD = resolve(import.meta.dirname, "support/journal-child.ts");
@@ -33,31 +34,10 @@ function uniform(seed: number): () => number {
   return () => random.next();
 }
 
+/** The two-party market with a second buyer's account, B2, funded as B1 is. */
 const SETUP: Command[] = [
-  {
-    type: "instrument.list",
-    instrument: INSTRUMENT,
-    mode: "continuous",
-    tickSize: 100,
-    lotSize: 1000,
-    clearing: {
-      basis: "KAZGPZ",
-      collateralBps: 500,
-      feeBps: 5,
-      paymentWindowMs: 86_400_000,
-      deliveryWindowMs: 432_000_000,
-      buyerDefaultCollateralTo: "seller",
-      sellerPenaltyBps: 1000,
-    },
-  },
-  { type: "phase.set", instrument: INSTRUMENT, phase: "continuous" },
-  { type: "member.add", member: "P", name: "Producer", roles: ["producer"] },
-  { type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" },
-  { type: "account.open", account: "P1", member: "P" },
-  { type: "account.open", account: "B1", member: "B" },
+  ...twoPartyMarket(INSTRUMENT),
   { type: "account.open", account: "B2", member: "B" },
-  { type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: 900_000_000 },
-  { type: "money.deposit", account: "B1", amount: 900_000_000_000_000, reference: "SETUP-B1" },
   { type: "money.deposit", account: "B2", amount: 900_000_000_000_000, reference: "SETUP-B2" },
 ];
 

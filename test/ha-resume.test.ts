@@ -15,10 +15,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Command } from "../src/engine/commands.ts";
 import type { EngineEvent } from "../src/engine/events.ts";
-import { sign } from "../src/gateway/signing.ts";
 import { PostgresStore } from "../src/journal/postgres-store.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "./support/postgres.ts";
-import { openTwoPartyMarket, startNodeProcess, twoPartyMarket } from "./support/two-party-market.ts";
+import { openTwoPartyMarket, startNodeProcess, TwoPartyOrders, twoPartyMarket } from "./support/two-party-market.ts";
 
 const INSTRUMENT = "PB-KAZGPZ-RESUME";
 const PRICE = 13_300_000;
@@ -90,33 +89,8 @@ describe.runIf(run)("WebSocket resumption across nodes", () => {
     try {
       expect(((await (await fetch(`${leaderUrl}/api/health`)).json()) as { role: string }).role).toBe("leader");
       expect(((await (await fetch(`${followerUrl}/api/health`)).json()) as { role: string }).role).toBe("follower");
-      let next = 0;
-      let lastTimestampMs = 0;
-      const post = async (url: string, member: "P" | "B", price = PRICE) => {
-        const key = keys.get(member)!;
-        const path = "/api/orders";
-        const text = JSON.stringify({
-          instrument: INSTRUMENT,
-          account: `${member}1`,
-          clientOrderId: `c${next++}`,
-          side: member === "P" ? "sell" : "buy",
-          type: "limit",
-          price,
-          quantity: 1000,
-        });
-        const timestampMs = Math.max(Date.now(), lastTimestampMs + 1);
-        lastTimestampMs = timestampMs;
-        return fetch(`${url}${path}`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-sauda-key": key.id,
-            "x-sauda-timestamp": String(timestampMs),
-            "x-sauda-signature": sign(key.secret, timestampMs, "POST", path, text),
-          },
-          body: text,
-        });
-      };
+      const orders = new TwoPartyOrders(INSTRUMENT, keys);
+      const post = (url: string, member: "P" | "B", price = PRICE) => orders.place(url, member, price);
       const order = async (member: "P" | "B") => expect((await post(leaderUrl, member)).status).toBe(201);
 
       // A change sent to the follower is forwarded to the leader (a sell above every buy: it rests, trading nothing).

@@ -70,6 +70,17 @@ function gateReadsOfRecordOne(): { open: () => void; held: () => number } {
   return { open, held: () => held };
 }
 
+/** What opening an exchange with `options` throws, or null when it opens (it is then closed). */
+function openingError(options: Parameters<typeof Exchange.open>[0]): Promise<unknown> {
+  return Exchange.open(options).then(
+    async (opened) => {
+      await opened.close();
+      return null;
+    },
+    (e: unknown) => e,
+  );
+}
+
 function verifyCli(dir: string): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, [BIN, "verify", "--data", dir], { encoding: "utf8" });
   return { status: result.status, output: result.stdout + result.stderr };
@@ -144,59 +155,39 @@ describe("the journal's older records, checked while serving", () => {
     }
   });
 
-  it("a changed record after the snapshot: the start is refused, the record named", async () => {
-    const { dir, head } = await stoppedServer();
-    // Records after the snapshot: a start, a few changes, and a stop whose snapshots are then removed (as after a kill).
-    const exchange = await Exchange.open({ data: dir });
-    for (let i = 0; i < 4; i++) await exchange.submit({ type: "time.tick" });
-    await exchange.close();
-    const db = new Database(join(dir, "sauda.sqlite"));
-    try {
-      db.prepare("DELETE FROM snapshots WHERE seq > ?").run(head);
-      db.prepare("DELETE FROM view_snapshots WHERE seq > ?").run(head);
-      db.prepare("UPDATE journal SET time_ms = time_ms + 1 WHERE seq = ?").run(head + 2);
-    } finally {
-      db.close();
-    }
-    const error = await Exchange.open({ data: dir }).then(
-      async (opened) => {
-        await opened.close();
-        return null;
-      },
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(JournalCorruptError);
-    expect((error as JournalCorruptError).message).toBe(
-      `record ${head + 2}: damaged: its hash does not continue the journal's hash chain`,
-    );
-  });
-
-  it("a changed record the read models replay (their snapshot older than the engine's): the start is refused", async () => {
-    const { dir, head } = await stoppedServer();
-    const exchange = await Exchange.open({ data: dir });
-    for (let i = 0; i < 4; i++) await exchange.submit({ type: "time.tick" });
-    await exchange.close();
-    const db = new Database(join(dir, "sauda.sqlite"));
-    try {
+  for (const { title, removedSnapshots } of [
+    {
+      title: "a changed record after the snapshot: the start is refused, the record named",
+      // Both snapshots at the head removed, as after a kill: records head + 1 to head + 4 are replayed by both.
+      removedSnapshots: ["snapshots", "view_snapshots"],
+    },
+    {
+      title: "a changed record the read models replay (their snapshot older than the engine's): the start is refused",
       // The engine starts from its snapshot at head + 4, the read models from theirs at head: records head + 1 to
       // head + 4 are the engine's past but the read models' tail.
-      db.prepare("DELETE FROM view_snapshots WHERE seq > ?").run(head);
-      db.prepare("UPDATE journal SET time_ms = time_ms + 1 WHERE seq = ?").run(head + 2);
-    } finally {
-      db.close();
-    }
-    const error = await Exchange.open({ data: dir }).then(
-      async (opened) => {
-        await opened.close();
-        return null;
-      },
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(JournalCorruptError);
-    expect((error as JournalCorruptError).message).toBe(
-      `record ${head + 2}: damaged: its hash does not continue the journal's hash chain`,
-    );
-  });
+      removedSnapshots: ["view_snapshots"],
+    },
+  ]) {
+    it(title, async () => {
+      const { dir, head } = await stoppedServer();
+      // Records after the snapshot: a start, a few changes, and a clean stop, whose snapshots the case then removes.
+      const exchange = await Exchange.open({ data: dir });
+      for (let i = 0; i < 4; i++) await exchange.submit({ type: "time.tick" });
+      await exchange.close();
+      const db = new Database(join(dir, "sauda.sqlite"));
+      try {
+        for (const table of removedSnapshots) db.prepare(`DELETE FROM ${table} WHERE seq > ?`).run(head);
+        db.prepare("UPDATE journal SET time_ms = time_ms + 1 WHERE seq = ?").run(head + 2);
+      } finally {
+        db.close();
+      }
+      const error = await openingError({ data: dir });
+      expect(error).toBeInstanceOf(JournalCorruptError);
+      expect((error as JournalCorruptError).message).toBe(
+        `record ${head + 2}: damaged: its hash does not continue the journal's hash chain`,
+      );
+    });
+  }
 
   it("recover: a published checkpoint among the records the snapshot covers is checked when the check handed back ends", async () => {
     const { dir, head } = await stoppedServer();
@@ -225,13 +216,7 @@ describe("the journal's older records, checked while serving", () => {
   it("checkJournalBeforeServing: a changed record before the snapshot refuses the start, as every start did before", async () => {
     const { dir } = await stoppedServer();
     changeRecord(dir, CHANGED_SEQ);
-    const error = await Exchange.open({ data: dir, checkJournalBeforeServing: true }).then(
-      async (opened) => {
-        await opened.close();
-        return null;
-      },
-      (e: unknown) => e,
-    );
+    const error = await openingError({ data: dir, checkJournalBeforeServing: true });
     expect(error).toBeInstanceOf(JournalCorruptError);
     expect((error as JournalCorruptError).seq).toBe(CHANGED_SEQ);
     expect((error as Error).message).toBe(

@@ -60,21 +60,11 @@ export const RESTING_PAGE_MAX = 1000;
 export const RESTING_PAGES_MAX = 10;
 const PHASES: readonly PhaseName[] = ["closed", "collection", "uncross", "continuous", "halted"];
 
-/** One instrument of `GET /api/instruments`, as far as an agent needs it. */
-interface Listing {
-  readonly instrument: string;
-  readonly basis: string;
-  readonly region: string;
-  readonly deliveryPeriod: string;
-  readonly phase: PhaseName;
-  readonly tickTiynPerTonne: number;
-  readonly lotKg: number;
-  readonly referenceTiynPerTonne: number | null;
-  readonly bandLowTiynPerTonne: number | null;
-  readonly bandHighTiynPerTonne: number | null;
-  readonly ceilingTiynPerTonne: number | null;
-  readonly floorTiynPerTonne: number | null;
-  readonly maxShareBps: number | null;
+/**
+ * One instrument of `GET /api/instruments`, as far as an agent needs it: the port's view of it but for what its book
+ * adds (the quantity offered, the best offer), with the running session's volume instead.
+ */
+interface Listing extends Omit<InstrumentView, "offeredKg" | "bestAskTiynPerTonne"> {
   readonly sessionVolumeKg: number;
 }
 

@@ -1,37 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { closedSession } from "../../test/support/session-result.ts";
 import { DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH, PriceIndices } from "../projections/indices.ts";
 import { InstrumentRegistry } from "../projections/instruments.ts";
-import type { SessionResult } from "../projections/sessions.ts";
 import { PRODUCERS } from "./world.ts";
 
+/** 14:00 in Almaty on Monday 5 January 2026, when the sessions close. */
 const END_MS = Date.UTC(2026, 0, 5, 9, 0);
-
-function session(instrument: string, priceTiynPerTonne: number, tonnes: number): SessionResult {
-  const volumeKg = BigInt(tonnes * 1000);
-  const valueMilliTiyn = BigInt(priceTiynPerTonne) * volumeKg;
-  return {
-    instrument,
-    session: 1,
-    startSeq: 1,
-    startMs: END_MS - 3_600_000,
-    endSeq: 2,
-    endMs: END_MS,
-    referencePriceTiynPerTonne: null,
-    openTiynPerTonne: priceTiynPerTonne,
-    highTiynPerTonne: priceTiynPerTonne,
-    lowTiynPerTonne: priceTiynPerTonne,
-    closeTiynPerTonne: priceTiynPerTonne,
-    vwapTiynPerTonne: priceTiynPerTonne,
-    trades: 1,
-    volumeKg,
-    valueMilliTiyn,
-    valueTiyn: valueMilliTiyn / 1000n,
-    offeredKg: volumeKg,
-    bidKg: volumeKg,
-    buyers: 1,
-    sellers: 1,
-  };
-}
 
 describe("the demo market's plants and the national index weights", () => {
   it("weights every plant the demo lists instruments for, under the basis id the instruments carry", () => {
@@ -50,9 +24,9 @@ describe("the demo market's plants and the national index weights", () => {
       })),
     );
     const indices = new PriceIndices({ registry });
-    indices.addSession(session("PB-KAZGPZ-1", 13_000_000, 10));
-    indices.addSession(session("PB-TCO-1", 13_100_000, 30));
-    indices.addSession(session("PB-SHYMKENT-REF-1", 14_000_000, 5));
+    indices.addSession(closedSession("PB-KAZGPZ-1", 13_000_000, 10, END_MS));
+    indices.addSession(closedSession("PB-TCO-1", 13_100_000, 30, END_MS));
+    indices.addSession(closedSession("PB-SHYMKENT-REF-1", 14_000_000, 5, END_MS));
     const national = indices.national("2026-01-05", "propane-butane");
     // (14,500 × 13,000,000 + 60,000 × 13,100,000 + 10,000 × 14,000,000) / 84,500 = 13,189,349.11… → 13,189,349.
     expect(national).toMatchObject({ priceTiynPerTonne: 13_189_349, volumeKg: 45_000n, sessions: 3 });

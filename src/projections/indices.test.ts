@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { T0 } from "../../test/support/engine-run.ts";
+import { closedSession as session } from "../../test/support/session-result.ts";
 import { DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH, INDEX_DAYS_KEPT_MAX, PriceIndices } from "./indices.ts";
 import { type InstrumentInfo, InstrumentRegistry } from "./instruments.ts";
-import type { SessionResult } from "./sessions.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -21,34 +21,6 @@ const REGISTRY = new InstrumentRegistry([
   info("PB-NEW-MANG", "NEW-PLANT", "MANGYSTAU"),
   info("P-KAZGPZ-MANG", "KAZGPZ", "MANGYSTAU", "propane"),
 ]);
-
-/** A closed session of `tonnes` at one price, ending at `endMs`. */
-function session(instrument: string, priceTiynPerTonne: number, tonnes: number, endMs = T0): SessionResult {
-  const volumeKg = BigInt(tonnes * 1000);
-  const valueMilliTiyn = BigInt(priceTiynPerTonne) * volumeKg;
-  return {
-    instrument,
-    session: 1,
-    startSeq: 1,
-    startMs: endMs - 7_200_000,
-    endSeq: 2,
-    endMs,
-    referencePriceTiynPerTonne: null,
-    openTiynPerTonne: priceTiynPerTonne,
-    highTiynPerTonne: priceTiynPerTonne,
-    lowTiynPerTonne: priceTiynPerTonne,
-    closeTiynPerTonne: priceTiynPerTonne,
-    vwapTiynPerTonne: priceTiynPerTonne,
-    trades: 1,
-    volumeKg,
-    valueMilliTiyn,
-    valueTiyn: valueMilliTiyn / 1000n,
-    offeredKg: volumeKg,
-    bidKg: volumeKg,
-    buyers: 1,
-    sellers: 1,
-  };
-}
 
 describe("price indices", () => {
   it("publishes basis, region and national indices of a day's sessions", () => {

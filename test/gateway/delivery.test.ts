@@ -5,6 +5,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchFromKazgpz, tradeWithKazgpz } from "../support/kazgpz-delivery.ts";
 import { INSTRUMENT, type Session, TestServer } from "../support/server.ts";
 
 let server: TestServer;
@@ -26,33 +27,12 @@ afterAll(async () => {
   await server.close();
 });
 
-const PRICE = 13_300_000;
-
 /** A trade of `kg` between KAZGPZ-1 and the buyer's account; returns the obligation's id. */
-async function trade(buyer: Session, account: string, id: string, kg: number): Promise<string> {
-  const offer = { instrument: INSTRUMENT, account: "KAZGPZ-1", clientOrderId: `${id}-s`, side: "sell", price: PRICE };
-  expect((await server.call(seller, "POST", "/api/orders", { ...offer, quantity: kg })).status).toBe(201);
-  const bid = await server.call(buyer, "POST", "/api/orders", {
-    instrument: INSTRUMENT,
-    account,
-    clientOrderId: `${id}-b`,
-    side: "buy",
-    price: PRICE,
-    quantity: kg,
-  });
-  expect(bid.body.trades).toHaveLength(1);
-  return `OB-${(bid.body.trades[0].tradeId as string).slice(2)}`;
-}
+const trade = (buyer: Session, account: string, id: string, kg: number) =>
+  tradeWithKazgpz(server, seller, buyer, account, id, kg);
 
-function dispatch(obligation: string, waybill: string, quantityKg: number) {
-  return server.call(seller, "POST", "/api/accounts/KAZGPZ-1/shipments", {
-    obligation,
-    vehicle: "123 ABC 12",
-    waybill,
-    quantityKg,
-    date: "2026-01-05",
-  });
-}
+const dispatch = (obligation: string, waybill: string, quantityKg: number) =>
+  dispatchFromKazgpz(server, seller, obligation, waybill, quantityKg);
 
 describe("a whole delivery", () => {
   it("trade → two partial dispatches → arrivals → the obligation delivered and settled", async () => {

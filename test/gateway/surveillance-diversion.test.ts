@@ -11,10 +11,10 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchFromKazgpz, tradeWithKazgpz } from "../support/kazgpz-delivery.ts";
 import { INSTRUMENT, type Session, TestServer } from "../support/server.ts";
 
 const BIN = resolve(import.meta.dirname, "../../bin/sauda.js");
-const PRICE = 13_300_000;
 const ALERTS = "/api/regulator/surveillance/alerts";
 
 let server: TestServer;
@@ -38,18 +38,7 @@ afterAll(async () => {
 
 /** A trade of `kg` between KAZGPZ-1 and the buyer's account; returns the obligation's id and the trade's time. */
 async function trade(buyer: Session, account: string, id: string, kg: number): Promise<[string, number]> {
-  const offer = { instrument: INSTRUMENT, account: "KAZGPZ-1", clientOrderId: `${id}-s`, side: "sell", price: PRICE };
-  expect((await server.call(seller, "POST", "/api/orders", { ...offer, quantity: kg })).status).toBe(201);
-  const bid = await server.call(buyer, "POST", "/api/orders", {
-    instrument: INSTRUMENT,
-    account,
-    clientOrderId: `${id}-b`,
-    side: "buy",
-    price: PRICE,
-    quantity: kg,
-  });
-  expect(bid.body.trades).toHaveLength(1);
-  return [`OB-${(bid.body.trades[0].tradeId as string).slice(2)}`, server.nowMs];
+  return [await tradeWithKazgpz(server, seller, buyer, account, id, kg), server.nowMs];
 }
 
 async function station(id: string, member: string, region: string): Promise<void> {
@@ -64,14 +53,7 @@ async function station(id: string, member: string, region: string): Promise<void
 }
 
 async function dispatch(obligation: string, waybill: string, quantityKg: number): Promise<void> {
-  const shipped = await server.call(seller, "POST", "/api/accounts/KAZGPZ-1/shipments", {
-    obligation,
-    vehicle: "123 ABC 12",
-    waybill,
-    quantityKg,
-    date: "2026-01-05",
-  });
-  expect(shipped.status).toBe(201);
+  expect((await dispatchFromKazgpz(server, seller, obligation, waybill, quantityKg)).status).toBe(201);
 }
 
 async function arrive(buyer: Session, account: string, shipment: string, at: string) {

@@ -1,9 +1,10 @@
 /**
  * The smallest market the multi-node tests and benchmarks trade on: one continuous instrument at KAZGPZ, a producer
  * `P` (account `P1`, gas declared) and a wholesaler `B` (account `B1`, money deposited), journaled before the nodes
- * start, with its traders' keys (`openTwoPartyMarket`), and its nodes as child processes (`NodeProcess`,
- * `startNodeProcess`). Used by test/ha.test.ts, test/ha-resume.test.ts, test/pg-failover.test.ts (the node process
- * only), bench/restart.ts, bench/fanout.ts and bench/forward.ts.
+ * start (its commands: `twoPartyMarket`, from test/support/market-commands.ts), with its traders' keys
+ * (`openTwoPartyMarket`), and its nodes as child processes (`NodeProcess`, `startNodeProcess`). Used by
+ * test/ha.test.ts, test/ha-resume.test.ts, test/pg-failover.test.ts (the node process only), bench/fanout.ts and
+ * bench/forward.ts.
  */
 
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
@@ -16,33 +17,8 @@ import { sign } from "../../src/gateway/signing.ts";
 import { Users } from "../../src/gateway/users.ts";
 import { TEST_DATABASE_URL } from "./postgres.ts";
 
-export function twoPartyMarket(instrument: string, gasKg = 900_000_000): Command[] {
-  return [
-    {
-      type: "instrument.list",
-      instrument,
-      mode: "continuous",
-      tickSize: 100,
-      lotSize: 1000,
-      clearing: {
-        basis: "KAZGPZ",
-        collateralBps: 500,
-        feeBps: 5,
-        paymentWindowMs: 86_400_000,
-        deliveryWindowMs: 432_000_000,
-        buyerDefaultCollateralTo: "seller",
-        sellerPenaltyBps: 1000,
-      },
-    },
-    { type: "phase.set", instrument, phase: "continuous" },
-    { type: "member.add", member: "P", name: "Producer", roles: ["producer"] },
-    { type: "member.add", member: "B", name: "Buyer", roles: ["buyer"], buyerCategory: "wholesaler" },
-    { type: "account.open", account: "P1", member: "P" },
-    { type: "account.open", account: "B1", member: "B" },
-    { type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: gasKg },
-    { type: "money.deposit", account: "B1", amount: 900_000_000_000_000, reference: "SETUP-B1" },
-  ];
-}
+/** The market's commands, here too for the modules that journal them through this one. */
+export { twoPartyMarket } from "./market-commands.ts";
 
 /** An API key of a trader of the two-party market. */
 export interface TraderKey {
@@ -139,6 +115,50 @@ export class SignedPoster {
     } catch {
       return null;
     }
+  }
+}
+
+/**
+ * One-lot limit orders of the two-party market as its traders send them: a sell from P's account P1 or a buy from B's
+ * account B1, POSTed to /api/orders signed with the member's key, client order ids c0, c1, ... in the order placed,
+ * and each request's timestamp later than the one before (the server refuses a replayed one). `place` answers the
+ * reply as it came, for the caller to read.
+ */
+export class TwoPartyOrders {
+  /** How many orders have been placed (the next client order id's number). */
+  placed = 0;
+  private lastTimestampMs = 0;
+
+  constructor(
+    private readonly instrument: string,
+    private readonly keys: ReadonlyMap<string, TraderKey>,
+  ) {}
+
+  place(url: string, member: "P" | "B", priceTiynPerTonne: number): Promise<Response> {
+    const key = this.keys.get(member);
+    if (key === undefined) throw new Error(`no key for member ${member}`);
+    const path = "/api/orders";
+    const text = JSON.stringify({
+      instrument: this.instrument,
+      account: `${member}1`,
+      clientOrderId: `c${this.placed++}`,
+      side: member === "P" ? "sell" : "buy",
+      type: "limit",
+      price: priceTiynPerTonne,
+      quantity: 1000,
+    });
+    const timestampMs = Math.max(Date.now(), this.lastTimestampMs + 1);
+    this.lastTimestampMs = timestampMs;
+    return fetch(`${url}${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-sauda-key": key.id,
+        "x-sauda-timestamp": String(timestampMs),
+        "x-sauda-signature": sign(key.secret, timestampMs, "POST", path, text),
+      },
+      body: text,
+    });
   }
 }
 

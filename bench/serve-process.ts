@@ -1,0 +1,73 @@
+/**
+ * `sauda serve` as the start-up benchmarks run it (bench/start.ts, bench/restart.ts, bench/backup.ts): a child
+ * process of bin/sauda.js with no demo on a free port, counted as serving from the spawn to the first 200 of GET
+ * /api/health. The health check is polled without a pause, so the figure is not rounded up to a poll interval.
+ */
+
+import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+
+const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
+
+/** A `sauda serve` that has answered its first health check. */
+export interface ServeProcess {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  readonly url: string;
+  /** The lines it has written to stdout (more are added while it runs). */
+  readonly lines: string[];
+  /** From the spawn to the first 200 of GET /api/health. */
+  readonly servingMs: number;
+  /** The body of that first answer. */
+  readonly health: unknown;
+  /** Sends `signal` and waits for the process to exit. */
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Spawns `sauda serve --port 0 --no-demo --data DATA` (and `--keys KEYS_DIR` when given) with `env` (this process's by
+ * default), and resolves once /api/health answers 200; rejects if the process exits before it says where it listens.
+ */
+export async function startServe(options: {
+  readonly data: string;
+  readonly keysDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}): Promise<ServeProcess> {
+  const started = performance.now();
+  const args = ["serve", "--port", "0", "--no-demo", "--data", options.data];
+  if (options.keysDir !== undefined) args.push("--keys", options.keysDir);
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: options.env ?? process.env,
+  });
+  const lines: string[] = [];
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      lines.push(line);
+      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
+      if (match) resolveUrl(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${lines.join("\n")}`)));
+  });
+  let health: unknown = null;
+  while (health === null) {
+    health = await fetch(`${url}/api/health`).then(
+      (response) => (response.ok ? response.json() : null),
+      () => null,
+    );
+  }
+  const servingMs = performance.now() - started;
+  return {
+    child,
+    url,
+    lines,
+    servingMs,
+    health,
+    stop: async (signal) => {
+      const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}

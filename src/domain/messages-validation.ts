@@ -434,7 +434,9 @@ const NOT_BLANK_PATTERNS = new Set(["\\S", ".*\\S.*", "^\\S", "\\S+"]);
 export function fieldSentence(details: ErrorDetails, language: Language): string | null {
   const keyword = typeof details.keyword === "string" ? details.keyword : "";
   const path = typeof details.field === "string" ? details.field : "";
-  if (!FIELD_KEYWORD_SET.has(keyword)) return null;
+  // A value that is not a calendar date (`format: "date"`, e.g. day=2026-13-45) is said as that form too.
+  const dateFormat = keyword === "format" && details.format === "date";
+  if (!FIELD_KEYWORD_SET.has(keyword) && !dateFormat) return null;
   const wire = path
     .split("/")
     .filter((segment) => segment !== "" && !/^\d+$/.test(segment))
@@ -447,7 +449,7 @@ export function fieldSentence(details: ErrorDetails, language: Language): string
   if (keyword === "minLength" && limit === 1) shape = "empty";
   if (keyword === "pattern" && NOT_BLANK_PATTERNS.has(String(details.pattern))) shape = "empty";
   // A pattern that stands for a form of value (a month, a day) is said as that form (value-forms.ts).
-  const form = keyword === "pattern" ? formOfPattern(details.pattern) : null;
+  const form = keyword === "pattern" ? formOfPattern(details.pattern) : dateFormat ? "date" : null;
   if (form !== null) shape = "form";
   if (kind !== undefined && ((keyword === "minimum" && limit === 1) || (keyword === "exclusiveMinimum" && limit === 0)))
     shape = "positive";

@@ -105,11 +105,13 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
       "E-mail is ticked for some notifications, but no address is given: give the address, or untick e-mail.",
     );
     expect((await suite.server.call(buyerApi, "GET", "/api/notifications/preferences")).body).toEqual(before);
-    await form.getByLabel("E-mail address").fill("not an address");
+    // Not an address: said in words in the page (not the exchange's "'email' ... null or ..."), nothing saved.
+    await form.getByLabel("E-mail address").fill("a@b");
     await form.getByRole("button", { name: "Save notification settings" }).click();
-    await expect
-      .poll(() => buyer.locator("#notification-settings-error").textContent(), { timeout: LIVE_MS })
-      .toContain("email");
+    expect(await buyer.locator("#notification-settings-error").textContent()).toBe(
+      "The e-mail address a@b is not an address like name@example.kz: correct it, or leave it empty.",
+    );
+    expect((await suite.server.call(buyerApi, "GET", "/api/notifications/preferences")).body).toEqual(before);
     await form.getByLabel("E-mail address").fill("desk@aktau.kz");
     await form.getByLabel("Language of the e-mails").selectOption("kk");
     await form.getByRole("button", { name: "Save notification settings" }).click();
@@ -195,6 +197,58 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     const statementBytes = readFileSync(await statement.path());
     expect(statementBytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     expect(statementBytes.length).toBeGreaterThan(1000);
+    expect(statement.suggestedFilename()).toBe("statement-AKTAU-2026-01-05.pdf");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a statement the exchange refuses is said under the links, not saved as a file of JSON", async () => {
+    const documents = buyer.getByTestId("documents");
+    const downloads: string[] = [];
+    buyer.on("download", (download) => downloads.push(download.suggestedFilename()));
+    const statementDate = documents.locator("input[name=statementDate]");
+    const error = buyer.locator("#documents-error");
+    // A day after the exchange's today: the exchange's refusal, in words.
+    await statementDate.fill("2030-01-01");
+    await documents.getByTestId("statement-link").click();
+    await expect
+      .poll(() => error.textContent(), { timeout: LIVE_MS })
+      .toMatch(
+        /^There is no statement for 2030-01-01 yet: that day is after today, \d{4}-\d\d-\d\d, in exchange time\.$/,
+      );
+    expect(await error.isVisible()).toBe(true);
+    // No day at all: said in the page, nothing asked of the exchange.
+    await statementDate.fill("");
+    expect(await error.isVisible()).toBe(false);
+    await documents.getByTestId("statement-link").click();
+    expect(await error.textContent()).toBe(
+      "Choose the statement's day: a date as day, month and year, today or earlier.",
+    );
+    expect(await statementDate.getAttribute("aria-invalid")).toBe("true");
+    // In Kazakh the exchange's sentence comes in Kazakh.
+    await buyer.locator("label.language select").selectOption("kk");
+    await statementDate.fill("2030-01-01");
+    await documents.getByTestId("statement-link").click();
+    await expect
+      .poll(() => error.textContent(), { timeout: LIVE_MS })
+      .toContain("01.01.2030 күнгі үзінді көшірме әлі жоқ");
+    await buyer.locator("label.language select").selectOption("en");
+    expect(downloads).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a trader opening the administrators' page is told whom it is for, in the page's language", async () => {
+    await buyer.goto(`${suite.server.url}/users`);
+    const reason = buyer.locator("section.signin p.muted");
+    await expect
+      .poll(() => reason.textContent(), { timeout: LIVE_MS })
+      .toBe(
+        "You are signed in as aktau-trader, trader; this page is for: administrator. Sign in as such a user to open it.",
+      );
+    await buyer.locator("label.language select").selectOption("ru");
+    expect(await reason.textContent()).toBe(
+      "Вы вошли как aktau-trader (трейдер); эта страница — для ролей: администратор. Чтобы открыть её, войдите под таким пользователем.",
+    );
+    await buyer.locator("label.language select").selectOption("en");
     expect(pageErrors).toEqual([]);
   });
 });

@@ -121,6 +121,47 @@ describe.skipIf(!run)("the public board", () => {
     expect(suite.pageErrors).toEqual([]);
   });
 
+  it("says a density outside 0.4–0.7 kg/l is not taken, and prices per litre keep the last one", async () => {
+    const board = await suite.open("/");
+    const perLitre = () => rowOf(board).locator("td").nth(3).textContent();
+    // 134,000 ₸/t × 0.55 kg/l / 1000.
+    await expect.poll(perLitre, { timeout: LIVE_MS }).toBe("73.70");
+    // The field's label changes with the language.
+    const density = board.locator("label.density input");
+    expect(await board.getByLabel("Density for ₸/l").count()).toBe(1);
+    const error = board.getByTestId("density-error");
+    expect(await error.count()).toBe(0);
+    await density.fill("5");
+    expect(await error.textContent()).toBe(
+      "Density 5 kg/l is outside 0.4–0.7 kg/l: prices per litre stay at 0.55 kg/l.",
+    );
+    expect(await density.getAttribute("aria-invalid")).toBe("true");
+    expect(await perLitre()).toBe("73.70");
+    // At the limits: taken.
+    await density.fill("0.7");
+    expect(await error.count()).toBe(0);
+    expect(await perLitre()).toBe("93.80");
+    await density.fill("0.4");
+    expect(await perLitre()).toBe("53.60");
+    await density.fill("0.399");
+    expect(await error.textContent()).toBe(
+      "Density 0.399 kg/l is outside 0.4–0.7 kg/l: prices per litre stay at 0.4 kg/l.",
+    );
+    await board.getByLabel("Language").selectOption("ru");
+    await density.fill("");
+    expect(await error.textContent()).toBe("Введите плотность от 0,4 до 0,7 кг/л: цены за литр остаются при 0,4 кг/л.");
+    await density.fill("-1");
+    await board.locator("label.language select").selectOption("kk");
+    expect(await error.textContent()).toBe(
+      "-1 кг/л тығыздығы 0,4–0,7 кг/л аралығынан тыс: литр бағасы 0,4 кг/л бойынша қалады.",
+    );
+    await density.fill("0.55");
+    expect(await error.count()).toBe(0);
+    await board.locator("label.language select").selectOption("en");
+    expect(await perLitre()).toBe("73.70");
+    expect(suite.pageErrors).toEqual([]);
+  });
+
   it("offers the daily bulletin as PDF, Excel and CSV in the language chosen, and the files come in it", async () => {
     const board = await suite.open("/");
     await board.getByLabel("Language").selectOption("kk");

@@ -231,6 +231,14 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
       .poll(() => page.locator("#lab-seed-error").textContent(), { timeout: UI_MS })
       .toBe("0-ден 4\u00a0294\u00a0967\u00a0295-ға дейінгі бүтін санды енгізіңіз немесе бос қалдырыңыз.");
     expect(await page.locator("#lab-seed-help").textContent()).not.toMatch(/seed/i);
+    // A parameter's range is grouped the Kazakh way too (was "10000000").
+    const ceiling = page.locator("input[name=ceilingTengePerTonne]").first();
+    await ceiling.fill("abc");
+    await page.getByRole("button", { name: "Іске қосу", exact: true }).click();
+    const ceilingError = page.locator("[id$='ceilingTengePerTonne-error']").first();
+    await expect
+      .poll(() => ceilingError.textContent(), { timeout: UI_MS })
+      .toBe("1-ден 10\u00a0000\u00a0000-ға дейінгі санды енгізіңіз.");
   });
 
   it("runs uncertainty runs and draws each region's P10–P90 band and P50 line, the server's figures", async () => {

@@ -80,8 +80,9 @@ describe("schema-validation reasons in Russian and Kazakh", () => {
       }
       // The rules a person meets in a form are one sentence naming the field, in English too; the others keep
       // the validator's English.
-      if (FIELD_RULES.has(keyword)) expect(localize("REQUEST_INVALID", details, "en")).toMatch(/^The field "qty" /);
-      else expect(localize("REQUEST_INVALID", details, "en")).toBe("The request is not valid: ajv's English.");
+      if (FIELD_RULES.has(keyword) || keyword === "format") {
+        expect(localize("REQUEST_INVALID", details, "en")).toMatch(/^The field "qty" /);
+      } else expect(localize("REQUEST_INVALID", details, "en")).toBe("The request is not valid: ajv's English.");
     });
   }
 
@@ -99,6 +100,20 @@ describe("schema-validation reasons in Russian and Kazakh", () => {
     expect(localize("REQUEST_INVALID", type, "kk")).toBe("Сұрау жарамсыз: сұрау денесі: нысан күтіледі.");
     expect(localize("REQUEST_INVALID", { ...type, type: "string,null" }, "ru")).toBe(
       "Запрос недействителен: тело запроса: ожидается строка или пустое значение.",
+    );
+  });
+
+  it("says a day that is not a calendar date as a day, in English too (not the validator's format name)", () => {
+    // GET /api/bulletin?day=2026-13-45: the pattern passes, the format "date" does not.
+    const details = { reason: 'querystring/day must match format "date"', keyword: "format", part: "querystring" };
+    const day = { ...details, field: "day", format: "date" };
+    expect(localize("REQUEST_INVALID", day, "en")).toBe("The day must be a day as YYYY-MM-DD.");
+    expect(localize("REQUEST_INVALID", day, "ru")).toBe("День: ожидается день в виде ГГГГ-ММ-ДД.");
+    expect(localize("REQUEST_INVALID", day, "kk")).toBe("Күн: ЖЖЖЖ-АА-КК түріндегі күн күтіледі.");
+    // Another format keeps the general sentence.
+    const time = { ...details, field: "at", format: "date-time" };
+    expect(localize("REQUEST_INVALID", time, "ru")).toBe(
+      "Запрос недействителен: поле «at» в строке запроса: ожидается дата и время.",
     );
   });
 

@@ -69,8 +69,12 @@ export function App() {
   else if (page.path === "/lab") content = <Lab />;
   else if (page.roles === null) content = <Board />;
   else if (user === undefined) content = <p className="notice">{t("app.loading")}</p>;
-  else if (!user || !page.roles.includes(user.role)) content = <SignIn reason={t("app.needsRole")} />;
-  else if (page.path === "/terminal") content = <Terminal user={user} />;
+  else if (!user) content = <SignIn reason={t("app.needsRole")} />;
+  else if (!page.roles.includes(user.role)) {
+    // Signed in, but not as one this page is for: say who they are and whom the page is for.
+    const roles = page.roles.map((role) => t(`roles.${role}`)).join(", ");
+    content = <SignIn reason={t("app.wrongRole", { user: user.name, role: t(`roles.${user.role}`), roles })} />;
+  } else if (page.path === "/terminal") content = <Terminal user={user} />;
   else if (page.path === "/account") content = <Account user={user} />;
   else if (page.path === "/users") content = <MemberUsers />;
   else if (page.path === "/regulator") content = <Regulator />;

@@ -46,10 +46,11 @@ export function formValues(
   return values;
 }
 
-/** How a limit is shown in an error: percent for shares, as typed otherwise. */
+/** How a limit is shown in an error: percent for shares, else the number, thousands grouped the reader's way. */
 function shown(info: LabParameterInfo, limit: number | null, locale: string): string {
   if (limit === null) return "";
-  return isShare(info) ? plain(limit / BPS_PER_PERCENT, locale, 2) : plain(limit, locale, ELASTICITY_SCALE);
+  const value = isShare(info) ? limit / BPS_PER_PERCENT : limit;
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: isShare(info) ? 2 : ELASTICITY_SCALE }).format(value);
 }
 
 /** The value a field stands for, or the problem with it. */

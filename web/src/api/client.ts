@@ -85,16 +85,52 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       parsed = null;
     }
   }
-  if (!response.ok) {
-    const error = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
-    throw new ApiError(
-      response.status,
-      typeof error?.code === "string" ? error.code : `HTTP_${response.status}`,
-      typeof error?.message === "string" ? error.message : `The exchange answered ${response.status}.`,
-      typeof error?.details === "object" && error.details !== null ? (error.details as ErrorDetails) : {},
-    );
-  }
+  if (!response.ok) throw refusalOf(response.status, parsed);
   return parsed as T;
+}
+
+/** The ApiError of a refused answer, from its `{"error": {code, message, details}}` body when it has one. */
+function refusalOf(status: number, parsed: unknown): ApiError {
+  const error = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  return new ApiError(
+    status,
+    typeof error?.code === "string" ? error.code : `HTTP_${status}`,
+    typeof error?.message === "string" ? error.message : `The exchange answered ${status}.`,
+    typeof error?.details === "object" && error.details !== null ? (error.details as ErrorDetails) : {},
+  );
+}
+
+/**
+ * A document (PDF, XLSX) of an address built by api/typed.ts (`apiPath`), with the file name the exchange gives it.
+ * A refusal throws an ApiError like any request, so a page can say why instead of the browser saving the refusal's
+ * JSON as a file.
+ */
+export async function fetchFile(path: string): Promise<{ readonly blob: Blob; readonly fileName: string | null }> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      headers: languageHeader(),
+      credentials: "same-origin",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new ApiError(0, "NETWORK", `The exchange did not answer (${reason}).`, { reason });
+  }
+  if (!response.ok) {
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(await response.text());
+    } catch {
+      parsed = null;
+    }
+    const refusal = refusalOf(response.status, parsed);
+    if (refusal.status === 401 && refusal.code === "AUTH_REQUIRED") reportUnauthorized();
+    throw refusal;
+  }
+  const disposition = response.headers.get("content-disposition") ?? "";
+  const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? null;
+  return { blob: await response.blob(), fileName };
 }
 
 /** A GET of an address built by api/typed.ts (`apiPath`); live.ts keeps such resources fresh. Changes go through typed.ts. */

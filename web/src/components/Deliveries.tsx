@@ -2,10 +2,12 @@
  * After the trade, on the terminal: the account's shipments (the seller's dispatches, with where each arrived), the
  * seller's form that records a shipment (Dispatch.tsx), the buyer's control to confirm an arrival at one of its member's stations (POST /api/accounts/{account}/arrivals; the
  * server's refusal is shown under the form), and the documents to download: each trade's exchange contract as PDF and
- * the account's daily statement as PDF, in the page's language.
+ * the account's daily statement as PDF, in the page's language. A document the exchange refuses (a statement of a day
+ * after today, a day left empty) is said in words under the links, never saved as a file of JSON.
  */
 
-import { type FormEvent, useState } from "react";
+import { type FormEvent, type MouseEvent, useState } from "react";
+import { fetchFile } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { apiPath, call, type Schemas } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
@@ -51,8 +53,33 @@ export function Deliveries({
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [statementDate, setStatementDate] = useState<string | null>(null);
+  const [documentError, setDocumentError] = useState<string | null>(null);
   const newestTrade = obligations.reduce((newest, o) => Math.max(newest, o.tradeTimeMs), 0);
   const date = statementDate ?? exchangeDate(newestTrade > 0 ? newestTrade : Date.now());
+
+  // Fetched by the page, so a refusal is shown as a sentence; a document the exchange gives is saved under its name.
+  const download = async (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    const link = event.currentTarget;
+    setDocumentError(null);
+    if (link.dataset.testid === "statement-link" && date === "") {
+      setDocumentError(t("deliveries.statementDateMissing"));
+      return;
+    }
+    try {
+      const { blob, fileName } = await fetchFile(link.href);
+      const url = URL.createObjectURL(blob);
+      const save = document.createElement("a");
+      save.href = url;
+      save.download = fileName ?? "";
+      document.body.append(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (caught) {
+      setDocumentError(describeError(caught, i18n));
+    }
+  };
 
   const chosenShipment = shipment || awaiting[0]?.shipment || "";
   const chosenStation = station || stationList[0]?.station || "";
@@ -157,6 +184,7 @@ export function Deliveries({
                 query: { lang },
               })}
               download
+              onClick={(event) => void download(event)}
               data-testid="contract-link"
             >
               {t("deliveries.contract", { trade: o.tradeId })}
@@ -170,7 +198,11 @@ export function Deliveries({
               type="date"
               name="statementDate"
               value={date}
-              onChange={(event) => setStatementDate(event.target.value)}
+              onChange={(event) => {
+                setStatementDate(event.target.value);
+                setDocumentError(null);
+              }}
+              aria-invalid={date === ""}
             />
           </label>{" "}
           <a
@@ -179,12 +211,14 @@ export function Deliveries({
               query: { scope: "member", lang },
             })}
             download
+            onClick={(event) => void download(event)}
             data-testid="statement-link"
           >
             {t("deliveries.statement")}
           </a>
         </li>
       </ul>
+      <FieldError id="documents-error" message={documentError} />
     </section>
   );
 }

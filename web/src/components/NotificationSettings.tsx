@@ -16,6 +16,9 @@ const KINDS = ["fill", "cancel", "shortfall", "deadline", "default", "deal", "vo
 type Kind = (typeof KINDS)[number];
 type MailLanguage = "" | "en" | "ru" | "kk";
 
+/** The form of an address the exchange takes (src/engine/notices.ts, EMAIL_PATTERN): name@host.domain, no spaces. */
+const EMAIL_FORM = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
 export function NotificationSettings({ canChange }: { canChange: boolean }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -26,6 +29,7 @@ export function NotificationSettings({ canChange }: { canChange: boolean }) {
   const [language, setLanguage] = useState<MailLanguage>("");
   const [error, setError] = useState<unknown>(null);
   const [addressMissing, setAddressMissing] = useState(false);
+  const [addressInvalid, setAddressInvalid] = useState(false);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
 
@@ -51,6 +55,9 @@ export function NotificationSettings({ canChange }: { canChange: boolean }) {
     // E-mail chosen with no address would save settings that never mail anything: say so instead.
     setAddressMissing(mail.size > 0 && email.trim() === "");
     if (mail.size > 0 && email.trim() === "") return;
+    // An address that is not one: said here in words (the exchange's refusal names its wire field and "null").
+    setAddressInvalid(email.trim() !== "" && !EMAIL_FORM.test(email.trim()));
+    if (email.trim() !== "" && !EMAIL_FORM.test(email.trim())) return;
     setBusy(true);
     try {
       await call(
@@ -141,7 +148,15 @@ export function NotificationSettings({ canChange }: { canChange: boolean }) {
       </label>
       <FieldError
         id="notification-settings-error"
-        message={addressMissing ? t("notifications.settings.emailMissing") : error ? describeError(error, i18n) : ""}
+        message={
+          addressMissing
+            ? t("notifications.settings.emailMissing")
+            : addressInvalid
+              ? t("notifications.settings.emailInvalid", { value: email.trim() })
+              : error
+                ? describeError(error, i18n)
+                : ""
+        }
       />
       {canChange ? (
         <button type="submit" disabled={busy}>

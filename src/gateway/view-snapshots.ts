@@ -80,7 +80,36 @@ type Wrapped =
   | ["M", [unknown, unknown][]]
   | ["S", unknown[]]
   | ["F"]
-  | ["V", unknown];
+  | ["V", unknown]
+  | Table
+  | ["R", Table, number];
+
+/**
+ * A Map, Set or array of many like records, column by column (`tableOf`): "TM" a Map (its keys a column), "TS" a Set
+ * (its items the keys column), "TA" an array; `fields` the records' field names when they are plain objects of one
+ * shape, each column then one field, else null and one column of the values (primitives, or rows of another table).
+ * A row of a table met again elsewhere is written as ["R", table, row].
+ */
+type Table = [tag: "TM" | "TS" | "TA", keys: Column | null, fields: string[] | null, columns: Column[], rows: number];
+
+/**
+ * A column of primitives: "s" strings and "z" strings or null, as indexes into the snapshot's one table of strings
+ * (-1: null), "i" 32-bit integers, "f" other numbers, "b" booleans, "a" anything else as is, "r" rows of one table.
+ * Typed arrays are written by the serialiser as their bytes: the bulk of a snapshot (live orders, audit entries)
+ * reads back without a value-by-value parse, and a string met in many records (an order id in five views, an
+ * instrument in every order) is written once.
+ */
+type Column =
+  | ["s", Uint32Array]
+  | ["z", Int32Array]
+  | ["i", Int32Array]
+  | ["f", Float64Array]
+  | ["b", Uint8Array]
+  | ["a", unknown[]]
+  | ["r", Table, Uint32Array];
+
+/** Fewer records than this are not worth a table (a Map, Set or array of them is written value by value). */
+const TABLE_ROWS_MIN = 16;
 
 export class ViewSnapshotError extends Error {
   override name = "ViewSnapshotError";
@@ -99,7 +128,7 @@ function classKey(prototype: object): string {
 }
 
 /** What a snapshot starts with: its format, then `codeVersion()` of the code that wrote it. */
-const FORMAT = "sauda-read-models/2";
+const FORMAT = "sauda-read-models/3";
 
 /**
  * Where the read models' TypeScript sources are: beside this module when it runs as TypeScript; from the build
@@ -219,6 +248,12 @@ function isClonedAsIs(value: object): boolean {
   return Object.getOwnPropertySymbols(value).length === 0;
 }
 
+/** Whether every index below the array's length holds a value (a hole would come back as undefined). */
+function isDense(array: readonly unknown[]): boolean {
+  for (let i = 0; i < array.length; i++) if (!(i in array)) return false;
+  return true;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
 }
@@ -254,6 +289,114 @@ function pathText(path: Path): string {
   return at + steps.reverse().join("");
 }
 
+/** The snapshot's table of strings, as the capture builds it: each string once, by the index it was first met at. */
+class Strings {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  of(text: string): number {
+    let at = this.index.get(text);
+    if (at === undefined) {
+      at = this.list.length;
+      this.list.push(text);
+      this.index.set(text, at);
+    }
+    return at;
+  }
+}
+
+/** Primitives as the narrowest column that holds them exactly (see `Column`). */
+function encodeColumn(values: readonly unknown[], strings: Strings): Column {
+  const n = values.length;
+  let allStrings = true;
+  let stringsOrNull = true;
+  let numbers = true;
+  let int32 = true;
+  let booleans = true;
+  for (let i = 0; i < n; i++) {
+    const value = values[i];
+    const type = typeof value;
+    if (type !== "string") {
+      allStrings = false;
+      if (value !== null) stringsOrNull = false;
+    }
+    if (type !== "number") {
+      numbers = false;
+      int32 = false;
+    } else if (((value as number) | 0) !== value || Object.is(value, -0)) int32 = false;
+    if (type !== "boolean") booleans = false;
+  }
+  if (allStrings) {
+    const column = new Uint32Array(n);
+    for (let i = 0; i < n; i++) column[i] = strings.of(values[i] as string);
+    return ["s", column];
+  }
+  if (stringsOrNull) {
+    const column = new Int32Array(n);
+    for (let i = 0; i < n; i++) column[i] = values[i] === null ? -1 : strings.of(values[i] as string);
+    return ["z", column];
+  }
+  if (int32) return ["i", Int32Array.from(values as number[])];
+  if (numbers) return ["f", Float64Array.from(values as number[])];
+  if (booleans) return ["b", Uint8Array.from(values as boolean[], (value) => (value ? 1 : 0))];
+  return ["a", values.slice()];
+}
+
+/**
+ * `values` (a Map's values, a Set's items, an array's items) as a table's columns, or null when they are not alike
+ * enough to be one and are written value by value: all primitives (one column); all rows of one table written
+ * before (one "r" column); or all plain objects of one shape (the same field names in the same order) holding only
+ * primitives, none met before nor twice (one column per field; they become the table's rows).
+ */
+function columnsOf(
+  values: readonly unknown[],
+  memo: Map<object, Wrapped>,
+  strings: Strings,
+): { fields: string[] | null; columns: Column[] } | null {
+  const first = values[0];
+  if (isPrimitive(first)) {
+    for (const value of values) if (!isPrimitive(value)) return null;
+    return { fields: null, columns: [encodeColumn(values, strings)] };
+  }
+  if (typeof first !== "object" || first === null) return null;
+  const known = memo.get(first);
+  if (known !== undefined) {
+    if (known[0] !== "R") return null;
+    const table = known[1];
+    const rows = new Uint32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      const wrapped = typeof value === "object" && value !== null ? memo.get(value) : undefined;
+      if (wrapped === undefined || wrapped[0] !== "R" || wrapped[1] !== table) return null;
+      rows[i] = wrapped[2];
+    }
+    return { fields: null, columns: [["r", table, rows]] };
+  }
+  if (Object.getPrototypeOf(first) !== Object.prototype) return null;
+  const fields = Object.keys(first);
+  // Written back by assignment, which "__proto__" would not survive.
+  if (fields.includes("__proto__")) return null;
+  const seen = new Set<object>();
+  for (const value of values) {
+    if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return null;
+    if (memo.has(value) || seen.has(value)) return null;
+    seen.add(value);
+    const keys = Object.keys(value);
+    if (keys.length !== fields.length) return null;
+    for (let f = 0; f < fields.length; f++) {
+      if (keys[f] !== fields[f] || !isPrimitive((value as Record<string, unknown>)[fields[f]!])) return null;
+    }
+    if (Object.getOwnPropertySymbols(value).length > 0) return null;
+  }
+  const columns = fields.map((field) =>
+    encodeColumn(
+      values.map((value) => (value as Record<string, unknown>)[field]),
+      strings,
+    ),
+  );
+  return { fields, columns };
+}
+
 /**
  * Serialises the read models reachable from `roots`. `fresh` are read models built by the same constructors with the
  * same options (the restore's starting point): they tell which classes can be named. Throws `ViewSnapshotError` with
@@ -262,6 +405,31 @@ function pathText(path: Path): string {
 export function captureViews(roots: readonly unknown[], fresh: readonly unknown[]): Buffer {
   const registry = classRegistry(fresh);
   const memo = new Map<object, Wrapped>();
+  const strings = new Strings();
+  /** `values` as a table (memoised as `value`, its rows as references into it), or null (see `columnsOf`). */
+  const table = (
+    value: object,
+    tag: Table[0],
+    keys: readonly unknown[] | null,
+    values: readonly unknown[],
+  ): Table | null => {
+    if (values.length < TABLE_ROWS_MIN) return null;
+    if (keys !== null) for (const key of keys) if (!isPrimitive(key)) return null;
+    const columns = columnsOf(values, memo, strings);
+    if (columns === null) return null;
+    const wrapped: Table = [
+      tag,
+      keys === null ? null : encodeColumn(keys, strings),
+      columns.fields,
+      columns.columns,
+      values.length,
+    ];
+    memo.set(value, wrapped);
+    if (columns.fields !== null) {
+      for (let i = 0; i < values.length; i++) memo.set(values[i] as object, ["R", wrapped, i]);
+    }
+    return wrapped;
+  };
   // Where a value is, for the error that names it: built only when one is thrown (a string per value would cost the
   // capture, which holds the leader's thread, a third of its time).
   const wrap = (value: unknown, parent: Path, step: Step, at: unknown): unknown => {
@@ -282,6 +450,10 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
     if (value instanceof Map) {
       if (Object.getPrototypeOf(value) !== Map.prototype)
         throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is a subclass of Map`);
+      if (value.size >= TABLE_ROWS_MIN) {
+        const tabled = table(value, "TM", [...value.keys()], [...value.values()]);
+        if (tabled !== null) return tabled;
+      }
       const here = placeOf(parent, step, at);
       const entries: [unknown, unknown][] = [];
       const wrapped: Wrapped = ["M", entries];
@@ -292,6 +464,14 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
     if (value instanceof Set) {
       if (Object.getPrototypeOf(value) !== Set.prototype)
         throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is a subclass of Set`);
+      if (value.size >= TABLE_ROWS_MIN) {
+        const items = [...value];
+        if (items.every(isPrimitive)) {
+          const wrapped: Table = ["TS", encodeColumn(items, strings), null, [], items.length];
+          memo.set(value, wrapped);
+          return wrapped;
+        }
+      }
       const here = placeOf(parent, step, at);
       const items: unknown[] = [];
       const wrapped: Wrapped = ["S", items];
@@ -302,6 +482,10 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
     if (Array.isArray(value)) {
       if (Object.getPrototypeOf(value) !== Array.prototype)
         throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is a subclass of Array`);
+      if (value.length >= TABLE_ROWS_MIN && isDense(value)) {
+        const tabled = table(value, "TA", null, value);
+        if (tabled !== null) return tabled;
+      }
       const here = placeOf(parent, step, at);
       const items: unknown[] = new Array(value.length);
       const wrapped: Wrapped = ["A", items];
@@ -331,7 +515,7 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
     return wrapped;
   };
   const wrappedRoots = roots.map((root, i) => wrap(root, `root${i}`, null, null));
-  return serialize([FORMAT, codeVersion(), wrappedRoots]);
+  return serialize([FORMAT, codeVersion(), wrappedRoots, strings.list]);
 }
 
 /**
@@ -353,7 +537,73 @@ export function restoreViews(data: Uint8Array, fresh: readonly object[]): void {
   if (!Array.isArray(wrappedRoots) || wrappedRoots.length !== fresh.length) {
     throw new ViewSnapshotError(`the snapshot holds ${String((wrappedRoots as unknown[])?.length)} roots`);
   }
+  const strings: unknown = whole[3];
+  if (!Array.isArray(strings) || !strings.every((text) => typeof text === "string")) {
+    throw new ViewSnapshotError("the snapshot's table of strings is not a list of strings");
+  }
   const memo = new Map<unknown[], unknown>();
+  /** Each table's values (a Map's, a Set's items, an array's items) by its wrapper, for the rows met again ("R"). */
+  const tableValues = new Map<unknown[], unknown[]>();
+  const valuesOf = (wrapped: unknown, path: string): unknown[] => {
+    if (!Array.isArray(wrapped) || !["TM", "TS", "TA"].includes(wrapped[0] as string)) {
+      throw new ViewSnapshotError(`${path}: a row of something not a table`);
+    }
+    unwrap(wrapped, undefined, path);
+    return tableValues.get(wrapped)!;
+  };
+  const string = (at: number, path: string): string => {
+    const text = (strings as string[])[at];
+    if (text === undefined) throw new ViewSnapshotError(`${path}: string ${at} is not in the snapshot's table`);
+    return text;
+  };
+  const decode = (column: unknown, rows: number, path: string): unknown[] => {
+    if (!Array.isArray(column)) throw new ViewSnapshotError(`${path}: not a column`);
+    const [kind, data] = column as Column;
+    const values: unknown[] = new Array(rows);
+    const check = (type: abstract new (...args: never[]) => { length: number }) => {
+      if (!(data instanceof type) || data.length !== rows)
+        throw new ViewSnapshotError(`${path}: a column of ${kind} that is not ${rows} long`);
+    };
+    switch (kind) {
+      case "s":
+        check(Uint32Array);
+        for (let i = 0; i < rows; i++) values[i] = string((data as Uint32Array)[i]!, path);
+        return values;
+      case "z":
+        check(Int32Array);
+        for (let i = 0; i < rows; i++) {
+          const at = (data as Int32Array)[i]!;
+          values[i] = at === -1 ? null : string(at, path);
+        }
+        return values;
+      case "i":
+      case "f":
+        check(kind === "i" ? Int32Array : Float64Array);
+        for (let i = 0; i < rows; i++) values[i] = (data as Int32Array | Float64Array)[i];
+        return values;
+      case "b":
+        check(Uint8Array);
+        for (let i = 0; i < rows; i++) values[i] = (data as Uint8Array)[i] !== 0;
+        return values;
+      case "a":
+        check(Array);
+        return (data as unknown[]).slice();
+      case "r": {
+        const rowsAt = (column as ["r", Table, Uint32Array])[2];
+        if (!(rowsAt instanceof Uint32Array) || rowsAt.length !== rows)
+          throw new ViewSnapshotError(`${path}: a column of rows that is not ${rows} long`);
+        const source = valuesOf(data, path);
+        for (let i = 0; i < rows; i++) {
+          const row = source[rowsAt[i]!];
+          if (row === undefined) throw new ViewSnapshotError(`${path}: row ${rowsAt[i]} is not in its table`);
+          values[i] = row;
+        }
+        return values;
+      }
+      default:
+        throw new ViewSnapshotError(`${path}: unknown column kind ${String(kind)}`);
+    }
+  };
   const unwrap = (wrapped: unknown, current: unknown, path: string): unknown => {
     if (wrapped === null || typeof wrapped !== "object") return wrapped;
     if (!Array.isArray(wrapped)) throw new ViewSnapshotError(`${path}: not a wrapped value`);
@@ -422,6 +672,58 @@ export function restoreViews(data: Uint8Array, fresh: readonly object[]): void {
           target[key] = unwrap(fields[key], reuse?.[key], `${path}.${key}`);
         }
         return target;
+      }
+      case "TM":
+      case "TS":
+      case "TA": {
+        const [, keysColumn, fields, columns, rows] = wrapped as Table;
+        if (!Number.isSafeInteger(rows) || rows < 0 || !Array.isArray(columns))
+          throw new ViewSnapshotError(`${path}: a table without its rows`);
+        let values: unknown[];
+        if (fields === null) values = tag === "TS" ? [] : decode(columns[0], rows, path);
+        else {
+          if (!Array.isArray(fields) || columns.length !== fields.length)
+            throw new ViewSnapshotError(`${path}: a table whose columns are not its fields`);
+          const decoded = columns.map((column, f) => decode(column, rows, `${path} field ${String(fields[f])}`));
+          values = new Array(rows);
+          for (let r = 0; r < rows; r++) {
+            const row: Record<string, unknown> = {};
+            for (let f = 0; f < fields.length; f++) row[fields[f]!] = decoded[f]![r];
+            values[r] = row;
+          }
+        }
+        let target: unknown;
+        if (tag === "TA") target = values;
+        else {
+          const keys = decode(keysColumn, rows, `${path} key`);
+          if (tag === "TS") target = new Set(keys);
+          else {
+            const map = new Map<unknown, unknown>();
+            const currentMap = current instanceof Map ? current : null;
+            for (let r = 0; r < rows; r++) {
+              const kept = fields === null ? undefined : currentMap?.get(keys[r]);
+              if (isPlainObject(kept)) {
+                // Kept in place, as a record cloned as is ("V"): its fields replaced by the snapshot's.
+                const row = values[r] as Record<string, unknown>;
+                for (const key of Object.keys(kept)) if (!(key in row)) delete kept[key];
+                Object.assign(kept, row);
+                values[r] = kept;
+              }
+              map.set(keys[r], values[r]);
+            }
+            target = map;
+          }
+        }
+        memo.set(wrapped, target);
+        tableValues.set(wrapped, values);
+        return target;
+      }
+      case "R": {
+        const values = valuesOf(wrapped[1], path);
+        const row = values[wrapped[2] as number];
+        if (row === undefined) throw new ViewSnapshotError(`${path}: row ${String(wrapped[2])} is not in its table`);
+        memo.set(wrapped, row);
+        return row;
       }
       default:
         throw new ViewSnapshotError(`${path}: unknown tag ${String(tag)}`);

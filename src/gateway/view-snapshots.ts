@@ -82,22 +82,23 @@ type Wrapped =
   | ["F"]
   | ["V", unknown]
   | Table
-  | ["R", Table, number];
+  | ["R", ObjectColumn, number];
 
 /**
- * A Map, Set or array of many like records, column by column (`tableOf`): "TM" a Map (its keys a column), "TS" a Set
- * (its items the keys column), "TA" an array; `fields` the records' field names when they are plain objects of one
- * shape, each column then one field, else null and one column of the values (primitives, or rows of another table).
- * A row of a table met again elsewhere is written as ["R", table, row].
+ * A Map, Set or array of many like values, as columns (`tableOf`): "TM" a Map (`keys` its keys), "TS" a Set (`keys`
+ * its items, no values), "TA" an array (no keys). A record in a table met again elsewhere is written as
+ * ["R", its column, its row].
  */
-type Table = [tag: "TM" | "TS" | "TA", keys: Column | null, fields: string[] | null, columns: Column[], rows: number];
+type Table = [tag: "TM" | "TS" | "TA", keys: Column | null, values: Column | null, rows: number];
 
 /**
- * A column of primitives: "s" strings and "z" strings or null, as indexes into the snapshot's one table of strings
- * (-1: null), "i" 32-bit integers, "f" other numbers, "b" booleans, "a" anything else as is, "r" rows of one table.
- * Typed arrays are written by the serialiser as their bytes: the bulk of a snapshot (live orders, audit entries)
- * reads back without a value-by-value parse, and a string met in many records (an order id in five views, an
- * instrument in every order) is written once.
+ * A column of values: "s" strings and "z" strings or null, as indexes into the snapshot's one table of strings
+ * (-1: null), "i" 32-bit integers, "f" other numbers, "b" booleans, "a" other primitives as they are; "o" plain
+ * objects (records), grouped by shape (their field names in order), each group a column per field, `shapes` the group
+ * of each row; "r" records of an "o" column written before, by row; "w" anything else, wrapped value by value.
+ * Typed arrays are written by the serialiser as their bytes: the bulk of a snapshot (live orders, audit entries and
+ * the commands they were made from) reads back without a value-by-value parse, and a string met in many records (an
+ * order id in five views, an instrument in every order) is written once.
  */
 type Column =
   | ["s", Uint32Array]
@@ -106,7 +107,11 @@ type Column =
   | ["f", Float64Array]
   | ["b", Uint8Array]
   | ["a", unknown[]]
-  | ["r", Table, Uint32Array];
+  | ObjectColumn
+  | ["r", ObjectColumn, Uint32Array]
+  | ["w", unknown[]];
+
+type ObjectColumn = ["o", shapes: Uint32Array, groups: [fields: string[], columns: Column[]][]];
 
 /** Fewer records than this are not worth a table (a Map, Set or array of them is written value by value). */
 const TABLE_ROWS_MIN = 16;
@@ -305,9 +310,22 @@ class Strings {
   }
 }
 
-/** Primitives as the narrowest column that holds them exactly (see `Column`). */
-function encodeColumn(values: readonly unknown[], strings: Strings): Column {
+/** What encoding a column needs: the table of strings, the capture's memo, and its wrapper for any other value. */
+interface ColumnContext {
+  readonly strings: Strings;
+  readonly memo: Map<object, Wrapped>;
+  readonly wrap: (value: unknown) => unknown;
+}
+
+/**
+ * `values` as the narrowest column that holds them exactly (see `Column`): primitives by kind; records of an "o"
+ * column written before as "r"; plain objects none met before nor twice as "o" (each registered in the memo as its
+ * row, so that a record held in two places is one after the restore); else "w".
+ */
+function encodeColumn(values: readonly unknown[], context: ColumnContext): Column {
   const n = values.length;
+  const strings = context.strings;
+  let primitives = true;
   let allStrings = true;
   let stringsOrNull = true;
   let numbers = true;
@@ -316,6 +334,7 @@ function encodeColumn(values: readonly unknown[], strings: Strings): Column {
   for (let i = 0; i < n; i++) {
     const value = values[i];
     const type = typeof value;
+    if (!isPrimitive(value)) primitives = false;
     if (type !== "string") {
       allStrings = false;
       if (value !== null) stringsOrNull = false;
@@ -339,62 +358,64 @@ function encodeColumn(values: readonly unknown[], strings: Strings): Column {
   if (int32) return ["i", Int32Array.from(values as number[])];
   if (numbers) return ["f", Float64Array.from(values as number[])];
   if (booleans) return ["b", Uint8Array.from(values as boolean[], (value) => (value ? 1 : 0))];
-  return ["a", values.slice()];
+  if (primitives) return ["a", values.slice()];
+  return rowsColumn(values, context) ?? objectColumn(values, context) ?? ["w", values.map(context.wrap)];
 }
 
-/**
- * `values` (a Map's values, a Set's items, an array's items) as a table's columns, or null when they are not alike
- * enough to be one and are written value by value: all primitives (one column); all rows of one table written
- * before (one "r" column); or all plain objects of one shape (the same field names in the same order) holding only
- * primitives, none met before nor twice (one column per field; they become the table's rows).
- */
-function columnsOf(
-  values: readonly unknown[],
-  memo: Map<object, Wrapped>,
-  strings: Strings,
-): { fields: string[] | null; columns: Column[] } | null {
-  const first = values[0];
-  if (isPrimitive(first)) {
-    for (const value of values) if (!isPrimitive(value)) return null;
-    return { fields: null, columns: [encodeColumn(values, strings)] };
+/** `values` as rows of one "o" column written before, or null when they are not all such rows. */
+function rowsColumn(values: readonly unknown[], context: ColumnContext): Column | null {
+  const rows = new Uint32Array(values.length);
+  let column: ObjectColumn | null = null;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    const wrapped = typeof value === "object" && value !== null ? context.memo.get(value) : undefined;
+    if (wrapped === undefined || wrapped[0] !== "R" || (column !== null && wrapped[1] !== column)) return null;
+    column = wrapped[1];
+    rows[i] = wrapped[2];
   }
-  if (typeof first !== "object" || first === null) return null;
-  const known = memo.get(first);
-  if (known !== undefined) {
-    if (known[0] !== "R") return null;
-    const table = known[1];
-    const rows = new Uint32Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      const wrapped = typeof value === "object" && value !== null ? memo.get(value) : undefined;
-      if (wrapped === undefined || wrapped[0] !== "R" || wrapped[1] !== table) return null;
-      rows[i] = wrapped[2];
-    }
-    return { fields: null, columns: [["r", table, rows]] };
-  }
-  if (Object.getPrototypeOf(first) !== Object.prototype) return null;
-  const fields = Object.keys(first);
-  // Written back by assignment, which "__proto__" would not survive.
-  if (fields.includes("__proto__")) return null;
+  return column === null ? null : ["r", column, rows];
+}
+
+/** `values` as an "o" column, or null when one of them is not a plain object met for the first time here. */
+function objectColumn(values: readonly unknown[], context: ColumnContext): ObjectColumn | null {
   const seen = new Set<object>();
-  for (const value of values) {
+  const shapeKeys = new Map<string, number>();
+  const groups: { fields: string[]; rows: Record<string, unknown>[] }[] = [];
+  const shapes = new Uint32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
     if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return null;
-    if (memo.has(value) || seen.has(value)) return null;
+    if (context.memo.has(value) || seen.has(value) || Object.getOwnPropertySymbols(value).length > 0) return null;
     seen.add(value);
-    const keys = Object.keys(value);
-    if (keys.length !== fields.length) return null;
-    for (let f = 0; f < fields.length; f++) {
-      if (keys[f] !== fields[f] || !isPrimitive((value as Record<string, unknown>)[fields[f]!])) return null;
+    const fields = Object.keys(value);
+    // Written back by assignment, which "__proto__" would not survive.
+    if (fields.includes("__proto__")) return null;
+    const key = fields.join("\0");
+    let group = shapeKeys.get(key);
+    if (group === undefined) {
+      group = groups.length;
+      shapeKeys.set(key, group);
+      groups.push({ fields, rows: [] });
     }
-    if (Object.getOwnPropertySymbols(value).length > 0) return null;
+    shapes[i] = group;
+    groups[group]!.rows.push(value as Record<string, unknown>);
   }
-  const columns = fields.map((field) =>
-    encodeColumn(
-      values.map((value) => (value as Record<string, unknown>)[field]),
-      strings,
-    ),
-  );
-  return { fields, columns };
+  const written: ObjectColumn[2] = [];
+  const column: ObjectColumn = ["o", shapes, written];
+  // Registered before their fields are written: a field that leads back to one of them is a reference to its row.
+  for (let i = 0; i < values.length; i++) context.memo.set(values[i] as object, ["R", column, i]);
+  for (const { fields, rows } of groups) {
+    written.push([
+      fields,
+      fields.map((field) =>
+        encodeColumn(
+          rows.map((row) => row[field]),
+          context,
+        ),
+      ),
+    ]);
+  }
+  return column;
 }
 
 /**
@@ -406,32 +427,37 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
   const registry = classRegistry(fresh);
   const memo = new Map<object, Wrapped>();
   const strings = new Strings();
-  /** `values` as a table (memoised as `value`, its rows as references into it), or null (see `columnsOf`). */
+  /**
+   * `values` as a table (memoised as `value`), or null when they are too few or too unlike (a value written by "w")
+   * and are written value by value, whose errors name their place.
+   */
   const table = (
     value: object,
     tag: Table[0],
     keys: readonly unknown[] | null,
-    values: readonly unknown[],
+    values: readonly unknown[] | null,
+    here: Path,
   ): Table | null => {
-    if (values.length < TABLE_ROWS_MIN) return null;
+    const rows = (keys ?? values)!.length;
+    if (rows < TABLE_ROWS_MIN) return null;
     if (keys !== null) for (const key of keys) if (!isPrimitive(key)) return null;
-    const columns = columnsOf(values, memo, strings);
-    if (columns === null) return null;
-    const wrapped: Table = [
-      tag,
-      keys === null ? null : encodeColumn(keys, strings),
-      columns.fields,
-      columns.columns,
-      values.length,
-    ];
+    if (values !== null && !isPrimitive(values[0]) && !isPlainObject(values[0])) {
+      const first = memo.get(values[0] as object);
+      if (first === undefined || first[0] !== "R") return null;
+    }
+    const context: ColumnContext = { strings, memo, wrap: (item) => wrap(item, here, " item", null) };
+    const wrapped: Table = [tag, keys === null ? null : encodeColumn(keys, context), null, rows];
     memo.set(value, wrapped);
-    if (columns.fields !== null) {
-      for (let i = 0; i < values.length; i++) memo.set(values[i] as object, ["R", wrapped, i]);
+    if (values !== null) {
+      const column = encodeColumn(values, context);
+      if (column[0] === "w") {
+        memo.delete(value);
+        return null;
+      }
+      wrapped[2] = column;
     }
     return wrapped;
   };
-  // Where a value is, for the error that names it: built only when one is thrown (a string per value would cost the
-  // capture, which holds the leader's thread, a third of its time).
   const wrap = (value: unknown, parent: Path, step: Step, at: unknown): unknown => {
     if (typeof value === "function") return ["F"] satisfies Wrapped;
     if (value === null || typeof value !== "object") {
@@ -450,11 +476,11 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
     if (value instanceof Map) {
       if (Object.getPrototypeOf(value) !== Map.prototype)
         throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is a subclass of Map`);
+      const here = placeOf(parent, step, at);
       if (value.size >= TABLE_ROWS_MIN) {
-        const tabled = table(value, "TM", [...value.keys()], [...value.values()]);
+        const tabled = table(value, "TM", [...value.keys()], [...value.values()], here);
         if (tabled !== null) return tabled;
       }
-      const here = placeOf(parent, step, at);
       const entries: [unknown, unknown][] = [];
       const wrapped: Wrapped = ["M", entries];
       memo.set(value, wrapped);
@@ -464,15 +490,11 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
     if (value instanceof Set) {
       if (Object.getPrototypeOf(value) !== Set.prototype)
         throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is a subclass of Set`);
-      if (value.size >= TABLE_ROWS_MIN) {
-        const items = [...value];
-        if (items.every(isPrimitive)) {
-          const wrapped: Table = ["TS", encodeColumn(items, strings), null, [], items.length];
-          memo.set(value, wrapped);
-          return wrapped;
-        }
-      }
       const here = placeOf(parent, step, at);
+      if (value.size >= TABLE_ROWS_MIN) {
+        const tabled = table(value, "TS", [...value], null, here);
+        if (tabled !== null) return tabled;
+      }
       const items: unknown[] = [];
       const wrapped: Wrapped = ["S", items];
       memo.set(value, wrapped);
@@ -482,11 +504,11 @@ export function captureViews(roots: readonly unknown[], fresh: readonly unknown[
     if (Array.isArray(value)) {
       if (Object.getPrototypeOf(value) !== Array.prototype)
         throw new ViewSnapshotError(`${pathText(placeOf(parent, step, at))} is a subclass of Array`);
+      const here = placeOf(parent, step, at);
       if (value.length >= TABLE_ROWS_MIN && isDense(value)) {
-        const tabled = table(value, "TA", null, value);
+        const tabled = table(value, "TA", null, value, here);
         if (tabled !== null) return tabled;
       }
-      const here = placeOf(parent, step, at);
       const items: unknown[] = new Array(value.length);
       const wrapped: Wrapped = ["A", items];
       memo.set(value, wrapped);
@@ -542,26 +564,49 @@ export function restoreViews(data: Uint8Array, fresh: readonly object[]): void {
     throw new ViewSnapshotError("the snapshot's table of strings is not a list of strings");
   }
   const memo = new Map<unknown[], unknown>();
-  /** Each table's values (a Map's, a Set's items, an array's items) by its wrapper, for the rows met again ("R"). */
-  const tableValues = new Map<unknown[], unknown[]>();
-  const valuesOf = (wrapped: unknown, path: string): unknown[] => {
-    if (!Array.isArray(wrapped) || !["TM", "TS", "TA"].includes(wrapped[0] as string)) {
-      throw new ViewSnapshotError(`${path}: a row of something not a table`);
-    }
-    unwrap(wrapped, undefined, path);
-    return tableValues.get(wrapped)!;
-  };
   const string = (at: number, path: string): string => {
     const text = (strings as string[])[at];
     if (text === undefined) throw new ViewSnapshotError(`${path}: string ${at} is not in the snapshot's table`);
     return text;
   };
+  /** Each "o" column's records by the column, made once (a record met again, "R", "r", is one of them). */
+  const records = new Map<unknown[], Record<string, unknown>[]>();
+  const recordsOf = (column: unknown, path: string): Record<string, unknown>[] => {
+    if (!Array.isArray(column) || column[0] !== "o") throw new ViewSnapshotError(`${path}: a row of no records`);
+    const known = records.get(column);
+    if (known !== undefined) return known;
+    const [, shapes, groups] = column as ObjectColumn;
+    if (!(shapes instanceof Uint32Array) || !Array.isArray(groups))
+      throw new ViewSnapshotError(`${path}: records without their shapes`);
+    const rows = shapes.length;
+    // Made empty and kept first: a field that leads back to one of them (a cycle) finds it.
+    const made: Record<string, unknown>[] = new Array(rows);
+    for (let r = 0; r < rows; r++) made[r] = {};
+    records.set(column, made);
+    const byGroup: Record<string, unknown>[][] = groups.map(() => []);
+    for (let r = 0; r < rows; r++) {
+      const group = byGroup[shapes[r]!];
+      if (group === undefined) throw new ViewSnapshotError(`${path}: row ${r} has shape ${shapes[r]}, not one of its`);
+      group.push(made[r]!);
+    }
+    groups.forEach((entry, g) => {
+      const [fields, columns] = Array.isArray(entry) ? entry : [];
+      if (!Array.isArray(fields) || !Array.isArray(columns) || columns.length !== fields.length)
+        throw new ViewSnapshotError(`${path}: records whose columns are not their fields`);
+      const group = byGroup[g]!;
+      fields.forEach((field, f) => {
+        const values = decode(columns[f], group.length, `${path}.${String(field)}`);
+        for (let r = 0; r < group.length; r++) group[r]![field] = values[r];
+      });
+    });
+    return made;
+  };
   const decode = (column: unknown, rows: number, path: string): unknown[] => {
     if (!Array.isArray(column)) throw new ViewSnapshotError(`${path}: not a column`);
     const [kind, data] = column as Column;
     const values: unknown[] = new Array(rows);
-    const check = (type: abstract new (...args: never[]) => { length: number }) => {
-      if (!(data instanceof type) || data.length !== rows)
+    const check = (type: abstract new (...args: never[]) => { length: number }, given: unknown = data) => {
+      if (!(given instanceof type) || given.length !== rows)
         throw new ViewSnapshotError(`${path}: a column of ${kind} that is not ${rows} long`);
     };
     switch (kind) {
@@ -588,18 +633,24 @@ export function restoreViews(data: Uint8Array, fresh: readonly object[]): void {
       case "a":
         check(Array);
         return (data as unknown[]).slice();
+      case "o":
+        check(Uint32Array);
+        return recordsOf(column, path);
       case "r": {
-        const rowsAt = (column as ["r", Table, Uint32Array])[2];
-        if (!(rowsAt instanceof Uint32Array) || rowsAt.length !== rows)
-          throw new ViewSnapshotError(`${path}: a column of rows that is not ${rows} long`);
-        const source = valuesOf(data, path);
+        const at = (column as ["r", ObjectColumn, Uint32Array])[2];
+        check(Uint32Array, at);
+        const source = recordsOf(data, path);
         for (let i = 0; i < rows; i++) {
-          const row = source[rowsAt[i]!];
-          if (row === undefined) throw new ViewSnapshotError(`${path}: row ${rowsAt[i]} is not in its table`);
+          const row = source[at[i]!];
+          if (row === undefined) throw new ViewSnapshotError(`${path}: row ${at[i]} is not in its records`);
           values[i] = row;
         }
         return values;
       }
+      case "w":
+        check(Array);
+        for (let i = 0; i < rows; i++) values[i] = unwrap((data as unknown[])[i], undefined, `${path}[${i}]`);
+        return values;
       default:
         throw new ViewSnapshotError(`${path}: unknown column kind ${String(kind)}`);
     }
@@ -676,38 +727,27 @@ export function restoreViews(data: Uint8Array, fresh: readonly object[]): void {
       case "TM":
       case "TS":
       case "TA": {
-        const [, keysColumn, fields, columns, rows] = wrapped as Table;
-        if (!Number.isSafeInteger(rows) || rows < 0 || !Array.isArray(columns))
-          throw new ViewSnapshotError(`${path}: a table without its rows`);
-        let values: unknown[];
-        if (fields === null) values = tag === "TS" ? [] : decode(columns[0], rows, path);
-        else {
-          if (!Array.isArray(fields) || columns.length !== fields.length)
-            throw new ViewSnapshotError(`${path}: a table whose columns are not its fields`);
-          const decoded = columns.map((column, f) => decode(column, rows, `${path} field ${String(fields[f])}`));
-          values = new Array(rows);
-          for (let r = 0; r < rows; r++) {
-            const row: Record<string, unknown> = {};
-            for (let f = 0; f < fields.length; f++) row[fields[f]!] = decoded[f]![r];
-            values[r] = row;
-          }
-        }
+        const [, keysColumn, valuesColumn, rows] = wrapped as Table;
+        if (!Number.isSafeInteger(rows) || rows < 0) throw new ViewSnapshotError(`${path}: a table without its rows`);
         let target: unknown;
-        if (tag === "TA") target = values;
+        if (tag === "TS") target = new Set(decode(keysColumn, rows, `${path} item`));
         else {
-          const keys = decode(keysColumn, rows, `${path} key`);
-          if (tag === "TS") target = new Set(keys);
+          const values = decode(valuesColumn, rows, path);
+          if (tag === "TA") target = values;
           else {
+            const keys = decode(keysColumn, rows, `${path} key`);
             const map = new Map<unknown, unknown>();
             const currentMap = current instanceof Map ? current : null;
+            const made = valuesColumn?.[0] === "o" ? records.get(valuesColumn)! : null;
             for (let r = 0; r < rows; r++) {
-              const kept = fields === null ? undefined : currentMap?.get(keys[r]);
-              if (isPlainObject(kept)) {
+              const kept = made === null ? undefined : currentMap?.get(keys[r]);
+              if (isPlainObject(kept) && kept !== values[r]) {
                 // Kept in place, as a record cloned as is ("V"): its fields replaced by the snapshot's.
                 const row = values[r] as Record<string, unknown>;
                 for (const key of Object.keys(kept)) if (!(key in row)) delete kept[key];
                 Object.assign(kept, row);
                 values[r] = kept;
+                made![r] = kept;
               }
               map.set(keys[r], values[r]);
             }
@@ -715,13 +755,11 @@ export function restoreViews(data: Uint8Array, fresh: readonly object[]): void {
           }
         }
         memo.set(wrapped, target);
-        tableValues.set(wrapped, values);
         return target;
       }
       case "R": {
-        const values = valuesOf(wrapped[1], path);
-        const row = values[wrapped[2] as number];
-        if (row === undefined) throw new ViewSnapshotError(`${path}: row ${String(wrapped[2])} is not in its table`);
+        const row = recordsOf(wrapped[1], path)[wrapped[2] as number];
+        if (row === undefined) throw new ViewSnapshotError(`${path}: row ${String(wrapped[2])} is not in its records`);
         memo.set(wrapped, row);
         return row;
       }

@@ -409,6 +409,34 @@ describe("tables: many like records written column by column", () => {
     expect(Object.getPrototypeOf(restored.proto[0])).toBe(Object.prototype);
   });
 
+  it("records that hold records (an audit entry's command) are tables too; shared and cyclic ones stay one", () => {
+    const shared = { code: "X" };
+    const sources = new Map<number, Record<string, unknown>>(
+      Array.from({ length: 30 }, (_, i) => [
+        i,
+        {
+          fields: i % 3 === 0 ? { type: "order.cancel", orderId: `o${i}` } : { type: "order.new", price: i, tags: [i] },
+          details: i === 5 ? shared : {},
+        },
+      ]),
+    );
+    const loop: Record<string, unknown> = { name: "a" };
+    loop.self = loop;
+    const loops = Array.from({ length: 20 }, (_, i) => (i === 0 ? loop : { name: `n${i}`, self: null }));
+    const root = { sources, alsoShared: shared, loops };
+    const [, , [wrapped]] = deserialize(captureViews([root], [{}])) as [
+      string,
+      string,
+      [["O", Record<string, unknown[]>]],
+    ];
+    expect(wrapped[1].sources![0]).toBe("TM");
+    expect((wrapped[1].sources![2] as unknown[])[0]).toBe("o");
+    const restored = roundTrip(root, {} as typeof root);
+    expect(restored).toStrictEqual(root);
+    expect(restored.alsoShared).toBe(restored.sources.get(5)!.details);
+    expect(restored.loops[0]!.self).toBe(restored.loops[0]);
+  });
+
   it("a table that does not fit its rows is refused, not half read", () => {
     const root = { ids: new Set(Array.from({ length: 20 }, (_, i) => `o${i}`)) };
     const [format, version, [wrapped], strings] = deserialize(captureViews([root], [{}])) as [
@@ -419,7 +447,7 @@ describe("tables: many like records written column by column", () => {
     ];
     wrapped[1].ids[1][1] = wrapped[1].ids[1][1].subarray(0, 19);
     expect(() => restoreViews(serialize([format, version, [wrapped], strings]), [{}])).toThrow(
-      new ViewSnapshotError("root0.ids key: a column of s that is not 20 long"),
+      new ViewSnapshotError("root0.ids item: a column of s that is not 20 long"),
     );
   });
 });

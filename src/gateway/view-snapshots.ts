@@ -25,8 +25,12 @@
  *
  * Size. Each view is bounded by its limits, but the bounds are large and the live orders are not bounded by a count:
  * at 200,000 records of bench/snapshot.ts (95,000 live orders, each kept by sessions, market data, accounts, the
- * audit trail and surveillance; the audit trail's newest 100,000 entries) a snapshot is ~118 MB and its capture
- * takes seconds. So the leader does not capture: the snapshot thread does, on its own copy (view-snapshot-thread.ts).
+ * audit trail and surveillance; the audit trail's newest 100,000 entries and the commands they were made from) the
+ * graph holds millions of small records. So many like records (a Map's, a Set's or an array's of 16 or more) are
+ * written as a table, column by column (`Table`, `Column`): each string once in the snapshot's table of strings,
+ * numbers and string indexes as typed arrays, which the serialiser writes and reads as bytes. That snapshot is 43 MB
+ * (139 MB value by value, format 2) and restores in 2.4 s of CPU (9.7 s). Its capture still takes seconds, so the
+ * leader does not capture: the snapshot thread does, on its own copy (view-snapshot-thread.ts).
  *
  * Complexity: O(objects in the read models) for both, on the calling thread.
  */

@@ -52,15 +52,15 @@ import { outcomeOfRecord, type Projections, type ProjectionsOptions } from "../p
 import type { LiveSurveillance } from "../surveillance/index.ts";
 import {
   buildViews,
+  loadCheckedViews,
   plainProjectionsOptions,
   type SurveillanceFailure,
   surveil,
   type Views,
   viewRoots,
-  viewSnapshotProblem,
 } from "./read-models.ts";
 import { ViewSnapshotThread } from "./view-snapshot-thread.ts";
-import { captureViews, restoreViews } from "./view-snapshots.ts";
+import { captureViews } from "./view-snapshots.ts";
 
 export type { SurveillanceFailure } from "./read-models.ts";
 
@@ -884,16 +884,9 @@ async function loadViews(
       `the snapshot of the read models at ${snapshot.seq} was not used (${why}); they were rebuilt from the journal`,
     );
   // Hashed on another thread: tens of megabytes, while this thread recovers the engine.
-  const checked = await viewSnapshotProblem(store, snapshot, head.seq, macKeys, sha256OffThread);
-  if (checked.problem !== null) return refused(checked.problem);
-  const views = buildViews(options.projections);
-  try {
-    restoreViews(checked.data, viewRoots(views));
-  } catch (error) {
-    return refused((error as Error).message);
-  }
-  if (views.projections.lastSeq !== snapshot.seq)
-    return refused(`it holds the read models at ${views.projections.lastSeq}`);
+  const loaded = await loadCheckedViews(store, snapshot, head.seq, macKeys, options.projections, sha256OffThread);
+  if (loaded.problem !== null) return refused(loaded.problem);
+  const views = loaded.views;
   return { views, seq: snapshot.seq, recordHash: snapshot.recordHash, warning: null };
 }
 

@@ -16,6 +16,7 @@ import { type ViewSnapshotRecord, viewSnapshotMac } from "../journal/records.ts"
 import type { JournalStore } from "../journal/store.ts";
 import { InstrumentRegistry, Projections, type ProjectionsOptions } from "../projections/index.ts";
 import { LiveSurveillance, type PriceLimits } from "../surveillance/index.ts";
+import { restoreViews } from "./view-snapshots.ts";
 
 /** The read models an exchange keeps, as one unit for building, snapshotting and restoring them. */
 export interface Views {
@@ -130,4 +131,31 @@ export async function viewSnapshotProblem(
     return { problem: "it names a record hash that is not the journal's" };
   }
   return { problem: null, data: hashed.data };
+}
+
+/**
+ * The read models restored from `snapshot`, or why they are not: the checks of `viewSnapshotProblem`, then the restore
+ * into new read models (built with `options`), then that they hold the records up to the snapshot's seq. Shared by
+ * the start (exchange.ts, which hashes on another thread) and the snapshot thread (view-snapshot-worker.ts).
+ */
+export async function loadCheckedViews(
+  store: JournalStore,
+  snapshot: ViewSnapshotRecord,
+  headSeq: number,
+  macKeys: readonly Uint8Array[],
+  options: ProjectionsOptions | undefined,
+  hashData?: (data: Uint8Array) => Promise<{ hash: string; data: Uint8Array }>,
+): Promise<{ problem: string } | { problem: null; views: Views }> {
+  const checked = await viewSnapshotProblem(store, snapshot, headSeq, macKeys, hashData);
+  if (checked.problem !== null) return checked;
+  const views = buildViews(options);
+  try {
+    restoreViews(checked.data, viewRoots(views));
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  if (views.projections.lastSeq !== snapshot.seq) {
+    return { problem: `it holds the read models at ${views.projections.lastSeq}` };
+  }
+  return { problem: null, views };
 }

@@ -2,7 +2,7 @@
  * The thread that snapshots the read models for the leader (started by view-snapshot-thread.ts, through
  * view-snapshot-worker-entry.mjs, which loads TypeScript). It keeps its own copy of the read models, built as the
  * exchange builds its own (read-models.ts): it starts from the newest snapshot of them that passes the checks a start
- * makes (`viewSnapshotProblem`: MAC, data hash, the record hash at its seq; else from record 1), then applies the
+ * makes (`loadCheckedViews`: MAC, data hash, the record hash at its seq, the restore; else from record 1), then applies the
  * journal's durable records read from the store by seq, up to the durable head the leader last told it, and every
  * `every` records (exactly: at the last snapshot's seq + `every`) and on request it captures its copy, hashes it and
  * saves it through a store connection of its own. The leader's thread never captures.
@@ -24,8 +24,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openStore, type StoreLocation } from "../journal/open.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type ProjectionsOptions } from "../projections/index.ts";
-import { buildViews, feedViews, type Views, viewRoots, viewSnapshotProblem } from "./read-models.ts";
-import { captureViews, restoreViews } from "./view-snapshots.ts";
+import { buildViews, feedViews, loadCheckedViews, type Views, viewRoots } from "./read-models.ts";
+import { captureViews } from "./view-snapshots.ts";
 
 export interface ViewThreadData {
   readonly location: StoreLocation;
@@ -69,16 +69,9 @@ async function load(store: JournalStore): Promise<{ copy: Copy; warning: string 
   if (snapshot === null || head === null) return fresh(null);
   const refused = (why: string) =>
     fresh(`the snapshot of the read models at ${snapshot.seq} was not used by the snapshot thread (${why})`);
-  const checked = await viewSnapshotProblem(store, snapshot, head.seq, data.macKeys);
-  if (checked.problem !== null) return refused(checked.problem);
-  const views = buildViews(data.projections);
-  try {
-    restoreViews(checked.data, viewRoots(views));
-  } catch (error) {
-    return refused((error as Error).message);
-  }
-  if (views.projections.lastSeq !== snapshot.seq)
-    return refused(`it holds the read models at ${views.projections.lastSeq}`);
+  const loaded = await loadCheckedViews(store, snapshot, head.seq, data.macKeys, data.projections);
+  if (loaded.problem !== null) return refused(loaded.problem);
+  const views = loaded.views;
   return { copy: { views, seq: snapshot.seq, hash: snapshot.recordHash, snapshotSeq: snapshot.seq }, warning: null };
 }
 

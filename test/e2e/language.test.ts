@@ -87,6 +87,29 @@ describe.skipIf(!run)("a saved language in a real browser", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("signed out on a Kazakh page, an empty sign-in form says which field is missing, in Kazakh, until it can be sent", async () => {
+    const signedOut = await open("/login");
+    await signedOut.evaluate(`localStorage.setItem("sauda.language", "kk")`);
+    await signedOut.reload();
+    const submit = signedOut.locator("form button[type=submit]").last();
+    const missing = signedOut.locator("#signin-missing");
+    expect(await missing.textContent()).toBe("Пайдаланушы атын енгізіңіз.");
+    expect(await submit.isDisabled()).toBe(true);
+    // Spaces alone are not a name.
+    await signedOut.locator("input[autocomplete=username]").first().fill("   ");
+    expect(await missing.textContent()).toBe("Пайдаланушы атын енгізіңіз.");
+    await signedOut.locator("input[autocomplete=username]").first().fill("kazgpz-trader");
+    expect(await missing.textContent()).toBe("Құпиясөзді енгізіңіз.");
+    expect(await submit.isDisabled()).toBe(true);
+    await signedOut.locator("input[type=password]").first().fill(PASSWORD);
+    expect(await missing.count()).toBe(0);
+    expect(await submit.isDisabled()).toBe(false);
+    // Filled in, the form signs in: the exchange names the user it now knows.
+    await submit.click();
+    await expect.poll(() => signedOut.getByTestId("who").count(), { timeout: LIVE_MS }).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("signed out on a Kazakh page (an English browser), a wrong password: the request asks for Kazakh, the answer is Kazakh", async () => {
     const signedOut = await open("/login");
     await signedOut.evaluate(`localStorage.setItem("sauda.language", "kk")`);

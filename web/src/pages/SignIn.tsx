@@ -37,6 +37,15 @@ export function SignIn({ reason }: { reason?: string }) {
   };
 
   const field = error ? fieldOf(error) : null;
+  // The button stays disabled until every field is filled; say which one is missing rather than leave it mute.
+  const missing =
+    name.trim() === ""
+      ? "signIn.needUser"
+      : password === ""
+        ? "signIn.needPassword"
+        : needsCode && code.trim() === ""
+          ? "signIn.needCode"
+          : null;
   const message = error ? describeError(error, i18n) : "";
   return (
     <section className="panel signin" aria-labelledby="signin-title">
@@ -85,7 +94,12 @@ export function SignIn({ reason }: { reason?: string }) {
           </label>
         ) : null}
         <FieldError id="signin-error" message={message} />
-        <button type="submit" disabled={busy || name === "" || password === "" || (needsCode && code.trim() === "")}>
+        {missing !== null && !message ? (
+          <p className="muted" id="signin-missing">
+            {t(missing)}
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy || missing !== null}>
           {t("signIn.submit")}
         </button>
       </form>

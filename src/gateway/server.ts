@@ -21,7 +21,7 @@
 
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
@@ -624,6 +624,20 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
           new HttpProblem("NOT_FOUND", { method: request.method, url: request.url.slice(0, 200) }),
         );
       }
+      // A file of the web application built after this server started (a rebuild while it serves: new hashed
+      // names) is not among the routes the static plugin made at start; serve it from the folder. A missing asset
+      // is a 404, never the page: a browser given HTML for a script shows a blank page.
+      const path = request.url.split("?")[0]!;
+      if (path.startsWith("/assets/")) {
+        const file = resolve(webRoot, `.${decodeURIComponentOrEmpty(path)}`);
+        if (file.startsWith(`${resolve(webRoot, "assets")}${sep}`) && existsSync(file)) {
+          return reply.sendFile(relative(webRoot, file));
+        }
+        return sendProblem(
+          reply,
+          new HttpProblem("NOT_FOUND", { method: request.method, url: request.url.slice(0, 200) }),
+        );
+      }
       return reply.sendFile("index.html");
     });
   } else {
@@ -651,4 +665,12 @@ async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
 
 function principalOf(request: FastifyRequest): Principal {
   return request.principal ?? { kind: "public" };
+}
+
+function decodeURIComponentOrEmpty(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return "";
+  }
 }

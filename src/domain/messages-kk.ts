@@ -9,7 +9,7 @@ import type { ErrorCode } from "./errors.ts";
 export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   COMMAND_INVALID: "Команда жарамсыз: {reason}.",
   COMMAND_UNKNOWN: "Белгісіз команда '{op}'; күтілетіні: {allowed}.",
-  FIELD_INVALID: "'{field}' өрісінің мәні {value}; {rule}.",
+  FIELD_INVALID: "{field} өрісінің мәні {value}; {rule}.",
 
   ORDER_ID_INVALID: "Өтінім идентификаторы {value} жарамсыз; {rule}.",
   ORDER_ID_DUPLICATE: "'{id}' өтінім идентификаторы бос емес; әр өтінімге жаңа идентификатор керек.",
@@ -62,7 +62,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   MEMBER_NOT_SUSPENDED: "'{member}' қатысушысы шеттетілмеген.",
   MEMBER_EXCLUDED:
     "'{member}' қатысушысы шығарылған; ол қайта қабылдауға тыйым салу мерзімі біткеннен кейін жаңа өтініш арқылы ғана орала алады.",
-  APPLICATION_INVALID: "Өтініштің '{field}' өрісінің мәні {value}; күтілетіні: {rule}.",
+  APPLICATION_INVALID: "Өтініштің {field} өрісінің мәні {value}; күтілетіні: {rule}.",
   APPLICATION_EXISTS: "'{id}' өтініші бұрыннан бар.",
   APPLICATION_NOT_FOUND: "'{id}' өтініші жоқ.",
   APPLICATION_DECIDED: "'{id}' өтініші қаралып қойған ({status}); шешім бір рет қабылданады.",

@@ -9,7 +9,7 @@ import type { ErrorCode } from "./errors.ts";
 export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   COMMAND_INVALID: "Команда недействительна: {reason}.",
   COMMAND_UNKNOWN: "Неизвестная команда '{op}'; ожидается одна из: {allowed}.",
-  FIELD_INVALID: "Поле '{field}' имеет значение {value}; {rule}.",
+  FIELD_INVALID: "Поле {field} имеет значение {value}; {rule}.",
 
   ORDER_ID_INVALID: "Идентификатор заявки {value} недействителен; {rule}.",
   ORDER_ID_DUPLICATE: "Идентификатор заявки '{id}' уже занят; каждой заявке нужен новый идентификатор.",
@@ -62,7 +62,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   MEMBER_NOT_SUSPENDED: "Участник '{member}' не отстранён.",
   MEMBER_EXCLUDED:
     "Участник '{member}' исключён; вернуться он может только по новому заявлению после окончания запрета на повторный приём.",
-  APPLICATION_INVALID: "Поле заявления '{field}' имеет значение {value}; ожидается: {rule}.",
+  APPLICATION_INVALID: "Поле заявления {field} имеет значение {value}; ожидается: {rule}.",
   APPLICATION_EXISTS: "Заявление '{id}' уже существует.",
   APPLICATION_NOT_FOUND: "Заявления '{id}' нет.",
   APPLICATION_DECIDED: "Заявление '{id}' уже рассмотрено ({status}); решение принимается один раз.",

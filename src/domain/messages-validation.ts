@@ -292,6 +292,7 @@ export const FIELD_NAMES: Readonly<Record<string, FieldName>> = {
   date: named("date", "Дата", "f", "Күн"),
   day: named("day", "День", "m", "Күн"),
   days: named("number of days", "Число дней", "n", "Күн саны"),
+  expireAtMs: named("expiry time", "Время истечения", "n", "Мерзімі біту уақыты"),
   vehicle: named("vehicle", "Транспортное средство", "n", "Көлік"),
   waybill: named("waybill", "Накладная", "f", "Жүкқұжат"),
   certificate: named("certificate", "Сертификат", "m", "Сертификат"),
@@ -411,6 +412,26 @@ function limitText(limit: unknown, kind: FieldKind | undefined, language: Langua
   if (kind === "money") return formatMoneyTiyn(limit, language);
   if (kind === "kg") return formatQuantityKg(limit, language);
   return formatNumber(limit, language);
+}
+
+/**
+ * A field's name inside a sentence of an error about a command's field (`{field}` in the ru and kk catalogues), in
+ * «»: the catalogue's word, lower case (an abbreviation kept), by the last segment of the field's path; its wire name
+ * when the catalogue has none. English keeps the wire name (its sentences are the engine's own).
+ */
+export function fieldInSentence(wire: string, language: Language): string {
+  if (language === "en") return wire;
+  const last =
+    wire
+      .split(/[.[\]/]/)
+      .filter((part) => part !== "")
+      .at(-1) ?? wire;
+  const name = FIELD_NAMES[last];
+  if (name === undefined) return `«${wire}»`;
+  const word = language === "ru" ? name.ru : name.kk;
+  const second = word.charAt(1);
+  const lower = second !== "" && second === second.toLowerCase() ? word.charAt(0).toLowerCase() + word.slice(1) : word;
+  return `«${lower}»`;
 }
 
 /** The field's name opening a sentence, from the catalogue or its wire name. */

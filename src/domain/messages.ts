@@ -36,7 +36,7 @@ import {
 } from "./locale.ts";
 import { ERRORS_KK } from "./messages-kk.ts";
 import { ERRORS_RU } from "./messages-ru.ts";
-import { fieldSentence, validationReason } from "./messages-validation.ts";
+import { fieldInSentence, fieldSentence, validationReason } from "./messages-validation.ts";
 import { roleWord, translatePhrase } from "./phrases.ts";
 
 export const PLACEHOLDER_KINDS = [
@@ -153,6 +153,8 @@ export function render(template: string, details: ErrorDetails, language: Langua
     if (kind === undefined && typeof value === "string") {
       if (FREE_TEXT_DETAILS.has(name)) return translatePhrase(value, language);
       if (name === "role") return roleWord(value, language);
+      // The field of a command a rule refused, named in the reader's language.
+      if (name === "field") return fieldInSentence(value, language);
     }
     return formatValue(value, kind, language);
   });
@@ -179,5 +181,10 @@ export function localize(code: ErrorCode, details: ErrorDetails, language: Langu
       language,
     );
   }
-  return render(ERROR_CATALOGUES[language][code], details, language);
+  return sentenceCase(render(ERROR_CATALOGUES[language][code], details, language));
+}
+
+/** A sentence that opens with a quoted word (a field's name, lower case inside a sentence) opens with a capital. */
+function sentenceCase(sentence: string): string {
+  return sentence.startsWith("«") ? `«${sentence.charAt(1).toUpperCase()}${sentence.slice(2)}` : sentence;
 }

@@ -103,6 +103,34 @@ describe("error catalogues", () => {
     );
   });
 
+  it("names a command's refused field in the reader's language, not by its wire name", () => {
+    const date = {
+      field: "date",
+      value: '"2026-01-01"',
+      rule: "a dispatch date is a real date YYYY-MM-DD from 2026-01-04 to 2026-01-06",
+    };
+    expect(localize("SHIPMENT_INVALID", date, "ru")).toBe(
+      'Поле отгрузки «дата» со значением "2026-01-01" недействительно; дата отгрузки — настоящая дата ГГГГ-ММ-ДД с 04.01.2026 по 06.01.2026.',
+    );
+    expect(localize("SHIPMENT_INVALID", date, "kk")).toBe(
+      'Жөнелтімнің «күн» өрісінің "2026-01-01" мәні жарамсыз; жөнелту күні — 04.01.2026 мен 06.01.2026 аралығындағы нақты ЖЖЖЖ-АА-КК күні.',
+    );
+    // English keeps the engine's own sentence, with the wire name.
+    expect(localize("SHIPMENT_INVALID", date, "en")).toBe(
+      'Shipment date "2026-01-01" is not valid; a dispatch date is a real date YYYY-MM-DD from 2026-01-04 to 2026-01-06.',
+    );
+    // A sentence that opens with the field opens with a capital; an abbreviation keeps its capitals; a field the
+    // catalogue does not know keeps its wire name, quoted.
+    const expiry = { field: "expireAtMs", value: "1", rule: "only GTD orders expire" };
+    expect(localize("FIELD_INVALID", expiry, "kk")).toMatch(/^«Мерзімі біту уақыты» өрісінің мәні 1; /);
+    expect(localize("FIELD_INVALID", expiry, "ru")).toMatch(/^Поле «время истечения» имеет значение 1; /);
+    expect(localize("FIELD_INVALID", { field: "bin", value: "1", rule: "x" }, "ru")).toMatch(/^Поле «БИН» /);
+    expect(localize("FIELD_INVALID", { field: "postOnly", value: "1", rule: "x" }, "ru")).toMatch(/^Поле «postOnly» /);
+    expect(localize("TARIFF_INVALID", { field: "lines[0].depositTiyn", value: "-1", rule: "x" }, "ru")).toMatch(
+      /^Значение тарифа «гарантийный взнос» = -1 /,
+    );
+  });
+
   it("picks the language from Accept-Language by weight and primary subtag, English otherwise", () => {
     expect(languageOfAcceptLanguage("kk-KZ,ru;q=0.9,en;q=0.8")).toBe("kk");
     expect(languageOfAcceptLanguage("ru-KZ, kk;q=0.5")).toBe("ru");

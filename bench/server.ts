@@ -66,6 +66,12 @@ const REST_CONNECTIONS = 64;
 /** Offered rates (ops/s); override with comma lists in BENCH_SERVER_WS_RATES and BENCH_SERVER_REST_RATES. */
 const WS_RATES = rates(process.env.BENCH_SERVER_WS_RATES, [5_000, 25_000, 50_000]);
 const REST_RATES = rates(process.env.BENCH_SERVER_REST_RATES, [1_000, 2_500, 5_000]);
+/**
+ * `BENCH_SERVER_WS_WINDOW=N`: a WebSocket member sends nothing more while N of its ops are unanswered (ops due then
+ * are skipped and counted), so the server runs at its own pace without a backlog. On a machine too loaded to keep up
+ * with the offered rate, the CPU per op is then that of the steady state, not of a server buried in its backlog.
+ */
+const WS_WINDOW = Number(process.env.BENCH_SERVER_WS_WINDOW ?? "0");
 /** A directory for a CPU profile of the server process (node --cpu-prof), to see where its time goes. */
 const PROFILE_DIR = process.env.BENCH_SERVER_CPU_PROF;
 
@@ -351,6 +357,8 @@ interface RunResult {
   readonly journalOpsPerSecond: number;
   readonly watcherUpdates: number;
   readonly lost: number;
+  /** Ops not sent because their member's window was full (`BENCH_SERVER_WS_WINDOW`). */
+  readonly skipped: number;
   /** Server CPU per journal record (per order op) in the window. */
   readonly cpu: { readonly mainUsPerOp: number | null; readonly processUsPerOp: number } | null;
   /** The machine's 1-minute load average when the run ended. */
@@ -374,6 +382,8 @@ async function runWebSocket(server: Server, rate: number): Promise<RunResult> {
   const all = members(server.ready, `ws${rate}`);
   const sockets = await Promise.all(all.map((member) => connectSigned(port, member)));
   const due = new Map<number, bigint>();
+  const unanswered = new Array<number>(all.length).fill(0);
+  let skipped = 0;
   for (const socket of sockets) {
     socket.on("message", (data) => {
       const message = JSON.parse(String(data)) as { type: string; id?: number; error?: { code: string } };
@@ -381,6 +391,7 @@ async function runWebSocket(server: Server, rate: number): Promise<RunResult> {
       const dueNs = due.get(message.id);
       if (dueNs === undefined) return;
       due.delete(message.id);
+      unanswered[message.id % all.length]!--;
       recorder.answered(dueNs, message.type === "error" ? (message.error?.code ?? "?") : null);
     });
   }
@@ -391,6 +402,11 @@ async function runWebSocket(server: Server, rate: number): Promise<RunResult> {
   setTimeout(() => void server.sample().then((sample) => seqAt.push(sample)), WARMUP_MS + MEASURE_MS);
   const sent = await pace(rate, recorder, (i, dueNs) => {
     const index = i % all.length;
+    if (WS_WINDOW > 0 && unanswered[index]! >= WS_WINDOW) {
+      skipped++;
+      return;
+    }
+    unanswered[index]!++;
     const member = all[index]!;
     const op = nextOp(member);
     due.set(i, dueNs);
@@ -426,6 +442,7 @@ async function runWebSocket(server: Server, rate: number): Promise<RunResult> {
     journalOpsPerSecond,
     watcherUpdates: watchers.updates(),
     lost,
+    skipped,
     cpu: cpuPerOp(seqAt),
     loadAverage: os.loadavg()[0] ?? 0,
   };
@@ -507,6 +524,7 @@ async function runRest(server: Server, rate: number): Promise<RunResult> {
     journalOpsPerSecond,
     watcherUpdates: watchers.updates(),
     lost,
+    skipped: 0,
     cpu: cpuPerOp(seqAt),
     loadAverage: os.loadavg()[0] ?? 0,
   };
@@ -525,7 +543,7 @@ function report(result: RunResult): void {
   const errors = [...recorder.errors].map(([code, n]) => `${code}×${n}`).join(", ") || "none";
   console.log(`\n${result.name}, ${result.offered.toLocaleString("en-US")} ops/s offered (open loop):`);
   console.log(
-    `  sent ${result.sent.toLocaleString("en-US")} ops (${WARMUP_MS / 1000} s warm-up + ${MEASURE_MS / 1000} s measured)`,
+    `  sent ${(result.sent - result.skipped).toLocaleString("en-US")} ops (${WARMUP_MS / 1000} s warm-up + ${MEASURE_MS / 1000} s measured)${result.skipped > 0 ? `; ${result.skipped.toLocaleString("en-US")} skipped, their member's window of ${WS_WINDOW} unanswered being full` : ""}`,
   );
   console.log(
     `  durable ops/s (answers in the window) ${Math.round(durablePerSecond).toLocaleString("en-US")}; journal seq advanced ${Math.round(result.journalOpsPerSecond).toLocaleString("en-US")}/s`,

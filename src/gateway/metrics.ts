@@ -119,17 +119,30 @@ export class Metrics {
       registers,
     });
     exchange.onOutcomes((outcomes) => {
+      // Counted per batch, then added once per series: a labelled `inc` hashes its labels, and a batch holds
+      // thousands of commands of a handful of kinds.
+      const commands = new Map<string, { type: string; outcome: string; count: number }>();
+      const trades = new Map<string, number>();
       for (const outcome of outcomes) {
-        const rejection = outcome.events.find((event) => event.type === "rejected");
-        this.commands.inc({
-          type: outcome.command.type ?? "unknown",
-          outcome: rejection?.type === "rejected" ? rejection.code : "accepted",
-        });
+        let code = "accepted";
         for (const event of outcome.events) {
-          if (event.type === "trade") this.trades.inc({ instrument: event.instrument });
+          if (event.type === "rejected") {
+            code = event.code;
+            break;
+          }
+        }
+        const type = outcome.command.type ?? "unknown";
+        const key = `${type}\n${code}`;
+        const series = commands.get(key);
+        if (series === undefined) commands.set(key, { type, outcome: code, count: 1 });
+        else series.count++;
+        for (const event of outcome.events) {
+          if (event.type === "trade") trades.set(event.instrument, (trades.get(event.instrument) ?? 0) + 1);
           else if (event.type === "notices.mailed") this.mailed(event);
         }
       }
+      for (const { type, outcome, count } of commands.values()) this.commands.inc({ type, outcome }, count);
+      for (const [instrument, count] of trades) this.trades.inc({ instrument }, count);
     });
   }
 

@@ -57,21 +57,27 @@ export function requireTradePrincipal(
   requireOwnAccount(exchange, principal, account);
 }
 
+/**
+ * The engine's command for a new order. Its fields are set one after another, in this order, with no object spread
+ * per optional field (this runs once per order on the sequencer's thread): the journal stores the command's JSON, whose
+ * field order is this insertion order, so it must not change.
+ */
 export function newOrderCommand(body: NewOrderBody): Command {
-  return {
+  const command: Record<string, unknown> = {
     type: "order.new",
     instrument: body.instrument,
     orderId: engineOrderId(body.account, body.clientOrderId),
     account: body.account,
     side: body.side,
     orderType: body.type,
-    ...(body.price === undefined ? {} : { price: body.price }),
-    quantity: body.quantity,
-    ...(body.tif === undefined ? {} : { tif: body.tif }),
-    ...(body.expireAt === undefined ? {} : { expireAtMs: body.expireAt }),
-    ...(body.postOnly === undefined ? {} : { postOnly: body.postOnly }),
-    ...(body.stp === undefined ? {} : { stp: body.stp }),
   };
+  if (body.price !== undefined) command.price = body.price;
+  command.quantity = body.quantity;
+  if (body.tif !== undefined) command.tif = body.tif;
+  if (body.expireAt !== undefined) command.expireAtMs = body.expireAt;
+  if (body.postOnly !== undefined) command.postOnly = body.postOnly;
+  if (body.stp !== undefined) command.stp = body.stp;
+  return command as unknown as Command;
 }
 
 /** An amend: a new price and/or a new open quantity (sauda's amend rules are the engine's, book.ts). */

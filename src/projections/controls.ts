@@ -80,7 +80,6 @@ export class Controls {
   }
 
   private applyEvent(event: EngineEvent, outcome: ProjectionOutcome): void {
-    const change = (reason: string | null): Change => ({ seq: outcome.seq, timeMs: outcome.timeMs, reason });
     switch (event.type) {
       case "instrument.listed":
         this.instrumentsById.set(event.instrument, {
@@ -89,7 +88,7 @@ export class Controls {
           tickSize: event.tickSize,
           lotSize: event.lotSize,
           description: event.description,
-          listed: change(null),
+          listed: changeAt(outcome, null),
           clearing: event.clearing,
           clearingChanged: null,
           phase: "closed",
@@ -105,21 +104,21 @@ export class Controls {
         const instrument = this.instrumentsById.get(event.instrument);
         if (instrument === undefined) return;
         instrument.clearing = event.clearing;
-        instrument.clearingChanged = change(event.reason);
+        instrument.clearingChanged = changeAt(outcome, event.reason);
         return;
       }
       case "phase.changed": {
         const instrument = this.instrumentsById.get(event.instrument);
         if (instrument === undefined) return;
         instrument.phase = event.to;
-        instrument.phaseChanged = change(event.reason ?? null);
+        instrument.phaseChanged = changeAt(outcome, event.reason ?? null);
         return;
       }
       case "safeguards.changed": {
         const instrument = this.instrumentsById.get(event.instrument);
         if (instrument === undefined) return;
         instrument.safeguards = event.safeguards;
-        instrument.safeguardsChanged = change(event.reason);
+        instrument.safeguardsChanged = changeAt(outcome, event.reason);
         return;
       }
       case "calendar.set": {
@@ -127,9 +126,9 @@ export class Controls {
         if (instrument === undefined) return;
         const shortNotice = shortNoticeDates(instrument.calendar, event.calendar, outcome.timeMs);
         instrument.calendar = event.calendar;
-        instrument.calendarChanged = change(event.reason);
+        instrument.calendarChanged = changeAt(outcome, event.reason);
         instrument.calendarChanges = [
-          { ...change(event.reason), shortNoticeDates: shortNotice },
+          { ...changeAt(outcome, event.reason), shortNoticeDates: shortNotice },
           ...instrument.calendarChanges,
         ].slice(0, CALENDAR_CHANGES_KEPT);
         return;
@@ -141,7 +140,7 @@ export class Controls {
           roles: event.roles,
           buyerCategory: event.buyerCategory,
           suspended: false,
-          added: change(null),
+          added: changeAt(outcome, null),
           statusChanged: null,
         });
         return;
@@ -150,7 +149,7 @@ export class Controls {
         const member = this.membersById.get(event.member);
         if (member === undefined) return;
         member.suspended = event.type === "member.suspended";
-        member.statusChanged = change(event.reason);
+        member.statusChanged = changeAt(outcome, event.reason);
         return;
       }
       default:
@@ -178,4 +177,12 @@ export class Controls {
   members(): MemberControls[] {
     return [...this.membersById.values()].sort((a, b) => compareText(a.member, b.member));
   }
+}
+
+/**
+ * A change made by `outcome`. A function of the module, not a closure made in `applyEvent`: that runs for every event
+ * of every durable record, most of them changing no control.
+ */
+function changeAt(outcome: ProjectionOutcome, reason: string | null): Change {
+  return { seq: outcome.seq, timeMs: outcome.timeMs, reason };
 }

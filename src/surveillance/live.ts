@@ -522,21 +522,6 @@ export class LiveSurveillance {
   // The configuration and cases.
 
   private caseEvent(event: EngineEvent, record: SurveilledRecord): void {
-    const step = (
-      action: CaseStep["action"],
-      text: string,
-      alert: string | null = null,
-      outcome: CaseOutcome | null = null,
-    ): CaseStep => ({
-      seq: record.seq,
-      timeMs: record.timeMs,
-      actor: record.meta.actor ?? null,
-      role: record.meta.role ?? null,
-      action,
-      alert,
-      outcome,
-      text,
-    });
     switch (event.type) {
       case "member.grouped":
         if (event.group === null) {
@@ -579,7 +564,7 @@ export class LiveSurveillance {
         };
         this.cases.set(event.caseId, state);
         this.joinAlert(state, event.alert);
-        state.steps.push(step("opened", event.reason, event.alert));
+        state.steps.push(caseStep(record, "opened", event.reason, event.alert));
         this.boundCases();
         return;
       }
@@ -588,7 +573,7 @@ export class LiveSurveillance {
         if (state === undefined) return;
         this.joinAlert(state, event.alert);
         state.updatedMs = record.timeMs;
-        state.steps.push(step("joined", event.reason, event.alert));
+        state.steps.push(caseStep(record, "joined", event.reason, event.alert));
         return;
       }
       case "case.reviewing": {
@@ -596,7 +581,7 @@ export class LiveSurveillance {
         if (state === undefined) return;
         state.status = "under-review";
         state.updatedMs = record.timeMs;
-        state.steps.push(step("reviewing", event.reason));
+        state.steps.push(caseStep(record, "reviewing", event.reason));
         return;
       }
       case "case.closed": {
@@ -608,14 +593,14 @@ export class LiveSurveillance {
         for (const alert of state.alerts) {
           if (this.caseOfAlert.get(alert) === state.id) this.caseOfAlert.delete(alert);
         }
-        state.steps.push(step("closed", event.reason, null, event.outcome));
+        state.steps.push(caseStep(record, "closed", event.reason, null, event.outcome));
         return;
       }
       case "case.noted": {
         const state = this.cases.get(event.caseId);
         if (state === undefined) return;
         state.updatedMs = record.timeMs;
-        state.steps.push(step("noted", event.note));
+        state.steps.push(caseStep(record, "noted", event.note));
         return;
       }
       default:
@@ -657,4 +642,27 @@ function caseView(c: CaseState): CaseView {
 /** Whether a text names a rule. */
 export function isRule(value: string): value is Rule {
   return (RULES as readonly string[]).includes(value);
+}
+
+/**
+ * A case's step made by `record`. A function of the module, not a closure made in `caseEvent`: that runs for every
+ * event of every durable record, most of them no case's.
+ */
+function caseStep(
+  record: SurveilledRecord,
+  action: CaseStep["action"],
+  text: string,
+  alert: string | null = null,
+  outcome: CaseOutcome | null = null,
+): CaseStep {
+  return {
+    seq: record.seq,
+    timeMs: record.timeMs,
+    actor: record.meta.actor ?? null,
+    role: record.meta.role ?? null,
+    action,
+    alert,
+    outcome,
+    text,
+  };
 }

@@ -30,7 +30,7 @@ import type { FastifyRequest } from "fastify";
 import type { RawData, WebSocket } from "ws";
 import type { Language } from "../../domain/locale.ts";
 import { NotLeaderError } from "../../journal/postgres-store.ts";
-import { QueueFullError, SequencerStoppedError } from "../../journal/sequencer.ts";
+import { type Outcome, QueueFullError, SequencerStoppedError } from "../../journal/sequencer.ts";
 import { READ_PAGE_RECORDS } from "../../journal/store.ts";
 import type { TapeTrade } from "../../projections/index.ts";
 import { type Principal, requireScope, requireUser, SESSION_COOKIE } from "../auth.ts";
@@ -96,7 +96,10 @@ export class StreamConnection implements Subscriber {
   private cancelOnDisconnect: boolean;
   private csrfVerified: boolean;
   private messagesSeen = 0;
-  /** Order messages submitted and not yet answered. */
+  /** Order messages submitted and not yet answered, and who waits for there to be none. */
+  private ordersInFlight = 0;
+  private ordersIdle: (() => void)[] = [];
+  /** Trades subscriptions still reading the journal to resume (`fromSeq`). */
   private readonly inflight = new Set<Promise<void>>();
   /** Cancel-on-disconnect: live orders placed through this connection, and new orders still in flight. */
   private readonly guarded = new Set<string>();
@@ -238,9 +241,7 @@ export class StreamConnection implements Subscriber {
     const message = parsed.message;
     if (isOrderOp(message.op)) {
       if (this.limited(this.orderBucket, ORDERS_PER_SECOND_MAX, message.id ?? null, message.op, now)) return;
-      const task = this.order(message as OrderMessage);
-      this.inflight.add(task);
-      void task.finally(() => this.inflight.delete(task));
+      this.order(message as OrderMessage);
       this.hub.throttle(this);
       return;
     }
@@ -516,13 +517,18 @@ export class StreamConnection implements Subscriber {
   // ---------------------------------------------------------------------------------------------------------------
   // Order entry.
 
-  private async order(message: OrderMessage): Promise<void> {
+  /**
+   * Checks an order message and submits its command; the answer (`ack` or `error`) is sent once the command is
+   * durable. Written with `then` rather than as an async function, and answered with a frame built as text
+   * (`orderAckText`): this runs once per order on the thread that runs the sequencer.
+   */
+  private order(message: OrderMessage): void {
     const { id, op, account, clientOrderId } = message;
     const orderId = engineOrderId(account, clientOrderId);
-    const action = op === "order.new" ? "place orders" : op === "order.amend" ? "amend orders" : "cancel orders";
     let countedNew = false;
+    let submitted: Promise<Outcome>;
     try {
-      requireTradeAccount(this.context, this.request, account, action);
+      requireTradeAccount(this.context, this.request, account, ORDER_ACTIONS[op]);
       if (this.csrfState() === "missing") throw new HttpProblem("AUTH_CSRF");
       this.requireSignedIn();
       if (op === "order.new" && this.cancelOnDisconnect) {
@@ -534,37 +540,76 @@ export class StreamConnection implements Subscriber {
         countedNew = true;
       }
       const meta = { ...this.meta, requestId: `${this.request.id}/${String(id)}` };
-      const exchange = this.context.exchange;
-      const outcome = await exchange.submit(this.command(message, orderId), meta);
-      const rejection = rejectionOf(outcome);
-      if (rejection) {
-        this.replyError(id, op, new HttpProblem(rejection.code, rejection.details), outcome.seq);
-        return;
-      }
-      const result = orderResult(this.context, outcome, orderId);
-      if (op === "order.new") {
-        const duplicate = outcome.events.some((event) => event.type === "order.duplicate");
-        if (this.cancelOnDisconnect && result.order?.status === "resting") {
-          this.guarded.add(orderId);
-          this.hub.guard(orderId, this);
-        }
-        this.reply({ type: "ack", id, op, ...result, duplicate });
-      } else {
-        this.reply({ type: "ack", id, op, ...result });
-      }
+      submitted = this.context.exchange.submit(this.command(message, orderId), meta);
     } catch (error) {
-      this.replyError(id, op, error);
-    } finally {
       if (countedNew) this.newOrdersInFlight--;
+      this.replyError(id, op, error);
+      return;
     }
+    this.ordersInFlight++;
+    submitted.then(
+      (outcome) => {
+        try {
+          this.answer(message, orderId, outcome);
+        } catch (error) {
+          this.replyError(id, op, error);
+        }
+        this.orderAnswered(countedNew);
+      },
+      (error: unknown) => {
+        this.replyError(id, op, error);
+        this.orderAnswered(countedNew);
+      },
+    );
+  }
+
+  /** Answers a durable order command: its engine rejection as an `error`, else its `ack`. */
+  private answer(message: OrderMessage, orderId: string, outcome: Outcome): void {
+    const { id, op } = message;
+    const rejection = rejectionOf(outcome);
+    if (rejection) {
+      this.replyError(id, op, new HttpProblem(rejection.code, rejection.details), outcome.seq);
+      return;
+    }
+    const result = orderResult(this.context, outcome, orderId);
+    if (op !== "order.new") {
+      this.deliver(orderAckText(id, op, result, undefined));
+      return;
+    }
+    let duplicate = false;
+    for (const event of outcome.events) {
+      if (event.type === "order.duplicate") {
+        duplicate = true;
+        break;
+      }
+    }
+    if (this.cancelOnDisconnect && result.order?.status === "resting") {
+      this.guarded.add(orderId);
+      this.hub.guard(orderId, this);
+    }
+    this.deliver(orderAckText(id, op, result, duplicate));
+  }
+
+  private orderAnswered(countedNew: boolean): void {
+    if (countedNew) this.newOrdersInFlight--;
+    this.ordersInFlight--;
+    if (this.ordersInFlight > 0 || this.ordersIdle.length === 0) return;
+    const waiting = this.ordersIdle;
+    this.ordersIdle = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  /** Resolves once every order message submitted so far has been answered. */
+  private ordersAnsweredAll(): Promise<void> {
+    if (this.ordersInFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.ordersIdle.push(resolve));
   }
 
   private command(message: OrderMessage, orderId: string) {
     switch (message.op) {
-      case "order.new": {
-        const { op: _op, id: _id, ...body } = message;
-        return newOrderCommand(body as NewOrderBody);
-      }
+      case "order.new":
+        // The command takes the order's fields by name, so the message's `op` and `id` need not be copied away.
+        return newOrderCommand(message as unknown as NewOrderBody);
       case "order.amend":
         return {
           type: "order.amend" as const,
@@ -645,7 +690,7 @@ export class StreamConnection implements Subscriber {
 
   /** Waits for orders in flight, then cancels what this connection placed and is still resting. */
   private async cancelGuardedOrders(): Promise<void> {
-    await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.inflight, this.ordersAnsweredAll()]);
     const accounts = this.context.exchange.projections.accounts;
     const live: string[] = [];
     for (const orderId of this.guarded) {
@@ -671,6 +716,30 @@ export class StreamConnection implements Subscriber {
       );
     }
   }
+}
+
+/** What each order message does, as an access refusal names it. */
+const ORDER_ACTIONS: Readonly<Record<OrderMessage["op"], string>> = {
+  "order.new": "place orders",
+  "order.amend": "amend orders",
+  "order.cancel": "cancel orders",
+};
+
+/**
+ * An order message's `ack` frame, built as text: the same JSON, field for field and in the same order, as
+ * `JSON.stringify({ type: "ack", id, op, ...result, duplicate })` (`duplicate` only for `order.new`), without the
+ * object in between. `id` is a request id (a string or a safe integer), `op` one of the three order ops.
+ */
+export function orderAckText(
+  id: RequestId,
+  op: OrderMessage["op"],
+  result: ReturnType<typeof orderResult>,
+  duplicate: boolean | undefined,
+): string {
+  const trades = result.trades.length === 0 ? "[]" : JSON.stringify(result.trades);
+  const head = `{"type":"ack","id":${typeof id === "number" ? id : JSON.stringify(id)},"op":"${op}","seq":${result.seq}`;
+  const body = `${head},"order":${JSON.stringify(result.order)},"trades":${trades}`;
+  return duplicate === undefined ? `${body}}` : `${body},"duplicate":${duplicate}}`;
 }
 
 function textOf(data: RawData): string {

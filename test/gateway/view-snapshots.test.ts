@@ -14,8 +14,16 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange } from "../../src/gateway/exchange.ts";
-import { captureViews, codeVersion, restoreViews, ViewSnapshotError } from "../../src/gateway/view-snapshots.ts";
+import {
+  ambiguousClassNames,
+  captureViews,
+  codeVersion,
+  restoreViews,
+  ViewSnapshotError,
+} from "../../src/gateway/view-snapshots.ts";
 import { Projections } from "../../src/projections/index.ts";
+import { BiddingPair } from "../../src/surveillance/rules/coordinated-bidding.ts";
+import { WashPair } from "../../src/surveillance/rules/wash-trade.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
 import { INSTRUMENT, SETUP, T0 } from "../support/server.ts";
 
@@ -328,6 +336,28 @@ describe("snapshots of the read models", () => {
     expect(() => captureViews([symbols], [{}])).toThrow(/^root0\.seen item is a symbol$/);
     const keyed = new Map<unknown, unknown>([[{ [Symbol("k")]: 1 }, 2]]);
     expect(() => captureViews([{ keyed }], [{}])).toThrow(/^root0\.keyed key has symbol keys$/);
+  });
+});
+
+describe("classes the read models hold", () => {
+  it("each has a name of its own: two surveillance rules' pair classes are told apart, and a view holding both is restored", () => {
+    // Both rules once exported a class named Pair: every snapshot of read models that held one of each was refused
+    // ("cannot find"), and each start rebuilt them from record 1.
+    expect(ambiguousClassNames()).toEqual([]);
+    const session = { session: "S-1", instrument: INSTRUMENT, index: 1, openMs: T0, closeMs: null, basis: null };
+    const bidding = new BiddingPair("ACC-A", "ACC-B");
+    bidding.linked = true;
+    const wash = new WashPair("wash-trade|S-1|ACC-A|ACC-B", session);
+    wash.tradeCount = 3;
+    const fresh = { held: {} as Record<string, unknown> };
+    restoreViews(captureViews([{ held: { bidding, wash } }], [{ held: {} }]), [fresh]);
+    const back = fresh.held as { bidding: BiddingPair; wash: WashPair };
+    expect(back.bidding).toBeInstanceOf(BiddingPair);
+    expect(back.bidding.other("ACC-A")).toBe("ACC-B");
+    expect(back.bidding.linked).toBe(true);
+    expect(back.wash).toBeInstanceOf(WashPair);
+    expect(back.wash.tradeCount).toBe(3);
+    expect(back.wash.key).toBe("wash-trade|S-1|ACC-A|ACC-B");
   });
 });
 

@@ -63,7 +63,7 @@ export class PairSession {
   }
 }
 
-export class Pair {
+export class BiddingPair {
   readonly sessions = new Map<string, PairSession>();
   linked = false;
   constructor(
@@ -79,7 +79,7 @@ export class Pair {
 /** A group of coordination: its accounts, its links, and the evidence of every coincidence between its accounts. */
 export class Component {
   readonly accounts = new Set<string>();
-  readonly linked: Pair[] = [];
+  readonly linked: BiddingPair[] = [];
   readonly evidence = new Evidence();
   readonly instruments = new Set<string>();
   smallest: string;
@@ -104,9 +104,9 @@ export class Component {
 
 /** The links of one side: pairs, their union-find components, and the components' evidence. */
 export class SideLinks {
-  readonly pairs = new Map<string, Pair>();
+  readonly pairs = new Map<string, BiddingPair>();
   /** Each account's pairs on this side. */
-  readonly pairsOf = new Map<string, Pair[]>();
+  readonly pairsOf = new Map<string, BiddingPair[]>();
   readonly parent = new Map<string, string>();
   /** Components (of two accounts or more) by their root. */
   readonly components = new Map<string, Component>();
@@ -204,7 +204,7 @@ export class CoordinatedBiddingDetector implements Detector {
     const pairKey = `${a}\n${b}`;
     let pair = links.pairs.get(pairKey);
     if (pair === undefined) {
-      pair = new Pair(a, b);
+      pair = new BiddingPair(a, b);
       links.pairs.set(pairKey, pair);
       for (const account of [a, b]) {
         const list = links.pairsOf.get(account);

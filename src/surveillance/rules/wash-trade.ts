@@ -18,7 +18,7 @@ import type { Detector, SessionInfo } from "../detector.ts";
 import type { Party } from "../parties.ts";
 import type { TradeRecord } from "../records.ts";
 
-export class Pair extends Evidence {
+export class WashPair extends Evidence {
   tradeCount = 0;
   quantityKg = 0;
   constructor(
@@ -31,7 +31,7 @@ export class Pair extends Evidence {
 }
 
 export class WashTradeDetector implements Detector {
-  private readonly pairsBySession = new Map<string, Map<string, Pair>>();
+  private readonly pairsBySession = new Map<string, Map<string, WashPair>>();
 
   constructor(
     private readonly config: WashTradeConfig,
@@ -49,7 +49,7 @@ export class WashTradeDetector implements Detector {
     const pairKey = `${a}\n${b}`;
     let pair = pairs.get(pairKey);
     if (pair === undefined) {
-      pair = new Pair(`wash-trade|${session.session}|${a}|${b}`, session);
+      pair = new WashPair(`wash-trade|${session.session}|${a}|${b}`, session);
       pairs.set(pairKey, pair);
     }
     pair.party(buyer);
@@ -68,7 +68,7 @@ export class WashTradeDetector implements Detector {
     this.pairsBySession.delete(session.session);
   }
 
-  private raise(pair: Pair): void {
+  private raise(pair: WashPair): void {
     this.sink.raise(
       pair.alert({
         key: pair.key,

@@ -17414,6 +17414,7 @@ export interface operations {
         parameters: {
             query: {
                 format: "json" | "html";
+                lang?: "en" | "ru" | "kk";
             };
             header?: never;
             path: {
@@ -19524,6 +19525,7 @@ export interface operations {
         parameters: {
             query: {
                 format: "json" | "html";
+                lang?: "en" | "ru" | "kk";
             };
             header?: never;
             path: {

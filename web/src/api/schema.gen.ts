@@ -3208,6 +3208,7 @@ export interface components {
             floorTiynPerTonne: number | null;
             ceilingStepsToCome: components["schemas"]["CeilingStep"][];
             maxShareBps: number | null;
+            maxLotsPerOrder: number | null;
         };
         Calendar: {
             sessions: {

@@ -74,6 +74,9 @@ export interface StrWords {
   readonly moreMoments: (count: number) => string;
   readonly booksCut: string;
   readonly nothingToDraw: string;
+  /** The drawings' accessible names. */
+  readonly pathLabel: string;
+  readonly curveLabel: string;
   readonly rebuilt: (fromSeq: number, toSeq: number, complete: boolean, asOf: string) => string;
   readonly whenCol: string;
   readonly whoCol: string;
@@ -152,6 +155,8 @@ const EN: StrWords = {
   moreMoments: (count) => `${count} more moments are in the JSON form.`,
   booksCut: "The evidence holds only the first moments of a longer span.",
   nothingToDraw: "No trades or priced orders in the span to draw.",
+  pathLabel: "price path with the orders marked",
+  curveLabel: "the auction's demand and supply at each price",
   rebuilt: (fromSeq, toSeq, complete, asOf) =>
     `Rebuilt from the journal records ${fromSeq}–${toSeq}${complete ? "" : " (the span was longer than one pack may read)"}; as of ${asOf}.`,
   whenCol: "When",
@@ -254,6 +259,8 @@ const RU: StrWords = {
   moreMoments: (count) => `Ещё моментов в JSON-версии: ${count}.`,
   booksCut: "Доказательства содержат только первые моменты более длинного периода.",
   nothingToDraw: "Нет сделок или заявок с ценой для графика.",
+  pathLabel: "Динамика цены с отмеченными заявками сигнала",
+  curveLabel: "Спрос и предложение аукциона по каждой цене",
   rebuilt: (fromSeq, toSeq, complete, asOf) =>
     `Восстановлено по записям журнала ${fromSeq}–${toSeq}${complete ? "" : " (период длиннее, чем читается за раз)"}; на ${asOf}.`,
   whenCol: "Когда",
@@ -423,6 +430,8 @@ const KK: StrWords = {
   moreMoments: (count) => `JSON нұсқасында тағы ${count} сәт бар.`,
   booksCut: "Дәлелдерде ұзағырақ кезеңнің алғашқы сәттері ғана бар.",
   nothingToDraw: "Сызатын мәміле немесе бағасы бар өтінім жоқ.",
+  pathLabel: "Ескерту өтінімдері белгіленген баға жолы",
+  curveLabel: "Аукционның әр бағадағы сұранысы мен ұсынысы",
   rebuilt: (fromSeq, toSeq, complete, asOf) =>
     `Журналдың ${fromSeq}–${toSeq} жазбаларынан қалпына келтірілді${complete ? "" : " (кезең бір рет оқылатыннан ұзағырақ)"}; ${asOf} жағдайы бойынша.`,
   whenCol: "Қашан",

@@ -122,6 +122,7 @@ describe("the suspicious-transaction report in Kazakh and Russian", () => {
   it("is in Kazakh", () => {
     const html = strHtml(report, "kk");
     expect(html).toContain('<html lang="kk">');
+    expect(html).toContain('aria-label="Ескерту өтінімдері белгіленген баға жолы"');
     expect(pageText(html)).toBe(
       "Күдікті операция туралы хабарлама C-1 Іс C-1: жабық, нәтижесі ескерту; ашылды 05.01.2026 14:00; " +
         "хабарлама уақыты 06.01.2026 15:00. Уақыт — Астана уақыты (UTC+5). Кім Шоттар AKTAU-1 Қатысушылар " +
@@ -142,6 +143,7 @@ describe("the suspicious-transaction report in Kazakh and Russian", () => {
   it("is in Russian", () => {
     const html = strHtml(report, "ru");
     expect(html).toContain('<html lang="ru">');
+    expect(html).toContain('aria-label="Динамика цены с отмеченными заявками сигнала"');
     expect(pageText(html)).toBe(
       "Сообщение о подозрительной операции C-1 Дело C-1: закрыто, итог предупреждение; открыто 05.01.2026 " +
         "14:00; сообщение на 06.01.2026 15:00. Время — астанинское (UTC+5). Кто Счета AKTAU-1 Участники AKTAU " +

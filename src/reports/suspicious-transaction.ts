@@ -259,7 +259,7 @@ export function auctionCurveSvg(curve: BookView["curve"] & object, language: Lan
     curve
       .map((c, i) => `${i === 0 ? "M" : "L"}${x(pick(c)).toFixed(1)},${y(c.priceTiynPerTonne).toFixed(1)}`)
       .join(" ");
-  return `<svg class="auction-curve" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="the auction's demand and supply at each price">
+  return `<svg class="auction-curve" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(w.curveLabel)}">
 <text x="${pad}" y="14" font-size="11">${escapeHtml(tenge(pMax))} ${w.perTonne}</text><text x="${pad}" y="${height - 8}" font-size="11">${escapeHtml(tenge(pMin))} ${w.perTonne}</text><text x="${width - pad}" y="${height - 8}" font-size="11" text-anchor="end">${escapeHtml(tonnes(qMax))} ${w.tonne}</text>
 <path class="demand" d="${line((c) => c.demandKg)}" fill="none" stroke="#27ae60" stroke-width="1.5"/><path class="supply" d="${line((c) => c.supplyKg)}" fill="none" stroke="#c0392b" stroke-width="1.5"/></svg>`;
 }
@@ -355,7 +355,7 @@ export function pricePathSvg(evidence: EvidencePack, language: Language = "en"):
       return `<polygon class="order-mark" data-order="${escapeHtml(m.order)}" points="${shape}" fill="${m.side === "sell" ? "#c0392b" : "#27ae60"}"><title>${escapeHtml(m.order)} ${escapeHtml(language === "en" ? (m.side ?? "") : word(m.side))}${language === "en" ? " at" : ","} ${escapeHtml(tenge(m.price))} ${w.perTonne}</title></polygon>`;
     })
     .join("");
-  return `<svg class="price-path" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="price path with the orders marked">
+  return `<svg class="price-path" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(w.pathLabel)}">
 <text x="${pad}" y="14" font-size="11">${escapeHtml(tenge(pMax))} ${w.perTonne}</text><text x="${pad}" y="${height - 8}" font-size="11">${escapeHtml(tenge(pMin))} ${w.perTonne}</text>
 <path d="${path}" fill="none" stroke="#2c3e50" stroke-width="1.5"/>${markers}</svg>`;
 }

@@ -980,7 +980,7 @@ const ROLES: Readonly<Record<string, Translated>> = {
 
 /**
  * Codes that summaries name as words: members' roles (engine/members.ts), trading modes and phases
- * (engine/phases.ts), outage kinds, halt scopes — beside the users' roles above.
+ * (engine/phases.ts), outage kinds, halt scopes, buyer categories — beside the users' roles above.
  */
 const CODE_WORDS: Readonly<Record<string, Translated>> = {
   ...ROLES,
@@ -998,6 +998,12 @@ const CODE_WORDS: Readonly<Record<string, Translated>> = {
   market: { ru: "весь рынок", kk: "бүкіл нарық" },
   region: { ru: "регион", kk: "өңір" },
   instrument: { ru: "инструмент", kk: "құрал" },
+  // Buyer categories (engine/members.ts), plural as a safeguard's admitted buyers name them.
+  "filling-station-network": { ru: "сети АЗС", kk: "ЖҚС желілері" },
+  "gas-distribution": { ru: "газораспределительные организации", kk: "газ тарату ұйымдары" },
+  wholesaler: { ru: "оптовые покупатели", kk: "көтерме сатып алушылар" },
+  industrial: { ru: "промышленные потребители", kk: "өнеркәсіп тұтынушылары" },
+  other: { ru: "прочие покупатели", kk: "басқа сатып алушылар" },
 };
 
 /** Codes whose word depends on the field that holds them (an order's type "market" is not the whole market). */

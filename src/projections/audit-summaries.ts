@@ -4,7 +4,8 @@
  * time). English stays the trail's own text (audit.ts), so what the regulator has filed is unchanged.
  *
  * The tables are typed by command type, so a new command without a Russian or Kazakh summary does not compile; a
- * command of a type no table knows (malformed input) is summarised as "command <type>" in the language.
+ * command of a type no table knows (malformed input) is summarised as "command <type>" in the language. A safeguard
+ * change is written out in the bulletin's words ("ценовой коридор ±5,00 %"; src/domain/safeguard-words.ts).
  *
  * Fields are read defensively, as in audit.ts: a value of the wrong type is shown as text, never trusted.
  */
@@ -17,6 +18,7 @@ import {
   type Language,
 } from "../domain/locale.ts";
 import { codeWord } from "../domain/phrases.ts";
+import { safeguardChangesText } from "../domain/safeguard-words.ts";
 import type { CommandType } from "../engine/commands.ts";
 
 const FIELD_TEXT_LENGTH_MAX = 64;
@@ -157,7 +159,7 @@ export const SUMMARIES_RU: Summaries = {
   "outage.publish": (p) =>
     `опубликовать простой (${p.f("kind")}) ${p.f("producer")} на ${p.f("basis")}: ${p.kg("volumeKg")} с ${p.time("fromMs")} по ${p.time("toMs")}; причина: ${p.reason("reason")}`,
   "safeguards.set": (p) =>
-    `изменить ограничительные меры ${p.f("instrument")}: ${p.f("changes")}; причина: ${p.reason("reason")}`,
+    `изменить ограничительные меры ${p.f("instrument")}: ${safeguardChangesText(p.raw("changes"), "ru")}; причина: ${p.reason("reason")}`,
   halt: (p) => `приостановить торги (${scopeOf(p, "ru")}); причина: ${p.reason("reason")}`,
   resume: (p) => `возобновить торги (${scopeOf(p, "ru")}); причина: ${p.reason("reason")}`,
   "supply.plan": (p) =>
@@ -258,7 +260,7 @@ export const SUMMARIES_KK: Summaries = {
   "outage.publish": (p) =>
     `${p.f("producer")} өндірушісінің ${p.f("basis")} базисіндегі тоқтап тұруын (${p.f("kind")}) жариялау: ${p.kg("volumeKg")}, ${p.time("fromMs")} бастап ${p.time("toMs")} дейін; себебі: ${p.reason("reason")}`,
   "safeguards.set": (p) =>
-    `${p.f("instrument")} шектеу шараларын өзгерту: ${p.f("changes")}; себебі: ${p.reason("reason")}`,
+    `${p.f("instrument")} шектеу шараларын өзгерту: ${safeguardChangesText(p.raw("changes"), "kk")}; себебі: ${p.reason("reason")}`,
   halt: (p) => `сауданы тоқтата тұру (${scopeOf(p, "kk")}); себебі: ${p.reason("reason")}`,
   resume: (p) => `сауданы қайта бастау (${scopeOf(p, "kk")}); себебі: ${p.reason("reason")}`,
   "supply.plan": (p) =>

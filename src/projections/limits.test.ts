@@ -19,6 +19,7 @@ describe("limits in force at the journal's time", () => {
         ceiling: 14_000_000,
         floor: 10_000_000,
         maxShareBps: 6000,
+        maxLotsPerOrder: 40,
         ceilingPath: [{ effectiveFromMs: T0 + HOUR_MS, ceiling: 13_500_000 }],
       },
       reason: "test",
@@ -31,6 +32,7 @@ describe("limits in force at the journal's time", () => {
       floorTiynPerTonne: 10_000_000,
       ceilingStepsToCome: [{ effectiveFromMs: T0 + HOUR_MS, ceiling: 13_500_000 }],
       maxShareBps: 6000,
+      maxLotsPerOrder: 40,
     };
     expect(projections.limits.of("PB")).toEqual(before);
     // An hour passes with no command: the journal's time is still T0, and so are the limits.

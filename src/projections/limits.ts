@@ -2,8 +2,9 @@
  * The price limits in force per instrument, as the read side's one answer to "what limits does an order meet now":
  * the static band around the band reference (the previous session's weighted average, or the listed or set reference
  * before any session traded) clipped to the ceiling and the floor (the ceiling wins: docs/market-rules.md, "Price
- * limits"), the ceiling in force, the floor, the ceiling steps still to come, and the buyer
- * concentration limit a buyer's program needs to size its bids. The consoles, the public instrument view and the
+ * limits"), the ceiling in force, the floor, the ceiling steps still to come, the buyer
+ * concentration limit a buyer's program needs to size its bids, and the most lots one order may hold (an order ticket
+ * checks it before sending). The consoles, the public instrument view and the
  * streams all read it here.
  *
  * Time. The limits are those in force at the journal's time: the time of the last durable command. That is the time
@@ -30,6 +31,8 @@ export interface LimitsView {
   readonly ceilingStepsToCome: readonly CeilingStep[];
   /** Basis points of a session's offered quantity; null when there is no limit. */
   readonly maxShareBps: number | null;
+  /** The regulator's most lots in one order (safeguards' `maxLotsPerOrder`); null when there is no limit. */
+  readonly maxLotsPerOrder: number | null;
 }
 
 export interface LimitsOptions {
@@ -59,6 +62,7 @@ export class LimitsInForce {
       floorTiynPerTonne: limits.floor,
       ceilingStepsToCome: limits.ceilingStepsToCome,
       maxShareBps: limits.maxShareBps,
+      maxLotsPerOrder: controls.safeguards.maxLotsPerOrder,
     };
   }
 }

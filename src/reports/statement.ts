@@ -281,31 +281,257 @@ function totalsOf(
 
 const tenge = (tiyn: string | number) => Number(BigInt(tiyn)) / 100;
 
-/** The statement as an XLSX workbook: a summary sheet and one sheet each of trades, obligations and deliveries. */
-export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
+/** The workbook's own words: sheet names and column headings (the rest comes from `LABELS`). */
+interface XlsxWords {
+  readonly sheets: {
+    readonly summary: string;
+    readonly trades: string;
+    readonly obligations: string;
+    readonly deliveries: string;
+  };
+  readonly summary: readonly string[];
+  readonly trades: readonly string[];
+  readonly obligations: readonly string[];
+  readonly deliveries: readonly string[];
+  /** The machine-readable time columns' heading: the same instant as ISO 8601 in UTC. */
+  readonly iso: (column: string) => string;
+  readonly member: string;
+  readonly yes: string;
+  readonly no: string;
+}
+
+const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
+  kk: {
+    sheets: { summary: "Жиыны", trades: "Мәмілелер", obligations: "Міндеттемелер", deliveries: "Жеткізулер" },
+    summary: [
+      "Шот",
+      "Сатып алынды, т",
+      "Сатып алынды, ҚҚС-сыз, теңге",
+      "Сатып алу бойынша ҚҚС, теңге",
+      "Сатылды, т",
+      "Сатылды, ҚҚС-сыз, теңге",
+      "Сату бойынша ҚҚС, теңге",
+      "Алымдар, теңге",
+      "Кепілдік жарна, теңге",
+      "Жөнелтілді, т",
+      "Келді, т",
+    ],
+    trades: [
+      "Шот",
+      "Мәміле",
+      "Шарт",
+      "Уақыты (Астана, UTC+5)",
+      "Құрал",
+      "Бағыты",
+      "Бағасы, ҚҚС-сыз, теңге/т",
+      "Саны, т",
+      "ҚҚС-сыз құны, теңге",
+      "ҚҚС мөлшерлемесі, %",
+      "ҚҚС сомасы, теңге",
+      "ҚҚС-мен құны, теңге",
+      "Күші жойылды",
+    ],
+    obligations: [
+      "Шот",
+      "Міндеттеме",
+      "Рөлі",
+      "Саны, т",
+      "ҚҚС-сыз құны, теңге",
+      "ҚҚС сомасы, теңге",
+      "ҚҚС-мен құны, теңге",
+      "Кепілдік жарна, теңге",
+      "Алым, теңге",
+      "Төленді",
+      "Жеткізілді",
+      "Күйі",
+      "Төлем мерзімі (Астана, UTC+5)",
+      "Жеткізу мерзімі (Астана, UTC+5)",
+      "Орындамаған тарап",
+      "Ұсталған кепілдік жарна, теңге",
+      "Айыппұл, теңге",
+      "Талап, теңге",
+    ],
+    deliveries: [
+      "Шот",
+      "Жөнелту",
+      "Рөлі",
+      "Саны, т",
+      "Көлік",
+      "Жүкқұжат",
+      "Жөнелтілді (Астана, UTC+5)",
+      "Станция",
+      "Келді (Астана, UTC+5)",
+      "Бағытын өзгерту",
+    ],
+    iso: (column) => `${column}: UTC, ISO 8601`,
+    member: "Қатысушы",
+    yes: "иә",
+    no: "жоқ",
+  },
+  ru: {
+    sheets: { summary: "Итого", trades: "Сделки", obligations: "Обязательства", deliveries: "Поставки" },
+    summary: [
+      "Счёт",
+      "Куплено, т",
+      "Куплено без НДС, тенге",
+      "НДС по покупкам, тенге",
+      "Продано, т",
+      "Продано без НДС, тенге",
+      "НДС по продажам, тенге",
+      "Сборы, тенге",
+      "Гарантийный взнос, тенге",
+      "Отгружено, т",
+      "Прибыло, т",
+    ],
+    trades: [
+      "Счёт",
+      "Сделка",
+      "Договор",
+      "Время (Астана, UTC+5)",
+      "Инструмент",
+      "Направление",
+      "Цена без НДС, тенге/т",
+      "Количество, т",
+      "Стоимость без НДС, тенге",
+      "Ставка НДС, %",
+      "Сумма НДС, тенге",
+      "Стоимость с НДС, тенге",
+      "Аннулирована",
+    ],
+    obligations: [
+      "Счёт",
+      "Обязательство",
+      "Роль",
+      "Количество, т",
+      "Стоимость без НДС, тенге",
+      "Сумма НДС, тенге",
+      "Стоимость с НДС, тенге",
+      "Гарантийный взнос, тенге",
+      "Сбор, тенге",
+      "Оплачено",
+      "Поставлено",
+      "Состояние",
+      "Срок оплаты (Астана, UTC+5)",
+      "Срок поставки (Астана, UTC+5)",
+      "Не исполнила сторона",
+      "Удержанный гарантийный взнос, тенге",
+      "Неустойка, тенге",
+      "Требование, тенге",
+    ],
+    deliveries: [
+      "Счёт",
+      "Отгрузка",
+      "Роль",
+      "Количество, т",
+      "Транспорт",
+      "Накладная",
+      "Отгружено (Астана, UTC+5)",
+      "Станция",
+      "Прибыло (Астана, UTC+5)",
+      "Перенаправление",
+    ],
+    iso: (column) => `${column}: UTC, ISO 8601`,
+    member: "Участник",
+    yes: "да",
+    no: "нет",
+  },
+  en: {
+    sheets: { summary: "Summary", trades: "Trades", obligations: "Obligations", deliveries: "Deliveries" },
+    summary: [
+      "Account",
+      "Bought, t",
+      "Bought w/o VAT, KZT",
+      "VAT on purchases, KZT",
+      "Sold, t",
+      "Sold w/o VAT, KZT",
+      "VAT on sales, KZT",
+      "Fees, KZT",
+      "Collateral, KZT",
+      "Dispatched, t",
+      "Arrived, t",
+    ],
+    trades: [
+      "Account",
+      "Trade",
+      "Contract",
+      "Time (Astana, UTC+5)",
+      "Instrument",
+      "Side",
+      "Price w/o VAT, KZT/t",
+      "Quantity, t",
+      "Value w/o VAT, KZT",
+      "VAT rate, %",
+      "VAT, KZT",
+      "Value with VAT, KZT",
+      "Voided",
+    ],
+    obligations: [
+      "Account",
+      "Obligation",
+      "Role",
+      "Quantity, t",
+      "Value w/o VAT, KZT",
+      "VAT, KZT",
+      "Value with VAT, KZT",
+      "Collateral, KZT",
+      "Fee, KZT",
+      "Paid",
+      "Delivered",
+      "Status",
+      "Payment due (Astana, UTC+5)",
+      "Delivery due (Astana, UTC+5)",
+      "Defaulted by",
+      "Forfeited deposit, KZT",
+      "Penalty, KZT",
+      "Claim, KZT",
+    ],
+    deliveries: [
+      "Account",
+      "Shipment",
+      "Role",
+      "Quantity, t",
+      "Vehicle",
+      "Waybill",
+      "Dispatched (Astana, UTC+5)",
+      "Station",
+      "Arrived (Astana, UTC+5)",
+      "Diversion",
+    ],
+    iso: (column) => `${column}: UTC, ISO 8601`,
+    member: "Member",
+    yes: "yes",
+    no: "no",
+  },
+};
+
+/** A time column's heading without its "(Astana, UTC+5)" note, for the machine-readable column beside it. */
+function bareHeading(heading: string): string {
+  return heading.replace(/ \(.*\)$/, "");
+}
+
+/**
+ * The statement as an XLSX workbook in one language: a summary sheet and one sheet each of trades, obligations and
+ * deliveries. Headings, sides, roles, statuses and yes/no are in the language; times are Astana time as the PDF writes
+ * them ("05.12.2026 09:47"; English keeps the ISO order, "2026-12-05 09:47"). Each sheet with times ends with the same
+ * instants as ISO 8601 UTC text, for programs that read the workbook (sorting, matching the JSON form). Money and
+ * tonnes are numbers with a number format, so a spreadsheet sums them; it shows them with the reader's own separators.
+ */
+export async function statementXlsx(statement: StatementJson, language: DocumentLanguage): Promise<Buffer> {
   const { default: Excel } = await import("exceljs");
+  const l = LABELS[language];
+  const w = XLSX_WORDS[language];
+  const time = (iso: string | null) => (iso === null ? "" : formatIsoTime(iso, language));
+  const role = (r: "buyer" | "seller") => (r === "buyer" ? l.buyer : l.seller);
   const workbook = new Excel.Workbook();
   workbook.creator = "sauda";
   workbook.created = new Date(`${statement.date}T00:00:00Z`);
   const money = "#,##0.00";
-  const summary = workbook.addWorksheet("Summary");
-  summary.addRow(["Daily statement", statement.date]);
-  summary.addRow(["Member", `${statement.memberName} (${statement.member})`]);
-  summary.addRow(["BIN", statement.bin ?? "not recorded"]);
-  summary.addRow([]);
-  summary.addRow([
-    "Account",
-    "Bought, t",
-    "Bought w/o VAT, KZT",
-    "VAT on purchases, KZT",
-    "Sold, t",
-    "Sold w/o VAT, KZT",
-    "VAT on sales, KZT",
-    "Fees, KZT",
-    "Collateral, KZT",
-    "Dispatched, t",
-    "Arrived, t",
-  ]).font = { bold: true };
+  const summary = workbook.addWorksheet(w.sheets.summary);
+  summary.addRow([l.statementTitle, formatDate(statement.date, language)]);
+  summary.addRow([w.member, `${statement.memberName} (${statement.member})`]);
+  summary.addRow([l.bin, statement.bin ?? l.binMissing]);
+  summary.addRow([l.timeNote]);
+  summary.addRow(w.summary).font = { bold: true };
   for (const a of statement.accounts) {
     const t = a.totals;
     summary.addRow([
@@ -324,116 +550,85 @@ export async function statementXlsx(statement: StatementJson): Promise<Buffer> {
   }
   for (const column of [3, 4, 6, 7, 8, 9]) summary.getColumn(column).numFmt = money;
 
-  const trades = workbook.addWorksheet("Trades");
-  trades.addRow([
-    "Account",
-    "Trade",
-    "Contract",
-    "Time (UTC)",
-    "Instrument",
-    "Side",
-    "Price w/o VAT, KZT/t",
-    "Quantity, t",
-    "Value w/o VAT, KZT",
-    "VAT rate, %",
-    "VAT, KZT",
-    "Value with VAT, KZT",
-    "Voided",
-  ]).font = { bold: true };
+  const trades = workbook.addWorksheet(w.sheets.trades);
+  trades.addRow([...w.trades, w.iso(bareHeading(w.trades[3]!))]).font = { bold: true };
   for (const a of statement.accounts) {
     for (const t of a.trades) {
       trades.addRow([
         a.account,
         t.tradeId,
         t.contract,
-        t.time,
+        time(t.time),
         t.instrument,
-        t.side,
+        l.sides[t.side],
         tenge(t.priceTiynPerTonne),
         t.quantityKg / 1000,
         tenge(t.valueWithoutVatTiyn),
         t.vatRateBps / 100,
         tenge(t.vatTiyn),
         tenge(t.valueWithVatTiyn),
-        t.voided ? "yes" : "",
+        t.voided ? w.yes : "",
+        t.time,
       ]);
     }
   }
   for (const column of [7, 9, 11, 12]) trades.getColumn(column).numFmt = money;
 
-  const obligations = workbook.addWorksheet("Obligations");
+  const obligations = workbook.addWorksheet(w.sheets.obligations);
   obligations.addRow([
-    "Account",
-    "Obligation",
-    "Role",
-    "Quantity, t",
-    "Value w/o VAT, KZT",
-    "VAT, KZT",
-    "Value with VAT, KZT",
-    "Collateral, KZT",
-    "Fee, KZT",
-    "Paid",
-    "Delivered",
-    "Status",
-    "Payment due (UTC)",
-    "Delivery due (UTC)",
-    "Defaulted by",
-    "Forfeited deposit, KZT",
-    "Penalty, KZT",
-    "Claim, KZT",
+    ...w.obligations,
+    w.iso(bareHeading(w.obligations[12]!)),
+    w.iso(bareHeading(w.obligations[13]!)),
   ]).font = { bold: true };
   for (const a of statement.accounts) {
     for (const o of a.obligations) {
       obligations.addRow([
         a.account,
         o.obligation,
-        o.role,
+        role(o.role),
         o.quantityKg / 1000,
         tenge(o.valueWithoutVatTiyn),
         tenge(o.vatTiyn),
         tenge(o.valueWithVatTiyn),
         tenge(o.collateralTiyn),
         tenge(o.feeTiyn),
-        o.paid ? "yes" : "no",
-        o.delivered ? "yes" : "no",
-        o.status,
-        o.paymentDue,
-        o.deliveryDue,
-        o.defaultedParty ?? "",
+        o.paid ? w.yes : w.no,
+        o.delivered ? w.yes : w.no,
+        l.statuses[o.status] ?? o.status,
+        time(o.paymentDue),
+        time(o.deliveryDue),
+        o.defaultedParty === null ? "" : role(o.defaultedParty),
         tenge(o.forfeitedTiyn),
         tenge(o.penaltyTiyn),
         tenge(o.claimTiyn),
+        o.paymentDue,
+        o.deliveryDue,
       ]);
     }
   }
   for (const column of [5, 6, 7, 8, 9, 16, 17, 18]) obligations.getColumn(column).numFmt = money;
 
-  const deliveries = workbook.addWorksheet("Deliveries");
+  const deliveries = workbook.addWorksheet(w.sheets.deliveries);
   deliveries.addRow([
-    "Account",
-    "Shipment",
-    "Role",
-    "Quantity, t",
-    "Vehicle",
-    "Waybill",
-    "Dispatched (UTC)",
-    "Station",
-    "Arrived (UTC)",
-    "Diversion",
+    ...w.deliveries,
+    w.iso(bareHeading(w.deliveries[6]!)),
+    w.iso(bareHeading(w.deliveries[8]!)),
   ]).font = { bold: true };
   for (const a of statement.accounts) {
     for (const d of a.deliveries) {
       deliveries.addRow([
         a.account,
         d.shipment,
-        d.role,
+        role(d.role),
         d.quantityKg / 1000,
         d.vehicle,
         d.waybill,
-        d.dispatched,
+        time(d.dispatched),
         d.station ?? "",
-        d.arrived ?? "",
+        time(d.arrived),
         d.diversion.join(", "),
+        d.dispatched,
+        d.arrived ?? "",
       ]);
     }
   }

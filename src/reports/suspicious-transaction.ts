@@ -14,25 +14,12 @@
  * tonne and tonnes.
  */
 
+import { formatNumber, formatTengeFixed, formatTimeMs, type Language } from "../domain/locale.ts";
 import type { BookLevel, BookView, CaseView, EvidencePack, Rule, StoredAlert } from "../surveillance/index.ts";
+import { STR_WORDS, type StrWords } from "./str-words.ts";
 
-/** Why each rule's alerts are suspicious: its criterion, in a sentence (docs/surveillance.md). */
-export const RULE_CRITERIA: Readonly<Record<Rule, string>> = {
-  "wash-trade": "trades whose buyer and seller accounts belong to the same member or the same group of persons",
-  concentration:
-    "one group of persons bought or sold more than the set share of a session's traded volume and more than the set quantity",
-  "coordinated-bidding":
-    "accounts of different groups entered orders on the same side at the same price within a second of each other in several sessions",
-  spoofing:
-    "a large order cancelled unfilled soon after entry while an order of the same account on the other side was filled",
-  "price-limit-bidding":
-    "a group entered orders exactly at the session's price limit in several of a run of consecutive sessions",
-  "automated-entry": "a member sent order-entry messages faster than the rulebook allows members' software to",
-  withholding:
-    "a producer offered less than its declared volume or supply obligation while the session price rose over the month",
-  diversion:
-    "gas bought for a region arrived at a station outside that region, or at a station registered after the trade",
-};
+/** Why each rule's alerts are suspicious: its criterion, in a sentence (docs/surveillance.md); the JSON's English. */
+export const RULE_CRITERIA: Readonly<Record<Rule, string>> = STR_WORDS.en.criteria;
 
 export interface AlertEvidence extends EvidencePack {
   readonly complete: boolean;
@@ -84,81 +71,158 @@ function figuresText(figures: Readonly<Record<string, number>>): string {
     .join(", ");
 }
 
+/** Figure units the rules name by suffix: kg as tonnes, tiyn per tonne as tenge, ms as seconds, a percentage. */
+const FIGURE_SUFFIXES = ["TiynPerTonne", "Kg", "Ms", "Percent"] as const;
+
+/**
+ * An alert's figures in Russian or Kazakh, as the surveillance console writes them: "доля: 42%, объём: 120 т". English
+ * keeps the rule's own names and plain numbers (the JSON's `whySuspicious`).
+ */
+function figuresTextIn(figures: Readonly<Record<string, number>>, language: Language): string {
+  if (language === "en") return figuresText(figures);
+  const w = STR_WORDS[language];
+  return Object.entries(figures)
+    .map(([name, value]) => {
+      const suffix = FIGURE_SUFFIXES.find((s) => name.endsWith(s) && name.length > s.length) ?? "";
+      const base = name.slice(0, name.length - suffix.length);
+      const label = w.figureNames[base] ?? name;
+      const shown =
+        suffix === "Kg"
+          ? `${formatNumber(value / 1000, language)} ${w.tonne}`
+          : suffix === "TiynPerTonne"
+            ? `${formatNumber(value / 100, language)} ${w.perTonne}`
+            : suffix === "Ms"
+              ? `${formatNumber(value / 1000, language)} с`
+              : suffix === "Percent"
+                ? `${formatNumber(value, language)}\u00a0%`
+                : formatNumber(value, language);
+      return `${label}: ${shown}`;
+    })
+    .join(", ");
+}
+
+/** Why an alert is suspicious, in the language: its rule's criterion and the figures that crossed it. */
+function whySuspiciousIn(alert: StoredAlert, language: Language): string {
+  return `${STR_WORDS[language].criteria[alert.rule]}: ${figuresTextIn(alert.figures, language)}`;
+}
+
 const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 export function escapeHtml(text: unknown): string {
   return String(text).replace(/[&<>"']/g, (c) => escapes[c]!);
 }
 
-const iso = (ms: number | null) => (ms === null ? "—" : new Date(ms).toISOString());
-const tenge = (tiynPerTonne: number | null) =>
-  tiynPerTonne === null ? "market" : (tiynPerTonne / 100).toLocaleString("en-US", { maximumFractionDigits: 2 });
-const tonnes = (kg: number) => (kg / 1000).toLocaleString("en-US", { maximumFractionDigits: 3 });
+/**
+ * How the page writes values in a language: English keeps ISO UTC times and en-US numbers (the page as first filed);
+ * Russian and Kazakh write Astana time (dd.MM.yyyy HH:mm, UTC+5) and numbers with grouped thousands and a decimal
+ * comma, money with both tiyn digits ("133 000,50"), as the other documents do (src/domain/locale.ts).
+ */
+interface Writer {
+  readonly w: StrWords;
+  readonly time: (ms: number | null) => string;
+  readonly tenge: (tiynPerTonne: number | null) => string;
+  readonly tonnes: (kg: number) => string;
+  /** A code (side, severity, state, cancel reason, step) as a word. */
+  readonly word: (code: string | null | undefined) => string;
+}
+
+function writerOf(language: Language): Writer {
+  const w = STR_WORDS[language];
+  if (language === "en") {
+    return {
+      w,
+      time: (ms) => (ms === null ? "—" : new Date(ms).toISOString()),
+      tenge: (tiynPerTonne) =>
+        tiynPerTonne === null ? w.market : (tiynPerTonne / 100).toLocaleString("en-US", { maximumFractionDigits: 2 }),
+      tonnes: (kg) => (kg / 1000).toLocaleString("en-US", { maximumFractionDigits: 3 }),
+      word: (code) => code ?? "—",
+    };
+  }
+  return {
+    w,
+    time: (ms) => (ms === null ? "—" : formatTimeMs(ms, language)),
+    tenge: (tiynPerTonne) => (tiynPerTonne === null ? w.market : formatTengeFixed(tiynPerTonne, language)),
+    tonnes: (kg) => formatNumber(kg / 1000, language),
+    word: (code) => (code === null || code === undefined ? "—" : (w.words[code] ?? code)),
+  };
+}
 
 /** One alert with its evidence: the criteria crossed, the parties, the price path, the orders, the trades, the book. */
-function alertSection(alert: StoredAlert, whySuspicious: string, evidence: AlertEvidence | null): string {
+function alertSection(
+  alert: StoredAlert,
+  whySuspicious: string,
+  evidence: AlertEvidence | null,
+  language: Language,
+): string {
   const e = escapeHtml;
+  const { w, time, tenge, tonnes, word } = writerOf(language);
   const list = (values: readonly string[]) => (values.length === 0 ? "—" : values.map(e).join(", "));
   const orders = (evidence?.orders ?? [])
     .map(
       (o) =>
-        `<tr><td>${e(o.order)}</td><td>${e(o.account ?? "—")}</td><td>${e(o.side ?? "—")}</td>` +
-        `<td>${o.entered ? e(iso(o.entered.timeMs)) : "before the span read"}</td>` +
+        `<tr><td>${e(o.order)}</td><td>${e(o.account ?? "—")}</td><td>${e(word(o.side))}</td>` +
+        `<td>${o.entered ? e(time(o.entered.timeMs)) : e(w.beforeSpan)}</td>` +
         `<td class="n">${o.entered ? e(tenge(o.entered.priceTiynPerTonne)) : "—"}</td>` +
         `<td class="n">${o.entered ? e(tonnes(o.entered.quantityKg)) : "—"}</td>` +
         `<td class="n">${e(tonnes(o.fills.reduce((sum, f) => sum + f.quantityKg, 0)))}</td>` +
-        `<td>${o.cancelled ? `${e(iso(o.cancelled.timeMs))} (${e(o.cancelled.reason)})` : "—"}</td></tr>`,
+        `<td>${o.cancelled ? `${e(time(o.cancelled.timeMs))} (${e(word(o.cancelled.reason))})` : "—"}</td></tr>`,
     )
     .join("");
   const trades = (evidence?.trades ?? [])
     .map(
       (t) =>
-        `<tr><td>${e(t.trade)}</td><td>${e(iso(t.timeMs))}</td><td>${e(t.buyAccount)}</td><td>${e(t.sellAccount)}</td>` +
+        `<tr><td>${e(t.trade)}</td><td>${e(time(t.timeMs))}</td><td>${e(t.buyAccount)}</td><td>${e(t.sellAccount)}</td>` +
         `<td class="n">${e(tenge(t.priceTiynPerTonne))}</td><td class="n">${e(tonnes(t.quantityKg))}</td></tr>`,
     )
     .join("");
   return `<section class="alert" data-alert="${e(alert.id)}">
-<h2>${e(alert.rule)} <small>(${e(alert.severity)}, alert ${e(alert.id)})</small></h2>
-<p><b>Why suspicious:</b> ${e(whySuspicious)}.</p>
-<dl><dt>Instrument</dt><dd>${e(alert.instrument ?? "—")}</dd><dt>Sessions</dt><dd>${list(alert.sessions)}</dd>
-<dt>Side</dt><dd>${e(alert.side ?? "—")}</dd><dt>From</dt><dd>${e(iso(alert.fromMs))}</dd><dt>To</dt><dd>${e(iso(alert.toMs))}</dd>
-<dt>Accounts</dt><dd>${list(alert.accounts)}</dd><dt>Members</dt><dd>${list(alert.members)}</dd><dt>Groups</dt><dd>${list(alert.groups)}</dd></dl>
-${evidence === null ? "<p>No evidence was read.</p>" : pricePathSvg(evidence)}
-<h3>Orders</h3>
-<table><thead><tr><th>Order</th><th>Account</th><th>Side</th><th>Entered</th><th>Price, ₸/t</th><th>Quantity, t</th><th>Filled, t</th><th>Cancelled</th></tr></thead><tbody>${orders}</tbody></table>
-<h3>Trades</h3>
-<table><thead><tr><th>Trade</th><th>Time</th><th>Buyer</th><th>Seller</th><th>Price, ₸/t</th><th>Quantity, t</th></tr></thead><tbody>${trades}</tbody></table>
-${alert.diversion === undefined ? "" : diversionHtml(alert.diversion, evidence)}
-${evidence === null ? "" : bookMomentsHtml(evidence)}
+<h2>${e(w.rules[alert.rule] ?? alert.rule)} <small>(${e(word(alert.severity))}, ${e(w.alert)} ${e(alert.id)})</small></h2>
+<p><b>${e(w.whySuspicious)}</b> ${e(whySuspicious)}.</p>
+<dl><dt>${e(w.instrument)}</dt><dd>${e(alert.instrument ?? "—")}</dd><dt>${e(w.sessions)}</dt><dd>${list(alert.sessions)}</dd>
+<dt>${e(w.side)}</dt><dd>${e(word(alert.side))}</dd><dt>${e(w.from)}</dt><dd>${e(time(alert.fromMs))}</dd><dt>${e(w.to)}</dt><dd>${e(time(alert.toMs))}</dd>
+<dt>${e(w.accounts)}</dt><dd>${list(alert.accounts)}</dd><dt>${e(w.members)}</dt><dd>${list(alert.members)}</dd><dt>${e(w.groups)}</dt><dd>${list(alert.groups)}</dd></dl>
+${evidence === null ? `<p>${e(w.noEvidence)}</p>` : pricePathSvg(evidence, language)}
+<h3>${e(w.orders)}</h3>
+<table><thead><tr><th>${e(w.order)}</th><th>${e(w.account)}</th><th>${e(w.side)}</th><th>${e(w.entered)}</th><th>${e(w.price)}</th><th>${e(w.quantity)}</th><th>${e(w.filled)}</th><th>${e(w.cancelled)}</th></tr></thead><tbody>${orders}</tbody></table>
+<h3>${e(w.trades)}</h3>
+<table><thead><tr><th>${e(w.trade)}</th><th>${e(w.time)}</th><th>${e(w.buyer)}</th><th>${e(w.seller)}</th><th>${e(w.price)}</th><th>${e(w.quantity)}</th></tr></thead><tbody>${trades}</tbody></table>
+${alert.diversion === undefined ? "" : diversionHtml(alert.diversion, evidence, language)}
+${evidence === null ? "" : bookMomentsHtml(evidence, language)}
 </section>`;
 }
 
 /** A diversion's obligation, regions and shipments (as dispatched and as arrived). */
-function diversionHtml(diversion: NonNullable<StoredAlert["diversion"]>, evidence: EvidencePack | null): string {
+function diversionHtml(
+  diversion: NonNullable<StoredAlert["diversion"]>,
+  evidence: EvidencePack | null,
+  language: Language,
+): string {
   const e = escapeHtml;
+  const { w, time, tonnes, word } = writerOf(language);
+  const words = (codes: readonly string[]) => codes.map((c) => word(c)).join(", ");
   const rows = (evidence?.shipments ?? [])
     .map(
       (s) =>
-        `<tr><td>${e(s.shipment)}</td><td>${e(s.step)}</td><td>${e(iso(s.timeMs))}</td><td>${e(s.vehicle)}</td><td>${e(s.waybill)}</td>` +
-        `<td class="n">${e(tonnes(s.quantityKg))}</td><td>${e(s.station ?? "—")}</td><td>${e(s.stationRegion ?? "—")}</td><td>${e(s.reasons.join(", ") || "—")}</td></tr>`,
+        `<tr><td>${e(s.shipment)}</td><td>${e(word(s.step))}</td><td>${e(time(s.timeMs))}</td><td>${e(s.vehicle)}</td><td>${e(s.waybill)}</td>` +
+        `<td class="n">${e(tonnes(s.quantityKg))}</td><td>${e(s.station ?? "—")}</td><td>${e(s.stationRegion ?? "—")}</td><td>${e(words(s.reasons) || "—")}</td></tr>`,
     )
     .join("");
-  return `<h3>Delivery</h3>
-<dl><dt>Obligation</dt><dd>${e(diversion.obligation)}</dd><dt>Seller</dt><dd>${e(diversion.seller)}</dd>
-<dt>Instrument's region</dt><dd>${e(diversion.region ?? "—")}</dd><dt>Stations</dt><dd>${e(diversion.stations.join(", "))} (${e(diversion.stationRegions.join(", "))})</dd>
-<dt>Diversion</dt><dd>${e(diversion.reasons.join(", "))}</dd><dt>Trade</dt><dd>${e(iso(diversion.tradeTimeMs))}</dd></dl>
-<h3>Shipments</h3>
-<table><thead><tr><th>Shipment</th><th>Step</th><th>Time</th><th>Vehicle</th><th>Waybill</th><th>Quantity, t</th><th>Station</th><th>Station's region</th><th>Diversion</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<h3>${e(w.delivery)}</h3>
+<dl><dt>${e(w.obligation)}</dt><dd>${e(diversion.obligation)}</dd><dt>${e(w.seller)}</dt><dd>${e(diversion.seller)}</dd>
+<dt>${e(w.instrumentRegion)}</dt><dd>${e(diversion.region ?? "—")}</dd><dt>${e(w.stations)}</dt><dd>${e(diversion.stations.join(", "))} (${e(diversion.stationRegions.join(", "))})</dd>
+<dt>${e(w.diversion)}</dt><dd>${e(words(diversion.reasons))}</dd><dt>${e(w.trade)}</dt><dd>${e(time(diversion.tradeTimeMs))}</dd></dl>
+<h3>${e(w.shipments)}</h3>
+<table><thead><tr><th>${e(w.shipment)}</th><th>${e(w.step)}</th><th>${e(w.time)}</th><th>${e(w.vehicle)}</th><th>${e(w.waybill)}</th><th>${e(w.quantity)}</th><th>${e(w.station)}</th><th>${e(w.stationRegion)}</th><th>${e(w.diversion)}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** Most book moments an HTML page draws per alert (the JSON has them all, up to the evidence's own limit). */
 export const BOOK_MOMENTS_HTML_MAX = 20;
 
 /** The book at the alert's moments: the best levels side by side (the alert's quantity apart), an auction's curves. */
-export function bookMomentsHtml(evidence: EvidencePack): string {
+export function bookMomentsHtml(evidence: EvidencePack, language: Language = "en"): string {
   const e = escapeHtml;
-  if (evidence.books.length === 0)
-    return "<h3>Order book</h3><p>No record of the span concerns the alert's orders.</p>";
+  const { w, time, tenge, tonnes, word } = writerOf(language);
+  if (evidence.books.length === 0) return `<h3>${e(w.bookTitle)}</h3><p>${e(w.bookNone)}</p>`;
   const level = (l: BookLevel | undefined) =>
     l === undefined
       ? "<td></td><td></td><td></td>"
@@ -169,18 +233,19 @@ export function bookMomentsHtml(evidence: EvidencePack): string {
     for (let i = 0; i < Math.max(book.bids.length, book.asks.length); i++) {
       rows.push(`<tr>${level(book.bids[i])}${level(book.asks[i])}</tr>`);
     }
-    return `<div class="book" data-seq="${m.seq}"><h4>${e(iso(m.timeMs))} — ${e(m.about.join(", "))} <small>(${e(book.instrument)}, ${e(book.phase ?? "phase not read")}${book.complete ? "" : "; orders resting before the records read may be missing"})</small></h4>
-<table><thead><tr><th colspan="3">Bids</th><th colspan="3">Offers</th></tr><tr><th>Price, ₸/t</th><th>Quantity, t</th><th>Of the alert, t</th><th>Price, ₸/t</th><th>Quantity, t</th><th>Of the alert, t</th></tr></thead><tbody>${rows.join("") || '<tr><td colspan="6">The book was empty.</td></tr>'}</tbody></table>
-${book.curve === null ? "" : auctionCurveSvg(book.curve)}</div>`;
+    return `<div class="book" data-seq="${m.seq}"><h4>${e(time(m.timeMs))} — ${e(m.about.join(", "))} <small>(${e(book.instrument)}, ${e(book.phase === null ? w.phaseNotRead : word(book.phase))}${book.complete ? "" : `; ${e(w.bookIncomplete)}`})</small></h4>
+<table><thead><tr><th colspan="3">${e(w.bids)}</th><th colspan="3">${e(w.offers)}</th></tr><tr><th>${e(w.price)}</th><th>${e(w.quantity)}</th><th>${e(w.ofAlert)}</th><th>${e(w.price)}</th><th>${e(w.quantity)}</th><th>${e(w.ofAlert)}</th></tr></thead><tbody>${rows.join("") || `<tr><td colspan="6">${e(w.bookEmpty)}</td></tr>`}</tbody></table>
+${book.curve === null ? "" : auctionCurveSvg(book.curve, language)}</div>`;
   });
   const more = evidence.books.length - BOOK_MOMENTS_HTML_MAX;
-  return `<h3>Order book at each moment of the alert</h3>
+  return `<h3>${e(w.bookTitle)}</h3>
 ${moments.join("\n")}
-${more > 0 ? `<p>${more} more moments are in the JSON form.</p>` : ""}${evidence.booksComplete ? "" : "<p>The evidence holds only the first moments of a longer span.</p>"}`;
+${more > 0 ? `<p>${e(w.moreMoments(more))}</p>` : ""}${evidence.booksComplete ? "" : `<p>${e(w.booksCut)}</p>`}`;
 }
 
 /** An auction's demand (green) and supply (red) at each price, as step lines: quantity across, price up. */
-export function auctionCurveSvg(curve: BookView["curve"] & object): string {
+export function auctionCurveSvg(curve: BookView["curve"] & object, language: Language = "en"): string {
+  const { w, tenge, tonnes } = writerOf(language);
   const width = 480;
   const height = 200;
   const pad = 30;
@@ -194,8 +259,8 @@ export function auctionCurveSvg(curve: BookView["curve"] & object): string {
     curve
       .map((c, i) => `${i === 0 ? "M" : "L"}${x(pick(c)).toFixed(1)},${y(c.priceTiynPerTonne).toFixed(1)}`)
       .join(" ");
-  return `<svg class="auction-curve" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="the auction's demand and supply at each price">
-<text x="${pad}" y="14" font-size="11">${escapeHtml(tenge(pMax))} ₸/t</text><text x="${pad}" y="${height - 8}" font-size="11">${escapeHtml(tenge(pMin))} ₸/t</text><text x="${width - pad}" y="${height - 8}" font-size="11" text-anchor="end">${escapeHtml(tonnes(qMax))} t</text>
+  return `<svg class="auction-curve" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(w.curveLabel)}">
+<text x="${pad}" y="14" font-size="11">${escapeHtml(tenge(pMax))} ${w.perTonne}</text><text x="${pad}" y="${height - 8}" font-size="11">${escapeHtml(tenge(pMin))} ${w.perTonne}</text><text x="${width - pad}" y="${height - 8}" font-size="11" text-anchor="end">${escapeHtml(tonnes(qMax))} ${w.tonne}</text>
 <path class="demand" d="${line((c) => c.demandKg)}" fill="none" stroke="#27ae60" stroke-width="1.5"/><path class="supply" d="${line((c) => c.supplyKg)}" fill="none" stroke="#c0392b" stroke-width="1.5"/></svg>`;
 }
 
@@ -204,50 +269,63 @@ td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}td.n{text-align:righ
 dt{font-weight:bold}section.alert{border-top:2px solid #333;margin-top:1.5em}svg{background:#fafafa;border:1px solid #ddd}`;
 
 /** One alert's evidence as a self-contained HTML page (the alert's part of an STR, without a case). */
-export function alertEvidenceHtml(alert: StoredAlert, evidence: AlertEvidence, generatedMs: number): string {
+export function alertEvidenceHtml(
+  alert: StoredAlert,
+  evidence: AlertEvidence,
+  generatedMs: number,
+  language: Language = "en",
+): string {
+  const e = escapeHtml;
+  const { w, time } = writerOf(language);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Evidence of alert ${escapeHtml(alert.id)}</title>
+<html lang="${language}"><head><meta charset="utf-8"><title>${e(w.evidenceTitle)} ${e(alert.id)}</title>
 <style>${PAGE_STYLE}</style></head>
 <body>
-<h1>Evidence of alert ${escapeHtml(alert.id)}</h1>
-<p>Rebuilt from the journal records ${evidence.fromSeq}–${evidence.toSeq}${evidence.complete ? "" : " (the span was longer than one pack may read)"}; as of ${escapeHtml(iso(generatedMs))}.</p>
-${alertSection(alert, `${RULE_CRITERIA[alert.rule]}: ${figuresText(alert.figures)}`, evidence)}
+<h1>${e(w.evidenceTitle)} ${e(alert.id)}</h1>
+<p>${e(w.rebuilt(evidence.fromSeq, evidence.toSeq, evidence.complete, time(generatedMs)))}${w.timeNote === "" ? "" : ` ${e(w.timeNote)}`}</p>
+${alertSection(alert, whySuspiciousIn(alert, language), evidence, language)}
 </body></html>
 `;
 }
 
-/** The report as a self-contained HTML page. */
-export function strHtml(report: SuspiciousTransactionReport): string {
+/**
+ * The report as a self-contained HTML page in a language. English is the page as first filed (ISO UTC times, the
+ * JSON's `whySuspicious`); Russian and Kazakh write every heading, rule, state and criterion in words, Astana times
+ * and grouped numbers with a decimal comma. Ids, accounts, members and notes are shown as entered.
+ */
+export function strHtml(report: SuspiciousTransactionReport, language: Language = "en"): string {
   const e = escapeHtml;
+  const { w, time, word } = writerOf(language);
   const list = (values: readonly string[]) => (values.length === 0 ? "—" : values.map(e).join(", "));
   const sections = report.what.map(({ alert, whySuspicious, evidence }) =>
-    alertSection(alert, whySuspicious, evidence),
+    alertSection(alert, language === "en" ? whySuspicious : whySuspiciousIn(alert, language), evidence, language),
   );
   const steps = report.handling
     .map(
       (s) =>
-        `<tr><td>${e(iso(s.timeMs))}</td><td>${e(s.actor ?? "—")}</td><td>${e(s.action)}${s.outcome ? ` (${e(s.outcome)})` : ""}${s.alert ? ` alert ${e(s.alert)}` : ""}</td><td>${e(s.text)}</td></tr>`,
+        `<tr><td>${e(time(s.timeMs))}</td><td>${e(s.actor ?? "—")}</td><td>${e(w.actions[s.action] ?? s.action)}${s.outcome ? ` (${e(word(s.outcome))})` : ""}${s.alert ? ` ${e(w.alert)} ${e(s.alert)}` : ""}</td><td>${e(s.text)}</td></tr>`,
     )
     .join("");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Suspicious-transaction report ${e(report.reference)}</title>
+<html lang="${language}"><head><meta charset="utf-8"><title>${e(w.title)} ${e(report.reference)}</title>
 <style>${PAGE_STYLE}</style></head>
 <body>
-<h1>Suspicious-transaction report ${e(report.reference)}</h1>
-<p>Case ${e(report.reference)}: ${e(report.case.status)}${report.case.outcome ? `, outcome ${e(report.case.outcome)}` : ""}; opened ${e(iso(report.case.openedMs))}; report as of ${e(iso(report.generatedMs))}.</p>
-<h2>Who</h2>
-<dl><dt>Accounts</dt><dd>${list(report.who.accounts)}</dd><dt>Members</dt><dd>${list(report.who.members)}</dd><dt>Groups of persons</dt><dd>${list(report.who.groups)}</dd></dl>
-<h2>When</h2><p>${e(iso(report.when.fromMs))} to ${e(iso(report.when.toMs))}</p>
-<h2>What and why</h2>
+<h1>${e(w.title)} ${e(report.reference)}</h1>
+<p>${e(w.caseLine)} ${e(report.reference)}: ${e(word(report.case.status))}${report.case.outcome ? `, ${e(w.outcome)} ${e(word(report.case.outcome))}` : ""}; ${e(w.opened)} ${e(time(report.case.openedMs))}; ${e(w.asOf)} ${e(time(report.generatedMs))}.${w.timeNote === "" ? "" : ` ${e(w.timeNote)}`}</p>
+<h2>${e(w.who)}</h2>
+<dl><dt>${e(w.accounts)}</dt><dd>${list(report.who.accounts)}</dd><dt>${e(w.members)}</dt><dd>${list(report.who.members)}</dd><dt>${e(w.groupsOfPersons)}</dt><dd>${list(report.who.groups)}</dd></dl>
+<h2>${e(w.when)}</h2><p>${e(w.whenRange(time(report.when.fromMs), time(report.when.toMs)))}</p>
+<h2>${e(w.whatAndWhy)}</h2>
 ${sections.join("\n")}
-<h2>Handling of the case</h2>
-<table><thead><tr><th>When</th><th>Who</th><th>What</th><th>Why</th></tr></thead><tbody>${steps}</tbody></table>
+<h2>${e(w.handling)}</h2>
+<table><thead><tr><th>${e(w.whenCol)}</th><th>${e(w.whoCol)}</th><th>${e(w.whatCol)}</th><th>${e(w.whyCol)}</th></tr></thead><tbody>${steps}</tbody></table>
 </body></html>
 `;
 }
 
 /** The price path of an alert's instrument with its orders' entries marked (buy ▲ green, sell ▼ red), as SVG. */
-export function pricePathSvg(evidence: EvidencePack): string {
+export function pricePathSvg(evidence: EvidencePack, language: Language = "en"): string {
+  const { w, tenge, word } = writerOf(language);
   const width = 640;
   const height = 200;
   const pad = 30;
@@ -258,7 +336,7 @@ export function pricePathSvg(evidence: EvidencePack): string {
       : [],
   );
   const all = [...points, ...marks];
-  if (all.length === 0) return "<p>No trades or priced orders in the span to draw.</p>";
+  if (all.length === 0) return `<p>${escapeHtml(w.nothingToDraw)}</p>`;
   const tMin = Math.min(...all.map((p) => p.t));
   const tMax = Math.max(...all.map((p) => p.t));
   const pMin = Math.min(...all.map((p) => p.price));
@@ -274,10 +352,10 @@ export function pricePathSvg(evidence: EvidencePack): string {
         m.side === "sell"
           ? `${cx - 5},${cy - 4} ${cx + 5},${cy - 4} ${cx},${cy + 5}`
           : `${cx - 5},${cy + 4} ${cx + 5},${cy + 4} ${cx},${cy - 5}`;
-      return `<polygon class="order-mark" data-order="${escapeHtml(m.order)}" points="${shape}" fill="${m.side === "sell" ? "#c0392b" : "#27ae60"}"><title>${escapeHtml(m.order)} ${escapeHtml(m.side ?? "")} at ${escapeHtml(tenge(m.price))} ₸/t</title></polygon>`;
+      return `<polygon class="order-mark" data-order="${escapeHtml(m.order)}" points="${shape}" fill="${m.side === "sell" ? "#c0392b" : "#27ae60"}"><title>${escapeHtml(m.order)} ${escapeHtml(language === "en" ? (m.side ?? "") : word(m.side))}${language === "en" ? " at" : ","} ${escapeHtml(tenge(m.price))} ${w.perTonne}</title></polygon>`;
     })
     .join("");
-  return `<svg class="price-path" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="price path with the orders marked">
-<text x="${pad}" y="14" font-size="11">${escapeHtml(tenge(pMax))} ₸/t</text><text x="${pad}" y="${height - 8}" font-size="11">${escapeHtml(tenge(pMin))} ₸/t</text>
+  return `<svg class="price-path" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(w.pathLabel)}">
+<text x="${pad}" y="14" font-size="11">${escapeHtml(tenge(pMax))} ${w.perTonne}</text><text x="${pad}" y="${height - 8}" font-size="11">${escapeHtml(tenge(pMin))} ${w.perTonne}</text>
 <path d="${path}" fill="none" stroke="#2c3e50" stroke-width="1.5"/>${markers}</svg>`;
 }

@@ -415,6 +415,66 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     await expect.poll(() => vwap.textContent(), { timeout: LIVE_MS }).toBe("132,901");
   });
 
+  it("in Russian, checks the regulator's most lots per order in tonnes before sending: the limit goes, one lot more does not", async () => {
+    const regulator = await suite.server.login("regulator");
+    const set = await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      maxLotsPerOrder: 3,
+      reason: "terminal test: at most 3 lots per order",
+    });
+    expect(set.status).toBe(200);
+    // Members read it where they read the instrument's limits in force.
+    const listed = await suite.server.call(buyerApi, "GET", `/api/instruments/${INSTRUMENT}`);
+    expect(listed.body.limits.maxLotsPerOrder).toBe(3);
+    const low = listed.body.limits.band?.lowTiynPerTonne ?? listed.body.lastPriceTiynPerTonne ?? 13_000_000;
+    const page = await signIn("aktau-trader");
+    await page.getByLabel("Language").selectOption("ru");
+    const quantity = ticket(page).locator("input[name=quantity]");
+    await ticket(page).locator(".sides label", { hasText: "Купить" }).click();
+    await ticket(page)
+      .locator("input[name=price]")
+      .fill(String(low / 100));
+    await ticket(page).locator("select").nth(1).selectOption("IOC");
+    // One lot (1 t) over the limit: refused at the field, in Russian, in tonnes; nothing is sent.
+    await quantity.fill("4");
+    await expect
+      .poll(() => page.getByTestId("quantity-refusal").textContent(), { timeout: LIVE_MS })
+      .toBe("В заявке 4 т (лотов: 4); регулятор разрешает в одной заявке на этом инструменте не более 3 т (лотов: 3).");
+    expect(await ticket(page).locator("button[type=submit]").isDisabled()).toBe(true);
+    // At the limit: sent, and the exchange takes it (an IOC with nothing to meet: accepted, its rest cancelled).
+    await quantity.fill("3");
+    await expect.poll(() => page.getByTestId("quantity-refusal").count(), { timeout: LIVE_MS }).toBe(0);
+    const [sent] = await Promise.all([
+      page.waitForRequest((request) => request.url().endsWith("/api/orders") && request.method() === "POST"),
+      ticket(page).locator("button[type=submit]").click(),
+    ]);
+    expect(sent.postDataJSON()).toMatchObject({ side: "buy", quantity: 3_000, tif: "IOC" });
+    await expect.poll(() => page.getByTestId("ticket-result").count(), { timeout: LIVE_MS }).toBe(1);
+    const read = await suite.server.call(
+      buyerApi,
+      "GET",
+      `/api/accounts/AKTAU-1/orders/${encodeURIComponent(sent.postDataJSON().clientOrderId)}`,
+    );
+    const taken = read.body.order;
+    expect(taken).toMatchObject({ quantityKg: 3_000, tif: "IOC" });
+    expect(taken.cancelReason).not.toBe("price-limit");
+    // The exchange refuses one lot more, as the ticket said.
+    const over = await suite.server.call(buyerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "max-lots-over",
+      side: "buy",
+      price: low,
+      quantity: 4_000,
+      tif: "IOC",
+    });
+    expect([over.status, over.body.error.code]).toEqual([422, "ORDER_LOTS_LIMIT"]);
+    await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      maxLotsPerOrder: null,
+      reason: "terminal test: limit lifted",
+    });
+    await page.getByLabel("Язык").first().selectOption("en");
+  });
+
   it("no page had a script error", () => {
     expect(pageErrors).toEqual([]);
   });

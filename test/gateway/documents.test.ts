@@ -343,6 +343,25 @@ describe("a trade's documents", () => {
     expect(trades.rowCount).toBe(2);
     expect(trades.getRow(2).getCell(2).value).toBe(tradeId);
     expect(trades.getRow(2).getCell(11).value).toBe(79_800);
+    // In the reader's language (here Accept-Language; `lang` comes first), times in Astana time, ISO UTC kept last.
+    const ruResponse = await fetch(`${server.url}/api/accounts/AKTAU-1/statements/2026-01-05/xlsx`, {
+      headers: { cookie: aktau.cookie, "accept-language": "ru-KZ,ru;q=0.9" },
+    });
+    expect(ruResponse.headers.get("content-language")).toBe("ru");
+    const ru = new ExcelJS.Workbook();
+    await ru.xlsx.load((await ruResponse.arrayBuffer()) as ArrayBuffer);
+    const ruTrade = ru.getWorksheet("Сделки")!.getRow(2);
+    const tradeIso = String(ruTrade.getCell(14).value);
+    expect(tradeIso).toMatch(/^2026-01-05T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    const local = new Date(Date.parse(tradeIso) + 5 * 3_600_000).toISOString();
+    expect(ruTrade.getCell(4).value).toBe(`05.01.2026 ${local.slice(11, 16)}`);
+    expect(ruTrade.getCell(6).value).toBe("покупка");
+    const kkResponse = await fetch(`${server.url}/api/accounts/AKTAU-1/statements/2026-01-05/xlsx?lang=kk`, {
+      headers: { cookie: aktau.cookie, "accept-language": "ru" },
+    });
+    const kk = new ExcelJS.Workbook();
+    await kk.xlsx.load((await kkResponse.arrayBuffer()) as ArrayBuffer);
+    expect(kk.getWorksheet("Мәмілелер")!.getRow(2).getCell(4).value).toBe(ruTrade.getCell(4).value);
 
     const pdf = await download(aktau, "/api/accounts/AKTAU-1/statements/2026-01-05/pdf?lang=kk");
     const text = await pdfText(pdf.bytes);

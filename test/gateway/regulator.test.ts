@@ -355,6 +355,24 @@ describe("audit trail and limits over time", () => {
       code: null,
     });
     expect(changes.body.entries[3].requestId).toMatch(/^[0-9a-f-]{36}$/);
+    // In Russian and Kazakh the change is written out in words, as the bulletin writes it, never as its JSON.
+    const told = async (language: string) => {
+      const response = await fetch(`${server.url}/api/regulator/audit?actor=regulator&commandType=safeguards.set`, {
+        headers: { cookie: regulator.cookie, "accept-language": language },
+      });
+      const body = (await response.json()) as { entries: { summary: string }[] };
+      return body.entries.slice(1).map((e) => e.summary.replaceAll("\u00a0", " "));
+    };
+    expect(await told("ru")).toEqual([
+      `изменить ограничительные меры ${INSTRUMENT}: лотов в заявке не более снято; допущенные покупатели снято; причина: measure lifted`,
+      `изменить ограничительные меры ${INSTRUMENT}: лотов в заявке не более 10; допущенные покупатели газораспределительные организации; причина: gas for households first`,
+      `изменить ограничительные меры ${INSTRUMENT}: ценовой коридор ±5,00 %; причина: price rose 2% in one session`,
+    ]);
+    expect(await told("kk")).toEqual([
+      `${INSTRUMENT} шектеу шараларын өзгерту: өтінімдегі лоттар ең көбі алынып тасталды; жіберілген сатып алушылар алынып тасталды; себебі: measure lifted`,
+      `${INSTRUMENT} шектеу шараларын өзгерту: өтінімдегі лоттар ең көбі 10; жіберілген сатып алушылар газ тарату ұйымдары; себебі: gas for households first`,
+      `${INSTRUMENT} шектеу шараларын өзгерту: баға дәлізі ±5,00 %; себебі: price rose 2% in one session`,
+    ]);
     const rejected = await server.call(regulator, "GET", "/api/regulator/audit?outcome=rejected&limit=1");
     expect(rejected.body.entries[0]).toMatchObject({ code: "RISK_INSUFFICIENT_VOLUME", commandType: "order.new" });
     expect(rejected.body.nextBeforeSeq).toBe(rejected.body.entries[0].seq);

@@ -466,6 +466,23 @@ describe("cases", () => {
     expect(html.body.match(/<div class="book" data-seq=/g)?.length).toBe(
       json.body.what.reduce((n: number, w: Json) => n + w.evidence.books.length, 0),
     );
+    // In Kazakh (`lang`) and in Russian (the reader's Accept-Language): words, Astana times, no English heading.
+    const kk = await server.call(
+      regulator,
+      "GET",
+      "/api/regulator/surveillance/cases/CASE-1/report?format=html&lang=kk",
+    );
+    expect(kk.body).toContain('<html lang="kk">');
+    expect(kk.body).toContain("<h1>Күдікті операция туралы хабарлама CASE-1</h1>");
+    expect(kk.body).toContain("<h2>Жалған мәміле <small>(жоғары, ескерту ");
+    expect(kk.body).not.toContain("Why suspicious");
+    expect(kk.body).not.toMatch(/<td>\d{4}-\d{2}-\d{2}T/);
+    const ru = await fetch(`${server.url}/api/regulator/surveillance/cases/CASE-1/report?format=html`, {
+      headers: { cookie: regulator.cookie, "accept-language": "ru" },
+    });
+    const ruText = await ru.text();
+    expect(ruText).toContain("<h1>Сообщение о подозрительной операции CASE-1</h1>");
+    expect(ruText).toContain("<b>Почему подозрительно:</b> сделки, в которых счета покупателя и продавца");
   });
 
   it("closes a case under review with its outcome, and then refuses every further step", async () => {

@@ -15,6 +15,7 @@ import { LANGUAGES } from "../../src/domain/locale.ts";
 import { localize, placeholdersOf } from "../../src/domain/messages.ts";
 import {
   ACTION_PHRASES,
+  codeWord,
   knowsPhrase,
   PHRASE_PATTERNS,
   roleWord,
@@ -22,6 +23,7 @@ import {
   translatePhrase,
 } from "../../src/domain/phrases.ts";
 import { USER_ROLES } from "../../src/engine/access.ts";
+import { BUYER_CATEGORIES } from "../../src/engine/members.ts";
 
 const SRC = join(import.meta.dirname, "../../src");
 /** Latin words a Russian or Kazakh sentence may hold: names on the wire, not English prose. */
@@ -302,5 +304,16 @@ describe("role words", () => {
       }
     }
     expect(roleWord("administrator", "kk")).toBe("әкімші");
+  });
+});
+
+describe("buyer category words", () => {
+  it("names every buyer category of the engine in Russian and Kazakh, not as its code", () => {
+    for (const category of BUYER_CATEGORIES) {
+      for (const language of ["ru", "kk"] as const) {
+        expect(codeWord(category, language), `${category} in ${language}`).not.toMatch(/[a-z]/i);
+      }
+    }
+    expect(codeWord("gas-distribution", "kk")).toBe("газ тарату ұйымдары");
   });
 });

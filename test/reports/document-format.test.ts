@@ -5,12 +5,13 @@
  * PDF (pdf-parse) and compared exactly; no ISO timestamp and no English product word is left.
  */
 
+import ExcelJS from "exceljs";
 import { PDFParse } from "pdf-parse";
 import { describe, expect, it } from "vitest";
 import { type ClearingReportJson, clearingReportPdf } from "../../src/reports/clearing-report.ts";
 import { type ContractJson, contractPdf } from "../../src/reports/contract.ts";
 import { safeguardChangesText } from "../../src/reports/format.ts";
-import { type StatementJson, statementPdf } from "../../src/reports/statement.ts";
+import { type StatementJson, statementPdf, statementXlsx } from "../../src/reports/statement.ts";
 
 /** The PDF's text with every run of white space (no-break spaces included) as one space. */
 async function pdfText(bytes: Buffer): Promise<string> {
@@ -211,6 +212,129 @@ describe("the statement PDF", () => {
       "05.12.2026 09:47 T-PB-S1-7 покупка 54,000 т × 128 262,00 тенге/т; Стоимость без НДС 6 926 148,00",
       "05.12.2026 11:00 → AKTAU-ST 06.12.2026 00:30",
     ]);
+  });
+});
+
+/** A workbook's sheets as rows of cell values as text (empty cells as "", trailing ones dropped). */
+async function workbookRows(bytes: Buffer): Promise<Map<string, string[][]>> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  const sheets = new Map<string, string[][]>();
+  for (const sheet of workbook.worksheets) {
+    const rows: string[][] = [];
+    sheet.eachRow((row) => {
+      const cells: string[] = [];
+      for (let column = 1; column <= row.cellCount; column += 1) cells.push(String(row.getCell(column).value ?? ""));
+      // Cells a column's number format made, past the last value, are not part of the row.
+      while (cells.length > 0 && cells.at(-1) === "") cells.pop();
+      rows.push(cells);
+    });
+    sheets.set(sheet.name, rows);
+  }
+  return sheets;
+}
+
+const OBLIGATION: StatementJson["accounts"][number]["obligations"][number] = {
+  obligation: "OB-PB-S1-7",
+  tradeId: "T-PB-S1-7",
+  role: "buyer",
+  quantityKg: 54_000,
+  valueWithoutVatTiyn: "692614800",
+  vatTiyn: "83113776",
+  valueWithVatTiyn: "775728576",
+  collateralTiyn: 69_261_480,
+  feeTiyn: 692_615,
+  paid: true,
+  delivered: false,
+  status: "open",
+  paymentDue: "2026-12-08T04:47:54.188Z",
+  deliveryDue: "2026-12-15T13:00:00.000Z",
+  createdToday: true,
+  updated: "2026-12-05T06:00:00.000Z",
+  defaultedParty: null,
+  forfeitedTiyn: 0,
+  penaltyTiyn: 0,
+  claimTiyn: 0,
+};
+const WITH_OBLIGATION: StatementJson = {
+  ...STATEMENT,
+  accounts: [{ ...STATEMENT.accounts[0]!, obligations: [OBLIGATION] }],
+};
+
+describe("the statement XLSX", () => {
+  it("is in Kazakh with Astana times, and keeps the instants as ISO UTC in the last columns", async () => {
+    const sheets = await workbookRows(await statementXlsx(WITH_OBLIGATION, "kk"));
+    expect([...sheets.keys()]).toEqual(["Жиыны", "Мәмілелер", "Міндеттемелер", "Жеткізулер"]);
+    expect(sheets.get("Жиыны")![0]).toEqual(["Күнделікті үзінді-көшірме", "05.12.2026"]);
+    expect(sheets.get("Жиыны")![3]).toEqual(["Уақыт — Астана уақыты (UTC+5)"]);
+    const trades = sheets.get("Мәмілелер")!;
+    expect(trades[0]![3]).toBe("Уақыты (Астана, UTC+5)");
+    expect(trades[0]![13]).toBe("Уақыты: UTC, ISO 8601");
+    expect(trades[1]).toEqual([
+      "AKTAU-1",
+      "T-PB-S1-7",
+      "EC-PB-S1-7",
+      "05.12.2026 09:47",
+      "PB-KAZGPZ-2612",
+      "сатып алу",
+      "128262",
+      "54",
+      "6926148",
+      "12",
+      "831137.76",
+      "7757285.76",
+      "",
+      "2026-12-05T04:47:54.188Z",
+    ]);
+    const obligations = sheets.get("Міндеттемелер")!;
+    expect(obligations[1]!.slice(2, 3)).toEqual(["Сатып алушы"]);
+    expect(obligations[1]!.slice(9, 15)).toEqual(["иә", "жоқ", "ашық", "08.12.2026 09:47", "15.12.2026 18:00", ""]);
+    expect(obligations[1]!.slice(18)).toEqual(["2026-12-08T04:47:54.188Z", "2026-12-15T13:00:00.000Z"]);
+    const deliveries = sheets.get("Жеткізулер")!;
+    expect(deliveries[1]).toEqual([
+      "AKTAU-1",
+      "OB-PB-S1-7/S1",
+      "Сатып алушы",
+      "20.5",
+      "123ABC12",
+      "WB-1",
+      "05.12.2026 11:00",
+      "AKTAU-ST",
+      "06.12.2026 00:30",
+      "",
+      "2026-12-05T06:00:00.000Z",
+      "2026-12-05T19:30:00.000Z",
+    ]);
+    // No English heading or word left, and no ISO time outside the machine-readable columns.
+    for (const rows of sheets.values()) {
+      for (const row of rows) {
+        const shown = row.slice(0, rows === trades ? 13 : rows === obligations ? 18 : rows === deliveries ? 10 : 99);
+        for (const cell of shown) expect(cell).not.toMatch(ISO_TIME);
+        for (const cell of shown) expect(cell).not.toMatch(/\b(?:yes|no|buy|sell|buyer|open|Account|Trade|Time)\b/);
+      }
+    }
+  });
+
+  it("is in Russian with Astana times", async () => {
+    const sheets = await workbookRows(await statementXlsx(WITH_OBLIGATION, "ru"));
+    expect([...sheets.keys()]).toEqual(["Итого", "Сделки", "Обязательства", "Поставки"]);
+    expect(sheets.get("Сделки")![0]!.slice(0, 6)).toEqual([
+      "Счёт",
+      "Сделка",
+      "Договор",
+      "Время (Астана, UTC+5)",
+      "Инструмент",
+      "Направление",
+    ]);
+    expect(sheets.get("Сделки")![1]!.slice(3, 6)).toEqual(["05.12.2026 09:47", "PB-KAZGPZ-2612", "покупка"]);
+    expect(sheets.get("Обязательства")![1]!.slice(9, 14)).toEqual([
+      "да",
+      "нет",
+      "открыто",
+      "08.12.2026 09:47",
+      "15.12.2026 18:00",
+    ]);
+    expect(sheets.get("Поставки")![1]!.slice(6, 9)).toEqual(["05.12.2026 11:00", "AKTAU-ST", "06.12.2026 00:30"]);
   });
 });
 

@@ -12,10 +12,12 @@ export interface ResolvedLimits {
   readonly band: { readonly low: number; readonly high: number } | null;
   readonly ceiling: number | null;
   readonly floor: number | null;
+  /** The regulator's most lots in one order; null: no limit. */
+  readonly maxLotsPerOrder: number | null;
 }
 
 /**
- * The band, ceiling and floor an order meets now: the listing's `limits` (or `inForce`, e.g. from
+ * The band, ceiling, floor and most lots per order an order meets now: the listing's `limits` (or `inForce`, e.g. from
  * /api/regulator/safeguards), as the exchange computes them at the journal's time.
  */
 export function limitsOf(quote: InstrumentQuote, inForce?: LimitsInForce | null): ResolvedLimits {
@@ -24,6 +26,7 @@ export function limitsOf(quote: InstrumentQuote, inForce?: LimitsInForce | null)
     band: limits?.band ? { low: limits.band.lowTiynPerTonne, high: limits.band.highTiynPerTonne } : null,
     ceiling: limits?.ceilingTiynPerTonne ?? null,
     floor: limits?.floorTiynPerTonne ?? null,
+    maxLotsPerOrder: limits?.maxLotsPerOrder ?? null,
   };
 }
 

@@ -20,7 +20,7 @@ import { DOCUMENT_LANGUAGES, type DocumentLanguage } from "../../reports/labels.
 import { buildStatement, statementPdf, statementXlsx } from "../../reports/statement.ts";
 import type { RouteContext } from "../context.ts";
 import { dayEndDocuments } from "../day-end.ts";
-import { HttpProblem } from "../errors.ts";
+import { HttpProblem, languageOf } from "../errors.ts";
 import { CONTRACT_CHECK, CONTRACT_RESULT, DOCUMENT_LANGUAGE, STATEMENT } from "../wire/documents.ts";
 import { requireReadAccount } from "./access.ts";
 import { ACCOUNT_ID } from "./common.ts";
@@ -46,6 +46,8 @@ const SCOPE = Type.Union([Type.Literal("account"), Type.Literal("member")], {
 });
 const STATEMENT_QUERY = Type.Object({ scope: SCOPE }, strict);
 const STATEMENT_PDF_QUERY = Type.Object({ scope: SCOPE, lang: { ...DOCUMENT_LANGUAGE, default: "kk" } }, strict);
+/** The workbook is in `lang`, else in the reader's language (errors.ts `languageOf`). */
+const STATEMENT_XLSX_QUERY = Type.Object({ scope: SCOPE, lang: Type.Optional(DOCUMENT_LANGUAGE) }, strict);
 
 const PDF = (description: string) => ({
   description,
@@ -212,15 +214,19 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
     },
   );
 
-  api.get<{ Params: Static<typeof STATEMENT_PARAMS>; Querystring: Static<typeof STATEMENT_QUERY> }>(
+  api.get<{ Params: Static<typeof STATEMENT_PARAMS>; Querystring: Static<typeof STATEMENT_XLSX_QUERY> }>(
     "/accounts/:account/statements/:date/xlsx",
     {
       schema: {
         operationId: "getStatementXlsx",
         tags,
         summary: "The daily statement as an XLSX workbook (summary, trades, obligations, deliveries)",
+        description:
+          "In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Astana time " +
+          "(UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 " +
+          "UTC text for programs.",
         params: STATEMENT_PARAMS,
-        querystring: STATEMENT_QUERY,
+        querystring: STATEMENT_XLSX_QUERY,
         response: {
           200: {
             description: "The workbook",
@@ -238,10 +244,12 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
       const { account, date } = request.params;
       requireReadAccount(context, request, account, "read statements");
       const statement = await statementOf(account, date, request.query.scope);
+      const language = (request.query.lang as DocumentLanguage | undefined) ?? languageOf(request);
       return reply
         .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .header("content-language", language)
         .header("content-disposition", `attachment; filename="statement-${statement.member}-${date}.xlsx"`)
-        .send(await statementXlsx(statement));
+        .send(await statementXlsx(statement, language));
     },
   );
 

@@ -113,6 +113,9 @@ export const LIMITS_IN_FORCE = Strict({
   floorTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
   ceilingStepsToCome: Type.Array(CEILING_STEP),
   maxShareBps: Nullable(BPS),
+  maxLotsPerOrder: Nullable(
+    Type.Integer({ minimum: 1, description: "the regulator's most lots in one order; null: no limit" }),
+  ),
 });
 
 export const NEXT_PHASE = Strict({
@@ -289,6 +292,7 @@ export function limitsWire(limits: {
   readonly floorTiynPerTonne: number | null;
   readonly ceilingStepsToCome: readonly { readonly effectiveFromMs: number; readonly ceiling: number }[];
   readonly maxShareBps: number | null;
+  readonly maxLotsPerOrder: number | null;
 }) {
   return {
     bandReferenceTiynPerTonne: limits.bandReferenceTiynPerTonne,
@@ -300,6 +304,7 @@ export function limitsWire(limits: {
       ceilingTiynPerTonne: step.ceiling,
     })),
     maxShareBps: limits.maxShareBps,
+    maxLotsPerOrder: limits.maxLotsPerOrder,
   };
 }
 

@@ -558,7 +558,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The daily statement as an XLSX workbook (summary, trades, obligations, deliveries) */
+        /**
+         * The daily statement as an XLSX workbook (summary, trades, obligations, deliveries)
+         * @description In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Astana time (UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 UTC text for programs.
+         */
         get: operations["getStatementXlsx"];
         put?: never;
         post?: never;
@@ -3205,6 +3208,7 @@ export interface components {
             floorTiynPerTonne: number | null;
             ceilingStepsToCome: components["schemas"]["CeilingStep"][];
             maxShareBps: number | null;
+            maxLotsPerOrder: number | null;
         };
         Calendar: {
             sessions: {
@@ -7842,6 +7846,8 @@ export interface operations {
             query: {
                 /** @description account: this account only; member: every account of its member */
                 scope: "account" | "member";
+                /** @description kk Kazakh, ru Russian, en English (a working copy) */
+                lang?: "kk" | "ru" | "en";
             };
             header?: never;
             path: {
@@ -17409,6 +17415,7 @@ export interface operations {
         parameters: {
             query: {
                 format: "json" | "html";
+                lang?: "en" | "ru" | "kk";
             };
             header?: never;
             path: {
@@ -19519,6 +19526,7 @@ export interface operations {
         parameters: {
             query: {
                 format: "json" | "html";
+                lang?: "en" | "ru" | "kk";
             };
             header?: never;
             path: {

@@ -144,6 +144,22 @@ export function OrderEntry({
     quantityRefusals.push(t("ticket.check.quantityMax", { max: tonnes(quantityMax, locale) }));
   } else if (quantity !== null && quantity > 0 && lot !== null && quantity % lot !== 0) {
     quantityRefusals.push(t("ticket.check.lot", { quantity: tonnes(quantity, locale), lot: lotText, tick: tickText }));
+  } else if (
+    quantity !== null &&
+    lot !== null &&
+    lot > 0 &&
+    limits.maxLotsPerOrder !== null &&
+    quantity / lot > limits.maxLotsPerOrder
+  ) {
+    // The regulator's per-order cap (safeguards' maxLotsPerOrder): the exchange refuses more, so the ticket does too.
+    quantityRefusals.push(
+      t("ticket.check.maxLots", {
+        quantity: tonnes(quantity, locale),
+        lots: quantity / lot,
+        maxLots: limits.maxLotsPerOrder,
+        max: tonnes(limits.maxLotsPerOrder * lot, locale),
+      }),
+    );
   }
   const onGrid = priceRefusals.length === 0 && quantityRefusals.length === 0;
 

@@ -25,7 +25,9 @@ export const SURVEILLANCE_API = {
   cases: `${BASE}/cases`,
   groups: `${BASE}/groups`,
   case: (id: string) => `${BASE}/cases/${encodeURIComponent(id)}`,
-  report: (id: string) => `${BASE}/cases/${encodeURIComponent(id)}/report?format=html`,
+  /** The case's report as a page in the reader's language (`lang`, as the documents' links name it). */
+  report: (id: string, lang: string) =>
+    `${BASE}/cases/${encodeURIComponent(id)}/report?format=html&lang=${["kk", "ru", "en"].includes(lang) ? lang : "en"}`,
 } as const;
 
 const RULES = [
@@ -464,7 +466,7 @@ function OpenCase({ alert }: { alert: string }) {
 }
 
 export function SurveillanceCase() {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   const id = new URLSearchParams(location.search).get("id") ?? "";
   const view = useLive<{ case: Case; alerts: Alert[] }>(id === "" ? null : SURVEILLANCE_API.case(id));
   const found = view.data?.case;
@@ -483,7 +485,12 @@ export function SurveillanceCase() {
             {t("surveillance.status")}:{" "}
             <strong data-testid="case-status">{t(`surveillance.statuses.${found.status}`)}</strong>
             {found.outcome !== null && <> — {t(`surveillance.outcomes.${found.outcome}`)}</>}{" "}
-            <a href={SURVEILLANCE_API.report(found.id)} target="_blank" rel="noreferrer" data-testid="report-link">
+            <a
+              href={SURVEILLANCE_API.report(found.id, language)}
+              target="_blank"
+              rel="noreferrer"
+              data-testid="report-link"
+            >
               {t("surveillance.report")}
             </a>
           </p>

@@ -13,12 +13,13 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { LANGUAGES } from "../../../domain/locale.ts";
 import type { Command } from "../../../engine/commands.ts";
 import type { CaseOutcome } from "../../../engine/surveillance.ts";
 import { type AlertEvidence, strHtml, suspiciousTransactionReport } from "../../../reports/suspicious-transaction.ts";
 import type { CaseStatusView } from "../../../surveillance/index.ts";
 import type { RouteContext } from "../../context.ts";
-import { HttpProblem } from "../../errors.ts";
+import { HttpProblem, languageOf } from "../../errors.ts";
 import { SEQ, Strict } from "../../wire/base.ts";
 import { CASE, CASE_NOTE, CASE_OUTCOME, CASE_STATUS, CASE_VIEW, STR } from "../../wire/surveillance.ts";
 import { REASON } from "../common.ts";
@@ -58,8 +59,12 @@ const NOTE_CASE = Type.Object(
   { additionalProperties: false, examples: [{ note: "The member's compliance officer called; letter to follow." }] },
 );
 const CASES_QUERY = Type.Object({ status: Type.Optional(CASE_STATUS) }, { additionalProperties: false });
+/** `lang` chooses the HTML page's language, else the reader's (errors.ts `languageOf`); the JSON is the same in all. */
 const REPORT_QUERY = Type.Object(
-  { format: Type.Union([Type.Literal("json"), Type.Literal("html")], { default: "json" }) },
+  {
+    format: Type.Union([Type.Literal("json"), Type.Literal("html")], { default: "json" }),
+    lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)))),
+  },
   { additionalProperties: false },
 );
 const CHANGED = Strict({ seq: SEQ, ...CASE_VIEW.properties });
@@ -239,7 +244,7 @@ export function regulatorCaseRoutes(api: FastifyInstance, context: RouteContext)
         return reply
           .header("content-type", "text/html; charset=utf-8")
           .header("content-disposition", `inline; filename="${name}.html"`)
-          .send(strHtml(report));
+          .send(strHtml(report, request.query.lang ?? languageOf(request)));
       }
       return reply.header("content-disposition", `attachment; filename="${name}.json"`).send(report);
     },

@@ -16,6 +16,7 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { LANGUAGES } from "../../../domain/locale.ts";
 import type { EngineEvent } from "../../../engine/events.ts";
 import { READ_PAGE_RECORDS } from "../../../journal/store.ts";
 import { alertEvidenceHtml } from "../../../reports/suspicious-transaction.ts";
@@ -28,7 +29,7 @@ import {
   type StoredAlert,
 } from "../../../surveillance/index.ts";
 import type { RouteContext } from "../../context.ts";
-import { HttpProblem } from "../../errors.ts";
+import { HttpProblem, languageOf } from "../../errors.ts";
 import { COUNT, Enum, SEQ, Strict } from "../../wire/base.ts";
 import {
   ALERT,
@@ -51,8 +52,12 @@ export const ALERTS_QUERY_LIMIT_MAX = 1000;
 const SESSION_ID = Type.String({ minLength: 1, maxLength: 200, pattern: "^[\\x21-\\x7e]+$" });
 export const ALERT_ID = Type.String({ pattern: "^[0-9a-f]{16}$", description: "16 hex digits" });
 
+/** `lang` chooses the HTML page's language, else the reader's (errors.ts `languageOf`); the JSON is the same in all. */
 const EVIDENCE_QUERY = Type.Object(
-  { format: Type.Union([Type.Literal("json"), Type.Literal("html")], { default: "json" }) },
+  {
+    format: Type.Union([Type.Literal("json"), Type.Literal("html")], { default: "json" }),
+    lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)))),
+  },
   { additionalProperties: false },
 );
 
@@ -170,7 +175,14 @@ export function regulatorSurveillanceRoutes(api: FastifyInstance, context: Route
         return reply
           .header("content-type", "text/html; charset=utf-8")
           .header("content-disposition", `inline; filename="${name}.html"`)
-          .send(alertEvidenceHtml(alert, evidence, context.exchange.projections.lastTimeMs));
+          .send(
+            alertEvidenceHtml(
+              alert,
+              evidence,
+              context.exchange.projections.lastTimeMs,
+              request.query.lang ?? languageOf(request),
+            ),
+          );
       }
       return reply.header("content-disposition", `attachment; filename="${name}.json"`).send({ alert, evidence });
     },

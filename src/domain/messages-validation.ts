@@ -16,7 +16,15 @@
  */
 
 import type { ErrorDetails } from "./errors.ts";
-import { formatMoneyTiyn, formatNumber, formatPriceTiynPerTonne, formatQuantityKg, type Language } from "./locale.ts";
+import {
+  EXCHANGE_TIME_NAME,
+  formatMoneyTiyn,
+  formatNumber,
+  formatPriceTiynPerTonne,
+  formatQuantityKg,
+  formatTimeMs,
+  type Language,
+} from "./locale.ts";
 import { formOfPattern, VALUE_FORM_WORDS } from "./value-forms.ts";
 
 type Translated = Exclude<Language, "en">;
@@ -493,5 +501,54 @@ export function fieldSentence(details: ErrorDetails, language: Language): string
     written: AGREEING.written[gender],
     form: form === null ? "" : VALUE_FORM_WORDS[form][language],
   };
-  return FIELD_SENTENCES[language][shape].replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? "?");
+  const sentence = FIELD_SENTENCES[language][shape].replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? "?");
+  // The value sent, after the rule (not beside "must not be empty" or "is missing": there is nothing to show).
+  const lengthRule = keyword === "minLength" || keyword === "maxLength";
+  const sent =
+    shape === "empty" || shape === "required"
+      ? null
+      : lengthRule && typeof details.length === "number"
+        ? `${formatNumber(details.length, language)} ${sentCharactersWord(details.length, language)}`
+        : sentText(details.value, kind, form, /AtMs$|^expireAt$/.test(wire), language);
+  return sent === null ? sentence : `${sentence.slice(0, -1)} (${SENT_WORD[language]}: ${sent}).`;
+}
+
+/** "N character(s)" as a count on its own (ru's nominative: 1 символ, 2 символа, 5 символов). */
+function sentCharactersWord(count: number, language: Language): string {
+  if (language === "en") return count === 1 ? "character" : "characters";
+  if (language === "kk") return "таңба";
+  const last = count % 10;
+  const lastTwo = count % 100;
+  if (last === 1 && lastTwo !== 11) return "символ";
+  if (last >= 2 && last <= 4 && (lastTwo < 12 || lastTwo > 14)) return "символа";
+  return "символов";
+}
+
+/** "sent" before the value a request held, in a refusal of it. */
+const SENT_WORD: Readonly<Record<Language, string>> = { en: "sent", ru: "передано", kk: "жіберілгені" };
+
+/**
+ * The value a request sent at a refused field (the gateway's `value`, text already cut short), as the reader writes
+ * it: a price, money or gas with its unit, another number grouped the reader's way, text in quotes; null when there is
+ * none. A number in a field that holds a time in ms is said as that time in exchange time.
+ */
+function sentText(
+  value: unknown,
+  kind: FieldKind | undefined,
+  form: unknown,
+  time: boolean,
+  language: Language,
+): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "number" && time && Number.isSafeInteger(value)) return exchangeTimeText(value, language);
+  if (typeof value === "number")
+    return form === null ? limitText(value, kind, language) : formatNumber(value, language);
+  if (typeof value !== "string") return null;
+  return language === "en" ? `"${value}"` : `«${value}»`;
+}
+
+/** A time in ms since the epoch as the reader writes it, in exchange (Astana) time, naming that time. */
+export function exchangeTimeText(ms: number, language: Language): string {
+  return `${formatTimeMs(ms, language)} (${EXCHANGE_TIME_NAME[language]})`;
 }

@@ -36,7 +36,7 @@ import {
 } from "./locale.ts";
 import { ERRORS_KK } from "./messages-kk.ts";
 import { ERRORS_RU } from "./messages-ru.ts";
-import { fieldInSentence, fieldSentence, validationReason } from "./messages-validation.ts";
+import { exchangeTimeText, fieldInSentence, fieldSentence, validationReason } from "./messages-validation.ts";
 import { roleWord, translatePhrase } from "./phrases.ts";
 
 export const PLACEHOLDER_KINDS = [
@@ -166,7 +166,8 @@ export function placeholdersOf(template: string): { readonly name: string; reado
 }
 
 /** The sentence for an error code in a language. */
-export function localize(code: ErrorCode, details: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
+export function localize(code: ErrorCode, given: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
+  const details = withTimes(code, given, language);
   // A refused request shape, for the rules a person meets in a form: one sentence naming the field.
   if (code === "REQUEST_INVALID") {
     const sentence = fieldSentence(details, language);
@@ -182,6 +183,29 @@ export function localize(code: ErrorCode, details: ErrorDetails, language: Langu
     );
   }
   return sentenceCase(render(ERROR_CATALOGUES[language][code], details, language));
+}
+
+/** The fields of a command that hold a time in ms since the epoch (an order's expiry). */
+const TIME_FIELD = /AtMs$/;
+
+/**
+ * Details whose value is a time in ms (a refused expiry: the engine writes it as it came, "1") with that time as the
+ * reader writes it in exchange time, so the sentence does not show a raw count of milliseconds; the details sent on
+ * the wire keep the raw value.
+ */
+function withTimes(code: ErrorCode, details: ErrorDetails, language: Language): ErrorDetails {
+  const timeValue =
+    code === "ORDER_EXPIRY_INVALID" ||
+    (code === "FIELD_INVALID" && typeof details.field === "string" && TIME_FIELD.test(details.field));
+  if (!timeValue) return details;
+  const shown: Record<string, ErrorDetails[string]> = { ...details };
+  const ms = typeof details.value === "string" && /^-?\d{1,16}$/.test(details.value) ? Number(details.value) : null;
+  if (ms !== null && Number.isSafeInteger(ms)) shown.value = exchangeTimeText(ms, language);
+  // English's template (errors.ts, kept as it is journaled) has the current time raw; ru and kk format it themselves.
+  if (language === "en" && code === "ORDER_EXPIRY_INVALID" && typeof details.now === "number") {
+    shown.now = exchangeTimeText(details.now, language);
+  }
+  return shown;
 }
 
 /** A sentence that opens with a quoted word (a field's name, lower case inside a sentence) opens with a capital. */

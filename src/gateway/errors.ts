@@ -126,7 +126,11 @@ const LIMIT_KEYWORDS = new Set([
  * "legs/0/price"; for a missing or unexpected field, that field), and the rule's value (`limit`, `type`, `allowed`,
  * `pattern`, `format`). The Russian and Kazakh sentences are written from these (domain/messages-validation.ts).
  */
-export function validationDetails(part: string | undefined, error: ValidationError | undefined): ErrorDetails {
+export function validationDetails(
+  part: string | undefined,
+  error: ValidationError | undefined,
+  data?: unknown,
+): ErrorDetails {
   const params = error?.params ?? {};
   const keyword = error?.keyword ?? "unknown";
   const path = (error?.instancePath ?? "").replace(/^\//, "");
@@ -155,7 +159,59 @@ export function validationDetails(part: string | undefined, error: ValidationErr
     if (form !== null) details.format = form;
   }
   if (keyword === "format") details.format = text(params.format);
+  const sent = sentValue(part, keyword, path, data);
+  if (sent !== undefined) details.value = sent.value;
+  // A rule on the length: the length sent, in characters (the value itself may be cut short).
+  if (sent?.length !== undefined && (keyword === "minLength" || keyword === "maxLength")) details.length = sent.length;
   return details;
+}
+
+/** The keywords whose refusal is about the value sent at the field (so the sentence can name it). */
+const VALUE_KEYWORDS = new Set([
+  "type",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "enum",
+  "const",
+  "format",
+  "multipleOf",
+]);
+/** Fields whose value is never repeated back: secrets a log or a screen must not show. */
+const SECRET_FIELD = /pass|secret|token|otp|signature|key|code|credential/i;
+/** The longest text sent that a refusal repeats; longer is cut with an ellipsis. */
+export const SENT_VALUE_CHARS_MAX = 40;
+
+/**
+ * The value sent at the refused field (`data` is the part of the request the validator read, `path` the field's
+ * JSON pointer in it), for a refusal about a value: a number or a boolean as is, text cut to SENT_VALUE_CHARS_MAX
+ * characters; nothing for a header, a secret, an object or a list.
+ */
+function sentValue(
+  part: string | undefined,
+  keyword: string,
+  path: string,
+  data: unknown,
+): { readonly value: string | number | boolean; readonly length?: number } | undefined {
+  if (part === "headers" || !VALUE_KEYWORDS.has(keyword) || path === "") return undefined;
+  let value = data;
+  for (const raw of path.split("/")) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, segment)) return undefined;
+    if (SECRET_FIELD.test(segment)) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  if (typeof value === "number") return Number.isFinite(value) ? { value } : undefined;
+  if (typeof value === "boolean") return { value };
+  if (typeof value !== "string") return undefined;
+  const characters = [...value];
+  const length = characters.length;
+  if (length <= SENT_VALUE_CHARS_MAX) return { value, length };
+  return { value: `${characters.slice(0, SENT_VALUE_CHARS_MAX - 1).join("")}…`, length };
 }
 
 /** Thrown by handlers and guards; the error handler turns it into the response. */

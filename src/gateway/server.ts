@@ -505,7 +505,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
         reply,
         new HttpProblem("REQUEST_INVALID", {
           reason: `${where} ${patternInWords(first) ?? first?.message ?? "is not valid"}${extra}`,
-          ...validationDetails(fastifyError.validationContext, first),
+          ...validationDetails(
+            fastifyError.validationContext,
+            first,
+            requestPart(request, fastifyError.validationContext),
+          ),
         }),
       );
     }
@@ -673,4 +677,12 @@ function decodeURIComponentOrEmpty(path: string): string {
   } catch {
     return "";
   }
+}
+
+/** The part of a request a schema refused (Fastify's validation context), so the refusal can name the value sent. */
+function requestPart(request: FastifyRequest, part: string | undefined): unknown {
+  if (part === "body") return request.body;
+  if (part === "querystring") return request.query;
+  if (part === "params") return request.params;
+  return undefined;
 }

@@ -27,9 +27,9 @@ async function refused(path: string, language: string) {
 
 describe("a month or a day in the query, refused in words", () => {
   it.each([
-    ["en", "The month must be a month as YYYY-MM."],
-    ["ru", "Месяц: ожидается месяц в виде ГГГГ-ММ."],
-    ["kk", "Ай: ЖЖЖЖ-АА түріндегі ай күтіледі."],
+    ["en", 'The month must be a month as YYYY-MM (sent: "2026-13").'],
+    ["ru", "Месяц: ожидается месяц в виде ГГГГ-ММ (передано: «2026-13»)."],
+    ["kk", "Ай: ЖЖЖЖ-АА түріндегі ай күтіледі (жіберілгені: «2026-13»)."],
   ])("%s: the participation report's month", async (language, message) => {
     expect(await refused("/api/participation?month=2026-13", language)).toEqual({
       status: 400,
@@ -40,9 +40,9 @@ describe("a month or a day in the query, refused in words", () => {
   });
 
   it.each([
-    ["en", "The day must be a day as YYYY-MM-DD."],
-    ["ru", "День: ожидается день в виде ГГГГ-ММ-ДД."],
-    ["kk", "Күн: ЖЖЖЖ-АА-КК түріндегі күн күтіледі."],
+    ["en", 'The day must be a day as YYYY-MM-DD (sent: "5.1.2026").'],
+    ["ru", "День: ожидается день в виде ГГГГ-ММ-ДД (передано: «5.1.2026»)."],
+    ["kk", "Күн: ЖЖЖЖ-АА-КК түріндегі күн күтіледі (жіберілгені: «5.1.2026»)."],
   ])("%s: the indices' day", async (language, message) => {
     const answer = await refused("/api/indices?day=5.1.2026", language);
     expect(answer).toMatchObject({ status: 400, code: "REQUEST_INVALID", message });

@@ -122,13 +122,38 @@ describe("error catalogues", () => {
     // A sentence that opens with the field opens with a capital; an abbreviation keeps its capitals; a field the
     // catalogue does not know keeps its wire name, quoted.
     const expiry = { field: "expireAtMs", value: "1", rule: "only GTD orders expire" };
-    expect(localize("FIELD_INVALID", expiry, "kk")).toMatch(/^«Мерзімі біту уақыты» өрісінің мәні 1; /);
-    expect(localize("FIELD_INVALID", expiry, "ru")).toMatch(/^Поле «время истечения» имеет значение 1; /);
+    expect(localize("FIELD_INVALID", expiry, "kk")).toMatch(/^«Мерзімі біту уақыты» өрісінің мәні /);
+    expect(localize("FIELD_INVALID", expiry, "ru")).toMatch(/^Поле «время истечения» имеет значение /);
     expect(localize("FIELD_INVALID", { field: "bin", value: "1", rule: "x" }, "ru")).toMatch(/^Поле «БИН» /);
     expect(localize("FIELD_INVALID", { field: "postOnly", value: "1", rule: "x" }, "ru")).toMatch(/^Поле «postOnly» /);
     expect(localize("TARIFF_INVALID", { field: "lines[0].depositTiyn", value: "-1", rule: "x" }, "ru")).toMatch(
       /^Значение тарифа «гарантийный взнос» = -1 /,
     );
+  });
+
+  it("says a refused expiry (a time in ms) as that time in exchange time, not as a raw count of milliseconds", () => {
+    const expiry = { field: "expireAtMs", value: "1", rule: "only GTD orders expire" };
+    expect(localize("FIELD_INVALID", expiry, "en")).toBe(
+      "Field 'expireAtMs' has value 1970-01-01 05:00 (Kazakhstan time); only GTD orders expire.",
+    );
+    expect(localize("FIELD_INVALID", expiry, "ru")).toBe(
+      "Поле «время истечения» имеет значение 01.01.1970 05:00 (время Казахстана); срок истекает только у заявок GTD.",
+    );
+    expect(localize("FIELD_INVALID", expiry, "kk")).toBe(
+      "«Мерзімі біту уақыты» өрісінің мәні 01.01.1970 05:00 (Қазақстан уақыты); мерзімі тек GTD өтінімдерінде бітеді.",
+    );
+    // The GTD refusal: the expiry sent and the current time, both in exchange time (18:00 in Astana is 13:00 UTC).
+    const now = Date.parse("2026-01-06T13:00:00Z");
+    const late = { value: String(now - 60_000), now };
+    expect(localize("ORDER_EXPIRY_INVALID", late, "en")).toBe(
+      "Expiry 2026-01-06 17:59 (Kazakhstan time) is not valid; a GTD order needs an expiry after the current time 2026-01-06 18:00 (Kazakhstan time).",
+    );
+    expect(localize("ORDER_EXPIRY_INVALID", late, "ru")).toBe(
+      "Срок истечения 06.01.2026 17:59 (время Казахстана) недействителен; заявке GTD нужен срок позже текущего времени 06.01.2026 18:00.",
+    );
+    expect(localize("ORDER_EXPIRY_INVALID", late, "kk")).toContain("06.01.2026 17:59 (Қазақстан уақыты)");
+    // The details on the wire keep the raw value; a value that is not a whole number of ms stays as it came.
+    expect(localize("FIELD_INVALID", { ...expiry, value: "'soon'" }, "en")).toContain("has value 'soon';");
   });
 
   it("picks the language from Accept-Language by weight and primary subtag, English otherwise", () => {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localize } from "../../src/domain/messages.ts";
 import { FIELD_KEYWORDS, VALIDATION_KEYWORDS, type ValidationKeyword } from "../../src/domain/messages-validation.ts";
 import { CASE_NOTE_LENGTH_MAX } from "../../src/engine/surveillance.ts";
-import { validationDetails } from "../../src/gateway/errors.ts";
+import { SENT_VALUE_CHARS_MAX, validationDetails } from "../../src/gateway/errors.ts";
 import { INSTRUMENT, TestServer } from "../support/server.ts";
 
 const ajv = new Ajv({ allErrors: false, strict: false });
@@ -197,8 +197,9 @@ describe("over HTTP", () => {
       part: "body",
       field: "quantity",
       limit: 1,
+      value: 0,
     });
-    expect(body.error.message).toBe("Көлем нөлден үлкен болуы керек.");
+    expect(body.error.message).toBe("Көлем нөлден үлкен болуы керек (жіберілгені: 0 т).");
     const order1 = await server.call(trader, "GET", "/api/accounts/AKTAU-1/orders/v-1");
     expect([order1.status, order1.body.error.code]).toEqual([404, "ORDER_NOT_FOUND"]);
   });
@@ -233,6 +234,8 @@ describe("over HTTP", () => {
         part: "body",
         field: "note",
         limit: 1,
+        value: "",
+        length: 0,
       });
     }
     const notEmpty = [
@@ -249,11 +252,18 @@ describe("over HTTP", () => {
     expect(blank.map((reply) => reply.message)).toEqual(notEmpty);
     const over = await Promise.all(languages.map((language) => note("x".repeat(CASE_NOTE_LENGTH_MAX + 1), language)));
     expect(over.map((reply) => [reply.status, reply.code])).toEqual(languages.map(() => [400, "REQUEST_INVALID"]));
-    expect(over[0]?.details).toMatchObject({ keyword: "maxLength", field: "note", limit: CASE_NOTE_LENGTH_MAX });
-    expect(over.map((reply) => reply.message.replace(NBSP, " "))).toEqual([
-      "The note must be at most 4,000 characters long.",
-      "Примечание должно быть не длиннее 4 000 символов.",
-      "Ескертпе 4 000 таңбадан аспауы керек.",
+    // The note sent is cut short in the details; the sentence names its length.
+    expect(over[0]?.details).toMatchObject({
+      keyword: "maxLength",
+      field: "note",
+      limit: CASE_NOTE_LENGTH_MAX,
+      value: `${"x".repeat(SENT_VALUE_CHARS_MAX - 1)}…`,
+      length: CASE_NOTE_LENGTH_MAX + 1,
+    });
+    expect(over.map((reply) => reply.message.replaceAll(NBSP, " "))).toEqual([
+      "The note must be at most 4,000 characters long (sent: 4,001 characters).",
+      "Примечание должно быть не длиннее 4 000 символов (передано: 4 001 символ).",
+      "Ескертпе 4 000 таңбадан аспауы керек (жіберілгені: 4 001 таңба).",
     ]);
     // One character and exactly the most pass the schema: the refusal is then the handler's (no such case).
     for (const text of ["x", "x".repeat(CASE_NOTE_LENGTH_MAX)]) {
@@ -280,11 +290,50 @@ describe("over HTTP", () => {
         part: "querystring",
         field: "status",
         allowed: "open, settled, defaulted, voided",
+        value: "all",
       });
     }
     expect(answers.map((body) => body.error.message)).toEqual([
-      "Статус должен быть одним из значений: «open», «settled», «defaulted», «voided».",
-      'The status must be one of: "open", "settled", "defaulted", "voided".',
+      "Статус должен быть одним из значений: «open», «settled», «defaulted», «voided» (передано: «all»).",
+      'The status must be one of: "open", "settled", "defaulted", "voided" (sent: "all").',
+    ]);
+  });
+
+  it("a query parameter at its limits: the refusal names the value sent, in en, ru and kk; the limits themselves pass", async () => {
+    const book = async (depth: string, language: string) => {
+      const response = await fetch(`${server.url}/api/instruments/${INSTRUMENT}/book?depth=${depth}`, {
+        headers: { "accept-language": language },
+      });
+      const body = (await response.json()) as { error?: { code: string; message: string; details: unknown } };
+      return { status: response.status, error: body.error };
+    };
+    for (const depth of ["1", "1000"]) expect((await book(depth, "en")).status).toBe(200);
+    const said = async (depth: string) =>
+      Promise.all(
+        (["en", "ru", "kk"] as const).map(async (language) => {
+          const reply = await book(depth, language);
+          expect([reply.status, reply.error?.code]).toEqual([400, "REQUEST_INVALID"]);
+          return reply.error?.message.replaceAll(NBSP, " ");
+        }),
+      );
+    expect((await book("0", "en")).error?.details).toMatchObject({ keyword: "minimum", field: "depth", value: 0 });
+    expect(await said("0")).toEqual([
+      'The field "depth" must be at least 1 (sent: 0).',
+      "Поле «depth» должно быть не меньше 1 (передано: 0).",
+      "«depth» өрісі кемінде 1 болуы керек (жіберілгені: 0).",
+    ]);
+    expect(await said("1001")).toEqual([
+      'The field "depth" must be at most 1,000 (sent: 1,001).',
+      "Поле «depth» должно быть не больше 1 000 (передано: 1 001).",
+      "«depth» өрісі ең көбі 1 000 болуы керек (жіберілгені: 1 001).",
+    ]);
+    // Text sent where a number belongs is quoted, and cut short when long.
+    const long = "z".repeat(SENT_VALUE_CHARS_MAX + 10);
+    const cut = `${"z".repeat(SENT_VALUE_CHARS_MAX - 1)}…`;
+    expect(await said(long)).toEqual([
+      `The field "depth" must be a whole number (sent: "${cut}").`,
+      `Поле «depth» должно быть целым числом (передано: «${cut}»).`,
+      `«depth» өрісі бүтін сан болуы керек (жіберілгені: «${cut}»).`,
     ]);
   });
 });

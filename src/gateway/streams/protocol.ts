@@ -290,7 +290,7 @@ export function parseClientMessage(text: string): Parsed {
       op,
       new HttpProblem("REQUEST_INVALID", {
         reason: describeError(validate.errors?.[0]),
-        ...validationDetails("message", validate.errors?.[0]),
+        ...validationDetails("message", validate.errors?.[0], value),
       }),
     );
   }

@@ -154,6 +154,77 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(false);
   });
 
+  it("refuses a negative or too large price at the field naming the range the exchange takes, in the reader's language", async () => {
+    const orders = async () =>
+      (await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders?limit=100")).body.orders.length as number;
+    const before = await orders();
+    const listed = await suite.server.call(buyerApi, "GET", `/api/instruments/${INSTRUMENT}`);
+    expect(listed.body.tickSizeTiynPerTonne).toBe(100);
+    const band = listed.body.limits?.band ?? null;
+    const price = ticket(buyer).locator("input[name=price]");
+    await ticket(buyer).locator("input[name=quantity]").fill("1");
+    // From one tick (1 ₸/t) to the API's bound (10,000,000 ₸/t), and today's band when the listing has one.
+    const english =
+      band === null
+        ? "The price must be from 1 to 10,000,000 ₸/t."
+        : `The price must be from 1 to 10,000,000 ₸/t; today's price band is ${(band.lowTiynPerTonne / 100).toLocaleString("en")}–${(band.highTiynPerTonne / 100).toLocaleString("en")} ₸/t.`;
+    for (const typed of ["-5", "999999999999999", "0"]) {
+      await price.fill(typed);
+      await expect
+        .poll(() => buyer.getByTestId("price-refusal").allTextContents(), { timeout: LIVE_MS })
+        .toEqual([english]);
+      expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
+    }
+    // Not a number at all: asked for one.
+    await price.fill("abc");
+    await expect
+      .poll(() => buyer.getByTestId("price-refusal").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["Enter the price as a number of tenge per tonne, at most two decimals."]);
+    // In Russian, the range in Russian, grouped the Russian way.
+    await buyer.getByLabel("Language").selectOption("ru");
+    await price.fill("-5");
+    await expect
+      .poll(() => buyer.getByTestId("price-refusal").textContent(), { timeout: LIVE_MS })
+      .toMatch(/^Цена должна быть от 1 до 10\s000\s000 ₸\/т[.;]/);
+    await buyer.getByLabel("Язык").first().selectOption("en");
+    expect(await orders()).toBe(before);
+    await price.fill("125000");
+    await expect.poll(() => buyer.getByTestId("price-refusal").count(), { timeout: LIVE_MS }).toBe(0);
+  });
+
+  it("the amend row says why it cannot be sent, naming the instrument's lot; nothing changes at the exchange", async () => {
+    const row = buyer.getByTestId("own-orders").locator("tr", { hasText: "types-1" });
+    await row.getByRole("button", { name: "Amend" }).click();
+    const form = buyer.locator("form.amend");
+    const quantity = form.locator("input[name=amend-quantity]");
+    const send = form.getByRole("button", { name: "Send amend" });
+    const refusals = () => buyer.getByTestId("amend-refusal").allTextContents();
+    await quantity.fill("abc");
+    await expect.poll(refusals, { timeout: LIVE_MS }).toEqual(["Enter the quantity as a number of tonnes."]);
+    expect(await send.isDisabled()).toBe(true);
+    // Zero, a minus sign or part of a lot: the lot (1 t) named, not the API's bound of 1 kg.
+    const lots = "The open quantity must be a whole number of lots of 1 t: at least 1 t, at most 1,000,000 t.";
+    for (const typed of ["-3", "0", "0.5"]) {
+      await quantity.fill(typed);
+      await expect.poll(refusals, { timeout: LIVE_MS }).toEqual([lots]);
+      expect(await send.isDisabled()).toBe(true);
+    }
+    await quantity.fill("10");
+    await form.locator("input[name=amend-price]").fill("-3");
+    await expect
+      .poll(refusals, { timeout: LIVE_MS })
+      .toEqual([expect.stringMatching(/^The price must be from 1 to 10,000,000 ₸\/t\.$/)]);
+    expect(await send.isDisabled()).toBe(true);
+    // At the least: one lot, a valid price: the button can be used.
+    await form.locator("input[name=amend-price]").fill("130000");
+    await quantity.fill("1");
+    await expect.poll(refusals, { timeout: LIVE_MS }).toEqual([]);
+    expect(await send.isDisabled()).toBe(false);
+    await form.getByRole("button", { name: "Keep as is" }).click();
+    const read = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders/types-1");
+    expect(read.body.order).toMatchObject({ status: "resting", openKg: 10_000, priceTiynPerTonne: 13_000_000 });
+  });
+
   it("in Kazakh, refuses a quantity above the most one order holds, and a negative or zero one, in tonnes before sending", async () => {
     const orders = async () =>
       (await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders?limit=100")).body.orders.length as number;

@@ -24,6 +24,7 @@ import {
   tonnes,
 } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
+import type { I18n } from "../i18n/lookup.ts";
 import { haltReason, isHalted, limitsOf, limitsPublished, useDensity } from "../market.ts";
 import { FieldError } from "./FieldError.tsx";
 
@@ -43,6 +44,35 @@ export interface Prefill {
 function exchangeInstant(text: string): number | null {
   const ms = Date.parse(`${text.length === 16 ? `${text}:00` : text}${EXCHANGE_OFFSET}`);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** Text that is written as a number (digits, a sign, separators) and so is refused for its size, not its form. */
+const NUMBER_LIKE = /^[\s\u00a0\u202f]*[-\u2212+]?[\d\s\u00a0\u202f.,']*\d[\d\s\u00a0\u202f.,']*$/;
+
+export function looksLikeNumber(text: string): boolean {
+  return NUMBER_LIKE.test(text);
+}
+
+/**
+ * The prices the exchange takes, said in the reader's language: from one tick (one tiyn when the tick is unknown) to
+ * the API's bound (src/domain/order.ts) on the tick, and today's band when the listing has one.
+ */
+export function priceRangeRefusal(
+  t: I18n["t"],
+  locale: string,
+  tick: number | null,
+  band: { readonly low: number; readonly high: number } | null,
+): string {
+  const step = tick !== null && tick > 0 ? tick : 1;
+  const min = tengePerTonne(step, locale);
+  const max = tengePerTonne(ORDER_PRICE_MAX - (ORDER_PRICE_MAX % step), locale);
+  if (band === null) return t("ticket.check.priceRange", { min, max });
+  return t("ticket.check.priceRangeBand", {
+    min,
+    max,
+    low: tengePerTonne(band.low, locale),
+    high: tengePerTonne(band.high, locale),
+  });
 }
 
 let orderCounter = 0;
@@ -109,7 +139,10 @@ export function OrderEntry({
   const priceRefusals: string[] = [];
   const priceProblems: string[] = [];
   if (orderType === "limit" && priceText !== "" && (price === null || price === 0)) {
-    priceRefusals.push(t("ticket.check.priceNumber"));
+    // A minus sign, a zero or a figure too large is a number, only not one the exchange takes: the range is said.
+    priceRefusals.push(
+      looksLikeNumber(priceText) ? priceRangeRefusal(t, locale, tick, limits.band) : t("ticket.check.priceNumber"),
+    );
   }
   if (price !== null && price > 0) {
     if (tick !== null && price % tick !== 0) {

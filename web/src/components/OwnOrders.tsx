@@ -5,6 +5,7 @@
  */
 
 import { type FormEvent, useState } from "react";
+import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
 import { invalidate } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { clientOrderIdOf, type Order } from "../api/types.ts";
@@ -20,6 +21,7 @@ import {
 } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
+import { looksLikeNumber, priceRangeRefusal } from "./OrderEntry.tsx";
 
 const FINISHED_SHOWN_MAX = 15;
 
@@ -28,11 +30,16 @@ export function OwnOrders({
   instrument,
   orders,
   canTrade,
+  lotKg = null,
+  tickTiynPerTonne = null,
 }: {
   account: string;
   instrument: string;
   orders: readonly Order[];
   canTrade: boolean;
+  /** The instrument's lot and tick, for the amend row's checks (null when the listing does not say). */
+  lotKg?: number | null;
+  tickTiynPerTonne?: number | null;
 }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
@@ -106,6 +113,8 @@ export function OwnOrders({
                 <AmendRow
                   key={order.orderId}
                   order={order}
+                  lotKg={lotKg}
+                  tickTiynPerTonne={tickTiynPerTonne}
                   error={error?.orderId === order.orderId ? error.message : null}
                   onCancel={() => setEditing(null)}
                   onSubmit={(changes) =>
@@ -158,11 +167,15 @@ export function OwnOrders({
 
 function AmendRow({
   order,
+  lotKg,
+  tickTiynPerTonne,
   error,
   onSubmit,
   onCancel,
 }: {
   order: Order;
+  lotKg: number | null;
+  tickTiynPerTonne: number | null;
   error: string | null;
   onSubmit: (changes: { price?: number; quantity?: number }) => void;
   onCancel: () => void;
@@ -174,6 +187,31 @@ function AmendRow({
   const [quantityText, setQuantityText] = useState(quantityInputText(order.openKg));
   const price = parsePriceTenge(priceText, locale);
   const quantity = parseQuantityTonnes(quantityText, locale);
+  // Why the amend cannot be sent, said beside the button: the prices the exchange takes, and the open quantity in
+  // whole lots of the instrument (a zero is refused here, naming the lot, not by the API's bound in kg).
+  const refusals: string[] = [];
+  if (price === null || price === 0) {
+    refusals.push(
+      priceText.trim() === "" || looksLikeNumber(priceText)
+        ? priceRangeRefusal(t, locale, tickTiynPerTonne, null)
+        : t("ticket.check.priceNumber"),
+    );
+  } else if (tickTiynPerTonne !== null && tickTiynPerTonne > 0 && price % tickTiynPerTonne !== 0) {
+    const tick = tengePerTonne(tickTiynPerTonne, locale);
+    const lot = lotKg === null ? "—" : tonnes(lotKg, locale);
+    refusals.push(t("ticket.check.tick", { price: tengePerTonne(price, locale), tick, lot }));
+  } else if (price > ORDER_PRICE_MAX) {
+    refusals.push(priceRangeRefusal(t, locale, tickTiynPerTonne, null));
+  }
+  const lot = lotKg !== null && lotKg > 0 ? lotKg : 1;
+  const quantityMax = ORDER_QUANTITY_MAX - (ORDER_QUANTITY_MAX % lot);
+  if (quantity === null || quantity === 0 || quantity % lot !== 0 || quantity > quantityMax) {
+    refusals.push(
+      quantityText.trim() === "" || looksLikeNumber(quantityText)
+        ? t("orders.check.quantity", { lot: tonnes(lot, locale), max: tonnes(quantityMax, locale) })
+        : t("ticket.check.quantityNumber"),
+    );
+  }
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const changes: { price?: number; quantity?: number } = {};
@@ -204,13 +242,18 @@ function AmendRow({
               onChange={(event) => setQuantityText(event.target.value)}
             />
           </label>
-          <button type="submit" disabled={price === null || quantity === null}>
+          <button type="submit" disabled={refusals.length > 0}>
             {t("orders.sendAmend")}
           </button>
           <button type="button" className="secondary" onClick={onCancel}>
             {t("orders.keep")}
           </button>
           <span className="small muted">{t("orders.priorityNote")}</span>
+          {refusals.map((problem) => (
+            <p key={problem} className="field-error small" role="alert" data-testid="amend-refusal">
+              {problem}
+            </p>
+          ))}
           <FieldError message={error} />
         </form>
       </td>

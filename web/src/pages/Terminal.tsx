@@ -178,6 +178,8 @@ export function Terminal({ user }: { user: User }) {
             instrument={quote.instrument}
             orders={orders.data?.orders ?? []}
             canTrade={canTrade}
+            lotKg={quote.lotSizeKg}
+            tickTiynPerTonne={quote.tickSizeTiynPerTonne}
           />
           <Balances balances={balances.data?.balances ?? []} obligations={obligations.data?.obligations ?? []} />
           <Fills fills={fills.data?.fills ?? []} />

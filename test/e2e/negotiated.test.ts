@@ -128,7 +128,10 @@ describe.skipIf(!run)("negotiated deals in a real browser", () => {
     expect(await submit.isDisabled()).toBe(true);
 
     // The API refuses a negative or zero price as specifically, in the language the caller asks for.
-    for (const priceTiynPerTonne of [-13_300_000, 0]) {
+    for (const [priceTiynPerTonne, sent] of [
+      [-13_300_000, "−133\u00a0000 ₸/т"],
+      [0, "0 ₸/т"],
+    ] as const) {
       const response = await fetch(`${suite.server.url}/api/accounts/KAZGPZ-1/negotiated`, {
         method: "POST",
         headers: {
@@ -143,9 +146,14 @@ describe.skipIf(!run)("negotiated deals in a real browser", () => {
       expect([response.status, refused.error.code, refused.error.message]).toEqual([
         400,
         "REQUEST_INVALID",
-        "Баға нөлден үлкен болуы керек.",
+        `Баға нөлден үлкен болуы керек (жіберілгені: ${sent}).`,
       ]);
-      expect(refused.error.details).toMatchObject({ keyword: "minimum", field: "priceTiynPerTonne", limit: 1 });
+      expect(refused.error.details).toMatchObject({
+        keyword: "minimum",
+        field: "priceTiynPerTonne",
+        limit: 1,
+        value: priceTiynPerTonne,
+      });
     }
     expect(await pending(sellerApi, "KAZGPZ-1")).toEqual([]);
     expect(await pending(buyerApi, "AKTAU-1")).toEqual([]);

@@ -25,6 +25,7 @@ import { useSession } from "../api/session.tsx";
 import { call } from "../api/typed.ts";
 import type { Role } from "../api/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
+import { Field } from "../components/FormSubmit.tsx";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
@@ -297,33 +298,25 @@ export function OperatorUsers() {
         <form onSubmit={createUser} noValidate data-testid="operator-user-form" className="entry-form">
           <h2 id="operator-new-user">{t("operatorUsers.newUser")}</h2>
           <div className="entry-fields">
-            <div>
-              <label>
-                {t("operatorUsers.userId")}
-                <input
-                  name="id"
-                  value={newUser.id}
-                  autoComplete="off"
-                  maxLength={ID_LENGTH_MAX}
-                  onChange={(event) => setNewUser({ ...newUser, id: event.target.value })}
-                  aria-invalid={messageOf("user", "id") !== ""}
-                />
-              </label>
-              <FieldError id="operator-user-id-error" message={messageOf("user", "id")} />
-            </div>
-            <div>
-              <label>
-                {t("operatorUsers.name")}
-                <input
-                  name="name"
-                  value={newUser.name}
-                  maxLength={NAME_LENGTH_MAX}
-                  onChange={(event) => setNewUser({ ...newUser, name: event.target.value })}
-                  aria-invalid={messageOf("user", "name") !== ""}
-                />
-              </label>
-              <FieldError id="operator-user-name-error" message={messageOf("user", "name")} />
-            </div>
+            <Field label={t("operatorUsers.userId")} errorId="operator-user-id-error" error={messageOf("user", "id")}>
+              <input
+                name="id"
+                value={newUser.id}
+                autoComplete="off"
+                maxLength={ID_LENGTH_MAX}
+                onChange={(event) => setNewUser({ ...newUser, id: event.target.value })}
+                aria-invalid={messageOf("user", "id") !== ""}
+              />
+            </Field>
+            <Field label={t("operatorUsers.name")} errorId="operator-user-name-error" error={messageOf("user", "name")}>
+              <input
+                name="name"
+                value={newUser.name}
+                maxLength={NAME_LENGTH_MAX}
+                onChange={(event) => setNewUser({ ...newUser, name: event.target.value })}
+                aria-invalid={messageOf("user", "name") !== ""}
+              />
+            </Field>
             <div>
               <label>
                 {t("operatorUsers.role")}
@@ -340,40 +333,40 @@ export function OperatorUsers() {
                 </select>
               </label>
             </div>
-            <div>
-              <label>
-                {t("operatorUsers.member")}
-                <select
-                  name="member"
-                  value={ofMember ? newUser.member : ""}
-                  disabled={!ofMember}
-                  onChange={(event) => setNewUser({ ...newUser, member: event.target.value })}
-                  aria-invalid={messageOf("user", "member") !== ""}
-                >
-                  <option value="">{ofMember ? t("operatorUsers.chooseMember") : t("operatorUsers.noMember")}</option>
-                  {memberIds.map((id) => (
-                    <option key={id} value={id}>
-                      {id}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <FieldError id="operator-user-member-error" message={messageOf("user", "member")} />
-            </div>
-            <div>
-              <label>
-                {t("operatorUsers.password")}
-                <input
-                  name="password"
-                  type="password"
-                  autoComplete="new-password"
-                  value={newUser.password}
-                  onChange={(event) => setNewUser({ ...newUser, password: event.target.value })}
-                  aria-invalid={messageOf("user", "password") !== ""}
-                />
-              </label>
-              <FieldError id="operator-user-password-error" message={messageOf("user", "password")} />
-            </div>
+            <Field
+              label={t("operatorUsers.member")}
+              errorId="operator-user-member-error"
+              error={messageOf("user", "member")}
+            >
+              <select
+                name="member"
+                value={ofMember ? newUser.member : ""}
+                disabled={!ofMember}
+                onChange={(event) => setNewUser({ ...newUser, member: event.target.value })}
+                aria-invalid={messageOf("user", "member") !== ""}
+              >
+                <option value="">{ofMember ? t("operatorUsers.chooseMember") : t("operatorUsers.noMember")}</option>
+                {memberIds.map((id) => (
+                  <option key={id} value={id}>
+                    {id}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field
+              label={t("operatorUsers.password")}
+              errorId="operator-user-password-error"
+              error={messageOf("user", "password")}
+            >
+              <input
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                value={newUser.password}
+                onChange={(event) => setNewUser({ ...newUser, password: event.target.value })}
+                aria-invalid={messageOf("user", "password") !== ""}
+              />
+            </Field>
             <div>
               <label>
                 {t("operatorUsers.createReason")}

@@ -26,6 +26,7 @@ import { call } from "../api/typed.ts";
 import type { Role } from "../api/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
 import { Field } from "../components/FormSubmit.tsx";
+import { KeySecret, KeysCell, UserHeader } from "../components/UserKeys.tsx";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
@@ -240,10 +241,7 @@ export function OperatorUsers() {
               <tbody>
                 {users.map((user) => (
                   <tr key={user.id} data-user={user.id}>
-                    <th scope="row">
-                      {user.id}
-                      <div className="small muted">{user.name}</div>
-                    </th>
+                    <UserHeader id={user.id} name={user.name} />
                     <td>{t(`roles.${user.role}`)}</td>
                     <td>{user.member ?? "—"}</td>
                     <td>{t(user.secondFactor ? "operatorUsers.on" : "operatorUsers.off")}</td>
@@ -264,28 +262,16 @@ export function OperatorUsers() {
                         </button>
                       )}
                     </td>
-                    <td className="small">
-                      {user.keys.length === 0 ? "—" : null}
-                      {user.keys.map((key) => (
-                        <div key={key.id} data-key={key.id}>
-                          <code>{key.id}</code> ({scopeNames(key.scopes)}){" "}
-                          {key.revoked ? (
-                            <span className="muted" data-testid="key-revoked">
-                              {t("operatorUsers.revoked")}
-                            </span>
-                          ) : (
-                            <button
-                              type="button"
-                              className="small-button"
-                              disabled={busy}
-                              onClick={() => revoke(user.id, key.id)}
-                            >
-                              {t("operatorUsers.revoke")}
-                            </button>
-                          )}
-                        </div>
-                      ))}
-                    </td>
+                    <KeysCell
+                      keys={user.keys}
+                      scopeNames={scopeNames}
+                      revokedLabel={t("operatorUsers.revoked")}
+                      revokedTestId="key-revoked"
+                      revokeLabel={t("operatorUsers.revoke")}
+                      buttonClass="small-button"
+                      disabled={busy}
+                      onRevoke={(key) => revoke(user.id, key)}
+                    />
                   </tr>
                 ))}
               </tbody>
@@ -431,18 +417,16 @@ export function OperatorUsers() {
           <FieldError id="operator-key-error" message={messageOf("key")} />
         </form>
         {secret ? (
-          <div className="notice" data-testid="operator-key-secret" role="status">
-            <p>{t("operatorUsers.secretOnce", { user: secret.user, scopes: scopeNames(secret.scopes) })}</p>
-            <p className="small">
-              {t("operatorUsers.keyId")} <code data-testid="new-key-id">{secret.id}</code>
-            </p>
-            <p className="small">
-              {t("operatorUsers.secret")} <code data-testid="new-key-secret">{secret.secret}</code>
-            </p>
-            <button type="button" onClick={() => setSecret(null)}>
-              {t("operatorUsers.secretDone")}
-            </button>
-          </div>
+          <KeySecret
+            testId="operator-key-secret"
+            said={t("operatorUsers.secretOnce", { user: secret.user, scopes: scopeNames(secret.scopes) })}
+            keyIdLabel={t("operatorUsers.keyId")}
+            secretLabel={t("operatorUsers.secret")}
+            doneLabel={t("operatorUsers.secretDone")}
+            id={secret.id}
+            secret={secret.secret}
+            onClose={() => setSecret(null)}
+          />
         ) : null}
       </section>
     </div>

@@ -9,12 +9,12 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ACCREDITATION_TERMS } from "../../src/engine/accreditation.ts";
-import { type Json, PASSWORD } from "../support/server.ts";
+import type { Json } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+import { LIVE_MS, signInOn, submitConfirmed } from "./support/forms.ts";
 
 const run = browserAvailable("accreditation end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 
 const APPLICATION = {
   company: "Shymkent autogas LLP",
@@ -45,32 +45,13 @@ describe.skipIf(!run)("the operator decides accreditation applications in a real
   }
 
   async function decide(formId: string, values: Record<string, string>, reason: string) {
-    const form = page.getByTestId(formId);
-    for (const [name, value] of Object.entries(values)) {
-      const field = form.locator(`[name=${name}]`);
-      if ((await field.evaluate((element) => element.tagName)) === "SELECT") {
-        await expect
-          .poll(() => field.locator(`option[value="${value}"]`).count(), { timeout: LIVE_MS })
-          .toBeGreaterThan(0);
-        await field.selectOption(value);
-      } else {
-        await field.fill(value);
-      }
-    }
-    await form.locator("input[name=reason]").fill(reason);
-    await form.locator("button[type=submit]").click();
-    await form.getByRole("button", { name: "Yes, do it" }).click();
-    await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
-    expect(await form.locator(".field-error:not([hidden])").count()).toBe(0);
+    await submitConfirmed(page.getByTestId(formId), values, reason);
   }
 
   it("shows the pending applications with their documents", async () => {
     ids.push(await apply("150640012345"), await apply("150640012346"));
     page = await open("/login");
-    await page.getByLabel("User name").fill("operator");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("operator");
+    await signInOn(page, "operator");
     await page.goto(`${suite.server.url}/operator`);
     const row = page.locator(`tr[data-application="${ids[0]}"]`);
     await row.waitFor({ timeout: LIVE_MS });

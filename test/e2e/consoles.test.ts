@@ -8,12 +8,12 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { LIVE_MS, signInOn, submitConfirmed } from "./support/forms.ts";
 
 const run = browserAvailable("console control forms end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 const SAFEGUARDS = `/api/regulator/instruments/${INSTRUMENT}/safeguards`;
 
 describe.skipIf(!run)("console control forms in a real browser", () => {
@@ -22,33 +22,14 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
 
   async function signIn(user: string, path: string): Promise<Page> {
     const page = await open("/login");
-    await page.getByLabel("User name").fill(user);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    await signInOn(page, user);
     await page.goto(`${suite.server.url}${path}`);
     return page;
   }
 
   /** Fills a control form's fields (select or text by name), gives the reason, submits and confirms. */
   async function submit(page: Page, formId: string, values: Record<string, string>, reason: string | null) {
-    const form = page.getByTestId(formId);
-    for (const [name, value] of Object.entries(values)) {
-      const field = form.locator(`[name=${name}]`);
-      if ((await field.evaluate((element) => element.tagName)) === "SELECT") {
-        await expect
-          .poll(() => field.locator(`option[value="${value}"]`).count(), { timeout: LIVE_MS })
-          .toBeGreaterThan(0);
-        await field.selectOption(value);
-      } else {
-        await field.fill(value);
-      }
-    }
-    if (reason !== null) await form.locator("input[name=reason]").fill(reason);
-    await form.locator("button[type=submit]").click();
-    await form.getByRole("button", { name: "Yes, do it" }).click();
-    await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
-    await expect(form.locator(".field-error:not([hidden])").count()).resolves.toBe(0);
+    await submitConfirmed(page.getByTestId(formId), values, reason);
   }
 
   it("(operator) the settlement buttons confirm payment and delivery", async () => {

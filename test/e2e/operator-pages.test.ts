@@ -11,12 +11,12 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { sign } from "../../src/gateway/signing.ts";
-import { PASSWORD, type Session } from "../support/server.ts";
+import type { Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+import { fillFields, LIVE_MS, signInOn } from "./support/forms.ts";
 
 const run = browserAvailable("operator's users, keys, tariff and VAT pages end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 
 interface UserRow {
   id: string;
@@ -40,27 +40,14 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
 
   async function fill(formId: string, values: Record<string, string>): Promise<void> {
     const form = page.getByTestId(formId);
-    for (const [name, value] of Object.entries(values)) {
-      const field = form.locator(`[name=${name}]`);
-      if ((await field.evaluate((element) => element.tagName)) === "SELECT") {
-        await expect
-          .poll(() => field.locator(`option[value="${value}"]`).count(), { timeout: LIVE_MS })
-          .toBeGreaterThan(0);
-        await field.selectOption(value);
-      } else {
-        await field.fill(value);
-      }
-    }
+    await fillFields(form, values);
     await form.locator("button[type=submit]").click();
   }
 
   it("(en) creates a trader of a member from the users page; the API has it", async () => {
     operatorApi = await suite.server.login("operator");
     page = await open("/login");
-    await page.getByLabel("User name").fill("operator");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("operator");
+    await signInOn(page, "operator");
     await page.getByRole("navigation").getByRole("link", { name: "Users and keys" }).click();
     await page.getByTestId("operator-users-table").waitFor({ timeout: LIVE_MS });
     expect(await page.locator('[data-user="aktau-trader"] th').textContent()).toContain("aktau-trader");

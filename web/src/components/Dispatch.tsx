@@ -13,11 +13,10 @@ import { VEHICLE_LENGTH_MAX, WAYBILL_LENGTH_MAX } from "../../../src/domain/limi
 import { ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
 import { invalidate } from "../api/live.ts";
 import { call, type Schemas } from "../api/typed.ts";
-import { describeError } from "../errors.ts";
 import { calendarDate, decimalSeparatorOf, KG_PER_TONNE, parseAmount, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
-import { FieldError } from "./FieldError.tsx";
+import { FormEnd, Field as LabelledField, type Problem, type Say, useFormSubmit } from "./FormSubmit.tsx";
 
 type Obligation = Schemas["Obligation"];
 /** Exchange time is UTC+5: the exchange date of a moment. */
@@ -38,13 +37,7 @@ function exchangeDate(timeMs: number): string {
   return new Date(timeMs + EXCHANGE_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-type Field = "obligation" | "vehicle" | "waybill" | "quantity" | "date" | "form";
-/** A sentence said in the reader's language at the time it is shown (the language may change after a refusal). */
-type Say = (i18n: I18n) => string;
-interface Problem {
-  readonly field: Field;
-  readonly say: Say;
-}
+type Field = "obligation" | "vehicle" | "waybill" | "quantity" | "date";
 
 export function Dispatch({
   account,
@@ -64,9 +57,8 @@ export function Dispatch({
   const [waybill, setWaybill] = useState("");
   const [quantity, setQuantity] = useState("");
   const [date, setDate] = useState(() => exchangeDate(Date.now()));
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [done, setDone] = useState<Say | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useFormSubmit<Field>();
+  const { problem } = form;
 
   if (open.length === 0) return null;
   const chosen = open.find((o) => o.id === obligation) ?? open[0]!;
@@ -96,7 +88,7 @@ export function Dispatch({
     return parsed.value;
   };
 
-  const textProblem = (field: "vehicle" | "waybill", value: string, lengthMax: number): Problem | null => {
+  const textProblem = (field: "vehicle" | "waybill", value: string, lengthMax: number): Problem<Field> | null => {
     const label = (x: I18n) => x.t(`dispatch.${field}`);
     if (value.trim() === "") return { field, say: (x) => x.t("dispatch.required", { field: label(x) }) };
     if (value.length > lengthMax)
@@ -107,29 +99,19 @@ export function Dispatch({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
-    setDone(null);
+    form.start();
     const found =
       textProblem("vehicle", vehicle, VEHICLE_LENGTH_MAX) ?? textProblem("waybill", waybill, WAYBILL_LENGTH_MAX);
-    if (found) {
-      setProblem(found);
-      return;
-    }
+    if (found) return form.show(found);
     const kg = quantityKg();
-    if (typeof kg === "function") {
-      setProblem({ field: "quantity", say: kg });
-      return;
-    }
+    if (typeof kg === "function") return form.refuse("quantity", kg);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-      setProblem({ field: "date", say: (x) => x.t("dispatch.required", { field: x.t("dispatch.date") }) });
-      return;
+      return form.refuse("date", (x) => x.t("dispatch.required", { field: x.t("dispatch.date") }));
     }
     if (date < earliest) {
-      setProblem({ field: "date", say: (x) => x.t("dispatch.dateEarly", { from: calendarDate(earliest, x.locale) }) });
-      return;
+      return form.refuse("date", (x) => x.t("dispatch.dateEarly", { from: calendarDate(earliest, x.locale) }));
     }
-    setBusy(true);
-    try {
+    await form.send(async () => {
       const answer = await call(
         "post",
         "/api/accounts/{account}/shipments",
@@ -137,27 +119,21 @@ export function Dispatch({
         { obligation: chosen.id, vehicle: vehicle.trim(), waybill: waybill.trim(), quantityKg: kg, date },
       );
       const progress = answer.progress;
-      setDone(
-        () => (x: I18n) =>
-          x.t("dispatch.done", {
-            shipment: answer.shipment.shipment,
-            dispatched: tonnes(progress.dispatchedKg, x.locale),
-            arrived: tonnes(progress.arrivedKg, x.locale),
-            total: tonnes(progress.quantityKg, x.locale),
-          }),
-      );
       setVehicle("");
       setWaybill("");
       setQuantity("");
       invalidate(`/api/accounts/${encodeURIComponent(account)}/`);
-    } catch (caught) {
-      setProblem({ field: "form", say: (x) => describeError(caught, x) });
-    } finally {
-      setBusy(false);
-    }
+      return (x: I18n) =>
+        x.t("dispatch.done", {
+          shipment: answer.shipment.shipment,
+          dispatched: tonnes(progress.dispatchedKg, x.locale),
+          arrived: tonnes(progress.arrivedKg, x.locale),
+          total: tonnes(progress.quantityKg, x.locale),
+        });
+    });
   };
 
-  const errorOf = (field: Field) => (problem?.field === field ? problem.say(i18n) : "");
+  const { errorOf } = form;
   const described = (field: Field) => (problem?.field === field ? `dispatch-${field}-error` : undefined);
   return (
     <form onSubmit={(event) => void submit(event)} noValidate data-testid="dispatch-form" className="entry-form">
@@ -172,7 +148,7 @@ export function Dispatch({
               value={chosen.id}
               onChange={(event) => {
                 setObligation(event.target.value);
-                setDone(null);
+                form.clearDone();
               }}
             >
               {open.map((o) => (
@@ -190,78 +166,54 @@ export function Dispatch({
             })}
           </p>
         </div>
-        <div>
-          <label>
-            {t("dispatch.vehicle")}
-            <input
-              name="vehicle"
-              value={vehicle}
-              maxLength={VEHICLE_LENGTH_MAX}
-              autoComplete="off"
-              placeholder="123 ABC 12"
-              onChange={(event) => setVehicle(event.target.value)}
-              aria-invalid={problem?.field === "vehicle"}
-              aria-describedby={described("vehicle")}
-            />
-          </label>
-          <FieldError id="dispatch-vehicle-error" message={errorOf("vehicle")} />
-        </div>
-        <div>
-          <label>
-            {t("dispatch.waybill")}
-            <input
-              name="waybill"
-              value={waybill}
-              maxLength={WAYBILL_LENGTH_MAX}
-              autoComplete="off"
-              placeholder="TTN-000123"
-              onChange={(event) => setWaybill(event.target.value)}
-              aria-invalid={problem?.field === "waybill"}
-              aria-describedby={described("waybill")}
-            />
-          </label>
-          <FieldError id="dispatch-waybill-error" message={errorOf("waybill")} />
-        </div>
-        <div>
-          <label>
-            {t("dispatch.quantity")}
-            <input
-              name="quantity"
-              inputMode="decimal"
-              value={quantity}
-              autoComplete="off"
-              placeholder={tonnes(Math.min(leftKg, 20 * KG_PER_TONNE) || KG_PER_TONNE, locale)}
-              onChange={(event) => setQuantity(event.target.value)}
-              aria-invalid={problem?.field === "quantity"}
-              aria-describedby={described("quantity")}
-            />
-          </label>
-          <FieldError id="dispatch-quantity-error" message={errorOf("quantity")} />
-        </div>
-        <div>
-          <label>
-            {t("dispatch.date")}
-            <input
-              type="date"
-              name="date"
-              value={date}
-              onChange={(event) => setDate(event.target.value)}
-              aria-invalid={problem?.field === "date"}
-              aria-describedby={described("date")}
-            />
-          </label>
-          <FieldError id="dispatch-date-error" message={errorOf("date")} />
-        </div>
+        <LabelledField label={t("dispatch.vehicle")} errorId="dispatch-vehicle-error" error={errorOf("vehicle")}>
+          <input
+            name="vehicle"
+            value={vehicle}
+            maxLength={VEHICLE_LENGTH_MAX}
+            autoComplete="off"
+            placeholder="123 ABC 12"
+            onChange={(event) => setVehicle(event.target.value)}
+            aria-invalid={problem?.field === "vehicle"}
+            aria-describedby={described("vehicle")}
+          />
+        </LabelledField>
+        <LabelledField label={t("dispatch.waybill")} errorId="dispatch-waybill-error" error={errorOf("waybill")}>
+          <input
+            name="waybill"
+            value={waybill}
+            maxLength={WAYBILL_LENGTH_MAX}
+            autoComplete="off"
+            placeholder="TTN-000123"
+            onChange={(event) => setWaybill(event.target.value)}
+            aria-invalid={problem?.field === "waybill"}
+            aria-describedby={described("waybill")}
+          />
+        </LabelledField>
+        <LabelledField label={t("dispatch.quantity")} errorId="dispatch-quantity-error" error={errorOf("quantity")}>
+          <input
+            name="quantity"
+            inputMode="decimal"
+            value={quantity}
+            autoComplete="off"
+            placeholder={tonnes(Math.min(leftKg, 20 * KG_PER_TONNE) || KG_PER_TONNE, locale)}
+            onChange={(event) => setQuantity(event.target.value)}
+            aria-invalid={problem?.field === "quantity"}
+            aria-describedby={described("quantity")}
+          />
+        </LabelledField>
+        <LabelledField label={t("dispatch.date")} errorId="dispatch-date-error" error={errorOf("date")}>
+          <input
+            type="date"
+            name="date"
+            value={date}
+            onChange={(event) => setDate(event.target.value)}
+            aria-invalid={problem?.field === "date"}
+            aria-describedby={described("date")}
+          />
+        </LabelledField>
       </div>
-      <button type="submit" disabled={busy}>
-        {t("dispatch.submit")}
-      </button>
-      <FieldError id="dispatch-form-error" message={errorOf("form")} />
-      {done ? (
-        <p className="ok" role="status" data-testid="dispatch-done">
-          {done(i18n)}
-        </p>
-      ) : null}
+      <FormEnd form={form} prefix="dispatch" label={t("dispatch.submit")} />
     </form>
   );
 }

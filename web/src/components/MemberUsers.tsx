@@ -12,6 +12,7 @@ import { call } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
+import { KeySecret, KeysCell, UserHeader } from "./UserKeys.tsx";
 
 const ROLES = ["trader", "viewer", "administrator"] as const;
 type MemberRole = (typeof ROLES)[number];
@@ -110,10 +111,7 @@ export function MemberUsers() {
           <tbody>
             {users.map((user) => (
               <tr key={user.id} data-user={user.id}>
-                <th scope="row">
-                  {user.id}
-                  <div className="small muted">{user.name}</div>
-                </th>
+                <UserHeader id={user.id} name={user.name} />
                 <td>{t(`roles.${user.role}`)}</td>
                 <td>
                   <span data-testid="user-status">
@@ -128,26 +126,15 @@ export function MemberUsers() {
                     {t(user.disabled ? "memberUsers.enable" : "memberUsers.disable")}
                   </button>
                 </td>
-                <td className="small">
-                  {user.keys.length === 0 ? "—" : null}
-                  {user.keys.map((key) => (
-                    <div key={key.id} data-key={key.id}>
-                      <code>{key.id}</code> ({key.scopes.map((scope) => t(`memberUsers.scope.${scope}`)).join(", ")}){" "}
-                      {key.revoked ? (
-                        <span className="muted">{t("memberUsers.revoked")}</span>
-                      ) : (
-                        <button
-                          type="button"
-                          className="small"
-                          disabled={busy || noReason}
-                          onClick={() => void revoke(user.id, key.id)}
-                        >
-                          {t("memberUsers.revoke")}
-                        </button>
-                      )}
-                    </div>
-                  ))}
-                </td>
+                <KeysCell
+                  keys={user.keys}
+                  scopeNames={(scopes) => scopes.map((scope) => t(`memberUsers.scope.${scope}`)).join(", ")}
+                  revokedLabel={t("memberUsers.revoked")}
+                  revokeLabel={t("memberUsers.revoke")}
+                  buttonClass="small"
+                  disabled={busy || noReason}
+                  onRevoke={(key) => void revoke(user.id, key)}
+                />
               </tr>
             ))}
           </tbody>
@@ -233,18 +220,16 @@ export function MemberUsers() {
         </button>
       </form>
       {secret ? (
-        <div className="notice" data-testid="member-key-secret" role="status">
-          <p>{t("memberUsers.secretOnce", { user: secret.user })}</p>
-          <p className="small">
-            {t("memberUsers.keyId")} <code data-testid="new-key-id">{secret.id}</code>
-          </p>
-          <p className="small">
-            {t("memberUsers.secret")} <code data-testid="new-key-secret">{secret.secret}</code>
-          </p>
-          <button type="button" onClick={() => setSecret(null)}>
-            {t("memberUsers.secretDone")}
-          </button>
-        </div>
+        <KeySecret
+          testId="member-key-secret"
+          said={t("memberUsers.secretOnce", { user: secret.user })}
+          keyIdLabel={t("memberUsers.keyId")}
+          secretLabel={t("memberUsers.secret")}
+          doneLabel={t("memberUsers.secretDone")}
+          id={secret.id}
+          secret={secret.secret}
+          onClose={() => setSecret(null)}
+        />
       ) : null}
     </section>
   );

@@ -15,6 +15,7 @@ import { REASON_LENGTH_MAX, TARIFF_AMOUNT_MAX_TIYN, VAT_RATE_BPS_MAX } from "../
 import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { FieldError } from "../components/FieldError.tsx";
+import { Field, FormEnd, type Say, useFormSubmit } from "../components/FormSubmit.tsx";
 import { describeError } from "../errors.ts";
 import {
   calendarDate,
@@ -42,13 +43,6 @@ function tengeInput(tiyn: number, decimal: string): string {
   const whole = Math.trunc(tiyn / 100);
   const rest = tiyn % 100;
   return rest === 0 ? String(whole) : `${whole}${decimal}${String(rest).padStart(2, "0")}`;
-}
-
-/** A sentence said in the reader's language at the time it is shown (the language may change after a refusal). */
-type Say = (i18n: I18n) => string;
-interface Problem {
-  readonly field: string;
-  readonly say: Say;
 }
 
 export function OperatorFees() {
@@ -102,9 +96,7 @@ function Tariffs() {
   const [deposit, setDeposit] = useState<string | null>(null);
   const [from, setFrom] = useState("");
   const [reason, setReason] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [done, setDone] = useState<Say | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useFormSubmit<"fee" | "deposit" | "from" | "reason">();
   const data = tariff.data;
   const decimal = decimalSeparatorOf(locale);
   const inForce = data?.inForce.find((terms) => terms.kind === kind);
@@ -116,26 +108,16 @@ function Tariffs() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
-    setDone(null);
+    form.start();
     if (!data) return;
     const feeTiyn = hundredths(feeText, locale, "operatorFees.fee", TARIFF_AMOUNT_MAX_TIYN, money);
-    if (typeof feeTiyn === "function") return setProblem({ field: "fee", say: feeTiyn });
+    if (typeof feeTiyn === "function") return form.refuse("fee", feeTiyn);
     const depositTiyn = hundredths(depositText, locale, "operatorFees.deposit", TARIFF_AMOUNT_MAX_TIYN, money);
-    if (typeof depositTiyn === "function") return setProblem({ field: "deposit", say: depositTiyn });
-    if (kind === "client" && depositTiyn !== 0) {
-      return setProblem({ field: "deposit", say: (x) => x.t("operatorFees.clientDeposit") });
-    }
-    const { today } = data;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(fromText) || fromText <= today) {
-      return setProblem({
-        field: "from",
-        say: (x) => x.t("operatorFees.afterToday", { today: calendarDate(today, x.locale) }),
-      });
-    }
-    if (reason.trim() === "") return setProblem({ field: "reason", say: (x) => x.t("operatorFees.reasonRequired") });
-    setBusy(true);
-    try {
+    if (typeof depositTiyn === "function") return form.refuse("deposit", depositTiyn);
+    if (kind === "client" && depositTiyn !== 0) return form.refuse("deposit", (x) => x.t("operatorFees.clientDeposit"));
+    const late = fromAndReasonProblem(fromText, reason, data.today);
+    if (late) return form.show(late);
+    await form.send(async () => {
       await call(
         "post",
         "/api/admin/tariffs",
@@ -143,25 +125,19 @@ function Tariffs() {
         { kind, feeTiyn, depositTiyn, from: fromText, reason: reason.trim() },
       );
       const [chosenKind, effective] = [kind, fromText];
-      setDone(
-        () => (x: I18n) =>
-          x.t("operatorFees.tariffSet", {
-            kind: x.t(`operatorFees.kind.${chosenKind}`),
-            from: calendarDate(effective, x.locale),
-            fee: money(feeTiyn, x.locale),
-            deposit: money(depositTiyn, x.locale),
-          }),
-      );
       setReason("");
       invalidate("/api/admin/tariffs");
-    } catch (caught) {
-      setProblem({ field: "form", say: (x) => describeError(caught, x) });
-    } finally {
-      setBusy(false);
-    }
+      return (x: I18n) =>
+        x.t("operatorFees.tariffSet", {
+          kind: x.t(`operatorFees.kind.${chosenKind}`),
+          from: calendarDate(effective, x.locale),
+          fee: money(feeTiyn, x.locale),
+          deposit: money(depositTiyn, x.locale),
+        });
+    });
   };
 
-  const errorOf = (field: string) => (problem?.field === field ? problem.say(i18n) : "");
+  const { errorOf } = form;
   return (
     <section className="panel" aria-labelledby="tariff-title">
       <h2 id="tariff-title">{t("operatorFees.tariff")}</h2>
@@ -278,69 +254,35 @@ function Tariffs() {
               </select>
             </label>
           </div>
-          <div>
-            <label>
-              {t("operatorFees.feeTenge")}
-              <input
-                name="fee"
-                inputMode="decimal"
-                value={feeText}
-                onChange={(event) => setFee(event.target.value)}
-                aria-invalid={errorOf("fee") !== ""}
-              />
-            </label>
-            <FieldError id="tariff-fee-error" message={errorOf("fee")} />
-          </div>
-          <div>
-            <label>
-              {t("operatorFees.depositTenge")}
-              <input
-                name="deposit"
-                inputMode="decimal"
-                value={depositText}
-                onChange={(event) => setDeposit(event.target.value)}
-                aria-invalid={errorOf("deposit") !== ""}
-              />
-            </label>
-            <FieldError id="tariff-deposit-error" message={errorOf("deposit")} />
-          </div>
-          <div>
-            <label>
-              {t("operatorFees.from")}
-              <input
-                type="date"
-                name="from"
-                value={fromText}
-                min={data ? dayAfter(data.today) : undefined}
-                onChange={(event) => setFrom(event.target.value)}
-                aria-invalid={errorOf("from") !== ""}
-              />
-            </label>
-            <FieldError id="tariff-from-error" message={errorOf("from")} />
-          </div>
-          <div>
-            <label>
-              {t("operatorFees.reason")}
-              <input
-                name="reason"
-                value={reason}
-                maxLength={REASON_LENGTH_MAX}
-                onChange={(event) => setReason(event.target.value)}
-                aria-invalid={errorOf("reason") !== ""}
-              />
-            </label>
-            <FieldError id="tariff-reason-error" message={errorOf("reason")} />
-          </div>
+          <Field label={t("operatorFees.feeTenge")} errorId="tariff-fee-error" error={errorOf("fee")}>
+            <input
+              name="fee"
+              inputMode="decimal"
+              value={feeText}
+              onChange={(event) => setFee(event.target.value)}
+              aria-invalid={errorOf("fee") !== ""}
+            />
+          </Field>
+          <Field label={t("operatorFees.depositTenge")} errorId="tariff-deposit-error" error={errorOf("deposit")}>
+            <input
+              name="deposit"
+              inputMode="decimal"
+              value={depositText}
+              onChange={(event) => setDeposit(event.target.value)}
+              aria-invalid={errorOf("deposit") !== ""}
+            />
+          </Field>
+          <FromAndReason
+            prefix="tariff"
+            errorOf={form.errorOf}
+            today={data?.today}
+            from={fromText}
+            setFrom={setFrom}
+            reason={reason}
+            setReason={setReason}
+          />
         </div>
-        <button type="submit" disabled={busy || !data}>
-          {t("operatorFees.setTariffSubmit")}
-        </button>
-        <FieldError id="tariff-form-error" message={errorOf("form")} />
-        {done ? (
-          <p className="ok" role="status" data-testid="tariff-done">
-            {done(i18n)}
-          </p>
-        ) : null}
+        <FormEnd form={form} prefix="tariff" label={t("operatorFees.setTariffSubmit")} disabled={!data} />
       </form>
     </section>
   );
@@ -353,46 +295,30 @@ function Vat() {
   const [rate, setRate] = useState("");
   const [from, setFrom] = useState("");
   const [reason, setReason] = useState("");
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [done, setDone] = useState<Say | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useFormSubmit<"rate" | "from" | "reason">();
   const data = vat.data;
   const fromText = from || (data ? dayAfter(data.today) : "");
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
-    setDone(null);
+    form.start();
     if (!data) return;
     const rateBps = hundredths(rate, locale, "operatorFees.rate", VAT_RATE_BPS_MAX, percent);
-    if (typeof rateBps === "function") return setProblem({ field: "rate", say: rateBps });
-    const { today } = data;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(fromText) || fromText <= today) {
-      return setProblem({
-        field: "from",
-        say: (x) => x.t("operatorFees.afterToday", { today: calendarDate(today, x.locale) }),
-      });
-    }
-    if (reason.trim() === "") return setProblem({ field: "reason", say: (x) => x.t("operatorFees.reasonRequired") });
-    setBusy(true);
-    try {
+    if (typeof rateBps === "function") return form.refuse("rate", rateBps);
+    const late = fromAndReasonProblem(fromText, reason, data.today);
+    if (late) return form.show(late);
+    await form.send(async () => {
       await call("post", "/api/admin/vat", {}, { rateBps, from: fromText, reason: reason.trim() });
       const effective = fromText;
-      setDone(
-        () => (x: I18n) =>
-          x.t("operatorFees.vatSet", { rate: percent(rateBps, x.locale), from: calendarDate(effective, x.locale) }),
-      );
       setRate("");
       setReason("");
       invalidate("/api/admin/vat");
-    } catch (caught) {
-      setProblem({ field: "form", say: (x) => describeError(caught, x) });
-    } finally {
-      setBusy(false);
-    }
+      return (x: I18n) =>
+        x.t("operatorFees.vatSet", { rate: percent(rateBps, x.locale), from: calendarDate(effective, x.locale) });
+    });
   };
 
-  const errorOf = (field: string) => (problem?.field === field ? problem.say(i18n) : "");
+  const { errorOf } = form;
   return (
     <section className="panel" aria-labelledby="vat-title">
       <h2 id="vat-title">{t("operatorFees.vat")}</h2>
@@ -451,58 +377,84 @@ function Vat() {
       <form onSubmit={(event) => void submit(event)} noValidate data-testid="vat-form" className="entry-form">
         <h3>{t("operatorFees.setVat")}</h3>
         <div className="entry-fields">
-          <div>
-            <label>
-              {t("operatorFees.ratePercent")}
-              <input
-                name="rate"
-                inputMode="decimal"
-                value={rate}
-                placeholder={data ? percent(data.rateTodayBps, locale).replace("%", "") : ""}
-                onChange={(event) => setRate(event.target.value)}
-                aria-invalid={errorOf("rate") !== ""}
-              />
-            </label>
-            <FieldError id="vat-rate-error" message={errorOf("rate")} />
-          </div>
-          <div>
-            <label>
-              {t("operatorFees.from")}
-              <input
-                type="date"
-                name="from"
-                value={fromText}
-                min={data ? dayAfter(data.today) : undefined}
-                onChange={(event) => setFrom(event.target.value)}
-                aria-invalid={errorOf("from") !== ""}
-              />
-            </label>
-            <FieldError id="vat-from-error" message={errorOf("from")} />
-          </div>
-          <div>
-            <label>
-              {t("operatorFees.reason")}
-              <input
-                name="reason"
-                value={reason}
-                maxLength={REASON_LENGTH_MAX}
-                onChange={(event) => setReason(event.target.value)}
-                aria-invalid={errorOf("reason") !== ""}
-              />
-            </label>
-            <FieldError id="vat-reason-error" message={errorOf("reason")} />
-          </div>
+          <Field label={t("operatorFees.ratePercent")} errorId="vat-rate-error" error={errorOf("rate")}>
+            <input
+              name="rate"
+              inputMode="decimal"
+              value={rate}
+              placeholder={data ? percent(data.rateTodayBps, locale).replace("%", "") : ""}
+              onChange={(event) => setRate(event.target.value)}
+              aria-invalid={errorOf("rate") !== ""}
+            />
+          </Field>
+          <FromAndReason
+            prefix="vat"
+            errorOf={form.errorOf}
+            today={data?.today}
+            from={fromText}
+            setFrom={setFrom}
+            reason={reason}
+            setReason={setReason}
+          />
         </div>
-        <button type="submit" disabled={busy || !data}>
-          {t("operatorFees.setVatSubmit")}
-        </button>
-        <FieldError id="vat-form-error" message={errorOf("form")} />
-        {done ? (
-          <p className="ok" role="status" data-testid="vat-done">
-            {done(i18n)}
-          </p>
-        ) : null}
+        <FormEnd form={form} prefix="vat" label={t("operatorFees.setVatSubmit")} disabled={!data} />
       </form>
     </section>
+  );
+}
+
+/** The date of effect must be after today and the reason given: the problem, or null. */
+function fromAndReasonProblem(from: string, reason: string, today: string) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || from <= today) {
+    return {
+      field: "from" as const,
+      say: (x: I18n) => x.t("operatorFees.afterToday", { today: calendarDate(today, x.locale) }),
+    };
+  }
+  if (reason.trim() === "") return { field: "reason" as const, say: (x: I18n) => x.t("operatorFees.reasonRequired") };
+  return null;
+}
+
+/** A setting form's date of effect (from the day after today) and reason, with their errors (`<prefix>-from-error`). */
+function FromAndReason({
+  prefix,
+  errorOf,
+  today,
+  from,
+  setFrom,
+  reason,
+  setReason,
+}: {
+  prefix: string;
+  errorOf: (field: "from" | "reason") => string;
+  today: string | undefined;
+  from: string;
+  setFrom: (from: string) => void;
+  reason: string;
+  setReason: (reason: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Field label={t("operatorFees.from")} errorId={`${prefix}-from-error`} error={errorOf("from")}>
+        <input
+          type="date"
+          name="from"
+          value={from}
+          min={today ? dayAfter(today) : undefined}
+          onChange={(event) => setFrom(event.target.value)}
+          aria-invalid={errorOf("from") !== ""}
+        />
+      </Field>
+      <Field label={t("operatorFees.reason")} errorId={`${prefix}-reason-error`} error={errorOf("reason")}>
+        <input
+          name="reason"
+          value={reason}
+          maxLength={REASON_LENGTH_MAX}
+          onChange={(event) => setReason(event.target.value)}
+          aria-invalid={errorOf("reason") !== ""}
+        />
+      </Field>
+    </>
   );
 }

@@ -25,6 +25,8 @@ import { useSession } from "../api/session.tsx";
 import { call } from "../api/typed.ts";
 import type { Role } from "../api/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
+import { Field } from "../components/FormSubmit.tsx";
+import { KeySecret, KeysCell, UserHeader } from "../components/UserKeys.tsx";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
@@ -239,10 +241,7 @@ export function OperatorUsers() {
               <tbody>
                 {users.map((user) => (
                   <tr key={user.id} data-user={user.id}>
-                    <th scope="row">
-                      {user.id}
-                      <div className="small muted">{user.name}</div>
-                    </th>
+                    <UserHeader id={user.id} name={user.name} />
                     <td>{t(`roles.${user.role}`)}</td>
                     <td>{user.member ?? "—"}</td>
                     <td>{t(user.secondFactor ? "operatorUsers.on" : "operatorUsers.off")}</td>
@@ -263,28 +262,16 @@ export function OperatorUsers() {
                         </button>
                       )}
                     </td>
-                    <td className="small">
-                      {user.keys.length === 0 ? "—" : null}
-                      {user.keys.map((key) => (
-                        <div key={key.id} data-key={key.id}>
-                          <code>{key.id}</code> ({scopeNames(key.scopes)}){" "}
-                          {key.revoked ? (
-                            <span className="muted" data-testid="key-revoked">
-                              {t("operatorUsers.revoked")}
-                            </span>
-                          ) : (
-                            <button
-                              type="button"
-                              className="small-button"
-                              disabled={busy}
-                              onClick={() => revoke(user.id, key.id)}
-                            >
-                              {t("operatorUsers.revoke")}
-                            </button>
-                          )}
-                        </div>
-                      ))}
-                    </td>
+                    <KeysCell
+                      keys={user.keys}
+                      scopeNames={scopeNames}
+                      revokedLabel={t("operatorUsers.revoked")}
+                      revokedTestId="key-revoked"
+                      revokeLabel={t("operatorUsers.revoke")}
+                      buttonClass="small-button"
+                      disabled={busy}
+                      onRevoke={(key) => revoke(user.id, key)}
+                    />
                   </tr>
                 ))}
               </tbody>
@@ -297,33 +284,25 @@ export function OperatorUsers() {
         <form onSubmit={createUser} noValidate data-testid="operator-user-form" className="entry-form">
           <h2 id="operator-new-user">{t("operatorUsers.newUser")}</h2>
           <div className="entry-fields">
-            <div>
-              <label>
-                {t("operatorUsers.userId")}
-                <input
-                  name="id"
-                  value={newUser.id}
-                  autoComplete="off"
-                  maxLength={ID_LENGTH_MAX}
-                  onChange={(event) => setNewUser({ ...newUser, id: event.target.value })}
-                  aria-invalid={messageOf("user", "id") !== ""}
-                />
-              </label>
-              <FieldError id="operator-user-id-error" message={messageOf("user", "id")} />
-            </div>
-            <div>
-              <label>
-                {t("operatorUsers.name")}
-                <input
-                  name="name"
-                  value={newUser.name}
-                  maxLength={NAME_LENGTH_MAX}
-                  onChange={(event) => setNewUser({ ...newUser, name: event.target.value })}
-                  aria-invalid={messageOf("user", "name") !== ""}
-                />
-              </label>
-              <FieldError id="operator-user-name-error" message={messageOf("user", "name")} />
-            </div>
+            <Field label={t("operatorUsers.userId")} errorId="operator-user-id-error" error={messageOf("user", "id")}>
+              <input
+                name="id"
+                value={newUser.id}
+                autoComplete="off"
+                maxLength={ID_LENGTH_MAX}
+                onChange={(event) => setNewUser({ ...newUser, id: event.target.value })}
+                aria-invalid={messageOf("user", "id") !== ""}
+              />
+            </Field>
+            <Field label={t("operatorUsers.name")} errorId="operator-user-name-error" error={messageOf("user", "name")}>
+              <input
+                name="name"
+                value={newUser.name}
+                maxLength={NAME_LENGTH_MAX}
+                onChange={(event) => setNewUser({ ...newUser, name: event.target.value })}
+                aria-invalid={messageOf("user", "name") !== ""}
+              />
+            </Field>
             <div>
               <label>
                 {t("operatorUsers.role")}
@@ -340,40 +319,40 @@ export function OperatorUsers() {
                 </select>
               </label>
             </div>
-            <div>
-              <label>
-                {t("operatorUsers.member")}
-                <select
-                  name="member"
-                  value={ofMember ? newUser.member : ""}
-                  disabled={!ofMember}
-                  onChange={(event) => setNewUser({ ...newUser, member: event.target.value })}
-                  aria-invalid={messageOf("user", "member") !== ""}
-                >
-                  <option value="">{ofMember ? t("operatorUsers.chooseMember") : t("operatorUsers.noMember")}</option>
-                  {memberIds.map((id) => (
-                    <option key={id} value={id}>
-                      {id}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <FieldError id="operator-user-member-error" message={messageOf("user", "member")} />
-            </div>
-            <div>
-              <label>
-                {t("operatorUsers.password")}
-                <input
-                  name="password"
-                  type="password"
-                  autoComplete="new-password"
-                  value={newUser.password}
-                  onChange={(event) => setNewUser({ ...newUser, password: event.target.value })}
-                  aria-invalid={messageOf("user", "password") !== ""}
-                />
-              </label>
-              <FieldError id="operator-user-password-error" message={messageOf("user", "password")} />
-            </div>
+            <Field
+              label={t("operatorUsers.member")}
+              errorId="operator-user-member-error"
+              error={messageOf("user", "member")}
+            >
+              <select
+                name="member"
+                value={ofMember ? newUser.member : ""}
+                disabled={!ofMember}
+                onChange={(event) => setNewUser({ ...newUser, member: event.target.value })}
+                aria-invalid={messageOf("user", "member") !== ""}
+              >
+                <option value="">{ofMember ? t("operatorUsers.chooseMember") : t("operatorUsers.noMember")}</option>
+                {memberIds.map((id) => (
+                  <option key={id} value={id}>
+                    {id}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field
+              label={t("operatorUsers.password")}
+              errorId="operator-user-password-error"
+              error={messageOf("user", "password")}
+            >
+              <input
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                value={newUser.password}
+                onChange={(event) => setNewUser({ ...newUser, password: event.target.value })}
+                aria-invalid={messageOf("user", "password") !== ""}
+              />
+            </Field>
             <div>
               <label>
                 {t("operatorUsers.createReason")}
@@ -438,18 +417,16 @@ export function OperatorUsers() {
           <FieldError id="operator-key-error" message={messageOf("key")} />
         </form>
         {secret ? (
-          <div className="notice" data-testid="operator-key-secret" role="status">
-            <p>{t("operatorUsers.secretOnce", { user: secret.user, scopes: scopeNames(secret.scopes) })}</p>
-            <p className="small">
-              {t("operatorUsers.keyId")} <code data-testid="new-key-id">{secret.id}</code>
-            </p>
-            <p className="small">
-              {t("operatorUsers.secret")} <code data-testid="new-key-secret">{secret.secret}</code>
-            </p>
-            <button type="button" onClick={() => setSecret(null)}>
-              {t("operatorUsers.secretDone")}
-            </button>
-          </div>
+          <KeySecret
+            testId="operator-key-secret"
+            said={t("operatorUsers.secretOnce", { user: secret.user, scopes: scopeNames(secret.scopes) })}
+            keyIdLabel={t("operatorUsers.keyId")}
+            secretLabel={t("operatorUsers.secret")}
+            doneLabel={t("operatorUsers.secretDone")}
+            id={secret.id}
+            secret={secret.secret}
+            onClose={() => setSecret(null)}
+          />
         ) : null}
       </section>
     </div>

@@ -1,0 +1,48 @@
+/**
+ * What the browser tests do on a page as a person would: sign in on the login page, and fill a form's fields by name
+ * (a select is waited for until it offers the value, since its options come from the live API; any other field is
+ * typed into).
+ */
+
+import type { Locator, Page } from "playwright-core";
+import { expect } from "vitest";
+import { PASSWORD } from "../../support/server.ts";
+
+/** How long the tests wait for what the live API fills in. */
+export const LIVE_MS = 10_000;
+
+/** Signs `user` in on `page` (open at /login) with the test password and waits until the page names them. */
+export async function signInOn(page: Page, user: string): Promise<void> {
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).last().click();
+  await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+}
+
+/** Fills `form`'s fields by name: a select chooses the value once it offers it, any other field is typed into. */
+export async function fillFields(form: Locator, values: Record<string, string>): Promise<void> {
+  for (const [name, value] of Object.entries(values)) {
+    const field = form.locator(`[name=${name}]`);
+    if ((await field.evaluate((element) => element.tagName)) === "SELECT") {
+      await expect
+        .poll(() => field.locator(`option[value="${value}"]`).count(), { timeout: LIVE_MS })
+        .toBeGreaterThan(0);
+      await field.selectOption(value);
+    } else {
+      await field.fill(value);
+    }
+  }
+}
+
+/**
+ * Fills a control form (fields by name, then the reason when one is given), submits it, confirms it and waits for its
+ * "Done"; no field is left refused.
+ */
+export async function submitConfirmed(form: Locator, values: Record<string, string>, reason: string | null) {
+  await fillFields(form, values);
+  if (reason !== null) await form.locator("input[name=reason]").fill(reason);
+  await form.locator("button[type=submit]").click();
+  await form.getByRole("button", { name: "Yes, do it" }).click();
+  await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
+  expect(await form.locator(".field-error:not([hidden])").count()).toBe(0);
+}

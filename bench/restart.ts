@@ -9,11 +9,14 @@
  * same again; and the same on an empty journal (the start-up cost without a journal: loading the code, the keys,
  * building the routes); then once more after a clean stop (SIGTERM: snapshots at the head). BENCH_RESTART_SNAPSHOT_EVERY
  * sets the snapshots by count while writing (default the server's). Prints the times and how many records each start
- * replayed after its snapshots (the engine's and the read models').
+ * replayed after its snapshots (the engine's and the read models'), and the server's CPU time (user + system, all its
+ * threads, from /proc/<pid>/stat) at the moment it serves, with the load average: the wall-clock figures depend on the
+ * machine's load, the CPU time much less.
  */
 
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Exchange, VIEW_SNAPSHOT_EVERY_RECORDS } from "../src/gateway/exchange.ts";
 import { writeBenchJournal } from "./journal-workload.ts";
@@ -46,14 +49,50 @@ async function writeJournal(dir: string, commands: number): Promise<void> {
   // No close: the last snapshot is the one the count made, as after a SIGKILL.
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's times (100 on Linux unless configured otherwise). */
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
 /**
- * Starts the server, waits for /api/health to answer, kills it with SIGKILL (or, `clean`, stops it with SIGTERM: it
- * then writes its snapshots at the head); returns the time and its log.
+ * CPU time (user + system, all threads) the process `pid` has used so far, in ms, from /proc/<pid>/stat (fields 14 and
+ * 15, counted after the command name, which may hold spaces); null where there is no /proc.
  */
-async function startAndKill(dir: string, clean = false): Promise<{ ms: number; lines: string[] }> {
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+interface Start {
+  /** From the spawn to the first answer of /api/health. */
+  readonly ms: number;
+  /** The server's CPU time when it first answered (null without /proc). */
+  readonly cpuMs: number | null;
+  /** The 1-minute load average when it first answered. */
+  readonly load: number;
+  readonly lines: string[];
+}
+
+/**
+ * Starts the server, waits for /api/health to answer, reads its CPU time, kills it with SIGKILL (or, `clean`, stops it
+ * with SIGTERM: it then writes its snapshots at the head); returns the time, the CPU time and its log.
+ */
+async function startAndKill(dir: string, clean = false): Promise<Start> {
   const serve = await startServe({ data: dir });
+  const cpuMs = processCpuMs(serve.child.pid);
+  const load = loadavg()[0]!;
   await serve.stop(clean ? "SIGTERM" : "SIGKILL");
-  return { ms: serve.servingMs, lines: serve.lines };
+  return { ms: serve.servingMs, cpuMs, load, lines: serve.lines };
+}
+
+/** "serving N ms after the spawn (server CPU M ms, load L)". */
+function serving(run: Start): string {
+  const cpu = run.cpuMs === null ? "CPU unknown (no /proc)" : `server CPU ${run.cpuMs.toFixed(0)} ms`;
+  return `serving ${run.ms.toFixed(0)} ms after the spawn (${cpu}, load ${run.load.toFixed(1)})`;
 }
 
 /** The server's own account of its start: when it listened, and by when its code was loaded. */
@@ -65,9 +104,7 @@ function started(lines: readonly string[]): string {
 const empty = mkdtempSync(join(tmpdir(), "sauda-restart-empty-"));
 await startAndKill(empty); // the first start makes the keys
 const baseline = await startAndKill(empty);
-console.log(
-  `empty journal: serving ${baseline.ms.toFixed(0)} ms after the spawn (start-up cost); ${started(baseline.lines)}`,
-);
+console.log(`empty journal: ${serving(baseline)} (start-up cost); ${started(baseline.lines)}`);
 
 const dir = mkdtempSync(join(tmpdir(), "sauda-restart-"));
 const writeStarted = performance.now();
@@ -77,7 +114,7 @@ for (let i = 1; i <= 2; i++) {
   const run = await startAndKill(dir);
   const recovered = run.lines.find((line) => line.includes("recovered:")) ?? "(no recovery line)";
   console.log(
-    `journal of ${COMMANDS} commands, start ${i} after a SIGKILL: serving ${run.ms.toFixed(0)} ms after the spawn; ${recovered.slice(recovered.indexOf("recovered:"))}; ${started(run.lines)}`,
+    `journal of ${COMMANDS} commands, start ${i} after a SIGKILL: ${serving(run)}; ${recovered.slice(recovered.indexOf("recovered:"))}; ${started(run.lines)}`,
   );
 }
 // A clean stop writes the snapshots at the head: the next start replays nothing.
@@ -85,6 +122,6 @@ await startAndKill(dir, true);
 const afterClean = await startAndKill(dir);
 const recovered = afterClean.lines.find((line) => line.includes("recovered:")) ?? "(no recovery line)";
 console.log(
-  `journal of ${COMMANDS} commands, start after a clean stop: serving ${afterClean.ms.toFixed(0)} ms after the spawn; ${recovered.slice(recovered.indexOf("recovered:"))}; ${started(afterClean.lines)}`,
+  `journal of ${COMMANDS} commands, start after a clean stop: ${serving(afterClean)}; ${recovered.slice(recovered.indexOf("recovered:"))}; ${started(afterClean.lines)}`,
 );
 process.exit(0);

@@ -14,8 +14,11 @@ export interface RouteContext {
   readonly signIn: SignInGuard;
   /** Second-factor setups pending and the last code step accepted per user. */
   readonly secondFactors: SecondFactors;
-  /** A password hash of nothing, with this server's parameters: unknown users are checked against it. */
-  readonly standInHash: string;
+  /**
+   * A password hash of nothing, with this server's parameters: unknown users are checked against it. Made while the
+   * server starts; a sign-in waits for it.
+   */
+  readonly standInHash: Promise<string>;
   readonly auth: Authenticator;
   readonly metrics: Metrics;
   /** Members' notifications: the live channel's source and the e-mail sender. */

@@ -99,7 +99,7 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
       const user = users.user(name);
       // Always exactly one hash, whoever asks: the stand-in for an unknown user, the stored one otherwise (also for
       // a disabled user, who is refused only after it).
-      const matches = await verifyPassword(request.body.password, user?.passwordHash ?? standInHash);
+      const matches = await verifyPassword(request.body.password, user?.passwordHash ?? (await standInHash));
       if (user === null || user.disabled || !matches) {
         signIn.failed(name, request.ip);
         throw new HttpProblem("AUTH_FAILED");

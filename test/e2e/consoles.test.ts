@@ -206,7 +206,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     });
     expect(set.status).toBe(200);
     const page = await signIn("regulator", "/regulator");
-    await page.evaluate(() => localStorage.setItem("sauda.language", "ru"));
+    await page.evaluate(`localStorage.setItem("sauda.language", "ru")`);
     await page.reload();
     const band = page.getByTestId("band-form");
     await expect
@@ -236,7 +236,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       { effectiveFromMs: Date.parse("2026-02-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_100_000 },
       { effectiveFromMs: Date.parse("2026-04-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_300_000 },
     ]);
-    await page.evaluate(() => localStorage.setItem("sauda.language", "en"));
+    await page.evaluate(`localStorage.setItem("sauda.language", "en")`);
     await page.close();
   });
 

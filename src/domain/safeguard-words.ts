@@ -36,7 +36,7 @@ type SafeguardName =
   | "resumptionAuctionMs";
 
 /** The safeguards' names in each language (docs/market-rules.md describes each). */
-const SAFEGUARD_WORDS: Readonly<Record<Language, Readonly<Record<SafeguardName | "removed" | "from", string>>>> = {
+const SAFEGUARD_WORDS: Readonly<Record<Language, Readonly<Record<SafeguardName | "from", string>>>> = {
   en: {
     bandBps: "price band",
     breakerBps: "circuit breaker",
@@ -49,7 +49,6 @@ const SAFEGUARD_WORDS: Readonly<Record<Language, Readonly<Record<SafeguardName |
     maxLotsPerOrder: "lots per order at most",
     eligibleCategories: "buyers admitted",
     resumptionAuctionMs: "auction on resumption",
-    removed: "removed",
     from: "from",
   },
   ru: {
@@ -64,7 +63,6 @@ const SAFEGUARD_WORDS: Readonly<Record<Language, Readonly<Record<SafeguardName |
     maxLotsPerOrder: "лотов в заявке не более",
     eligibleCategories: "допущенные покупатели",
     resumptionAuctionMs: "аукцион при возобновлении",
-    removed: "снято",
     from: "с",
   },
   kk: {
@@ -79,14 +77,63 @@ const SAFEGUARD_WORDS: Readonly<Record<Language, Readonly<Record<SafeguardName |
     maxLotsPerOrder: "өтінімдегі лоттар ең көбі",
     eligibleCategories: "жіберілген сатып алушылар",
     resumptionAuctionMs: "қайта бастаудағы аукцион",
-    removed: "алынып тасталды",
     from: "бастап",
   },
 };
 
+/**
+ * A lifted safeguard as a whole phrase in each language, its verb agreeing with its noun: "ограничение числа лотов в
+ * заявке снято", never the value word pasted after a name that reads as a limit ("лотов в заявке не более снято").
+ */
+const REMOVED_WORDS: Readonly<Record<Language, Readonly<Record<SafeguardName, string>>>> = {
+  en: {
+    bandBps: "price band removed",
+    breakerBps: "circuit breaker removed",
+    breakerAuctionMs: "auction after the breaker removed",
+    ceiling: "price ceiling removed",
+    floor: "price floor removed",
+    ceilingPath: "ceiling steps removed",
+    maxShareBps: "limit on the share of the offer per buyer removed",
+    maxActiveOrders: "limit on active orders per account removed",
+    maxLotsPerOrder: "limit on lots per order removed",
+    eligibleCategories: "limit on the buyers admitted removed",
+    resumptionAuctionMs: "auction on resumption removed",
+  },
+  ru: {
+    bandBps: "ценовой коридор снят",
+    breakerBps: "порог приостановки торгов снят",
+    breakerAuctionMs: "аукцион после приостановки отменён",
+    ceiling: "предельная цена снята",
+    floor: "минимальная цена снята",
+    ceilingPath: "ступени предельной цены сняты",
+    maxShareBps: "ограничение доли предложения на покупателя снято",
+    maxActiveOrders: "ограничение числа активных заявок на счёт снято",
+    maxLotsPerOrder: "ограничение числа лотов в заявке снято",
+    eligibleCategories: "ограничение круга допущенных покупателей снято",
+    resumptionAuctionMs: "аукцион при возобновлении отменён",
+  },
+  kk: {
+    bandBps: "баға дәлізі алынып тасталды",
+    breakerBps: "сауданы тоқтата тұру шегі алынып тасталды",
+    breakerAuctionMs: "тоқтатудан кейінгі аукцион алынып тасталды",
+    ceiling: "шекті баға алынып тасталды",
+    floor: "ең төменгі баға алынып тасталды",
+    ceilingPath: "шекті баға сатылары алынып тасталды",
+    maxShareBps: "бір сатып алушыға ұсыныс үлесінің шегі алынып тасталды",
+    maxActiveOrders: "шоттағы белсенді өтінімдер санының шегі алынып тасталды",
+    maxLotsPerOrder: "өтінімдегі лоттар санының шегі алынып тасталды",
+    eligibleCategories: "жіберілетін сатып алушылар шектеуі алынып тасталды",
+    resumptionAuctionMs: "қайта бастаудағы аукцион алынып тасталды",
+  },
+};
+
+/** Whether a change's value lifts the safeguard: null, or an empty list of ceiling steps. */
+function lifts(name: SafeguardName, value: unknown): boolean {
+  return value === null || (name === "ceilingPath" && Array.isArray(value) && value.length === 0);
+}
+
 function safeguardValue(name: SafeguardName, value: unknown, language: Language): string {
   const w = SAFEGUARD_WORDS[language];
-  if (value === null) return w.removed;
   switch (name) {
     case "bandBps":
       return `±${formatPercentBps(value, language)}`;
@@ -106,7 +153,6 @@ function safeguardValue(name: SafeguardName, value: unknown, language: Language)
       return Array.isArray(value) ? value.map((c) => codeWord(String(c), language)).join(", ") : String(value);
     case "ceilingPath":
       if (!Array.isArray(value)) return String(value);
-      if (value.length === 0) return w.removed;
       return value
         .map((step: { effectiveFromMs?: unknown; ceiling?: unknown }) =>
           language === "kk"
@@ -126,8 +172,10 @@ export function safeguardChangesText(changes: unknown, language: Language): stri
   const words = SAFEGUARD_WORDS[language];
   return Object.entries(changes)
     .map(([name, value]) =>
-      Object.hasOwn(words, name) && name !== "removed" && name !== "from"
-        ? `${words[name as SafeguardName]} ${safeguardValue(name as SafeguardName, value, language)}`
+      Object.hasOwn(REMOVED_WORDS[language], name)
+        ? lifts(name as SafeguardName, value)
+          ? REMOVED_WORDS[language][name as SafeguardName]
+          : `${words[name as SafeguardName]} ${safeguardValue(name as SafeguardName, value, language)}`
         : `${name} ${JSON.stringify(value) ?? "?"}`,
     )
     .join("; ");

@@ -17,6 +17,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Language } from "../domain/locale.ts";
+import { isoUtc } from "../projections/numbers.ts";
 import { type Bulletin, type BulletinControl, controlDetails } from "./bulletin.ts";
 import {
   formatDate,
@@ -279,13 +280,16 @@ export async function bulletinXlsx(bulletin: Bulletin, language: Language): Prom
   });
 
   const controls = workbook.addWorksheet(labels.controls.slice(0, 31));
-  controls.addRow(labels.controlColumns).font = { bold: true };
+  // The time as a person reads it (Astana, "05.12.2026 09:47"), and at the end the same instant as ISO 8601 UTC text
+  // for programs, as the statement's workbook does.
+  controls.addRow([...labels.controlColumns, `${labels.controlColumns[0]}: UTC, ISO 8601`]).font = { bold: true };
   for (const c of bulletin.controls) {
     controls.addRow([
       formatTimeMs(c.timeMs, language),
       labels.actions[c.action] ?? c.action,
       c.instrument ?? "",
       controlText(bulletin, c, language),
+      isoUtc(c.timeMs),
     ]);
   }
   if (bulletin.controls.length === 0) controls.addRow([labels.noControls]);

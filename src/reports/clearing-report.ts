@@ -178,69 +178,212 @@ export function buildClearingReport(
 
 const tenge = (tiyn: string | number) => Number(BigInt(tiyn)) / 100;
 
-/** The report as an XLSX workbook: sheets Summary, Obligations, Collateral and Margin calls. */
-export async function clearingReportXlsx(report: ClearingReportJson): Promise<Buffer> {
+/** The workbook's sheet names and headings in one language. */
+interface XlsxWords {
+  readonly sheets: {
+    readonly summary: string;
+    readonly obligations: string;
+    readonly collateral: string;
+    readonly marginCalls: string;
+  };
+  readonly summary: {
+    readonly member: string;
+    readonly asOf: string;
+    readonly toPay: string;
+    readonly toReceive: string;
+    readonly net: string;
+    readonly toDeliver: string;
+  };
+  readonly obligations: readonly string[];
+  readonly collateral: readonly string[];
+  readonly marginCalls: readonly string[];
+  /** The machine-readable time columns' heading: the same instant as ISO 8601 in UTC. */
+  readonly iso: (column: string) => string;
+}
+
+const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
+  kk: {
+    sheets: {
+      summary: "Жиынтық",
+      obligations: "Міндеттемелер",
+      collateral: "Кепілдік",
+      marginCalls: "Маржалық талаптар",
+    },
+    summary: {
+      member: "Қатысушы",
+      asOf: "Жағдай бойынша (Астана, UTC+5)",
+      toPay: "Төлеуге, ₸",
+      toReceive: "Алуға, ₸",
+      net: "Сальдо (алу − төлеу), ₸",
+      toDeliver: "Жеткізуге, т",
+    },
+    obligations: [
+      "Шот",
+      "Міндеттеме",
+      "Құрал",
+      "Рөлі",
+      "Бағасы, ₸/т",
+      "Саны, т",
+      "Құны, ₸",
+      "Мәртебесі",
+      "Төлеуге, ₸",
+      "Төлем мерзімі (Астана, UTC+5)",
+      "Жеткізуге, т",
+      "Жеткізу мерзімі (Астана, UTC+5)",
+      "Алуға, ₸",
+    ],
+    collateral: [
+      "Шот",
+      "Бос, ₸",
+      "Міндеттемелерге бұғатталған, ₸",
+      "Өтінімдерге бұғатталған, ₸",
+      "Келесі күнге дейін төленетін, ₸",
+      "Маржалық талап, ₸",
+    ],
+    marginCalls: ["Шот", "Сомасы, ₸", "Мерзімі (Астана, UTC+5)"],
+    iso: (column) => `${column}: UTC, ISO 8601`,
+  },
+  ru: {
+    sheets: {
+      summary: "Сводка",
+      obligations: "Обязательства",
+      collateral: "Обеспечение",
+      marginCalls: "Маржин. требования",
+    },
+    summary: {
+      member: "Участник",
+      asOf: "По состоянию на (Астана, UTC+5)",
+      toPay: "К оплате, ₸",
+      toReceive: "К получению, ₸",
+      net: "Сальдо (получить − оплатить), ₸",
+      toDeliver: "К поставке, т",
+    },
+    obligations: [
+      "Счёт",
+      "Обязательство",
+      "Инструмент",
+      "Роль",
+      "Цена, ₸/т",
+      "Количество, т",
+      "Стоимость, ₸",
+      "Статус",
+      "К оплате, ₸",
+      "Срок оплаты (Астана, UTC+5)",
+      "К поставке, т",
+      "Срок поставки (Астана, UTC+5)",
+      "К получению, ₸",
+    ],
+    collateral: [
+      "Счёт",
+      "Свободно, ₸",
+      "Заблокировано под обязательства, ₸",
+      "Заблокировано под заявки, ₸",
+      "К оплате до следующего дня, ₸",
+      "Маржинальное требование, ₸",
+    ],
+    marginCalls: ["Счёт", "Сумма, ₸", "Срок (Астана, UTC+5)"],
+    iso: (column) => `${column}: UTC, ISO 8601`,
+  },
+  en: {
+    sheets: { summary: "Summary", obligations: "Obligations", collateral: "Collateral", marginCalls: "Margin calls" },
+    summary: {
+      member: "Member",
+      asOf: "As of (Astana, UTC+5)",
+      toPay: "To pay, KZT",
+      toReceive: "To receive, KZT",
+      net: "Net (receive − pay), KZT",
+      toDeliver: "To deliver, t",
+    },
+    obligations: [
+      "Account",
+      "Obligation",
+      "Instrument",
+      "Role",
+      "Price, KZT/t",
+      "Quantity, t",
+      "Value, KZT",
+      "Status",
+      "To pay, KZT",
+      "Payment due (Astana, UTC+5)",
+      "To deliver, t",
+      "Delivery due (Astana, UTC+5)",
+      "To receive, KZT",
+    ],
+    collateral: [
+      "Account",
+      "Free, KZT",
+      "Collateral held, KZT",
+      "Blocked for orders, KZT",
+      "Due by next day, KZT",
+      "Margin call, KZT",
+    ],
+    marginCalls: ["Account", "Amount, KZT", "Due (Astana, UTC+5)"],
+    iso: (column) => `${column}: UTC, ISO 8601`,
+  },
+};
+
+/** A time column's heading without its "(Astana, UTC+5)" note, for the machine-readable column beside it. */
+function bareHeading(heading: string | undefined): string {
+  return (heading ?? "").replace(/ \(.*\)$/, "");
+}
+
+/**
+ * The report as an XLSX workbook in one language: sheets summary, obligations, collateral and margin calls. Headings,
+ * roles and statuses are in the language; times are Astana time as the PDF writes them ("05.12.2026 09:47"; English
+ * keeps the ISO order), and each sheet with times ends with the same instants as ISO 8601 UTC text for programs (the
+ * statement's workbook does the same). Money and tonnes are numbers with a number format.
+ */
+export async function clearingReportXlsx(report: ClearingReportJson, language: DocumentLanguage): Promise<Buffer> {
   const { default: Excel } = await import("exceljs");
+  const l = REPORT_LABELS[language];
+  const words = LABELS[language];
+  const w = XLSX_WORDS[language];
+  const time = (iso: string) => formatIsoTime(iso, language);
   const workbook = new Excel.Workbook();
   workbook.creator = "sauda clearing";
   workbook.created = new Date(`${report.date}T00:00:00Z`);
   const money = "#,##0.00";
-  const summary = workbook.addWorksheet("Summary");
-  summary.addRow(["Clearing report", report.date]);
-  summary.addRow(["Member", `${report.memberName} (${report.member})`]);
-  summary.addRow(["BIN", report.bin ?? "not recorded"]);
-  summary.addRow(["As of (UTC)", report.asOf]);
+  const summary = workbook.addWorksheet(w.sheets.summary);
+  summary.addRow([l.title, formatDate(report.date, language)]);
+  summary.addRow([w.summary.member, `${report.memberName} (${report.member})`]);
+  summary.addRow([l.bin, report.bin ?? l.binMissing]);
+  summary.addRow([w.summary.asOf, time(report.asOf), w.iso(bareHeading(w.summary.asOf)), report.asOf]);
   summary.addRow([]);
-  summary.addRow(["To pay, KZT", tenge(report.netting.toPayTiyn)]);
-  summary.addRow(["To receive, KZT", tenge(report.netting.toReceiveTiyn)]);
-  summary.addRow(["Net (receive − pay), KZT", tenge(report.netting.netTiyn)]);
-  summary.addRow(["To deliver, t", report.netting.toDeliverKg / 1000]);
+  summary.addRow([w.summary.toPay, tenge(report.netting.toPayTiyn)]);
+  summary.addRow([w.summary.toReceive, tenge(report.netting.toReceiveTiyn)]);
+  summary.addRow([w.summary.net, tenge(report.netting.netTiyn)]);
+  summary.addRow([w.summary.toDeliver, report.netting.toDeliverKg / 1000]);
   summary.getColumn(2).numFmt = money;
 
-  const obligations = workbook.addWorksheet("Obligations");
+  const obligations = workbook.addWorksheet(w.sheets.obligations);
   obligations.addRow([
-    "Account",
-    "Obligation",
-    "Instrument",
-    "Role",
-    "Price, KZT/t",
-    "Quantity, t",
-    "Value, KZT",
-    "Status",
-    "To pay, KZT",
-    "Payment due (UTC)",
-    "To deliver, t",
-    "Delivery due (UTC)",
-    "To receive, KZT",
+    ...w.obligations,
+    w.iso(bareHeading(w.obligations[9])),
+    w.iso(bareHeading(w.obligations[11])),
   ]).font = { bold: true };
   for (const o of report.obligations) {
     obligations.addRow([
       o.account,
       o.obligation,
       o.instrument,
-      o.role,
+      o.role === "buyer" ? words.buyer : words.seller,
       tenge(o.priceTiynPerTonne),
       o.quantityKg / 1000,
       tenge(o.valueTiyn),
-      o.status,
+      words.statuses[o.status] ?? o.status,
       tenge(o.toPayTiyn),
-      o.paymentDue,
+      time(o.paymentDue),
       o.toDeliverKg / 1000,
-      o.deliveryDue,
+      time(o.deliveryDue),
       tenge(o.toReceiveTiyn),
+      o.paymentDue,
+      o.deliveryDue,
     ]);
   }
   for (const column of [5, 7, 9, 13]) obligations.getColumn(column).numFmt = money;
 
-  const collateral = workbook.addWorksheet("Collateral");
-  collateral.addRow([
-    "Account",
-    "Free, KZT",
-    "Collateral held, KZT",
-    "Blocked for orders, KZT",
-    "Due by next day, KZT",
-    "Margin call, KZT",
-  ]).font = { bold: true };
+  const collateral = workbook.addWorksheet(w.sheets.collateral);
+  collateral.addRow([...w.collateral]).font = { bold: true };
   for (const a of report.accounts) {
     collateral.addRow([
       a.account,
@@ -253,9 +396,9 @@ export async function clearingReportXlsx(report: ClearingReportJson): Promise<Bu
   }
   for (const column of [2, 3, 4, 5, 6]) collateral.getColumn(column).numFmt = money;
 
-  const calls = workbook.addWorksheet("Margin calls");
-  calls.addRow(["Account", "Amount, KZT", "Due (UTC)"]).font = { bold: true };
-  for (const c of report.marginCalls) calls.addRow([c.account, tenge(c.amountTiyn), c.due]);
+  const calls = workbook.addWorksheet(w.sheets.marginCalls);
+  calls.addRow([...w.marginCalls, w.iso(bareHeading(w.marginCalls[2]))]).font = { bold: true };
+  for (const c of report.marginCalls) calls.addRow([c.account, tenge(c.amountTiyn), time(c.due), c.due]);
   calls.getColumn(2).numFmt = money;
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

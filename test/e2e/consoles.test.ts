@@ -180,6 +180,47 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     );
   });
 
+  it("in Russian the forms show a percent with a decimal comma and ceiling steps dated DD.MM.YYYY, and take them", async () => {
+    const set = await suite.server.call(regulatorApi, "PATCH", SAFEGUARDS, {
+      bandBps: 750,
+      reason: "console test: band 7.5% for the Russian page",
+    });
+    expect(set.status).toBe(200);
+    const page = await signIn("regulator", "/regulator");
+    await page.evaluate(`localStorage.setItem("sauda.language", "ru")`);
+    await page.reload();
+    const band = page.getByTestId("band-form");
+    await expect
+      .poll(() => band.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
+      .toBe(1);
+    await band.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await expect.poll(() => band.locator("input[name=bandPercent]").inputValue(), { timeout: LIVE_MS }).toBe("7,5");
+
+    const path = page.getByTestId("path-form");
+    await path.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    const steps = path.locator("input[name=steps]");
+    await expect.poll(() => steps.inputValue(), { timeout: LIVE_MS }).toBe("01.02.2026 141000; 01.03.2026 142000");
+    expect(await steps.getAttribute("placeholder")).toBe("01.02.2026 125000; 01.03.2026 130000");
+    // A day that does not exist is refused in Russian, naming the step and the form a date takes.
+    await steps.fill("31.02.2026 141000");
+    await path.locator("input[name=reason]").fill("console test: path in Russian");
+    await path.locator("button[type=submit]").click();
+    expect(await path.locator(".field-error:not([hidden])").first().textContent()).toBe(
+      "«31.02.2026 141000» — не дата (ДД.ММ.ГГГГ) с ценой в ₸/т.",
+    );
+    await steps.fill("01.02.2026 141000; 01.04.2026 143000");
+    await path.locator("button[type=submit]").click();
+    await path.getByRole("button", { name: "Да, выполнить" }).click();
+    await expect.poll(() => path.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.ceilingPath).toEqual([
+      { effectiveFromMs: Date.parse("2026-02-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_100_000 },
+      { effectiveFromMs: Date.parse("2026-04-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_300_000 },
+    ]);
+    await page.evaluate(`localStorage.setItem("sauda.language", "en")`);
+    await page.close();
+  });
+
   it("the halt and resume forms halt and resume the instrument", async () => {
     await submit(regulator, "halt-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: halt");
     let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);

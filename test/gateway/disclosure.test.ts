@@ -127,6 +127,9 @@ describe("the daily bulletin as documents in three languages", () => {
     expect(indices.getRow(2).getCell(1).value).toBe("Пропан-бутан");
     expect(controls.getRow(3).getCell(2).value).toBe("тоқтата тұру");
     expect(controls.getRow(3).getCell(1).value).toBe("05.01.2026 23:00");
+    // A person reads Astana time; the same instant closes the row as ISO 8601 UTC text for programs.
+    expect(controls.getRow(1).getCell(5).value).toBe("Уақыт: UTC, ISO 8601");
+    expect(controls.getRow(3).getCell(5).value).toBe("2026-01-05T18:00:00.000Z");
   });
 
   it("gives a PDF in each language with an embedded font that carries the Kazakh letters", async () => {

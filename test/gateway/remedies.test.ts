@@ -186,10 +186,62 @@ describe("clearing report", () => {
     expect(summary.getRow(6).values).toEqual([undefined, "To pay, KZT", 1_330_000]);
     expect(summary.getRow(8).values).toEqual([undefined, "Net (receive − pay), KZT", -1_330_000]);
     const obligations = workbook.getWorksheet("Obligations")!;
-    expect(obligations.getRow(2).getCell(4).value).toBe("buyer");
+    expect(obligations.getRow(2).getCell(4).value).toBe("Buyer");
     expect(obligations.getRow(2).getCell(9).value).toBe(1_330_000);
     const calls = workbook.getWorksheet("Margin calls")!;
-    expect(calls.getRow(2).values).toEqual([undefined, "ATYRAU-1", 1_329_900, expect.stringMatching(/^2026-01-06T/)]);
+    expect(calls.getRow(2).values).toEqual([
+      undefined,
+      "ATYRAU-1",
+      1_329_900,
+      expect.stringMatching(/^2026-01-06 \d\d:\d\d$/),
+      expect.stringMatching(/^2026-01-06T/),
+    ]);
+    // In Kazakh and Russian: headings, roles and statuses in the language, Astana time as "06.01.2026 09:47" where a
+    // person reads it, and the same instants as ISO 8601 UTC text in the last columns.
+    for (const [lang, sheetNames, role, status, dueHeading] of [
+      [
+        "kk",
+        ["Жиынтық", "Міндеттемелер", "Кепілдік", "Маржалық талаптар"],
+        "Сатып алушы",
+        "ашық",
+        "Мерзімі (Астана, UTC+5)",
+      ],
+      [
+        "ru",
+        ["Сводка", "Обязательства", "Обеспечение", "Маржин. требования"],
+        "Покупатель",
+        "открыто",
+        "Срок (Астана, UTC+5)",
+      ],
+    ] as const) {
+      const localized = await download(atyrau, `/api/accounts/ATYRAU-1/clearing-reports/2026-01-05/xlsx?lang=${lang}`);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(localized.bytes as unknown as ArrayBuffer);
+      expect(book.worksheets.map((w) => w.name)).toEqual(sheetNames);
+      const [summarySheet, obligationSheet, , callSheet] = book.worksheets;
+      expect(summarySheet!.getRow(4).getCell(2).value).toMatch(/^0[56]\.01\.2026 \d\d:\d\d$/);
+      expect(summarySheet!.getRow(4).getCell(4).value).toMatch(/^2026-01-0[56]T.*Z$/);
+      expect([obligationSheet!.getRow(2).getCell(4).value, obligationSheet!.getRow(2).getCell(8).value]).toEqual([
+        role,
+        status,
+      ]);
+      expect(obligationSheet!.getRow(2).getCell(10).value).toMatch(/^\d\d\.01\.2026 \d\d:\d\d$/);
+      expect(obligationSheet!.getRow(2).getCell(14).value).toMatch(/^2026-01-\d\dT.*Z$/);
+      expect(callSheet!.getRow(1).values).toEqual([
+        undefined,
+        expect.any(String),
+        expect.any(String),
+        dueHeading,
+        `${dueHeading.replace(/ \(.*\)$/, "")}: UTC, ISO 8601`,
+      ]);
+      expect(callSheet!.getRow(2).values).toEqual([
+        undefined,
+        "ATYRAU-1",
+        1_329_900,
+        expect.stringMatching(/^06\.01\.2026 \d\d:\d\d$/),
+        expect.stringMatching(/^2026-01-06T/),
+      ]);
+    }
 
     const pdf = await download(atyrau, "/api/accounts/ATYRAU-1/clearing-reports/2026-01-05/pdf?lang=kk");
     expect([pdf.status, pdf.type]).toEqual([200, "application/pdf"]);

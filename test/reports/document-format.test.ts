@@ -428,13 +428,24 @@ describe("a safeguard change in words", () => {
     );
     expect(safeguardChangesText(changes, "ru").replaceAll("\u00a0", " ")).toBe(
       "ценовой коридор ±10,00 %; порог приостановки торгов 3,00 %; аукцион после приостановки 2 мин; " +
-        "предельная цена 135 000 ₸/т; минимальная цена снято; наибольшая доля предложения на покупателя 25,00 %; " +
+        "предельная цена 135 000 ₸/т; минимальная цена снята; наибольшая доля предложения на покупателя 25,00 %; " +
         "активных заявок на счёт не более 10; лотов в заявке не более 1 200; аукцион при возобновлении 30 с; " +
         "ступени предельной цены 134 000 ₸/т с 08.12.2026 09:00",
     );
     expect(safeguardChangesText({ bandBps: 1000, breakerBps: 300 }, "en")).toBe(
       "price band ±10.00%; circuit breaker 3.00%",
     );
+    // A lifted limit is one sentence whose verb agrees with its noun, never "лотов в заявке не более снято".
+    const lifted = { maxLotsPerOrder: null, maxActiveOrders: null, eligibleCategories: null, ceilingPath: [] };
+    expect(safeguardChangesText(lifted, "ru")).toBe(
+      "ограничение числа лотов в заявке снято; ограничение числа активных заявок на счёт снято; " +
+        "ограничение круга допущенных покупателей снято; ступени предельной цены сняты",
+    );
+    expect(safeguardChangesText(lifted, "kk")).toBe(
+      "өтінімдегі лоттар санының шегі алынып тасталды; шоттағы белсенді өтінімдер санының шегі алынып тасталды; " +
+        "жіберілетін сатып алушылар шектеуі алынып тасталды; шекті баға сатылары алынып тасталды",
+    );
+    expect(safeguardChangesText({ maxLotsPerOrder: null }, "en")).toBe("limit on lots per order removed");
     // A field no table knows is written as its name and value, not dropped.
     expect(safeguardChangesText({ newRule: 5 }, "kk")).toBe("newRule 5");
   });

@@ -21,7 +21,7 @@ import { buildClearingReport, clearingReportPdf, clearingReportXlsx } from "../.
 import type { DocumentLanguage } from "../../reports/labels.ts";
 import type { RouteContext } from "../context.ts";
 import { dayEndDocuments } from "../day-end.ts";
-import { HttpProblem } from "../errors.ts";
+import { HttpProblem, languageOf } from "../errors.ts";
 import { OBLIGATION } from "../wire/accounts.ts";
 import { Nullable, PRICE_TIYN_PER_TONNE, SEQ, Strict, TEXT } from "../wire/base.ts";
 import { DOCUMENT_LANGUAGE } from "../wire/documents.ts";
@@ -47,6 +47,8 @@ const DEAL_PARAMS = Type.Object({ account: ACCOUNT_ID, deal: DEAL_ID }, strict);
 const INSTRUMENT_PARAMS = Type.Object({ id: ID }, strict);
 const REPORT_PARAMS = Type.Object({ account: ACCOUNT_ID, date: DATE }, strict);
 const PDF_QUERY = Type.Object({ lang: { ...DOCUMENT_LANGUAGE, default: "kk" } }, strict);
+/** The workbook is in `lang`, else in the reader's language (errors.ts `languageOf`). */
+const XLSX_QUERY = Type.Object({ lang: Type.Optional(DOCUMENT_LANGUAGE) }, strict);
 const NO_BODY = Type.Object({}, { ...strict, examples: [{}] });
 
 const SUBMIT = Type.Object(
@@ -312,14 +314,19 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
     },
   );
 
-  api.get<{ Params: Static<typeof REPORT_PARAMS> }>(
+  api.get<{ Params: Static<typeof REPORT_PARAMS>; Querystring: Static<typeof XLSX_QUERY> }>(
     "/accounts/:account/clearing-reports/:date/xlsx",
     {
       schema: {
         operationId: "getClearingReportXlsx",
         tags,
         summary: "The clearing report as an XLSX workbook (summary, obligations, collateral, margin calls)",
+        description:
+          "In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Astana time " +
+          "(UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 " +
+          "UTC text for programs.",
         params: REPORT_PARAMS,
+        querystring: XLSX_QUERY,
         response: {
           200: {
             description: "The workbook",
@@ -337,10 +344,12 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
       const { account, date } = request.params;
       requireReadAccount(context, request, account, "read clearing reports");
       const report = await reportOf(account, date);
+      const language = (request.query.lang as DocumentLanguage | undefined) ?? languageOf(request);
       return reply
         .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .header("content-language", language)
         .header("content-disposition", `attachment; filename="clearing-${report.member}-${date}.xlsx"`)
-        .send(await clearingReportXlsx(report));
+        .send(await clearingReportXlsx(report, language));
     },
   );
 

@@ -698,7 +698,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The clearing report as an XLSX workbook (summary, obligations, collateral, margin calls) */
+        /**
+         * The clearing report as an XLSX workbook (summary, obligations, collateral, margin calls)
+         * @description In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Astana time (UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 UTC text for programs.
+         */
         get: operations["getClearingReportXlsx"];
         put?: never;
         post?: never;
@@ -8935,7 +8938,10 @@ export interface operations {
     };
     getClearingReportXlsx: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description kk Kazakh, ru Russian, en English (a working copy) */
+                lang?: "kk" | "ru" | "en";
+            };
             header?: never;
             path: {
                 account: string;

@@ -330,12 +330,18 @@ function defined(body: { [K in keyof SafeguardsChange]: SafeguardsChange[K] | un
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as SafeguardsChange;
 }
 
-/** Basis points as the percentage a person types, e.g. 750 → "7.5"; "" for none. */
-const percentText = (bps: number | null) => (bps === null ? "" : String(bps / 100));
+/** The decimal mark a person types in the locale: "," in Russian and Kazakh, "." in English. */
+const decimalMark = (locale: string) => (locale.startsWith("en") ? "." : ",");
+/** Basis points as the percentage a person types in the locale, e.g. 750 → "7,5" (ru, kk) or "7.5" (en); "" for none. */
+const percentText = (bps: number | null, locale: string) =>
+  bps === null ? "" : String(bps / 100).replace(".", decimalMark(locale));
 const countText = (count: number | null) => (count === null ? "" : String(count));
 const priceText = (tiyn: number | null) => (tiyn === null ? "" : priceInputText(tiyn));
-/** The exchange's date (UTC+5) of an instant, as YYYY-MM-DD. */
-const exchangeDay = (ms: number) => new Date(ms + 5 * 3_600_000).toISOString().slice(0, 10);
+/** The exchange's date (UTC+5) of an instant as a person types it: YYYY-MM-DD in English, DD.MM.YYYY in ru and kk. */
+const exchangeDay = (ms: number, locale: string) => {
+  const iso = new Date(ms + 5 * 3_600_000).toISOString().slice(0, 10);
+  return locale.startsWith("en") ? iso : `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
+};
 
 function SafeguardControls({
   quotes,
@@ -393,7 +399,10 @@ function SafeguardControls({
             help: t("regulator.emptyRemoves"),
           },
         ]}
-        load={load((s) => ({ bandPercent: percentText(s.bandBps), breakerPercent: percentText(s.breakerBps) }))}
+        load={load((s) => ({
+          bandPercent: percentText(s.bandBps, locale),
+          breakerPercent: percentText(s.breakerBps, locale),
+        }))}
         action={(v, reason, changed) =>
           change(
             v,
@@ -467,13 +476,16 @@ function SafeguardControls({
           {
             name: "steps",
             label: t("regulator.steps"),
-            placeholder: "2026-02-01 125000; 2026-03-01 130000",
+            placeholder: t("regulator.stepsPlaceholder"),
             help: t("regulator.stepsHelp"),
           },
         ]}
         load={load((s) => ({
           steps: s.ceilingPath
-            .map((step) => `${exchangeDay(step.effectiveFromMs)} ${priceInputText(step.ceilingTiynPerTonne)}`)
+            .map(
+              (step) =>
+                `${exchangeDay(step.effectiveFromMs, locale)} ${priceInputText(step.ceilingTiynPerTonne).replace(".", decimalMark(locale))}`,
+            )
             .join("; "),
         }))}
         action={(v, reason) => change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, t), reason })}
@@ -497,7 +509,7 @@ function SafeguardControls({
           { name: "maxLotsPerOrder", label: t("regulator.maxLots"), kind: "number", required: false },
         ]}
         load={load((s) => ({
-          maxSharePercent: percentText(s.maxShareBps),
+          maxSharePercent: percentText(s.maxShareBps, locale),
           maxActiveOrders: countText(s.maxActiveOrders),
           maxLotsPerOrder: countText(s.maxLotsPerOrder),
         }))}
@@ -546,10 +558,18 @@ function parseSteps(text: string, locale: string, t: (key: string, params?: Reco
     .map((s) => s.trim())
     .filter((s) => s !== "")
     .map((part) => {
-      const match = /^(\d{4}-\d{2}-\d{2})\s+(.+)$/.exec(part);
-      const ceiling = match ? ceilingOf(match[2]!, locale) : null;
-      if (!match || ceiling === null) throw new FieldProblem("steps", t("regulator.stepInvalid", { step: part }));
-      const effectiveFromMs = Date.parse(`${match[1]}T00:00:00+05:00`);
+      // A date as YYYY-MM-DD or as DD.MM.YYYY (how Russian and Kazakh write it), then the ceiling.
+      const match = /^(?:(\d{4})-(\d{2})-(\d{2})|(\d{2})\.(\d{2})\.(\d{4}))\s+(.+)$/.exec(part);
+      const ceiling = match ? ceilingOf(match[7]!, locale) : null;
+      const day = match ? `${match[1] ?? match[6]}-${match[2] ?? match[5]}-${match[3] ?? match[4]}` : "";
+      const effectiveFromMs = Date.parse(`${day}T00:00:00+05:00`);
+      if (
+        !match ||
+        ceiling === null ||
+        Number.isNaN(effectiveFromMs) ||
+        new Date(effectiveFromMs + 5 * 3_600_000).toISOString().slice(0, 10) !== day
+      )
+        throw new FieldProblem("steps", t("regulator.stepInvalid", { step: part }));
       return { effectiveFromMs, ceiling };
     });
   return steps.sort((a, b) => a.effectiveFromMs - b.effectiveFromMs);

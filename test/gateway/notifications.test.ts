@@ -260,6 +260,7 @@ describe("notifications", () => {
 
   it("the payment deadline comes from the server's clock, then the default reaches both parties", async () => {
     const obligation = server.exchange.projections.accounts.obligations("AKTAU-1", { limit: 1 })[0]!;
+    await server.app.notifier.idle();
     // A one-day payment window has no "day before" notice; nothing is due yet.
     server.nowMs = obligation.paymentDueMs - 1;
     server.app.notifier.tick();
@@ -281,7 +282,9 @@ describe("notifications", () => {
     server.app.notifier.tick();
     expect((await server.call(aktau, "GET", "/api/notifications")).body.unread).toBe(1);
 
-    // The engine defaults the buyer at the next command after the deadline.
+    // The engine defaults the buyer at the next command after the deadline: let the mail of earlier notices finish
+    // first (each attempt is journaled, so on a slow machine it could be that next command, not the tick below).
+    await server.app.notifier.idle();
     server.nowMs = obligation.paymentDueMs + 1;
     kazgpz = await server.login("kazgpz-trader");
     const tick = await server.exchange.submit({ type: "time.tick" });

@@ -264,6 +264,8 @@ describe.skipIf(!run)("the public board", () => {
     await expect.poll(() => row.getByTestId("voided").textContent(), { timeout: LIVE_MS }).toBe("аннулирована");
     await board.getByLabel("Язык").selectOption("kk");
     await expect.poll(() => row.getByTestId("voided").textContent(), { timeout: LIVE_MS }).toBe("күші жойылды");
+    // The delivery month as Kazakh writes it (as its days), not the API's 2026-01.
+    expect(await rowOf(board).locator("th .muted.small").textContent()).toMatch(/ · 01\.2026$/);
     expect(suite.pageErrors).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 /** How the web application reads amounts typed by a person (web/src/format.ts), in English and in Russian. */
 
 import { describe, expect, it } from "vitest";
-import { calendarDate, parseAmount, parseScaled, wholeTengePerTonne } from "../../web/src/format.ts";
+import { calendarDate, calendarMonth, parseAmount, parseScaled, wholeTengePerTonne } from "../../web/src/format.ts";
 
 const tiyn = (text: string, locale: string) => parseAmount(text, 2, locale);
 
@@ -62,5 +62,15 @@ describe("calendar days in the reader's way", () => {
     expect(calendarDate("2026-01-14", "en-US")).toBe("01/14/2026");
     expect(calendarDate("2026-01", "kk-KZ")).toBe("2026-01");
     expect(calendarDate(null, "kk-KZ")).toBe("—");
+  });
+});
+
+describe("months in the reader's way", () => {
+  it("writes yyyy-MM as month.year in Kazakh and Russian, as their days, and anything else as given", () => {
+    expect(calendarMonth("2026-12", "kk-KZ")).toBe("12.2026");
+    expect(calendarMonth("2026-01", "ru-KZ")).toBe("01.2026");
+    expect(calendarMonth("2026-01", "en-US")).toBe("01/2026");
+    expect(calendarMonth("2026-13-01", "ru-KZ")).toBe("2026-13-01");
+    expect(calendarMonth(undefined, "kk-KZ")).toBe("—");
   });
 });

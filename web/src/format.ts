@@ -216,6 +216,16 @@ export function calendarDate(day: string | null | undefined, locale: string): st
   );
 }
 
+/** A month "yyyy-MM" in the reader's way ("01.2026" in kk and ru, like their days); anything else as given. */
+export function calendarMonth(month: string | null | undefined, locale: string): string {
+  if (month === null || month === undefined) return "—";
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  if (match === null) return month;
+  return new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "2-digit", year: "numeric" }).format(
+    new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)),
+  );
+}
+
 export function exchangeDateTime(timeMs: number | null | undefined, locale: string): string {
   return exchangeTime(timeMs, locale, true);
 }

@@ -20,6 +20,7 @@ import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { PriceChart } from "../components/PriceChart.tsx";
 import {
   calendarDate,
+  calendarMonth,
   exchangeDateTime,
   exchangeTime,
   signedPercent,
@@ -137,7 +138,9 @@ function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selec
           {quote.instrument}
         </button>
         <div className="muted small">
-          {quote.info ? `${t(`products.${quote.info.product}`)} · ${quote.info.deliveryPeriod}` : ""}
+          {quote.info
+            ? `${t(`products.${quote.info.product}`)} · ${calendarMonth(quote.info.deliveryPeriod, locale)}`
+            : ""}
         </div>
       </th>
       <td className="col-mid">{quote.info?.basis ?? "—"}</td>

@@ -19,6 +19,7 @@ import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { describeError } from "../errors.ts";
 import {
+  calendarMonth,
   exchangeDateTime,
   parsePriceTenge,
   percentOfBps,
@@ -214,7 +215,7 @@ function SupplyPanel() {
                   >
                     <th scope="row">{row.producer}</th>
                     <td>{row.basis}</td>
-                    <td>{row.month}</td>
+                    <td>{calendarMonth(row.month, locale)}</td>
                     <td className="num">{tonnes(String(row.plannedKg), locale)}</td>
                     <td className="num">
                       {tonnes(String(row.offeredKg), locale)}

@@ -20,7 +20,7 @@ import { OrderEntry, type Prefill } from "../components/OrderEntry.tsx";
 import { OrderNotices } from "../components/OrderNotices.tsx";
 import { OwnOrders } from "../components/OwnOrders.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
-import { signedPercent, tengePerLitre, tengePerTonne } from "../format.ts";
+import { calendarMonth, signedPercent, tengePerLitre, tengePerTonne } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { isHalted, limitsOf, useDensity } from "../market.ts";
 
@@ -104,7 +104,7 @@ export function Terminal({ user }: { user: User }) {
               <dt>{t("terminal.plantRegion")}</dt>
               <dd>
                 {quote.info
-                  ? `${quote.info.basis} → ${regionName(t, quote.info.region)}, ${quote.info.deliveryPeriod}`
+                  ? `${quote.info.basis} → ${regionName(t, quote.info.region)}, ${calendarMonth(quote.info.deliveryPeriod, locale)}`
                   : "—"}
               </dd>
             </div>

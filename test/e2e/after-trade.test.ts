@@ -238,7 +238,7 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
 
   it("a trader opening the administrators' page is told whom it is for, in the page's language", async () => {
     await buyer.goto(`${suite.server.url}/users`);
-    const reason = buyer.locator("section.signin p.muted");
+    const reason = buyer.locator("#signin-reason");
     await expect
       .poll(() => reason.textContent(), { timeout: LIVE_MS })
       .toBe(

@@ -50,7 +50,11 @@ export function SignIn({ reason }: { reason?: string }) {
   return (
     <section className="panel signin" aria-labelledby="signin-title">
       <h1 id="signin-title">{t("signIn.title")}</h1>
-      {reason ? <p className="muted">{reason}</p> : null}
+      {reason ? (
+        <p className="muted" id="signin-reason">
+          {reason}
+        </p>
+      ) : null}
       <form onSubmit={submit} noValidate>
         <label>
           {t("signIn.user")}

@@ -16,7 +16,7 @@ import { call, type Schemas } from "../api/typed.ts";
 import { calendarDate, decimalSeparatorOf, KG_PER_TONNE, parseAmount, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
-import { FormEnd, Field as LabelledField, type Problem, type Say, useFormSubmit } from "./FormSubmit.tsx";
+import { CheckedInput, FormEnd, type Problem, type Say, useFormSubmit } from "./FormSubmit.tsx";
 
 type Obligation = Schemas["Obligation"];
 /** Exchange time is UTC+5: the exchange date of a moment. */
@@ -58,7 +58,6 @@ export function Dispatch({
   const [quantity, setQuantity] = useState("");
   const [date, setDate] = useState(() => exchangeDate(Date.now()));
   const form = useFormSubmit<Field>();
-  const { problem } = form;
 
   if (open.length === 0) return null;
   const chosen = open.find((o) => o.id === obligation) ?? open[0]!;
@@ -133,8 +132,6 @@ export function Dispatch({
     });
   };
 
-  const { errorOf } = form;
-  const described = (field: Field) => (problem?.field === field ? `dispatch-${field}-error` : undefined);
   return (
     <form onSubmit={(event) => void submit(event)} noValidate data-testid="dispatch-form" className="entry-form">
       <h3>{t("dispatch.title")}</h3>
@@ -166,52 +163,48 @@ export function Dispatch({
             })}
           </p>
         </div>
-        <LabelledField label={t("dispatch.vehicle")} errorId="dispatch-vehicle-error" error={errorOf("vehicle")}>
-          <input
-            name="vehicle"
-            value={vehicle}
-            maxLength={VEHICLE_LENGTH_MAX}
-            autoComplete="off"
-            placeholder="123 ABC 12"
-            onChange={(event) => setVehicle(event.target.value)}
-            aria-invalid={problem?.field === "vehicle"}
-            aria-describedby={described("vehicle")}
-          />
-        </LabelledField>
-        <LabelledField label={t("dispatch.waybill")} errorId="dispatch-waybill-error" error={errorOf("waybill")}>
-          <input
-            name="waybill"
-            value={waybill}
-            maxLength={WAYBILL_LENGTH_MAX}
-            autoComplete="off"
-            placeholder="TTN-000123"
-            onChange={(event) => setWaybill(event.target.value)}
-            aria-invalid={problem?.field === "waybill"}
-            aria-describedby={described("waybill")}
-          />
-        </LabelledField>
-        <LabelledField label={t("dispatch.quantity")} errorId="dispatch-quantity-error" error={errorOf("quantity")}>
-          <input
-            name="quantity"
-            inputMode="decimal"
-            value={quantity}
-            autoComplete="off"
-            placeholder={tonnes(Math.min(leftKg, 20 * KG_PER_TONNE) || KG_PER_TONNE, locale)}
-            onChange={(event) => setQuantity(event.target.value)}
-            aria-invalid={problem?.field === "quantity"}
-            aria-describedby={described("quantity")}
-          />
-        </LabelledField>
-        <LabelledField label={t("dispatch.date")} errorId="dispatch-date-error" error={errorOf("date")}>
-          <input
-            type="date"
-            name="date"
-            value={date}
-            onChange={(event) => setDate(event.target.value)}
-            aria-invalid={problem?.field === "date"}
-            aria-describedby={described("date")}
-          />
-        </LabelledField>
+        <CheckedInput
+          form={form}
+          field="vehicle"
+          prefix="dispatch"
+          label={t("dispatch.vehicle")}
+          value={vehicle}
+          maxLength={VEHICLE_LENGTH_MAX}
+          autoComplete="off"
+          placeholder="123 ABC 12"
+          onChange={setVehicle}
+        />
+        <CheckedInput
+          form={form}
+          field="waybill"
+          prefix="dispatch"
+          label={t("dispatch.waybill")}
+          value={waybill}
+          maxLength={WAYBILL_LENGTH_MAX}
+          autoComplete="off"
+          placeholder="TTN-000123"
+          onChange={setWaybill}
+        />
+        <CheckedInput
+          form={form}
+          field="quantity"
+          prefix="dispatch"
+          label={t("dispatch.quantity")}
+          inputMode="decimal"
+          value={quantity}
+          autoComplete="off"
+          placeholder={tonnes(Math.min(leftKg, 20 * KG_PER_TONNE) || KG_PER_TONNE, locale)}
+          onChange={setQuantity}
+        />
+        <CheckedInput
+          form={form}
+          field="date"
+          prefix="dispatch"
+          label={t("dispatch.date")}
+          type="date"
+          value={date}
+          onChange={setDate}
+        />
       </div>
       <FormEnd form={form} prefix="dispatch" label={t("dispatch.submit")} />
     </form>

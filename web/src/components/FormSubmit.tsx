@@ -1,11 +1,12 @@
 /**
  * What the entry forms share: a form's state while it is checked and sent (the one problem shown, beside its field or
  * under the form; the sentence saying what was done; whether a request is on its way), a labelled field with its error
- * beside it, and the form's end (the submit button, the server's refusal, what was done).
+ * beside it, a text field bound to the form's checks (`CheckedInput`), and the form's end (the submit button, the
+ * server's refusal, what was done).
  * Sentences are kept as functions of the reader's language, so a sentence shown stays in the language chosen after it.
  */
 
-import { type ReactNode, useState } from "react";
+import { type InputHTMLAttributes, type ReactNode, useState } from "react";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
@@ -89,6 +90,43 @@ export function Field({
       </label>
       <FieldError id={errorId} message={error} />
     </div>
+  );
+}
+
+/**
+ * A labelled input named `field`, bound to a form's checks: its error (`<prefix>-<field>-error`) beside it, and while
+ * the form's problem is about this field the input is marked invalid and described by that error. Other attributes
+ * (type, inputMode, maxLength, placeholder…) are the input's own.
+ */
+export function CheckedInput<F extends string>({
+  form,
+  field,
+  prefix,
+  label,
+  value,
+  onChange,
+  ...input
+}: {
+  form: FormSubmit<F>;
+  field: F;
+  prefix: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "form" | "name" | "value" | "onChange" | "aria-invalid">) {
+  const errorId = `${prefix}-${field}-error`;
+  const refused = form.problem?.field === field;
+  return (
+    <Field label={label} errorId={errorId} error={form.errorOf(field)}>
+      <input
+        {...input}
+        name={field}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-invalid={refused}
+        aria-describedby={refused ? errorId : undefined}
+      />
+    </Field>
   );
 }
 

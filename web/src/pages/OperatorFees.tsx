@@ -15,7 +15,8 @@ import { REASON_LENGTH_MAX, TARIFF_AMOUNT_MAX_TIYN, VAT_RATE_BPS_MAX } from "../
 import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { FieldError } from "../components/FieldError.tsx";
-import { Field, FormEnd, type Say, useFormSubmit } from "../components/FormSubmit.tsx";
+import { CheckedInput, FormEnd, type FormSubmit, type Say, useFormSubmit } from "../components/FormSubmit.tsx";
+import { type Column, Table } from "../components/Table.tsx";
 import { describeError } from "../errors.ts";
 import {
   calendarDate,
@@ -137,7 +138,6 @@ function Tariffs() {
     });
   };
 
-  const { errorOf } = form;
   return (
     <section className="panel" aria-labelledby="tariff-title">
       <h2 id="tariff-title">{t("operatorFees.tariff")}</h2>
@@ -149,86 +149,52 @@ function Tariffs() {
         )
       ) : (
         <>
-          <div className="table-scroll">
-            <table data-testid="tariff-in-force">
-              <caption className="small muted">
-                {t("operatorFees.inForce", { today: calendarDate(data.today, locale) })}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("operatorFees.kindColumn")}</th>
-                  <th scope="col" className="num">
-                    {t("operatorFees.fee")}
-                  </th>
-                  <th scope="col" className="num">
-                    {t("operatorFees.deposit")}
-                  </th>
-                  <th scope="col" className="num">
-                    {t("operatorFees.defaults")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.inForce.map((terms) => {
+          <Table
+            testId="tariff-in-force"
+            caption={t("operatorFees.inForce", { today: calendarDate(data.today, locale) })}
+            rows={data.inForce}
+            rowKey={(terms) => terms.kind}
+            rowData={(terms) => ({ kind: terms.kind })}
+            columns={[
+              { head: t("operatorFees.kindColumn"), rowHeader: true, cell: (terms) => kindName(terms.kind) },
+              {
+                head: t("operatorFees.fee"),
+                num: true,
+                testId: "tariff-fee",
+                cell: (terms) => money(terms.feeTiyn, locale),
+              },
+              {
+                head: t("operatorFees.deposit"),
+                num: true,
+                testId: "tariff-deposit",
+                cell: (terms) => money(terms.depositTiyn, locale),
+              },
+              {
+                head: t("operatorFees.defaults"),
+                num: true,
+                className: "small muted",
+                cell: (terms) => {
                   const rulebook = data.defaults.find((d) => d.kind === terms.kind);
-                  return (
-                    <tr key={terms.kind} data-kind={terms.kind}>
-                      <th scope="row">{kindName(terms.kind)}</th>
-                      <td className="num" data-testid="tariff-fee">
-                        {money(terms.feeTiyn, locale)}
-                      </td>
-                      <td className="num" data-testid="tariff-deposit">
-                        {money(terms.depositTiyn, locale)}
-                      </td>
-                      <td className="num small muted">
-                        {rulebook ? `${money(rulebook.feeTiyn, locale)} / ${money(rulebook.depositTiyn, locale)}` : "—"}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+                  return rulebook ? `${money(rulebook.feeTiyn, locale)} / ${money(rulebook.depositTiyn, locale)}` : "—";
+                },
+              },
+            ]}
+          />
           <h3>{t("operatorFees.schedule")}</h3>
-          {data.schedule.length === 0 ? (
-            <p className="muted small" data-testid="tariff-schedule-none">
-              {t("operatorFees.scheduleNone")}
-            </p>
-          ) : (
-            <div className="table-scroll">
-              <table data-testid="tariff-schedule">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("operatorFees.from")}</th>
-                    <th scope="col">{t("operatorFees.kindColumn")}</th>
-                    <th scope="col" className="num">
-                      {t("operatorFees.fee")}
-                    </th>
-                    <th scope="col" className="num">
-                      {t("operatorFees.deposit")}
-                    </th>
-                    <th scope="col">{t("operatorFees.reason")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.schedule.map((entry) => (
-                    <tr key={`${entry.kind}|${entry.from}`} data-entry={`${entry.kind}|${entry.from}`}>
-                      <td>
-                        {calendarDate(entry.from, locale)}
-                        {entry.from > data.today ? (
-                          <div className="small muted">{t("operatorFees.upcoming")}</div>
-                        ) : null}
-                      </td>
-                      <td>{kindName(entry.kind)}</td>
-                      <td className="num">{money(entry.feeTiyn, locale)}</td>
-                      <td className="num">{money(entry.depositTiyn, locale)}</td>
-                      <td className="small">{entry.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <Table
+            testId="tariff-schedule"
+            empty={{ testId: "tariff-schedule-none", text: t("operatorFees.scheduleNone") }}
+            rows={data.schedule}
+            rowKey={(entry) => `${entry.kind}|${entry.from}`}
+            rowData={(entry) => ({ entry: `${entry.kind}|${entry.from}` })}
+            columns={[
+              fromColumn(i18n, data.today),
+              { head: t("operatorFees.kindColumn"), cell: (entry) => kindName(entry.kind) },
+              { head: t("operatorFees.fee"), num: true, cell: (entry) => money(entry.feeTiyn, locale) },
+              { head: t("operatorFees.deposit"), num: true, cell: (entry) => money(entry.depositTiyn, locale) },
+              reasonColumn(i18n),
+            ]}
+          />
         </>
       )}
       <form onSubmit={(event) => void submit(event)} noValidate data-testid="tariff-form" className="entry-form">
@@ -254,27 +220,27 @@ function Tariffs() {
               </select>
             </label>
           </div>
-          <Field label={t("operatorFees.feeTenge")} errorId="tariff-fee-error" error={errorOf("fee")}>
-            <input
-              name="fee"
-              inputMode="decimal"
-              value={feeText}
-              onChange={(event) => setFee(event.target.value)}
-              aria-invalid={errorOf("fee") !== ""}
-            />
-          </Field>
-          <Field label={t("operatorFees.depositTenge")} errorId="tariff-deposit-error" error={errorOf("deposit")}>
-            <input
-              name="deposit"
-              inputMode="decimal"
-              value={depositText}
-              onChange={(event) => setDeposit(event.target.value)}
-              aria-invalid={errorOf("deposit") !== ""}
-            />
-          </Field>
+          <CheckedInput
+            form={form}
+            field="fee"
+            prefix="tariff"
+            label={t("operatorFees.feeTenge")}
+            inputMode="decimal"
+            value={feeText}
+            onChange={setFee}
+          />
+          <CheckedInput
+            form={form}
+            field="deposit"
+            prefix="tariff"
+            label={t("operatorFees.depositTenge")}
+            inputMode="decimal"
+            value={depositText}
+            onChange={setDeposit}
+          />
           <FromAndReason
             prefix="tariff"
-            errorOf={form.errorOf}
+            form={form}
             today={data?.today}
             from={fromText}
             setFrom={setFrom}
@@ -318,7 +284,6 @@ function Vat() {
     });
   };
 
-  const { errorOf } = form;
   return (
     <section className="panel" aria-labelledby="vat-title">
       <h2 id="vat-title">{t("operatorFees.vat")}</h2>
@@ -337,59 +302,41 @@ function Vat() {
               default: percent(data.defaultRateBps, locale),
             })}
           </p>
-          {data.schedule.length === 0 ? (
-            <p className="muted small" data-testid="vat-schedule-none">
-              {t("operatorFees.vatNone")}
-            </p>
-          ) : (
-            <div className="table-scroll">
-              <table data-testid="vat-schedule">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("operatorFees.from")}</th>
-                    <th scope="col" className="num">
-                      {t("operatorFees.rate")}
-                    </th>
-                    <th scope="col">{t("operatorFees.reason")}</th>
-                    <th scope="col">{t("operatorFees.setAt")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.schedule.map((entry) => (
-                    <tr key={`${entry.from}|${entry.seq}`} data-from={entry.from}>
-                      <td>
-                        {calendarDate(entry.from, locale)}
-                        {entry.from > data.today ? (
-                          <div className="small muted">{t("operatorFees.upcoming")}</div>
-                        ) : null}
-                      </td>
-                      <td className="num">{percent(entry.rateBps, locale)}</td>
-                      <td className="small">{entry.reason}</td>
-                      <td className="small">{exchangeDateTime(entry.timeMs, locale)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <Table
+            testId="vat-schedule"
+            empty={{ testId: "vat-schedule-none", text: t("operatorFees.vatNone") }}
+            rows={data.schedule}
+            rowKey={(entry) => `${entry.from}|${entry.seq}`}
+            rowData={(entry) => ({ from: entry.from })}
+            columns={[
+              fromColumn(i18n, data.today),
+              { head: t("operatorFees.rate"), num: true, cell: (entry) => percent(entry.rateBps, locale) },
+              reasonColumn(i18n),
+              {
+                head: t("operatorFees.setAt"),
+                className: "small",
+                cell: (entry) => exchangeDateTime(entry.timeMs, locale),
+              },
+            ]}
+          />
         </>
       )}
       <form onSubmit={(event) => void submit(event)} noValidate data-testid="vat-form" className="entry-form">
         <h3>{t("operatorFees.setVat")}</h3>
         <div className="entry-fields">
-          <Field label={t("operatorFees.ratePercent")} errorId="vat-rate-error" error={errorOf("rate")}>
-            <input
-              name="rate"
-              inputMode="decimal"
-              value={rate}
-              placeholder={data ? percent(data.rateTodayBps, locale).replace("%", "") : ""}
-              onChange={(event) => setRate(event.target.value)}
-              aria-invalid={errorOf("rate") !== ""}
-            />
-          </Field>
+          <CheckedInput
+            form={form}
+            field="rate"
+            prefix="vat"
+            label={t("operatorFees.ratePercent")}
+            inputMode="decimal"
+            value={rate}
+            placeholder={data ? percent(data.rateTodayBps, locale).replace("%", "") : ""}
+            onChange={setRate}
+          />
           <FromAndReason
             prefix="vat"
-            errorOf={form.errorOf}
+            form={form}
             today={data?.today}
             from={fromText}
             setFrom={setFrom}
@@ -415,10 +362,28 @@ function fromAndReasonProblem(from: string, reason: string, today: string) {
   return null;
 }
 
+/** The date a schedule's entry takes effect from, marked while it is still to come. */
+function fromColumn(i18n: I18n, today: string): Column<{ readonly from: string }> {
+  return {
+    head: i18n.t("operatorFees.from"),
+    cell: (entry) => (
+      <>
+        {calendarDate(entry.from, i18n.locale)}
+        {entry.from > today ? <div className="small muted">{i18n.t("operatorFees.upcoming")}</div> : null}
+      </>
+    ),
+  };
+}
+
+/** Why a schedule's entry was set. */
+function reasonColumn(i18n: I18n): Column<{ readonly reason: string }> {
+  return { head: i18n.t("operatorFees.reason"), className: "small", cell: (entry) => entry.reason };
+}
+
 /** A setting form's date of effect (from the day after today) and reason, with their errors (`<prefix>-from-error`). */
-function FromAndReason({
+function FromAndReason<F extends string>({
   prefix,
-  errorOf,
+  form,
   today,
   from,
   setFrom,
@@ -426,7 +391,7 @@ function FromAndReason({
   setReason,
 }: {
   prefix: string;
-  errorOf: (field: "from" | "reason") => string;
+  form: FormSubmit<F | "from" | "reason">;
   today: string | undefined;
   from: string;
   setFrom: (from: string) => void;
@@ -436,25 +401,25 @@ function FromAndReason({
   const { t } = useI18n();
   return (
     <>
-      <Field label={t("operatorFees.from")} errorId={`${prefix}-from-error`} error={errorOf("from")}>
-        <input
-          type="date"
-          name="from"
-          value={from}
-          min={today ? dayAfter(today) : undefined}
-          onChange={(event) => setFrom(event.target.value)}
-          aria-invalid={errorOf("from") !== ""}
-        />
-      </Field>
-      <Field label={t("operatorFees.reason")} errorId={`${prefix}-reason-error`} error={errorOf("reason")}>
-        <input
-          name="reason"
-          value={reason}
-          maxLength={REASON_LENGTH_MAX}
-          onChange={(event) => setReason(event.target.value)}
-          aria-invalid={errorOf("reason") !== ""}
-        />
-      </Field>
+      <CheckedInput
+        form={form}
+        field="from"
+        prefix={prefix}
+        label={t("operatorFees.from")}
+        type="date"
+        value={from}
+        min={today ? dayAfter(today) : undefined}
+        onChange={setFrom}
+      />
+      <CheckedInput
+        form={form}
+        field="reason"
+        prefix={prefix}
+        label={t("operatorFees.reason")}
+        value={reason}
+        maxLength={REASON_LENGTH_MAX}
+        onChange={setReason}
+      />
     </>
   );
 }

@@ -9,10 +9,9 @@
 import { type FormEvent, useState } from "react";
 import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
-import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
-import { KeySecret, KeysCell, UserHeader } from "./UserKeys.tsx";
+import { KeySecret, KeysCell, RoleSelect, UserHeader, useUserSteps } from "./UserKeys.tsx";
 
 const ROLES = ["trader", "viewer", "administrator"] as const;
 type MemberRole = (typeof ROLES)[number];
@@ -25,27 +24,12 @@ export function MemberUsers() {
   const listing = useApi("/api/member/users");
   const users = listing.data?.users ?? [];
   const keyable = users.filter((user) => !user.disabled);
-  const [error, setError] = useState<{ form: string; error: unknown } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, act, messageOf } = useUserSteps<"table" | "user" | "key">(() => invalidate("/api/member/users"), false);
   const [reason, setReason] = useState("");
   const [newUser, setNewUser] = useState({ id: "", name: "", role: "trader" as MemberRole, password: "" });
   const [keyUser, setKeyUser] = useState("");
   const [keyScopes, setKeyScopes] = useState<KeyScopes>("read");
   const [secret, setSecret] = useState<{ id: string; user: string; secret: string } | null>(null);
-
-  const act = async (form: string, step: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await step();
-      invalidate("/api/member/users");
-    } catch (caught) {
-      setError({ form, error: caught });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const messageOf = (form: string) => (error?.form === form ? describeError(error.error, i18n) : "");
 
   const createUser = (event: FormEvent) => {
     event.preventDefault();
@@ -161,20 +145,12 @@ export function MemberUsers() {
             onChange={(event) => setNewUser({ ...newUser, name: event.target.value })}
           />
         </label>
-        <label>
-          {t("memberUsers.role")}
-          <select
-            name="role"
-            value={newUser.role}
-            onChange={(event) => setNewUser({ ...newUser, role: event.target.value as MemberRole })}
-          >
-            {ROLES.map((role) => (
-              <option key={role} value={role}>
-                {t(`roles.${role}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RoleSelect
+          label={t("memberUsers.role")}
+          roles={ROLES}
+          value={newUser.role}
+          onChange={(role) => setNewUser({ ...newUser, role })}
+        />
         <label>
           {t("memberUsers.password")}
           <input

@@ -1,7 +1,77 @@
 /**
- * What the operator's users page and the member's administrator's users panel both show: a user's row header (id
- * and name), the user's API keys each with a button that revokes it, and a new key's secret, shown once.
+ * What the operator's users page and the member's administrator's users panel both show and do: a user's row header
+ * (id and name), the user's API keys each with a button that revokes it, a new key's secret, shown once, the role
+ * chooser, and the steps (`useUserSteps`): one request at a time, its refusal shown under the form that sent it.
  */
+
+import { useState } from "react";
+import { describeError } from "../errors.ts";
+import { useI18n } from "../i18n/index.tsx";
+import type { I18n } from "../i18n/lookup.ts";
+
+/** A sentence said in the reader's language at the time it is shown (the language may change after a refusal). */
+type Say = (i18n: I18n) => string;
+/** The problem shown: the form it is under, the field it is about ("" for the form as a whole) and its sentence. */
+export interface StepProblem<Form extends string> {
+  readonly form: Form;
+  readonly field: string;
+  readonly say: Say;
+}
+
+/**
+ * The users' steps: `act(form, step)` runs one request (busy meanwhile; a refusal becomes the problem under `form`)
+ * and then `refresh`es the listing: after a success only, or with `refreshAlways` after a refusal too (the two pages
+ * have always differed there). `messageOf(form, field)` is the problem's sentence there, or "".
+ */
+export function useUserSteps<Form extends string>(refresh: () => void, refreshAlways: boolean) {
+  const i18n = useI18n();
+  const [problem, setProblem] = useState<StepProblem<Form> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const act = async (form: Form, step: () => Promise<void>) => {
+    setBusy(true);
+    setProblem(null);
+    let done = false;
+    try {
+      await step();
+      done = true;
+    } catch (caught) {
+      setProblem({ form, field: "", say: (x) => describeError(caught, x) });
+    } finally {
+      setBusy(false);
+      if (done || refreshAlways) refresh();
+    }
+  };
+  const messageOf = (form: Form, field = "") =>
+    problem?.form === form && problem.field === field ? problem.say(i18n) : "";
+  return { busy, act, setProblem, messageOf };
+}
+
+/** The role of a new user, from `roles`, each by its name in the reader's language. */
+export function RoleSelect<Role extends string>({
+  label,
+  roles,
+  value,
+  onChange,
+}: {
+  label: string;
+  roles: readonly Role[];
+  value: Role;
+  onChange: (role: Role) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {label}
+      <select name="role" value={value} onChange={(event) => onChange(event.target.value as Role)}>
+        {roles.map((role) => (
+          <option key={role} value={role}>
+            {t(`roles.${role}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 export interface KeyRow {
   readonly id: string;

@@ -26,7 +26,7 @@ import { call } from "../api/typed.ts";
 import type { Role } from "../api/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
 import { Field } from "../components/FormSubmit.tsx";
-import { KeySecret, KeysCell, UserHeader } from "../components/UserKeys.tsx";
+import { KeySecret, KeysCell, RoleSelect, UserHeader, useUserSteps } from "../components/UserKeys.tsx";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
@@ -40,12 +40,6 @@ const USER_ID = /^[A-Za-z0-9_.-]+$/;
 const USERS = "/api/admin/users";
 
 type Form = "table" | "user" | "key";
-interface Problem {
-  readonly form: Form;
-  /** The field it is about, or "" for the form as a whole. */
-  readonly field: string;
-  readonly say: Say;
-}
 /** A sentence said in the reader's language at the time it is shown (the language may change after a refusal). */
 type Say = (i18n: I18n) => string;
 
@@ -58,8 +52,8 @@ export function OperatorUsers() {
   const users = listing.data?.users ?? [];
   const memberIds = (members.data?.members ?? []).map((m) => m.member).sort();
   const keyable = users.filter((user) => !user.disabled);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  // This page reads the listing again after every step, refused or not.
+  const { busy, act, setProblem, messageOf } = useUserSteps<Form>(() => invalidate(USERS), true);
   const [reason, setReason] = useState("");
   const blankUser = { id: "", name: "", role: "trader" as Role, member: "", password: "", reason: "" };
   const [newUser, setNewUser] = useState(blankUser);
@@ -70,20 +64,6 @@ export function OperatorUsers() {
     null,
   );
 
-  const act = async (form: Form, step: () => Promise<void>) => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await step();
-    } catch (caught) {
-      setProblem({ form, field: "", say: (x) => describeError(caught, x) });
-    } finally {
-      setBusy(false);
-      invalidate(USERS);
-    }
-  };
-  const messageOf = (form: Form, field = "") =>
-    problem?.form === form && problem.field === field ? problem.say(i18n) : "";
   const scopeNames = (scopes: readonly string[]) => scopes.map((scope) => t(`operatorUsers.scope.${scope}`)).join(", ");
 
   const needsReason = (): boolean => {
@@ -304,20 +284,12 @@ export function OperatorUsers() {
               />
             </Field>
             <div>
-              <label>
-                {t("operatorUsers.role")}
-                <select
-                  name="role"
-                  value={newUser.role}
-                  onChange={(event) => setNewUser({ ...newUser, role: event.target.value as Role })}
-                >
-                  {ROLES.map((role) => (
-                    <option key={role} value={role}>
-                      {t(`roles.${role}`)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <RoleSelect
+                label={t("operatorUsers.role")}
+                roles={ROLES}
+                value={newUser.role}
+                onChange={(role) => setNewUser({ ...newUser, role })}
+              />
             </div>
             <Field
               label={t("operatorUsers.member")}

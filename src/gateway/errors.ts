@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { describe, ERRORS, type ErrorCode, type ErrorDetails, type Problem } from "../domain/errors.ts";
 import { chosenLanguageOfAcceptLanguage, LANGUAGE_DEFAULT, type Language } from "../domain/locale.ts";
 import { localize } from "../domain/messages.ts";
+import { FIELD_KEYWORDS } from "../domain/messages-validation.ts";
 import { formOfPattern, VALUE_FORM_WORDS } from "../domain/value-forms.ts";
 
 /** Kept as a name for the edge's codes; every code is the registry's. */
@@ -166,18 +167,12 @@ export function validationDetails(
   return details;
 }
 
-/** The keywords whose refusal is about the value sent at the field (so the sentence can name it). */
-const VALUE_KEYWORDS = new Set([
-  "type",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "minLength",
-  "maxLength",
-  "pattern",
-  "enum",
-  "const",
+/**
+ * The keywords whose refusal is about the value sent at the field (so the sentence can name it): the field rules but
+ * `required` (nothing was sent), and the rules on a value that have no field sentence.
+ */
+const VALUE_KEYWORDS: ReadonlySet<string> = new Set([
+  ...FIELD_KEYWORDS.filter((keyword) => keyword !== "required"),
   "format",
   "multipleOf",
 ]);

@@ -12,8 +12,7 @@
 import type { Command } from "../src/engine/commands.ts";
 import { Engine } from "../src/engine/engine.ts";
 import { dataHash } from "../src/journal/records.ts";
-import { Random } from "../src/simulator/random.ts";
-import { BENCH_JOURNAL_INSTRUMENT, benchJournalSetup } from "./journal-workload.ts";
+import { benchJournalSetup, benchOrders } from "./journal-workload.ts";
 
 const COMMANDS = Number(process.env.BENCH_ENGINE_RESTORE_COMMANDS ?? 200_000);
 const TAIL = Number(process.env.BENCH_ENGINE_RESTORE_TAIL ?? 20_000);
@@ -23,23 +22,7 @@ const ROUNDS = Number(process.env.BENCH_ENGINE_RESTORE_ROUNDS ?? 3);
 function* workload(count: number): Generator<Command> {
   const setup = benchJournalSetup();
   yield* setup;
-  const random = new Random(2026, "bench-restart");
-  for (let i = 0; i < count - setup.length; i++) {
-    const r = random.next();
-    const buy = r < 0.5;
-    yield r < 0.95
-      ? {
-          type: "order.new",
-          instrument: BENCH_JOURNAL_INSTRUMENT,
-          orderId: `o${i}`,
-          account: buy ? "B1" : "P1",
-          side: buy ? "buy" : "sell",
-          orderType: "limit",
-          price: 13_300_000 + (buy ? -1 : 1) * Math.floor(random.next() * 30) * 100 + (buy ? 500 : -500),
-          quantity: 1000 * (1 + Math.floor(random.next() * 10)),
-        }
-      : { type: "order.cancel", orderId: `o${Math.floor(random.next() * i)}` };
-  }
+  yield* benchOrders(count - setup.length, "bench-restart", true);
 }
 
 const START_MS = Date.UTC(2026, 0, 5, 6, 0);

@@ -4,7 +4,8 @@
  * cleared instrument, then seeded limit orders around 133,000 ₸/t on both sides — some crossing, most resting — and,
  * with `cancels`, one command in twenty a cancel of an earlier order (which may have filled or been cancelled
  * already: the exchange then rejects it, as it would a late cancel). Used by bench/backup.ts, bench/snapshot.ts,
- * bench/restart.ts (`writeBenchJournal`) and bench/day-end.ts (`writeBenchOrders`, without cancels).
+ * bench/restart.ts (`writeBenchJournal`), bench/day-end.ts (`writeBenchOrders`, without cancels) and
+ * bench/engine-restore.ts (`benchOrders`, straight to an engine).
  *
  * Limits: at most `IN_FLIGHT_MAX` commands wait for their outcome at once (the rest wait their turn), so memory stays
  * bounded however long the journal. The same seed stream gives the same commands on every run.
@@ -28,9 +29,30 @@ export function benchJournalSetup(): Command[] {
 }
 
 /**
- * Submits `count` seeded commands (random stream `stream`) and waits for every outcome. Each draw decides the side
- * (below 0.5: a buy); with `cancels`, a draw at or above 0.95 makes the command a cancel instead of an order.
+ * `count` seeded commands (random stream `stream`), in order. Each draw decides the side (below 0.5: a buy); with
+ * `cancels`, a draw at or above 0.95 makes the command a cancel of an earlier order instead.
  */
+export function* benchOrders(count: number, stream: string, cancels: boolean): Generator<Command> {
+  const random = new Random(2026, stream);
+  for (let i = 0; i < count; i++) {
+    const r = random.next();
+    const buy = r < 0.5;
+    yield !cancels || r < ORDER_SHARE
+      ? {
+          type: "order.new",
+          instrument: BENCH_JOURNAL_INSTRUMENT,
+          orderId: `o${i}`,
+          account: buy ? "B1" : "P1",
+          side: buy ? "buy" : "sell",
+          orderType: "limit",
+          price: 13_300_000 + (buy ? -1 : 1) * Math.floor(random.next() * 30) * 100 + (buy ? 500 : -500),
+          quantity: 1000 * (1 + Math.floor(random.next() * 10)),
+        }
+      : { type: "order.cancel", orderId: `o${Math.floor(random.next() * i)}` };
+  }
+}
+
+/** Submits `benchOrders(count, stream, cancels)` and waits for every outcome. */
 export async function writeBenchOrders(
   exchange: Exchange,
   options: {
@@ -41,29 +63,15 @@ export async function writeBenchOrders(
     readonly progress?: { readonly every: number; readonly run: (i: number) => void };
   },
 ): Promise<void> {
-  const random = new Random(2026, options.stream);
   const inFlight = new Set<Promise<unknown>>();
   const progress = options.progress;
-  for (let i = 0; i < options.count; i++) {
+  let i = 0;
+  for (const command of benchOrders(options.count, options.stream, options.cancels)) {
     if (progress !== undefined && i > 0 && i % progress.every === 0) {
       await Promise.all(inFlight);
       progress.run(i);
     }
-    const r = random.next();
-    const buy = r < 0.5;
-    const command: Command =
-      !options.cancels || r < ORDER_SHARE
-        ? {
-            type: "order.new",
-            instrument: BENCH_JOURNAL_INSTRUMENT,
-            orderId: `o${i}`,
-            account: buy ? "B1" : "P1",
-            side: buy ? "buy" : "sell",
-            orderType: "limit",
-            price: 13_300_000 + (buy ? -1 : 1) * Math.floor(random.next() * 30) * 100 + (buy ? 500 : -500),
-            quantity: 1000 * (1 + Math.floor(random.next() * 10)),
-          }
-        : { type: "order.cancel", orderId: `o${Math.floor(random.next() * i)}` };
+    i++;
     const done = exchange.submit(command);
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));

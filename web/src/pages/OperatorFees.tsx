@@ -10,14 +10,20 @@
  * sentence in the reader's language under the form.
  */
 
-import { type FormEvent, useState } from "react";
+import { type FormEvent, type ReactNode, useState } from "react";
 import { REASON_LENGTH_MAX, TARIFF_AMOUNT_MAX_TIYN, VAT_RATE_BPS_MAX } from "../../../src/domain/limits.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
-import { FieldError } from "../components/FieldError.tsx";
-import { CheckedInput, FormEnd, type FormSubmit, type Say, useFormSubmit } from "../components/FormSubmit.tsx";
+import {
+  CheckedInput,
+  FormEnd,
+  type FormSubmit,
+  type Problem,
+  type Say,
+  useFormSubmit,
+} from "../components/FormSubmit.tsx";
+import { Loading } from "../components/Loading.tsx";
 import { type Column, Table } from "../components/Table.tsx";
-import { describeError } from "../errors.ts";
 import {
   calendarDate,
   decimalSeparatorOf,
@@ -95,16 +101,14 @@ function Tariffs() {
   const [kind, setKind] = useState<Kind>("buyer");
   const [fee, setFee] = useState<string | null>(null);
   const [deposit, setDeposit] = useState<string | null>(null);
-  const [from, setFrom] = useState("");
-  const [reason, setReason] = useState("");
   const form = useFormSubmit<"fee" | "deposit" | "from" | "reason">();
   const data = tariff.data;
+  const dated = useDateAndReason(data?.today);
   const decimal = decimalSeparatorOf(locale);
   const inForce = data?.inForce.find((terms) => terms.kind === kind);
   // The fields start from the kind's tariff in force, until the operator types over them.
   const feeText = fee ?? (inForce ? tengeInput(inForce.feeTiyn, decimal) : "");
   const depositText = deposit ?? (inForce ? tengeInput(inForce.depositTiyn, decimal) : "");
-  const fromText = from || (data ? dayAfter(data.today) : "");
   const kindName = (k: string) => t(`operatorFees.kind.${k}`);
 
   const submit = async (event: FormEvent) => {
@@ -116,17 +120,17 @@ function Tariffs() {
     const depositTiyn = hundredths(depositText, locale, "operatorFees.deposit", TARIFF_AMOUNT_MAX_TIYN, money);
     if (typeof depositTiyn === "function") return form.refuse("deposit", depositTiyn);
     if (kind === "client" && depositTiyn !== 0) return form.refuse("deposit", (x) => x.t("operatorFees.clientDeposit"));
-    const late = fromAndReasonProblem(fromText, reason, data.today);
+    const late = dated.problem(data.today);
     if (late) return form.show(late);
     await form.send(async () => {
       await call(
         "post",
         "/api/admin/tariffs",
         {},
-        { kind, feeTiyn, depositTiyn, from: fromText, reason: reason.trim() },
+        { kind, feeTiyn, depositTiyn, from: dated.from, reason: dated.reason.trim() },
       );
-      const [chosenKind, effective] = [kind, fromText];
-      setReason("");
+      const [chosenKind, effective] = [kind, dated.from];
+      dated.setReason("");
       invalidate("/api/admin/tariffs");
       return (x: I18n) =>
         x.t("operatorFees.tariffSet", {
@@ -142,11 +146,8 @@ function Tariffs() {
     <section className="panel" aria-labelledby="tariff-title">
       <h2 id="tariff-title">{t("operatorFees.tariff")}</h2>
       <p className="muted small">{t("operatorFees.tariffExplain")}</p>
-      {tariff.error && !data ? <FieldError message={describeError(tariff.error, i18n)} /> : null}
       {!data ? (
-        tariff.error ? null : (
-          <p className="muted">{t("app.loading")}</p>
-        )
+        <Loading error={tariff.error} />
       ) : (
         <>
           <Table
@@ -197,59 +198,54 @@ function Tariffs() {
           />
         </>
       )}
-      <form onSubmit={(event) => void submit(event)} noValidate data-testid="tariff-form" className="entry-form">
-        <h3>{t("operatorFees.setTariff")}</h3>
-        <div className="entry-fields">
-          <div>
-            <label>
-              {t("operatorFees.kindColumn")}
-              <select
-                name="kind"
-                value={kind}
-                onChange={(event) => {
-                  setKind(event.target.value as Kind);
-                  setFee(null);
-                  setDeposit(null);
-                }}
-              >
-                {KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {kindName(k)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </div>
-          <CheckedInput
-            form={form}
-            field="fee"
-            prefix="tariff"
-            label={t("operatorFees.feeTenge")}
-            inputMode="decimal"
-            value={feeText}
-            onChange={setFee}
-          />
-          <CheckedInput
-            form={form}
-            field="deposit"
-            prefix="tariff"
-            label={t("operatorFees.depositTenge")}
-            inputMode="decimal"
-            value={depositText}
-            onChange={setDeposit}
-          />
-          <FromAndReason
-            prefix="tariff"
-            form={form}
-            today={data?.today}
-            from={fromText}
-            setFrom={setFrom}
-            reason={reason}
-            setReason={setReason}
-          />
+      <SettingForm
+        prefix="tariff"
+        title={t("operatorFees.setTariff")}
+        submitLabel={t("operatorFees.setTariffSubmit")}
+        form={form}
+        today={data?.today}
+        dated={dated}
+        onSubmit={submit}
+      >
+        <div>
+          <label>
+            {t("operatorFees.kindColumn")}
+            <select
+              name="kind"
+              value={kind}
+              onChange={(event) => {
+                setKind(event.target.value as Kind);
+                setFee(null);
+                setDeposit(null);
+              }}
+            >
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {kindName(k)}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
-        <FormEnd form={form} prefix="tariff" label={t("operatorFees.setTariffSubmit")} disabled={!data} />
-      </form>
+        <CheckedInput
+          form={form}
+          field="fee"
+          prefix="tariff"
+          label={t("operatorFees.feeTenge")}
+          inputMode="decimal"
+          value={feeText}
+          onChange={setFee}
+        />
+        <CheckedInput
+          form={form}
+          field="deposit"
+          prefix="tariff"
+          label={t("operatorFees.depositTenge")}
+          inputMode="decimal"
+          value={depositText}
+          onChange={setDeposit}
+        />
+      </SettingForm>
     </section>
   );
 }
@@ -259,11 +255,9 @@ function Vat() {
   const { t, locale } = i18n;
   const vat = useApi("/api/admin/vat");
   const [rate, setRate] = useState("");
-  const [from, setFrom] = useState("");
-  const [reason, setReason] = useState("");
   const form = useFormSubmit<"rate" | "from" | "reason">();
   const data = vat.data;
-  const fromText = from || (data ? dayAfter(data.today) : "");
+  const dated = useDateAndReason(data?.today);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -271,13 +265,13 @@ function Vat() {
     if (!data) return;
     const rateBps = hundredths(rate, locale, "operatorFees.rate", VAT_RATE_BPS_MAX, percent);
     if (typeof rateBps === "function") return form.refuse("rate", rateBps);
-    const late = fromAndReasonProblem(fromText, reason, data.today);
+    const late = dated.problem(data.today);
     if (late) return form.show(late);
     await form.send(async () => {
-      await call("post", "/api/admin/vat", {}, { rateBps, from: fromText, reason: reason.trim() });
-      const effective = fromText;
+      await call("post", "/api/admin/vat", {}, { rateBps, from: dated.from, reason: dated.reason.trim() });
+      const effective = dated.from;
       setRate("");
-      setReason("");
+      dated.setReason("");
       invalidate("/api/admin/vat");
       return (x: I18n) =>
         x.t("operatorFees.vatSet", { rate: percent(rateBps, x.locale), from: calendarDate(effective, x.locale) });
@@ -288,11 +282,8 @@ function Vat() {
     <section className="panel" aria-labelledby="vat-title">
       <h2 id="vat-title">{t("operatorFees.vat")}</h2>
       <p className="muted small">{t("operatorFees.vatExplain")}</p>
-      {vat.error && !data ? <FieldError message={describeError(vat.error, i18n)} /> : null}
       {!data ? (
-        vat.error ? null : (
-          <p className="muted">{t("app.loading")}</p>
-        )
+        <Loading error={vat.error} />
       ) : (
         <>
           <p data-testid="vat-today">
@@ -321,45 +312,28 @@ function Vat() {
           />
         </>
       )}
-      <form onSubmit={(event) => void submit(event)} noValidate data-testid="vat-form" className="entry-form">
-        <h3>{t("operatorFees.setVat")}</h3>
-        <div className="entry-fields">
-          <CheckedInput
-            form={form}
-            field="rate"
-            prefix="vat"
-            label={t("operatorFees.ratePercent")}
-            inputMode="decimal"
-            value={rate}
-            placeholder={data ? percent(data.rateTodayBps, locale).replace("%", "") : ""}
-            onChange={setRate}
-          />
-          <FromAndReason
-            prefix="vat"
-            form={form}
-            today={data?.today}
-            from={fromText}
-            setFrom={setFrom}
-            reason={reason}
-            setReason={setReason}
-          />
-        </div>
-        <FormEnd form={form} prefix="vat" label={t("operatorFees.setVatSubmit")} disabled={!data} />
-      </form>
+      <SettingForm
+        prefix="vat"
+        title={t("operatorFees.setVat")}
+        submitLabel={t("operatorFees.setVatSubmit")}
+        form={form}
+        today={data?.today}
+        dated={dated}
+        onSubmit={submit}
+      >
+        <CheckedInput
+          form={form}
+          field="rate"
+          prefix="vat"
+          label={t("operatorFees.ratePercent")}
+          inputMode="decimal"
+          value={rate}
+          placeholder={data ? percent(data.rateTodayBps, locale).replace("%", "") : ""}
+          onChange={setRate}
+        />
+      </SettingForm>
     </section>
   );
-}
-
-/** The date of effect must be after today and the reason given: the problem, or null. */
-function fromAndReasonProblem(from: string, reason: string, today: string) {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || from <= today) {
-    return {
-      field: "from" as const,
-      say: (x: I18n) => x.t("operatorFees.afterToday", { today: calendarDate(today, x.locale) }),
-    };
-  }
-  if (reason.trim() === "") return { field: "reason" as const, say: (x: I18n) => x.t("operatorFees.reasonRequired") };
-  return null;
 }
 
 /** The date a schedule's entry takes effect from, marked while it is still to come. */
@@ -380,46 +354,78 @@ function reasonColumn(i18n: I18n): Column<{ readonly reason: string }> {
   return { head: i18n.t("operatorFees.reason"), className: "small", cell: (entry) => entry.reason };
 }
 
-/** A setting form's date of effect (from the day after today) and reason, with their errors (`<prefix>-from-error`). */
-function FromAndReason<F extends string>({
+/** A setting's date of effect (the day after today until another is typed) and its reason, as typed. */
+function useDateAndReason(today: string | undefined) {
+  const [from, setFrom] = useState("");
+  const [reason, setReason] = useState("");
+  const date = from || (today ? dayAfter(today) : "");
+  return {
+    from: date,
+    setFrom,
+    reason,
+    setReason,
+    /** The date of effect must be after `today` and the reason given: the problem, or null. */
+    problem(today: string): Problem<"from" | "reason"> | null {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || date <= today) {
+        return { field: "from", say: (x) => x.t("operatorFees.afterToday", { today: calendarDate(today, x.locale) }) };
+      }
+      if (reason.trim() === "") return { field: "reason", say: (x) => x.t("operatorFees.reasonRequired") };
+      return null;
+    },
+  };
+}
+
+/**
+ * A setting form (`<prefix>-form`): its own fields (the children), the date of effect (from the day after today) and
+ * the reason with their errors (`<prefix>-from-error`, `<prefix>-reason-error`), and its end; it cannot be sent
+ * before today is known.
+ */
+function SettingForm<F extends string>({
   prefix,
+  title,
+  submitLabel,
   form,
   today,
-  from,
-  setFrom,
-  reason,
-  setReason,
+  dated,
+  onSubmit,
+  children,
 }: {
   prefix: string;
+  title: string;
+  submitLabel: string;
   form: FormSubmit<F | "from" | "reason">;
   today: string | undefined;
-  from: string;
-  setFrom: (from: string) => void;
-  reason: string;
-  setReason: (reason: string) => void;
+  dated: ReturnType<typeof useDateAndReason>;
+  onSubmit: (event: FormEvent) => Promise<void>;
+  children: ReactNode;
 }) {
   const { t } = useI18n();
   return (
-    <>
-      <CheckedInput
-        form={form}
-        field="from"
-        prefix={prefix}
-        label={t("operatorFees.from")}
-        type="date"
-        value={from}
-        min={today ? dayAfter(today) : undefined}
-        onChange={setFrom}
-      />
-      <CheckedInput
-        form={form}
-        field="reason"
-        prefix={prefix}
-        label={t("operatorFees.reason")}
-        value={reason}
-        maxLength={REASON_LENGTH_MAX}
-        onChange={setReason}
-      />
-    </>
+    <form onSubmit={(event) => void onSubmit(event)} noValidate data-testid={`${prefix}-form`} className="entry-form">
+      <h3>{title}</h3>
+      <div className="entry-fields">
+        {children}
+        <CheckedInput
+          form={form}
+          field="from"
+          prefix={prefix}
+          label={t("operatorFees.from")}
+          type="date"
+          value={dated.from}
+          min={today ? dayAfter(today) : undefined}
+          onChange={dated.setFrom}
+        />
+        <CheckedInput
+          form={form}
+          field="reason"
+          prefix={prefix}
+          label={t("operatorFees.reason")}
+          value={dated.reason}
+          maxLength={REASON_LENGTH_MAX}
+          onChange={dated.setReason}
+        />
+      </div>
+      <FormEnd form={form} prefix={prefix} label={submitLabel} disabled={today === undefined} />
+    </form>
   );
 }

@@ -26,8 +26,8 @@ import { call } from "../api/typed.ts";
 import type { Role } from "../api/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
 import { Field } from "../components/FormSubmit.tsx";
+import { Loading } from "../components/Loading.tsx";
 import { KeySecret, KeysCell, RoleSelect, UserHeader, useUserSteps } from "../components/UserKeys.tsx";
-import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
 
@@ -201,10 +201,8 @@ export function OperatorUsers() {
         </label>
         <FieldError id="operator-users-reason-error" message={messageOf("table", "reason")} />
         <FieldError id="operator-users-error" message={messageOf("table")} />
-        {listing.error && !listing.data ? (
-          <FieldError message={describeError(listing.error, i18n)} />
-        ) : !listing.data ? (
-          <p className="muted">{t("app.loading")}</p>
+        {!listing.data ? (
+          <Loading error={listing.error} />
         ) : (
           <div className="table-scroll">
             <table data-testid="operator-users-table">

@@ -11,7 +11,8 @@ import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
-import { KeySecret, KeysCell, RoleSelect, UserHeader, useUserSteps } from "./UserKeys.tsx";
+import { Table } from "./Table.tsx";
+import { KeySecret, keysColumn, RoleSelect, userColumn, useUserSteps } from "./UserKeys.tsx";
 
 const ROLES = ["trader", "viewer", "administrator"] as const;
 type MemberRole = (typeof ROLES)[number];
@@ -82,48 +83,43 @@ export function MemberUsers() {
         {t("memberUsers.reason")}
         <input name="reason" value={reason} onChange={(event) => setReason(event.target.value)} />
       </label>
-      <div className="table-scroll">
-        <table data-testid="member-users-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("memberUsers.user")}</th>
-              <th scope="col">{t("memberUsers.role")}</th>
-              <th scope="col">{t("memberUsers.status")}</th>
-              <th scope="col">{t("memberUsers.keys")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <tr key={user.id} data-user={user.id}>
-                <UserHeader id={user.id} name={user.name} />
-                <td>{t(`roles.${user.role}`)}</td>
-                <td>
-                  <span data-testid="user-status">
-                    {t(user.disabled ? "memberUsers.disabled" : "memberUsers.active")}
-                  </span>{" "}
-                  <button
-                    type="button"
-                    className="small"
-                    disabled={busy || noReason}
-                    onClick={() => void setDisabled(user.id, !user.disabled)}
-                  >
-                    {t(user.disabled ? "memberUsers.enable" : "memberUsers.disable")}
-                  </button>
-                </td>
-                <KeysCell
-                  keys={user.keys}
-                  scopeNames={(scopes) => scopes.map((scope) => t(`memberUsers.scope.${scope}`)).join(", ")}
-                  revokedLabel={t("memberUsers.revoked")}
-                  revokeLabel={t("memberUsers.revoke")}
-                  buttonClass="small"
+      <Table
+        testId="member-users-table"
+        rows={users}
+        rowKey={(user) => user.id}
+        rowData={(user) => ({ user: user.id })}
+        columns={[
+          userColumn(t("memberUsers.user")),
+          { head: t("memberUsers.role"), cell: (user) => t(`roles.${user.role}`) },
+          {
+            head: t("memberUsers.status"),
+            cell: (user) => (
+              <>
+                <span data-testid="user-status">
+                  {t(user.disabled ? "memberUsers.disabled" : "memberUsers.active")}
+                </span>{" "}
+                <button
+                  type="button"
+                  className="small"
                   disabled={busy || noReason}
-                  onRevoke={(key) => void revoke(user.id, key)}
-                />
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                  onClick={() => void setDisabled(user.id, !user.disabled)}
+                >
+                  {t(user.disabled ? "memberUsers.enable" : "memberUsers.disable")}
+                </button>
+              </>
+            ),
+          },
+          keysColumn({
+            head: t("memberUsers.keys"),
+            scopeNames: (scopes) => scopes.map((scope) => t(`memberUsers.scope.${scope}`)).join(", "),
+            revokedLabel: t("memberUsers.revoked"),
+            revokeLabel: t("memberUsers.revoke"),
+            buttonClass: "small",
+            disabled: busy || noReason,
+            onRevoke: (user, key) => void revoke(user, key),
+          }),
+        ]}
+      />
       <FieldError id="member-users-error" message={messageOf("table")} />
 
       <form onSubmit={createUser} noValidate data-testid="member-user-form">

@@ -8,6 +8,7 @@
 import type { ReactNode } from "react";
 
 export interface Column<Row> {
+  /** The column's name in its header; distinct within a table (it keys the column's cells). */
   readonly head: string;
   /** A figure: right-aligned in its header and cells (the `num` class). */
   readonly num?: boolean;

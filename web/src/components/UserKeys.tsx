@@ -1,6 +1,6 @@
 /**
- * What the operator's users page and the member's administrator's users panel both show and do: a user's row header
- * (id and name), the user's API keys each with a button that revokes it, a new key's secret, shown once, the role
+ * What the operator's users page and the member's administrator's users panel both show and do: the users table's
+ * columns of the user (id and name) and of its API keys each with a button that revokes it, a new key's secret, shown once, the role
  * chooser, and the steps (`useUserSteps`): one request at a time, its refusal shown under the form that sent it.
  */
 
@@ -8,6 +8,7 @@ import { useState } from "react";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
+import type { Column } from "./Table.tsx";
 
 /** A sentence said in the reader's language at the time it is shown (the language may change after a refusal). */
 type Say = (i18n: I18n) => string;
@@ -79,19 +80,23 @@ export interface KeyRow {
   readonly revoked: boolean;
 }
 
-/** A user's row header: the id, and the name under it. */
-export function UserHeader({ id, name }: { id: string; name: string }) {
-  return (
-    <th scope="row">
-      {id}
-      <div className="small muted">{name}</div>
-    </th>
-  );
+/** The users table's first column, the rows' headers: the id, and the name under it. */
+export function userColumn(head: string): Column<{ readonly id: string; readonly name: string }> {
+  return {
+    head,
+    rowHeader: true,
+    cell: (user) => (
+      <>
+        {user.id}
+        <div className="small muted">{user.name}</div>
+      </>
+    ),
+  };
 }
 
-/** A user's keys cell: each key with its scopes, and "revoked" or a button that revokes it. */
-export function KeysCell({
-  keys,
+/** The users table's keys column: each key with its scopes, and "revoked" or a button that revokes it. */
+export function keysColumn({
+  head,
   scopeNames,
   revokedLabel,
   revokedTestId,
@@ -100,34 +105,43 @@ export function KeysCell({
   disabled,
   onRevoke,
 }: {
-  keys: readonly KeyRow[];
+  head: string;
   scopeNames: (scopes: readonly string[]) => string;
   revokedLabel: string;
   revokedTestId?: string;
   revokeLabel: string;
   buttonClass: string;
   disabled: boolean;
-  onRevoke: (key: string) => void;
-}) {
-  return (
-    <td className="small">
-      {keys.length === 0 ? "—" : null}
-      {keys.map((key) => (
-        <div key={key.id} data-key={key.id}>
-          <code>{key.id}</code> ({scopeNames(key.scopes)}){" "}
-          {key.revoked ? (
-            <span className="muted" data-testid={revokedTestId}>
-              {revokedLabel}
-            </span>
-          ) : (
-            <button type="button" className={buttonClass} disabled={disabled} onClick={() => onRevoke(key.id)}>
-              {revokeLabel}
-            </button>
-          )}
-        </div>
-      ))}
-    </td>
-  );
+  onRevoke: (user: string, key: string) => void;
+}): Column<{ readonly id: string; readonly keys: readonly KeyRow[] }> {
+  return {
+    head,
+    className: "small",
+    cell: (user) => (
+      <>
+        {user.keys.length === 0 ? "—" : null}
+        {user.keys.map((key) => (
+          <div key={key.id} data-key={key.id}>
+            <code>{key.id}</code> ({scopeNames(key.scopes)}){" "}
+            {key.revoked ? (
+              <span className="muted" data-testid={revokedTestId}>
+                {revokedLabel}
+              </span>
+            ) : (
+              <button
+                type="button"
+                className={buttonClass}
+                disabled={disabled}
+                onClick={() => onRevoke(user.id, key.id)}
+              >
+                {revokeLabel}
+              </button>
+            )}
+          </div>
+        ))}
+      </>
+    ),
+  };
 }
 
 /** A new key's secret, shown once until it is closed; `testId` names the notice. */

@@ -27,7 +27,8 @@ import type { Role } from "../api/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
 import { Field } from "../components/FormSubmit.tsx";
 import { Loading } from "../components/Loading.tsx";
-import { KeySecret, KeysCell, RoleSelect, UserHeader, useUserSteps } from "../components/UserKeys.tsx";
+import { Table } from "../components/Table.tsx";
+import { KeySecret, keysColumn, RoleSelect, userColumn, useUserSteps } from "../components/UserKeys.tsx";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
 
@@ -204,57 +205,53 @@ export function OperatorUsers() {
         {!listing.data ? (
           <Loading error={listing.error} />
         ) : (
-          <div className="table-scroll">
-            <table data-testid="operator-users-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("operatorUsers.user")}</th>
-                  <th scope="col">{t("operatorUsers.role")}</th>
-                  <th scope="col">{t("operatorUsers.member")}</th>
-                  <th scope="col">{t("operatorUsers.secondFactor")}</th>
-                  <th scope="col">{t("operatorUsers.status")}</th>
-                  <th scope="col">{t("operatorUsers.keys")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((user) => (
-                  <tr key={user.id} data-user={user.id}>
-                    <UserHeader id={user.id} name={user.name} />
-                    <td>{t(`roles.${user.role}`)}</td>
-                    <td>{user.member ?? "—"}</td>
-                    <td>{t(user.secondFactor ? "operatorUsers.on" : "operatorUsers.off")}</td>
-                    <td>
-                      <span data-testid="user-status">
-                        {t(user.disabled ? "operatorUsers.disabled" : "operatorUsers.active")}
-                      </span>{" "}
-                      {user.id === me ? (
-                        <span className="small muted">{t("operatorUsers.you")}</span>
-                      ) : (
-                        <button
-                          type="button"
-                          className="small-button"
-                          disabled={busy}
-                          onClick={() => setDisabled(user.id, !user.disabled)}
-                        >
-                          {t(user.disabled ? "operatorUsers.enable" : "operatorUsers.disable")}
-                        </button>
-                      )}
-                    </td>
-                    <KeysCell
-                      keys={user.keys}
-                      scopeNames={scopeNames}
-                      revokedLabel={t("operatorUsers.revoked")}
-                      revokedTestId="key-revoked"
-                      revokeLabel={t("operatorUsers.revoke")}
-                      buttonClass="small-button"
-                      disabled={busy}
-                      onRevoke={(key) => revoke(user.id, key)}
-                    />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            testId="operator-users-table"
+            rows={users}
+            rowKey={(user) => user.id}
+            rowData={(user) => ({ user: user.id })}
+            columns={[
+              userColumn(t("operatorUsers.user")),
+              { head: t("operatorUsers.role"), cell: (user) => t(`roles.${user.role}`) },
+              { head: t("operatorUsers.member"), cell: (user) => user.member ?? "—" },
+              {
+                head: t("operatorUsers.secondFactor"),
+                cell: (user) => t(user.secondFactor ? "operatorUsers.on" : "operatorUsers.off"),
+              },
+              {
+                head: t("operatorUsers.status"),
+                cell: (user) => (
+                  <>
+                    <span data-testid="user-status">
+                      {t(user.disabled ? "operatorUsers.disabled" : "operatorUsers.active")}
+                    </span>{" "}
+                    {user.id === me ? (
+                      <span className="small muted">{t("operatorUsers.you")}</span>
+                    ) : (
+                      <button
+                        type="button"
+                        className="small-button"
+                        disabled={busy}
+                        onClick={() => setDisabled(user.id, !user.disabled)}
+                      >
+                        {t(user.disabled ? "operatorUsers.enable" : "operatorUsers.disable")}
+                      </button>
+                    )}
+                  </>
+                ),
+              },
+              keysColumn({
+                head: t("operatorUsers.keys"),
+                scopeNames,
+                revokedLabel: t("operatorUsers.revoked"),
+                revokedTestId: "key-revoked",
+                revokeLabel: t("operatorUsers.revoke"),
+                buttonClass: "small-button",
+                disabled: busy,
+                onRevoke: revoke,
+              }),
+            ]}
+          />
         )}
       </section>
 

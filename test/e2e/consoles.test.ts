@@ -315,6 +315,67 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await page.close();
   });
 
+  it("a server's refusal shown on a form follows a switch of language, as the API says it in that language", async () => {
+    const page = await signIn("regulator", "/regulator");
+    const form = page.getByTestId("ceiling-form");
+    await expect
+      .poll(() => form.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
+      .toBe(1);
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await expect.poll(() => form.locator("input[name=floor]").inputValue(), { timeout: LIVE_MS }).toBe("121000");
+    // A floor above the ceiling in force (150,000 ₸/t): the exchange refuses it (SAFEGUARDS_INVALID).
+    await form.locator("input[name=floor]").fill("160000");
+    await form.locator("input[name=reason]").fill("console test: a floor above the ceiling");
+    await form.locator("button[type=submit]").click();
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    const shown = form.locator(".field-error:not([hidden])");
+    await expect.poll(() => shown.count(), { timeout: LIVE_MS }).toBe(1);
+    // What the API says for the same change in each language (asked again, with Accept-Language).
+    const refusal = async (language: string) => {
+      const response = await fetch(`${suite.server.url}${SAFEGUARDS}`, {
+        method: "PATCH",
+        headers: {
+          "content-type": "application/json",
+          cookie: regulatorApi.cookie,
+          "x-csrf-token": regulatorApi.csrf,
+          "accept-language": language,
+        },
+        body: JSON.stringify({ floor: 16_000_000, reason: "console test: a floor above the ceiling" }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("SAFEGUARDS_INVALID");
+      return body.error.message;
+    };
+    expect(await shown.first().textContent()).toBe(await refusal("en"));
+    const switcher = page.locator("label.language select");
+    for (const language of ["ru", "kk", "en"]) {
+      await switcher.selectOption(language);
+      await expect.poll(() => shown.first().textContent(), { timeout: LIVE_MS }).toBe(await refusal(language));
+    }
+    expect(await refusal("ru")).toMatch(/^Ограничительные меры недействительны: /);
+    expect(await refusal("kk")).toMatch(/^Шектеу шаралары жарамсыз: /);
+    // Nothing changed.
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.floorTiynPerTonne).toBe(12_100_000);
+    expect(read.body.safeguards.ceilingTiynPerTonne).toBe(15_000_000);
+
+    // A check the form makes itself follows the switch too.
+    await form.locator("input[name=floor]").fill("121000,5");
+    await form.locator("button[type=submit]").click();
+    await switcher.selectOption("ru");
+    await expect
+      .poll(async () => (await shown.first().textContent())?.replace(/[\u00a0\u202f]/g, " "), { timeout: LIVE_MS })
+      .toBe("Цена 121 000,50 ₸/т не кратна шагу цены: цены этого инструмента идут с шагом 1 ₸/т (без долей шага).");
+    await switcher.selectOption("en");
+    await expect
+      .poll(() => shown.first().textContent(), { timeout: LIVE_MS })
+      .toBe(
+        "Price 121,000.50 ₸/t is off the tick: this instrument's prices go in steps of 1 ₸/t (no fractions of a step).",
+      );
+    await page.close();
+  });
+
   it("the halt and resume forms halt and resume the instrument", async () => {
     await submit(regulator, "halt-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: halt");
     let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);

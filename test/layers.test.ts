@@ -77,6 +77,17 @@ const WEB_MAY_IMPORT = [
   // The API schema's bounds the forms check before sending (order size and price, text lengths).
   "src/domain/limits.ts",
   "src/domain/order.ts",
+  // The server's sentences for error codes, made in the browser in the reader's language of the moment (with the
+  // modules they import): a refusal shown follows a switch of language.
+  "src/domain/catalogue.ts",
+  "src/domain/errors.ts",
+  "src/domain/locale.ts",
+  "src/domain/messages.ts",
+  "src/domain/messages-kk.ts",
+  "src/domain/messages-ru.ts",
+  "src/domain/messages-validation.ts",
+  "src/domain/phrases.ts",
+  "src/domain/value-forms.ts",
 ];
 
 const SOURCE = /\.(ts|tsx|js|mjs|cjs)$/;

@@ -36,6 +36,34 @@ describe("sauda serve", () => {
     const instruments = (await (await fetch(`${url}/api/instruments`)).json()) as { instruments: unknown[] };
     expect(instruments.instruments.length).toBe(9);
     expect(lines.some((line) => /^\s+operator\s+operator\s+\S{12,}/.test(line))).toBe(true);
+    // A newcomer can sign in as the operator and reach its pages' data (members' users, fees), and as a member's
+    // administrator and reach that member's users and keys.
+    const passwordOf = (user: string) =>
+      lines.map((line) => new RegExp(`^\\s+\\S+\\s+${user}\\s+(\\S{12,})`).exec(line)?.[1]).find(Boolean)!;
+    expect(
+      lines.some((line) =>
+        /^\s+administrator\s+aktau-stations-admin\s+\S{12,}\s+\(member AKTAU-STATIONS\)$/.test(line),
+      ),
+    ).toBe(true);
+    const signIn = async (user: string) => {
+      const response = await fetch(`${url}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ user, password: passwordOf(user) }),
+      });
+      expect(response.status, user).toBe(200);
+      return { cookie: (response.headers.get("set-cookie") ?? "").split(";")[0]! };
+    };
+    const get = async (session: { cookie: string }, path: string) =>
+      fetch(`${url}${path}`, { headers: { cookie: session.cookie } });
+    const operator = await signIn("operator");
+    expect((await get(operator, "/api/admin/members")).status).toBe(200);
+    expect((await get(operator, "/api/admin/tariffs")).status).toBe(200);
+    const administrator = await signIn("aktau-stations-admin");
+    const own = (await (await get(administrator, "/api/member/users")).json()) as { users: { id: string }[] };
+    expect(own.users.map((u) => u.id)).toEqual(
+      expect.arrayContaining(["aktau-stations-admin", "aktau-stations-trader", "aktau-stations-viewer"]),
+    );
     const exit = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
     child.kill("SIGTERM");
     expect(await exit).toBe(0);

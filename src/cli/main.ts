@@ -5,8 +5,9 @@
  * 2 bad usage or unreadable input, 3 the journal failed its integrity checks at start (the first bad record named).
  */
 
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream, readFileSync, realpathSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import type { BackupOptions, RestorePointOptions } from "./backup.ts";
 import type { RotateMacOptions } from "./keys.ts";
@@ -392,3 +393,20 @@ function isFileError(error: unknown): error is NodeJS.ErrnoException {
 }
 
 class CliUsageError extends Error {}
+
+/**
+ * Whether this file is the program Node was asked to run (`npx tsx src/cli/main.ts serve --help`), not a module that
+ * bin/sauda.js (or a test) imports for `main`. Paths are compared after resolving links, as Node resolves the script.
+ */
+function isRunDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+// Run directly, this file behaves as bin/sauda.js does (same arguments, same exit codes); imported, it only exports.
+if (isRunDirectly()) process.exitCode = await main(process.argv.slice(2));

@@ -258,7 +258,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     log("");
     log("Demo users — shown this once; keep them (delete the data directory to start a new demo):");
     for (const c of access.credentials)
-      log(`  ${c.role.padEnd(9)} ${c.user.padEnd(28)} ${c.password}${c.member ? `   (member ${c.member})` : ""}`);
+      log(`  ${c.role.padEnd(13)} ${c.user.padEnd(28)} ${c.password}${c.member ? `   (member ${c.member})` : ""}`);
     log("");
   } else if (demo) {
     log("demo market running (its users were printed at the first start)");

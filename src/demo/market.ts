@@ -23,6 +23,11 @@ export interface DemoInstrument {
 
 export interface DemoMember {
   readonly id: string;
+  /**
+   * The member's legal name as registered, with its legal form, as Kazakh documents (contracts, e-invoices) write it:
+   * a name is data, shown as registered in every language of the pages and documents, never translated. The
+   * producers' are the plants' operators' registered names; the buyers and the broker are made up (as their BINs are).
+   */
   readonly name: string;
   readonly role: "producer" | "buyer" | "broker";
   readonly buyerCategory?: "filling-station-network" | "gas-distribution" | "wholesaler" | "industrial";
@@ -63,31 +68,55 @@ const INSTRUMENTS: readonly Omit<DemoInstrument, "id" | "name">[] = [
 ];
 
 export const MEMBERS: readonly DemoMember[] = [
-  { id: "KAZGPZ", name: "Zhanaozen gas processing plant", role: "producer", basis: "KAZGPZ", monthlyTonnes: 14_500 },
-  { id: "ATYRAU-REF", name: "Atyrau refinery", role: "producer", basis: "ATYRAU-REF", monthlyTonnes: 3_500 },
+  {
+    id: "KAZGPZ",
+    name: "ТОО «Казахский газоперерабатывающий завод»",
+    role: "producer",
+    basis: "KAZGPZ",
+    monthlyTonnes: 14_500,
+  },
+  {
+    id: "ATYRAU-REF",
+    name: "ТОО «Атырауский нефтеперерабатывающий завод»",
+    role: "producer",
+    basis: "ATYRAU-REF",
+    monthlyTonnes: 3_500,
+  },
   // Assumed monthly volumes (DOMAIN.md names the producers, not their LPG output by plant).
-  { id: "TCO", name: "Tengizchevroil", role: "producer", basis: "TCO", monthlyTonnes: 60_000 },
-  { id: "CNPC-AMG", name: "CNPC-Aktobemunaigas", role: "producer", basis: "CNPC-AMG", monthlyTonnes: 15_000 },
-  { id: "PAVLODAR-REF", name: "Pavlodar refinery", role: "producer", basis: "PAVLODAR-REF", monthlyTonnes: 12_000 },
-  { id: "SHYMKENT-REF", name: "Shymkent refinery", role: "producer", basis: "SHYMKENT-REF", monthlyTonnes: 10_000 },
+  { id: "TCO", name: "ТОО «Тенгизшевройл»", role: "producer", basis: "TCO", monthlyTonnes: 60_000 },
+  { id: "CNPC-AMG", name: "АО «СНПС-Актобемунайгаз»", role: "producer", basis: "CNPC-AMG", monthlyTonnes: 15_000 },
+  {
+    id: "PAVLODAR-REF",
+    name: "ТОО «Павлодарский нефтехимический завод»",
+    role: "producer",
+    basis: "PAVLODAR-REF",
+    monthlyTonnes: 12_000,
+  },
+  {
+    id: "SHYMKENT-REF",
+    name: "ТОО «ПетроКазахстан Ойл Продактс»",
+    role: "producer",
+    basis: "SHYMKENT-REF",
+    monthlyTonnes: 10_000,
+  },
   {
     id: "MANGYSTAU-AUTOGAS",
-    name: "Mangystau Autogas stations",
+    name: "ТОО «Маңғыстау Автогаз»",
     role: "buyer",
     buyerCategory: "filling-station-network",
   },
-  { id: "AKTAU-STATIONS", name: "Aktau filling stations", role: "buyer", buyerCategory: "filling-station-network" },
-  { id: "ATYRAU-GAS", name: "Atyrau gas distribution", role: "buyer", buyerCategory: "gas-distribution" },
-  { id: "AKTOBE-FUEL", name: "Aktobe fuel networks", role: "buyer", buyerCategory: "filling-station-network" },
-  { id: "ASTANA-LPG", name: "Astana LPG stations", role: "buyer", buyerCategory: "filling-station-network" },
+  { id: "AKTAU-STATIONS", name: "ТОО «Ақтау АЖҚС»", role: "buyer", buyerCategory: "filling-station-network" },
+  { id: "ATYRAU-GAS", name: "ТОО «Атырау Газ Тарату»", role: "buyer", buyerCategory: "gas-distribution" },
+  { id: "AKTOBE-FUEL", name: "ТОО «Ақтөбе Жанармай»", role: "buyer", buyerCategory: "filling-station-network" },
+  { id: "ASTANA-LPG", name: "ТОО «Астана Пропан»", role: "buyer", buyerCategory: "filling-station-network" },
   {
     id: "SOUTH-AUTOGAS",
-    name: "South Autogas (Shymkent, Almaty)",
+    name: "ТОО «Оңтүстік Автогаз»",
     role: "buyer",
     buyerCategory: "filling-station-network",
   },
-  { id: "KZ-WHOLESALE", name: "Kazakhstan LPG wholesale", role: "buyer", buyerCategory: "wholesaler" },
-  { id: "CASPIAN-BROKER", name: "Caspian brokerage", role: "broker" },
+  { id: "KZ-WHOLESALE", name: "ТОО «КазСУГ Сауда»", role: "buyer", buyerCategory: "wholesaler" },
+  { id: "CASPIAN-BROKER", name: "ТОО «Каспий Брокер»", role: "broker" },
 ];
 
 /** The broker's clients: each gets its own account under the broker. */

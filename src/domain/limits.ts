@@ -8,6 +8,9 @@
 import { BPS_PER_UNIT } from "./collateral.ts";
 import { ORDER_QUANTITY_MAX } from "./order.ts";
 
+/** The most entries one request lists of an account's obligations or fills (`?limit=`); the browser pages up to it. */
+export const ACCOUNT_LIST_LIMIT_MAX = 1000;
+
 /** Ids of members, bases, instruments, regions and the like: 1 to this many printable ASCII characters. */
 export const ID_LENGTH_MAX = 64;
 /** Printable ASCII without spaces (keeps ids safe in logs, URLs and CSV); as JSON Schema and RegExp source. */

@@ -57,12 +57,28 @@ export function chosenLanguageOfAcceptLanguage(header: string | undefined | null
   return best;
 }
 
+/**
+ * The Intl locale a language's numbers are written in: the language itself, except Kazakh where the runtime lacks its
+ * data (a browser's ICU, e.g. Chromium's, names kk but writes the root locale's "1,234.5"): then ru-KZ, which writes
+ * Kazakh numbers the same way (a space between thousands, a comma before decimals). Node's full ICU has kk. Judged
+ * by what the runtime writes, once.
+ */
+let kazakhIntlLocale: string | null = null;
+function intlLocaleOf(language: Language): string {
+  if (language !== "kk") return language;
+  if (kazakhIntlLocale === null) {
+    const written = new Intl.NumberFormat("kk").format(1234.5).replace(/\s/g, " ");
+    kazakhIntlLocale = written === "1 234,5" ? "kk" : "ru-KZ";
+  }
+  return kazakhIntlLocale;
+}
+
 const numberFormats = new Map<string, Intl.NumberFormat>();
 function numberFormat(language: Language, fractionDigitsMin: number, fractionDigitsMax: number): Intl.NumberFormat {
   const key = `${language}|${fractionDigitsMin}|${fractionDigitsMax}`;
   let format = numberFormats.get(key);
   if (format === undefined) {
-    format = new Intl.NumberFormat(language, {
+    format = new Intl.NumberFormat(intlLocaleOf(language), {
       minimumFractionDigits: fractionDigitsMin,
       maximumFractionDigits: fractionDigitsMax,
     });

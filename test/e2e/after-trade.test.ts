@@ -236,6 +236,63 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("the documents list pages its contracts, newest first as the API lists them, with a button for more", async () => {
+    // 25 more trades: 26 contracts for the buyer's account, more than one page (20) of the list.
+    for (let i = 0; i < 25; i++) {
+      suite.server.nowMs += 1000;
+      const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 1_000 };
+      const sell = await suite.server.call(sellerApi, "POST", "/api/orders", {
+        ...order,
+        account: "KAZGPZ-1",
+        clientOrderId: `docs-s-${i}`,
+        side: "sell",
+      });
+      expect(sell.status).toBe(201);
+      const buy = await suite.server.call(buyerApi, "POST", "/api/orders", {
+        ...order,
+        account: "AKTAU-1",
+        clientOrderId: `docs-b-${i}`,
+        side: "buy",
+      });
+      expect(buy.body.trades).toHaveLength(1);
+    }
+    const listed = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/obligations?limit=1000");
+    const newestFirst = listed.body.obligations.map((o: { tradeId: string }) => o.tradeId) as string[];
+    expect(newestFirst).toHaveLength(26);
+    expect(newestFirst.at(-1)).toBe(tradeId);
+
+    const page = await signIn("aktau-trader", "/terminal");
+    const documents = page.getByTestId("documents");
+    const links = documents.getByTestId("contract-link");
+    const shownTrades = async () => (await links.allTextContents()).map((text) => /\bT-\S+/.exec(text)?.[0] ?? text);
+    await expect.poll(() => links.count(), { timeout: LIVE_MS }).toBe(20);
+    expect(await shownTrades()).toEqual(newestFirst.slice(0, 20));
+    expect(await documents.getByTestId("documents-shown").textContent()).toBe(
+      "Contracts of the newest 20 trades shown. Show 20 more",
+    );
+    // In Kazakh, the same list and its button.
+    await page.locator("label.language select").selectOption("kk");
+    expect(await documents.getByTestId("documents-more").textContent()).toBe("Тағы 20 көрсету");
+    await documents.getByTestId("documents-more").click();
+    await expect.poll(() => links.count(), { timeout: LIVE_MS }).toBe(26);
+    expect(await shownTrades()).toEqual(newestFirst);
+    expect(await documents.getByTestId("documents-more").count()).toBe(0);
+    expect(await documents.getByTestId("documents-shown").textContent()).toBe(
+      "Барлық мәмілелер бойынша шарттар (26), алдымен жаңалары.",
+    );
+    // The oldest contract, on the second page, downloads as the API gives it.
+    const oldest = links.last();
+    expect(await oldest.getAttribute("href")).toBe(`/api/accounts/AKTAU-1/contracts/${tradeId}/pdf?lang=kk`);
+    const [contract] = await Promise.all([page.waitForEvent("download"), oldest.click()]);
+    const fromApi = await fetch(`${suite.server.url}/api/accounts/AKTAU-1/contracts/${tradeId}/pdf?lang=kk`, {
+      headers: { cookie: buyerApi.cookie },
+    });
+    expect(Buffer.from(await fromApi.arrayBuffer()).equals(readFileSync(await contract.path()))).toBe(true);
+    await page.locator("label.language select").selectOption("en");
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it("a trader opening the administrators' page is told whom it is for, in the page's language", async () => {
     await buyer.goto(`${suite.server.url}/users`);
     const reason = buyer.locator("#signin-reason");

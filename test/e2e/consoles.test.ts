@@ -221,6 +221,161 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await page.close();
   });
 
+  it("a fraction of a tenge is refused at the field in the reader's language; grouped and decimal prices on the tick are taken", async () => {
+    const spaces = (text: string | null) => (text ?? "").replace(/[\u00a0\u202f]/g, " ");
+    const pathBefore = (await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards.ceilingPath;
+    const cases = [
+      {
+        language: "en",
+        step: "2026-02-01 143000,5",
+        confirm: "Yes, do it",
+        stepError:
+          "In “2026-02-01 143000,5”: Price 143,000.50 ₸/t is off the tick: this instrument's prices go in steps of 1 ₸/t (no fractions of a step).",
+        ceilingError:
+          "Price 143,000.50 ₸/t is off the tick: this instrument's prices go in steps of 1 ₸/t (no fractions of a step).",
+      },
+      {
+        language: "ru",
+        step: "01.02.2026 143000,5",
+        confirm: "Да, выполнить",
+        stepError:
+          "В «01.02.2026 143000,5»: Цена 143 000,50 ₸/т не кратна шагу цены: цены этого инструмента идут с шагом 1 ₸/т (без долей шага).",
+        ceilingError:
+          "Цена 143 000,50 ₸/т не кратна шагу цены: цены этого инструмента идут с шагом 1 ₸/т (без долей шага).",
+      },
+      {
+        language: "kk",
+        step: "01.02.2026 143000,5",
+        confirm: "Иә, орындау",
+        stepError:
+          "«01.02.2026 143000,5» ішінде: 143 000,50 ₸/т бағасы баға қадамына сай емес: бұл құралдың бағалары 1 ₸/т қадаммен беріледі (қадамның бөлігінсіз).",
+        ceilingError:
+          "143 000,50 ₸/т бағасы баға қадамына сай емес: бұл құралдың бағалары 1 ₸/т қадаммен беріледі (қадамның бөлігінсіз).",
+      },
+    ];
+    const page = await signIn("regulator", "/regulator");
+    for (const { language, step, stepError, ceilingError } of cases) {
+      await page.evaluate(`localStorage.setItem("sauda.language", "${language}")`);
+      await page.reload();
+      const path = page.getByTestId("path-form");
+      await expect
+        .poll(() => path.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
+        .toBe(1);
+      await path.locator("select[name=instrument]").selectOption(INSTRUMENT);
+      const steps = path.locator("input[name=steps]");
+      await expect.poll(() => steps.inputValue(), { timeout: LIVE_MS }).not.toBe("");
+      await steps.fill(step);
+      await path.locator("input[name=reason]").fill(`console test: a fraction of a tenge (${language})`);
+      await path.locator("button[type=submit]").click();
+      expect(spaces(await path.locator(".field-error:not([hidden])").first().textContent())).toBe(stepError);
+      expect(await path.locator("input[name=steps][aria-invalid=true]").count()).toBe(1);
+
+      const ceiling = page.getByTestId("ceiling-form");
+      await ceiling.locator("select[name=instrument]").selectOption(INSTRUMENT);
+      await expect.poll(() => ceiling.locator("input[name=ceiling]").inputValue(), { timeout: LIVE_MS }).not.toBe("");
+      await ceiling.locator("input[name=ceiling]").fill("143000,5");
+      await ceiling.locator("input[name=reason]").fill(`console test: a fractional ceiling (${language})`);
+      await ceiling.locator("button[type=submit]").click();
+      expect(spaces(await ceiling.locator(".field-error:not([hidden])").first().textContent())).toBe(ceilingError);
+      expect(await ceiling.locator("input[name=ceiling][aria-invalid=true]").count()).toBe(1);
+    }
+    // Nothing was sent.
+    let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.ceilingPath).toEqual(pathBefore);
+    expect(read.body.safeguards.ceilingTiynPerTonne).toBe(14_000_000);
+
+    // On the tick, grouped by spaces or with a decimal comma or point, the same forms are taken (kk is the last).
+    const path = page.getByTestId("path-form");
+    await path.locator("input[name=steps]").fill("01.02.2026 143 000; 01.03.2026 144000,00");
+    await path.locator("input[name=reason]").fill("console test: grouped steps");
+    await path.locator("button[type=submit]").click();
+    await path.getByRole("button", { name: "Иә, орындау" }).click();
+    await expect.poll(() => path.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    await page.evaluate(`localStorage.setItem("sauda.language", "en")`);
+    await page.reload();
+    const ceiling = page.getByTestId("ceiling-form");
+    await expect
+      .poll(() => ceiling.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), {
+        timeout: LIVE_MS,
+      })
+      .toBe(1);
+    await submit(
+      page,
+      "ceiling-form",
+      { instrument: INSTRUMENT, ceiling: "150 000", floor: "121,000.00" },
+      "console test: grouped ceiling",
+    );
+    read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.ceilingPath).toEqual([
+      { effectiveFromMs: Date.parse("2026-02-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_300_000 },
+      { effectiveFromMs: Date.parse("2026-03-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_400_000 },
+    ]);
+    expect(read.body.safeguards.ceilingTiynPerTonne).toBe(15_000_000);
+    expect(read.body.safeguards.floorTiynPerTonne).toBe(12_100_000);
+    await page.close();
+  });
+
+  it("a server's refusal shown on a form follows a switch of language, as the API says it in that language", async () => {
+    const page = await signIn("regulator", "/regulator");
+    const form = page.getByTestId("ceiling-form");
+    await expect
+      .poll(() => form.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
+      .toBe(1);
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await expect.poll(() => form.locator("input[name=floor]").inputValue(), { timeout: LIVE_MS }).toBe("121000");
+    // A floor above the ceiling in force (150,000 ₸/t): the exchange refuses it (SAFEGUARDS_INVALID).
+    await form.locator("input[name=floor]").fill("160000");
+    await form.locator("input[name=reason]").fill("console test: a floor above the ceiling");
+    await form.locator("button[type=submit]").click();
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    const shown = form.locator(".field-error:not([hidden])");
+    await expect.poll(() => shown.count(), { timeout: LIVE_MS }).toBe(1);
+    // What the API says for the same change in each language (asked again, with Accept-Language).
+    const refusal = async (language: string) => {
+      const response = await fetch(`${suite.server.url}${SAFEGUARDS}`, {
+        method: "PATCH",
+        headers: {
+          "content-type": "application/json",
+          cookie: regulatorApi.cookie,
+          "x-csrf-token": regulatorApi.csrf,
+          "accept-language": language,
+        },
+        body: JSON.stringify({ floor: 16_000_000, reason: "console test: a floor above the ceiling" }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("SAFEGUARDS_INVALID");
+      return body.error.message;
+    };
+    expect(await shown.first().textContent()).toBe(await refusal("en"));
+    const switcher = page.locator("label.language select");
+    for (const language of ["ru", "kk", "en"]) {
+      await switcher.selectOption(language);
+      await expect.poll(() => shown.first().textContent(), { timeout: LIVE_MS }).toBe(await refusal(language));
+    }
+    expect(await refusal("ru")).toMatch(/^Ограничительные меры недействительны: /);
+    expect(await refusal("kk")).toMatch(/^Шектеу шаралары жарамсыз: /);
+    // Nothing changed.
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.floorTiynPerTonne).toBe(12_100_000);
+    expect(read.body.safeguards.ceilingTiynPerTonne).toBe(15_000_000);
+
+    // A check the form makes itself follows the switch too.
+    await form.locator("input[name=floor]").fill("121000,5");
+    await form.locator("button[type=submit]").click();
+    await switcher.selectOption("ru");
+    await expect
+      .poll(async () => (await shown.first().textContent())?.replace(/[\u00a0\u202f]/g, " "), { timeout: LIVE_MS })
+      .toBe("Цена 121 000,50 ₸/т не кратна шагу цены: цены этого инструмента идут с шагом 1 ₸/т (без долей шага).");
+    await switcher.selectOption("en");
+    await expect
+      .poll(() => shown.first().textContent(), { timeout: LIVE_MS })
+      .toBe(
+        "Price 121,000.50 ₸/t is off the tick: this instrument's prices go in steps of 1 ₸/t (no fractions of a step).",
+      );
+    await page.close();
+  });
+
   it("the halt and resume forms halt and resume the instrument", async () => {
     await submit(regulator, "halt-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: halt");
     let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);

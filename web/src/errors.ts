@@ -1,11 +1,14 @@
 /**
  * API errors in plain words. The server sends a code, an English sentence and the details that fill it; the browser
  * re-renders the sentence from the code in the reader's language (i18n `errors.CODE`), with prices as tenge per tonne,
- * money as tenge and gas as tonnes instead of raw tiyn and kg, and falls back to the server's sentence for a code it
- * does not know, and takes the server's own sentence (already in the reader's language) when it holds free text the server
- * translates (an action, a purpose, a reason, a rule). `fieldOf` says which form field an error belongs beside.
+ * money as tenge and gas as tonnes instead of raw tiyn and kg. For a code the page's catalogue does not have, and for
+ * one that holds free text the server translates (an action, a purpose, a reason, a rule), it makes the server's own
+ * sentence from the code and details with the server's catalogue (src/domain/messages.ts), also in the reader's
+ * language of the moment: nothing shown stays in the language a request was sent in. Pages keep the error (or a
+ * function of the language), never its sentence. `fieldOf` says which form field an error belongs beside.
  */
 
+import type { ErrorDetails } from "../../src/domain/errors.ts";
 import { ApiError } from "./api/client.ts";
 import { tengeOfTiyn, tengePerTonne, tonnes } from "./format.ts";
 import type { I18n } from "./i18n/lookup.ts";
@@ -84,15 +87,15 @@ export function describeError(error: unknown, i18n: I18n): string {
     });
   }
   const key = `errors.${error.code}`;
-  if (!i18n.has(key)) return error.message;
-  // What the caller wanted to do is free text only the server translates (its phrase catalogue): its sentence,
-  // asked for in this language (Accept-Language, or the person's saved language, which the pages follow).
+  if (!i18n.has(key)) return serverSentence(error, i18n);
+  // What the caller wanted to do is free text the server's phrase catalogue translates: the server's sentence, made
+  // here in the reader's language now (not the one the request was sent in).
   const template = i18n.t(key);
   if (
     i18n.language !== "en" &&
     FREE_TEXT.some((name) => typeof error.details[name] === "string" && template.includes(`{${name}}`))
   ) {
-    return error.message;
+    return serverSentence(error, i18n);
   }
   const params: Record<string, string | number> = {};
   const { code, details } = error;
@@ -120,4 +123,41 @@ export function describeError(error: unknown, i18n: I18n): string {
     }
   }
   return i18n.t(key, params);
+}
+
+/** The server's catalogue of sentences (src/domain/messages.ts), loaded beside the page once it has started. */
+type ServerCatalogue = typeof import("../../src/domain/catalogue.ts");
+let serverCatalogue: ServerCatalogue | null = null;
+
+/**
+ * Loads the server's catalogue in its own file, after the page's (a sixth of the application's size, needed only once
+ * something is refused); until it is here a refusal shows the sentence it came with.
+ */
+export function loadServerCatalogue(): Promise<void> {
+  return import("../../src/domain/catalogue.ts").then(
+    (catalogue) => {
+      serverCatalogue = catalogue;
+    },
+    () => undefined,
+  );
+}
+
+/**
+ * The server's own sentence for an error, made in the browser from its code and details with the server's catalogue
+ * (pure and shared), in the reader's language of the moment: a refusal shown before the reader switches language
+ * follows the switch. A code the catalogue does not know (the browser's own, e.g. NETWORK) keeps the sentence it
+ * came with.
+ */
+function serverSentence(error: ApiError, i18n: I18n): string {
+  const catalogue = serverCatalogue;
+  if (catalogue === null || !catalogue.isErrorCode(error.code) || !catalogue.isLanguage(i18n.language)) {
+    return error.message;
+  }
+  const details: Record<string, string | number | boolean | null> = {};
+  for (const [name, value] of Object.entries(error.details)) {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null) {
+      details[name] = value;
+    }
+  }
+  return catalogue.localize(error.code, details satisfies ErrorDetails, i18n.language);
 }

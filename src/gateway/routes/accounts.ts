@@ -5,6 +5,7 @@
 
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { ACCOUNT_LIST_LIMIT_MAX } from "../../domain/limits.ts";
 import type { RouteContext } from "../context.ts";
 import { BALANCE, balanceWire, FILL, OBLIGATION } from "../wire/accounts.ts";
 import { Strict } from "../wire/base.ts";
@@ -44,7 +45,7 @@ export function accountRoutes(api: FastifyInstance, context: RouteContext): void
         summary: "Fills, newest first",
         params,
         querystring: Type.Object(
-          { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) },
+          { limit: Type.Integer({ minimum: 1, maximum: ACCOUNT_LIST_LIMIT_MAX, default: 200 }) },
           { additionalProperties: false },
         ),
         response: { 200: Strict({ fills: Type.Array(FILL) }) },
@@ -78,7 +79,7 @@ export function accountRoutes(api: FastifyInstance, context: RouteContext): void
                 Type.Literal("voided"),
               ]),
             ),
-            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
+            limit: Type.Integer({ minimum: 1, maximum: ACCOUNT_LIST_LIMIT_MAX, default: 200 }),
           },
           { additionalProperties: false },
         ),

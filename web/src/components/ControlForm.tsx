@@ -12,6 +12,7 @@ import type { Mutation } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
+import type { Say } from "./FormSubmit.tsx";
 
 export interface ControlField {
   readonly name: string;
@@ -108,8 +109,16 @@ export function ControlForm(props: ControlFormProps) {
       ),
     );
   };
-  const [problem, setProblem] = useState<{ field: string; message: string } | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  /**
+   * The problem shown, as a function of the reader's language (FormSubmit's `Say`): a refusal shown before the
+   * language is switched is said again in the new one.
+   */
+  const [problem, setProblem] = useState<{ field: string; say: Say } | null>(null);
+  /** The form's props of the latest render: a check's sentence is made again from them in the language now chosen. */
+  const latest = useRef(props);
+  latest.current = props;
+  const labelNow = (name: string) => latest.current.fields.find((f) => f.name === name)?.label ?? name;
+  const [done, setDone] = useState<Say | null>(null);
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
@@ -120,22 +129,24 @@ export function ControlForm(props: ControlFormProps) {
     setDone(null);
     const withReason = props.withReason !== false;
     if (withReason && reason.trim() === "") {
-      setProblem({ field: "reason", message: t("controls.reasonRequired") });
+      setProblem({ field: "reason", say: (x) => x.t("controls.reasonRequired") });
       return;
     }
     for (const field of props.fields) {
       if (field.required !== false && (values[field.name] ?? "").trim() === "") {
-        setProblem({ field: field.name, message: t("controls.required", { field: field.label }) });
+        const name = field.name;
+        setProblem({ field: name, say: (x) => x.t("controls.required", { field: labelNow(name) }) });
         return;
       }
     }
     const changed = changedFields();
     if (props.load && (!baseline || baseline.key !== loaded?.key)) {
-      setProblem({ field: "form", message: t(loaded ? "controls.loading" : "controls.incomplete") });
+      const key = loaded ? "controls.loading" : "controls.incomplete";
+      setProblem({ field: "form", say: (x) => x.t(key) });
       return;
     }
     if (props.load && changed.size === 0) {
-      setProblem({ field: "form", message: t("controls.nothingChanged") });
+      setProblem({ field: "form", say: (x) => x.t("controls.nothingChanged") });
       return;
     }
     try {
@@ -157,8 +168,23 @@ export function ControlForm(props: ControlFormProps) {
       setConfirming({ mutation, summary: props.summary(values), changes, removals: removals.map(labelOf) });
       dialog.current?.showModal();
     } catch (error) {
-      if (error instanceof FieldProblem) setProblem({ field: error.field, message: error.message });
-      else throw error;
+      if (!(error instanceof FieldProblem)) throw error;
+      // The check is made again with the latest props (their sentences are in the language now chosen) on the same
+      // values; the values cannot have changed while it shows, since a change of its field takes it away.
+      const shown = { ...values };
+      const trimmed = reason.trim();
+      const message = error.message;
+      setProblem({
+        field: error.field,
+        say: () => {
+          try {
+            latest.current.action(shown, trimmed, changed);
+          } catch (again) {
+            if (again instanceof FieldProblem && again.field === error.field) return again.message;
+          }
+          return message;
+        },
+      });
     }
   };
 
@@ -167,8 +193,12 @@ export function ControlForm(props: ControlFormProps) {
     setBusy(true);
     try {
       const answer = await confirming.mutation.send();
-      const done = t("controls.done", { what: confirming.summary });
-      setDone(props.outcome ? `${done} ${props.outcome(answer)}` : done);
+      const sent = { ...values };
+      setDone(() => (x: Parameters<Say>[0]) => {
+        const said = x.t("controls.done", { what: latest.current.summary(sent) });
+        const outcome = latest.current.outcome;
+        return outcome ? `${said} ${outcome(answer)}` : said;
+      });
       setReason("");
       // What was sent is now in force.
       if (baseline) {
@@ -180,7 +210,7 @@ export function ControlForm(props: ControlFormProps) {
     } catch (error) {
       if (isMissingRoute(error)) setMissing(true);
       const field = error instanceof ApiError && typeof error.details.field === "string" ? error.details.field : "form";
-      setProblem({ field, message: describeError(error, i18n) });
+      setProblem({ field, say: (x) => describeError(error, x) });
     } finally {
       setBusy(false);
       setConfirming(null);
@@ -188,7 +218,7 @@ export function ControlForm(props: ControlFormProps) {
     }
   };
 
-  const errorFor = (name: string) => (problem?.field === name ? problem.message : null);
+  const errorFor = (name: string) => (problem?.field === name ? problem.say(i18n) : null);
   const fieldNames = new Set(props.fields.map((f) => f.name));
   /** A changed field takes its error away, and a refusal about the whole form with it. */
   const change = (name: string, value: string) => {
@@ -265,11 +295,11 @@ export function ControlForm(props: ControlFormProps) {
         ) : null}
       </div>
       <FieldError
-        message={problem && !fieldNames.has(problem.field) && problem.field !== "reason" ? problem.message : null}
+        message={problem && !fieldNames.has(problem.field) && problem.field !== "reason" ? problem.say(i18n) : null}
       />
       {done ? (
         <p className="ok" role="status">
-          {done}
+          {done(i18n)}
         </p>
       ) : null}
       <button type="submit" className={props.danger ? "danger" : ""}>

@@ -7,6 +7,7 @@
  */
 
 import { type FormEvent, type MouseEvent, useState } from "react";
+import { ACCOUNT_LIST_LIMIT_MAX } from "../../../src/domain/limits.ts";
 import { fetchFile } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { apiPath, call, type Schemas } from "../api/typed.ts";
@@ -16,11 +17,18 @@ import { useI18n } from "../i18n/index.tsx";
 import { Dispatch } from "./Dispatch.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
 import { FieldError } from "./FieldError.tsx";
+import type { Say } from "./FormSubmit.tsx";
 
 type Obligation = Schemas["Obligation"];
 type DocumentLanguage = "kk" | "ru" | "en";
 /** Exchange time is UTC+5: the exchange date of a moment. */
 const EXCHANGE_OFFSET_MS = 5 * 3_600_000;
+
+/**
+ * Contracts listed at first, and added by "show more" (as the regulator's audit trail pages): the account's
+ * obligations newest first, one contract each, up to the API's longest list, which is said when reached.
+ */
+export const DOCUMENTS_PAGE = 20;
 
 function exchangeDate(timeMs: number): string {
   return new Date(timeMs + EXCHANGE_OFFSET_MS).toISOString().slice(0, 10);
@@ -41,6 +49,10 @@ export function Deliveries({
   const params = { path: { account } };
   const shipments = useApi("/api/accounts/{account}/shipments", { ...params, query: { limit: 50 } });
   const stations = useApi("/api/accounts/{account}/stations", params);
+  const [documentsLimit, setDocumentsLimit] = useState(DOCUMENTS_PAGE);
+  const contracts = useApi("/api/accounts/{account}/obligations", { ...params, query: { limit: documentsLimit } });
+  const trades = contracts.data?.obligations ?? [];
+  const moreTrades = trades.length === documentsLimit && documentsLimit < ACCOUNT_LIST_LIMIT_MAX;
   const stationList = stations.data?.stations ?? [];
   const list = shipments.data?.shipments ?? [];
   const dispatchedKg = new Map<string, number>();
@@ -53,7 +65,7 @@ export function Deliveries({
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [statementDate, setStatementDate] = useState<string | null>(null);
-  const [documentError, setDocumentError] = useState<string | null>(null);
+  const [documentError, setDocumentError] = useState<{ say: Say } | null>(null);
   const newestTrade = obligations.reduce((newest, o) => Math.max(newest, o.tradeTimeMs), 0);
   const date = statementDate ?? exchangeDate(newestTrade > 0 ? newestTrade : Date.now());
 
@@ -63,7 +75,7 @@ export function Deliveries({
     const link = event.currentTarget;
     setDocumentError(null);
     if (link.dataset.testid === "statement-link" && date === "") {
-      setDocumentError(t("deliveries.statementDateMissing"));
+      setDocumentError({ say: (x) => x.t("deliveries.statementDateMissing") });
       return;
     }
     try {
@@ -77,7 +89,7 @@ export function Deliveries({
       save.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (caught) {
-      setDocumentError(describeError(caught, i18n));
+      setDocumentError({ say: (x) => describeError(caught, x) });
     }
   };
 
@@ -176,7 +188,7 @@ export function Deliveries({
       ) : null}
       <h3>{t("deliveries.documents")}</h3>
       <ul className="downloads" data-testid="documents">
-        {obligations.map((o) => (
+        {trades.map((o) => (
           <li key={o.tradeId}>
             <a
               href={apiPath("/api/accounts/{account}/contracts/{trade}/pdf", {
@@ -191,6 +203,27 @@ export function Deliveries({
             </a>
           </li>
         ))}
+        {trades.length > 0 ? (
+          <li className="small muted" data-testid="documents-shown">
+            {t(moreTrades ? "deliveries.contractsShownMore" : "deliveries.contractsShown", {
+              count: String(trades.length),
+            })}
+            {moreTrades ? (
+              <>
+                {" "}
+                <button
+                  type="button"
+                  className="secondary"
+                  data-testid="documents-more"
+                  onClick={() => setDocumentsLimit(Math.min(documentsLimit + DOCUMENTS_PAGE, ACCOUNT_LIST_LIMIT_MAX))}
+                >
+                  {t("deliveries.contractsMore", { count: String(DOCUMENTS_PAGE) })}
+                </button>
+              </>
+            ) : null}
+            {trades.length === ACCOUNT_LIST_LIMIT_MAX ? ` ${t("deliveries.contractsLimit")}` : null}
+          </li>
+        ) : null}
         <li>
           <label>
             {t("deliveries.statementDate")}
@@ -218,7 +251,7 @@ export function Deliveries({
           </a>
         </li>
       </ul>
-      <FieldError id="documents-error" message={documentError} />
+      <FieldError id="documents-error" message={documentError ? documentError.say(i18n) : null} />
     </section>
   );
 }

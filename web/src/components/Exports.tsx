@@ -124,7 +124,7 @@ async function csvFor(kind: Kind, account: string): Promise<string> {
 export function Exports({ account }: { account: string }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<{ caught: unknown } | null>(null);
   const download = async (kind: Kind) => {
     setProblem(null);
     try {
@@ -138,7 +138,7 @@ export function Exports({ account }: { account: string }) {
       link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (error) {
-      setProblem(describeError(error, i18n));
+      setProblem({ caught: error });
     }
   };
   return (
@@ -152,7 +152,7 @@ export function Exports({ account }: { account: string }) {
           </button>
         ))}
       </p>
-      <FieldError message={problem} />
+      <FieldError message={problem ? describeError(problem.caught, i18n) : null} />
     </section>
   );
 }

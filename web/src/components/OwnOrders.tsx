@@ -44,7 +44,7 @@ export function OwnOrders({
   const i18n = useI18n();
   const { t, locale } = i18n;
   const [editing, setEditing] = useState<string | null>(null);
-  const [error, setError] = useState<{ orderId: string; message: string } | null>(null);
+  const [error, setError] = useState<{ orderId: string; caught: unknown } | null>(null);
   const resting = orders.filter((o) => o.status === "resting");
   const finished = orders.filter((o) => o.status !== "resting").slice(0, FINISHED_SHOWN_MAX);
   const base = `/api/accounts/${encodeURIComponent(account)}`;
@@ -55,7 +55,7 @@ export function OwnOrders({
       await action();
       setEditing(null);
     } catch (caught) {
-      setError({ orderId, message: describeError(caught, i18n) });
+      setError({ orderId, caught });
     } finally {
       invalidate(base, "/api/instruments");
     }
@@ -84,7 +84,7 @@ export function OwnOrders({
           </button>
         ) : null}
       </div>
-      {error?.orderId === "*" ? <FieldError message={error.message} /> : null}
+      {error?.orderId === "*" ? <FieldError message={describeError(error.caught, i18n)} /> : null}
       <div className="table-scroll">
         <table data-testid="own-orders">
           <thead>
@@ -115,7 +115,7 @@ export function OwnOrders({
                   order={order}
                   lotKg={lotKg}
                   tickTiynPerTonne={tickTiynPerTonne}
-                  error={error?.orderId === order.orderId ? error.message : null}
+                  error={error?.orderId === order.orderId ? describeError(error.caught, i18n) : null}
                   onCancel={() => setEditing(null)}
                   onSubmit={(changes) =>
                     act(order.orderId, () =>
@@ -139,7 +139,9 @@ export function OwnOrders({
                     {order.cancelReason ? (
                       <span className="small muted"> ({t(`orders.cancelReasons.${order.cancelReason}`)})</span>
                     ) : null}
-                    {error?.orderId === order.orderId ? <FieldError message={error.message} /> : null}
+                    {error?.orderId === order.orderId ? (
+                      <FieldError message={describeError(error.caught, i18n)} />
+                    ) : null}
                   </td>
                   <td className="small">{exchangeTime(order.updatedMs, locale)}</td>
                   <td className="actions">

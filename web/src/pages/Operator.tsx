@@ -356,7 +356,7 @@ function Settlement() {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const obligations = useApi("/api/admin/obligations", { query: { status: "open", limit: 100 } });
-  const [problem, setProblem] = useState<{ id: string; message: string } | null>(null);
+  const [problem, setProblem] = useState<{ id: string; error: unknown } | null>(null);
   const confirm = async (obligation: Obligation, leg: "payment" | "delivery") => {
     const question = t(leg === "payment" ? "operator.confirmPaymentQuestion" : "operator.confirmDeliveryQuestion", {
       id: obligation.id,
@@ -370,7 +370,7 @@ function Settlement() {
           : ("/api/admin/obligations/{id}/confirm-delivery" as const);
       await call("post", route, { path: { id: obligation.id } }, {});
     } catch (error) {
-      setProblem({ id: obligation.id, message: describeError(error, i18n) });
+      setProblem({ id: obligation.id, error });
     } finally {
       invalidate("/api/admin/obligations", "/api/accounts");
     }
@@ -405,7 +405,7 @@ function Settlement() {
                 <tr key={o.id}>
                   <td className="mono small">
                     {o.id}
-                    <FieldError message={problem?.id === o.id ? problem.message : null} />
+                    <FieldError message={problem?.id === o.id ? describeError(problem.error, i18n) : null} />
                   </td>
                   <td className="small">
                     {o.buyer} ← {o.seller}

@@ -9,6 +9,7 @@
  */
 
 import { useState } from "react";
+import { ORDER_PRICE_MAX } from "../../../src/domain/order.ts";
 import { isMissingRoute } from "../api/client.ts";
 import { useApi } from "../api/live.ts";
 import { apiPath, type BodyOf, mutation, type QueryOf, type ResponseOf } from "../api/typed.ts";
@@ -20,8 +21,9 @@ import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { describeError } from "../errors.ts";
 import {
   calendarMonth,
+  decimalSeparatorOf,
   exchangeDateTime,
-  parsePriceTenge,
+  parseAmount,
   percentOfBps,
   priceInputText,
   signedPercent,
@@ -367,11 +369,13 @@ function SafeguardControls({
     kind: "select" as const,
     options: instrumentOptions(quotes),
   };
-  const price = (field: string, text: string | undefined): number | null => {
+  const tickOf = (instrument: string | undefined) =>
+    quotes.find((q) => q.instrument === instrument)?.tickSizeTiynPerTonne ?? null;
+  const price = (field: string, text: string | undefined, instrument: string | undefined): number | null => {
     if (text === undefined || text.trim() === "") return null;
-    const value = parsePriceTenge(text, locale);
-    if (value === null || value === 0) throw new FieldProblem(field, t("regulator.priceInvalid"));
-    return value;
+    const read = readPrice(text, locale, tickOf(instrument));
+    if ("problem" in read) throw new FieldProblem(field, priceProblemText(read.problem, text, locale, t));
+    return read.value;
   };
   const change = (v: Readonly<Record<string, string>>, body: SafeguardsChange) =>
     v.instrument
@@ -453,8 +457,8 @@ function SafeguardControls({
           change(
             v,
             defined({
-              ceiling: only(changed, "ceiling", () => price("ceiling", v.ceiling)),
-              floor: only(changed, "floor", () => price("floor", v.floor)),
+              ceiling: only(changed, "ceiling", () => price("ceiling", v.ceiling, v.instrument)),
+              floor: only(changed, "floor", () => price("floor", v.floor, v.instrument)),
               reason,
             }),
           )
@@ -489,7 +493,9 @@ function SafeguardControls({
             )
             .join("; "),
         }))}
-        action={(v, reason) => change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, t), reason })}
+        action={(v, reason) =>
+          change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t), reason })
+        }
         summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: v.steps ?? "" })}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
@@ -552,8 +558,17 @@ function countOf(text: string | undefined, field: string, message: string): numb
   return Number(text);
 }
 
-/** "2026-02-01 125000; 2026-03-01 130000" → steps effective at 00:00 exchange time (UTC+5) on each date. */
-function parseSteps(text: string, locale: string, t: (key: string, params?: Record<string, string>) => string) {
+/**
+ * "2026-02-01 125000; 2026-03-01 130000" → steps effective at 00:00 exchange time (UTC+5) on each date. A step whose
+ * date or price cannot be read is named with what is wrong with it (a price off the instrument's tick, too many
+ * decimals, a number that reads two ways), in the reader's language.
+ */
+function parseSteps(
+  text: string,
+  locale: string,
+  tick: number | null,
+  t: (key: string, params?: Record<string, string>) => string,
+) {
   const steps = text
     .split(/[;\n]/)
     .map((s) => s.trim())
@@ -561,24 +576,70 @@ function parseSteps(text: string, locale: string, t: (key: string, params?: Reco
     .map((part) => {
       // A date as YYYY-MM-DD or as DD.MM.YYYY (how Russian and Kazakh write it), then the ceiling.
       const match = /^(?:(\d{4})-(\d{2})-(\d{2})|(\d{2})\.(\d{2})\.(\d{4}))\s+(.+)$/.exec(part);
-      const ceiling = match ? ceilingOf(match[7]!, locale) : null;
       const day = match ? `${match[1] ?? match[6]}-${match[2] ?? match[5]}-${match[3] ?? match[4]}` : "";
       const effectiveFromMs = Date.parse(`${day}T00:00:00+05:00`);
       if (
         !match ||
-        ceiling === null ||
         Number.isNaN(effectiveFromMs) ||
         new Date(effectiveFromMs + 5 * 3_600_000).toISOString().slice(0, 10) !== day
       )
         throw new FieldProblem("steps", t("regulator.stepInvalid", { step: part }));
-      return { effectiveFromMs, ceiling };
+      const ceiling = readPrice(match[7]!, locale, tick);
+      if ("problem" in ceiling) {
+        const problem = priceProblemText(ceiling.problem, match[7]!, locale, t);
+        throw new FieldProblem("steps", t("regulator.stepPriceInvalid", { step: part, problem }));
+      }
+      return { effectiveFromMs, ceiling: ceiling.value };
     });
   return steps.sort((a, b) => a.effectiveFromMs - b.effectiveFromMs);
 }
 
-function ceilingOf(text: string, locale: string): number | null {
-  const value = parsePriceTenge(text, locale);
-  return value === null || value === 0 ? null : value;
+/** Why a price typed in the regulator's forms is refused before anything is sent. */
+type PriceProblem =
+  | { readonly kind: "invalid" | "ambiguous" | "tooPrecise" }
+  | { readonly kind: "offTick"; readonly value: number; readonly tick: number };
+
+/**
+ * A ceiling or floor typed in tenge per tonne, in the reader's locale ("143 000", "143000,5", "143,000.50" in
+ * English): tiyn per tonne, or what is wrong with it. The API takes any positive price on the instrument's tick
+ * (src/engine/safeguards.ts, checkSafeguards), so the form checks the same tick when the listing gives it.
+ */
+function readPrice(
+  text: string,
+  locale: string,
+  tick: number | null,
+): { readonly value: number } | { readonly problem: PriceProblem } {
+  const parsed = parseAmount(text, 2, locale);
+  if ("problem" in parsed) {
+    const kind = parsed.problem === "ambiguous" || parsed.problem === "tooPrecise" ? parsed.problem : "invalid";
+    return { problem: { kind } };
+  }
+  if (parsed.value === 0 || parsed.value > ORDER_PRICE_MAX) return { problem: { kind: "invalid" } };
+  if (tick !== null && tick > 0 && parsed.value % tick !== 0) {
+    return { problem: { kind: "offTick", value: parsed.value, tick } };
+  }
+  return { value: parsed.value };
+}
+
+function priceProblemText(
+  problem: PriceProblem,
+  text: string,
+  locale: string,
+  t: (key: string, params?: Record<string, string>) => string,
+): string {
+  switch (problem.kind) {
+    case "offTick":
+      return t("regulator.priceOffTick", {
+        price: tengePerTonne(problem.value, locale),
+        tick: tengePerTonne(problem.tick, locale),
+      });
+    case "ambiguous":
+      return t("regulator.priceAmbiguous", { text: text.trim(), decimal: decimalSeparatorOf(locale) });
+    case "tooPrecise":
+      return t("regulator.priceTooPrecise", { text: text.trim() });
+    default:
+      return t("regulator.priceInvalid");
+  }
 }
 
 /** Audit entries shown at first, and added by "show more". */

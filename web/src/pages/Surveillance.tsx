@@ -139,7 +139,8 @@ interface BookMoment {
 }
 
 export function Surveillance() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [filter, setFilter] = useState({ rule: "", severity: "", instrument: "", group: "" });
   const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => value.trim() !== "")).toString();
   const alerts = useLive<{ total: number; alerts: Alert[] }>(SURVEILLANCE_API.alerts(query));
@@ -183,7 +184,7 @@ export function Surveillance() {
             <input value={filter.group} onChange={(e) => set("group")(e.target.value)} />
           </label>
         </div>
-        {alerts.error && <p className="error">{alerts.error.message}</p>}
+        {alerts.error && <p className="error">{describeError(alerts.error, i18n)}</p>}
         <AlertTable alerts={alerts.data?.alerts ?? []} />
       </section>
       <GroupsPanel onShow={(group) => setFilter({ ...filter, group })} />
@@ -431,7 +432,7 @@ function OpenCase({ alert }: { alert: string }) {
   const { t } = i18n;
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ caught: unknown } | null>(null);
   if (!open) {
     return (
       <button type="button" className="small-button" onClick={() => setOpen(true)}>
@@ -446,7 +447,7 @@ function OpenCase({ alert }: { alert: string }) {
       invalidate(BASE);
       navigate(`/surveillance/case?id=${encodeURIComponent(answer.case.id)}`);
     } catch (caught) {
-      setError(describeError(caught, i18n));
+      setError({ caught });
     }
   };
   return (
@@ -458,7 +459,7 @@ function OpenCase({ alert }: { alert: string }) {
       <button type="submit">{t("surveillance.open")}</button>
       {error && (
         <p className="error" role="alert">
-          {error}
+          {describeError(error.caught, i18n)}
         </p>
       )}
     </form>
@@ -466,7 +467,8 @@ function OpenCase({ alert }: { alert: string }) {
 }
 
 export function SurveillanceCase() {
-  const { t, locale, language } = useI18n();
+  const i18n = useI18n();
+  const { t, locale, language } = i18n;
   const id = new URLSearchParams(location.search).get("id") ?? "";
   const view = useLive<{ case: Case; alerts: Alert[] }>(id === "" ? null : SURVEILLANCE_API.case(id));
   const found = view.data?.case;
@@ -478,7 +480,7 @@ export function SurveillanceCase() {
       <h1>
         {t("surveillance.case")} {id}
       </h1>
-      {view.error && <p className="error">{view.error.message}</p>}
+      {view.error && <p className="error">{describeError(view.error, i18n)}</p>}
       {found && (
         <>
           <p>
@@ -536,7 +538,7 @@ function CaseActions({ found }: { found: Case }) {
   const { t } = i18n;
   const [text, setText] = useState("");
   const [outcome, setOutcome] = useState<string>("no-action");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ caught: unknown } | null>(null);
   if (found.status === "closed") return null;
   const id = { path: { id: found.id } };
   const send = (step: () => Promise<unknown>) => async () => {
@@ -546,7 +548,7 @@ function CaseActions({ found }: { found: Case }) {
       setError(null);
       invalidate(BASE);
     } catch (caught) {
-      setError(describeError(caught, i18n));
+      setError({ caught });
     }
   };
   return (
@@ -601,7 +603,7 @@ function CaseActions({ found }: { found: Case }) {
       </div>
       {error && (
         <p className="error" role="alert">
-          {error}
+          {describeError(error.caught, i18n)}
         </p>
       )}
     </section>

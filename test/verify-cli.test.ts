@@ -54,7 +54,7 @@ describe("sauda verify", () => {
     const result = spawnSync(process.execPath, [BIN, "verify", "--data", dir], { encoding: "utf8" });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe(
-      `no journal at ${join(dir, "sauda.sqlite")}: nothing to verify (give the exchange's data directory with --data, or --database)\n`,
+      `there is no journal at ${join(dir, "sauda.sqlite")}: nothing to verify (give the exchange's data directory with --data, or --database)\n`,
     );
     expect(existsSync(dir)).toBe(false);
   });

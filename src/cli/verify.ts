@@ -50,7 +50,9 @@ export async function verifyCommand(options: VerifyOptions, write: (line: string
     const data = options.data ?? DEFAULT_DATA_DIR;
     const file = data.endsWith(".sqlite") ? data : join(data, SQLITE_FILE_NAME);
     if (!existsSync(file)) {
-      write(`no journal at ${file}: nothing to verify (give the exchange's data directory with --data, or --database)`);
+      write(
+        `there is no journal at ${file}: nothing to verify (give the exchange's data directory with --data, or --database)`,
+      );
       return 2;
     }
   }

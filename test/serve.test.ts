@@ -6,6 +6,7 @@
 
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -91,4 +92,28 @@ describe("sauda serve", () => {
     again.kill("SIGTERM");
     expect(await stopped).toBe(0);
   });
+
+  it("on a port already in use says so, names --port and exits 2 instead of staying up", async () => {
+    const taken = createServer();
+    await new Promise<void>((listening) => taken.listen(0, "127.0.0.1", listening));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "sauda-serve-"));
+      const child = spawn(process.execPath, [BIN, "serve", "--no-demo", "--port", String(port), "--data", dir], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8");
+      });
+      // Before, the process printed the error and then waited for ever with its journal open.
+      const code = await new Promise<number | null>((exited) => child.on("exit", (exitCode) => exited(exitCode)));
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        `sauda: port ${port} on 127.0.0.1 is in use (another server listens there); start with --port and another port\n`,
+      );
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
 });

@@ -3,7 +3,7 @@
  */
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,6 +47,16 @@ describe("sauda verify", () => {
     expect(output).toMatch(
       /: OK — 12 records, 3 snapshots checked, head 12, 0 checkpoints checked, state hash [0-9a-f]{64}/,
     );
+  });
+
+  it("refuses a data directory without a journal instead of making an empty one and calling it sound", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "sauda-verify-")), "mistyped");
+    const result = spawnSync(process.execPath, [BIN, "verify", "--data", dir], { encoding: "utf8" });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe(
+      `there is no journal at ${join(dir, "sauda.sqlite")}: nothing to verify (give the exchange's data directory with --data, or --database)\n`,
+    );
+    expect(existsSync(dir)).toBe(false);
   });
 
   it("names the first bad record and exits 1", async () => {

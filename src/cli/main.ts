@@ -5,7 +5,8 @@
  * 2 bad usage or unreadable input, 3 the journal failed its integrity checks at start (the first bad record named).
  */
 
-import { createReadStream, readFileSync, realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
@@ -41,7 +42,9 @@ class LineWriter {
 }
 
 async function replayCommand(file: string, options: { explain?: boolean }): Promise<void> {
-  const input = file === "-" ? process.stdin : createReadStream(file, { encoding: "utf8" });
+  // Opened first, so a missing or unreadable file is the command's error (`sauda: ENOENT: …`, exit 2), not an
+  // unhandled 'error' event of a stream that readline does not pass on.
+  const input = file === "-" ? process.stdin : (await open(file)).createReadStream({ encoding: "utf8" });
   const { Replay } = await import("./replay.ts");
   const replay = new Replay({ explain: options.explain ?? false });
   const out = new LineWriter();

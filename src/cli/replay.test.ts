@@ -3,7 +3,7 @@
  * commands and the exact trades, cancellations, rejections and final book they must produce.
  */
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { Replay, type ReplayLine } from "./replay.ts";
 
@@ -356,5 +356,14 @@ describe("sauda replay (the command)", () => {
     for (const line of lines) expect(typeof line.event).toBe("string");
     expect(trades(lines)).toEqual([t(10000, 3, "o1", "o2")]);
     expect(lines.at(-1)).toEqual({ event: "book", bids: [], asks: [[10010, 2, 1]] });
+  });
+
+  it("says a missing file is missing (exit 2) instead of crashing with a stack trace", () => {
+    const result = spawnSync(process.execPath, ["bin/sauda.js", "replay", "no-such-orders.jsonl"], {
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("sauda: ENOENT: no such file or directory, open 'no-such-orders.jsonl'\n");
+    expect(result.stdout).toBe("");
   });
 });

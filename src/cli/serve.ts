@@ -171,7 +171,24 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     allowedOrigins: options.allowOrigin ?? [],
     mail: options.smtpUrl ? { url: options.smtpUrl, from: options.mailFrom ?? MAIL_FROM_DEFAULT } : null,
   });
-  await app.listen({ port: options.port, host: options.host });
+  try {
+    await app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    // Nothing was served: close what was opened, so the process ends with the error instead of staying up (with the
+    // journal open, a first Ctrl-C would only have been noted for a shutdown that never came).
+    await fix?.close();
+    await app.close();
+    await exchange.close();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw Object.assign(
+        new Error(
+          `port ${options.port} on ${options.host} is in use (another server listens there); start with --port and another port`,
+        ),
+        { code: "EADDRINUSE" },
+      );
+    }
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const scheme = tls ? "https" : "http";

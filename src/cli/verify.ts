@@ -26,6 +26,7 @@ import {
 } from "../journal/keys.ts";
 import { DEFAULT_DATA_DIR, openStore } from "../journal/open.ts";
 import { JournalCorruptError, verify } from "../journal/recovery.ts";
+import { SQLITE_FILE_NAME } from "../journal/sqlite-store.ts";
 import type { JournalStore } from "../journal/store.ts";
 
 export interface VerifyOptions {
@@ -40,8 +41,21 @@ export interface VerifyOptions {
   readonly publicKey?: string;
 }
 
-/** Returns the process exit code: 0 when the journal checks out, 1 when it does not. */
+/**
+ * Returns the process exit code: 0 when the journal checks out, 1 when it does not, 2 when there is no SQLite journal
+ * where `--data` points (opening one would make an empty journal there, which would then "check out").
+ */
 export async function verifyCommand(options: VerifyOptions, write: (line: string) => void): Promise<number> {
+  if (!options.database) {
+    const data = options.data ?? DEFAULT_DATA_DIR;
+    const file = data.endsWith(".sqlite") ? data : join(data, SQLITE_FILE_NAME);
+    if (!existsSync(file)) {
+      write(
+        `there is no journal at ${file}: nothing to verify (give the exchange's data directory with --data, or --database)`,
+      );
+      return 2;
+    }
+  }
   const inputs = verifyInputs(options, write);
   if (inputs === null) return 1;
   const store = await openStore(options);

@@ -326,7 +326,7 @@ describe.skipIf(!run)("the public board", () => {
     expect(suite.pageErrors).toEqual([]);
   });
 
-  it("shows an instrument's delivery terms, rail tank cars of 65 t, as the API publishes them, in English and Kazakh", async () => {
+  it("shows an instrument's delivery terms, rail tank cars of 65 t, as the API publishes them, in English, Kazakh and Russian", async () => {
     const operator = await suite.server.login("operator");
     const rail = "PB-KAZGPZ-MNG-RAIL-2026-01";
     const listed = await suite.server.call(operator, "POST", "/api/admin/instruments", {
@@ -353,16 +353,19 @@ describe.skipIf(!run)("the public board", () => {
     await expect
       .poll(() => terms.textContent(), { timeout: LIVE_MS })
       .toBe(
-        "Delivery terms: EXW KAZGPZ plant, to Mangystau, in 2026-01; delivery within 5 d of a trade; " +
+        "Delivery terms: EXW KAZGPZ plant, to Mangystau, in 01/2026; delivery within 5 d of a trade; " +
           "by rail, tank cars of 65 t, 1 a lot.",
       );
     await board.getByLabel("Language").selectOption("kk");
     await expect
       .poll(() => terms.textContent(), { timeout: LIVE_MS })
       .toBe(
-        "Жеткізу шарттары: EXW KAZGPZ зауыты, Маңғыстау өңіріне, кезеңі 2026-01; мәміледен кейін 5 тәулік ішінде " +
+        "Жеткізу шарттары: EXW KAZGPZ зауыты, Маңғыстау өңіріне, кезеңі 01.2026; мәміледен кейін 5 тәулік ішінде " +
           "жеткізу; темір жол көлігімен, 65 т теміржол цистерналары, лотта 1.",
       );
+    // The delivery month as the reader writes it, as on the instrument's row (it was the API's 2026-01).
+    await board.getByLabel("Тіл").selectOption("ru");
+    await expect.poll(() => terms.textContent(), { timeout: LIVE_MS }).toContain(", период 01.2026;");
     expect(suite.pageErrors).toEqual([]);
   });
 });

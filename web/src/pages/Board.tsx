@@ -502,7 +502,7 @@ function DeliveryTermsText({ quote }: { quote: InstrumentQuote }) {
       {t("board.deliveryTerms", {
         basis: terms.basis,
         region: regionName(t, terms.region),
-        period: terms.deliveryPeriod,
+        period: calendarMonth(terms.deliveryPeriod, locale),
         window,
         transport,
       })}

@@ -48,7 +48,7 @@ describe("exact numbers", () => {
       }
     }
     // Forward (as records come), backward, and repeated: the cache answers only for the day it holds.
-    for (const ms of [...times, ...[...times].reverse(), ...times.map((t) => [t, t]).flat()]) {
+    for (const ms of [...times, ...[...times].reverse(), ...times.flatMap((t) => [t, t])]) {
       for (const offset of [0, 5 * 3_600_000, -3_600_000]) {
         if (Math.abs(ms + offset) > 8.64e15) continue;
         expect(localDay(ms, offset)).toBe(byDate(ms + offset));

@@ -27,10 +27,9 @@
  */
 
 import type { CancelReason, Side } from "../domain/order.ts";
-import type { EngineEvent, TradeEvent } from "../engine/events.ts";
+import type { EngineEvent } from "../engine/events.ts";
 import { heapPop, heapPush } from "../engine/heap.ts";
 import { NOTICE_KINDS, type NoticeKind, type NoticePreferences } from "../engine/notices.ts";
-import type { NegotiatedTradeEvent } from "../engine/remedy-events.ts";
 import type { ProjectionOutcome } from "./outcome.ts";
 
 export const NOTICES_PER_MEMBER_MAX = 200;
@@ -514,7 +513,12 @@ export class NotificationViews {
     return (this.byMember.get(member) ?? []).some((notice) => notice.id === id);
   }
 
-  private fill(event: TradeEvent | NegotiatedTradeEvent, side: "buy" | "sell", account: string): void {
+  /** A fill notice of a book or negotiated trade, for one side of it. */
+  private fill(
+    event: { readonly instrument: string; readonly tradeId: string; readonly price: number; readonly quantity: number },
+    side: "buy" | "sell",
+    account: string,
+  ): void {
     this.made(this.memberOf(account), {
       kind: "fill",
       instrument: event.instrument,

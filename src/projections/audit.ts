@@ -135,24 +135,76 @@ export interface AuditFilter {
   readonly limit?: number;
 }
 
+/**
+ * An entry as kept: what it was made from (the command's fields and the rejection's details, so that it can be told
+ * again in another language) instead of its texts. Its UTC time text and its summary are written when it is read
+ * (`told`): both are functions of what is kept, so an entry reads the same whenever it is read, and the per-record
+ * cost of the trail (every durable record, on the leader and on the snapshot thread) has no text to build.
+ */
+interface KeptEntry {
+  readonly seq: number;
+  readonly timeMs: number;
+  readonly actor: string | null;
+  readonly role: string | null;
+  readonly source: string | null;
+  readonly requestId: string | null;
+  readonly commandType: string;
+  readonly kind: AuditKind;
+  readonly instrument: string | null;
+  readonly account: string | null;
+  readonly outcome: AuditOutcome;
+  readonly code: string | null;
+  readonly message: string | null;
+  readonly events: number;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly details: ErrorDetails;
+}
+
+/** A kept entry as readers see it (in English), its fields in the order `AuditEntry` lists them. */
+function told(kept: KeptEntry): AuditEntry {
+  return {
+    seq: kept.seq,
+    timeMs: kept.timeMs,
+    time: isoUtc(kept.timeMs),
+    actor: kept.actor,
+    role: kept.role,
+    source: kept.source,
+    requestId: kept.requestId,
+    commandType: kept.commandType,
+    kind: kept.kind,
+    instrument: kept.instrument,
+    account: kept.account,
+    summary: summarise(kept.fields as Record<string, unknown>),
+    outcome: kept.outcome,
+    code: kept.code,
+    message: kept.message,
+    events: kept.events,
+  };
+}
+
 export class AuditTrail {
-  private readonly entries = new Ring<AuditEntry>(AUDIT_ENTRIES_MAX);
+  /**
+   * The newest entries as kept, with what each was made from (a plain record, not a WeakMap keyed by the entry: the
+   * read models' snapshot carries it, and after a restart the entries from before the snapshot are told in every
+   * language as before).
+   */
+  private readonly entries = new Ring<KeptEntry>(AUDIT_ENTRIES_MAX);
   /** Whether the ring has made room by dropping its oldest entry. */
   private dropped = false;
   /** Live orders' instrument and account, so an amend or cancel (which name only the order) can be filtered too. */
   private readonly liveOrders = new Map<string, { readonly instrument: string; readonly account: string }>();
-  /**
-   * What each kept entry was made from, so it can be told again in another language: the command's fields and the
-   * rejection's details, by the entry's seq; dropped with the entry when the ring makes room. A Map of plain data, not
-   * a WeakMap keyed by the entry: the read models' snapshot carries it (a WeakMap it cannot see, and after a restart
-   * the entries from before the snapshot were told in English to every reader).
-   */
-  private readonly sources = new Map<
-    number,
-    { readonly fields: Readonly<Record<string, unknown>>; readonly details: ErrorDetails }
-  >();
 
+  /** Records the outcome's entry and returns it as readers see it (`record` without building the entry's texts). */
   apply(outcome: ProjectionOutcome): AuditEntry {
+    return told(this.keep(outcome));
+  }
+
+  /** Records the outcome's entry (what the read models do for each outcome). */
+  record(outcome: ProjectionOutcome): void {
+    this.keep(outcome);
+  }
+
+  private keep(outcome: ProjectionOutcome): KeptEntry {
     const command = outcome.command as unknown;
     const fields = (typeof command === "object" && command !== null ? command : {}) as Record<string, unknown>;
     const commandType = typeof fields.type === "string" ? text(fields.type) : "unknown";
@@ -200,10 +252,9 @@ export class AuditTrail {
       }
     }
     const meta = outcome.meta;
-    const entry: AuditEntry = {
+    const entry: KeptEntry = {
       seq: outcome.seq,
       timeMs: outcome.timeMs,
-      time: isoUtc(outcome.timeMs),
       actor: meta.actor ?? null,
       role: meta.role ?? null,
       source: meta.source ?? null,
@@ -212,18 +263,14 @@ export class AuditTrail {
       kind: auditKindOf(commandType),
       instrument,
       account,
-      summary: summarise(fields),
       outcome: code === null ? "accepted" : "rejected",
       code,
       message,
       events: outcome.events.length,
+      fields,
+      details,
     };
-    const droppedEntry = this.entries.push(entry);
-    if (droppedEntry !== undefined) {
-      this.dropped = true;
-      this.sources.delete(droppedEntry.seq);
-    }
-    this.sources.set(entry.seq, { fields, details });
+    if (this.entries.push(entry) !== undefined) this.dropped = true;
     return entry;
   }
 
@@ -232,8 +279,8 @@ export class AuditTrail {
    * for the reader. English is the entry as kept. Codes, ids and everything else are the same in every language.
    */
   inLanguage(entry: AuditEntry, language: Language): AuditEntry {
-    const source = this.sources.get(entry.seq);
-    if (language === "en" || source === undefined) return entry;
+    const source = this.kept(entry.seq);
+    if (language === "en" || source === null) return entry;
     const summary = summaryIn(source.fields, language);
     return {
       ...entry,
@@ -245,7 +292,7 @@ export class AuditTrail {
 
   /** The command fields a kept entry was made from (documents write them out); null for an entry not kept. */
   fieldsOf(entry: AuditEntry): Readonly<Record<string, unknown>> | null {
-    return this.sources.get(entry.seq)?.fields ?? null;
+    return this.kept(entry.seq)?.fields ?? null;
   }
 
   get size(): number {
@@ -267,7 +314,7 @@ export class AuditTrail {
     if (limit === 0) return out;
     this.entries.scanNewestFirst((entry) => {
       if (filter.fromMs !== undefined && entry.timeMs < filter.fromMs) return false;
-      if (matches(entry, filter)) out.push(entry);
+      if (matches(entry, filter)) out.push(told(entry));
       return out.length < limit;
     });
     return out;
@@ -275,6 +322,11 @@ export class AuditTrail {
 
   /** The entry of one seq, if still kept: O(1), as kept entries have consecutive seqs. */
   get(seq: number): AuditEntry | null {
+    const kept = this.kept(seq);
+    return kept === null ? null : told(kept);
+  }
+
+  private kept(seq: number): KeptEntry | null {
     const newest = this.entries.newest();
     if (newest === undefined) return null;
     const entry = this.entries.newestAt(newest.seq - seq);
@@ -282,7 +334,7 @@ export class AuditTrail {
   }
 }
 
-function matches(entry: AuditEntry, filter: AuditFilter): boolean {
+function matches(entry: KeptEntry, filter: AuditFilter): boolean {
   return (
     (filter.beforeSeq === undefined || entry.seq < filter.beforeSeq) &&
     (filter.toMs === undefined || entry.timeMs < filter.toMs) &&

@@ -162,7 +162,7 @@ export class Projections {
     this.marketData.apply(outcome);
     this.accounts.apply(outcome);
     this.supply.apply(outcome);
-    this.audit.apply(outcome);
+    this.audit.record(outcome);
     this.participation.apply(outcome);
     this.outages.apply(outcome);
     this.controls.apply(outcome);

@@ -208,6 +208,10 @@ export class NotificationViews {
    * the read models' snapshot does not capture (gateway/view-snapshots.ts) and its restore leaves as it is.
    */
   readonly #listeners: NoticeListener[] = [];
+  /** The outcome being applied (its seq and time) and how many notifications it made so far. */
+  private outcomeSeq = 0;
+  private outcomeTimeMs = 0;
+  private madeInOutcome = 0;
 
   /** Tells `listener` of every notification made from now on (not those already made). */
   onNotice(listener: NoticeListener): void {
@@ -218,15 +222,19 @@ export class NotificationViews {
     // Deadlines passed by the journal's own time come first (the server's clock usually made them already): so a
     // replay of the journal makes the same deadline notifications, in the same place, as the running server did.
     this.advance(outcome.timeMs);
-    let n = 0;
-    const add = (member: string, facts: NoticeFacts) => {
-      n += 1;
-      this.add({ id: `N-${outcome.seq}-${n}`, member, timeMs: outcome.timeMs, facts });
-    };
-    for (const event of outcome.events) this.applyEvent(event, add);
+    this.outcomeSeq = outcome.seq;
+    this.outcomeTimeMs = outcome.timeMs;
+    this.madeInOutcome = 0;
+    for (const event of outcome.events) this.applyEvent(event);
   }
 
-  private applyEvent(event: EngineEvent, add: (member: string, facts: NoticeFacts) => void): void {
+  /** A notification made by the outcome being applied: its id is the outcome's seq and how many it made so far. */
+  private made(member: string, facts: NoticeFacts): void {
+    this.madeInOutcome += 1;
+    this.add({ id: `N-${this.outcomeSeq}-${this.madeInOutcome}`, member, timeMs: this.outcomeTimeMs, facts });
+  }
+
+  private applyEvent(event: EngineEvent): void {
     switch (event.type) {
       case "account.opened":
         this.memberOfAccount.set(event.id, event.member);
@@ -237,22 +245,12 @@ export class NotificationViews {
         break;
       case "trade":
       case "trade.negotiated":
-        for (const side of ["buy", "sell"] as const) {
-          const account = side === "buy" ? event.buyAccount : event.sellAccount;
-          add(this.memberOf(account), {
-            kind: "fill",
-            instrument: event.instrument,
-            tradeId: event.tradeId,
-            account,
-            side,
-            priceTiynPerTonne: event.price,
-            quantityKg: event.quantity,
-          });
-        }
+        this.fill(event, "buy", event.buyAccount);
+        this.fill(event, "sell", event.sellAccount);
         break;
       case "negotiated.submitted": {
         const deal = event.deal;
-        add(this.memberOf(deal.buyer), {
+        this.made(this.memberOf(deal.buyer), {
           kind: "deal",
           deal: deal.id,
           instrument: deal.instrument,
@@ -271,7 +269,7 @@ export class NotificationViews {
               ? "halt"
               : null;
         if (cause === null) break;
-        add(this.memberOf(event.account), {
+        this.made(this.memberOf(event.account), {
           kind: "cancel",
           instrument: event.instrument,
           orderId: event.orderId,
@@ -286,7 +284,7 @@ export class NotificationViews {
         const details = event.details as Readonly<Record<string, unknown>>;
         const account = details.account;
         if (typeof account !== "string" || details.purpose === "the withdrawal") break;
-        add(this.memberOf(account), {
+        this.made(this.memberOf(account), {
           kind: "shortfall",
           account,
           requiredTiyn: String(details.required ?? ""),
@@ -354,8 +352,8 @@ export class NotificationViews {
         } as const;
         const buyer = this.memberOf(o.buyer);
         const seller = this.memberOf(o.seller);
-        add(buyer, facts);
-        if (seller !== buyer) add(seller, facts);
+        this.made(buyer, facts);
+        if (seller !== buyer) this.made(seller, facts);
         break;
       }
       case "obligation.defaulted": {
@@ -374,8 +372,8 @@ export class NotificationViews {
         } as const;
         const buyer = this.memberOf(o.buyer);
         const seller = this.memberOf(o.seller);
-        add(buyer, facts);
-        if (seller !== buyer) add(seller, facts);
+        this.made(buyer, facts);
+        if (seller !== buyer) this.made(seller, facts);
         break;
       }
       case "notices.preferred":
@@ -513,6 +511,23 @@ export class NotificationViews {
   /** Whether the member has a notification with this id (among those kept). */
   has(member: string, id: string): boolean {
     return (this.byMember.get(member) ?? []).some((notice) => notice.id === id);
+  }
+
+  /** A fill notice of a book or negotiated trade, for one side of it. */
+  private fill(
+    event: { readonly instrument: string; readonly tradeId: string; readonly price: number; readonly quantity: number },
+    side: "buy" | "sell",
+    account: string,
+  ): void {
+    this.made(this.memberOf(account), {
+      kind: "fill",
+      instrument: event.instrument,
+      tradeId: event.tradeId,
+      account,
+      side,
+      priceTiynPerTonne: event.price,
+      quantityKg: event.quantity,
+    });
   }
 
   private add(notice: Notice): void {

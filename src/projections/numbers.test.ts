@@ -37,4 +37,29 @@ describe("exact numbers", () => {
     expect(checkUtcOffset(-3_600_000)).toBe(-3_600_000);
     expect(() => checkUtcOffset(15 * 3_600_000)).toThrow(/within ±14 h/);
   });
+
+  it("reads days and months from its cache exactly as Date does, in any order, across boundaries and signs", () => {
+    const day = 86_400_000;
+    const byDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const times: number[] = [];
+    for (const base of [Date.UTC(2026, 0, 31), Date.UTC(2024, 1, 29), 0, -day, Date.UTC(1969, 11, 31), 8.64e15 - day]) {
+      for (const delta of [-day - 1, -day, -1, -0.5, 0, 0.5, 1, 3_600_000, day - 1, day, day + 0.25]) {
+        if (Math.abs(base + delta) <= 8.64e15) times.push(base + delta);
+      }
+    }
+    // Forward (as records come), backward, and repeated: the cache answers only for the day it holds.
+    for (const ms of [...times, ...[...times].reverse(), ...times.flatMap((t) => [t, t])]) {
+      for (const offset of [0, 5 * 3_600_000, -3_600_000]) {
+        if (Math.abs(ms + offset) > 8.64e15) continue;
+        expect(localDay(ms, offset)).toBe(byDate(ms + offset));
+        expect(localMonth(ms, offset)).toBe(byDate(ms + offset).slice(0, 7));
+      }
+    }
+    // Outside the Date range it throws as Date does, with or without a day in the cache.
+    localDay(0, 0);
+    expect(() => localDay(8.64e15 + 1, 0)).toThrow(RangeError);
+    expect(localDay(8.64e15, 0)).toBe(new Date(8.64e15).toISOString().slice(0, 10));
+    expect(() => localDay(8.64e15 + 1, 0)).toThrow(RangeError);
+    expect(() => localMonth(Number.NaN, 0)).toThrow(RangeError);
+  });
 });

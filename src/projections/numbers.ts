@@ -49,14 +49,39 @@ export function checkUtcOffset(utcOffsetMs: number): number {
   return utcOffsetMs;
 }
 
+const DAY_MS = 86_400_000;
+/** The latest time a Date holds (its earliest is the negative): the cache never answers past it. */
+const DATE_MS_MAX = 8.64e15;
+
+/**
+ * The UTC day last formatted (its first ms and its YYYY-MM-DD text): the read models ask for the day or month of
+ * every record, and records come in time order, so nearly every call falls in the day of the one before and needs no
+ * Date. Only whole ms are looked up here (a Date truncates a fraction toward zero, which crosses a day boundary
+ * below zero); anything else, or another day, is formatted by Date as before (so it throws as before, too).
+ */
+let cachedDayStartMs = Number.NaN;
+let cachedDayText = "";
+
+function utcDayText(ms: number): string {
+  if (Number.isInteger(ms) && ms >= cachedDayStartMs && ms < cachedDayStartMs + DAY_MS && ms <= DATE_MS_MAX) {
+    return cachedDayText;
+  }
+  const text = new Date(ms).toISOString().slice(0, 10);
+  if (Number.isInteger(ms)) {
+    cachedDayStartMs = Math.floor(ms / DAY_MS) * DAY_MS;
+    cachedDayText = text;
+  }
+  return text;
+}
+
 /** The local calendar day of an instant, as YYYY-MM-DD. */
 export function localDay(timeMs: number, utcOffsetMs: number): string {
-  return new Date(timeMs + utcOffsetMs).toISOString().slice(0, 10);
+  return utcDayText(timeMs + utcOffsetMs);
 }
 
 /** The local calendar month of an instant, as YYYY-MM. */
 export function localMonth(timeMs: number, utcOffsetMs: number): string {
-  return new Date(timeMs + utcOffsetMs).toISOString().slice(0, 7);
+  return utcDayText(timeMs + utcOffsetMs).slice(0, 7);
 }
 
 /** An instant as UTC ISO 8601 text; a value outside the Date range reads as its number (never throws). */

@@ -48,6 +48,9 @@ export const ALERTS_KEPT_MAX = 100_000;
 export const STATISTICS_SESSIONS_MAX = 10_000;
 export const CASES_KEPT_MAX = 100_000;
 
+/** What `apply` returns for a record that changed no alert (shared, frozen). */
+const NO_CHANGES: readonly AlertChange[] = Object.freeze([]);
+
 export const SEVERITIES = ["low", "medium", "high"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -207,7 +210,8 @@ export class LiveSurveillance {
   /** The record being applied, and the changes it made. */
   private seq = 0;
   private timeMs = 0;
-  private pending: AlertChange[] = [];
+  /** Null while it made none (most records make none: no array is made for them). */
+  private pending: AlertChange[] | null = null;
 
   constructor(limits: LimitsSource) {
     this.surveillance = new Surveillance(
@@ -248,7 +252,7 @@ export class LiveSurveillance {
   apply(record: SurveilledRecord): readonly AlertChange[] {
     this.seq = record.seq;
     this.timeMs = record.timeMs;
-    this.pending = [];
+    this.pending = null;
     this.adapter.record(record.seq, record.timeMs, record.command, record.events);
     // A diversion follows its shipment's arrival in the same record, which gives the obligation's quantity.
     let obligationKg = 0;
@@ -257,8 +261,8 @@ export class LiveSurveillance {
       else if (event.type === "diversion") this.diversion(event, obligationKg);
       else this.caseEvent(event, record);
     }
-    const changes = this.pending;
-    this.pending = [];
+    const changes = this.pending ?? NO_CHANGES;
+    this.pending = null;
     if (changes.length > 0) for (const listener of this.#listeners) listener(changes);
     return changes;
   }
@@ -416,7 +420,7 @@ export class LiveSurveillance {
       this.byKey.delete(oldest);
       this.forgetId(oldest);
     }
-    this.pending.push({ change: before === undefined ? "raised" : "updated", alert: this.withCase(stored) });
+    this.changed({ change: before === undefined ? "raised" : "updated", alert: this.withCase(stored) });
   }
 
   /**
@@ -489,7 +493,12 @@ export class LiveSurveillance {
     if (before === undefined) return;
     this.byKey.delete(key);
     this.forgetId(key);
-    this.pending.push({ change: "retracted", id: before.id, seq: this.seq });
+    this.changed({ change: "retracted", id: before.id, seq: this.seq });
+  }
+
+  private changed(change: AlertChange): void {
+    if (this.pending === null) this.pending = [change];
+    else this.pending.push(change);
   }
 
   private forgetId(key: string): void {

@@ -23,6 +23,11 @@ export class Queue<T> {
     return this.head < this.items.length ? this.items[this.head] : undefined;
   }
 
+  /** The i-th oldest item (0: the oldest), or undefined outside the queue. */
+  at(i: number): T | undefined {
+    return i >= 0 && i < this.items.length - this.head ? this.items[this.head + i] : undefined;
+  }
+
   /** Drops the oldest item. */
   shift(): void {
     if (this.head >= this.items.length) return;

@@ -12,7 +12,7 @@
  * Raised at the first window that reaches `messagesMin`, and again with the full evidence when the session ends.
  * Figures: `peakMessages`, `windowMs`, `messagesInBursts` (messages that lie in some such window).
  *
- * Complexity: amortised O(1) per message (each enters and leaves the window once). Memory: per (member, running
+ * Complexity: amortised O(1) per message (each enters and leaves the window once, and joins a burst once). Memory: per (member, running
  * session) its messages of the last `windowMs` and the evidence of its bursts.
  */
 
@@ -98,14 +98,19 @@ export class AutomatedEntryDetector implements Detector {
     window.push(message);
     if (window.length > state.peak) state.peak = window.length;
     if (window.length < this.config.messagesMin) return;
-    window.forEach((inWindow) => {
-      if (inWindow.inBurst) return;
+    // Every message of the window joins the burst. Those already in one are the window's oldest: each window that
+    // reached `messagesMin` marked all it held, and the window only ever loses its oldest messages, so the messages
+    // marked are followed by none unmarked but the newest. Only those newest are visited (oldest first, as all were).
+    let start = window.length;
+    while (start > 0 && !window.at(start - 1)!.inBurst) start--;
+    for (let i = start; i < window.length; i++) {
+      const inWindow = window.at(i)!;
       inWindow.inBurst = true;
       state.inBursts++;
       state.party(inWindow.party);
       for (const order of inWindow.orders) state.order(order);
       state.time(inWindow.timeMs);
-    });
+    }
     if (!state.raised) {
       state.raised = true;
       this.raise(state, session);

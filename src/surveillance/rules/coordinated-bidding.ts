@@ -187,7 +187,8 @@ export class CoordinatedBiddingDetector implements Detector {
       window.shift();
     }
     const entry: Entry = { timeMs: order.timeMs, party, order: order.order };
-    for (const other of window) {
+    for (let i = 0; i < window.length; i++) {
+      const other = window.at(i)!;
       if (other.party.account !== party.account && other.party.group !== party.group) {
         this.coincide(order.side, other, entry, session);
       }
@@ -197,10 +198,9 @@ export class CoordinatedBiddingDetector implements Detector {
 
   private coincide(side: Side, first: Entry, second: Entry, session: SessionInfo): void {
     const links = this.sides[side];
-    const [a, b] =
-      first.party.account < second.party.account
-        ? [first.party.account, second.party.account]
-        : [second.party.account, first.party.account];
+    const firstLower = first.party.account < second.party.account;
+    const a = firstLower ? first.party.account : second.party.account;
+    const b = firstLower ? second.party.account : first.party.account;
     const pairKey = `${a}\n${b}`;
     let pair = links.pairs.get(pairKey);
     if (pair === undefined) {
@@ -218,7 +218,9 @@ export class CoordinatedBiddingDetector implements Detector {
       part = new PairSession(session.session, session.instrument, first.timeMs);
       pair.sessions.set(session.session, part);
     }
-    const added = [first, second].filter((entry) => part.add(entry)).map((entry) => entry.order);
+    const added: string[] = [];
+    if (part.add(first)) added.push(first.order);
+    if (part.add(second)) added.push(second.order);
     if (newSession && !pair.linked && pair.sessions.size >= this.config.sessionsMin) {
       pair.linked = true;
       const rootA = links.find(a);

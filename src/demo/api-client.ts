@@ -7,13 +7,25 @@
  * a signature once); a request the server does not answer within `REQUEST_TIMEOUT_MS` throws `ApiError`, as does a
  * reply that is not JSON or, for the readers below, has a field of the wrong shape; an error reply with a registry
  * code is returned, never thrown, by `request` (callers decide whether a refusal is an error).
+ *
+ * Order entry keeps to the rulebook's limit for members' software: a key's order-entry messages (new, amend, cancel:
+ * `entry`) go one at a time, each sent at least `ORDER_ENTRY_GAP_MS` after the previous one was answered, so the
+ * exchange stamps any three of them at least 1,000 ms apart and the `automated-entry` rule (docs/surveillance.md,
+ * rule 6: three or more within less than 1,000 ms) never names a demo robot. The wait is the client's `wait`: real
+ * time by default, the test's stepped clock in a test.
  */
 
 import { createHash, createHmac } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { KEY_HEADER, SIGNATURE_HEADER, signedText, TIMESTAMP_HEADER } from "../domain/signing.ts";
 
 /** A request the server has not answered by then is abandoned (and the step that sent it fails). */
 export const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * Least time from the answer to one order-entry message of a key to the sending of its next: the rulebook lets members'
+ * software send at most 2 a second (rule 6 raises at 3 within less than 1,000 ms), and two gaps of 500 ms span 1,000.
+ */
+export const ORDER_ENTRY_GAP_MS = 500;
 
 /** The server gave no usable answer: no reply, an unexpected status, or a reply of the wrong shape. */
 export class ApiError extends Error {
@@ -35,13 +47,38 @@ export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** Signed requests with one API key. Share one client among all users of the same key. */
 export class ApiClient {
   private lastTimestampMs = 0;
+  /** When the key's last order-entry message was answered, by `clock`. */
+  private lastEntryMs = Number.NEGATIVE_INFINITY;
+  /** The key's order-entry messages, one after another. */
+  private entries: Promise<unknown> = Promise.resolve();
   requests = 0;
 
   constructor(
     private readonly baseUrl: string,
     private readonly key: ApiKeyCredentials,
     private readonly clock: () => number,
+    /** Waits (at least) this many ms of `clock`; real time by default. */
+    private readonly wait: (ms: number) => Promise<void> = (ms) => sleep(ms),
   ) {}
+
+  /**
+   * An order-entry message (a new order, an amend, a cancel), sent once the key's previous one has been answered and
+   * `ORDER_ENTRY_GAP_MS` have passed since; otherwise as `request`.
+   */
+  entry(method: Method, path: string, body?: unknown): Promise<ApiReply> {
+    const sent = this.entries.then(async () => {
+      for (let now = this.clock(); now < this.lastEntryMs + ORDER_ENTRY_GAP_MS; now = this.clock()) {
+        await this.wait(this.lastEntryMs + ORDER_ENTRY_GAP_MS - now);
+      }
+      try {
+        return await this.request(method, path, body);
+      } finally {
+        this.lastEntryMs = this.clock();
+      }
+    });
+    this.entries = sent.catch(() => undefined);
+    return sent;
+  }
 
   async request(method: Method, path: string, body?: unknown): Promise<ApiReply> {
     const text = body === undefined ? "" : JSON.stringify(body);

@@ -47,6 +47,11 @@ export interface DemoOptions {
   readonly memberKeys: () => Promise<ReadonlyMap<string, ApiKeyCredentials>>;
   /** The demo's clock (ms since epoch); the wall clock by default, a stepped one in tests. */
   readonly clock?: () => number;
+  /**
+   * Waits `ms` of the demo's clock: the pause between a member's order-entry messages (api-client.ts). Real time by
+   * default; a test with a stepped clock steps it.
+   */
+  readonly wait?: (ms: number) => Promise<void>;
   readonly roundMs?: number;
   readonly seed?: number;
   /** The policy-lab scenario the agents' behaviour comes from. */
@@ -62,7 +67,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoMarket> {
   checkWorld();
   const scenario = loadBehaviour(options.scenarioPath);
   const clock = options.clock ?? Date.now;
-  const client = (key: ApiKeyCredentials) => new ApiClient(options.baseUrl, key, clock);
+  const client = (key: ApiKeyCredentials) => new ApiClient(options.baseUrl, key, clock, options.wait);
   const operator = client(options.keys.operator);
   const regulator = client(options.keys.regulator);
   const listed = array(object(await operator.expect("GET", "/api/instruments"), "instruments reply").instruments, "");

@@ -18,6 +18,9 @@
  * namespace, a prefix of its client order ids, and sees only the fills of its own orders. The namespace also keeps a
  * restarted demo from reusing the ids of an earlier run.
  *
+ * Order entry (submit, cancel, and the cancels that end a session) goes through the client's `entry`, paced to the
+ * rulebook's limit for members' software (api-client.ts); the member's other agents share its client and its pace.
+ *
  * Promises: replies are checked field by field before an agent sees them (a reply of the wrong shape throws
  * `ApiError`, as does a request the server never answered); a refusal is never an exception. Requests go through the
  * member's signed client (api-client.ts).
@@ -118,7 +121,7 @@ export async function cancelResting(
       const { clientOrderId } = parseOrderId(text(object(item, "order").orderId, "order.orderId"));
       if (!mine(clientOrderId)) continue;
       tried++;
-      const reply = await client.request("DELETE", `${path}/orders/${segment(clientOrderId)}`);
+      const reply = await client.entry("DELETE", `${path}/orders/${segment(clientOrderId)}`);
       if (reply.status === 200) cancelled++;
       else if (reply.status >= 500 || errorCodeOf(reply.body) === null) {
         throw new ApiError(`DELETE order ${clientOrderId}: ${reply.status}`);
@@ -315,7 +318,7 @@ export class HttpMarketPort implements MarketPort {
         throw new Error(`client order id '${clientOrderId}' is longer than ${CLIENT_ORDER_ID_LENGTH_MAX}`);
       }
       this.submitted++;
-      const reply = await this.client.request("POST", "/api/orders", {
+      const reply = await this.client.entry("POST", "/api/orders", {
         instrument: order.instrument,
         account: this.account,
         clientOrderId,
@@ -344,7 +347,7 @@ export class HttpMarketPort implements MarketPort {
 
   async cancel(clientOrderIds: readonly string[]): Promise<void> {
     for (const id of clientOrderIds) {
-      const reply = await this.client.request(
+      const reply = await this.client.entry(
         "DELETE",
         `${this.accountPath}/orders/${segment(`${this.namespace}${id}`)}`,
       );

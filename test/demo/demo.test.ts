@@ -4,7 +4,8 @@
  * policy lab's agents trading in it through the public API with the demo members' signed API keys, the back office
  * settling with the operator's. The clock is stepped by hand, the session scheduler and the agents' driver run what is due, so the
  * run is the same every time: about two hours of exchange time from 11:00 on a Monday, with continuous rounds of
- * five minutes and two hourly call auctions.
+ * five minutes and two hourly call auctions. The members' robots pause between order-entry messages as the rulebook
+ * asks of members' software; their pauses step the clock.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,11 +61,18 @@ const orders: OrderSeen[] = [];
 /** Who sent each command other than the scheduler's and the test's own: `<command type> <actor>`. */
 const senders = new Set<string>();
 const trades = new Map<string, number>();
+/** Each order-entry message (new, amend, cancel) sent with a key: its time, by the key. */
+const entries = new Map<string, number[]>();
+/** The surveillance alerts standing at the end, read through the API with the regulator's key. */
+let alerts: { rule: string; members: string[]; orders: string[]; figures: Record<string, number> }[] = [];
 
-/** Moves the clock and lets the scheduler and the agents do what is due (the scheduler moves one phase a pass). */
+/**
+ * Moves the clock to the next step (on the grid of `STEP_MS` from the start, which the robots' pauses may have left)
+ * and lets the scheduler and the agents do what is due (the scheduler moves one phase a pass).
+ */
 async function advanceTo(ms: number): Promise<void> {
   while (server.nowMs < ms) {
-    server.nowMs = Math.min(ms, server.nowMs + STEP_MS);
+    server.nowMs = Math.min(ms, START_MS + (Math.floor((server.nowMs - START_MS) / STEP_MS) + 1) * STEP_MS);
     for (let pass = 0; pass < 3; pass++) await scheduler.step();
     await agents.tick();
   }
@@ -80,13 +88,17 @@ beforeAll(async () => {
         if (event.type === "trade") trades.set(event.instrument, (trades.get(event.instrument) ?? 0) + 1);
       }
       const command = outcome.command as Command;
+      if (command.type === "order.new" || command.type === "order.amend" || command.type === "order.cancel") {
+        const key = /\(key ([a-z0-9-]+)\)$/.exec(outcome.meta.actor ?? "")?.[1] ?? String(outcome.meta.actor);
+        entries.set(key, [...(entries.get(key) ?? []), outcome.timeMs]);
+      }
       if (outcome.meta.actor !== undefined && outcome.meta.actor !== "scheduler" && command.type !== "order.new") {
         senders.add(`${command.type} ${/\(key ([a-z0-9-]+)\)$/.exec(outcome.meta.actor)?.[1] ?? outcome.meta.actor}`);
       }
       if (command.type !== "order.new") continue;
       const controls = server.exchange.projections.controls.instrument(command.instrument)!;
       const rejected = outcome.events.find((e) => e.type === "rejected");
-      if (command.orderId.endsWith("~by-hand")) continue;
+      if (command.orderId.includes("~by-hand")) continue;
       orders.push({
         seq: outcome.seq,
         clientOrderId: command.orderId.slice(command.orderId.indexOf("~") + 1),
@@ -116,6 +128,9 @@ beforeAll(async () => {
     keys: access.keys,
     memberKeys: access.memberKeys,
     clock: () => server.nowMs,
+    wait: async (ms) => {
+      server.nowMs += ms;
+    },
     roundMs: ROUND_MS,
     seed: 7,
   });
@@ -133,6 +148,19 @@ beforeAll(async () => {
     tif: "GTC",
   });
   expect(byHand.status).toBe(201);
+  // Two more messages from the same person in the same moment, faster than a person types: a second order and its
+  // cancel, three messages of the member within a second, which surveillance names as automated entry.
+  const again = await trader("POST", "/api/orders", {
+    instrument: KAZGPZ_MANGYSTAU,
+    account: "AKTAU-STATIONS-1",
+    clientOrderId: "by-hand-2",
+    side: "buy",
+    price: 12_000_000,
+    quantity: 1000,
+    tif: "GTC",
+  });
+  expect(again.status).toBe(201);
+  expect((await trader("DELETE", "/api/accounts/AKTAU-STATIONS-1/orders/by-hand-2")).status).toBe(200);
   // A tonne of the plant's free gas is withdrawn behind its agent's back: the exchange holds less than the agent books,
   // which no act of the market explains (gas the exchange holds beyond the agent's books, as a void frees, is taken
   // back by the agent instead).
@@ -144,6 +172,10 @@ beforeAll(async () => {
   });
   expect(withdrawn.events.map((event) => event.type)).not.toContain("rejected");
   await advanceTo(END_MS);
+  const regulator = await server.apiKey("regulator", ["read"]);
+  const reply = await regulator("GET", "/api/regulator/surveillance/alerts");
+  expect(reply.status).toBe(200);
+  alerts = (reply.body as unknown as { alerts: typeof alerts }).alerts;
 }, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -184,6 +216,8 @@ describe("the demo market driven by the policy lab's agents", () => {
         "safeguards.set demo-regulator",
         "supply.plan demo-regulator",
         ...cancels,
+        // The person's own cancel at 11:30, with the key the test gave the member's trader.
+        "order.cancel key-aktau-stations-trader-read-trade-1",
       ].sort(),
     );
     expect(agents.stats().settled).toBeGreaterThan(0);
@@ -236,6 +270,24 @@ describe("the demo market driven by the policy lab's agents", () => {
     const byHand = server.exchange.projections.accounts.order("AKTAU-STATIONS-1~by-hand")!;
     expect(byHand.status === "cancelled" ? byHand.cancelReason : byHand.status).not.toBe("cancelled");
     expect(byHand.cancelReason).toBeNull();
+  });
+
+  it("paces each member's robot to the rulebook's limit, so surveillance names only the person's burst", () => {
+    // Every robot's order entry: any three messages of one key span at least 1,000 ms.
+    const robots = [...entries].filter(([key]) => key.startsWith("demo-"));
+    expect(robots.map(([key]) => key).sort()).toEqual(MEMBERS.map((m) => `demo-${m.id.toLowerCase()}`).sort());
+    for (const [key, times] of robots) {
+      const tight = times.findIndex((t, i) => i >= 2 && t - times[i - 2]! < 1000);
+      expect(tight, `${key} at ${times[tight]}`).toBe(-1);
+    }
+    // Read through the API: the one automated-entry alert is the person's three messages at 11:30, not a robot's.
+    const automated = alerts.filter((a) => a.rule === "automated-entry");
+    expect(automated).toHaveLength(1);
+    expect(automated[0]).toMatchObject({
+      members: ["AKTAU-STATIONS"],
+      orders: ["AKTAU-STATIONS-1~by-hand", "AKTAU-STATIONS-1~by-hand-2"],
+      figures: { peakMessages: 3, windowMs: 1000, messagesInBursts: 3 },
+    });
   });
 
   it("prices every order on the tick, sizes it in whole lots, inside the band and under the ceiling in force", () => {

@@ -115,9 +115,15 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   // On PostgreSQL every node starts as a follower of the journal and runs for leader once it listens (it leads at
   // once when no other node does).
   const deferViews = options.waitForViews !== true && options.fixPort === undefined && !options.database;
+  // The read models' load (reading their snapshot and restoring it hold the main thread for seconds) waits until the
+  // server listens, so that building the server does not wait for it.
+  let listened = (): void => undefined;
+  const listening = new Promise<void>((resolveListening) => {
+    listened = resolveListening;
+  });
   const exchange = await Exchange.open({
     ...location,
-    ...(deferViews ? { deferViews: true } : {}),
+    ...(deferViews ? { deferViews: true, viewsGate: () => listening } : {}),
     follower: options.database !== undefined,
     data: options.data,
     ...(options.checkJournalBeforeServing ? { checkJournalBeforeServing: true } : {}),
@@ -195,7 +201,12 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     allowedOrigins: options.allowOrigin ?? [],
     mail: options.smtpUrl ? { url: options.smtpUrl, from: options.mailFrom ?? MAIL_FROM_DEFAULT } : null,
   });
-  await app.listen({ port: options.port, host: options.host });
+  try {
+    await app.listen({ port: options.port, host: options.host });
+  } finally {
+    // One turn of the event loop first: requests already come (a load balancer's health check) are answered first.
+    setImmediate(listened);
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const scheme = tls ? "https" : "http";

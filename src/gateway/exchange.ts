@@ -100,7 +100,10 @@ export interface ExchangeOptions extends StoreLocation {
    * of the read models is refused (`ViewsLoadingError`). A follower always waits (it serves reads only). Default: wait.
    */
   readonly deferViews?: boolean;
-  /** Tests: awaited before the read models' snapshot is read and restored (holds the loading of the views). */
+  /**
+   * Awaited before the read models' snapshot is read and restored (`deferViews`): the server holds their load (seconds
+   * on its main thread) until it listens; tests hold it to look at a node whose read models are loading.
+   */
   readonly viewsGate?: () => Promise<void>;
   /** Most durable outcomes kept for the read models while they load (`VIEWS_PENDING_OUTCOMES_MAX`). */
   readonly viewsPendingOutcomesMax?: number;

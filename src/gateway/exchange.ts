@@ -7,7 +7,10 @@
  * snapshot MAC, the newest published checkpoint; then newest snapshot + replay of the records after it, chain checked)
  * and, at the same time, load the read models (and surveillance) from their newest snapshot that checks out; then
  * replay the records after it into them (from record 1 without one), sign a checkpoint of the head, and accept
- * commands. The chain of the records the engine's snapshot covers (which the state does not depend on) is checked
+ * commands. Or, serving first (`deferViews`, `sauda serve`'s default on a SQLite leader): accept commands as soon as
+ * the engine is recovered, and load the read models behind, in place (`loadViewsBehind`); what becomes durable
+ * meanwhile is kept in order (bounded) and given to them once loaded, and every read of them is refused
+ * (`ViewsLoadingError`) until then. Their end state is the waiting start's. The chain of the records the engine's snapshot covers (which the state does not depend on) is checked
  * while the exchange already serves (`journalCheck`); a break found there raises the alarm below. A follower, an
  * exchange opened with `checkJournalBeforeServing`, and the start that adopts a journal written before MACs check the
  * whole chain before serving. The leader snapshots the read models every `VIEW_SNAPSHOT_EVERY_RECORDS` records and at

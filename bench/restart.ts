@@ -12,6 +12,12 @@
  * replayed after its snapshots (the engine's and the read models'), and the server's CPU time (user + system, all its
  * threads, from /proc/<pid>/stat) at the moment it serves, with the load average: the wall-clock figures depend on the
  * machine's load, the CPU time much less.
+ *
+ * The server serves as soon as the engine is recovered and loads its read models behind (their state in /api/health),
+ * so each start also prints when /api/health first said `views: "ready"` and when the first order was acknowledged
+ * (a signed POST /api/orders by a trader the journal holds, sent again every 10 ms until 201: refused with
+ * VIEWS_LOADING before, since signing in needs the read models), each with the server's CPU time then.
+ * BENCH_RESTART_WAIT_FOR_VIEWS=1 runs the server with --wait-for-views (as before it loaded them behind serving).
  */
 
 import { execFileSync } from "node:child_process";
@@ -19,7 +25,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Exchange, VIEW_SNAPSHOT_EVERY_RECORDS } from "../src/gateway/exchange.ts";
-import { writeBenchJournal } from "./journal-workload.ts";
+import { sign } from "../src/gateway/signing.ts";
+import { Users } from "../src/gateway/users.ts";
+import { BENCH_JOURNAL_INSTRUMENT, writeBenchJournal } from "./journal-workload.ts";
 import { startServe } from "./serve-process.ts";
 
 const COMMANDS = Number(process.env.BENCH_RESTART_COMMANDS ?? 1_000_000);
@@ -28,6 +36,10 @@ const SNAPSHOT_EVERY = process.env.BENCH_RESTART_SNAPSHOT_EVERY
   ? Number(process.env.BENCH_RESTART_SNAPSHOT_EVERY)
   : undefined;
 
+const WAIT_FOR_VIEWS = process.env.BENCH_RESTART_WAIT_FOR_VIEWS === "1";
+/** The trader (of member B, account B1) whose API key sends the order after each start. */
+const TRADER = { user: "bench-trader", key: "bench-restart-key", secret: "bench-restart-secret-0123456789" };
+
 async function writeJournal(dir: string, commands: number): Promise<void> {
   const exchange = await Exchange.open({
     data: dir,
@@ -35,6 +47,19 @@ async function writeJournal(dir: string, commands: number): Promise<void> {
     ...(SNAPSHOT_EVERY === undefined ? {} : { snapshotEveryCommands: SNAPSHOT_EVERY }),
   });
   await writeBenchJournal(exchange, { commands, stream: "bench-restart" });
+  const users = new Users(exchange);
+  await users.create(
+    {
+      id: TRADER.user,
+      name: "Bench Trader",
+      role: "trader",
+      member: "B",
+      password: "bench restart trader password 2026",
+      reason: "bench",
+    },
+    { actor: "bench" },
+  );
+  await users.createKey(TRADER.user, ["read", "trade"], { actor: "bench" }, { id: TRADER.key, secret: TRADER.secret });
   // The read models are snapshotted by count by the snapshot thread, which may be behind the head: wait for the last
   // one the count makes, so that the starts below find the same snapshots whatever the thread's pace.
   const every = SNAPSHOT_EVERY ?? VIEW_SNAPSHOT_EVERY_RECORDS;
@@ -67,32 +92,95 @@ function processCpuMs(pid: number | undefined): number | null {
   }
 }
 
-interface Start {
-  /** From the spawn to the first answer of /api/health. */
+interface Moment {
+  /** From the spawn. */
   readonly ms: number;
-  /** The server's CPU time when it first answered (null without /proc). */
+  /** The server's CPU time then (null without /proc). */
   readonly cpuMs: number | null;
-  /** The 1-minute load average when it first answered. */
+  /** The 1-minute load average then. */
   readonly load: number;
+}
+
+interface Start extends Moment {
+  /** When /api/health first said the read models are ready. */
+  readonly viewsReady: Moment;
+  /** When the first order was acknowledged (null: not tried, on an empty journal). */
+  readonly firstOrder: Moment | null;
   readonly lines: string[];
+}
+
+let orderCount = 0;
+
+/** Sends a signed order until it is acknowledged (201); returns when it was, from `spawnedMs`. */
+async function firstOrder(url: string, pid: number | undefined, spawnedMs: number): Promise<Moment> {
+  for (;;) {
+    const body = JSON.stringify({
+      instrument: BENCH_JOURNAL_INSTRUMENT,
+      account: "B1",
+      clientOrderId: `restart-${Date.now()}-${++orderCount}`,
+      side: "buy",
+      type: "limit",
+      price: 10_000_000,
+      quantity: 1000,
+    });
+    const timestampMs = Date.now();
+    const answer = await fetch(`${url}/api/orders`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-sauda-key": TRADER.key,
+        "x-sauda-timestamp": String(timestampMs),
+        "x-sauda-signature": sign(TRADER.secret, timestampMs, "POST", "/api/orders", body),
+      },
+      body,
+    });
+    const text = await answer.text();
+    if (answer.status === 201) return moment(pid, spawnedMs);
+    if (answer.status !== 503) throw new Error(`the order was answered ${answer.status}: ${text}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 10));
+  }
+}
+
+/** Polls /api/health until it says the read models are ready. */
+async function viewsReady(url: string, pid: number | undefined, spawnedMs: number): Promise<Moment> {
+  for (;;) {
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { views?: string };
+    if (health.views === undefined || health.views === "ready") return moment(pid, spawnedMs);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 10));
+  }
+}
+
+function moment(pid: number | undefined, spawnedMs: number): Moment {
+  return { ms: performance.now() - spawnedMs, cpuMs: processCpuMs(pid), load: loadavg()[0]! };
 }
 
 /**
  * Starts the server, waits for /api/health to answer, reads its CPU time, kills it with SIGKILL (or, `clean`, stops it
  * with SIGTERM: it then writes its snapshots at the head); returns the time, the CPU time and its log.
  */
-async function startAndKill(dir: string, clean = false): Promise<Start> {
-  const serve = await startServe({ data: dir });
+async function startAndKill(dir: string, clean = false, order = true): Promise<Start> {
+  const spawnedMs = performance.now();
+  const serve = await startServe({ data: dir, ...(WAIT_FOR_VIEWS ? { args: ["--wait-for-views"] } : {}) });
   const cpuMs = processCpuMs(serve.child.pid);
   const load = loadavg()[0]!;
+  const ready = await viewsReady(serve.url, serve.child.pid, spawnedMs);
+  const ordered = order ? await firstOrder(serve.url, serve.child.pid, spawnedMs) : null;
   await serve.stop(clean ? "SIGTERM" : "SIGKILL");
-  return { ms: serve.servingMs, cpuMs, load, lines: serve.lines };
+  return { ms: serve.servingMs, cpuMs, load, viewsReady: ready, firstOrder: ordered, lines: serve.lines };
 }
 
-/** "serving N ms after the spawn (server CPU M ms, load L)". */
+function at(what: string, when: Moment): string {
+  const cpu = when.cpuMs === null ? "CPU unknown (no /proc)" : `server CPU ${when.cpuMs.toFixed(0)} ms`;
+  return `${what} ${when.ms.toFixed(0)} ms after the spawn (${cpu}, load ${when.load.toFixed(1)})`;
+}
+
+/** "serving N ms after the spawn (server CPU M ms, load L); views ready …; first order acknowledged …". */
 function serving(run: Start): string {
-  const cpu = run.cpuMs === null ? "CPU unknown (no /proc)" : `server CPU ${run.cpuMs.toFixed(0)} ms`;
-  return `serving ${run.ms.toFixed(0)} ms after the spawn (${cpu}, load ${run.load.toFixed(1)})`;
+  return [
+    at("serving", run),
+    at("views ready", run.viewsReady),
+    ...(run.firstOrder === null ? [] : [at("first order acknowledged", run.firstOrder)]),
+  ].join("; ");
 }
 
 /** The server's own account of its start: when it listened, and by when its code was loaded. */
@@ -102,8 +190,8 @@ function started(lines: readonly string[]): string {
 }
 
 const empty = mkdtempSync(join(tmpdir(), "sauda-restart-empty-"));
-await startAndKill(empty); // the first start makes the keys
-const baseline = await startAndKill(empty);
+await startAndKill(empty, false, false); // the first start makes the keys
+const baseline = await startAndKill(empty, false, false);
 console.log(`empty journal: ${serving(baseline)} (start-up cost); ${started(baseline.lines)}`);
 
 const dir = mkdtempSync(join(tmpdir(), "sauda-restart-"));

@@ -33,10 +33,13 @@ export async function startServe(options: {
   readonly data: string;
   readonly keysDir?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** More arguments to `sauda serve`. */
+  readonly args?: readonly string[];
 }): Promise<ServeProcess> {
   const started = performance.now();
   const args = ["serve", "--port", "0", "--no-demo", "--data", options.data];
   if (options.keysDir !== undefined) args.push("--keys", options.keysDir);
+  args.push(...(options.args ?? []));
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: options.env ?? process.env,

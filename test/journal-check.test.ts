@@ -102,7 +102,14 @@ describe("the journal's older records, checked while serving", () => {
       expect(gate.held()).toBe(1);
       expect(server.exchange.start).toMatchObject({ snapshotSeq: head, replayed: 0 });
       const health = await server.call(null, "GET", "/api/health");
-      expect(health.body).toEqual({ role: "leader", seq: head, lagMs: 0, journalCheck: "running" });
+      expect(health.body).toEqual({
+        role: "leader",
+        seq: head,
+        lagMs: 0,
+        journalCheck: "running",
+        views: "ready",
+        viewsSeq: head,
+      });
       const buyer = await server.login("aktau-trader");
       const bid = { instrument: INSTRUMENT, account: "AKTAU-1", side: "buy", price: 13_000_000, quantity: 1000 };
       expect((await server.call(buyer, "POST", "/api/orders", { ...bid, clientOrderId: "b1" })).status).toBe(201);

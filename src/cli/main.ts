@@ -116,6 +116,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       "--check-journal-before-serving",
       "check the whole journal hash chain from record 1 before serving (default: the records before the snapshot are checked while serving; a changed one stops all changes)",
     )
+    .option(
+      "--wait-for-views",
+      "serve only once the read models are loaded (default: serve as soon as the engine is recovered; until the read models are loaded, /api/health says views: loading and every other API route answers 503 VIEWS_LOADING)",
+    )
     .option("--fix-port <port>", "also open a FIX 4.4 acceptor for order entry and drop copy on this port")
     .option("--fix-tls-cert <file>", "PEM certificate chain: the FIX acceptor speaks TLS (with --fix-tls-key)")
     .option("--fix-tls-key <file>", "PEM private key of --fix-tls-cert")
@@ -146,6 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         advertiseUrl?: string;
         demo: boolean;
         checkJournalBeforeServing?: boolean;
+        waitForViews?: boolean;
         fixPort?: string;
         fixTlsCert?: string;
         fixTlsKey?: string;

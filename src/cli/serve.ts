@@ -23,6 +23,12 @@
  * The journal records before the engine's snapshot are checked while the node already serves (the state does not
  * depend on them; docs/security.md): a changed one raises the same alarm, naming the record. --check-journal-before-
  * serving checks them before serving instead (a changed one refuses the start, exit 3). Followers always do.
+ *
+ * The read models (accounts, users, market data, audit, surveillance) load behind serving: the node listens as soon as
+ * the engine is recovered, /api/health says `views: "loading"` with how far they are, every other API route answers
+ * 503 VIEWS_LOADING (Retry-After) until they are loaded, and the scheduler's commands are taken and kept for them.
+ * What reads them outside the routes (the order report pushers, the demo) starts once they are. --wait-for-views
+ * serves only once they are loaded; so does a node with a FIX acceptor (its sessions read them) or on PostgreSQL.
  */
 
 import { readFileSync } from "node:fs";
@@ -52,6 +58,11 @@ export interface ServeOptions {
   readonly demo: boolean;
   /** Check the whole chain before serving (the records before the snapshot too), as followers do. */
   readonly checkJournalBeforeServing?: boolean;
+  /**
+   * Serve only once the read models are loaded. By default a leader on SQLite serves as soon as the engine is
+   * recovered and loads them behind (Exchange `deferViews`); with a FIX acceptor, or on PostgreSQL, it always waits.
+   */
+  readonly waitForViews?: boolean;
   /** Open a FIX 4.4 acceptor on this port (docs/fix.md); none when absent. */
   readonly fixPort?: number;
   /** PEM certificate chain and key files: the FIX acceptor speaks TLS. */
@@ -103,8 +114,16 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   const location = options.database ? { database: options.database, schema: options.schema } : { data: options.data };
   // On PostgreSQL every node starts as a follower of the journal and runs for leader once it listens (it leads at
   // once when no other node does).
+  const deferViews = options.waitForViews !== true && options.fixPort === undefined && !options.database;
+  // The read models' load (reading their snapshot and restoring it hold the main thread for seconds) waits until the
+  // server listens, so that building the server does not wait for it.
+  let listened = (): void => undefined;
+  const listening = new Promise<void>((resolveListening) => {
+    listened = resolveListening;
+  });
   const exchange = await Exchange.open({
     ...location,
+    ...(deferViews ? { deferViews: true, viewsGate: () => listening } : {}),
     follower: options.database !== undefined,
     data: options.data,
     ...(options.checkJournalBeforeServing ? { checkJournalBeforeServing: true } : {}),
@@ -119,12 +138,23 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     },
   });
   for (const warning of exchange.warnings) log(`warning: ${warning}`);
+  const warningsLogged = exchange.warnings.length;
   const start = exchange.start;
   const took = exchange.startMs;
-  log(
-    `recovered: engine from snapshot ${start.snapshotSeq} + ${start.replayed} records replayed; read models from snapshot ${start.viewSnapshotSeq} + ${start.viewsReplayed} records replayed ` +
-      `(journal checked and engine recovered in ${took.engineMs} ms, read models' snapshot loaded beside it in ${took.viewsLoadMs} ms, tail replayed into them in ${took.viewsReplayMs} ms)`,
-  );
+  const logViews = () => {
+    const views = exchange.start;
+    const viewsTook = exchange.startMs;
+    return `read models from snapshot ${views.viewSnapshotSeq} + ${views.viewsReplayed} records replayed (their snapshot loaded in ${viewsTook.viewsLoadMs} ms from the start, the tail replayed into them in ${viewsTook.viewsReplayMs} ms)`;
+  };
+  if (exchange.viewsState === "loading") {
+    log(
+      `recovered: engine from snapshot ${start.snapshotSeq} + ${start.replayed} records replayed (journal checked and engine recovered in ${took.engineMs} ms); read models loading behind serving`,
+    );
+  } else {
+    log(
+      `recovered: engine from snapshot ${start.snapshotSeq} + ${start.replayed} records replayed (journal checked and engine recovered in ${took.engineMs} ms); ${logViews()}`,
+    );
+  }
   if (exchange.journalCheck === "running") {
     const checkStartedMs = performance.now();
     log(`checking journal records 1 to ${start.snapshotSeq} while serving (the state does not depend on them)`);
@@ -175,7 +205,9 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {
     // Nothing was served: close what was opened, so the process ends with the error instead of staying up (with the
-    // journal open, a first Ctrl-C would only have been noted for a shutdown that never came).
+    // journal open, a first Ctrl-C would only have been noted for a shutdown that never came). The read models' load
+    // waits for the listen: let it go first, or closing the exchange would wait for it for ever.
+    listened();
     await fix?.close();
     await app.close();
     await exchange.close();
@@ -189,6 +221,8 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     }
     throw error;
   }
+  // One turn of the event loop first: requests already come (a load balancer's health check) are answered first.
+  setImmediate(listened);
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const scheme = tls ? "https" : "http";
@@ -229,6 +263,17 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   scheduler.start();
   const watch = new InvariantWatch(exchange);
   watch.start();
+  if (exchange.viewsState === "loading") {
+    log(
+      `sauda exchange on ${baseUrl} (listening ${Math.round(performance.now())} ms after the process started; its read models are loading: /api/health says views: loading, other API routes answer 503 VIEWS_LOADING until they are loaded)`,
+    );
+    const viewsState = await exchange.viewsReady();
+    if (viewsState === "ready") {
+      log(`read models ready ${Math.round(performance.now())} ms after the process started: ${logViews()}`);
+    }
+    // The read models' own warning (a snapshot of them not used) comes with them.
+    for (const warning of exchange.warnings.slice(warningsLogged)) log(`warning: ${warning}`);
+  }
   const feedStops: (() => Promise<void>)[] = [];
   if (options.feedDir !== undefined) feedStops.push(new OrderReportPusher(exchange, options.feedDir).start(log));
   if (feedBucket !== null) {

@@ -417,6 +417,11 @@ export const ERRORS = {
     template: "Too many requests: at most {max} per {window}; retry after {retryAfterSeconds} s.",
   },
   UNAVAILABLE: { httpStatus: 503, template: "The exchange is {state}; try again shortly." },
+  VIEWS_LOADING: {
+    httpStatus: 503,
+    template:
+      "The exchange's views (accounts, users, market data, audit) are loading after a restart: record {seq} of {head}; what needs them is refused until they are ready, try again shortly.",
+  },
   NOT_LEADER: {
     httpStatus: 503,
     template: "This node follows the journal and takes no changes; send them to the leader at {leader}.",

@@ -186,6 +186,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   FORBIDDEN_ACCOUNT: "'{account}' шоты сіздің қатысушыңызға тиесілі емес.",
   RATE_LIMITED: "Сұраулар тым көп: {window} ішінде ең көбі {max:int}; {retryAfterSeconds:int} с кейін қайталаңыз.",
   UNAVAILABLE: "Биржа қазір «{state}» күйінде; сәлден соң қайталаңыз.",
+  VIEWS_LOADING:
+    "Биржаның көріністері (шоттар, пайдаланушылар, нарық деректері, аудит) қайта іске қосылғаннан кейін жүктелуде: {head:int} жазбаның {seq:int}-і; оларға тәуелді сұраулар олар дайын болғанша қабылданбайды, сәлден соң қайталаңыз.",
   SUBSCRIPTIONS_LIMIT:
     "Бұл қосылымда {count:int} жазылым бар, ең көбі {max:int} рұқсат; алдымен жазылымнан бас тартыңыз.",
   CANCEL_ON_DISCONNECT_LIMIT:

@@ -106,6 +106,8 @@ const COMMON_ERRORS: readonly ErrorCode[] = [
   "RATE_LIMITED",
   "INTERNAL",
   "UNAVAILABLE",
+  // A node that serves while its read models load (Exchange `deferViews`) refuses what needs them.
+  "VIEWS_LOADING",
 ];
 
 /** Codes of authentication and authorisation, by access policy. */

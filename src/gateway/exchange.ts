@@ -7,7 +7,10 @@
  * snapshot MAC, the newest published checkpoint; then newest snapshot + replay of the records after it, chain checked)
  * and, at the same time, load the read models (and surveillance) from their newest snapshot that checks out; then
  * replay the records after it into them (from record 1 without one), sign a checkpoint of the head, and accept
- * commands. The chain of the records the engine's snapshot covers (which the state does not depend on) is checked
+ * commands. Or, serving first (`deferViews`, `sauda serve`'s default on a SQLite leader): accept commands as soon as
+ * the engine is recovered, and load the read models behind, in place (`loadViewsBehind`); what becomes durable
+ * meanwhile is kept in order (bounded) and given to them once loaded, and every read of them is refused
+ * (`ViewsLoadingError`) until then. Their end state is the waiting start's. The chain of the records the engine's snapshot covers (which the state does not depend on) is checked
  * while the exchange already serves (`journalCheck`); a break found there raises the alarm below. A follower, an
  * exchange opened with `checkJournalBeforeServing`, and the start that adopts a journal written before MACs check the
  * whole chain before serving. The leader snapshots the read models every `VIEW_SNAPSHOT_EVERY_RECORDS` records and at
@@ -52,8 +55,10 @@ import { outcomeOfRecord, type Projections, type ProjectionsOptions } from "../p
 import type { LiveSurveillance } from "../surveillance/index.ts";
 import {
   buildViews,
+  feedViews,
   loadCheckedViews,
   plainProjectionsOptions,
+  resetViews,
   type SurveillanceFailure,
   surveil,
   type Views,
@@ -92,6 +97,47 @@ export interface ExchangeOptions extends StoreLocation {
    * changed record anywhere refuses the start. Followers always do.
    */
   readonly checkJournalBeforeServing?: boolean;
+  /**
+   * Serve as soon as the engine is recovered, while the read models load behind (from their snapshot, then the
+   * journal's tail): durable outcomes meanwhile wait, in order, and are fed to them once loaded. Until then every read
+   * of the read models is refused (`ViewsLoadingError`). A follower always waits (it serves reads only). Default: wait.
+   */
+  readonly deferViews?: boolean;
+  /**
+   * Awaited before the read models' snapshot is read and restored (`deferViews`): the server holds their load (seconds
+   * on its main thread) until it listens; tests hold it to look at a node whose read models are loading.
+   */
+  readonly viewsGate?: () => Promise<void>;
+  /** Most durable outcomes kept for the read models while they load (`VIEWS_PENDING_OUTCOMES_MAX`). */
+  readonly viewsPendingOutcomesMax?: number;
+}
+
+/** The read models' state: loading behind a serving exchange (`deferViews`), ready, or failed to load. */
+export type ViewsState = "loading" | "ready" | "failed";
+
+/**
+ * Most durable outcomes kept for the read models while they load: beyond it, changes are refused (`ViewsLoadingError`)
+ * until the read models have caught up. About 1 KB each: 100 MB at the limit.
+ */
+export const VIEWS_PENDING_OUTCOMES_MAX = 100_000;
+
+/**
+ * The read models are still loading (`deferViews`): what they answer is not shown until they hold every durable
+ * record. Says how far they are (`seq`) and where the journal's head is (`headSeq`).
+ */
+export class ViewsLoadingError extends Error {
+  override name = "ViewsLoadingError";
+  constructor(
+    readonly seq: number,
+    readonly headSeq: number,
+    readonly state: ViewsState,
+  ) {
+    super(
+      state === "failed"
+        ? "the exchange's read models could not be loaded"
+        : `the exchange's read models are loading (record ${seq} of ${headSeq})`,
+    );
+  }
 }
 
 /**
@@ -138,17 +184,17 @@ export type InvariantListener = (passed: boolean, alarm: InvariantAlarm | null) 
 
 export class Exchange {
   readonly store: JournalStore;
-  readonly projections: Projections;
-  /** Surveillance over the durable records: alerts, session statistics, its configuration and cases. */
-  readonly surveillance: LiveSurveillance;
   readonly clock: () => number;
   readonly keys: ExchangeKeys;
   /** Signs and publishes head checkpoints. */
   readonly checkpoints: Checkpointer;
   /** What the start found worth telling the operator (keys made, loose key files, snapshots skipped). */
-  readonly warnings: readonly string[];
-  /** Where the start began and how much it replayed, into the engine and into the read models. */
-  readonly start: StartFigures;
+  readonly warnings: string[];
+  /**
+   * Where the start began and how much it replayed, into the engine and into the read models (the latter filled in
+   * once they are loaded, with `deferViews`).
+   */
+  start: StartFigures;
   /** How long each step of the start took, in ms (wall clock; figures for the operator, not state). */
   startMs: StartTimings = { engineMs: 0, viewsLoadMs: 0, viewsReplayMs: 0 };
   private readonly engineValue: Engine;
@@ -170,7 +216,21 @@ export class Exchange {
   private journalCheckState: JournalCheckState = "passed";
   private journalCheckDone: Promise<JournalCheckState> = Promise.resolve("passed");
   private readonly journalCheckAbort = new AbortController();
+  /**
+   * The read models. Serving first (`deferViews`), they are loaded into in place behind serving (whatever holds them,
+   * the routes, keeps them) and shown only once ready.
+   */
   private readonly views: Views;
+  private viewsStateValue: ViewsState = "ready";
+  /** How far the read models being loaded are (the record they hold); their own seq once ready. */
+  private viewsLoadingSeq = 0;
+  /** Durable batches that came while the read models loaded, in order, and how many outcomes they hold. */
+  private readonly pendingBatches: (readonly Outcome[])[] = [];
+  private pendingOutcomes = 0;
+  private viewsLoaded: Promise<ViewsState> = Promise.resolve("ready");
+  private readonly viewsReadyListeners: (() => void)[] = [];
+  /** True during `wireViews`: the read models' objects may be taken (not read) while they load. */
+  private wiring = false;
   /** The seq of the newest snapshot of the read models, and the one being written (null when none is). */
   private viewSnapshotSeq: number;
   private viewSnapshotWriting: Promise<void> | null = null;
@@ -187,9 +247,10 @@ export class Exchange {
     options: ExchangeOptions,
     keys: ExchangeKeys,
     checkpoints: Checkpointer,
-    recovered: StartFigures & { readonly warnings: readonly string[] },
+    recovered: StartFigures & { readonly warnings: readonly string[]; readonly viewsLoading: boolean },
   ) {
     this.views = views;
+    if (recovered.viewsLoading) this.viewsStateValue = "loading";
     this.viewSnapshotSeq = recovered.viewSnapshotSeq;
     this.start = {
       snapshotSeq: recovered.snapshotSeq,
@@ -200,10 +261,8 @@ export class Exchange {
     this.store = store;
     this.keys = keys;
     this.checkpoints = checkpoints;
-    this.warnings = recovered.warnings;
+    this.warnings = [...recovered.warnings];
     this.engineValue = engine;
-    this.projections = views.projections;
-    this.surveillance = views.surveillance;
     this.clock = options.clock ?? Date.now;
     this.options = options;
     this.tail = { seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH, timeMs: 0, knownSeq: head?.seq ?? 0 };
@@ -250,13 +309,32 @@ export class Exchange {
     }
   }
 
-  /** Durable outcomes, in order, to the read models, surveillance and the listeners (streams). */
+  /**
+   * Durable outcomes, in order, to the read models, surveillance and the listeners (streams). While the read models
+   * load behind (`deferViews`), the batch is kept, in order, and given to them and to the listeners once they are
+   * loaded (`finishLoadingViews`): listeners hear every batch after the read models have taken it in, as always.
+   */
   private publish(outcomes: readonly Outcome[]): void {
+    if (this.viewsStateValue !== "ready") {
+      for (const outcome of outcomes) {
+        this.tail.seq = outcome.seq;
+        this.tail.timeMs = outcome.timeMs;
+      }
+      if (this.tail.knownSeq < this.tail.seq) this.tail.knownSeq = this.tail.seq;
+      this.pendingBatches.push(outcomes);
+      this.pendingOutcomes += outcomes.length;
+      return;
+    }
+    this.feed(outcomes);
+  }
+
+  private feed(outcomes: readonly Outcome[]): void {
+    const projections = this.views.projections;
     for (const outcome of outcomes) {
       // Surveillance reads the limits in force from the read models, so it takes each outcome after them.
-      if (this.projections.apply(outcome)) {
+      if (projections.apply(outcome)) {
         const state = this.views.state;
-        state.surveillanceFailure = surveil(this.surveillance, outcome, state.surveillanceFailure);
+        state.surveillanceFailure = surveil(this.views.surveillance, outcome, state.surveillanceFailure);
       }
       this.tail.seq = outcome.seq;
       this.tail.timeMs = outcome.timeMs;
@@ -265,9 +343,66 @@ export class Exchange {
     // The snapshot thread applies the same records from the journal, and snapshots its copy every N by itself.
     if (this.sequencer !== null) {
       this.maybeStartViewThread();
-      this.viewThread?.advance(this.projections.lastSeq);
+      this.viewThread?.advance(projections.lastSeq);
     }
     for (const listener of this.listeners) listener(outcomes);
+  }
+
+  /**
+   * The read models (order status, market data, accounts, users, audit, …), built only from durable events. Refused
+   * with `ViewsLoadingError` while they load behind a serving exchange (`deferViews`): they do not yet hold every
+   * durable record, and nothing is shown from read models that are behind the journal.
+   */
+  get projections(): Projections {
+    if (this.viewsStateValue !== "ready" && !this.wiring) throw this.viewsRefusal();
+    return this.views.projections;
+  }
+
+  /** Surveillance over the durable records: alerts, session statistics, its configuration and cases (as `projections`). */
+  get surveillance(): LiveSurveillance {
+    if (this.viewsStateValue !== "ready" && !this.wiring) throw this.viewsRefusal();
+    return this.views.surveillance;
+  }
+
+  /** The read models' state: loading (behind a serving exchange), ready, or failed to load. */
+  get viewsState(): ViewsState {
+    return this.viewsStateValue;
+  }
+
+  /** Settles with the read models' state once they are loaded ("ready") or failed to ("failed"). Never rejects. */
+  viewsReady(): Promise<ViewsState> {
+    return this.viewsLoaded;
+  }
+
+  /**
+   * Runs `wire` once the read models are ready: at once when they are, else when they are loaded, before they take
+   * the batches that became durable meanwhile (so what it wires hears those, and not the journal replayed into them).
+   * For what subscribes to the read models' objects themselves (notices, alerts).
+   */
+  whenViewsReady(wire: () => void): void {
+    if (this.viewsStateValue === "ready") wire();
+    else this.viewsReadyListeners.push(wire);
+  }
+
+  /**
+   * Runs `wire` (synchronous) with the read models' objects at hand even while they load: for the server's route
+   * registrars, which keep references to them. The objects stay the same when loaded (they are loaded into in place);
+   * what is read from them before they are ready is refused in front of the routes (server.ts), not by them.
+   */
+  wireViews<T>(wire: () => T): T {
+    const before = this.wiring;
+    this.wiring = true;
+    try {
+      return wire();
+    } finally {
+      this.wiring = before;
+    }
+  }
+
+  /** The refusal of a read of the read models while they are not ready: how far they are, where the head is. */
+  viewsRefusal(): ViewsLoadingError {
+    const headSeq = this.sequencer === null ? this.tail.seq : this.sequencer.durableHead.seq;
+    return new ViewsLoadingError(this.viewsLoadingSeq, headSeq, this.viewsStateValue);
   }
 
   private get viewSnapshotEveryRecords(): number {
@@ -283,8 +418,8 @@ export class Exchange {
    */
   private maybeStartViewThread(): void {
     const every = this.viewSnapshotEveryRecords;
-    if (this.viewThreadTried || this.closed || every <= 0) return;
-    if (this.projections.lastSeq - this.viewSnapshotSeq < Math.ceil(every / 2)) return;
+    if (this.viewThreadTried || this.closed || every <= 0 || this.viewsStateValue !== "ready") return;
+    if (this.views.projections.lastSeq - this.viewSnapshotSeq < Math.ceil(every / 2)) return;
     this.viewThreadTried = true;
     try {
       const thread = new ViewSnapshotThread({
@@ -293,7 +428,7 @@ export class Exchange {
         every: this.viewSnapshotEveryRecords,
         projections: plainProjectionsOptions(this.options.projections),
       });
-      thread.advance(this.projections.lastSeq);
+      thread.advance(this.views.projections.lastSeq);
       this.viewThread = thread;
     } catch (error) {
       process.emitWarning(`the read models' snapshot thread did not start: ${(error as Error).message}`);
@@ -310,9 +445,9 @@ export class Exchange {
    */
   snapshotViews(): Promise<void> | null {
     const sequencer = this.sequencer;
-    if (sequencer === null || this.viewSnapshotWriting !== null) return null;
+    if (sequencer === null || this.viewSnapshotWriting !== null || this.viewsStateValue !== "ready") return null;
     const head = sequencer.durableHead;
-    const seq = this.projections.lastSeq;
+    const seq = this.views.projections.lastSeq;
     if (seq === 0 || head.seq !== seq) return null;
     // Surveillance that stopped on a fault is behind the journal: a snapshot would carry it stale into the next start,
     // which must rebuild it instead (from the last snapshot taken before the fault, or from the journal).
@@ -385,12 +520,24 @@ export class Exchange {
       // follower checks everything first: it answers for the journal it follows. The start that adopts a journal
       // without MACs checks everything first: its snapshots are not authenticated until it gives them their MACs.
       const checkAfter = !options.follower && !options.checkJournalBeforeServing && !adopt;
+      // A follower serves reads only: it has nothing to serve before its read models are loaded.
+      const deferViews = options.deferViews === true && !options.follower;
       const startedMs = performance.now();
       // The read models' snapshot is read and restored beside the engine's recovery: they are independent, and both
       // are long. Its record hash is compared with the journal's here and trusted once recovery has checked it (or,
       // before the engine's snapshot, once the replay below has checked the chain from it).
       let viewsLoadedMs = startedMs;
-      const loading = loadViews(store, head0, options, keys.macKeys).then((loaded) => {
+      // Serving first (`deferViews`): the snapshot is read and hashed beside recovery, but restored (seconds on this
+      // thread) only once the engine is recovered.
+      let engineRecovered = (): void => undefined;
+      const hold = deferViews
+        ? new Promise<void>((resolveHold) => {
+            engineRecovered = resolveHold;
+          })
+        : null;
+      // Serving first, the read models are made now and loaded into in place: the routes hold them from the start.
+      const placeholder = deferViews ? buildViews(options.projections) : null;
+      const loading = loadViews(store, head0, options, keys.macKeys, hold, placeholder).then((loaded) => {
         viewsLoadedMs = performance.now();
         return loaded;
       });
@@ -401,56 +548,47 @@ export class Exchange {
         checkCoveredAfter: checkAfter,
       });
       const recoveredMs = performance.now();
-      const loaded = await loading;
+      engineRecovered();
       const { engine, head } = recovered;
       if (adopt && head !== null) {
         await adoptWithoutMac(store, keys.macKeys[0]!, head);
         warnings.push(`the journal had no MACs (written before they existed); its head and snapshots now have them`);
       }
-      const replayFromMs = Math.max(recoveredMs, viewsLoadedMs);
-      if (loaded.warning !== null) warnings.push(loaded.warning);
-      const { views } = loaded;
       const headSeq = head?.seq ?? 0;
-      // Records up to the engine's snapshot were not checked by recovery (their check may run beside serving): those
-      // the read models take are checked here, from the hash their snapshot names (authentic by its MAC) to the one
-      // the engine's snapshot names.
-      let chain = loaded.recordHash;
-      for (let from = loaded.seq + 1; from <= headSeq; ) {
-        const page = await store.read(from, Math.min(READ_PAGE_RECORDS, headSeq - from + 1));
-        for (const record of page) {
-          if (record.seq <= recovered.snapshotSeq) {
-            if (record.seq !== from) throw new JournalCorruptError(from, `missing: the next record is ${record.seq}`);
-            chain = chainHash(chain, record.seq, record.timeMs, record.meta, record.command, record.events);
-            if (chain !== record.hash) {
-              throw new JournalCorruptError(record.seq, "damaged: its hash does not continue the journal's hash chain");
-            }
-            if (record.seq === recovered.snapshotSeq && chain !== recovered.snapshotRecordHash) {
-              throw new JournalCorruptError(record.seq, "the snapshot names a record hash that is not the journal's");
-            }
-          }
-          const outcome = outcomeOfRecord(record);
-          if (views.projections.apply(outcome)) {
-            views.state.surveillanceFailure = surveil(views.surveillance, outcome, views.state.surveillanceFailure);
-          }
-          from++;
-        }
-        if (page.length === 0) break;
-      }
-      if (views.projections.lastSeq !== headSeq) {
-        throw new JournalCorruptError(views.projections.lastSeq + 1, "missing: the journal ends early");
-      }
-      const exchange = new Exchange(store, engine, head, views, options, keys, checkpoints, {
+      const engineSnapshot = { seq: recovered.snapshotSeq, recordHash: recovered.snapshotRecordHash };
+      const engineFigures = {
         snapshotSeq: recovered.snapshotSeq,
         replayed: recovered.replayed,
-        viewSnapshotSeq: loaded.seq,
-        viewsReplayed: headSeq - loaded.seq,
         warnings: [...warnings, ...recovered.warnings],
-      });
-      exchange.startMs = {
-        engineMs: Math.round(recoveredMs - startedMs),
-        viewsLoadMs: Math.round(viewsLoadedMs - startedMs),
-        viewsReplayMs: Math.round(performance.now() - replayFromMs),
       };
+      let exchange: Exchange;
+      if (deferViews) {
+        // Serves now: the read models load behind, and take what becomes durable meanwhile once they are loaded.
+        exchange = new Exchange(store, engine, head, placeholder!, options, keys, checkpoints, {
+          ...engineFigures,
+          viewSnapshotSeq: 0,
+          viewsReplayed: 0,
+          viewsLoading: true,
+        });
+        exchange.startMs = { engineMs: Math.round(recoveredMs - startedMs), viewsLoadMs: 0, viewsReplayMs: 0 };
+        exchange.loadViewsBehind(loading, headSeq, engineSnapshot, startedMs, () => viewsLoadedMs);
+      } else {
+        const loaded = await loading;
+        const replayFromMs = Math.max(recoveredMs, viewsLoadedMs);
+        if (loaded.warning !== null) engineFigures.warnings.push(loaded.warning);
+        await replayIntoViews(store, loaded, headSeq, engineSnapshot, () => true);
+        exchange = new Exchange(store, engine, head, loaded.views, options, keys, checkpoints, {
+          ...engineFigures,
+          viewSnapshotSeq: loaded.seq,
+          viewsReplayed: headSeq - loaded.seq,
+          viewsLoading: false,
+        });
+        exchange.startMs = {
+          engineMs: Math.round(recoveredMs - startedMs),
+          viewsLoadMs: Math.round(viewsLoadedMs - startedMs),
+          viewsReplayMs: Math.round(performance.now() - replayFromMs),
+        };
+      }
       // The head just checked is anchored at once: a rollback to before this start is detectable from here on. A
       // follower signs nothing (the leader does).
       if (options.follower) await exchange.startFollowing();
@@ -486,7 +624,74 @@ export class Exchange {
         ),
       );
     }
+    // While the read models load, what becomes durable waits for them in memory: bounded, so a long load refuses
+    // changes for a while rather than growing without limit.
+    if (this.viewsStateValue !== "ready" && this.pendingOutcomes + this.sequencer.queued >= this.pendingOutcomesMax) {
+      return Promise.reject(this.viewsRefusal());
+    }
     return this.sequencer.submit(command, meta);
+  }
+
+  private get pendingOutcomesMax(): number {
+    return this.options.viewsPendingOutcomesMax ?? VIEWS_PENDING_OUTCOMES_MAX;
+  }
+
+  /**
+   * Loads the read models behind a serving exchange (`deferViews`): waits for their snapshot (restored once the engine
+   * was recovered), replays the journal from it to the head this start recovered (checking the chain of the records
+   * before the engine's snapshot, as a waiting start does), then, in one synchronous step, feeds them the batches that
+   * became durable meanwhile, in order, tells the listeners those batches, and shows them. A journal found broken
+   * raises the alarm (writes stop), naming the record; any other failure is fatal (`onFatal`): the read models never
+   * come, and a restart loads them again. Closing the exchange stops the loading at its next page.
+   */
+  private loadViewsBehind(
+    loading: Promise<LoadedViews>,
+    headSeq: number,
+    engineSnapshot: { readonly seq: number; readonly recordHash: string },
+    startedMs: number,
+    loadedAtMs: () => number,
+  ): void {
+    const load = async (): Promise<ViewsState> => {
+      const loaded = await loading;
+      const replayFromMs = performance.now();
+      if (loaded.warning !== null) this.warnings.push(loaded.warning);
+      this.viewsLoadingSeq = loaded.views.projections.lastSeq;
+      const finished = await replayIntoViews(this.store, loaded, headSeq, engineSnapshot, (seq) => {
+        this.viewsLoadingSeq = seq;
+        return !this.closed;
+      });
+      if (!finished) return this.viewsStateValue;
+      // One synchronous step from here: no request and no durable batch comes between the swap and the catch-up.
+      const views = loaded.views;
+      if (views !== this.views) throw new Error("invariant: the read models were not loaded in place");
+      this.viewsStateValue = "ready";
+      this.viewsLoadingSeq = views.projections.lastSeq;
+      // What the server wires to the read models (notices to deliver, alerts to stream) is wired now: it hears the
+      // batches that came meanwhile, as it would have heard them live, and not the journal's tail replayed above.
+      for (const wire of this.viewsReadyListeners.splice(0)) wire();
+      const batches = this.pendingBatches.splice(0);
+      this.pendingOutcomes = 0;
+      for (const batch of batches) this.feed(batch);
+      if (views.projections.lastSeq !== this.tail.seq) {
+        throw new Error(
+          `invariant: the read models loaded to record ${views.projections.lastSeq}, the exchange is at ${this.tail.seq}`,
+        );
+      }
+      this.viewsLoadingSeq = views.projections.lastSeq;
+      this.start = { ...this.start, viewSnapshotSeq: loaded.seq, viewsReplayed: headSeq - loaded.seq };
+      this.startMs = {
+        ...this.startMs,
+        viewsLoadMs: Math.round(loadedAtMs() - startedMs),
+        viewsReplayMs: Math.round(performance.now() - replayFromMs),
+      };
+      return this.viewsStateValue;
+    };
+    this.viewsLoaded = load().catch((error: unknown) => {
+      this.viewsStateValue = "failed";
+      if (error instanceof JournalCorruptError) this.raiseAlarm(error, "journal", error.seq);
+      else if (!this.closed) this.options.onFatal?.(error);
+      return this.viewsStateValue;
+    });
   }
 
   /** Whether this node writes the journal (the leader) or follows it. SQLite: always the leader. */
@@ -506,9 +711,17 @@ export class Exchange {
 
   /**
    * For load balancers: the role, the last record applied here, and how long this node has been behind the newest
-   * record the journal announced (0 when it is not behind; always 0 on the leader).
+   * record the journal announced (0 when it is not behind; always 0 on the leader); the read models' state and the
+   * record they hold (behind `seq` while they load: reads wait for "ready", changes do not).
    */
-  health(): { role: "leader" | "follower"; seq: number; lagMs: number; journalCheck: JournalCheckState } {
+  health(): {
+    role: "leader" | "follower";
+    seq: number;
+    lagMs: number;
+    journalCheck: JournalCheckState;
+    views: ViewsState;
+    viewsSeq: number;
+  } {
     const seq = this.sequencer === null ? this.tail.seq : this.sequencer.durableHead.seq;
     const behind = this.sequencer === null && this.tail.knownSeq > this.tail.seq && this.behindSinceMs !== null;
     return {
@@ -516,6 +729,8 @@ export class Exchange {
       seq,
       lagMs: behind ? Math.max(0, this.clock() - this.behindSinceMs!) : 0,
       journalCheck: this.journalCheckState,
+      views: this.viewsStateValue,
+      viewsSeq: this.viewsStateValue === "ready" ? this.views.projections.lastSeq : this.viewsLoadingSeq,
     };
   }
 
@@ -814,6 +1029,8 @@ export class Exchange {
       // The check of the older records stops at its next page: the store closes below.
       this.journalCheckAbort.abort(new Error("the exchange closed"));
       await this.journalCheckDone;
+      // The read models loading behind stop at their next page too.
+      await this.viewsLoaded;
       if (this.snapshotTimer) clearInterval(this.snapshotTimer);
       if (this.electionTimer) clearTimeout(this.electionTimer);
       await this.stopFollowing();
@@ -822,7 +1039,8 @@ export class Exchange {
         this.checkpoints.sign(this.sequencer.durableHead, this.clock());
         await this.viewSnapshotWriting;
         const saved = Math.max(this.viewSnapshotSeq, this.viewThread?.savedSeq ?? 0);
-        if (this.viewSnapshotEveryRecords > 0 && this.projections.lastSeq > saved) {
+        const ready = (await this.viewsLoaded) === "ready";
+        if (ready && this.viewSnapshotEveryRecords > 0 && this.views.projections.lastSeq > saved) {
           await this.snapshotViews();
         }
       }
@@ -870,13 +1088,24 @@ async function loadViews(
   head: JournalHead | null,
   options: ExchangeOptions,
   macKeys: readonly Uint8Array[],
-): Promise<{ views: Views; seq: number; recordHash: string; warning: string | null }> {
-  const fresh = (warning: string | null) => ({
-    views: buildViews(options.projections),
-    seq: 0,
-    recordHash: GENESIS_HASH,
-    warning,
-  });
+  /** Settles when the snapshot may be restored (after the engine's recovery, when serving first); null: at once. */
+  hold: Promise<void> | null,
+  /**
+   * The read models to load into (new, never fed), when something already holds them (serving first: the routes do);
+   * by default new ones.
+   */
+  into: Views | null,
+): Promise<LoadedViews> {
+  // A capture of new read models, to make `into` new again after a restore into it failed half way.
+  const pristine =
+    into === null
+      ? null
+      : captureViews(viewRoots(buildViews(options.projections)), viewRoots(buildViews(options.projections)));
+  const fresh = (warning: string | null) => {
+    if (into !== null && pristine !== null) resetViews(into, pristine);
+    return { views: into ?? buildViews(options.projections), seq: 0, recordHash: GENESIS_HASH, warning };
+  };
+  await options.viewsGate?.();
   const snapshot = await store.loadViewSnapshot();
   if (snapshot === null || head === null) return fresh(null);
   const refused = (why: string) =>
@@ -884,10 +1113,73 @@ async function loadViews(
       `the snapshot of the read models at ${snapshot.seq} was not used (${why}); they were rebuilt from the journal`,
     );
   // Hashed on another thread: tens of megabytes, while this thread recovers the engine.
-  const loaded = await loadCheckedViews(store, snapshot, head.seq, macKeys, options.projections, sha256OffThread);
+  const hashThenHold = async (data: Uint8Array) => {
+    const hashed = await sha256OffThread(data);
+    await hold;
+    return hashed;
+  };
+  const loaded = await loadCheckedViews(
+    store,
+    snapshot,
+    head.seq,
+    macKeys,
+    options.projections,
+    hashThenHold,
+    into ?? undefined,
+  );
   if (loaded.problem !== null) return refused(loaded.problem);
   const views = loaded.views;
   return { views, seq: snapshot.seq, recordHash: snapshot.recordHash, warning: null };
+}
+
+/** The read models a start begins from: restored from the snapshot at `seq`, or new (seq 0). */
+interface LoadedViews {
+  readonly views: Views;
+  readonly seq: number;
+  /** The hash of the record at `seq` the snapshot names (authentic by its MAC); the genesis hash at 0. */
+  readonly recordHash: string;
+  /** Why the snapshot was not used, when it was not. */
+  readonly warning: string | null;
+}
+
+/**
+ * Replays the journal's records after `loaded.seq` up to `headSeq` into the read models loaded. The records up to the
+ * engine's snapshot were not checked by recovery (their check may run beside serving): those the read models take are
+ * checked here, from the hash their snapshot names (authentic by its MAC) to the one the engine's snapshot names.
+ * `onPage` hears the seq reached after each page; returning false stops the replay (returns false).
+ */
+async function replayIntoViews(
+  store: JournalStore,
+  loaded: LoadedViews,
+  headSeq: number,
+  engineSnapshot: { readonly seq: number; readonly recordHash: string },
+  onPage: (seq: number) => boolean,
+): Promise<boolean> {
+  const views = loaded.views;
+  let chain = loaded.recordHash;
+  for (let from = loaded.seq + 1; from <= headSeq; ) {
+    const page = await store.read(from, Math.min(READ_PAGE_RECORDS, headSeq - from + 1));
+    for (const record of page) {
+      if (record.seq <= engineSnapshot.seq) {
+        if (record.seq !== from) throw new JournalCorruptError(from, `missing: the next record is ${record.seq}`);
+        chain = chainHash(chain, record.seq, record.timeMs, record.meta, record.command, record.events);
+        if (chain !== record.hash) {
+          throw new JournalCorruptError(record.seq, "damaged: its hash does not continue the journal's hash chain");
+        }
+        if (record.seq === engineSnapshot.seq && chain !== engineSnapshot.recordHash) {
+          throw new JournalCorruptError(record.seq, "the snapshot names a record hash that is not the journal's");
+        }
+      }
+      feedViews(views, outcomeOfRecord(record));
+      from++;
+    }
+    if (page.length === 0) break;
+    if (!onPage(views.projections.lastSeq)) return false;
+  }
+  if (views.projections.lastSeq !== headSeq) {
+    throw new JournalCorruptError(views.projections.lastSeq + 1, "missing: the journal ends early");
+  }
+  return true;
 }
 
 /** Gives a journal written before MACs existed its head MAC and snapshot MACs (after `recover` checked its chain). */

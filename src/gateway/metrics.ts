@@ -88,7 +88,8 @@ export class Metrics {
       help: "Sequence number of the last durable command",
       registers,
       collect() {
-        this.set(exchange.projections.lastSeq);
+        // The durable head, also while the read models load behind a serving exchange.
+        this.set(exchange.health().seq);
       },
     });
     this.mailAttempts = new Counter({
@@ -108,7 +109,8 @@ export class Metrics {
       registers,
       collect() {
         let count = 0;
-        for (const _ of exchange.projections.notices.mailRetries()) count += 1;
+        // None known while the read models load behind a serving exchange.
+        if (exchange.viewsState === "ready") for (const _ of exchange.projections.notices.mailRetries()) count += 1;
         this.set(count);
       },
     });

@@ -134,9 +134,12 @@ export class Notifier {
     private readonly exchange: Exchange,
     private readonly options: NotifierOptions,
   ) {
-    const notices = exchange.projections.notices;
-    notices.advance(exchange.clock());
-    notices.onNotice((notice) => this.deliver(notice));
+    // Read models that load behind a serving exchange are wired once loaded (they hold no notice before).
+    exchange.whenViewsReady(() => {
+      const notices = exchange.projections.notices;
+      notices.advance(exchange.clock());
+      notices.onNotice((notice) => this.deliver(notice));
+    });
     if (options.timer ?? true) {
       this.timer = setInterval(() => this.tick(), NOTICE_TICK_MS);
       this.timer.unref();
@@ -145,6 +148,8 @@ export class Notifier {
 
   /** Makes the deadline notifications due now on the server's clock, and queues the e-mail retries due. */
   tick(): void {
+    // Read models loading behind a serving exchange hold no notice yet: the first tick after they are ready does it.
+    if (this.exchange.viewsState !== "ready") return;
     const notices = this.exchange.projections.notices;
     const now = this.exchange.clock();
     const next = notices.nextReminderMs;

@@ -101,6 +101,15 @@ function surveilProjections(projections: Projections): LiveSurveillance {
 }
 
 /**
+ * Makes read models new again in place (same objects: whatever holds them keeps them), from `pristine`, a capture of
+ * new ones (`captureViews`): after a restore into them failed half way.
+ */
+export function resetViews(views: Views, pristine: Uint8Array): void {
+  restoreViews(pristine, viewRoots(views));
+  if (views.projections.lastSeq !== 0) throw new Error("invariant: read models reset are not new");
+}
+
+/**
  * Why a snapshot of the read models must not be used, or null when it checks out: it is not beyond the journal's head
  * (`headSeq`), its MAC is one of `macKeys`', its data matches its hash, and the journal's record at its seq has the
  * hash it names (read from `store`).
@@ -145,10 +154,15 @@ export async function loadCheckedViews(
   macKeys: readonly Uint8Array[],
   options: ProjectionsOptions | undefined,
   hashData?: (data: Uint8Array) => Promise<{ hash: string; data: Uint8Array }>,
+  /**
+   * Restore into these read models (just built, never fed) instead of new ones; on a problem they may be half-restored
+   * (`resetViews` makes them new again).
+   */
+  into?: Views,
 ): Promise<{ problem: string } | { problem: null; views: Views }> {
   const checked = await viewSnapshotProblem(store, snapshot, headSeq, macKeys, hashData);
   if (checked.problem !== null) return checked;
-  const views = buildViews(options);
+  const views = into ?? buildViews(options);
   try {
     restoreViews(checked.data, viewRoots(views));
   } catch (error) {

@@ -50,7 +50,7 @@ import {
 } from "./contract.ts";
 import { DOCS_PAGE_OPTIONS } from "./docs-page.ts";
 import { HttpProblem, patternInWords, reportedValidationError, sendProblem, validationDetails } from "./errors.ts";
-import { type Exchange, WritesStoppedError } from "./exchange.ts";
+import { type Exchange, ViewsLoadingError, WritesStoppedError } from "./exchange.ts";
 import {
   FORWARDED_HEADER,
   type Forwarded,
@@ -333,6 +333,17 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     }
   });
 
+  // While the read models load behind a serving exchange (Exchange `deferViews`), every API route but the health
+  // check is refused with VIEWS_LOADING (503, Retry-After): each reads them, signing in and authenticating a request
+  // included (users and keys are read models; sessions do not survive a restart). Refused here, before anything
+  // else reads them. Non-API paths (the web application's files, the API's documents) do not read them.
+  app.addHook("preValidation", async (request) => {
+    if (exchange.viewsState === "ready") return;
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith("/api") || route === "/api/health") return;
+    throw exchange.viewsRefusal();
+  });
+
   // Write forwarding (forwarding.ts), after the origin check. A change another node forwarded carries a mark that
   // only the exchange's nodes can make: checked here, and refused with NOT_LEADER when this node does not lead (a
   // change is forwarded once, never in a loop). A change sent to a follower is passed to the leader, and the leader's
@@ -485,6 +496,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
         new HttpProblem("INTERNAL", { reference, ...(validateResponses ? { contract: error.message } : {}) }),
       );
     }
+    if (error instanceof ViewsLoadingError) return sendProblem(reply, viewsLoadingProblem(error));
     if (error instanceof WritesStoppedError || error instanceof SnapshotRefusedError) {
       return sendProblem(
         reply,
@@ -584,37 +596,39 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
 
   await app.register(
-    async (api) => {
-      publicRoutes(api, context);
-      outageRoutes(api, context);
-      sessionRoutes(api, context);
-      orderRoutes(api, context);
-      accountRoutes(api, context);
-      deliveryRoutes(api, context);
-      documentRoutes(api, context);
-      remedyRoutes(api, context);
-      memberUserRoutes(api, context);
-      applicationRoutes(api, context);
-      operatorRoutes(api, context);
-      regulatorRoutes(api, context);
-      labRoutes(api, context);
-      journalRoutes(api, context);
-      notificationRoutes(api, context);
-      streamRoutes(api, context);
-      api.get(
-        "/asyncapi.json",
-        {
-          schema: {
-            operationId: "asyncApiDocument",
-            tags: ["streams"],
-            summary: "The AsyncAPI 3 document of the WebSocket protocol at /api/stream",
-            response: { 200: Type.Object({}, { additionalProperties: true }) },
+    async (api) =>
+      // The registrars keep references to the read models, which may still be loading (refused above until ready).
+      exchange.wireViews(() => {
+        publicRoutes(api, context);
+        outageRoutes(api, context);
+        sessionRoutes(api, context);
+        orderRoutes(api, context);
+        accountRoutes(api, context);
+        deliveryRoutes(api, context);
+        documentRoutes(api, context);
+        remedyRoutes(api, context);
+        memberUserRoutes(api, context);
+        applicationRoutes(api, context);
+        operatorRoutes(api, context);
+        regulatorRoutes(api, context);
+        labRoutes(api, context);
+        journalRoutes(api, context);
+        notificationRoutes(api, context);
+        streamRoutes(api, context);
+        api.get(
+          "/asyncapi.json",
+          {
+            schema: {
+              operationId: "asyncApiDocument",
+              tags: ["streams"],
+              summary: "The AsyncAPI 3 document of the WebSocket protocol at /api/stream",
+              response: { 200: Type.Object({}, { additionalProperties: true }) },
+            },
+            config: { access: "public" },
           },
-          config: { access: "public" },
-        },
-        async () => asyncApiDocument(),
-      );
-    },
+          async () => asyncApiDocument(),
+        );
+      }),
     { prefix: "/api" },
   );
 
@@ -687,4 +701,13 @@ function requestPart(request: FastifyRequest, part: string | undefined): unknown
   if (part === "querystring") return request.query;
   if (part === "params") return request.params;
   return undefined;
+}
+
+/**
+ * The answer while the read models load behind a serving exchange: 503 with how far they are and Retry-After (their
+ * load takes seconds; a client polling every second sees the answer change when they are ready). Read models that
+ * failed to load answer the same: the node stops (`onFatal`) and the next start loads them again.
+ */
+export function viewsLoadingProblem(error: ViewsLoadingError): HttpProblem {
+  return new HttpProblem("VIEWS_LOADING", { seq: error.seq, head: error.headSeq }, { "retry-after": "1" });
 }

@@ -24,7 +24,14 @@ describe("GET /api/health", () => {
       expect(seq).toBeGreaterThan(SETUP.length);
       const reply = await server.call(null, "GET", "/api/health");
       expect(reply.status).toBe(200);
-      expect(reply.body).toEqual({ role: "leader", seq, lagMs: 0, journalCheck: "passed" });
+      expect(reply.body).toEqual({
+        role: "leader",
+        seq,
+        lagMs: 0,
+        journalCheck: "passed",
+        views: "ready",
+        viewsSeq: seq,
+      });
       expect(reply.headers.get("cache-control")).toBe("no-store");
     } finally {
       await server.close();

@@ -21,6 +21,8 @@ function fakeExchange(): { exchange: Exchange; publish: OutcomeListener } {
     invariantAlarm: null,
     queued: 0,
     projections: { lastSeq: 0, notices: { mailRetries: () => [] } },
+    viewsState: "ready",
+    health: () => ({ seq: 0 }),
   };
   return { exchange: exchange as unknown as Exchange, publish: (outcomes) => listener(outcomes) };
 }

@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "../../src/engine/commands.ts";
-import { Exchange } from "../../src/gateway/exchange.ts";
+import { Exchange, type ExchangeOptions } from "../../src/gateway/exchange.ts";
 import { LIGHT_SCRYPT } from "../../src/gateway/passwords.ts";
 import { SecondFactors } from "../../src/gateway/second-factor.ts";
 import { buildServer, type Server, type ServerOptions } from "../../src/gateway/server.ts";
@@ -114,6 +114,8 @@ export class TestServer {
   url = "";
   private keyCount = 0;
   logStream: NodeJS.WritableStream | undefined;
+  /** Options the exchange is (re-)opened with besides the directory and the clock. */
+  exchangeOptions: Partial<ExchangeOptions> = {};
 
   constructor(dir?: string) {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), "sauda-server-"));
@@ -146,7 +148,7 @@ export class TestServer {
     ratePerMinutePerMember?: number,
     extra: Partial<ServerOptions> = {},
   ): Promise<void> {
-    this.exchange = await Exchange.open({ data: this.dir, clock: () => this.nowMs });
+    this.exchange = await Exchange.open({ ...this.exchangeOptions, data: this.dir, clock: () => this.nowMs });
     this.users = new Users(this.exchange, { scrypt: LIGHT_SCRYPT });
     this.secondFactors = new SecondFactors(() => this.nowMs);
     this.app = await buildServer({

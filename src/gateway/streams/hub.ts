@@ -115,7 +115,7 @@ export class StreamHub {
   /** Connections not being read because the journal's backlog is long. */
   private readonly paused = new Set<Subscriber>();
   private readonly stopListening: () => void;
-  private readonly stopAlerts: () => void;
+  private stopAlerts: () => void = () => undefined;
   private readonly stopNotices: () => void;
   /** Alert changes of the batch being made durable, gathered while someone subscribes to the surveillance channel. */
   private alertChanges: AlertChange[] = [];
@@ -123,8 +123,11 @@ export class StreamHub {
   constructor(private readonly context: RouteContext) {
     // Surveillance takes each outcome of a batch before `onOutcomes` hears the batch, so its changes are gathered
     // here and sent with the batch's other updates.
-    this.stopAlerts = context.exchange.surveillance.onAlerts((changes) => {
-      if (this.anyone("surveillance")) this.alertChanges.push(...changes);
+    // Wired once the read models are ready, when they load behind a serving exchange (no one subscribes before).
+    context.exchange.whenViewsReady(() => {
+      this.stopAlerts = context.exchange.surveillance.onAlerts((changes) => {
+        if (this.anyone("surveillance")) this.alertChanges.push(...changes);
+      });
     });
     this.stopListening = context.exchange.onOutcomes((outcomes) => this.publish(outcomes));
     // A notification goes out as it is made (deadline ones come from the clock, not from a batch).

@@ -45,6 +45,11 @@ export const HEALTH = Strict({
     description:
       "the check of the journal records before the engine's snapshot, which runs while the node already serves: running; passed; failed (the node refuses changes, and its log names the changed record)",
   }),
+  views: Type.Union([Type.Literal("loading"), Type.Literal("ready"), Type.Literal("failed")], {
+    description:
+      "the read models (accounts, market data, audit, surveillance): loading after a start that serves first (every read of them answers 503 VIEWS_LOADING, changes are taken and kept for them); ready; failed (they could not be loaded: the node stops)",
+  }),
+  viewsSeq: { ...SEQ, description: "the last journal record the read models hold (behind seq while they load)" },
 });
 export const EPOCH_MS = Type.Integer({ description: "ms since epoch (UTC)" });
 export const PRICE_TIYN_PER_TONNE = Type.Integer({ description: "tiyn per tonne (1 tenge = 100 tiyn)" });

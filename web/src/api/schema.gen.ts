@@ -3529,6 +3529,10 @@ export interface components {
             lagMs: number;
             /** @description the check of the journal records before the engine's snapshot, which runs while the node already serves: running; passed; failed (the node refuses changes, and its log names the changed record) */
             journalCheck: "running" | "passed" | "failed";
+            /** @description the read models (accounts, market data, audit, surveillance): loading after a start that serves first (every read of them answers 503 VIEWS_LOADING, changes are taken and kept for them); ready; failed (they could not be loaded: the node stops) */
+            views: "loading" | "ready" | "failed";
+            /** @description the last journal record the read models hold (behind seq while they load) */
+            viewsSeq: number;
         };
         Error: {
             error: {
@@ -3683,7 +3687,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3835,7 +3839,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3922,7 +3926,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4038,7 +4042,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4125,7 +4129,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4221,7 +4225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4313,7 +4317,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4400,7 +4404,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4494,7 +4498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4577,7 +4581,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4681,7 +4685,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4820,7 +4824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4903,7 +4907,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4999,7 +5003,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5089,7 +5093,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5193,7 +5197,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5301,7 +5305,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5409,7 +5413,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5502,7 +5506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5679,7 +5683,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5776,7 +5780,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5906,7 +5910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6040,7 +6044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6162,7 +6166,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6253,7 +6257,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6338,7 +6342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6426,7 +6430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6515,7 +6519,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6605,7 +6609,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6719,7 +6723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6886,7 +6890,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7040,7 +7044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7139,7 +7143,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7313,7 +7317,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7411,7 +7415,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7518,7 +7522,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7617,7 +7621,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7833,7 +7837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7943,7 +7947,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8053,7 +8057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8155,7 +8159,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8305,7 +8309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8431,7 +8435,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8535,7 +8539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8668,7 +8672,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8767,7 +8771,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8925,7 +8929,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9024,7 +9028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9123,7 +9127,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE. */
+            /** @description Error codes: DOCUMENTS_BUSY, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9209,7 +9213,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9324,7 +9328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9433,7 +9437,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9542,7 +9546,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9657,7 +9661,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9767,7 +9771,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9958,7 +9962,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10088,7 +10092,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10204,7 +10208,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10397,7 +10401,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10522,7 +10526,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10688,7 +10692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10837,7 +10841,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10987,7 +10991,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11128,7 +11132,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11226,7 +11230,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11375,7 +11379,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11505,7 +11509,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11590,7 +11594,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11709,7 +11713,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11828,7 +11832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11947,7 +11951,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12066,7 +12070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12153,7 +12157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12277,7 +12281,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12418,7 +12422,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12587,7 +12591,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12748,7 +12752,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12876,7 +12880,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13008,7 +13012,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13140,7 +13144,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13262,7 +13266,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13384,7 +13388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13519,7 +13523,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13654,7 +13658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13766,7 +13770,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13878,7 +13882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13978,7 +13982,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14114,7 +14118,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14199,7 +14203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14325,7 +14329,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14443,7 +14447,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14561,7 +14565,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14679,7 +14683,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14775,7 +14779,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14890,7 +14894,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15000,7 +15004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15097,7 +15101,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15198,7 +15202,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15323,7 +15327,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15438,7 +15442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15583,7 +15587,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15666,7 +15670,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15756,7 +15760,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15871,7 +15875,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15974,7 +15978,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16085,7 +16089,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16188,7 +16192,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16282,7 +16286,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16385,7 +16389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16513,7 +16517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16636,7 +16640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16759,7 +16763,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16856,7 +16860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16956,7 +16960,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17108,7 +17112,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17406,7 +17410,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17708,7 +17712,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17829,7 +17833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17928,7 +17932,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18056,7 +18060,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18229,7 +18233,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18339,7 +18343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18539,7 +18543,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18717,7 +18721,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18920,7 +18924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19120,7 +19124,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19317,7 +19321,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19517,7 +19521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19856,7 +19860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE. */
+            /** @description Error codes: SURVEILLANCE_UNAVAILABLE, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19977,7 +19981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20153,7 +20157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LAB_BUSY, LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LAB_BUSY, LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20327,7 +20331,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20362,6 +20366,10 @@ export interface operations {
                         lagMs: number;
                         /** @description the check of the journal records before the engine's snapshot, which runs while the node already serves: running; passed; failed (the node refuses changes, and its log names the changed record) */
                         journalCheck: "running" | "passed" | "failed";
+                        /** @description the read models (accounts, market data, audit, surveillance): loading after a start that serves first (every read of them answers 503 VIEWS_LOADING, changes are taken and kept for them); ready; failed (they could not be loaded: the node stops) */
+                        views: "loading" | "ready" | "failed";
+                        /** @description the last journal record the read models hold (behind seq while they load) */
+                        viewsSeq: number;
                     };
                 };
             };
@@ -20410,7 +20418,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20504,7 +20512,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20715,7 +20723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20824,7 +20832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20914,7 +20922,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21036,7 +21044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE. */
+            /** @description Error codes: LEADER_UNAVAILABLE, NOT_LEADER, UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21112,7 +21120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: UNAVAILABLE. */
+            /** @description Error codes: UNAVAILABLE, VIEWS_LOADING. */
             503: {
                 headers: {
                     [name: string]: unknown;

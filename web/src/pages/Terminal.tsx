@@ -182,7 +182,7 @@ export function Terminal({ user }: { user: User }) {
           />
           <Balances balances={balances.data?.balances ?? []} obligations={obligations.data?.obligations ?? []} />
           <Fills fills={fills.data?.fills ?? []} />
-          <Obligations account={account.account} obligations={obligations.data?.obligations ?? []} />
+          <Obligations key={account.account} account={account.account} />
           <NegotiatedDeals
             key={account.account}
             account={account}

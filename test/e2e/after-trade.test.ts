@@ -293,6 +293,41 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("the obligations table pages as the documents list does: the newest 20, then the rest, as the API lists them", async () => {
+    // The 26 trades of the scenario before: 26 obligations for the buyer's account, more than one page (20).
+    const listed = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/obligations?limit=1000");
+    const newestFirst = listed.body.obligations.map((o: { id: string }) => o.id) as string[];
+    expect(newestFirst).toHaveLength(26);
+    expect(newestFirst.at(-1)).toBe(obligation);
+
+    const page = await signIn("aktau-trader", "/terminal");
+    const panel = page.locator("section", { has: page.getByTestId("obligations") });
+    const ids = panel.locator("table[data-testid=obligations] tbody tr td:first-child");
+    await expect.poll(() => ids.count(), { timeout: LIVE_MS }).toBe(20);
+    expect(await ids.allTextContents()).toEqual(newestFirst.slice(0, 20));
+    expect(await panel.getByTestId("obligations-shown").textContent()).toBe(
+      "The newest 20 obligations shown. Show 20 more",
+    );
+    // In Russian, the button; pressed, the second page.
+    await page.locator("label.language select").selectOption("ru");
+    const more = panel.getByTestId("obligations-more");
+    expect(await more.textContent()).toBe("Показать ещё 20");
+    await more.click();
+    await expect.poll(() => ids.count(), { timeout: LIVE_MS }).toBe(26);
+    expect(await ids.allTextContents()).toEqual(newestFirst);
+    expect(await more.count()).toBe(0);
+    expect(await panel.getByTestId("obligations-shown").textContent()).toBe("Все обязательства (26), сначала новые.");
+    // In Kazakh, the same list, all of it.
+    await page.locator("label.language select").selectOption("kk");
+    await expect
+      .poll(() => panel.getByTestId("obligations-shown").textContent(), { timeout: LIVE_MS })
+      .toBe("Барлық міндеттемелер (26), алдымен жаңалары.");
+    expect(await ids.count()).toBe(26);
+    await page.locator("label.language select").selectOption("en");
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it("a trader opening the administrators' page is told whom it is for, in the page's language", async () => {
     await buyer.goto(`${suite.server.url}/users`);
     const reason = buyer.locator("#signin-reason");

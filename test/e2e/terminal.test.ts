@@ -11,6 +11,7 @@ import type { Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../web/src/api/client.ts";
 import { describeError, fieldOf } from "../../web/src/errors.ts";
+import { tengePerTonne } from "../../web/src/format.ts";
 import { interpolate, lookup } from "../../web/src/i18n/lookup.ts";
 import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
@@ -192,37 +193,148 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     await expect.poll(() => buyer.getByTestId("price-refusal").count(), { timeout: LIVE_MS }).toBe(0);
   });
 
-  it("the amend row says why it cannot be sent, naming the instrument's lot; nothing changes at the exchange", async () => {
+  it("the amend row says why it cannot be sent at the field, as the ticket does; nothing changes at the exchange", async () => {
     const row = buyer.getByTestId("own-orders").locator("tr", { hasText: "types-1" });
     await row.getByRole("button", { name: "Amend" }).click();
     const form = buyer.locator("form.amend");
     const quantity = form.locator("input[name=amend-quantity]");
     const send = form.getByRole("button", { name: "Send amend" });
-    const refusals = () => buyer.getByTestId("amend-refusal").allTextContents();
+    const priceRefusals = () => form.getByTestId("amend-price-refusal").allTextContents();
+    const quantityRefusals = () => form.getByTestId("amend-quantity-refusal").allTextContents();
     await quantity.fill("abc");
-    await expect.poll(refusals, { timeout: LIVE_MS }).toEqual(["Enter the quantity as a number of tonnes."]);
+    await expect.poll(quantityRefusals, { timeout: LIVE_MS }).toEqual(["Enter the quantity as a number of tonnes."]);
     expect(await send.isDisabled()).toBe(true);
-    // Zero, a minus sign or part of a lot: the lot (1 t) named, not the API's bound of 1 kg.
-    const lots = "The open quantity must be a whole number of lots of 1 t: at least 1 t, at most 1,000,000 t.";
-    for (const typed of ["-3", "0", "0.5"]) {
+    // Emptied: the lot (1 t) named, not the API's bound of 1 kg.
+    await quantity.fill("");
+    await expect
+      .poll(quantityRefusals, { timeout: LIVE_MS })
+      .toEqual(["The open quantity must be a whole number of lots of 1 t: at least 1 t, at most 1,000,000 t."]);
+    // Zero, a minus sign or part of a lot: the ticket's own sentences.
+    for (const [typed, said] of [
+      ["-3", "The quantity must be more than zero tonnes."],
+      ["0", "The quantity must be more than zero tonnes."],
+      ["0.5", "Quantity 0.5 t is not a whole number of lots: quantities go in lots of 1 t, prices in steps of 1 ₸/t."],
+    ] as const) {
       await quantity.fill(typed);
-      await expect.poll(refusals, { timeout: LIVE_MS }).toEqual([lots]);
+      await expect.poll(quantityRefusals, { timeout: LIVE_MS }).toEqual([said]);
       expect(await send.isDisabled()).toBe(true);
     }
     await quantity.fill("10");
     await form.locator("input[name=amend-price]").fill("-3");
     await expect
-      .poll(refusals, { timeout: LIVE_MS })
-      .toEqual([expect.stringMatching(/^The price must be from 1 to 10,000,000 ₸\/t\.$/)]);
+      .poll(priceRefusals, { timeout: LIVE_MS })
+      .toEqual([expect.stringMatching(/^The price must be from 1 to 10,000,000 ₸\/t[.;]/)]);
+    expect(await quantityRefusals()).toEqual([]);
     expect(await send.isDisabled()).toBe(true);
     // At the least: one lot, a valid price: the button can be used.
     await form.locator("input[name=amend-price]").fill("130000");
     await quantity.fill("1");
-    await expect.poll(refusals, { timeout: LIVE_MS }).toEqual([]);
+    await expect.poll(priceRefusals, { timeout: LIVE_MS }).toEqual([]);
+    expect(await quantityRefusals()).toEqual([]);
     expect(await send.isDisabled()).toBe(false);
     await form.getByRole("button", { name: "Keep as is" }).click();
     const read = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders/types-1");
     expect(read.body.order).toMatchObject({ status: "resting", openKg: 10_000, priceTiynPerTonne: 13_000_000 });
+  });
+
+  it("the amend row warns of today's band and refuses the regulator's most lots as the ticket does, in ru and kk", async () => {
+    // Today's band: ±10% around the reference price, set by the regulator for this scenario.
+    const regulator = await suite.server.login("regulator");
+    const banded = await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      bandBps: 1000,
+      reason: "terminal test: a band for the amend row",
+    });
+    expect(banded.status).toBe(200);
+    const listed = await suite.server.call(buyerApi, "GET", `/api/instruments/${INSTRUMENT}`);
+    const band = listed.body.limits.band as { lowTiynPerTonne: number; highTiynPerTonne: number };
+    const tick = listed.body.tickSizeTiynPerTonne as number;
+    expect(tick).toBe(100);
+    // The resting bid (130,000 ₸/t) is inside it, so the band cancelled nothing.
+    expect(band.lowTiynPerTonne).toBeLessThan(13_000_000);
+    const before = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders/types-1");
+    expect(before.body.order).toMatchObject({ status: "resting", priceTiynPerTonne: 13_000_000 });
+    const ruBand = `${tengePerTonne(band.lowTiynPerTonne, "ru-RU")}–${tengePerTonne(band.highTiynPerTonne, "ru-RU")}`;
+    const spaces = (text: string | null) => (text ?? "").replace(/[\s\u00a0\u202f]/g, " ");
+    const row = buyer.getByTestId("own-orders").locator("tr", { hasText: "types-1" });
+    const form = buyer.locator("form.amend");
+    const price = form.locator("input[name=amend-price]");
+    const quantity = form.locator("input[name=amend-quantity]");
+    const warnings = form.getByTestId("amend-price-warning");
+
+    // In Russian: one tick below the band's low edge is warned at the price, in Russian; the button stays (the
+    // exchange has the last word on limits that move, as in the ticket), and the exchange does refuse it.
+    await buyer.getByLabel("Language").selectOption("ru");
+    await row.getByRole("button", { name: "Изменить" }).click();
+    await price.fill(String((band.lowTiynPerTonne - tick) / 100));
+    await expect
+      .poll(async () => spaces(await warnings.textContent()), { timeout: LIVE_MS })
+      .toBe(spaces(`Вне сегодняшнего ценового коридора ${ruBand} ₸/т: биржа её отклонит.`));
+    expect(await price.getAttribute("aria-invalid")).toBe("true");
+    const beyond = await suite.server.call(buyerApi, "PATCH", "/api/accounts/AKTAU-1/orders/types-1", {
+      price: band.lowTiynPerTonne - tick,
+    });
+    expect([beyond.status, beyond.body.error.code]).toEqual([422, "ORDER_PRICE_OUTSIDE_BAND"]);
+    // Exactly at the edge: no warning, and the amend goes through.
+    await price.fill(String(band.lowTiynPerTonne / 100));
+    await expect.poll(() => warnings.count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await form.getByTestId("amend-price-refusal").count()).toBe(0);
+    await form.getByRole("button", { name: "Отправить изменение" }).click();
+    await expect.poll(() => form.count(), { timeout: LIVE_MS }).toBe(0);
+    const atEdge = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders/types-1");
+    expect(atEdge.body.order).toMatchObject({
+      status: "resting",
+      openKg: 10_000,
+      priceTiynPerTonne: band.lowTiynPerTonne,
+    });
+
+    // In Kazakh: the regulator's most lots per order (3) binds the buy's open quantity: 4 t refused at the quantity
+    // with the button off, 3 t sent and read back.
+    const set = await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      maxLotsPerOrder: 3,
+      reason: "terminal test: at most 3 lots per order, amend",
+    });
+    expect(set.status).toBe(200);
+    await buyer.getByLabel("Язык").first().selectOption("kk");
+    await row.getByRole("button", { name: "Өзгерту" }).click();
+    const send = form.getByRole("button", { name: "Өзгертуді жіберу" });
+    // The open 10 t is over the limit as it stands.
+    await expect
+      .poll(() => form.getByTestId("amend-quantity-refusal").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["Өтінімде 10 т (10 лот); реттеуші бұл құрал бойынша бір өтінімде ең көбі 3 лотқа (3 т) рұқсат етеді."]);
+    expect(await send.isDisabled()).toBe(true);
+    await quantity.fill("4");
+    await expect
+      .poll(() => form.getByTestId("amend-quantity-refusal").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["Өтінімде 4 т (4 лот); реттеуші бұл құрал бойынша бір өтінімде ең көбі 3 лотқа (3 т) рұқсат етеді."]);
+    expect(await send.isDisabled()).toBe(true);
+    await quantity.fill("3");
+    await expect.poll(() => form.getByTestId("amend-quantity-refusal").count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await send.isDisabled()).toBe(false);
+    await send.click();
+    await expect.poll(() => form.count(), { timeout: LIVE_MS }).toBe(0);
+    const atLimit = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders/types-1");
+    expect(atLimit.body.order).toMatchObject({
+      status: "resting",
+      openKg: 3_000,
+      priceTiynPerTonne: band.lowTiynPerTonne,
+    });
+    const over = await suite.server.call(buyerApi, "PATCH", "/api/accounts/AKTAU-1/orders/types-1", {
+      quantity: 4_000,
+    });
+    expect([over.status, over.body.error.code]).toEqual([422, "ORDER_LOTS_LIMIT"]);
+    // Back as the later scenarios expect it: 10 t at 130,000 ₸/t, no band, no limit on lots, in English.
+    const lifted = await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      bandBps: null,
+      maxLotsPerOrder: null,
+      reason: "terminal test: band and limit lifted",
+    });
+    expect(lifted.status).toBe(200);
+    const back = await suite.server.call(buyerApi, "PATCH", "/api/accounts/AKTAU-1/orders/types-1", {
+      price: 13_000_000,
+      quantity: 10_000,
+    });
+    expect(back.status).toBe(200);
+    await buyer.getByLabel("Тіл").first().selectOption("en");
   });
 
   it("in Kazakh, refuses a quantity above the most one order holds, and a negative or zero one, in tonnes before sending", async () => {

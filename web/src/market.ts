@@ -7,14 +7,9 @@
 import { useSyncExternalStore } from "react";
 import type { InstrumentQuote, LimitsInForce } from "./api/types.ts";
 import { DENSITY_KG_PER_LITRE_DEFAULT } from "./format.ts";
+import type { ResolvedLimits } from "./order-checks.ts";
 
-export interface ResolvedLimits {
-  readonly band: { readonly low: number; readonly high: number } | null;
-  readonly ceiling: number | null;
-  readonly floor: number | null;
-  /** The regulator's most lots in one order; null: no limit. */
-  readonly maxLotsPerOrder: number | null;
-}
+export type { ResolvedLimits };
 
 /**
  * The band, ceiling, floor and most lots per order an order meets now: the listing's `limits` (or `inForce`, e.g. from

@@ -4,9 +4,14 @@
  * "blocked for obligations" what open trades hold until they settle.
  */
 
+import { useApi } from "../api/live.ts";
 import type { Balance, Fill, Obligation } from "../api/types.ts";
 import { exchangeDateTime, exchangeTime, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
+import { ShowMore, usePaging } from "./ShowMore.tsx";
+
+/** Obligations listed at first, and added by "show more", as the documents list pages its contracts. */
+export const OBLIGATIONS_PAGE = 20;
 
 export function Balances({
   balances,
@@ -111,8 +116,12 @@ export function Fills({ fills }: { fills: readonly Fill[] }) {
   );
 }
 
-export function Obligations({ account, obligations }: { account: string; obligations: readonly Obligation[] }) {
+/** The account's obligations newest first, a page at a time (its own query; key it by the account). */
+export function Obligations({ account }: { account: string }) {
   const { t, locale } = useI18n();
+  const paging = usePaging(OBLIGATIONS_PAGE);
+  const listed = useApi("/api/accounts/{account}/obligations", { path: { account }, query: { limit: paging.limit } });
+  const obligations = listed.data?.obligations ?? [];
   return (
     <section className="panel" aria-labelledby="obligations-title">
       <h2 id="obligations-title">{t("obligations.title")}</h2>
@@ -167,7 +176,18 @@ export function Obligations({ account, obligations }: { account: string; obligat
           </tbody>
         </table>
       </div>
-      {obligations.length === 0 ? <p className="muted">{t("obligations.none")}</p> : null}
+      <ShowMore
+        paging={paging}
+        shown={obligations.length}
+        testId="obligations"
+        words={{
+          all: "obligations.shown",
+          some: "obligations.shownMore",
+          more: "obligations.more",
+          limit: "obligations.limit",
+        }}
+      />
+      {listed.data && obligations.length === 0 ? <p className="muted">{t("obligations.none")}</p> : null}
     </section>
   );
 }

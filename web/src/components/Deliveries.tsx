@@ -7,7 +7,6 @@
  */
 
 import { type FormEvent, type MouseEvent, useState } from "react";
-import { ACCOUNT_LIST_LIMIT_MAX } from "../../../src/domain/limits.ts";
 import { fetchFile } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { apiPath, call, type Schemas } from "../api/typed.ts";
@@ -18,6 +17,7 @@ import { Dispatch } from "./Dispatch.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
 import { FieldError } from "./FieldError.tsx";
 import type { Say } from "./FormSubmit.tsx";
+import { ShowMore, usePaging } from "./ShowMore.tsx";
 
 type Obligation = Schemas["Obligation"];
 type DocumentLanguage = "kk" | "ru" | "en";
@@ -49,10 +49,12 @@ export function Deliveries({
   const params = { path: { account } };
   const shipments = useApi("/api/accounts/{account}/shipments", { ...params, query: { limit: 50 } });
   const stations = useApi("/api/accounts/{account}/stations", params);
-  const [documentsLimit, setDocumentsLimit] = useState(DOCUMENTS_PAGE);
-  const contracts = useApi("/api/accounts/{account}/obligations", { ...params, query: { limit: documentsLimit } });
+  const documentsPaging = usePaging(DOCUMENTS_PAGE);
+  const contracts = useApi("/api/accounts/{account}/obligations", {
+    ...params,
+    query: { limit: documentsPaging.limit },
+  });
   const trades = contracts.data?.obligations ?? [];
-  const moreTrades = trades.length === documentsLimit && documentsLimit < ACCOUNT_LIST_LIMIT_MAX;
   const stationList = stations.data?.stations ?? [];
   const list = shipments.data?.shipments ?? [];
   const dispatchedKg = new Map<string, number>();
@@ -203,27 +205,18 @@ export function Deliveries({
             </a>
           </li>
         ))}
-        {trades.length > 0 ? (
-          <li className="small muted" data-testid="documents-shown">
-            {t(moreTrades ? "deliveries.contractsShownMore" : "deliveries.contractsShown", {
-              count: String(trades.length),
-            })}
-            {moreTrades ? (
-              <>
-                {" "}
-                <button
-                  type="button"
-                  className="secondary"
-                  data-testid="documents-more"
-                  onClick={() => setDocumentsLimit(Math.min(documentsLimit + DOCUMENTS_PAGE, ACCOUNT_LIST_LIMIT_MAX))}
-                >
-                  {t("deliveries.contractsMore", { count: String(DOCUMENTS_PAGE) })}
-                </button>
-              </>
-            ) : null}
-            {trades.length === ACCOUNT_LIST_LIMIT_MAX ? ` ${t("deliveries.contractsLimit")}` : null}
-          </li>
-        ) : null}
+        <ShowMore
+          as="li"
+          paging={documentsPaging}
+          shown={trades.length}
+          testId="documents"
+          words={{
+            all: "deliveries.contractsShown",
+            some: "deliveries.contractsShownMore",
+            more: "deliveries.contractsMore",
+            limit: "deliveries.contractsLimit",
+          }}
+        />
         <li>
           <label>
             {t("deliveries.statementDate")}

@@ -7,15 +7,12 @@
  */
 
 import { type FormEvent, useEffect, useId, useState } from "react";
-import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
 import { invalidate } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import type { Account, Balance, InstrumentQuote } from "../api/types.ts";
 import { describeError, type FormField, fieldOf } from "../errors.ts";
 import {
   buyOrderBlockTiyn,
-  parsePriceTenge,
-  parseQuantityTonnes,
   percentOfBps,
   priceInputText,
   tengeOfTiyn,
@@ -24,8 +21,8 @@ import {
   tonnes,
 } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
-import type { I18n } from "../i18n/lookup.ts";
 import { haltReason, isHalted, limitsOf, limitsPublished, useDensity } from "../market.ts";
+import { checkPrice, checkQuantity } from "../order-checks.ts";
 import { FieldError } from "./FieldError.tsx";
 
 const TIMES_IN_FORCE = ["GTC", "DAY", "GTD", "IOC", "FOK"] as const;
@@ -44,35 +41,6 @@ export interface Prefill {
 function exchangeInstant(text: string): number | null {
   const ms = Date.parse(`${text.length === 16 ? `${text}:00` : text}${EXCHANGE_OFFSET}`);
   return Number.isNaN(ms) ? null : ms;
-}
-
-/** Text that is written as a number (digits, a sign, separators) and so is refused for its size, not its form. */
-const NUMBER_LIKE = /^[\s\u00a0\u202f]*[-\u2212+]?[\d\s\u00a0\u202f.,']*\d[\d\s\u00a0\u202f.,']*$/;
-
-export function looksLikeNumber(text: string): boolean {
-  return NUMBER_LIKE.test(text);
-}
-
-/**
- * The prices the exchange takes, said in the reader's language: from one tick (one tiyn when the tick is unknown) to
- * the API's bound (src/domain/order.ts) on the tick, and today's band when the listing has one.
- */
-export function priceRangeRefusal(
-  t: I18n["t"],
-  locale: string,
-  tick: number | null,
-  band: { readonly low: number; readonly high: number } | null,
-): string {
-  const step = tick !== null && tick > 0 ? tick : 1;
-  const min = tengePerTonne(step, locale);
-  const max = tengePerTonne(ORDER_PRICE_MAX - (ORDER_PRICE_MAX % step), locale);
-  if (band === null) return t("ticket.check.priceRange", { min, max });
-  return t("ticket.check.priceRangeBand", {
-    min,
-    max,
-    low: tengePerTonne(band.low, locale),
-    high: tengePerTonne(band.high, locale),
-  });
 }
 
 let orderCounter = 0;
@@ -129,71 +97,14 @@ export function OrderEntry({
   const tick = quote.tickSizeTiynPerTonne;
   const lot = quote.lotSizeKg;
   const clearing = quote.clearing ?? null;
-  const price = orderType === "limit" ? parsePriceTenge(priceText, locale) : null;
-  const quantity = parseQuantityTonnes(quantityText, locale);
-
+  const grid = { tickTiynPerTonne: tick, lotKg: lot, limits };
   // Off the tick or the lot, the order cannot be sent (and nothing is sized from it); outside the band or the ceiling
-  // it is only warned about: the exchange has the last word on limits that move.
-  const tickText = tick === null ? "—" : tengePerTonne(tick, locale);
-  const lotText = lot === null ? "—" : tonnes(lot, locale);
-  const priceRefusals: string[] = [];
-  const priceProblems: string[] = [];
-  if (orderType === "limit" && priceText !== "" && (price === null || price === 0)) {
-    // A minus sign, a zero or a figure too large is a number, only not one the exchange takes: the range is said.
-    priceRefusals.push(
-      looksLikeNumber(priceText) ? priceRangeRefusal(t, locale, tick, limits.band) : t("ticket.check.priceNumber"),
-    );
-  }
-  if (price !== null && price > 0) {
-    if (tick !== null && price % tick !== 0) {
-      priceRefusals.push(t("ticket.check.tick", { price: tengePerTonne(price, locale), tick: tickText, lot: lotText }));
-    }
-    if (limits.band && (price < limits.band.low || price > limits.band.high)) {
-      priceProblems.push(
-        t("ticket.check.band", {
-          low: tengePerTonne(limits.band.low, locale),
-          high: tengePerTonne(limits.band.high, locale),
-        }),
-      );
-    }
-    if (limits.ceiling !== null && price > limits.ceiling)
-      priceProblems.push(t("ticket.check.ceiling", { ceiling: tengePerTonne(limits.ceiling, locale) }));
-    if (limits.floor !== null && price < limits.floor)
-      priceProblems.push(t("ticket.check.floor", { floor: tengePerTonne(limits.floor, locale) }));
-  }
-  if (price !== null && price > ORDER_PRICE_MAX) {
-    priceRefusals.push(t("ticket.check.priceMax", { max: tengePerTonne(ORDER_PRICE_MAX, locale) }));
-  }
-  const quantityRefusals: string[] = [];
-  // A minus sign or a zero is a number, only not one the exchange takes: said so, not "enter a number".
-  const negative =
-    /^\s*[-\u2212]/.test(quantityText) &&
-    parseQuantityTonnes(quantityText.replace(/^\s*[-\u2212]/, ""), locale) !== null;
-  if (quantity === 0 || negative) quantityRefusals.push(t("ticket.check.quantityPositive"));
-  else if (quantityText !== "" && quantity === null) quantityRefusals.push(t("ticket.check.quantityNumber"));
-  // The most one order may hold (the API's schema bound, src/domain/order.ts), in whole lots.
-  const quantityMax = lot !== null && lot > 0 ? ORDER_QUANTITY_MAX - (ORDER_QUANTITY_MAX % lot) : ORDER_QUANTITY_MAX;
-  if (quantity !== null && quantity > quantityMax) {
-    quantityRefusals.push(t("ticket.check.quantityMax", { max: tonnes(quantityMax, locale) }));
-  } else if (quantity !== null && quantity > 0 && lot !== null && quantity % lot !== 0) {
-    quantityRefusals.push(t("ticket.check.lot", { quantity: tonnes(quantity, locale), lot: lotText, tick: tickText }));
-  } else if (
-    quantity !== null &&
-    lot !== null &&
-    lot > 0 &&
-    limits.maxLotsPerOrder !== null &&
-    quantity / lot > limits.maxLotsPerOrder
-  ) {
-    // The regulator's per-order cap (safeguards' maxLotsPerOrder): the exchange refuses more, so the ticket does too.
-    quantityRefusals.push(
-      t("ticket.check.maxLots", {
-        quantity: tonnes(quantity, locale),
-        lots: quantity / lot,
-        maxLots: limits.maxLotsPerOrder,
-        max: tonnes(limits.maxLotsPerOrder * lot, locale),
-      }),
-    );
-  }
+  // it is only warned about: the exchange has the last word on limits that move (web/src/order-checks.ts).
+  const priceCheck = orderType === "limit" ? checkPrice(i18n, priceText, grid) : null;
+  const price = priceCheck?.price ?? null;
+  const priceRefusals = priceCheck?.refusals ?? [];
+  const priceProblems = priceCheck?.warnings ?? [];
+  const { quantity, refusals: quantityRefusals } = checkQuantity(i18n, quantityText, side, grid);
   const onGrid = priceRefusals.length === 0 && quantityRefusals.length === 0;
 
   const money = balances.find((b) => b.asset === "KZT");
@@ -446,7 +357,7 @@ export function OrderEntry({
         </p>
       ))}
       {priceProblems.map((problem) => (
-        <p key={problem} className="field-warning small">
+        <p key={problem} className="field-warning small" data-testid="price-warning">
           {problem}
         </p>
       ))}

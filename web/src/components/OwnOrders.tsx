@@ -4,24 +4,16 @@
  * or a quantity increase loses time priority, a decrease keeps it.
  */
 
-import { type FormEvent, useState } from "react";
-import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
+import { type FormEvent, useId, useState } from "react";
+import { ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
 import { invalidate } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { clientOrderIdOf, type Order } from "../api/types.ts";
 import { describeError } from "../errors.ts";
-import {
-  exchangeTime,
-  parsePriceTenge,
-  parseQuantityTonnes,
-  priceInputText,
-  quantityInputText,
-  tengePerTonne,
-  tonnes,
-} from "../format.ts";
+import { exchangeTime, priceInputText, quantityInputText, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
+import { checkPrice, checkQuantity, type OrderGrid, priceRangeRefusal } from "../order-checks.ts";
 import { FieldError } from "./FieldError.tsx";
-import { looksLikeNumber, priceRangeRefusal } from "./OrderEntry.tsx";
 
 const FINISHED_SHOWN_MAX = 15;
 
@@ -30,16 +22,14 @@ export function OwnOrders({
   instrument,
   orders,
   canTrade,
-  lotKg = null,
-  tickTiynPerTonne = null,
+  grid,
 }: {
   account: string;
   instrument: string;
   orders: readonly Order[];
   canTrade: boolean;
-  /** The instrument's lot and tick, for the amend row's checks (null when the listing does not say). */
-  lotKg?: number | null;
-  tickTiynPerTonne?: number | null;
+  /** The instrument's tick, lot and limits in force, for the amend row's checks (the ticket's). */
+  grid: OrderGrid;
 }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
@@ -113,8 +103,7 @@ export function OwnOrders({
                 <AmendRow
                   key={order.orderId}
                   order={order}
-                  lotKg={lotKg}
-                  tickTiynPerTonne={tickTiynPerTonne}
+                  grid={grid}
                   error={error?.orderId === order.orderId ? describeError(error.caught, i18n) : null}
                   onCancel={() => setEditing(null)}
                   onSubmit={(changes) =>
@@ -169,53 +158,50 @@ export function OwnOrders({
 
 function AmendRow({
   order,
-  lotKg,
-  tickTiynPerTonne,
+  grid,
   error,
   onSubmit,
   onCancel,
 }: {
   order: Order;
-  lotKg: number | null;
-  tickTiynPerTonne: number | null;
+  grid: OrderGrid;
   error: string | null;
   onSubmit: (changes: { price?: number; quantity?: number }) => void;
   onCancel: () => void;
 }) {
-  const { t, locale } = useI18n();
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const ids = useId();
   const [priceText, setPriceText] = useState(
     order.priceTiynPerTonne === null ? "" : priceInputText(order.priceTiynPerTonne),
   );
   const [quantityText, setQuantityText] = useState(quantityInputText(order.openKg));
-  const price = parsePriceTenge(priceText, locale);
-  const quantity = parseQuantityTonnes(quantityText, locale);
-  // Why the amend cannot be sent, said beside the button: the prices the exchange takes, and the open quantity in
-  // whole lots of the instrument (a zero is refused here, naming the lot, not by the API's bound in kg).
-  const refusals: string[] = [];
-  if (price === null || price === 0) {
-    refusals.push(
-      priceText.trim() === "" || looksLikeNumber(priceText)
-        ? priceRangeRefusal(t, locale, tickTiynPerTonne, null)
-        : t("ticket.check.priceNumber"),
-    );
-  } else if (tickTiynPerTonne !== null && tickTiynPerTonne > 0 && price % tickTiynPerTonne !== 0) {
-    const tick = tengePerTonne(tickTiynPerTonne, locale);
-    const lot = lotKg === null ? "—" : tonnes(lotKg, locale);
-    refusals.push(t("ticket.check.tick", { price: tengePerTonne(price, locale), tick, lot }));
-  } else if (price > ORDER_PRICE_MAX) {
-    refusals.push(priceRangeRefusal(t, locale, tickTiynPerTonne, null));
-  }
-  const lot = lotKg !== null && lotKg > 0 ? lotKg : 1;
-  const quantityMax = ORDER_QUANTITY_MAX - (ORDER_QUANTITY_MAX % lot);
-  if (quantity === null || quantity === 0 || quantity % lot !== 0 || quantity > quantityMax) {
-    refusals.push(
-      quantityText.trim() === "" || looksLikeNumber(quantityText)
-        ? t("orders.check.quantity", { lot: tonnes(lot, locale), max: tonnes(quantityMax, locale) })
-        : t("ticket.check.quantityNumber"),
-    );
-  }
+  // The ticket's checks (web/src/order-checks.ts), said at the field they concern: a refusal keeps the button off, a
+  // warning (band, ceiling, floor) says what the exchange will refuse under today's limits.
+  const priceCheck = checkPrice(i18n, priceText, grid);
+  const quantityCheck = checkQuantity(i18n, quantityText, order.side, grid);
+  const { price } = priceCheck;
+  const { quantity } = quantityCheck;
+  // The ticket says nothing of an empty field until something is typed; here both fields start filled, so an emptied
+  // one is said: the prices the exchange takes, and the open quantity in whole lots of the instrument.
+  const priceRefusals =
+    priceText.trim() === ""
+      ? [priceRangeRefusal(t, locale, grid.tickTiynPerTonne, grid.limits.band)]
+      : priceCheck.refusals;
+  const lot = grid.lotKg !== null && grid.lotKg > 0 ? grid.lotKg : 1;
+  const quantityRefusals =
+    quantityText.trim() === ""
+      ? [
+          t("orders.check.quantity", {
+            lot: tonnes(lot, locale),
+            max: tonnes(ORDER_QUANTITY_MAX - (ORDER_QUANTITY_MAX % lot), locale),
+          }),
+        ]
+      : quantityCheck.refusals;
+  const refused = priceRefusals.length > 0 || quantityRefusals.length > 0;
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (refused) return;
     const changes: { price?: number; quantity?: number } = {};
     if (price !== null && price !== order.priceTiynPerTonne) changes.price = price;
     if (quantity !== null && quantity !== order.openKg) changes.quantity = quantity;
@@ -233,8 +219,22 @@ function AmendRow({
               inputMode="decimal"
               value={priceText}
               onChange={(event) => setPriceText(event.target.value)}
+              aria-invalid={priceRefusals.length > 0 || priceCheck.warnings.length > 0}
+              aria-describedby={`${ids}-price`}
             />
           </label>
+          <span id={`${ids}-price`} className="amend-notes">
+            {priceRefusals.map((problem) => (
+              <span key={problem} className="field-error small" role="alert" data-testid="amend-price-refusal">
+                {problem}
+              </span>
+            ))}
+            {priceCheck.warnings.map((problem) => (
+              <span key={problem} className="field-warning small" data-testid="amend-price-warning">
+                {problem}
+              </span>
+            ))}
+          </span>
           <label>
             {t("orders.newQuantity")}
             <input
@@ -242,20 +242,28 @@ function AmendRow({
               inputMode="decimal"
               value={quantityText}
               onChange={(event) => setQuantityText(event.target.value)}
+              aria-invalid={quantityRefusals.length > 0}
+              aria-describedby={`${ids}-quantity`}
             />
           </label>
-          <button type="submit" disabled={refusals.length > 0}>
+          <span id={`${ids}-quantity`} className="amend-notes">
+            {quantityRefusals.map((problem) => (
+              <span key={problem} className="field-error small" role="alert" data-testid="amend-quantity-refusal">
+                {problem}
+              </span>
+            ))}
+          </span>
+          <button
+            type="submit"
+            disabled={refused}
+            aria-describedby={refused ? `${ids}-price ${ids}-quantity` : undefined}
+          >
             {t("orders.sendAmend")}
           </button>
           <button type="button" className="secondary" onClick={onCancel}>
             {t("orders.keep")}
           </button>
           <span className="small muted">{t("orders.priorityNote")}</span>
-          {refusals.map((problem) => (
-            <p key={problem} className="field-error small" role="alert" data-testid="amend-refusal">
-              {problem}
-            </p>
-          ))}
           <FieldError message={error} />
         </form>
       </td>

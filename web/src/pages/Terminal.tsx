@@ -178,12 +178,11 @@ export function Terminal({ user }: { user: User }) {
             instrument={quote.instrument}
             orders={orders.data?.orders ?? []}
             canTrade={canTrade}
-            lotKg={quote.lotSizeKg}
-            tickTiynPerTonne={quote.tickSizeTiynPerTonne}
+            grid={{ tickTiynPerTonne: quote.tickSizeTiynPerTonne, lotKg: quote.lotSizeKg, limits: limitsOf(quote) }}
           />
           <Balances balances={balances.data?.balances ?? []} obligations={obligations.data?.obligations ?? []} />
           <Fills fills={fills.data?.fills ?? []} />
-          <Obligations account={account.account} obligations={obligations.data?.obligations ?? []} />
+          <Obligations key={account.account} account={account.account} />
           <NegotiatedDeals
             key={account.account}
             account={account}

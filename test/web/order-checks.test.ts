@@ -1,0 +1,55 @@
+/** The checks the order ticket and the amend row share (web/src/order-checks.ts), at their limits, in English. */
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { interpolate, lookup } from "../../web/src/i18n/lookup.ts";
+import { checkPrice, checkQuantity, type OrderGrid } from "../../web/src/order-checks.ts";
+
+const en: unknown = JSON.parse(readFileSync(new URL("../../web/src/i18n/en.json", import.meta.url), "utf8"));
+const words = {
+  locale: "en",
+  t: (key: string, params?: Readonly<Record<string, string | number>>) => interpolate(lookup(en, key) ?? key, params),
+};
+// Tick 1 ₸/t, lot 1 t, band 126,000–140,000 ₸/t, ceiling 139,000 ₸/t, at most 3 lots per order.
+const grid: OrderGrid = {
+  tickTiynPerTonne: 100,
+  lotKg: 1_000,
+  limits: { band: { low: 12_600_000, high: 14_000_000 }, ceiling: 13_900_000, floor: null, maxLotsPerOrder: 3 },
+};
+
+describe("the order form's shared checks", () => {
+  it("takes a price at the band's edge and warns of one tick beyond, without refusing it", () => {
+    expect(checkPrice(words, "126000", grid)).toEqual({ price: 12_600_000, refusals: [], warnings: [] });
+    expect(checkPrice(words, "125999", grid)).toEqual({
+      price: 12_599_900,
+      refusals: [],
+      warnings: ["Outside today's price band 126,000–140,000 ₸/t: the exchange will refuse it."],
+    });
+    expect(checkPrice(words, "139000", grid).warnings).toEqual([]);
+    expect(checkPrice(words, "139001", grid).warnings).toEqual([
+      "Above the price ceiling 139,000 ₸/t: the exchange will refuse it.",
+    ]);
+  });
+
+  it("refuses a price off the tick, and names the band with the range for a negative one", () => {
+    expect(checkPrice(words, "130000.5", grid).refusals).toEqual([
+      "Price 130,000.50 ₸/t is off the tick: prices go in steps of 1 ₸/t, quantities in lots of 1 t.",
+    ]);
+    expect(checkPrice(words, "-3", grid).refusals).toEqual([
+      "The price must be from 1 to 10,000,000 ₸/t; today's price band is 126,000–140,000 ₸/t.",
+    ]);
+    expect(checkPrice(words, "", grid)).toEqual({ price: null, refusals: [], warnings: [] });
+  });
+
+  it("takes a buy of the regulator's most lots and refuses one lot more; a sell is not bound by it", () => {
+    expect(checkQuantity(words, "3", "buy", grid)).toEqual({ quantity: 3_000, refusals: [] });
+    expect(checkQuantity(words, "4", "buy", grid).refusals).toEqual([
+      "The order is 4 t (4 lots); the regulator allows at most 3 lots (3 t) in one order on this instrument.",
+    ]);
+    expect(checkQuantity(words, "4", "sell", grid)).toEqual({ quantity: 4_000, refusals: [] });
+    expect(checkQuantity(words, "0", "sell", grid).refusals).toEqual(["The quantity must be more than zero tonnes."]);
+    expect(checkQuantity(words, "1.5", "sell", grid).refusals).toEqual([
+      "Quantity 1.5 t is not a whole number of lots: quantities go in lots of 1 t, prices in steps of 1 ₸/t.",
+    ]);
+  });
+});

@@ -10,42 +10,15 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deserialize } from "node:v8";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import type { Command } from "../../src/engine/commands.ts";
 import { Exchange, type ExchangeOptions, ViewsLoadingError } from "../../src/gateway/exchange.ts";
 import { viewsLoadingProblem } from "../../src/gateway/server.ts";
-import { captureViews } from "../../src/gateway/view-snapshots.ts";
-import { Projections } from "../../src/projections/index.ts";
 import { INSTRUMENT, SETUP, T0, TestServer } from "../support/server.ts";
+import { capturedViews, damageNewestViewSnapshot, restingAndCrossingOrders } from "../support/view-fixtures.ts";
 
 const RECORDS = 250;
 const VIEW_SNAPSHOT_AT = 200;
-
-/** Orders that rest and cross (trades, obligations, candles), deterministic; ids prefixed. */
-function orders(count: number, prefix = "o"): Command[] {
-  const commands: Command[] = [];
-  for (let i = 0; i < count; i++) {
-    const buy = i % 2 === 1;
-    commands.push({
-      type: "order.new",
-      instrument: INSTRUMENT,
-      orderId: `${prefix}${i}`,
-      account: buy ? "AKTAU-1" : "KAZGPZ-1",
-      side: buy ? "buy" : "sell",
-      orderType: "limit",
-      price: 13_300_000 + ((i * 7) % 5) * 100,
-      quantity: 1000 * (1 + (i % 3)),
-    });
-  }
-  return commands;
-}
-
-/** The read models as the snapshot captures them (classes named, functions marked), read back as plain data. */
-function views(exchange: Exchange): unknown {
-  return deserialize(captureViews([exchange.projections, exchange.surveillance], [new Projections()]));
-}
 
 /** A journal of RECORDS records with a snapshot of the read models at 200 (engine snapshots every 100); left open. */
 async function journal(): Promise<{ dir: string; writer: Exchange }> {
@@ -58,7 +31,7 @@ async function journal(): Promise<{ dir: string; writer: Exchange }> {
     snapshotEveryCommands: 100,
     viewSnapshotEveryRecords: 0,
   });
-  const commands = [...SETUP, ...orders(RECORDS - SETUP.length)];
+  const commands = [...SETUP, ...restingAndCrossingOrders(RECORDS - SETUP.length)];
   for (const command of commands.slice(0, VIEW_SNAPSHOT_AT)) await writer.submit(command);
   await writer.snapshotViews();
   expect((await writer.store.loadViewSnapshot())?.seq).toBe(VIEW_SNAPSHOT_AT);
@@ -77,6 +50,17 @@ function copyWithoutViewSnapshots(dir: string): string {
   db.exec("DELETE FROM view_snapshots");
   db.close();
   return copy;
+}
+
+/** A start on a copy of the journal without snapshots of the read models: it waits for them, replaying every record. */
+function waitingStart(dir: string, keys: Exchange["keys"]): Promise<Exchange> {
+  return Exchange.open({
+    data: copyWithoutViewSnapshots(dir),
+    clock: () => T0,
+    keys,
+    snapshotEveryMs: 0,
+    viewSnapshotEveryRecords: 0,
+  });
 }
 
 function gate(): { hold: () => Promise<void>; release: () => void } {
@@ -118,7 +102,7 @@ describe("serving while the read models load", () => {
       expect(() => exchange.projections).toThrow(ViewsLoadingError);
       expect(() => exchange.surveillance).toThrow("the exchange's read models are loading (record 0 of 250)");
       // A resting sell, then a buy that crosses it: both durable and acknowledged while the read models are held.
-      const [sell, buy] = orders(2, "late-");
+      const [sell, buy] = restingAndCrossingOrders(2, "late-");
       const first = await exchange.submit(sell!);
       const second = await exchange.submit(buy!);
       expect([first.seq, second.seq]).toEqual([RECORDS + 1, RECORDS + 2]);
@@ -151,17 +135,11 @@ describe("serving while the read models load", () => {
       });
       expect(exchange.projections.accounts.order("late-1")).toMatchObject({ acceptedSeq: RECORDS + 2 });
 
-      const waited = await Exchange.open({
-        data: copyWithoutViewSnapshots(dir),
-        clock: () => T0,
-        keys: writer.keys,
-        snapshotEveryMs: 0,
-        viewSnapshotEveryRecords: 0,
-      });
+      const waited = await waitingStart(dir, writer.keys);
       try {
         expect(waited.viewsState).toBe("ready");
         expect(waited.start.viewsReplayed).toBe(RECORDS + 2);
-        expect(views(exchange)).toStrictEqual(views(waited));
+        expect(capturedViews(exchange)).toStrictEqual(capturedViews(waited));
       } finally {
         await waited.close();
       }
@@ -174,19 +152,11 @@ describe("serving while the read models load", () => {
 
   it("a snapshot that does not check out: rebuilt from record 1 behind serving, nothing lost", async () => {
     const { dir, writer } = await journal();
-    const db = new Database(join(dir, "sauda.sqlite"));
-    const row = db.prepare("SELECT seq, data FROM view_snapshots ORDER BY seq DESC LIMIT 1").get() as {
-      seq: number;
-      data: Buffer;
-    };
-    const changed = Buffer.from(row.data);
-    changed[changed.length - 2] = changed[changed.length - 2]! ^ 1;
-    db.prepare("UPDATE view_snapshots SET data = ? WHERE seq = ?").run(changed, row.seq);
-    db.close();
+    damageNewestViewSnapshot(dir);
     const held = gate();
     const exchange = await deferred(dir, writer.keys, { viewsGate: held.hold });
     try {
-      const [sell] = orders(1, "late-");
+      const [sell] = restingAndCrossingOrders(1, "late-");
       expect((await exchange.submit(sell!)).seq).toBe(RECORDS + 1);
       held.release();
       expect(await exchange.viewsReady()).toBe("ready");
@@ -196,15 +166,9 @@ describe("serving while the read models load", () => {
         "the snapshot of the read models at 200 was not used (its data does not match its hash); they were rebuilt from the journal",
       );
       expect(exchange.projections.lastSeq).toBe(RECORDS + 1);
-      const waited = await Exchange.open({
-        data: copyWithoutViewSnapshots(dir),
-        clock: () => T0,
-        keys: writer.keys,
-        snapshotEveryMs: 0,
-        viewSnapshotEveryRecords: 0,
-      });
+      const waited = await waitingStart(dir, writer.keys);
       try {
-        expect(views(exchange)).toStrictEqual(views(waited));
+        expect(capturedViews(exchange)).toStrictEqual(capturedViews(waited));
       } finally {
         await waited.close();
       }
@@ -220,7 +184,7 @@ describe("serving while the read models load", () => {
     const held = gate();
     const exchange = await deferred(dir, writer.keys, { viewsGate: held.hold, viewsPendingOutcomesMax: 2 });
     try {
-      const [a, b, c] = orders(3, "late-");
+      const [a, b, c] = restingAndCrossingOrders(3, "late-");
       await exchange.submit(a!);
       await exchange.submit(b!);
       await expect(exchange.submit(c!)).rejects.toThrow(ViewsLoadingError);
@@ -241,7 +205,7 @@ describe("serving while the read models load", () => {
     const server = await TestServer.start();
     const held = gate();
     try {
-      for (const command of orders(6)) await server.exchange.submit(command);
+      for (const command of restingAndCrossingOrders(6)) await server.exchange.submit(command);
       const trader = await server.apiKey("aktau-trader");
       const head = server.exchange.health().seq;
       await server.close(); // a clean stop: the read models are snapshotted at the head

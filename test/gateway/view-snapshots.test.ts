@@ -26,35 +26,12 @@ import { BiddingPair } from "../../src/surveillance/rules/coordinated-bidding.ts
 import { WashPair } from "../../src/surveillance/rules/wash-trade.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
 import { INSTRUMENT, SETUP, T0 } from "../support/server.ts";
+import { capturedViews, damageNewestViewSnapshot, restingAndCrossingOrders } from "../support/view-fixtures.ts";
 
 const EVERY = 100;
 const RECORDS = 250;
 /** How long to wait for the snapshot thread (it starts with the leader, and loads its code first). */
 const SNAPSHOT_WAIT = { timeout: 60_000, interval: 50 };
-
-/** Orders that rest and cross (trades, obligations, candles), deterministic. */
-function orders(count: number): Command[] {
-  const commands: Command[] = [];
-  for (let i = 0; i < count; i++) {
-    const buy = i % 2 === 1;
-    commands.push({
-      type: "order.new",
-      instrument: INSTRUMENT,
-      orderId: `o${i}`,
-      account: buy ? "AKTAU-1" : "KAZGPZ-1",
-      side: buy ? "buy" : "sell",
-      orderType: "limit",
-      price: 13_300_000 + ((i * 7) % 5) * 100,
-      quantity: 1000 * (1 + (i % 3)),
-    });
-  }
-  return commands;
-}
-
-/** The read models as the snapshot captures them (classes named, functions marked), read back as plain data. */
-function views(exchange: Exchange): unknown {
-  return deserialize(captureViews([exchange.projections, exchange.surveillance], [new Projections()]));
-}
 
 async function openAt(dir: string): Promise<Exchange> {
   return Exchange.open({
@@ -71,7 +48,7 @@ async function journal(): Promise<{ dir: string; writer: Exchange }> {
   const dir = mkdtempSync(join(tmpdir(), "sauda-view-snapshots-"));
   const writer = await openAt(dir);
   const trades: number[] = [];
-  for (const command of [...SETUP, ...orders(RECORDS - SETUP.length)]) {
+  for (const command of [...SETUP, ...restingAndCrossingOrders(RECORDS - SETUP.length)]) {
     const outcome = await writer.submit(command);
     for (const event of outcome.events) if (event.type === "trade") trades.push(outcome.seq);
   }
@@ -100,7 +77,7 @@ describe("snapshots of the read models", () => {
       expect(rebuilt.start).toEqual({ snapshotSeq: 200, replayed: 50, viewSnapshotSeq: 0, viewsReplayed: RECORDS });
       expect(restarted.projections.lastSeq).toBe(RECORDS);
       // Every field of every read model (and surveillance), compared structurally.
-      expect(views(restarted)).toStrictEqual(views(rebuilt));
+      expect(capturedViews(restarted)).toStrictEqual(capturedViews(rebuilt));
       // A view that reads back through its own methods says the same.
       expect(restarted.projections.marketData.trades(INSTRUMENT, 10)).toEqual(
         rebuilt.projections.marketData.trades(INSTRUMENT, 10),
@@ -120,15 +97,7 @@ describe("snapshots of the read models", () => {
 
   it("a changed snapshot is not used: a warning, and the read models are rebuilt from record 1", async () => {
     const { dir, writer } = await journal();
-    const db = new Database(join(dir, "sauda.sqlite"));
-    const row = db.prepare("SELECT seq, data FROM view_snapshots ORDER BY seq DESC LIMIT 1").get() as {
-      seq: number;
-      data: Buffer;
-    };
-    const changed = Buffer.from(row.data);
-    changed[changed.length - 2] = changed[changed.length - 2]! ^ 1;
-    db.prepare("UPDATE view_snapshots SET data = ? WHERE seq = ?").run(changed, row.seq);
-    db.close();
+    damageNewestViewSnapshot(dir);
     const restarted = await Exchange.open({ data: dir, clock: () => T0, snapshotEveryMs: 0, keys: writer.keys });
     try {
       expect(restarted.start.viewSnapshotSeq).toBe(0);
@@ -163,7 +132,7 @@ describe("snapshots of the read models", () => {
         "the snapshot of the read models at 200 was not used (it is not in the format sauda-read-models/3); they were rebuilt from the journal",
       );
       expect(restarted.projections.lastSeq).toBe(RECORDS);
-      expect(views(restarted)).toStrictEqual(views(writer));
+      expect(capturedViews(restarted)).toStrictEqual(capturedViews(writer));
     } finally {
       await restarted.close();
     }
@@ -178,14 +147,14 @@ describe("snapshots of the read models", () => {
       for (const event of outcome.events) if (event.type === "trade") trades.push(event.tradeId);
       return outcome;
     };
-    for (const command of [...SETUP, ...orders(190 - SETUP.length)]) await submit(command);
+    for (const command of [...SETUP, ...restingAndCrossingOrders(190 - SETUP.length)]) await submit(command);
     const voidOf = (trade: string) =>
       ({ type: "trade.void", trade, reason: "entry software", rule: "Rulebook 4.2" }) as Command;
     // Before the snapshot at 200: one void in the session, the close, one void after it (a revision).
     await submit(voidOf(trades[0]!));
     await submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
     await submit(voidOf(trades[1]!));
-    for (const command of orders(7)) {
+    for (const command of restingAndCrossingOrders(7)) {
       await submit({ ...command, orderId: `late-${(command as { orderId: string }).orderId}` } as Command);
     }
     expect(writer.health().seq).toBe(200);
@@ -214,7 +183,7 @@ describe("snapshots of the read models", () => {
       expect(restarted.projections.marketData.candles(INSTRUMENT, "1d")).toEqual(
         writer.projections.marketData.candles(INSTRUMENT, "1d"),
       );
-      expect(views(restarted)).toStrictEqual(views(writer));
+      expect(capturedViews(restarted)).toStrictEqual(capturedViews(writer));
     } finally {
       await restarted.close();
       await writer.close();
@@ -227,7 +196,7 @@ describe("snapshots of the read models", () => {
     const build = async (prefix: string, price: number): Promise<{ dir: string; exchange: Exchange }> => {
       const dir = mkdtempSync(join(tmpdir(), prefix));
       const exchange = await openAt(dir);
-      for (const command of [...SETUP, ...orders(RECORDS - SETUP.length)]) {
+      for (const command of [...SETUP, ...restingAndCrossingOrders(RECORDS - SETUP.length)]) {
         const orderId = (command as { orderId?: string }).orderId;
         await exchange.submit(orderId === "o0" ? ({ ...command, price } as Command) : command);
       }
@@ -261,7 +230,7 @@ describe("snapshots of the read models", () => {
     // The leader refuses it and rebuilds; so does its snapshot thread (started at once: 250 records since none).
     const second = await openAt(dir);
     expect(second.start.viewSnapshotSeq).toBe(0);
-    for (const command of orders(60)) {
+    for (const command of restingAndCrossingOrders(60)) {
       await second.submit({ ...command, orderId: `more-${(command as { orderId: string }).orderId}` } as Command);
     }
     await expect.poll(async () => (await second.store.loadViewSnapshot())?.seq, SNAPSHOT_WAIT).toBe(3 * EVERY);
@@ -282,7 +251,7 @@ describe("snapshots of the read models", () => {
       expect(restarted.start.viewsReplayed).toBe(0);
       expect(restarted.warnings.filter((warning) => warning.includes("read models"))).toEqual([]);
       expect(rebuilt.start.viewsReplayed).toBe(RECORDS + 60);
-      expect(views(restarted)).toStrictEqual(views(rebuilt));
+      expect(capturedViews(restarted)).toStrictEqual(capturedViews(rebuilt));
     } finally {
       await restarted.close();
       await rebuilt.close();
@@ -300,7 +269,7 @@ describe("snapshots of the read models", () => {
       exchange.surveillance.onAlerts(() => {});
     };
     wire(writer);
-    const commands = [...SETUP, ...orders(2000 - SETUP.length)];
+    const commands = [...SETUP, ...restingAndCrossingOrders(2000 - SETUP.length)];
     await Promise.all(commands.map((command) => writer.submit(command)));
     expect(writer.health().seq).toBe(2000);
     await writer.close();
@@ -518,7 +487,8 @@ describe.runIf(runPostgres)("snapshots of the read models (PostgreSQL)", () => {
       viewSnapshotEveryRecords: EVERY,
     });
     try {
-      for (const command of [...SETUP, ...orders(RECORDS - SETUP.length)]) await leader.submit(command);
+      for (const command of [...SETUP, ...restingAndCrossingOrders(RECORDS - SETUP.length)])
+        await leader.submit(command);
       await expect.poll(async () => (await leader.store.loadViewSnapshot())?.seq, SNAPSHOT_WAIT).toBe(2 * EVERY);
       const follower = await Exchange.open({
         database: TEST_DATABASE_URL,
@@ -530,7 +500,7 @@ describe.runIf(runPostgres)("snapshots of the read models (PostgreSQL)", () => {
       try {
         expect(follower.start).toEqual({ snapshotSeq: 200, replayed: 50, viewSnapshotSeq: 200, viewsReplayed: 50 });
         expect(follower.warnings.filter((warning) => warning.includes("read models"))).toEqual([]);
-        expect(views(follower)).toStrictEqual(views(leader));
+        expect(capturedViews(follower)).toStrictEqual(capturedViews(leader));
       } finally {
         await follower.close();
       }

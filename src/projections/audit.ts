@@ -141,21 +141,7 @@ export interface AuditFilter {
  * (`told`): both are functions of what is kept, so an entry reads the same whenever it is read, and the per-record
  * cost of the trail (every durable record, on the leader and on the snapshot thread) has no text to build.
  */
-interface KeptEntry {
-  readonly seq: number;
-  readonly timeMs: number;
-  readonly actor: string | null;
-  readonly role: string | null;
-  readonly source: string | null;
-  readonly requestId: string | null;
-  readonly commandType: string;
-  readonly kind: AuditKind;
-  readonly instrument: string | null;
-  readonly account: string | null;
-  readonly outcome: AuditOutcome;
-  readonly code: string | null;
-  readonly message: string | null;
-  readonly events: number;
+interface KeptEntry extends Omit<AuditEntry, "time" | "summary"> {
   readonly fields: Readonly<Record<string, unknown>>;
   readonly details: ErrorDetails;
 }

@@ -36,17 +36,24 @@ export function plannedPhase(market: Market, nowMs: number): "closed" | "collect
 }
 
 /**
- * When the calendar next changes the instrument's phase, and to what: for the public countdown. Null without a
- * calendar or without a session in the next day or so.
+ * When the instrument's phase next changes by itself, and to what: for the public countdown. The calendar's next
+ * change, or the end of an auction that ends by itself (a resumption after a halt, a volatility auction: it uncrosses
+ * into continuous trading) when that comes first. Null while halted (only the regulator's resumption ends a halt: the
+ * scheduler leaves a halted instrument as it is, even past the session's close), without a calendar and no such
+ * auction, or without a session in the next day or so.
  */
 export function nextScheduledChange(
   calendar: TradingCalendar | null,
   mode: TradingMode,
   nowMs: number,
+  now: { readonly phase: Phase; readonly auctionEndsAtMs: number | null } = { phase: "closed", auctionEndsAtMs: null },
 ): { phase: "collection" | "continuous" | "closed"; atMs: number; auction: boolean } | null {
-  if (!calendar) return null;
+  if (now.phase === "halted") return null;
   const changes: { phase: "collection" | "continuous" | "closed"; atMs: number; auction: boolean }[] = [];
-  for (const w of sessionWindows(calendar, nowMs)) {
+  if (now.phase === "collection" && now.auctionEndsAtMs !== null) {
+    changes.push({ phase: "continuous", atMs: now.auctionEndsAtMs, auction: true });
+  }
+  for (const w of calendar ? sessionWindows(calendar, nowMs) : []) {
     if (mode === "continuous") {
       changes.push({ phase: "collection", atMs: w.collectFromMs, auction: false });
       changes.push({ phase: "continuous", atMs: w.openMs, auction: true });

@@ -41,6 +41,11 @@ export interface InstrumentControls {
   readonly clearingChanged: Change | null;
   readonly phase: Phase;
   readonly phaseChanged: Change | null;
+  /**
+   * When the auction the phase change began ends by itself (a resumption after a halt, a volatility auction), as its
+   * event said; null in any other phase.
+   */
+  readonly auctionEndsAtMs: number | null;
   readonly safeguards: Safeguards;
   readonly safeguardsChanged: Change | null;
   readonly calendar: TradingCalendar | null;
@@ -93,6 +98,7 @@ export class Controls {
           clearingChanged: null,
           phase: "closed",
           phaseChanged: null,
+          auctionEndsAtMs: null,
           safeguards: NO_SAFEGUARDS,
           safeguardsChanged: null,
           calendar: null,
@@ -112,6 +118,7 @@ export class Controls {
         if (instrument === undefined) return;
         instrument.phase = event.to;
         instrument.phaseChanged = changeAt(outcome, event.reason ?? null);
+        instrument.auctionEndsAtMs = event.to === "collection" ? (event.auctionEndsAtMs ?? null) : null;
         return;
       }
       case "safeguards.changed": {

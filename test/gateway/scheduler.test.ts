@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { TradingCalendar } from "../../src/engine/calendar.ts";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange } from "../../src/gateway/exchange.ts";
-import { Scheduler } from "../../src/gateway/scheduler.ts";
+import { nextScheduledChange, Scheduler } from "../../src/gateway/scheduler.ts";
 
 const MONDAY_0800_LOCAL = Date.UTC(2026, 0, 5, 3, 0); // 08:00 in Almaty
 const MINUTE = 60_000;
@@ -108,6 +108,31 @@ describe("scheduler", () => {
     await exchange.submit({ type: "halt", scope: "instrument", instrument: "X", reason: "test" });
     await at(scheduler, "13:30");
     expect(phase()).toBe("halted");
+  });
+
+  it("counts down to a resumption auction's end, and to nothing while halted (the public next phase)", async () => {
+    const scheduler = await open("continuous");
+    const next = () => {
+      const controls = exchange.projections.controls.instrument("X")!;
+      return nextScheduledChange(controls.calendar, controls.mode, now, controls);
+    };
+    await at(scheduler, "11:05");
+    await at(scheduler, "11:06");
+    expect(next()).toEqual({ phase: "closed", atMs: MONDAY_0800_LOCAL + 5 * 60 * MINUTE, auction: false });
+    await exchange.submit({ type: "halt", scope: "instrument", instrument: "X", reason: "test" });
+    // Halted: the close at 13:00 does not end a halt (the scheduler leaves it), so nothing is scheduled.
+    expect(next()).toBeNull();
+    await at(scheduler, "11:20");
+    await exchange.submit({ type: "resume", scope: "instrument", instrument: "X", reason: "test" });
+    const auctionEnd = now + exchange.engine.market("X")!.safeguards.resumptionAuctionMs;
+    expect(exchange.projections.controls.instrument("X")!.auctionEndsAtMs).toBe(auctionEnd);
+    expect(next()).toEqual({ phase: "continuous", atMs: auctionEnd, auction: true });
+    // Its end passed: the auction uncrosses into continuous trading; the close is next again.
+    now = auctionEnd;
+    await scheduler.step();
+    expect(phase()).toBe("continuous");
+    expect(exchange.projections.controls.instrument("X")!.auctionEndsAtMs).toBeNull();
+    expect(next()).toEqual({ phase: "closed", atMs: MONDAY_0800_LOCAL + 5 * 60 * MINUTE, auction: false });
   });
 
   it("sends a time tick when a volatility auction is due to end", async () => {

@@ -81,7 +81,7 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         : null,
       limits: controls ? limitsWire(limitsInForce(context, id)) : null,
       phaseChanged: controls?.phaseChanged ?? null,
-      nextPhase: controls ? nextScheduledChange(controls.calendar, controls.mode, exchange.clock()) : null,
+      nextPhase: controls ? nextScheduledChange(controls.calendar, controls.mode, exchange.clock(), controls) : null,
       session: session
         ? json({
             weightedAveragePriceTiynPerTonne: session.vwapTiynPerTonne,

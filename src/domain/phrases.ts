@@ -35,6 +35,7 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
   "refuse applications": { ru: "отказывать в аккредитации", kk: "аккредиттеуден бас тарту" },
   "register negotiated deals": { ru: "регистрировать адресные сделки", kk: "атаулы мәмілелерді тіркеу" },
   "add members": { ru: "добавлять участников", kk: "қатысушыларды қосу" },
+  "make this request": { ru: "выполнить этот запрос", kk: "бұл сұрауды орындау" },
   "amend orders": { ru: "изменять заявки", kk: "өтінімдерді өзгерту" },
   "be closed before it is reviewed": {
     ru: "быть закрытым до рассмотрения",

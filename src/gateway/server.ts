@@ -50,6 +50,7 @@ import type { RouteContext } from "./context.ts";
 import {
   type Access,
   completeRouteContract,
+  POLICY_ROLES,
   publishedDocument,
   ResponseContractError,
   responseSerializer,
@@ -532,6 +533,15 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       code?: string;
     };
     if (fastifyError.validation) {
+      // A role the route never admits hears that, not what the schema wants (the handler would refuse it anyway).
+      const admitted = POLICY_ROLES[request.routeOptions.config?.access ?? "public"];
+      const principal = principalOf(request);
+      if (admitted !== undefined && principal.kind === "user" && !admitted.includes(principal.user.role)) {
+        return sendProblem(
+          reply,
+          new HttpProblem("FORBIDDEN", { role: principal.user.role, action: "make this request" }),
+        );
+      }
       const first = reportedValidationError(fastifyError.validation);
       const where = `${fastifyError.validationContext ?? "request"}${first?.instancePath ?? ""}`;
       const extra = first?.params?.additionalProperty ? ` ('${String(first.params.additionalProperty)}')` : "";

@@ -107,4 +107,27 @@ describe("authentication comes before validation", () => {
     const byKey = await key("POST", "/api/orders", { notAField: 1 });
     expect([byKey.status, byKey.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
   });
+  it("a role the route never admits, with an invalid body: 403 FORBIDDEN, not the schema", async () => {
+    const viewer = await server.login("aktau-viewer");
+    const operator = await server.login("operator");
+    const trader = await server.login("aktau-trader");
+    const cases = [
+      [viewer, "POST", "/api/orders", {}],
+      [operator, "PATCH", "/api/regulator/instruments/X1/safeguards", { notAField: 1 }],
+      [trader, "POST", "/api/admin/members", {}],
+    ] as const;
+    for (const [session, method, path, body] of cases) {
+      const reply = await server.call(session, method, path, body);
+      expect([reply.status, reply.body.error.code, reply.body.error.details.action]).toEqual([
+        403,
+        "FORBIDDEN",
+        "make this request",
+      ]);
+    }
+    const regulator = await server.login("regulator");
+    const admitted = await server.call(regulator, "PATCH", "/api/regulator/instruments/X1/safeguards", {
+      notAField: 1,
+    });
+    expect([admitted.status, admitted.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+  });
 });

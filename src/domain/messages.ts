@@ -165,9 +165,27 @@ export function placeholdersOf(template: string): { readonly name: string; reado
   return [...template.matchAll(PLACEHOLDER)].map((match) => ({ name: match[1] ?? "", kind: match[2] ?? null }));
 }
 
+/**
+ * Details the engine wrote already quoted, for templates that quote them themselves: the engine's INSTRUMENT_NOT_FOUND
+ * carries `id: "'NOPE'"` (its `show`, cut to 80 characters with "..."), and "No instrument '{id}' is listed." quotes
+ * again. The engine's events are journaled and compared on replay, so they keep those bytes; the sentence and the
+ * details a client reads carry the bare id. Applied by `localize` and by the gateway's error builder.
+ */
+const QUOTED_BY_ENGINE: Readonly<Partial<Record<ErrorCode, string>>> = { INSTRUMENT_NOT_FOUND: "id" };
+const ENGINE_QUOTED = /^'([^']*)'$|^'([^']*\.\.\.)$/;
+
+export function unquotedDetails(code: ErrorCode, details: ErrorDetails): ErrorDetails {
+  const name = QUOTED_BY_ENGINE[code];
+  if (name === undefined) return details;
+  const value = details[name];
+  const match = typeof value === "string" ? ENGINE_QUOTED.exec(value) : null;
+  if (match === null) return details;
+  return { ...details, [name]: match[1] ?? match[2] ?? "" };
+}
+
 /** The sentence for an error code in a language. */
 export function localize(code: ErrorCode, given: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
-  const details = withTimes(code, given, language);
+  const details = withTimes(code, unquotedDetails(code, given), language);
   // A refused request shape, for the rules a person meets in a form: one sentence naming the field.
   if (code === "REQUEST_INVALID") {
     const sentence = fieldSentence(details, language);

@@ -15,7 +15,7 @@
  * and fails when one has no translation here.
  */
 
-import { formatDate, formatInteger, type Language } from "./locale.ts";
+import { formatDate, formatInteger, formatPriceTiynPerTonne, type Language } from "./locale.ts";
 
 type Translated = { readonly ru: string; readonly kk: string };
 
@@ -35,6 +35,7 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
   "refuse applications": { ru: "отказывать в аккредитации", kk: "аккредиттеуден бас тарту" },
   "register negotiated deals": { ru: "регистрировать адресные сделки", kk: "атаулы мәмілелерді тіркеу" },
   "add members": { ru: "добавлять участников", kk: "қатысушыларды қосу" },
+  "make this request": { ru: "выполнить этот запрос", kk: "бұл сұрауды орындау" },
   "amend orders": { ru: "изменять заявки", kk: "өтінімдерді өзгерту" },
   "be closed before it is reviewed": {
     ru: "быть закрытым до рассмотрения",
@@ -156,6 +157,20 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
 export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
   // PHASE_TRANSITION_INVALID's `allowed` when it is not a plain list of phases (domain/messages.ts, phasesText).
   none: { ru: "нет", kk: "жоқ" },
+  // The fields a safeguards or clearing-terms check names first in its reason ("ceiling 150 must be a price on the
+  // tick 100", engine/safeguards.ts and engine.ts): said in words, as the bulletin names them (safeguard-words.ts).
+  ceiling: { ru: "предельная цена", kk: "шекті баға" },
+  floor: { ru: "минимальная цена", kk: "ең төменгі баға" },
+  "ceiling path step": { ru: "ступень предельной цены", kk: "шекті баға сатысы" },
+  bandBps: { ru: "ценовой коридор", kk: "баға дәлізі" },
+  breakerBps: { ru: "порог приостановки торгов", kk: "сауданы тоқтата тұру шегі" },
+  breakerAuctionMs: { ru: "аукцион после приостановки", kk: "тоқтатудан кейінгі аукцион" },
+  resumptionAuctionMs: { ru: "аукцион при возобновлении", kk: "қайта бастаудағы аукцион" },
+  maxShareBps: { ru: "наибольшая доля предложения на покупателя", kk: "бір сатып алушыға ұсыныстың ең үлкен үлесі" },
+  maxActiveOrders: { ru: "предел активных заявок на счёт", kk: "шоттағы белсенді өтінімдер шегі" },
+  maxLotsPerOrder: { ru: "предел лотов в заявке", kk: "өтінімдегі лоттар шегі" },
+  paymentWindowMs: { ru: "срок оплаты", kk: "төлем мерзімі" },
+  deliveryWindowMs: { ru: "срок поставки", kk: "жеткізу мерзімі" },
   "an extra session opens from closed": {
     ru: "дополнительная сессия открывается из фазы «закрыт»",
     kk: "қосымша сессия «жабық» кезеңінен ашылады",
@@ -632,8 +647,8 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ["mode {0} is not one of {1}", "режим {0} не входит в: {1}", "{0} режимі мыналардың қатарында жоқ: {1}"],
   [
     "tick size {0} must be from 1 to {1}",
-    "шаг цены {0} должен быть от 1 до {1}",
-    "баға қадамы {0}: 1–{1} аралығында болуы керек",
+    "шаг цены {0:price} должен быть от 0,01 ₸/т до {1:price}",
+    "баға қадамы {0:price}: 0,01 ₸/т – {1:price} аралығында болуы керек",
   ],
   [
     "lot size {0} must be from 1 to {1}",
@@ -642,8 +657,8 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ],
   [
     "reference price {0} must be a multiple of the tick {1}",
-    "справочная цена {0} должна быть кратна шагу цены {1}",
-    "{0} анықтамалық бағасы {1} баға қадамына еселі болуы керек",
+    "справочная цена {0:price} должна быть кратна шагу цены {1:price}",
+    "{0:price} анықтамалық бағасы {1:price} баға қадамына еселі болуы керек",
   ],
   [
     "a cleared instrument's lot size must be whole tonnes, not {0} kg",
@@ -825,8 +840,8 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ],
   [
     "change the reference price {0} of '{1}' (it centres the regulator's price band)",
-    "менять справочную цену {0} инструмента '{1}' (она задаёт середину ценового коридора регулятора)",
-    "'{1}' құралының {0} анықтамалық бағасын өзгерту (ол реттеушінің баға дәлізінің ортасы)",
+    "менять справочную цену {0:price} инструмента '{1}' (она задаёт середину ценового коридора регулятора)",
+    "'{1}' құралының {0:price} анықтамалық бағасын өзгерту (ол реттеушінің баға дәлізінің ортасы)",
   ],
 
   ["unknown calendar field '{0}'", "неизвестное поле календаря '{0}'", "күнтізбенің белгісіз өрісі '{0}'"],
@@ -895,18 +910,18 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ["unknown description field {0}", "неизвестное поле description {0}", "description-тің белгісіз өрісі {0}"],
   [
     "floor {0} is above the ceiling {1}",
-    "нижняя граница {0} выше потолка {1}",
-    "{0} төменгі шегі {1} жоғарғы шегінен жоғары",
+    "минимальная цена {0:price} выше предельной цены {1:price}",
+    "{0:price} ең төменгі баға {1:price} шекті бағадан жоғары",
   ],
   [
     "ceilingPath must be a list of at most {0} steps",
-    "ceilingPath — список не более чем из {0} шагов",
-    "ceilingPath — {0} қадамнан аспайтын тізім",
+    "ступеней предельной цены — не более {0}",
+    "шекті баға сатылары ең көбі {0} болуы керек",
   ],
   [
     "ceiling path step {0} is below the floor {1}",
-    "шаг графика потолка {0} ниже нижней границы {1}",
-    "баға шегі кестесінің {0} қадамы {1} төменгі шегінен төмен",
+    "ступень предельной цены {0:price} ниже минимальной цены {1:price}",
+    "{0:price} шекті баға сатысы {1:price} ең төменгі бағадан төмен",
   ],
   ["description.{0} {1}: {2}", "поле description.{0} {1}: {2}", "description.{0} өрісі {1}: {2}"],
   [
@@ -939,28 +954,34 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ],
   [
     "{0} {1} must be a whole number of basis points from 1 to {2}",
-    "{0} {1} должен быть целым числом базисных пунктов от 1 до {2}",
-    "{0} {1}: 1–{2} аралығындағы базистік тармақтардың бүтін саны болуы керек",
+    "{0}: значение {1} должно быть целым числом базисных пунктов от 1 до {2}",
+    "{0}: {1} мәні 1–{2} аралығындағы базистік тармақтардың бүтін саны болуы керек",
   ],
   [
     "{0} {1} must be from 1 ms to one year",
-    "{0} {1} должен быть от 1 мс до одного года",
-    "{0} {1}: 1 мс-тен бір жылға дейін болуы керек",
+    "{0}: значение {1} должно быть от 1 мс до одного года",
+    "{0}: {1} мәні 1 мс-тен бір жылға дейін болуы керек",
+  ],
+  // Before the general form below, whose first part would take only "ceiling" of "ceiling path step".
+  [
+    "ceiling path step {0} must be a price on the tick {1}",
+    "ступень предельной цены: значение {0:price} должно быть ценой, кратной шагу цены {1:price}",
+    "шекті баға сатысы: {0:price} мәні {1:price} баға қадамына еселі баға болуы керек",
   ],
   [
     "{0} {1} must be a price on the tick {2}",
-    "{0} {1} должен быть ценой, кратной шагу {2}",
-    "{0} {1}: {2} баға қадамына еселі баға болуы керек",
+    "{0}: значение {1:price} должно быть ценой, кратной шагу цены {2:price}",
+    "{0}: {1:price} мәні {2:price} баға қадамына еселі баға болуы керек",
   ],
   [
     "{0} {1} must be from {2} ms to {3} ms",
-    "{0} {1} должен быть от {2} мс до {3} мс",
-    "{0} {1}: {2} мс-тен {3} мс-ке дейін болуы керек",
+    "{0}: значение {1} должно быть от {2} мс до {3} мс",
+    "{0}: {1} мәні {2} мс-тен {3} мс-ке дейін болуы керек",
   ],
   [
     "{0} {1} must be a whole number from 1 to {2}",
-    "{0} {1} должен быть целым числом от 1 до {2}",
-    "{0} {1}: 1–{2} аралығындағы бүтін сан болуы керек",
+    "{0}: значение {1} должно быть целым числом от 1 до {2}",
+    "{0}: {1} мәні 1–{2} аралығындағы бүтін сан болуы керек",
   ],
   ["1 to {0} characters", "от 1 до {0} символов", "1–{0} таңба"],
   ["one of {0}", "одно из: {0}", "мыналардың бірі: {0}"],
@@ -1058,11 +1079,16 @@ export function translatePhrase(text: string, language: Language): string {
                 ? translatePhrase(part, language)
                 : codeWord(part, language),
       );
-    // `{0!}`: the part as written (a year is not a number to group).
-    return pattern[language].replace(
-      /\{(\d)(!?)\}/g,
-      (_, index: string, raw: string) => (raw === "!" ? match[Number(index) + 1] : parts[Number(index)]) ?? "?",
-    );
+    // `{0!}`: the part as written (a year is not a number to group); `{0:price}`: a price the English wrote in
+    // tiyn per tonne, in tenge per tonne as the reader writes it (the wire and the journal keep the tiyn).
+    return pattern[language].replace(/\{(\d)(!|:price)?\}/g, (_, index: string, kind: string | undefined) => {
+      const written = match[Number(index) + 1];
+      if (kind === "!") return written ?? "?";
+      if (kind === ":price" && written !== undefined && /^-?\d+$/.test(written)) {
+        return formatPriceTiynPerTonne(Number(written), language);
+      }
+      return parts[Number(index)] ?? "?";
+    });
   }
   return text;
 }

@@ -45,6 +45,21 @@ export const ACCESS_POLICIES = [
 ] as const;
 export type Access = (typeof ACCESS_POLICIES)[number];
 
+/**
+ * The roles each policy admits at all, where a policy admits only some roles (the access matrix's columns). The
+ * handlers check access in full (scope, account, CSRF) after validation; the server uses this only to refuse a
+ * request that is both of a role the route never admits and invalid in shape with that role refusal (403), not with
+ * the schema (400), so a caller learns nothing of a route's schema that it may not call.
+ */
+export const POLICY_ROLES: Readonly<Partial<Record<Access, readonly string[]>>> = {
+  memberTrade: ["trader"],
+  memberOwnChange: ["trader"],
+  memberAdmin: ["administrator"],
+  consoleRead: ["operator", "regulator"],
+  operatorChange: ["operator"],
+  regulatorChange: ["regulator"],
+};
+
 declare module "fastify" {
   interface FastifyContextConfig {
     /** Who may call the route (required on every /api route). */

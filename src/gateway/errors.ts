@@ -12,7 +12,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { describe, ERRORS, type ErrorCode, type ErrorDetails, type Problem } from "../domain/errors.ts";
 import { chosenLanguageOfAcceptLanguage, LANGUAGE_DEFAULT, type Language } from "../domain/locale.ts";
-import { localize } from "../domain/messages.ts";
+import { localize, unquotedDetails } from "../domain/messages.ts";
 import { FIELD_KEYWORDS } from "../domain/messages-validation.ts";
 import { formOfPattern, VALUE_FORM_WORDS } from "../domain/value-forms.ts";
 
@@ -214,7 +214,8 @@ export class HttpProblem extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
   readonly headers: Readonly<Record<string, string>>;
-  constructor(code: ErrorCode, details: ErrorDetails = {}, headers: Readonly<Record<string, string>> = {}) {
+  constructor(code: ErrorCode, given: ErrorDetails = {}, headers: Readonly<Record<string, string>> = {}) {
+    const details = unquotedDetails(code, given);
     super(messageOf(code, details));
     this.code = code;
     this.details = details;

@@ -38,11 +38,19 @@ import { TRADE_ID_LENGTH_MAX } from "../domain/ids.ts";
 import { NotLeaderError } from "../journal/postgres-store.ts";
 import { QueueFullError, SequencerStoppedError, SnapshotRefusedError } from "../journal/sequencer.ts";
 import { asyncApiDocument } from "./asyncapi.ts";
-import { Authenticator, forwardedSessionPrincipal, type Principal, requireRole, SESSION_COOKIE } from "./auth.ts";
+import {
+  Authenticator,
+  forwardedSessionPrincipal,
+  type Principal,
+  requireRole,
+  requireUser,
+  SESSION_COOKIE,
+} from "./auth.ts";
 import type { RouteContext } from "./context.ts";
 import {
   type Access,
   completeRouteContract,
+  POLICY_ROLES,
   publishedDocument,
   ResponseContractError,
   responseSerializer,
@@ -108,6 +116,8 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     principal: Principal;
+    /** A body that could not be read (not UTF-8, not JSON): refused after authentication, not before. */
+    bodyProblem: HttpProblem | null;
     rawBody: string;
     /** The body's bytes as received (forwarded to the leader as they are). */
     rawBodyBytes: Buffer | null;
@@ -234,12 +244,22 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
 
   // Keep the raw body: API-key signatures cover the exact bytes sent. Bytes that are not UTF-8 are refused rather than
   // stored as replacement characters, and numbers JSON cannot hold (1e999 parses as Infinity) rather than trusted.
+  // Such a body is not refused here but kept as `bodyProblem` and refused once the caller is authenticated (the
+  // principal hook below), so an anonymous caller hears that it must sign in, whatever it sent.
+  app.decorateRequest("bodyProblem", null);
+  const unreadable = (request: FastifyRequest, problem: HttpProblem) => {
+    request.bodyProblem = problem;
+    return undefined;
+  };
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
     let text: string;
     try {
       text = UTF8.decode(body as Buffer);
     } catch {
-      return done(new HttpProblem("REQUEST_INVALID", { reason: "the body is not valid UTF-8" }), undefined);
+      return done(
+        null,
+        unreadable(request, new HttpProblem("REQUEST_INVALID", { reason: "the body is not valid UTF-8" })),
+      );
     }
     request.rawBody = text;
     request.rawBodyBytes = body as Buffer;
@@ -248,13 +268,19 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     try {
       parsed = JSON.parse(text);
     } catch {
-      return done(new HttpProblem("REQUEST_INVALID", { reason: "the body is not valid JSON" }), undefined);
+      return done(
+        null,
+        unreadable(request, new HttpProblem("REQUEST_INVALID", { reason: "the body is not valid JSON" })),
+      );
     }
     const bad = nonFinitePath(parsed, "body");
     if (bad !== null) {
       return done(
-        new HttpProblem("REQUEST_INVALID", { reason: `${bad} is a number too large to hold (not finite)` }),
-        undefined,
+        null,
+        unreadable(
+          request,
+          new HttpProblem("REQUEST_INVALID", { reason: `${bad} is a number too large to hold (not finite)` }),
+        ),
       );
     }
     done(null, parsed);
@@ -437,12 +463,19 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     options.ratePerMinutePerMember ?? RATE_PER_MINUTE_PER_MEMBER,
     exchange.clock,
   );
-  app.addHook("preHandler", async (request) => {
+  // Authentication comes before validation (preValidation, after the origin check and forwarding): a caller who is
+  // not signed in, or whose signature is bad, is refused as such whatever the body holds, and never learns the
+  // schema of a route it may not call. Authorisation stays with each route's handler (it often needs the validated
+  // body, as an order's account), after validation.
+  app.addHook("preValidation", async (request) => {
     const forwardedSession = request.forwarded?.session ?? null;
     request.principal =
       forwardedSession !== null && typeof request.headers["x-sauda-key"] !== "string"
         ? forwardedSessionPrincipal(users, forwardedSession)
         : await auth.principal(request, request.rawBody ?? "");
+    const access = request.routeOptions.config?.access;
+    if (access !== undefined && access !== "public") requireUser(request.principal, "make this request");
+    if (request.bodyProblem !== null) throw request.bodyProblem;
     const member = request.principal.kind === "user" ? request.principal.user.member : null;
     if (member !== null) memberLimit.take(member);
   });
@@ -512,6 +545,15 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       code?: string;
     };
     if (fastifyError.validation) {
+      // A role the route never admits hears that, not what the schema wants (the handler would refuse it anyway).
+      const admitted = POLICY_ROLES[request.routeOptions.config?.access ?? "public"];
+      const principal = principalOf(request);
+      if (admitted !== undefined && principal.kind === "user" && !admitted.includes(principal.user.role)) {
+        return sendProblem(
+          reply,
+          new HttpProblem("FORBIDDEN", { role: principal.user.role, action: "make this request" }),
+        );
+      }
       const first = reportedValidationError(fastifyError.validation);
       const where = `${fastifyError.validationContext ?? "request"}${first?.instancePath ?? ""}`;
       const extra = first?.params?.additionalProperty ? ` ('${String(first.params.additionalProperty)}')` : "";

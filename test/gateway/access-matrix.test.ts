@@ -4,8 +4,9 @@
  * built app, so a new route fails the first test until it is given a row here. Member data is addressed on the
  * account of the member `AKTAU`: its trader is the owner, `ATYRAU`'s trader is another member.
  *
- * Each row sends a request that is valid in shape (validation comes before authorisation, so a malformed request
- * would say nothing about access) and, for the callers allowed to, succeeds. Callers refused go first and must change
+ * Each row sends a request that is valid in shape (authentication and a route's roles come before validation, but
+ * the rest of authorisation, as an account's owner, after it, so a malformed request would say little about access;
+ * test/gateway/auth-before-validation.test.ts covers malformed ones) and, for the callers allowed to, succeeds. Callers refused go first and must change
  * nothing; the allowed ones go last.
  */
 

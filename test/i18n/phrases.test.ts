@@ -210,7 +210,18 @@ describe("the phrase catalogue", () => {
         "ru",
       ),
     ).toBe(
-      "менять справочную цену 13\u00a0300\u00a0000 инструмента 'LPG-AKTAU' (она задаёт середину ценового коридора регулятора)",
+      "менять справочную цену 133\u00a0000 ₸/т инструмента 'LPG-AKTAU' (она задаёт середину ценового коридора регулятора)",
+    );
+    // Prices the English writes in tiyn per tonne, and a safeguard's wire name, in the reader's words and tenge.
+    expect(translatePhrase("ceiling 150 must be a price on the tick 100", "kk")).toBe(
+      "шекті баға: 1,50 ₸/т мәні 1 ₸/т баға қадамына еселі баға болуы керек",
+    );
+    expect(translatePhrase("ceiling path step 150 must be a price on the tick 100", "ru")).toBe(
+      "ступень предельной цены: значение 1,50 ₸/т должно быть ценой, кратной шагу цены 1 ₸/т",
+    );
+    // A value that is not a whole number of tiyn is shown as the engine wrote it.
+    expect(translatePhrase('floor "x" must be a price on the tick 100', "ru")).toBe(
+      'минимальная цена: значение "x" должно быть ценой, кратной шагу цены 1 ₸/т',
     );
     expect(translatePhrase("place orders", "en")).toBe("place orders");
     // Unknown text is shown as given, never dropped.
@@ -230,13 +241,13 @@ describe("the phrase catalogue", () => {
       "от 1 до 20 идентификаторов уведомлений длиной от 1 до 64 символов",
     );
     expect(translatePhrase("tick size 0 must be from 1 to 100000000", "kk")).toBe(
-      "баға қадамы 0: 1–100\u00a0000\u00a0000 аралығында болуы керек",
+      "баға қадамы 0 ₸/т: 0,01 ₸/т – 1\u00a0000\u00a0000 ₸/т аралығында болуы керек",
     );
     expect(translatePhrase("each extra session needs a real date, YYYY-MM-DD, years 2020–2100", "ru")).toBe(
       "каждой дополнительной сессии нужна настоящая дата, ГГГГ-ММ-ДД, годы 2020–2100",
     );
     expect(translatePhrase("breakerAuctionMs 5 must be from 1,000 ms to 3,600,000 ms", "kk")).toBe(
-      "breakerAuctionMs 5: 1\u00a0000 мс-тен 3\u00a0600\u00a0000 мс-ке дейін болуы керек",
+      "тоқтатудан кейінгі аукцион: 5 мәні 1\u00a0000 мс-тен 3\u00a0600\u00a0000 мс-ке дейін болуы керек",
     );
     expect(
       translatePhrase("spoofing.ratio is 7; it must be a number with at most two decimals from 0.5 to 100", "ru"),

@@ -1,0 +1,143 @@
+/**
+ * Refusals read in the reader's words, through the API in en, ru and kk: the regulator's safeguards refusals name the
+ * safeguard in words and prices in tenge per tonne (the engine's reason, journaled, writes the field's wire name and
+ * tiyn; English keeps it as published), and an unknown instrument is quoted once in every language, with the bare
+ * id in the details, though the engine's journaled rejection carries it quoted.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INSTRUMENT, type Session, T0, TestServer } from "../support/server.ts";
+
+let server: TestServer;
+let regulator: Session;
+let trader: Session;
+
+beforeAll(async () => {
+  server = await TestServer.start();
+  regulator = await server.login("regulator");
+  trader = await server.login("aktau-trader");
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function call(session: Session, method: string, path: string, body: unknown, language: string) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      "content-type": "application/json",
+      cookie: session.cookie,
+      "x-csrf-token": session.csrf,
+      "accept-language": language,
+    },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { error: { code: string; message: string; details: Record<string, unknown> } },
+  };
+}
+
+/** Numbers are grouped with a no-break space; the expectations below write a plain one. */
+function plain(text: string): string {
+  return text.replace(/[\u00a0\u202f]/g, " ");
+}
+
+const SAFEGUARDS = `/api/regulator/instruments/${INSTRUMENT}/safeguards`;
+
+describe("the regulator's safeguards refusals", () => {
+  it("a ceiling off the tick: the field in words and the prices in tenge per tonne in ru and kk", async () => {
+    const sentences: Record<string, string> = {};
+    for (const language of ["en", "ru", "kk"]) {
+      const reply = await call(regulator, "PATCH", SAFEGUARDS, { ceiling: 150, reason: "typo" }, language);
+      expect([reply.status, reply.body.error.code]).toEqual([400, "SAFEGUARDS_INVALID"]);
+      // The details keep the engine's English reason, as journaled.
+      expect(reply.body.error.details).toEqual({ reason: "ceiling 150 must be a price on the tick 100" });
+      sentences[language] = plain(reply.body.error.message);
+    }
+    expect(sentences).toEqual({
+      en: "Safeguards are not valid: ceiling 150 must be a price on the tick 100.",
+      ru: "Ограничительные меры недействительны: предельная цена: значение 1,50 ₸/т должно быть ценой, кратной шагу цены 1 ₸/т.",
+      kk: "Шектеу шаралары жарамсыз: шекті баға: 1,50 ₸/т мәні 1 ₸/т баға қадамына еселі баға болуы керек.",
+    });
+  });
+
+  it("a floor above the ceiling: prices in tenge per tonne", async () => {
+    const inverted = await call(
+      regulator,
+      "PATCH",
+      SAFEGUARDS,
+      { ceiling: 13_000_000, floor: 14_000_000, reason: "typo" },
+      "ru",
+    );
+    expect(plain(inverted.body.error.message)).toBe(
+      "Ограничительные меры недействительны: минимальная цена 140 000 ₸/т выше предельной цены 130 000 ₸/т.",
+    );
+    const kk = await call(
+      regulator,
+      "PATCH",
+      SAFEGUARDS,
+      { ceiling: 13_000_000, floor: 14_000_000, reason: "typo" },
+      "kk",
+    );
+    expect(plain(kk.body.error.message)).toBe(
+      "Шектеу шаралары жарамсыз: 140 000 ₸/т ең төменгі баға 130 000 ₸/т шекті бағадан жоғары.",
+    );
+  });
+
+  it("a ceiling step below the floor: the step in words and the prices in tenge per tonne", async () => {
+    const body = {
+      floor: 12_000_000,
+      ceilingPath: [{ effectiveFromMs: T0 + 86_400_000, ceiling: 10_000_000 }],
+      reason: "typo",
+    };
+    const en = await call(regulator, "PATCH", SAFEGUARDS, body, "en");
+    expect([en.status, en.body.error.message]).toEqual([
+      400,
+      "Safeguards are not valid: ceiling path step 10000000 is below the floor 12000000.",
+    ]);
+    const ru = await call(regulator, "PATCH", SAFEGUARDS, body, "ru");
+    expect(plain(ru.body.error.message)).toBe(
+      "Ограничительные меры недействительны: ступень предельной цены 100 000 ₸/т ниже минимальной цены 120 000 ₸/т.",
+    );
+    const kk = await call(regulator, "PATCH", SAFEGUARDS, body, "kk");
+    expect(plain(kk.body.error.message)).toBe(
+      "Шектеу шаралары жарамсыз: 100 000 ₸/т шекті баға сатысы 120 000 ₸/т ең төменгі бағадан төмен.",
+    );
+  });
+});
+
+describe("an unknown instrument", () => {
+  const ORDER = {
+    instrument: "NOPE",
+    account: "AKTAU-1",
+    clientOrderId: "nope-1",
+    side: "buy",
+    price: 13_000_000,
+    quantity: 1000,
+  };
+
+  it("is quoted once in every language, and the details carry the bare id", async () => {
+    const sentences: Record<string, string> = {};
+    for (const language of ["en", "ru", "kk"]) {
+      const reply = await call(
+        trader,
+        "POST",
+        "/api/orders",
+        { ...ORDER, clientOrderId: `nope-${language}` },
+        language,
+      );
+      expect([reply.status, reply.body.error.code, reply.body.error.details]).toEqual([
+        404,
+        "INSTRUMENT_NOT_FOUND",
+        { id: "NOPE" },
+      ]);
+      sentences[language] = plain(reply.body.error.message);
+    }
+    expect(sentences).toEqual({
+      en: "No instrument 'NOPE' is listed.",
+      ru: "Инструмент 'NOPE' не допущен к торгам.",
+      kk: "'NOPE' құралы саудаға жіберілмеген.",
+    });
+  });
+});

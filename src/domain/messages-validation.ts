@@ -20,6 +20,7 @@ import {
   EXCHANGE_TIME_NAME,
   formatMoneyTiyn,
   formatNumber,
+  formatPercentBps,
   formatPriceTiynPerTonne,
   formatQuantityKg,
   formatTimeMs,
@@ -242,8 +243,11 @@ export function validationReason(details: ErrorDetails, language: Translated): s
 /** Russian grammatical gender (or plural) of a field's name, for the words that agree with it. */
 type Gender = "m" | "f" | "n" | "p";
 
-/** How a field's limits are written: prices in tiyn per tonne, money in tiyn and gas in kg with their units. */
-type FieldKind = "price" | "money" | "kg";
+/**
+ * How a field's limits are written: prices in tiyn per tonne, money in tiyn and gas in kg with their units, rates in
+ * basis points as a percentage.
+ */
+type FieldKind = "price" | "money" | "kg" | "bps";
 
 interface FieldName {
   /** English, lower case, after "The". */
@@ -316,6 +320,24 @@ export const FIELD_NAMES: Readonly<Record<string, FieldName>> = {
   language: named("language", "Язык", "m", "Тіл"),
   lang: named("language", "Язык", "m", "Тіл"),
   rule: named("rule", "Правило", "n", "Ереже"),
+  // Clearing terms (operator/instruments.ts), as the contract names them (reports/labels.ts).
+  collateralBps: named("collateral rate", "Ставка гарантийного взноса", "f", "Кепілдік жарна мөлшерлемесі", "bps"),
+  feeBps: named("fee rate", "Ставка биржевого сбора", "f", "Биржалық алым мөлшерлемесі", "bps"),
+  sellerPenaltyBps: named(
+    "seller's penalty rate for non-delivery",
+    "Ставка неустойки продавца за непоставку",
+    "f",
+    "Сатушының жеткізбеуі үшін айыппұл мөлшерлемесі",
+    "bps",
+  ),
+  paymentWindowMs: named("payment window", "Срок оплаты", "m", "Төлем мерзімі"),
+  deliveryWindowMs: named("delivery window", "Срок поставки", "m", "Жеткізу мерзімі"),
+  buyerDefaultCollateralTo: named(
+    "recipient of a defaulting buyer's deposit",
+    "Получатель гарантийного взноса неисполнившего покупателя",
+    "m",
+    "Орындамаған сатып алушының кепілдік жарнасын алушы",
+  ),
 };
 
 const FIELD_KEYWORD_SET: ReadonlySet<string> = new Set(FIELD_KEYWORDS);
@@ -415,10 +437,18 @@ function charactersWord(limit: number, language: Language): string {
   return "таңба";
 }
 
+const BASIS_POINT_UNIT: Readonly<Record<Language, string>> = { en: "bp", ru: "б.п.", kk: "базистік тармақ" };
+
 function limitText(limit: unknown, kind: FieldKind | undefined, language: Language): string {
   if (kind === "price") return formatPriceTiynPerTonne(limit, language);
   if (kind === "money") return formatMoneyTiyn(limit, language);
   if (kind === "kg") return formatQuantityKg(limit, language);
+  if (kind === "bps") {
+    // A count of basis points that is not whole (a refused 1.5) keeps its unit: a percentage would misread it.
+    return Number.isSafeInteger(limit)
+      ? formatPercentBps(limit, language)
+      : `${formatNumber(limit, language)} ${BASIS_POINT_UNIT[language]}`;
+  }
   return formatNumber(limit, language);
 }
 

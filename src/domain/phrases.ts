@@ -15,7 +15,7 @@
  * and fails when one has no translation here.
  */
 
-import { formatDate, formatInteger, formatPriceTiynPerTonne, type Language } from "./locale.ts";
+import { formatDate, formatInteger, formatPercentBps, formatPriceTiynPerTonne, type Language } from "./locale.ts";
 
 type Translated = { readonly ru: string; readonly kk: string };
 
@@ -171,6 +171,13 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
   maxLotsPerOrder: { ru: "предел лотов в заявке", kk: "өтінімдегі лоттар шегі" },
   paymentWindowMs: { ru: "срок оплаты", kk: "төлем мерзімі" },
   deliveryWindowMs: { ru: "срок поставки", kk: "жеткізу мерзімі" },
+  // The clearing terms' rates (engine.ts, checkClearingTerms), as the contract and statements name them (labels.ts).
+  collateralBps: { ru: "ставка гарантийного взноса", kk: "кепілдік жарна мөлшерлемесі" },
+  feeBps: { ru: "ставка биржевого сбора", kk: "биржалық алым мөлшерлемесі" },
+  sellerPenaltyBps: {
+    ru: "ставка неустойки продавца за непоставку",
+    kk: "сатушының жеткізбеуі үшін айыппұл мөлшерлемесі",
+  },
   "an extra session opens from closed": {
     ru: "дополнительная сессия открывается из фазы «закрыт»",
     kk: "қосымша сессия «жабық» кезеңінен ашылады",
@@ -893,8 +900,8 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ["basis {0}: {1}", "базис {0}: {1}", "{0} базисі: {1}"],
   [
     "buyerDefaultCollateralTo {0} must be 'seller' or 'exchange'",
-    "buyerDefaultCollateralTo {0} должен быть 'seller' (продавцу) или 'exchange' (бирже)",
-    "buyerDefaultCollateralTo {0}: 'seller' (сатушыға) немесе 'exchange' (биржаға) болуы керек",
+    "кому переходит гарантийный взнос неисполнившего покупателя: значение {0} должно быть 'seller' (продавцу) или 'exchange' (бирже)",
+    "орындамаған сатып алушының кепілдік жарнасы кімге өтеді: {0} мәні 'seller' (сатушыға) немесе 'exchange' (биржаға) болуы керек",
   ],
   ["unknown clearing field {0}", "неизвестное поле клиринга {0}", "клирингтің белгісіз өрісі {0}"],
   [
@@ -949,13 +956,13 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ["{0} must be an object", "{0} должен быть объектом", "{0} объект болуы керек"],
   [
     "{0} {1} must be a whole number of basis points from 0 to {2}",
-    "{0} {1} должен быть целым числом базисных пунктов от 0 до {2}",
-    "{0} {1}: 0–{2} аралығындағы базистік тармақтардың бүтін саны болуы керек",
+    "{0}: значение {1:bps} должно быть от 0,00\u00a0% до {2:bps} с шагом 0,01\u00a0% (целое число базисных пунктов)",
+    "{0}: {1:bps} мәні 0,00\u00a0% – {2:bps} аралығында, 0,01\u00a0% қадаммен болуы керек (базистік тармақтардың бүтін саны)",
   ],
   [
     "{0} {1} must be a whole number of basis points from 1 to {2}",
-    "{0}: значение {1} должно быть целым числом базисных пунктов от 1 до {2}",
-    "{0}: {1} мәні 1–{2} аралығындағы базистік тармақтардың бүтін саны болуы керек",
+    "{0}: значение {1:bps} должно быть от 0,01\u00a0% до {2:bps} с шагом 0,01\u00a0% (целое число базисных пунктов)",
+    "{0}: {1:bps} мәні 0,01\u00a0% – {2:bps} аралығында, 0,01\u00a0% қадаммен болуы керек (базистік тармақтардың бүтін саны)",
   ],
   [
     "{0} {1} must be from 1 ms to one year",
@@ -1058,6 +1065,9 @@ function patternRegExp(english: string): RegExp {
 }
 const COMPILED = PATTERNS.map(([english, ru, kk]) => ({ english, regExp: patternRegExp(english), ru, kk }));
 
+/** A count of basis points that is not whole, with its unit (`{0:bps}` above). */
+const BASIS_POINTS: Translated = { ru: "б.п.", kk: "базистік тармақ" };
+
 /** The phrase in the language; as given when the catalogue does not know it (or for English). */
 export function translatePhrase(text: string, language: Language): string {
   if (language === "en") return text;
@@ -1080,12 +1090,18 @@ export function translatePhrase(text: string, language: Language): string {
                 : codeWord(part, language),
       );
     // `{0!}`: the part as written (a year is not a number to group); `{0:price}`: a price the English wrote in
-    // tiyn per tonne, in tenge per tonne as the reader writes it (the wire and the journal keep the tiyn).
-    return pattern[language].replace(/\{(\d)(!|:price)?\}/g, (_, index: string, kind: string | undefined) => {
+    // tiyn per tonne, in tenge per tonne as the reader writes it (the wire and the journal keep the tiyn);
+    // `{0:bps}`: a rate the English wrote in basis points, as a percentage (a number that is not a whole count of
+    // basis points, which such a refusal may quote, keeps its unit).
+    return pattern[language].replace(/\{(\d)(!|:price|:bps)?\}/g, (_, index: string, kind: string | undefined) => {
       const written = match[Number(index) + 1];
       if (kind === "!") return written ?? "?";
       if (kind === ":price" && written !== undefined && /^-?\d+$/.test(written)) {
         return formatPriceTiynPerTonne(Number(written), language);
+      }
+      if (kind === ":bps" && written !== undefined) {
+        if (/^-?\d+$/.test(written)) return formatPercentBps(Number(written), language);
+        if (/^-?\d+\.\d+$/.test(written)) return `${parts[Number(index)]} ${BASIS_POINTS[language]}`;
       }
       return parts[Number(index)] ?? "?";
     });

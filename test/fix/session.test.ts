@@ -281,6 +281,33 @@ describe("FIX order entry", () => {
     expect([tag(unsupported, 380), tag(unsupported, 372)]).toEqual(["3", "Z"]);
   });
 
+  it("quotes an unknown instrument once in Text, on a new order and on a mass cancel", async () => {
+    await start();
+    const client = await trader();
+    // The engine journals the id quoted ("'NOPE'") into a template that quotes; Text is the REST API's sentence.
+    client.send(
+      "D",
+      order("n1", "2", "133000", "1").map(([t, v]) => [t, t === 55 ? "NOPE" : v] as Field),
+    );
+    const unknown = await client.next(isReport("n1", "8"));
+    expect([tag(unknown, 39), tag(unknown, 58)]).toEqual([
+      "8",
+      "INSTRUMENT_NOT_FOUND: No instrument 'NOPE' is listed.",
+    ]);
+    client.send("q", [
+      [11, "m1"],
+      [530, "1"],
+      [1, "KAZGPZ-1"],
+      [55, "NOPE"],
+    ]);
+    const mass = await client.next((m) => m.type === "r" && tag(m, 11) === "m1");
+    expect([tag(mass, 531), tag(mass, 532), tag(mass, 58)]).toEqual([
+      "0",
+      "1",
+      "INSTRUMENT_NOT_FOUND: No instrument 'NOPE' is listed.",
+    ]);
+  });
+
   it("amends by OrderQty as the new total: keeps what filled, refuses a total not above it or a change of side", async () => {
     await start();
     const seller = await trader();

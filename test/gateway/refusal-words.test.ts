@@ -11,11 +11,13 @@ import { INSTRUMENT, type Session, T0, TestServer } from "../support/server.ts";
 let server: TestServer;
 let regulator: Session;
 let trader: Session;
+let operator: Session;
 
 beforeAll(async () => {
   server = await TestServer.start();
   regulator = await server.login("regulator");
   trader = await server.login("aktau-trader");
+  operator = await server.login("operator");
 });
 afterAll(async () => {
   await server.close();
@@ -139,5 +141,62 @@ describe("an unknown instrument", () => {
       ru: "Инструмент 'NOPE' не допущен к торгам.",
       kk: "'NOPE' құралы саудаға жіберілмеген.",
     });
+  });
+});
+
+describe("the operator's clearing-terms refusals", () => {
+  const TERMS = `/api/admin/instruments/${INSTRUMENT}`;
+
+  it("name the rate in words and its basis points as a percentage in ru and kk, and change nothing", async () => {
+    const before = await call(operator, "PATCH", TERMS, { clearing: { feeBps: 5 }, reason: "same" }, "en");
+    expect(before.status).toBe(200);
+    const sentences: Record<string, string> = {};
+    for (const language of ["en", "ru", "kk"]) {
+      const reply = await call(
+        operator,
+        "PATCH",
+        TERMS,
+        { clearing: { collateralBps: 10_001 }, reason: "typo" },
+        language,
+      );
+      expect([reply.status, reply.body.error.code, reply.body.error.details.field]).toEqual([
+        400,
+        "REQUEST_INVALID",
+        "clearing/collateralBps",
+      ]);
+      sentences[language] = plain(reply.body.error.message);
+    }
+    expect(sentences).toEqual({
+      en: "The collateral rate must be at most 100.00% (sent: 100.01%).",
+      ru: "Ставка гарантийного взноса должна быть не больше 100,00 % (передано: 100,01 %).",
+      kk: "Кепілдік жарна мөлшерлемесі ең көбі 100,00 % болуы керек (жіберілгені: 100,01 %).",
+    });
+    const fraction = await call(operator, "PATCH", TERMS, { clearing: { feeBps: 1.5 }, reason: "typo" }, "ru");
+    expect(plain(fraction.body.error.message)).toBe(
+      "Ставка биржевого сбора должна быть целым числом (передано: 1,5 б.п.).",
+    );
+    const penalty = await call(operator, "PATCH", TERMS, { clearing: { sellerPenaltyBps: -1 }, reason: "typo" }, "kk");
+    expect(plain(penalty.body.error.message)).toBe(
+      "Сатушының жеткізбеуі үшін айыппұл мөлшерлемесі кемінде 0,00 % болуы керек (жіберілгені: −0,01 %).",
+    );
+    const to = await call(
+      operator,
+      "PATCH",
+      TERMS,
+      { clearing: { buyerDefaultCollateralTo: "me" }, reason: "typo" },
+      "ru",
+    );
+    expect(plain(to.body.error.message)).toBe(
+      "Получатель гарантийного взноса неисполнившего покупателя должен быть одним из значений: «seller», «exchange» (передано: «me»).",
+    );
+    expect(
+      (before.body as unknown as { instrument: { clearing: { collateralBps: number } } }).instrument.clearing
+        .collateralBps,
+    ).toBe(500);
+    // Nothing changed: the terms read back as they were.
+    const after = await call(operator, "PATCH", TERMS, { clearing: { feeBps: 5 }, reason: "same" }, "en");
+    expect((after.body as unknown as { instrument: { clearing: unknown } }).instrument.clearing).toEqual(
+      (before.body as unknown as { instrument: { clearing: unknown } }).instrument.clearing,
+    );
   });
 });

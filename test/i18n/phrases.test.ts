@@ -223,6 +223,25 @@ describe("the phrase catalogue", () => {
     expect(translatePhrase('floor "x" must be a price on the tick 100', "ru")).toBe(
       'минимальная цена: значение "x" должно быть ценой, кратной шагу цены 1 ₸/т',
     );
+    // A clearing term's rate named in words, its basis points as a percentage (a count that is not whole keeps its
+    // unit); the engine's English (journaled, on the wire) keeps the wire name and the basis points.
+    const rate = "collateralBps 10001 must be a whole number of basis points from 0 to 10000";
+    expect(localize("INSTRUMENT_INVALID", { reason: rate }, "ru")).toBe(
+      "Описание инструмента недействительно: ставка гарантийного взноса: значение 100,01\u00a0% должно быть от 0,00\u00a0% до 100,00\u00a0% с шагом 0,01\u00a0% (целое число базисных пунктов).",
+    );
+    expect(localize("INSTRUMENT_INVALID", { reason: rate }, "en")).toBe(`Instrument definition is not valid: ${rate}.`);
+    expect(translatePhrase("feeBps -1 must be a whole number of basis points from 0 to 10000", "kk")).toBe(
+      "биржалық алым мөлшерлемесі: −0,01\u00a0% мәні 0,00\u00a0% – 100,00\u00a0% аралығында, 0,01\u00a0% қадаммен болуы керек (базистік тармақтардың бүтін саны)",
+    );
+    expect(translatePhrase("sellerPenaltyBps 1.5 must be a whole number of basis points from 0 to 10000", "ru")).toBe(
+      "ставка неустойки продавца за непоставку: значение 1,5 б.п. должно быть от 0,00\u00a0% до 100,00\u00a0% с шагом 0,01\u00a0% (целое число базисных пунктов)",
+    );
+    expect(translatePhrase("bandBps 0 must be a whole number of basis points from 1 to 5000", "kk")).toBe(
+      "баға дәлізі: 0,00\u00a0% мәні 0,01\u00a0% – 50,00\u00a0% аралығында, 0,01\u00a0% қадаммен болуы керек (базистік тармақтардың бүтін саны)",
+    );
+    expect(translatePhrase(`buyerDefaultCollateralTo "me" must be 'seller' or 'exchange'`, "kk")).toBe(
+      `орындамаған сатып алушының кепілдік жарнасы кімге өтеді: "me" мәні 'seller' (сатушыға) немесе 'exchange' (биржаға) болуы керек`,
+    );
     expect(translatePhrase("place orders", "en")).toBe("place orders");
     // Unknown text is shown as given, never dropped.
     expect(translatePhrase("do something new", "kk")).toBe("do something new");

@@ -23,6 +23,8 @@
  * finished order's amends and cancels are remembered a while longer (`DONE_ALIASES_MAX` in all).
  */
 
+import { describe } from "../../domain/errors.ts";
+import { unquotedDetails } from "../../domain/messages.ts";
 import type { CancelReason } from "../../domain/order.ts";
 import type { Command } from "../../engine/commands.ts";
 import type { EngineEvent, RejectedEvent } from "../../engine/events.ts";
@@ -158,6 +160,18 @@ export function cxlRejReason(code: string): string {
 /** Text (58): the registry's code and its sentence. */
 export function problemText(code: string, message: string): string {
   return asciiText(`${code}: ${message}`).slice(0, 1000);
+}
+
+/**
+ * Text (58) of an engine's rejection: its sentence as the REST API writes it. The engine's INSTRUMENT_NOT_FOUND keeps
+ * the id already quoted in its journaled details and message ("No instrument ''NOPE'' is listed."); the sentence is
+ * made again from the details without that layer of quotes (`unquotedDetails`, as `HttpProblem` does), so the id is
+ * quoted once. Other rejections keep the engine's message as it is.
+ */
+export function rejectionText(rejection: Pick<RejectedEvent, "code" | "message" | "details">): string {
+  const details = unquotedDetails(rejection.code, rejection.details);
+  const message = details === rejection.details ? rejection.message : describe(rejection.code, details);
+  return problemText(rejection.code, message);
 }
 
 /** AvgPx: the exact average rounded half up to whole tiyn per tonne. */
@@ -418,7 +432,7 @@ export class ExecutionBook {
       ];
       if (rejection !== null) body.push([532, rejection.code === "INSTRUMENT_NOT_FOUND" ? "1" : "99"]);
       body.push([533, String(cancelledCount)], [60, utcTimestamp(timeMs)]);
-      if (rejection !== null) body.push([58, problemText(rejection.code, rejection.message)]);
+      if (rejection !== null) body.push([58, rejectionText(rejection)]);
       to("r", body);
       return;
     }
@@ -431,7 +445,7 @@ export class ExecutionBook {
       }
     }
     if (rejection === null) return;
-    const text = problemText(rejection.code, rejection.message);
+    const text = rejectionText(rejection);
     if (command.type === "order.new") {
       to("8", rejectReport(command, request.clOrdId, rejection.code, text, `${outcome.seq}-0`, timeMs));
       return;

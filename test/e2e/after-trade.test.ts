@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { tengeOfTiyn } from "../../web/src/format.ts";
 import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
 
@@ -325,6 +326,72 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     expect(await ids.count()).toBe(26);
     await page.locator("label.language select").selectOption("en");
     await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("with more than 50 open obligations the balances' deposit sums them all and the dispatch form offers the oldest", async () => {
+    // 30 more trades: 56 obligations for each side, more than the 50 the terminal once read for these panels.
+    for (let i = 0; i < 30; i++) {
+      suite.server.nowMs += 1000;
+      const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 1_000 };
+      const sell = await suite.server.call(sellerApi, "POST", "/api/orders", {
+        ...order,
+        account: "KAZGPZ-1",
+        clientOrderId: `many-s-${i}`,
+        side: "sell",
+      });
+      expect(sell.status).toBe(201);
+      const buy = await suite.server.call(buyerApi, "POST", "/api/orders", {
+        ...order,
+        account: "AKTAU-1",
+        clientOrderId: `many-b-${i}`,
+        side: "buy",
+      });
+      expect(buy.body.trades).toHaveLength(1);
+    }
+    type Listed = { id: string; status: string; delivered: boolean; collateralTiyn: string };
+    const listed = await suite.server.call(
+      sellerApi,
+      "GET",
+      "/api/accounts/KAZGPZ-1/obligations?status=open&limit=1000",
+    );
+    const open = listed.body.obligations as Listed[];
+    expect(open.length).toBeGreaterThan(50);
+    const toShip = open.filter((o) => !o.delivered).map((o) => o.id);
+    expect(toShip.length).toBeGreaterThan(50);
+    const sum = (list: readonly Listed[]) => list.reduce((total, o) => total + BigInt(o.collateralTiyn), 0n);
+    // The figure of the first 50 alone would differ: the test tells the two apart.
+    expect(sum(open)).not.toBe(sum(open.slice(0, 50)));
+
+    const seller = await signIn("kazgpz-trader", "/terminal");
+    await expect
+      .poll(() => seller.getByTestId("collateral").textContent(), { timeout: LIVE_MS })
+      .toBe(`Guarantee deposit held for open trades: ${tengeOfTiyn(sum(open), "en")} ₸.`);
+    const form = seller.getByTestId("dispatch-form");
+    await form.waitFor({ timeout: LIVE_MS });
+    const options = form.locator("select[name=obligation] option");
+    await expect.poll(() => options.count(), { timeout: LIVE_MS }).toBe(toShip.length);
+    const oldest = toShip.at(-1) ?? "";
+    expect(await options.evaluateAll((list) => list.map((o) => (o as HTMLOptionElement).value))).toEqual(toShip);
+    // The oldest one to ship, beyond the newest 50, is dispatched from the form; the API reads the shipment back.
+    await form.locator("select[name=obligation]").selectOption(oldest);
+    await form.locator("[name=vehicle]").fill("456 DEF 02");
+    await form.locator("[name=waybill]").fill("TTN-000951");
+    await form.locator("[name=quantity]").fill("1");
+    await form.locator("[name=date]").fill("2026-01-05");
+    await form.getByRole("button", { name: "Record shipment" }).click();
+    await expect
+      .poll(() => seller.getByTestId("dispatch-done").textContent(), { timeout: LIVE_MS })
+      .toContain(`Shipment ${oldest}/S1 recorded`);
+    const shipments = await suite.server.call(
+      sellerApi,
+      "GET",
+      `/api/accounts/KAZGPZ-1/shipments?obligation=${oldest}`,
+    );
+    expect(shipments.body.shipments).toMatchObject([
+      { shipment: `${oldest}/S1`, quantityKg: 1_000, vehicle: "456 DEF 02", waybill: "TTN-000951", date: "2026-01-05" },
+    ]);
+    await seller.close();
     expect(pageErrors).toEqual([]);
   });
 

@@ -363,6 +363,21 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     // The figure of the first 50 alone would differ: the test tells the two apart.
     expect(sum(open)).not.toBe(sum(open.slice(0, 50)));
 
+    // Half a tonne of the oldest shipped, then 50 shipments of others: the account's newest 50 leave it out.
+    const oldest = toShip.at(-1) ?? "";
+    const ship = async (obligation: string, quantityKg: number, waybill: string) => {
+      const answer = await suite.server.call(sellerApi, "POST", "/api/accounts/KAZGPZ-1/shipments", {
+        obligation,
+        vehicle: "456 DEF 02",
+        waybill,
+        quantityKg,
+        date: "2026-01-05",
+      });
+      expect(answer.status).toBe(201);
+    };
+    await ship(oldest, 500, "TTN-000900");
+    for (let i = 0; i < 50; i++) await ship(toShip[i] ?? "", 1, `TTN-0009${10 + i}`);
+
     const seller = await signIn("kazgpz-trader", "/terminal");
     await expect
       .poll(() => seller.getByTestId("collateral").textContent(), { timeout: LIVE_MS })
@@ -371,29 +386,32 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     await form.waitFor({ timeout: LIVE_MS });
     const options = form.locator("select[name=obligation] option");
     await expect.poll(() => options.count(), { timeout: LIVE_MS }).toBe(toShip.length);
-    const oldest = toShip.at(-1) ?? "";
     expect((await options.allTextContents()).map((text) => text.split(" · ")[0])).toEqual(toShip);
     // The oldest one to ship, beyond the newest 50, is dispatched from the form; the API reads the shipment back.
     await form.locator("select[name=obligation]").selectOption(oldest);
+    await expect
+      .poll(() => seller.getByTestId("dispatch-left").textContent(), { timeout: LIVE_MS })
+      .toContain("0.5 t of 1 t not yet dispatched");
     await form.locator("[name=vehicle]").fill("456 DEF 02");
-    await form.locator("[name=waybill]").fill("TTN-000951");
-    await form.locator("[name=quantity]").fill("1");
+    await form.locator("[name=waybill]").fill("TTN-001000");
+    await form.locator("[name=quantity]").fill("0.5");
     await form.locator("[name=date]").fill("2026-01-05");
     await form.getByRole("button", { name: "Record shipment" }).click();
     await expect
       .poll(() => seller.getByTestId("dispatch-done").textContent(), { timeout: LIVE_MS })
-      .toContain(`Shipment ${oldest}/S1 recorded`);
+      .toBe(`Shipment ${oldest}/S2 recorded: 1 t of 1 t dispatched, 0 t arrived.`);
     const shipments = await suite.server.call(
       sellerApi,
       "GET",
       `/api/accounts/KAZGPZ-1/shipments?obligation=${oldest}`,
     );
     expect(shipments.body.shipments).toMatchObject([
-      { shipment: `${oldest}/S1`, quantityKg: 1_000, vehicle: "456 DEF 02", waybill: "TTN-000951", date: "2026-01-05" },
+      { shipment: `${oldest}/S1`, quantityKg: 500, waybill: "TTN-000900" },
+      { shipment: `${oldest}/S2`, quantityKg: 500, vehicle: "456 DEF 02", waybill: "TTN-001000", date: "2026-01-05" },
     ]);
     await seller.close();
     expect(pageErrors).toEqual([]);
-  });
+  }, 180_000);
 
   it("a trader opening the administrators' page is told whom it is for, in the page's language", async () => {
     await buyer.goto(`${suite.server.url}/users`);

@@ -58,10 +58,6 @@ export function Deliveries({
   const trades = contracts.data?.obligations ?? [];
   const stationList = stations.data?.stations ?? [];
   const list = shipments.data?.shipments ?? [];
-  const dispatchedKg = new Map<string, number>();
-  for (const s of list) {
-    if (s.seller === account) dispatchedKg.set(s.obligation, (dispatchedKg.get(s.obligation) ?? 0) + s.quantityKg);
-  }
   const awaiting = list.filter((s) => s.buyer === account && s.arrivedMs === null);
   const [shipment, setShipment] = useState("");
   const [station, setStation] = useState("");
@@ -159,7 +155,7 @@ export function Deliveries({
       </div>
       {canTrade ? (
         <ErrorBoundary>
-          <Dispatch account={account} obligations={obligations} dispatchedKg={dispatchedKg} />
+          <Dispatch account={account} obligations={obligations} />
         </ErrorBoundary>
       ) : null}
       {canTrade && awaiting.length > 0 ? (

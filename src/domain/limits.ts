@@ -10,6 +10,8 @@ import { ORDER_QUANTITY_MAX } from "./order.ts";
 
 /** The most entries one request lists of an account's obligations or fills (`?limit=`); the browser pages up to it. */
 export const ACCOUNT_LIST_LIMIT_MAX = 1000;
+/** The most shipments one obligation takes (the engine refuses one more); the browser asks for them all at once. */
+export const SHIPMENTS_PER_OBLIGATION_MAX = 1000;
 
 /** Ids of members, bases, instruments, regions and the like: 1 to this many printable ASCII characters. */
 export const ID_LENGTH_MAX = 64;

@@ -32,9 +32,11 @@
 
 import { invariant } from "../domain/errors.ts";
 import { NATIONWIDE_REGION } from "../domain/instrument.ts";
+import { SHIPMENTS_PER_OBLIGATION_MAX } from "../domain/limits.ts";
 
 export const STATIONS_PER_MEMBER_MAX = 1000;
-export const SHIPMENTS_PER_OBLIGATION_MAX = 1000;
+// The most shipments per obligation: in domain/limits.ts, where the browser's dispatch form reads them all.
+export { SHIPMENTS_PER_OBLIGATION_MAX };
 /** A station's or depot's document reference (a registry extract, a lease, a permit). */
 export const STATION_DOCUMENT_LENGTH_MAX = 200;
 // A plate or wagon number's and a waybill number's longest: in domain/limits.ts, where the browser's form reads them.

@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { tengeOfTiyn } from "../../web/src/format.ts";
 import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
 
@@ -327,6 +328,90 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     await page.close();
     expect(pageErrors).toEqual([]);
   });
+
+  it("with more than 50 open obligations the balances' deposit sums them all and the dispatch form offers the oldest", async () => {
+    // 30 more trades: 56 obligations for each side, more than the 50 the terminal once read for these panels.
+    for (let i = 0; i < 30; i++) {
+      suite.server.nowMs += 1000;
+      const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 1_000 };
+      const sell = await suite.server.call(sellerApi, "POST", "/api/orders", {
+        ...order,
+        account: "KAZGPZ-1",
+        clientOrderId: `many-s-${i}`,
+        side: "sell",
+      });
+      expect(sell.status).toBe(201);
+      const buy = await suite.server.call(buyerApi, "POST", "/api/orders", {
+        ...order,
+        account: "AKTAU-1",
+        clientOrderId: `many-b-${i}`,
+        side: "buy",
+      });
+      expect(buy.body.trades).toHaveLength(1);
+    }
+    type Listed = { id: string; status: string; delivered: boolean; collateralTiyn: string };
+    const listed = await suite.server.call(
+      sellerApi,
+      "GET",
+      "/api/accounts/KAZGPZ-1/obligations?status=open&limit=1000",
+    );
+    const open = listed.body.obligations as Listed[];
+    expect(open.length).toBeGreaterThan(50);
+    const toShip = open.filter((o) => !o.delivered).map((o) => o.id);
+    expect(toShip.length).toBeGreaterThan(50);
+    const sum = (list: readonly Listed[]) => list.reduce((total, o) => total + BigInt(o.collateralTiyn), 0n);
+    // The figure of the first 50 alone would differ: the test tells the two apart.
+    expect(sum(open)).not.toBe(sum(open.slice(0, 50)));
+
+    // Half a tonne of the oldest shipped, then 50 shipments of others: the account's newest 50 leave it out.
+    const oldest = toShip.at(-1) ?? "";
+    const ship = async (obligation: string, quantityKg: number, waybill: string) => {
+      const answer = await suite.server.call(sellerApi, "POST", "/api/accounts/KAZGPZ-1/shipments", {
+        obligation,
+        vehicle: "456 DEF 02",
+        waybill,
+        quantityKg,
+        date: "2026-01-05",
+      });
+      expect(answer.status).toBe(201);
+    };
+    await ship(oldest, 500, "TTN-000900");
+    for (let i = 0; i < 50; i++) await ship(toShip[i] ?? "", 1, `TTN-0009${10 + i}`);
+
+    const seller = await signIn("kazgpz-trader", "/terminal");
+    await expect
+      .poll(() => seller.getByTestId("collateral").textContent(), { timeout: LIVE_MS })
+      .toBe(`Guarantee deposit held for open trades: ${tengeOfTiyn(sum(open), "en")} ₸.`);
+    const form = seller.getByTestId("dispatch-form");
+    await form.waitFor({ timeout: LIVE_MS });
+    const options = form.locator("select[name=obligation] option");
+    await expect.poll(() => options.count(), { timeout: LIVE_MS }).toBe(toShip.length);
+    expect((await options.allTextContents()).map((text) => text.split(" · ")[0])).toEqual(toShip);
+    // The oldest one to ship, beyond the newest 50, is dispatched from the form; the API reads the shipment back.
+    await form.locator("select[name=obligation]").selectOption(oldest);
+    await expect
+      .poll(() => seller.getByTestId("dispatch-left").textContent(), { timeout: LIVE_MS })
+      .toContain("0.5 t of 1 t not yet dispatched");
+    await form.locator("[name=vehicle]").fill("456 DEF 02");
+    await form.locator("[name=waybill]").fill("TTN-001000");
+    await form.locator("[name=quantity]").fill("0.5");
+    await form.locator("[name=date]").fill("2026-01-05");
+    await form.getByRole("button", { name: "Record shipment" }).click();
+    await expect
+      .poll(() => seller.getByTestId("dispatch-done").textContent(), { timeout: LIVE_MS })
+      .toBe(`Shipment ${oldest}/S2 recorded: 1 t of 1 t dispatched, 0 t arrived.`);
+    const shipments = await suite.server.call(
+      sellerApi,
+      "GET",
+      `/api/accounts/KAZGPZ-1/shipments?obligation=${oldest}`,
+    );
+    expect(shipments.body.shipments).toMatchObject([
+      { shipment: `${oldest}/S1`, quantityKg: 500, waybill: "TTN-000900" },
+      { shipment: `${oldest}/S2`, quantityKg: 500, vehicle: "456 DEF 02", waybill: "TTN-001000", date: "2026-01-05" },
+    ]);
+    await seller.close();
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 
   it("a trader opening the administrators' page is told whom it is for, in the page's language", async () => {
     await buyer.goto(`${suite.server.url}/users`);

@@ -18,6 +18,7 @@ export function Balances({
   obligations,
 }: {
   balances: readonly Balance[];
+  /** The account's open obligations, all of them up to the API's longest list: their collateral is summed. */
   obligations: readonly Obligation[];
 }) {
   const { t, locale } = useI18n();

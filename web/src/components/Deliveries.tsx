@@ -40,6 +40,7 @@ export function Deliveries({
   canTrade,
 }: {
   account: string;
+  /** The account's open obligations, all of them up to the API's longest list: the dispatch form's choices. */
   obligations: readonly Obligation[];
   canTrade: boolean;
 }) {
@@ -57,10 +58,6 @@ export function Deliveries({
   const trades = contracts.data?.obligations ?? [];
   const stationList = stations.data?.stations ?? [];
   const list = shipments.data?.shipments ?? [];
-  const dispatchedKg = new Map<string, number>();
-  for (const s of list) {
-    if (s.seller === account) dispatchedKg.set(s.obligation, (dispatchedKg.get(s.obligation) ?? 0) + s.quantityKg);
-  }
   const awaiting = list.filter((s) => s.buyer === account && s.arrivedMs === null);
   const [shipment, setShipment] = useState("");
   const [station, setStation] = useState("");
@@ -68,7 +65,8 @@ export function Deliveries({
   const [busy, setBusy] = useState(false);
   const [statementDate, setStatementDate] = useState<string | null>(null);
   const [documentError, setDocumentError] = useState<{ say: Say } | null>(null);
-  const newestTrade = obligations.reduce((newest, o) => Math.max(newest, o.tradeTimeMs), 0);
+  // The newest trade of any status (the contracts list, newest first), not only of the open obligations given.
+  const newestTrade = trades.reduce((newest, o) => Math.max(newest, o.tradeTimeMs), 0);
   const date = statementDate ?? exchangeDate(newestTrade > 0 ? newestTrade : Date.now());
 
   // Fetched by the page, so a refusal is shown as a sentence; a document the exchange gives is saved under its name.
@@ -157,7 +155,7 @@ export function Deliveries({
       </div>
       {canTrade ? (
         <ErrorBoundary>
-          <Dispatch account={account} obligations={obligations} dispatchedKg={dispatchedKg} />
+          <Dispatch account={account} obligations={obligations} />
         </ErrorBoundary>
       ) : null}
       {canTrade && awaiting.length > 0 ? (

@@ -9,9 +9,9 @@
  */
 
 import { type FormEvent, useState } from "react";
-import { VEHICLE_LENGTH_MAX, WAYBILL_LENGTH_MAX } from "../../../src/domain/limits.ts";
+import { SHIPMENTS_PER_OBLIGATION_MAX, VEHICLE_LENGTH_MAX, WAYBILL_LENGTH_MAX } from "../../../src/domain/limits.ts";
 import { ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
-import { invalidate } from "../api/live.ts";
+import { invalidate, useApi } from "../api/live.ts";
 import { call, type Schemas } from "../api/typed.ts";
 import { calendarDate, decimalSeparatorOf, KG_PER_TONNE, parseAmount, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
@@ -39,16 +39,7 @@ function exchangeDate(timeMs: number): string {
 
 type Field = "obligation" | "vehicle" | "waybill" | "quantity" | "date";
 
-export function Dispatch({
-  account,
-  obligations,
-  dispatchedKg,
-}: {
-  account: string;
-  obligations: readonly Obligation[];
-  /** Kg already dispatched per obligation, from the shipments listed. */
-  dispatchedKg: ReadonlyMap<string, number>;
-}) {
+export function Dispatch({ account, obligations }: { account: string; obligations: readonly Obligation[] }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const open = obligations.filter((o) => o.seller === account && o.status === "open" && !o.delivered);
@@ -58,10 +49,19 @@ export function Dispatch({
   const [quantity, setQuantity] = useState("");
   const [date, setDate] = useState(() => exchangeDate(Date.now()));
   const form = useFormSubmit<Field>();
+  // The chosen obligation's shipments, all of them (the account's list is only its newest): what is left to ship.
+  const chosenId = (open.find((o) => o.id === obligation) ?? open[0])?.id ?? null;
+  const shipped = useApi(
+    "/api/accounts/{account}/shipments",
+    chosenId === null
+      ? null
+      : { path: { account }, query: { obligation: chosenId, limit: SHIPMENTS_PER_OBLIGATION_MAX } },
+  );
 
   if (open.length === 0) return null;
   const chosen = open.find((o) => o.id === obligation) ?? open[0]!;
-  const leftKg = Math.max(0, chosen.quantityKg - (dispatchedKg.get(chosen.id) ?? 0));
+  const dispatchedKg = (shipped.data?.shipments ?? []).reduce((sum, s) => sum + s.quantityKg, 0);
+  const leftKg = Math.max(0, chosen.quantityKg - dispatchedKg);
   // The earliest dispatch date the engine takes: the UTC day before the trade's (engine/clearinghouse.ts).
   const earliest = new Date(chosen.tradeTimeMs - DAY_MS).toISOString().slice(0, 10);
 

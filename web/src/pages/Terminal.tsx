@@ -8,6 +8,7 @@
  */
 
 import { useEffect, useState } from "react";
+import { ACCOUNT_LIST_LIMIT_MAX } from "../../../src/domain/limits.ts";
 import { useApi } from "../api/live.ts";
 import type { User } from "../api/types.ts";
 import { Balances, Fills, Obligations } from "../components/AccountPanels.tsx";
@@ -53,9 +54,11 @@ export function Terminal({ user }: { user: User }) {
   );
   const fills = useApi("/api/accounts/{account}/fills", accountParams && { ...accountParams, query: { limit: 50 } });
   const balances = useApi("/api/accounts/{account}/balances", accountParams);
-  const obligations = useApi(
+  // The open obligations, all of them up to the API's longest list (not a first page): the balances panel sums their
+  // collateral and the dispatch form offers those the seller has to ship. The obligations table pages its own query.
+  const openObligations = useApi(
     "/api/accounts/{account}/obligations",
-    accountParams && { ...accountParams, query: { limit: 50 } },
+    accountParams && { ...accountParams, query: { status: "open", limit: ACCOUNT_LIST_LIMIT_MAX } },
   );
   const canTrade = user.role === "trader";
   const halted = quotes.filter(isHalted);
@@ -180,7 +183,7 @@ export function Terminal({ user }: { user: User }) {
             canTrade={canTrade}
             grid={{ tickTiynPerTonne: quote.tickSizeTiynPerTonne, lotKg: quote.lotSizeKg, limits: limitsOf(quote) }}
           />
-          <Balances balances={balances.data?.balances ?? []} obligations={obligations.data?.obligations ?? []} />
+          <Balances balances={balances.data?.balances ?? []} obligations={openObligations.data?.obligations ?? []} />
           <Fills fills={fills.data?.fills ?? []} />
           <Obligations key={account.account} account={account.account} />
           <NegotiatedDeals
@@ -190,7 +193,11 @@ export function Terminal({ user }: { user: User }) {
             instrument={quote.instrument}
             canTrade={canTrade}
           />
-          <Deliveries account={account.account} obligations={obligations.data?.obligations ?? []} canTrade={canTrade} />
+          <Deliveries
+            account={account.account}
+            obligations={openObligations.data?.obligations ?? []}
+            canTrade={canTrade}
+          />
           <Exports account={account.account} />
         </>
       ) : null}

@@ -104,6 +104,9 @@ export interface Session {
   readonly csrf: string;
 }
 
+/** How long `TestServer.close` waits for clients' connections to end before cutting them. */
+const CLOSE_GRACE_MS = 10_000;
+
 export class TestServer {
   nowMs = T0;
   readonly dir: string;
@@ -169,7 +172,11 @@ export class TestServer {
 
   async close(): Promise<void> {
     const violations = [...this.app.contractViolations];
-    await this.app.close();
+    // Connections a client left open (a browser that was killed, a stream nobody closed) do not hold the close up for
+    // long: after CLOSE_GRACE_MS every remaining connection is cut.
+    const cut = setTimeout(() => this.app.server.closeAllConnections(), CLOSE_GRACE_MS);
+    cut.unref();
+    await this.app.close().finally(() => clearTimeout(cut));
     await this.exchange.close();
     // A message that broke the published contract fails the suite that made the server send it.
     if (violations.length > 0) throw new Error(`the server broke its API contract:\n${violations.join("\n")}`);

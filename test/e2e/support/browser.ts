@@ -83,6 +83,34 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** How long a browser suite's teardown may take in all; each step of it gets a share. */
+const TEARDOWN_MS = 120_000;
+const TEARDOWN_STEP_MS = 30_000;
+
+/** Waits for `work` at most TEARDOWN_STEP_MS; false (and a line on stderr) when it did not finish by then. */
+async function boundedStep(what: string, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const overran = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), TEARDOWN_STEP_MS);
+  });
+  const finished = await Promise.race([work.then(() => true as const), overran]);
+  clearTimeout(timer);
+  if (!finished) process.stderr.write(`browser suite: ${what} took over ${TEARDOWN_STEP_MS} ms; forcing it\n`);
+  return finished;
+}
+
+/**
+ * Kills the Chromium processes this test process started (each test file runs in its own process), for a browser that
+ * did not close when asked.
+ */
+function killBrowsers(): void {
+  try {
+    execFileSync("pkill", ["-KILL", "-P", String(process.pid), "-f", "chrom"]);
+  } catch {
+    // pkill exits 1 when nothing matched: the browser had gone after all.
+  }
+}
+
 /** A browser test suite's shared parts: one exchange server and one browser for the suite, and pages opened on it. */
 export interface BrowserSuite {
   /** The suite's server (set once the suite has started). */
@@ -118,11 +146,16 @@ export function browserSuite(
     browser = await launchBrowser();
   }, 180_000);
 
+  // Closing is bounded step by step: on a loaded machine a browser that does not answer its close must not hold the
+  // suite past the hook's timeout after every test has passed. A step that overruns is said on stderr and forced.
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
+    await boundedStep(
+      "closing the pages",
+      Promise.all(contexts.map((context) => context.close().catch(() => undefined))),
+    );
+    if (browser && !(await boundedStep("closing the browser", browser.close()))) killBrowsers();
     await server?.close();
-  });
+  }, TEARDOWN_MS);
 
   return {
     get server(): TestServer {

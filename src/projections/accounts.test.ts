@@ -3,6 +3,7 @@ import { acceptedEvent, EngineRun, KAZGPZ_TERMS, outcomeOf, T0, tradeEvent } fro
 import type { Obligation } from "../engine/clearing.ts";
 import type { Command } from "../engine/commands.ts";
 import type { EngineEvent } from "../engine/events.ts";
+import { ACCOUNT_LIST_LIMIT_MAX } from "../domain/limits.ts";
 import { ACCOUNT_DONE_ORDERS_MAX, ACCOUNT_FILLS_MAX, Accounts, OBLIGATIONS_DONE_MAX } from "./accounts.ts";
 
 const DAY_MS = 86_400_000;
@@ -94,6 +95,9 @@ describe("account views from a cleared market", () => {
       paid: false,
       delivered: false,
     });
+    // The deposit held is the buyer's: the seller's open sale holds none.
+    expect(accounts.openCollateral("B1")).toEqual({ openPurchases: 1, collateralTiyn: 2_600_000n });
+    expect(accounts.openCollateral("P1")).toEqual({ openPurchases: 0, collateralTiyn: 0n });
 
     run.order("PB", "s2", "P1", "sell", 13_100_000, 2000);
     run.ok({ type: "order.cancel", orderId: "s2" });
@@ -105,6 +109,7 @@ describe("account views from a cleared market", () => {
     expect(accounts.ledgerBalance("clearing/settlement", "KZT")).toBe(52_000_000n);
     run.ok({ type: "obligation.confirmDelivery", obligation: "OB-PB-S1-1" });
     expect(accounts.obligation("OB-PB-S1-1")).toMatchObject({ status: "settled", paid: true, delivered: true });
+    expect(accounts.openCollateral("B1")).toEqual({ openPurchases: 0, collateralTiyn: 0n });
     expect(accounts.balances("B1")).toEqual([
       { asset: "GAS:KAZGPZ", free: 4000n, orders: 0n, obligations: 0n, total: 4000n },
       { asset: "KZT", free: 99_944_691_500n, orders: 3_282_500n, obligations: 0n, total: 99_947_974_000n },
@@ -115,6 +120,7 @@ describe("account views from a cleared market", () => {
     expectLedgerEqualsEngine(accounts, run);
 
     run.order("PB", "s3", "P1", "sell", PRICE, 2000); // 2 t more from b1: obligation OB-PB-S1-2
+    expect(accounts.openCollateral("B1")).toEqual({ openPurchases: 1, collateralTiyn: 1_300_000n });
     run.timeMs = T0 + DAY_MS; // OB-PB-S1-2's payment deadline passes unpaid
     run.ok({ type: "time.tick" });
     expect(accounts.obligation("OB-PB-S1-2")).toMatchObject({
@@ -125,6 +131,7 @@ describe("account views from a cleared market", () => {
       claimTiyn: 0,
       updatedMs: T0 + DAY_MS,
     });
+    expect(accounts.openCollateral("B1")).toEqual({ openPurchases: 0, collateralTiyn: 0n });
     expect(accounts.balances("B1")[1]).toEqual({
       asset: "KZT",
       free: 99_944_691_500n,
@@ -289,5 +296,59 @@ describe("account views from a cleared market", () => {
     expect(accounts.obligation("open-one")?.status).toBe("open");
     expect(accounts.obligations("P1", { status: "open" }).map((o) => o.id)).toEqual(["open-one"]);
     expect(accounts.obligations("B1", { limit: 1 }).map((o) => o.id)).toEqual([`PB-${n}`]);
+    expect(accounts.openCollateral("B1")).toEqual({ openPurchases: 1, collateralTiyn: 650_000n });
+  });
+
+  it("holds the deposit of every open purchase, past the API's longest list, exactly", () => {
+    const accounts = new Accounts();
+    const obligation = (i: number, status: Obligation["status"]): Obligation => ({
+      id: `PB-${i}`,
+      tradeId: `T-PB-${i}`,
+      instrument: "PB",
+      basis: "KAZGPZ",
+      // Every seventh bought by another account, sold by B1: B1's sales hold no deposit of B1's.
+      buyer: i % 7 === 0 ? "B2" : "B1",
+      seller: i % 7 === 0 ? "B1" : "P1",
+      price: PRICE + i * 100,
+      quantity: 1000 * (1 + (i % 3)),
+      value: 0,
+      collateral: 650_000 + i * 7,
+      buyerFee: 6500,
+      sellerFee: 6500,
+      tradeTimeMs: T0,
+      paymentDueMs: T0 + DAY_MS,
+      deliveryDueMs: T0 + 5 * DAY_MS,
+      buyerDefaultCollateralTo: "seller",
+      sellerPenaltyBps: 1000,
+      paid: false,
+      delivered: false,
+      status,
+      defaultedParty: status === "defaulted" ? "buyer" : null,
+    });
+    const n = 2 * ACCOUNT_LIST_LIMIT_MAX;
+    const events: EngineEvent[] = [];
+    for (let i = 1; i <= n; i++) events.push({ type: "obligation.created", obligation: obligation(i, "open") });
+    // Some close: paid (still open), settled, defaulted, voided.
+    for (let i = 1; i <= n; i += 10) events.push({ type: "obligation.paid", obligation: obligation(i, "open") });
+    for (let i = 2; i <= n; i += 10) events.push({ type: "obligation.settled", obligation: obligation(i, "settled") });
+    for (let i = 3; i <= n; i += 10) events.push({ type: "obligation.defaulted", obligation: obligation(i, "defaulted") });
+    for (let i = 4; i <= n; i += 10) events.push({ type: "obligation.voided", obligation: obligation(i, "voided") });
+    accounts.apply(outcomeOf(1, T0, events));
+
+    // The reference: every open obligation B1 buys in, listed without the API's limit and summed.
+    const open = accounts.obligations("B1", { status: "open", role: "buyer", limit: n });
+    expect(open.length).toBeGreaterThan(ACCOUNT_LIST_LIMIT_MAX);
+    const sum = open.reduce((total, o) => total + BigInt(o.collateralTiyn), 0n);
+    expect(accounts.openCollateral("B1")).toEqual({ openPurchases: open.length, collateralTiyn: sum });
+    // What the newest ACCOUNT_LIST_LIMIT_MAX alone would give differs: the figure is not a capped list's.
+    const capped = open.slice(0, ACCOUNT_LIST_LIMIT_MAX).reduce((total, o) => total + BigInt(o.collateralTiyn), 0n);
+    expect(capped).not.toBe(sum);
+    const b2 = accounts.obligations("B2", { status: "open", limit: n });
+    expect(accounts.openCollateral("B2")).toEqual({
+      openPurchases: b2.length,
+      collateralTiyn: b2.reduce((total, o) => total + BigInt(o.collateralTiyn), 0n),
+    });
+    expect(accounts.openCollateral("P1")).toEqual({ openPurchases: 0, collateralTiyn: 0n });
+    expect(accounts.openCollateral("nobody")).toEqual({ openPurchases: 0, collateralTiyn: 0n });
   });
 });

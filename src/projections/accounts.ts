@@ -160,7 +160,19 @@ export class AccountState {
   readonly doneOrders = new Ring<string>(ACCOUNT_DONE_ORDERS_MAX);
   readonly fills = new Ring<Fill>(ACCOUNT_FILLS_MAX);
   readonly obligations = new Set<string>();
+  /**
+   * The open obligations the account buys in, and the guarantee deposit (collateral) they hold, kept as obligations
+   * open and close: all of them, whatever a listing's limit, so the terminal's figure is exact.
+   */
+  openPurchases = 0;
+  openPurchaseCollateralTiyn = 0n;
   info: AccountInfo | null = null;
+}
+
+/** The guarantee deposit an account's open purchases hold (exact, tiyn), and how many they are. */
+export interface OpenCollateral {
+  readonly openPurchases: number;
+  readonly collateralTiyn: bigint;
 }
 
 const BUCKETS = ["free", "orders", "obligations"] as const;
@@ -355,9 +367,13 @@ export class Accounts {
       updatedSeq: outcome.seq,
       updatedMs: outcome.timeMs,
     };
-    const known = this.obligationsById.has(o.id);
+    const before = this.obligationsById.get(o.id);
+    const known = before !== undefined;
     invariant(known === (event.type !== "obligation.created"), () => `${event.type} for obligation ${o.id}`);
     this.obligationsById.set(o.id, view);
+    // The buyer's deposit held: an obligation counts while open (an open one is never evicted from the views).
+    if (before?.status === "open") this.holdCollateral(before, -1);
+    if (view.status === "open") this.holdCollateral(view, 1);
     if (!known) {
       this.account(o.buyer).obligations.add(o.id);
       this.account(o.seller).obligations.add(o.id);
@@ -371,6 +387,16 @@ export class Accounts {
         this.accounts.get(old.seller)?.obligations.delete(evicted);
       }
     }
+  }
+
+  private holdCollateral(view: ObligationView, sign: 1 | -1): void {
+    const buyer = this.account(view.buyer);
+    buyer.openPurchases += sign;
+    buyer.openPurchaseCollateralTiyn += BigInt(sign * view.collateralTiyn);
+    invariant(
+      buyer.openPurchases >= 0 && buyer.openPurchaseCollateralTiyn >= 0n,
+      () => `account ${view.buyer}: open purchases ${buyer.openPurchases}, ${buyer.openPurchaseCollateralTiyn} tiyn`,
+    );
   }
 
   private live(orderId: string): OrderState {
@@ -444,6 +470,12 @@ export class Accounts {
       out.push({ asset, free, orders, obligations, total });
     }
     return out.sort((a, b) => compareText(a.asset, b.asset));
+  }
+
+  /** The guarantee deposit held for the account's open purchases: every open obligation it buys in, summed exactly. */
+  openCollateral(account: string): OpenCollateral {
+    const state = this.accounts.get(account);
+    return { openPurchases: state?.openPurchases ?? 0, collateralTiyn: state?.openPurchaseCollateralTiyn ?? 0n };
   }
 
   /** One ledger account's balance of an asset, e.g. (`B1/free`, `KZT`) or (`exchange/fees`, `KZT`). */

@@ -65,6 +65,9 @@ describe("a trade whose buyer does not pay", () => {
     buyerFreeBefore = balance(buyerBalances, "KZT").free;
     const sellerBalances = (await server.call(seller, "GET", "/api/accounts/KAZGPZ-1/balances")).body;
     expect(balance(sellerBalances, "GAS:KAZGPZ").obligations).toBe(BigInt(KG));
+    // The deposit its open purchases hold, summed by the exchange: the buyer's collateral; the seller holds none.
+    expect([buyerBalances.openPurchases, buyerBalances.collateralTiyn]).toEqual([1, String(COLLATERAL)]);
+    expect([sellerBalances.openPurchases, sellerBalances.collateralTiyn]).toEqual([0, "0"]);
   });
 
   it("a millisecond before the deadline nothing happens; at the deadline the buyer is in default", async () => {
@@ -104,8 +107,10 @@ describe("a trade whose buyer does not pay", () => {
   });
 
   it("moves the collateral to the seller, the fee to the exchange and frees the seller's gas, exactly", async () => {
-    const buyerKzt = balance((await server.call(buyer, "GET", "/api/accounts/AKTAU-1/balances")).body, "KZT");
-    expect(buyerKzt).toEqual({ free: buyerFreeBefore, obligations: 0n });
+    const buyerBalances = (await server.call(buyer, "GET", "/api/accounts/AKTAU-1/balances")).body;
+    expect(balance(buyerBalances, "KZT")).toEqual({ free: buyerFreeBefore, obligations: 0n });
+    // Forfeited, the deposit is no longer held for an open purchase.
+    expect([buyerBalances.openPurchases, buyerBalances.collateralTiyn]).toEqual([0, "0"]);
     const sellerBalances = (await server.call(seller, "GET", "/api/accounts/KAZGPZ-1/balances")).body;
     expect(balance(sellerBalances, "KZT")).toEqual({ free: BigInt(COLLATERAL), obligations: 0n });
     expect(balance(sellerBalances, "GAS:KAZGPZ")).toEqual({ free: 5_000_000n, obligations: 0n });

@@ -1,6 +1,6 @@
 /**
- * A member's account views: balances (free, blocked for orders, blocked for obligations), fills and clearing
- * obligations. Readable by the member's own users, the operator and the regulator.
+ * A member's account views: balances (free, blocked for orders, blocked for obligations, with the deposit its open
+ * purchases hold, summed over all of them rather than a listing's first page), fills and clearing obligations. Readable by the member's own users, the operator and the regulator.
  */
 
 import { Type } from "@fastify/type-provider-typebox";
@@ -24,15 +24,39 @@ export function accountRoutes(api: FastifyInstance, context: RouteContext): void
       schema: {
         operationId: "getBalances",
         tags: ["accounts"],
-        summary: "Money (tiyn) and gas (kg per basis): free, blocked for orders, blocked for obligations, total",
+        summary:
+          "Money (tiyn) and gas (kg per basis): free, blocked for orders, blocked for obligations, total; and the " +
+          "guarantee deposit held for the account's open purchases",
         params,
-        response: { 200: Strict({ account: Type.String(), balances: Type.Array(BALANCE) }) },
+        response: {
+          200: Strict({
+            account: Type.String(),
+            balances: Type.Array(BALANCE),
+            openPurchases: Type.Integer({
+              minimum: 0,
+              description: "open clearing obligations the account buys in, all of them (no list limit applies)",
+            }),
+            collateralTiyn: Type.String({
+              pattern: "^\\d+$",
+              description:
+                "the guarantee deposit (collateral) those open purchases hold, summed exactly from the read model; " +
+                "part of the money blocked for obligations, returned when each trade settles",
+            }),
+          }),
+        },
       },
       config: MEMBER_READ,
     },
     async (request) => {
-      requireReadAccount(context, request, request.params.account, "read balances");
-      return { account: request.params.account, balances: accounts.balances(request.params.account).map(balanceWire) };
+      const { account } = request.params;
+      requireReadAccount(context, request, account, "read balances");
+      const { openPurchases, collateralTiyn } = accounts.openCollateral(account);
+      return {
+        account,
+        balances: accounts.balances(account).map(balanceWire),
+        openPurchases,
+        collateralTiyn: collateralTiyn.toString(),
+      };
     },
   );
 

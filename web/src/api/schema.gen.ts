@@ -370,7 +370,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Money (tiyn) and gas (kg per basis): free, blocked for orders, blocked for obligations, total */
+        /** Money (tiyn) and gas (kg per basis): free, blocked for orders, blocked for obligations, total; and the guarantee deposit held for the account's open purchases */
         get: operations["getBalances"];
         put?: never;
         post?: never;
@@ -6373,6 +6373,10 @@ export interface operations {
                     "application/json": {
                         account: string;
                         balances: components["schemas"]["Balance"][];
+                        /** @description open clearing obligations the account buys in, all of them (no list limit applies) */
+                        openPurchases: number;
+                        /** @description the guarantee deposit (collateral) those open purchases hold, summed exactly from the read model; part of the money blocked for obligations, returned when each trade settles */
+                        collateralTiyn: string;
                     };
                 };
             };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { acceptedEvent, EngineRun, KAZGPZ_TERMS, outcomeOf, T0, tradeEvent } from "../../test/support/engine-run.ts";
+import { ACCOUNT_LIST_LIMIT_MAX } from "../domain/limits.ts";
 import type { Obligation } from "../engine/clearing.ts";
 import type { Command } from "../engine/commands.ts";
 import type { EngineEvent } from "../engine/events.ts";
-import { ACCOUNT_LIST_LIMIT_MAX } from "../domain/limits.ts";
 import { ACCOUNT_DONE_ORDERS_MAX, ACCOUNT_FILLS_MAX, Accounts, OBLIGATIONS_DONE_MAX } from "./accounts.ts";
 
 const DAY_MS = 86_400_000;
@@ -331,7 +331,8 @@ describe("account views from a cleared market", () => {
     // Some close: paid (still open), settled, defaulted, voided.
     for (let i = 1; i <= n; i += 10) events.push({ type: "obligation.paid", obligation: obligation(i, "open") });
     for (let i = 2; i <= n; i += 10) events.push({ type: "obligation.settled", obligation: obligation(i, "settled") });
-    for (let i = 3; i <= n; i += 10) events.push({ type: "obligation.defaulted", obligation: obligation(i, "defaulted") });
+    for (let i = 3; i <= n; i += 10)
+      events.push({ type: "obligation.defaulted", obligation: obligation(i, "defaulted") });
     for (let i = 4; i <= n; i += 10) events.push({ type: "obligation.voided", obligation: obligation(i, "voided") });
     accounts.apply(outcomeOf(1, T0, events));
 

@@ -84,6 +84,12 @@ describe("delivery views", () => {
     const views = projections.deliveries;
     run.ok(dispatch(MNG, "W1", 2000), dispatch(MNG, "W2", 3000), dispatch(ATR, "W3", 2000), dispatch(BARE, "W4", 1000));
     run.ok(arrive(`${MNG}/S1`, "B-AKTAU"));
+    // Awaiting the buyer's confirmation: its purchases not arrived, newest first; the seller receives none.
+    const awaiting = (account: string, limit: number) =>
+      views.shipmentsOfAccount(account, limit, { awaitingArrival: true }).map((s) => s.shipment);
+    expect(awaiting("B1", 10)).toEqual([`${BARE}/S1`, `${ATR}/S1`, `${MNG}/S2`]);
+    expect(awaiting("B1", 2)).toEqual([`${BARE}/S1`, `${ATR}/S1`]);
+    expect(awaiting("P1", 10)).toEqual([]);
     // A station in Atyrau registered after the trades: the Mangystau gas that arrives there is diverted on both counts.
     run.ok({
       type: "station.register",
@@ -110,6 +116,7 @@ describe("delivery views", () => {
     expect(views.shipmentsOfAccount("P1", 2).map((s) => s.shipment)).toEqual([`${BARE}/S1`, `${ATR}/S1`]);
     expect(views.shipmentsOfAccount("B1", 10)).toHaveLength(4);
     expect(views.shipmentsOfAccount("X", 10)).toEqual([]);
+    expect(views.shipmentsOfAccount("B1", 10, { awaitingArrival: true })).toEqual([]); // all arrived now
 
     expect(views.regions()).toEqual([
       {

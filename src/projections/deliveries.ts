@@ -245,11 +245,18 @@ export class DeliveryViews {
     return [...(this.byObligation.get(obligation) ?? [])].map((id) => this.shipments.get(id)!);
   }
 
-  /** The shipments an account sent or receives, newest first. */
-  shipmentsOfAccount(account: string, limit: number): ShipmentView[] {
+  /**
+   * The shipments an account sent or receives, newest first; with `awaitingArrival`, only those it receives that have
+   * not arrived (what its buyer may still confirm), however far back among its shipments they are.
+   */
+  shipmentsOfAccount(account: string, limit: number, filter: { awaitingArrival?: boolean } = {}): ShipmentView[] {
     const ids = [...(this.byAccount.get(account) ?? [])];
     const out: ShipmentView[] = [];
-    for (let i = ids.length - 1; i >= 0 && out.length < limit; i--) out.push(this.shipments.get(ids[i]!)!);
+    for (let i = ids.length - 1; i >= 0 && out.length < limit; i--) {
+      const shipment = this.shipments.get(ids[i]!)!;
+      if (filter.awaitingArrival && (shipment.buyer !== account || shipment.arrivedMs !== null)) continue;
+      out.push(shipment);
+    }
     return out;
   }
 

@@ -277,3 +277,59 @@ describe("request bounds", () => {
     expect(shipped.body.shipment).toMatchObject({ vehicle: "А".repeat(32), waybill: "W".repeat(32), quantityKg: 1000 });
   });
 });
+
+describe("the account's shipments, a page at a time", () => {
+  it("lists the newest `limit` first; awaitingArrival keeps what the buyer still has to confirm, however old", async () => {
+    type Listed = { shipment: string; buyer: string; arrivedMs: number | null };
+    const list = async (session: Session, path: string) => {
+      const answer = await server.call(session, "GET", path);
+      expect(answer.status, path).toBe(200);
+      expect(answer.body.count, path).toBe(answer.body.shipments.length);
+      return answer.body.shipments as Listed[];
+    };
+    // Three shipments of a new trade, newer than the one still on its way from "request bounds".
+    server.nowMs += 60_000;
+    const obligation = await trade(aktau, "AKTAU-1", "d4", 3000);
+    for (const waybill of ["TTN-41", "TTN-42", "TTN-43"])
+      expect((await dispatch(obligation, waybill, 1000)).status).toBe(201);
+    const arrived = await server.call(aktau, "POST", "/api/accounts/AKTAU-1/arrivals", {
+      shipment: `${obligation}/S2`,
+      station: "AKTAU-ST-01",
+    });
+    expect(arrived.status).toBe(200);
+
+    const all = await list(aktau, "/api/accounts/AKTAU-1/shipments?limit=1000");
+    expect(all.map((s) => s.shipment).slice(0, 3)).toEqual([
+      `${obligation}/S3`,
+      `${obligation}/S2`,
+      `${obligation}/S1`,
+    ]);
+    expect(all).toHaveLength(6); // d1's two, the API key's one, d4's three
+    // A longer limit adds older ones after the same newest: the terminal's "show more".
+    for (const limit of [1, 2, 4, 5]) {
+      expect(await list(aktau, `/api/accounts/AKTAU-1/shipments?limit=${limit}`)).toEqual(all.slice(0, limit));
+    }
+    // Awaiting arrival: the account's purchases not yet arrived, newest first, down to the oldest one on its way.
+    const awaiting = all.filter((s) => s.buyer === "AKTAU-1" && s.arrivedMs === null);
+    expect(awaiting.map((s) => s.shipment)).toEqual([
+      `${obligation}/S3`,
+      `${obligation}/S1`,
+      expect.stringMatching(/\/S1$/),
+    ]);
+    expect(all.indexOf(awaiting[2]!)).toBe(3); // older than a page of 2 or 3 of the list
+    expect(await list(aktau, "/api/accounts/AKTAU-1/shipments?awaitingArrival=true&limit=1000")).toEqual(awaiting);
+    expect(await list(aktau, "/api/accounts/AKTAU-1/shipments?awaitingArrival=true&limit=2")).toEqual(
+      awaiting.slice(0, 2),
+    );
+    expect(await list(aktau, "/api/accounts/AKTAU-1/shipments?awaitingArrival=false&limit=1000")).toEqual(all);
+    expect(await list(aktau, `/api/accounts/AKTAU-1/shipments?awaitingArrival=true&obligation=${obligation}`)).toEqual([
+      awaiting[1],
+      awaiting[0],
+    ]); // one obligation's, in dispatch order
+    // The seller receives none of them: nothing awaits its confirmation.
+    expect(await list(seller, "/api/accounts/KAZGPZ-1/shipments?awaitingArrival=true&limit=1000")).toEqual([]);
+    expect(
+      (await server.call(aktau, "GET", "/api/accounts/AKTAU-1/shipments?awaitingArrival=maybe")).body.error.code,
+    ).toBe("REQUEST_INVALID");
+  });
+});

@@ -11,6 +11,7 @@
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { TRADE_ID_LENGTH_MAX } from "../../domain/ids.ts";
+import { ACCOUNT_LIST_LIMIT_MAX } from "../../domain/limits.ts";
 import { ORDER_QUANTITY_MAX } from "../../domain/order.ts";
 import { VEHICLE_LENGTH_MAX, WAYBILL_LENGTH_MAX } from "../../engine/delivery.ts";
 import type { RouteContext } from "../context.ts";
@@ -25,8 +26,8 @@ const strict = { additionalProperties: false } as const;
 const tags = ["delivery"];
 const PRINTABLE = "^[\\x21-\\x7e]+$";
 
-/** Most shipments one listing returns. */
-export const SHIPMENTS_LIST_MAX = 1000;
+/** Most shipments one listing returns: the API's longest account list, which the terminal pages up to. */
+export const SHIPMENTS_LIST_MAX = ACCOUNT_LIST_LIMIT_MAX;
 
 export const OBLIGATION_ID = Type.String({ minLength: 1, maxLength: TRADE_ID_LENGTH_MAX, pattern: PRINTABLE });
 /** `<obligation>/S<n>`: the obligation's id, `/S` and up to 6 digits. */
@@ -67,6 +68,13 @@ const ARRIVAL = Type.Object(
 const SHIPMENTS_QUERY = Type.Object(
   {
     obligation: Type.Optional(OBLIGATION_ID),
+    awaitingArrival: Type.Optional(
+      Type.Boolean({
+        description:
+          "true: only the shipments the account receives that have not arrived yet (what its buyer may confirm), " +
+          "newest first, however old",
+      }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: SHIPMENTS_LIST_MAX, default: 200 }),
   },
   strict,
@@ -193,7 +201,9 @@ export function deliveryRoutes(api: FastifyInstance, context: RouteContext): voi
       schema: {
         operationId: "listShipments",
         tags,
-        summary: "Shipments the account sent or receives, newest first; or one obligation's, in dispatch order",
+        summary:
+          "Shipments the account sent or receives, newest first (limit: the newest so many); or one obligation's, in " +
+          "dispatch order; awaitingArrival=true keeps those it receives that have not arrived",
         params: ACCOUNT_PARAMS,
         querystring: SHIPMENTS_QUERY,
         response: { 200: Strict({ count: COUNT, shipments: Type.Array(SHIPMENT) }) },
@@ -203,13 +213,15 @@ export function deliveryRoutes(api: FastifyInstance, context: RouteContext): voi
     async (request) => {
       const { account } = request.params;
       requireReadAccount(context, request, account, "read shipments");
-      const { obligation, limit } = request.query;
+      const { obligation, awaitingArrival, limit } = request.query;
+      const awaiting = (s: { buyer: string; arrivedMs: number | null }) =>
+        awaitingArrival !== true || (s.buyer === account && s.arrivedMs === null);
       const shipments =
         obligation === undefined
-          ? projections.deliveries.shipmentsOfAccount(account, limit)
+          ? projections.deliveries.shipmentsOfAccount(account, limit, { awaitingArrival: awaitingArrival === true })
           : projections.deliveries
               .shipmentsOf(obligation)
-              .filter((s) => s.seller === account || s.buyer === account)
+              .filter((s) => (s.seller === account || s.buyer === account) && awaiting(s))
               .slice(0, limit);
       return { count: shipments.length, shipments: json(shipments) };
     },

@@ -421,7 +421,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Shipments the account sent or receives, newest first; or one obligation's, in dispatch order */
+        /** Shipments the account sent or receives, newest first (limit: the newest so many); or one obligation's, in dispatch order; awaitingArrival=true keeps those it receives that have not arrived */
         get: operations["listShipments"];
         put?: never;
         /** The seller records a dispatch against an obligation (vehicle or wagon, waybill, kg, date) */
@@ -6628,6 +6628,8 @@ export interface operations {
         parameters: {
             query: {
                 obligation?: string;
+                /** @description true: only the shipments the account receives that have not arrived yet (what its buyer may confirm), newest first, however old */
+                awaitingArrival?: boolean;
                 limit: number;
             };
             header?: never;

@@ -5,7 +5,7 @@
  */
 
 import { useApi } from "../api/live.ts";
-import type { Balance, Fill, Obligation } from "../api/types.ts";
+import type { Balance, Fill } from "../api/types.ts";
 import { exchangeDateTime, exchangeTime, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { ShowMore, usePaging } from "./ShowMore.tsx";
@@ -13,20 +13,26 @@ import { ShowMore, usePaging } from "./ShowMore.tsx";
 /** Obligations listed at first, and added by "show more", as the documents list pages its contracts. */
 export const OBLIGATIONS_PAGE = 20;
 
+/** The deposit the account's open purchases hold, as GET …/balances gives it: all of them, summed by the exchange. */
+export interface HeldDeposit {
+  readonly openPurchases: number;
+  readonly collateralTiyn: string;
+}
+
 export function Balances({
   balances,
-  obligations,
+  held,
 }: {
   balances: readonly Balance[];
-  /** The account's open obligations, all of them up to the API's longest list: their collateral is summed. */
-  obligations: readonly Obligation[];
+  /**
+   * From the balances answer, not summed here from the obligations list: that list stops at the API's longest
+   * (ACCOUNT_LIST_LIMIT_MAX), the exchange's figure covers every open purchase. Null until the answer comes.
+   */
+  held: HeldDeposit | null;
 }) {
   const { t, locale } = useI18n();
   const amount = (balance: Balance, value: string) =>
     balance.unit === "tiyn" ? `${tengeOfTiyn(value, locale)} ₸` : `${tonnes(value, locale)} ${t("units.tonnes")}`;
-  const openCollateral = obligations
-    .filter((o) => o.status === "open")
-    .reduce((sum, o) => sum + BigInt(o.collateralTiyn), 0n);
   return (
     <section className="panel" aria-labelledby="balances-title">
       <h2 id="balances-title">{t("balances.title")}</h2>
@@ -67,9 +73,14 @@ export function Balances({
         </table>
       </div>
       {balances.length === 0 ? <p className="muted">{t("balances.none")}</p> : null}
-      <p className="small" data-testid="collateral">
-        {t("balances.collateral", { amount: tengeOfTiyn(openCollateral, locale) })}
-      </p>
+      {held ? (
+        <p className="small" data-testid="collateral">
+          {t("balances.collateral", {
+            count: String(held.openPurchases),
+            amount: tengeOfTiyn(held.collateralTiyn, locale),
+          })}
+        </p>
+      ) : null}
       <p className="small muted" data-testid="balances-explain">
         {t("balances.explain")}
       </p>

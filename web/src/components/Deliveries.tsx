@@ -1,5 +1,6 @@
 /**
- * After the trade, on the terminal: the account's shipments (the seller's dispatches, with where each arrived), the
+ * After the trade, on the terminal: the account's shipments (the seller's dispatches, with where each arrived; newest
+ * first, a page at a time with "show more", as the documents list pages its contracts), the
  * seller's form that records a shipment (Dispatch.tsx), the buyer's control to confirm an arrival at one of its member's stations (POST /api/accounts/{account}/arrivals; the
  * server's refusal is shown under the form), and the documents to download: each trade's exchange contract as PDF and
  * the account's daily statement as PDF, in the page's language. A document the exchange refuses (a statement of a day
@@ -7,6 +8,7 @@
  */
 
 import { type FormEvent, type MouseEvent, useState } from "react";
+import { ACCOUNT_LIST_LIMIT_MAX } from "../../../src/domain/limits.ts";
 import { fetchFile } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { apiPath, call, type Schemas } from "../api/typed.ts";
@@ -29,6 +31,11 @@ const EXCHANGE_OFFSET_MS = 5 * 3_600_000;
  * obligations newest first, one contract each, up to the API's longest list, which is said when reached.
  */
 export const DOCUMENTS_PAGE = 20;
+/**
+ * Shipments listed at first, and added by "show more", as the documents list pages its contracts: the account's
+ * shipments (sent or received) newest first, up to the API's longest list, which is said when reached.
+ */
+export const SHIPMENTS_PAGE = 20;
 
 function exchangeDate(timeMs: number): string {
   return new Date(timeMs + EXCHANGE_OFFSET_MS).toISOString().slice(0, 10);
@@ -48,7 +55,11 @@ export function Deliveries({
   const { t, locale } = i18n;
   const lang = (["kk", "ru", "en"].includes(i18n.language) ? i18n.language : "en") as DocumentLanguage;
   const params = { path: { account } };
-  const shipments = useApi("/api/accounts/{account}/shipments", { ...params, query: { limit: 50 } });
+  const shipmentsPaging = usePaging(SHIPMENTS_PAGE);
+  const shipments = useApi("/api/accounts/{account}/shipments", {
+    ...params,
+    query: { limit: shipmentsPaging.limit },
+  });
   const stations = useApi("/api/accounts/{account}/stations", params);
   const documentsPaging = usePaging(DOCUMENTS_PAGE);
   const contracts = useApi("/api/accounts/{account}/obligations", {
@@ -57,8 +68,14 @@ export function Deliveries({
   });
   const trades = contracts.data?.obligations ?? [];
   const stationList = stations.data?.stations ?? [];
+  // What the buyer may confirm: all its shipments on their way up to the API's longest list, asked of the API on their
+  // own, so one older than the shown page is still offered.
+  const arriving = useApi("/api/accounts/{account}/shipments", {
+    ...params,
+    query: { awaitingArrival: true, limit: ACCOUNT_LIST_LIMIT_MAX },
+  });
   const list = shipments.data?.shipments ?? [];
-  const awaiting = list.filter((s) => s.buyer === account && s.arrivedMs === null);
+  const awaiting = arriving.data?.shipments ?? [];
   const [shipment, setShipment] = useState("");
   const [station, setStation] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -151,8 +168,19 @@ export function Deliveries({
             ))}
           </tbody>
         </table>
-        {list.length === 0 ? <p className="muted small">{t("deliveries.none")}</p> : null}
+        {shipments.data && list.length === 0 ? <p className="muted small">{t("deliveries.none")}</p> : null}
       </div>
+      <ShowMore
+        paging={shipmentsPaging}
+        shown={list.length}
+        testId="shipments"
+        words={{
+          all: "deliveries.shipmentsShown",
+          some: "deliveries.shipmentsShownMore",
+          more: "deliveries.shipmentsMore",
+          limit: "deliveries.shipmentsLimit",
+        }}
+      />
       {canTrade ? (
         <ErrorBoundary>
           <Dispatch account={account} obligations={obligations} />

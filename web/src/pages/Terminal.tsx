@@ -54,8 +54,9 @@ export function Terminal({ user }: { user: User }) {
   );
   const fills = useApi("/api/accounts/{account}/fills", accountParams && { ...accountParams, query: { limit: 50 } });
   const balances = useApi("/api/accounts/{account}/balances", accountParams);
-  // The open obligations, all of them up to the API's longest list (not a first page): the balances panel sums their
-  // collateral and the dispatch form offers those the seller has to ship. The obligations table pages its own query.
+  // The open obligations, all of them up to the API's longest list (not a first page): the dispatch form offers those
+  // the seller has to ship. The obligations table pages its own query; the balances panel's deposit comes summed from
+  // the balances answer, which covers every open purchase, past that list's limit.
   const openObligations = useApi(
     "/api/accounts/{account}/obligations",
     accountParams && { ...accountParams, query: { status: "open", limit: ACCOUNT_LIST_LIMIT_MAX } },
@@ -183,7 +184,7 @@ export function Terminal({ user }: { user: User }) {
             canTrade={canTrade}
             grid={{ tickTiynPerTonne: quote.tickSizeTiynPerTonne, lotKg: quote.lotSizeKg, limits: limitsOf(quote) }}
           />
-          <Balances balances={balances.data?.balances ?? []} obligations={openObligations.data?.obligations ?? []} />
+          <Balances balances={balances.data?.balances ?? []} held={balances.data ?? null} />
           <Fills fills={fills.data?.fills ?? []} />
           <Obligations key={account.account} account={account.account} />
           <NegotiatedDeals
@@ -194,6 +195,7 @@ export function Terminal({ user }: { user: User }) {
             canTrade={canTrade}
           />
           <Deliveries
+            key={account.account}
             account={account.account}
             obligations={openObligations.data?.obligations ?? []}
             canTrade={canTrade}

@@ -413,6 +413,8 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
               total: "1.5",
             },
           ],
+          openPurchases: 0,
+          collateralTiyn: "0",
         }),
       }),
     );

@@ -48,65 +48,52 @@ function plain(text: string): string {
 const SAFEGUARDS = `/api/regulator/instruments/${INSTRUMENT}/safeguards`;
 
 describe("the regulator's safeguards refusals", () => {
-  it("a ceiling off the tick: the field in words and the prices in tenge per tonne in ru and kk", async () => {
-    const sentences: Record<string, string> = {};
-    for (const language of ["en", "ru", "kk"]) {
+  it.each([
+    ["en", "Safeguards are not valid: ceiling 150 must be a price on the tick 100."],
+    [
+      "ru",
+      "Ограничительные меры недействительны: предельная цена: значение 1,50 ₸/т должно быть ценой, кратной шагу цены 1 ₸/т.",
+    ],
+    ["kk", "Шектеу шаралары жарамсыз: шекті баға: 1,50 ₸/т мәні 1 ₸/т баға қадамына еселі баға болуы керек."],
+  ])(
+    "a ceiling off the tick in %s: the field in words and the prices in tenge per tonne",
+    async (language, sentence) => {
       const reply = await call(regulator, "PATCH", SAFEGUARDS, { ceiling: 150, reason: "typo" }, language);
       expect([reply.status, reply.body.error.code]).toEqual([400, "SAFEGUARDS_INVALID"]);
       // The details keep the engine's English reason, as journaled.
       expect(reply.body.error.details).toEqual({ reason: "ceiling 150 must be a price on the tick 100" });
-      sentences[language] = plain(reply.body.error.message);
-    }
-    expect(sentences).toEqual({
-      en: "Safeguards are not valid: ceiling 150 must be a price on the tick 100.",
-      ru: "Ограничительные меры недействительны: предельная цена: значение 1,50 ₸/т должно быть ценой, кратной шагу цены 1 ₸/т.",
-      kk: "Шектеу шаралары жарамсыз: шекті баға: 1,50 ₸/т мәні 1 ₸/т баға қадамына еселі баға болуы керек.",
-    });
+      expect(plain(reply.body.error.message)).toBe(sentence);
+    },
+  );
+
+  it.each([
+    ["ru", "Ограничительные меры недействительны: минимальная цена 140 000 ₸/т выше предельной цены 130 000 ₸/т."],
+    ["kk", "Шектеу шаралары жарамсыз: 140 000 ₸/т ең төменгі баға 130 000 ₸/т шекті бағадан жоғары."],
+  ])("a floor above the ceiling in %s: prices in tenge per tonne", async (language, sentence) => {
+    const body = { ceiling: 13_000_000, floor: 14_000_000, reason: "typo" };
+    const inverted = await call(regulator, "PATCH", SAFEGUARDS, body, language);
+    expect(plain(inverted.body.error.message)).toBe(sentence);
   });
 
-  it("a floor above the ceiling: prices in tenge per tonne", async () => {
-    const inverted = await call(
-      regulator,
-      "PATCH",
-      SAFEGUARDS,
-      { ceiling: 13_000_000, floor: 14_000_000, reason: "typo" },
+  it.each([
+    ["en", "Safeguards are not valid: ceiling path step 10000000 is below the floor 12000000."],
+    [
       "ru",
-    );
-    expect(plain(inverted.body.error.message)).toBe(
-      "Ограничительные меры недействительны: минимальная цена 140 000 ₸/т выше предельной цены 130 000 ₸/т.",
-    );
-    const kk = await call(
-      regulator,
-      "PATCH",
-      SAFEGUARDS,
-      { ceiling: 13_000_000, floor: 14_000_000, reason: "typo" },
-      "kk",
-    );
-    expect(plain(kk.body.error.message)).toBe(
-      "Шектеу шаралары жарамсыз: 140 000 ₸/т ең төменгі баға 130 000 ₸/т шекті бағадан жоғары.",
-    );
-  });
-
-  it("a ceiling step below the floor: the step in words and the prices in tenge per tonne", async () => {
-    const body = {
-      floor: 12_000_000,
-      ceilingPath: [{ effectiveFromMs: T0 + 86_400_000, ceiling: 10_000_000 }],
-      reason: "typo",
-    };
-    const en = await call(regulator, "PATCH", SAFEGUARDS, body, "en");
-    expect([en.status, en.body.error.message]).toEqual([
-      400,
-      "Safeguards are not valid: ceiling path step 10000000 is below the floor 12000000.",
-    ]);
-    const ru = await call(regulator, "PATCH", SAFEGUARDS, body, "ru");
-    expect(plain(ru.body.error.message)).toBe(
       "Ограничительные меры недействительны: ступень предельной цены 100 000 ₸/т ниже минимальной цены 120 000 ₸/т.",
-    );
-    const kk = await call(regulator, "PATCH", SAFEGUARDS, body, "kk");
-    expect(plain(kk.body.error.message)).toBe(
-      "Шектеу шаралары жарамсыз: 100 000 ₸/т шекті баға сатысы 120 000 ₸/т ең төменгі бағадан төмен.",
-    );
-  });
+    ],
+    ["kk", "Шектеу шаралары жарамсыз: 100 000 ₸/т шекті баға сатысы 120 000 ₸/т ең төменгі бағадан төмен."],
+  ])(
+    "a ceiling step below the floor in %s: the step in words and the prices in tenge per tonne",
+    async (language, sentence) => {
+      const body = {
+        floor: 12_000_000,
+        ceilingPath: [{ effectiveFromMs: T0 + 86_400_000, ceiling: 10_000_000 }],
+        reason: "typo",
+      };
+      const reply = await call(regulator, "PATCH", SAFEGUARDS, body, language);
+      expect([reply.status, plain(reply.body.error.message)]).toEqual([400, sentence]);
+    },
+  );
 });
 
 describe("an unknown instrument", () => {
@@ -119,28 +106,18 @@ describe("an unknown instrument", () => {
     quantity: 1000,
   };
 
-  it("is quoted once in every language, and the details carry the bare id", async () => {
-    const sentences: Record<string, string> = {};
-    for (const language of ["en", "ru", "kk"]) {
-      const reply = await call(
-        trader,
-        "POST",
-        "/api/orders",
-        { ...ORDER, clientOrderId: `nope-${language}` },
-        language,
-      );
-      expect([reply.status, reply.body.error.code, reply.body.error.details]).toEqual([
-        404,
-        "INSTRUMENT_NOT_FOUND",
-        { id: "NOPE" },
-      ]);
-      sentences[language] = plain(reply.body.error.message);
-    }
-    expect(sentences).toEqual({
-      en: "No instrument 'NOPE' is listed.",
-      ru: "Инструмент 'NOPE' не допущен к торгам.",
-      kk: "'NOPE' құралы саудаға жіберілмеген.",
-    });
+  it.each([
+    ["en", "No instrument 'NOPE' is listed."],
+    ["ru", "Инструмент 'NOPE' не допущен к торгам."],
+    ["kk", "'NOPE' құралы саудаға жіберілмеген."],
+  ])("is quoted once in %s, and the details carry the bare id", async (language, sentence) => {
+    const reply = await call(trader, "POST", "/api/orders", { ...ORDER, clientOrderId: `nope-${language}` }, language);
+    expect([reply.status, reply.body.error.code, reply.body.error.details]).toEqual([
+      404,
+      "INSTRUMENT_NOT_FOUND",
+      { id: "NOPE" },
+    ]);
+    expect(plain(reply.body.error.message)).toBe(sentence);
   });
 });
 

@@ -96,6 +96,50 @@ describe("the regulator's safeguards refusals", () => {
   );
 });
 
+describe("the regulator's safeguards refused by the request schema", () => {
+  // [the change, the language, the sentence]: the field named in words, rates as percentages, prices in tenge per
+  // tonne, durations in words and times in exchange time; the details keep the field's wire name.
+  it.each<[Record<string, unknown>, string, string]>([
+    [{ bandBps: 0 }, "en", "The price band must be positive (sent: 0.00%)."],
+    [{ bandBps: 0 }, "ru", "Ценовой коридор должен быть больше нуля (передано: 0,00 %)."],
+    [{ bandBps: 0 }, "kk", "Баға дәлізі нөлден үлкен болуы керек (жіберілгені: 0,00 %)."],
+    [{ breakerBps: 1.5 }, "ru", "Порог приостановки торгов должен быть целым числом (передано: 1,5 б.п.)."],
+    [
+      { maxShareBps: 10_001 },
+      "kk",
+      "Бір сатып алушыға ұсыныстың ең үлкен үлесі ең көбі 100,00 % болуы керек (жіберілгені: 100,01 %).",
+    ],
+    [{ maxActiveOrders: 0 }, "ru", "Предел активных заявок на счёт должен быть не меньше 1 (передано: 0)."],
+    [{ maxLotsPerOrder: 0 }, "kk", "Өтінімдегі лоттар шегі кемінде 1 болуы керек (жіберілгені: 0)."],
+    [
+      { breakerAuctionMs: 5 },
+      "ru",
+      "Длительность аукциона после приостановки должна быть не меньше 1 секунды (передано: 5 миллисекунд).",
+    ],
+    [
+      { resumptionAuctionMs: 3_600_001 },
+      "kk",
+      "Қайта бастаудағы аукцион ұзақтығы ең көбі 1 сағат болуы керек (жіберілгені: 1 сағат 1 миллисекунд).",
+    ],
+    [{ floor: 0 }, "ru", "Минимальная цена должна быть больше нуля (передано: 0 ₸/т)."],
+    [
+      { ceilingPath: [{ effectiveFromMs: -1, ceiling: 100 }] },
+      "ru",
+      "Время начала ступени предельной цены должно быть не меньше 01.01.1970 05:00 (время Казахстана) (передано: 01.01.1970 04:59 (время Казахстана)).",
+    ],
+    [
+      { eligibleCategories: [] },
+      "kk",
+      "Сұрау жарамсыз: сұрау денесіндегі «жіберілген сатып алушылар санаттары» өрісі: элементтер саны кемінде 1 болуы керек.",
+    ],
+  ])("%j in %s is named in words", async (change, language, sentence) => {
+    const reply = await call(regulator, "PATCH", SAFEGUARDS, { ...change, reason: "typo" }, language);
+    expect([reply.status, reply.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    expect(reply.body.error.details.field).toMatch(new RegExp(`^${Object.keys(change)[0]}\\b`));
+    expect(plain(reply.body.error.message)).toBe(sentence);
+  });
+});
+
 describe("an unknown instrument", () => {
   const ORDER = {
     instrument: "NOPE",
@@ -175,5 +219,38 @@ describe("the operator's clearing-terms refusals", () => {
     expect((after.body as unknown as { instrument: { clearing: unknown } }).instrument.clearing).toEqual(
       (before.body as unknown as { instrument: { clearing: unknown } }).instrument.clearing,
     );
+  });
+});
+
+describe("the operator's payment and delivery windows", () => {
+  const TERMS = `/api/admin/instruments/${INSTRUMENT}`;
+
+  // [the window sent, the language, the sentence]: milliseconds said as a duration in the reader's words.
+  it.each<[Record<string, unknown>, string, string]>([
+    [{ paymentWindowMs: 0 }, "ru", "Срок оплаты должен быть больше нуля (передано: 0 миллисекунд)."],
+    [{ paymentWindowMs: 1.5 }, "kk", "Төлем мерзімі бүтін сан болуы керек (жіберілгені: 1,5 миллисекунд)."],
+    [
+      { deliveryWindowMs: 31_622_400_001 },
+      "en",
+      "The delivery window must be at most 366 days (sent: 366 days 1 millisecond).",
+    ],
+    [
+      { deliveryWindowMs: 31_622_400_001 },
+      "ru",
+      "Срок поставки должен быть не больше 366 дней (передано: 366 дней 1 миллисекунда).",
+    ],
+    [
+      { deliveryWindowMs: 40_000_000_000 },
+      "kk",
+      "Жеткізу мерзімі ең көбі 366 күн болуы керек (жіберілгені: 462 күн 23 сағат 6 минут 40 секунд).",
+    ],
+  ])("%j in %s: the limit and the value as durations in words", async (window, language, sentence) => {
+    const reply = await call(operator, "PATCH", TERMS, { clearing: window, reason: "typo" }, language);
+    expect([reply.status, reply.body.error.code, reply.body.error.details.field]).toEqual([
+      400,
+      "REQUEST_INVALID",
+      `clearing/${Object.keys(window)[0]}`,
+    ]);
+    expect(plain(reply.body.error.message)).toBe(sentence);
   });
 });

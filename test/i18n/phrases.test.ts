@@ -287,6 +287,17 @@ describe("the phrase catalogue", () => {
       "kk",
       "тоқтатудан кейінгі аукцион: 5 мәні 1\u00a0000 мс-тен 3\u00a0600\u00a0000 мс-ке дейін болуы керек",
     ],
+    // A clearing window the English writes in ms, as a duration in words.
+    [
+      "paymentWindowMs 0 must be from 1 ms to one year",
+      "ru",
+      "срок оплаты: значение 0 миллисекунд должно быть от 1 миллисекунды до одного года",
+    ],
+    [
+      "deliveryWindowMs 90000000 must be from 1 ms to one year",
+      "kk",
+      "жеткізу мерзімі: 1 күн 1 сағат мәні 1 миллисекундтан бір жылға дейін болуы керек",
+    ],
     [
       "spoofing.ratio is 7; it must be a number with at most two decimals from 0.5 to 100",
       "ru",

@@ -989,8 +989,8 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ],
   [
     "{0} {1} must be from {2} ms to {3} ms",
-    "{0}: значение {1} должно быть от {2} мс до {3} мс",
-    "{0}: {1} мәні {2} мс-тен {3} мс-ке дейін болуы керек",
+    "{0}: значение {1:ms} должно быть от {2:ms-genitive} до {3:ms-genitive}",
+    "{0}: {1:ms} мәні {2:ms} – {3:ms} аралығында болуы керек",
   ],
   [
     "{0} {1} must be a whole number from 1 to {2}",
@@ -1100,15 +1100,21 @@ export function translatePhrase(text: string, language: Language): string {
     // tiyn per tonne, in tenge per tonne as the reader writes it (the wire and the journal keep the tiyn);
     // `{0:bps}`: a rate the English wrote in basis points, as a percentage (a number that is not a whole count of
     // basis points, which such a refusal may quote, keeps its unit); `{0:ms}`: a duration the English wrote in ms, in
-    // words (days, hours … as the reader says them).
-    return pattern[language].replace(/\{(\d)(!|:price|:bps|:ms)?\}/g, (_, index: string, kind: string | undefined) => {
+    // words (days, hours … as the reader says them), `{0:ms-genitive}` after a preposition that takes Russian's
+    // genitive ("от 1 секунды").
+    const kinds = /\{(\d)(!|:price|:bps|:ms-genitive|:ms)?\}/g;
+    return pattern[language].replace(kinds, (_, index: string, kind: string | undefined) => {
       const written = match[Number(index) + 1];
       if (kind === "!") return written ?? "?";
       if (kind === ":price" && written !== undefined && /^-?\d+$/.test(written)) {
         return formatPriceTiynPerTonne(Number(written), language);
       }
-      if (kind === ":ms" && written !== undefined && /^-?\d+(?:\.\d+)?$/.test(written)) {
-        return formatDurationWords(Number(written), language);
+      const ms =
+        written === undefined
+          ? ""
+          : written.replace(/^(-?\d{1,3}(?:,\d{3})+)$/, (grouped) => grouped.replaceAll(",", ""));
+      if ((kind === ":ms" || kind === ":ms-genitive") && /^-?\d+(?:\.\d+)?$/.test(ms)) {
+        return formatDurationWords(Number(ms), language, kind === ":ms" ? "nominative" : "genitive");
       }
       if (kind === ":bps" && written !== undefined) {
         if (/^-?\d+$/.test(written)) return formatPercentBps(Number(written), language);

@@ -285,7 +285,12 @@ describe("the phrase catalogue", () => {
     [
       "breakerAuctionMs 5 must be from 1,000 ms to 3,600,000 ms",
       "kk",
-      "тоқтатудан кейінгі аукцион: 5 мәні 1\u00a0000 мс-тен 3\u00a0600\u00a0000 мс-ке дейін болуы керек",
+      "тоқтатудан кейінгі аукцион: 5 миллисекунд мәні 1 секунд – 1 сағат аралығында болуы керек",
+    ],
+    [
+      "resumptionAuctionMs 3,600,001 must be from 1,000 ms to 3,600,000 ms",
+      "ru",
+      "аукцион при возобновлении: значение 1 час 1 миллисекунда должно быть от 1 секунды до 1 часа",
     ],
     // A clearing window the English writes in ms, as a duration in words.
     [

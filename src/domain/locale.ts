@@ -190,6 +190,81 @@ export function formatPercentBps(value: unknown, language: Language): string {
   return `${negative ? "−" : ""}${body}${language === "en" ? "%" : "\u00a0%"}`;
 }
 
+/** The units a duration is said in, largest first: Intl's name and the unit's length in ms. */
+const DURATION_UNITS = [
+  ["day", 86_400_000],
+  ["hour", 3_600_000],
+  ["minute", 60_000],
+  ["second", 1000],
+  ["millisecond", 1],
+] as const;
+type DurationUnit = (typeof DURATION_UNITS)[number][0];
+/**
+ * Kazakh's unit words, written here rather than by Intl, whose Kazakh a browser's ICU may lack (see intlLocaleOf):
+ * a Kazakh noun after a numeral keeps its one form ("1 күн", "366 күн").
+ */
+const KAZAKH_DURATION_WORDS: Readonly<Record<DurationUnit, string>> = {
+  day: "күн",
+  hour: "сағат",
+  minute: "минут",
+  second: "секунд",
+  millisecond: "миллисекунд",
+};
+/**
+ * Russian's unit words in the genitive, as a comparison takes them ("не меньше 1 секунды", "не больше 366 дней"):
+ * the singular after a count ending in 1 (not 11) or a fraction, else the plural.
+ */
+const RUSSIAN_GENITIVE_DURATION_WORDS: Readonly<Record<DurationUnit, readonly [string, string]>> = {
+  day: ["дня", "дней"],
+  hour: ["часа", "часов"],
+  minute: ["минуты", "минут"],
+  second: ["секунды", "секунд"],
+  millisecond: ["миллисекунды", "миллисекунд"],
+};
+/** How a duration stands in its sentence: on its own (the nominative), or after a comparison (ru: the genitive). */
+export type DurationCase = "nominative" | "genitive";
+const durationFormats = new Map<string, Intl.NumberFormat>();
+function countOfUnit(count: number, unit: DurationUnit, language: Language, grammaticalCase: DurationCase): string {
+  if (language === "kk") return `${formatNumber(count, language)} ${KAZAKH_DURATION_WORDS[unit]}`;
+  if (language === "ru" && grammaticalCase === "genitive") {
+    const [singular, plural] = RUSSIAN_GENITIVE_DURATION_WORDS[unit];
+    const one = !Number.isInteger(count) || (count % 10 === 1 && count % 100 !== 11);
+    return `${formatNumber(count, language)} ${one ? singular : plural}`;
+  }
+  const key = `${language}|${unit}`;
+  let format = durationFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(language, { style: "unit", unit, unitDisplay: "long", maximumFractionDigits: 6 });
+    durationFormats.set(key, format);
+  }
+  return format.format(count);
+}
+
+/**
+ * A duration given in ms, in words of the language, from its largest whole unit down, the units that are not zero:
+ * 86400000 → "1 day" / "1 день" / "1 күн"; 90000000 → "1 день 1 час"; 1000 → "1 секунда". A count that is not a
+ * whole number of ms (a refused 1.5) is said in ms; anything that is not a number, as given. `genitive` for a
+ * duration after a comparison ("не больше 366 дней").
+ */
+export function formatDurationWords(
+  valueMs: unknown,
+  language: Language,
+  grammaticalCase: DurationCase = "nominative",
+): string {
+  if (typeof valueMs !== "number" || !Number.isFinite(valueMs)) return String(valueMs);
+  if (!Number.isSafeInteger(valueMs)) return countOfUnit(valueMs, "millisecond", language, grammaticalCase);
+  if (valueMs < 0) return `−${formatDurationWords(-valueMs, language, grammaticalCase)}`;
+  if (valueMs === 0) return countOfUnit(0, "millisecond", language, grammaticalCase);
+  const parts: string[] = [];
+  let rest = valueMs;
+  for (const [unit, unitMs] of DURATION_UNITS) {
+    const count = Math.floor(rest / unitMs);
+    rest -= count * unitMs;
+    if (count > 0) parts.push(countOfUnit(count, unit, language, grammaticalCase));
+  }
+  return parts.join(" ");
+}
+
 /** An ISO instant (`2026-12-08T04:47:54.188Z`) as `dd.MM.yyyy HH:mm` in exchange time; anything else as given. */
 export function formatIsoTime(value: unknown, language: Language): string {
   if (typeof value !== "string") return String(value);

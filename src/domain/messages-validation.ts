@@ -6,8 +6,9 @@
  * sentence in `reason`, as it always was. The rules a person meets in a form, on a field, are instead one sentence
  * naming the field in every language (`fieldSentence`, below).
  *
- * Words. The sentence names the field as the caller wrote it (a wire name, kept) and the values the rule names
- * (allowed codes, a pattern); everything else is Russian or Kazakh: the part of the request, the type, the format.
+ * Words. The sentence names the field in words where the field catalogue below has it (a clearing term, a safeguard),
+ * else as the caller wrote it (a wire name, kept), and the values the rule names (allowed codes, a pattern); everything
+ * else is Russian or Kazakh: the part of the request, the type, the format.
  * A keyword this catalogue does not know gets a generic sentence ("the value is not valid"), never English.
  *
  * Promise: `validationReason(details, language)` returns a sentence for any details in ru and kk, and
@@ -18,6 +19,7 @@
 import type { ErrorDetails } from "./errors.ts";
 import {
   EXCHANGE_TIME_NAME,
+  formatDurationWords,
   formatMoneyTiyn,
   formatNumber,
   formatPercentBps,
@@ -202,8 +204,10 @@ export function validationReason(details: ErrorDetails, language: Translated): s
   const parts = PARTS[language];
   const part = parts[typeof details.part === "string" ? details.part : "request"] ?? REQUEST_PART[language];
   const field = typeof details.field === "string" ? details.field : "";
+  // A field the catalogue below names is said in words (lower case, in «»), another by its wire name.
+  const said = field === "" ? "" : fieldInSentence(field, language);
   const subject =
-    field === "" ? part.whole : language === "ru" ? `поле «${field}» ${part.of}` : `${part.of} «${field}» өрісі`;
+    field === "" ? part.whole : language === "ru" ? `поле ${said} ${part.of}` : `${part.of} ${said} өрісі`;
   const types = TYPES[language];
   const form = keyword === "pattern" ? formOfPattern(details.pattern) : null;
   const values: Record<string, string> = {
@@ -245,9 +249,10 @@ type Gender = "m" | "f" | "n" | "p";
 
 /**
  * How a field's limits are written: prices in tiyn per tonne, money in tiyn and gas in kg with their units, rates in
- * basis points as a percentage.
+ * basis points as a percentage, durations in ms in words (days, hours … in the reader's language), times in ms since
+ * the epoch as a time of day in exchange time.
  */
-type FieldKind = "price" | "money" | "kg" | "bps";
+type FieldKind = "price" | "money" | "kg" | "bps" | "duration" | "time";
 
 interface FieldName {
   /** English, lower case, after "The". */
@@ -273,7 +278,8 @@ export const FIELD_NAMES: Readonly<Record<string, FieldName>> = {
   price: named("price", "Цена", "f", "Баға", "price"),
   priceTiynPerTonne: named("price", "Цена", "f", "Баға", "price"),
   referencePrice: named("reference price", "Референтная цена", "f", "Анықтамалық баға", "price"),
-  ceiling: named("price ceiling", "Потолок цены", "m", "Баға шегі", "price"),
+  // The safeguards' prices as the bulletin and the engine's safeguards refusals name them (safeguard-words.ts).
+  ceiling: named("price ceiling", "Предельная цена", "f", "Шекті баға", "price"),
   tickSize: named("price step", "Шаг цены", "m", "Баға қадамы", "price"),
   quantity: named("quantity", "Количество", "n", "Көлем", "kg"),
   quantityKg: named("quantity", "Количество", "n", "Көлем", "kg"),
@@ -330,13 +336,59 @@ export const FIELD_NAMES: Readonly<Record<string, FieldName>> = {
     "Сатушының жеткізбеуі үшін айыппұл мөлшерлемесі",
     "bps",
   ),
-  paymentWindowMs: named("payment window", "Срок оплаты", "m", "Төлем мерзімі"),
-  deliveryWindowMs: named("delivery window", "Срок поставки", "m", "Жеткізу мерзімі"),
+  paymentWindowMs: named("payment window", "Срок оплаты", "m", "Төлем мерзімі", "duration"),
+  deliveryWindowMs: named("delivery window", "Срок поставки", "m", "Жеткізу мерзімі", "duration"),
   buyerDefaultCollateralTo: named(
     "recipient of a defaulting buyer's deposit",
     "Получатель гарантийного взноса неисполнившего покупателя",
     "m",
     "Орындамаған сатып алушының кепілдік жарнасын алушы",
+  ),
+  // The regulator's safeguards (regulator/safeguards.ts), as the bulletin names them (safeguard-words.ts).
+  bandBps: named("price band", "Ценовой коридор", "m", "Баға дәлізі", "bps"),
+  breakerBps: named("circuit breaker", "Порог приостановки торгов", "m", "Сауданы тоқтата тұру шегі", "bps"),
+  breakerAuctionMs: named(
+    "length of the auction after the breaker",
+    "Длительность аукциона после приостановки",
+    "f",
+    "Тоқтатудан кейінгі аукцион ұзақтығы",
+    "duration",
+  ),
+  resumptionAuctionMs: named(
+    "length of the auction on resumption",
+    "Длительность аукциона при возобновлении",
+    "f",
+    "Қайта бастаудағы аукцион ұзақтығы",
+    "duration",
+  ),
+  floor: named("price floor", "Минимальная цена", "f", "Ең төменгі баға", "price"),
+  ceilingPath: named("ceiling steps", "Ступени предельной цены", "p", "Шекті баға сатылары"),
+  effectiveFromMs: named(
+    "start of a ceiling step",
+    "Время начала ступени предельной цены",
+    "n",
+    "Шекті баға сатысының басталу уақыты",
+    "time",
+  ),
+  maxShareBps: named(
+    "largest share of the offer per buyer",
+    "Наибольшая доля предложения на покупателя",
+    "f",
+    "Бір сатып алушыға ұсыныстың ең үлкен үлесі",
+    "bps",
+  ),
+  maxActiveOrders: named(
+    "limit on active orders per account",
+    "Предел активных заявок на счёт",
+    "m",
+    "Шоттағы белсенді өтінімдер шегі",
+  ),
+  maxLotsPerOrder: named("limit on lots per order", "Предел лотов в заявке", "m", "Өтінімдегі лоттар шегі"),
+  eligibleCategories: named(
+    "buyers admitted",
+    "Допущенные категории покупателей",
+    "p",
+    "Жіберілген сатып алушылар санаттары",
   ),
 };
 
@@ -439,7 +491,13 @@ function charactersWord(limit: number, language: Language): string {
 
 const BASIS_POINT_UNIT: Readonly<Record<Language, string>> = { en: "bp", ru: "б.п.", kk: "базистік тармақ" };
 
-function limitText(limit: unknown, kind: FieldKind | undefined, language: Language): string {
+/**
+ * A limit or a value sent, as the field's kind writes it; `compared` when it follows a comparison ("не больше 366
+ * дней": a duration in Russian's genitive).
+ */
+function limitText(limit: unknown, kind: FieldKind | undefined, language: Language, compared: boolean): string {
+  if (kind === "duration") return formatDurationWords(limit, language, compared ? "genitive" : "nominative");
+  if (kind === "time" && Number.isSafeInteger(limit)) return exchangeTimeText(limit as number, language);
   if (kind === "price") return formatPriceTiynPerTonne(limit, language);
   if (kind === "money") return formatMoneyTiyn(limit, language);
   if (kind === "kg") return formatQuantityKg(limit, language);
@@ -515,7 +573,7 @@ export function fieldSentence(details: ErrorDetails, language: Language): string
   const gender = name?.gender ?? "n";
   const values: Record<string, string> = {
     Field: subject,
-    limit: limitText(details.limit, kind, language),
+    limit: limitText(details.limit, kind, language, true),
     chars: charactersWord(limit, language),
     type: String(details.type ?? "")
       .split(",")
@@ -539,7 +597,7 @@ export function fieldSentence(details: ErrorDetails, language: Language): string
       ? null
       : lengthRule && typeof details.length === "number"
         ? `${formatNumber(details.length, language)} ${sentCharactersWord(details.length, language)}`
-        : sentText(details.value, kind, form, /AtMs$|^expireAt$/.test(wire), language);
+        : sentText(details.value, kind, form, kind === "time" || /AtMs$|^expireAt$/.test(wire), language);
   return sent === null ? sentence : `${sentence.slice(0, -1)} (${SENT_WORD[language]}: ${sent}).`;
 }
 
@@ -573,7 +631,7 @@ function sentText(
   if (typeof value === "boolean") return String(value);
   if (typeof value === "number" && time && Number.isSafeInteger(value)) return exchangeTimeText(value, language);
   if (typeof value === "number")
-    return form === null ? limitText(value, kind, language) : formatNumber(value, language);
+    return form === null ? limitText(value, kind, language, false) : formatNumber(value, language);
   if (typeof value !== "string") return null;
   return language === "en" ? `"${value}"` : `«${value}»`;
 }

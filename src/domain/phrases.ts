@@ -15,7 +15,14 @@
  * and fails when one has no translation here.
  */
 
-import { formatDate, formatInteger, formatPercentBps, formatPriceTiynPerTonne, type Language } from "./locale.ts";
+import {
+  formatDate,
+  formatDurationWords,
+  formatInteger,
+  formatPercentBps,
+  formatPriceTiynPerTonne,
+  type Language,
+} from "./locale.ts";
 
 type Translated = { readonly ru: string; readonly kk: string };
 
@@ -966,8 +973,8 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ],
   [
     "{0} {1} must be from 1 ms to one year",
-    "{0}: значение {1} должно быть от 1 мс до одного года",
-    "{0}: {1} мәні 1 мс-тен бір жылға дейін болуы керек",
+    "{0}: значение {1:ms} должно быть от 1 миллисекунды до одного года",
+    "{0}: {1:ms} мәні 1 миллисекундтан бір жылға дейін болуы керек",
   ],
   // Before the general form below, whose first part would take only "ceiling" of "ceiling path step".
   [
@@ -982,8 +989,8 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ],
   [
     "{0} {1} must be from {2} ms to {3} ms",
-    "{0}: значение {1} должно быть от {2} мс до {3} мс",
-    "{0}: {1} мәні {2} мс-тен {3} мс-ке дейін болуы керек",
+    "{0}: значение {1:ms} должно быть от {2:ms-genitive} до {3:ms-genitive}",
+    "{0}: {1:ms} мәні {2:ms} – {3:ms} аралығында болуы керек",
   ],
   [
     "{0} {1} must be a whole number from 1 to {2}",
@@ -1092,12 +1099,22 @@ export function translatePhrase(text: string, language: Language): string {
     // `{0!}`: the part as written (a year is not a number to group); `{0:price}`: a price the English wrote in
     // tiyn per tonne, in tenge per tonne as the reader writes it (the wire and the journal keep the tiyn);
     // `{0:bps}`: a rate the English wrote in basis points, as a percentage (a number that is not a whole count of
-    // basis points, which such a refusal may quote, keeps its unit).
-    return pattern[language].replace(/\{(\d)(!|:price|:bps)?\}/g, (_, index: string, kind: string | undefined) => {
+    // basis points, which such a refusal may quote, keeps its unit); `{0:ms}`: a duration the English wrote in ms, in
+    // words (days, hours … as the reader says them), `{0:ms-genitive}` after a preposition that takes Russian's
+    // genitive ("от 1 секунды").
+    const kinds = /\{(\d)(!|:price|:bps|:ms-genitive|:ms)?\}/g;
+    return pattern[language].replace(kinds, (_, index: string, kind: string | undefined) => {
       const written = match[Number(index) + 1];
       if (kind === "!") return written ?? "?";
       if (kind === ":price" && written !== undefined && /^-?\d+$/.test(written)) {
         return formatPriceTiynPerTonne(Number(written), language);
+      }
+      const ms =
+        written === undefined
+          ? ""
+          : written.replace(/^(-?\d{1,3}(?:,\d{3})+)$/, (grouped) => grouped.replaceAll(",", ""));
+      if ((kind === ":ms" || kind === ":ms-genitive") && /^-?\d+(?:\.\d+)?$/.test(ms)) {
+        return formatDurationWords(Number(ms), language, kind === ":ms" ? "nominative" : "genitive");
       }
       if (kind === ":bps" && written !== undefined) {
         if (/^-?\d+$/.test(written)) return formatPercentBps(Number(written), language);

@@ -48,64 +48,95 @@ function plain(text: string): string {
 const SAFEGUARDS = `/api/regulator/instruments/${INSTRUMENT}/safeguards`;
 
 describe("the regulator's safeguards refusals", () => {
-  it("a ceiling off the tick: the field in words and the prices in tenge per tonne in ru and kk", async () => {
-    const sentences: Record<string, string> = {};
-    for (const language of ["en", "ru", "kk"]) {
+  it.each([
+    ["en", "Safeguards are not valid: ceiling 150 must be a price on the tick 100."],
+    [
+      "ru",
+      "Ограничительные меры недействительны: предельная цена: значение 1,50 ₸/т должно быть ценой, кратной шагу цены 1 ₸/т.",
+    ],
+    ["kk", "Шектеу шаралары жарамсыз: шекті баға: 1,50 ₸/т мәні 1 ₸/т баға қадамына еселі баға болуы керек."],
+  ])(
+    "a ceiling off the tick in %s: the field in words and the prices in tenge per tonne",
+    async (language, sentence) => {
       const reply = await call(regulator, "PATCH", SAFEGUARDS, { ceiling: 150, reason: "typo" }, language);
       expect([reply.status, reply.body.error.code]).toEqual([400, "SAFEGUARDS_INVALID"]);
       // The details keep the engine's English reason, as journaled.
       expect(reply.body.error.details).toEqual({ reason: "ceiling 150 must be a price on the tick 100" });
-      sentences[language] = plain(reply.body.error.message);
-    }
-    expect(sentences).toEqual({
-      en: "Safeguards are not valid: ceiling 150 must be a price on the tick 100.",
-      ru: "Ограничительные меры недействительны: предельная цена: значение 1,50 ₸/т должно быть ценой, кратной шагу цены 1 ₸/т.",
-      kk: "Шектеу шаралары жарамсыз: шекті баға: 1,50 ₸/т мәні 1 ₸/т баға қадамына еселі баға болуы керек.",
-    });
+      expect(plain(reply.body.error.message)).toBe(sentence);
+    },
+  );
+
+  it.each([
+    ["ru", "Ограничительные меры недействительны: минимальная цена 140 000 ₸/т выше предельной цены 130 000 ₸/т."],
+    ["kk", "Шектеу шаралары жарамсыз: 140 000 ₸/т ең төменгі баға 130 000 ₸/т шекті бағадан жоғары."],
+  ])("a floor above the ceiling in %s: prices in tenge per tonne", async (language, sentence) => {
+    const body = { ceiling: 13_000_000, floor: 14_000_000, reason: "typo" };
+    const inverted = await call(regulator, "PATCH", SAFEGUARDS, body, language);
+    expect(plain(inverted.body.error.message)).toBe(sentence);
   });
 
-  it("a floor above the ceiling: prices in tenge per tonne", async () => {
-    const inverted = await call(
-      regulator,
-      "PATCH",
-      SAFEGUARDS,
-      { ceiling: 13_000_000, floor: 14_000_000, reason: "typo" },
+  it.each([
+    ["en", "Safeguards are not valid: ceiling path step 10000000 is below the floor 12000000."],
+    [
       "ru",
-    );
-    expect(plain(inverted.body.error.message)).toBe(
-      "Ограничительные меры недействительны: минимальная цена 140 000 ₸/т выше предельной цены 130 000 ₸/т.",
-    );
-    const kk = await call(
-      regulator,
-      "PATCH",
-      SAFEGUARDS,
-      { ceiling: 13_000_000, floor: 14_000_000, reason: "typo" },
-      "kk",
-    );
-    expect(plain(kk.body.error.message)).toBe(
-      "Шектеу шаралары жарамсыз: 140 000 ₸/т ең төменгі баға 130 000 ₸/т шекті бағадан жоғары.",
-    );
-  });
-
-  it("a ceiling step below the floor: the step in words and the prices in tenge per tonne", async () => {
-    const body = {
-      floor: 12_000_000,
-      ceilingPath: [{ effectiveFromMs: T0 + 86_400_000, ceiling: 10_000_000 }],
-      reason: "typo",
-    };
-    const en = await call(regulator, "PATCH", SAFEGUARDS, body, "en");
-    expect([en.status, en.body.error.message]).toEqual([
-      400,
-      "Safeguards are not valid: ceiling path step 10000000 is below the floor 12000000.",
-    ]);
-    const ru = await call(regulator, "PATCH", SAFEGUARDS, body, "ru");
-    expect(plain(ru.body.error.message)).toBe(
       "Ограничительные меры недействительны: ступень предельной цены 100 000 ₸/т ниже минимальной цены 120 000 ₸/т.",
-    );
-    const kk = await call(regulator, "PATCH", SAFEGUARDS, body, "kk");
-    expect(plain(kk.body.error.message)).toBe(
-      "Шектеу шаралары жарамсыз: 100 000 ₸/т шекті баға сатысы 120 000 ₸/т ең төменгі бағадан төмен.",
-    );
+    ],
+    ["kk", "Шектеу шаралары жарамсыз: 100 000 ₸/т шекті баға сатысы 120 000 ₸/т ең төменгі бағадан төмен."],
+  ])(
+    "a ceiling step below the floor in %s: the step in words and the prices in tenge per tonne",
+    async (language, sentence) => {
+      const body = {
+        floor: 12_000_000,
+        ceilingPath: [{ effectiveFromMs: T0 + 86_400_000, ceiling: 10_000_000 }],
+        reason: "typo",
+      };
+      const reply = await call(regulator, "PATCH", SAFEGUARDS, body, language);
+      expect([reply.status, plain(reply.body.error.message)]).toEqual([400, sentence]);
+    },
+  );
+});
+
+describe("the regulator's safeguards refused by the request schema", () => {
+  // [the change, the language, the sentence]: the field named in words, rates as percentages, prices in tenge per
+  // tonne, durations in words and times in exchange time; the details keep the field's wire name.
+  it.each<[Record<string, unknown>, string, string]>([
+    [{ bandBps: 0 }, "en", "The price band must be positive (sent: 0.00%)."],
+    [{ bandBps: 0 }, "ru", "Ценовой коридор должен быть больше нуля (передано: 0,00 %)."],
+    [{ bandBps: 0 }, "kk", "Баға дәлізі нөлден үлкен болуы керек (жіберілгені: 0,00 %)."],
+    [{ breakerBps: 1.5 }, "ru", "Порог приостановки торгов должен быть целым числом (передано: 1,5 б.п.)."],
+    [
+      { maxShareBps: 10_001 },
+      "kk",
+      "Бір сатып алушыға ұсыныстың ең үлкен үлесі ең көбі 100,00 % болуы керек (жіберілгені: 100,01 %).",
+    ],
+    [{ maxActiveOrders: 0 }, "ru", "Предел активных заявок на счёт должен быть не меньше 1 (передано: 0)."],
+    [{ maxLotsPerOrder: 0 }, "kk", "Өтінімдегі лоттар шегі кемінде 1 болуы керек (жіберілгені: 0)."],
+    [
+      { breakerAuctionMs: 5 },
+      "ru",
+      "Длительность аукциона после приостановки должна быть не меньше 1 секунды (передано: 5 миллисекунд).",
+    ],
+    [
+      { resumptionAuctionMs: 3_600_001 },
+      "kk",
+      "Қайта бастаудағы аукцион ұзақтығы ең көбі 1 сағат болуы керек (жіберілгені: 1 сағат 1 миллисекунд).",
+    ],
+    [{ floor: 0 }, "ru", "Минимальная цена должна быть больше нуля (передано: 0 ₸/т)."],
+    [
+      { ceilingPath: [{ effectiveFromMs: -1, ceiling: 100 }] },
+      "ru",
+      "Время начала ступени предельной цены должно быть не меньше 01.01.1970 05:00 (время Казахстана) (передано: 01.01.1970 04:59 (время Казахстана)).",
+    ],
+    [
+      { eligibleCategories: [] },
+      "kk",
+      "Сұрау жарамсыз: сұрау денесіндегі «жіберілген сатып алушылар санаттары» өрісі: элементтер саны кемінде 1 болуы керек.",
+    ],
+  ])("%j in %s is named in words", async (change, language, sentence) => {
+    const reply = await call(regulator, "PATCH", SAFEGUARDS, { ...change, reason: "typo" }, language);
+    expect([reply.status, reply.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    expect(reply.body.error.details.field).toMatch(new RegExp(`^${Object.keys(change)[0]}\\b`));
+    expect(plain(reply.body.error.message)).toBe(sentence);
   });
 });
 
@@ -119,28 +150,18 @@ describe("an unknown instrument", () => {
     quantity: 1000,
   };
 
-  it("is quoted once in every language, and the details carry the bare id", async () => {
-    const sentences: Record<string, string> = {};
-    for (const language of ["en", "ru", "kk"]) {
-      const reply = await call(
-        trader,
-        "POST",
-        "/api/orders",
-        { ...ORDER, clientOrderId: `nope-${language}` },
-        language,
-      );
-      expect([reply.status, reply.body.error.code, reply.body.error.details]).toEqual([
-        404,
-        "INSTRUMENT_NOT_FOUND",
-        { id: "NOPE" },
-      ]);
-      sentences[language] = plain(reply.body.error.message);
-    }
-    expect(sentences).toEqual({
-      en: "No instrument 'NOPE' is listed.",
-      ru: "Инструмент 'NOPE' не допущен к торгам.",
-      kk: "'NOPE' құралы саудаға жіберілмеген.",
-    });
+  it.each([
+    ["en", "No instrument 'NOPE' is listed."],
+    ["ru", "Инструмент 'NOPE' не допущен к торгам."],
+    ["kk", "'NOPE' құралы саудаға жіберілмеген."],
+  ])("is quoted once in %s, and the details carry the bare id", async (language, sentence) => {
+    const reply = await call(trader, "POST", "/api/orders", { ...ORDER, clientOrderId: `nope-${language}` }, language);
+    expect([reply.status, reply.body.error.code, reply.body.error.details]).toEqual([
+      404,
+      "INSTRUMENT_NOT_FOUND",
+      { id: "NOPE" },
+    ]);
+    expect(plain(reply.body.error.message)).toBe(sentence);
   });
 });
 
@@ -198,5 +219,38 @@ describe("the operator's clearing-terms refusals", () => {
     expect((after.body as unknown as { instrument: { clearing: unknown } }).instrument.clearing).toEqual(
       (before.body as unknown as { instrument: { clearing: unknown } }).instrument.clearing,
     );
+  });
+});
+
+describe("the operator's payment and delivery windows", () => {
+  const TERMS = `/api/admin/instruments/${INSTRUMENT}`;
+
+  // [the window sent, the language, the sentence]: milliseconds said as a duration in the reader's words.
+  it.each<[Record<string, unknown>, string, string]>([
+    [{ paymentWindowMs: 0 }, "ru", "Срок оплаты должен быть больше нуля (передано: 0 миллисекунд)."],
+    [{ paymentWindowMs: 1.5 }, "kk", "Төлем мерзімі бүтін сан болуы керек (жіберілгені: 1,5 миллисекунд)."],
+    [
+      { deliveryWindowMs: 31_622_400_001 },
+      "en",
+      "The delivery window must be at most 366 days (sent: 366 days 1 millisecond).",
+    ],
+    [
+      { deliveryWindowMs: 31_622_400_001 },
+      "ru",
+      "Срок поставки должен быть не больше 366 дней (передано: 366 дней 1 миллисекунда).",
+    ],
+    [
+      { deliveryWindowMs: 40_000_000_000 },
+      "kk",
+      "Жеткізу мерзімі ең көбі 366 күн болуы керек (жіберілгені: 462 күн 23 сағат 6 минут 40 секунд).",
+    ],
+  ])("%j in %s: the limit and the value as durations in words", async (window, language, sentence) => {
+    const reply = await call(operator, "PATCH", TERMS, { clearing: window, reason: "typo" }, language);
+    expect([reply.status, reply.body.error.code, reply.body.error.details.field]).toEqual([
+      400,
+      "REQUEST_INVALID",
+      `clearing/${Object.keys(window)[0]}`,
+    ]);
+    expect(plain(reply.body.error.message)).toBe(sentence);
   });
 });

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ERRORS, type ErrorCode } from "../../src/domain/errors.ts";
-import { LANGUAGES } from "../../src/domain/locale.ts";
+import { LANGUAGES, type Language } from "../../src/domain/locale.ts";
 import { localize, placeholdersOf } from "../../src/domain/messages.ts";
 import {
   ACTION_PHRASES,
@@ -200,80 +200,133 @@ describe("the phrase catalogue", () => {
     expect(kazakh / Object.keys(ACTION_PHRASES).length).toBeGreaterThan(0.8);
   });
 
-  it("translates patterns with their parts, numbers grouped in the reader's way", () => {
-    expect(translatePhrase("place orders through an API key (sign in with a password)", "kk")).toBe(
+  /** [the English phrase, the language, the phrase in it]: one row a case. */
+  it.each<[string, Language, string]>([
+    [
+      "place orders through an API key (sign in with a password)",
+      "kk",
       "API кілті арқылы: өтінім беру (құпиясөзбен кіріңіз)",
-    );
-    expect(
-      translatePhrase(
-        "change the reference price 13300000 of 'LPG-AKTAU' (it centres the regulator's price band)",
-        "ru",
-      ),
-    ).toBe(
+    ],
+    [
+      "change the reference price 13300000 of 'LPG-AKTAU' (it centres the regulator's price band)",
+      "ru",
       "менять справочную цену 133\u00a0000 ₸/т инструмента 'LPG-AKTAU' (она задаёт середину ценового коридора регулятора)",
-    );
+    ],
     // Prices the English writes in tiyn per tonne, and a safeguard's wire name, in the reader's words and tenge.
-    expect(translatePhrase("ceiling 150 must be a price on the tick 100", "kk")).toBe(
+    [
+      "ceiling 150 must be a price on the tick 100",
+      "kk",
       "шекті баға: 1,50 ₸/т мәні 1 ₸/т баға қадамына еселі баға болуы керек",
-    );
-    expect(translatePhrase("ceiling path step 150 must be a price on the tick 100", "ru")).toBe(
+    ],
+    [
+      "ceiling path step 150 must be a price on the tick 100",
+      "ru",
       "ступень предельной цены: значение 1,50 ₸/т должно быть ценой, кратной шагу цены 1 ₸/т",
-    );
+    ],
     // A value that is not a whole number of tiyn is shown as the engine wrote it.
-    expect(translatePhrase('floor "x" must be a price on the tick 100', "ru")).toBe(
+    [
+      'floor "x" must be a price on the tick 100',
+      "ru",
       'минимальная цена: значение "x" должно быть ценой, кратной шагу цены 1 ₸/т',
-    );
+    ],
     // A clearing term's rate named in words, its basis points as a percentage (a count that is not whole keeps its
-    // unit); the engine's English (journaled, on the wire) keeps the wire name and the basis points.
+    // unit).
+    [
+      "feeBps -1 must be a whole number of basis points from 0 to 10000",
+      "kk",
+      "биржалық алым мөлшерлемесі: −0,01\u00a0% мәні 0,00\u00a0% – 100,00\u00a0% аралығында, 0,01\u00a0% қадаммен болуы керек (базистік тармақтардың бүтін саны)",
+    ],
+    [
+      "sellerPenaltyBps 1.5 must be a whole number of basis points from 0 to 10000",
+      "ru",
+      "ставка неустойки продавца за непоставку: значение 1,5 б.п. должно быть от 0,00\u00a0% до 100,00\u00a0% с шагом 0,01\u00a0% (целое число базисных пунктов)",
+    ],
+    [
+      "bandBps 0 must be a whole number of basis points from 1 to 5000",
+      "kk",
+      "баға дәлізі: 0,00\u00a0% мәні 0,01\u00a0% – 50,00\u00a0% аралығында, 0,01\u00a0% қадаммен болуы керек (базистік тармақтардың бүтін саны)",
+    ],
+    [
+      `buyerDefaultCollateralTo "me" must be 'seller' or 'exchange'`,
+      "kk",
+      `орындамаған сатып алушының кепілдік жарнасы кімге өтеді: "me" мәні 'seller' (сатушыға) немесе 'exchange' (биржаға) болуы керек`,
+    ],
+    ["place orders", "en", "place orders"],
+    // Unknown text is shown as given, never dropped.
+    ["do something new", "kk", "do something new"],
+    [
+      "a dispatch date is a real date YYYY-MM-DD from 2026-01-15 to 2026-02-14",
+      "kk",
+      "жөнелту күні — 15.01.2026 мен 14.02.2026 аралығындағы нақты ЖЖЖЖ-АА-КК күні",
+    ],
+    ["a note is 1 to 2000 characters", "ru", "заметка — от 1 до 2\u00a0000 символов"],
+    // A part is a phrase or a code word in turn (a role, a nested rule); a date in the reader's way.
+    [
+      "a trader belongs to a member: an id is 1 to 64 printable ASCII characters without spaces",
+      "kk",
+      "трейдер қатысушыға тиесілі: идентификатор — бос орынсыз 1–64 басылатын ASCII таңба",
+    ],
+    ["a viewer belongs to a member: give 'member'", "ru", "наблюдатель относится к участнику: укажите 'member'"],
+    [
+      "1 to 20 notification ids of 1 to 64 characters",
+      "ru",
+      "от 1 до 20 идентификаторов уведомлений длиной от 1 до 64 символов",
+    ],
+    [
+      "tick size 0 must be from 1 to 100000000",
+      "kk",
+      "баға қадамы 0 ₸/т: 0,01 ₸/т – 1\u00a0000\u00a0000 ₸/т аралығында болуы керек",
+    ],
+    [
+      "each extra session needs a real date, YYYY-MM-DD, years 2020–2100",
+      "ru",
+      "каждой дополнительной сессии нужна настоящая дата, ГГГГ-ММ-ДД, годы 2020–2100",
+    ],
+    [
+      "breakerAuctionMs 5 must be from 1,000 ms to 3,600,000 ms",
+      "kk",
+      "тоқтатудан кейінгі аукцион: 5 миллисекунд мәні 1 секунд – 1 сағат аралығында болуы керек",
+    ],
+    [
+      "resumptionAuctionMs 3,600,001 must be from 1,000 ms to 3,600,000 ms",
+      "ru",
+      "аукцион при возобновлении: значение 1 час 1 миллисекунда должно быть от 1 секунды до 1 часа",
+    ],
+    // A clearing window the English writes in ms, as a duration in words.
+    [
+      "paymentWindowMs 0 must be from 1 ms to one year",
+      "ru",
+      "срок оплаты: значение 0 миллисекунд должно быть от 1 миллисекунды до одного года",
+    ],
+    [
+      "deliveryWindowMs 90000000 must be from 1 ms to one year",
+      "kk",
+      "жеткізу мерзімі: 1 күн 1 сағат мәні 1 миллисекундтан бір жылға дейін болуы керек",
+    ],
+    [
+      "spoofing.ratio is 7; it must be a number with at most two decimals from 0.5 to 100",
+      "ru",
+      "spoofing.ratio = 7; нужно число не более чем с двумя знаками после запятой от 0,5 до 100",
+    ],
+    [
+      "a password needs at least 12 characters, this one has 5",
+      "kk",
+      "құпиясөзде кемінде 12 таңба болуы керек, мұнда — 5",
+    ],
+  ])("translates %s in %s, with its parts, numbers grouped in the reader's way", (english, language, expected) => {
+    expect(translatePhrase(english, language)).toBe(expected);
+  });
+
+  it("names a clearing term's rate in words in a whole sentence; English keeps the engine's wire name", () => {
+    // The engine's English (journaled, on the wire) keeps the wire name and the basis points.
     const rate = "collateralBps 10001 must be a whole number of basis points from 0 to 10000";
     expect(localize("INSTRUMENT_INVALID", { reason: rate }, "ru")).toBe(
       "Описание инструмента недействительно: ставка гарантийного взноса: значение 100,01\u00a0% должно быть от 0,00\u00a0% до 100,00\u00a0% с шагом 0,01\u00a0% (целое число базисных пунктов).",
     );
     expect(localize("INSTRUMENT_INVALID", { reason: rate }, "en")).toBe(`Instrument definition is not valid: ${rate}.`);
-    expect(translatePhrase("feeBps -1 must be a whole number of basis points from 0 to 10000", "kk")).toBe(
-      "биржалық алым мөлшерлемесі: −0,01\u00a0% мәні 0,00\u00a0% – 100,00\u00a0% аралығында, 0,01\u00a0% қадаммен болуы керек (базистік тармақтардың бүтін саны)",
-    );
-    expect(translatePhrase("sellerPenaltyBps 1.5 must be a whole number of basis points from 0 to 10000", "ru")).toBe(
-      "ставка неустойки продавца за непоставку: значение 1,5 б.п. должно быть от 0,00\u00a0% до 100,00\u00a0% с шагом 0,01\u00a0% (целое число базисных пунктов)",
-    );
-    expect(translatePhrase("bandBps 0 must be a whole number of basis points from 1 to 5000", "kk")).toBe(
-      "баға дәлізі: 0,00\u00a0% мәні 0,01\u00a0% – 50,00\u00a0% аралығында, 0,01\u00a0% қадаммен болуы керек (базистік тармақтардың бүтін саны)",
-    );
-    expect(translatePhrase(`buyerDefaultCollateralTo "me" must be 'seller' or 'exchange'`, "kk")).toBe(
-      `орындамаған сатып алушының кепілдік жарнасы кімге өтеді: "me" мәні 'seller' (сатушыға) немесе 'exchange' (биржаға) болуы керек`,
-    );
-    expect(translatePhrase("place orders", "en")).toBe("place orders");
-    // Unknown text is shown as given, never dropped.
-    expect(translatePhrase("do something new", "kk")).toBe("do something new");
-    expect(translatePhrase("a dispatch date is a real date YYYY-MM-DD from 2026-01-15 to 2026-02-14", "kk")).toBe(
-      "жөнелту күні — 15.01.2026 мен 14.02.2026 аралығындағы нақты ЖЖЖЖ-АА-КК күні",
-    );
-    expect(translatePhrase("a note is 1 to 2000 characters", "ru")).toBe("заметка — от 1 до 2\u00a0000 символов");
-    // A part is a phrase or a code word in turn (a role, a nested rule); a date in the reader's way.
-    expect(
-      translatePhrase("a trader belongs to a member: an id is 1 to 64 printable ASCII characters without spaces", "kk"),
-    ).toBe("трейдер қатысушыға тиесілі: идентификатор — бос орынсыз 1–64 басылатын ASCII таңба");
-    expect(translatePhrase("a viewer belongs to a member: give 'member'", "ru")).toBe(
-      "наблюдатель относится к участнику: укажите 'member'",
-    );
-    expect(translatePhrase("1 to 20 notification ids of 1 to 64 characters", "ru")).toBe(
-      "от 1 до 20 идентификаторов уведомлений длиной от 1 до 64 символов",
-    );
-    expect(translatePhrase("tick size 0 must be from 1 to 100000000", "kk")).toBe(
-      "баға қадамы 0 ₸/т: 0,01 ₸/т – 1\u00a0000\u00a0000 ₸/т аралығында болуы керек",
-    );
-    expect(translatePhrase("each extra session needs a real date, YYYY-MM-DD, years 2020–2100", "ru")).toBe(
-      "каждой дополнительной сессии нужна настоящая дата, ГГГГ-ММ-ДД, годы 2020–2100",
-    );
-    expect(translatePhrase("breakerAuctionMs 5 must be from 1,000 ms to 3,600,000 ms", "kk")).toBe(
-      "тоқтатудан кейінгі аукцион: 5 мәні 1\u00a0000 мс-тен 3\u00a0600\u00a0000 мс-ке дейін болуы керек",
-    );
-    expect(
-      translatePhrase("spoofing.ratio is 7; it must be a number with at most two decimals from 0.5 to 100", "ru"),
-    ).toBe("spoofing.ratio = 7; нужно число не более чем с двумя знаками после запятой от 0,5 до 100");
-    expect(translatePhrase("a password needs at least 12 characters, this one has 5", "kk")).toBe(
-      "құпиясөзде кемінде 12 таңба болуы керек, мұнда — 5",
-    );
+  });
+
+  it("names roles in words; an unknown role as given", () => {
     expect(roleWord("regulator", "kk")).toBe("реттеуші");
     expect(roleWord("nobody", "ru")).toBe("nobody");
   });

@@ -117,6 +117,29 @@ describe("schema-validation reasons in Russian and Kazakh", () => {
     );
   });
 
+  it("says a duration in words, in Russian's genitive after a comparison and its nominative for the value sent", () => {
+    const window = (limit: number, value: number, keyword = "minimum") => ({
+      keyword,
+      part: "body",
+      field: "clearing/paymentWindowMs",
+      limit,
+      value,
+    });
+    const day = 86_400_000;
+    expect(localize("REQUEST_INVALID", window(21 * day, 3_600_000), "ru")).toBe(
+      "Срок оплаты должен быть не меньше 21 дня (передано: 1 час).",
+    );
+    expect(localize("REQUEST_INVALID", window(2 * day + 60_000, 22 * day, "maximum"), "ru")).toBe(
+      "Срок оплаты должен быть не больше 2 дней 1 минуты (передано: 22 дня).",
+    );
+    expect(localize("REQUEST_INVALID", window(2 * day + 60_000, 22 * day, "maximum"), "kk")).toBe(
+      "Төлем мерзімі ең көбі 2 күн 1 минут болуы керек (жіберілгені: 22 күн).",
+    );
+    expect(localize("REQUEST_INVALID", window(1000, 11_000), "en")).toBe(
+      "The payment window must be at least 1 second (sent: 11 seconds).",
+    );
+  });
+
   it("names a WebSocket message as the part", () => {
     const extra = { reason: "x", keyword: "additionalProperties", part: "message", field: "extra" };
     expect(localize("REQUEST_INVALID", extra, "kk")).toBe("Сұрау жарамсыз: хабарламада артық «extra» өрісі бар.");

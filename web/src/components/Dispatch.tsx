@@ -16,7 +16,7 @@ import { call, type Schemas } from "../api/typed.ts";
 import { calendarDate, decimalSeparatorOf, KG_PER_TONNE, parseAmount, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
-import { CheckedInput, FormEnd, type Problem, type Say, useFormSubmit } from "./FormSubmit.tsx";
+import { CheckedInputs, FormEnd, type Problem, type Say, useFormSubmit } from "./FormSubmit.tsx";
 
 type Obligation = Schemas["Obligation"];
 /** Exchange time is UTC+5: the exchange date of a moment. */
@@ -132,6 +132,10 @@ export function Dispatch({ account, obligations }: { account: string; obligation
     });
   };
 
+  /** The vehicle's plate or number and the waybill's number: text up to its longest, not completed by the browser. */
+  const textField = (field: "vehicle" | "waybill", maxLength: number, placeholder: string) =>
+    ({ field, label: t(`dispatch.${field}`), maxLength, autoComplete: "off", placeholder }) as const;
+
   return (
     <form onSubmit={(event) => void submit(event)} noValidate data-testid="dispatch-form" className="entry-form">
       <h3>{t("dispatch.title")}</h3>
@@ -163,47 +167,23 @@ export function Dispatch({ account, obligations }: { account: string; obligation
             })}
           </p>
         </div>
-        <CheckedInput
+        <CheckedInputs
           form={form}
-          field="vehicle"
           prefix="dispatch"
-          label={t("dispatch.vehicle")}
-          value={vehicle}
-          maxLength={VEHICLE_LENGTH_MAX}
-          autoComplete="off"
-          placeholder="123 ABC 12"
-          onChange={setVehicle}
-        />
-        <CheckedInput
-          form={form}
-          field="waybill"
-          prefix="dispatch"
-          label={t("dispatch.waybill")}
-          value={waybill}
-          maxLength={WAYBILL_LENGTH_MAX}
-          autoComplete="off"
-          placeholder="TTN-000123"
-          onChange={setWaybill}
-        />
-        <CheckedInput
-          form={form}
-          field="quantity"
-          prefix="dispatch"
-          label={t("dispatch.quantity")}
-          inputMode="decimal"
-          value={quantity}
-          autoComplete="off"
-          placeholder={tonnes(Math.min(leftKg, 20 * KG_PER_TONNE) || KG_PER_TONNE, locale)}
-          onChange={setQuantity}
-        />
-        <CheckedInput
-          form={form}
-          field="date"
-          prefix="dispatch"
-          label={t("dispatch.date")}
-          type="date"
-          value={date}
-          onChange={setDate}
+          fields={[
+            { ...textField("vehicle", VEHICLE_LENGTH_MAX, "123 ABC 12"), value: vehicle, onChange: setVehicle },
+            { ...textField("waybill", WAYBILL_LENGTH_MAX, "TTN-000123"), value: waybill, onChange: setWaybill },
+            {
+              field: "quantity",
+              label: t("dispatch.quantity"),
+              inputMode: "decimal",
+              value: quantity,
+              autoComplete: "off",
+              placeholder: tonnes(Math.min(leftKg, 20 * KG_PER_TONNE) || KG_PER_TONNE, locale),
+              onChange: setQuantity,
+            },
+            { field: "date", label: t("dispatch.date"), type: "date", value: date, onChange: setDate },
+          ]}
         />
       </div>
       <FormEnd form={form} prefix="dispatch" label={t("dispatch.submit")} />

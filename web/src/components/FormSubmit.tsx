@@ -1,8 +1,8 @@
 /**
  * What the entry forms share: a form's state while it is checked and sent (the one problem shown, beside its field or
  * under the form; the sentence saying what was done; whether a request is on its way), a labelled field with its error
- * beside it, a text field bound to the form's checks (`CheckedInput`), and the form's end (the submit button, the
- * server's refusal, what was done).
+ * beside it, a text field bound to the form's checks (`CheckedInput`) and a run of them from a list (`CheckedInputs`),
+ * and the form's end (the submit button, the server's refusal, what was done).
  * Sentences are kept as functions of the reader's language, so a sentence shown stays in the language chosen after it.
  */
 
@@ -98,6 +98,15 @@ export function Field({
  * the form's problem is about this field the input is marked invalid and described by that error. Other attributes
  * (type, inputMode, maxLength, placeholder…) are the input's own.
  */
+export type CheckedInputProps<F extends string> = {
+  form: FormSubmit<F>;
+  field: F;
+  prefix: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "form" | "name" | "value" | "onChange" | "aria-invalid">;
+
 export function CheckedInput<F extends string>({
   form,
   field,
@@ -106,14 +115,7 @@ export function CheckedInput<F extends string>({
   value,
   onChange,
   ...input
-}: {
-  form: FormSubmit<F>;
-  field: F;
-  prefix: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-} & Omit<InputHTMLAttributes<HTMLInputElement>, "form" | "name" | "value" | "onChange" | "aria-invalid">) {
+}: CheckedInputProps<F>) {
   const errorId = `${prefix}-${field}-error`;
   const refused = form.problem?.field === field;
   return (
@@ -127,6 +129,28 @@ export function CheckedInput<F extends string>({
         aria-describedby={refused ? errorId : undefined}
       />
     </Field>
+  );
+}
+
+/** One field of a `CheckedInputs` run: a `CheckedInput`'s own attributes, without the form and prefix the run shares. */
+export type CheckedField<F extends string> = Omit<CheckedInputProps<F>, "form" | "prefix">;
+
+/** A run of a form's `CheckedInput`s, one per field in the order given (each keyed by its field). */
+export function CheckedInputs<F extends string>({
+  form,
+  prefix,
+  fields,
+}: {
+  form: FormSubmit<F>;
+  prefix: string;
+  fields: readonly CheckedField<F>[];
+}) {
+  return (
+    <>
+      {fields.map((input) => (
+        <CheckedInput key={input.field} form={form} prefix={prefix} {...input} />
+      ))}
+    </>
   );
 }
 

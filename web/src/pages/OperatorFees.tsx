@@ -15,7 +15,8 @@ import { REASON_LENGTH_MAX, TARIFF_AMOUNT_MAX_TIYN, VAT_RATE_BPS_MAX } from "../
 import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import {
-  CheckedInput,
+  type CheckedField,
+  CheckedInputs,
   FormEnd,
   type FormSubmit,
   type Problem,
@@ -206,6 +207,16 @@ function Tariffs() {
         today={data?.today}
         dated={dated}
         onSubmit={submit}
+        fields={[
+          { field: "fee", label: t("operatorFees.feeTenge"), inputMode: "decimal", value: feeText, onChange: setFee },
+          {
+            field: "deposit",
+            label: t("operatorFees.depositTenge"),
+            inputMode: "decimal",
+            value: depositText,
+            onChange: setDeposit,
+          },
+        ]}
       >
         <div>
           <label>
@@ -227,24 +238,6 @@ function Tariffs() {
             </select>
           </label>
         </div>
-        <CheckedInput
-          form={form}
-          field="fee"
-          prefix="tariff"
-          label={t("operatorFees.feeTenge")}
-          inputMode="decimal"
-          value={feeText}
-          onChange={setFee}
-        />
-        <CheckedInput
-          form={form}
-          field="deposit"
-          prefix="tariff"
-          label={t("operatorFees.depositTenge")}
-          inputMode="decimal"
-          value={depositText}
-          onChange={setDeposit}
-        />
       </SettingForm>
     </section>
   );
@@ -320,18 +313,17 @@ function Vat() {
         today={data?.today}
         dated={dated}
         onSubmit={submit}
-      >
-        <CheckedInput
-          form={form}
-          field="rate"
-          prefix="vat"
-          label={t("operatorFees.ratePercent")}
-          inputMode="decimal"
-          value={rate}
-          placeholder={data ? percent(data.rateTodayBps, locale).replace("%", "") : ""}
-          onChange={setRate}
-        />
-      </SettingForm>
+        fields={[
+          {
+            field: "rate",
+            label: t("operatorFees.ratePercent"),
+            inputMode: "decimal",
+            value: rate,
+            placeholder: data ? percent(data.rateTodayBps, locale).replace("%", "") : "",
+            onChange: setRate,
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -376,7 +368,8 @@ function useDateAndReason(today: string | undefined) {
 }
 
 /**
- * A setting form (`<prefix>-form`): its own fields (the children), the date of effect (from the day after today) and
+ * A setting form (`<prefix>-form`): its own controls (the children: a choice before the fields), its own fields, the
+ * date of effect (from the day after today) and
  * the reason with their errors (`<prefix>-from-error`, `<prefix>-reason-error`), and its end; it cannot be sent
  * before today is known.
  */
@@ -388,6 +381,7 @@ function SettingForm<F extends string>({
   today,
   dated,
   onSubmit,
+  fields,
   children,
 }: {
   prefix: string;
@@ -397,7 +391,8 @@ function SettingForm<F extends string>({
   today: string | undefined;
   dated: ReturnType<typeof useDateAndReason>;
   onSubmit: (event: FormEvent) => Promise<void>;
-  children: ReactNode;
+  fields: readonly CheckedField<F>[];
+  children?: ReactNode;
 }) {
   const { t } = useI18n();
   return (
@@ -405,24 +400,27 @@ function SettingForm<F extends string>({
       <h3>{title}</h3>
       <div className="entry-fields">
         {children}
-        <CheckedInput
+        <CheckedInputs
           form={form}
-          field="from"
           prefix={prefix}
-          label={t("operatorFees.from")}
-          type="date"
-          value={dated.from}
-          min={today ? dayAfter(today) : undefined}
-          onChange={dated.setFrom}
-        />
-        <CheckedInput
-          form={form}
-          field="reason"
-          prefix={prefix}
-          label={t("operatorFees.reason")}
-          value={dated.reason}
-          maxLength={REASON_LENGTH_MAX}
-          onChange={dated.setReason}
+          fields={[
+            ...fields,
+            {
+              field: "from",
+              label: t("operatorFees.from"),
+              type: "date",
+              value: dated.from,
+              min: today ? dayAfter(today) : undefined,
+              onChange: dated.setFrom,
+            },
+            {
+              field: "reason",
+              label: t("operatorFees.reason"),
+              value: dated.reason,
+              maxLength: REASON_LENGTH_MAX,
+              onChange: dated.setReason,
+            },
+          ]}
         />
       </div>
       <FormEnd form={form} prefix={prefix} label={submitLabel} disabled={today === undefined} />

@@ -12,7 +12,7 @@
  * common password) is its sentence in that language.
  */
 
-import { type FormEvent, useState } from "react";
+import { type ChangeEvent, type FormEvent, type ReactElement, useState } from "react";
 import {
   ID_LENGTH_MAX,
   NAME_LENGTH_MAX,
@@ -41,6 +41,15 @@ const USER_ID = /^[A-Za-z0-9_.-]+$/;
 const USERS = "/api/admin/users";
 
 type Form = "table" | "user" | "key";
+/** The new-user form's fields typed as text or chosen from a list (the role has its own select). */
+type NewUserField = "id" | "name" | "member" | "password";
+/** What binds an input or a select to a field of the new user. */
+interface BoundControl {
+  readonly name: NewUserField;
+  readonly value: string;
+  readonly onChange: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => void;
+  readonly "aria-invalid": boolean;
+}
 /** A sentence said in the reader's language at the time it is shown (the language may change after a refusal). */
 type Say = (i18n: I18n) => string;
 
@@ -152,6 +161,22 @@ export function OperatorUsers() {
     });
   };
 
+  /**
+   * A field of the new-user form: labelled, its error beside it (`operator-user-<field>-error`), and its control
+   * (an input or a select) given what binds it to `newUser[field]`: the name, the value, the change and, while the
+   * field is refused, the mark.
+   */
+  const userField = (field: NewUserField, label: string, control: (bound: BoundControl) => ReactElement) => (
+    <Field label={label} errorId={`operator-user-${field}-error`} error={messageOf("user", field)}>
+      {control({
+        name: field,
+        value: newUser[field],
+        onChange: (event) => setNewUser({ ...newUser, [field]: event.target.value }),
+        "aria-invalid": messageOf("user", field) !== "",
+      })}
+    </Field>
+  );
+
   const chosenKeyUser = keyable.some((user) => user.id === keyUser) ? keyUser : (keyable[0]?.id ?? "");
   const createKey = (event: FormEvent) => {
     event.preventDefault();
@@ -259,25 +284,12 @@ export function OperatorUsers() {
         <form onSubmit={createUser} noValidate data-testid="operator-user-form" className="entry-form">
           <h2 id="operator-new-user">{t("operatorUsers.newUser")}</h2>
           <div className="entry-fields">
-            <Field label={t("operatorUsers.userId")} errorId="operator-user-id-error" error={messageOf("user", "id")}>
-              <input
-                name="id"
-                value={newUser.id}
-                autoComplete="off"
-                maxLength={ID_LENGTH_MAX}
-                onChange={(event) => setNewUser({ ...newUser, id: event.target.value })}
-                aria-invalid={messageOf("user", "id") !== ""}
-              />
-            </Field>
-            <Field label={t("operatorUsers.name")} errorId="operator-user-name-error" error={messageOf("user", "name")}>
-              <input
-                name="name"
-                value={newUser.name}
-                maxLength={NAME_LENGTH_MAX}
-                onChange={(event) => setNewUser({ ...newUser, name: event.target.value })}
-                aria-invalid={messageOf("user", "name") !== ""}
-              />
-            </Field>
+            {userField("id", t("operatorUsers.userId"), (bound) => (
+              <input {...bound} autoComplete="off" maxLength={ID_LENGTH_MAX} />
+            ))}
+            {userField("name", t("operatorUsers.name"), (bound) => (
+              <input {...bound} maxLength={NAME_LENGTH_MAX} />
+            ))}
             <div>
               <RoleSelect
                 label={t("operatorUsers.role")}
@@ -286,18 +298,8 @@ export function OperatorUsers() {
                 onChange={(role) => setNewUser({ ...newUser, role })}
               />
             </div>
-            <Field
-              label={t("operatorUsers.member")}
-              errorId="operator-user-member-error"
-              error={messageOf("user", "member")}
-            >
-              <select
-                name="member"
-                value={ofMember ? newUser.member : ""}
-                disabled={!ofMember}
-                onChange={(event) => setNewUser({ ...newUser, member: event.target.value })}
-                aria-invalid={messageOf("user", "member") !== ""}
-              >
+            {userField("member", t("operatorUsers.member"), (bound) => (
+              <select {...bound} value={ofMember ? newUser.member : ""} disabled={!ofMember}>
                 <option value="">{ofMember ? t("operatorUsers.chooseMember") : t("operatorUsers.noMember")}</option>
                 {memberIds.map((id) => (
                   <option key={id} value={id}>
@@ -305,21 +307,10 @@ export function OperatorUsers() {
                   </option>
                 ))}
               </select>
-            </Field>
-            <Field
-              label={t("operatorUsers.password")}
-              errorId="operator-user-password-error"
-              error={messageOf("user", "password")}
-            >
-              <input
-                name="password"
-                type="password"
-                autoComplete="new-password"
-                value={newUser.password}
-                onChange={(event) => setNewUser({ ...newUser, password: event.target.value })}
-                aria-invalid={messageOf("user", "password") !== ""}
-              />
-            </Field>
+            ))}
+            {userField("password", t("operatorUsers.password"), (bound) => (
+              <input {...bound} type="password" autoComplete="new-password" />
+            ))}
             <div>
               <label>
                 {t("operatorUsers.createReason")}

@@ -1,0 +1,119 @@
+/**
+ * The trading terminal on a phone (390 px) and a tablet (768 px), as a broker trading for its clients: the page never
+ * scrolls sideways (wide tables scroll inside their own box), the account picker with a client's long name stays on
+ * the screen, and an order is entered, amended and cancelled for a client by touch, with the amend row's fields on the
+ * screen where the Amend button was tapped. What happened to the order is read back through the API.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { PASSWORD } from "../support/server.ts";
+import { browserAvailable, browserSuite, screenshot, type Viewport } from "./support/browser.ts";
+
+const run = browserAvailable("trading terminal on narrow screens");
+const PHONE = { width: 390, height: 844 };
+const TABLET = { width: 768, height: 1024 };
+const LIVE_MS = 10_000;
+/** A client's name as long as a real cooperative's, the longest text of the account picker. */
+const LONG_CLIENT = "Zhanaozen autogas cooperative of the Mangystau region";
+
+describe.skipIf(!run)("trading terminal on narrow screens", () => {
+  const suite = browserSuite(PHONE);
+
+  /** How far the page is wider than the screen, in CSS pixels (0 when nothing sticks out). */
+  const overflow = (page: Page) => page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+
+  /** The left and right edges of what a locator shows, in CSS pixels from the screen's left edge. */
+  async function edges(page: Page, selector: string): Promise<{ left: number; right: number }> {
+    const box = await page.locator(selector).first().boundingBox();
+    if (!box) throw new Error(`${selector} is not shown`);
+    return { left: Math.round(box.x), right: Math.round(box.x + box.width) };
+  }
+
+  async function signIn(user: string, viewport: Viewport): Promise<Page> {
+    const page = await suite.open("/login", viewport);
+    await page.getByLabel("User name").fill(user);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
+    await expect.poll(() => page.getByTestId("account-picker").locator("option").count(), { timeout: LIVE_MS }).toBe(2);
+    return page;
+  }
+
+  it("on a phone: no sideways scroll, the client's account on screen, an order entered, amended and cancelled", async () => {
+    const operator = await suite.server.login("operator");
+    const opened = await suite.server.call(operator, "POST", "/api/admin/accounts", {
+      account: "BROKER-C2",
+      member: "BROKER",
+      client: LONG_CLIENT,
+      canBuy: true,
+      canSell: false,
+      buyerCategory: "filling-station-network",
+    });
+    expect(opened.status).toBe(201);
+    const broker = await suite.server.login("broker-trader");
+    const page = await signIn("broker-trader", PHONE);
+
+    await page.getByTestId("account-picker").selectOption("BROKER-C2");
+    await expect.poll(() => page.getByTestId("account-picker").inputValue()).toBe("BROKER-C2");
+    await page.getByTestId("account-picker").selectOption("BROKER-C1");
+    await expect.poll(() => overflow(page), { timeout: LIVE_MS }).toBe(0);
+    expect((await edges(page, "[data-testid=account-picker]")).right).toBeLessThanOrEqual(PHONE.width);
+
+    const ticket = page.locator(".ticket");
+    await ticket.locator("input[name=price]").fill("130000");
+    await ticket.locator("input[name=quantity]").fill("2");
+    await ticket.locator("button[type=submit]").click();
+    await expect
+      .poll(() => ticket.getByTestId("ticket-result").textContent(), { timeout: LIVE_MS })
+      .toContain("resting");
+    const resting = await suite.server.call(broker, "GET", "/api/accounts/BROKER-C1/orders?limit=5");
+    expect(resting.body.orders).toHaveLength(1);
+    const order = resting.body.orders[0];
+    expect(order).toMatchObject({ status: "resting", priceTiynPerTonne: 13_000_000, openKg: 2_000 });
+
+    // The page has orders, fills and obligations tables now; still nothing sticks out of the screen.
+    await expect.poll(() => overflow(page), { timeout: LIVE_MS }).toBe(0);
+
+    // Amend and Cancel are in the table's last column, off to the right on a phone: the table scrolls to them.
+    const orders = page.getByTestId("own-orders");
+    await orders.getByRole("button", { name: "Amend" }).click();
+    const form = orders.locator("form.amend");
+    for (const field of ["input[name=amend-price]", "input[name=amend-quantity]"]) {
+      const { left, right } = await edges(page, `form.amend ${field}`);
+      expect(left, field).toBeGreaterThanOrEqual(0);
+      expect(right, field).toBeLessThanOrEqual(PHONE.width);
+    }
+    await screenshot(page, "terminal-amend-390");
+    await form.locator("input[name=amend-price]").fill("131000");
+    await form.getByRole("button", { name: "Send amend" }).click();
+    await expect
+      .poll(
+        async () =>
+          (await suite.server.call(broker, "GET", "/api/accounts/BROKER-C1/orders?limit=5")).body.orders[0]
+            .priceTiynPerTonne,
+        { timeout: LIVE_MS },
+      )
+      .toBe(13_100_000);
+
+    await orders.getByRole("button", { name: "Cancel" }).click();
+    await expect
+      .poll(
+        async () =>
+          (await suite.server.call(broker, "GET", "/api/accounts/BROKER-C1/orders?limit=5")).body.orders[0].status,
+        { timeout: LIVE_MS },
+      )
+      .toBe("cancelled");
+    expect(await overflow(page)).toBe(0);
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("on a tablet: no sideways scroll", async () => {
+    const page = await signIn("broker-trader", TABLET);
+    await page.getByTestId("account-picker").selectOption("BROKER-C2");
+    await expect.poll(() => page.getByTestId("account-picker").inputValue()).toBe("BROKER-C2");
+    await expect.poll(() => overflow(page), { timeout: LIVE_MS }).toBe(0);
+    expect((await edges(page, "[data-testid=account-picker]")).right).toBeLessThanOrEqual(TABLET.width);
+  });
+});

@@ -31,7 +31,11 @@ describe.skipIf(!run)("the API page at /docs", () => {
         const realNow = Date.now.bind(Date);
         const offsetMs = nowMs - realNow();
         Date.now = () => realNow() + offsetMs;
-        localStorage.setItem("sauda.language", saved);
+        // Runs in the page; the test's TypeScript has no DOM library.
+        (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem(
+          "sauda.language",
+          saved,
+        );
       },
       { nowMs: suite.server.nowMs, saved: language },
     );

@@ -73,6 +73,8 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     const order = resting.body.orders[0];
     expect(order).toMatchObject({ status: "resting", priceTiynPerTonne: 13_000_000, openKg: 2_000 });
 
+    // The order's own id (the one the ticket chose), not to be read as the broker's client's: that is the account.
+    expect(await page.getByTestId("own-orders").locator("thead th").first().textContent()).toBe("Order id");
     // The page has orders, fills and obligations tables now; still nothing sticks out of the screen.
     await expect.poll(() => overflow(page), { timeout: LIVE_MS }).toBe(0);
 

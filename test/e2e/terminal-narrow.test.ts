@@ -62,6 +62,11 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     expect((await edges(page, "[data-testid=account-picker]")).right).toBeLessThanOrEqual(PHONE.width);
 
     const ticket = page.locator(".ticket");
+    // The client may only buy: the ticket says why Sell is off, in the exchange's words.
+    expect(await ticket.locator(".sides input[value=sell]").isDisabled()).toBe(true);
+    expect(await ticket.getByTestId("side-note").textContent()).toBe(
+      "Account BROKER-C1 may only buy: it is not a seller's account.",
+    );
     await ticket.locator("input[name=price]").fill("130000");
     await ticket.locator("input[name=quantity]").fill("2");
     await ticket.locator("button[type=submit]").click();

@@ -2,7 +2,7 @@
  * The trading terminal on a phone (390 px) and a tablet (768 px), as a broker trading for its clients: the page never
  * scrolls sideways (wide tables scroll inside their own box), the account picker with a client's long name stays on
  * the screen, and an order is entered, amended and cancelled for a client by touch, with the amend row's fields on the
- * screen where the Amend button was tapped. What happened to the order is read back through the API.
+ * screen where the Amend button was tapped; the header's notification list opens within the screen. What happened to the order is read back through the API.
  */
 
 import type { Page } from "playwright-core";
@@ -28,6 +28,15 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     const box = await page.locator(selector).first().boundingBox();
     if (!box) throw new Error(`${selector} is not shown`);
     return { left: Math.round(box.x), right: Math.round(box.x + box.width) };
+  }
+
+  /** Opens the header's notification list and checks it lies within the screen's width. */
+  async function bellListOnScreen(page: Page, viewport: Viewport): Promise<void> {
+    await page.getByTestId("notification-bell").click();
+    const { left, right } = await edges(page, "#notification-list");
+    expect(left, "the notification list's left edge").toBeGreaterThanOrEqual(0);
+    expect(right, "the notification list's right edge").toBeLessThanOrEqual(viewport.width);
+    await page.getByTestId("notification-bell").click();
   }
 
   async function signIn(user: string, viewport: Viewport): Promise<Page> {
@@ -113,6 +122,7 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
       )
       .toBe("cancelled");
     expect(await overflow(page)).toBe(0);
+    await bellListOnScreen(page, PHONE);
     expect(suite.pageErrors).toEqual([]);
   });
 
@@ -122,5 +132,6 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     await expect.poll(() => page.getByTestId("account-picker").inputValue()).toBe("BROKER-C2");
     await expect.poll(() => overflow(page), { timeout: LIVE_MS }).toBe(0);
     expect((await edges(page, "[data-testid=account-picker]")).right).toBeLessThanOrEqual(TABLET.width);
+    await bellListOnScreen(page, TABLET);
   });
 });

@@ -39,14 +39,16 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     await page.getByTestId("notification-bell").click();
   }
 
-  async function signIn(user: string, viewport: Viewport): Promise<Page> {
+  async function signIn(user: string, viewport: Viewport, accounts = 2): Promise<Page> {
     const page = await suite.open("/login", viewport);
     await page.getByLabel("User name").fill(user);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).last().click();
     await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
     if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
-    await expect.poll(() => page.getByTestId("account-picker").locator("option").count(), { timeout: LIVE_MS }).toBe(2);
+    await expect
+      .poll(() => page.getByTestId("account-picker").locator("option").count(), { timeout: LIVE_MS })
+      .toBe(accounts);
     return page;
   }
 
@@ -133,5 +135,25 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     await expect.poll(() => overflow(page), { timeout: LIVE_MS }).toBe(0);
     expect((await edges(page, "[data-testid=account-picker]")).right).toBeLessThanOrEqual(TABLET.width);
     await bellListOnScreen(page, TABLET);
+  });
+
+  it("a seller on a tablet and a phone: no sideways scroll; a negotiated deal registered for a broker's client", async () => {
+    const tablet = await signIn("kazgpz-trader", TABLET, 1);
+    await expect.poll(() => overflow(tablet), { timeout: LIVE_MS }).toBe(0);
+    const phone = await signIn("kazgpz-trader", PHONE, 1);
+    await expect.poll(() => overflow(phone), { timeout: LIVE_MS }).toBe(0);
+    const form = phone.getByTestId("negotiated-form");
+    await form.locator("input[name=buyer]").fill("BROKER-C1");
+    await form.locator("input[name=price]").fill("133000");
+    await form.locator("input[name=quantity]").fill("2");
+    const { right } = await edges(phone, "[data-testid=negotiated-form] button[type=submit]");
+    expect(right).toBeLessThanOrEqual(PHONE.width);
+    await form.locator("button[type=submit]").click();
+    await phone.getByTestId("negotiated-result").waitFor({ timeout: LIVE_MS });
+    const seller = await suite.server.login("kazgpz-trader");
+    const deals = await suite.server.call(seller, "GET", "/api/accounts/KAZGPZ-1/negotiated");
+    expect(deals.body.deals).toHaveLength(1);
+    expect(deals.body.deals[0]).toMatchObject({ buyer: "BROKER-C1", priceTiynPerTonne: 13_300_000, quantityKg: 2_000 });
+    expect(await overflow(phone)).toBe(0);
   });
 });

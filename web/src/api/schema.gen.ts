@@ -9461,7 +9461,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "left the company on 1 December"
+                 *       "reason": "back from leave on 8 December"
                  *     }
                  */
                 "application/json": {
@@ -11856,7 +11856,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "the plant reported an outage; trading stops until it is resolved"
+                 *       "reason": "collateral call not met by the deadline; order entry blocked"
                  *     }
                  */
                 "application/json": {
@@ -11975,7 +11975,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "the plant reported an outage; trading stops until it is resolved"
+                 *       "reason": "collateral call met on 5 December; order entry restored"
                  *     }
                  */
                 "application/json": {
@@ -14471,7 +14471,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "left the company on 1 December"
+                 *       "reason": "back from leave on 8 December"
                  *     }
                  */
                 "application/json": {

@@ -195,6 +195,7 @@ export function Terminal({ user }: { user: User }) {
           />
           <Deliveries
             account={account.account}
+            client={account.client ?? null}
             obligations={openObligations.data?.obligations ?? []}
             canTrade={canTrade}
           />

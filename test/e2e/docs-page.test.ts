@@ -73,6 +73,11 @@ describe.skipIf(!run)("the API page at /docs", () => {
       scopes: ["read", "trade"],
     });
     expect(made.status).toBe(201);
+    // What the document tells a developer to do is what works: the key id and the secret both in the box.
+    const document = await suite.server.call(null, "GET", "/docs/json");
+    expect(document.body.components.securitySchemes.apiKey.description).toContain(
+      "enter the key id and the secret in the signing box at the top",
+    );
     const page = await openDocs("en");
     const box = page.locator("#sauda-signing");
     expect(await box.locator("[name=state]").textContent()).toBe("no key: calls go as the signed-in browser (if any)");

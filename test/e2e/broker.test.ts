@@ -88,4 +88,62 @@ describe.skipIf(!run)("a broker trading for a client", () => {
     await page.getByTestId("documents").getByTestId("statement-link").waitFor({ timeout: LIVE_MS });
     expect(await page.getByTestId("client-statement-link").count()).toBe(0);
   });
+
+  it("cancels all of one client's orders, named in the question, and leaves another client's resting", async () => {
+    const operator = await suite.server.login("operator");
+    const opened = await suite.server.call(operator, "POST", "/api/admin/accounts", {
+      account: "BROKER-C2",
+      member: "BROKER",
+      client: "Beineu stations",
+      canBuy: true,
+      canSell: false,
+      buyerCategory: "filling-station-network",
+    });
+    expect(opened.status).toBe(201);
+    await suite.server.call(operator, "POST", "/api/admin/accounts/BROKER-C2/deposits", {
+      amount: 10_000_000_000,
+      reference: "SETUP-BROKER-C2",
+    });
+    const broker = await suite.server.login("broker-trader");
+    for (const [account, clientOrderId] of [
+      ["BROKER-C1", "c1-bid-1"],
+      ["BROKER-C1", "c1-bid-2"],
+      ["BROKER-C2", "c2-bid-1"],
+    ] as const) {
+      const placed = await suite.server.call(broker, "POST", "/api/orders", {
+        instrument: INSTRUMENT,
+        account,
+        clientOrderId,
+        side: "buy",
+        price: 12_500_000,
+        quantity: 1_000,
+      });
+      expect(placed.body.order.status, clientOrderId).toBe("resting");
+    }
+
+    const page = await suite.open("/login");
+    await page.getByLabel("User name").fill("broker-trader");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("broker-trader");
+    if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
+    await page.getByTestId("account-picker").selectOption("BROKER-C1");
+    const massCancel = page.getByRole("button", { name: "Cancel all in this instrument" });
+    await massCancel.waitFor({ timeout: LIVE_MS });
+    const [question] = await Promise.all([
+      page.waitForEvent("dialog").then(async (dialog) => {
+        const message = dialog.message();
+        await dialog.accept();
+        return message;
+      }),
+      massCancel.click(),
+    ]);
+    expect(question).toBe(`Cancel all 2 resting orders of account BROKER-C1 in ${INSTRUMENT}?`);
+    const status = async (account: string, clientOrderId: string) =>
+      (await suite.server.call(broker, "GET", `/api/accounts/${account}/orders/${clientOrderId}`)).body.order.status;
+    await expect.poll(() => status("BROKER-C1", "c1-bid-2"), { timeout: LIVE_MS }).toBe("cancelled");
+    expect(await status("BROKER-C1", "c1-bid-1")).toBe("cancelled");
+    expect(await status("BROKER-C2", "c2-bid-1")).toBe("resting");
+    expect(suite.pageErrors).toEqual([]);
+  });
 });

@@ -104,8 +104,9 @@ export const SECURITY_SCHEMES = {
     description:
       "A program's API key id. Sent with X-Sauda-Timestamp (ms since epoch, within 30 s of the server's clock) and " +
       'X-Sauda-Signature = hex HMAC-SHA256(secret, "<timestamp>\\n<METHOD>\\n<path with query>\\n<hex sha256 of the body>"). ' +
-      "On the /docs page: enter the key id under Authorize and the secret in the signing box at the top; the page " +
-      "signs each call in the browser and never sends the secret.",
+      "On the /docs page: enter the key id and the secret in the signing box at the top (not under Authorize, which " +
+      "sends the id alone, unsigned, and is refused); the page signs each call in the browser and never sends the " +
+      "secret.",
   },
 } as const;
 

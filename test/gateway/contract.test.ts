@@ -115,6 +115,28 @@ describe("the OpenAPI document", () => {
     expect(found).toEqual([]);
   });
 
+  it("gives an action that undoes another an example reason of its own, not the other's", () => {
+    type Body = { example?: { reason?: string }; examples?: Record<string, { value?: { reason?: string } }> };
+    const byId = new Map(operations().map(([, operation]) => [operation.operationId, operation]));
+    const reasons = (operationId: string): string[] => {
+      const operation = byId.get(operationId) as { requestBody?: { content?: Record<string, Body> } } | undefined;
+      const body = operation?.requestBody?.content?.["application/json"];
+      const found = [body?.example?.reason, ...Object.values(body?.examples ?? {}).map((e) => e.value?.reason)];
+      return found.filter((reason): reason is string => typeof reason === "string");
+    };
+    const pairs = [
+      ["haltTrading", "resumeTrading"],
+      ["suspendMember", "reinstateMember"],
+      ["disableUser", "enableUser"],
+      ["disableMemberUser", "enableMemberUser"],
+    ] as const;
+    for (const [doing, undoing] of pairs) {
+      expect(reasons(doing).length, doing).toBeGreaterThan(0);
+      expect(reasons(undoing).length, undoing).toBeGreaterThan(0);
+      for (const reason of reasons(undoing)) expect(reasons(doing), `${undoing}: "${reason}"`).not.toContain(reason);
+    }
+  });
+
   it("publishes the stream's messages as components the web application can use", () => {
     const schemas = (document.components as { schemas: Record<string, unknown> }).schemas;
     for (const name of [

@@ -24,7 +24,7 @@ import { API_KEY, USER } from "../wire/console.ts";
 import { metaOf } from "./access.ts";
 import { ID, REASON } from "./common.ts";
 import { NEW_ID } from "./console.ts";
-import { keyView, NEW_KEY, REASON_BODY, userView } from "./operator/users.ts";
+import { ENABLE_BODY, keyView, NEW_KEY, REASON_BODY, userView } from "./operator/users.ts";
 
 const strict = { additionalProperties: false } as const;
 const tags = ["member"];
@@ -129,7 +129,7 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
               ? "Disable a user of the member, with a reason: signs them out everywhere, their API keys stop working"
               : "Enable a disabled user of the member, with a reason",
           params: USER_PARAMS,
-          body: REASON_BODY,
+          body: action === "disable" ? REASON_BODY : ENABLE_BODY,
           response: { 200: Strict({ seq: SEQ, user: USER }) },
         },
         config: { ...MEMBER_ADMIN, errors: ["USER_NOT_FOUND"] },

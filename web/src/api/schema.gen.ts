@@ -9467,7 +9467,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "left the company on 1 December"
+                 *       "reason": "back from leave on 8 December"
                  *     }
                  */
                 "application/json": {
@@ -11862,7 +11862,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "the plant reported an outage; trading stops until it is resolved"
+                 *       "reason": "collateral call not met by the deadline; order entry blocked"
                  *     }
                  */
                 "application/json": {
@@ -11981,7 +11981,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "the plant reported an outage; trading stops until it is resolved"
+                 *       "reason": "collateral call met on 5 December; order entry restored"
                  *     }
                  */
                 "application/json": {
@@ -14477,7 +14477,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "left the company on 1 December"
+                 *       "reason": "back from leave on 8 December"
                  *     }
                  */
                 "application/json": {

@@ -43,10 +43,13 @@ function exchangeDate(timeMs: number): string {
 
 export function Deliveries({
   account,
+  client = null,
   obligations,
   canTrade,
 }: {
   account: string;
+  /** A broker's client whose account this is: its own statement is offered beside the member's (all clients'). */
+  client?: string | null;
   /** The account's open obligations, all of them up to the API's longest list: the dispatch form's choices. */
   obligations: readonly Obligation[];
   canTrade: boolean;
@@ -91,7 +94,7 @@ export function Deliveries({
     event.preventDefault();
     const link = event.currentTarget;
     setDocumentError(null);
-    if (link.dataset.testid === "statement-link" && date === "") {
+    if (link.dataset.testid?.endsWith("statement-link") && date === "") {
       setDocumentError({ say: (x) => x.t("deliveries.statementDateMissing") });
       return;
     }
@@ -268,6 +271,22 @@ export function Deliveries({
           >
             {t("deliveries.statement")}
           </a>
+          {client ? (
+            <>
+              {" · "}
+              <a
+                href={apiPath("/api/accounts/{account}/statements/{date}/pdf", {
+                  path: { account, date },
+                  query: { scope: "account", lang },
+                })}
+                download
+                onClick={(event) => void download(event)}
+                data-testid="client-statement-link"
+              >
+                {t("deliveries.clientStatement", { client })}
+              </a>
+            </>
+          ) : null}
         </li>
       </ul>
       <FieldError id="documents-error" message={documentError ? documentError.say(i18n) : null} />

@@ -270,6 +270,12 @@ export function OrderEntry({
           </label>
         ))}
       </fieldset>
+      {account && account.canBuy !== account.canSell ? (
+        // A broker's client account may be a buyer's only (or a seller's only): say why the other side is off.
+        <p className="small muted" data-testid="side-note">
+          {t(account.canBuy ? "ticket.buyOnly" : "ticket.sellOnly", { account: account.account })}
+        </p>
+      ) : null}
       <div className="row2">
         <label>
           {t("ticket.type")}

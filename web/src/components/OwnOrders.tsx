@@ -64,7 +64,8 @@ export function OwnOrders({
             type="button"
             className="secondary"
             onClick={() => {
-              if (!window.confirm(t("orders.massCancelConfirm", { count: resting.length, instrument }))) return;
+              if (!window.confirm(t("orders.massCancelConfirm", { count: resting.length, account, instrument })))
+                return;
               void act("*", () =>
                 call("post", "/api/accounts/{account}/mass-cancel", { path: { account } }, { instrument }),
               );

@@ -197,6 +197,7 @@ export function Terminal({ user }: { user: User }) {
           <Deliveries
             key={account.account}
             account={account.account}
+            client={account.client ?? null}
             obligations={openObligations.data?.obligations ?? []}
             canTrade={canTrade}
           />

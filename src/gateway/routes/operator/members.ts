@@ -25,7 +25,6 @@ import {
   requireConsoleRead,
   submitChecked,
 } from "../console.ts";
-import { REASON_BODY } from "./instruments.ts";
 
 const strict = { additionalProperties: false } as const;
 const tags = ["operator"];
@@ -86,6 +85,16 @@ const MEMBER_GROUP = Type.Object(
       { group: null, evidence: "court ruling 2026-55", reason: "the link was found not to exist" },
     ],
   },
+);
+
+/** A member's suspension and its lifting: a reason each, with examples that fit (the instruments' one is a plant's). */
+const MEMBER_SUSPEND_BODY = Type.Object(
+  { reason: REASON },
+  { ...strict, examples: [{ reason: "collateral call not met by the deadline; order entry blocked" }] },
+);
+const MEMBER_REINSTATE_BODY = Type.Object(
+  { reason: REASON },
+  { ...strict, examples: [{ reason: "collateral call met on 5 December; order entry restored" }] },
 );
 
 export function operatorMemberRoutes(api: FastifyInstance, context: RouteContext): void {
@@ -182,7 +191,7 @@ export function operatorMemberRoutes(api: FastifyInstance, context: RouteContext
   );
 
   for (const action of ["suspend", "reinstate"] as const) {
-    api.post<{ Params: Static<typeof MEMBER_PARAMS>; Body: Static<typeof REASON_BODY> }>(
+    api.post<{ Params: Static<typeof MEMBER_PARAMS>; Body: Static<typeof MEMBER_SUSPEND_BODY> }>(
       `/admin/members/:id/${action}`,
       {
         schema: {
@@ -193,7 +202,7 @@ export function operatorMemberRoutes(api: FastifyInstance, context: RouteContext
               ? "The kill switch: cancel all of a member's orders and block its order entry, with a reason"
               : "Lift a member's suspension, with a reason",
           params: MEMBER_PARAMS,
-          body: REASON_BODY,
+          body: action === "suspend" ? MEMBER_SUSPEND_BODY : MEMBER_REINSTATE_BODY,
           response: { 200: Strict({ seq: SEQ, member: MEMBER, cancelledOrders: COUNT }) },
         },
         config: {

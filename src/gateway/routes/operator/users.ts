@@ -29,6 +29,11 @@ export const REASON_BODY = Type.Object(
   { reason: REASON },
   { ...strict, examples: [{ reason: "left the company on 1 December" }] },
 );
+/** A user enabled again: the same body, an example that says why. */
+export const ENABLE_BODY = Type.Object(
+  { reason: REASON },
+  { ...strict, examples: [{ reason: "back from leave on 8 December" }] },
+);
 
 const NEW_USER = Type.Object(
   {
@@ -155,7 +160,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
               ? "Disable a user, with a reason: signs them out everywhere, their API keys stop working"
               : "Enable a disabled user, with a reason",
           params: USER_PARAMS,
-          body: REASON_BODY,
+          body: action === "disable" ? REASON_BODY : ENABLE_BODY,
           response: { 200: Strict({ seq: SEQ, user: USER }) },
         },
         config: { ...OPERATOR_CHANGE, errors: ["USER_NOT_FOUND", "USER_DISABLED"] },

@@ -31,6 +31,23 @@ const HALT = Type.Object(
   },
 );
 
+/** The same fields as a halt; its examples say why trading resumes. */
+const RESUME = Type.Object(
+  {
+    scope: Type.Enum(SCOPES),
+    region: Type.Optional(ID),
+    instrument: Type.Optional(ID),
+    reason: REASON,
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      { scope: "region", region: "MANGYSTAU", reason: "market review done; prices back within the band" },
+      { scope: "market", reason: "technical incident resolved" },
+    ],
+  },
+);
+
 const HALTED = Strict({
   seq: SEQ,
   scope: Enum(SCOPES),
@@ -49,7 +66,7 @@ export function regulatorHaltRoutes(api: FastifyInstance, context: RouteContext)
             type === "halt"
               ? "Emergency halt of the market, a delivery region or an instrument, with a reason"
               : "Resume halted trading through a resumption auction: the market, a region or an instrument, with a reason",
-          body: HALT,
+          body: type === "halt" ? HALT : RESUME,
           response: { 200: HALTED },
         },
         config: {

@@ -1,0 +1,159 @@
+/**
+ * The trading terminal on a phone (390 px) and a tablet (768 px), as a broker trading for its clients: the page never
+ * scrolls sideways (wide tables scroll inside their own box), the account picker with a client's long name stays on
+ * the screen, and an order is entered, amended and cancelled for a client by touch, with the amend row's fields on the
+ * screen where the Amend button was tapped; the header's notification list opens within the screen. What happened to the order is read back through the API.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { PASSWORD } from "../support/server.ts";
+import { browserAvailable, browserSuite, screenshot, type Viewport } from "./support/browser.ts";
+
+const run = browserAvailable("trading terminal on narrow screens");
+const PHONE = { width: 390, height: 844 };
+const TABLET = { width: 768, height: 1024 };
+const LIVE_MS = 10_000;
+/** A client's name as long as a real cooperative's, the longest text of the account picker. */
+const LONG_CLIENT = "Zhanaozen autogas cooperative of the Mangystau region";
+
+describe.skipIf(!run)("trading terminal on narrow screens", () => {
+  const suite = browserSuite(PHONE);
+
+  /** How far the page is wider than the screen, in CSS pixels (0 when nothing sticks out). */
+  const overflow = (page: Page) => page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+
+  /** The left and right edges of what a locator shows, in CSS pixels from the screen's left edge. */
+  async function edges(page: Page, selector: string): Promise<{ left: number; right: number }> {
+    const box = await page.locator(selector).first().boundingBox();
+    if (!box) throw new Error(`${selector} is not shown`);
+    return { left: Math.round(box.x), right: Math.round(box.x + box.width) };
+  }
+
+  /** Opens the header's notification list and checks it lies within the screen's width. */
+  async function bellListOnScreen(page: Page, viewport: Viewport): Promise<void> {
+    await page.getByTestId("notification-bell").click();
+    const { left, right } = await edges(page, "#notification-list");
+    expect(left, "the notification list's left edge").toBeGreaterThanOrEqual(0);
+    expect(right, "the notification list's right edge").toBeLessThanOrEqual(viewport.width);
+    await page.getByTestId("notification-bell").click();
+  }
+
+  async function signIn(user: string, viewport: Viewport, accounts = 2): Promise<Page> {
+    const page = await suite.open("/login", viewport);
+    await page.getByLabel("User name").fill(user);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
+    await expect
+      .poll(() => page.getByTestId("account-picker").locator("option").count(), { timeout: LIVE_MS })
+      .toBe(accounts);
+    return page;
+  }
+
+  it("on a phone: no sideways scroll, the client's account on screen, an order entered, amended and cancelled", async () => {
+    const operator = await suite.server.login("operator");
+    const opened = await suite.server.call(operator, "POST", "/api/admin/accounts", {
+      account: "BROKER-C2",
+      member: "BROKER",
+      client: LONG_CLIENT,
+      canBuy: true,
+      canSell: false,
+      buyerCategory: "filling-station-network",
+    });
+    expect(opened.status).toBe(201);
+    const broker = await suite.server.login("broker-trader");
+    const page = await signIn("broker-trader", PHONE);
+
+    await page.getByTestId("account-picker").selectOption("BROKER-C2");
+    await expect.poll(() => page.getByTestId("account-picker").inputValue()).toBe("BROKER-C2");
+    await page.getByTestId("account-picker").selectOption("BROKER-C1");
+    await expect.poll(() => overflow(page), { timeout: LIVE_MS }).toBe(0);
+    expect((await edges(page, "[data-testid=account-picker]")).right).toBeLessThanOrEqual(PHONE.width);
+
+    const ticket = page.locator(".ticket");
+    // The client may only buy: the ticket says why Sell is off, in the exchange's words.
+    expect(await ticket.locator(".sides input[value=sell]").isDisabled()).toBe(true);
+    expect(await ticket.getByTestId("side-note").textContent()).toBe(
+      "Account BROKER-C1 may only buy: it is not a seller's account.",
+    );
+    await ticket.locator("input[name=price]").fill("130000");
+    await ticket.locator("input[name=quantity]").fill("2");
+    await ticket.locator("button[type=submit]").click();
+    await expect
+      .poll(() => ticket.getByTestId("ticket-result").textContent(), { timeout: LIVE_MS })
+      .toContain("resting");
+    const resting = await suite.server.call(broker, "GET", "/api/accounts/BROKER-C1/orders?limit=5");
+    expect(resting.body.orders).toHaveLength(1);
+    const order = resting.body.orders[0];
+    expect(order).toMatchObject({ status: "resting", priceTiynPerTonne: 13_000_000, openKg: 2_000 });
+
+    // The order's own id (the one the ticket chose), not to be read as the broker's client's: that is the account.
+    expect(await page.getByTestId("own-orders").locator("thead th").first().textContent()).toBe("Order id");
+    // The page has orders, fills and obligations tables now; still nothing sticks out of the screen.
+    await expect.poll(() => overflow(page), { timeout: LIVE_MS }).toBe(0);
+
+    // Amend and Cancel are in the table's last column, off to the right on a phone: the table scrolls to them.
+    const orders = page.getByTestId("own-orders");
+    await orders.getByRole("button", { name: "Amend" }).click();
+    const form = orders.locator("form.amend");
+    for (const field of ["input[name=amend-price]", "input[name=amend-quantity]"]) {
+      const { left, right } = await edges(page, `form.amend ${field}`);
+      expect(left, field).toBeGreaterThanOrEqual(0);
+      expect(right, field).toBeLessThanOrEqual(PHONE.width);
+    }
+    await screenshot(page, "terminal-amend-390");
+    await form.locator("input[name=amend-price]").fill("131000");
+    await form.getByRole("button", { name: "Send amend" }).click();
+    await expect
+      .poll(
+        async () =>
+          (await suite.server.call(broker, "GET", "/api/accounts/BROKER-C1/orders?limit=5")).body.orders[0]
+            .priceTiynPerTonne,
+        { timeout: LIVE_MS },
+      )
+      .toBe(13_100_000);
+
+    await orders.getByRole("button", { name: "Cancel" }).click();
+    await expect
+      .poll(
+        async () =>
+          (await suite.server.call(broker, "GET", "/api/accounts/BROKER-C1/orders?limit=5")).body.orders[0].status,
+        { timeout: LIVE_MS },
+      )
+      .toBe("cancelled");
+    expect(await overflow(page)).toBe(0);
+    await bellListOnScreen(page, PHONE);
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("on a tablet: no sideways scroll", async () => {
+    const page = await signIn("broker-trader", TABLET);
+    await page.getByTestId("account-picker").selectOption("BROKER-C2");
+    await expect.poll(() => page.getByTestId("account-picker").inputValue()).toBe("BROKER-C2");
+    await expect.poll(() => overflow(page), { timeout: LIVE_MS }).toBe(0);
+    expect((await edges(page, "[data-testid=account-picker]")).right).toBeLessThanOrEqual(TABLET.width);
+    await bellListOnScreen(page, TABLET);
+  });
+
+  it("a seller on a tablet and a phone: no sideways scroll; a negotiated deal registered for a broker's client", async () => {
+    const tablet = await signIn("kazgpz-trader", TABLET, 1);
+    await expect.poll(() => overflow(tablet), { timeout: LIVE_MS }).toBe(0);
+    const phone = await signIn("kazgpz-trader", PHONE, 1);
+    await expect.poll(() => overflow(phone), { timeout: LIVE_MS }).toBe(0);
+    const form = phone.getByTestId("negotiated-form");
+    await form.locator("input[name=buyer]").fill("BROKER-C1");
+    await form.locator("input[name=price]").fill("133000");
+    await form.locator("input[name=quantity]").fill("2");
+    const { right } = await edges(phone, "[data-testid=negotiated-form] button[type=submit]");
+    expect(right).toBeLessThanOrEqual(PHONE.width);
+    await form.locator("button[type=submit]").click();
+    await phone.getByTestId("negotiated-result").waitFor({ timeout: LIVE_MS });
+    const seller = await suite.server.login("kazgpz-trader");
+    const deals = await suite.server.call(seller, "GET", "/api/accounts/KAZGPZ-1/negotiated");
+    expect(deals.body.deals).toHaveLength(1);
+    expect(deals.body.deals[0]).toMatchObject({ buyer: "BROKER-C1", priceTiynPerTonne: 13_300_000, quantityKg: 2_000 });
+    expect(await overflow(phone)).toBe(0);
+  });
+});

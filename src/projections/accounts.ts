@@ -5,17 +5,19 @@
  * - Orders follow `order.accepted` (resting, open = quantity), `trade` (open from the event, filled += quantity;
  *   filled when nothing is open), `order.amended` (new price and open; the quantity becomes filled + open) and
  *   `order.cancelled` (cancelled, with the reason and the quantity cancelled), so quantity = filled + open + cancelled. Status, open and filled equal the engine's order records after every outcome.
- * - Balances are the sums of `ledger.posted` transfers per ledger account (`<account>/<bucket>`) and asset, as bigints;
- *   they equal the engine's ledger after every outcome (tests check both). System accounts (`clearing/settlement`,
- *   `exchange/fees`, `external/bank`, ...) are kept the same way.
+ * - Balances are the sums of `ledger.posted` transfers per ledger account (`<account>/<bucket>`) and asset, exact:
+ *   kept as `ExactInteger`s (numbers while safe, bigints beyond; numbers.ts) and answered as bigints; they equal the
+ *   engine's ledger after every outcome (tests check both). System accounts (`clearing/settlement`, `exchange/fees`,
+ *   `external/bank`, ...) are kept the same way.
  * - Obligations are the latest state each `obligation.*` event carries, with the amounts a default moved.
  *
  * Limits. Live orders and open obligations are always kept. Of finished orders each account keeps its newest
  * `ACCOUNT_DONE_ORDERS_MAX`; of fills, `ACCOUNT_FILLS_MAX`; of settled or defaulted obligations the view keeps the
  * newest `OBLIGATIONS_DONE_MAX` in all. Older ones remain in the journal.
  *
- * Complexity. Per event O(1) map work (per transfer for `ledger.posted`); forgetting an old record is O(1). Reads
- * that list an account's orders or obligations are O(records kept for the account).
+ * Complexity. Per event O(1) map work (per transfer for `ledger.posted`: two lookups by the names the event carries,
+ * and a number addition unless a sum leaves the safe range); forgetting an old record is O(1). Reads that list an
+ * account's orders or obligations are O(records kept for the account).
  */
 
 import { invariant } from "../domain/errors.ts";
@@ -24,7 +26,7 @@ import type { ObligationEvent, ObligationStatus } from "../engine/clearing.ts";
 import type { EngineEvent, TradeEvent } from "../engine/events.ts";
 import type { BuyerCategory } from "../engine/members.ts";
 import { compareText } from "./instruments.ts";
-import { averagePriceTiynPerTonne, tradeValueMilliTiyn } from "./numbers.ts";
+import { addExact, averagePriceOfExact, type ExactInteger, exactOfBigint, multiplyExact } from "./numbers.ts";
 import type { ProjectionOutcome } from "./outcome.ts";
 import { Ring } from "./ring.ts";
 
@@ -152,7 +154,16 @@ export interface ObligationQuery {
 export const ACCOUNT_QUERY_LIMIT_MAX = 10_000;
 
 /** The mutable record behind an `AccountOrder`, with the exact value filled so far for the average price. */
-type OrderState = { -readonly [K in keyof AccountOrder]: AccountOrder[K] } & { filledValueMilliTiyn: bigint };
+type OrderState = { -readonly [K in keyof AccountOrder]: AccountOrder[K] } & { filledValueMilliTiyn: ExactInteger };
+
+/**
+ * One ledger account's balance of one asset. Found by the names a transfer carries (`Accounts.cells`) and listed by
+ * owner (`Accounts.ledger`); a cell that comes back to zero stays, and readers skip it (the engine's ledger drops zero
+ * balances, so the answers do too). Cells are at most the ledger accounts times the assets each holds.
+ */
+interface LedgerCell {
+  balance: ExactInteger;
+}
 
 export class AccountState {
   /** Orders in acceptance order (a Map keeps insertion order). */
@@ -165,7 +176,7 @@ export class AccountState {
    * open and close: all of them, whatever a listing's limit, so the terminal's figure is exact.
    */
   openPurchases = 0;
-  openPurchaseCollateralTiyn = 0n;
+  openPurchaseCollateralTiyn: ExactInteger = 0;
   info: AccountInfo | null = null;
 }
 
@@ -182,8 +193,10 @@ export class Accounts {
   private readonly ordersById = new Map<string, OrderState>();
   private readonly obligationsById = new Map<string, ObligationView>();
   private readonly doneObligations = new Ring<string>(OBLIGATIONS_DONE_MAX);
-  /** Ledger owner → asset → bucket → balance; zero balances are removed, as the engine's ledger does. */
-  private readonly ledger = new Map<string, Map<string, Map<string, bigint>>>();
+  /** Ledger owner → asset → bucket → cell: what readers list. */
+  private readonly ledger = new Map<string, Map<string, Map<string, LedgerCell>>>();
+  /** Ledger account name (as transfers carry it) → asset → the same cells: what postings find without parsing. */
+  private readonly cells = new Map<string, Map<string, LedgerCell>>();
 
   apply(outcome: ProjectionOutcome): void {
     for (const event of outcome.events) this.applyEvent(event, outcome);
@@ -225,7 +238,7 @@ export class Accounts {
           acceptedMs: outcome.timeMs,
           updatedSeq: outcome.seq,
           updatedMs: outcome.timeMs,
-          filledValueMilliTiyn: 0n,
+          filledValueMilliTiyn: 0,
         };
         this.ordersById.set(order.orderId, order);
         this.account(order.account).orders.set(order.orderId, order);
@@ -257,9 +270,8 @@ export class Accounts {
         return;
       case "ledger.posted":
         for (const transfer of event.transfers) {
-          const amount = BigInt(transfer.amount);
-          this.post(transfer.from, transfer.asset, -amount);
-          this.post(transfer.to, transfer.asset, amount);
+          this.post(transfer.from, transfer.asset, -transfer.amount);
+          this.post(transfer.to, transfer.asset, transfer.amount);
         }
         return;
       case "obligation.created":
@@ -283,8 +295,8 @@ export class Accounts {
     invariant(order.openKg - event.quantity === openAfter, () => `order ${orderId}: fill leaves ${openAfter}`);
     order.openKg = openAfter;
     order.filledKg += event.quantity;
-    order.filledValueMilliTiyn += tradeValueMilliTiyn(event.price, event.quantity);
-    order.averageFillPriceTiynPerTonne = averagePriceTiynPerTonne(order.filledValueMilliTiyn, BigInt(order.filledKg));
+    order.filledValueMilliTiyn = addExactValue(order.filledValueMilliTiyn, multiplyExact(event.price, event.quantity));
+    order.averageFillPriceTiynPerTonne = averagePriceOfExact(order.filledValueMilliTiyn, order.filledKg);
     touch(order, outcome);
     const liquidity: Liquidity =
       event.aggressor === null ? "auction" : event.makerOrderId === orderId ? "maker" : "taker";
@@ -315,7 +327,16 @@ export class Accounts {
     }
   }
 
-  private post(ledgerAccount: string, asset: string, amount: bigint): void {
+  private post(ledgerAccount: string, asset: string, amount: number): void {
+    const cell = this.cells.get(ledgerAccount)?.get(asset) ?? this.cell(ledgerAccount, asset);
+    cell.balance = addExact(cell.balance, amount);
+  }
+
+  /**
+   * The cell of a ledger account and asset met for the first time by this name: the owner's cell for that bucket if
+   * another name already made it (the owner is what precedes the last `/`, the bucket what follows), else a new one.
+   */
+  private cell(ledgerAccount: string, asset: string): LedgerCell {
     const slash = ledgerAccount.lastIndexOf("/");
     const owner = slash < 0 ? ledgerAccount : ledgerAccount.slice(0, slash);
     const bucket = slash < 0 ? "" : ledgerAccount.slice(slash + 1);
@@ -329,14 +350,18 @@ export class Accounts {
       buckets = new Map();
       assets.set(asset, buckets);
     }
-    const balance = (buckets.get(bucket) ?? 0n) + amount;
-    if (balance !== 0n) {
-      buckets.set(bucket, balance);
-      return;
+    let cell = buckets.get(bucket);
+    if (cell === undefined) {
+      cell = { balance: 0 };
+      buckets.set(bucket, cell);
     }
-    buckets.delete(bucket);
-    if (buckets.size === 0) assets.delete(asset);
-    if (assets.size === 0) this.ledger.delete(owner);
+    let byAsset = this.cells.get(ledgerAccount);
+    if (byAsset === undefined) {
+      byAsset = new Map();
+      this.cells.set(ledgerAccount, byAsset);
+    }
+    byAsset.set(asset, cell);
+    return cell;
   }
 
   private followObligation(event: ObligationEvent, outcome: ProjectionOutcome): void {
@@ -392,9 +417,9 @@ export class Accounts {
   private holdCollateral(view: ObligationView, sign: 1 | -1): void {
     const buyer = this.account(view.buyer);
     buyer.openPurchases += sign;
-    buyer.openPurchaseCollateralTiyn += BigInt(sign * view.collateralTiyn);
+    buyer.openPurchaseCollateralTiyn = addExact(buyer.openPurchaseCollateralTiyn, sign * view.collateralTiyn);
     invariant(
-      buyer.openPurchases >= 0 && buyer.openPurchaseCollateralTiyn >= 0n,
+      buyer.openPurchases >= 0 && buyer.openPurchaseCollateralTiyn >= 0,
       () => `account ${view.buyer}: open purchases ${buyer.openPurchases}, ${buyer.openPurchaseCollateralTiyn} tiyn`,
     );
   }
@@ -460,14 +485,18 @@ export class Accounts {
     if (assets === undefined) return [];
     const out: Balance[] = [];
     for (const [asset, buckets] of assets) {
-      const [free, orders, obligations] = BUCKETS.map((bucket) => buckets.get(bucket) ?? 0n) as [
+      const [free, orders, obligations] = BUCKETS.map((bucket) => BigInt(buckets.get(bucket)?.balance ?? 0)) as [
         bigint,
         bigint,
         bigint,
       ];
       let total = 0n;
-      for (const value of buckets.values()) total += value;
-      out.push({ asset, free, orders, obligations, total });
+      let held = false;
+      for (const cell of buckets.values()) {
+        total += BigInt(cell.balance);
+        if (cell.balance !== 0) held = true;
+      }
+      if (held) out.push({ asset, free, orders, obligations, total });
     }
     return out.sort((a, b) => compareText(a.asset, b.asset));
   }
@@ -475,7 +504,7 @@ export class Accounts {
   /** The guarantee deposit held for the account's open purchases: every open obligation it buys in, summed exactly. */
   openCollateral(account: string): OpenCollateral {
     const state = this.accounts.get(account);
-    return { openPurchases: state?.openPurchases ?? 0, collateralTiyn: state?.openPurchaseCollateralTiyn ?? 0n };
+    return { openPurchases: state?.openPurchases ?? 0, collateralTiyn: BigInt(state?.openPurchaseCollateralTiyn ?? 0) };
   }
 
   /** One ledger account's balance of an asset, e.g. (`B1/free`, `KZT`) or (`exchange/fees`, `KZT`). */
@@ -483,7 +512,7 @@ export class Accounts {
     const slash = ledgerAccount.lastIndexOf("/");
     const owner = slash < 0 ? ledgerAccount : ledgerAccount.slice(0, slash);
     const bucket = slash < 0 ? "" : ledgerAccount.slice(slash + 1);
-    return this.ledger.get(owner)?.get(asset)?.get(bucket) ?? 0n;
+    return BigInt(this.ledger.get(owner)?.get(asset)?.get(bucket)?.balance ?? 0);
   }
 
   /** Every non-zero ledger balance, sorted by ledger account then asset (the engine ledger's `entries` shape). */
@@ -491,8 +520,10 @@ export class Accounts {
     const out: LedgerBalance[] = [];
     for (const [owner, assets] of this.ledger) {
       for (const [asset, buckets] of assets) {
-        for (const [bucket, balance] of buckets) {
-          out.push({ account: bucket === "" ? owner : `${owner}/${bucket}`, asset, balance });
+        for (const [bucket, cell] of buckets) {
+          if (cell.balance !== 0) {
+            out.push({ account: bucket === "" ? owner : `${owner}/${bucket}`, asset, balance: BigInt(cell.balance) });
+          }
         }
       }
     }
@@ -519,6 +550,11 @@ export class Accounts {
     }
     return out;
   }
+}
+
+/** sum + addend for exact integers (an order's value filled so far plus one fill's). */
+function addExactValue(sum: ExactInteger, addend: ExactInteger): ExactInteger {
+  return typeof addend === "number" ? addExact(sum, addend) : exactOfBigint(BigInt(sum) + addend);
 }
 
 function touch(order: OrderState, outcome: ProjectionOutcome): void {

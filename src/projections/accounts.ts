@@ -15,12 +15,15 @@
  * `ACCOUNT_DONE_ORDERS_MAX`; of fills, `ACCOUNT_FILLS_MAX`; of settled or defaulted obligations the view keeps the
  * newest `OBLIGATIONS_DONE_MAX` in all. Older ones remain in the journal.
  *
+ * Invariants are checked on every event (`InvariantError`), with the message built only when one breaks: these
+ * checks run once per journal record, so they make no closure for a message that is never read.
+ *
  * Complexity. Per event O(1) map work (per transfer for `ledger.posted`: two lookups by the names the event carries,
  * and a number addition unless a sum leaves the safe range); forgetting an old record is O(1). Reads that list an
  * account's orders or obligations are O(records kept for the account).
  */
 
-import { invariant } from "../domain/errors.ts";
+import { InvariantError } from "../domain/errors.ts";
 import type { CancelReason, OrderType, Side, TimeInForce } from "../domain/order.ts";
 import type { ObligationEvent, ObligationStatus } from "../engine/clearing.ts";
 import type { EngineEvent, TradeEvent } from "../engine/events.ts";
@@ -216,7 +219,7 @@ export class Accounts {
         };
         return;
       case "order.accepted": {
-        invariant(!this.ordersById.has(event.orderId), () => `order ${event.orderId} accepted twice`);
+        if (this.ordersById.has(event.orderId)) throw new InvariantError(`order ${event.orderId} accepted twice`);
         const order: OrderState = {
           orderId: event.orderId,
           instrument: event.instrument,
@@ -292,7 +295,8 @@ export class Accounts {
     const orderId = buy ? event.buyOrderId : event.sellOrderId;
     const order = this.live(orderId);
     const openAfter = buy ? event.buyOpen : event.sellOpen;
-    invariant(order.openKg - event.quantity === openAfter, () => `order ${orderId}: fill leaves ${openAfter}`);
+    if (order.openKg - event.quantity !== openAfter)
+      throw new InvariantError(`order ${orderId}: fill leaves ${openAfter}`);
     order.openKg = openAfter;
     order.filledKg += event.quantity;
     order.filledValueMilliTiyn = addExactValue(order.filledValueMilliTiyn, multiplyExact(event.price, event.quantity));
@@ -394,7 +398,8 @@ export class Accounts {
     };
     const before = this.obligationsById.get(o.id);
     const known = before !== undefined;
-    invariant(known === (event.type !== "obligation.created"), () => `${event.type} for obligation ${o.id}`);
+    if (known !== (event.type !== "obligation.created"))
+      throw new InvariantError(`${event.type} for obligation ${o.id}`);
     this.obligationsById.set(o.id, view);
     // The buyer's deposit held: an obligation counts while open (an open one is never evicted from the views).
     if (before?.status === "open") this.holdCollateral(before, -1);
@@ -418,15 +423,17 @@ export class Accounts {
     const buyer = this.account(view.buyer);
     buyer.openPurchases += sign;
     buyer.openPurchaseCollateralTiyn = addExact(buyer.openPurchaseCollateralTiyn, sign * view.collateralTiyn);
-    invariant(
-      buyer.openPurchases >= 0 && buyer.openPurchaseCollateralTiyn >= 0,
-      () => `account ${view.buyer}: open purchases ${buyer.openPurchases}, ${buyer.openPurchaseCollateralTiyn} tiyn`,
-    );
+    if (buyer.openPurchases < 0 || buyer.openPurchaseCollateralTiyn < 0) {
+      throw new InvariantError(
+        `account ${view.buyer}: open purchases ${buyer.openPurchases}, ${buyer.openPurchaseCollateralTiyn} tiyn`,
+      );
+    }
   }
 
   private live(orderId: string): OrderState {
     const order = this.ordersById.get(orderId);
-    invariant(order !== undefined && order.status === "resting", () => `event names order ${orderId}, not live`);
+    if (order === undefined || order.status !== "resting")
+      throw new InvariantError(`event names order ${orderId}, not live`);
     return order;
   }
 

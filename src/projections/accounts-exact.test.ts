@@ -10,7 +10,16 @@ import { describe, expect, it } from "vitest";
 import { acceptedEvent, outcomeOf, T0, tradeEvent } from "../../test/support/engine-run.ts";
 import type { Obligation } from "../engine/clearing.ts";
 import type { EngineEvent } from "../engine/events.ts";
-import { Accounts, type Balance, type LedgerBalance } from "./accounts.ts";
+import { Random } from "../simulator/random.ts";
+import {
+  ACCOUNT_DONE_ORDERS_MAX,
+  ACCOUNT_QUERY_LIMIT_MAX,
+  type AccountState,
+  Accounts,
+  type Balance,
+  type LedgerBalance,
+  OBLIGATIONS_DONE_MAX,
+} from "./accounts.ts";
 import { compareText } from "./instruments.ts";
 
 const SAFE = Number.MAX_SAFE_INTEGER;
@@ -304,3 +313,139 @@ describe("accounts' exact sums against a bigint model", () => {
     expect(accounts.order("b")?.averageFillPriceTiynPerTonne).toBe(1_000_000_000);
   });
 });
+
+/**
+ * The view's lists of an account's orders and obligations are appended to and compacted once half of a list is
+ * forgotten (AccountState). This compares every listing, through enough finished records to forget and compact several
+ * times, with the plain model: a Map (orders) or Set (obligations) per account, an entry deleted as it is forgotten.
+ */
+describe("accounts' lists of orders and obligations against Maps and Sets", () => {
+  const random = new Random(20261205, "accounts-lists");
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random.next() * items.length)]!;
+
+  it("lists an account's orders as a Map of them would, through forgetting and compaction", () => {
+    const accounts = new Accounts();
+    const byAccount = new Map<string, Map<string, "resting" | "cancelled">>([
+      ["A", new Map()],
+      ["B", new Map()],
+    ]);
+    const done = new Map<string, string[]>([
+      ["A", []],
+      ["B", []],
+    ]);
+    const live: { id: string; account: string }[] = [];
+    const compare = () => {
+      for (const [account, orders] of byAccount) {
+        const newest = [...orders].reverse();
+        expect(accounts.orders(account).map((o) => [o.orderId, o.status])).toEqual(
+          newest.slice(0, ACCOUNT_QUERY_LIMIT_MAX),
+        );
+        // The list behind it holds the kept orders and at most as many forgotten ones (AccountState).
+        const list = stateOf(accounts, account);
+        expect(list.orders.length - list.forgottenOrders).toBe(orders.size);
+        expect(list.forgottenOrders * 2).toBeLessThanOrEqual(list.orders.length);
+        for (const status of ["resting", "cancelled"] as const) {
+          expect(accounts.orders(account, { status, limit: 50 }).map((o) => o.orderId)).toEqual(
+            newest
+              .filter(([, s]) => s === status)
+              .slice(0, 50)
+              .map(([id]) => id),
+          );
+        }
+      }
+    };
+    let seq = 0;
+    let cancels = 0;
+    // Some 3.5 times ACCOUNT_DONE_ORDERS_MAX finished orders per account, a few live ones among them throughout: each
+    // list forgets more than it keeps, so it is compacted.
+    for (let i = 0; cancels < 7 * ACCOUNT_DONE_ORDERS_MAX; i++) {
+      if (live.length > 0 && random.next() < (live.length > 30 ? 0.9 : 0.3)) {
+        cancels++;
+        const { id, account } = live.splice(Math.floor(random.next() * live.length), 1)[0]!;
+        accounts.apply(
+          outcomeOf(++seq, T0, [
+            { type: "order.cancelled", instrument: "PB", orderId: id, account, quantity: 1000, reason: "requested" },
+          ]),
+        );
+        byAccount.get(account)!.set(id, "cancelled");
+        const finished = done.get(account)!;
+        finished.push(id);
+        if (finished.length > ACCOUNT_DONE_ORDERS_MAX) byAccount.get(account)!.delete(finished.shift()!);
+      } else {
+        const account = pick(["A", "B"]);
+        const id = `o${i}`;
+        accounts.apply(outcomeOf(++seq, T0, [acceptedEvent("PB", id, "buy", 100, 1000, account)]));
+        byAccount.get(account)!.set(id, "resting");
+        live.push({ id, account });
+      }
+      if (seq % 19_997 === 0) compare();
+    }
+    compare();
+    expect(accounts.order("o0")).toBeNull();
+  });
+
+  it("lists an account's obligations as a Set of them would, once if it is both buyer and seller", () => {
+    const accounts = new Accounts();
+    const views = new Map<string, { buyer: string; seller: string; status: "open" | "settled" }>();
+    const sets = new Map<string, Set<string>>([
+      ["A", new Set()],
+      ["B", new Set()],
+    ]);
+    const doneIds: string[] = [];
+    let doneHead = 0;
+    const open: string[] = [];
+    const compare = () => {
+      for (const [account, ids] of sets) {
+        const newest = [...ids].reverse();
+        expect(accounts.obligations(account, { limit: 40 }).map((o) => o.id)).toEqual(newest.slice(0, 40));
+        const list = stateOf(accounts, account);
+        expect(list.obligations.length - list.forgottenObligations).toBe(ids.size);
+        expect(list.forgottenObligations * 2).toBeLessThanOrEqual(list.obligations.length);
+        for (const role of ["buyer", "seller"] as const) {
+          expect(accounts.obligations(account, { role, status: "open", limit: 40 }).map((o) => o.id)).toEqual(
+            newest.filter((id) => views.get(id)![role] === account && views.get(id)!.status === "open").slice(0, 40),
+          );
+        }
+      }
+    };
+    let seq = 0;
+    // Past twice OBLIGATIONS_DONE_MAX settled obligations: each account's list is compacted.
+    for (let n = 1; doneIds.length < 2.2 * OBLIGATIONS_DONE_MAX; n++) {
+      const events: EngineEvent[] = [];
+      if (open.length > 0 && random.next() < 0.49) {
+        const id = open.splice(Math.floor(random.next() * open.length), 1)[0]!;
+        const view = views.get(id)!;
+        view.status = "settled";
+        events.push({ type: "obligation.settled", obligation: obligationOf(id, view.buyer, view.seller, "settled") });
+        doneIds.push(id);
+        if (doneIds.length - doneHead > OBLIGATIONS_DONE_MAX) {
+          const forgotten = doneIds[doneHead++]!;
+          const old = views.get(forgotten)!;
+          sets.get(old.buyer)!.delete(forgotten);
+          sets.get(old.seller)!.delete(forgotten);
+        }
+      } else {
+        const id = `OB-${n}`;
+        const buyer = pick(["A", "B"]);
+        const seller = random.next() < 0.1 ? buyer : pick(["A", "B"]);
+        views.set(id, { buyer, seller, status: "open" });
+        sets.get(buyer)!.add(id);
+        sets.get(seller)!.add(id);
+        open.push(id);
+        events.push({ type: "obligation.created", obligation: obligationOf(id, buyer, seller, "open") });
+      }
+      accounts.apply(outcomeOf(++seq, T0, events));
+      if (seq % 49_999 === 0) compare();
+    }
+    compare();
+  });
+});
+
+/** The view's own record of an account (private), to check what its lists hold. */
+function stateOf(accounts: Accounts, account: string): AccountState {
+  return (accounts as unknown as { accounts: Map<string, AccountState> }).accounts.get(account)!;
+}
+
+function obligationOf(id: string, buyer: string, seller: string, status: "open" | "settled"): Obligation {
+  return { ...obligation(0, buyer, 1, status), id, seller };
+}

@@ -19,8 +19,9 @@
  * checks run once per journal record, so they make no closure for a message that is never read.
  *
  * Complexity. Per event O(1) map work (per transfer for `ledger.posted`: two lookups by the names the event carries,
- * and a number addition unless a sum leaves the safe range); forgetting an old record is O(1). Reads that list an
- * account's orders or obligations are O(records kept for the account).
+ * and a number addition unless a sum leaves the safe range; appends, not Map or Set insertions, for an account's
+ * lists); forgetting an old record is O(1) amortised (AccountState). Reads that list an account's orders or obligations
+ * are O(records kept for the account).
  */
 
 import { InvariantError } from "../domain/errors.ts";
@@ -168,12 +169,27 @@ interface LedgerCell {
   balance: ExactInteger;
 }
 
+/** An obligation as the view keeps it: its latest state, replaced in place as events follow. */
+interface ObligationEntry {
+  view: ObligationView;
+}
+
+/**
+ * One account's records. Its orders and obligations are lists in acceptance (creation) order, appended to as they come
+ * (an append costs far less per record than a Map's or Set's insertion, which the replay pays for every order). A
+ * record the view forgets stays in the list, skipped by readers (it is no longer the one `ordersById` or
+ * `obligationsById` holds), until forgotten ones are half the list, which is then compacted: O(1) amortised per
+ * record forgotten, and a list never holds more than twice the records kept.
+ */
 export class AccountState {
-  /** Orders in acceptance order (a Map keeps insertion order). */
-  readonly orders = new Map<string, OrderState>();
+  /** Orders in acceptance order, with forgotten ones until the next compaction. */
+  readonly orders: OrderState[] = [];
+  forgottenOrders = 0;
   readonly doneOrders = new Ring<string>(ACCOUNT_DONE_ORDERS_MAX);
   readonly fills = new Ring<Fill>(ACCOUNT_FILLS_MAX);
-  readonly obligations = new Set<string>();
+  /** Obligations the account is buyer or seller in (once if both), in creation order, with forgotten ones. */
+  readonly obligations: ObligationEntry[] = [];
+  forgottenObligations = 0;
   /**
    * The open obligations the account buys in, and the guarantee deposit (collateral) they hold, kept as obligations
    * open and close: all of them, whatever a listing's limit, so the terminal's figure is exact.
@@ -194,7 +210,7 @@ const BUCKETS = ["free", "orders", "obligations"] as const;
 export class Accounts {
   private readonly accounts = new Map<string, AccountState>();
   private readonly ordersById = new Map<string, OrderState>();
-  private readonly obligationsById = new Map<string, ObligationView>();
+  private readonly obligationsById = new Map<string, ObligationEntry>();
   private readonly doneObligations = new Ring<string>(OBLIGATIONS_DONE_MAX);
   /** Ledger owner → asset → bucket → cell: what readers list. */
   private readonly ledger = new Map<string, Map<string, Map<string, LedgerCell>>>();
@@ -244,7 +260,7 @@ export class Accounts {
           filledValueMilliTiyn: 0,
         };
         this.ordersById.set(order.orderId, order);
-        this.account(order.account).orders.set(order.orderId, order);
+        this.account(order.account).orders.push(order);
         return;
       }
       case "order.amended": {
@@ -325,9 +341,13 @@ export class Accounts {
   private finished(order: OrderState): void {
     const account = this.account(order.account);
     const evicted = account.doneOrders.push(order.orderId);
-    if (evicted !== undefined) {
-      account.orders.delete(evicted);
-      this.ordersById.delete(evicted);
+    if (evicted === undefined) return;
+    // An id in the ring names the order `ordersById` holds (another of that id cannot be accepted until it is gone).
+    this.ordersById.delete(evicted);
+    account.forgottenOrders++;
+    if (account.forgottenOrders * 2 > account.orders.length) {
+      compact(account.orders, (kept) => this.ordersById.get(kept.orderId) === kept);
+      account.forgottenOrders = 0;
     }
   }
 
@@ -396,26 +416,40 @@ export class Accounts {
       updatedSeq: outcome.seq,
       updatedMs: outcome.timeMs,
     };
-    const before = this.obligationsById.get(o.id);
-    const known = before !== undefined;
+    const entry = this.obligationsById.get(o.id);
+    const known = entry !== undefined;
     if (known !== (event.type !== "obligation.created"))
       throw new InvariantError(`${event.type} for obligation ${o.id}`);
-    this.obligationsById.set(o.id, view);
+    const before = entry?.view;
+    if (known) entry.view = view;
+    else {
+      const created: ObligationEntry = { view };
+      this.obligationsById.set(o.id, created);
+      this.account(o.buyer).obligations.push(created);
+      if (o.seller !== o.buyer) this.account(o.seller).obligations.push(created);
+    }
     // The buyer's deposit held: an obligation counts while open (an open one is never evicted from the views).
     if (before?.status === "open") this.holdCollateral(before, -1);
     if (view.status === "open") this.holdCollateral(view, 1);
-    if (!known) {
-      this.account(o.buyer).obligations.add(o.id);
-      this.account(o.seller).obligations.add(o.id);
-    }
     if (view.status !== "open") {
       const evicted = this.doneObligations.push(o.id);
       if (evicted !== undefined) {
-        const old = this.obligationsById.get(evicted)!;
+        const old = this.obligationsById.get(evicted)!.view;
         this.obligationsById.delete(evicted);
-        this.accounts.get(old.buyer)?.obligations.delete(evicted);
-        this.accounts.get(old.seller)?.obligations.delete(evicted);
+        this.forgetObligation(old.buyer);
+        if (old.seller !== old.buyer) this.forgetObligation(old.seller);
       }
+    }
+  }
+
+  /** Counts one of the account's obligations as forgotten, and compacts its list when they are half of it. */
+  private forgetObligation(account: string): void {
+    const state = this.accounts.get(account);
+    if (state === undefined) return;
+    state.forgottenObligations++;
+    if (state.forgottenObligations * 2 > state.obligations.length) {
+      compact(state.obligations, (kept) => this.obligationsById.get(kept.view.id) === kept);
+      state.forgottenObligations = 0;
     }
   }
 
@@ -470,10 +504,11 @@ export class Accounts {
     const state = this.accounts.get(account);
     if (state === undefined) return [];
     const limit = clampLimit(query.limit);
-    const all = [...state.orders.values()];
+    const all = state.orders;
     const out: AccountOrder[] = [];
     for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
       const order = all[i]!;
+      if (state.forgottenOrders > 0 && this.ordersById.get(order.orderId) !== order) continue;
       if (query.status !== undefined && order.status !== query.status) continue;
       if (query.instrument !== undefined && order.instrument !== query.instrument) continue;
       out.push(publicOrder(order));
@@ -538,7 +573,7 @@ export class Accounts {
   }
 
   obligation(id: string): ObligationView | null {
-    return this.obligationsById.get(id) ?? null;
+    return this.obligationsById.get(id)?.view ?? null;
   }
 
   /** An account's obligations (as buyer or seller), newest first. */
@@ -546,10 +581,12 @@ export class Accounts {
     const state = this.accounts.get(account);
     if (state === undefined) return [];
     const limit = clampLimit(query.limit);
-    const ids = [...state.obligations];
+    const entries = state.obligations;
     const out: ObligationView[] = [];
-    for (let i = ids.length - 1; i >= 0 && out.length < limit; i--) {
-      const view = this.obligationsById.get(ids[i]!)!;
+    for (let i = entries.length - 1; i >= 0 && out.length < limit; i--) {
+      const entry = entries[i]!;
+      const view = entry.view;
+      if (state.forgottenObligations > 0 && this.obligationsById.get(view.id) !== entry) continue;
       if (query.status !== undefined && view.status !== query.status) continue;
       if (query.role === "buyer" && view.buyer !== account) continue;
       if (query.role === "seller" && view.seller !== account) continue;
@@ -567,6 +604,13 @@ function addExactValue(sum: ExactInteger, addend: ExactInteger): ExactInteger {
 function touch(order: OrderState, outcome: ProjectionOutcome): void {
   order.updatedSeq = outcome.seq;
   order.updatedMs = outcome.timeMs;
+}
+
+/** Keeps, in order and in place, the items of `list` that `kept` accepts. O(list). */
+function compact<T>(list: T[], kept: (item: T) => boolean): void {
+  let length = 0;
+  for (const item of list) if (kept(item)) list[length++] = item;
+  list.length = length;
 }
 
 function clampLimit(limit: number | undefined): number {

@@ -5,26 +5,32 @@
  * - Orders follow `order.accepted` (resting, open = quantity), `trade` (open from the event, filled += quantity;
  *   filled when nothing is open), `order.amended` (new price and open; the quantity becomes filled + open) and
  *   `order.cancelled` (cancelled, with the reason and the quantity cancelled), so quantity = filled + open + cancelled. Status, open and filled equal the engine's order records after every outcome.
- * - Balances are the sums of `ledger.posted` transfers per ledger account (`<account>/<bucket>`) and asset, as bigints;
- *   they equal the engine's ledger after every outcome (tests check both). System accounts (`clearing/settlement`,
- *   `exchange/fees`, `external/bank`, ...) are kept the same way.
+ * - Balances are the sums of `ledger.posted` transfers per ledger account (`<account>/<bucket>`) and asset, exact:
+ *   kept as `ExactInteger`s (numbers while safe, bigints beyond; numbers.ts) and answered as bigints; they equal the
+ *   engine's ledger after every outcome (tests check both). System accounts (`clearing/settlement`, `exchange/fees`,
+ *   `external/bank`, ...) are kept the same way.
  * - Obligations are the latest state each `obligation.*` event carries, with the amounts a default moved.
  *
  * Limits. Live orders and open obligations are always kept. Of finished orders each account keeps its newest
  * `ACCOUNT_DONE_ORDERS_MAX`; of fills, `ACCOUNT_FILLS_MAX`; of settled or defaulted obligations the view keeps the
  * newest `OBLIGATIONS_DONE_MAX` in all. Older ones remain in the journal.
  *
- * Complexity. Per event O(1) map work (per transfer for `ledger.posted`); forgetting an old record is O(1). Reads
- * that list an account's orders or obligations are O(records kept for the account).
+ * Invariants are checked on every event (`InvariantError`), with the message built only when one breaks: these
+ * checks run once per journal record, so they make no closure for a message that is never read.
+ *
+ * Complexity. Per event O(1) map work (per transfer for `ledger.posted`: two lookups by the names the event carries,
+ * and a number addition unless a sum leaves the safe range; appends, not Map or Set insertions, for an account's
+ * lists); forgetting an old record is O(1) amortised (AccountState). Reads that list an account's orders or obligations
+ * are O(records kept for the account).
  */
 
-import { invariant } from "../domain/errors.ts";
+import { InvariantError } from "../domain/errors.ts";
 import type { CancelReason, OrderType, Side, TimeInForce } from "../domain/order.ts";
 import type { ObligationEvent, ObligationStatus } from "../engine/clearing.ts";
 import type { EngineEvent, TradeEvent } from "../engine/events.ts";
 import type { BuyerCategory } from "../engine/members.ts";
 import { compareText } from "./instruments.ts";
-import { averagePriceTiynPerTonne, tradeValueMilliTiyn } from "./numbers.ts";
+import { addExact, averagePriceOfExact, type ExactInteger, exactOfBigint, multiplyExact } from "./numbers.ts";
 import type { ProjectionOutcome } from "./outcome.ts";
 import { Ring } from "./ring.ts";
 
@@ -152,20 +158,44 @@ export interface ObligationQuery {
 export const ACCOUNT_QUERY_LIMIT_MAX = 10_000;
 
 /** The mutable record behind an `AccountOrder`, with the exact value filled so far for the average price. */
-type OrderState = { -readonly [K in keyof AccountOrder]: AccountOrder[K] } & { filledValueMilliTiyn: bigint };
+type OrderState = { -readonly [K in keyof AccountOrder]: AccountOrder[K] } & { filledValueMilliTiyn: ExactInteger };
 
+/**
+ * One ledger account's balance of one asset. Found by the names a transfer carries (`Accounts.cells`) and listed by
+ * owner (`Accounts.ledger`); a cell that comes back to zero stays, and readers skip it (the engine's ledger drops zero
+ * balances, so the answers do too). Cells are at most the ledger accounts times the assets each holds.
+ */
+interface LedgerCell {
+  balance: ExactInteger;
+}
+
+/** An obligation as the view keeps it: its latest state, replaced in place as events follow. */
+interface ObligationEntry {
+  view: ObligationView;
+}
+
+/**
+ * One account's records. Its orders and obligations are lists in acceptance (creation) order, appended to as they come
+ * (an append costs far less per record than a Map's or Set's insertion, which the replay pays for every order). A
+ * record the view forgets stays in the list, skipped by readers (it is no longer the one `ordersById` or
+ * `obligationsById` holds), until forgotten ones are half the list, which is then compacted: O(1) amortised per
+ * record forgotten, and a list never holds more than twice the records kept.
+ */
 export class AccountState {
-  /** Orders in acceptance order (a Map keeps insertion order). */
-  readonly orders = new Map<string, OrderState>();
+  /** Orders in acceptance order, with forgotten ones until the next compaction. */
+  readonly orders: OrderState[] = [];
+  forgottenOrders = 0;
   readonly doneOrders = new Ring<string>(ACCOUNT_DONE_ORDERS_MAX);
   readonly fills = new Ring<Fill>(ACCOUNT_FILLS_MAX);
-  readonly obligations = new Set<string>();
+  /** Obligations the account is buyer or seller in (once if both), in creation order, with forgotten ones. */
+  readonly obligations: ObligationEntry[] = [];
+  forgottenObligations = 0;
   /**
    * The open obligations the account buys in, and the guarantee deposit (collateral) they hold, kept as obligations
    * open and close: all of them, whatever a listing's limit, so the terminal's figure is exact.
    */
   openPurchases = 0;
-  openPurchaseCollateralTiyn = 0n;
+  openPurchaseCollateralTiyn: ExactInteger = 0;
   info: AccountInfo | null = null;
 }
 
@@ -180,10 +210,12 @@ const BUCKETS = ["free", "orders", "obligations"] as const;
 export class Accounts {
   private readonly accounts = new Map<string, AccountState>();
   private readonly ordersById = new Map<string, OrderState>();
-  private readonly obligationsById = new Map<string, ObligationView>();
+  private readonly obligationsById = new Map<string, ObligationEntry>();
   private readonly doneObligations = new Ring<string>(OBLIGATIONS_DONE_MAX);
-  /** Ledger owner → asset → bucket → balance; zero balances are removed, as the engine's ledger does. */
-  private readonly ledger = new Map<string, Map<string, Map<string, bigint>>>();
+  /** Ledger owner → asset → bucket → cell: what readers list. */
+  private readonly ledger = new Map<string, Map<string, Map<string, LedgerCell>>>();
+  /** Ledger account name (as transfers carry it) → asset → the same cells: what postings find without parsing. */
+  private readonly cells = new Map<string, Map<string, LedgerCell>>();
 
   apply(outcome: ProjectionOutcome): void {
     for (const event of outcome.events) this.applyEvent(event, outcome);
@@ -203,7 +235,7 @@ export class Accounts {
         };
         return;
       case "order.accepted": {
-        invariant(!this.ordersById.has(event.orderId), () => `order ${event.orderId} accepted twice`);
+        if (this.ordersById.has(event.orderId)) throw new InvariantError(`order ${event.orderId} accepted twice`);
         const order: OrderState = {
           orderId: event.orderId,
           instrument: event.instrument,
@@ -225,10 +257,10 @@ export class Accounts {
           acceptedMs: outcome.timeMs,
           updatedSeq: outcome.seq,
           updatedMs: outcome.timeMs,
-          filledValueMilliTiyn: 0n,
+          filledValueMilliTiyn: 0,
         };
         this.ordersById.set(order.orderId, order);
-        this.account(order.account).orders.set(order.orderId, order);
+        this.account(order.account).orders.push(order);
         return;
       }
       case "order.amended": {
@@ -257,9 +289,8 @@ export class Accounts {
         return;
       case "ledger.posted":
         for (const transfer of event.transfers) {
-          const amount = BigInt(transfer.amount);
-          this.post(transfer.from, transfer.asset, -amount);
-          this.post(transfer.to, transfer.asset, amount);
+          this.post(transfer.from, transfer.asset, -transfer.amount);
+          this.post(transfer.to, transfer.asset, transfer.amount);
         }
         return;
       case "obligation.created":
@@ -280,11 +311,12 @@ export class Accounts {
     const orderId = buy ? event.buyOrderId : event.sellOrderId;
     const order = this.live(orderId);
     const openAfter = buy ? event.buyOpen : event.sellOpen;
-    invariant(order.openKg - event.quantity === openAfter, () => `order ${orderId}: fill leaves ${openAfter}`);
+    if (order.openKg - event.quantity !== openAfter)
+      throw new InvariantError(`order ${orderId}: fill leaves ${openAfter}`);
     order.openKg = openAfter;
     order.filledKg += event.quantity;
-    order.filledValueMilliTiyn += tradeValueMilliTiyn(event.price, event.quantity);
-    order.averageFillPriceTiynPerTonne = averagePriceTiynPerTonne(order.filledValueMilliTiyn, BigInt(order.filledKg));
+    order.filledValueMilliTiyn = addExactValue(order.filledValueMilliTiyn, multiplyExact(event.price, event.quantity));
+    order.averageFillPriceTiynPerTonne = averagePriceOfExact(order.filledValueMilliTiyn, order.filledKg);
     touch(order, outcome);
     const liquidity: Liquidity =
       event.aggressor === null ? "auction" : event.makerOrderId === orderId ? "maker" : "taker";
@@ -309,13 +341,26 @@ export class Accounts {
   private finished(order: OrderState): void {
     const account = this.account(order.account);
     const evicted = account.doneOrders.push(order.orderId);
-    if (evicted !== undefined) {
-      account.orders.delete(evicted);
-      this.ordersById.delete(evicted);
+    if (evicted === undefined) return;
+    // An id in the ring names the order `ordersById` holds (another of that id cannot be accepted until it is gone).
+    this.ordersById.delete(evicted);
+    account.forgottenOrders++;
+    if (account.forgottenOrders * 2 > account.orders.length) {
+      compact(account.orders, (kept) => this.ordersById.get(kept.orderId) === kept);
+      account.forgottenOrders = 0;
     }
   }
 
-  private post(ledgerAccount: string, asset: string, amount: bigint): void {
+  private post(ledgerAccount: string, asset: string, amount: number): void {
+    const cell = this.cells.get(ledgerAccount)?.get(asset) ?? this.cell(ledgerAccount, asset);
+    cell.balance = addExact(cell.balance, amount);
+  }
+
+  /**
+   * The cell of a ledger account and asset met for the first time by this name: the owner's cell for that bucket if
+   * another name already made it (the owner is what precedes the last `/`, the bucket what follows), else a new one.
+   */
+  private cell(ledgerAccount: string, asset: string): LedgerCell {
     const slash = ledgerAccount.lastIndexOf("/");
     const owner = slash < 0 ? ledgerAccount : ledgerAccount.slice(0, slash);
     const bucket = slash < 0 ? "" : ledgerAccount.slice(slash + 1);
@@ -329,14 +374,18 @@ export class Accounts {
       buckets = new Map();
       assets.set(asset, buckets);
     }
-    const balance = (buckets.get(bucket) ?? 0n) + amount;
-    if (balance !== 0n) {
-      buckets.set(bucket, balance);
-      return;
+    let cell = buckets.get(bucket);
+    if (cell === undefined) {
+      cell = { balance: 0 };
+      buckets.set(bucket, cell);
     }
-    buckets.delete(bucket);
-    if (buckets.size === 0) assets.delete(asset);
-    if (assets.size === 0) this.ledger.delete(owner);
+    let byAsset = this.cells.get(ledgerAccount);
+    if (byAsset === undefined) {
+      byAsset = new Map();
+      this.cells.set(ledgerAccount, byAsset);
+    }
+    byAsset.set(asset, cell);
+    return cell;
   }
 
   private followObligation(event: ObligationEvent, outcome: ProjectionOutcome): void {
@@ -367,41 +416,58 @@ export class Accounts {
       updatedSeq: outcome.seq,
       updatedMs: outcome.timeMs,
     };
-    const before = this.obligationsById.get(o.id);
-    const known = before !== undefined;
-    invariant(known === (event.type !== "obligation.created"), () => `${event.type} for obligation ${o.id}`);
-    this.obligationsById.set(o.id, view);
+    const entry = this.obligationsById.get(o.id);
+    const known = entry !== undefined;
+    if (known !== (event.type !== "obligation.created"))
+      throw new InvariantError(`${event.type} for obligation ${o.id}`);
+    const before = entry?.view;
+    if (known) entry.view = view;
+    else {
+      const created: ObligationEntry = { view };
+      this.obligationsById.set(o.id, created);
+      this.account(o.buyer).obligations.push(created);
+      if (o.seller !== o.buyer) this.account(o.seller).obligations.push(created);
+    }
     // The buyer's deposit held: an obligation counts while open (an open one is never evicted from the views).
     if (before?.status === "open") this.holdCollateral(before, -1);
     if (view.status === "open") this.holdCollateral(view, 1);
-    if (!known) {
-      this.account(o.buyer).obligations.add(o.id);
-      this.account(o.seller).obligations.add(o.id);
-    }
     if (view.status !== "open") {
       const evicted = this.doneObligations.push(o.id);
       if (evicted !== undefined) {
-        const old = this.obligationsById.get(evicted)!;
+        const old = this.obligationsById.get(evicted)!.view;
         this.obligationsById.delete(evicted);
-        this.accounts.get(old.buyer)?.obligations.delete(evicted);
-        this.accounts.get(old.seller)?.obligations.delete(evicted);
+        this.forgetObligation(old.buyer);
+        if (old.seller !== old.buyer) this.forgetObligation(old.seller);
       }
+    }
+  }
+
+  /** Counts one of the account's obligations as forgotten, and compacts its list when they are half of it. */
+  private forgetObligation(account: string): void {
+    const state = this.accounts.get(account);
+    if (state === undefined) return;
+    state.forgottenObligations++;
+    if (state.forgottenObligations * 2 > state.obligations.length) {
+      compact(state.obligations, (kept) => this.obligationsById.get(kept.view.id) === kept);
+      state.forgottenObligations = 0;
     }
   }
 
   private holdCollateral(view: ObligationView, sign: 1 | -1): void {
     const buyer = this.account(view.buyer);
     buyer.openPurchases += sign;
-    buyer.openPurchaseCollateralTiyn += BigInt(sign * view.collateralTiyn);
-    invariant(
-      buyer.openPurchases >= 0 && buyer.openPurchaseCollateralTiyn >= 0n,
-      () => `account ${view.buyer}: open purchases ${buyer.openPurchases}, ${buyer.openPurchaseCollateralTiyn} tiyn`,
-    );
+    buyer.openPurchaseCollateralTiyn = addExact(buyer.openPurchaseCollateralTiyn, sign * view.collateralTiyn);
+    if (buyer.openPurchases < 0 || buyer.openPurchaseCollateralTiyn < 0) {
+      throw new InvariantError(
+        `account ${view.buyer}: open purchases ${buyer.openPurchases}, ${buyer.openPurchaseCollateralTiyn} tiyn`,
+      );
+    }
   }
 
   private live(orderId: string): OrderState {
     const order = this.ordersById.get(orderId);
-    invariant(order !== undefined && order.status === "resting", () => `event names order ${orderId}, not live`);
+    if (order === undefined || order.status !== "resting")
+      throw new InvariantError(`event names order ${orderId}, not live`);
     return order;
   }
 
@@ -438,10 +504,11 @@ export class Accounts {
     const state = this.accounts.get(account);
     if (state === undefined) return [];
     const limit = clampLimit(query.limit);
-    const all = [...state.orders.values()];
+    const all = state.orders;
     const out: AccountOrder[] = [];
     for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
       const order = all[i]!;
+      if (state.forgottenOrders > 0 && this.ordersById.get(order.orderId) !== order) continue;
       if (query.status !== undefined && order.status !== query.status) continue;
       if (query.instrument !== undefined && order.instrument !== query.instrument) continue;
       out.push(publicOrder(order));
@@ -460,14 +527,18 @@ export class Accounts {
     if (assets === undefined) return [];
     const out: Balance[] = [];
     for (const [asset, buckets] of assets) {
-      const [free, orders, obligations] = BUCKETS.map((bucket) => buckets.get(bucket) ?? 0n) as [
+      const [free, orders, obligations] = BUCKETS.map((bucket) => BigInt(buckets.get(bucket)?.balance ?? 0)) as [
         bigint,
         bigint,
         bigint,
       ];
       let total = 0n;
-      for (const value of buckets.values()) total += value;
-      out.push({ asset, free, orders, obligations, total });
+      let held = false;
+      for (const cell of buckets.values()) {
+        total += BigInt(cell.balance);
+        if (cell.balance !== 0) held = true;
+      }
+      if (held) out.push({ asset, free, orders, obligations, total });
     }
     return out.sort((a, b) => compareText(a.asset, b.asset));
   }
@@ -475,7 +546,7 @@ export class Accounts {
   /** The guarantee deposit held for the account's open purchases: every open obligation it buys in, summed exactly. */
   openCollateral(account: string): OpenCollateral {
     const state = this.accounts.get(account);
-    return { openPurchases: state?.openPurchases ?? 0, collateralTiyn: state?.openPurchaseCollateralTiyn ?? 0n };
+    return { openPurchases: state?.openPurchases ?? 0, collateralTiyn: BigInt(state?.openPurchaseCollateralTiyn ?? 0) };
   }
 
   /** One ledger account's balance of an asset, e.g. (`B1/free`, `KZT`) or (`exchange/fees`, `KZT`). */
@@ -483,7 +554,7 @@ export class Accounts {
     const slash = ledgerAccount.lastIndexOf("/");
     const owner = slash < 0 ? ledgerAccount : ledgerAccount.slice(0, slash);
     const bucket = slash < 0 ? "" : ledgerAccount.slice(slash + 1);
-    return this.ledger.get(owner)?.get(asset)?.get(bucket) ?? 0n;
+    return BigInt(this.ledger.get(owner)?.get(asset)?.get(bucket)?.balance ?? 0);
   }
 
   /** Every non-zero ledger balance, sorted by ledger account then asset (the engine ledger's `entries` shape). */
@@ -491,8 +562,10 @@ export class Accounts {
     const out: LedgerBalance[] = [];
     for (const [owner, assets] of this.ledger) {
       for (const [asset, buckets] of assets) {
-        for (const [bucket, balance] of buckets) {
-          out.push({ account: bucket === "" ? owner : `${owner}/${bucket}`, asset, balance });
+        for (const [bucket, cell] of buckets) {
+          if (cell.balance !== 0) {
+            out.push({ account: bucket === "" ? owner : `${owner}/${bucket}`, asset, balance: BigInt(cell.balance) });
+          }
         }
       }
     }
@@ -500,7 +573,7 @@ export class Accounts {
   }
 
   obligation(id: string): ObligationView | null {
-    return this.obligationsById.get(id) ?? null;
+    return this.obligationsById.get(id)?.view ?? null;
   }
 
   /** An account's obligations (as buyer or seller), newest first. */
@@ -508,10 +581,12 @@ export class Accounts {
     const state = this.accounts.get(account);
     if (state === undefined) return [];
     const limit = clampLimit(query.limit);
-    const ids = [...state.obligations];
+    const entries = state.obligations;
     const out: ObligationView[] = [];
-    for (let i = ids.length - 1; i >= 0 && out.length < limit; i--) {
-      const view = this.obligationsById.get(ids[i]!)!;
+    for (let i = entries.length - 1; i >= 0 && out.length < limit; i--) {
+      const entry = entries[i]!;
+      const view = entry.view;
+      if (state.forgottenObligations > 0 && this.obligationsById.get(view.id) !== entry) continue;
       if (query.status !== undefined && view.status !== query.status) continue;
       if (query.role === "buyer" && view.buyer !== account) continue;
       if (query.role === "seller" && view.seller !== account) continue;
@@ -521,9 +596,21 @@ export class Accounts {
   }
 }
 
+/** sum + addend for exact integers (an order's value filled so far plus one fill's). */
+function addExactValue(sum: ExactInteger, addend: ExactInteger): ExactInteger {
+  return typeof addend === "number" ? addExact(sum, addend) : exactOfBigint(BigInt(sum) + addend);
+}
+
 function touch(order: OrderState, outcome: ProjectionOutcome): void {
   order.updatedSeq = outcome.seq;
   order.updatedMs = outcome.timeMs;
+}
+
+/** Keeps, in order and in place, the items of `list` that `kept` accepts. O(list). */
+function compact<T>(list: T[], kept: (item: T) => boolean): void {
+  let length = 0;
+  for (const item of list) if (kept(item)) list[length++] = item;
+  list.length = length;
 }
 
 function clampLimit(limit: number | undefined): number {

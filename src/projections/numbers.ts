@@ -41,6 +41,73 @@ export function averagePriceTiynPerTonne(valueMilliTiyn: bigint, volumeKg: bigin
   return Number(divideRoundHalfUp(valueMilliTiyn, volumeKg));
 }
 
+/**
+ * An exact integer held as a number while it is a safe integer and as a bigint only beyond (never a bigint within the
+ * safe range, so one value has one form). Read models that add many safe integers (ledger postings, trade values)
+ * keep running sums this way: the sums are exact however large they grow, yet nearly always stay numbers, which cost
+ * no allocation per addition. Readers turn them into bigints at the edge (`BigInt(value)`).
+ *
+ * Why the number path is exact: for safe integers a and b the double a + b (or a × b) is the true result whenever that
+ * result is a safe integer (it is representable, and IEEE rounding returns a representable result unchanged), and is
+ * at least 2^53 in magnitude whenever the true result is not (rounding is monotone and 2^53 is representable), so
+ * `Number.isSafeInteger` of the double says exactly whether the number path holds.
+ */
+export type ExactInteger = number | bigint;
+
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A bigint in its `ExactInteger` form: a number when safe. */
+export function exactOfBigint(value: bigint): ExactInteger {
+  return value >= -SAFE_MAX && value <= SAFE_MAX ? Number(value) : value;
+}
+
+/** sum + addend, exactly; `addend` is a number as events carry it (a non-integer throws, as `BigInt` does). */
+export function addExact(sum: ExactInteger, addend: number): ExactInteger {
+  if (typeof sum === "number" && Number.isSafeInteger(addend)) {
+    const result = sum + addend;
+    if (Number.isSafeInteger(result)) return result;
+  }
+  return exactOfBigint(BigInt(sum) + BigInt(addend));
+}
+
+/** a × b exactly, for numbers as events carry them (a non-integer throws, as `BigInt` does). */
+export function multiplyExact(a: number, b: number): ExactInteger {
+  if (Number.isSafeInteger(a) && Number.isSafeInteger(b)) {
+    const result = a * b;
+    if (Number.isSafeInteger(result)) return result;
+  }
+  return exactOfBigint(BigInt(a) * BigInt(b));
+}
+
+/**
+ * `averagePriceTiynPerTonne` of an exact value and a volume in kg: the same answer (and the same refusals), computed
+ * with numbers when 2 × value + volume is a safe integer. Then the floating quotient's floor is corrected to the exact
+ * integer quotient q and remainder r of value / volume (each product and difference is a safe integer), and
+ * round(value / volume, halves up) = q + (2r ≥ volume ? 1 : 0), which is divideRoundHalfUp's (2·value + volume) /
+ * (2·volume) floored.
+ */
+export function averagePriceOfExact(valueMilliTiyn: ExactInteger, volumeKg: number): number | null {
+  if (
+    typeof valueMilliTiyn === "number" &&
+    valueMilliTiyn >= 0 &&
+    volumeKg > 0 &&
+    Number.isSafeInteger(volumeKg) &&
+    Number.isSafeInteger(2 * valueMilliTiyn + volumeKg)
+  ) {
+    let quotient = Math.floor(valueMilliTiyn / volumeKg);
+    let remainder = valueMilliTiyn - quotient * volumeKg;
+    if (remainder < 0) {
+      quotient--;
+      remainder += volumeKg;
+    } else if (remainder >= volumeKg) {
+      quotient++;
+      remainder -= volumeKg;
+    }
+    return 2 * remainder >= volumeKg ? quotient + 1 : quotient;
+  }
+  return averagePriceTiynPerTonne(BigInt(valueMilliTiyn), BigInt(volumeKg));
+}
+
 export function checkUtcOffset(utcOffsetMs: number): number {
   invariant(
     Number.isSafeInteger(utcOffsetMs) && Math.abs(utcOffsetMs) <= UTC_OFFSET_MS_MAX,

@@ -32,6 +32,7 @@
  * before it takes another change (a restart serves again and raises the alarm again; `sauda verify` names the record).
  */
 
+import { hash } from "node:crypto";
 import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
@@ -64,6 +65,7 @@ import {
   type Views,
   viewRoots,
 } from "./read-models.ts";
+import { Identity } from "./identity.ts";
 import { ViewSnapshotThread } from "./view-snapshot-thread.ts";
 import { captureViews } from "./view-snapshots.ts";
 
@@ -237,6 +239,15 @@ export class Exchange {
   /** The thread that keeps its own copy of the read models and snapshots it, while this node leads. */
   private viewThread: ViewSnapshotThread | null = null;
   private viewThreadTried = false;
+  /**
+   * The identity read model (identity.ts): users, API keys, accounts' members. Serving first, restored from its own
+   * snapshot and caught up before serving, so it is there while the read models load; null until the read models are
+   * loaded when it could not be (no identity snapshot yet: a data directory from before them).
+   */
+  private identityValue: Identity | null = null;
+  /** The seq of the newest identity snapshot, and the write in flight (null when none is). */
+  private identitySnapshotSeq = 0;
+  private identitySnapshotWriting: Promise<void> | null = null;
   private closed = false;
 
   private constructor(
@@ -316,7 +327,10 @@ export class Exchange {
    */
   private publish(outcomes: readonly Outcome[]): void {
     if (this.viewsStateValue !== "ready") {
+      // Identity, when it was loaded first, takes what becomes durable at once: order entry reads it meanwhile.
+      const identity = this.identityValue;
       for (const outcome of outcomes) {
+        identity?.apply(outcome);
         this.tail.seq = outcome.seq;
         this.tail.timeMs = outcome.timeMs;
       }
@@ -336,6 +350,8 @@ export class Exchange {
         const state = this.views.state;
         state.surveillanceFailure = surveil(this.views.surveillance, outcome, state.surveillanceFailure);
       }
+      // Already taken while the read models loaded, for the batches kept meanwhile: ignored then.
+      this.identityValue?.apply(outcome);
       this.tail.seq = outcome.seq;
       this.tail.timeMs = outcome.timeMs;
     }
@@ -344,6 +360,7 @@ export class Exchange {
     if (this.sequencer !== null) {
       this.maybeStartViewThread();
       this.viewThread?.advance(projections.lastSeq);
+      this.maybeSnapshotIdentity();
     }
     for (const listener of this.listeners) listener(outcomes);
   }
@@ -356,6 +373,59 @@ export class Exchange {
   get projections(): Projections {
     if (this.viewsStateValue !== "ready" && !this.wiring) throw this.viewsRefusal();
     return this.views.projections;
+  }
+
+  /**
+   * The identity read model (users, API keys, accounts' members): what authentication and order entry read. There
+   * while the read models load when it was restored first (`identityReady`); otherwise refused, as `projections` is,
+   * until they are loaded.
+   */
+  get identity(): Identity {
+    if (this.identityValue === null) throw this.viewsRefusal();
+    return this.identityValue;
+  }
+
+  /** Whether `identity` answers: always once the read models are ready, and before when it was restored first. */
+  get identityReady(): boolean {
+    return this.identityValue !== null;
+  }
+
+  /**
+   * Snapshots the identity read model at the durable head, now (small: written from this thread's capture). Returns
+   * the write, or null when none was started (one in flight, identity not there, or not at the head). A write that
+   * fails loses nothing: the next start uses an older identity snapshot, or loads identity with the read models.
+   */
+  snapshotIdentity(): Promise<void> | null {
+    const sequencer = this.sequencer;
+    const identity = this.identityValue;
+    if (sequencer === null || identity === null || this.identitySnapshotWriting !== null) return null;
+    const head = sequencer.durableHead;
+    const seq = identity.lastSeq;
+    if (seq === 0 || head.seq !== seq) return null;
+    const data = identity.capture();
+    const writing = this.store
+      .saveIdentitySnapshot({ seq, recordHash: head.hash, data, dataHash: hash("sha256", data, "hex") })
+      .then(
+        () => {
+          this.identitySnapshotSeq = Math.max(this.identitySnapshotSeq, seq);
+        },
+        (error: unknown) => process.emitWarning(`identity snapshot not written: ${(error as Error).message}`),
+      )
+      .finally(() => {
+        this.identitySnapshotWriting = null;
+      });
+    this.identitySnapshotWriting = writing;
+    // Counted from now, so that a failing write is not retried on every batch.
+    this.identitySnapshotSeq = seq;
+    return writing;
+  }
+
+  /** Snapshots identity every `viewSnapshotEveryRecords` records, as the read models are (0: never). */
+  private maybeSnapshotIdentity(): void {
+    const every = this.viewSnapshotEveryRecords;
+    const identity = this.identityValue;
+    if (every <= 0 || identity === null || this.closed) return;
+    if (identity.lastSeq - this.identitySnapshotSeq >= every) void this.snapshotIdentity();
   }
 
   /** Surveillance over the durable records: alerts, session statistics, its configuration and cases (as `projections`). */
@@ -542,6 +612,10 @@ export class Exchange {
         return loaded;
       });
       loading.catch(() => undefined); // awaited below, after recovery (whose error comes first)
+      // Serving first, identity (what authentication and order entry read) is restored from its own snapshot and
+      // caught up with the journal beside the engine's recovery, so that members trade while the read models load.
+      const identityLoading = deferViews ? Identity.load(store, head0, keys.macKeys) : null;
+      identityLoading?.catch(() => undefined);
       const recovered = await recover(store, {
         ...(adopt ? {} : { macKeys: keys.macKeys }),
         checkpoints: checkpoints.published,
@@ -571,6 +645,15 @@ export class Exchange {
           viewsLoading: true,
         });
         exchange.startMs = { engineMs: Math.round(recoveredMs - startedMs), viewsLoadMs: 0, viewsReplayMs: 0 };
+        const identity = await identityLoading!;
+        if (identity.warning !== null) exchange.warnings.push(identity.warning);
+        if (identity.identity !== null) {
+          if (identity.identity.lastSeq !== headSeq) {
+            throw new Error(`invariant: identity loaded to record ${identity.identity.lastSeq}, the head is ${headSeq}`);
+          }
+          exchange.identityValue = identity.identity;
+          exchange.identitySnapshotSeq = (await store.loadIdentitySnapshot())?.seq ?? 0;
+        }
         exchange.loadViewsBehind(loading, headSeq, engineSnapshot, startedMs, () => viewsLoadedMs);
       } else {
         const loaded = await loading;
@@ -588,6 +671,8 @@ export class Exchange {
           viewsLoadMs: Math.round(viewsLoadedMs - startedMs),
           viewsReplayMs: Math.round(performance.now() - replayFromMs),
         };
+        exchange.identityValue = Identity.fromViews(loaded.views.projections);
+        exchange.identitySnapshotSeq = (await store.loadIdentitySnapshot())?.seq ?? 0;
       }
       // The head just checked is anchored at once: a rollback to before this start is detectable from here on. A
       // follower signs nothing (the leader does).
@@ -676,6 +761,11 @@ export class Exchange {
         throw new Error(
           `invariant: the read models loaded to record ${views.projections.lastSeq}, the exchange is at ${this.tail.seq}`,
         );
+      }
+      // Identity that could not be restored first comes from the read models now, in the same synchronous step.
+      if (this.identityValue === null) this.identityValue = Identity.fromViews(views.projections);
+      if (this.identityValue.lastSeq !== this.tail.seq) {
+        throw new Error(`invariant: identity is at record ${this.identityValue.lastSeq}, the exchange at ${this.tail.seq}`);
       }
       this.viewsLoadingSeq = views.projections.lastSeq;
       this.start = { ...this.start, viewSnapshotSeq: loaded.seq, viewsReplayed: headSeq - loaded.seq };
@@ -1043,6 +1133,9 @@ export class Exchange {
         if (ready && this.viewSnapshotEveryRecords > 0 && this.views.projections.lastSeq > saved) {
           await this.snapshotViews();
         }
+        await this.identitySnapshotWriting;
+        const identitySeq = this.identityValue?.lastSeq ?? 0;
+        if (this.viewSnapshotEveryRecords > 0 && identitySeq > this.identitySnapshotSeq) await this.snapshotIdentity();
       }
     } finally {
       await this.viewThread?.close();

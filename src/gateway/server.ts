@@ -360,13 +360,17 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
 
   // While the read models load behind a serving exchange (Exchange `deferViews`), every API route but the health
-  // check is refused with VIEWS_LOADING (503, Retry-After): each reads them, signing in and authenticating a request
-  // included (users and keys are read models; sessions do not survive a restart). Refused here, before anything
-  // else reads them. Non-API paths (the web application's files, the API's documents) do not read them.
+  // check and order entry is refused with VIEWS_LOADING (503, Retry-After): each reads them. Order entry
+  // (`ORDER_ENTRY_WHILE_VIEWS_LOAD`) reads only the engine and identity (users, API keys, accounts' members), which a
+  // start restores first from its own snapshot (identity.ts): it is admitted once identity is there, for requests
+  // signed with an API key (sessions do not survive a restart, and signing in is refused meanwhile). Refused here,
+  // before anything else reads them. Non-API paths (the web application's files, the API's documents) do not read
+  // them.
   app.addHook("preValidation", async (request) => {
     if (exchange.viewsState === "ready") return;
     const route = request.routeOptions.url;
     if (route === undefined || !route.startsWith("/api") || route === "/api/health") return;
+    if (exchange.identityReady && ORDER_ENTRY_WHILE_VIEWS_LOAD.has(`${request.method} ${route}`)) return;
     throw exchange.viewsRefusal();
   });
 
@@ -750,6 +754,17 @@ function requestPart(request: FastifyRequest, part: string | undefined): unknown
  * load takes seconds; a client polling every second sees the answer change when they are ready). Read models that
  * failed to load answer the same: the node stops (`onFatal`) and the next start loads them again.
  */
+/**
+ * The routes that read only the engine and identity (order-entry.ts): served while the read models load, once identity
+ * was restored first. Their acknowledgement's `order` is null meanwhile (it is the accounts read model's copy).
+ */
+export const ORDER_ENTRY_WHILE_VIEWS_LOAD: ReadonlySet<string> = new Set([
+  "POST /api/orders",
+  "PATCH /api/accounts/:account/orders/:clientOrderId",
+  "DELETE /api/accounts/:account/orders/:clientOrderId",
+  "POST /api/accounts/:account/mass-cancel",
+]);
+
 export function viewsLoadingProblem(error: ViewsLoadingError): HttpProblem {
   return new HttpProblem("VIEWS_LOADING", { seq: error.seq, head: error.headSeq }, { "retry-after": "1" });
 }

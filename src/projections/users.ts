@@ -40,6 +40,20 @@ export class UserDirectory {
   private readonly keysById = new Map<string, ApiKeyRecord>();
   private readonly keysByUser = new Map<string, string[]>();
 
+  /**
+   * A directory holding `users` and `keys` as `users()` and `apiKeysOf` list them (a user's keys in creation order):
+   * how a snapshot of the identity read model (gateway/identity.ts) is put back.
+   */
+  static restored(users: readonly UserRecord[], keys: readonly ApiKeyRecord[]): UserDirectory {
+    const directory = new UserDirectory();
+    for (const user of users) directory.usersById.set(user.id, user);
+    for (const key of keys) {
+      directory.keysById.set(key.id, key);
+      directory.keysByUser.set(key.user, [...(directory.keysByUser.get(key.user) ?? []), key.id]);
+    }
+    return directory;
+  }
+
   apply(outcome: ProjectionOutcome): void {
     for (const event of outcome.events) {
       switch (event.type) {

@@ -124,6 +124,19 @@ export type ViewsState = "loading" | "ready" | "failed";
 export const VIEWS_PENDING_OUTCOMES_MAX = 100_000;
 
 /**
+ * Identity snapshots per snapshot of the read models (every 10,000 records by default): each costs a capture of the
+ * users, keys and accounts (milliseconds), and a start replays the journal after the newest before it serves.
+ */
+export const IDENTITY_SNAPSHOTS_PER_VIEW_SNAPSHOT = 10;
+
+/**
+ * Records per page of the journal's tail replayed into read models loading behind a serving exchange (`deferViews`):
+ * the event loop turns between pages, so order entry (served meanwhile from identity) waits at most one page (about
+ * 0.1 s of CPU at this size) rather than the whole replay.
+ */
+export const VIEWS_BEHIND_PAGE_RECORDS = 1_000;
+
+/**
  * The read models are still loading (`deferViews`): what they answer is not shown until they hold every durable
  * record. Says how far they are (`seq`) and where the journal's head is (`headSeq`).
  */
@@ -420,9 +433,13 @@ export class Exchange {
     return writing;
   }
 
-  /** Snapshots identity every `viewSnapshotEveryRecords` records, as the read models are (0: never). */
+  /**
+   * Snapshots identity `IDENTITY_SNAPSHOTS_PER_VIEW_SNAPSHOT` times as often as the read models (never when they are
+   * never): it is small, and a start replays the journal after it before serving.
+   */
   private maybeSnapshotIdentity(): void {
-    const every = this.viewSnapshotEveryRecords;
+    const views = this.viewSnapshotEveryRecords;
+    const every = views > 0 ? Math.max(1, Math.ceil(views / IDENTITY_SNAPSHOTS_PER_VIEW_SNAPSHOT)) : 0;
     const identity = this.identityValue;
     if (every <= 0 || identity === null || this.closed) return;
     if (identity.lastSeq - this.identitySnapshotSeq >= every) void this.snapshotIdentity();
@@ -741,10 +758,20 @@ export class Exchange {
       const replayFromMs = performance.now();
       if (loaded.warning !== null) this.warnings.push(loaded.warning);
       this.viewsLoadingSeq = loaded.views.projections.lastSeq;
-      const finished = await replayIntoViews(this.store, loaded, headSeq, engineSnapshot, (seq) => {
-        this.viewsLoadingSeq = seq;
-        return !this.closed;
-      });
+      // In short pages, each followed by a turn of the event loop (the store reads synchronously): requests that
+      // need only identity and the engine (order entry) are answered between pages, not after the whole replay.
+      const finished = await replayIntoViews(
+        this.store,
+        loaded,
+        headSeq,
+        engineSnapshot,
+        async (seq) => {
+          this.viewsLoadingSeq = seq;
+          await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+          return !this.closed;
+        },
+        VIEWS_BEHIND_PAGE_RECORDS,
+      );
       if (!finished) return this.viewsStateValue;
       // One synchronous step from here: no request and no durable batch comes between the swap and the catch-up.
       const views = loaded.views;
@@ -1246,12 +1273,13 @@ async function replayIntoViews(
   loaded: LoadedViews,
   headSeq: number,
   engineSnapshot: { readonly seq: number; readonly recordHash: string },
-  onPage: (seq: number) => boolean,
+  onPage: (seq: number) => boolean | Promise<boolean>,
+  pageRecords = READ_PAGE_RECORDS,
 ): Promise<boolean> {
   const views = loaded.views;
   let chain = loaded.recordHash;
   for (let from = loaded.seq + 1; from <= headSeq; ) {
-    const page = await store.read(from, Math.min(READ_PAGE_RECORDS, headSeq - from + 1));
+    const page = await store.read(from, Math.min(pageRecords, headSeq - from + 1));
     for (const record of page) {
       if (record.seq <= engineSnapshot.seq) {
         if (record.seq !== from) throw new JournalCorruptError(from, `missing: the next record is ${record.seq}`);
@@ -1267,7 +1295,7 @@ async function replayIntoViews(
       from++;
     }
     if (page.length === 0) break;
-    if (!onPage(views.projections.lastSeq)) return false;
+    if (!(await onPage(views.projections.lastSeq))) return false;
   }
   if (views.projections.lastSeq !== headSeq) {
     throw new JournalCorruptError(views.projections.lastSeq + 1, "missing: the journal ends early");

@@ -58,7 +58,7 @@ export class Identity {
       const member = projections.accounts.info(account)?.member;
       if (member !== undefined) members.set(account, member);
     }
-    return new Identity(UserDirectory.restored(users, keys), members, projections.lastSeq);
+    return new Identity(new UserDirectory().restore(users, keys), members, projections.lastSeq);
   }
 
   /** Identity from a snapshot's data; throws, naming why, when it is not format 1. */
@@ -72,7 +72,7 @@ export class Identity {
     }
     if (!Array.isArray(parsed.accounts)) throw new Error("its data is not an identity snapshot");
     return new Identity(
-      UserDirectory.restored(parsed.users, parsed.keys),
+      new UserDirectory().restore(parsed.users, parsed.keys),
       new Map(parsed.accounts.map(([account, member]) => [account, member])),
       parsed.seq!,
     );
@@ -155,17 +155,25 @@ export class Identity {
     }
     if (identity.lastSeq !== snapshot.seq) return refused(`it holds identity at ${identity.lastSeq}`);
     let chain = snapshot.recordHash;
-    for (let from = snapshot.seq + 1; from <= head.seq; ) {
-      const page = await store.read(from, Math.min(READ_PAGE_RECORDS, head.seq - from + 1));
-      if (page.length === 0) break;
-      for (const record of page) {
-        if (record.seq !== from) return refused(`record ${from} is missing`);
-        chain = chainHash(chain, record.seq, record.timeMs, record.meta, record.command, record.events);
-        if (chain !== record.hash) return refused(`record ${record.seq} does not continue the hash chain`);
-        if (IDENTITY_EVENT_MARKS.some((mark) => record.events.includes(mark))) identity.apply(outcomeOfRecord(record));
-        else identity.pass(record.seq);
-        from++;
+    try {
+      for (let from = snapshot.seq + 1; from <= head.seq; ) {
+        const page = await store.read(from, Math.min(READ_PAGE_RECORDS, head.seq - from + 1));
+        if (page.length === 0) break;
+        for (const record of page) {
+          if (record.seq !== from) return refused(`record ${from} is missing`);
+          chain = chainHash(chain, record.seq, record.timeMs, record.meta, record.command, record.events);
+          if (chain !== record.hash) return refused(`record ${record.seq} does not continue the hash chain`);
+          if (IDENTITY_EVENT_MARKS.some((mark) => record.events.includes(mark))) {
+            identity.apply(outcomeOfRecord(record));
+          } else {
+            identity.pass(record.seq);
+          }
+          from++;
+        }
       }
+    } catch (error) {
+      // A record that does not parse, or a read that failed: the read models' load meets it too, and says so.
+      return refused(`catching up with the journal failed: ${(error as Error).message}`);
     }
     if (identity.lastSeq !== head.seq || chain !== head.hash) {
       return refused(`it was not caught up with the journal's head at ${head.seq}`);

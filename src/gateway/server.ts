@@ -360,12 +360,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
 
   // While the read models load behind a serving exchange (Exchange `deferViews`), every API route but the health
-  // check and order entry is refused with VIEWS_LOADING (503, Retry-After): each reads them. Order entry
-  // (`ORDER_ENTRY_WHILE_VIEWS_LOAD`) reads only the engine and identity (users, API keys, accounts' members), which a
-  // start restores first from its own snapshot (identity.ts): it is admitted once identity is there, for requests
-  // signed with an API key (sessions do not survive a restart, and signing in is refused meanwhile). Refused here,
-  // before anything else reads them. Non-API paths (the web application's files, the API's documents) do not read
-  // them.
+  // check, signing in and order entry is refused with VIEWS_LOADING (503, Retry-After): each reads them. Those
+  // (`ORDER_ENTRY_WHILE_VIEWS_LOAD`) read only the engine and identity (users, API keys, accounts' members), which a
+  // start restores first from its own snapshot (identity.ts): they are admitted once identity is there, signed with an
+  // API key or with a session made meanwhile (sessions do not survive a restart). Refused here, before anything else
+  // reads them. Non-API paths (the web application's files, the API's documents) do not read them.
   app.addHook("preValidation", async (request) => {
     if (exchange.viewsState === "ready") return;
     const route = request.routeOptions.url;
@@ -759,6 +758,10 @@ function requestPart(request: FastifyRequest, part: string | undefined): unknown
  * was restored first. Their acknowledgement's `order` is null meanwhile (it is the accounts read model's copy).
  */
 export const ORDER_ENTRY_WHILE_VIEWS_LOAD: ReadonlySet<string> = new Set([
+  // Signing in and out, and who is signed in: users (identity) and the sessions in memory, for order entry by session.
+  "POST /api/session",
+  "GET /api/session",
+  "DELETE /api/session",
   "POST /api/orders",
   "PATCH /api/accounts/:account/orders/:clientOrderId",
   "DELETE /api/accounts/:account/orders/:clientOrderId",

@@ -41,17 +41,18 @@ export class UserDirectory {
   private readonly keysByUser = new Map<string, string[]>();
 
   /**
-   * A directory holding `users` and `keys` as `users()` and `apiKeysOf` list them (a user's keys in creation order):
-   * how a snapshot of the identity read model (gateway/identity.ts) is put back.
+   * Puts back `users` and `keys` as `users()` and `apiKeysOf` list them (a user's keys in creation order), into this
+   * new directory: how a snapshot of the identity read model (gateway/identity.ts) is restored. (An instance method:
+   * a static one naming the class makes the build rename it, and the read models' snapshots name their classes.)
    */
-  static restored(users: readonly UserRecord[], keys: readonly ApiKeyRecord[]): UserDirectory {
-    const directory = new UserDirectory();
-    for (const user of users) directory.usersById.set(user.id, user);
+  restore(users: readonly UserRecord[], keys: readonly ApiKeyRecord[]): this {
+    if (this.usersById.size > 0 || this.keysById.size > 0) throw new Error("invariant: restored into a used directory");
+    for (const user of users) this.usersById.set(user.id, user);
     for (const key of keys) {
-      directory.keysById.set(key.id, key);
-      directory.keysByUser.set(key.user, [...(directory.keysByUser.get(key.user) ?? []), key.id]);
+      this.keysById.set(key.id, key);
+      this.keysByUser.set(key.user, [...(this.keysByUser.get(key.user) ?? []), key.id]);
     }
-    return directory;
+    return this;
   }
 
   apply(outcome: ProjectionOutcome): void {

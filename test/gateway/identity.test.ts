@@ -2,7 +2,8 @@
  * Order entry while the read models load (Exchange `deferViews`): identity (users, API keys, accounts' members;
  * gateway/identity.ts) is restored first from its own snapshot and caught up with the journal's tail, so a member's
  * signed order is acknowledged durably while every read is still refused with VIEWS_LOADING; once the read models are
- * loaded they show it. A user and key made after the identity snapshot, before the stop, trade at once; a bad
+ * loaded they show it. A person signs in with a password and enters an order with the session. A user and key made
+ * after the identity snapshot, before the stop, trade at once; a bad
  * signature, an unknown key and a revoked one are refused as always; an identity snapshot that does not check out is
  * not used (identity then comes with the read models). The read models are held by a gate (`viewsGate`), so what is
  * "while loading" is decided by the test, not by timing.
@@ -117,6 +118,15 @@ describe("order entry while the read models load", () => {
     const cancelled = await late("DELETE", "/api/accounts/AKTAU-1/orders/late-1");
     expect(cancelled).toEqual({ status: 200, body: { seq: latePlaced.body.seq + 1, order: null, trades: [] } });
 
+    // A person signs in (password, from identity) and enters an order in the browser's way (session and CSRF token).
+    const session = await server.login("aktau-trader");
+    const browserOrder = await server.call(session, "POST", "/api/orders", order("by-session"));
+    expect([browserOrder.status, browserOrder.body.order]).toEqual([201, null]);
+    const noCsrf = await server.call({ ...session, csrf: "wrong" }, "POST", "/api/orders", order("no-csrf"));
+    expect([noCsrf.status, noCsrf.body.error.code]).toEqual([403, "AUTH_CSRF"]);
+    const wrongPassword = await server.call(null, "POST", "/api/session", { user: "aktau-late", password: "nope" });
+    expect([wrongPassword.status, wrongPassword.body.error.code]).toEqual([401, "AUTH_FAILED"]);
+
     // Refused as always: another member's account, a bad signature, an unknown key, a revoked key.
     const foreign = await atyrau("POST", "/api/orders", order("not-mine"));
     expect([foreign.status, foreign.body.error.code]).toEqual([403, "FORBIDDEN_ACCOUNT"]);
@@ -134,6 +144,7 @@ describe("order entry while the read models load", () => {
       "order.new",
       "order.new",
       "order.cancel",
+      "order.new",
     ]);
     expect(server.exchange.viewsState).toBe("loading");
 
@@ -149,7 +160,7 @@ describe("order entry while the read models load", () => {
     );
     // And an order now is acknowledged with its state, as always.
     const after = await trader("POST", "/api/orders", order("after-loading"));
-    expect(after.body.order).toMatchObject({ status: "resting", acceptedSeq: head + 5 });
+    expect(after.body.order).toMatchObject({ status: "resting", acceptedSeq: head + 6 });
   });
 
   it("without an identity snapshot (a data directory from before them) identity comes with the read models", async () => {

@@ -54,6 +54,7 @@ import { type Outcome, Sequencer, SnapshotRefusedError } from "../journal/sequen
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type Projections, type ProjectionsOptions } from "../projections/index.ts";
 import type { LiveSurveillance } from "../surveillance/index.ts";
+import { Identity } from "./identity.ts";
 import {
   buildViews,
   feedViews,
@@ -65,7 +66,6 @@ import {
   type Views,
   viewRoots,
 } from "./read-models.ts";
-import { Identity } from "./identity.ts";
 import { ViewSnapshotThread } from "./view-snapshot-thread.ts";
 import { captureViews } from "./view-snapshots.ts";
 
@@ -666,7 +666,9 @@ export class Exchange {
         if (identity.warning !== null) exchange.warnings.push(identity.warning);
         if (identity.identity !== null) {
           if (identity.identity.lastSeq !== headSeq) {
-            throw new Error(`invariant: identity loaded to record ${identity.identity.lastSeq}, the head is ${headSeq}`);
+            throw new Error(
+              `invariant: identity loaded to record ${identity.identity.lastSeq}, the head is ${headSeq}`,
+            );
           }
           exchange.identityValue = identity.identity;
           exchange.identitySnapshotSeq = (await store.loadIdentitySnapshot())?.seq ?? 0;
@@ -789,10 +791,12 @@ export class Exchange {
           `invariant: the read models loaded to record ${views.projections.lastSeq}, the exchange is at ${this.tail.seq}`,
         );
       }
-      // Identity that could not be restored first comes from the read models now, in the same synchronous step.
+      // Identity not restored first comes from the read models now, in this same synchronous step.
       if (this.identityValue === null) this.identityValue = Identity.fromViews(views.projections);
       if (this.identityValue.lastSeq !== this.tail.seq) {
-        throw new Error(`invariant: identity is at record ${this.identityValue.lastSeq}, the exchange at ${this.tail.seq}`);
+        throw new Error(
+          `invariant: identity is at record ${this.identityValue.lastSeq}, the exchange at ${this.tail.seq}`,
+        );
       }
       this.viewsLoadingSeq = views.projections.lastSeq;
       this.start = { ...this.start, viewSnapshotSeq: loaded.seq, viewsReplayed: headSeq - loaded.seq };

@@ -63,10 +63,11 @@ export class Identity {
 
   /** Identity from a snapshot's data; throws, naming why, when it is not format 1. */
   static restore(data: Uint8Array): Identity {
-    const parsed = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8")) as
-      | Partial<IdentityData>
-      | null;
-    if (parsed?.format !== IDENTITY_FORMAT) throw new Error(`its format is ${String(parsed?.format)}, not ${IDENTITY_FORMAT}`);
+    const parsed = JSON.parse(
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8"),
+    ) as Partial<IdentityData> | null;
+    if (parsed?.format !== IDENTITY_FORMAT)
+      throw new Error(`its format is ${String(parsed?.format)}, not ${IDENTITY_FORMAT}`);
     if (!Number.isSafeInteger(parsed.seq) || !Array.isArray(parsed.users) || !Array.isArray(parsed.keys)) {
       throw new Error("its data is not an identity snapshot");
     }

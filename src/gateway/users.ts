@@ -2,7 +2,8 @@
  * Users and API keys of the exchange's web and program interfaces. They live in the journal (engine/access.ts): every
  * creation, disabling, re-enabling, password change, key creation and revocation is a command with who, when and why,
  * checked by `sauda verify`; the gateway reads them from the identity read model built from those events
- * (identity.ts, projections/users.ts), which a start restores before the other read models. Nothing about a user is stored beside the journal, so a changed row cannot promote anyone.
+ * (identity.ts, projections/users.ts), which a start restores before the other read models. Nothing about a user is
+ * stored beside the journal, so a changed row cannot promote anyone.
  *
  * Roles: `operator` (runs the exchange), `regulator` (watches everything, changes only the regulator's controls),
  * `trader` (a member's person who may trade its accounts), `viewer` (a member's person who may only look). The public

@@ -36,7 +36,11 @@ function signer(server: TestServer, id: string, secret: string) {
       "x-sauda-signature": sign(secret, server.nowMs, method, path, text),
     };
     if (body !== undefined) headers["content-type"] = "application/json";
-    const response = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: text }) });
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: text }),
+    });
     return { status: response.status, body: (await response.json()) as Json };
   };
 }
@@ -48,7 +52,15 @@ async function putKey(server: TestServer, id: string, user: string, scopes: read
 }
 
 function order(clientOrderId: string, price = 13_300_000) {
-  return { instrument: INSTRUMENT, account: "AKTAU-1", clientOrderId, side: "buy", type: "limit", price, quantity: 1000 };
+  return {
+    instrument: INSTRUMENT,
+    account: "AKTAU-1",
+    clientOrderId,
+    side: "buy",
+    type: "limit",
+    price,
+    quantity: 1000,
+  };
 }
 
 /** A server that snapshots nothing by count (`viewSnapshotEveryRecords: 0`): only when the test asks, as a crash. */
@@ -155,9 +167,7 @@ describe("order entry while the read models load", () => {
     const lateStatus = await late("GET", "/api/accounts/AKTAU-1/orders/late-1");
     expect(lateStatus.body.order).toMatchObject({ status: "cancelled", acceptedSeq: latePlaced.body.seq });
     // Identity fed meanwhile holds what the read models now hold.
-    expect(server.exchange.identity.capture()).toEqual(
-      Identity.fromViews(server.exchange.projections).capture(),
-    );
+    expect(server.exchange.identity.capture()).toEqual(Identity.fromViews(server.exchange.projections).capture());
     // And an order now is acknowledged with its state, as always.
     const after = await trader("POST", "/api/orders", order("after-loading"));
     expect(after.body.order).toMatchObject({ status: "resting", acceptedSeq: head + 6 });
@@ -193,7 +203,9 @@ describe("order entry while the read models load", () => {
     const seq = server.exchange.health().seq;
     await server.close();
     const db = new Database(join(server.dir, "sauda.sqlite"));
-    db.prepare("UPDATE identity_snapshots SET data = CAST(replace(CAST(data AS TEXT), 'AKTAU', 'ATYRA') AS BLOB)").run();
+    db.prepare(
+      "UPDATE identity_snapshots SET data = CAST(replace(CAST(data AS TEXT), 'AKTAU', 'ATYRA') AS BLOB)",
+    ).run();
     db.close();
     server.exchangeOptions = { deferViews: true, viewsGate: held.hold, viewSnapshotEveryRecords: 0 };
     await server.open();

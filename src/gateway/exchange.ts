@@ -1242,6 +1242,8 @@ async function loadViews(
     await hold;
     return hashed;
   };
+  // Into read models that something holds (serving first), restored in steps: the event loop turns between them, so
+  // order entry (served from identity meanwhile) is answered during the restore, not after it.
   const loaded = await loadCheckedViews(
     store,
     snapshot,
@@ -1250,6 +1252,7 @@ async function loadViews(
     options.projections,
     hashThenHold,
     into ?? undefined,
+    into === null ? undefined : () => new Promise<void>((resolveTurn) => setImmediate(resolveTurn)),
   );
   if (loaded.problem !== null) return refused(loaded.problem);
   const views = loaded.views;

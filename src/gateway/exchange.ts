@@ -10,7 +10,10 @@
  * commands. Or, serving first (`deferViews`, `sauda serve`'s default on a SQLite leader): accept commands as soon as
  * the engine is recovered, and load the read models behind, in place (`loadViewsBehind`); what becomes durable
  * meanwhile is kept in order (bounded) and given to them once loaded, and every read of them is refused
- * (`ViewsLoadingError`) until then. Their end state is the waiting start's. The chain of the records the engine's snapshot covers (which the state does not depend on) is checked
+ * (`ViewsLoadingError`) until then, but identity (identity.ts: users, API keys, accounts' members), restored first from
+ * its own snapshot and caught up beside the engine's recovery, answers authentication and order entry meanwhile; the
+ * load lets the event loop turn between its steps (the restore in steps, the tail in pages) so that those requests are
+ * answered during it. Their end state is the waiting start's. The chain of the records the engine's snapshot covers (which the state does not depend on) is checked
  * while the exchange already serves (`journalCheck`); a break found there raises the alarm below. A follower, an
  * exchange opened with `checkJournalBeforeServing`, and the start that adopts a journal written before MACs check the
  * whole chain before serving. The leader snapshots the read models every `VIEW_SNAPSHOT_EVERY_RECORDS` records and at

@@ -15,8 +15,10 @@
  *
  * The server serves as soon as the engine is recovered and loads its read models behind (their state in /api/health),
  * so each start also prints when /api/health first said `views: "ready"` and when the first order was acknowledged
- * (a signed POST /api/orders by a trader the journal holds, sent again every 10 ms until 201: refused with
- * VIEWS_LOADING before, since signing in needs the read models), each with the server's CPU time then.
+ * (a signed POST /api/orders by a trader the journal holds, made after the last snapshots by count, sent again every
+ * 10 ms until 201: refused with VIEWS_LOADING until identity is there, restored first from its own snapshot and caught
+ * up with the journal's tail, gateway/identity.ts; or until the read models are loaded when it could not be), each with
+ * the server's CPU time then.
  * BENCH_RESTART_WAIT_FOR_VIEWS=1 runs the server with --wait-for-views (as before it loaded them behind serving).
  */
 
@@ -163,8 +165,11 @@ async function startAndKill(dir: string, clean = false, order = true): Promise<S
   const serve = await startServe({ data: dir, ...(WAIT_FOR_VIEWS ? { args: ["--wait-for-views"] } : {}) });
   const cpuMs = processCpuMs(serve.child.pid);
   const load = loadavg()[0]!;
-  const ready = await viewsReady(serve.url, serve.child.pid, spawnedMs);
-  const ordered = order ? await firstOrder(serve.url, serve.child.pid, spawnedMs) : null;
+  // Both at once: an order may be acknowledged before the read models are ready (identity is restored first).
+  const [ready, ordered] = await Promise.all([
+    viewsReady(serve.url, serve.child.pid, spawnedMs),
+    order ? firstOrder(serve.url, serve.child.pid, spawnedMs) : Promise.resolve(null),
+  ]);
   await serve.stop(clean ? "SIGTERM" : "SIGKILL");
   return { ms: serve.servingMs, cpuMs, load, viewsReady: ready, firstOrder: ordered, lines: serve.lines };
 }

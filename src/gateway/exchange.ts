@@ -10,7 +10,10 @@
  * commands. Or, serving first (`deferViews`, `sauda serve`'s default on a SQLite leader): accept commands as soon as
  * the engine is recovered, and load the read models behind, in place (`loadViewsBehind`); what becomes durable
  * meanwhile is kept in order (bounded) and given to them once loaded, and every read of them is refused
- * (`ViewsLoadingError`) until then. Their end state is the waiting start's. The chain of the records the engine's snapshot covers (which the state does not depend on) is checked
+ * (`ViewsLoadingError`) until then, but identity (identity.ts: users, API keys, accounts' members), restored first from
+ * its own snapshot and caught up beside the engine's recovery, answers authentication and order entry meanwhile; the
+ * load lets the event loop turn between its steps (the restore in steps, the tail in pages) so that those requests are
+ * answered during it. Their end state is the waiting start's. The chain of the records the engine's snapshot covers (which the state does not depend on) is checked
  * while the exchange already serves (`journalCheck`); a break found there raises the alarm below. A follower, an
  * exchange opened with `checkJournalBeforeServing`, and the start that adopts a journal written before MACs check the
  * whole chain before serving. The leader snapshots the read models every `VIEW_SNAPSHOT_EVERY_RECORDS` records and at
@@ -32,6 +35,7 @@
  * before it takes another change (a restart serves again and raises the alarm again; `sauda verify` names the record).
  */
 
+import { hash } from "node:crypto";
 import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
@@ -53,6 +57,7 @@ import { type Outcome, Sequencer, SnapshotRefusedError } from "../journal/sequen
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type Projections, type ProjectionsOptions } from "../projections/index.ts";
 import type { LiveSurveillance } from "../surveillance/index.ts";
+import { Identity } from "./identity.ts";
 import {
   buildViews,
   feedViews,
@@ -120,6 +125,19 @@ export type ViewsState = "loading" | "ready" | "failed";
  * until the read models have caught up. About 1 KB each: 100 MB at the limit.
  */
 export const VIEWS_PENDING_OUTCOMES_MAX = 100_000;
+
+/**
+ * Identity snapshots per snapshot of the read models (every 10,000 records by default): each costs a capture of the
+ * users, keys and accounts (milliseconds), and a start replays the journal after the newest before it serves.
+ */
+export const IDENTITY_SNAPSHOTS_PER_VIEW_SNAPSHOT = 10;
+
+/**
+ * Records per page of the journal's tail replayed into read models loading behind a serving exchange (`deferViews`):
+ * the event loop turns between pages, so order entry (served meanwhile from identity) waits at most one page (about
+ * 0.1 s of CPU at this size) rather than the whole replay.
+ */
+export const VIEWS_BEHIND_PAGE_RECORDS = 1_000;
 
 /**
  * The read models are still loading (`deferViews`): what they answer is not shown until they hold every durable
@@ -237,6 +255,15 @@ export class Exchange {
   /** The thread that keeps its own copy of the read models and snapshots it, while this node leads. */
   private viewThread: ViewSnapshotThread | null = null;
   private viewThreadTried = false;
+  /**
+   * The identity read model (identity.ts): users, API keys, accounts' members. Serving first, restored from its own
+   * snapshot and caught up before serving, so it is there while the read models load; null until the read models are
+   * loaded when it could not be (no identity snapshot yet: a data directory from before them).
+   */
+  private identityValue: Identity | null = null;
+  /** The seq of the newest identity snapshot, and the write in flight (null when none is). */
+  private identitySnapshotSeq = 0;
+  private identitySnapshotWriting: Promise<void> | null = null;
   private closed = false;
 
   private constructor(
@@ -316,7 +343,10 @@ export class Exchange {
    */
   private publish(outcomes: readonly Outcome[]): void {
     if (this.viewsStateValue !== "ready") {
+      // Identity, when it was loaded first, takes what becomes durable at once: order entry reads it meanwhile.
+      const identity = this.identityValue;
       for (const outcome of outcomes) {
+        identity?.apply(outcome);
         this.tail.seq = outcome.seq;
         this.tail.timeMs = outcome.timeMs;
       }
@@ -336,6 +366,8 @@ export class Exchange {
         const state = this.views.state;
         state.surveillanceFailure = surveil(this.views.surveillance, outcome, state.surveillanceFailure);
       }
+      // Already taken while the read models loaded, for the batches kept meanwhile: ignored then.
+      this.identityValue?.apply(outcome);
       this.tail.seq = outcome.seq;
       this.tail.timeMs = outcome.timeMs;
     }
@@ -344,6 +376,7 @@ export class Exchange {
     if (this.sequencer !== null) {
       this.maybeStartViewThread();
       this.viewThread?.advance(projections.lastSeq);
+      this.maybeSnapshotIdentity();
     }
     for (const listener of this.listeners) listener(outcomes);
   }
@@ -356,6 +389,63 @@ export class Exchange {
   get projections(): Projections {
     if (this.viewsStateValue !== "ready" && !this.wiring) throw this.viewsRefusal();
     return this.views.projections;
+  }
+
+  /**
+   * The identity read model (users, API keys, accounts' members): what authentication and order entry read. There
+   * while the read models load when it was restored first (`identityReady`); otherwise refused, as `projections` is,
+   * until they are loaded.
+   */
+  get identity(): Identity {
+    if (this.identityValue === null) throw this.viewsRefusal();
+    return this.identityValue;
+  }
+
+  /** Whether `identity` answers: always once the read models are ready, and before when it was restored first. */
+  get identityReady(): boolean {
+    return this.identityValue !== null;
+  }
+
+  /**
+   * Snapshots the identity read model at the durable head, now (small: written from this thread's capture). Returns
+   * the write, or null when none was started (one in flight, identity not there, or not at the head). A write that
+   * fails loses nothing: the next start uses an older identity snapshot, or loads identity with the read models.
+   */
+  snapshotIdentity(): Promise<void> | null {
+    const sequencer = this.sequencer;
+    const identity = this.identityValue;
+    if (sequencer === null || identity === null || this.identitySnapshotWriting !== null) return null;
+    const head = sequencer.durableHead;
+    const seq = identity.lastSeq;
+    if (seq === 0 || head.seq !== seq) return null;
+    const data = identity.capture();
+    const writing = this.store
+      .saveIdentitySnapshot({ seq, recordHash: head.hash, data, dataHash: hash("sha256", data, "hex") })
+      .then(
+        () => {
+          this.identitySnapshotSeq = Math.max(this.identitySnapshotSeq, seq);
+        },
+        (error: unknown) => process.emitWarning(`identity snapshot not written: ${(error as Error).message}`),
+      )
+      .finally(() => {
+        this.identitySnapshotWriting = null;
+      });
+    this.identitySnapshotWriting = writing;
+    // Counted from now, so that a failing write is not retried on every batch.
+    this.identitySnapshotSeq = seq;
+    return writing;
+  }
+
+  /**
+   * Snapshots identity `IDENTITY_SNAPSHOTS_PER_VIEW_SNAPSHOT` times as often as the read models (never when they are
+   * never): it is small, and a start replays the journal after it before serving.
+   */
+  private maybeSnapshotIdentity(): void {
+    const views = this.viewSnapshotEveryRecords;
+    const every = views > 0 ? Math.max(1, Math.ceil(views / IDENTITY_SNAPSHOTS_PER_VIEW_SNAPSHOT)) : 0;
+    const identity = this.identityValue;
+    if (every <= 0 || identity === null || this.closed) return;
+    if (identity.lastSeq - this.identitySnapshotSeq >= every) void this.snapshotIdentity();
   }
 
   /** Surveillance over the durable records: alerts, session statistics, its configuration and cases (as `projections`). */
@@ -542,6 +632,10 @@ export class Exchange {
         return loaded;
       });
       loading.catch(() => undefined); // awaited below, after recovery (whose error comes first)
+      // Serving first, identity (what authentication and order entry read) is restored from its own snapshot and
+      // caught up with the journal beside the engine's recovery, so that members trade while the read models load.
+      const identityLoading = deferViews ? Identity.load(store, head0, keys.macKeys) : null;
+      identityLoading?.catch(() => undefined);
       const recovered = await recover(store, {
         ...(adopt ? {} : { macKeys: keys.macKeys }),
         checkpoints: checkpoints.published,
@@ -571,6 +665,17 @@ export class Exchange {
           viewsLoading: true,
         });
         exchange.startMs = { engineMs: Math.round(recoveredMs - startedMs), viewsLoadMs: 0, viewsReplayMs: 0 };
+        const identity = await identityLoading!;
+        if (identity.warning !== null) exchange.warnings.push(identity.warning);
+        if (identity.identity !== null) {
+          if (identity.identity.lastSeq !== headSeq) {
+            throw new Error(
+              `invariant: identity loaded to record ${identity.identity.lastSeq}, the head is ${headSeq}`,
+            );
+          }
+          exchange.identityValue = identity.identity;
+          exchange.identitySnapshotSeq = (await store.loadIdentitySnapshot())?.seq ?? 0;
+        }
         exchange.loadViewsBehind(loading, headSeq, engineSnapshot, startedMs, () => viewsLoadedMs);
       } else {
         const loaded = await loading;
@@ -588,6 +693,8 @@ export class Exchange {
           viewsLoadMs: Math.round(viewsLoadedMs - startedMs),
           viewsReplayMs: Math.round(performance.now() - replayFromMs),
         };
+        exchange.identityValue = Identity.fromViews(loaded.views.projections);
+        exchange.identitySnapshotSeq = (await store.loadIdentitySnapshot())?.seq ?? 0;
       }
       // The head just checked is anchored at once: a rollback to before this start is detectable from here on. A
       // follower signs nothing (the leader does).
@@ -656,10 +763,20 @@ export class Exchange {
       const replayFromMs = performance.now();
       if (loaded.warning !== null) this.warnings.push(loaded.warning);
       this.viewsLoadingSeq = loaded.views.projections.lastSeq;
-      const finished = await replayIntoViews(this.store, loaded, headSeq, engineSnapshot, (seq) => {
-        this.viewsLoadingSeq = seq;
-        return !this.closed;
-      });
+      // In short pages, each followed by a turn of the event loop (the store reads synchronously): requests that
+      // need only identity and the engine (order entry) are answered between pages, not after the whole replay.
+      const finished = await replayIntoViews(
+        this.store,
+        loaded,
+        headSeq,
+        engineSnapshot,
+        async (seq) => {
+          this.viewsLoadingSeq = seq;
+          await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+          return !this.closed;
+        },
+        VIEWS_BEHIND_PAGE_RECORDS,
+      );
       if (!finished) return this.viewsStateValue;
       // One synchronous step from here: no request and no durable batch comes between the swap and the catch-up.
       const views = loaded.views;
@@ -675,6 +792,13 @@ export class Exchange {
       if (views.projections.lastSeq !== this.tail.seq) {
         throw new Error(
           `invariant: the read models loaded to record ${views.projections.lastSeq}, the exchange is at ${this.tail.seq}`,
+        );
+      }
+      // Identity not restored first comes from the read models now, in this same synchronous step.
+      if (this.identityValue === null) this.identityValue = Identity.fromViews(views.projections);
+      if (this.identityValue.lastSeq !== this.tail.seq) {
+        throw new Error(
+          `invariant: identity is at record ${this.identityValue.lastSeq}, the exchange at ${this.tail.seq}`,
         );
       }
       this.viewsLoadingSeq = views.projections.lastSeq;
@@ -1043,6 +1167,9 @@ export class Exchange {
         if (ready && this.viewSnapshotEveryRecords > 0 && this.views.projections.lastSeq > saved) {
           await this.snapshotViews();
         }
+        await this.identitySnapshotWriting;
+        const identitySeq = this.identityValue?.lastSeq ?? 0;
+        if (this.viewSnapshotEveryRecords > 0 && identitySeq > this.identitySnapshotSeq) await this.snapshotIdentity();
       }
     } finally {
       await this.viewThread?.close();
@@ -1118,6 +1245,8 @@ async function loadViews(
     await hold;
     return hashed;
   };
+  // Into read models that something holds (serving first), restored in steps: the event loop turns between them, so
+  // order entry (served from identity meanwhile) is answered during the restore, not after it.
   const loaded = await loadCheckedViews(
     store,
     snapshot,
@@ -1126,6 +1255,7 @@ async function loadViews(
     options.projections,
     hashThenHold,
     into ?? undefined,
+    into === null ? undefined : () => new Promise<void>((resolveTurn) => setImmediate(resolveTurn)),
   );
   if (loaded.problem !== null) return refused(loaded.problem);
   const views = loaded.views;
@@ -1153,12 +1283,13 @@ async function replayIntoViews(
   loaded: LoadedViews,
   headSeq: number,
   engineSnapshot: { readonly seq: number; readonly recordHash: string },
-  onPage: (seq: number) => boolean,
+  onPage: (seq: number) => boolean | Promise<boolean>,
+  pageRecords = READ_PAGE_RECORDS,
 ): Promise<boolean> {
   const views = loaded.views;
   let chain = loaded.recordHash;
   for (let from = loaded.seq + 1; from <= headSeq; ) {
-    const page = await store.read(from, Math.min(READ_PAGE_RECORDS, headSeq - from + 1));
+    const page = await store.read(from, Math.min(pageRecords, headSeq - from + 1));
     for (const record of page) {
       if (record.seq <= engineSnapshot.seq) {
         if (record.seq !== from) throw new JournalCorruptError(from, `missing: the next record is ${record.seq}`);
@@ -1174,7 +1305,7 @@ async function replayIntoViews(
       from++;
     }
     if (page.length === 0) break;
-    if (!onPage(views.projections.lastSeq)) return false;
+    if (!(await onPage(views.projections.lastSeq))) return false;
   }
   if (views.projections.lastSeq !== headSeq) {
     throw new JournalCorruptError(views.projections.lastSeq + 1, "missing: the journal ends early");

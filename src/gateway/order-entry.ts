@@ -40,9 +40,9 @@ export function requireTrader(principal: UserPrincipal, action: string): void {
   requireScope(principal, "trade", action);
 }
 
-/** The account belongs to the principal's member. */
+/** The account belongs to the principal's member (read from identity: answers while the other read models load). */
 export function requireOwnAccount(exchange: Exchange, principal: UserPrincipal, account: string): void {
-  const owner = exchange.projections.accounts.info(account)?.member ?? null;
+  const owner = exchange.identity.memberOf(account);
   if (owner === null || owner !== principal.user.member) throw new HttpProblem("FORBIDDEN_ACCOUNT", { account });
 }
 

@@ -16,7 +16,7 @@ import { type ViewSnapshotRecord, viewSnapshotMac } from "../journal/records.ts"
 import type { JournalStore } from "../journal/store.ts";
 import { InstrumentRegistry, Projections, type ProjectionsOptions } from "../projections/index.ts";
 import { LiveSurveillance, type PriceLimits } from "../surveillance/index.ts";
-import { restoreViews } from "./view-snapshots.ts";
+import { restoreViews, restoreViewsInSteps } from "./view-snapshots.ts";
 
 /** The read models an exchange keeps, as one unit for building, snapshotting and restoring them. */
 export interface Views {
@@ -159,12 +159,18 @@ export async function loadCheckedViews(
    * (`resetViews` makes them new again).
    */
   into?: Views,
+  /**
+   * When given, the restore is made in steps with this awaited between them (`restoreViewsInSteps`): read models
+   * loaded behind a serving exchange, whose event loop turns meanwhile.
+   */
+  turn?: () => Promise<void>,
 ): Promise<{ problem: string } | { problem: null; views: Views }> {
   const checked = await viewSnapshotProblem(store, snapshot, headSeq, macKeys, hashData);
   if (checked.problem !== null) return checked;
   const views = into ?? buildViews(options);
   try {
-    restoreViews(checked.data, viewRoots(views));
+    if (turn === undefined) restoreViews(checked.data, viewRoots(views));
+    else await restoreViewsInSteps(checked.data, viewRoots(views), turn);
   } catch (error) {
     return { problem: (error as Error).message };
   }

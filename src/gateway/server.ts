@@ -360,13 +360,16 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
 
   // While the read models load behind a serving exchange (Exchange `deferViews`), every API route but the health
-  // check is refused with VIEWS_LOADING (503, Retry-After): each reads them, signing in and authenticating a request
-  // included (users and keys are read models; sessions do not survive a restart). Refused here, before anything
-  // else reads them. Non-API paths (the web application's files, the API's documents) do not read them.
+  // check, signing in and order entry is refused with VIEWS_LOADING (503, Retry-After): each reads them. Those
+  // (`ORDER_ENTRY_WHILE_VIEWS_LOAD`) read only the engine and identity (users, API keys, accounts' members), which a
+  // start restores first from its own snapshot (identity.ts): they are admitted once identity is there, signed with an
+  // API key or with a session made meanwhile (sessions do not survive a restart). Refused here, before anything else
+  // reads them. Non-API paths (the web application's files, the API's documents) do not read them.
   app.addHook("preValidation", async (request) => {
     if (exchange.viewsState === "ready") return;
     const route = request.routeOptions.url;
     if (route === undefined || !route.startsWith("/api") || route === "/api/health") return;
+    if (exchange.identityReady && ORDER_ENTRY_WHILE_VIEWS_LOAD.has(`${request.method} ${route}`)) return;
     throw exchange.viewsRefusal();
   });
 
@@ -750,6 +753,21 @@ function requestPart(request: FastifyRequest, part: string | undefined): unknown
  * load takes seconds; a client polling every second sees the answer change when they are ready). Read models that
  * failed to load answer the same: the node stops (`onFatal`) and the next start loads them again.
  */
+/**
+ * The routes that read only the engine and identity (order-entry.ts): served while the read models load, once identity
+ * was restored first. Their acknowledgement's `order` is null meanwhile (it is the accounts read model's copy).
+ */
+export const ORDER_ENTRY_WHILE_VIEWS_LOAD: ReadonlySet<string> = new Set([
+  // Signing in and out, and who is signed in: users (identity) and the sessions in memory, for order entry by session.
+  "POST /api/session",
+  "GET /api/session",
+  "DELETE /api/session",
+  "POST /api/orders",
+  "PATCH /api/accounts/:account/orders/:clientOrderId",
+  "DELETE /api/accounts/:account/orders/:clientOrderId",
+  "POST /api/accounts/:account/mass-cancel",
+]);
+
 export function viewsLoadingProblem(error: ViewsLoadingError): HttpProblem {
   return new HttpProblem("VIEWS_LOADING", { seq: error.seq, head: error.headSeq }, { "retry-after": "1" });
 }

@@ -1,8 +1,9 @@
 /**
  * Users and API keys of the exchange's web and program interfaces. They live in the journal (engine/access.ts): every
  * creation, disabling, re-enabling, password change, key creation and revocation is a command with who, when and why,
- * checked by `sauda verify`; the gateway reads them from the read model built from those events
- * (projections/users.ts). Nothing about a user is stored beside the journal, so a changed row cannot promote anyone.
+ * checked by `sauda verify`; the gateway reads them from the identity read model built from those events
+ * (identity.ts, projections/users.ts), which a start restores before the other read models. Nothing about a user is
+ * stored beside the journal, so a changed row cannot promote anyone.
  *
  * Roles: `operator` (runs the exchange), `regulator` (watches everything, changes only the regulator's controls),
  * `trader` (a member's person who may trade its accounts), `viewer` (a member's person who may only look). The public
@@ -67,26 +68,26 @@ export class Users {
   }
 
   user(id: string): User | null {
-    return this.exchange.projections.users.user(id);
+    return this.exchange.identity.users.user(id);
   }
 
   users(): User[] {
-    return this.exchange.projections.users.users();
+    return this.exchange.identity.users.users();
   }
 
   apiKey(id: string): ApiKey | null {
-    return this.view(this.exchange.projections.users.apiKey(id));
+    return this.view(this.exchange.identity.users.apiKey(id));
   }
 
   apiKeysOf(user: string): ApiKey[] {
-    return this.exchange.projections.users.apiKeysOf(user).map((key) => this.view(key)!);
+    return this.exchange.identity.users.apiKeysOf(user).map((key) => this.view(key)!);
   }
 
   /** The key's secret, opened with the secrets key; null for an unknown key or one that does not open. */
   secretOf(keyId: string): string | null {
     const cached = this.opened.get(keyId);
     if (cached !== undefined) return cached;
-    const key = this.exchange.projections.users.apiKey(keyId);
+    const key = this.exchange.identity.users.apiKey(keyId);
     if (!key) return null;
     const secret = openSecret(this.exchange.keys.secretsKeys, key.id, key.user, key.secretSealed);
     if (secret !== null) this.opened.set(keyId, secret);

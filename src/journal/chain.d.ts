@@ -23,4 +23,5 @@ export declare function snapshotMac(
   recordHash: string,
   dataHash: string,
 ): string;
+export declare function identitySnapshotMac(key: Uint8Array, seq: number, recordHash: string, dataHash: string): string;
 export declare function viewSnapshotMac(key: Uint8Array, seq: number, recordHash: string, dataHash: string): string;

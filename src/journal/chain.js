@@ -57,6 +57,14 @@ export function snapshotMac(key, seq, stateHash, recordHash, dataHash) {
     .digest("hex");
 }
 
+/**
+ * The MAC (hex) of a snapshot of the identity read model (users, API keys, accounts' members: what signing in and
+ * order entry read). Its own domain, so a snapshot of the read models cannot pass for one.
+ */
+export function identitySnapshotMac(key, seq, recordHash, dataHash) {
+  return createHmac("sha256", key).update(`sauda identity snapshot\n${seq}\n${recordHash}\n${dataHash}`).digest("hex");
+}
+
 /** The MAC (hex) of a snapshot of the read models. */
 export function viewSnapshotMac(key, seq, recordHash, dataHash) {
   return createHmac("sha256", key).update(`sauda view snapshot\n${seq}\n${recordHash}\n${dataHash}`).digest("hex");

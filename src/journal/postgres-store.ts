@@ -27,6 +27,8 @@ import {
   chainHash,
   GENESIS_HASH,
   headMac,
+  type IdentitySnapshotRecord,
+  identitySnapshotMac,
   type JournalHead,
   type JournalRecord,
   type SnapshotRecord,
@@ -35,7 +37,13 @@ import {
   type ViewSnapshotRecord,
   viewSnapshotMac,
 } from "./records.ts";
-import { type JournalStore, type SnapshotInfo, type StoreKeys, VIEW_SNAPSHOTS_KEPT } from "./store.ts";
+import {
+  IDENTITY_SNAPSHOTS_KEPT,
+  type JournalStore,
+  type SnapshotInfo,
+  type StoreKeys,
+  VIEW_SNAPSHOTS_KEPT,
+} from "./store.ts";
 
 const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -304,6 +312,13 @@ export class PostgresStore implements JournalStore {
         data_hash TEXT NOT NULL,
         mac TEXT
       );
+      CREATE TABLE IF NOT EXISTS ${this.table("identity_snapshots")} (
+        seq BIGINT PRIMARY KEY,
+        record_hash TEXT NOT NULL,
+        data BYTEA NOT NULL,
+        data_hash TEXT NOT NULL,
+        mac TEXT
+      );
       ALTER TABLE ${this.table("journal_head")} ADD COLUMN IF NOT EXISTS mac TEXT;
       ALTER TABLE ${this.table("snapshots")} ADD COLUMN IF NOT EXISTS mac TEXT;
     `);
@@ -530,6 +545,41 @@ export class PostgresStore implements JournalStore {
     const result = await this.run((client) =>
       client.query(
         `SELECT seq, record_hash, data, data_hash, mac FROM ${this.table("view_snapshots")} ORDER BY seq DESC LIMIT 1`,
+      ),
+    );
+    const row = result.rows[0] as
+      | { seq: string; record_hash: string; data: Buffer; data_hash: string; mac: string | null }
+      | undefined;
+    if (!row) return null;
+    return { seq: Number(row.seq), recordHash: row.record_hash, data: row.data, dataHash: row.data_hash, mac: row.mac };
+  }
+
+  async saveIdentitySnapshot(snapshot: IdentitySnapshotRecord): Promise<void> {
+    const mac =
+      this.macKey === null
+        ? null
+        : identitySnapshotMac(this.macKey, snapshot.seq, snapshot.recordHash, snapshot.dataHash);
+    const table = this.table("identity_snapshots");
+    await this.run((client) =>
+      transaction(client, async () => {
+        await client.query(
+          `INSERT INTO ${table} (seq, record_hash, data, data_hash, mac) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (seq) DO UPDATE SET record_hash = EXCLUDED.record_hash, data = EXCLUDED.data,
+             data_hash = EXCLUDED.data_hash, mac = EXCLUDED.mac`,
+          [snapshot.seq, snapshot.recordHash, Buffer.from(snapshot.data), snapshot.dataHash, mac],
+        );
+        await client.query(
+          `DELETE FROM ${table} WHERE seq NOT IN (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT $1)`,
+          [IDENTITY_SNAPSHOTS_KEPT],
+        );
+      }),
+    );
+  }
+
+  async loadIdentitySnapshot(): Promise<IdentitySnapshotRecord | null> {
+    const result = await this.run((client) =>
+      client.query(
+        `SELECT seq, record_hash, data, data_hash, mac FROM ${this.table("identity_snapshots")} ORDER BY seq DESC LIMIT 1`,
       ),
     );
     const row = result.rows[0] as

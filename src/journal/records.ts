@@ -12,7 +12,7 @@
 import { hash } from "node:crypto";
 import { chainHash } from "./chain.js";
 
-export { chainHash, GENESIS_HASH, headMac, snapshotMac, viewSnapshotMac } from "./chain.js";
+export { chainHash, GENESIS_HASH, headMac, identitySnapshotMac, snapshotMac, viewSnapshotMac } from "./chain.js";
 
 export interface JournalRecord {
   readonly seq: number;
@@ -68,6 +68,23 @@ export interface ViewSnapshotRecord {
   /** sha256 of `data` (hex). */
   readonly dataHash: string;
   /** The view snapshot MAC (chain.js `viewSnapshotMac`), added by the store; null without a MAC key. */
+  readonly mac?: string | null;
+}
+
+/**
+ * A snapshot of the identity read model (gateway/identity.ts: users, API keys, the member of each account) at `seq`:
+ * what a start restores first, so that members sign in and trade while the other read models still load. Not
+ * evidence, like a snapshot of the read models: a start that cannot use it loads identity with the read models.
+ * `data` is UTF-8 JSON that names its own format version.
+ */
+export interface IdentitySnapshotRecord {
+  readonly seq: number;
+  /** Hash of the journal record at `seq`: the snapshot belongs to this journal. */
+  readonly recordHash: string;
+  readonly data: Uint8Array;
+  /** sha256 of `data` (hex). */
+  readonly dataHash: string;
+  /** The identity snapshot MAC (chain.js `identitySnapshotMac`), added by the store; null without a MAC key. */
   readonly mac?: string | null;
 }
 

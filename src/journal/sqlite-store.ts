@@ -21,6 +21,8 @@ import Database from "better-sqlite3";
 import {
   chainRecords,
   headMac,
+  type IdentitySnapshotRecord,
+  identitySnapshotMac,
   type JournalHead,
   type JournalRecord,
   type SnapshotRecord,
@@ -31,6 +33,7 @@ import {
 } from "./records.ts";
 import {
   type CheckedPage,
+  IDENTITY_SNAPSHOTS_KEPT,
   type JournalStore,
   READ_PAGE_RECORDS,
   type ReadCheckedOptions,
@@ -65,6 +68,13 @@ CREATE TABLE IF NOT EXISTS snapshots (
   mac TEXT
 );
 CREATE TABLE IF NOT EXISTS view_snapshots (
+  seq INTEGER PRIMARY KEY,
+  record_hash TEXT NOT NULL,
+  data BLOB NOT NULL,
+  data_hash TEXT NOT NULL,
+  mac TEXT
+);
+CREATE TABLE IF NOT EXISTS identity_snapshots (
   seq INTEGER PRIMARY KEY,
   record_hash TEXT NOT NULL,
   data BLOB NOT NULL,
@@ -306,6 +316,36 @@ export class SqliteStore implements JournalStore {
     return { seq: row.seq, recordHash: row.record_hash, data: row.data, dataHash: row.data_hash, mac: row.mac };
   }
 
+  async saveIdentitySnapshot(given: IdentitySnapshotRecord): Promise<void> {
+    const mac =
+      this.macKey === null ? null : identitySnapshotMac(this.macKey, given.seq, given.recordHash, given.dataHash);
+    const snapshot = { ...given, mac };
+    if (this.writer?.usable) {
+      await this.writer.request({ op: "identitySnapshot", snapshot, kept: IDENTITY_SNAPSHOTS_KEPT });
+      return;
+    }
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          "INSERT OR REPLACE INTO identity_snapshots (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)",
+        )
+        .run(snapshot.seq, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac);
+      this.db
+        .prepare(
+          "DELETE FROM identity_snapshots WHERE seq NOT IN (SELECT seq FROM identity_snapshots ORDER BY seq DESC LIMIT ?)",
+        )
+        .run(IDENTITY_SNAPSHOTS_KEPT);
+    })();
+  }
+
+  async loadIdentitySnapshot(): Promise<IdentitySnapshotRecord | null> {
+    const row = this.db.prepare("SELECT * FROM identity_snapshots ORDER BY seq DESC LIMIT 1").get() as
+      | { seq: number; record_hash: string; data: Buffer; data_hash: string; mac: string | null }
+      | undefined;
+    if (!row) return null;
+    return { seq: row.seq, recordHash: row.record_hash, data: row.data, dataHash: row.data_hash, mac: row.mac };
+  }
+
   async snapshots(): Promise<SnapshotInfo[]> {
     const rows = this.db.prepare("SELECT seq, state_hash FROM snapshots ORDER BY seq DESC").all() as SnapshotRow[];
     return rows.map((row) => ({ seq: row.seq, stateHash: row.state_hash }));
@@ -442,6 +482,7 @@ type WriteRequest =
   | { readonly op: "append"; readonly batch: PackedRecords; readonly previousHash: string }
   | { readonly op: "snapshot"; readonly snapshot: SnapshotRecord }
   | { readonly op: "viewSnapshot"; readonly snapshot: ViewSnapshotRecord; readonly kept: number }
+  | { readonly op: "identitySnapshot"; readonly snapshot: IdentitySnapshotRecord; readonly kept: number }
   | { readonly op: "close" };
 
 interface WriteReply {

@@ -12,7 +12,8 @@
  *   (chain.js `headMac`, when the store has a MAC key), and is answered `{ id, hash, buffer }` with the last record's
  *   hash and the batch's text buffer, moved back to be used again;
  * - `{ id, op: "snapshot", snapshot }` saves a snapshot; `{ id, op: "viewSnapshot", snapshot, kept }` saves a
- *   snapshot of the read models and deletes all but the newest `kept`; `{ id, op: "close" }` closes the connection.
+ *   snapshot of the read models and deletes all but the newest `kept`; `{ id, op: "identitySnapshot", snapshot, kept }`
+ *   does the same for a snapshot of the identity read model; `{ id, op: "close" }` closes the connection.
  * Each is answered once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after a rollback, in
  * which case nothing of it was written.
  *
@@ -72,6 +73,22 @@ const saveViewSnapshot = db.transaction((s, kept) => {
     s.mac ?? null,
   );
   pruneViewSnapshots.run(kept);
+});
+const insertIdentitySnapshot = db.prepare(
+  "INSERT OR REPLACE INTO identity_snapshots (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)",
+);
+const pruneIdentitySnapshots = db.prepare(
+  "DELETE FROM identity_snapshots WHERE seq NOT IN (SELECT seq FROM identity_snapshots ORDER BY seq DESC LIMIT ?)",
+);
+const saveIdentitySnapshot = db.transaction((s, kept) => {
+  insertIdentitySnapshot.run(
+    s.seq,
+    s.recordHash,
+    Buffer.from(s.data.buffer, s.data.byteOffset, s.data.byteLength),
+    s.dataHash,
+    s.mac ?? null,
+  );
+  pruneIdentitySnapshots.run(kept);
 });
 /** The journal MAC key in use, or null for a store opened without one. */
 const macKey = workerData.macKey ?? null;
@@ -144,6 +161,8 @@ port.on("message", (message) => {
       insertSnapshot.run(s.seq, s.stateHash, s.recordHash, s.data, s.dataHash, s.mac ?? null);
     } else if (op === "viewSnapshot") {
       saveViewSnapshot.immediate(message.snapshot, message.kept);
+    } else if (op === "identitySnapshot") {
+      saveIdentitySnapshot.immediate(message.snapshot, message.kept);
     } else if (op === "close") {
       db.close();
     } else {

@@ -9,12 +9,21 @@
  * - Snapshots are written after the records they cover; a snapshot never refers to a record that is not durable.
  */
 
-import type { JournalHead, JournalRecord, SnapshotRecord, UnchainedRecord, ViewSnapshotRecord } from "./records.ts";
+import type {
+  IdentitySnapshotRecord,
+  JournalHead,
+  JournalRecord,
+  SnapshotRecord,
+  UnchainedRecord,
+  ViewSnapshotRecord,
+} from "./records.ts";
 
 /** Most records one append may carry; the sequencer's batch size is bounded by it. */
 export const APPEND_RECORDS_MAX = 10_000;
 /** View snapshots a store keeps (the newest); older ones are deleted when a new one is saved. */
 export const VIEW_SNAPSHOTS_KEPT = 2;
+/** Identity snapshots a store keeps (the newest); older ones are deleted when a new one is saved. */
+export const IDENTITY_SNAPSHOTS_KEPT = 2;
 /** Records returned by one `read` call. */
 export const READ_PAGE_RECORDS = 5_000;
 
@@ -97,6 +106,13 @@ export interface JournalStore {
   saveViewSnapshot(snapshot: ViewSnapshotRecord): Promise<void>;
   /** The newest snapshot of the read models, or null. */
   loadViewSnapshot(): Promise<ViewSnapshotRecord | null>;
+  /**
+   * Saves a snapshot of the identity read model, with its MAC when the store has a MAC key, and deletes all but the
+   * newest `IDENTITY_SNAPSHOTS_KEPT`.
+   */
+  saveIdentitySnapshot(snapshot: IdentitySnapshotRecord): Promise<void>;
+  /** The newest snapshot of the identity read model, or null (none yet, or a journal from before they existed). */
+  loadIdentitySnapshot(): Promise<IdentitySnapshotRecord | null>;
   /** Replaces the head's and the given snapshots' MACs in one transaction (key rotation, server stopped). */
   rewriteMacs(head: string | null, snapshots: ReadonlyMap<number, string>): Promise<void>;
   close(): Promise<void>;

@@ -40,6 +40,21 @@ export class UserDirectory {
   private readonly keysById = new Map<string, ApiKeyRecord>();
   private readonly keysByUser = new Map<string, string[]>();
 
+  /**
+   * Puts back `users` and `keys` as `users()` and `apiKeysOf` list them (a user's keys in creation order), into this
+   * new directory: how a snapshot of the identity read model (gateway/identity.ts) is restored. (An instance method:
+   * a static one naming the class makes the build rename it, and the read models' snapshots name their classes.)
+   */
+  restore(users: readonly UserRecord[], keys: readonly ApiKeyRecord[]): this {
+    if (this.usersById.size > 0 || this.keysById.size > 0) throw new Error("invariant: restored into a used directory");
+    for (const user of users) this.usersById.set(user.id, user);
+    for (const key of keys) {
+      this.keysById.set(key.id, key);
+      this.keysByUser.set(key.user, [...(this.keysByUser.get(key.user) ?? []), key.id]);
+    }
+    return this;
+  }
+
   apply(outcome: ProjectionOutcome): void {
     for (const event of outcome.events) {
       switch (event.type) {

@@ -14,11 +14,13 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange } from "../../src/gateway/exchange.ts";
+import { buildViews, viewRoots } from "../../src/gateway/read-models.ts";
 import {
   ambiguousClassNames,
   captureViews,
   codeVersion,
   restoreViews,
+  restoreViewsInSteps,
   ViewSnapshotError,
 } from "../../src/gateway/view-snapshots.ts";
 import { Projections } from "../../src/projections/index.ts";
@@ -92,6 +94,32 @@ describe("snapshots of the read models", () => {
     } finally {
       await restarted.close();
       await rebuilt.close();
+    }
+  });
+
+  it("restored in steps (serving first, the event loop turning between them), the read models are the same", async () => {
+    const { writer } = await journal();
+    try {
+      const roots = [writer.projections, writer.surveillance, { surveillanceFailure: null }];
+      const data = captureViews(roots, viewRoots(buildViews(undefined)));
+      const whole = buildViews(undefined);
+      restoreViews(data, viewRoots(whole));
+      const stepped = buildViews(undefined);
+      let turns = 0;
+      await restoreViewsInSteps(data, viewRoots(stepped), async () => {
+        turns++;
+      });
+      // The views of the projections, each one's fields, and surveillance's: many steps, not one.
+      expect(turns).toBeGreaterThan(30);
+      const plain = (views: ReturnType<typeof buildViews>) =>
+        deserialize(captureViews(viewRoots(views), viewRoots(buildViews(undefined))));
+      expect(plain(stepped)).toStrictEqual(plain(whole));
+      expect(stepped.projections.lastSeq).toBe(RECORDS);
+      expect(stepped.projections.marketData.trades(INSTRUMENT, 10)).toEqual(
+        writer.projections.marketData.trades(INSTRUMENT, 10),
+      );
+    } finally {
+      await writer.close();
     }
   });
 

@@ -11,7 +11,7 @@ import { HttpProblem } from "../errors.ts";
 import { requireOwnAccount, requireTrader } from "../order-entry.ts";
 
 export function memberOfAccount(context: RouteContext, account: string): string | null {
-  return context.exchange.projections.accounts.info(account)?.member ?? null;
+  return context.exchange.identity.memberOf(account);
 }
 
 /** The principal may read this account's orders, fills, balances and obligations. */

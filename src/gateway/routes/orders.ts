@@ -33,7 +33,10 @@ import {
 /** What an order command answers: the order as it stands after the command, and the trades the command made. */
 export const ORDER_RESULT = Strict({
   seq: SEQ,
-  order: Nullable(ORDER),
+  order: Type.Union([ORDER, Type.Null()], {
+    description:
+      "The order after the command; null while the exchange's views load after a restart (the command is durable: look the order up once they are ready)",
+  }),
   trades: Type.Array(
     Strict({
       tradeId: Type.String(),
@@ -84,7 +87,8 @@ export const NEW_ORDER = Type.Object(
 );
 
 /**
- * What a member sees after an order command: the order's state and the trades the command made. The order is the
+ * What a member sees after an order command: the order's state and the trades the command made; the order is null
+ * when the read models are still loading after a restart (order entry is served before them). The order is the
  * read model's fresh copy as it is: its fields are strings, numbers and nulls only (`AccountOrder`), so it is already
  * plain JSON (no `json` deep copy, which cost every acknowledgement a second copy of the order).
  */
@@ -103,7 +107,10 @@ export function orderResult(
       aggressor: event.aggressor,
     });
   }
-  const order = context.exchange.projections.accounts.order(orderId);
+  // While the read models load (order entry is served before them, server.ts), the order's state is not known here:
+  // the command is durable, and the order is looked up once they are ready.
+  const exchange = context.exchange;
+  const order = exchange.viewsState === "ready" ? exchange.projections.accounts.order(orderId) : null;
   return { seq: outcome.seq, order, trades };
 }
 

@@ -5567,6 +5567,7 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
+                        /** @description The order after the command; null while the exchange's views load after a restart (the command is durable: look the order up once they are ready) */
                         order: components["schemas"]["Order"] | null;
                         trades: {
                             tradeId: string;
@@ -5589,6 +5590,7 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
+                        /** @description The order after the command; null while the exchange's views load after a restart (the command is durable: look the order up once they are ready) */
                         order: components["schemas"]["Order"] | null;
                         trades: {
                             tradeId: string;
@@ -5817,6 +5819,7 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
+                        /** @description The order after the command; null while the exchange's views load after a restart (the command is durable: look the order up once they are ready) */
                         order: components["schemas"]["Order"] | null;
                         trades: {
                             tradeId: string;
@@ -5951,6 +5954,7 @@ export interface operations {
                     "application/json": {
                         /** @description journal sequence number */
                         seq: number;
+                        /** @description The order after the command; null while the exchange's views load after a restart (the command is durable: look the order up once they are ready) */
                         order: components["schemas"]["Order"] | null;
                         trades: {
                             tradeId: string;

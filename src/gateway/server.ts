@@ -749,11 +749,6 @@ function requestPart(request: FastifyRequest, part: string | undefined): unknown
 }
 
 /**
- * The answer while the read models load behind a serving exchange: 503 with how far they are and Retry-After (their
- * load takes seconds; a client polling every second sees the answer change when they are ready). Read models that
- * failed to load answer the same: the node stops (`onFatal`) and the next start loads them again.
- */
-/**
  * The routes that read only the engine and identity (order-entry.ts): served while the read models load, once identity
  * was restored first. Their acknowledgement's `order` is null meanwhile (it is the accounts read model's copy).
  */
@@ -768,6 +763,11 @@ export const ORDER_ENTRY_WHILE_VIEWS_LOAD: ReadonlySet<string> = new Set([
   "POST /api/accounts/:account/mass-cancel",
 ]);
 
+/**
+ * The answer while the read models load behind a serving exchange: 503 with how far they are and Retry-After (their
+ * load takes seconds; a client polling every second sees the answer change when they are ready). Read models that
+ * failed to load answer the same: the node stops (`onFatal`) and the next start loads them again.
+ */
 export function viewsLoadingProblem(error: ViewsLoadingError): HttpProblem {
   return new HttpProblem("VIEWS_LOADING", { seq: error.seq, head: error.headSeq }, { "retry-after": "1" });
 }

@@ -71,7 +71,7 @@ export const NEW_ORDER = Type.Object(
     examples: [
       {
         instrument: "PB-KAZGPZ-MANGYSTAU-2026-12",
-        account: "AKTAU-1",
+        account: "AKTAU-STATIONS-1",
         clientOrderId: "bid-0001",
         side: "buy",
         type: "limit",

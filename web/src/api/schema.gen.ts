@@ -5544,7 +5544,7 @@ export interface operations {
                     clientOrderId: string;
                     side: "buy" | "sell";
                     /** @default limit */
-                    type: "limit" | "market";
+                    type?: "limit" | "market";
                     /** @description tiyn per tonne */
                     price?: number;
                     /** @description kg */

@@ -36,7 +36,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   ORDER_ACTIVE_LIMIT:
     "'{account}' шотының '{instrument}' бойынша {active:int} белсенді өтінімі бар, ең көбі {max:int} рұқсат.",
   ORDER_CONCENTRATION_LIMIT:
-    "'{account}' шоты {wouldHold:kg} ұстар еді (сатып алынғаны {bought:kg}, өтінімдерде {bidding:kg}) — бұл сессияда ұсынылған {offered:kg} көлемінің {percent:pct} үлесінен көп (ең көбі {allowed:kg}).",
+    "Осы сұраумен '{account}' шоты {wouldHold:kg} ұстар еді (сатып алынғаны {bought:kg}, сұрауға дейін өтінімдерде {bidding:kg}) — бұл сессияда ұсынылған {offered:kg} көлемінің {percent:pct} үлесінен көп (ең көбі {allowed:kg}).",
   ACCOUNT_NOT_ELIGIBLE:
     "'{account}' шоты (сатып алушы санаты {category}) '{instrument}' бойынша сатып ала алмайды; рұқсат етілген санаттар: {eligible}.",
   ORDER_NOT_FOUND: "'{id}' идентификаторлы өтінім белгісіз.",

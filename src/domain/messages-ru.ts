@@ -36,7 +36,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   ORDER_ACTIVE_LIMIT:
     "У счёта '{account}' {active:int} активных заявок на '{instrument}', допускается не более {max:int}.",
   ORDER_CONCENTRATION_LIMIT:
-    "Счёт '{account}' держал бы {wouldHold:kg} (куплено {bought:kg}, в заявках {bidding:kg}) — больше {percent:pct} от {offered:kg}, предложенных в этой сессии (не более {allowed:kg}).",
+    "С этим запросом счёт '{account}' держал бы {wouldHold:kg} (куплено {bought:kg}, в заявках до запроса {bidding:kg}) — больше {percent:pct} от {offered:kg}, предложенных в этой сессии (не более {allowed:kg}).",
   ACCOUNT_NOT_ELIGIBLE:
     "Счёт '{account}' (категория покупателя {category}) не может покупать на '{instrument}'; допущенные категории: {eligible}.",
   ORDER_NOT_FOUND: "Заявка с идентификатором '{id}' неизвестна.",

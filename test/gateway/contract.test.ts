@@ -137,6 +137,30 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("gives each action an example reason of its own (the operator's and a member's administrator's alike)", () => {
+    type Body = { example?: { reason?: string }; examples?: Record<string, { value?: { reason?: string } }> };
+    /** The same action from the operator's console and from a member's administrator's page. */
+    const action = (operationId: string): string =>
+      ({ disableMemberUser: "disableUser", enableMemberUser: "enableUser", revokeMemberApiKey: "revokeApiKey" })[
+        operationId
+      ] ?? operationId;
+    const actionsOf = new Map<string, Set<string>>();
+    for (const [, operation] of operations()) {
+      const body = (operation as { requestBody?: { content?: Record<string, Body> } }).requestBody?.content?.[
+        "application/json"
+      ];
+      const found = [body?.example?.reason, ...Object.values(body?.examples ?? {}).map((e) => e.value?.reason)];
+      for (const reason of found) {
+        if (typeof reason !== "string") continue;
+        const actions = actionsOf.get(reason) ?? new Set<string>();
+        actions.add(action(operation.operationId!));
+        actionsOf.set(reason, actions);
+      }
+    }
+    const shared = [...actionsOf].filter(([, actions]) => actions.size > 1).map(([r, a]) => `"${r}": ${[...a]}`);
+    expect(shared).toEqual([]);
+  });
+
   it("publishes the stream's messages as components the web application can use", () => {
     const schemas = (document.components as { schemas: Record<string, unknown> }).schemas;
     for (const name of [

@@ -3,7 +3,7 @@
  * gets a code, and an unknown outcome can be resolved by looking the client order id up.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { INSTRUMENT, TestServer } from "../support/server.ts";
 
 let server: TestServer;
@@ -46,6 +46,37 @@ describe("orders over REST", () => {
     expect(obligations.body.obligations).toMatchObject([{ valueTiyn: 13_300_000 * 5, paid: false, delivered: false }]);
     const tape = await server.call(null, "GET", `/api/instruments/${INSTRUMENT}/trades`);
     expect(tape.body.trades[0]).toMatchObject({ priceTiynPerTonne: 13_300_000, quantityKg: 5_000 });
+  });
+
+  it("an order without a type is a limit order: the docs say so, and its journaled command is the one 'limit' makes", async () => {
+    const document = (await server.call(null, "GET", "/docs/json")).body;
+    const schema = document.paths["/api/orders"].post.requestBody.content["application/json"].schema;
+    expect(schema.required).not.toContain("type");
+    expect(schema.properties.type.default).toBe("limit");
+    // The WebSocket's order.new is published as it was: there the type is required.
+    expect(document.components.schemas.StreamOrderNew.required).toContain("type");
+    const buyer = await server.login("aktau-trader");
+    const submitted: unknown[] = [];
+    const original = server.exchange.submit.bind(server.exchange);
+    const submit = vi.spyOn(server.exchange, "submit").mockImplementation((command, meta) => {
+      submitted.push(structuredClone(command));
+      return original(command, meta);
+    });
+    try {
+      const order = { instrument: INSTRUMENT, account: "AKTAU-1", side: "buy", price: 12_000_000, quantity: 1000 };
+      const untyped = await server.call(buyer, "POST", "/api/orders", { ...order, clientOrderId: "untyped" });
+      const typed = await server.call(buyer, "POST", "/api/orders", {
+        ...order,
+        clientOrderId: "typed",
+        type: "limit",
+      });
+      expect([untyped.status, typed.status]).toEqual([201, 201]);
+    } finally {
+      submit.mockRestore();
+    }
+    const [untyped, typed] = submitted.map((command) => JSON.stringify(command));
+    expect(untyped).toContain('"orderType":"limit"');
+    expect(untyped).toBe(typed!.replace("typed", "untyped"));
   });
 
   it("a retry with the same client order id returns the original outcome; a lookup resolves an unknown one", async () => {

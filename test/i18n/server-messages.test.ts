@@ -156,6 +156,27 @@ describe("error catalogues", () => {
     expect(localize("FIELD_INVALID", { ...expiry, value: "'soon'" }, "en")).toContain("has value 'soon';");
   });
 
+  it("says an amend's concentration refusal so its sum reads: the total is with the request, the bids before it", () => {
+    // An amend of a 2 t bid to 900,000 t by an account that bought 5 t: the 2 t bid is the amended order itself, so
+    // "bidding 2 t" is what stood before the request, and the 900,005 t the account would hold counts the request.
+    const details = {
+      account: "AKTAU-STATIONS-1",
+      wouldHold: 900_005_000,
+      bought: 5000,
+      bidding: 2000,
+      offered: 20_000,
+      percent: 60,
+      allowed: 12_000,
+    };
+    const spaced = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+    expect(spaced(localize("ORDER_CONCENTRATION_LIMIT", details, "ru"))).toBe(
+      "С этим запросом счёт 'AKTAU-STATIONS-1' держал бы 900 005 т (куплено 5 т, в заявках до запроса 2 т) — больше 60% от 20 т, предложенных в этой сессии (не более 12 т).",
+    );
+    expect(spaced(localize("ORDER_CONCENTRATION_LIMIT", details, "kk"))).toBe(
+      "Осы сұраумен 'AKTAU-STATIONS-1' шоты 900 005 т ұстар еді (сатып алынғаны 5 т, сұрауға дейін өтінімдерде 2 т) — бұл сессияда ұсынылған 20 т көлемінің 60% үлесінен көп (ең көбі 12 т).",
+    );
+  });
+
   it("picks the language from Accept-Language by weight and primary subtag, English otherwise", () => {
     expect(languageOfAcceptLanguage("kk-KZ,ru;q=0.9,en;q=0.8")).toBe("kk");
     expect(languageOfAcceptLanguage("ru-KZ, kk;q=0.5")).toBe("ru");

@@ -50,11 +50,11 @@ const DISPATCH = Type.Object(
     ...strict,
     examples: [
       {
-        obligation: "OB-PB-KAZGPZ-MANGYSTAU-2026-01-S1-1",
+        obligation: "OB-PB-KAZGPZ-MANGYSTAU-2026-12-S1-1",
         vehicle: "123 ABC 12",
         waybill: "TTN-000123",
         quantityKg: 20_000,
-        date: "2026-01-06",
+        date: "2026-12-08",
       },
     ],
   },
@@ -62,7 +62,7 @@ const DISPATCH = Type.Object(
 
 const ARRIVAL = Type.Object(
   { shipment: SHIPMENT_ID, station: ID },
-  { ...strict, examples: [{ shipment: "OB-PB-KAZGPZ-MANGYSTAU-2026-01-S1-1/S1", station: "AKTAU-ST-01" }] },
+  { ...strict, examples: [{ shipment: "OB-PB-KAZGPZ-MANGYSTAU-2026-12-S1-1/S1", station: "AKTAU-ST-01" }] },
 );
 
 const SHIPMENTS_QUERY = Type.Object(

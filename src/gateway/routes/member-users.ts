@@ -24,7 +24,7 @@ import { API_KEY, USER } from "../wire/console.ts";
 import { metaOf } from "./access.ts";
 import { ID, REASON } from "./common.ts";
 import { NEW_ID } from "./console.ts";
-import { ENABLE_BODY, keyView, NEW_KEY, REASON_BODY, userView } from "./operator/users.ts";
+import { ENABLE_BODY, keyView, NEW_KEY, REASON_BODY, REVOKE_KEY_BODY, userView } from "./operator/users.ts";
 
 const strict = { additionalProperties: false } as const;
 const tags = ["member"];
@@ -44,7 +44,9 @@ const NEW_MEMBER_USER = Type.Object(
   },
   {
     ...strict,
-    examples: [{ id: "aktau-trader-3", name: "Dana K.", role: "trader", password: "a long passphrase only I know" }],
+    examples: [
+      { id: "aktau-stations-trader-3", name: "Dana K.", role: "trader", password: "a long passphrase only I know" },
+    ],
   },
 );
 
@@ -172,7 +174,7 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
     },
   );
 
-  api.delete<{ Params: { id: string; keyId: string }; Body: Static<typeof REASON_BODY> }>(
+  api.delete<{ Params: { id: string; keyId: string }; Body: Static<typeof REVOKE_KEY_BODY> }>(
     "/member/users/:id/keys/:keyId",
     {
       schema: {
@@ -180,7 +182,7 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
         tags,
         summary: "Revoke an API key of a user of the member, with a reason (it stays on record)",
         params: Type.Object({ id: ID, keyId: ID }, strict),
-        body: REASON_BODY,
+        body: REVOKE_KEY_BODY,
         response: { 200: Strict({ seq: SEQ, key: API_KEY }) },
       },
       config: { ...MEMBER_ADMIN, errors: ["USER_NOT_FOUND", "API_KEY_NOT_FOUND"] },

@@ -53,13 +53,19 @@ const ORDER_PARAMS = Type.Object({ account: ACCOUNT_ID, clientOrderId: CLIENT_OR
 
 export { type NewOrderBody, newOrderCommand };
 
+/**
+ * An order's type. The WebSocket's `order.new` requires it (its published message as it always was); over REST it may
+ * be left out and the validator fills in "limit" before the route runs, so the journaled command is the same either way.
+ */
+export const ORDER_TYPE = Type.Union([Type.Literal("limit"), Type.Literal("market")], { default: "limit" });
+
 export const NEW_ORDER = Type.Object(
   {
     instrument: ID,
     account: ACCOUNT_ID,
     clientOrderId: CLIENT_ORDER_ID,
     side: Type.Union([Type.Literal("buy"), Type.Literal("sell")]),
-    type: Type.Union([Type.Literal("limit"), Type.Literal("market")], { default: "limit" }),
+    type: Type.Optional(ORDER_TYPE),
     price: Type.Optional(PRICE),
     quantity: QUANTITY,
     tif: Type.Optional(Type.Union(TIMES_IN_FORCE.map((t) => Type.Literal(t)))),
@@ -74,7 +80,7 @@ export const NEW_ORDER = Type.Object(
     examples: [
       {
         instrument: "PB-KAZGPZ-MANGYSTAU-2026-12",
-        account: "AKTAU-1",
+        account: "AKTAU-STATIONS-1",
         clientOrderId: "bid-0001",
         side: "buy",
         type: "limit",

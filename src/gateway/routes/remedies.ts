@@ -62,8 +62,8 @@ const SUBMIT = Type.Object(
     ...strict,
     examples: [
       {
-        instrument: "PB-KAZGPZ-MANGYSTAU-2026-01",
-        buyer: "AKTAU-1",
+        instrument: "PB-KAZGPZ-MANGYSTAU-2026-12",
+        buyer: "AKTAU-STATIONS-1",
         priceTiynPerTonne: 13_300_000,
         quantityKg: 20_000,
       },

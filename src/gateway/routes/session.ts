@@ -70,8 +70,8 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
           {
             additionalProperties: false,
             examples: [
-              { user: "aktau-trader", password: "correct horse battery staple" },
-              { user: "aktau-trader", password: "correct horse battery staple", code: "492039" },
+              { user: "aktau-stations-trader", password: "correct horse battery staple" },
+              { user: "aktau-stations-trader", password: "correct horse battery staple", code: "492039" },
             ],
           },
         ),

@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { HttpProblem, validationDetails } from "../errors.ts";
 import { nonFinitePath } from "../input.ts";
 import { ACCOUNT_ID, CLIENT_ORDER_ID, ID, PRICE, QUANTITY } from "../routes/common.ts";
-import { NEW_ORDER } from "../routes/orders.ts";
+import { NEW_ORDER, ORDER_TYPE } from "../routes/orders.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Limits.
@@ -151,7 +151,7 @@ const UNSUBSCRIBE = Type.Object(
 );
 
 const ORDER_NEW = Type.Object(
-  { ...NEW_ORDER.properties, op: Type.Literal("order.new"), id: REQUEST_ID },
+  { ...NEW_ORDER.properties, type: ORDER_TYPE, op: Type.Literal("order.new"), id: REQUEST_ID },
   { additionalProperties: false },
 );
 

@@ -5529,7 +5529,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "instrument": "PB-KAZGPZ-MANGYSTAU-2026-12",
-                 *       "account": "AKTAU-1",
+                 *       "account": "AKTAU-STATIONS-1",
                  *       "clientOrderId": "bid-0001",
                  *       "side": "buy",
                  *       "type": "limit",
@@ -5544,7 +5544,7 @@ export interface operations {
                     clientOrderId: string;
                     side: "buy" | "sell";
                     /** @default limit */
-                    type: "limit" | "market";
+                    type?: "limit" | "market";
                     /** @description tiyn per tonne */
                     price?: number;
                     /** @description kg */
@@ -6757,11 +6757,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "obligation": "OB-PB-KAZGPZ-MANGYSTAU-2026-01-S1-1",
+                 *       "obligation": "OB-PB-KAZGPZ-MANGYSTAU-2026-12-S1-1",
                  *       "vehicle": "123 ABC 12",
                  *       "waybill": "TTN-000123",
                  *       "quantityKg": 20000,
-                 *       "date": "2026-01-06"
+                 *       "date": "2026-12-08"
                  *     }
                  */
                 "application/json": {
@@ -6924,7 +6924,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "shipment": "OB-PB-KAZGPZ-MANGYSTAU-2026-01-S1-1/S1",
+                 *       "shipment": "OB-PB-KAZGPZ-MANGYSTAU-2026-12-S1-1/S1",
                  *       "station": "AKTAU-ST-01"
                  *     }
                  */
@@ -8193,8 +8193,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "instrument": "PB-KAZGPZ-MANGYSTAU-2026-01",
-                 *       "buyer": "AKTAU-1",
+                 *       "instrument": "PB-KAZGPZ-MANGYSTAU-2026-12",
+                 *       "buyer": "AKTAU-STATIONS-1",
                  *       "priceTiynPerTonne": 13300000,
                  *       "quantityKg": 20000
                  *     }
@@ -9245,7 +9245,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "id": "aktau-trader-3",
+                 *       "id": "aktau-stations-trader-3",
                  *       "name": "Dana K.",
                  *       "role": "trader",
                  *       "password": "a long passphrase only I know"
@@ -9696,7 +9696,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "left the company on 1 December"
+                 *       "reason": "the secret was pasted into a support ticket; a new key replaces it"
                  *     }
                  */
                 "application/json": {
@@ -12189,8 +12189,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "account": "AKTAU-GAS-1",
-                 *       "member": "AKTAU-GAS"
+                 *       "account": "AKTAU-STATIONS-2",
+                 *       "member": "AKTAU-STATIONS"
                  *     }
                  */
                 "application/json": {
@@ -12786,7 +12786,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "VAT certificate expired"
+                 *       "reason": "third payment default in 2026; exchange council decision 12/2026 under Rulebook 4.2"
                  *     }
                  */
                 "application/json": {
@@ -14015,7 +14015,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "station": "AKTAU-ST-01",
-                 *       "member": "AKTAU",
+                 *       "member": "AKTAU-STATIONS",
                  *       "name": "Aktau, 14th microdistrict, autogas station",
                  *       "region": "MANGYSTAU",
                  *       "document": "Land registry extract 12-345-678 of 2025-11-03"
@@ -14235,10 +14235,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "id": "aktau-trader-2",
+                 *       "id": "aktau-stations-trader-2",
                  *       "name": "Aigerim S.",
                  *       "role": "trader",
-                 *       "member": "AKTAU",
+                 *       "member": "AKTAU-STATIONS",
                  *       "password": "a long passphrase only I know"
                  *     }
                  */
@@ -14599,7 +14599,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "left the company on 1 December"
+                 *       "reason": "phone with the authenticator app lost; identity confirmed by the member's administrator"
                  *     }
                  */
                 "application/json": {
@@ -14929,7 +14929,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "left the company on 1 December"
+                 *       "reason": "the secret was pasted into a support ticket; a new key replaces it"
                  *     }
                  */
                 "application/json": {

@@ -13,6 +13,29 @@ import { describeError } from "../errors.ts";
 import { exchangeDateTime } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 
+/**
+ * The bell drawn as an inline SVG in the text's colour: an emoji bell needs an emoji font, which a plain Linux
+ * desktop (Debian's Chromium) lacks, and there it showed as an empty box. The button's label names it.
+ */
+function BellIcon() {
+  return (
+    <svg
+      className="bell-icon"
+      data-testid="notification-bell-icon"
+      viewBox="0 0 24 24"
+      width="18"
+      height="18"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path
+        fill="currentColor"
+        d="M12 2a1.5 1.5 0 0 0-1.5 1.5v.6A6 6 0 0 0 6 10v4.6l-1.7 2.2A.75.75 0 0 0 4.9 18h14.2a.75.75 0 0 0 .6-1.2L18 14.6V10a6 6 0 0 0-4.5-5.9v-.6A1.5 1.5 0 0 0 12 2Zm-2.5 17a2.5 2.5 0 0 0 5 0h-5Z"
+      />
+    </svg>
+  );
+}
+
 /** Notifications the list shows (the newest). */
 const SHOWN_MAX = 20;
 type Lang = "en" | "ru" | "kk";
@@ -49,7 +72,7 @@ export function NotificationBell() {
         onClick={() => setOpen(!open)}
         data-testid="notification-bell"
       >
-        <span aria-hidden="true">🔔</span>
+        <BellIcon />
         {unread > 0 ? (
           <span className="bell-count" data-testid="notification-unread">
             {unread}

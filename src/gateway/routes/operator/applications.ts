@@ -49,6 +49,14 @@ const APPROVAL = Type.Object(
   },
 );
 const REASON_BODY = Type.Object({ reason: REASON }, { ...strict, examples: [{ reason: "VAT certificate expired" }] });
+/** An exclusion is for a breach of the rules: its example says which breach, not an application's refusal reason. */
+const EXCLUDE_BODY = Type.Object(
+  { reason: REASON },
+  {
+    ...strict,
+    examples: [{ reason: "third payment default in 2026; exchange council decision 12/2026 under Rulebook 4.2" }],
+  },
+);
 
 export function operatorApplicationRoutes(api: FastifyInstance, context: RouteContext): void {
   const applications = context.exchange.projections.applications;
@@ -144,7 +152,7 @@ export function operatorApplicationRoutes(api: FastifyInstance, context: RouteCo
     },
   );
 
-  api.post<{ Params: Static<typeof PARAMS>; Body: Static<typeof REASON_BODY> }>(
+  api.post<{ Params: Static<typeof PARAMS>; Body: Static<typeof EXCLUDE_BODY> }>(
     "/admin/members/:id/exclude",
     {
       schema: {
@@ -153,7 +161,7 @@ export function operatorApplicationRoutes(api: FastifyInstance, context: RouteCo
         summary:
           "Exclude a member for a breach, with the reason: its orders are cancelled, it stays suspended, and its BIN may apply again only after two years",
         params: PARAMS,
-        body: REASON_BODY,
+        body: EXCLUDE_BODY,
         response: { 200: Strict({ seq: SEQ, exclusion: EXCLUSION }) },
       },
       config: { ...OPERATOR_CHANGE, errors: ["MEMBER_NOT_FOUND", "MEMBER_EXCLUDED", "APPLICATION_INVALID"] },

@@ -67,7 +67,7 @@ const NEW_ACCOUNT = Type.Object(
     canSell: Type.Optional(Type.Boolean()),
     buyerCategory: Type.Optional(BUYER_CATEGORY),
   },
-  { ...strict, examples: [{ account: "AKTAU-GAS-1", member: "AKTAU-GAS" }] },
+  { ...strict, examples: [{ account: "AKTAU-STATIONS-2", member: "AKTAU-STATIONS" }] },
 );
 
 const ACCOUNTS_QUERY = Type.Object({ member: Type.Optional(ID) }, strict);

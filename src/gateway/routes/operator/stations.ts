@@ -44,7 +44,7 @@ const NEW_STATION = Type.Object(
     examples: [
       {
         station: "AKTAU-ST-01",
-        member: "AKTAU",
+        member: "AKTAU-STATIONS",
         name: "Aktau, 14th microdistrict, autogas station",
         region: "MANGYSTAU",
         document: "Land registry extract 12-345-678 of 2025-11-03",

@@ -34,6 +34,19 @@ export const ENABLE_BODY = Type.Object(
   { reason: REASON },
   { ...strict, examples: [{ reason: "back from leave on 8 December" }] },
 );
+/** A second factor removed by the operator: the example is the lost phone the summary names. */
+export const SECOND_FACTOR_RESET_BODY = Type.Object(
+  { reason: REASON },
+  {
+    ...strict,
+    examples: [{ reason: "phone with the authenticator app lost; identity confirmed by the member's administrator" }],
+  },
+);
+/** A key revoked: the example says why that key, not its user, must stop working. */
+export const REVOKE_KEY_BODY = Type.Object(
+  { reason: REASON },
+  { ...strict, examples: [{ reason: "the secret was pasted into a support ticket; a new key replaces it" }] },
+);
 
 const NEW_USER = Type.Object(
   {
@@ -48,10 +61,10 @@ const NEW_USER = Type.Object(
     ...strict,
     examples: [
       {
-        id: "aktau-trader-2",
+        id: "aktau-stations-trader-2",
         name: "Aigerim S.",
         role: "trader",
-        member: "AKTAU",
+        member: "AKTAU-STATIONS",
         password: "a long passphrase only I know",
       },
     ],
@@ -178,7 +191,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
     );
   }
 
-  api.delete<{ Params: Static<typeof USER_PARAMS>; Body: Static<typeof REASON_BODY> }>(
+  api.delete<{ Params: Static<typeof USER_PARAMS>; Body: Static<typeof SECOND_FACTOR_RESET_BODY> }>(
     "/admin/users/:id/second-factor",
     {
       schema: {
@@ -187,7 +200,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
         summary:
           "Remove a user's second factor, with a reason (a lost phone): they sign in with the password alone and may set up a new one",
         params: USER_PARAMS,
-        body: REASON_BODY,
+        body: SECOND_FACTOR_RESET_BODY,
         response: { 200: Strict({ seq: SEQ, user: USER }) },
       },
       config: { ...OPERATOR_CHANGE, errors: ["USER_NOT_FOUND", "SECOND_FACTOR_NOT_SET"] },
@@ -245,7 +258,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
     },
   );
 
-  api.delete<{ Params: { id: string; keyId: string }; Body: Static<typeof REASON_BODY> }>(
+  api.delete<{ Params: { id: string; keyId: string }; Body: Static<typeof REVOKE_KEY_BODY> }>(
     "/admin/users/:id/keys/:keyId",
     {
       schema: {
@@ -253,7 +266,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
         tags,
         summary: "Revoke an API key, with a reason (it stays on record)",
         params: Type.Object({ id: ID, keyId: ID }, strict),
-        body: REASON_BODY,
+        body: REVOKE_KEY_BODY,
         response: { 200: Strict({ seq: SEQ, key: API_KEY }) },
       },
       config: { ...OPERATOR_CHANGE, errors: ["API_KEY_NOT_FOUND"] },

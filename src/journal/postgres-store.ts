@@ -524,34 +524,11 @@ export class PostgresStore implements JournalStore {
   async saveViewSnapshot(snapshot: ViewSnapshotRecord): Promise<void> {
     const mac =
       this.macKey === null ? null : viewSnapshotMac(this.macKey, snapshot.seq, snapshot.recordHash, snapshot.dataHash);
-    const table = this.table("view_snapshots");
-    await this.run((client) =>
-      transaction(client, async () => {
-        await client.query(
-          `INSERT INTO ${table} (seq, record_hash, data, data_hash, mac) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (seq) DO UPDATE SET record_hash = EXCLUDED.record_hash, data = EXCLUDED.data,
-             data_hash = EXCLUDED.data_hash, mac = EXCLUDED.mac`,
-          [snapshot.seq, snapshot.recordHash, Buffer.from(snapshot.data), snapshot.dataHash, mac],
-        );
-        await client.query(
-          `DELETE FROM ${table} WHERE seq NOT IN (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT $1)`,
-          [VIEW_SNAPSHOTS_KEPT],
-        );
-      }),
-    );
+    await this.saveDerivedSnapshot("view_snapshots", snapshot, mac, VIEW_SNAPSHOTS_KEPT);
   }
 
   async loadViewSnapshot(): Promise<ViewSnapshotRecord | null> {
-    const result = await this.run((client) =>
-      client.query(
-        `SELECT seq, record_hash, data, data_hash, mac FROM ${this.table("view_snapshots")} ORDER BY seq DESC LIMIT 1`,
-      ),
-    );
-    const row = result.rows[0] as
-      | { seq: string; record_hash: string; data: Buffer; data_hash: string; mac: string | null }
-      | undefined;
-    if (!row) return null;
-    return { seq: Number(row.seq), recordHash: row.record_hash, data: row.data, dataHash: row.data_hash, mac: row.mac };
+    return this.loadDerivedSnapshot("view_snapshots");
   }
 
   async saveIdentitySnapshot(snapshot: IdentitySnapshotRecord): Promise<void> {
@@ -559,7 +536,21 @@ export class PostgresStore implements JournalStore {
       this.macKey === null
         ? null
         : identitySnapshotMac(this.macKey, snapshot.seq, snapshot.recordHash, snapshot.dataHash);
-    const table = this.table("identity_snapshots");
+    await this.saveDerivedSnapshot("identity_snapshots", snapshot, mac, IDENTITY_SNAPSHOTS_KEPT);
+  }
+
+  async loadIdentitySnapshot(): Promise<IdentitySnapshotRecord | null> {
+    return this.loadDerivedSnapshot("identity_snapshots");
+  }
+
+  /** Saves a snapshot derived from the journal (the read models' or identity's) and keeps the newest `kept`. */
+  private async saveDerivedSnapshot(
+    name: "view_snapshots" | "identity_snapshots",
+    snapshot: ViewSnapshotRecord,
+    mac: string | null,
+    kept: number,
+  ): Promise<void> {
+    const table = this.table(name);
     await this.run((client) =>
       transaction(client, async () => {
         await client.query(
@@ -570,17 +561,15 @@ export class PostgresStore implements JournalStore {
         );
         await client.query(
           `DELETE FROM ${table} WHERE seq NOT IN (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT $1)`,
-          [IDENTITY_SNAPSHOTS_KEPT],
+          [kept],
         );
       }),
     );
   }
 
-  async loadIdentitySnapshot(): Promise<IdentitySnapshotRecord | null> {
+  private async loadDerivedSnapshot(name: "view_snapshots" | "identity_snapshots"): Promise<ViewSnapshotRecord | null> {
     const result = await this.run((client) =>
-      client.query(
-        `SELECT seq, record_hash, data, data_hash, mac FROM ${this.table("identity_snapshots")} ORDER BY seq DESC LIMIT 1`,
-      ),
+      client.query(`SELECT seq, record_hash, data, data_hash, mac FROM ${this.table(name)} ORDER BY seq DESC LIMIT 1`),
     );
     const row = result.rows[0] as
       | { seq: string; record_hash: string; data: Buffer; data_hash: string; mac: string | null }

@@ -289,57 +289,54 @@ export class SqliteStore implements JournalStore {
 
   async saveViewSnapshot(given: ViewSnapshotRecord): Promise<void> {
     const mac = this.macKey === null ? null : viewSnapshotMac(this.macKey, given.seq, given.recordHash, given.dataHash);
-    const snapshot = { ...given, mac };
-    if (this.writer?.usable) {
-      await this.writer.request({ op: "viewSnapshot", snapshot, kept: VIEW_SNAPSHOTS_KEPT });
-      return;
-    }
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          "INSERT OR REPLACE INTO view_snapshots (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)",
-        )
-        .run(snapshot.seq, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac);
-      this.db
-        .prepare(
-          "DELETE FROM view_snapshots WHERE seq NOT IN (SELECT seq FROM view_snapshots ORDER BY seq DESC LIMIT ?)",
-        )
-        .run(VIEW_SNAPSHOTS_KEPT);
-    })();
+    await this.saveDerivedSnapshot("viewSnapshot", "view_snapshots", { ...given, mac }, VIEW_SNAPSHOTS_KEPT);
   }
 
   async loadViewSnapshot(): Promise<ViewSnapshotRecord | null> {
-    const row = this.db.prepare("SELECT * FROM view_snapshots ORDER BY seq DESC LIMIT 1").get() as
-      | { seq: number; record_hash: string; data: Buffer; data_hash: string; mac: string | null }
-      | undefined;
-    if (!row) return null;
-    return { seq: row.seq, recordHash: row.record_hash, data: row.data, dataHash: row.data_hash, mac: row.mac };
+    return this.loadDerivedSnapshot("view_snapshots");
   }
 
   async saveIdentitySnapshot(given: IdentitySnapshotRecord): Promise<void> {
     const mac =
       this.macKey === null ? null : identitySnapshotMac(this.macKey, given.seq, given.recordHash, given.dataHash);
-    const snapshot = { ...given, mac };
+    await this.saveDerivedSnapshot(
+      "identitySnapshot",
+      "identity_snapshots",
+      { ...given, mac },
+      IDENTITY_SNAPSHOTS_KEPT,
+    );
+  }
+
+  async loadIdentitySnapshot(): Promise<IdentitySnapshotRecord | null> {
+    return this.loadDerivedSnapshot("identity_snapshots");
+  }
+
+  /**
+   * Saves a snapshot derived from the journal (the read models' or identity's) through the writer when it runs, and
+   * keeps the newest `kept` of its table.
+   */
+  private async saveDerivedSnapshot(
+    op: "viewSnapshot" | "identitySnapshot",
+    table: "view_snapshots" | "identity_snapshots",
+    snapshot: ViewSnapshotRecord,
+    kept: number,
+  ): Promise<void> {
     if (this.writer?.usable) {
-      await this.writer.request({ op: "identitySnapshot", snapshot, kept: IDENTITY_SNAPSHOTS_KEPT });
+      await this.writer.request({ op, snapshot, kept });
       return;
     }
     this.db.transaction(() => {
       this.db
-        .prepare(
-          "INSERT OR REPLACE INTO identity_snapshots (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)",
-        )
-        .run(snapshot.seq, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac);
+        .prepare(`INSERT OR REPLACE INTO ${table} (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)`)
+        .run(snapshot.seq, snapshot.recordHash, snapshot.data, snapshot.dataHash, snapshot.mac ?? null);
       this.db
-        .prepare(
-          "DELETE FROM identity_snapshots WHERE seq NOT IN (SELECT seq FROM identity_snapshots ORDER BY seq DESC LIMIT ?)",
-        )
-        .run(IDENTITY_SNAPSHOTS_KEPT);
+        .prepare(`DELETE FROM ${table} WHERE seq NOT IN (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT ?)`)
+        .run(kept);
     })();
   }
 
-  async loadIdentitySnapshot(): Promise<IdentitySnapshotRecord | null> {
-    const row = this.db.prepare("SELECT * FROM identity_snapshots ORDER BY seq DESC LIMIT 1").get() as
+  private loadDerivedSnapshot(table: "view_snapshots" | "identity_snapshots"): ViewSnapshotRecord | null {
+    const row = this.db.prepare(`SELECT * FROM ${table} ORDER BY seq DESC LIMIT 1`).get() as
       | { seq: number; record_hash: string; data: Buffer; data_hash: string; mac: string | null }
       | undefined;
     if (!row) return null;

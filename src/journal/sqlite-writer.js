@@ -58,38 +58,30 @@ const readHeadHash = db.prepare("SELECT hash FROM journal_head WHERE id = 1").pl
 const insertSnapshot = db.prepare(
   "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?, ?)",
 );
-const insertViewSnapshot = db.prepare(
-  "INSERT OR REPLACE INTO view_snapshots (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)",
-);
-const pruneViewSnapshots = db.prepare(
-  "DELETE FROM view_snapshots WHERE seq NOT IN (SELECT seq FROM view_snapshots ORDER BY seq DESC LIMIT ?)",
-);
-const saveViewSnapshot = db.transaction((s, kept) => {
-  insertViewSnapshot.run(
-    s.seq,
-    s.recordHash,
-    Buffer.from(s.data.buffer, s.data.byteOffset, s.data.byteLength),
-    s.dataHash,
-    s.mac ?? null,
+/**
+ * Saves a snapshot derived from the journal (the read models' or identity's, named by its table) and deletes all but
+ * the newest `kept` of that table, in one transaction.
+ */
+function derivedSnapshotSaver(table) {
+  const insert = db.prepare(
+    `INSERT OR REPLACE INTO ${table} (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)`,
   );
-  pruneViewSnapshots.run(kept);
-});
-const insertIdentitySnapshot = db.prepare(
-  "INSERT OR REPLACE INTO identity_snapshots (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)",
-);
-const pruneIdentitySnapshots = db.prepare(
-  "DELETE FROM identity_snapshots WHERE seq NOT IN (SELECT seq FROM identity_snapshots ORDER BY seq DESC LIMIT ?)",
-);
-const saveIdentitySnapshot = db.transaction((s, kept) => {
-  insertIdentitySnapshot.run(
-    s.seq,
-    s.recordHash,
-    Buffer.from(s.data.buffer, s.data.byteOffset, s.data.byteLength),
-    s.dataHash,
-    s.mac ?? null,
+  const prune = db.prepare(
+    `DELETE FROM ${table} WHERE seq NOT IN (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT ?)`,
   );
-  pruneIdentitySnapshots.run(kept);
-});
+  return db.transaction((s, kept) => {
+    insert.run(
+      s.seq,
+      s.recordHash,
+      Buffer.from(s.data.buffer, s.data.byteOffset, s.data.byteLength),
+      s.dataHash,
+      s.mac ?? null,
+    );
+    prune.run(kept);
+  });
+}
+const saveViewSnapshot = derivedSnapshotSaver("view_snapshots");
+const saveIdentitySnapshot = derivedSnapshotSaver("identity_snapshots");
 /** The journal MAC key in use, or null for a store opened without one. */
 const macKey = workerData.macKey ?? null;
 

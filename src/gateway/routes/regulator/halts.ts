@@ -15,38 +15,29 @@ import { REGULATOR_CHANGE, requireConsoleChange, submitChecked } from "../consol
 const tags = ["regulator"];
 const SCOPES = ["market", "region", "instrument"] as const;
 
-const HALT = Type.Object(
-  {
-    scope: Type.Enum(SCOPES),
-    region: Type.Optional(ID),
-    instrument: Type.Optional(ID),
-    reason: REASON,
-  },
-  {
-    additionalProperties: false,
-    examples: [
-      { scope: "region", region: "MANGYSTAU", reason: "price up 40% in one session; market review" },
-      { scope: "market", reason: "technical incident at the exchange" },
-    ],
-  },
-);
+/** A halt's or a resumption's fields; `examples` say why. */
+function haltFields(examples: readonly object[]) {
+  return Type.Object(
+    {
+      scope: Type.Enum(SCOPES),
+      region: Type.Optional(ID),
+      instrument: Type.Optional(ID),
+      reason: REASON,
+    },
+    { additionalProperties: false, examples },
+  );
+}
+
+const HALT = haltFields([
+  { scope: "region", region: "MANGYSTAU", reason: "price up 40% in one session; market review" },
+  { scope: "market", reason: "technical incident at the exchange" },
+]);
 
 /** The same fields as a halt; its examples say why trading resumes. */
-const RESUME = Type.Object(
-  {
-    scope: Type.Enum(SCOPES),
-    region: Type.Optional(ID),
-    instrument: Type.Optional(ID),
-    reason: REASON,
-  },
-  {
-    additionalProperties: false,
-    examples: [
-      { scope: "region", region: "MANGYSTAU", reason: "market review done; prices back within the band" },
-      { scope: "market", reason: "technical incident resolved" },
-    ],
-  },
-);
+const RESUME = haltFields([
+  { scope: "region", region: "MANGYSTAU", reason: "market review done; prices back within the band" },
+  { scope: "market", reason: "technical incident resolved" },
+]);
 
 const HALTED = Strict({
   seq: SEQ,

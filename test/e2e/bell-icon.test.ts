@@ -7,8 +7,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PASSWORD } from "../support/server.ts";
 import { browserAvailable, browserSuite, WEB } from "./support/browser.ts";
+import { signInOn } from "./support/forms.ts";
 
 const run = browserAvailable("notification bell end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -23,10 +23,7 @@ describe.skipIf(!run)("the notification bell in a real browser", () => {
 
   it("is an SVG of non-zero size, labelled in en, ru and kk", async () => {
     const page = await open("/login");
-    await page.getByLabel("User name").fill("aktau-trader");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("aktau-trader");
+    await signInOn(page, "aktau-trader");
     const bell = page.getByTestId("notification-bell");
     await bell.waitFor({ timeout: LIVE_MS });
     const icon = bell.locator("svg");

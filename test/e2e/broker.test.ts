@@ -5,8 +5,9 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { INSTRUMENT, PASSWORD } from "../support/server.ts";
+import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { signInOn } from "./support/forms.ts";
 
 const run = browserAvailable("broker end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -28,10 +29,7 @@ describe.skipIf(!run)("a broker trading for a client", () => {
     expect(offer.body.order.status).toBe("resting");
 
     const page = await suite.open("/login");
-    await page.getByLabel("User name").fill("broker-trader");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("broker-trader");
+    await signInOn(page, "broker-trader");
     if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
     await expect.poll(() => page.getByTestId("account-picker").inputValue(), { timeout: LIVE_MS }).toBe("BROKER-C1");
 
@@ -80,10 +78,7 @@ describe.skipIf(!run)("a broker trading for a client", () => {
 
   it("an account of the member's own has no client's statement to offer", async () => {
     const page = await suite.open("/login");
-    await page.getByLabel("User name").fill("aktau-trader");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("aktau-trader");
+    await signInOn(page, "aktau-trader");
     if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
     await page.getByTestId("documents").getByTestId("statement-link").waitFor({ timeout: LIVE_MS });
     expect(await page.getByTestId("client-statement-link").count()).toBe(0);
@@ -122,10 +117,7 @@ describe.skipIf(!run)("a broker trading for a client", () => {
     }
 
     const page = await suite.open("/login");
-    await page.getByLabel("User name").fill("broker-trader");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("broker-trader");
+    await signInOn(page, "broker-trader");
     if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
     await page.getByTestId("account-picker").selectOption("BROKER-C1");
     const massCancel = page.getByRole("button", { name: "Cancel all in this instrument" });

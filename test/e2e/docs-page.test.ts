@@ -7,8 +7,9 @@
 
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { INSTRUMENT, PASSWORD } from "../support/server.ts";
+import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { signInOn } from "./support/forms.ts";
 
 const run = browserAvailable("API page (/docs) end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -108,10 +109,7 @@ describe.skipIf(!run)("the API page at /docs", () => {
 
   it("without a key, calls go as the signed-in browser: a broker places an order for its client", async () => {
     const page = await suite.open("/login");
-    await page.getByLabel("User name").fill("broker-trader");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("broker-trader");
+    await signInOn(page, "broker-trader");
     await openDocs("en", page);
     const status = await placeOrderFromDocs(page, {
       instrument: INSTRUMENT,

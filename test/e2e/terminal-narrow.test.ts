@@ -7,8 +7,8 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { PASSWORD } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot, type Viewport } from "./support/browser.ts";
+import { signInOn } from "./support/forms.ts";
 
 const run = browserAvailable("trading terminal on narrow screens");
 const PHONE = { width: 390, height: 844 };
@@ -41,10 +41,7 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
 
   async function signIn(user: string, viewport: Viewport, accounts = 2): Promise<Page> {
     const page = await suite.open("/login", viewport);
-    await page.getByLabel("User name").fill(user);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+    await signInOn(page, user);
     if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
     await expect
       .poll(() => page.getByTestId("account-picker").locator("option").count(), { timeout: LIVE_MS })

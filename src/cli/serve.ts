@@ -146,7 +146,9 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     const viewsTook = exchange.startMs;
     return `read models from snapshot ${views.viewSnapshotSeq} + ${views.viewsReplayed} records replayed (their snapshot loaded in ${viewsTook.viewsLoadMs} ms from the start, the tail replayed into them in ${viewsTook.viewsReplayMs} ms)`;
   };
-  if (exchange.viewsState === "loading") {
+  // Said once: with the read models loading behind, the address is said as soon as the node listens.
+  const announced = exchange.viewsState === "loading";
+  if (announced) {
     log(
       `recovered: engine from snapshot ${start.snapshotSeq} + ${start.replayed} records replayed (journal checked and engine recovered in ${took.engineMs} ms); read models loading behind serving`,
     );
@@ -300,7 +302,9 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   if (options.demo && tls) log("no demo market over TLS (its agents call the API over plain HTTP); use --no-demo");
   demo?.start();
 
-  log(`sauda exchange on ${baseUrl}  (web application at /, API under /api, OpenAPI at /docs, metrics at /metrics)`);
+  log(
+    `${announced ? "serving all of" : "sauda exchange on"} ${baseUrl}  (web application at /, API under /api, OpenAPI at /docs, metrics at /metrics)`,
+  );
   log(
     `started: listening ${Math.round(performance.now())} ms after the process started (code loaded by ${modulesLoadedMs} ms, ${CODE_FROM})`,
   );

@@ -229,6 +229,8 @@ export class Exchange {
   private behindSinceMs: number | null = null;
   private readonly roleListeners: ((role: "leader" | "follower") => void)[] = [];
   private readonly listeners: OutcomeListener[] = [];
+  /** Hear each batch as soon as it is durable, even while the read models load (`onBatchDurable`). */
+  private readonly durableListeners: (() => void)[] = [];
   private readonly invariantListeners: InvariantListener[] = [];
   private alarm: InvariantAlarm | null = null;
   private journalCheckState: JournalCheckState = "passed";
@@ -314,6 +316,7 @@ export class Exchange {
     this.maybeStartViewThread();
     sequencer.onDurable((outcomes) => {
       this.publish(outcomes);
+      for (const listener of this.durableListeners) listener();
       try {
         this.checkpoints.maybeSign(sequencer.durableHead, this.clock());
       } catch (error) {
@@ -1134,6 +1137,18 @@ export class Exchange {
     return () => {
       const index = this.listeners.indexOf(listener);
       if (index >= 0) this.listeners.splice(index, 1);
+    };
+  }
+
+  /**
+   * Hears that a batch became durable, at once, even while the read models load and batches are kept for them (the
+   * streams' backpressure: a socket not read while the journal's backlog is long is read again as it shortens).
+   */
+  onBatchDurable(listener: () => void): () => void {
+    this.durableListeners.push(listener);
+    return () => {
+      const index = this.durableListeners.indexOf(listener);
+      if (index >= 0) this.durableListeners.splice(index, 1);
     };
   }
 

@@ -761,6 +761,10 @@ export const ORDER_ENTRY_WHILE_VIEWS_LOAD: ReadonlySet<string> = new Set([
   "PATCH /api/accounts/:account/orders/:clientOrderId",
   "DELETE /api/accounts/:account/orders/:clientOrderId",
   "POST /api/accounts/:account/mass-cancel",
+  // The WebSocket upgrade: its order entry reads the engine and identity as the routes above do; what reads the read
+  // models on the socket (subscriptions, cancel-on-disconnect) is refused there with VIEWS_LOADING until they are
+  // loaded (streams/connection.ts).
+  "GET /api/stream",
 ]);
 
 /**

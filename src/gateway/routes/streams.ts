@@ -12,6 +12,10 @@
  * - Programs: the API-key headers X-Sauda-Key, X-Sauda-Timestamp, X-Sauda-Signature signing `GET`, the path with the
  *   query exactly as sent (e.g. `/api/stream?cancelOnDisconnect=true`) and the empty body. A bad signature refuses the
  *   upgrade with 401 AUTH_SIGNATURE_INVALID. No CSRF token is needed.
+ * While the read models load after a restart (Exchange `deferViews`), the upgrade and order entry are served (the
+ * principal from identity; an order's ack has `order` null, as REST's), and what reads the read models is refused with
+ * VIEWS_LOADING until they are loaded: each subscribe (an `error` frame; the socket stays open), and cancel-on-disconnect
+ * (the upgrade with 503, or the `session` message).
  * The principal is fixed at connect; the server re-checks it every heartbeat (15 s), and at once when a session is
  * signed out, and closes the socket (4401) when the session ended, the key was revoked or the user disabled. Connects count against the REST rate limit.
  *
@@ -127,6 +131,10 @@ export function streamRoutes(api: FastifyInstance, context: RouteContext): void 
         }
         if (request.query.cancelOnDisconnect === true && principal.kind !== "user") {
           throw new HttpProblem("AUTH_REQUIRED", { action: "use cancel-on-disconnect" });
+        }
+        // Cancel-on-disconnect finds the connection's resting orders in the read models: not while they load.
+        if (request.query.cancelOnDisconnect === true && context.exchange.viewsState !== "ready") {
+          throw context.exchange.viewsRefusal();
         }
       },
     },

@@ -9,6 +9,9 @@
  *   order entry, and its session must still exist (signing out ends its order entry at once and the socket at the next
  *   heartbeat).
  * - Durability: an order's `ack` (or its `error` with the engine's code) is sent only once the command is durable.
+ * - While the read models load (Exchange `deferViews`), order entry works (access from identity; an ack's `order` is
+ *   null, as REST's), and what reads them is refused with VIEWS_LOADING: subscribing, and turning cancel-on-disconnect
+ *   on (it finds the connection's resting orders in them and hears of their end through batches they have applied).
  * - On a follower of a shared journal, order entry answers `NOT_LEADER` naming the leader (not forwarded, unlike
  *   REST: cancel-on-disconnect and the order rate belong to the node holding the socket); subscriptions work there.
  * - Bounds: subscriptions (`SUBSCRIPTIONS_PER_CONNECTION_MAX`), order messages and other messages per second (token
@@ -36,6 +39,7 @@ import type { TapeTrade } from "../../projections/index.ts";
 import { type Principal, requireScope, requireUser, SESSION_COOKIE } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { errorBody, HttpProblem, languageOf } from "../errors.ts";
+import { ViewsLoadingError } from "../exchange.ts";
 import { metaOf, requireReadAccount, requireTradeAccount } from "../routes/access.ts";
 import { engineOrderId, rejectionOf } from "../routes/common.ts";
 import { requireConsoleRead } from "../routes/console.ts";
@@ -199,6 +203,9 @@ export class StreamConnection implements Subscriber {
 
   private asProblem(error: unknown): HttpProblem {
     if (error instanceof HttpProblem) return error;
+    if (error instanceof ViewsLoadingError) {
+      return new HttpProblem("VIEWS_LOADING", { seq: error.seq, head: error.headSeq });
+    }
     if (error instanceof QueueFullError) return new HttpProblem("UNAVAILABLE", { state: "busy" });
     if (error instanceof SequencerStoppedError) return new HttpProblem("UNAVAILABLE", { state: "stopping" });
     // Order entry on a follower is refused, naming the leader: the socket's acks, cancel-on-disconnect and rate
@@ -317,6 +324,7 @@ export class StreamConnection implements Subscriber {
   }
 
   private subscribe(message: SubscribeMessage): void {
+    this.requireViews();
     const { channel } = message;
     const key = this.keyOf(message);
     if (message.depth !== undefined && channel !== "book") {
@@ -469,7 +477,10 @@ export class StreamConnection implements Subscriber {
       }
     }
     if (message.cancelOnDisconnect !== undefined) {
-      if (message.cancelOnDisconnect) requireUser(this.principal, "use cancel-on-disconnect");
+      if (message.cancelOnDisconnect) {
+        requireUser(this.principal, "use cancel-on-disconnect");
+        this.requireViews();
+      }
       this.setCancelOnDisconnect(message.cancelOnDisconnect);
     }
     this.reply({
@@ -493,6 +504,12 @@ export class StreamConnection implements Subscriber {
     const principal = this.principal;
     if (principal.kind !== "user" || principal.via !== "session") return "not-needed";
     return this.csrfVerified ? "verified" : "missing";
+  }
+
+  /** Refuses with VIEWS_LOADING what reads the read models while they load behind a serving exchange. */
+  private requireViews(): void {
+    const exchange = this.context.exchange;
+    if (exchange.viewsState !== "ready") throw exchange.viewsRefusal();
   }
 
   /** A cookie-signed-in socket whose session was signed out or expired acts no more. */

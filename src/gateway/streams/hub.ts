@@ -115,6 +115,7 @@ export class StreamHub {
   /** Connections not being read because the journal's backlog is long. */
   private readonly paused = new Set<Subscriber>();
   private readonly stopListening: () => void;
+  private readonly stopDurable: () => void;
   private stopAlerts: () => void = () => undefined;
   private readonly stopNotices: () => void;
   /** Alert changes of the batch being made durable, gathered while someone subscribes to the surveillance channel. */
@@ -130,12 +131,15 @@ export class StreamHub {
       });
     });
     this.stopListening = context.exchange.onOutcomes((outcomes) => this.publish(outcomes));
+    // Every durable batch, heard at once even while the read models load (order entry is served meanwhile).
+    this.stopDurable = context.exchange.onBatchDurable(() => this.release());
     // A notification goes out as it is made (deadline ones come from the clock, not from a batch).
     this.stopNotices = context.notifier.onWeb((member, notice) => this.noticeMade(member, notice));
   }
 
   stop(): void {
     this.stopListening();
+    this.stopDurable();
     this.stopAlerts();
     this.stopNotices();
   }
@@ -155,7 +159,7 @@ export class StreamHub {
     this.paused.delete(subscriber);
   }
 
-  /** After each durable batch: reads paused connections again once the backlog is short. */
+  /** After each durable batch (`onBatchDurable`): reads paused connections again once the backlog is short. */
   private release(): void {
     if (this.paused.size === 0 || this.context.exchange.queued > SEQUENCER_BACKLOG_RESUME_COMMANDS) return;
     for (const subscriber of this.paused) subscriber.resume();
@@ -328,7 +332,6 @@ export class StreamHub {
 
   /** Called with every durable batch, after the read models applied it. */
   publish(outcomes: readonly Outcome[]): void {
-    this.release();
     if (this.alertChanges.length > 0) {
       const changes = this.alertChanges;
       this.alertChanges = [];

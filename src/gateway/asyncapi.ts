@@ -31,7 +31,8 @@ const SUMMARIES: Readonly<Record<string, string>> = {
     "Surveillance alerts for the operator and the regulator (snapshot: the newest standing; update: raised, updated, retracted)",
   StreamNotifications:
     "The signed-in member's notifications (snapshot: the newest, oldest first, and the unread count; update: each new one)",
-  StreamAck: "The acknowledgement of a client message; for orders after the command is durable",
+  StreamAck:
+    "The acknowledgement of a client message; for orders after the command is durable (`order` is null while the read models load after a restart)",
   StreamError: "A refused message, with the error registry's code and sentence",
   StreamPong: "The answer to a ping",
 };
@@ -64,6 +65,7 @@ export function asyncApiDocument() {
         "WebSocket at /api/stream: public market data, a member's orders, fills, balances and obligations, and order entry. " +
         "Prices are integer tiyn per tonne, quantities integer kg, money integer tiyn; totals that may exceed 2^53 are decimal strings. " +
         "Authentication: none (public channels), the session cookie (order entry needs the CSRF token), or an API key's signed upgrade request. " +
+        "While the read models load after a restart, order entry is served and `subscribe` and cancel-on-disconnect answer VIEWS_LOADING. " +
         "Limits and close codes: docs/api.md, section WebSocket.",
     },
     servers: {

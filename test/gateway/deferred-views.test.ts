@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { Exchange, type ExchangeOptions, ViewsLoadingError } from "../../src/gateway/exchange.ts";
 import { viewsLoadingProblem } from "../../src/gateway/server.ts";
 import { INSTRUMENT, SETUP, T0, TestServer } from "../support/server.ts";
-import { capturedViews, damageNewestViewSnapshot, restingAndCrossingOrders } from "../support/view-fixtures.ts";
+import { capturedViews, damageNewestViewSnapshot, gate, restingAndCrossingOrders } from "../support/view-fixtures.ts";
 
 const RECORDS = 250;
 const VIEW_SNAPSHOT_AT = 200;
@@ -76,14 +76,6 @@ async function sameViewsAsWaitingStart(exchange: Exchange, dir: string, keys: Ex
   } finally {
     await waited.close();
   }
-}
-
-function gate(): { hold: () => Promise<void>; release: () => void } {
-  let release = (): void => undefined;
-  const held = new Promise<void>((resolveGate) => {
-    release = resolveGate;
-  });
-  return { hold: () => held, release };
 }
 
 function deferred(dir: string, keys: Exchange["keys"], extra: Partial<ExchangeOptions> = {}): Promise<Exchange> {

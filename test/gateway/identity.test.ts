@@ -16,15 +16,7 @@ import { Identity } from "../../src/gateway/identity.ts";
 import { sign } from "../../src/gateway/signing.ts";
 import type { Scope } from "../../src/gateway/users.ts";
 import { INSTRUMENT, type Json, SETUP, TestServer, USERS } from "../support/server.ts";
-import { restingAndCrossingOrders } from "../support/view-fixtures.ts";
-
-function gate(): { hold: () => Promise<void>; release: () => void } {
-  let release = (): void => undefined;
-  const held = new Promise<void>((resolveGate) => {
-    release = resolveGate;
-  });
-  return { hold: () => held, release };
-}
+import { gate, restingAndCrossingOrders } from "../support/view-fixtures.ts";
 
 /** Signed requests with key `id` and `secret` to whatever `server` listens on now (it is re-opened in these tests). */
 function signer(server: TestServer, id: string, secret: string) {

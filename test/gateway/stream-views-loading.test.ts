@@ -11,17 +11,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { sign } from "../../src/gateway/signing.ts";
 import { INSTRUMENT, type Json, TestServer } from "../support/server.ts";
+import { gate } from "../support/view-fixtures.ts";
 
 /** How long a test waits for a message before it fails (a guard against hangs, never part of an assertion). */
 const WAIT_FAILURE_MS = 20_000;
-
-function gate(): { hold: () => Promise<void>; release: () => void } {
-  let release = (): void => undefined;
-  const held = new Promise<void>((resolveGate) => {
-    release = resolveGate;
-  });
-  return { hold: () => held, release };
-}
 
 /** A socket's messages, and the answer to a request by its id. */
 class Client {

@@ -1,7 +1,8 @@
 /**
  * What the tests of the read models' snapshots share (test/gateway/view-snapshots.test.ts, deferred-views.test.ts):
  * a deterministic stream of orders that rest and cross, the read models as their snapshot captures them, and a
- * journal whose newest snapshot of them is damaged.
+ * journal whose newest snapshot of them is damaged; and a gate that holds their load (`viewsGate`), so what happens
+ * "while they load" is decided by the test, not by timing (deferred-views, identity, stream-views-loading tests).
  */
 
 import { join } from "node:path";
@@ -12,6 +13,15 @@ import type { Exchange } from "../../src/gateway/exchange.ts";
 import { captureViews } from "../../src/gateway/view-snapshots.ts";
 import { Projections } from "../../src/projections/index.ts";
 import { INSTRUMENT } from "./server.ts";
+
+/** A gate for `viewsGate`: the read models' load waits on `hold()` until `release()`. */
+export function gate(): { hold: () => Promise<void>; release: () => void } {
+  let release = (): void => undefined;
+  const held = new Promise<void>((resolveGate) => {
+    release = resolveGate;
+  });
+  return { hold: () => held, release };
+}
 
 /** Orders that rest and cross (trades, obligations, candles), deterministic; ids `${prefix}${i}`. */
 export function restingAndCrossingOrders(count: number, prefix = "o"): Command[] {

@@ -226,6 +226,8 @@ export class Exchange {
   private leaderUrlValue: string | null = null;
   private leadership: Leadership | null = null;
   private electionTimer: NodeJS.Timeout | null = null;
+  /** A try for the leadership in flight (a follower of a shared journal), which `close` waits for. */
+  private electing: Promise<void> | null = null;
   private behindSinceMs: number | null = null;
   private readonly roleListeners: ((role: "leader" | "follower") => void)[] = [];
   private readonly listeners: OutcomeListener[] = [];
@@ -1038,8 +1040,18 @@ export class Exchange {
         await this.lead(epoch);
         return;
       }
+      if (this.closed) return;
       this.electionTimer = setTimeout(() => {
-        attempt().catch((error: unknown) => this.options.onFatal?.(error));
+        // A try in flight when the node is told to stop is finished before the journal closes (`close` waits for
+        // it): taking the lead meanwhile then ends in a clean stop, not in a failure to write a closed journal.
+        const electing = attempt()
+          .catch((error: unknown) => {
+            if (!this.closed) this.options.onFatal?.(error);
+          })
+          .finally(() => {
+            if (this.electing === electing) this.electing = null;
+          });
+        this.electing = electing;
       }, LEADERSHIP_TRY_EVERY_MS);
     };
     await attempt();
@@ -1172,6 +1184,7 @@ export class Exchange {
       await this.viewsLoaded;
       if (this.snapshotTimer) clearInterval(this.snapshotTimer);
       if (this.electionTimer) clearTimeout(this.electionTimer);
+      await this.electing;
       await this.stopFollowing();
       if (this.sequencer !== null) {
         await this.sequencer.stop();

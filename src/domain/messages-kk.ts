@@ -207,7 +207,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   LAB_RUNS_PER_CALLER_LIMIT:
     "Сізде кезекте немесе жұмыста {active:int} есептеу бар, ең көбі {max:int} рұқсат; біреуінің аяқталуын күтіңіз.",
   LAB_RUN_TIMEOUT:
-    "Модельдеу {timeoutMs:int} мс-тан ұзақ жүріп, {days:int} күннің {doneDays:int} күнінен кейін тоқтатылды.",
+    "Модельдеу {timeoutMs:duration} ішінде аяқталмай, {days:int} күннің {doneDays:int} күнінен кейін тоқтатылды.",
   LAB_RUN_FAILED: "Модельдеу қатемен аяқталды: {reason}.",
   LAB_STOPPED: "Сервер жұмысын аяқтап жатқандықтан модельдеу тоқтатылды.",
   TARIFF_INVALID: "Тариф мәні {field} = {value} жарамсыз; {rule}.",

@@ -209,7 +209,8 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "Лаборатория занята: в очереди {queued:int} прогонов, допускается не более {max:int}; повторите через {retryAfterSeconds:int} с.",
   LAB_RUNS_PER_CALLER_LIMIT:
     "У вас {active:int} прогонов в очереди или в работе, допускается не более {max:int}; дождитесь окончания одного из них.",
-  LAB_RUN_TIMEOUT: "Моделирование шло дольше {timeoutMs:int} мс и остановлено после {doneDays:int} из {days:int} дней.",
+  LAB_RUN_TIMEOUT:
+    "Моделирование шло дольше {timeoutMs:durationGenitive} и остановлено после {doneDays:int} из {days:int} дней.",
   LAB_RUN_FAILED: "Моделирование завершилось ошибкой: {reason}.",
   LAB_STOPPED: "Моделирование остановлено, потому что сервер завершает работу.",
   TARIFF_INVALID: "Значение тарифа {field} = {value} недействительно; {rule}.",

@@ -6,8 +6,9 @@
  * Placeholders. `{name}` writes the value as given; `{name:kind}` formats it for the reader: `price` (tiyn per tonne →
  * "112 341 ₸/т"), `money` (tiyn → "1 500 ₸"), `kg` (kilograms → "12,5 т"), `int` (grouped whole number), `pct`
  * (a percentage), `time` (ms since the epoch → "dd.MM.yyyy HH:mm", exchange time), `date` (yyyy-MM-dd →
- * "dd.MM.yyyy"), `phase` and `status` (a trading phase or order status, named in the language). A value that does
- * not fit its kind (a malformed input echoed back) is written as given.
+ * "dd.MM.yyyy"), `phase` and `status` (a trading phase or order status, named in the language), `duration` (ms → words:
+ * "2 минуты", "2 минут"), `durationGenitive` (the same after a comparison, Russian's genitive: "дольше 2 минут"). A
+ * value that does not fit its kind (a malformed input echoed back) is written as given.
  *
  * Free text. An `{action}` (what a refused caller wanted to do, written by code in English), a `{purpose}`,
  * `{reason}`, `{rule}` or `{what}`, and a `{role}` are translated from the phrase catalogue (phrases.ts) when it knows
@@ -25,6 +26,7 @@
 import { describe, type ErrorCode, type ErrorDetails } from "./errors.ts";
 import {
   formatDate,
+  formatDurationWords,
   formatInteger,
   formatMoneyTiyn,
   formatPercent,
@@ -50,6 +52,8 @@ export const PLACEHOLDER_KINDS = [
   "phase",
   "status",
   "phases",
+  "duration",
+  "durationGenitive",
 ] as const;
 export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
 
@@ -120,6 +124,10 @@ function formatValue(value: unknown, kind: string | undefined, language: Languag
       return typeof value === "string" ? (WORDS[language][value] ?? value) : String(value);
     case "phases":
       return phasesText(value, language);
+    case "duration":
+      return formatDurationWords(value, language, "nominative");
+    case "durationGenitive":
+      return formatDurationWords(value, language, "genitive");
     default:
       return typeof value === "string" ? value : JSON.stringify(value);
   }

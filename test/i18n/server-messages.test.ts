@@ -156,6 +156,21 @@ describe("error catalogues", () => {
     expect(localize("FIELD_INVALID", { ...expiry, value: "'soon'" }, "en")).toContain("has value 'soon';");
   });
 
+  it("says how long a policy-lab run may take in words, not as a count of milliseconds", () => {
+    const stopped = (timeoutMs: number) => ({ timeoutMs, doneDays: 3, days: 366 });
+    expect(localize("LAB_RUN_TIMEOUT", stopped(120_000), "ru")).toBe(
+      "Моделирование шло дольше 2 минут и остановлено после 3 из 366 дней.",
+    );
+    expect(localize("LAB_RUN_TIMEOUT", stopped(60_000), "ru")).toContain("дольше 1 минуты и");
+    expect(localize("LAB_RUN_TIMEOUT", stopped(90_000), "kk")).toBe(
+      "Модельдеу 1 минут 30 секунд ішінде аяқталмай, 366 күннің 3 күнінен кейін тоқтатылды.",
+    );
+    // English is the registry's stored template: as it was.
+    expect(localize("LAB_RUN_TIMEOUT", stopped(120_000), "en")).toBe(
+      "The simulation ran longer than 120000 ms and was stopped after 3 of 366 days.",
+    );
+  });
+
   it("says an amend's concentration refusal so its sum reads: the total is with the request, the bids before it", () => {
     // An amend of a 2 t bid to 900,000 t by an account that bought 5 t: the 2 t bid is the amended order itself, so
     // "bidding 2 t" is what stood before the request, and the 900,005 t the account would hold counts the request.

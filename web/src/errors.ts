@@ -9,6 +9,7 @@
  */
 
 import type { ErrorDetails } from "../../src/domain/errors.ts";
+import { formatDurationWords, isLanguage } from "../../src/domain/locale.ts";
 import { ApiError } from "./api/client.ts";
 import { tengeOfTiyn, tengePerTonne, tonnes } from "./format.ts";
 import type { I18n } from "./i18n/lookup.ts";
@@ -24,6 +25,11 @@ const PRICE_CODES = new Set([
 ]);
 const MONEY_DETAILS = new Set(["free", "required", "shortfall"]);
 const KG_DETAILS = new Set(["wouldHold", "bought", "bidding", "offered", "allowed", "lot"]);
+/**
+ * Detail names that hold a duration in ms, said in words ("longer than 1 minute", "дольше 1 минуты"): each sentence
+ * that names one puts it after a comparison, which Russian says in the genitive.
+ */
+const DURATION_DETAILS = new Set(["timeoutMs"]);
 
 /** Details that are free text the server translates (src/domain/phrases.ts), not values the page can format. */
 const FREE_TEXT = ["action", "purpose", "reason", "rule", "what"] as const;
@@ -109,6 +115,8 @@ export function describeError(error: unknown, i18n: I18n): string {
       params[name] = i18n.t(`phases.${raw}`);
     } else if (numeric && PRICE_CODES.has(code) && PRICE_DETAILS.has(name)) {
       params[name] = tengePerTonne(Number(raw), i18n.locale);
+    } else if (typeof raw === "number" && DURATION_DETAILS.has(name) && isLanguage(i18n.language)) {
+      params[name] = formatDurationWords(raw, i18n.language, "genitive");
     } else if (numeric && code === "RISK_INSUFFICIENT_FUNDS" && MONEY_DETAILS.has(name)) {
       params[name] = tengeOfTiyn(raw, i18n.locale);
     } else if (

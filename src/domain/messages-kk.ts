@@ -38,7 +38,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   ORDER_CONCENTRATION_LIMIT:
     "Осы сұраумен '{account}' шоты {wouldHold:kg} ұстар еді (сатып алынғаны {bought:kg}, сұрауға дейін өтінімдерде {bidding:kg}) — бұл сессияда ұсынылған {offered:kg} көлемінің {percent:pct} үлесінен көп (ең көбі {allowed:kg}).",
   ACCOUNT_NOT_ELIGIBLE:
-    "'{account}' шоты (сатып алушы санаты {category}) '{instrument}' бойынша сатып ала алмайды; рұқсат етілген санаттар: {eligible}.",
+    "'{account}' шоты (сатып алушы санаты: {category:categories}) '{instrument}' бойынша сатып ала алмайды; рұқсат етілгендер: {eligible:categories}.",
   ORDER_NOT_FOUND: "'{id}' идентификаторлы өтінім белгісіз.",
   ORDER_NOT_RESTING:
     "'{id}' өтінімі кітапта тұрған жоқ (ол {status:status}); тек кітаптағы өтінімді өзгертуге немесе жоюға болады.",

@@ -38,7 +38,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   ORDER_CONCENTRATION_LIMIT:
     "С этим запросом счёт '{account}' держал бы {wouldHold:kg} (куплено {bought:kg}, в заявках до запроса {bidding:kg}) — больше {percent:pct} от {offered:kg}, предложенных в этой сессии (не более {allowed:kg}).",
   ACCOUNT_NOT_ELIGIBLE:
-    "Счёт '{account}' (категория покупателя {category}) не может покупать на '{instrument}'; допущенные категории: {eligible}.",
+    "Счёт '{account}' (категория покупателя: {category:categories}) не может покупать на '{instrument}'; допущены: {eligible:categories}.",
   ORDER_NOT_FOUND: "Заявка с идентификатором '{id}' неизвестна.",
   ORDER_NOT_RESTING:
     "Заявка '{id}' не стоит в книге (она {status:status}); изменить или снять можно только заявку в книге.",

@@ -7,8 +7,9 @@
  * "112 341 ₸/т"), `money` (tiyn → "1 500 ₸"), `kg` (kilograms → "12,5 т"), `int` (grouped whole number), `pct`
  * (a percentage), `time` (ms since the epoch → "dd.MM.yyyy HH:mm", exchange time), `date` (yyyy-MM-dd →
  * "dd.MM.yyyy"), `phase` and `status` (a trading phase or order status, named in the language), `duration` (ms → words:
- * "2 минуты", "2 минут"), `durationGenitive` (the same after a comparison, Russian's genitive: "дольше 2 минут"). A
- * value that does not fit its kind (a malformed input echoed back) is written as given.
+ * "2 минуты", "2 минут"), `durationGenitive` (the same after a comparison, Russian's genitive: "дольше 2 минут"), `categories` (buyer categories as the engine lists them, "wholesaler, industrial" or "none", as
+ * words: "оптовые покупатели, промышленные потребители"). A value that does not fit its kind (a malformed input echoed
+ * back) is written as given.
  *
  * Free text. An `{action}` (what a refused caller wanted to do, written by code in English), a `{purpose}`,
  * `{reason}`, `{rule}` or `{what}`, and a `{role}` are translated from the phrase catalogue (phrases.ts) when it knows
@@ -39,7 +40,7 @@ import {
 import { ERRORS_KK } from "./messages-kk.ts";
 import { ERRORS_RU } from "./messages-ru.ts";
 import { exchangeTimeText, fieldInSentence, fieldSentence, validationReason } from "./messages-validation.ts";
-import { roleWord, translatePhrase } from "./phrases.ts";
+import { codeWord, roleWord, translatePhrase } from "./phrases.ts";
 
 export const PLACEHOLDER_KINDS = [
   "price",
@@ -54,6 +55,7 @@ export const PLACEHOLDER_KINDS = [
   "phases",
   "duration",
   "durationGenitive",
+  "categories",
 ] as const;
 export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
 
@@ -128,6 +130,8 @@ function formatValue(value: unknown, kind: string | undefined, language: Languag
       return formatDurationWords(value, language, "nominative");
     case "durationGenitive":
       return formatDurationWords(value, language, "genitive");
+    case "categories":
+      return categoriesText(value, language);
     default:
       return typeof value === "string" ? value : JSON.stringify(value);
   }
@@ -150,6 +154,18 @@ function phasesText(value: unknown, language: Language): string {
   );
   const why = match[2] === undefined ? "" : ` (${translatePhrase(match[2], language)})`;
   return `${list.join(", ")}${why}`;
+}
+
+/** An account without a buyer category (the engine writes "none"). */
+const NO_CATEGORY: Readonly<Record<Language, string>> = { en: "none", ru: "нет", kk: "жоқ" };
+
+/** Buyer categories as the engine lists them ("wholesaler, industrial"; "none") as words of the language. */
+function categoriesText(value: unknown, language: Language): string {
+  if (typeof value !== "string") return String(value);
+  return value
+    .split(", ")
+    .map((category) => (category === "none" ? NO_CATEGORY[language] : codeWord(category, language)))
+    .join(", ");
 }
 
 /** Fills a catalogue template with formatted values. */

@@ -171,6 +171,25 @@ describe("error catalogues", () => {
     );
   });
 
+  it("names the buyer categories an instrument admits in words, not by their wire codes", () => {
+    const refused = {
+      account: "A1",
+      category: "wholesaler",
+      instrument: "LPG",
+      eligible: "industrial, gas-distribution",
+    };
+    expect(localize("ACCOUNT_NOT_ELIGIBLE", refused, "ru")).toBe(
+      "Счёт 'A1' (категория покупателя: оптовые покупатели) не может покупать на 'LPG'; допущены: промышленные потребители, газораспределительные организации.",
+    );
+    expect(localize("ACCOUNT_NOT_ELIGIBLE", { ...refused, category: "none" }, "kk")).toBe(
+      "'A1' шоты (сатып алушы санаты: жоқ) 'LPG' бойынша сатып ала алмайды; рұқсат етілгендер: өнеркәсіп тұтынушылары, газ тарату ұйымдары.",
+    );
+    // English is the registry's stored template: the codes as the engine wrote them.
+    expect(localize("ACCOUNT_NOT_ELIGIBLE", refused, "en")).toContain(
+      "eligible categories: industrial, gas-distribution.",
+    );
+  });
+
   it("says an amend's concentration refusal so its sum reads: the total is with the request, the bids before it", () => {
     // An amend of a 2 t bid to 900,000 t by an account that bought 5 t: the 2 t bid is the amended order itself, so
     // "bidding 2 t" is what stood before the request, and the 900,005 t the account would hold counts the request.

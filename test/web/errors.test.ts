@@ -4,6 +4,8 @@
  */
 
 import { describe, expect, it } from "vitest";
+import { codeWord } from "../../src/domain/phrases.ts";
+import { BUYER_CATEGORIES } from "../../src/engine/members.ts";
 import { ApiError } from "../../web/src/api/client.ts";
 import { describeError } from "../../web/src/errors.ts";
 import en from "../../web/src/i18n/en.json" with { type: "json" };
@@ -41,5 +43,32 @@ describe("API errors in the browser's words", () => {
     expect(describeError(timeout, i18nOf("kk"))).toBe(
       "Модельдеу 2 минут ішінде аяқталмай, 366 күннің 3-інен кейін тоқтатылды; күндерді азайтыңыз.",
     );
+  });
+
+  it("names the buyer categories an instrument admits in words, not by their wire codes", () => {
+    const refused = new ApiError(0, "ACCOUNT_NOT_ELIGIBLE", "Account 'A1' …", {
+      account: "A1",
+      category: "none",
+      instrument: "LPG",
+      eligible: "filling-station-network, wholesaler",
+    });
+    expect(describeError(refused, i18nOf("en"))).toBe(
+      "Account A1 (buyer category: none) may not buy here; eligible: filling-station networks, wholesalers.",
+    );
+    expect(describeError(refused, i18nOf("ru"))).toBe(
+      "Счёт A1 (категория покупателя: нет) не может покупать здесь; допущены: сети АЗС, оптовые покупатели.",
+    );
+    expect(describeError(refused, i18nOf("kk"))).toBe(
+      "A1 шоты (сатып алушы санаты: жоқ) мұнда сатып ала алмайды; рұқсат етілгендер: ЖҚС желілері, көтерме сатып алушылар.",
+    );
+  });
+
+  it("has a word for every buyer category, the same as the server's in ru and kk", () => {
+    for (const category of BUYER_CATEGORIES) {
+      expect(lookup(en, `buyerCategories.${category}`), category).toBeDefined();
+      for (const language of ["ru", "kk"] as const) {
+        expect(lookup(CATALOGUES[language], `buyerCategories.${category}`)).toBe(codeWord(category, language));
+      }
+    }
   });
 });

@@ -30,6 +30,8 @@ const KG_DETAILS = new Set(["wouldHold", "bought", "bidding", "offered", "allowe
  * that names one puts it after a comparison, which Russian says in the genitive.
  */
 const DURATION_DETAILS = new Set(["timeoutMs"]);
+/** Detail names that hold buyer categories as the engine lists them ("wholesaler, industrial"; "none"), by error code. */
+const CATEGORY_DETAILS = new Set(["category", "eligible"]);
 
 /** Details that are free text the server translates (src/domain/phrases.ts), not values the page can format. */
 const FREE_TEXT = ["action", "purpose", "reason", "rule", "what"] as const;
@@ -115,6 +117,11 @@ export function describeError(error: unknown, i18n: I18n): string {
       params[name] = i18n.t(`phases.${raw}`);
     } else if (numeric && PRICE_CODES.has(code) && PRICE_DETAILS.has(name)) {
       params[name] = tengePerTonne(Number(raw), i18n.locale);
+    } else if (typeof raw === "string" && code === "ACCOUNT_NOT_ELIGIBLE" && CATEGORY_DETAILS.has(name)) {
+      params[name] = raw
+        .split(", ")
+        .map((category) => (i18n.has(`buyerCategories.${category}`) ? i18n.t(`buyerCategories.${category}`) : category))
+        .join(", ");
     } else if (typeof raw === "number" && DURATION_DETAILS.has(name) && isLanguage(i18n.language)) {
       params[name] = formatDurationWords(raw, i18n.language, "genitive");
     } else if (numeric && code === "RISK_INSUFFICIENT_FUNDS" && MONEY_DETAILS.has(name)) {

@@ -1,6 +1,6 @@
 /**
  * The demo exchange `npm start` creates on first start: Kazakhstan's LPG market in miniature, from DOMAIN.md.
- * Producing plants and delivery regions become instruments (propane-butane for the current delivery month), with
+ * Producing plants and delivery regions become instruments (propane-butane for delivery in DEMO_DELIVERY_PERIOD), with
  * producers, filling-station networks, a gas-distribution company, a wholesaler and a broker with clients as members;
  * money and gas in place; the regulator's safeguards set; a trading calendar that keeps the demo open around the
  * clock. It is built through the public API, as the exchange's staff would build it from their consoles: the
@@ -134,12 +134,23 @@ const MONEY_PER_BUYER_TIYN = 2_000_000_000 * TIYN_PER_TENGE; // 2 billion tenge 
 /** Producers declare a year's volume at the start, so the demo can run for a long time. */
 const GAS_MONTHS_DECLARED = 12;
 
-export function deliveryPeriodOf(nowMs: number): string {
+/**
+ * The delivery month of every demo instrument, whenever the demo is first started: the month the /docs examples name
+ * (`PB-KAZGPZ-MANGYSTAU-2026-12`, and `…-2027-01` as the next month an operator lists), so "Try it out" against
+ * `npm start` finds what an example names in any month, and the API contract, generated from those examples, stays the
+ * same month to month. A demo never lists the next month itself, so one that followed the month of its first start
+ * would disagree with /docs from the month after. Only the supply plans follow the clock (exchangeMonthOf): the supply
+ * view counts offers by the month they are made in.
+ */
+export const DEMO_DELIVERY_PERIOD = "2026-12";
+
+/** The calendar month of exchange time (UTC+5) at `nowMs`, YYYY-MM. */
+export function exchangeMonthOf(nowMs: number): string {
   return new Date(nowMs + 5 * 3600_000).toISOString().slice(0, 7);
 }
 
-export function demoInstruments(nowMs: number): DemoInstrument[] {
-  const period = deliveryPeriodOf(nowMs);
+export function demoInstruments(): DemoInstrument[] {
+  const period = DEMO_DELIVERY_PERIOD;
   return INSTRUMENTS.map((i) => ({
     ...i,
     id: `PB-${i.basis}-${i.region}-${period}`,
@@ -168,8 +179,9 @@ export function setupRequests(nowMs: number): SetupRequest[] {
     requests.push({ by: "operator", method, path, body });
   const regulator = (method: SetupRequest["method"], path: string, body: Record<string, unknown>) =>
     requests.push({ by: "regulator", method, path, body });
-  const period = deliveryPeriodOf(nowMs);
-  for (const instrument of demoInstruments(nowMs)) {
+  const period = DEMO_DELIVERY_PERIOD;
+  const planMonth = exchangeMonthOf(nowMs);
+  for (const instrument of demoInstruments()) {
     const reference = instrument.referenceTengePerTonne * TIYN_PER_TENGE;
     const at = `/api/admin/instruments/${encodeURIComponent(instrument.id)}`;
     operator("POST", "/api/admin/instruments", {
@@ -258,7 +270,7 @@ export function setupRequests(nowMs: number): SetupRequest[] {
       });
       regulator(
         "PUT",
-        `/api/regulator/supply/plans/${period}/${encodeURIComponent(member.id)}/${encodeURIComponent(member.basis)}`,
+        `/api/regulator/supply/plans/${planMonth}/${encodeURIComponent(member.id)}/${encodeURIComponent(member.basis)}`,
         { plannedKg: member.monthlyTonnes * 1000, reason: "demo: monthly domestic supply plan" },
       );
     }

@@ -32,7 +32,8 @@ const ROUND_MS = 5 * MINUTE_MS;
 const STEP_MS = 15_000;
 /** 11:30 in Almaty: a person's order and a surprise for one agent. */
 const INJECT_MS = Date.UTC(2026, 0, 5, 6, 30, 0);
-const KAZGPZ_MANGYSTAU = "PB-KAZGPZ-MANGYSTAU-2026-01";
+/** The demo lists one delivery month whatever its clock says (src/demo/market.ts, DEMO_DELIVERY_PERIOD). */
+const KAZGPZ_MANGYSTAU = "PB-KAZGPZ-MANGYSTAU-2026-12";
 /** The agents' refusals that depend on what others do (the concentration limit counts others' offers). */
 const MARKET_STATE_CODES = ["ORDER_CONCENTRATION_LIMIT"];
 

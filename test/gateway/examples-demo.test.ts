@@ -4,8 +4,9 @@
  * creates must be one it does not have yet, or the demo refuses it as existing). The demo is built here in-process as
  * `sauda serve` builds it: its users in the user store (src/demo/users.ts) and its set-up requests
  * (src/demo/market.ts) sent through the API with the operator's and the regulator's keys; what it has is read back
- * through the API. The clock is in December 2026, the delivery month the examples' instruments name (the demo lists
- * the current month's instruments).
+ * through the API. The clock is fixed in January 2027, a month after the delivery month the examples' instruments
+ * name: the demo lists one delivery month (DEMO_DELIVERY_PERIOD) whatever month it is first started in, and this
+ * checks that a demo started after that month still has what /docs names.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,8 +14,8 @@ import { setupRequests } from "../../src/demo/market.ts";
 import { demoUsers } from "../../src/demo/users.ts";
 import { TestServer } from "../support/server.ts";
 
-/** 11:00 in Almaty, Monday 7 December 2026. */
-const NOW_MS = Date.UTC(2026, 11, 7, 6, 0, 0);
+/** 11:00 in Almaty, Friday 15 January 2027: not the examples' delivery month. */
+const NOW_MS = Date.UTC(2027, 0, 15, 6, 0, 0);
 
 /** The fields of a request body that name something of the market, and which list holds it. */
 const REFERENCES = {

@@ -15,13 +15,7 @@ import type { Command } from "../engine/commands.ts";
 import { ENGINE_SNAPSHOT_VERSION, Engine, type EngineSnapshot } from "../engine/engine.ts";
 import { PostgresStore } from "./postgres-store.ts";
 import { chainHash, dataHash, type JournalRecord, type SnapshotRecord, type UnchainedRecord } from "./records.ts";
-import {
-  JournalCorruptError,
-  type RecoverOptions,
-  recover,
-  SNAPSHOT_HASH_OFF_THREAD_CHARS_MIN,
-  verify,
-} from "./recovery.ts";
+import { JournalCorruptError, type RecoverOptions, recover, verify } from "./recovery.ts";
 import { GroupTooLargeError, QUEUE_COMMANDS_MAX, QueueFullError, Sequencer } from "./sequencer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import { APPEND_RECORDS_MAX, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
@@ -322,34 +316,6 @@ function journalSuite(name: string, open: HarnessFactory): void {
         `record ${newest}: snapshot ${newest} was changed or damaged: its data does not match its hash`,
       );
       await expect(verify(await reopen())).rejects.toThrow(`record ${newest}: snapshot ${newest} was changed`);
-    });
-
-    it("refuses a changed large snapshot (hashed beside its restore) even when the change restores, and names it", async () => {
-      const { store, damage, reopen, recover } = await harness();
-      await runThrough(store, sessionCommands(80), 40);
-      const newest = (await store.snapshots())[0]!.seq;
-      // Trailing spaces: still the same state to JSON.parse, but not the bytes the hash and the MAC vouch for; large
-      // enough to be hashed on the other thread while this one restores it.
-      const padding = " ".repeat(SNAPSHOT_HASH_OFF_THREAD_CHARS_MIN);
-      await damage(`UPDATE {t}snapshots SET data = data || '${padding}' WHERE seq = ${newest}`);
-      const error = await recover(await reopen()).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(JournalCorruptError);
-      expect((error as JournalCorruptError).message).toBe(
-        `record ${newest}: snapshot ${newest} was changed or damaged: its data does not match its hash`,
-      );
-    });
-
-    it("reports a large snapshot that cannot be restored and does not match its hash as changed, not as unusable", async () => {
-      const { store, damage, reopen, recover } = await harness();
-      await runThrough(store, sessionCommands(80), 40);
-      const newest = (await store.snapshots())[0]!.seq;
-      const garbage = "x".repeat(SNAPSHOT_HASH_OFF_THREAD_CHARS_MIN);
-      await damage(`UPDATE {t}snapshots SET data = '${garbage}' WHERE seq = ${newest}`);
-      const error = await recover(await reopen()).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(JournalCorruptError);
-      expect((error as JournalCorruptError).message).toBe(
-        `record ${newest}: snapshot ${newest} was changed or damaged: its data does not match its hash`,
-      );
     });
 
     it("detects a damaged record before the snapshot, which start-up does not replay, and names it", async () => {

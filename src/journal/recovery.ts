@@ -34,7 +34,6 @@ import {
 } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import type { Checkpoint } from "./checkpoints.ts";
-import { sha256OffThread } from "./off-thread-hash.ts";
 import {
   chainHash,
   dataHash,
@@ -45,12 +44,6 @@ import {
   snapshotMac,
 } from "./records.ts";
 import { type CheckedPage, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
-
-/**
- * Snapshot sizes (characters of JSON) from which a start hashes the snapshot on another thread while it parses and
- * restores it; a smaller one is hashed here (starting the hashing thread costs more than hashing it).
- */
-export const SNAPSHOT_HASH_OFF_THREAD_CHARS_MIN = 1_000_000;
 
 /** Records to replay above which recovery lets the store read and check them beside the replay (`readChecked`). */
 export const CHECKED_READ_RECORDS_MIN = READ_PAGE_RECORDS;
@@ -459,36 +452,24 @@ async function loadCheckedSnapshot(
       );
     }
   }
-  // A large snapshot is hashed on another thread while this one parses and restores it (at a million commands, tens
-  // of megabytes: a fifth of a second of hashing). Nothing restored is used, and no restore problem is reported, before
-  // the hash has matched: bytes that do not match are reported as changed, whatever the restore made of them.
-  const large = record.data.length >= SNAPSHOT_HASH_OFF_THREAD_CHARS_MIN;
-  const hashing = large ? sha256OffThread(record.data).then((hashed) => hashed.hash) : null;
-  hashing?.catch(() => undefined);
-  const checkHash = (computed: string) => {
-    if (computed !== record.dataHash) {
-      throw new JournalCorruptError(seq, `snapshot ${seq} was changed or damaged: its data does not match its hash`);
-    }
-  };
-  if (hashing === null) checkHash(dataHash(record.data));
-  let restored: { engine: Engine } | { problem: string; older: boolean };
+  if (dataHash(record.data) !== record.dataHash) {
+    throw new JournalCorruptError(seq, `snapshot ${seq} was changed or damaged: its data does not match its hash`);
+  }
+  let engine: Engine;
   try {
     const saved = JSON.parse(record.data) as EngineSnapshot | EngineSnapshotV3;
     const version: unknown = saved.version;
     const readable = roundTrip ? ENGINE_SNAPSHOT_VERSION : ENGINE_SNAPSHOT_VERSION_READ_MIN;
-    restored =
-      typeof version === "number" && version < readable
-        ? unusable(
-            `snapshot ${seq} is in an older format (version ${version}; this version writes ${ENGINE_SNAPSHOT_VERSION})`,
-            true,
-          )
-        : { engine: Engine.restore(saved) };
+    if (typeof version === "number" && version < readable) {
+      return unusable(
+        `snapshot ${seq} is in an older format (version ${version}; this version writes ${ENGINE_SNAPSHOT_VERSION})`,
+        true,
+      );
+    }
+    engine = Engine.restore(saved);
   } catch (error) {
-    restored = unusable(`snapshot ${seq} cannot be restored: ${(error as Error).message}`);
+    return unusable(`snapshot ${seq} cannot be restored: ${(error as Error).message}`);
   }
-  if (hashing !== null) checkHash(await hashing);
-  if ("problem" in restored) return restored;
-  const engine = restored.engine;
   if (engine.lastSeq !== seq) return unusable(`snapshot ${seq} holds the state of seq ${engine.lastSeq}`);
   if (roundTrip && engine.stateHash(dataHash) !== record.stateHash)
     return unusable(`snapshot ${seq} restores to a different state hash`);

@@ -495,12 +495,45 @@ export type ErrorCode = keyof typeof ERRORS;
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
+/** A template cut at its placeholders: `texts` has one more entry than `names`, and they alternate from `texts[0]`. */
+interface CutTemplate {
+  readonly texts: readonly string[];
+  readonly names: readonly string[];
+}
+
+/** Each code's template, cut once: the engine describes every rejection it replays or applies (tens of thousands). */
+const cutTemplates = new Map<ErrorCode, CutTemplate>();
+
+function cutTemplate(code: ErrorCode): CutTemplate {
+  let cut = cutTemplates.get(code);
+  if (cut === undefined) {
+    const template = ERRORS[code].template;
+    const texts: string[] = [];
+    const names: string[] = [];
+    const placeholder = /\{(\w+)\}/g;
+    let from = 0;
+    for (let found = placeholder.exec(template); found !== null; found = placeholder.exec(template)) {
+      texts.push(template.slice(from, found.index));
+      names.push(found[1]!);
+      from = found.index + found[0].length;
+    }
+    texts.push(template.slice(from));
+    cut = { texts, names };
+    cutTemplates.set(code, cut);
+  }
+  return cut;
+}
+
 /** Renders the human sentence for a code; missing placeholders are shown as `?` rather than hidden. */
 export function describe(code: ErrorCode, details: ErrorDetails = {}): string {
-  return ERRORS[code].template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = details[name];
-    return value === undefined ? "?" : typeof value === "string" ? value : JSON.stringify(value);
-  });
+  const { texts, names } = cutTemplate(code);
+  let sentence = texts[0]!;
+  for (let i = 0; i < names.length; i++) {
+    const value = details[names[i]!];
+    sentence += value === undefined ? "?" : typeof value === "string" ? value : JSON.stringify(value);
+    sentence += texts[i + 1]!;
+  }
+  return sentence;
 }
 
 export function isErrorCode(value: string): value is ErrorCode {

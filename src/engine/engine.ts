@@ -1650,9 +1650,10 @@ function restoreOrderColumns(columns: OrderColumns, orders: Map<string, OrderRec
     );
   }
   const strings = columns.strings;
+  // Called seven times per order (hundreds of thousands at a start): no closure for the message unless it fails.
   const text = (index: number | undefined): string => {
     const found = strings[index!];
-    invariant(found !== undefined, () => `snapshot order column names string ${index}, which does not exist`);
+    if (found === undefined) invariant(false, `snapshot order column names string ${index}, which does not exist`);
     return found;
   };
   for (let i = 0; i < n; i++) {

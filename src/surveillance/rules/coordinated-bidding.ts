@@ -251,6 +251,8 @@ export class CoordinatedBiddingDetector implements Detector {
       for (const previous of previousKeys) if (previous !== key) this.sink.retract(previous);
       return;
     }
+    // No component on this side yet (no pair linked): nothing to add evidence to, and `find` would change nothing.
+    if (links.components.size === 0) return;
     const root = links.find(a);
     const component = links.components.get(root);
     if (component !== undefined && root === links.find(b)) {

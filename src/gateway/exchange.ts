@@ -53,7 +53,7 @@ import {
   snapshotMac,
 } from "../journal/records.ts";
 import { JournalCorruptError, type PendingCheck, recover } from "../journal/recovery.ts";
-import { type Outcome, Sequencer, SnapshotRefusedError } from "../journal/sequencer.ts";
+import { type Outcome, Sequencer, SnapshotRefusedError, type StoredMeta } from "../journal/sequencer.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type Projections, type ProjectionsOptions } from "../projections/index.ts";
 import type { LiveSurveillance } from "../surveillance/index.ts";
@@ -726,7 +726,7 @@ export class Exchange {
    * Sends a command; resolves with its outcome once durable. Refused with `WritesStoppedError` after an alarm, and
    * with `NotLeaderError` (naming the leader's URL when known) on a follower.
    */
-  submit(command: Command, meta: CommandMeta = {}): Promise<Outcome> {
+  submit(command: Command, meta: CommandMeta | StoredMeta = {}): Promise<Outcome> {
     if (this.alarm !== null) return Promise.reject(this.writesStopped());
     if (this.sequencer === null) {
       return Promise.reject(

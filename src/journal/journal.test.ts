@@ -16,7 +16,7 @@ import { ENGINE_SNAPSHOT_VERSION, Engine, type EngineSnapshot } from "../engine/
 import { PostgresStore } from "./postgres-store.ts";
 import { chainHash, dataHash, type JournalRecord, type SnapshotRecord, type UnchainedRecord } from "./records.ts";
 import { JournalCorruptError, type RecoverOptions, recover, verify } from "./recovery.ts";
-import { GroupTooLargeError, QUEUE_COMMANDS_MAX, QueueFullError, Sequencer } from "./sequencer.ts";
+import { GroupTooLargeError, QUEUE_COMMANDS_MAX, QueueFullError, Sequencer, StoredMeta } from "./sequencer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import { APPEND_RECORDS_MAX, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
@@ -630,6 +630,24 @@ describe("sequencer failure", () => {
     // A value JSON would change takes the round trip: the engine sees null, as replay will.
     const odd = await sequencer.submit({ type: "time.tick", note: Number.NaN } as unknown as Command);
     expect(odd.command).toStrictEqual({ type: "time.tick", note: null });
+    await store.close();
+  });
+
+  it("stores a StoredMeta's text as it is and gives its value to the outcome, alone and for a group", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-stored-meta-")));
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock() });
+    const value = { actor: "u-1 (key k-1)", role: "trader", source: "127.0.0.1", requestId: 'r-1/"7"' };
+    const text = JSON.stringify(value);
+    const one = await sequencer.submit({ type: "time.tick" }, new StoredMeta(value, text));
+    expect(one.meta).toBe(value);
+    const group = await sequencer.submitMany(
+      [{ type: "time.tick" }, { type: "time.tick" }],
+      new StoredMeta(value, text),
+    );
+    expect(group.map((o) => o.meta)).toEqual([value, value]);
+    const records = await store.read(1, 3);
+    expect(records.map((r) => r.meta)).toEqual([text, text, text]);
+    expect((await verify(store)).records).toBe(3);
     await store.close();
   });
 

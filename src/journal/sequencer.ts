@@ -93,6 +93,20 @@ export class GroupTooLargeError extends RangeError {
 const NO_META: CommandMeta = Object.freeze({});
 const NO_META_TEXT = "{}";
 
+/**
+ * A command's meta already in its stored form: `value` and `text`, which must be exactly `JSON.stringify(value)` of a
+ * `value` made only of strings. For a caller that sends many commands from one sender (a WebSocket connection: the
+ * same actor, role and source, a new request id each) and builds the text from a prefix it made once. The sequencer
+ * stores `text` and gives `value` to the outcome as they are, without its own copy and JSON, so the caller must make
+ * a new one per command and never change it.
+ */
+export class StoredMeta {
+  constructor(
+    readonly value: CommandMeta,
+    readonly text: string,
+  ) {}
+}
+
 /** The engine broke an invariant when a snapshot was due: nothing was saved, and the sequencer has stopped. */
 export class SnapshotRefusedError extends Error {
   override name = "SnapshotRefusedError";
@@ -119,7 +133,7 @@ class Pending {
     readonly commands: readonly Command[] | null,
     /** Commands it holds: 1, or the group's length. */
     readonly size: number,
-    readonly meta: CommandMeta,
+    readonly meta: CommandMeta | StoredMeta,
     readonly resolve: Settle,
     readonly reject: (error: unknown) => void,
   ) {}
@@ -195,7 +209,7 @@ export class Sequencer {
   }
 
   /** Resolves with the command's outcome once it is durable. */
-  submit(command: Command, meta: CommandMeta = NO_META): Promise<Outcome> {
+  submit(command: Command, meta: CommandMeta | StoredMeta = NO_META): Promise<Outcome> {
     const refused = this.refusal(1);
     if (refused !== null) return Promise.reject(refused);
     return new Promise<Outcome>((resolve, reject) => {
@@ -212,7 +226,7 @@ export class Sequencer {
    * queue (`QueueFullError`). An empty group resolves with no outcomes. The group's outcomes share one copy of
    * `meta`.
    */
-  submitMany(commands: readonly Command[], meta: CommandMeta = NO_META): Promise<Outcome[]> {
+  submitMany(commands: readonly Command[], meta: CommandMeta | StoredMeta = NO_META): Promise<Outcome[]> {
     const size = commands.length;
     if (size > this.options.batchCommandsMax) {
       return Promise.reject(
@@ -562,7 +576,8 @@ function storedForm(value: unknown, what: string): Stored<unknown> {
 
 const NO_META_STORED: Stored<CommandMeta> = { text: NO_META_TEXT, value: NO_META };
 
-/** `storedForm` of a command's meta; the shared `NO_META` (no sender given) costs nothing. */
-function storedMeta(meta: CommandMeta): Stored<CommandMeta> {
+/** `storedForm` of a command's meta; the shared `NO_META` (no sender given) and a `StoredMeta` cost nothing. */
+function storedMeta(meta: CommandMeta | StoredMeta): Stored<CommandMeta> {
+  if (meta instanceof StoredMeta) return meta;
   return meta === NO_META ? NO_META_STORED : (storedForm(meta, "meta") as Stored<CommandMeta>);
 }

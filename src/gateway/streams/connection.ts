@@ -33,7 +33,7 @@ import type { FastifyRequest } from "fastify";
 import type { RawData, WebSocket } from "ws";
 import type { Language } from "../../domain/locale.ts";
 import { NotLeaderError } from "../../journal/postgres-store.ts";
-import { type Outcome, QueueFullError, SequencerStoppedError } from "../../journal/sequencer.ts";
+import { type Outcome, QueueFullError, SequencerStoppedError, StoredMeta } from "../../journal/sequencer.ts";
 import { READ_PAGE_RECORDS } from "../../journal/store.ts";
 import type { TapeTrade } from "../../projections/index.ts";
 import { type Principal, requireScope, requireUser, SESSION_COOKIE } from "../auth.ts";
@@ -91,12 +91,27 @@ export interface ConnectionOptions {
 
 type OrderMessage = OrderNewMessage | OrderAmendMessage | OrderCancelMessage;
 
+/**
+ * The stored JSON of `meta` with its request id replaced, up to that id's value (the text before `"…"}`), when the
+ * request id is its last field and every field is a string (as `metaOf` makes it): an order's meta text is then this,
+ * the order's request id in JSON and `}`, the same bytes `JSON.stringify` gives for the whole. Null otherwise.
+ */
+export function storedMetaPrefix(meta: Readonly<Record<string, unknown>>): string | null {
+  const keys = Object.keys(meta);
+  if (keys[keys.length - 1] !== "requestId") return null;
+  for (const key of keys) if (typeof meta[key] !== "string") return null;
+  const text = JSON.stringify({ ...meta, requestId: "" });
+  return text.endsWith('""}') ? text.slice(0, -3) : null;
+}
+
 export class StreamConnection implements Subscriber {
   readonly principal: Principal;
   private readonly subscriptions = new Map<string, { readonly channel: Channel; readonly key: string }>();
   private readonly orderBucket: TokenBucket;
   private readonly messageBucket: TokenBucket;
   private readonly meta: ReturnType<typeof metaOf>;
+  /** `storedMetaPrefix(this.meta)`: each order's meta text is made from it, not by the sequencer's copy and JSON. */
+  private readonly metaPrefix: string | null;
   private cancelOnDisconnect: boolean;
   private csrfVerified: boolean;
   private messagesSeen = 0;
@@ -133,6 +148,7 @@ export class StreamConnection implements Subscriber {
     this.orderBucket = new TokenBucket(ORDERS_PER_SECOND_MAX, now);
     this.messageBucket = new TokenBucket(MESSAGES_PER_SECOND_MAX, now);
     this.meta = metaOf(request);
+    this.metaPrefix = storedMetaPrefix(this.meta);
     this.language = languageOf(request);
     socket.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     socket.on("pong", () => {
@@ -556,7 +572,11 @@ export class StreamConnection implements Subscriber {
         this.newOrdersInFlight++;
         countedNew = true;
       }
-      const meta = { ...this.meta, requestId: `${this.request.id}/${String(id)}` };
+      const requestId = `${this.request.id}/${String(id)}`;
+      const value = { ...this.meta, requestId };
+      // The text the sequencer would store (`JSON.stringify(value)`), made from the connection's prefix.
+      const meta =
+        this.metaPrefix === null ? value : new StoredMeta(value, `${this.metaPrefix}${JSON.stringify(requestId)}}`);
       submitted = this.context.exchange.submit(this.command(message, orderId), meta);
     } catch (error) {
       if (countedNew) this.newOrdersInFlight--;

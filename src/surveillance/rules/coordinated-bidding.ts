@@ -32,6 +32,9 @@ import type { OrderRecord, Side } from "../records.ts";
 /** Most coinciding orders kept per pair of accounts and session (the rest are counted). */
 export const PAIR_SESSION_ORDERS_MAX = 20;
 
+/** No orders added (shared: `Component.add` only reads it). */
+const NONE_ADDED: readonly string[] = [];
+
 interface Entry {
   readonly timeMs: number;
   readonly party: Party;
@@ -104,7 +107,8 @@ export class Component {
 
 /** The links of one side: pairs, their union-find components, and the components' evidence. */
 export class SideLinks {
-  readonly pairs = new Map<string, BiddingPair>();
+  /** Pairs by their lower account, then their higher one (no key string made per coincidence). */
+  readonly pairs = new Map<string, Map<string, BiddingPair>>();
   /** Each account's pairs on this side. */
   readonly pairsOf = new Map<string, BiddingPair[]>();
   readonly parent = new Map<string, string>();
@@ -189,7 +193,8 @@ export class CoordinatedBiddingDetector implements Detector {
     const entry: Entry = { timeMs: order.timeMs, party, order: order.order };
     for (let i = 0; i < window.length; i++) {
       const other = window.at(i)!;
-      if (other.party.account !== party.account && other.party.group !== party.group) {
+      // The same party object (an account's, shared) never coincides with itself: skip the string comparisons.
+      if (other.party !== party && other.party.account !== party.account && other.party.group !== party.group) {
         this.coincide(order.side, other, entry, session);
       }
     }
@@ -201,11 +206,15 @@ export class CoordinatedBiddingDetector implements Detector {
     const firstLower = first.party.account < second.party.account;
     const a = firstLower ? first.party.account : second.party.account;
     const b = firstLower ? second.party.account : first.party.account;
-    const pairKey = `${a}\n${b}`;
-    let pair = links.pairs.get(pairKey);
+    let pairsOfA = links.pairs.get(a);
+    if (pairsOfA === undefined) {
+      pairsOfA = new Map();
+      links.pairs.set(a, pairsOfA);
+    }
+    let pair = pairsOfA.get(b);
     if (pair === undefined) {
       pair = new BiddingPair(a, b);
-      links.pairs.set(pairKey, pair);
+      pairsOfA.set(b, pair);
       for (const account of [a, b]) {
         const list = links.pairsOf.get(account);
         if (list === undefined) links.pairsOf.set(account, [pair]);
@@ -218,9 +227,17 @@ export class CoordinatedBiddingDetector implements Detector {
       part = new PairSession(session.session, session.instrument, first.timeMs);
       pair.sessions.set(session.session, part);
     }
-    const added: string[] = [];
-    if (part.add(first)) added.push(first.order);
-    if (part.add(second)) added.push(second.order);
+    // The orders new in this pair's session (most coincidences, once a pair's session is full, add none).
+    const addedFirst = part.add(first);
+    const addedSecond = part.add(second);
+    const added =
+      addedFirst && addedSecond
+        ? [first.order, second.order]
+        : addedFirst
+          ? [first.order]
+          : addedSecond
+            ? [second.order]
+            : NONE_ADDED;
     if (newSession && !pair.linked && pair.sessions.size >= this.config.sessionsMin) {
       pair.linked = true;
       const rootA = links.find(a);
@@ -234,6 +251,8 @@ export class CoordinatedBiddingDetector implements Detector {
       for (const previous of previousKeys) if (previous !== key) this.sink.retract(previous);
       return;
     }
+    // No component on this side yet (no pair linked): nothing to add evidence to, and `find` would change nothing.
+    if (links.components.size === 0) return;
     const root = links.find(a);
     const component = links.components.get(root);
     if (component !== undefined && root === links.find(b)) {

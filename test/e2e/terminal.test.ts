@@ -176,6 +176,12 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
         .toEqual([english]);
       expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
     }
+    // Past the tiyn: too precise, said so (not the range, which it is inside).
+    await price.fill("125000.555");
+    await expect
+      .poll(() => buyer.getByTestId("price-refusal").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["“125000.555” has more than two decimals: a price in tenge per tonne goes down to the tiyn at most."]);
+    expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
     // Not a number at all: asked for one.
     await price.fill("abc");
     await expect

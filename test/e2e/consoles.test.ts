@@ -381,6 +381,13 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
     expect(read.body.phase).toBe("halted");
     expect(read.body.phaseChanged.reason).toBe("console test: halt");
+    const done = regulator.getByTestId("halt-form").locator(".ok");
+    expect(await done.textContent()).toContain(`Halted now: ${INSTRUMENT}.`);
+    // Halted again: the exchange leaves it as it is, and the form says so rather than a bare "Done".
+    await submit(regulator, "halt-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: halt again");
+    await expect.poll(() => done.textContent(), { timeout: LIVE_MS }).toContain("Nothing changed");
+    read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.phaseChanged.reason).toBe("console test: halt");
     await submit(regulator, "resume-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: resume");
     read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
     expect(read.body.phase).not.toBe("halted");

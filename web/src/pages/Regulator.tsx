@@ -296,6 +296,13 @@ function HaltControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
         action={(v, reason) => mutation("post", "/api/regulator/halt", {}, { ...target(v), reason })}
         summary={(v) => t("regulator.haltSummary", { target: describeTarget(v) })}
         submitLabel={t("regulator.haltSubmit")}
+        outcome={(answer) => {
+          // A halt leaves an instrument already halted as it is, with the reason it was halted for: said so.
+          const changed = (answer as HaltAnswer).changed.map((change) => change.instrument);
+          return changed.length === 0
+            ? t("regulator.haltNothingChanged")
+            : t("regulator.haltChanged", { list: changed.join(", ") });
+        }}
         danger
         refreshes={["/api/instruments"]}
       />
@@ -311,6 +318,8 @@ function HaltControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
     </>
   );
 }
+
+type HaltAnswer = ResponseOf<"/api/regulator/halt", "post">;
 
 /** Percent typed by a person ("5", "2.5") → basis points; empty → null (the limit is removed). */
 function bpsOf(text: string | undefined, field: string, message: string): number | null {

@@ -327,6 +327,10 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await form.locator("input[name=floor]").fill("160000");
     await form.locator("input[name=reason]").fill("console test: a floor above the ceiling");
     await form.locator("button[type=submit]").click();
+    // The confirmation writes the prices as the page does, grouped and with their unit.
+    expect(await form.locator("dialog p").first().textContent()).toBe(
+      `On ${INSTRUMENT}: ceiling 150,000 ₸/t, floor 160,000 ₸/t.`,
+    );
     await form.getByRole("button", { name: "Yes, do it" }).click();
     const shown = form.locator(".field-error:not([hidden])");
     await expect.poll(() => shown.count(), { timeout: LIVE_MS }).toBe(1);

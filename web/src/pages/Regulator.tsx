@@ -386,6 +386,13 @@ function SafeguardControls({
     if ("problem" in read) throw new FieldProblem(field, priceProblemText(read.problem, text, locale, t));
     return read.value;
   };
+  /** A price as typed, said in the confirmation as the page writes prices ("150 000 ₸/т"); as typed if it does not read. */
+  const pricePerTonneText = (text: string) => {
+    const read = readPrice(text, locale, null);
+    return "value" in read
+      ? `${tengePerTonne(read.value, locale)} ${t("units.perTonne")}`
+      : `${text} ${t("units.perTonne")}`;
+  };
   const change = (v: Readonly<Record<string, string>>, body: SafeguardsChange) =>
     v.instrument
       ? mutation("patch", "/api/regulator/instruments/{id}/safeguards", { path: { id: v.instrument } }, body)
@@ -475,8 +482,8 @@ function SafeguardControls({
         summary={(v) =>
           t("regulator.ceilingSummary", {
             instrument: v.instrument ?? "",
-            ceiling: v.ceiling ? `${v.ceiling} ${t("units.perTonne")}` : t("regulator.off"),
-            floor: v.floor ? `${v.floor} ${t("units.perTonne")}` : t("regulator.off"),
+            ceiling: v.ceiling ? pricePerTonneText(v.ceiling) : t("regulator.off"),
+            floor: v.floor ? pricePerTonneText(v.floor) : t("regulator.off"),
           })
         }
         submitLabel={t("regulator.apply")}

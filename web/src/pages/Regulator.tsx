@@ -393,6 +393,14 @@ function SafeguardControls({
       ? `${tengePerTonne(read.value, locale)} ${t("units.perTonne")}`
       : `${text} ${t("units.perTonne")}`;
   };
+  /** A ceiling path as sent, said in the confirmation with dates and prices written the page's way. */
+  const stepsText = (v: Readonly<Record<string, string>>) =>
+    parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t)
+      .map(
+        (step) =>
+          `${exchangeDay(step.effectiveFromMs, locale)} ${tengePerTonne(step.ceiling, locale)} ${t("units.perTonne")}`,
+      )
+      .join("; ");
   const change = (v: Readonly<Record<string, string>>, body: SafeguardsChange) =>
     v.instrument
       ? mutation("patch", "/api/regulator/instruments/{id}/safeguards", { path: { id: v.instrument } }, body)
@@ -512,7 +520,7 @@ function SafeguardControls({
         action={(v, reason) =>
           change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t), reason })
         }
-        summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: v.steps ?? "" })}
+        summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: stepsText(v) })}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
       />

@@ -151,7 +151,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   CALENDAR_INVALID: "Сауда күнтізбесі жарамсыз: {reason}.",
   SAFEGUARDS_INVALID: "Шектеу шаралары жарамсыз: {reason}.",
   HALT_SCOPE_INVALID: "Тоқтата тұру аясы жарамсыз: {reason}.",
-  NOTHING_TO_RESUME: "{scope} аясында бірде-бір құрал тоқтатылмаған.",
+  NOTHING_TO_RESUME: "Қайта бастайтын ештеңе жоқ: бірде-бір құрал тоқтатылмаған ({scope}).",
   TIME_NOT_MONOTONIC: "Команда уақыты {value:time} ядроның ағымдағы уақытынан {now:time} ерте; уақыт кері жүрмейді.",
 
   SURVEILLANCE_CONFIG_INVALID: "Қадағалау баптаулары жарамсыз: {reason}.",

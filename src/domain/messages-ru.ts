@@ -155,7 +155,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   CALENDAR_INVALID: "Торговый календарь недействителен: {reason}.",
   SAFEGUARDS_INVALID: "Ограничительные меры недействительны: {reason}.",
   HALT_SCOPE_INVALID: "Охват приостановки недействителен: {reason}.",
-  NOTHING_TO_RESUME: "Ни один инструмент в {scope} не приостановлен.",
+  NOTHING_TO_RESUME: "Возобновлять нечего: ни один инструмент не приостановлен ({scope}).",
   TIME_NOT_MONOTONIC: "Время команды {value:time} раньше текущего времени ядра {now:time}; время не идёт назад.",
 
   SURVEILLANCE_CONFIG_INVALID: "Настройки надзора недействительны: {reason}.",

@@ -209,7 +209,7 @@ export function unquotedDetails(code: ErrorCode, details: ErrorDetails): ErrorDe
 
 /** The sentence for an error code in a language. */
 export function localize(code: ErrorCode, given: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
-  const details = withTimes(code, unquotedDetails(code, given), language);
+  const details = withScope(code, withTimes(code, unquotedDetails(code, given), language), language);
   // A refused request shape, for the rules a person meets in a form: one sentence naming the field.
   if (code === "REQUEST_INVALID") {
     const sentence = fieldSentence(details, language);
@@ -248,6 +248,30 @@ function withTimes(code: ErrorCode, details: ErrorDetails, language: Language): 
     shown.now = exchangeTimeText(details.now, language);
   }
   return shown;
+}
+
+/**
+ * A resume refused for want of a halt names where it looked as the engine writes it in English ("the market",
+ * "region ASTANA", "instrument PB-…": src/engine/engine.ts, journaled, so kept as it is); the sentence in Russian or
+ * Kazakh names it in that language, with the region's or instrument's code as given. The wire's details keep the
+ * English label.
+ */
+const RESUME_SCOPES: Readonly<Record<"ru" | "kk", { market: string; region: string; instrument: string }>> = {
+  ru: { market: "весь рынок", region: "регион {0}", instrument: "инструмент {0}" },
+  kk: { market: "бүкіл нарық", region: "{0} өңірі", instrument: "{0} құралы" },
+};
+
+function withScope(code: ErrorCode, details: ErrorDetails, language: Language): ErrorDetails {
+  if (code !== "NOTHING_TO_RESUME" || language === "en" || typeof details.scope !== "string") return details;
+  const words = RESUME_SCOPES[language];
+  const match = /^(region|instrument) (.+)$/.exec(details.scope);
+  const scope =
+    details.scope === "the market"
+      ? words.market
+      : match !== null
+        ? words[match[1] as "region" | "instrument"].replace("{0}", match[2] ?? "")
+        : details.scope;
+  return { ...details, scope };
 }
 
 /** A sentence that opens with a quoted word (a field's name, lower case inside a sentence) opens with a capital. */

@@ -568,4 +568,41 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     await buyer.locator("label.language select").selectOption("en");
     expect(pageErrors).toEqual([]);
   });
+
+  it("in Kazakh the button marks a notification read and says so; a read one says it is read", async () => {
+    const buyerKk = await suite.server.login("aktau-trader");
+    const sellerKk = await suite.server.login("kazgpz-trader");
+    const page = await signIn("aktau-trader", "/terminal");
+    await page.locator("label.language select").selectOption("kk");
+    const buy = await suite.server.call(buyerKk, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "after-b-kk",
+      side: "buy",
+      price: 13_300_000,
+      quantity: 1_000,
+    });
+    const sell = await suite.server.call(sellerKk, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "KAZGPZ-1",
+      clientOrderId: "after-s-kk",
+      side: "sell",
+      price: 13_300_000,
+      quantity: 1_000,
+    });
+    expect([buy.status, sell.status, sell.body.trades.length]).toEqual([201, 201, 1]);
+    const trade = sell.body.trades[0].tradeId as string;
+    await page.getByTestId("notification-bell").click();
+    const item = page.getByTestId("notification").filter({ hasText: trade });
+    await item.waitFor({ timeout: LIVE_MS });
+    const id = (await item.getAttribute("data-id")) ?? "";
+    // The action is named as an action, not with the word a read notification shows ("Оқылды": read).
+    await item.getByRole("button", { name: "Оқылды деп белгілеу" }).click();
+    await expect.poll(() => item.getByRole("button").count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await item.textContent()).toContain("Оқылды");
+    const api = await suite.server.call(buyerKk, "GET", "/api/notifications");
+    expect(api.body.notifications.find((n: { id: string }) => n.id === id)?.read).toBe(true);
+    await page.locator("label.language select").selectOption("en");
+    await page.close();
+  });
 });

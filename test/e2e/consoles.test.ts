@@ -289,6 +289,10 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await path.locator("input[name=steps]").fill("01.02.2026 143 000; 01.03.2026 144000,00");
     await path.locator("input[name=reason]").fill("console test: grouped steps");
     await path.locator("button[type=submit]").click();
+    // The confirmation writes each step as the page writes dates and prices, whatever the way it was typed.
+    expect(spaces(await path.locator("dialog p").first().textContent())).toBe(
+      `${INSTRUMENT} бойынша: жоғарғы шек кестесі 01.02.2026 143 000 ₸/т; 01.03.2026 144 000 ₸/т.`,
+    );
     await path.getByRole("button", { name: "Иә, орындау" }).click();
     await expect.poll(() => path.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
     await page.evaluate(`localStorage.setItem("sauda.language", "en")`);
@@ -327,6 +331,10 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await form.locator("input[name=floor]").fill("160000");
     await form.locator("input[name=reason]").fill("console test: a floor above the ceiling");
     await form.locator("button[type=submit]").click();
+    // The confirmation writes the prices as the page does, grouped and with their unit.
+    expect(await form.locator("dialog p").first().textContent()).toBe(
+      `On ${INSTRUMENT}: ceiling 150,000 ₸/t, floor 160,000 ₸/t.`,
+    );
     await form.getByRole("button", { name: "Yes, do it" }).click();
     const shown = form.locator(".field-error:not([hidden])");
     await expect.poll(() => shown.count(), { timeout: LIVE_MS }).toBe(1);
@@ -380,6 +388,13 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await submit(regulator, "halt-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: halt");
     let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
     expect(read.body.phase).toBe("halted");
+    expect(read.body.phaseChanged.reason).toBe("console test: halt");
+    const done = regulator.getByTestId("halt-form").locator(".ok");
+    expect(await done.textContent()).toContain(`Halted now: ${INSTRUMENT}.`);
+    // Halted again: the exchange leaves it as it is, and the form says so rather than a bare "Done".
+    await submit(regulator, "halt-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: halt again");
+    await expect.poll(() => done.textContent(), { timeout: LIVE_MS }).toContain("Nothing changed");
+    read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
     expect(read.body.phaseChanged.reason).toBe("console test: halt");
     await submit(regulator, "resume-form", { scope: "instrument", instrument: INSTRUMENT }, "console test: resume");
     read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);

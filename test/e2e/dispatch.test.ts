@@ -120,6 +120,13 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     expect(await seller.locator("#dispatch-date-error").textContent()).toBe(
       "Дата отгрузки — не ранее 04.01.2026, дня перед сделкой.",
     );
+    // A date ahead of the day after today is refused in the page too, in Russian, with the date written the Russian
+    // way (not the exchange's "'2099-01-01' … ГГГГ-ММ-ДД"); nothing is sent.
+    await fill({ date: "2099-01-01" });
+    expect(await seller.locator("#dispatch-date-error").textContent()).toMatch(
+      /^Дата отгрузки — не позднее \d\d\.\d\d\.\d{4}: отгрузку записывают, когда она ушла, а не заранее\.$/,
+    );
+    expect(await shipmentsOf()).toHaveLength(1);
 
     // At the bound the page lets it go; the exchange refuses it, in Russian, naming the obligation.
     await fill({ quantity: String(maxTonnes), date: "2026-01-05" });

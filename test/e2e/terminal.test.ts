@@ -176,6 +176,12 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
         .toEqual([english]);
       expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
     }
+    // Past the tiyn: too precise, said so (not the range, which it is inside).
+    await price.fill("125000.555");
+    await expect
+      .poll(() => buyer.getByTestId("price-refusal").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["“125000.555” has more than two decimals: a price in tenge per tonne goes down to the tiyn at most."]);
+    expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
     // Not a number at all: asked for one.
     await price.fill("abc");
     await expect
@@ -658,6 +664,51 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
       reason: "terminal test: limit lifted",
     });
     await page.getByLabel("Язык").first().selectOption("en");
+  });
+
+  it("the amend row takes the exchange's refusal away once a field changes, and does not leave it on the row", async () => {
+    const api = await suite.server.login("aktau-trader");
+    const regulator = await suite.server.login("regulator");
+    const banded = await suite.server.call(regulator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      bandBps: 1000,
+      reason: "terminal test: a band the amend goes beyond",
+    });
+    expect(banded.status).toBe(200);
+    const listed = await suite.server.call(api, "GET", `/api/instruments/${INSTRUMENT}`);
+    const band = listed.body.limits.band as { lowTiynPerTonne: number; highTiynPerTonne: number };
+    const placed = await suite.server.call(api, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "stale-1",
+      side: "buy",
+      price: band.lowTiynPerTonne,
+      quantity: 1_000,
+    });
+    expect(placed.body.order.status).toBe("resting");
+    const page = await signIn("aktau-trader");
+    const row = page.getByTestId("own-orders").locator("tr", { hasText: "stale-1" });
+    await row.getByRole("button", { name: "Amend" }).click();
+    const form = page.locator("form.amend");
+    const price = form.locator("input[name=amend-price]");
+    const refusal = form.locator("p.field-error:not([hidden])");
+    // Above today's band: warned, sent anyway (the exchange has the last word), and refused by the exchange.
+    await price.fill(String((band.highTiynPerTonne + 100) / 100));
+    await form.getByRole("button", { name: "Send amend" }).click();
+    await expect.poll(() => refusal.count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await refusal.textContent()).toMatch(/outside today's price band|above the price ceiling/);
+    // A new price: the refusal of the one sent before goes.
+    await price.fill(String((band.lowTiynPerTonne + 100) / 100));
+    await expect.poll(() => refusal.count(), { timeout: LIVE_MS }).toBe(0);
+    // Refused again, then kept as is: the row does not carry the refusal of an amend that was not made.
+    await price.fill(String((band.highTiynPerTonne + 100) / 100));
+    await form.getByRole("button", { name: "Send amend" }).click();
+    await expect.poll(() => refusal.count(), { timeout: LIVE_MS }).toBe(1);
+    await form.getByRole("button", { name: "Keep as is" }).click();
+    await expect.poll(() => form.count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await row.locator(".field-error:not([hidden])").count()).toBe(0);
+    const read = await suite.server.call(api, "GET", "/api/accounts/AKTAU-1/orders/stale-1");
+    expect(read.body.order).toMatchObject({ status: "resting", priceTiynPerTonne: band.lowTiynPerTonne });
+    await suite.server.call(api, "DELETE", "/api/accounts/AKTAU-1/orders/stale-1");
   });
 
   it("no page had a script error", () => {

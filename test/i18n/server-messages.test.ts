@@ -190,6 +190,24 @@ describe("error catalogues", () => {
     );
   });
 
+  it("says where a refused resume looked in the reader's language, not in the engine's English label", () => {
+    // The engine's labels (src/engine/engine.ts): journaled, so the details on the wire keep them as they are.
+    const refusals = [
+      { scope: "the market", ru: "весь рынок", kk: "бүкіл нарық" },
+      { scope: "region ASTANA", ru: "регион ASTANA", kk: "ASTANA өңірі" },
+      { scope: "instrument PB-X", ru: "инструмент PB-X", kk: "PB-X құралы" },
+    ];
+    for (const { scope, ru, kk } of refusals) {
+      expect(localize("NOTHING_TO_RESUME", { scope }, "en")).toBe(`No instrument in ${scope} is halted.`);
+      expect(localize("NOTHING_TO_RESUME", { scope }, "ru")).toBe(
+        `Возобновлять нечего: ни один инструмент не приостановлен (${ru}).`,
+      );
+      expect(localize("NOTHING_TO_RESUME", { scope }, "kk")).toBe(
+        `Қайта бастайтын ештеңе жоқ: бірде-бір құрал тоқтатылмаған (${kk}).`,
+      );
+    }
+  });
+
   it("says an amend's concentration refusal so its sum reads: the total is with the request, the bids before it", () => {
     // An amend of a 2 t bid to 900,000 t by an account that bought 5 t: the 2 t bid is the amended order itself, so
     // "bidding 2 t" is what stood before the request, and the 900,005 t the account would hold counts the request.

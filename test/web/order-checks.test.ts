@@ -41,6 +41,28 @@ describe("the order form's shared checks", () => {
     expect(checkPrice(words, "", grid)).toEqual({ price: null, refusals: [], warnings: [] });
   });
 
+  it("says a price past the tiyn or a quantity past the kilogram is too precise, not out of range", () => {
+    expect(checkPrice(words, "130000.123", grid)).toEqual({
+      price: null,
+      refusals: ["“130000.123” has more than two decimals: a price in tenge per tonne goes down to the tiyn at most."],
+      warnings: [],
+    });
+    expect(checkQuantity(words, "1.2345", "sell", grid)).toEqual({
+      quantity: null,
+      refusals: ["“1.2345” has more than three decimals: a quantity is counted to the kilogram at most."],
+    });
+    // In Kazakh (decimal comma) "130000.123" could be 130,000,123 or 130,000.123: said so, with the comma to use.
+    const kk: unknown = JSON.parse(readFileSync(new URL("../../web/src/i18n/kk.json", import.meta.url), "utf8"));
+    const kazakh = {
+      locale: "kk",
+      t: (key: string, params?: Readonly<Record<string, string | number>>) =>
+        interpolate(lookup(kk, key) ?? key, params),
+    };
+    expect(checkPrice(kazakh, "130000.123", grid).refusals).toEqual([
+      "«130000.123» екі түрлі оқылуы мүмкін; бөлшек бөлігін «,» белгісінен кейін, разряд бөлгішсіз жазыңыз немесе бүтін сан жазыңыз.",
+    ]);
+  });
+
   it("takes a buy of the regulator's most lots and refuses one lot more; a sell is not bound by it", () => {
     expect(checkQuantity(words, "3", "buy", grid)).toEqual({ quantity: 3_000, refusals: [] });
     expect(checkQuantity(words, "4", "buy", grid).refusals).toEqual([

@@ -10,7 +10,15 @@
  */
 
 import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../src/domain/order.ts";
-import { parsePriceTenge, parseQuantityTonnes, tengePerTonne, tonnes } from "./format.ts";
+import {
+  type AmountProblem,
+  decimalSeparatorOf,
+  parseAmount,
+  parsePriceTenge,
+  parseQuantityTonnes,
+  tengePerTonne,
+  tonnes,
+} from "./format.ts";
 import type { I18n } from "./i18n/lookup.ts";
 
 /** The limits an order meets now (market.ts's limitsOf reads them from the listing). */
@@ -60,6 +68,26 @@ export function priceRangeRefusal(
   });
 }
 
+/** Why a figure typed (a sign aside) does not read as an amount with `scale` decimals; null: it reads, or is empty. */
+function readingProblem(text: string, scale: number, locale: string): AmountProblem | null {
+  const figure = text.replace(/^\s*[-\u2212+]/, "");
+  if (figure.trim() === "") return null;
+  const parsed = parseAmount(figure, scale, locale);
+  return "problem" in parsed ? parsed.problem : null;
+}
+
+/** A figure written past the smallest unit (the tiyn, the kilogram) or so that it reads two ways, said so. */
+function unreadableRefusal(
+  t: I18n["t"],
+  locale: string,
+  text: string,
+  problem: "tooPrecise" | "ambiguous",
+  field: "price" | "quantity",
+): string {
+  const key = problem === "tooPrecise" ? `${field}TooPrecise` : `${field}Ambiguous`;
+  return t(`ticket.check.${key}`, { text: text.trim(), decimal: decimalSeparatorOf(locale) });
+}
+
 export interface PriceCheck {
   /** The price typed, in tiyn per tonne (null: empty or not a number). */
   readonly price: number | null;
@@ -75,7 +103,11 @@ export function checkPrice({ t, locale }: Words, text: string, grid: OrderGrid):
   const { tickTiynPerTonne: tick, lotKg: lot, limits } = grid;
   const refusals: string[] = [];
   const warnings: string[] = [];
-  if (text !== "" && (price === null || price === 0)) {
+  const unreadable = price === null ? readingProblem(text, 2, locale) : null;
+  if (unreadable === "tooPrecise" || unreadable === "ambiguous") {
+    // A number the exchange might take, written past the tiyn or so that it reads two ways: said so, not the range.
+    refusals.push(unreadableRefusal(t, locale, text, unreadable, "price"));
+  } else if (text !== "" && (price === null || price === 0)) {
     // A minus sign, a zero or a figure too large is a number, only not one the exchange takes: the range is said.
     refusals.push(
       looksLikeNumber(text) ? priceRangeRefusal(t, locale, tick, limits.band) : t("ticket.check.priceNumber"),
@@ -132,8 +164,11 @@ export function checkQuantity(
   // A minus sign or a zero is a number, only not one the exchange takes: said so, not "enter a number".
   const negative =
     /^\s*[-\u2212]/.test(text) && parseQuantityTonnes(text.replace(/^\s*[-\u2212]/, ""), locale) !== null;
+  const unreadable = quantity === null && !negative ? readingProblem(text, 3, locale) : null;
   if (quantity === 0 || negative) refusals.push(t("ticket.check.quantityPositive"));
-  else if (text !== "" && quantity === null) refusals.push(t("ticket.check.quantityNumber"));
+  else if (unreadable === "tooPrecise" || unreadable === "ambiguous") {
+    refusals.push(unreadableRefusal(t, locale, text, unreadable, "quantity"));
+  } else if (text !== "" && quantity === null) refusals.push(t("ticket.check.quantityNumber"));
   // The most one order may hold (the API's schema bound, src/domain/order.ts), in whole lots.
   const quantityMax = lot !== null && lot > 0 ? ORDER_QUANTITY_MAX - (ORDER_QUANTITY_MAX % lot) : ORDER_QUANTITY_MAX;
   if (quantity !== null && quantity > quantityMax) {

@@ -64,6 +64,9 @@ export function Dispatch({ account, obligations }: { account: string; obligation
   const leftKg = Math.max(0, chosen.quantityKg - dispatchedKg);
   // The earliest dispatch date the engine takes: the UTC day before the trade's (engine/clearinghouse.ts).
   const earliest = new Date(chosen.tradeTimeMs - DAY_MS).toISOString().slice(0, 10);
+  // The latest it takes: the UTC day after today's (engine/clearinghouse.ts), by this browser's clock; the exchange,
+  // on its own clock, has the last word.
+  const latest = new Date(Date.now() + DAY_MS).toISOString().slice(0, 10);
 
   /** The kg typed, or the sentence that says why it is not a quantity the API takes. */
   const quantityKg = (): number | Say => {
@@ -109,6 +112,9 @@ export function Dispatch({ account, obligations }: { account: string; obligation
     }
     if (date < earliest) {
       return form.refuse("date", (x) => x.t("dispatch.dateEarly", { from: calendarDate(earliest, x.locale) }));
+    }
+    if (date > latest) {
+      return form.refuse("date", (x) => x.t("dispatch.dateLate", { to: calendarDate(latest, x.locale) }));
     }
     await form.send(async () => {
       const answer = await call(

@@ -106,7 +106,11 @@ export function OwnOrders({
                   order={order}
                   grid={grid}
                   error={error?.orderId === order.orderId ? describeError(error.caught, i18n) : null}
-                  onCancel={() => setEditing(null)}
+                  onEdited={() => setError((now) => (now?.orderId === order.orderId ? null : now))}
+                  onCancel={() => {
+                    setEditing(null);
+                    setError((now) => (now?.orderId === order.orderId ? null : now));
+                  }}
                   onSubmit={(changes) =>
                     act(order.orderId, () =>
                       call("patch", "/api/accounts/{account}/orders/{clientOrderId}", orderParams(order), changes),
@@ -162,12 +166,15 @@ function AmendRow({
   grid,
   error,
   onSubmit,
+  onEdited,
   onCancel,
 }: {
   order: Order;
   grid: OrderGrid;
   error: string | null;
   onSubmit: (changes: { price?: number; quantity?: number }) => void;
+  /** A field changed: the exchange's refusal of what was sent before no longer speaks of what the fields hold. */
+  onEdited: () => void;
   onCancel: () => void;
 }) {
   const i18n = useI18n();
@@ -219,7 +226,10 @@ function AmendRow({
               name="amend-price"
               inputMode="decimal"
               value={priceText}
-              onChange={(event) => setPriceText(event.target.value)}
+              onChange={(event) => {
+                setPriceText(event.target.value);
+                onEdited();
+              }}
               aria-invalid={priceRefusals.length > 0 || priceCheck.warnings.length > 0}
               aria-describedby={`${ids}-price`}
             />
@@ -242,7 +252,10 @@ function AmendRow({
               name="amend-quantity"
               inputMode="decimal"
               value={quantityText}
-              onChange={(event) => setQuantityText(event.target.value)}
+              onChange={(event) => {
+                setQuantityText(event.target.value);
+                onEdited();
+              }}
               aria-invalid={quantityRefusals.length > 0}
               aria-describedby={`${ids}-quantity`}
             />

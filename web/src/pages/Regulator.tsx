@@ -296,6 +296,13 @@ function HaltControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
         action={(v, reason) => mutation("post", "/api/regulator/halt", {}, { ...target(v), reason })}
         summary={(v) => t("regulator.haltSummary", { target: describeTarget(v) })}
         submitLabel={t("regulator.haltSubmit")}
+        outcome={(answer) => {
+          // A halt leaves an instrument already halted as it is, with the reason it was halted for: said so.
+          const changed = (answer as HaltAnswer).changed.map((change) => change.instrument);
+          return changed.length === 0
+            ? t("regulator.haltNothingChanged")
+            : t("regulator.haltChanged", { list: changed.join(", ") });
+        }}
         danger
         refreshes={["/api/instruments"]}
       />
@@ -311,6 +318,8 @@ function HaltControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
     </>
   );
 }
+
+type HaltAnswer = ResponseOf<"/api/regulator/halt", "post">;
 
 /** Percent typed by a person ("5", "2.5") → basis points; empty → null (the limit is removed). */
 function bpsOf(text: string | undefined, field: string, message: string): number | null {
@@ -377,6 +386,21 @@ function SafeguardControls({
     if ("problem" in read) throw new FieldProblem(field, priceProblemText(read.problem, text, locale, t));
     return read.value;
   };
+  /** A price as typed, said in the confirmation as the page writes prices ("150 000 ₸/т"); as typed if it does not read. */
+  const pricePerTonneText = (text: string) => {
+    const read = readPrice(text, locale, null);
+    return "value" in read
+      ? `${tengePerTonne(read.value, locale)} ${t("units.perTonne")}`
+      : `${text} ${t("units.perTonne")}`;
+  };
+  /** A ceiling path as sent, said in the confirmation with dates and prices written the page's way. */
+  const stepsText = (v: Readonly<Record<string, string>>) =>
+    parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t)
+      .map(
+        (step) =>
+          `${exchangeDay(step.effectiveFromMs, locale)} ${tengePerTonne(step.ceiling, locale)} ${t("units.perTonne")}`,
+      )
+      .join("; ");
   const change = (v: Readonly<Record<string, string>>, body: SafeguardsChange) =>
     v.instrument
       ? mutation("patch", "/api/regulator/instruments/{id}/safeguards", { path: { id: v.instrument } }, body)
@@ -466,8 +490,8 @@ function SafeguardControls({
         summary={(v) =>
           t("regulator.ceilingSummary", {
             instrument: v.instrument ?? "",
-            ceiling: v.ceiling ? `${v.ceiling} ${t("units.perTonne")}` : t("regulator.off"),
-            floor: v.floor ? `${v.floor} ${t("units.perTonne")}` : t("regulator.off"),
+            ceiling: v.ceiling ? pricePerTonneText(v.ceiling) : t("regulator.off"),
+            floor: v.floor ? pricePerTonneText(v.floor) : t("regulator.off"),
           })
         }
         submitLabel={t("regulator.apply")}
@@ -496,7 +520,7 @@ function SafeguardControls({
         action={(v, reason) =>
           change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t), reason })
         }
-        summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: v.steps ?? "" })}
+        summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: stepsText(v) })}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
       />

@@ -8,7 +8,7 @@
  * yet says so in place.
  */
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ORDER_PRICE_MAX } from "../../../src/domain/order.ts";
 import { isMissingRoute } from "../api/client.ts";
 import { useApi } from "../api/live.ts";
@@ -723,7 +723,7 @@ function actorText(actor: string | null, { t, has }: I18n): string {
 
 function AuditPanel() {
   const i18n = useI18n();
-  const { t, locale } = i18n;
+  const { t, locale, language } = i18n;
   const [kinds, setKinds] = useState<readonly AuditKind[]>([]);
   const [actor, setActor] = useState("");
   const [type, setType] = useState("");
@@ -738,6 +738,15 @@ function AuditPanel() {
     ...(kinds.length > 0 ? { kinds: AUDIT_KINDS.filter((k) => kinds.includes(k)).join(",") } : {}),
   };
   const audit = useApi("/api/regulator/audit", { query });
+  // The summaries are written by the server in the request's language: ask again when the reader changes it, or the
+  // rows stay in the language they were fetched in until the next change to the trail.
+  const refreshAudit = audit.refresh;
+  const fetchedIn = useRef(language);
+  useEffect(() => {
+    if (fetchedIn.current === language) return;
+    fetchedIn.current = language;
+    refreshAudit();
+  }, [language, refreshAudit]);
   const csv = apiPath("/api/regulator/audit", { query: { ...query, format: "csv" } });
   const entries = audit.data?.entries ?? [];
   return (
@@ -819,10 +828,15 @@ function AuditPanel() {
                     <span className="badge small" data-testid="audit-kind">
                       {t(`regulator.kinds.${entry.kind}`)}
                     </span>{" "}
-                    <span data-testid="audit-command" title={entry.commandType}>
-                      {commandName(entry.commandType, i18n)}
-                    </span>{" "}
-                    {entry.summary}
+                    {/* The summary already starts with what was done ("halt trading (…)"), so the command's
+                        name is its tooltip, not a second copy of the words in front of it. */}
+                    <span
+                      data-testid="audit-command"
+                      data-command={entry.commandType}
+                      title={commandName(entry.commandType, i18n)}
+                    >
+                      {entry.summary || commandName(entry.commandType, i18n)}
+                    </span>
                   </td>
                   <td className="small">{entry.instrument ?? entry.account ?? ""}</td>
                   <td className={`small ${entry.outcome === "rejected" ? "down" : ""}`}>

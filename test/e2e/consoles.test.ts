@@ -444,6 +444,37 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await regulator.locator("input[name=audit-instrument]").fill("");
   });
 
+  it("finds the audit rows of an instrument typed in lower case, as the API does", async () => {
+    const audit = regulator.getByTestId("audit");
+    const type = regulator.locator("select[name=audit-type]");
+    const filter = regulator.locator("input[name=audit-instrument]");
+    const upper = await suite.server.call(
+      regulatorApi,
+      "GET",
+      `/api/regulator/audit?commandType=halt&instrument=${INSTRUMENT}`,
+    );
+    const lower = await suite.server.call(
+      regulatorApi,
+      "GET",
+      `/api/regulator/audit?commandType=halt&instrument=${INSTRUMENT.toLowerCase()}`,
+    );
+    const seqs = (read: typeof upper) => (read.body.entries as { seq: number }[]).map((entry) => entry.seq);
+    expect(seqs(upper).length).toBeGreaterThan(0);
+    expect(seqs(lower)).toEqual(seqs(upper));
+    await type.selectOption("halt");
+    await filter.fill(INSTRUMENT.toLowerCase());
+    await expect
+      .poll(() => audit.locator("tbody tr td:first-child").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(seqs(upper).map(String));
+    // An instrument no entry names: the page says nothing matches, and so does the API (an empty list).
+    await filter.fill("no-such-instrument");
+    await regulator.getByText("No entries match.").waitFor({ timeout: LIVE_MS });
+    const none = await suite.server.call(regulatorApi, "GET", "/api/regulator/audit?instrument=no-such-instrument");
+    expect(none.body.entries).toEqual([]);
+    await filter.fill("");
+    await type.selectOption("");
+  });
+
   it("says each audit row's command once, in Kazakh and Russian: the summary, not the name and then the summary", async () => {
     const audit = regulator.getByTestId("audit");
     const type = regulator.locator("select[name=audit-type]");

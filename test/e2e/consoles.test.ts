@@ -32,6 +32,15 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await submitConfirmed(page.getByTestId(formId), values, reason);
   }
 
+  /** Sets the page's clock (Date.now) to `nowMs` from its next load on, shifted rather than stopped. */
+  async function clockAt(page: Page, nowMs: number): Promise<void> {
+    await page.addInitScript((at) => {
+      const realNow = Date.now.bind(Date);
+      const offsetMs = at - realNow();
+      Date.now = () => realNow() + offsetMs;
+    }, nowMs);
+  }
+
   /** The audit rows' command names in words: each row's tooltip (the row's text is the summary). */
   function commandNames(page: Page): Promise<(string | null)[]> {
     return page
@@ -196,6 +205,8 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     expect(set.status).toBe(200);
     const page = await signIn("regulator", "/regulator");
     await page.evaluate(`localStorage.setItem("sauda.language", "ru")`);
+    // The page's clock at the exchange's (January 2026), so the ceiling path's example dates are February and March.
+    await clockAt(page, suite.server.nowMs);
     await page.reload();
     const band = page.getByTestId("band-form");
     await expect
@@ -226,6 +237,36 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       { effectiveFromMs: Date.parse("2026-04-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_300_000 },
     ]);
     await page.evaluate(`localStorage.setItem("sauda.language", "en")`);
+    await page.close();
+  });
+
+  it("the ceiling path's example dates are the next months' first days by the page's clock, in Kazakh and English, and are taken", async () => {
+    // December 2026 on the page, January 2026 on the exchange: the example is ahead of both.
+    const page = await signIn("regulator", "/regulator");
+    await page.evaluate(`localStorage.setItem("sauda.language", "kk")`);
+    await clockAt(page, Date.UTC(2026, 11, 5, 6, 0));
+    await page.reload();
+    const path = page.getByTestId("path-form");
+    const steps = path.locator("input[name=steps]");
+    await path.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await expect
+      .poll(() => steps.getAttribute("placeholder"), { timeout: LIVE_MS })
+      .toBe("01.01.2027 125000; 01.02.2027 130000");
+    // The example is a path the form takes as it stands.
+    await steps.fill((await steps.getAttribute("placeholder")) ?? "");
+    await path.locator("input[name=reason]").fill("console test: the example path");
+    await path.locator("button[type=submit]").click();
+    await path.getByRole("button", { name: "Иә, орындау" }).click();
+    await expect.poll(() => path.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.ceilingPath).toEqual([
+      { effectiveFromMs: Date.parse("2027-01-01T00:00:00+05:00"), ceilingTiynPerTonne: 12_500_000 },
+      { effectiveFromMs: Date.parse("2027-02-01T00:00:00+05:00"), ceilingTiynPerTonne: 13_000_000 },
+    ]);
+    await page.getByLabel("Тіл").selectOption("en");
+    await expect
+      .poll(() => steps.getAttribute("placeholder"), { timeout: LIVE_MS })
+      .toBe("2027-01-01 125000; 2027-02-01 130000");
     await page.close();
   });
 

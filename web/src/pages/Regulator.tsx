@@ -11,7 +11,7 @@
 import { useEffect, useRef, useState } from "react";
 import { ORDER_PRICE_MAX } from "../../../src/domain/order.ts";
 import { isMissingRoute } from "../api/client.ts";
-import { useApi } from "../api/live.ts";
+import { useApi, useNow } from "../api/live.ts";
 import { apiPath, type BodyOf, mutation, type QueryOf, type ResponseOf } from "../api/typed.ts";
 import type { AuditEntry, InstrumentQuote, Safeguards } from "../api/types.ts";
 import { ControlForm, FieldProblem, type LoadedSettings } from "../components/ControlForm.tsx";
@@ -355,6 +355,12 @@ const exchangeDay = (ms: number, locale: string) => {
   return locale.startsWith("en") ? iso : `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
 };
 
+/** 00:00 exchange time (UTC+5) on the first day of the month `months` after the one `ms` falls in, exchange time. */
+const firstOfMonthAfter = (ms: number, months: number) => {
+  const day = new Date(ms + 5 * 3_600_000);
+  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + months, 1) - 5 * 3_600_000;
+};
+
 function SafeguardControls({
   quotes,
   inForce,
@@ -363,6 +369,8 @@ function SafeguardControls({
   inForce: ReadonlyMap<string, Safeguards>;
 }) {
   const { t, locale } = useI18n();
+  // The page's clock, for the ceiling path's example dates (checked hourly: a month turns rarely).
+  const now = useNow(3_600_000);
   /** The settings in force on the chosen instrument, as the form's field texts. */
   const load =
     (fields: (safeguards: Safeguards) => Record<string, string>) =>
@@ -505,7 +513,11 @@ function SafeguardControls({
           {
             name: "steps",
             label: t("regulator.steps"),
-            placeholder: t("regulator.stepsPlaceholder"),
+            // An example to come, from the page's clock: the first days of the next two months.
+            placeholder: t("regulator.stepsPlaceholder", {
+              first: exchangeDay(firstOfMonthAfter(now, 1), locale),
+              second: exchangeDay(firstOfMonthAfter(now, 2), locale),
+            }),
             help: t("regulator.stepsHelp"),
           },
         ]}

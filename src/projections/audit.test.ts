@@ -134,6 +134,9 @@ describe("audit trail", () => {
     expect(seqs({})).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
     expect(seqs({ actor: "trader-7" })).toEqual([6, 5, 4, 3]);
     expect(seqs({ instrument: "PB", commandType: "order.new" })).toEqual([4, 3]);
+    // An instrument typed in lower case finds the upper-case id; one no entry names finds nothing.
+    expect(seqs({ instrument: "pb", commandType: "order.new" })).toEqual([4, 3]);
+    expect(seqs({ instrument: "pb-x" })).toEqual([]);
     expect(seqs({ account: "B1", outcome: "accepted" })).toEqual([6, 5, 3]);
     expect(seqs({ outcome: "rejected" })).toEqual([8, 4]);
     expect(seqs({ fromMs: T0 + 60_000, toMs: T0 + 120_000 })).toEqual([4, 3]);

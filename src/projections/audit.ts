@@ -120,6 +120,7 @@ export interface AuditEntry {
 
 export interface AuditFilter {
   readonly actor?: string;
+  /** Matched whatever its case: ids are upper case by convention, and "pb-tco" typed by a person means "PB-TCO". */
   readonly instrument?: string;
   readonly account?: string;
   readonly commandType?: string;
@@ -298,9 +299,10 @@ export class AuditTrail {
     const limit = Math.max(0, Math.min(Math.floor(filter.limit ?? AUDIT_QUERY_LIMIT_DEFAULT), AUDIT_QUERY_LIMIT_MAX));
     const out: AuditEntry[] = [];
     if (limit === 0) return out;
+    const instrument = filter.instrument?.toUpperCase();
     this.entries.scanNewestFirst((entry) => {
       if (filter.fromMs !== undefined && entry.timeMs < filter.fromMs) return false;
-      if (matches(entry, filter)) out.push(told(entry));
+      if (matches(entry, filter, instrument)) out.push(told(entry));
       return out.length < limit;
     });
     return out;
@@ -320,12 +322,17 @@ export class AuditTrail {
   }
 }
 
-function matches(entry: KeptEntry, filter: AuditFilter): boolean {
+/** `instrument` is the filter's instrument in upper case, compared with the entry's in upper case. */
+function matches(entry: KeptEntry, filter: AuditFilter, instrument: string | undefined): boolean {
   return (
     (filter.beforeSeq === undefined || entry.seq < filter.beforeSeq) &&
     (filter.toMs === undefined || entry.timeMs < filter.toMs) &&
     (filter.actor === undefined || entry.actor === filter.actor) &&
-    (filter.instrument === undefined || entry.instrument === filter.instrument) &&
+    (instrument === undefined ||
+      // The length first: most entries of other instruments are told apart without an upper-case copy.
+      (entry.instrument !== null &&
+        entry.instrument.length === instrument.length &&
+        (entry.instrument === instrument || entry.instrument.toUpperCase() === instrument))) &&
     (filter.account === undefined || entry.account === filter.account) &&
     (filter.commandType === undefined || entry.commandType === filter.commandType) &&
     (filter.kinds === undefined || filter.kinds.includes(entry.kind)) &&

@@ -32,6 +32,23 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await submitConfirmed(page.getByTestId(formId), values, reason);
   }
 
+  /** Sets the page's clock (Date.now) to `nowMs` from its next load on, shifted rather than stopped. */
+  async function clockAt(page: Page, nowMs: number): Promise<void> {
+    await page.addInitScript((at) => {
+      const realNow = Date.now.bind(Date);
+      const offsetMs = at - realNow();
+      Date.now = () => realNow() + offsetMs;
+    }, nowMs);
+  }
+
+  /** The audit rows' command names in words: each row's tooltip (the row's text is the summary). */
+  function commandNames(page: Page): Promise<(string | null)[]> {
+    return page
+      .getByTestId("audit")
+      .getByTestId("audit-command")
+      .evaluateAll((spans) => spans.map((span) => span.getAttribute("title")));
+  }
+
   it("(operator) the settlement buttons confirm payment and delivery", async () => {
     // A trade between two members makes an obligation to settle.
     const seller = await suite.server.login("kazgpz-trader");
@@ -188,6 +205,8 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     expect(set.status).toBe(200);
     const page = await signIn("regulator", "/regulator");
     await page.evaluate(`localStorage.setItem("sauda.language", "ru")`);
+    // The page's clock at the exchange's (January 2026), so the ceiling path's example dates are February and March.
+    await clockAt(page, suite.server.nowMs);
     await page.reload();
     const band = page.getByTestId("band-form");
     await expect
@@ -218,6 +237,36 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       { effectiveFromMs: Date.parse("2026-04-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_300_000 },
     ]);
     await page.evaluate(`localStorage.setItem("sauda.language", "en")`);
+    await page.close();
+  });
+
+  it("the ceiling path's example dates are the next months' first days by the page's clock, in Kazakh and English, and are taken", async () => {
+    // December 2026 on the page, January 2026 on the exchange: the example is ahead of both.
+    const page = await signIn("regulator", "/regulator");
+    await page.evaluate(`localStorage.setItem("sauda.language", "kk")`);
+    await clockAt(page, Date.UTC(2026, 11, 5, 6, 0));
+    await page.reload();
+    const path = page.getByTestId("path-form");
+    const steps = path.locator("input[name=steps]");
+    await path.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    await expect
+      .poll(() => steps.getAttribute("placeholder"), { timeout: LIVE_MS })
+      .toBe("01.01.2027 125000; 01.02.2027 130000");
+    // The example is a path the form takes as it stands.
+    await steps.fill((await steps.getAttribute("placeholder")) ?? "");
+    await path.locator("input[name=reason]").fill("console test: the example path");
+    await path.locator("button[type=submit]").click();
+    await path.getByRole("button", { name: "Иә, орындау" }).click();
+    await expect.poll(() => path.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.ceilingPath).toEqual([
+      { effectiveFromMs: Date.parse("2027-01-01T00:00:00+05:00"), ceilingTiynPerTonne: 12_500_000 },
+      { effectiveFromMs: Date.parse("2027-02-01T00:00:00+05:00"), ceilingTiynPerTonne: 13_000_000 },
+    ]);
+    await page.getByLabel("Тіл").selectOption("en");
+    await expect
+      .poll(() => steps.getAttribute("placeholder"), { timeout: LIVE_MS })
+      .toBe("2027-01-01 125000; 2027-02-01 130000");
     await page.close();
   });
 
@@ -431,11 +480,72 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await expect
       .poll(() => audit.locator("tbody tr").count(), { timeout: LIVE_MS })
       .toBe(Math.min(read.body.entries.length, 30));
-    await expect
-      .poll(async () => [...new Set(await audit.getByTestId("audit-command").allTextContents())], { timeout: LIVE_MS })
-      .toEqual(["halt"]);
+    await expect.poll(async () => [...new Set(await commandNames(regulator))], { timeout: LIVE_MS }).toEqual(["halt"]);
     await type.selectOption("");
     await regulator.locator("input[name=audit-instrument]").fill("");
+  });
+
+  it("finds the audit rows of an instrument typed in lower case, as the API does", async () => {
+    const audit = regulator.getByTestId("audit");
+    const type = regulator.locator("select[name=audit-type]");
+    const filter = regulator.locator("input[name=audit-instrument]");
+    const upper = await suite.server.call(
+      regulatorApi,
+      "GET",
+      `/api/regulator/audit?commandType=halt&instrument=${INSTRUMENT}`,
+    );
+    const lower = await suite.server.call(
+      regulatorApi,
+      "GET",
+      `/api/regulator/audit?commandType=halt&instrument=${INSTRUMENT.toLowerCase()}`,
+    );
+    const seqs = (read: typeof upper) => (read.body.entries as { seq: number }[]).map((entry) => entry.seq);
+    expect(seqs(upper).length).toBeGreaterThan(0);
+    expect(seqs(lower)).toEqual(seqs(upper));
+    await type.selectOption("halt");
+    await filter.fill(INSTRUMENT.toLowerCase());
+    await expect
+      .poll(() => audit.locator("tbody tr td:first-child").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(seqs(upper).map(String));
+    // An instrument no entry names: the page says nothing matches, and so does the API (an empty list).
+    await filter.fill("no-such-instrument");
+    await regulator.getByText("No entries match.").waitFor({ timeout: LIVE_MS });
+    const none = await suite.server.call(regulatorApi, "GET", "/api/regulator/audit?instrument=no-such-instrument");
+    expect(none.body.entries).toEqual([]);
+    await filter.fill("");
+    await type.selectOption("");
+  });
+
+  it("says each audit row's command once, in Kazakh and Russian: the summary, not the name and then the summary", async () => {
+    const audit = regulator.getByTestId("audit");
+    const type = regulator.locator("select[name=audit-type]");
+    /** The halts' summaries as the API writes them in a language (the page's words must be these, once). */
+    const summariesIn = async (language: string): Promise<string[]> => {
+      const response = await fetch(`${suite.server.url}/api/regulator/audit?commandType=halt&limit=30`, {
+        headers: { cookie: regulatorApi.cookie, "accept-language": language },
+      });
+      return ((await response.json()) as { entries: { summary: string }[] }).entries.map((e) => e.summary);
+    };
+    await type.selectOption("halt");
+    // The summary's words for the command, and the command's name in the filter (the same words in Kazakh).
+    for (const [language, label, command, name] of [
+      ["kk", "Language", "сауданы тоқтата тұру", "сауданы тоқтата тұру"],
+      ["ru", "Тіл", "приостановить торги", "приостановка торгов"],
+    ] as const) {
+      await regulator.getByLabel(label).selectOption(language);
+      const summaries = await summariesIn(language);
+      expect(summaries.length).toBeGreaterThan(0);
+      expect(summaries.every((summary) => summary.startsWith(command))).toBe(true);
+      await expect
+        .poll(() => audit.getByTestId("audit-command").allTextContents(), { timeout: LIVE_MS })
+        .toEqual(summaries);
+      for (const cell of await audit.locator("tbody tr td:nth-child(4)").allTextContents()) {
+        const times = (words: string) => cell.split(words).length - 1;
+        expect(command === name ? times(command) : times(command) + times(name)).toBe(1);
+      }
+    }
+    await regulator.getByLabel("Язык").selectOption("en");
+    await type.selectOption("");
   });
 
   it("names every command of the audit trail's filter in words in Kazakh and Russian (keys with dots included)", async () => {
@@ -519,11 +629,11 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await expect
       .poll(() => audit.getByTestId("audit-actor").allTextContents(), { timeout: LIVE_MS })
       .toEqual([`kazgpz-trader (ключ ${keyId}) (трейдер)`]);
-    expect(await audit.getByTestId("audit-command").allTextContents()).toEqual(["новая заявка"]);
+    expect(await commandNames(regulator)).toEqual(["новая заявка"]);
     await type.selectOption("");
     await regulator.getByLabel("Язык").selectOption("kk");
     await expect
-      .poll(async () => [...new Set(await audit.getByTestId("audit-command").allTextContents())], { timeout: LIVE_MS })
+      .poll(async () => [...new Set(await commandNames(regulator))], { timeout: LIVE_MS })
       .toEqual(["өтінімді алып тастау", "жаңа өтінім"]);
     expect(await audit.getByTestId("audit-actor").first().textContent()).toBe(
       `kazgpz-trader (${keyId} кілті) (трейдер)`,
@@ -532,7 +642,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await expect
       .poll(() => audit.getByTestId("audit-actor").first().textContent(), { timeout: LIVE_MS })
       .toBe("жоспарлағыш (жүйе)");
-    expect(await audit.getByTestId("audit-command").first().textContent()).toBe("уақыт белгісі");
+    expect((await commandNames(regulator))[0]).toBe("уақыт белгісі");
     await actor.fill("");
     await regulator.getByLabel("Тіл").selectOption("en");
   });

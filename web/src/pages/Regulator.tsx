@@ -8,10 +8,10 @@
  * yet says so in place.
  */
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ORDER_PRICE_MAX } from "../../../src/domain/order.ts";
 import { isMissingRoute } from "../api/client.ts";
-import { useApi } from "../api/live.ts";
+import { useApi, useNow } from "../api/live.ts";
 import { apiPath, type BodyOf, mutation, type QueryOf, type ResponseOf } from "../api/typed.ts";
 import type { AuditEntry, InstrumentQuote, Safeguards } from "../api/types.ts";
 import { ControlForm, FieldProblem, type LoadedSettings } from "../components/ControlForm.tsx";
@@ -355,6 +355,12 @@ const exchangeDay = (ms: number, locale: string) => {
   return locale.startsWith("en") ? iso : `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
 };
 
+/** 00:00 exchange time (UTC+5) on the first day of the month `months` after the one `ms` falls in, exchange time. */
+const firstOfMonthAfter = (ms: number, months: number) => {
+  const day = new Date(ms + 5 * 3_600_000);
+  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + months, 1) - 5 * 3_600_000;
+};
+
 function SafeguardControls({
   quotes,
   inForce,
@@ -363,6 +369,8 @@ function SafeguardControls({
   inForce: ReadonlyMap<string, Safeguards>;
 }) {
   const { t, locale } = useI18n();
+  // The page's clock, for the ceiling path's example dates (checked hourly: a month turns rarely).
+  const now = useNow(3_600_000);
   /** The settings in force on the chosen instrument, as the form's field texts. */
   const load =
     (fields: (safeguards: Safeguards) => Record<string, string>) =>
@@ -505,7 +513,11 @@ function SafeguardControls({
           {
             name: "steps",
             label: t("regulator.steps"),
-            placeholder: t("regulator.stepsPlaceholder"),
+            // An example to come, from the page's clock: the first days of the next two months.
+            placeholder: t("regulator.stepsPlaceholder", {
+              first: exchangeDay(firstOfMonthAfter(now, 1), locale),
+              second: exchangeDay(firstOfMonthAfter(now, 2), locale),
+            }),
             help: t("regulator.stepsHelp"),
           },
         ]}
@@ -723,7 +735,7 @@ function actorText(actor: string | null, { t, has }: I18n): string {
 
 function AuditPanel() {
   const i18n = useI18n();
-  const { t, locale } = i18n;
+  const { t, locale, language } = i18n;
   const [kinds, setKinds] = useState<readonly AuditKind[]>([]);
   const [actor, setActor] = useState("");
   const [type, setType] = useState("");
@@ -738,6 +750,15 @@ function AuditPanel() {
     ...(kinds.length > 0 ? { kinds: AUDIT_KINDS.filter((k) => kinds.includes(k)).join(",") } : {}),
   };
   const audit = useApi("/api/regulator/audit", { query });
+  // The summaries are written by the server in the request's language: ask again when the reader changes it, or the
+  // rows stay in the language they were fetched in until the next change to the trail.
+  const refreshAudit = audit.refresh;
+  const fetchedIn = useRef(language);
+  useEffect(() => {
+    if (fetchedIn.current === language) return;
+    fetchedIn.current = language;
+    refreshAudit();
+  }, [language, refreshAudit]);
   const csv = apiPath("/api/regulator/audit", { query: { ...query, format: "csv" } });
   const entries = audit.data?.entries ?? [];
   return (
@@ -819,10 +840,15 @@ function AuditPanel() {
                     <span className="badge small" data-testid="audit-kind">
                       {t(`regulator.kinds.${entry.kind}`)}
                     </span>{" "}
-                    <span data-testid="audit-command" title={entry.commandType}>
-                      {commandName(entry.commandType, i18n)}
-                    </span>{" "}
-                    {entry.summary}
+                    {/* The summary already starts with what was done ("halt trading (…)"), so the command's
+                        name is its tooltip, not a second copy of the words in front of it. */}
+                    <span
+                      data-testid="audit-command"
+                      data-command={entry.commandType}
+                      title={commandName(entry.commandType, i18n)}
+                    >
+                      {entry.summary || commandName(entry.commandType, i18n)}
+                    </span>
                   </td>
                   <td className="small">{entry.instrument ?? entry.account ?? ""}</td>
                   <td className={`small ${entry.outcome === "rejected" ? "down" : ""}`}>

@@ -6,7 +6,7 @@
 
 import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { NAME_LENGTH_MAX } from "../../../domain/limits.ts";
+import { ID_LENGTH_MAX, ID_PATTERN_SOURCE, NAME_LENGTH_MAX } from "../../../domain/limits.ts";
 import { COMMAND_TYPES } from "../../../engine/commands.ts";
 import {
   AUDIT_KINDS,
@@ -21,7 +21,7 @@ import { HttpProblem, languageOf } from "../../errors.ts";
 import { Enum, Nullable, SEQ, Strict } from "../../wire/base.ts";
 import { AUDIT_ENTRY } from "../../wire/console.ts";
 import { jsonOrCsv } from "../../wire/market.ts";
-import { ACCOUNT_ID, FORMAT, ID, sendCsv } from "../common.ts";
+import { ACCOUNT_ID, FORMAT, sendCsv } from "../common.ts";
 import { CONSOLE_READ, requireConsoleRead, TIME_MS } from "../console.ts";
 
 const tags = ["regulator"];
@@ -31,7 +31,15 @@ const KINDS_PATTERN = `^(${AUDIT_KINDS.join("|")})(,(${AUDIT_KINDS.join("|")}))*
 const AUDIT_QUERY = Type.Object(
   {
     actor: Type.Optional(Type.String({ minLength: 1, maxLength: NAME_LENGTH_MAX })),
-    instrument: Type.Optional(ID),
+    instrument: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: ID_LENGTH_MAX,
+        pattern: ID_PATTERN_SOURCE,
+        description:
+          "an instrument id, matched whatever its case (pb-tco finds PB-TCO); no entries (an empty list) when none matches",
+      }),
+    ),
     account: Type.Optional(ACCOUNT_ID),
     commandType: Type.Optional(Type.Enum([...COMMAND_TYPES, "unknown"])),
     kinds: Type.Optional(

@@ -253,6 +253,23 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
           "143 000,50 ₸/т бағасы баға қадамына сай емес: бұл құралдың бағалары 1 ₸/т қадаммен беріледі (қадамның бөлігінсіз).",
       },
     ];
+    const outOfRange = {
+      en: [
+        ["-150000", "The price must be from 1 to 10,000,000 ₸/t."],
+        ["0", "The price must be from 1 to 10,000,000 ₸/t."],
+        ["20000000", "At most 10,000,000 ₸/t: the exchange takes no higher price."],
+      ],
+      ru: [
+        ["-150000", "Цена должна быть от 1 до 10 000 000 ₸/т."],
+        ["0", "Цена должна быть от 1 до 10 000 000 ₸/т."],
+        ["20000000", "Не более 10 000 000 ₸/т: более высокую цену биржа не принимает."],
+      ],
+      kk: [
+        ["-150000", "Баға 1 ₸/т бастап 10 000 000 ₸/т дейін болуы керек."],
+        ["0", "Баға 1 ₸/т бастап 10 000 000 ₸/т дейін болуы керек."],
+        ["20000000", "Ең көбі 10 000 000 ₸/т: биржа бұдан жоғары бағаны қабылдамайды."],
+      ],
+    } as const;
     const page = await signIn("regulator", "/regulator");
     for (const { language, step, stepError, ceilingError } of cases) {
       await page.evaluate(`localStorage.setItem("sauda.language", "${language}")`);
@@ -278,6 +295,13 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       await ceiling.locator("button[type=submit]").click();
       expect(spaces(await ceiling.locator(".field-error:not([hidden])").first().textContent())).toBe(ceilingError);
       expect(await ceiling.locator("input[name=ceiling][aria-invalid=true]").count()).toBe(1);
+      // A negative, a zero or a huge ceiling is refused for what it is, not for its form: the API takes from one
+      // tick to 10,000,000 ₸/t (ORDER_PRICE_MAX).
+      for (const [typed, reason] of outOfRange[language as keyof typeof outOfRange]) {
+        await ceiling.locator("input[name=ceiling]").fill(typed);
+        await ceiling.locator("button[type=submit]").click();
+        expect(spaces(await ceiling.locator(".field-error:not([hidden])").first().textContent())).toBe(reason);
+      }
     }
     // Nothing was sent.
     let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);

@@ -399,6 +399,22 @@ function SafeguardControls({
           `${exchangeDay(step.effectiveFromMs, locale)} ${tengePerTonne(step.ceiling, locale)} ${t("units.perTonne")}`,
       )
       .join("; ");
+  /**
+   * Steps dated before now: the exchange applies them as soon as the path is set (src/engine/safeguards.ts,
+   * ceilingAt), the latest of them becoming the ceiling in force. Said before sending; "now" is this device's clock,
+   * which the exchange's follows in service.
+   */
+  const pastStepsWarning = (v: Readonly<Record<string, string>>) => {
+    const past = parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t).filter(
+      (step) => step.effectiveFromMs <= Date.now(),
+    );
+    const last = past.at(-1);
+    if (last === undefined) return null;
+    return t("regulator.pastSteps", {
+      steps: past.map((step) => exchangeDay(step.effectiveFromMs, locale)).join(", "),
+      ceiling: tengePerTonne(last.ceiling, locale),
+    });
+  };
   const change = (v: Readonly<Record<string, string>>, body: SafeguardsChange) =>
     v.instrument
       ? mutation("patch", "/api/regulator/instruments/{id}/safeguards", { path: { id: v.instrument } }, body)
@@ -519,6 +535,7 @@ function SafeguardControls({
           change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t), reason })
         }
         summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: stepsText(v) })}
+        warning={pastStepsWarning}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
       />

@@ -302,6 +302,23 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
           "143 000,50 ₸/т бағасы баға қадамына сай емес: бұл құралдың бағалары 1 ₸/т қадаммен беріледі (қадамның бөлігінсіз).",
       },
     ];
+    const outOfRange = {
+      en: [
+        ["-150000", "The price must be from 1 to 10,000,000 ₸/t."],
+        ["0", "The price must be from 1 to 10,000,000 ₸/t."],
+        ["20000000", "At most 10,000,000 ₸/t: the exchange takes no higher price."],
+      ],
+      ru: [
+        ["-150000", "Цена должна быть от 1 до 10 000 000 ₸/т."],
+        ["0", "Цена должна быть от 1 до 10 000 000 ₸/т."],
+        ["20000000", "Не более 10 000 000 ₸/т: более высокую цену биржа не принимает."],
+      ],
+      kk: [
+        ["-150000", "Баға 1 ₸/т бастап 10 000 000 ₸/т дейін болуы керек."],
+        ["0", "Баға 1 ₸/т бастап 10 000 000 ₸/т дейін болуы керек."],
+        ["20000000", "Ең көбі 10 000 000 ₸/т: биржа бұдан жоғары бағаны қабылдамайды."],
+      ],
+    } as const;
     const page = await signIn("regulator", "/regulator");
     for (const { language, step, stepError, ceilingError } of cases) {
       await page.evaluate(`localStorage.setItem("sauda.language", "${language}")`);
@@ -327,6 +344,13 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       await ceiling.locator("button[type=submit]").click();
       expect(spaces(await ceiling.locator(".field-error:not([hidden])").first().textContent())).toBe(ceilingError);
       expect(await ceiling.locator("input[name=ceiling][aria-invalid=true]").count()).toBe(1);
+      // A negative, a zero or a huge ceiling is refused for what it is, not for its form: the API takes from one
+      // tick to 10,000,000 ₸/t (ORDER_PRICE_MAX).
+      for (const [typed, reason] of outOfRange[language as keyof typeof outOfRange]) {
+        await ceiling.locator("input[name=ceiling]").fill(typed);
+        await ceiling.locator("button[type=submit]").click();
+        expect(spaces(await ceiling.locator(".field-error:not([hidden])").first().textContent())).toBe(reason);
+      }
     }
     // Nothing was sent.
     let read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
@@ -365,6 +389,78 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     ]);
     expect(read.body.safeguards.ceilingTiynPerTonne).toBe(15_000_000);
     expect(read.body.safeguards.floorTiynPerTonne).toBe(12_100_000);
+    await page.close();
+  });
+
+  it("a ceiling-path step dated in the past is said, before sending, to take effect at once; it does", async () => {
+    const spaces = (text: string | null) => (text ?? "").replace(/[\u00a0\u202f]/g, " ");
+    const before = (await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards;
+    const cases = [
+      {
+        language: "en",
+        steps: "2020-01-01 130000; 2030-01-01 145000",
+        warning:
+          "Dated in the past: 2020-01-01. A step dated in the past takes effect at once, as soon as this is sent: the ceiling in force becomes 130,000 ₸/t now, not on a later date.",
+      },
+      {
+        language: "kk",
+        steps: "01.01.2020 130000; 01.01.2030 145000",
+        warning:
+          "Күні өтіп кеткен: 01.01.2020. Өткен күнмен берілген қадам жіберілген бойда күшіне енеді: қолданыстағы жоғарғы шек кейінгі күні емес, дәл қазір 130 000 ₸/т болады.",
+      },
+      {
+        language: "ru",
+        steps: "01.01.2020 130000; 01.01.2030 145000",
+        warning:
+          "Дата уже прошла: 01.01.2020. Шаг с прошедшей датой вступает в силу сразу после отправки: действующий потолок сразу станет 130 000 ₸/т, а не в будущую дату.",
+      },
+    ];
+    const page = await signIn("regulator", "/regulator");
+    let path = page.getByTestId("path-form");
+    for (const { language, steps, warning } of cases) {
+      await page.evaluate(`localStorage.setItem("sauda.language", "${language}")`);
+      await page.reload();
+      path = page.getByTestId("path-form");
+      await expect
+        .poll(() => path.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
+        .toBe(1);
+      await path.locator("select[name=instrument]").selectOption(INSTRUMENT);
+      await expect.poll(() => path.locator("input[name=steps]").inputValue(), { timeout: LIVE_MS }).not.toBe("");
+      // Steps all to come are not warned about.
+      await path.locator("input[name=steps]").fill(steps.split("; ")[1]!);
+      await path.locator("input[name=reason]").fill(`console test: a past step (${language})`);
+      await path.locator("button[type=submit]").click();
+      await expect.poll(() => path.locator("dialog[open]").count()).toBe(1);
+      expect(await path.getByTestId("confirm-warning").count()).toBe(0);
+      await page.keyboard.press("Escape");
+      await expect.poll(() => path.locator("dialog[open]").count()).toBe(0);
+      await path.locator("input[name=steps]").fill(steps);
+      await path.locator("button[type=submit]").click();
+      expect(spaces(await path.getByTestId("confirm-warning").textContent())).toBe(warning);
+      if (language !== "ru") {
+        await page.keyboard.press("Escape");
+        await expect.poll(() => path.locator("dialog[open]").count()).toBe(0);
+      }
+    }
+    // Sent (in Russian): the past step is the ceiling at once, the step to come waits.
+    await path.getByRole("button", { name: "Да, выполнить" }).click();
+    await expect.poll(() => path.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
+    expect(read.body.safeguards.ceilingTiynPerTonne).toBe(13_000_000);
+    expect(read.body.safeguards.ceilingPath).toEqual([
+      { effectiveFromMs: Date.parse("2030-01-01T00:00:00+05:00"), ceilingTiynPerTonne: 14_500_000 },
+    ]);
+    // The ceiling and path the next scenarios start from.
+    const restored = await suite.server.call(regulatorApi, "PATCH", SAFEGUARDS, {
+      ceiling: before.ceilingTiynPerTonne,
+      ceilingPath: before.ceilingPath.map((step: { effectiveFromMs: number; ceilingTiynPerTonne: number }) => ({
+        effectiveFromMs: step.effectiveFromMs,
+        ceiling: step.ceilingTiynPerTonne,
+      })),
+      reason: "console test: back to the ceiling before",
+    });
+    expect(restored.status).toBe(200);
+    await page.evaluate(`localStorage.setItem("sauda.language", "en")`);
     await page.close();
   });
 

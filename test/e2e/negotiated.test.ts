@@ -167,6 +167,33 @@ describe.skipIf(!run)("negotiated deals in a real browser", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("the button is not greyed out by empty fields: pressed, it names each empty one, in Russian; nothing registers", async () => {
+    await seller.locator("label.language select").selectOption("ru");
+    const form = seller.getByTestId("negotiated-form");
+    await form.locator("input[name=buyer]").fill("");
+    await form.locator("input[name=price]").fill("");
+    await form.locator("input[name=quantity]").fill("");
+    const submit = form.locator("button[type=submit]");
+    expect(await submit.isDisabled()).toBe(false);
+    await submit.click();
+    await expect
+      .poll(() => form.locator(".field-error").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["Укажите счёт покупателя.", "Укажите цену в тенге за тонну.", "Укажите количество в тоннах."]);
+    expect(await form.locator("input[aria-invalid=true]").count()).toBe(3);
+    // Each goes when its field is filled; the one still empty is still named.
+    await form.locator("input[name=buyer]").fill("AKTAU-1");
+    await form.locator("input[name=price]").fill("133000");
+    await expect
+      .poll(() => form.locator(".field-error").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["Укажите количество в тоннах."]);
+    expect(await form.locator("input[name=quantity]").getAttribute("aria-invalid")).toBe("true");
+    expect(await pending(sellerApi, "KAZGPZ-1")).toEqual([]);
+    expect(await pending(buyerApi, "AKTAU-1")).toEqual([]);
+    await form.locator("input[name=price]").fill("");
+    await seller.locator("label.language select").selectOption("en");
+    expect(pageErrors).toEqual([]);
+  });
+
   it("the seller registers a deal at the band's edge; it waits on both sides", async () => {
     await fillDeal(seller, "146300", "10");
     const result = seller.getByTestId("negotiated-result");

@@ -97,22 +97,40 @@ export interface PriceCheck {
   readonly warnings: string[];
 }
 
-/** A limit price as typed. An empty field is neither refused nor warned about: the form says nothing yet. */
-export function checkPrice({ t, locale }: Words, text: string, grid: OrderGrid): PriceCheck {
+/**
+ * A price as typed, read (tiyn per tonne; null: empty or not a number) with what makes it one no price field of the
+ * exchange takes, whatever the tick and today's limits: not a number, past the tiyn, read two ways, not above zero,
+ * beyond the API's bound (src/domain/order.ts). The order ticket and the regulator's ceiling and floor forms say
+ * these alike. An empty field is not refused: the form says nothing yet.
+ */
+export function readPriceTyped(
+  { t, locale }: Words,
+  text: string,
+  tick: number | null,
+  band: { readonly low: number; readonly high: number } | null = null,
+): { readonly price: number | null; readonly refusals: string[] } {
   const price = parsePriceTenge(text, locale);
-  const { tickTiynPerTonne: tick, lotKg: lot, limits } = grid;
   const refusals: string[] = [];
-  const warnings: string[] = [];
   const unreadable = price === null ? readingProblem(text, 2, locale) : null;
   if (unreadable === "tooPrecise" || unreadable === "ambiguous") {
     // A number the exchange might take, written past the tiyn or so that it reads two ways: said so, not the range.
     refusals.push(unreadableRefusal(t, locale, text, unreadable, "price"));
   } else if (text !== "" && (price === null || price === 0)) {
     // A minus sign, a zero or a figure too large is a number, only not one the exchange takes: the range is said.
-    refusals.push(
-      looksLikeNumber(text) ? priceRangeRefusal(t, locale, tick, limits.band) : t("ticket.check.priceNumber"),
-    );
+    refusals.push(looksLikeNumber(text) ? priceRangeRefusal(t, locale, tick, band) : t("ticket.check.priceNumber"));
   }
+  if (price !== null && price > ORDER_PRICE_MAX) {
+    refusals.push(t("ticket.check.priceMax", { max: tengePerTonne(ORDER_PRICE_MAX, locale) }));
+  }
+  return { price, refusals };
+}
+
+/** A limit price as typed. An empty field is neither refused nor warned about: the form says nothing yet. */
+export function checkPrice(words: Words, text: string, grid: OrderGrid): PriceCheck {
+  const { t, locale } = words;
+  const { tickTiynPerTonne: tick, lotKg: lot, limits } = grid;
+  const { price, refusals } = readPriceTyped(words, text, tick, limits.band);
+  const warnings: string[] = [];
   if (price !== null && price > 0) {
     if (tick !== null && price % tick !== 0) {
       refusals.push(
@@ -135,9 +153,6 @@ export function checkPrice({ t, locale }: Words, text: string, grid: OrderGrid):
       warnings.push(t("ticket.check.ceiling", { ceiling: tengePerTonne(limits.ceiling, locale) }));
     if (limits.floor !== null && price < limits.floor)
       warnings.push(t("ticket.check.floor", { floor: tengePerTonne(limits.floor, locale) }));
-  }
-  if (price !== null && price > ORDER_PRICE_MAX) {
-    refusals.push(t("ticket.check.priceMax", { max: tengePerTonne(ORDER_PRICE_MAX, locale) }));
   }
   return { price, refusals, warnings };
 }

@@ -48,6 +48,8 @@ export interface ControlFormProps {
   readonly load?: (values: Readonly<Record<string, string>>) => LoadedSettings | null;
   /** The sentence shown for confirmation. */
   readonly summary: (values: Readonly<Record<string, string>>) => string;
+  /** A warning shown with the confirmation (e.g. what takes effect at once); null: none. */
+  readonly warning?: (values: Readonly<Record<string, string>>) => string | null;
   readonly submitLabel: string;
   readonly danger?: boolean;
   readonly initial?: Readonly<Record<string, string>>;
@@ -83,6 +85,7 @@ export function ControlForm(props: ControlFormProps) {
   const [confirming, setConfirming] = useState<{
     mutation: Mutation;
     summary: string;
+    warning: string | null;
     changes: string[];
     removals: string[];
   } | null>(null);
@@ -165,7 +168,13 @@ export function ControlForm(props: ControlFormProps) {
       const removals = props.load
         ? [...changed].filter((name) => (values[name] ?? "").trim() === "" && (old[name] ?? "").trim() !== "")
         : [];
-      setConfirming({ mutation, summary: props.summary(values), changes, removals: removals.map(labelOf) });
+      setConfirming({
+        mutation,
+        summary: props.summary(values),
+        warning: props.warning ? props.warning(values) : null,
+        changes,
+        removals: removals.map(labelOf),
+      });
       dialog.current?.showModal();
     } catch (error) {
       if (!(error instanceof FieldProblem)) throw error;
@@ -308,6 +317,11 @@ export function ControlForm(props: ControlFormProps) {
       <dialog ref={dialog} aria-labelledby={`${ids}-confirm`} onClose={() => setConfirming(null)}>
         <h3 id={`${ids}-confirm`}>{t("controls.confirmTitle")}</h3>
         <p>{confirming?.summary}</p>
+        {confirming?.warning ? (
+          <p className="field-warning" data-testid="confirm-warning">
+            {confirming.warning}
+          </p>
+        ) : null}
         {confirming && confirming.changes.length > 0 ? (
           <ul className="small" data-testid="changes">
             {confirming.changes.map((line) => (

@@ -5,7 +5,8 @@
  * deals in both directions are listed, the buyer accepts or rejects each and the seller withdraws its own. The
  * exchange checks the price limits, lots, gas and collateral: its refusal is shown in its own words under the panel.
  * A price or quantity of zero or below (written with a minus sign) is refused in the page as not positive, and text
- * that is no number as such, before anything is sent.
+ * that is no number as such, before anything is sent. The button is not greyed out for empty fields: pressed, it names
+ * the ones still empty (as the terminal's other forms do), each until it is filled.
  */
 
 import { type FormEvent, useId, useState } from "react";
@@ -17,6 +18,15 @@ import { describeError } from "../errors.ts";
 import { exchangeDateTime, parsePriceTenge, parseQuantityTonnes, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
+
+/** The form's fields a deal cannot go without, in the form's order. */
+const DEAL_FIELDS = ["buyer", "price", "quantity"] as const;
+type DealField = (typeof DEAL_FIELDS)[number];
+const MISSING_KEYS: Record<DealField, string> = {
+  buyer: "negotiated.missingBuyer",
+  price: "negotiated.missingPrice",
+  quantity: "negotiated.missingQuantity",
+};
 
 export function NegotiatedDeals({
   account,
@@ -44,6 +54,8 @@ export function NegotiatedDeals({
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The fields found empty when the button was last pressed; each is said until it is filled. */
+  const [missing, setMissing] = useState<readonly DealField[]>([]);
 
   const dealInstrument = chosenInstrument ?? instrument;
   const price = parsePriceTenge(priceText, locale);
@@ -53,6 +65,9 @@ export function NegotiatedDeals({
   const priceBad = priceProblem !== null;
   const quantityBad = quantityProblem !== null;
   const complete = buyer.trim() !== "" && price !== null && price > 0 && quantity !== null && quantity > 0;
+  const texts: Record<DealField, string> = { buyer, price: priceText, quantity: quantityText };
+  const empty = (field: DealField) => texts[field].trim() === "";
+  const stillMissing = missing.filter(empty);
 
   // The exchange's last refusal is about what was sent: it goes as soon as any input changes (a new field error
   // would otherwise stand beside a refusal of values no longer in the form).
@@ -67,6 +82,7 @@ export function NegotiatedDeals({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    setMissing(DEAL_FIELDS.filter(empty));
     if (!complete || price === null || quantity === null) return;
     setBusy(true);
     setError(null);
@@ -184,6 +200,7 @@ export function NegotiatedDeals({
               autoComplete="off"
               maxLength={MEMBER_ACCOUNT_ID_LENGTH_MAX}
               value={buyer}
+              aria-invalid={stillMissing.includes("buyer")}
               onChange={(event) => edited(setBuyer)(event.target.value)}
             />
           </label>
@@ -209,7 +226,7 @@ export function NegotiatedDeals({
               autoComplete="off"
               value={priceText}
               placeholder="133400"
-              aria-invalid={priceBad}
+              aria-invalid={priceBad || stillMissing.includes("price")}
               onChange={(event) => edited(setPriceText)(event.target.value)}
             />
           </label>
@@ -221,13 +238,18 @@ export function NegotiatedDeals({
               autoComplete="off"
               value={quantityText}
               placeholder="20"
-              aria-invalid={quantityBad}
+              aria-invalid={quantityBad || stillMissing.includes("quantity")}
               onChange={(event) => edited(setQuantityText)(event.target.value)}
             />
           </label>
-          <button type="submit" disabled={busy || !complete}>
+          <button type="submit" disabled={busy || priceBad || quantityBad}>
             {t("negotiated.submit")}
           </button>
+          {stillMissing.map((field) => (
+            <p key={field} className="field-error small" role="alert" data-testid={`negotiated-${field}-missing`}>
+              {t(MISSING_KEYS[field])}
+            </p>
+          ))}
           {priceProblem !== null ? (
             <p className="field-error small" role="alert" data-testid="negotiated-price-problem">
               {t(priceProblem === "positive" ? "negotiated.pricePositive" : "ticket.check.priceNumber")}

@@ -9,7 +9,6 @@
  */
 
 import { useEffect, useRef, useState } from "react";
-import { ORDER_PRICE_MAX } from "../../../src/domain/order.ts";
 import { isMissingRoute } from "../api/client.ts";
 import { useApi, useNow } from "../api/live.ts";
 import { apiPath, type BodyOf, mutation, type QueryOf, type ResponseOf } from "../api/typed.ts";
@@ -21,9 +20,7 @@ import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { describeError } from "../errors.ts";
 import {
   calendarMonth,
-  decimalSeparatorOf,
   exchangeDateTime,
-  parseAmount,
   percentOfBps,
   priceInputText,
   signedPercent,
@@ -34,6 +31,7 @@ import {
 } from "../format.ts";
 import { type I18n, useI18n } from "../i18n/index.tsx";
 import { byRegion, isHalted, limitsOf, useDensity } from "../market.ts";
+import { readPriceTyped } from "../order-checks.ts";
 
 type RegionRow = ResponseOf<"/api/regulator/overview">["regions"][number];
 
@@ -390,13 +388,13 @@ function SafeguardControls({
     quotes.find((q) => q.instrument === instrument)?.tickSizeTiynPerTonne ?? null;
   const price = (field: string, text: string | undefined, instrument: string | undefined): number | null => {
     if (text === undefined || text.trim() === "") return null;
-    const read = readPrice(text, locale, tickOf(instrument));
-    if ("problem" in read) throw new FieldProblem(field, priceProblemText(read.problem, text, locale, t));
+    const read = readPrice(text, { t, locale }, tickOf(instrument));
+    if ("problem" in read) throw new FieldProblem(field, read.problem);
     return read.value;
   };
   /** A price as typed, said in the confirmation as the page writes prices ("150 000 ₸/т"); as typed if it does not read. */
   const pricePerTonneText = (text: string) => {
-    const read = readPrice(text, locale, null);
+    const read = readPrice(text, { t, locale }, null);
     return "value" in read
       ? `${tengePerTonne(read.value, locale)} ${t("units.perTonne")}`
       : `${text} ${t("units.perTonne")}`;
@@ -409,6 +407,22 @@ function SafeguardControls({
           `${exchangeDay(step.effectiveFromMs, locale)} ${tengePerTonne(step.ceiling, locale)} ${t("units.perTonne")}`,
       )
       .join("; ");
+  /**
+   * Steps dated before now: the exchange applies them as soon as the path is set (src/engine/safeguards.ts,
+   * ceilingAt), the latest of them becoming the ceiling in force. Said before sending; "now" is this device's clock,
+   * which the exchange's follows in service.
+   */
+  const pastStepsWarning = (v: Readonly<Record<string, string>>) => {
+    const past = parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t).filter(
+      (step) => step.effectiveFromMs <= Date.now(),
+    );
+    const last = past.at(-1);
+    if (last === undefined) return null;
+    return t("regulator.pastSteps", {
+      steps: past.map((step) => exchangeDay(step.effectiveFromMs, locale)).join(", "),
+      ceiling: tengePerTonne(last.ceiling, locale),
+    });
+  };
   const change = (v: Readonly<Record<string, string>>, body: SafeguardsChange) =>
     v.instrument
       ? mutation("patch", "/api/regulator/instruments/{id}/safeguards", { path: { id: v.instrument } }, body)
@@ -533,6 +547,7 @@ function SafeguardControls({
           change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t), reason })
         }
         summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: stepsText(v) })}
+        warning={pastStepsWarning}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
       />
@@ -620,62 +635,40 @@ function parseSteps(
         new Date(effectiveFromMs + 5 * 3_600_000).toISOString().slice(0, 10) !== day
       )
         throw new FieldProblem("steps", t("regulator.stepInvalid", { step: part }));
-      const ceiling = readPrice(match[7]!, locale, tick);
+      const ceiling = readPrice(match[7]!, { t, locale }, tick);
       if ("problem" in ceiling) {
-        const problem = priceProblemText(ceiling.problem, match[7]!, locale, t);
-        throw new FieldProblem("steps", t("regulator.stepPriceInvalid", { step: part, problem }));
+        throw new FieldProblem("steps", t("regulator.stepPriceInvalid", { step: part, problem: ceiling.problem }));
       }
       return { effectiveFromMs, ceiling: ceiling.value };
     });
   return steps.sort((a, b) => a.effectiveFromMs - b.effectiveFromMs);
 }
 
-/** Why a price typed in the regulator's forms is refused before anything is sent. */
-type PriceProblem =
-  | { readonly kind: "invalid" | "ambiguous" | "tooPrecise" }
-  | { readonly kind: "offTick"; readonly value: number; readonly tick: number };
-
 /**
  * A ceiling or floor typed in tenge per tonne, in the reader's locale ("143 000", "143000,5", "143,000.50" in
- * English): tiyn per tonne, or what is wrong with it. The API takes any positive price on the instrument's tick
- * (src/engine/safeguards.ts, checkSafeguards), so the form checks the same tick when the listing gives it.
+ * English): tiyn per tonne, or why it is refused, said in the reader's language. The API takes a price from one tick
+ * to its bound on the instrument's tick (src/gateway/routes/common.ts PRICE, src/engine/safeguards.ts
+ * checkSafeguards): the reading, the sign and the bound are checked as the order ticket checks them
+ * (order-checks.ts), the tick here when the listing gives it.
  */
 function readPrice(
   text: string,
-  locale: string,
+  words: { readonly t: (key: string, params?: Record<string, string>) => string; readonly locale: string },
   tick: number | null,
-): { readonly value: number } | { readonly problem: PriceProblem } {
-  const parsed = parseAmount(text, 2, locale);
-  if ("problem" in parsed) {
-    const kind = parsed.problem === "ambiguous" || parsed.problem === "tooPrecise" ? parsed.problem : "invalid";
-    return { problem: { kind } };
+): { readonly value: number } | { readonly problem: string } {
+  const { t, locale } = words;
+  const read = readPriceTyped(words, text, tick);
+  if (read.refusals.length > 0) return { problem: read.refusals.join(" ") };
+  if (read.price === null) return { problem: t("ticket.check.priceNumber") };
+  if (tick !== null && tick > 0 && read.price % tick !== 0) {
+    return {
+      problem: t("regulator.priceOffTick", {
+        price: tengePerTonne(read.price, locale),
+        tick: tengePerTonne(tick, locale),
+      }),
+    };
   }
-  if (parsed.value === 0 || parsed.value > ORDER_PRICE_MAX) return { problem: { kind: "invalid" } };
-  if (tick !== null && tick > 0 && parsed.value % tick !== 0) {
-    return { problem: { kind: "offTick", value: parsed.value, tick } };
-  }
-  return { value: parsed.value };
-}
-
-function priceProblemText(
-  problem: PriceProblem,
-  text: string,
-  locale: string,
-  t: (key: string, params?: Record<string, string>) => string,
-): string {
-  switch (problem.kind) {
-    case "offTick":
-      return t("regulator.priceOffTick", {
-        price: tengePerTonne(problem.value, locale),
-        tick: tengePerTonne(problem.tick, locale),
-      });
-    case "ambiguous":
-      return t("regulator.priceAmbiguous", { text: text.trim(), decimal: decimalSeparatorOf(locale) });
-    case "tooPrecise":
-      return t("regulator.priceTooPrecise", { text: text.trim() });
-    default:
-      return t("regulator.priceInvalid");
-  }
+  return { value: read.price };
 }
 
 /** Audit entries shown at first, and added by "show more". */

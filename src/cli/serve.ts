@@ -223,6 +223,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     }
     throw error;
   }
+  const listeningMs = Math.round(performance.now());
   // One turn of the event loop first: requests already come (a load balancer's health check) are answered first.
   setImmediate(listened);
   const address = app.server.address();
@@ -306,7 +307,8 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     `${announced ? "serving all of" : "sauda exchange on"} ${baseUrl}  (web application at /, API under /api, OpenAPI at /docs, metrics at /metrics)`,
   );
   log(
-    `started: listening ${Math.round(performance.now())} ms after the process started (code loaded by ${modulesLoadedMs} ms, ${CODE_FROM})`,
+    // Said once all is up (the demo built, when there is one): the listening time is said apart.
+    `started: ready ${Math.round(performance.now())} ms after the process started (listening by ${listeningMs} ms, code loaded by ${modulesLoadedMs} ms, ${CODE_FROM})`,
   );
   if (fix !== null) {
     log(`FIX 4.4 acceptor on ${options.host}:${fix.port}${options.fixTlsCert ? " (TLS)" : ""} (docs/fix.md)`);

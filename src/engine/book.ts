@@ -307,6 +307,18 @@ export class OrderBook {
     this.growAccounts(INITIAL_ACCOUNT_CAPACITY);
   }
 
+  /**
+   * Grows the order slots at once to the capacity that inserting `orders` more orders would grow them to by doubling:
+   * a restore knows how many orders it will insert, and so copies the slots once instead of once per doubling. The
+   * capacity reached is the same, so what the book costs afterwards does not change.
+   */
+  reserveOrders(orders: number): void {
+    const needed = this.orderLive + orders;
+    let capacity = this.orderCapacity;
+    while (capacity < needed && capacity < BOOK_ORDERS_MAX) capacity = Math.min(capacity * 2, BOOK_ORDERS_MAX);
+    if (capacity > this.orderCapacity) this.growOrders(capacity);
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Reading.
 

@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { asVersion3 } from "../../test/support/engine-snapshot-v3.ts";
+import { asVersion4 } from "../../test/support/engine-snapshot-v4.ts";
 import type { Command } from "./commands.ts";
 import { Engine, type EngineSnapshotV3, INSTRUMENTS_MAX } from "./engine.ts";
 import type { EngineEvent } from "./events.ts";
@@ -347,30 +348,81 @@ describe("snapshot, restore and the state hash", () => {
     expect(restored.stateHash()).toBe(h.engine.stateHash());
   });
 
-  it("stores live orders by column, each repeated string once, and restores from them exactly", () => {
+  it("stores live orders by column, market by market in priority order, repeated entries as runs, and restores them exactly", () => {
     const h = build();
     const snapshot = h.engine.snapshot();
-    expect(snapshot.version).toBe(4);
+    expect(snapshot.version).toBe(5);
     const columns = snapshot.orders;
     expect(new Set(columns.strings).size).toBe(columns.strings.length);
-    // s1 (3,000 kg, 2,000 filled by b1) rests on LPG; the strings are named in the order the columns first use them.
-    const s1 = columns.id.indexOf("s1");
-    expect(columns.strings.slice(0, 7)).toEqual(["CALL", "B2", "buy", "market", "IOC", "cancel-taker", "resting"]);
-    expect([columns.strings[columns.instrument[s1]!], columns.open[s1], columns.filled[s1]]).toEqual([
-      "LPG",
-      1000,
-      2000,
+    // LPG (listed first) holds no bids and asks s1 (1,000 kg left after b1), s2 at 10,100 then s3 at 10,300; CALL
+    // bids c1 (a market order) and asks c2. The markets count their orders instead of naming them.
+    expect(columns.id).toEqual(["s1", "s2", "s3", "c1", "c2"]);
+    expect(snapshot.markets.map((m) => [m.spec.id, m.bidOrders, m.askOrders])).toEqual([
+      ["LPG", 0, 3],
+      ["CALL", 1, 1],
     ]);
+    // The strings are named in the order the columns first use them, for the first order, then the next.
+    expect(columns.strings.slice(0, 7)).toEqual(["LPG", "P1", "sell", "limit", "GTC", "cancel-taker", "resting"]);
+    // Every order rests: one run. The prices of LPG's asks and CALL's orders: as many runs as entries, so entries.
+    expect(columns.status).toEqual({ runs: [6, 5] });
+    expect(columns.price).toEqual([10_100, 10_100, 10_300, null, 12_000]);
+    const prices = columns.price;
+    if (!Array.isArray(prices)) throw new Error("the prices are entries");
+    expect(columns.open).toEqual({ runs: [1000, 4, 4000, 1] });
+    expect(columns.filled).toEqual({ runs: [2000, 1, 0, 4] });
     const restored = Engine.restore(JSON.parse(JSON.stringify(snapshot)));
     expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(snapshot));
-    // A column one entry short, or an index naming no string, is refused rather than restored wrong.
-    expect(() => Engine.restore({ ...snapshot, orders: { ...columns, open: columns.open.slice(1) } })).toThrow(
+    restored.checkInvariants();
+    // A column one entry short (as entries or as runs), an index naming no string, or markets that count other
+    // orders than the columns hold, are refused rather than restored wrong.
+    expect(() => Engine.restore({ ...snapshot, orders: { ...columns, price: prices.slice(1) } })).toThrow(
+      "snapshot order column price does not hold 5 entries",
+    );
+    expect(() => Engine.restore({ ...snapshot, orders: { ...columns, status: { runs: [6, 4] } } })).toThrow(
+      "snapshot order column status does not hold 5 entries",
+    );
+    expect(() => Engine.restore({ ...snapshot, orders: { ...columns, status: { runs: [6, 0, 6, 5] } } })).toThrow(
+      "snapshot order column status does not hold 5 entries",
+    );
+    expect(() =>
+      Engine.restore({ ...snapshot, orders: { ...columns, side: { runs: [columns.strings.length, 5] } } }),
+    ).toThrow(`snapshot order column names string ${columns.strings.length}, which does not exist`);
+    const recounted = snapshot.markets.map((m, i) => (i === 0 ? { ...m, askOrders: 2 } : m));
+    expect(() => Engine.restore({ ...snapshot, markets: recounted })).toThrow(
+      "snapshot markets count 4 live orders, its columns hold 5",
+    );
+    // An order on the book of another side, or named twice, is refused too.
+    const swapped = snapshot.markets.map((m, i) => (i === 1 ? { ...m, bidOrders: 0, askOrders: 2 } : m));
+    expect(() => Engine.restore({ ...snapshot, markets: swapped })).toThrow("snapshot puts order c1 on the wrong book");
+    const twice = { ...columns, id: ["s1", "s2", "s3", "c1", "s1"] };
+    expect(() => Engine.restore({ ...snapshot, orders: twice })).toThrow(
+      "snapshot order columns name an order more than once",
+    );
+  });
+
+  it("reads a version 4 snapshot (orders sorted by id, named by id in the markets): the same state and future", () => {
+    const h = build();
+    const v4 = asVersion4(h.engine.snapshot());
+    expect(v4.orders.id).toEqual(["c1", "c2", "s1", "s2", "s3"]);
+    expect(v4.markets.map((m) => [m.bids, m.asks])).toEqual([
+      [[], ["s1", "s2", "s3"]],
+      [["c1"], ["c2"]],
+    ]);
+    const restored = Engine.restore(JSON.parse(JSON.stringify(v4)));
+    expect(restored.stateHash()).toBe(h.engine.stateHash());
+    restored.checkInvariants();
+    const command: Command = { type: "phase.set", instrument: "CALL", phase: "uncross" };
+    const seq = h.engine.lastSeq + 1;
+    const timeMs = T0 + 120_000;
+    expect(restored.apply({ seq, timeMs, command })).toEqual(h.engine.apply({ seq, timeMs, command }));
+    expect(restored.stateHash()).toBe(h.engine.stateHash());
+    // Its checks still hold: a column one entry short, an id the orders do not hold.
+    const c = v4.orders;
+    expect(() => Engine.restore({ ...v4, orders: { ...c, open: c.open.slice(1) } })).toThrow(
       "snapshot order column open does not hold 5 entries",
     );
-    const badSide = columns.side.map((side, i) => (i === s1 ? columns.strings.length : side));
-    expect(() => Engine.restore({ ...snapshot, orders: { ...columns, side: badSide } })).toThrow(
-      `snapshot order column names string ${columns.strings.length}, which does not exist`,
-    );
+    const unknown = v4.markets.map((m, i) => (i === 1 ? { ...m, bids: ["zz"] } : m));
+    expect(() => Engine.restore({ ...v4, markets: unknown })).toThrow("snapshot names unknown order zz");
   });
 
   it("reads a version 3 snapshot (one object per live order): the same state and the same future", () => {
@@ -396,7 +448,7 @@ describe("snapshot, restore and the state hash", () => {
     h.do({ type: "order.cancel", orderId: "s2" });
     const snapshot = h.engine.snapshot();
     // Live orders keep their full records; done ones only what the rules need.
-    expect(snapshot.orders.id).toEqual(["c1", "c2", "s1", "s3"]);
+    expect(snapshot.orders.id).toEqual(["s1", "s3", "c1", "c2"]);
     expect(snapshot.done).toEqual([
       { id: "b1", instrument: "LPG", status: "filled", open: 0, filled: 2000, content: "" },
       { id: "s2", instrument: "LPG", status: "cancelled", open: 0, filled: 0, content: "" },

@@ -119,7 +119,17 @@ export interface MarketSnapshot {
   readonly phase: Phase;
   readonly referencePrice: number | null;
   readonly entryCounter: number;
-  /** Ids of live orders per side in priority order (queued market orders first, then best price, then time). */
+  /**
+   * How many live orders each side holds. The orders themselves are in the engine snapshot's order columns, market by
+   * market in listing order, each market's bids then asks in priority order (queued market orders first, then best
+   * price, then time).
+   */
+  readonly bidOrders: number;
+  readonly askOrders: number;
+}
+
+/** A market as snapshot versions 3 and 4 stored it: its live orders named by id, per side in priority order. */
+export interface MarketSnapshotV4 extends Omit<MarketSnapshot, "bidOrders" | "askOrders"> {
   readonly bids: readonly string[];
   readonly asks: readonly string[];
 }
@@ -920,7 +930,8 @@ export class Market {
     }
   }
 
-  snapshot(): MarketSnapshot {
+  /** The market's state; `bids` and `asks` are its live orders in priority order (`ordersInPriority`). */
+  snapshot(bids: readonly OrderRecord[], asks: readonly OrderRecord[]): MarketSnapshot {
     return {
       spec: this.spec,
       clearing: this.clearing,
@@ -941,12 +952,20 @@ export class Market {
       phase: this.phase,
       referencePrice: this.referencePrice,
       entryCounter: this.entryCounter,
-      bids: this.ordersInPriority("buy").map((order) => order.id),
-      asks: this.ordersInPriority("sell").map((order) => order.id),
+      bidOrders: bids.length,
+      askOrders: asks.length,
     };
   }
 
-  static restore(snapshot: MarketSnapshot, orders: ReadonlyMap<string, OrderRecord>): Market {
+  /**
+   * Rebuilds a market from its snapshot and its live orders per side in priority order (the records are attached to
+   * the new book: their handles are set here).
+   */
+  static restore(
+    snapshot: Omit<MarketSnapshot, "bidOrders" | "askOrders">,
+    bids: readonly OrderRecord[],
+    asks: readonly OrderRecord[],
+  ): Market {
     const market = new Market(snapshot.spec, snapshot.referencePrice, snapshot.clearing);
     market.safeguards = snapshot.safeguards;
     market.calendar = snapshot.calendar;
@@ -962,10 +981,22 @@ export class Market {
     market.sessionBought = new Map(snapshot.session.bought);
     market.phase = snapshot.phase;
     market.entryCounter = snapshot.entryCounter;
-    for (const ids of [snapshot.bids, snapshot.asks]) {
-      for (const id of ids) {
-        const order = orders.get(id);
-        invariant(order !== undefined && order.status === "resting", () => `snapshot names unknown order ${id}`);
+    market.book.reserveOrders(bids.length + asks.length);
+    // An account's live orders are counted per run of its orders, not one map update per order (`attach` does that).
+    let runAccount = "";
+    let runOrders = 0;
+    const countRun = () => {
+      if (runOrders > 0) market.liveByAccount.set(runAccount, (market.liveByAccount.get(runAccount) ?? 0) + runOrders);
+    };
+    for (const [side, orders] of [
+      ["buy", bids],
+      ["sell", asks],
+    ] as const) {
+      for (const order of orders) {
+        // Once per live order (hundreds of thousands at a start): no closure for the message unless it fails.
+        if (order.status !== "resting" || order.side !== side || order.instrument !== market.id) {
+          invariant(false, `snapshot puts order ${order.id} on the wrong book`);
+        }
         const handle = market.book.insert(
           sideCode(order.side),
           order.price ?? 0,
@@ -973,10 +1004,18 @@ export class Market {
           market.accountFor(order.account),
           flagsFor(order),
         );
-        market.attach(order, handle);
+        order.handle = handle;
+        market.byHandle[handle] = order;
+        if (order.account !== runAccount) {
+          countRun();
+          runAccount = order.account;
+          runOrders = 0;
+        }
+        runOrders++;
         if (order.tif === "GTD") market.pushGtd(order);
       }
     }
+    countRun();
     return market;
   }
 }

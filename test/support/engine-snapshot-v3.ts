@@ -4,9 +4,11 @@
  */
 
 import type { EngineSnapshot, EngineSnapshotV3, OrderSnapshot } from "../../src/engine/engine.ts";
+import { asVersion4 } from "./engine-snapshot-v4.ts";
 
 export function asVersion3(snapshot: EngineSnapshot): EngineSnapshotV3 {
-  const c = snapshot.orders;
+  const v4 = asVersion4(snapshot);
+  const c = v4.orders;
   const text = <T extends string>(index: number | undefined): T => c.strings[index!] as T;
   const orders = c.id.map(
     (id, i): OrderSnapshot => ({
@@ -31,5 +33,5 @@ export function asVersion3(snapshot: EngineSnapshot): EngineSnapshotV3 {
       blockPerTonne: c.blockPerTonne[i]!,
     }),
   );
-  return { ...snapshot, version: 3, orders };
+  return { ...v4, version: 3, orders };
 }

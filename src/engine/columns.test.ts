@@ -1,0 +1,59 @@
+/** Snapshot columns (columns.ts): runs where they are shorter, read back exactly, and refused when they do not fit. */
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type Column, ColumnReader, encodeColumn, TextColumnReader } from "./columns.ts";
+
+const readAll = <T extends number | null>(column: Column<T>, length: number): T[] => {
+  const reader = new ColumnReader(column, length, "x");
+  return Array.from({ length }, () => reader.next());
+};
+
+describe("snapshot columns", () => {
+  it("writes runs only when there are fewer than half as many runs as entries", () => {
+    expect(encodeColumn([])).toEqual([]);
+    expect(encodeColumn([7])).toEqual([7]);
+    expect(encodeColumn([7, 7])).toEqual([7, 7]);
+    expect(encodeColumn([7, 7, 7])).toEqual({ runs: [7, 3] });
+    expect(encodeColumn([null, null, null, 5, 5])).toEqual({ runs: [null, 3, 5, 2] });
+    expect(encodeColumn([1, 1, 2, 2])).toEqual([1, 1, 2, 2]);
+    expect(encodeColumn([1, 1, 1, 2, 2])).toEqual({ runs: [1, 3, 2, 2] });
+  });
+
+  it("reads back every column exactly (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(0, 1, 500, null), fc.integer()), { maxLength: 60 }), (values) => {
+        const column = encodeColumn(values);
+        expect(readAll(JSON.parse(JSON.stringify(column)) as Column<number | null>, values.length)).toEqual(values);
+      }),
+      { seed: 16, numRuns: 300 },
+    );
+  });
+
+  it("refuses a column that holds another number of entries, a run of no entries, or an index naming no string", () => {
+    expect(() => new ColumnReader([1, 2], 3, "open")).toThrow("snapshot order column open does not hold 3 entries");
+    expect(() => new ColumnReader({ runs: [1, 2] }, 3, "open")).toThrow(
+      "snapshot order column open does not hold 3 entries",
+    );
+    expect(() => new ColumnReader({ runs: [1, 4] }, 3, "open")).toThrow(
+      "snapshot order column open does not hold 3 entries",
+    );
+    expect(() => new ColumnReader({ runs: [1, 0, 1, 3] }, 3, "open")).toThrow(
+      "snapshot order column open does not hold 3 entries",
+    );
+    expect(() => new ColumnReader({ runs: [1, 1.5, 1, 1.5] }, 3, "open")).toThrow(
+      "snapshot order column open does not hold 3 entries",
+    );
+    expect(() => new ColumnReader({ runs: [1, 3, 2] }, 3, "open")).toThrow(
+      "snapshot order column open is not a column",
+    );
+    expect(() => new TextColumnReader({ runs: [2, 3] }, 3, ["a", "b"], "side")).toThrow(
+      "snapshot order column names string 2, which does not exist",
+    );
+    expect(() => new TextColumnReader([0, 1, -1], 3, ["a", "b"], "side")).toThrow(
+      "snapshot order column names string -1, which does not exist",
+    );
+    const text = new TextColumnReader({ runs: [1, 2, 0, 1] }, 3, ["a", "b"], "side");
+    expect([text.next(), text.next(), text.next()]).toEqual(["b", "b", "a"]);
+  });
+});

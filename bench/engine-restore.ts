@@ -53,7 +53,10 @@ const figure = (t: { wallMs: number; cpuMs: number }) =>
 const taken = timed(() => JSON.stringify(engine.snapshot()));
 const data = taken.value;
 const snapshot = JSON.parse(data) as Record<string, unknown>;
-console.log(`state after ${COMMANDS} commands: snapshot ${(data.length / 1e6).toFixed(1)} MB`);
+const liveOrders = (snapshot.orders as { id: readonly string[] }).id.length;
+console.log(
+  `state after ${COMMANDS} commands: ${liveOrders} live orders, snapshot ${(data.length / 1e6).toFixed(1)} MB (version ${snapshot.version})`,
+);
 for (const [key, part] of Object.entries(snapshot)) {
   console.log(`  ${key}: ${(JSON.stringify(part).length / 1e6).toFixed(2)} MB`);
 }
@@ -72,7 +75,9 @@ for (let round = 1; round <= ROUNDS; round++) {
   console.log(`round ${round}:`);
   console.log(`  hash the bytes (sha256):          ${figure(hashed)}`);
   console.log(`  JSON.parse:                       ${figure(parsed)}`);
-  console.log(`  Engine.restore:                   ${figure(restored)}`);
+  console.log(
+    `  Engine.restore:                   ${figure(restored)} (${((restored.cpuMs * 1000) / Math.max(1, liveOrders)).toFixed(2)} µs CPU a live order)`,
+  );
   console.log(`  state-hash check (re-serialise):  ${figure(checked)}`);
   console.log(
     `  replay ${tail.length} records:            ${figure(replayed)} (${((replayed.cpuMs * 1000) / Math.max(1, tail.length)).toFixed(1)} µs CPU a record)`,

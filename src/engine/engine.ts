@@ -1779,8 +1779,6 @@ function restoreMarketsWithOrders(
   };
   let at = 0;
   for (const saved of snapshot.markets) {
-    // Grown by `push`, not made as `new Array(length)`: V8 makes an array of more than about 100,000 holes a
-    // dictionary, slow to fill and to read.
     const bids: OrderRecord[] = [];
     for (let k = 0; k < saved.bidOrders; k++) bids.push(record(at++));
     const asks: OrderRecord[] = [];

@@ -423,6 +423,23 @@ function SafeguardControls({
       ceiling: tengePerTonne(last.ceiling, locale),
     });
   };
+  /**
+   * A ceiling at or below the day's static band (the band before the ceiling and floor clamp it, as the exchange
+   * publishes it): accepted, and the ceiling becomes the one price that can trade until a session trades there and
+   * the band recentres (docs/market-rules.md, "Price limits"). Said before sending.
+   */
+  const ceilingBelowBandWarning = (v: Readonly<Record<string, string>>) => {
+    const quote = quotes.find((q) => q.instrument === v.instrument);
+    const staticBand = quote ? limitsOf(quote).staticBand : null;
+    if (!v.ceiling?.trim() || staticBand === null) return null;
+    const read = readPrice(v.ceiling, { t, locale }, null);
+    if (!("value" in read) || read.value > staticBand.low) return null;
+    return t("regulator.ceilingBelowBand", {
+      ceiling: tengePerTonne(read.value, locale),
+      low: tengePerTonne(staticBand.low, locale),
+      high: tengePerTonne(staticBand.high, locale),
+    });
+  };
   const change = (v: Readonly<Record<string, string>>, body: SafeguardsChange) =>
     v.instrument
       ? mutation("patch", "/api/regulator/instruments/{id}/safeguards", { path: { id: v.instrument } }, body)
@@ -516,6 +533,7 @@ function SafeguardControls({
             floor: v.floor ? pricePerTonneText(v.floor) : t("regulator.off"),
           })
         }
+        warning={ceilingBelowBandWarning}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
       />

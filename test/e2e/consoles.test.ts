@@ -720,6 +720,36 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await type.selectOption("");
   });
 
+  it("the audit trail follows a switch of language for a person who saved a language (the saved one changes too)", async () => {
+    // A saved language is the language of every answer to the person's browser session: the trail fetched at the
+    // switch is answered in the old one until the new one is saved, so it is fetched again once it is.
+    expect((await suite.server.call(regulatorApi, "PUT", "/api/session/language", { language: "en" })).status).toBe(
+      200,
+    );
+    const page = await signIn("regulator", "/regulator");
+    const audit = page.getByTestId("audit");
+    await page.locator("select[name=audit-type]").selectOption("halt");
+    const commands = () => audit.getByTestId("audit-command").allTextContents();
+    await expect.poll(commands, { timeout: LIVE_MS }).not.toEqual([]);
+    expect((await commands()).every((summary) => summary.startsWith("halt"))).toBe(true);
+    for (const [language, words] of [
+      ["kk", "сауданы тоқтата тұру"],
+      ["ru", "приостановить торги"],
+      ["en", "halt"],
+    ] as const) {
+      await page.locator("label.language select").selectOption(language);
+      await expect
+        .poll(async () => (await commands()).every((summary) => summary.startsWith(words)), { timeout: LIVE_MS })
+        .toBe(true);
+      const saved = await suite.server.call(regulatorApi, "GET", "/api/session");
+      expect(saved.body.language).toBe(language);
+    }
+    expect((await suite.server.call(regulatorApi, "PUT", "/api/session/language", { language: null })).status).toBe(
+      200,
+    );
+    await page.close();
+  });
+
   it("names every command of the audit trail's filter in words in Kazakh and Russian (keys with dots included)", async () => {
     const type = regulator.locator("select[name=audit-type]");
     const options = () => type.locator("option").allTextContents();

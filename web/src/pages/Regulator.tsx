@@ -8,7 +8,7 @@
  * yet says so in place.
  */
 
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { isMissingRoute } from "../api/client.ts";
 import { useApi, useNow } from "../api/live.ts";
 import { apiPath, type BodyOf, mutation, type QueryOf, type ResponseOf } from "../api/typed.ts";
@@ -746,7 +746,7 @@ function actorText(actor: string | null, { t, has }: I18n): string {
 
 function AuditPanel() {
   const i18n = useI18n();
-  const { t, locale, language } = i18n;
+  const { t, locale } = i18n;
   const [kinds, setKinds] = useState<readonly AuditKind[]>([]);
   const [actor, setActor] = useState("");
   const [type, setType] = useState("");
@@ -760,16 +760,9 @@ function AuditPanel() {
     ...(instrument ? { instrument } : {}),
     ...(kinds.length > 0 ? { kinds: AUDIT_KINDS.filter((k) => kinds.includes(k)).join(",") } : {}),
   };
+  // The summaries are written by the server in the request's language: live.ts fetches the trail again when the reader
+  // changes it and when the exchange has saved it (`languageChanged`).
   const audit = useApi("/api/regulator/audit", { query });
-  // The summaries are written by the server in the request's language: ask again when the reader changes it, or the
-  // rows stay in the language they were fetched in until the next change to the trail.
-  const refreshAudit = audit.refresh;
-  const fetchedIn = useRef(language);
-  useEffect(() => {
-    if (fetchedIn.current === language) return;
-    fetchedIn.current = language;
-    refreshAudit();
-  }, [language, refreshAudit]);
   const csv = apiPath("/api/regulator/audit", { query: { ...query, format: "csv" } });
   const entries = audit.data?.entries ?? [];
   return (

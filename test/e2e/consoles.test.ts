@@ -510,6 +510,30 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       ceilingTiynPerTonne: 10_000_000,
     });
 
+    // A floor at or above the band is said the same way (not sent here).
+    await fillFields(form, { ceiling: "", floor: "150000", reason: "console test: a floor above the band" });
+    await form.locator("button[type=submit]").click();
+    expect(spaces(await form.getByTestId("confirm-warning").textContent())).toBe(
+      "The floor 150,000 ₸/t is at or above today's band 119,700–146,300 ₸/t. The exchange accepts it: once sent, " +
+        "orders can trade only at 150,000 ₸/t, resting orders below it are cancelled, and the band recentres on the " +
+        "price a session trades at.",
+    );
+    await page.keyboard.press("Escape");
+    await expect.poll(() => form.locator("dialog[open]").count()).toBe(0);
+    // A ceiling-path step at or below the band is said before sending too; the step is set.
+    const path = page.getByTestId("path-form");
+    await fillFields(path, { instrument: INSTRUMENT });
+    await path.locator("input[name=steps]").fill("2030-01-01 100000; 2031-01-01 130000");
+    await path.locator("input[name=reason]").fill("console test: a step below the band");
+    await path.locator("button[type=submit]").click();
+    expect(spaces(await path.getByTestId("confirm-warning").textContent())).toBe(
+      "At or below today's band 119,700–146,300 ₸/t: 2030-01-01 100,000. While such a step is in force, orders can " +
+        "trade only at its ceiling and resting orders above it are cancelled.",
+    );
+    await path.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => path.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
+    expect((await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards.ceilingPath).toHaveLength(2);
+
     // The board says what can trade, in each language, not a band "100,000–100,000".
     const board = await open("/");
     const limits = board.locator(`tr[data-instrument="${INSTRUMENT}"]`).getByTestId("limits");

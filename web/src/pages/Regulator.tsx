@@ -423,22 +423,57 @@ function SafeguardControls({
       ceiling: tengePerTonne(last.ceiling, locale),
     });
   };
+  /** The day's static band of an instrument (before the ceiling and the floor clamp it), as the exchange publishes it. */
+  const staticBandOf = (instrument: string | undefined) => {
+    const quote = quotes.find((q) => q.instrument === instrument);
+    return quote ? limitsOf(quote).staticBand : null;
+  };
+  const typedPrice = (text: string | undefined) => {
+    if (!text?.trim()) return null;
+    const read = readPrice(text, { t, locale }, null);
+    return "value" in read ? read.value : null;
+  };
   /**
-   * A ceiling at or below the day's static band (the band before the ceiling and floor clamp it, as the exchange
-   * publishes it): accepted, and the ceiling becomes the one price that can trade until a session trades there and
-   * the band recentres (docs/market-rules.md, "Price limits"). Said before sending.
+   * A ceiling at or below the day's static band (a floor at or above it): accepted, and it becomes the one price that
+   * can trade until a session trades there and the band recentres (docs/market-rules.md, "Price limits"). Said before
+   * sending.
    */
-  const ceilingBelowBandWarning = (v: Readonly<Record<string, string>>) => {
-    const quote = quotes.find((q) => q.instrument === v.instrument);
-    const staticBand = quote ? limitsOf(quote).staticBand : null;
-    if (!v.ceiling?.trim() || staticBand === null) return null;
-    const read = readPrice(v.ceiling, { t, locale }, null);
-    if (!("value" in read) || read.value > staticBand.low) return null;
-    return t("regulator.ceilingBelowBand", {
-      ceiling: tengePerTonne(read.value, locale),
-      low: tengePerTonne(staticBand.low, locale),
-      high: tengePerTonne(staticBand.high, locale),
-    });
+  const limitsBeyondBandWarning = (v: Readonly<Record<string, string>>) => {
+    const band = staticBandOf(v.instrument);
+    if (band === null) return null;
+    const words = { low: tengePerTonne(band.low, locale), high: tengePerTonne(band.high, locale) };
+    const ceiling = typedPrice(v.ceiling);
+    const floor = typedPrice(v.floor);
+    const said = [
+      ceiling !== null && ceiling <= band.low
+        ? t("regulator.ceilingBelowBand", { ...words, ceiling: tengePerTonne(ceiling, locale) })
+        : null,
+      floor !== null && floor >= band.high
+        ? t("regulator.floorAboveBand", { ...words, floor: tengePerTonne(floor, locale) })
+        : null,
+    ].filter((text) => text !== null);
+    return said.length > 0 ? said.join(" ") : null;
+  };
+  /** Ceiling-path steps at or below today's band: each leaves one price while it is in force. */
+  const pathWarning = (v: Readonly<Record<string, string>>) => {
+    const band = staticBandOf(v.instrument);
+    const low =
+      band === null
+        ? []
+        : parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t).filter((step) => step.ceiling <= band.low);
+    const said = [
+      pastStepsWarning(v),
+      band !== null && low.length > 0
+        ? t("regulator.stepsBelowBand", {
+            low: tengePerTonne(band.low, locale),
+            high: tengePerTonne(band.high, locale),
+            steps: low
+              .map((step) => `${exchangeDay(step.effectiveFromMs, locale)} ${tengePerTonne(step.ceiling, locale)}`)
+              .join(", "),
+          })
+        : null,
+    ].filter((text) => text !== null);
+    return said.length > 0 ? said.join(" ") : null;
   };
   const change = (v: Readonly<Record<string, string>>, body: SafeguardsChange) =>
     v.instrument
@@ -533,7 +568,7 @@ function SafeguardControls({
             floor: v.floor ? pricePerTonneText(v.floor) : t("regulator.off"),
           })
         }
-        warning={ceilingBelowBandWarning}
+        warning={limitsBeyondBandWarning}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
       />
@@ -565,7 +600,7 @@ function SafeguardControls({
           change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t), reason })
         }
         summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: stepsText(v) })}
-        warning={pastStepsWarning}
+        warning={pathWarning}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
       />

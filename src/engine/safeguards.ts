@@ -130,6 +130,11 @@ export interface PriceLimits {
   readonly bandReference: number | null;
   /** The band in force: the static band clipped to the ceiling and the floor in force (`clipBand`). */
   readonly band: Band | null;
+  /**
+   * The static band (±bandBps around the band reference, rounded inward to the tick) before the ceiling and the floor
+   * clamp it: what the ceiling or floor is compared with when a reader is told it caps or lifts the day's band.
+   */
+  readonly staticBand: Band | null;
   readonly ceiling: number | null;
   readonly floor: number | null;
   /** Ceiling-path steps whose time has not come. */
@@ -151,9 +156,11 @@ export function priceLimitsAt(
   nowMs: number,
 ): PriceLimits {
   const { ceiling, path } = ceilingAt(safeguards, nowMs);
+  const staticBand = bandAround(bandReference, safeguards.bandBps, tickSize);
   return {
     bandReference,
-    band: clipBand(bandAround(bandReference, safeguards.bandBps, tickSize), ceiling, safeguards.floor),
+    band: clipBand(staticBand, ceiling, safeguards.floor),
+    staticBand,
     ceiling,
     floor: safeguards.floor,
     ceilingStepsToCome: path,

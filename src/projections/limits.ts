@@ -26,6 +26,8 @@ import type { SessionResults } from "./sessions.ts";
 export interface LimitsView {
   readonly bandReferenceTiynPerTonne: number | null;
   readonly band: { readonly lowTiynPerTonne: number; readonly highTiynPerTonne: number } | null;
+  /** The static band before the ceiling and the floor clamp it (the engine's `staticBand`); null without a band. */
+  readonly staticBand: { readonly lowTiynPerTonne: number; readonly highTiynPerTonne: number } | null;
   readonly ceilingTiynPerTonne: number | null;
   readonly floorTiynPerTonne: number | null;
   readonly ceilingStepsToCome: readonly CeilingStep[];
@@ -58,6 +60,10 @@ export class LimitsInForce {
     return {
       bandReferenceTiynPerTonne: limits.bandReference,
       band: limits.band === null ? null : { lowTiynPerTonne: limits.band.low, highTiynPerTonne: limits.band.high },
+      staticBand:
+        limits.staticBand === null
+          ? null
+          : { lowTiynPerTonne: limits.staticBand.low, highTiynPerTonne: limits.staticBand.high },
       ceilingTiynPerTonne: limits.ceiling,
       floorTiynPerTonne: limits.floor,
       ceilingStepsToCome: limits.ceilingStepsToCome,

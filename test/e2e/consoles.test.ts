@@ -9,8 +9,8 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT, type Session } from "../support/server.ts";
-import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { LIVE_MS, signInOn, submitConfirmed } from "./support/forms.ts";
+import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+import { fillFields, LIVE_MS, signInOn, submitConfirmed } from "./support/forms.ts";
 
 const run = browserAvailable("console control forms end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -464,6 +464,106 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await page.close();
   });
 
+  it("a ceiling below today's band is said before sending and on the board as the one price that can trade", async () => {
+    const spaces = (text: string | null) => (text ?? "").replace(/[\u00a0\u202f]/g, " ");
+    const before = (await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards;
+    const banded = await suite.server.call(regulatorApi, "PATCH", SAFEGUARDS, {
+      bandBps: 1000,
+      ceiling: null,
+      floor: null,
+      ceilingPath: [],
+      reason: "console test: a band of ±10%",
+    });
+    expect(banded.status).toBe(200);
+    const limitsNow = async () =>
+      (await suite.server.call(regulatorApi, "GET", `/api/instruments/${INSTRUMENT}`)).body.limits;
+    // ±10% around 133,000 ₸/t.
+    const staticBand = { lowTiynPerTonne: 11_970_000, highTiynPerTonne: 14_630_000 };
+    expect(await limitsNow()).toMatchObject({ band: staticBand, staticBand });
+
+    const page = await signIn("regulator", "/regulator");
+    const form = page.getByTestId("ceiling-form");
+    await fillFields(form, { instrument: INSTRUMENT });
+    // A ceiling above the band's low is not warned about.
+    await fillFields(form, { ceiling: "125000", floor: "" });
+    await form.locator("input[name=reason]").fill("console test: a ceiling below the band");
+    await form.locator("button[type=submit]").click();
+    await expect.poll(() => form.locator("dialog[open]").count()).toBe(1);
+    expect(await form.getByTestId("confirm-warning").count()).toBe(0);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => form.locator("dialog[open]").count()).toBe(0);
+    await fillFields(form, { ceiling: "100000" });
+    await form.locator("button[type=submit]").click();
+    expect(spaces(await form.getByTestId("confirm-warning").textContent())).toBe(
+      "The ceiling 100,000 ₸/t is at or below today's band 119,700–146,300 ₸/t. The exchange accepts it: once sent, " +
+        "orders can trade only at 100,000 ₸/t, resting orders above it are cancelled, and the band recentres on the " +
+        "price a session trades at.",
+    );
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
+    expect((await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards.ceilingTiynPerTonne).toBe(
+      10_000_000,
+    );
+    expect(await limitsNow()).toMatchObject({
+      band: { lowTiynPerTonne: 10_000_000, highTiynPerTonne: 10_000_000 },
+      staticBand,
+      ceilingTiynPerTonne: 10_000_000,
+    });
+
+    // A floor at or above the band is said the same way (not sent here).
+    await fillFields(form, { ceiling: "", floor: "150000", reason: "console test: a floor above the band" });
+    await form.locator("button[type=submit]").click();
+    expect(spaces(await form.getByTestId("confirm-warning").textContent())).toBe(
+      "The floor 150,000 ₸/t is at or above today's band 119,700–146,300 ₸/t. The exchange accepts it: once sent, " +
+        "orders can trade only at 150,000 ₸/t, resting orders below it are cancelled, and the band recentres on the " +
+        "price a session trades at.",
+    );
+    await page.keyboard.press("Escape");
+    await expect.poll(() => form.locator("dialog[open]").count()).toBe(0);
+    // A ceiling-path step at or below the band is said before sending too; the step is set.
+    const path = page.getByTestId("path-form");
+    await fillFields(path, { instrument: INSTRUMENT });
+    await path.locator("input[name=steps]").fill("2030-01-01 100000; 2031-01-01 130000");
+    await path.locator("input[name=reason]").fill("console test: a step below the band");
+    await path.locator("button[type=submit]").click();
+    expect(spaces(await path.getByTestId("confirm-warning").textContent())).toBe(
+      "At or below today's band 119,700–146,300 ₸/t: 2030-01-01 100,000. While such a step is in force, orders can " +
+        "trade only at its ceiling and resting orders above it are cancelled.",
+    );
+    await path.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => path.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
+    expect((await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards.ceilingPath).toHaveLength(2);
+
+    // The board says what can trade, in each language, not a band "100,000–100,000".
+    const board = await open("/");
+    const limits = board.locator(`tr[data-instrument="${INSTRUMENT}"]`).getByTestId("limits");
+    const said = {
+      en: "trades only at 100,000: the ceiling caps today's band 119,700–146,300",
+      ru: "сделки только по 100 000: потолок ограничивает сегодняшний коридор 119 700–146 300",
+      kk: "мәмілелер тек 100 000 бағасымен: жоғарғы шек бүгінгі 119 700–146 300 дәлізін шектейді",
+    };
+    for (const [language, text] of Object.entries(said)) {
+      await board.locator("label.language select").selectOption(language);
+      await expect.poll(async () => spaces(await limits.textContent()), { timeout: LIVE_MS }).toBe(text);
+    }
+    await board.locator("label.language select").selectOption("en");
+    await screenshot(board, "board-ceiling-below-band");
+    await board.close();
+    await page.close();
+
+    const restored = await suite.server.call(regulatorApi, "PATCH", SAFEGUARDS, {
+      bandBps: before.bandBps,
+      ceiling: before.ceilingTiynPerTonne,
+      floor: before.floorTiynPerTonne,
+      ceilingPath: before.ceilingPath.map((step: { effectiveFromMs: number; ceilingTiynPerTonne: number }) => ({
+        effectiveFromMs: step.effectiveFromMs,
+        ceiling: step.ceilingTiynPerTonne,
+      })),
+      reason: "console test: back to the limits before",
+    });
+    expect(restored.status).toBe(200);
+  });
+
   it("a server's refusal shown on a form follows a switch of language, as the API says it in that language", async () => {
     const page = await signIn("regulator", "/regulator");
     const form = page.getByTestId("ceiling-form");
@@ -642,6 +742,36 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     }
     await regulator.getByLabel("Язык").selectOption("en");
     await type.selectOption("");
+  });
+
+  it("the audit trail follows a switch of language for a person who saved a language (the saved one changes too)", async () => {
+    // A saved language is the language of every answer to the person's browser session: the trail fetched at the
+    // switch is answered in the old one until the new one is saved, so it is fetched again once it is.
+    expect((await suite.server.call(regulatorApi, "PUT", "/api/session/language", { language: "en" })).status).toBe(
+      200,
+    );
+    const page = await signIn("regulator", "/regulator");
+    const audit = page.getByTestId("audit");
+    await page.locator("select[name=audit-type]").selectOption("halt");
+    const commands = () => audit.getByTestId("audit-command").allTextContents();
+    await expect.poll(commands, { timeout: LIVE_MS }).not.toEqual([]);
+    expect((await commands()).every((summary) => summary.startsWith("halt"))).toBe(true);
+    for (const [language, words] of [
+      ["kk", "сауданы тоқтата тұру"],
+      ["ru", "приостановить торги"],
+      ["en", "halt"],
+    ] as const) {
+      await page.locator("label.language select").selectOption(language);
+      await expect
+        .poll(async () => (await commands()).every((summary) => summary.startsWith(words)), { timeout: LIVE_MS })
+        .toBe(true);
+      const saved = await suite.server.call(regulatorApi, "GET", "/api/session");
+      expect(saved.body.language).toBe(language);
+    }
+    expect((await suite.server.call(regulatorApi, "PUT", "/api/session/language", { language: null })).status).toBe(
+      200,
+    );
+    await page.close();
   });
 
   it("names every command of the audit trail's filter in words in Kazakh and Russian (keys with dots included)", async () => {

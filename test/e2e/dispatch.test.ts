@@ -2,7 +2,8 @@
  * The seller records a shipment from the terminal, in a real browser against a real exchange: the form is filled in
  * as a person would (tonnes, a plate, a waybill, a date), the shipment is read back through the API and the shipments
  * table shows it on its way; a quantity past the API's bound (src/domain/order.ts) is refused in the page in Russian,
- * one at the bound goes to the exchange and comes back as its Russian refusal (more than the obligation holds), and a
+ * one at the bound goes to the exchange and comes back as its Russian refusal (more than the obligation holds, said
+ * in tonnes in English too, where the registry's stored sentence has raw kg), and a
  * waybill used twice comes back as the exchange's Kazakh refusal; nothing refused is recorded.
  *
  * The scenarios share one server and run in order.
@@ -137,6 +138,18 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     expect(await error.isHidden()).toBe(true);
     expect(await shipmentsOf()).toHaveLength(1);
     await screenshot(seller, "dispatch-ru-refused");
+    // In English the page says it in tonnes too: the registry's English sentence is stored with raw kg
+    // ("Shipping 1000000000 kg …"), so the page has its own words for it.
+    await seller.locator("label.language select").selectOption("en");
+    await expect
+      .poll(() => formError.textContent(), { timeout: LIVE_MS })
+      .toBe(`Shipping 1,000,000 t would bring obligation ${obligation} to 1,000,012.5 t dispatched, over its 20 t.`);
+    await seller.locator("label.language select").selectOption("ru");
+    await expect
+      .poll(() => formError.textContent(), { timeout: LIVE_MS })
+      .toMatch(
+        /^Отгрузка 1\s000\s000 т довела бы отгруженное по обязательству OB-\S+ до 1\s000\s012,5 т, больше его 20 т\.$/,
+      );
     // A refusal the page made is said again in the language chosen after it.
     await fill({ quantity: "0" });
     expect(await error.textContent()).toBe("Количество — не менее 0,001 т (один килограмм).");

@@ -468,6 +468,15 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     expect(await notices.textContent()).toContain(
       `The exchange cancelled your order types-1 (Buy 10 t at 130,000 ₸/t on ${INSTRUMENT}): its price is outside the limits the regulator now sets`,
     );
+    // A notice shown is said again in the language chosen after it came.
+    await buyer.locator("label.language select").selectOption("ru");
+    await expect
+      .poll(async () => (await notices.textContent())?.replace(/[\u00a0\u202f]/g, " "), { timeout: LIVE_MS })
+      .toContain(
+        `Биржа сняла вашу заявку types-1 (Купить 10 т по 130 000 ₸/т на ${INSTRUMENT}): её цена вне ограничений, установленных регулятором`,
+      );
+    await buyer.locator("label.language select").selectOption("en");
+    await expect.poll(() => notices.textContent(), { timeout: LIVE_MS }).toContain("The exchange cancelled your order");
 
     const placed = await suite.server.call(buyerApi, "POST", "/api/orders", {
       instrument: INSTRUMENT,

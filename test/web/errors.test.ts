@@ -4,6 +4,8 @@
  */
 
 import { describe, expect, it } from "vitest";
+import { ERRORS, type ErrorCode } from "../../src/domain/errors.ts";
+import { ERROR_CATALOGUES, placeholdersOf } from "../../src/domain/messages.ts";
 import { codeWord } from "../../src/domain/phrases.ts";
 import { BUYER_CATEGORIES } from "../../src/engine/members.ts";
 import { ApiError } from "../../web/src/api/client.ts";
@@ -70,5 +72,77 @@ describe("API errors in the browser's words", () => {
         expect(lookup(CATALOGUES[language], `buyerCategories.${category}`)).toBe(codeWord(category, language));
       }
     }
+  });
+});
+
+/**
+ * Codes whose details carry gas in kg, a price in tiyn per tonne or money in tiyn: those whose server sentence in
+ * Russian or Kazakh writes a detail as `{name:kg}`, `{name:price}` or `{name:money}`. The English sentence is the
+ * registry's, stored as published with the raw units ("Shipping 999999000 kg …"), so the page needs its own words.
+ */
+function codesWithUnits(): Map<ErrorCode, Map<string, "kg" | "price" | "money">> {
+  const found = new Map<ErrorCode, Map<string, "kg" | "price" | "money">>();
+  for (const code of Object.keys(ERRORS) as ErrorCode[]) {
+    for (const catalogue of Object.values(ERROR_CATALOGUES)) {
+      for (const { name, kind } of placeholdersOf(catalogue[code])) {
+        if (kind !== "kg" && kind !== "price" && kind !== "money") continue;
+        const units = found.get(code) ?? new Map<string, "kg" | "price" | "money">();
+        units.set(name, kind);
+        found.set(code, units);
+      }
+    }
+  }
+  return found;
+}
+
+describe("refusals that carry kg or tiyn have the page's words", () => {
+  const codes = codesWithUnits();
+
+  it("finds the codes (the dispatch over an obligation among them)", () => {
+    expect(codes.get("SHIPMENT_OVER_OBLIGATION")).toEqual(
+      new Map([
+        ["quantity", "kg"],
+        ["total", "kg"],
+        ["max", "kg"],
+      ]),
+    );
+    expect(codes.size).toBeGreaterThanOrEqual(11);
+  });
+
+  it("says each in tonnes, tenge per tonne or tenge in en, ru and kk, never the raw count", () => {
+    const missing: string[] = [];
+    for (const [code, units] of codes) {
+      for (const language of ["en", "ru", "kk"] as const) {
+        if (lookup(CATALOGUES[language], `errors.${code}`) === undefined) missing.push(`${language} ${code}`);
+      }
+      const details: Record<string, string | number> = {};
+      for (const { name } of placeholdersOf(ERRORS[code].template)) details[name] = `x-${name}`;
+      for (const [name, kind] of units) details[name] = kind === "kg" ? 999_999_000 : 12_345_600;
+      const said = describeError(new ApiError(0, code, ERRORS[code].template, details), i18nOf("en"));
+      for (const [name, kind] of units) {
+        expect(said, `${code} ${name}`).not.toContain(kind === "kg" ? "999999000" : "12345600");
+        expect(said, `${code} ${name}`).toContain(kind === "kg" ? "999,999" : "123,456");
+      }
+      expect(said, code).not.toMatch(/\bkg\b|\btiyn\b|[{}]/);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("says a dispatch over the obligation in tonnes, grouped the reader's way", () => {
+    const refused = new ApiError(0, "SHIPMENT_OVER_OBLIGATION", "Shipping 999999000 kg …", {
+      quantity: 999_999_000,
+      obligation: "OB-7",
+      total: 1_000_011_500,
+      max: 3000,
+    });
+    expect(describeError(refused, i18nOf("en"))).toBe(
+      "Shipping 999,999 t would bring obligation OB-7 to 1,000,011.5 t dispatched, over its 3 t.",
+    );
+    expect(describeError(refused, i18nOf("ru"))).toMatch(
+      /^Отгрузка 999\s999 т довела бы отгруженное по обязательству OB-7 до 1\s000\s011,5 т, больше его 3 т\.$/,
+    );
+    expect(describeError(refused, i18nOf("kk"))).toMatch(
+      /^999\s999 т жөнелту OB-7 міндеттемесі бойынша жөнелтілгенді 1\s000\s011,5 т етер еді, бұл оның 3 т көлемінен көп\.$/,
+    );
   });
 });

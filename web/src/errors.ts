@@ -26,6 +26,17 @@ const PRICE_CODES = new Set([
 const MONEY_DETAILS = new Set(["free", "required", "shortfall"]);
 const KG_DETAILS = new Set(["wouldHold", "bought", "bidding", "offered", "allowed", "lot"]);
 /**
+ * Details in kg whose names mean something else in other codes (a quantity, a total, a maximum, a value), by code.
+ * Every code whose server sentence writes a detail as a price, money or gas (`{name:price}`, `{name:money}`,
+ * `{name:kg}` in src/domain/messages-ru.ts) has its words here and in the page's catalogue: English keeps the
+ * registry's raw kg and tiyn (test/web/errors.test.ts lists them).
+ */
+const KG_DETAILS_BY_CODE: Readonly<Record<string, ReadonlySet<string>>> = {
+  GAS_QUANTITY_INVALID: new Set(["value", "max"]),
+  SHIPMENT_OVER_OBLIGATION: new Set(["quantity", "total", "max"]),
+  EXTRA_SESSION_SELLERS_RESTING: new Set(["quantity"]),
+};
+/**
  * Detail names that hold a duration in ms, said in words ("longer than 1 minute", "дольше 1 минуты"): each sentence
  * that names one puts it after a comparison, which Russian says in the genitive.
  */
@@ -129,6 +140,7 @@ export function describeError(error: unknown, i18n: I18n): string {
     } else if (
       numeric &&
       (KG_DETAILS.has(name) ||
+        KG_DETAILS_BY_CODE[code]?.has(name) === true ||
         (code.startsWith("ORDER_QUANTITY") && name === "value") ||
         (code === "RISK_INSUFFICIENT_VOLUME" && MONEY_DETAILS.has(name)))
     ) {

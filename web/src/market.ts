@@ -7,18 +7,22 @@
 import { useSyncExternalStore } from "react";
 import type { InstrumentQuote, LimitsInForce } from "./api/types.ts";
 import { DENSITY_KG_PER_LITRE_DEFAULT } from "./format.ts";
-import type { ResolvedLimits } from "./order-checks.ts";
+import type { ResolvedLimits, ShownLimits } from "./order-checks.ts";
 
-export type { ResolvedLimits };
+export { pinnedBy } from "./order-checks.ts";
+export type { ResolvedLimits, ShownLimits };
 
 /**
  * The band, ceiling, floor and most lots per order an order meets now: the listing's `limits` (or `inForce`, e.g. from
  * /api/regulator/safeguards), as the exchange computes them at the journal's time.
  */
-export function limitsOf(quote: InstrumentQuote, inForce?: LimitsInForce | null): ResolvedLimits {
+export function limitsOf(quote: InstrumentQuote, inForce?: LimitsInForce | null): ShownLimits {
   const limits = inForce ?? quote.limits ?? null;
   return {
     band: limits?.band ? { low: limits.band.lowTiynPerTonne, high: limits.band.highTiynPerTonne } : null,
+    staticBand: limits?.staticBand
+      ? { low: limits.staticBand.lowTiynPerTonne, high: limits.staticBand.highTiynPerTonne }
+      : null,
     ceiling: limits?.ceilingTiynPerTonne ?? null,
     floor: limits?.floorTiynPerTonne ?? null,
     maxLotsPerOrder: limits?.maxLotsPerOrder ?? null,

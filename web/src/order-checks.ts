@@ -30,6 +30,24 @@ export interface ResolvedLimits {
   readonly maxLotsPerOrder: number | null;
 }
 
+/** The limits in force with the day's static band before the ceiling and the floor clamp it (the server's). */
+export interface ShownLimits extends ResolvedLimits {
+  readonly staticBand: { readonly low: number; readonly high: number } | null;
+}
+
+/**
+ * Which limit leaves one price that can trade: the ceiling when it is at or below the day's static band's low (the
+ * band in force is then the ceiling alone), the floor when it is at or above its high; null otherwise
+ * (docs/market-rules.md, "Price limits").
+ */
+export function pinnedBy(limits: ShownLimits): "ceiling" | "floor" | null {
+  const { band, staticBand, ceiling, floor } = limits;
+  if (band === null || staticBand === null || band.low !== band.high) return null;
+  if (ceiling !== null && band.high === ceiling && staticBand.high > ceiling) return "ceiling";
+  if (floor !== null && band.low === floor && staticBand.low < floor) return "floor";
+  return null;
+}
+
 /** The instrument's grid and limits in force, as the listing gives them (null: not published). */
 export interface OrderGrid {
   readonly tickTiynPerTonne: number | null;

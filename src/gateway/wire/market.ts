@@ -109,6 +109,14 @@ export const CEILING_STEP = Strict({ effectiveFromMs: EPOCH_MS, ceilingTiynPerTo
 export const LIMITS_IN_FORCE = Strict({
   bandReferenceTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
   band: Nullable(Strict({ lowTiynPerTonne: PRICE_TIYN_PER_TONNE, highTiynPerTonne: PRICE_TIYN_PER_TONNE })),
+  staticBand: Type.Union(
+    [Strict({ lowTiynPerTonne: PRICE_TIYN_PER_TONNE, highTiynPerTonne: PRICE_TIYN_PER_TONNE }), Type.Null()],
+    {
+      description:
+        "the day's static band (±bandBps around the band reference) before the ceiling and the floor clamp it into " +
+        "`band`; a ceiling at or below its low leaves one price that can trade (docs/market-rules.md)",
+    },
+  ),
   ceilingTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
   floorTiynPerTonne: Nullable(PRICE_TIYN_PER_TONNE),
   ceilingStepsToCome: Type.Array(CEILING_STEP),
@@ -288,6 +296,7 @@ export const INDEX_WEIGHT = Strict({
 export function limitsWire(limits: {
   readonly bandReferenceTiynPerTonne: number | null;
   readonly band: { readonly lowTiynPerTonne: number; readonly highTiynPerTonne: number } | null;
+  readonly staticBand: { readonly lowTiynPerTonne: number; readonly highTiynPerTonne: number } | null;
   readonly ceilingTiynPerTonne: number | null;
   readonly floorTiynPerTonne: number | null;
   readonly ceilingStepsToCome: readonly { readonly effectiveFromMs: number; readonly ceiling: number }[];
@@ -297,6 +306,7 @@ export function limitsWire(limits: {
   return {
     bandReferenceTiynPerTonne: limits.bandReferenceTiynPerTonne,
     band: limits.band,
+    staticBand: limits.staticBand,
     ceilingTiynPerTonne: limits.ceilingTiynPerTonne,
     floorTiynPerTonne: limits.floorTiynPerTonne,
     ceilingStepsToCome: limits.ceilingStepsToCome.map((step) => ({

@@ -142,6 +142,24 @@ function refreshWhere(isStale: (path: string) => boolean): void {
 }
 
 /**
+ * Resources whose answers hold sentences the exchange writes in the request's language (or the person's saved one,
+ * which wins for a browser session) and that name no language themselves: the audit trail's summaries and refusals
+ * (GET /api/regulator/audit). Every other resource the pages watch holds numbers, codes and what people typed (a
+ * refusal is said again in the browser from its code and details, errors.ts), or names its language in the query
+ * (notifications' `lang`; documents are links with `lang`).
+ */
+const IN_LANGUAGE_PREFIXES = ["/api/regulator/audit"];
+
+/**
+ * The reader's language changed, or the exchange saved it as the person's: what the exchange writes in a language is
+ * fetched again. Called at both moments, since a saved language answers the fetch made at the switch in the old one
+ * until the new one is saved.
+ */
+export function languageChanged(): void {
+  refreshWhere((path) => IN_LANGUAGE_PREFIXES.some((prefix) => path.startsWith(prefix)));
+}
+
+/**
  * After signing in or out (or a session found ended): what the previous principal could see is forgotten and no longer
  * fetched, the stream reconnects as the new principal, and everything on screen is fetched again.
  */

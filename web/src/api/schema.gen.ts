@@ -3207,6 +3207,13 @@ export interface components {
                 /** @description tiyn per tonne (1 tenge = 100 tiyn) */
                 highTiynPerTonne: number;
             } | null;
+            /** @description the day's static band (±bandBps around the band reference) before the ceiling and the floor clamp it into `band`; a ceiling at or below its low leaves one price that can trade (docs/market-rules.md) */
+            staticBand: {
+                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                lowTiynPerTonne: number;
+                /** @description tiyn per tonne (1 tenge = 100 tiyn) */
+                highTiynPerTonne: number;
+            } | null;
             ceilingTiynPerTonne: number | null;
             floorTiynPerTonne: number | null;
             ceilingStepsToCome: components["schemas"]["CeilingStep"][];

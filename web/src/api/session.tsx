@@ -10,7 +10,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { setCsrfToken } from "./client.ts";
-import { onUnauthorized, sessionChanged } from "./live.ts";
+import { languageChanged, onUnauthorized, sessionChanged } from "./live.ts";
 import { call, fetchOnce } from "./typed.ts";
 import type { User } from "./types.ts";
 
@@ -108,6 +108,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (language: SavedLanguage) => {
       const saved = await call("put", "/api/session/language", {}, { language });
       adopt(saved.language);
+      // The exchange answers this person's session in the saved language: what it wrote in the one saved before
+      // (fetched at the switch, perhaps before this was saved) is fetched again.
+      languageChanged();
     },
     [adopt],
   );

@@ -7,8 +7,9 @@
  * The choice is kept in localStorage and sets <html lang>.
  */
 
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { setRequestLanguage } from "../api/client.ts";
+import { languageChanged } from "../api/live.ts";
 import en from "./en.json";
 import kk from "./kk.json";
 import { type I18n, interpolate, lookup } from "./lookup.ts";
@@ -73,6 +74,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, [language]);
   // Set while rendering, not in an effect, so the first requests the pages make already carry the language.
   setRequestLanguage(language);
+  // What the exchange wrote in the language shown before is fetched again in this one (live.ts).
+  const shownIn = useRef(language);
+  useEffect(() => {
+    if (shownIn.current === language) return;
+    shownIn.current = language;
+    languageChanged();
+  }, [language]);
   const value = useMemo<I18n>(() => {
     const current = LANGUAGES.find((l) => l.code === language) ?? LANGUAGES[0]!;
     return {

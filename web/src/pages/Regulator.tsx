@@ -8,7 +8,7 @@
  * yet says so in place.
  */
 
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { isMissingRoute } from "../api/client.ts";
 import { useApi, useNow } from "../api/live.ts";
 import { apiPath, type BodyOf, mutation, type QueryOf, type ResponseOf } from "../api/typed.ts";
@@ -423,6 +423,58 @@ function SafeguardControls({
       ceiling: tengePerTonne(last.ceiling, locale),
     });
   };
+  /** The day's static band of an instrument (before the ceiling and the floor clamp it), as the exchange publishes it. */
+  const staticBandOf = (instrument: string | undefined) => {
+    const quote = quotes.find((q) => q.instrument === instrument);
+    return quote ? limitsOf(quote).staticBand : null;
+  };
+  const typedPrice = (text: string | undefined) => {
+    if (!text?.trim()) return null;
+    const read = readPrice(text, { t, locale }, null);
+    return "value" in read ? read.value : null;
+  };
+  /**
+   * A ceiling at or below the day's static band (a floor at or above it): accepted, and it becomes the one price that
+   * can trade until a session trades there and the band recentres (docs/market-rules.md, "Price limits"). Said before
+   * sending.
+   */
+  const limitsBeyondBandWarning = (v: Readonly<Record<string, string>>) => {
+    const band = staticBandOf(v.instrument);
+    if (band === null) return null;
+    const words = { low: tengePerTonne(band.low, locale), high: tengePerTonne(band.high, locale) };
+    const ceiling = typedPrice(v.ceiling);
+    const floor = typedPrice(v.floor);
+    const said = [
+      ceiling !== null && ceiling <= band.low
+        ? t("regulator.ceilingBelowBand", { ...words, ceiling: tengePerTonne(ceiling, locale) })
+        : null,
+      floor !== null && floor >= band.high
+        ? t("regulator.floorAboveBand", { ...words, floor: tengePerTonne(floor, locale) })
+        : null,
+    ].filter((text) => text !== null);
+    return said.length > 0 ? said.join(" ") : null;
+  };
+  /** Ceiling-path steps at or below today's band: each leaves one price while it is in force. */
+  const pathWarning = (v: Readonly<Record<string, string>>) => {
+    const band = staticBandOf(v.instrument);
+    const low =
+      band === null
+        ? []
+        : parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t).filter((step) => step.ceiling <= band.low);
+    const said = [
+      pastStepsWarning(v),
+      band !== null && low.length > 0
+        ? t("regulator.stepsBelowBand", {
+            low: tengePerTonne(band.low, locale),
+            high: tengePerTonne(band.high, locale),
+            steps: low
+              .map((step) => `${exchangeDay(step.effectiveFromMs, locale)} ${tengePerTonne(step.ceiling, locale)}`)
+              .join(", "),
+          })
+        : null,
+    ].filter((text) => text !== null);
+    return said.length > 0 ? said.join(" ") : null;
+  };
   const change = (v: Readonly<Record<string, string>>, body: SafeguardsChange) =>
     v.instrument
       ? mutation("patch", "/api/regulator/instruments/{id}/safeguards", { path: { id: v.instrument } }, body)
@@ -516,6 +568,7 @@ function SafeguardControls({
             floor: v.floor ? pricePerTonneText(v.floor) : t("regulator.off"),
           })
         }
+        warning={limitsBeyondBandWarning}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
       />
@@ -547,7 +600,7 @@ function SafeguardControls({
           change(v, { ceilingPath: parseSteps(v.steps ?? "", locale, tickOf(v.instrument), t), reason })
         }
         summary={(v) => t("regulator.pathSummary", { instrument: v.instrument ?? "", steps: stepsText(v) })}
-        warning={pastStepsWarning}
+        warning={pathWarning}
         submitLabel={t("regulator.apply")}
         refreshes={refreshes}
       />
@@ -728,7 +781,7 @@ function actorText(actor: string | null, { t, has }: I18n): string {
 
 function AuditPanel() {
   const i18n = useI18n();
-  const { t, locale, language } = i18n;
+  const { t, locale } = i18n;
   const [kinds, setKinds] = useState<readonly AuditKind[]>([]);
   const [actor, setActor] = useState("");
   const [type, setType] = useState("");
@@ -742,16 +795,9 @@ function AuditPanel() {
     ...(instrument ? { instrument } : {}),
     ...(kinds.length > 0 ? { kinds: AUDIT_KINDS.filter((k) => kinds.includes(k)).join(",") } : {}),
   };
+  // The summaries are written by the server in the request's language: live.ts fetches the trail again when the reader
+  // changes it and when the exchange has saved it (`languageChanged`).
   const audit = useApi("/api/regulator/audit", { query });
-  // The summaries are written by the server in the request's language: ask again when the reader changes it, or the
-  // rows stay in the language they were fetched in until the next change to the trail.
-  const refreshAudit = audit.refresh;
-  const fetchedIn = useRef(language);
-  useEffect(() => {
-    if (fetchedIn.current === language) return;
-    fetchedIn.current = language;
-    refreshAudit();
-  }, [language, refreshAudit]);
   const csv = apiPath("/api/regulator/audit", { query: { ...query, format: "csv" } });
   const entries = audit.data?.entries ?? [];
   return (

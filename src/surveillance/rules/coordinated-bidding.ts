@@ -177,9 +177,11 @@ const COMPACT_AFTER = 64;
 
 /** An account's orders in one window (one session, side and price), oldest first. Kept while empty (no churn). */
 export class AccountWindow {
-  readonly entries: Entry[] = [];
-  /** Where its oldest order is in `entries`. */
+  /** Its orders are `entries[head]` to `entries[tail - 1]`; the slots outside are empty, and kept (no allocation
+   * when the window next fills). */
+  readonly entries: (Entry | undefined)[] = [];
   head = 0;
+  tail = 0;
   /** Its place in its window's `live` list; -1 while it holds no order. */
   live = -1;
   /** The party of its newest order. */
@@ -195,19 +197,28 @@ export class AccountWindow {
   }
 
   get length(): number {
-    return this.entries.length - this.head;
+    return this.tail - this.head;
+  }
+
+  push(entry: Entry): void {
+    if (this.tail < this.entries.length) this.entries[this.tail] = entry;
+    else this.entries.push(entry);
+    this.tail++;
   }
 
   /** Drops its oldest order; returns whether it still holds one. */
   shift(): boolean {
-    this.entries[this.head++] = undefined as unknown as Entry;
-    if (this.head === this.entries.length) {
-      this.entries.length = 0;
+    this.entries[this.head++] = undefined;
+    if (this.head === this.tail) {
       this.head = 0;
+      this.tail = 0;
       return false;
     }
-    if (this.head > COMPACT_AFTER && this.head * 2 > this.entries.length) {
-      this.entries.splice(0, this.head);
+    if (this.head > COMPACT_AFTER && this.head * 2 > this.tail) {
+      this.entries.copyWithin(0, this.head, this.tail);
+      this.tail -= this.head;
+      this.entries.fill(undefined, this.tail);
+      this.entries.length = this.tail;
       this.head = 0;
     }
     return true;
@@ -238,7 +249,7 @@ export class PriceWindow {
       mine.live = this.live.length;
       this.live.push(mine);
     }
-    mine.entries.push(entry);
+    mine.push(entry);
   }
 
   /** Drops the orders before `earliest`. */
@@ -347,7 +358,7 @@ export class CoordinatedBiddingDetector implements Detector {
     const live = window.live;
     for (let k = 0; k < live.length; k++) {
       const other = live[k]!;
-      if (other.party.account === party.account) continue;
+      if (other.number === entry.number) continue;
       const first = other.entries[other.head]!;
       const uniform = first.seq >= other.changedSeq;
       if (uniform && first.party.group === party.group) continue;
@@ -362,7 +373,7 @@ export class CoordinatedBiddingDetector implements Detector {
         break;
       }
       pending++;
-      for (let i = other.head; i < other.entries.length; i++) walked.push(other.entries[i]!);
+      for (let i = other.head; i < other.tail; i++) walked.push(other.entries[i]!);
     }
     if (oneByOne) {
       walked.length = 0;

@@ -39,6 +39,8 @@ interface Plan {
   /** How many of PRICES orders use (few: coincidences, and coordination groups, become common). */
   readonly prices: number;
   readonly actions: [number, number, number, number][];
+  /** The steps time advances by (STEPS_MS when absent). */
+  readonly steps?: readonly number[];
 }
 
 interface LiveOrder {
@@ -83,7 +85,7 @@ function build(plan: Plan): Line[] {
   for (const [code, x, y, z] of plan.actions) {
     switch (KINDS[code % KINDS.length]) {
       case 0:
-        time += STEPS_MS[x % STEPS_MS.length]!;
+        time += (plan.steps ?? STEPS_MS)[x % (plan.steps ?? STEPS_MS).length]!;
         break;
       case 1: {
         const sessions = sessionsToday();
@@ -172,6 +174,25 @@ const plans = fc.record({
   }),
 });
 
+/**
+ * High rates: time mostly advances by a few ms, so a window holds many orders of one account at one price and pairs
+ * meet many times an order (a pair's session stays within its PAIR_SESSION_ORDERS_MAX orders, which the model does
+ * not cap: enough days for the orders).
+ */
+const busyPlans = fc.record({
+  groups: fc.array(fc.nat(3), { minLength: 5, maxLength: 5 }),
+  days: fc.integer({ min: 4, max: 8 }),
+  i2: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
+  limits: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
+  prices: fc.integer({ min: 1, max: 2 }),
+  actions: fc.array(fc.tuple(fc.nat(20), fc.nat(50), fc.nat(50), fc.nat(50)), {
+    minLength: 100,
+    maxLength: 400,
+    size: "max",
+  }),
+  steps: fc.constant([0, 0, 1, 1, 2, 3, 5, 10, 20, 999, 1000, 1001]),
+});
+
 const canonical = (alerts: readonly Record<string, unknown>[]) => alerts.map((a) => JSON.stringify(a)).sort();
 const fast = (lines: readonly Line[]) => canonical(run(lines).alerts);
 
@@ -245,6 +266,20 @@ describe("surveillance over random histories", () => {
     );
     // The histories must actually reach the rules: a model that never alerts would agree with anything.
     expect(alerted).toBeGreaterThan(300);
+  });
+
+  it("prints what the model prints at high rates (many orders of an account at a price within the window)", () => {
+    let coordinated = 0;
+    fc.assert(
+      fc.property(busyPlans, (plan) => {
+        const lines = build(plan);
+        const got = fast(lines);
+        expect(got).toEqual(canonical(referenceAlerts(lines)));
+        coordinated += got.filter((a) => a.includes('"coordinated-bidding"')).length;
+      }),
+      { seed: 20_261_205, numRuns: 150 },
+    );
+    expect(coordinated).toBeGreaterThan(50);
   });
 
   it("finds every rule in some history", () => {

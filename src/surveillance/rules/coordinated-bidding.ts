@@ -15,10 +15,15 @@
  * its key is the side and the component's smallest account id). Figures: `linkedPairs`, `sessions`,
  * `linkedPairSessionsMin` (the fewest sessions of any linked pair: at least `sessionsMin`).
  *
- * Complexity: per order O(orders at its side and price in the last `withinMs`) for the window, plus O(1) per
- * coincidence; raising a component's alert O(its pairs × their sessions). Memory: the running sessions' windows;
- * per pair of accounts that ever coincided, one entry per session in which they did, with at most
- * `PAIR_SESSION_ORDERS_MAX` orders each.
+ * Complexity: per order O(accounts with an order at its side and price in the last `withinMs`): an account whose
+ * pair session with the order's account is full is met once, in O(1), whatever its number of orders there (what a
+ * coincidence with each of them would do is done once, in the same order: `order`); the other accounts' orders
+ * O(1) each (a pair session is full once `PAIR_SESSION_ORDERS_MAX` of its two accounts' orders have met). A
+ * walk that may link a pair meets every order of the window (at most once per pair: a linked pair stays linked).
+ * Raising a component's alert O(its pairs × their sessions). Memory: the running sessions' windows (their orders, and
+ * per price every account that bid or offered there in the session), and per running session and side the pair
+ * sessions by account number; per pair of accounts that ever coincided, one entry per session in which they did,
+ * with at most `PAIR_SESSION_ORDERS_MAX` orders each.
  */
 
 import type { AlertSink } from "../alerts.ts";
@@ -39,6 +44,10 @@ interface Entry {
   readonly timeMs: number;
   readonly party: Party;
   readonly order: string;
+  /** The detector's count of orders met when this one came. */
+  readonly seq: number;
+  /** Its account's number. */
+  readonly number: number;
 }
 
 export class PairSession {
@@ -163,45 +172,283 @@ export class SideLinks {
   }
 }
 
+/** Entries dropped from the front of an account's window before its array is compacted (when also half of it). */
+const COMPACT_AFTER = 64;
+
+/** An account's orders in one window (one session, side and price), oldest first. Kept while empty (no churn). */
+export class AccountWindow {
+  /** Its orders are `entries[head]` to `entries[tail - 1]`; the slots outside are empty, and kept (no allocation
+   * when the window next fills). */
+  readonly entries: (Entry | undefined)[] = [];
+  head = 0;
+  tail = 0;
+  /** Its place in its window's `live` list; -1 while it holds no order. */
+  live = -1;
+  /** The party of its newest order. */
+  party: Party;
+  /** The `seq` of its newest order entered as another party than the one before (0: none); all its orders are of
+   * one party when its oldest is at least this. */
+  changedSeq = 0;
+  constructor(
+    party: Party,
+    readonly number: number,
+  ) {
+    this.party = party;
+  }
+
+  get length(): number {
+    return this.tail - this.head;
+  }
+
+  push(entry: Entry): void {
+    if (this.tail < this.entries.length) this.entries[this.tail] = entry;
+    else this.entries.push(entry);
+    this.tail++;
+  }
+
+  /** Drops its oldest order; returns whether it still holds one. */
+  shift(): boolean {
+    this.entries[this.head++] = undefined;
+    if (this.head === this.tail) {
+      this.head = 0;
+      this.tail = 0;
+      return false;
+    }
+    if (this.head > COMPACT_AFTER && this.head * 2 > this.tail) {
+      this.entries.copyWithin(0, this.head, this.tail);
+      this.tail -= this.head;
+      this.entries.fill(undefined, this.tail);
+      this.entries.length = this.tail;
+      this.head = 0;
+    }
+    return true;
+  }
+}
+
+/**
+ * Orders of the last `withinMs` at one side and price of one session: all of them in the order they came, and by
+ * account (`live`: the accounts that hold one, in no particular order).
+ */
+export class PriceWindow {
+  readonly entries = new Queue<Entry>();
+  readonly accounts = new Map<string, AccountWindow>();
+  readonly live: AccountWindow[] = [];
+
+  push(entry: Entry): void {
+    this.entries.push(entry);
+    const account = entry.party.account;
+    let mine = this.accounts.get(account);
+    if (mine === undefined) {
+      mine = new AccountWindow(entry.party, entry.number);
+      this.accounts.set(account, mine);
+    } else if (mine.party !== entry.party) {
+      if (mine.length > 0) mine.changedSeq = entry.seq;
+      mine.party = entry.party;
+    }
+    if (mine.live < 0) {
+      mine.live = this.live.length;
+      this.live.push(mine);
+    }
+    mine.push(entry);
+  }
+
+  /** Drops the orders before `earliest`. */
+  expire(earliest: number): void {
+    for (let first = this.entries.first(); first !== undefined && first.timeMs < earliest; ) {
+      this.entries.shift();
+      const mine = this.accounts.get(first.party.account)!;
+      if (!mine.shift()) {
+        const last = this.live.pop()!;
+        if (last !== mine) {
+          this.live[mine.live] = last;
+          last.live = mine.live;
+        }
+        mine.live = -1;
+      }
+      first = this.entries.first();
+    }
+  }
+}
+
+/** One side of a running session: its windows by price, and the pairs' evidence in it by account, both ways round. */
+export class SessionSide {
+  readonly prices = new Map<number, PriceWindow>();
+  /** By the two accounts' numbers (`CoordinatedBiddingDetector.number`), each way round; sparse rows. */
+  readonly parts: (PairSession | undefined)[][] = [];
+}
+
+/** Whether coinciding once more with orders of `other` only widens the pair session's span (its orders are full). */
+function full(part: PairSession, party: Party, other: Party): boolean {
+  if (part.orders.length < PAIR_SESSION_ORDERS_MAX) return false;
+  const parties = part.parties;
+  if (
+    parties.length === 2 &&
+    (parties[0] === party ? parties[1] === other : parties[0] === other && parties[1] === party)
+  ) {
+    return true;
+  }
+  return parties.includes(party) && parties.includes(other);
+}
+
+function bySeq(x: Entry, y: Entry): number {
+  return x.seq - y.seq;
+}
+
 export class CoordinatedBiddingDetector implements Detector {
-  /** Per running session, per side: orders of the last `withinMs` by price. */
-  private readonly windows = new Map<string, Record<Side, Map<number, Queue<Entry>>>>();
+  /** Per running session, per side: orders of the last `withinMs` by price and account, and the pairs' sessions. */
+  private readonly windows = new Map<string, Record<Side, SessionSide>>();
   private readonly sides: Record<Side, SideLinks> = { buy: new SideLinks(), sell: new SideLinks() };
+  /** Orders met so far (an entry's `seq`: the order in which the original walk met the window). */
+  private seq = 0;
+  /** Accounts by number, in the order they first entered an order with a price. */
+  private readonly numbers = new Map<string, number>();
+  // Scratch lists of one order's walk (empty between orders).
+  private readonly walked: Entry[] = [];
+  private readonly widened: AccountWindow[] = [];
+  private readonly widenedParts: PairSession[] = [];
+  private readonly dirtyAt: number[] = [];
+  private readonly dirtyOf: Component[] = [];
 
   constructor(
     private readonly config: CoordinatedBiddingConfig,
     private readonly sink: AlertSink,
   ) {}
 
+  /**
+   * Coincides the order with each order of another account and group at its side and price in the last `withinMs`,
+   * oldest first. An account whose pair session with this one is full (its orders kept, both parties known) and has
+   * no other party in the window is met once, not once per order: meeting it again would only widen the pair
+   * session's span to the same bounds and add the same evidence to a component that already holds it. Whatever does
+   * change is done in the order the walk of every order would do it: the other accounts' orders are met one by one,
+   * in the order they came, and a component is marked for raising where the first order of a full pair was. A walk
+   * that may link a pair (a pair's first coincidence in the session that would give it `sessionsMin` sessions) meets
+   * every order one by one, as that raises and merges components.
+   */
   order(order: OrderRecord, party: Party, session: SessionInfo): void {
     const price = order.priceTiynPerTonne;
     if (!this.config.enabled || price === null) return;
-    let windows = this.windows.get(session.session);
-    if (windows === undefined) {
-      windows = { buy: new Map(), sell: new Map() };
-      this.windows.set(session.session, windows);
+    let sides = this.windows.get(session.session);
+    if (sides === undefined) {
+      sides = { buy: new SessionSide(), sell: new SessionSide() };
+      this.windows.set(session.session, sides);
     }
-    let window = windows[order.side].get(price);
+    const side = sides[order.side];
+    let window = side.prices.get(price);
     if (window === undefined) {
-      window = new Queue();
-      windows[order.side].set(price, window);
+      window = new PriceWindow();
+      side.prices.set(price, window);
     }
-    const earliest = order.timeMs - this.config.withinMs;
-    for (let first = window.first(); first !== undefined && first.timeMs < earliest; first = window.first()) {
-      window.shift();
+    window.expire(order.timeMs - this.config.withinMs);
+    let number = this.numbers.get(party.account);
+    if (number === undefined) {
+      number = this.numbers.size;
+      this.numbers.set(party.account, number);
     }
-    const entry: Entry = { timeMs: order.timeMs, party, order: order.order };
-    for (let i = 0; i < window.length; i++) {
-      const other = window.at(i)!;
-      // The same party object (an account's, shared) never coincides with itself: skip the string comparisons.
-      if (other.party !== party && other.party.account !== party.account && other.party.group !== party.group) {
-        this.coincide(order.side, other, entry, session);
-      }
-    }
+    const entry: Entry = { timeMs: order.timeMs, party, order: order.order, seq: ++this.seq, number };
+    if (window.live.length > 0) this.walk(order.side, side, window, entry, session);
     window.push(entry);
   }
 
-  private coincide(side: Side, first: Entry, second: Entry, session: SessionInfo): void {
+  private walk(sideName: Side, side: SessionSide, window: PriceWindow, entry: Entry, session: SessionInfo): void {
+    const party = entry.party;
+    const parts = side.parts[entry.number];
+    const { walked, widened, widenedParts } = this;
+    let oneByOne = false;
+    let pending = 0;
+    const live = window.live;
+    for (let k = 0; k < live.length; k++) {
+      const other = live[k]!;
+      if (other.number === entry.number) continue;
+      const first = other.entries[other.head]!;
+      const uniform = first.seq >= other.changedSeq;
+      if (uniform && first.party.group === party.group) continue;
+      const part = parts === undefined ? undefined : parts[other.number];
+      if (uniform && part !== undefined && full(part, party, first.party)) {
+        widened.push(other);
+        widenedParts.push(part);
+        continue;
+      }
+      if (part === undefined && this.mayLink(sideName, party.account, other.party.account)) {
+        oneByOne = true;
+        break;
+      }
+      pending++;
+      for (let i = other.head; i < other.tail; i++) walked.push(other.entries[i]!);
+    }
+    if (oneByOne) {
+      walked.length = 0;
+      widened.length = 0;
+      widenedParts.length = 0;
+      for (let i = 0; i < window.entries.length; i++) {
+        const other = window.entries.at(i)!;
+        if (other.party.account !== party.account && other.party.group !== party.group) {
+          this.coincide(sideName, side, other, entry, session);
+        }
+      }
+      return;
+    }
+    // The full pairs: their span, and the component the two accounts are in marked where the first order was met.
+    const links = this.sides[sideName];
+    const { dirtyAt, dirtyOf } = this;
+    for (let i = 0; i < widened.length; i++) {
+      const part = widenedParts[i]!;
+      const mine = widened[i]!;
+      const first = mine.entries[mine.head]!;
+      // What `add` would do for each of its orders and this one (the parties are there, the orders full): widen.
+      if (first.timeMs < part.fromMs) part.fromMs = first.timeMs;
+      if (entry.timeMs > part.toMs) part.toMs = entry.timeMs;
+      if (links.components.size === 0) continue;
+      const other = first.party.account;
+      const root = links.find(party.account);
+      const component = links.components.get(root);
+      if (component !== undefined && root === links.find(other)) {
+        component.add(part, NONE_ADDED);
+        dirtyAt.push(first.seq);
+        dirtyOf.push(component);
+      }
+    }
+    widened.length = 0;
+    widenedParts.length = 0;
+    if (dirtyAt.length > 1) this.sortDirty();
+    // The other pairs, order by order in the order they came.
+    // One account's orders are in order already; several accounts' are put back in the order they came.
+    if (pending > 1) walked.sort(bySeq);
+    let d = 0;
+    for (let i = 0; i < walked.length; i++) {
+      const other = walked[i]!;
+      for (; d < dirtyAt.length && dirtyAt[d]! < other.seq; d++) links.dirty.add(dirtyOf[d]!);
+      if (other.party.group !== party.group) this.coincide(sideName, side, other, entry, session);
+    }
+    for (; d < dirtyAt.length; d++) links.dirty.add(dirtyOf[d]!);
+    walked.length = 0;
+    dirtyAt.length = 0;
+    dirtyOf.length = 0;
+  }
+
+  /** Whether a first coincidence of the two accounts in a session would link them. */
+  private mayLink(side: Side, x: string, y: string): boolean {
+    const pair = x < y ? this.sides[side].pairs.get(x)?.get(y) : this.sides[side].pairs.get(y)?.get(x);
+    if (pair === undefined) return this.config.sessionsMin <= 1;
+    return !pair.linked && pair.sessions.size + 1 >= this.config.sessionsMin;
+  }
+
+  /** Sorts the marks of components by where they were met (few: one per full pair within a component). */
+  private sortDirty(): void {
+    const { dirtyAt, dirtyOf } = this;
+    for (let i = 1; i < dirtyAt.length; i++) {
+      const at = dirtyAt[i]!;
+      const of = dirtyOf[i]!;
+      let j = i - 1;
+      for (; j >= 0 && dirtyAt[j]! > at; j--) {
+        dirtyAt[j + 1] = dirtyAt[j]!;
+        dirtyOf[j + 1] = dirtyOf[j]!;
+      }
+      dirtyAt[j + 1] = at;
+      dirtyOf[j + 1] = of;
+    }
+  }
+
+  private coincide(side: Side, sessionSide: SessionSide, first: Entry, second: Entry, session: SessionInfo): void {
     const links = this.sides[side];
     const firstLower = first.party.account < second.party.account;
     const a = firstLower ? first.party.account : second.party.account;
@@ -226,6 +473,13 @@ export class CoordinatedBiddingDetector implements Detector {
     if (part === undefined) {
       part = new PairSession(session.session, session.instrument, first.timeMs);
       pair.sessions.set(session.session, part);
+      const rows = sessionSide.parts;
+      const ofFirst = rows[first.number] ?? [];
+      const ofSecond = rows[second.number] ?? [];
+      rows[first.number] = ofFirst;
+      rows[second.number] = ofSecond;
+      ofFirst[second.number] = part;
+      ofSecond[first.number] = part;
     }
     // The orders new in this pair's session (most coincidences, once a pair's session is full, add none).
     const addedFirst = part.add(first);

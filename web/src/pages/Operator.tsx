@@ -22,9 +22,11 @@ import { regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { describeError } from "../errors.ts";
 import {
+  dayInputText,
   decimalSeparatorOf,
   exchangeDateTime,
   parseAmount,
+  parseDayInput,
   percentOfBps,
   tengeOfTiyn,
   tengePerTonne,
@@ -163,7 +165,10 @@ export function Operator() {
               {
                 name: "holidays",
                 label: t("operator.holidays"),
-                placeholder: "2026-03-21, 2026-03-22",
+                // An example to come, in the reader's form of a day: the next Nauryz holidays by the page's clock.
+                placeholder: nextNauryz(Date.now())
+                  .map((day) => dayInputText(day, locale))
+                  .join(", "),
                 required: false,
               },
             ]}
@@ -175,14 +180,14 @@ export function Operator() {
                 values: {
                   sessions: (calendar?.sessions ?? []).map((s) => `${s.open}-${s.close}`).join(", "),
                   preOpenMinutes: calendar ? String(calendar.preOpenMinutes) : "",
-                  holidays: (calendar?.holidays ?? []).join(", "),
+                  holidays: (calendar?.holidays ?? []).map((day) => dayInputText(day, locale)).join(", "),
                 },
               };
             }}
             action={(v, reason, changed) => {
               if (!v.instrument) return null;
               const calendar = calendars.get(v.instrument) ?? null;
-              const typed = calendarOf(v, t);
+              const typed = calendarOf(v, t, locale);
               if (calendar === null) {
                 // No calendar yet: this one is the whole of it.
                 return mutation(
@@ -211,6 +216,15 @@ export function Operator() {
             summary={(v) =>
               t("operator.calendarSummary", { instrument: v.instrument ?? "", sessions: v.sessions ?? "" })
             }
+            warning={(v) => {
+              // A holiday added on a day already past closes no session: said before it is sent, not refused.
+              const held = calendars.get(v.instrument ?? "")?.holidays ?? [];
+              const today = exchangeToday(Date.now());
+              const past = calendarOf(v, t, locale).holidays.filter((day) => day < today && !held.includes(day));
+              return past.length === 0
+                ? null
+                : t("operator.pastHolidays", { days: past.map((day) => dayInputText(day, locale)).join(", ") });
+            }}
             submitLabel={t("operator.calendarSubmit")}
             refreshes={["/api/instruments", "/api/admin/instruments"]}
           />
@@ -222,7 +236,23 @@ export function Operator() {
   );
 }
 
-function calendarOf(v: Readonly<Record<string, string>>, t: (key: string) => string) {
+/** The exchange's date (UTC+5) at `nowMs`, "yyyy-MM-dd". */
+function exchangeToday(nowMs: number): string {
+  return new Date(nowMs + 5 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The next Nauryz holidays (21 and 22 March) from the exchange's date at `nowMs`, "yyyy-MM-dd". */
+function nextNauryz(nowMs: number): [string, string] {
+  const today = exchangeToday(nowMs);
+  const year = Number(today.slice(0, 4)) + (today > `${today.slice(0, 4)}-03-21` ? 1 : 0);
+  return [`${year}-03-21`, `${year}-03-22`];
+}
+
+function calendarOf(
+  v: Readonly<Record<string, string>>,
+  t: (key: string, params?: Record<string, string | number>) => string,
+  locale: string,
+) {
   const sessions = (v.sessions ?? "")
     .split(",")
     .map((s) => s.trim())
@@ -236,10 +266,20 @@ function calendarOf(v: Readonly<Record<string, string>>, t: (key: string) => str
   if (!Number.isInteger(preOpenMinutes) || preOpenMinutes < 0) {
     throw new FieldProblem("preOpenMinutes", t("operator.preOpenInvalid"));
   }
+  // Each holiday as the reader writes a day (21.03.2027 in kk and ru) or as 2027-03-21; one that is no day is said at
+  // the field, in the reader's form, before anything is sent.
   const holidays = (v.holidays ?? "")
     .split(",")
     .map((s) => s.trim())
-    .filter((s) => s !== "");
+    .filter((s) => s !== "")
+    .map((text) => {
+      const day = parseDayInput(text);
+      if (day === null) {
+        const example = dayInputText(nextNauryz(Date.now())[0], locale);
+        throw new FieldProblem("holidays", t("operator.holidayInvalid", { day: text, example }));
+      }
+      return day;
+    });
   return { sessions, preOpenMinutes, holidays };
 }
 

@@ -104,6 +104,49 @@ describe.skipIf(!run)("the operator's calendar form in Kazakh and Russian", () =
     await page.close();
   });
 
+  it("says at the field, in Kazakh, that a session's time is none of the day's, and sends nothing", async () => {
+    const sessions = async () => (await suite.server.call(operatorApi, "GET", CALENDAR)).body.calendar.sessions;
+    const before = await sessions();
+    const page = await operatorConsole("kk");
+    const form = page.getByTestId("calendar-form");
+    await fillFields(form, { instrument: INSTRUMENT });
+    await expect
+      .poll(() => form.locator("input[name=sessions]").inputValue(), { timeout: LIVE_MS })
+      .toBe("11:00-13:00");
+    const error = form.locator(".field-error:not([hidden])");
+    await form.locator("input[name=reason]").fill("calendar test: hours that are none");
+    for (const typed of ["25:00-26:00", "13:00-11:00"]) {
+      await form.locator("input[name=sessions]").fill(typed);
+      await form.locator("button[type=submit]").click();
+      await expect
+        .poll(() => error.textContent(), { timeout: LIVE_MS })
+        .toBe(`${typed}: уақыт 00:00-ден 23:59-ға дейін, ал сессия ашылғаннан кейін жабылады.`);
+      expect(await form.locator("dialog[open]").count()).toBe(0);
+    }
+    expect(await sessions()).toEqual(before);
+    await page.close();
+  });
+
+  it("says what the calendar will be when only its holidays change, not 'set the sessions'", async () => {
+    const page = await operatorConsole("kk");
+    const form = page.getByTestId("calendar-form");
+    await fillFields(form, { instrument: INSTRUMENT });
+    await expect
+      .poll(() => form.locator("input[name=holidays]").inputValue(), { timeout: LIVE_MS })
+      .toBe("01.01.2025, 21.03.2026, 22.03.2026");
+    await form.locator("input[name=holidays]").fill("21.03.2026");
+    await form.locator("input[name=reason]").fill("calendar test: one holiday");
+    await form.locator("button[type=submit]").click();
+    await form.getByRole("button", { name: "Иә, орындау" }).click();
+    await expect
+      .poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS })
+      .toContain(
+        `${INSTRUMENT} күнтізбесін орнату: сессиялар 11:00-13:00, өтінімдер ашылудан 15 мин бұрын жиналады, мерекелер: 21.03.2026.`,
+      );
+    expect(await holidays()).toEqual(["2026-03-21"]);
+    await page.close();
+  });
+
   it("no page had a script error", () => {
     expect(pageErrors).toEqual([]);
   });

@@ -213,9 +213,24 @@ export function Operator() {
                 },
               );
             }}
-            summary={(v) =>
-              t("operator.calendarSummary", { instrument: v.instrument ?? "", sessions: v.sessions ?? "" })
-            }
+            summary={(v) => {
+              // The whole calendar as it will stand, not only its sessions: a change of holidays alone said
+              // "set the sessions" before.
+              const days = (v.holidays ?? "")
+                .split(",")
+                .map((text) => text.trim())
+                .filter((text) => text !== "")
+                .map((text) => {
+                  const day = parseDayInput(text);
+                  return day === null ? text : dayInputText(day, locale);
+                });
+              return t("operator.calendarSummary", {
+                instrument: v.instrument ?? "",
+                sessions: v.sessions ?? "",
+                preOpen: (v.preOpenMinutes ?? "").trim() || "0",
+                holidays: days.length === 0 ? t("controls.none") : days.join(", "),
+              });
+            }}
             warning={(v) => {
               // A holiday added on a day already past closes no session: said before it is sent, not refused.
               const held = calendars.get(v.instrument ?? "")?.holidays ?? [];
@@ -260,7 +275,15 @@ function calendarOf(
     .map((s) => {
       const match = /^(\d{2}:\d{2})\s*[-–]\s*(\d{2}:\d{2})$/.exec(s);
       if (!match) throw new FieldProblem("sessions", t("operator.sessionsInvalid"));
-      return { open: match[1]!, close: match[2]! };
+      const open = match[1]!;
+      const close = match[2]!;
+      // The exchange's rule (src/engine/calendar.ts), said at the field: a time of day from 00:00 to 23:59, the close
+      // after the open (else the exchange's refusal names its wire field, "open").
+      const time = /^([01]\d|2[0-3]):[0-5]\d$/;
+      if (!time.test(open) || !time.test(close) || close <= open) {
+        throw new FieldProblem("sessions", t("operator.sessionTimes", { session: s }));
+      }
+      return { open, close };
     });
   const preOpenMinutes = Number(v.preOpenMinutes ?? "0");
   if (!Number.isInteger(preOpenMinutes) || preOpenMinutes < 0) {

@@ -11,7 +11,7 @@ import { useApi } from "../api/live.ts";
 import { mutation } from "../api/typed.ts";
 import { exchangeDateTime, tengeOfTiyn } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
-import { ControlForm } from "./ControlForm.tsx";
+import { ControlForm, FieldProblem } from "./ControlForm.tsx";
 
 const REFRESHES = ["/api/admin/applications", "/api/admin/members", "/api/accounts"];
 
@@ -22,6 +22,12 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
   const pending = applications.filter((a) => a.status === "pending");
   const decided = applications.filter((a) => a.status !== "pending");
   const options = pending.map((a) => ({ value: a.application, label: `${a.application} · ${a.company}` }));
+  // Today's tariff by kind: the insurance deposit an approval books, whose bank reference it then needs.
+  const tariffs = useApi("/api/admin/tariffs");
+  const depositOf = (application: string | undefined): number | null => {
+    const kind = pending.find((a) => a.application === application)?.kind;
+    return tariffs.data?.inForce.find((entry) => entry.kind === kind)?.depositTiyn ?? null;
+  };
   return (
     <section className="panel" aria-labelledby="applications-title">
       <h2 id="applications-title">{t("applications.title")}</h2>
@@ -100,6 +106,15 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
             if (!v.application || !v.member || !v.feeReference) return null;
             const account = (v.account ?? "").trim();
             const deposit = (v.depositReference ?? "").trim();
+            // A kind whose tariff holds a deposit needs the reference of its payment: said at the field, where the
+            // exchange's refusal said "reference null is not valid" under the form.
+            const depositTiyn = depositOf(v.application);
+            if (deposit === "" && depositTiyn !== null && depositTiyn > 0) {
+              throw new FieldProblem(
+                "depositReference",
+                t("applications.depositNeeded", { deposit: tengeOfTiyn(depositTiyn, locale) }),
+              );
+            }
             return mutation(
               "post",
               "/api/admin/applications/{id}/approve",
@@ -113,9 +128,16 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
               },
             );
           }}
-          summary={(v) =>
-            t("applications.approveSummary", { application: v.application ?? "", member: v.member ?? "" })
-          }
+          summary={(v) => {
+            // What is booked: the fee, and the deposit only where the tariff holds one.
+            const depositTiyn = depositOf(v.application);
+            return t(
+              depositTiyn !== null && depositTiyn > 0
+                ? "applications.approveSummary"
+                : "applications.approveSummaryNoDeposit",
+              { application: v.application ?? "", member: v.member ?? "" },
+            );
+          }}
           submitLabel={t("applications.approveSubmit")}
           refreshes={REFRESHES}
         />

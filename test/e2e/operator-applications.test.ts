@@ -1,0 +1,90 @@
+/**
+ * The operator's accreditation desk in Russian and Kazakh, in a real browser against a real exchange: what the approval
+ * form needs is said at its field before anything is sent, the application's documents are said in the reader's words,
+ * and what the form sent is read back through the API.
+ *
+ * The scenarios share one server and run in order.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ACCREDITATION_TERMS } from "../../src/engine/accreditation.ts";
+import type { Json } from "../support/server.ts";
+import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { fillFields, LIVE_MS, signInOn } from "./support/forms.ts";
+
+const run = browserAvailable("operator accreditation desk end-to-end tests");
+const LAPTOP = { width: 1280, height: 900 };
+
+const APPLICATION = {
+  company: "ТОО «Жаңа АЖҚС»",
+  bin: "190540012399",
+  kind: "buyer",
+  buyerCategory: "filling-station-network",
+  documents: {
+    registration: "REG-2019-0540",
+    vat: { certificate: "VAT-60009-2019", years: 3 },
+    stations: [{ name: "Ақтау 5", region: "MANGYSTAU", document: "Lease 1/2025" }],
+  },
+};
+
+describe.skipIf(!run)("the operator's accreditation desk in Russian and Kazakh", () => {
+  const suite = browserSuite(LAPTOP);
+  const { open, pageErrors } = suite;
+  let application: string;
+
+  async function operatorConsole(language: "kk" | "ru"): Promise<Page> {
+    const page = await open("/login");
+    await signInOn(page, "operator");
+    await page.evaluate(`localStorage.setItem("sauda.language", "${language}")`);
+    await page.goto(`${suite.server.url}/operator`);
+    return page;
+  }
+
+  it("asks at the field for the deposit's bank reference a buyer's approval needs, then approves with it", async () => {
+    const applied = await fetch(`${suite.server.url}/api/applications`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(APPLICATION),
+    });
+    expect(applied.status).toBe(201);
+    application = ((await applied.json()) as Json).application.application;
+    const page = await operatorConsole("ru");
+    const form = page.getByTestId("approve-form");
+    await fillFields(form, {
+      application,
+      member: "ZHANA",
+      account: "ZHANA-1",
+      feeReference: "KZ-2026-0301",
+    });
+    await form.locator("input[name=reason]").fill("документы сверены с реестром");
+    await form.locator("button[type=submit]").click();
+    // The buyer's tariff holds a deposit of 1 000 000 ₸: its reference is asked for at its field, nothing is sent.
+    const error = form.locator(".control-field", { has: page.locator("input[name=depositReference]") });
+    await expect
+      .poll(async () => (await error.locator(".field-error:not([hidden])").textContent())?.replace(/\s/g, " "), {
+        timeout: LIVE_MS,
+      })
+      .toBe("Для этого вида страховой взнос — 1 000 000,00 ₸: укажите банковскую ссылку его оплаты.");
+    expect(await form.locator("dialog[open]").count()).toBe(0);
+    const operatorApi = await suite.server.login("operator");
+    const pending = await suite.server.call(operatorApi, "GET", "/api/admin/applications?status=pending");
+    expect(pending.body.applications.map((a: { application: string }) => a.application)).toEqual([application]);
+
+    await form.locator("input[name=depositReference]").fill("KZ-2026-0302");
+    await form.locator("button[type=submit]").click();
+    await form.getByRole("button", { name: "Да, выполнить" }).click();
+    await expect.poll(() => form.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    const approved = await suite.server.call(operatorApi, "GET", "/api/admin/applications?status=approved");
+    expect(approved.body.applications[0]).toMatchObject({
+      application,
+      member: "ZHANA",
+      depositTiyn: ACCREDITATION_TERMS.buyer.depositTiyn,
+    });
+    await page.close();
+  });
+
+  it("no page had a script error", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

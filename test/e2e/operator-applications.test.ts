@@ -84,6 +84,37 @@ describe.skipIf(!run)("the operator's accreditation desk in Russian and Kazakh",
     await page.close();
   });
 
+  it("says an application's documents and a member's exclusion in Kazakh words: region by name, days as 05.01.2028", async () => {
+    const applied = await fetch(`${suite.server.url}/api/applications`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...APPLICATION, bin: "190540012400" }),
+    });
+    const second = ((await applied.json()) as Json).application.application as string;
+    const page = await operatorConsole("kk");
+    const row = page.locator(`tr[data-application="${second}"]`);
+    await row.waitFor({ timeout: LIVE_MS });
+    const text = await row.textContent();
+    expect(text).toContain("ҚҚС бойынша куәлік № VAT-60009-2019; ҚҚС төлеушісі болған толық жылдар: 3");
+    expect(text).toContain("Ақтау 5 станциясы (Маңғыстау), құжат Lease 1/2025");
+
+    const form = page.getByTestId("exclude-form");
+    await fillFields(form, { member: "ZHANA" });
+    await form.locator("input[name=reason]").fill("өңірден тыс қайта сатты");
+    await form.locator("button[type=submit]").click();
+    await form.getByRole("button", { name: "Иә, орындау" }).click();
+    await expect.poll(() => form.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    const operatorApi = await suite.server.login("operator");
+    const listed = await suite.server.call(operatorApi, "GET", "/api/admin/applications");
+    const until = listed.body.exclusions[0].barredUntil as string;
+    expect(until).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const [year, month, day] = until.split("-");
+    await expect
+      .poll(() => page.getByTestId("exclusions").textContent(), { timeout: LIVE_MS })
+      .toContain(`ZHANA, ${day}.${month}.${year} дейін тыйым`);
+    await page.close();
+  });
+
   it("no page had a script error", () => {
     expect(pageErrors).toEqual([]);
   });

@@ -9,9 +9,10 @@
 import { isMissingRoute } from "../api/client.ts";
 import { useApi } from "../api/live.ts";
 import { mutation } from "../api/typed.ts";
-import { exchangeDateTime, tengeOfTiyn } from "../format.ts";
+import { calendarDate, exchangeDateTime, tengeOfTiyn } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { ControlForm, FieldProblem } from "./ControlForm.tsx";
+import { regionName } from "./LimitsText.tsx";
 
 const REFRESHES = ["/api/admin/applications", "/api/admin/members", "/api/accounts"];
 
@@ -76,7 +77,11 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
                   </div>
                   {a.documents.stations.map((s) => (
                     <div key={`${s.name}|${s.document}`}>
-                      {t("applications.station", { name: s.name, region: s.region, document: s.document })}
+                      {t("applications.station", {
+                        name: s.name,
+                        region: regionName(t, s.region),
+                        document: s.document,
+                      })}
                     </div>
                   ))}
                 </td>
@@ -197,7 +202,7 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
       <ul className="small" data-testid="exclusions">
         {(listing.data?.exclusions ?? []).map((e) => (
           <li key={`${e.member}|${e.seq}`}>
-            {t("applications.excluded", { member: e.member, until: e.barredUntil })} — {e.reason}
+            {t("applications.excluded", { member: e.member, until: calendarDate(e.barredUntil, locale) })} — {e.reason}
           </li>
         ))}
       </ul>

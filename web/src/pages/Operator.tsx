@@ -483,7 +483,9 @@ function Settlement() {
                         {t("operator.confirmPayment")}
                       </button>
                     )}
-                    <div className="small muted">{exchangeDateTime(o.paymentDueMs, locale)}</div>
+                    <div className="small muted" data-testid="payment-due">
+                      {t("obligations.due", { at: exchangeDateTime(o.paymentDueMs, locale) })}
+                    </div>
                   </td>
                   <td>
                     {o.delivered ? (
@@ -493,7 +495,9 @@ function Settlement() {
                         {t("operator.confirmDelivery")}
                       </button>
                     )}
-                    <div className="small muted">{exchangeDateTime(o.deliveryDueMs, locale)}</div>
+                    <div className="small muted" data-testid="delivery-due">
+                      {t("obligations.due", { at: exchangeDateTime(o.deliveryDueMs, locale) })}
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -116,6 +116,10 @@ describe.skipIf(!run)("the public board", () => {
     // Change against the reference price 133,000 ₸/t.
     expect(await rowOf(phone).getByTestId("change").textContent()).toBe("+1,000+0.75%");
     expect(await overflow(phone)).toBe(0);
+    // The density the prices per litre use is shown whole, not clipped to "0.5".
+    const density = phone.locator(".density input");
+    expect(await density.inputValue()).toBe("0.55");
+    expect(await density.evaluate((input) => input.scrollWidth <= input.clientWidth)).toBe(true);
     // The phase's column went, so it is said under the instrument's name: a closed market's price reads as closed.
     expect(await rowOf(phone).getByTestId("phone-phase").isVisible()).toBe(true);
     expect(await rowOf(phone).getByTestId("phone-phase").textContent()).toBe("Continuous trading");

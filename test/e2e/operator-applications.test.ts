@@ -115,6 +115,42 @@ describe.skipIf(!run)("the operator's accreditation desk in Russian and Kazakh",
     await page.close();
   });
 
+  it("says at the field, in Russian, what a new member's id may hold, and sends nothing until it is right", async () => {
+    const applied = await fetch(`${suite.server.url}/api/applications`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...APPLICATION, bin: "190540012401" }),
+    });
+    const third = ((await applied.json()) as Json).application.application as string;
+    const page = await operatorConsole("ru");
+    const form = page.getByTestId("approve-form");
+    await fillFields(form, {
+      application: third,
+      member: "ЖАНА 2",
+      account: "ZHANA2-1",
+      feeReference: "KZ-2026-0401",
+      depositReference: "KZ-2026-0402",
+    });
+    await form.locator("input[name=reason]").fill("документы сверены с реестром");
+    await form.locator("button[type=submit]").click();
+    const member = form.locator(".control-field", { has: page.locator("input[name=member]") });
+    await expect
+      .poll(() => member.locator(".field-error:not([hidden])").textContent(), { timeout: LIVE_MS })
+      .toBe("«Идентификатор нового участника»: от 1 до 64 латинских букв, цифр или знаков, без пробелов.");
+    expect(await form.locator("dialog[open]").count()).toBe(0);
+    const operatorApi = await suite.server.login("operator");
+    const pending = await suite.server.call(operatorApi, "GET", "/api/admin/applications?status=pending");
+    expect(pending.body.applications.map((a: { application: string }) => a.application)).toContain(third);
+
+    await form.locator("input[name=member]").fill("ZHANA2");
+    await form.locator("button[type=submit]").click();
+    await form.getByRole("button", { name: "Да, выполнить" }).click();
+    await expect.poll(() => form.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    const approved = await suite.server.call(operatorApi, "GET", "/api/admin/applications?status=approved");
+    expect(approved.body.applications.map((a: { member: string }) => a.member)).toContain("ZHANA2");
+    await page.close();
+  });
+
   it("no page had a script error", () => {
     expect(pageErrors).toEqual([]);
   });

@@ -6,6 +6,7 @@
  * excludes a member. Each form is a ControlForm: a mandatory reason and a confirmation step before it is sent.
  */
 
+import { ID_LENGTH_MAX, ID_PATTERN_SOURCE } from "../../../src/domain/limits.ts";
 import { isMissingRoute } from "../api/client.ts";
 import { useApi } from "../api/live.ts";
 import { mutation } from "../api/typed.ts";
@@ -15,6 +16,9 @@ import { ControlForm, FieldProblem } from "./ControlForm.tsx";
 import { regionName } from "./LimitsText.tsx";
 
 const REFRESHES = ["/api/admin/applications", "/api/admin/members", "/api/accounts"];
+/** An id or a bank reference as the exchange takes one: printable characters without spaces (src/domain/limits.ts). */
+const PRINTABLE_ID = new RegExp(ID_PATTERN_SOURCE);
+const APPROVAL_IDS = ["member", "account", "feeReference", "depositReference"] as const;
 
 export function Applications({ memberIds }: { memberIds: readonly string[] }) {
   const { t, locale } = useI18n();
@@ -111,6 +115,17 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
             if (!v.application || !v.member || !v.feeReference) return null;
             const account = (v.account ?? "").trim();
             const deposit = (v.depositReference ?? "").trim();
+            // An id or a reference the exchange would not take is said at its field, with what it takes; its
+            // refusal said only "the member is written in a form that is not valid".
+            for (const name of APPROVAL_IDS) {
+              const value = (v[name] ?? "").trim();
+              if (value !== "" && (value.length > ID_LENGTH_MAX || !PRINTABLE_ID.test(value))) {
+                throw new FieldProblem(
+                  name,
+                  t("applications.idInvalid", { field: t(`applications.${name}`), max: ID_LENGTH_MAX }),
+                );
+              }
+            }
             // A kind whose tariff holds a deposit needs the reference of its payment: said at the field, where the
             // exchange's refusal said "reference null is not valid" under the form.
             const depositTiyn = depositOf(v.application);

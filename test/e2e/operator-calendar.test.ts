@@ -25,14 +25,14 @@ describe.skipIf(!run)("the operator's calendar form in Kazakh and Russian", () =
   async function operatorConsole(language: "kk" | "ru"): Promise<Page> {
     const page = await open("/login");
     await signInOn(page, "operator");
+    // Runs in the page before its scripts (the test's TypeScript has no DOM library, so it is given as text).
     await page.addInitScript(
-      ({ at, lang }) => {
-        localStorage.setItem("sauda.language", lang);
+      `localStorage.setItem("sauda.language", ${JSON.stringify(language)});
+      (() => {
         const realNow = Date.now.bind(Date);
-        const offsetMs = at - realNow();
+        const offsetMs = ${suite.server.nowMs} - realNow();
         Date.now = () => realNow() + offsetMs;
-      },
-      { at: suite.server.nowMs, lang: language },
+      })();`,
     );
     await page.goto(`${suite.server.url}/operator`);
     return page;

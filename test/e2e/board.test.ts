@@ -101,6 +101,8 @@ describe.skipIf(!run)("the public board", () => {
     const tablet = await suite.open("/", TABLET);
     await expect.poll(() => rowOf(tablet).getByTestId("last").textContent(), { timeout: LIVE_MS }).toBe("134,000");
     expect(await visibleHeaders(tablet)).toEqual(["Instrument", "Plant", "Phase", "Last ₸/t", "Change", "Volume t"]);
+    // The phase has its column here: it is not said twice.
+    expect(await rowOf(tablet).getByTestId("phone-phase").isVisible()).toBe(false);
     expect(await overflow(tablet)).toBe(0);
     const table = tablet.getByTestId("quotes");
     expect(await table.evaluate((el) => el.scrollWidth <= (el.parentElement?.clientWidth ?? 0))).toBe(true);
@@ -114,6 +116,13 @@ describe.skipIf(!run)("the public board", () => {
     // Change against the reference price 133,000 ₸/t.
     expect(await rowOf(phone).getByTestId("change").textContent()).toBe("+1,000+0.75%");
     expect(await overflow(phone)).toBe(0);
+    // The density the prices per litre use is shown whole, not clipped to "0.5".
+    const density = phone.locator(".density input");
+    expect(await density.inputValue()).toBe("0.55");
+    expect(await density.evaluate((input) => input.scrollWidth <= input.clientWidth)).toBe(true);
+    // The phase's column went, so it is said under the instrument's name: a closed market's price reads as closed.
+    expect(await rowOf(phone).getByTestId("phone-phase").isVisible()).toBe(true);
+    expect(await rowOf(phone).getByTestId("phone-phase").textContent()).toBe("Continuous trading");
     await rowOf(phone).getByRole("button", { name: INSTRUMENT }).click();
     expect(await phone.locator("#detail-title").textContent()).toContain(INSTRUMENT);
     expect(await phone.locator("#detail-title").isVisible()).toBe(true);

@@ -115,4 +115,38 @@ describe.skipIf(!run)("a member's administrator manages users and keys in a real
     ]);
     expect(pageErrors).toEqual([]);
   });
+
+  it("says at the field, in Kazakh, what a new user lacks, and creates none until it is right", async () => {
+    await page.evaluate(`localStorage.setItem("sauda.language", "kk")`);
+    await page.reload();
+    const form = page.getByTestId("member-user-form");
+    const errorAt = (name: string) =>
+      form.locator("label", { has: page.locator(`[name=${name}]`) }).locator(".field-error:not([hidden])");
+    const create = form.locator("button[type=submit]");
+    await form.locator("input[name=id]").waitFor({ timeout: LIVE_MS });
+    const before = (await suite.server.call(session, "GET", "/api/member/users")).body.users.length;
+    // Nothing typed: the button says what is missing instead of staying mute.
+    await create.click();
+    expect(await errorAt("id").textContent()).toBe("«Пайдаланушы аты (логин)» өрісін толтырыңыз.");
+    for (const id of ["Dana K!", "x".repeat(65)]) {
+      await form.locator("input[name=id]").fill(id);
+      await form.locator("input[name=name]").fill("Dana K.");
+      await form.locator("input[name=password]").fill(PASSWORD);
+      await create.click();
+      expect(await errorAt("id").textContent()).toBe(
+        "Пайдаланушы аты — 1-ден 64-ға дейін латын әрпі, цифр, нүкте, сызықша немесе астыңғы сызық.",
+      );
+    }
+    await form.locator("input[name=id]").fill("aktau-erlan");
+    await form.locator("input[name=password]").fill("short");
+    await create.click();
+    expect(await errorAt("password").textContent()).toMatch(/^Құпиясөз \d+–\d+ таңба болуы керек; мұнда 5 таңба\.$/);
+    expect((await suite.server.call(session, "GET", "/api/member/users")).body.users).toHaveLength(before);
+
+    await form.locator("input[name=password]").fill(PASSWORD);
+    await create.click();
+    await page.locator('tr[data-user="aktau-erlan"]').waitFor({ timeout: LIVE_MS });
+    expect(await listed("aktau-erlan")).toMatchObject({ role: "trader", member: "AKTAU", disabled: false });
+    expect(pageErrors).toEqual([]);
+  });
 });

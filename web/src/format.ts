@@ -216,6 +216,28 @@ export function calendarDate(day: string | null | undefined, locale: string): st
   );
 }
 
+/**
+ * A calendar day "yyyy-MM-dd" as the reader types one into a form: "21.03.2027" in kk and ru (how they write a day),
+ * "2027-03-21" in English (whose "03/21/2027" could be read two ways); `parseDayInput` reads either form back.
+ */
+export function dayInputText(day: string, locale: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (match === null || locale.startsWith("en")) return day;
+  return `${match[3]}.${match[2]}.${match[1]}`;
+}
+
+/** A day typed as "21.03.2027" (kk and ru) or "2027-03-21": "2027-03-21", or null when it is no day of the calendar. */
+export function parseDayInput(text: string): string | null {
+  const match = /^(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})\.(\d{1,2})\.(\d{4}))$/.exec(text.trim());
+  if (match === null) return null;
+  const year = match[1] ?? match[6] ?? "";
+  const month = (match[2] ?? match[5] ?? "").padStart(2, "0");
+  const dayOfMonth = (match[3] ?? match[4] ?? "").padStart(2, "0");
+  const day = `${year}-${month}-${dayOfMonth}`;
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day ? null : day;
+}
+
 /** A month "yyyy-MM" in the reader's way ("01.2026" in kk and ru, like their days); anything else as given. */
 export function calendarMonth(month: string | null | undefined, locale: string): string {
   if (month === null || month === undefined) return "—";

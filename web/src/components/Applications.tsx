@@ -6,14 +6,19 @@
  * excludes a member. Each form is a ControlForm: a mandatory reason and a confirmation step before it is sent.
  */
 
+import { ID_LENGTH_MAX, ID_PATTERN_SOURCE } from "../../../src/domain/limits.ts";
 import { isMissingRoute } from "../api/client.ts";
 import { useApi } from "../api/live.ts";
 import { mutation } from "../api/typed.ts";
-import { exchangeDateTime, tengeOfTiyn } from "../format.ts";
+import { calendarDate, exchangeDateTime, tengeOfTiyn } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
-import { ControlForm } from "./ControlForm.tsx";
+import { ControlForm, FieldProblem } from "./ControlForm.tsx";
+import { regionName } from "./LimitsText.tsx";
 
 const REFRESHES = ["/api/admin/applications", "/api/admin/members", "/api/accounts"];
+/** An id or a bank reference as the exchange takes one: printable characters without spaces (src/domain/limits.ts). */
+const PRINTABLE_ID = new RegExp(ID_PATTERN_SOURCE);
+const APPROVAL_IDS = ["member", "account", "feeReference", "depositReference"] as const;
 
 export function Applications({ memberIds }: { memberIds: readonly string[] }) {
   const { t, locale } = useI18n();
@@ -22,6 +27,12 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
   const pending = applications.filter((a) => a.status === "pending");
   const decided = applications.filter((a) => a.status !== "pending");
   const options = pending.map((a) => ({ value: a.application, label: `${a.application} · ${a.company}` }));
+  // Today's tariff by kind: the insurance deposit an approval books, whose bank reference it then needs.
+  const tariffs = useApi("/api/admin/tariffs");
+  const depositOf = (application: string | undefined): number | null => {
+    const kind = pending.find((a) => a.application === application)?.kind;
+    return tariffs.data?.inForce.find((entry) => entry.kind === kind)?.depositTiyn ?? null;
+  };
   return (
     <section className="panel" aria-labelledby="applications-title">
       <h2 id="applications-title">{t("applications.title")}</h2>
@@ -70,7 +81,11 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
                   </div>
                   {a.documents.stations.map((s) => (
                     <div key={`${s.name}|${s.document}`}>
-                      {t("applications.station", { name: s.name, region: s.region, document: s.document })}
+                      {t("applications.station", {
+                        name: s.name,
+                        region: regionName(t, s.region),
+                        document: s.document,
+                      })}
                     </div>
                   ))}
                 </td>
@@ -100,6 +115,26 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
             if (!v.application || !v.member || !v.feeReference) return null;
             const account = (v.account ?? "").trim();
             const deposit = (v.depositReference ?? "").trim();
+            // An id or a reference the exchange would not take is said at its field, with what it takes; its
+            // refusal said only "the member is written in a form that is not valid".
+            for (const name of APPROVAL_IDS) {
+              const value = (v[name] ?? "").trim();
+              if (value !== "" && (value.length > ID_LENGTH_MAX || !PRINTABLE_ID.test(value))) {
+                throw new FieldProblem(
+                  name,
+                  t("applications.idInvalid", { field: t(`applications.${name}`), max: ID_LENGTH_MAX }),
+                );
+              }
+            }
+            // A kind whose tariff holds a deposit needs the reference of its payment: said at the field, where the
+            // exchange's refusal said "reference null is not valid" under the form.
+            const depositTiyn = depositOf(v.application);
+            if (deposit === "" && depositTiyn !== null && depositTiyn > 0) {
+              throw new FieldProblem(
+                "depositReference",
+                t("applications.depositNeeded", { deposit: tengeOfTiyn(depositTiyn, locale) }),
+              );
+            }
             return mutation(
               "post",
               "/api/admin/applications/{id}/approve",
@@ -113,9 +148,16 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
               },
             );
           }}
-          summary={(v) =>
-            t("applications.approveSummary", { application: v.application ?? "", member: v.member ?? "" })
-          }
+          summary={(v) => {
+            // What is booked: the fee, and the deposit only where the tariff holds one.
+            const depositTiyn = depositOf(v.application);
+            return t(
+              depositTiyn !== null && depositTiyn > 0
+                ? "applications.approveSummary"
+                : "applications.approveSummaryNoDeposit",
+              { application: v.application ?? "", member: v.member ?? "" },
+            );
+          }}
           submitLabel={t("applications.approveSubmit")}
           refreshes={REFRESHES}
         />
@@ -175,7 +217,7 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
       <ul className="small" data-testid="exclusions">
         {(listing.data?.exclusions ?? []).map((e) => (
           <li key={`${e.member}|${e.seq}`}>
-            {t("applications.excluded", { member: e.member, until: e.barredUntil })} — {e.reason}
+            {t("applications.excluded", { member: e.member, until: calendarDate(e.barredUntil, locale) })} — {e.reason}
           </li>
         ))}
       </ul>

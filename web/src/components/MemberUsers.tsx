@@ -12,7 +12,7 @@ import { call } from "../api/typed.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
 import { Table } from "./Table.tsx";
-import { KeySecret, keysColumn, RoleSelect, userColumn, useUserSteps } from "./UserKeys.tsx";
+import { KeySecret, keysColumn, newUserProblem, RoleSelect, userColumn, useUserSteps } from "./UserKeys.tsx";
 
 const ROLES = ["trader", "viewer", "administrator"] as const;
 type MemberRole = (typeof ROLES)[number];
@@ -25,7 +25,10 @@ export function MemberUsers() {
   const listing = useApi("/api/member/users");
   const users = listing.data?.users ?? [];
   const keyable = users.filter((user) => !user.disabled);
-  const { busy, act, messageOf } = useUserSteps<"table" | "user" | "key">(() => invalidate("/api/member/users"), false);
+  const { busy, act, setProblem, messageOf } = useUserSteps<"table" | "user" | "key">(
+    () => invalidate("/api/member/users"),
+    false,
+  );
   const [reason, setReason] = useState("");
   const [newUser, setNewUser] = useState({ id: "", name: "", role: "trader" as MemberRole, password: "" });
   const [keyUser, setKeyUser] = useState("");
@@ -34,8 +37,13 @@ export function MemberUsers() {
 
   const createUser = (event: FormEvent) => {
     event.preventDefault();
+    const id = newUser.id.trim();
+    const name = newUser.name.trim();
+    // Said at the field before anything is sent: what is missing, and an id or a password the API would not take.
+    const problem = newUserProblem(id, name, newUser.password);
+    if (problem) return setProblem({ form: "user", ...problem });
     void act("user", async () => {
-      await call("post", "/api/member/users", {}, { ...newUser, id: newUser.id.trim(), name: newUser.name.trim() });
+      await call("post", "/api/member/users", {}, { ...newUser, id, name });
       setNewUser({ id: "", name: "", role: "trader", password: "" });
     });
   };
@@ -131,7 +139,9 @@ export function MemberUsers() {
             value={newUser.id}
             autoComplete="off"
             onChange={(event) => setNewUser({ ...newUser, id: event.target.value })}
+            aria-invalid={messageOf("user", "id") !== ""}
           />
+          <FieldError message={messageOf("user", "id")} />
         </label>
         <label>
           {t("memberUsers.name")}
@@ -139,7 +149,9 @@ export function MemberUsers() {
             name="name"
             value={newUser.name}
             onChange={(event) => setNewUser({ ...newUser, name: event.target.value })}
+            aria-invalid={messageOf("user", "name") !== ""}
           />
+          <FieldError message={messageOf("user", "name")} />
         </label>
         <RoleSelect
           label={t("memberUsers.role")}
@@ -155,10 +167,12 @@ export function MemberUsers() {
             autoComplete="new-password"
             value={newUser.password}
             onChange={(event) => setNewUser({ ...newUser, password: event.target.value })}
+            aria-invalid={messageOf("user", "password") !== ""}
           />
+          <FieldError message={messageOf("user", "password")} />
         </label>
         <FieldError id="member-user-error" message={messageOf("user")} />
-        <button type="submit" disabled={busy || newUser.id.trim() === "" || newUser.password === ""}>
+        <button type="submit" disabled={busy}>
           {t("memberUsers.create")}
         </button>
       </form>

@@ -5,6 +5,7 @@
  */
 
 import { useState } from "react";
+import { ID_LENGTH_MAX, PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../../../src/domain/limits.ts";
 import { describeError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
@@ -17,6 +18,39 @@ export interface StepProblem<Form extends string> {
   readonly form: Form;
   readonly field: string;
   readonly say: Say;
+}
+
+/** A new user's id as the API takes it (routes/console.ts NEW_ID). */
+export const USER_ID = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * What a new user's id, name and first password lack before the API would take them, at the field concerned, or null:
+ * the member's administrator's form says it there (the API's refusal named its wire field, "«id» өрісі").
+ */
+export function newUserProblem(
+  id: string,
+  name: string,
+  password: string,
+): { readonly field: "id" | "name" | "password"; readonly say: Say } | null {
+  if (id === "")
+    return { field: "id", say: (x) => x.t("operatorUsers.required", { field: x.t("memberUsers.userId") }) };
+  if (id.length > ID_LENGTH_MAX || !USER_ID.test(id)) {
+    return { field: "id", say: (x) => x.t("operatorUsers.idInvalid", { max: ID_LENGTH_MAX }) };
+  }
+  if (name === "")
+    return { field: "name", say: (x) => x.t("operatorUsers.required", { field: x.t("memberUsers.name") }) };
+  // The API's schema counts characters (code points), not UTF-16 units.
+  const length = [...password].length;
+  if (length === 0) {
+    return { field: "password", say: (x) => x.t("operatorUsers.required", { field: x.t("memberUsers.password") }) };
+  }
+  if (length < PASSWORD_LENGTH_MIN || length > PASSWORD_LENGTH_MAX) {
+    return {
+      field: "password",
+      say: (x) => x.t("operatorUsers.passwordLength", { min: PASSWORD_LENGTH_MIN, max: PASSWORD_LENGTH_MAX, length }),
+    };
+  }
+  return null;
 }
 
 /**

@@ -8,7 +8,9 @@
  *
  * Narrow screens: at a tablet's width (about 768 px) the quotes keep the columns that matter first (instrument, plant,
  * phase, last, change, volume) and drop per-litre, weighted average, bid/ask and limits (`col-wide`); on a phone
- * (about 390 px) the list is instrument, last price and change (`col-mid` goes too), one tap away from the chart.
+ * (about 390 px) the list is instrument, last price and change (`col-mid` goes too), one tap away from the chart;
+ * there the phase, whose column went, is said under the instrument's name (`phone-phase`): a closed market's last
+ * price must not read as a live one.
  */
 
 import { useState } from "react";
@@ -127,6 +129,7 @@ function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selec
   const sessions = useApi("/api/instruments/{id}/sessions", { path: { id: quote.instrument }, query: { limit: 1 } });
   const current = sessions.data?.current ?? null;
   const limits = limitsOf(quote);
+  const phase = isHalted(quote) ? "halted" : quote.phase;
   const direction = (quote.changeTiynPerTonne ?? 0) > 0 ? "up" : (quote.changeTiynPerTonne ?? 0) < 0 ? "down" : "flat";
   return (
     <tr
@@ -141,6 +144,9 @@ function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selec
           {quote.info
             ? `${t(`products.${quote.info.product}`)} · ${calendarMonth(quote.info.deliveryPeriod, locale)}`
             : ""}
+        </div>
+        <div className="phone-phase" data-testid="phone-phase">
+          <span className={`badge phase-${phase}`}>{t(`phases.${phase}`)}</span>
         </div>
       </th>
       <td className="col-mid">{quote.info?.basis ?? "—"}</td>

@@ -22,9 +22,11 @@ import { regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { describeError } from "../errors.ts";
 import {
+  dayInputText,
   decimalSeparatorOf,
   exchangeDateTime,
   parseAmount,
+  parseDayInput,
   percentOfBps,
   tengeOfTiyn,
   tengePerTonne,
@@ -163,7 +165,10 @@ export function Operator() {
               {
                 name: "holidays",
                 label: t("operator.holidays"),
-                placeholder: "2026-03-21, 2026-03-22",
+                // An example to come, in the reader's form of a day: the next Nauryz holidays by the page's clock.
+                placeholder: nextNauryz(Date.now())
+                  .map((day) => dayInputText(day, locale))
+                  .join(", "),
                 required: false,
               },
             ]}
@@ -175,14 +180,14 @@ export function Operator() {
                 values: {
                   sessions: (calendar?.sessions ?? []).map((s) => `${s.open}-${s.close}`).join(", "),
                   preOpenMinutes: calendar ? String(calendar.preOpenMinutes) : "",
-                  holidays: (calendar?.holidays ?? []).join(", "),
+                  holidays: (calendar?.holidays ?? []).map((day) => dayInputText(day, locale)).join(", "),
                 },
               };
             }}
             action={(v, reason, changed) => {
               if (!v.instrument) return null;
               const calendar = calendars.get(v.instrument) ?? null;
-              const typed = calendarOf(v, t);
+              const typed = calendarOf(v, t, locale);
               if (calendar === null) {
                 // No calendar yet: this one is the whole of it.
                 return mutation(
@@ -208,9 +213,33 @@ export function Operator() {
                 },
               );
             }}
-            summary={(v) =>
-              t("operator.calendarSummary", { instrument: v.instrument ?? "", sessions: v.sessions ?? "" })
-            }
+            summary={(v) => {
+              // The whole calendar as it will stand, not only its sessions: a change of holidays alone said
+              // "set the sessions" before.
+              const days = (v.holidays ?? "")
+                .split(",")
+                .map((text) => text.trim())
+                .filter((text) => text !== "")
+                .map((text) => {
+                  const day = parseDayInput(text);
+                  return day === null ? text : dayInputText(day, locale);
+                });
+              return t("operator.calendarSummary", {
+                instrument: v.instrument ?? "",
+                sessions: v.sessions ?? "",
+                preOpen: (v.preOpenMinutes ?? "").trim() || "0",
+                holidays: days.length === 0 ? t("controls.none") : days.join(", "),
+              });
+            }}
+            warning={(v) => {
+              // A holiday added on a day already past closes no session: said before it is sent, not refused.
+              const held = calendars.get(v.instrument ?? "")?.holidays ?? [];
+              const today = exchangeToday(Date.now());
+              const past = calendarOf(v, t, locale).holidays.filter((day) => day < today && !held.includes(day));
+              return past.length === 0
+                ? null
+                : t("operator.pastHolidays", { days: past.map((day) => dayInputText(day, locale)).join(", ") });
+            }}
             submitLabel={t("operator.calendarSubmit")}
             refreshes={["/api/instruments", "/api/admin/instruments"]}
           />
@@ -222,7 +251,23 @@ export function Operator() {
   );
 }
 
-function calendarOf(v: Readonly<Record<string, string>>, t: (key: string) => string) {
+/** The exchange's date (UTC+5) at `nowMs`, "yyyy-MM-dd". */
+function exchangeToday(nowMs: number): string {
+  return new Date(nowMs + 5 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The next Nauryz holidays (21 and 22 March) from the exchange's date at `nowMs`, "yyyy-MM-dd". */
+function nextNauryz(nowMs: number): [string, string] {
+  const today = exchangeToday(nowMs);
+  const year = Number(today.slice(0, 4)) + (today > `${today.slice(0, 4)}-03-21` ? 1 : 0);
+  return [`${year}-03-21`, `${year}-03-22`];
+}
+
+function calendarOf(
+  v: Readonly<Record<string, string>>,
+  t: (key: string, params?: Record<string, string | number>) => string,
+  locale: string,
+) {
   const sessions = (v.sessions ?? "")
     .split(",")
     .map((s) => s.trim())
@@ -230,16 +275,34 @@ function calendarOf(v: Readonly<Record<string, string>>, t: (key: string) => str
     .map((s) => {
       const match = /^(\d{2}:\d{2})\s*[-–]\s*(\d{2}:\d{2})$/.exec(s);
       if (!match) throw new FieldProblem("sessions", t("operator.sessionsInvalid"));
-      return { open: match[1]!, close: match[2]! };
+      const open = match[1]!;
+      const close = match[2]!;
+      // The exchange's rule (src/engine/calendar.ts), said at the field: a time of day from 00:00 to 23:59, the close
+      // after the open (else the exchange's refusal names its wire field, "open").
+      const time = /^([01]\d|2[0-3]):[0-5]\d$/;
+      if (!time.test(open) || !time.test(close) || close <= open) {
+        throw new FieldProblem("sessions", t("operator.sessionTimes", { session: s }));
+      }
+      return { open, close };
     });
   const preOpenMinutes = Number(v.preOpenMinutes ?? "0");
   if (!Number.isInteger(preOpenMinutes) || preOpenMinutes < 0) {
     throw new FieldProblem("preOpenMinutes", t("operator.preOpenInvalid"));
   }
+  // Each holiday as the reader writes a day (21.03.2027 in kk and ru) or as 2027-03-21; one that is no day is said at
+  // the field, in the reader's form, before anything is sent.
   const holidays = (v.holidays ?? "")
     .split(",")
     .map((s) => s.trim())
-    .filter((s) => s !== "");
+    .filter((s) => s !== "")
+    .map((text) => {
+      const day = parseDayInput(text);
+      if (day === null) {
+        const example = dayInputText(nextNauryz(Date.now())[0], locale);
+        throw new FieldProblem("holidays", t("operator.holidayInvalid", { day: text, example }));
+      }
+      return day;
+    });
   return { sessions, preOpenMinutes, holidays };
 }
 
@@ -420,7 +483,9 @@ function Settlement() {
                         {t("operator.confirmPayment")}
                       </button>
                     )}
-                    <div className="small muted">{exchangeDateTime(o.paymentDueMs, locale)}</div>
+                    <div className="small muted" data-testid="payment-due">
+                      {t("obligations.due", { at: exchangeDateTime(o.paymentDueMs, locale) })}
+                    </div>
                   </td>
                   <td>
                     {o.delivered ? (
@@ -430,7 +495,9 @@ function Settlement() {
                         {t("operator.confirmDelivery")}
                       </button>
                     )}
-                    <div className="small muted">{exchangeDateTime(o.deliveryDueMs, locale)}</div>
+                    <div className="small muted" data-testid="delivery-due">
+                      {t("obligations.due", { at: exchangeDateTime(o.deliveryDueMs, locale) })}
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -28,7 +28,7 @@ import { FieldError } from "../components/FieldError.tsx";
 import { Field } from "../components/FormSubmit.tsx";
 import { Loading } from "../components/Loading.tsx";
 import { Table } from "../components/Table.tsx";
-import { KeySecret, keysColumn, RoleSelect, userColumn, useUserSteps } from "../components/UserKeys.tsx";
+import { KeySecret, keysColumn, RoleSelect, USER_ID, userColumn, useUserSteps } from "../components/UserKeys.tsx";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
 
@@ -36,8 +36,6 @@ const ROLES = ["operator", "regulator", "trader", "viewer", "administrator"] as 
 const MEMBER_ROLES: ReadonlySet<string> = new Set(["trader", "viewer", "administrator"]);
 const SCOPES = ["read", "trade"] as const;
 type Scope = (typeof SCOPES)[number];
-/** A new user's id as the API takes it (routes/console.ts NEW_ID). */
-const USER_ID = /^[A-Za-z0-9_.-]+$/;
 const USERS = "/api/admin/users";
 
 type Form = "table" | "user" | "key";

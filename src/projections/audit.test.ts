@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EngineRun, outcomeOf, T0 } from "../../test/support/engine-run.ts";
 import type { Command } from "../engine/commands.ts";
-import { AUDIT_ENTRIES_MAX, AUDIT_QUERY_LIMIT_DEFAULT, AuditTrail } from "./audit.ts";
+import { AUDIT_ENTRIES_MAX, AUDIT_QUERY_LIMIT_DEFAULT, AuditTrail, auditKindOf } from "./audit.ts";
 
 const OPERATOR = { actor: "op-1", role: "operator", source: "cli", requestId: "r-1" };
 const TRADER = { actor: "trader-7", role: "trader", source: "rest" };
@@ -154,6 +154,21 @@ describe("audit trail", () => {
     expect(audit.apply(outcomeOf(2, Number.MAX_SAFE_INTEGER, [], { type: "time.tick" })).time).toBe(
       String(Number.MAX_SAFE_INTEGER),
     );
+  });
+
+  it("tells a command type's kind the same whether remembered or not, past the bound of types remembered", () => {
+    // Malformed commands bring any type: far more types than the memo keeps, then known and unknown ones again.
+    for (let i = 0; i < 1000; i++) expect(auditKindOf(`x${i}.y`)).toBe("system");
+    for (let round = 0; round < 2; round++) {
+      expect(auditKindOf("order.new")).toBe("trading");
+      expect(auditKindOf("order.bogus")).toBe("trading");
+      expect(auditKindOf("halt")).toBe("controls");
+      expect(auditKindOf("notices.mail")).toBe("system");
+      expect(auditKindOf("notices.read")).toBe("membership");
+      expect(auditKindOf("case")).toBe("surveillance");
+      expect(auditKindOf("")).toBe("system");
+      expect(auditKindOf("x999.y")).toBe("system");
+    }
   });
 
   it("keeps the newest AUDIT_ENTRIES_MAX entries", () => {

@@ -89,9 +89,18 @@ const KIND_OF_PREFIX: Readonly<Record<string, AuditKind>> = {
   case: "surveillance",
 };
 
+/** At most this many command types are remembered with their kind: a malformed command's type is any text. */
+const KINDS_REMEMBERED_MAX = 256;
+const kindOfType = new Map<string, AuditKind>();
+
 /** The kind of a command type; a type no table names is the system's. */
 export function auditKindOf(commandType: string): AuditKind {
-  return KIND_OF_COMMAND[commandType] ?? KIND_OF_PREFIX[commandType.split(".")[0] ?? ""] ?? "system";
+  // Remembered: every order would otherwise split its type into a new array and string.
+  const remembered = kindOfType.get(commandType);
+  if (remembered !== undefined) return remembered;
+  const kind = KIND_OF_COMMAND[commandType] ?? KIND_OF_PREFIX[commandType.split(".")[0] ?? ""] ?? "system";
+  if (kindOfType.size < KINDS_REMEMBERED_MAX) kindOfType.set(commandType, kind);
+  return kind;
 }
 
 export interface AuditEntry {
@@ -169,6 +178,12 @@ function told(kept: KeptEntry): AuditEntry {
   };
 }
 
+/**
+ * The details of an accepted command's entry: one object for all of them (read only), not an empty object kept with
+ * each of the newest `AUDIT_ENTRIES_MAX` entries.
+ */
+const NO_DETAILS: ErrorDetails = {};
+
 export class AuditTrail {
   /**
    * The newest entries as kept, with what each was made from (a plain record, not a WeakMap keyed by the entry: the
@@ -204,7 +219,7 @@ export class AuditTrail {
     }
     let code: string | null = null;
     let message: string | null = null;
-    let details: ErrorDetails = {};
+    let details: ErrorDetails = NO_DETAILS;
     for (const event of outcome.events) {
       switch (event.type) {
         case "rejected":

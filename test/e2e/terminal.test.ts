@@ -720,6 +720,71 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     await suite.server.call(api, "DELETE", "/api/accounts/AKTAU-1/orders/stale-1");
   });
 
+  it("in Russian, the order and fill tables name an order's side as a noun (Покупка), not the ticket's verb (Купить)", {
+    timeout: 150_000,
+  }, async () => {
+    const api = buyerApi;
+    const sellerApi = await suite.server.login("kazgpz-trader");
+    const listed = await suite.server.call(api, "GET", `/api/instruments/${INSTRUMENT}`);
+    const band = listed.body.limits.band as { lowTiynPerTonne: number; highTiynPerTonne: number } | null;
+    const last: number = listed.body.lastPriceTiynPerTonne ?? 13_000_000;
+    const middle =
+      band === null
+        ? last
+        : band.lowTiynPerTonne + Math.floor((band.highTiynPerTonne - band.lowTiynPerTonne) / 200) * 100;
+    // A fill for the member's buy (the seller's offer met at once), and a resting bid at the bottom of the band.
+    const offered = await suite.server.call(sellerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "KAZGPZ-1",
+      clientOrderId: "side-words-s",
+      side: "sell",
+      price: middle,
+      quantity: 1_000,
+    });
+    expect(offered.status).toBe(201);
+    const bought = await suite.server.call(api, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "side-words-b",
+      side: "buy",
+      price: middle,
+      quantity: 1_000,
+      tif: "IOC",
+    });
+    expect(bought.body.trades.length).toBeGreaterThan(0);
+    const bidding = await suite.server.call(api, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "side-words-bid",
+      side: "buy",
+      price: band === null ? middle - 100_000 : band.lowTiynPerTonne,
+      quantity: 1_000,
+    });
+    expect(bidding.body).toMatchObject({ order: { status: "resting" } });
+    // Resting orders are always listed (finished ones only the latest few); each read waits at most LIVE_MS.
+    const sideOf = (page: Page, id: string) =>
+      page
+        .getByTestId("own-orders")
+        .locator("tr", { hasText: id })
+        .locator("td")
+        .nth(1)
+        .textContent({ timeout: LIVE_MS });
+    // The buyer's terminal, signed in since the first scenario.
+    await buyer.getByLabel("Language").selectOption("ru");
+    await expect.poll(() => sideOf(buyer, "side-words-bid"), { timeout: LIVE_MS }).toBe("Покупка");
+    const boughtCell = buyer.getByTestId("fills").locator("tbody td.buy").first();
+    await expect.poll(() => boughtCell.textContent({ timeout: LIVE_MS }), { timeout: LIVE_MS }).toBe("Покупка");
+    // The ticket's buttons keep their verbs.
+    expect(await ticket(buyer).locator(".sides label.buy").textContent({ timeout: LIVE_MS })).toBe("Купить");
+    await buyer.getByLabel("Язык").first().selectOption("en");
+    // What the tables name is what the exchange holds.
+    const read = await suite.server.call(api, "GET", "/api/accounts/AKTAU-1/orders/side-words-bid");
+    expect(read.body.order).toMatchObject({ side: "buy", status: "resting" });
+    const fills = await suite.server.call(api, "GET", "/api/accounts/AKTAU-1/fills?limit=50");
+    expect(fills.body.fills.some((f: { side: string }) => f.side === "buy")).toBe(true);
+    await suite.server.call(api, "DELETE", "/api/accounts/AKTAU-1/orders/side-words-bid");
+  });
+
   it("no page had a script error", () => {
     expect(pageErrors).toEqual([]);
   });

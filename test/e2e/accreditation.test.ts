@@ -58,7 +58,7 @@ describe.skipIf(!run)("the operator decides accreditation applications in a real
     const text = await row.textContent();
     expect(text).toContain("Shymkent autogas LLP");
     expect(text).toContain("VAT registration № VAT-60003-2016; full years as a VAT payer: 9");
-    expect(text).toContain("Station Shymkent station 2 (TURKISTAN), document Lease 3/2025");
+    expect(text).toContain("Station Shymkent station 2 (Turkistan), document Lease 3/2025");
   });
 
   it("approves one: the API shows the member, its account, and the fee and deposit booked", async () => {

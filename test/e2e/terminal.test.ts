@@ -720,6 +720,122 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     await suite.server.call(api, "DELETE", "/api/accounts/AKTAU-1/orders/stale-1");
   });
 
+  it("in Russian, the order and fill tables name an order's side as a noun (Покупка), not the ticket's verb (Купить)", {
+    timeout: 150_000,
+  }, async () => {
+    const api = buyerApi;
+    const sellerApi = await suite.server.login("kazgpz-trader");
+    const listed = await suite.server.call(api, "GET", `/api/instruments/${INSTRUMENT}`);
+    const band = listed.body.limits.band as { lowTiynPerTonne: number; highTiynPerTonne: number } | null;
+    const last: number = listed.body.lastPriceTiynPerTonne ?? 13_000_000;
+    const middle =
+      band === null
+        ? last
+        : band.lowTiynPerTonne + Math.floor((band.highTiynPerTonne - band.lowTiynPerTonne) / 200) * 100;
+    // A fill for the member's buy (the seller's offer met at once), and a resting bid at the bottom of the band.
+    const offered = await suite.server.call(sellerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "KAZGPZ-1",
+      clientOrderId: "side-words-s",
+      side: "sell",
+      price: middle,
+      quantity: 1_000,
+    });
+    expect(offered.status).toBe(201);
+    const bought = await suite.server.call(api, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "side-words-b",
+      side: "buy",
+      price: middle,
+      quantity: 1_000,
+      tif: "IOC",
+    });
+    expect(bought.body.trades.length).toBeGreaterThan(0);
+    const bidding = await suite.server.call(api, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "AKTAU-1",
+      clientOrderId: "side-words-bid",
+      side: "buy",
+      price: band === null ? middle - 100_000 : band.lowTiynPerTonne,
+      quantity: 1_000,
+    });
+    expect(bidding.body).toMatchObject({ order: { status: "resting" } });
+    // Resting orders are always listed (finished ones only the latest few); each read waits at most LIVE_MS.
+    const sideOf = (page: Page, id: string) =>
+      page
+        .getByTestId("own-orders")
+        .locator("tr", { hasText: id })
+        .locator("td")
+        .nth(1)
+        .textContent({ timeout: LIVE_MS });
+    // The buyer's terminal, signed in since the first scenario.
+    await buyer.getByLabel("Language").selectOption("ru");
+    await expect.poll(() => sideOf(buyer, "side-words-bid"), { timeout: LIVE_MS }).toBe("Покупка");
+    const boughtCell = buyer.getByTestId("fills").locator("tbody td.buy").first();
+    await expect.poll(() => boughtCell.textContent({ timeout: LIVE_MS }), { timeout: LIVE_MS }).toBe("Покупка");
+    // The ticket's buttons keep their verbs.
+    expect(await ticket(buyer).locator(".sides label.buy").textContent({ timeout: LIVE_MS })).toBe("Купить");
+    await buyer.getByLabel("Язык").first().selectOption("en");
+    // What the tables name is what the exchange holds.
+    const read = await suite.server.call(api, "GET", "/api/accounts/AKTAU-1/orders/side-words-bid");
+    expect(read.body.order).toMatchObject({ side: "buy", status: "resting" });
+    const fills = await suite.server.call(api, "GET", "/api/accounts/AKTAU-1/fills?limit=50");
+    expect(fills.body.fills.some((f: { side: string }) => f.side === "buy")).toBe(true);
+    await suite.server.call(api, "DELETE", "/api/accounts/AKTAU-1/orders/side-words-bid");
+  });
+
+  it("the post-only box sits beside its words, and clicking the words sends a post-only order", async () => {
+    const api = buyerApi;
+    const sellerApi = await suite.server.login("kazgpz-trader");
+    const listed = await suite.server.call(api, "GET", `/api/instruments/${INSTRUMENT}`);
+    const band = listed.body.limits.band as { lowTiynPerTonne: number; highTiynPerTonne: number } | null;
+    // The band's top: above the bids resting in the book, so the offer rests.
+    const price: number =
+      band === null ? (listed.body.lastPriceTiynPerTonne ?? 13_000_000) + 100_000 : band.highTiynPerTonne;
+    // An offer at the price: a post-only bid there would trade at once, so the exchange cancels it instead.
+    const offered = await suite.server.call(sellerApi, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "KAZGPZ-1",
+      clientOrderId: "post-label-s",
+      side: "sell",
+      price,
+      quantity: 1_000,
+    });
+    expect(offered.body).toMatchObject({ order: { status: "resting" } });
+    const page = buyer;
+    const box = ticket(page).locator("input[name=postOnly]");
+    const words = ticket(page).getByText("Post only (never trades on entry)");
+    // The box is a box, next to its words (not stretched across the column with the words pushed aside).
+    const boxAt = await box.boundingBox({ timeout: LIVE_MS });
+    const labelAt = await words.boundingBox({ timeout: LIVE_MS });
+    expect(boxAt?.width).toBeLessThanOrEqual(24);
+    // The words take the rest of the label's width beside the box.
+    expect(labelAt!.width - boxAt!.width).toBeGreaterThan(labelAt!.width / 2);
+    await ticket(page).locator(".sides label", { hasText: "Buy" }).click();
+    await ticket(page)
+      .locator("input[name=price]")
+      .fill(String(price / 100));
+    await ticket(page).locator("input[name=quantity]").fill("1");
+    await words.click();
+    expect(await box.isChecked()).toBe(true);
+    const [sent] = await Promise.all([
+      page.waitForRequest((request) => request.url().endsWith("/api/orders") && request.method() === "POST"),
+      ticket(page).locator("button[type=submit]").click(),
+    ]);
+    expect(sent.postDataJSON()).toMatchObject({ side: "buy", price, quantity: 1_000, postOnly: true });
+    const read = await suite.server.call(
+      api,
+      "GET",
+      `/api/accounts/AKTAU-1/orders/${encodeURIComponent(sent.postDataJSON().clientOrderId)}`,
+    );
+    expect(read.body.order).toMatchObject({ status: "cancelled", cancelReason: "post-only" });
+    // Clicking the words again takes the box off.
+    await words.click();
+    expect(await box.isChecked()).toBe(false);
+    await suite.server.call(sellerApi, "DELETE", "/api/accounts/KAZGPZ-1/orders/post-label-s");
+  });
+
   it("no page had a script error", () => {
     expect(pageErrors).toEqual([]);
   });

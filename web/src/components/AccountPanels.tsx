@@ -114,7 +114,7 @@ export function Fills({ fills }: { fills: readonly Fill[] }) {
               <tr key={`${fill.tradeId}-${fill.orderId}`}>
                 <td className="small">{exchangeTime(fill.timeMs, locale)}</td>
                 <td className="small">{fill.instrument}</td>
-                <td className={fill.side}>{t(`sides.${fill.side}`)}</td>
+                <td className={fill.side}>{t(`sideNames.${fill.side}`)}</td>
                 <td className="num">{tengePerTonne(fill.priceTiynPerTonne, locale)}</td>
                 <td className="num">{tonnes(fill.quantityKg, locale)}</td>
                 <td className="small">{t(`fills.liquidityKinds.${fill.liquidity}`)}</td>

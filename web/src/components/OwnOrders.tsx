@@ -120,7 +120,7 @@ export function OwnOrders({
               ) : (
                 <tr key={order.orderId} className={order.status === "resting" ? "" : "finished"}>
                   <td className="mono small">{clientOrderIdOf(order.orderId)}</td>
-                  <td className={order.side}>{t(`sides.${order.side}`)}</td>
+                  <td className={order.side}>{t(`sideNames.${order.side}`)}</td>
                   <td className="num">
                     {order.priceTiynPerTonne === null
                       ? t("ticket.market")

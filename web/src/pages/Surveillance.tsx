@@ -645,7 +645,7 @@ function AlertEvidence({ alert }: { alert: Alert }) {
               <tr key={o.order}>
                 <td>{o.order}</td>
                 <td>{o.account ?? "—"}</td>
-                <td>{o.side === null ? "—" : t(`sides.${o.side}`)}</td>
+                <td>{o.side === null ? "—" : t(`sideNames.${o.side}`)}</td>
                 <td className="num">{tengePerTonne(o.entered?.priceTiynPerTonne ?? null, locale)}</td>
                 <td className="num">{tonnes(o.entered?.quantityKg ?? null, locale)}</td>
               </tr>

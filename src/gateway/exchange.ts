@@ -938,7 +938,9 @@ export class Exchange {
       }
     }, FOLLOW_POLL_MS);
     following.timer.unref();
-    await this.catchUp();
+    // The first catch-up takes its turn like the announced ones: an announcement during it asks for one more round
+    // instead of starting a second catch-up that reads from the same seq and then finds its page already applied.
+    await this.catchUpInTurn(following);
   }
 
   private announced(seq: number): void {
@@ -948,7 +950,7 @@ export class Exchange {
     }
   }
 
-  /** Runs a catch-up now, or once more after the one running. */
+  /** Runs a catch-up now, or once more after the one running; a failure is fatal (`fail`). */
   private kick(fail: (error: unknown) => void): void {
     const following = this.following;
     if (following === null) return;
@@ -956,16 +958,29 @@ export class Exchange {
       following.again = true;
       return;
     }
-    following.busy = (async () => {
+    this.catchUpInTurn(following).catch(fail);
+  }
+
+  /**
+   * Catches up now, or once more after the catch-up running; resolves when caught up. One catch-up at a time: each
+   * reads from the seq after the last one applied, so two at once would read the same records and the later one would
+   * find them applied under it (and stop the node: "record N: missing").
+   */
+  private catchUpInTurn(following: Following): Promise<void> {
+    if (following.busy !== null) {
+      following.again = true;
+      return following.busy;
+    }
+    const busy = (async () => {
       do {
         following.again = false;
         await this.catchUp();
       } while (following.again && this.following === following);
-    })()
-      .catch(fail)
-      .finally(() => {
-        following.busy = null;
-      });
+    })().finally(() => {
+      if (following.busy === busy) following.busy = null;
+    });
+    following.busy = busy;
+    return busy;
   }
 
   /** Applies every record after the last one applied, page by page, until the journal's end. */
@@ -1003,7 +1018,8 @@ export class Exchange {
     this.following = null;
     if (following.timer) clearInterval(following.timer);
     await following.stopListening?.();
-    await following.busy;
+    // A catch-up that failed has been reported already (fatal, or thrown to the start that ran it).
+    await following.busy?.catch(() => undefined);
   }
 
   /**

@@ -19,10 +19,10 @@
  * strings. A test walks every response schema and refuses bare `price`, `quantity`, `amount`, ... names.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import type { RouteOptions } from "fastify";
+import { Type } from "typebox";
 import { ERRORS, type ErrorCode } from "../domain/errors.ts";
 
 /** Who may call a route: the rows of the access matrix (test/gateway/access-matrix.test.ts). */

@@ -3,8 +3,8 @@
  * purchases hold, summed over all of them rather than a listing's first page), fills and clearing obligations. Readable by the member's own users, the operator and the regulator.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import { ACCOUNT_LIST_LIMIT_MAX } from "../../domain/limits.ts";
 import type { RouteContext } from "../context.ts";
 import { BALANCE, balanceWire, FILL, OBLIGATION } from "../wire/accounts.ts";

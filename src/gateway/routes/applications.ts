@@ -8,8 +8,8 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { APPLICATION, applicationWire, NEW_APPLICATION } from "../wire/applications.ts";

@@ -3,8 +3,8 @@
  * read models (bigints as decimal strings), CSV responses, and turning a durable outcome's rejection into an error.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyReply } from "fastify";
+import { Type } from "typebox";
 import { CLIENT_ORDER_ID_LENGTH_MAX, MEMBER_ACCOUNT_ID_LENGTH_MAX } from "../../domain/ids.ts";
 import { ID_LENGTH_MAX, ID_PATTERN_SOURCE, REASON_LENGTH_MAX } from "../../domain/limits.ts";
 import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../domain/order.ts";

@@ -9,8 +9,8 @@
  * (401), role (403 FORBIDDEN), scope (403 FORBIDDEN_SCOPE), CSRF (403 AUTH_CSRF).
  */
 
-import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
+import { Type } from "typebox";
 import { BPS_PER_UNIT } from "../../domain/collateral.ts";
 import { ID_LENGTH_MAX } from "../../domain/limits.ts";
 import { DATE_PATTERN_TEXT, MONTH_PATTERN_TEXT } from "../../domain/value-forms.ts";

@@ -8,8 +8,8 @@
  * users, the operator and the regulator. Every answer comes once the command is durable.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { TRADE_ID_LENGTH_MAX } from "../../domain/ids.ts";
 import { ACCOUNT_LIST_LIMIT_MAX } from "../../domain/limits.ts";
 import { ORDER_QUANTITY_MAX } from "../../domain/order.ts";

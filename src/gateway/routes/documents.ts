@@ -10,8 +10,8 @@
  * member never reads the contract of a trade it was not in. Reads only: nothing here changes the exchange.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { TRADE_ID_LENGTH_MAX } from "../../domain/ids.ts";
 import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../projections/numbers.ts";
 import { buildContract, contractPdf, contractSha256, sha256Hex } from "../../reports/contract.ts";

@@ -7,8 +7,8 @@
  * behind; a load balancer sends changes to the leader and reads to any node not far behind (docs/operations.md).
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { publicKeyId, publicKeyPem } from "../../journal/keys.ts";
 import type { RouteContext } from "../context.ts";
 import { EPOCH_MS, HEALTH, SEQ, Strict } from "../wire/base.ts";

@@ -13,8 +13,8 @@
  * read dropped first).
  */
 
-import { type TSchema, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type TSchema, Type } from "typebox";
 import { checkCsrf, requireScope, requireUser } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";

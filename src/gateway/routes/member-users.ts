@@ -11,8 +11,8 @@
  * trail shows which administrator did it and why.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { type Static, Type } from "typebox";
 import { NAME_LENGTH_MAX } from "../../domain/limits.ts";
 import { checkCsrf, requireRole, requireScope } from "../auth.ts";
 import type { RouteContext } from "../context.ts";

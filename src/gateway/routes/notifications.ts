@@ -8,8 +8,8 @@
  * settings are journal commands (`notices.read`, `notices.prefer`), so they survive restarts and are audited.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { type Static, Type } from "typebox";
 import { LANGUAGES, type Language } from "../../domain/locale.ts";
 import {
   NOTICE_EMAIL_LENGTH_MAX,

@@ -6,8 +6,8 @@
  * Every response comes after the command is durable in the journal.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import { type Side, STP_MODES, TIMES_IN_FORCE } from "../../domain/order.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
 import type { AccountOrder } from "../../projections/accounts.ts";

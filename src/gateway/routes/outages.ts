@@ -5,8 +5,8 @@
  * with `late=true`). Publishing goes through the journal (`outage.publish`), so it is audited and replayed.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { PLANNED_KG_MAX } from "../../domain/limits.ts";
 import { OUTAGES_QUERY_LIMIT_MAX } from "../../projections/index.ts";
 import { checkCsrf, requireUser } from "../auth.ts";

@@ -3,8 +3,8 @@
  * results, official price indices, the daily bulletin and participation per month, as JSON or CSV.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import { LANGUAGES, type Language } from "../../domain/locale.ts";
 import {
   CALENDAR_NOTICE_WORKING_DAYS,

@@ -12,8 +12,8 @@
  * command is durable.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../domain/order.ts";
 import type { EngineEvent } from "../../engine/events.ts";
 import { EXCHANGE_UTC_OFFSET_MS } from "../../projections/numbers.ts";

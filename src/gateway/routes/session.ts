@@ -13,8 +13,8 @@
  * it needs a current code; the operator can remove a user's (a lost phone) under /api/admin/users/:id/second-factor.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { Type } from "typebox";
 import { LANGUAGES, type Language } from "../../domain/locale.ts";
 import { checkCsrf, requireUser, SESSION_COOKIE, SESSION_IDLE_MS } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
@@ -99,7 +99,7 @@ export function sessionRoutes(api: FastifyInstance, context: RouteContext): void
       const user = users.user(name);
       // Always exactly one hash, whoever asks: the stand-in for an unknown user, the stored one otherwise (also for
       // a disabled user, who is refused only after it).
-      const matches = await verifyPassword(request.body.password, user?.passwordHash ?? (await standInHash));
+      const matches = await verifyPassword(request.body.password, user?.passwordHash ?? (await standInHash()));
       if (user === null || user.disabled || !matches) {
         signIn.failed(name, request.ip);
         throw new HttpProblem("AUTH_FAILED");

@@ -66,8 +66,8 @@
  */
 
 import { timingSafeEqual } from "node:crypto";
-import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
 import { StreamConnection } from "../streams/connection.ts";

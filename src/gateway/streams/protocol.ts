@@ -7,8 +7,8 @@
  * POST /api/orders plus `op` and `id`). The protocol itself is described in routes/streams.ts and docs/api.md.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { type Static, Type } from "typebox";
 import { HttpProblem, validationDetails } from "../errors.ts";
 import { nonFinitePath } from "../input.ts";
 import { ACCOUNT_ID, CLIENT_ORDER_ID, ID, PRICE, QUANTITY } from "../routes/common.ts";

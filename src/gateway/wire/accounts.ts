@@ -3,7 +3,7 @@
  * Balances name their unit (`tiyn` for money, `kg` for gas at a basis) because one list holds both.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import type { Balance } from "../../projections/index.ts";
 import {
   BUYER_CATEGORY,

@@ -2,7 +2,7 @@
  * Accreditation applications and exclusions on the wire (engine/accreditation.ts, projections/applications.ts).
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { NAME_LENGTH_MAX } from "../../domain/limits.ts";
 import {
   APPLICATION_KINDS,

@@ -7,7 +7,7 @@
  * the response check in the tests (contract.ts), so the published document never lags the code.
  */
 
-import { type TSchema, Type } from "@fastify/type-provider-typebox";
+import { type TSchema, Type } from "typebox";
 import { CANCEL_REASONS, ORDER_TYPES, SIDES, STP_MODES, TIMES_IN_FORCE } from "../../domain/order.ts";
 import { BUYER_CATEGORIES, MEMBER_ROLES } from "../../engine/members.ts";
 import { PHASES, TRADING_MODES } from "../../engine/phases.ts";

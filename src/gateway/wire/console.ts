@@ -5,7 +5,7 @@
  * engine's settings, which the regulator's request bodies set under their short names (docs/api.md, "Conventions").
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import type { Safeguards } from "../../engine/safeguards.ts";
 import { AUDIT_KINDS } from "../../projections/index.ts";
 import {

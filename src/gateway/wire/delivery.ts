@@ -3,7 +3,7 @@
  * and the regulator's totals per region and month (kg totals as decimal strings: they may exceed 2^53).
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { COUNT, DECIMAL, Enum, EPOCH_MS, KG, Nullable, SEQ, Strict, TEXT } from "./base.ts";
 
 export const DIVERSION_REASONS = ["outside-region", "registered-after-trade"] as const;

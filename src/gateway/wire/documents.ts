@@ -3,7 +3,7 @@
  * hash, the daily statement and the VAT schedule. Money is whole tiyn; sums that may exceed 2^53 are decimal strings.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { DOCUMENT_LANGUAGES } from "../../reports/labels.ts";
 import {
   BPS,

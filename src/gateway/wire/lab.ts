@@ -4,7 +4,7 @@
  * top-level parts and leaves their inside open, because the simulator owns their shape (src/gateway/lab/result.ts).
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { Enum, Nullable, Strict } from "./base.ts";
 
 const PARAMETER_VALUE = Type.Union([Type.Number(), Type.Boolean(), Type.Null()]);

@@ -4,7 +4,7 @@
  * quantities kg, money tiyn; sums that may exceed 2^53 are decimal strings.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { TRANSPORT_UNIT_KG_MAX, TRANSPORT_UNIT_KG_MIN } from "../../domain/instrument.ts";
 import { CANDLE_INTERVALS } from "../../projections/index.ts";
 import {

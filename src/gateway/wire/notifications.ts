@@ -5,7 +5,7 @@
  * the facts.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { LANGUAGES } from "../../domain/locale.ts";
 import { NOTICE_KINDS } from "../../engine/notices.ts";
 import { DECIMAL, Enum, EPOCH_MS, KG, Nullable, PRICE_TIYN_PER_TONNE, SIDE, Strict, TEXT, TIYN } from "./base.ts";

@@ -2,7 +2,7 @@
  * Wire shapes of the rulebook's remedies (engine/remedies.ts) and the clearing report (reports/clearing-report.ts).
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import type { NegotiatedDeal } from "../../engine/remedies.ts";
 import { COUNT, DECIMAL, EPOCH_MS, KG, Nullable, PRICE_TIYN_PER_TONNE, Strict, TEXT, TIYN } from "./base.ts";
 

@@ -9,7 +9,7 @@
  * updates carry what changed in one durable batch.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { CHANNELS } from "../streams/protocol.ts";
 import { BALANCE, FILL, OBLIGATION, ORDER } from "./accounts.ts";
 import {
@@ -35,10 +35,10 @@ import { ALERT } from "./surveillance.ts";
 const REQUEST_ID = Nullable(Type.Union([Type.String(), Type.Integer()]));
 const KIND = Enum(["snapshot", "update"] as const);
 
-function channelMessage<
-  const C extends string,
-  P extends Record<string, import("@fastify/type-provider-typebox").TSchema>,
->(channel: C, properties: P) {
+function channelMessage<const C extends string, P extends Record<string, import("typebox").TSchema>>(
+  channel: C,
+  properties: P,
+) {
   return Strict({ type: KIND, channel: Type.Literal(channel), seq: SEQ, ...properties });
 }
 

@@ -5,7 +5,7 @@
  * checks.
  */
 
-import { type TSchema, Type } from "@fastify/type-provider-typebox";
+import { type TSchema, Type } from "typebox";
 import { CASE_NOTE_LENGTH_MAX, CASE_OUTCOMES } from "../../engine/surveillance.ts";
 import { CONFIG_BOUNDS, DEFAULT_CONFIG, type SurveillanceConfig } from "../../surveillance/config.ts";
 import { RULES, SEVERITIES } from "../../surveillance/index.ts";

@@ -6,8 +6,8 @@
  * command with who, when and why (engine/accreditation.ts).
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { APPLICATION, APPLICATION_STATUS, applicationWire, EXCLUSION, exclusionWire } from "../../wire/applications.ts";

@@ -9,8 +9,8 @@
  * with the days it altered, as a short-notice change.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { CALENDAR_DATES_MAX, CALENDAR_SESSIONS_MAX, PRE_OPEN_MINUTES_MAX } from "../../../domain/limits.ts";
 import { CALENDAR_NOTICE_WORKING_DAYS, type TradingCalendar } from "../../../engine/calendar.ts";
 import type { RouteContext } from "../../context.ts";

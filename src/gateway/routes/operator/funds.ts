@@ -3,8 +3,8 @@
  * reference once), and gas declared available at a basis or withdrawn from it (whole tonnes).
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { MONEY_AMOUNT_MAX, REFERENCE_LENGTH_MAX } from "../../../domain/limits.ts";
 import type { RouteContext } from "../../context.ts";
 import { BALANCE, balanceWire } from "../../wire/accounts.ts";

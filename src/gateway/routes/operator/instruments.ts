@@ -10,8 +10,8 @@
  * only to an instrument that has none (docs/market-rules.md, section 7); once there is one, only sessions move it.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { CLEARING_WINDOW_MS_MAX, NAME_LENGTH_MAX } from "../../../domain/limits.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";

@@ -5,8 +5,8 @@
  * opening accounts (a member's own, or a broker's client account), and listing both.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { NAME_LENGTH_MAX } from "../../../domain/limits.ts";
 import { EVIDENCE_LENGTH_MAX } from "../../../engine/clearinghouse.ts";
 import { BUYER_CATEGORIES, MEMBER_ROLES } from "../../../engine/members.ts";

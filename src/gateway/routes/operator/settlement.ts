@@ -5,8 +5,8 @@
  * rule it broke, and its obligation unwinds exactly (engine/clearing.ts `voidObligation`).
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { obligationIdOf, TRADE_ID_LENGTH_MAX } from "../../../domain/ids.ts";
 import { RULE_REFERENCE_LENGTH_MAX } from "../../../engine/clearinghouse.ts";
 import type { ObligationView } from "../../../projections/index.ts";

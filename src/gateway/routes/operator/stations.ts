@@ -5,8 +5,8 @@
  * region, or registered after the trade, is a diversion the regulator sees (engine/delivery.ts).
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { NAME_LENGTH_MAX } from "../../../domain/limits.ts";
 import { STATION_DOCUMENT_LENGTH_MAX } from "../../../engine/delivery.ts";
 import type { RouteContext } from "../../context.ts";

@@ -5,8 +5,8 @@
  * made today books. An approval books the tariff in force on its own date (docs/membership.md §2).
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import {
   ACCREDITATION_TERMS,
   APPLICATION_KINDS,

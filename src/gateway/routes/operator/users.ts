@@ -6,8 +6,8 @@
  * other state (engine/access.ts): every change is a command with who, when and why.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { NAME_LENGTH_MAX } from "../../../domain/limits.ts";
 import { roleOfMember } from "../../../engine/access.ts";
 import type { RouteContext } from "../../context.ts";

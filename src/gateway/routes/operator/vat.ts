@@ -4,8 +4,8 @@
  * Contracts, statements and e-invoices take the rate of their trade's date (docs/documents.md §2).
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { DEFAULT_VAT_RATE_BPS, VAT_RATE_BPS_MAX } from "../../../domain/vat.ts";
 import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../../projections/numbers.ts";
 import type { RouteContext } from "../../context.ts";

@@ -4,8 +4,8 @@
  * JSON or CSV. Summaries and rejection sentences come in the language the request asks for (Accept-Language).
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { ID_LENGTH_MAX, ID_PATTERN_SOURCE, NAME_LENGTH_MAX } from "../../../domain/limits.ts";
 import { COMMAND_TYPES } from "../../../engine/commands.ts";
 import {

@@ -11,8 +11,8 @@
  * Reads come from the surveillance read model; the report's evidence is read again from the journal.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { type Static, Type } from "typebox";
 import { LANGUAGES } from "../../../domain/locale.ts";
 import type { Command } from "../../../engine/commands.ts";
 import type { CaseOutcome } from "../../../engine/surveillance.ts";
@@ -150,7 +150,7 @@ export function regulatorCaseRoutes(api: FastifyInstance, context: RouteContext)
     path: string,
     operationId: string,
     summary: string,
-    body: import("@fastify/type-provider-typebox").TSchema,
+    body: import("typebox").TSchema,
     errors: readonly import("../../../domain/errors.ts").ErrorCode[],
     command: (id: string, body: B) => Command,
     check?: (body: B) => void,

@@ -4,8 +4,8 @@
  * (projections/deliveries.ts defines each figure).
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import type { RouteContext } from "../../context.ts";
 import { COUNT, Strict } from "../../wire/base.ts";
 import { DIVERSION, REGION_MONTH } from "../../wire/delivery.ts";

@@ -4,8 +4,8 @@
  * docs/feed.md). A day's report is made once the day is over in exchange time.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { LANGUAGES } from "../../../domain/locale.ts";
 import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../../projections/numbers.ts";
 import { feedCsv, feedJsonLines } from "../../../reports/feed.ts";

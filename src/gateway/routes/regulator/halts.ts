@@ -3,8 +3,8 @@
  * instrument, each with a reason. A resumption runs a resumption auction before continuous trading.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import type { HaltCommand } from "../../../engine/commands.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";

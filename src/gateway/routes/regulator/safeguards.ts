@@ -7,8 +7,8 @@
  * their unit in the schema; the answer names units in its fields (`ceilingTiynPerTonne`): docs/api.md, "Conventions".
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { BPS_PER_UNIT } from "../../../domain/collateral.ts";
 import {
   ACTIVE_ORDERS_LIMIT_MAX,

@@ -3,8 +3,8 @@
  * producer offered and sold and who is short; and the regulator's planned monthly volume per producer and basis.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { PLANNED_KG_MAX } from "../../../domain/limits.ts";
 import { EXCHANGE_UTC_OFFSET_MS, localMonth } from "../../../projections/numbers.ts";
 import type { RouteContext } from "../../context.ts";

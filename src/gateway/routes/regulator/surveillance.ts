@@ -14,8 +14,8 @@
  * `EVIDENCE_RECORDS_MAX` records.
  */
 
-import { type Static, Type } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { LANGUAGES } from "../../../domain/locale.ts";
 import type { EngineEvent } from "../../../engine/events.ts";
 import { READ_PAGE_RECORDS } from "../../../journal/store.ts";

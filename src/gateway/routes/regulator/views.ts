@@ -3,7 +3,7 @@
  * limits in force and its phase, as the safeguards views and the answer to a change show them.
  */
 
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import type { RouteContext } from "../../context.ts";
 import { CHANGE, Nullable, PHASE, Strict } from "../../wire/base.ts";
 import { SAFEGUARDS } from "../../wire/console.ts";

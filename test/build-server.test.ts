@@ -2,16 +2,20 @@
  * The compiled build runs: `npm run build:server` (as `npm ci` does through `prepare`) writes dist/ with a fresh
  * stamp, and bin/sauda.js — without SAUDA_FROM_SOURCE, which the other tests set to run the sources — then serves an
  * empty data directory from the build: it says so on its start line and answers /api/health; `sauda --help` works
- * from the build too. Rebuilds this checkout's dist/ from its sources (what `npm ci` would leave there).
+ * from the build too; the build's OpenAPI document is the one the sources declare (the build bundles typebox, which
+ * makes the routes' schemas, into dist/vendor/). Rebuilds this checkout's dist/ from its sources (what `npm ci` would
+ * leave there).
  */
 
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { freshBuild } from "../bin/build-stamp.js";
+import { Exchange } from "../src/gateway/exchange.ts";
+import { buildServer } from "../src/gateway/server.ts";
 import { codeVersion } from "../src/gateway/view-snapshots.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -54,6 +58,9 @@ describe("the compiled build", () => {
       });
       const health = await fetch(`${url}/api/health`);
       expect(health.status).toBe(200);
+      const served = await (await fetch(`${url}/docs/json`)).json();
+      expect(served).toEqual(await sourcesOpenApi());
+      expect(readFileSync(join(ROOT, "dist/gateway/server.js"), "utf8")).toContain('from "../vendor/typebox.js"');
       await new Promise<void>((started) => {
         const check = () => (lines.some((line) => line.startsWith("started:")) ? started() : setTimeout(check, 10));
         check();
@@ -68,3 +75,17 @@ describe("the compiled build", () => {
     }
   });
 });
+
+/** The OpenAPI document of a server built in this process from the sources (as scripts/api-contract.ts makes it). */
+async function sourcesOpenApi(): Promise<unknown> {
+  const dir = mkdtempSync(join(tmpdir(), "sauda-build-contract-"));
+  const exchange = await Exchange.open({ data: join(dir, "data"), keysDir: join(dir, "keys") });
+  const app = await buildServer({ exchange, logger: false, webRoot: join(dir, "no-web") });
+  try {
+    await app.ready();
+    return JSON.parse(JSON.stringify(app.swagger()));
+  } finally {
+    await app.close();
+    await exchange.close();
+  }
+}

@@ -1267,18 +1267,24 @@ async function loadViews(
    */
   into: Views | null,
 ): Promise<LoadedViews> {
-  // A capture of new read models, to make `into` new again after a restore into it failed half way.
-  const pristine =
-    into === null
-      ? null
-      : captureViews(viewRoots(buildViews(options.projections)), viewRoots(buildViews(options.projections)));
+  // `into` made new again after a restore into it failed half way, from a capture of new read models. The capture is
+  // made only then: at a start without a snapshot of the read models nothing was restored into `into`, and capturing
+  // (hashing the read models' sources, serialising two sets of them) held up every such start.
   const fresh = (warning: string | null) => {
-    if (into !== null && pristine !== null) resetViews(into, pristine);
+    if (into !== null) {
+      resetViews(
+        into,
+        captureViews(viewRoots(buildViews(options.projections)), viewRoots(buildViews(options.projections))),
+      );
+    }
     return { views: into ?? buildViews(options.projections), seq: 0, recordHash: GENESIS_HASH, warning };
   };
   await options.viewsGate?.();
   const snapshot = await store.loadViewSnapshot();
-  if (snapshot === null || head === null) return fresh(null);
+  // Nothing was restored into `into` (new, never fed): it is new as it is.
+  if (snapshot === null || head === null) {
+    return { views: into ?? buildViews(options.projections), seq: 0, recordHash: GENESIS_HASH, warning: null };
+  }
   const refused = (why: string) =>
     fresh(
       `the snapshot of the read models at ${snapshot.seq} was not used (${why}); they were rebuilt from the journal`,

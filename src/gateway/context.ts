@@ -15,10 +15,10 @@ export interface RouteContext {
   /** Second-factor setups pending and the last code step accepted per user. */
   readonly secondFactors: SecondFactors;
   /**
-   * A password hash of nothing, with this server's parameters: unknown users are checked against it. Made while the
-   * server starts; a sign-in waits for it.
+   * A password hash of nothing, with this server's parameters: unknown users are checked against it. Made once, when
+   * the server begins to listen or by the first sign-in that needs it sooner (which waits for it).
    */
-  readonly standInHash: Promise<string>;
+  readonly standInHash: () => Promise<string>;
   readonly auth: Authenticator;
   readonly metrics: Metrics;
   /** Members' notifications: the live channel's source and the e-mail sender. */

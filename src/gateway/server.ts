@@ -308,9 +308,17 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     options.onAlert?.(alert);
   });
   // Made once with this server's parameters, so an unknown user's sign-in costs what a known one's does. Made on
-  // libuv's threads while the server starts (not awaited: a start used to wait about 0.8 s of CPU for it); the first
-  // sign-in waits for it.
-  const standInHash = hashPassword(randomBytes(32).toString("hex"), users.scrypt);
+  // libuv's threads (a start used to wait about 0.8 s of CPU for it), once the server listens: made while it starts,
+  // it took a core from the start for about 0.4 s of CPU with the recommended parameters (2 cores). A sign-in before
+  // then makes it and waits for it.
+  let standIn: Promise<string> | null = null;
+  const standInHash = (): Promise<string> => {
+    standIn ??= hashPassword(randomBytes(32).toString("hex"), users.scrypt);
+    return standIn;
+  };
+  app.addHook("onListen", async () => {
+    void standInHash();
+  });
   const notifier = new Notifier(exchange, {
     send: options.mail ? smtpSender(options.mail) : null,
     onMailError: (error, mail) =>

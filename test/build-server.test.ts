@@ -3,7 +3,8 @@
  * stamp, and bin/sauda.js — without SAUDA_FROM_SOURCE, which the other tests set to run the sources — then serves an
  * empty data directory from the build: it says so on its start line and answers /api/health; `sauda --help` works
  * from the build too; the build's OpenAPI document is the one the sources declare (the build bundles typebox, which
- * makes the routes' schemas, into dist/vendor/). Rebuilds this checkout's dist/ from its sources (what `npm ci` would
+ * makes the routes' schemas, into dist/vendor/), and its first request for the policy lab's scenarios (read once it
+ * listens) answers as the sources do. Rebuilds this checkout's dist/ from its sources (what `npm ci` would
  * leave there).
  */
 
@@ -58,8 +59,8 @@ describe("the compiled build", () => {
       });
       const health = await fetch(`${url}/api/health`);
       expect(health.status).toBe(200);
-      const served = await (await fetch(`${url}/docs/json`)).json();
-      expect(served).toEqual(await sourcesOpenApi());
+      const sources = await fromSources();
+      expect(await (await fetch(`${url}/docs/json`)).json()).toEqual(sources.openApi);
       expect(readFileSync(join(ROOT, "dist/gateway/server.js"), "utf8")).toContain('from "../vendor/typebox.js"');
       await new Promise<void>((started) => {
         const check = () => (lines.some((line) => line.startsWith("started:")) ? started() : setTimeout(check, 10));
@@ -68,6 +69,12 @@ describe("the compiled build", () => {
       expect(lines.find((line) => line.startsWith("started:"))).toMatch(
         /code loaded by \d+ ms, from the build in dist\//,
       );
+      // The policy lab's scenarios are read once the server listens: the first request answers as the sources do.
+      const scenarios = await fetch(`${url}/api/lab/scenarios`);
+      expect(scenarios.status).toBe(200);
+      const served = (await scenarios.json()) as { scenarios: { name: string }[] };
+      expect(served.scenarios.length).toBeGreaterThan(0);
+      expect(served).toEqual(sources.labScenarios);
     } finally {
       const exit = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
       child.kill("SIGTERM");
@@ -76,14 +83,18 @@ describe("the compiled build", () => {
   });
 });
 
-/** The OpenAPI document of a server built in this process from the sources (as scripts/api-contract.ts makes it). */
-async function sourcesOpenApi(): Promise<unknown> {
+/**
+ * What a server built in this process from the sources answers: its OpenAPI document (as scripts/api-contract.ts
+ * makes it) and GET /api/lab/scenarios.
+ */
+async function fromSources(): Promise<{ openApi: unknown; labScenarios: unknown }> {
   const dir = mkdtempSync(join(tmpdir(), "sauda-build-contract-"));
   const exchange = await Exchange.open({ data: join(dir, "data"), keysDir: join(dir, "keys") });
   const app = await buildServer({ exchange, logger: false, webRoot: join(dir, "no-web") });
   try {
     await app.ready();
-    return JSON.parse(JSON.stringify(app.swagger()));
+    const labScenarios = (await app.inject({ method: "GET", url: "/api/lab/scenarios" })).json();
+    return { openApi: JSON.parse(JSON.stringify(app.swagger())), labScenarios };
   } finally {
     await app.close();
     await exchange.close();

@@ -218,8 +218,25 @@ export function completeRouteContract(
   schema.response = response;
 }
 
+/**
+ * The error bodies made so far, by their codes: routes that document the same codes for a status share one schema
+ * object (as routes share other schema constants). Building each with typebox was a good part of building the
+ * server's routes at a start; there are far fewer distinct lists of codes than routes.
+ */
+const ERROR_RESPONSES = new Map<string, ReturnType<typeof errorResponseOf>>();
+
 /** The error body with `code` narrowed to the codes a route documents for one status: clients can switch on it. */
 function errorResponse(codes: readonly ErrorCode[]) {
+  const key = codes.join(",");
+  let response = ERROR_RESPONSES.get(key);
+  if (response === undefined) {
+    response = errorResponseOf(codes);
+    ERROR_RESPONSES.set(key, response);
+  }
+  return response;
+}
+
+function errorResponseOf(codes: readonly ErrorCode[]) {
   return Type.Object(
     {
       error: Type.Object(

@@ -104,8 +104,19 @@ const RUN_PARAMS = Type.Object(
 );
 
 export function labRoutes(api: FastifyInstance, _context: RouteContext): void {
-  const catalog = new LabCatalog();
-  for (const problem of catalog.problems) api.log.warn({ problem }, "policy lab: a scenario file was left out");
+  // The scenario files are read and checked once the server listens (tens of ms of CPU a start need not wait for),
+  // or by the first request that needs them sooner.
+  let loaded: LabCatalog | null = null;
+  const catalog = (): LabCatalog => {
+    if (loaded === null) {
+      loaded = new LabCatalog();
+      for (const problem of loaded.problems) api.log.warn({ problem }, "policy lab: a scenario file was left out");
+    }
+    return loaded;
+  };
+  api.addHook("onListen", async () => {
+    setImmediate(catalog);
+  });
   const runs = new LabRuns();
   api.addHook("onClose", async () => runs.close());
 
@@ -134,7 +145,7 @@ export function labRoutes(api: FastifyInstance, _context: RouteContext): void {
       },
       config: { access: "public" },
     },
-    async () => ({ limits, parameters, scenarios: catalog.scenarios() }),
+    async () => ({ limits, parameters, scenarios: catalog().scenarios() }),
   );
 
   api.post<{ Body: RunRequest }>(
@@ -166,7 +177,7 @@ export function labRoutes(api: FastifyInstance, _context: RouteContext): void {
       const principal = requireUser(request.principal, action);
       requireScope(principal, "read", action);
       checkCsrf(request, principal);
-      const resolved = catalog.resolve(request.body);
+      const resolved = catalog().resolve(request.body);
       const { view, created } = runs.submit(resolved, `user:${principal.user.id}`);
       return reply.code(created ? 202 : 200).send(view);
     },

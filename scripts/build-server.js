@@ -16,7 +16,8 @@
 // `let` become `var` (no temporal dead zone; harmless without import cycles, which test/layers.test.ts forbids), and a
 // top-level name that would shadow a Node global is renamed (`require` -> `require2`).
 // A dependency, not a devDependency (as vite and tsx): `prepare` builds under `npm ci --omit=dev` too.
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { build } from "esbuild";
 import { isBuildSource, STAMP_FILE, sourceStamp } from "../bin/build-stamp.js";
@@ -27,11 +28,12 @@ const OUT = join(ROOT, "dist");
 
 /**
  * Packages the build bundles, each into one file under dist/vendor/ that the compiled modules import instead of the
- * package. For packages of many small ES modules, which Node loads one by one: typebox (the schema builder of every
- * route, loaded before a server can listen) is 374 modules, about 240 ms to import, and about 35 ms as one file
- * (load average 3). Only the package's main entry is bundled; an import of one of its subpaths is an error.
+ * package. For packages of many small modules, which Node loads one by one, loaded before a server can listen:
+ * typebox (the schema builder of every route) is 374 ES modules, about 240 ms to import, and about 35 ms as one file
+ * (load average 3); prom-client (the metrics) with @opentelemetry/api is 84 CommonJS modules, 70-90 ms, and about
+ * 40 ms as one file. Only a package's main entry is bundled; an import of one of its subpaths is an error.
  */
-const VENDORED = ["typebox"];
+const VENDORED = ["typebox", "prom-client"];
 const VENDOR_DIR = "vendor";
 
 /**
@@ -103,9 +105,26 @@ await build({
   sourcesContent: false,
   logLevel: "warning",
 });
+const requireHere = createRequire(join(ROOT, "package.json"));
 for (const name of VENDORED) {
+  // A CommonJS package's names are exported one by one (`export *` cannot name them), as Node's own import of it
+  // does; its require() calls of Node's modules need a `require` in the ES module.
+  const commonJs = JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).type !== "module";
+  const names = commonJs
+    ? Object.keys(requireHere(name)).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== "default")
+    : [];
+  const contents = commonJs
+    ? `import pkg from "${name}";\nexport default pkg;\nexport const { ${names.join(", ")} } = pkg;\n`
+    : `export * from "${name}";\nexport { default } from "${name}";\n`;
   await build({
-    stdin: { contents: `export * from "${name}";\nexport { default } from "${name}";\n`, resolveDir: ROOT },
+    stdin: { contents, resolveDir: ROOT },
+    ...(commonJs
+      ? {
+          banner: {
+            js: 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);',
+          },
+        }
+      : {}),
     outfile: join(OUT, VENDOR_DIR, `${name}.js`),
     bundle: true,
     format: "esm",
@@ -118,5 +137,5 @@ for (const name of VENDORED) {
 }
 writeFileSync(join(OUT, STAMP_FILE), stamp);
 console.log(
-  `build:server: ${entryPoints.length} modules compiled, ${VENDORED.length} package bundled, ${copied} files copied to dist/ in ${Math.round(performance.now() - started)} ms`,
+  `build:server: ${entryPoints.length} modules compiled, ${VENDORED.length} packages bundled, ${copied} files copied to dist/ in ${Math.round(performance.now() - started)} ms`,
 );

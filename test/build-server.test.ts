@@ -3,7 +3,7 @@
  * stamp, and bin/sauda.js — without SAUDA_FROM_SOURCE, which the other tests set to run the sources — then serves an
  * empty data directory from the build: it says so on its start line and answers /api/health; `sauda --help` works
  * from the build too; the build's OpenAPI document is the one the sources declare (the build bundles typebox, which
- * makes the routes' schemas, into dist/vendor/), and its first request for the policy lab's scenarios (read once it
+ * makes the routes' schemas, and prom-client into dist/vendor/), and its first request for the policy lab's scenarios (read once it
  * listens) answers as the sources do. Rebuilds this checkout's dist/ from its sources (what `npm ci` would
  * leave there).
  */
@@ -37,6 +37,19 @@ describe("the compiled build", () => {
     );
     expect(built.stdout.trim()).toBe(codeVersion());
     expect(codeVersion()).toMatch(/^[0-9a-f]{64}$/);
+
+    // prom-client, bundled into dist/vendor/ (a CommonJS package), counts and renders as the package does.
+    const metricsScript = (from: string) =>
+      `const { Registry, Counter, Histogram } = await import(${JSON.stringify(from)}); const r = new Registry();` +
+      `new Counter({ name: "c_total", help: "c", labelNames: ["a"], registers: [r] }).inc({ a: "x" }, 2);` +
+      `new Histogram({ name: "h_ms", help: "h", buckets: [1, 10], registers: [r] }).observe(5);` +
+      "console.log(await r.metrics());";
+    const metricsOf = (from: string) =>
+      spawnSync(process.execPath, ["--input-type=module", "-e", metricsScript(from)], { cwd: ROOT, encoding: "utf8" });
+    const vendored = metricsOf("./dist/vendor/prom-client.js");
+    expect(vendored.stderr).toBe("");
+    expect(vendored.stdout).toContain('c_total{a="x"} 2');
+    expect(vendored.stdout).toBe(metricsOf("prom-client").stdout);
 
     const help = spawnSync(process.execPath, [BIN, "--help"], { env: FROM_BUILD, encoding: "utf8" });
     expect(help.status).toBe(0);

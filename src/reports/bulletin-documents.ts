@@ -31,14 +31,16 @@ import {
 } from "./format.ts";
 
 const require = createRequire(import.meta.url);
-const { toSfnt } = require("woff2sfnt-sfnt2woff") as { toSfnt(woff: Buffer): Buffer };
 
 /**
  * The font as TrueType, unpacked from the package's WOFF once per process: fontkit reads WOFF tables by inflating
- * them again on every access, which made one bulletin take 15 s; from TrueType it takes about half a second.
+ * them again on every access, which made one bulletin take 15 s; from TrueType it takes about half a second. The
+ * unpacker (and the inflater it loads, 17 modules) is loaded by the first document that needs the fonts, not by
+ * every server start.
  */
 let fonts: { readonly regular: Buffer; readonly bold: Buffer } | null = null;
 export function embeddedFonts(): { readonly regular: Buffer; readonly bold: Buffer } {
+  const { toSfnt } = require("woff2sfnt-sfnt2woff") as { toSfnt(woff: Buffer): Buffer };
   fonts ??= {
     regular: toSfnt(readFileSync(require.resolve("@fontsource/dejavu-sans/files/dejavu-sans-latin-400-normal.woff"))),
     bold: toSfnt(readFileSync(require.resolve("@fontsource/dejavu-sans/files/dejavu-sans-latin-700-normal.woff"))),

@@ -122,20 +122,26 @@ interface GcCount {
   readonly minor: number;
   /** Old-generation collections (mark-sweep-compact, incremental marking steps, weak callbacks). */
   readonly major: number;
-  /** Time the main thread spent paused in collections of either kind. */
-  readonly pauseUs: number;
+  /** Time the main thread spent in scavenges (wall time: on a loaded machine it includes time waiting for a core). */
+  readonly minorUs: number;
+  /** Time spent in the other collections, by their entries' durations (wall time). */
+  readonly majorUs: number;
 }
 
 /** The server's own tally of its collections; `gcNow` reads it at each sample. */
-const gcTally = { minor: 0, major: 0, pauseUs: 0 };
+const gcTally = { minor: 0, major: 0, minorUs: 0, majorUs: 0 };
 
 function countCollections(): void {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
-      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) gcTally.minor++;
-      else gcTally.major++;
-      gcTally.pauseUs += entry.duration * 1000;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+        gcTally.minor++;
+        gcTally.minorUs += entry.duration * 1000;
+      } else {
+        gcTally.major++;
+        gcTally.majorUs += entry.duration * 1000;
+      }
     }
   }).observe({ entryTypes: ["gc"] });
 }
@@ -419,10 +425,11 @@ interface RunResult {
   readonly cpu: {
     readonly mainUsPerOp: number | null;
     readonly processUsPerOp: number;
-    /** Scavenges per 1,000 records and the main thread's time paused in collections per record. */
+    /** Scavenges and other collections per 1,000 records, and the time spent in each kind per record. */
     readonly scavengesPerThousandOps: number;
     readonly majorPerThousandOps: number;
-    readonly gcPauseUsPerOp: number;
+    readonly scavengeUsPerOp: number;
+    readonly majorUsPerOp: number;
   } | null;
   /** The machine's 1-minute load average when the run ended. */
   readonly loadAverage: number;
@@ -438,7 +445,8 @@ function cpuPerOp(samples: readonly Sample[]): RunResult["cpu"] {
     processUsPerOp: (to.processCpuUs - from.processCpuUs) / ops,
     scavengesPerThousandOps: ((to.gc.minor - from.gc.minor) * 1000) / ops,
     majorPerThousandOps: ((to.gc.major - from.gc.major) * 1000) / ops,
-    gcPauseUsPerOp: (to.gc.pauseUs - from.gc.pauseUs) / ops,
+    scavengeUsPerOp: (to.gc.minorUs - from.gc.minorUs) / ops,
+    majorUsPerOp: (to.gc.majorUs - from.gc.majorUs) / ops,
   };
 }
 
@@ -626,12 +634,10 @@ function report(result: RunResult): void {
     `  server CPU per op in the window: main thread ${main}, whole process ${cpu === null ? "not measured" : `${cpu.processUsPerOp.toFixed(1)} µs`}; load average ${result.loadAverage.toFixed(2)}`,
   );
   if (cpu !== null) {
-    const gcShare =
-      cpu.mainUsPerOp == null
-        ? ""
-        : ` (${((100 * cpu.gcPauseUsPerOp) / cpu.mainUsPerOp).toFixed(0)}% of the main thread)`;
+    const share = (us: number) =>
+      cpu.mainUsPerOp == null ? "" : ` (${((100 * us) / cpu.mainUsPerOp).toFixed(0)}% of the main thread's CPU)`;
     console.log(
-      `  garbage collection in the window: ${cpu.scavengesPerThousandOps.toFixed(1)} scavenges and ${cpu.majorPerThousandOps.toFixed(2)} major per 1,000 records; main thread paused ${cpu.gcPauseUsPerOp.toFixed(1)} µs per record${gcShare}`,
+      `  garbage collection in the window: ${cpu.scavengesPerThousandOps.toFixed(2)} scavenges per 1,000 records, ${cpu.scavengeUsPerOp.toFixed(1)} µs per record${share(cpu.scavengeUsPerOp)}; other collections ${cpu.majorPerThousandOps.toFixed(3)} per 1,000 records, ${cpu.majorUsPerOp.toFixed(1)} µs per record (wall time)`,
     );
   }
 }

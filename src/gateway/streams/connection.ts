@@ -657,8 +657,9 @@ export class StreamConnection implements Subscriber {
   private command(message: OrderMessage, orderId: string) {
     switch (message.op) {
       case "order.new":
-        // The command takes the order's fields by name, so the message's `op` and `id` need not be copied away.
-        return newOrderCommand(message as unknown as NewOrderBody);
+        // The command takes the order's fields by name, so the message's `op` and `id` need not be copied away; its
+        // order id is the one this message's answer names (made once).
+        return newOrderCommand(message as unknown as NewOrderBody, orderId);
       case "order.amend":
         return {
           type: "order.amend" as const,

@@ -37,10 +37,12 @@
  */
 
 import { type ChildProcess, fork } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import { Session } from "node:inspector/promises";
 import os from "node:os";
 import { join } from "node:path";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { Exchange } from "../src/gateway/exchange.ts";
@@ -74,6 +76,13 @@ const REST_RATES = rates(process.env.BENCH_SERVER_REST_RATES, [1_000, 2_500, 5_0
 const WS_WINDOW = Number(process.env.BENCH_SERVER_WS_WINDOW ?? "0");
 /** A directory for a CPU profile of the server process (node --cpu-prof), to see where its time goes. */
 const PROFILE_DIR = process.env.BENCH_SERVER_CPU_PROF;
+/**
+ * A directory for a sampling heap profile of the server inside the measurement window (V8's HeapProfiler through the
+ * inspector, one sample per `HEAP_SAMPLE_INTERVAL_BYTES` allocated on average), to see what allocates per order;
+ * `node --import tsx bench/heap-summary.ts PROFILE --per-op N` summarises it.
+ */
+const HEAP_PROFILE_DIR = process.env.BENCH_SERVER_HEAP_PROF;
+const HEAP_SAMPLE_INTERVAL_BYTES = 8192;
 
 function rates(text: string | undefined, fallback: number[]): number[] {
   if (text === undefined) return fallback;
@@ -104,12 +113,43 @@ interface Sample {
   readonly mainCpuUs: number | null;
   /** CPU time of the whole server process, every thread (process.cpuUsage). */
   readonly processCpuUs: number;
+  /** Garbage collections so far on the main thread (V8's gc performance entries): scavenges and the rest. */
+  readonly gc: GcCount;
+}
+
+interface GcCount {
+  /** Young-generation collections (scavenges): the cost of short-lived garbage made per order. */
+  readonly minor: number;
+  /** Old-generation collections (mark-sweep-compact, incremental marking steps, weak callbacks). */
+  readonly major: number;
+  /** Time the main thread spent in scavenges (wall time: on a loaded machine it includes time waiting for a core). */
+  readonly minorUs: number;
+  /** Time spent in the other collections, by their entries' durations (wall time). */
+  readonly majorUs: number;
+}
+
+/** The server's own tally of its collections; `gcNow` reads it at each sample. */
+const gcTally = { minor: 0, major: 0, minorUs: 0, majorUs: 0 };
+
+function countCollections(): void {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+        gcTally.minor++;
+        gcTally.minorUs += entry.duration * 1000;
+      } else {
+        gcTally.major++;
+        gcTally.majorUs += entry.duration * 1000;
+      }
+    }
+  }).observe({ entryTypes: ["gc"] });
 }
 
 /** Clock ticks per second of /proc's CPU counters (USER_HZ, 100 on every Linux this runs on). */
 const PROC_TICKS_PER_SECOND = 100;
 
-function cpuNow(): { mainCpuUs: number | null; processCpuUs: number } {
+function cpuNow(): Omit<Sample, "type" | "seq"> {
   const usage = process.cpuUsage();
   let mainCpuUs: number | null = null;
   try {
@@ -120,7 +160,7 @@ function cpuNow(): { mainCpuUs: number | null; processCpuUs: number } {
   } catch {
     mainCpuUs = null;
   }
-  return { mainCpuUs, processCpuUs: usage.user + usage.system };
+  return { mainCpuUs, processCpuUs: usage.user + usage.system, gc: { ...gcTally } };
 }
 
 interface Ready {
@@ -154,9 +194,31 @@ async function serve(): Promise<void> {
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
+  countCollections();
+  const heap = HEAP_PROFILE_DIR === undefined ? null : new Session();
+  heap?.connect();
+  // The generator samples the journal before the run, at the window's start and at its end (then while draining).
+  let samples = 0;
+  let windowStartSeq = 0;
   process.on("message", (message: { type: string }) => {
     if (message.type === "seq") {
+      samples++;
       process.send?.({ type: "seq", seq: exchange.projections.lastSeq, ...cpuNow() } satisfies Sample);
+      if (heap !== null && samples === 2) {
+        windowStartSeq = exchange.projections.lastSeq;
+        void heap.post("HeapProfiler.startSampling", {
+          samplingInterval: HEAP_SAMPLE_INTERVAL_BYTES,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
+      if (heap !== null && samples === 3) {
+        const records = exchange.projections.lastSeq - windowStartSeq;
+        void heap.post("HeapProfiler.stopSampling").then(({ profile }) => {
+          const file = join(HEAP_PROFILE_DIR!, `heap-${process.pid}-${records}records.heapprofile`);
+          writeFileSync(file, JSON.stringify(profile));
+        });
+      }
       // Beside a CPU profile, when each sample was taken (µs on the profile's monotonic clock): the measurement window
       // is between the last two, so a summary of the profile can leave out the set-up, the drain and the shutdown.
       if (PROFILE_DIR) {
@@ -360,7 +422,15 @@ interface RunResult {
   /** Ops not sent because their member's window was full (`BENCH_SERVER_WS_WINDOW`). */
   readonly skipped: number;
   /** Server CPU per journal record (per order op) in the window. */
-  readonly cpu: { readonly mainUsPerOp: number | null; readonly processUsPerOp: number } | null;
+  readonly cpu: {
+    readonly mainUsPerOp: number | null;
+    readonly processUsPerOp: number;
+    /** Scavenges and other collections per 1,000 records, and the time spent in each kind per record. */
+    readonly scavengesPerThousandOps: number;
+    readonly majorPerThousandOps: number;
+    readonly scavengeUsPerOp: number;
+    readonly majorUsPerOp: number;
+  } | null;
   /** The machine's 1-minute load average when the run ended. */
   readonly loadAverage: number;
 }
@@ -373,6 +443,10 @@ function cpuPerOp(samples: readonly Sample[]): RunResult["cpu"] {
   return {
     mainUsPerOp: from.mainCpuUs === null || to.mainCpuUs === null ? null : (to.mainCpuUs - from.mainCpuUs) / ops,
     processUsPerOp: (to.processCpuUs - from.processCpuUs) / ops,
+    scavengesPerThousandOps: ((to.gc.minor - from.gc.minor) * 1000) / ops,
+    majorPerThousandOps: ((to.gc.major - from.gc.major) * 1000) / ops,
+    scavengeUsPerOp: (to.gc.minorUs - from.gc.minorUs) / ops,
+    majorUsPerOp: (to.gc.majorUs - from.gc.majorUs) / ops,
   };
 }
 
@@ -559,6 +633,13 @@ function report(result: RunResult): void {
   console.log(
     `  server CPU per op in the window: main thread ${main}, whole process ${cpu === null ? "not measured" : `${cpu.processUsPerOp.toFixed(1)} µs`}; load average ${result.loadAverage.toFixed(2)}`,
   );
+  if (cpu !== null) {
+    const share = (us: number) =>
+      cpu.mainUsPerOp == null ? "" : ` (${((100 * us) / cpu.mainUsPerOp).toFixed(0)}% of the main thread's CPU)`;
+    console.log(
+      `  garbage collection in the window: ${cpu.scavengesPerThousandOps.toFixed(2)} scavenges per 1,000 records, ${cpu.scavengeUsPerOp.toFixed(1)} µs per record${share(cpu.scavengeUsPerOp)}; other collections ${cpu.majorPerThousandOps.toFixed(3)} per 1,000 records, ${cpu.majorUsPerOp.toFixed(1)} µs per record (wall time)`,
+    );
+  }
 }
 
 async function main(): Promise<void> {

@@ -53,7 +53,13 @@ import {
   snapshotMac,
 } from "../journal/records.ts";
 import { JournalCorruptError, type PendingCheck, recover } from "../journal/recovery.ts";
-import { type Outcome, Sequencer, SnapshotRefusedError, type StoredMeta } from "../journal/sequencer.ts";
+import {
+  type Outcome,
+  type OutcomeReceiver,
+  Sequencer,
+  SnapshotRefusedError,
+  type StoredMeta,
+} from "../journal/sequencer.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type Projections, type ProjectionsOptions } from "../projections/index.ts";
 import type { LiveSurveillance } from "../surveillance/index.ts";
@@ -727,21 +733,35 @@ export class Exchange {
    * with `NotLeaderError` (naming the leader's URL when known) on a follower.
    */
   submit(command: Command, meta: CommandMeta | StoredMeta = {}): Promise<Outcome> {
-    if (this.alarm !== null) return Promise.reject(this.writesStopped());
+    const refused = this.submitRefusal();
+    if (refused !== null) return Promise.reject(refused);
+    return this.sequencer!.submit(command, meta);
+  }
+
+  /**
+   * `submit` without a promise (the WebSocket order path, once per order): the outcome goes to `receiver.durable`
+   * once durable and the read models have taken it, a later refusal to `receiver.refused`. Returns why the command
+   * was refused at once (the errors `submit` rejects with), or null when it was queued.
+   */
+  submitTo(command: Command, meta: CommandMeta | StoredMeta, receiver: OutcomeReceiver): unknown {
+    return this.submitRefusal() ?? this.sequencer!.submitTo(command, meta, receiver);
+  }
+
+  /** Why no command can be submitted now, or null when one can (and the sequencer is there to take it). */
+  private submitRefusal(): unknown {
+    if (this.alarm !== null) return this.writesStopped();
     if (this.sequencer === null) {
-      return Promise.reject(
-        new NotLeaderError(
-          `this node follows the journal and takes no changes; send them to the leader${this.leaderUrlValue ? ` at ${this.leaderUrlValue}` : ""}`,
-          this.leaderUrlValue,
-        ),
+      return new NotLeaderError(
+        `this node follows the journal and takes no changes; send them to the leader${this.leaderUrlValue ? ` at ${this.leaderUrlValue}` : ""}`,
+        this.leaderUrlValue,
       );
     }
     // While the read models load, what becomes durable waits for them in memory: bounded, so a long load refuses
     // changes for a while rather than growing without limit.
     if (this.viewsStateValue !== "ready" && this.pendingOutcomes + this.sequencer.queued >= this.pendingOutcomesMax) {
-      return Promise.reject(this.viewsRefusal());
+      return this.viewsRefusal();
     }
-    return this.sequencer.submit(command, meta);
+    return null;
   }
 
   private get pendingOutcomesMax(): number {

@@ -60,13 +60,17 @@ export function requireTradePrincipal(
 /**
  * The engine's command for a new order. Its fields are set one after another, in this order, with no object spread
  * per optional field (this runs once per order on the sequencer's thread): the journal stores the command's JSON, whose
- * field order is this insertion order, so it must not change.
+ * field order is this insertion order, so it must not change. `orderId` is `engineOrderId(account, clientOrderId)`,
+ * given by a caller that made it already.
  */
-export function newOrderCommand(body: NewOrderBody): Command {
+export function newOrderCommand(
+  body: NewOrderBody,
+  orderId: string = engineOrderId(body.account, body.clientOrderId),
+): Command {
   const command: Record<string, unknown> = {
     type: "order.new",
     instrument: body.instrument,
-    orderId: engineOrderId(body.account, body.clientOrderId),
+    orderId,
     account: body.account,
     side: body.side,
     orderType: body.type,

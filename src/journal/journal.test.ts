@@ -17,7 +17,15 @@ import { ENGINE_SNAPSHOT_VERSION, Engine, type EngineSnapshot } from "../engine/
 import { PostgresStore } from "./postgres-store.ts";
 import { chainHash, dataHash, type JournalRecord, type SnapshotRecord, type UnchainedRecord } from "./records.ts";
 import { JournalCorruptError, type RecoverOptions, recover, verify } from "./recovery.ts";
-import { GroupTooLargeError, QUEUE_COMMANDS_MAX, QueueFullError, Sequencer, StoredMeta } from "./sequencer.ts";
+import {
+  GroupTooLargeError,
+  type Outcome,
+  QUEUE_COMMANDS_MAX,
+  QueueFullError,
+  Sequencer,
+  SequencerStoppedError,
+  StoredMeta,
+} from "./sequencer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import { APPEND_RECORDS_MAX, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
@@ -811,6 +819,98 @@ describe("sequencer failure", () => {
     expect((await outcome).seq).toBe(1);
     expect(await store.maxSeq()).toBe(1);
     await store.close();
+  });
+});
+
+describe("sequencer receivers (submitTo)", () => {
+  const tick: Command = { type: "time.tick" };
+
+  /** A receiver that notes what it is told, and how many batches the listener had taken when it was told. */
+  function receiver(name: string, told: string[], listened: () => number) {
+    const outcomes: Outcome[] = [];
+    return {
+      outcomes,
+      durable(outcome: Outcome) {
+        outcomes.push(outcome);
+        told.push(`${name}:${outcome.seq}@${listened()}`);
+      },
+      refused(error: unknown) {
+        told.push(`${name}:refused ${(error as Error).message}`);
+      },
+    };
+  }
+
+  it("tells each receiver its outcome in seq order, after the listeners took the batch, beside promises", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-receivers-")));
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock() });
+    let batches = 0;
+    sequencer.onDurable(() => {
+      batches++;
+    });
+    const told: string[] = [];
+    const a = receiver("a", told, () => batches);
+    const b = receiver("b", told, () => batches);
+    expect(sequencer.submitTo(tick, { requestId: "a" }, a)).toBeNull();
+    const promised = sequencer.submit(tick).then((outcome) => told.push(`p:${outcome.seq}@${batches}`));
+    expect(sequencer.submitTo(tick, { requestId: "b" }, b)).toBeNull();
+    expect(told).toEqual([]);
+    await promised;
+    await sequencer.drain();
+    // One batch: the receivers are told after its listener ran, the promise's continuation after that turn.
+    expect(told).toEqual(["a:1@1", "b:3@1", "p:2@1"]);
+    const records = await store.read(1, 3);
+    expect(records.map((r) => r.meta)).toEqual(['{"requestId":"a"}', "{}", '{"requestId":"b"}']);
+    expect(a.outcomes[0]!.command).toStrictEqual(JSON.parse(records[0]!.command));
+    expect(JSON.stringify(b.outcomes[0]!.events)).toBe(records[2]!.events);
+    await store.close();
+  });
+
+  it("returns a refusal at once when stopped, and tells a queued receiver when its batch cannot be written", async () => {
+    class FailingStore extends SqliteStore {
+      failNext = false;
+      override async appendChained(previousHash: string, records: readonly UnchainedRecord[]): Promise<string> {
+        if (this.failNext) throw new Error("disk full");
+        return super.appendChained(previousHash, records);
+      }
+    }
+    const store = new FailingStore(mkdtempSync(join(tmpdir(), "sauda-receivers-fail-")));
+    const sequencer = new Sequencer(new Engine(), store, null, { clock: fixedClock(), onFatal: () => {} });
+    const told: string[] = [];
+    store.failNext = true;
+    expect(
+      sequencer.submitTo(
+        tick,
+        {},
+        receiver("lost", told, () => 0),
+      ),
+    ).toBeNull();
+    await sequencer.drain();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(told).toEqual(["lost:refused disk full"]);
+    expect(
+      (
+        sequencer.submitTo(
+          tick,
+          {},
+          receiver("late", told, () => 0),
+        ) as Error
+      ).message,
+    ).toBe("disk full");
+    expect(told).toHaveLength(1);
+    await store.close();
+
+    const stopping = new Sequencer(new Engine(), new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-rcv-"))), null, {
+      clock: fixedClock(),
+      snapshotEveryCommands: 0,
+    });
+    await stopping.stop();
+    expect(
+      stopping.submitTo(
+        tick,
+        {},
+        receiver("x", told, () => 0),
+      ),
+    ).toBeInstanceOf(SequencerStoppedError);
   });
 });
 

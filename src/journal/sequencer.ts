@@ -12,8 +12,9 @@
  * succeeded, and outcomes are released batch by batch in sequence order. So the engine runs at most two batches ahead
  * of the journal, and nothing that is not durable is ever released.
  *
- * Commands come one at a time (`submit`, a promise each: the gateway's requests) or as a group (`submitMany`, one
- * promise for the group: whoever has many commands at once). A group is never split: all of it goes into one batch, so
+ * Commands come one at a time (`submit`, a promise each: the gateway's requests; or `submitTo`, which tells a
+ * receiver object instead, for the WebSocket order path) or as a group (`submitMany`, one promise for the group:
+ * whoever has many commands at once). A group is never split: all of it goes into one batch, so
  * one transaction, and it resolves once, with every outcome, when that batch is durable; if the batch fails, the whole
  * group is refused and none of it is acknowledged. So a group holds at most `batchCommandsMax` commands. A promise and
  * its closures per command cost the main thread more than the journal write of that command (and, with tens of
@@ -121,10 +122,25 @@ export class SnapshotRefusedError extends Error {
 /** Settles a waiting promise with one outcome (`submit`) or a group's outcomes (`submitMany`). */
 type Settle = (result: Outcome | readonly Outcome[]) => void;
 
-/** What waits in the queue: one command sent with `submit`, or a group sent with `submitMany`. */
+/**
+ * Who is told a command's fate when it was sent with `submitTo` instead of `submit`: no promise, no closures. Called
+ * from the sequencer after the command's batch is durable and every listener (the read models, the streams) has taken
+ * it, so what `durable` reads of the read models includes the command, as a promise's continuation would; `refused`
+ * once if the command is refused or its batch cannot be written. Either is called at most once, never both. An
+ * exception thrown by either is the receiver's own failure: it is reported as an uncaught exception, outside the
+ * pipeline.
+ */
+export interface OutcomeReceiver {
+  durable(outcome: Outcome): void;
+  refused(error: unknown): void;
+}
+
+/** What waits in the queue: one command sent with `submit` or `submitTo`, or a group sent with `submitMany`. */
 class Pending {
   /** Set when the batch is prepared: the outcome, or the group's outcomes; null before, or if it was refused. */
   result: Outcome | Outcome[] | null = null;
+  /** Told already (a receiver is told once, as a promise settles once). */
+  settled = false;
 
   constructor(
     /** The command sent alone; null for a group. */
@@ -134,9 +150,38 @@ class Pending {
     /** Commands it holds: 1, or the group's length. */
     readonly size: number,
     readonly meta: CommandMeta | StoredMeta,
-    readonly resolve: Settle,
-    readonly reject: (error: unknown) => void,
+    /** A promise's resolve; null when a receiver is told instead. */
+    private readonly resolve: Settle | null,
+    /** A promise's reject, or the receiver. */
+    private readonly rejectOrReceiver: ((error: unknown) => void) | OutcomeReceiver,
   ) {}
+
+  /** A receiver is told after the batch's listeners; a promise is resolved before them (its continuation runs after). */
+  get byReceiver(): boolean {
+    return this.resolve === null;
+  }
+
+  succeed(result: Outcome | Outcome[]): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.resolve !== null) this.resolve(result);
+    else (this.rejectOrReceiver as OutcomeReceiver).durable(result as Outcome);
+  }
+
+  reject(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.resolve !== null) (this.rejectOrReceiver as (error: unknown) => void)(error);
+    else deferRefusal(this.rejectOrReceiver as OutcomeReceiver, error);
+  }
+}
+
+/**
+ * Tells a receiver of a refusal on a later turn, as a rejected promise would: the sequencer refuses inside its own
+ * loop (a failed append, a broken invariant), and a receiver's code must not run in the middle of it.
+ */
+function deferRefusal(receiver: OutcomeReceiver, error: unknown): void {
+  queueMicrotask(() => receiver.refused(error));
 }
 
 /** A batch applied to the engine, with its records, waiting to be appended. */
@@ -215,6 +260,19 @@ export class Sequencer {
     return new Promise<Outcome>((resolve, reject) => {
       this.enqueue(new Pending(command, null, 1, meta, resolve as Settle, reject));
     });
+  }
+
+  /**
+   * `submit` without a promise, for a sender of many commands one at a time (the WebSocket order path): the command's
+   * outcome goes to `receiver.durable` once durable (after the listeners have taken its batch), a later refusal to
+   * `receiver.refused`. Returns why the command was not taken, at once, or null when it was queued (and the receiver
+   * will be told).
+   */
+  submitTo(command: Command, meta: CommandMeta | StoredMeta, receiver: OutcomeReceiver): unknown {
+    const refused = this.refusal(1);
+    if (refused !== null) return refused;
+    this.enqueue(new Pending(command, null, 1, meta, null, receiver));
+    return null;
   }
 
   /**
@@ -510,18 +568,26 @@ export class Sequencer {
         return false;
       }
     }
-    // In batch order, so in seq order: acknowledgements are released in the order the commands were sequenced.
+    // In batch order, so in seq order: acknowledgements are released in the order the commands were sequenced. A
+    // promise's continuation runs after this turn, so after the listeners below; a receiver is told after them too.
+    let receivers = false;
     for (let i = 0; i < batch.length; i++) {
       const pending = batch[i]!;
-      if (pending.result !== null) pending.resolve(pending.result);
+      if (pending.result === null) continue;
+      if (pending.byReceiver) receivers = true;
+      else pending.succeed(pending.result);
     }
+    let listened = true;
     try {
       for (const listener of this.listeners) listener(outcomes);
     } catch (error) {
       // A read model that failed to take a durable batch is wrong from here on; stop, and rebuild it on restart.
       this.fail(error, []);
-      return false;
+      listened = false;
     }
+    // The batch is durable whether or not a listener failed: its senders are answered either way.
+    if (receivers) this.tellReceivers(batch);
+    if (!listened) return false;
     if (prepared.snapshot !== null) {
       try {
         await this.save(prepared.snapshot, this.lastHash);
@@ -534,8 +600,27 @@ export class Sequencer {
     return true;
   }
 
+  /**
+   * Tells a durable batch's receivers their outcomes, in batch order. A receiver that throws is reported as an
+   * uncaught exception on a later turn (as a throwing promise continuation would be an unhandled rejection), and the
+   * others are still told: their commands are durable.
+   */
+  private tellReceivers(batch: readonly Pending[]): void {
+    for (let i = 0; i < batch.length; i++) {
+      const pending = batch[i]!;
+      if (pending.result === null || !pending.byReceiver) continue;
+      try {
+        pending.succeed(pending.result);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
   private rejectBatch(batch: readonly Pending[], error: unknown): void {
-    // Promises already settled ignore this.
+    // Entries already settled ignore this.
     for (const pending of batch) pending.reject(error);
   }
 

@@ -193,8 +193,12 @@ export class AuditTrail {
   private readonly entries = new Ring<KeptEntry>(AUDIT_ENTRIES_MAX);
   /** Whether the ring has made room by dropping its oldest entry. */
   private dropped = false;
-  /** Live orders' instrument and account, so an amend or cancel (which name only the order) can be filtered too. */
-  private readonly liveOrders = new Map<string, { readonly instrument: string; readonly account: string }>();
+  /**
+   * Live orders' instrument and account, so an amend or cancel (which name only the order) can be filtered too: the
+   * fields of the command that placed the order when they name the same two (kept with its entry anyway, so a live
+   * order costs the map's slot only), else an object of the two.
+   */
+  private readonly liveOrders = new Map<string, { readonly instrument?: unknown; readonly account?: unknown }>();
 
   /** Records the outcome's entry and returns it as readers see it (`record` without building the entry's texts). */
   apply(outcome: ProjectionOutcome): AuditEntry {
@@ -214,8 +218,8 @@ export class AuditTrail {
     let account = typeof fields.account === "string" ? fields.account : null;
     const target = typeof fields.orderId === "string" ? this.liveOrders.get(fields.orderId) : undefined;
     if (target !== undefined) {
-      instrument ??= target.instrument;
-      account ??= target.account;
+      instrument ??= target.instrument as string;
+      account ??= target.account as string;
     }
     let code: string | null = null;
     let message: string | null = null;
@@ -228,7 +232,12 @@ export class AuditTrail {
           details = event.details;
           break;
         case "order.accepted":
-          this.liveOrders.set(event.orderId, { instrument: event.instrument, account: event.account });
+          this.liveOrders.set(
+            event.orderId,
+            fields.instrument === event.instrument && fields.account === event.account
+              ? fields
+              : { instrument: event.instrument, account: event.account },
+          );
           break;
         case "order.cancelled":
           this.liveOrders.delete(event.orderId);

@@ -33,7 +33,13 @@ import type { FastifyRequest } from "fastify";
 import type { RawData, WebSocket } from "ws";
 import type { Language } from "../../domain/locale.ts";
 import { NotLeaderError } from "../../journal/postgres-store.ts";
-import { type Outcome, QueueFullError, SequencerStoppedError, StoredMeta } from "../../journal/sequencer.ts";
+import {
+  type Outcome,
+  type OutcomeReceiver,
+  QueueFullError,
+  SequencerStoppedError,
+  StoredMeta,
+} from "../../journal/sequencer.ts";
 import { READ_PAGE_RECORDS } from "../../journal/store.ts";
 import type { TapeTrade } from "../../projections/index.ts";
 import { type Principal, requireScope, requireUser, SESSION_COOKIE } from "../auth.ts";
@@ -552,14 +558,14 @@ export class StreamConnection implements Subscriber {
 
   /**
    * Checks an order message and submits its command; the answer (`ack` or `error`) is sent once the command is
-   * durable. Written with `then` rather than as an async function, and answered with a frame built as text
-   * (`orderAckText`): this runs once per order on the thread that runs the sequencer.
+   * durable. Submitted with a receiver (`OrderInFlight`) rather than a promise and its two callbacks, and answered
+   * with a frame built as text (`orderAckText`): this runs once per order on the thread that runs the sequencer.
    */
   private order(message: OrderMessage): void {
     const { id, op, account, clientOrderId } = message;
     const orderId = engineOrderId(account, clientOrderId);
     let countedNew = false;
-    let submitted: Promise<Outcome>;
+    let refused: unknown;
     try {
       requireTradeAccount(this.context, this.request, account, ORDER_ACTIONS[op]);
       if (this.csrfState() === "missing") throw new HttpProblem("AUTH_CSRF");
@@ -577,27 +583,33 @@ export class StreamConnection implements Subscriber {
       // The text the sequencer would store (`JSON.stringify(value)`), made from the connection's prefix.
       const meta =
         this.metaPrefix === null ? value : new StoredMeta(value, `${this.metaPrefix}${JSON.stringify(requestId)}}`);
-      submitted = this.context.exchange.submit(this.command(message, orderId), meta);
+      const flight = new OrderInFlight(this, message, orderId, countedNew);
+      refused = this.context.exchange.submitTo(this.command(message, orderId), meta, flight);
     } catch (error) {
+      refused = error;
+    }
+    if (refused !== null) {
       if (countedNew) this.newOrdersInFlight--;
-      this.replyError(id, op, error);
+      this.replyError(id, op, refused);
       return;
     }
     this.ordersInFlight++;
-    submitted.then(
-      (outcome) => {
-        try {
-          this.answer(message, orderId, outcome);
-        } catch (error) {
-          this.replyError(id, op, error);
-        }
-        this.orderAnswered(countedNew);
-      },
-      (error: unknown) => {
-        this.replyError(id, op, error);
-        this.orderAnswered(countedNew);
-      },
-    );
+  }
+
+  /** The durable outcome of an order message (`OrderInFlight.durable`). */
+  orderDurable(flight: OrderInFlight, outcome: Outcome): void {
+    try {
+      this.answer(flight.message, flight.orderId, outcome);
+    } catch (error) {
+      this.replyError(flight.message.id, flight.message.op, error);
+    }
+    this.orderAnswered(flight.countedNew);
+  }
+
+  /** An order message's command refused after it was queued (`OrderInFlight.refused`). */
+  orderRefused(flight: OrderInFlight, error: unknown): void {
+    this.replyError(flight.message.id, flight.message.op, error);
+    this.orderAnswered(flight.countedNew);
   }
 
   /** Answers a durable order command: its engine rejection as an `error`, else its `ack`. */
@@ -645,8 +657,9 @@ export class StreamConnection implements Subscriber {
   private command(message: OrderMessage, orderId: string) {
     switch (message.op) {
       case "order.new":
-        // The command takes the order's fields by name, so the message's `op` and `id` need not be copied away.
-        return newOrderCommand(message as unknown as NewOrderBody);
+        // The command takes the order's fields by name, so the message's `op` and `id` need not be copied away; its
+        // order id is the one this message's answer names (made once).
+        return newOrderCommand(message as unknown as NewOrderBody, orderId);
       case "order.amend":
         return {
           type: "order.amend" as const,
@@ -752,6 +765,25 @@ export class StreamConnection implements Subscriber {
         "cancel-on-disconnect could not cancel every order",
       );
     }
+  }
+}
+
+/** An order message whose command is queued: told its outcome by the sequencer, it answers on its connection. */
+class OrderInFlight implements OutcomeReceiver {
+  constructor(
+    private readonly connection: StreamConnection,
+    readonly message: OrderMessage,
+    readonly orderId: string,
+    /** Counted in the connection's new orders in flight (cancel-on-disconnect's limit). */
+    readonly countedNew: boolean,
+  ) {}
+
+  durable(outcome: Outcome): void {
+    this.connection.orderDurable(this, outcome);
+  }
+
+  refused(error: unknown): void {
+    this.connection.orderRefused(this, error);
   }
 }
 

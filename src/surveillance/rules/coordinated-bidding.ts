@@ -294,6 +294,16 @@ function bySeq(x: Entry, y: Entry): number {
   return x.seq - y.seq;
 }
 
+/**
+ * Scratch lists of one order's walk, shared by every detector of the thread (a walk runs to its end before another
+ * starts, and they are no detector's state: a read-model snapshot does not carry them). A walk uses a prefix of each
+ * (its own count of items) and leaves what it wrote to be overwritten by the next: emptying one (`length = 0`) drops
+ * its storage in V8, and the next walk grew it again, allocating as it pushed, for every order placed.
+ */
+const walked: Entry[] = [];
+const widened: AccountWindow[] = [];
+const widenedParts: PairSession[] = [];
+
 export class CoordinatedBiddingDetector implements Detector {
   /** Per running session, per side: orders of the last `withinMs` by price and account, and the pairs' sessions. */
   private readonly windows = new Map<string, Record<Side, SessionSide>>();
@@ -303,9 +313,6 @@ export class CoordinatedBiddingDetector implements Detector {
   /** Accounts by number, in the order they first entered an order with a price. */
   private readonly numbers = new Map<string, number>();
   // Scratch lists of one order's walk (empty between orders).
-  private readonly walked: Entry[] = [];
-  private readonly widened: AccountWindow[] = [];
-  private readonly widenedParts: PairSession[] = [];
   private readonly dirtyAt: number[] = [];
   private readonly dirtyOf: Component[] = [];
 
@@ -352,9 +359,10 @@ export class CoordinatedBiddingDetector implements Detector {
   private walk(sideName: Side, side: SessionSide, window: PriceWindow, entry: Entry, session: SessionInfo): void {
     const party = entry.party;
     const parts = side.parts[entry.number];
-    const { walked, widened, widenedParts } = this;
     let oneByOne = false;
     let pending = 0;
+    let walkedCount = 0;
+    let widenedCount = 0;
     const live = window.live;
     for (let k = 0; k < live.length; k++) {
       const other = live[k]!;
@@ -364,8 +372,9 @@ export class CoordinatedBiddingDetector implements Detector {
       if (uniform && first.party.group === party.group) continue;
       const part = parts === undefined ? undefined : parts[other.number];
       if (uniform && part !== undefined && full(part, party, first.party)) {
-        widened.push(other);
-        widenedParts.push(part);
+        widened[widenedCount] = other;
+        widenedParts[widenedCount] = part;
+        widenedCount++;
         continue;
       }
       if (part === undefined && this.mayLink(sideName, party.account, other.party.account)) {
@@ -373,12 +382,9 @@ export class CoordinatedBiddingDetector implements Detector {
         break;
       }
       pending++;
-      for (let i = other.head; i < other.tail; i++) walked.push(other.entries[i]!);
+      for (let i = other.head; i < other.tail; i++) walked[walkedCount++] = other.entries[i]!;
     }
     if (oneByOne) {
-      walked.length = 0;
-      widened.length = 0;
-      widenedParts.length = 0;
       for (let i = 0; i < window.entries.length; i++) {
         const other = window.entries.at(i)!;
         if (other.party.account !== party.account && other.party.group !== party.group) {
@@ -390,7 +396,7 @@ export class CoordinatedBiddingDetector implements Detector {
     // The full pairs: their span, and the component the two accounts are in marked where the first order was met.
     const links = this.sides[sideName];
     const { dirtyAt, dirtyOf } = this;
-    for (let i = 0; i < widened.length; i++) {
+    for (let i = 0; i < widenedCount; i++) {
       const part = widenedParts[i]!;
       const mine = widened[i]!;
       const first = mine.entries[mine.head]!;
@@ -407,20 +413,21 @@ export class CoordinatedBiddingDetector implements Detector {
         dirtyOf.push(component);
       }
     }
-    widened.length = 0;
-    widenedParts.length = 0;
     if (dirtyAt.length > 1) this.sortDirty();
     // The other pairs, order by order in the order they came.
     // One account's orders are in order already; several accounts' are put back in the order they came.
-    if (pending > 1) walked.sort(bySeq);
+    if (pending > 1) {
+      // Sorting sorts the whole list: cut it to this walk's items first (never to none, which would drop its storage).
+      walked.length = walkedCount;
+      walked.sort(bySeq);
+    }
     let d = 0;
-    for (let i = 0; i < walked.length; i++) {
+    for (let i = 0; i < walkedCount; i++) {
       const other = walked[i]!;
       for (; d < dirtyAt.length && dirtyAt[d]! < other.seq; d++) links.dirty.add(dirtyOf[d]!);
       if (other.party.group !== party.group) this.coincide(sideName, side, other, entry, session);
     }
     for (; d < dirtyAt.length; d++) links.dirty.add(dirtyOf[d]!);
-    walked.length = 0;
     dirtyAt.length = 0;
     dirtyOf.length = 0;
   }

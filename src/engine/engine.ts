@@ -85,6 +85,7 @@ import {
   type OrderStatus,
 } from "./market.ts";
 import { applyNoticeCommand } from "./notices.ts";
+import { OrderIndex } from "./order-index.ts";
 import { isPhase, TRADING_MODES, type TradingMode } from "./phases.ts";
 import {
   NEGOTIATED_PENDING_PER_ACCOUNT_MAX,
@@ -253,7 +254,7 @@ export const ENGINE_SNAPSHOT_VERSION_READ_MIN = 3;
 export class Engine {
   private readonly markets = new Map<string, Market>();
   /** Live orders (resting, or being entered by the command running now). */
-  private readonly orders = new Map<string, OrderRecord>();
+  private readonly orders = new OrderIndex();
   /** Orders done in the current session of their instrument, by id; and their ids by instrument (for the close). */
   private readonly done = new Map<string, DoneOrder>();
   private readonly doneOf = new Map<string, string[]>();
@@ -1047,7 +1048,7 @@ export class Engine {
     }
     // Orders done in this operation are kept only as what the rules still need of them (`DoneOrder`), so that a long
     // session's state and snapshots hold its live orders and the done ones' ids, not every record.
-    for (const id of market.takeFinished()) this.retire(id);
+    for (const order of market.takeFinished()) this.retire(order);
     // When the instrument closes, the engine forgets the session's finished orders (their ids may be used again in a
     // later session) and the instrument's settled or defaulted obligations, so the state and every snapshot stay the
     // size of what is live. The read models keep the history. Only the close itself does this, so the state never
@@ -1062,14 +1063,13 @@ export class Engine {
   }
 
   /** Moves a done order from the live records to the done ones. */
-  private retire(id: string): void {
-    const order = this.orders.get(id);
-    invariant(order !== undefined, () => `order ${id} finished but has no live record`);
+  private retire(order: OrderRecord): void {
+    const id = order.id;
     invariant(
       order.status === "filled" || order.status === "cancelled",
       () => `order ${id} finished with status ${order.status}`,
     );
-    this.orders.delete(id);
+    this.orders.delete(id, order);
     this.keepDone({
       id,
       instrument: order.instrument,
@@ -1496,10 +1496,13 @@ export class Engine {
       for (const order of asks) live.push(order);
       return market.snapshot(bids, asks);
     });
-    invariant(
-      live.length === this.orders.size,
-      () => `invariant: ${this.orders.size} live orders, but the books hold ${live.length}`,
-    );
+    // Counting the index would complete it; a restore checks what it hands over (`restoreMarketsWithOrders`).
+    if (this.orders.complete) {
+      invariant(
+        live.length === this.orders.size,
+        () => `invariant: ${this.orders.size} live orders, but the books hold ${live.length}`,
+      );
+    }
     const orders = orderColumns(live);
     const done = [...this.done.values()]
       .map(
@@ -1538,7 +1541,13 @@ export class Engine {
     engine.lastSeqValue = snapshot.lastSeq;
     engine.nowMsValue = snapshot.nowMs;
     if (snapshot.version === 5) {
-      restoreMarketsWithOrders(snapshot, engine.orders, (market) => engine.addMarket(market));
+      const live = restoreMarketsWithOrders(snapshot, (market) => engine.addMarket(market));
+      // The id index is built later, a slice at a time (`warm`), or at the first lookup that needs it.
+      const touch = (order: OrderRecord) => engine.orders.note(order);
+      for (const market of engine.markets.values()) market.touch = touch;
+      engine.orders.adopt(live, () => {
+        for (const market of engine.markets.values()) market.touch = null;
+      });
     } else {
       if (snapshot.version === 3) {
         for (const saved of snapshot.orders) engine.orders.set(saved.id, orderRecord(saved));
@@ -1559,6 +1568,16 @@ export class Engine {
     engine.remedies = Remedies.restore(snapshot.remedies);
     for (const market of engine.markets.values()) engine.trackTimer(market);
     return engine;
+  }
+
+  /**
+   * Does up to `budget` orders' worth of the work a restore left for later (indexing the live orders by id); returns
+   * whether none is left. Pure and synchronous, and never needed for correctness: a lookup that needs the index builds
+   * it first. The server calls it in slices once it serves, so the first command that names a restored order by id
+   * finds the index built.
+   */
+  warm(budget: number): boolean {
+    return this.orders.warm(budget);
   }
 
   /**
@@ -1708,11 +1727,7 @@ const TEXT_COLUMNS = ["instrument", "account", "side", "orderType", "tif", "stp"
  * the columns. One record per live order, made once and attached straight to its book; no id is looked up. Throws
  * when the columns and the markets' counts disagree, a column is short or names no string, or an id repeats.
  */
-function restoreMarketsWithOrders(
-  snapshot: EngineSnapshot,
-  orders: Map<string, OrderRecord>,
-  add: (market: Market) => void,
-): void {
+function restoreMarketsWithOrders(snapshot: EngineSnapshot, add: (market: Market) => void): OrderRecord[] {
   const c = snapshot.orders;
   invariant(Array.isArray(c.id) && Array.isArray(c.strings), "snapshot order columns hold no ids or strings");
   const n = c.id.length;
@@ -1774,9 +1789,10 @@ function restoreMarketsWithOrders(
       feeBps: feeBps.next(),
       blockPerTonne: blockPerTonne.next(),
     };
-    orders.set(order.id, order);
+    live[i] = order;
     return order;
   };
+  const live: OrderRecord[] = new Array(n);
   let at = 0;
   for (const saved of snapshot.markets) {
     const bids: OrderRecord[] = [];
@@ -1785,11 +1801,11 @@ function restoreMarketsWithOrders(
     for (let k = 0; k < saved.askOrders; k++) asks.push(record(at++));
     add(Market.restore(saved, bids, asks));
   }
-  invariant(orders.size === n, "snapshot order columns name an order more than once");
+  return live;
 }
 
 /** The live orders `ids` names (a version 3 or 4 market's side), in that order; throws on an id that is not live. */
-function recordsNamed(ids: readonly string[], orders: ReadonlyMap<string, OrderRecord>): OrderRecord[] {
+function recordsNamed(ids: readonly string[], orders: OrderIndex): OrderRecord[] {
   return ids.map((id) => {
     const order = orders.get(id);
     invariant(order !== undefined, () => `snapshot names unknown order ${id}`);
@@ -1798,7 +1814,7 @@ function recordsNamed(ids: readonly string[], orders: ReadonlyMap<string, OrderR
 }
 
 /** Adds the orders of `columns` to `orders` by id; throws when a column is short or names no string. */
-function restoreOrderColumns(columns: OrderColumns, orders: Map<string, OrderRecord>): void {
+function restoreOrderColumns(columns: OrderColumns, orders: OrderIndex): void {
   const n = columns.id.length;
   const names = [
     "instrument",

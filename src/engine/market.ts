@@ -195,6 +195,13 @@ export class Market {
   private readonly liveByAccount = new Map<string, number>();
   /** Orders that finished during the operation running now, in the order they finished (`takeFinished`). */
   private finished: string[] = [];
+  /** The records of `finished`, in the same order. */
+  private finishedOrders: OrderRecord[] = [];
+  /**
+   * Called with each order a trade or a cancellation names, before the event leaves the market; the engine uses it to
+   * index a restored order it has not indexed yet (`OrderIndex.note`), so following the event finds it by id.
+   */
+  touch: ((order: OrderRecord) => void) | null = null;
   private readonly book = new OrderBook();
   private readonly byHandle: (OrderRecord | undefined)[] = [];
   private readonly accountIndex = new Map<string, number>();
@@ -517,13 +524,16 @@ export class Market {
   private finish(order: OrderRecord, status: "filled" | "cancelled"): void {
     order.status = status;
     this.finished.push(order.id);
+    this.finishedOrders.push(order);
   }
 
-  /** Ids of orders finished since the last call (the engine calls it after every operation: empty between commands). */
-  takeFinished(): string[] {
-    const ids = this.finished;
+  /** Orders finished since the last call (the engine calls it after every operation: empty between commands). */
+  takeFinished(): OrderRecord[] {
+    const orders = this.finishedOrders;
+    invariant(orders.length === this.finished.length, "finished orders and their ids disagree");
     this.finished = [];
-    return ids;
+    this.finishedOrders = [];
+    return orders;
   }
 
   private detach(order: OrderRecord, status: OrderStatus): void {
@@ -551,6 +561,10 @@ export class Market {
     this.sessionValue += BigInt(price) * BigInt(quantity);
     this.sessionVolume += quantity;
     this.sessionBought.set(buy.account, (this.sessionBought.get(buy.account) ?? 0) + quantity);
+    if (this.touch !== null) {
+      this.touch(buy);
+      this.touch(sell);
+    }
     return {
       type: "trade",
       instrument: this.id,
@@ -570,6 +584,7 @@ export class Market {
   }
 
   private cancelled(order: OrderRecord, quantity: number, reason: CancelReason): EngineEvent {
+    if (this.touch !== null) this.touch(order);
     return {
       type: "order.cancelled",
       instrument: this.id,
@@ -937,7 +952,7 @@ export class Market {
       clearing: this.clearing,
       safeguards: this.safeguards,
       calendar: this.calendar,
-      finished: this.finished,
+      finished: [...this.finished],
       bandReference: this.bandReference,
       lastTradePrice: this.lastTradePrice,
       auctionEndsAtMs: this.auctionEndsAtMs,
@@ -969,7 +984,8 @@ export class Market {
     const market = new Market(snapshot.spec, snapshot.referencePrice, snapshot.clearing);
     market.safeguards = snapshot.safeguards;
     market.calendar = snapshot.calendar;
-    market.finished = [...snapshot.finished];
+    // The engine takes finished orders after every operation, so a snapshot never holds any.
+    invariant(snapshot.finished.length === 0, () => `snapshot market ${snapshot.spec.id} holds finished orders`);
     market.bandReference = snapshot.bandReference;
     market.lastTradePrice = snapshot.lastTradePrice;
     market.auctionEndsAtMs = snapshot.auctionEndsAtMs;

@@ -66,7 +66,7 @@ import { NIL } from "./book.ts";
 import { checkCalendar } from "./calendar.ts";
 import type { ClearingTerms } from "./clearing.ts";
 import { ClearingHouse, type ClearingHouseSnapshot } from "./clearinghouse.ts";
-import { type Column, ColumnReader, encodeColumn, TextColumnReader } from "./columns.ts";
+import { type Column, encodeColumn } from "./columns.ts";
 import {
   COMMAND_TYPES,
   type Command,
@@ -96,6 +96,7 @@ import {
   type RemedyCommand,
   roundToTick,
 } from "./remedies.ts";
+import { RestoredOrders } from "./restored-orders.ts";
 import { checkSafeguards, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 import { SurveillanceDesk, type SurveillanceSnapshot } from "./surveillance.ts";
 import { setVat } from "./vat.ts";
@@ -1069,7 +1070,7 @@ export class Engine {
       order.status === "filled" || order.status === "cancelled",
       () => `order ${id} finished with status ${order.status}`,
     );
-    this.orders.delete(id, order);
+    this.orders.delete(id);
     this.keepDone({
       id,
       instrument: order.instrument,
@@ -1541,13 +1542,7 @@ export class Engine {
     engine.lastSeqValue = snapshot.lastSeq;
     engine.nowMsValue = snapshot.nowMs;
     if (snapshot.version === 5) {
-      const live = restoreMarketsWithOrders(snapshot, (market) => engine.addMarket(market));
-      // The id index is built later, a slice at a time (`warm`), or at the first lookup that needs it.
-      const touch = (order: OrderRecord) => engine.orders.note(order);
-      for (const market of engine.markets.values()) market.touch = touch;
-      engine.orders.adopt(live, () => {
-        for (const market of engine.markets.values()) market.touch = null;
-      });
+      restoreMarketsFromColumns(snapshot, engine);
     } else {
       if (snapshot.version === 3) {
         for (const saved of snapshot.orders) engine.orders.set(saved.id, orderRecord(saved));
@@ -1568,6 +1563,27 @@ export class Engine {
     engine.remedies = Remedies.restore(snapshot.remedies);
     for (const market of engine.markets.values()) engine.trackTimer(market);
     return engine;
+  }
+
+  /** Part of `restoreMarketsFromColumns`: takes the markets and their orders, whose records come later. */
+  adoptRestored(columns: RestoredOrders, markets: EngineSnapshot["markets"]): void {
+    const restored: Market[] = [];
+    this.orders.adopt(columns.ids, (budget) => {
+      let left = budget;
+      for (const market of restored) {
+        if (left <= 0) break;
+        left -= market.makeRestoredRecords(left);
+      }
+      return restored.every((market) => market.recordsMade);
+    });
+    const note = (order: OrderRecord) => this.orders.note(order);
+    let at = 0;
+    for (const saved of markets) {
+      const market = Market.restoreFromColumns(saved, columns, at, saved.bidOrders, saved.askOrders, note);
+      at += saved.bidOrders + saved.askOrders;
+      restored.push(market);
+      this.addMarket(market);
+    }
   }
 
   /**
@@ -1720,17 +1736,16 @@ function orderColumns(orders: readonly OrderRecord[]): OrderColumnsV5 {
   };
 }
 
-const TEXT_COLUMNS = ["instrument", "account", "side", "orderType", "tif", "stp", "status", "content"] as const;
-
 /**
- * Restores version 5's markets and live orders: each market's orders are the next `bidOrders + askOrders` entries of
- * the columns. One record per live order, made once and attached straight to its book; no id is looked up. Throws
- * when the columns and the markets' counts disagree, a column is short or names no string, or an id repeats.
+ * Restores version 5's markets and live orders: each market's orders are the next `bidOrders + askOrders` rows of the
+ * columns, placed in its book straight from them. No record is made and no id indexed here: a market makes an order's
+ * record when something first needs it, and the engine's index (`OrderIndex`) takes each record as it is made; the
+ * rest are made by `Engine.warm` or at the first lookup that needs them. Throws when the columns and the markets'
+ * counts disagree, a column is short or names no string, an order is on the wrong book, or an id repeats.
  */
-function restoreMarketsWithOrders(snapshot: EngineSnapshot, add: (market: Market) => void): OrderRecord[] {
-  const c = snapshot.orders;
-  invariant(Array.isArray(c.id) && Array.isArray(c.strings), "snapshot order columns hold no ids or strings");
-  const n = c.id.length;
+function restoreMarketsFromColumns(snapshot: EngineSnapshot, engine: Engine): void {
+  const columns = new RestoredOrders(snapshot.orders);
+  const n = columns.length;
   let counted = 0;
   for (const saved of snapshot.markets) {
     invariant(
@@ -1744,64 +1759,7 @@ function restoreMarketsWithOrders(snapshot: EngineSnapshot, add: (market: Market
     counted += saved.bidOrders + saved.askOrders;
   }
   invariant(counted === n, () => `snapshot markets count ${counted} live orders, its columns hold ${n}`);
-  const strings = c.strings;
-  const ids = c.id;
-  const text = (name: (typeof TEXT_COLUMNS)[number]) => new TextColumnReader(c[name], n, strings, name);
-  const instrument = text("instrument");
-  const account = text("account");
-  const side = text("side");
-  const orderType = text("orderType");
-  const tif = text("tif");
-  const stp = text("stp");
-  const status = text("status");
-  const content = text("content");
-  const price = new ColumnReader(c.price, n, "price");
-  const open = new ColumnReader(c.open, n, "open");
-  const filled = new ColumnReader(c.filled, n, "filled");
-  const expireAtMs = new ColumnReader(c.expireAtMs, n, "expireAtMs");
-  const postOnly = new ColumnReader(c.postOnly, n, "postOnly");
-  const entry = new ColumnReader(c.entry, n, "entry");
-  const quantity = new ColumnReader(c.quantity, n, "quantity");
-  const collateralBps = new ColumnReader(c.collateralBps, n, "collateralBps");
-  const feeBps = new ColumnReader(c.feeBps, n, "feeBps");
-  const blockPerTonne = new ColumnReader(c.blockPerTonne, n, "blockPerTonne");
-  // Each reader is read once per order, in the columns' order.
-  const record = (i: number): OrderRecord => {
-    const order: OrderRecord = {
-      id: ids[i]!,
-      instrument: instrument.next(),
-      account: account.next(),
-      side: side.next() as Side,
-      orderType: orderType.next() as OrderType,
-      price: price.next(),
-      open: open.next(),
-      filled: filled.next(),
-      tif: tif.next() as TimeInForce,
-      expireAtMs: expireAtMs.next(),
-      postOnly: postOnly.next() === 1,
-      stp: stp.next() as StpMode,
-      status: status.next() as OrderStatus,
-      handle: NIL,
-      entry: entry.next(),
-      quantity: quantity.next(),
-      content: content.next(),
-      collateralBps: collateralBps.next(),
-      feeBps: feeBps.next(),
-      blockPerTonne: blockPerTonne.next(),
-    };
-    live[i] = order;
-    return order;
-  };
-  const live: OrderRecord[] = new Array(n);
-  let at = 0;
-  for (const saved of snapshot.markets) {
-    const bids: OrderRecord[] = [];
-    for (let k = 0; k < saved.bidOrders; k++) bids.push(record(at++));
-    const asks: OrderRecord[] = [];
-    for (let k = 0; k < saved.askOrders; k++) asks.push(record(at++));
-    add(Market.restore(saved, bids, asks));
-  }
-  return live;
+  engine.adoptRestored(columns, snapshot.markets);
 }
 
 /** The live orders `ids` names (a version 3 or 4 market's side), in that order; throws on an id that is not live. */

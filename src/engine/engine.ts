@@ -1565,7 +1565,7 @@ export class Engine {
     return engine;
   }
 
-  /** Part of `restoreMarketsFromColumns`: takes the markets and their orders, whose records come later. */
+  /** Only for `Engine.restore` (`restoreMarketsFromColumns`): takes the markets and their orders, records to come. */
   adoptRestored(columns: RestoredOrders, markets: EngineSnapshot["markets"]): void {
     const restored: Market[] = [];
     this.orders.adopt(columns.ids, (budget) => {
@@ -1587,10 +1587,10 @@ export class Engine {
   }
 
   /**
-   * Does up to `budget` orders' worth of the work a restore left for later (indexing the live orders by id); returns
-   * whether none is left. Pure and synchronous, and never needed for correctness: a lookup that needs the index builds
-   * it first. The server calls it in slices once it serves, so the first command that names a restored order by id
-   * finds the index built.
+   * Does up to `budget` orders' worth of the work a restore left for later (making the live orders' records and
+   * indexing them by id); returns whether none is left. Pure and synchronous, and never needed for correctness: a
+   * lookup that needs the index builds it first. The server calls it in slices once it serves, so the first command
+   * that names a restored order by id finds the index built.
    */
   warm(budget: number): boolean {
     return this.orders.warm(budget);

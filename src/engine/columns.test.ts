@@ -2,7 +2,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Column, ColumnReader, encodeColumn, TextColumnReader } from "./columns.ts";
+import { type Column, ColumnReader, encodeColumn, RandomColumn, TextColumnReader } from "./columns.ts";
 
 const readAll = <T extends number | null>(column: Column<T>, length: number): T[] => {
   const reader = new ColumnReader(column, length, "x");
@@ -55,5 +55,17 @@ describe("snapshot columns", () => {
     );
     const text = new TextColumnReader({ runs: [1, 2, 0, 1] }, 3, ["a", "b"], "side");
     expect([text.next(), text.next(), text.next()]).toEqual(["b", "b", "a"]);
+  });
+
+  it("reads a column's entries by index in any order (RandomColumn), as runs or as entries", () => {
+    const values = [7, 7, 7, null, null, 3, 9, 9, 9, 9, 1, 7, 7];
+    for (const column of [encodeColumn(values), values] as Column<number | null>[]) {
+      const random = new RandomColumn(column, values.length, "x");
+      const order = [...values.keys(), ...[...values.keys()].reverse(), 5, 0, 12, 3, 11, 1, 10];
+      for (const i of order) expect(random.at(i)).toBe(values[i]);
+    }
+    expect(() => new RandomColumn({ runs: [7, 3, 1, 1] }, 5, "open")).toThrow(
+      "snapshot order column open does not hold 5 entries",
+    );
   });
 });

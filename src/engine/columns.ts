@@ -104,3 +104,63 @@ export class TextColumnReader {
     return this.strings[this.indexes.next()]!;
   }
 }
+
+/**
+ * A column's entries by index, without making an array of them: a plain column is read as it is, a column of runs
+ * through the start of each run (found by the run read last, the one after it, or a binary search). Reading the
+ * entries in order costs O(1) each; any other order O(log runs). The constructor checks the length as `ColumnReader`.
+ */
+export class RandomColumn<T extends number | null> {
+  private readonly plain: readonly T[] | null;
+  private readonly values: T[] = [];
+  private readonly starts: Int32Array;
+  private run = 0;
+
+  constructor(column: Column<T>, length: number, name: string) {
+    const reader = new ColumnReader(column, length, name);
+    if (Array.isArray(column)) {
+      this.plain = column as readonly T[];
+      this.starts = new Int32Array(0);
+      return;
+    }
+    this.plain = null;
+    reader.forEachValue((value) => this.values.push(value));
+    const runs = (column as { readonly runs: readonly number[] }).runs;
+    this.starts = new Int32Array(this.values.length + 1);
+    let start = 0;
+    for (let r = 0; r < this.values.length; r++) {
+      this.starts[r] = start;
+      start += runs[2 * r + 1]!;
+    }
+    this.starts[this.values.length] = start;
+  }
+
+  at(i: number): T {
+    const plain = this.plain;
+    if (plain !== null) return plain[i]!;
+    const starts = this.starts;
+    let run = this.run;
+    if (i < starts[run]! || i >= starts[run + 1]!) {
+      if (i >= starts[run + 1]! && i < starts[run + 2]!) {
+        run++;
+      } else {
+        let lo = 0;
+        let hi = this.values.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >>> 1;
+          if (starts[mid]! <= i) lo = mid;
+          else hi = mid - 1;
+        }
+        run = lo;
+      }
+      this.run = run;
+    }
+    return this.values[run]!;
+  }
+
+  /** Every distinct entry, once per run (all of them for a plain column). */
+  forEachValue(visit: (value: T) => void): void {
+    if (this.plain !== null) for (const value of this.plain) visit(value);
+    else for (const value of this.values) visit(value);
+  }
+}

@@ -66,7 +66,7 @@ import { NIL } from "./book.ts";
 import { checkCalendar } from "./calendar.ts";
 import type { ClearingTerms } from "./clearing.ts";
 import { ClearingHouse, type ClearingHouseSnapshot } from "./clearinghouse.ts";
-import { type Column, ColumnReader, encodeColumn, TextColumnReader } from "./columns.ts";
+import { type Column, encodeColumn } from "./columns.ts";
 import {
   COMMAND_TYPES,
   type Command,
@@ -85,6 +85,7 @@ import {
   type OrderStatus,
 } from "./market.ts";
 import { applyNoticeCommand } from "./notices.ts";
+import { OrderIndex } from "./order-index.ts";
 import { isPhase, TRADING_MODES, type TradingMode } from "./phases.ts";
 import {
   NEGOTIATED_PENDING_PER_ACCOUNT_MAX,
@@ -95,6 +96,7 @@ import {
   type RemedyCommand,
   roundToTick,
 } from "./remedies.ts";
+import { RestoredOrders } from "./restored-orders.ts";
 import { checkSafeguards, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 import { SurveillanceDesk, type SurveillanceSnapshot } from "./surveillance.ts";
 import { setVat } from "./vat.ts";
@@ -253,7 +255,7 @@ export const ENGINE_SNAPSHOT_VERSION_READ_MIN = 3;
 export class Engine {
   private readonly markets = new Map<string, Market>();
   /** Live orders (resting, or being entered by the command running now). */
-  private readonly orders = new Map<string, OrderRecord>();
+  private readonly orders = new OrderIndex();
   /** Orders done in the current session of their instrument, by id; and their ids by instrument (for the close). */
   private readonly done = new Map<string, DoneOrder>();
   private readonly doneOf = new Map<string, string[]>();
@@ -1047,7 +1049,7 @@ export class Engine {
     }
     // Orders done in this operation are kept only as what the rules still need of them (`DoneOrder`), so that a long
     // session's state and snapshots hold its live orders and the done ones' ids, not every record.
-    for (const id of market.takeFinished()) this.retire(id);
+    for (const order of market.takeFinished()) this.retire(order);
     // When the instrument closes, the engine forgets the session's finished orders (their ids may be used again in a
     // later session) and the instrument's settled or defaulted obligations, so the state and every snapshot stay the
     // size of what is live. The read models keep the history. Only the close itself does this, so the state never
@@ -1062,9 +1064,8 @@ export class Engine {
   }
 
   /** Moves a done order from the live records to the done ones. */
-  private retire(id: string): void {
-    const order = this.orders.get(id);
-    invariant(order !== undefined, () => `order ${id} finished but has no live record`);
+  private retire(order: OrderRecord): void {
+    const id = order.id;
     invariant(
       order.status === "filled" || order.status === "cancelled",
       () => `order ${id} finished with status ${order.status}`,
@@ -1496,10 +1497,13 @@ export class Engine {
       for (const order of asks) live.push(order);
       return market.snapshot(bids, asks);
     });
-    invariant(
-      live.length === this.orders.size,
-      () => `invariant: ${this.orders.size} live orders, but the books hold ${live.length}`,
-    );
+    // Counting the index would complete it; a restore checks what it hands over (`restoreMarketsWithOrders`).
+    if (this.orders.complete) {
+      invariant(
+        live.length === this.orders.size,
+        () => `invariant: ${this.orders.size} live orders, but the books hold ${live.length}`,
+      );
+    }
     const orders = orderColumns(live);
     const done = [...this.done.values()]
       .map(
@@ -1538,7 +1542,7 @@ export class Engine {
     engine.lastSeqValue = snapshot.lastSeq;
     engine.nowMsValue = snapshot.nowMs;
     if (snapshot.version === 5) {
-      restoreMarketsWithOrders(snapshot, engine.orders, (market) => engine.addMarket(market));
+      restoreMarketsFromColumns(snapshot, engine);
     } else {
       if (snapshot.version === 3) {
         for (const saved of snapshot.orders) engine.orders.set(saved.id, orderRecord(saved));
@@ -1559,6 +1563,37 @@ export class Engine {
     engine.remedies = Remedies.restore(snapshot.remedies);
     for (const market of engine.markets.values()) engine.trackTimer(market);
     return engine;
+  }
+
+  /** Only for `Engine.restore` (`restoreMarketsFromColumns`): takes the markets and their orders, records to come. */
+  adoptRestored(columns: RestoredOrders, markets: EngineSnapshot["markets"]): void {
+    const restored: Market[] = [];
+    this.orders.adopt(columns.ids, (budget) => {
+      let left = budget;
+      for (const market of restored) {
+        if (left <= 0) break;
+        left -= market.makeRestoredRecords(left);
+      }
+      return restored.every((market) => market.recordsMade);
+    });
+    const note = (order: OrderRecord) => this.orders.note(order);
+    let at = 0;
+    for (const saved of markets) {
+      const market = Market.restoreFromColumns(saved, columns, at, saved.bidOrders, saved.askOrders, note);
+      at += saved.bidOrders + saved.askOrders;
+      restored.push(market);
+      this.addMarket(market);
+    }
+  }
+
+  /**
+   * Does up to `budget` orders' worth of the work a restore left for later (making the live orders' records and
+   * indexing them by id); returns whether none is left. Pure and synchronous, and never needed for correctness: a
+   * lookup that needs the index builds it first. The server calls it in slices once it serves, so the first command
+   * that names a restored order by id finds the index built.
+   */
+  warm(budget: number): boolean {
+    return this.orders.warm(budget);
   }
 
   /**
@@ -1701,21 +1736,16 @@ function orderColumns(orders: readonly OrderRecord[]): OrderColumnsV5 {
   };
 }
 
-const TEXT_COLUMNS = ["instrument", "account", "side", "orderType", "tif", "stp", "status", "content"] as const;
-
 /**
- * Restores version 5's markets and live orders: each market's orders are the next `bidOrders + askOrders` entries of
- * the columns. One record per live order, made once and attached straight to its book; no id is looked up. Throws
- * when the columns and the markets' counts disagree, a column is short or names no string, or an id repeats.
+ * Restores version 5's markets and live orders: each market's orders are the next `bidOrders + askOrders` rows of the
+ * columns, placed in its book straight from them. No record is made and no id indexed here: a market makes an order's
+ * record when something first needs it, and the engine's index (`OrderIndex`) takes each record as it is made; the
+ * rest are made by `Engine.warm` or at the first lookup that needs them. Throws when the columns and the markets'
+ * counts disagree, a column is short or names no string, an order is on the wrong book, or an id repeats.
  */
-function restoreMarketsWithOrders(
-  snapshot: EngineSnapshot,
-  orders: Map<string, OrderRecord>,
-  add: (market: Market) => void,
-): void {
-  const c = snapshot.orders;
-  invariant(Array.isArray(c.id) && Array.isArray(c.strings), "snapshot order columns hold no ids or strings");
-  const n = c.id.length;
+function restoreMarketsFromColumns(snapshot: EngineSnapshot, engine: Engine): void {
+  const columns = new RestoredOrders(snapshot.orders);
+  const n = columns.length;
   let counted = 0;
   for (const saved of snapshot.markets) {
     invariant(
@@ -1729,67 +1759,11 @@ function restoreMarketsWithOrders(
     counted += saved.bidOrders + saved.askOrders;
   }
   invariant(counted === n, () => `snapshot markets count ${counted} live orders, its columns hold ${n}`);
-  const strings = c.strings;
-  const ids = c.id;
-  const text = (name: (typeof TEXT_COLUMNS)[number]) => new TextColumnReader(c[name], n, strings, name);
-  const instrument = text("instrument");
-  const account = text("account");
-  const side = text("side");
-  const orderType = text("orderType");
-  const tif = text("tif");
-  const stp = text("stp");
-  const status = text("status");
-  const content = text("content");
-  const price = new ColumnReader(c.price, n, "price");
-  const open = new ColumnReader(c.open, n, "open");
-  const filled = new ColumnReader(c.filled, n, "filled");
-  const expireAtMs = new ColumnReader(c.expireAtMs, n, "expireAtMs");
-  const postOnly = new ColumnReader(c.postOnly, n, "postOnly");
-  const entry = new ColumnReader(c.entry, n, "entry");
-  const quantity = new ColumnReader(c.quantity, n, "quantity");
-  const collateralBps = new ColumnReader(c.collateralBps, n, "collateralBps");
-  const feeBps = new ColumnReader(c.feeBps, n, "feeBps");
-  const blockPerTonne = new ColumnReader(c.blockPerTonne, n, "blockPerTonne");
-  // Each reader is read once per order, in the columns' order.
-  const record = (i: number): OrderRecord => {
-    const order: OrderRecord = {
-      id: ids[i]!,
-      instrument: instrument.next(),
-      account: account.next(),
-      side: side.next() as Side,
-      orderType: orderType.next() as OrderType,
-      price: price.next(),
-      open: open.next(),
-      filled: filled.next(),
-      tif: tif.next() as TimeInForce,
-      expireAtMs: expireAtMs.next(),
-      postOnly: postOnly.next() === 1,
-      stp: stp.next() as StpMode,
-      status: status.next() as OrderStatus,
-      handle: NIL,
-      entry: entry.next(),
-      quantity: quantity.next(),
-      content: content.next(),
-      collateralBps: collateralBps.next(),
-      feeBps: feeBps.next(),
-      blockPerTonne: blockPerTonne.next(),
-    };
-    orders.set(order.id, order);
-    return order;
-  };
-  let at = 0;
-  for (const saved of snapshot.markets) {
-    const bids: OrderRecord[] = [];
-    for (let k = 0; k < saved.bidOrders; k++) bids.push(record(at++));
-    const asks: OrderRecord[] = [];
-    for (let k = 0; k < saved.askOrders; k++) asks.push(record(at++));
-    add(Market.restore(saved, bids, asks));
-  }
-  invariant(orders.size === n, "snapshot order columns name an order more than once");
+  engine.adoptRestored(columns, snapshot.markets);
 }
 
 /** The live orders `ids` names (a version 3 or 4 market's side), in that order; throws on an id that is not live. */
-function recordsNamed(ids: readonly string[], orders: ReadonlyMap<string, OrderRecord>): OrderRecord[] {
+function recordsNamed(ids: readonly string[], orders: OrderIndex): OrderRecord[] {
   return ids.map((id) => {
     const order = orders.get(id);
     invariant(order !== undefined, () => `snapshot names unknown order ${id}`);
@@ -1798,7 +1772,7 @@ function recordsNamed(ids: readonly string[], orders: ReadonlyMap<string, OrderR
 }
 
 /** Adds the orders of `columns` to `orders` by id; throws when a column is short or names no string. */
-function restoreOrderColumns(columns: OrderColumns, orders: Map<string, OrderRecord>): void {
+function restoreOrderColumns(columns: OrderColumns, orders: OrderIndex): void {
   const n = columns.id.length;
   const names = [
     "instrument",

@@ -37,6 +37,7 @@ import type { EngineEvent } from "./events.ts";
 import { heapPop, heapPush } from "./heap.ts";
 import { acceptsOrders, allowedNextPhases, canMove, type Phase, type TradingMode } from "./phases.ts";
 import type { NegotiatedTradeEvent } from "./remedy-events.ts";
+import type { RestoredOrders } from "./restored-orders.ts";
 import { bandAround, breakerRange, ceilingAt, clipBand, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 
 export type OrderStatus = "resting" | "filled" | "cancelled";
@@ -157,11 +158,17 @@ const STP_CODES: Readonly<Record<StpMode, number>> = {
 };
 
 function flagsFor(order: OrderRecord): number {
-  let flags = order.tif === "IOC" ? EXEC_IOC : order.tif === "FOK" ? EXEC_FOK : EXEC_REST;
-  if (order.orderType === "market") flags |= FLAG_MARKET;
-  if (order.postOnly) flags |= FLAG_POST_ONLY;
-  return flags | (STP_CODES[order.stp] << STP_SHIFT);
+  return flagsOf(order.tif, order.orderType, order.postOnly, order.stp);
 }
+
+function flagsOf(tif: string, orderType: string, postOnly: boolean, stp: string): number {
+  let flags = tif === "IOC" ? EXEC_IOC : tif === "FOK" ? EXEC_FOK : EXEC_REST;
+  if (orderType === "market") flags |= FLAG_MARKET;
+  if (postOnly) flags |= FLAG_POST_ONLY;
+  return flags | (STP_CODES[stp as StpMode] << STP_SHIFT);
+}
+
+const NO_PENDING = new Uint8Array(0);
 
 function sideCode(side: Side): SideCode {
   return side === "buy" ? BUY : SELL;
@@ -195,6 +202,19 @@ export class Market {
   private readonly liveByAccount = new Map<string, number>();
   /** Orders that finished during the operation running now, in the order they finished (`takeFinished`). */
   private finished: string[] = [];
+  /** The records of `finished`, in the same order. */
+  private finishedOrders: OrderRecord[] = [];
+  /**
+   * Orders a restore placed in the book without making their records (`RestoredOrders`): handle h holds the order in
+   * row `restoredBase + h` until its record is made (`recordAt`), which `restoredPending[h]` marks with 1.
+   */
+  private restored: RestoredOrders | null = null;
+  private restoredBase = 0;
+  private restoredPending: Uint8Array = NO_PENDING;
+  private restoredLeft = 0;
+  private restoredCursor = 0;
+  /** Called with each record made from a restore's columns (the engine indexes it by id: `OrderIndex.note`). */
+  private onRecord: ((order: OrderRecord) => void) | null = null;
   private readonly book = new OrderBook();
   private readonly byHandle: (OrderRecord | undefined)[] = [];
   private readonly accountIndex = new Map<string, number>();
@@ -460,7 +480,7 @@ export class Market {
     let c = 0;
     for (let i = 0; i < report.fillCount; i++) {
       for (; c < report.cancelCount && report.cancelAtFill[c]! <= i; c++) this.reportBookCancel(c, out);
-      const maker = this.byHandle[report.fillMaker[i]!]!;
+      const maker = this.recordAt(report.fillMaker[i]!);
       const quantity = report.fillQuantity[i]!;
       const makerOpen = report.fillMakerOpen[i]!;
       taker.open -= quantity;
@@ -503,7 +523,7 @@ export class Market {
   /** A resting order the book cancelled itself (self-trade prevention, auction remainders). */
   private reportBookCancel(c: number, out: EngineEvent[]): void {
     const report = this.book.report;
-    const order = this.byHandle[report.cancelHandle[c]!]!;
+    const order = this.recordAt(report.cancelHandle[c]!);
     const quantity = report.cancelQuantity[c]!;
     order.open = 0;
     this.detach(order, "cancelled");
@@ -517,13 +537,16 @@ export class Market {
   private finish(order: OrderRecord, status: "filled" | "cancelled"): void {
     order.status = status;
     this.finished.push(order.id);
+    this.finishedOrders.push(order);
   }
 
-  /** Ids of orders finished since the last call (the engine calls it after every operation: empty between commands). */
-  takeFinished(): string[] {
-    const ids = this.finished;
+  /** Orders finished since the last call (the engine calls it after every operation: empty between commands). */
+  takeFinished(): OrderRecord[] {
+    const orders = this.finishedOrders;
+    invariant(orders.length === this.finished.length, "finished orders and their ids disagree");
     this.finished = [];
-    return ids;
+    this.finishedOrders = [];
+    return orders;
   }
 
   private detach(order: OrderRecord, status: OrderStatus): void {
@@ -650,7 +673,7 @@ export class Market {
   massCancel(account: string, out: EngineEvent[], reason: CancelReason = "mass-cancel"): void {
     const index = this.accountIndex.get(account);
     if (index === undefined) return;
-    const orders = this.book.ordersOfAccount(index).map((handle) => this.byHandle[handle]!);
+    const orders = this.book.ordersOfAccount(index).map((handle) => this.recordAt(handle));
     orders.sort((a, b) => a.entry - b.entry);
     for (const order of orders) this.cancel(order, reason, out);
   }
@@ -735,7 +758,7 @@ export class Market {
     const outside: OrderRecord[] = [];
     for (const side of [BUY, SELL] as const) {
       this.book.forEachOrder(side, (handle) => {
-        const order = this.byHandle[handle]!;
+        const order = this.recordAt(handle);
         if (order.price !== null && this.checkPriceLimits(order.price) !== null) outside.push(order);
       });
     }
@@ -830,8 +853,8 @@ export class Market {
     this.book.uncross(outcome.price ?? 0, outcome.volume);
     const report = this.book.report;
     for (let i = 0; i < report.fillCount; i++) {
-      const seller = this.byHandle[report.fillMaker[i]!]!;
-      const buyer = this.byHandle[report.fillBuyer[i]!]!;
+      const seller = this.recordAt(report.fillMaker[i]!);
+      const buyer = this.recordAt(report.fillBuyer[i]!);
       const quantity = report.fillQuantity[i]!;
       seller.open = report.fillMakerOpen[i]!;
       seller.filled += quantity;
@@ -839,7 +862,8 @@ export class Market {
       buyer.filled += quantity;
       out.push(this.trade(report.fillPrice[i]!, quantity, buyer, seller, null, null, null));
     }
-    // Detach after all trades are told: a handle freed by one fill is not reused until the next book operation.
+    // Detach after all trades are told: a handle freed by one fill is not reused until the next book operation. Every
+    // record here was made above, so the handles are read directly (a detached one reads undefined).
     for (let i = 0; i < report.fillCount; i++) {
       const seller = this.byHandle[report.fillMaker[i]!];
       if (seller && seller.open === 0) this.detach(seller, "filled");
@@ -853,7 +877,7 @@ export class Market {
     const expiring: OrderRecord[] = [];
     for (const side of [BUY, SELL] as const) {
       this.book.forEachOrder(side, (handle) => {
-        const order = this.byHandle[handle]!;
+        const order = this.recordAt(handle);
         if (order.tif === "DAY" || order.orderType === "market") expiring.push(order);
       });
     }
@@ -888,6 +912,44 @@ export class Market {
     heapPush(this.gtdHeap, order, earlier);
   }
 
+  /** The record of a live order's handle, made from the restore's columns the first time it is needed. */
+  private recordAt(handle: number): OrderRecord {
+    return this.byHandle[handle] ?? this.makeRecord(handle);
+  }
+
+  private makeRecord(handle: number): OrderRecord {
+    if (this.restoredPending[handle] !== 1) invariant(false, `book handle ${handle} has no record`);
+    const order: OrderRecord = this.restored!.record(this.restoredBase + handle);
+    order.handle = handle;
+    this.byHandle[handle] = order;
+    this.restoredPending[handle] = 0;
+    if (--this.restoredLeft === 0) {
+      this.restored = null;
+      this.restoredPending = NO_PENDING;
+    }
+    this.onRecord?.(order);
+    return order;
+  }
+
+  /**
+   * Makes the records of restored orders not made yet, going through up to `budget` of them in book handle order;
+   * returns how many it went through (0 when none is left).
+   */
+  makeRestoredRecords(budget: number): number {
+    let seen = 0;
+    while (this.restoredLeft > 0 && seen < budget) {
+      const handle = this.restoredCursor++;
+      seen++;
+      if (this.restoredPending[handle] === 1) this.makeRecord(handle);
+    }
+    return seen;
+  }
+
+  /** Whether every restored order has its record. */
+  get recordsMade(): boolean {
+    return this.restoredLeft === 0;
+  }
+
   private accountFor(account: string): number {
     let index = this.accountIndex.get(account);
     if (index === undefined) {
@@ -911,7 +973,7 @@ export class Market {
   /** Live orders of a side in priority order. */
   ordersInPriority(side: Side): OrderRecord[] {
     const orders: OrderRecord[] = [];
-    this.book.forEachOrder(sideCode(side), (handle) => orders.push(this.byHandle[handle]!));
+    this.book.forEachOrder(sideCode(side), (handle) => orders.push(this.recordAt(handle)));
     return orders;
   }
 
@@ -937,7 +999,7 @@ export class Market {
       clearing: this.clearing,
       safeguards: this.safeguards,
       calendar: this.calendar,
-      finished: this.finished,
+      finished: [...this.finished],
       bandReference: this.bandReference,
       lastTradePrice: this.lastTradePrice,
       auctionEndsAtMs: this.auctionEndsAtMs,
@@ -961,15 +1023,13 @@ export class Market {
    * Rebuilds a market from its snapshot and its live orders per side in priority order (the records are attached to
    * the new book: their handles are set here).
    */
-  static restore(
-    snapshot: Omit<MarketSnapshot, "bidOrders" | "askOrders">,
-    bids: readonly OrderRecord[],
-    asks: readonly OrderRecord[],
-  ): Market {
+  /** A market with a snapshot's state and an empty book. */
+  private static fromSnapshot(snapshot: Omit<MarketSnapshot, "bidOrders" | "askOrders">): Market {
     const market = new Market(snapshot.spec, snapshot.referencePrice, snapshot.clearing);
     market.safeguards = snapshot.safeguards;
     market.calendar = snapshot.calendar;
-    market.finished = [...snapshot.finished];
+    // The engine takes finished orders after every operation, so a snapshot never holds any.
+    invariant(snapshot.finished.length === 0, () => `snapshot market ${snapshot.spec.id} holds finished orders`);
     market.bandReference = snapshot.bandReference;
     market.lastTradePrice = snapshot.lastTradePrice;
     market.auctionEndsAtMs = snapshot.auctionEndsAtMs;
@@ -981,6 +1041,85 @@ export class Market {
     market.sessionBought = new Map(snapshot.session.bought);
     market.phase = snapshot.phase;
     market.entryCounter = snapshot.entryCounter;
+    return market;
+  }
+
+  /**
+   * Rebuilds a market from its snapshot with its live orders in rows `base` to `base + bids + asks - 1` of a restore's
+   * columns (bids then asks, each in priority order). Each order is placed in the book without its record, which is
+   * made when first needed (`recordAt`) or by `makeRestoredRecords`, and then passed to `onRecord`; a GTD order's is
+   * made now (its expiry is kept by record).
+   */
+  static restoreFromColumns(
+    snapshot: Omit<MarketSnapshot, "bidOrders" | "askOrders">,
+    columns: RestoredOrders,
+    base: number,
+    bids: number,
+    asks: number,
+    onRecord: (order: OrderRecord) => void,
+  ): Market {
+    const market = Market.fromSnapshot(snapshot);
+    const count = bids + asks;
+    market.book.reserveOrders(count);
+    for (let k = 0; k < count; k++) market.byHandle.push(undefined);
+    market.restored = columns;
+    market.restoredBase = base;
+    market.restoredPending = new Uint8Array(count).fill(1);
+    market.restoredLeft = count;
+    market.onRecord = onRecord;
+    let runAccount = "";
+    let runOrders = 0;
+    const countRun = () => {
+      if (runOrders > 0) market.liveByAccount.set(runAccount, (market.liveByAccount.get(runAccount) ?? 0) + runOrders);
+    };
+    let accountIndex = -1;
+    const gtd: number[] = [];
+    for (let k = 0; k < count; k++) {
+      const row = base + k;
+      const side = k < bids ? "buy" : "sell";
+      // Once per live order (hundreds of thousands at a start): no closure for the message unless it fails.
+      if (
+        columns.text(columns.status, row) !== "resting" ||
+        columns.text(columns.side, row) !== side ||
+        columns.text(columns.instrument, row) !== market.id
+      ) {
+        invariant(false, `snapshot puts order ${columns.ids[row]} on the wrong book`);
+      }
+      const account = columns.text(columns.account, row);
+      if (account !== runAccount || accountIndex < 0) {
+        countRun();
+        runAccount = account;
+        runOrders = 0;
+        accountIndex = market.accountFor(account);
+      }
+      runOrders++;
+      const tif = columns.text(columns.tif, row);
+      const handle = market.book.insert(
+        side === "buy" ? BUY : SELL,
+        columns.price.at(row) ?? 0,
+        columns.open.at(row),
+        accountIndex,
+        flagsOf(
+          tif,
+          columns.text(columns.orderType, row),
+          columns.postOnly.at(row) === 1,
+          columns.text(columns.stp, row),
+        ),
+      );
+      if (handle !== k) invariant(false, `restored order ${columns.ids[row]} took book handle ${handle}`);
+      if (tif === "GTD") gtd.push(handle);
+    }
+    countRun();
+    for (const handle of gtd) market.pushGtd(market.recordAt(handle));
+    return market;
+  }
+
+  static restore(
+    snapshot: Omit<MarketSnapshot, "bidOrders" | "askOrders">,
+    bids: readonly OrderRecord[],
+    asks: readonly OrderRecord[],
+  ): Market {
+    const market = Market.fromSnapshot(snapshot);
     market.book.reserveOrders(bids.length + asks.length);
     // An account's live orders are counted per run of its orders, not one map update per order (`attach` does that).
     let runAccount = "";

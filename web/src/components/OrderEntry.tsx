@@ -312,7 +312,8 @@ export function OrderEntry({
           {problem}
         </p>
       ))}
-      <FieldError id={`${ids}-expire-error`} message={at("expireAt")} />
+      {/* Only while there is one: the ticket's first error paragraph stays the price's (as pages and tests read it). */}
+      {at("expireAt") ? <FieldError id={`${ids}-expire-error`} message={at("expireAt")} /> : null}
       <div className="row2">
         <label className="inline">
           <input

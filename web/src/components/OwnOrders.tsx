@@ -13,6 +13,7 @@ import { describeError } from "../errors.ts";
 import { exchangeTime, priceInputText, quantityInputText, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { amendUnchanged, checkPrice, checkQuantity, type OrderGrid, priceRangeRefusal } from "../order-checks.ts";
+import { BreakableId } from "./BreakableId.tsx";
 import { FieldError } from "./FieldError.tsx";
 
 const FINISHED_SHOWN_MAX = 15;
@@ -119,7 +120,9 @@ export function OwnOrders({
                 />
               ) : (
                 <tr key={order.orderId} className={order.status === "resting" ? "" : "finished"}>
-                  <td className="mono small">{clientOrderIdOf(order.orderId)}</td>
+                  <td className="mono small">
+                    <BreakableId id={clientOrderIdOf(order.orderId)} />
+                  </td>
                   <td className={order.side}>{t(`sideNames.${order.side}`)}</td>
                   <td className="num">
                     {order.priceTiynPerTonne === null

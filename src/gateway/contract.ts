@@ -35,7 +35,10 @@ export const ACCESS_POLICIES = [
   "memberTrade",
   /** The signed-in member's own notifications: its users (and their API keys with the read scope); not the consoles. */
   "memberOwn",
-  /** The signed-in member's own settings: its traders, in a browser session or with a trade-scoped key. */
+  /**
+   * The signed-in member's own settings: its traders and its administrators, in a browser session or with a
+   * trade-scoped key.
+   */
   "memberOwnChange",
   /** A member's administrator, over the member's own users and API keys (reads with `read`, changes with `trade`). */
   "memberAdmin",
@@ -53,7 +56,7 @@ export type Access = (typeof ACCESS_POLICIES)[number];
  */
 export const POLICY_ROLES: Readonly<Partial<Record<Access, readonly string[]>>> = {
   memberTrade: ["trader"],
-  memberOwnChange: ["trader"],
+  memberOwnChange: ["trader", "administrator"],
   memberAdmin: ["administrator"],
   consoleRead: ["operator", "regulator"],
   operatorChange: ["operator"],

@@ -167,6 +167,11 @@ export class ContractFactsView {
     }
   }
 
+  /** A member's name and BIN as known now (from its admission), or null for a member never admitted. */
+  member(member: string): { readonly name: string; readonly bin: string | null } | null {
+    return this.members.get(member) ?? null;
+  }
+
   private party(account: string): ContractParty {
     const owner = this.accounts.get(account);
     const member = owner?.member ?? account;

@@ -12,8 +12,13 @@ export interface Labels {
   readonly contractTitle: string;
   readonly workingCopy: string;
   readonly trade: string;
+  /**
+   * The contract's trade-time heading. It still says "Astana" (not "Kazakhstan time" as the pages and timeNote do):
+   * it is printed on the contract PDF, a deterministic copy whose own SHA-256 (contract.ts, pdfSha256) checks copies
+   * already issued, which new wording would make fail.
+   */
   readonly tradeTime: string;
-  /** Said once on a document whose times are exchange time. */
+  /** Said once on a document whose times are exchange time, as the pages say it ("Kazakhstan time"). */
   readonly timeNote: string;
   readonly journalRecord: string;
   readonly seller: string;
@@ -98,7 +103,7 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     workingCopy: "",
     trade: "Мәміле",
     tradeTime: "Мәміле жасалған уақыт (Астана, UTC+5)",
-    timeNote: "Уақыт — Астана уақыты (UTC+5)",
+    timeNote: "Уақыт — Қазақстан уақыты (UTC+5)",
     journalRecord: "Журналдағы жазба №",
     seller: "Сатушы",
     buyer: "Сатып алушы",
@@ -157,7 +162,7 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     workingCopy: "",
     trade: "Сделка",
     tradeTime: "Время сделки (Астана, UTC+5)",
-    timeNote: "Время — астанинское (UTC+5)",
+    timeNote: "Время — время Казахстана (UTC+5)",
     journalRecord: "Запись журнала №",
     seller: "Продавец",
     buyer: "Покупатель",
@@ -216,7 +221,7 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     workingCopy: "Working copy in English; the Kazakh and Russian texts prevail.",
     trade: "Trade",
     tradeTime: "Trade time (Astana, UTC+5)",
-    timeNote: "Times in Astana time (UTC+5)",
+    timeNote: "Times in Kazakhstan time (UTC+5)",
     journalRecord: "Journal record no.",
     seller: "Seller",
     buyer: "Buyer",

@@ -127,10 +127,16 @@ export function buildStatement(
   scope: "account" | "member",
   date: string,
   utcOffsetMs: number,
+  /**
+   * The member's name and BIN as known now (the live views'), for a day whose views are older than its admission;
+   * null: the day's views are the only ones.
+   */
+  memberNow: { readonly name: string; readonly bin: string | null } | null = null,
 ): StatementJson {
   const day = (timeMs: number) => localDay(timeMs, utcOffsetMs);
   const contracts = projections.contracts;
   const info = projections.controls.member(member);
+  const known = memberNow ?? contracts.member(member);
   const firstParty = contracts.ofMember(member)[0];
   const party =
     firstParty === undefined ? null : firstParty.seller.member === member ? firstParty.seller : firstParty.buyer;
@@ -219,8 +225,10 @@ export function buildStatement(
     document: STATEMENT_DOCUMENT,
     date,
     member,
-    memberName: party?.name ?? info?.name ?? member,
-    bin: party?.bin ?? null,
+    // The member as known now, even on a day before it was admitted or had a trade (a member reads its own name and
+    // BIN on its statement, not its id twice and "no BIN"); a first contract's parties only where nothing else is.
+    memberName: known?.name ?? party?.name ?? info?.name ?? member,
+    bin: known?.bin ?? party?.bin ?? null,
     scope,
     accounts: out,
   };

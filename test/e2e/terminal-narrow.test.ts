@@ -7,6 +7,7 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { TERMS } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot, type Viewport } from "./support/browser.ts";
 import { signInOn } from "./support/forms.ts";
 
@@ -16,6 +17,8 @@ const TABLET = { width: 768, height: 1024 };
 const LIVE_MS = 10_000;
 /** A client's name as long as a real cooperative's, the longest text of the account picker. */
 const LONG_CLIENT = "Zhanaozen autogas cooperative of the Mangystau region";
+/** An instrument id as long as a real one can be: plant and region written out. */
+const LONG_INSTRUMENT = "PB-PAVLODAR_REFINERY-NORTH_KAZAKHSTAN-2026-01";
 
 describe.skipIf(!run)("trading terminal on narrow screens", () => {
   const suite = browserSuite(PHONE);
@@ -123,6 +126,124 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     expect(await overflow(page)).toBe(0);
     await bellListOnScreen(page, PHONE);
     expect(suite.pageErrors).toEqual([]);
+  });
+
+  /**
+   * Where the page shows `id` (an instrument id) over more than one line, the places it is broken that are not right
+   * after a hyphen or an underscore (the separators of its words): "PB-PAVLODAR_REF|INERY-…" is broken inside a
+   * word, "PB-PAVLODAR_|REFINERY-…" is not. Each is said as the id with a bar where the line ends.
+   */
+  function brokenInsideWord(page: Page, id: string): Promise<string[]> {
+    return page.evaluate(`(() => {
+      const id = ${JSON.stringify(id)};
+      const found = [];
+      for (const element of document.querySelectorAll("body *")) {
+        if (["SELECT", "OPTION", "SCRIPT", "STYLE"].includes(element.tagName)) continue;
+        if (!(element.textContent || "").includes(id)) continue;
+        if ([...element.children].some((child) => (child.textContent || "").includes(id))) continue;
+        if (element.getClientRects().length === 0) continue;
+        const chars = [];
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (let i = 0; i < node.data.length; i++) chars.push({ node, i, ch: node.data[i] });
+        }
+        const text = chars.map((c) => c.ch).join("");
+        const start = text.indexOf(id);
+        let previousTop = null;
+        const breaks = [];
+        for (let k = start; k < start + id.length; k++) {
+          const range = document.createRange();
+          range.setStart(chars[k].node, chars[k].i);
+          range.setEnd(chars[k].node, chars[k].i + 1);
+          const rect = range.getBoundingClientRect();
+          if (rect.width === 0 && rect.height === 0) continue;
+          if (previousTop !== null && rect.top > previousTop + 2 && !"-_".includes(text[k - 1])) breaks.push(k - start);
+          previousTop = rect.top;
+        }
+        for (const at of breaks) found.push(id.slice(0, at) + "|" + id.slice(at));
+      }
+      return found;
+    })()`);
+  }
+
+  it("on a phone: the fills table's quantity is on the screen, and instrument ids break only between words", async () => {
+    // An instrument whose id is as long as a real one can be (plant and region written out), with a fill on it.
+    const operator = await suite.server.login("operator");
+    const listed = await suite.server.call(operator, "POST", "/api/admin/instruments", {
+      instrument: LONG_INSTRUMENT,
+      mode: "continuous",
+      tickSize: 100,
+      lotSize: 1000,
+      referencePrice: 13_300_000,
+      clearing: TERMS,
+      description: { product: "propane-butane", basis: "KAZGPZ", region: "MANGYSTAU", deliveryPeriod: "2026-01" },
+    });
+    expect(listed.status).toBe(201);
+    const opened = await suite.server.call(operator, "PUT", `/api/admin/instruments/${LONG_INSTRUMENT}/phase`, {
+      phase: "continuous",
+    });
+    expect(opened.status).toBe(200);
+    const seller = await suite.server.login("kazgpz-trader");
+    const buyer = await suite.server.login("aktau-trader");
+    const order = { instrument: LONG_INSTRUMENT, price: 13_300_000, quantity: 3_000 };
+    await suite.server.call(seller, "POST", "/api/orders", {
+      ...order,
+      account: "KAZGPZ-1",
+      clientOrderId: "narrow-fill-s",
+      side: "sell",
+    });
+    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
+      ...order,
+      account: "AKTAU-1",
+      clientOrderId: "narrow-fill-b",
+      side: "buy",
+    });
+    expect(bought.body.trades).toHaveLength(1);
+    const fills = await suite.server.call(buyer, "GET", "/api/accounts/AKTAU-1/fills?limit=5");
+    expect(fills.body.fills[0]).toMatchObject({ instrument: LONG_INSTRUMENT, quantityKg: 3_000 });
+
+    const page = await signIn("aktau-trader", PHONE, 1);
+    await page.locator(`select:has(option[value="${LONG_INSTRUMENT}"])`).selectOption(LONG_INSTRUMENT);
+    const table = page.getByTestId("fills");
+    for (const [code, heading] of [
+      ["en", "Qty t"],
+      ["ru", "Кол-во т"],
+      ["kk", "Саны т"],
+    ] as const) {
+      await page.locator("label.language select").selectOption(code);
+      await expect.poll(() => table.locator("tbody tr").count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
+      await expect.poll(() => table.locator("thead th").allTextContents(), { timeout: LIVE_MS }).toContain(heading);
+      const column = (await table.locator("thead th").allTextContents()).indexOf(heading);
+      // The column's heading and the fill's quantity (3 t) lie within the screen's width as the page opens, without
+      // scrolling the table sideways.
+      for (const cell of [
+        table.locator("thead th").nth(column),
+        table.locator("tbody tr").first().locator("td").nth(column),
+      ]) {
+        const box = await cell.boundingBox();
+        expect(box, `${code}: the quantity cell is shown`).not.toBeNull();
+        expect(Math.round((box?.x ?? 0) + (box?.width ?? 0)), `${code}: its right edge`).toBeLessThanOrEqual(
+          PHONE.width,
+        );
+        expect(box?.x ?? -1, `${code}: its left edge`).toBeGreaterThanOrEqual(0);
+      }
+      expect(await table.locator("tbody tr").first().locator("td").nth(column).textContent()).toBe("3");
+      // Wherever the terminal shows the instrument's id over more than one line, it breaks between its words.
+      expect(await brokenInsideWord(page, LONG_INSTRUMENT), code).toEqual([]);
+      expect(await overflow(page)).toBe(0);
+    }
+    await screenshot(page, "terminal-fills-390");
+    // The market board's list of instruments, on a phone.
+    await page.locator("label.language select").selectOption("en");
+    await page.getByRole("link", { name: "Market board" }).click();
+    await expect
+      .poll(() => page.getByTestId("quotes").locator(`tr[data-instrument="${LONG_INSTRUMENT}"]`).count(), {
+        timeout: LIVE_MS,
+      })
+      .toBe(1);
+    expect(await brokenInsideWord(page, LONG_INSTRUMENT)).toEqual([]);
+    expect(await overflow(page)).toBe(0);
+    await screenshot(page, "board-390");
   });
 
   it("on a tablet: no sideways scroll", async () => {

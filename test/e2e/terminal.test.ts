@@ -7,7 +7,7 @@
  */
 
 import { readFileSync } from "node:fs";
-import type { Page, WebSocketRoute } from "playwright-core";
+import type { Page, Request, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../web/src/api/client.ts";
 import { describeError, fieldOf } from "../../web/src/errors.ts";
@@ -80,7 +80,37 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
       "Good till date needs the date and time it expires.",
     );
     expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
-    await ticket(buyer).locator("input[name=expireAt]").fill("2026-01-06T18:00");
+    // An expiry already past is refused at the field, in the reader's language, and nothing is sent.
+    const ordersBefore = (await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders?limit=100")).body
+      .orders.length;
+    const expireAt = ticket(buyer).locator("input[name=expireAt]");
+    await expireAt.fill("2026-01-05T10:00");
+    await expect
+      .poll(() => buyer.getByTestId("expire-refusal").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["The expiry 01/05/2026, 10:00:00 (Kazakhstan time) has already passed: choose a later date and time."]);
+    expect(await expireAt.getAttribute("aria-invalid")).toBe("true");
+    expect(await ticket(buyer).locator("button[type=submit]").isDisabled()).toBe(true);
+    for (const [language, said] of [
+      ["ru", "Срок 05.01.2026, 10:00:00 (время Казахстана) уже прошёл: укажите более поздние дату и время."],
+      ["kk", "05.01.2026, 10:00:00 (Қазақстан уақыты) мерзімі өтіп кетті: кейінірек күн мен уақытты көрсетіңіз."],
+    ] as const) {
+      await buyer.locator("label.language select").selectOption(language);
+      await expect
+        .poll(async () => (await buyer.getByTestId("expire-refusal").textContent())?.replace(/\s/g, " "), {
+          timeout: LIVE_MS,
+        })
+        .toBe(said);
+    }
+    await buyer.locator("label.language select").selectOption("en");
+    // Enter in the field does not send it either.
+    await expireAt.press("Enter");
+    expect(
+      (await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders?limit=100")).body.orders.length,
+    ).toBe(ordersBefore);
+    // Ahead of both the exchange's clock (5 January 2026 in this test) and the browser's: a year from now.
+    const ahead = new Date(Date.now() + 365 * 86_400_000 + 5 * 3_600_000).toISOString().slice(0, 16);
+    await expireAt.fill(ahead);
+    await expect.poll(() => buyer.getByTestId("expire-refusal").count(), { timeout: LIVE_MS }).toBe(0);
     await ticket(buyer).locator("input[name=postOnly]").check();
     await ticket(buyer).locator("select[name=stp]").selectOption("cancel-both");
     const [sent] = await Promise.all([
@@ -92,7 +122,7 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
       price: 13_300_000,
       quantity: 1_000,
       tif: "GTD",
-      expireAt: Date.parse("2026-01-06T18:00:00+05:00"),
+      expireAt: Date.parse(`${ahead}:00+05:00`),
       postOnly: true,
       stp: "cancel-both",
     });
@@ -207,6 +237,34 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     const send = form.getByRole("button", { name: "Send amend" });
     const priceRefusals = () => form.getByTestId("amend-price-refusal").allTextContents();
     const quantityRefusals = () => form.getByTestId("amend-quantity-refusal").allTextContents();
+    // As it opens, the row holds the order's own price and quantity: an amend that changes nothing, which the exchange
+    // refuses (ORDER_AMEND_EMPTY), is said before it is sent, in the reader's language, and cannot be sent.
+    const unchanged = form.getByTestId("amend-unchanged");
+    await expect
+      .poll(() => unchanged.textContent({ timeout: 1_000 }), { timeout: LIVE_MS })
+      .toBe("The price and the quantity are the order's own: change one of them to amend it.");
+    expect(await send.isDisabled()).toBe(true);
+    const patches: string[] = [];
+    const onRequest = (request: Request) => {
+      if (request.method() === "PATCH") patches.push(request.url());
+    };
+    buyer.on("request", onRequest);
+    await quantity.press("Enter");
+    // The same price written another way is still the order's own.
+    await form.locator("input[name=amend-price]").fill("130000.00");
+    await quantity.fill("10");
+    for (const [language, said] of [
+      ["ru", "Цена и количество те же, что в заявке: измените одно из них, чтобы изменить заявку."],
+      ["kk", "Баға мен саны өтінімдегідей: өтінімді өзгерту үшін олардың бірін өзгертіңіз."],
+      ["en", "The price and the quantity are the order's own: change one of them to amend it."],
+    ] as const) {
+      await buyer.locator("label.language select").selectOption(language);
+      await expect.poll(() => unchanged.textContent({ timeout: 1_000 }), { timeout: LIVE_MS }).toBe(said);
+      expect(await form.locator("button[type=submit]").isDisabled()).toBe(true);
+    }
+    await quantity.fill("9");
+    await expect.poll(() => unchanged.count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await send.isDisabled()).toBe(false);
     await quantity.fill("abc");
     await expect.poll(quantityRefusals, { timeout: LIVE_MS }).toEqual(["Enter the quantity as a number of tonnes."]);
     expect(await send.isDisabled()).toBe(true);
@@ -239,6 +297,8 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     expect(await quantityRefusals()).toEqual([]);
     expect(await send.isDisabled()).toBe(false);
     await form.getByRole("button", { name: "Keep as is" }).click();
+    buyer.off("request", onRequest);
+    expect(patches).toEqual([]);
     const read = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/orders/types-1");
     expect(read.body.order).toMatchObject({ status: "resting", openKg: 10_000, priceTiynPerTonne: 13_000_000 });
   });
@@ -473,8 +533,13 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     await expect
       .poll(async () => (await notices.textContent())?.replace(/[\u00a0\u202f]/g, " "), { timeout: LIVE_MS })
       .toContain(
-        `Биржа сняла вашу заявку types-1 (Купить 10 т по 130 000 ₸/т на ${INSTRUMENT}): её цена вне ограничений, установленных регулятором`,
+        `Биржа сняла вашу заявку types-1 (Покупка 10 т по 130 000 ₸/т на ${INSTRUMENT}): её цена вне ограничений, установленных регулятором`,
       );
+    // The side as the order tables name it, in every language: a noun, not the ticket's verb (Купить).
+    await buyer.locator("label.language select").selectOption("kk");
+    await expect
+      .poll(async () => (await notices.textContent())?.replace(/[\u00a0\u202f]/g, " "), { timeout: LIVE_MS })
+      .toContain(`Биржа сіздің types-1 өтініміңізді жойды (Сатып алу: ${INSTRUMENT} бойынша 130 000 ₸/т бағамен 10 т)`);
     await buyer.locator("label.language select").selectOption("en");
     await expect.poll(() => notices.textContent(), { timeout: LIVE_MS }).toContain("The exchange cancelled your order");
 
@@ -819,10 +884,14 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     await ticket(page).locator("input[name=quantity]").fill("1");
     await words.click();
     expect(await box.isChecked()).toBe(true);
-    const [sent] = await Promise.all([
-      page.waitForRequest((request) => request.url().endsWith("/api/orders") && request.method() === "POST"),
+    // The exchange's answer is awaited, not only the request, so the order is read after it was placed.
+    const [answer] = await Promise.all([
+      page.waitForResponse(
+        (response) => response.url().endsWith("/api/orders") && response.request().method() === "POST",
+      ),
       ticket(page).locator("button[type=submit]").click(),
     ]);
+    const sent = answer.request();
     expect(sent.postDataJSON()).toMatchObject({ side: "buy", price, quantity: 1_000, postOnly: true });
     const read = await suite.server.call(
       api,

@@ -68,7 +68,7 @@ const POLICIES = {
   memberRead: row("401   2xx    2xx    403    2xx    2xx    2xx    2xx    2xx    2xx"),
   memberTrade: row("401   403    2xx    403    403    403    403    403    403    403"),
   memberOwn: row("401   2xx    2xx    2xx    403    403    2xx    403    403    2xx"),
-  memberOwnChange: row("401   403    2xx    2xx    403    403    403    403    403    403"),
+  memberOwnChange: row("401   403    2xx    2xx    403    403    403    403    403    2xx"),
   consoleRead: row("401   403    403    403    2xx    2xx    403    2xx    2xx    403"),
   operatorChange: row("401   403    403    403    2xx    403    403    403    403    403"),
   operatorRead: row("401   403    403    403    2xx    403    403    2xx    403    403"),

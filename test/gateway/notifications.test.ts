@@ -131,6 +131,38 @@ describe("notifications", () => {
     expect(server.exchange.projections.notices.preferencesOf("AKTAU").email).toBe("desk@aktau.kz");
   });
 
+  it("a member's administrator changes the settings too, audited as the administrator; its read-only key may not", async () => {
+    await server.addUser("aktau-admin", "administrator", "AKTAU");
+    const admin = await server.login("aktau-admin");
+    const before = (await server.call(admin, "GET", "/api/notifications/preferences")).body;
+    expect(before.email).toBe("desk@aktau.kz");
+    const changed = { ...before, mail: ["default"], email: "office@aktau.kz", language: "ru" };
+    const set = await server.call(admin, "PUT", "/api/notifications/preferences", changed);
+    expect(set.status).toBe(200);
+    expect(set.body.preferences).toEqual(changed);
+    // Read back as the member's trader: the settings are the member's.
+    expect((await server.call(aktau, "GET", "/api/notifications/preferences")).body).toEqual(changed);
+    const audit = await server.call(
+      await server.login("regulator"),
+      "GET",
+      "/api/regulator/audit?commandType=notices.prefer&limit=1",
+    );
+    expect(audit.body.entries[0]).toMatchObject({ actor: "aktau-admin", role: "administrator", outcome: "accepted" });
+    // A key of the administrator's that may only read: refused with its own code, nothing journaled.
+    const seq = server.exchange.projections.lastSeq;
+    const readKey = await server.apiKey("aktau-admin", ["read"]);
+    const refused = await readKey("PUT", "/api/notifications/preferences", before);
+    expect([refused.status, refused.body.error.code, refused.body.error.details.scope]).toEqual([
+      403,
+      "FORBIDDEN_SCOPE",
+      "trade",
+    ]);
+    expect(server.exchange.projections.lastSeq).toBe(seq + 1); // the key's creation only
+    // Put back as they were, by the administrator, for the scenarios that follow.
+    expect((await server.call(admin, "PUT", "/api/notifications/preferences", before)).status).toBe(200);
+    expect(server.exchange.projections.notices.preferencesOf("AKTAU")).toEqual(before);
+  });
+
   it("a fill reaches the list, the live channel and the chosen e-mail, exactly", async () => {
     const socket = new WebSocket(`${server.url.replace("http", "ws")}/api/stream`, {
       headers: { cookie: aktau.cookie, "accept-language": "ru" },

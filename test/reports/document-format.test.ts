@@ -198,7 +198,7 @@ const STATEMENT: StatementJson = {
 describe("the statement PDF", () => {
   it("writes Kazakh figures and Astana times", async () => {
     await expectPdfText(statementPdf(STATEMENT, "kk"), [
-      "Күні: 05.12.2026; Уақыт — Астана уақыты (UTC+5)",
+      "Күні: 05.12.2026; Уақыт — Қазақстан уақыты (UTC+5)",
       "05.12.2026 09:47 T-PB-S1-7 сатып алу 54,000 т × 128 262,00 теңге/т; ҚҚС-сыз құны 6 926 148,00; " +
         "ҚҚС сомасы 831 137,76; ҚҚС-мен құны 7 757 285,76 теңге",
       "OB-PB-S1-7/S1 20,500 т, 123ABC12, WB-1; 05.12.2026 11:00 → AKTAU-ST 06.12.2026 00:30",
@@ -208,7 +208,7 @@ describe("the statement PDF", () => {
 
   it("writes Russian figures and Astana times", async () => {
     await expectPdfText(statementPdf(STATEMENT, "ru"), [
-      "Дата: 05.12.2026; Время — астанинское (UTC+5)",
+      "Дата: 05.12.2026; Время — время Казахстана (UTC+5)",
       "05.12.2026 09:47 T-PB-S1-7 покупка 54,000 т × 128 262,00 тенге/т; Стоимость без НДС 6 926 148,00",
       "05.12.2026 11:00 → AKTAU-ST 06.12.2026 00:30",
     ]);
@@ -266,7 +266,7 @@ describe("the statement XLSX", () => {
     const sheets = await workbookRows(await statementXlsx(WITH_OBLIGATION, "kk"));
     expect([...sheets.keys()]).toEqual(["Жиыны", "Мәмілелер", "Міндеттемелер", "Жеткізулер"]);
     expect(sheets.get("Жиыны")![0]).toEqual(["Күнделікті үзінді-көшірме", "05.12.2026"]);
-    expect(sheets.get("Жиыны")![3]).toEqual(["Уақыт — Астана уақыты (UTC+5)"]);
+    expect(sheets.get("Жиыны")![3]).toEqual(["Уақыт — Қазақстан уақыты (UTC+5)"]);
     const trades = sheets.get("Мәмілелер")!;
     expect(trades[0]![3]).toBe("Уақыты (Астана, UTC+5)");
     expect(trades[0]![13]).toBe("Уақыты: UTC, ISO 8601");

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { interpolate, lookup } from "../../web/src/i18n/lookup.ts";
-import { checkPrice, checkQuantity, type OrderGrid } from "../../web/src/order-checks.ts";
+import { amendUnchanged, checkExpiry, checkPrice, checkQuantity, type OrderGrid } from "../../web/src/order-checks.ts";
 
 const en: unknown = JSON.parse(readFileSync(new URL("../../web/src/i18n/en.json", import.meta.url), "utf8"));
 const words = {
@@ -73,5 +73,29 @@ describe("the order form's shared checks", () => {
     expect(checkQuantity(words, "1.5", "sell", grid).refusals).toEqual([
       "Quantity 1.5 t is not a whole number of lots: quantities go in lots of 1 t, prices in steps of 1 ₸/t.",
     ]);
+  });
+
+  it("refuses a good-till-date expiry at or before now, read in exchange time (UTC+5), and an empty one", () => {
+    const nowMs = Date.parse("2026-01-05T11:00:00+05:00");
+    expect(checkExpiry(words, "", nowMs)).toEqual({
+      expireAtMs: null,
+      refusals: ["Good till date needs the date and time it expires."],
+    });
+    expect(checkExpiry(words, "2026-01-05T11:00", nowMs)).toEqual({
+      expireAtMs: nowMs,
+      refusals: ["The expiry 01/05/2026, 11:00:00 (Kazakhstan time) has already passed: choose a later date and time."],
+    });
+    expect(checkExpiry(words, "2026-01-05T11:01", nowMs)).toEqual({ expireAtMs: nowMs + 60_000, refusals: [] });
+    expect(checkExpiry(words, "2026-01-05T11:00:30", nowMs).refusals).toEqual([]);
+  });
+
+  it("says an amend whose price and quantity are the order's own changes nothing; one that differs is not said", () => {
+    const order = { priceTiynPerTonne: 13_000_000, openKg: 10_000 };
+    expect(amendUnchanged(words, order, 13_000_000, 10_000)).toBe(
+      "The price and the quantity are the order's own: change one of them to amend it.",
+    );
+    expect(amendUnchanged(words, order, 13_000_100, 10_000)).toBeNull();
+    expect(amendUnchanged(words, order, 13_000_000, 9_000)).toBeNull();
+    expect(amendUnchanged(words, order, null, 10_000)).toBeNull();
   });
 });

@@ -47,7 +47,7 @@ const CATEGORY_DETAILS = new Set(["category", "eligible"]);
 /** Details that are free text the server translates (src/domain/phrases.ts), not values the page can format. */
 const FREE_TEXT = ["action", "purpose", "reason", "rule", "what"] as const;
 
-export type FormField = "price" | "quantity" | "account" | "instrument" | "user" | "password" | "form";
+export type FormField = "price" | "quantity" | "expireAt" | "account" | "instrument" | "user" | "password" | "form";
 
 /**
  * Request fields the API's schema bounds in kg or tiyn per tonne: its refusal of one (REQUEST_INVALID, keyword
@@ -88,6 +88,7 @@ export function fieldOf(error: unknown): FormField {
   ) {
     return "quantity";
   }
+  if (code === "ORDER_EXPIRY_INVALID") return "expireAt";
   if (code.startsWith("ACCOUNT") || code === "FORBIDDEN_ACCOUNT" || code === "MEMBER_SUSPENDED") return "account";
   if (code.startsWith("INSTRUMENT") || code === "PHASE_CLOSED") return "instrument";
   if (code === "AUTH_FAILED") return "password";

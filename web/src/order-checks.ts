@@ -13,6 +13,7 @@ import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../src/domain/order.ts";
 import {
   type AmountProblem,
   decimalSeparatorOf,
+  exchangeDateTime,
   parseAmount,
   parsePriceTenge,
   parseQuantityTonnes,
@@ -233,4 +234,53 @@ export function checkQuantity(
     );
   }
   return { quantity, refusals };
+}
+
+/** Exchange time is UTC+5 all year (Kazakhstan has no daylight saving time). */
+const EXCHANGE_OFFSET = "+05:00";
+
+/** The instant of a datetime-local value ("2026-01-05T18:00", seconds optional) read in exchange time; null: none. */
+export function exchangeInstant(text: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(text)) return null;
+  const ms = Date.parse(`${text.length === 16 ? `${text}:00` : text}${EXCHANGE_OFFSET}`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+export interface ExpiryCheck {
+  /** The instant typed (null: empty or not a date and time). */
+  readonly expireAtMs: number | null;
+  readonly refusals: string[];
+}
+
+/**
+ * A good-till-date order's expiry as typed (a datetime-local value in exchange time), at `nowMs`: it is needed, and
+ * it must lie ahead, since the exchange refuses an expiry at or before its own time (ORDER_EXPIRY_INVALID). The
+ * reader's clock stands for the exchange's here; the exchange has the last word on an expiry a few seconds ahead.
+ */
+export function checkExpiry({ t, locale }: Words, text: string, nowMs: number): ExpiryCheck {
+  const expireAtMs = exchangeInstant(text);
+  if (expireAtMs === null) return { expireAtMs, refusals: [t("ticket.check.expire")] };
+  if (expireAtMs <= nowMs) {
+    return {
+      expireAtMs,
+      refusals: [t("ticket.check.expirePast", { at: exchangeDateTime(expireAtMs, locale) })],
+    };
+  }
+  return { expireAtMs, refusals: [] };
+}
+
+/**
+ * An amend whose price and open quantity are the order's own changes nothing, and the exchange refuses it
+ * (ORDER_AMEND_EMPTY): said before it is sent. Null when either field is not read (its own refusal says why) or one
+ * of them differs.
+ */
+export function amendUnchanged(
+  { t }: Words,
+  order: { readonly priceTiynPerTonne: number | null; readonly openKg: number },
+  price: number | null,
+  quantity: number | null,
+): string | null {
+  if (price === null || quantity === null) return null;
+  if (price !== order.priceTiynPerTonne || quantity !== order.openKg) return null;
+  return t("orders.check.unchanged");
 }

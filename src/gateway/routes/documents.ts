@@ -86,7 +86,9 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
       scope === "account"
         ? [account]
         : views.accounts.accountIds().filter((id) => views.accounts.info(id)?.member === member);
-    return buildStatement(views, member, accounts, scope, date, EXCHANGE_UTC_OFFSET_MS);
+    // The member named as known now: on a day before its admission the day's views do not know it yet.
+    const memberNow = context.exchange.projections.contracts.member(member);
+    return buildStatement(views, member, accounts, scope, date, EXCHANGE_UTC_OFFSET_MS, memberNow);
   };
 
   api.get<{ Params: Static<typeof CONTRACT_PARAMS> }>(

@@ -3,9 +3,12 @@
  * its unread count, marking read, and the member's choice of which kinds go to the browser and which by e-mail.
  *
  * Who: the signed-in user's own member, never another's (there is no member in the path). Its users and their
- * read-scoped API keys read the list and mark it read (`memberOwn`); its traders change the settings
- * (`memberOwnChange`, CSRF for a session). The operator and the regulator have no member and get 403. Marks and
- * settings are journal commands (`notices.read`, `notices.prefer`), so they survive restarts and are audited.
+ * read-scoped API keys read the list and mark it read (`memberOwn`); its traders and its administrators change the
+ * settings (`memberOwnChange`, the `trade` scope, CSRF for a session): where a member's notices go (the desk's
+ * address, which kinds are e-mailed) is the member's own set-up, which its administrator looks after as it does the
+ * member's users and keys, as much as the desk that trades. A viewer, the operator and the regulator get 403
+ * FORBIDDEN, a read-scoped key 403 FORBIDDEN_SCOPE. Marks and settings are journal commands (`notices.read`,
+ * `notices.prefer`), so they survive restarts and are audited with who made them (actor and role).
  */
 
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -19,10 +22,9 @@ import {
 } from "../../engine/notices.ts";
 import { NOTICES_PER_MEMBER_MAX, type NoticeView } from "../../projections/notifications.ts";
 import { noticeSentence } from "../../reports/notices.ts";
-import { checkCsrf, requireScope, requireUser } from "../auth.ts";
+import { checkCsrf, requireRole, requireScope, requireUser } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem, languageOf } from "../errors.ts";
-import { requireTrader } from "../order-entry.ts";
 import { COUNT, SEQ, Strict, TEXT } from "../wire/base.ts";
 import { NOTICE_PREFERENCES, NOTIFICATION } from "../wire/notifications.ts";
 import { metaOf } from "./access.ts";
@@ -30,6 +32,8 @@ import { throwIfRejected } from "./common.ts";
 
 const strict = { additionalProperties: false } as const;
 const tags = ["notifications"];
+/** Who of a member changes its notification settings: its traders and its administrators (not its viewers). */
+const SETTINGS_ROLES = ["trader", "administrator"] as const;
 
 const LIST_QUERY = Type.Object(
   {
@@ -190,8 +194,8 @@ export function notificationRoutes(api: FastifyInstance, context: RouteContext):
     },
     async (request) => {
       const action = "change notification settings";
-      const principal = requireUser(request.principal, action);
-      requireTrader(principal, action);
+      const principal = requireRole(request.principal, SETTINGS_ROLES, action);
+      requireScope(principal, "trade", action);
       checkCsrf(request, principal);
       const member = ownMember(request, action);
       const { web, mail, email, language } = request.body;

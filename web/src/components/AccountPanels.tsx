@@ -8,6 +8,7 @@ import { useApi } from "../api/live.ts";
 import type { Balance, Fill } from "../api/types.ts";
 import { exchangeDateTime, exchangeTime, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
+import { BreakableId } from "./BreakableId.tsx";
 import { ShowMore, usePaging } from "./ShowMore.tsx";
 
 /** Obligations listed at first, and added by "show more", as the documents list pages its contracts. */
@@ -100,11 +101,12 @@ export function Fills({ fills }: { fills: readonly Fill[] }) {
               <th scope="col">{t("fills.time")}</th>
               <th scope="col">{t("fills.instrument")}</th>
               <th scope="col">{t("fills.side")}</th>
-              <th scope="col" className="num">
-                {t("fills.price")}
-              </th>
+              {/* The quantity before the price ("Buy 3 t at 133,000"): on a phone it stays within the screen. */}
               <th scope="col" className="num">
                 {t("fills.quantity")}
+              </th>
+              <th scope="col" className="num">
+                {t("fills.price")}
               </th>
               <th scope="col">{t("fills.liquidity")}</th>
             </tr>
@@ -113,10 +115,12 @@ export function Fills({ fills }: { fills: readonly Fill[] }) {
             {fills.map((fill) => (
               <tr key={`${fill.tradeId}-${fill.orderId}`}>
                 <td className="small">{exchangeTime(fill.timeMs, locale)}</td>
-                <td className="small">{fill.instrument}</td>
+                <td className="small">
+                  <BreakableId id={fill.instrument} />
+                </td>
                 <td className={fill.side}>{t(`sideNames.${fill.side}`)}</td>
-                <td className="num">{tengePerTonne(fill.priceTiynPerTonne, locale)}</td>
                 <td className="num">{tonnes(fill.quantityKg, locale)}</td>
+                <td className="num">{tengePerTonne(fill.priceTiynPerTonne, locale)}</td>
                 <td className="small">{t(`fills.liquidityKinds.${fill.liquidity}`)}</td>
               </tr>
             ))}
@@ -162,7 +166,9 @@ export function Obligations({ account }: { account: string }) {
               const buyer = o.buyer === account;
               return (
                 <tr key={o.id}>
-                  <td className="mono small">{o.id}</td>
+                  <td className="mono small">
+                    <BreakableId id={o.id} />
+                  </td>
                   <td>{t(buyer ? "obligations.buyer" : "obligations.seller")}</td>
                   <td className="num">{tonnes(o.quantityKg, locale)}</td>
                   <td className="num">{tengeOfTiyn(o.valueTiyn, locale)}</td>

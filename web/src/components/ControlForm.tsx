@@ -82,12 +82,18 @@ export function ControlForm(props: ControlFormProps) {
   const ids = useId();
   const [values, setValues] = useState<Record<string, string>>({ ...(props.initial ?? {}) });
   const [reason, setReason] = useState("");
+  /**
+   * What the dialog asks to confirm: the request and the values it was made from. Its sentences (summary, warning,
+   * changes) are made from these values at each render, so a switch of language while the dialog is open says them
+   * again in the new one.
+   */
   const [confirming, setConfirming] = useState<{
     mutation: Mutation;
-    summary: string;
-    warning: string | null;
-    changes: string[];
-    removals: string[];
+    values: Readonly<Record<string, string>>;
+    /** The settings in force the changes are measured from (empty when the form loads none). */
+    old: Readonly<Record<string, string>>;
+    /** The fields changed from those settings, in the order the form names them; empty when the form loads none. */
+    changed: readonly string[];
   } | null>(null);
   /** The settings in force the fields were filled from (what "changed" is measured against). */
   const [baseline, setBaseline] = useState<LoadedSettings | null>(null);
@@ -155,25 +161,11 @@ export function ControlForm(props: ControlFormProps) {
     try {
       const mutation = props.action(values, reason.trim(), changed);
       if (mutation === null) throw new FieldProblem(props.fields[0]?.name ?? "form", t("controls.incomplete"));
-      const old = baseline?.values ?? {};
-      const changes = props.load
-        ? [...changed].map((name) =>
-            t("controls.change", {
-              field: labelOf(name),
-              from: (old[name] ?? "").trim() || t("controls.none"),
-              to: (values[name] ?? "").trim() || t("controls.removed"),
-            }),
-          )
-        : [];
-      const removals = props.load
-        ? [...changed].filter((name) => (values[name] ?? "").trim() === "" && (old[name] ?? "").trim() !== "")
-        : [];
       setConfirming({
         mutation,
-        summary: props.summary(values),
-        warning: props.warning ? props.warning(values) : null,
-        changes,
-        removals: removals.map(labelOf),
+        values: { ...values },
+        old: { ...(baseline?.values ?? {}) },
+        changed: props.load ? [...changed] : [],
       });
       dialog.current?.showModal();
     } catch (error) {
@@ -227,6 +219,23 @@ export function ControlForm(props: ControlFormProps) {
     }
   };
 
+  // The dialog's sentences, in the language now chosen, from the values it was opened with.
+  const summary = confirming ? props.summary(confirming.values) : null;
+  const warning = confirming && props.warning ? props.warning(confirming.values) : null;
+  const changes = confirming
+    ? confirming.changed.map((name) =>
+        t("controls.change", {
+          field: labelOf(name),
+          from: (confirming.old[name] ?? "").trim() || t("controls.none"),
+          to: (confirming.values[name] ?? "").trim() || t("controls.removed"),
+        }),
+      )
+    : [];
+  const removals = confirming
+    ? confirming.changed
+        .filter((name) => (confirming.values[name] ?? "").trim() === "" && (confirming.old[name] ?? "").trim() !== "")
+        .map(labelOf)
+    : [];
   const errorFor = (name: string) => (problem?.field === name ? problem.say(i18n) : null);
   const fieldNames = new Set(props.fields.map((f) => f.name));
   /** A changed field takes its error away, and a refusal about the whole form with it. */
@@ -316,22 +325,22 @@ export function ControlForm(props: ControlFormProps) {
       </button>
       <dialog ref={dialog} aria-labelledby={`${ids}-confirm`} onClose={() => setConfirming(null)}>
         <h3 id={`${ids}-confirm`}>{t("controls.confirmTitle")}</h3>
-        <p>{confirming?.summary}</p>
-        {confirming?.warning ? (
+        <p data-testid="confirm-summary">{summary}</p>
+        {warning ? (
           <p className="field-warning" data-testid="confirm-warning">
-            {confirming.warning}
+            {warning}
           </p>
         ) : null}
-        {confirming && confirming.changes.length > 0 ? (
+        {changes.length > 0 ? (
           <ul className="small" data-testid="changes">
-            {confirming.changes.map((line) => (
+            {changes.map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
         ) : null}
-        {confirming && confirming.removals.length > 0 ? (
+        {removals.length > 0 ? (
           <p className="field-warning" data-testid="removals">
-            {t("controls.willRemove", { list: confirming.removals.join(", ") })}
+            {t("controls.willRemove", { list: removals.join(", ") })}
           </p>
         ) : null}
         {props.withReason !== false ? (

@@ -17,6 +17,7 @@ import type { Account } from "../api/types.ts";
 import { describeError } from "../errors.ts";
 import { exchangeDateTime, parsePriceTenge, parseQuantityTonnes, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
+import { BreakableId } from "./BreakableId.tsx";
 import { FieldError } from "./FieldError.tsx";
 
 /** The form's fields a deal cannot go without, in the form's order. */
@@ -161,7 +162,9 @@ export function NegotiatedDeals({
             {list.map((d) => (
               <tr key={d.id} data-deal={d.id}>
                 <td className="mono small">{d.id}</td>
-                <td>{d.instrument}</td>
+                <td>
+                  <BreakableId id={d.instrument} />
+                </td>
                 <td>{d.seller}</td>
                 <td>{d.buyer}</td>
                 <td className="num">{tengePerTonne(d.priceTiynPerTonne, locale)}</td>

@@ -1,8 +1,8 @@
 /**
  * The member's notification settings on the Account page: for each kind (fills, cancellations by the exchange,
  * collateral shortfalls, deadlines, defaults, negotiated deals to answer, trades voided) whether it shows in the browser and whether it is e-mailed, the address
- * and the e-mail's language (none: Russian). A trader saves them (PUT /api/notifications/preferences, journaled for the
- * whole member); a viewer sees them. The server's refusal (its code's sentence) is shown under the form.
+ * and the e-mail's language (none: Russian). A trader or an administrator of the member saves them (PUT
+ * /api/notifications/preferences, journaled for the whole member with who saved them); a viewer sees them. The server's refusal (its code's sentence) is shown under the form.
  */
 
 import { type FormEvent, useEffect, useState } from "react";

@@ -7,7 +7,7 @@
  */
 
 import { type FormEvent, useEffect, useId, useState } from "react";
-import { invalidate } from "../api/live.ts";
+import { invalidate, useNow } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import type { Account, Balance, InstrumentQuote } from "../api/types.ts";
 import { describeError, type FormField, fieldOf } from "../errors.ts";
@@ -22,25 +22,19 @@ import {
 } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { haltReason, isHalted, limitsOf, limitsPublished, useDensity } from "../market.ts";
-import { checkPrice, checkQuantity } from "../order-checks.ts";
+import { checkExpiry, checkPrice, checkQuantity } from "../order-checks.ts";
 import { FieldError } from "./FieldError.tsx";
 
 const TIMES_IN_FORCE = ["GTC", "DAY", "GTD", "IOC", "FOK"] as const;
 const SELF_TRADE_PREVENTION = ["cancel-taker", "cancel-maker", "cancel-both"] as const;
 type SelfTradePrevention = (typeof SELF_TRADE_PREVENTION)[number];
-/** Exchange time is UTC+5 all year (Kazakhstan has no daylight saving time). */
-const EXCHANGE_OFFSET = "+05:00";
+/** How often the ticket looks again whether a good-till-date expiry typed has come to pass while the form is open. */
+const EXPIRY_RECHECK_MS = 5_000;
 
 export interface Prefill {
   readonly priceTiynPerTonne: number;
   readonly side: "buy" | "sell";
   readonly nonce: number;
-}
-
-/** The instant of a datetime-local value ("2026-01-05T18:00", seconds optional) read in exchange time. */
-function exchangeInstant(text: string): number | null {
-  const ms = Date.parse(`${text.length === 16 ? `${text}:00` : text}${EXCHANGE_OFFSET}`);
-  return Number.isNaN(ms) ? null : ms;
 }
 
 let orderCounter = 0;
@@ -67,6 +61,7 @@ export function OrderEntry({
   const i18n = useI18n();
   const { t, locale } = i18n;
   const density = useDensity();
+  const nowMs = useNow(EXPIRY_RECHECK_MS);
   const ids = useId();
   const [side, setSide] = useState<"buy" | "sell">(account?.canSell && !account.canBuy ? "sell" : "buy");
   const [orderType, setOrderType] = useState<"limit" | "market">("limit");
@@ -136,10 +131,10 @@ export function OrderEntry({
     }
   }
 
-  // Good till date: the instant it expires, typed in exchange time; it must lie ahead.
-  const expireAtMs = tif === "GTD" ? exchangeInstant(expireText) : null;
-  const expireRefusals: string[] = [];
-  if (orderType === "limit" && tif === "GTD" && expireAtMs === null) expireRefusals.push(t("ticket.check.expire"));
+  // Good till date: the instant it expires, typed in exchange time; it must lie ahead (web/src/order-checks.ts).
+  const expiryCheck = tif === "GTD" ? checkExpiry(i18n, expireText, nowMs) : null;
+  const expireAtMs = expiryCheck?.expireAtMs ?? null;
+  const expireRefusals = orderType === "limit" ? (expiryCheck?.refusals ?? []) : [];
   const postOnlyOff = orderType === "market" || tif === "IOC" || tif === "FOK";
 
   const halted = isHalted(quote);
@@ -159,16 +154,23 @@ export function OrderEntry({
       ? `${orderType}|${priceText}`
       : field === "quantity"
         ? `${side}|${quantityText}`
-        : `${side}|${orderType}|${priceText}|${quantityText}|${tif}|${expireText}|${postOnly}|${stp}|${account?.account ?? ""}`;
+        : field === "expireAt"
+          ? `${orderType}|${tif}|${expireText}`
+          : `${side}|${orderType}|${priceText}|${quantityText}|${tif}|${expireText}|${postOnly}|${stp}|${account?.account ?? ""}`;
   const sentField: FormField | null = error ? fieldOf(error.caught) : null;
   const current = error !== null && sentField !== null && error.inputs === inputsOf(sentField) ? error.caught : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!complete || !account || quantity === null) return;
+    // The expiry may have come to pass since the ticket last looked: checked again at the moment of sending.
+    if (orderType === "limit" && tif === "GTD" && checkExpiry(i18n, expireText, Date.now()).refusals.length > 0) return;
     setBusy(true);
     setError(null);
-    const inputs = { price: inputsOf("price"), quantity: inputsOf("quantity"), form: inputsOf("form") };
+    // What the ticket held for each field when it was sent: a refusal stands while its field is unchanged.
+    const inputs = new Map<FormField, string>(
+      (["price", "quantity", "expireAt", "form"] as const).map((f) => [f, inputsOf(f)]),
+    );
     setResult(null);
     try {
       const response = await call(
@@ -199,10 +201,7 @@ export function OrderEntry({
       invalidate(`/api/accounts/${account.account}`, "/api/instruments");
     } catch (caught) {
       const field = fieldOf(caught);
-      setError({
-        caught,
-        inputs: field === "price" ? inputs.price : field === "quantity" ? inputs.quantity : inputs.form,
-      });
+      setError({ caught, inputs: inputs.get(field) ?? inputs.get("form") ?? "" });
     } finally {
       setBusy(false);
     }
@@ -303,7 +302,8 @@ export function OrderEntry({
             type="datetime-local"
             value={expireText}
             onChange={(event) => setExpireText(event.target.value)}
-            aria-invalid={expireRefusals.length > 0}
+            aria-invalid={expireRefusals.length > 0 || errorField === "expireAt"}
+            aria-describedby={`${ids}-expire-error`}
           />
         </label>
       ) : null}
@@ -312,6 +312,8 @@ export function OrderEntry({
           {problem}
         </p>
       ))}
+      {/* Only while there is one: the ticket's first error paragraph stays the price's (as pages and tests read it). */}
+      {at("expireAt") ? <FieldError id={`${ids}-expire-error`} message={at("expireAt")} /> : null}
       <div className="row2">
         <label className="inline">
           <input

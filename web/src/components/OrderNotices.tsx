@@ -42,7 +42,8 @@ export function OrderNotices({
       say: ({ t, locale }: Pick<I18n, "t" | "locale">) =>
         t("notices.cancelled", {
           order: clientOrderIdOf(order.orderId),
-          side: t(`sides.${order.side}`),
+          // The side named as the order tables name it (a noun: "Покупка"), not as the ticket's button (a verb).
+          side: t(`sideNames.${order.side}`),
           quantity: tonnes(order.cancelledKg > 0 ? order.cancelledKg : order.quantityKg, locale),
           price: order.priceTiynPerTonne === null ? t("ticket.market") : tengePerTonne(order.priceTiynPerTonne, locale),
           instrument: order.instrument,

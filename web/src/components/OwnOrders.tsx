@@ -12,7 +12,8 @@ import { clientOrderIdOf, type Order } from "../api/types.ts";
 import { describeError } from "../errors.ts";
 import { exchangeTime, priceInputText, quantityInputText, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
-import { checkPrice, checkQuantity, type OrderGrid, priceRangeRefusal } from "../order-checks.ts";
+import { amendUnchanged, checkPrice, checkQuantity, type OrderGrid, priceRangeRefusal } from "../order-checks.ts";
+import { BreakableId } from "./BreakableId.tsx";
 import { FieldError } from "./FieldError.tsx";
 
 const FINISHED_SHOWN_MAX = 15;
@@ -119,7 +120,9 @@ export function OwnOrders({
                 />
               ) : (
                 <tr key={order.orderId} className={order.status === "resting" ? "" : "finished"}>
-                  <td className="mono small">{clientOrderIdOf(order.orderId)}</td>
+                  <td className="mono small">
+                    <BreakableId id={clientOrderIdOf(order.orderId)} />
+                  </td>
                   <td className={order.side}>{t(`sideNames.${order.side}`)}</td>
                   <td className="num">
                     {order.priceTiynPerTonne === null
@@ -206,7 +209,10 @@ function AmendRow({
           }),
         ]
       : quantityCheck.refusals;
-  const refused = priceRefusals.length > 0 || quantityRefusals.length > 0;
+  // Both fields as the order stands: the exchange would refuse the amend as changing nothing (ORDER_AMEND_EMPTY).
+  const unchanged =
+    priceRefusals.length === 0 && quantityRefusals.length === 0 ? amendUnchanged(i18n, order, price, quantity) : null;
+  const refused = priceRefusals.length > 0 || quantityRefusals.length > 0 || unchanged !== null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (refused) return;
@@ -267,10 +273,17 @@ function AmendRow({
               </span>
             ))}
           </span>
+          {unchanged !== null ? (
+            <span id={`${ids}-unchanged`} className="small muted" data-testid="amend-unchanged">
+              {unchanged}
+            </span>
+          ) : null}
           <button
             type="submit"
             disabled={refused}
-            aria-describedby={refused ? `${ids}-price ${ids}-quantity` : undefined}
+            aria-describedby={
+              refused ? `${ids}-price ${ids}-quantity${unchanged !== null ? ` ${ids}-unchanged` : ""}` : undefined
+            }
           >
             {t("orders.sendAmend")}
           </button>

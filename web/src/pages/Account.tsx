@@ -194,7 +194,10 @@ export function Account({ user }: { user: User }) {
         </form>
       ) : null}
       {enabled === false && setup === null && message ? <FieldError id="account-error" message={message} /> : null}
-      {user.member ? <NotificationSettings canChange={user.role === "trader"} /> : null}
+      {user.member ? (
+        // The member's traders and its administrators change its notification settings (the API's memberOwnChange).
+        <NotificationSettings canChange={user.role === "trader" || user.role === "administrator"} />
+      ) : null}
     </section>
   );
 }

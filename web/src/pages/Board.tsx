@@ -16,6 +16,7 @@
 import { useState } from "react";
 import { useApi } from "../api/live.ts";
 import type { InstrumentQuote } from "../api/types.ts";
+import { BreakableId } from "../components/BreakableId.tsx";
 import { DensitySetting } from "../components/DensitySetting.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
@@ -138,7 +139,7 @@ function QuoteRow({ quote, selected, onSelect }: { quote: InstrumentQuote; selec
     >
       <th scope="row">
         <button type="button" className="link" onClick={onSelect} aria-pressed={selected}>
-          {quote.instrument}
+          <BreakableId id={quote.instrument} />
         </button>
         <div className="muted small">
           {quote.info

@@ -1,0 +1,75 @@
+/**
+ * Who changes a member's notification settings on the Account page: its administrator can (as its traders can), its
+ * viewer sees them and is told who may change them. What the administrator saved is read back through the API, and
+ * the audit trail names the administrator.
+ */
+
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { LIVE_MS, signInOn } from "./support/forms.ts";
+
+const run = browserAvailable("notification settings on the Account page");
+const LAPTOP = { width: 1280, height: 900 };
+
+describe.skipIf(!run)("a member's notification settings on the Account page", () => {
+  const suite = browserSuite(LAPTOP);
+
+  async function accountPage(user: string): Promise<Page> {
+    const page = await suite.open("/login");
+    await signInOn(page, user);
+    await page.getByTestId("who").click();
+    await page.getByTestId("notification-settings").waitFor({ timeout: LIVE_MS });
+    return page;
+  }
+
+  it("the member's administrator saves them; they are the member's, read back through the API and audited", async () => {
+    await suite.server.addUser("aktau-admin", "administrator", "AKTAU");
+    const page = await accountPage("aktau-admin");
+    const form = page.getByTestId("notification-settings");
+    await expect.poll(() => form.locator("input[name=web-fill]").isChecked(), { timeout: LIVE_MS }).toBe(true);
+    expect(await form.locator("input[name=web-shortfall]").isDisabled()).toBe(false);
+    expect(await form.getByRole("button", { name: "Save notification settings" }).count()).toBe(1);
+    await form.locator("input[name=web-shortfall]").uncheck();
+    await form.locator("input[name=mail-default]").check();
+    await form.getByLabel("E-mail address").fill("office@aktau.kz");
+    await form.getByLabel("Language of the e-mails").selectOption("kk");
+    await form.getByRole("button", { name: "Save notification settings" }).click();
+    await page.getByTestId("notification-settings-saved").waitFor({ timeout: LIVE_MS });
+
+    // Read back as the member's trader: the settings are the member's, not the administrator's.
+    const trader = await suite.server.login("aktau-trader");
+    const saved = await suite.server.call(trader, "GET", "/api/notifications/preferences");
+    expect(saved.body).toEqual({
+      web: ["fill", "cancel", "deadline", "default", "deal", "void"],
+      mail: ["default"],
+      email: "office@aktau.kz",
+      language: "kk",
+    });
+    const audit = await suite.server.call(
+      await suite.server.login("regulator"),
+      "GET",
+      "/api/regulator/audit?commandType=notices.prefer&limit=1",
+    );
+    expect(audit.body.entries[0]).toMatchObject({ actor: "aktau-admin", role: "administrator", outcome: "accepted" });
+  });
+
+  it("the member's viewer sees them and is told who may change them, in Russian and Kazakh too", async () => {
+    const page = await accountPage("aktau-viewer");
+    const form = page.getByTestId("notification-settings");
+    await expect
+      .poll(() => form.getByLabel("E-mail address").inputValue(), { timeout: LIVE_MS })
+      .toBe("office@aktau.kz");
+    expect(await form.locator("input[name=web-fill]").isDisabled()).toBe(true);
+    expect(await form.locator("button[type=submit]").count()).toBe(0);
+    for (const [code, said] of [
+      ["en", "Only a trader or an administrator of the member can change these settings."],
+      ["ru", "Изменить эти настройки может только трейдер или администратор участника."],
+      ["kk", "Бұл баптауларды тек қатысушының трейдері немесе әкімшісі өзгерте алады."],
+    ] as const) {
+      await page.locator("label.language select").selectOption(code);
+      await expect.poll(() => form.locator("p.muted.small").last().textContent(), { timeout: LIVE_MS }).toBe(said);
+    }
+    expect(suite.pageErrors).toEqual([]);
+  });
+});

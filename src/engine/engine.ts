@@ -66,7 +66,7 @@ import { NIL } from "./book.ts";
 import { checkCalendar } from "./calendar.ts";
 import type { ClearingTerms } from "./clearing.ts";
 import { ClearingHouse, type ClearingHouseSnapshot } from "./clearinghouse.ts";
-import { type Column, encodeColumn } from "./columns.ts";
+import { encodeColumn } from "./columns.ts";
 import {
   COMMAND_TYPES,
   type Command,
@@ -96,7 +96,7 @@ import {
   type RemedyCommand,
   roundToTick,
 } from "./remedies.ts";
-import { RestoredOrders } from "./restored-orders.ts";
+import { type OrderColumnsIn, RestoredOrders } from "./restored-orders.ts";
 import { checkSafeguards, NO_SAFEGUARDS, type Safeguards } from "./safeguards.ts";
 import { SurveillanceDesk, type SurveillanceSnapshot } from "./surveillance.ts";
 import { setVat } from "./vat.ts";
@@ -175,28 +175,7 @@ export interface OrderSnapshot {
  * the columns first use them), but in the order `EngineSnapshot.orders` says and every column but the id as a
  * `Column` (runs where they are shorter).
  */
-export interface OrderColumnsV5 {
-  readonly strings: readonly string[];
-  readonly id: readonly string[];
-  readonly instrument: Column<number>;
-  readonly account: Column<number>;
-  readonly side: Column<number>;
-  readonly orderType: Column<number>;
-  readonly price: Column<number | null>;
-  readonly open: Column<number>;
-  readonly filled: Column<number>;
-  readonly tif: Column<number>;
-  readonly expireAtMs: Column<number | null>;
-  readonly postOnly: Column<number>;
-  readonly stp: Column<number>;
-  readonly status: Column<number>;
-  readonly entry: Column<number>;
-  readonly quantity: Column<number>;
-  readonly content: Column<number>;
-  readonly collateralBps: Column<number>;
-  readonly feeBps: Column<number>;
-  readonly blockPerTonne: Column<number>;
-}
+export type OrderColumnsV5 = OrderColumnsIn;
 
 /**
  * Version 4's live orders by column, sorted by id: the i-th entry of every column is the i-th order. The string fields other than

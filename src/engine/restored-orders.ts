@@ -13,7 +13,7 @@ import type { OrderType, Side, StpMode, TimeInForce } from "../domain/order.ts";
 import { NIL } from "./book.ts";
 import { type Column, RandomColumn } from "./columns.ts";
 
-/** Version 5's order columns (`OrderColumnsV5` in engine.ts), as far as this file reads them. */
+/** Version 5's order columns (`OrderColumnsV5` in engine.ts, which names this type). */
 export interface OrderColumnsIn {
   readonly id: readonly string[];
   readonly strings: readonly string[];

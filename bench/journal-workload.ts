@@ -11,21 +11,30 @@
  * bounded however long the journal. The same seed stream gives the same commands on every run.
  */
 
+import { ORDER_QUANTITY_MAX } from "../src/domain/order.ts";
 import type { Command } from "../src/engine/commands.ts";
 import type { Exchange } from "../src/gateway/exchange.ts";
 import { Random } from "../src/simulator/random.ts";
 import { twoPartyMarket } from "../test/support/market-commands.ts";
 
 export const BENCH_JOURNAL_INSTRUMENT = "PB-KAZGPZ-MNG";
-/** Gas the producer declares: enough for every sell order of the longest run. */
-const GAS_KG = 900_000_000_000;
+/**
+ * Gas the producer declares: enough for every sell order of a run of 4,000,000 commands (an order is at most 10 t).
+ * One declaration may not exceed `ORDER_QUANTITY_MAX` (1,000,000 t), so the set-up declares it in that many parts; a
+ * single declaration of all of it is refused, and the producer then sells nothing (every sell order is rejected).
+ */
+const GAS_KG = 40_000_000_000;
 const IN_FLIGHT_MAX = 20_000;
 /** Below this draw a command is an order, above it a cancel (with `cancels`). */
 const ORDER_SHARE = 0.95;
 
 /** The market's set-up commands: listed instrument, members, accounts, gas and money. */
 export function benchJournalSetup(): Command[] {
-  return twoPartyMarket(BENCH_JOURNAL_INSTRUMENT, GAS_KG);
+  const setup = twoPartyMarket(BENCH_JOURNAL_INSTRUMENT, ORDER_QUANTITY_MAX);
+  for (let declared = ORDER_QUANTITY_MAX; declared < GAS_KG; declared += ORDER_QUANTITY_MAX) {
+    setup.push({ type: "gas.declare", account: "P1", basis: "KAZGPZ", quantity: ORDER_QUANTITY_MAX });
+  }
+  return setup;
 }
 
 /**

@@ -94,6 +94,11 @@ export function ControlForm(props: ControlFormProps) {
     old: Readonly<Record<string, string>>;
     /** The fields changed from those settings, in the order the form names them; empty when the form loads none. */
     changed: readonly string[];
+    /** The fields the request was made with (every field when the form loads none), and the reason. */
+    sentFields: ReadonlySet<string>;
+    reason: string;
+    /** The language the typed figures were read in ("1,500" is 1500 in English, 1.5 in Russian and Kazakh). */
+    locale: string;
   } | null>(null);
   /** The settings in force the fields were filled from (what "changed" is measured against). */
   const [baseline, setBaseline] = useState<LoadedSettings | null>(null);
@@ -166,6 +171,9 @@ export function ControlForm(props: ControlFormProps) {
         values: { ...values },
         old: { ...(baseline?.values ?? {}) },
         changed: props.load ? [...changed] : [],
+        sentFields: changed,
+        reason: reason.trim(),
+        locale: i18n.locale,
       });
       dialog.current?.showModal();
     } catch (error) {
@@ -218,6 +226,29 @@ export function ControlForm(props: ControlFormProps) {
       dialog.current?.close();
     }
   };
+
+  // A switch of language while the dialog is open: its sentences read the typed figures again in the new language,
+  // and a figure may read otherwise there ("1,500" ₸ is 1,500.00 in English, 1,50 in Russian and Kazakh), while the
+  // request was made in the old one. When the request made from the same fields in the new language is not the one
+  // the dialog would send, the dialog is closed and the form says to check the figures: it never says one amount and
+  // sends another.
+  useEffect(() => {
+    if (!confirming || confirming.locale === i18n.locale) return;
+    let again: Mutation | null = null;
+    try {
+      again = latest.current.action(confirming.values, confirming.reason, confirming.sentFields);
+    } catch (error) {
+      if (!(error instanceof FieldProblem)) throw error;
+    }
+    const request = (m: Mutation) => JSON.stringify([m.method, m.path, m.body]);
+    if (again !== null && request(again) === request(confirming.mutation)) {
+      setConfirming({ ...confirming, locale: i18n.locale });
+      return;
+    }
+    setConfirming(null);
+    dialog.current?.close();
+    setProblem({ field: "form", say: (x) => x.t("controls.readsOtherwise") });
+  }, [confirming, i18n.locale]);
 
   // The dialog's sentences, in the language now chosen, from the values it was opened with.
   const summary = confirming ? props.summary(confirming.values) : null;

@@ -127,4 +127,32 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
     expect((await money()) - before).toBe(150_000n);
     expect(suite.pageErrors).toEqual([]);
   });
+
+  it("a deposit confirmed in English is not said again with other figures after a switch to Russian", async () => {
+    const trader = await suite.server.login("atyrau-trader");
+    const money = async () => {
+      const read = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
+      return BigInt(read.body.balances.find((b: { asset: string }) => b.asset === "KZT").free);
+    };
+    const before = await money();
+    const page = await suite.open("/login");
+    await signInOn(page, "operator");
+    await page.goto(`${suite.server.url}/operator`);
+    const form = page.getByTestId("deposit-form");
+    await fillFields(form, { account: "ATYRAU-1", amount: "1,500", reference: "CONFIRM-LANGUAGE-2" });
+    await form.locator("button[type=submit]").click();
+    await form.locator("dialog[open]").getByRole("button", { name: "Yes, do it" }).click();
+    await expect
+      .poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS })
+      .toBe("Done: Book a deposit of 1,500.00 ₸ to ATYRAU-1.");
+    expect((await money()) - before).toBe(150_000n);
+    // In Russian "1,500" is 1,50 ₸: the note no longer says a figure that was not booked.
+    await language(page, "ru");
+    await expect
+      .poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS })
+      .toBe(
+        "Выполнено, как подтверждено. В этом языке набранные числа читаются иначе, поэтому здесь они не повторяются.",
+      );
+    expect(suite.pageErrors).toEqual([]);
+  });
 });

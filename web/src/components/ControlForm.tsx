@@ -76,6 +76,24 @@ export class FieldProblem extends Error {
   }
 }
 
+/** Whether `action` makes `made` again from these fields in the language now chosen (a refusal is another request). */
+function sameRequest(
+  action: ControlFormProps["action"],
+  values: Readonly<Record<string, string>>,
+  reason: string,
+  fields: ReadonlySet<string>,
+  made: Mutation,
+): boolean {
+  let again: Mutation | null = null;
+  try {
+    again = action(values, reason, fields);
+  } catch (error) {
+    if (!(error instanceof FieldProblem)) throw error;
+  }
+  const request = (m: Mutation) => JSON.stringify([m.method, m.path, m.body]);
+  return again !== null && request(again) === request(made);
+}
+
 export function ControlForm(props: ControlFormProps) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -203,7 +221,12 @@ export function ControlForm(props: ControlFormProps) {
     try {
       const answer = await confirming.mutation.send();
       const sent = { ...values };
+      const { mutation, reason: sentReason, sentFields, locale: sentLocale } = confirming;
       setDone(() => (x: Parameters<Say>[0]) => {
+        // Said again in another language, the fields may read otherwise there: then it does not say the figures.
+        if (x.locale !== sentLocale && !sameRequest(latest.current.action, sent, sentReason, sentFields, mutation)) {
+          return x.t("controls.doneAsConfirmed");
+        }
         const said = x.t("controls.done", { what: latest.current.summary(sent) });
         const outcome = latest.current.outcome;
         return outcome ? `${said} ${outcome(answer)}` : said;
@@ -234,14 +257,8 @@ export function ControlForm(props: ControlFormProps) {
   // sends another.
   useEffect(() => {
     if (!confirming || confirming.locale === i18n.locale) return;
-    let again: Mutation | null = null;
-    try {
-      again = latest.current.action(confirming.values, confirming.reason, confirming.sentFields);
-    } catch (error) {
-      if (!(error instanceof FieldProblem)) throw error;
-    }
-    const request = (m: Mutation) => JSON.stringify([m.method, m.path, m.body]);
-    if (again !== null && request(again) === request(confirming.mutation)) {
+    const { values, reason, sentFields, mutation } = confirming;
+    if (sameRequest(latest.current.action, values, reason, sentFields, mutation)) {
       setConfirming({ ...confirming, locale: i18n.locale });
       return;
     }

@@ -57,6 +57,7 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
     ru: "менять настройки надзора",
     kk: "қадағалау баптауларын өзгерту",
   },
+  "change notification settings": { ru: "менять настройки уведомлений", kk: "хабарлама баптауларын өзгерту" },
   "change trading phases": { ru: "менять торговые фазы", kk: "сауда кезеңдерін өзгерту" },
   "confirm a second factor": { ru: "подтверждать второй фактор", kk: "екінші факторды растау" },
   "confirm arrivals": { ru: "подтверждать прибытие", kk: "келуін растау" },
@@ -77,6 +78,11 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
   "open accounts": { ru: "открывать счета", kk: "шот ашу" },
   "place orders": { ru: "подавать заявки", kk: "өтінім беру" },
   "plan supply": { ru: "планировать поставки", kk: "жеткізілімді жоспарлау" },
+  "publish an outage": { ru: "раскрывать простой", kk: "тоқтап тұруды жариялау" },
+  "read a policy lab run": {
+    ru: "смотреть расчёт лаборатории регулирования",
+    kk: "саясат зертханасының есептеуін көру",
+  },
   "read a surveillance alert": { ru: "читать сигнал надзора", kk: "қадағалау дабылын оқу" },
   "read a surveillance alert's evidence": {
     ru: "читать доказательства сигнала надзора",
@@ -123,6 +129,10 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
   },
   "resume trading": { ru: "возобновлять торги", kk: "сауданы қайта бастау" },
   "revoke API keys": { ru: "отзывать API-ключи", kk: "API кілттерін кері қайтару" },
+  "run a policy lab simulation": {
+    ru: "запускать расчёт в лаборатории регулирования",
+    kk: "саясат зертханасында есептеу жүргізу",
+  },
   "save a language": { ru: "сохранять язык", kk: "тілді сақтау" },
   "set calendars": { ru: "задавать календари", kk: "күнтізбелерді белгілеу" },
   "set reference prices": { ru: "задавать справочные цены", kk: "анықтамалық бағаларды белгілеу" },

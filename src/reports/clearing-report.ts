@@ -211,7 +211,7 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
     },
     summary: {
       member: "Қатысушы",
-      asOf: "Жағдай бойынша (Астана, UTC+5)",
+      asOf: "Жағдай бойынша (Қазақстан уақыты, UTC+5)",
       toPay: "Төлеуге, ₸",
       toReceive: "Алуға, ₸",
       net: "Сальдо (алу − төлеу), ₸",
@@ -227,9 +227,9 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Құны, ₸",
       "Мәртебесі",
       "Төлеуге, ₸",
-      "Төлем мерзімі (Астана, UTC+5)",
+      "Төлем мерзімі (Қазақстан уақыты, UTC+5)",
       "Жеткізуге, т",
-      "Жеткізу мерзімі (Астана, UTC+5)",
+      "Жеткізу мерзімі (Қазақстан уақыты, UTC+5)",
       "Алуға, ₸",
     ],
     collateral: [
@@ -240,7 +240,7 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Келесі күнге дейін төленетін, ₸",
       "Маржалық талап, ₸",
     ],
-    marginCalls: ["Шот", "Сомасы, ₸", "Мерзімі (Астана, UTC+5)"],
+    marginCalls: ["Шот", "Сомасы, ₸", "Мерзімі (Қазақстан уақыты, UTC+5)"],
     iso: (column) => `${column}: UTC, ISO 8601`,
   },
   ru: {
@@ -252,7 +252,7 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
     },
     summary: {
       member: "Участник",
-      asOf: "По состоянию на (Астана, UTC+5)",
+      asOf: "По состоянию на (время Казахстана, UTC+5)",
       toPay: "К оплате, ₸",
       toReceive: "К получению, ₸",
       net: "Сальдо (получить − оплатить), ₸",
@@ -268,9 +268,9 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Стоимость, ₸",
       "Статус",
       "К оплате, ₸",
-      "Срок оплаты (Астана, UTC+5)",
+      "Срок оплаты (время Казахстана, UTC+5)",
       "К поставке, т",
-      "Срок поставки (Астана, UTC+5)",
+      "Срок поставки (время Казахстана, UTC+5)",
       "К получению, ₸",
     ],
     collateral: [
@@ -281,14 +281,14 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "К оплате до следующего дня, ₸",
       "Маржинальное требование, ₸",
     ],
-    marginCalls: ["Счёт", "Сумма, ₸", "Срок (Астана, UTC+5)"],
+    marginCalls: ["Счёт", "Сумма, ₸", "Срок (время Казахстана, UTC+5)"],
     iso: (column) => `${column}: UTC, ISO 8601`,
   },
   en: {
     sheets: { summary: "Summary", obligations: "Obligations", collateral: "Collateral", marginCalls: "Margin calls" },
     summary: {
       member: "Member",
-      asOf: "As of (Astana, UTC+5)",
+      asOf: "As of (Kazakhstan time, UTC+5)",
       toPay: "To pay, KZT",
       toReceive: "To receive, KZT",
       net: "Net (receive − pay), KZT",
@@ -304,9 +304,9 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Value, KZT",
       "Status",
       "To pay, KZT",
-      "Payment due (Astana, UTC+5)",
+      "Payment due (Kazakhstan time, UTC+5)",
       "To deliver, t",
-      "Delivery due (Astana, UTC+5)",
+      "Delivery due (Kazakhstan time, UTC+5)",
       "To receive, KZT",
     ],
     collateral: [
@@ -317,19 +317,19 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Due by next day, KZT",
       "Margin call, KZT",
     ],
-    marginCalls: ["Account", "Amount, KZT", "Due (Astana, UTC+5)"],
+    marginCalls: ["Account", "Amount, KZT", "Due (Kazakhstan time, UTC+5)"],
     iso: (column) => `${column}: UTC, ISO 8601`,
   },
 };
 
-/** A time column's heading without its "(Astana, UTC+5)" note, for the machine-readable column beside it. */
+/** A time column's heading without its "(Kazakhstan time, UTC+5)" note, for the machine-readable column beside it. */
 function bareHeading(heading: string | undefined): string {
   return (heading ?? "").replace(/ \(.*\)$/, "");
 }
 
 /**
  * The report as an XLSX workbook in one language: sheets summary, obligations, collateral and margin calls. Headings,
- * roles and statuses are in the language; times are Astana time as the PDF writes them ("05.12.2026 09:47"; English
+ * roles and statuses are in the language; times are Kazakhstan time (UTC+5) as the PDF writes them ("05.12.2026 09:47"; English
  * keeps the ISO order), and each sheet with times ends with the same instants as ISO 8601 UTC text for programs (the
  * statement's workbook does the same). Money and tonnes are numbers with a number format.
  */
@@ -435,7 +435,7 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
     date: "Күні",
     bin: "БСН",
     binMissing: "тіркелмеген",
-    asOf: "Жағдай бойынша (Астана, UTC+5)",
+    asOf: "Жағдай бойынша (Қазақстан уақыты, UTC+5)",
     obligations: "Міндеттемелер",
     netting: "Ақша бойынша неттинг",
     toPay: "Төлеуге",
@@ -459,7 +459,7 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
     date: "Дата",
     bin: "БИН",
     binMissing: "не записан",
-    asOf: "По состоянию на (Астана, UTC+5)",
+    asOf: "По состоянию на (время Казахстана, UTC+5)",
     obligations: "Обязательства",
     netting: "Неттинг денежных средств",
     toPay: "К оплате",
@@ -483,7 +483,7 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
     date: "Date",
     bin: "BIN",
     binMissing: "not recorded",
-    asOf: "As of (Astana, UTC+5)",
+    asOf: "As of (Kazakhstan time, UTC+5)",
     obligations: "Obligations",
     netting: "Money netting",
     toPay: "To pay",

@@ -328,7 +328,7 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Шот",
       "Мәміле",
       "Шарт",
-      "Уақыты (Астана, UTC+5)",
+      "Уақыты (Қазақстан уақыты, UTC+5)",
       "Құрал",
       "Бағыты",
       "Бағасы, ҚҚС-сыз, теңге/т",
@@ -352,8 +352,8 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Төленді",
       "Жеткізілді",
       "Күйі",
-      "Төлем мерзімі (Астана, UTC+5)",
-      "Жеткізу мерзімі (Астана, UTC+5)",
+      "Төлем мерзімі (Қазақстан уақыты, UTC+5)",
+      "Жеткізу мерзімі (Қазақстан уақыты, UTC+5)",
       "Орындамаған тарап",
       "Ұсталған кепілдік жарна, теңге",
       "Айыппұл, теңге",
@@ -366,9 +366,9 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Саны, т",
       "Көлік",
       "Жүкқұжат",
-      "Жөнелтілді (Астана, UTC+5)",
+      "Жөнелтілді (Қазақстан уақыты, UTC+5)",
       "Станция",
-      "Келді (Астана, UTC+5)",
+      "Келді (Қазақстан уақыты, UTC+5)",
       "Бағытын өзгерту",
     ],
     iso: (column) => `${column}: UTC, ISO 8601`,
@@ -395,7 +395,7 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Счёт",
       "Сделка",
       "Договор",
-      "Время (Астана, UTC+5)",
+      "Время (время Казахстана, UTC+5)",
       "Инструмент",
       "Направление",
       "Цена без НДС, тенге/т",
@@ -419,8 +419,8 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Оплачено",
       "Поставлено",
       "Состояние",
-      "Срок оплаты (Астана, UTC+5)",
-      "Срок поставки (Астана, UTC+5)",
+      "Срок оплаты (время Казахстана, UTC+5)",
+      "Срок поставки (время Казахстана, UTC+5)",
       "Не исполнила сторона",
       "Удержанный гарантийный взнос, тенге",
       "Неустойка, тенге",
@@ -433,9 +433,9 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Количество, т",
       "Транспорт",
       "Накладная",
-      "Отгружено (Астана, UTC+5)",
+      "Отгружено (время Казахстана, UTC+5)",
       "Станция",
-      "Прибыло (Астана, UTC+5)",
+      "Прибыло (время Казахстана, UTC+5)",
       "Перенаправление",
     ],
     iso: (column) => `${column}: UTC, ISO 8601`,
@@ -462,7 +462,7 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Account",
       "Trade",
       "Contract",
-      "Time (Astana, UTC+5)",
+      "Time (Kazakhstan time, UTC+5)",
       "Instrument",
       "Side",
       "Price w/o VAT, KZT/t",
@@ -486,8 +486,8 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Paid",
       "Delivered",
       "Status",
-      "Payment due (Astana, UTC+5)",
-      "Delivery due (Astana, UTC+5)",
+      "Payment due (Kazakhstan time, UTC+5)",
+      "Delivery due (Kazakhstan time, UTC+5)",
       "Defaulted by",
       "Forfeited deposit, KZT",
       "Penalty, KZT",
@@ -500,9 +500,9 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
       "Quantity, t",
       "Vehicle",
       "Waybill",
-      "Dispatched (Astana, UTC+5)",
+      "Dispatched (Kazakhstan time, UTC+5)",
       "Station",
-      "Arrived (Astana, UTC+5)",
+      "Arrived (Kazakhstan time, UTC+5)",
       "Diversion",
     ],
     iso: (column) => `${column}: UTC, ISO 8601`,
@@ -512,14 +512,14 @@ const XLSX_WORDS: Readonly<Record<DocumentLanguage, XlsxWords>> = {
   },
 };
 
-/** A time column's heading without its "(Astana, UTC+5)" note, for the machine-readable column beside it. */
+/** A time column's heading without its "(Kazakhstan time, UTC+5)" note, for the machine-readable column beside it. */
 function bareHeading(heading: string): string {
   return heading.replace(/ \(.*\)$/, "");
 }
 
 /**
  * The statement as an XLSX workbook in one language: a summary sheet and one sheet each of trades, obligations and
- * deliveries. Headings, sides, roles, statuses and yes/no are in the language; times are Astana time as the PDF writes
+ * deliveries. Headings, sides, roles, statuses and yes/no are in the language; times are Kazakhstan time (UTC+5) as the PDF writes
  * them ("05.12.2026 09:47"; English keeps the ISO order, "2026-12-05 09:47"). Each sheet with times ends with the same
  * instants as ISO 8601 UTC text, for programs that read the workbook (sorting, matching the JSON form). Money and
  * tonnes are numbers with a number format, so a spreadsheet sums them; it shows them with the reader's own separators.

@@ -1,6 +1,6 @@
 /**
  * The suspicious-transaction report's page in Kazakh and Russian, read back as text and compared exactly: every
- * heading, rule, severity, state, criterion and figure in the language, times in Astana time (UTC+5) and numbers with
+ * heading, rule, severity, state, criterion and figure in the language, times in Kazakhstan time (UTC+5) and numbers with
  * grouped thousands and a decimal comma; ids, accounts and notes as entered. English stays the page as first filed.
  */
 
@@ -125,7 +125,7 @@ describe("the suspicious-transaction report in Kazakh and Russian", () => {
     expect(html).toContain('aria-label="Ескерту өтінімдері белгіленген баға жолы"');
     expect(pageText(html)).toBe(
       "Күдікті операция туралы хабарлама C-1 Іс C-1: жабық, нәтижесі ескерту; ашылды 05.01.2026 14:00; " +
-        "хабарлама уақыты 06.01.2026 15:00. Уақыт — Астана уақыты (UTC+5). Кім Шоттар AKTAU-1 Қатысушылар " +
+        "хабарлама уақыты 06.01.2026 15:00. Уақыт — Қазақстан уақыты (UTC+5). Кім Шоттар AKTAU-1 Қатысушылар " +
         "AKTAU Тұлғалар топтары G1 Қашан 05.01.2026 11:00 бастап 05.01.2026 13:00 дейін Не және неге " +
         "Шоғырлану (орташа, ескерту A-1) Неге күдікті: бір тұлғалар тобы сессия көлемінің белгіленген " +
         "үлесінен және белгіленген мөлшерден көп сатып алды немесе сатты: үлес: 42,5 %, көлем: 120,5 т, " +
@@ -146,7 +146,7 @@ describe("the suspicious-transaction report in Kazakh and Russian", () => {
     expect(html).toContain('aria-label="Динамика цены с отмеченными заявками сигнала"');
     expect(pageText(html)).toBe(
       "Сообщение о подозрительной операции C-1 Дело C-1: закрыто, итог предупреждение; открыто 05.01.2026 " +
-        "14:00; сообщение на 06.01.2026 15:00. Время — астанинское (UTC+5). Кто Счета AKTAU-1 Участники AKTAU " +
+        "14:00; сообщение на 06.01.2026 15:00. Время — время Казахстана (UTC+5). Кто Счета AKTAU-1 Участники AKTAU " +
         "Группы лиц G1 Когда с 05.01.2026 11:00 по 05.01.2026 13:00 Что и почему Концентрация (средняя, " +
         "сигнал A-1) Почему подозрительно: одна группа лиц купила или продала больше установленной доли " +
         "объёма сессии и больше установленного количества: доля: 42,5 %, объём: 120,5 т, объём сессии: 283 т. " +

@@ -114,7 +114,7 @@ export function escapeHtml(text: unknown): string {
 
 /**
  * How the page writes values in a language: English keeps ISO UTC times and en-US numbers (the page as first filed);
- * Russian and Kazakh write Astana time (dd.MM.yyyy HH:mm, UTC+5) and numbers with grouped thousands and a decimal
+ * Russian and Kazakh write Kazakhstan time (dd.MM.yyyy HH:mm, UTC+5) and numbers with grouped thousands and a decimal
  * comma, money with both tiyn digits ("133 000,50"), as the other documents do (src/domain/locale.ts).
  */
 interface Writer {
@@ -290,7 +290,7 @@ ${alertSection(alert, whySuspiciousIn(alert, language), evidence, language)}
 
 /**
  * The report as a self-contained HTML page in a language. English is the page as first filed (ISO UTC times, the
- * JSON's `whySuspicious`); Russian and Kazakh write every heading, rule, state and criterion in words, Astana times
+ * JSON's `whySuspicious`); Russian and Kazakh write every heading, rule, state and criterion in words, Kazakhstan times
  * and grouped numbers with a decimal comma. Ids, accounts, members and notes are shown as entered.
  */
 export function strHtml(report: SuspiciousTransactionReport, language: Language = "en"): string {

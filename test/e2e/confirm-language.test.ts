@@ -82,4 +82,77 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
     expect(read.body.safeguards.ceilingTiynPerTonne).toBe(10_000_000);
     expect(suite.pageErrors).toEqual([]);
   });
+
+  it("a deposit whose figure reads otherwise in the new language is not confirmed: the dialog closes and says so", async () => {
+    const trader = await suite.server.login("atyrau-trader");
+    const money = async () => {
+      const read = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
+      return BigInt(read.body.balances.find((b: { asset: string }) => b.asset === "KZT").free);
+    };
+    const before = await money();
+    const page = await suite.open("/login");
+    await signInOn(page, "operator");
+    await page.goto(`${suite.server.url}/operator`);
+    const form = page.getByTestId("deposit-form");
+    const dialog = form.locator("dialog[open]");
+    await fillFields(form, { account: "ATYRAU-1", amount: "1,500", reference: "CONFIRM-LANGUAGE-1" });
+    // "1,500" in English is one thousand five hundred tenge; in Russian and Kazakh it is one and a half.
+    await form.locator("button[type=submit]").click();
+    await expect.poll(() => dialog.count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await form.getByTestId("confirm-summary").textContent()).toBe("Book a deposit of 1,500.00 ₸ to ATYRAU-1.");
+    await language(page, "ru");
+    // The request was made as 1,500.00 ₸; the dialog would now say 1,50 ₸. It is closed instead, and the form says why.
+    await expect.poll(() => dialog.count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await form.locator(".field-error:not([hidden])").allTextContents()).toEqual([
+      "В этом языке набранные числа читаются иначе (запятая или точка здесь читается так, как числа пишут на этом " +
+        "языке), поэтому ничего не отправлено: проверьте поля и отправьте ещё раз.",
+    ]);
+    expect(await money()).toBe(before);
+    // Submitted again in Russian, it says the figure as Russian reads it, and that is what is booked.
+    await form.locator("input[name=amount]").fill("1500");
+    await form.locator("button[type=submit]").click();
+    await expect.poll(() => dialog.count(), { timeout: LIVE_MS }).toBe(1);
+    expect((await form.getByTestId("confirm-summary").textContent())?.replace(/\s/g, " ")).toBe(
+      "Зачислить 1 500,00 ₸ на счёт ATYRAU-1.",
+    );
+    // A switch that reads the figure the same keeps the dialog open, in the new language.
+    await language(page, "kk");
+    await expect
+      .poll(async () => (await form.getByTestId("confirm-summary").textContent())?.replace(/\s/g, " "), {
+        timeout: LIVE_MS,
+      })
+      .toBe("ATYRAU-1 шотына 1 500,00 ₸ түсімін тіркеу.");
+    await dialog.locator("button").first().click();
+    await expect.poll(() => form.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
+    expect((await money()) - before).toBe(150_000n);
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("a deposit confirmed in English is not said again with other figures after a switch to Russian", async () => {
+    const trader = await suite.server.login("atyrau-trader");
+    const money = async () => {
+      const read = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
+      return BigInt(read.body.balances.find((b: { asset: string }) => b.asset === "KZT").free);
+    };
+    const before = await money();
+    const page = await suite.open("/login");
+    await signInOn(page, "operator");
+    await page.goto(`${suite.server.url}/operator`);
+    const form = page.getByTestId("deposit-form");
+    await fillFields(form, { account: "ATYRAU-1", amount: "1,500", reference: "CONFIRM-LANGUAGE-2" });
+    await form.locator("button[type=submit]").click();
+    await form.locator("dialog[open]").getByRole("button", { name: "Yes, do it" }).click();
+    await expect
+      .poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS })
+      .toBe("Done: Book a deposit of 1,500.00 ₸ to ATYRAU-1.");
+    expect((await money()) - before).toBe(150_000n);
+    // In Russian "1,500" is 1,50 ₸: the note no longer says a figure that was not booked.
+    await language(page, "ru");
+    await expect
+      .poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS })
+      .toBe(
+        "Выполнено, как подтверждено. В этом языке набранные числа читаются иначе, поэтому здесь они не повторяются.",
+      );
+    expect(suite.pageErrors).toEqual([]);
+  });
 });

@@ -196,7 +196,7 @@ describe("clearing report", () => {
       expect.stringMatching(/^2026-01-06 \d\d:\d\d$/),
       expect.stringMatching(/^2026-01-06T/),
     ]);
-    // In Kazakh and Russian: headings, roles and statuses in the language, Astana time as "06.01.2026 09:47" where a
+    // In Kazakh and Russian: headings, roles and statuses in the language, Kazakhstan time as "06.01.2026 09:47" where a
     // person reads it, and the same instants as ISO 8601 UTC text in the last columns.
     for (const [lang, sheetNames, role, status, dueHeading] of [
       [
@@ -204,14 +204,14 @@ describe("clearing report", () => {
         ["Жиынтық", "Міндеттемелер", "Кепілдік", "Маржалық талаптар"],
         "Сатып алушы",
         "ашық",
-        "Мерзімі (Астана, UTC+5)",
+        "Мерзімі (Қазақстан уақыты, UTC+5)",
       ],
       [
         "ru",
         ["Сводка", "Обязательства", "Обеспечение", "Маржин. требования"],
         "Покупатель",
         "открыто",
-        "Срок (Астана, UTC+5)",
+        "Срок (время Казахстана, UTC+5)",
       ],
     ] as const) {
       const localized = await download(atyrau, `/api/accounts/ATYRAU-1/clearing-reports/2026-01-05/xlsx?lang=${lang}`);

@@ -78,6 +78,8 @@ function actionPhrases(): [string, string][] {
     // `action` details of refusals (engine, gateway); elsewhere `action` names other things (a case's history).
     if (!name.startsWith("engine/") && !name.startsWith("gateway/")) continue;
     for (const detail of text.matchAll(/\baction:\s*("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) found.push([name, detail[1]!]);
+    // An action named once for a route's several refusers (`const action = "…"`, then requireRole(…, action)).
+    for (const named of text.matchAll(/\bconst action = ("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) found.push([name, named[1]!]);
   }
   return found;
 }

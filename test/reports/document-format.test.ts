@@ -1,6 +1,6 @@
 /**
  * The documents of record in Kazakh and Russian write values as their readers do (src/reports/format.ts): tenge with
- * grouped thousands and a decimal comma ("128 262,00"), tonnes "54,000 т", percentages "12,00 %", times in Astana time
+ * grouped thousands and a decimal comma ("128 262,00"), tonnes "54,000 т", percentages "12,00 %", times in Kazakhstan time
  * (UTC+5) as dd.MM.yyyy HH:mm, and the instrument named in the document's language. The text is read back from the
  * PDF (pdf-parse) and compared exactly; no ISO timestamp and no English product word is left.
  */
@@ -196,7 +196,7 @@ const STATEMENT: StatementJson = {
 };
 
 describe("the statement PDF", () => {
-  it("writes Kazakh figures and Astana times", async () => {
+  it("writes Kazakh figures and Kazakhstan times", async () => {
     await expectPdfText(statementPdf(STATEMENT, "kk"), [
       "Күні: 05.12.2026; Уақыт — Қазақстан уақыты (UTC+5)",
       "05.12.2026 09:47 T-PB-S1-7 сатып алу 54,000 т × 128 262,00 теңге/т; ҚҚС-сыз құны 6 926 148,00; " +
@@ -206,7 +206,7 @@ describe("the statement PDF", () => {
     ]);
   });
 
-  it("writes Russian figures and Astana times", async () => {
+  it("writes Russian figures and Kazakhstan times", async () => {
     await expectPdfText(statementPdf(STATEMENT, "ru"), [
       "Дата: 05.12.2026; Время — время Казахстана (UTC+5)",
       "05.12.2026 09:47 T-PB-S1-7 покупка 54,000 т × 128 262,00 тенге/т; Стоимость без НДС 6 926 148,00",
@@ -262,13 +262,13 @@ const WITH_OBLIGATION: StatementJson = {
 };
 
 describe("the statement XLSX", () => {
-  it("is in Kazakh with Astana times, and keeps the instants as ISO UTC in the last columns", async () => {
+  it("is in Kazakh with Kazakhstan times, and keeps the instants as ISO UTC in the last columns", async () => {
     const sheets = await workbookRows(await statementXlsx(WITH_OBLIGATION, "kk"));
     expect([...sheets.keys()]).toEqual(["Жиыны", "Мәмілелер", "Міндеттемелер", "Жеткізулер"]);
     expect(sheets.get("Жиыны")![0]).toEqual(["Күнделікті үзінді-көшірме", "05.12.2026"]);
     expect(sheets.get("Жиыны")![3]).toEqual(["Уақыт — Қазақстан уақыты (UTC+5)"]);
     const trades = sheets.get("Мәмілелер")!;
-    expect(trades[0]![3]).toBe("Уақыты (Астана, UTC+5)");
+    expect(trades[0]![3]).toBe("Уақыты (Қазақстан уақыты, UTC+5)");
     expect(trades[0]![13]).toBe("Уақыты: UTC, ISO 8601");
     expect(trades[1]).toEqual([
       "AKTAU-1",
@@ -315,14 +315,14 @@ describe("the statement XLSX", () => {
     }
   });
 
-  it("is in Russian with Astana times", async () => {
+  it("is in Russian with Kazakhstan times", async () => {
     const sheets = await workbookRows(await statementXlsx(WITH_OBLIGATION, "ru"));
     expect([...sheets.keys()]).toEqual(["Итого", "Сделки", "Обязательства", "Поставки"]);
     expect(sheets.get("Сделки")![0]!.slice(0, 6)).toEqual([
       "Счёт",
       "Сделка",
       "Договор",
-      "Время (Астана, UTC+5)",
+      "Время (время Казахстана, UTC+5)",
       "Инструмент",
       "Направление",
     ]);
@@ -380,12 +380,12 @@ const REPORT: ClearingReportJson = {
 };
 
 describe("the clearing report PDF", () => {
-  it("writes Kazakh figures, words for roles and statuses, and Astana times", async () => {
+  it("writes Kazakh figures, words for roles and statuses, and Kazakhstan times", async () => {
     await expectPdfText(
       clearingReportPdf(REPORT, "kk"),
       [
         "Күні: 05.12.2026",
-        "Жағдай бойынша (Астана, UTC+5): 05.12.2026 23:59",
+        "Жағдай бойынша (Қазақстан уақыты, UTC+5): 05.12.2026 23:59",
         "Төлеуге: 7 757 285,76 ₸; Алуға: 0,00 ₸",
         "Сальдо (алу − төлеу): −7 757 285,76 ₸",
         "AKTAU-1 OB-PB-S1-7 (Сатып алушы) 54,000 т × 128 262 ₸/т; ашық; Төлеуге 7 757 285,76 ₸ (мерзімі 08.12.2026 09:47)",
@@ -398,7 +398,7 @@ describe("the clearing report PDF", () => {
     await expectPdfText(
       clearingReportPdf(REPORT, "ru"),
       [
-        "По состоянию на (Астана, UTC+5): 05.12.2026 23:59",
+        "По состоянию на (время Казахстана, UTC+5): 05.12.2026 23:59",
         "(Покупатель) 54,000 т × 128 262 ₸/т; открыто; К оплате 7 757 285,76 ₸ (срок 08.12.2026 09:47)",
       ],
       [ISO_TIME],

@@ -76,6 +76,24 @@ export class FieldProblem extends Error {
   }
 }
 
+/** Whether `action` makes `made` again from these fields in the language now chosen (a refusal is another request). */
+function sameRequest(
+  action: ControlFormProps["action"],
+  values: Readonly<Record<string, string>>,
+  reason: string,
+  fields: ReadonlySet<string>,
+  made: Mutation,
+): boolean {
+  let again: Mutation | null = null;
+  try {
+    again = action(values, reason, fields);
+  } catch (error) {
+    if (!(error instanceof FieldProblem)) throw error;
+  }
+  const request = (m: Mutation) => JSON.stringify([m.method, m.path, m.body]);
+  return again !== null && request(again) === request(made);
+}
+
 export function ControlForm(props: ControlFormProps) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -94,6 +112,11 @@ export function ControlForm(props: ControlFormProps) {
     old: Readonly<Record<string, string>>;
     /** The fields changed from those settings, in the order the form names them; empty when the form loads none. */
     changed: readonly string[];
+    /** The fields the request was made with (every field when the form loads none), and the reason. */
+    sentFields: ReadonlySet<string>;
+    reason: string;
+    /** The language the typed figures were read in ("1,500" is 1500 in English, 1.5 in Russian and Kazakh). */
+    locale: string;
   } | null>(null);
   /** The settings in force the fields were filled from (what "changed" is measured against). */
   const [baseline, setBaseline] = useState<LoadedSettings | null>(null);
@@ -166,6 +189,9 @@ export function ControlForm(props: ControlFormProps) {
         values: { ...values },
         old: { ...(baseline?.values ?? {}) },
         changed: props.load ? [...changed] : [],
+        sentFields: changed,
+        reason: reason.trim(),
+        locale: i18n.locale,
       });
       dialog.current?.showModal();
     } catch (error) {
@@ -195,7 +221,12 @@ export function ControlForm(props: ControlFormProps) {
     try {
       const answer = await confirming.mutation.send();
       const sent = { ...values };
+      const { mutation, reason: sentReason, sentFields, locale: sentLocale } = confirming;
       setDone(() => (x: Parameters<Say>[0]) => {
+        // Said again in another language, the fields may read otherwise there: then it does not say the figures.
+        if (x.locale !== sentLocale && !sameRequest(latest.current.action, sent, sentReason, sentFields, mutation)) {
+          return x.t("controls.doneAsConfirmed");
+        }
         const said = x.t("controls.done", { what: latest.current.summary(sent) });
         const outcome = latest.current.outcome;
         return outcome ? `${said} ${outcome(answer)}` : said;
@@ -218,6 +249,23 @@ export function ControlForm(props: ControlFormProps) {
       dialog.current?.close();
     }
   };
+
+  // A switch of language while the dialog is open: its sentences read the typed figures again in the new language,
+  // and a figure may read otherwise there ("1,500" ₸ is 1,500.00 in English, 1,50 in Russian and Kazakh), while the
+  // request was made in the old one. When the request made from the same fields in the new language is not the one
+  // the dialog would send, the dialog is closed and the form says to check the figures: it never says one amount and
+  // sends another.
+  useEffect(() => {
+    if (!confirming || confirming.locale === i18n.locale) return;
+    const { values, reason, sentFields, mutation } = confirming;
+    if (sameRequest(latest.current.action, values, reason, sentFields, mutation)) {
+      setConfirming({ ...confirming, locale: i18n.locale });
+      return;
+    }
+    setConfirming(null);
+    dialog.current?.close();
+    setProblem({ field: "form", say: (x) => x.t("controls.readsOtherwise") });
+  }, [confirming, i18n.locale]);
 
   // The dialog's sentences, in the language now chosen, from the values it was opened with.
   const summary = confirming ? props.summary(confirming.values) : null;

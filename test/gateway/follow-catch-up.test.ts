@@ -6,38 +6,24 @@
  * reading" is decided by the test, not by timing.
  */
 
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { Exchange } from "../../src/gateway/exchange.ts";
-import { Leadership } from "../../src/journal/leadership.ts";
+import { describe, expect, it } from "vitest";
 import { PostgresStore } from "../../src/journal/postgres-store.ts";
-import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
-import { SETUP, T0 } from "../support/server.ts";
+import { postgresForSuite } from "../support/postgres.ts";
+import { SETUP } from "../support/server.ts";
+import { sharedJournal } from "../support/shared-journal.ts";
 import { gate } from "../support/view-fixtures.ts";
 
 const run = await postgresForSuite("a follower's first catch-up and an announcement");
 
 describe.runIf(run)("a follower's first catch-up and an announcement", () => {
-  const schema = testSchema("follow_turn");
-  afterAll(() => dropSchema(schema));
+  const journal = sharedJournal("follow_turn");
 
   it("applies every record once, in one catch-up at a time, and follows on", async () => {
-    const keysDir = mkdtempSync(join(tmpdir(), "sauda-follow-turn-keys-"));
     const fatal: unknown[] = [];
-    const open = () =>
-      Exchange.open({
-        database: TEST_DATABASE_URL,
-        schema,
-        keysDir,
-        clock: () => T0,
-        follower: true,
-        onFatal: (error) => fatal.push(error),
-      });
+    const open = () => journal.follower(fatal);
 
     const leader = await open();
-    const leadership = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://a.example" });
+    const leadership = await journal.leadership("a");
     await leader.runForLeader(leadership);
     expect(leader.role).toBe("leader");
     const [first, second, ...rest] = SETUP;

@@ -6,40 +6,22 @@
  * is decided by the test, not by timing.
  */
 
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { Exchange } from "../../src/gateway/exchange.ts";
-import { Leadership } from "../../src/journal/leadership.ts";
-import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
-import { SETUP, T0 } from "../support/server.ts";
+import { describe, expect, it } from "vitest";
+import { postgresForSuite } from "../support/postgres.ts";
+import { SETUP } from "../support/server.ts";
+import { sharedJournal } from "../support/shared-journal.ts";
 import { gate } from "../support/view-fixtures.ts";
 
 const run = await postgresForSuite("a follower stopped while it takes the lead");
 
 describe.runIf(run)("a follower stopped while it takes the lead", () => {
-  const schema = testSchema("lead_close");
-  afterAll(() => dropSchema(schema));
+  const journal = sharedJournal("lead_close");
 
   it("finishes the takeover, then stops cleanly: no fatal failure", async () => {
-    const keysDir = mkdtempSync(join(tmpdir(), "sauda-lead-close-keys-"));
-    const node = async (name: string, fatal: unknown[]) => {
-      const exchange = await Exchange.open({
-        database: TEST_DATABASE_URL,
-        schema,
-        keysDir,
-        clock: () => T0,
-        follower: true,
-        onFatal: (error) => fatal.push(error),
-      });
-      const leadership = await Leadership.connect({
-        url: TEST_DATABASE_URL,
-        schema,
-        advertisedUrl: `http://${name}.example`,
-      });
-      return { exchange, leadership };
-    };
+    const node = async (name: string, fatal: unknown[]) => ({
+      exchange: await journal.follower(fatal),
+      leadership: await journal.leadership(name),
+    });
 
     const firstFatal: unknown[] = [];
     const first = await node("a", firstFatal);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { browserAvailable, browserSuite, WEB } from "./support/browser.ts";
-import { signInOn } from "./support/forms.ts";
+import { chooseLanguage, signInOn } from "./support/forms.ts";
 
 const run = browserAvailable("notification bell end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -35,12 +35,7 @@ describe.skipIf(!run)("the notification bell in a real browser", () => {
     expect(await bell.textContent()).not.toMatch(/\p{Extended_Pictographic}/u);
 
     for (const language of ["en", "ru", "kk"]) {
-      if (language !== "en") {
-        await page.locator("label.language select").selectOption(language);
-        await expect
-          .poll(() => page.evaluate<string>("document.documentElement.lang"), { timeout: LIVE_MS })
-          .toBe(language);
-      }
+      if (language !== "en") await chooseLanguage(page, language);
       const label = bellLabel(language).replace("{count}", "0");
       await expect.poll(() => bell.getAttribute("aria-label"), { timeout: LIVE_MS }).toBe(label);
       expect(await page.getByRole("button", { name: label }).count()).toBe(1);

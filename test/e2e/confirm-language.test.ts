@@ -8,7 +8,7 @@ import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { fillFields, LIVE_MS, signInOn } from "./support/forms.ts";
+import { chooseLanguage, fillFields, LIVE_MS, signInOn } from "./support/forms.ts";
 
 const run = browserAvailable("confirmation dialog's language");
 const LAPTOP = { width: 1280, height: 900 };
@@ -26,9 +26,20 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
     return [summary ?? "", warning ?? "", ...changes].map(plain);
   }
 
-  async function language(page: Page, code: string): Promise<void> {
-    await page.locator("label.language select").selectOption(code);
-    await expect.poll(() => page.evaluate("document.documentElement.lang"), { timeout: LIVE_MS }).toBe(code);
+  /**
+   * The operator signed in on the Operator page, its deposit form, and ATYRAU-1's free tenge (in tiyn) as its trader
+   * reads it through the API.
+   */
+  async function operatorDeposit(): Promise<{ page: Page; form: Locator; money: () => Promise<bigint> }> {
+    const trader = await suite.server.login("atyrau-trader");
+    const money = async () => {
+      const read = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
+      return BigInt(read.body.balances.find((b: { asset: string }) => b.asset === "KZT").free);
+    };
+    const page = await suite.open("/login");
+    await signInOn(page, "operator");
+    await page.goto(`${suite.server.url}/operator`);
+    return { page, form: page.getByTestId("deposit-form"), money };
   }
 
   it("the summary, the warning and the changes are said again in Russian and Kazakh; confirmed in Kazakh", async () => {
@@ -54,7 +65,7 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
     // What a dialog opened in each language says.
     const opened = new Map<string, string[]>();
     for (const code of ["en", "ru", "kk"]) {
-      await language(page, code);
+      await chooseLanguage(page, code);
       await form.locator("button[type=submit]").click();
       await expect.poll(() => dialog.count(), { timeout: LIVE_MS }).toBe(1);
       opened.set(code, await said(form));
@@ -66,12 +77,12 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
     expect(new Set([...opened.values()].map((lines) => lines.join("|"))).size).toBe(3);
 
     // Opened in English, then the language switched while it is open: it says what a dialog opened there says.
-    await language(page, "en");
+    await chooseLanguage(page, "en");
     await form.locator("button[type=submit]").click();
     await expect.poll(() => dialog.count(), { timeout: LIVE_MS }).toBe(1);
     expect(await said(form)).toEqual(opened.get("en"));
     for (const code of ["ru", "kk"]) {
-      await language(page, code);
+      await chooseLanguage(page, code);
       await expect.poll(() => said(form), { timeout: LIVE_MS }).toEqual(opened.get(code));
     }
     // Confirmed in Kazakh: the ceiling is in force, read through the API.
@@ -84,23 +95,15 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
   });
 
   it("a deposit whose figure reads otherwise in the new language is not confirmed: the dialog closes and says so", async () => {
-    const trader = await suite.server.login("atyrau-trader");
-    const money = async () => {
-      const read = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
-      return BigInt(read.body.balances.find((b: { asset: string }) => b.asset === "KZT").free);
-    };
+    const { page, form, money } = await operatorDeposit();
     const before = await money();
-    const page = await suite.open("/login");
-    await signInOn(page, "operator");
-    await page.goto(`${suite.server.url}/operator`);
-    const form = page.getByTestId("deposit-form");
     const dialog = form.locator("dialog[open]");
     await fillFields(form, { account: "ATYRAU-1", amount: "1,500", reference: "CONFIRM-LANGUAGE-1" });
     // "1,500" in English is one thousand five hundred tenge; in Russian and Kazakh it is one and a half.
     await form.locator("button[type=submit]").click();
     await expect.poll(() => dialog.count(), { timeout: LIVE_MS }).toBe(1);
     expect(await form.getByTestId("confirm-summary").textContent()).toBe("Book a deposit of 1,500.00 ₸ to ATYRAU-1.");
-    await language(page, "ru");
+    await chooseLanguage(page, "ru");
     // The request was made as 1,500.00 ₸; the dialog would now say 1,50 ₸. It is closed instead, and the form says why.
     await expect.poll(() => dialog.count(), { timeout: LIVE_MS }).toBe(0);
     expect(await form.locator(".field-error:not([hidden])").allTextContents()).toEqual([
@@ -116,7 +119,7 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
       "Зачислить 1 500,00 ₸ на счёт ATYRAU-1.",
     );
     // A switch that reads the figure the same keeps the dialog open, in the new language.
-    await language(page, "kk");
+    await chooseLanguage(page, "kk");
     await expect
       .poll(async () => (await form.getByTestId("confirm-summary").textContent())?.replace(/\s/g, " "), {
         timeout: LIVE_MS,
@@ -129,16 +132,8 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
   });
 
   it("a deposit confirmed in English is not said again with other figures after a switch to Russian", async () => {
-    const trader = await suite.server.login("atyrau-trader");
-    const money = async () => {
-      const read = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
-      return BigInt(read.body.balances.find((b: { asset: string }) => b.asset === "KZT").free);
-    };
+    const { page, form, money } = await operatorDeposit();
     const before = await money();
-    const page = await suite.open("/login");
-    await signInOn(page, "operator");
-    await page.goto(`${suite.server.url}/operator`);
-    const form = page.getByTestId("deposit-form");
     await fillFields(form, { account: "ATYRAU-1", amount: "1,500", reference: "CONFIRM-LANGUAGE-2" });
     await form.locator("button[type=submit]").click();
     await form.locator("dialog[open]").getByRole("button", { name: "Yes, do it" }).click();
@@ -147,7 +142,7 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
       .toBe("Done: Book a deposit of 1,500.00 ₸ to ATYRAU-1.");
     expect((await money()) - before).toBe(150_000n);
     // In Russian "1,500" is 1,50 ₸: the note no longer says a figure that was not booked.
-    await language(page, "ru");
+    await chooseLanguage(page, "ru");
     await expect
       .poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS })
       .toBe(

@@ -1,7 +1,7 @@
 /**
- * What the browser tests do on a page as a person would: sign in on the login page, and fill a form's fields by name
- * (a select is waited for until it offers the value, since its options come from the live API; any other field is
- * typed into).
+ * What the browser tests do on a page as a person would: sign in on the login page, choose the language in the
+ * header, and fill a form's fields by name (a select is waited for until it offers the value, since its options come
+ * from the live API; any other field is typed into).
  */
 
 import type { Locator, Page } from "playwright-core";
@@ -17,6 +17,12 @@ export async function signInOn(page: Page, user: string): Promise<void> {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).last().click();
   await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
+}
+
+/** Chooses `code` (en, ru, kk) in the header's language picker and waits until the page is in that language. */
+export async function chooseLanguage(page: Page, code: string): Promise<void> {
+  await page.locator("label.language select").selectOption(code);
+  await expect.poll(() => page.evaluate<string>("document.documentElement.lang"), { timeout: LIVE_MS }).toBe(code);
 }
 
 /** Fills `form`'s fields by name: a select chooses the value once it offers it, any other field is typed into. */

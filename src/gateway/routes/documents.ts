@@ -224,8 +224,8 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
         tags,
         summary: "The daily statement as an XLSX workbook (summary, trades, obligations, deliveries)",
         description:
-          "In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Astana time " +
-          "(UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 " +
+          "In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Kazakhstan " +
+          "time (UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 " +
           "UTC text for programs.",
         params: STATEMENT_PARAMS,
         querystring: STATEMENT_XLSX_QUERY,

@@ -322,8 +322,8 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
         tags,
         summary: "The clearing report as an XLSX workbook (summary, obligations, collateral, margin calls)",
         description:
-          "In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Astana time " +
-          "(UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 " +
+          "In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Kazakhstan " +
+          "time (UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 " +
           "UTC text for programs.",
         params: REPORT_PARAMS,
         querystring: XLSX_QUERY,

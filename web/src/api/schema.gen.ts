@@ -560,7 +560,7 @@ export interface paths {
         };
         /**
          * The daily statement as an XLSX workbook (summary, trades, obligations, deliveries)
-         * @description In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Astana time (UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 UTC text for programs.
+         * @description In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Kazakhstan time (UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 UTC text for programs.
          */
         get: operations["getStatementXlsx"];
         put?: never;
@@ -700,7 +700,7 @@ export interface paths {
         };
         /**
          * The clearing report as an XLSX workbook (summary, obligations, collateral, margin calls)
-         * @description In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Astana time (UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 UTC text for programs.
+         * @description In `lang`, else the reader's language (a saved language, else Accept-Language). Times are Kazakhstan time (UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 UTC text for programs.
          */
         get: operations["getClearingReportXlsx"];
         put?: never;

@@ -10,10 +10,10 @@ import { describe, expect, it } from "vitest";
 import { TOTP_PERIOD_S, totpCode } from "../../src/gateway/second-factor.ts";
 import { PASSWORD } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("second factor end-to-end tests");
 const LAPTOP = { width: 1280, height: 860 };
-const LIVE_MS = 10_000;
 const STEP_MS = TOTP_PERIOD_S * 1000;
 
 describe.skipIf(!run)("a second factor in a real browser", () => {

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { ACCREDITATION_TERMS } from "../../src/engine/accreditation.ts";
 import type { Json } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
-import { LIVE_MS, signInOn, submitConfirmed } from "./support/forms.ts";
+import { LIVE_MS, submitConfirmed } from "./support/forms.ts";
 
 const run = browserAvailable("accreditation end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -30,7 +30,7 @@ const APPLICATION = {
 
 describe.skipIf(!run)("the operator decides accreditation applications in a real browser", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let page: Page;
   const ids: string[] = [];
 
@@ -50,9 +50,7 @@ describe.skipIf(!run)("the operator decides accreditation applications in a real
 
   it("shows the pending applications with their documents", async () => {
     ids.push(await apply("150640012345"), await apply("150640012346"));
-    page = await open("/login");
-    await signInOn(page, "operator");
-    await page.goto(`${suite.server.url}/operator`);
+    page = await signIn("operator", "/operator");
     const row = page.locator(`tr[data-application="${ids[0]}"]`);
     await row.waitFor({ timeout: LIVE_MS });
     const text = await row.textContent();

@@ -13,31 +13,21 @@ import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { tengeOfTiyn } from "../../web/src/format.ts";
-import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("after-the-trade end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 
 describe.skipIf(!run)("after the trade in a real browser", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let buyer: Page;
   let buyerApi: Session;
   let sellerApi: Session;
   let tradeId = "";
   let obligation = "";
-
-  async function signIn(user: string, path: string): Promise<Page> {
-    const page = await open("/login");
-    await page.getByLabel("User name").fill(user);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
-    if (!page.url().endsWith(path)) await page.goto(`${suite.server.url}${path}`);
-    return page;
-  }
 
   it("a fill appears under the bell as it happens; marked read there, the API reads it read", async () => {
     buyerApi = await suite.server.login("aktau-trader");

@@ -8,22 +8,20 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { browserAvailable, browserSuite, WEB } from "./support/browser.ts";
-import { chooseLanguage, signInOn } from "./support/forms.ts";
+import { chooseLanguage, LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("notification bell end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 const bellLabel = (language: string) =>
   (JSON.parse(readFileSync(join(WEB, `src/i18n/${language}.json`), "utf8")) as { notifications: { bell: string } })
     .notifications.bell;
 
 describe.skipIf(!run)("the notification bell in a real browser", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
 
   it("is an SVG of non-zero size, labelled in en, ru and kk", async () => {
-    const page = await open("/login");
-    await signInOn(page, "aktau-trader");
+    const page = await signIn("aktau-trader");
     const bell = page.getByTestId("notification-bell");
     await bell.waitFor({ timeout: LIVE_MS });
     const icon = bell.locator("svg");

@@ -9,12 +9,13 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT, TERMS } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("board browser tests");
 const LAPTOP = { width: 1280, height: 860 };
 const TABLET = { width: 768, height: 1024 };
 const PHONE = { width: 390, height: 844 };
-const LIVE_MS = 10_000;
 const HOUR = 3_600_000;
 
 describe.skipIf(!run)("the public board", () => {
@@ -81,22 +82,7 @@ describe.skipIf(!run)("the public board", () => {
 
   it("is readable at 768 px: the first columns only, nothing wider than the screen", async () => {
     // A trade so that last price and change have figures.
-    const seller = await suite.server.login("kazgpz-trader");
-    const buyer = await suite.server.login("aktau-trader");
-    const order = { instrument: INSTRUMENT, price: 13_400_000, quantity: 10_000 };
-    await suite.server.call(seller, "POST", "/api/orders", {
-      ...order,
-      account: "KAZGPZ-1",
-      clientOrderId: "n-s",
-      side: "sell",
-    });
-    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...order,
-      account: "AKTAU-1",
-      clientOrderId: "n-b",
-      side: "buy",
-    });
-    expect(bought.body.trades).toHaveLength(1);
+    await tradeThroughApi(suite.server, { price: 13_400_000, quantity: 10_000 }, "n");
 
     const tablet = await suite.open("/", TABLET);
     await expect.poll(() => rowOf(tablet).getByTestId("last").textContent(), { timeout: LIVE_MS }).toBe("134,000");
@@ -221,23 +207,7 @@ describe.skipIf(!run)("the public board", () => {
   });
 
   it("shows a trade the operator voided struck through and labelled, in English, Russian and Kazakh", async () => {
-    const seller = await suite.server.login("kazgpz-trader");
-    const buyer = await suite.server.login("aktau-trader");
-    const order = { instrument: INSTRUMENT, price: 13_500_000, quantity: 3000 };
-    const sold = await suite.server.call(seller, "POST", "/api/orders", {
-      ...order,
-      account: "KAZGPZ-1",
-      clientOrderId: "v-s",
-      side: "sell",
-    });
-    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...order,
-      account: "AKTAU-1",
-      clientOrderId: "v-b",
-      side: "buy",
-    });
-    expect([sold.status, bought.status]).toEqual([201, 201]);
-    const tradeId = bought.body.trades[0].tradeId as string;
+    const tradeId = await tradeThroughApi(suite.server, { price: 13_500_000, quantity: 3000 }, "v");
 
     const board = await suite.open("/");
     await rowOf(board).getByRole("button", { name: INSTRUMENT }).click();
@@ -279,22 +249,7 @@ describe.skipIf(!run)("the public board", () => {
   });
 
   it("marks an index revised when a trade is voided after its session closed, and shows the revised figure", async () => {
-    const seller = await suite.server.login("kazgpz-trader");
-    const buyer = await suite.server.login("aktau-trader");
-    const order = { instrument: INSTRUMENT, price: 13_450_000, quantity: 2000 };
-    await suite.server.call(seller, "POST", "/api/orders", {
-      ...order,
-      account: "KAZGPZ-1",
-      clientOrderId: "r-s",
-      side: "sell",
-    });
-    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...order,
-      account: "AKTAU-1",
-      clientOrderId: "r-b",
-      side: "buy",
-    });
-    const tradeId = bought.body.trades[0].tradeId as string;
+    const tradeId = await tradeThroughApi(suite.server, { price: 13_450_000, quantity: 2000 }, "r");
     const closed = await suite.server.exchange.submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
     expect(closed.events.some((e) => e.type === "rejected")).toBe(false);
     const before = (await suite.server.call(null, "GET", "/api/indices")).body.indices as {

@@ -7,11 +7,10 @@
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { signInOn } from "./support/forms.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("broker end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 
 describe.skipIf(!run)("a broker trading for a client", () => {
   const suite = browserSuite(LAPTOP);
@@ -28,9 +27,7 @@ describe.skipIf(!run)("a broker trading for a client", () => {
     });
     expect(offer.body.order.status).toBe("resting");
 
-    const page = await suite.open("/login");
-    await signInOn(page, "broker-trader");
-    if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
+    const page = await suite.signIn("broker-trader", "/terminal");
     await expect.poll(() => page.getByTestId("account-picker").inputValue(), { timeout: LIVE_MS }).toBe("BROKER-C1");
 
     const ticket = page.locator(".ticket");
@@ -77,9 +74,7 @@ describe.skipIf(!run)("a broker trading for a client", () => {
   });
 
   it("an account of the member's own has no client's statement to offer", async () => {
-    const page = await suite.open("/login");
-    await signInOn(page, "aktau-trader");
-    if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
+    const page = await suite.signIn("aktau-trader", "/terminal");
     await page.getByTestId("documents").getByTestId("statement-link").waitFor({ timeout: LIVE_MS });
     expect(await page.getByTestId("client-statement-link").count()).toBe(0);
   });
@@ -116,9 +111,7 @@ describe.skipIf(!run)("a broker trading for a client", () => {
       expect(placed.body.order.status, clientOrderId).toBe("resting");
     }
 
-    const page = await suite.open("/login");
-    await signInOn(page, "broker-trader");
-    if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
+    const page = await suite.signIn("broker-trader", "/terminal");
     await page.getByTestId("account-picker").selectOption("BROKER-C1");
     const massCancel = page.getByRole("button", { name: "Cancel all in this instrument" });
     await massCancel.waitFor({ timeout: LIVE_MS });

@@ -8,7 +8,7 @@ import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { chooseLanguage, fillFields, LIVE_MS, signInOn } from "./support/forms.ts";
+import { chooseLanguage, fillFields, LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("confirmation dialog's language");
 const LAPTOP = { width: 1280, height: 900 };
@@ -36,9 +36,7 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
       const read = await suite.server.call(trader, "GET", "/api/accounts/ATYRAU-1/balances");
       return BigInt(read.body.balances.find((b: { asset: string }) => b.asset === "KZT").free);
     };
-    const page = await suite.open("/login");
-    await signInOn(page, "operator");
-    await page.goto(`${suite.server.url}/operator`);
+    const page = await suite.signIn("operator", "/operator");
     return { page, form: page.getByTestId("deposit-form"), money };
   }
 
@@ -53,9 +51,7 @@ describe.skipIf(!run)("a confirmation dialog in the language of the moment", () 
     });
     expect(banded.status).toBe(200);
 
-    const page = await suite.open("/login");
-    await signInOn(page, "regulator");
-    await page.goto(`${suite.server.url}/regulator`);
+    const page = await suite.signIn("regulator", "/regulator");
     const form = page.getByTestId("ceiling-form");
     const dialog = form.locator("dialog[open]");
     await fillFields(form, { instrument: INSTRUMENT });

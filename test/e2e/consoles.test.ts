@@ -10,7 +10,8 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
-import { fillFields, LIVE_MS, signInOn, submitConfirmed } from "./support/forms.ts";
+import { fillFields, LIVE_MS, submitConfirmed } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("console control forms end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -18,14 +19,7 @@ const SAFEGUARDS = `/api/regulator/instruments/${INSTRUMENT}/safeguards`;
 
 describe.skipIf(!run)("console control forms in a real browser", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
-
-  async function signIn(user: string, path: string): Promise<Page> {
-    const page = await open("/login");
-    await signInOn(page, user);
-    await page.goto(`${suite.server.url}${path}`);
-    return page;
-  }
+  const { open, pageErrors, signIn } = suite;
 
   /** Fills a control form's fields (select or text by name), gives the reason, submits and confirms. */
   async function submit(page: Page, formId: string, values: Record<string, string>, reason: string | null) {
@@ -51,22 +45,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
 
   it("(operator) the settlement buttons confirm payment and delivery", async () => {
     // A trade between two members makes an obligation to settle.
-    const seller = await suite.server.login("kazgpz-trader");
-    const buyer = await suite.server.login("aktau-trader");
-    const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 2_000 };
-    await suite.server.call(seller, "POST", "/api/orders", {
-      ...order,
-      account: "KAZGPZ-1",
-      clientOrderId: "settle-s",
-      side: "sell",
-    });
-    const buy = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...order,
-      account: "AKTAU-1",
-      clientOrderId: "settle-b",
-      side: "buy",
-    });
-    expect(buy.body.trades).toHaveLength(1);
+    await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 2_000 }, "settle");
     const operatorApi = await suite.server.login("operator");
     const obligation = async () => {
       const read = await suite.server.call(operatorApi, "GET", "/api/admin/obligations?status=all&limit=10");

@@ -12,16 +12,17 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ORDER_QUANTITY_MAX } from "../../src/domain/order.ts";
-import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import type { Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("seller's shipment form end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 
 describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let seller: Page;
   let sellerApi: Session;
   let obligation = "";
@@ -38,29 +39,10 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
 
   it("records a shipment of 12.5 t; the API has it and the table shows it on its way", async () => {
     sellerApi = await suite.server.login("kazgpz-trader");
-    const buyerApi = await suite.server.login("aktau-trader");
-    const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 20_000 };
-    await suite.server.call(sellerApi, "POST", "/api/orders", {
-      ...order,
-      account: "KAZGPZ-1",
-      clientOrderId: "dispatch-s",
-      side: "sell",
-    });
-    const buy = await suite.server.call(buyerApi, "POST", "/api/orders", {
-      ...order,
-      account: "AKTAU-1",
-      clientOrderId: "dispatch-b",
-      side: "buy",
-    });
-    expect(buy.body.trades).toHaveLength(1);
-    obligation = `OB-${buy.body.trades[0].tradeId.slice(2)}`;
+    const tradeId = await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 20_000 }, "dispatch");
+    obligation = `OB-${tradeId.slice(2)}`;
 
-    seller = await open("/login");
-    await seller.getByLabel("User name").fill("kazgpz-trader");
-    await seller.getByLabel("Password").fill(PASSWORD);
-    await seller.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => seller.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("kazgpz-trader");
-    if (!seller.url().endsWith("/terminal")) await seller.goto(`${suite.server.url}/terminal`);
+    seller = await signIn("kazgpz-trader", "/terminal");
     const form = seller.getByTestId("dispatch-form");
     await form.waitFor({ timeout: LIVE_MS });
     expect(await form.locator("select[name=obligation]").inputValue()).toBe(obligation);

@@ -9,11 +9,10 @@ import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { signInOn } from "./support/forms.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("API page (/docs) end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 /** Swagger UI draws an operation only once its section scrolls into view; this many scroll steps reach every one. */
 const SCROLL_STEPS_MAX = 200;
 
@@ -108,8 +107,7 @@ describe.skipIf(!run)("the API page at /docs", () => {
   });
 
   it("without a key, calls go as the signed-in browser: a broker places an order for its client", async () => {
-    const page = await suite.open("/login");
-    await signInOn(page, "broker-trader");
+    const page = await suite.signIn("broker-trader");
     await openDocs("en", page);
     const status = await placeOrderFromDocs(page, {
       instrument: INSTRUMENT,

@@ -12,10 +12,10 @@ import { describe, expect, it } from "vitest";
 import { localize } from "../../src/domain/messages.ts";
 import { PASSWORD } from "../support/server.ts";
 import { browserAvailable, browserSuite, WEB } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("saved language end-to-end tests");
 const LAPTOP = { width: 1280, height: 860 };
-const LIVE_MS = 10_000;
 const KK = JSON.parse(readFileSync(join(WEB, "src/i18n/kk.json"), "utf8")) as { errors: Record<string, string> };
 
 describe.skipIf(!run)("a saved language in a real browser", () => {
@@ -25,11 +25,7 @@ describe.skipIf(!run)("a saved language in a real browser", () => {
 
   it("saves Kazakh from the account page; reloaded without the browser's memory, pages and errors are Kazakh", async () => {
     const server = suite.server;
-    page = await open("/login");
-    await page.getByLabel("User name").fill("aktau-trader");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("aktau-trader");
+    page = await suite.signIn("aktau-trader");
     await page.getByTestId("who").click();
     const choice = page.getByTestId("account-language");
     await expect.poll(() => choice.isEnabled(), { timeout: LIVE_MS }).toBe(true);

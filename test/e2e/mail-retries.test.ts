@@ -9,12 +9,12 @@ import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INSTRUMENT, PASSWORD } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("notification e-mail mark end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 const MINUTE = 60_000;
 
 describe.skipIf(!run)("the notification list's e-mail mark in a real browser", () => {
@@ -40,23 +40,12 @@ describe.skipIf(!run)("the notification list's e-mail mark in a real browser", (
   const suite = browserSuite(LAPTOP, () => ({
     server: { noticeTimer: false, mail: { url: `smtp://127.0.0.1:${port}`, from: "sauda <notices@sauda.test>" } },
   }));
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let page: Page;
-
-  async function signIn(user: string, path: string): Promise<Page> {
-    const opened = await open("/login");
-    await opened.getByLabel("User name").fill(user);
-    await opened.getByLabel("Password").fill(PASSWORD);
-    await opened.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => opened.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
-    if (!opened.url().endsWith(path)) await opened.goto(`${suite.server.url}${path}`);
-    return opened;
-  }
 
   it("a refused e-mail is marked not sent yet, then given up after five attempts", async () => {
     const server = suite.server;
     const buyer = await server.login("aktau-trader");
-    const seller = await server.login("kazgpz-trader");
     const prefer = await server.call(buyer, "PUT", "/api/notifications/preferences", {
       web: ["fill"],
       mail: ["fill"],
@@ -64,20 +53,7 @@ describe.skipIf(!run)("the notification list's e-mail mark in a real browser", (
       language: "en",
     });
     expect(prefer.status).toBe(200);
-    const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 1000 };
-    await server.call(seller, "POST", "/api/orders", {
-      ...order,
-      account: "KAZGPZ-1",
-      clientOrderId: "m-s",
-      side: "sell",
-    });
-    const buy = await server.call(buyer, "POST", "/api/orders", {
-      ...order,
-      account: "AKTAU-1",
-      clientOrderId: "m-b",
-      side: "buy",
-    });
-    expect(buy.status).toBe(201);
+    await tradeThroughApi(server, { price: 13_300_000, quantity: 1000 }, "m");
     const t = server.nowMs;
     await server.app.notifier.idle();
     expect(offered).toBe(1);

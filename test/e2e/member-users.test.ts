@@ -10,10 +10,10 @@ import { describe, expect, it } from "vitest";
 import { sign } from "../../src/gateway/signing.ts";
 import { PASSWORD, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("member administrator end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 
 interface ListedUser {
   readonly id: string;
@@ -25,7 +25,7 @@ interface ListedUser {
 
 describe.skipIf(!run)("a member's administrator manages users and keys in a real browser", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let page: Page;
   let session: Session;
   let keyId = "";
@@ -52,11 +52,7 @@ describe.skipIf(!run)("a member's administrator manages users and keys in a real
     const server = suite.server;
     await server.addUser("aktau-admin", "administrator", "AKTAU");
     session = await server.login("aktau-admin");
-    page = await open("/login");
-    await page.getByLabel("User name").fill("aktau-admin");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("aktau-admin");
+    page = await signIn("aktau-admin");
     await page.getByRole("link", { name: "Users" }).click();
     await expect
       .poll(() => page.locator("#member-users-title").textContent(), { timeout: LIVE_MS })

@@ -10,16 +10,16 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("negotiated deal end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 
 describe.skipIf(!run)("negotiated deals in a real browser", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors } = suite;
   let seller: Page;
   let buyer: Page;
   let sellerApi: Session;
@@ -27,12 +27,7 @@ describe.skipIf(!run)("negotiated deals in a real browser", () => {
   let deal = "";
 
   async function signIn(user: string): Promise<Page> {
-    const page = await open("/login");
-    await page.getByLabel("User name").fill(user);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
-    if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
+    const page = await suite.signIn(user, "/terminal");
     await page.getByTestId("instrument-picker").selectOption(INSTRUMENT);
     return page;
   }

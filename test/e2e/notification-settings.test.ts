@@ -7,7 +7,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { LIVE_MS, signInOn } from "./support/forms.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("notification settings on the Account page");
 const LAPTOP = { width: 1280, height: 900 };
@@ -16,8 +16,7 @@ describe.skipIf(!run)("a member's notification settings on the Account page", ()
   const suite = browserSuite(LAPTOP);
 
   async function accountPage(user: string): Promise<Page> {
-    const page = await suite.open("/login");
-    await signInOn(page, user);
+    const page = await suite.signIn(user);
     await page.getByTestId("who").click();
     await page.getByTestId("notification-settings").waitFor({ timeout: LIVE_MS });
     return page;

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { ACCREDITATION_TERMS } from "../../src/engine/accreditation.ts";
 import type { Json } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { fillFields, LIVE_MS, signInOn } from "./support/forms.ts";
+import { fillFields, LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("operator accreditation desk end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -30,12 +30,11 @@ const APPLICATION = {
 
 describe.skipIf(!run)("the operator's accreditation desk in Russian and Kazakh", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let application: string;
 
   async function operatorConsole(language: "kk" | "ru"): Promise<Page> {
-    const page = await open("/login");
-    await signInOn(page, "operator");
+    const page = await signIn("operator");
     await page.evaluate(`localStorage.setItem("sauda.language", "${language}")`);
     await page.goto(`${suite.server.url}/operator`);
     return page;

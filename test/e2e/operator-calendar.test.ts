@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { fillFields, LIVE_MS, signInOn } from "./support/forms.ts";
+import { fillFields, LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("operator calendar form end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -18,13 +18,12 @@ const CALENDAR = `/api/admin/instruments/${INSTRUMENT}/calendar`;
 
 describe.skipIf(!run)("the operator's calendar form in Kazakh and Russian", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let operatorApi: Session;
 
   /** The operator's console in `language`, the page's clock at the exchange's (January 2026). */
   async function operatorConsole(language: "kk" | "ru"): Promise<Page> {
-    const page = await open("/login");
-    await signInOn(page, "operator");
+    const page = await signIn("operator");
     // Runs in the page before its scripts (the test's TypeScript has no DOM library, so it is given as text).
     await page.addInitScript(
       `localStorage.setItem("sauda.language", ${JSON.stringify(language)});

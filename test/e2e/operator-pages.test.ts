@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { sign } from "../../src/gateway/signing.ts";
 import type { Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
-import { fillFields, LIVE_MS, signInOn } from "./support/forms.ts";
+import { fillFields, LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("operator's users, keys, tariff and VAT pages end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -28,7 +28,7 @@ interface UserRow {
 
 describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a real browser", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let page: Page;
   let operatorApi: Session;
   let keyId = "";
@@ -46,8 +46,7 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
 
   it("(en) creates a trader of a member from the users page; the API has it", async () => {
     operatorApi = await suite.server.login("operator");
-    page = await open("/login");
-    await signInOn(page, "operator");
+    page = await signIn("operator");
     await page.getByRole("navigation").getByRole("link", { name: "Users and keys" }).click();
     await page.getByTestId("operator-users-table").waitFor({ timeout: LIVE_MS });
     expect(await page.locator('[data-user="aktau-trader"] th').textContent()).toContain("aktau-trader");

@@ -6,40 +6,24 @@
 
 import { describe, expect, it } from "vitest";
 import { exchangeDateTime } from "../../web/src/format.ts";
-import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { LIVE_MS, signInOn } from "./support/forms.ts";
+import { LIVE_MS } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("operator settlement end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
 
 describe.skipIf(!run)("the operator's settlement confirmations in Russian", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
 
   it("says each deadline as a deadline, with the API's time in the reader's form", async () => {
-    const seller = await suite.server.login("kazgpz-trader");
-    const buyer = await suite.server.login("aktau-trader");
-    const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 2_000 };
-    await suite.server.call(seller, "POST", "/api/orders", {
-      ...order,
-      account: "KAZGPZ-1",
-      clientOrderId: "s-1",
-      side: "sell",
-    });
-    const buy = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...order,
-      account: "AKTAU-1",
-      clientOrderId: "b-1",
-      side: "buy",
-    });
-    expect(buy.body.trades).toHaveLength(1);
+    await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 2_000 }, "settlement");
     const operatorApi = await suite.server.login("operator");
     const listed = await suite.server.call(operatorApi, "GET", "/api/admin/obligations?status=open&limit=10");
     const obligation = listed.body.obligations[0] as { paymentDueMs: number; deliveryDueMs: number };
 
-    const page = await open("/login");
-    await signInOn(page, "operator");
+    const page = await signIn("operator");
     await page.evaluate(`localStorage.setItem("sauda.language", "ru")`);
     await page.goto(`${suite.server.url}/operator`);
     const table = page.getByTestId("settlement");

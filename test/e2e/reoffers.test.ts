@@ -10,52 +10,25 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("re-offer console end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 const TICK = 100;
 
 describe.skipIf(!run)("re-offers and the extra session on the operator's console", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let operator: Page;
   let operatorApi: Session;
   let voided = "";
   let reoffer = "";
 
-  async function signIn(user: string, path: string): Promise<Page> {
-    const page = await open("/login");
-    await page.getByLabel("User name").fill(user);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
-    await page.goto(`${suite.server.url}${path}`);
-    return page;
-  }
-
-  async function trade(price: number, quantity: number, id: string): Promise<string> {
-    const seller = await suite.server.login("kazgpz-trader");
-    const buyer = await suite.server.login("aktau-trader");
-    const order = { instrument: INSTRUMENT, price, quantity, tif: "DAY" };
-    const sell = await suite.server.call(seller, "POST", "/api/orders", {
-      ...order,
-      account: "KAZGPZ-1",
-      clientOrderId: `${id}-s`,
-      side: "sell",
-    });
-    expect(sell.status).toBe(201);
-    const buy = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...order,
-      account: "AKTAU-1",
-      clientOrderId: `${id}-b`,
-      side: "buy",
-    });
-    expect(buy.status).toBe(201);
-    return buy.body.trades[0].tradeId as string;
-  }
+  const trade = (price: number, quantity: number, id: string) =>
+    tradeThroughApi(suite.server, { price, quantity, tif: "DAY" }, id);
 
   it("a voided trade's volume is listed as waiting for re-offer", async () => {
     operatorApi = await suite.server.login("operator");

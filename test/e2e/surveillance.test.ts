@@ -10,27 +10,18 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { INSTRUMENT, PASSWORD } from "../support/server.ts";
+import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("surveillance console end-to-end tests");
 const LAPTOP = { width: 1280, height: 860 };
 /** How long the page may take to show a change: polling is 1 s, the stream faster. */
-const LIVE_MS = 10_000;
 
 describe.skipIf(!run)("surveillance console in a real browser", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let page: Page;
-
-  async function signIn(user: string): Promise<Page> {
-    const signedIn = await open("/login");
-    await signedIn.getByLabel("User name").fill(user);
-    await signedIn.getByLabel("Password").fill(PASSWORD);
-    await signedIn.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => signedIn.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
-    return signedIn;
-  }
 
   it("shows an alert on the open console while the session runs", async () => {
     const server = suite.server;

@@ -9,12 +9,12 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { TERMS } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot, type Viewport } from "./support/browser.ts";
-import { signInOn } from "./support/forms.ts";
+import { LIVE_MS } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("trading terminal on narrow screens");
 const PHONE = { width: 390, height: 844 };
 const TABLET = { width: 768, height: 1024 };
-const LIVE_MS = 10_000;
 /** A client's name as long as a real cooperative's, the longest text of the account picker. */
 const LONG_CLIENT = "Zhanaozen autogas cooperative of the Mangystau region";
 /** An instrument id as long as a real one can be: plant and region written out. */
@@ -43,9 +43,7 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
   }
 
   async function signIn(user: string, viewport: Viewport, accounts = 2): Promise<Page> {
-    const page = await suite.open("/login", viewport);
-    await signInOn(page, user);
-    if (!page.url().endsWith("/terminal")) await page.goto(`${suite.server.url}/terminal`);
+    const page = await suite.signIn(user, "/terminal", viewport);
     await expect
       .poll(() => page.getByTestId("account-picker").locator("option").count(), { timeout: LIVE_MS })
       .toBe(accounts);
@@ -183,22 +181,12 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
       phase: "continuous",
     });
     expect(opened.status).toBe(200);
-    const seller = await suite.server.login("kazgpz-trader");
+    await tradeThroughApi(
+      suite.server,
+      { instrument: LONG_INSTRUMENT, price: 13_300_000, quantity: 3_000 },
+      "narrow-fill",
+    );
     const buyer = await suite.server.login("aktau-trader");
-    const order = { instrument: LONG_INSTRUMENT, price: 13_300_000, quantity: 3_000 };
-    await suite.server.call(seller, "POST", "/api/orders", {
-      ...order,
-      account: "KAZGPZ-1",
-      clientOrderId: "narrow-fill-s",
-      side: "sell",
-    });
-    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...order,
-      account: "AKTAU-1",
-      clientOrderId: "narrow-fill-b",
-      side: "buy",
-    });
-    expect(bought.body.trades).toHaveLength(1);
     const fills = await suite.server.call(buyer, "GET", "/api/accounts/AKTAU-1/fills?limit=5");
     expect(fills.body.fills[0]).toMatchObject({ instrument: LONG_INSTRUMENT, quantityKg: 3_000 });
 

@@ -15,24 +15,16 @@ import { tengePerTonne } from "../../web/src/format.ts";
 import { interpolate, lookup } from "../../web/src/i18n/lookup.ts";
 import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("trading terminal end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 
 describe.skipIf(!run)("trading terminal in a real browser", () => {
   const suite = browserSuite(LAPTOP);
   const { open, pageErrors } = suite;
 
-  async function signIn(user: string, path = "/terminal"): Promise<Page> {
-    const page = await open("/login");
-    await page.getByLabel("User name").fill(user);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
-    if (!page.url().endsWith(path)) await page.goto(`${suite.server.url}${path}`);
-    return page;
-  }
+  const signIn = (user: string, path = "/terminal") => suite.signIn(user, path);
 
   const ticket = (page: Page) => page.locator(".ticket");
   const kkMessages: unknown = JSON.parse(readFileSync(new URL("../../web/src/i18n/kk.json", import.meta.url), "utf8"));

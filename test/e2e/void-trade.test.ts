@@ -11,16 +11,17 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { TRADE_ID_LENGTH_MAX } from "../../src/domain/ids.ts";
 import { REASON_LENGTH_MAX, RULE_REFERENCE_LENGTH_MAX } from "../../src/domain/limits.ts";
-import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("void-a-trade console end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
-const LIVE_MS = 10_000;
 
 describe.skipIf(!run)("voiding a trade on the operator's console", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
+  const { pageErrors, signIn } = suite;
   let operator: Page;
   let operatorApi: Session;
   let trade = "";
@@ -43,33 +44,11 @@ describe.skipIf(!run)("voiding a trade on the operator's console", () => {
 
   it("in Kazakh, a void without a reason or of an unknown trade shows the error and changes nothing", async () => {
     operatorApi = await suite.server.login("operator");
-    const seller = await suite.server.login("kazgpz-trader");
-    const buyer = await suite.server.login("aktau-trader");
-    const order = { instrument: INSTRUMENT, price: 13_300_000, quantity: 2000, tif: "DAY" };
-    const sell = await suite.server.call(seller, "POST", "/api/orders", {
-      ...order,
-      account: "KAZGPZ-1",
-      clientOrderId: "void-s",
-      side: "sell",
-    });
-    expect(sell.status).toBe(201);
-    const buy = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...order,
-      account: "AKTAU-1",
-      clientOrderId: "void-b",
-      side: "buy",
-    });
-    expect(buy.status).toBe(201);
-    trade = buy.body.trades[0].tradeId as string;
+    trade = await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 2000, tif: "DAY" }, "void");
     const obligation = `OB-${trade.slice(2)}`;
     expect((await obligationOf(obligation)).status).toBe("open");
 
-    const page = await open("/login");
-    await page.getByLabel("User name").fill("operator");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("operator");
-    await page.goto(`${suite.server.url}/operator`);
+    const page = await signIn("operator", "/operator");
     operator = page;
     await operator.getByLabel("Language").selectOption("kk");
     const form = operator.getByTestId("void-form");
@@ -158,12 +137,7 @@ describe.skipIf(!run)("voiding a trade on the operator's console", () => {
     expect(pageErrors).toEqual([]);
   });
   it("the buyer's terminal shows the voided obligation as voided, with no deadline still to meet", async () => {
-    const page = await open("/login");
-    await page.getByLabel("User name").fill("aktau-trader");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain("aktau-trader");
-    await page.goto(`${suite.server.url}/terminal`);
+    const page = await signIn("aktau-trader", "/terminal");
     await page.getByLabel("Language").selectOption("ru");
     const row = page.locator("[data-testid=obligations] tr", { hasText: `OB-${trade.slice(2)}` });
     await expect

@@ -9,27 +9,18 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
+import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
+import { LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("web application end-to-end tests");
 const LAPTOP = { width: 1280, height: 860 };
 const TABLET = { width: 820, height: 1180 };
 /** How long the page may take to show a change: polling is 1 s, the stream faster. */
-const LIVE_MS = 10_000;
 
 describe.skipIf(!run)("web application in a real browser", () => {
   const suite = browserSuite(LAPTOP);
-  const { open, pageErrors } = suite;
-
-  async function signIn(user: string): Promise<Page> {
-    const page = await open("/login");
-    await page.getByLabel("User name").fill(user);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).last().click();
-    await expect.poll(() => page.getByTestId("who").textContent(), { timeout: LIVE_MS }).toContain(user);
-    return page;
-  }
+  const { open, pageErrors, signIn } = suite;
 
   async function placeOrder(page: Page, side: "Buy" | "Sell", priceTenge: string, quantityTonnes: string) {
     await page.locator(".ticket .sides label", { hasText: side }).click();

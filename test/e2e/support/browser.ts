@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { TestServer } from "../../support/server.ts";
+import { signInOn } from "./forms.ts";
 
 export const CHROMIUM_PATH = process.env.SAUDA_CHROMIUM ?? "/usr/bin/chromium";
 export const BROWSER_REQUIRED = process.env.SAUDA_REQUIRE_BROWSER === "1";
@@ -117,6 +118,11 @@ export interface BrowserSuite {
   readonly server: TestServer;
   /** Opens `path` in a fresh browser context (its own cookies) at `viewport`, in English and Kazakhstan's time. */
   open(path: string, viewport?: Viewport): Promise<Page>;
+  /**
+   * Opens /login as `open` does, signs `user` in with the test password and, unless the sign-in has landed there, goes
+   * to `path` (without one, the page stays where the sign-in lands).
+   */
+  signIn(user: string, path?: string, viewport?: Viewport): Promise<Page>;
   /** Script errors from any page opened; a suite expects none. */
   readonly pageErrors: string[];
 }
@@ -157,24 +163,32 @@ export function browserSuite(
     await server?.close();
   }, TEARDOWN_MS);
 
+  async function open(path: string, viewport: Viewport = defaultViewport): Promise<Page> {
+    if (!browser || !server) throw new Error("the browser suite has not started");
+    const context = await browser.newContext({ viewport, locale: "en-US", timezoneId: "Asia/Almaty" });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(`${path}: ${error.message}`));
+    // The server's Content-Security-Policy must not block anything the application does (charts, styles, streams).
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+        pageErrors.push(`${path}: ${message.text()}`);
+      }
+    });
+    await page.goto(`${server.url}${path}`);
+    return page;
+  }
+
   return {
     get server(): TestServer {
       if (!server) throw new Error("the browser suite has not started");
       return server;
     },
-    async open(path: string, viewport: Viewport = defaultViewport): Promise<Page> {
-      if (!browser || !server) throw new Error("the browser suite has not started");
-      const context = await browser.newContext({ viewport, locale: "en-US", timezoneId: "Asia/Almaty" });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.on("pageerror", (error) => pageErrors.push(`${path}: ${error.message}`));
-      // The server's Content-Security-Policy must not block anything the application does (charts, styles, streams).
-      page.on("console", (message) => {
-        if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
-          pageErrors.push(`${path}: ${message.text()}`);
-        }
-      });
-      await page.goto(`${server.url}${path}`);
+    open,
+    async signIn(user: string, path?: string, viewport?: Viewport): Promise<Page> {
+      const page = await open("/login", viewport);
+      await signInOn(page, user);
+      if (path !== undefined && !page.url().endsWith(path)) await page.goto(new URL(path, page.url()).href);
       return page;
     },
     pageErrors,

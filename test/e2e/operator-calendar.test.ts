@@ -6,7 +6,7 @@
  * The scenarios share one server and run in order: each starts from the calendar the previous one left.
  */
 
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
@@ -35,6 +35,14 @@ describe.skipIf(!run)("the operator's calendar form in Kazakh and Russian", () =
     );
     await page.goto(`${suite.server.url}/operator`);
     return page;
+  }
+
+  /** `page`'s calendar form with the instrument chosen, once its `field` shows `value` from the calendar in force. */
+  async function calendarShowing(page: Page, field: string, value: string): Promise<Locator> {
+    const form = page.getByTestId("calendar-form");
+    await fillFields(form, { instrument: INSTRUMENT });
+    await expect.poll(() => form.locator(`input[name=${field}]`).inputValue(), { timeout: LIVE_MS }).toBe(value);
+    return form;
   }
 
   const holidays = async (): Promise<string[]> => {
@@ -67,11 +75,7 @@ describe.skipIf(!run)("the operator's calendar form in Kazakh and Russian", () =
 
   it("says at the field, in Russian, that a holiday is no day, and sends nothing", async () => {
     const page = await operatorConsole("ru");
-    const form = page.getByTestId("calendar-form");
-    await fillFields(form, { instrument: INSTRUMENT });
-    await expect
-      .poll(() => form.locator("input[name=holidays]").inputValue(), { timeout: LIVE_MS })
-      .toBe("21.03.2026, 22.03.2026");
+    const form = await calendarShowing(page, "holidays", "21.03.2026, 22.03.2026");
     await form.locator("input[name=holidays]").fill("21.03.2026, 31.02.2026");
     await form.locator("input[name=reason]").fill("calendar test: a day that is none");
     await form.locator("button[type=submit]").click();
@@ -86,11 +90,7 @@ describe.skipIf(!run)("the operator's calendar form in Kazakh and Russian", () =
 
   it("warns before sending a holiday already past, and sends it when confirmed", async () => {
     const page = await operatorConsole("ru");
-    const form = page.getByTestId("calendar-form");
-    await fillFields(form, { instrument: INSTRUMENT });
-    await expect
-      .poll(() => form.locator("input[name=holidays]").inputValue(), { timeout: LIVE_MS })
-      .toBe("21.03.2026, 22.03.2026");
+    const form = await calendarShowing(page, "holidays", "21.03.2026, 22.03.2026");
     await form.locator("input[name=holidays]").fill("01.01.2025, 21.03.2026, 22.03.2026");
     await form.locator("input[name=reason]").fill("calendar test: a past day");
     await form.locator("button[type=submit]").click();
@@ -107,11 +107,7 @@ describe.skipIf(!run)("the operator's calendar form in Kazakh and Russian", () =
     const sessions = async () => (await suite.server.call(operatorApi, "GET", CALENDAR)).body.calendar.sessions;
     const before = await sessions();
     const page = await operatorConsole("kk");
-    const form = page.getByTestId("calendar-form");
-    await fillFields(form, { instrument: INSTRUMENT });
-    await expect
-      .poll(() => form.locator("input[name=sessions]").inputValue(), { timeout: LIVE_MS })
-      .toBe("11:00-13:00");
+    const form = await calendarShowing(page, "sessions", "11:00-13:00");
     const error = form.locator(".field-error:not([hidden])");
     await form.locator("input[name=reason]").fill("calendar test: hours that are none");
     for (const typed of ["25:00-26:00", "13:00-11:00"]) {
@@ -128,11 +124,7 @@ describe.skipIf(!run)("the operator's calendar form in Kazakh and Russian", () =
 
   it("says what the calendar will be when only its holidays change, not 'set the sessions'", async () => {
     const page = await operatorConsole("kk");
-    const form = page.getByTestId("calendar-form");
-    await fillFields(form, { instrument: INSTRUMENT });
-    await expect
-      .poll(() => form.locator("input[name=holidays]").inputValue(), { timeout: LIVE_MS })
-      .toBe("01.01.2025, 21.03.2026, 22.03.2026");
+    const form = await calendarShowing(page, "holidays", "01.01.2025, 21.03.2026, 22.03.2026");
     await form.locator("input[name=holidays]").fill("21.03.2026");
     await form.locator("input[name=reason]").fill("calendar test: one holiday");
     await form.locator("button[type=submit]").click();

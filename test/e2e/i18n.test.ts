@@ -20,22 +20,8 @@ import { CASE_STATUS, RULE } from "../../src/gateway/wire/surveillance.ts";
 import { lookup } from "../../web/src/i18n/lookup.ts";
 import { EXCHANGE_CANCEL_REASONS } from "../../web/src/orders.ts";
 import { WEB } from "./support/browser.ts";
+import { catalogue, catalogueTree, I18N } from "./support/catalogue.ts";
 
-type Tree = { [key: string]: string | Tree };
-
-function flatten(tree: Tree, prefix = ""): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix === "" ? key : `${prefix}.${key}`;
-    if (typeof value === "string") out.set(path, value);
-    else for (const [k, v] of flatten(value, path)) out.set(k, v);
-  }
-  return out;
-}
-
-const I18N = join(WEB, "src/i18n");
-const tree = (file: string) => JSON.parse(readFileSync(join(I18N, file), "utf8")) as Tree;
-const load = (file: string) => flatten(tree(file));
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 function sources(dir: string): string[] {
@@ -49,7 +35,7 @@ function sources(dir: string): string[] {
 }
 
 describe("web translations", () => {
-  const english = load("en.json");
+  const english = catalogue("en.json");
   const others = readdirSync(I18N).filter((f) => f.endsWith(".json") && f !== "en.json");
 
   it("has Kazakh and Russian beside English", () => {
@@ -58,7 +44,7 @@ describe("web translations", () => {
 
   for (const file of others) {
     it(`${file} has the English keys and placeholders`, () => {
-      const translated = load(file);
+      const translated = catalogue(file);
       expect([...translated.keys()].sort()).toEqual([...english.keys()].sort());
       for (const [key, text] of english) {
         expect({ key, placeholders: placeholders(translated.get(key) ?? "") }).toEqual({
@@ -71,8 +57,10 @@ describe("web translations", () => {
 
   it("finds every sentence of every language by its key the way the application looks it up", () => {
     const unreachable = ["en.json", ...others].flatMap((file) => {
-      const messages = tree(file);
-      return [...load(file)].filter(([key, text]) => lookup(messages, key) !== text).map(([key]) => `${file}: ${key}`);
+      const messages = catalogueTree(file);
+      return [...catalogue(file)]
+        .filter(([key, text]) => lookup(messages, key) !== text)
+        .map(([key]) => `${file}: ${key}`);
     });
     expect(unreachable).toEqual([]);
   });
@@ -111,7 +99,7 @@ describe("web translations", () => {
     // Resolved as t() resolves them, in every language: a key the flattened files hold but the lookup cannot reach
     // (dots in a value) shows as a raw key in the page.
     const missing = ["en.json", ...others].flatMap((file) => {
-      const messages = tree(file);
+      const messages = catalogueTree(file);
       return built.flatMap(([prefix, schema]) =>
         (schema.enum ?? schema.anyOf?.map((branch) => branch.const) ?? [])
           .map((value) => `${prefix}.${value}`)

@@ -14,7 +14,8 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { COMMAND_TYPES } from "../../src/engine/commands.ts";
 import { INSTRUMENT, PASSWORD, SETUP, USERS } from "../support/server.ts";
-import { browserAvailable, browserSuite, ROOT, screenshot, WEB } from "./support/browser.ts";
+import { browserAvailable, browserSuite, ROOT, screenshot } from "./support/browser.ts";
+import { catalogue } from "./support/catalogue.ts";
 
 const run = browserAvailable("every page in Kazakh and Russian");
 const LAPTOP = { width: 1280, height: 900 };
@@ -24,18 +25,7 @@ const SETTLE_MS = 400;
 /** Marks where a page's placeholders begin in what `shown` reads. */
 const PLACEHOLDERS = "@@placeholders@@";
 
-type Tree = { [key: string]: string | Tree };
-function flatten(tree: Tree, prefix = ""): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix === "" ? key : `${prefix}.${key}`;
-    if (typeof value === "string") out.set(path, value);
-    else for (const [k, v] of flatten(value, path)) out.set(k, v);
-  }
-  return out;
-}
-const catalogue = (language: string) =>
-  flatten(JSON.parse(readFileSync(join(WEB, `src/i18n/${language}.json`), "utf8")) as Tree);
+const catalogueOf = (language: string) => catalogue(`${language}.json`);
 
 const words = (text: string) => (text.match(/[A-Za-z][A-Za-z'’]+/g) ?? []).map((w) => w.toLowerCase());
 /**
@@ -112,7 +102,7 @@ const ROLES: readonly Role[] = [
 describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
   const suite = browserSuite(LAPTOP);
   const { open, pageErrors } = suite;
-  const english = catalogue("en");
+  const english = catalogueOf("en");
   const keys = new Set(english.keys());
   let ready = false;
   const pictured = new Set<string>();
@@ -220,7 +210,7 @@ describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
   }
 
   for (const language of ["kk", "ru"] as const) {
-    const translated = catalogue(language);
+    const translated = catalogueOf(language);
     // Words the translation keeps (codes, units, names) are not English taken over.
     const kept = new Set([...translated.values()].flatMap(words));
     const englishWords = new Set(
@@ -289,7 +279,7 @@ describe.skipIf(!run)("every page and role in Kazakh and Russian", () => {
   it("finds the English catalogue's words on a page in English (the check can fail)", async () => {
     const page = await open("/");
     await page.locator("main").waitFor({ timeout: LIVE_MS });
-    const kept = new Set([...catalogue("kk").values()].flatMap(words));
+    const kept = new Set([...catalogueOf("kk").values()].flatMap(words));
     const englishWords = new Set([...english.values()].flatMap(words).filter((w) => w.length >= 3 && !kept.has(w)));
     const taken = new Set(words(withoutData(await settled(page))).filter((w) => englishWords.has(w)));
     expect(taken.size).toBeGreaterThan(10);

@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
-import { fillFields, LIVE_MS, submitConfirmed } from "./support/forms.ts";
+import { fillFields, LIVE_MS, reopenIn, submitConfirmed } from "./support/forms.ts";
 import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("console control forms end-to-end tests");
@@ -300,8 +300,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     } as const;
     const page = await signIn("regulator", "/regulator");
     for (const { language, step, stepError, ceilingError } of cases) {
-      await page.evaluate(`localStorage.setItem("sauda.language", "${language}")`);
-      await page.reload();
+      await reopenIn(page, language);
       const path = page.getByTestId("path-form");
       await expect
         .poll(() => path.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
@@ -347,8 +346,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     );
     await path.getByRole("button", { name: "Иә, орындау" }).click();
     await expect.poll(() => path.locator(".ok").count(), { timeout: LIVE_MS }).toBe(1);
-    await page.evaluate(`localStorage.setItem("sauda.language", "en")`);
-    await page.reload();
+    await reopenIn(page, "en");
     const ceiling = page.getByTestId("ceiling-form");
     await expect
       .poll(() => ceiling.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), {
@@ -397,8 +395,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     const page = await signIn("regulator", "/regulator");
     let path = page.getByTestId("path-form");
     for (const { language, steps, warning } of cases) {
-      await page.evaluate(`localStorage.setItem("sauda.language", "${language}")`);
-      await page.reload();
+      await reopenIn(page, language);
       path = page.getByTestId("path-form");
       await expect
         .poll(() => path.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { localize } from "../../src/domain/messages.ts";
 import { PASSWORD } from "../support/server.ts";
 import { browserAvailable, browserSuite, WEB } from "./support/browser.ts";
-import { LIVE_MS } from "./support/forms.ts";
+import { LIVE_MS, reopenIn } from "./support/forms.ts";
 
 const run = browserAvailable("saved language end-to-end tests");
 const LAPTOP = { width: 1280, height: 860 };
@@ -85,8 +85,7 @@ describe.skipIf(!run)("a saved language in a real browser", () => {
 
   it("signed out on a Kazakh page, an empty sign-in form says which field is missing, in Kazakh, until it can be sent", async () => {
     const signedOut = await open("/login");
-    await signedOut.evaluate(`localStorage.setItem("sauda.language", "kk")`);
-    await signedOut.reload();
+    await reopenIn(signedOut, "kk");
     const submit = signedOut.locator("form button[type=submit]").last();
     const missing = signedOut.locator("#signin-missing");
     expect(await missing.textContent()).toBe("Пайдаланушы атын енгізіңіз.");
@@ -108,8 +107,7 @@ describe.skipIf(!run)("a saved language in a real browser", () => {
 
   it("signed out on a Kazakh page (an English browser), a wrong password: the request asks for Kazakh, the answer is Kazakh", async () => {
     const signedOut = await open("/login");
-    await signedOut.evaluate(`localStorage.setItem("sauda.language", "kk")`);
-    await signedOut.reload();
+    await reopenIn(signedOut, "kk");
     expect(await signedOut.evaluate<string>("document.documentElement.lang")).toBe("kk");
     expect(await signedOut.evaluate<string>("navigator.language")).toBe("en-US");
     await signedOut.locator("input[autocomplete=username]").first().fill("kazgpz-trader");

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { sign } from "../../src/gateway/signing.ts";
 import { PASSWORD, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
-import { LIVE_MS } from "./support/forms.ts";
+import { LIVE_MS, reopenIn } from "./support/forms.ts";
 
 const run = browserAvailable("member administrator end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -113,8 +113,7 @@ describe.skipIf(!run)("a member's administrator manages users and keys in a real
   });
 
   it("says at the field, in Kazakh, what a new user lacks, and creates none until it is right", async () => {
-    await page.evaluate(`localStorage.setItem("sauda.language", "kk")`);
-    await page.reload();
+    await reopenIn(page, "kk");
     const form = page.getByTestId("member-user-form");
     const errorAt = (name: string) =>
       form.locator("label", { has: page.locator(`[name=${name}]`) }).locator(".field-error:not([hidden])");

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { ACCREDITATION_TERMS } from "../../src/engine/accreditation.ts";
 import type { Json } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { fillFields, LIVE_MS } from "./support/forms.ts";
+import { fillFields, LIVE_MS, reopenIn } from "./support/forms.ts";
 
 const run = browserAvailable("operator accreditation desk end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -35,8 +35,7 @@ describe.skipIf(!run)("the operator's accreditation desk in Russian and Kazakh",
 
   async function operatorConsole(language: "kk" | "ru"): Promise<Page> {
     const page = await signIn("operator");
-    await page.evaluate(`localStorage.setItem("sauda.language", "${language}")`);
-    await page.goto(`${suite.server.url}/operator`);
+    await reopenIn(page, language, "/operator");
     return page;
   }
 

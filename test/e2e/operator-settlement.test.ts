@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { exchangeDateTime } from "../../web/src/format.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { LIVE_MS } from "./support/forms.ts";
+import { LIVE_MS, reopenIn } from "./support/forms.ts";
 import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("operator settlement end-to-end tests");
@@ -24,8 +24,7 @@ describe.skipIf(!run)("the operator's settlement confirmations in Russian", () =
     const obligation = listed.body.obligations[0] as { paymentDueMs: number; deliveryDueMs: number };
 
     const page = await signIn("operator");
-    await page.evaluate(`localStorage.setItem("sauda.language", "ru")`);
-    await page.goto(`${suite.server.url}/operator`);
+    await reopenIn(page, "ru", "/operator");
     const table = page.getByTestId("settlement");
     await table.getByTestId("payment-due").first().waitFor({ timeout: LIVE_MS });
     expect(await table.getByTestId("payment-due").first().textContent()).toBe(

@@ -1,7 +1,7 @@
 /**
  * What the browser tests do on a page as a person would: sign in on the login page, choose the language in the
- * header, and fill a form's fields by name (a select is waited for until it offers the value, since its options come
- * from the live API; any other field is typed into).
+ * header (or keep one and load the page again), and fill a form's fields by name (a select is waited for until it
+ * offers the value, since its options come from the live API; any other field is typed into).
  */
 
 import type { Locator, Page } from "playwright-core";
@@ -23,6 +23,16 @@ export async function signInOn(page: Page, user: string): Promise<void> {
 export async function chooseLanguage(page: Page, code: string): Promise<void> {
   await page.locator("label.language select").selectOption(code);
   await expect.poll(() => page.evaluate<string>("document.documentElement.lang"), { timeout: LIVE_MS }).toBe(code);
+}
+
+/**
+ * Keeps `code` as the browser's language (where the header's picker keeps it) and loads the page again in it: the same
+ * page, or `path` on the same server when given.
+ */
+export async function reopenIn(page: Page, code: string, path?: string): Promise<void> {
+  await page.evaluate(`localStorage.setItem("sauda.language", ${JSON.stringify(code)})`);
+  if (path === undefined) await page.reload();
+  else await page.goto(new URL(path, page.url()).href);
 }
 
 /** Fills `form`'s fields by name: a select chooses the value once it offers it, any other field is typed into. */

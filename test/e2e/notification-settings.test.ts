@@ -73,10 +73,14 @@ describe.skipIf(!run)("a member's notification settings on the Account page", ()
     const firstControl = (await form.locator("input, select, textarea").first().boundingBox())!;
     expect(noteBox.y + noteBox.height).toBeLessThanOrEqual(firstControl.y);
     expect(await note.isVisible()).toBe(true);
-    // A string: the tests are typed without the DOM's library.
-    const sizes = await note.evaluate<{ note: number; body: number }, undefined>(
-      "(element) => ({ note: parseFloat(getComputedStyle(element).fontSize), body: parseFloat(getComputedStyle(document.body).fontSize) })",
-    );
+    // Through the element's own document and window: the tests are typed without the DOM's library.
+    const sizes = await note.evaluate((element) => {
+      const view = element.ownerDocument.defaultView;
+      return {
+        note: Number.parseFloat(view.getComputedStyle(element).fontSize),
+        body: Number.parseFloat(view.getComputedStyle(element.ownerDocument.body).fontSize),
+      };
+    });
     expect(sizes.note).toBeGreaterThanOrEqual(sizes.body);
     expect(await form.getAttribute("aria-describedby")).toBe(await note.getAttribute("id"));
     for (const [code, said] of [

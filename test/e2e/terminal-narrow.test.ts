@@ -235,10 +235,12 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
       // The fill's time and instrument, a line above its figures on the phone, take at most two lines (the id alone took
       // five in the column it had).
       const instrument = table.locator("tbody td:visible", { hasText: LONG_INSTRUMENT }).first();
-      const lines = await instrument.evaluate<number, undefined>(
-        "(cell) => { const range = document.createRange(); range.selectNodeContents(cell); " +
-          "return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size; }",
-      );
+      const lines = await instrument.evaluate((cell) => {
+        const range = cell.ownerDocument.createRange();
+        range.selectNodeContents(cell);
+        const tops: number[] = [...range.getClientRects()].map((rect: { top: number }) => Math.round(rect.top));
+        return new Set(tops).size;
+      });
       expect(lines, `${code}: lines the instrument's id takes`).toBeLessThanOrEqual(2);
       // The table fits its box: nothing of it is left to scroll sideways to.
       const box = table.locator("xpath=..");

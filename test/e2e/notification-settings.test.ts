@@ -1,7 +1,7 @@
 /**
  * Who changes a member's notification settings on the Account page: its administrator can (as its traders can), its
- * viewer sees them and is told who may change them. What the administrator saved is read back through the API, and
- * the audit trail names the administrator.
+ * viewer sees them and is told who may change them, in a note at the top of the form. What the administrator saved is
+ * read back through the API, and the audit trail names the administrator.
  */
 
 import type { Page } from "playwright-core";
@@ -29,6 +29,8 @@ describe.skipIf(!run)("a member's notification settings on the Account page", ()
     await expect.poll(() => form.locator("input[name=web-fill]").isChecked(), { timeout: LIVE_MS }).toBe(true);
     expect(await form.locator("input[name=web-shortfall]").isDisabled()).toBe(false);
     expect(await form.getByRole("button", { name: "Save notification settings" }).count()).toBe(1);
+    // Who may change them is told only to those who may not.
+    expect(await form.getByRole("note").count()).toBe(0);
     await form.locator("input[name=web-shortfall]").uncheck();
     await form.locator("input[name=mail-default]").check();
     await form.getByLabel("E-mail address").fill("office@aktau.kz");
@@ -61,13 +63,32 @@ describe.skipIf(!run)("a member's notification settings on the Account page", ()
       .toBe("office@aktau.kz");
     expect(await form.locator("input[name=web-fill]").isDisabled()).toBe(true);
     expect(await form.locator("button[type=submit]").count()).toBe(0);
+    // The note is at the top of the form, a note that is seen: above the first of the disabled controls, inside the
+    // window as the form is scrolled to, at the body's text size, and the form is described by it.
+    const note = form.getByRole("note");
+    expect(await note.count()).toBe(1);
+    await form.scrollIntoViewIfNeeded();
+    const noteBox = (await note.boundingBox())!;
+    const firstControl = (await form.locator("input, select, textarea").first().boundingBox())!;
+    expect(noteBox.y + noteBox.height).toBeLessThanOrEqual(firstControl.y);
+    expect(await note.isVisible()).toBe(true);
+    // Through the element's own document and window: the tests are typed without the DOM's library.
+    const sizes = await note.evaluate((element) => {
+      const view = element.ownerDocument.defaultView;
+      return {
+        note: Number.parseFloat(view.getComputedStyle(element).fontSize),
+        body: Number.parseFloat(view.getComputedStyle(element.ownerDocument.body).fontSize),
+      };
+    });
+    expect(sizes.note).toBeGreaterThanOrEqual(sizes.body);
+    expect(await form.getAttribute("aria-describedby")).toBe(await note.getAttribute("id"));
     for (const [code, said] of [
       ["en", "Only a trader or an administrator of the member can change these settings."],
       ["ru", "Изменить эти настройки может только трейдер или администратор участника."],
       ["kk", "Бұл баптауларды тек қатысушының трейдері немесе әкімшісі өзгерте алады."],
     ] as const) {
       await page.locator("label.language select").selectOption(code);
-      await expect.poll(() => form.locator("p.muted.small").last().textContent(), { timeout: LIVE_MS }).toBe(said);
+      await expect.poll(() => note.textContent(), { timeout: LIVE_MS }).toBe(said);
     }
     expect(suite.pageErrors).toEqual([]);
   });

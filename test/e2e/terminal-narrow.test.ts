@@ -164,7 +164,7 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     })()`);
   }
 
-  it("on a phone: the fills table's quantity is on the screen, and instrument ids break only between words", async () => {
+  it("on a phone: the fills table's quantity and liquidity are on the screen in kk, ru and en, and instrument ids break only between words", async () => {
     // An instrument whose id is as long as a real one can be (plant and region written out), with a fill on it.
     const operator = await suite.server.login("operator");
     const listed = await suite.server.call(operator, "POST", "/api/admin/instruments", {
@@ -193,29 +193,46 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     const page = await signIn("aktau-trader", PHONE, 1);
     await page.locator(`select:has(option[value="${LONG_INSTRUMENT}"])`).selectOption(LONG_INSTRUMENT);
     const table = page.getByTestId("fills");
-    for (const [code, heading] of [
-      ["en", "Qty t"],
-      ["ru", "Кол-во т"],
-      ["kk", "Саны т"],
+    // The row of the fill's figures (its side, quantity, price, liquidity).
+    const fill = table.locator("tbody tr:has(td.buy)").first();
+    for (const [code, heading, liquidity, taker] of [
+      ["kk", "Саны т", "Өтімділік", "тейкер"],
+      ["ru", "Кол-во т", "Ликвидность", "активная"],
+      ["en", "Qty t", "Liquidity", "taker"],
     ] as const) {
       await page.locator("label.language select").selectOption(code);
-      await expect.poll(() => table.locator("tbody tr").count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
+      await expect.poll(() => fill.count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
       await expect.poll(() => table.locator("thead th").allTextContents(), { timeout: LIVE_MS }).toContain(heading);
-      const column = (await table.locator("thead th").allTextContents()).indexOf(heading);
-      // The column's heading and the fill's quantity (3 t) lie within the screen's width as the page opens, without
-      // scrolling the table sideways.
-      for (const cell of [
-        table.locator("thead th").nth(column),
-        table.locator("tbody tr").first().locator("td").nth(column),
-      ]) {
-        const box = await cell.boundingBox();
-        expect(box, `${code}: the quantity cell is shown`).not.toBeNull();
-        expect(Math.round((box?.x ?? 0) + (box?.width ?? 0)), `${code}: its right edge`).toBeLessThanOrEqual(
-          PHONE.width,
-        );
-        expect(box?.x ?? -1, `${code}: its left edge`).toBeGreaterThanOrEqual(0);
+      const headings = await table.locator("thead th").allTextContents();
+      // The quantity's and the liquidity's headings and the fill's cells (3 t, taker) lie within the screen's width as
+      // the page opens, without scrolling the table sideways.
+      for (const column of [headings.indexOf(heading), headings.indexOf(liquidity)]) {
+        expect(column, `${code}: the column is there`).toBeGreaterThanOrEqual(0);
+        for (const cell of [table.locator("thead th").nth(column), fill.locator("td").nth(column)]) {
+          const box = await cell.boundingBox();
+          expect(box, `${code}: the ${headings[column]} cell is shown`).not.toBeNull();
+          expect(
+            Math.round((box?.x ?? 0) + (box?.width ?? 0)),
+            `${code}: the ${headings[column]} cell's right edge`,
+          ).toBeLessThanOrEqual(PHONE.width);
+          expect(box?.x ?? -1, `${code}: its left edge`).toBeGreaterThanOrEqual(0);
+        }
       }
-      expect(await table.locator("tbody tr").first().locator("td").nth(column).textContent()).toBe("3");
+      expect(await fill.locator("td").nth(headings.indexOf(heading)).textContent()).toBe("3");
+      expect(await fill.locator("td").nth(headings.indexOf(liquidity)).textContent()).toBe(taker);
+      // The fill's time and instrument, a line above its figures on the phone, take at most two lines (the id alone took
+      // five in the column it had).
+      const instrument = table.locator("tbody td:visible", { hasText: LONG_INSTRUMENT }).first();
+      const lines = await instrument.evaluate((cell) => {
+        const range = cell.ownerDocument.createRange();
+        range.selectNodeContents(cell);
+        const tops: number[] = [...range.getClientRects()].map((rect: { top: number }) => Math.round(rect.top));
+        return new Set(tops).size;
+      });
+      expect(lines, `${code}: lines the instrument's id takes`).toBeLessThanOrEqual(2);
+      // The table fits its box: nothing of it is left to scroll sideways to.
+      const box = table.locator("xpath=..");
+      expect(await box.evaluate((element) => element.scrollWidth - element.clientWidth), code).toBe(0);
       // Wherever the terminal shows the instrument's id over more than one line, it breaks between its words.
       expect(await brokenInsideWord(page, LONG_INSTRUMENT), code).toEqual([]);
       expect(await overflow(page)).toBe(0);

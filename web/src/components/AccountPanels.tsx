@@ -4,6 +4,7 @@
  * "blocked for obligations" what open trades hold until they settle.
  */
 
+import { Fragment } from "react";
 import { useApi } from "../api/live.ts";
 import type { Balance, Fill } from "../api/types.ts";
 import { exchangeDateTime, exchangeTime, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
@@ -89,17 +90,28 @@ export function Balances({
   );
 }
 
+/** The fills table's columns on a phone, where the time and the instrument are a line above each fill. */
+const FILL_COLUMNS_ON_PHONE = 4;
+
 export function Fills({ fills }: { fills: readonly Fill[] }) {
   const { t, locale } = useI18n();
   return (
     <section className="panel" aria-labelledby="fills-title">
       <h2 id="fills-title">{t("fills.title")}</h2>
       <div className="table-scroll">
-        <table data-testid="fills">
+        {/* On a phone (styles.css, max-width 520px) the time's and the instrument's columns give way to a line of their
+            own above each fill, the whole table's width: a long id ("PB-PAVLODAR_REFINERY-NORTH_KAZAKHSTAN-2026-01")
+            then takes one or two lines instead of five, and the other columns, liquidity the last, stay on a 390 px
+            screen in every language. On a wider screen that line is not shown and both are columns as before. */}
+        <table data-testid="fills" className="fills">
           <thead>
             <tr>
-              <th scope="col">{t("fills.time")}</th>
-              <th scope="col">{t("fills.instrument")}</th>
+              <th scope="col" className="fill-time">
+                {t("fills.time")}
+              </th>
+              <th scope="col" className="fill-instrument">
+                {t("fills.instrument")}
+              </th>
               <th scope="col">{t("fills.side")}</th>
               {/* The quantity before the price ("Buy 3 t at 133,000"): on a phone it stays within the screen. */}
               <th scope="col" className="num">
@@ -113,16 +125,23 @@ export function Fills({ fills }: { fills: readonly Fill[] }) {
           </thead>
           <tbody>
             {fills.map((fill) => (
-              <tr key={`${fill.tradeId}-${fill.orderId}`}>
-                <td className="small">{exchangeTime(fill.timeMs, locale)}</td>
-                <td className="small">
-                  <BreakableId id={fill.instrument} />
-                </td>
-                <td className={fill.side}>{t(`sideNames.${fill.side}`)}</td>
-                <td className="num">{tonnes(fill.quantityKg, locale)}</td>
-                <td className="num">{tengePerTonne(fill.priceTiynPerTonne, locale)}</td>
-                <td className="small">{t(`fills.liquidityKinds.${fill.liquidity}`)}</td>
-              </tr>
+              <Fragment key={`${fill.tradeId}-${fill.orderId}`}>
+                <tr className="fill-instrument-row">
+                  <td colSpan={FILL_COLUMNS_ON_PHONE} className="small">
+                    {exchangeTime(fill.timeMs, locale)} · <BreakableId id={fill.instrument} />
+                  </td>
+                </tr>
+                <tr className="fill">
+                  <td className="small fill-time">{exchangeTime(fill.timeMs, locale)}</td>
+                  <td className="small fill-instrument">
+                    <BreakableId id={fill.instrument} />
+                  </td>
+                  <td className={fill.side}>{t(`sideNames.${fill.side}`)}</td>
+                  <td className="num">{tonnes(fill.quantityKg, locale)}</td>
+                  <td className="num">{tengePerTonne(fill.priceTiynPerTonne, locale)}</td>
+                  <td className="small">{t(`fills.liquidityKinds.${fill.liquidity}`)}</td>
+                </tr>
+              </Fragment>
             ))}
           </tbody>
         </table>

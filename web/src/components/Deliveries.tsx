@@ -3,7 +3,7 @@
  * first, a page at a time with "show more", as the documents list pages its contracts), the
  * seller's form that records a shipment (Dispatch.tsx), the buyer's control to confirm an arrival at one of its member's stations (POST /api/accounts/{account}/arrivals; the
  * server's refusal is shown under the form), and the documents to download: each trade's exchange contract as PDF and
- * the account's daily statement as PDF, in the page's language. A document the exchange refuses (a statement of a day
+ * the account's daily statement as PDF or XLSX, in the page's language. A document the exchange refuses (a statement of a day
  * after today, a day left empty) is said in words under the links, never saved as a file of JSON.
  */
 
@@ -94,7 +94,7 @@ export function Deliveries({
     event.preventDefault();
     const link = event.currentTarget;
     setDocumentError(null);
-    if (link.dataset.testid?.endsWith("statement-link") && date === "") {
+    if (link.dataset.testid?.includes("statement-") && date === "") {
       setDocumentError({ say: (x) => x.t("deliveries.statementDateMissing") });
       return;
     }
@@ -271,6 +271,18 @@ export function Deliveries({
           >
             {t("deliveries.statement")}
           </a>
+          {" · "}
+          <a
+            href={apiPath("/api/accounts/{account}/statements/{date}/xlsx", {
+              path: { account, date },
+              query: { scope: "member", lang },
+            })}
+            download
+            onClick={(event) => void download(event)}
+            data-testid="statement-xlsx-link"
+          >
+            {t("deliveries.statementXlsx")}
+          </a>
           {client ? (
             <>
               {" · "}
@@ -284,6 +296,18 @@ export function Deliveries({
                 data-testid="client-statement-link"
               >
                 {t("deliveries.clientStatement", { client })}
+              </a>
+              {" · "}
+              <a
+                href={apiPath("/api/accounts/{account}/statements/{date}/xlsx", {
+                  path: { account, date },
+                  query: { scope: "account", lang },
+                })}
+                download
+                onClick={(event) => void download(event)}
+                data-testid="client-statement-xlsx-link"
+              >
+                {t("deliveries.clientStatementXlsx", { client })}
               </a>
             </>
           ) : null}

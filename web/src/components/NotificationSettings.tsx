@@ -81,8 +81,24 @@ export function NotificationSettings({ canChange }: { canChange: boolean }) {
   };
 
   return (
-    <form onSubmit={(event) => void save(event)} noValidate data-testid="notification-settings">
+    <form
+      onSubmit={(event) => void save(event)}
+      noValidate
+      data-testid="notification-settings"
+      aria-describedby={canChange ? undefined : "notification-settings-viewer-only"}
+    >
       <h2>{t("notifications.settings.title")}</h2>
+      {canChange ? null : (
+        // Said before the controls it explains, not under sixteen disabled ones where a viewer would not look.
+        <p
+          className="banner"
+          role="note"
+          id="notification-settings-viewer-only"
+          data-testid="notification-settings-viewer-only"
+        >
+          {t("notifications.settings.viewerOnly")}
+        </p>
+      )}
       <p className="muted small">{t("notifications.settings.explain")}</p>
       <table className="compact">
         <thead>
@@ -162,9 +178,7 @@ export function NotificationSettings({ canChange }: { canChange: boolean }) {
         <button type="submit" disabled={busy}>
           {t("notifications.settings.save")}
         </button>
-      ) : (
-        <p className="muted small">{t("notifications.settings.viewerOnly")}</p>
-      )}
+      ) : null}
       {done ? (
         <p role="status" data-testid="notification-settings-saved">
           {t("notifications.settings.saved")}

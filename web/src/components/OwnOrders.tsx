@@ -183,10 +183,15 @@ function AmendRow({
   const i18n = useI18n();
   const { t, locale } = i18n;
   const ids = useId();
-  const [priceText, setPriceText] = useState(
-    order.priceTiynPerTonne === null ? "" : priceInputText(order.priceTiynPerTonne),
-  );
-  const [quantityText, setQuantityText] = useState(quantityInputText(order.openKg));
+  // A field the trader has not typed in follows the order as it stands (null here): an order that fills while the row
+  // is open shows its new open quantity, so an amend never sends back the figure it had when the row was opened (which
+  // would add to the order again and lose its time priority). A typed field keeps what was typed; the note below says
+  // the order changed and by how much, and warns when what was typed is now more than is open.
+  const [priceTyped, setPriceTyped] = useState<string | null>(null);
+  const [quantityTyped, setQuantityTyped] = useState<string | null>(null);
+  const [openedOpenKg] = useState(order.openKg);
+  const priceText = priceTyped ?? (order.priceTiynPerTonne === null ? "" : priceInputText(order.priceTiynPerTonne));
+  const quantityText = quantityTyped ?? quantityInputText(order.openKg);
   // The ticket's checks (web/src/order-checks.ts), said at the field they concern: a refusal keeps the button off, a
   // warning (band, ceiling, floor) says what the exchange will refuse under today's limits.
   const priceCheck = checkPrice(i18n, priceText, grid);
@@ -212,7 +217,21 @@ function AmendRow({
   // Both fields as the order stands: the exchange would refuse the amend as changing nothing (ORDER_AMEND_EMPTY).
   const unchanged =
     priceRefusals.length === 0 && quantityRefusals.length === 0 ? amendUnchanged(i18n, order, price, quantity) : null;
-  const refused = priceRefusals.length > 0 || quantityRefusals.length > 0 || unchanged !== null;
+  const stillOpen = order.status === "resting";
+  const changed = !stillOpen
+    ? t("orders.changed.finished", { status: t(`orderStatus.${order.status}`) })
+    : order.openKg !== openedOpenKg
+      ? t(quantityTyped === null ? "orders.changed.followed" : "orders.changed.typed", {
+          was: tonnes(openedOpenKg, locale),
+          open: tonnes(order.openKg, locale),
+        })
+      : null;
+  // Typed while more was open, the quantity may now be more than is open: an increase the trader did not mean.
+  const grows =
+    stillOpen && order.openKg !== openedOpenKg && quantityTyped !== null && quantity !== null && quantity > order.openKg
+      ? t("orders.changed.grows", { typed: tonnes(quantity, locale), open: tonnes(order.openKg, locale) })
+      : null;
+  const refused = !stillOpen || priceRefusals.length > 0 || quantityRefusals.length > 0 || unchanged !== null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (refused) return;
@@ -233,7 +252,7 @@ function AmendRow({
               inputMode="decimal"
               value={priceText}
               onChange={(event) => {
-                setPriceText(event.target.value);
+                setPriceTyped(event.target.value);
                 onEdited();
               }}
               aria-invalid={priceRefusals.length > 0 || priceCheck.warnings.length > 0}
@@ -259,7 +278,7 @@ function AmendRow({
               inputMode="decimal"
               value={quantityText}
               onChange={(event) => {
-                setQuantityText(event.target.value);
+                setQuantityTyped(event.target.value);
                 onEdited();
               }}
               aria-invalid={quantityRefusals.length > 0}
@@ -273,6 +292,12 @@ function AmendRow({
               </span>
             ))}
           </span>
+          {changed !== null ? (
+            <span id={`${ids}-changed`} className="field-warning small" role="status" data-testid="amend-changed">
+              {changed}
+              {grows !== null ? ` ${grows}` : null}
+            </span>
+          ) : null}
           {unchanged !== null ? (
             <span id={`${ids}-unchanged`} className="small muted" data-testid="amend-unchanged">
               {unchanged}
@@ -282,7 +307,9 @@ function AmendRow({
             type="submit"
             disabled={refused}
             aria-describedby={
-              refused ? `${ids}-price ${ids}-quantity${unchanged !== null ? ` ${ids}-unchanged` : ""}` : undefined
+              refused
+                ? `${ids}-price ${ids}-quantity${unchanged !== null ? ` ${ids}-unchanged` : ""}${changed !== null ? ` ${ids}-changed` : ""}`
+                : undefined
             }
           >
             {t("orders.sendAmend")}

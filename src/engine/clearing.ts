@@ -51,6 +51,7 @@ import {
   OBLIGATIONS,
   type Transfer,
 } from "./ledger.ts";
+import { OrderIndex } from "./order-index.ts";
 
 export interface ClearingTerms {
   /** Delivery basis: the producing plant where gas changes hands. */
@@ -203,7 +204,11 @@ export class Postings {
 }
 
 export class Clearing {
-  private readonly obligations = new Map<string, Obligation>();
+  /**
+   * By id. After a restore the index is built when first needed or when warmed (`warm`, order-index.ts); the objects
+   * themselves are made at the restore (the open ones are in `due`).
+   */
+  private readonly obligations = new OrderIndex<Obligation>();
   /** The ids of each instrument's obligations, so an instrument's close looks at its own only. */
   private readonly byInstrument = new Map<string, Set<string>>();
   /**
@@ -226,7 +231,7 @@ export class Clearing {
    * gas, into their obligation buckets.
    */
   open(obligation: Obligation, out: ClearingEvent[]): void {
-    invariant(!this.obligations.has(obligation.id), () => `obligation ${obligation.id} exists`);
+    invariant(this.obligations.get(obligation.id) === undefined, () => `obligation ${obligation.id} exists`);
     this.add(obligation);
     heapPush(this.due, { dueMs: nextDeadline(obligation), obligation }, earlier);
     out.push({ type: "obligation.created", obligation: { ...obligation } });
@@ -324,6 +329,8 @@ export class Clearing {
    * read models keep their history). Open obligations stay. Returns the ids forgotten.
    */
   pruneFinished(instrument: string): string[] {
+    // The obligations a restore left unindexed are not in `byInstrument` yet: index them first.
+    this.obligations.completeNow();
     const ids = this.byInstrument.get(instrument);
     if (!ids) return [];
     const pruned: string[] = [];
@@ -459,11 +466,30 @@ export class Clearing {
     const obligations = Array.isArray(saved)
       ? (saved as readonly Obligation[]).map((o) => ({ ...o }))
       : obligationsFromColumns(saved as ObligationColumns);
-    for (const o of obligations) {
-      clearing.add(o);
+    const n = obligations.length;
+    const ids = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const o = obligations[i]!;
+      ids[i] = o.id;
       if (o.status === "open") heapPush(clearing.due, { dueMs: nextDeadline(o), obligation: o }, earlier);
     }
+    // Indexed by id (and by instrument) in the snapshot's order when first needed or when warmed.
+    let indexed = 0;
+    clearing.obligations.adopt(
+      ids,
+      (budget) => {
+        const end = Math.min(n, indexed + budget);
+        for (; indexed < end; indexed++) clearing.add(obligations[indexed]!);
+        return indexed === n;
+      },
+      "snapshot obligations name an obligation more than once",
+    );
     return clearing;
+  }
+
+  /** Indexes up to `budget` more restored obligations; returns whether all are (see `OrderIndex.warm`). */
+  warm(budget: number): boolean {
+    return this.obligations.warm(budget);
   }
 }
 

@@ -907,6 +907,11 @@ export class ClearingHouse {
     return null;
   }
 
+  /** Does up to `budget` of the indexing a restore left for later; returns whether none is left (`Engine.warm`). */
+  warm(budget: number): boolean {
+    return this.clearing.warm(budget);
+  }
+
   processDue(nowMs: number, out: EngineEvent[]): void {
     this.clearing.processDue(nowMs, this.ledger, out as ClearingEvent[]);
   }

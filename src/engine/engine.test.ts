@@ -461,7 +461,7 @@ describe("snapshot, restore and the state hash", () => {
       "snapshot done order column names string 7, which does not exist",
     );
     expect(() => Engine.restore({ ...snapshot, done: { ...done, status: [4, 6, 3] } })).toThrow(
-      "snapshot done order x-007 has status LPG",
+      "snapshot done order column status holds LPG, which is no done order's status",
     );
   });
 

@@ -270,9 +270,9 @@ export const ENGINE_SNAPSHOT_VERSION_READ_MIN = 3;
 export class Engine {
   private readonly markets = new Map<string, Market>();
   /** Live orders (resting, or being entered by the command running now). */
-  private readonly orders = new OrderIndex();
+  private readonly orders = new OrderIndex<OrderRecord>();
   /** Orders done in the current session of their instrument, by id; and their ids by instrument (for the close). */
-  private readonly done = new Map<string, DoneOrder>();
+  private readonly done = new OrderIndex<DoneOrder>();
   private readonly doneOf = new Map<string, string[]>();
   private house = new ClearingHouse();
   private access = new Access();
@@ -1071,6 +1071,8 @@ export class Engine {
     // depends on which other operations happened to run while closed.
     if (!wasClosed && market.phase === "closed") {
       this.afterClose(market, out);
+      // The done orders a restore left unmade are not in `doneOf` yet: make them first.
+      this.done.completeNow();
       for (const id of this.doneOf.get(market.id) ?? []) this.done.delete(id);
       this.doneOf.delete(market.id);
       this.house.pruneFinished(market.id);
@@ -1573,7 +1575,15 @@ export class Engine {
     return engine;
   }
 
-  /** Only for `Engine.restore` (`restoreDoneColumns`): keeps a done order. */
+  /**
+   * Only for `Engine.restore` (`restoreDoneColumns`): takes the done orders `ids` names, to be made by `source` (up to
+   * `budget` at a time, each passed to `restoreDone`) when first needed or when warmed.
+   */
+  adoptDone(ids: readonly string[], source: (budget: number) => boolean): void {
+    this.done.adopt(ids, source, "snapshot done order columns name an order more than once");
+  }
+
+  /** Only for `Engine.restore` (`restoreDoneColumns`): keeps a done order made from the columns. */
   restoreDone(done: DoneOrder): void {
     this.keepDone(done);
   }
@@ -1601,12 +1611,12 @@ export class Engine {
 
   /**
    * Does up to `budget` orders' worth of the work a restore left for later (making the live orders' records and
-   * indexing them by id); returns whether none is left. Pure and synchronous, and never needed for correctness: a
+   * indexing them by id, then the done orders' and the obligations'); returns whether none is left. Pure and synchronous, and never needed for correctness: a
    * lookup that needs the index builds it first. The server calls it in slices once it serves, so the first command
    * that names a restored order by id finds the index built.
    */
   warm(budget: number): boolean {
-    return this.orders.warm(budget);
+    return this.orders.warm(budget) && this.done.warm(budget) && this.house.warm(budget);
   }
 
   /**
@@ -1781,7 +1791,11 @@ function doneColumns(orders: readonly DoneOrder[]): DoneColumns {
   };
 }
 
-/** Keeps version 6's done orders; throws when a column is short or names no string, or a status is not a done one. */
+/**
+ * Takes version 6's done orders: checks the columns (each holds every order, every string index names a string, every
+ * status is a done one, no id twice) and reads the ids; the orders themselves are made from the columns in id order
+ * when first needed (a lookup that may name one, an instrument's close, a snapshot) or when the engine warms.
+ */
 function restoreDoneColumns(columns: DoneColumns, engine: Engine): void {
   const kind = "done order";
   invariant(
@@ -1790,28 +1804,35 @@ function restoreDoneColumns(columns: DoneColumns, engine: Engine): void {
   );
   const strings = columns.strings;
   const n = Math.max(0, columnLength(columns.id?.stem));
-  const ids = new IdColumnReader(columns.id, n, strings, "id", kind);
+  const idReader = new IdColumnReader(columns.id, n, strings, "id", kind);
+  const ids = new Array<string>(n);
+  for (let i = 0; i < n; i++) ids[i] = idReader.next();
   const instrument = new TextColumnReader(columns.instrument, n, strings, "instrument", kind);
   const status = new TextColumnReader(columns.status, n, strings, "status", kind);
+  new ColumnReader(columns.status, n, "status", kind).forEachValue((index) => {
+    const text = strings[index];
+    if (text !== "filled" && text !== "cancelled") {
+      invariant(false, `snapshot done order column status holds ${text}, which is no done order's status`);
+    }
+  });
   const open = new ColumnReader(columns.open, n, "open", kind);
   const filled = new ColumnReader(columns.filled, n, "filled", kind);
   const content = new TextColumnReader(columns.content, n, strings, "content", kind);
-  for (let i = 0; i < n; i++) {
-    const id = ids.next();
-    const done = {
-      id,
-      instrument: instrument.next(),
-      status: status.next() as DoneOrder["status"],
-      open: open.next(),
-      filled: filled.next(),
-      content: content.next(),
-    };
-    invariant(
-      done.status === "filled" || done.status === "cancelled",
-      () => `snapshot done order ${id} has status ${done.status}`,
-    );
-    engine.restoreDone(done);
-  }
+  let made = 0;
+  engine.adoptDone(ids, (budget) => {
+    const end = Math.min(n, made + budget);
+    for (; made < end; made++) {
+      engine.restoreDone({
+        id: ids[made]!,
+        instrument: instrument.next(),
+        status: status.next() as DoneOrder["status"],
+        open: open.next(),
+        filled: filled.next(),
+        content: content.next(),
+      });
+    }
+    return made === n;
+  });
 }
 
 /**
@@ -1841,7 +1862,7 @@ function restoreMarketsFromColumns(snapshot: EngineSnapshot | EngineSnapshotV5, 
 }
 
 /** The live orders `ids` names (a version 3 or 4 market's side), in that order; throws on an id that is not live. */
-function recordsNamed(ids: readonly string[], orders: OrderIndex): OrderRecord[] {
+function recordsNamed(ids: readonly string[], orders: OrderIndex<OrderRecord>): OrderRecord[] {
   return ids.map((id) => {
     const order = orders.get(id);
     invariant(order !== undefined, () => `snapshot names unknown order ${id}`);
@@ -1850,7 +1871,7 @@ function recordsNamed(ids: readonly string[], orders: OrderIndex): OrderRecord[]
 }
 
 /** Adds the orders of `columns` to `orders` by id; throws when a column is short or names no string. */
-function restoreOrderColumns(columns: OrderColumns, orders: OrderIndex): void {
+function restoreOrderColumns(columns: OrderColumns, orders: OrderIndex<OrderRecord>): void {
   const n = columns.id.length;
   const names = [
     "instrument",

@@ -9,6 +9,7 @@
  * process, `process.cpuUsage`) beside wall time; compare CPU figures on a shared machine.
  */
 
+import { writeFileSync } from "node:fs";
 import type { Command } from "../src/engine/commands.ts";
 import { Engine } from "../src/engine/engine.ts";
 import { dataHash } from "../src/journal/records.ts";
@@ -57,9 +58,20 @@ const liveOrders = (snapshot.orders as { id: readonly string[] }).id.length;
 console.log(
   `state after ${COMMANDS} commands: ${liveOrders} live orders, snapshot ${(data.length / 1e6).toFixed(1)} MB (version ${snapshot.version})`,
 );
+const megabytes = (part: unknown) => `${(JSON.stringify(part).length / 1e6).toFixed(2)} MB`;
 for (const [key, part] of Object.entries(snapshot)) {
-  console.log(`  ${key}: ${(JSON.stringify(part).length / 1e6).toFixed(2)} MB`);
+  console.log(`  ${key}: ${megabytes(part)}`);
+  // The clearing house's parts, and the clearing's, one level further down: the large ones at a long session.
+  if (key !== "house" || part === null || typeof part !== "object") continue;
+  for (const [inner, value] of Object.entries(part)) {
+    console.log(`    ${inner}: ${megabytes(value)}`);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
+    for (const [deeper, more] of Object.entries(value)) console.log(`      ${deeper}: ${megabytes(more)}`);
+  }
 }
+// BENCH_ENGINE_RESTORE_SAVE=path writes the snapshot's bytes there (to compare formats without applying the
+// commands again).
+if (process.env.BENCH_ENGINE_RESTORE_SAVE) writeFileSync(process.env.BENCH_ENGINE_RESTORE_SAVE, data);
 console.log(`take (snapshot + JSON.stringify):  ${figure(taken)}`);
 for (let round = 1; round <= ROUNDS; round++) {
   const hashed = timed(() => dataHash(data));

@@ -18,6 +18,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { columnLength } from "../src/engine/columns.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { buildViews, feedViews } from "../src/gateway/read-models.ts";
 import { dataHash } from "../src/journal/records.ts";
@@ -109,11 +110,12 @@ for (let round = 1; round <= 2; round++) {
   const hashMs = ms(t);
   const perOrder = (orders: unknown, count: number) =>
     count === 0 ? 0 : Math.round(JSON.stringify(orders).length / count);
+  const doneCount = columnLength(state.done.id.stem);
   console.log(
-    `round ${round}: bytes per order in the engine snapshot: live ${perOrder(state.orders, state.orders.id.length)}, done ${perOrder(state.done, state.done.length)}`,
+    `round ${round}: bytes per order in the engine snapshot: live ${perOrder(state.orders, state.orders.id.length)}, done ${perOrder(state.done, doneCount)}`,
   );
   console.log(
-    `round ${round}: engine snapshot ${mb(json.length)} MB (${state.orders.id.length} live orders, ${state.done.length} done): ` +
+    `round ${round}: engine snapshot ${mb(json.length)} MB (${state.orders.id.length} live orders, ${doneCount} done): ` +
       `invariants ${invariantsMs} ms, snapshot() ${snapshotMs} ms, JSON ${stringifyMs} ms, hash ${hashMs} ms`,
   );
   // As the server takes it (by count or by time): the sequencer's snapshot, taken, hashed and saved.

@@ -194,6 +194,82 @@ describe("a restored engine that indexes its orders later", () => {
     });
   }
 
+  it("keeps done orders and obligations (snapshot version 6) unindexed until needed: a close, a payment, reused ids", () => {
+    const { run: built, ids } = build(8);
+    const original = built.original;
+    let seq = built.seq;
+    let nowMs = built.nowMs;
+    const apply = (command: Command) => original.apply({ seq: ++seq, timeMs: ++nowMs, command });
+    // Two sweeps through the cleared book: trades (obligations) and filled makers (done orders).
+    for (const [orderId, side, price] of [
+      ["sweep-b", "buy", 13_303_000],
+      ["sweep-s", "sell", 13_297_000],
+    ] as const) {
+      const account = side === "buy" ? "B1" : "P1";
+      const command = { type: "order.new", instrument: CLEARED, orderId, account, side, orderType: "limit" };
+      apply({ ...command, price, quantity: 50_000 } as Command);
+    }
+    const obligations = original.clearingHouse.clearing.all().map((o) => o.id);
+    expect(obligations.length).toBeGreaterThan(3);
+    // One settled obligation (the close forgets it), one paid.
+    apply({ type: "obligation.confirmPayment", obligation: obligations[0]! });
+    apply({ type: "obligation.confirmDelivery", obligation: obligations[0]! });
+    apply({ type: "obligation.confirmPayment", obligation: obligations[1]! });
+    const done = ids.sent.filter((id) => original.order(id)?.status === "filled");
+    expect(done.length).toBeGreaterThan(10);
+    const fresh = (): Run => ({
+      original,
+      restored: Engine.restore(JSON.parse(JSON.stringify(original.snapshot()))),
+      seq: original.lastSeq,
+      nowMs: original.nowMs,
+    });
+    // A late cancel of a done order and a confirmation of an obligation, each the first lookup after the restore.
+    // Each copy's live orders are indexed first (a lookup by id), its done orders and obligations not: what this test is
+    // about.
+    const live = original.snapshot().orders.id[0]!;
+    const unindexed = (copy: Run) => {
+      expect(shown(copy.restored, live)).toBe(shown(original, live));
+      expect(copy.restored.warm(0)).toBe(false);
+    };
+    const looked = fresh();
+    unindexed(looked);
+    step(looked, { type: "order.cancel", orderId: done[0]! }, 1);
+    step(looked, { type: "obligation.confirmDelivery", obligation: obligations[2]! }, 1);
+    step(looked, { type: "obligation.confirmPayment", obligation: obligations[0]! }, 1);
+    expect(looked.restored.stateHash()).toBe(looked.original.stateHash());
+    // A close before anything is indexed: it forgets the session's done orders and the settled obligation, so their
+    // ids are free again; a trade after it opens a new obligation.
+    const run = fresh();
+    unindexed(run);
+    step(run, { type: "phase.set", instrument: CLEARED, phase: "closed" }, 1);
+    expect(run.restored.stateHash()).toBe(run.original.stateHash());
+    expect(run.restored.clearingHouse.clearing.get(obligations[0]!)).toBeUndefined();
+    step(run, { type: "phase.set", instrument: CLEARED, phase: "continuous" }, 1);
+    for (const [orderId, side, price] of [
+      [done[1]!, "sell", 13_000_000],
+      ["after-close", "buy", 13_600_000],
+    ] as const) {
+      step(
+        run,
+        {
+          type: "order.new",
+          instrument: CLEARED,
+          orderId,
+          account: side === "buy" ? "B1" : "P1",
+          side,
+          orderType: "limit",
+          price,
+          quantity: 1000,
+        } as Command,
+        1,
+      );
+    }
+    expect(run.restored.order(done[1]!)).toMatchObject({ status: "filled" });
+    expect(run.restored.warm(Number.POSITIVE_INFINITY)).toBe(true);
+    expect(run.restored.stateHash()).toBe(run.original.stateHash());
+    run.restored.checkInvariants();
+  });
+
   it("answers before the index is built: a new id, a live deep order by id, and a duplicate id", () => {
     const { run, ids } = build(7);
     const live = run.original.snapshot().orders.id;

@@ -27,6 +27,17 @@
 
 import { BPS_PER_UNIT, KG_PER_TONNE } from "../domain/collateral.ts";
 import { invariant } from "../domain/errors.ts";
+import {
+  type Column,
+  ColumnReader,
+  columnLength,
+  encodeColumn,
+  encodeIds,
+  type IdColumn,
+  IdColumnReader,
+  StringTable,
+  TextColumnReader,
+} from "./columns.ts";
 import { heapPop, heapPush } from "./heap.ts";
 import {
   CLEARING_SETTLEMENT,
@@ -40,6 +51,7 @@ import {
   OBLIGATIONS,
   type Transfer,
 } from "./ledger.ts";
+import { OrderIndex } from "./order-index.ts";
 
 export interface ClearingTerms {
   /** Delivery basis: the producing plant where gas changes hands. */
@@ -125,8 +137,49 @@ export interface LedgerPostedEvent {
 
 export type ClearingEvent = ObligationEvent | LedgerPostedEvent;
 
+/** The clearing's state (engine snapshot version 6): the obligations by column. */
 export interface ClearingSnapshot {
+  readonly obligations: ObligationColumns;
+}
+
+/** Version 5's: one object per obligation, sorted by id. Read, no longer written. */
+export interface ClearingSnapshotV5 {
   readonly obligations: readonly Obligation[];
+}
+
+/**
+ * Obligations by column, sorted by id: the i-th entry of every column is the i-th obligation. Text fields are indexes
+ * into `strings` (each distinct string once, in the order the columns first name them, column by column: every id's
+ * stem, then trade ids, instruments, bases, buyers, sellers, collateral rules, statuses, defaulted parties). Fields
+ * that almost always follow from others are stored as what they add:
+ * - `tradeId`: null when it is `T-` and the id after `OB-` (as `obligationIdOf` made it), else its string;
+ * - `value`: null when it is price × tonnes (`valueTiyn`), else the value;
+ * - `paymentDueMs`, `deliveryDueMs`: ms after `tradeTimeMs` (the clearing windows, so runs).
+ * `paid` and `delivered` are 0 or 1; `defaultedParty` a string index or null.
+ */
+export interface ObligationColumns {
+  readonly strings: readonly string[];
+  readonly id: IdColumn;
+  readonly tradeId: Column<number | null>;
+  readonly instrument: Column<number>;
+  readonly basis: Column<number>;
+  readonly buyer: Column<number>;
+  readonly seller: Column<number>;
+  readonly price: Column<number>;
+  readonly quantity: Column<number>;
+  readonly value: Column<number | null>;
+  readonly collateral: Column<number>;
+  readonly buyerFee: Column<number>;
+  readonly sellerFee: Column<number>;
+  readonly tradeTimeMs: Column<number>;
+  readonly paymentDueMs: Column<number>;
+  readonly deliveryDueMs: Column<number>;
+  readonly buyerDefaultCollateralTo: Column<number>;
+  readonly sellerPenaltyBps: Column<number>;
+  readonly paid: Column<number>;
+  readonly delivered: Column<number>;
+  readonly status: Column<number>;
+  readonly defaultedParty: Column<number | null>;
 }
 
 /** Posts transfers under one reason as one event; skips the event when nothing moved. */
@@ -151,7 +204,11 @@ export class Postings {
 }
 
 export class Clearing {
-  private readonly obligations = new Map<string, Obligation>();
+  /**
+   * By id. After a restore the index is built when first needed or when warmed (`warm`, order-index.ts); the objects
+   * themselves are made at the restore (the open ones are in `due`).
+   */
+  private readonly obligations = new OrderIndex<Obligation>();
   /** The ids of each instrument's obligations, so an instrument's close looks at its own only. */
   private readonly byInstrument = new Map<string, Set<string>>();
   /**
@@ -174,7 +231,7 @@ export class Clearing {
    * gas, into their obligation buckets.
    */
   open(obligation: Obligation, out: ClearingEvent[]): void {
-    invariant(!this.obligations.has(obligation.id), () => `obligation ${obligation.id} exists`);
+    invariant(this.obligations.get(obligation.id) === undefined, () => `obligation ${obligation.id} exists`);
     this.add(obligation);
     heapPush(this.due, { dueMs: nextDeadline(obligation), obligation }, earlier);
     out.push({ type: "obligation.created", obligation: { ...obligation } });
@@ -272,6 +329,8 @@ export class Clearing {
    * read models keep their history). Open obligations stay. Returns the ids forgotten.
    */
   pruneFinished(instrument: string): string[] {
+    // The obligations a restore left unindexed are not in `byInstrument` yet: index them first.
+    this.obligations.completeNow();
     const ids = this.byInstrument.get(instrument);
     if (!ids) return [];
     const pruned: string[] = [];
@@ -396,20 +455,199 @@ export class Clearing {
   }
 
   snapshot(): ClearingSnapshot {
-    return {
-      obligations: [...this.obligations.values()].map((o) => ({ ...o })).sort((a, b) => (a.id < b.id ? -1 : 1)),
-    };
+    const sorted = [...this.obligations.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    return { obligations: obligationColumns(sorted) };
   }
 
-  static restore(snapshot: ClearingSnapshot): Clearing {
+  /** Rebuilds the clearing from its state in version 6's format (columns) or version 5's (one object each). */
+  static restore(snapshot: ClearingSnapshot | ClearingSnapshotV5): Clearing {
     const clearing = new Clearing();
-    const obligations = snapshot.obligations.map((o) => ({ ...o }));
-    for (const o of obligations) {
-      clearing.add(o);
+    const saved = snapshot.obligations;
+    const obligations = Array.isArray(saved)
+      ? (saved as readonly Obligation[]).map((o) => ({ ...o }))
+      : obligationsFromColumns(saved as ObligationColumns);
+    const n = obligations.length;
+    const ids = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const o = obligations[i]!;
+      ids[i] = o.id;
       if (o.status === "open") heapPush(clearing.due, { dueMs: nextDeadline(o), obligation: o }, earlier);
     }
+    // Indexed by id (and by instrument) in the snapshot's order when first needed or when warmed.
+    let indexed = 0;
+    clearing.obligations.adopt(
+      ids,
+      (budget) => {
+        const end = Math.min(n, indexed + budget);
+        for (; indexed < end; indexed++) clearing.add(obligations[indexed]!);
+        return indexed === n;
+      },
+      "snapshot obligations name an obligation more than once",
+    );
     return clearing;
   }
+
+  /** Indexes up to `budget` more restored obligations; returns whether all are (see `OrderIndex.warm`). */
+  warm(budget: number): boolean {
+    return this.obligations.warm(budget);
+  }
+}
+
+const TRADE_PREFIX = "T-";
+const OBLIGATION_PREFIX = "OB-";
+
+/** The trade id `obligationIdOf` turned into obligation `id`'s, which a snapshot leaves out (null). */
+function derivedTradeId(id: string): string | null {
+  return id.startsWith(OBLIGATION_PREFIX) ? `${TRADE_PREFIX}${id.slice(OBLIGATION_PREFIX.length)}` : null;
+}
+
+/** `valueTiyn` without its check: a snapshot leaves the value out (null) when it is this. */
+function derivedValue(price: number, quantity: number): number {
+  return price * (quantity / 1000);
+}
+
+/** Obligations sorted by id as `ObligationColumns`. */
+function obligationColumns(obligations: readonly Obligation[]): ObligationColumns {
+  const table = new StringTable();
+  const n = obligations.length;
+  const ids = new Array<string>(n);
+  for (let i = 0; i < n; i++) ids[i] = obligations[i]!.id;
+  // The id stems are named first, then each row's other strings: a fixed order, so the same state gives one table.
+  const id = encodeIds(ids, table);
+  const text = new Array<number>(n);
+  const column = <T extends number | null>(entry: (o: Obligation) => T): Column<T> => {
+    const values = new Array<T>(n);
+    for (let i = 0; i < n; i++) values[i] = entry(obligations[i]!);
+    return encodeColumn(values);
+  };
+  const named = (entry: (o: Obligation) => string): Column<number> => {
+    for (let i = 0; i < n; i++) text[i] = table.index(entry(obligations[i]!));
+    return encodeColumn(text.slice());
+  };
+  const after = (o: Obligation, dueMs: number): number => {
+    const afterMs = dueMs - o.tradeTimeMs;
+    // Exact while engine times stay below 2^53 ms less a clearing window (one year): a trade's time plus its window.
+    invariant(
+      Number.isSafeInteger(afterMs) && o.tradeTimeMs + afterMs === dueMs,
+      () =>
+        `invariant: obligation ${o.id}'s deadline ${dueMs} is not its trade time ${o.tradeTimeMs} and a whole number of ms`,
+    );
+    return afterMs;
+  };
+  return {
+    strings: table.strings,
+    id,
+    tradeId: column((o) => (derivedTradeId(o.id) === o.tradeId ? null : table.index(o.tradeId))),
+    instrument: named((o) => o.instrument),
+    basis: named((o) => o.basis),
+    buyer: named((o) => o.buyer),
+    seller: named((o) => o.seller),
+    price: column((o) => o.price),
+    quantity: column((o) => o.quantity),
+    value: column((o) => (derivedValue(o.price, o.quantity) === o.value ? null : o.value)),
+    collateral: column((o) => o.collateral),
+    buyerFee: column((o) => o.buyerFee),
+    sellerFee: column((o) => o.sellerFee),
+    tradeTimeMs: column((o) => o.tradeTimeMs),
+    paymentDueMs: column((o) => after(o, o.paymentDueMs)),
+    deliveryDueMs: column((o) => after(o, o.deliveryDueMs)),
+    buyerDefaultCollateralTo: named((o) => o.buyerDefaultCollateralTo),
+    sellerPenaltyBps: column((o) => o.sellerPenaltyBps),
+    paid: column((o) => (o.paid ? 1 : 0)),
+    delivered: column((o) => (o.delivered ? 1 : 0)),
+    status: named((o) => o.status),
+    defaultedParty: column((o) => (o.defaultedParty === null ? null : table.index(o.defaultedParty))),
+  };
+}
+
+/** The obligations `ObligationColumns` holds, in its order; throws when a column is short or names no string. */
+function obligationsFromColumns(columns: ObligationColumns): Obligation[] {
+  const kind = "obligation";
+  invariant(
+    typeof columns === "object" && columns !== null && Array.isArray(columns.strings),
+    "snapshot obligation columns are not columns",
+  );
+  const strings = columns.strings;
+  // The count is the id column's; every other column must hold as many entries (the readers check).
+  const n = Math.max(0, columnLength(columns.id?.stem));
+  const ids = new IdColumnReader(columns.id, n, strings, "id", kind);
+  const numbers = (name: keyof ObligationColumns) => new ColumnReader(columns[name] as Column<number>, n, name, kind);
+  const maybe = (name: keyof ObligationColumns) =>
+    new ColumnReader(columns[name] as Column<number | null>, n, name, kind);
+  const texts = (name: keyof ObligationColumns) =>
+    new TextColumnReader(columns[name] as Column<number>, n, strings, name, kind);
+  const maybeText = (name: keyof ObligationColumns) => {
+    const reader = maybe(name);
+    reader.forEachValue((index) => {
+      if (index !== null && strings[index] === undefined) {
+        invariant(false, `snapshot ${kind} column names string ${index}, which does not exist`);
+      }
+    });
+    return reader;
+  };
+  const flags = (name: keyof ObligationColumns) => {
+    const reader = numbers(name);
+    reader.forEachValue((flag) => {
+      if (flag !== 0 && flag !== 1) invariant(false, `snapshot ${kind} column ${name} holds ${flag}, not 0 or 1`);
+    });
+    return reader;
+  };
+  const tradeId = maybeText("tradeId");
+  const instrument = texts("instrument");
+  const basis = texts("basis");
+  const buyer = texts("buyer");
+  const seller = texts("seller");
+  const price = numbers("price");
+  const quantity = numbers("quantity");
+  const value = maybe("value");
+  const collateral = numbers("collateral");
+  const buyerFee = numbers("buyerFee");
+  const sellerFee = numbers("sellerFee");
+  const tradeTimeMs = numbers("tradeTimeMs");
+  const paymentDueMs = numbers("paymentDueMs");
+  const deliveryDueMs = numbers("deliveryDueMs");
+  const collateralTo = texts("buyerDefaultCollateralTo");
+  const sellerPenaltyBps = numbers("sellerPenaltyBps");
+  const paid = flags("paid");
+  const delivered = flags("delivered");
+  const status = texts("status");
+  const defaultedParty = maybeText("defaultedParty");
+  const obligations = new Array<Obligation>(n);
+  for (let i = 0; i < n; i++) {
+    const id = ids.next();
+    const tradeIndex = tradeId.next();
+    const trade = tradeIndex === null ? derivedTradeId(id) : strings[tradeIndex]!;
+    invariant(trade !== null, () => `snapshot obligation ${id} leaves out a trade id it does not imply`);
+    const p = price.next();
+    const q = quantity.next();
+    const v = value.next();
+    const timeMs = tradeTimeMs.next();
+    const party = defaultedParty.next();
+    obligations[i] = {
+      id,
+      tradeId: trade,
+      instrument: instrument.next(),
+      basis: basis.next(),
+      buyer: buyer.next(),
+      seller: seller.next(),
+      price: p,
+      quantity: q,
+      value: v === null ? derivedValue(p, q) : v,
+      collateral: collateral.next(),
+      buyerFee: buyerFee.next(),
+      sellerFee: sellerFee.next(),
+      tradeTimeMs: timeMs,
+      paymentDueMs: timeMs + paymentDueMs.next(),
+      deliveryDueMs: timeMs + deliveryDueMs.next(),
+      buyerDefaultCollateralTo: collateralTo.next() as Obligation["buyerDefaultCollateralTo"],
+      sellerPenaltyBps: sellerPenaltyBps.next(),
+      paid: paid.next() === 1,
+      delivered: delivered.next() === 1,
+      status: status.next() as ObligationStatus,
+      defaultedParty: party === null ? null : (strings[party] as Obligation["defaultedParty"]),
+    };
+  }
+  return obligations;
 }
 
 function nextDeadline(o: Obligation): number {

@@ -11,6 +11,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { asVersion5 } from "../../test/support/engine-snapshot-v5.ts";
 import { buyOrderBlockTiyn } from "../domain/collateral.ts";
 import type { ErrorCode } from "../domain/errors.ts";
 import { CLEARING_WINDOW_MS_MAX, MONEY_AMOUNT_MAX } from "../domain/limits.ts";
@@ -933,6 +934,93 @@ describe("a restored engine carries on exactly as the original", () => {
       x.ok(sell(`${account}-s`, 13_000_000, 1000, { account }));
     }
     both(x, [{ type: "member.suspend", member: "BRK", reason: "licence lapsed" }]);
+  });
+
+  it("stores obligations by column (snapshot version 6) and reads version 5's objects: same state, same future", () => {
+    const x = traded({ deposit: 200_000_000 }); // S1-1
+    const obligation = (n: number) => `OB-${I}-S1-${n}`;
+    for (const quantity of [1000, 2000, 1000]) {
+      x.ok(sell(`s-${quantity}-${x.timeMs}`, ASK, quantity));
+      x.ok(buy(`b-${quantity}-${x.timeMs}`, BID, quantity));
+      x.timeMs += 1000;
+    }
+    x.ok({ type: "obligation.confirmPayment", obligation: obligation(1) });
+    x.ok({ type: "obligation.confirmDelivery", obligation: obligation(1) }); // settled
+    x.ok({ type: "obligation.confirmPayment", obligation: obligation(2) }); // paid, open
+    x.ok({ type: "trade.void", trade: `T-${I}-S1-3`, reason: "entry rules broken", rule: "Rulebook 4.2" });
+    x.advance(DAY_MS); // S1-4 unpaid: the buyer defaults
+    x.ok(sell("s5", ASK, 1000));
+    x.ok(buy("b5", BID, 1000)); // S1-5, open
+    const snapshot = x.engine.snapshot();
+    expect(snapshot.version).toBe(6);
+    const columns = snapshot.house.clearing.obligations;
+    expect(columns.strings).toEqual([
+      `OB-${I}-S1-`,
+      I,
+      "KAZGPZ",
+      "AKTAU-1",
+      "KAZGPZ-1",
+      "seller",
+      "settled",
+      "open",
+      "voided",
+      "defaulted",
+      "buyer",
+    ]);
+    expect(columns.id).toEqual({ stem: { runs: [0, 5] }, number: [1, 2, 3, 4, 5] });
+    // Trade ids and values that follow from the id and the price and quantity, and deadlines as the windows.
+    expect(columns.tradeId).toEqual({ runs: [null, 5] });
+    expect(columns.value).toEqual({ runs: [null, 5] });
+    expect(columns.paymentDueMs).toEqual({ runs: [DAY_MS, 5] });
+    expect(columns.deliveryDueMs).toEqual({ runs: [5 * DAY_MS, 5] });
+    expect(columns.status).toEqual([6, 7, 8, 9, 7]);
+    expect(columns.defaultedParty).toEqual([null, null, null, 10, null]);
+    const v5 = asVersion5(snapshot);
+    expect(v5.house.clearing.obligations.map((o) => [o.id, o.status])).toEqual([
+      [obligation(1), "settled"],
+      [obligation(2), "open"],
+      [obligation(3), "voided"],
+      [obligation(4), "defaulted"],
+      [obligation(5), "open"],
+    ]);
+    expect(v5.house.clearing.obligations[3]).toEqual(x.obligation(obligation(4)));
+    const copies = [v5, snapshot].map((saved) => {
+      const copy = new Exchange(Engine.restore(JSON.parse(JSON.stringify(saved))));
+      expect(copy.engine.stateHash()).toBe(x.engine.stateHash());
+      for (let n = 1; n <= 5; n++) expect(copy.obligation(obligation(n))).toEqual(x.obligation(obligation(n)));
+      return copy;
+    });
+    // The same future: a refusal on a settled obligation; five days on, the paid S1-2's seller defaults and S1-5's buyer
+    // (its payment was due first), so a late payment is refused.
+    const commands: Sent[] = [
+      { type: "obligation.confirmDelivery", obligation: obligation(1) },
+      { type: "obligation.confirmPayment", obligation: obligation(5) },
+      { type: "time.tick" },
+    ];
+    for (const target of [x, ...copies]) target.timeMs += 5 * DAY_MS;
+    for (const command of commands) {
+      const events = x.run(command);
+      for (const copy of copies) expect(copy.run(command)).toEqual(events);
+    }
+    expect(x.obligation(obligation(2))).toMatchObject({ status: "defaulted", defaultedParty: "seller" });
+    expect(x.obligation(obligation(5))).toMatchObject({ status: "defaulted", defaultedParty: "buyer" });
+    for (const copy of copies) expect(copy.engine.stateHash()).toBe(x.engine.stateHash());
+    // What the restore checks: a column one entry short, a string that does not exist, a flag that is not 0 or 1.
+    const house = snapshot.house;
+    const broken = (change: Record<string, unknown>) => ({
+      ...snapshot,
+      house: { ...house, clearing: { obligations: { ...columns, ...change } } },
+    });
+    expect(columns.quantity).toEqual([3000, 1000, 2000, 1000, 1000]);
+    expect(() => Engine.restore(broken({ quantity: [3000, 1000, 2000, 1000] }))).toThrow(
+      "snapshot obligation column quantity does not hold 5 entries",
+    );
+    expect(() => Engine.restore(broken({ buyer: { runs: [11, 5] } }))).toThrow(
+      "snapshot obligation column names string 11, which does not exist",
+    );
+    expect(() => Engine.restore(broken({ paid: [1, 1, 0, 0, 2] }))).toThrow(
+      "snapshot obligation column paid holds 2, not 0 or 1",
+    );
   });
 
   it("judges due obligations in the same order (a stale deadline key once came first)", () => {

@@ -31,6 +31,7 @@ import {
   Clearing,
   type ClearingEvent,
   type ClearingSnapshot,
+  type ClearingSnapshotV5,
   type ClearingTerms,
   type Obligation,
   Postings,
@@ -86,10 +87,16 @@ export const EVIDENCE_LENGTH_MAX = 200;
 export interface ClearingHouseSnapshot {
   readonly members: MembersSnapshot;
   readonly ledger: LedgerSnapshot;
+  /** The obligations by column (engine snapshot version 6). */
   readonly clearing: ClearingSnapshot;
   readonly references: readonly string[];
   /** Stations and shipments; left out while there are none, so older states hash the same. */
   readonly delivery?: DeliverySnapshot;
+}
+
+/** The clearing house as engine snapshot versions 3 to 5 stored it: one object per obligation. Read, not written. */
+export interface ClearingHouseSnapshotV5 extends Omit<ClearingHouseSnapshot, "clearing"> {
+  readonly clearing: ClearingSnapshotV5;
 }
 
 export interface MemberAddCommand {
@@ -172,7 +179,7 @@ export class ClearingHouse {
   readonly deliveries: Deliveries;
   private readonly references: Set<string>;
 
-  constructor(snapshot?: ClearingHouseSnapshot) {
+  constructor(snapshot?: ClearingHouseSnapshot | ClearingHouseSnapshotV5) {
     this.deliveries = Deliveries.restore(snapshot?.delivery);
     this.members = snapshot ? Members.restore(snapshot.members) : new Members();
     this.ledger = snapshot ? Ledger.restore(snapshot.ledger) : new Ledger();
@@ -898,6 +905,11 @@ export class ClearingHouse {
       this.clearing.confirmDelivery(o.id, this.ledger, out as ClearingEvent[]);
     }
     return null;
+  }
+
+  /** Does up to `budget` of the indexing a restore left for later; returns whether none is left (`Engine.warm`). */
+  warm(budget: number): boolean {
+    return this.clearing.warm(budget);
   }
 
   processDue(nowMs: number, out: EngineEvent[]): void {

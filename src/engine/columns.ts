@@ -1,8 +1,10 @@
 /**
- * Columns of an engine snapshot (version 5): a column is either every entry, or its runs of equal entries when that
- * is shorter. Most of a live order's fields repeat from order to order (the instrument, the account, the side, the
- * type, the status, the fees): as runs they cost a few numbers instead of one per order, both in the snapshot's bytes
- * and in the time `JSON.parse` and the restore spend on them.
+ * Columns of an engine snapshot (version 5 for live orders, 6 also for done orders and clearing obligations): a column
+ * is either every entry, or its runs of equal entries when that is shorter. Most of a live order's fields repeat from
+ * order to order (the instrument, the account, the side, the type, the status, the fees): as runs they cost a few
+ * numbers instead of one per order, both in the snapshot's bytes and in the time `JSON.parse` and the restore spend on
+ * them. Strings are named once in a table (`StringTable`); ids that end in a number are stored as a stem from that
+ * table and the number (`IdColumn`), so `OB-PB-KAZGPZ-MNG-S1-` is written once, not once per obligation.
  *
  * Promise: reading `encodeColumn(values)` with a `ColumnReader` gives back `values`; the encoding is a function of the
  * entries alone (the same column always gives the same bytes, so state hashes stay canonical). Decoding checks that
@@ -46,16 +48,17 @@ export class ColumnReader<T extends number | null> {
   private left = 0;
   private value: T | null = null;
 
-  constructor(column: Column<T>, length: number, name: string) {
-    const short = () => `snapshot order column ${name} does not hold ${length} entries`;
+  /** `kind` names what the rows are in the error sentences (`order`, `done order`, `obligation`). */
+  constructor(column: Column<T>, length: number, name: string, kind = "order") {
+    const short = () => `snapshot ${kind} column ${name} does not hold ${length} entries`;
     if (Array.isArray(column)) {
       invariant(column.length === length, short);
       this.entries = column as readonly T[];
       this.plain = true;
       return;
     }
-    const runs = (column as { readonly runs: unknown }).runs;
-    invariant(Array.isArray(runs) && runs.length % 2 === 0, () => `snapshot order column ${name} is not a column`);
+    const runs = (column as { readonly runs: unknown } | null)?.runs;
+    invariant(Array.isArray(runs) && runs.length % 2 === 0, () => `snapshot ${kind} column ${name} is not a column`);
     let total = 0;
     for (let r = 1; r < runs.length; r += 2) {
       const count = runs[r] as unknown;
@@ -90,12 +93,12 @@ export class TextColumnReader {
   private readonly indexes: ColumnReader<number>;
   private readonly strings: readonly string[];
 
-  constructor(column: Column<number>, length: number, strings: readonly string[], name: string) {
-    this.indexes = new ColumnReader(column, length, name);
+  constructor(column: Column<number>, length: number, strings: readonly string[], name: string, kind = "order") {
+    this.indexes = new ColumnReader(column, length, name, kind);
     this.strings = strings;
     this.indexes.forEachValue((index) => {
-      if (strings[index] === undefined) {
-        invariant(false, `snapshot order column names string ${index}, which does not exist`);
+      if (typeof index !== "number" || strings[index] === undefined) {
+        invariant(false, `snapshot ${kind} column names string ${index}, which does not exist`);
       }
     });
   }
@@ -162,5 +165,101 @@ export class RandomColumn<T extends number | null> {
   forEachValue(visit: (value: T) => void): void {
     if (this.plain !== null) for (const value of this.plain) visit(value);
     else for (const value of this.values) visit(value);
+  }
+}
+
+/**
+ * How many entries a column holds (the sum of its runs' counts); -1 when it is not a column. For the column that
+ * gives the rows' count; the readers then check every column against it.
+ */
+export function columnLength(column: unknown): number {
+  if (Array.isArray(column)) return column.length;
+  const runs = (column as { readonly runs?: unknown } | null)?.runs;
+  if (!Array.isArray(runs)) return -1;
+  let total = 0;
+  for (let r = 1; r < runs.length; r += 2) total += typeof runs[r] === "number" ? (runs[r] as number) : 0;
+  return total;
+}
+
+/**
+ * Strings named once: `index(text)` gives a string's place in `strings`, adding it at the end the first time. Written
+ * in the order the caller first names them, so the same rows named in the same order always give the same table.
+ */
+export class StringTable {
+  readonly strings: string[] = [];
+  private readonly indexes = new Map<string, number>();
+
+  index(text: string): number {
+    let index = this.indexes.get(text);
+    if (index === undefined) {
+      index = this.strings.length;
+      this.strings.push(text);
+      this.indexes.set(text, index);
+    }
+    return index;
+  }
+}
+
+/**
+ * A column of ids, each split into a stem (an index into the rows' string table) and a number: an id that ends in a
+ * decimal number without leading zeros, at most 15 digits (`OB-PB-KAZGPZ-MNG-S1-25`, `o123`), is the text before it
+ * and that number; any other id is all stem, and its number is null. Ids made by a counter thus cost their number.
+ */
+export interface IdColumn {
+  readonly stem: Column<number>;
+  readonly number: Column<number | null>;
+}
+
+/** Longest number an id's end is read as: 15 digits are always below 2^53, so `String(number)` gives them back. */
+const ID_NUMBER_DIGITS_MAX = 15;
+
+/** The id column of `ids`, their stems named in `table` one id after another. */
+export function encodeIds(ids: readonly string[], table: StringTable): IdColumn {
+  const n = ids.length;
+  const stems = new Array<number>(n);
+  const numbers = new Array<number | null>(n);
+  for (let i = 0; i < n; i++) {
+    const id = ids[i]!;
+    let cut = id.length;
+    while (cut > 0 && id.length - cut < ID_NUMBER_DIGITS_MAX) {
+      const code = id.charCodeAt(cut - 1);
+      if (code < 48 || code > 57) break;
+      cut--;
+    }
+    // No digits, or a leading zero (`007`, which no number gives back): the whole id is the stem.
+    if (cut === id.length || (id.charCodeAt(cut) === 48 && cut < id.length - 1)) {
+      stems[i] = table.index(id);
+      numbers[i] = null;
+    } else {
+      stems[i] = table.index(id.slice(0, cut));
+      numbers[i] = Number(id.slice(cut));
+    }
+  }
+  return { stem: encodeColumn(stems), number: encodeColumn(numbers) };
+}
+
+/** Reads an id column's ids one after another; the constructor checks both columns as `TextColumnReader` does. */
+export class IdColumnReader {
+  private readonly stems: TextColumnReader;
+  private readonly numbers: ColumnReader<number | null>;
+
+  constructor(column: IdColumn, length: number, strings: readonly string[], name: string, kind: string) {
+    invariant(
+      typeof column === "object" && column !== null,
+      () => `snapshot ${kind} column ${name} is not an id column`,
+    );
+    this.stems = new TextColumnReader(column.stem, length, strings, `${name}.stem`, kind);
+    this.numbers = new ColumnReader(column.number, length, `${name}.number`, kind);
+    this.numbers.forEachValue((value) => {
+      if (value !== null && !(Number.isSafeInteger(value) && value >= 0)) {
+        invariant(false, `snapshot ${kind} column ${name} holds ${String(value)}, which is not an id's number`);
+      }
+    });
+  }
+
+  next(): string {
+    const stem = this.stems.next();
+    const number = this.numbers.next();
+    return number === null ? stem : `${stem}${number}`;
   }
 }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { asVersion3 } from "../../test/support/engine-snapshot-v3.ts";
 import { asVersion4 } from "../../test/support/engine-snapshot-v4.ts";
+import { asVersion5 } from "../../test/support/engine-snapshot-v5.ts";
 import type { Command } from "./commands.ts";
 import { Engine, type EngineSnapshotV3, INSTRUMENTS_MAX } from "./engine.ts";
 import type { EngineEvent } from "./events.ts";
@@ -351,7 +352,7 @@ describe("snapshot, restore and the state hash", () => {
   it("stores live orders by column, market by market in priority order, repeated entries as runs, and restores them exactly", () => {
     const h = build();
     const snapshot = h.engine.snapshot();
-    expect(snapshot.version).toBe(5);
+    expect(snapshot.version).toBe(6);
     const columns = snapshot.orders;
     expect(new Set(columns.strings).size).toBe(columns.strings.length);
     // LPG (listed first) holds no bids and asks s1 (1,000 kg left after b1), s2 at 10,100 then s3 at 10,300; CALL
@@ -397,6 +398,70 @@ describe("snapshot, restore and the state hash", () => {
     const twice = { ...columns, id: ["s1", "s2", "s3", "c1", "s1"] };
     expect(() => Engine.restore({ ...snapshot, orders: twice })).toThrow(
       "snapshot order columns name an order more than once",
+    );
+  });
+
+  it("stores done orders by column (version 6): id stems and numbers, strings once, runs; reads version 5's objects", () => {
+    const h = build();
+    h.do({ type: "order.cancel", orderId: "s2" });
+    h.order("x-007", "buy", 9_000, 1000, { account: "B3" });
+    h.do({ type: "order.cancel", orderId: "x-007" });
+    const snapshot = h.engine.snapshot();
+    expect(snapshot.version).toBe(6);
+    // Every id's stem first ("x-007" keeps its digits: a leading zero no number gives back), then each row's strings.
+    expect(snapshot.done).toEqual({
+      strings: ["b", "s", "x-007", "LPG", "filled", "", "cancelled"],
+      id: { stem: [0, 1, 2], number: [1, 2, null] },
+      instrument: { runs: [3, 3] },
+      status: [4, 6, 6],
+      open: { runs: [0, 3] },
+      filled: [2000, 0, 0],
+      content: { runs: [5, 3] },
+    });
+    const v5 = asVersion5(snapshot);
+    expect(v5.done.map((order) => order.id)).toEqual(["b1", "s2", "x-007"]);
+    const fromV5 = Engine.restore(JSON.parse(JSON.stringify(v5)));
+    const fromV6 = Engine.restore(JSON.parse(JSON.stringify(snapshot)));
+    for (const restored of [fromV5, fromV6]) {
+      expect(restored.stateHash()).toBe(h.engine.stateHash());
+      restored.checkInvariants();
+      expect(restored.order("x-007")).toEqual(h.engine.order("x-007"));
+    }
+    const again = (id: string): Command => ({
+      type: "order.new",
+      instrument: "LPG",
+      orderId: id,
+      account: "B1",
+      side: "buy",
+      orderType: "limit",
+      price: 10_100,
+      quantity: 1000,
+    });
+    const next: Command[] = [
+      again("b1"),
+      again("x-007"),
+      again("b2"),
+      { type: "phase.set", instrument: "CALL", phase: "uncross" },
+    ];
+    for (const [i, command] of next.entries()) {
+      const seq = h.engine.lastSeq + 1;
+      const timeMs = T0 + 120_000 + i;
+      const events = h.engine.apply({ seq, timeMs, command });
+      if (i < 2) expect(events.at(-1)).toMatchObject({ type: "rejected", code: "ORDER_ID_DUPLICATE" });
+      for (const restored of [fromV5, fromV6]) expect(restored.apply({ seq, timeMs, command })).toEqual(events);
+    }
+    expect(fromV5.stateHash()).toBe(h.engine.stateHash());
+    expect(fromV6.stateHash()).toBe(h.engine.stateHash());
+    // What the restore checks: a column one entry short, a string that does not exist, a status no done order has.
+    const done = snapshot.done;
+    expect(() => Engine.restore({ ...snapshot, done: { ...done, filled: [2000, 0] } })).toThrow(
+      "snapshot done order column filled does not hold 3 entries",
+    );
+    expect(() => Engine.restore({ ...snapshot, done: { ...done, content: { runs: [7, 3] } } })).toThrow(
+      "snapshot done order column names string 7, which does not exist",
+    );
+    expect(() => Engine.restore({ ...snapshot, done: { ...done, status: [4, 6, 3] } })).toThrow(
+      "snapshot done order column status holds LPG, which is no done order's status",
     );
   });
 
@@ -449,11 +514,12 @@ describe("snapshot, restore and the state hash", () => {
     const snapshot = h.engine.snapshot();
     // Live orders keep their full records; done ones only what the rules need.
     expect(snapshot.orders.id).toEqual(["s1", "s3", "c1", "c2"]);
-    expect(snapshot.done).toEqual([
+    const done = asVersion5(snapshot).done;
+    expect(done).toEqual([
       { id: "b1", instrument: "LPG", status: "filled", open: 0, filled: 2000, content: "" },
       { id: "s2", instrument: "LPG", status: "cancelled", open: 0, filled: 0, content: "" },
     ]);
-    expect(h.engine.order("b1")).toEqual(snapshot.done[0]);
+    expect(h.engine.order("b1")).toEqual(done[0]);
     const restored = Engine.restore(structuredClone(snapshot));
     for (const engine of [h.engine, restored]) {
       const again = engine.apply({

@@ -14,15 +14,18 @@
  * Promise: `get`, `set`, `delete` and `values` behave as on a `Map` that held every pending order's record from the
  * restore on. The source makes records only of orders still live (an order leaves only through its record, which is
  * noted as it is made), so no record of a gone order is indexed.
+ *
+ * The same index keeps the engine's done orders and the clearing's obligations by id after a restore of snapshot
+ * version 6 (the type parameter): a caller that removes entries otherwise than through a record the source made (an
+ * instrument's close forgets its done orders and finished obligations) completes the index first.
  */
 
 import { invariant } from "../domain/errors.ts";
-import type { OrderRecord } from "./market.ts";
 
 const FILTER_BITS_PER_ID = 16;
 
-export class OrderIndex {
-  private readonly map = new Map<string, OrderRecord>();
+export class OrderIndex<T extends { readonly id: string }> {
+  private readonly map = new Map<string, T>();
   /** Makes up to `budget` pending records (each passed to `note`); returns whether none is left. */
   private source: ((budget: number) => boolean) | null = null;
   /** Bloom filter over the pending ids; null once the index is complete. */
@@ -31,9 +34,13 @@ export class OrderIndex {
 
   /**
    * Takes a restore's live orders by their ids, their records to come from `source` (see the file comment). Throws
-   * when an id repeats. The index must be empty and complete.
+   * when an id repeats (saying `repeated`). The index must be empty and complete.
    */
-  adopt(ids: readonly string[], source: (budget: number) => boolean): void {
+  adopt(
+    ids: readonly string[],
+    source: (budget: number) => boolean,
+    repeated = "snapshot order columns name an order more than once",
+  ): void {
     invariant(this.map.size === 0 && this.filter === null, "order index adopts orders only when empty");
     const records = ids;
     if (records.length === 0) return;
@@ -61,7 +68,7 @@ export class OrderIndex {
       }
       if (seen) suspects.push(i);
     }
-    if (suspects.length > 0) checkDistinct(ids, hashes, suspects);
+    if (suspects.length > 0) checkDistinct(ids, hashes, suspects, repeated);
     this.source = source;
     this.filter = filter;
     this.filterMask = mask;
@@ -72,7 +79,7 @@ export class OrderIndex {
     return this.filter === null;
   }
 
-  get(id: string): OrderRecord | undefined {
+  get(id: string): T | undefined {
     const found = this.map.get(id);
     if (found !== undefined || this.filter === null || !this.mayBePending(id)) return found;
     this.completeNow();
@@ -80,11 +87,11 @@ export class OrderIndex {
   }
 
   /** Indexes a record the source has made (while the index is not complete). */
-  note(order: OrderRecord): void {
+  note(order: T): void {
     if (this.filter !== null) this.map.set(order.id, order);
   }
 
-  set(id: string, order: OrderRecord): void {
+  set(id: string, order: T): void {
     this.map.set(id, order);
   }
 
@@ -93,7 +100,7 @@ export class OrderIndex {
   }
 
   /** Every live record (completes the index first). */
-  values(): IterableIterator<OrderRecord> {
+  values(): IterableIterator<T> {
     this.completeNow();
     return this.map.values();
   }
@@ -143,7 +150,12 @@ export class OrderIndex {
  * Throws when a suspect's id is also the id of an earlier record. Equal ids have equal hashes, so only records whose
  * hash is a suspect's are compared.
  */
-function checkDistinct(ids: readonly string[], hashes: Uint32Array, suspects: readonly number[]): void {
+function checkDistinct(
+  ids: readonly string[],
+  hashes: Uint32Array,
+  suspects: readonly number[],
+  repeated: string,
+): void {
   const byHash = new Map<number, number[]>();
   const marked = new Uint8Array(65536);
   for (const j of suspects) {
@@ -160,7 +172,7 @@ function checkDistinct(ids: readonly string[], hashes: Uint32Array, suspects: re
     if (list === undefined) continue;
     for (const j of list) {
       if (i < j && ids[i] === ids[j]) {
-        invariant(false, "snapshot order columns name an order more than once");
+        invariant(false, repeated);
       }
     }
   }

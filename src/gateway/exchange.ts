@@ -1399,9 +1399,9 @@ async function adoptWithoutMac(store: JournalStore, macKey: Buffer, head: Journa
 const WARM_SLICE_ORDERS = 5_000;
 
 /**
- * Does what the engine's restore left for later (making its live orders' records and indexing them by id: `Engine.warm`)
- * in slices between the server's other work, so a start serves first and the first cancel of a restored order finds
- * the index built. Never needed for correctness (a lookup builds what it needs); the timers keep no process alive.
+ * Does what the engine's restore left for later (making its live orders' records and indexing them by id, then its
+ * done orders and obligations: `Engine.warm`) in slices between the server's other work, so a start serves first and
+ * the first cancel of a restored order finds the index built. Never needed for correctness (a lookup builds what it needs); the timers keep no process alive.
  */
 function warmBehind(engine: Engine): void {
   const slice = () => {

@@ -32,6 +32,7 @@ import {
   type EngineSnapshot,
   type EngineSnapshotV3,
   type EngineSnapshotV4,
+  type EngineSnapshotV5,
 } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import type { Checkpoint } from "./checkpoints.ts";
@@ -430,9 +431,9 @@ async function checkHead(store: JournalStore): Promise<JournalHead | null> {
  * `roundTrip` (verify) also serialises the restored engine again and requires the snapshot's state hash: a restore
  * that lost or changed anything shows there. A start leaves it out (it re-serialises the whole state: as long again
  * as the restore itself); the bytes it restores from are the ones the MAC and the data hash vouch for, and verify and
- * the tests check that a restore gives back exactly the state that was saved. A snapshot in version 3's or 4's format
- * is restored at a start (it is the same state, stored otherwise); verify passes over it as older, since its state
- * hash is of that format.
+ * the tests check that a restore gives back exactly the state that was saved. A snapshot in version 3's, 4's or 5's
+ * format is restored at a start (it is the same state, stored otherwise); verify passes over it as older, since its
+ * state hash is of that format.
  */
 async function loadCheckedSnapshot(
   store: JournalStore,
@@ -458,7 +459,7 @@ async function loadCheckedSnapshot(
   }
   let engine: Engine;
   try {
-    const saved = JSON.parse(record.data) as EngineSnapshot | EngineSnapshotV4 | EngineSnapshotV3;
+    const saved = JSON.parse(record.data) as EngineSnapshot | EngineSnapshotV5 | EngineSnapshotV4 | EngineSnapshotV3;
     const version: unknown = saved.version;
     const readable = roundTrip ? ENGINE_SNAPSHOT_VERSION : ENGINE_SNAPSHOT_VERSION_READ_MIN;
     if (typeof version === "number" && version < readable) {

@@ -1,11 +1,12 @@
 /**
  * An engine snapshot in version 4's format (live orders by column sorted by id, every entry written out, the markets
- * naming their orders by id), as a version before 5 wrote it: for the tests that a version 4 snapshot is still read
+ * naming their orders by id; done orders and obligations one object each), as a version before 5 wrote it: for the tests that a version 4 snapshot is still read
  * (src/engine/engine.test.ts, src/journal/journal.test.ts).
  */
 
 import { type Column, ColumnReader } from "../../src/engine/columns.ts";
 import type { EngineSnapshot, EngineSnapshotV4, OrderColumns } from "../../src/engine/engine.ts";
+import { asVersion5 } from "./engine-snapshot-v5.ts";
 
 const NUMBER_FIELDS = [
   "price",
@@ -42,7 +43,8 @@ const FIELDS = [
   "blockPerTonne",
 ] as const;
 
-export function asVersion4(snapshot: EngineSnapshot): EngineSnapshotV4 {
+export function asVersion4(current: EngineSnapshot): EngineSnapshotV4 {
+  const snapshot = asVersion5(current);
   const c = snapshot.orders;
   const n = c.id.length;
   const values = new Map<string, readonly (string | number | null)[]>();

@@ -106,6 +106,30 @@ function journalSuite(name: string, open: HarnessFactory): void {
     afterEach(async () => {
       for (const store of opened.splice(0)) await store.close().catch(() => undefined);
     });
+    /**
+     * Puts `older` (the newest snapshot as an older format wrote it, with its hashes) in place of the newest snapshot,
+     * then checks a recovery starts from it with the engine's state and verify passes over it.
+     */
+    const expectRestoredFromOlder = async (
+      h: Awaited<ReturnType<typeof harness>>,
+      olderSnapshot: unknown,
+      engine: Engine,
+      newest: number,
+      snapshotCount: number,
+    ) => {
+      const older = JSON.stringify(olderSnapshot);
+      const olderHash = dataHash(older);
+      await h.damage(
+        `UPDATE {t}snapshots SET data = '${older}', data_hash = '${olderHash}', state_hash = '${olderHash}' WHERE seq = ${newest}`,
+      );
+      const recovered = await h.recover(await h.reopen());
+      expect(recovered.snapshotSeq).toBe(newest);
+      expect(recovered.warnings).toEqual([]);
+      expect(recovered.engine.stateHash()).toBe(engine.stateHash());
+      const report = await verify(await h.reopen());
+      expect(report.records).toBe(engine.lastSeq);
+      expect(report.snapshotsChecked).toBe(snapshotCount - 1);
+    };
 
     it("stores records byte for byte and keeps the head", async () => {
       const { store } = await harness();
@@ -294,77 +318,44 @@ function journalSuite(name: string, open: HarnessFactory): void {
     });
 
     it("restores from a snapshot in version 3's format (one object per live order); verify passes over it", async () => {
-      const { store, damage, reopen, recover } = await harness();
-      const { engine } = await runThrough(store, sessionCommands(80), 40);
-      const snapshots = await store.snapshots();
+      const harnessed = await harness();
+      const { engine } = await runThrough(harnessed.store, sessionCommands(80), 40);
+      const snapshots = await harnessed.store.snapshots();
       const newest = snapshots[0]!.seq;
-      const saved = (await store.loadSnapshot(newest))!;
+      const saved = (await harnessed.store.loadSnapshot(newest))!;
       // The same state as version 3 wrote it (authentic: hashes match), with live orders resting in it.
       const v3 = asVersion3(JSON.parse(saved.data) as EngineSnapshot);
       expect(v3.orders.length).toBeGreaterThan(0);
-      const older = JSON.stringify(v3);
-      const olderHash = dataHash(older);
-      await damage(
-        `UPDATE {t}snapshots SET data = '${older}', data_hash = '${olderHash}', state_hash = '${olderHash}' WHERE seq = ${newest}`,
-      );
-      const recovered = await recover(await reopen());
-      expect(recovered.snapshotSeq).toBe(newest);
-      expect(recovered.warnings).toEqual([]);
-      expect(recovered.engine.stateHash()).toBe(engine.stateHash());
-      const report = await verify(await reopen());
-      expect(report.records).toBe(engine.lastSeq);
-      expect(report.snapshotsChecked).toBe(snapshots.length - 1);
+      await expectRestoredFromOlder(harnessed, v3, engine, newest, snapshots.length);
     });
 
     it("restores from a snapshot in version 4's format (orders sorted by id, named by id in the markets); verify passes over it", async () => {
-      const { store, damage, reopen, recover } = await harness();
-      const { engine } = await runThrough(store, sessionCommands(80), 40);
-      const snapshots = await store.snapshots();
+      const harnessed = await harness();
+      const { engine } = await runThrough(harnessed.store, sessionCommands(80), 40);
+      const snapshots = await harnessed.store.snapshots();
       const newest = snapshots[0]!.seq;
-      const saved = (await store.loadSnapshot(newest))!;
+      const saved = (await harnessed.store.loadSnapshot(newest))!;
       // The same state as version 4 wrote it (authentic: hashes match), with live orders resting in it.
       const v4 = asVersion4(JSON.parse(saved.data) as EngineSnapshot);
       expect(v4.orders.id.length).toBeGreaterThan(0);
-      const older = JSON.stringify(v4);
-      const olderHash = dataHash(older);
-      await damage(
-        `UPDATE {t}snapshots SET data = '${older}', data_hash = '${olderHash}', state_hash = '${olderHash}' WHERE seq = ${newest}`,
-      );
-      const recovered = await recover(await reopen());
-      expect(recovered.snapshotSeq).toBe(newest);
-      expect(recovered.warnings).toEqual([]);
-      expect(recovered.engine.stateHash()).toBe(engine.stateHash());
-      const report = await verify(await reopen());
-      expect(report.records).toBe(engine.lastSeq);
-      expect(report.snapshotsChecked).toBe(snapshots.length - 1);
+      await expectRestoredFromOlder(harnessed, v4, engine, newest, snapshots.length);
     });
 
     it("restores from a snapshot in version 5's format (done orders and obligations one object each); verify passes over it", async () => {
-      const { store, damage, reopen, recover } = await harness();
+      const harnessed = await harness();
       // A cleared market, so that trades open obligations.
       const cleared = [...twoPartyMarket("LPG"), ...sessionCommands(80).slice(2)].map((command) =>
         command.type === "order.new" ? { ...command, account: command.side === "buy" ? "B1" : "P1" } : command,
       );
-      const { engine } = await runThrough(store, cleared, 40);
-      const snapshots = await store.snapshots();
+      const { engine } = await runThrough(harnessed.store, cleared, 40);
+      const snapshots = await harnessed.store.snapshots();
       const newest = snapshots[0]!.seq;
-      const saved = (await store.loadSnapshot(newest))!;
+      const saved = (await harnessed.store.loadSnapshot(newest))!;
       // The same state as version 5 wrote it (authentic: hashes match), with done orders and obligations in it.
       const v5 = asVersion5(JSON.parse(saved.data) as EngineSnapshot);
       expect(v5.done.length).toBeGreaterThan(0);
       expect(v5.house.clearing.obligations.length).toBeGreaterThan(0);
-      const older = JSON.stringify(v5);
-      const olderHash = dataHash(older);
-      await damage(
-        `UPDATE {t}snapshots SET data = '${older}', data_hash = '${olderHash}', state_hash = '${olderHash}' WHERE seq = ${newest}`,
-      );
-      const recovered = await recover(await reopen());
-      expect(recovered.snapshotSeq).toBe(newest);
-      expect(recovered.warnings).toEqual([]);
-      expect(recovered.engine.stateHash()).toBe(engine.stateHash());
-      const report = await verify(await reopen());
-      expect(report.records).toBe(engine.lastSeq);
-      expect(report.snapshotsChecked).toBe(snapshots.length - 1);
+      await expectRestoredFromOlder(harnessed, v5, engine, newest, snapshots.length);
     });
 
     it("refuses a changed snapshot and names it", async () => {

@@ -292,8 +292,17 @@ export class SqliteStore implements JournalStore {
     await this.saveDerivedSnapshot("viewSnapshot", "view_snapshots", { ...given, mac }, VIEW_SNAPSHOTS_KEPT);
   }
 
+  /**
+   * Read on a thread of its own (sqlite-snapshot-reader.js): the row is hundreds of megabytes at a large journal, and
+   * read here it held this thread, and every request, for the whole read. If that thread cannot start or fails, it is
+   * read here: slower, never different.
+   */
   async loadViewSnapshot(): Promise<ViewSnapshotRecord | null> {
-    return this.loadDerivedSnapshot("view_snapshots");
+    const row = await readViewSnapshotOffThread(this.location).catch(() => undefined);
+    if (row === undefined) return this.loadDerivedSnapshot("view_snapshots");
+    if (row === null) return null;
+    const data = Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+    return { seq: row.seq, recordHash: row.record_hash, data, dataHash: row.data_hash, mac: row.mac };
   }
 
   async saveIdentitySnapshot(given: IdentitySnapshotRecord): Promise<void> {
@@ -621,4 +630,28 @@ class Writer {
     for (const waiter of this.pending.values()) waiter.reject(this.broken);
     this.pending.clear();
   }
+}
+
+interface DerivedSnapshotRow {
+  readonly seq: number;
+  readonly record_hash: string;
+  readonly data: Uint8Array;
+  readonly data_hash: string;
+  readonly mac: string | null;
+}
+
+/** The newest row of view_snapshots, read by sqlite-snapshot-reader.js (null: none); rejects if the thread failed. */
+function readViewSnapshotOffThread(file: string): Promise<DerivedSnapshotRow | null> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./sqlite-snapshot-reader.js", import.meta.url), {
+      workerData: { file },
+      execArgv: [],
+    });
+    worker.once("message", (answer: { row?: DerivedSnapshotRow | null; error?: string }) => {
+      if (answer.error !== undefined) reject(new Error(answer.error));
+      else resolve(answer.row ?? null);
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the snapshot reader thread exited with code ${code}`)));
+  });
 }

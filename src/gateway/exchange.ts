@@ -1403,7 +1403,7 @@ const WARM_SLICE_ORDERS = 5_000;
  * in slices between the server's other work, so a start serves first and a mass cancel or a listing finds the index
  * built. Never needed for correctness (a lookup makes what it needs); the timers keep no process alive. With `after`
  * (the server's `viewsGate`: it listens), the slices start once that resolves: before, they ran between the steps of
- * building the server and delayed its listening (about 0.8 s of CPU for 635,000 restored orders).
+ * building the server and delayed its listening (about 0.8 s of CPU for 572,000 restored orders).
  */
 function warmBehind(engine: Engine, after?: () => Promise<void>): void {
   const slice = () => {

@@ -270,6 +270,33 @@ describe("a restored engine that indexes its orders later", () => {
     run.restored.checkInvariants();
   });
 
+  it("a cancel of one restored order by id, a lookup and a reused id make only those orders' records", () => {
+    const { run } = build(8);
+    const live = run.original.snapshot().orders.id;
+    const [deep, other, reused] = [live[Math.floor(live.length / 2)]!, live[live.length - 3]!, live[5]!];
+    step(run, { type: "order.cancel", orderId: deep }, 1);
+    expect(shown(run.restored, deep)).toBe(shown(run.original, deep));
+    expect(shown(run.restored, other)).toBe(shown(run.original, other));
+    expect(shown(run.restored, "never-sent")).toBe("undefined");
+    step(
+      run,
+      {
+        type: "order.new",
+        instrument: FREE,
+        orderId: reused,
+        account: "A1",
+        side: "buy",
+        orderType: "limit",
+        price: 13_000_000,
+        quantity: 1000,
+      } as Command,
+      1,
+    );
+    // The index is still not built: none of these needed the other restored orders' records.
+    expect(run.restored.warm(0), "the index was built by a lookup of one order").toBe(false);
+    expect(run.restored.stateHash()).toBe(run.original.stateHash());
+  });
+
   it("answers before the index is built: a new id, a live deep order by id, and a duplicate id", () => {
     const { run, ids } = build(7);
     const live = run.original.snapshot().orders.id;

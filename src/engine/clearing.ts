@@ -482,6 +482,7 @@ export class Clearing {
         for (; indexed < end; indexed++) clearing.add(obligations[indexed]!);
         return indexed === n;
       },
+      null,
       "snapshot obligations name an obligation more than once",
     );
     return clearing;

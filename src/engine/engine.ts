@@ -1581,7 +1581,7 @@ export class Engine {
    * `budget` at a time, each passed to `restoreDone`) when first needed or when warmed.
    */
   adoptDone(ids: readonly string[], source: (budget: number) => boolean): void {
-    this.done.adopt(ids, source, "snapshot done order columns name an order more than once");
+    this.done.adopt(ids, source, null, "snapshot done order columns name an order more than once");
   }
 
   /** Only for `Engine.restore` (`restoreDoneColumns`): keeps a done order made from the columns. */
@@ -1592,18 +1592,33 @@ export class Engine {
   /** Only for `Engine.restore` (`restoreMarketsFromColumns`): takes the markets and their orders, records to come. */
   adoptRestored(columns: RestoredOrders, markets: EngineSnapshot["markets"]): void {
     const restored: Market[] = [];
-    this.orders.adopt(columns.ids, (budget) => {
-      let left = budget;
-      for (const market of restored) {
-        if (left <= 0) break;
-        left -= market.makeRestoredRecords(left);
-      }
-      return restored.every((market) => market.recordsMade);
-    });
+    /** The markets that hold restored orders, and the first row of each. */
+    const owners: Market[] = [];
+    const bases: number[] = [];
+    this.orders.adopt(
+      columns.ids,
+      (budget) => {
+        let left = budget;
+        for (const market of restored) {
+          if (left <= 0) break;
+          left -= market.makeRestoredRecords(left);
+        }
+        return restored.every((market) => market.recordsMade);
+      },
+      (row) => {
+        let k = owners.length - 1;
+        while (bases[k]! > row) k--;
+        return owners[k]!.restoredRecord(row - bases[k]!);
+      },
+    );
     const note = (order: OrderRecord) => this.orders.note(order);
     let at = 0;
     for (const saved of markets) {
       const market = Market.restoreFromColumns(saved, columns, at, saved.bidOrders, saved.askOrders, note);
+      if (saved.bidOrders + saved.askOrders > 0) {
+        owners.push(market);
+        bases.push(at);
+      }
       at += saved.bidOrders + saved.askOrders;
       restored.push(market);
       this.addMarket(market);

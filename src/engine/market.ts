@@ -945,6 +945,14 @@ export class Market {
     return seen;
   }
 
+  /**
+   * The record of the restored order at book handle `handle`, made now; undefined when it was made before (the order
+   * is then in the engine's index, or has left).
+   */
+  restoredRecord(handle: number): OrderRecord | undefined {
+    return this.restoredPending[handle] === 1 ? this.makeRecord(handle) : undefined;
+  }
+
   /** Whether every restored order has its record. */
   get recordsMade(): boolean {
     return this.restoredLeft === 0;

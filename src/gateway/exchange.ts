@@ -712,7 +712,7 @@ export class Exchange {
       if (options.follower) await exchange.startFollowing();
       else if (head !== null) checkpoints.sign(head, exchange.clock());
       if (recovered.pendingCheck !== null) exchange.checkJournalWhileServing(recovered.pendingCheck);
-      warmBehind(engine);
+      warmBehind(engine, options.viewsGate);
       return exchange;
     } catch (error) {
       await store.close();
@@ -1400,12 +1400,19 @@ const WARM_SLICE_ORDERS = 5_000;
 
 /**
  * Does what the engine's restore left for later (making its live orders' records and indexing them by id, then its
- * done orders and obligations: `Engine.warm`) in slices between the server's other work, so a start serves first and
- * the first cancel of a restored order finds the index built. Never needed for correctness (a lookup builds what it needs); the timers keep no process alive.
+ * done orders and obligations: `Engine.warm`) in slices between the server's other work, so a start serves first and a mass cancel or a listing finds the index
+ * built. Never needed for correctness (a lookup makes what it needs); the timers keep no process alive. With `after`
+ * (the server's `viewsGate`: it listens), the slices start once that resolves: before, they ran between the steps of
+ * building the server and delayed its listening (about 0.8 s of CPU for 572,000 restored orders).
  */
-function warmBehind(engine: Engine): void {
+function warmBehind(engine: Engine, after?: () => Promise<void>): void {
   const slice = () => {
     if (!engine.warm(WARM_SLICE_ORDERS)) setImmediate(slice).unref();
   };
-  setImmediate(slice).unref();
+  if (after === undefined) setImmediate(slice).unref();
+  else
+    after().then(
+      () => setImmediate(slice).unref(),
+      () => undefined,
+    );
 }

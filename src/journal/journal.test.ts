@@ -179,6 +179,24 @@ function journalSuite(name: string, open: HarnessFactory): void {
       expect(newest?.mac ?? null).toBeNull();
     });
 
+    it("loads an engine snapshot with the hash of its data as dataHash gives it, non-ASCII text included", async () => {
+      const { store } = await harness();
+      const data = JSON.stringify({ version: 5, note: "Қазақ газ é 漢 \u{1F525}", n: [1, 2, 3] });
+      await store.saveSnapshot({
+        seq: 7,
+        stateHash: "s".repeat(64),
+        recordHash: "r".repeat(64),
+        data,
+        dataHash: dataHash(data),
+      });
+      const plain = await store.loadSnapshot(7);
+      if (store.loadSnapshotHashed) {
+        expect(await store.loadSnapshotHashed(7)).toEqual({ record: plain, hash: dataHash(data) });
+        expect(await store.loadSnapshotHashed(8)).toBeNull();
+      }
+      expect(plain?.data).toBe(data);
+    });
+
     it("reads the head and the highest seq at one moment, so a start beside a writing leader sees no records beyond the head", async () => {
       const { store } = await harness();
       if (store.headAndMaxSeq) expect(await store.headAndMaxSeq()).toEqual({ head: null, maxSeq: 0 });

@@ -20,6 +20,7 @@ import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import {
   chainRecords,
+  dataHash,
   headMac,
   type IdentitySnapshotRecord,
   identitySnapshotMac,
@@ -292,8 +293,46 @@ export class SqliteStore implements JournalStore {
     await this.saveDerivedSnapshot("viewSnapshot", "view_snapshots", { ...given, mac }, VIEW_SNAPSHOTS_KEPT);
   }
 
+  /**
+   * Read on a thread of its own (sqlite-snapshot-reader.js): the row is hundreds of megabytes at a large journal, and
+   * read here it held this thread, and every request, for the whole read. If that thread cannot start or fails, it is
+   * read here: slower, never different.
+   */
   async loadViewSnapshot(): Promise<ViewSnapshotRecord | null> {
-    return this.loadDerivedSnapshot("view_snapshots");
+    const read = await readSnapshotOffThread(this.location, "view_snapshots").catch(() => undefined);
+    if (read === undefined) return this.loadDerivedSnapshot("view_snapshots");
+    const row = read.row as DerivedSnapshotRow | null;
+    if (row === null) return null;
+    const data = Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+    return { seq: row.seq, recordHash: row.record_hash, data, dataHash: row.data_hash, mac: row.mac };
+  }
+
+  /**
+   * The engine's snapshot at `seq` with the SHA-256 (hex) of its data's stored bytes (the hash `dataHash` gives of the
+   * data), both made on a thread of its own (sqlite-snapshot-reader.js): this thread only decodes the bytes. Tens of
+   * megabytes at a large journal, whose read and hash held a start's main thread about 0.8 s at 1,000,000 commands. If
+   * that thread cannot start or fails, read and hashed here: slower, never different.
+   */
+  async loadSnapshotHashed(seq: number): Promise<{ record: SnapshotRecord; hash: string } | null> {
+    const read = await readSnapshotOffThread(this.location, "snapshots", seq).catch(() => undefined);
+    if (read === undefined || read.hash === undefined) {
+      const record = await this.loadSnapshot(seq);
+      return record === null ? null : { record, hash: dataHash(record.data) };
+    }
+    const row = read.row as EngineSnapshotRow | null;
+    if (row === null) return null;
+    const data = Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength).toString("utf8");
+    return {
+      record: {
+        seq: row.seq,
+        stateHash: row.state_hash,
+        recordHash: row.record_hash,
+        data,
+        dataHash: row.data_hash,
+        mac: row.mac,
+      },
+      hash: read.hash,
+    };
   }
 
   async saveIdentitySnapshot(given: IdentitySnapshotRecord): Promise<void> {
@@ -621,4 +660,42 @@ class Writer {
     for (const waiter of this.pending.values()) waiter.reject(this.broken);
     this.pending.clear();
   }
+}
+
+interface DerivedSnapshotRow {
+  readonly seq: number;
+  readonly record_hash: string;
+  readonly data: Uint8Array;
+  readonly data_hash: string;
+  readonly mac: string | null;
+}
+
+interface EngineSnapshotRow extends DerivedSnapshotRow {
+  readonly state_hash: string;
+}
+
+/**
+ * A snapshot row read by sqlite-snapshot-reader.js (null: none) and, for the engine's, the hash of its data; rejects
+ * if the thread failed.
+ */
+function readSnapshotOffThread(
+  file: string,
+  table: "view_snapshots" | "snapshots",
+  seq?: number,
+): Promise<{ row: DerivedSnapshotRow | EngineSnapshotRow | null; hash?: string }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./sqlite-snapshot-reader.js", import.meta.url), {
+      workerData: { file, table, seq },
+      execArgv: [],
+    });
+    worker.once(
+      "message",
+      (answer: { row?: DerivedSnapshotRow | EngineSnapshotRow | null; hash?: string; error?: string }) => {
+        if (answer.error !== undefined) reject(new Error(answer.error));
+        else resolve({ row: answer.row ?? null, ...(answer.hash === undefined ? {} : { hash: answer.hash }) });
+      },
+    );
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the snapshot reader thread exited with code ${code}`)));
+  });
 }

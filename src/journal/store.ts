@@ -99,6 +99,11 @@ export interface JournalStore {
   snapshots(): Promise<SnapshotInfo[]>;
   loadSnapshot(seq: number): Promise<SnapshotRecord | null>;
   /**
+   * Optional: `loadSnapshot` with the SHA-256 (hex) of the data as `dataHash` computes it, which the store may compute
+   * off the caller's thread (recovery uses it when present).
+   */
+  loadSnapshotHashed?(seq: number): Promise<{ record: SnapshotRecord; hash: string } | null>;
+  /**
    * Saves a snapshot of the read models, with its MAC when the store has a MAC key, and deletes all but the newest
    * `VIEW_SNAPSHOTS_KEPT`. The store may take `data`'s memory (the SQLite store moves it to its writer thread): the
    * caller must not read it afterwards.

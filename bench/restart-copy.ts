@@ -1,0 +1,76 @@
+/**
+ * `node --import tsx bench/restart-copy.ts DATA_DIR [LABEL]`: one `sauda serve --no-demo` start on a copy of a data
+ * directory (and of its `-keys` directory beside it) as it stands, e.g. the one `npm run bench:restart` wrote and left
+ * as after a SIGKILL, so that starts can be repeated on the same state without writing the journal again (a
+ * 1,000,000-command journal takes many minutes to write). Prints the time from the spawn to the first 200 of GET
+ * /api/health, the server's CPU time then (user + system, all threads, /proc/<pid>/stat) and the load average, with
+ * the server's `recovered:` and listening lines; then kills it with SIGKILL and deletes the copy. Figures, not
+ * pass/fail.
+ *
+ * BIN: the `sauda` script to run (default this tree's bin/sauda.js; another tree's to compare builds, alternately).
+ * PROF_OUT: write a CPU profile of the server's main thread from its start to that first answer
+ * (bench/profile-until-signal.mjs; summarise it with bench/profile-summary.ts).
+ */
+
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+
+const [source, label = "start"] = process.argv.slice(2);
+if (source === undefined) {
+  console.error("usage: restart-copy.ts DATA_DIR [LABEL]");
+  process.exit(2);
+}
+const copy = `${source}-copy-${process.pid}`;
+execFileSync("cp", ["-a", source, copy]);
+execFileSync("cp", ["-a", `${source}-keys`, `${copy}-keys`]);
+const profile = process.env.PROF_OUT;
+const bin = process.env.BIN ?? resolve(import.meta.dirname, "../bin/sauda.js");
+const preload = resolve(import.meta.dirname, "profile-until-signal.mjs");
+const args = [...(profile ? ["--import", preload] : []), bin, "serve", "--port", "0", "--no-demo", "--data", copy];
+const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+try {
+  const spawned = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const lines: string[] = [];
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      lines.push(line);
+      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
+      if (match) resolveUrl(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${lines.join("\n")}`)));
+  });
+  while (
+    !(await fetch(`${url}/api/health`).then(
+      (answer) => answer.ok,
+      () => false,
+    ))
+  ) {}
+  const servingMs = performance.now() - spawned;
+  const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  const load = loadavg()[0]!;
+  if (profile) {
+    child.kill("SIGUSR2");
+    while (!existsSync(`${profile}.done`)) await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    renameSync(`${profile}.tmp`, profile);
+    rmSync(`${profile}.done`);
+  }
+  const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
+  child.kill("SIGKILL");
+  await exited;
+  const recovered = lines.find((line) => line.includes("recovered:")) ?? "(no recovery line)";
+  const listening = /listening (\d+) ms after the process started/.exec(lines.join("\n"))?.[1] ?? "?";
+  console.log(
+    `${label}: serving ${servingMs.toFixed(0)} ms after the spawn (server CPU ${cpuMs.toFixed(0)} ms, load ${load.toFixed(1)}); listening ${listening} ms after the process started; ${recovered.slice(recovered.indexOf("recovered:"))}`,
+  );
+  for (const line of lines) if (line.startsWith("warning")) console.log(`  ${line}`);
+} finally {
+  rmSync(copy, { recursive: true, force: true });
+  rmSync(`${copy}-keys`, { recursive: true, force: true });
+}
+process.exit(0);

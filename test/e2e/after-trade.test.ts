@@ -205,7 +205,7 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     await expect
       .poll(() => error.textContent(), { timeout: LIVE_MS })
       .toMatch(
-        /^There is no statement for 2030-01-01 yet: that day is after today, \d{4}-\d\d-\d\d, in exchange time\.$/,
+        /^There is no statement for 2030-01-01 yet: that day is after today, \d{4}-\d\d-\d\d, in Kazakhstan time\.$/,
       );
     expect(await error.isVisible()).toBe(true);
     // No day at all: said in the page, nothing asked of the exchange.

@@ -90,7 +90,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "'{account}' шотында {basis} базисінде {free:kg} бос, ал операцияға ({purpose}) {required:kg} керек ({shortfall:kg} жетпейді).",
   GAS_QUANTITY_INVALID:
     "{value} кг газ мөлшері жарамсыз; ол бүтін тоннамен (1000 кг-ға еселік) 1 т-дан {max:kg}-ге дейін болуы керек.",
-  REPORT_DAY_NOT_OVER: "{day:date} күнгі есеп сол күн Қазақстан уақыты бойынша біткен соң жасалады; бүгін {today:date}.",
+  REPORT_DAY_NOT_OVER:
+    "{day:date} күнгі есеп сол күн Қазақстан уақыты бойынша біткен соң жасалады; бүгін {today:date}.",
   MEMBER_NOT_PRODUCER: "'{member}' қатысушысы өндіруші емес; зауыттарының тоқтап тұруын тек өндірушілер жариялайды.",
   BASIS_INVALID: "{value} базисі жарамсыз; {rule}.",
   BASIS_UNKNOWN:

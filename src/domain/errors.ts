@@ -192,7 +192,7 @@ export const ERRORS = {
   },
   REPORT_DAY_NOT_OVER: {
     httpStatus: 409,
-    template: "The report of {day} is made once that day is over in exchange time; today is {today}.",
+    template: "The report of {day} is made once that day is over in Kazakhstan time; today is {today}.",
   },
   MEMBER_NOT_PRODUCER: {
     httpStatus: 403,
@@ -461,7 +461,7 @@ export const ERRORS = {
   },
   STATEMENT_DAY_FUTURE: {
     httpStatus: 409,
-    template: "There is no statement for {date} yet: that day is after today, {today}, in exchange time.",
+    template: "There is no statement for {date} yet: that day is after today, {today}, in Kazakhstan time.",
   },
   DOCUMENTS_BUSY: {
     httpStatus: 503,

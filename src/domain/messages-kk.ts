@@ -90,7 +90,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "'{account}' шотында {basis} базисінде {free:kg} бос, ал операцияға ({purpose}) {required:kg} керек ({shortfall:kg} жетпейді).",
   GAS_QUANTITY_INVALID:
     "{value} кг газ мөлшері жарамсыз; ол бүтін тоннамен (1000 кг-ға еселік) 1 т-дан {max:kg}-ге дейін болуы керек.",
-  REPORT_DAY_NOT_OVER: "{day:date} күнгі есеп сол күн биржа уақыты бойынша біткен соң жасалады; бүгін {today:date}.",
+  REPORT_DAY_NOT_OVER:
+    "{day:date} күнгі есеп сол күн Қазақстан уақыты бойынша біткен соң жасалады; бүгін {today:date}.",
   MEMBER_NOT_PRODUCER: "'{member}' қатысушысы өндіруші емес; зауыттарының тоқтап тұруын тек өндірушілер жариялайды.",
   BASIS_INVALID: "{value} базисі жарамсыз; {rule}.",
   BASIS_UNKNOWN:
@@ -199,7 +200,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   LAB_RUN_NOT_FOUND:
     "'{id}' зертхана есептеуі жоқ: ол болмаған немесе орын босату үшін өшірілген (аяқталған соңғы {kept:int} есептеу сақталады); оны қайта іске қосыңыз.",
   STATEMENT_DAY_FUTURE:
-    "{date:date} күнгі үзінді көшірме әлі жоқ: бұл күн биржа уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
+    "{date:date} күнгі үзінді көшірме әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
   DOCUMENTS_BUSY:
     "Өткен күндердің құжаттары журналдан қалпына келтірілуде: кезекте {pending:int} күн, ең көбі {max:int} рұқсат; {retryAfterSeconds:int} с кейін қайталаңыз.",
   LAB_BUSY:

@@ -91,7 +91,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   GAS_QUANTITY_INVALID:
     "Количество газа {value} кг недействительно; оно должно быть в целых тоннах (кратно 1000 кг) от 1 т до {max:kg}.",
   REPORT_DAY_NOT_OVER:
-    "Отчёт за {day:date} составляется после окончания этого дня по времени биржи; сегодня {today:date}.",
+    "Отчёт за {day:date} составляется после окончания этого дня по времени Казахстана; сегодня {today:date}.",
   MEMBER_NOT_PRODUCER: "Участник '{member}' не производитель; о простоях своих заводов сообщают только производители.",
   BASIS_INVALID: "Базис {value} недействителен; {rule}.",
   BASIS_UNKNOWN:
@@ -202,7 +202,8 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "{runs:int} прогонов по {days:int} дней — слишком много для лаборатории: при {runs:int} прогонах один прогон длится не более {daysMax:int} дней (всего не более {totalMax:int} дней).",
   LAB_RUN_NOT_FOUND:
     "Прогона лаборатории '{id}' нет: его не было или он удалён, чтобы освободить место (хранятся последние {kept:int} завершённых прогонов); запустите его снова.",
-  STATEMENT_DAY_FUTURE: "Выписки за {date:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени биржи.",
+  STATEMENT_DAY_FUTURE:
+    "Выписки за {date:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
   DOCUMENTS_BUSY:
     "Документы прошлых дней восстанавливаются из журнала: в очереди {pending:int} дней, допускается не более {max:int}; повторите через {retryAfterSeconds:int} с.",
   LAB_BUSY:

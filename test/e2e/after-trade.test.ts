@@ -101,8 +101,27 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     await form.getByLabel("E-mail address").fill("a@b");
     await form.getByRole("button", { name: "Save notification settings" }).click();
     expect(await buyer.locator("#notification-settings-error").textContent()).toBe(
-      "The e-mail address a@b is not an address like name@example.kz: correct it, or leave it empty.",
+      "The e-mail address “a@b” is not an address like name@example.kz: correct it, or leave it empty.",
     );
+    // The value is quoted in each language, so an address with spaces does not run into the sentence.
+    await form.getByLabel("E-mail address").fill("desk aktau");
+    for (const [code, said] of [
+      [
+        "kk",
+        "«desk aktau» электрондық пошта мекенжайы name@example.kz түріндегі мекенжай емес: оны түзетіңіз немесе бос қалдырыңыз.",
+      ],
+      [
+        "ru",
+        "Адрес электронной почты «desk aktau» не похож на адрес вида name@example.kz: исправьте его или оставьте поле пустым.",
+      ],
+    ] as const) {
+      await buyer.locator("label.language select").selectOption(code);
+      await form.locator("button[type=submit]").click();
+      await expect
+        .poll(() => buyer.locator("#notification-settings-error").textContent(), { timeout: LIVE_MS })
+        .toBe(said);
+    }
+    await buyer.locator("label.language select").selectOption("en");
     expect((await suite.server.call(buyerApi, "GET", "/api/notifications/preferences")).body).toEqual(before);
     await form.getByLabel("E-mail address").fill("desk@aktau.kz");
     await form.getByLabel("Language of the e-mails").selectOption("kk");
@@ -205,7 +224,7 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     await expect
       .poll(() => error.textContent(), { timeout: LIVE_MS })
       .toMatch(
-        /^There is no statement for 2030-01-01 yet: that day is after today, \d{4}-\d\d-\d\d, in exchange time\.$/,
+        /^There is no statement for 2030-01-01 yet: that day is after today, \d{4}-\d\d-\d\d, in Kazakhstan time\.$/,
       );
     expect(await error.isVisible()).toBe(true);
     // No day at all: said in the page, nothing asked of the exchange.

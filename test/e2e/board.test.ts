@@ -150,6 +150,13 @@ describe.skipIf(!run)("the public board", () => {
     expect(await error.textContent()).toBe(
       "-1 кг/л тығыздығы 0,4–0,7 кг/л аралығынан тыс: литр бағасы 0,4 кг/л бойынша қалады.",
     );
+    // Typed with the decimal comma a Kazakh or Russian reader writes: taken as 0.56 kg/l, not as 56.
+    await density.fill("");
+    await density.pressSequentially("0,56");
+    expect(await density.inputValue()).toBe("0,56");
+    expect(await error.count()).toBe(0);
+    // 134,000 ₸/t × 0.56 kg/l / 1000, written the Kazakh way.
+    expect(await perLitre()).toBe("75,04");
     await density.fill("0.55");
     expect(await error.count()).toBe(0);
     await board.locator("label.language select").selectOption("en");

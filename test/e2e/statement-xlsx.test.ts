@@ -67,6 +67,18 @@ describe.skipIf(!run)("the statement as XLSX from the terminal", () => {
     const pdfBox = await documents.getByTestId("statement-link").boundingBox();
     const xlsxBox = await link.boundingBox();
     expect(xlsxBox!.x).toBeGreaterThan(pdfBox!.x);
+    // The "·" between them stands in the middle, a space each side (no link's margin widening the gap before it).
+    const dot = await documents.getByTestId("statement-link").evaluate((element) => {
+      const range = element.ownerDocument.createRange();
+      range.setStart(element.nextSibling, 1);
+      range.setEnd(element.nextSibling, 2);
+      const box = range.getBoundingClientRect();
+      return { text: range.toString(), left: box.left, right: box.right };
+    });
+    expect(dot.text).toBe("·");
+    const before = dot.left - (pdfBox!.x + pdfBox!.width);
+    const after = xlsxBox!.x - dot.right;
+    expect(Math.abs(before - after)).toBeLessThanOrEqual(2);
 
     const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
     expect(download.suggestedFilename()).toBe("statement-AKTAU-2026-01-05.xlsx");

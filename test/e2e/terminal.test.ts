@@ -94,6 +94,11 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
         .toBe(said);
     }
     await buyer.locator("label.language select").selectOption("en");
+    // Before 1 March 2024 too the refusal says the time as typed (UTC+5), not the hour later Asia/Almaty then kept.
+    await expireAt.fill("2020-01-01T10:00");
+    await expect
+      .poll(() => buyer.getByTestId("expire-refusal").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["The expiry 01/01/2020, 10:00:00 (Kazakhstan time) has already passed: choose a later date and time."]);
     // Enter in the field does not send it either.
     await expireAt.press("Enter");
     expect(

@@ -31,13 +31,13 @@ describe("a statement's day", () => {
       status: 409,
       date: undefined,
       code: "STATEMENT_DAY_FUTURE",
-      message: "There is no statement for 2026-01-06 yet: that day is after today, 2026-01-05, in exchange time.",
+      message: "There is no statement for 2026-01-06 yet: that day is after today, 2026-01-05, in Kazakhstan time.",
     });
     expect((await statement("2026-01-06", "ru")).message).toBe(
-      "Выписки за 06.01.2026 ещё нет: этот день позже сегодняшнего, 05.01.2026, по времени биржи.",
+      "Выписки за 06.01.2026 ещё нет: этот день позже сегодняшнего, 05.01.2026, по времени Казахстана.",
     );
     expect((await statement("2026-01-06", "kk")).message).toBe(
-      "06.01.2026 күнгі үзінді көшірме әлі жоқ: бұл күн биржа уақыты бойынша бүгінгі күннен, 05.01.2026, кейін.",
+      "06.01.2026 күнгі үзінді көшірме әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, 05.01.2026, кейін.",
     );
     server.nowMs = Date.UTC(2026, 0, 5, 19, 0, 0); // 00:00 on the 6th
     expect(await statement("2026-01-06")).toMatchObject({ status: 200, date: "2026-01-06" });

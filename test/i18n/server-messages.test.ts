@@ -71,7 +71,14 @@ describe("error catalogues", () => {
       localize("TIME_NOT_MONOTONIC", { value: Date.UTC(2026, 0, 15, 6, 30), now: Date.UTC(2026, 0, 15, 19, 5) }, "kk"),
     ).toBe("Команда уақыты 15.01.2026 11:30 ядроның ағымдағы уақытынан 16.01.2026 00:05 ерте; уақыт кері жүрмейді.");
     expect(localize("REPORT_DAY_NOT_OVER", { day: "2026-01-15", today: "2026-01-15" }, "ru")).toBe(
-      "Отчёт за 15.01.2026 составляется после окончания этого дня по времени биржи; сегодня 15.01.2026.",
+      "Отчёт за 15.01.2026 составляется после окончания этого дня по времени Казахстана; сегодня 15.01.2026.",
+    );
+    // The day is said in the pages' words for the time zone (Kazakhstan time), in each language.
+    expect(localize("REPORT_DAY_NOT_OVER", { day: "2026-01-15", today: "2026-01-15" }, "kk")).toBe(
+      "15.01.2026 күнгі есеп сол күн Қазақстан уақыты бойынша біткен соң жасалады; бүгін 15.01.2026.",
+    );
+    expect(localize("REPORT_DAY_NOT_OVER", { day: "2026-01-15", today: "2026-01-15" }, "en")).toBe(
+      "The report of 2026-01-15 is made once that day is over in Kazakhstan time; today is 2026-01-15.",
     );
     expect(localize("PHASE_CLOSED", { instrument: "X", phase: "halted" }, "kk")).toBe(
       "'X' құралы қазір «тоқтатылған» кезеңінде; өтінімдер қазір қабылданбайды.",

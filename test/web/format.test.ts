@@ -1,7 +1,15 @@
 /** How the web application reads amounts typed by a person (web/src/format.ts), in English and in Russian. */
 
 import { describe, expect, it } from "vitest";
-import { calendarDate, calendarMonth, parseAmount, parseScaled, wholeTengePerTonne } from "../../web/src/format.ts";
+import {
+  calendarDate,
+  calendarMonth,
+  exchangeDateTime,
+  exchangeTime,
+  parseAmount,
+  parseScaled,
+  wholeTengePerTonne,
+} from "../../web/src/format.ts";
 
 const tiyn = (text: string, locale: string) => parseAmount(text, 2, locale);
 
@@ -72,5 +80,14 @@ describe("months in the reader's way", () => {
     expect(calendarMonth("2026-01", "en-US")).toBe("01/2026");
     expect(calendarMonth("2026-13-01", "ru-KZ")).toBe("2026-13-01");
     expect(calendarMonth(undefined, "kk-KZ")).toBe("—");
+  });
+});
+
+describe("times in exchange time", () => {
+  it("says an instant at UTC+5 before 1 March 2024 too, as the ticket reads a typed expiry and the server says it", () => {
+    // 10:00 on 1 January 2020 in Kazakhstan (UTC+5) is 05:00 UTC; Asia/Almaty then said UTC+6 (11:00).
+    expect(exchangeDateTime(Date.UTC(2020, 0, 1, 5, 0), "ru")).toBe("01.01.2020, 10:00:00");
+    expect(exchangeTime(Date.UTC(2024, 1, 29, 23, 30), "kk")).toBe("04:30:00");
+    expect(exchangeTime(Date.UTC(2026, 0, 5, 6, 30), "en")).toBe("11:30:00");
   });
 });

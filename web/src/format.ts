@@ -190,20 +190,25 @@ export function quantityInputText(quantityKg: number): string {
   return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(3, "0").replace(/0+$/, "")}`;
 }
 
+/** Exchange time is UTC+5 at every instant, as the server says it (src/domain/locale.ts) and the ticket reads it. */
+const EXCHANGE_OFFSET_MS = 5 * 3_600_000;
+
 /**
  * Exchange local time (Kazakhstan, UTC+5) of an epoch-ms instant, e.g. "11:05:00", or with the date "05.01.2026,
- * 11:05:00" (always with the year: obligations and deadlines run across the turn of a year).
+ * 11:05:00" (always with the year: obligations and deadlines run across the turn of a year). The offset is fixed rather
+ * than the browser's "Asia/Almaty" zone, which says UTC+6 before 1 March 2024 (and at every instant in a browser whose
+ * time-zone data predates that change), an hour later than the exchange and the ticket that read the same instant.
  */
 export function exchangeTime(timeMs: number | null | undefined, locale: string, withDate = false): string {
   if (timeMs === null || timeMs === undefined) return "—";
   return new Intl.DateTimeFormat(locale, {
-    timeZone: "Asia/Almaty",
+    timeZone: "UTC",
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
     hour12: false,
     ...(withDate ? { day: "2-digit", month: "2-digit", year: "numeric" } : {}),
-  }).format(new Date(timeMs));
+  }).format(new Date(timeMs + EXCHANGE_OFFSET_MS));
 }
 
 /** A calendar day "yyyy-MM-dd" in the reader's way ("14.01.2026" in kk and ru); anything else as given. */

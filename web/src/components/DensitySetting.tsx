@@ -1,6 +1,8 @@
 /**
  * The density used to show prices per litre: 0.55 kg/l by default, changeable by the reader and said on screen. A value
  * outside 0.4–0.7 kg/l (or none) is not taken, and the page says so and which density the prices per litre still use.
+ * A text field, not a number one: a browser's number field drops the decimal comma a Kazakh or Russian reader types
+ * ("0,56" became 56), so the comma is read here as the decimal point, as the ticket reads prices.
  */
 
 import { useState } from "react";
@@ -13,7 +15,7 @@ export function DensitySetting() {
   const density = useDensity();
   const [text, setText] = useState(String(density));
   const format = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
-  const value = Number(text);
+  const value = densityOf(text);
   const limits = {
     min: format.format(DENSITY_RANGE.min),
     max: format.format(DENSITY_RANGE.max),
@@ -29,15 +31,12 @@ export function DensitySetting() {
     <label className="inline density small">
       {t("density.label")}
       <input
-        type="number"
+        type="text"
         inputMode="decimal"
-        min={DENSITY_RANGE.min}
-        max={DENSITY_RANGE.max}
-        step={0.001}
         value={text}
         onChange={(event) => {
           setText(event.target.value);
-          setDensity(Number(event.target.value));
+          setDensity(densityOf(event.target.value));
         }}
         aria-describedby={problem === null ? "density-note" : "density-note density-error"}
         aria-invalid={problem !== null}
@@ -52,4 +51,10 @@ export function DensitySetting() {
       )}
     </label>
   );
+}
+
+/** A density typed with a decimal point or comma ("0.56", "0,56"); NaN when it is not a number. */
+function densityOf(text: string): number {
+  const trimmed = text.trim();
+  return /^-?\d*[.,]?\d+$/.test(trimmed) ? Number(trimmed.replace(",", ".")) : Number.NaN;
 }

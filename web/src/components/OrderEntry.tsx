@@ -212,8 +212,20 @@ export function OrderEntry({
   const at = (field: FormField) => (errorField === field ? errorText : null);
 
   return (
-    <form className="ticket" onSubmit={submit} aria-labelledby={`${ids}-title`} noValidate>
+    <form
+      className="ticket"
+      onSubmit={submit}
+      aria-labelledby={`${ids}-title`}
+      aria-describedby={canTrade ? undefined : `${ids}-view-only`}
+      noValidate
+    >
       <h2 id={`${ids}-title`}>{t("ticket.title")}</h2>
+      {canTrade ? null : (
+        // Said before the controls it explains, as the notification settings say theirs, not under the whole ticket.
+        <p className="banner" role="note" id={`${ids}-view-only`} data-testid="ticket-view-only">
+          {t("ticket.viewOnly")}
+        </p>
+      )}
       <dl className="facts" data-testid="ticket-facts">
         <div>
           <dt>{t("ticket.tick")}</dt>
@@ -412,9 +424,7 @@ export function OrderEntry({
             price: orderType === "market" ? t("ticket.atMarket") : price ? tengePerTonne(price, locale) : "…",
           })}
         </button>
-      ) : (
-        <p className="muted">{t("ticket.viewOnly")}</p>
-      )}
+      ) : null}
     </form>
   );
 }

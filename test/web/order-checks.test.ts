@@ -83,7 +83,7 @@ describe("the order form's shared checks", () => {
     });
     expect(checkExpiry(words, "2026-01-05T11:00", nowMs)).toEqual({
       expireAtMs: nowMs,
-      refusals: ["The expiry 01/05/2026, 11:00:00 (Kazakhstan time) has already passed: choose a later date and time."],
+      refusals: ["The expiry 2026-01-05 11:00 (Kazakhstan time) has already passed: choose a later date and time."],
     });
     expect(checkExpiry(words, "2026-01-05T11:01", nowMs)).toEqual({ expireAtMs: nowMs + 60_000, refusals: [] });
     expect(checkExpiry(words, "2026-01-05T11:00:30", nowMs).refusals).toEqual([]);

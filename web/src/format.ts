@@ -257,6 +257,17 @@ export function exchangeDateTime(timeMs: number | null | undefined, locale: stri
   return exchangeTime(timeMs, locale, true);
 }
 
+/**
+ * An instant to the minute in exchange time as the exchange itself writes one in its messages (src/domain/locale.ts
+ * `formatTimeMs`): "05.01.2026 10:00" in kk and ru, "2026-01-05 10:00" in English; for an instant typed to the minute,
+ * such as a good-till-date expiry, whose seconds would say nothing.
+ */
+export function exchangeMinute(timeMs: number | null | undefined, locale: string): string {
+  if (timeMs === null || timeMs === undefined) return "—";
+  const iso = new Date(timeMs + EXCHANGE_OFFSET_MS).toISOString();
+  return `${dayInputText(iso.slice(0, 10), locale)} ${iso.slice(11, 16)}`;
+}
+
 /** A countdown such as "1:05:09" or "4:09" from a number of milliseconds. */
 export function countdown(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));

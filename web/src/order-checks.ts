@@ -13,7 +13,7 @@ import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../src/domain/order.ts";
 import {
   type AmountProblem,
   decimalSeparatorOf,
-  exchangeDateTime,
+  exchangeMinute,
   parseAmount,
   parsePriceTenge,
   parseQuantityTonnes,
@@ -263,7 +263,7 @@ export function checkExpiry({ t, locale }: Words, text: string, nowMs: number): 
   if (expireAtMs <= nowMs) {
     return {
       expireAtMs,
-      refusals: [t("ticket.check.expirePast", { at: exchangeDateTime(expireAtMs, locale) })],
+      refusals: [t("ticket.check.expirePast", { at: exchangeMinute(expireAtMs, locale) })],
     };
   }
   return { expireAtMs, refusals: [] };

@@ -220,6 +220,34 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
       }
       expect(await fill.locator("td").nth(headings.indexOf(heading)).textContent()).toBe("3");
       expect(await fill.locator("td").nth(headings.indexOf(liquidity)).textContent()).toBe(taker);
+      // The liquidity's word stands level with the row's figures, though in the smaller type of a note: its text's
+      // vertical centre within 2 px of the quantity's, and both sit on one baseline (the note's text stood 2 px off it).
+      const textLine = (column: number) =>
+        fill
+          .locator("td")
+          .nth(column)
+          .evaluate((cell) => {
+            const range = cell.ownerDocument.createRange();
+            range.selectNodeContents(cell);
+            const rect = range.getBoundingClientRect();
+            // An empty inline-block's bottom edge lies on the baseline of the line it ends.
+            const probe = cell.ownerDocument.createElement("span");
+            probe.style.display = "inline-block";
+            cell.append(probe);
+            const baseline = probe.getBoundingClientRect().bottom;
+            probe.remove();
+            return { centre: rect.top + rect.height / 2, baseline };
+          });
+      const quantityLine = await textLine(headings.indexOf(heading));
+      const liquidityLine = await textLine(headings.indexOf(liquidity));
+      expect(
+        Math.abs(liquidityLine.centre - quantityLine.centre),
+        `${code}: the liquidity's centre at ${liquidityLine.centre}, the quantity's at ${quantityLine.centre}`,
+      ).toBeLessThanOrEqual(2);
+      expect(
+        Math.abs(liquidityLine.baseline - quantityLine.baseline),
+        `${code}: the liquidity's baseline at ${liquidityLine.baseline}, the quantity's at ${quantityLine.baseline}`,
+      ).toBeLessThanOrEqual(0.5);
       // The fill's time and instrument, a line above its figures on the phone, take at most two lines (the id alone took
       // five in the column it had).
       const instrument = table.locator("tbody td:visible", { hasText: LONG_INSTRUMENT }).first();

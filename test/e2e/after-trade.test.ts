@@ -313,7 +313,7 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
 
     const page = await signIn("aktau-trader", "/terminal");
     const panel = page.locator("section", { has: page.getByTestId("obligations") });
-    const ids = panel.locator("table[data-testid=obligations] tbody tr td:first-child");
+    const ids = panel.locator("table[data-testid=obligations] tbody tr.obligation td:first-child");
     await expect.poll(() => ids.count(), { timeout: LIVE_MS }).toBe(20);
     expect(await ids.allTextContents()).toEqual(newestFirst.slice(0, 20));
     expect(await panel.getByTestId("obligations-shown").textContent()).toBe(

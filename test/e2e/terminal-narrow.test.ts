@@ -279,6 +279,55 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     await screenshot(page, "board-390");
   });
 
+  it("on a phone: the obligations table's last column is on the screen in kk and ru, and a trade id takes at most 2 lines", async () => {
+    const tradeId = await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 2_000 }, "narrow-obligation");
+    const buyer = await suite.server.login("aktau-trader");
+    const listed = await suite.server.call(buyer, "GET", "/api/accounts/AKTAU-1/obligations?limit=5");
+    const obligation: string =
+      listed.body.obligations.find((o: { tradeId: string }) => o.tradeId === tradeId)?.id ?? "";
+    expect(obligation, "the buyer's obligation of the trade").not.toBe("");
+
+    const page = await signIn("aktau-trader", PHONE, 1);
+    const table = page.getByTestId("obligations");
+    // The row of the obligation's figures (its role, quantity, value, collateral, payment, delivery and status).
+    const row = table.locator(`tbody tr[data-obligation="${obligation}"]`);
+    for (const [code, status, open] of [
+      ["kk", "Күйі", "ашық"],
+      ["ru", "Состояние", "открыто"],
+    ] as const) {
+      await page.locator("label.language select").selectOption(code);
+      await expect.poll(() => table.locator("thead th").allTextContents(), { timeout: LIVE_MS }).toContain(status);
+      await expect.poll(() => row.count(), { timeout: LIVE_MS }).toBe(1);
+      const headings = await table.locator("thead th").allTextContents();
+      const last = headings.indexOf(status);
+      expect(last, `${code}: the status is the last column`).toBe(headings.length - 1);
+      expect(await row.locator("td").nth(last).textContent()).toBe(open);
+      // The status's heading and cell lie within the screen's width as the page opens, without scrolling sideways.
+      for (const cell of [table.locator("thead th").nth(last), row.locator("td").nth(last)]) {
+        const box = await cell.boundingBox();
+        expect(box, `${code}: the status cell is shown`).not.toBeNull();
+        expect(
+          Math.round((box?.x ?? 0) + (box?.width ?? 0)),
+          `${code}: the status cell's right edge`,
+        ).toBeLessThanOrEqual(PHONE.width);
+        expect(box?.x ?? -1, `${code}: its left edge`).toBeGreaterThanOrEqual(0);
+      }
+      // The obligation's id, wherever it is shown, takes at most two lines (it took five in the column it had).
+      const id = table.locator("tbody td:visible", { hasText: obligation }).first();
+      const lines = await id.evaluate((cell) => {
+        const range = cell.ownerDocument.createRange();
+        range.selectNodeContents(cell);
+        const tops: number[] = [...range.getClientRects()].map((rect: { top: number }) => Math.round(rect.top));
+        return new Set(tops).size;
+      });
+      expect(lines, `${code}: lines the obligation's id takes`).toBeLessThanOrEqual(2);
+      const box = table.locator("xpath=..");
+      expect(await box.evaluate((element) => element.scrollWidth - element.clientWidth), code).toBe(0);
+      expect(await overflow(page)).toBe(0);
+    }
+    await screenshot(page, "terminal-obligations-390");
+  });
+
   it("on a tablet: no sideways scroll", async () => {
     const page = await signIn("broker-trader", TABLET);
     await page.getByTestId("account-picker").selectOption("BROKER-C2");

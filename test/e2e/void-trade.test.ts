@@ -139,7 +139,7 @@ describe.skipIf(!run)("voiding a trade on the operator's console", () => {
   it("the buyer's terminal shows the voided obligation as voided, with no deadline still to meet", async () => {
     const page = await signIn("aktau-trader", "/terminal");
     await page.getByLabel("Language").selectOption("ru");
-    const row = page.locator("[data-testid=obligations] tr", { hasText: `OB-${trade.slice(2)}` });
+    const row = page.locator("[data-testid=obligations] tr.obligation", { hasText: `OB-${trade.slice(2)}` });
     await expect
       .poll(() => row.locator("td").allTextContents(), { timeout: LIVE_MS })
       .toEqual([

@@ -151,6 +151,12 @@ export function Fills({ fills }: { fills: readonly Fill[] }) {
   );
 }
 
+/**
+ * The obligations table's columns on a phone (quantity, value, collateral, status), where the id and the role are a
+ * line above and the payment and delivery a line below.
+ */
+const OBLIGATION_COLUMNS_ON_PHONE = 4;
+
 /** The account's obligations newest first, a page at a time (its own query; key it by the account). */
 export function Obligations({ account }: { account: string }) {
   const { t, locale } = useI18n();
@@ -161,11 +167,19 @@ export function Obligations({ account }: { account: string }) {
     <section className="panel" aria-labelledby="obligations-title">
       <h2 id="obligations-title">{t("obligations.title")}</h2>
       <div className="table-scroll">
-        <table data-testid="obligations">
+        {/* On a phone (styles.css, max-width 520px) the obligation's id and role are a line of their own above its
+            figures and its payment and delivery terms a line below them, the whole table's width: the id then takes one
+            or two lines instead of five, and the quantity, value, collateral and status stay on a 390 px screen in kk
+            and ru. On a wider screen those lines are not shown and the id, role, payment and delivery are columns. */}
+        <table data-testid="obligations" className="obligations">
           <thead>
             <tr>
-              <th scope="col">{t("obligations.trade")}</th>
-              <th scope="col">{t("obligations.role")}</th>
+              <th scope="col" className="obligation-id">
+                {t("obligations.trade")}
+              </th>
+              <th scope="col" className="obligation-role">
+                {t("obligations.role")}
+              </th>
               <th scope="col" className="num">
                 {t("obligations.quantity")}
               </th>
@@ -175,39 +189,57 @@ export function Obligations({ account }: { account: string }) {
               <th scope="col" className="num">
                 {t("obligations.collateral")}
               </th>
-              <th scope="col">{t("obligations.payment")}</th>
-              <th scope="col">{t("obligations.delivery")}</th>
+              <th scope="col" className="obligation-term">
+                {t("obligations.payment")}
+              </th>
+              <th scope="col" className="obligation-term">
+                {t("obligations.delivery")}
+              </th>
               <th scope="col">{t("obligations.status")}</th>
             </tr>
           </thead>
           <tbody>
             {obligations.map((o) => {
               const buyer = o.buyer === account;
+              const role = t(buyer ? "obligations.buyer" : "obligations.seller");
+              const payment = o.paid
+                ? t("obligations.done")
+                : o.status === "open"
+                  ? t("obligations.due", { at: exchangeDateTime(o.paymentDueMs, locale) })
+                  : "—";
+              const delivery = o.delivered
+                ? t("obligations.done")
+                : o.status === "open"
+                  ? t("obligations.due", { at: exchangeDateTime(o.deliveryDueMs, locale) })
+                  : "—";
               return (
-                <tr key={o.id}>
-                  <td className="mono small">
-                    <BreakableId id={o.id} />
-                  </td>
-                  <td>{t(buyer ? "obligations.buyer" : "obligations.seller")}</td>
-                  <td className="num">{tonnes(o.quantityKg, locale)}</td>
-                  <td className="num">{tengeOfTiyn(o.valueTiyn, locale)}</td>
-                  <td className="num">{buyer ? tengeOfTiyn(o.collateralTiyn, locale) : "—"}</td>
-                  <td className="small">
-                    {o.paid
-                      ? t("obligations.done")
-                      : o.status === "open"
-                        ? t("obligations.due", { at: exchangeDateTime(o.paymentDueMs, locale) })
-                        : "—"}
-                  </td>
-                  <td className="small">
-                    {o.delivered
-                      ? t("obligations.done")
-                      : o.status === "open"
-                        ? t("obligations.due", { at: exchangeDateTime(o.deliveryDueMs, locale) })
-                        : "—"}
-                  </td>
-                  <td>{t(`obligations.statuses.${o.status}`)}</td>
-                </tr>
+                <Fragment key={o.id}>
+                  <tr className="obligation-line">
+                    <td colSpan={OBLIGATION_COLUMNS_ON_PHONE} className="small">
+                      <span className="mono">
+                        <BreakableId id={o.id} />
+                      </span>{" "}
+                      · {role}
+                    </td>
+                  </tr>
+                  <tr className="obligation" data-obligation={o.id}>
+                    <td className="mono small obligation-id">
+                      <BreakableId id={o.id} />
+                    </td>
+                    <td className="obligation-role">{role}</td>
+                    <td className="num">{tonnes(o.quantityKg, locale)}</td>
+                    <td className="num">{tengeOfTiyn(o.valueTiyn, locale)}</td>
+                    <td className="num">{buyer ? tengeOfTiyn(o.collateralTiyn, locale) : "—"}</td>
+                    <td className="small obligation-term">{payment}</td>
+                    <td className="small obligation-term">{delivery}</td>
+                    <td>{t(`obligations.statuses.${o.status}`)}</td>
+                  </tr>
+                  <tr className="obligation-line obligation-terms">
+                    <td colSpan={OBLIGATION_COLUMNS_ON_PHONE} className="small">
+                      {t("obligations.payment")}: {payment} · {t("obligations.delivery")}: {delivery}
+                    </td>
+                  </tr>
+                </Fragment>
               );
             })}
           </tbody>

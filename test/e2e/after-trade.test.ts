@@ -199,11 +199,11 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     expect(Buffer.from(await fromApi.arrayBuffer()).equals(contractBytes)).toBe(true);
 
     const statementDate = documents.locator("input[name=statementDate]");
-    expect(await statementDate.inputValue()).toBe("2026-01-05");
+    await expect.poll(() => statementDate.inputValue(), { timeout: LIVE_MS }).toBe("2026-01-05");
     const statementLink = documents.getByTestId("statement-link");
-    expect(await statementLink.getAttribute("href")).toBe(
-      "/api/accounts/AKTAU-1/statements/2026-01-05/pdf?scope=member&lang=en",
-    );
+    await expect
+      .poll(() => statementLink.getAttribute("href"), { timeout: LIVE_MS })
+      .toBe("/api/accounts/AKTAU-1/statements/2026-01-05/pdf?scope=member&lang=en");
     const [statement] = await Promise.all([buyer.waitForEvent("download"), statementLink.click()]);
     const statementBytes = readFileSync(await statement.path());
     expect(statementBytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");

@@ -44,12 +44,12 @@ describe.skipIf(!run)("a broker trading for a client", () => {
     await expect
       .poll(() => client.textContent(), { timeout: LIVE_MS })
       .toBe("Statement of the client Mangystau autogas alone (PDF)");
-    expect(await member.getAttribute("href")).toBe(
-      "/api/accounts/BROKER-C1/statements/2026-01-05/pdf?scope=member&lang=en",
-    );
-    expect(await client.getAttribute("href")).toBe(
-      "/api/accounts/BROKER-C1/statements/2026-01-05/pdf?scope=account&lang=en",
-    );
+    await expect
+      .poll(() => member.getAttribute("href"), { timeout: LIVE_MS })
+      .toBe("/api/accounts/BROKER-C1/statements/2026-01-05/pdf?scope=member&lang=en");
+    await expect
+      .poll(() => client.getAttribute("href"), { timeout: LIVE_MS })
+      .toBe("/api/accounts/BROKER-C1/statements/2026-01-05/pdf?scope=account&lang=en");
     const [download] = await Promise.all([page.waitForEvent("download"), client.click()]);
     const bytes = await download.createReadStream().then(async (stream) => {
       const chunks: Buffer[] = [];

@@ -60,9 +60,9 @@ describe.skipIf(!run)("the statement as XLSX from the terminal", () => {
     const link = documents.getByTestId("statement-xlsx-link");
     await link.waitFor({ timeout: LIVE_MS });
     expect(await link.textContent()).toBe("Member's statement (XLSX)");
-    expect(await link.getAttribute("href")).toBe(
-      "/api/accounts/AKTAU-1/statements/2026-01-05/xlsx?scope=member&lang=en",
-    );
+    await expect
+      .poll(() => link.getAttribute("href"), { timeout: LIVE_MS })
+      .toBe("/api/accounts/AKTAU-1/statements/2026-01-05/xlsx?scope=member&lang=en");
     // Beside the PDF's link, after it.
     const pdfBox = await documents.getByTestId("statement-link").boundingBox();
     const xlsxBox = await link.boundingBox();
@@ -97,9 +97,9 @@ describe.skipIf(!run)("the statement as XLSX from the terminal", () => {
     ] as const) {
       await page.locator("label.language select").selectOption(language);
       await expect.poll(() => link.textContent(), { timeout: LIVE_MS }).toBe(said);
-      expect(await link.getAttribute("href")).toBe(
-        `/api/accounts/AKTAU-1/statements/2026-01-05/xlsx?scope=member&lang=${language}`,
-      );
+      await expect
+        .poll(() => link.getAttribute("href"), { timeout: LIVE_MS })
+        .toBe(`/api/accounts/AKTAU-1/statements/2026-01-05/xlsx?scope=member&lang=${language}`);
       const [inLanguage] = await Promise.all([page.waitForEvent("download"), link.click()]);
       const translated = await workbookOf(await bytesOf(inLanguage));
       expect(translated.getWorksheet(sheet)!.getRow(2).getCell(2).value).toBe(tradeId);
@@ -150,9 +150,9 @@ describe.skipIf(!run)("the statement as XLSX from the terminal", () => {
     await expect
       .poll(() => link.textContent(), { timeout: LIVE_MS })
       .toBe("Statement of the client Mangystau autogas alone (XLSX)");
-    expect(await link.getAttribute("href")).toBe(
-      "/api/accounts/BROKER-C1/statements/2026-01-05/xlsx?scope=account&lang=en",
-    );
+    await expect
+      .poll(() => link.getAttribute("href"), { timeout: LIVE_MS })
+      .toBe("/api/accounts/BROKER-C1/statements/2026-01-05/xlsx?scope=account&lang=en");
     const [download] = await Promise.all([broker.waitForEvent("download"), link.click()]);
     const bytes = await bytesOf(download);
     expect(bytes.subarray(0, 4).toString("latin1")).toBe(ZIP_MAGIC);

@@ -12,11 +12,11 @@
  * (bench/profile-until-signal.mjs; summarise it with bench/profile-summary.ts).
  */
 
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { startServe } from "./serve-process.ts";
 
 const [source, label = "start"] = process.argv.slice(2);
 if (source === undefined) {
@@ -29,27 +29,13 @@ execFileSync("cp", ["-a", `${source}-keys`, `${copy}-keys`]);
 const profile = process.env.PROF_OUT;
 const bin = process.env.BIN ?? resolve(import.meta.dirname, "../bin/sauda.js");
 const preload = resolve(import.meta.dirname, "profile-until-signal.mjs");
-const args = [...(profile ? ["--import", preload] : []), bin, "serve", "--port", "0", "--no-demo", "--data", copy];
 const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 try {
-  const spawned = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  const lines: string[] = [];
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      lines.push(line);
-      const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
-      if (match) resolveUrl(match[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${lines.join("\n")}`)));
+  const { child, lines, servingMs } = await startServe({
+    data: copy,
+    bin,
+    nodeArgs: profile ? ["--import", preload] : [],
   });
-  while (
-    !(await fetch(`${url}/api/health`).then(
-      (answer) => answer.ok,
-      () => false,
-    ))
-  ) {}
-  const servingMs = performance.now() - spawned;
   const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;

@@ -35,12 +35,16 @@ export async function startServe(options: {
   readonly env?: NodeJS.ProcessEnv;
   /** More arguments to `sauda serve`. */
   readonly args?: readonly string[];
+  /** The `sauda` script to run (default this tree's bin/sauda.js: another tree's to compare builds). */
+  readonly bin?: string;
+  /** Arguments to node before the script (e.g. `--import` of a profiler). */
+  readonly nodeArgs?: readonly string[];
 }): Promise<ServeProcess> {
   const started = performance.now();
   const args = ["serve", "--port", "0", "--no-demo", "--data", options.data];
   if (options.keysDir !== undefined) args.push("--keys", options.keysDir);
   args.push(...(options.args ?? []));
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin ?? BIN, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: options.env ?? process.env,
   });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { LIVE_MS } from "./support/forms.ts";
+import { fillOnTicket, LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("broker end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
@@ -30,13 +30,7 @@ describe.skipIf(!run)("a broker trading for a client", () => {
     const page = await suite.signIn("broker-trader", "/terminal");
     await expect.poll(() => page.getByTestId("account-picker").inputValue(), { timeout: LIVE_MS }).toBe("BROKER-C1");
 
-    const ticket = page.locator(".ticket");
-    await ticket.locator("input[name=price]").fill("133000");
-    await ticket.locator("input[name=quantity]").fill("2");
-    await ticket.locator("button[type=submit]").click();
-    await expect
-      .poll(() => ticket.getByTestId("ticket-result").textContent(), { timeout: LIVE_MS })
-      .toContain("filled");
+    await fillOnTicket(page, "133000", "2");
 
     const documents = page.getByTestId("documents");
     const member = documents.getByTestId("statement-link");

@@ -10,7 +10,7 @@ import type { Download, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
-import { LIVE_MS, signInOn } from "./support/forms.ts";
+import { fillOnTicket, LIVE_MS, signInOn } from "./support/forms.ts";
 
 const run = browserAvailable("statement XLSX downloads");
 const LAPTOP = { width: 1280, height: 900 };
@@ -139,13 +139,7 @@ describe.skipIf(!run)("the statement as XLSX from the terminal", () => {
     await signInOn(broker, "broker-trader");
     if (!broker.url().endsWith("/terminal")) await broker.goto(`${suite.server.url}/terminal`);
     await expect.poll(() => broker.getByTestId("account-picker").inputValue(), { timeout: LIVE_MS }).toBe("BROKER-C1");
-    const ticket = broker.locator(".ticket");
-    await ticket.locator("input[name=price]").fill("133000");
-    await ticket.locator("input[name=quantity]").fill("2");
-    await ticket.locator("button[type=submit]").click();
-    await expect
-      .poll(() => ticket.getByTestId("ticket-result").textContent(), { timeout: LIVE_MS })
-      .toContain("filled");
+    await fillOnTicket(broker, "133000", "2");
     const link = broker.getByTestId("documents").getByTestId("client-statement-xlsx-link");
     await expect
       .poll(() => link.textContent(), { timeout: LIVE_MS })

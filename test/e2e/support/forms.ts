@@ -62,3 +62,15 @@ export async function submitConfirmed(form: Locator, values: Record<string, stri
   await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
   expect(await form.locator(".field-error:not([hidden])").count()).toBe(0);
 }
+
+/**
+ * Sends the terminal's ticket as it stands (its side and account as chosen) for `quantityTonnes` at `priceTenge` per
+ * tonne, as a trader types them, and waits until the ticket says the order filled.
+ */
+export async function fillOnTicket(page: Page, priceTenge: string, quantityTonnes: string): Promise<void> {
+  const ticket = page.locator(".ticket");
+  await ticket.locator("input[name=price]").fill(priceTenge);
+  await ticket.locator("input[name=quantity]").fill(quantityTonnes);
+  await ticket.locator("button[type=submit]").click();
+  await expect.poll(() => ticket.getByTestId("ticket-result").textContent(), { timeout: LIVE_MS }).toContain("filled");
+}

@@ -15,7 +15,7 @@
  * default 3) of each serialiser followed by the UTF-8 write into a buffer that the journal's packing does (a string
  * made of many pieces is flattened there, so the write belongs to the comparison).
  *
- * Measured on Node 20.20 (V8 11.3), 6 December 2026: JSON.stringify + write 2.9–3.1 µs a command, this writer 3.6–4.0 µs;
+ * Measured on Node 20.20 (V8 11.3), 6 December 2026: JSON.stringify + write 2.7–3.1 µs a command, this writer 3.4–4.0 µs;
  * a variant concatenating template strings (escape test by regular expression) 2.3–2.5 µs against 2.8–3.3 µs before
  * the write but 3.5–3.8 µs against 3.0–3.2 µs with it (flattening its many pieces). V8's serialiser of plain objects is the faster one
  * here, so the journal keeps `JSON.stringify`; this stays to measure again on a newer Node.

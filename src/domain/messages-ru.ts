@@ -204,6 +204,8 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "Прогона лаборатории '{id}' нет: его не было или он удалён, чтобы освободить место (хранятся последние {kept:int} завершённых прогонов); запустите его снова.",
   STATEMENT_DAY_FUTURE:
     "Выписки за {date:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
+  STATEMENT_DAY_BEFORE_MEMBER:
+    "Выписки за {date:date} нет: участник '{member}' допущен к торгам на бирже {since:date} по времени Казахстана; его первая выписка — за этот день.",
   DOCUMENTS_BUSY:
     "Документы прошлых дней восстанавливаются из журнала: в очереди {pending:int} дней, допускается не более {max:int}; повторите через {retryAfterSeconds:int} с.",
   LAB_BUSY:

@@ -55,7 +55,12 @@ const PDF = (description: string) => ({
 });
 
 export const CONTRACT_ERRORS = ["CONTRACT_NOT_FOUND"] as const;
-const STATEMENT_ERRORS = ["ACCOUNT_NOT_FOUND", "STATEMENT_DAY_FUTURE", "DOCUMENTS_BUSY"] as const;
+const STATEMENT_ERRORS = [
+  "ACCOUNT_NOT_FOUND",
+  "STATEMENT_DAY_FUTURE",
+  "STATEMENT_DAY_BEFORE_MEMBER",
+  "DOCUMENTS_BUSY",
+] as const;
 
 export function documentRoutes(api: FastifyInstance, context: RouteContext): void {
   const projections = context.exchange.projections;
@@ -75,12 +80,18 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
     return member;
   };
 
+  /** The first day a member's statements are given for: the day of its admission, in exchange time. */
+  const statementsFrom = (member: string) => statementsFromOf(context, member);
+
   // The state at the end of the day (gateway/day-end.ts): rebuilt from the journal for a day the journal has passed.
   const statementOf = async (account: string, date: string, scope: "account" | "member") => {
     // A day after today on the exchange's clock has nothing to state yet; an empty statement would say it had none.
     const today = localDay(context.exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
     if (date > today) throw new HttpProblem("STATEMENT_DAY_FUTURE", { date, today });
     const member = memberOf(account);
+    // A day before the member was admitted has nothing to state either: refused, not answered with empty lists.
+    const since = statementsFrom(member);
+    if (since !== null && date < since) throw new HttpProblem("STATEMENT_DAY_BEFORE_MEMBER", { date, member, since });
     const views = await dayEndDocuments(context.exchange).viewsOf(date);
     const accounts =
       scope === "account"
@@ -278,4 +289,14 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
         .send(await statementPdf(statement, request.query.lang as DocumentLanguage));
     },
   );
+}
+
+/**
+ * The first day (exchange time, yyyy-mm-dd) a member's statements are given for: the day it was admitted. Null for
+ * a member the exchange does not know. GET /api/accounts gives it with each account (`statementsFrom`), so a page
+ * offers no earlier day.
+ */
+export function statementsFromOf(context: RouteContext, member: string): string | null {
+  const added = context.exchange.projections.controls.member(member)?.added;
+  return added === undefined ? null : localDay(added.timeMs, EXCHANGE_UTC_OFFSET_MS);
 }

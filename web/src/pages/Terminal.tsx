@@ -197,6 +197,7 @@ export function Terminal({ user }: { user: User }) {
             key={account.account}
             account={account.account}
             client={account.client ?? null}
+            statementsFrom={account.statementsFrom}
             obligations={openObligations.data?.obligations ?? []}
             canTrade={canTrade}
           />

@@ -7,7 +7,7 @@
 import { Fragment } from "react";
 import { useApi } from "../api/live.ts";
 import type { Balance } from "../api/types.ts";
-import { exchangeDateTime, exchangeTime, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
+import { exchangeMinute, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { BreakableId } from "./BreakableId.tsx";
 import { ShowMore, usePaging } from "./ShowMore.tsx";
@@ -134,11 +134,11 @@ export function Fills({ account }: { account: string }) {
               <Fragment key={`${fill.tradeId}-${fill.orderId}`}>
                 <tr className="fill-instrument-row">
                   <td colSpan={FILL_COLUMNS_ON_PHONE} className="small">
-                    {exchangeTime(fill.timeMs, locale)} · <BreakableId id={fill.instrument} />
+                    {exchangeMinute(fill.timeMs, locale)} · <BreakableId id={fill.instrument} />
                   </td>
                 </tr>
                 <tr className="fill" data-fill={fill.tradeId}>
-                  <td className="small fill-time">{exchangeTime(fill.timeMs, locale)}</td>
+                  <td className="small fill-time">{exchangeMinute(fill.timeMs, locale)}</td>
                   <td className="small fill-instrument">
                     <BreakableId id={fill.instrument} />
                   </td>
@@ -217,12 +217,12 @@ export function Obligations({ account }: { account: string }) {
               const payment = o.paid
                 ? t("obligations.done")
                 : o.status === "open"
-                  ? t("obligations.due", { at: exchangeDateTime(o.paymentDueMs, locale) })
+                  ? t("obligations.due", { at: exchangeMinute(o.paymentDueMs, locale) })
                   : "—";
               const delivery = o.delivered
                 ? t("obligations.done")
                 : o.status === "open"
-                  ? t("obligations.due", { at: exchangeDateTime(o.deliveryDueMs, locale) })
+                  ? t("obligations.due", { at: exchangeMinute(o.deliveryDueMs, locale) })
                   : "—";
               return (
                 <Fragment key={o.id}>

@@ -15,7 +15,7 @@ import { fetchFile } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { apiPath, call, type Schemas } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
-import { exchangeDateTime, tonnes } from "../format.ts";
+import { exchangeMinute, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { Dispatch } from "./Dispatch.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
@@ -172,7 +172,7 @@ export function Deliveries({
                     ? t("deliveries.onTheWay")
                     : t("deliveries.arrivedAt", {
                         station: s.station ?? "—",
-                        time: exchangeDateTime(s.arrivedMs, locale),
+                        time: exchangeMinute(s.arrivedMs, locale),
                       })}
                 </td>
               </tr>

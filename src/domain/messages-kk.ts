@@ -203,6 +203,10 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "{date:date} күнгі үзінді көшірме әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
   STATEMENT_DAY_BEFORE_MEMBER:
     "{date:date} күнгі үзінді көшірме жоқ: '{member}' қатысушысы биржаға Қазақстан уақыты бойынша {since:date} қабылданды; оның алғашқы үзінді көшірмесі сол күнге.",
+  CLEARING_REPORT_DAY_FUTURE:
+    "{date:date} күнгі клирингтік есеп әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
+  CLEARING_REPORT_DAY_BEFORE_MEMBER:
+    "{date:date} күнгі клирингтік есеп жоқ: '{member}' қатысушысы биржаға Қазақстан уақыты бойынша {since:date} қабылданды; оның алғашқы клирингтік есебі сол күнге.",
   DOCUMENTS_BUSY:
     "Өткен күндердің құжаттары журналдан қалпына келтірілуде: кезекте {pending:int} күн, ең көбі {max:int} рұқсат; {retryAfterSeconds:int} с кейін қайталаңыз.",
   LAB_BUSY:

@@ -206,6 +206,10 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "Выписки за {date:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
   STATEMENT_DAY_BEFORE_MEMBER:
     "Выписки за {date:date} нет: участник '{member}' допущен к торгам на бирже {since:date} по времени Казахстана; его первая выписка — за этот день.",
+  CLEARING_REPORT_DAY_FUTURE:
+    "Клирингового отчёта за {date:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
+  CLEARING_REPORT_DAY_BEFORE_MEMBER:
+    "Клирингового отчёта за {date:date} нет: участник '{member}' допущен к торгам на бирже {since:date} по времени Казахстана; его первый клиринговый отчёт — за этот день.",
   DOCUMENTS_BUSY:
     "Документы прошлых дней восстанавливаются из журнала: в очереди {pending:int} дней, допускается не более {max:int}; повторите через {retryAfterSeconds:int} с.",
   LAB_BUSY:

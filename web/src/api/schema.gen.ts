@@ -8934,6 +8934,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error codes: CLEARING_REPORT_DAY_BEFORE_MEMBER, CLEARING_REPORT_DAY_FUTURE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error codes: REQUEST_TOO_LARGE. */
             413: {
                 headers: {
@@ -9033,6 +9042,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error codes: CLEARING_REPORT_DAY_BEFORE_MEMBER, CLEARING_REPORT_DAY_FUTURE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error codes: REQUEST_TOO_LARGE. */
             413: {
                 headers: {
@@ -9125,6 +9143,15 @@ export interface operations {
             };
             /** @description Error codes: ACCOUNT_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CLEARING_REPORT_DAY_BEFORE_MEMBER, CLEARING_REPORT_DAY_FUTURE. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -463,6 +463,20 @@ export const ERRORS = {
     httpStatus: 409,
     template: "There is no statement for {date} yet: that day is after today, {today}, in Kazakhstan time.",
   },
+  STATEMENT_DAY_BEFORE_MEMBER: {
+    httpStatus: 409,
+    template:
+      "There is no statement for {date}: member '{member}' was admitted to the exchange on {since}, in Kazakhstan time; its first statement is for that day.",
+  },
+  CLEARING_REPORT_DAY_FUTURE: {
+    httpStatus: 409,
+    template: "There is no clearing report for {date} yet: that day is after today, {today}, in Kazakhstan time.",
+  },
+  CLEARING_REPORT_DAY_BEFORE_MEMBER: {
+    httpStatus: 409,
+    template:
+      "There is no clearing report for {date}: member '{member}' was admitted to the exchange on {since}, in Kazakhstan time; its first clearing report is for that day.",
+  },
   DOCUMENTS_BUSY: {
     httpStatus: 503,
     template:

@@ -3,7 +3,7 @@
  * it happens (the stream's notifications channel), is marked read there and reads back read through the API; the
  * member's notification settings are saved from the Account page; the buyer confirms a shipment's arrival at its
  * station from the terminal and the API shows the arrival; the trade's contract and the member's statement download
- * from the terminal as PDF; the documents, obligations and shipments lists page 20 at a time; over 1,000 open
+ * from the terminal as PDF; the documents, obligations, fills and shipments lists page 20 at a time; over 1,000 open
  * purchases the balances panel's deposit is the exchange's exact figure.
  *
  * The scenarios share one server and run in order.
@@ -334,6 +334,41 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
       .poll(() => panel.getByTestId("obligations-shown").textContent(), { timeout: LIVE_MS })
       .toBe("Барлық міндеттемелер (26), алдымен жаңалары.");
     expect(await ids.count()).toBe(26);
+    await page.locator("label.language select").selectOption("en");
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("the fills table pages as the obligations table does: the newest 20, then the rest, as the API lists them", async () => {
+    // The 26 trades before: 26 fills of the buyer's account, more than one page (20).
+    const listed = await suite.server.call(buyerApi, "GET", "/api/accounts/AKTAU-1/fills?limit=1000");
+    const newestFirst = listed.body.fills.map((f: { tradeId: string }) => f.tradeId) as string[];
+    expect(newestFirst).toHaveLength(26);
+    expect(newestFirst.at(-1)).toBe(tradeId);
+
+    const page = await signIn("aktau-trader", "/terminal");
+    const panel = page.locator("section", { has: page.getByTestId("fills") });
+    const rows = panel.locator("table[data-testid=fills] tbody tr.fill");
+    const shownTrades = async () =>
+      Promise.all((await rows.all()).map(async (row) => (await row.getAttribute("data-fill")) ?? ""));
+    await expect.poll(() => rows.count(), { timeout: LIVE_MS }).toBe(20);
+    expect(await shownTrades()).toEqual(newestFirst.slice(0, 20));
+    expect(await panel.getByTestId("fills-shown").textContent()).toBe("The newest 20 fills shown. Show 20 more");
+    // In Russian, the button; pressed, the second page.
+    await page.locator("label.language select").selectOption("ru");
+    const more = panel.getByTestId("fills-more");
+    expect(await more.textContent()).toBe("Показать ещё 20");
+    await more.click();
+    await expect.poll(() => rows.count(), { timeout: LIVE_MS }).toBe(26);
+    expect(await shownTrades()).toEqual(newestFirst);
+    expect(await more.count()).toBe(0);
+    expect(await panel.getByTestId("fills-shown").textContent()).toBe("Все исполнения (26), сначала новые.");
+    // In Kazakh, the same list, all of it.
+    await page.locator("label.language select").selectOption("kk");
+    await expect
+      .poll(() => panel.getByTestId("fills-shown").textContent(), { timeout: LIVE_MS })
+      .toBe("Барлық орындалулар (26), алдымен жаңалары.");
+    expect(await rows.count()).toBe(26);
     await page.locator("label.language select").selectOption("en");
     await page.close();
     expect(pageErrors).toEqual([]);

@@ -64,7 +64,7 @@ describe.skipIf(!run)("the notification list's e-mail mark in a real browser", (
     await expect.poll(() => mark.getAttribute("data-status"), { timeout: LIVE_MS }).toBe("retrying");
     // 11:01 Almaty time: a minute after the attempt.
     expect(await mark.textContent()).toBe(
-      "✉ E-mail not sent yet: attempt 1 failed (Message failed: 451 mailbox busy, try later); next attempt 01/05/2026, 11:01:00.",
+      "✉ E-mail not sent yet: attempt 1 failed (Message failed: 451 mailbox busy, try later); next attempt 2026-01-05 11:01.",
     );
 
     for (const at of [t + MINUTE, t + 6 * MINUTE, t + 36 * MINUTE, t + 156 * MINUTE]) {

@@ -5,7 +5,7 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { exchangeDateTime } from "../../web/src/format.ts";
+import { exchangeMinute } from "../../web/src/format.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
 import { LIVE_MS, reopenIn } from "./support/forms.ts";
 import { tradeThroughApi } from "./support/market.ts";
@@ -28,10 +28,10 @@ describe.skipIf(!run)("the operator's settlement confirmations in Russian", () =
     const table = page.getByTestId("settlement");
     await table.getByTestId("payment-due").first().waitFor({ timeout: LIVE_MS });
     expect(await table.getByTestId("payment-due").first().textContent()).toBe(
-      `срок ${exchangeDateTime(obligation.paymentDueMs, "ru-RU")}`,
+      `срок ${exchangeMinute(obligation.paymentDueMs, "ru-RU")}`,
     );
     expect(await table.getByTestId("delivery-due").first().textContent()).toBe(
-      `срок ${exchangeDateTime(obligation.deliveryDueMs, "ru-RU")}`,
+      `срок ${exchangeMinute(obligation.deliveryDueMs, "ru-RU")}`,
     );
     expect(pageErrors).toEqual([]);
   });

@@ -1,10 +1,11 @@
 /** How the web application reads amounts typed by a person (web/src/format.ts), in English and in Russian. */
 
 import { describe, expect, it } from "vitest";
+import { formatTimeMs } from "../../src/domain/locale.ts";
 import {
   calendarDate,
   calendarMonth,
-  exchangeDateTime,
+  exchangeMinute,
   exchangeTime,
   parseAmount,
   parseScaled,
@@ -86,8 +87,22 @@ describe("months in the reader's way", () => {
 describe("times in exchange time", () => {
   it("says an instant at UTC+5 before 1 March 2024 too, as the ticket reads a typed expiry and the server says it", () => {
     // 10:00 on 1 January 2020 in Kazakhstan (UTC+5) is 05:00 UTC; Asia/Almaty then said UTC+6 (11:00).
-    expect(exchangeDateTime(Date.UTC(2020, 0, 1, 5, 0), "ru")).toBe("01.01.2020, 10:00:00");
+    expect(exchangeTime(Date.UTC(2020, 0, 1, 5, 0), "ru", true)).toBe("01.01.2020, 10:00:00");
     expect(exchangeTime(Date.UTC(2024, 1, 29, 23, 30), "kk")).toBe("04:30:00");
     expect(exchangeTime(Date.UTC(2026, 0, 5, 6, 30), "en")).toBe("11:30:00");
+  });
+
+  it("writes an instant to the minute as the server writes it (formatTimeMs), in en, ru and kk", () => {
+    const at = Date.UTC(2026, 0, 5, 5, 0, 59, 999); // 10:00:59.999 on 5 January in exchange time
+    for (const [locale, language] of [
+      ["en-US", "en"],
+      ["ru-RU", "ru"],
+      ["kk-KZ", "kk"],
+    ] as const) {
+      expect(exchangeMinute(at, locale)).toBe(formatTimeMs(at, language));
+    }
+    expect(exchangeMinute(at, "ru-RU")).toBe("05.01.2026 10:00");
+    expect(exchangeMinute(at, "en-US")).toBe("2026-01-05 10:00");
+    expect(exchangeMinute(Date.UTC(2020, 0, 1, 5, 0), "kk-KZ")).toBe("01.01.2020 10:00");
   });
 });

@@ -194,8 +194,11 @@ export function quantityInputText(quantityKg: number): string {
 const EXCHANGE_OFFSET_MS = 5 * 3_600_000;
 
 /**
- * Exchange local time (Kazakhstan, UTC+5) of an epoch-ms instant, e.g. "11:05:00", or with the date "05.01.2026,
- * 11:05:00" (always with the year: obligations and deadlines run across the turn of a year). The offset is fixed rather
+ * Exchange local time (Kazakhstan, UTC+5) of an epoch-ms instant to the second, e.g. "11:05:00", or with the date
+ * "05.01.2026, 11:05:00": only where the seconds tell something — the trade tape (several trades a minute, in order),
+ * the regulator's audit trail and surveillance evidence (orders placed and cancelled seconds apart), how long ago the
+ * exchange last answered. Every other exchange time a reader reads (orders, fills, obligations' terms, notices) is
+ * written to the minute as the exchange writes it: `exchangeMinute`. The offset is fixed rather
  * than the browser's "Asia/Almaty" zone, which says UTC+6 before 1 March 2024 (and at every instant in a browser whose
  * time-zone data predates that change), an hour later than the exchange and the ticket that read the same instant.
  */
@@ -253,14 +256,12 @@ export function calendarMonth(month: string | null | undefined, locale: string):
   );
 }
 
-export function exchangeDateTime(timeMs: number | null | undefined, locale: string): string {
-  return exchangeTime(timeMs, locale, true);
-}
-
 /**
  * An instant to the minute in exchange time as the exchange itself writes one in its messages (src/domain/locale.ts
- * `formatTimeMs`): "05.01.2026 10:00" in kk and ru, "2026-01-05 10:00" in English; for an instant typed to the minute,
- * such as a good-till-date expiry, whose seconds would say nothing.
+ * `formatTimeMs`): "05.01.2026 10:00" in kk and ru, "2026-01-05 10:00" in English; always with the day (orders,
+ * fills and obligations run across days and the turn of a year). The pages write their exchange times this way —
+ * orders, fills, obligations' terms, notices, deliveries — so a time on a page reads as the same time in the
+ * exchange's refusals and notices beside it.
  */
 export function exchangeMinute(timeMs: number | null | undefined, locale: string): string {
   if (timeMs === null || timeMs === undefined) return "—";

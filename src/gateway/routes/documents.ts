@@ -12,6 +12,7 @@
 
 import type { FastifyInstance } from "fastify";
 import { type Static, Type } from "typebox";
+import type { ErrorCode } from "../../domain/errors.ts";
 import { TRADE_ID_LENGTH_MAX } from "../../domain/ids.ts";
 import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../projections/numbers.ts";
 import { buildContract, contractPdf, contractSha256, sha256Hex } from "../../reports/contract.ts";
@@ -55,7 +56,12 @@ const PDF = (description: string) => ({
 });
 
 export const CONTRACT_ERRORS = ["CONTRACT_NOT_FOUND"] as const;
-const STATEMENT_ERRORS = ["ACCOUNT_NOT_FOUND", "STATEMENT_DAY_FUTURE", "DOCUMENTS_BUSY"] as const;
+const STATEMENT_ERRORS = [
+  "ACCOUNT_NOT_FOUND",
+  "STATEMENT_DAY_FUTURE",
+  "STATEMENT_DAY_BEFORE_MEMBER",
+  "DOCUMENTS_BUSY",
+] as const;
 
 export function documentRoutes(api: FastifyInstance, context: RouteContext): void {
   const projections = context.exchange.projections;
@@ -77,10 +83,8 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
 
   // The state at the end of the day (gateway/day-end.ts): rebuilt from the journal for a day the journal has passed.
   const statementOf = async (account: string, date: string, scope: "account" | "member") => {
-    // A day after today on the exchange's clock has nothing to state yet; an empty statement would say it had none.
-    const today = localDay(context.exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
-    if (date > today) throw new HttpProblem("STATEMENT_DAY_FUTURE", { date, today });
     const member = memberOf(account);
+    refuseDayOutside(context, member, date, { future: "STATEMENT_DAY_FUTURE", before: "STATEMENT_DAY_BEFORE_MEMBER" });
     const views = await dayEndDocuments(context.exchange).viewsOf(date);
     const accounts =
       scope === "account"
@@ -278,4 +282,32 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
         .send(await statementPdf(statement, request.query.lang as DocumentLanguage));
     },
   );
+}
+
+/**
+ * The first day (exchange time, yyyy-mm-dd) a member's statements are given for: the day it was admitted. Null for
+ * a member the exchange does not know. GET /api/accounts gives it with each account (`statementsFrom`), so a page
+ * offers no earlier day.
+ */
+export function statementsFromOf(context: RouteContext, member: string): string | null {
+  const added = context.exchange.projections.controls.member(member)?.added;
+  return added === undefined ? null : localDay(added.timeMs, EXCHANGE_UTC_OFFSET_MS);
+}
+
+/**
+ * A member's day-end document (statement, clearing report) is for a day from its admission to today on the exchange's
+ * clock (UTC+5): a day after today has nothing to report yet and a day before the admission nothing at all, so each is
+ * refused with the document's own code rather than answered with an empty document (or, for a later day, today's
+ * state under that day's date). The member's existence is checked by the caller (ACCOUNT_NOT_FOUND).
+ */
+export function refuseDayOutside(
+  context: RouteContext,
+  member: string,
+  date: string,
+  codes: { readonly future: ErrorCode; readonly before: ErrorCode },
+): void {
+  const today = localDay(context.exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
+  if (date > today) throw new HttpProblem(codes.future, { date, today });
+  const since = statementsFromOf(context, member);
+  if (since !== null && date < since) throw new HttpProblem(codes.before, { date, member, since });
 }

@@ -11,11 +11,12 @@ import { Type } from "typebox";
 import { type Side, STP_MODES, TIMES_IN_FORCE } from "../../domain/order.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
 import type { AccountOrder } from "../../projections/accounts.ts";
+import { EXCHANGE_UTC_OFFSET_MS, localDay } from "../../projections/numbers.ts";
 import type { RouteContext } from "../context.ts";
 import { ORDER_ENTRY_ERRORS } from "../contract.ts";
 import { HttpProblem } from "../errors.ts";
 import { amendCommand, cancelCommand, massCancelCommand, type NewOrderBody, newOrderCommand } from "../order-entry.ts";
-import { ACCOUNT_INFO, ORDER } from "../wire/accounts.ts";
+import { LISTED_ACCOUNT, ORDER } from "../wire/accounts.ts";
 import { COUNT, KG, Nullable, PRICE_TIYN_PER_TONNE, SEQ, SIDE, Strict } from "../wire/base.ts";
 import { metaOf, readableAccounts, requireReadAccount, requireTradeAccount } from "./access.ts";
 import {
@@ -29,6 +30,7 @@ import {
   TIME_MS_MAX,
   throwIfRejected,
 } from "./common.ts";
+import { statementsFromOf } from "./documents.ts";
 
 /** What an order command answers: the order as it stands after the command, and the trades the command made. */
 export const ORDER_RESULT = Strict({
@@ -305,12 +307,18 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
         operationId: "listAccounts",
         tags: ["accounts"],
         summary: "Accounts you may see",
-        response: { 200: Strict({ accounts: Type.Array(ACCOUNT_INFO) }) },
+        response: { 200: Strict({ accounts: Type.Array(LISTED_ACCOUNT) }) },
       },
       config: { access: "signedIn" },
     },
     async (request) => ({
-      accounts: readableAccounts(context, request).map((id) => json(exchange.projections.accounts.info(id))),
+      accounts: readableAccounts(context, request).flatMap((id) => {
+        const info = exchange.projections.accounts.info(id);
+        if (info === null) return [];
+        // Every account's member was admitted before it opened; today stands in should one not be known.
+        const from = statementsFromOf(context, info.member) ?? localDay(exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
+        return [{ ...(json(info) as object), statementsFrom: from }];
+      }),
     }),
   );
 }

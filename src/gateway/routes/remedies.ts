@@ -37,6 +37,7 @@ import {
   requireListed,
   submitChecked,
 } from "./console.ts";
+import { refuseDayOutside } from "./documents.ts";
 
 const strict = { additionalProperties: false } as const;
 const tags = ["remedies"];
@@ -106,6 +107,14 @@ export const EXTRA_SESSION_ERRORS = [
   "REOFFER_NONE",
   "EXTRA_SESSION_SELLERS_RESTING",
   "AUCTION_REFERENCE_PRICE_REQUIRED",
+] as const;
+
+/** A clearing report is for a day from the member's admission to today (documents.ts `refuseDayOutside`). */
+const REPORT_ERRORS = [
+  "ACCOUNT_NOT_FOUND",
+  "CLEARING_REPORT_DAY_FUTURE",
+  "CLEARING_REPORT_DAY_BEFORE_MEMBER",
+  "DOCUMENTS_BUSY",
 ] as const;
 
 const PDF = (description: string) => ({
@@ -289,6 +298,10 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
   const reportOf = async (account: string, date: string) => {
     const member = projections.accounts.info(account)?.member;
     if (member === undefined) throw new HttpProblem("ACCOUNT_NOT_FOUND", { id: account });
+    refuseDayOutside(context, member, date, {
+      future: "CLEARING_REPORT_DAY_FUTURE",
+      before: "CLEARING_REPORT_DAY_BEFORE_MEMBER",
+    });
     const views = await dayEndDocuments(exchange).viewsOf(date);
     const accounts = views.accounts.accountIds().filter((id) => views.accounts.info(id)?.member === member);
     return buildClearingReport(views, member, accounts, date, views.lastTimeMs, EXCHANGE_UTC_OFFSET_MS);
@@ -305,7 +318,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
         params: REPORT_PARAMS,
         response: { 200: CLEARING_REPORT },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] },
+      config: { access: "memberRead", errors: REPORT_ERRORS },
     },
     async (request) => {
       const { account, date } = request.params;
@@ -338,7 +351,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
           },
         },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] },
+      config: { access: "memberRead", errors: REPORT_ERRORS },
     },
     async (request, reply) => {
       const { account, date } = request.params;
@@ -364,7 +377,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
         querystring: PDF_QUERY,
         response: { 200: PDF("The clearing report") },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "DOCUMENTS_BUSY"] },
+      config: { access: "memberRead", errors: REPORT_ERRORS },
     },
     async (request, reply) => {
       const { account, date } = request.params;

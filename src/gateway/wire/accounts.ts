@@ -130,3 +130,15 @@ export const ACCOUNT_INFO = Strict({
   buyerCategory: Nullable(BUYER_CATEGORY),
   openedSeq: SEQ,
 });
+
+/**
+ * An account as GET /api/accounts lists it: with the first day its statements are given for (its member's admission,
+ * exchange time), so a page offers no earlier day; an earlier one is refused with 409 STATEMENT_DAY_BEFORE_MEMBER.
+ */
+export const LISTED_ACCOUNT = Strict({
+  ...ACCOUNT_INFO.properties,
+  statementsFrom: Type.String({
+    format: "date",
+    description: "YYYY-MM-DD, exchange time (UTC+5): the day the account's member was admitted",
+  }),
+});

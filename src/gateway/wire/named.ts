@@ -5,7 +5,7 @@
  * holds one of them unchanged (contract.ts, `publishedDocument`).
  */
 
-import { ACCOUNT_INFO, BALANCE, FILL, OBLIGATION, ORDER } from "./accounts.ts";
+import { ACCOUNT_INFO, BALANCE, FILL, LISTED_ACCOUNT, OBLIGATION, ORDER } from "./accounts.ts";
 import { CHANGE, HEALTH } from "./base.ts";
 import {
   API_KEY,
@@ -64,6 +64,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, object>> = {
   Balance: BALANCE,
   Obligation: OBLIGATION,
   AccountInfo: ACCOUNT_INFO,
+  ListedAccount: LISTED_ACCOUNT,
   Member: MEMBER,
   User: USER,
   PublicUser: PUBLIC_USER,

@@ -3111,6 +3111,21 @@ export interface components {
             /** @description journal sequence number */
             openedSeq: number;
         };
+        ListedAccount: {
+            account: string;
+            member: string;
+            client: string | null;
+            canBuy: boolean;
+            canSell: boolean;
+            buyerCategory: ("filling-station-network" | "gas-distribution" | "wholesaler" | "industrial" | "other") | null;
+            /** @description journal sequence number */
+            openedSeq: number;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD, exchange time (UTC+5): the day the account's member was admitted
+             */
+            statementsFrom: string;
+        };
         Member: {
             member: string;
             name: string;
@@ -6295,7 +6310,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        accounts: components["schemas"]["AccountInfo"][];
+                        accounts: components["schemas"]["ListedAccount"][];
                     };
                 };
             };
@@ -7818,7 +7833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: STATEMENT_DAY_FUTURE. */
+            /** @description Error codes: STATEMENT_DAY_BEFORE_MEMBER, STATEMENT_DAY_FUTURE. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7928,7 +7943,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: STATEMENT_DAY_FUTURE. */
+            /** @description Error codes: STATEMENT_DAY_BEFORE_MEMBER, STATEMENT_DAY_FUTURE. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8038,7 +8053,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: STATEMENT_DAY_FUTURE. */
+            /** @description Error codes: STATEMENT_DAY_BEFORE_MEMBER, STATEMENT_DAY_FUTURE. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8919,6 +8934,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error codes: CLEARING_REPORT_DAY_BEFORE_MEMBER, CLEARING_REPORT_DAY_FUTURE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error codes: REQUEST_TOO_LARGE. */
             413: {
                 headers: {
@@ -9018,6 +9042,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error codes: CLEARING_REPORT_DAY_BEFORE_MEMBER, CLEARING_REPORT_DAY_FUTURE. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error codes: REQUEST_TOO_LARGE. */
             413: {
                 headers: {
@@ -9110,6 +9143,15 @@ export interface operations {
             };
             /** @description Error codes: ACCOUNT_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: CLEARING_REPORT_DAY_BEFORE_MEMBER, CLEARING_REPORT_DAY_FUTURE. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,14 +6,16 @@
 
 import { Fragment } from "react";
 import { useApi } from "../api/live.ts";
-import type { Balance, Fill } from "../api/types.ts";
-import { exchangeDateTime, exchangeTime, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
+import type { Balance } from "../api/types.ts";
+import { exchangeMinute, tengeOfTiyn, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { BreakableId } from "./BreakableId.tsx";
 import { ShowMore, usePaging } from "./ShowMore.tsx";
 
 /** Obligations listed at first, and added by "show more", as the documents list pages its contracts. */
 export const OBLIGATIONS_PAGE = 20;
+/** Fills listed at first, and added by "show more", as the obligations table pages. */
+export const FILLS_PAGE = 20;
 
 /** The deposit the account's open purchases hold, as GET …/balances gives it: all of them, summed by the exchange. */
 export interface HeldDeposit {
@@ -93,8 +95,12 @@ export function Balances({
 /** The fills table's columns on a phone, where the time and the instrument are a line above each fill. */
 const FILL_COLUMNS_ON_PHONE = 4;
 
-export function Fills({ fills }: { fills: readonly Fill[] }) {
+/** The account's fills newest first, a page at a time (its own query; key it by the account). */
+export function Fills({ account }: { account: string }) {
   const { t, locale } = useI18n();
+  const paging = usePaging(FILLS_PAGE);
+  const listed = useApi("/api/accounts/{account}/fills", { path: { account }, query: { limit: paging.limit } });
+  const fills = listed.data?.fills ?? [];
   return (
     <section className="panel" aria-labelledby="fills-title">
       <h2 id="fills-title">{t("fills.title")}</h2>
@@ -128,11 +134,11 @@ export function Fills({ fills }: { fills: readonly Fill[] }) {
               <Fragment key={`${fill.tradeId}-${fill.orderId}`}>
                 <tr className="fill-instrument-row">
                   <td colSpan={FILL_COLUMNS_ON_PHONE} className="small">
-                    {exchangeTime(fill.timeMs, locale)} · <BreakableId id={fill.instrument} />
+                    {exchangeMinute(fill.timeMs, locale)} · <BreakableId id={fill.instrument} />
                   </td>
                 </tr>
-                <tr className="fill">
-                  <td className="small fill-time">{exchangeTime(fill.timeMs, locale)}</td>
+                <tr className="fill" data-fill={fill.tradeId}>
+                  <td className="small fill-time">{exchangeMinute(fill.timeMs, locale)}</td>
                   <td className="small fill-instrument">
                     <BreakableId id={fill.instrument} />
                   </td>
@@ -146,7 +152,13 @@ export function Fills({ fills }: { fills: readonly Fill[] }) {
           </tbody>
         </table>
       </div>
-      {fills.length === 0 ? <p className="muted">{t("fills.none")}</p> : null}
+      <ShowMore
+        paging={paging}
+        shown={fills.length}
+        testId="fills"
+        words={{ all: "fills.shown", some: "fills.shownMore", more: "fills.more", limit: "fills.limit" }}
+      />
+      {listed.data && fills.length === 0 ? <p className="muted">{t("fills.none")}</p> : null}
     </section>
   );
 }
@@ -205,12 +217,12 @@ export function Obligations({ account }: { account: string }) {
               const payment = o.paid
                 ? t("obligations.done")
                 : o.status === "open"
-                  ? t("obligations.due", { at: exchangeDateTime(o.paymentDueMs, locale) })
+                  ? t("obligations.due", { at: exchangeMinute(o.paymentDueMs, locale) })
                   : "—";
               const delivery = o.delivered
                 ? t("obligations.done")
                 : o.status === "open"
-                  ? t("obligations.due", { at: exchangeDateTime(o.deliveryDueMs, locale) })
+                  ? t("obligations.due", { at: exchangeMinute(o.deliveryDueMs, locale) })
                   : "—";
               return (
                 <Fragment key={o.id}>

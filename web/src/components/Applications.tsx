@@ -10,7 +10,7 @@ import { ID_LENGTH_MAX, ID_PATTERN_SOURCE } from "../../../src/domain/limits.ts"
 import { isMissingRoute } from "../api/client.ts";
 import { useApi } from "../api/live.ts";
 import { mutation } from "../api/typed.ts";
-import { calendarDate, exchangeDateTime, tengeOfTiyn } from "../format.ts";
+import { calendarDate, exchangeMinute, tengeOfTiyn } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { ControlForm, FieldProblem } from "./ControlForm.tsx";
 import { regionName } from "./LimitsText.tsx";
@@ -89,7 +89,7 @@ export function Applications({ memberIds }: { memberIds: readonly string[] }) {
                     </div>
                   ))}
                 </td>
-                <td className="small">{exchangeDateTime(a.submitted.timeMs, locale)}</td>
+                <td className="small">{exchangeMinute(a.submitted.timeMs, locale)}</td>
               </tr>
             ))}
           </tbody>

@@ -3,8 +3,10 @@
  * first, a page at a time with "show more", as the documents list pages its contracts), the
  * seller's form that records a shipment (Dispatch.tsx), the buyer's control to confirm an arrival at one of its member's stations (POST /api/accounts/{account}/arrivals; the
  * server's refusal is shown under the form), and the documents to download: each trade's exchange contract as PDF and
- * the account's daily statement as PDF or XLSX, in the page's language. A document the exchange refuses (a statement of a day
- * after today, a day left empty) is said in words under the links, never saved as a file of JSON.
+ * the account's daily statement as PDF or XLSX, in the page's language. The statement's day is offered once it is known
+ * (the newest trade's, else today), never from the member's admission back (`statementsFrom`); a document the exchange
+ * refuses (a statement of a day after today or before the admission, a day left empty) is said in words under the
+ * links, never saved as a file of JSON.
  */
 
 import { type FormEvent, type MouseEvent, useState } from "react";
@@ -13,7 +15,7 @@ import { fetchFile } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { apiPath, call, type Schemas } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
-import { exchangeDateTime, tonnes } from "../format.ts";
+import { exchangeMinute, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { Dispatch } from "./Dispatch.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
@@ -44,10 +46,13 @@ function exchangeDate(timeMs: number): string {
 export function Deliveries({
   account,
   client = null,
+  statementsFrom,
   obligations,
   canTrade,
 }: {
   account: string;
+  /** The first day the account's statements are given for (its member's admission, GET /api/accounts). */
+  statementsFrom: string;
   /** A broker's client whose account this is: its own statement is offered beside the member's (all clients'). */
   client?: string | null;
   /** The account's open obligations, all of them up to the API's longest list: the dispatch form's choices. */
@@ -85,9 +90,12 @@ export function Deliveries({
   const [busy, setBusy] = useState(false);
   const [statementDate, setStatementDate] = useState<string | null>(null);
   const [documentError, setDocumentError] = useState<{ say: Say } | null>(null);
-  // The newest trade of any status (the contracts list, newest first), not only of the open obligations given.
-  const newestTrade = trades.reduce((newest, o) => Math.max(newest, o.tradeTimeMs), 0);
-  const date = statementDate ?? exchangeDate(newestTrade > 0 ? newestTrade : Date.now());
+  // The statement's day until one is chosen: the newest trade's of any status (the newest obligation, asked on its own
+  // so paging the contracts does not hide it a moment), else today. Null until that answer comes: the field and its
+  // links wait for it, so a link never names a day that changes under the reader.
+  const newest = useApi("/api/accounts/{account}/obligations", { ...params, query: { limit: 1 } });
+  const newestTrade = newest.data ? (newest.data.obligations[0]?.tradeTimeMs ?? Date.now()) : null;
+  const date = statementDate ?? (newestTrade === null ? null : exchangeDate(newestTrade));
 
   // Fetched by the page, so a refusal is shown as a sentence; a document the exchange gives is saved under its name.
   const download = async (event: MouseEvent<HTMLAnchorElement>) => {
@@ -164,7 +172,7 @@ export function Deliveries({
                     ? t("deliveries.onTheWay")
                     : t("deliveries.arrivedAt", {
                         station: s.station ?? "—",
-                        time: exchangeDateTime(s.arrivedMs, locale),
+                        time: exchangeMinute(s.arrivedMs, locale),
                       })}
                 </td>
               </tr>
@@ -246,72 +254,79 @@ export function Deliveries({
             limit: "deliveries.contractsLimit",
           }}
         />
-        <li>
-          <label>
-            {t("deliveries.statementDate")}
-            <input
-              type="date"
-              name="statementDate"
-              value={date}
-              onChange={(event) => {
-                setStatementDate(event.target.value);
-                setDocumentError(null);
-              }}
-              aria-invalid={date === ""}
-            />
-          </label>{" "}
-          <a
-            href={apiPath("/api/accounts/{account}/statements/{date}/pdf", {
-              path: { account, date },
-              query: { scope: "member", lang },
-            })}
-            download
-            onClick={(event) => void download(event)}
-            data-testid="statement-link"
-          >
-            {t("deliveries.statement")}
-          </a>
-          {" · "}
-          <a
-            href={apiPath("/api/accounts/{account}/statements/{date}/xlsx", {
-              path: { account, date },
-              query: { scope: "member", lang },
-            })}
-            download
-            onClick={(event) => void download(event)}
-            data-testid="statement-xlsx-link"
-          >
-            {t("deliveries.statementXlsx")}
-          </a>
-          {client ? (
-            <>
-              {" · "}
-              <a
-                href={apiPath("/api/accounts/{account}/statements/{date}/pdf", {
-                  path: { account, date },
-                  query: { scope: "account", lang },
-                })}
-                download
-                onClick={(event) => void download(event)}
-                data-testid="client-statement-link"
-              >
-                {t("deliveries.clientStatement", { client })}
-              </a>
-              {" · "}
-              <a
-                href={apiPath("/api/accounts/{account}/statements/{date}/xlsx", {
-                  path: { account, date },
-                  query: { scope: "account", lang },
-                })}
-                download
-                onClick={(event) => void download(event)}
-                data-testid="client-statement-xlsx-link"
-              >
-                {t("deliveries.clientStatementXlsx", { client })}
-              </a>
-            </>
-          ) : null}
-        </li>
+        {date === null ? (
+          <li className="muted" data-testid="statement-loading">
+            {t("deliveries.statementLoading")}
+          </li>
+        ) : (
+          <li>
+            <label>
+              {t("deliveries.statementDate")}
+              <input
+                type="date"
+                name="statementDate"
+                value={date}
+                min={statementsFrom}
+                onChange={(event) => {
+                  setStatementDate(event.target.value);
+                  setDocumentError(null);
+                }}
+                aria-invalid={date === ""}
+              />
+            </label>{" "}
+            <a
+              href={apiPath("/api/accounts/{account}/statements/{date}/pdf", {
+                path: { account, date },
+                query: { scope: "member", lang },
+              })}
+              download
+              onClick={(event) => void download(event)}
+              data-testid="statement-link"
+            >
+              {t("deliveries.statement")}
+            </a>
+            {" · "}
+            <a
+              href={apiPath("/api/accounts/{account}/statements/{date}/xlsx", {
+                path: { account, date },
+                query: { scope: "member", lang },
+              })}
+              download
+              onClick={(event) => void download(event)}
+              data-testid="statement-xlsx-link"
+            >
+              {t("deliveries.statementXlsx")}
+            </a>
+            {client ? (
+              <>
+                {" · "}
+                <a
+                  href={apiPath("/api/accounts/{account}/statements/{date}/pdf", {
+                    path: { account, date },
+                    query: { scope: "account", lang },
+                  })}
+                  download
+                  onClick={(event) => void download(event)}
+                  data-testid="client-statement-link"
+                >
+                  {t("deliveries.clientStatement", { client })}
+                </a>
+                {" · "}
+                <a
+                  href={apiPath("/api/accounts/{account}/statements/{date}/xlsx", {
+                    path: { account, date },
+                    query: { scope: "account", lang },
+                  })}
+                  download
+                  onClick={(event) => void download(event)}
+                  data-testid="client-statement-xlsx-link"
+                >
+                  {t("deliveries.clientStatementXlsx", { client })}
+                </a>
+              </>
+            ) : null}
+          </li>
+        )}
       </ul>
       <FieldError id="documents-error" message={documentError ? documentError.say(i18n) : null} />
     </section>

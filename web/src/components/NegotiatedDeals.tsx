@@ -15,7 +15,7 @@ import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import type { Account } from "../api/types.ts";
 import { describeError } from "../errors.ts";
-import { exchangeDateTime, parsePriceTenge, parseQuantityTonnes, tengePerTonne, tonnes } from "../format.ts";
+import { exchangeMinute, parsePriceTenge, parseQuantityTonnes, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { BreakableId } from "./BreakableId.tsx";
 import { FieldError } from "./FieldError.tsx";
@@ -169,7 +169,7 @@ export function NegotiatedDeals({
                 <td>{d.buyer}</td>
                 <td className="num">{tengePerTonne(d.priceTiynPerTonne, locale)}</td>
                 <td className="num">{tonnes(d.quantityKg, locale)}</td>
-                <td>{exchangeDateTime(d.submittedMs, locale)}</td>
+                <td>{exchangeMinute(d.submittedMs, locale)}</td>
                 <td>
                   {!canTrade ? (
                     t(d.buyer === account.account ? "negotiated.awaitsYou" : "negotiated.awaitsBuyer")

@@ -10,7 +10,7 @@ import { useState } from "react";
 import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
-import { exchangeDateTime } from "../format.ts";
+import { exchangeMinute } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 
 /**
@@ -103,7 +103,7 @@ export function NotificationBell() {
                 data-kind={notice.kind}
               >
                 <span className="small muted">
-                  {t(`notifications.kinds.${notice.kind}`)} · {exchangeDateTime(notice.timeMs, locale)}
+                  {t(`notifications.kinds.${notice.kind}`)} · {exchangeMinute(notice.timeMs, locale)}
                 </span>
                 <span>{notice.text}</span>
                 {notice.mail ? (
@@ -126,7 +126,7 @@ export function NotificationBell() {
                       : notice.mail.status === "retrying"
                         ? t("notifications.mail.retrying", {
                             attempts: notice.mail.attempts,
-                            next: exchangeDateTime(notice.mail.nextAttemptMs ?? notice.mail.lastAttemptMs, locale),
+                            next: exchangeMinute(notice.mail.nextAttemptMs ?? notice.mail.lastAttemptMs, locale),
                             error: notice.mail.lastError ?? "",
                           })
                         : t("notifications.mail.failed", {

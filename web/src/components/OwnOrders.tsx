@@ -10,7 +10,7 @@ import { invalidate } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { clientOrderIdOf, type Order } from "../api/types.ts";
 import { describeError } from "../errors.ts";
-import { exchangeTime, priceInputText, quantityInputText, tengePerTonne, tonnes } from "../format.ts";
+import { exchangeMinute, priceInputText, quantityInputText, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { amendUnchanged, checkPrice, checkQuantity, type OrderGrid, priceRangeRefusal } from "../order-checks.ts";
 import { BreakableId } from "./BreakableId.tsx";
@@ -119,7 +119,11 @@ export function OwnOrders({
                   }
                 />
               ) : (
-                <tr key={order.orderId} className={order.status === "resting" ? "" : "finished"}>
+                <tr
+                  key={order.orderId}
+                  className={order.status === "resting" ? "" : "finished"}
+                  data-order={order.orderId}
+                >
                   <td className="mono small">
                     <BreakableId id={clientOrderIdOf(order.orderId)} />
                   </td>
@@ -140,7 +144,7 @@ export function OwnOrders({
                       <FieldError message={describeError(error.caught, i18n)} />
                     ) : null}
                   </td>
-                  <td className="small">{exchangeTime(order.updatedMs, locale)}</td>
+                  <td className="small order-updated">{exchangeMinute(order.updatedMs, locale)}</td>
                   <td className="actions">
                     {canTrade && order.status === "resting" ? (
                       <>

@@ -16,7 +16,7 @@ import type { User } from "../api/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
 import { NotificationSettings } from "../components/NotificationSettings.tsx";
 import { describeError } from "../errors.ts";
-import { exchangeDateTime } from "../format.ts";
+import { exchangeMinute } from "../format.ts";
 import { LANGUAGES, useI18n } from "../i18n/index.tsx";
 
 interface Setup {
@@ -175,7 +175,7 @@ export function Account({ user }: { user: User }) {
           <p className="small">
             {t("account.typeSecret")} <code data-testid="second-factor-secret">{setup.secret}</code>
           </p>
-          <p className="muted small">{t("account.expires", { time: exchangeDateTime(setup.expiresMs, locale) })}</p>
+          <p className="muted small">{t("account.expires", { time: exchangeMinute(setup.expiresMs, locale) })}</p>
           {codeField}
           <FieldError id="account-error" message={message} />
           <button type="submit" disabled={busy || code.trim() === ""}>

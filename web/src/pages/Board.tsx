@@ -24,7 +24,7 @@ import { PriceChart } from "../components/PriceChart.tsx";
 import {
   calendarDate,
   calendarMonth,
-  exchangeDateTime,
+  exchangeMinute,
   exchangeTime,
   signedPercent,
   signedTenge,
@@ -317,7 +317,7 @@ function CalendarNotice({ instrument }: { instrument: string }) {
           <li key={change.seq} data-testid="short-notice">
             {t("calendar.shortNotice", {
               dates: change.shortNoticeDates.join(", "),
-              time: exchangeDateTime(change.timeMs, locale),
+              time: exchangeMinute(change.timeMs, locale),
               reason: change.reason ?? "—",
             })}
           </li>
@@ -362,12 +362,12 @@ function OutagesPanel() {
                   </td>
                   <td>{t(`outages.kinds.${outage.kind}`)}</td>
                   <td className="small">
-                    {exchangeDateTime(outage.fromMs, locale)} – {exchangeDateTime(outage.toMs, locale)}
+                    {exchangeMinute(outage.fromMs, locale)} – {exchangeMinute(outage.toMs, locale)}
                   </td>
                   <td className="num">{tonnes(outage.volumeKg, locale)}</td>
                   <td>{outage.reason}</td>
                   <td className="small">
-                    {exchangeDateTime(outage.publishedMs, locale)}
+                    {exchangeMinute(outage.publishedMs, locale)}
                     {outage.late ? (
                       <span className="badge badge-late" data-testid="late">
                         {t("outages.late")}
@@ -451,7 +451,7 @@ function IndicesPanel() {
                       <span
                         className="badge badge-voided"
                         data-testid="revised"
-                        title={t("indices.revisedTitle", { time: exchangeTime(row.revisedMs, locale) })}
+                        title={t("indices.revisedTitle", { time: exchangeMinute(row.revisedMs, locale) })}
                       >
                         {t("indices.revised")}
                       </span>

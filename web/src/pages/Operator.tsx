@@ -24,7 +24,7 @@ import { describeError } from "../errors.ts";
 import {
   dayInputText,
   decimalSeparatorOf,
-  exchangeDateTime,
+  exchangeMinute,
   parseAmount,
   parseDayInput,
   percentOfBps,
@@ -484,7 +484,7 @@ function Settlement() {
                       </button>
                     )}
                     <div className="small muted" data-testid="payment-due">
-                      {t("obligations.due", { at: exchangeDateTime(o.paymentDueMs, locale) })}
+                      {t("obligations.due", { at: exchangeMinute(o.paymentDueMs, locale) })}
                     </div>
                   </td>
                   <td>
@@ -496,7 +496,7 @@ function Settlement() {
                       </button>
                     )}
                     <div className="small muted" data-testid="delivery-due">
-                      {t("obligations.due", { at: exchangeDateTime(o.deliveryDueMs, locale) })}
+                      {t("obligations.due", { at: exchangeMinute(o.deliveryDueMs, locale) })}
                     </div>
                   </td>
                 </tr>

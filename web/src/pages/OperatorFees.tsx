@@ -25,14 +25,7 @@ import {
 } from "../components/FormSubmit.tsx";
 import { Loading } from "../components/Loading.tsx";
 import { type Column, Table } from "../components/Table.tsx";
-import {
-  calendarDate,
-  decimalSeparatorOf,
-  exchangeDateTime,
-  parseAmount,
-  percentOfBps,
-  tengeOfTiyn,
-} from "../format.ts";
+import { calendarDate, decimalSeparatorOf, exchangeMinute, parseAmount, percentOfBps, tengeOfTiyn } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import type { I18n } from "../i18n/lookup.ts";
 
@@ -299,7 +292,7 @@ function Vat() {
               {
                 head: t("operatorFees.setAt"),
                 className: "small",
-                cell: (entry) => exchangeDateTime(entry.timeMs, locale),
+                cell: (entry) => exchangeMinute(entry.timeMs, locale),
               },
             ]}
           />

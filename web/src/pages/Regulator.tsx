@@ -20,7 +20,7 @@ import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import { describeError } from "../errors.ts";
 import {
   calendarMonth,
-  exchangeDateTime,
+  exchangeTime,
   percentOfBps,
   priceInputText,
   signedPercent,
@@ -865,7 +865,7 @@ function AuditPanel() {
               {entries.map((entry) => (
                 <tr key={entry.seq} className={entry.outcome === "rejected" ? "finished" : ""}>
                   <td className="num">{entry.seq}</td>
-                  <td className="small">{exchangeDateTime(entry.timeMs, locale)}</td>
+                  <td className="small">{exchangeTime(entry.timeMs, locale, true)}</td>
                   <td data-testid="audit-actor">
                     {actorText(entry.actor, i18n)}
                     {entry.role ? (

@@ -14,7 +14,7 @@ import { CASE_NOTE_LENGTH_MAX, REASON_LENGTH_MAX } from "../../../src/domain/lim
 import { invalidate, useLive } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
-import { decimal, exchangeDateTime, tengePerTonne, tonnes } from "../format.ts";
+import { decimal, exchangeTime, tengePerTonne, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { Link, navigate } from "../router.tsx";
 
@@ -247,7 +247,7 @@ function GroupsPanel({ onShow }: { onShow: (group: string) => void }) {
                     {m.member} → {m.accounts.join(", ") || "—"}{" "}
                     <span className="muted small">
                       ({t("surveillance.evidence")}: {m.evidence}; {m.recordedBy ?? "—"},{" "}
-                      {exchangeDateTime(m.recordedMs, locale)})
+                      {exchangeTime(m.recordedMs, locale, true)})
                     </span>
                   </li>
                 ))}
@@ -405,7 +405,7 @@ function AlertTable({ alerts }: { alerts: readonly Alert[] }) {
               </td>
               <td>{alert.groups.join(", ")}</td>
               <td>{alert.accounts.join(", ")}</td>
-              <td>{exchangeDateTime(alert.fromMs, locale)}</td>
+              <td>{exchangeTime(alert.fromMs, locale, true)}</td>
               <td className="small">
                 {Object.entries(alert.figures)
                   .map(([name, value]) => figureText(name, value, t, has, locale))
@@ -511,7 +511,7 @@ export function SurveillanceCase() {
               <tbody>
                 {found.steps.map((step) => (
                   <tr key={step.seq} data-action={step.action}>
-                    <td>{exchangeDateTime(step.timeMs, locale)}</td>
+                    <td>{exchangeTime(step.timeMs, locale, true)}</td>
                     <td>{step.actor ?? "—"}</td>
                     <td>
                       {t(`surveillance.actions.${step.action}`)}
@@ -621,8 +621,8 @@ function AlertEvidence({ alert }: { alert: Alert }) {
         {t(`surveillance.rules.${alert.rule}`)} — {alert.instrument ?? alert.sessions.join(", ")}
       </h2>
       <p className="small">
-        {alert.groups.join(", ")}: {alert.accounts.join(", ")}; {exchangeDateTime(alert.fromMs, locale)} –{" "}
-        {exchangeDateTime(alert.toMs, locale)}
+        {alert.groups.join(", ")}: {alert.accounts.join(", ")}; {exchangeTime(alert.fromMs, locale, true)} –{" "}
+        {exchangeTime(alert.toMs, locale, true)}
       </p>
       {evidence && <EvidenceChart evidence={evidence} />}
       {evidence && (
@@ -723,7 +723,7 @@ function BookAtMoment({ evidence }: { evidence: Evidence }) {
         <select value={index} onChange={(e) => setChosen(Number(e.target.value))} data-testid="book-moment-select">
           {evidence.books.map((b, i) => (
             <option key={`${b.seq}:${b.book.instrument}`} value={i}>
-              {exchangeDateTime(b.timeMs, locale)} — {b.about.join(", ")}
+              {exchangeTime(b.timeMs, locale, true)} — {b.about.join(", ")}
             </option>
           ))}
         </select>

@@ -52,7 +52,6 @@ export function Terminal({ user }: { user: User }) {
     "/api/accounts/{account}/orders",
     accountParams && quote && { ...accountParams, query: { instrument: quote.instrument, limit: 50 } },
   );
-  const fills = useApi("/api/accounts/{account}/fills", accountParams && { ...accountParams, query: { limit: 50 } });
   const balances = useApi("/api/accounts/{account}/balances", accountParams);
   // The open obligations, all of them up to the API's longest list (not a first page): the dispatch form offers those
   // the seller has to ship. The obligations table pages its own query; the balances panel's deposit comes summed from
@@ -185,7 +184,7 @@ export function Terminal({ user }: { user: User }) {
             grid={{ tickTiynPerTonne: quote.tickSizeTiynPerTonne, lotKg: quote.lotSizeKg, limits: limitsOf(quote) }}
           />
           <Balances balances={balances.data?.balances ?? []} held={balances.data ?? null} />
-          <Fills fills={fills.data?.fills ?? []} />
+          <Fills key={account.account} account={account.account} />
           <Obligations key={account.account} account={account.account} />
           <NegotiatedDeals
             key={account.account}
@@ -198,6 +197,7 @@ export function Terminal({ user }: { user: User }) {
             key={account.account}
             account={account.account}
             client={account.client ?? null}
+            statementsFrom={account.statementsFrom}
             obligations={openObligations.data?.obligations ?? []}
             canTrade={canTrade}
           />

@@ -886,6 +886,19 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
     });
     return made;
   };
+  /**
+   * The ids made so far of each stem, by number: an id kept by five views is made once (one string in memory, as
+   * before the snapshot), not once per column.
+   */
+  const idsByStem = new Map<string, Map<number, string>>();
+  const idsOfStem = (stem: string): Map<number, string> => {
+    let ids = idsByStem.get(stem);
+    if (ids === undefined) {
+      ids = new Map();
+      idsByStem.set(stem, ids);
+    }
+    return ids;
+  };
   /** The list of strings of an "s" or "id" column (-1: null), each checked to name one of the snapshot's. */
   const dictOf = (dict: unknown, path: string): (string | null)[] => {
     if (!(dict instanceof Int32Array)) throw new ViewSnapshotError(`${path}: a column without its strings`);
@@ -909,13 +922,26 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
       case "s":
         return lookUp(dictOf(data, path), intsOf(column[2], rows, path), path);
       case "id": {
-        const stems = lookUp(dictOf(data, path), intsOf(column[2], rows, path), path);
+        const stemList = dictOf(data, path);
+        const made = stemList.map((stem) => (stem === null ? null : idsOfStem(stem)));
+        const stems = intsOf(column[2], rows, path);
         const numbers = intsOf(column[3], rows, path);
         const values: (string | null)[] = new Array(rows);
         for (let i = 0; i < rows; i++) {
-          const stem = stems[i]!;
+          const code = stems[i]!;
+          if (code >= stemList.length) throw new ViewSnapshotError(`${path}: code ${code} is not in its list`);
+          const stem = stemList[code]!;
           const number = numbers[i]!;
-          values[i] = stem === null || number === -1 ? stem : `${stem}${number}`;
+          if (stem === null || number === -1) values[i] = stem;
+          else {
+            const ids = made[code]!;
+            let id = ids.get(number);
+            if (id === undefined) {
+              id = `${stem}${number}`;
+              ids.set(number, id);
+            }
+            values[i] = id;
+          }
         }
         return values;
       }

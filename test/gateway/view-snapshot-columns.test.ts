@@ -1,10 +1,11 @@
 /**
  * The read models' snapshot stored by column (gateway/view-snapshots.ts, format sauda-read-models/4), on a workload
- * with every kind of record: the simulated 2021 market with its five manipulators (orders that rest, fill, amend,
- * cancel and expire; trades, obligations, payments, shipments and deliveries, day ends, surveillance's alerts),
- * replayed into the read models as the exchange feeds them. Restored into fresh read models, the snapshot captures
- * again to the very same data (every field, the order of every Map, every record held in two places still one); ids
- * made by a counter are written as numbers, not as strings in the snapshot's table of strings.
+ * with the kinds of records a market makes: 40 days of the simulated 2021 market with its five manipulators (members,
+ * accounts, money and gas; orders that rest, fill and are cancelled; trades, obligations, payments and deliveries;
+ * phases, safeguards, supply plans; surveillance's alerts), fed into the read models as the exchange feeds them.
+ * Restored into fresh read models, the snapshot captures again to the very same data (every field, the order of
+ * every Map, every record held in two places still one); ids made by a counter are written as numbers, not as
+ * strings in the snapshot's table of strings.
  */
 
 import { join } from "node:path";
@@ -49,6 +50,9 @@ beforeAll(async () => {
 describe("the read models' snapshot by column", () => {
   it("restores every read model to the state it was taken from: its capture again is the same data", () => {
     expect(orderIds.size).toBeGreaterThan(1_000);
+    for (const type of ["order.cancel", "obligation.confirmPayment", "obligation.confirmDelivery", "phase.set"]) {
+      expect([type, types.has(type)]).toEqual([type, true]);
+    }
     const data = captureViews(viewRoots(views), viewRoots(buildViews(undefined)));
     const fresh = buildViews(undefined);
     restoreViews(data, viewRoots(fresh));

@@ -140,13 +140,13 @@ describe("snapshots of the read models", () => {
     }
   });
 
-  it("a snapshot in the format before this one (sauda-read-models/2) is refused cleanly: rebuilt from record 1", async () => {
+  it("a snapshot in the format before this one (sauda-read-models/3) is refused cleanly: rebuilt from record 1", async () => {
     const { dir, writer } = await journal();
     const saved = (await writer.store.loadViewSnapshot())!;
     const whole = deserialize(saved.data) as unknown[];
     expect(whole[0]).toBe("sauda-read-models/4");
-    // As the code before wrote them: its format, its code's version, its roots (no table of strings).
-    const old = serialize(["sauda-read-models/2", whole[1], whole[2]]);
+    // As the code before wrote them: its format, its code's version, its roots and its table of strings.
+    const old = serialize(["sauda-read-models/3", whole[1], whole[2], whole[3]]);
     await writer.store.saveViewSnapshot({
       seq: saved.seq,
       recordHash: saved.recordHash,
@@ -469,13 +469,13 @@ describe("tables: many like records written column by column", () => {
     const [format, version, [wrapped], strings] = deserialize(captureViews([root], [{}])) as [
       string,
       string,
-      [["O", { ids: [string, [string, Int32Array, [string, number, Uint8Array]]] }]],
+      [["O", { ids: [string, [string, Int32Array, unknown, [string, number, Uint8Array]]] }]],
       string[],
     ];
-    // The Set's items: 20 strings, each its code (one byte) into the column's list of them.
-    expect(wrapped[1].ids[1][0]).toBe("s");
-    expect(wrapped[1].ids[1][2][2]).toBeInstanceOf(Uint8Array);
-    wrapped[1].ids[1][2][2] = wrapped[1].ids[1][2][2].subarray(0, 19);
+    // The Set's items: 20 ids of one stem ("o"), each its number (one byte).
+    expect(wrapped[1].ids[1][0]).toBe("id");
+    expect(wrapped[1].ids[1][3][2]).toBeInstanceOf(Uint8Array);
+    wrapped[1].ids[1][3][2] = wrapped[1].ids[1][3][2].subarray(0, 19);
     expect(() => restoreViews(serialize([format, version, [wrapped], strings]), [{}])).toThrow(
       new ViewSnapshotError("root0.ids item: integers that are not 20 long"),
     );

@@ -24,12 +24,15 @@
  * journal's views and compares them with a full replay (test/gateway/view-snapshots.test.ts) guards that.
  *
  * Size. Each view is bounded by its limits, but the bounds are large and the live orders are not bounded by a count:
- * at 200,000 records of bench/snapshot.ts (95,000 live orders, each kept by sessions, market data, accounts, the
+ * at 200,000 records of bench/snapshot.ts (126,000 live orders, each kept by sessions, market data, accounts, the
  * audit trail and surveillance; the audit trail's newest 100,000 entries and the commands they were made from) the
  * graph holds millions of small records. So many like records (a Map's, a Set's or an array's of 16 or more) are
- * written as a table, column by column (`Table`, `Column`): each string once in the snapshot's table of strings,
- * numbers and string indexes as typed arrays, which the serialiser writes and reads as bytes. That snapshot is 43 MB
- * (139 MB value by value, format 2) and restores in 2.4 s of CPU (9.7 s). Its capture still takes seconds, so the
+ * written as a table, column by column (`Table`, `Column`): strings by codes into a column's own list of them (each
+ * string once in the snapshot's table of strings), ids made by a counter as a stem and a number, integers and codes
+ * as typed arrays of 1, 2 or 4 bytes a value (`Ints`: runs, or each less a base or less the value before), which the
+ * serialiser writes and reads as bytes. That snapshot is 20.7 MB (92.9 MB in format 3, which wrote every string
+ * index and integer in 4 bytes, every time in 8 and every id in the table of strings; 139 MB value by value, format
+ * 2) and restores in 5–6 s of CPU at load 13–20 (7–8 s for format 3). Its capture still takes seconds, so the
  * leader does not capture: the snapshot thread does, on its own copy (view-snapshot-thread.ts).
  *
  * Complexity: O(objects in the read models) for both, on the calling thread.

@@ -213,27 +213,31 @@ export interface IdColumn {
 /** Longest number an id's end is read as: 15 digits are always below 2^53, so `String(number)` gives them back. */
 const ID_NUMBER_DIGITS_MAX = 15;
 
+/**
+ * An id's stem and number: an id that ends in a decimal number without leading zeros, at most 15 digits, is the text
+ * before it and that number; any other id is all stem, and its number is null. `${stem}${number}` gives the id back.
+ */
+export function idParts(id: string): [stem: string, number: number | null] {
+  let cut = id.length;
+  while (cut > 0 && id.length - cut < ID_NUMBER_DIGITS_MAX) {
+    const code = id.charCodeAt(cut - 1);
+    if (code < 48 || code > 57) break;
+    cut--;
+  }
+  // No digits, or a leading zero (`007`, which no number gives back): the whole id is the stem.
+  if (cut === id.length || (id.charCodeAt(cut) === 48 && cut < id.length - 1)) return [id, null];
+  return [id.slice(0, cut), Number(id.slice(cut))];
+}
+
 /** The id column of `ids`, their stems named in `table` one id after another. */
 export function encodeIds(ids: readonly string[], table: StringTable): IdColumn {
   const n = ids.length;
   const stems = new Array<number>(n);
   const numbers = new Array<number | null>(n);
   for (let i = 0; i < n; i++) {
-    const id = ids[i]!;
-    let cut = id.length;
-    while (cut > 0 && id.length - cut < ID_NUMBER_DIGITS_MAX) {
-      const code = id.charCodeAt(cut - 1);
-      if (code < 48 || code > 57) break;
-      cut--;
-    }
-    // No digits, or a leading zero (`007`, which no number gives back): the whole id is the stem.
-    if (cut === id.length || (id.charCodeAt(cut) === 48 && cut < id.length - 1)) {
-      stems[i] = table.index(id);
-      numbers[i] = null;
-    } else {
-      stems[i] = table.index(id.slice(0, cut));
-      numbers[i] = Number(id.slice(cut));
-    }
+    const [stem, number] = idParts(ids[i]!);
+    stems[i] = table.index(stem);
+    numbers[i] = number;
   }
   return { stem: encodeColumn(stems), number: encodeColumn(numbers) };
 }

@@ -24,12 +24,15 @@
  * journal's views and compares them with a full replay (test/gateway/view-snapshots.test.ts) guards that.
  *
  * Size. Each view is bounded by its limits, but the bounds are large and the live orders are not bounded by a count:
- * at 200,000 records of bench/snapshot.ts (95,000 live orders, each kept by sessions, market data, accounts, the
+ * at 200,000 records of bench/snapshot.ts (126,000 live orders, each kept by sessions, market data, accounts, the
  * audit trail and surveillance; the audit trail's newest 100,000 entries and the commands they were made from) the
  * graph holds millions of small records. So many like records (a Map's, a Set's or an array's of 16 or more) are
- * written as a table, column by column (`Table`, `Column`): each string once in the snapshot's table of strings,
- * numbers and string indexes as typed arrays, which the serialiser writes and reads as bytes. That snapshot is 43 MB
- * (139 MB value by value, format 2) and restores in 2.4 s of CPU (9.7 s). Its capture still takes seconds, so the
+ * written as a table, column by column (`Table`, `Column`): strings by codes into a column's own list of them (each
+ * string once in the snapshot's table of strings), ids made by a counter as a stem and a number, integers and codes
+ * as typed arrays of 1, 2 or 4 bytes a value (`Ints`: runs, or each less a base or less the value before), which the
+ * serialiser writes and reads as bytes. That snapshot is 20.7 MB (92.9 MB in format 3, which wrote every string
+ * index and integer in 4 bytes, every time in 8 and every id in the table of strings; 139 MB value by value, format
+ * 2) and restores in 5–6 s of CPU at load 13–20 (7–8 s for format 3). Its capture still takes seconds, so the
  * leader does not capture: the snapshot thread does, on its own copy (view-snapshot-thread.ts).
  *
  * Complexity: O(objects in the read models) for both, on the calling thread.
@@ -38,6 +41,7 @@
 import { hash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { deserialize, serialize } from "node:v8";
+import { idParts } from "../engine/columns.ts";
 import * as accountsModule from "../projections/accounts.ts";
 import * as projectionsModule from "../projections/index.ts";
 import * as marketDataModule from "../projections/market-data.ts";
@@ -96,26 +100,160 @@ type Wrapped =
 type Table = [tag: "TM" | "TS" | "TA", keys: Column | null, values: Column | null, rows: number];
 
 /**
- * A column of values: "s" strings and "z" strings or null, as indexes into the snapshot's one table of strings
- * (-1: null), "i" 32-bit integers, "f" other numbers, "b" booleans, "a" other primitives as they are; "o" plain
- * objects (records), grouped by shape (their field names in order), each group a column per field, `shapes` the group
- * of each row; "r" records of an "o" column written before, by row; "w" anything else, wrapped value by value.
- * Typed arrays are written by the serialiser as their bytes: the bulk of a snapshot (live orders, audit entries and
- * the commands they were made from) reads back without a value-by-value parse, and a string met in many records (an
- * order id in five views, an instrument in every order) is written once.
+ * A column of values: "s" strings or null, as codes into the column's own list of strings (`dict`, indexes into the
+ * snapshot's one table of strings, -1: null); "id" ids made by a counter (`O-1042`), each as its stem (a code into
+ * the column's list of stems, as "s") and the number it ends in (-1: none, the stem is the whole id; `idParts`), so
+ * 100,000 order ids cost their numbers, not 100,000 strings in the table; "i" safe integers; "f" other numbers; "n"
+ * numbers or null (which rows are null, then the others' numbers as "i" or "f"); "b" booleans (0 or 1); "a" other
+ * primitives as they are; "o" plain objects (records), grouped by shape (their field names in order), each group a
+ * column per field, `shapes` the group of each row; "r" records of an "o" column written before, by row; "x" records
+ * of several: each row's column (`which`, among `sources`) and its row there, the records met for the first time the
+ * last source; "w" anything else, wrapped value by value. Integers and codes are `Ints`: bytes the serialiser writes
+ * and reads as they are, in runs when values repeat, so the bulk of a snapshot (live orders, audit entries and the
+ * commands they were made from) reads back without a value-by-value parse.
  */
 type Column =
-  | ["s", Uint32Array]
-  | ["z", Int32Array]
-  | ["i", Int32Array]
+  | ["s", dict: Int32Array, codes: Ints]
+  | ["id", stems: Int32Array, stemCodes: Ints, numbers: Ints]
+  | ["i", Ints]
   | ["f", Float64Array]
-  | ["b", Uint8Array]
+  | ["n", nulls: Ints, values: Column]
+  | ["b", Ints]
   | ["a", unknown[]]
   | ObjectColumn
-  | ["r", ObjectColumn, Uint32Array]
+  | ["r", ObjectColumn, Ints]
+  | ["x", sources: ObjectColumn[], which: Ints, rows: Ints]
   | ["w", unknown[]];
 
-type ObjectColumn = ["o", shapes: Uint32Array, groups: [fields: string[], columns: Column[]][]];
+type ObjectColumn = ["o", shapes: Ints, groups: [fields: string[], columns: Column[]][]];
+
+/**
+ * Safe integers as bytes: "p" each value less `base`, "d" each value less the one before it (the first less 0) less
+ * `base` (times and ids that mostly grow), in the narrowest unsigned typed array that holds them (1, 2 or 4 bytes a
+ * value); "u" runs of equal values, as their values and their lengths (each "p" or "d"). A column of 100,000 account
+ * codes that repeat is a few runs; 100,000 times a millisecond apart one byte each.
+ */
+type Ints =
+  | [kind: "p" | "d", base: number, data: Uint8Array | Uint16Array | Uint32Array]
+  | [kind: "u", values: Ints, counts: Ints];
+
+/** `values` (safe integers) less `base`, or each less the one before (`delta`), as bytes; null when too wide. */
+function packInts(values: ArrayLike<number>, delta: boolean): Ints | null {
+  const n = values.length;
+  let min = 0;
+  let max = 0;
+  let before = 0;
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    const step = delta ? value - before : value;
+    before = value;
+    if (i === 0 || step < min) min = step;
+    if (i === 0 || step > max) max = step;
+  }
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max - min > 0xffffffff) return null;
+  const range = max - min;
+  const data = range <= 0xff ? new Uint8Array(n) : range <= 0xffff ? new Uint16Array(n) : new Uint32Array(n);
+  before = 0;
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    data[i] = (delta ? value - before : value) - min;
+    before = value;
+  }
+  return [delta ? "d" : "p", min, data];
+}
+
+/** The narrower of `values` as "p" and as "d" ("p" when as narrow); null when neither fits 4 bytes a value. */
+function packNarrowest(values: ArrayLike<number>): Ints | null {
+  const plain = packInts(values, false);
+  if (plain !== null && (plain[2] as Uint8Array).BYTES_PER_ELEMENT === 1) return plain;
+  const delta = packInts(values, true);
+  if (plain === null || delta === null) return plain ?? delta;
+  return (delta[2] as Uint8Array).BYTES_PER_ELEMENT < (plain[2] as Uint8Array).BYTES_PER_ELEMENT ? delta : plain;
+}
+
+/** `values` (safe integers, not -0) as `Ints`: runs when there are fewer than half as many runs as values. */
+function encodeInts(values: ArrayLike<number>): Ints | null {
+  const n = values.length;
+  let runs = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || values[i] !== values[i - 1]) runs++;
+  if (runs * 2 < n) {
+    const runValues: number[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (i === 0 || values[i] !== values[i - 1]) {
+        runValues.push(values[i]!);
+        counts.push(1);
+      } else counts[counts.length - 1]!++;
+    }
+    const packedValues = packNarrowest(runValues);
+    const packedCounts = packNarrowest(counts);
+    if (packedValues !== null && packedCounts !== null) return ["u", packedValues, packedCounts];
+  }
+  return packNarrowest(values);
+}
+
+/**
+ * The integers of `ints`, `rows` of them (any number when null); throws `ViewSnapshotError` naming `path` when it is
+ * not an `Ints` of that length.
+ */
+function intsOf(ints: unknown, rows: number | null, path: string): Int32Array | Float64Array {
+  return narrowed(wideIntsOf(ints, rows, path));
+}
+
+/**
+ * `values` as 32-bit integers when they all are: read from an Int32Array, a record's field holds a small integer as
+ * the live code does (from a Float64Array, a heap number in each record, which also changes its fields' kind).
+ */
+function narrowed(values: Float64Array): Int32Array | Float64Array {
+  for (let i = 0; i < values.length; i++) if ((values[i]! | 0) !== values[i]) return values;
+  return Int32Array.from(values);
+}
+
+function wideIntsOf(ints: unknown, rows: number | null, path: string): Float64Array {
+  const wrong = () =>
+    new ViewSnapshotError(`${path}: integers that are not ${rows ?? "a column"}${rows === null ? "" : " long"}`);
+  if (!Array.isArray(ints)) throw wrong();
+  const [kind, base, data] = ints as Ints;
+  if (kind === "u") {
+    const values = wideIntsOf(base, null, path);
+    const counts = wideIntsOf(data, values.length, path);
+    let total = 0;
+    for (const count of counts) {
+      if (count < 1) throw wrong();
+      total += count;
+    }
+    if (rows !== null && total !== rows) throw wrong();
+    const out = new Float64Array(total);
+    let at = 0;
+    for (let r = 0; r < values.length; r++) {
+      out.fill(values[r]!, at, at + counts[r]!);
+      at += counts[r]!;
+    }
+    return out;
+  }
+  if (
+    (kind !== "p" && kind !== "d") ||
+    !Number.isSafeInteger(base) ||
+    !(data instanceof Uint8Array || data instanceof Uint16Array || data instanceof Uint32Array) ||
+    (rows !== null && data.length !== rows)
+  )
+    throw wrong();
+  const out = new Float64Array(data.length);
+  if (kind === "p") for (let i = 0; i < data.length; i++) out[i] = base + data[i]!;
+  else {
+    let value = 0;
+    for (let i = 0; i < data.length; i++) {
+      value += base + data[i]!;
+      out[i] = value;
+    }
+  }
+  return out;
+}
+
+/** Whether `value` is an integer `Ints` holds exactly (a safe integer, not -0). */
+function isInt(value: unknown): value is number {
+  return Number.isSafeInteger(value) && !Object.is(value, -0);
+}
 
 /** Fewer records than this are not worth a table (a Map, Set or array of them is written value by value). */
 const TABLE_ROWS_MIN = 16;
@@ -137,7 +275,7 @@ function classKey(prototype: object): string {
 }
 
 /** What a snapshot starts with: its format, then `codeVersion()` of the code that wrote it. */
-const FORMAT = "sauda-read-models/3";
+const FORMAT = "sauda-read-models/4";
 
 /**
  * Where the read models' TypeScript sources are: beside this module when it runs as TypeScript; from the build
@@ -329,49 +467,95 @@ interface ColumnContext {
   readonly wrap: (value: unknown) => unknown;
 }
 
+/** Codes, counts and rows (integers from 0 below 2^32) as `Ints`, which always holds them. */
+function codes(values: ArrayLike<number>): Ints {
+  return encodeInts(values)!;
+}
+
+/** Strings with many values seen this often or more are written as "id" (stem and number), not one string each. */
+const ID_DISTINCT_SHARE = 4;
+/** Fewer distinct strings than this are always a list of their own ("s"). */
+const ID_DISTINCT_MIN = 16;
+
 /**
- * `values` as the narrowest column that holds them exactly (see `Column`): primitives by kind; records of an "o"
- * column written before as "r"; plain objects none met before nor twice as "o" (each registered in the memo as its
- * row, so that a record held in two places is one after the restore); else "w".
+ * `values` as the narrowest column that holds them exactly (see `Column`): primitives by kind; records of "o" columns
+ * written before as "r" (one column) or "x"; plain objects none met before nor twice as "o" (each registered in the
+ * memo as its row, so that a record held in two places is one after the restore), or with such records as "x"; else
+ * "w".
  */
 function encodeColumn(values: readonly unknown[], context: ColumnContext): Column {
   const n = values.length;
-  const strings = context.strings;
   let primitives = true;
-  let allStrings = true;
   let stringsOrNull = true;
-  let numbers = true;
-  let int32 = true;
+  let ints = true;
+  let numbersOrNull = true;
+  let nulls = 0;
   let booleans = true;
   for (let i = 0; i < n; i++) {
     const value = values[i];
     const type = typeof value;
     if (!isPrimitive(value)) primitives = false;
-    if (type !== "string") {
-      allStrings = false;
-      if (value !== null) stringsOrNull = false;
+    if (value === null) nulls++;
+    else {
+      if (type !== "string") stringsOrNull = false;
+      if (type !== "number") numbersOrNull = false;
     }
-    if (type !== "number") {
-      numbers = false;
-      int32 = false;
-    } else if (((value as number) | 0) !== value || Object.is(value, -0)) int32 = false;
+    if (ints && !isInt(value)) ints = false;
     if (type !== "boolean") booleans = false;
   }
-  if (allStrings) {
-    const column = new Uint32Array(n);
-    for (let i = 0; i < n; i++) column[i] = strings.of(values[i] as string);
-    return ["s", column];
+  if (stringsOrNull && nulls < n) return stringColumn(values as readonly (string | null)[], context.strings);
+  if (ints) {
+    const packed = encodeInts(values as number[]);
+    if (packed !== null) return ["i", packed];
   }
-  if (stringsOrNull) {
-    const column = new Int32Array(n);
-    for (let i = 0; i < n; i++) column[i] = values[i] === null ? -1 : strings.of(values[i] as string);
-    return ["z", column];
+  if (numbersOrNull && nulls === 0) return ["f", Float64Array.from(values as number[])];
+  if (numbersOrNull && nulls < n) {
+    const present = (values as (number | null)[]).filter((value) => value !== null);
+    return [
+      "n",
+      codes(values.map((value) => (value === null ? 1 : 0))),
+      encodeColumn(present, context) as ["i", Ints] | ["f", Float64Array],
+    ];
   }
-  if (int32) return ["i", Int32Array.from(values as number[])];
-  if (numbers) return ["f", Float64Array.from(values as number[])];
-  if (booleans) return ["b", Uint8Array.from(values as boolean[], (value) => (value ? 1 : 0))];
+  if (booleans) return ["b", codes((values as boolean[]).map((value) => (value ? 1 : 0)))];
   if (primitives) return ["a", values.slice()];
   return rowsColumn(values, context) ?? objectColumn(values, context) ?? ["w", values.map(context.wrap)];
+}
+
+/** Strings (or null) as "s", or as "id" when most are distinct (ids made by a counter). */
+function stringColumn(values: readonly (string | null)[], strings: Strings): Column {
+  const n = values.length;
+  const local = new Map<string | null, number>();
+  const at = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    let code = local.get(value);
+    if (code === undefined) {
+      code = local.size;
+      local.set(value, code);
+    }
+    at[i] = code;
+  }
+  const dictOf = (texts: Iterable<string | null>): Int32Array =>
+    Int32Array.from(texts, (text) => (text === null ? -1 : strings.of(text)));
+  if (local.size < ID_DISTINCT_MIN || local.size * ID_DISTINCT_SHARE < n) return ["s", dictOf(local.keys()), codes(at)];
+  const stems = new Map<string | null, number>();
+  const stemAt = new Uint32Array(n);
+  const numbers = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    const [stem, number] = value === null ? [null, null] : idParts(value);
+    let code = stems.get(stem);
+    if (code === undefined) {
+      code = stems.size;
+      stems.set(stem, code);
+    }
+    stemAt[i] = code;
+    numbers[i] = number ?? -1;
+  }
+  const packed = encodeInts(numbers);
+  if (packed === null) return ["s", dictOf(local.keys()), codes(at)];
+  return ["id", dictOf(stems.keys()), codes(stemAt), packed];
 }
 
 /** `values` as rows of one "o" column written before, or null when they are not all such rows. */
@@ -385,23 +569,72 @@ function rowsColumn(values: readonly unknown[], context: ColumnContext): Column 
     column = wrapped[1];
     rows[i] = wrapped[2];
   }
-  return column === null ? null : ["r", column, rows];
+  return column === null ? null : ["r", column, codes(rows)];
 }
 
-/** `values` as an "o" column, or null when one of them is not a plain object met for the first time here. */
-function objectColumn(values: readonly unknown[], context: ColumnContext): ObjectColumn | null {
-  const seen = new Set<object>();
+/** Whether `value` can be a row of a new "o" column: a plain object without symbols or a "__proto__" field. */
+function isNewRecord(value: unknown, context: ColumnContext): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  // Written back by assignment, which "__proto__" would not survive.
+  return (
+    !context.memo.has(value) && Object.getOwnPropertySymbols(value).length === 0 && !Object.hasOwn(value, "__proto__")
+  );
+}
+
+/**
+ * `values` as an "o" column when each is a record met for the first time here (and once); as "x" when some are rows
+ * of "o" columns written before and the others such records (they make a new "o" column, the last source; one met
+ * twice is one row); null when one is neither.
+ */
+function objectColumn(values: readonly unknown[], context: ColumnContext): Column | null {
+  const n = values.length;
+  const fresh: Record<string, unknown>[] = [];
+  const freshRow = new Map<object, number>();
+  const sources = new Map<ObjectColumn, number>();
+  const which = new Uint32Array(n);
+  const rows = new Uint32Array(n);
+  let old = 0;
+  for (let i = 0; i < n; i++) {
+    const value = values[i];
+    const wrapped = typeof value === "object" && value !== null ? context.memo.get(value) : undefined;
+    if (wrapped !== undefined) {
+      if (wrapped[0] !== "R") return null;
+      let source = sources.get(wrapped[1]);
+      if (source === undefined) {
+        source = sources.size;
+        sources.set(wrapped[1], source);
+      }
+      which[i] = source;
+      rows[i] = wrapped[2];
+      old++;
+      continue;
+    }
+    if (!isNewRecord(value, context)) return null;
+    let row = freshRow.get(value);
+    if (row === undefined) {
+      row = fresh.length;
+      fresh.push(value);
+      freshRow.set(value, row);
+    }
+    which[i] = -1;
+    rows[i] = row;
+  }
+  if (old === 0 && fresh.length === n) return recordsColumn(fresh, context);
+  const known = [...sources.keys()];
+  if (fresh.length > 0) {
+    for (let i = 0; i < n; i++) if (which[i] === 0xffffffff) which[i] = known.length;
+    known.push(recordsColumn(fresh, context));
+  }
+  return ["x", known, codes(which), codes(rows)];
+}
+
+/** `records` (each met for the first time, once) as an "o" column, each registered in the memo as its row. */
+function recordsColumn(records: readonly Record<string, unknown>[], context: ColumnContext): ObjectColumn {
   const shapeKeys = new Map<string, number>();
   const groups: { fields: string[]; rows: Record<string, unknown>[] }[] = [];
-  const shapes = new Uint32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return null;
-    if (context.memo.has(value) || seen.has(value) || Object.getOwnPropertySymbols(value).length > 0) return null;
-    seen.add(value);
-    const fields = Object.keys(value);
-    // Written back by assignment, which "__proto__" would not survive.
-    if (fields.includes("__proto__")) return null;
+  const shapes = new Uint32Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const fields = Object.keys(records[i]!);
     const key = fields.join("\0");
     let group = shapeKeys.get(key);
     if (group === undefined) {
@@ -410,12 +643,12 @@ function objectColumn(values: readonly unknown[], context: ColumnContext): Objec
       groups.push({ fields, rows: [] });
     }
     shapes[i] = group;
-    groups[group]!.rows.push(value as Record<string, unknown>);
+    groups[group]!.rows.push(records[i]!);
   }
   const written: ObjectColumn[2] = [];
-  const column: ObjectColumn = ["o", shapes, written];
+  const column: ObjectColumn = ["o", codes(shapes), written];
   // Registered before their fields are written: a field that leads back to one of them is a reference to its row.
-  for (let i = 0; i < values.length; i++) context.memo.set(values[i] as object, ["R", column, i]);
+  for (let i = 0; i < records.length; i++) context.memo.set(records[i]!, ["R", column, i]);
   for (const { fields, rows } of groups) {
     written.push([
       fields,
@@ -608,30 +841,46 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
     if (text === undefined) throw new ViewSnapshotError(`${path}: string ${at} is not in the snapshot's table`);
     return text;
   };
-  /** Each "o" column's records by the column, made once (a record met again, "R", "r", is one of them). */
+  /** Each "o" column's records by the column, made once (a record met again, "R", "r", "x", is one of them). */
   const records = new Map<unknown[], Record<string, unknown>[]>();
   const recordsOf = (column: unknown, path: string): Record<string, unknown>[] => {
     if (!Array.isArray(column) || column[0] !== "o") throw new ViewSnapshotError(`${path}: a row of no records`);
     const known = records.get(column);
     if (known !== undefined) return known;
-    const [, shapes, groups] = column as ObjectColumn;
-    if (!(shapes instanceof Uint32Array) || !Array.isArray(groups))
-      throw new ViewSnapshotError(`${path}: records without their shapes`);
+    const [, shapesInts, groups] = column as ObjectColumn;
+    if (!Array.isArray(groups)) throw new ViewSnapshotError(`${path}: records without their shapes`);
+    const shapes = intsOf(shapesInts, null, `${path} shapes`);
     const rows = shapes.length;
-    // Made empty and kept first: a field that leads back to one of them (a cycle) finds it.
-    const made: Record<string, unknown>[] = new Array(rows);
-    for (let r = 0; r < rows; r++) made[r] = {};
-    records.set(column, made);
-    const byGroup: Record<string, unknown>[][] = groups.map(() => []);
-    for (let r = 0; r < rows; r++) {
-      const group = byGroup[shapes[r]!];
-      if (group === undefined) throw new ViewSnapshotError(`${path}: row ${r} has shape ${shapes[r]}, not one of its`);
-      group.push(made[r]!);
-    }
-    groups.forEach((entry, g) => {
+    const shapeFields = groups.map((entry) => {
       const [fields, columns] = Array.isArray(entry) ? entry : [];
       if (!Array.isArray(fields) || !Array.isArray(columns) || columns.length !== fields.length)
         throw new ViewSnapshotError(`${path}: records whose columns are not their fields`);
+      if (fields.some((field) => typeof field !== "string" || field === "__proto__"))
+        throw new ViewSnapshotError(`${path}: records with a field that cannot be written back`);
+      return fields as string[];
+    });
+    // A record of each shape with its fields in order, which each of its rows is made as a copy of: one step per
+    // record, not one per field (a copy of it has its fields in the record itself, not added one by one).
+    const templates = shapeFields.map((fields) => {
+      const template: Record<string, unknown> = {};
+      for (const field of fields) template[field] = undefined;
+      return template;
+    });
+    // Made first and kept: a field that leads back to one of them (a cycle) finds it.
+    const made: Record<string, unknown>[] = new Array(rows);
+    const byGroup: Record<string, unknown>[][] = groups.map(() => []);
+    for (let r = 0; r < rows; r++) {
+      const template = templates[shapes[r]!];
+      if (template === undefined)
+        throw new ViewSnapshotError(`${path}: row ${r} has shape ${shapes[r]}, not one of its`);
+      const record = { ...template };
+      made[r] = record;
+      byGroup[shapes[r]!]!.push(record);
+    }
+    records.set(column, made);
+    groups.forEach((entry, g) => {
+      const fields = shapeFields[g]!;
+      const columns = (entry as ObjectColumn[2][number])[1];
       const group = byGroup[g]!;
       fields.forEach((field, f) => {
         const values = decode(columns[f], group.length, `${path}.${String(field)}`);
@@ -640,56 +889,110 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
     });
     return made;
   };
+  /**
+   * The ids made so far of each stem, by number: an id kept by five views is made once (one string in memory, as
+   * before the snapshot), not once per column.
+   */
+  const idsByStem = new Map<string, Map<number, string>>();
+  const idsOfStem = (stem: string): Map<number, string> => {
+    let ids = idsByStem.get(stem);
+    if (ids === undefined) {
+      ids = new Map();
+      idsByStem.set(stem, ids);
+    }
+    return ids;
+  };
+  /** The list of strings of an "s" or "id" column (-1: null), each checked to name one of the snapshot's. */
+  const dictOf = (dict: unknown, path: string): (string | null)[] => {
+    if (!(dict instanceof Int32Array)) throw new ViewSnapshotError(`${path}: a column without its strings`);
+    return Array.from(dict, (at) => (at === -1 ? null : string(at, path)));
+  };
+  /** Looks each code up in `list`, checking it names one. */
+  const lookUp = <T>(list: readonly T[], at: ArrayLike<number>, path: string): T[] => {
+    const values: T[] = new Array(at.length);
+    for (let i = 0; i < at.length; i++) {
+      const code = at[i]!;
+      if (code >= list.length) throw new ViewSnapshotError(`${path}: code ${code} is not in its list`);
+      values[i] = list[code]!;
+    }
+    return values;
+  };
   const decode = (column: unknown, rows: number, path: string): unknown[] => {
     if (!Array.isArray(column)) throw new ViewSnapshotError(`${path}: not a column`);
     const [kind, data] = column as Column;
-    const values: unknown[] = new Array(rows);
-    const check = (type: abstract new (...args: never[]) => { length: number }, given: unknown = data) => {
-      if (!(given instanceof type) || given.length !== rows)
-        throw new ViewSnapshotError(`${path}: a column of ${kind} that is not ${rows} long`);
-    };
+    const notLong = () => new ViewSnapshotError(`${path}: a column of ${kind} that is not ${rows} long`);
     switch (kind) {
       case "s":
-        check(Uint32Array);
-        for (let i = 0; i < rows; i++) values[i] = string((data as Uint32Array)[i]!, path);
-        return values;
-      case "z":
-        check(Int32Array);
+        return lookUp(dictOf(data, path), intsOf(column[2], rows, path), path);
+      case "id": {
+        const stemList = dictOf(data, path);
+        const made = stemList.map((stem) => (stem === null ? null : idsOfStem(stem)));
+        const stems = intsOf(column[2], rows, path);
+        const numbers = intsOf(column[3], rows, path);
+        const values: (string | null)[] = new Array(rows);
         for (let i = 0; i < rows; i++) {
-          const at = (data as Int32Array)[i]!;
-          values[i] = at === -1 ? null : string(at, path);
+          const code = stems[i]!;
+          if (code >= stemList.length) throw new ViewSnapshotError(`${path}: code ${code} is not in its list`);
+          const stem = stemList[code]!;
+          const number = numbers[i]!;
+          if (stem === null || number === -1) values[i] = stem;
+          else {
+            const ids = made[code]!;
+            let id = ids.get(number);
+            if (id === undefined) {
+              id = `${stem}${number}`;
+              ids.set(number, id);
+            }
+            values[i] = id;
+          }
         }
         return values;
+      }
       case "i":
+        return Array.from(intsOf(data, rows, path));
       case "f":
-        check(kind === "i" ? Int32Array : Float64Array);
-        for (let i = 0; i < rows; i++) values[i] = (data as Int32Array | Float64Array)[i];
+        if (!(data instanceof Float64Array) || data.length !== rows) throw notLong();
+        return Array.from(data);
+      case "n": {
+        const isNull = intsOf(data, rows, path);
+        let present = 0;
+        for (let i = 0; i < rows; i++) if (isNull[i] === 0) present++;
+        const numbers = decode(column[2], present, path);
+        if (numbers.some((value) => typeof value !== "number"))
+          throw new ViewSnapshotError(`${path}: numbers or null that are not numbers`);
+        const values: unknown[] = new Array(rows);
+        let next = 0;
+        for (let i = 0; i < rows; i++) values[i] = isNull[i] === 0 ? numbers[next++] : null;
         return values;
+      }
       case "b":
-        check(Uint8Array);
-        for (let i = 0; i < rows; i++) values[i] = (data as Uint8Array)[i] !== 0;
-        return values;
+        return Array.from(intsOf(data, rows, path), (bit) => bit !== 0);
       case "a":
-        check(Array);
+        if (!Array.isArray(data) || data.length !== rows) throw notLong();
         return (data as unknown[]).slice();
-      case "o":
-        check(Uint32Array);
-        return recordsOf(column, path);
-      case "r": {
-        const at = (column as ["r", ObjectColumn, Uint32Array])[2];
-        check(Uint32Array, at);
-        const source = recordsOf(data, path);
+      case "o": {
+        const made = recordsOf(column, path);
+        if (made.length !== rows) throw notLong();
+        return made;
+      }
+      case "r":
+        return lookUp(recordsOf(data, path), intsOf(column[2], rows, path), path);
+      case "x": {
+        if (!Array.isArray(data)) throw new ViewSnapshotError(`${path}: records of no columns`);
+        const sources = data.map((source) => recordsOf(source, path));
+        const which = intsOf(column[2], rows, path);
+        const at = intsOf(column[3], rows, path);
+        const values: unknown[] = new Array(rows);
         for (let i = 0; i < rows; i++) {
-          const row = source[at[i]!];
+          const row = sources[which[i]!]?.[at[i]!];
           if (row === undefined) throw new ViewSnapshotError(`${path}: row ${at[i]} is not in its records`);
           values[i] = row;
         }
         return values;
       }
       case "w":
-        check(Array);
-        for (let i = 0; i < rows; i++) values[i] = unwrap((data as unknown[])[i], undefined, `${path}[${i}]`);
-        return values;
+        if (!Array.isArray(data) || data.length !== rows) throw notLong();
+        return (data as unknown[]).map((item, i) => unwrap(item, undefined, `${path}[${i}]`));
       default:
         throw new ViewSnapshotError(`${path}: unknown column kind ${String(kind)}`);
     }

@@ -178,13 +178,13 @@ function told(kept: KeptEntry): AuditEntry {
   };
 }
 
-/**
- * The details of an accepted command's entry: one object for all of them (read only), not an empty object kept with
- * each of the newest `AUDIT_ENTRIES_MAX` entries.
- */
-const NO_DETAILS: ErrorDetails = {};
-
 export class AuditTrail {
+  /**
+   * The details of an accepted command's entry: one object for all of them (read only), not an empty object kept
+   * with each of the newest `AUDIT_ENTRIES_MAX` entries. A field, not a module's constant: the read models' snapshot
+   * carries it, so after a restart the restored entries and the new ones share one object, as before it.
+   */
+  private readonly noDetails: ErrorDetails = {};
   /**
    * The newest entries as kept, with what each was made from (a plain record, not a WeakMap keyed by the entry: the
    * read models' snapshot carries it, and after a restart the entries from before the snapshot are told in every
@@ -223,7 +223,7 @@ export class AuditTrail {
     }
     let code: string | null = null;
     let message: string | null = null;
-    let details: ErrorDetails = NO_DETAILS;
+    let details: ErrorDetails = this.noDetails;
     for (const event of outcome.events) {
       switch (event.type) {
         case "rejected":

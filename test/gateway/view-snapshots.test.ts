@@ -140,13 +140,13 @@ describe("snapshots of the read models", () => {
     }
   });
 
-  it("a snapshot in the format before this one (sauda-read-models/2) is refused cleanly: rebuilt from record 1", async () => {
+  it("a snapshot in the format before this one (sauda-read-models/3) is refused cleanly: rebuilt from record 1", async () => {
     const { dir, writer } = await journal();
     const saved = (await writer.store.loadViewSnapshot())!;
     const whole = deserialize(saved.data) as unknown[];
-    expect(whole[0]).toBe("sauda-read-models/3");
-    // As the code before wrote them: its format, its code's version, its roots (no table of strings).
-    const old = serialize(["sauda-read-models/2", whole[1], whole[2]]);
+    expect(whole[0]).toBe("sauda-read-models/4");
+    // As the code before wrote them: its format, its code's version, its roots and its table of strings.
+    const old = serialize(["sauda-read-models/3", whole[1], whole[2], whole[3]]);
     await writer.store.saveViewSnapshot({
       seq: saved.seq,
       recordHash: saved.recordHash,
@@ -157,7 +157,7 @@ describe("snapshots of the read models", () => {
     try {
       expect(restarted.start).toEqual({ snapshotSeq: 200, replayed: 50, viewSnapshotSeq: 0, viewsReplayed: RECORDS });
       expect(restarted.warnings).toContain(
-        "the snapshot of the read models at 200 was not used (it is not in the format sauda-read-models/3); they were rebuilt from the journal",
+        "the snapshot of the read models at 200 was not used (it is not in the format sauda-read-models/4); they were rebuilt from the journal",
       );
       expect(restarted.projections.lastSeq).toBe(RECORDS);
       expect(capturedViews(restarted)).toStrictEqual(capturedViews(writer));
@@ -469,12 +469,15 @@ describe("tables: many like records written column by column", () => {
     const [format, version, [wrapped], strings] = deserialize(captureViews([root], [{}])) as [
       string,
       string,
-      [["O", { ids: [string, [string, Uint32Array]] }]],
+      [["O", { ids: [string, [string, Int32Array, unknown, [string, number, Uint8Array]]] }]],
       string[],
     ];
-    wrapped[1].ids[1][1] = wrapped[1].ids[1][1].subarray(0, 19);
+    // The Set's items: 20 ids of one stem ("o"), each its number (one byte).
+    expect(wrapped[1].ids[1][0]).toBe("id");
+    expect(wrapped[1].ids[1][3][2]).toBeInstanceOf(Uint8Array);
+    wrapped[1].ids[1][3][2] = wrapped[1].ids[1][3][2].subarray(0, 19);
     expect(() => restoreViews(serialize([format, version, [wrapped], strings]), [{}])).toThrow(
-      new ViewSnapshotError("root0.ids item: a column of s that is not 20 long"),
+      new ViewSnapshotError("root0.ids item: integers that are not 20 long"),
     );
   });
 });
@@ -483,7 +486,7 @@ describe("the snapshot's format", () => {
   it("a snapshot written by other code of the read models is refused whole, before anything is restored", () => {
     const data = captureViews([new Projections()], [new Projections()]);
     const [format, version, roots] = deserialize(data) as [string, string, unknown];
-    expect(format).toBe("sauda-read-models/3");
+    expect(format).toBe("sauda-read-models/4");
     expect(version).toBe(codeVersion());
     expect(version).toMatch(/^[0-9a-f]{64}$/);
     // The same data restores; with another code version (or format) it does not.
@@ -492,7 +495,7 @@ describe("the snapshot's format", () => {
       new ViewSnapshotError("it was written by other code of the read models"),
     );
     expect(() => restoreViews(serialize(["sauda-read-models/1", version, roots]), [new Projections()])).toThrow(
-      new ViewSnapshotError("it is not in the format sauda-read-models/3"),
+      new ViewSnapshotError("it is not in the format sauda-read-models/4"),
     );
   });
 });

@@ -19,13 +19,17 @@
  * whole chain before serving. The leader snapshots the read models every `VIEW_SNAPSHOT_EVERY_RECORDS` records and at
  * a clean stop (view-snapshots.ts), by a thread of their own that keeps a copy of them fed from the durable journal
  * (view-snapshot-thread.ts: the capture of a large state held this thread for seconds); without that thread running, a
- * clean stop captures them here. A journal that fails a check before serving stops the start with the first bad
- * record named (`JournalCorruptError`). While running, a checkpoint is signed every
- * `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake, finish the batch in
- * flight, write a snapshot, sign a last checkpoint, close the store.
+ * clean stop captures them here. The engine is snapshotted the same way, every `ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS`
+ * records and every `SNAPSHOT_EVERY_MS`, by a thread that keeps an engine of its own fed from the durable journal
+ * (journal/engine-snapshot-thread.ts); until it runs, and if it fails, the sequencer snapshots every
+ * `SNAPSHOT_EVERY_COMMANDS` here, and the clean stop's snapshot is always taken here. A journal that fails a check
+ * before serving stops the start with the first bad record named (`JournalCorruptError`). While running, a checkpoint
+ * is signed every `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake,
+ * finish the batch in flight, write a snapshot, sign a last checkpoint, close the store.
  *
  * Invariants. The engine's own consistency checks (`Engine.checkInvariants`: books, ledger conservation, blocked
- * amounts) run before every snapshot (the sequencer's) and whenever `checkInvariants` is called (the server's
+ * amounts) run before every snapshot (the sequencer's, and the engine's snapshot thread's on its own engine: found
+ * there, the break is found after its records were durable) and whenever `checkInvariants` is called (the server's
  * `InvariantWatch` does so every `INVARIANT_CHECK_INTERVAL_MS`). When one fails, the exchange raises its alarm once:
  * it refuses every change from then on (`WritesStoppedError`; what is durable stays readable), and tells its alarm
  * listeners (the server logs it at error and shows it in /metrics). Stopping beats running wrong; a restart recovers
@@ -336,8 +340,8 @@ export class Exchange {
     });
     this.sequencer = sequencer;
     this.maybeStartViewThread();
-    this.maybeStartEngineThread();
     sequencer.onDurable((outcomes) => {
+      // Started on a durable batch, not here: at a start it would take CPU from the recovery still going on.
       this.maybeStartEngineThread();
       this.engineThread?.advance(sequencer.durableHead.seq);
       this.publish(outcomes);

@@ -6,7 +6,8 @@
  * the leader last told it, each checked against the hash chain from the snapshot's record. Every `every` records (once
  * it is within `every` records of the head: a thread that fell behind catches up first) and on request it checks the
  * invariants of its engine, serialises it, hashes it and saves it through a store connection of its own, naming the
- * hash of its last record: a record the leader has told it is durable. The leader's thread never serialises.
+ * hash of its last record: a record the leader has told it is durable (and, however far behind it is, at least every
+ * `keepEvery` records). The leader's thread never serialises.
  *
  * The engine is deterministic and the records are the journal's, applied as a start replays them (the command as
  * parsed from its stored text, its seq and time), so a snapshot from here is the one the leader's engine would give at
@@ -146,9 +147,11 @@ async function main(): Promise<void> {
           engine.apply({ seq: record.seq, timeMs: record.timeMs, command: JSON.parse(record.command) as Command });
           copy.hash = next;
         }
-        // By count, once within one interval of the head: behind by more, a snapshot further on is worth more.
-        const due = data.every > 0 && engine.lastSeq - copy.snapshotSeq >= data.every;
-        if (due && target - engine.lastSeq < data.every) {
+        // By count, once within one interval of the head: behind by more, a snapshot further on is worth more; but
+        // never `keepEvery` records (the sequencer's count before this thread) without one, however far behind.
+        const since = engine.lastSeq - copy.snapshotSeq;
+        const due = data.every > 0 && since >= data.every;
+        if (due && (target - engine.lastSeq < data.every || since >= data.keepEvery)) {
           await save(store, copy);
           post({ type: "saved", seq: engine.lastSeq });
         }

@@ -29,6 +29,7 @@ import { join } from "node:path";
 import { Exchange, VIEW_SNAPSHOT_EVERY_RECORDS } from "../src/gateway/exchange.ts";
 import { sign } from "../src/gateway/signing.ts";
 import { Users } from "../src/gateway/users.ts";
+import { ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS } from "../src/journal/engine-snapshot-thread.ts";
 import { BENCH_JOURNAL_INSTRUMENT, writeBenchJournal } from "./journal-workload.ts";
 import { startServe } from "./serve-process.ts";
 
@@ -72,6 +73,18 @@ async function writeJournal(dir: string, commands: number): Promise<void> {
   }
   console.log(
     `the snapshot thread saved the read models at ${last} ${((performance.now() - waitStarted) / 1000).toFixed(1)} s after the last write`,
+  );
+  // The engine's snapshot thread, when it runs, catches up and snapshots within one interval of the head: wait for
+  // it, so that the starts below find the tail it leaves (not one that depends on its pace).
+  const engineThread = exchange.engineSnapshotThread;
+  const headSeq = exchange.engine.lastSeq;
+  const engineWait = performance.now();
+  const newestSeq = async () => (await exchange.store.snapshots())[0]?.seq ?? 0;
+  while (engineThread?.usable && headSeq - (await newestSeq()) >= ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS) {
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  console.log(
+    `engine snapshots: ${engineThread === null ? "by the sequencer on the main thread" : `by the snapshot thread (${engineThread.usable ? "running" : "failed"})`}; newest at ${await newestSeq()} of ${headSeq} (${((performance.now() - engineWait) / 1000).toFixed(1)} s after the last write)`,
   );
   // No close: the last snapshot is the one the count made, as after a SIGKILL.
 }

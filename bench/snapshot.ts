@@ -10,6 +10,10 @@
  * BENCH_SNAPSHOT_COMMANDS records by the snapshot thread (view-snapshot-thread.ts), which starts half way through the
  * writing and follows the journal from there; each round then asks it for one at a new head. `here` captures them on
  * the leader's thread (no snapshot thread: what a clean stop does without one, and what every snapshot did before).
+ * The engine: each round takes its snapshot as the sequencer does on the leader's thread (the clean stop's, and every
+ * snapshot before the engine's snapshot thread), then asks the engine's snapshot thread (journal/engine-snapshot-thread.ts)
+ * for one at a new head, each with the longest event-loop stall meanwhile; at the end, the thread's work per record
+ * (read, chain hash, parse, apply), measured here with the same code while it is idle.
  * Also printed: the process's CPU per command in each quarter of the writing (the snapshot thread follows in the
  * last two), and the process's CPU while each read-model snapshot was taken.
  */
@@ -19,9 +23,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { columnLength } from "../src/engine/columns.ts";
+import type { Command } from "../src/engine/commands.ts";
+import { Engine } from "../src/engine/engine.ts";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { buildViews, feedViews } from "../src/gateway/read-models.ts";
-import { dataHash } from "../src/journal/records.ts";
+import { chainHash, dataHash, GENESIS_HASH } from "../src/journal/records.ts";
 import { READ_PAGE_RECORDS } from "../src/journal/store.ts";
 import { outcomeOfRecord } from "../src/projections/index.ts";
 import { writeBenchJournal } from "./journal-workload.ts";
@@ -34,7 +40,10 @@ const dir = mkdtempSync(join(tmpdir(), "sauda-bench-snapshot-"));
 const exchange = await Exchange.open({
   data: dir,
   snapshotEveryMs: 0,
-  snapshotEveryCommands: 0,
+  // The sequencer takes no snapshot by count (each round takes one on this thread, as before the engine's snapshot
+  // thread); the engine's snapshot thread starts half way and snapshots every BENCH_SNAPSHOT_COMMANDS records.
+  snapshotEveryCommands: Number.MAX_SAFE_INTEGER,
+  engineSnapshotEveryRecords: COMMANDS,
   viewSnapshotEveryRecords: VIEWS === "thread" ? COMMANDS : 0,
 });
 const started = performance.now();
@@ -124,6 +133,22 @@ for (let round = 1; round <= 2; round++) {
   console.log(
     `round ${round}: engine snapshot as the sequencer takes it: longest event-loop stall while taken and written ${engineStall.toFixed(0)} ms`,
   );
+  // By the engine's snapshot thread, at a new head: this thread only posts a message.
+  await exchange.submit({ type: "time.tick" });
+  const engineThread = exchange.engineSnapshotThread;
+  if (engineThread?.usable) {
+    const head = exchange.engine.lastSeq;
+    let savedSeq: number | null = null;
+    const threadCpu = process.cpuUsage();
+    t = performance.now();
+    const threadStall = await stall(async () => {
+      savedSeq = await engineThread.snapshot(head);
+    });
+    console.log(
+      `round ${round}: engine snapshot by the engine's snapshot thread at ${savedSeq}: saved ${ms(t)} ms after asked; ` +
+        `process CPU ${cpuMs(process.cpuUsage(threadCpu)).toFixed(0)} ms; longest event-loop stall while taken and written ${threadStall.toFixed(0)} ms`,
+    );
+  } else console.log(`round ${round}: the engine's snapshot thread is not running`);
   // A command so that the read models' snapshot is at a new head.
   await exchange.submit({ type: "time.tick" });
   let bytes = 0;
@@ -164,5 +189,41 @@ const replayCpuMs = cpuMs(process.cpuUsage(replayCpu));
 console.log(
   `replaying the journal into a copy of the read models (the snapshot thread's work per record): ${((replayCpuMs * 1000) / headSeq).toFixed(0)} µs CPU per record`,
 );
+
+// What the engine's snapshot thread does per record, here with the same code (a read of pages, the chain hash, the
+// command's parse and the engine's apply): the part a thread shared with the read models' would not repeat is the read
+// (the read models' thread reads the same pages) and the command's parse.
+{
+  const engine = new Engine();
+  let previous = GENESIS_HASH;
+  let readMs = 0;
+  let chainMs = 0;
+  let parseMs = 0;
+  let applyMs = 0;
+  const cpu = process.cpuUsage();
+  for (let from = 1; from <= headSeq; ) {
+    let t = performance.now();
+    const page = await exchange.store.read(from, Math.min(READ_PAGE_RECORDS, headSeq - from + 1));
+    readMs += performance.now() - t;
+    for (const record of page) {
+      t = performance.now();
+      previous = chainHash(previous, record.seq, record.timeMs, record.meta, record.command, record.events);
+      const t2 = performance.now();
+      const command = JSON.parse(record.command) as Command;
+      const t3 = performance.now();
+      engine.apply({ seq: record.seq, timeMs: record.timeMs, command });
+      chainMs += t2 - t;
+      parseMs += t3 - t2;
+      applyMs += performance.now() - t3;
+    }
+    from += page.length;
+  }
+  const perRecord = (total: number) => `${((total * 1000) / headSeq).toFixed(1)} µs`;
+  console.log(
+    `replaying the journal into a copy of the engine (the engine's snapshot thread's work per record): ` +
+      `${perRecord(cpuMs(process.cpuUsage(cpu)))} CPU per record: read ${perRecord(readMs)}, chain hash ${perRecord(chainMs)}, ` +
+      `command parse ${perRecord(parseMs)}, apply ${perRecord(applyMs)}`,
+  );
+}
 await exchange.close();
 process.exit(0);

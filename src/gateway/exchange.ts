@@ -19,13 +19,17 @@
  * whole chain before serving. The leader snapshots the read models every `VIEW_SNAPSHOT_EVERY_RECORDS` records and at
  * a clean stop (view-snapshots.ts), by a thread of their own that keeps a copy of them fed from the durable journal
  * (view-snapshot-thread.ts: the capture of a large state held this thread for seconds); without that thread running, a
- * clean stop captures them here. A journal that fails a check before serving stops the start with the first bad
- * record named (`JournalCorruptError`). While running, a checkpoint is signed every
- * `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake, finish the batch in
- * flight, write a snapshot, sign a last checkpoint, close the store.
+ * clean stop captures them here. The engine is snapshotted the same way, every `ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS`
+ * records and every `SNAPSHOT_EVERY_MS`, by a thread that keeps an engine of its own fed from the durable journal
+ * (journal/engine-snapshot-thread.ts); until it runs, and if it fails, the sequencer snapshots every
+ * `SNAPSHOT_EVERY_COMMANDS` here, and the clean stop's snapshot is always taken here. A journal that fails a check
+ * before serving stops the start with the first bad record named (`JournalCorruptError`). While running, a checkpoint
+ * is signed every `CHECKPOINT_EVERY_RECORDS` records or `CHECKPOINT_EVERY_MS`. Shutdown (`close`): stop intake,
+ * finish the batch in flight, write a snapshot, sign a last checkpoint, close the store.
  *
  * Invariants. The engine's own consistency checks (`Engine.checkInvariants`: books, ledger conservation, blocked
- * amounts) run before every snapshot (the sequencer's) and whenever `checkInvariants` is called (the server's
+ * amounts) run before every snapshot (the sequencer's, and the engine's snapshot thread's on its own engine: found
+ * there, the break is found after its records were durable) and whenever `checkInvariants` is called (the server's
  * `InvariantWatch` does so every `INVARIANT_CHECK_INTERVAL_MS`). When one fails, the exchange raises its alarm once:
  * it refuses every change from then on (`WritesStoppedError`; what is durable stays readable), and tells its alarm
  * listeners (the server logs it at error and shows it in /metrics). Stopping beats running wrong; a restart recovers
@@ -39,6 +43,7 @@ import { hash } from "node:crypto";
 import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
+import { ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS, EngineSnapshotThread } from "../journal/engine-snapshot-thread.ts";
 import { defaultKeysDir, type ExchangeKeys, loadKeys } from "../journal/keys.ts";
 import { LEADERSHIP_TRY_EVERY_MS, type Leadership } from "../journal/leadership.ts";
 import { sha256OffThread } from "../journal/off-thread-hash.ts";
@@ -103,6 +108,13 @@ export interface ExchangeOptions extends StoreLocation {
    * The leader snapshots the read models every this many records (and at a clean stop); 0: never. Default: `snapshotEveryCommands`, or `VIEW_SNAPSHOT_EVERY_RECORDS`.
    */
   readonly viewSnapshotEveryRecords?: number;
+  /**
+   * The engine's snapshot thread (journal/engine-snapshot-thread.ts) snapshots the engine every this many records; 0:
+   * no thread, the sequencer snapshots every `snapshotEveryCommands` on this thread. Default:
+   * `ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS`, or 0 when `snapshotEveryCommands` is given (a caller that chose the
+   * sequencer's count; tests).
+   */
+  readonly engineSnapshotEveryRecords?: number;
   /**
    * Check the whole hash chain, from record 1, before serving (the behaviour before the check ran beside serving): a
    * changed record anywhere refuses the start. Followers always do.
@@ -200,7 +212,10 @@ export interface InvariantAlarm {
   /** Where it was found: the periodic check, a snapshot, or the check of the journal's older records. */
   readonly where: "check" | "snapshot" | "journal";
   readonly atMs: number;
-  /** The journal record found bad (`where: "journal"`), when the problem is in one record. */
+  /**
+   * The journal record found bad (`where: "journal"`), when the problem is in one record; or the seq at which the
+   * engine's snapshot thread found the broken invariant (`where: "snapshot"`, after that record was durable).
+   */
   readonly seq?: number;
 }
 
@@ -265,6 +280,9 @@ export class Exchange {
   /** The thread that keeps its own copy of the read models and snapshots it, while this node leads. */
   private viewThread: ViewSnapshotThread | null = null;
   private viewThreadTried = false;
+  /** The thread that keeps its own copy of the engine and snapshots it, while this node leads. */
+  private engineThread: EngineSnapshotThread | null = null;
+  private engineThreadTried = false;
   /**
    * The identity read model (identity.ts): users, API keys, accounts' members. Serving first, restored from its own
    * snapshot and caught up before serving, so it is there while the read models load; null until the read models are
@@ -323,6 +341,9 @@ export class Exchange {
     this.sequencer = sequencer;
     this.maybeStartViewThread();
     sequencer.onDurable((outcomes) => {
+      // Started on a durable batch, not here: at a start it would take CPU from the recovery still going on.
+      this.maybeStartEngineThread();
+      this.engineThread?.advance(sequencer.durableHead.seq);
       this.publish(outcomes);
       for (const listener of this.durableListeners) listener();
       try {
@@ -338,6 +359,12 @@ export class Exchange {
       this.snapshotTimer = setInterval(() => {
         // The read models are snapshotted by count only: their capture holds this thread for longer than the engine's.
         if (sequencer.commandsSinceSnapshot === 0 || this.closed) return;
+        // By the engine's snapshot thread while it follows the journal: this thread only posts a message.
+        const thread = this.engineThread;
+        if (thread?.following) {
+          void thread.snapshot(sequencer.durableHead.seq);
+          return;
+        }
         sequencer.snapshot().catch((error: unknown) => {
           if (!(error instanceof SnapshotRefusedError))
             process.emitWarning(`snapshot not written: ${(error as Error).message}`);
@@ -534,6 +561,63 @@ export class Exchange {
     } catch (error) {
       process.emitWarning(`the read models' snapshot thread did not start: ${(error as Error).message}`);
     }
+  }
+
+  private get engineSnapshotEveryRecords(): number {
+    const options = this.options;
+    if (options.snapshotEveryCommands === 0) return 0;
+    return (
+      options.engineSnapshotEveryRecords ??
+      (options.snapshotEveryCommands === undefined ? ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS : 0)
+    );
+  }
+
+  /**
+   * Starts the engine's snapshot thread (journal/engine-snapshot-thread.ts) once half its interval has passed since
+   * the newest snapshot (as the read models' thread: starting it costs about a second of CPU, which a short-lived
+   * exchange need not pay). Until it has loaded its engine, and again if it cannot start or fails, the sequencer
+   * snapshots by count on this thread, as it did before the thread existed.
+   */
+  private maybeStartEngineThread(): void {
+    const sequencer = this.sequencer;
+    const every = this.engineSnapshotEveryRecords;
+    if (sequencer === null || this.engineThreadTried || this.closed || every <= 0) return;
+    if (sequencer.commandsSinceSnapshot < Math.ceil(every / 2)) return;
+    this.engineThreadTried = true;
+    const fallBack = (reason: string): void => {
+      process.emitWarning(`${reason}; the engine is snapshotted on the main thread again`);
+      sequencer.snapshotsByCount = true;
+    };
+    try {
+      const thread = new EngineSnapshotThread(
+        {
+          location: { data: this.options.data, database: this.options.database, schema: this.options.schema },
+          macKeys: this.keys.macKeys,
+          every,
+          keepEvery: this.options.snapshotEveryCommands ?? SNAPSHOT_EVERY_COMMANDS,
+          headSeq: sequencer.durableHead.seq,
+        },
+        {
+          onSaved: (seq) => sequencer.snapshotSaved(seq),
+          // Found after the records that broke it were durable and acknowledged (the sequencer's own check refuses
+          // the batch instead): the alarm is the same, writes stop, and `sauda verify` names the record.
+          onBroken: (seq, message) => this.raiseAlarm(new Error(message), "snapshot", seq),
+          onFailed: fallBack,
+        },
+      );
+      this.engineThread = thread;
+      thread.advance(sequencer.durableHead.seq);
+      void thread.ready.then(() => {
+        if (thread.following) sequencer.snapshotsByCount = false;
+      });
+    } catch (error) {
+      fallBack(`the engine's snapshot thread did not start: ${(error as Error).message}`);
+    }
+  }
+
+  /** The engine's snapshot thread, while this node leads and it was started (null otherwise). */
+  get engineSnapshotThread(): EngineSnapshotThread | null {
+    return this.engineThread;
   }
 
   /**
@@ -1213,6 +1297,7 @@ export class Exchange {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    let engineThreadClosed: Promise<void> | undefined;
     try {
       // The check of the older records stops at its next page: the store closes below.
       this.journalCheckAbort.abort(new Error("the exchange closed"));
@@ -1220,6 +1305,8 @@ export class Exchange {
       // The read models loading behind stop at their next page too.
       await this.viewsLoaded;
       if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+      // The engine's snapshot thread stops after its current step; the clean stop snapshots here (nothing else runs).
+      engineThreadClosed = this.engineThread?.close();
       if (this.electionTimer) clearTimeout(this.electionTimer);
       await this.electing;
       await this.stopFollowing();
@@ -1238,6 +1325,7 @@ export class Exchange {
       }
     } finally {
       await this.viewThread?.close();
+      await (engineThreadClosed ?? this.engineThread?.close());
       await this.leadership?.close();
       await this.store.close();
     }

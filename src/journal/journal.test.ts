@@ -197,6 +197,25 @@ function journalSuite(name: string, open: HarnessFactory): void {
       expect(plain?.data).toBe(data);
     });
 
+    it("saves an engine snapshot replacing another in one transaction: the one replaced is gone, the others stay", async () => {
+      const { store } = await harness();
+      const save = (seq: number, replacing?: number) => {
+        const data = JSON.stringify({ seq });
+        return store.saveSnapshot(
+          { seq, stateHash: dataHash(data), recordHash: "r".repeat(64), data, dataHash: dataHash(data) },
+          replacing,
+        );
+      };
+      await save(100);
+      await save(110);
+      await save(120, 110);
+      // Replacing its own seq (or nothing) deletes nothing.
+      await save(130, 130);
+      expect((await store.snapshots()).map((s) => s.seq)).toEqual([130, 120, 100]);
+      expect(await store.loadSnapshot(110)).toBeNull();
+      expect((await store.loadSnapshot(120))?.data).toBe(JSON.stringify({ seq: 120 }));
+    });
+
     it("reads the head and the highest seq at one moment, so a start beside a writing leader sees no records beyond the head", async () => {
       const { store } = await harness();
       if (store.headAndMaxSeq) expect(await store.headAndMaxSeq()).toEqual({ head: null, maxSeq: 0 });

@@ -506,18 +506,24 @@ export class PostgresStore implements JournalStore {
     return Number((result.rows[0] as { seq: string | null }).seq ?? 0);
   }
 
-  async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+  async saveSnapshot(snapshot: SnapshotRecord, replacing?: number): Promise<void> {
     const mac =
       this.macKey === null
         ? null
         : snapshotMac(this.macKey, snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.dataHash);
+    const table = this.table("snapshots");
     await this.run((client) =>
-      client.query(
-        `INSERT INTO ${this.table("snapshots")} (seq, state_hash, record_hash, data, data_hash, mac) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (seq) DO UPDATE SET state_hash = EXCLUDED.state_hash, record_hash = EXCLUDED.record_hash,
-           data = EXCLUDED.data, data_hash = EXCLUDED.data_hash, mac = EXCLUDED.mac`,
-        [snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac],
-      ),
+      transaction(client, async () => {
+        await client.query(
+          `INSERT INTO ${table} (seq, state_hash, record_hash, data, data_hash, mac) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (seq) DO UPDATE SET state_hash = EXCLUDED.state_hash, record_hash = EXCLUDED.record_hash,
+             data = EXCLUDED.data, data_hash = EXCLUDED.data_hash, mac = EXCLUDED.mac`,
+          [snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac],
+        );
+        if (replacing !== undefined && replacing !== snapshot.seq) {
+          await client.query(`DELETE FROM ${table} WHERE seq = $1`, [replacing]);
+        }
+      }),
     );
   }
 

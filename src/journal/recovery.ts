@@ -424,6 +424,42 @@ async function checkHead(store: JournalStore): Promise<JournalHead | null> {
 }
 
 /**
+ * The newest snapshot at or below `headSeq` that passes the checks a start makes (its MAC with one of `macKeys`, its
+ * data hash, the restore, and that the journal's record at its seq carries the hash it names), restored; null when
+ * there is none (start from record 1). A snapshot that fails a check is passed over and named in `warnings`, as a
+ * start's recovery passes over one it cannot use; unlike recovery, a changed snapshot does not stop the caller (the
+ * engine's snapshot thread: the start that served already made the checks that stop a start).
+ */
+export async function loadNewestSnapshot(
+  store: JournalStore,
+  headSeq: number,
+  macKeys: readonly Uint8Array[],
+): Promise<{ engine: Engine; seq: number; recordHash: string; warnings: string[] } | null> {
+  const warnings: string[] = [];
+  for (const info of await store.snapshots()) {
+    if (info.seq > headSeq) continue;
+    let checked: Awaited<ReturnType<typeof loadCheckedSnapshot>>;
+    try {
+      checked = await loadCheckedSnapshot(store, info.seq, macKeys, false);
+    } catch (error) {
+      warnings.push((error as Error).message);
+      continue;
+    }
+    if ("problem" in checked) {
+      warnings.push(checked.problem);
+      continue;
+    }
+    const [record] = await store.read(info.seq, 1);
+    if (record === undefined || record.seq !== info.seq || record.hash !== checked.record.recordHash) {
+      warnings.push(`snapshot ${info.seq} names a record hash that is not the journal's`);
+      continue;
+    }
+    return { engine: checked.engine, seq: info.seq, recordHash: checked.record.recordHash, warnings };
+  }
+  return null;
+}
+
+/**
  * Loads a snapshot and checks it. A snapshot that was changed (its MAC or its data hash does not match) throws: the
  * database has been tampered with or damaged, and the operator must know. One that is authentic but that this
  * version cannot use returns a sentence instead (a warning; recovery starts further back), saying whether it is in an

@@ -30,7 +30,10 @@
  * before it was answered with.
  *
  * Snapshots are taken between batches (so a snapshot's state is that of its last record) and saved only once that
- * record is durable, naming that record's hash: a snapshot never refers to a record that is not in the journal.
+ * record is durable, naming that record's hash: a snapshot never refers to a record that is not in the journal. While
+ * another thread keeps a copy of the engine and snapshots it (`snapshotsByCount` false: the exchange's engine
+ * snapshot thread), this one takes none by count; the clean stop's and those asked for (`snapshot`) are still taken
+ * here.
  * Before a snapshot is taken the engine checks its invariants (`Engine.checkInvariants`): a state that breaks one is
  * never saved. The batch that led to it is refused, and the sequencer stops as after a failure, reporting a
  * `SnapshotRefusedError` (stopping beats running wrong).
@@ -230,8 +233,13 @@ export class Sequencer {
   private scheduled = false;
   private stopped = false;
   private failure: unknown = null;
-  /** Commands applied since the last snapshot was taken. */
+  /** Commands applied since the last snapshot was taken (here or, told by `snapshotSaved`, elsewhere). */
   private sinceSnapshot = 0;
+  /**
+   * Whether this thread takes the snapshots by count. False while another thread takes them (the engine's snapshot
+   * thread: journal/engine-snapshot-thread.ts); set true again if it fails.
+   */
+  snapshotsByCount = true;
   private idleWaiters: (() => void)[] = [];
   /** Listeners told of every durable batch's outcomes, in order (projections, streams). */
   private readonly listeners: ((outcomes: readonly Outcome[]) => void)[] = [];
@@ -330,6 +338,14 @@ export class Sequencer {
   /** Commands applied since the last snapshot was taken (what a restart from the newest snapshot would replay). */
   get commandsSinceSnapshot(): number {
     return this.sinceSnapshot;
+  }
+
+  /**
+   * A snapshot of the engine's state at `seq` (a durable record) was saved by someone else (the engine's snapshot
+   * thread): the count towards the next snapshot starts there, if that is later than the last one taken here.
+   */
+  snapshotSaved(seq: number): void {
+    this.sinceSnapshot = Math.min(this.sinceSnapshot, Math.max(0, this.engine.lastSeq - seq));
   }
 
   /** Commands waiting for a batch (each command of a group counts). */
@@ -534,7 +550,7 @@ export class Sequencer {
       this.sinceSnapshot += records.length;
       const every = this.options.snapshotEveryCommands;
       // A snapshot refused for a broken invariant refuses the batch with it: nothing of it becomes durable.
-      const snapshot = every > 0 && this.sinceSnapshot >= every ? this.takeSnapshot() : null;
+      const snapshot = every > 0 && this.snapshotsByCount && this.sinceSnapshot >= every ? this.takeSnapshot() : null;
       const lastSeq = records.length > 0 ? records[records.length - 1]!.seq : 0;
       return { batch, records, lastSeq, outcomes, snapshot };
     } catch (error) {

@@ -271,21 +271,25 @@ export class SqliteStore implements JournalStore {
     return row.seq ?? 0;
   }
 
-  async saveSnapshot(given: SnapshotRecord): Promise<void> {
+  async saveSnapshot(given: SnapshotRecord, replacing?: number): Promise<void> {
     const mac =
       this.macKey === null
         ? null
         : snapshotMac(this.macKey, given.seq, given.stateHash, given.recordHash, given.dataHash);
     const snapshot = { ...given, mac };
+    const deleted = replacing === undefined || replacing === given.seq ? null : replacing;
     if (this.writer?.usable) {
-      await this.writer.request({ op: "snapshot", snapshot });
+      await this.writer.request({ op: "snapshot", snapshot, replacing: deleted });
       return;
     }
-    this.db
-      .prepare(
-        "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?, ?)",
-      )
-      .run(snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run(snapshot.seq, snapshot.stateHash, snapshot.recordHash, snapshot.data, snapshot.dataHash, mac);
+      if (deleted !== null) this.db.prepare("DELETE FROM snapshots WHERE seq = ?").run(deleted);
+    })();
   }
 
   async saveViewSnapshot(given: ViewSnapshotRecord): Promise<void> {
@@ -516,7 +520,7 @@ function ownsItsMemory(data: Uint8Array): boolean {
 type WriteRequest =
   | { readonly op: "append"; readonly batch: PackedRecords; readonly hashes: readonly string[] }
   | { readonly op: "append"; readonly batch: PackedRecords; readonly previousHash: string }
-  | { readonly op: "snapshot"; readonly snapshot: SnapshotRecord }
+  | { readonly op: "snapshot"; readonly snapshot: SnapshotRecord; readonly replacing: number | null }
   | { readonly op: "viewSnapshot"; readonly snapshot: ViewSnapshotRecord; readonly kept: number }
   | { readonly op: "identitySnapshot"; readonly snapshot: IdentitySnapshotRecord; readonly kept: number }
   | { readonly op: "close" };

@@ -11,7 +11,7 @@
  *   chain hashes computed here from `previousHash` on (chain.js `chainHashOfFields`), and the head with its MAC
  *   (chain.js `headMac`, when the store has a MAC key), and is answered `{ id, hash, buffer }` with the last record's
  *   hash and the batch's text buffer, moved back to be used again;
- * - `{ id, op: "snapshot", snapshot }` saves a snapshot; `{ id, op: "viewSnapshot", snapshot, kept }` saves a
+ * - `{ id, op: "snapshot", snapshot, replacing }` saves a snapshot (and deletes the one at seq `replacing`, unless null); `{ id, op: "viewSnapshot", snapshot, kept }` saves a
  *   snapshot of the read models and deletes all but the newest `kept`; `{ id, op: "identitySnapshot", snapshot, kept }`
  *   does the same for a snapshot of the identity read model; `{ id, op: "close" }` closes the connection.
  * Each is answered once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after a rollback, in
@@ -58,6 +58,12 @@ const readHeadHash = db.prepare("SELECT hash FROM journal_head WHERE id = 1").pl
 const insertSnapshot = db.prepare(
   "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?, ?)",
 );
+const deleteSnapshot = db.prepare("DELETE FROM snapshots WHERE seq = ?");
+/** Saves an engine snapshot and deletes the one at `replacing` (null: none), in one transaction. */
+const saveSnapshot = db.transaction((s, replacing) => {
+  insertSnapshot.run(s.seq, s.stateHash, s.recordHash, s.data, s.dataHash, s.mac ?? null);
+  if (replacing !== null) deleteSnapshot.run(replacing);
+});
 /**
  * Saves a snapshot derived from the journal (the read models' or identity's, named by its table) and deletes all but
  * the newest `kept` of that table, in one transaction.
@@ -149,8 +155,7 @@ port.on("message", (message) => {
       return;
     }
     if (op === "snapshot") {
-      const s = message.snapshot;
-      insertSnapshot.run(s.seq, s.stateHash, s.recordHash, s.data, s.dataHash, s.mac ?? null);
+      saveSnapshot.immediate(message.snapshot, message.replacing ?? null);
     } else if (op === "viewSnapshot") {
       saveViewSnapshot.immediate(message.snapshot, message.kept);
     } else if (op === "identitySnapshot") {

@@ -93,8 +93,12 @@ export interface JournalStore {
     previousHash: string,
     options?: ReadCheckedOptions,
   ): AsyncIterable<CheckedPage>;
-  /** Saves a snapshot, with its MAC when the store has a MAC key (the `mac` given is ignored). */
-  saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
+  /**
+   * Saves a snapshot, with its MAC when the store has a MAC key (the `mac` given is ignored). With `replacing`, the
+   * snapshot at that seq is deleted in the same transaction (the engine's snapshot thread keeps only its newest one
+   * between the snapshots it keeps; a `replacing` equal to the snapshot's seq deletes nothing).
+   */
+  saveSnapshot(snapshot: SnapshotRecord, replacing?: number): Promise<void>;
   /** Snapshots, newest first. */
   snapshots(): Promise<SnapshotInfo[]>;
   loadSnapshot(seq: number): Promise<SnapshotRecord | null>;

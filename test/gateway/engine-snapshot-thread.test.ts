@@ -1,0 +1,223 @@
+/**
+ * The engine's snapshot thread (journal/engine-snapshot-thread.ts): its snapshots are the leader's engine at the same
+ * seq, byte for byte (so one state has one snapshot and one state hash); a start after a crash (the writer left open,
+ * as after a SIGKILL) recovers from the thread's newest snapshot and replays fewer records than one interval of it;
+ * when the thread fails the sequencer snapshots by count again; and a broken invariant the thread's engine finds
+ * raises the leader's alarm (writes stop).
+ */
+
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Command } from "../../src/engine/commands.ts";
+import { Exchange, WritesStoppedError } from "../../src/gateway/exchange.ts";
+import { dataHash } from "../../src/journal/records.ts";
+import { verify } from "../../src/journal/recovery.ts";
+import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
+import { SETUP, T0 } from "../support/server.ts";
+import { restingAndCrossingOrders } from "../support/view-fixtures.ts";
+
+/** The thread's interval, and the sequencer's count (also the thread's interval between the snapshots it keeps). */
+const EVERY = 20;
+const KEEP_EVERY = 100;
+/** How long to wait for the thread (it loads its code first). */
+const THREAD_WAIT = { timeout: 60_000, interval: 20 };
+
+async function openAt(dir: string, keys?: Exchange["keys"]): Promise<Exchange> {
+  return Exchange.open({
+    data: dir,
+    clock: () => T0,
+    snapshotEveryMs: 0,
+    snapshotEveryCommands: KEEP_EVERY,
+    engineSnapshotEveryRecords: EVERY,
+    ...(keys === undefined ? {} : { keys }),
+  });
+}
+
+/** The thread is started (half an interval after the newest snapshot) and follows the journal. */
+async function following(exchange: Exchange): Promise<void> {
+  await expect.poll(() => exchange.engineSnapshotThread?.following ?? false, THREAD_WAIT).toBe(true);
+}
+
+const snapshotSeqs = async (exchange: Exchange) => (await exchange.store.snapshots()).map((s) => s.seq);
+
+describe("the engine's snapshot thread", () => {
+  it("saves snapshots equal to the leader's engine at the same seq; a start after a crash replays a short tail", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-"));
+    const writer = await openAt(dir);
+    /** The leader's engine serialised after each record (one command at a time: each is the durable head then). */
+    const leader = new Map<number, string>();
+    const submit = async (command: Command) => {
+      const { seq } = await writer.submit(command);
+      leader.set(seq, JSON.stringify(writer.engine.snapshot()));
+    };
+    for (const command of [...SETUP, ...restingAndCrossingOrders(EVERY)]) await submit(command);
+    await following(writer);
+    const startedAt = writer.engine.lastSeq;
+    for (const command of restingAndCrossingOrders(240, "p")) await submit(command);
+    const head = writer.engine.lastSeq;
+    // The thread catches up and snapshots by count: the newest within one interval of the head.
+    await expect.poll(async () => head - (await snapshotSeqs(writer))[0]!, THREAD_WAIT).toBeLessThan(EVERY);
+    const seqs = await snapshotSeqs(writer);
+    // Only the thread snapshotted after it followed (the sequencer's count of 100 passed meanwhile), and it kept one
+    // at least KEEP_EVERY after the one before and its newest: the others were replaced.
+    const thread = seqs.filter((seq) => seq > startedAt);
+    expect(thread.length).toBeGreaterThanOrEqual(2);
+    expect(thread.length).toBeLessThanOrEqual(Math.ceil((head - startedAt) / KEEP_EVERY) + 1);
+    for (const seq of seqs) {
+      const saved = (await writer.store.loadSnapshot(seq))!;
+      expect(saved.data).toBe(leader.get(seq));
+      expect(saved.stateHash).toBe(dataHash(leader.get(seq)!));
+      expect(saved.recordHash).toBe((await writer.store.read(seq, 1))[0]!.hash);
+    }
+    // Asked at the head (the snapshots by time): the same bytes and state hash as the leader's engine now.
+    expect(await writer.engineSnapshotThread!.snapshot(head)).toBe(head);
+    const atHead = (await writer.store.loadSnapshot(head))!;
+    expect(atHead.data).toBe(JSON.stringify(writer.engine.snapshot()));
+    expect(atHead.stateHash).toBe(writer.engine.stateHash(dataHash));
+    // The replay from record 1 reaches every stored snapshot's state, MACs included.
+    const report = await verify(writer.store, { macKeys: writer.keys.macKeys });
+    expect(report.snapshotsChecked).toBe((await snapshotSeqs(writer)).length);
+
+    // One more interval and a half, not snapshotted at the head; then a start as after a SIGKILL (no close).
+    for (const command of restingAndCrossingOrders(EVERY + EVERY / 2, "q")) await submit(command);
+    const last = writer.engine.lastSeq;
+    await expect.poll(async () => (await snapshotSeqs(writer))[0], THREAD_WAIT).toBeGreaterThan(head);
+    const newest = (await snapshotSeqs(writer))[0]!;
+    const restarted = await Exchange.open({ data: dir, clock: () => T0, snapshotEveryMs: 0, keys: writer.keys });
+    try {
+      expect(restarted.start.snapshotSeq).toBe(newest);
+      expect(restarted.start.replayed).toBe(last - newest);
+      expect(restarted.start.replayed).toBeLessThan(EVERY);
+      expect(restarted.engine.stateHash(dataHash)).toBe(writer.engine.stateHash(dataHash));
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it("when the thread fails, the sequencer snapshots by count on the main thread again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-fails-"));
+    const exchange = await openAt(dir);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
+    try {
+      for (const command of [...SETUP, ...restingAndCrossingOrders(EVERY)]) await exchange.submit(command);
+      await following(exchange);
+      await exchange.engineSnapshotThread!.terminate();
+      expect(exchange.engineSnapshotThread!.usable).toBe(false);
+      const before = await snapshotSeqs(exchange);
+      const stoppedAt = exchange.engine.lastSeq;
+      for (const command of restingAndCrossingOrders(KEEP_EVERY + 10, "f")) await exchange.submit(command);
+      // By the sequencer's count (KEEP_EVERY after the last snapshot taken or saved): the thread takes none now.
+      await expect.poll(async () => (await snapshotSeqs(exchange)).length, THREAD_WAIT).toBe(before.length + 1);
+      const newest = (await snapshotSeqs(exchange))[0]!;
+      expect(newest).toBeGreaterThan(stoppedAt);
+      expect(newest - (before[0] ?? 0)).toBeGreaterThanOrEqual(KEEP_EVERY);
+      expect(warnings.some((warning) => warning.includes("snapshotted on the main thread again"))).toBe(true);
+    } finally {
+      process.off("warning", onWarning);
+      await exchange.close();
+    }
+  });
+
+  it("a broken invariant found by the thread raises the alarm: writes stop, what is durable stays", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-broken-"));
+    // Written without the thread, and left open (as after a crash).
+    const writer = await Exchange.open({ data: dir, clock: () => T0, snapshotEveryMs: 0, snapshotEveryCommands: 0 });
+    for (const command of SETUP) await writer.submit(command);
+    const order = {
+      type: "order.new",
+      instrument: "PB-KAZGPZ-MNG-2026-01",
+      account: "AKTAU-1",
+      side: "buy",
+      orderType: "limit",
+      price: 13_000_000,
+      quantity: 1000,
+      orderId: "AKTAU-1~b1",
+    } as const;
+    const { seq } = await writer.submit(order);
+    // A state that breaks an invariant, saved as an authentic snapshot (the store's MAC key): the next start and its
+    // thread start from it, as from a snapshot of a leader whose engine went wrong. 100 tiyn moved from the buyer's
+    // free money to its orders' block: the ledger still balances, but the block no longer matches its order's.
+    const state = JSON.parse(JSON.stringify(writer.engine.snapshot())) as {
+      house: { ledger: { balances: string[][] } };
+    };
+    const move = (account: string, by: bigint) => {
+      const entry = state.house.ledger.balances.find((row) => row[0] === account && row[1] === "KZT")!;
+      entry[2] = String(BigInt(entry[2]!) + by);
+    };
+    move("AKTAU-1/orders", 100n);
+    move("AKTAU-1/free", -100n);
+    const data = JSON.stringify(state);
+    const head = (await writer.store.head())!;
+    await writer.store.saveSnapshot({
+      seq,
+      stateHash: dataHash(data),
+      data,
+      dataHash: dataHash(data),
+      recordHash: head.hash,
+    });
+    const exchange = await openAt(dir, writer.keys);
+    expect(exchange.start.snapshotSeq).toBe(seq);
+    for (let i = 0; i < EVERY / 2; i++) await exchange.submit({ type: "time.tick" });
+    await following(exchange);
+    // The thread finds it once a snapshot is due (EVERY records after the one it loaded), after those were durable:
+    // ticks sent after the alarm are refused.
+    for (let i = 0; i < EVERY + EVERY / 2; i++) await exchange.submit({ type: "time.tick" }).catch(() => undefined);
+    await expect
+      .poll(() => exchange.invariantAlarm, THREAD_WAIT)
+      .toMatchObject({
+        where: "snapshot",
+        message: expect.stringContaining("invariant"),
+      });
+    const durable = exchange.engine.lastSeq;
+    expect(exchange.invariantAlarm!.seq).toBeGreaterThanOrEqual(seq + EVERY);
+    expect(exchange.invariantAlarm!.seq).toBeLessThanOrEqual(durable);
+    await expect(exchange.submit({ type: "time.tick" })).rejects.toThrow(WritesStoppedError);
+    expect(await exchange.store.maxSeq()).toBe(durable);
+    // Nothing of the broken state was saved beyond the snapshot the test put there.
+    expect(await snapshotSeqs(exchange)).toEqual([seq]);
+    await exchange.close();
+  });
+});
+
+const runPostgres = await postgresForSuite("the engine's snapshot thread");
+
+describe.runIf(runPostgres)("the engine's snapshot thread (PostgreSQL)", () => {
+  const schema = testSchema("engine_thread");
+  afterAll(() => dropSchema(schema));
+
+  it("snapshots the shared journal's engine as the leader holds it, and a follower starts from its snapshot", async () => {
+    const keysDir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-pg-keys-"));
+    const location = { database: TEST_DATABASE_URL, schema, keysDir, clock: () => T0, snapshotEveryMs: 0 };
+    const leader = await Exchange.open({
+      ...location,
+      snapshotEveryCommands: KEEP_EVERY,
+      engineSnapshotEveryRecords: EVERY,
+    });
+    try {
+      for (const command of [...SETUP, ...restingAndCrossingOrders(EVERY)]) await leader.submit(command);
+      await following(leader);
+      for (const command of restingAndCrossingOrders(3 * EVERY + 5, "p")) await leader.submit(command);
+      const head = leader.engine.lastSeq;
+      await expect.poll(async () => head - (await snapshotSeqs(leader))[0]!, THREAD_WAIT).toBeLessThan(EVERY);
+      const newest = (await snapshotSeqs(leader))[0]!;
+      expect(newest).toBeGreaterThan(head - EVERY);
+      const follower = await Exchange.open({ ...location, follower: true });
+      try {
+        expect(follower.start.snapshotSeq).toBe(newest);
+        expect(follower.start.replayed).toBe(head - newest);
+        expect(follower.engine.stateHash(dataHash)).toBe(leader.engine.stateHash(dataHash));
+      } finally {
+        await follower.close();
+      }
+      expect(await leader.engineSnapshotThread!.snapshot(head)).toBe(head);
+      const atHead = (await leader.store.loadSnapshot(head))!;
+      expect(atHead.data).toBe(JSON.stringify(leader.engine.snapshot()));
+    } finally {
+      await leader.close();
+    }
+  });
+});

@@ -18,110 +18,36 @@
  * The thread does not keep the process alive while it has nothing asked of it.
  */
 
-import { Worker } from "node:worker_threads";
-import type { FromViewThread, ToViewThread, ViewThreadData } from "./view-snapshot-worker.ts";
+import { SnapshotThread } from "../journal/snapshot-thread.ts";
+import type { FromViewThread, ViewThreadData } from "./view-snapshot-worker.ts";
 
-export class ViewSnapshotThread {
-  /** The seq of the newest snapshot the thread saved (0: none yet). */
-  savedSeq = 0;
-  private readonly worker: Worker;
-  private failure: string | null = null;
-  private stopping = false;
-  private exited: Promise<void>;
-  private nextId = 1;
-  private readonly waiting = new Map<number, (seq: number | null) => void>();
-  private readonly readyPromise: Promise<void>;
-
+export class ViewSnapshotThread extends SnapshotThread<FromViewThread> {
   constructor(data: ViewThreadData) {
     // view-snapshot-worker.ts through the entry that loads TypeScript when this module runs as TypeScript; the compiled
     // view-snapshot-worker.js directly when it runs from the build (scripts/build-server.js).
     const entry = import.meta.url.endsWith(".ts") ? "./view-snapshot-worker-entry.mjs" : "./view-snapshot-worker.js";
-    this.worker = new Worker(new URL(entry, import.meta.url), { workerData: data });
-    this.worker.unref();
-    let ready: () => void = () => undefined;
-    this.readyPromise = new Promise<void>((resolve) => {
-      ready = resolve;
-    });
-    this.worker.on("message", (message: FromViewThread) => {
-      switch (message.type) {
-        case "ready":
-          ready();
-          break;
-        case "saved":
-          this.savedSeq = Math.max(this.savedSeq, message.seq);
-          break;
-        case "answer": {
-          if (message.seq !== null) this.savedSeq = Math.max(this.savedSeq, message.seq);
-          if (message.warning !== null) process.emitWarning(message.warning);
-          const resolve = this.waiting.get(message.id);
-          this.waiting.delete(message.id);
-          resolve?.(message.seq);
-          if (this.waiting.size === 0) this.worker.unref();
-          break;
-        }
-        case "failed":
-          this.fail(`the read models' snapshot thread stopped: ${message.reason}`);
-          break;
-      }
-    });
-    this.worker.on("error", (error) => this.fail(`the read models' snapshot thread failed: ${error.message}`));
-    this.exited = new Promise<void>((resolve) => {
-      this.worker.on("exit", (code) => {
-        if (this.stopping && code === 0) this.failure ??= "stopped";
-        else this.fail(`the read models' snapshot thread exited with code ${code}`);
-        ready();
-        resolve();
-      });
-    });
+    super(new URL(entry, import.meta.url), data, "the read models' snapshot thread");
   }
 
-  /** False once the thread failed or stopped: it takes no more snapshots. */
-  get usable(): boolean {
-    return this.failure === null;
+  protected receive(message: FromViewThread): void {
+    switch (message.type) {
+      case "ready":
+        this.markReady();
+        break;
+      case "saved":
+        this.saved(message.seq);
+        break;
+      case "answer":
+        if (message.warning !== null) process.emitWarning(message.warning);
+        this.answer(message.id, message.seq);
+        break;
+      case "failed":
+        this.fail(`the read models' snapshot thread stopped: ${message.reason}`);
+        break;
+    }
   }
 
-  /** Resolves once the thread has loaded its copy of the read models (or failed). */
-  get ready(): Promise<void> {
-    return this.readyPromise;
-  }
-
-  /** The journal's durable head is now `seq`. */
-  advance(seq: number): void {
-    this.send({ type: "head", seq });
-  }
-
-  /**
-   * A snapshot of the read models at `seq` (a durable head), taken by the thread once it has applied the records up to
-   * it; resolves with `seq` once saved (also when one at `seq` was saved already), or null when none was (the thread
-   * failed, surveillance stopped on a fault, the capture was refused).
-   */
-  snapshot(seq: number): Promise<number | null> {
-    if (!this.usable) return Promise.resolve(null);
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.worker.ref();
-      this.send({ type: "snapshot", id, seq });
-    });
-  }
-
-  /** Stops the thread once it has done what was asked of it. */
-  async close(): Promise<void> {
-    this.send({ type: "stop" });
-    this.stopping = true;
-    this.worker.ref();
-    await this.exited;
-  }
-
-  private send(message: ToViewThread): void {
-    if (this.usable) this.worker.postMessage(message);
-  }
-
-  private fail(reason: string): void {
-    if (this.failure !== null) return;
-    this.failure = reason;
+  protected failed(reason: string): void {
     process.emitWarning(reason);
-    for (const resolve of this.waiting.values()) resolve(null);
-    this.waiting.clear();
   }
 }

@@ -22,6 +22,7 @@
 import { hash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import { openStore, type StoreLocation } from "../journal/open.ts";
+import { LeaderInbox } from "../journal/snapshot-thread.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type ProjectionsOptions } from "../projections/index.ts";
 import { buildViews, feedViews, loadCheckedViews, type Views, viewRoots } from "./read-models.ts";
@@ -35,11 +36,6 @@ export interface ViewThreadData {
   readonly every: number;
   readonly projections: ProjectionsOptions | undefined;
 }
-
-export type ToViewThread =
-  | { readonly type: "head"; readonly seq: number }
-  | { readonly type: "snapshot"; readonly id: number; readonly seq: number }
-  | { readonly type: "stop" };
 
 export type FromViewThread =
   | { readonly type: "ready"; readonly seq: number; readonly warning: string | null }
@@ -93,23 +89,12 @@ async function save(store: JournalStore, copy: Copy): Promise<string | null> {
 async function main(): Promise<void> {
   const store = await openStore(data.location, { macKey: Buffer.from(data.macKeys[0]!) });
   const { copy, warning } = await load(store);
-  let target = copy.seq;
-  const requests: { id: number; seq: number }[] = [];
-  let stopping = false;
-  let wake: (() => void) | null = null;
-  port.on("message", (message: ToViewThread) => {
-    if (message.type === "head") target = Math.max(target, message.seq);
-    else if (message.type === "snapshot") {
-      target = Math.max(target, message.seq);
-      requests.push({ id: message.id, seq: message.seq });
-    } else stopping = true;
-    wake?.();
-  });
+  const inbox = new LeaderInbox(port, copy.seq);
   post({ type: "ready", seq: copy.seq, warning });
   for (;;) {
     // Requests for a seq already passed (or the copy's own) are answered first: a snapshot only at the seq asked.
-    while (requests.length > 0 && requests[0]!.seq <= copy.seq) {
-      const request = requests.shift()!;
+    while (inbox.requests.length > 0 && inbox.requests[0]!.seq <= copy.seq) {
+      const request = inbox.requests.shift()!;
       let answer: number | null = null;
       let problem: string | null = null;
       if (request.seq === copy.seq && copy.seq > copy.snapshotSeq && copy.views.state.surveillanceFailure === null) {
@@ -118,11 +103,12 @@ async function main(): Promise<void> {
       } else if (request.seq === copy.seq && copy.seq === copy.snapshotSeq && copy.seq > 0) answer = copy.seq;
       post({ type: "answer", id: request.id, seq: answer, warning: problem });
     }
-    if (copy.seq < target) {
+    if (copy.seq < inbox.target) {
       const due = data.every > 0 ? copy.snapshotSeq + data.every : Number.POSITIVE_INFINITY;
-      const upTo = Math.min(target, due, requests[0]?.seq ?? Number.POSITIVE_INFINITY);
+      const upTo = Math.min(inbox.target, due, inbox.requests[0]?.seq ?? Number.POSITIVE_INFINITY);
       const page = await store.read(copy.seq + 1, Math.min(READ_PAGE_RECORDS, upTo - copy.seq));
-      if (page.length === 0) throw new Error(`the journal has no record ${copy.seq + 1}, below its head ${target}`);
+      if (page.length === 0)
+        throw new Error(`the journal has no record ${copy.seq + 1}, below its head ${inbox.target}`);
       for (const record of page) {
         if (record.seq !== copy.seq + 1) throw new Error(`record ${record.seq} follows ${copy.seq}`);
         feedViews(copy.views, outcomeOfRecord(record));
@@ -136,11 +122,8 @@ async function main(): Promise<void> {
       } else if (copy.seq === due) copy.snapshotSeq = copy.seq;
       continue;
     }
-    if (stopping) break;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    wake = null;
+    if (inbox.stopping) break;
+    await inbox.next();
   }
   await store.close();
   port.close();

@@ -16,8 +16,8 @@
  * thread again, as it did before. The thread does not keep the process alive while it has nothing asked of it.
  */
 
-import { Worker } from "node:worker_threads";
-import type { EngineThreadData, FromEngineThread, ToEngineThread } from "./engine-snapshot-worker.ts";
+import type { EngineThreadData, FromEngineThread } from "./engine-snapshot-worker.ts";
+import { SnapshotThread } from "./snapshot-thread.ts";
 
 /** The thread snapshots the engine every this many records (measured: docs/operations.md, "Restart"). */
 export const ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS = 10_000;
@@ -31,126 +31,56 @@ export interface EngineThreadListeners {
   readonly onFailed: (reason: string) => void;
 }
 
-export class EngineSnapshotThread {
-  /** The seq of the newest snapshot the thread saved (0: none yet). */
-  savedSeq = 0;
-  /** True once the thread has loaded its engine and follows the journal. */
-  following = false;
-  private readonly worker: Worker;
-  private failure: string | null = null;
-  private stopping = false;
-  private readonly exited: Promise<void>;
-  private nextId = 1;
-  private readonly waiting = new Map<number, (seq: number | null) => void>();
-  private readonly readyPromise: Promise<void>;
+export class EngineSnapshotThread extends SnapshotThread<FromEngineThread> {
+  private loaded = false;
 
-  constructor(data: EngineThreadData, listeners: EngineThreadListeners) {
+  constructor(
+    data: EngineThreadData,
+    private readonly listeners: EngineThreadListeners,
+  ) {
     // engine-snapshot-worker.ts through the entry that loads TypeScript when this module runs as TypeScript; the
     // compiled engine-snapshot-worker.js directly when it runs from the build (scripts/build-server.js).
     const entry = import.meta.url.endsWith(".ts")
       ? "./engine-snapshot-worker-entry.mjs"
       : "./engine-snapshot-worker.js";
-    this.worker = new Worker(new URL(entry, import.meta.url), { workerData: data });
-    this.worker.unref();
-    let ready: () => void = () => undefined;
-    this.readyPromise = new Promise<void>((resolve) => {
-      ready = resolve;
-    });
-    const fail = (reason: string): void => {
-      if (this.failure !== null) return;
-      this.failure = reason;
-      this.following = false;
-      for (const resolve of this.waiting.values()) resolve(null);
-      this.waiting.clear();
-      if (reason !== "stopped") listeners.onFailed(reason);
-    };
-    this.worker.on("message", (message: FromEngineThread) => {
-      switch (message.type) {
-        case "ready":
-          this.following = this.failure === null;
-          for (const warning of message.warnings) process.emitWarning(`engine snapshot thread: ${warning}`);
-          ready();
-          break;
-        case "saved":
-          this.savedSeq = Math.max(this.savedSeq, message.seq);
-          listeners.onSaved(message.seq);
-          break;
-        case "answer": {
-          if (message.seq !== null) {
-            this.savedSeq = Math.max(this.savedSeq, message.seq);
-            listeners.onSaved(message.seq);
-          }
-          const resolve = this.waiting.get(message.id);
-          this.waiting.delete(message.id);
-          resolve?.(message.seq);
-          if (this.waiting.size === 0) this.worker.unref();
-          break;
-        }
-        case "broken":
-          // The leader raises its alarm (writes stop): no snapshot is taken anywhere after this, so no fallback.
-          this.failure = `the engine's snapshot thread found a broken invariant at seq ${message.seq}`;
-          this.following = false;
-          listeners.onBroken(message.seq, message.message);
-          break;
-        case "failed":
-          fail(`the engine's snapshot thread stopped: ${message.reason}`);
-          break;
-      }
-    });
-    this.worker.on("error", (error) => fail(`the engine's snapshot thread failed: ${error.message}`));
-    this.exited = new Promise<void>((resolve) => {
-      this.worker.on("exit", (code) => {
-        fail(this.stopping && code === 0 ? "stopped" : `the engine's snapshot thread exited with code ${code}`);
-        ready();
-        resolve();
-      });
-    });
+    super(new URL(entry, import.meta.url), data, "the engine's snapshot thread");
   }
 
-  /** False once the thread failed or stopped: it takes no more snapshots. */
-  get usable(): boolean {
-    return this.failure === null;
+  /** True once the thread has loaded its engine and follows the journal (until it fails or stops). */
+  get following(): boolean {
+    return this.loaded && this.usable;
   }
 
-  /** Resolves once the thread has loaded its engine (or failed). */
-  get ready(): Promise<void> {
-    return this.readyPromise;
+  protected receive(message: FromEngineThread): void {
+    switch (message.type) {
+      case "ready":
+        this.loaded = true;
+        for (const warning of message.warnings) process.emitWarning(`engine snapshot thread: ${warning}`);
+        this.markReady();
+        break;
+      case "saved":
+        this.saved(message.seq);
+        break;
+      case "answer":
+        this.answer(message.id, message.seq);
+        break;
+      case "broken":
+        // The leader raises its alarm (writes stop): no snapshot is taken anywhere after this, so no fallback.
+        this.failure = `the engine's snapshot thread found a broken invariant at seq ${message.seq}`;
+        this.listeners.onBroken(message.seq, message.message);
+        break;
+      case "failed":
+        this.fail(`the engine's snapshot thread stopped: ${message.reason}`);
+        break;
+    }
   }
 
-  /** The journal's durable head is now `seq`. */
-  advance(seq: number): void {
-    this.send({ type: "head", seq });
+  protected override saved(seq: number): void {
+    super.saved(seq);
+    this.listeners.onSaved(seq);
   }
 
-  /**
-   * A snapshot at `seq` (a durable head), taken by the thread once it has applied the records up to it; resolves with
-   * `seq` once saved (also when one at `seq` was saved already), or null when none was (the thread failed or stopped).
-   */
-  snapshot(seq: number): Promise<number | null> {
-    if (!this.usable) return Promise.resolve(null);
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.worker.ref();
-      this.send({ type: "snapshot", id, seq });
-    });
-  }
-
-  /** Stops the thread after the step it is in (a snapshot being saved is finished). */
-  async close(): Promise<void> {
-    this.stopping = true;
-    this.send({ type: "stop" });
-    this.worker.ref();
-    await this.exited;
-  }
-
-  /** Ends the thread at once, as a crash of it would (tests). */
-  async terminate(): Promise<void> {
-    await this.worker.terminate();
-    await this.exited;
-  }
-
-  private send(message: ToEngineThread): void {
-    if (this.usable) this.worker.postMessage(message);
+  protected failed(reason: string): void {
+    this.listeners.onFailed(reason);
   }
 }

@@ -34,6 +34,7 @@ import { Engine } from "../engine/engine.ts";
 import { openStore, type StoreLocation } from "./open.ts";
 import { chainHash, GENESIS_HASH } from "./records.ts";
 import { loadNewestSnapshot } from "./recovery.ts";
+import { LeaderInbox } from "./snapshot-thread.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
 export interface EngineThreadData {
@@ -47,11 +48,6 @@ export interface EngineThreadData {
   /** The durable head when the thread was started: the loaded snapshot must not lie beyond it. */
   readonly headSeq: number;
 }
-
-export type ToEngineThread =
-  | { readonly type: "head"; readonly seq: number }
-  | { readonly type: "snapshot"; readonly id: number; readonly seq: number }
-  | { readonly type: "stop" };
 
 export type FromEngineThread =
   | { readonly type: "ready"; readonly seq: number; readonly warnings: readonly string[] }
@@ -109,24 +105,13 @@ async function main(): Promise<void> {
   const store = await openStore(data.location, { macKey: Buffer.from(data.macKeys[0]!) });
   const { copy, warnings } = await load(store);
   const engine = copy.engine;
-  let target = engine.lastSeq;
-  const requests: { id: number; seq: number }[] = [];
-  let stopping = false;
-  let wake: (() => void) | null = null;
-  port.on("message", (message: ToEngineThread) => {
-    if (message.type === "head") target = Math.max(target, message.seq);
-    else if (message.type === "snapshot") {
-      target = Math.max(target, message.seq);
-      requests.push({ id: message.id, seq: message.seq });
-    } else stopping = true;
-    wake?.();
-  });
+  const inbox = new LeaderInbox(port, engine.lastSeq);
   post({ type: "ready", seq: engine.lastSeq, warnings });
   try {
-    while (!stopping) {
+    while (!inbox.stopping) {
       // Requests for a seq already passed are answered first: a snapshot only at the seq asked.
-      while (requests.length > 0 && requests[0]!.seq <= engine.lastSeq) {
-        const request = requests.shift()!;
+      while (inbox.requests.length > 0 && inbox.requests[0]!.seq <= engine.lastSeq) {
+        const request = inbox.requests.shift()!;
         let answer: number | null = null;
         if (request.seq === engine.lastSeq) {
           if (engine.lastSeq > copy.snapshotSeq) await save(store, copy);
@@ -134,11 +119,11 @@ async function main(): Promise<void> {
         }
         post({ type: "answer", id: request.id, seq: answer });
       }
-      if (engine.lastSeq < target) {
-        const upTo = Math.min(target, requests[0]?.seq ?? Number.POSITIVE_INFINITY);
+      if (engine.lastSeq < inbox.target) {
+        const upTo = Math.min(inbox.target, inbox.requests[0]?.seq ?? Number.POSITIVE_INFINITY);
         const page = await store.read(engine.lastSeq + 1, Math.min(READ_PAGE_RECORDS, upTo - engine.lastSeq));
         if (page.length === 0) {
-          throw new Error(`the journal has no record ${engine.lastSeq + 1}, below its head ${target}`);
+          throw new Error(`the journal has no record ${engine.lastSeq + 1}, below its head ${inbox.target}`);
         }
         for (const record of page) {
           if (record.seq !== engine.lastSeq + 1) throw new Error(`record ${record.seq} follows ${engine.lastSeq}`);
@@ -151,19 +136,16 @@ async function main(): Promise<void> {
         // never `keepEvery` records (the sequencer's count before this thread) without one, however far behind.
         const since = engine.lastSeq - copy.snapshotSeq;
         const due = data.every > 0 && since >= data.every;
-        if (due && (target - engine.lastSeq < data.every || since >= data.keepEvery)) {
+        if (due && (inbox.target - engine.lastSeq < data.every || since >= data.keepEvery)) {
           await save(store, copy);
           post({ type: "saved", seq: engine.lastSeq });
         }
         continue;
       }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = null;
+      await inbox.next();
     }
   } finally {
-    for (const request of requests) post({ type: "answer", id: request.id, seq: null });
+    for (const request of inbox.requests) post({ type: "answer", id: request.id, seq: null });
     await store.close();
   }
   port.close();

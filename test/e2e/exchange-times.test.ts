@@ -11,6 +11,7 @@ import { formatTimeMs } from "../../src/domain/locale.ts";
 import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
 import { chooseLanguage, LIVE_MS } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("exchange times on the terminal");
 const LAPTOP = { width: 1280, height: 900 };
@@ -20,22 +21,8 @@ describe.skipIf(!run)("exchange times on the terminal", () => {
 
   it("are written to the minute with the day, as the exchange writes them, in en, ru and kk", async () => {
     suite.server.nowMs += 30_000;
-    const seller = await suite.server.login("kazgpz-trader");
+    await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 2_000 }, "times-1");
     const buyer = await suite.server.login("aktau-trader");
-    const offer = { instrument: INSTRUMENT, price: 13_300_000, quantity: 2_000 };
-    await suite.server.call(seller, "POST", "/api/orders", {
-      ...offer,
-      account: "KAZGPZ-1",
-      clientOrderId: "times-s-1",
-      side: "sell",
-    });
-    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...offer,
-      account: "AKTAU-1",
-      clientOrderId: "times-b-1",
-      side: "buy",
-    });
-    expect(bought.body.trades).toHaveLength(1);
     const fills = await suite.server.call(buyer, "GET", "/api/accounts/AKTAU-1/fills");
     const fill = fills.body.fills[0];
     const orders = await suite.server.call(buyer, "GET", `/api/accounts/AKTAU-1/orders?instrument=${INSTRUMENT}`);

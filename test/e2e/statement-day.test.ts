@@ -8,9 +8,9 @@
 
 import type { Page, Route } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
 import { chooseLanguage, LIVE_MS, signInOn } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("the statement's day");
 const LAPTOP = { width: 1280, height: 900 };
@@ -20,22 +20,7 @@ describe.skipIf(!run)("the statement's day on the terminal", () => {
   let page: Page;
 
   it("is offered once the newest trade's day is known: until then a note, no field and no link", async () => {
-    const seller = await suite.server.login("kazgpz-trader");
-    const buyer = await suite.server.login("aktau-trader");
-    const offer = { instrument: INSTRUMENT, price: 13_300_000, quantity: 2_000 };
-    await suite.server.call(seller, "POST", "/api/orders", {
-      ...offer,
-      account: "KAZGPZ-1",
-      clientOrderId: "day-s-1",
-      side: "sell",
-    });
-    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...offer,
-      account: "AKTAU-1",
-      clientOrderId: "day-b-1",
-      side: "buy",
-    });
-    expect(bought.body.trades).toHaveLength(1);
+    await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 2_000 }, "day-1");
 
     page = await suite.open("/login");
     // The account's obligations (where the newest trade's day comes from) are held until the test lets them go.

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { INSTRUMENT } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";
 import { fillOnTicket, LIVE_MS, signInOn } from "./support/forms.ts";
+import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("statement XLSX downloads");
 const LAPTOP = { width: 1280, height: 900 };
@@ -34,22 +35,8 @@ describe.skipIf(!run)("the statement as XLSX from the terminal", () => {
   let page: Page;
 
   it("downloads the member's statement as XLSX beside the PDF, in en, ru and kk; the trade is the API's", async () => {
-    const seller = await suite.server.login("kazgpz-trader");
+    await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 2_000 }, "xlsx-1");
     const buyer = await suite.server.login("aktau-trader");
-    const offer = { instrument: INSTRUMENT, price: 13_300_000, quantity: 2_000 };
-    await suite.server.call(seller, "POST", "/api/orders", {
-      ...offer,
-      account: "KAZGPZ-1",
-      clientOrderId: "xlsx-s-1",
-      side: "sell",
-    });
-    const bought = await suite.server.call(buyer, "POST", "/api/orders", {
-      ...offer,
-      account: "AKTAU-1",
-      clientOrderId: "xlsx-b-1",
-      side: "buy",
-    });
-    expect(bought.body.trades).toHaveLength(1);
     const statement = await suite.server.call(buyer, "GET", "/api/accounts/AKTAU-1/statements/2026-01-05?scope=member");
     const tradeId: string = statement.body.accounts[0].trades[0].tradeId;
 

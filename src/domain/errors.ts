@@ -198,6 +198,11 @@ export const ERRORS = {
     httpStatus: 403,
     template: "Member '{member}' is not a producer; only producers publish outages of their plants.",
   },
+  OUTAGE_BASIS_NOT_OWN: {
+    httpStatus: 403,
+    template:
+      "Basis {basis} is not a plant of member '{member}': no supply plan names it there and none of its accounts holds gas there; a producer publishes outages of its own plants only.",
+  },
   BASIS_INVALID: { httpStatus: 400, template: "Basis {value} is not valid; {rule}." },
   BASIS_UNKNOWN: {
     httpStatus: 404,

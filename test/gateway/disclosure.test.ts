@@ -11,7 +11,7 @@ import ExcelJS from "exceljs";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
-import { INSTRUMENT, type Session, T0, TestServer } from "../support/server.ts";
+import { INSTRUMENT, type Session, T0, TERMS, TestServer } from "../support/server.ts";
 
 const HOUR = 3_600_000;
 /** 00:00 Almaty (UTC+5) on 5 January 2026; T0 is 11:00 that day. */
@@ -354,6 +354,55 @@ describe("outages published by producers", () => {
     const nowhere = await server.call(again, "POST", "/api/outages", { ...planned, basis: "NOWHERE" });
     expect([nowhere.status, nowhere.body.error.code]).toEqual([404, "BASIS_UNKNOWN"]);
     expect((await server.call(null, "GET", "/api/outages")).body.outages).toHaveLength(2);
+  });
+
+  it("a producer may not publish an outage of another producer's plant; the supply plan or its gas makes a plant its own", async () => {
+    // A second plant the exchange trades at, which is not KAZGPZ's: no plan names KAZGPZ there, it holds no gas there.
+    await submit({
+      type: "instrument.list",
+      instrument: "PB-ATYRAU-REF-ATR-2026-01",
+      mode: "continuous",
+      tickSize: 100,
+      lotSize: 1000,
+      referencePrice: 13_300_000,
+      clearing: { ...TERMS, basis: "ATYRAU-REF" },
+      description: { product: "propane-butane", basis: "ATYRAU-REF", region: "ATYRAU", deliveryPeriod: "2026-01" },
+    });
+    const producer = await server.login("kazgpz-trader");
+    const notice = {
+      basis: "ATYRAU-REF",
+      kind: "unplanned",
+      fromMs: server.nowMs + 24 * HOUR,
+      toMs: server.nowMs + 48 * HOUR,
+      volumeKg: 1_000_000,
+      reason: "a competitor's plant said to be down",
+    };
+    const before = (await server.call(null, "GET", "/api/outages")).body.outages.length;
+    const refused = await server.call(producer, "POST", "/api/outages", notice);
+    expect([refused.status, refused.body.error.code, refused.body.error.details]).toEqual([
+      403,
+      "OUTAGE_BASIS_NOT_OWN",
+      { member: "KAZGPZ", basis: "ATYRAU-REF" },
+    ]);
+    expect(refused.body.error.message).toBe(
+      "Basis ATYRAU-REF is not a plant of member 'KAZGPZ': no supply plan names it there and none of its accounts holds gas there; a producer publishes outages of its own plants only.",
+    );
+    expect((await server.call(null, "GET", "/api/outages?basis=ATYRAU-REF")).body.outages).toEqual([]);
+    expect((await server.call(null, "GET", "/api/outages")).body.outages).toHaveLength(before);
+    // Its own plant, where it holds gas, still goes out; and once the regulator's supply plan names KAZGPZ at the
+    // second plant, that one is its plant too.
+    const own = await server.call(producer, "POST", "/api/outages", { ...notice, basis: "KAZGPZ" });
+    expect(own.status).toBe(201);
+    await submit({
+      type: "supply.plan",
+      month: "2026-02",
+      producer: "KAZGPZ",
+      basis: "ATYRAU-REF",
+      plannedKg: 1_000_000,
+      reason: "KAZGPZ supplies from the Atyrau plant this month",
+    });
+    const planned = await server.call(producer, "POST", "/api/outages", notice);
+    expect([planned.status, planned.body.outage?.basis]).toEqual([201, "ATYRAU-REF"]);
   });
 });
 

@@ -8,7 +8,7 @@
 import type { FastifyInstance } from "fastify";
 import { type Static, Type } from "typebox";
 import { PLANNED_KG_MAX } from "../../domain/limits.ts";
-import { OUTAGES_QUERY_LIMIT_MAX } from "../../projections/index.ts";
+import { OUTAGES_QUERY_LIMIT_MAX, type Projections } from "../../projections/index.ts";
 import { checkCsrf, requireUser } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { HttpProblem } from "../errors.ts";
@@ -110,7 +110,13 @@ export function outageRoutes(api: FastifyInstance, context: RouteContext): void 
       },
       config: {
         access: "memberTrade" as const,
-        errors: ["MEMBER_NOT_PRODUCER", "BASIS_INVALID", "BASIS_UNKNOWN", "FIELD_INVALID"] as const,
+        errors: [
+          "MEMBER_NOT_PRODUCER",
+          "OUTAGE_BASIS_NOT_OWN",
+          "BASIS_INVALID",
+          "BASIS_UNKNOWN",
+          "FIELD_INVALID",
+        ] as const,
       },
     },
     async (request, reply) => {
@@ -124,6 +130,10 @@ export function outageRoutes(api: FastifyInstance, context: RouteContext): void 
       if (!exchange.projections.controls.member(producer)?.roles.includes("producer")) {
         throw new HttpProblem("MEMBER_NOT_PRODUCER", { member: producer });
       }
+      // A notice moves the market: a producer speaks for its own plants only, never for a competitor's.
+      if (!producesAt(exchange.projections, producer, request.body.basis)) {
+        throw new HttpProblem("OUTAGE_BASIS_NOT_OWN", { member: producer, basis: request.body.basis });
+      }
       const kind = request.body.kind as "planned" | "unplanned";
       const command = { type: "outage.publish" as const, producer, ...request.body, kind };
       const outcome = await submitChecked(context, request, command);
@@ -133,4 +143,21 @@ export function outageRoutes(api: FastifyInstance, context: RouteContext): void 
       return reply.code(201).send({ seq: outcome.seq, outage: { seq: outcome.seq, ...outage } });
     },
   );
+}
+
+/**
+ * Whether `basis` is one of `producer`'s plants: the regulator's supply plan names the member (or one of its accounts)
+ * at that basis in some month, or one of the member's selling accounts holds gas there. An unknown basis is left to
+ * the engine's BASIS_UNKNOWN, so it is said as such.
+ */
+function producesAt(projections: Projections, producer: string, basis: string): boolean {
+  if (!projections.instruments.all().some((i) => i.basis === basis)) return true;
+  const ownAccounts = projections.accounts.accountIds().filter((id) => {
+    const info = projections.accounts.info(id);
+    return info !== null && info.member === producer && info.canSell;
+  });
+  const names = new Set([producer, ...ownAccounts]);
+  if (projections.supply.plan().some((row) => row.basis === basis && names.has(row.producer))) return true;
+  const gas = `GAS:${basis}`;
+  return ownAccounts.some((id) => projections.accounts.balances(id).some((b) => b.asset === gas));
 }

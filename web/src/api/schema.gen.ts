@@ -4801,7 +4801,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_NOT_PRODUCER. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_ACCOUNT, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_NOT_PRODUCER, OUTAGE_BASIS_NOT_OWN. */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -72,19 +72,26 @@ export interface ValidationError {
 /**
  * The error to report from a validator's list. A union of literals (`Type.Union([Type.Literal("a"), ...])`) fails as
  * one `const` error per branch followed by the `anyOf` that holds them; reporting the first branch alone would name
- * one allowed value as if it were the only one. Such a run is reported as one `enum` error listing every value.
+ * one allowed value as if it were the only one. Such a run is reported as one `enum` error listing every value; a
+ * `Type.Null()` branch among the literals (a `type` error "must be null") counts as the value null.
  */
 export function reportedValidationError(
   errors: readonly (ValidationError & { readonly message?: string })[],
 ): (ValidationError & { readonly message?: string }) | undefined {
   const first = errors[0];
-  if (first?.keyword !== "const") return first;
+  const isNullBranch = (error: ValidationError | undefined) =>
+    error?.keyword === "type" && error.params?.type === "null";
+  if (first?.keyword !== "const" && !isNullBranch(first)) return first;
   const path = first.instancePath ?? "";
   const allowed: unknown[] = [];
   for (const error of errors) {
     if ((error.instancePath ?? "") !== path) return first;
     if (error.keyword === "const") {
       allowed.push(error.params?.allowedValue);
+      continue;
+    }
+    if (isNullBranch(error)) {
+      allowed.push(null);
       continue;
     }
     if (error.keyword !== "anyOf" || allowed.length < 2) return first;

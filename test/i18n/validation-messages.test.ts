@@ -322,6 +322,45 @@ describe("over HTTP", () => {
     ]);
   });
 
+  it("a value outside a union of literals and null names every allowed value, null included, not the first literal", async () => {
+    const trader = await server.login("aktau-trader");
+    const said = await Promise.all(
+      (["en", "ru", "kk"] as const).map(async (language) => {
+        const response = await fetch(`${server.url}/api/notifications/preferences`, {
+          method: "PUT",
+          headers: {
+            "accept-language": language,
+            "content-type": "application/json",
+            cookie: trader.cookie,
+            "x-csrf-token": trader.csrf,
+          },
+          body: JSON.stringify({ web: ["fill"], mail: [], email: null, language: "de" }),
+        });
+        expect(response.status).toBe(400);
+        return ((await response.json()) as { error: { code: string; message: string; details: unknown } }).error;
+      }),
+    );
+    for (const error of said) {
+      expect(error.code).toBe("REQUEST_INVALID");
+      expect(error.details).toEqual({
+        reason: "body/language must be one of en, ru, kk, null",
+        keyword: "enum",
+        part: "body",
+        field: "language",
+        allowed: "en, ru, kk, null",
+        value: "de",
+      });
+    }
+    expect(said.map((error) => error.message)).toEqual([
+      'The language must be one of: "en", "ru", "kk", "null" (sent: "de").',
+      "Язык должен быть одним из значений: «en», «ru», «kk», «null» (передано: «de»).",
+      "Тіл мына мәндердің бірі болуы керек: «en», «ru», «kk», «null» (жіберілгені: «de»).",
+    ]);
+    // Nothing was changed: the settings read back as they were.
+    const back = await server.call(trader, "GET", "/api/notifications/preferences");
+    expect(back.body.language).toBeNull();
+  });
+
   it("a query parameter at its limits: the refusal names the value sent, in en, ru and kk; the limits themselves pass", async () => {
     const book = async (depth: string, language: string) => {
       const response = await fetch(`${server.url}/api/instruments/${INSTRUMENT}/book?depth=${depth}`, {

@@ -464,6 +464,10 @@ export const ERRORS = {
     template:
       "No policy lab run '{id}': it never existed or was dropped to make room (the lab keeps the last {kept} finished runs); start it again.",
   },
+  BULLETIN_DAY_FUTURE: {
+    httpStatus: 409,
+    template: "There is no bulletin for {day} yet: that day is after today, {today}, in Kazakhstan time.",
+  },
   STATEMENT_DAY_FUTURE: {
     httpStatus: 409,
     template: "There is no statement for {date} yet: that day is after today, {today}, in Kazakhstan time.",

@@ -201,6 +201,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "{days:int} күннен {runs:int} есептеу зертхана үшін тым көп: {runs:int} есептеуде бір есептеу ең көбі {daysMax:int} күн (барлығы ең көбі {totalMax:int} күн).",
   LAB_RUN_NOT_FOUND:
     "'{id}' зертхана есептеуі жоқ: ол болмаған немесе орын босату үшін өшірілген (аяқталған соңғы {kept:int} есептеу сақталады); оны қайта іске қосыңыз.",
+  BULLETIN_DAY_FUTURE:
+    "{day:date} күнгі бюллетень әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
   STATEMENT_DAY_FUTURE:
     "{date:date} күнгі үзінді көшірме әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
   STATEMENT_DAY_BEFORE_MEMBER:

@@ -204,6 +204,8 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "{runs:int} прогонов по {days:int} дней — слишком много для лаборатории: при {runs:int} прогонах один прогон длится не более {daysMax:int} дней (всего не более {totalMax:int} дней).",
   LAB_RUN_NOT_FOUND:
     "Прогона лаборатории '{id}' нет: его не было или он удалён, чтобы освободить место (хранятся последние {kept:int} завершённых прогонов); запустите его снова.",
+  BULLETIN_DAY_FUTURE:
+    "Бюллетеня за {day:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
   STATEMENT_DAY_FUTURE:
     "Выписки за {date:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
   STATEMENT_DAY_BEFORE_MEMBER:

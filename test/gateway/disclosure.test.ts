@@ -246,6 +246,32 @@ describe("the daily bulletin", () => {
     expect(today.body).toMatchObject({ day: "2026-01-08", sessions: [], indices: [], controls: [] });
   });
 
+  it("refuses a day after today (exchange time) in every format and language, rather than an empty bulletin", async () => {
+    server.nowMs = DAY1 + 3 * 24 * HOUR + 23 * HOUR; // 8 January, 23:00 local: 18:00 UTC, still the 8th there
+    expect((await server.call(null, "GET", "/api/bulletin?day=2026-01-08")).status).toBe(200);
+    for (const format of ["json", "csv", "xlsx", "pdf"]) {
+      const ahead = await server.call(null, "GET", `/api/bulletin?day=2026-01-09&format=${format}`);
+      expect([ahead.status, ahead.body.error?.code, ahead.body.error?.details]).toEqual([
+        409,
+        "BULLETIN_DAY_FUTURE",
+        { day: "2026-01-09", today: "2026-01-08" },
+      ]);
+    }
+    const said = await Promise.all(
+      ["en", "ru", "kk"].map(async (language) => {
+        const response = await fetch(`${server.url}/api/bulletin?day=2026-01-09`, {
+          headers: { "accept-language": language },
+        });
+        return ((await response.json()) as { error: { message: string } }).error.message.replaceAll("\u00a0", " ");
+      }),
+    );
+    expect(said).toEqual([
+      "There is no bulletin for 2026-01-09 yet: that day is after today, 2026-01-08, in Kazakhstan time.",
+      "Бюллетеня за 09.01.2026 ещё нет: этот день позже сегодняшнего, 08.01.2026, по времени Казахстана.",
+      "09.01.2026 күнгі бюллетень әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, 08.01.2026, кейін.",
+    ]);
+  });
+
   it("gives the sessions as CSV, and refuses an impossible day", async () => {
     const csv = await server.call(null, "GET", "/api/bulletin?day=2026-01-05&format=csv");
     expect(csv.headers.get("content-type")).toContain("text/csv");

@@ -293,7 +293,8 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         tags: ["market data"],
         summary: "Official price indices per basis, region and nationally",
         description:
-          "The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) " +
+          "The archive is by day: `day` names any past day (default today; a day after today is refused). " +
+          "`lang` (or else Accept-Language) " +
           "chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.",
         querystring: Type.Object(
           {
@@ -365,7 +366,8 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         summary:
           "The daily bulletin: every session of a day, the day's indices, and the regulator's controls with reasons",
         description:
-          "The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) " +
+          "The archive is by day: `day` names any past day (default today; a day after today is refused). " +
+          "`lang` (or else Accept-Language) " +
           "chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.",
         querystring: Type.Object(
           {
@@ -395,10 +397,13 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
           ),
         },
       },
-      config: PUBLIC,
+      config: { ...PUBLIC, errors: ["BULLETIN_DAY_FUTURE"] as const },
     },
     async (request, reply) => {
-      const day = request.query.day ?? localDay(exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
+      const today = localDay(exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
+      const day = request.query.day ?? today;
+      // A day to come has no bulletin yet; an empty one would read as a day without trading.
+      if (day > today) throw new HttpProblem("BULLETIN_DAY_FUTURE", { day, today });
       const language = request.query.lang ?? languageOf(request);
       const bulletin = dailyBulletin(exchange.projections, day, EXCHANGE_UTC_OFFSET_MS, language);
       const name = `bulletin-${day}-${language}`;

@@ -136,7 +136,7 @@ export interface paths {
         };
         /**
          * Official price indices per basis, region and nationally
-         * @description The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.
+         * @description The archive is by day: `day` names any past day (default today; a day after today is refused). `lang` (or else Accept-Language) chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.
          */
         get: operations["listIndices"];
         put?: never;
@@ -156,7 +156,7 @@ export interface paths {
         };
         /**
          * The daily bulletin: every session of a day, the day's indices, and the regulator's controls with reasons
-         * @description The archive is by day: `day` names any past day (default today). `lang` (or else Accept-Language) chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.
+         * @description The archive is by day: `day` names any past day (default today; a day after today is refused). `lang` (or else Accept-Language) chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.
          */
         get: operations["getBulletin"];
         put?: never;
@@ -4486,6 +4486,15 @@ export interface operations {
             };
             /** @description Error codes: AUTH_SIGNATURE_INVALID. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: BULLETIN_DAY_FUTURE. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -600,7 +600,11 @@ export class LiveSurveillance {
         state.outcome = event.outcome;
         state.updatedMs = record.timeMs;
         for (const alert of state.alerts) {
-          if (this.caseOfAlert.get(alert) === state.id) this.caseOfAlert.delete(alert);
+          if (this.caseOfAlert.get(alert) !== state.id) continue;
+          this.caseOfAlert.delete(alert);
+          // A standing alert is free again: said as its update (caseId null), so consoles offer it for a new case.
+          const standing = this.alert(alert);
+          if (standing !== null) this.changed({ change: "updated", alert: standing });
         }
         state.steps.push(caseStep(record, "closed", event.reason, null, event.outcome));
         return;
@@ -617,11 +621,19 @@ export class LiveSurveillance {
     }
   }
 
+  /**
+   * An alert taken into a case. A standing one changes as the API shows it (its `caseId`), so the change is said as
+   * the alert's update: a console watching the surveillance channel stops offering it for another case at once,
+   * rather than at its next poll. Its version stays: the rule found no new evidence.
+   */
   private joinAlert(state: CaseState, alert: string): void {
     state.alerts.push(alert);
     this.caseOfAlert.set(alert, state.id);
     const standing = this.alert(alert);
-    if (standing !== null) state.copies.set(alert, standing);
+    if (standing !== null) {
+      state.copies.set(alert, standing);
+      this.changed({ change: "updated", alert: standing });
+    }
   }
 
   /** Keeps at most `CASES_KEPT_MAX` cases: the oldest closed one goes first. */

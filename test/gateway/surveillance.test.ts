@@ -362,7 +362,12 @@ describe("cases", () => {
   let second = "";
 
   it("opens a case on an alert, refusing an alert already taken or unknown", async () => {
-    first = (await server.call(regulator, "GET", "/api/regulator/surveillance/alerts")).body.alerts[0].id;
+    const before = (await server.call(regulator, "GET", "/api/regulator/surveillance/alerts")).body.alerts[0];
+    first = before.id;
+    // A second regulator's console watches the surveillance channel: the alert taken into the case is said to it.
+    const stream = await StreamClient.open(`${server.url.replace("http", "ws")}/api/stream`, regulator);
+    stream.socket.send(JSON.stringify({ op: "subscribe", id: 21, channel: "surveillance" }));
+    await stream.next((m) => m.type === "snapshot" && m.channel === "surveillance");
     const opened = await server.call(regulator, "POST", "/api/regulator/surveillance/cases", {
       alert: first,
       reason: "one owner on both sides",
@@ -381,6 +386,13 @@ describe("cases", () => {
     expect(opened.body.alerts.map((a: Json) => a.id)).toEqual([first]);
     const alert = (await server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${first}`)).body.alert;
     expect(alert.caseId).toBe("CASE-1");
+    const told = await stream.next((m) => m.type === "update" && m.channel === "surveillance");
+    expect(told.changes).toEqual([{ change: "updated", alert }]);
+    expect([told.changes[0].alert.version, told.changes[0].alert.updatedSeq]).toEqual([
+      before.version,
+      before.updatedSeq,
+    ]);
+    stream.socket.close();
 
     const taken = await server.call(regulator, "POST", "/api/regulator/surveillance/cases", {
       alert: first,
@@ -486,6 +498,9 @@ describe("cases", () => {
   });
 
   it("closes a case under review with its outcome, and then refuses every further step", async () => {
+    const stream = await StreamClient.open(`${server.url.replace("http", "ws")}/api/stream`, regulator);
+    stream.socket.send(JSON.stringify({ op: "subscribe", id: 22, channel: "surveillance" }));
+    await stream.next((m) => m.type === "snapshot" && m.channel === "surveillance");
     const closed = await server.call(regulator, "POST", "/api/regulator/surveillance/cases/CASE-1/close", {
       outcome: "referred",
       reason: "referred to the competition agency",
@@ -507,6 +522,13 @@ describe("cases", () => {
     expect(list.body.cases.map((c: Json) => c.id)).toEqual(["CASE-1"]);
     const alert = (await server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${first}`)).body.alert;
     expect(alert.caseId).toBeNull();
+    // Both alerts the case held are free again, and the console watching the channel hears it with the close.
+    const freed = await stream.next((m) => m.type === "update" && m.channel === "surveillance");
+    expect(freed.changes.map((c: Json) => [c.change, c.alert.id, c.alert.caseId])).toEqual([
+      ["updated", first, null],
+      ["updated", second, null],
+    ]);
+    stream.socket.close();
 
     const audit = await server.call(regulator, "GET", "/api/regulator/audit?kinds=surveillance&outcome=accepted");
     expect(

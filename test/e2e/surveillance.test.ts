@@ -35,6 +35,12 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     page = await signIn("regulator");
     await page.getByRole("link", { name: "Surveillance" }).click();
     await page.getByTestId("no-alerts").waitFor({ timeout: LIVE_MS });
+    // No case yet, as the API says: a sentence tells so, not an empty table's headings.
+    const console_ = await server.login("regulator");
+    expect((await server.call(console_, "GET", "/api/regulator/surveillance/cases")).body.cases).toEqual([]);
+    await page.getByTestId("no-cases").waitFor({ timeout: LIVE_MS });
+    expect(await page.getByTestId("no-cases").textContent()).toBe("No case is open or closed yet.");
+    expect(await page.getByTestId("cases").count()).toBe(0);
 
     const seller = await server.login("kazgpz-trader");
     const buyer = await server.login("aktau-trader");
@@ -109,6 +115,21 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     expect(
       await steps.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action"))),
     ).toEqual(["opened", "noted", "reviewing", "closed"]);
+    // Back on the console, the cases table lists the case as the API does, and the sentence is gone.
+    const cases = (
+      await suite.server.call(await suite.server.login("regulator"), "GET", "/api/regulator/surveillance/cases")
+    ).body.cases as { id: string; status: string }[];
+    expect(cases.map((c) => [c.id, c.status])).toEqual([["CASE-1", "closed"]]);
+    await page.getByRole("link", { name: "← Surveillance" }).click();
+    // The list is fetched again as it is shown, not at the next poll (15 s while the stream is open): within 5 s.
+    const listed = page.getByTestId("cases").locator("tbody tr");
+    await expect.poll(() => listed.first().textContent(), { timeout: 5_000 }).toContain("Closed");
+    expect(await listed.count()).toBe(1);
+    expect(await listed.first().getAttribute("data-case")).toBe("CASE-1");
+    expect(await page.getByTestId("no-cases").count()).toBe(0);
+    // And from there to the case again, for the evidence below.
+    await listed.first().getByRole("link", { name: "CASE-1" }).click();
+    await expect.poll(() => page.getByTestId("case-status").textContent(), { timeout: LIVE_MS }).toBe("Closed");
   });
 
   it("draws the evidence: the orders of the alert on the price path", async () => {

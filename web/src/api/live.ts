@@ -213,9 +213,13 @@ function ensureTimer(): void {
 
 function subscribe(path: string, listener: () => void): () => void {
   const entry = entryOf(path);
+  // A path shown again after no page showed it keeps its last value on screen and is fetched again at once: what
+  // changed meanwhile (a case closed on its own page, which only refreshed the paths then shown) would otherwise wait
+  // for the next poll, 15 s away while the stream is open.
+  const shownAgain = entry.listeners.size === 0;
   entry.listeners.add(listener);
   ensureTimer();
-  if (entry.value.updatedMs === 0 && !entry.inFlight && !entry.refused) void refresh(path);
+  if (shownAgain && !entry.inFlight && !entry.refused) void refresh(path);
   queueMicrotask(updateWatch);
   return () => {
     entry.listeners.delete(listener);

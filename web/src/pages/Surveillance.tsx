@@ -190,32 +190,38 @@ export function Surveillance() {
       <GroupsPanel onShow={(group) => setFilter({ ...filter, group })} />
       <section className="panel" aria-labelledby="cases-title">
         <h2 id="cases-title">{t("surveillance.cases")}</h2>
-        <div className="table-scroll">
-          <table data-testid="cases">
-            <thead>
-              <tr>
-                <th scope="col">{t("surveillance.case")}</th>
-                <th scope="col">{t("surveillance.status")}</th>
-                <th scope="col">{t("surveillance.outcome")}</th>
-                <th scope="col" className="num">
-                  {t("surveillance.alertCount")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {(cases.data?.cases ?? []).map((c) => (
-                <tr key={c.id} data-case={c.id}>
-                  <td>
-                    <Link to={`/surveillance/case?id=${encodeURIComponent(c.id)}`}>{c.id}</Link>
-                  </td>
-                  <td>{t(`surveillance.statuses.${c.status}`)}</td>
-                  <td>{c.outcome === null ? "—" : t(`surveillance.outcomes.${c.outcome}`)}</td>
-                  <td className="num">{c.alerts.length}</td>
+        {cases.data?.cases.length === 0 ? (
+          <p className="muted" data-testid="no-cases">
+            {t("surveillance.noCases")}
+          </p>
+        ) : (
+          <div className="table-scroll">
+            <table data-testid="cases">
+              <thead>
+                <tr>
+                  <th scope="col">{t("surveillance.case")}</th>
+                  <th scope="col">{t("surveillance.status")}</th>
+                  <th scope="col">{t("surveillance.outcome")}</th>
+                  <th scope="col" className="num">
+                    {t("surveillance.alertCount")}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {(cases.data?.cases ?? []).map((c) => (
+                  <tr key={c.id} data-case={c.id}>
+                    <td>
+                      <Link to={`/surveillance/case?id=${encodeURIComponent(c.id)}`}>{c.id}</Link>
+                    </td>
+                    <td>{t(`surveillance.statuses.${c.status}`)}</td>
+                    <td>{c.outcome === null ? "—" : t(`surveillance.outcomes.${c.outcome}`)}</td>
+                    <td className="num">{c.alerts.length}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
     </div>
   );

@@ -81,7 +81,7 @@ export function reportedValidationError(
   const first = errors[0];
   const isNullBranch = (error: ValidationError | undefined) =>
     error?.keyword === "type" && error.params?.type === "null";
-  if (first?.keyword !== "const" && !isNullBranch(first)) return first;
+  if (first === undefined || (first.keyword !== "const" && !isNullBranch(first))) return first;
   const path = first.instancePath ?? "";
   const allowed: unknown[] = [];
   for (const error of errors) {

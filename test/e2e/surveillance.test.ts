@@ -93,8 +93,23 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     const row = page.locator('[data-rule="wash-trade"]');
     await row.getByRole("button", { name: "Open a case" }).click();
     await row.getByLabel("Reason").fill("one owner on both sides of the trade");
-    await row.getByRole("button", { name: "Open", exact: true }).click();
+    // Pressed twice in a hurry: one request goes, none is refused, one case opens.
+    const answers: number[] = [];
+    const heard = (response: { url(): string; request(): { method(): string }; status(): number }) => {
+      if (response.url().endsWith("/api/regulator/surveillance/cases") && response.request().method() === "POST") {
+        answers.push(response.status());
+      }
+    };
+    page.on("response", heard);
+    await row.getByRole("button", { name: "Open", exact: true }).dblclick();
     await expect.poll(() => page.getByTestId("case-status").textContent(), { timeout: LIVE_MS }).toBe("Open");
+    await page.waitForTimeout(500);
+    page.off("response", heard);
+    expect(answers).toEqual([201]);
+    const opened = (
+      await suite.server.call(await suite.server.login("regulator"), "GET", "/api/regulator/surveillance/cases")
+    ).body.cases as { id: string; steps: { action: string }[] }[];
+    expect(opened.map((c) => [c.id, c.steps.map((step) => step.action)])).toEqual([["CASE-1", ["opened"]]]);
     expect(new URL(page.url()).pathname).toBe("/surveillance/case");
 
     const text = page.getByLabel("Note or reason");

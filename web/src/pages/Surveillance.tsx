@@ -9,7 +9,7 @@
  * its reason, and the server's refusal (with its code's sentence) is shown in place.
  */
 
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { CASE_NOTE_LENGTH_MAX, REASON_LENGTH_MAX } from "../../../src/domain/limits.ts";
 import { invalidate, useLive } from "../api/live.ts";
 import { call } from "../api/typed.ts";
@@ -439,6 +439,10 @@ function OpenCase({ alert }: { alert: string }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [error, setError] = useState<{ caught: unknown } | null>(null);
+  // One request at a time: a second press (a double click) while the first is on its way would be refused with
+  // CASE_ALERT_TAKEN once the first has opened the case.
+  const sending = useRef(false);
+  const [busy, setBusy] = useState(false);
   if (!open) {
     return (
       <button type="button" className="small-button" onClick={() => setOpen(true)}>
@@ -448,12 +452,18 @@ function OpenCase({ alert }: { alert: string }) {
   }
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (sending.current) return;
+    sending.current = true;
+    setBusy(true);
     try {
       const answer = await call("post", "/api/regulator/surveillance/cases", {}, { alert, reason });
       invalidate(BASE);
       navigate(`/surveillance/case?id=${encodeURIComponent(answer.case.id)}`);
     } catch (caught) {
       setError({ caught });
+    } finally {
+      sending.current = false;
+      setBusy(false);
     }
   };
   return (
@@ -462,7 +472,9 @@ function OpenCase({ alert }: { alert: string }) {
         {t("surveillance.reason")}
         <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={REASON_LENGTH_MAX} />
       </label>
-      <button type="submit">{t("surveillance.open")}</button>
+      <button type="submit" disabled={busy}>
+        {t("surveillance.open")}
+      </button>
       {error && (
         <p className="error" role="alert">
           {describeError(error.caught, i18n)}

@@ -959,6 +959,58 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     expect(read.body.calendar.extraSessions).toEqual([{ date: "2026-01-10", open: "10:00", close: "12:00" }]);
   });
 
+  it("a form whose settings another regulator changes meanwhile follows them where untouched and names the real old value", async () => {
+    // A 6% band and no breaker in force, shown on a regulator's open form.
+    const api = await suite.server.login("regulator");
+    const set = await suite.server.call(api, "PATCH", SAFEGUARDS, {
+      bandBps: 600,
+      breakerBps: null,
+      reason: "console test: a known band before another's change",
+    });
+    expect(set.status).toBe(200);
+    const page = await signIn("regulator", "/regulator");
+    const form = page.getByTestId("band-form");
+    await expect
+      .poll(() => form.locator(`select[name=instrument] option[value="${INSTRUMENT}"]`).count(), { timeout: LIVE_MS })
+      .toBe(1);
+    await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
+    const band = form.locator("input[name=bandPercent]");
+    const breaker = form.locator("input[name=breakerPercent]");
+    await expect.poll(() => band.inputValue(), { timeout: LIVE_MS }).toBe("6");
+    expect(await breaker.inputValue()).toBe("");
+    await breaker.fill("4");
+    // Another regulator narrows the band through the API while this form is open with the breaker typed.
+    const other = await suite.server.login("regulator");
+    const narrowed = await suite.server.call(other, "PATCH", SAFEGUARDS, {
+      bandBps: 500,
+      reason: "console test: another regulator's band",
+    });
+    expect(narrowed.status).toBe(200);
+    // The band, untouched here, follows what is in force; the breaker typed here stays.
+    await expect.poll(() => band.inputValue(), { timeout: LIVE_MS }).toBe("5");
+    expect(await breaker.inputValue()).toBe("4");
+    // Now the band is typed here too, and the other regulator widens it before this one confirms: the typed value
+    // stays, and the confirmation measures it from the band in force, not from the one first shown.
+    await band.fill("4.5");
+    const widened = await suite.server.call(other, "PATCH", SAFEGUARDS, {
+      bandBps: 800,
+      reason: "console test: another regulator widens",
+    });
+    expect(widened.status).toBe(200);
+    await expect.poll(async () => (await suite.server.call(api, "GET", SAFEGUARDS)).body.safeguards.bandBps).toBe(800);
+    await page.waitForTimeout(1500);
+    expect(await band.inputValue()).toBe("4.5");
+    await form.locator("input[name=reason]").fill("console test: band and breaker after another's change");
+    await form.locator("button[type=submit]").click();
+    await expect
+      .poll(() => form.getByTestId("changes").textContent(), { timeout: LIVE_MS })
+      .toContain("Static band ± %: 8 → 4.5");
+    await form.getByRole("button", { name: "Yes, do it" }).click();
+    await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
+    const read = await suite.server.call(api, "GET", SAFEGUARDS);
+    expect([read.body.safeguards.bandBps, read.body.safeguards.breakerBps]).toEqual([450, 400]);
+  });
+
   it("no page had a script error", () => {
     expect(pageErrors).toEqual([]);
   });

@@ -122,14 +122,29 @@ export function ControlForm(props: ControlFormProps) {
   const [baseline, setBaseline] = useState<LoadedSettings | null>(null);
   const loaded = props.load ? props.load(values) : null;
   const loadedText = loaded ? JSON.stringify(loaded) : "";
-  const baselineKey = useRef<string | null>(null);
+  /** The baseline as last set, for the effect below (which must not depend on the state's value). */
+  const baselineNow = useRef<LoadedSettings | null>(null);
   useEffect(() => {
     if (loadedText === "") return;
     const settings = JSON.parse(loadedText) as LoadedSettings;
-    if (baselineKey.current === settings.key) return;
-    baselineKey.current = settings.key;
+    const previous = baselineNow.current;
+    if (previous?.key === settings.key && JSON.stringify(previous.values) === JSON.stringify(settings.values)) return;
+    baselineNow.current = settings;
     setBaseline(settings);
-    setValues((now) => ({ ...now, ...settings.values }));
+    if (previous?.key !== settings.key) {
+      setValues((now) => ({ ...now, ...settings.values }));
+      return;
+    }
+    // The same settings changed in force while the form showed them (another person's change, or this form's own
+    // once the exchange confirms it): a field not edited here follows them; an edit made here stays, measured now
+    // against what is in force, so the confirmation names the real old value and no one's change is undone unseen.
+    setValues((now) => {
+      const next = { ...now };
+      for (const [name, value] of Object.entries(settings.values)) {
+        if ((now[name] ?? "").trim() === (previous.values[name] ?? "").trim()) next[name] = value;
+      }
+      return next;
+    });
   }, [loadedText]);
   const labelOf = (name: string) => props.fields.find((f) => f.name === name)?.label ?? name;
   const changedFields = (): Set<string> => {
@@ -236,7 +251,9 @@ export function ControlForm(props: ControlFormProps) {
       if (baseline) {
         const now: Record<string, string> = {};
         for (const name of Object.keys(baseline.values)) now[name] = (values[name] ?? "").trim();
-        setBaseline({ key: baseline.key, values: now });
+        const sentInForce = { key: baseline.key, values: now };
+        baselineNow.current = sentInForce;
+        setBaseline(sentInForce);
       }
       invalidate(...(props.refreshes ?? []));
     } catch (error) {

@@ -74,10 +74,12 @@ interface Copy {
 class Broken extends Error {}
 
 async function load(store: JournalStore): Promise<{ copy: Copy; warnings: string[] }> {
-  const loaded = await loadNewestSnapshot(store, data.headSeq, data.macKeys);
-  if (loaded === null)
-    return { copy: { engine: new Engine(), hash: GENESIS_HASH, snapshotSeq: 0, keptSeq: 0 }, warnings: [] };
-  const { engine, seq, recordHash, warnings } = loaded;
+  const { loaded, warnings } = await loadNewestSnapshot(store, data.headSeq, data.macKeys);
+  if (loaded === null) {
+    // From record 1: the snapshots passed over are named (a changed one is evidence the operator must see).
+    return { copy: { engine: new Engine(), hash: GENESIS_HASH, snapshotSeq: 0, keptSeq: 0 }, warnings };
+  }
+  const { engine, seq, recordHash } = loaded;
   return { copy: { engine, hash: recordHash, snapshotSeq: seq, keptSeq: seq }, warnings };
 }
 

@@ -9,11 +9,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange, WritesStoppedError } from "../../src/gateway/exchange.ts";
 import { dataHash } from "../../src/journal/records.ts";
 import { verify } from "../../src/journal/recovery.ts";
+import { SQLITE_FILE_NAME } from "../../src/journal/sqlite-store.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
 import { SETUP, T0 } from "../support/server.ts";
 import { restingAndCrossingOrders } from "../support/view-fixtures.ts";
@@ -118,6 +120,50 @@ describe("the engine's snapshot thread", () => {
       expect(warnings.some((warning) => warning.includes("snapshotted on the main thread again"))).toBe(true);
     } finally {
       process.off("warning", onWarning);
+      await exchange.close();
+    }
+  });
+
+  it("a snapshot changed under the running exchange: the thread passes it over with a warning and replays from record 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-changed-"));
+    // Written without the thread: the sequencer's snapshot at KEEP_EVERY, then a clean stop (nothing after it).
+    const first = await Exchange.open({
+      data: dir,
+      clock: () => T0,
+      snapshotEveryMs: 0,
+      snapshotEveryCommands: KEEP_EVERY,
+    });
+    const commands = [...SETUP, ...restingAndCrossingOrders(KEEP_EVERY + EVERY)];
+    for (const command of commands.slice(0, KEEP_EVERY)) await first.submit(command);
+    await first.close();
+    const exchange = await openAt(dir, first.keys);
+    expect(exchange.start.snapshotSeq).toBe(KEEP_EVERY);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
+    const db = new Database(join(dir, SQLITE_FILE_NAME));
+    try {
+      // After the start loaded it, one byte of the snapshot's data changes: it no longer matches its data hash.
+      const { data } = db.prepare("SELECT data FROM snapshots WHERE seq = ?").get(KEEP_EVERY) as { data: string };
+      db.prepare("UPDATE snapshots SET data = ? WHERE seq = ?").run(`${data} `, KEEP_EVERY);
+      for (const command of commands.slice(KEEP_EVERY)) await exchange.submit(command);
+      await following(exchange);
+      expect(warnings).toContain(
+        `engine snapshot thread: record ${KEEP_EVERY}: snapshot ${KEEP_EVERY} was changed or damaged: its data does not match its hash`,
+      );
+      expect(warnings.some((warning) => warning.includes("snapshotted on the main thread again"))).toBe(false);
+      // It started from record 1 and follows: asked at the head, its snapshot is the leader's engine there.
+      const head = exchange.engine.lastSeq;
+      expect(await exchange.engineSnapshotThread!.snapshot(head)).toBe(head);
+      expect((await exchange.store.loadSnapshot(head))!.data).toBe(JSON.stringify(exchange.engine.snapshot()));
+      // The changed one stays where it was (the thread replaces only its own): `sauda verify` names it.
+      expect(await snapshotSeqs(exchange)).toContain(KEEP_EVERY);
+      await expect(verify(exchange.store, { macKeys: exchange.keys.macKeys })).rejects.toThrow(
+        `snapshot ${KEEP_EVERY} was changed or damaged`,
+      );
+    } finally {
+      process.off("warning", onWarning);
+      db.close();
       await exchange.close();
     }
   });

@@ -77,7 +77,10 @@ describe("the engine's snapshot thread", () => {
       expect(saved.recordHash).toBe((await writer.store.read(seq, 1))[0]!.hash);
     }
     // Asked at the head (the snapshots by time): the same bytes and state hash as the leader's engine now.
+    expect(writer.engineSnapshotThread!.heapUsedBytes).toBe(0);
     expect(await writer.engineSnapshotThread!.snapshot(head)).toBe(head);
+    // Its answer says how much heap the thread uses (bench/snapshot.ts prints it): its code and engine, megabytes.
+    expect(writer.engineSnapshotThread!.heapUsedBytes).toBeGreaterThan(1_000_000);
     const atHead = (await writer.store.loadSnapshot(head))!;
     expect(atHead.data).toBe(JSON.stringify(writer.engine.snapshot()));
     expect(atHead.stateHash).toBe(writer.engine.stateHash(dataHash));

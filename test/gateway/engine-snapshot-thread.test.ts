@@ -104,6 +104,35 @@ describe("the engine's snapshot thread", () => {
     }
   });
 
+  it("a quiet exchange, with fewer than half an interval of records between its snapshots by time, starts the thread too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-quiet-"));
+    const exchange = await Exchange.open({
+      data: dir,
+      clock: () => T0,
+      snapshotEveryMs: 100,
+      snapshotEveryCommands: KEEP_EVERY,
+      engineSnapshotEveryRecords: EVERY,
+    });
+    try {
+      const commands = [...SETUP, ...restingAndCrossingOrders(3 * EVERY)];
+      let next = 0;
+      // One command, then the snapshot by time at it: never EVERY / 2 records between two snapshots.
+      const step = async () => {
+        const { seq } = await exchange.submit(commands[next++]!);
+        await expect.poll(async () => (await snapshotSeqs(exchange))[0], THREAD_WAIT).toBe(seq);
+      };
+      while (next < commands.length && !(exchange.engineSnapshotThread?.following ?? false)) await step();
+      expect(exchange.engineSnapshotThread?.following).toBe(true);
+      // From then on the thread takes them, at the head, as the leader's engine holds it.
+      await step();
+      const head = exchange.engine.lastSeq;
+      expect(exchange.engineSnapshotThread!.savedSeq).toBe(head);
+      expect((await exchange.store.loadSnapshot(head))!.data).toBe(JSON.stringify(exchange.engine.snapshot()));
+    } finally {
+      await exchange.close();
+    }
+  });
+
   it("when the thread fails, the sequencer snapshots by count on the main thread again", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-fails-"));
     const exchange = await openAt(dir);

@@ -16,6 +16,13 @@
  * (read, chain hash, parse, apply), measured here with the same code while it is idle.
  * Also printed: the process's CPU per command in each quarter of the writing (the snapshot thread follows in the
  * last two), and the process's CPU while each read-model snapshot was taken.
+ *
+ * Memory, once the writing is done and the engine's snapshot thread has caught up (a snapshot asked at the head): the
+ * process's rss, this thread's V8 heap in use and the engine's snapshot thread's (each after a collection: the bench
+ * runs with --expose-gc, which reaches every thread; the thread's collection before each answer is then part of the
+ * rounds' "saved … ms after asked"). BENCH_SNAPSHOT_ENGINE_THREAD=off runs without that thread (the
+ * sequencer's snapshots only), for the rss it costs; compare with BENCH_SNAPSHOT_VIEWS=here both ways (no read models'
+ * thread either).
  */
 
 import { mkdtempSync } from "node:fs";
@@ -35,6 +42,8 @@ import { writeBenchJournal } from "./journal-workload.ts";
 const COMMANDS = Number(process.env.BENCH_SNAPSHOT_COMMANDS ?? 200_000);
 const VIEWS = process.env.BENCH_SNAPSHOT_VIEWS ?? "thread";
 if (VIEWS !== "thread" && VIEWS !== "here") throw new Error("BENCH_SNAPSHOT_VIEWS is thread or here");
+const ENGINE_THREAD = process.env.BENCH_SNAPSHOT_ENGINE_THREAD ?? "on";
+if (ENGINE_THREAD !== "on" && ENGINE_THREAD !== "off") throw new Error("BENCH_SNAPSHOT_ENGINE_THREAD is on or off");
 
 const dir = mkdtempSync(join(tmpdir(), "sauda-bench-snapshot-"));
 const exchange = await Exchange.open({
@@ -43,7 +52,7 @@ const exchange = await Exchange.open({
   // The sequencer takes no snapshot by count (each round takes one on this thread, as before the engine's snapshot
   // thread); the engine's snapshot thread starts half way and snapshots every BENCH_SNAPSHOT_COMMANDS records.
   snapshotEveryCommands: Number.MAX_SAFE_INTEGER,
-  engineSnapshotEveryRecords: COMMANDS,
+  engineSnapshotEveryRecords: ENGINE_THREAD === "on" ? COMMANDS : 0,
   viewSnapshotEveryRecords: VIEWS === "thread" ? COMMANDS : 0,
 });
 const started = performance.now();
@@ -74,6 +83,20 @@ console.log(
 
 const ms = (from: number) => (performance.now() - from).toFixed(0);
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+{
+  const thread = exchange.engineSnapshotThread;
+  let threadHeap = `the engine's snapshot thread ${ENGINE_THREAD === "on" ? "is not running" : "is off"}`;
+  if (thread?.usable) {
+    const seq = await thread.snapshot(exchange.engine.lastSeq);
+    threadHeap = `the engine's snapshot thread's heap used ${mb(thread.heapUsedBytes)} MB (its snapshot at ${seq})`;
+  }
+  (globalThis as { gc?: () => void }).gc?.();
+  const usage = process.memoryUsage();
+  console.log(
+    `memory at ${exchange.engine.lastSeq} records: rss ${mb(usage.rss)} MB; this thread's heap used ${mb(usage.heapUsed)} MB; ${threadHeap}`,
+  );
+}
 
 /**
  * Runs `work` and returns the longest event-loop stall seen meanwhile, in ms: the longest gap between two ticks of a

@@ -359,6 +359,9 @@ export class Exchange {
       this.snapshotTimer = setInterval(() => {
         // The read models are snapshotted by count only: their capture holds this thread for longer than the engine's.
         if (sequencer.commandsSinceSnapshot === 0 || this.closed) return;
+        // A quiet exchange never has half the thread's interval between two of these: they start it (this one is
+        // still taken here, the thread has not loaded its engine yet).
+        this.maybeStartEngineThread(true);
         // By the engine's snapshot thread while it follows the journal: this thread only posts a message.
         const thread = this.engineThread;
         if (thread?.following) {
@@ -575,14 +578,16 @@ export class Exchange {
   /**
    * Starts the engine's snapshot thread (journal/engine-snapshot-thread.ts) once half its interval has passed since
    * the newest snapshot (as the read models' thread: starting it costs about a second of CPU, which a short-lived
-   * exchange need not pay). Until it has loaded its engine, and again if it cannot start or fails, the sequencer
-   * snapshots by count on this thread, as it did before the thread existed.
+   * exchange need not pay), or `byTime`, when a snapshot by time is due: on a quiet exchange those come before half
+   * the interval has passed, and would otherwise all be taken on this thread. Until it has loaded its engine, and
+   * again if it cannot start or fails, the sequencer snapshots by count on this thread, as it did before the thread
+   * existed.
    */
-  private maybeStartEngineThread(): void {
+  private maybeStartEngineThread(byTime = false): void {
     const sequencer = this.sequencer;
     const every = this.engineSnapshotEveryRecords;
     if (sequencer === null || this.engineThreadTried || this.closed || every <= 0) return;
-    if (sequencer.commandsSinceSnapshot < Math.ceil(every / 2)) return;
+    if (!byTime && sequencer.commandsSinceSnapshot < Math.ceil(every / 2)) return;
     this.engineThreadTried = true;
     const fallBack = (reason: string): void => {
       process.emitWarning(`${reason}; the engine is snapshotted on the main thread again`);

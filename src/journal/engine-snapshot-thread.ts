@@ -33,6 +33,8 @@ export interface EngineThreadListeners {
 
 export class EngineSnapshotThread extends SnapshotThread<FromEngineThread> {
   private loaded = false;
+  /** The thread's V8 heap in use when it last answered a snapshot asked of it (0: not yet). */
+  heapUsedBytes = 0;
 
   constructor(
     data: EngineThreadData,
@@ -62,6 +64,7 @@ export class EngineSnapshotThread extends SnapshotThread<FromEngineThread> {
         this.saved(message.seq);
         break;
       case "answer":
+        if (message.heapUsedBytes > 0) this.heapUsedBytes = message.heapUsedBytes;
         this.answer(message.id, message.seq);
         break;
       case "broken":

@@ -425,16 +425,17 @@ async function checkHead(store: JournalStore): Promise<JournalHead | null> {
 
 /**
  * The newest snapshot at or below `headSeq` that passes the checks a start makes (its MAC with one of `macKeys`, its
- * data hash, the restore, and that the journal's record at its seq carries the hash it names), restored; null when
- * there is none (start from record 1). A snapshot that fails a check is passed over and named in `warnings`, as a
- * start's recovery passes over one it cannot use; unlike recovery, a changed snapshot does not stop the caller (the
- * engine's snapshot thread: the start that served already made the checks that stop a start).
+ * data hash, the restore, and that the journal's record at its seq carries the hash it names), restored; `loaded`
+ * null when there is none (start from record 1). A snapshot that fails a check is passed over and named in
+ * `warnings` (also when none passed), as a start's recovery passes over one it cannot use; unlike recovery, a changed
+ * snapshot does not stop the caller (the engine's snapshot thread: the start that served already made the checks that
+ * stop a start).
  */
 export async function loadNewestSnapshot(
   store: JournalStore,
   headSeq: number,
   macKeys: readonly Uint8Array[],
-): Promise<{ engine: Engine; seq: number; recordHash: string; warnings: string[] } | null> {
+): Promise<{ loaded: { engine: Engine; seq: number; recordHash: string } | null; warnings: string[] }> {
   const warnings: string[] = [];
   for (const info of await store.snapshots()) {
     if (info.seq > headSeq) continue;
@@ -454,9 +455,9 @@ export async function loadNewestSnapshot(
       warnings.push(`snapshot ${info.seq} names a record hash that is not the journal's`);
       continue;
     }
-    return { engine: checked.engine, seq: info.seq, recordHash: checked.record.recordHash, warnings };
+    return { loaded: { engine: checked.engine, seq: info.seq, recordHash: checked.record.recordHash }, warnings };
   }
-  return null;
+  return { loaded: null, warnings };
 }
 
 /**

@@ -2,18 +2,23 @@
  * The engine's snapshot thread (journal/engine-snapshot-thread.ts): its snapshots are the leader's engine at the same
  * seq, byte for byte (so one state has one snapshot and one state hash); a start after a crash (the writer left open,
  * as after a SIGKILL) recovers from the thread's newest snapshot and replays fewer records than one interval of it;
- * when the thread fails the sequencer snapshots by count again; and a broken invariant the thread's engine finds
- * raises the leader's alarm (writes stop).
+ * when the thread fails, or cannot start (its worker fails before it is ready, or at the first record it checks), the
+ * sequencer snapshots by count again, with the reason logged and nothing acknowledged lost; a snapshot changed under
+ * the running exchange is passed over with a warning; and a broken invariant the thread's engine finds raises the
+ * leader's alarm (writes stop).
  */
 
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange, WritesStoppedError } from "../../src/gateway/exchange.ts";
+import { EngineSnapshotThread } from "../../src/journal/engine-snapshot-thread.ts";
 import { dataHash } from "../../src/journal/records.ts";
 import { verify } from "../../src/journal/recovery.ts";
+import { SQLITE_FILE_NAME } from "../../src/journal/sqlite-store.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
 import { SETUP, T0 } from "../support/server.ts";
 import { restingAndCrossingOrders } from "../support/view-fixtures.ts";
@@ -72,7 +77,10 @@ describe("the engine's snapshot thread", () => {
       expect(saved.recordHash).toBe((await writer.store.read(seq, 1))[0]!.hash);
     }
     // Asked at the head (the snapshots by time): the same bytes and state hash as the leader's engine now.
+    expect(writer.engineSnapshotThread!.heapUsedBytes).toBe(0);
     expect(await writer.engineSnapshotThread!.snapshot(head)).toBe(head);
+    // Its answer says how much heap the thread uses (bench/snapshot.ts prints it): its code and engine, megabytes.
+    expect(writer.engineSnapshotThread!.heapUsedBytes).toBeGreaterThan(1_000_000);
     const atHead = (await writer.store.loadSnapshot(head))!;
     expect(atHead.data).toBe(JSON.stringify(writer.engine.snapshot()));
     expect(atHead.stateHash).toBe(writer.engine.stateHash(dataHash));
@@ -93,6 +101,35 @@ describe("the engine's snapshot thread", () => {
       expect(restarted.engine.stateHash(dataHash)).toBe(writer.engine.stateHash(dataHash));
     } finally {
       await restarted.close();
+    }
+  });
+
+  it("a quiet exchange, with fewer than half an interval of records between its snapshots by time, starts the thread too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-quiet-"));
+    const exchange = await Exchange.open({
+      data: dir,
+      clock: () => T0,
+      snapshotEveryMs: 100,
+      snapshotEveryCommands: KEEP_EVERY,
+      engineSnapshotEveryRecords: EVERY,
+    });
+    try {
+      const commands = [...SETUP, ...restingAndCrossingOrders(3 * EVERY)];
+      let next = 0;
+      // One command, then the snapshot by time at it: never EVERY / 2 records between two snapshots.
+      const step = async () => {
+        const { seq } = await exchange.submit(commands[next++]!);
+        await expect.poll(async () => (await snapshotSeqs(exchange))[0], THREAD_WAIT).toBe(seq);
+      };
+      while (next < commands.length && !(exchange.engineSnapshotThread?.following ?? false)) await step();
+      expect(exchange.engineSnapshotThread?.following).toBe(true);
+      // From then on the thread takes them, at the head, as the leader's engine holds it.
+      await step();
+      const head = exchange.engine.lastSeq;
+      expect(exchange.engineSnapshotThread!.savedSeq).toBe(head);
+      expect((await exchange.store.loadSnapshot(head))!.data).toBe(JSON.stringify(exchange.engine.snapshot()));
+    } finally {
+      await exchange.close();
     }
   });
 
@@ -120,6 +157,139 @@ describe("the engine's snapshot thread", () => {
       process.off("warning", onWarning);
       await exchange.close();
     }
+  });
+
+  it("a thread that cannot follow the journal from its start: the sequencer snapshots by count, nothing acknowledged is lost", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-cannot-start-"));
+    const writer = await openAt(dir);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
+    const commands = [...SETUP, ...restingAndCrossingOrders(KEEP_EVERY + 10)];
+    const acknowledged: number[] = [];
+    const submit = async (command: Command) => acknowledged.push((await writer.submit(command)).seq);
+    const db = new Database(join(dir, SQLITE_FILE_NAME));
+    try {
+      // Fewer records than half the thread's interval: it is not started yet.
+      for (const command of commands.slice(0, EVERY / 4)) await submit(command);
+      expect(writer.engineSnapshotThread).toBeNull();
+      // Record 1's text changed under the running exchange: the thread, which checks the chain from record 1 (there is
+      // no snapshot yet), stops there; the leader's engine and the journal's appends do not read it again.
+      const { events } = db.prepare("SELECT events FROM journal WHERE seq = 1").get() as { events: string };
+      db.prepare("UPDATE journal SET events = ? WHERE seq = 1").run(`${events} `);
+      for (const command of commands.slice(EVERY / 4, EVERY)) await submit(command);
+      const thread = writer.engineSnapshotThread!;
+      expect(thread).not.toBeNull();
+      await expect.poll(() => thread.usable, THREAD_WAIT).toBe(false);
+      expect(thread.following).toBe(false);
+      expect(await thread.snapshot(writer.engine.lastSeq)).toBeNull();
+      expect(warnings).toContain(
+        "the engine's snapshot thread stopped: record 1 does not continue the journal's hash chain; " +
+          "the engine is snapshotted on the main thread again",
+      );
+      // The change is put back (the next start checks the chain from record 1 too), and the writing goes on.
+      db.prepare("UPDATE journal SET events = ? WHERE seq = 1").run(events);
+      for (const command of commands.slice(EVERY)) await submit(command);
+      // The sequencer's count, on this thread: one snapshot, at exactly KEEP_EVERY records (one command a batch).
+      expect(await snapshotSeqs(writer)).toEqual([KEEP_EVERY]);
+      expect(thread.savedSeq).toBe(0);
+      const last = writer.engine.lastSeq;
+      expect(acknowledged).toEqual(Array.from({ length: commands.length }, (_, i) => i + 1));
+      expect(await writer.store.maxSeq()).toBe(last);
+      // A start as after a SIGKILL (no close): from the sequencer's snapshot, every acknowledged record replayed after it.
+      const restarted = await Exchange.open({ data: dir, clock: () => T0, snapshotEveryMs: 0, keys: writer.keys });
+      try {
+        expect(restarted.start.snapshotSeq).toBe(KEEP_EVERY);
+        expect(restarted.start.replayed).toBe(last - KEEP_EVERY);
+        expect(restarted.engine.lastSeq).toBe(last);
+        expect(restarted.engine.stateHash(dataHash)).toBe(writer.engine.stateHash(dataHash));
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      process.off("warning", onWarning);
+      db.close();
+    }
+  });
+
+  it("a snapshot changed under the running exchange: the thread passes it over with a warning and replays from record 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-changed-"));
+    // Written without the thread: the sequencer's snapshot at KEEP_EVERY, then a clean stop (nothing after it).
+    const first = await Exchange.open({
+      data: dir,
+      clock: () => T0,
+      snapshotEveryMs: 0,
+      snapshotEveryCommands: KEEP_EVERY,
+    });
+    const commands = [...SETUP, ...restingAndCrossingOrders(KEEP_EVERY + EVERY)];
+    for (const command of commands.slice(0, KEEP_EVERY)) await first.submit(command);
+    await first.close();
+    const exchange = await openAt(dir, first.keys);
+    expect(exchange.start.snapshotSeq).toBe(KEEP_EVERY);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
+    const db = new Database(join(dir, SQLITE_FILE_NAME));
+    try {
+      // After the start loaded it, one byte of the snapshot's data changes: it no longer matches its data hash.
+      const { data } = db.prepare("SELECT data FROM snapshots WHERE seq = ?").get(KEEP_EVERY) as { data: string };
+      db.prepare("UPDATE snapshots SET data = ? WHERE seq = ?").run(`${data} `, KEEP_EVERY);
+      for (const command of commands.slice(KEEP_EVERY)) await exchange.submit(command);
+      await following(exchange);
+      expect(warnings).toContain(
+        `engine snapshot thread: record ${KEEP_EVERY}: snapshot ${KEEP_EVERY} was changed or damaged: its data does not match its hash`,
+      );
+      expect(warnings.some((warning) => warning.includes("snapshotted on the main thread again"))).toBe(false);
+      // It started from record 1 and follows: asked at the head, its snapshot is the leader's engine there.
+      const head = exchange.engine.lastSeq;
+      expect(await exchange.engineSnapshotThread!.snapshot(head)).toBe(head);
+      expect((await exchange.store.loadSnapshot(head))!.data).toBe(JSON.stringify(exchange.engine.snapshot()));
+      // The changed one stays where it was (the thread replaces only its own): `sauda verify` names it.
+      expect(await snapshotSeqs(exchange)).toContain(KEEP_EVERY);
+      await expect(verify(exchange.store, { macKeys: exchange.keys.macKeys })).rejects.toThrow(
+        `snapshot ${KEEP_EVERY} was changed or damaged`,
+      );
+    } finally {
+      process.off("warning", onWarning);
+      db.close();
+      await exchange.close();
+    }
+  });
+
+  it("a thread whose worker fails before it is ready tells its failure once, with the reason, and answers nothing", async () => {
+    const failures: string[] = [];
+    const saved: number[] = [];
+    // A store the worker cannot open: it fails in its start, before it has loaded an engine.
+    const thread = new EngineSnapshotThread(
+      {
+        location: { database: "mysql://nowhere/sauda" },
+        macKeys: [new Uint8Array(32)],
+        every: EVERY,
+        keepEvery: KEEP_EVERY,
+        headSeq: 0,
+      },
+      {
+        onSaved: (seq) => saved.push(seq),
+        onBroken: () => failures.push("broken"),
+        onFailed: (reason) => failures.push(reason),
+      },
+    );
+    thread.advance(5);
+    const asked = thread.snapshot(5);
+    await thread.ready;
+    expect(await asked).toBeNull();
+    await expect.poll(() => failures, THREAD_WAIT).toHaveLength(1);
+    expect(failures).toEqual([
+      "the engine's snapshot thread stopped: database URL must start with postgres:// or postgresql://, got 'mysql://nowhere/sauda'",
+    ]);
+    expect(thread.usable).toBe(false);
+    expect(thread.following).toBe(false);
+    expect(await thread.snapshot(5)).toBeNull();
+    await thread.close();
+    // Its exit (code 1) after the failure is not a second one.
+    expect(failures).toHaveLength(1);
+    expect(saved).toEqual([]);
+    expect(thread.savedSeq).toBe(0);
   });
 
   it("a broken invariant found by the thread raises the alarm: writes stop, what is durable stays", async () => {

@@ -43,7 +43,10 @@ describe("snapshots by time", () => {
   it("writes a snapshot of the head every SNAPSHOT_EVERY_MS when commands came, and none when none came", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     const dir = mkdtempSync(join(tmpdir(), "sauda-snapshot-time-"));
-    const exchange = await Exchange.open({ data: dir, clock: () => T0 });
+    // Without the engine's snapshot thread (the first snapshot by time would start it, and it would take the later
+    // ones through a store connection of its own): these are the leader's (engine-snapshot-thread.test.ts has the
+    // thread's).
+    const exchange = await Exchange.open({ data: dir, clock: () => T0, engineSnapshotEveryRecords: 0 });
     const store = exchange.store as SqliteStore;
     const saves = vi.spyOn(store, "saveSnapshot");
     try {

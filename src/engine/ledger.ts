@@ -11,7 +11,7 @@
  * `exchange`, `external`); the bucket says what the balance is for. Assets are `KZT` (tiyn) and `GAS:<basis>` (kg).
  */
 
-import { invariant } from "../domain/errors.ts";
+import { InvariantError, invariant } from "../domain/errors.ts";
 
 export const MONEY = "KZT";
 export type Asset = string;
@@ -43,48 +43,52 @@ export interface Transfer {
   readonly amount: number;
 }
 
-const key = (ledgerAccount: string, asset: Asset) => `${ledgerAccount}|${asset}`;
-
 export interface LedgerSnapshot {
   /** [ledger account, asset, balance as a decimal string], sorted. */
   readonly balances: readonly (readonly [string, string, string])[];
 }
 
 export class Ledger {
-  private readonly balances = new Map<string, bigint>();
+  /**
+   * Non-zero balances by asset, then by ledger account. Two levels rather than one key string per pair, so a transfer
+   * builds no key: it runs for nearly every command, and the strings were garbage the moment the lookup ended.
+   */
+  private readonly balances = new Map<Asset, Map<string, bigint>>();
 
   balance(ledgerAccount: string, asset: Asset): bigint {
-    return this.balances.get(key(ledgerAccount, asset)) ?? 0n;
+    return this.balances.get(asset)?.get(ledgerAccount) ?? 0n;
   }
 
   /** Moves `amount` (> 0, a safe integer) and records the transfer in `out`. */
   transfer(from: string, to: string, asset: Asset, amount: number, out: Transfer[]): void {
-    invariant(Number.isSafeInteger(amount) && amount > 0, () => `transfer of ${amount} ${asset} from ${from} to ${to}`);
-    invariant(from !== to, () => `transfer of ${amount} ${asset} from ${from} to itself`);
+    // Plain checks rather than `invariant` with a message function: the closures' captured variables would cost this
+    // hot function an allocation per call, failing or not.
+    if (!(Number.isSafeInteger(amount) && amount > 0)) {
+      throw new InvariantError(`transfer of ${amount} ${asset} from ${from} to ${to}`);
+    }
+    if (from === to) throw new InvariantError(`transfer of ${amount} ${asset} from ${from} to itself`);
+    let held = this.balances.get(asset);
+    if (held === undefined) {
+      held = new Map();
+      this.balances.set(asset, held);
+    }
     const big = BigInt(amount);
-    const fromKey = key(from, asset);
-    const fromBalance = (this.balances.get(fromKey) ?? 0n) - big;
-    invariant(
-      fromBalance >= 0n || from.startsWith("external/"),
-      () => `${from} would hold ${fromBalance} ${asset} after sending ${amount} to ${to}`,
-    );
-    this.set(fromKey, fromBalance);
-    const toKey = key(to, asset);
-    this.set(toKey, (this.balances.get(toKey) ?? 0n) + big);
+    const fromBalance = (held.get(from) ?? 0n) - big;
+    if (fromBalance < 0n && !from.startsWith("external/")) {
+      throw new InvariantError(`${from} would hold ${fromBalance} ${asset} after sending ${amount} to ${to}`);
+    }
+    setBalance(held, from, fromBalance);
+    setBalance(held, to, (held.get(to) ?? 0n) + big);
     out.push({ from, to, asset, amount });
   }
 
-  private set(k: string, value: bigint): void {
-    if (value === 0n) this.balances.delete(k);
-    else this.balances.set(k, value);
-  }
-
-  /** Every non-zero balance, for views and tests. */
+  /** Every non-zero balance, for views and tests, asset by asset (an order nothing depends on: `snapshot` sorts). */
   entries(): { account: string; asset: Asset; balance: bigint }[] {
-    return [...this.balances].map(([k, balance]) => {
-      const bar = k.lastIndexOf("|");
-      return { account: k.slice(0, bar), asset: k.slice(bar + 1), balance };
-    });
+    const out: { account: string; asset: Asset; balance: bigint }[] = [];
+    for (const [asset, held] of this.balances) {
+      for (const [account, balance] of held) out.push({ account, asset, balance });
+    }
+    return out;
   }
 
   /** Conservation and non-negativity: throws `InvariantError` naming the first broken one. */
@@ -106,8 +110,20 @@ export class Ledger {
 
   static restore(snapshot: LedgerSnapshot): Ledger {
     const ledger = new Ledger();
-    for (const [account, asset, balance] of snapshot.balances)
-      ledger.balances.set(key(account, asset), BigInt(balance));
+    for (const [account, asset, balance] of snapshot.balances) {
+      let held = ledger.balances.get(asset);
+      if (held === undefined) {
+        held = new Map();
+        ledger.balances.set(asset, held);
+      }
+      held.set(account, BigInt(balance));
+    }
     return ledger;
   }
+}
+
+/** Keeps only non-zero balances, so the ledger's entries and snapshot name no account that holds nothing. */
+function setBalance(held: Map<string, bigint>, ledgerAccount: string, value: bigint): void {
+  if (value === 0n) held.delete(ledgerAccount);
+  else held.set(ledgerAccount, value);
 }

@@ -288,6 +288,8 @@ export class Engine {
   private readonly listingIndex = new Map<Market, number>();
   private lastSeqValue = 0;
   private nowMsValue = 0;
+  /** A live order's record by id, for the clearing house to follow market events (made once, not per operation). */
+  private readonly liveOrder = (id: string): OrderRecord => this.orders.get(id)!;
 
   get lastSeq(): number {
     return this.lastSeqValue;
@@ -1060,7 +1062,7 @@ export class Engine {
       operation(local);
       for (const event of local) {
         out.push(event);
-        this.house.afterMarketEvent(event, (id) => this.orders.get(id)!, terms, this.nowMsValue, out);
+        this.house.afterMarketEvent(event, this.liveOrder, terms, this.nowMsValue, out);
       }
     }
     // Orders done in this operation are kept only as what the rules still need of them (`DoneOrder`), so that a long

@@ -184,7 +184,7 @@ export interface ObligationColumns {
 
 /** Posts transfers under one reason as one event; skips the event when nothing moved. */
 export class Postings {
-  private transfers: Transfer[] = [];
+  readonly transfers: Transfer[] = [];
   constructor(
     private readonly ledger: Ledger,
     private readonly reason: string,
@@ -197,9 +197,8 @@ export class Postings {
 
   flush(out: { push(event: LedgerPostedEvent): unknown }): void {
     if (this.transfers.length > 0) {
-      // The event takes the array itself (a posting is used once or twice, and no copy is needed).
-      out.push({ type: "ledger.posted", reason: this.reason, ref: this.ref, transfers: this.transfers });
-      this.transfers = [];
+      out.push({ type: "ledger.posted", reason: this.reason, ref: this.ref, transfers: [...this.transfers] });
+      this.transfers.length = 0;
     }
   }
 }

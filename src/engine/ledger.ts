@@ -11,7 +11,7 @@
  * `exchange`, `external`); the bucket says what the balance is for. Assets are `KZT` (tiyn) and `GAS:<basis>` (kg).
  */
 
-import { InvariantError, invariant } from "../domain/errors.ts";
+import { invariant } from "../domain/errors.ts";
 
 export const MONEY = "KZT";
 export type Asset = string;
@@ -36,6 +36,13 @@ export function memberAccount(account: string, bucket: string): string {
   return `${account}/${bucket}`;
 }
 
+/** The names of a member account's ledger accounts, one per bucket (`memberAccount`). */
+export interface MemberLedgerAccounts {
+  readonly free: string;
+  readonly orders: string;
+  readonly obligations: string;
+}
+
 export interface Transfer {
   readonly from: string;
   readonly to: string;
@@ -54,6 +61,38 @@ export class Ledger {
    * builds no key: it runs for nearly every command, and the strings were garbage the moment the lookup ended.
    */
   private readonly balances = new Map<Asset, Map<string, bigint>>();
+  /** Member accounts' ledger account names by account (`namesOf`); not state: a restore starts without them. */
+  private readonly names = new Map<string, MemberLedgerAccounts>();
+  /** Gas assets by basis (`gasAssetOf`), the same way. */
+  private readonly gasAssets = new Map<string, Asset>();
+
+  /**
+   * `memberAccount(account, bucket)` for each bucket, made once per account and kept: an order's and a trade's transfers
+   * name them every time, and making the strings anew was garbage at once. Only for accounts that exist, so what is
+   * kept is bounded by the accounts opened.
+   */
+  /** `gasAsset(basis)`, made once per basis and kept (bounded by the bases instruments trade at), as `namesOf`. */
+  gasAssetOf(basis: string): Asset {
+    let asset = this.gasAssets.get(basis);
+    if (asset === undefined) {
+      asset = gasAsset(basis);
+      this.gasAssets.set(basis, asset);
+    }
+    return asset;
+  }
+
+  namesOf(account: string): MemberLedgerAccounts {
+    let names = this.names.get(account);
+    if (names === undefined) {
+      names = {
+        free: memberAccount(account, FREE),
+        orders: memberAccount(account, ORDERS),
+        obligations: memberAccount(account, OBLIGATIONS),
+      };
+      this.names.set(account, names);
+    }
+    return names;
+  }
 
   balance(ledgerAccount: string, asset: Asset): bigint {
     return this.balances.get(asset)?.get(ledgerAccount) ?? 0n;
@@ -61,12 +100,8 @@ export class Ledger {
 
   /** Moves `amount` (> 0, a safe integer) and records the transfer in `out`. */
   transfer(from: string, to: string, asset: Asset, amount: number, out: Transfer[]): void {
-    // Plain checks rather than `invariant` with a message function: the closures' captured variables would cost this
-    // hot function an allocation per call, failing or not.
-    if (!(Number.isSafeInteger(amount) && amount > 0)) {
-      throw new InvariantError(`transfer of ${amount} ${asset} from ${from} to ${to}`);
-    }
-    if (from === to) throw new InvariantError(`transfer of ${amount} ${asset} from ${from} to itself`);
+    invariant(Number.isSafeInteger(amount) && amount > 0, () => `transfer of ${amount} ${asset} from ${from} to ${to}`);
+    invariant(from !== to, () => `transfer of ${amount} ${asset} from ${from} to itself`);
     let held = this.balances.get(asset);
     if (held === undefined) {
       held = new Map();
@@ -74,9 +109,10 @@ export class Ledger {
     }
     const big = BigInt(amount);
     const fromBalance = (held.get(from) ?? 0n) - big;
-    if (fromBalance < 0n && !from.startsWith("external/")) {
-      throw new InvariantError(`${from} would hold ${fromBalance} ${asset} after sending ${amount} to ${to}`);
-    }
+    invariant(
+      fromBalance >= 0n || from.startsWith("external/"),
+      () => `${from} would hold ${fromBalance} ${asset} after sending ${amount} to ${to}`,
+    );
     setBalance(held, from, fromBalance);
     setBalance(held, to, (held.get(to) ?? 0n) + big);
     out.push({ from, to, asset, amount });

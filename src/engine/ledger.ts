@@ -98,8 +98,8 @@ export class Ledger {
     return this.balances.get(asset)?.get(ledgerAccount) ?? 0n;
   }
 
-  /** Moves `amount` (> 0, a safe integer) and records the transfer in `out`. */
-  transfer(from: string, to: string, asset: Asset, amount: number, out: Transfer[]): void {
+  /** Moves `amount` (> 0, a safe integer); returns the transfer. */
+  transfer(from: string, to: string, asset: Asset, amount: number): Transfer {
     invariant(Number.isSafeInteger(amount) && amount > 0, () => `transfer of ${amount} ${asset} from ${from} to ${to}`);
     invariant(from !== to, () => `transfer of ${amount} ${asset} from ${from} to itself`);
     let held = this.balances.get(asset);
@@ -115,7 +115,7 @@ export class Ledger {
     );
     setBalance(held, from, fromBalance);
     setBalance(held, to, (held.get(to) ?? 0n) + big);
-    out.push({ from, to, asset, amount });
+    return { from, to, asset, amount };
   }
 
   /** Every non-zero balance, for views and tests, asset by asset (an order nothing depends on: `snapshot` sorts). */

@@ -239,8 +239,9 @@ export class Clearing {
    * gas, into their obligation buckets.
    */
   open(obligation: Obligation, out: ClearingEvent[]): void {
-    invariant(this.obligations.get(obligation.id) === undefined, () => `obligation ${obligation.id} exists`);
-    this.add(obligation);
+    // `add` both checks the id is new and indexes it, in one lookup.
+    invariant(this.obligations.add(obligation.id, obligation), () => `obligation ${obligation.id} exists`);
+    this.addToInstrument(obligation);
     heapPush(this.due, { dueMs: nextDeadline(obligation), obligation }, earlier);
     out.push({ type: "obligation.created", obligation: { ...obligation } });
   }
@@ -354,6 +355,10 @@ export class Clearing {
 
   private add(obligation: Obligation): void {
     this.obligations.set(obligation.id, obligation);
+    this.addToInstrument(obligation);
+  }
+
+  private addToInstrument(obligation: Obligation): void {
     let ids = this.byInstrument.get(obligation.instrument);
     if (!ids) {
       ids = new Set();

@@ -526,9 +526,18 @@ export class ClearingHouse {
     postings.flush(out);
   }
 
+  /** Whether any of `events` from `start` on is one `afterMarketEvent` acts on (a trade or a cancellation). */
+  followsAny(events: readonly EngineEvent[], start: number): boolean {
+    for (let i = start; i < events.length; i++) {
+      const type = events[i]!.type;
+      if (type === "trade" || type === "order.cancelled") return true;
+    }
+    return false;
+  }
+
   /**
    * Follows a market event on a cleared instrument: a trade opens its obligation and moves the blocked amounts to
-   * it; a cancellation releases what the cancelled quantity had blocked.
+   * it; a cancellation releases what the cancelled quantity had blocked. Other events it leaves alone (`followsAny`).
    */
   afterMarketEvent(
     event: EngineEvent,

@@ -1048,19 +1048,20 @@ export class Engine {
   // Markets: running an operation with the clearing house following, listing order, timers.
 
   /**
-   * Runs a market operation and passes each event it produces on to `out`, letting the clearing house follow it when
-   * the instrument is cleared (a trade opens an obligation, a cancellation releases collateral).
+   * Runs a market operation, its events going to `out`, and lets the clearing house follow each of them when the
+   * instrument is cleared (a trade opens an obligation, a cancellation releases collateral): what the house makes of an
+   * event comes right after it.
    */
   private inMarket(market: Market, out: EngineEvent[], operation: (local: EngineEvent[]) => void): void {
     market.nowMs = this.nowMsValue;
     const wasClosed = market.phase === "closed";
     const terms = market.clearing;
-    if (terms === null) {
-      operation(out);
-    } else {
-      const local: EngineEvent[] = [];
-      operation(local);
-      for (const event of local) {
+    const start = out.length;
+    operation(out);
+    if (terms !== null && this.house.followsAny(out, start)) {
+      // The operation's events are taken off and put back one by one, each followed by the house's. Only operations
+      // with an event to follow pay for this: most orders rest without trading.
+      for (const event of out.splice(start)) {
         out.push(event);
         this.house.afterMarketEvent(event, this.liveOrder, terms, this.nowMsValue, out);
       }

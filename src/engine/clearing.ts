@@ -184,7 +184,12 @@ export interface ObligationColumns {
 
 /** Posts transfers under one reason as one event; skips the event when nothing moved. */
 export class Postings {
-  readonly transfers: Transfer[] = [];
+  /**
+   * The transfers since the last flush, or null before the first. The event takes this array itself: most postings
+   * move once, and an array made from its one transfer is exactly its size (one grown by `push` from empty has room
+   * for sixteen, and was copied for the event).
+   */
+  private transfers: Transfer[] | null = null;
   constructor(
     private readonly ledger: Ledger,
     private readonly reason: string,
@@ -192,13 +197,16 @@ export class Postings {
   ) {}
 
   move(from: string, to: string, asset: string, amount: number): void {
-    if (amount > 0) this.ledger.transfer(from, to, asset, amount, this.transfers);
+    if (!(amount > 0)) return;
+    const transfer = this.ledger.transfer(from, to, asset, amount);
+    if (this.transfers === null) this.transfers = [transfer];
+    else this.transfers.push(transfer);
   }
 
   flush(out: { push(event: LedgerPostedEvent): unknown }): void {
-    if (this.transfers.length > 0) {
-      out.push({ type: "ledger.posted", reason: this.reason, ref: this.ref, transfers: [...this.transfers] });
-      this.transfers.length = 0;
+    if (this.transfers !== null) {
+      out.push({ type: "ledger.posted", reason: this.reason, ref: this.ref, transfers: this.transfers });
+      this.transfers = null;
     }
   }
 }
@@ -231,8 +239,9 @@ export class Clearing {
    * gas, into their obligation buckets.
    */
   open(obligation: Obligation, out: ClearingEvent[]): void {
-    invariant(this.obligations.get(obligation.id) === undefined, () => `obligation ${obligation.id} exists`);
-    this.add(obligation);
+    // `add` both checks the id is new and indexes it, in one lookup.
+    invariant(this.obligations.add(obligation.id, obligation), () => `obligation ${obligation.id} exists`);
+    this.addToInstrument(obligation);
     heapPush(this.due, { dueMs: nextDeadline(obligation), obligation }, earlier);
     out.push({ type: "obligation.created", obligation: { ...obligation } });
   }
@@ -346,6 +355,10 @@ export class Clearing {
 
   private add(obligation: Obligation): void {
     this.obligations.set(obligation.id, obligation);
+    this.addToInstrument(obligation);
+  }
+
+  private addToInstrument(obligation: Obligation): void {
     let ids = this.byInstrument.get(obligation.instrument);
     if (!ids) {
       ids = new Set();

@@ -470,11 +470,11 @@ export class ClearingHouse {
     if (order.side === "buy") {
       // What a buy blocks per tonne was sized by the engine (at the limit, or at the ceiling for a market buy).
       const required = order.blockPerTonne * tonnes(order.open);
-      const free = this.ledger.balance(memberAccount(account.id, FREE), MONEY);
+      const free = this.ledger.balance(this.ledger.namesOf(account.id).free, MONEY);
       if (free < BigInt(required))
         return this.fundsProblem(account.id, free, required, `the order's guarantee deposit and fee`);
     } else {
-      const free = this.ledger.balance(memberAccount(account.id, FREE), gasAsset(terms.basis));
+      const free = this.ledger.balance(this.ledger.namesOf(account.id).free, this.ledger.gasAssetOf(terms.basis));
       if (free < BigInt(order.open)) return this.volumeProblem(account.id, terms.basis, free, order.open, "the order");
     }
     return null;
@@ -483,16 +483,9 @@ export class ClearingHouse {
   /** Blocks what an accepted order needs (checked by `checkOrder`). */
   block(order: OrderRecord, terms: ClearingTerms, out: EngineEvent[]): void {
     const postings = new Postings(this.ledger, "order.block", order.id);
-    if (order.side === "buy") {
-      postings.move(memberAccount(order.account, FREE), memberAccount(order.account, ORDERS), MONEY, orderBlock(order));
-    } else {
-      postings.move(
-        memberAccount(order.account, FREE),
-        memberAccount(order.account, ORDERS),
-        gasAsset(terms.basis),
-        order.open,
-      );
-    }
+    const names = this.ledger.namesOf(order.account);
+    if (order.side === "buy") postings.move(names.free, names.orders, MONEY, orderBlock(order));
+    else postings.move(names.free, names.orders, this.ledger.gasAssetOf(terms.basis), order.open);
     postings.flush(out);
   }
 
@@ -533,9 +526,18 @@ export class ClearingHouse {
     postings.flush(out);
   }
 
+  /** Whether any of `events` from `start` on is one `afterMarketEvent` acts on (a trade or a cancellation). */
+  followsAny(events: readonly EngineEvent[], start: number): boolean {
+    for (let i = start; i < events.length; i++) {
+      const type = events[i]!.type;
+      if (type === "trade" || type === "order.cancelled") return true;
+    }
+    return false;
+  }
+
   /**
    * Follows a market event on a cleared instrument: a trade opens its obligation and moves the blocked amounts to
-   * it; a cancellation releases what the cancelled quantity had blocked.
+   * it; a cancellation releases what the cancelled quantity had blocked. Other events it leaves alone (`followsAny`).
    */
   afterMarketEvent(
     event: EngineEvent,
@@ -547,10 +549,9 @@ export class ClearingHouse {
     if (event.type === "order.cancelled") {
       const order = orders(event.orderId);
       const postings = new Postings(this.ledger, "order.release", order.id);
-      const blocked = memberAccount(order.account, ORDERS);
-      const free = memberAccount(order.account, FREE);
+      const { orders: blocked, free } = this.ledger.namesOf(order.account);
       if (order.side === "buy") postings.move(blocked, free, MONEY, order.blockPerTonne * tonnes(event.quantity));
-      else postings.move(blocked, free, gasAsset(terms.basis), event.quantity);
+      else postings.move(blocked, free, this.ledger.gasAssetOf(terms.basis), event.quantity);
       postings.flush(out);
     } else if (event.type === "trade") {
       const buy = orders(event.buyOrderId);
@@ -562,15 +563,11 @@ export class ClearingHouse {
       const released = buy.blockPerTonne * t;
       invariant(released >= collateral + buyerFee, () => `trade ${event.tradeId} needs more than its order blocked`);
       const postings = new Postings(this.ledger, "trade", event.tradeId);
-      const buyerOrders = memberAccount(event.buyAccount, ORDERS);
-      postings.move(buyerOrders, memberAccount(event.buyAccount, OBLIGATIONS), MONEY, collateral + buyerFee);
-      postings.move(buyerOrders, memberAccount(event.buyAccount, FREE), MONEY, released - collateral - buyerFee);
-      postings.move(
-        memberAccount(event.sellAccount, ORDERS),
-        memberAccount(event.sellAccount, OBLIGATIONS),
-        gasAsset(terms.basis),
-        event.quantity,
-      );
+      const buyer = this.ledger.namesOf(event.buyAccount);
+      const seller = this.ledger.namesOf(event.sellAccount);
+      postings.move(buyer.orders, buyer.obligations, MONEY, collateral + buyerFee);
+      postings.move(buyer.orders, buyer.free, MONEY, released - collateral - buyerFee);
+      postings.move(seller.orders, seller.obligations, this.ledger.gasAssetOf(terms.basis), event.quantity);
       postings.flush(out);
       this.openObligation(event, collateral, buyerFee, sellerFee, terms, nowMs, out);
     }

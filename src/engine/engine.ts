@@ -288,6 +288,8 @@ export class Engine {
   private readonly listingIndex = new Map<Market, number>();
   private lastSeqValue = 0;
   private nowMsValue = 0;
+  /** A live order's record by id, for the clearing house to follow market events (made once, not per operation). */
+  private readonly liveOrder = (id: string): OrderRecord => this.orders.get(id)!;
 
   get lastSeq(): number {
     return this.lastSeqValue;
@@ -1046,21 +1048,22 @@ export class Engine {
   // Markets: running an operation with the clearing house following, listing order, timers.
 
   /**
-   * Runs a market operation and passes each event it produces on to `out`, letting the clearing house follow it when
-   * the instrument is cleared (a trade opens an obligation, a cancellation releases collateral).
+   * Runs a market operation, its events going to `out`, and lets the clearing house follow each of them when the
+   * instrument is cleared (a trade opens an obligation, a cancellation releases collateral): what the house makes of an
+   * event comes right after it.
    */
   private inMarket(market: Market, out: EngineEvent[], operation: (local: EngineEvent[]) => void): void {
     market.nowMs = this.nowMsValue;
     const wasClosed = market.phase === "closed";
     const terms = market.clearing;
-    if (terms === null) {
-      operation(out);
-    } else {
-      const local: EngineEvent[] = [];
-      operation(local);
-      for (const event of local) {
+    const start = out.length;
+    operation(out);
+    if (terms !== null && this.house.followsAny(out, start)) {
+      // The operation's events are taken off and put back one by one, each followed by the house's. Only operations
+      // with an event to follow pay for this: most orders rest without trading.
+      for (const event of out.splice(start)) {
         out.push(event);
-        this.house.afterMarketEvent(event, (id) => this.orders.get(id)!, terms, this.nowMsValue, out);
+        this.house.afterMarketEvent(event, this.liveOrder, terms, this.nowMsValue, out);
       }
     }
     // Orders done in this operation are kept only as what the rules still need of them (`DoneOrder`), so that a long

@@ -36,6 +36,13 @@ export function memberAccount(account: string, bucket: string): string {
   return `${account}/${bucket}`;
 }
 
+/** The names of a member account's ledger accounts, one per bucket (`memberAccount`). */
+export interface MemberLedgerAccounts {
+  readonly free: string;
+  readonly orders: string;
+  readonly obligations: string;
+}
+
 export interface Transfer {
   readonly from: string;
   readonly to: string;
@@ -43,48 +50,81 @@ export interface Transfer {
   readonly amount: number;
 }
 
-const key = (ledgerAccount: string, asset: Asset) => `${ledgerAccount}|${asset}`;
-
 export interface LedgerSnapshot {
   /** [ledger account, asset, balance as a decimal string], sorted. */
   readonly balances: readonly (readonly [string, string, string])[];
 }
 
 export class Ledger {
-  private readonly balances = new Map<string, bigint>();
+  /**
+   * Non-zero balances by asset, then by ledger account. Two levels rather than one key string per pair, so a transfer
+   * builds no key: it runs for nearly every command, and the strings were garbage the moment the lookup ended.
+   */
+  private readonly balances = new Map<Asset, Map<string, bigint>>();
+  /** Member accounts' ledger account names by account (`namesOf`); not state: a restore starts without them. */
+  private readonly names = new Map<string, MemberLedgerAccounts>();
+  /** Gas assets by basis (`gasAssetOf`), the same way. */
+  private readonly gasAssets = new Map<string, Asset>();
 
-  balance(ledgerAccount: string, asset: Asset): bigint {
-    return this.balances.get(key(ledgerAccount, asset)) ?? 0n;
+  /**
+   * `memberAccount(account, bucket)` for each bucket, made once per account and kept: an order's and a trade's transfers
+   * name them every time, and making the strings anew was garbage at once. Only for accounts that exist, so what is
+   * kept is bounded by the accounts opened.
+   */
+  /** `gasAsset(basis)`, made once per basis and kept (bounded by the bases instruments trade at), as `namesOf`. */
+  gasAssetOf(basis: string): Asset {
+    let asset = this.gasAssets.get(basis);
+    if (asset === undefined) {
+      asset = gasAsset(basis);
+      this.gasAssets.set(basis, asset);
+    }
+    return asset;
   }
 
-  /** Moves `amount` (> 0, a safe integer) and records the transfer in `out`. */
-  transfer(from: string, to: string, asset: Asset, amount: number, out: Transfer[]): void {
+  namesOf(account: string): MemberLedgerAccounts {
+    let names = this.names.get(account);
+    if (names === undefined) {
+      names = {
+        free: memberAccount(account, FREE),
+        orders: memberAccount(account, ORDERS),
+        obligations: memberAccount(account, OBLIGATIONS),
+      };
+      this.names.set(account, names);
+    }
+    return names;
+  }
+
+  balance(ledgerAccount: string, asset: Asset): bigint {
+    return this.balances.get(asset)?.get(ledgerAccount) ?? 0n;
+  }
+
+  /** Moves `amount` (> 0, a safe integer); returns the transfer. */
+  transfer(from: string, to: string, asset: Asset, amount: number): Transfer {
     invariant(Number.isSafeInteger(amount) && amount > 0, () => `transfer of ${amount} ${asset} from ${from} to ${to}`);
     invariant(from !== to, () => `transfer of ${amount} ${asset} from ${from} to itself`);
+    let held = this.balances.get(asset);
+    if (held === undefined) {
+      held = new Map();
+      this.balances.set(asset, held);
+    }
     const big = BigInt(amount);
-    const fromKey = key(from, asset);
-    const fromBalance = (this.balances.get(fromKey) ?? 0n) - big;
+    const fromBalance = (held.get(from) ?? 0n) - big;
     invariant(
       fromBalance >= 0n || from.startsWith("external/"),
       () => `${from} would hold ${fromBalance} ${asset} after sending ${amount} to ${to}`,
     );
-    this.set(fromKey, fromBalance);
-    const toKey = key(to, asset);
-    this.set(toKey, (this.balances.get(toKey) ?? 0n) + big);
-    out.push({ from, to, asset, amount });
+    setBalance(held, from, fromBalance);
+    setBalance(held, to, (held.get(to) ?? 0n) + big);
+    return { from, to, asset, amount };
   }
 
-  private set(k: string, value: bigint): void {
-    if (value === 0n) this.balances.delete(k);
-    else this.balances.set(k, value);
-  }
-
-  /** Every non-zero balance, for views and tests. */
+  /** Every non-zero balance, for views and tests, asset by asset (an order nothing depends on: `snapshot` sorts). */
   entries(): { account: string; asset: Asset; balance: bigint }[] {
-    return [...this.balances].map(([k, balance]) => {
-      const bar = k.lastIndexOf("|");
-      return { account: k.slice(0, bar), asset: k.slice(bar + 1), balance };
-    });
+    const out: { account: string; asset: Asset; balance: bigint }[] = [];
+    for (const [asset, held] of this.balances) {
+      for (const [account, balance] of held) out.push({ account, asset, balance });
+    }
+    return out;
   }
 
   /** Conservation and non-negativity: throws `InvariantError` naming the first broken one. */
@@ -106,8 +146,20 @@ export class Ledger {
 
   static restore(snapshot: LedgerSnapshot): Ledger {
     const ledger = new Ledger();
-    for (const [account, asset, balance] of snapshot.balances)
-      ledger.balances.set(key(account, asset), BigInt(balance));
+    for (const [account, asset, balance] of snapshot.balances) {
+      let held = ledger.balances.get(asset);
+      if (held === undefined) {
+        held = new Map();
+        ledger.balances.set(asset, held);
+      }
+      held.set(account, BigInt(balance));
+    }
     return ledger;
   }
+}
+
+/** Keeps only non-zero balances, so the ledger's entries and snapshot name no account that holds nothing. */
+function setBalance(held: Map<string, bigint>, ledgerAccount: string, value: bigint): void {
+  if (value === 0n) held.delete(ledgerAccount);
+  else held.set(ledgerAccount, value);
 }

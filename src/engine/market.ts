@@ -169,6 +169,8 @@ function flagsOf(tif: string, orderType: string, postOnly: boolean, stp: string)
 }
 
 const NO_PENDING = new Uint8Array(0);
+/** What `takeFinished` answers after an operation that finished no order. */
+const NO_ORDERS: readonly OrderRecord[] = Object.freeze([]);
 
 function sideCode(side: Side): SideCode {
   return side === "buy" ? BUY : SELL;
@@ -541,9 +543,11 @@ export class Market {
   }
 
   /** Orders finished since the last call (the engine calls it after every operation: empty between commands). */
-  takeFinished(): OrderRecord[] {
+  takeFinished(): readonly OrderRecord[] {
     const orders = this.finishedOrders;
     invariant(orders.length === this.finished.length, "finished orders and their ids disagree");
+    // Most operations finish no order: those keep their (empty) arrays rather than make two new ones.
+    if (orders.length === 0) return NO_ORDERS;
     this.finished = [];
     this.finishedOrders = [];
     return orders;

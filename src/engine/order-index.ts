@@ -98,6 +98,18 @@ export class OrderIndex<T extends { readonly id: string }> {
     this.map.set(id, order);
   }
 
+  /**
+   * Sets the record of an id that should be new, in one lookup where `get` then `set` take two; returns false when the
+   * id had a record (which may then have been replaced: the caller treats that as a broken invariant and stops). While
+   * a restore's records are pending it asks `get` first, so a pending id counts as had.
+   */
+  add(id: string, order: T): boolean {
+    if (this.table !== null && this.get(id) !== undefined) return false;
+    const size = this.map.size;
+    this.map.set(id, order);
+    return this.map.size > size;
+  }
+
   delete(id: string): void {
     this.map.delete(id);
   }

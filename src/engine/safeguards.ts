@@ -94,11 +94,13 @@ export function bandAround(reference: number | null, bandBps: number | null, tic
  */
 export function clipBand(band: Band | null, ceiling: number | null, floor: number | null): Band | null {
   if (band === null) return null;
-  const clamp = (price: number) => {
-    const aboveFloor = floor === null ? price : Math.max(price, floor);
-    return ceiling === null ? aboveFloor : Math.min(aboveFloor, ceiling);
-  };
-  return { low: clamp(band.low), high: clamp(band.high) };
+  return { low: clamp(band.low, ceiling, floor), high: clamp(band.high, ceiling, floor) };
+}
+
+/** `price` moved into [floor, ceiling] (either may be absent). */
+function clamp(price: number, ceiling: number | null, floor: number | null): number {
+  const aboveFloor = floor === null ? price : Math.max(price, floor);
+  return ceiling === null ? aboveFloor : Math.min(aboveFloor, ceiling);
 }
 
 /**

@@ -5,7 +5,7 @@
 // One output file per source, at the same depth as its source (src/gateway/server.ts -> dist/gateway/server.js), so
 // every path a module finds from its own place (`import.meta.dirname` + "../../web/dist", the scenarios, the worker
 // scripts beside it) still points where it did. Relative imports of ".ts" files are rewritten to ".js"; packages stay
-// imports, resolved from node_modules at run time, but for the few listed in VENDORED, each bundled into one file under
+// imports, resolved from node_modules at run time, but for those listed in VENDORED, each bundled into one file under
 // dist/vendor/ (below); the lazy `import()`s stay lazy (nothing of src/ is bundled). The plain
 // JavaScript worker threads (src/journal/*.js) and data files are copied as they are. The policy lab's and the
 // sweep's ".mjs" worker entries only exist to register tsx in a worker; compiled code starts its workers' modules
@@ -31,9 +31,27 @@ const OUT = join(ROOT, "dist");
  * package. For packages of many small modules, which Node loads one by one, loaded before a server can listen:
  * typebox (the schema builder of every route) is 374 ES modules, about 240 ms to import, and about 35 ms as one file
  * (load average 3); prom-client (the metrics) with @opentelemetry/api is 84 CommonJS modules, 70-90 ms, and about
- * 40 ms as one file. Only a package's main entry is bundled; an import of one of its subpaths is an error.
+ * 40 ms as one file. Then fastify, the plugins the server registers before it listens, ajv and commander (about
+ * 500 CommonJS modules): importing the server's modules 477-527 ms of CPU from node_modules, 382-415 ms bundled
+ * (alternating, load average 15). They are bundled in one build, split: what several of them share (fastify-plugin,
+ * ws, ajv, ...) goes into a chunk under dist/vendor/chunks/ loaded once. Left out: packages that find files beside
+ * their own code (@fastify/swagger and @fastify/swagger-ui read their package.json and static files from
+ * `__dirname`), better-sqlite3 (a native addon) and what loads only when asked for (pg, pdfkit, exceljs, ...).
+ * Only a package's main entry is bundled; an import of one of its subpaths is an error.
  */
-const VENDORED = ["typebox", "prom-client"];
+const VENDORED = [
+  "typebox",
+  "prom-client",
+  "fastify",
+  "@fastify/cookie",
+  "@fastify/helmet",
+  "@fastify/rate-limit",
+  "@fastify/static",
+  "@fastify/websocket",
+  "ajv",
+  "ajv-formats",
+  "commander",
+];
 const VENDOR_DIR = "vendor";
 
 /**
@@ -106,35 +124,57 @@ await build({
   logLevel: "warning",
 });
 const requireHere = createRequire(join(ROOT, "package.json"));
-for (const name of VENDORED) {
+/** The vendored packages that have a default export (as Node imports them). */
+const hasDefault = new Set();
+for (const name of VENDORED) if ("default" in (await import(name))) hasDefault.add(name);
+/** The entry module of a vendored package: what the compiled modules import in its place. */
+function vendorEntry(name) {
   // A CommonJS package's names are exported one by one (`export *` cannot name them), as Node's own import of it
-  // does; its require() calls of Node's modules need a `require` in the ES module.
-  const commonJs = JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).type !== "module";
+  // does.
+  // (commander ships both: Node's import takes its ES module, esm.mjs, which has no default export.)
+  const commonJs =
+    JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).type !== "module" &&
+    !import.meta.resolve(name).endsWith(".mjs");
   const names = commonJs
     ? Object.keys(requireHere(name)).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== "default")
     : [];
-  const contents = commonJs
+  return commonJs
     ? `import pkg from "${name}";\nexport default pkg;\nexport const { ${names.join(", ")} } = pkg;\n`
-    : `export * from "${name}";\nexport { default } from "${name}";\n`;
-  await build({
-    stdin: { contents, resolveDir: ROOT },
-    ...(commonJs
-      ? {
-          banner: {
-            js: 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);',
-          },
-        }
-      : {}),
-    outfile: join(OUT, VENDOR_DIR, `${name}.js`),
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    sourcemap: "linked",
-    sourcesContent: false,
-    logLevel: "warning",
-  });
+    : `export * from "${name}";\n${hasDefault.has(name) ? `export { default } from "${name}";\n` : ""}`;
 }
+// All vendored packages in one build, split: what several of them use (fastify-plugin, ws, ajv, ...) goes to a
+// shared chunk, loaded once, as Node would load it once from node_modules.
+await build({
+  entryPoints: VENDORED.map((name) => ({ in: `vendor-entry:${name}`, out: name })),
+  plugins: [
+    {
+      name: "vendor-entries",
+      setup(builder) {
+        builder.onResolve({ filter: /^vendor-entry:/ }, (args) => ({
+          path: args.path.slice("vendor-entry:".length),
+          namespace: "vendor-entry",
+        }));
+        builder.onLoad({ filter: /.*/, namespace: "vendor-entry" }, (args) => ({
+          contents: vendorEntry(args.path),
+          resolveDir: ROOT,
+          loader: "js",
+        }));
+      },
+    },
+  ],
+  // The CommonJS packages' require() calls of Node's modules need a `require` in each ES module.
+  banner: { js: 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);' },
+  outdir: join(OUT, VENDOR_DIR),
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: "linked",
+  sourcesContent: false,
+  logLevel: "warning",
+});
 writeFileSync(join(OUT, STAMP_FILE), stamp);
 console.log(
   `build:server: ${entryPoints.length} modules compiled, ${VENDORED.length} packages bundled, ${copied} files copied to dist/ in ${Math.round(performance.now() - started)} ms`,

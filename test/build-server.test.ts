@@ -3,7 +3,9 @@
  * stamp, and bin/sauda.js — without SAUDA_FROM_SOURCE, which the other tests set to run the sources — then serves an
  * empty data directory from the build: it says so on its start line and answers /api/health; `sauda --help` works
  * from the build too; the build's OpenAPI document is the one the sources declare (the build bundles typebox, which
- * makes the routes' schemas, and prom-client into dist/vendor/), and its first request for the policy lab's scenarios (read once it
+ * makes the routes' schemas, prom-client, fastify and the plugins it registers before listening into dist/vendor/;
+ * their headers, a refused body, the web application's files and a WebSocket subscription answer as from the
+ * sources), and its first request for the policy lab's scenarios (read once it
  * listens) answers as the sources do. Rebuilds this checkout's dist/ from its sources (what `npm ci` would
  * leave there).
  */
@@ -14,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { freshBuild } from "../bin/build-stamp.js";
 import { Exchange } from "../src/gateway/exchange.ts";
 import { buildServer } from "../src/gateway/server.ts";
@@ -75,6 +78,30 @@ describe("the compiled build", () => {
       const sources = await fromSources();
       expect(await (await fetch(`${url}/docs/json`)).json()).toEqual(sources.openApi);
       expect(readFileSync(join(ROOT, "dist/gateway/server.js"), "utf8")).toContain('from "../vendor/typebox.js"');
+      expect(readFileSync(join(ROOT, "dist/gateway/server.js"), "utf8")).toContain('from "../vendor/fastify.js"');
+      // What the bundled fastify plugins do answers as from the sources: helmet's headers, a body refused by the
+      // bundled ajv with the exchange's error, the web application's files (@fastify/static), and a WebSocket
+      // (@fastify/websocket with ws) answering a subscription with its snapshot.
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+      const refused = await fetch(`${url}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: url },
+        body: JSON.stringify({ user: "someone" }),
+      });
+      expect({ status: refused.status, body: await refused.json() }).toEqual(sources.refusedSignIn);
+      const socket = new WebSocket(`${url.replace("http", "ws")}/api/stream`);
+      const snapshot = await new Promise<Record<string, unknown>>((resolveMessage, reject) => {
+        socket.addEventListener("open", () =>
+          socket.send(JSON.stringify({ op: "subscribe", id: 1, channel: "trades", instrument: "NONE" })),
+        );
+        socket.addEventListener("message", (event) => resolveMessage(JSON.parse(String(event.data))));
+        socket.addEventListener("error", () => reject(new Error("the build's WebSocket failed")));
+      });
+      socket.close();
+      expect(snapshot).toEqual(sources.subscribeAnswer);
       await new Promise<void>((started) => {
         const check = () => (lines.some((line) => line.startsWith("started:")) ? started() : setTimeout(check, 10));
         check();
@@ -93,21 +120,49 @@ describe("the compiled build", () => {
       child.kill("SIGTERM");
       expect(await exit).toBe(0);
     }
-  });
+    // The whole build and two servers: on a loaded machine more than the default minute.
+  }, 180_000);
 });
 
 /**
  * What a server built in this process from the sources answers: its OpenAPI document (as scripts/api-contract.ts
  * makes it) and GET /api/lab/scenarios.
  */
-async function fromSources(): Promise<{ openApi: unknown; labScenarios: unknown }> {
+async function fromSources(): Promise<{
+  openApi: unknown;
+  labScenarios: unknown;
+  refusedSignIn: { status: number; body: unknown };
+  subscribeAnswer: unknown;
+}> {
   const dir = mkdtempSync(join(tmpdir(), "sauda-build-contract-"));
   const exchange = await Exchange.open({ data: join(dir, "data"), keysDir: join(dir, "keys") });
   const app = await buildServer({ exchange, logger: false, webRoot: join(dir, "no-web") });
   try {
     await app.ready();
     const labScenarios = (await app.inject({ method: "GET", url: "/api/lab/scenarios" })).json();
-    return { openApi: JSON.parse(JSON.stringify(app.swagger())), labScenarios };
+    const refused = await app.inject({
+      method: "POST",
+      url: "/api/session",
+      headers: { "content-type": "application/json", origin: "http://localhost:80" },
+      payload: { user: "someone" },
+    });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const address = app.server.address() as { port: number };
+    const socket = new WebSocket(`ws://127.0.0.1:${address.port}/api/stream`);
+    const subscribeAnswer = await new Promise<unknown>((resolveMessage, reject) => {
+      socket.addEventListener("open", () =>
+        socket.send(JSON.stringify({ op: "subscribe", id: 1, channel: "trades", instrument: "NONE" })),
+      );
+      socket.addEventListener("message", (event) => resolveMessage(JSON.parse(String(event.data))));
+      socket.addEventListener("error", () => reject(new Error("the sources' WebSocket failed")));
+    });
+    socket.close();
+    return {
+      openApi: JSON.parse(JSON.stringify(app.swagger())),
+      labScenarios,
+      refusedSignIn: { status: refused.statusCode, body: refused.json() },
+      subscribeAnswer,
+    };
   } finally {
     await app.close();
     await exchange.close();

@@ -7,7 +7,7 @@
  * the copy in random slices between commands, some never do.
  */
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Command } from "../src/engine/commands.ts";
 import { Engine } from "../src/engine/engine.ts";
 import { Random } from "../src/simulator/random.ts";
@@ -295,6 +295,35 @@ describe("a restored engine that indexes its orders later", () => {
     // The index is still not built: none of these needed the other restored orders' records.
     expect(run.restored.warm(0), "the index was built by a lookup of one order").toBe(false);
     expect(run.restored.stateHash()).toBe(run.original.stateHash());
+  });
+
+  it("a late cancel of a done order makes only that done order's record, and a lookup of another only its own", () => {
+    const { run: built, ids } = build(8);
+    const done = ids.sent.filter((id) => built.original.order(id)?.status === "cancelled");
+    expect(done.length).toBeGreaterThan(20);
+    const made = vi.spyOn(Engine.prototype, "restoreDone");
+    try {
+      const run: Run = { ...built, restored: Engine.restore(JSON.parse(JSON.stringify(built.original.snapshot()))) };
+      expect(made).toHaveBeenCalledTimes(0);
+      // As the tail a start replays may hold: a cancel that lost the race with the order's end (ORDER_NOT_RESTING).
+      step(run, { type: "order.cancel", orderId: done[7]! }, 1);
+      expect(made).toHaveBeenCalledTimes(1);
+      expect(made.mock.calls[0]![0].id).toBe(done[7]);
+      expect(shown(run.restored, done[3]!)).toBe(shown(run.original, done[3]!));
+      expect(shown(run.restored, done[7]!)).toBe(shown(run.original, done[7]!));
+      expect(made).toHaveBeenCalledTimes(2);
+      // The rest come with the warm, each once, and the state is the original's.
+      expect(run.restored.warm(Number.POSITIVE_INFINITY)).toBe(true);
+      const allDone = new Set(
+        ids.sent.filter((id) => ["filled", "cancelled"].includes(built.original.order(id)?.status ?? "")),
+      );
+      expect(made).toHaveBeenCalledTimes(allDone.size);
+      expect(new Set(made.mock.calls.map(([order]) => order.id)).size).toBe(made.mock.calls.length);
+      expect(run.restored.stateHash()).toBe(run.original.stateHash());
+      run.restored.checkInvariants();
+    } finally {
+      made.mockRestore();
+    }
   });
 
   it("answers before the index is built: a new id, a live deep order by id, and a duplicate id", () => {

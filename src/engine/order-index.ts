@@ -16,8 +16,9 @@
  * restore on. The source makes records only of orders still live (an order leaves only through its record, which is
  * noted as it is made), so no record of a gone order is indexed.
  *
- * The done orders and the clearing's obligations a restore leaves unindexed use it too, without a maker of one row:
- * a lookup of one of theirs makes all that are pending at once (a new id is still answered from the table alone).
+ * The done orders a restore leaves unindexed use it too, with a maker of one row. The clearing's obligations use it
+ * without one: a lookup of one of theirs makes all that are pending at once (a new id is still answered from the
+ * table alone).
  */
 
 import { invariant } from "../domain/errors.ts";

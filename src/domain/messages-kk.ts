@@ -17,7 +17,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   ORDER_TYPE_INVALID: "{value} өтінім түрі жарамсыз; 'limit' (лимиттік) немесе 'market' (нарықтық) күтіледі.",
   ORDER_PRICE_INVALID: "{value} бағасы жарамсыз; баға — 1-ден {max:int}-ге дейінгі тиынның бүтін саны.",
   ORDER_PRICE_REQUIRED: "Лимиттік өтінімге баға керек.",
-  ORDER_PRICE_NOT_ALLOWED: "Нарықтық өтінім бағасыз беріледі, бірақ {value} көрсетілген.",
+  ORDER_PRICE_NOT_ALLOWED: "Нарықтық өтінім бағасыз беріледі, бірақ {value:price} бағасы көрсетілген.",
   ORDER_PRICE_OFF_TICK: "{value:price} бағасы баға қадамына ({tick:price}) еселік емес.",
   ORDER_QUANTITY_INVALID: "{value} мөлшері жарамсыз; мөлшер — 1-ден {max:int}-ге дейінгі бүтін сан.",
   ORDER_QUANTITY_OFF_LOT: "{value:kg} мөлшері лот көлеміне ({lot:kg}) еселік емес.",

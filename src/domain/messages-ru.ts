@@ -17,7 +17,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   ORDER_TYPE_INVALID: "Тип заявки {value} недействителен; ожидается 'limit' (лимитная) или 'market' (рыночная).",
   ORDER_PRICE_INVALID: "Цена {value} недействительна; цена — целое число тиынов от 1 до {max:int}.",
   ORDER_PRICE_REQUIRED: "Лимитной заявке нужна цена.",
-  ORDER_PRICE_NOT_ALLOWED: "Рыночная заявка подаётся без цены, но указано {value}.",
+  ORDER_PRICE_NOT_ALLOWED: "Рыночная заявка подаётся без цены, но указана цена {value:price}.",
   ORDER_PRICE_OFF_TICK: "Цена {value:price} не кратна шагу цены {tick:price}.",
   ORDER_QUANTITY_INVALID: "Количество {value} недействительно; количество — целое число от 1 до {max:int}.",
   ORDER_QUANTITY_OFF_LOT: "Количество {value:kg} не кратно размеру лота {lot:kg}.",

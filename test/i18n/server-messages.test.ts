@@ -108,6 +108,14 @@ describe("error catalogues", () => {
     expect(localize("ORDER_PRICE_OFF_TICK", { value: "12.5x" }, "kk")).toBe(
       "12.5x бағасы баға қадамына (?) еселік емес.",
     );
+    // A market order sent with a price: the engine echoes the price as it came ("13310000", tiyn per tonne); the
+    // sentence writes it in tenge per tonne.
+    expect(localize("ORDER_PRICE_NOT_ALLOWED", { value: "13310000" }, "ru")).toBe(
+      `Рыночная заявка подаётся без цены, но указана цена 133${NBSP}100 ₸/т.`,
+    );
+    expect(localize("ORDER_PRICE_NOT_ALLOWED", { value: "13310050" }, "kk")).toBe(
+      `Нарықтық өтінім бағасыз беріледі, бірақ 133${NBSP}100,50 ₸/т бағасы көрсетілген.`,
+    );
   });
 
   it("names a command's refused field in the reader's language, not by its wire name", () => {

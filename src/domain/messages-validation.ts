@@ -311,6 +311,9 @@ export const FIELD_NAMES: Readonly<Record<string, FieldName>> = {
   day: named("day", "День", "m", "Күн"),
   days: named("number of days", "Число дней", "n", "Күн саны"),
   expireAtMs: named("expiry time", "Время истечения", "n", "Мерзімі біту уақыты"),
+  // An outage's times (engine.ts, `outage.publish`).
+  fromMs: named("start time", "Время начала", "n", "Басталу уақыты", "time"),
+  toMs: named("end time", "Время окончания", "n", "Аяқталу уақыты", "time"),
   vehicle: named("vehicle", "Транспортное средство", "n", "Көлік"),
   waybill: named("waybill", "Накладная", "f", "Жүкқұжат"),
   certificate: named("certificate", "Сертификат", "m", "Сертификат"),

@@ -227,8 +227,8 @@ export function localize(code: ErrorCode, given: ErrorDetails, language: Languag
   return sentenceCase(render(ERROR_CATALOGUES[language][code], details, language));
 }
 
-/** The fields of a command that hold a time in ms since the epoch (an order's expiry). */
-const TIME_FIELD = /AtMs$/;
+/** The fields of a command that hold a time in ms since the epoch (an order's expiry, an outage's start and end). */
+const TIME_FIELD = /AtMs$|^fromMs$|^toMs$/;
 
 /**
  * Details whose value is a time in ms (a refused expiry: the engine writes it as it came, "1") with that time as the

@@ -372,8 +372,8 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
   },
   "a time in ms since 1970 (UTC)": { ru: "время в мс с 1970 года (UTC)", kk: "1970 жылдан бергі уақыт, мс (UTC)" },
   "after fromMs, and at most a year after it": {
-    ru: "позже fromMs, но не более чем на год",
-    kk: "fromMs-тен кейін, бірақ одан бір жылдан аспай",
+    ru: "позже времени начала, но не более чем на год",
+    kk: "басталу уақытынан кейін, бірақ одан бір жылдан аспай",
   },
   "an extra session": { ru: "дополнительная сессия", kk: "қосымша сессия" },
   "an extra session's base price is the previous session's weighted average, and there is none": {

@@ -167,6 +167,17 @@ describe("error catalogues", () => {
       "Срок истечения 06.01.2026 17:59 (время Казахстана) недействителен; заявке GTD нужен срок позже текущего времени 06.01.2026 18:00.",
     );
     expect(localize("ORDER_EXPIRY_INVALID", late, "kk")).toContain("06.01.2026 17:59 (Қазақстан уақыты)");
+    // An outage whose end is not after its start: the end as an exchange time, the fields named in the language.
+    const outage = { field: "toMs", value: "1796500000000", rule: "after fromMs, and at most a year after it" };
+    expect(localize("FIELD_INVALID", outage, "en")).toBe(
+      "Field 'toMs' has value 2026-12-06 00:46 (Kazakhstan time); after fromMs, and at most a year after it.",
+    );
+    expect(localize("FIELD_INVALID", outage, "ru")).toBe(
+      "Поле «время окончания» имеет значение 06.12.2026 00:46 (время Казахстана); позже времени начала, но не более чем на год.",
+    );
+    expect(localize("FIELD_INVALID", outage, "kk")).toBe(
+      "«Аяқталу уақыты» өрісінің мәні 06.12.2026 00:46 (Қазақстан уақыты); басталу уақытынан кейін, бірақ одан бір жылдан аспай.",
+    );
     // The details on the wire keep the raw value; a value that is not a whole number of ms stays as it came.
     expect(localize("FIELD_INVALID", { ...expiry, value: "'soon'" }, "en")).toContain("has value 'soon';");
   });

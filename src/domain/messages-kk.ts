@@ -54,6 +54,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   ACCOUNT_ROLE_FORBIDDEN: "'{account}' шоты мынаны істей алмайды — {action}: {reason}.",
   MEMBER_INVALID: "Қатысушының сипаттамасы жарамсыз: {reason}.",
   MEMBER_NOT_FOUND: "'{id}' қатысушысы аккредиттелмеген.",
+  NOTICE_EMAIL_REQUIRED:
+    "Хабарламалар ({kinds}) үшін электрондық пошта таңдалған, бірақ мекенжай көрсетілмеген: мекенжайды көрсетіңіз немесе поштамен жіберуді таңдамаңыз.",
   NOTIFICATION_NOT_FOUND: "'{member}' қатысушысында '{id}' хабарламасы жоқ (соңғы 200-і сақталады).",
   MEMBER_EXISTS: "'{id}' қатысушысы аккредиттеліп қойған.",
   MEMBER_SUSPENDED:

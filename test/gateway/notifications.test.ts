@@ -119,6 +119,21 @@ describe("notifications", () => {
       language: null,
     });
     expect([badKind.status, badKind.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    // Kinds to be e-mailed without an address would never be mailed: refused before the engine, as the form does.
+    const noAddress = await server.call(aktau, "PUT", "/api/notifications/preferences", {
+      web: [],
+      mail: ["fill", "default"],
+      email: null,
+      language: null,
+    });
+    expect([noAddress.status, noAddress.body.error.code, noAddress.body.error.details]).toEqual([
+      400,
+      "NOTICE_EMAIL_REQUIRED",
+      { kinds: "fill, default" },
+    ]);
+    expect(noAddress.body.error.message).toBe(
+      "E-mail is chosen for notifications (fill, default), but no address is given: give the address in email, or leave mail empty.",
+    );
     const viewer = await server.call(await server.login("aktau-viewer"), "PUT", "/api/notifications/preferences", {
       web: [],
       mail: [],

@@ -21059,7 +21059,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: FIELD_INVALID, REQUEST_INVALID. */
+            /** @description Error codes: FIELD_INVALID, NOTICE_EMAIL_REQUIRED, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -199,6 +199,42 @@ describe("over HTTP", () => {
     ]);
   });
 
+  it("an id in a wrong form says which characters are allowed, in en, ru and kk; nothing is made", async () => {
+    const operator = await server.login("operator");
+    const replies: { status: number; code: string; message: string; details: Record<string, unknown> }[] = [];
+    for (const language of ["en", "ru", "kk"]) {
+      const response = await fetch(`${server.url}/api/admin/users`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "accept-language": language,
+          cookie: operator.cookie,
+          "x-csrf-token": operator.csrf,
+        },
+        body: JSON.stringify({
+          id: "new trader",
+          name: "New",
+          role: "trader",
+          member: "AKTAU",
+          password: "a-long-enough-password-1",
+        }),
+      });
+      const body = (await response.json()) as { error: { code: string; message: string; details: never } };
+      replies.push({ status: response.status, ...body.error });
+    }
+    expect(
+      replies.map((reply) => [reply.status, reply.code, reply.details["field"], reply.details["pattern"]]),
+    ).toEqual(replies.map(() => [400, "REQUEST_INVALID", "id", "^[A-Za-z0-9_.-]+$"]));
+    expect(replies.map((reply) => reply.message)).toEqual([
+      'The field "id" must be written with Latin letters, digits and the signs . _ - only, without spaces (sent: "new trader").',
+      "Поле «id»: ожидается текст из латинских букв, цифр и знаков . _ - без пробелов (передано: «new trader»).",
+      "«id» өрісі: латын әріптерінен, цифрлардан және . _ - таңбаларынан тұратын бос орынсыз мәтін күтіледі (жіберілгені: «new trader»).",
+    ]);
+    const users = await server.call(operator, "GET", "/api/admin/users");
+    expect(users.status).toBe(200);
+    expect(JSON.stringify(users.body)).not.toContain("new trader");
+  });
+
   it("a number under its limit: the limit written the reader's way", async () => {
     const trader = await server.login("aktau-trader");
     const order = { instrument: INSTRUMENT, account: "AKTAU-1", clientOrderId: "v-1", side: "buy", price: 13_300_000 };

@@ -140,6 +140,29 @@ describe("schema-validation reasons in Russian and Kazakh", () => {
     );
   });
 
+  it("says a number sent beyond 2^53 is too large, not the rounded figure the server read", () => {
+    const price = {
+      reason: "body/price must be <= 1000000000",
+      keyword: "maximum",
+      part: "body",
+      field: "price",
+      limit: 1_000_000_000,
+      value: 100_000_000_000_000_000,
+    };
+    const sentences = (["en", "ru", "kk"] as const).map((language) =>
+      localize("REQUEST_INVALID", price, language).replaceAll(NBSP, " "),
+    );
+    expect(sentences).toEqual([
+      "The price must be at most 10,000,000 ₸/t (sent: a number above 9,007,199,254,740,991, too large to read exactly).",
+      "Цена должна быть не больше 10 000 000 ₸/т (передано: число больше 9 007 199 254 740 991, слишком большое для точного чтения).",
+      "Баға ең көбі 10 000 000 ₸/т болуы керек (жіберілгені: 9 007 199 254 740 991 санынан үлкен, дәл оқуға тым үлкен сан).",
+    ]);
+    // The largest whole number read exactly is still written as sent, the reader's way.
+    expect(localize("REQUEST_INVALID", { ...price, value: Number.MAX_SAFE_INTEGER }, "en")).toBe(
+      "The price must be at most 10,000,000 ₸/t (sent: 90,071,992,547,409.91 ₸/t).",
+    );
+  });
+
   it("names a WebSocket message as the part", () => {
     const extra = { reason: "x", keyword: "additionalProperties", part: "message", field: "extra" };
     expect(localize("REQUEST_INVALID", extra, "kk")).toBe("Сұрау жарамсыз: хабарламада артық «extra» өрісі бар.");

@@ -2432,6 +2432,14 @@ export interface components {
                 id: string;
                 /** @description journal sequence number */
                 seq: number;
+            } | {
+                /** @enum {string} */
+                change: "case";
+                caseId: string;
+                /** @enum {unknown} */
+                status: "open" | "under-review" | "closed";
+                /** @description journal sequence number */
+                seq: number;
             })[];
         };
         StreamNotifications: {

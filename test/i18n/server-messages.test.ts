@@ -178,6 +178,14 @@ describe("error catalogues", () => {
     expect(localize("FIELD_INVALID", outage, "kk")).toBe(
       "«Аяқталу уақыты» өрісінің мәні 06.12.2026 00:46 (Қазақстан уақыты); басталу уақытынан кейін, бірақ одан бір жылдан аспай.",
     );
+    // The audit trail asked for a period that ends before it starts: both ends as exchange times in ru and kk.
+    const period = { reason: "toMs 1796500000000 must be after fromMs 1796600000000" };
+    expect(localize("REQUEST_INVALID", period, "ru")).toBe(
+      "Запрос недействителен: конец периода (toMs) 06.12.2026 00:46 (время Казахстана) должен быть позже его начала (fromMs) 07.12.2026 04:33 (время Казахстана).",
+    );
+    expect(localize("REQUEST_INVALID", period, "kk")).toBe(
+      "Сұрау жарамсыз: кезеңнің соңы (toMs) 06.12.2026 00:46 (Қазақстан уақыты) оның басынан (fromMs) 07.12.2026 04:33 (Қазақстан уақыты) кейін болуы керек.",
+    );
     // The details on the wire keep the raw value; a value that is not a whole number of ms stays as it came.
     expect(localize("FIELD_INVALID", { ...expiry, value: "'soon'" }, "en")).toContain("has value 'soon';");
   });

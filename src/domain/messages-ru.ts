@@ -55,7 +55,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   MEMBER_INVALID: "Описание участника недействительно: {reason}.",
   MEMBER_NOT_FOUND: "Участник '{id}' не аккредитован.",
   NOTICE_EMAIL_REQUIRED:
-    "Для уведомлений ({kinds}) выбрана электронная почта, но адрес не указан: укажите адрес или не выбирайте отправку по почте.",
+    "Для уведомлений ({kinds:noticeKinds}) выбрана электронная почта, но адрес не указан: укажите адрес или не выбирайте отправку по почте.",
   NOTIFICATION_NOT_FOUND: "У участника '{member}' нет уведомления '{id}' (хранятся последние 200).",
   MEMBER_EXISTS: "Участник '{id}' уже аккредитован.",
   MEMBER_SUSPENDED:

@@ -1066,6 +1066,16 @@ const FIELD_WORDS: Readonly<Record<string, Readonly<Record<string, Translated>>>
     IOC: { ru: "исполнить или снять", kk: "дереу орындау немесе бас тарту" },
     FOK: { ru: "всё или ничего", kk: "толық орындау немесе бас тарту" },
   },
+  // The kinds of notification (engine/notices.ts), as the settings form labels them.
+  noticeKind: {
+    fill: { ru: "исполнение", kk: "орындалу" },
+    cancel: { ru: "снято биржей", kk: "биржа алып тастады" },
+    shortfall: { ru: "недостаток обеспечения", kk: "қамтамасыз ету жетіспеушілігі" },
+    deadline: { ru: "срок", kk: "мерзім" },
+    default: { ru: "неисполнение", kk: "орындамау" },
+    deal: { ru: "адресная сделка ждёт ответа", kk: "жауап күтетін адрестік мәміле" },
+    void: { ru: "сделка аннулирована", kk: "мәміле жойылды" },
+  },
 };
 
 /**

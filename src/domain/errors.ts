@@ -122,6 +122,11 @@ export const ERRORS = {
     httpStatus: 404,
     template: "Member '{member}' has no notification '{id}' (kept: the newest 200).",
   },
+  NOTICE_EMAIL_REQUIRED: {
+    httpStatus: 400,
+    template:
+      "E-mail is chosen for notifications ({kinds}), but no address is given: give the address in email, or leave mail empty.",
+  },
   MEMBER_EXISTS: { httpStatus: 409, template: "Member '{id}' is already accredited." },
   MEMBER_SUSPENDED: {
     httpStatus: 403,

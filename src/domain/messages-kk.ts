@@ -17,7 +17,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   ORDER_TYPE_INVALID: "{value} өтінім түрі жарамсыз; 'limit' (лимиттік) немесе 'market' (нарықтық) күтіледі.",
   ORDER_PRICE_INVALID: "{value} бағасы жарамсыз; баға — 1-ден {max:int}-ге дейінгі тиынның бүтін саны.",
   ORDER_PRICE_REQUIRED: "Лимиттік өтінімге баға керек.",
-  ORDER_PRICE_NOT_ALLOWED: "Нарықтық өтінім бағасыз беріледі, бірақ {value} көрсетілген.",
+  ORDER_PRICE_NOT_ALLOWED: "Нарықтық өтінім бағасыз беріледі, бірақ {value:price} бағасы көрсетілген.",
   ORDER_PRICE_OFF_TICK: "{value:price} бағасы баға қадамына ({tick:price}) еселік емес.",
   ORDER_QUANTITY_INVALID: "{value} мөлшері жарамсыз; мөлшер — 1-ден {max:int}-ге дейінгі бүтін сан.",
   ORDER_QUANTITY_OFF_LOT: "{value:kg} мөлшері лот көлеміне ({lot:kg}) еселік емес.",
@@ -54,6 +54,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   ACCOUNT_ROLE_FORBIDDEN: "'{account}' шоты мынаны істей алмайды — {action}: {reason}.",
   MEMBER_INVALID: "Қатысушының сипаттамасы жарамсыз: {reason}.",
   MEMBER_NOT_FOUND: "'{id}' қатысушысы аккредиттелмеген.",
+  NOTICE_EMAIL_REQUIRED:
+    "Хабарламалар ({kinds:noticeKinds}) үшін электрондық пошта таңдалған, бірақ мекенжай көрсетілмеген: мекенжайды көрсетіңіз немесе поштамен жіберуді таңдамаңыз.",
   NOTIFICATION_NOT_FOUND: "'{member}' қатысушысында '{id}' хабарламасы жоқ (соңғы 200-і сақталады).",
   MEMBER_EXISTS: "'{id}' қатысушысы аккредиттеліп қойған.",
   MEMBER_SUSPENDED:

@@ -17,7 +17,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   ORDER_TYPE_INVALID: "Тип заявки {value} недействителен; ожидается 'limit' (лимитная) или 'market' (рыночная).",
   ORDER_PRICE_INVALID: "Цена {value} недействительна; цена — целое число тиынов от 1 до {max:int}.",
   ORDER_PRICE_REQUIRED: "Лимитной заявке нужна цена.",
-  ORDER_PRICE_NOT_ALLOWED: "Рыночная заявка подаётся без цены, но указано {value}.",
+  ORDER_PRICE_NOT_ALLOWED: "Рыночная заявка подаётся без цены, но указана цена {value:price}.",
   ORDER_PRICE_OFF_TICK: "Цена {value:price} не кратна шагу цены {tick:price}.",
   ORDER_QUANTITY_INVALID: "Количество {value} недействительно; количество — целое число от 1 до {max:int}.",
   ORDER_QUANTITY_OFF_LOT: "Количество {value:kg} не кратно размеру лота {lot:kg}.",
@@ -54,6 +54,8 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   ACCOUNT_ROLE_FORBIDDEN: "Счёт '{account}' не может {action}: {reason}.",
   MEMBER_INVALID: "Описание участника недействительно: {reason}.",
   MEMBER_NOT_FOUND: "Участник '{id}' не аккредитован.",
+  NOTICE_EMAIL_REQUIRED:
+    "Для уведомлений ({kinds:noticeKinds}) выбрана электронная почта, но адрес не указан: укажите адрес или не выбирайте отправку по почте.",
   NOTIFICATION_NOT_FOUND: "У участника '{member}' нет уведомления '{id}' (хранятся последние 200).",
   MEMBER_EXISTS: "Участник '{id}' уже аккредитован.",
   MEMBER_SUSPENDED:

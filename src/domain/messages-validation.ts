@@ -311,6 +311,9 @@ export const FIELD_NAMES: Readonly<Record<string, FieldName>> = {
   day: named("day", "День", "m", "Күн"),
   days: named("number of days", "Число дней", "n", "Күн саны"),
   expireAtMs: named("expiry time", "Время истечения", "n", "Мерзімі біту уақыты"),
+  // An outage's times (engine.ts, `outage.publish`).
+  fromMs: named("start time", "Время начала", "n", "Басталу уақыты", "time"),
+  toMs: named("end time", "Время окончания", "n", "Аяқталу уақыты", "time"),
   vehicle: named("vehicle", "Транспортное средство", "n", "Көлік"),
   waybill: named("waybill", "Накладная", "f", "Жүкқұжат"),
   certificate: named("certificate", "Сертификат", "m", "Сертификат"),
@@ -612,6 +615,13 @@ function sentCharactersWord(count: number, language: Language): string {
   return "символов";
 }
 
+/** A number sent beyond the largest whole number the server reads exactly. */
+const TOO_LARGE: Readonly<Record<Language, string>> = {
+  en: "a number above {max}, too large to read exactly",
+  ru: "число больше {max}, слишком большое для точного чтения",
+  kk: "{max} санынан үлкен, дәл оқуға тым үлкен сан",
+};
+
 /** "sent" before the value a request held, in a refusal of it. */
 const SENT_WORD: Readonly<Record<Language, string>> = { en: "sent", ru: "передано", kk: "жіберілгені" };
 
@@ -629,6 +639,11 @@ function sentText(
 ): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === "boolean") return String(value);
+  // A number beyond 2^53 reached the server rounded (JSON's numbers are doubles): say it is too large, not a figure
+  // that was perhaps never sent.
+  if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+    return TOO_LARGE[language].replace("{max}", formatNumber(Number.MAX_SAFE_INTEGER, language));
+  }
   if (typeof value === "number" && time && Number.isSafeInteger(value)) return exchangeTimeText(value, language);
   if (typeof value === "number")
     return form === null ? limitText(value, kind, language, false) : formatNumber(value, language);

@@ -8,7 +8,8 @@
  * (a percentage), `time` (ms since the epoch → "dd.MM.yyyy HH:mm", exchange time), `date` (yyyy-MM-dd →
  * "dd.MM.yyyy"), `phase` and `status` (a trading phase or order status, named in the language), `duration` (ms → words:
  * "2 минуты", "2 минут"), `durationGenitive` (the same after a comparison, Russian's genitive: "дольше 2 минут"), `categories` (buyer categories as the engine lists them, "wholesaler, industrial" or "none", as
- * words: "оптовые покупатели, промышленные потребители"). A value that does not fit its kind (a malformed input echoed
+ * words: "оптовые покупатели, промышленные потребители"), `noticeKinds` (kinds of notification, "fill, default", as the
+ * settings form names them: «исполнение», «неисполнение»). A value that does not fit its kind (a malformed input echoed
  * back) is written as given.
  *
  * Free text. An `{action}` (what a refused caller wanted to do, written by code in English), a `{purpose}`,
@@ -56,6 +57,7 @@ export const PLACEHOLDER_KINDS = [
   "duration",
   "durationGenitive",
   "categories",
+  "noticeKinds",
 ] as const;
 export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
 
@@ -132,6 +134,14 @@ function formatValue(value: unknown, kind: string | undefined, language: Languag
       return formatDurationWords(value, language, "genitive");
     case "categories":
       return categoriesText(value, language);
+    case "noticeKinds":
+      // Kinds of notification as the engine lists them ("fill, default"), named as the settings form names them.
+      return typeof value === "string"
+        ? value
+            .split(", ")
+            .map((kind) => (language === "en" ? kind : `«${codeWord(kind, language, "noticeKind")}»`))
+            .join(", ")
+        : String(value);
     default:
       return typeof value === "string" ? value : JSON.stringify(value);
   }
@@ -227,8 +237,8 @@ export function localize(code: ErrorCode, given: ErrorDetails, language: Languag
   return sentenceCase(render(ERROR_CATALOGUES[language][code], details, language));
 }
 
-/** The fields of a command that hold a time in ms since the epoch (an order's expiry). */
-const TIME_FIELD = /AtMs$/;
+/** The fields of a command that hold a time in ms since the epoch (an order's expiry, an outage's start and end). */
+const TIME_FIELD = /AtMs$|^fromMs$|^toMs$/;
 
 /**
  * Details whose value is a time in ms (a refused expiry: the engine writes it as it came, "1") with that time as the

@@ -16,11 +16,13 @@
  */
 
 import {
+  EXCHANGE_TIME_NAME,
   formatDate,
   formatDurationWords,
   formatInteger,
   formatPercentBps,
   formatPriceTiynPerTonne,
+  formatTimeMs,
   type Language,
 } from "./locale.ts";
 
@@ -372,8 +374,8 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
   },
   "a time in ms since 1970 (UTC)": { ru: "время в мс с 1970 года (UTC)", kk: "1970 жылдан бергі уақыт, мс (UTC)" },
   "after fromMs, and at most a year after it": {
-    ru: "позже fromMs, но не более чем на год",
-    kk: "fromMs-тен кейін, бірақ одан бір жылдан аспай",
+    ru: "позже времени начала, но не более чем на год",
+    kk: "басталу уақытынан кейін, бірақ одан бір жылдан аспай",
   },
   "an extra session": { ru: "дополнительная сессия", kk: "қосымша сессия" },
   "an extra session's base price is the previous session's weighted average, and there is none": {
@@ -854,8 +856,8 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
   ["week {0} is not a Monday", "неделя {0} начинается не с понедельника", "{0} аптасы дүйсенбіден басталмайды"],
   [
     "toMs {0} must be after fromMs {1}",
-    "toMs {0} должен быть позже fromMs {1}",
-    "toMs {0} fromMs {1} кейін болуы керек",
+    "конец периода (toMs) {0:time} должен быть позже его начала (fromMs) {1:time}",
+    "кезеңнің соңы (toMs) {0:time} оның басынан (fromMs) {1:time} кейін болуы керек",
   ],
   [
     "{0} through an API key (sign in with a password)",
@@ -1064,6 +1066,16 @@ const FIELD_WORDS: Readonly<Record<string, Readonly<Record<string, Translated>>>
     IOC: { ru: "исполнить или снять", kk: "дереу орындау немесе бас тарту" },
     FOK: { ru: "всё или ничего", kk: "толық орындау немесе бас тарту" },
   },
+  // The kinds of notification (engine/notices.ts), as the settings form labels them.
+  noticeKind: {
+    fill: { ru: "исполнение", kk: "орындалу" },
+    cancel: { ru: "снято биржей", kk: "биржа алып тастады" },
+    shortfall: { ru: "недостаток обеспечения", kk: "қамтамасыз ету жетіспеушілігі" },
+    deadline: { ru: "срок", kk: "мерзім" },
+    default: { ru: "неисполнение", kk: "орындамау" },
+    deal: { ru: "адресная сделка ждёт ответа", kk: "жауап күтетін адрестік мәміле" },
+    void: { ru: "сделка аннулирована", kk: "мәміле жойылды" },
+  },
 };
 
 /**
@@ -1111,11 +1123,14 @@ export function translatePhrase(text: string, language: Language): string {
     // `{0:bps}`: a rate the English wrote in basis points, as a percentage (a number that is not a whole count of
     // basis points, which such a refusal may quote, keeps its unit); `{0:ms}`: a duration the English wrote in ms, in
     // words (days, hours … as the reader says them), `{0:ms-genitive}` after a preposition that takes Russian's
-    // genitive ("от 1 секунды").
-    const kinds = /\{(\d)(!|:price|:bps|:ms-genitive|:ms)?\}/g;
+    // genitive ("от 1 секунды"); `{0:time}`: a time the English wrote in ms since the epoch, in exchange time.
+    const kinds = /\{(\d)(!|:price|:bps|:ms-genitive|:ms|:time)?\}/g;
     return pattern[language].replace(kinds, (_, index: string, kind: string | undefined) => {
       const written = match[Number(index) + 1];
       if (kind === "!") return written ?? "?";
+      if (kind === ":time" && written !== undefined && /^\d{1,16}$/.test(written) && Number.isSafeInteger(+written)) {
+        return `${formatTimeMs(Number(written), language)} (${EXCHANGE_TIME_NAME[language]})`;
+      }
       if (kind === ":price" && written !== undefined && /^-?\d+$/.test(written)) {
         return formatPriceTiynPerTonne(Number(written), language);
       }

@@ -7,24 +7,47 @@
  * Promise: `formOfPattern(p)` is the form whose pattern is exactly `p`, else null; every form has words in en/ru/kk.
  */
 
+import { ID_PATTERN_SOURCE } from "./limits.ts";
 import type { Language } from "./locale.ts";
 
 /** Years a month or date may name (the engine's calendar range). */
 const YEAR = "(19\\d\\d|2[01]\\d\\d)";
 export const MONTH_PATTERN_TEXT = `^${YEAR}-(0[1-9]|1[0-2])$`;
 export const DATE_PATTERN_TEXT = `^${YEAR}-\\d\\d-\\d\\d$`;
+/** A name a person chooses (a user, an account): Latin letters, digits and . _ - only. */
+export const NAME_ID_PATTERN_TEXT = "^[A-Za-z0-9_.-]+$";
+/** A client's order id: as a name, and ':' too. */
+export const CLIENT_ORDER_ID_PATTERN_TEXT = "^[A-Za-z0-9_.:-]+$";
 
-export type ValueForm = "month" | "date";
+export type ValueForm = "month" | "date" | "nameId" | "clientOrderId" | "printableId";
 
 const FORMS: ReadonlyMap<string, ValueForm> = new Map([
   [MONTH_PATTERN_TEXT, "month"],
   [DATE_PATTERN_TEXT, "date"],
+  [NAME_ID_PATTERN_TEXT, "nameId"],
+  [CLIENT_ORDER_ID_PATTERN_TEXT, "clientOrderId"],
+  [ID_PATTERN_SOURCE, "printableId"],
 ]);
 
 /** What a value of each form is, as the end of "… must be {words}" / "ожидается {words}" / "{words} күтіледі". */
 export const VALUE_FORM_WORDS: Readonly<Record<ValueForm, Readonly<Record<Language, string>>>> = {
   month: { en: "a month as YYYY-MM", ru: "месяц в виде ГГГГ-ММ", kk: "ЖЖЖЖ-АА түріндегі ай" },
   date: { en: "a day as YYYY-MM-DD", ru: "день в виде ГГГГ-ММ-ДД", kk: "ЖЖЖЖ-АА-КК түріндегі күн" },
+  nameId: {
+    en: "written with Latin letters, digits and the signs . _ - only, without spaces",
+    ru: "текст из латинских букв, цифр и знаков . _ - без пробелов",
+    kk: "латын әріптерінен, цифрлардан және . _ - таңбаларынан тұратын бос орынсыз мәтін",
+  },
+  clientOrderId: {
+    en: "written with Latin letters, digits and the signs . _ : - only, without spaces",
+    ru: "текст из латинских букв, цифр и знаков . _ : - без пробелов",
+    kk: "латын әріптерінен, цифрлардан және . _ : - таңбаларынан тұратын бос орынсыз мәтін",
+  },
+  printableId: {
+    en: "written with Latin letters, digits and punctuation signs only, without spaces",
+    ru: "текст из латинских букв, цифр и знаков препинания без пробелов",
+    kk: "латын әріптерінен, цифрлардан және тыныс белгілерінен тұратын бос орынсыз мәтін",
+  },
 };
 
 export function formOfPattern(pattern: unknown): ValueForm | null {

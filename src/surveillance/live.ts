@@ -81,7 +81,12 @@ export interface StoredAlert extends Alert {
 
 export type AlertChange =
   | { readonly change: "raised" | "updated"; readonly alert: StoredAlert }
-  | { readonly change: "retracted"; readonly id: string; readonly seq: number };
+  | { readonly change: "retracted"; readonly id: string; readonly seq: number }
+  /**
+   * A case changed without any alert changing: a note, or review begun (a case opened, joined or closed is said by
+   * its alerts' updates). Consoles showing the case read it again.
+   */
+  | { readonly change: "case"; readonly caseId: string; readonly status: CaseStatusView; readonly seq: number };
 
 export interface AlertFilter {
   readonly rule?: Rule;
@@ -591,6 +596,7 @@ export class LiveSurveillance {
         state.status = "under-review";
         state.updatedMs = record.timeMs;
         state.steps.push(caseStep(record, "reviewing", event.reason));
+        this.changed({ change: "case", caseId: state.id, status: state.status, seq: record.seq });
         return;
       }
       case "case.closed": {
@@ -614,6 +620,7 @@ export class LiveSurveillance {
         if (state === undefined) return;
         state.updatedMs = record.timeMs;
         state.steps.push(caseStep(record, "noted", event.note));
+        this.changed({ change: "case", caseId: state.id, status: state.status, seq: record.seq });
         return;
       }
       default:

@@ -62,6 +62,12 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
       .toBe("liberalisation-2022");
     expect(await page.getByRole("button", { name: "Run", exact: true }).count()).toBe(0);
     expect(await page.locator(".signin").textContent()).toContain("sign in to run them");
+    const { limits } = (await suite.server.call(null, "GET", "/api/lab/scenarios")).body as {
+      limits: { daysMax: number; runsAtOnce: number; runsPerCallerMax: number; runTimeoutMs: number };
+    };
+    expect(await page.getByTestId("lab-limits").textContent()).toBe(
+      `Limits: days a run, at most: ${en(limits.daysMax)}; runs at once on the server: ${en(limits.runsAtOnce)}; runs waiting or running per user: ${en(limits.runsPerCallerMax)}; time a run, at most: ${en(Math.round(limits.runTimeoutMs / 1000))} s.`,
+    );
   });
 
   it("runs two scenarios from the keyboard and shows their charts and summary on the same axes", async () => {
@@ -212,6 +218,14 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     await page.getByRole("button", { name: "Запустить", exact: true }).click();
     await page.getByTestId("lab-results").waitFor({ timeout: UI_MS });
     expect(await page.locator('[data-run="A"]').textContent()).toContain("готово: 10 дн.");
+    // The limits line counts runs without "прогон(а)": each count after its noun, the server's figures.
+    const { limits } = (await suite.server.call(null, "GET", "/api/lab/scenarios")).body as {
+      limits: { daysMax: number; runsAtOnce: number; runsPerCallerMax: number; runTimeoutMs: number };
+    };
+    const ru = (value: number) => new Intl.NumberFormat("ru-RU").format(value);
+    expect(await page.getByTestId("lab-limits").textContent()).toBe(
+      `Ограничения: дней на прогон — не более ${ru(limits.daysMax)}; прогонов одновременно на сервере — ${ru(limits.runsAtOnce)}; прогонов в очереди или в работе на пользователя — ${ru(limits.runsPerCallerMax)}; время прогона — не более ${ru(Math.round(limits.runTimeoutMs / 1000))} с.`,
+    );
     expect(await page.getByTestId("lab-chart-retail").locator("h3").textContent()).toContain("Розничная цена на АГЗС");
     const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
     expect(overflow).toBeLessThanOrEqual(0);

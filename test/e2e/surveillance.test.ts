@@ -5,7 +5,8 @@
  * review and closes it with an outcome; the case page draws the evidence with the alert's orders on the price path.
  * A delivery diverted to another region shows as a `diversion` alert, found with the rule filter. An automated-entry
  * alert whose immediate-or-cancel orders never rested shows a sentence instead of an empty book. An empty note on a case is
- * refused in Russian words that name the note, and the case records nothing.
+ * refused in Russian words that name the note, and the case records nothing; a note another regulator adds through the
+ * API shows on the open case page within seconds (the surveillance channel), not at the 15 s poll.
  */
 
 import type { Page } from "playwright-core";
@@ -300,6 +301,26 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     const found = (await server.call(regulator, "GET", `/api/regulator/surveillance/cases/${caseId}`)).body.case;
     expect(found.steps.map((step: { action: string }) => step.action)).toEqual(["opened"]);
     await page.locator("label.language select").selectOption("en");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a note another regulator adds shows on the open case page at once, not at its 15 s poll", async () => {
+    const server = suite.server;
+    const other = await server.login("regulator");
+    const caseId = (await server.call(other, "GET", "/api/regulator/surveillance/cases?status=open")).body.cases[0].id;
+    const steps = page.getByTestId("case-steps");
+    expect(await steps.locator('[data-action="noted"]').count()).toBe(0);
+    const noted = await server.call(other, "POST", `/api/regulator/surveillance/cases/${caseId}/notes`, {
+      note: "asked the broker for its algorithm's settings",
+    });
+    expect(noted.status).toBe(200);
+    // The surveillance channel says the case changed; the page reads it again well within the poll's 15 s.
+    await expect.poll(() => steps.locator('[data-action="noted"]').count(), { timeout: 5_000 }).toBe(1);
+    expect(await steps.locator('[data-action="noted"]').textContent()).toContain(
+      "asked the broker for its algorithm's settings",
+    );
+    const found = (await server.call(other, "GET", `/api/regulator/surveillance/cases/${caseId}`)).body.case;
+    expect(found.steps.map((step: { action: string }) => step.action)).toEqual(["opened", "noted"]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { localize } from "../../src/domain/messages.ts";
 import { NOTICE_READ_IDS_MAX } from "../../src/engine/notices.ts";
 import { INSTRUMENT, type Session, T0, TestServer } from "../support/server.ts";
 
@@ -119,6 +120,28 @@ describe("notifications", () => {
       language: null,
     });
     expect([badKind.status, badKind.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
+    // Kinds to be e-mailed without an address would never be mailed: refused before the engine, as the form does.
+    const noAddress = await server.call(aktau, "PUT", "/api/notifications/preferences", {
+      web: [],
+      mail: ["fill", "default"],
+      email: null,
+      language: null,
+    });
+    expect([noAddress.status, noAddress.body.error.code, noAddress.body.error.details]).toEqual([
+      400,
+      "NOTICE_EMAIL_REQUIRED",
+      { kinds: "fill, default" },
+    ]);
+    expect(noAddress.body.error.message).toBe(
+      "E-mail is chosen for notifications (fill, default), but no address is given: give the address in email, or leave mail empty.",
+    );
+    // In Russian and Kazakh the kinds are named as the settings form names them.
+    expect(localize("NOTICE_EMAIL_REQUIRED", noAddress.body.error.details, "ru")).toBe(
+      "Для уведомлений («исполнение», «неисполнение») выбрана электронная почта, но адрес не указан: укажите адрес или не выбирайте отправку по почте.",
+    );
+    expect(localize("NOTICE_EMAIL_REQUIRED", noAddress.body.error.details, "kk")).toBe(
+      "Хабарламалар («орындалу», «орындамау») үшін электрондық пошта таңдалған, бірақ мекенжай көрсетілмеген: мекенжайды көрсетіңіз немесе поштамен жіберуді таңдамаңыз.",
+    );
     const viewer = await server.call(await server.login("aktau-viewer"), "PUT", "/api/notifications/preferences", {
       web: [],
       mail: [],

@@ -441,14 +441,29 @@ describe("cases", () => {
     });
     expect(joined.status).toBe(200);
     expect(joined.body.case.alerts).toEqual([first, second]);
+    // A second regulator's console watches the channel: the note and the review are said to it as they are made.
+    const stream = await StreamClient.open(`${server.url.replace("http", "ws")}/api/stream`, regulator);
+    stream.socket.send(JSON.stringify({ op: "subscribe", id: 23, channel: "surveillance" }));
+    await stream.next((m) => m.type === "snapshot" && m.channel === "surveillance");
     const noted = await server.call(regulator, "POST", "/api/regulator/surveillance/cases/CASE-1/notes", {
       note: "The members' compliance officers were asked to explain.",
     });
     expect(noted.body.case.steps.at(-1)).toMatchObject({ action: "noted", actor: "regulator" });
+    const noteTold = await stream.next((m) => m.type === "update" && m.channel === "surveillance");
+    expect(noteTold.changes).toEqual([
+      { change: "case", caseId: "CASE-1", status: "open", seq: noted.body.case.steps.at(-1).seq },
+    ]);
     const reviewed = await server.call(regulator, "POST", "/api/regulator/surveillance/cases/CASE-1/review", {
       reason: "evidence complete",
     });
     expect(reviewed.body.case.status).toBe("under-review");
+    const reviewTold = await stream.next(
+      (m) => m.type === "update" && m.channel === "surveillance" && m.seq > noteTold.seq,
+    );
+    expect(reviewTold.changes).toEqual([
+      { change: "case", caseId: "CASE-1", status: "under-review", seq: reviewed.body.case.steps.at(-1).seq },
+    ]);
+    stream.socket.close();
     const again = await server.call(regulator, "POST", "/api/regulator/surveillance/cases/CASE-1/review", {
       reason: "twice",
     });

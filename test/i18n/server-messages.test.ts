@@ -108,6 +108,14 @@ describe("error catalogues", () => {
     expect(localize("ORDER_PRICE_OFF_TICK", { value: "12.5x" }, "kk")).toBe(
       "12.5x бағасы баға қадамына (?) еселік емес.",
     );
+    // A market order sent with a price: the engine echoes the price as it came ("13310000", tiyn per tonne); the
+    // sentence writes it in tenge per tonne.
+    expect(localize("ORDER_PRICE_NOT_ALLOWED", { value: "13310000" }, "ru")).toBe(
+      `Рыночная заявка подаётся без цены, но указана цена 133${NBSP}100 ₸/т.`,
+    );
+    expect(localize("ORDER_PRICE_NOT_ALLOWED", { value: "13310050" }, "kk")).toBe(
+      `Нарықтық өтінім бағасыз беріледі, бірақ 133${NBSP}100,50 ₸/т бағасы көрсетілген.`,
+    );
   });
 
   it("names a command's refused field in the reader's language, not by its wire name", () => {
@@ -159,6 +167,25 @@ describe("error catalogues", () => {
       "Срок истечения 06.01.2026 17:59 (время Казахстана) недействителен; заявке GTD нужен срок позже текущего времени 06.01.2026 18:00.",
     );
     expect(localize("ORDER_EXPIRY_INVALID", late, "kk")).toContain("06.01.2026 17:59 (Қазақстан уақыты)");
+    // An outage whose end is not after its start: the end as an exchange time, the fields named in the language.
+    const outage = { field: "toMs", value: "1796500000000", rule: "after fromMs, and at most a year after it" };
+    expect(localize("FIELD_INVALID", outage, "en")).toBe(
+      "Field 'toMs' has value 2026-12-06 00:46 (Kazakhstan time); after fromMs, and at most a year after it.",
+    );
+    expect(localize("FIELD_INVALID", outage, "ru")).toBe(
+      "Поле «время окончания» имеет значение 06.12.2026 00:46 (время Казахстана); позже времени начала, но не более чем на год.",
+    );
+    expect(localize("FIELD_INVALID", outage, "kk")).toBe(
+      "«Аяқталу уақыты» өрісінің мәні 06.12.2026 00:46 (Қазақстан уақыты); басталу уақытынан кейін, бірақ одан бір жылдан аспай.",
+    );
+    // The audit trail asked for a period that ends before it starts: both ends as exchange times in ru and kk.
+    const period = { reason: "toMs 1796500000000 must be after fromMs 1796600000000" };
+    expect(localize("REQUEST_INVALID", period, "ru")).toBe(
+      "Запрос недействителен: конец периода (toMs) 06.12.2026 00:46 (время Казахстана) должен быть позже его начала (fromMs) 07.12.2026 04:33 (время Казахстана).",
+    );
+    expect(localize("REQUEST_INVALID", period, "kk")).toBe(
+      "Сұрау жарамсыз: кезеңнің соңы (toMs) 06.12.2026 00:46 (Қазақстан уақыты) оның басынан (fromMs) 07.12.2026 04:33 (Қазақстан уақыты) кейін болуы керек.",
+    );
     // The details on the wire keep the raw value; a value that is not a whole number of ms stays as it came.
     expect(localize("FIELD_INVALID", { ...expiry, value: "'soon'" }, "en")).toContain("has value 'soon';");
   });

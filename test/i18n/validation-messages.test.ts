@@ -140,6 +140,29 @@ describe("schema-validation reasons in Russian and Kazakh", () => {
     );
   });
 
+  it("says a number sent beyond 2^53 is too large, not the rounded figure the server read", () => {
+    const price = {
+      reason: "body/price must be <= 1000000000",
+      keyword: "maximum",
+      part: "body",
+      field: "price",
+      limit: 1_000_000_000,
+      value: 100_000_000_000_000_000,
+    };
+    const sentences = (["en", "ru", "kk"] as const).map((language) =>
+      localize("REQUEST_INVALID", price, language).replaceAll(NBSP, " "),
+    );
+    expect(sentences).toEqual([
+      "The price must be at most 10,000,000 ₸/t (sent: a number above 9,007,199,254,740,991, too large to read exactly).",
+      "Цена должна быть не больше 10 000 000 ₸/т (передано: число больше 9 007 199 254 740 991, слишком большое для точного чтения).",
+      "Баға ең көбі 10 000 000 ₸/т болуы керек (жіберілгені: 9 007 199 254 740 991 санынан үлкен, дәл оқуға тым үлкен сан).",
+    ]);
+    // The largest whole number read exactly is still written as sent, the reader's way.
+    expect(localize("REQUEST_INVALID", { ...price, value: Number.MAX_SAFE_INTEGER }, "en")).toBe(
+      "The price must be at most 10,000,000 ₸/t (sent: 90,071,992,547,409.91 ₸/t).",
+    );
+  });
+
   it("names a WebSocket message as the part", () => {
     const extra = { reason: "x", keyword: "additionalProperties", part: "message", field: "extra" };
     expect(localize("REQUEST_INVALID", extra, "kk")).toBe("Сұрау жарамсыз: хабарламада артық «extra» өрісі бар.");
@@ -197,6 +220,42 @@ describe("over HTTP", () => {
       "Пароль не указан.",
       "The password is missing.",
     ]);
+  });
+
+  it("an id in a wrong form says which characters are allowed, in en, ru and kk; nothing is made", async () => {
+    const operator = await server.login("operator");
+    const replies: { status: number; code: string; message: string; details: Record<string, unknown> }[] = [];
+    for (const language of ["en", "ru", "kk"]) {
+      const response = await fetch(`${server.url}/api/admin/users`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "accept-language": language,
+          cookie: operator.cookie,
+          "x-csrf-token": operator.csrf,
+        },
+        body: JSON.stringify({
+          id: "new trader",
+          name: "New",
+          role: "trader",
+          member: "AKTAU",
+          password: "a-long-enough-password-1",
+        }),
+      });
+      const body = (await response.json()) as { error: { code: string; message: string; details: never } };
+      replies.push({ status: response.status, ...body.error });
+    }
+    expect(
+      replies.map((reply) => [reply.status, reply.code, reply.details["field"], reply.details["pattern"]]),
+    ).toEqual(replies.map(() => [400, "REQUEST_INVALID", "id", "^[A-Za-z0-9_.-]+$"]));
+    expect(replies.map((reply) => reply.message)).toEqual([
+      'The field "id" must be written with Latin letters, digits and the signs . _ - only, without spaces (sent: "new trader").',
+      "Поле «id»: ожидается текст из латинских букв, цифр и знаков . _ - без пробелов (передано: «new trader»).",
+      "«id» өрісі: латын әріптерінен, цифрлардан және . _ - таңбаларынан тұратын бос орынсыз мәтін күтіледі (жіберілгені: «new trader»).",
+    ]);
+    const users = await server.call(operator, "GET", "/api/admin/users");
+    expect(users.status).toBe(200);
+    expect(JSON.stringify(users.body)).not.toContain("new trader");
   });
 
   it("a number under its limit: the limit written the reader's way", async () => {

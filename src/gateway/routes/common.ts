@@ -8,6 +8,7 @@ import { Type } from "typebox";
 import { CLIENT_ORDER_ID_LENGTH_MAX, MEMBER_ACCOUNT_ID_LENGTH_MAX } from "../../domain/ids.ts";
 import { ID_LENGTH_MAX, ID_PATTERN_SOURCE, REASON_LENGTH_MAX } from "../../domain/limits.ts";
 import { ORDER_PRICE_MAX, ORDER_QUANTITY_MAX } from "../../domain/order.ts";
+import { CLIENT_ORDER_ID_PATTERN_TEXT, NAME_ID_PATTERN_TEXT } from "../../domain/value-forms.ts";
 import type { EngineEvent } from "../../engine/events.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
 import { toJsonable } from "../../projections/index.ts";
@@ -17,12 +18,12 @@ export const ID = Type.String({ minLength: 1, maxLength: ID_LENGTH_MAX, pattern:
 export const ACCOUNT_ID = Type.String({
   minLength: 1,
   maxLength: MEMBER_ACCOUNT_ID_LENGTH_MAX,
-  pattern: "^[A-Za-z0-9_.-]+$",
+  pattern: NAME_ID_PATTERN_TEXT,
 });
 export const CLIENT_ORDER_ID = Type.String({
   minLength: 1,
   maxLength: CLIENT_ORDER_ID_LENGTH_MAX,
-  pattern: "^[A-Za-z0-9_.:-]+$",
+  pattern: CLIENT_ORDER_ID_PATTERN_TEXT,
 });
 export const PRICE = Type.Integer({ minimum: 1, maximum: ORDER_PRICE_MAX, description: "tiyn per tonne" });
 export const QUANTITY = Type.Integer({ minimum: 1, maximum: ORDER_QUANTITY_MAX, description: "kg" });

@@ -13,7 +13,7 @@ import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { BPS_PER_UNIT } from "../../domain/collateral.ts";
 import { ID_LENGTH_MAX } from "../../domain/limits.ts";
-import { DATE_PATTERN_TEXT, MONTH_PATTERN_TEXT } from "../../domain/value-forms.ts";
+import { DATE_PATTERN_TEXT, MONTH_PATTERN_TEXT, NAME_ID_PATTERN_TEXT } from "../../domain/value-forms.ts";
 import type { Command } from "../../engine/commands.ts";
 import type { Outcome } from "../../journal/sequencer.ts";
 import type { LimitsView } from "../../projections/index.ts";
@@ -30,7 +30,7 @@ import { TIME_MS_MAX, throwIfRejected } from "./common.ts";
  * Ids the consoles create (instruments, members, users) appear in URLs, so they are kept to letters, digits and
  * `_ . -` (the engine itself allows any printable ASCII, which a path cannot always carry).
  */
-export const NEW_ID = Type.String({ minLength: 1, maxLength: ID_LENGTH_MAX, pattern: "^[A-Za-z0-9_.-]+$" });
+export const NEW_ID = Type.String({ minLength: 1, maxLength: ID_LENGTH_MAX, pattern: NAME_ID_PATTERN_TEXT });
 /** A month, 1900–2199; its pattern is named in words in refusals (domain/value-forms.ts). */
 export const MONTH = Type.String({ pattern: MONTH_PATTERN_TEXT, description: "YYYY-MM, 1900–2199" });
 /** A real calendar date: `format: date` refuses 31 February and 2026-13-45. */

@@ -190,7 +190,7 @@ export function notificationRoutes(api: FastifyInstance, context: RouteContext):
         body: PREFERENCES_BODY,
         response: { 200: Strict({ seq: SEQ, preferences: NOTICE_PREFERENCES }) },
       },
-      config: { access: "memberOwnChange", errors: ["FIELD_INVALID"] },
+      config: { access: "memberOwnChange", errors: ["FIELD_INVALID", "NOTICE_EMAIL_REQUIRED"] },
     },
     async (request) => {
       const action = "change notification settings";
@@ -199,6 +199,8 @@ export function notificationRoutes(api: FastifyInstance, context: RouteContext):
       checkCsrf(request, principal);
       const member = ownMember(request, action);
       const { web, mail, email, language } = request.body;
+      // Kinds to be e-mailed with no address would never be mailed: refused as the settings form refuses them.
+      if (mail.length > 0 && email === null) throw new HttpProblem("NOTICE_EMAIL_REQUIRED", { kinds: mail.join(", ") });
       const outcome = await exchange.submit(
         { type: "notices.prefer", member, web, mail, email, language },
         metaOf(request),

@@ -105,6 +105,13 @@ export const STREAM_SURVEILLANCE = Type.Union([
       Type.Union([
         Strict({ change: Enum(["raised", "updated"] as const), alert: ALERT }),
         Strict({ change: Type.Literal("retracted"), id: TEXT, seq: SEQ }),
+        // A case's note or review: the case is read again (GET /api/regulator/surveillance/cases/{id}).
+        Strict({
+          change: Type.Literal("case"),
+          caseId: TEXT,
+          status: Enum(["open", "under-review", "closed"] as const),
+          seq: SEQ,
+        }),
       ]),
     ),
   }),

@@ -2432,6 +2432,14 @@ export interface components {
                 id: string;
                 /** @description journal sequence number */
                 seq: number;
+            } | {
+                /** @enum {string} */
+                change: "case";
+                caseId: string;
+                /** @enum {unknown} */
+                status: "open" | "under-review" | "closed";
+                /** @description journal sequence number */
+                seq: number;
             })[];
         };
         StreamNotifications: {
@@ -21059,7 +21067,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: FIELD_INVALID, REQUEST_INVALID. */
+            /** @description Error codes: FIELD_INVALID, NOTICE_EMAIL_REQUIRED, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;

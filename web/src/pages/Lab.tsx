@@ -266,7 +266,7 @@ export function Lab() {
             ) : null}
           </div>
           <FieldError message={submitError ? describeError(submitError, i18n) : null} />
-          <p className="muted small">
+          <p className="muted small" data-testid="lab-limits">
             {t("lab.limits", {
               days: decimal(catalog.limits.daysMax, locale),
               atOnce: decimal(catalog.limits.runsAtOnce, locale),

@@ -468,6 +468,10 @@ export const ERRORS = {
     httpStatus: 409,
     template: "There is no bulletin for {day} yet: that day is after today, {today}, in Kazakhstan time.",
   },
+  EINVOICE_PERIOD_REVERSED: {
+    httpStatus: 400,
+    template: "The e-invoice period starts on {from}, after it ends on {to}: 'from' must be on or before 'to'.",
+  },
   STATEMENT_DAY_FUTURE: {
     httpStatus: 409,
     template: "There is no statement for {date} yet: that day is after today, {today}, in Kazakhstan time.",

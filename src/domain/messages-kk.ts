@@ -203,6 +203,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "'{id}' зертхана есептеуі жоқ: ол болмаған немесе орын босату үшін өшірілген (аяқталған соңғы {kept:int} есептеу сақталады); оны қайта іске қосыңыз.",
   BULLETIN_DAY_FUTURE:
     "{day:date} күнгі бюллетень әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
+  EINVOICE_PERIOD_REVERSED:
+    "Электрондық шот-фактуралар кезеңі {from:date} басталады, ал {to:date} аяқталады: кезеңнің басы оның соңынан кеш болмауы керек.",
   STATEMENT_DAY_FUTURE:
     "{date:date} күнгі үзінді көшірме әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
   STATEMENT_DAY_BEFORE_MEMBER:

@@ -206,6 +206,8 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "Прогона лаборатории '{id}' нет: его не было или он удалён, чтобы освободить место (хранятся последние {kept:int} завершённых прогонов); запустите его снова.",
   BULLETIN_DAY_FUTURE:
     "Бюллетеня за {day:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
+  EINVOICE_PERIOD_REVERSED:
+    "Период электронных счетов-фактур начинается {from:date}, позже своего конца {to:date}: начало периода должно быть не позже его конца.",
   STATEMENT_DAY_FUTURE:
     "Выписки за {date:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
   STATEMENT_DAY_BEFORE_MEMBER:

@@ -7599,7 +7599,7 @@ export interface operations {
                     "application/xml": string;
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: EINVOICE_PERIOD_REVERSED, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -645,6 +645,16 @@ describe("users and API keys", () => {
       reason: "test",
     });
     expect([wrongOwner.status, wrongOwner.body.error.code]).toEqual([404, "API_KEY_NOT_FOUND"]);
+    const seqBefore = server.exchange.projections.lastSeq;
+    const again = await server.call(operator, "DELETE", `/api/admin/users/shym-trader/keys/${key.id}`, {
+      reason: "rotated twice",
+    });
+    expect([again.status, again.body.error.code, again.body.error.message]).toEqual([
+      409,
+      "API_KEY_ALREADY_REVOKED",
+      `API key '${key.id}' of user 'shym-trader' is already revoked.`,
+    ]);
+    expect(server.exchange.projections.lastSeq).toBe(seqBefore);
     const badScope = await server.call(operator, "POST", "/api/admin/users/shym-trader/keys", { scopes: ["admin"] });
     expect([badScope.status, badScope.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
   });

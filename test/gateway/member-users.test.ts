@@ -63,6 +63,18 @@ describe("a member's administrator", () => {
     expect(revoked.status).toBe(200);
     expect(revoked.body.key.revoked).toBe(true);
     expect((await signedGet(key.body.key.id, key.body.secret, "/api/accounts")).status).toBe(401);
+    // Revoking it again (a second click, a page left open) is refused and journals nothing: the audit trail keeps one
+    // revocation with its reason (below).
+    const seqBefore = server.exchange.projections.lastSeq;
+    const again = await server.call(admin, "DELETE", `/api/member/users/aktau-trader-2/keys/${key.body.key.id}`, {
+      reason: "laptop lost",
+    });
+    expect([again.status, again.body.error.code, again.body.error.message]).toEqual([
+      409,
+      "API_KEY_ALREADY_REVOKED",
+      `API key '${key.body.key.id}' of user 'aktau-trader-2' is already revoked.`,
+    ]);
+    expect(server.exchange.projections.lastSeq).toBe(seqBefore);
 
     const disabled = await server.call(admin, "POST", "/api/member/users/aktau-trader-2/disable", { reason: "left" });
     expect(disabled.status).toBe(200);

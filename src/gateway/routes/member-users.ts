@@ -185,7 +185,7 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
         body: REVOKE_KEY_BODY,
         response: { 200: Strict({ seq: SEQ, key: API_KEY }) },
       },
-      config: { ...MEMBER_ADMIN, errors: ["USER_NOT_FOUND", "API_KEY_NOT_FOUND"] },
+      config: { ...MEMBER_ADMIN, errors: ["USER_NOT_FOUND", "API_KEY_NOT_FOUND", "API_KEY_ALREADY_REVOKED"] },
     },
     async (request) => {
       const admin = requireAdministrator(request, true, "revoke API keys of the member's users");
@@ -194,6 +194,8 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
       if (key === null || key.user !== user.id) {
         throw new HttpProblem("API_KEY_NOT_FOUND", { user: user.id, id: request.params.keyId });
       }
+      // A second revocation (a double click, a page left open) would journal another one with its own reason.
+      if (key.revoked) throw new HttpProblem("API_KEY_ALREADY_REVOKED", { user: user.id, id: key.id });
       const outcome = await users.revokeKey(key.id, request.body.reason, metaOf(request));
       return { seq: outcome.seq, key: keyView(users.apiKey(key.id)!) };
     },

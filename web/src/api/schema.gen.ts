@@ -9812,6 +9812,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error codes: API_KEY_ALREADY_REVOKED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error codes: REQUEST_TOO_LARGE. */
             413: {
                 headers: {
@@ -15038,6 +15047,15 @@ export interface operations {
             };
             /** @description Error codes: API_KEY_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: API_KEY_ALREADY_REVOKED. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -269,13 +269,15 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
         body: REVOKE_KEY_BODY,
         response: { 200: Strict({ seq: SEQ, key: API_KEY }) },
       },
-      config: { ...OPERATOR_CHANGE, errors: ["API_KEY_NOT_FOUND"] },
+      config: { ...OPERATOR_CHANGE, errors: ["API_KEY_NOT_FOUND", "API_KEY_ALREADY_REVOKED"] },
     },
     async (request) => {
       requireConsoleChange(request, "operator", "revoke API keys");
       const { id, keyId } = request.params;
       const key = users.apiKey(keyId);
       if (key === null || key.user !== id) throw new HttpProblem("API_KEY_NOT_FOUND", { user: id, id: keyId });
+      // A second revocation (a double click, a page left open) would journal another one with its own reason.
+      if (key.revoked) throw new HttpProblem("API_KEY_ALREADY_REVOKED", { user: id, id: keyId });
       const outcome = await users.revokeKey(keyId, request.body.reason, metaOf(request));
       return { seq: outcome.seq, key: keyView(users.apiKey(keyId)!) };
     },

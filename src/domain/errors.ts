@@ -157,6 +157,10 @@ export const ERRORS = {
   USER_DISABLED: { httpStatus: 409, template: "User '{id}' is disabled; enable the user first." },
   API_KEY_EXISTS: { httpStatus: 409, template: "API key '{id}' already exists." },
   API_KEY_NOT_FOUND: { httpStatus: 404, template: "No API key '{id}'." },
+  API_KEY_SCOPE_NOT_FOR_ROLE: {
+    httpStatus: 400,
+    template: "User '{user}' is a viewer and may only look: its API key may have the '{allowed}' scope only, not '{scope}'.",
+  },
   API_KEY_ALREADY_REVOKED: { httpStatus: 409, template: "API key '{id}' of user '{user}' is already revoked." },
   API_KEYS_LIMIT: {
     httpStatus: 409,

@@ -91,6 +91,25 @@ describe("a member's administrator", () => {
     ]);
   });
 
+  it("gives a viewer a read key only: a trade scope is refused, naming the user and the scope, and nothing journaled", async () => {
+    const before = server.exchange.projections.lastSeq;
+    for (const scopes of [["trade"], ["read", "trade"]]) {
+      const refused = await server.call(admin, "POST", "/api/member/users/aktau-viewer/keys", { scopes });
+      expect([refused.status, refused.body.error.code, refused.body.error.message], scopes.join()).toEqual([
+        400,
+        "API_KEY_SCOPE_NOT_FOR_ROLE",
+        "User 'aktau-viewer' is a viewer and may only look: its API key may have the 'read' scope only, not 'trade'.",
+      ]);
+    }
+    expect(server.exchange.projections.lastSeq).toBe(before);
+    const operator = await server.login("operator");
+    const byOperator = await server.call(operator, "POST", "/api/admin/users/aktau-viewer/keys", { scopes: ["trade"] });
+    expect([byOperator.status, byOperator.body.error.code]).toEqual([400, "API_KEY_SCOPE_NOT_FOR_ROLE"]);
+    expect(server.exchange.projections.lastSeq).toBe(before);
+    const read = await server.call(admin, "POST", "/api/member/users/aktau-viewer/keys", { scopes: ["read"] });
+    expect([read.status, read.body.key.scopes]).toEqual([201, ["read"]]);
+  });
+
   it("never reaches another member's users: 404 and nothing journaled", async () => {
     const before = server.exchange.projections.lastSeq;
     const disable = await server.call(admin, "POST", "/api/member/users/atyrau-trader/disable", { reason: "x" });

@@ -9657,7 +9657,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: API_KEY_SCOPE_NOT_FOR_ROLE, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14899,7 +14899,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: API_KEY_SCOPE_NOT_FOR_ROLE, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -13,7 +13,7 @@ import { roleOfMember } from "../../../engine/access.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../../passwords.ts";
-import { type ApiKey, ROLES, SCOPES, type User } from "../../users.ts";
+import { type ApiKey, ROLES, SCOPES, type Scope, type User } from "../../users.ts";
 import { EPOCH_MS, SEQ, Strict } from "../../wire/base.ts";
 import { API_KEY, USER } from "../../wire/console.ts";
 import { metaOf } from "../access.ts";
@@ -246,12 +246,16 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
           201: Strict({ seq: SEQ, key: API_KEY, secret: Type.String({ description: "shown once, never again" }) }),
         },
       },
-      config: { ...OPERATOR_CHANGE, errors: ["USER_NOT_FOUND", "USER_DISABLED", "API_KEY_EXISTS", "API_KEYS_LIMIT"] },
+      config: {
+        ...OPERATOR_CHANGE,
+        errors: ["USER_NOT_FOUND", "USER_DISABLED", "API_KEY_EXISTS", "API_KEYS_LIMIT", "API_KEY_SCOPE_NOT_FOR_ROLE"],
+      },
     },
     async (request, reply) => {
       requireConsoleChange(request, "operator", "create API keys");
       const user = requireUserRecord(request.params.id);
       const scopes = SCOPES.filter((scope) => request.body.scopes.includes(scope));
+      refuseViewerTradeScope(user, scopes);
       const { key, secret, outcome } = await users.createKey(user.id, scopes, metaOf(request));
       reply.code(201);
       return { seq: outcome.seq, key: keyView(key), secret };
@@ -299,4 +303,15 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
       return { alerts: context.signIn.alerts() };
     },
   );
+}
+
+/**
+ * Refuses a key beyond `read` for a viewer: a viewer may only look, so a `trade` scope would give its program nothing
+ * but refusals (FORBIDDEN for its role) later, and a key of `trade` alone not even a read.
+ */
+export function refuseViewerTradeScope(user: Pick<User, "id" | "role">, scopes: readonly Scope[]): void {
+  const beyondRead = scopes.find((scope) => scope !== "read");
+  if (user.role === "viewer" && beyondRead !== undefined) {
+    throw new HttpProblem("API_KEY_SCOPE_NOT_FOR_ROLE", { user: user.id, scope: beyondRead, allowed: "read" });
+  }
 }

@@ -159,7 +159,8 @@ export const ERRORS = {
   API_KEY_NOT_FOUND: { httpStatus: 404, template: "No API key '{id}'." },
   API_KEY_SCOPE_NOT_FOR_ROLE: {
     httpStatus: 400,
-    template: "User '{user}' is a viewer and may only look: its API key may have the '{allowed}' scope only, not '{scope}'.",
+    template:
+      "User '{user}' is a viewer and may only look: its API key may have the '{allowed}' scope only, not '{scope}'.",
   },
   API_KEY_ALREADY_REVOKED: { httpStatus: 409, template: "API key '{id}' of user '{user}' is already revoked." },
   API_KEYS_LIMIT: {

@@ -162,6 +162,12 @@ export const ERRORS = {
   USER_DISABLED: { httpStatus: 409, template: "User '{id}' is disabled; enable the user first." },
   API_KEY_EXISTS: { httpStatus: 409, template: "API key '{id}' already exists." },
   API_KEY_NOT_FOUND: { httpStatus: 404, template: "No API key '{id}'." },
+  API_KEY_SCOPE_NOT_FOR_ROLE: {
+    httpStatus: 400,
+    template:
+      "User '{user}' is a viewer and may only look: its API key may have the '{allowed}' scope only, not '{scope}'.",
+  },
+  API_KEY_ALREADY_REVOKED: { httpStatus: 409, template: "API key '{id}' of user '{user}' is already revoked." },
   API_KEYS_LIMIT: {
     httpStatus: 409,
     template: "User '{user}' already has {count} API keys, the most allowed is {max} (revoked ones count).",
@@ -472,6 +478,10 @@ export const ERRORS = {
   BULLETIN_DAY_FUTURE: {
     httpStatus: 409,
     template: "There is no bulletin for {day} yet: that day is after today, {today}, in Kazakhstan time.",
+  },
+  EINVOICE_PERIOD_REVERSED: {
+    httpStatus: 400,
+    template: "The e-invoice period starts on {from}, after it ends on {to}: 'from' must be on or before 'to'.",
   },
   STATEMENT_DAY_FUTURE: {
     httpStatus: 409,

@@ -80,6 +80,9 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   USER_DISABLED: "'{id}' пайдаланушысы өшірулі; алдымен оны қосыңыз.",
   API_KEY_EXISTS: "'{id}' API кілті бар.",
   API_KEY_NOT_FOUND: "'{id}' API кілті жоқ.",
+  API_KEY_SCOPE_NOT_FOR_ROLE:
+    "'{user}' пайдаланушысы — бақылаушы, тек қарай алады: оның API кілтінде тек '{allowed}' аясы болады, '{scope}' болмайды.",
+  API_KEY_ALREADY_REVOKED: "'{user}' пайдаланушысының '{id}' API кілті бұрын кері қайтарылған.",
   API_KEYS_LIMIT:
     "'{user}' пайдаланушысында {count:int} API кілті бар, ең көбі {max:int} рұқсат (кері қайтарылғандары да саналады).",
 
@@ -205,6 +208,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "'{id}' зертхана есептеуі жоқ: ол болмаған немесе орын босату үшін өшірілген (аяқталған соңғы {kept:int} есептеу сақталады); оны қайта іске қосыңыз.",
   BULLETIN_DAY_FUTURE:
     "{day:date} күнгі бюллетень әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
+  EINVOICE_PERIOD_REVERSED:
+    "Электрондық шот-фактуралар кезеңі {from:date} басталады, ал {to:date} аяқталады: кезеңнің басы оның соңынан кеш болмауы керек.",
   STATEMENT_DAY_FUTURE:
     "{date:date} күнгі үзінді көшірме әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
   STATEMENT_DAY_BEFORE_MEMBER:

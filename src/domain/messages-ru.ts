@@ -80,6 +80,9 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   USER_DISABLED: "Пользователь '{id}' отключён; сначала включите его.",
   API_KEY_EXISTS: "API-ключ '{id}' уже существует.",
   API_KEY_NOT_FOUND: "API-ключа '{id}' нет.",
+  API_KEY_SCOPE_NOT_FOR_ROLE:
+    "Пользователь '{user}' — наблюдатель и может только смотреть: у его API-ключа может быть только область '{allowed}', не '{scope}'.",
+  API_KEY_ALREADY_REVOKED: "API-ключ '{id}' пользователя '{user}' уже отозван.",
   API_KEYS_LIMIT:
     "У пользователя '{user}' уже {count:int} API-ключей, допускается не более {max:int} (отозванные считаются).",
 
@@ -208,6 +211,8 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "Прогона лаборатории '{id}' нет: его не было или он удалён, чтобы освободить место (хранятся последние {kept:int} завершённых прогонов); запустите его снова.",
   BULLETIN_DAY_FUTURE:
     "Бюллетеня за {day:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
+  EINVOICE_PERIOD_REVERSED:
+    "Период электронных счетов-фактур начинается {from:date}, позже своего конца {to:date}: начало периода должно быть не позже его конца.",
   STATEMENT_DAY_FUTURE:
     "Выписки за {date:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
   STATEMENT_DAY_BEFORE_MEMBER:

@@ -66,6 +66,8 @@ export interface Labels {
   /** An obligation's status (open, settled, defaulted, voided). */
   readonly statuses: Readonly<Record<string, string>>;
   readonly defaultedBy: Readonly<Record<"buyer" | "seller", string>>;
+  /** Why an arrival is a diversion (the engine's `DiversionReason`); the surveillance report's words. */
+  readonly diversions: Readonly<Record<"outside-region" | "registered-after-trade", string>>;
   readonly forfeited: string;
   readonly penaltyPaid: string;
   readonly claim: string;
@@ -153,6 +155,7 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     sides: { buy: "сатып алу", sell: "сату" },
     statuses: { open: "ашық", settled: "есеп айырысылды", defaulted: "орындалмады", voided: "күші жойылды" },
     defaultedBy: { buyer: "сатып алушы орындамады", seller: "сатушы орындамады" },
+    diversions: { "outside-region": "өңірден тыс", "registered-after-trade": "станция мәміледен кейін тіркелген" },
     forfeited: "ұсталған кепілдік жарна",
     penaltyPaid: "айыппұл",
     claim: "талап",
@@ -212,6 +215,10 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     sides: { buy: "покупка", sell: "продажа" },
     statuses: { open: "открыто", settled: "исполнено", defaulted: "не исполнено", voided: "аннулировано" },
     defaultedBy: { buyer: "не исполнено покупателем", seller: "не исполнено продавцом" },
+    diversions: {
+      "outside-region": "за пределами региона",
+      "registered-after-trade": "станция зарегистрирована после сделки",
+    },
     forfeited: "удержан гарантийный взнос",
     penaltyPaid: "неустойка",
     claim: "требование",
@@ -271,6 +278,10 @@ export const LABELS: Readonly<Record<DocumentLanguage, Labels>> = {
     sides: { buy: "buy", sell: "sell" },
     statuses: { open: "open", settled: "settled", defaulted: "defaulted", voided: "voided" },
     defaultedBy: { buyer: "defaulted by the buyer", seller: "defaulted by the seller" },
+    diversions: {
+      "outside-region": "outside the region",
+      "registered-after-trade": "station registered after the trade",
+    },
     forfeited: "guarantee deposit kept",
     penaltyPaid: "penalty",
     claim: "claim",

@@ -22,7 +22,7 @@ import { ACCOUNT_QUERY_LIMIT_MAX, type DocumentViews, SHIPMENTS_KEPT_MAX } from 
 import { isoUtc, localDay } from "../projections/numbers.ts";
 import { contractNumber, tradeValueTiyn } from "./contract.ts";
 import { formatDate, formatIsoTime, formatTengeFixed, formatTonnesFixed } from "./format.ts";
-import { type DocumentLanguage, LABELS } from "./labels.ts";
+import { type DocumentLanguage, LABELS, type Labels } from "./labels.ts";
 import { field, newPdf, PDF_PAGES_MAX, pdfBytes } from "./pdf.ts";
 
 export const STATEMENT_DOCUMENT = "sauda.daily-statement";
@@ -634,13 +634,18 @@ export async function statementXlsx(statement: StatementJson, language: Document
         time(d.dispatched),
         d.station ?? "",
         time(d.arrived),
-        d.diversion.join(", "),
+        diversionText(d.diversion, l),
         d.dispatched,
         d.arrived ?? "",
       ]);
     }
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** A delivery's diversion reasons in the document's language; a reason no table knows is shown as given. */
+function diversionText(reasons: readonly string[], l: Labels): string {
+  return reasons.map((reason) => (l.diversions as Readonly<Record<string, string>>)[reason] ?? reason).join(", ");
 }
 
 /** The statement as a PDF in one language; at most `PDF_PAGES_MAX` pages, then a note that the rest is cut. */
@@ -694,7 +699,7 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
     for (const d of a.deliveries) {
       line(
         `${d.shipment} ${tonnesDisplay(d.quantityKg)} ${l.tonnes}, ${d.vehicle}, ${d.waybill}; ${time(d.dispatched)}` +
-          `${d.arrived === null ? "" : ` → ${d.station} ${time(d.arrived)}`}${d.diversion.length > 0 ? ` [${d.diversion.join(", ")}]` : ""}`,
+          `${d.arrived === null ? "" : ` → ${d.station} ${time(d.arrived)}`}${d.diversion.length > 0 ? ` [${diversionText(d.diversion, l)}]` : ""}`,
       );
     }
     const t = a.totals;

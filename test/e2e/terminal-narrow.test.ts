@@ -328,6 +328,53 @@ describe.skipIf(!run)("trading terminal on narrow screens", () => {
     await screenshot(page, "terminal-obligations-390");
   });
 
+  it("on a phone: a settled obligation of 20 million tenge fits the screen in kk, its status written whole", async () => {
+    // 154 t at 130,451 ₸/t: 20,089,454.00 ₸, a trade the demo market makes; its status "есеп айырысылды" (settled) is
+    // the longest in Kazakh. Before, the figures and that status made the table 24 px wider than its box on a 390 px
+    // screen and the status was cut at "айырысыл".
+    const tradeId = await tradeThroughApi(suite.server, { price: 13_045_100, quantity: 154_000 }, "narrow-settled");
+    const obligation = `OB-${tradeId.slice(2)}`;
+    // The operator confirms the payment and the delivery; the obligation is settled (one sign-in: the suite's
+    // sign-ins share a limit of 20 a minute).
+    const operator = await suite.server.login("operator");
+    let settled: { status?: string; valueTiyn?: number } = {};
+    for (const step of ["confirm-payment", "confirm-delivery"]) {
+      const confirmed = await suite.server.call(operator, "POST", `/api/admin/obligations/${obligation}/${step}`, {});
+      expect(confirmed.status, step).toBe(200);
+      settled = confirmed.body.obligation;
+    }
+    expect(settled).toMatchObject({ status: "settled", valueTiyn: 2_008_945_400 });
+
+    const page = await signIn("aktau-trader", PHONE, 1);
+    await page.locator("label.language select").selectOption("kk");
+    const table = page.getByTestId("obligations");
+    const row = table.locator(`tbody tr[data-obligation="${obligation}"]`);
+    await expect.poll(() => row.locator("td").last().textContent(), { timeout: LIVE_MS }).toBe("есеп айырысылды");
+    const cells = await row.locator("td:visible").allTextContents();
+    expect(cells.map((text) => text.replace(/\s/g, " "))).toEqual([
+      "154",
+      "20 089 454,00",
+      "1 004 472,70",
+      "есеп айырысылды",
+    ]);
+    const box = table.locator("xpath=..");
+    expect(await box.evaluate((element) => element.scrollWidth - element.clientWidth)).toBe(0);
+    const status = await row.locator("td").last().boundingBox();
+    expect(Math.round((status?.x ?? 0) + (status?.width ?? 0))).toBeLessThanOrEqual(PHONE.width);
+    // The status breaks between its words only: no line holds a part of "айырысылды".
+    const lines = await row
+      .locator("td")
+      .last()
+      .evaluate((cell) => {
+        const range = cell.ownerDocument.createRange();
+        range.selectNodeContents(cell);
+        return new Set([...range.getClientRects()].map((rect: { top: number }) => Math.round(rect.top))).size;
+      });
+    expect(lines).toBeLessThanOrEqual(2);
+    expect(await overflow(page)).toBe(0);
+    await screenshot(page, "terminal-obligations-settled-390");
+  });
+
   it("on a tablet: no sideways scroll", async () => {
     const page = await signIn("broker-trader", TABLET);
     await page.getByTestId("account-picker").selectOption("BROKER-C2");

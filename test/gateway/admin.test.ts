@@ -134,6 +134,21 @@ describe("instruments", () => {
     expect(byHand.body.error.message).toBe(
       `Instrument '${ATYRAU_INSTRUMENT}' cannot go from halted to collection; allowed next phases: none by hand: a halt ends with the regulator's resume.`,
     );
+    // Suspending it again says the same (it named "collection, closed", phases the operator cannot set), and
+    // changes nothing: the first suspension's reason stands.
+    const again = await server.call(operator, "POST", `/api/admin/instruments/${ATYRAU_INSTRUMENT}/suspend`, {
+      reason: "again",
+    });
+    expect([again.status, again.body.error.code, again.body.error.message]).toEqual([
+      409,
+      "PHASE_TRANSITION_INVALID",
+      `Instrument '${ATYRAU_INSTRUMENT}' cannot go from halted to halted; allowed next phases: none by hand: a halt ends with the regulator's resume.`,
+    ]);
+    const still = await server.call(operator, "GET", `/api/admin/instruments/${ATYRAU_INSTRUMENT}`);
+    expect(still.body).toMatchObject({
+      phase: "halted",
+      phaseChanged: { reason: "delivery terminal out of service" },
+    });
     const regulator = await server.login("regulator");
     const resumed = await server.call(regulator, "POST", "/api/regulator/resume", {
       scope: "instrument",
@@ -630,6 +645,16 @@ describe("users and API keys", () => {
       reason: "test",
     });
     expect([wrongOwner.status, wrongOwner.body.error.code]).toEqual([404, "API_KEY_NOT_FOUND"]);
+    const seqBefore = server.exchange.projections.lastSeq;
+    const again = await server.call(operator, "DELETE", `/api/admin/users/shym-trader/keys/${key.id}`, {
+      reason: "rotated twice",
+    });
+    expect([again.status, again.body.error.code, again.body.error.message]).toEqual([
+      409,
+      "API_KEY_ALREADY_REVOKED",
+      `API key '${key.id}' of user 'shym-trader' is already revoked.`,
+    ]);
+    expect(server.exchange.projections.lastSeq).toBe(seqBefore);
     const badScope = await server.call(operator, "POST", "/api/admin/users/shym-trader/keys", { scopes: ["admin"] });
     expect([badScope.status, badScope.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
   });

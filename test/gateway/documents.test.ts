@@ -278,6 +278,18 @@ describe("a trade's documents", () => {
     expect(bySeller.bytes.toString("utf8")).toContain(`<num>ESF-${obligation.slice(3)}</num>`);
     const otherDay = await download(aktau, "/api/accounts/AKTAU-1/einvoices?from=2026-01-06");
     expect(otherDay.bytes.toString("utf8")).toContain('count="0"');
+    // A period that ends before it starts is refused, naming both days, rather than answered with an empty export;
+    // a period of one day (from = to) is the smallest there is and was exported above.
+    const reversed = await fetch(`${server.url}/api/accounts/AKTAU-1/einvoices?from=2026-01-06&to=2026-01-05`, {
+      headers: { cookie: aktau.cookie, "accept-language": "ru" },
+    });
+    expect(reversed.status).toBe(400);
+    expect(((await reversed.json()) as { error: unknown }).error).toEqual({
+      code: "EINVOICE_PERIOD_REVERSED",
+      message:
+        "Период электронных счетов-фактур начинается 06.01.2026, позже своего конца 05.01.2026: начало периода должно быть не позже его конца.",
+      details: { from: "2026-01-06", to: "2026-01-05" },
+    });
 
     // An XML that breaks the schema is refused by the same validator: a BIN of 11 digits.
     const broken = await validateXML({

@@ -63,6 +63,18 @@ describe("a member's administrator", () => {
     expect(revoked.status).toBe(200);
     expect(revoked.body.key.revoked).toBe(true);
     expect((await signedGet(key.body.key.id, key.body.secret, "/api/accounts")).status).toBe(401);
+    // Revoking it again (a second click, a page left open) is refused and journals nothing: the audit trail keeps one
+    // revocation with its reason (below).
+    const seqBefore = server.exchange.projections.lastSeq;
+    const again = await server.call(admin, "DELETE", `/api/member/users/aktau-trader-2/keys/${key.body.key.id}`, {
+      reason: "laptop lost",
+    });
+    expect([again.status, again.body.error.code, again.body.error.message]).toEqual([
+      409,
+      "API_KEY_ALREADY_REVOKED",
+      `API key '${key.body.key.id}' of user 'aktau-trader-2' is already revoked.`,
+    ]);
+    expect(server.exchange.projections.lastSeq).toBe(seqBefore);
 
     const disabled = await server.call(admin, "POST", "/api/member/users/aktau-trader-2/disable", { reason: "left" });
     expect(disabled.status).toBe(200);
@@ -77,6 +89,25 @@ describe("a member's administrator", () => {
       "user.disable",
       "user.enable",
     ]);
+  });
+
+  it("gives a viewer a read key only: a trade scope is refused, naming the user and the scope, and nothing journaled", async () => {
+    const before = server.exchange.projections.lastSeq;
+    for (const scopes of [["trade"], ["read", "trade"]]) {
+      const refused = await server.call(admin, "POST", "/api/member/users/aktau-viewer/keys", { scopes });
+      expect([refused.status, refused.body.error.code, refused.body.error.message], scopes.join()).toEqual([
+        400,
+        "API_KEY_SCOPE_NOT_FOR_ROLE",
+        "User 'aktau-viewer' is a viewer and may only look: its API key may have the 'read' scope only, not 'trade'.",
+      ]);
+    }
+    expect(server.exchange.projections.lastSeq).toBe(before);
+    const operator = await server.login("operator");
+    const byOperator = await server.call(operator, "POST", "/api/admin/users/aktau-viewer/keys", { scopes: ["trade"] });
+    expect([byOperator.status, byOperator.body.error.code]).toEqual([400, "API_KEY_SCOPE_NOT_FOR_ROLE"]);
+    expect(server.exchange.projections.lastSeq).toBe(before);
+    const read = await server.call(admin, "POST", "/api/member/users/aktau-viewer/keys", { scopes: ["read"] });
+    expect([read.status, read.body.key.scopes]).toEqual([201, ["read"]]);
   });
 
   it("never reaches another member's users: 404 and nothing journaled", async () => {

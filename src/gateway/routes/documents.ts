@@ -185,13 +185,17 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
           },
         },
       },
-      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND"] as const },
+      config: { access: "memberRead", errors: ["ACCOUNT_NOT_FOUND", "EINVOICE_PERIOD_REVERSED"] as const },
     },
     async (request, reply) => {
       const { account } = request.params;
       requireReadAccount(context, request, account, "export e-invoices");
       const member = memberOf(account);
       const range = { from: request.query.from ?? null, to: request.query.to ?? null };
+      // A reversed period would answer an empty, valid-looking export: refused instead, naming both days.
+      if (range.from !== null && range.to !== null && range.from > range.to) {
+        throw new HttpProblem("EINVOICE_PERIOD_REVERSED", { from: range.from, to: range.to });
+      }
       const exported = einvoicesXml(member, projections.contracts.ofMember(member), range, EXCHANGE_UTC_OFFSET_MS);
       return reply
         .header("content-type", "application/xml; charset=utf-8")

@@ -24,7 +24,15 @@ import { API_KEY, USER } from "../wire/console.ts";
 import { metaOf } from "./access.ts";
 import { ID, REASON } from "./common.ts";
 import { NEW_ID } from "./console.ts";
-import { ENABLE_BODY, keyView, NEW_KEY, REASON_BODY, REVOKE_KEY_BODY, userView } from "./operator/users.ts";
+import {
+  ENABLE_BODY,
+  keyView,
+  NEW_KEY,
+  REASON_BODY,
+  REVOKE_KEY_BODY,
+  refuseViewerTradeScope,
+  userView,
+} from "./operator/users.ts";
 
 const strict = { additionalProperties: false } as const;
 const tags = ["member"];
@@ -162,12 +170,16 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
           201: Strict({ seq: SEQ, key: API_KEY, secret: Type.String({ description: "shown once, never again" }) }),
         },
       },
-      config: { ...MEMBER_ADMIN, errors: ["USER_NOT_FOUND", "USER_DISABLED", "API_KEYS_LIMIT"] },
+      config: {
+        ...MEMBER_ADMIN,
+        errors: ["USER_NOT_FOUND", "USER_DISABLED", "API_KEYS_LIMIT", "API_KEY_SCOPE_NOT_FOR_ROLE"],
+      },
     },
     async (request, reply) => {
       const admin = requireAdministrator(request, true, "create API keys of the member's users");
       const user = requireOwnUser(admin, request.params.id);
       const scopes = SCOPES.filter((scope) => request.body.scopes.includes(scope));
+      refuseViewerTradeScope(user, scopes);
       const { key, secret, outcome } = await users.createKey(user.id, scopes, metaOf(request));
       reply.code(201);
       return { seq: outcome.seq, key: keyView(key), secret };
@@ -185,7 +197,7 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
         body: REVOKE_KEY_BODY,
         response: { 200: Strict({ seq: SEQ, key: API_KEY }) },
       },
-      config: { ...MEMBER_ADMIN, errors: ["USER_NOT_FOUND", "API_KEY_NOT_FOUND"] },
+      config: { ...MEMBER_ADMIN, errors: ["USER_NOT_FOUND", "API_KEY_NOT_FOUND", "API_KEY_ALREADY_REVOKED"] },
     },
     async (request) => {
       const admin = requireAdministrator(request, true, "revoke API keys of the member's users");
@@ -194,6 +206,8 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
       if (key === null || key.user !== user.id) {
         throw new HttpProblem("API_KEY_NOT_FOUND", { user: user.id, id: request.params.keyId });
       }
+      // A second revocation (a double click, a page left open) would journal another one with its own reason.
+      if (key.revoked) throw new HttpProblem("API_KEY_ALREADY_REVOKED", { user: user.id, id: key.id });
       const outcome = await users.revokeKey(key.id, request.body.reason, metaOf(request));
       return { seq: outcome.seq, key: keyView(users.apiKey(key.id)!) };
     },

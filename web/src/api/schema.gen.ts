@@ -7607,7 +7607,7 @@ export interface operations {
                     "application/xml": string;
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: EINVOICE_PERIOD_REVERSED, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9665,7 +9665,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: API_KEY_SCOPE_NOT_FOR_ROLE, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9813,6 +9813,15 @@ export interface operations {
             };
             /** @description Error codes: API_KEY_NOT_FOUND, USER_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: API_KEY_ALREADY_REVOKED. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14898,7 +14907,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: REQUEST_INVALID. */
+            /** @description Error codes: API_KEY_SCOPE_NOT_FOR_ROLE, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15046,6 +15055,15 @@ export interface operations {
             };
             /** @description Error codes: API_KEY_NOT_FOUND. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: API_KEY_ALREADY_REVOKED. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -182,7 +182,9 @@ export function Obligations({ account }: { account: string }) {
         {/* On a phone (styles.css, max-width 520px) the obligation's id and role are a line of their own above its
             figures and its payment and delivery terms a line below them, the whole table's width: the id then takes one
             or two lines instead of five, and the quantity, value, collateral and status stay on a 390 px screen in kk
-            and ru. On a wider screen those lines are not shown and the id, role, payment and delivery are columns. */}
+            and ru: there its figures and status are in the small type (a settled obligation of 20 million tenge,
+            "есеп айырысылды", was 24 px too wide; one of 100 million and more may still scroll inside the table's box).
+            On a wider screen those lines are not shown and the id, role, payment and delivery are columns. */}
         <table data-testid="obligations" className="obligations">
           <thead>
             <tr>

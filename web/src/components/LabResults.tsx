@@ -19,7 +19,7 @@ import type {
 import { decimal, signedDecimal } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { carried } from "../lab-form.ts";
-import { weekMean } from "../lab-series.ts";
+import { axisDayText, weekMean } from "../lab-series.ts";
 import { FanChart } from "./FanChart.tsx";
 import { type ChartAxis, type ChartLine, LabChart } from "./LabChart.tsx";
 
@@ -50,7 +50,7 @@ export function LabResults({
   parameters: readonly LabParameterInfo[];
 }) {
   const i18n = useI18n();
-  const { t, has, locale } = i18n;
+  const { t, has, language, locale } = i18n;
   const first = runs[0]!;
   const regions = first.result.regions;
   const [chosen, setChosen] = useState<readonly string[]>(() => [...first.result.scenario.focusRegions]);
@@ -66,7 +66,10 @@ export function LabResults({
     ],
     [regions, chosen],
   );
-  const axis = useMemo<ChartAxis>(() => axisOf(runs, locale, (n) => t("lab.day", { n })), [runs, locale, t]);
+  const axis = useMemo<ChartAxis>(
+    () => axisOf(runs, language, locale, (n) => t("lab.day", { n })),
+    [runs, language, locale, t],
+  );
   const scenarioNames = runs.map((r) => `${r.label}: ${r.result.scenario.name}`).join(", ");
   const lines = useMemo(() => chartLines(runs, shown, names, t, locale), [runs, shown, names, t, locale]);
   const regionList = shown.map((g) => names.get(g)).join(", ");
@@ -351,19 +354,18 @@ function chartLines(
 }
 
 /** Dates when every run starts on the same day; otherwise the day of the run, so both begin at the left edge. */
-function axisOf(runs: readonly FinishedRun[], locale: string, dayText: (n: number) => string): ChartAxis {
+function axisOf(
+  runs: readonly FinishedRun[],
+  language: string,
+  locale: string,
+  dayText: (n: number) => string,
+): ChartAxis {
   const longest = runs.reduce((a, b) => (b.result.dates.length > a.result.dates.length ? b : a));
   const sameStart = runs.every((r) => r.result.dates[0] === longest.result.dates[0]);
   if (sameStart) {
-    const dateText = new Intl.DateTimeFormat(locale, {
-      day: "numeric",
-      month: "short",
-      year: "numeric",
-      timeZone: "UTC",
-    });
     return {
       times: longest.result.dates.map((date) => (Date.parse(`${date}T00:00:00Z`) / 1000) as UTCTimestamp),
-      format: (time) => dateText.format(new Date(time * 1000)),
+      format: (time) => axisDayText(new Date(time * 1000).toISOString().slice(0, 10), language, locale),
     };
   }
   return {

@@ -239,6 +239,8 @@ export function operatorInstrumentRoutes(api: FastifyInstance, context: RouteCon
     async (request) => {
       requireConsoleChange(request, "operator", "suspend instruments");
       const { id } = request.params;
+      // Already halted: the engine would list its own ways out (collection, closed), which the operator cannot take.
+      refuseIfHalted(context, id, "halted");
       const outcome = await submitChecked(context, request, {
         type: "instrument.suspend",
         instrument: id,
@@ -268,15 +270,7 @@ export function operatorInstrumentRoutes(api: FastifyInstance, context: RouteCon
       requireConsoleChange(request, "operator", "change trading phases");
       const { id } = request.params;
       const { phase } = request.body;
-      const controls = requireListed(context, id);
-      if (controls.phase === "halted") {
-        throw new HttpProblem("PHASE_TRANSITION_INVALID", {
-          instrument: id,
-          from: "halted",
-          to: phase,
-          allowed: "none by hand: a halt ends with the regulator's resume",
-        });
-      }
+      refuseIfHalted(context, id, phase);
       const outcome = await submitChecked(context, request, { type: "phase.set", instrument: id, phase });
       return { seq: outcome.seq, instrument: instrumentView(context, id) };
     },
@@ -314,4 +308,18 @@ export function operatorInstrumentRoutes(api: FastifyInstance, context: RouteCon
       return { seq: outcome.seq, instrument: instrumentView(context, id) };
     },
   );
+}
+
+/**
+ * Refuses an operator's change of a halted instrument's phase: a halt (the operator's suspension or the regulator's
+ * halt) ends only with the regulator's resume, so no phase is allowed by hand.
+ */
+function refuseIfHalted(context: RouteContext, instrument: string, to: string): void {
+  if (requireListed(context, instrument).phase !== "halted") return;
+  throw new HttpProblem("PHASE_TRANSITION_INVALID", {
+    instrument,
+    from: "halted",
+    to,
+    allowed: "none by hand: a halt ends with the regulator's resume",
+  });
 }

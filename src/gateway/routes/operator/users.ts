@@ -13,7 +13,7 @@ import { roleOfMember } from "../../../engine/access.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../../passwords.ts";
-import { type ApiKey, ROLES, SCOPES, type User } from "../../users.ts";
+import { type ApiKey, ROLES, SCOPES, type Scope, type User } from "../../users.ts";
 import { EPOCH_MS, SEQ, Strict } from "../../wire/base.ts";
 import { API_KEY, USER } from "../../wire/console.ts";
 import { metaOf } from "../access.ts";
@@ -246,12 +246,16 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
           201: Strict({ seq: SEQ, key: API_KEY, secret: Type.String({ description: "shown once, never again" }) }),
         },
       },
-      config: { ...OPERATOR_CHANGE, errors: ["USER_NOT_FOUND", "USER_DISABLED", "API_KEY_EXISTS", "API_KEYS_LIMIT"] },
+      config: {
+        ...OPERATOR_CHANGE,
+        errors: ["USER_NOT_FOUND", "USER_DISABLED", "API_KEY_EXISTS", "API_KEYS_LIMIT", "API_KEY_SCOPE_NOT_FOR_ROLE"],
+      },
     },
     async (request, reply) => {
       requireConsoleChange(request, "operator", "create API keys");
       const user = requireUserRecord(request.params.id);
       const scopes = SCOPES.filter((scope) => request.body.scopes.includes(scope));
+      refuseViewerTradeScope(user, scopes);
       const { key, secret, outcome } = await users.createKey(user.id, scopes, metaOf(request));
       reply.code(201);
       return { seq: outcome.seq, key: keyView(key), secret };
@@ -269,13 +273,15 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
         body: REVOKE_KEY_BODY,
         response: { 200: Strict({ seq: SEQ, key: API_KEY }) },
       },
-      config: { ...OPERATOR_CHANGE, errors: ["API_KEY_NOT_FOUND"] },
+      config: { ...OPERATOR_CHANGE, errors: ["API_KEY_NOT_FOUND", "API_KEY_ALREADY_REVOKED"] },
     },
     async (request) => {
       requireConsoleChange(request, "operator", "revoke API keys");
       const { id, keyId } = request.params;
       const key = users.apiKey(keyId);
       if (key === null || key.user !== id) throw new HttpProblem("API_KEY_NOT_FOUND", { user: id, id: keyId });
+      // A second revocation (a double click, a page left open) would journal another one with its own reason.
+      if (key.revoked) throw new HttpProblem("API_KEY_ALREADY_REVOKED", { user: id, id: keyId });
       const outcome = await users.revokeKey(keyId, request.body.reason, metaOf(request));
       return { seq: outcome.seq, key: keyView(users.apiKey(keyId)!) };
     },
@@ -297,4 +303,15 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
       return { alerts: context.signIn.alerts() };
     },
   );
+}
+
+/**
+ * Refuses a key beyond `read` for a viewer: a viewer may only look, so a `trade` scope would give its program nothing
+ * but refusals (FORBIDDEN for its role) later, and a key of `trade` alone not even a read.
+ */
+export function refuseViewerTradeScope(user: Pick<User, "id" | "role">, scopes: readonly Scope[]): void {
+  const beyondRead = scopes.find((scope) => scope !== "read");
+  if (user.role === "viewer" && beyondRead !== undefined) {
+    throw new HttpProblem("API_KEY_SCOPE_NOT_FOR_ROLE", { user: user.id, scope: beyondRead, allowed: "read" });
+  }
 }

@@ -229,7 +229,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   LAB_RUN_FAILED: "Модельдеу қатемен аяқталды: {reason}.",
   LAB_STOPPED: "Сервер жұмысын аяқтап жатқандықтан модельдеу тоқтатылды.",
   TARIFF_INVALID: "Тариф мәні {field} = {value} жарамсыз; {rule}.",
-  VAT_INVALID: "ҚҚС мәні {value} жарамсыз; {rule}.",
+  VAT_INVALID: "ҚҚС баптауы {value} жарамсыз; {rule}.",
   CONTRACT_NOT_FOUND:
     "'{account}' шоты үшін '{trade}' мәмілесінің шарты жоқ: шот оның тарапы емес, не мәміле белгісіз немесе сақталатын жазбалардан ескі.",
   SECOND_FACTOR_REQUIRED:

@@ -232,7 +232,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   LAB_RUN_FAILED: "Моделирование завершилось ошибкой: {reason}.",
   LAB_STOPPED: "Моделирование остановлено, потому что сервер завершает работу.",
   TARIFF_INVALID: "Значение тарифа {field} = {value} недействительно; {rule}.",
-  VAT_INVALID: "Значение НДС {value} недействительно; {rule}.",
+  VAT_INVALID: "Настройка НДС {value} недопустима; {rule}.",
   CONTRACT_NOT_FOUND:
     "Договора по сделке '{trade}' для счёта '{account}' нет: счёт не является её стороной, либо сделка неизвестна или старше хранимых записей.",
   SECOND_FACTOR_REQUIRED:

@@ -263,6 +263,18 @@ describe("error catalogues", () => {
     );
   });
 
+  it("names a refused VAT setting as a setting (a rate or a date of effect), not as a value of VAT", () => {
+    const date = {
+      value: '"2026-01-05"',
+      rule: "the date of effect is a real date (YYYY-MM-DD) after today, 2026-01-05: a rate never changes for trades already made",
+    };
+    expect(localize("VAT_INVALID", date, "en")).toMatch(/^VAT setting "2026-01-05" is not valid; /);
+    expect(localize("VAT_INVALID", date, "ru")).toMatch(
+      /^Настройка НДС "2026-01-05" недопустима; дата вступления в силу /,
+    );
+    expect(localize("VAT_INVALID", date, "kk")).toMatch(/^ҚҚС баптауы "2026-01-05" жарамсыз; күшіне ену күні /);
+  });
+
   it("picks the language from Accept-Language by weight and primary subtag, English otherwise", () => {
     expect(languageOfAcceptLanguage("kk-KZ,ru;q=0.9,en;q=0.8")).toBe("kk");
     expect(languageOfAcceptLanguage("ru-KZ, kk;q=0.5")).toBe("ru");

@@ -71,6 +71,14 @@ export interface ContractFacts {
    * snapshots made before voids were kept here).
    */
   voided?: ContractVoid | null;
+  /**
+   * The regions of the stations the obligation's shipments arrived at, in the order of their first arrival, when at
+   * least one arrival was a diversion outside the instrument's region (`shipment.arrived`); absent or null otherwise
+   * (absent in view snapshots made before diversions were kept here). The e-invoice's destination.
+   */
+  divertedTo?: readonly string[] | null;
+  /** The regions of every arrival so far, in the order of their first arrival (kept until a diversion needs them). */
+  arrivedRegions?: readonly string[];
 }
 
 export interface ContractVoid {
@@ -151,6 +159,19 @@ export class ContractFactsView {
         facts.deliveredSeq = outcome.seq;
         return;
       }
+      case "shipment.arrived": {
+        const arrival = event.shipment.arrival;
+        const tradeId = this.byObligation.get(event.shipment.obligation);
+        const facts = tradeId === undefined ? undefined : this.trades.get(tradeId);
+        if (facts === undefined || arrival === null) return;
+        const regions = facts.arrivedRegions ?? [];
+        const arrived = regions.includes(arrival.stationRegion) ? regions : [...regions, arrival.stationRegion];
+        facts.arrivedRegions = arrived;
+        if (arrival.diversion.includes("outside-region") || (facts.divertedTo ?? null) !== null) {
+          facts.divertedTo = arrived;
+        }
+        return;
+      }
       case "obligation.voided": {
         const facts = this.trades.get(event.obligation.tradeId);
         if (facts === undefined) return;
@@ -200,6 +221,7 @@ export class ContractFactsView {
       deliveredMs: null,
       deliveredSeq: null,
       voided: null,
+      divertedTo: null,
     });
     if (this.trades.size > CONTRACTS_KEPT_MAX) {
       const oldest = this.trades.keys().next().value as string;

@@ -18,6 +18,9 @@
  * voided trade has no invoice and none is corrected; the correction is made for whatever void reaches a delivered
  * obligation (a void the rules may widen to, or a journal that holds one).
  *
+ * Destination: the instrument's delivery region, or, when an arrival of the obligation's gas was recorded as a
+ * diversion outside that region, the regions of the stations it arrived at (`destination`).
+ *
  * An obligation whose seller or buyer has no BIN on record cannot carry a valid invoice: it is left out and counted
  * in the root's `withoutBin` attribute, so the member sees that its BIN must be recorded.
  *
@@ -69,8 +72,20 @@ export function invoiceNumber(obligation: string): string {
   return `ESF-${obligation.replace(/^OB-/, "")}`;
 }
 
-/** Longest correction reason written (the schema's Text). */
+/** Longest correction reason or destination written (the schema's Text). */
 const CORRECTION_REASON_MAX = 200;
+
+/**
+ * Where the gas went: the instrument's delivery region; when an arrival was recorded as a diversion outside that
+ * region, the regions the gas actually arrived in (the stations' regions, in the order of first arrival, comma
+ * separated, within the schema's 200 characters).
+ */
+export function destination(f: ContractFacts): string {
+  const diverted = f.divertedTo ?? null;
+  if (diverted === null || diverted.length === 0) return f.description?.region ?? "unknown";
+  const text = diverted.join(", ");
+  return text.length > CORRECTION_REASON_MAX ? `${text.slice(0, CORRECTION_REASON_MAX - 1)}…` : text;
+}
 
 interface Issued {
   readonly facts: ContractFacts;
@@ -159,7 +174,7 @@ export function einvoicesXml(
     term.ele("contractNum").txt(contractNumber(f.tradeId));
     term.ele("contractDate").txt(f.date);
     term.ele("term").txt(`EXW ${clearing.basis}`);
-    term.ele("destination").txt(f.description?.region ?? "unknown");
+    term.ele("destination").txt(destination(f));
     term.ele("obligation").txt(clearing.obligation);
     const products = invoice.ele("products", { currencyCode: "KZT" });
     const product = products.ele("product");

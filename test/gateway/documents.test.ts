@@ -85,6 +85,11 @@ async function trade(id: string, kg: number, price: number): Promise<string> {
   return bid.body.trades[0].tradeId as string;
 }
 
+/** The exchange date (UTC+5) of a time. */
+function exchangeDay(ms: number): string {
+  return new Date(ms + 5 * 3_600_000).toISOString().slice(0, 10);
+}
+
 function ledgerBalances(): void {
   expect(server.exchange.checkInvariants()).toBe(true);
   const sums = new Map<string, bigint>();
@@ -488,5 +493,55 @@ describe("after a restart", () => {
     expect(again.equals(kk)).toBe(true);
     const vat = await server.call(operator, "GET", "/api/admin/vat");
     expect(vat.body.schedule).toMatchObject([{ from: "2026-01-06", rateBps: 1600 }]);
+  });
+});
+
+describe("gas diverted to another region", () => {
+  it("the e-invoice's destination is the region the gas arrived in, also after a restart", async () => {
+    operator = await server.login("operator");
+    seller = await server.login("kazgpz-trader");
+    aktau = await server.login("aktau-trader");
+    const registered = await server.call(operator, "POST", "/api/admin/stations", {
+      station: "AKTAU-ST-ATR",
+      member: "AKTAU",
+      name: "Atyrau depot",
+      region: "ATYRAU",
+      document: "Land registry extract 77-001",
+    });
+    expect(registered.status).toBe(201);
+    server.nowMs += 60_000;
+    const diverted = await trade("c3", 1000, 13_300_000);
+    const obligation = `OB-${diverted.slice(2)}`;
+    const dispatched = await server.call(seller, "POST", "/api/accounts/KAZGPZ-1/shipments", {
+      obligation,
+      vehicle: "321 CBA 12",
+      waybill: "TTN-3",
+      quantityKg: 1000,
+      date: exchangeDay(server.nowMs),
+    });
+    expect(dispatched.status).toBe(201);
+    server.nowMs += 3_600_000;
+    const arrived = await server.call(aktau, "POST", "/api/accounts/AKTAU-1/arrivals", {
+      shipment: `${obligation}/S1`,
+      station: "AKTAU-ST-ATR",
+    });
+    expect(arrived.body.progress.delivered).toBe(true);
+    const day = exchangeDay(server.nowMs);
+    const exported = await download(aktau, `/api/accounts/AKTAU-1/einvoices?from=${day}&to=${day}`);
+    const xml = exported.bytes.toString("utf8");
+    const invoice = xml.slice(xml.indexOf(`<num>ESF-${obligation.slice(3)}</num>`));
+    expect(invoice.match(/<destination>([^<]*)<\/destination>/)?.[1]).toBe("ATYRAU");
+    const schema = readFileSync(new URL("../../docs/einvoice.xsd", import.meta.url), "utf8");
+    const validation = await validateXML({
+      xml: [{ fileName: "esf.xml", contents: xml }],
+      schema: [{ fileName: "einvoice.xsd", contents: schema }],
+    });
+    expect(validation.errors).toEqual([]);
+    ledgerBalances();
+    await server.close();
+    await server.open();
+    aktau = await server.login("aktau-trader");
+    const rebuilt = await download(aktau, `/api/accounts/AKTAU-1/einvoices?from=${day}&to=${day}`);
+    expect(rebuilt.bytes.equals(exported.bytes)).toBe(true);
   });
 });

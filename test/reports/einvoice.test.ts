@@ -175,6 +175,20 @@ describe("einvoicesXml", () => {
     expect(einvoicesXml("A", [undelivered], { from: null, to: null }, OFFSET_MS).invoices).toBe(0);
   });
 
+  it("names as destination the regions the gas arrived in when it was diverted, within the schema's 200 characters", async () => {
+    const destinationOf = (f: ContractFacts) =>
+      einvoicesXml("A", [f], { from: null, to: null }, OFFSET_MS).xml.match(/<destination>([^<]*)<\/destination>/)?.[1];
+    expect(destinationOf(facts(1))).toBe("MANGYSTAU");
+    expect(destinationOf(facts(1, { divertedTo: null }))).toBe("MANGYSTAU");
+    expect(destinationOf(facts(1, { divertedTo: ["ATYRAU"] }))).toBe("ATYRAU");
+    expect(destinationOf(facts(1, { divertedTo: ["MANGYSTAU", "ATYRAU"] }))).toBe("MANGYSTAU, ATYRAU");
+    const many = Array.from({ length: 30 }, (_, i) => `REGION-${String(i).padStart(2, "0")}`);
+    const long = einvoicesXml("A", [facts(1, { divertedTo: many })], { from: null, to: null }, OFFSET_MS).xml;
+    const text = long.match(/<destination>([^<]*)<\/destination>/)?.[1] ?? "";
+    expect([text.length, text.startsWith("REGION-00, REGION-01"), text.endsWith("…")]).toEqual([200, true, true]);
+    expect(await valid(long)).toBe(true);
+  });
+
   it("the schema refuses a quantity below zero and an invoice type it does not know", async () => {
     const xml = einvoicesXml("A", [facts(1)], { from: null, to: null }, OFFSET_MS).xml;
     for (const bad of [

@@ -21,7 +21,7 @@
 
 import { ACCOUNT_QUERY_LIMIT_MAX, type DocumentViews } from "../projections/index.ts";
 import { isoUtc, localDay } from "../projections/numbers.ts";
-import { formatDate, formatIsoTime, formatPriceTiynPerTonne, formatTengeFixed, formatTonnesFixed } from "./format.ts";
+import { formatDate, formatIsoTime, formatTengeFixed, formatTonnesFixed } from "./format.ts";
 import { type DocumentLanguage, LABELS } from "./labels.ts";
 import { field, newPdf, PDF_PAGES_MAX, pdfBytes } from "./pdf.ts";
 
@@ -424,6 +424,8 @@ interface ReportLabels {
   readonly due: string;
   readonly none: string;
   readonly tenge: string;
+  /** A price's unit: the money's, per tonne. */
+  readonly perTonne: string;
   readonly tonnes: string;
   readonly truncated: string;
 }
@@ -450,6 +452,7 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
     due: "мерзімі",
     none: "жоқ",
     tenge: "₸",
+    perTonne: "₸/т",
     tonnes: "т",
     truncated: `Есеп ${PDF_PAGES_MAX} бетпен шектелді; толық нұсқасы JSON мен XLSX-те.`,
   },
@@ -474,6 +477,7 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
     due: "срок",
     none: "нет",
     tenge: "₸",
+    perTonne: "₸/т",
     tonnes: "т",
     truncated: `Отчёт ограничен ${PDF_PAGES_MAX} страницами; полностью — в JSON и XLSX.`,
   },
@@ -497,7 +501,8 @@ const REPORT_LABELS: Readonly<Record<DocumentLanguage, ReportLabels>> = {
     marginCalls: "Margin calls",
     due: "due",
     none: "none",
-    tenge: "KZT",
+    tenge: "tenge",
+    perTonne: "tenge/t",
     tonnes: "t",
     truncated: `The report is cut at ${PDF_PAGES_MAX} pages; the JSON and XLSX forms are whole.`,
   },
@@ -548,7 +553,7 @@ export async function clearingReportPdf(report: ClearingReportJson, language: Do
       o.toReceiveTiyn > 0 ? `${l.toReceive} ${t(o.toReceiveTiyn)}` : null,
     ].filter((x) => x !== null);
     line(
-      `${o.account} ${o.obligation} (${o.role === "buyer" ? words.buyer : words.seller}) ${tonnesDisplay(o.quantityKg)} ${l.tonnes} × ${formatPriceTiynPerTonne(o.priceTiynPerTonne, language)}; ${words.statuses[o.status] ?? o.status}${todo.length > 0 ? `; ${todo.join("; ")}` : ""}`,
+      `${o.account} ${o.obligation} (${o.role === "buyer" ? words.buyer : words.seller}) ${tonnesDisplay(o.quantityKg)} ${l.tonnes} × ${formatTengeFixed(o.priceTiynPerTonne, language)} ${l.perTonne}; ${words.statuses[o.status] ?? o.status}${todo.length > 0 ? `; ${todo.join("; ")}` : ""}`,
     );
   }
   for (const entry of lines) {

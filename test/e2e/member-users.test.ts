@@ -1,8 +1,9 @@
 /**
  * A member's administrator in a real browser (Debian's Chromium through playwright-core): signs in, opens the Users
  * page, creates a trader of the member and an API key for them (the secret shown once), revokes the key and disables
- * the user, each with a reason; every step is read back through the API — the member's users as the administrator's
- * session sees them, and the key's secret signing a request that the exchange accepts until the key is revoked.
+ * the user, each with a reason; on a phone (390 px) the keys column stays on the screen. Every step is read back
+ * through the API — the member's users as the administrator's session sees them, and the key's secret signing a
+ * request that the exchange accepts until the key is revoked.
  */
 
 import type { Page } from "playwright-core";
@@ -14,6 +15,7 @@ import { LIVE_MS, reopenIn } from "./support/forms.ts";
 
 const run = browserAvailable("member administrator end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
 
 interface ListedUser {
   readonly id: string;
@@ -142,6 +144,37 @@ describe.skipIf(!run)("a member's administrator manages users and keys in a real
     await create.click();
     await page.locator('tr[data-user="aktau-erlan"]').waitFor({ timeout: LIVE_MS });
     expect(await listed("aktau-erlan")).toMatchObject({ role: "trader", member: "AKTAU", disabled: false });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("on a phone (390 px) the API keys column is on the screen, its key and Revoke button within the width", async () => {
+    session = await suite.server.login("aktau-admin");
+    const other = await suite.server.call(session, "POST", "/api/member/users/aktau-admin/keys", { scopes: ["read"] });
+    expect(other.status).toBe(201);
+    const shown = other.body.key.id as string;
+    const phone = await signIn("aktau-admin", "/users", PHONE);
+    const key = phone.locator(`[data-testid="member-users-table"] [data-key="${shown}"]`);
+    await key.waitFor({ timeout: LIVE_MS });
+    const edges = async (selector: string) => {
+      const box = await phone.locator(selector).first().boundingBox();
+      if (!box) throw new Error(`${selector} is not shown`);
+      return [Math.round(box.x), Math.round(box.x + box.width)];
+    };
+    const heading = '[data-testid="member-users-table"] thead th:nth-child(4)';
+    for (const selector of [heading, `[data-key="${shown}"] code`, `[data-key="${shown}"] button`]) {
+      const [left, end] = await edges(selector);
+      expect(left, selector).toBeGreaterThanOrEqual(0);
+      expect(end, selector).toBeLessThanOrEqual(PHONE.width);
+    }
+    // Nothing to scroll sideways, in the page or in the table's box.
+    expect(await phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")).toBe(0);
+    const box = phone.locator(".table-scroll", { has: phone.getByTestId("member-users-table") });
+    expect(await box.evaluate((element) => element.scrollWidth - element.clientWidth)).toBe(0);
+    await screenshot(phone, "member-users-390");
+    // The key the column shows is the administrator's, live, as the API lists it.
+    const listedKey = (await listed("aktau-admin"))?.keys.find((k) => k.id === shown);
+    expect(listedKey).toMatchObject({ scopes: ["read"], revoked: false });
+    await phone.close();
     expect(pageErrors).toEqual([]);
   });
 });

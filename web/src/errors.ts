@@ -22,6 +22,7 @@ const PRICE_CODES = new Set([
   "ORDER_PRICE_BELOW_FLOOR",
   "ORDER_PRICE_OFF_TICK",
   "ORDER_PRICE_INVALID",
+  "ORDER_PRICE_NOT_ALLOWED",
 ]);
 const MONEY_DETAILS = new Set(["free", "required", "shortfall"]);
 const KG_DETAILS = new Set(["wouldHold", "bought", "bidding", "offered", "allowed", "lot"]);

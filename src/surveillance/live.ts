@@ -83,8 +83,8 @@ export type AlertChange =
   | { readonly change: "raised" | "updated"; readonly alert: StoredAlert }
   | { readonly change: "retracted"; readonly id: string; readonly seq: number }
   /**
-   * A case changed without any alert changing: a note, or review begun (a case opened, joined or closed is said by
-   * its alerts' updates). Consoles showing the case read it again.
+   * A case changed: opened, joined, noted, review begun or closed (after its alerts' updates, if any of them stand).
+   * Consoles showing the case or the list of cases read them again.
    */
   | { readonly change: "case"; readonly caseId: string; readonly status: CaseStatusView; readonly seq: number };
 
@@ -580,6 +580,7 @@ export class LiveSurveillance {
         this.joinAlert(state, event.alert);
         state.steps.push(caseStep(record, "opened", event.reason, event.alert));
         this.boundCases();
+        this.changed({ change: "case", caseId: state.id, status: state.status, seq: record.seq });
         return;
       }
       case "case.joined": {
@@ -588,6 +589,7 @@ export class LiveSurveillance {
         this.joinAlert(state, event.alert);
         state.updatedMs = record.timeMs;
         state.steps.push(caseStep(record, "joined", event.reason, event.alert));
+        this.changed({ change: "case", caseId: state.id, status: state.status, seq: record.seq });
         return;
       }
       case "case.reviewing": {
@@ -613,6 +615,7 @@ export class LiveSurveillance {
           if (standing !== null) this.changed({ change: "updated", alert: standing });
         }
         state.steps.push(caseStep(record, "closed", event.reason, null, event.outcome));
+        this.changed({ change: "case", caseId: state.id, status: state.status, seq: record.seq });
         return;
       }
       case "case.noted": {

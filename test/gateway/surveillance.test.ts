@@ -364,7 +364,8 @@ describe("cases", () => {
   it("opens a case on an alert, refusing an alert already taken or unknown", async () => {
     const before = (await server.call(regulator, "GET", "/api/regulator/surveillance/alerts")).body.alerts[0];
     first = before.id;
-    // A second regulator's console watches the surveillance channel: the alert taken into the case is said to it.
+    // A second regulator's console watches the surveillance channel: the alert taken into the case is said to it, and
+    // the case opened, so its list of cases reads again.
     const stream = await StreamClient.open(`${server.url.replace("http", "ws")}/api/stream`, regulator);
     stream.socket.send(JSON.stringify({ op: "subscribe", id: 21, channel: "surveillance" }));
     await stream.next((m) => m.type === "snapshot" && m.channel === "surveillance");
@@ -387,7 +388,10 @@ describe("cases", () => {
     const alert = (await server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${first}`)).body.alert;
     expect(alert.caseId).toBe("CASE-1");
     const told = await stream.next((m) => m.type === "update" && m.channel === "surveillance");
-    expect(told.changes).toEqual([{ change: "updated", alert }]);
+    expect(told.changes).toEqual([
+      { change: "updated", alert },
+      { change: "case", caseId: "CASE-1", status: "open", seq: opened.body.case.steps[0].seq },
+    ]);
     expect([told.changes[0].alert.version, told.changes[0].alert.updatedSeq]).toEqual([
       before.version,
       before.updatedSeq,
@@ -537,11 +541,13 @@ describe("cases", () => {
     expect(list.body.cases.map((c: Json) => c.id)).toEqual(["CASE-1"]);
     const alert = (await server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${first}`)).body.alert;
     expect(alert.caseId).toBeNull();
-    // Both alerts the case held are free again, and the console watching the channel hears it with the close.
+    // Both alerts the case held are free again, and the console watching the channel hears it with the close, then
+    // the case closed.
     const freed = await stream.next((m) => m.type === "update" && m.channel === "surveillance");
-    expect(freed.changes.map((c: Json) => [c.change, c.alert.id, c.alert.caseId])).toEqual([
+    expect(freed.changes.map((c: Json) => (c.change === "case" ? c : [c.change, c.alert.id, c.alert.caseId]))).toEqual([
       ["updated", first, null],
       ["updated", second, null],
+      { change: "case", caseId: "CASE-1", status: "closed", seq: closed.body.case.steps.at(-1).seq },
     ]);
     stream.socket.close();
 

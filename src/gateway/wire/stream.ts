@@ -105,7 +105,7 @@ export const STREAM_SURVEILLANCE = Type.Union([
       Type.Union([
         Strict({ change: Enum(["raised", "updated"] as const), alert: ALERT }),
         Strict({ change: Type.Literal("retracted"), id: TEXT, seq: SEQ }),
-        // A case's note or review: the case is read again (GET /api/regulator/surveillance/cases/{id}).
+        // A case opened, joined, noted, reviewed or closed: the case is read again (GET /api/regulator/surveillance/cases/{id}).
         Strict({
           change: Type.Literal("case"),
           caseId: TEXT,

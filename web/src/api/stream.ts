@@ -58,7 +58,7 @@ export function subscriptionsFor(paths: Iterable<string>, instruments: readonly 
     add({ channel: "safeguards" });
   }
   // Alerts and cases: one console channel announces every change of the alerts, a case taken or closed among them
-  // (the alert's caseId), and a case's notes and review (`case`); any of them makes the console read its paths again.
+  // (the alert's caseId), and every step of a case (`case`); any of them makes the console read its paths again.
   if ([...paths].some((p) => p.startsWith("/api/regulator/surveillance"))) add({ channel: "surveillance" });
   // The signed-in member's notifications: one channel, no key (the server knows the member).
   if ([...paths].some((p) => p.startsWith("/api/notifications"))) add({ channel: "notifications" });

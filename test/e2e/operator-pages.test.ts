@@ -17,6 +17,7 @@ import { fillFields, LIVE_MS } from "./support/forms.ts";
 
 const run = browserAvailable("operator's users, keys, tariff and VAT pages end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
 
 interface UserRow {
   id: string;
@@ -172,6 +173,39 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
     expect(await userOf("aktau-viewer-2")).toBeUndefined();
     expect((await userOf("aktau-trader-2"))?.role).toBe("trader");
     await screenshot(page, "operator-users-ru-refused");
+  });
+
+  it("(kk) on a phone (390 px) nothing scrolls sideways; a user's Enable button is on the screen and enables the user", async () => {
+    const phone = await signIn("operator", "/operator/users", PHONE);
+    await phone.locator("label.language select").selectOption("kk");
+    const row = phone.locator('[data-testid="operator-users-table"] [data-user="aktau-trader-2"]');
+    const enable = row.getByRole("button", { name: "Қосу" });
+    await enable.waitFor({ timeout: LIVE_MS });
+    const edges = async (selector: string) => {
+      const box = await phone.locator(selector).first().boundingBox();
+      if (!box) throw new Error(`${selector} is not shown`);
+      return [Math.round(box.x), Math.round(box.x + box.width)];
+    };
+    const table = '[data-testid="operator-users-table"]';
+    const user = `${table} [data-user="aktau-trader-2"]`;
+    for (const selector of [`${table} thead th:nth-child(6)`, `${user} td:nth-child(5) button`, `${user} code`]) {
+      const [left, end] = await edges(selector);
+      expect(left, selector).toBeGreaterThanOrEqual(0);
+      expect(end, selector).toBeLessThanOrEqual(PHONE.width);
+    }
+    // Nothing to scroll sideways, in the page or in the table's box.
+    expect(await phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")).toBe(0);
+    const box = phone.locator(".table-scroll", { has: phone.getByTestId("operator-users-table") });
+    expect(await box.evaluate((element) => element.scrollWidth - element.clientWidth)).toBe(0);
+    await screenshot(phone, "operator-users-kk-390");
+    // The button is used once, with a reason; the API has the user enabled again.
+    expect((await userOf("aktau-trader-2"))?.disabled).toBe(true);
+    await phone.getByTestId("operator-users").locator("input[name=reason]").fill("back on the desk");
+    await enable.click();
+    await expect.poll(() => row.getByTestId("user-status").textContent(), { timeout: LIVE_MS }).toBe("Белсенді");
+    expect((await userOf("aktau-trader-2"))?.disabled).toBe(false);
+    await phone.close();
+    expect(pageErrors).toEqual([]);
   });
 
   it("(kk) sets the buyers' tariff from a later date; a client's deposit, today's date and too much are refused in Kazakh", async () => {

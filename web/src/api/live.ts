@@ -16,6 +16,7 @@
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { ApiError, get, reportUnauthorized } from "./client.ts";
+import { Reachability } from "./reachability.ts";
 import { restartStream, type StreamStatus, startStream, watch } from "./stream.ts";
 import { apiPath, type Params, type ResponseOf, type RouteWith } from "./typed.ts";
 
@@ -52,13 +53,17 @@ export interface Connection {
 
 let connection: Connection = { reachable: true, lastAnswerMs: 0 };
 const connectionListeners = new Set<() => void>();
+const reachability = new Reachability();
 
 let lastAnswerMs = 0;
 
-/** Listeners hear only a change of reachability (the time of the last answer is read when it is lost). */
-function setReachable(reachable: boolean): void {
+/**
+ * The outcome of the request sent with `ticket`. Listeners hear only a change of reachability (the time of the last
+ * answer is read when it is lost); an answer to a request older than one that already failed changes nothing.
+ */
+function settled(ticket: number, reachable: boolean): void {
   if (reachable) lastAnswerMs = Date.now();
-  if (reachable === connection.reachable) return;
+  if (!reachability.settle(ticket, reachable)) return;
   connection = { reachable, lastAnswerMs };
   for (const listener of connectionListeners) listener();
 }
@@ -103,16 +108,17 @@ async function refresh(path: string): Promise<void> {
   entry.inFlight = true;
   entry.lastFetchMs = Date.now();
   let unauthorized = false;
+  const ticket = reachability.send();
   try {
     const data = await get<unknown>(path);
     entry.value = { data, error: undefined, updatedMs: Date.now() };
-    setReachable(true);
+    settled(ticket, true);
   } catch (error) {
     const apiError =
       error instanceof ApiError ? error : new ApiError(0, "NETWORK", String(error), { reason: String(error) });
     entry.value = { data: entry.value.data, error: apiError, updatedMs: entry.value.updatedMs };
     const noAnswer = apiError.status === 0 || apiError.status === 502 || apiError.status === 504;
-    setReachable(!noAnswer);
+    settled(ticket, !noAnswer);
     if (apiError.status === 401) {
       entry.refused = true;
       entry.again = false;

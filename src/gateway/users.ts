@@ -61,6 +61,8 @@ export class Users {
   private readonly exchange: Exchange;
   /** Opened secrets, by key id: a signed request then costs no decryption. */
   private readonly opened = new Map<string, string>();
+  /** Keys whose revocation is being journaled: a second one arriving meanwhile is refused as already revoked. */
+  private readonly revoking = new Set<string>();
 
   constructor(exchange: Exchange, options: UsersOptions = {}) {
     this.exchange = exchange;
@@ -159,9 +161,23 @@ export class Users {
     return { key: this.apiKey(id)!, secret, outcome };
   }
 
+  /**
+   * Revokes a key once. A second revocation (a double click, a page left open, two tabs at the same moment) would
+   * journal another with its own reason, so it is refused with API_KEY_ALREADY_REVOKED, also while the first is being
+   * journaled: both are checked here, on the leader, before either reaches the sequencer.
+   */
   async revokeKey(id: string, reason: string, meta: CommandMeta): Promise<Outcome> {
-    this.opened.delete(id);
-    return this.submit({ type: "apiKey.revoke", key: id, reason }, meta);
+    const key = this.apiKey(id);
+    if (key !== null && (key.revoked || this.revoking.has(id))) {
+      throw new HttpProblem("API_KEY_ALREADY_REVOKED", { user: key.user, id });
+    }
+    this.revoking.add(id);
+    try {
+      this.opened.delete(id);
+      return await this.submit({ type: "apiKey.revoke", key: id, reason }, meta);
+    } finally {
+      this.revoking.delete(id);
+    }
   }
 
   private async submit(command: Parameters<Exchange["submit"]>[0], meta: CommandMeta): Promise<Outcome> {

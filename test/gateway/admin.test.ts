@@ -658,6 +658,23 @@ describe("users and API keys", () => {
     const badScope = await server.call(operator, "POST", "/api/admin/users/shym-trader/keys", { scopes: ["admin"] });
     expect([badScope.status, badScope.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
   });
+
+  it("revokes a key once when two revocations of it arrive at the same moment: one 200, one 409, one record", async () => {
+    const made = await server.call(operator, "POST", "/api/admin/users/shym-trader/keys", { scopes: ["read"] });
+    const keyId: string = made.body.key.id;
+    const before = server.exchange.projections.lastSeq;
+    const path = `/api/admin/users/shym-trader/keys/${keyId}`;
+    const answers = await Promise.all([
+      server.call(operator, "DELETE", path, { reason: "from the first tab" }),
+      server.call(operator, "DELETE", path, { reason: "from the second tab" }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.status === 409)!.body.error.code).toBe("API_KEY_ALREADY_REVOKED");
+    const records = server.exchange.projections.audit
+      .query({ actor: "operator" })
+      .filter((e) => e.seq > before && e.commandType === "apiKey.revoke");
+    expect(records).toHaveLength(1);
+  });
 });
 
 describe("who may use the operator's console", () => {

@@ -206,8 +206,7 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
       if (key === null || key.user !== user.id) {
         throw new HttpProblem("API_KEY_NOT_FOUND", { user: user.id, id: request.params.keyId });
       }
-      // A second revocation (a double click, a page left open) would journal another one with its own reason.
-      if (key.revoked) throw new HttpProblem("API_KEY_ALREADY_REVOKED", { user: user.id, id: key.id });
+      // A second revocation is refused there (Users.revokeKey), also while the first is being journaled.
       const outcome = await users.revokeKey(key.id, request.body.reason, metaOf(request));
       return { seq: outcome.seq, key: keyView(users.apiKey(key.id)!) };
     },

@@ -280,8 +280,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
       const { id, keyId } = request.params;
       const key = users.apiKey(keyId);
       if (key === null || key.user !== id) throw new HttpProblem("API_KEY_NOT_FOUND", { user: id, id: keyId });
-      // A second revocation (a double click, a page left open) would journal another one with its own reason.
-      if (key.revoked) throw new HttpProblem("API_KEY_ALREADY_REVOKED", { user: id, id: keyId });
+      // A second revocation is refused there (Users.revokeKey), also while the first is being journaled.
       const outcome = await users.revokeKey(keyId, request.body.reason, metaOf(request));
       return { seq: outcome.seq, key: keyView(users.apiKey(keyId)!) };
     },

@@ -28,7 +28,7 @@ import {
   formatTimeMs,
   type Language,
 } from "./locale.ts";
-import { formOfPattern, VALUE_FORM_WORDS } from "./value-forms.ts";
+import { formOfPattern, formWords } from "./value-forms.ts";
 
 type Translated = Exclude<Language, "en">;
 
@@ -198,6 +198,11 @@ function shownValue(value: unknown, language: Translated): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+/** The most characters an id may have, when the refusal of its form gave it (gateway/errors.ts). */
+function lengthMaxOf(details: ErrorDetails): number | undefined {
+  return typeof details.lengthMax === "number" ? details.lengthMax : undefined;
+}
+
 /** The reason a request's shape was refused, in Russian or Kazakh, from the details the gateway gave. */
 export function validationReason(details: ErrorDetails, language: Translated): string {
   const keyword = typeof details.keyword === "string" ? details.keyword : "";
@@ -225,7 +230,7 @@ export function validationReason(details: ErrorDetails, language: Translated): s
       .join(", "),
     pattern: `«${String(details.pattern ?? "")}»`,
     format:
-      (form === null ? undefined : VALUE_FORM_WORDS[form][language]) ??
+      (form === null ? undefined : formWords(form, language, lengthMaxOf(details))) ??
       FORMATS[language][String(details.format)] ??
       (language === "ru" ? `формат «${String(details.format)}»` : `«${String(details.format)}» пішімі`),
   };
@@ -590,7 +595,7 @@ export function fieldSentence(details: ErrorDetails, language: Language): string
     empty: AGREEING.empty[gender],
     given: AGREEING.given[gender],
     written: AGREEING.written[gender],
-    form: form === null ? "" : VALUE_FORM_WORDS[form][language],
+    form: form === null ? "" : formWords(form, language, lengthMaxOf(details)),
   };
   const sentence = FIELD_SENTENCES[language][shape].replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? "?");
   // The value sent, after the rule (not beside "must not be empty" or "is missing": there is nothing to show).

@@ -14,7 +14,7 @@ import { describe, ERRORS, type ErrorCode, type ErrorDetails, type Problem } fro
 import { chosenLanguageOfAcceptLanguage, LANGUAGE_DEFAULT, type Language } from "../domain/locale.ts";
 import { localize, unquotedDetails } from "../domain/messages.ts";
 import { FIELD_KEYWORDS } from "../domain/messages-validation.ts";
-import { formOfPattern, VALUE_FORM_WORDS } from "../domain/value-forms.ts";
+import { formOfPattern, formWords } from "../domain/value-forms.ts";
 
 /** Kept as a name for the edge's codes; every code is the registry's. */
 export type AnyErrorCode = ErrorCode;
@@ -67,6 +67,15 @@ export interface ValidationError {
   readonly keyword?: string;
   readonly instancePath?: string;
   readonly params?: Record<string, unknown>;
+  /** The schema that holds the broken rule (ajv's `verbose`): a pattern's refusal reads the field's length from it. */
+  readonly parentSchema?: unknown;
+}
+
+/** The most characters the field of a broken rule may have, from its schema; undefined when none is known. */
+function lengthMaxOf(error: ValidationError | undefined): number | undefined {
+  const schema = error?.parentSchema;
+  const max = typeof schema === "object" && schema !== null ? (schema as { maxLength?: unknown }).maxLength : undefined;
+  return typeof max === "number" ? max : undefined;
 }
 
 /**
@@ -110,7 +119,7 @@ export function reportedValidationError(
 export function patternInWords(error: ValidationError | undefined): string | null {
   if (error?.keyword !== "pattern") return null;
   const form = formOfPattern(error.params?.pattern);
-  return form === null ? null : `must be ${VALUE_FORM_WORDS[form].en}`;
+  return form === null ? null : `must be ${formWords(form, "en", lengthMaxOf(error))}`;
 }
 
 /** The keywords whose rule is a number (ajv's `limit`, or `multipleOf`). */
@@ -165,6 +174,9 @@ export function validationDetails(
     // A pattern that stands for a form of value (a month, a day) names it, so the sentence can say it in words.
     const form = formOfPattern(params.pattern);
     if (form !== null) details.format = form;
+    // An id's form names its length too, so one refusal says all a person must change.
+    const lengthMax = lengthMaxOf(error);
+    if (form !== null && lengthMax !== undefined) details.lengthMax = lengthMax;
   }
   if (keyword === "format") details.format = text(params.format);
   const sent = sentValue(part, keyword, path, data);

@@ -197,8 +197,10 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     options.users ??
     new Users(exchange, options.passwordHashing === undefined ? {} : { scrypt: options.passwordHashing });
   // Bodies: strict (no coercion, unknown fields are errors). Query strings and params: numbers may be written as text.
+  // `verbose`: an error carries its schema, so a refused id's form can name the id's length (errors.ts).
   const strict = new Ajv({
     allErrors: false,
+    verbose: true,
     coerceTypes: false,
     removeAdditional: false,
     useDefaults: true,
@@ -206,6 +208,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
   const lenient = new Ajv({
     allErrors: false,
+    verbose: true,
     coerceTypes: true,
     removeAdditional: false,
     useDefaults: true,

@@ -248,10 +248,11 @@ describe("over HTTP", () => {
     expect(
       replies.map((reply) => [reply.status, reply.code, reply.details["field"], reply.details["pattern"]]),
     ).toEqual(replies.map(() => [400, "REQUEST_INVALID", "id", "^[A-Za-z0-9_.-]+$"]));
+    expect(replies.map((reply) => reply.details["lengthMax"])).toEqual([64, 64, 64]);
     expect(replies.map((reply) => reply.message)).toEqual([
-      'The field "id" must be written with Latin letters, digits and the signs . _ - only, without spaces (sent: "new trader").',
-      "Поле «id»: ожидается текст из латинских букв, цифр и знаков . _ - без пробелов (передано: «new trader»).",
-      "«id» өрісі: латын әріптерінен, цифрлардан және . _ - таңбаларынан тұратын бос орынсыз мәтін күтіледі (жіберілгені: «new trader»).",
+      'The field "id" must be written with Latin letters, digits and the signs . _ - only, without spaces, at most 64 characters (sent: "new trader").',
+      "Поле «id»: ожидается текст из латинских букв, цифр и знаков . _ - без пробелов, не длиннее 64 символов (передано: «new trader»).",
+      "«id» өрісі: латын әріптерінен, цифрлардан және . _ - таңбаларынан тұратын, 64 таңбадан аспайтын бос орынсыз мәтін күтіледі (жіберілгені: «new trader»).",
     ]);
     const users = await server.call(operator, "GET", "/api/admin/users");
     expect(users.status).toBe(200);

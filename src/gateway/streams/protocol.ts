@@ -221,6 +221,7 @@ export function isOrderOp(op: Op): op is OrderOp {
 // Same settings as the server's body validator: no coercion, defaults applied (an order's `type` is `limit`).
 const ajv = new Ajv({
   allErrors: false,
+  verbose: true,
   coerceTypes: false,
   removeAdditional: false,
   useDefaults: true,

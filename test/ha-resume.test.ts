@@ -129,7 +129,14 @@ describe.runIf(run)("WebSocket resumption across nodes", () => {
       await expect.poll(() => resumed.updates().length, { timeout: 10_000 }).toBe(2);
       expect(resumed.updates().every((t) => t.seq > missed.seq)).toBe(true);
 
-      // The follower answers the same resume with the same trades.
+      // The follower answers the same resume with the same trades, once it has applied them: it follows the leader's
+      // journal on its own time, and a snapshot holds what the node has applied when it is asked.
+      const head = resumed.updates().at(-1)!.seq;
+      await expect
+        .poll(async () => ((await (await fetch(`${followerUrl}/api/health`)).json()) as { seq: number }).seq, {
+          timeout: 10_000,
+        })
+        .toBeGreaterThanOrEqual(head);
       const again = new StreamClient(followerUrl);
       await again.open;
       again.send({ op: "subscribe", id: 3, channel: "trades", instrument: INSTRUMENT, fromSeq: lastSeen });

@@ -8,7 +8,7 @@ import { hash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { asVersion3 } from "../../test/support/engine-snapshot-v3.ts";
 import { asVersion4 } from "../../test/support/engine-snapshot-v4.ts";
 import { asVersion5 } from "../../test/support/engine-snapshot-v5.ts";
@@ -761,19 +761,24 @@ describe("sequencer failure", () => {
         released.push(o.seq);
       }),
     );
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-    await settle();
+    // Each step waits for the state it checks: the writer thread writes and syncs a released batch in its own time,
+    // which a loaded machine can stretch past any fixed pause. Nothing waited for can change once reached, since the
+    // next batch stays at its gate until the test opens it.
+    const WAIT = { timeout: 10_000, interval: 5 };
     // Batch [1, 2] is being written; batch [3, 4] is already applied, waiting behind it; nothing is released.
-    expect(gates).toHaveLength(1);
-    expect(engine.lastSeq).toBe(4);
+    await vi.waitFor(() => {
+      expect(gates).toHaveLength(1);
+      expect(engine.lastSeq).toBe(4);
+    }, WAIT);
     expect(released).toEqual([]);
     gates.shift()!();
-    await settle();
-    expect(released).toEqual([1, 2]);
-    expect(gates).toHaveLength(1);
-    expect(engine.lastSeq).toBe(6);
+    await vi.waitFor(() => {
+      expect(released).toEqual([1, 2]);
+      expect(gates).toHaveLength(1);
+      expect(engine.lastSeq).toBe(6);
+    }, WAIT);
     gates.shift()!();
-    await settle();
+    await vi.waitFor(() => expect(gates).toHaveLength(1), WAIT);
     gates.shift()!();
     await Promise.all(all);
     expect(released).toEqual([1, 2, 3, 4, 5, 6]);

@@ -36,6 +36,29 @@ export const LEADERSHIP_HEARTBEAT_TIMEOUT_MS = 2000;
  */
 export const LEADERSHIP_FOLLOWER_GRACE_MS = 2000;
 
+/**
+ * Resolves when the lock connection answers a `SELECT 1`; rejects when it has not answered in
+ * `LEADERSHIP_HEARTBEAT_TIMEOUT_MS`. The timer's end is decided only once the event loop has read what has already
+ * arrived: after a pause of this process longer than the timeout (a loaded machine, a long synchronous task) the
+ * timer runs before the socket is read, and would depose a leader whose connection had answered in time.
+ */
+function answers(client: pg.Client): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  let readFirst: NodeJS.Immediate | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // An immediate runs after the event loop's poll for I/O, so an answer already in the socket settles the race.
+      readFirst = setImmediate(() =>
+        reject(new Error(`the leadership connection did not answer in ${LEADERSHIP_HEARTBEAT_TIMEOUT_MS} ms`)),
+      );
+    }, LEADERSHIP_HEARTBEAT_TIMEOUT_MS);
+  });
+  return Promise.race([client.query("SELECT 1"), timeout]).finally(() => {
+    clearTimeout(timer);
+    if (readFirst !== undefined) clearImmediate(readFirst);
+  });
+}
+
 export interface LeaderInfo {
   readonly epoch: number;
   readonly node: string;
@@ -217,16 +240,7 @@ export class Leadership {
     const client = this.client;
     if (client === null) return;
     this.heartbeat = setInterval(() => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`the leadership connection did not answer in ${LEADERSHIP_HEARTBEAT_TIMEOUT_MS} ms`)),
-          LEADERSHIP_HEARTBEAT_TIMEOUT_MS,
-        );
-      });
-      Promise.race([client.query("SELECT 1"), timeout])
-        .catch((error: unknown) => this.failed(client, error))
-        .finally(() => clearTimeout(timer));
+      answers(client).catch((error: unknown) => this.failed(client, error));
     }, LEADERSHIP_HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -289,20 +303,11 @@ export class Leadership {
     const client = this.client;
     const epoch = this.epochValue;
     if (client !== null && epoch !== null && !this.regaining) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`the leadership connection did not answer in ${LEADERSHIP_HEARTBEAT_TIMEOUT_MS} ms`)),
-          LEADERSHIP_HEARTBEAT_TIMEOUT_MS,
-        );
-      });
       try {
-        await Promise.race([client.query("SELECT 1"), timeout]);
+        await answers(client);
         if (this.epochValue === epoch) return epoch;
       } catch (error) {
         this.failed(client, error);
-      } finally {
-        clearTimeout(timer);
       }
     }
     if (this.lost || this.closed) throw new Error("the leadership was lost");

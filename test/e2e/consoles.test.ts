@@ -8,6 +8,7 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { tengePerTonne } from "../../web/src/format.ts";
 import { INSTRUMENT, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
 import { fillFields, LIVE_MS, reopenIn, submitConfirmed } from "./support/forms.ts";
@@ -998,7 +999,14 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     });
     expect(widened.status).toBe(200);
     await expect.poll(async () => (await suite.server.call(api, "GET", SAFEGUARDS)).body.safeguards.bandBps).toBe(800);
-    await page.waitForTimeout(1500);
+    // The page has the wider band in force once its overview, drawn from the same answer as the form's settings,
+    // says it; the confirmation is measured from what the page has, so it waits for that (the stream and the fetch
+    // it prompts take as long as they take), not for a fixed time.
+    const wide = (await suite.server.call(api, "GET", `/api/instruments/${INSTRUMENT}`)).body.limits.band;
+    const overview = page.getByTestId("region-overview").locator("tr", { hasText: INSTRUMENT }).getByTestId("limits");
+    await expect
+      .poll(() => overview.textContent(), { timeout: LIVE_MS })
+      .toContain(`band ${tengePerTonne(wide.lowTiynPerTonne, "en")}–${tengePerTonne(wide.highTiynPerTonne, "en")}`);
     expect(await band.inputValue()).toBe("4.5");
     await form.locator("input[name=reason]").fill("console test: band and breaker after another's change");
     await form.locator("button[type=submit]").click();

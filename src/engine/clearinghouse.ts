@@ -52,6 +52,7 @@ import {
 } from "./delivery.ts";
 import type { EngineEvent } from "./events.ts";
 import {
+  type Balance,
   CLEARING_SETTLEMENT,
   EXTERNAL_BANK,
   EXTERNAL_PRODUCTION,
@@ -345,8 +346,8 @@ export class ClearingHouse {
     if (this.references.has(reference)) return problem("REFERENCE_DUPLICATE", { reference });
     const free = memberAccount(account, FREE);
     if (command.type === "money.withdraw") {
-      const available = this.ledger.balance(free, MONEY);
-      if (available < BigInt(amount)) return this.fundsProblem(account, available, amount, "the withdrawal");
+      const available = this.ledger.held(free, MONEY);
+      if (available < amount) return this.fundsProblem(account, available, amount, "the withdrawal");
     }
     this.references.add(reference);
     const postings = new Postings(this.ledger, command.type, reference);
@@ -391,9 +392,8 @@ export class ClearingHouse {
     const free = memberAccount(account, FREE);
     const asset = gasAsset(basis);
     if (command.type === "gas.withdraw") {
-      const available = this.ledger.balance(free, asset);
-      if (available < BigInt(quantity))
-        return this.volumeProblem(account, basis, available, quantity, "the withdrawal");
+      const available = this.ledger.held(free, asset);
+      if (available < quantity) return this.volumeProblem(account, basis, available, quantity, "the withdrawal");
     }
     const postings = new Postings(this.ledger, command.type, `${account}@${basis}`);
     if (command.type === "gas.declare") postings.move(EXTERNAL_PRODUCTION, free, asset, quantity);
@@ -410,23 +410,23 @@ export class ClearingHouse {
     return null;
   }
 
-  private fundsProblem(account: string, free: bigint, required: number, purpose: string): Problem {
+  private fundsProblem(account: string, free: Balance, required: number, purpose: string): Problem {
     return problem("RISK_INSUFFICIENT_FUNDS", {
       account,
       free: free.toString(),
       required,
-      shortfall: (BigInt(required) - free).toString(),
+      shortfall: (BigInt(required) - BigInt(free)).toString(),
       purpose,
     });
   }
 
-  private volumeProblem(account: string, basis: string, free: bigint, required: number, purpose: string): Problem {
+  private volumeProblem(account: string, basis: string, free: Balance, required: number, purpose: string): Problem {
     return problem("RISK_INSUFFICIENT_VOLUME", {
       account,
       basis,
       free: free.toString(),
       required,
-      shortfall: (BigInt(required) - free).toString(),
+      shortfall: (BigInt(required) - BigInt(free)).toString(),
       purpose,
     });
   }
@@ -470,12 +470,12 @@ export class ClearingHouse {
     if (order.side === "buy") {
       // What a buy blocks per tonne was sized by the engine (at the limit, or at the ceiling for a market buy).
       const required = order.blockPerTonne * tonnes(order.open);
-      const free = this.ledger.balance(this.ledger.namesOf(account.id).free, MONEY);
-      if (free < BigInt(required))
+      const free = this.ledger.held(this.ledger.namesOf(account.id).free, MONEY);
+      if (free < required)
         return this.fundsProblem(account.id, free, required, `the order's guarantee deposit and fee`);
     } else {
-      const free = this.ledger.balance(this.ledger.namesOf(account.id).free, this.ledger.gasAssetOf(terms.basis));
-      if (free < BigInt(order.open)) return this.volumeProblem(account.id, terms.basis, free, order.open, "the order");
+      const free = this.ledger.held(this.ledger.namesOf(account.id).free, this.ledger.gasAssetOf(terms.basis));
+      if (free < order.open) return this.volumeProblem(account.id, terms.basis, free, order.open, "the order");
     }
     return null;
   }
@@ -497,14 +497,13 @@ export class ClearingHouse {
     if (order.side === "buy") {
       const extra = newBlockPerTonne * tonnes(quantity) - orderBlock(order);
       if (extra > 0) {
-        const free = this.ledger.balance(memberAccount(order.account, FREE), MONEY);
-        if (free < BigInt(extra))
-          return this.fundsProblem(order.account, free, extra, "the amended order's extra deposit");
+        const free = this.ledger.held(memberAccount(order.account, FREE), MONEY);
+        if (free < extra) return this.fundsProblem(order.account, free, extra, "the amended order's extra deposit");
       }
     } else if (quantity > order.open) {
-      const free = this.ledger.balance(memberAccount(order.account, FREE), gasAsset(basis));
+      const free = this.ledger.held(memberAccount(order.account, FREE), gasAsset(basis));
       const extra = quantity - order.open;
-      if (free < BigInt(extra)) return this.volumeProblem(order.account, basis, free, extra, "the amended order");
+      if (free < extra) return this.volumeProblem(order.account, basis, free, extra, "the amended order");
     }
     return null;
   }
@@ -653,13 +652,13 @@ export class ClearingHouse {
       }
     }
     if (seller === buyer) return problem("NEGOTIATED_SAME_ACCOUNT", { account: seller });
-    const gas = this.ledger.balance(memberAccount(seller, FREE), gasAsset(terms.basis));
-    if (gas < BigInt(quantity)) return this.volumeProblem(seller, terms.basis, gas, quantity, "the negotiated deal");
+    const gas = this.ledger.held(memberAccount(seller, FREE), gasAsset(terms.basis));
+    if (gas < quantity) return this.volumeProblem(seller, terms.basis, gas, quantity, "the negotiated deal");
     if (accepting) {
       const t = tonnes(quantity);
       const required = (perTonneTiyn(price, terms.collateralBps) + perTonneTiyn(price, terms.feeBps)) * t;
-      const free = this.ledger.balance(memberAccount(buyer, FREE), MONEY);
-      if (free < BigInt(required)) {
+      const free = this.ledger.held(memberAccount(buyer, FREE), MONEY);
+      if (free < required) {
         return this.fundsProblem(buyer, free, required, "the negotiated deal's guarantee deposit and fee");
       }
     }

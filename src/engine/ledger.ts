@@ -3,8 +3,13 @@
  *
  * Every change is a transfer of an amount of one asset from one ledger account to another, so for each asset the sum
  * of all balances is zero at all times (money that came in from a bank is a negative balance of `external/bank`).
- * Balances are bigints: a single transfer is bounded by the order limits (< 2^53) but totals over the life of the
- * exchange are not. Only external accounts may go below zero; a transfer that would make any other account negative
+ * A balance is exact at any size: a plain number while it is a safe integer (|b| <= 2^53 - 1, which every balance of
+ * an exchange of this size is), a bigint beyond (`Balance`). A single transfer is bounded by the order limits (< 2^53)
+ * but sums of them need not be: the bank's account holds minus everything deposited, and nothing in the rules caps
+ * it. A sum that would pass 2^53 - 1 is taken in bigint instead and kept so, and one that comes back within it is a
+ * number again, so every balance has one form and the snapshot's decimal string is the same either way. Nothing is
+ * refused for its size: the ledger records what the rules accepted, in the middle of a command that must not stop
+ * half done. Only external accounts may go below zero; a transfer that would make any other account negative
  * is a broken invariant (the engine checks coverage before it transfers), and throws.
  *
  * Ledger account names are `<owner>/<bucket>`: the owner is a member account id or a system owner (`clearing`,
@@ -50,6 +55,28 @@ export interface Transfer {
   readonly amount: number;
 }
 
+/** A balance: a number while it is a safe integer, a bigint only beyond (never a bigint that would fit a number). */
+export type Balance = number | bigint;
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = -MAX_SAFE;
+
+/** `value` as a `Balance`: a number when it is a safe integer. */
+export function toBalance(value: bigint): Balance {
+  return value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value;
+}
+
+/** `balance + amount` exactly (`amount` a safe integer): in numbers while the sum is a safe integer, else in bigint. */
+function plus(balance: Balance, amount: number): Balance {
+  if (typeof balance === "number") {
+    // Two safe integers: the double sum is exact whenever the exact sum is a safe integer, and not a safe integer
+    // (2^53 or more in size) whenever it is not, so this test decides exactly.
+    const sum = balance + amount;
+    if (Number.isSafeInteger(sum)) return sum;
+  }
+  return toBalance(BigInt(balance) + BigInt(amount));
+}
+
 export interface LedgerSnapshot {
   /** [ledger account, asset, balance as a decimal string], sorted. */
   readonly balances: readonly (readonly [string, string, string])[];
@@ -60,7 +87,7 @@ export class Ledger {
    * Non-zero balances by asset, then by ledger account. Two levels rather than one key string per pair, so a transfer
    * builds no key: it runs for nearly every command, and the strings were garbage the moment the lookup ended.
    */
-  private readonly balances = new Map<Asset, Map<string, bigint>>();
+  private readonly balances = new Map<Asset, Map<string, Balance>>();
   /** Member accounts' ledger account names by account (`namesOf`); not state: a restore starts without them. */
   private readonly names = new Map<string, MemberLedgerAccounts>();
   /** Gas assets by basis (`gasAssetOf`), the same way. */
@@ -94,8 +121,14 @@ export class Ledger {
     return names;
   }
 
+  /** The balance as a bigint, for views and tests; the engine's checks use `held`, which makes no bigint. */
   balance(ledgerAccount: string, asset: Asset): bigint {
-    return this.balances.get(asset)?.get(ledgerAccount) ?? 0n;
+    return BigInt(this.held(ledgerAccount, asset));
+  }
+
+  /** The balance exactly (`Balance`): compare it with a number directly (`<` between a bigint and a number is exact). */
+  held(ledgerAccount: string, asset: Asset): Balance {
+    return this.balances.get(asset)?.get(ledgerAccount) ?? 0;
   }
 
   /** Moves `amount` (> 0, a safe integer); returns the transfer. */
@@ -107,14 +140,13 @@ export class Ledger {
       held = new Map();
       this.balances.set(asset, held);
     }
-    const big = BigInt(amount);
-    const fromBalance = (held.get(from) ?? 0n) - big;
+    const fromBalance = plus(held.get(from) ?? 0, -amount);
     invariant(
-      fromBalance >= 0n || from.startsWith("external/"),
+      fromBalance >= 0 || from.startsWith("external/"),
       () => `${from} would hold ${fromBalance} ${asset} after sending ${amount} to ${to}`,
     );
     setBalance(held, from, fromBalance);
-    setBalance(held, to, (held.get(to) ?? 0n) + big);
+    setBalance(held, to, plus(held.get(to) ?? 0, amount));
     return { from, to, asset, amount };
   }
 
@@ -122,7 +154,7 @@ export class Ledger {
   entries(): { account: string; asset: Asset; balance: bigint }[] {
     const out: { account: string; asset: Asset; balance: bigint }[] = [];
     for (const [asset, held] of this.balances) {
-      for (const [account, balance] of held) out.push({ account, asset, balance });
+      for (const [account, balance] of held) out.push({ account, asset, balance: BigInt(balance) });
     }
     return out;
   }
@@ -138,9 +170,12 @@ export class Ledger {
   }
 
   snapshot(): LedgerSnapshot {
-    const balances = this.entries()
-      .map(({ account, asset, balance }) => [account, asset, balance.toString()] as const)
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+    const balances: (readonly [string, string, string])[] = [];
+    // A safe integer's and a bigint's decimal strings are the same digits.
+    for (const [asset, held] of this.balances) {
+      for (const [account, balance] of held) balances.push([account, asset, balance.toString()]);
+    }
+    balances.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
     return { balances };
   }
 
@@ -152,14 +187,14 @@ export class Ledger {
         held = new Map();
         ledger.balances.set(asset, held);
       }
-      held.set(account, BigInt(balance));
+      held.set(account, toBalance(BigInt(balance)));
     }
     return ledger;
   }
 }
 
 /** Keeps only non-zero balances, so the ledger's entries and snapshot name no account that holds nothing. */
-function setBalance(held: Map<string, bigint>, ledgerAccount: string, value: bigint): void {
-  if (value === 0n) held.delete(ledgerAccount);
+function setBalance(held: Map<string, Balance>, ledgerAccount: string, value: Balance): void {
+  if (value === 0) held.delete(ledgerAccount);
   else held.set(ledgerAccount, value);
 }

@@ -198,7 +198,14 @@ export class Market {
   calendar: TradingCalendar | null = null;
   private sessionNumber = 0;
   private sessionTrades = 0;
-  private sessionValue = 0n;
+  /**
+   * Σ price × kg of the session's trades (it passes 2^53 in a busy session: 13,300,000 tiyn/t × 50,000 kg is 6.65e11
+   * a trade), exactly and without a bigint per trade: `sessionValue` sums in numbers while the sum is a safe integer,
+   * and when the next trade would pass 2^53 - 1 the sum so far and that trade move into `sessionValueOver`. The value is
+   * their sum (`sessionValueTotal`); only it is state, not how it is split.
+   */
+  private sessionValue = 0;
+  private sessionValueOver = 0n;
   private sessionVolume = 0;
   private sessionBought = new Map<string, number>();
   private readonly liveByAccount = new Map<string, number>();
@@ -575,7 +582,13 @@ export class Market {
     this.sessionTrades++;
     this.referencePrice = price;
     this.lastTradePrice = price;
-    this.sessionValue += BigInt(price) * BigInt(quantity);
+    // Safe integers ≥ 0: the sum is a safe integer exactly when the exact sum is one (else it is 2^53 or more).
+    const sessionValue = this.sessionValue + price * quantity;
+    if (Number.isSafeInteger(sessionValue)) this.sessionValue = sessionValue;
+    else {
+      this.sessionValueOver += BigInt(this.sessionValue) + BigInt(price) * BigInt(quantity);
+      this.sessionValue = 0;
+    }
     this.sessionVolume += quantity;
     this.sessionBought.set(buy.account, (this.sessionBought.get(buy.account) ?? 0) + quantity);
     return {
@@ -746,12 +759,17 @@ export class Market {
    * The session's end: its weighted average price becomes the next band reference (rounded half up to a whole tiyn),
    * and resting orders outside the new band are cancelled.
    */
+  private sessionValueTotal(): bigint {
+    return this.sessionValueOver + BigInt(this.sessionValue);
+  }
+
   private closeSession(out: EngineEvent[]): void {
     if (this.sessionVolume > 0) {
       const volume = BigInt(this.sessionVolume);
-      this.bandReference = Number((this.sessionValue * 2n + volume) / (2n * volume));
+      this.bandReference = Number((this.sessionValueTotal() * 2n + volume) / (2n * volume));
     }
-    this.sessionValue = 0n;
+    this.sessionValue = 0;
+    this.sessionValueOver = 0n;
     this.sessionVolume = 0;
     this.sessionBought = new Map();
     this.cancelOutsideLimits(out);
@@ -1019,7 +1037,7 @@ export class Market {
       session: {
         number: this.sessionNumber,
         trades: this.sessionTrades,
-        valueTiynKg: this.sessionValue.toString(),
+        valueTiynKg: this.sessionValueTotal().toString(),
         volumeKg: this.sessionVolume,
         bought: [...this.sessionBought].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
       },
@@ -1048,7 +1066,9 @@ export class Market {
     market.phaseBeforeHalt = snapshot.phaseBeforeHalt;
     market.sessionNumber = snapshot.session.number;
     market.sessionTrades = snapshot.session.trades;
-    market.sessionValue = BigInt(snapshot.session.valueTiynKg);
+    const sessionValue = BigInt(snapshot.session.valueTiynKg);
+    if (sessionValue <= BigInt(Number.MAX_SAFE_INTEGER)) market.sessionValue = Number(sessionValue);
+    else market.sessionValueOver = sessionValue;
     market.sessionVolume = snapshot.session.volumeKg;
     market.sessionBought = new Map(snapshot.session.bought);
     market.phase = snapshot.phase;

@@ -9,15 +9,18 @@
  * `restore FILE [ROUNDS]`: restores FILE into new read models ROUNDS times (default 3), each in a new process (this
  * script again, `restore-once`), and prints each one's CPU time (`process.cpuUsage`: the main thread and the garbage
  * collector's helper threads) beside its wall time, and the heap in use after a collection once restored.
- * A snapshot restores only into the code that wrote it (`codeVersion`): build it with the code you restore it with.
+ * A snapshot restores only into the code that wrote it (`codeVersion`): build it with the code you restore it with,
+ * or, to restore the very same bytes with the code before and after a change to the restore alone (the format
+ * unchanged), `restamp FILE` rewrites the code version FILE names to this code's (a copy of FILE for each tree).
  */
 
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { deserialize, serialize } from "node:v8";
 import { Engine } from "../src/engine/engine.ts";
 import { buildViews, feedViews, viewRoots } from "../src/gateway/read-models.ts";
-import { captureViews, restoreViews } from "../src/gateway/view-snapshots.ts";
+import { captureViews, codeVersion, restoreViews } from "../src/gateway/view-snapshots.ts";
 import { benchJournalSetup, benchOrders } from "./journal-workload.ts";
 
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
@@ -62,6 +65,13 @@ if (mode === "build") {
   (globalThis as { gc?: () => void }).gc?.();
   const heap = process.memoryUsage().heapUsed;
   console.log(JSON.stringify({ cpuMs: used, wallMs: wall, heapMb: heap / 1e6, seq: views.projections.lastSeq }));
+} else if (mode === "restamp") {
+  const file = args[0];
+  if (file === undefined) throw new Error("usage: bench/views-restore.ts restamp FILE");
+  const whole = deserialize(readFileSync(file)) as unknown[];
+  whole[1] = codeVersion();
+  writeFileSync(file, serialize(whole));
+  console.log(`${file} now names this code's version of the read models`);
 } else if (mode === "restore") {
   const file = args[0];
   if (file === undefined) throw new Error("usage: bench/views-restore.ts restore FILE [ROUNDS]");
@@ -79,4 +89,4 @@ if (mode === "build") {
     );
   }
   console.log(`load ${load()}`);
-} else throw new Error("usage: bench/views-restore.ts build N FILE | restore FILE [ROUNDS]");
+} else throw new Error("usage: bench/views-restore.ts build N FILE | restore FILE [ROUNDS] | restamp FILE");

@@ -204,12 +204,14 @@ function intsOf(ints: unknown, rows: number | null, path: string): Int32Array | 
  * `values` as 32-bit integers when they all are: read from an Int32Array, a record's field holds a small integer as
  * the live code does (from a Float64Array, a heap number in each record, which also changes its fields' kind).
  */
-function narrowed(values: Float64Array): Int32Array | Float64Array {
+function narrowed(values: Int32Array | Float64Array): Int32Array | Float64Array {
+  if (values instanceof Int32Array) return values;
   for (let i = 0; i < values.length; i++) if ((values[i]! | 0) !== values[i]) return values;
-  return Int32Array.from(values);
+  return new Int32Array(values);
 }
 
-function wideIntsOf(ints: unknown, rows: number | null, path: string): Float64Array {
+/** The integers of `ints` (see `intsOf`): in an Int32Array when its kind and width say they all fit one. */
+function wideIntsOf(ints: unknown, rows: number | null, path: string): Int32Array | Float64Array {
   const wrong = () =>
     new ViewSnapshotError(`${path}: integers that are not ${rows ?? "a column"}${rows === null ? "" : " long"}`);
   if (!Array.isArray(ints)) throw wrong();
@@ -223,7 +225,7 @@ function wideIntsOf(ints: unknown, rows: number | null, path: string): Float64Ar
       total += count;
     }
     if (rows !== null && total !== rows) throw wrong();
-    const out = new Float64Array(total);
+    const out = values instanceof Int32Array ? new Int32Array(total) : new Float64Array(total);
     let at = 0;
     for (let r = 0; r < values.length; r++) {
       out.fill(values[r]!, at, at + counts[r]!);
@@ -238,6 +240,15 @@ function wideIntsOf(ints: unknown, rows: number | null, path: string): Float64Ar
     (rows !== null && data.length !== rows)
   )
     throw wrong();
+  if (kind === "p") {
+    // Values that are all 32-bit integers are read straight into an Int32Array (`narrowed` keeps it as it is).
+    const top = data instanceof Uint8Array ? 0xff : data instanceof Uint16Array ? 0xffff : 0xffffffff;
+    if (base >= -0x80000000 && base + top <= 0x7fffffff) {
+      const ints = new Int32Array(data.length);
+      for (let i = 0; i < data.length; i++) ints[i] = base + data[i]!;
+      return ints;
+    }
+  }
   const out = new Float64Array(data.length);
   if (kind === "p") for (let i = 0; i < data.length; i++) out[i] = base + data[i]!;
   else {
@@ -253,6 +264,49 @@ function wideIntsOf(ints: unknown, rows: number | null, path: string): Float64Ar
 /** Whether `value` is an integer `Ints` holds exactly (a safe integer, not -0). */
 function isInt(value: unknown): value is number {
   return Number.isSafeInteger(value) && !Object.is(value, -0);
+}
+
+/** The columns of primitives (see `Column`): their values never lead back to a record. */
+const PRIMITIVE_KINDS = new Set(["s", "id", "i", "f", "n", "b", "a"]);
+
+function isPrimitiveColumn(column: unknown): boolean {
+  return Array.isArray(column) && PRIMITIVE_KINDS.has(column[0] as string);
+}
+
+/** A field's values before they are known (read as undefined at every row). */
+const NO_VALUES: ArrayLike<unknown> = [];
+
+/** How many of `shapes` are `shape`. */
+function countOf(shapes: ArrayLike<number>, shape: number): number {
+  let count = 0;
+  for (let i = 0; i < shapes.length; i++) if (shapes[i] === shape) count++;
+  return count;
+}
+
+/** Makes a record of one shape from its fields' values (a column each) at a row. */
+type RecordMaker = (values: readonly ArrayLike<unknown>[], row: number) => Record<string, unknown>;
+
+/** Makers by shape (field names joined by NUL), so that each shape's records come from one place. */
+const recordMakers = new Map<string, RecordMaker>();
+/** More shapes than this (a snapshot of many unlike records) are not kept. */
+const RECORD_MAKERS_MAX = 10_000;
+
+/**
+ * The maker of records with `fields`, in order: a function made from its text, `(v, r) => ({"a": v[0][r], …})`, the
+ * names written as JSON string literals (never code). One object literal makes each record with its fields in place
+ * at once (a copy of a template filled field by field cost twice as much), and V8 sees that the records it makes
+ * live long and makes them where long-lived objects are kept (in old space, not copied there by the scavenger: most
+ * of the restore's garbage collection before).
+ */
+function recordMaker(fields: readonly string[]): RecordMaker {
+  const key = fields.join("\0");
+  let make = recordMakers.get(key);
+  if (make === undefined) {
+    const literal = fields.map((field, f) => `${JSON.stringify(field)}: v[${f}][r]`).join(", ");
+    make = new Function("v", "r", `"use strict"; return { ${literal} };`) as RecordMaker;
+    if (recordMakers.size < RECORD_MAKERS_MAX) recordMakers.set(key, make);
+  }
+  return make;
 }
 
 /** Fewer records than this are not worth a table (a Map, Set or array of them is written value by value). */
@@ -859,23 +913,27 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
         throw new ViewSnapshotError(`${path}: records with a field that cannot be written back`);
       return fields as string[];
     });
-    // A record of each shape with its fields in order, which each of its rows is made as a copy of: one step per
-    // record, not one per field (a copy of it has its fields in the record itself, not added one by one).
-    const templates = shapeFields.map((fields) => {
-      const template: Record<string, unknown> = {};
-      for (const field of fields) template[field] = undefined;
-      return template;
+    // Each row is made by its shape's maker (`recordMaker`): one object literal with every field at once, the
+    // primitives' values read from their columns, decoded first (they cannot lead back to a record); fields that
+    // hold objects are filled once every row is made and kept, so that one leading back to a row (a cycle) finds it.
+    const values: ArrayLike<unknown>[][] = groups.map((entry, g) => {
+      const columns = (entry as ObjectColumn[2][number])[1];
+      const count = countOf(shapes, g);
+      return shapeFields[g]!.map((field, f) =>
+        isPrimitiveColumn(columns[f]) ? decodeLike(columns[f], count, `${path}.${String(field)}`) : NO_VALUES,
+      );
     });
-    // Made first and kept: a field that leads back to one of them (a cycle) finds it.
+    const makers = shapeFields.map(recordMaker);
     const made: Record<string, unknown>[] = new Array(rows);
     const byGroup: Record<string, unknown>[][] = groups.map(() => []);
+    const next = new Uint32Array(groups.length);
     for (let r = 0; r < rows; r++) {
-      const template = templates[shapes[r]!];
-      if (template === undefined)
-        throw new ViewSnapshotError(`${path}: row ${r} has shape ${shapes[r]}, not one of its`);
-      const record = { ...template };
+      const g = shapes[r]!;
+      const make = makers[g];
+      if (make === undefined) throw new ViewSnapshotError(`${path}: row ${r} has shape ${g}, not one of its`);
+      const record = make(values[g]!, next[g]!++);
       made[r] = record;
-      byGroup[shapes[r]!]!.push(record);
+      byGroup[g]!.push(record);
     }
     records.set(column, made);
     groups.forEach((entry, g) => {
@@ -883,6 +941,7 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
       const columns = (entry as ObjectColumn[2][number])[1];
       const group = byGroup[g]!;
       fields.forEach((field, f) => {
+        if (isPrimitiveColumn(columns[f])) return;
         const values = decode(columns[f], group.length, `${path}.${String(field)}`);
         for (let r = 0; r < group.length; r++) group[r]![field] = values[r];
       });
@@ -893,11 +952,13 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
    * The ids made so far of each stem, by number: an id kept by five views is made once (one string in memory, as
    * before the snapshot), not once per column.
    */
-  const idsByStem = new Map<string, Map<number, string>>();
-  const idsOfStem = (stem: string): Map<number, string> => {
+  const idsByStem = new Map<string, (string | undefined)[]>();
+  const idsOfStem = (stem: string): (string | undefined)[] => {
     let ids = idsByStem.get(stem);
     if (ids === undefined) {
-      ids = new Map();
+      // By number in an array: the numbers of a counter's ids are mostly dense, and an array finds them faster than
+      // a Map (a number beyond an array's indexes is still found, as a named field).
+      ids = [];
       idsByStem.set(stem, ids);
     }
     return ids;
@@ -916,6 +977,13 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
       values[i] = list[code]!;
     }
     return values;
+  };
+  /** `decode`, but integers and other numbers as the typed arrays they are read into (no array made of them). */
+  const decodeLike = (column: unknown, rows: number, path: string): ArrayLike<unknown> => {
+    if (Array.isArray(column) && column[0] === "i") return intsOf(column[1], rows, path);
+    if (Array.isArray(column) && column[0] === "f" && column[1] instanceof Float64Array && column[1].length === rows)
+      return column[1];
+    return decode(column, rows, path);
   };
   const decode = (column: unknown, rows: number, path: string): unknown[] => {
     if (!Array.isArray(column)) throw new ViewSnapshotError(`${path}: not a column`);
@@ -938,18 +1006,22 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
           if (stem === null || number === -1) values[i] = stem;
           else {
             const ids = made[code]!;
-            let id = ids.get(number);
+            let id = ids[number];
             if (id === undefined) {
               id = `${stem}${number}`;
-              ids.set(number, id);
+              ids[number] = id;
             }
             values[i] = id;
           }
         }
         return values;
       }
-      case "i":
-        return Array.from(intsOf(data, rows, path));
+      case "i": {
+        const ints = intsOf(data, rows, path);
+        const values: number[] = new Array(ints.length);
+        for (let i = 0; i < ints.length; i++) values[i] = ints[i]!;
+        return values;
+      }
       case "f":
         if (!(data instanceof Float64Array) || data.length !== rows) throw notLong();
         return Array.from(data);
@@ -965,8 +1037,12 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
         for (let i = 0; i < rows; i++) values[i] = isNull[i] === 0 ? numbers[next++] : null;
         return values;
       }
-      case "b":
-        return Array.from(intsOf(data, rows, path), (bit) => bit !== 0);
+      case "b": {
+        const bits = intsOf(data, rows, path);
+        const values: boolean[] = new Array(bits.length);
+        for (let i = 0; i < bits.length; i++) values[i] = bits[i] !== 0;
+        return values;
+      }
       case "a":
         if (!Array.isArray(data) || data.length !== rows) throw notLong();
         return (data as unknown[]).slice();
@@ -992,20 +1068,20 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
       }
       case "w":
         if (!Array.isArray(data) || data.length !== rows) throw notLong();
-        return (data as unknown[]).map((item, i) => unwrap(item, undefined, `${path}[${i}]`));
+        return (data as unknown[]).map((item, i) => unwrap(item, undefined, [path, "[", i]));
       default:
         throw new ViewSnapshotError(`${path}: unknown column kind ${String(kind)}`);
     }
   };
-  const unwrap = (wrapped: unknown, current: unknown, path: string): unknown => {
+  const unwrap = (wrapped: unknown, current: unknown, at: Path): unknown => {
     if (wrapped === null || typeof wrapped !== "object") return wrapped;
-    if (!Array.isArray(wrapped)) throw new ViewSnapshotError(`${path}: not a wrapped value`);
+    if (!Array.isArray(wrapped)) throw new ViewSnapshotError(`${pathText(at)}: not a wrapped value`);
     if (memo.has(wrapped)) return memo.get(wrapped);
     const tag = wrapped[0] as Wrapped[0];
     switch (tag) {
       case "F": {
         if (typeof current !== "function")
-          throw new ViewSnapshotError(`${path}: a function with nothing to take its place`);
+          throw new ViewSnapshotError(`${pathText(at)}: a function with nothing to take its place`);
         memo.set(wrapped, current);
         return current;
       }
@@ -1026,7 +1102,7 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
         const target: unknown[] = new Array(items.length);
         memo.set(wrapped, target);
         const currentItems = Array.isArray(current) ? current : [];
-        for (let i = 0; i < items.length; i++) target[i] = unwrap(items[i], currentItems[i], `${path}[${i}]`);
+        for (let i = 0; i < items.length; i++) target[i] = unwrap(items[i], currentItems[i], [at, "[", i]);
         return target;
       }
       case "M": {
@@ -1034,22 +1110,22 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
         memo.set(wrapped, target);
         const currentMap = current instanceof Map ? current : null;
         for (const [k, v] of wrapped[1] as [unknown, unknown][]) {
-          const key = unwrap(k, undefined, `${path} key`);
-          target.set(key, unwrap(v, currentMap?.get(key), `${path}.get(${String(key)})`));
+          const key = unwrap(k, undefined, [at, " key", null]);
+          target.set(key, unwrap(v, currentMap?.get(key), [at, ".get(", key]));
         }
         return target;
       }
       case "S": {
         const target = new Set<unknown>();
         memo.set(wrapped, target);
-        for (const v of wrapped[1] as unknown[]) target.add(unwrap(v, undefined, `${path} item`));
+        for (const v of wrapped[1] as unknown[]) target.add(unwrap(v, undefined, [at, " item", null]));
         return target;
       }
       case "O":
       case "C": {
         const prototype = tag === "O" ? Object.prototype : registry.get(wrapped[1] as string);
         if (prototype === undefined || prototype === AMBIGUOUS) {
-          throw new ViewSnapshotError(`${path}: class ${String(wrapped[1])} is not known to this version`);
+          throw new ViewSnapshotError(`${pathText(at)}: class ${String(wrapped[1])} is not known to this version`);
         }
         const fields = (tag === "O" ? wrapped[1] : wrapped[2]) as Record<string, unknown>;
         const reuse =
@@ -1062,7 +1138,7 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
           for (const key of Object.keys(reuse)) if (!(key in fields)) delete reuse[key];
         }
         for (const key of Object.keys(fields)) {
-          target[key] = unwrap(fields[key], reuse?.[key], `${path}.${key}`);
+          target[key] = unwrap(fields[key], reuse?.[key], [at, ".", key]);
         }
         return target;
       }
@@ -1070,29 +1146,36 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
       case "TS":
       case "TA": {
         const [, keysColumn, valuesColumn, rows] = wrapped as Table;
-        if (!Number.isSafeInteger(rows) || rows < 0) throw new ViewSnapshotError(`${path}: a table without its rows`);
+        if (!Number.isSafeInteger(rows) || rows < 0)
+          throw new ViewSnapshotError(`${pathText(at)}: a table without its rows`);
         let target: unknown;
-        if (tag === "TS") target = new Set(decode(keysColumn, rows, `${path} item`));
+        if (tag === "TS") target = new Set(decode(keysColumn, rows, pathText([at, " item", null])));
         else {
-          const values = decode(valuesColumn, rows, path);
+          const values = decode(valuesColumn, rows, pathText(at));
           if (tag === "TA") target = values;
           else {
-            const keys = decode(keysColumn, rows, `${path} key`);
+            const keys = decode(keysColumn, rows, pathText([at, " key", null]));
             const map = new Map<unknown, unknown>();
             const currentMap = current instanceof Map ? current : null;
-            const made = valuesColumn?.[0] === "o" ? records.get(valuesColumn)! : null;
-            for (let r = 0; r < rows; r++) {
-              const kept = made === null ? undefined : currentMap?.get(keys[r]);
-              if (isPlainObject(kept) && kept !== values[r]) {
-                // Kept in place, as a record cloned as is ("V"): its fields replaced by the snapshot's.
-                const row = values[r] as Record<string, unknown>;
-                for (const key of Object.keys(kept)) if (!(key in row)) delete kept[key];
-                Object.assign(kept, row);
-                values[r] = kept;
-                made![r] = kept;
+            // Nothing to keep in place in an empty Map (the fresh read models' are): only the entries to set.
+            const made =
+              valuesColumn?.[0] === "o" && currentMap !== null && currentMap.size > 0
+                ? records.get(valuesColumn)!
+                : null;
+            if (made === null) for (let r = 0; r < rows; r++) map.set(keys[r], values[r]);
+            else
+              for (let r = 0; r < rows; r++) {
+                const kept = currentMap!.get(keys[r]);
+                if (isPlainObject(kept) && kept !== values[r]) {
+                  // Kept in place, as a record cloned as is ("V"): its fields replaced by the snapshot's.
+                  const row = values[r] as Record<string, unknown>;
+                  for (const key of Object.keys(kept)) if (!(key in row)) delete kept[key];
+                  Object.assign(kept, row);
+                  values[r] = kept;
+                  made[r] = kept;
+                }
+                map.set(keys[r], values[r]);
               }
-              map.set(keys[r], values[r]);
-            }
             target = map;
           }
         }
@@ -1100,13 +1183,14 @@ function viewsRestorer(data: Uint8Array, fresh: readonly object[]) {
         return target;
       }
       case "R": {
-        const row = recordsOf(wrapped[1], path)[wrapped[2] as number];
-        if (row === undefined) throw new ViewSnapshotError(`${path}: row ${String(wrapped[2])} is not in its records`);
+        const row = recordsOf(wrapped[1], pathText(at))[wrapped[2] as number];
+        if (row === undefined)
+          throw new ViewSnapshotError(`${pathText(at)}: row ${String(wrapped[2])} is not in its records`);
         memo.set(wrapped, row);
         return row;
       }
       default:
-        throw new ViewSnapshotError(`${path}: unknown tag ${String(tag)}`);
+        throw new ViewSnapshotError(`${pathText(at)}: unknown tag ${String(tag)}`);
     }
   };
   /**

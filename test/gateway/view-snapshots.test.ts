@@ -464,6 +464,37 @@ describe("tables: many like records written column by column", () => {
     expect(restored.loops[0]!.self).toBe(restored.loops[0]);
   });
 
+  it("records made whole from their columns: cycles, number-like names, wide and negative integers, shared ids", () => {
+    // Each record is made by one literal of its shape, its primitives first, its records after every row is made.
+    const rows = Array.from({ length: 40 }, (_, i) => {
+      const row: Record<string, unknown> = {
+        id: `o${i === 39 ? 5_000_000_000 : i * 3}`,
+        "2": i,
+        small: -70_000 + i,
+        wide: i % 2 === 0 ? 2 ** 40 + i : -(2 ** 33) - i,
+        ms: 1_767_600_000_000 + i * 1000,
+        half: i + 0.5,
+        flag: i % 3 === 0,
+        maybe: i % 4 === 0 ? null : i,
+        next: null,
+        owner: { member: i % 2 === 0 ? "M1" : "M2", at: i },
+      };
+      return row;
+    });
+    for (let i = 0; i < rows.length; i++) rows[i]!.next = i % 5 === 0 ? rows[i]! : rows[(i + 1) % rows.length]!;
+    const root = { rows, byId: new Map(rows.map((row) => [row.id as string, row])) };
+    const restored = roundTrip(root, {} as typeof root);
+    expect(restored).toStrictEqual(root);
+    for (let i = 0; i < rows.length; i++) {
+      const row = restored.rows[i]!;
+      expect(Object.keys(row)).toEqual(Object.keys(rows[i]!));
+      expect(row.next).toBe(i % 5 === 0 ? row : restored.rows[(i + 1) % rows.length]);
+      expect(restored.byId.get(row.id as string)).toBe(row);
+    }
+    expect(restored.rows[39]!.id).toBe("o5000000000");
+    expect(restored.rows[1]!.wide).toBe(-(2 ** 33) - 1);
+  });
+
   it("a table that does not fit its rows is refused, not half read", () => {
     const root = { ids: new Set(Array.from({ length: 20 }, (_, i) => `o${i}`)) };
     const [format, version, [wrapped], strings] = deserialize(captureViews([root], [{}])) as [

@@ -6,7 +6,8 @@
  * in tonnes in English too, where the registry's stored sentence has raw kg), and a
  * waybill used twice comes back as the exchange's Kazakh refusal; nothing refused is recorded. A trade made while the
  * form is being filled in puts its obligation first in the live list, and the shipment still goes to the obligation
- * the form showed.
+ * the form showed; likewise a shipment the seller records while the buyer confirms another's arrival does not become
+ * the one confirmed.
  *
  * The scenarios share one server and run in order.
  */
@@ -28,6 +29,9 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
   let seller: Page;
   let sellerApi: Session;
   let obligation = "";
+  /** The obligations of the two trades of the mid-form scenario: the older, then the newer. */
+  let first = "";
+  let second = "";
 
   const shipmentsOf = async () =>
     (await suite.server.call(sellerApi, "GET", `/api/accounts/KAZGPZ-1/shipments?obligation=${obligation}`)).body
@@ -173,7 +177,7 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
 
   it("a trade made while the form is filled in does not move the shipment onto the new obligation", async () => {
     const firstTrade = await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 5_000 }, "dispatch-a");
-    const first = `OB-${firstTrade.slice(2)}`;
+    first = `OB-${firstTrade.slice(2)}`;
     const page = await signIn("kazgpz-trader", "/terminal");
     const form = page.getByTestId("dispatch-form");
     const picker = form.locator("select[name=obligation]");
@@ -183,7 +187,7 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
 
     // Another trade lands while the seller types: the live list puts its obligation first.
     const secondTrade = await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 8_000 }, "dispatch-b");
-    const second = `OB-${secondTrade.slice(2)}`;
+    second = `OB-${secondTrade.slice(2)}`;
     await expect.poll(() => picker.locator(`option[value="${second}"]`).count(), { timeout: LIVE_MS }).toBe(1);
     expect(await picker.locator("option").first().getAttribute("value")).toBe(second);
     expect(await picker.inputValue()).toBe(first);
@@ -203,6 +207,49 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
       [`${first}/S1`, 5_000, "TTN-000901"],
     ]);
     expect(await shipmentsOfObligation(second)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a shipment recorded while the buyer confirms an arrival does not become the one confirmed", async () => {
+    const operator = await suite.server.login("operator");
+    const station = await suite.server.call(operator, "POST", "/api/admin/stations", {
+      station: "AKTAU-ST-09",
+      member: "AKTAU",
+      name: "Aktau station 9",
+      region: "MANGYSTAU",
+      document: "REG-2025-909",
+    });
+    expect(station.status).toBe(201);
+    const buyer = await signIn("aktau-trader", "/terminal");
+    const form = buyer.getByTestId("arrival-form");
+    const picker = form.locator("select[name=shipment]");
+    await form.waitFor({ timeout: LIVE_MS });
+    // The newest shipment on its way is shown: the first obligation's, recorded above.
+    await expect.poll(() => picker.inputValue(), { timeout: LIVE_MS }).toBe(`${first}/S1`);
+
+    // The seller records a truck on the second obligation meanwhile: the live list puts it first.
+    const dispatched = await suite.server.call(sellerApi, "POST", "/api/accounts/KAZGPZ-1/shipments", {
+      obligation: second,
+      vehicle: "321 CBA 12",
+      waybill: "TTN-000902",
+      quantityKg: 8_000,
+      date: "2026-01-05",
+    });
+    expect(dispatched.status).toBe(201);
+    // The buyer's page hears of another member's shipment at its next safety poll (15 s with the stream up).
+    await expect.poll(() => picker.locator(`option[value="${second}/S1"]`).count(), { timeout: 20_000 }).toBe(1);
+    expect(await picker.locator("option").first().getAttribute("value")).toBe(`${second}/S1`);
+    expect(await picker.inputValue()).toBe(`${first}/S1`);
+
+    await form.locator("select[name=station]").selectOption("AKTAU-ST-09");
+    await form.getByRole("button", { name: "Confirm arrival" }).click();
+    await expect.poll(() => picker.locator(`option[value="${first}/S1"]`).count(), { timeout: LIVE_MS }).toBe(0);
+    const buyerApi = await suite.server.login("aktau-trader");
+    const shipmentOf = async (id: string) =>
+      (await suite.server.call(buyerApi, "GET", `/api/accounts/AKTAU-1/shipments?obligation=${id}`)).body
+        .shipments[0] as { shipment: string; station: string | null; arrivedMs: number | null };
+    expect(await shipmentOf(first)).toMatchObject({ shipment: `${first}/S1`, station: "AKTAU-ST-09" });
+    expect(await shipmentOf(second)).toMatchObject({ shipment: `${second}/S1`, station: null, arrivedMs: null });
     expect(pageErrors).toEqual([]);
   });
 });

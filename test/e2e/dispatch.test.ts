@@ -4,7 +4,10 @@
  * table shows it on its way; a quantity past the API's bound (src/domain/order.ts) is refused in the page in Russian,
  * one at the bound goes to the exchange and comes back as its Russian refusal (more than the obligation holds, said
  * in tonnes in English too, where the registry's stored sentence has raw kg), and a
- * waybill used twice comes back as the exchange's Kazakh refusal; nothing refused is recorded.
+ * waybill used twice comes back as the exchange's Kazakh refusal; nothing refused is recorded. A trade made while the
+ * form is being filled in puts its obligation first in the live list, and the shipment still goes to the obligation
+ * the form showed; likewise a shipment the seller records while the buyer confirms another's arrival does not become
+ * the one confirmed.
  *
  * The scenarios share one server and run in order.
  */
@@ -26,6 +29,9 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
   let seller: Page;
   let sellerApi: Session;
   let obligation = "";
+  /** The obligations of the two trades of the mid-form scenario: the older, then the newer. */
+  let first = "";
+  let second = "";
 
   const shipmentsOf = async () =>
     (await suite.server.call(sellerApi, "GET", `/api/accounts/KAZGPZ-1/shipments?obligation=${obligation}`)).body
@@ -166,6 +172,84 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
       .poll(() => seller.getByTestId("dispatch-left").textContent(), { timeout: LIVE_MS })
       .toContain("20 т ішінен 0 т");
     expect(await seller.getByTestId("page-fault").count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a trade made while the form is filled in does not move the shipment onto the new obligation", async () => {
+    const firstTrade = await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 5_000 }, "dispatch-a");
+    first = `OB-${firstTrade.slice(2)}`;
+    const page = await signIn("kazgpz-trader", "/terminal");
+    const form = page.getByTestId("dispatch-form");
+    const picker = form.locator("select[name=obligation]");
+    await expect.poll(() => picker.inputValue(), { timeout: LIVE_MS }).toBe(first);
+    expect(await page.getByTestId("dispatch-left").textContent()).toContain("5 t of 5 t");
+    await form.locator("[name=vehicle]").fill("789 GHI 12");
+
+    // Another trade lands while the seller types: the live list puts its obligation first.
+    const secondTrade = await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 8_000 }, "dispatch-b");
+    second = `OB-${secondTrade.slice(2)}`;
+    await expect.poll(() => picker.locator(`option[value="${second}"]`).count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await picker.locator("option").first().getAttribute("value")).toBe(second);
+    expect(await picker.inputValue()).toBe(first);
+    expect(await page.getByTestId("dispatch-left").textContent()).toContain("5 t of 5 t");
+
+    await form.locator("[name=waybill]").fill("TTN-000901");
+    await form.locator("[name=quantity]").fill("5");
+    await form.locator("[name=date]").fill("2026-01-05");
+    await form.locator("button[type=submit]").click();
+    await expect
+      .poll(() => page.getByTestId("dispatch-done").textContent(), { timeout: LIVE_MS })
+      .toBe(`Shipment ${first}/S1 recorded: 5 t of 5 t dispatched, 0 t arrived.`);
+    const shipmentsOfObligation = async (id: string) =>
+      (await suite.server.call(sellerApi, "GET", `/api/accounts/KAZGPZ-1/shipments?obligation=${id}`)).body
+        .shipments as { shipment: string; quantityKg: number; waybill: string }[];
+    expect((await shipmentsOfObligation(first)).map((s) => [s.shipment, s.quantityKg, s.waybill])).toEqual([
+      [`${first}/S1`, 5_000, "TTN-000901"],
+    ]);
+    expect(await shipmentsOfObligation(second)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a shipment recorded while the buyer confirms an arrival does not become the one confirmed", async () => {
+    const operator = await suite.server.login("operator");
+    const station = await suite.server.call(operator, "POST", "/api/admin/stations", {
+      station: "AKTAU-ST-09",
+      member: "AKTAU",
+      name: "Aktau station 9",
+      region: "MANGYSTAU",
+      document: "REG-2025-909",
+    });
+    expect(station.status).toBe(201);
+    const buyer = await signIn("aktau-trader", "/terminal");
+    const form = buyer.getByTestId("arrival-form");
+    const picker = form.locator("select[name=shipment]");
+    await form.waitFor({ timeout: LIVE_MS });
+    // The newest shipment on its way is shown: the first obligation's, recorded above.
+    await expect.poll(() => picker.inputValue(), { timeout: LIVE_MS }).toBe(`${first}/S1`);
+
+    // The seller records a truck on the second obligation meanwhile: the live list puts it first.
+    const dispatched = await suite.server.call(sellerApi, "POST", "/api/accounts/KAZGPZ-1/shipments", {
+      obligation: second,
+      vehicle: "321 CBA 12",
+      waybill: "TTN-000902",
+      quantityKg: 8_000,
+      date: "2026-01-05",
+    });
+    expect(dispatched.status).toBe(201);
+    // The buyer's page hears of another member's shipment at its next safety poll (15 s with the stream up).
+    await expect.poll(() => picker.locator(`option[value="${second}/S1"]`).count(), { timeout: 20_000 }).toBe(1);
+    expect(await picker.locator("option").first().getAttribute("value")).toBe(`${second}/S1`);
+    expect(await picker.inputValue()).toBe(`${first}/S1`);
+
+    await form.locator("select[name=station]").selectOption("AKTAU-ST-09");
+    await form.getByRole("button", { name: "Confirm arrival" }).click();
+    await expect.poll(() => picker.locator(`option[value="${first}/S1"]`).count(), { timeout: LIVE_MS }).toBe(0);
+    const buyerApi = await suite.server.login("aktau-trader");
+    const shipmentOf = async (id: string) =>
+      (await suite.server.call(buyerApi, "GET", `/api/accounts/AKTAU-1/shipments?obligation=${id}`)).body
+        .shipments[0] as { shipment: string; station: string | null; arrivedMs: number | null };
+    expect(await shipmentOf(first)).toMatchObject({ shipment: `${first}/S1`, station: "AKTAU-ST-09" });
+    expect(await shipmentOf(second)).toMatchObject({ shipment: `${second}/S1`, station: null, arrivedMs: null });
     expect(pageErrors).toEqual([]);
   });
 });

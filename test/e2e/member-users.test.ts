@@ -3,7 +3,8 @@
  * page, creates a trader of the member and an API key for them (the secret shown once), revokes the key and disables
  * the user, each with a reason; on a phone (390 px) the keys column stays on the screen. Every step is read back
  * through the API — the member's users as the administrator's session sees them, and the key's secret signing a
- * request that the exchange accepts until the key is revoked.
+ * request that the exchange accepts until the key is revoked. A user added meanwhile whose id sorts first does not take
+ * the key form's choice from the user it shows.
  */
 
 import type { Page } from "playwright-core";
@@ -175,6 +176,34 @@ describe.skipIf(!run)("a member's administrator manages users and keys in a real
     const listedKey = (await listed("aktau-admin"))?.keys.find((k) => k.id === shown);
     expect(listedKey).toMatchObject({ scopes: ["read"], revoked: false });
     await phone.close();
+    expect(pageErrors).toEqual([]);
+  });
+  it("a user added meanwhile whose id sorts first does not get the key meant for the user shown", async () => {
+    const admin = await signIn("aktau-admin", "/users");
+    const form = admin.getByTestId("member-key-form");
+    const picker = form.locator('select[name="keyUser"]');
+    await expect.poll(() => picker.locator("option").count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
+    const shown = await picker.inputValue();
+    expect(shown).not.toBe("");
+    // Another administrator adds a user whose id sorts before every other: the live list puts it first.
+    const added = await suite.server.call(session, "POST", "/api/member/users", {
+      id: "aaa-first",
+      name: "First By Id",
+      role: "viewer",
+      password: PASSWORD,
+    });
+    expect(added.status).toBe(201);
+    // The page hears of it at its next safety poll (15 s with the stream up).
+    await expect
+      .poll(() => picker.locator("option").first().getAttribute("value"), { timeout: 20_000 })
+      .toBe("aaa-first");
+    expect(await picker.inputValue()).toBe(shown);
+    const keysBefore = (await listed(shown))?.keys.length ?? 0;
+
+    await form.getByRole("button", { name: "Create the key" }).click();
+    await admin.getByTestId("member-key-secret").waitFor({ timeout: LIVE_MS });
+    expect((await listed(shown))?.keys).toHaveLength(keysBefore + 1);
+    expect((await listed("aaa-first"))?.keys).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -311,4 +311,34 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
     expect(await page.getByTestId("page-fault").count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
+  it("(en) a user added meanwhile whose id sorts first does not get the key meant for the user shown", async () => {
+    operatorApi = await suite.server.login("operator");
+    const operator = await signIn("operator", "/operator/users");
+    const form = operator.getByTestId("operator-key-form");
+    const picker = form.locator('select[name="keyUser"]');
+    await expect.poll(() => picker.locator("option").count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
+    const shown = await picker.inputValue();
+    expect(shown).not.toBe("");
+    // Another operator adds a user whose id sorts before every other: the live list puts it first.
+    const added = await suite.server.call(operatorApi, "POST", "/api/admin/users", {
+      id: "aaa-first",
+      name: "First By Id",
+      role: "viewer",
+      member: "AKTAU",
+      password: "a long enough password",
+    });
+    expect(added.status).toBe(201);
+    // The page hears of it at its next safety poll (15 s with the stream up).
+    await expect
+      .poll(() => picker.locator("option").first().getAttribute("value"), { timeout: 20_000 })
+      .toBe("aaa-first");
+    expect(await picker.inputValue()).toBe(shown);
+    const keysBefore = (await userOf(shown))?.keys.length ?? 0;
+
+    await form.locator("button[type=submit]").click();
+    await operator.getByTestId("operator-key-secret").waitFor({ timeout: LIVE_MS });
+    expect((await userOf(shown))?.keys).toHaveLength(keysBefore + 1);
+    expect((await userOf("aaa-first"))?.keys).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@
  * links, never saved as a file of JSON.
  */
 
-import { type FormEvent, type MouseEvent, useState } from "react";
+import { type FormEvent, type MouseEvent, useEffect, useState } from "react";
 import { ACCOUNT_LIST_LIMIT_MAX } from "../../../src/domain/limits.ts";
 import { fetchFile } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
@@ -121,7 +121,14 @@ export function Deliveries({
     }
   };
 
-  const chosenShipment = shipment || awaiting[0]?.shipment || "";
+  // The shipment shown is the one chosen, and it stays chosen: until the buyer picks one, the newest on its way is
+  // shown and kept, so a shipment the seller records while the buyer chooses the station (the list is live, newest
+  // first) does not become the one confirmed. One that is no longer on its way (confirmed meanwhile) gives its place
+  // to the newest, which is kept in turn; the form never sends a shipment it does not show.
+  const chosenShipment = (awaiting.find((s) => s.shipment === shipment) ?? awaiting[0])?.shipment ?? "";
+  useEffect(() => {
+    if (chosenShipment !== "" && chosenShipment !== shipment) setShipment(chosenShipment);
+  }, [chosenShipment, shipment]);
   const chosenStation = station || stationList[0]?.station || "";
 
   const confirm = async (event: FormEvent) => {

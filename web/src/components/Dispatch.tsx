@@ -8,7 +8,7 @@
  * After success the answer's progress is said (dispatched and arrived of the obligation) and the shipments refresh.
  */
 
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { SHIPMENTS_PER_OBLIGATION_MAX, VEHICLE_LENGTH_MAX, WAYBILL_LENGTH_MAX } from "../../../src/domain/limits.ts";
 import { ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
 import { invalidate, useApi } from "../api/live.ts";
@@ -49,8 +49,14 @@ export function Dispatch({ account, obligations }: { account: string; obligation
   const [quantity, setQuantity] = useState("");
   const [date, setDate] = useState(() => exchangeDate(Date.now()));
   const form = useFormSubmit<Field>();
-  // The chosen obligation's shipments, all of them (the account's list is only its newest): what is left to ship.
+  // The obligation shown is the one chosen, and it stays chosen: until the seller picks one, the newest open one is
+  // shown and kept, so a trade made while the form is being filled in (the list is live, newest first) does not move
+  // the shipment onto the new obligation under the seller's hands. Only when the chosen one leaves the list (delivered,
+  // settled) does the newest take its place, and it is kept in turn.
   const chosenId = (open.find((o) => o.id === obligation) ?? open[0])?.id ?? null;
+  useEffect(() => {
+    if (chosenId !== null && chosenId !== obligation) setObligation(chosenId);
+  }, [chosenId, obligation]);
   const shipped = useApi(
     "/api/accounts/{account}/shipments",
     chosenId === null

@@ -6,7 +6,7 @@
  * server's refusal (its code's sentence) is shown under the form that sent it.
  */
 
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { useI18n } from "../i18n/index.tsx";
@@ -33,6 +33,13 @@ export function MemberUsers() {
   const [newUser, setNewUser] = useState({ id: "", name: "", role: "trader" as MemberRole, password: "" });
   const [keyUser, setKeyUser] = useState("");
   const [keyScopes, setKeyScopes] = useState<KeyScopes>("read");
+  // The user shown is the one the key is for, and stays so: until one is picked, the first of the list (by id) is shown
+  // and kept, so a user added meanwhile whose id sorts first (the list is live) does not get the key; one disabled
+  // meanwhile gives its place to the first, which is kept in turn. The form never sends a user it does not show.
+  const chosenKeyUser = keyable.some((user) => user.id === keyUser) ? keyUser : (keyable[0]?.id ?? "");
+  useEffect(() => {
+    if (chosenKeyUser !== "" && chosenKeyUser !== keyUser) setKeyUser(chosenKeyUser);
+  }, [chosenKeyUser, keyUser]);
   const [secret, setSecret] = useState<{ id: string; user: string; secret: string } | null>(null);
 
   const createUser = (event: FormEvent) => {
@@ -49,7 +56,7 @@ export function MemberUsers() {
   };
   const createKey = (event: FormEvent) => {
     event.preventDefault();
-    const user = keyUser || keyable[0]?.id;
+    const user = chosenKeyUser;
     if (!user) return;
     void act("key", async () => {
       const created = await call(
@@ -181,11 +188,7 @@ export function MemberUsers() {
         <h2>{t("memberUsers.newKey")}</h2>
         <label>
           {t("memberUsers.keyUser")}
-          <select
-            name="keyUser"
-            value={keyUser || keyable[0]?.id || ""}
-            onChange={(event) => setKeyUser(event.target.value)}
-          >
+          <select name="keyUser" value={chosenKeyUser} onChange={(event) => setKeyUser(event.target.value)}>
             {keyable.map((user) => (
               <option key={user.id} value={user.id}>
                 {user.id}

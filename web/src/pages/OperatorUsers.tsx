@@ -12,7 +12,7 @@
  * common password) is its sentence in that language.
  */
 
-import { type ChangeEvent, type FormEvent, type ReactElement, useState } from "react";
+import { type ChangeEvent, type FormEvent, type ReactElement, useEffect, useState } from "react";
 import {
   ID_LENGTH_MAX,
   NAME_LENGTH_MAX,
@@ -175,7 +175,13 @@ export function OperatorUsers() {
     </Field>
   );
 
+  // The user shown is the one the key is for, and stays so: until one is picked, the first of the live list (by id) is
+  // shown and kept, so a user added meanwhile whose id sorts first does not get the key; one disabled meanwhile gives
+  // its place to the first, which is kept in turn.
   const chosenKeyUser = keyable.some((user) => user.id === keyUser) ? keyUser : (keyable[0]?.id ?? "");
+  useEffect(() => {
+    if (chosenKeyUser !== "" && chosenKeyUser !== keyUser) setKeyUser(chosenKeyUser);
+  }, [chosenKeyUser, keyUser]);
   const createKey = (event: FormEvent) => {
     event.preventDefault();
     setSecret(null);

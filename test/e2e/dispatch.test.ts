@@ -17,7 +17,7 @@ import { describe, expect, it } from "vitest";
 import { ORDER_QUANTITY_MAX } from "../../src/domain/order.ts";
 import type { Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
-import { LIVE_MS } from "./support/forms.ts";
+import { chooseLanguage, LIVE_MS } from "./support/forms.ts";
 import { tradeThroughApi } from "./support/market.ts";
 
 const run = browserAvailable("seller's shipment form end-to-end tests");
@@ -52,9 +52,9 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     const form = seller.getByTestId("dispatch-form");
     await form.waitFor({ timeout: LIVE_MS });
     expect(await form.locator("select[name=obligation]").inputValue()).toBe(obligation);
-    expect(await seller.getByTestId("dispatch-left").textContent()).toBe(
-      "20 t of 20 t not yet dispatched; the dispatch date may be from 01/04/2026.",
-    );
+    await expect
+      .poll(() => seller.getByTestId("dispatch-left").textContent(), { timeout: LIVE_MS })
+      .toBe("20 t of 20 t not yet dispatched; the dispatch date may be from 01/04/2026.");
 
     await fill({ vehicle: "123 ABC 12", waybill: "TTN-000777", quantity: "12.5", date: "2026-01-05" });
     const done = seller.getByTestId("dispatch-done");
@@ -78,6 +78,50 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     // The fields are cleared for the next truck.
     expect(await form.locator("[name=waybill]").inputValue()).toBe("");
     await screenshot(seller, "dispatch-en");
+  });
+
+  it("until the obligation's shipments come, the form says they are loading, not a quantity left", async () => {
+    // A fresh page whose request for the obligation's shipments is held: the obligation is 12.5 t into its 20 t, so
+    // "20 t of 20 t not yet dispatched" (the whole obligation) would be wrong while they are unknown.
+    const page = await signIn("kazgpz-trader");
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(
+      (url) => url.pathname === "/api/accounts/KAZGPZ-1/shipments" && url.searchParams.has("obligation"),
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
+    await page.goto(new URL("/terminal", page.url()).href);
+    const form = page.getByTestId("dispatch-form");
+    await form.waitFor({ timeout: LIVE_MS });
+    expect(await form.locator("select[name=obligation]").inputValue()).toBe(obligation);
+    const left = page.getByTestId("dispatch-left");
+    expect(await left.textContent()).toBe(
+      "Loading what has been dispatched of 20 t; the dispatch date may be from 01/04/2026.",
+    );
+    await chooseLanguage(page, "ru");
+    expect(await left.textContent()).toBe(
+      "Загружается, сколько из 20 т уже отгружено; дата отгрузки — не ранее 04.01.2026.",
+    );
+    await chooseLanguage(page, "kk");
+    expect(await left.textContent()).toBe(
+      "20 т ішінен қанша жөнелтілгені жүктелуде; жөнелту күні 04.01.2026 күнінен ерте емес.",
+    );
+    await chooseLanguage(page, "en");
+
+    release();
+    const shipped = (await shipmentsOf()).reduce((sum, s) => sum + s.quantityKg, 0);
+    expect(shipped).toBe(12_500);
+    await expect
+      .poll(() => left.textContent(), { timeout: LIVE_MS })
+      .toBe(`${(20_000 - shipped) / 1000} t of 20 t not yet dispatched; the dispatch date may be from 01/04/2026.`);
+    // The quantity's hint is what is left too (up to one truck's 20 t), not a guess made before the shipments came.
+    expect(await form.locator("[name=quantity]").getAttribute("placeholder")).toBe(`${(20_000 - shipped) / 1000}`);
+    expect(pageErrors).toEqual([]);
   });
 
   it("in Russian: one kg past the API's bound is refused in the page; the bound itself, by the exchange", async () => {
@@ -182,7 +226,9 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     const form = page.getByTestId("dispatch-form");
     const picker = form.locator("select[name=obligation]");
     await expect.poll(() => picker.inputValue(), { timeout: LIVE_MS }).toBe(first);
-    expect(await page.getByTestId("dispatch-left").textContent()).toContain("5 t of 5 t");
+    await expect
+      .poll(() => page.getByTestId("dispatch-left").textContent(), { timeout: LIVE_MS })
+      .toContain("5 t of 5 t");
     await form.locator("[name=vehicle]").fill("789 GHI 12");
 
     // Another trade lands while the seller types: the live list puts its obligation first.

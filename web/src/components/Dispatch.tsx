@@ -66,8 +66,10 @@ export function Dispatch({ account, obligations }: { account: string; obligation
 
   if (open.length === 0) return null;
   const chosen = open.find((o) => o.id === obligation) ?? open[0]!;
-  const dispatchedKg = (shipped.data?.shipments ?? []).reduce((sum, s) => sum + s.quantityKg, 0);
-  const leftKg = Math.max(0, chosen.quantityKg - dispatchedKg);
+  // What is left is known only once the obligation's shipments have come: until then the page says they are loading
+  // rather than the whole obligation, which would be wrong for one already partly shipped.
+  const dispatchedKg = shipped.data?.shipments.reduce((sum, s) => sum + s.quantityKg, 0);
+  const leftKg = dispatchedKg === undefined ? null : Math.max(0, chosen.quantityKg - dispatchedKg);
   // The earliest dispatch date the engine takes: the UTC day before the trade's (engine/clearinghouse.ts).
   const earliest = new Date(chosen.tradeTimeMs - DAY_MS).toISOString().slice(0, 10);
   // The latest it takes: the UTC day after today's (engine/clearinghouse.ts), by this browser's clock; the exchange,
@@ -172,11 +174,16 @@ export function Dispatch({ account, obligations }: { account: string; obligation
             </select>
           </label>
           <p className="small muted" data-testid="dispatch-left">
-            {t("dispatch.left", {
-              left: tonnes(leftKg, locale),
-              total: tonnes(chosen.quantityKg, locale),
-              from: calendarDate(earliest, locale),
-            })}
+            {leftKg === null
+              ? t("dispatch.leftLoading", {
+                  total: tonnes(chosen.quantityKg, locale),
+                  from: calendarDate(earliest, locale),
+                })
+              : t("dispatch.left", {
+                  left: tonnes(leftKg, locale),
+                  total: tonnes(chosen.quantityKg, locale),
+                  from: calendarDate(earliest, locale),
+                })}
           </p>
         </div>
         <CheckedInputs
@@ -191,7 +198,7 @@ export function Dispatch({ account, obligations }: { account: string; obligation
               inputMode: "decimal",
               value: quantity,
               autoComplete: "off",
-              placeholder: tonnes(Math.min(leftKg, 20 * KG_PER_TONNE) || KG_PER_TONNE, locale),
+              placeholder: tonnes(Math.min(leftKg ?? KG_PER_TONNE, 20 * KG_PER_TONNE) || KG_PER_TONNE, locale),
               onChange: setQuantity,
             },
             { field: "date", label: t("dispatch.date"), type: "date", value: date, onChange: setDate },

@@ -2,7 +2,8 @@
  * The public board in a real browser: producers' outages shown to everyone (a late one marked), and the board at
  * narrow widths — readable at a tablet's 768 px (the columns that matter first, no sideways scrolling) and usable at
  * a phone's 390 px (instrument, last price and change; a tap opens the instrument's chart); a trade the operator
- * voids through the API stays on the tape, struck through and labelled voided in English, Russian and Kazakh.
+ * voids through the API stays on the tape, struck through and labelled voided in English, Russian and Kazakh; at a
+ * laptop's 1280 px a long instrument id that wraps starts from the same left edge as the line under it.
  */
 
 import type { Page } from "playwright-core";
@@ -338,6 +339,54 @@ describe.skipIf(!run)("the public board", () => {
     // The delivery month as the reader writes it, as on the instrument's row (it was the API's 2026-01).
     await board.getByLabel("Тіл").selectOption("ru");
     await expect.poll(() => terms.textContent(), { timeout: LIVE_MS }).toContain(", период 01.2026;");
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("at 1280 px writes each instrument's id from the same left edge as the line under it", async () => {
+    // An id as long as the demo market's, which its column wraps at this width (the demo's were centred).
+    const operator = await suite.server.login("operator");
+    const long = "PB-KAZGPZ-MANGYSTAU-REGION-WHOLESALE-ROAD-TANKER-2026-01";
+    const listed = await suite.server.call(operator, "POST", "/api/admin/instruments", {
+      instrument: long,
+      mode: "continuous",
+      tickSize: 100,
+      lotSize: 1_000,
+      clearing: TERMS,
+      description: { product: "propane-butane", basis: "KAZGPZ", region: "MANGYSTAU", deliveryPeriod: "2026-01" },
+    });
+    expect(listed.status).toBe(201);
+    const laptop = await suite.open("/", LAPTOP);
+    await laptop.locator(`[data-instrument="${long}"]`).waitFor({ timeout: LIVE_MS });
+    // The left edges, in CSS pixels, of the id's text and of the product-and-month line's text under it, per row: the
+    // text itself (a range over it), not only the boxes, so an id centred inside a wider button is caught too.
+    const edges = await laptop.locator("[data-testid=quotes] tbody th[scope=row]").evaluateAll((cells) =>
+      cells.map((cell) => {
+        // Runs in the page; the test's TypeScript has no DOM library.
+        const doc = (globalThis as unknown as { document: { createRange(): DomRange } }).document;
+        type Box = { left: number; width: number };
+        type DomRange = { selectNodeContents(node: unknown): void; getBoundingClientRect(): Box };
+        const textLeft = (node: unknown) => {
+          const range = doc.createRange();
+          range.selectNodeContents(node);
+          return range.getBoundingClientRect().left;
+        };
+        const id = (cell as unknown as { querySelector(s: string): { getBoundingClientRect(): Box } }).querySelector(
+          "button",
+        );
+        const line = (cell as unknown as { querySelector(s: string): { getBoundingClientRect(): Box } }).querySelector(
+          ":scope > div.muted",
+        );
+        return {
+          id: Math.round(textLeft(id)),
+          idBox: Math.round(id.getBoundingClientRect().left),
+          line: Math.round(textLeft(line)),
+          lineBox: Math.round(line.getBoundingClientRect().left),
+        };
+      }),
+    );
+    expect(edges.length).toBeGreaterThan(1);
+    for (const edge of edges)
+      expect(edge).toEqual({ id: edge.line, idBox: edge.lineBox, line: edge.line, lineBox: edge.lineBox });
     expect(suite.pageErrors).toEqual([]);
   });
 });

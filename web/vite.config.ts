@@ -14,8 +14,22 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
-    // The chart library is the largest part; one warning threshold above it keeps the build output quiet and honest.
+    // No chunk may pass this: the large vendors below have chunks of their own, and what only some pages need is
+    // imported lazily by them (the chart library, the QR library), so the warning means a real regression.
     chunkSizeWarningLimit: 700,
+    rolldownOptions: {
+      output: {
+        // Large vendors get chunks of their own, which change less often than the application and stay cached: React,
+        // and the chart library, which only the board's instrument chart and the lab's results load (lazily). The
+        // QR library is imported dynamically by the account page and is split on its own.
+        codeSplitting: {
+          groups: [
+            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: "charts", test: /node_modules[\\/](lightweight-charts|fancy-canvas)[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

@@ -8,7 +8,6 @@
  * language of the pages wherever they sign in and of the server's sentences to them; "follow the browser" clears it.
  */
 
-import { toString as qrSvg } from "qrcode";
 import { type FormEvent, useEffect, useState } from "react";
 import { useSession } from "../api/session.tsx";
 import { call, fetchOnce } from "../api/typed.ts";
@@ -49,7 +48,9 @@ export function Account({ user }: { user: User }) {
     }
     let live = true;
     // An SVG as a data: address (no canvas needed; the page's CSP allows data: images).
-    qrSvg(setup.uri, { type: "svg", margin: 1, width: 200 })
+    // The QR library is fetched only here, when a second factor is being set up.
+    import("qrcode")
+      .then(({ toString: qrSvg }) => qrSvg(setup.uri, { type: "svg", margin: 1, width: 200 }))
       .then((svg) => {
         if (live) setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
       })

@@ -13,14 +13,14 @@
  * price must not read as a live one.
  */
 
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useApi } from "../api/live.ts";
 import type { InstrumentQuote } from "../api/types.ts";
 import { BreakableId } from "../components/BreakableId.tsx";
 import { DensitySetting } from "../components/DensitySetting.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
+import { Loading } from "../components/Loading.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
-import { PriceChart } from "../components/PriceChart.tsx";
 import {
   calendarDate,
   calendarMonth,
@@ -35,6 +35,9 @@ import {
 } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { byRegion, isHalted, limitsOf, useDensity } from "../market.ts";
+
+/** The chart library is large and only the chosen instrument's detail draws it: it is fetched when first needed. */
+const PriceChart = lazy(() => import("../components/PriceChart.tsx").then((m) => ({ default: m.PriceChart })));
 
 const INTERVALS = ["1m", "5m", "15m", "1h", "1d"] as const;
 type Interval = (typeof INTERVALS)[number];
@@ -213,11 +216,13 @@ function InstrumentDetail({ quote }: { quote: InstrumentQuote }) {
       </div>
       <div className="detail-grid">
         <div>
-          <PriceChart
-            candles={candles.data?.candles ?? []}
-            locale={locale}
-            label={t("board.chartLabel", { instrument: quote.instrument })}
-          />
+          <Suspense fallback={<Loading error={null} />}>
+            <PriceChart
+              candles={candles.data?.candles ?? []}
+              locale={locale}
+              label={t("board.chartLabel", { instrument: quote.instrument })}
+            />
+          </Suspense>
           <p className="small muted">{t("board.chartNote")}</p>
           <DeliveryTermsText quote={quote} />
           <p className="downloads">

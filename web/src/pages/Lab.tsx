@@ -9,7 +9,7 @@
  * by polling; the same settings give the same run, so pressing Run again costs nothing.
  */
 
-import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { type FormEvent, lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { ApiError } from "../api/client.ts";
 import {
   type FollowedRun,
@@ -24,12 +24,16 @@ import {
 } from "../api/lab.ts";
 import { useSession } from "../api/session.tsx";
 import { FieldError } from "../components/FieldError.tsx";
-import { type FinishedRun, LabResults } from "../components/LabResults.tsx";
+import type { FinishedRun } from "../components/LabResults.tsx";
+import { Loading } from "../components/Loading.tsx";
 import { describeError } from "../errors.ts";
 import { calendarDate, decimal } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { type FieldProblem, type FieldText, formValues, overridesOf, parseWhole } from "../lab-form.ts";
 import { SignIn } from "./SignIn.tsx";
+
+/** The results' charts use the chart library, which is large: it is fetched when the first results are shown. */
+const LabResults = lazy(() => import("../components/LabResults.tsx").then((m) => ({ default: m.LabResults })));
 
 const SEED_MAX = 0xffff_ffff;
 
@@ -284,7 +288,9 @@ export function Lab() {
         ) : null}
       </section>
       {finished.length === expected && expected > 0 ? (
-        <LabResults key={finished.map((f) => f.run.id).join("+")} runs={finished} parameters={catalog.parameters} />
+        <Suspense fallback={<Loading error={null} />}>
+          <LabResults key={finished.map((f) => f.run.id).join("+")} runs={finished} parameters={catalog.parameters} />
+        </Suspense>
       ) : null}
     </div>
   );

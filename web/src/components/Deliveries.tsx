@@ -129,7 +129,12 @@ export function Deliveries({
   useEffect(() => {
     if (chosenShipment !== "" && chosenShipment !== shipment) setShipment(chosenShipment);
   }, [chosenShipment, shipment]);
-  const chosenStation = station || stationList[0]?.station || "";
+  // Likewise the station shown: until the buyer picks one, the first of the live list (by id) is shown and kept, so a
+  // station the operator registers meanwhile whose id sorts first does not become the one the gas is confirmed at.
+  const chosenStation = stationList.some((s) => s.station === station) ? station : (stationList[0]?.station ?? "");
+  useEffect(() => {
+    if (chosenStation !== "" && chosenStation !== station) setStation(chosenStation);
+  }, [chosenStation, station]);
 
   const confirm = async (event: FormEvent) => {
     event.preventDefault();

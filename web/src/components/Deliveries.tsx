@@ -96,11 +96,13 @@ export function Deliveries({
   const newest = useApi("/api/accounts/{account}/obligations", { ...params, query: { limit: 1 } });
   const newestTrade = newest.data ? (newest.data.obligations[0]?.tradeTimeMs ?? Date.now()) : null;
   const date = statementDate ?? (newestTrade === null ? null : exchangeDate(newestTrade));
-  // The day shown stays until the reader picks another: a trade of a later day joining the list meanwhile does not
-  // move the field and its links onto that day under the reader.
+  // A trade's day, once shown, stays until the reader picks another: a trade of a later day joining the list meanwhile
+  // does not move the field and its links onto that day under the reader. (Today, shown while the account has no
+  // trade, gives way to the first trade's day.)
+  const tradeDay = newest.data?.obligations[0] ? date : null;
   useEffect(() => {
-    if (statementDate === null && date !== null) setStatementDate(date);
-  }, [statementDate, date]);
+    if (statementDate === null && tradeDay !== null) setStatementDate(tradeDay);
+  }, [statementDate, tradeDay]);
 
   // Fetched by the page, so a refusal is shown as a sentence; a document the exchange gives is saved under its name.
   const download = async (event: MouseEvent<HTMLAnchorElement>) => {

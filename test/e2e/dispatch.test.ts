@@ -7,7 +7,7 @@
  * waybill used twice comes back as the exchange's Kazakh refusal; nothing refused is recorded. A trade made while the
  * form is being filled in puts its obligation first in the live list, and the shipment still goes to the obligation
  * the form showed; likewise a shipment the seller records while the buyer confirms another's arrival does not become
- * the one confirmed.
+ * the one confirmed, nor a station the operator registers meanwhile (whose id sorts first) the one it arrived at.
  *
  * The scenarios share one server and run in order.
  */
@@ -296,6 +296,40 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
         .shipments[0] as { shipment: string; station: string | null; arrivedMs: number | null };
     expect(await shipmentOf(first)).toMatchObject({ shipment: `${first}/S1`, station: "AKTAU-ST-09" });
     expect(await shipmentOf(second)).toMatchObject({ shipment: `${second}/S1`, station: null, arrivedMs: null });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a station registered while the buyer confirms an arrival does not become the one the gas arrived at", async () => {
+    const buyer = await signIn("aktau-trader", "/terminal");
+    const form = buyer.getByTestId("arrival-form");
+    const picker = form.locator("select[name=shipment]");
+    const stations = form.locator("select[name=station]");
+    await form.waitFor({ timeout: LIVE_MS });
+    await expect.poll(() => picker.inputValue(), { timeout: LIVE_MS }).toBe(`${second}/S1`);
+    // The only station registered so far is shown.
+    expect(await stations.inputValue()).toBe("AKTAU-ST-09");
+
+    // The operator registers another station meanwhile, whose id sorts first in the live list.
+    const operator = await suite.server.login("operator");
+    const registered = await suite.server.call(operator, "POST", "/api/admin/stations", {
+      station: "AKTAU-AA-01",
+      member: "AKTAU",
+      name: "Aktau station 1",
+      region: "MANGYSTAU",
+      document: "REG-2025-901",
+    });
+    expect(registered.status).toBe(201);
+    await expect.poll(() => stations.locator('option[value="AKTAU-AA-01"]').count(), { timeout: 20_000 }).toBe(1);
+    expect(await stations.locator("option").first().getAttribute("value")).toBe("AKTAU-AA-01");
+    expect(await stations.inputValue()).toBe("AKTAU-ST-09");
+
+    await form.getByRole("button", { name: "Confirm arrival" }).click();
+    await expect.poll(() => picker.locator(`option[value="${second}/S1"]`).count(), { timeout: LIVE_MS }).toBe(0);
+    const buyerApi = await suite.server.login("aktau-trader");
+    const arrived = (await suite.server.call(buyerApi, "GET", `/api/accounts/AKTAU-1/shipments?obligation=${second}`))
+      .body.shipments[0] as { shipment: string; station: string | null; arrivedMs: number | null };
+    expect(arrived).toMatchObject({ shipment: `${second}/S1`, station: "AKTAU-ST-09" });
+    expect(arrived.arrivedMs).not.toBeNull();
     expect(pageErrors).toEqual([]);
   });
 });

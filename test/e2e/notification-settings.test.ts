@@ -1,7 +1,8 @@
 /**
  * Who changes a member's notification settings on the Account page: its administrator can (as its traders can), its
  * viewer sees them and is told who may change them, in a note at the top of the form. What the administrator saved is
- * read back through the API, and the audit trail names the administrator.
+ * read back through the API, and the audit trail names the administrator. A choice not yet saved stays while the page
+ * reads the settings again, and is the one saved.
  */
 
 import type { Page } from "playwright-core";
@@ -90,6 +91,35 @@ describe.skipIf(!run)("a member's notification settings on the Account page", ()
       await page.locator("label.language select").selectOption(code);
       await expect.poll(() => note.textContent(), { timeout: LIVE_MS }).toBe(said);
     }
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("a choice not yet saved stays while the page reads the settings again, and is the one saved", async () => {
+    const page = await accountPage("aktau-trader");
+    const form = page.getByTestId("notification-settings");
+    const deal = form.locator("input[name=web-deal]");
+    await expect.poll(() => deal.isChecked(), { timeout: LIVE_MS }).toBe(true);
+    await deal.uncheck();
+    // The page reads the saved settings again (its safety poll): they still say "deal" on the web.
+    const again = await page.waitForResponse(
+      (response) => new URL(response.url()).pathname === "/api/notifications/preferences" && response.status() === 200,
+      { timeout: 20_000 },
+    );
+    expect(((await again.json()) as { web: string[] }).web).toContain("deal");
+    // Two frames later the answer has been drawn.
+    await page.evaluate("new Promise((drawn) => requestAnimationFrame(() => requestAnimationFrame(drawn)))");
+    expect(await deal.isChecked()).toBe(false);
+
+    await form.getByRole("button", { name: "Save notification settings" }).click();
+    await page.getByTestId("notification-settings-saved").waitFor({ timeout: LIVE_MS });
+    const trader = await suite.server.login("aktau-trader");
+    const saved = await suite.server.call(trader, "GET", "/api/notifications/preferences");
+    expect(saved.body).toEqual({
+      web: ["fill", "cancel", "deadline", "default", "void"],
+      mail: ["default"],
+      email: "office@aktau.kz",
+      language: "kk",
+    });
     expect(suite.pageErrors).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
  * the day of the account's newest trade (the browser's today is not the exchange's: the test clock stands on
  * 5 January 2026), so a link never names a day that then changes under the reader. The field offers no day before the
  * member's admission (min, GET /api/accounts `statementsFrom`); one typed anyway is refused by the exchange with
- * STATEMENT_DAY_BEFORE_MEMBER, said under the links in the page's language, and nothing is saved.
+ * STATEMENT_DAY_BEFORE_MEMBER, said under the links in the page's language, and nothing is saved. The day shown stays
+ * while a trade of a later day joins the list, and the statement saved is that day's.
  */
 
 import type { Page, Route } from "playwright-core";
@@ -81,6 +82,47 @@ describe.skipIf(!run)("the statement's day on the terminal", () => {
       );
     await chooseLanguage(page, "en");
     expect(downloads).toEqual([]);
+    expect(suite.pageErrors).toEqual([]);
+  });
+
+  it("keeps the day shown while a trade of a later day joins the list: the statement saved is the day shown", async () => {
+    const reader = await suite.signIn("aktau-trader", "/terminal");
+    const documents = reader.getByTestId("documents");
+    const field = documents.locator("input[name=statementDate]");
+    await expect.poll(() => field.inputValue(), { timeout: LIVE_MS }).toBe("2026-01-05");
+
+    // A day later a trade lands: the account's newest obligation, which the page reads again, is now of 6 January.
+    // The clock moves in steps shorter than a session's idle time, the page's session used after each (it stays in).
+    await page.close();
+    for (let step = 0; step < 4; step++) {
+      suite.server.nowMs += 6 * 60 * 60 * 1000;
+      expect(await reader.evaluate(async () => (await fetch("/api/accounts")).status)).toBe(200);
+    }
+    let tradeId = "";
+    const newest = reader.waitForResponse(
+      async (response) => {
+        const url = new URL(response.url());
+        if (url.pathname !== "/api/accounts/AKTAU-1/obligations" || url.search !== "?limit=1") return false;
+        if (response.status() !== 200) return false;
+        const body = (await response.json()) as { obligations?: { tradeId: string }[] };
+        return tradeId !== "" && body.obligations?.[0]?.tradeId === tradeId;
+      },
+      { timeout: 20_000 },
+    );
+    tradeId = await tradeThroughApi(suite.server, { price: 13_300_000, quantity: 2_000 }, "day-2");
+    await newest;
+    const buyer = await suite.server.login("aktau-trader");
+    const listed = await suite.server.call(buyer, "GET", "/api/accounts/AKTAU-1/obligations?limit=1");
+    expect(listed.body.obligations[0]).toMatchObject({ tradeId });
+    // Its trade's day in Kazakhstan time (UTC+5) is the 6th.
+    const traded = new Date(listed.body.obligations[0].tradeTimeMs + 5 * 60 * 60 * 1000);
+    expect(traded.toISOString().slice(0, 10)).toBe("2026-01-06");
+    await expect.poll(() => documents.getByTestId("contract-link").count(), { timeout: LIVE_MS }).toBe(2);
+    expect(await field.inputValue()).toBe("2026-01-05");
+
+    const saved = reader.waitForEvent("download", { timeout: LIVE_MS });
+    await documents.getByTestId("statement-xlsx-link").click();
+    expect((await saved).suggestedFilename()).toBe("statement-AKTAU-2026-01-05.xlsx");
     expect(suite.pageErrors).toEqual([]);
   });
 });

@@ -96,6 +96,13 @@ export function Deliveries({
   const newest = useApi("/api/accounts/{account}/obligations", { ...params, query: { limit: 1 } });
   const newestTrade = newest.data ? (newest.data.obligations[0]?.tradeTimeMs ?? Date.now()) : null;
   const date = statementDate ?? (newestTrade === null ? null : exchangeDate(newestTrade));
+  // A trade's day, once shown, stays until the reader picks another: a trade of a later day joining the list meanwhile
+  // does not move the field and its links onto that day under the reader. (Today, shown while the account has no
+  // trade, gives way to the first trade's day.)
+  const tradeDay = newest.data?.obligations[0] ? date : null;
+  useEffect(() => {
+    if (statementDate === null && tradeDay !== null) setStatementDate(tradeDay);
+  }, [statementDate, tradeDay]);
 
   // Fetched by the page, so a refusal is shown as a sentence; a document the exchange gives is saved under its name.
   const download = async (event: MouseEvent<HTMLAnchorElement>) => {
@@ -129,7 +136,12 @@ export function Deliveries({
   useEffect(() => {
     if (chosenShipment !== "" && chosenShipment !== shipment) setShipment(chosenShipment);
   }, [chosenShipment, shipment]);
-  const chosenStation = station || stationList[0]?.station || "";
+  // Likewise the station shown: until the buyer picks one, the first of the live list (by id) is shown and kept, so a
+  // station the operator registers meanwhile whose id sorts first does not become the one the gas is confirmed at.
+  const chosenStation = stationList.some((s) => s.station === station) ? station : (stationList[0]?.station ?? "");
+  useEffect(() => {
+    if (chosenStation !== "" && chosenStation !== station) setStation(chosenStation);
+  }, [chosenStation, station]);
 
   const confirm = async (event: FormEvent) => {
     event.preventDefault();

@@ -5,7 +5,7 @@
  * /api/notifications/preferences, journaled for the whole member with who saved them); a viewer sees them. The server's refusal (its code's sentence) is shown under the form.
  */
 
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { invalidate, useApi } from "../api/live.ts";
 import { call } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
@@ -33,13 +33,19 @@ export function NotificationSettings({ canChange }: { canChange: boolean }) {
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
 
+  // The saved settings fill the form when they first come and whenever they change (saved here, or by another
+  // administrator); the page reads them again now and then, and an answer the same as the one shown leaves the boxes
+  // as the reader has set them, so a refresh does not undo unsaved choices and save what the reader did not see.
+  const savedText = saved.data ? JSON.stringify(saved.data) : "";
+  const shownSaved = useRef("");
   useEffect(() => {
-    if (!saved.data) return;
+    if (!saved.data || savedText === shownSaved.current) return;
+    shownSaved.current = savedText;
     setWeb(new Set(saved.data.web));
     setMail(new Set(saved.data.mail));
     setEmail(saved.data.email ?? "");
     setLanguage(saved.data.language ?? "");
-  }, [saved.data]);
+  }, [saved.data, savedText]);
 
   const toggle = (set: Set<Kind>, kind: Kind, on: boolean) => {
     const next = new Set(set);

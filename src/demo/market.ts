@@ -144,9 +144,17 @@ const GAS_MONTHS_DECLARED = 12;
  */
 export const DEMO_DELIVERY_PERIOD = "2026-12";
 
+const EXCHANGE_OFFSET_MS = 5 * 3600_000;
+const DAY_MS = 86_400_000;
+
 /** The calendar month of exchange time (UTC+5) at `nowMs`, YYYY-MM. */
 export function exchangeMonthOf(nowMs: number): string {
-  return new Date(nowMs + 5 * 3600_000).toISOString().slice(0, 7);
+  return new Date(nowMs + EXCHANGE_OFFSET_MS).toISOString().slice(0, 7);
+}
+
+/** 00:00 exchange time (UTC+5) of the day `ms` falls in: where the regulator's form puts a ceiling step. */
+export function exchangeDayStart(ms: number): number {
+  return Math.floor((ms + EXCHANGE_OFFSET_MS) / DAY_MS) * DAY_MS - EXCHANGE_OFFSET_MS;
 }
 
 export function demoInstruments(): DemoInstrument[] {
@@ -169,8 +177,6 @@ export interface SetupRequest {
   readonly path: string;
   readonly body: Readonly<Record<string, unknown>>;
 }
-
-const DAY_MS = 86_400_000;
 
 /** Every request that builds the demo exchange, in order. */
 export function setupRequests(nowMs: number): SetupRequest[] {
@@ -216,7 +222,8 @@ export function setupRequests(nowMs: number): SetupRequest[] {
       // A hard ceiling 20% above the reference, rising 1% a month: the gradual path instead of a jump.
       ceiling: Math.round((reference * 1.2) / 100) * 100,
       ceilingPath: [1, 2, 3].map((months) => ({
-        effectiveFromMs: nowMs + months * 30 * DAY_MS,
+        // At 00:00 exchange time, as the regulator's form sets a step, not at the minute the demo was first started.
+        effectiveFromMs: exchangeDayStart(nowMs + months * 30 * DAY_MS),
         ceiling: Math.round((reference * (1.2 + months * 0.01)) / 100) * 100,
       })),
       ...(instrument.region === "MANGYSTAU"

@@ -109,7 +109,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--schema <name>", "PostgreSQL schema", "sauda")
     .option(
       "--advertise-url <url>",
-      "PostgreSQL: the URL clients reach this node at, published while it leads (default: its listening address)",
+      "the URL clients reach this node at, published while it leads the journal (default: its listening address); followers forward changes to it",
     )
     .option("--no-demo", "start a clean exchange without the demo market")
     .option(

@@ -8,6 +8,10 @@
  * proxy with --trust-proxy (then X-Forwarded-Proto decides Secure cookies and HSTS). /metrics needs an operator on the
  * main listener; --metrics-port serves it without sign-in on a separate listener (for Prometheus, on a private address).
  *
+ * Several processes on one SQLite journal, on one machine (docs/operations.md, "A standby on the same machine"): the
+ * first takes the lock beside the journal file and leads; a process started while it does starts as its standby (a
+ * follower, as on PostgreSQL below), and the standby whose try comes first takes over when the leader's process ends.
+ *
  * Several nodes on one PostgreSQL journal (docs/operations.md): each starts as a follower, and the one that takes the
  * journal's leadership lock writes; the others apply the journal as it grows, serve reads and forward changes to the
  * leader (gateway/forwarding.ts); when the leader dies one of them takes over. A node that loses the leadership exits
@@ -43,8 +47,10 @@ import { Scheduler } from "../gateway/scheduler.ts";
 import { buildServer } from "../gateway/server.ts";
 import { Users } from "../gateway/users.ts";
 import { KEY_FILES, publicKeyId } from "../journal/keys.ts";
-import { Leadership } from "../journal/leadership.ts";
+import { type JournalLeadership, Leadership } from "../journal/leadership.ts";
 import { NotLeaderError } from "../journal/postgres-store.ts";
+import { SqliteLeadership } from "../journal/sqlite-leadership.ts";
+import { sqliteFile } from "../journal/sqlite-store.ts";
 import { demoAccess } from "./demo-users.ts";
 
 export interface ServeOptions {
@@ -53,7 +59,7 @@ export interface ServeOptions {
   readonly data: string;
   readonly database?: string;
   readonly schema: string;
-  /** PostgreSQL: the URL clients reach this node at, published while it leads (default: the listening address). */
+  /** The URL clients reach this node at, published while it leads (default: the listening address). */
   readonly advertiseUrl?: string;
   readonly demo: boolean;
   /** Check the whole chain before serving (the records before the snapshot too), as followers do. */
@@ -112,19 +118,28 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     throw new Error("give both --tls-cert and --tls-key, or neither");
   }
   const location = options.database ? { database: options.database, schema: options.schema } : { data: options.data };
-  // On PostgreSQL every node starts as a follower of the journal and runs for leader once it listens (it leads at
-  // once when no other node does).
-  const deferViews = options.waitForViews !== true && options.fixPort === undefined && !options.database;
   // The read models' load (reading their snapshot and restoring it hold the main thread for seconds) waits until the
   // server listens, so that building the server does not wait for it.
+  // On SQLite the lock beside the journal is tried first: a process that finds it held is a standby of the one that
+  // holds it (it follows the journal, and takes over when that process ends).
+  const sqliteLeadership = options.database ? null : new SqliteLeadership({ file: sqliteFile(options.data) });
+  const standby = sqliteLeadership !== null && !sqliteLeadership.tryLock();
+  if (standby) {
+    log(
+      `another process leads the journal ${sqliteFile(options.data)}: this node starts as its standby (it follows the journal, serves reads, forwards changes, and takes over when that process ends)`,
+    );
+  }
+  // On PostgreSQL every node starts as a follower of the journal and runs for leader once it listens (it leads at
+  // once when no other node does). A follower serves only once its read models are loaded.
+  const deferViews = options.waitForViews !== true && options.fixPort === undefined && !options.database && !standby;
   let listened = (): void => undefined;
   const listening = new Promise<void>((resolveListening) => {
     listened = resolveListening;
   });
   const exchange = await Exchange.open({
     ...location,
+    follower: options.database !== undefined || standby,
     ...(deferViews ? { deferViews: true, viewsGate: () => listening } : {}),
-    follower: options.database !== undefined,
     data: options.data,
     ...(options.checkJournalBeforeServing ? { checkJournalBeforeServing: true } : {}),
     ...(options.keys === undefined ? {} : { keysDir: options.keys }),
@@ -136,6 +151,9 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
       );
       process.exit(EXIT_JOURNAL_FAILED);
     },
+  }).catch(async (error: unknown) => {
+    await sqliteLeadership?.close();
+    throw error;
   });
   for (const warning of exchange.warnings) log(`warning: ${warning}`);
   const warningsLogged = exchange.warnings.length;
@@ -213,6 +231,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     await fix?.close();
     await app.close();
     await exchange.close();
+    await sqliteLeadership?.close();
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw Object.assign(
         new Error(
@@ -230,13 +249,22 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   const port = typeof address === "object" && address ? address.port : options.port;
   const scheme = tls ? "https" : "http";
   const baseUrl = `${scheme}://${options.host === "0.0.0.0" ? "127.0.0.1" : options.host}:${port}`;
-  let leadership: Leadership | null = null;
-  if (options.database) {
-    leadership = await Leadership.connect({
-      url: options.database,
-      schema: options.schema,
-      advertisedUrl: options.advertiseUrl ?? baseUrl,
-    });
+  let leadership: JournalLeadership | null = null;
+  if (sqliteLeadership !== null && !standby) {
+    // Led from the start: the epoch is bumped now that the URL is known, and every append is fenced by it.
+    sqliteLeadership.advertise(options.advertiseUrl ?? baseUrl);
+    const epoch = await sqliteLeadership.tryLead();
+    if (epoch === null) throw new Error("invariant: the journal's lock, taken at the start, is not held");
+    exchange.holdLeadership(sqliteLeadership, epoch);
+  } else if (sqliteLeadership !== null || options.database) {
+    if (sqliteLeadership !== null) sqliteLeadership.advertise(options.advertiseUrl ?? baseUrl);
+    leadership =
+      sqliteLeadership ??
+      (await Leadership.connect({
+        url: options.database!,
+        schema: options.schema,
+        advertisedUrl: options.advertiseUrl ?? baseUrl,
+      }));
     exchange.onRole((role) => log(`role: ${role} (epoch ${leadership?.epoch}); this node now writes the journal`));
     leadership.onSuspended((error) =>
       log(

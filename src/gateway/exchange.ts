@@ -45,10 +45,10 @@ import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
 import { ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS, EngineSnapshotThread } from "../journal/engine-snapshot-thread.ts";
 import { defaultKeysDir, type ExchangeKeys, loadKeys } from "../journal/keys.ts";
-import { LEADERSHIP_TRY_EVERY_MS, type Leadership } from "../journal/leadership.ts";
+import { type JournalLeadership, LEADERSHIP_TRY_EVERY_MS } from "../journal/leadership.ts";
 import { sha256OffThread } from "../journal/off-thread-hash.ts";
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from "../journal/open.ts";
-import { NotLeaderError, PostgresStore } from "../journal/postgres-store.ts";
+import { NotLeaderError } from "../journal/postgres-store.ts";
 import {
   type CommandMeta,
   chainHash,
@@ -96,8 +96,8 @@ export interface ExchangeOptions extends StoreLocation {
   /** The keys; by default loaded from (or, on a first start, made in) `keysDir`. */
   readonly keys?: ExchangeKeys;
   /**
-   * PostgreSQL only: start as a follower of the journal (no sequencer); `runForLeader` then takes the leadership when
-   * it is free.
+   * Start as a follower of the journal (no sequencer): PostgreSQL, or a SQLite journal whose leadership another process
+   * on this machine holds (a standby); `runForLeader` then takes the leadership when it is free.
    */
   readonly follower?: boolean;
   /** Write a snapshot this often (ms) when commands came since the last; 0: only by count. */
@@ -245,7 +245,7 @@ export class Exchange {
   private following: Following | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private leaderUrlValue: string | null = null;
-  private leadership: Leadership | null = null;
+  private leadership: JournalLeadership | null = null;
   private electionTimer: NodeJS.Timeout | null = null;
   /** A try for the leadership in flight (a follower of a shared journal), which `close` waits for. */
   private electing: Promise<void> | null = null;
@@ -933,7 +933,7 @@ export class Exchange {
     });
   }
 
-  /** Whether this node writes the journal (the leader) or follows it. SQLite: always the leader. */
+  /** Whether this node writes the journal (the leader) or follows it (a standby on SQLite). */
   get role(): "leader" | "follower" {
     return this.sequencer === null ? "follower" : "leader";
   }
@@ -943,7 +943,7 @@ export class Exchange {
     return this.leaderUrlValue;
   }
 
-  /** This node's advertised URL on a shared journal (it names the node in forwarded changes), or null (SQLite). */
+  /** This node's advertised URL on a shared journal (it names the node in forwarded changes), or null (none). */
   get nodeUrl(): string | null {
     return this.leadership?.advertisedUrl ?? null;
   }
@@ -1015,14 +1015,14 @@ export class Exchange {
   }
 
   /**
-   * Follows the journal (a follower, PostgreSQL): applies every record appended by the leader, as it is announced
-   * (LISTEN/NOTIFY) and at least every `FOLLOW_POLL_MS` (catch-up by seq), to the engine, the read models and the
+   * Follows the journal (a follower): applies every record appended by the leader, as it is announced (PostgreSQL's
+   * LISTEN/NOTIFY, SQLite's poll of its file) and at least every `FOLLOW_POLL_MS` (catch-up by seq), to the engine, the read models and the
    * listeners, checking the hash chain and that the engine reproduces each record's events. A failure to follow is
    * fatal (`onFatal`): a follower must not serve a state that is not the journal's.
    */
   private async startFollowing(): Promise<void> {
     const store = this.store;
-    if (!(store instanceof PostgresStore)) throw new Error("only a PostgreSQL journal can be followed");
+    if (store.listen === undefined) throw new Error(`a ${store.kind} journal cannot be followed`);
     const following: Following = { stopListening: null, timer: null, busy: null, again: false };
     this.following = following;
     const fail = (error: unknown): void => {
@@ -1138,7 +1138,7 @@ export class Exchange {
    * sequencer there. Resolves after the first try (the node then leads, or follows). Losing the leadership is fatal
    * (`onFatal`): the node stops writing at once.
    */
-  async runForLeader(leadership: Leadership): Promise<void> {
+  async runForLeader(leadership: JournalLeadership): Promise<void> {
     this.leadership = leadership;
     leadership.onLost((error) => {
       if (this.closed) return;
@@ -1148,13 +1148,13 @@ export class Exchange {
     });
     // The lock connection failed (the database failed over): no append starts until the lock is taken again, in a new
     // epoch that fences the appends from then on (the first checks that the journal's head is where this node left it).
-    const store = this.store as PostgresStore;
-    leadership.onSuspended(() => store.suspend());
-    leadership.onRegained((epoch) => store.fence(epoch));
+    const store = this.store;
+    leadership.onSuspended(() => store.suspend?.());
+    leadership.onRegained((epoch) => store.fence?.(epoch));
     // The journal's own connection failed while leading: appends wait until the lock connection confirms the lead.
-    store.onConnectionLost(() => {
+    store.onConnectionLost?.(() => {
       leadership.confirm().then(
-        (epoch) => store.fence(epoch),
+        (epoch) => store.fence?.(epoch),
         () => undefined, // the leadership is lost: `onLost` stops the node
       );
     });
@@ -1178,17 +1178,17 @@ export class Exchange {
             if (this.electing === electing) this.electing = null;
           });
         this.electing = electing;
-      }, LEADERSHIP_TRY_EVERY_MS);
+      }, leadership.tryEveryMs ?? LEADERSHIP_TRY_EVERY_MS);
     };
     await attempt();
   }
 
   /** Becomes the leader in `epoch`: stops following, applies the rest of the journal, starts the sequencer. */
   private async lead(epoch: number): Promise<void> {
-    const store = this.store as PostgresStore;
+    const store = this.store;
     await this.stopFollowing();
     // The epoch is bumped: no append of an older leader can commit from here on, so the head read now is final.
-    store.fence(epoch);
+    store.fence?.(epoch);
     await this.catchUp();
     const head = await store.head();
     if ((head?.seq ?? 0) !== this.tail.seq || (head !== null && head.hash !== this.tail.hash)) {
@@ -1205,6 +1205,17 @@ export class Exchange {
     this.leaderUrlValue = this.leadership?.advertisedUrl ?? null;
     if (head !== null) this.checkpoints.sign(head, this.clock());
     for (const listener of this.roleListeners) listener("leader");
+  }
+
+  /**
+   * A node that led from its start (it took the leadership of a SQLite journal before opening it) holds it in `epoch`:
+   * its appends are fenced by it, and the leadership is given up when the exchange closes.
+   */
+  holdLeadership(leadership: JournalLeadership, epoch: number): void {
+    if (this.sequencer === null) throw new Error("invariant: only a node that writes the journal holds its leadership");
+    this.leadership = leadership;
+    this.store.fence?.(epoch);
+    this.leaderUrlValue = leadership.advertisedUrl;
   }
 
   /** Listeners hear when this node becomes the leader. */

@@ -59,6 +59,34 @@ function answers(client: pg.Client): Promise<unknown> {
   });
 }
 
+/**
+ * What a node needs of the leadership of its journal, whichever store holds it: PostgreSQL's advisory lock
+ * (`Leadership`, below) or, for nodes on one machine sharing a SQLite journal, a lock on a file beside it
+ * (sqlite-leadership.ts).
+ */
+export interface JournalLeadership {
+  /** The epoch this node leads in, or null while it does not lead. */
+  readonly epoch: number | null;
+  /** The URL clients reach this node at, published while it leads. */
+  readonly advertisedUrl: string;
+  /** How often a follower tries to take the leadership (default `LEADERSHIP_TRY_EVERY_MS`). */
+  readonly tryEveryMs?: number;
+  /** Tries once to take the leadership: the new epoch once taken, null while another node holds it. */
+  tryLead(): Promise<number | null>;
+  /** The leader as published (the last node that took the leadership), or null before any did. */
+  leader(): Promise<LeaderInfo | null>;
+  /** Called once if the leadership is lost: a leader must stop writing at once. */
+  onLost(listener: (error: unknown) => void): void;
+  /** Called when a leader must start no append until `onRegained` (or `onLost`). */
+  onSuspended(listener: (error: unknown) => void): void;
+  /** Called when a suspended leader leads again, in the new epoch given. */
+  onRegained(listener: (epoch: number) => void): void;
+  /** Resolves with the epoch this node leads in once confirmed; rejects when the leadership is lost. */
+  confirm(): Promise<number>;
+  /** Gives the leadership up. */
+  close(): Promise<void>;
+}
+
 export interface LeaderInfo {
   readonly epoch: number;
   readonly node: string;
@@ -84,7 +112,7 @@ const CLIENT_OPTIONS = {
   application_name: "sauda-leadership",
 } as const;
 
-export class Leadership {
+export class Leadership implements JournalLeadership {
   /** The lock connection, null while it is being made again. */
   private client: pg.Client | null = null;
   private connecting: Promise<pg.Client> | null = null;

@@ -44,6 +44,25 @@ import {
 } from "./store.ts";
 
 export const SQLITE_FILE_NAME = "sauda.sqlite";
+/** A follower of a SQLite journal (a standby on the same machine) looks for new records this often. */
+export const SQLITE_FOLLOW_POLL_MS = 5;
+
+/** The SQLite file of a data directory, or the file itself when given one ending in .sqlite. */
+export function sqliteFile(dataDirOrFile: string): string {
+  return dataDirOrFile.endsWith(".sqlite") ? dataDirOrFile : join(dataDirOrFile, SQLITE_FILE_NAME);
+}
+
+/** Refuses an append of a node whose leader epoch is no longer the journal's (same words as the writer thread's). */
+function checkEpoch(fenced: number, current: number | undefined): void {
+  if (current !== fenced) {
+    throw Object.assign(
+      new Error(
+        `this node's leader epoch ${fenced} is no longer the journal's (${current ?? "none"}): another node leads it`,
+      ),
+      { code: "SAUDA_NOT_LEADER" },
+    );
+  }
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS journal (
@@ -74,6 +93,13 @@ CREATE TABLE IF NOT EXISTS view_snapshots (
   data BLOB NOT NULL,
   data_hash TEXT NOT NULL,
   mac TEXT
+);
+CREATE TABLE IF NOT EXISTS leader (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  epoch INTEGER NOT NULL,
+  node TEXT NOT NULL,
+  url TEXT NOT NULL,
+  since_ms INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS identity_snapshots (
   seq INTEGER PRIMARY KEY,
@@ -118,13 +144,15 @@ export class SqliteStore implements JournalStore {
   private readonly macKey: Buffer | null;
   private readonly appendHere: (records: readonly JournalRecord[]) => void;
   private writer: Writer | null;
+  /** The leader epoch every append checks (`fence`), or null: not fenced (a single node, a tool). */
+  private fenceEpoch: number | null = null;
 
   /**
    * Opens (creating if needed) the journal in `dataDir`/sauda.sqlite, or at `file` when it ends in .sqlite. With a
    * MAC key, every head and snapshot written gets its MAC (chain.js).
    */
   constructor(dataDirOrFile: string, keys: StoreKeys = {}) {
-    const file = dataDirOrFile.endsWith(".sqlite") ? dataDirOrFile : join(dataDirOrFile, SQLITE_FILE_NAME);
+    const file = sqliteFile(dataDirOrFile);
     mkdirSync(dirname(file), { recursive: true });
     this.location = file;
     this.db = new Database(file);
@@ -145,7 +173,9 @@ export class SqliteStore implements JournalStore {
     this.writeHead = this.db.prepare(
       "INSERT INTO journal_head (id, seq, hash, mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac",
     );
+    const readEpoch = this.db.prepare<[], number>("SELECT epoch FROM leader WHERE id = 1").pluck();
     this.appendHere = this.db.transaction((records: readonly JournalRecord[]) => {
+      if (this.fenceEpoch !== null) checkEpoch(this.fenceEpoch, readEpoch.get());
       for (const r of records) this.insertRecord.run(r.seq, r.timeMs, r.meta, r.command, r.events, r.hash);
       const last = records[records.length - 1]!;
       this.writeHead.run(last.seq, last.hash, this.macKey === null ? null : headMac(this.macKey, last.seq, last.hash));
@@ -189,6 +219,52 @@ export class SqliteStore implements JournalStore {
     const chained = chainRecords(previousHash, records);
     this.appendHere(chained);
     return chained[chained.length - 1]!.hash;
+  }
+
+  /**
+   * Fences every later append by the leader epoch `epoch` (sqlite-leadership.ts): each checks in its transaction that
+   * the journal's `leader` row still holds it, so a node whose leadership another has taken can never write.
+   */
+  fence(epoch: number): void {
+    this.fenceEpoch = epoch;
+    // The writer thread takes its messages in order: every append sent after this one is checked.
+    this.writer?.request({ op: "fence", epoch }).catch(() => undefined);
+  }
+
+  /**
+   * Calls `onAppend` with the head's seq whenever another connection (the leader's process) has committed, polled
+   * every `SQLITE_FOLLOW_POLL_MS` on this thread's connection (`PRAGMA data_version` changes only when another
+   * connection commits, so an idle journal costs one pragma per poll); `onLost` if the file cannot be read.
+   */
+  async listen(onAppend: (seq: number) => void, onLost: (error: unknown) => void): Promise<() => Promise<void>> {
+    const version = this.db.prepare<[], number>("PRAGMA data_version").pluck();
+    const headSeq = this.db.prepare<[], number>("SELECT seq FROM journal_head WHERE id = 1").pluck();
+    let seen = -1;
+    const timer = setInterval(() => {
+      try {
+        const now = version.get()!;
+        if (now === seen) return;
+        seen = now;
+        onAppend(headSeq.get() ?? 0);
+      } catch (error) {
+        clearInterval(timer);
+        onLost(error);
+      }
+    }, SQLITE_FOLLOW_POLL_MS);
+    timer.unref();
+    return async () => clearInterval(timer);
+  }
+
+  /** The head and the highest seq in one read transaction: the leader's process may append between two reads. */
+  async headAndMaxSeq(): Promise<{ head: JournalHead | null; maxSeq: number }> {
+    const read = this.db.transaction(() => {
+      const head = this.db.prepare("SELECT seq, hash, mac FROM journal_head WHERE id = 1").get() as
+        | JournalHead
+        | undefined;
+      const max = this.db.prepare("SELECT MAX(seq) AS seq FROM journal").get() as { seq: number | null };
+      return { head: head ?? null, maxSeq: max.seq ?? 0 };
+    });
+    return read.deferred();
   }
 
   async read(fromSeq: number, limit: number): Promise<JournalRecord[]> {
@@ -523,6 +599,7 @@ type WriteRequest =
   | { readonly op: "snapshot"; readonly snapshot: SnapshotRecord; readonly replacing: number | null }
   | { readonly op: "viewSnapshot"; readonly snapshot: ViewSnapshotRecord; readonly kept: number }
   | { readonly op: "identitySnapshot"; readonly snapshot: IdentitySnapshotRecord; readonly kept: number }
+  | { readonly op: "fence"; readonly epoch: number }
   | { readonly op: "close" };
 
 interface WriteReply {

@@ -13,7 +13,9 @@
  *   hash and the batch's text buffer, moved back to be used again;
  * - `{ id, op: "snapshot", snapshot, replacing }` saves a snapshot (and deletes the one at seq `replacing`, unless null); `{ id, op: "viewSnapshot", snapshot, kept }` saves a
  *   snapshot of the read models and deletes all but the newest `kept`; `{ id, op: "identitySnapshot", snapshot, kept }`
- *   does the same for a snapshot of the identity read model; `{ id, op: "close" }` closes the connection.
+ *   does the same for a snapshot of the identity read model; `{ id, op: "fence", epoch }` makes every later append
+ *   check, in its transaction, that the journal's leader epoch is still `epoch` (a deposed node writes nothing);
+ *   `{ id, op: "close" }` closes the connection.
  * Each is answered once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after a rollback, in
  * which case nothing of it was written.
  *
@@ -55,6 +57,9 @@ const writeHead = db.prepare(
   "INSERT INTO journal_head (id, seq, hash, mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac",
 );
 const readHeadHash = db.prepare("SELECT hash FROM journal_head WHERE id = 1").pluck();
+const readEpoch = db.prepare("SELECT epoch FROM leader WHERE id = 1").pluck();
+/** The leader epoch every append checks (`{ op: "fence" }`, sqlite-leadership.ts), or null: not fenced. */
+let fenceEpoch = null;
 const insertSnapshot = db.prepare(
   "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?, ?)",
 );
@@ -105,6 +110,18 @@ const appendBatch = db.transaction((batch, hashes, previousHash) => {
   let start = 0;
   let seq = 0;
   let hash = previousHash;
+  // A node another has taken the leadership from writes nothing (checked under the write lock, in the transaction).
+  if (fenceEpoch !== null) {
+    const current = readEpoch.get();
+    if (current !== fenceEpoch) {
+      throw Object.assign(
+        new Error(
+          `this node's leader epoch ${fenceEpoch} is no longer the journal's (${current ?? "none"}): another node leads it`,
+        ),
+        { code: "SAUDA_NOT_LEADER" },
+      );
+    }
+  }
   // The chain must continue the stored head: checked inside the transaction, so no other write can come between.
   if (!hashes && (readHeadHash.get() ?? GENESIS_HASH) !== previousHash) {
     throw new Error("invariant: the batch does not continue the journal head's hash chain");
@@ -160,6 +177,8 @@ port.on("message", (message) => {
       saveViewSnapshot.immediate(message.snapshot, message.kept);
     } else if (op === "identitySnapshot") {
       saveIdentitySnapshot.immediate(message.snapshot, message.kept);
+    } else if (op === "fence") {
+      fenceEpoch = message.epoch;
     } else if (op === "close") {
       db.close();
     } else {

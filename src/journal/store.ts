@@ -122,6 +122,21 @@ export interface JournalStore {
   saveIdentitySnapshot(snapshot: IdentitySnapshotRecord): Promise<void>;
   /** The newest snapshot of the identity read model, or null (none yet, or a journal from before they existed). */
   loadIdentitySnapshot(): Promise<IdentitySnapshotRecord | null>;
+  /**
+   * Optional, for a store several nodes share (followers, leadership.ts): calls `onAppend` with the last seq of
+   * appends committed from now on by any node (`onLost` when it can no longer tell); resolves with a function that
+   * stops listening.
+   */
+  listen?(onAppend: (seq: number) => void, onLost: (error: unknown) => void): Promise<() => Promise<void>>;
+  /**
+   * Optional, for a store several nodes share: every later append first checks, in its transaction, that the
+   * journal's leader epoch is still `epoch`, so that a node that has been deposed can never write.
+   */
+  fence?(epoch: number): void;
+  /** Optional: no append starts until `fence` is called again (the leadership's connection was lost). */
+  suspend?(): void;
+  /** Optional: called when the journal's own connection of a fenced store fails (the leadership is then confirmed). */
+  onConnectionLost?(listener: () => void): void;
   /** Replaces the head's and the given snapshots' MACs in one transaction (key rotation, server stopped). */
   rewriteMacs(head: string | null, snapshots: ReadonlyMap<number, string>): Promise<void>;
   close(): Promise<void>;

@@ -27,12 +27,15 @@ export interface TraderKey {
 }
 
 /**
- * Journals the two-party market into a fresh PostgreSQL schema with a trader for each member and API keys for each
- * trader, before any node starts; returns the keys by member. With `keysPerMember` the keys are `k-P-0`, `k-P-1`, ...
+ * Journals the two-party market into a fresh PostgreSQL schema (or, with `data`, a fresh SQLite journal in that
+ * directory) with a trader for each member and API keys for each trader, before any node starts; returns the keys by
+ * member. With `keysPerMember` the keys are `k-P-0`, `k-P-1`, ...
  * (secrets `secret-P-0`, ...), without it one key `k-P` (`secret-P`). Throws when the exchange rejects a command.
  */
 export async function journalTwoPartyMarket(options: {
-  readonly schema: string;
+  readonly schema?: string;
+  /** A SQLite journal's data directory instead of PostgreSQL. */
+  readonly data?: string;
   readonly keysDir: string;
   readonly commands: readonly Command[];
   /** The journal's connection URL; the test database by default. */
@@ -40,8 +43,9 @@ export async function journalTwoPartyMarket(options: {
   readonly keysPerMember?: number;
 }): Promise<Map<string, TraderKey[]>> {
   const setup = await Exchange.open({
-    database: options.database ?? TEST_DATABASE_URL,
-    schema: options.schema,
+    ...(options.data === undefined
+      ? { database: options.database ?? TEST_DATABASE_URL, schema: options.schema ?? "sauda" }
+      : { data: options.data }),
     keysDir: options.keysDir,
   });
   for (const command of options.commands) {
@@ -164,10 +168,15 @@ export class TwoPartyOrders {
 
 const NODE = resolve(import.meta.dirname, "ha-node.ts");
 
-/** Where a node process runs: its journal (a PostgreSQL URL and schema), its data directory and the shared keys. */
+/**
+ * Where a node process runs: its journal (a PostgreSQL URL and schema, or a SQLite journal's data directory that the
+ * nodes share), its data directory and the shared keys.
+ */
 export interface NodeProcessOptions {
-  readonly schema: string;
-  /** The node's data goes under `base/<name>`. */
+  readonly schema?: string;
+  /** A SQLite journal in this data directory, shared by the nodes (a standby on one machine), instead of PostgreSQL. */
+  readonly sqliteData?: string;
+  /** The node's data goes under `base/<name>` (on PostgreSQL). */
   readonly base: string;
   /** The journal's connection URL; the test database by default. */
   readonly database?: string;
@@ -197,13 +206,12 @@ export class NodeProcess {
     readonly name: string,
     options: NodeProcessOptions,
   ) {
-    const database = options.database ?? TEST_DATABASE_URL;
     const keysDir = options.keysDir ?? join(options.base, "keys");
-    this.child = spawn(
-      process.execPath,
-      ["--import", "tsx", NODE, database, options.schema, join(options.base, name), keysDir],
-      { stdio: "pipe" },
-    );
+    const journal =
+      options.sqliteData === undefined
+        ? [options.database ?? TEST_DATABASE_URL, options.schema ?? "sauda", join(options.base, name)]
+        : ["sqlite", "-", options.sqliteData];
+    this.child = spawn(process.execPath, ["--import", "tsx", NODE, ...journal, keysDir], { stdio: "pipe" });
     this.child.stderr.on("data", (chunk: Buffer) => this.lines.push(chunk.toString()));
     this.exited = new Promise((resolveExit) =>
       this.child.once("exit", (code, signal) => {

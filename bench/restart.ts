@@ -26,11 +26,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Exchange, VIEW_SNAPSHOT_EVERY_RECORDS } from "../src/gateway/exchange.ts";
-import { sign } from "../src/gateway/signing.ts";
-import { Users } from "../src/gateway/users.ts";
-import { ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS } from "../src/journal/engine-snapshot-thread.ts";
-import { BENCH_JOURNAL_INSTRUMENT, writeBenchJournal } from "./journal-workload.ts";
+import { placeBenchOrder, writeRestartJournal } from "./restart-journal.ts";
 import { startServe } from "./serve-process.ts";
 
 const COMMANDS = Number(process.env.BENCH_RESTART_COMMANDS ?? 1_000_000);
@@ -40,55 +36,6 @@ const SNAPSHOT_EVERY = process.env.BENCH_RESTART_SNAPSHOT_EVERY
   : undefined;
 
 const WAIT_FOR_VIEWS = process.env.BENCH_RESTART_WAIT_FOR_VIEWS === "1";
-/** The trader (of member B, account B1) whose API key sends the order after each start. */
-const TRADER = { user: "bench-trader", key: "bench-restart-key", secret: "bench-restart-secret-0123456789" };
-
-async function writeJournal(dir: string, commands: number): Promise<void> {
-  const exchange = await Exchange.open({
-    data: dir,
-    snapshotEveryMs: 0,
-    ...(SNAPSHOT_EVERY === undefined ? {} : { snapshotEveryCommands: SNAPSHOT_EVERY }),
-  });
-  await writeBenchJournal(exchange, { commands, stream: "bench-restart" });
-  const users = new Users(exchange);
-  await users.create(
-    {
-      id: TRADER.user,
-      name: "Bench Trader",
-      role: "trader",
-      member: "B",
-      password: "bench restart trader password 2026",
-      reason: "bench",
-    },
-    { actor: "bench" },
-  );
-  await users.createKey(TRADER.user, ["read", "trade"], { actor: "bench" }, { id: TRADER.key, secret: TRADER.secret });
-  // The read models are snapshotted by count by the snapshot thread, which may be behind the head: wait for the last
-  // one the count makes, so that the starts below find the same snapshots whatever the thread's pace.
-  const every = SNAPSHOT_EVERY ?? VIEW_SNAPSHOT_EVERY_RECORDS;
-  const last = every > 0 ? Math.floor(commands / every) * every : 0;
-  const waitStarted = performance.now();
-  while (last > 0 && ((await exchange.store.loadViewSnapshot())?.seq ?? 0) < last) {
-    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
-  }
-  console.log(
-    `the snapshot thread saved the read models at ${last} ${((performance.now() - waitStarted) / 1000).toFixed(1)} s after the last write`,
-  );
-  // The engine's snapshot thread, when it runs, catches up and snapshots within one interval of the head: wait for
-  // it, so that the starts below find the tail it leaves (not one that depends on its pace).
-  const engineThread = exchange.engineSnapshotThread;
-  const headSeq = exchange.engine.lastSeq;
-  const engineWait = performance.now();
-  const newestSeq = async () => (await exchange.store.snapshots())[0]?.seq ?? 0;
-  while (engineThread?.usable && headSeq - (await newestSeq()) >= ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS) {
-    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
-  }
-  console.log(
-    `engine snapshots: ${engineThread === null ? "by the sequencer on the main thread" : `by the snapshot thread (${engineThread.usable ? "running" : "failed"})`}; newest at ${await newestSeq()} of ${headSeq} (${((performance.now() - engineWait) / 1000).toFixed(1)} s after the last write)`,
-  );
-  // No close: the last snapshot is the one the count made, as after a SIGKILL.
-}
-
 /** Clock ticks per second of /proc/<pid>/stat's times (100 on Linux unless configured otherwise). */
 const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 
@@ -129,29 +76,9 @@ let orderCount = 0;
 /** Sends a signed order until it is acknowledged (201); returns when it was, from `spawnedMs`. */
 async function firstOrder(url: string, pid: number | undefined, spawnedMs: number): Promise<Moment> {
   for (;;) {
-    const body = JSON.stringify({
-      instrument: BENCH_JOURNAL_INSTRUMENT,
-      account: "B1",
-      clientOrderId: `restart-${Date.now()}-${++orderCount}`,
-      side: "buy",
-      type: "limit",
-      price: 10_000_000,
-      quantity: 1000,
-    });
-    const timestampMs = Date.now();
-    const answer = await fetch(`${url}/api/orders`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-sauda-key": TRADER.key,
-        "x-sauda-timestamp": String(timestampMs),
-        "x-sauda-signature": sign(TRADER.secret, timestampMs, "POST", "/api/orders", body),
-      },
-      body,
-    });
-    const text = await answer.text();
+    const answer = await placeBenchOrder(url, `restart-${Date.now()}-${++orderCount}`);
     if (answer.status === 201) return moment(pid, spawnedMs);
-    if (answer.status !== 503) throw new Error(`the order was answered ${answer.status}: ${text}`);
+    if (answer.status !== 503) throw new Error(`the order was answered ${answer.status}: ${answer.text}`);
     await new Promise((resolveWait) => setTimeout(resolveWait, 10));
   }
 }
@@ -214,7 +141,7 @@ console.log(`empty journal: ${serving(baseline)} (start-up cost); ${started(base
 
 const dir = mkdtempSync(join(tmpdir(), "sauda-restart-"));
 const writeStarted = performance.now();
-await writeJournal(dir, COMMANDS);
+await writeRestartJournal(dir, COMMANDS, SNAPSHOT_EVERY);
 console.log(`wrote ${COMMANDS} commands in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s (${dir})`);
 for (let i = 1; i <= 2; i++) {
   const run = await startAndKill(dir);

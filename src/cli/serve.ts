@@ -265,7 +265,11 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
         schema: options.schema,
         advertisedUrl: options.advertiseUrl ?? baseUrl,
       }));
-    exchange.onRole((role) => log(`role: ${role} (epoch ${leadership?.epoch}); this node now writes the journal`));
+    exchange.onRole((role, took) =>
+      log(
+        `role: ${role} (epoch ${leadership?.epoch}); this node now writes the journal (the leadership taken in ${took.lockMs} ms, then ${took.applied} records applied and the sequencer started in ${took.leadMs} ms)`,
+      ),
+    );
     leadership.onSuspended((error) =>
       log(
         `warning: the leadership connection failed (${(error as Error).message ?? String(error)}); appends wait while the database's hosts are tried again`,

@@ -250,7 +250,7 @@ export class Exchange {
   /** A try for the leadership in flight (a follower of a shared journal), which `close` waits for. */
   private electing: Promise<void> | null = null;
   private behindSinceMs: number | null = null;
-  private readonly roleListeners: ((role: "leader" | "follower") => void)[] = [];
+  private readonly roleListeners: ((role: "leader" | "follower", took: TakeoverTimings) => void)[] = [];
   private readonly listeners: OutcomeListener[] = [];
   /** Hear each batch as soon as it is durable, even while the read models load (`onBatchDurable`). */
   private readonly durableListeners: (() => void)[] = [];
@@ -1161,9 +1161,11 @@ export class Exchange {
     this.leaderUrlValue = (await leadership.leader())?.url ?? null;
     const attempt = async (): Promise<void> => {
       if (this.closed) return;
+      const trying = performance.now();
       const epoch = await leadership.tryLead();
       if (epoch !== null) {
-        await this.lead(epoch);
+        const taken = performance.now();
+        await this.lead(epoch, { lockMs: taken - trying, taken });
         return;
       }
       if (this.closed) return;
@@ -1183,10 +1185,14 @@ export class Exchange {
     await attempt();
   }
 
-  /** Becomes the leader in `epoch`: stops following, applies the rest of the journal, starts the sequencer. */
-  private async lead(epoch: number): Promise<void> {
+  /**
+   * Becomes the leader in `epoch`: stops following, applies the rest of the journal, starts the sequencer. `timing`:
+   * how long taking the leadership took, and when it was taken (performance.now()), for the role's listeners.
+   */
+  private async lead(epoch: number, timing: { readonly lockMs: number; readonly taken: number }): Promise<void> {
     const store = this.store;
     await this.stopFollowing();
+    const followedSeq = this.tail.seq;
     // The epoch is bumped: no append of an older leader can commit from here on, so the head read now is final.
     store.fence?.(epoch);
     await this.catchUp();
@@ -1204,7 +1210,12 @@ export class Exchange {
     this.startSequencer(head, this.tail.seq - newestSnapshot);
     this.leaderUrlValue = this.leadership?.advertisedUrl ?? null;
     if (head !== null) this.checkpoints.sign(head, this.clock());
-    for (const listener of this.roleListeners) listener("leader");
+    const took = {
+      lockMs: Math.round(timing.lockMs),
+      leadMs: Math.round(performance.now() - timing.taken),
+      applied: this.tail.seq - followedSeq,
+    };
+    for (const listener of this.roleListeners) listener("leader", took);
   }
 
   /**
@@ -1218,8 +1229,12 @@ export class Exchange {
     this.leaderUrlValue = leadership.advertisedUrl;
   }
 
-  /** Listeners hear when this node becomes the leader. */
-  onRole(listener: (role: "leader" | "follower") => void): void {
+  /**
+   * Listeners hear when this node becomes the leader, with how long it took: the try that took the leadership
+   * (`lockMs`: the bump of the epoch, on PostgreSQL the lock too), then from there to leading (`leadMs`: the records
+   * not yet followed applied, `applied` of them, the sequencer started, a checkpoint signed).
+   */
+  onRole(listener: (role: "leader" | "follower", took: TakeoverTimings) => void): void {
     this.roleListeners.push(listener);
   }
 
@@ -1346,6 +1361,13 @@ export class Exchange {
       await this.store.close();
     }
   }
+}
+
+/** How long a follower's takeover took, once its try found the leadership free (`Exchange.onRole`). */
+export interface TakeoverTimings {
+  readonly lockMs: number;
+  readonly leadMs: number;
+  readonly applied: number;
 }
 
 /**

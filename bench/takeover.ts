@@ -39,12 +39,14 @@ async function health(node: ServeProcess): Promise<Health | null> {
 }
 
 let orders = 0;
+/** Client order ids new to a journal that an earlier run wrote to. */
+const RUN = Date.now().toString(36);
 
 /** Places orders on `url()` one after the other until `stop()`; counts those acknowledged (201). */
 async function placeOrders(url: () => string, stop: () => boolean, acknowledged: (url: string) => void) {
   while (!stop()) {
     const target = url();
-    const answer = await placeBenchOrder(target, `takeover-${++orders}`).catch(() => null);
+    const answer = await placeBenchOrder(target, `takeover-${RUN}-${++orders}`).catch(() => null);
     if (answer?.status === 201) acknowledged(target);
     else if (answer !== null && answer.status !== 503) {
       throw new Error(`the order was answered ${answer.status}: ${answer.text}`);

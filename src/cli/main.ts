@@ -104,7 +104,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("run the exchange server (with a demo market unless --no-demo)")
     .option("--port <port>", "TCP port", "8080")
     .option("--host <host>", "address to listen on", "127.0.0.1")
-    .option("--data <dir>", "directory of the embedded SQLite database", "./data")
+    .option(
+      "--data <dir>",
+      "directory of the embedded SQLite database; a second serve on the same directory (another --port) starts as the first's standby and takes over when it ends",
+      "./data",
+    )
     .option("--database <url>", "PostgreSQL URL (instead of --data)")
     .option("--schema <name>", "PostgreSQL schema", "sauda")
     .option(

@@ -104,6 +104,25 @@ describe("leadership of a SQLite journal", () => {
     expect((await successor.head())?.seq).toBe(5);
   });
 
+  it("fences appends written on the caller's thread too, before the writer thread is ready", async () => {
+    const file = journalFile();
+    const a = leadership(file, "a", "http://127.0.0.1:7001");
+    expect(await a.tryLead()).toBe(1);
+    await a.close();
+    const b = leadership(file, "b", "http://127.0.0.1:7002");
+    expect(await b.tryLead()).toBe(2);
+    // Asked at once after opening, the store writes here: its writer thread has not said it is ready yet.
+    const journal = store(file);
+    journal.fence(1);
+    const appending = journal.append(records(GENESIS, 2));
+    await expect(appending).rejects.toMatchObject({ code: "SAUDA_NOT_LEADER" });
+    expect(await journal.writerReady()).toBe(true);
+    expect(await journal.maxSeq()).toBe(0);
+    journal.fence(2);
+    await journal.append(records(GENESIS, 2));
+    expect(await journal.maxSeq()).toBe(2);
+  });
+
   it("tells a follower of each append another connection commits, and reads head and last seq at one moment", async () => {
     const file = journalFile();
     const leader = store(file);

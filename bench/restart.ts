@@ -22,12 +22,11 @@
  * BENCH_RESTART_WAIT_FOR_VIEWS=1 runs the server with --wait-for-views (as before it loaded them behind serving).
  */
 
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { placeBenchOrder, writeRestartJournal } from "./restart-journal.ts";
-import { startServe } from "./serve-process.ts";
+import { processCpuMs, startServe } from "./serve-process.ts";
 
 const COMMANDS = Number(process.env.BENCH_RESTART_COMMANDS ?? 1_000_000);
 /** Snapshots (engine and read models) by count while writing the journal; default the server's. */
@@ -36,24 +35,6 @@ const SNAPSHOT_EVERY = process.env.BENCH_RESTART_SNAPSHOT_EVERY
   : undefined;
 
 const WAIT_FOR_VIEWS = process.env.BENCH_RESTART_WAIT_FOR_VIEWS === "1";
-/** Clock ticks per second of /proc/<pid>/stat's times (100 on Linux unless configured otherwise). */
-const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-
-/**
- * CPU time (user + system, all threads) the process `pid` has used so far, in ms, from /proc/<pid>/stat (fields 14 and
- * 15, counted after the command name, which may hold spaces); null where there is no /proc.
- */
-function processCpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-
 interface Moment {
   /** From the spawn. */
   readonly ms: number;

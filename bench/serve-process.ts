@@ -4,12 +4,31 @@
  * /api/health. The health check is polled without a pause, so the figure is not rounded up to a poll interval.
  */
 
-import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { type ChildProcessByStdio, execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
+
+/** Clock ticks per second of /proc/<pid>/stat's times (100 on Linux unless configured otherwise). */
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+/**
+ * CPU time (user + system, all threads) the process `pid` has used so far, in ms, from /proc/<pid>/stat (fields 14 and
+ * 15, counted after the command name, which may hold spaces); null where there is no /proc.
+ */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
 
 /** A `sauda serve` that has answered its first health check. */
 export interface ServeProcess {

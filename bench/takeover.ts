@@ -6,7 +6,7 @@
  * bench:restart does), or takes the one in BENCH_TAKEOVER_DATA (a data directory such a run wrote, its keys beside it).
  * Starts `sauda serve --no-demo` on it (the leader) and a second one (its standby), and waits until the standby has
  * applied the journal's head. Then, BENCH_TAKEOVER_ROUNDS times (default 3): a program places orders one after the
- * other through the leader's API; after 200 acknowledged, the leader is killed with SIGKILL, and the program turns to
+ * other through the leader's API; after 2,000 acknowledged, the leader is killed with SIGKILL, and the program turns to
  * the standby at once. Prints, from the kill: when the killed process had ended (its memory freed; the operating
  * system releases its lock then), when the standby's /api/health first said `leader`, and when its first order was
  * acknowledged by it (serving again), with the standby's own account of its takeover. The killed node is started again as the next standby (its start, which
@@ -17,12 +17,12 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { placeBenchOrder, writeRestartJournal } from "./restart-journal.ts";
-import { type ServeProcess, startServe } from "./serve-process.ts";
+import { processCpuMs, type ServeProcess, startServe } from "./serve-process.ts";
 
 const COMMANDS = Number(process.env.BENCH_TAKEOVER_COMMANDS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_TAKEOVER_ROUNDS ?? 3);
 /** Orders acknowledged by the leader in a round before it is killed. */
-const ORDERS_BEFORE_KILL = 200;
+const ORDERS_BEFORE_KILL = 2000;
 
 interface Health {
   readonly role: string;
@@ -97,7 +97,23 @@ for (let round = 0; round < ROUNDS; round++) {
       else if (firstByStandby === 0) firstByStandby = performance.now();
     },
   );
+  // What following costs the standby: its CPU time (all threads) per record it applied while the leader took orders.
+  while (acknowledgedByLeader < 100) await new Promise((resolveWait) => setTimeout(resolveWait, 5));
+  const followFrom = {
+    cpuMs: processCpuMs(standby.child.pid),
+    leaderCpuMs: processCpuMs(leader.child.pid),
+    seq: (await health(standby))?.seq ?? 0,
+  };
   while (acknowledgedByLeader < ORDERS_BEFORE_KILL) await new Promise((resolveWait) => setTimeout(resolveWait, 5));
+  const followTo = {
+    cpuMs: processCpuMs(standby.child.pid),
+    leaderCpuMs: processCpuMs(leader.child.pid),
+    seq: (await health(standby))?.seq ?? 0,
+  };
+  const records = Math.max(1, followTo.seq - followFrom.seq);
+  const perRecord = (from: number | null, to: number | null) =>
+    from === null || to === null ? "unknown (no /proc)" : `${(((to - from) * 1000) / records).toFixed(0)} µs`;
+  const followCost = `${perRecord(followFrom.cpuMs, followTo.cpuMs)} of CPU per record (${records} records; the leader ${perRecord(followFrom.leaderCpuMs, followTo.leaderCpuMs)})`;
   killedAt = performance.now();
   let endedAt = 0;
   const killed = leader.stop("SIGKILL").then(() => {
@@ -116,7 +132,7 @@ for (let round = 0; round < ROUNDS; round++) {
   servedAgain.push(firstByStandby - killedAt);
   const said = standby.lines.findLast((line) => line.startsWith("role: leader")) ?? "(no role line)";
   console.log(
-    `round ${round + 1}: the killed process ended ${(endedAt - killedAt).toFixed(0)} ms after the SIGKILL; the standby said leader ${(ledAt - killedAt).toFixed(0)} ms after it and acknowledged its first order ${(firstByStandby - killedAt).toFixed(0)} ms after it (load ${loadavg()[0]!.toFixed(1)}, seq ${(await health(standby))?.seq}); it logged: ${said}`,
+    `round ${round + 1}: the killed process ended ${(endedAt - killedAt).toFixed(0)} ms after the SIGKILL; the standby said leader ${(ledAt - killedAt).toFixed(0)} ms after it and acknowledged its first order ${(firstByStandby - killedAt).toFixed(0)} ms after it; following had cost the standby ${followCost} (load ${loadavg()[0]!.toFixed(1)}, seq ${(await health(standby))?.seq}); it logged: ${said}`,
   );
   leader = standby;
   if (round < ROUNDS - 1) standby = await startStandby(dir);

@@ -322,18 +322,34 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   // The demo's users and keys are the exchange's (journaled); the demo itself reaches the exchange only over HTTP,
   // and over plain HTTP on loopback (with TLS its agents would need the certificate trusted).
   const leading = exchange.role === "leader";
-  if (options.demo && !leading) log("no demo market on a follower (it runs on the leader)");
+  if (options.demo && !tls && !leading) {
+    log("no demo market on a follower (it runs on the leader; this node starts it if it takes over)");
+  }
   const access = options.demo && !tls && leading ? await demoAccess(users, exchange.projections.lastSeq === 0) : null;
-  const demo = access
-    ? await (await import("../demo/demo.ts")).startDemo({
-        baseUrl,
-        keys: access.keys,
-        memberKeys: access.memberKeys,
-        log,
-      })
-    : null;
+  const startDemo = async (demoKeys: Awaited<ReturnType<typeof demoAccess>>) =>
+    (await import("../demo/demo.ts")).startDemo({
+      baseUrl,
+      keys: demoKeys.keys,
+      memberKeys: demoKeys.memberKeys,
+      log,
+    });
+  let demo = access ? await startDemo(access) : null;
   if (options.demo && tls) log("no demo market over TLS (its agents call the API over plain HTTP); use --no-demo");
   demo?.start();
+  let stopping: Promise<void> | null = null;
+  if (options.demo && !tls && !leading) {
+    // The demo market runs on whichever node leads: a standby that takes over starts it, or the market stands still.
+    exchange.onRole((role) => {
+      if (role !== "leader" || demo !== null) return;
+      void (async () => {
+        const started = await startDemo(await demoAccess(users, false));
+        if (stopping !== null || demo !== null) return;
+        demo = started;
+        demo.start();
+        log("demo market running on this node, which now leads");
+      })().catch((error: unknown) => log(`demo: not started after the takeover (${String(error)})`));
+    });
+  }
 
   log(
     `${announced ? "serving all of" : "sauda exchange on"} ${baseUrl}  (web application at /, API under /api, OpenAPI at /docs, metrics at /metrics)`,
@@ -364,7 +380,6 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     log("demo market running (its users were printed at the first start)");
   }
 
-  let stopping: Promise<void> | null = null;
   return () => {
     stopping ??= (async () => {
       // The agents' step in flight finishes while the server still answers it. The demo is a client: its failure

@@ -44,7 +44,7 @@ import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
 import { ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS, EngineSnapshotThread } from "../journal/engine-snapshot-thread.ts";
-import { defaultKeysDir, type ExchangeKeys, loadKeys } from "../journal/keys.ts";
+import { defaultKeysDir, type ExchangeKeys, KeysError, loadKeys } from "../journal/keys.ts";
 import { type JournalLeadership, LEADERSHIP_TRY_EVERY_MS } from "../journal/leadership.ts";
 import { sha256OffThread } from "../journal/off-thread-hash.ts";
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from "../journal/open.ts";
@@ -705,6 +705,13 @@ export class Exchange {
       // A journal from before MACs, on the start that made its first keys: adopted once, and MAC'd at once, so the
       // next start checks it. Otherwise a head without a MAC is refused.
       const head0 = await store.head();
+      // Keys just made for a journal that already has MAC'd records cannot be its keys (a wrong --keys, or a standby
+      // given other keys than its leader's): said as such, not as a journal rewritten by someone without the key.
+      if (keys.generated && head0 !== null && (head0.mac ?? null) !== null) {
+        throw new KeysError(
+          `there were no keys in ${keys.dir}, so new ones were made there, but the journal ${store.location} already holds ${head0.seq} records written with other keys: start with the keys it was written with (--keys, or the environment; a standby uses its leader's), and remove ${keys.dir} if it was made by mistake`,
+        );
+      }
       const adopt = keys.generated && head0 !== null && (head0.mac ?? null) === null;
       // The records the engine's snapshot covers are checked while serving, unless the operator asked otherwise. A
       // follower checks everything first: it answers for the journal it follows. The start that adopts a journal

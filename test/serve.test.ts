@@ -12,7 +12,8 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { verify } from "../src/journal/recovery.ts";
-import { SqliteStore } from "../src/journal/sqlite-store.ts";
+import { SqliteLeadership } from "../src/journal/sqlite-leadership.ts";
+import { SqliteStore, sqliteFile } from "../src/journal/sqlite-store.ts";
 
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
 
@@ -93,27 +94,50 @@ describe("sauda serve", () => {
     expect(await stopped).toBe(0);
   });
 
-  it("on a port already in use says so, names --port and exits 2 instead of staying up", async () => {
+  /** Runs `sauda serve --no-demo` on a port another server listens on; resolves with its exit code and output. */
+  async function serveOnTakenPort(dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const taken = createServer();
     await new Promise<void>((listening) => taken.listen(0, "127.0.0.1", listening));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const dir = mkdtempSync(join(tmpdir(), "sauda-serve-"));
       const child = spawn(process.execPath, [BIN, "serve", "--no-demo", "--port", String(port), "--data", dir], {
         stdio: ["ignore", "pipe", "pipe"],
       });
+      let stdout = "";
       let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString("utf8");
+      });
       child.stderr.on("data", (chunk: Buffer) => {
         stderr += chunk.toString("utf8");
       });
-      // Before, the process printed the error and then waited for ever with its journal open.
       const code = await new Promise<number | null>((exited) => child.on("exit", (exitCode) => exited(exitCode)));
-      expect(code).toBe(2);
       expect(stderr).toBe(
         `sauda: port ${port} on 127.0.0.1 is in use (another server listens there); start with --port and another port\n`,
       );
+      return { code, stdout, stderr };
     } finally {
       taken.close();
+    }
+  }
+
+  it("on a port already in use says so, names --port and exits 2 instead of staying up", async () => {
+    // Before, the process printed the error and then waited for ever with its journal open.
+    const { code } = await serveOnTakenPort(mkdtempSync(join(tmpdir(), "sauda-serve-")));
+    expect(code).toBe(2);
+  }, 60_000);
+
+  it("a standby (the journal led by another process) on a port already in use says so before loading the journal", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-serve-"));
+    const leader = new SqliteLeadership({ file: sqliteFile(dir) });
+    expect(leader.tryLock()).toBe(true);
+    try {
+      const { code, stdout } = await serveOnTakenPort(dir);
+      expect(code).toBe(2);
+      // Before, it recovered the engine and loaded every read model first (minutes on a large journal).
+      expect(stdout).toBe("");
+    } finally {
+      await leader.close();
     }
   }, 60_000);
 });

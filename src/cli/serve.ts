@@ -36,6 +36,7 @@
  */
 
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import Fastify from "fastify";
 import { Exchange } from "../gateway/exchange.ts";
@@ -106,6 +107,26 @@ export function parseBucketUrl(url: string): { bucket: string; prefix: string } 
 
 export const EXIT_JOURNAL_FAILED = 70;
 
+/** The refusal of a start whose port another server listens on (the command exits 2 with it). */
+function portInUse(options: { readonly port: number; readonly host: string }): Error {
+  return Object.assign(
+    new Error(
+      `port ${options.port} on ${options.host} is in use (another server listens there); start with --port and another port`,
+    ),
+    { code: "EADDRINUSE" },
+  );
+}
+
+/** Whether `port` on `host` can be listened on now (port 0 always can). */
+function portFree(port: number, host: string): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((resolveFree) => {
+    const probe = createServer();
+    probe.once("error", () => resolveFree(false));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolveFree(true)));
+  });
+}
+
 /** Where this process's code came from (bin/sauda.js): the compiled build, or the TypeScript sources through tsx. */
 const CODE_FROM = import.meta.url.endsWith(".ts") ? "from the sources through tsx" : "from the build in dist/";
 
@@ -125,6 +146,12 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   const sqliteLeadership = options.database ? null : new SqliteLeadership({ file: sqliteFile(options.data) });
   const standby = sqliteLeadership !== null && !sqliteLeadership.tryLock();
   if (standby) {
+    // A standby loads the whole state before it listens (minutes on a large journal): a port already taken (the same
+    // command started twice) is said now, not after that.
+    if (!(await portFree(options.port, options.host))) {
+      await sqliteLeadership.close();
+      throw portInUse(options);
+    }
     log(
       `another process leads the journal ${sqliteFile(options.data)}: this node starts as its standby (it follows the journal, serves reads, forwards changes, and takes over when that process ends)`,
     );
@@ -232,14 +259,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     await app.close();
     await exchange.close();
     await sqliteLeadership?.close();
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      throw Object.assign(
-        new Error(
-          `port ${options.port} on ${options.host} is in use (another server listens there); start with --port and another port`,
-        ),
-        { code: "EADDRINUSE" },
-      );
-    }
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw portInUse(options);
     throw error;
   }
   const listeningMs = Math.round(performance.now());
@@ -256,6 +276,9 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     const epoch = await sqliteLeadership.tryLead();
     if (epoch === null) throw new Error("invariant: the journal's lock, taken at the start, is not held");
     exchange.holdLeadership(sqliteLeadership, epoch);
+    log(
+      `role: leader of the journal (epoch ${epoch}); a second sauda serve on the same --data becomes its standby (docs/operations.md)`,
+    );
   } else if (sqliteLeadership !== null || options.database) {
     if (sqliteLeadership !== null) sqliteLeadership.advertise(options.advertiseUrl ?? baseUrl);
     leadership =

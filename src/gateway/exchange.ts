@@ -706,8 +706,9 @@ export class Exchange {
       // next start checks it. Otherwise a head without a MAC is refused.
       const head0 = await store.head();
       // Keys just made for a journal that already has MAC'd records cannot be its keys (a wrong --keys, or a standby
-      // given other keys than its leader's): said as such, not as a journal rewritten by someone without the key.
-      if (keys.generated && head0 !== null && (head0.mac ?? null) !== null) {
+      // given other keys than its leader's): said as such, not as a journal rewritten by someone without the key. Keys
+      // given by the caller were made by an earlier open (their `generated` tells of that one), not by this one.
+      if (options.keys === undefined && keys.generated && head0 !== null && (head0.mac ?? null) !== null) {
         throw new KeysError(
           `there were no keys in ${keys.dir}, so new ones were made there, but the journal ${store.location} already holds ${head0.seq} records written with other keys: start with the keys it was written with (--keys, or the environment; a standby uses its leader's), and remove ${keys.dir} if it was made by mistake`,
         );

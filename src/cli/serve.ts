@@ -299,6 +299,9 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
       ),
     );
     leadership.onRegained((epoch) => log(`role: leader again (epoch ${epoch}) after the database connection was lost`));
+    exchange.onLeaderChange((leader) =>
+      log(`the journal's leader is now ${leader.url} (epoch ${leader.epoch}); changes are forwarded to it`),
+    );
     await exchange.runForLeader(leadership);
     if (exchange.role === "follower") {
       log(`role: follower of the leader at ${exchange.leaderUrl ?? "(unknown)"}; changes are forwarded to it`);

@@ -45,7 +45,7 @@ import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
 import { ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS, EngineSnapshotThread } from "../journal/engine-snapshot-thread.ts";
 import { defaultKeysDir, type ExchangeKeys, KeysError, loadKeys } from "../journal/keys.ts";
-import { type JournalLeadership, LEADERSHIP_TRY_EVERY_MS } from "../journal/leadership.ts";
+import { type JournalLeadership, LEADERSHIP_TRY_EVERY_MS, type LeaderInfo } from "../journal/leadership.ts";
 import { sha256OffThread } from "../journal/off-thread-hash.ts";
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from "../journal/open.ts";
 import { NotLeaderError } from "../journal/postgres-store.ts";
@@ -245,6 +245,9 @@ export class Exchange {
   private following: Following | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private leaderUrlValue: string | null = null;
+  /** The leader epoch this follower last saw published (null before it looked), and who hears of a new leader. */
+  private leaderEpochSeen: number | null = null;
+  private readonly leaderListeners: ((leader: LeaderInfo) => void)[] = [];
   private leadership: JournalLeadership | null = null;
   private electionTimer: NodeJS.Timeout | null = null;
   /** A try for the leadership in flight (a follower of a shared journal), which `close` waits for. */
@@ -1050,7 +1053,7 @@ export class Exchange {
         this.leadership
           .leader()
           .then((leader) => {
-            this.leaderUrlValue = leader?.url ?? null;
+            this.followLeader(leader);
           })
           .catch(() => undefined);
       }
@@ -1166,7 +1169,9 @@ export class Exchange {
         () => undefined, // the leadership is lost: `onLost` stops the node
       );
     });
-    this.leaderUrlValue = (await leadership.leader())?.url ?? null;
+    const known = await leadership.leader();
+    this.leaderUrlValue = known?.url ?? null;
+    this.leaderEpochSeen = known?.epoch ?? null;
     const attempt = async (): Promise<void> => {
       if (this.closed) return;
       const trying = performance.now();
@@ -1224,6 +1229,25 @@ export class Exchange {
       applied: this.tail.seq - followedSeq,
     };
     for (const listener of this.roleListeners) listener("leader", took);
+  }
+
+  /**
+   * A follower's look at the leader the journal publishes: a new one (another node took over) is told to the
+   * `onLeaderChange` listeners once.
+   */
+  private followLeader(leader: LeaderInfo | null): void {
+    const url = leader?.url ?? null;
+    if (url === this.leaderUrlValue || this.sequencer !== null) return;
+    this.leaderUrlValue = url;
+    if (leader !== null && this.leaderEpochSeen !== null && leader.epoch !== this.leaderEpochSeen) {
+      for (const listener of this.leaderListeners) listener(leader);
+    }
+    if (leader !== null) this.leaderEpochSeen = leader.epoch;
+  }
+
+  /** Listeners hear, on a follower, when another node has become the leader it forwards changes to. */
+  onLeaderChange(listener: (leader: LeaderInfo) => void): void {
+    this.leaderListeners.push(listener);
   }
 
   /**

@@ -28,6 +28,10 @@
  * (Linux per-thread counters; the thread that runs HTTP, WebSocket, sequencer, engine and read models, so the one whose
  * time bounds throughput) and the whole process's (with the journal's writer and hashing threads). On a shared machine
  * these are the honest figures; rates and latencies move with the load average, printed with them.
+ * Beside those, the CPU per record of each other thread that did work (V8's helpers, which collect garbage; the
+ * journal's writer; the engine's and the read models' snapshot threads, each following the journal, and their writers).
+ * `BENCH_SERVER_EXCHANGE='{"engineSnapshotEveryRecords":0}'` (JSON) passes options to the server's `Exchange.open`, to
+ * see what a thread costs by running without it.
  * `BENCH_SERVER_CPU_PROF=DIR` profiles the server (node --cpu-prof) and writes, beside the profile, when each journal
  * sample was taken; `node --import tsx bench/profile-summary.ts PROFILE --window DIR/samples-PID.jsonl --per-op`
  * then summarises self time by function inside the measurement window.
@@ -37,7 +41,7 @@
  */
 
 import { type ChildProcess, fork } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { Session } from "node:inspector/promises";
 import os from "node:os";
@@ -115,6 +119,8 @@ interface Sample {
   readonly processCpuUs: number;
   /** Garbage collections so far on the main thread (V8's gc performance entries): scavenges and the rest. */
   readonly gc: GcCount;
+  /** CPU time (µs) of each of the process's threads but the main one, by Linux task id (empty elsewhere). */
+  readonly threadCpuUs: Readonly<Record<string, number>>;
 }
 
 interface GcCount {
@@ -160,7 +166,18 @@ function cpuNow(): Omit<Sample, "type" | "seq"> {
   } catch {
     mainCpuUs = null;
   }
-  return { mainCpuUs, processCpuUs: usage.user + usage.system, gc: { ...gcTally } };
+  const threadCpuUs: Record<string, number> = {};
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      if (tid === String(process.pid)) continue;
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      threadCpuUs[tid] = ((Number(fields[11]) + Number(fields[12])) * 1e6) / PROC_TICKS_PER_SECOND;
+    }
+  } catch {
+    // Not Linux: no per-thread figures.
+  }
+  return { mainCpuUs, processCpuUs: usage.user + usage.system, gc: { ...gcTally }, threadCpuUs };
 }
 
 interface Ready {
@@ -174,7 +191,7 @@ interface Ready {
 
 async function serve(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), "sauda-bench-server-"));
-  const exchange = await Exchange.open({ data: dir });
+  const exchange = await Exchange.open({ data: dir, ...JSON.parse(process.env.BENCH_SERVER_EXCHANGE ?? "{}") });
   const users = new Users(exchange, { scrypt: LIGHT_SCRYPT });
   const members: Credentials[] = (await openBenchMarket(exchange, users, MEMBERS)).map((m) => ({
     member: m.member,
@@ -430,6 +447,8 @@ interface RunResult {
     readonly majorPerThousandOps: number;
     readonly scavengeUsPerOp: number;
     readonly majorUsPerOp: number;
+    /** Each thread other than the main one that used 0.5 µs or more per record, in the order the threads were made. */
+    readonly otherThreadsUsPerOp: readonly number[];
   } | null;
   /** The machine's 1-minute load average when the run ended. */
   readonly loadAverage: number;
@@ -447,6 +466,10 @@ function cpuPerOp(samples: readonly Sample[]): RunResult["cpu"] {
     majorPerThousandOps: ((to.gc.major - from.gc.major) * 1000) / ops,
     scavengeUsPerOp: (to.gc.minorUs - from.gc.minorUs) / ops,
     majorUsPerOp: (to.gc.majorUs - from.gc.majorUs) / ops,
+    otherThreadsUsPerOp: Object.keys(to.threadCpuUs)
+      .sort((a, b) => Number(a) - Number(b))
+      .map((tid) => ((to.threadCpuUs[tid] ?? 0) - (from.threadCpuUs[tid] ?? 0)) / ops)
+      .filter((us) => us >= 0.5),
   };
 }
 
@@ -633,6 +656,11 @@ function report(result: RunResult): void {
   console.log(
     `  server CPU per op in the window: main thread ${main}, whole process ${cpu === null ? "not measured" : `${cpu.processUsPerOp.toFixed(1)} µs`}; load average ${result.loadAverage.toFixed(2)}`,
   );
+  if (cpu !== null && cpu.otherThreadsUsPerOp.length > 0) {
+    console.log(
+      `  the other threads, in the order they were made (V8's helpers, the journal's writer and reader, hashing, the snapshot threads): ${cpu.otherThreadsUsPerOp.map((us) => us.toFixed(1)).join(" + ")} µs per record`,
+    );
+  }
   if (cpu !== null) {
     const share = (us: number) =>
       cpu.mainUsPerOp == null ? "" : ` (${((100 * us) / cpu.mainUsPerOp).toFixed(0)}% of the main thread's CPU)`;

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The `sauda` command. Runs the compiled server under dist/ (`npm run build:server`, made by `npm ci`) when that build
 // is fresh: its stamp equals the sources' (build-stamp.js), so a build left behind by an edit of src/ never runs.
 // Otherwise — no build, a stale one, or SAUDA_FROM_SOURCE set (the tests run the sources) — it runs the TypeScript

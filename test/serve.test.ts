@@ -5,7 +5,7 @@
  */
 
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,12 +15,17 @@ import { verify } from "../src/journal/recovery.ts";
 import { SqliteLeadership } from "../src/journal/sqlite-leadership.ts";
 import { SqliteStore, sqliteFile } from "../src/journal/sqlite-store.ts";
 
-const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
+const ROOT = resolve(import.meta.dirname, "..");
+const BIN = join(ROOT, "bin/sauda.js");
 
 describe("sauda serve", () => {
   it("serves the demo market, stops cleanly on SIGTERM, and on the next start runs the demo without its passwords", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sauda-serve-"));
-    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--data", dir], {
+    // Started as `npm start` starts it: node's flags from that script (src/cli/young-generation.ts).
+    const start = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } })
+      .scripts.start;
+    const nodeFlags = /^node ((?:--\S+ )*)bin\/sauda\.js serve$/.exec(start)![1]!.trim().split(" ");
+    const child = spawn(process.execPath, [...nodeFlags, BIN, "serve", "--port", "0", "--data", dir], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const lines: string[] = [];
@@ -35,6 +40,7 @@ describe("sauda serve", () => {
       });
       child.on("exit", (code) => reject(new Error(`serve exited early with ${code}: ${lines.join("\n")}`)));
     });
+    expect(lines).toContain("heap: young generation with semi-spaces of 64 MB (--max-semi-space-size=64)");
     const instruments = (await (await fetch(`${url}/api/instruments`)).json()) as { instruments: unknown[] };
     expect(instruments.instruments.length).toBe(9);
     expect(lines.some((line) => /^\s+operator\s+operator\s+\S{12,}/.test(line))).toBe(true);
@@ -89,6 +95,14 @@ describe("sauda serve", () => {
       again.on("exit", (code) => reject(new Error(`serve exited early with ${code}: ${later.join("\n")}`)));
     });
     expect(later.some((line) => /Demo users|^\s+operator\s+operator\s/.test(line))).toBe(false);
+    // Started without the flag (as `node bin/sauda.js serve`): the log names it.
+    expect(
+      later.some((line) =>
+        line.startsWith(
+          "heap: node's default young generation (16 MB semi-spaces); start node with --max-semi-space-size=64",
+        ),
+      ),
+    ).toBe(true);
     const stopped = new Promise<number | null>((resolveExit) => again.on("exit", (code) => resolveExit(code)));
     again.kill("SIGTERM");
     expect(await stopped).toBe(0);

@@ -53,6 +53,7 @@ import { NotLeaderError } from "../journal/postgres-store.ts";
 import { SqliteLeadership } from "../journal/sqlite-leadership.ts";
 import { sqliteFile } from "../journal/sqlite-store.ts";
 import { demoAccess } from "./demo-users.ts";
+import { semiSpaceMb, youngGenerationLine } from "./young-generation.ts";
 
 export interface ServeOptions {
   readonly port: number;
@@ -384,6 +385,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     // Said once all is up (the demo built, when there is one): the listening time is said apart.
     `started: ready ${Math.round(performance.now())} ms after the process started (listening by ${listeningMs} ms, code loaded by ${modulesLoadedMs} ms, ${CODE_FROM})`,
   );
+  log(youngGenerationLine(semiSpaceMb(process.execArgv, process.env.NODE_OPTIONS)));
   if (fix !== null) {
     log(`FIX 4.4 acceptor on ${options.host}:${fix.port}${options.fixTlsCert ? " (TLS)" : ""} (docs/fix.md)`);
   }

@@ -25,7 +25,7 @@ import {
   type KeyObject,
   randomBytes,
 } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** Bytes of a MAC or secrets key. */
@@ -117,13 +117,22 @@ export function loadKeys(dir: string, options: LoadKeysOptions = {}): ExchangeKe
     };
   }
   const path = (file: string) => join(dir, file);
-  const present = Object.values(KEY_FILES).filter((file) => existsSync(path(file)));
+  const presentNow = () => Object.values(KEY_FILES).filter((file) => existsSync(path(file)));
+  let present = presentNow();
   let generated = false;
   if (present.length === 0) {
     if (!options.create) throw new KeysError(`no keys in ${dir} (and none in the environment)`);
-    writeNewKeys(dir);
-    generated = true;
-  } else if (present.length !== Object.keys(KEY_FILES).length) {
+    generated = writeNewKeys(dir);
+    present = presentNow();
+  }
+  // Another process that makes the keys at the same moment (a leader and its standby started together) may be
+  // between its first file and its last: a start that would make keys waits for it.
+  const waitUntil = Date.now() + (options.create ? KEYS_WAIT_MS : 0);
+  while (present.length !== Object.keys(KEY_FILES).length && Date.now() < waitUntil) {
+    sleepSync(KEYS_POLL_MS);
+    present = presentNow();
+  }
+  if (present.length !== Object.keys(KEY_FILES).length) {
     const missing = Object.values(KEY_FILES).filter((file) => !present.includes(file));
     throw new KeysError(`the keys in ${dir} are incomplete: ${missing.join(", ")} missing`);
   }
@@ -177,16 +186,56 @@ export function writeKeyFile(file: string, text: string): void {
   chmodSync(file, 0o600);
 }
 
-function writeNewKeys(dir: string): void {
+/**
+ * Makes the keys in `dir` unless another process makes them at the same moment; returns whether this call made them.
+ * Each file is written under a name of its own first, then linked to its name, which never replaces a file: the MAC
+ * key's file decides, so a process whose link of it finds the file there leaves the others to the process that made
+ * it (and reads them once they are all there). Without this, two processes started together on a fresh directory
+ * both wrote keys, each replacing the other's files, and one went on with keys no longer on disk: a journal it signed
+ * could not be verified with them after a restart.
+ */
+function writeNewKeys(dir: string): boolean {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const { privatePem, publicPem } = newSigningKeyPair();
   const header = (what: string) =>
     `# sauda ${what}: the key in use first, older keys still accepted below it. Keep this file out of backups of the database.\n`;
-  writeKeyFile(join(dir, KEY_FILES.mac), `${header("journal MAC keys")}${newSymmetricKey()}\n`);
-  writeKeyFile(join(dir, KEY_FILES.secrets), `${header("API-key secrets keys")}${newSymmetricKey()}\n`);
-  writeKeyFile(join(dir, KEY_FILES.signing), privatePem);
-  writeFileSync(join(dir, KEY_FILES.verifying), publicPem, { mode: 0o644 });
+  // The MAC key's file first: it decides which process made the keys.
+  const files: [file: string, text: string, mode: number][] = [
+    [KEY_FILES.mac, `${header("journal MAC keys")}${newSymmetricKey()}\n`, 0o600],
+    [KEY_FILES.secrets, `${header("API-key secrets keys")}${newSymmetricKey()}\n`, 0o600],
+    [KEY_FILES.signing, privatePem, 0o600],
+    [KEY_FILES.verifying, publicPem, 0o644],
+  ];
+  const suffix = `.${process.pid}-${randomBytes(6).toString("hex")}.new`;
+  const drafts = files.map(([file, text, mode]) => {
+    const draft = join(dir, `.${file}${suffix}`);
+    writeFileSync(draft, text, { mode });
+    chmodSync(draft, mode);
+    return draft;
+  });
+  try {
+    for (const [i, [file]] of files.entries()) {
+      try {
+        linkSync(drafts[i]!, join(dir, file));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST" && i === 0) return false;
+        throw error;
+      }
+    }
+    return true;
+  } finally {
+    for (const draft of drafts) unlinkSync(draft);
+  }
+}
+
+/** How long a start that makes keys waits for another process making them at the same moment, and how often it looks. */
+const KEYS_WAIT_MS = 5_000;
+const KEYS_POLL_MS = 10;
+
+/** Waits `ms` without returning to the event loop (keys are loaded before the server runs anything). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function parseKeyList(text: string, where: string): Buffer[] {

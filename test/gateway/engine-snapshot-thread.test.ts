@@ -126,7 +126,8 @@ describe("the engine's snapshot thread", () => {
       // From then on the thread takes them, at the head, as the leader's engine holds it.
       await step();
       const head = exchange.engine.lastSeq;
-      expect(exchange.engineSnapshotThread!.savedSeq).toBe(head);
+      // The thread's answer comes after its save reached the store, which the step polled: waited for too.
+      await expect.poll(() => exchange.engineSnapshotThread!.savedSeq, THREAD_WAIT).toBe(head);
       expect((await exchange.store.loadSnapshot(head))!.data).toBe(JSON.stringify(exchange.engine.snapshot()));
     } finally {
       await exchange.close();

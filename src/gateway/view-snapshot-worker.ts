@@ -22,7 +22,7 @@
 import { hash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import { openStore, type StoreLocation } from "../journal/open.ts";
-import { LeaderInbox } from "../journal/snapshot-thread.ts";
+import { LeaderInbox, yieldToTheLeader } from "../journal/snapshot-thread.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type ProjectionsOptions } from "../projections/index.ts";
 import { buildViews, feedViews, loadCheckedViews, type Views, viewRoots } from "./read-models.ts";
@@ -87,8 +87,11 @@ async function save(store: JournalStore, copy: Copy): Promise<string | null> {
 }
 
 async function main(): Promise<void> {
+  const priority = yieldToTheLeader();
   const store = await openStore(data.location, { macKey: Buffer.from(data.macKeys[0]!) });
-  const { copy, warning } = await load(store);
+  const loaded = await load(store);
+  const { copy } = loaded;
+  const warning = [loaded.warning, priority].filter((text) => text !== null).join("; ") || null;
   const inbox = new LeaderInbox(port, copy.seq);
   post({ type: "ready", seq: copy.seq, warning });
   for (;;) {

@@ -35,7 +35,7 @@ import { Engine } from "../engine/engine.ts";
 import { openStore, type StoreLocation } from "./open.ts";
 import { chainHash, GENESIS_HASH } from "./records.ts";
 import { loadNewestSnapshot } from "./recovery.ts";
-import { LeaderInbox } from "./snapshot-thread.ts";
+import { LeaderInbox, yieldToTheLeader } from "./snapshot-thread.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
 export interface EngineThreadData {
@@ -121,8 +121,11 @@ function heapUsedBytes(): number {
 }
 
 async function main(): Promise<void> {
+  const priority = yieldToTheLeader();
   const store = await openStore(data.location, { macKey: Buffer.from(data.macKeys[0]!) });
-  const { copy, warnings } = await load(store);
+  const loaded = await load(store);
+  const { copy } = loaded;
+  const warnings = priority === null ? loaded.warnings : [...loaded.warnings, priority];
   const engine = copy.engine;
   const inbox = new LeaderInbox(port, engine.lastSeq);
   post({ type: "ready", seq: engine.lastSeq, warnings });

@@ -7,6 +7,8 @@
  * reads its own messages (`receive`) and says what a failure means to it (`failed`).
  */
 
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { type MessagePort, Worker } from "node:worker_threads";
 
 /** What the leader tells a snapshot thread. */
@@ -127,6 +129,32 @@ export abstract class SnapshotThread<From> {
 
   private send(message: ToSnapshotThread): void {
     if (this.usable) this.worker.postMessage(message);
+  }
+}
+
+/**
+ * The nice value a snapshot thread runs at (Linux: a per-thread value; 0 is the process's, 19 the lowest priority).
+ * A snapshot thread applies every record the leader applies and, every so often, captures and hashes a whole state
+ * for seconds; on a machine with two cores it then takes a core from the leader's thread, the journal's writer or the
+ * clients, and acknowledgements wait. At 10 the scheduler gives it about a tenth of a core's share against a thread at
+ * 0 when they compete, and all that is free otherwise; it falls behind under a burst and catches up after (measured:
+ * docs/operations.md, "The snapshot threads yield to the leader").
+ */
+export const SNAPSHOT_THREAD_NICE = 10;
+
+/**
+ * Called by a snapshot thread when it starts: lowers its own priority to `SNAPSHOT_THREAD_NICE`, so that the leader's
+ * threads run first. Returns null when done, or why it could not be (a platform without per-thread priorities: the
+ * thread then runs at the process's).
+ */
+export function yieldToTheLeader(): string | null {
+  try {
+    // The thread's Linux task id: setpriority on it changes this thread alone.
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    setPriority(tid, SNAPSHOT_THREAD_NICE);
+    return null;
+  } catch (error) {
+    return `the thread's priority was not lowered (${(error as Error).message}): it competes with the leader's threads`;
   }
 }
 

@@ -23,11 +23,13 @@ import {
   restoreViewsInSteps,
   ViewSnapshotError,
 } from "../../src/gateway/view-snapshots.ts";
+import { SNAPSHOT_THREAD_NICE } from "../../src/journal/snapshot-thread.ts";
 import { Projections } from "../../src/projections/index.ts";
 import { BiddingPair } from "../../src/surveillance/rules/coordinated-bidding.ts";
 import { WashPair } from "../../src/surveillance/rules/wash-trade.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
 import { INSTRUMENT, SETUP, T0 } from "../support/server.ts";
+import { threadsAtNice } from "../support/threads.ts";
 import { capturedViews, damageNewestViewSnapshot, restingAndCrossingOrders } from "../support/view-fixtures.ts";
 
 const EVERY = 100;
@@ -48,6 +50,7 @@ async function openAt(dir: string): Promise<Exchange> {
 /** A journal of RECORDS records whose newest view snapshot is at 200; the writing exchange is left open (no close). */
 async function journal(): Promise<{ dir: string; writer: Exchange }> {
   const dir = mkdtempSync(join(tmpdir(), "sauda-view-snapshots-"));
+  const niceBefore = threadsAtNice(SNAPSHOT_THREAD_NICE);
   const writer = await openAt(dir);
   const trades: number[] = [];
   for (const command of [...SETUP, ...restingAndCrossingOrders(RECORDS - SETUP.length)]) {
@@ -58,6 +61,11 @@ async function journal(): Promise<{ dir: string; writer: Exchange }> {
   expect(writer.health().seq).toBe(RECORDS);
   // The snapshot by count is written in the background, by the snapshot thread: wait for the one at 200.
   await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq, SNAPSHOT_WAIT).toBe(2 * EVERY);
+  // That thread runs below the leader's threads (Linux: a nice value per thread), and so do the threads it starts
+  // (its store's writer); this thread keeps the process's. No engine snapshot thread runs here.
+  const niced = threadsAtNice(SNAPSHOT_THREAD_NICE).filter((tid) => !niceBefore.includes(tid));
+  expect(niced.length).toBeGreaterThanOrEqual(1);
+  expect(niced).not.toContain(String(process.pid));
   return { dir, writer };
 }
 

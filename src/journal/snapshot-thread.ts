@@ -8,7 +8,7 @@
  */
 
 import { readlinkSync } from "node:fs";
-import { setPriority } from "node:os";
+import { getPriority, setPriority } from "node:os";
 import { type MessagePort, Worker } from "node:worker_threads";
 
 /** What the leader tells a snapshot thread. */
@@ -133,7 +133,8 @@ export abstract class SnapshotThread<From> {
 }
 
 /**
- * The nice value a snapshot thread runs at (Linux: a per-thread value; 0 is the process's, 19 the lowest priority).
+ * How much lower than the process's a snapshot thread's priority is: its nice value is the process's + this, at most
+ * 19, the lowest (Linux: a nice value belongs to a thread).
  * A snapshot thread applies every record the leader applies and, every so often, captures and hashes a whole state
  * for seconds; on a machine with two cores it then takes a core from the leader's thread, the journal's writer or the
  * clients, and acknowledgements wait. At 10 the scheduler gives it about a tenth of a core's share against a thread at
@@ -142,8 +143,13 @@ export abstract class SnapshotThread<From> {
  */
 export const SNAPSHOT_THREAD_NICE = 10;
 
+/** A snapshot thread's nice value in a process whose threads run at `processNice` (an operator may nice the server). */
+export function snapshotThreadNice(processNice: number): number {
+  return Math.min(19, processNice + SNAPSHOT_THREAD_NICE);
+}
+
 /**
- * Called by a snapshot thread when it starts: lowers its own priority to `SNAPSHOT_THREAD_NICE`, so that the leader's
+ * Called by a snapshot thread when it starts: lowers its own priority by `SNAPSHOT_THREAD_NICE`, so that the leader's
  * threads run first. Returns null when done, or why it could not be (a platform without per-thread priorities: the
  * thread then runs at the process's).
  */
@@ -151,7 +157,7 @@ export function yieldToTheLeader(): string | null {
   try {
     // The thread's Linux task id: setpriority on it changes this thread alone.
     const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
-    setPriority(tid, SNAPSHOT_THREAD_NICE);
+    setPriority(tid, snapshotThreadNice(getPriority(tid)));
     return null;
   } catch (error) {
     return `the thread's priority was not lowered (${(error as Error).message}): it competes with the leader's threads`;

@@ -7,7 +7,7 @@
 
 import { hash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import Database from "better-sqlite3";
@@ -23,7 +23,7 @@ import {
   restoreViewsInSteps,
   ViewSnapshotError,
 } from "../../src/gateway/view-snapshots.ts";
-import { SNAPSHOT_THREAD_NICE } from "../../src/journal/snapshot-thread.ts";
+import { snapshotThreadNice } from "../../src/journal/snapshot-thread.ts";
 import { Projections } from "../../src/projections/index.ts";
 import { BiddingPair } from "../../src/surveillance/rules/coordinated-bidding.ts";
 import { WashPair } from "../../src/surveillance/rules/wash-trade.ts";
@@ -50,7 +50,7 @@ async function openAt(dir: string): Promise<Exchange> {
 /** A journal of RECORDS records whose newest view snapshot is at 200; the writing exchange is left open (no close). */
 async function journal(): Promise<{ dir: string; writer: Exchange }> {
   const dir = mkdtempSync(join(tmpdir(), "sauda-view-snapshots-"));
-  const niceBefore = threadsAtNice(SNAPSHOT_THREAD_NICE);
+  const niceBefore = threadsAtNice(snapshotThreadNice(getPriority()));
   const writer = await openAt(dir);
   const trades: number[] = [];
   for (const command of [...SETUP, ...restingAndCrossingOrders(RECORDS - SETUP.length)]) {
@@ -63,7 +63,7 @@ async function journal(): Promise<{ dir: string; writer: Exchange }> {
   await expect.poll(async () => (await writer.store.loadViewSnapshot())?.seq, SNAPSHOT_WAIT).toBe(2 * EVERY);
   // That thread runs below the leader's threads (Linux: a nice value per thread), and so do the threads it starts
   // (its store's writer); this thread keeps the process's. No engine snapshot thread runs here.
-  const niced = threadsAtNice(SNAPSHOT_THREAD_NICE).filter((tid) => !niceBefore.includes(tid));
+  const niced = threadsAtNice(snapshotThreadNice(getPriority())).filter((tid) => !niceBefore.includes(tid));
   expect(niced.length).toBeGreaterThanOrEqual(1);
   expect(niced).not.toContain(String(process.pid));
   return { dir, writer };

@@ -556,12 +556,15 @@ export class Exchange {
     if (this.views.projections.lastSeq - this.viewSnapshotSeq < Math.ceil(every / 2)) return;
     this.viewThreadTried = true;
     try {
-      const thread = new ViewSnapshotThread({
-        location: { data: this.options.data, database: this.options.database, schema: this.options.schema },
-        macKeys: this.keys.macKeys,
-        every: this.viewSnapshotEveryRecords,
-        projections: plainProjectionsOptions(this.options.projections),
-      });
+      const thread = new ViewSnapshotThread(
+        {
+          location: { data: this.options.data, database: this.options.database, schema: this.options.schema },
+          macKeys: this.keys.macKeys,
+          every: this.viewSnapshotEveryRecords,
+          projections: plainProjectionsOptions(this.options.projections),
+        },
+        (port) => this.store.follow?.(port) ?? false,
+      );
       thread.advance(this.views.projections.lastSeq);
       this.viewThread = thread;
     } catch (error) {
@@ -612,6 +615,7 @@ export class Exchange {
           onBroken: (seq, message) => this.raiseAlarm(new Error(message), "snapshot", seq),
           onFailed: fallBack,
         },
+        (port) => this.store.follow?.(port) ?? false,
       );
       this.engineThread = thread;
       thread.advance(sequencer.durableHead.seq);
@@ -621,6 +625,11 @@ export class Exchange {
     } catch (error) {
       fallBack(`the engine's snapshot thread did not start: ${(error as Error).message}`);
     }
+  }
+
+  /** The read models' snapshot thread, once started (null before, or when it could not start). */
+  get viewSnapshotThread(): ViewSnapshotThread | null {
+    return this.viewThread;
   }
 
   /** The engine's snapshot thread, while this node leads and it was started (null otherwise). */

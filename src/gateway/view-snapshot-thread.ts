@@ -18,15 +18,17 @@
  * The thread does not keep the process alive while it has nothing asked of it.
  */
 
+import type { MessagePort } from "node:worker_threads";
 import { SnapshotThread } from "../journal/snapshot-thread.ts";
 import type { FromViewThread, ViewThreadData } from "./view-snapshot-worker.ts";
 
 export class ViewSnapshotThread extends SnapshotThread<FromViewThread> {
-  constructor(data: ViewThreadData) {
+  /** `follow`, when given, feeds the thread the journal's appends (`JournalStore.follow`). */
+  constructor(data: ViewThreadData, follow?: (port: MessagePort) => boolean) {
     // view-snapshot-worker.ts through the entry that loads TypeScript when this module runs as TypeScript; the compiled
     // view-snapshot-worker.js directly when it runs from the build (scripts/build-server.js).
     const entry = import.meta.url.endsWith(".ts") ? "./view-snapshot-worker-entry.mjs" : "./view-snapshot-worker.js";
-    super(new URL(entry, import.meta.url), data, "the read models' snapshot thread");
+    super(new URL(entry, import.meta.url), data, "the read models' snapshot thread", follow);
   }
 
   protected receive(message: FromViewThread): void {
@@ -39,7 +41,7 @@ export class ViewSnapshotThread extends SnapshotThread<FromViewThread> {
         break;
       case "answer":
         if (message.warning !== null) process.emitWarning(message.warning);
-        this.answer(message.id, message.seq);
+        this.answer(message.id, message.seq, message.fed);
         break;
       case "failed":
         this.fail(`the read models' snapshot thread stopped: ${message.reason}`);

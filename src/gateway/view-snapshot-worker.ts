@@ -3,7 +3,8 @@
  * view-snapshot-worker-entry.mjs, which loads TypeScript). It keeps its own copy of the read models, built as the
  * exchange builds its own (read-models.ts): it starts from the newest snapshot of them that passes the checks a start
  * makes (`loadCheckedViews`: MAC, data hash, the record hash at its seq, the restore; else from record 1), then applies the
- * journal's durable records read from the store by seq, up to the durable head the leader last told it, and every
+ * journal's durable records up to the durable head the leader last told it (those the journal's writer sent it as
+ * they committed, `AppendFeed`, else read from the store by seq), and every
  * `every` records (exactly: at the last snapshot's seq + `every`) and on request it captures its copy, hashes it and
  * saves it through a store connection of its own. The leader's thread never captures.
  *
@@ -20,9 +21,9 @@
  */
 
 import { hash } from "node:crypto";
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { openStore, type StoreLocation } from "../journal/open.ts";
-import { LeaderInbox, yieldToTheLeader } from "../journal/snapshot-thread.ts";
+import { AppendFeed, LeaderInbox, yieldToTheLeader } from "../journal/snapshot-thread.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type ProjectionsOptions } from "../projections/index.ts";
 import { buildViews, feedViews, loadCheckedViews, type Views, viewRoots } from "./read-models.ts";
@@ -35,12 +36,21 @@ export interface ViewThreadData {
   /** A snapshot every this many records (0: only on request). */
   readonly every: number;
   readonly projections: ProjectionsOptions | undefined;
+  /** The journal's appends as they commit (`JournalStore.follow`; set by `SnapshotThread`), or null: read them all. */
+  readonly appends?: MessagePort | null;
 }
 
 export type FromViewThread =
   | { readonly type: "ready"; readonly seq: number; readonly warning: string | null }
   | { readonly type: "saved"; readonly seq: number }
-  | { readonly type: "answer"; readonly id: number; readonly seq: number | null; readonly warning: string | null }
+  | {
+      readonly type: "answer";
+      readonly id: number;
+      readonly seq: number | null;
+      readonly warning: string | null;
+      /** Records applied as the journal's writer sent them (`AppendFeed`), so far. */
+      readonly fed: number;
+    }
   | { readonly type: "failed"; readonly reason: string };
 
 const port = parentPort!;
@@ -93,6 +103,9 @@ async function main(): Promise<void> {
   const { copy } = loaded;
   const warning = [loaded.warning, priority].filter((text) => text !== null).join("; ") || null;
   const inbox = new LeaderInbox(port, copy.seq);
+  const feed = new AppendFeed(data.appends ?? null);
+  /** The loop waited a turn for the writer's append of the next record (`AppendFeed.awaited`). */
+  let waited = false;
   post({ type: "ready", seq: copy.seq, warning });
   for (;;) {
     // Requests for a seq already passed (or the copy's own) are answered first: a snapshot only at the seq asked.
@@ -104,19 +117,44 @@ async function main(): Promise<void> {
         problem = await save(store, copy);
         if (problem === null) answer = copy.seq;
       } else if (request.seq === copy.seq && copy.seq === copy.snapshotSeq && copy.seq > 0) answer = copy.seq;
-      post({ type: "answer", id: request.id, seq: answer, warning: problem });
+      post({ type: "answer", id: request.id, seq: answer, warning: problem, fed: feed.fed });
     }
     if (copy.seq < inbox.target) {
       const due = data.every > 0 ? copy.snapshotSeq + data.every : Number.POSITIVE_INFINITY;
       const upTo = Math.min(inbox.target, due, inbox.requests[0]?.seq ?? Number.POSITIVE_INFINITY);
-      const page = await store.read(copy.seq + 1, Math.min(READ_PAGE_RECORDS, upTo - copy.seq));
-      if (page.length === 0)
-        throw new Error(`the journal has no record ${copy.seq + 1}, below its head ${inbox.target}`);
-      for (const record of page) {
-        if (record.seq !== copy.seq + 1) throw new Error(`record ${record.seq} follows ${copy.seq}`);
-        feedViews(copy.views, outcomeOfRecord(record));
-        copy.seq = record.seq;
-        copy.hash = record.hash;
+      const from = copy.seq + 1;
+      if (!waited && feed.awaited(from)) {
+        waited = true;
+        await feed.arrival();
+        continue;
+      }
+      waited = false;
+      const fed = feed.at(from);
+      if (fed !== null) {
+        const last = Math.min(upTo, fed.last);
+        for (let seq = from; seq <= last; seq++) {
+          const record = {
+            seq,
+            timeMs: fed.timeMs(seq),
+            meta: fed.meta(seq),
+            command: fed.command(seq),
+            events: fed.events(seq),
+          };
+          feedViews(copy.views, outcomeOfRecord(record));
+          copy.seq = seq;
+        }
+        copy.hash = fed.hash(last);
+        feed.fed += last - from + 1;
+      } else {
+        const page = await store.read(from, Math.min(READ_PAGE_RECORDS, upTo - copy.seq, feed.unheldFrom(from)));
+        if (page.length === 0)
+          throw new Error(`the journal has no record ${copy.seq + 1}, below its head ${inbox.target}`);
+        for (const record of page) {
+          if (record.seq !== copy.seq + 1) throw new Error(`record ${record.seq} follows ${copy.seq}`);
+          feedViews(copy.views, outcomeOfRecord(record));
+          copy.seq = record.seq;
+          copy.hash = record.hash;
+        }
       }
       if (copy.seq === due && copy.views.state.surveillanceFailure === null) {
         const problem = await save(store, copy);
@@ -128,6 +166,7 @@ async function main(): Promise<void> {
     if (inbox.stopping) break;
     await inbox.next();
   }
+  feed.close();
   await store.close();
   port.close();
 }

@@ -16,6 +16,7 @@
  * thread again, as it did before. The thread does not keep the process alive while it has nothing asked of it.
  */
 
+import type { MessagePort } from "node:worker_threads";
 import type { EngineThreadData, FromEngineThread } from "./engine-snapshot-worker.ts";
 import { SnapshotThread } from "./snapshot-thread.ts";
 
@@ -36,16 +37,18 @@ export class EngineSnapshotThread extends SnapshotThread<FromEngineThread> {
   /** The thread's V8 heap in use when it last answered a snapshot asked of it (0: not yet). */
   heapUsedBytes = 0;
 
+  /** `follow`, when given, feeds the thread the journal's appends (`JournalStore.follow`). */
   constructor(
     data: EngineThreadData,
     private readonly listeners: EngineThreadListeners,
+    follow?: (port: MessagePort) => boolean,
   ) {
     // engine-snapshot-worker.ts through the entry that loads TypeScript when this module runs as TypeScript; the
     // compiled engine-snapshot-worker.js directly when it runs from the build (scripts/build-server.js).
     const entry = import.meta.url.endsWith(".ts")
       ? "./engine-snapshot-worker-entry.mjs"
       : "./engine-snapshot-worker.js";
-    super(new URL(entry, import.meta.url), data, "the engine's snapshot thread");
+    super(new URL(entry, import.meta.url), data, "the engine's snapshot thread", follow);
   }
 
   /** True once the thread has loaded its engine and follows the journal (until it fails or stops). */
@@ -65,7 +68,7 @@ export class EngineSnapshotThread extends SnapshotThread<FromEngineThread> {
         break;
       case "answer":
         if (message.heapUsedBytes > 0) this.heapUsedBytes = message.heapUsedBytes;
-        this.answer(message.id, message.seq);
+        this.answer(message.id, message.seq, message.fed);
         break;
       case "broken":
         // The leader raises its alarm (writes stop): no snapshot is taken anywhere after this, so no fallback.

@@ -2,8 +2,9 @@
  * The thread that snapshots the engine for the leader (started by engine-snapshot-thread.ts, through
  * engine-snapshot-worker-entry.mjs, which loads TypeScript). It keeps an engine of its own: restored from the newest
  * snapshot that passes the checks a start makes (`loadNewestSnapshot`: MAC, data hash, restore, the record hash at its
- * seq; else from record 1), then fed the journal's durable records, read from the store by seq up to the durable head
- * the leader last told it, each checked against the hash chain from the snapshot's record. Every `every` records (once
+ * seq; else from record 1), then fed the journal's durable records up to the durable head the leader last told it:
+ * those the journal's writer sent it as they committed (`AppendFeed`; hashed by the writer from the bytes it wrote),
+ * else read from the store by seq, each checked against the hash chain from the snapshot's record. Every `every` records (once
  * it is within `every` records of the head: a thread that fell behind catches up first) and on request it checks the
  * invariants of its engine, serialises it, hashes it and saves it through a store connection of its own, naming the
  * hash of its last record: a record the leader has told it is durable (and, however far behind it is, at least every
@@ -22,20 +23,20 @@
  * here broke an invariant: nothing is saved from then on and the thread stops; the leader raises its alarm), `failed`
  * (the thread stops: a record missing or off the chain, a store that failed).
  *
- * Complexity: per record a read, a chain hash, a JSON parse of the command and the engine's apply (a start's replay
- * with the chain checked); per snapshot the invariant check, `snapshot()`, `JSON.stringify` and SHA-256 of the text,
+ * Complexity: per record a JSON parse of the command and the engine's apply, and for a record not fed a read and a
+ * chain hash (a start's replay with the chain checked); per snapshot the invariant check, `snapshot()`, `JSON.stringify` and SHA-256 of the text,
  * all here.
  */
 
 import { hash } from "node:crypto";
 import { getHeapStatistics } from "node:v8";
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import type { Command } from "../engine/commands.ts";
 import { Engine } from "../engine/engine.ts";
 import { openStore, type StoreLocation } from "./open.ts";
 import { chainHash, GENESIS_HASH } from "./records.ts";
 import { loadNewestSnapshot } from "./recovery.ts";
-import { LeaderInbox, yieldToTheLeader } from "./snapshot-thread.ts";
+import { AppendFeed, LeaderInbox, yieldToTheLeader } from "./snapshot-thread.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
 export interface EngineThreadData {
@@ -48,6 +49,8 @@ export interface EngineThreadData {
   readonly keepEvery: number;
   /** The durable head when the thread was started: the loaded snapshot must not lie beyond it. */
   readonly headSeq: number;
+  /** The journal's appends as they commit (`JournalStore.follow`; set by `SnapshotThread`), or null: read them all. */
+  readonly appends?: MessagePort | null;
 }
 
 export type FromEngineThread =
@@ -59,6 +62,8 @@ export type FromEngineThread =
       readonly seq: number | null;
       /** This thread's V8 heap in use after the answer's snapshot (after a collection when the process exposes `gc`). */
       readonly heapUsedBytes: number;
+      /** Records applied as the journal's writer sent them (`AppendFeed`), so far. */
+      readonly fed: number;
     }
   | { readonly type: "broken"; readonly seq: number; readonly message: string }
   | { readonly type: "failed"; readonly reason: string };
@@ -128,6 +133,9 @@ async function main(): Promise<void> {
   const warnings = priority === null ? loaded.warnings : [...loaded.warnings, priority];
   const engine = copy.engine;
   const inbox = new LeaderInbox(port, engine.lastSeq);
+  const feed = new AppendFeed(data.appends ?? null);
+  /** The loop waited a turn for the writer's append of the next record (`AppendFeed.awaited`). */
+  let waited = false;
   post({ type: "ready", seq: engine.lastSeq, warnings });
   try {
     while (!inbox.stopping) {
@@ -139,20 +147,43 @@ async function main(): Promise<void> {
           if (engine.lastSeq > copy.snapshotSeq) await save(store, copy);
           if (engine.lastSeq > 0) answer = engine.lastSeq;
         }
-        post({ type: "answer", id: request.id, seq: answer, heapUsedBytes: heapUsedBytes() });
+        post({ type: "answer", id: request.id, seq: answer, heapUsedBytes: heapUsedBytes(), fed: feed.fed });
       }
       if (engine.lastSeq < inbox.target) {
         const upTo = Math.min(inbox.target, inbox.requests[0]?.seq ?? Number.POSITIVE_INFINITY);
-        const page = await store.read(engine.lastSeq + 1, Math.min(READ_PAGE_RECORDS, upTo - engine.lastSeq));
-        if (page.length === 0) {
-          throw new Error(`the journal has no record ${engine.lastSeq + 1}, below its head ${inbox.target}`);
+        const from = engine.lastSeq + 1;
+        if (!waited && feed.awaited(from)) {
+          waited = true;
+          await feed.arrival();
+          continue;
         }
-        for (const record of page) {
-          if (record.seq !== engine.lastSeq + 1) throw new Error(`record ${record.seq} follows ${engine.lastSeq}`);
-          const next = chainHash(copy.hash, record.seq, record.timeMs, record.meta, record.command, record.events);
-          if (next !== record.hash) throw new Error(`record ${record.seq} does not continue the journal's hash chain`);
-          engine.apply({ seq: record.seq, timeMs: record.timeMs, command: JSON.parse(record.command) as Command });
-          copy.hash = next;
+        waited = false;
+        const fed = feed.at(from);
+        if (fed !== null) {
+          // Fed by the writer, which hashed these very bytes as it committed them: nothing to read or hash again.
+          const last = Math.min(upTo, fed.last);
+          for (let seq = from; seq <= last; seq++) {
+            engine.apply({ seq, timeMs: fed.timeMs(seq), command: JSON.parse(fed.command(seq)) as Command });
+          }
+          copy.hash = fed.hash(last);
+          feed.fed += last - from + 1;
+        } else {
+          const page = await store.read(
+            from,
+            Math.min(READ_PAGE_RECORDS, upTo - engine.lastSeq, feed.unheldFrom(from)),
+          );
+          if (page.length === 0) {
+            throw new Error(`the journal has no record ${engine.lastSeq + 1}, below its head ${inbox.target}`);
+          }
+          for (const record of page) {
+            if (record.seq !== engine.lastSeq + 1) throw new Error(`record ${record.seq} follows ${engine.lastSeq}`);
+            const next = chainHash(copy.hash, record.seq, record.timeMs, record.meta, record.command, record.events);
+            if (next !== record.hash) {
+              throw new Error(`record ${record.seq} does not continue the journal's hash chain`);
+            }
+            engine.apply({ seq: record.seq, timeMs: record.timeMs, command: JSON.parse(record.command) as Command });
+            copy.hash = next;
+          }
         }
         // By count, once within one interval of the head: behind by more, a snapshot further on is worth more; but
         // never `keepEvery` records (the sequencer's count before this thread) without one, however far behind.
@@ -167,7 +198,10 @@ async function main(): Promise<void> {
       await inbox.next();
     }
   } finally {
-    for (const request of inbox.requests) post({ type: "answer", id: request.id, seq: null, heapUsedBytes: 0 });
+    for (const request of inbox.requests) {
+      post({ type: "answer", id: request.id, seq: null, heapUsedBytes: 0, fed: feed.fed });
+    }
+    feed.close();
     await store.close();
   }
   port.close();

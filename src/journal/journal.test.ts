@@ -8,6 +8,7 @@ import { hash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MessageChannel } from "node:worker_threads";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { asVersion3 } from "../../test/support/engine-snapshot-v3.ts";
 import { asVersion4 } from "../../test/support/engine-snapshot-v4.ts";
@@ -28,6 +29,7 @@ import {
   SequencerStoppedError,
   StoredMeta,
 } from "./sequencer.ts";
+import { AppendFeed } from "./snapshot-thread.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import { APPEND_RECORDS_MAX, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
@@ -604,6 +606,61 @@ describe("SQLite writer thread", () => {
     let chained = "0".repeat(64);
     for (const r of stored) chained = chainHash(chained, r.seq, r.timeMs, r.meta, r.command, r.events);
     expect(chained).toBe(hash);
+    await store.close();
+  });
+});
+
+describe("SQLite writer thread's followers", () => {
+  it("sends each append it commits, as stored, with its chain hashes; a refused one is not sent", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-follow-")));
+    const channel = new MessageChannel();
+    // Asked before the thread is ready: it takes the port once it is.
+    expect(store.follow(channel.port1)).toBe(true);
+    const feed = new AppendFeed(channel.port2);
+    let sent = 0;
+    channel.port2.on("message", () => sent++);
+    expect(await store.writerReady()).toBe(true);
+    const written: UnchainedRecord[] = [];
+    let hash = "0".repeat(64);
+    for (const [count, name] of [
+      [1, "a"],
+      [4, "Қазақ газ"],
+      [3, "ТОО «Газ» 🔥"],
+    ] as const) {
+      const batch = Array.from({ length: count }, (_, i): UnchainedRecord => {
+        const seq = written.length + i + 1;
+        return {
+          seq,
+          timeMs: T0 + seq,
+          meta: JSON.stringify({ user: name }),
+          command: JSON.stringify({ type: "member.add", member: `M${seq}`, name }),
+          events: JSON.stringify([{ type: "note", text: name }]),
+        };
+      });
+      hash = await store.appendChained(hash, batch);
+      written.push(...batch);
+      if (count === 4) {
+        await expect(store.appendChained("e".repeat(64), [{ ...batch[0]!, seq: written.length + 1 }])).rejects.toThrow(
+          "does not continue",
+        );
+      }
+    }
+    // Three appends committed (the refused one between them is not sent); the feed takes each in order.
+    await expect.poll(() => sent).toBe(3);
+    for (const stored of await store.read(1, written.length)) {
+      const append = feed.at(stored.seq)!;
+      const seq = stored.seq;
+      expect({
+        seq,
+        timeMs: append.timeMs(seq),
+        meta: append.meta(seq),
+        command: append.command(seq),
+        events: append.events(seq),
+        hash: append.hash(seq),
+      }).toEqual(stored);
+    }
+    expect(sent).toBe(3);
+    feed.close();
     await store.close();
   });
 });

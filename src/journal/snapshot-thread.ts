@@ -9,7 +9,9 @@
 
 import { readlinkSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
-import { type MessagePort, Worker } from "node:worker_threads";
+import { setImmediate as turn } from "node:timers/promises";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import type { AppendedRecords } from "./store.ts";
 
 /** What the leader tells a snapshot thread. */
 export type ToSnapshotThread =
@@ -20,6 +22,11 @@ export type ToSnapshotThread =
 export abstract class SnapshotThread<From> {
   /** The seq of the newest snapshot the thread saved (0: none yet). */
   savedSeq = 0;
+  /**
+   * Records the thread had applied as the journal's writer sent them (`AppendFeed`), not read back from the store,
+   * when it last answered a snapshot asked of it.
+   */
+  fedRecords = 0;
   protected failure: string | null = null;
   private readonly worker: Worker;
   private stopping = false;
@@ -34,8 +41,16 @@ export abstract class SnapshotThread<From> {
    * Starts the worker `entry` with `data`; `name` names the thread in the reasons of its failure ("the read models'
    * snapshot thread"). The thread does not keep the process alive while nothing is asked of it.
    */
-  constructor(entry: URL, data: unknown, name: string) {
-    this.worker = new Worker(entry, { workerData: data });
+  constructor(entry: URL, data: object, name: string, follow?: (port: MessagePort) => boolean) {
+    // The journal's appends, sent by the store's writer as they commit (`JournalStore.follow`), when it can: the
+    // thread then reads from the store only what it missed (`AppendFeed`).
+    const channel = follow === undefined ? null : new MessageChannel();
+    const appends = channel !== null && follow!(channel.port1) ? channel.port2 : null;
+    if (appends === null) channel?.port2.close();
+    this.worker = new Worker(entry, {
+      workerData: { ...data, appends },
+      transferList: appends === null ? [] : [appends],
+    });
     this.worker.unref();
     let ready: () => void = () => undefined;
     this.readyPromise = new Promise<void>((resolve) => {
@@ -109,8 +124,9 @@ export abstract class SnapshotThread<From> {
     this.savedSeq = Math.max(this.savedSeq, seq);
   }
 
-  /** The answer to the snapshot asked as `id`: the seq saved, or null. */
-  protected answer(id: number, seq: number | null): void {
+  /** The answer to the snapshot asked as `id`: the seq saved, or null; `fed`: the thread's `fedRecords`. */
+  protected answer(id: number, seq: number | null, fed: number): void {
+    this.fedRecords = Math.max(this.fedRecords, fed);
     if (seq !== null) this.saved(seq);
     const resolve = this.waiting.get(id);
     this.waiting.delete(id);
@@ -193,5 +209,114 @@ export class LeaderInbox {
       this.wake = resolve;
     });
     this.wake = null;
+  }
+}
+
+/** Most bytes of fed records a thread keeps not yet applied; appends beyond it are dropped and read from the store. */
+export const APPEND_FEED_BYTES_MAX = 64 << 20;
+
+/** One append fed to a thread: its records by seq, decoded as asked. */
+export class FedRecords {
+  /** Seq of the first and the last record. */
+  readonly first: number;
+  readonly last: number;
+  private readonly text: Buffer;
+
+  constructor(private readonly records: AppendedRecords) {
+    this.first = records.numbers[0]!;
+    this.last = records.numbers[(records.count - 1) * 2]!;
+    this.text = Buffer.from(records.text.buffer, records.text.byteOffset, records.text.byteLength);
+  }
+
+  get bytes(): number {
+    return this.text.byteLength;
+  }
+
+  timeMs(seq: number): number {
+    return this.records.numbers[(seq - this.first) * 2 + 1]!;
+  }
+
+  meta(seq: number): string {
+    return this.field(seq, 0);
+  }
+
+  command(seq: number): string {
+    return this.field(seq, 1);
+  }
+
+  events(seq: number): string {
+    return this.field(seq, 2);
+  }
+
+  hash(seq: number): string {
+    return this.records.hashes[seq - this.first]!;
+  }
+
+  /**
+   * Field `k` (meta, command, events) of record `seq`: a record's meta starts where the record before it ends, its
+   * command and events after the newline that ends the field before them.
+   */
+  private field(seq: number, k: number): string {
+    const f = (seq - this.first) * 3 + k;
+    const start = f === 0 ? 0 : this.records.ends[f - 1]! + (k === 0 ? 0 : 1);
+    return this.text.toString("utf8", start, this.records.ends[f]!);
+  }
+}
+
+/**
+ * The thread's side of `JournalStore.follow`: the appends the journal's writer sent as they committed, kept in order
+ * until the thread has applied them, so that it reads from the store only what it was not fed (its start, a gap after
+ * appends it dropped, a store that does not feed). Holds at most `APPEND_FEED_BYTES_MAX` bytes: a thread that has
+ * fallen behind by more drops the newest appends and reads them later.
+ */
+export class AppendFeed {
+  private readonly held: FedRecords[] = [];
+  private bytes = 0;
+  /** Records the thread applied from the feed (counted by the thread: `applied`). */
+  fed = 0;
+
+  /** `bytesMax`: the most bytes of records held (tests set it lower). */
+  constructor(
+    private readonly port: MessagePort | null,
+    bytesMax = APPEND_FEED_BYTES_MAX,
+  ) {
+    port?.on("message", (records: AppendedRecords) => {
+      const fed = new FedRecords(records);
+      const newest = this.held[this.held.length - 1];
+      if (this.bytes + fed.bytes > bytesMax || (newest !== undefined && fed.first <= newest.last)) return;
+      this.held.push(fed);
+      this.bytes += fed.bytes;
+    });
+  }
+
+  /** The append that holds record `seq`, or null; the appends before it are let go (`seq` only grows). */
+  at(seq: number): FedRecords | null {
+    while (this.held.length > 0 && this.held[0]!.last < seq) this.bytes -= this.held.shift()!.bytes;
+    const first = this.held[0];
+    return first !== undefined && first.first <= seq ? first : null;
+  }
+
+  /**
+   * Whether the records from `seq` on may yet arrive: nothing is held from there and the writer feeds this thread.
+   * The leader's head and the writer's append come by different ports, so a head may be taken before the append it
+   * follows; waiting one turn of the event loop (`arrival`) then saves reading them back from the store.
+   */
+  awaited(seq: number): boolean {
+    return this.port !== null && this.at(seq) === null && this.held.length === 0;
+  }
+
+  /** Resolves after one turn of the event loop, in which appends sent meanwhile are taken. */
+  async arrival(): Promise<void> {
+    await turn();
+  }
+
+  /** How many records from `seq` on must be read from the store before the first one held (Infinity: none held). */
+  unheldFrom(seq: number): number {
+    const first = this.held[0];
+    return first === undefined ? Number.POSITIVE_INFINITY : first.first - seq;
+  }
+
+  close(): void {
+    this.port?.close();
   }
 }

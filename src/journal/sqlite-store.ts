@@ -16,7 +16,7 @@
 
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { type MessagePort, Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import {
   chainRecords,
@@ -229,6 +229,17 @@ export class SqliteStore implements JournalStore {
     this.fenceEpoch = epoch;
     // The writer thread takes its messages in order: every append sent after this one is checked.
     this.writer?.request({ op: "fence", epoch }).catch(() => undefined);
+  }
+
+  /**
+   * Sends each append the writer thread commits from now on to `port` (`JournalStore.follow`). The thread takes the
+   * port once its connection is open (a message sent before waits for it); appends written on this thread (before it
+   * is ready, or if it never starts) are not sent: the follower reads those from the store.
+   */
+  follow(port: MessagePort): boolean {
+    if (this.writer === null) return false;
+    this.writer.request({ op: "follow", port }).catch(() => undefined);
+    return true;
   }
 
   /**
@@ -600,6 +611,7 @@ type WriteRequest =
   | { readonly op: "viewSnapshot"; readonly snapshot: ViewSnapshotRecord; readonly kept: number }
   | { readonly op: "identitySnapshot"; readonly snapshot: IdentitySnapshotRecord; readonly kept: number }
   | { readonly op: "fence"; readonly epoch: number }
+  | { readonly op: "follow"; readonly port: MessagePort }
   | { readonly op: "close" };
 
 interface WriteReply {
@@ -690,6 +702,8 @@ class Writer {
       if (request.op === "append") {
         const { text, ends, numbers } = request.batch;
         this.worker.postMessage({ id, ...request }, [text.buffer, ends.buffer, numbers.buffer]);
+      } else if (request.op === "follow") {
+        this.worker.postMessage({ id, ...request }, [request.port]);
       } else if (request.op === "viewSnapshot" && ownsItsMemory(request.snapshot.data)) {
         // Moved, not copied: a snapshot of the read models is tens of megabytes, and copying it held the leader's
         // thread for about as long as serialising it. The caller gives the buffer away (saveViewSnapshot's promise).

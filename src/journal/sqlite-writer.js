@@ -15,7 +15,10 @@
  *   snapshot of the read models and deletes all but the newest `kept`; `{ id, op: "identitySnapshot", snapshot, kept }`
  *   does the same for a snapshot of the identity read model; `{ id, op: "fence", epoch }` makes every later append
  *   check, in its transaction, that the journal's leader epoch is still `epoch` (a deposed node writes nothing);
- *   `{ id, op: "close" }` closes the connection.
+ *   `{ id, op: "follow", port }` adds a follower: after each append commits, the port is sent its records
+ *   (`{ count, text, ends, numbers, hashes }`: the batch as packed, its text copied once into shared memory, and each
+ *   record's chain hash), so that a thread that follows the journal (a snapshot thread) need not read back and hash
+ *   again what was just written; `{ id, op: "close" }` closes the connection.
  * Each is answered once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after a rollback, in
  * which case nothing of it was written.
  *
@@ -95,6 +98,10 @@ const saveViewSnapshot = derivedSnapshotSaver("view_snapshots");
 const saveIdentitySnapshot = derivedSnapshotSaver("identity_snapshots");
 /** The journal MAC key in use, or null for a store opened without one. */
 const macKey = workerData.macKey ?? null;
+/** Ports that are sent each committed append's records (`{ op: "follow" }`). */
+const followers = [];
+/** The chain hash of each record of the batch being written (for the followers). */
+let batchHashes = [];
 
 const FIELDS_PER_RECORD = 3;
 const HASH_HEX_LENGTH = 64;
@@ -142,11 +149,24 @@ const appendBatch = db.transaction((batch, hashes, previousHash) => {
     const command = text.subarray(metaEnd + 1, commandEnd);
     const events = text.subarray(commandEnd + 1, eventsEnd);
     insertRecord.run(seq, timeMs, meta, command, events, hash);
+    if (followers.length > 0) batchHashes.push(hash);
     start = eventsEnd;
   }
   writeHead.run(seq, hash, macKey === null ? null : headMac(macKey, seq, hash));
   return hash;
 });
+
+/**
+ * Sends a committed batch to the followers: its text copied once into shared memory that every follower reads (a
+ * typed array posted as it is would copy the whole spare buffer behind it, a megabyte or more, to each), its small
+ * arrays copied to each, and the chain hashes computed or given.
+ */
+function tellFollowers(batch) {
+  const text = new Uint8Array(new SharedArrayBuffer(batch.text.byteLength));
+  text.set(batch.text);
+  const records = { count: batch.count, text, ends: batch.ends, numbers: batch.numbers, hashes: batchHashes };
+  for (const follower of followers) follower.postMessage(records);
+}
 
 port.postMessage({ id: 0 });
 
@@ -164,7 +184,9 @@ port.on("message", (message) => {
       }
       // IMMEDIATE: the write lock is taken (waiting for it) before the head is read, so that no other connection's
       // commit falls between the read and the writes (a deferred transaction would fail at once with SQLITE_BUSY).
+      batchHashes = [];
       const hash = batch.count > 0 ? appendBatch.immediate(batch, hashes, previousHash) : previousHash;
+      if (followers.length > 0 && batch.count > 0) tellFollowers(batch);
       // The text buffer goes back to the main thread, which packs a later batch into it (committed: nothing here
       // refers to it any more).
       const buffer = batch.text.buffer;
@@ -177,6 +199,8 @@ port.on("message", (message) => {
       saveViewSnapshot.immediate(message.snapshot, message.kept);
     } else if (op === "identitySnapshot") {
       saveIdentitySnapshot.immediate(message.snapshot, message.kept);
+    } else if (op === "follow") {
+      followers.push(message.port);
     } else if (op === "fence") {
       fenceEpoch = message.epoch;
     } else if (op === "close") {

@@ -9,6 +9,7 @@
  * - Snapshots are written after the records they cover; a snapshot never refers to a record that is not durable.
  */
 
+import type { MessagePort } from "node:worker_threads";
 import type {
   IdentitySnapshotRecord,
   JournalHead,
@@ -24,6 +25,19 @@ export const APPEND_RECORDS_MAX = 10_000;
 export const VIEW_SNAPSHOTS_KEPT = 2;
 /** Identity snapshots a store keeps (the newest); older ones are deleted when a new one is saved. */
 export const IDENTITY_SNAPSHOTS_KEPT = 2;
+/**
+ * Records an append committed, as a store that `follow`s sends them: `count` records packed as the SQLite writer
+ * packs them (`packRecords`: `meta\ncommand\nevents` of each in `text`, UTF-8, shared memory; where each field ends in
+ * `ends`, 3 per record; seq and timeMs in `numbers`, 2 per record) and each record's chain hash.
+ */
+export interface AppendedRecords {
+  readonly count: number;
+  readonly text: Uint8Array;
+  readonly ends: Uint32Array;
+  readonly numbers: Float64Array;
+  readonly hashes: readonly string[];
+}
+
 /** Records returned by one `read` call. */
 export const READ_PAGE_RECORDS = 5_000;
 
@@ -133,6 +147,13 @@ export interface JournalStore {
    * journal's leader epoch is still `epoch`, so that a node that has been deposed can never write.
    */
   fence?(epoch: number): void;
+  /**
+   * Optional: from now on, each append this store commits is sent to `port` as `AppendedRecords`, so that a thread
+   * that follows the journal gets the records without reading them back (snapshot-thread.ts `AppendFeed`). Returns
+   * false when the store cannot (then nothing is sent: the follower reads the store). Appends are sent in order; a
+   * follower that is slow to take them may find gaps (it reads those from the store).
+   */
+  follow?(port: MessagePort): boolean;
   /** Optional: no append starts until `fence` is called again (the leadership's connection was lost). */
   suspend?(): void;
   /** Optional: called when the journal's own connection of a fenced store fails (the leadership is then confirmed). */

@@ -84,7 +84,15 @@ function snapshotThreadsCpu(): Map<string, number> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "sauda-bench-follow-"));
-  const exchange = await Exchange.open({ data: dir, clock: () => Date.UTC(2026, 0, 5, 6), snapshotEveryMs: 0 });
+  // Time moves as on a live exchange (a record's time is its batch's): a clock that stood still would put every
+  // record in the same millisecond, where surveillance's spoofing rule compares each fill with every cancel of that
+  // millisecond, which no live session does.
+  const openedAt = performance.now();
+  const exchange = await Exchange.open({
+    data: dir,
+    clock: () => Date.UTC(2026, 0, 5, 6) + Math.floor(performance.now() - openedAt),
+    snapshotEveryMs: 0,
+  });
   try {
     await submitAll(exchange, setup());
     const workload = orders(WARM_UP + ORDERS, 7) as Iterator<Command>;

@@ -104,8 +104,6 @@ async function main(): Promise<void> {
   const warning = [loaded.warning, priority].filter((text) => text !== null).join("; ") || null;
   const inbox = new LeaderInbox(port, copy.seq);
   const feed = new AppendFeed(data.appends ?? null);
-  /** The loop waited a turn for the writer's append of the next record (`AppendFeed.awaited`). */
-  let waited = false;
   post({ type: "ready", seq: copy.seq, warning });
   for (;;) {
     // Requests for a seq already passed (or the copy's own) are answered first: a snapshot only at the seq asked.
@@ -123,13 +121,7 @@ async function main(): Promise<void> {
       const due = data.every > 0 ? copy.snapshotSeq + data.every : Number.POSITIVE_INFINITY;
       const upTo = Math.min(inbox.target, due, inbox.requests[0]?.seq ?? Number.POSITIVE_INFINITY);
       const from = copy.seq + 1;
-      if (!waited && feed.awaited(from)) {
-        waited = true;
-        await feed.arrival();
-        continue;
-      }
-      waited = false;
-      const fed = feed.at(from);
+      const fed = await feed.take(from);
       if (fed !== null) {
         const last = Math.min(upTo, fed.last);
         for (let seq = from; seq <= last; seq++) {

@@ -134,8 +134,6 @@ async function main(): Promise<void> {
   const engine = copy.engine;
   const inbox = new LeaderInbox(port, engine.lastSeq);
   const feed = new AppendFeed(data.appends ?? null);
-  /** The loop waited a turn for the writer's append of the next record (`AppendFeed.awaited`). */
-  let waited = false;
   post({ type: "ready", seq: engine.lastSeq, warnings });
   try {
     while (!inbox.stopping) {
@@ -152,13 +150,7 @@ async function main(): Promise<void> {
       if (engine.lastSeq < inbox.target) {
         const upTo = Math.min(inbox.target, inbox.requests[0]?.seq ?? Number.POSITIVE_INFINITY);
         const from = engine.lastSeq + 1;
-        if (!waited && feed.awaited(from)) {
-          waited = true;
-          await feed.arrival();
-          continue;
-        }
-        waited = false;
-        const fed = feed.at(from);
+        const fed = await feed.take(from);
         if (fed !== null) {
           // Fed by the writer, which hashed these very bytes as it committed them: nothing to read or hash again.
           const last = Math.min(upTo, fed.last);

@@ -5,6 +5,7 @@
  * text included.
  */
 
+import { setImmediate } from "node:timers/promises";
 import { MessageChannel } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import type { UnchainedRecord } from "./records.ts";
@@ -97,9 +98,17 @@ describe("the journal's feed to a snapshot thread", () => {
     feed.close();
   });
 
-  it("a thread whose store does not feed it waits for nothing", () => {
+  it("an append sent just before it is asked for is waited for; a thread whose store does not feed it reads", async () => {
+    const channel = new MessageChannel();
+    const waiting = new AppendFeed(channel.port2);
+    // The port listens from the feed's start (a thread's feed starts with the thread, long before its first append).
+    await setImmediate();
+    await setImmediate();
+    channel.port1.postMessage(appended(records(1, 2)));
+    expect((await waiting.take(1))?.last).toBe(2);
+    waiting.close();
     const feed = new AppendFeed(null);
-    expect(feed.awaited(1)).toBe(false);
+    expect(await feed.take(1)).toBeNull();
     expect(feed.at(1)).toBeNull();
     expect(feed.unheldFrom(1)).toBe(Number.POSITIVE_INFINITY);
   });

@@ -297,17 +297,13 @@ export class AppendFeed {
   }
 
   /**
-   * Whether the records from `seq` on may yet arrive: nothing is held from there and the writer feeds this thread.
-   * The leader's head and the writer's append come by different ports, so a head may be taken before the append it
-   * follows; waiting one turn of the event loop (`arrival`) then saves reading them back from the store.
+   * The append that holds record `seq` (as `at`), waiting one turn of the event loop for it first when nothing is held
+   * and the writer feeds this thread: the leader's head and the writer's append come by different ports, so a head
+   * may be taken before the append it follows. Null: read the record from the store.
    */
-  awaited(seq: number): boolean {
-    return this.port !== null && this.at(seq) === null && this.held.length === 0;
-  }
-
-  /** Resolves after one turn of the event loop, in which appends sent meanwhile are taken. */
-  async arrival(): Promise<void> {
-    await turn();
+  async take(seq: number): Promise<FedRecords | null> {
+    if (this.port !== null && this.at(seq) === null && this.held.length === 0) await turn();
+    return this.at(seq);
   }
 
   /** How many records from `seq` on must be read from the store before the first one held (Infinity: none held). */

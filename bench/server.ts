@@ -64,7 +64,14 @@ import {
 
 const MEMBERS = 128;
 const LIVE_ORDERS_PER_MEMBER = 40;
-const WARMUP_MS = 2000;
+/**
+ * `BENCH_SERVER_WARMUP_MS` (default 2,000): ops sent before the window. The server starts its snapshot threads once
+ * half their first interval of records has passed (the engine's at 5,000 records, the read models' at 50,000), and
+ * each then loads its code and catches up with the journal for seconds; at 5,000/s a warm-up of 14,000 ms has both
+ * running and caught up before the window, so the window measures the steady state instead of those start-ups.
+ */
+const WARMUP_MS = Number(process.env.BENCH_SERVER_WARMUP_MS ?? 2000);
+if (!Number.isSafeInteger(WARMUP_MS) || WARMUP_MS < 0) throw new Error("BENCH_SERVER_WARMUP_MS is a whole number of ms");
 const MEASURE_MS = 10_000;
 /** After the last op is sent, how long to wait for its answer before counting it lost. */
 const DRAIN_MS = 15_000;
@@ -77,6 +84,8 @@ const REST_RATES = rates(process.env.BENCH_SERVER_REST_RATES, [1_000, 2_500, 5_0
  * are skipped and counted), so the server runs at its own pace without a backlog. On a machine too loaded to keep up
  * with the offered rate, the CPU per op is then that of the steady state, not of a server buried in its backlog.
  */
+/** `BENCH_SERVER_TIMELINE=1`: also print the p99 and the maximum of each second of the window, to see when it stalls. */
+const TIMELINE = process.env.BENCH_SERVER_TIMELINE === "1";
 const WS_WINDOW = Number(process.env.BENCH_SERVER_WS_WINDOW ?? "0");
 /** A directory for a CPU profile of the server process (node --cpu-prof), to see where its time goes. */
 const PROFILE_DIR = process.env.BENCH_SERVER_CPU_PROF;
@@ -303,6 +312,8 @@ class Server {
 /** Latencies and outcomes of one run. */
 class Recorder {
   readonly latenciesMs: number[] = [];
+  /** The measured latencies by the second of the window their op was due in (for `BENCH_SERVER_TIMELINE=1`). */
+  readonly bySecond: number[][] = [];
   acked = 0;
   ackedInWindow = 0;
   readonly errors = new Map<string, number>();
@@ -319,7 +330,11 @@ class Recorder {
       return;
     }
     this.acked++;
-    if (measured) this.latenciesMs.push(Number(now - dueNs) / 1e6);
+    if (!measured) return;
+    const ms = Number(now - dueNs) / 1e6;
+    this.latenciesMs.push(ms);
+    const second = Number((dueNs - this.windowStartNs) / 1_000_000_000n);
+    (this.bySecond[second] ??= []).push(ms);
   }
 }
 
@@ -648,6 +663,13 @@ function report(result: RunResult): void {
   console.log(
     `  latency from due time to ack: p50 ${f(percentile(sorted, 50))}  p99 ${f(percentile(sorted, 99))}  p99.9 ${f(percentile(sorted, 99.9))}  max ${f(sorted.at(-1) ?? Number.NaN)}  (${sorted.length.toLocaleString("en-US")} measured)`,
   );
+  if (TIMELINE) {
+    const seconds = recorder.bySecond.map((list, second) => {
+      const inSecond = [...list].sort((a, b) => a - b);
+      return `${second}: ${percentile(inSecond, 99).toFixed(1)}/${(inSecond.at(-1) ?? Number.NaN).toFixed(1)}`;
+    });
+    console.log(`  p99/max ms of the ops due in each second of the window: ${seconds.join("  ")}`);
+  }
   console.log(
     `  errors: ${errors}; unanswered after ${DRAIN_MS / 1000} s: ${result.lost}; watcher updates ${result.watcherUpdates}`,
   );

@@ -20,7 +20,7 @@ import { Exchange, WritesStoppedError } from "../src/gateway/exchange.ts";
 import type { Checkpoint } from "../src/journal/checkpoints.ts";
 import { defaultKeysDir, loadKeys } from "../src/journal/keys.ts";
 import { JournalCorruptError, recover } from "../src/journal/recovery.ts";
-import { SqliteStore } from "../src/journal/sqlite-store.ts";
+import { openJournalDatabase, SqliteStore } from "../src/journal/sqlite-store.ts";
 import { INSTRUMENT, TestServer } from "./support/server.ts";
 
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
@@ -181,7 +181,7 @@ describe("the journal's older records, checked while serving", () => {
       const exchange = await Exchange.open({ data: dir });
       for (let i = 0; i < 4; i++) await exchange.submit({ type: "time.tick" });
       await exchange.close();
-      const db = new Database(join(dir, "sauda.sqlite"));
+      const db = openJournalDatabase(join(dir, "sauda.sqlite"));
       try {
         for (const table of removedSnapshots) db.prepare(`DELETE FROM ${table} WHERE seq > ?`).run(head);
         db.prepare("UPDATE journal SET time_ms = time_ms + 1 WHERE seq = ?").run(head + 2);

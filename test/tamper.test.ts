@@ -15,6 +15,7 @@ import { Exchange } from "../src/gateway/exchange.ts";
 import { chainHash } from "../src/journal/chain.js";
 import { dataHash } from "../src/journal/records.ts";
 import { JournalCorruptError } from "../src/journal/recovery.ts";
+import { openJournalDatabase, snapshotsFile } from "../src/journal/sqlite-store.ts";
 import { SETUP, T0 } from "./support/server.ts";
 
 const BIN = resolve(import.meta.dirname, "../bin/sauda.js");
@@ -45,7 +46,7 @@ async function journal(extra = 20): Promise<{ dir: string; file: string }> {
 }
 
 function sql(file: string, run: (db: Database.Database) => void): void {
-  const db = new Database(file);
+  const db = openJournalDatabase(file);
   try {
     run(db);
   } finally {
@@ -309,9 +310,15 @@ describe("the regulator's copy of the checkpoints", () => {
     const { TestServer } = await import("./support/server.ts");
     const server = await TestServer.start();
     const file = join(server.dir, "sauda.sqlite");
-    const old = new Database(file);
-    await old.backup(join(server.dir, "old.sqlite"));
-    old.close();
+    // The older files: the journal and its snapshots (a snapshot beyond the journal's head would give it away).
+    for (const [from, to] of [
+      [file, "old.sqlite"],
+      [snapshotsFile(file), "old-snapshots.sqlite"],
+    ] as const) {
+      const old = new Database(from);
+      await old.backup(join(server.dir, to));
+      old.close();
+    }
     server.nowMs += 61_000; // a minute on: the next batch is checkpointed
     await server.exchange.submit({ type: "money.deposit", account: "AKTAU-1", amount: 5, reference: "LATE-1" });
     const published = await fetch(`${server.url}/api/journal/checkpoints`);
@@ -329,9 +336,11 @@ describe("the regulator's copy of the checkpoints", () => {
     await server.close();
     // Someone with the disk: the older database back, the exchange's own checkpoint log gone.
     copyFileSync(join(server.dir, "old.sqlite"), file);
-    for (const leftover of [`${file}-wal`, `${file}-shm`, join(`${server.dir}-keys`, "checkpoints.jsonl")]) {
-      rmSync(leftover, { force: true });
+    copyFileSync(join(server.dir, "old-snapshots.sqlite"), snapshotsFile(file));
+    for (const written of [file, snapshotsFile(file)]) {
+      for (const leftover of [`${written}-wal`, `${written}-shm`]) rmSync(leftover, { force: true });
     }
+    rmSync(join(`${server.dir}-keys`, "checkpoints.jsonl"), { force: true });
     const restarted = await Exchange.open({ data: server.dir });
     expect(restarted.projections.lastSeq).toBeLessThan(head); // the exchange alone cannot tell any more
     await restarted.close();

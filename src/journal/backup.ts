@@ -3,9 +3,11 @@
  *
  * SQLite: `backupSqlite` copies the journal file with SQLite's online backup API (better-sqlite3 `backup`) over a
  * read-only connection of its own. The copy is made in one backup step, that is inside one read transaction: in WAL
- * mode the server's writer goes on committing beside it, and the copy is the database exactly as it was at one commit
- * (records, head and snapshots together), never half a batch. It is written to `<file>.partial` and renamed when
- * complete, so a file under the final name is always a whole backup.
+ * mode the server's writer goes on committing beside it, and the copy is the journal exactly as it was at one commit
+ * (records and head together), never half a batch. The snapshots file beside it (`snapshotsFile`) is copied the same
+ * way just before: every snapshot is saved after the record it is at is durable, so each snapshot copied is at or
+ * before the copied journal's head. Each copy is written to `<file>.partial` and renamed when complete, the journal's
+ * last, so a journal file under the final name is always a whole backup.
  *
  * PostgreSQL: backups are PostgreSQL's own (pg_basebackup plus archived WAL, docs/operations.md); `restorePoint` adds a
  * named restore point (`pg_create_restore_point`) at a moment when the journal's head is known exactly, so a
@@ -18,7 +20,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { SQLITE_FILE_NAME } from "./sqlite-store.ts";
+import { SQLITE_FILE_NAME, snapshotsFile } from "./sqlite-store.ts";
 
 /** A backup was asked for wrongly (no journal there, the target exists, a bad restore-point name). */
 export class BackupError extends Error {
@@ -52,15 +54,26 @@ export async function backupSqlite(source: string, target: string): Promise<Sqli
   const to = sqliteFile(target);
   if (!existsSync(from)) throw new BackupError(`there is no journal at ${from}`);
   if (existsSync(to)) throw new BackupError(`${to} exists already; a backup never overwrites a file`);
+  if (existsSync(snapshotsFile(to))) {
+    throw new BackupError(`${snapshotsFile(to)} exists already; a backup never overwrites a file`);
+  }
   if (!target.endsWith(".sqlite")) mkdirSync(target, { recursive: true });
+  // The snapshots first: each of them is then at or before the journal's head copied after them.
+  if (existsSync(snapshotsFile(from))) await copySqliteFile(snapshotsFile(from), snapshotsFile(to));
+  const pages = await copySqliteFile(from, to);
+  return { file: to, pages, seq: sealSqliteCopy(to) };
+}
+
+/** Copies one SQLite file in one read transaction to `<to>.partial`, seals it and renames it to `to`; its pages. */
+async function copySqliteFile(from: string, to: string): Promise<number> {
   const partial = `${to}.partial`;
   rmSync(partial, { force: true });
   const db = new Database(from, { readonly: true, fileMustExist: true });
   try {
     const progress = await db.backup(partial, { progress: () => ALL_PAGES });
-    const seq = sealSqliteCopy(partial);
+    sealFile(partial);
     renameSync(partial, to);
-    return { file: to, pages: progress.totalPages, seq };
+    return progress.totalPages;
   } catch (error) {
     rmSync(partial, { force: true });
     throw error;
@@ -125,16 +138,27 @@ export async function restorePoint(url: string, schema: string, name: string): P
 }
 
 /**
- * Makes a copy one self-contained file: rollback-journal mode instead of WAL (whatever a WAL file held is checkpointed
- * into it and the -wal and -shm files removed), so copying the one file elsewhere copies all of it. A server started on
- * it switches it back to WAL. Returns its journal head (0: empty).
+ * Makes a copy self-contained files: rollback-journal mode instead of WAL (whatever a WAL file held is checkpointed
+ * into its file and the -wal and -shm files removed), so copying the journal's file and its snapshots file elsewhere
+ * copies all of them. A server started on them switches them back to WAL. Returns the journal's head (0: empty).
  */
 export function sealSqliteCopy(file: string): number {
+  if (existsSync(snapshotsFile(file))) sealFile(snapshotsFile(file));
   const db = new Database(file, { fileMustExist: true });
   try {
     db.pragma("journal_mode = DELETE");
     const row = db.prepare("SELECT seq FROM journal_head WHERE id = 1").get() as { seq: number } | undefined;
     return row?.seq ?? 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** Switches one SQLite file to rollback-journal mode (`sealSqliteCopy`). */
+function sealFile(file: string): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    db.pragma("journal_mode = DELETE");
   } finally {
     db.close();
   }

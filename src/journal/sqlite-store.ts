@@ -64,7 +64,7 @@ function checkEpoch(fenced: number, current: number | undefined): void {
   }
 }
 
-const SCHEMA = `
+const JOURNAL_SCHEMA = `
 CREATE TABLE IF NOT EXISTS journal (
   seq INTEGER PRIMARY KEY,
   time_ms INTEGER NOT NULL,
@@ -79,21 +79,6 @@ CREATE TABLE IF NOT EXISTS journal_head (
   hash TEXT NOT NULL,
   mac TEXT
 );
-CREATE TABLE IF NOT EXISTS snapshots (
-  seq INTEGER PRIMARY KEY,
-  state_hash TEXT NOT NULL,
-  record_hash TEXT NOT NULL,
-  data TEXT NOT NULL,
-  data_hash TEXT NOT NULL,
-  mac TEXT
-);
-CREATE TABLE IF NOT EXISTS view_snapshots (
-  seq INTEGER PRIMARY KEY,
-  record_hash TEXT NOT NULL,
-  data BLOB NOT NULL,
-  data_hash TEXT NOT NULL,
-  mac TEXT
-);
 CREATE TABLE IF NOT EXISTS leader (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   epoch INTEGER NOT NULL,
@@ -101,7 +86,26 @@ CREATE TABLE IF NOT EXISTS leader (
   url TEXT NOT NULL,
   since_ms INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS identity_snapshots (
+`;
+
+/** The snapshot tables, in the snapshots file (attached as `snap`). */
+const SNAPSHOT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS snap.snapshots (
+  seq INTEGER PRIMARY KEY,
+  state_hash TEXT NOT NULL,
+  record_hash TEXT NOT NULL,
+  data TEXT NOT NULL,
+  data_hash TEXT NOT NULL,
+  mac TEXT
+);
+CREATE TABLE IF NOT EXISTS snap.view_snapshots (
+  seq INTEGER PRIMARY KEY,
+  record_hash TEXT NOT NULL,
+  data BLOB NOT NULL,
+  data_hash TEXT NOT NULL,
+  mac TEXT
+);
+CREATE TABLE IF NOT EXISTS snap.identity_snapshots (
   seq INTEGER PRIMARY KEY,
   record_hash TEXT NOT NULL,
   data BLOB NOT NULL,
@@ -110,11 +114,64 @@ CREATE TABLE IF NOT EXISTS identity_snapshots (
 );
 `;
 
-/** Columns added since the first release, with the tables that gained them (added to older files on open). */
-const ADDED_COLUMNS = [
-  ["journal_head", "mac"],
-  ["snapshots", "mac"],
-] as const;
+/** The snapshot tables, which files before the snapshots file had in the journal's file (moved on open). */
+const SNAPSHOT_TABLES = ["snapshots", "view_snapshots", "identity_snapshots"] as const;
+
+/**
+ * The snapshots file beside a journal's SQLite file: `sauda.sqlite` → `sauda-snapshots.sqlite`.
+ *
+ * The snapshots are a file of their own because SQLite lets one connection at a time write a file: a snapshot of the
+ * read models (10 MB at 100,000 records) held the journal's write lock for 74–110 ms as it was saved, and an engine
+ * snapshot (1–2.6 MB) for 4–32 ms, and every append, and so every acknowledgement, waited behind it (measured:
+ * docs/operations.md, "Snapshots in a file of their own"). In their own file, a save and an append never wait for each
+ * other; they only share the disk.
+ */
+export function snapshotsFile(journalFile: string): string {
+  return `${journalFile.replace(/\.sqlite$/, "")}-snapshots.sqlite`;
+}
+
+/**
+ * Opens a journal's SQLite file (creating it and its tables if needed) with its snapshots file attached as `snap`
+ * (created too), in WAL mode with full syncs, both: a table's name needs no schema, the snapshot tables being only in
+ * `snap`. A file from before the snapshots file has its snapshot tables moved there, once. Used by the store, and by
+ * tools and tests that read or change the files directly.
+ */
+export function openJournalDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.exec(JOURNAL_SCHEMA);
+    const columns = db.prepare("PRAGMA main.table_info(journal_head)").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "mac")) db.exec("ALTER TABLE main.journal_head ADD COLUMN mac TEXT");
+    db.prepare("ATTACH DATABASE ? AS snap").run(snapshotsFile(file));
+    db.pragma("snap.journal_mode = WAL");
+    db.pragma("snap.synchronous = FULL");
+    db.exec(SNAPSHOT_SCHEMA);
+    moveLegacySnapshots(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** Moves the snapshot tables a journal file from before the snapshots file holds into it (`openJournalDatabase`). */
+function moveLegacySnapshots(db: Database.Database): void {
+  const inMain = db.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").pluck();
+  const legacy = SNAPSHOT_TABLES.filter((table) => inMain.get(table) !== undefined);
+  if (legacy.length === 0) return;
+  db.transaction(() => {
+    for (const table of legacy) {
+      // The oldest files' engine snapshots have no mac column: the moved rows get null, as they had.
+      const columns = (db.prepare(`PRAGMA main.table_info(${table})`).all() as { name: string }[])
+        .map((c) => c.name)
+        .join(", ");
+      db.exec(`INSERT OR IGNORE INTO snap.${table} (${columns}) SELECT ${columns} FROM main.${table}`);
+      db.exec(`DROP TABLE main.${table}`);
+    }
+  })();
+}
 
 interface RecordRow {
   seq: number;
@@ -144,25 +201,25 @@ export class SqliteStore implements JournalStore {
   private readonly macKey: Buffer | null;
   private readonly appendHere: (records: readonly JournalRecord[]) => void;
   private writer: Writer | null;
+  /**
+   * The thread that saves this store's snapshots (sqlite-writer.js as well), started at the first save: not the
+   * journal's writer, whose appends would otherwise queue behind a save that waits for the snapshots file's lock while
+   * another store (a snapshot thread's) saves tens of megabytes into it.
+   */
+  private snapshotWriter: Writer | null = null;
   /** The leader epoch every append checks (`fence`), or null: not fenced (a single node, a tool). */
   private fenceEpoch: number | null = null;
 
   /**
-   * Opens (creating if needed) the journal in `dataDir`/sauda.sqlite, or at `file` when it ends in .sqlite. With a
-   * MAC key, every head and snapshot written gets its MAC (chain.js).
+   * Opens (creating if needed) the journal in `dataDir`/sauda.sqlite, or at `file` when it ends in .sqlite, with its
+   * snapshots in the file beside it (`snapshotsFile`). With a MAC key, every head and snapshot written gets its MAC
+   * (chain.js).
    */
   constructor(dataDirOrFile: string, keys: StoreKeys = {}) {
     const file = sqliteFile(dataDirOrFile);
     mkdirSync(dirname(file), { recursive: true });
     this.location = file;
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    this.db.exec(SCHEMA);
-    for (const [table, column] of ADDED_COLUMNS) {
-      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
-      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
-    }
+    this.db = openJournalDatabase(file);
     this.macKey = keys.macKey ?? null;
     this.readPage = this.db.prepare<[number, number], RecordRow>(
       "SELECT seq, time_ms, meta, command, events, hash FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?",
@@ -365,8 +422,9 @@ export class SqliteStore implements JournalStore {
         : snapshotMac(this.macKey, given.seq, given.stateHash, given.recordHash, given.dataHash);
     const snapshot = { ...given, mac };
     const deleted = replacing === undefined || replacing === given.seq ? null : replacing;
-    if (this.writer?.usable) {
-      await this.writer.request({ op: "snapshot", snapshot, replacing: deleted });
+    const writer = await this.snapshotWriterReady();
+    if (writer !== null) {
+      await writer.request({ op: "snapshot", snapshot, replacing: deleted });
       return;
     }
     this.db.transaction(() => {
@@ -390,7 +448,7 @@ export class SqliteStore implements JournalStore {
    * read here: slower, never different.
    */
   async loadViewSnapshot(): Promise<ViewSnapshotRecord | null> {
-    const read = await readSnapshotOffThread(this.location, "view_snapshots").catch(() => undefined);
+    const read = await readSnapshotOffThread(snapshotsFile(this.location), "view_snapshots").catch(() => undefined);
     if (read === undefined) return this.loadDerivedSnapshot("view_snapshots");
     const row = read.row as DerivedSnapshotRow | null;
     if (row === null) return null;
@@ -405,7 +463,7 @@ export class SqliteStore implements JournalStore {
    * that thread cannot start or fails, read and hashed here: slower, never different.
    */
   async loadSnapshotHashed(seq: number): Promise<{ record: SnapshotRecord; hash: string } | null> {
-    const read = await readSnapshotOffThread(this.location, "snapshots", seq).catch(() => undefined);
+    const read = await readSnapshotOffThread(snapshotsFile(this.location), "snapshots", seq).catch(() => undefined);
     if (read === undefined || read.hash === undefined) {
       const record = await this.loadSnapshot(seq);
       return record === null ? null : { record, hash: dataHash(record.data) };
@@ -451,8 +509,9 @@ export class SqliteStore implements JournalStore {
     snapshot: ViewSnapshotRecord,
     kept: number,
   ): Promise<void> {
-    if (this.writer?.usable) {
-      await this.writer.request({ op, snapshot, kept });
+    const writer = await this.snapshotWriterReady();
+    if (writer !== null) {
+      await writer.request({ op, snapshot, kept });
       return;
     }
     this.db.transaction(() => {
@@ -463,6 +522,18 @@ export class SqliteStore implements JournalStore {
         .prepare(`DELETE FROM ${table} WHERE seq NOT IN (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT ?)`)
         .run(kept);
     })();
+  }
+
+  /**
+   * The snapshots' writer thread, started at the first call, once it is ready; null while the journal's writer is not
+   * usable (a store that writes on this thread writes its snapshots here too) or when the snapshots' thread could not
+   * start (they are then written here: slower, never different).
+   */
+  private async snapshotWriterReady(): Promise<Writer | null> {
+    if (!this.writer?.usable) return null;
+    this.snapshotWriter ??= new Writer(this.location, this.macKey);
+    const writer = this.snapshotWriter;
+    return (await writer.started) && writer.usable ? writer : null;
   }
 
   private loadDerivedSnapshot(table: "view_snapshots" | "identity_snapshots"): ViewSnapshotRecord | null {
@@ -503,12 +574,13 @@ export class SqliteStore implements JournalStore {
     })();
   }
 
-  /** Waits for the writes asked for so far, then closes both connections and ends the writer thread. */
+  /** Waits for the writes asked for so far, then closes the connections and ends the writer threads. */
   async close(): Promise<void> {
-    const writer = this.writer;
+    const writers = [this.writer, this.snapshotWriter];
     this.writer = null;
+    this.snapshotWriter = null;
     try {
-      if (writer) await writer.close();
+      await Promise.all(writers.map((writer) => writer?.close()));
     } finally {
       this.db.close();
     }
@@ -663,7 +735,7 @@ class Writer {
     });
     // The writer is plain JavaScript: no loader flags (tsx) are passed on, which would only slow its start.
     this.worker = new Worker(new URL("./sqlite-writer.js", import.meta.url), {
-      workerData: { file, macKey },
+      workerData: { file, snapshotsFile: snapshotsFile(file), macKey },
       execArgv: [],
     });
     this.worker.unref();

@@ -1,8 +1,8 @@
 /**
- * The SQLite journal's writer thread (see sqlite-store.ts): owns the connection that writes the journal (the read
- * models' snapshot thread writes only their snapshots, through its own; see `LOCK_WAIT_MS`), so that a batch's
- * inserts and its fsync run beside the main thread instead of blocking it, and the sequencer can apply the next batch
- * while this one commits.
+ * The SQLite journal's writer thread (see sqlite-store.ts): owns the connections that write the journal and its
+ * snapshots file (the snapshot threads write only their snapshots, through their own; see `LOCK_WAIT_MS`), so that a
+ * batch's inserts and its fsync run beside the main thread instead of blocking it, and the sequencer can apply the next
+ * batch while this one commits.
  *
  * Protocol: once its connection is open the thread says `{ id: 0 }` (or `{ id: 0, error }` if it cannot open it); then
  * it takes one message at a time and answers in order:
@@ -11,14 +11,15 @@
  *   chain hashes computed here from `previousHash` on (chain.js `chainHashOfFields`), and the head with its MAC
  *   (chain.js `headMac`, when the store has a MAC key), and is answered `{ id, hash, buffer }` with the last record's
  *   hash and the batch's text buffer, moved back to be used again;
- * - `{ id, op: "snapshot", snapshot, replacing }` saves a snapshot (and deletes the one at seq `replacing`, unless null); `{ id, op: "viewSnapshot", snapshot, kept }` saves a
- *   snapshot of the read models and deletes all but the newest `kept`; `{ id, op: "identitySnapshot", snapshot, kept }`
- *   does the same for a snapshot of the identity read model; `{ id, op: "fence", epoch }` makes every later append
- *   check, in its transaction, that the journal's leader epoch is still `epoch` (a deposed node writes nothing);
+ * - `{ id, op: "snapshot", snapshot, replacing }` saves a snapshot (and deletes the one at seq `replacing`, unless
+ *   null); `{ id, op: "viewSnapshot", snapshot, kept }` saves a snapshot of the read models and deletes all but the
+ *   newest `kept`; `{ id, op: "identitySnapshot", snapshot, kept }` does the same for a snapshot of the identity read
+ *   model; `{ id, op: "fence", epoch }` makes every later append check, in its transaction, that the journal's leader
+ *   epoch is still `epoch` (a deposed node writes nothing);
  *   `{ id, op: "follow", port }` adds a follower: after each append commits, the port is sent its records
  *   (`{ count, text, ends, numbers, hashes }`: the batch as packed, its text copied once into shared memory, and each
  *   record's chain hash), so that a thread that follows the journal (a snapshot thread) need not read back and hash
- *   again what was just written; `{ id, op: "close" }` closes the connection.
+ *   again what was just written; `{ id, op: "close" }` closes the connections.
  * Each is answered once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after a rollback, in
  * which case nothing of it was written.
  *
@@ -34,18 +35,24 @@ if (!parentPort) throw new Error("sqlite-writer.js runs only as a worker thread"
 const port = parentPort;
 
 /**
- * How long a write waits for the file's write lock. Another connection may write too: the read models' snapshot
- * thread saves its snapshots through a store of its own (gateway/view-snapshot-worker.ts), and a snapshot of tens of
- * megabytes holds the lock for seconds on a busy disk. An append waits that long behind it (as it did when this thread
- * wrote those snapshots itself), instead of failing after better-sqlite3's default 5 s.
+ * How long a write waits for its file's write lock. Another connection may write too: the read models' snapshot thread
+ * saves its snapshots through a store of its own (gateway/view-snapshot-worker.ts), and a snapshot of tens of megabytes
+ * holds the snapshots file's lock for seconds on a busy disk; a snapshot this thread saves waits that long behind it,
+ * instead of failing after better-sqlite3's default 5 s. Appends wait only for other appends (a standby's fencing
+ * write among them): the snapshots are in a file of their own (`snapshotsFile` in sqlite-store.ts).
  */
 const LOCK_WAIT_MS = 120_000;
 
 let db;
+/** The snapshots file's connection: a snapshot saved holds that file's lock, never the journal's. */
+let snapDb;
 try {
   db = new Database(workerData.file, { timeout: LOCK_WAIT_MS });
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
+  snapDb = new Database(workerData.snapshotsFile, { timeout: LOCK_WAIT_MS, fileMustExist: true });
+  snapDb.pragma("journal_mode = WAL");
+  snapDb.pragma("synchronous = FULL");
 } catch (error) {
   port.postMessage({ id: 0, error: { message: error instanceof Error ? error.message : String(error) } });
   throw error;
@@ -63,12 +70,12 @@ const readHeadHash = db.prepare("SELECT hash FROM journal_head WHERE id = 1").pl
 const readEpoch = db.prepare("SELECT epoch FROM leader WHERE id = 1").pluck();
 /** The leader epoch every append checks (`{ op: "fence" }`, sqlite-leadership.ts), or null: not fenced. */
 let fenceEpoch = null;
-const insertSnapshot = db.prepare(
+const insertSnapshot = snapDb.prepare(
   "INSERT OR REPLACE INTO snapshots (seq, state_hash, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?, ?)",
 );
-const deleteSnapshot = db.prepare("DELETE FROM snapshots WHERE seq = ?");
+const deleteSnapshot = snapDb.prepare("DELETE FROM snapshots WHERE seq = ?");
 /** Saves an engine snapshot and deletes the one at `replacing` (null: none), in one transaction. */
-const saveSnapshot = db.transaction((s, replacing) => {
+const saveSnapshot = snapDb.transaction((s, replacing) => {
   insertSnapshot.run(s.seq, s.stateHash, s.recordHash, s.data, s.dataHash, s.mac ?? null);
   if (replacing !== null) deleteSnapshot.run(replacing);
 });
@@ -77,13 +84,13 @@ const saveSnapshot = db.transaction((s, replacing) => {
  * the newest `kept` of that table, in one transaction.
  */
 function derivedSnapshotSaver(table) {
-  const insert = db.prepare(
+  const insert = snapDb.prepare(
     `INSERT OR REPLACE INTO ${table} (seq, record_hash, data, data_hash, mac) VALUES (?, ?, ?, ?, ?)`,
   );
-  const prune = db.prepare(
+  const prune = snapDb.prepare(
     `DELETE FROM ${table} WHERE seq NOT IN (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT ?)`,
   );
-  return db.transaction((s, kept) => {
+  return snapDb.transaction((s, kept) => {
     insert.run(
       s.seq,
       s.recordHash,
@@ -204,6 +211,7 @@ port.on("message", (message) => {
     } else if (op === "fence") {
       fenceEpoch = message.epoch;
     } else if (op === "close") {
+      snapDb.close();
       db.close();
     } else {
       throw new Error(`unknown operation ${JSON.stringify(op)}`);

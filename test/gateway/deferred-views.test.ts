@@ -10,12 +10,18 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { Exchange, type ExchangeOptions, ViewsLoadingError } from "../../src/gateway/exchange.ts";
 import { viewsLoadingProblem } from "../../src/gateway/server.ts";
+import { openJournalDatabase } from "../../src/journal/sqlite-store.ts";
 import { INSTRUMENT, SETUP, T0, TestServer } from "../support/server.ts";
-import { capturedViews, damageNewestViewSnapshot, gate, restingAndCrossingOrders } from "../support/view-fixtures.ts";
+import {
+  capturedViews,
+  copyWithoutViewSnapshots,
+  damageNewestViewSnapshot,
+  gate,
+  restingAndCrossingOrders,
+} from "../support/view-fixtures.ts";
 
 const RECORDS = 250;
 const VIEW_SNAPSHOT_AT = 200;
@@ -40,22 +46,10 @@ async function journal(): Promise<{ dir: string; writer: Exchange }> {
   return { dir, writer };
 }
 
-/** A copy of the journal without snapshots of the read models: a start on it waits and replays every record. */
-function copyWithoutViewSnapshots(dir: string): string {
-  const copy = mkdtempSync(join(tmpdir(), "sauda-deferred-views-copy-"));
-  const source = new Database(join(dir, "sauda.sqlite"), { readonly: true });
-  source.exec(`VACUUM INTO '${join(copy, "sauda.sqlite")}'`);
-  source.close();
-  const db = new Database(join(copy, "sauda.sqlite"));
-  db.exec("DELETE FROM view_snapshots");
-  db.close();
-  return copy;
-}
-
 /** A start on a copy of the journal without snapshots of the read models: it waits for them, replaying every record. */
 function waitingStart(dir: string, keys: Exchange["keys"]): Promise<Exchange> {
   return Exchange.open({
-    data: copyWithoutViewSnapshots(dir),
+    data: copyWithoutViewSnapshots(dir, "sauda-deferred-views-copy-"),
     clock: () => T0,
     keys,
     snapshotEveryMs: 0,
@@ -204,7 +198,7 @@ describe("serving while the read models load", () => {
       const trader = await server.apiKey("aktau-trader");
       const head = server.exchange.health().seq;
       await server.close(); // a clean stop: the read models are snapshotted at the head
-      new Database(join(server.dir, "sauda.sqlite")).exec("DELETE FROM identity_snapshots").close();
+      openJournalDatabase(join(server.dir, "sauda.sqlite")).exec("DELETE FROM identity_snapshots").close();
       server.exchangeOptions = { deferViews: true, viewsGate: held.hold };
       await server.open();
       expect((await server.call(null, "GET", "/api/health")).body).toMatchObject({ seq: head, views: "loading" });

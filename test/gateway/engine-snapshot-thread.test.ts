@@ -19,7 +19,7 @@ import { EngineSnapshotThread } from "../../src/journal/engine-snapshot-thread.t
 import { dataHash } from "../../src/journal/records.ts";
 import { verify } from "../../src/journal/recovery.ts";
 import { snapshotThreadNice } from "../../src/journal/snapshot-thread.ts";
-import { SQLITE_FILE_NAME } from "../../src/journal/sqlite-store.ts";
+import { openJournalDatabase, SQLITE_FILE_NAME } from "../../src/journal/sqlite-store.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
 import { SETUP, T0 } from "../support/server.ts";
 import { threadsAtNice } from "../support/threads.ts";
@@ -245,7 +245,7 @@ describe("the engine's snapshot thread", () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.message);
     process.on("warning", onWarning);
-    const db = new Database(join(dir, SQLITE_FILE_NAME));
+    const db = openJournalDatabase(join(dir, SQLITE_FILE_NAME));
     try {
       // After the start loaded it, one byte of the snapshot's data changes: it no longer matches its data hash.
       const { data } = db.prepare("SELECT data FROM snapshots WHERE seq = ?").get(KEEP_EVERY) as { data: string };

@@ -10,11 +10,11 @@
  */
 
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { Identity } from "../../src/gateway/identity.ts";
 import { sign } from "../../src/gateway/signing.ts";
 import type { Scope } from "../../src/gateway/users.ts";
+import { openJournalDatabase } from "../../src/journal/sqlite-store.ts";
 import { INSTRUMENT, type Json, SETUP, TestServer, USERS } from "../support/server.ts";
 import { gate, restingAndCrossingOrders } from "../support/view-fixtures.ts";
 
@@ -171,7 +171,7 @@ describe("order entry while the read models load", () => {
     const trader = await putKey(server, "key-aktau", "aktau-trader");
     const head = server.exchange.health().seq;
     await server.close();
-    const db = new Database(join(server.dir, "sauda.sqlite"), { readonly: true });
+    const db = openJournalDatabase(join(server.dir, "sauda.sqlite"));
     expect(db.prepare("SELECT count(*) AS n FROM identity_snapshots").get()).toEqual({ n: 0 });
     db.close();
     server.exchangeOptions = { deferViews: true, viewsGate: held.hold, viewSnapshotEveryRecords: 0 };
@@ -194,7 +194,7 @@ describe("order entry while the read models load", () => {
     await server.exchange.snapshotIdentity();
     const seq = server.exchange.health().seq;
     await server.close();
-    const db = new Database(join(server.dir, "sauda.sqlite"));
+    const db = openJournalDatabase(join(server.dir, "sauda.sqlite"));
     db.prepare(
       "UPDATE identity_snapshots SET data = CAST(replace(CAST(data AS TEXT), 'AKTAU', 'ATYRA') AS BLOB)",
     ).run();
@@ -216,7 +216,7 @@ describe("order entry while the read models load", () => {
     open = server;
     const head = server.exchange.health().seq;
     await server.close();
-    const db = new Database(join(server.dir, "sauda.sqlite"), { readonly: true });
+    const db = openJournalDatabase(join(server.dir, "sauda.sqlite"));
     const row = db.prepare("SELECT seq FROM identity_snapshots ORDER BY seq DESC LIMIT 1").get() as { seq: number };
     db.close();
     expect(row.seq).toBe(head);

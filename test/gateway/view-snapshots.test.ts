@@ -10,7 +10,6 @@ import { mkdtempSync } from "node:fs";
 import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
-import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
 import { Exchange } from "../../src/gateway/exchange.ts";
@@ -24,13 +23,19 @@ import {
   ViewSnapshotError,
 } from "../../src/gateway/view-snapshots.ts";
 import { snapshotThreadNice } from "../../src/journal/snapshot-thread.ts";
+import { openJournalDatabase } from "../../src/journal/sqlite-store.ts";
 import { Projections } from "../../src/projections/index.ts";
 import { BiddingPair } from "../../src/surveillance/rules/coordinated-bidding.ts";
 import { WashPair } from "../../src/surveillance/rules/wash-trade.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
 import { INSTRUMENT, SETUP, T0 } from "../support/server.ts";
 import { threadsAtNice } from "../support/threads.ts";
-import { capturedViews, damageNewestViewSnapshot, restingAndCrossingOrders } from "../support/view-fixtures.ts";
+import {
+  capturedViews,
+  copyWithoutViewSnapshots,
+  damageNewestViewSnapshot,
+  restingAndCrossingOrders,
+} from "../support/view-fixtures.ts";
 
 const EVERY = 100;
 const RECORDS = 250;
@@ -73,13 +78,7 @@ describe("snapshots of the read models", () => {
   it("a start after one replays only the records after it, and ends with the read models of a full replay", async () => {
     const { dir, writer } = await journal();
     // A copy without view snapshots: its start replays every record into the read models.
-    const full = mkdtempSync(join(tmpdir(), "sauda-view-snapshots-full-"));
-    const source = new Database(join(dir, "sauda.sqlite"), { readonly: true });
-    source.exec(`VACUUM INTO '${join(full, "sauda.sqlite")}'`);
-    source.close();
-    const db = new Database(join(full, "sauda.sqlite"));
-    db.exec("DELETE FROM view_snapshots");
-    db.close();
+    const full = copyWithoutViewSnapshots(dir, "sauda-view-snapshots-full-");
     const restarted = await Exchange.open({ data: dir, clock: () => T0, snapshotEveryMs: 0, keys: writer.keys });
     const rebuilt = await Exchange.open({ data: full, clock: () => T0, snapshotEveryMs: 0, keys: writer.keys });
     try {
@@ -243,7 +242,7 @@ describe("snapshots of the read models", () => {
     const { dir, exchange: first } = await build("sauda-view-snapshots-thread-", 13_300_000);
     const other = await build("sauda-view-snapshots-thread-other-", 13_300_500);
     const rows = (file: string) => {
-      const db = new Database(join(file, "sauda.sqlite"), { readonly: true });
+      const db = openJournalDatabase(join(file, "sauda.sqlite"));
       const found = db.prepare("SELECT seq, data, data_hash FROM view_snapshots ORDER BY seq DESC").all() as {
         seq: number;
         data: Buffer;
@@ -256,7 +255,7 @@ describe("snapshots of the read models", () => {
     const foreign = rows(other.dir)[0]!;
     expect(foreign.seq).toBe(RECORDS);
     expect(foreign.data.equals(rows(dir)[0]!.data)).toBe(false);
-    const db = new Database(join(dir, "sauda.sqlite"));
+    const db = openJournalDatabase(join(dir, "sauda.sqlite"));
     db.prepare("UPDATE view_snapshots SET data = ?, data_hash = ? WHERE seq = ?").run(
       foreign.data,
       foreign.data_hash,
@@ -273,13 +272,7 @@ describe("snapshots of the read models", () => {
     await second.close();
     expect(rows(dir).map((row) => row.seq)).toEqual([RECORDS + 60, 3 * EVERY]);
     // Restored from the thread's snapshot at the head, the read models are those of a full replay.
-    const full = mkdtempSync(join(tmpdir(), "sauda-view-snapshots-thread-full-"));
-    const source = new Database(join(dir, "sauda.sqlite"), { readonly: true });
-    source.exec(`VACUUM INTO '${join(full, "sauda.sqlite")}'`);
-    source.close();
-    const copy = new Database(join(full, "sauda.sqlite"));
-    copy.exec("DELETE FROM view_snapshots");
-    copy.close();
+    const full = copyWithoutViewSnapshots(dir, "sauda-view-snapshots-thread-full-");
     const restarted = await Exchange.open({ data: dir, clock: () => T0, snapshotEveryMs: 0, keys: first.keys });
     const rebuilt = await Exchange.open({ data: full, clock: () => T0, snapshotEveryMs: 0, keys: first.keys });
     try {

@@ -5,12 +5,14 @@
  * "while they load" is decided by the test, not by timing (deferred-views, identity, stream-views-loading tests).
  */
 
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deserialize } from "node:v8";
-import Database from "better-sqlite3";
 import type { Command } from "../../src/engine/commands.ts";
 import type { Exchange } from "../../src/gateway/exchange.ts";
 import { captureViews } from "../../src/gateway/view-snapshots.ts";
+import { openJournalDatabase, SQLITE_FILE_NAME, snapshotsFile } from "../../src/journal/sqlite-store.ts";
 import { Projections } from "../../src/projections/index.ts";
 import { INSTRUMENT } from "./server.ts";
 
@@ -49,7 +51,7 @@ export function capturedViews(exchange: Exchange): unknown {
 
 /** Flips one bit near the end of the newest snapshot of the read models in the SQLite journal under `dir`. */
 export function damageNewestViewSnapshot(dir: string): void {
-  const db = new Database(join(dir, "sauda.sqlite"));
+  const db = openJournalDatabase(join(dir, SQLITE_FILE_NAME));
   const row = db.prepare("SELECT seq, data FROM view_snapshots ORDER BY seq DESC LIMIT 1").get() as {
     seq: number;
     data: Buffer;
@@ -58,4 +60,21 @@ export function damageNewestViewSnapshot(dir: string): void {
   changed[changed.length - 2] = changed[changed.length - 2]! ^ 1;
   db.prepare("UPDATE view_snapshots SET data = ? WHERE seq = ?").run(changed, row.seq);
   db.close();
+}
+
+/**
+ * A copy (in a new directory named from `prefix`) of the SQLite journal under `dir` and its snapshots but those of
+ * the read models: a start on it replays every record into them.
+ */
+export function copyWithoutViewSnapshots(dir: string, prefix: string): string {
+  const copy = mkdtempSync(join(tmpdir(), prefix));
+  const to = join(copy, SQLITE_FILE_NAME);
+  const source = openJournalDatabase(join(dir, SQLITE_FILE_NAME));
+  source.prepare("VACUUM main INTO ?").run(to);
+  source.prepare("VACUUM snap INTO ?").run(snapshotsFile(to));
+  source.close();
+  const db = openJournalDatabase(to);
+  db.exec("DELETE FROM view_snapshots");
+  db.close();
+  return copy;
 }

@@ -71,7 +71,8 @@ const LIVE_ORDERS_PER_MEMBER = 40;
  * running and caught up before the window, so the window measures the steady state instead of those start-ups.
  */
 const WARMUP_MS = Number(process.env.BENCH_SERVER_WARMUP_MS ?? 2000);
-if (!Number.isSafeInteger(WARMUP_MS) || WARMUP_MS < 0) throw new Error("BENCH_SERVER_WARMUP_MS is a whole number of ms");
+if (!Number.isSafeInteger(WARMUP_MS) || WARMUP_MS < 0)
+  throw new Error("BENCH_SERVER_WARMUP_MS is a whole number of ms");
 const MEASURE_MS = 10_000;
 /** After the last op is sent, how long to wait for its answer before counting it lost. */
 const DRAIN_MS = 15_000;
@@ -334,7 +335,9 @@ class Recorder {
     const ms = Number(now - dueNs) / 1e6;
     this.latenciesMs.push(ms);
     const second = Number((dueNs - this.windowStartNs) / 1_000_000_000n);
-    (this.bySecond[second] ??= []).push(ms);
+    const inSecond = this.bySecond[second] ?? [];
+    inSecond.push(ms);
+    this.bySecond[second] = inSecond;
   }
 }
 

@@ -30,8 +30,11 @@
  * these are the honest figures; rates and latencies move with the load average, printed with them.
  * Beside those, the CPU per record of each other thread that did work (V8's helpers, which collect garbage; the
  * journal's writer; the engine's and the read models' snapshot threads, each following the journal, and their writers).
+ * The server's exchange is opened as `sauda serve` opens it, its snapshot threads started with it
+ * (`snapshotThreadsAtStart`; before 6 December 2026 they started half way into their first interval, the read models'
+ * at record 50,000, inside the window at 5,000/s).
  * `BENCH_SERVER_EXCHANGE='{"engineSnapshotEveryRecords":0}'` (JSON) passes options to the server's `Exchange.open`, to
- * see what a thread costs by running without it.
+ * see what a thread costs by running without it (`{"snapshotThreadsAtStart":false}`: started as before).
  * `BENCH_SERVER_CPU_PROF=DIR` profiles the server (node --cpu-prof) and writes, beside the profile, when each journal
  * sample was taken; `node --import tsx bench/profile-summary.ts PROFILE --window DIR/samples-PID.jsonl --per-op`
  * then summarises self time by function inside the measurement window.
@@ -201,7 +204,12 @@ interface Ready {
 
 async function serve(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), "sauda-bench-server-"));
-  const exchange = await Exchange.open({ data: dir, ...JSON.parse(process.env.BENCH_SERVER_EXCHANGE ?? "{}") });
+  // As `sauda serve` opens it (snapshot threads at its start); BENCH_SERVER_EXCHANGE may say otherwise.
+  const exchange = await Exchange.open({
+    data: dir,
+    snapshotThreadsAtStart: true,
+    ...JSON.parse(process.env.BENCH_SERVER_EXCHANGE ?? "{}"),
+  });
   const users = new Users(exchange, { scrypt: LIGHT_SCRYPT });
   const members: Credentials[] = (await openBenchMarket(exchange, users, MEMBERS)).map((m) => ({
     member: m.member,

@@ -169,6 +169,8 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     follower: options.database !== undefined || standby,
     ...(deferViews ? { deferViews: true, viewsGate: () => listening } : {}),
     data: options.data,
+    // A server runs a whole session: its snapshot threads start with it, not half way into the session's orders.
+    snapshotThreadsAtStart: true,
     ...(options.checkJournalBeforeServing ? { checkJournalBeforeServing: true } : {}),
     ...(options.keys === undefined ? {} : { keysDir: options.keys }),
     onFatal: (error) => {

@@ -116,6 +116,15 @@ export interface ExchangeOptions extends StoreLocation {
    */
   readonly engineSnapshotEveryRecords?: number;
   /**
+   * Start the snapshot threads at once (the read models' as soon as they are loaded, the engine's at the first durable
+   * batch), not once half their first interval of records has passed: for a server that runs a whole session (`sauda serve`). Each thread's start
+   * costs about a second of CPU and a catch-up from its newest snapshot; started half way into a busy session that
+   * work fell among the orders (at 5,000/s, the read models' thread at record 50,000 caught up for seconds, replaying
+   * from record 1 where there was no snapshot yet), started at once it falls at the server's start. Default false: a
+   * short-lived exchange (a CLI command, a test) need not pay it.
+   */
+  readonly snapshotThreadsAtStart?: boolean;
+  /**
    * Check the whole hash chain, from record 1, before serving (the behaviour before the check ran beside serving): a
    * changed record anywhere refuses the start. Followers always do.
    */
@@ -545,15 +554,16 @@ export class Exchange {
 
   /**
    * Starts the snapshot thread (view-snapshot-thread.ts) once the next snapshot by count is half way (it then has as
-   * many records' time to load its copy and catch up), and tells it the head. Not before: starting it costs about a
-   * second of CPU (it loads its own code), which a short-lived exchange (a CLI command, a test) need not pay; a clean
-   * stop without it snapshots on this thread. If it cannot start, the read models are snapshotted on this thread at a
-   * clean stop only.
+   * many records' time to load its copy and catch up), or at once with `snapshotThreadsAtStart`, and tells it the
+   * head. Not before: starting it costs about a second of CPU (it loads its own code), which a short-lived exchange (a
+   * CLI command, a test) need not pay; a clean stop without it snapshots on this thread. If it cannot start, the read
+   * models are snapshotted on this thread at a clean stop only.
    */
   private maybeStartViewThread(): void {
     const every = this.viewSnapshotEveryRecords;
     if (this.viewThreadTried || this.closed || every <= 0 || this.viewsStateValue !== "ready") return;
-    if (this.views.projections.lastSeq - this.viewSnapshotSeq < Math.ceil(every / 2)) return;
+    const atStart = this.options.snapshotThreadsAtStart === true;
+    if (!atStart && this.views.projections.lastSeq - this.viewSnapshotSeq < Math.ceil(every / 2)) return;
     this.viewThreadTried = true;
     try {
       const thread = new ViewSnapshotThread(
@@ -583,9 +593,10 @@ export class Exchange {
 
   /**
    * Starts the engine's snapshot thread (journal/engine-snapshot-thread.ts) once half its interval has passed since
-   * the newest snapshot (as the read models' thread: starting it costs about a second of CPU, which a short-lived
-   * exchange need not pay), or `byTime`, when a snapshot by time is due: on a quiet exchange those come before half
-   * the interval has passed, and would otherwise all be taken on this thread. Until it has loaded its engine, and
+   * the newest snapshot, or at the first durable batch with `snapshotThreadsAtStart` (as the read models' thread:
+   * starting it costs about a second of CPU, which a short-lived exchange need not pay), or `byTime`, when a snapshot
+   * by time is due: on a quiet exchange those come before half the interval has passed, and would otherwise all be
+   * taken on this thread. Until it has loaded its engine, and
    * again if it cannot start or fails, the sequencer snapshots by count on this thread, as it did before the thread
    * existed.
    */
@@ -593,7 +604,8 @@ export class Exchange {
     const sequencer = this.sequencer;
     const every = this.engineSnapshotEveryRecords;
     if (sequencer === null || this.engineThreadTried || this.closed || every <= 0) return;
-    if (!byTime && sequencer.commandsSinceSnapshot < Math.ceil(every / 2)) return;
+    const atStart = this.options.snapshotThreadsAtStart === true;
+    if (!byTime && !atStart && sequencer.commandsSinceSnapshot < Math.ceil(every / 2)) return;
     this.engineThreadTried = true;
     const fallBack = (reason: string): void => {
       process.emitWarning(`${reason}; the engine is snapshotted on the main thread again`);

@@ -141,6 +141,40 @@ describe("the engine's snapshot thread", () => {
     }
   });
 
+  it("with snapshotThreadsAtStart (`sauda serve`), both snapshot threads have started by the first durable batch", async () => {
+    const open = (prefix: string, atStart: boolean) =>
+      Exchange.open({
+        data: mkdtempSync(join(tmpdir(), prefix)),
+        clock: () => T0,
+        snapshotEveryMs: 0,
+        snapshotEveryCommands: KEEP_EVERY,
+        engineSnapshotEveryRecords: EVERY,
+        snapshotThreadsAtStart: atStart,
+      });
+    const server = await open("sauda-engine-thread-at-start-", true);
+    const short = await open("sauda-engine-thread-not-at-start-", false);
+    try {
+      // The engine's thread waits for a durable batch: at a start it would take CPU from the recovery still going on.
+      expect(server.engineSnapshotThread).toBeNull();
+      await server.submit(SETUP[0]!);
+      await short.submit(SETUP[0]!);
+      expect(server.engineSnapshotThread).not.toBeNull();
+      expect(server.viewSnapshotThread).not.toBeNull();
+      // Without it, one record is less than half of either interval: neither thread has started.
+      expect([short.engineSnapshotThread, short.viewSnapshotThread]).toEqual([null, null]);
+      // The engine's thread then snapshots by count, as the leader's engine holds it at that seq.
+      await following(server);
+      for (const command of [...SETUP.slice(1), ...restingAndCrossingOrders(EVERY)]) await server.submit(command);
+      await expect.poll(() => server.engineSnapshotThread!.savedSeq >= EVERY, THREAD_WAIT).toBe(true);
+      const saved = server.engineSnapshotThread!.savedSeq;
+      expect(saved % EVERY).toBe(0);
+      expect(await snapshotSeqs(server)).toContain(saved);
+    } finally {
+      await server.close();
+      await short.close();
+    }
+  });
+
   it("when the thread fails, the sequencer snapshots by count on the main thread again", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sauda-engine-thread-fails-"));
     const exchange = await openAt(dir);

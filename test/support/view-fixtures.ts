@@ -1,7 +1,7 @@
 /**
  * What the tests of the read models' snapshots share (test/gateway/view-snapshots.test.ts, deferred-views.test.ts):
- * a deterministic stream of orders that rest and cross, the read models as their snapshot captures them, and a
- * journal whose newest snapshot of them is damaged; and a gate that holds their load (`viewsGate`), so what happens
+ * a deterministic stream of orders that rest and cross, the read models as their snapshot captures them, a journal
+ * whose newest snapshot of them is damaged, and a copy of a journal without them; and a gate that holds their load (`viewsGate`), so what happens
  * "while they load" is decided by the test, not by timing (deferred-views, identity, stream-views-loading tests).
  */
 

@@ -54,6 +54,16 @@ describe("database URLs with several hosts", () => {
     expect(isConnectionLoss(new Error("Connection terminated unexpectedly"))).toBe(true);
     expect(isConnectionLoss(Object.assign(new Error("duplicate key"), { code: "23505" }))).toBe(false);
     expect(isConnectionLoss(new TypeError("x is undefined"))).toBe(false);
+    // Node's own codes are not the system's: a bad argument (here to Buffer.from) is no lost connection.
+    let badArgument: unknown = null;
+    try {
+      Buffer.from(null as unknown as string);
+    } catch (error) {
+      badArgument = error;
+    }
+    expect((badArgument as { code: string }).code).toBe("ERR_INVALID_ARG_TYPE");
+    expect(isConnectionLoss(badArgument)).toBe(false);
+    expect(isConnectionLoss(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }))).toBe(true);
   });
 });
 

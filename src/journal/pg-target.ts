@@ -192,7 +192,9 @@ export function isConnectionLoss(error: unknown): boolean {
   if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
     return code.startsWith("08") || code.startsWith("57P") || code === "25006";
   }
-  if (typeof code === "string" && /^E[A-Z0-9_]+$/.test(code)) return true; // ECONNRESET, ECONNREFUSED, EPIPE, …
+  // ECONNRESET, ECONNREFUSED, EPIPE, …; not Node's own ERR_… codes (a bad argument is not a lost connection, and
+  // trying it again on a new connection only fails again, for as long as the store tries).
+  if (typeof code === "string" && /^E(?!RR_)[A-Z0-9_]+$/.test(code)) return true;
   return (
     error instanceof NoPrimaryError ||
     /connection terminated|not queryable|connection timeout|timeout expired|socket|closed/i.test(error.message)

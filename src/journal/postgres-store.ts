@@ -77,6 +77,14 @@ export class PostgresStore implements JournalStore {
    * waits for an append in flight to finish before it reads the head.
    */
   private fenceEpoch: number | null = null;
+  /**
+   * The end of the work queued on the connection (`exclusive`). An append's transaction is several statements, each
+   * awaited; a snapshot saved meanwhile on the same connection (the leader saves identity's as batches become durable)
+   * had its BEGIN, INSERT and COMMIT sent between them: it committed half of the append, or its failure rolled the
+   * append's records back while the append went on to write the head. Each piece of work now has the connection to
+   * itself.
+   */
+  private queued: Promise<unknown> = Promise.resolve();
 
   private constructor(client: pg.Client, target: PgTarget, schema: string, keys: StoreKeys, giveUpMs: number) {
     this.client = null;
@@ -161,12 +169,19 @@ export class PostgresStore implements JournalStore {
     for (;;) {
       const client = await this.connection();
       try {
-        return await work(client);
+        return await this.exclusive(() => work(client));
       } catch (error) {
         if (this.closed || !isConnectionLoss(error) || Date.now() - started > this.giveUpMs) throw error;
         this.broken(client);
       }
     }
+  }
+
+  /** Runs `work` once the work queued before it on the connection has ended (see `queued`). */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queued.then(work);
+    this.queued = result.catch(() => undefined);
+    return result;
   }
 
   /** The schema's tables, quoted, for the leadership that shares this journal. */
@@ -368,7 +383,7 @@ export class PostgresStore implements JournalStore {
       if (this.suspended !== null) await this.suspended.promise;
       const client = await this.connection();
       try {
-        await this.writeOn(client, records, hashes, previousHash);
+        await this.exclusive(() => this.writeOn(client, records, hashes, previousHash));
         return;
       } catch (error) {
         if (

@@ -3,8 +3,9 @@
  * view-snapshot-worker-entry.mjs, which loads TypeScript). It keeps its own copy of the read models, built as the
  * exchange builds its own (read-models.ts): it starts from the newest snapshot of them that passes the checks a start
  * makes (`loadCheckedViews`: MAC, data hash, the record hash at its seq, the restore; else from record 1), then applies the
- * journal's durable records up to the durable head the leader last told it (those the journal's writer sent it as
- * they committed, `AppendFeed`, else read from the store by seq), and every
+ * journal's durable records up to the durable head (the last record of the appends the journal's writer sent it,
+ * several at a time, as they committed, `AppendFeed`; else, a store that does not feed, the head the leader last told
+ * it; records not fed are read from the store by seq), and every
  * `every` records (exactly: at the last snapshot's seq + `every`) and on request it captures its copy, hashes it and
  * saves it through a store connection of its own. The leader's thread never captures.
  *
@@ -12,7 +13,7 @@
  * what a start that replayed the journal to that seq would hold; surveillance that stopped on a fault is not
  * snapshotted (the next start must rebuild it), as on the leader.
  *
- * Messages in: `head` (the durable head moved: apply up to it), `snapshot` (one at this seq now, answered with the
+ * Messages in: `head` (the durable head moved: apply up to it; not sent to a fed thread), `snapshot` (one at this seq now, answered with the
  * seq saved or null), `stop`. Out: `ready`, `saved` (a snapshot by count or on request), `answer`, `failed` (the
  * thread stops: a record it could not apply, a store that failed).
  *
@@ -23,7 +24,7 @@
 import { hash } from "node:crypto";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { openStore, type StoreLocation } from "../journal/open.ts";
-import { AppendFeed, LeaderInbox, yieldToTheLeader } from "../journal/snapshot-thread.ts";
+import { APPEND_FEED_BYTES_MAX, AppendFeed, LeaderInbox, yieldToTheLeader } from "../journal/snapshot-thread.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
 import { outcomeOfRecord, type ProjectionsOptions } from "../projections/index.ts";
 import { buildViews, feedViews, loadCheckedViews, type Views, viewRoots } from "./read-models.ts";
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
   const { copy } = loaded;
   const warning = [loaded.warning, priority].filter((text) => text !== null).join("; ") || null;
   const inbox = new LeaderInbox(port, copy.seq);
-  const feed = new AppendFeed(data.appends ?? null);
+  const feed = new AppendFeed(data.appends ?? null, APPEND_FEED_BYTES_MAX, (seq) => inbox.advance(seq));
   post({ type: "ready", seq: copy.seq, warning });
   for (;;) {
     // Requests for a seq already passed (or the copy's own) are answered first: a snapshot only at the seq asked.

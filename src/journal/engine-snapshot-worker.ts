@@ -2,10 +2,12 @@
  * The thread that snapshots the engine for the leader (started by engine-snapshot-thread.ts, through
  * engine-snapshot-worker-entry.mjs, which loads TypeScript). It keeps an engine of its own: restored from the newest
  * snapshot that passes the checks a start makes (`loadNewestSnapshot`: MAC, data hash, restore, the record hash at its
- * seq; else from record 1), then fed the journal's durable records up to the durable head the leader last told it:
- * those the journal's writer sent it as they committed (`AppendFeed`; hashed by the writer from the bytes it wrote),
- * else read from the store by seq, each checked against the hash chain from the snapshot's record. Every `every` records (once
- * it is within `every` records of the head: a thread that fell behind catches up first) and on request it checks the
+ * seq; else from record 1), then fed the journal's durable records up to the durable head: the last record of the
+ * appends the journal's writer sent it, several at a time, as they committed (`AppendFeed`; hashed by the writer from
+ * the bytes it wrote), else (a store that does not feed) the head the leader last told it; records not fed are read
+ * from the store by seq, each checked against the hash chain from the snapshot's record. Every `every` records (at
+ * that seq, once it is within `every` records of the head or has the rest in the newest append sent: a thread that fell
+ * behind catches up first) and on request it checks the
  * invariants of its engine, serialises it, hashes it and saves it through a store connection of its own, naming the
  * hash of its last record: a record the leader has told it is durable (and, however far behind it is, at least every
  * `keepEvery` records). The leader's thread never serialises.
@@ -18,7 +20,7 @@
  * the sequencer's by count kept them, plus the newest; each save replaces (deletes in the same transaction) the one
  * saved before it unless that one is kept. So the store holds about as many engine snapshots as before.
  *
- * Messages in: `head` (the durable head moved: apply up to it), `snapshot` (one at this seq, answered with the seq
+ * Messages in: `head` (the durable head moved: apply up to it; not sent to a fed thread), `snapshot` (one at this seq, answered with the seq
  * saved or null), `stop`. Out: `ready`, `saved` (a snapshot by count or on request), `answer`, `broken` (the engine
  * here broke an invariant: nothing is saved from then on and the thread stops; the leader raises its alarm), `failed`
  * (the thread stops: a record missing or off the chain, a store that failed).
@@ -36,7 +38,7 @@ import { Engine } from "../engine/engine.ts";
 import { openStore, type StoreLocation } from "./open.ts";
 import { chainHash, GENESIS_HASH } from "./records.ts";
 import { loadNewestSnapshot } from "./recovery.ts";
-import { AppendFeed, LeaderInbox, yieldToTheLeader } from "./snapshot-thread.ts";
+import { APPEND_FEED_BYTES_MAX, AppendFeed, LeaderInbox, yieldToTheLeader } from "./snapshot-thread.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
 export interface EngineThreadData {
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
   const warnings = priority === null ? loaded.warnings : [...loaded.warnings, priority];
   const engine = copy.engine;
   const inbox = new LeaderInbox(port, engine.lastSeq);
-  const feed = new AppendFeed(data.appends ?? null);
+  const feed = new AppendFeed(data.appends ?? null, APPEND_FEED_BYTES_MAX, (seq) => inbox.advance(seq));
   post({ type: "ready", seq: engine.lastSeq, warnings });
   try {
     while (!inbox.stopping) {
@@ -148,7 +150,14 @@ async function main(): Promise<void> {
         post({ type: "answer", id: request.id, seq: answer, heapUsedBytes: heapUsedBytes(), fed: feed.fed });
       }
       if (engine.lastSeq < inbox.target) {
-        const upTo = Math.min(inbox.target, inbox.requests[0]?.seq ?? Number.POSITIVE_INFINITY);
+        // Up to the seq where a snapshot by count falls due, if it is ahead: the writer sends appends several at a
+        // time, and the snapshot is taken at that seq, not at the end of the append that holds it.
+        const dueAt = data.every > 0 ? copy.snapshotSeq + data.every : Number.POSITIVE_INFINITY;
+        const upTo = Math.min(
+          inbox.target,
+          inbox.requests[0]?.seq ?? Number.POSITIVE_INFINITY,
+          dueAt > engine.lastSeq ? dueAt : Number.POSITIVE_INFINITY,
+        );
         const from = engine.lastSeq + 1;
         const fed = await feed.take(from);
         if (fed !== null) {
@@ -177,11 +186,13 @@ async function main(): Promise<void> {
             copy.hash = next;
           }
         }
-        // By count, once within one interval of the head: behind by more, a snapshot further on is worth more; but
-        // never `keepEvery` records (the sequencer's count before this thread) without one, however far behind.
+        // By count, once within one interval of the head, or in the newest append the writer sent (it keeps up): behind
+        // by more, a snapshot further on is worth more; but never `keepEvery` records (the sequencer's count before
+        // this thread) without one, however far behind.
         const since = engine.lastSeq - copy.snapshotSeq;
         const due = data.every > 0 && since >= data.every;
-        if (due && (inbox.target - engine.lastSeq < data.every || since >= data.keepEvery)) {
+        const near = inbox.target - engine.lastSeq < data.every || feed.keptUp(engine.lastSeq, inbox.target);
+        if (due && (near || since >= data.keepEvery)) {
           await save(store, copy);
           post({ type: "saved", seq: engine.lastSeq });
         }

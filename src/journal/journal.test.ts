@@ -29,9 +29,9 @@ import {
   SequencerStoppedError,
   StoredMeta,
 } from "./sequencer.ts";
-import { AppendFeed } from "./snapshot-thread.ts";
+import { AppendFeed, FedRecords } from "./snapshot-thread.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-import { APPEND_RECORDS_MAX, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
+import { APPEND_RECORDS_MAX, type AppendedRecords, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 6, 0, 0);
 
@@ -614,8 +614,8 @@ describe("SQLite writer thread's followers", () => {
   it("sends each append it commits, as stored, with its chain hashes; a refused one is not sent", async () => {
     const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-follow-")));
     const channel = new MessageChannel();
-    // Asked before the thread is ready: it takes the port once it is.
-    expect(store.follow(channel.port1)).toBe(true);
+    // Asked before the thread is ready: it takes the port once it is. Each append sent as it commits.
+    expect(store.follow(channel.port1, { records: 1, ms: 0 })).toBe(true);
     const feed = new AppendFeed(channel.port2);
     let sent = 0;
     channel.port2.on("message", () => sent++);
@@ -662,6 +662,69 @@ describe("SQLite writer thread's followers", () => {
     expect(sent).toBe(3);
     feed.close();
     await store.close();
+  });
+
+  /** Appends of `counts` records each from seq `from` on, chained from `hash`; returns the last hash. */
+  async function appendMany(store: SqliteStore, hash: string, from: number, counts: readonly number[]) {
+    let seq = from;
+    for (const count of counts) {
+      const batch = Array.from({ length: count }, (): UnchainedRecord => {
+        const record = { seq, timeMs: T0 + seq, meta: "{}", command: `{"n":${seq}}`, events: "[]" };
+        seq++;
+        return record;
+      });
+      hash = await store.appendChained(hash, batch);
+    }
+    return hash;
+  }
+
+  it("sends the appends together once `sending.records` wait, and what still waits when it closes", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-follow-together-")));
+    const channel = new MessageChannel();
+    const messages: AppendedRecords[] = [];
+    channel.port2.on("message", (records: AppendedRecords) => messages.push(records));
+    // A minute: no message is sent by time in this test.
+    expect(store.follow(channel.port1, { records: 10, ms: 60_000 })).toBe(true);
+    expect(await store.writerReady()).toBe(true);
+    // 4 + 4 wait; the third append makes 13: all sent as one message, in order.
+    const hash = await appendMany(store, "0".repeat(64), 1, [4, 4, 5]);
+    await expect.poll(() => messages.length).toBe(1);
+    const fed = new FedRecords(messages[0]!);
+    expect([messages[0]!.count, fed.first, fed.last]).toEqual([13, 1, 13]);
+    const stored = await store.read(1, 13);
+    for (const record of stored) {
+      const { seq } = record;
+      expect({
+        seq,
+        timeMs: fed.timeMs(seq),
+        meta: fed.meta(seq),
+        command: fed.command(seq),
+        events: fed.events(seq),
+        hash: fed.hash(seq),
+      }).toEqual(record);
+    }
+    // Two more wait, below the count, and are sent when the store closes.
+    const last = await appendMany(store, hash, 14, [2]);
+    await store.close();
+    await expect.poll(() => messages.length).toBe(2);
+    const rest = new FedRecords(messages[1]!);
+    expect([rest.first, rest.last, rest.command(15), rest.hash(15)]).toEqual([14, 15, '{"n":15}', last]);
+    channel.port2.close();
+  });
+
+  it("sends what waits `sending.ms` after the first of it committed, with no append after it", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-follow-timer-")));
+    const channel = new MessageChannel();
+    const messages: AppendedRecords[] = [];
+    channel.port2.on("message", (records: AppendedRecords) => messages.push(records));
+    expect(store.follow(channel.port1, { records: 1_000, ms: 20 })).toBe(true);
+    expect(await store.writerReady()).toBe(true);
+    await appendMany(store, "0".repeat(64), 1, [3]);
+    // Far below the count, the store open: sent by the timer.
+    await expect.poll(() => messages.length).toBe(1);
+    expect(messages[0]!.count).toBe(3);
+    await store.close();
+    channel.port2.close();
   });
 });
 

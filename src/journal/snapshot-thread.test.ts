@@ -1,15 +1,15 @@
 /**
  * The thread's side of the journal's feed (snapshot-thread.ts `AppendFeed`, `FedRecords`): appends are held in order
  * until applied, up to a number of bytes (at the limit held, one byte over dropped and read from the store later), an
- * append that does not come after the newest held is ignored, and each record's fields come back exactly, multi-byte
- * text included.
+ * append that does not come after the newest held is ignored, each append held or dropped tells the thread its
+ * durable head, and each record's fields come back exactly, multi-byte text included.
  */
 
 import { setImmediate } from "node:timers/promises";
 import { MessageChannel } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import type { UnchainedRecord } from "./records.ts";
-import { AppendFeed } from "./snapshot-thread.ts";
+import { AppendFeed, LeaderInbox } from "./snapshot-thread.ts";
 import { packRecords } from "./sqlite-store.ts";
 import type { AppendedRecords } from "./store.ts";
 
@@ -31,10 +31,17 @@ function appended(list: readonly UnchainedRecord[]): AppendedRecords {
   return { ...packed, hashes: list.map((r) => r.seq.toString(16).padStart(64, "0")) };
 }
 
-/** Sends `appends` through a channel to a feed and resolves once the feed has taken them. */
-async function fed(appends: readonly AppendedRecords[], bytesMax?: number): Promise<AppendFeed> {
+/**
+ * Sends `appends` through a channel to a feed and resolves once the feed has taken them; `onDurable` is the feed's
+ * (told each append's last seq).
+ */
+async function fed(
+  appends: readonly AppendedRecords[],
+  bytesMax?: number,
+  onDurable?: (seq: number) => void,
+): Promise<AppendFeed> {
   const channel = new MessageChannel();
-  const feed = new AppendFeed(channel.port2, bytesMax);
+  const feed = new AppendFeed(channel.port2, bytesMax, onDurable);
   let taken = 0;
   const all = new Promise<void>((resolve) => {
     channel.port2.on("message", () => {
@@ -88,6 +95,41 @@ describe("the journal's feed to a snapshot thread", () => {
     expect(tight.unheldFrom(3)).toBe(2);
     expect(tight.at(5)!.first).toBe(5);
     tight.close();
+  });
+
+  it("tells the thread each append's last seq as its durable head, held or dropped", async () => {
+    const a = appended(records(1, 2));
+    const b = appended(records(3, 3));
+    const c = appended(records(6, 1));
+    const heads: number[] = [];
+    // Room for a only: b and c are dropped, and still say how far the journal is durable.
+    const feed = await fed([a, b, c], a.text.byteLength, (seq) => heads.push(seq));
+    expect(heads).toEqual([2, 5, 6]);
+    expect(feed.at(3)).toBeNull();
+    feed.close();
+
+    // The inbox the head is told to: it only moves on, and wakes a thread that waits.
+    const channel = new MessageChannel();
+    const inbox = new LeaderInbox(channel.port2, 4);
+    inbox.advance(3);
+    expect(inbox.target).toBe(4);
+    const woken = inbox.next();
+    inbox.advance(9);
+    await woken;
+    expect(inbox.target).toBe(9);
+    channel.port1.close();
+  });
+
+  it("has kept up while the rest up to the head is in the newest append it holds", async () => {
+    const feed = await fed([appended(records(1, 4)), appended(records(5, 4))]);
+    // At 4 the next record is the newest append's first; at 3 a whole append is still to apply after this one.
+    expect(feed.keptUp(4, 8)).toBe(true);
+    expect(feed.keptUp(6, 8)).toBe(true);
+    expect(feed.keptUp(3, 8)).toBe(false);
+    // A head beyond the newest held (an append dropped or not yet taken) is not kept up with.
+    expect(feed.keptUp(6, 9)).toBe(false);
+    feed.close();
+    expect(new AppendFeed(null).keptUp(0, 0)).toBe(false);
   });
 
   it("ignores an append that does not come after the newest it holds", async () => {

@@ -29,6 +29,11 @@ export abstract class SnapshotThread<From> {
   fedRecords = 0;
   protected failure: string | null = null;
   private readonly worker: Worker;
+  /**
+   * Whether the journal's writer sends the thread the appends as they commit: the thread then takes the durable head
+   * from them, and `advance` tells it nothing.
+   */
+  private readonly fed: boolean;
   private stopping = false;
   private readonly exited: Promise<void>;
   private nextId = 1;
@@ -47,6 +52,7 @@ export abstract class SnapshotThread<From> {
     const channel = follow === undefined ? null : new MessageChannel();
     const appends = channel !== null && follow!(channel.port1) ? channel.port2 : null;
     if (appends === null) channel?.port2.close();
+    this.fed = appends !== null;
     this.worker = new Worker(entry, {
       workerData: { ...data, appends },
       transferList: appends === null ? [] : [appends],
@@ -79,9 +85,12 @@ export abstract class SnapshotThread<From> {
     return this.readyPromise;
   }
 
-  /** The journal's durable head is now `seq`. */
+  /**
+   * The journal's durable head is now `seq`. Told to a thread the writer does not feed (one message per append); one
+   * it feeds takes the head from the appends it is sent (`AppendFeed`), so the leader's thread posts nothing here.
+   */
   advance(seq: number): void {
-    this.send({ type: "head", seq });
+    if (!this.fed) this.send({ type: "head", seq });
   }
 
   /**
@@ -203,6 +212,13 @@ export class LeaderInbox {
     });
   }
 
+  /** The durable head is at least `seq` (an append the journal's writer sent: `AppendFeed`). */
+  advance(seq: number): void {
+    if (seq <= this.target) return;
+    this.target = seq;
+    this.wake?.();
+  }
+
   /** Resolves when the leader next says something. */
   async next(): Promise<void> {
     await new Promise<void>((resolve) => {
@@ -267,7 +283,9 @@ export class FedRecords {
  * The thread's side of `JournalStore.follow`: the appends the journal's writer sent as they committed, kept in order
  * until the thread has applied them, so that it reads from the store only what it was not fed (its start, a gap after
  * appends it dropped, a store that does not feed). Holds at most `APPEND_FEED_BYTES_MAX` bytes: a thread that has
- * fallen behind by more drops the newest appends and reads them later.
+ * fallen behind by more drops the newest appends and reads them later. Each append, held or dropped, is durable up to
+ * its last record: `onDurable` is told that seq (the thread's durable head, which the leader does not send a fed
+ * thread).
  */
 export class AppendFeed {
   private readonly held: FedRecords[] = [];
@@ -279,13 +297,16 @@ export class AppendFeed {
   constructor(
     private readonly port: MessagePort | null,
     bytesMax = APPEND_FEED_BYTES_MAX,
+    onDurable: (seq: number) => void = () => undefined,
   ) {
     port?.on("message", (records: AppendedRecords) => {
       const fed = new FedRecords(records);
       const newest = this.held[this.held.length - 1];
-      if (this.bytes + fed.bytes > bytesMax || (newest !== undefined && fed.first <= newest.last)) return;
-      this.held.push(fed);
-      this.bytes += fed.bytes;
+      if (this.bytes + fed.bytes <= bytesMax && (newest === undefined || fed.first > newest.last)) {
+        this.held.push(fed);
+        this.bytes += fed.bytes;
+      }
+      onDurable(fed.last);
     });
   }
 
@@ -304,6 +325,15 @@ export class AppendFeed {
   async take(seq: number): Promise<FedRecords | null> {
     if (this.port !== null && this.at(seq) === null && this.held.length === 0) await turn();
     return this.at(seq);
+  }
+
+  /**
+   * Whether the thread, having applied up to `seq`, holds the records up to `head` in the newest append it was sent
+   * (the one being applied, or the next): it has kept up with the writer, however many records that append carries.
+   */
+  keptUp(seq: number, head: number): boolean {
+    const newest = this.held[this.held.length - 1];
+    return newest !== undefined && newest.first <= seq + 1 && newest.last >= head;
   }
 
   /** How many records from `seq` on must be read from the store before the first one held (Infinity: none held). */

@@ -34,6 +34,8 @@ import {
 } from "./records.ts";
 import {
   type CheckedPage,
+  FOLLOW_SENDING,
+  type FollowSending,
   IDENTITY_SNAPSHOTS_KEPT,
   type JournalStore,
   READ_PAGE_RECORDS,
@@ -289,13 +291,14 @@ export class SqliteStore implements JournalStore {
   }
 
   /**
-   * Sends each append the writer thread commits from now on to `port` (`JournalStore.follow`). The thread takes the
-   * port once its connection is open (a message sent before waits for it); appends written on this thread (before it
-   * is ready, or if it never starts) are not sent: the follower reads those from the store.
+   * Sends the appends the writer thread commits from now on to `port` (`JournalStore.follow`), several together as
+   * `sending` says (one setting for all the followers: the last given). The thread takes the port once its connection
+   * is open (a message sent before waits for it); appends written on this thread (before it is ready, or if it never
+   * starts) are not sent: the follower reads those from the store.
    */
-  follow(port: MessagePort): boolean {
+  follow(port: MessagePort, sending: FollowSending = FOLLOW_SENDING): boolean {
     if (this.writer === null) return false;
-    this.writer.request({ op: "follow", port }).catch(() => undefined);
+    this.writer.request({ op: "follow", port, sending }).catch(() => undefined);
     return true;
   }
 
@@ -683,7 +686,7 @@ type WriteRequest =
   | { readonly op: "viewSnapshot"; readonly snapshot: ViewSnapshotRecord; readonly kept: number }
   | { readonly op: "identitySnapshot"; readonly snapshot: IdentitySnapshotRecord; readonly kept: number }
   | { readonly op: "fence"; readonly epoch: number }
-  | { readonly op: "follow"; readonly port: MessagePort }
+  | { readonly op: "follow"; readonly port: MessagePort; readonly sending: FollowSending }
   | { readonly op: "close" };
 
 interface WriteReply {

@@ -16,10 +16,11 @@
  *   newest `kept`; `{ id, op: "identitySnapshot", snapshot, kept }` does the same for a snapshot of the identity read
  *   model; `{ id, op: "fence", epoch }` makes every later append check, in its transaction, that the journal's leader
  *   epoch is still `epoch` (a deposed node writes nothing);
- *   `{ id, op: "follow", port }` adds a follower: after each append commits, the port is sent its records
- *   (`{ count, text, ends, numbers, hashes }`: the batch as packed, its text copied once into shared memory, and each
- *   record's chain hash), so that a thread that follows the journal (a snapshot thread) need not read back and hash
- *   again what was just written; `{ id, op: "close" }` closes the connections.
+ *   `{ id, op: "follow", port, sending }` adds a follower: the appends committed from then on are sent to the port,
+ *   several together (`sending`: store.ts `FollowSending`, for all followers), as one packed batch of their records (`{ count, text, ends,
+ *   numbers, hashes }`: packed as an append's batch, its text in shared memory, and each record's chain hash), so that
+ *   a thread that follows the journal (a snapshot thread) need not read back and hash again what was just written;
+ *   `{ id, op: "close" }` sends what the followers were not sent yet and closes the connections.
  * Each is answered once committed (durable: WAL with synchronous = FULL), or `{ id, error }` after a rollback, in
  * which case nothing of it was written.
  *
@@ -105,10 +106,23 @@ const saveViewSnapshot = derivedSnapshotSaver("view_snapshots");
 const saveIdentitySnapshot = derivedSnapshotSaver("identity_snapshots");
 /** The journal MAC key in use, or null for a store opened without one. */
 const macKey = workerData.macKey ?? null;
-/** Ports that are sent each committed append's records (`{ op: "follow" }`). */
+/** Ports that are sent the committed appends' records (`{ op: "follow" }`). */
 const followers = [];
 /** The chain hash of each record of the batch being written (for the followers). */
 let batchHashes = [];
+/**
+ * The followers are sent the committed appends together once `sending.records` records wait, or `sending.ms` after
+ * the first of them committed, not one message per append: a follower (a snapshot thread) then wakes a few dozen
+ * times a second whatever the rate, instead of once per append (hundreds of times a second at a few thousand orders a
+ * second, each wake and each message costing this thread, the follower and the scheduler more than the records it
+ * carries). A follower lags the journal by at most that; what it needs sooner (a snapshot asked at a seq) it reads
+ * from the store. Set by the follow request (store.ts `FollowSending`).
+ */
+let sending = { records: 1, ms: 0 };
+/** Committed appends not yet sent to the followers: `{ count, text, ends, numbers, hashes }` each, text copied. */
+let unsent = [];
+let unsentRecords = 0;
+let unsentTimer = null;
 
 const FIELDS_PER_RECORD = 3;
 const HASH_HEX_LENGTH = 64;
@@ -164,14 +178,52 @@ const appendBatch = db.transaction((batch, hashes, previousHash) => {
 });
 
 /**
- * Sends a committed batch to the followers: its text copied once into shared memory that every follower reads (a
- * typed array posted as it is would copy the whole spare buffer behind it, a megabyte or more, to each), its small
- * arrays copied to each, and the chain hashes computed or given.
+ * Keeps a committed batch for the followers (its text copied: the buffer goes back to the main thread), and sends
+ * what is kept once it holds `sending.records` records, else `sending.ms` after the first kept.
  */
 function tellFollowers(batch) {
-  const text = new Uint8Array(new SharedArrayBuffer(batch.text.byteLength));
-  text.set(batch.text);
-  const records = { count: batch.count, text, ends: batch.ends, numbers: batch.numbers, hashes: batchHashes };
+  const { count } = batch;
+  unsent.push({
+    count,
+    text: Buffer.from(batch.text),
+    ends: batch.ends.subarray(0, count * FIELDS_PER_RECORD),
+    numbers: batch.numbers.subarray(0, count * 2),
+    hashes: batchHashes,
+  });
+  unsentRecords += count;
+  if (unsentRecords >= sending.records) sendToFollowers();
+  else unsentTimer ??= setTimeout(sendToFollowers, sending.ms);
+}
+
+/**
+ * Sends the kept batches to the followers as one: the texts one after the other in shared memory that every follower
+ * reads (a typed array posted as it is would copy the whole spare buffer behind it to each), the ends moved by where
+ * each text starts, the seqs, times and chain hashes in order.
+ */
+function sendToFollowers() {
+  if (unsentTimer !== null) clearTimeout(unsentTimer);
+  unsentTimer = null;
+  if (unsentRecords === 0) return;
+  let bytes = 0;
+  for (const part of unsent) bytes += part.text.byteLength;
+  const text = new Uint8Array(new SharedArrayBuffer(bytes));
+  const ends = new Uint32Array(unsentRecords * FIELDS_PER_RECORD);
+  const numbers = new Float64Array(unsentRecords * 2);
+  const hashes = [];
+  let offset = 0;
+  let record = 0;
+  for (const part of unsent) {
+    text.set(part.text, offset);
+    const at = record * FIELDS_PER_RECORD;
+    for (let i = 0; i < part.ends.length; i++) ends[at + i] = part.ends[i] + offset;
+    numbers.set(part.numbers, record * 2);
+    for (const hash of part.hashes) hashes.push(hash);
+    offset += part.text.byteLength;
+    record += part.count;
+  }
+  const records = { count: unsentRecords, text, ends, numbers, hashes };
+  unsent = [];
+  unsentRecords = 0;
   for (const follower of followers) follower.postMessage(records);
 }
 
@@ -208,9 +260,11 @@ port.on("message", (message) => {
       saveIdentitySnapshot.immediate(message.snapshot, message.kept);
     } else if (op === "follow") {
       followers.push(message.port);
+      sending = message.sending;
     } else if (op === "fence") {
       fenceEpoch = message.epoch;
     } else if (op === "close") {
+      sendToFollowers();
       snapDb.close();
       db.close();
     } else {

@@ -38,6 +38,22 @@ export interface AppendedRecords {
   readonly hashes: readonly string[];
 }
 
+/**
+ * When a store that `follow`s sends the committed appends: together, once `records` of them wait or `ms` after the
+ * first of them committed (and at the store's close), so that a follower wakes a few dozen times a second whatever the
+ * rate. The defaults (`FOLLOW_SENDING`) are what a server uses; tests set others.
+ */
+export interface FollowSending {
+  readonly records: number;
+  readonly ms: number;
+}
+
+/**
+ * Measured with bench:server at 5,000 orders/s (docs/operations.md, "The journal's appends sent to the snapshot
+ * threads together"): one message per append woke each snapshot thread hundreds of times a second.
+ */
+export const FOLLOW_SENDING: FollowSending = { records: 4096, ms: 50 };
+
 /** Records returned by one `read` call. */
 export const READ_PAGE_RECORDS = 5_000;
 
@@ -148,12 +164,13 @@ export interface JournalStore {
    */
   fence?(epoch: number): void;
   /**
-   * Optional: from now on, each append this store commits is sent to `port` as `AppendedRecords`, so that a thread
+   * Optional: from now on, the appends this store commits are sent to `port` as `AppendedRecords`, so that a thread
    * that follows the journal gets the records without reading them back (snapshot-thread.ts `AppendFeed`). Returns
-   * false when the store cannot (then nothing is sent: the follower reads the store). Appends are sent in order; a
-   * follower that is slow to take them may find gaps (it reads those from the store).
+   * false when the store cannot (then nothing is sent: the follower reads the store). Appends are sent in order,
+   * several committed ones as one message (`FollowSending`); a follower that is slow to take them may find gaps (it
+   * reads those from the store).
    */
-  follow?(port: MessagePort): boolean;
+  follow?(port: MessagePort, sending?: FollowSending): boolean;
   /** Optional: no append starts until `fence` is called again (the leadership's connection was lost). */
   suspend?(): void;
   /** Optional: called when the journal's own connection of a fenced store fails (the leadership is then confirmed). */

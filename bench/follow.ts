@@ -36,6 +36,8 @@ const NICE = 16;
 
 interface ThreadCpu {
   readonly tid: string;
+  /** Its name (src/journal/thread-name.js): a snapshot thread's, or its starter's for a thread it started. */
+  readonly name: string;
   readonly nice: number;
   readonly cpuMs: number;
 }
@@ -46,7 +48,8 @@ function threads(): ThreadCpu[] {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const ticks = Number(fields[UTIME]) + Number(fields[STIME]);
-      return { tid, nice: Number(fields[NICE]), cpuMs: (ticks * 1000) / TICKS_PER_SECOND };
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      return { tid, name, nice: Number(fields[NICE]), cpuMs: (ticks * 1000) / TICKS_PER_SECOND };
     });
   } catch {
     return [];
@@ -76,10 +79,10 @@ async function bothAtTheHead(exchange: Exchange): Promise<void> {
 }
 
 /** CPU time (ms) of each thread at a lower priority than the main thread's: the snapshot threads and their own. */
-function snapshotThreadsCpu(): Map<string, number> {
+function snapshotThreadsCpu(): Map<string, ThreadCpu> {
   const all = threads();
   const mainNice = all.find((thread) => thread.tid === String(process.pid))?.nice ?? 0;
-  return new Map(all.filter((thread) => thread.nice > mainNice).map((thread) => [thread.tid, thread.cpuMs]));
+  return new Map(all.filter((thread) => thread.nice > mainNice).map((thread) => [thread.tid, thread]));
 }
 
 async function main(): Promise<void> {
@@ -130,11 +133,17 @@ async function main(): Promise<void> {
       console.log("  no per-thread figures (not Linux, or no thread at a lower priority)");
       return;
     }
-    const used = [...after].map(([tid, ms]) => ms - (before.get(tid) ?? 0)).filter((ms) => ms > 0);
-    const total = used.reduce((sum, ms) => sum + ms, 0);
+    // By name: each snapshot thread with the threads it started (its store's writers and readers carry its name).
+    const byName = new Map<string, number[]>();
+    for (const [tid, thread] of after) {
+      const ms = thread.cpuMs - (before.get(tid)?.cpuMs ?? 0);
+      if (ms > 0) byName.set(thread.name, [...(byName.get(thread.name) ?? []), ms]);
+    }
+    const total = [...byName.values()].flat().reduce((sum, ms) => sum + ms, 0);
     const perRecord = (ms: number) => ((ms * 1000) / records).toFixed(1);
+    const parts = [...byName].map(([name, list]) => `${name} ${list.map(perRecord).join(" + ")}`);
     console.log(
-      `  CPU of the snapshot threads (and the threads they started) per record: ${used.map(perRecord).join(" + ")} = ${perRecord(total)} µs`,
+      `  CPU of the snapshot threads (and the threads they started) per record: ${parts.join("; ")}; ${perRecord(total)} µs in all`,
     );
   } finally {
     await exchange.close();

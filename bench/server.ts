@@ -28,8 +28,10 @@
  * (Linux per-thread counters; the thread that runs HTTP, WebSocket, sequencer, engine and read models, so the one whose
  * time bounds throughput) and the whole process's (with the journal's writer and hashing threads). On a shared machine
  * these are the honest figures; rates and latencies move with the load average, printed with them.
- * Beside those, the CPU per record of each other thread that did work (V8's helpers, which collect garbage; the
- * journal's writer; the engine's and the read models' snapshot threads, each following the journal, and their writers).
+ * Beside those, the CPU per record of each other thread that did work, by the name it gives itself
+ * (src/journal/thread-name.js): "node" for V8's helpers, which collect garbage, and libuv's; sauda-journal for the
+ * journal's writer; sauda-engine-sn and sauda-views-sn for the engine's and the read models' snapshot threads, each
+ * following the journal, with the threads they started (their stores' writers carry their names).
  * The server's exchange is opened as `sauda serve` opens it, its snapshot threads started with it
  * (`snapshotThreadsAtStart`; before 6 December 2026 they started half way into their first interval, the read models'
  * at record 50,000, inside the window at 5,000/s).
@@ -134,6 +136,8 @@ interface Sample {
   readonly gc: GcCount;
   /** CPU time (µs) of each of the process's threads but the main one, by Linux task id (empty elsewhere). */
   readonly threadCpuUs: Readonly<Record<string, number>>;
+  /** The name of each of those threads (src/journal/thread-name.js; "node" for V8's helpers and libuv's). */
+  readonly threadNames: Readonly<Record<string, string>>;
 }
 
 interface GcCount {
@@ -180,17 +184,20 @@ function cpuNow(): Omit<Sample, "type" | "seq"> {
     mainCpuUs = null;
   }
   const threadCpuUs: Record<string, number> = {};
+  const threadNames: Record<string, string> = {};
   try {
     for (const tid of readdirSync("/proc/self/task")) {
       if (tid === String(process.pid)) continue;
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       threadCpuUs[tid] = ((Number(fields[11]) + Number(fields[12])) * 1e6) / PROC_TICKS_PER_SECOND;
+      // The name between the parentheses of stat (as /proc's comm holds it).
+      threadNames[tid] = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
     }
   } catch {
-    // Not Linux: no per-thread figures.
+    // Not Linux, or a thread that ended between the listing and the read: no per-thread figures this time.
   }
-  return { mainCpuUs, processCpuUs: usage.user + usage.system, gc: { ...gcTally }, threadCpuUs };
+  return { mainCpuUs, processCpuUs: usage.user + usage.system, gc: { ...gcTally }, threadCpuUs, threadNames };
 }
 
 interface Ready {
@@ -473,8 +480,11 @@ interface RunResult {
     readonly majorPerThousandOps: number;
     readonly scavengeUsPerOp: number;
     readonly majorUsPerOp: number;
-    /** Each thread other than the main one that used 0.5 µs or more per record, in the order the threads were made. */
-    readonly otherThreadsUsPerOp: readonly number[];
+    /**
+     * Each thread other than the main one that used 0.5 µs or more per record, in the order the threads were made,
+     * with its name.
+     */
+    readonly otherThreadsUsPerOp: readonly { readonly name: string; readonly us: number }[];
   } | null;
   /** The machine's 1-minute load average when the run ended. */
   readonly loadAverage: number;
@@ -494,8 +504,11 @@ function cpuPerOp(samples: readonly Sample[]): RunResult["cpu"] {
     majorUsPerOp: (to.gc.majorUs - from.gc.majorUs) / ops,
     otherThreadsUsPerOp: Object.keys(to.threadCpuUs)
       .sort((a, b) => Number(a) - Number(b))
-      .map((tid) => ((to.threadCpuUs[tid] ?? 0) - (from.threadCpuUs[tid] ?? 0)) / ops)
-      .filter((us) => us >= 0.5),
+      .map((tid) => ({
+        name: to.threadNames[tid] ?? "?",
+        us: ((to.threadCpuUs[tid] ?? 0) - (from.threadCpuUs[tid] ?? 0)) / ops,
+      }))
+      .filter(({ us }) => us >= 0.5),
   };
 }
 
@@ -690,9 +703,12 @@ function report(result: RunResult): void {
     `  server CPU per op in the window: main thread ${main}, whole process ${cpu === null ? "not measured" : `${cpu.processUsPerOp.toFixed(1)} µs`}; load average ${result.loadAverage.toFixed(2)}`,
   );
   if (cpu !== null && cpu.otherThreadsUsPerOp.length > 0) {
-    console.log(
-      `  the other threads, in the order they were made (V8's helpers, the journal's writer and reader, hashing, the snapshot threads): ${cpu.otherThreadsUsPerOp.map((us) => us.toFixed(1)).join(" + ")} µs per record`,
-    );
+    // By name, in the order the first of each name was made: "node" is V8's helpers (they collect garbage for every
+    // thread's heap) and libuv's; a snapshot thread's own store threads carry its name (thread-name.js).
+    const byName = new Map<string, number[]>();
+    for (const { name, us } of cpu.otherThreadsUsPerOp) byName.set(name, [...(byName.get(name) ?? []), us]);
+    const parts = [...byName].map(([name, list]) => `${name} ${list.map((us) => us.toFixed(1)).join(" + ")}`);
+    console.log(`  the other threads, by name, µs per record: ${parts.join("; ")}`);
   }
   if (cpu !== null) {
     const share = (us: number) =>

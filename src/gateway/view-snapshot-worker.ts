@@ -26,6 +26,7 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { openStore, type StoreLocation } from "../journal/open.ts";
 import { APPEND_FEED_BYTES_MAX, AppendFeed, LeaderInbox, yieldToTheLeader } from "../journal/snapshot-thread.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "../journal/store.ts";
+import { nameThisThread, THREAD_NAMES } from "../journal/thread-name.js";
 import { outcomeOfRecord, type ProjectionsOptions } from "../projections/index.ts";
 import { buildViews, feedViews, loadCheckedViews, type Views, viewRoots } from "./read-models.ts";
 import { captureViews } from "./view-snapshots.ts";
@@ -98,6 +99,7 @@ async function save(store: JournalStore, copy: Copy): Promise<string | null> {
 }
 
 async function main(): Promise<void> {
+  nameThisThread(THREAD_NAMES.viewSnapshots);
   const priority = yieldToTheLeader();
   const store = await openStore(data.location, { macKey: Buffer.from(data.macKeys[0]!) });
   const loaded = await load(store);

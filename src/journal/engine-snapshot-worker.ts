@@ -40,6 +40,7 @@ import { chainHash, GENESIS_HASH } from "./records.ts";
 import { loadNewestSnapshot } from "./recovery.ts";
 import { APPEND_FEED_BYTES_MAX, AppendFeed, LeaderInbox, yieldToTheLeader } from "./snapshot-thread.ts";
 import { type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
+import { nameThisThread, THREAD_NAMES } from "./thread-name.js";
 
 export interface EngineThreadData {
   readonly location: StoreLocation;
@@ -128,6 +129,7 @@ function heapUsedBytes(): number {
 }
 
 async function main(): Promise<void> {
+  nameThisThread(THREAD_NAMES.engineSnapshots);
   const priority = yieldToTheLeader();
   const store = await openStore(data.location, { macKey: Buffer.from(data.macKeys[0]!) });
   const loaded = await load(store);

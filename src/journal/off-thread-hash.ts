@@ -10,6 +10,7 @@
 
 import { hash } from "node:crypto";
 import { Worker } from "node:worker_threads";
+import { nameForAThreadStartedHere, THREAD_NAMES } from "./thread-name.js";
 
 let worker: Worker | null = null;
 let broken = false;
@@ -23,7 +24,9 @@ function thread(): Worker | null {
   if (broken) return null;
   if (worker !== null) return worker;
   try {
-    const started = new Worker(new URL("./hash-worker.js", import.meta.url));
+    const started = new Worker(new URL("./hash-worker.js", import.meta.url), {
+      workerData: { threadName: nameForAThreadStartedHere(THREAD_NAMES.hashing) },
+    });
     started.unref();
     started.on("message", (answer: { id: number; hash: string; data?: Uint8Array }) => {
       const entry = waiting.get(answer.id);

@@ -19,6 +19,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { chainHash } from "./chain.js";
+import { nameThisThread } from "./thread-name.js";
+
+nameThisThread(workerData.threadName);
 
 if (!parentPort) throw new Error("sqlite-reader.js runs only as a worker thread");
 const port = parentPort;

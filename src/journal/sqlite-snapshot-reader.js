@@ -17,6 +17,9 @@
 import { createHash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { nameThisThread } from "./thread-name.js";
+
+nameThisThread(workerData.threadName);
 
 if (!parentPort) throw new Error("sqlite-snapshot-reader.js runs only as a worker thread");
 

@@ -44,6 +44,7 @@ import {
   type StoreKeys,
   VIEW_SNAPSHOTS_KEPT,
 } from "./store.ts";
+import { nameForAThreadStartedHere, THREAD_NAMES } from "./thread-name.js";
 
 export const SQLITE_FILE_NAME = "sauda.sqlite";
 /** A follower of a SQLite journal (a standby on the same machine) looks for new records this often. */
@@ -362,7 +363,15 @@ export class SqliteStore implements JournalStore {
   ): AsyncGenerator<CheckedPage> {
     const hashOnly = options.hashOnly ?? false;
     const worker = new Worker(new URL("./sqlite-reader.js", import.meta.url), {
-      workerData: { file: this.location, fromSeq, toSeq, previousHash, pageRecords: READ_PAGE_RECORDS, hashOnly },
+      workerData: {
+        file: this.location,
+        fromSeq,
+        toSeq,
+        previousHash,
+        pageRecords: READ_PAGE_RECORDS,
+        hashOnly,
+        threadName: nameForAThreadStartedHere(THREAD_NAMES.journalReader),
+      },
       execArgv: [],
     });
     const pages: PageMessage[] = [];
@@ -534,7 +543,11 @@ export class SqliteStore implements JournalStore {
    */
   private async snapshotWriterReady(): Promise<Writer | null> {
     if (!this.writer?.usable) return null;
-    this.snapshotWriter ??= new Writer(this.location, this.macKey);
+    this.snapshotWriter ??= new Writer(
+      this.location,
+      this.macKey,
+      nameForAThreadStartedHere(THREAD_NAMES.snapshotWriter),
+    );
     const writer = this.snapshotWriter;
     return (await writer.started) && writer.usable ? writer : null;
   }
@@ -732,13 +745,14 @@ class Writer {
    */
   private readonly spare: ArrayBuffer[] = [];
 
-  constructor(file: string, macKey: Buffer | null) {
+  /** `threadName`: the thread's name for the operating system (thread-name.js; null: its starter's). */
+  constructor(file: string, macKey: Buffer | null, threadName = nameForAThreadStartedHere(THREAD_NAMES.journalWriter)) {
     this.started = new Promise((resolve) => {
       this.settleStarted = resolve;
     });
     // The writer is plain JavaScript: no loader flags (tsx) are passed on, which would only slow its start.
     this.worker = new Worker(new URL("./sqlite-writer.js", import.meta.url), {
-      workerData: { file, snapshotsFile: snapshotsFile(file), macKey },
+      workerData: { file, snapshotsFile: snapshotsFile(file), macKey, threadName },
       execArgv: [],
     });
     this.worker.unref();
@@ -855,7 +869,7 @@ function readSnapshotOffThread(
 ): Promise<{ row: DerivedSnapshotRow | EngineSnapshotRow | null; hash?: string }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./sqlite-snapshot-reader.js", import.meta.url), {
-      workerData: { file, table, seq },
+      workerData: { file, table, seq, threadName: nameForAThreadStartedHere(THREAD_NAMES.snapshotReader) },
       execArgv: [],
     });
     worker.once(

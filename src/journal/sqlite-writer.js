@@ -31,8 +31,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { chainHashOfFields, GENESIS_HASH, headMac } from "./chain.js";
+import { nameThisThread } from "./thread-name.js";
 
 if (!parentPort) throw new Error("sqlite-writer.js runs only as a worker thread");
+nameThisThread(workerData.threadName);
 const port = parentPort;
 
 /**

@@ -22,7 +22,7 @@ import { snapshotThreadNice } from "../../src/journal/snapshot-thread.ts";
 import { openJournalDatabase, SQLITE_FILE_NAME } from "../../src/journal/sqlite-store.ts";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../support/postgres.ts";
 import { SETUP, T0 } from "../support/server.ts";
-import { threadsAtNice } from "../support/threads.ts";
+import { threadNames, threadsAtNice } from "../support/threads.ts";
 import { restingAndCrossingOrders } from "../support/view-fixtures.ts";
 
 /** The thread's interval, and the sequencer's count (also the thread's interval between the snapshots it keeps). */
@@ -162,6 +162,9 @@ describe("the engine's snapshot thread", () => {
       expect(server.viewSnapshotThread).not.toBeNull();
       // Without it, one record is less than half of either interval: neither thread has started.
       expect([short.engineSnapshotThread, short.viewSnapshotThread]).toEqual([null, null]);
+      // Each names itself for `top -H` and bench:server, as the journal's writer does (thread-name.js).
+      await Promise.all([server.engineSnapshotThread!.ready, server.viewSnapshotThread!.ready]);
+      expect(threadNames()).toEqual(expect.arrayContaining(["sauda-journal", "sauda-engine-sn", "sauda-views-sn"]));
       // The engine's thread then snapshots by count, as the leader's engine holds it at that seq.
       await following(server);
       for (const command of [...SETUP.slice(1), ...restingAndCrossingOrders(EVERY)]) await server.submit(command);

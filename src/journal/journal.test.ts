@@ -712,6 +712,38 @@ describe("SQLite writer thread's followers", () => {
     channel.port2.close();
   });
 
+  it("a follower asked for before the writer thread is ready is sent what is written meanwhile, then the thread's", async () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-follow-early-")));
+    const channel = new MessageChannel();
+    const messages: AppendedRecords[] = [];
+    channel.port2.on("message", (records: AppendedRecords) => messages.push(records));
+    expect(store.follow(channel.port1, { records: 1, ms: 0 })).toBe(true);
+    // In the same turn as the store's start: its writer thread cannot be ready, so these are written here.
+    const early = appendMany(store, "0".repeat(64), 1, [2, 3]);
+    const hash = await early;
+    expect(await store.writerReady()).toBe(true);
+    await appendMany(store, hash, 6, [4]);
+    await expect.poll(() => messages.reduce((sum, message) => sum + message.count, 0)).toBe(9);
+    // Every append once, in order: two from here, one from the thread; each field as stored.
+    expect(messages.map((message) => message.count)).toEqual([2, 3, 4]);
+    const stored = await store.read(1, 9);
+    for (const record of stored) {
+      const message = messages.find((m) => new FedRecords(m).last >= record.seq)!;
+      const fed = new FedRecords(message);
+      const { seq } = record;
+      expect({
+        seq,
+        timeMs: fed.timeMs(seq),
+        meta: fed.meta(seq),
+        command: fed.command(seq),
+        events: fed.events(seq),
+        hash: fed.hash(seq),
+      }).toEqual(record);
+    }
+    await store.close();
+    channel.port2.close();
+  });
+
   it("sends what waits `sending.ms` after the first of it committed, with no append after it", async () => {
     const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-follow-timer-")));
     const channel = new MessageChannel();

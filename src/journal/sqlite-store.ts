@@ -33,6 +33,7 @@ import {
   viewSnapshotMac,
 } from "./records.ts";
 import {
+  type AppendedRecords,
   type CheckedPage,
   FOLLOW_SENDING,
   type FollowSending,
@@ -261,6 +262,7 @@ export class SqliteStore implements JournalStore {
       await this.writer.request({ op: "append", batch: packRecords(records), hashes: records.map((r) => r.hash) });
     } else {
       this.appendHere(records);
+      this.writer?.tellWaitingFollowers(records);
     }
   }
 
@@ -278,6 +280,7 @@ export class SqliteStore implements JournalStore {
     }
     const chained = chainRecords(previousHash, records);
     this.appendHere(chained);
+    this.writer?.tellWaitingFollowers(chained);
     return chained[chained.length - 1]!.hash;
   }
 
@@ -293,13 +296,13 @@ export class SqliteStore implements JournalStore {
 
   /**
    * Sends the appends the writer thread commits from now on to `port` (`JournalStore.follow`), several together as
-   * `sending` says (one setting for all the followers: the last given). The thread takes the port once its connection
-   * is open (a message sent before waits for it); appends written on this thread (before it is ready, or if it never
-   * starts) are not sent: the follower reads those from the store.
+   * `sending` says (one setting for all the followers: the last given). Until the thread is ready the port stays
+   * here, and the appends written here meanwhile are sent to it from here, each as it commits (`Writer.follow`): a
+   * follower is sent every append, so the last seq it was sent is the durable head.
    */
   follow(port: MessagePort, sending: FollowSending = FOLLOW_SENDING): boolean {
     if (this.writer === null) return false;
-    this.writer.request({ op: "follow", port, sending }).catch(() => undefined);
+    this.writer.follow(port, sending);
     return true;
   }
 
@@ -744,6 +747,8 @@ class Writer {
    * over at no such cost.
    */
   private readonly spare: ArrayBuffer[] = [];
+  /** Followers asked for before the thread was ready (`follow`): handed to it once it is. */
+  private waitingFollowers: { readonly port: MessagePort; readonly sending: FollowSending }[] = [];
 
   /** `threadName`: the thread's name for the operating system (thread-name.js; null: its starter's). */
   constructor(file: string, macKey: Buffer | null, threadName = nameForAThreadStartedHere(THREAD_NAMES.journalWriter)) {
@@ -813,10 +818,39 @@ class Writer {
     }
   }
 
+  /**
+   * Sends the appends the thread commits to `port` (sqlite-writer.js `follow`). Before the thread is ready the port
+   * waits here, sent what is written here (`tellWaitingFollowers`); it is handed to the thread as the thread becomes
+   * ready, before any append goes to the thread, so that it misses none.
+   */
+  follow(port: MessagePort, sending: FollowSending): void {
+    if (this.ready) this.request({ op: "follow", port, sending }).catch(() => undefined);
+    else this.waitingFollowers.push({ port, sending });
+  }
+
+  /** Sends records written on the caller's thread (the writer thread not ready) to the followers still waiting here. */
+  tellWaitingFollowers(records: readonly JournalRecord[]): void {
+    if (this.waitingFollowers.length === 0) return;
+    const packed = packRecords(records);
+    // An exact copy: a view posted as it is would copy the whole (larger) buffer behind it.
+    const appended: AppendedRecords = {
+      count: packed.count,
+      text: packed.text.slice(),
+      ends: packed.ends,
+      numbers: packed.numbers,
+      hashes: records.map((record) => record.hash),
+    };
+    for (const { port } of this.waitingFollowers) port.postMessage(appended);
+  }
+
   private settle(reply: WriteReply): void {
     if (reply.id === 0) {
       if (reply.error) this.breakDown(new Error(`the SQLite writer thread could not start: ${reply.error.message}`));
       else this.ready = this.broken === null;
+      // Handed over now, in this turn: every append after this one goes to the thread, behind the follow requests.
+      const waiting = this.ready ? this.waitingFollowers : [];
+      if (this.ready) this.waitingFollowers = [];
+      for (const { port, sending } of waiting) this.request({ op: "follow", port, sending }).catch(() => undefined);
       this.settleStarted(this.ready);
       return;
     }

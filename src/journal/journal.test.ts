@@ -611,6 +611,16 @@ describe("SQLite writer thread", () => {
 });
 
 describe("SQLite writer thread's followers", () => {
+  /** Record `seq` as a follower was sent it, in the shape `read` gives it. */
+  const asFed = (fed: FedRecords, seq: number): JournalRecord => ({
+    seq,
+    timeMs: fed.timeMs(seq),
+    meta: fed.meta(seq),
+    command: fed.command(seq),
+    events: fed.events(seq),
+    hash: fed.hash(seq),
+  });
+
   it("sends each append it commits, as stored, with its chain hashes; a refused one is not sent", async () => {
     const store = new SqliteStore(mkdtempSync(join(tmpdir(), "sauda-follow-")));
     const channel = new MessageChannel();
@@ -647,18 +657,8 @@ describe("SQLite writer thread's followers", () => {
     }
     // Three appends committed (the refused one between them is not sent); the feed takes each in order.
     await expect.poll(() => sent).toBe(3);
-    for (const stored of await store.read(1, written.length)) {
-      const append = feed.at(stored.seq)!;
-      const seq = stored.seq;
-      expect({
-        seq,
-        timeMs: append.timeMs(seq),
-        meta: append.meta(seq),
-        command: append.command(seq),
-        events: append.events(seq),
-        hash: append.hash(seq),
-      }).toEqual(stored);
-    }
+    for (const stored of await store.read(1, written.length))
+      expect(asFed(feed.at(stored.seq)!, stored.seq)).toEqual(stored);
     expect(sent).toBe(3);
     feed.close();
     await store.close();
@@ -692,17 +692,7 @@ describe("SQLite writer thread's followers", () => {
     const fed = new FedRecords(messages[0]!);
     expect([messages[0]!.count, fed.first, fed.last]).toEqual([13, 1, 13]);
     const stored = await store.read(1, 13);
-    for (const record of stored) {
-      const { seq } = record;
-      expect({
-        seq,
-        timeMs: fed.timeMs(seq),
-        meta: fed.meta(seq),
-        command: fed.command(seq),
-        events: fed.events(seq),
-        hash: fed.hash(seq),
-      }).toEqual(record);
-    }
+    for (const record of stored) expect(asFed(fed, record.seq)).toEqual(record);
     // Two more wait, below the count, and are sent when the store closes.
     const last = await appendMany(store, hash, 14, [2]);
     await store.close();
@@ -729,16 +719,7 @@ describe("SQLite writer thread's followers", () => {
     const stored = await store.read(1, 9);
     for (const record of stored) {
       const message = messages.find((m) => new FedRecords(m).last >= record.seq)!;
-      const fed = new FedRecords(message);
-      const { seq } = record;
-      expect({
-        seq,
-        timeMs: fed.timeMs(seq),
-        meta: fed.meta(seq),
-        command: fed.command(seq),
-        events: fed.events(seq),
-        hash: fed.hash(seq),
-      }).toEqual(record);
+      expect(asFed(new FedRecords(message), record.seq)).toEqual(record);
     }
     await store.close();
     channel.port2.close();

@@ -9,6 +9,7 @@ import {
   encodeColumn,
   encodeIds,
   IdColumnReader,
+  idParts,
   RandomColumn,
   StringTable,
   TextColumnReader,
@@ -62,6 +63,62 @@ describe("snapshot columns", () => {
       }),
       { seed: 6, numRuns: 300 },
     );
+  });
+
+  it("names ids as `idParts` and `StringTable.index`, one id after another, would (property)", () => {
+    // encodeIds reads the digits itself and takes the stem before again without a lookup; this is the plain way.
+    const reference = (ids: readonly string[]) => {
+      const table = new StringTable();
+      const parts = ids.map(idParts);
+      const stem = encodeColumn(parts.map(([s]) => table.index(s)));
+      return { strings: table.strings, column: { stem, number: encodeColumn(parts.map(([, n]) => n)) } };
+    };
+    const id = fc.oneof(
+      fc
+        .tuple(fc.constantFrom("OB-I-S1-", "OB-I-S1-1", "o", "o0", "", "x9"), fc.nat())
+        .map(([stem, n]) => `${stem}${n}`),
+      fc.stringMatching(/^[ab]{0,2}0?[0-9]{0,17}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(id, { maxLength: 40 }), (ids) => {
+        const table = new StringTable();
+        const column = encodeIds(ids, table);
+        expect({ strings: table.strings, column }).toEqual(reference(ids));
+      }),
+      { seed: 21, numRuns: 500 },
+    );
+    // "o12" is the stem "o" again (not "o1" and 2); "o1x03" keeps its digits (a leading zero); "7" has the empty stem.
+    const table = new StringTable();
+    expect(encodeIds(["o5", "o12", "o1x3", "o1x03", "7", "8", "0", "00"], table)).toEqual({
+      stem: [0, 0, 1, 2, 3, 3, 3, 4],
+      number: [5, 12, 3, null, 7, 8, 0, null],
+    });
+    expect(table.strings).toEqual(["o", "o1x", "o1x03", "", "00"]);
+  });
+
+  it("names a field's strings as `index` one by one would, the same string again without a lookup", () => {
+    const table = new StringTable();
+    table.index("first");
+    const instrument = table.field();
+    const status = table.field();
+    const rows: [string, string][] = [
+      ["I1", "open"],
+      ["I1", "open"],
+      ["I2", "first"],
+      ["I1", "done"],
+      ["I2", "done"],
+    ];
+    const named = rows.map(([i, s]) => [instrument(i), status(s)]);
+    expect(named).toEqual([
+      [1, 2],
+      [1, 2],
+      [3, 0],
+      [1, 4],
+      [3, 4],
+    ]);
+    expect(table.strings).toEqual(["first", "I1", "open", "I2", "done"]);
+    expect(table.indexAll(["done", "I9", "I9", "first"])).toEqual([4, 5, 5, 0]);
+    expect(table.strings).toEqual(["first", "I1", "open", "I2", "done", "I9"]);
   });
 
   it("refuses a column that holds another number of entries, a run of no entries, or an index naming no string", () => {

@@ -198,6 +198,30 @@ export class StringTable {
     }
     return index;
   }
+
+  /**
+   * Names one field's strings, row after row: a string that is the field's one before (runs are common: a column's
+   * instrument, status, member) takes its place without a lookup. The table is the one `index` would make.
+   */
+  field(): (text: string) => number {
+    let last: string | undefined;
+    let lastIndex = -1;
+    return (text) => {
+      if (text !== last) {
+        last = text;
+        lastIndex = this.index(text);
+      }
+      return lastIndex;
+    };
+  }
+
+  /** The places of `texts`, named in their order (as one `field`). */
+  indexAll(texts: readonly string[]): number[] {
+    const name = this.field();
+    const indexes: number[] = [];
+    for (let i = 0; i < texts.length; i++) indexes.push(name(texts[i]!));
+    return indexes;
+  }
 }
 
 /**
@@ -229,15 +253,38 @@ export function idParts(id: string): [stem: string, number: number | null] {
   return [id.slice(0, cut), Number(id.slice(cut))];
 }
 
-/** The id column of `ids`, their stems named in `table` one id after another. */
+/**
+ * The id column of `ids`, their stems named in `table` one id after another. The same parts as `idParts`, without
+ * making a string per id: an id that starts with the stem before it and ends in a number of its form takes that stem's
+ * place (ids made by one counter follow one another), and the number is read from its digits.
+ */
 export function encodeIds(ids: readonly string[], table: StringTable): IdColumn {
   const n = ids.length;
-  const stems = new Array<number>(n);
-  const numbers = new Array<number | null>(n);
+  const stems: number[] = [];
+  const numbers: (number | null)[] = [];
+  let lastStem = "";
+  let lastStemIndex = -1;
   for (let i = 0; i < n; i++) {
-    const [stem, number] = idParts(ids[i]!);
-    stems[i] = table.index(stem);
-    numbers[i] = number;
+    const id = ids[i]!;
+    let cut = id.length;
+    while (cut > 0 && id.length - cut < ID_NUMBER_DIGITS_MAX) {
+      const code = id.charCodeAt(cut - 1);
+      if (code < 48 || code > 57) break;
+      cut--;
+    }
+    if (cut === id.length || (id.charCodeAt(cut) === 48 && cut < id.length - 1)) {
+      stems.push(table.index(id));
+      numbers.push(null);
+      continue;
+    }
+    if (lastStemIndex < 0 || cut !== lastStem.length || !id.startsWith(lastStem)) {
+      lastStem = id.slice(0, cut);
+      lastStemIndex = table.index(lastStem);
+    }
+    let number = 0;
+    for (let k = cut; k < id.length; k++) number = number * 10 + (id.charCodeAt(k) - 48);
+    stems.push(lastStemIndex);
+    numbers.push(number);
   }
   return { stem: encodeColumn(stems), number: encodeColumn(numbers) };
 }

@@ -1527,7 +1527,7 @@ export class Engine {
       );
     }
     const orders = orderColumns(live);
-    const done = doneColumns([...this.done.values()].sort(byId));
+    const done = doneColumns(this.done.byId());
     return {
       version: 6,
       lastSeq: this.lastSeqValue,
@@ -1797,13 +1797,16 @@ function doneColumns(orders: readonly DoneOrder[]): DoneColumns {
   const open = new Array<number>(n);
   const filled = new Array<number>(n);
   const content = new Array<number>(n);
+  const instrumentOf = table.field();
+  const statusOf = table.field();
+  const contentOf = table.field();
   for (let i = 0; i < n; i++) {
     const order = orders[i]!;
-    instrument[i] = table.index(order.instrument);
-    status[i] = table.index(order.status);
+    instrument[i] = instrumentOf(order.instrument);
+    status[i] = statusOf(order.status);
     open[i] = order.open;
     filled[i] = order.filled;
-    content[i] = table.index(order.content);
+    content[i] = contentOf(order.content);
   }
   return {
     strings: table.strings,
@@ -2000,10 +2003,6 @@ function orderRecord(saved: OrderSnapshot): OrderRecord {
     feeBps: saved.feeBps,
     blockPerTonne: saved.blockPerTonne,
   };
-}
-
-function byId(a: { readonly id: string }, b: { readonly id: string }): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function orderContent(command: NewOrderCommand): string {

@@ -5,10 +5,11 @@
  * exchange serves (test/journal-check.test.ts); here the start checks it first (`checkJournalBeforeServing`).
  */
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { Exchange } from "../src/gateway/exchange.ts";
@@ -256,6 +257,66 @@ describe("key rotation and the first operator, on the command line", () => {
     expect(verifyCli(dir).status).toBe(0);
     const exchange = await Exchange.open({ data: join(dir, "data") });
     await exchange.close();
+  });
+
+  it("both refuse while a server runs on the data directory, change nothing, and run once it has ended", async () => {
+    const { dir } = await journal(5);
+    const data = join(dir, "data");
+    const keyFile = join(dir, "data-keys", "journal-mac.key");
+    const keyBefore = readFileSync(keyFile, "utf8");
+    const server = spawn(process.execPath, [BIN, "serve", "--no-demo", "--port", "0", "--data", data], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output: string[] = [];
+    await new Promise<void>((ready, failed) => {
+      createInterface({ input: server.stdout }).on("line", (line) => {
+        output.push(line);
+        if (line.includes("sauda exchange on http://")) ready();
+      });
+      server.on("exit", (code) => failed(new Error(`serve exited with ${code}: ${output.join("\n")}`)));
+    });
+    const refusal = `a sauda server (leader or standby) is running on ${join(data, "sauda.sqlite")}: stop every server on this data directory before`;
+    const rotate = () => spawnSync(process.execPath, [BIN, "keys", "rotate-mac", "--data", data], { encoding: "utf8" });
+    const create = () =>
+      spawnSync(
+        process.execPath,
+        [BIN, "user", "create", "--data", data, "--id", "chief", "--name", "Chief", "--role", "operator"],
+        { encoding: "utf8" },
+      );
+    const refusedRotation = rotate();
+    expect([refusedRotation.status, refusedRotation.stdout]).toEqual([1, ""]);
+    expect(refusedRotation.stderr).toBe(`sauda keys: ${refusal} sauda keys rotate-mac\n`);
+    const refusedUser = create();
+    expect(refusedUser.status).toBe(1);
+    expect(refusedUser.stderr).toBe(`sauda user: ${refusal} sauda user create\n`);
+    expect(readFileSync(keyFile, "utf8")).toBe(keyBefore);
+    // However the server ends (here SIGKILL), its lock goes with it.
+    server.kill("SIGKILL");
+    await new Promise((ended) => server.once("exit", ended));
+    expect(create().status).toBe(0);
+    const rotated = rotate();
+    expect([rotated.status, rotated.stderr]).toEqual([0, ""]);
+    expect(readFileSync(keyFile, "utf8")).not.toBe(keyBefore);
+    expect(verifyCli(dir).status).toBe(0);
+  });
+
+  it("`sauda user create` takes the ids the API takes, and refuses any other before writing anything", () => {
+    const data = join(mkdtempSync(join(tmpdir(), "sauda-user-id-")), "data");
+    const create = (id: string) =>
+      spawnSync(
+        process.execPath,
+        [BIN, "user", "create", "--data", data, "--id", id, "--name", "N", "--role", "operator"],
+        {
+          encoding: "utf8",
+        },
+      );
+    const refused = create("weird/id@x");
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe(
+      "sauda user: --id weird/id@x is not a user id: letters A-Z and a-z, digits, '_', '.' and '-' only\n",
+    );
+    const made = create("ops_2.b-c");
+    expect(made.stdout).toContain("created operator 'ops_2.b-c' (journal record 1)");
   });
 
   it("`sauda user create` makes the first operator of a --no-demo exchange, journaled, who can then sign in", async () => {

@@ -12,6 +12,7 @@ import { defaultKeysDir, KEY_FILES, loadKeys, newSymmetricKey, writeKeyFile } fr
 import { openStore } from "../journal/open.ts";
 import { headMac, snapshotMac } from "../journal/records.ts";
 import { recover } from "../journal/recovery.ts";
+import { withServersStopped } from "./servers-stopped.ts";
 
 export interface RotateMacOptions {
   readonly data: string;
@@ -23,6 +24,16 @@ export interface RotateMacOptions {
 export class KeysCommandError extends Error {}
 
 export async function rotateMacCommand(options: RotateMacOptions, write: (line: string) => void): Promise<number> {
+  // A server that runs on would go on signing with the old key, and the journal would no longer pass its check.
+  return withServersStopped(
+    options,
+    "sauda keys rotate-mac",
+    (message) => new KeysCommandError(message),
+    () => rotateMac(options, write),
+  );
+}
+
+async function rotateMac(options: RotateMacOptions, write: (line: string) => void): Promise<number> {
   const dir = options.keys ?? defaultKeysDir(options.data);
   const keys = loadKeys(dir);
   if (keys.source === "environment") {

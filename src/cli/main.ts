@@ -269,7 +269,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("create a user, e.g. the first operator of a --no-demo exchange; prints a new password once")
     .requiredOption("--id <id>", "the user's sign-in name")
     .requiredOption("--name <name>", "the person's full name")
-    .requiredOption("--role <role>", "operator, regulator, trader or viewer")
+    .requiredOption("--role <role>", "operator, regulator, trader, viewer or administrator")
     .option("--member <member>", "the member of a trader or viewer")
     .option("--reason <text>", "why (shown in the audit trail)", "first operator, created on the command line")
     .option("--password-stdin", "read the password from standard input instead of making one")

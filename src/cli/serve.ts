@@ -51,6 +51,7 @@ import { KEY_FILES, publicKeyId } from "../journal/keys.ts";
 import { type JournalLeadership, Leadership } from "../journal/leadership.ts";
 import { NotLeaderError } from "../journal/postgres-store.ts";
 import { SqliteLeadership } from "../journal/sqlite-leadership.ts";
+import { holdForServer } from "../journal/sqlite-serving.ts";
 import { sqliteFile } from "../journal/sqlite-store.ts";
 import { demoAccess } from "./demo-users.ts";
 import { semiSpaceMb, youngGenerationLine } from "./young-generation.ts";
@@ -144,6 +145,9 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   // server listens, so that building the server does not wait for it.
   // On SQLite the lock beside the journal is tried first: a process that finds it held is a standby of the one that
   // holds it (it follows the journal, and takes over when that process ends).
+  // Every server on a SQLite journal, leader or standby, holds the serving lock while it runs (sqlite-serving.ts), so
+  // that the commands that need it stopped (keys rotate-mac, user create) refuse to run beside it.
+  const serving = options.database ? null : holdForServer(sqliteFile(options.data));
   const sqliteLeadership = options.database ? null : new SqliteLeadership({ file: sqliteFile(options.data) });
   const standby = sqliteLeadership !== null && !sqliteLeadership.tryLock();
   if (standby) {
@@ -151,6 +155,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     // command started twice) is said now, not after that.
     if (!(await portFree(options.port, options.host))) {
       await sqliteLeadership.close();
+      serving?.release();
       throw portInUse(options);
     }
     log(
@@ -183,6 +188,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     },
   }).catch(async (error: unknown) => {
     await sqliteLeadership?.close();
+    serving?.release();
     throw error;
   });
   for (const warning of exchange.warnings) log(`warning: ${warning}`);
@@ -262,6 +268,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
     await app.close();
     await exchange.close();
     await sqliteLeadership?.close();
+    serving?.release();
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw portInUse(options);
     throw error;
   }
@@ -422,6 +429,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
       await app.close(); // no new requests; requests in flight finish
       await metricsApp?.close();
       await exchange.close(); // the batch in flight is written, then a snapshot and a last checkpoint
+      serving?.release();
       log("sauda stopped cleanly");
     })();
     return stopping;

@@ -10,9 +10,11 @@
 
 import { randomBytes } from "node:crypto";
 import { userInfo } from "node:os";
+import { NAME_ID_PATTERN_TEXT } from "../domain/value-forms.ts";
 import { Exchange } from "../gateway/exchange.ts";
 import { RECOMMENDED_SCRYPT } from "../gateway/passwords.ts";
 import { ROLES, type Role, Users } from "../gateway/users.ts";
+import { withServersStopped } from "./servers-stopped.ts";
 
 export interface UserCreateOptions {
   readonly data: string;
@@ -34,12 +36,28 @@ export async function userCreateCommand(
   readStdin: () => Promise<string>,
   write: (line: string) => void,
 ): Promise<number> {
+  // The same ids the API and the console take: a user is then named in a URL path without escaping.
+  if (!new RegExp(NAME_ID_PATTERN_TEXT).test(options.id)) {
+    throw new UserCommandError(
+      `--id ${options.id} is not a user id: letters A-Z and a-z, digits, '_', '.' and '-' only`,
+    );
+  }
   if (!ROLES.includes(options.role as Role)) {
     throw new UserCommandError(`--role ${options.role} is not a role; one of ${ROLES.join(", ")}`);
   }
   const password = options.passwordStdin
     ? (await readStdin()).replace(/\r?\n$/, "")
     : randomBytes(18).toString("base64url");
+  // The journal has one writer: a running server's appends and this command's would not continue one chain.
+  return withServersStopped(
+    options,
+    "sauda user create",
+    (message) => new UserCommandError(message),
+    () => create(options, password, write),
+  );
+}
+
+async function create(options: UserCreateOptions, password: string, write: (line: string) => void): Promise<number> {
   const location = options.database ? { database: options.database, schema: options.schema } : {};
   const exchange = await Exchange.open({
     ...location,

@@ -21,7 +21,14 @@
 
 import { hostname } from "node:os";
 import type pg from "pg";
-import { connectRetrying, isConnectionLoss, type PgTarget, parseTarget, RECONNECT_GIVE_UP_MS } from "./pg-target.ts";
+import {
+  connectOnce,
+  connectRetrying,
+  isConnectionLoss,
+  type PgTarget,
+  parseTarget,
+  RECONNECT_GIVE_UP_MS,
+} from "./pg-target.ts";
 
 /** The first key of the advisory lock (the second is the schema's hash): "sauda" in ASCII, kept fixed. */
 export const LOCK_CLASS = 0x5341_5544;
@@ -358,4 +365,33 @@ export class Leadership implements JournalLeadership {
     client.on("error", () => undefined);
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * For a command that needs the server stopped (`sauda keys rotate-mac`, `sauda user create`) on a PostgreSQL journal:
+ * takes the leaders' advisory lock of `schema` and holds it until `release`, so that no node leads meanwhile; throws
+ * (`code` `SAUDA_SERVER_RUNNING`) at once when a node leads the journal now. A follower that does not lead is not seen:
+ * stop every node first (docs/security.md).
+ */
+export async function holdLeadershipForCommand(
+  database: string,
+  schema: string,
+  command: string,
+): Promise<{ release(): Promise<void> }> {
+  const client = await connectOnce(parseTarget(database), { application_name: "sauda-command" });
+  try {
+    const taken = await client.query("SELECT pg_try_advisory_lock($1, hashtext($2)) AS taken", [LOCK_CLASS, schema]);
+    if (!(taken.rows[0] as { taken: boolean }).taken) {
+      throw Object.assign(
+        new Error(
+          `a sauda server leads the journal in schema ${schema}: stop every node of this exchange before ${command}`,
+        ),
+        { code: "SAUDA_SERVER_RUNNING" },
+      );
+    }
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return { release: () => client.end().catch(() => undefined) };
 }

@@ -6,7 +6,7 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { dropSchema, postgresForSuite, TEST_DATABASE_URL, testSchema } from "../../test/support/postgres.ts";
-import { LEADERSHIP_HEARTBEAT_TIMEOUT_MS, Leadership, LOCK_CLASS } from "./leadership.ts";
+import { holdLeadershipForCommand, LEADERSHIP_HEARTBEAT_TIMEOUT_MS, Leadership, LOCK_CLASS } from "./leadership.ts";
 import { JournalMovedError, NotLeaderError, PostgresStore } from "./postgres-store.ts";
 import { GENESIS_HASH, type UnchainedRecord } from "./records.ts";
 
@@ -202,6 +202,34 @@ describe.runIf(run)("leadership of a shared PostgreSQL journal", () => {
       await a.close();
       await store.close();
       await other.close();
+    }
+  });
+
+  it("a command that needs the servers stopped is refused while a node leads, and keeps any node from leading while it runs", async () => {
+    const schema = testSchema("leadcmd");
+    schemas.push(schema);
+    const store = await PostgresStore.open(TEST_DATABASE_URL, schema);
+    const node = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://a.example" });
+    try {
+      expect(await node.tryLead()).toBe(1);
+      const refused = await holdLeadershipForCommand(TEST_DATABASE_URL, schema, "sauda keys rotate-mac").then(
+        () => null,
+        (error: unknown) => error as Error & { code?: string },
+      );
+      expect(refused?.code).toBe("SAUDA_SERVER_RUNNING");
+      expect(refused?.message).toBe(
+        `a sauda server leads the journal in schema ${schema}: stop every node of this exchange before sauda keys rotate-mac`,
+      );
+      await node.close();
+      const held = await holdLeadershipForCommand(TEST_DATABASE_URL, schema, "sauda keys rotate-mac");
+      const next = await Leadership.connect({ url: TEST_DATABASE_URL, schema, advertisedUrl: "http://b.example" });
+      expect(await next.tryLead()).toBe(null);
+      await held.release();
+      expect(await next.tryLead()).toBe(2);
+      await next.close();
+    } finally {
+      await node.close();
+      await store.close();
     }
   });
 });

@@ -217,6 +217,16 @@ export function unquotedDetails(code: ErrorCode, details: ErrorDetails): ErrorDe
   return { ...details, [name]: match[1] ?? match[2] ?? "" };
 }
 
+/**
+ * The English sentence of an engine's rejection as clients read it: the engine's own message, or for a code whose
+ * details the engine quoted (`unquotedDetails`) the sentence made again from the bare details, so the id is quoted
+ * once ("No instrument 'NOPE' is listed.", not "''NOPE''").
+ */
+export function rejectionMessage(code: ErrorCode, message: string, details: ErrorDetails): string {
+  const bare = unquotedDetails(code, details);
+  return bare === details ? message : describe(code, bare);
+}
+
 /** The sentence for an error code in a language. */
 export function localize(code: ErrorCode, given: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
   const details = withScope(code, withTimes(code, unquotedDetails(code, given), language), language);

@@ -48,6 +48,29 @@ function trail() {
 }
 
 describe("audit trail", () => {
+  it("quotes an unknown instrument once in every language, as the API's answer does", () => {
+    const audit = new AuditTrail();
+    const run = new EngineRun((outcome) => audit.apply(outcome));
+    const command = {
+      type: "order.new",
+      instrument: "NOPE2",
+      orderId: "x1",
+      account: "B1",
+      side: "buy",
+      orderType: "limit",
+      price: 13_000_000,
+      quantity: 1000,
+    } as const;
+    run.do(command, TRADER);
+    const entry = audit.get(1)!;
+    expect([entry.code, entry.message]).toEqual(["INSTRUMENT_NOT_FOUND", "No instrument 'NOPE2' is listed."]);
+    for (const language of ["ru", "kk"] as const) {
+      const message = audit.inLanguage(entry, language).message!;
+      expect(message).toContain("'NOPE2'");
+      expect(message).not.toContain("''");
+    }
+  });
+
   it("tells each entry in Russian and Kazakh: summary and rejection sentence, values in the reader's conventions", () => {
     const { audit } = trail();
     const nbsp = "\u00a0";

@@ -18,7 +18,7 @@
 
 import type { ErrorCode, ErrorDetails } from "../domain/errors.ts";
 import type { Language } from "../domain/locale.ts";
-import { localize } from "../domain/messages.ts";
+import { localize, rejectionMessage } from "../domain/messages.ts";
 import { summaryIn } from "./audit-summaries.ts";
 import { isoUtc } from "./numbers.ts";
 import type { ProjectionOutcome } from "./outcome.ts";
@@ -228,7 +228,7 @@ export class AuditTrail {
       switch (event.type) {
         case "rejected":
           code = event.code;
-          message = event.message;
+          message = rejectionMessage(event.code, event.message, event.details);
           details = event.details;
           break;
         case "order.accepted":

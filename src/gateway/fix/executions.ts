@@ -23,8 +23,7 @@
  * finished order's amends and cancels are remembered a while longer (`DONE_ALIASES_MAX` in all).
  */
 
-import { describe } from "../../domain/errors.ts";
-import { unquotedDetails } from "../../domain/messages.ts";
+import { rejectionMessage } from "../../domain/messages.ts";
 import type { CancelReason } from "../../domain/order.ts";
 import type { Command } from "../../engine/commands.ts";
 import type { EngineEvent, RejectedEvent } from "../../engine/events.ts";
@@ -165,13 +164,11 @@ export function problemText(code: string, message: string): string {
 /**
  * Text (58) of an engine's rejection: its sentence as the REST API writes it. The engine's INSTRUMENT_NOT_FOUND keeps
  * the id already quoted in its journaled details and message ("No instrument ''NOPE'' is listed."); the sentence is
- * made again from the details without that layer of quotes (`unquotedDetails`, as `HttpProblem` does), so the id is
+ * made again from the details without that layer of quotes (`rejectionMessage`, as `HttpProblem` does), so the id is
  * quoted once. Other rejections keep the engine's message as it is.
  */
 export function rejectionText(rejection: Pick<RejectedEvent, "code" | "message" | "details">): string {
-  const details = unquotedDetails(rejection.code, rejection.details);
-  const message = details === rejection.details ? rejection.message : describe(rejection.code, details);
-  return problemText(rejection.code, message);
+  return problemText(rejection.code, rejectionMessage(rejection.code, rejection.message, rejection.details));
 }
 
 /** AvgPx: the exact average rounded half up to whole tiyn per tonne. */

@@ -6,3 +6,4 @@
 export { isErrorCode } from "./errors.ts";
 export { isLanguage } from "./locale.ts";
 export { localize } from "./messages.ts";
+export { phraseForReader } from "./phrases.ts";

@@ -1097,6 +1097,29 @@ const COMPILED = PATTERNS.map(([english, ru, kk]) => ({ english, regExp: pattern
 /** A count of basis points that is not whole, with its unit (`{0:bps}` above). */
 const BASIS_POINTS: Translated = { ru: "б.п.", kk: "базистік тармақ" };
 
+/**
+ * The phrase as a person reads it in a form: in Russian and Kazakh as `translatePhrase` gives it; in English as
+ * written, but with each price the English wrote in tiyn per tonne (a part the Russian marks `{n:price}`) in tenge per
+ * tonne, as the page writes prices ("floor 120,000 ₸/t is above the ceiling 100,000 ₸/t", not "floor 12000000 ...").
+ * The API's English sentences keep the wire's tiyn; the browser shows this one.
+ */
+export function phraseForReader(text: string, language: Language): string {
+  if (language !== "en") return translatePhrase(text, language);
+  for (const pattern of COMPILED) {
+    const match = pattern.regExp.exec(text);
+    if (match === null) continue;
+    const prices = new Set([...pattern.ru.matchAll(/\{(\d):price\}/g)].map((price) => price[1]));
+    if (prices.size === 0) return text;
+    return pattern.english.replace(/\{(\d)\}/g, (_, index: string) => {
+      const written = match[Number(index) + 1] ?? "?";
+      return prices.has(index) && /^-?\d+$/.test(written)
+        ? formatPriceTiynPerTonne(Number(written), language)
+        : written;
+    });
+  }
+  return text;
+}
+
 /** The phrase in the language; as given when the catalogue does not know it (or for English). */
 export function translatePhrase(text: string, language: Language): string {
   if (language === "en") return text;

@@ -9,7 +9,7 @@ import { ERROR_CATALOGUES, placeholdersOf } from "../../src/domain/messages.ts";
 import { codeWord } from "../../src/domain/phrases.ts";
 import { BUYER_CATEGORIES } from "../../src/engine/members.ts";
 import { ApiError } from "../../web/src/api/client.ts";
-import { describeError } from "../../web/src/errors.ts";
+import { describeError, loadServerCatalogue } from "../../web/src/errors.ts";
 import en from "../../web/src/i18n/en.json" with { type: "json" };
 import kk from "../../web/src/i18n/kk.json" with { type: "json" };
 import { type I18n, interpolate, lookup } from "../../web/src/i18n/lookup.ts";
@@ -44,6 +44,27 @@ describe("API errors in the browser's words", () => {
     );
     expect(describeError(timeout, i18nOf("kk"))).toBe(
       "Модельдеу 2 минут ішінде аяқталмай, 366 күннің 3-інен кейін тоқтатылды; күндерді азайтыңыз.",
+    );
+  });
+
+  it("writes the prices in a refused safeguard's reason in tenge per tonne in English too, as ru and kk do", async () => {
+    await loadServerCatalogue();
+    const refused = new ApiError(0, "SAFEGUARDS_INVALID", "Safeguards are not valid: floor 12000000 is above …", {
+      reason: "floor 12000000 is above the ceiling 10000000",
+    });
+    expect(describeError(refused, i18nOf("en"))).toBe(
+      "Safeguards are not valid: floor 120,000 ₸/t is above the ceiling 100,000 ₸/t.",
+    );
+    const ru = describeError(refused, i18nOf("ru"));
+    expect(ru).toMatch(
+      /^Ограничительные меры недействительны: минимальная цена 120\s000 ₸\/т выше предельной цены 100\s000 ₸\/т\.$/u,
+    );
+    // A reason without prices stays as written.
+    const other = new ApiError(0, "SAFEGUARDS_INVALID", "…", {
+      reason: "ceilingPath must be a list of at most 30 steps",
+    });
+    expect(describeError(other, i18nOf("en"))).toBe(
+      "Safeguards are not valid: ceilingPath must be a list of at most 30 steps.",
     );
   });
 

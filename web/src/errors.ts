@@ -48,6 +48,10 @@ const CATEGORY_DETAILS = new Set(["category", "eligible"]);
 /** Details that are free text the server translates (src/domain/phrases.ts), not values the page can format. */
 const FREE_TEXT = ["action", "purpose", "reason", "rule", "what"] as const;
 
+function isFreeText(name: string): boolean {
+  return (FREE_TEXT as readonly string[]).includes(name);
+}
+
 export type FormField = "price" | "quantity" | "expireAt" | "account" | "instrument" | "user" | "password" | "form";
 
 /**
@@ -126,7 +130,10 @@ export function describeError(error: unknown, i18n: I18n): string {
       continue;
     }
     const numeric = typeof raw === "number" || /^-?\d+$/.test(raw);
-    if (name === "phase" && typeof raw === "string" && i18n.has(`phases.${raw}`)) {
+    if (typeof raw === "string" && isFreeText(name) && serverCatalogue !== null && isLanguage(i18n.language)) {
+      // English (the other languages took the server's sentence above): the phrase as written, its prices in tenge.
+      params[name] = serverCatalogue.phraseForReader(raw, i18n.language);
+    } else if (name === "phase" && typeof raw === "string" && i18n.has(`phases.${raw}`)) {
       params[name] = i18n.t(`phases.${raw}`);
     } else if (numeric && PRICE_CODES.has(code) && PRICE_DETAILS.has(name)) {
       params[name] = tengePerTonne(Number(raw), i18n.locale);
@@ -184,7 +191,11 @@ function serverSentence(error: ApiError, i18n: I18n): string {
   }
   const details: Record<string, string | number | boolean | null> = {};
   for (const [name, value] of Object.entries(error.details)) {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null) {
+    if (typeof value === "string" && isFreeText(name) && i18n.language === "en") {
+      // The other languages' sentences translate the phrase (and write its prices in tenge); English writes it as the
+      // server did, its prices in tenge too.
+      details[name] = catalogue.phraseForReader(value, "en");
+    } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null) {
       details[name] = value;
     }
   }

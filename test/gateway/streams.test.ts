@@ -376,6 +376,11 @@ describe("public channels", () => {
         field: "extra",
       },
     });
+    const noChannel = await anonymous.request({ op: "subscribe", channel: "nochan" });
+    expect([noChannel.error.code, noChannel.error.message]).toEqual([
+      "REQUEST_INVALID",
+      'The field "channel" must be one of: "book", "trades", "quote", "phase", "safeguards", "orders", "fills", "balances", "obligations", "surveillance", "notifications" (sent: "nochan").',
+    ]);
     const noInstrument = await anonymous.request({ op: "subscribe", channel: "book" });
     expect(noInstrument.error.details.reason).toBe("channel 'book' needs an instrument");
     anonymous.send("{not json");

@@ -120,7 +120,7 @@ const REQUEST_ID = Type.Union([
   Type.String({ minLength: 1, maxLength: 64 }),
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
 ]);
-const CHANNEL = Type.Union(CHANNELS.map((channel) => Type.Literal(channel)));
+const CHANNEL = Type.Enum(CHANNELS);
 
 const SUBSCRIBE = Type.Object(
   {

@@ -2013,6 +2013,7 @@ export interface components {
             /** @enum {string} */
             op: "subscribe";
             id?: string | number;
+            /** @enum {unknown} */
             channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance" | "notifications";
             instrument?: string;
             account?: string;
@@ -2023,6 +2024,7 @@ export interface components {
             /** @enum {string} */
             op: "unsubscribe";
             id?: string | number;
+            /** @enum {unknown} */
             channel: "book" | "trades" | "quote" | "phase" | "safeguards" | "orders" | "fills" | "balances" | "obligations" | "surveillance" | "notifications";
             instrument?: string;
             account?: string;

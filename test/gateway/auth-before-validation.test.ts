@@ -124,6 +124,12 @@ describe("authentication comes before validation", () => {
         "make this request",
       ]);
     }
+    // A body that is not JSON at all cannot be read, so it is refused as such before the role is looked at.
+    const notJson = await server.call(viewer, "POST", "/api/orders", "{bad");
+    expect([notJson.status, notJson.body.error.message]).toEqual([
+      400,
+      "The request is not valid: the body is not valid JSON.",
+    ]);
     const regulator = await server.login("regulator");
     const admitted = await server.call(regulator, "PATCH", "/api/regulator/instruments/X1/safeguards", {
       notAField: 1,

@@ -41,7 +41,7 @@ import {
 import { ERRORS_KK } from "./messages-kk.ts";
 import { ERRORS_RU } from "./messages-ru.ts";
 import { exchangeTimeText, fieldInSentence, fieldSentence, validationReason } from "./messages-validation.ts";
-import { codeWord, roleWord, translatePhrase } from "./phrases.ts";
+import { codeWord, phraseForReader, roleWord, translatePhrase } from "./phrases.ts";
 
 export const PLACEHOLDER_KINDS = [
   "price",
@@ -227,6 +227,21 @@ export function rejectionMessage(code: ErrorCode, message: string, details: Erro
   return bare === details ? message : describe(code, bare);
 }
 
+/**
+ * English details with their free text (a reason, a rule) as a person reads it: a price a phrase names in tiyn per
+ * tonne in tenge per tonne ("floor 160,000 ₸/t is above the ceiling 150,000 ₸/t"), as the other languages write it.
+ */
+function pricesForReader(details: ErrorDetails): ErrorDetails {
+  let changed: Record<string, ErrorDetails[string]> | null = null;
+  for (const name of FREE_TEXT_DETAILS) {
+    const value = details[name];
+    if (typeof value !== "string") continue;
+    const read = phraseForReader(value, "en");
+    if (read !== value) (changed ??= { ...details })[name] = read;
+  }
+  return changed ?? details;
+}
+
 /** The sentence for an error code in a language. */
 export function localize(code: ErrorCode, given: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
   const details = withScope(code, withTimes(code, unquotedDetails(code, given), language), language);
@@ -235,7 +250,7 @@ export function localize(code: ErrorCode, given: ErrorDetails, language: Languag
     const sentence = fieldSentence(details, language);
     if (sentence !== null) return sentence;
   }
-  if (language === "en") return describe(code, details);
+  if (language === "en") return describe(code, pricesForReader(details));
   // A refused request shape: the reason from the validation catalogue, by the validator's keyword.
   if (code === "REQUEST_INVALID" && typeof details.keyword === "string") {
     return render(

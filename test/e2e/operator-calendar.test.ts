@@ -88,6 +88,25 @@ describe.skipIf(!run)("the operator's calendar form in Kazakh and Russian", () =
     await page.close();
   });
 
+  it("says at the field, in Russian, that order collection runs 0 to 240 minutes, sends nothing, and says what the form shows", async () => {
+    const page = await operatorConsole("ru");
+    const form = await calendarShowing(page, "holidays", "21.03.2026, 22.03.2026");
+    expect(await form.locator("p.small.muted").first().textContent()).toBe(
+      "В полях — календарь, действующий сейчас; отправляется только то, что вы измените.",
+    );
+    const before = (await suite.server.call(operatorApi, "GET", CALENDAR)).body.calendar;
+    for (const minutes of ["241", "-3"]) {
+      await form.locator("input[name=preOpenMinutes]").fill(minutes);
+      await form.locator("input[name=reason]").fill("calendar test: minutes out of range");
+      await form.locator("button[type=submit]").click();
+      const error = form.locator(".field-error:not([hidden])");
+      await expect.poll(() => error.textContent(), { timeout: LIVE_MS }).toBe("Укажите целое число минут от 0 до 240.");
+      expect(await form.locator("dialog[open]").count()).toBe(0);
+    }
+    expect((await suite.server.call(operatorApi, "GET", CALENDAR)).body.calendar).toEqual(before);
+    await page.close();
+  });
+
   it("warns before sending a holiday already past, and sends it when confirmed", async () => {
     const page = await operatorConsole("ru");
     const form = await calendarShowing(page, "holidays", "21.03.2026, 22.03.2026");

@@ -49,7 +49,7 @@ const SAFEGUARDS = `/api/regulator/instruments/${INSTRUMENT}/safeguards`;
 
 describe("the regulator's safeguards refusals", () => {
   it.each([
-    ["en", "Safeguards are not valid: ceiling 150 must be a price on the tick 100."],
+    ["en", "Safeguards are not valid: ceiling 1.50 ₸/t must be a price on the tick 1 ₸/t."],
     [
       "ru",
       "Ограничительные меры недействительны: предельная цена: значение 1,50 ₸/т должно быть ценой, кратной шагу цены 1 ₸/т.",
@@ -76,7 +76,7 @@ describe("the regulator's safeguards refusals", () => {
   });
 
   it.each([
-    ["en", "Safeguards are not valid: ceiling path step 10000000 is below the floor 12000000."],
+    ["en", "Safeguards are not valid: ceiling path step 100,000 ₸/t is below the floor 120,000 ₸/t."],
     [
       "ru",
       "Ограничительные меры недействительны: ступень предельной цены 100 000 ₸/т ниже минимальной цены 120 000 ₸/т.",

@@ -173,7 +173,7 @@ describe("safeguards", () => {
     });
     expect([inverted.status, inverted.body.error.message]).toEqual([
       400,
-      "Safeguards are not valid: floor 14000000 is above the ceiling 13000000.",
+      "Safeguards are not valid: floor 140,000 ₸/t is above the ceiling 130,000 ₸/t.",
     ]);
     const byOperator = await server.call(operator, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
       bandBps: 1000,

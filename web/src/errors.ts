@@ -191,11 +191,7 @@ function serverSentence(error: ApiError, i18n: I18n): string {
   }
   const details: Record<string, string | number | boolean | null> = {};
   for (const [name, value] of Object.entries(error.details)) {
-    if (typeof value === "string" && isFreeText(name) && i18n.language === "en") {
-      // The other languages' sentences translate the phrase (and write its prices in tenge); English writes it as the
-      // server did, its prices in tenge too.
-      details[name] = catalogue.phraseForReader(value, "en");
-    } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null) {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null) {
       details[name] = value;
     }
   }

@@ -46,6 +46,8 @@ export interface ControlFormProps {
    * cleared field will remove.
    */
   readonly load?: (values: Readonly<Record<string, string>>) => LoadedSettings | null;
+  /** What the form says of the settings it loads; default: the safeguards' words (a cleared field removes a limit). */
+  readonly inForceNote?: string;
   /** The sentence shown for confirmation. */
   readonly summary: (values: Readonly<Record<string, string>>) => string;
   /** A warning shown with the confirmation (e.g. what takes effect at once); null: none. */
@@ -318,7 +320,7 @@ export function ControlForm(props: ControlFormProps) {
       noValidate
     >
       <h3>{props.title}</h3>
-      {props.load ? <p className="small muted">{t("controls.inForce")}</p> : null}
+      {props.load ? <p className="small muted">{props.inForceNote ?? t("controls.inForce")}</p> : null}
       {props.children}
       {missing ? <p className="placeholder small">{t("controls.missingRoute")}</p> : null}
       <div className="control-fields">

@@ -10,7 +10,7 @@
 
 import { useState } from "react";
 import { TRADE_ID_LENGTH_MAX } from "../../../src/domain/ids.ts";
-import { RULE_REFERENCE_LENGTH_MAX } from "../../../src/domain/limits.ts";
+import { PRE_OPEN_MINUTES_MAX, RULE_REFERENCE_LENGTH_MAX } from "../../../src/domain/limits.ts";
 import { isMissingRoute } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { call, mutation, type ResponseOf } from "../api/typed.ts";
@@ -45,8 +45,16 @@ export function Operator() {
         t("operator.amountAmbiguous", { text: text.trim(), decimal: decimalSeparatorOf(locale) }),
       );
     }
-    if (!("value" in parsed) || parsed.value === 0) throw new FieldProblem("amount", t("operator.amountInvalid"));
-    return parsed.value;
+    if ("value" in parsed) {
+      if (parsed.value === 0) throw new FieldProblem("amount", t("operator.amountZero"));
+      return parsed.value;
+    }
+    if (parsed.problem === "tooPrecise") throw new FieldProblem("amount", t("operator.amountTooPrecise"));
+    if (parsed.problem === "tooLarge") {
+      const max = `${tengeOfTiyn(Number.MAX_SAFE_INTEGER, locale)} ₸`;
+      throw new FieldProblem("amount", t("operator.amountTooLarge", { max }));
+    }
+    throw new FieldProblem("amount", t("operator.amountInvalid"));
   };
   const listing = useApi("/api/instruments");
   const accounts = useApi("/api/accounts");
@@ -153,6 +161,7 @@ export function Operator() {
           <ControlForm
             id="calendar-form"
             title={t("operator.calendar")}
+            inForceNote={t("operator.calendarInForce")}
             fields={[
               {
                 name: "instrument",
@@ -286,8 +295,8 @@ function calendarOf(
       return { open, close };
     });
   const preOpenMinutes = Number(v.preOpenMinutes ?? "0");
-  if (!Number.isInteger(preOpenMinutes) || preOpenMinutes < 0) {
-    throw new FieldProblem("preOpenMinutes", t("operator.preOpenInvalid"));
+  if (!Number.isInteger(preOpenMinutes) || preOpenMinutes < 0 || preOpenMinutes > PRE_OPEN_MINUTES_MAX) {
+    throw new FieldProblem("preOpenMinutes", t("operator.preOpenInvalid", { max: PRE_OPEN_MINUTES_MAX }));
   }
   // Each holiday as the reader writes a day (21.03.2027 in kk and ru) or as 2027-03-21; one that is no day is said at
   // the field, in the reader's form, before anything is sent.

@@ -1024,7 +1024,9 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       reason: "console test: another regulator widens",
     });
     expect(widened.status).toBe(200);
-    await expect.poll(async () => (await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards.bandBps).toBe(800);
+    await expect
+      .poll(async () => (await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards.bandBps)
+      .toBe(800);
     // The page has the wider band in force once its overview, drawn from the same answer as the form's settings,
     // says it; the confirmation is measured from what the page has, so it waits for that (the stream and the fetch
     // it prompts take as long as they take), not for a fixed time.

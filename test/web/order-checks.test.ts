@@ -63,6 +63,12 @@ describe("the order form's shared checks", () => {
     ]);
   });
 
+  it("says the most an order may hold for a quantity too large to read exactly, as for one just over it", () => {
+    const over = checkQuantity(words, "1000001", "sell", grid);
+    expect(over.refusals).toEqual(["At most 1,000,000 t in one order."]);
+    expect(checkQuantity(words, "9999999999999999", "sell", grid)).toEqual({ quantity: null, refusals: over.refusals });
+  });
+
   it("takes a buy of the regulator's most lots and refuses one lot more; a sell is not bound by it", () => {
     expect(checkQuantity(words, "3", "buy", grid)).toEqual({ quantity: 3_000, refusals: [] });
     expect(checkQuantity(words, "4", "buy", grid).refusals).toEqual([

@@ -199,12 +199,15 @@ export function checkQuantity(
   const negative =
     /^\s*[-\u2212]/.test(text) && parseQuantityTonnes(text.replace(/^\s*[-\u2212]/, ""), locale) !== null;
   const unreadable = quantity === null && !negative ? readingProblem(text, 3, locale) : null;
+  // The most one order may hold (the API's schema bound, src/domain/order.ts), in whole lots.
+  const quantityMax = lot !== null && lot > 0 ? ORDER_QUANTITY_MAX - (ORDER_QUANTITY_MAX % lot) : ORDER_QUANTITY_MAX;
   if (quantity === 0 || negative) refusals.push(t("ticket.check.quantityPositive"));
   else if (unreadable === "tooPrecise" || unreadable === "ambiguous") {
     refusals.push(unreadableRefusal(t, locale, text, unreadable, "quantity"));
+  } else if (unreadable === "tooLarge") {
+    // A number too large to hold exactly is still a number: the most an order may hold is what to say.
+    refusals.push(t("ticket.check.quantityMax", { max: tonnes(quantityMax, locale) }));
   } else if (text !== "" && quantity === null) refusals.push(t("ticket.check.quantityNumber"));
-  // The most one order may hold (the API's schema bound, src/domain/order.ts), in whole lots.
-  const quantityMax = lot !== null && lot > 0 ? ORDER_QUANTITY_MAX - (ORDER_QUANTITY_MAX % lot) : ORDER_QUANTITY_MAX;
   if (quantity !== null && quantity > quantityMax) {
     refusals.push(t("ticket.check.quantityMax", { max: tonnes(quantityMax, locale) }));
   } else if (quantity !== null && quantity > 0 && lot !== null && quantity % lot !== 0) {

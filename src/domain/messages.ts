@@ -237,7 +237,9 @@ function pricesForReader(details: ErrorDetails): ErrorDetails {
     const value = details[name];
     if (typeof value !== "string") continue;
     const read = phraseForReader(value, "en");
-    if (read !== value) (changed ??= { ...details })[name] = read;
+    if (read === value) continue;
+    changed ??= { ...details };
+    changed[name] = read;
   }
   return changed ?? details;
 }

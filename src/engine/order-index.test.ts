@@ -9,6 +9,19 @@ interface Row {
   readonly n: number;
 }
 
+/** Hands `restored` to `index` as a restore does: their ids now, their records made when the index needs them. */
+function adoptRestored(index: OrderIndex<Row>, restored: readonly Row[]): void {
+  let made = 0;
+  index.adopt(
+    restored.map((row) => row.id),
+    (budget) => {
+      for (; made < restored.length && budget > 0; made++, budget--) index.note(restored[made]!);
+      return made === restored.length;
+    },
+    null,
+  );
+}
+
 describe("OrderIndex.add", () => {
   it("indexes a new id and answers false for an id it has", () => {
     const index = new OrderIndex<Row>();
@@ -21,19 +34,10 @@ describe("OrderIndex.add", () => {
 
   it("counts an id a restore left pending as had, and indexes a new one beside them", () => {
     const index = new OrderIndex<Row>();
-    const restored: Row[] = [
+    adoptRestored(index, [
       { id: "r1", n: 1 },
       { id: "r2", n: 2 },
-    ];
-    let made = 0;
-    index.adopt(
-      restored.map((row) => row.id),
-      (budget) => {
-        for (; made < restored.length && budget > 0; made++, budget--) index.note(restored[made]!);
-        return made === restored.length;
-      },
-      null,
-    );
+    ]);
     expect(index.add("r2", { id: "r2", n: 9 })).toBe(false);
     expect(index.add("new", { id: "new", n: 3 })).toBe(true);
     expect(index.get("new")).toEqual({ id: "new", n: 3 });
@@ -96,19 +100,10 @@ describe("OrderIndex.byId", () => {
   it("lists a restore's pending records with the rest, also after a list of the empty index", () => {
     const index = new OrderIndex<Row>();
     expect(index.byId()).toEqual([]);
-    const restored: Row[] = [
+    adoptRestored(index, [
       { id: "r2", n: 1 },
       { id: "r1", n: 2 },
-    ];
-    let made = 0;
-    index.adopt(
-      restored.map((row) => row.id),
-      (budget) => {
-        for (; made < restored.length && budget > 0; made++, budget--) index.note(restored[made]!);
-        return made === restored.length;
-      },
-      null,
-    );
+    ]);
     index.set("a", { id: "a", n: 3 });
     expect(index.byId().map((row) => row.id)).toEqual(["a", "r1", "r2"]);
   });

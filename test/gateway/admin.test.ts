@@ -174,7 +174,7 @@ describe("instruments", () => {
     });
     expect([change.status, change.body.error.message]).toEqual([
       403,
-      "Your role (operator) may not change the reference price 12500000 of 'PB-NOREF-2026-01' (it centres the regulator's price band).",
+      "Your role (operator) may not change the reference price 125,000 ₸/t of 'PB-NOREF-2026-01' (it centres the regulator's price band).",
     ]);
   });
 

@@ -6,7 +6,7 @@
  * The market is small and illustrative: the Zhanaozen gas processing plant (KazGPZ) and the Atyrau refinery offer
  * propane-butane for delivery in Mangystau; filling-station networks bid. Orders are drawn from a seeded generator,
  * so every run prints the same session. Prices start near the January 2022 platform average for Mangystau
- * (133,126 tenge/t, DOMAIN.md).
+ * (133,126 tenge/t, docs/sources.md).
  */
 
 import type { Command } from "../engine/commands.ts";
@@ -17,7 +17,7 @@ import { Random } from "../simulator/random.ts";
 const INSTRUMENT = "PB-KAZGPZ-MANGYSTAU-2026-01";
 const TIYN_PER_TENGE = 100;
 const KG_PER_TONNE = 1000;
-/** A propane-butane mix is about 0.55 kg per litre at 20 °C (DOMAIN.md); only for display. */
+/** A propane-butane mix is about 0.55 kg per litre at 20 °C (docs/sources.md); only for display. */
 const DENSITY_KG_PER_LITRE = 0.55;
 const REFERENCE_PRICE_TIYN_PER_TONNE = 13_312_600;
 const TICK_TIYN_PER_TONNE = 100; // one tenge per tonne

@@ -1,5 +1,5 @@
 /**
- * The demo exchange `npm start` creates on first start: Kazakhstan's LPG market in miniature, from DOMAIN.md.
+ * The demo exchange `npm start` creates on first start: Kazakhstan's LPG market in miniature, from docs/sources.md.
  * Producing plants and delivery regions become instruments (propane-butane for delivery in DEMO_DELIVERY_PERIOD), with
  * producers, filling-station networks, a gas-distribution company, a wholesaler and a broker with clients as members;
  * money and gas in place; the regulator's safeguards set; a trading calendar that keeps the demo open around the
@@ -8,7 +8,7 @@
  *
  * Figures: reference prices sit near what the platforms printed in January 2022 (Mangystau averaged 133,126 tenge/t);
  * collateral 5% and a fee of 0.05% per side (the Caspian exchange's rules for a comparable product); monthly gas
- * volumes from the plants' reported supply where DOMAIN.md has them (Zhanaozen 14.5 kt, Atyrau refinery 3.5 kt to
+ * volumes from the plants' reported supply where docs/sources.md has them (Zhanaozen 14.5 kt, Atyrau refinery 3.5 kt to
  * Mangystau), otherwise assumed and marked so.
  */
 
@@ -82,7 +82,7 @@ export const MEMBERS: readonly DemoMember[] = [
     basis: "ATYRAU-REF",
     monthlyTonnes: 3_500,
   },
-  // Assumed monthly volumes (DOMAIN.md names the producers, not their LPG output by plant).
+  // Assumed monthly volumes (docs/sources.md names the producers, not their LPG output by plant).
   { id: "TCO", name: "ТОО «Тенгизшевройл»", role: "producer", basis: "TCO", monthlyTonnes: 60_000 },
   { id: "CNPC-AMG", name: "АО «СНПС-Актобемунайгаз»", role: "producer", basis: "CNPC-AMG", monthlyTonnes: 15_000 },
   {

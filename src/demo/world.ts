@@ -5,7 +5,7 @@
  * (supply obligations, export open, the share sold on the exchange) come from a policy-lab scenario,
  * `scenarios/safeguarded-2022.json` by default: one model of market behaviour, here driven through the public API.
  *
- * The quantities are the demo's own miniature of DOMAIN.md's market (tonnes per month). Routes keep the lab's
+ * The quantities are the demo's own miniature of docs/sources.md's market (tonnes per month). Routes keep the lab's
  * distances. The ministry's plans (the obligated volume, which must be offered on the exchange) cover about three
  * quarters of each region's demand; the rest the networks must buy from the plants' free volume, which the plants
  * sell at home only at the export netback or better and export otherwise (each plant may export whatever its plans do

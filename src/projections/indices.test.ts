@@ -125,7 +125,7 @@ describe("price indices", () => {
     expect(indices.basis("2026-01-06", "propane-butane", "KAZGPZ")?.priceTiynPerTonne).toBe(13_000_001);
   });
 
-  it("documents default weights that total about 130 kt a month, with Mangystau's two plants from DOMAIN.md", () => {
+  it("documents default weights that total about 130 kt a month, with Mangystau's two plants from docs/sources.md", () => {
     expect(DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH.KAZGPZ).toBe(14_500);
     expect(DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH["ATYRAU-REF"]).toBe(3_500);
     expect(DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH.TCO).toBe(60_000);

@@ -1,7 +1,7 @@
 /**
  * Official price indices, published from closed sessions' results (sessions.ts): per product and delivery basis,
  * per product and delivery region, per product and (basis, region) pair, and a national index per product weighted
- * by each plant's domestic share (the SPIMEX practice, DOMAIN.md).
+ * by each plant's domestic share (the SPIMEX practice, docs/sources.md).
  *
  * Definitions. A session counts toward the index period of the local calendar day on which it closed (exchange
  * time, UTC+5 by default). For a key (say product `propane-butane`, basis `KAZGPZ`) and a day, the index is the
@@ -30,16 +30,16 @@ export const INDEX_DAYS_KEPT_MAX = 1830;
 
 /**
  * Default national weights: each plant's domestic LPG supply in tonnes per month. Only the first two are from
- * DOMAIN.md ("Mangystau supply ≈ 18 kt/month: 14.5 kt Zhanaozen plant + 3.5 kt Atyrau refinery"); they are what those
+ * docs/sources.md ("Mangystau supply ≈ 18 kt/month: 14.5 kt Zhanaozen plant + 3.5 kt Atyrau refinery"); they are what those
  * plants send to Mangystau, taken here as their domestic total. The rest are ASSUMED, chosen so the total is about
- * 130 kt/month, the middle of the national monthly supply plan of 120–140 kt (DOMAIN.md), with Tengizchevroil as the
+ * 130 kt/month, the middle of the national monthly supply plan of 120–140 kt (docs/sources.md), with Tengizchevroil as the
  * largest producer. The server should replace them with the ministry's plan figures (`weights` option). The keys are
  * the plants' basis ids as instruments are listed with them (the demo market's, src/demo/world.ts): a weight under
  * any other name would never meet a trade and silently drop its plant from the national index.
  */
 export const DEFAULT_NATIONAL_WEIGHTS_TONNES_PER_MONTH: Readonly<Record<string, number>> = {
-  KAZGPZ: 14_500, // Zhanaozen gas processing plant: DOMAIN.md
-  "ATYRAU-REF": 3_500, // Atyrau refinery: DOMAIN.md
+  KAZGPZ: 14_500, // Zhanaozen gas processing plant: docs/sources.md
+  "ATYRAU-REF": 3_500, // Atyrau refinery: docs/sources.md
   TCO: 60_000, // Tengizchevroil: assumed
   "CNPC-AMG": 15_000, // CNPC-Aktobemunaigas (Zhanazhol): assumed
   "PAVLODAR-REF": 12_000, // Pavlodar refinery: assumed

@@ -14,7 +14,7 @@
 
 import { invariant } from "../domain/errors.ts";
 
-/** Kazakhstan has kept one time zone, UTC+5, since 1 March 2024; sessions are set in it (DOMAIN.md: 11:00–13:00). */
+/** Kazakhstan has kept one time zone, UTC+5, since 1 March 2024; sessions are set in it (docs/sources.md: 11:00–13:00). */
 export const EXCHANGE_UTC_OFFSET_MS = 5 * 3_600_000;
 const UTC_OFFSET_MS_MAX = 14 * 3_600_000;
 const MILLI_PER_UNIT = 1000n;

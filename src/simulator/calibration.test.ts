@@ -1,5 +1,5 @@
 /**
- * Calibration and the model's stated properties (docs/policy-lab.md). Observed figures are from DOMAIN.md; each test
+ * Calibration and the model's stated properties (docs/policy-lab.md). Observed figures are from docs/sources.md; each test
  * names the property it checks. Tests that restated the code's own floors and caps (prices under the ceiling and in
  * the band, pumps under their cap, the price at or above the netback floor) gave way to the monotone properties over
  * random markets in properties.test.ts; the engine's own tests hold the ceiling and the band. Runs are shortened to the months the property concerns: the model is causal, so the

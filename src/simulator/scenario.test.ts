@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenario, readScenarioJson } from "./load.ts";
@@ -29,6 +29,18 @@ describe("scenario files", () => {
     ]);
   });
 
+  it("cite their figures from docs/sources.md, each quoted section or phrase found there, and nothing outside the repository", () => {
+    const sources = readFileSync(resolve(import.meta.dirname, "../../docs/sources.md"), "utf8");
+    const texts = [...files.map((f) => join(SCENARIOS, f)), join(SCENARIOS, "base/kazakhstan-lpg-market.json")].map(
+      (path) => readFileSync(path, "utf8"),
+    );
+    const quoted = texts.flatMap((text) => [...text.matchAll(/docs\/sources\.md,? \('?([^')]+)'?\)?/g)]);
+    const cited = quoted.map((match) => match[1]!).filter((q) => !q.startsWith(":"));
+    expect(new Set(cited)).toEqual(new Set(["Retail prices by region", "What happened", "about $500/t", "about 435"]));
+    for (const phrase of cited) expect(sources, phrase).toContain(phrase);
+    for (const text of texts) expect(text).not.toMatch(/DOMAIN\.md|\.\.\/shared/);
+  });
+
   for (const file of files) {
     it(`${file} parses and documents every number it assumes`, () => {
       const json = readScenarioJson(join(SCENARIOS, file));
@@ -42,7 +54,7 @@ describe("scenario files", () => {
     const s = loadScenario(join(SCENARIOS, "baseline-2021.json"));
     const planTotal = s.market.routes.reduce((sum, r) => sum + r.planTonnesPerMonth, 0);
     const demandTotal = s.market.regions.reduce((sum, g) => sum + g.demandTonnesPerMonth, 0);
-    expect(planTotal).toBeGreaterThanOrEqual(120_000); // DOMAIN.md: plan 120-140 kt/month
+    expect(planTotal).toBeGreaterThanOrEqual(120_000); // docs/sources.md: plan 120-140 kt/month
     expect(planTotal).toBeLessThanOrEqual(140_000);
     expect(Math.abs(planTotal - demandTotal) / demandTotal).toBeLessThan(0.02);
     for (const p of s.market.plants) {

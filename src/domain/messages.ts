@@ -223,8 +223,21 @@ export function unquotedDetails(code: ErrorCode, details: ErrorDetails): ErrorDe
  * once ("No instrument 'NOPE' is listed.", not "''NOPE''").
  */
 export function rejectionMessage(code: ErrorCode, message: string, details: ErrorDetails): string {
+  const reader = englishForReader(code, details);
+  if (reader !== null) return reader;
   const bare = unquotedDetails(code, details);
   return bare === details ? message : describe(code, bare);
+}
+
+/**
+ * An English sentence that reads better than the engine's template for some details, or null. A resume refused for one
+ * instrument: the template (journaled, src/engine/engine.ts) says "No instrument in instrument PB-X is halted.", a
+ * reader is told "Instrument PB-X is not halted."; the market and a region keep the template's sentence.
+ */
+function englishForReader(code: ErrorCode, details: ErrorDetails): string | null {
+  if (code !== "NOTHING_TO_RESUME" || typeof details.scope !== "string") return null;
+  const instrument = /^instrument (.+)$/.exec(details.scope);
+  return instrument === null ? null : `Instrument ${instrument[1]} is not halted.`;
 }
 
 /**
@@ -252,7 +265,7 @@ export function localize(code: ErrorCode, given: ErrorDetails, language: Languag
     const sentence = fieldSentence(details, language);
     if (sentence !== null) return sentence;
   }
-  if (language === "en") return describe(code, pricesForReader(details));
+  if (language === "en") return englishForReader(code, details) ?? describe(code, pricesForReader(details));
   // A refused request shape: the reason from the validation catalogue, by the validator's keyword.
   if (code === "REQUEST_INVALID" && typeof details.keyword === "string") {
     return render(

@@ -7,7 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERRORS, type ErrorCode } from "../../src/domain/errors.ts";
 import { LANGUAGES, languageOfAcceptLanguage } from "../../src/domain/locale.ts";
-import { ERROR_CATALOGUES, localize, PLACEHOLDER_KINDS, placeholdersOf } from "../../src/domain/messages.ts";
+import {
+  ERROR_CATALOGUES,
+  localize,
+  PLACEHOLDER_KINDS,
+  placeholdersOf,
+  rejectionMessage,
+} from "../../src/domain/messages.ts";
 import { INSTRUMENT, TestServer } from "../support/server.ts";
 
 const CODES = Object.keys(ERRORS) as ErrorCode[];
@@ -227,12 +233,19 @@ describe("error catalogues", () => {
   it("says where a refused resume looked in the reader's language, not in the engine's English label", () => {
     // The engine's labels (src/engine/engine.ts): journaled, so the details on the wire keep them as they are.
     const refusals = [
-      { scope: "the market", ru: "весь рынок", kk: "бүкіл нарық" },
-      { scope: "region ASTANA", ru: "регион ASTANA", kk: "ASTANA өңірі" },
-      { scope: "instrument PB-X", ru: "инструмент PB-X", kk: "PB-X құралы" },
+      { scope: "the market", en: "No instrument in the market is halted.", ru: "весь рынок", kk: "бүкіл нарық" },
+      {
+        scope: "region ASTANA",
+        en: "No instrument in region ASTANA is halted.",
+        ru: "регион ASTANA",
+        kk: "ASTANA өңірі",
+      },
+      { scope: "instrument PB-X", en: "Instrument PB-X is not halted.", ru: "инструмент PB-X", kk: "PB-X құралы" },
     ];
-    for (const { scope, ru, kk } of refusals) {
-      expect(localize("NOTHING_TO_RESUME", { scope }, "en")).toBe(`No instrument in ${scope} is halted.`);
+    for (const { scope, en, ru, kk } of refusals) {
+      expect(localize("NOTHING_TO_RESUME", { scope }, "en")).toBe(en);
+      // The audit trail and FIX's Text(58) read the journaled English sentence the same way.
+      expect(rejectionMessage("NOTHING_TO_RESUME", `No instrument in ${scope} is halted.`, { scope })).toBe(en);
       expect(localize("NOTHING_TO_RESUME", { scope }, "ru")).toBe(
         `Возобновлять нечего: ни один инструмент не приостановлен (${ru}).`,
       );

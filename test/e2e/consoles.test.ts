@@ -549,13 +549,18 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       .toBe(1);
     await form.locator("select[name=instrument]").selectOption(INSTRUMENT);
     await expect.poll(() => form.locator("input[name=floor]").inputValue(), { timeout: LIVE_MS }).toBe("121000");
-    // A floor above the ceiling in force (150,000 ₸/t): the exchange refuses it (SAFEGUARDS_INVALID).
-    await form.locator("input[name=floor]").fill("160000");
-    await form.locator("input[name=reason]").fill("console test: a floor above the ceiling");
+    // A floor below the ceiling in force (150,000 ₸/t) but above the ceiling path's steps (143,000 and 144,000 ₸/t,
+    // set above): the form cannot see the path, the exchange refuses it (SAFEGUARDS_INVALID).
+    const path = (await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards.ceilingPath;
+    expect(path.map((step: { ceilingTiynPerTonne: number }) => step.ceilingTiynPerTonne)).toEqual([
+      14_300_000, 14_400_000,
+    ]);
+    await form.locator("input[name=floor]").fill("145000");
+    await form.locator("input[name=reason]").fill("console test: a floor above the ceiling path");
     await form.locator("button[type=submit]").click();
     // The confirmation writes the prices as the page does, grouped and with their unit.
     expect(await form.locator("dialog p").first().textContent()).toBe(
-      `On ${INSTRUMENT}: ceiling 150,000 ₸/t, floor 160,000 ₸/t.`,
+      `On ${INSTRUMENT}: ceiling 150,000 ₸/t, floor 145,000 ₸/t.`,
     );
     await form.getByRole("button", { name: "Yes, do it" }).click();
     const shown = form.locator(".field-error:not([hidden])");
@@ -570,7 +575,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
           "x-csrf-token": regulatorApi.csrf,
           "accept-language": language,
         },
-        body: JSON.stringify({ floor: 16_000_000, reason: "console test: a floor above the ceiling" }),
+        body: JSON.stringify({ floor: 14_500_000, reason: "console test: a floor above the ceiling path" }),
       });
       expect(response.status).toBe(400);
       const body = (await response.json()) as { error: { code: string; message: string } };
@@ -1045,6 +1050,79 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await expect.poll(() => form.locator(".ok").textContent(), { timeout: LIVE_MS }).toContain("Done");
     const read = await suite.server.call(regulatorApi, "GET", SAFEGUARDS);
     expect([read.body.safeguards.bandBps, read.body.safeguards.breakerBps]).toEqual([450, 400]);
+  });
+
+  it("a floor above the ceiling is said at the floor field in the page's language, and nothing is sent", async () => {
+    const spaces = (text: string | null) => (text ?? "").replace(/[\u00a0\u202f]/g, " ");
+    const original = (await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards;
+    const set = await suite.server.call(regulatorApi, "PATCH", SAFEGUARDS, {
+      ceiling: 14_000_000,
+      floor: 12_000_000,
+      ceilingPath: [],
+      reason: "console test: before a floor above the ceiling",
+    });
+    expect(set.status).toBe(200);
+    const before = (await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards;
+    // Both typed, then only the floor: the ceiling it is compared with is the one in force, loaded into the form.
+    const cases = [
+      {
+        language: "ru",
+        typed: { ceiling: "125000", floor: "130 000" },
+        said: "Нижний предел 130 000 ₸/т выше потолка 125 000 ₸/т. Нижний предел может быть не выше потолка: понизьте нижний предел или поднимите потолок.",
+      },
+      {
+        language: "kk",
+        typed: { floor: "141 000,00" },
+        said: "141 000 ₸/т төменгі шегі 140 000 ₸/т жоғарғы шегінен жоғары. Төменгі шек жоғарғы шектен аспауы керек: төменгі шекті түсіріңіз немесе жоғарғы шекті көтеріңіз.",
+      },
+      {
+        language: "en",
+        typed: { floor: "150000" },
+        said: "The floor 150,000 ₸/t is above the ceiling 140,000 ₸/t. A floor may be at most the ceiling: lower the floor or raise the ceiling.",
+      },
+    ];
+    const languageBefore = await regulator.evaluate(() => localStorage.getItem("sauda.language"));
+    try {
+      for (const { language, typed, said } of cases) {
+        await reopenIn(regulator, language);
+        const form = regulator.getByTestId("ceiling-form");
+        await fillFields(form, { instrument: INSTRUMENT });
+        await expect.poll(() => form.locator("input[name=ceiling]").inputValue(), { timeout: LIVE_MS }).not.toBe("");
+        await fillFields(form, typed);
+        await form.locator("input[name=reason]").fill(`console test: a floor above the ceiling (${language})`);
+        await form.locator("button[type=submit]").click();
+        expect(spaces(await form.locator(".field-error:not([hidden])").first().textContent())).toBe(said);
+        expect(await form.locator("input[name=floor][aria-invalid=true]").count()).toBe(1);
+        expect(await form.locator("dialog[open]").count()).toBe(0);
+      }
+      // A floor equal to the ceiling is taken: the check is "above", as the exchange's.
+      await submit(
+        regulator,
+        "ceiling-form",
+        { instrument: INSTRUMENT, floor: "140000" },
+        "console test: floor at the ceiling",
+      );
+      const after = (await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards;
+      expect(after).toEqual({ ...before, floorTiynPerTonne: 14_000_000 });
+    } finally {
+      // The safeguards and the page other tests use go back to what they were.
+      const restored = await suite.server.call(regulatorApi, "PATCH", SAFEGUARDS, {
+        ceiling: original.ceilingTiynPerTonne,
+        floor: original.floorTiynPerTonne,
+        ceilingPath: original.ceilingPath.map((step: { effectiveFromMs: number; ceilingTiynPerTonne: number }) => ({
+          effectiveFromMs: step.effectiveFromMs,
+          ceiling: step.ceilingTiynPerTonne,
+        })),
+        reason: "console test: after a floor above the ceiling",
+      });
+      expect(restored.status).toBe(200);
+      await regulator.evaluate(
+        (code) =>
+          code === null ? localStorage.removeItem("sauda.language") : localStorage.setItem("sauda.language", code),
+        languageBefore,
+      );
+      await regulator.reload();
+    }
   });
 
   it("no page had a script error", () => {

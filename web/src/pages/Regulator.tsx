@@ -551,16 +551,26 @@ function SafeguardControls({
           },
         ]}
         load={load((s) => ({ ceiling: priceText(s.ceilingTiynPerTonne), floor: priceText(s.floorTiynPerTonne) }))}
-        action={(v, reason, changed) =>
-          change(
-            v,
-            defined({
-              ceiling: only(changed, "ceiling", () => price("ceiling", v.ceiling, v.instrument)),
-              floor: only(changed, "floor", () => price("floor", v.floor, v.instrument)),
-              reason,
-            }),
-          )
-        }
+        action={(v, reason, changed) => {
+          const body = defined({
+            ceiling: only(changed, "ceiling", () => price("ceiling", v.ceiling, v.instrument)),
+            floor: only(changed, "floor", () => price("floor", v.floor, v.instrument)),
+            reason,
+          });
+          // The exchange refuses a floor above the ceiling (the two as they will stand: typed, or as loaded); said
+          // here at the field, before anything is sent.
+          const [ceiling, floor] = [typedPrice(v.ceiling), typedPrice(v.floor)];
+          if (ceiling !== null && floor !== null && floor > ceiling) {
+            throw new FieldProblem(
+              "floor",
+              t("regulator.floorAboveCeiling", {
+                floor: tengePerTonne(floor, locale),
+                ceiling: tengePerTonne(ceiling, locale),
+              }),
+            );
+          }
+          return change(v, body);
+        }}
         summary={(v) =>
           t("regulator.ceilingSummary", {
             instrument: v.instrument ?? "",

@@ -188,7 +188,10 @@ export class DemoMarket {
     if (!agents.some((a) => host.trading(a))) return;
     counters.rounds++;
     this.newDay("continuous");
-    roundClock.scheduleRound(startMs, agents);
+    // The first round: the producers offer at once, so a person who opens the board just after the start sees the
+    // books filled within seconds rather than over the round; the buyers bid spread over it as in any round.
+    const first = counters.rounds === 1;
+    roundClock.scheduleRound(startMs, agents, (agent) => first && agent.kind === "producer");
     counters.trackOpenOrders(await host.openOrders());
   }
 

@@ -33,6 +33,26 @@ describe("the demo's round clock", () => {
     expect(second.sort()).toEqual([0, 1, 2, 3]);
   });
 
+  it("gives the agents atStart picks their slot at the round's start and spreads the others; later rounds draw the same", () => {
+    const picked = new RoundClock(ROUND_MS, T0, new Random(7, "test"));
+    picked.scheduleRound(picked.beginRound(T0), agents, (agent) => agent.index === 2);
+    const first = drain(picked, T0 + ROUND_MS - 1);
+    // Agent 2 at once; the other three at 10, 30 and 50 s, taken at the first whole second after each.
+    expect(first[0]).toEqual({ atMs: T0, index: 2 });
+    expect(first.slice(1).map((s) => s.atMs - T0)).toEqual([10_000, 30_000, 50_000]);
+    expect(first.map((s) => s.index).sort()).toEqual([0, 1, 2, 3]);
+    // The next round's order is the one a clock that picked none draws.
+    const plain = new RoundClock(ROUND_MS, T0, new Random(7, "test"));
+    plain.scheduleRound(plain.beginRound(T0), agents);
+    const plainFirst = drain(plain, T0 + ROUND_MS - 1);
+    expect(plainFirst.map((s) => s.index).filter((i) => i !== 2)).toEqual(first.slice(1).map((s) => s.index));
+    picked.scheduleRound(picked.beginRound(T0 + ROUND_MS), agents);
+    plain.scheduleRound(plain.beginRound(T0 + ROUND_MS), agents);
+    const next = (clock: RoundClock<{ index: number }>) =>
+      drain(clock, T0 + 2 * ROUND_MS).filter((s) => s.atMs >= T0 + ROUND_MS);
+    expect(next(picked)).toEqual(next(plain));
+  });
+
   it("keeps late rounds to the nominal schedule, and starts afresh after a stall of a whole round", () => {
     const clock = new RoundClock(ROUND_MS, T0, new Random(7, "test"));
     expect(clock.beginRound(T0 + 5000)).toBe(T0); // five seconds late: the round still starts at T0

@@ -2,7 +2,8 @@
  * The demo's calendar: when each agent acts, and which simulated day each desk is on.
  *
  * - Continuous desk: a round of `roundMs` is one simulated day. Every agent of the desk gets one slot per round, the
- *   order drawn afresh each round and the slots spread evenly over it. Slots keep to the nominal round, so a late
+ *   order drawn afresh each round and the slots spread evenly over it (in the demo's first round its producers act at
+ *   the start, so the board shows offers at once). Slots keep to the nominal round, so a late
  *   round catches up; after a stall of a whole round the next starts afresh.
  * - Auction desk: one order collection is one simulated day. Its producers act when the collection opens; its buyers
  *   at moments spread over `AUCTION_BID_SHARE` of the time to the close, in an order drawn afresh.
@@ -74,11 +75,19 @@ export class RoundClock<A extends Scheduled> {
     return startMs;
   }
 
-  /** Gives each agent one slot in the round from `startMs`, in an order drawn afresh, spread evenly over the round. */
-  scheduleRound(startMs: number, agents: readonly A[]): void {
+  /**
+   * Gives each agent one slot in the round from `startMs`, in an order drawn afresh: those `atStart` picks at the
+   * round's start (by index), the others spread evenly over the round. The order is drawn over all of them, so the
+   * rounds after take the same draws whoever `atStart` picks.
+   */
+  scheduleRound(startMs: number, agents: readonly A[], atStart: (agent: A) => boolean = () => false): void {
     const order = this.shuffled(agents);
-    const spacingMs = this.roundMs / Math.max(1, order.length);
-    this.schedule(order.map((agent, i) => ({ atMs: startMs + Math.floor((i + 0.5) * spacingMs), agent })));
+    const spread = order.filter((agent) => !atStart(agent));
+    const spacingMs = this.roundMs / Math.max(1, spread.length);
+    this.schedule([
+      ...order.filter(atStart).map((agent) => ({ atMs: startMs, agent })),
+      ...spread.map((agent, i) => ({ atMs: startMs + Math.floor((i + 0.5) * spacingMs), agent })),
+    ]);
   }
 
   /** Whether the collection `session` of an auction instrument is new (not yet given its slots). */

@@ -124,6 +124,12 @@ export class DemoMarket {
   private lastLookMs = Number.NEGATIVE_INFINITY;
   /** The auction instruments in order collection at the last look, with their sessions. */
   private collecting: { instrument: string; session: number }[] = [];
+  /**
+   * Whether a continuous instrument traded at the last look. The first round waits for it: just after a start the
+   * instruments are still opening, and a round begun then would give its agents nothing to do until the next round
+   * (a minute without an order on the board).
+   */
+  private continuousOpen = false;
 
   constructor(private readonly parts: DemoParts) {}
 
@@ -158,7 +164,7 @@ export class DemoMarket {
       if (agent !== null) {
         await host.step(agent);
         steps++;
-      } else if (roundClock.roundDue(now)) {
+      } else if (roundClock.roundDue(now) && (this.parts.counters.rounds > 0 || this.continuousOpen)) {
         await this.startRound(now);
       } else {
         const auction = await this.auctionOpening(now);
@@ -203,13 +209,15 @@ export class DemoMarket {
 
   /**
    * The auction instrument whose order collection has opened since it last got its slots, if any. The exchange is
-   * looked at again at most every `LOOK_EVERY_MS` (the server moves phases once a second).
+   * looked at again at most every `LOOK_EVERY_MS` (the server moves phases once a second); the look also says whether
+   * a continuous instrument trades (`continuousOpen`).
    */
   private async auctionOpening(now: number): Promise<{ instrument: string; session: number } | null> {
     const { view, roundClock } = this.parts;
     if (now - this.lastLookMs >= LOOK_EVERY_MS) {
       this.lastLookMs = now;
       await view.refresh();
+      this.continuousOpen = view.all().some((state) => state.mode === "continuous" && state.phase === "continuous");
       this.collecting = [];
       for (const state of view.all()) {
         if (state.mode !== "call" || state.phase !== "collection") continue;

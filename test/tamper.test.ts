@@ -6,7 +6,7 @@
  */
 
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -246,17 +246,62 @@ describe("key rotation and the first operator, on the command line", () => {
     const { dir } = await journal(5);
     const file = join(dir, "data-keys", "journal-mac.key");
     const before = readFileSync(file, "utf8");
+    // A copy taken before the rotation, as a backup made then (the server is stopped: the files are consistent).
+    const backup = join(dir, "backup");
+    cpSync(join(dir, "data"), join(backup, "data"), { recursive: true });
     const rotated = spawnSync(process.execPath, [BIN, "keys", "rotate-mac", "--data", join(dir, "data")], {
       encoding: "utf8",
     });
-    expect(rotated.stdout).toContain("journal MAC key rotated: the head and 1 snapshots re-MAC'd");
+    expect(rotated.stdout).toContain(
+      "journal MAC key rotated: the head, 1 engine snapshots, 1 read-model snapshots and 1 identity snapshots re-MAC'd;",
+    );
     const after = readFileSync(file, "utf8");
     const keyLines = (text: string) => text.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
     expect(keyLines(after)).toHaveLength(1);
     expect(keyLines(before)).not.toContain(keyLines(after)[0]);
     expect(verifyCli(dir).status).toBe(0);
+    // The old key is kept: the backup made before refuses under the new key alone, and verifies with the retired key
+    // below it (docs/security.md, "Rotation").
+    const retired = readdirSync(join(dir, "data-keys")).filter((name) => /^journal-mac\.retired-.+\.key$/.test(name));
+    expect(retired).toHaveLength(1);
+    expect(rotated.stdout).toContain(`the old keys are in ${join(dir, "data-keys", retired[0]!)}`);
+    expect(keyLines(readFileSync(join(dir, "data-keys", retired[0]!), "utf8"))).toEqual(keyLines(before));
+    expect(statSync(join(dir, "data-keys", retired[0]!)).mode & 0o777).toBe(0o600);
+    const backupKeys = join(dir, "backup-keys");
+    cpSync(join(dir, "data-keys"), backupKeys, { recursive: true });
+    const olderBackup = (keys: string) =>
+      spawnSync(process.execPath, [BIN, "verify", "--data", join(backup, "data"), "--keys", keys], {
+        encoding: "utf8",
+      });
+    const refused = olderBackup(backupKeys);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain("the journal head's MAC does not match");
+    writeFileSync(join(backupKeys, "journal-mac.key"), `${after.trimEnd()}\n${keyLines(before).join("\n")}\n`);
+    expect(olderBackup(backupKeys).status).toBe(0);
+    // The next start uses every snapshot the clean stop saved: none is passed over for its MAC.
     const exchange = await Exchange.open({ data: join(dir, "data") });
-    await exchange.close();
+    try {
+      await exchange.viewsReady();
+      expect(exchange.warnings).toEqual([]);
+      expect(exchange.start.viewSnapshotSeq).toBe(exchange.engine.lastSeq);
+      expect(exchange.start.viewsReplayed).toBe(0);
+    } finally {
+      await exchange.close();
+    }
+  });
+
+  it("`sauda keys rotate-mac` leaves a snapshot whose MAC does not check out as it was, and says so", async () => {
+    const { dir, file } = await journal(5);
+    const forged = "f".repeat(64);
+    sql(file, (db) => db.prepare("UPDATE identity_snapshots SET mac = ?").run(forged));
+    const rotated = spawnSync(process.execPath, [BIN, "keys", "rotate-mac", "--data", join(dir, "data")], {
+      encoding: "utf8",
+    });
+    expect(rotated.status).toBe(0);
+    expect(rotated.stdout).toContain(
+      "the head, 1 engine snapshots, 1 read-model snapshots and 0 identity snapshots re-MAC'd (1 whose MAC did not check out left as they were: a start will not use them);",
+    );
+    sql(file, (db) => expect(db.prepare("SELECT mac FROM identity_snapshots").pluck().all()).toEqual([forged]));
   });
 
   it("both refuse while a server runs on the data directory, change nothing, and run once it has ended", async () => {

@@ -253,7 +253,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("the exchange's keys (docs/security.md), while the server is stopped");
   keys
     .command("rotate-mac")
-    .description("replace the journal MAC key: check the journal, re-MAC its head and snapshots with a new key")
+    .description(
+      "replace the journal MAC key: check the journal, re-MAC its head and snapshots with a new key, keep the old one for older backups",
+    )
     .option("--data <dir>", "directory of the SQLite journal", "./data")
     .option("--database <url>", "PostgreSQL URL of the journal (instead of --data)")
     .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")

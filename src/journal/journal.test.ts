@@ -181,6 +181,43 @@ function journalSuite(name: string, open: HarnessFactory): void {
       expect(newest?.mac ?? null).toBeNull();
     });
 
+    it("lists the derived snapshots' hashes and MACs, and rewriteMacs replaces the MACs it is given (key rotation)", async () => {
+      const { store, reopen } = await harness();
+      for (const seq of [10, 20]) {
+        const data = Buffer.from(`views ${seq}`, "utf8");
+        await store.saveViewSnapshot({ seq, recordHash: "a".repeat(64), data, dataHash: sha256(data) });
+      }
+      const identity = Buffer.from("identity 20", "utf8");
+      await store.saveIdentitySnapshot({
+        seq: 20,
+        recordHash: "b".repeat(64),
+        data: identity,
+        dataHash: sha256(identity),
+      });
+      const views = await store.derivedSnapshotMacs("view_snapshots");
+      expect(views.map(({ seq, recordHash, dataHash }) => ({ seq, recordHash, dataHash }))).toEqual([
+        { seq: 10, recordHash: "a".repeat(64), dataHash: sha256(Buffer.from("views 10")) },
+        { seq: 20, recordHash: "a".repeat(64), dataHash: sha256(Buffer.from("views 20")) },
+      ]);
+      await store.rewriteMacs(
+        null,
+        new Map(),
+        new Map([
+          ["view_snapshots", new Map([[20, "c".repeat(64)]])],
+          ["identity_snapshots", new Map([[20, "d".repeat(64)]])],
+        ]),
+      );
+      const again = await reopen();
+      expect((await again.derivedSnapshotMacs("view_snapshots")).map((v) => [v.seq, v.mac ?? null])).toEqual([
+        [10, null],
+        [20, "c".repeat(64)],
+      ]);
+      expect((await again.derivedSnapshotMacs("identity_snapshots")).map((v) => [v.seq, v.mac])).toEqual([
+        [20, "d".repeat(64)],
+      ]);
+      expect((await again.loadIdentitySnapshot())?.mac).toBe("d".repeat(64));
+    });
+
     it("loads an engine snapshot with the hash of its data as dataHash gives it, non-ASCII text included", async () => {
       const { store } = await harness();
       const data = JSON.stringify({ version: 5, note: "Қазақ газ é 漢 \u{1F525}", n: [1, 2, 3] });

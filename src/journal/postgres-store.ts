@@ -38,6 +38,8 @@ import {
   viewSnapshotMac,
 } from "./records.ts";
 import {
+  type DerivedSnapshotMac,
+  type DerivedSnapshotTable,
   IDENTITY_SNAPSHOTS_KEPT,
   type JournalStore,
   type SnapshotInfo,
@@ -627,15 +629,36 @@ export class PostgresStore implements JournalStore {
     };
   }
 
-  async rewriteMacs(head: string | null, snapshots: ReadonlyMap<number, string>): Promise<void> {
+  async rewriteMacs(
+    head: string | null,
+    snapshots: ReadonlyMap<number, string>,
+    derived: ReadonlyMap<DerivedSnapshotTable, ReadonlyMap<number, string>> = new Map(),
+  ): Promise<void> {
     await this.run((client) =>
       transaction(client, async () => {
         if (head !== null) await client.query(`UPDATE ${this.table("journal_head")} SET mac = $1 WHERE id = 1`, [head]);
         for (const [seq, mac] of snapshots) {
           await client.query(`UPDATE ${this.table("snapshots")} SET mac = $1 WHERE seq = $2`, [mac, seq]);
         }
+        for (const [table, macs] of derived) {
+          for (const [seq, mac] of macs) {
+            await client.query(`UPDATE ${this.table(table)} SET mac = $1 WHERE seq = $2`, [mac, seq]);
+          }
+        }
       }),
     );
+  }
+
+  async derivedSnapshotMacs(table: DerivedSnapshotTable): Promise<DerivedSnapshotMac[]> {
+    const result = await this.run((client) =>
+      client.query(`SELECT seq, record_hash, data_hash, mac FROM ${this.table(table)} ORDER BY seq`),
+    );
+    return result.rows.map((row: { seq: string; record_hash: string; data_hash: string; mac: string | null }) => ({
+      seq: Number(row.seq),
+      recordHash: row.record_hash,
+      dataHash: row.data_hash,
+      mac: row.mac,
+    }));
   }
 
   async close(): Promise<void> {

@@ -35,6 +35,8 @@ import {
 import {
   type AppendedRecords,
   type CheckedPage,
+  type DerivedSnapshotMac,
+  type DerivedSnapshotTable,
   FOLLOW_SENDING,
   type FollowSending,
   IDENTITY_SNAPSHOTS_KEPT,
@@ -585,12 +587,30 @@ export class SqliteStore implements JournalStore {
    * Replaces the head's and every snapshot's MAC in one transaction (key rotation: the caller has checked them under
    * the old key). Only while no server is writing.
    */
-  async rewriteMacs(head: string | null, snapshots: ReadonlyMap<number, string>): Promise<void> {
+  async rewriteMacs(
+    head: string | null,
+    snapshots: ReadonlyMap<number, string>,
+    derived: ReadonlyMap<DerivedSnapshotTable, ReadonlyMap<number, string>> = new Map(),
+  ): Promise<void> {
     this.db.transaction(() => {
       if (head !== null) this.db.prepare("UPDATE journal_head SET mac = ? WHERE id = 1").run(head);
       const update = this.db.prepare("UPDATE snapshots SET mac = ? WHERE seq = ?");
       for (const [seq, mac] of snapshots) update.run(mac, seq);
+      for (const [table, macs] of derived) {
+        const updateDerived = this.db.prepare(`UPDATE ${table} SET mac = ? WHERE seq = ?`);
+        for (const [seq, mac] of macs) updateDerived.run(mac, seq);
+      }
     })();
+  }
+
+  async derivedSnapshotMacs(table: DerivedSnapshotTable): Promise<DerivedSnapshotMac[]> {
+    const rows = this.db.prepare(`SELECT seq, record_hash, data_hash, mac FROM ${table} ORDER BY seq`).all() as {
+      seq: number;
+      record_hash: string;
+      data_hash: string;
+      mac: string | null;
+    }[];
+    return rows.map((row) => ({ seq: row.seq, recordHash: row.record_hash, dataHash: row.data_hash, mac: row.mac }));
   }
 
   /** Waits for the writes asked for so far, then closes the connections and ends the writer threads. */

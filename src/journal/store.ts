@@ -89,6 +89,17 @@ export interface SnapshotInfo {
   readonly stateHash: string;
 }
 
+/** The tables of the snapshots derived from the journal: the read models' and the identity read model's. */
+export type DerivedSnapshotTable = "view_snapshots" | "identity_snapshots";
+
+/** What a derived snapshot's MAC covers, and the MAC. */
+export interface DerivedSnapshotMac {
+  readonly seq: number;
+  readonly recordHash: string;
+  readonly dataHash: string;
+  readonly mac: string | null;
+}
+
 export interface JournalStore {
   /** `sqlite` or `postgres`, for messages. */
   readonly kind: string;
@@ -175,7 +186,16 @@ export interface JournalStore {
   suspend?(): void;
   /** Optional: called when the journal's own connection of a fenced store fails (the leadership is then confirmed). */
   onConnectionLost?(listener: () => void): void;
-  /** Replaces the head's and the given snapshots' MACs in one transaction (key rotation, server stopped). */
-  rewriteMacs(head: string | null, snapshots: ReadonlyMap<number, string>): Promise<void>;
+  /** The identifying hashes and MAC of every saved snapshot of the read models or of identity (key rotation). */
+  derivedSnapshotMacs(table: DerivedSnapshotTable): Promise<DerivedSnapshotMac[]>;
+  /**
+   * Replaces the head's and the given snapshots' MACs in one transaction (key rotation, server stopped): the engine's
+   * snapshots by seq, and those of the read models and of identity by table and seq.
+   */
+  rewriteMacs(
+    head: string | null,
+    snapshots: ReadonlyMap<number, string>,
+    derived?: ReadonlyMap<DerivedSnapshotTable, ReadonlyMap<number, string>>,
+  ): Promise<void>;
   close(): Promise<void>;
 }

@@ -1081,7 +1081,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
         said: "The floor 150,000 ₸/t is above the ceiling 140,000 ₸/t. A floor may be at most the ceiling: lower the floor or raise the ceiling.",
       },
     ];
-    const languageBefore = await regulator.evaluate(() => localStorage.getItem("sauda.language"));
+    const languageBefore = (await regulator.evaluate(`localStorage.getItem("sauda.language")`)) as string | null;
     try {
       for (const { language, typed, said } of cases) {
         await reopenIn(regulator, language);
@@ -1117,9 +1117,9 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       });
       expect(restored.status).toBe(200);
       await regulator.evaluate(
-        (code) =>
-          code === null ? localStorage.removeItem("sauda.language") : localStorage.setItem("sauda.language", code),
-        languageBefore,
+        languageBefore === null
+          ? `localStorage.removeItem("sauda.language")`
+          : `localStorage.setItem("sauda.language", ${JSON.stringify(languageBefore)})`,
       );
       await regulator.reload();
     }

@@ -9,12 +9,14 @@ import { freshBuild } from "./build-stamp.js";
 
 const root = join(import.meta.dirname, "..");
 const built = process.env.SAUDA_FROM_SOURCE ? null : freshBuild(join(root, "src"), join(root, "dist"));
-let main;
+let cli;
 if (built === null) {
   const { register } = await import("tsx/esm/api");
   register();
-  ({ main } = await import("../src/cli/main.ts"));
+  cli = await import("../src/cli/main.ts");
 } else {
-  ({ main } = await import(pathToFileURL(built).href));
+  cli = await import(pathToFileURL(built).href);
 }
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await cli.main(process.argv.slice(2));
+// A `sauda serve` whose start failed ends here, whatever it had started before failing (src/cli/main.ts).
+if (cli.serveFailedToStart()) process.exit();

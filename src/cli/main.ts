@@ -196,7 +196,10 @@ export async function main(argv: readonly string[]): Promise<number> {
             ...(fixPort === undefined ? {} : { fixPort }),
           },
           log,
-        );
+        ).catch((error: unknown) => {
+          startFailed = true;
+          throw error;
+        });
         await new Promise<void>((resolve) => {
           const shutdown = () =>
             void stop().then(resolve, (error: unknown) => {
@@ -412,6 +415,17 @@ class CliUsageError extends Error {}
  * Whether this file is the program Node was asked to run (`npx tsx src/cli/main.ts serve --help`), not a module that
  * bin/sauda.js (or a test) imports for `main`. Paths are compared after resolving links, as Node resolves the script.
  */
+/**
+ * Whether `sauda serve` failed to start. What it had started before the failure (a follower's connections and timers,
+ * say) may keep the process alive: the caller then ends the process with main's exit code (bin/sauda.js), so a start
+ * that failed never lingers as a half-started node that takes no signal.
+ */
+let startFailed = false;
+
+export function serveFailedToStart(): boolean {
+  return startFailed;
+}
+
 function isRunDirectly(): boolean {
   const script = process.argv[1];
   if (script === undefined) return false;
@@ -423,4 +437,7 @@ function isRunDirectly(): boolean {
 }
 
 // Run directly, this file behaves as bin/sauda.js does (same arguments, same exit codes); imported, it only exports.
-if (isRunDirectly()) process.exitCode = await main(process.argv.slice(2));
+if (isRunDirectly()) {
+  process.exitCode = await main(process.argv.slice(2));
+  if (startFailed) process.exit();
+}

@@ -11,8 +11,8 @@
  */
 
 import { createPublicKey, type KeyObject, sign, verify } from "node:crypto";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { CHECKPOINTS_FILE, type ExchangeKeys, publicKeyId } from "./keys.ts";
 import type { JournalHead } from "./records.ts";
 
@@ -106,6 +106,8 @@ export class CheckpointLog {
    * last line in a machine crash loses one anchor, and the copies published to the regulator are the ones that count.
    */
   append(checkpoint: Checkpoint): void {
+    // The keys directory may not exist when the keys come from the environment: the log is still kept there.
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     appendFileSync(this.file, `${JSON.stringify(checkpoint)}\n`, { mode: 0o644 });
     this.entries.push(checkpoint);
   }

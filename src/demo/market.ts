@@ -12,6 +12,11 @@
  * Mangystau), otherwise assumed and marked so.
  */
 
+import { REGIONS as WORLD_REGIONS } from "./world.ts";
+
+/** The nationwide instrument's region: it delivers anywhere, so no station is registered there. */
+const NATIONWIDE = "KZ";
+
 export interface DemoInstrument {
   readonly id: string;
   readonly basis: string;
@@ -282,6 +287,19 @@ export function setupRequests(nowMs: number): SetupRequest[] {
       );
     }
   }
+  // Each buyer's station or depot in each region where it buys (world.ts), registered before any trade, so the gas it
+  // buys can be received there (an arrival is confirmed at a registered station of the buyer in the instrument's
+  // region; the nationwide instrument delivers anywhere).
+  for (const { member, region } of demoStations()) {
+    const name = MEMBERS.find((m) => m.id === member)?.name ?? member;
+    operator("POST", "/api/admin/stations", {
+      station: `${member}-${region}-1`,
+      member,
+      name: `${name}, ${region}-1`,
+      region,
+      document: `DEMO-${member}-${region}: a made-up registry extract`,
+    });
+  }
   for (const client of BROKER_CLIENTS) {
     operator("POST", "/api/admin/accounts", {
       account: client.account,
@@ -297,4 +315,19 @@ export function setupRequests(nowMs: number): SetupRequest[] {
     });
   }
   return requests;
+}
+
+/** The demo buyers' stations: one for each member in each region where it buys, the nationwide desk's region aside. */
+export function demoStations(): { member: string; region: string }[] {
+  const seen = new Set<string>();
+  const stations: { member: string; region: string }[] = [];
+  for (const spec of WORLD_REGIONS) {
+    if (spec.region === NATIONWIDE) continue;
+    for (const { member } of spec.networks) {
+      if (seen.has(`${member} ${spec.region}`)) continue;
+      seen.add(`${member} ${spec.region}`);
+      stations.push({ member, region: spec.region });
+    }
+  }
+  return stations;
 }

@@ -221,6 +221,7 @@ describe("the demo market driven by the policy lab's agents", () => {
         "apiKey.create test setup",
         "user.create sauda serve (demo set-up)",
         "calendar.set demo-operator",
+        "station.register demo-operator",
         "gas.declare demo-operator",
         "gas.withdraw demo-operator",
         "instrument.list demo-operator",
@@ -236,6 +237,27 @@ describe("the demo market driven by the policy lab's agents", () => {
       ].sort(),
     );
     expect(agents.stats().settled).toBeGreaterThan(0);
+    // Every buyer has a registered station where it buys (the nationwide call instrument delivers anywhere), so the
+    // gas it bought can be received there.
+    const stations = server.exchange.projections.deliveries.allStations();
+    expect(stations.map((s) => `${s.region} ${s.member}`).sort()).toEqual(
+      [
+        "MANGYSTAU MANGYSTAU-AUTOGAS",
+        "MANGYSTAU AKTAU-STATIONS",
+        "MANGYSTAU CASPIAN-BROKER",
+        "ATYRAU ATYRAU-GAS",
+        "ATYRAU KZ-WHOLESALE",
+        "AKTOBE AKTOBE-FUEL",
+        "AKTOBE KZ-WHOLESALE",
+        "ASTANA ASTANA-LPG",
+        "ASTANA KZ-WHOLESALE",
+        "SHYMKENT SOUTH-AUTOGAS",
+        "SHYMKENT KZ-WHOLESALE",
+        "ALMATY SOUTH-AUTOGAS",
+        "ALMATY KZ-WHOLESALE",
+      ].sort(),
+    );
+    expect(stations.find((s) => s.station === "AKTAU-STATIONS-MANGYSTAU-1")?.name).toBe("ТОО «Ақтау АЖҚС», MANGYSTAU-1");
   });
 
   it("trades in every instrument, and the hourly call auction clears at one price inside its band", () => {

@@ -137,15 +137,6 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
   });
 
   it("the buyer confirms an arrival at its station from the terminal; the API shows the arrival", async () => {
-    const operator = await suite.server.login("operator");
-    const station = await suite.server.call(operator, "POST", "/api/admin/stations", {
-      station: "AKTAU-ST-01",
-      member: "AKTAU",
-      name: "Aktau station 1",
-      region: "MANGYSTAU",
-      document: "REG-2025-117",
-    });
-    expect(station.status).toBe(201);
     const dispatched = await suite.server.call(sellerApi, "POST", "/api/accounts/KAZGPZ-1/shipments", {
       obligation,
       vehicle: "123 ABC 12",
@@ -159,6 +150,27 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     await buyer.goto(`${suite.server.url}/terminal`);
     const form = buyer.getByTestId("arrival-form");
     await form.waitFor({ timeout: LIVE_MS });
+    // No station of the buyer's yet: the page says why it cannot confirm, and who can change that.
+    const noStation = form.getByTestId("no-station");
+    await expect
+      .poll(() => noStation.textContent(), { timeout: LIVE_MS })
+      .toBe(
+        "No station or depot of your member is registered, so an arrival cannot be confirmed yet: the exchange's operator registers them, with the document it checked.",
+      );
+    expect(await form.getByRole("button", { name: "Confirm arrival" }).isDisabled()).toBe(true);
+    const operator = await suite.server.login("operator");
+    const station = await suite.server.call(operator, "POST", "/api/admin/stations", {
+      station: "AKTAU-ST-01",
+      member: "AKTAU",
+      name: "Aktau station 1",
+      region: "MANGYSTAU",
+      document: "REG-2025-117",
+    });
+    expect(station.status).toBe(201);
+    await buyer.reload();
+    await form.waitFor({ timeout: LIVE_MS });
+    await expect.poll(() => form.locator("select[name=station] option").count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await noStation.count()).toBe(0);
     expect(await form.locator("select[name=shipment]").inputValue()).toBe(shipment);
     await form.locator("select[name=station]").selectOption("AKTAU-ST-01");
     await form.getByRole("button", { name: "Confirm arrival" }).click();

@@ -241,6 +241,11 @@ export function Deliveries({
           <button type="submit" disabled={busy || chosenStation === "" || chosenShipment === ""}>
             {t("deliveries.confirm")}
           </button>
+          {stations.data && stationList.length === 0 ? (
+            <p className="muted" data-testid="no-station">
+              {t("deliveries.noStation")}
+            </p>
+          ) : null}
           <FieldError id="arrival-error" message={error ? describeError(error, i18n) : ""} />
         </form>
       ) : null}

@@ -19,6 +19,7 @@
 import type { ErrorCode, ErrorDetails } from "../domain/errors.ts";
 import type { Language } from "../domain/locale.ts";
 import { localize, rejectionMessage } from "../domain/messages.ts";
+import { safeguardChangesText } from "../domain/safeguard-words.ts";
 import { summaryIn } from "./audit-summaries.ts";
 import { isoUtc } from "./numbers.ts";
 import type { ProjectionOutcome } from "./outcome.ts";
@@ -434,7 +435,9 @@ function summarise(fields: Record<string, unknown>): string {
       summary = `publish ${f("kind")} outage of ${f("producer")} at ${f("basis")}: ${tonnes(fields.volumeKg)} from ${typeof fields.fromMs === "number" ? isoUtc(fields.fromMs) : f("fromMs")} to ${typeof fields.toMs === "number" ? isoUtc(fields.toMs) : f("toMs")}; reason: ${reasonText(fields.reason)}`;
       break;
     case "safeguards.set":
-      summary = `set safeguards of ${f("instrument")}: ${text(JSON.stringify(fields.changes ?? null))}; reason: ${reasonText(fields.reason)}`;
+      // In words, as the Russian and Kazakh summaries and the bulletin write a change (domain/safeguard-words.ts):
+      // prices in tenge per tonne and dates, not the command's JSON in tiyn and milliseconds.
+      summary = `set safeguards of ${f("instrument")}: ${safeguardChangesText(fields.changes ?? null, "en")}; reason: ${reasonText(fields.reason)}`;
       break;
     case "halt":
     case "resume": {

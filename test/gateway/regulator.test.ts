@@ -351,7 +351,7 @@ describe("audit trail and limits over time", () => {
       time: "2026-01-05T06:00:00.000Z",
       commandType: "safeguards.set",
       instrument: INSTRUMENT,
-      summary: `set safeguards of ${INSTRUMENT}: {"bandBps":500}; reason: price rose 2% in one session`,
+      summary: `set safeguards of ${INSTRUMENT}: price band ±5.00%; reason: price rose 2% in one session`,
       code: null,
     });
     expect(changes.body.entries[3].requestId).toMatch(/^[0-9a-f-]{36}$/);

@@ -116,8 +116,8 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     // One small chart per region shown, its legend naming the two runs (A solid, B dashed).
     expect(await page.getByTestId("lab-small-charts").locator("figure").count()).toBe(4);
     expect(await page.getByTestId("lab-chart-retail-MANGYSTAU").locator(".legend li").allTextContents()).toEqual([
-      "Run A: liberalisation-2022",
-      "Run B: safeguarded-2022",
+      "Run A: Liberalisation 2022",
+      "Run B: Safeguarded 2022",
     ]);
     expect(await page.getByTestId("lab-chart-retail-MANGYSTAU").locator("canvas").count()).toBeGreaterThan(0);
 
@@ -198,7 +198,7 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     ]);
     // Mangystau's own chart: the run and what was observed there.
     expect(await page.getByTestId("lab-chart-retail-MANGYSTAU").locator(".legend li").allTextContents()).toEqual([
-      "Run A: january-2022-actual",
+      "Run A: January 2022 as it happened",
       "Observed: Mangystau 100–120",
       "Observed: Mangystau 50",
     ]);
@@ -253,6 +253,12 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     await expect
       .poll(() => ceilingError.textContent(), { timeout: UI_MS })
       .toBe("1-ден 10\u00a0000\u00a0000-ға дейінгі санды енгізіңіз.");
+    // A fraction of a tenge inside the range is told for what it is: the ceiling is in whole tenge.
+    await ceiling.fill("100000,5");
+    await page.getByRole("button", { name: "Іске қосу", exact: true }).click();
+    await expect
+      .poll(() => ceilingError.textContent(), { timeout: UI_MS })
+      .toBe("1-ден 10\u00a0000\u00a0000-ға дейінгі бүтін санды енгізіңіз: бұл мәнде бөлшек бөлік болмайды.");
   });
 
   it("runs uncertainty runs and draws each region's P10–P90 band and P50 line, the server's figures", async () => {

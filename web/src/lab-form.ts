@@ -6,7 +6,7 @@
  */
 
 import type { LabParameterInfo, LabParameterName, LabParameters, LabScenarioInfo, ParameterValue } from "./api/lab.ts";
-import { parseScaled } from "./format.ts";
+import { parseAmount, parseScaled } from "./format.ts";
 
 export type FieldText = string | boolean;
 export type FormValues = Readonly<Record<LabParameterName, FieldText>>;
@@ -53,6 +53,12 @@ function shown(info: LabParameterInfo, limit: number | null, locale: string): st
   return new Intl.NumberFormat(locale, { maximumFractionDigits: isShare(info) ? 2 : ELASTICITY_SCALE }).format(value);
 }
 
+/** Whether `typed` is a number with more decimals than `scale` (not text that is no number). */
+function tooPrecise(typed: string, scale: number, locale: string): boolean {
+  const parsed = parseAmount(typed, scale, locale);
+  return "problem" in parsed && parsed.problem === "tooPrecise";
+}
+
 /** The value a field stands for, or the problem with it. */
 export function parseField(
   info: LabParameterInfo,
@@ -71,6 +77,10 @@ export function parseField(
     value = parseScaled(typed, isShare(info) ? 2 : 0, locale);
   }
   const range = { min: shown(info, info.minimum, locale), max: shown(info, info.maximum, locale) };
+  // A number with more decimals than the field takes ("100000,5" for whole tenge) is told so, not "not a number".
+  if (value === null && info.kind !== "number" && tooPrecise(typed, isShare(info) ? 2 : 0, locale)) {
+    return { problem: { key: isShare(info) ? "lab.form.twoDecimals" : "lab.form.whole", params: range } };
+  }
   if (value === null) return { problem: { key: "lab.form.notNumber", params: range } };
   if ((info.minimum !== null && value < info.minimum) || (info.maximum !== null && value > info.maximum)) {
     return { problem: { key: "lab.form.outOfRange", params: range } };

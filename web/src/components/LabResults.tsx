@@ -19,6 +19,7 @@ import type {
 import { decimal, signedDecimal } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { carried } from "../lab-form.ts";
+import { scenarioShortName } from "../lab-names.ts";
 import { axisDayText, weekMean } from "../lab-series.ts";
 import { FanChart } from "./FanChart.tsx";
 import { type ChartAxis, type ChartLine, LabChart } from "./LabChart.tsx";
@@ -70,7 +71,8 @@ export function LabResults({
     () => axisOf(runs, language, locale, (n) => t("lab.day", { n })),
     [runs, language, locale, t],
   );
-  const scenarioNames = runs.map((r) => `${r.label}: ${r.result.scenario.name}`).join(", ");
+  const scenarioLabel = (name: string) => scenarioShortName(name, t, has);
+  const scenarioNames = runs.map((r) => `${r.label}: ${scenarioLabel(r.result.scenario.name)}`).join(", ");
   const lines = useMemo(() => chartLines(runs, shown, names, t, locale), [runs, shown, names, t, locale]);
   const regionList = shown.map((g) => names.get(g)).join(", ");
   const describe = (what: string) => t("lab.chartDescription", { what, runs: scenarioNames, regions: regionList });
@@ -84,8 +86,11 @@ export function LabResults({
       <h2 id="lab-results-title">{t("lab.results")}</h2>
       <p className="muted small">
         {runs.length > 1
-          ? t("lab.compareNote", { a: runs[0]!.result.scenario.name, b: runs[1]!.result.scenario.name })
-          : t("lab.singleNote", { a: first.result.scenario.name })}
+          ? t("lab.compareNote", {
+              a: scenarioLabel(runs[0]!.result.scenario.name),
+              b: scenarioLabel(runs[1]!.result.scenario.name),
+            })
+          : t("lab.singleNote", { a: scenarioLabel(first.result.scenario.name) })}
       </p>
       <fieldset className="lab-regions">
         <legend>{t("lab.regionsToShow", { max: REGIONS_SHOWN_MAX })}</legend>
@@ -157,7 +162,7 @@ export function LabResults({
             id={`retail-${region}`}
             title={names.get(region) ?? region}
             unit={t("lab.units.tengePerLitre")}
-            lines={regionLines(lines.retail, region, runs, t)}
+            lines={regionLines(lines.retail, region, runs, t, scenarioLabel)}
             axis={axis}
             locale={locale}
             fractionDigits={2}
@@ -247,13 +252,18 @@ function regionLines(
   region: string,
   runs: readonly FinishedRun[],
   t: Translate,
+  scenarioLabel: (name: string) => string,
 ): ChartLine[] {
   return retail.flatMap((line) => {
     if (line.observed) return line.key.startsWith(`observed-retailPeak-${region}-`) ? [line] : [];
     if (line.key !== `${line.run}-${region}`) return [];
     const run = runs.find((r) => r.label === line.run)!;
     return [
-      { ...line, label: t("lab.runLine", { label: line.run, scenario: run.result.scenario.name }), inLegend: true },
+      {
+        ...line,
+        label: t("lab.runLine", { label: line.run, scenario: scenarioLabel(run.result.scenario.name) }),
+        inLegend: true,
+      },
     ];
   });
 }
@@ -393,7 +403,7 @@ function SummaryTable({
   parameters: readonly LabParameterInfo[];
   names: ReadonlyMap<string, string>;
 }) {
-  const { t, locale } = useI18n();
+  const { t, has, locale } = useI18n();
   const compare = runs.length > 1;
   const ruleText = (name: LabParameterName, value: ParameterValue): string => {
     if (typeof value === "boolean") return t(value ? "lab.yes" : "lab.no");
@@ -505,7 +515,7 @@ function SummaryTable({
               <th scope="col">{t("lab.summary.measure")}</th>
               {runs.map((r) => (
                 <th key={r.label} scope="col" className="num">
-                  {r.label}: {r.result.scenario.name}
+                  {r.label}: {scenarioShortName(r.result.scenario.name, t, has)}
                 </th>
               ))}
               {compare ? (

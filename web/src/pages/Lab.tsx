@@ -30,6 +30,7 @@ import { describeError } from "../errors.ts";
 import { calendarDate, decimal } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { type FieldProblem, type FieldText, formValues, overridesOf, parseWhole } from "../lab-form.ts";
+import { scenarioShortName } from "../lab-names.ts";
 import { SignIn } from "./SignIn.tsx";
 
 /** The results' charts use the chart library, which is large: it is fetched when the first results are shown. */
@@ -421,7 +422,7 @@ function ParameterField({
 
 function RunProgress({ label, followed }: { label: "A" | "B"; followed: FollowedRun }) {
   const i18n = useI18n();
-  const { t } = i18n;
+  const { t, has } = i18n;
   const run = followed.run;
   if (run === null) return null;
   const { doneDays, days } = run.progress;
@@ -443,7 +444,7 @@ function RunProgress({ label, followed }: { label: "A" | "B"; followed: Followed
       data-status={run.status}
     >
       <span className="strong">
-        {label}: {run.scenario}
+        {label}: {scenarioShortName(run.scenario, t, has)}
       </span>
       <progress
         max={days}

@@ -146,6 +146,15 @@ describe("sauda backup (SQLite, while the server writes)", () => {
     expect(again.stderr).toContain("exists already; a backup never overwrites a file");
     expect(readFileSync(target, "utf8")).toBe("an older backup");
     expect(existsSync(`${target}.partial`)).toBe(false);
+    // A file in a directory that is not there: said in a sentence (exit 2), not a stack trace.
+    const nowhere = join(root, "nope", "x.sqlite");
+    const lost = spawnSync(process.execPath, [BIN, "backup", "--data", join(root, "data"), "--to", nowhere], {
+      encoding: "utf8",
+    });
+    expect([lost.status, lost.stderr]).toEqual([
+      2,
+      `sauda: the directory ${join(root, "nope")} does not exist: make it first, or give --to a directory\n`,
+    ]);
 
     const pg = spawnSync(process.execPath, [BIN, "backup", "--database", "postgres://x@127.0.0.1/x", "--to", target], {
       encoding: "utf8",

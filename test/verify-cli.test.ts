@@ -59,6 +59,17 @@ describe("sauda verify", () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it("refuses a --keys directory that does not exist (a typo) instead of calling the journal sound unchecked", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sauda-verify-"));
+    await journal(dir);
+    const missing = join(dir, "no-such-keys");
+    const result = spawnSync(process.execPath, [BIN, "verify", "--data", dir, "--keys", missing], { encoding: "utf8" });
+    expect([result.status, result.stdout]).toEqual([
+      1,
+      `BAD — the keys directory ${missing} given with --keys does not exist\n`,
+    ]);
+  });
+
   it("names the first bad record and exits 1", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sauda-verify-"));
     await journal(dir);

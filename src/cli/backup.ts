@@ -10,7 +10,6 @@
  */
 
 import { BackupError, backupSqlite, restorePoint, sealSqliteCopy } from "../journal/backup.ts";
-import { defaultKeysDir } from "../journal/keys.ts";
 import { DEFAULT_DATA_DIR, openStore } from "../journal/open.ts";
 import { verifyInputs, verifyStore } from "./verify.ts";
 
@@ -32,9 +31,10 @@ export async function backupCommand(options: BackupOptions, write: (line: string
     );
   }
   const data = options.data ?? DEFAULT_DATA_DIR;
-  const keys = options.keys ?? defaultKeysDir(data);
   // The checkpoints are read before the copy starts: each was signed on a durable head, so the copy holds it.
-  const inputs = options.verify ? verifyInputs({ data, keys }, write) : null;
+  const inputs = options.verify
+    ? verifyInputs({ data, ...(options.keys === undefined ? {} : { keys: options.keys }) }, write)
+    : null;
   if (options.verify && inputs === null) return 1;
   const started = performance.now();
   const copy = await backupSqlite(data, options.to);

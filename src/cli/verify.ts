@@ -80,6 +80,12 @@ export interface VerifyInputs {
  */
 export function verifyInputs(options: VerifyOptions, write: (line: string) => void): VerifyInputs | null {
   const keysDir = options.keys ?? defaultKeysDir(options.data ?? DEFAULT_DATA_DIR);
+  // A keys directory named on purpose that is not there is a mistake (a typo), not "no keys at hand": said, and the
+  // journal is not called sound with its MACs unchecked.
+  if (options.keys !== undefined && !existsSync(options.keys)) {
+    write(`BAD — the keys directory ${options.keys} given with --keys does not exist`);
+    return null;
+  }
   let keys: ExchangeKeys | null = null;
   let macNote = "";
   try {

@@ -17,7 +17,7 @@
  */
 
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { SQLITE_FILE_NAME, snapshotsFile } from "./sqlite-store.ts";
@@ -58,6 +58,9 @@ export async function backupSqlite(source: string, target: string): Promise<Sqli
     throw new BackupError(`${snapshotsFile(to)} exists already; a backup never overwrites a file`);
   }
   if (!target.endsWith(".sqlite")) mkdirSync(target, { recursive: true });
+  else if (!existsSync(dirname(to))) {
+    throw new BackupError(`the directory ${dirname(to)} does not exist: make it first, or give --to a directory`);
+  }
   // The snapshots first: each of them is then at or before the journal's head copied after them.
   if (existsSync(snapshotsFile(from))) await copySqliteFile(snapshotsFile(from), snapshotsFile(to));
   const pages = await copySqliteFile(from, to);

@@ -56,6 +56,8 @@ describe("keys from the environment, with no keys directory", () => {
     expect(created.stdout).toContain("created operator 'ops' (journal record 1)");
     const keysDir = join(dir, "data-keys");
     expect(statSync(keysDir).mode & 0o777).toBe(0o700);
+    // The data directory it made is the service account's alone too: it holds the password hashes.
+    expect(statSync(data).mode & 0o777).toBe(0o700);
     const log = readFileSync(join(keysDir, "checkpoints.jsonl"), "utf8").trim().split("\n");
     expect(log.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([1]);
     // No key was written to disk: they are the environment's.

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { SQLITE_FILE_NAME, snapshotsFile } from "./sqlite-store.ts";
+import { DATA_DIRECTORY_MODE, SQLITE_FILE_NAME, snapshotsFile } from "./sqlite-store.ts";
 
 /** A backup was asked for wrongly (no journal there, the target exists, a bad restore-point name). */
 export class BackupError extends Error {
@@ -57,7 +57,7 @@ export async function backupSqlite(source: string, target: string): Promise<Sqli
   if (existsSync(snapshotsFile(to))) {
     throw new BackupError(`${snapshotsFile(to)} exists already; a backup never overwrites a file`);
   }
-  if (!target.endsWith(".sqlite")) mkdirSync(target, { recursive: true });
+  if (!target.endsWith(".sqlite")) mkdirSync(target, { recursive: true, mode: DATA_DIRECTORY_MODE });
   else if (!existsSync(dirname(to))) {
     throw new BackupError(`the directory ${dirname(to)} does not exist: make it first, or give --to a directory`);
   }

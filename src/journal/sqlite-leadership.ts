@@ -23,6 +23,7 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { JournalLeadership, LeaderInfo } from "./leadership.ts";
+import { DATA_DIRECTORY_MODE } from "./sqlite-store.ts";
 
 /** The lock file beside a journal file `x.sqlite`: `x.sqlite-leader` (as SQLite's own `-wal` and `-shm`). */
 export const LOCK_FILE_SUFFIX = "-leader";
@@ -66,7 +67,7 @@ export class SqliteLeadership implements JournalLeadership {
   constructor(options: SqliteLeadershipOptions) {
     this.node = options.node ?? `${hostname()}:${process.pid}`;
     this.clock = options.clock ?? Date.now;
-    mkdirSync(dirname(options.file), { recursive: true });
+    mkdirSync(dirname(options.file), { recursive: true, mode: DATA_DIRECTORY_MODE });
     // No wait for the lock: a try that finds it held answers at once (SQLITE_BUSY).
     this.lock = new Database(`${options.file}${LOCK_FILE_SUFFIX}`, { timeout: 0 });
     this.journal = new Database(options.file, { timeout: JOURNAL_LOCK_WAIT_MS });

@@ -14,6 +14,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { DATA_DIRECTORY_MODE } from "./sqlite-store.ts";
 
 /** The file beside a journal file `x.sqlite`: `x.sqlite-serving`. */
 export const SERVING_FILE_SUFFIX = "-serving";
@@ -32,7 +33,7 @@ export class JournalInUseError extends Error {
 }
 
 function open(journalFile: string, timeoutMs: number): Database.Database {
-  mkdirSync(dirname(journalFile), { recursive: true });
+  mkdirSync(dirname(journalFile), { recursive: true, mode: DATA_DIRECTORY_MODE });
   const db = new Database(`${journalFile}${SERVING_FILE_SUFFIX}`, { timeout: timeoutMs });
   // A table, so that a read reads the file (an empty file has nothing to lock).
   db.exec("CREATE TABLE IF NOT EXISTS serving (id INTEGER PRIMARY KEY)");

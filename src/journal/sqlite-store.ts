@@ -53,6 +53,12 @@ export const SQLITE_FILE_NAME = "sauda.sqlite";
 /** A follower of a SQLite journal (a standby on the same machine) looks for new records this often. */
 export const SQLITE_FOLLOW_POLL_MS = 5;
 
+/**
+ * A data directory the exchange makes is its service account's alone (0700): the journal holds every order, the users'
+ * password hashes and the sealed API-key secrets. A directory that exists already keeps its mode.
+ */
+export const DATA_DIRECTORY_MODE = 0o700;
+
 /** The SQLite file of a data directory, or the file itself when given one ending in .sqlite. */
 export function sqliteFile(dataDirOrFile: string): string {
   return dataDirOrFile.endsWith(".sqlite") ? dataDirOrFile : join(dataDirOrFile, SQLITE_FILE_NAME);
@@ -223,7 +229,7 @@ export class SqliteStore implements JournalStore {
    */
   constructor(dataDirOrFile: string, keys: StoreKeys = {}) {
     const file = sqliteFile(dataDirOrFile);
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: DATA_DIRECTORY_MODE });
     this.location = file;
     this.db = openJournalDatabase(file);
     this.macKey = keys.macKey ?? null;

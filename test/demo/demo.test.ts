@@ -257,7 +257,9 @@ describe("the demo market driven by the policy lab's agents", () => {
         "ALMATY KZ-WHOLESALE",
       ].sort(),
     );
-    expect(stations.find((s) => s.station === "AKTAU-STATIONS-MANGYSTAU-1")?.name).toBe("ТОО «Ақтау АЖҚС», MANGYSTAU-1");
+    expect(stations.find((s) => s.station === "AKTAU-STATIONS-MANGYSTAU-1")?.name).toBe(
+      "ТОО «Ақтау АЖҚС», MANGYSTAU-1",
+    );
   });
 
   it("trades in every instrument, and the hourly call auction clears at one price inside its band", () => {

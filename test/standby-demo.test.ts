@@ -81,11 +81,18 @@ describe("the demo market with a standby on SQLite", () => {
     leader.child.kill("SIGKILL");
     await killed;
     await expect.poll(async () => (await health(standbyUrl))?.role, { timeout: 10_000, interval: 20 }).toBe("leader");
-    const seqAtTakeover = (await health(standbyUrl))!.seq;
-    // The demo's agents write on the new leader: its journal grows.
+    // The new leader starts the demo (its start cancels the killed leader's robots' resting orders through the API, so
+    // the journal grows already while it starts) ...
+    await expect
+      .poll(() => standby.lines.includes("demo market running on this node, which now leads"), {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .toBe(true);
+    // ... and then its agents trade on it: the journal grows on.
+    const seqAtDemo = (await health(standbyUrl))!.seq;
     await expect
       .poll(async () => (await health(standbyUrl))?.seq ?? 0, { timeout: 30_000, interval: 100 })
-      .toBeGreaterThan(seqAtTakeover + 5);
-    expect(standby.lines).toContain("demo market running on this node, which now leads");
+      .toBeGreaterThan(seqAtDemo + 5);
   }, 180_000);
 });

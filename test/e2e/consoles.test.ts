@@ -18,6 +18,11 @@ const run = browserAvailable("console control forms end-to-end tests");
 const LAPTOP = { width: 1280, height: 900 };
 const SAFEGUARDS = `/api/regulator/instruments/${INSTRUMENT}/safeguards`;
 
+/** A ceiling path as the API reads it back, in the shape a change sends it (to put it back as it was). */
+function pathAsSent(path: readonly { effectiveFromMs: number; ceilingTiynPerTonne: number }[]) {
+  return path.map((step) => ({ effectiveFromMs: step.effectiveFromMs, ceiling: step.ceilingTiynPerTonne }));
+}
+
 describe.skipIf(!run)("console control forms in a real browser", () => {
   const suite = browserSuite(LAPTOP);
   const { open, pageErrors, signIn } = suite;
@@ -430,10 +435,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     // The ceiling and path the next scenarios start from.
     const restored = await suite.server.call(regulatorApi, "PATCH", SAFEGUARDS, {
       ceiling: before.ceilingTiynPerTonne,
-      ceilingPath: before.ceilingPath.map((step: { effectiveFromMs: number; ceilingTiynPerTonne: number }) => ({
-        effectiveFromMs: step.effectiveFromMs,
-        ceiling: step.ceilingTiynPerTonne,
-      })),
+      ceilingPath: pathAsSent(before.ceilingPath),
       reason: "console test: back to the ceiling before",
     });
     expect(restored.status).toBe(200);
@@ -532,10 +534,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       bandBps: before.bandBps,
       ceiling: before.ceilingTiynPerTonne,
       floor: before.floorTiynPerTonne,
-      ceilingPath: before.ceilingPath.map((step: { effectiveFromMs: number; ceilingTiynPerTonne: number }) => ({
-        effectiveFromMs: step.effectiveFromMs,
-        ceiling: step.ceilingTiynPerTonne,
-      })),
+      ceilingPath: pathAsSent(before.ceilingPath),
       reason: "console test: back to the limits before",
     });
     expect(restored.status).toBe(200);
@@ -1109,10 +1108,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       const restored = await suite.server.call(regulatorApi, "PATCH", SAFEGUARDS, {
         ceiling: original.ceilingTiynPerTonne,
         floor: original.floorTiynPerTonne,
-        ceilingPath: original.ceilingPath.map((step: { effectiveFromMs: number; ceilingTiynPerTonne: number }) => ({
-          effectiveFromMs: step.effectiveFromMs,
-          ceiling: step.ceilingTiynPerTonne,
-        })),
+        ceilingPath: pathAsSent(original.ceilingPath),
         reason: "console test: after a floor above the ceiling",
       });
       expect(restored.status).toBe(200);

@@ -22,6 +22,22 @@ const DURATION_UNITS: Readonly<Record<Language, { readonly minutes: string; read
   kk: { minutes: "мин", seconds: "с" },
 };
 
+/**
+ * The buyer categories (engine/members.ts) in English, plural as a safeguard's admitted buyers name them; Russian and
+ * Kazakh come from `codeWord`. The API's English error sentences keep the codes, which a program may match.
+ */
+const CATEGORY_WORDS_EN: Readonly<Record<string, string>> = {
+  "filling-station-network": "filling-station networks",
+  "gas-distribution": "gas distribution companies",
+  wholesaler: "wholesalers",
+  industrial: "industrial consumers",
+  other: "other buyers",
+};
+
+function categoryWord(code: string, language: Language): string {
+  return language === "en" ? (CATEGORY_WORDS_EN[code] ?? code) : codeWord(code, language);
+}
+
 type SafeguardName =
   | "bandBps"
   | "breakerBps"
@@ -150,7 +166,7 @@ function safeguardValue(name: SafeguardName, value: unknown, language: Language)
     case "maxLotsPerOrder":
       return formatInteger(value, language);
     case "eligibleCategories":
-      return Array.isArray(value) ? value.map((c) => codeWord(String(c), language)).join(", ") : String(value);
+      return Array.isArray(value) ? value.map((c) => categoryWord(String(c), language)).join(", ") : String(value);
     case "ceilingPath":
       if (!Array.isArray(value)) return String(value);
       return value

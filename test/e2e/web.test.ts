@@ -125,7 +125,18 @@ describe.skipIf(!run)("web application in a real browser", () => {
     const regulator = await signIn("regulator");
     await regulator.goto(`${suite.server.url}/regulator`);
     const form = regulator.getByTestId("halt-form");
+    // The region and instrument lists appear only for the scope they belong to.
+    const lists = async () => [
+      await form.locator("select[name=region]").count(),
+      await form.locator("select[name=instrument]").count(),
+    ];
+    expect(await lists()).toEqual([0, 0]);
+    await form.locator("select[name=scope]").selectOption("market");
+    expect(await lists()).toEqual([0, 0]);
+    await form.locator("select[name=scope]").selectOption("instrument");
+    expect(await lists()).toEqual([0, 1]);
     await form.locator("select[name=scope]").selectOption("region");
+    expect(await lists()).toEqual([1, 0]);
     await expect.poll(() => form.locator("select[name=region] option").count(), { timeout: LIVE_MS }).toBe(2);
     await form.locator("select[name=region]").selectOption("MANGYSTAU");
     await form.locator("input[name=reason]").fill("Price spike in Mangystau: cooling-off halt");

@@ -458,6 +458,17 @@ describe("a safeguard change in words", () => {
         "жіберілетін сатып алушылар шектеуі алынып тасталды; шекті баға сатылары алынып тасталды",
     );
     expect(safeguardChangesText({ maxLotsPerOrder: null }, "en")).toBe("limit on lots per order removed");
+    // Buyer categories are words in every language, not the API's codes.
+    const admitted = { eligibleCategories: ["filling-station-network", "gas-distribution"] };
+    expect(safeguardChangesText(admitted, "en")).toBe(
+      "buyers admitted filling-station networks, gas distribution companies",
+    );
+    expect(safeguardChangesText(admitted, "ru")).toBe(
+      "допущенные покупатели сети АЗС, газораспределительные организации",
+    );
+    expect(safeguardChangesText({ eligibleCategories: ["industrial", "new-kind"] }, "en")).toBe(
+      "buyers admitted industrial consumers, new-kind",
+    );
     // A field no table knows is written as its name and value, not dropped.
     expect(safeguardChangesText({ newRule: 5 }, "kk")).toBe("newRule 5");
   });

@@ -24,7 +24,11 @@ export interface ControlField {
   readonly required?: boolean;
   /** The API schema's longest value (src/domain/limits.ts, ids.ts): the browser stops typing there. */
   readonly maxLength?: number;
+  /** Whether the field applies to these values (a halt's region only for a region's halt); default: always shown. */
+  readonly shown?: (values: Readonly<Record<string, string>>) => boolean;
 }
+
+const isShown = (field: ControlField, values: Readonly<Record<string, string>>) => field.shown?.(values) ?? true;
 
 export interface ControlFormProps {
   readonly id: string;
@@ -182,7 +186,7 @@ export function ControlForm(props: ControlFormProps) {
       return;
     }
     for (const field of props.fields) {
-      if (field.required !== false && (values[field.name] ?? "").trim() === "") {
+      if (isShown(field, values) && field.required !== false && (values[field.name] ?? "").trim() === "") {
         const name = field.name;
         setProblem({ field: name, say: (x) => x.t("controls.required", { field: labelNow(name) }) });
         return;
@@ -324,7 +328,9 @@ export function ControlForm(props: ControlFormProps) {
       {props.children}
       {missing ? <p className="placeholder small">{t("controls.missingRoute")}</p> : null}
       <div className="control-fields">
-        {props.fields.map((field) => {
+        {props.fields
+          .filter((field) => isShown(field, values))
+          .map((field) => {
           const inputId = `${ids}-${field.name}`;
           return (
             <div className="control-field" key={field.name}>

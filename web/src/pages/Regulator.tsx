@@ -258,7 +258,8 @@ function HaltControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
       label: t("regulator.col.region"),
       kind: "select" as const,
       options: regionOptions(quotes, t),
-      required: false,
+      required: false, // a missing one is said by target(): "choose a region"
+      shown: (v: Readonly<Record<string, string>>) => v.scope === "region",
     },
     {
       name: "instrument",
@@ -266,6 +267,7 @@ function HaltControls({ quotes }: { quotes: readonly InstrumentQuote[] }) {
       kind: "select" as const,
       options: instrumentOptions(quotes),
       required: false,
+      shown: (v: Readonly<Record<string, string>>) => v.scope === "instrument",
     },
   ];
   const target = (v: Readonly<Record<string, string>>) => {

@@ -12,8 +12,16 @@
 import { randomBytes } from "node:crypto";
 import type { ApiKeyCredentials } from "../demo/api-client.ts";
 import type { DemoConsoleKeys } from "../demo/demo.ts";
-import { MEMBERS } from "../demo/market.ts";
-import { type DemoUser, demoKeys, demoUsers, memberKeyIdOf, OPERATOR_KEY_ID, REGULATOR_KEY_ID } from "../demo/users.ts";
+import { MEMBERS, RING_MEMBERS } from "../demo/market.ts";
+import {
+  type DemoUser,
+  demoKeys,
+  demoUsers,
+  memberKeyIdOf,
+  OPERATOR_KEY_ID,
+  REGULATOR_KEY_ID,
+  traderOf,
+} from "../demo/users.ts";
 import type { Users } from "../gateway/users.ts";
 
 const PASSWORD_BYTES = 12;
@@ -70,9 +78,14 @@ export async function demoAccess(users: Users, firstStart: boolean): Promise<Dem
     keys,
     credentials,
     memberKeys: async () => {
-      await ensureUsers(everyone.filter((user) => user.member !== null));
+      // The bidding ring's members came later: a demo built before them has none, and runs without the ring.
+      const absent = (member: string | null) =>
+        member !== null && !firstStart && RING_MEMBERS.includes(member) && users.user(traderOf(member)) === null;
+      await ensureUsers(everyone.filter((user) => user.member !== null && !absent(user.member)));
       const members = new Map<string, ApiKeyCredentials>();
-      for (const member of MEMBERS) members.set(member.id, await keyOf(memberKeyIdOf(member.id)));
+      for (const member of MEMBERS) {
+        if (!absent(member.id)) members.set(member.id, await keyOf(memberKeyIdOf(member.id)));
+      }
       return members;
     },
   };

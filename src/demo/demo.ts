@@ -6,8 +6,8 @@
  *
  * The driver: `start()` runs `tick()` every `TICK_MS`; `tick()` runs everything due by the demo's clock, in order:
  * agents whose slot has come, then a new round of the continuous desk (the back office settles first; while none of
- * the desk's instruments trades continuously, at night, no day passes), then a new collection of an auction
- * instrument (a day of the auction desk). A test drives `tick()` itself with a clock it steps. Failures are counted
+ * the desk's instruments trades continuously, at night, no day passes), the bidding ring's step halfway through a
+ * round (ring.ts), then a new collection of an auction instrument (a day of the auction desk). A test drives `tick()` itself with a clock it steps. Failures are counted
  * and logged (stats.ts) and never stop the driver, except a back office hopelessly behind, which stops the demo.
  */
 
@@ -16,7 +16,8 @@ import { type Agent, AgentHost } from "./agent-host.ts";
 import { ApiClient, type ApiKeyCredentials, array, object } from "./api-client.ts";
 import { BackOffice, BackOfficeBehindError } from "./back-office.ts";
 import { ExchangeView, LOOK_EVERY_MS } from "./exchange-view.ts";
-import { setupRequests } from "./market.ts";
+import { accountOf, RING_MEMBERS, setupRequests } from "./market.ts";
+import { BiddingRing } from "./ring.ts";
 import { RoundClock } from "./round-clock.ts";
 import { DemoCounters, type DemoStats } from "./stats.ts";
 import { checkWorld, loadBehaviour } from "./world.ts";
@@ -82,7 +83,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoMarket> {
   const random = new Random(options.seed ?? 2022, "demo");
   const now = clock();
   const runId = now.toString(36);
-  const roundClock = new RoundClock<Agent>(options.roundMs ?? ROUND_MS_DEFAULT, now, random.fork("order-of-steps"));
+  const roundMs = options.roundMs ?? ROUND_MS_DEFAULT;
+  const roundClock = new RoundClock<Agent>(roundMs, now, random.fork("order-of-steps"));
   const view = new ExchangeView(operator);
   const backOffice = new BackOffice(operator, runId);
   const host = await AgentHost.create({
@@ -95,9 +97,12 @@ export async function startDemo(options: DemoOptions): Promise<DemoMarket> {
     random,
     runId,
   });
+  const ring = await BiddingRing.create(members, runId);
   return new DemoMarket({
     clock,
+    roundMs,
     roundClock,
+    ring,
     view,
     backOffice,
     host,
@@ -108,7 +113,10 @@ export async function startDemo(options: DemoOptions): Promise<DemoMarket> {
 
 interface DemoParts {
   readonly clock: () => number;
+  readonly roundMs: number;
   readonly roundClock: RoundClock<Agent>;
+  /** Null on an exchange built before the ring's members were part of the demo. */
+  readonly ring: BiddingRing | null;
   readonly view: ExchangeView;
   readonly backOffice: BackOffice;
   readonly host: AgentHost;
@@ -117,7 +125,9 @@ interface DemoParts {
 }
 
 export class DemoMarket {
-  private readonly buyerAccounts = AgentHost.buyerAccounts();
+  private readonly buyerAccounts = new Set([...AgentHost.buyerAccounts(), ...RING_MEMBERS.map(accountOf)]);
+  /** When the bidding ring's next step is due (halfway through the round), or null when it has taken it. */
+  private ringDueMs: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopping = false;
@@ -164,6 +174,10 @@ export class DemoMarket {
       if (agent !== null) {
         await host.step(agent);
         steps++;
+      } else if (this.ringDueMs !== null && now >= this.ringDueMs) {
+        this.ringDueMs = null;
+        await this.ringStep();
+        steps++;
       } else if (roundClock.roundDue(now) && (this.parts.counters.rounds > 0 || this.continuousOpen)) {
         await this.startRound(now);
       } else {
@@ -198,7 +212,17 @@ export class DemoMarket {
     // books filled within seconds rather than over the round; the buyers bid spread over it as in any round.
     const first = counters.rounds === 1;
     roundClock.scheduleRound(startMs, agents, (agent) => first && agent.kind === "producer");
+    if (this.parts.ring !== null) this.ringDueMs = startMs + Math.floor(this.parts.roundMs / 2);
     counters.trackOpenOrders(await host.openOrders());
+  }
+
+  /** The bidding ring's step; a failure is counted and logged, and the ring tries again next round. */
+  private async ringStep(): Promise<void> {
+    try {
+      await this.parts.ring?.step();
+    } catch (error) {
+      this.parts.counters.fail("the bidding ring", error);
+    }
   }
 
   /** The day that ended for the desk's drivers and networks; then the desk's calendar moves on a day. */
@@ -248,6 +272,6 @@ export class DemoMarket {
   stats(): DemoStats {
     const { counters, host, clients, backOffice } = this.parts;
     const requests = clients.reduce((sum, client) => sum + client.requests, 0);
-    return counters.totals(host.ports(), requests, backOffice.settled);
+    return counters.totals([...host.ports(), ...(this.parts.ring?.ports() ?? [])], requests, backOffice.settled);
   }
 }

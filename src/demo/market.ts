@@ -16,6 +16,10 @@ import { REGIONS as WORLD_REGIONS } from "./world.ts";
 
 /** The nationwide instrument's region: it delivers anywhere, so no station is registered there. */
 const NATIONWIDE = "KZ";
+/** The region whose instruments admit only filling-station networks and gas distributors (the safeguards below). */
+export const ADMITTED_ONLY_REGION = "MANGYSTAU";
+/** The demo's bidding ring (ring.ts): two made-up wholesalers that bid together, for surveillance to find. */
+export const RING_MEMBERS: readonly string[] = ["RING-A", "RING-B"];
 
 export interface DemoInstrument {
   readonly id: string;
@@ -122,6 +126,9 @@ export const MEMBERS: readonly DemoMember[] = [
   },
   { id: "KZ-WHOLESALE", name: "ТОО «КазСУГ Сауда»", role: "buyer", buyerCategory: "wholesaler" },
   { id: "CASPIAN-BROKER", name: "ТОО «Каспий Брокер»", role: "broker" },
+  // The bidding ring (ring.ts), made up as the other buyers are.
+  { id: "RING-A", name: "ТОО «Дала Сауда»", role: "buyer", buyerCategory: "wholesaler" },
+  { id: "RING-B", name: "ТОО «Жібек Газ»", role: "buyer", buyerCategory: "wholesaler" },
 ];
 
 /** The broker's clients: each gets its own account under the broker. */
@@ -231,7 +238,7 @@ export function setupRequests(nowMs: number): SetupRequest[] {
         effectiveFromMs: exchangeDayStart(nowMs + months * 30 * DAY_MS),
         ceiling: Math.round((reference * (1.2 + months * 0.01)) / 100) * 100,
       })),
-      ...(instrument.region === "MANGYSTAU"
+      ...(instrument.region === ADMITTED_ONLY_REGION
         ? { eligibleCategories: ["filling-station-network", "gas-distribution"] }
         : {}),
       reason: "demo: the regulator's standard safeguards",

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAccess } from "../../src/cli/demo-users.ts";
 import { type DemoMarket, startDemo } from "../../src/demo/demo.ts";
-import { MEMBERS } from "../../src/demo/market.ts";
+import { MEMBERS, RING_MEMBERS } from "../../src/demo/market.ts";
 import { PRODUCERS, REGIONS } from "../../src/demo/world.ts";
 import type { Command } from "../../src/engine/commands.ts";
 import { bandAround, ceilingAt } from "../../src/engine/safeguards.ts";
@@ -67,7 +67,15 @@ const trades = new Map<string, number>();
 /** Each order-entry message (new, amend, cancel) sent with a key: its time, by the key. */
 const entries = new Map<string, number[]>();
 /** The surveillance alerts standing at the end, read through the API with the regulator's key. */
-let alerts: { rule: string; members: string[]; orders: string[]; figures: Record<string, number> }[] = [];
+let alerts: {
+  rule: string;
+  members: string[];
+  accounts: string[];
+  side: string | null;
+  orders: string[];
+  figures: Record<string, number>;
+  raisedMs: number;
+}[] = [];
 
 /**
  * Moves the clock to the next step (on the grid of `STEP_MS` from the start, which the robots' pauses may have left)
@@ -204,7 +212,7 @@ describe("the demo market driven by the policy lab's agents", () => {
     expect(stats.ordersSent).toBe(orders.length);
     expect(orders.length).toBeGreaterThan(500);
     const keys = new Set(orders.map((o) => /\(key (demo-[a-z0-9-]+)\)$/.exec(o.actor ?? "")?.[1] ?? o.actor));
-    // Every member trades: six producers, seven networks and the broker for its two clients.
+    // Every member trades: six producers, seven networks, the broker for its two clients and the ring's two members.
     expect([...keys].sort()).toEqual(MEMBERS.map((m) => `demo-${m.id.toLowerCase()}`).sort());
     expect(new Set(orders.map((o) => o.source))).toEqual(new Set(["127.0.0.1"]));
   });
@@ -330,6 +338,33 @@ describe("the demo market driven by the policy lab's agents", () => {
       orders: ["AKTAU-STATIONS-1~by-hand", "AKTAU-STATIONS-1~by-hand-2"],
       figures: { peakMessages: 3, windowMs: 1000, messagesInBursts: 3 },
     });
+  });
+
+  it("has its bidding ring named by surveillance, and no one else for coordinated bidding", () => {
+    const coordinated = alerts.filter((a) => a.rule === "coordinated-bidding");
+    expect(coordinated.map((a) => a.members)).toEqual([[...RING_MEMBERS]]);
+    const [ring] = coordinated;
+    expect(ring).toMatchObject({ side: "buy", accounts: ["RING-A-1", "RING-B-1"], figures: { linkedPairs: 1 } });
+    // Raised at the ring's first step, halfway through the first round: it bid in three sessions at once.
+    expect(ring!.raisedMs).toBeGreaterThanOrEqual(START_MS + ROUND_MS / 2);
+    expect(ring!.raisedMs).toBeLessThan(START_MS + ROUND_MS / 2 + 5000);
+    expect(ring!.figures.sessions).toBeGreaterThanOrEqual(3);
+    // Each step's bids: the two members at one price on each instrument, 5% under the band's reference, the second
+    // bid within the rule's second of the first.
+    const ringOrders = orders.filter((o) => RING_MEMBERS.some((m) => o.account === `${m}-1`));
+    const pairs = new Map<string, OrderSeen[]>();
+    for (const o of ringOrders) {
+      const id = `${o.instrument} ${o.clientOrderId}`;
+      pairs.set(id, [...(pairs.get(id) ?? []), o]);
+    }
+    expect(pairs.size).toBeGreaterThan(3 * 20);
+    for (const [id, [a, b, ...more]] of pairs) {
+      expect([a?.account, b?.account, more.length], id).toEqual(["RING-A-1", "RING-B-1", 0]);
+      expect([a!.code, b!.code, b!.price], id).toEqual([null, null, a!.price]);
+      expect(b!.timeMs - a!.timeMs, id).toBeLessThan(1000);
+      // 5% under the band's centre, the reference (the band is ±10%): inside it, under the honest buyers' bids.
+      expect(a!.price, id).toBeLessThan(a!.band!.low + ((a!.band!.high - a!.band!.low) * 3) / 10);
+    }
   });
 
   it("prices every order on the tick, sizes it in whole lots, inside the band and under the ceiling in force", () => {

@@ -72,6 +72,8 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     ]);
     const row = seller.locator(`[data-shipment="${obligation}/S1"]`);
     await expect.poll(() => row.getByTestId("shipment-arrival").textContent(), { timeout: LIVE_MS }).toBe("On the way");
+    // The dispatch day as the reader writes one (en-US), as the form's own "from 01/04/2026" above.
+    expect(await row.locator("td").nth(4).textContent()).toBe("01/05/2026");
     await expect
       .poll(() => seller.getByTestId("dispatch-left").textContent(), { timeout: LIVE_MS })
       .toContain("7.5 t of 20 t");
@@ -193,6 +195,8 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     await expect
       .poll(() => form.locator("button[type=submit]").textContent(), { timeout: LIVE_MS })
       .toBe("Жөнелтілімді жазу");
+    // The shipments' table writes the dispatch day the Kazakh way.
+    expect(await seller.locator(`[data-shipment="${obligation}/S1"] td`).nth(4).textContent()).toBe("05.01.2026");
     expect(await seller.locator("#dispatch-quantity-error").textContent()).toBe(
       "Саны кемінде 0,001 т (бір килограмм) болуы керек.",
     );

@@ -156,7 +156,9 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     };
     const rowB = page.getByTestId("lab-monthly").locator("tbody tr").filter({ hasText: /^B/ }).first();
     expect(await rowB.locator("td").last().textContent()).toBe(binds.binding === null ? "none" : words[binds.binding]);
-    expect(await rowB.locator("td").nth(1).textContent()).toBe(firstB.month);
+    // The month as the reader writes one (en-US: "01/2022"), not the API's "2022-01".
+    const [year, month] = firstB.month.split("-");
+    expect(await rowB.locator("td").nth(1).textContent()).toBe(`${month}/${year}`);
 
     // Regions are chosen with checkboxes: adding the nation adds its line to the price charts.
     await page.getByTestId("lab-results").getByRole("checkbox", { name: "Kazakhstan (national)" }).check();
@@ -311,6 +313,11 @@ describe.skipIf(!run)("policy lab page in a real browser", () => {
     expect((await band.getAttribute("points"))!.split(" ")).toHaveLength(4);
     const wholesale = page.getByTestId("lab-fan-A-wholesale-MANGYSTAU").locator("polygon.fan-band");
     expect(await wholesale.getAttribute("data-p50")).toBe(String(mangystau.wholesaleTengePerTonne.p50));
+    // The month under the chart is written the reader's way, in English and in Kazakh.
+    const monthLabel = fan.locator("svg > text").last();
+    expect(await monthLabel.textContent()).toBe("01/2022");
+    await page.getByLabel("Language").selectOption("kk");
+    await expect.poll(() => monthLabel.textContent(), { timeout: UI_MS }).toBe("01.2022");
   });
 
   it("no page had a script error", () => {

@@ -15,7 +15,7 @@ import { fetchFile } from "../api/client.ts";
 import { invalidate, useApi } from "../api/live.ts";
 import { apiPath, call, type Schemas } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
-import { exchangeMinute, tonnes } from "../format.ts";
+import { calendarDate, exchangeMinute, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { Dispatch } from "./Dispatch.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
@@ -185,7 +185,7 @@ export function Deliveries({
                 <td>{s.vehicle}</td>
                 <td>{s.waybill}</td>
                 <td className="num">{tonnes(s.quantityKg, locale)}</td>
-                <td>{s.date}</td>
+                <td>{calendarDate(s.date, locale)}</td>
                 <td data-testid="shipment-arrival">
                   {s.arrivedMs === null
                     ? t("deliveries.onTheWay")

@@ -16,7 +16,7 @@ import type {
   ParameterValue,
   Uncertainty,
 } from "../api/lab.ts";
-import { decimal, signedDecimal } from "../format.ts";
+import { calendarMonth, decimal, signedDecimal } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { carried } from "../lab-form.ts";
 import { scenarioShortName } from "../lab-names.ts";
@@ -607,7 +607,7 @@ function MonthlyTable({ runs, names }: { runs: readonly FinishedRun[]; names: Re
                 .map((m) => (
                   <tr key={`${label}-${m.month}-${m.region}`}>
                     <td>{label}</td>
-                    <td>{m.month}</td>
+                    <td>{calendarMonth(m.month, locale)}</td>
                     <td>{names.get(m.region) ?? m.region}</td>
                     <td className="num">{decimal(m.wholesaleTengePerTonne, locale)}</td>
                     <td className="num">{decimal(m.deliveredTengePerTonne, locale)}</td>

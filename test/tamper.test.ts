@@ -136,10 +136,29 @@ describe("a tampered journal is refused at start and named by verify", () => {
       db.prepare("UPDATE journal_head SET seq = ?, hash = ?").run(last.seq, last.hash);
     });
     const error = await startError(dir);
+    // The message says where the keys came from: the default directory beside the data directory, here.
     expect(error.message).toBe(
-      "record 25: the journal head's MAC does not match the journal MAC key: the journal was rewritten or cut short by someone without the key (or the key is not this journal's)",
+      `record 25: the journal head's MAC does not match the journal MAC key: the journal was rewritten or cut short by someone without the key (or the key is not this journal's); the MAC keys were read from ${join(dir, "data-keys")}, the default keys directory: if this journal's keys are elsewhere, give --keys`,
     );
-    expect(verifyCli(dir).stdout).toContain("BAD — record 25: the journal head's MAC does not match");
+    const verified = verifyCli(dir).stdout;
+    expect(verified).toContain("BAD — record 25: the journal head's MAC does not match");
+    expect(verified.trimEnd()).toMatch(new RegExp(`; the MAC keys were read from ${join(dir, "data-keys")}$`));
+  });
+
+  it("another exchange's keys: the refusal names the keys directory they were read from", async () => {
+    const { dir } = await journal(0);
+    const other = await journal(0);
+    const error = await Exchange.open({ data: join(dir, "data"), keysDir: join(other.dir, "data-keys") }).then(
+      async (exchange) => {
+        await exchange.close();
+        return null;
+      },
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(JournalCorruptError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`MAC does not match .*; the MAC keys were read from ${join(other.dir, "data-keys")}$`),
+    );
   });
 
   it("the head's MAC removed: refused (removing it does not switch the check off)", async () => {

@@ -25,7 +25,7 @@ import {
   loadVerifyingKeys,
 } from "../journal/keys.ts";
 import { DEFAULT_DATA_DIR, openStore } from "../journal/open.ts";
-import { JournalCorruptError, verify } from "../journal/recovery.ts";
+import { HeadMacMismatchError, JournalCorruptError, verify } from "../journal/recovery.ts";
 import { SQLITE_FILE_NAME } from "../journal/sqlite-store.ts";
 import type { JournalStore } from "../journal/store.ts";
 
@@ -138,9 +138,17 @@ export async function verifyStore(
     return 0;
   } catch (error) {
     if (error instanceof JournalCorruptError) {
-      write(`journal ${store.kind} ${store.location}: BAD — ${error.message}`);
+      // Keys that are not this journal's look like a forgery: where they came from is said, so a slip shows.
+      const from = error instanceof HeadMacMismatchError && keys !== null ? `; ${keysSource(keys)}` : "";
+      write(`journal ${store.kind} ${store.location}: BAD — ${error.message}${from}`);
       return 1;
     }
     throw error;
   }
+}
+
+function keysSource(keys: ExchangeKeys): string {
+  return keys.source === "environment"
+    ? "the MAC keys came from the environment"
+    : `the MAC keys were read from ${keys.dir}`;
 }

@@ -57,7 +57,7 @@ import {
   type JournalHead,
   snapshotMac,
 } from "../journal/records.ts";
-import { JournalCorruptError, type PendingCheck, recover } from "../journal/recovery.ts";
+import { HeadMacMismatchError, JournalCorruptError, type PendingCheck, recover } from "../journal/recovery.ts";
 import {
   type Outcome,
   type OutcomeReceiver,
@@ -772,6 +772,8 @@ export class Exchange {
         ...(adopt ? {} : { macKeys: keys.macKeys }),
         checkpoints: checkpoints.published,
         checkCoveredAfter: checkAfter,
+      }).catch((error: unknown) => {
+        throw withKeysSource(error, keys, options);
       });
       const recoveredMs = performance.now();
       engineRecovered();
@@ -1594,4 +1596,21 @@ function warmBehind(engine: Engine, after?: () => Promise<void>): void {
       () => setImmediate(slice).unref(),
       () => undefined,
     );
+}
+
+/**
+ * A head MAC that matches none of the keys says where the keys came from: keys from the default directory beside the
+ * data directory (with `--database` and no `--keys`, `./data-keys` of the working directory) are a common slip, and the
+ * journal is then not forged but checked with another exchange's keys.
+ */
+function withKeysSource(error: unknown, keys: ExchangeKeys, options: ExchangeOptions): unknown {
+  if (!(error instanceof HeadMacMismatchError)) return error;
+  const where =
+    keys.source === "environment"
+      ? "the environment"
+      : options.keys === undefined && options.keysDir === undefined
+        ? `${keys.dir}, the default keys directory: if this journal's keys are elsewhere, give --keys`
+        : keys.dir;
+  error.message = `${error.message}; the MAC keys were read from ${where}`;
+  return error;
 }

@@ -61,6 +61,11 @@ export class JournalCorruptError extends Error {
   }
 }
 
+/** The head's MAC matches none of the keys given: a rewritten journal, or keys that are not this journal's. */
+export class HeadMacMismatchError extends JournalCorruptError {
+  override name = "HeadMacMismatchError";
+}
+
 export interface RecoveryResult {
   readonly engine: Engine;
   readonly head: JournalHead | null;
@@ -266,7 +271,7 @@ function checkHeadMac(head: JournalHead | null, options: IntegrityOptions): void
     );
   }
   if (!keys.some((key) => headMac(key, head.seq, head.hash) === head.mac)) {
-    throw new JournalCorruptError(
+    throw new HeadMacMismatchError(
       head.seq,
       "the journal head's MAC does not match the journal MAC key: the journal was rewritten or cut short by someone without the key (or the key is not this journal's)",
     );

@@ -331,43 +331,43 @@ export function ControlForm(props: ControlFormProps) {
         {props.fields
           .filter((field) => isShown(field, values))
           .map((field) => {
-          const inputId = `${ids}-${field.name}`;
-          return (
-            <div className="control-field" key={field.name}>
-              <label htmlFor={inputId}>{field.label}</label>
-              {field.kind === "select" ? (
-                <select
-                  id={inputId}
-                  name={field.name}
-                  value={values[field.name] ?? ""}
-                  onChange={(event) => change(field.name, event.target.value)}
-                  aria-invalid={problem?.field === field.name}
-                >
-                  <option value="">—</option>
-                  {(field.options ?? []).map((option) => (
-                    <option key={option.value} value={option.value}>
-                      {option.label}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <input
-                  id={inputId}
-                  name={field.name}
-                  type={field.kind === "datetime-local" ? "datetime-local" : "text"}
-                  inputMode={field.kind === "number" ? "decimal" : undefined}
-                  placeholder={field.placeholder}
-                  maxLength={field.maxLength}
-                  value={values[field.name] ?? ""}
-                  onChange={(event) => change(field.name, event.target.value)}
-                  aria-invalid={problem?.field === field.name}
-                />
-              )}
-              {field.help ? <span className="small muted">{field.help}</span> : null}
-              <FieldError message={errorFor(field.name)} />
-            </div>
-          );
-        })}
+            const inputId = `${ids}-${field.name}`;
+            return (
+              <div className="control-field" key={field.name}>
+                <label htmlFor={inputId}>{field.label}</label>
+                {field.kind === "select" ? (
+                  <select
+                    id={inputId}
+                    name={field.name}
+                    value={values[field.name] ?? ""}
+                    onChange={(event) => change(field.name, event.target.value)}
+                    aria-invalid={problem?.field === field.name}
+                  >
+                    <option value="">—</option>
+                    {(field.options ?? []).map((option) => (
+                      <option key={option.value} value={option.value}>
+                        {option.label}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input
+                    id={inputId}
+                    name={field.name}
+                    type={field.kind === "datetime-local" ? "datetime-local" : "text"}
+                    inputMode={field.kind === "number" ? "decimal" : undefined}
+                    placeholder={field.placeholder}
+                    maxLength={field.maxLength}
+                    value={values[field.name] ?? ""}
+                    onChange={(event) => change(field.name, event.target.value)}
+                    aria-invalid={problem?.field === field.name}
+                  />
+                )}
+                {field.help ? <span className="small muted">{field.help}</span> : null}
+                <FieldError message={errorFor(field.name)} />
+              </div>
+            );
+          })}
         {props.withReason !== false ? (
           <label className="reason">
             {t("controls.reason")}

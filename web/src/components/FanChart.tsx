@@ -66,7 +66,9 @@ export function FanChart({
   const band = [...drawn.map((p, i) => xy(i, p.p90)), ...drawn.map((p, i) => xy(i, p.p10)).reverse()].join(" ");
   const median = drawn.map((p, i) => xy(i, p.p50)).join(" ");
   const text = (value: number) => decimal(value, locale, fractionDigits);
-  const figures = points.map((p) => `${calendarMonth(p.month, locale)}: ${text(p.p10)} · ${text(p.p50)} · ${text(p.p90)}`).join("; ");
+  const figures = points
+    .map((p) => `${calendarMonth(p.month, locale)}: ${text(p.p10)} · ${text(p.p50)} · ${text(p.p90)}`)
+    .join("; ");
   const ticks =
     points.length === 0 ? [] : [yMax - (yMax - yMin) * 0.05, (yMin + yMax) / 2, yMin + (yMax - yMin) * 0.05];
   const labelled =

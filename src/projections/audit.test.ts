@@ -151,6 +151,24 @@ describe("audit trail", () => {
     });
   });
 
+  it("filters by an instrument id or its leading part up to a hyphen, whatever its case", () => {
+    const audit = new AuditTrail();
+    const run = new EngineRun((outcome) => audit.apply(outcome));
+    for (const [n, instrument] of ["PB-TCO-ATYRAU-2026-12", "PB-TCO-KZ-2026-12", "PB-TCOX-KZ-2026-12"].entries()) {
+      const order = { type: "order.new", instrument, orderId: `o${n}`, account: "B1", side: "buy" } as const;
+      run.do({ ...order, orderType: "limit", price: 13_000_000, quantity: 1000 }, TRADER);
+    }
+    const seqs = (instrument: string) => audit.query({ instrument }).map((e) => e.seq);
+    expect(seqs("pb-tco")).toEqual([2, 1]);
+    expect(seqs("PB-TCOX")).toEqual([3]);
+    expect(seqs("pb-tco-kz-2026-12")).toEqual([2]);
+    expect(seqs("PB")).toEqual([3, 2, 1]);
+    // Not a part up to a hyphen: nothing.
+    expect(seqs("PB-TC")).toEqual([]);
+    expect(seqs("PB-TCO-")).toEqual([]);
+    expect(seqs("PB-TCO-ATYRAU-2026-12-1")).toEqual([]);
+  });
+
   it("filters by actor, instrument, account, command type, outcome and time, newest first, with paging", () => {
     const { audit } = trail();
     const seqs = (filter: Parameters<AuditTrail["query"]>[0]) => audit.query(filter).map((e) => e.seq);

@@ -347,22 +347,27 @@ export class AuditTrail {
   }
 }
 
-/** `instrument` is the filter's instrument in upper case, compared with the entry's in upper case. */
+/**
+ * `instrument` is the filter's instrument in upper case, compared with the entry's in upper case: the whole id, or its
+ * leading part up to a hyphen ("PB-TCO" finds "PB-TCO-ATYRAU-2026-12", not "PB-TCOX-…").
+ */
 function matches(entry: KeptEntry, filter: AuditFilter, instrument: string | undefined): boolean {
   return (
     (filter.beforeSeq === undefined || entry.seq < filter.beforeSeq) &&
     (filter.toMs === undefined || entry.timeMs < filter.toMs) &&
     (filter.actor === undefined || entry.actor === filter.actor) &&
-    (instrument === undefined ||
-      // The length first: most entries of other instruments are told apart without an upper-case copy.
-      (entry.instrument !== null &&
-        entry.instrument.length === instrument.length &&
-        (entry.instrument === instrument || entry.instrument.toUpperCase() === instrument))) &&
+    (instrument === undefined || (entry.instrument !== null && instrumentMatches(entry.instrument, instrument))) &&
     (filter.account === undefined || entry.account === filter.account) &&
     (filter.commandType === undefined || entry.commandType === filter.commandType) &&
     (filter.kinds === undefined || filter.kinds.includes(entry.kind)) &&
     (filter.outcome === undefined || entry.outcome === filter.outcome)
   );
+}
+
+function instrumentMatches(id: string, wanted: string): boolean {
+  // The length first: most entries of other instruments are told apart without an upper-case copy.
+  if (id.length === wanted.length) return id === wanted || id.toUpperCase() === wanted;
+  return id.length > wanted.length && id[wanted.length] === "-" && id.slice(0, wanted.length).toUpperCase() === wanted;
 }
 
 /** A short human sentence for a command. Quantities in tonnes, prices in tenge per tonne. */

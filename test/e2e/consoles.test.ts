@@ -662,7 +662,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await regulator.locator("input[name=audit-instrument]").fill("");
   });
 
-  it("finds the audit rows of an instrument typed in lower case, as the API does", async () => {
+  it("finds the audit rows of an instrument typed in lower case or by its leading part, as the API does", async () => {
     const audit = regulator.getByTestId("audit");
     const type = regulator.locator("select[name=audit-type]");
     const filter = regulator.locator("input[name=audit-instrument]");
@@ -684,6 +684,19 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await expect
       .poll(() => audit.locator("tbody tr td:first-child").allTextContents(), { timeout: LIVE_MS })
       .toEqual(seqs(upper).map(String));
+    // The id's leading part up to a hyphen finds the same rows (the halts were of this one instrument).
+    const leading = INSTRUMENT.split("-").slice(0, 2).join("-").toLowerCase();
+    const byLeading = await suite.server.call(
+      regulatorApi,
+      "GET",
+      `/api/regulator/audit?commandType=halt&instrument=${leading}`,
+    );
+    expect(seqs(byLeading)).toEqual(seqs(upper));
+    await filter.fill(leading);
+    await expect
+      .poll(() => audit.locator("tbody tr td:first-child").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(seqs(upper).map(String));
+    expect(await filter.getAttribute("placeholder")).toBe("PB-TCO");
     // An instrument no entry names: the page says nothing matches, and so does the API (an empty list).
     await filter.fill("no-such-instrument");
     await regulator.getByText("No entries match.").waitFor({ timeout: LIVE_MS });

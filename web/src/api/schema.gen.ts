@@ -16200,7 +16200,7 @@ export interface operations {
         parameters: {
             query: {
                 actor?: string;
-                /** @description an instrument id, matched whatever its case (pb-tco finds PB-TCO); no entries (an empty list) when none matches */
+                /** @description an instrument id, or its leading part up to a hyphen, whatever its case (pb-tco finds PB-TCO-ATYRAU-2026-12 and PB-TCO-KZ-2026-12, not PB-TCOX-…); no entries (an empty list) when none matches */
                 instrument?: string;
                 account?: string;
                 commandType?: "instrument.list" | "instrument.update" | "instrument.suspend" | "member.add" | "member.suspend" | "member.reinstate" | "member.group" | "account.open" | "money.deposit" | "money.withdraw" | "gas.declare" | "gas.withdraw" | "obligation.confirmPayment" | "obligation.confirmDelivery" | "trade.void" | "station.register" | "shipment.dispatch" | "shipment.arrive" | "safeguards.set" | "halt" | "resume" | "supply.plan" | "outage.publish" | "calendar.set" | "order.new" | "order.amend" | "order.cancel" | "order.massCancel" | "phase.set" | "reference.set" | "user.create" | "user.disable" | "user.enable" | "user.password" | "user.secondFactor" | "user.language" | "apiKey.create" | "apiKey.revoke" | "tariff.set" | "application.submit" | "application.approve" | "application.refuse" | "member.exclude" | "surveillance.configure" | "case.open" | "case.join" | "case.review" | "case.close" | "case.note" | "vat.set" | "notices.prefer" | "notices.read" | "notices.mail" | "session.extra" | "negotiated.submit" | "negotiated.accept" | "negotiated.reject" | "time.tick" | "unknown";

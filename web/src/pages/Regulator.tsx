@@ -833,7 +833,13 @@ function AuditPanel() {
         </label>
         <label>
           {t("regulator.filter.instrument")}
-          <input value={instrument} onChange={(event) => setInstrument(event.target.value)} name="audit-instrument" />
+          <input
+            value={instrument}
+            onChange={(event) => setInstrument(event.target.value)}
+            name="audit-instrument"
+            // The whole id or its leading part up to a hyphen (the producer's instruments), as the API takes it.
+            placeholder="PB-TCO"
+          />
         </label>
         <fieldset className="kinds" data-testid="audit-kinds">
           <legend className="small">{t("regulator.filter.kinds")}</legend>

@@ -37,7 +37,7 @@ const AUDIT_QUERY = Type.Object(
         maxLength: ID_LENGTH_MAX,
         pattern: ID_PATTERN_SOURCE,
         description:
-          "an instrument id, matched whatever its case (pb-tco finds PB-TCO); no entries (an empty list) when none matches",
+          "an instrument id, or its leading part up to a hyphen, whatever its case (pb-tco finds PB-TCO-ATYRAU-2026-12 and PB-TCO-KZ-2026-12, not PB-TCOX-…); no entries (an empty list) when none matches",
       }),
     ),
     account: Type.Optional(ACCOUNT_ID),

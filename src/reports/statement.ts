@@ -704,10 +704,30 @@ export async function statementPdf(statement: StatementJson, language: DocumentL
     }
     const t = a.totals;
     heading(l.totals);
-    line(
-      `+${tonnesDisplay(t.boughtKg)} / −${tonnesDisplay(t.soldKg)} ${l.tonnes}; ${l.vat}: ${tengeDisplay(t.boughtVatTiyn)} / ${tengeDisplay(t.soldVatTiyn)}; ` +
-        `${l.fee}: ${tengeDisplay(t.feesTiyn)}; ${l.collateral}: ${tengeDisplay(t.collateralTiyn)} ${l.tenge}`,
-    );
+    // Each figure named as the workbook's summary names its column ("Bought w/o VAT, KZT: 6,926,148.00"): bought,
+    // sold, fees and collateral, gas dispatched and arrived, a line each.
+    const [, ...named] = XLSX_WORDS[language].summary;
+    const figures = [
+      tonnesDisplay(t.boughtKg),
+      tengeDisplay(t.boughtWithoutVatTiyn),
+      tengeDisplay(t.boughtVatTiyn),
+      tonnesDisplay(t.soldKg),
+      tengeDisplay(t.soldWithoutVatTiyn),
+      tengeDisplay(t.soldVatTiyn),
+      tengeDisplay(t.feesTiyn),
+      tengeDisplay(t.collateralTiyn),
+      tonnesDisplay(t.dispatchedKg),
+      tonnesDisplay(t.arrivedKg),
+    ];
+    const said = named.map((name, i) => `${name}: ${figures[i]}`);
+    for (const [from, to] of [
+      [0, 3],
+      [3, 6],
+      [6, 8],
+      [8, 10],
+    ] as const) {
+      line(said.slice(from, to).join("; "));
+    }
   }
   for (const entry of lines) {
     if (pages >= PDF_PAGES_MAX && doc.y > doc.page.maxY() - 60) {

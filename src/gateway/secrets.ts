@@ -39,6 +39,15 @@ export function sealSecret(
     .join(".");
 }
 
+/**
+ * Whether `sealed` was sealed with the secrets key in use (the first), as its key id says: one sealed with an older key
+ * still opens while that key is kept, and must be reissued before the older key is removed (docs/security.md).
+ */
+export function sealedWithCurrentKey(secretsKeys: readonly Buffer[], sealed: string): boolean {
+  const parts = sealed.split(".");
+  return parts.length === 5 && parts[0] === VERSION && parts[1] === symmetricKeyId(secretsKeys[0]!);
+}
+
 /** The secret, or null when it was not sealed for this key and user by one of `secretsKeys` (or was changed). */
 export function openSecret(
   secretsKeys: readonly Buffer[],

@@ -23,7 +23,7 @@ import { HttpProblem } from "./errors.ts";
 import type { Exchange } from "./exchange.ts";
 import { hashPassword, passwordProblem, RECOMMENDED_SCRYPT, type ScryptParameters } from "./passwords.ts";
 import { SECOND_FACTOR_PURPOSE } from "./second-factor.ts";
-import { openSecret, sealSecret } from "./secrets.ts";
+import { openSecret, sealedWithCurrentKey, sealSecret } from "./secrets.ts";
 
 export const ROLES = USER_ROLES;
 export type Role = UserRole;
@@ -37,6 +37,8 @@ export interface ApiKey {
   readonly user: string;
   readonly scopes: readonly Scope[];
   readonly revoked: boolean;
+  /** Its secret is sealed with the secrets key in use; false: with an older one, so it is to be reissued. */
+  readonly sealedWithCurrentKey: boolean;
 }
 
 const API_KEY_SECRET_BYTES = 32;
@@ -108,6 +110,11 @@ export class Users {
     const secretSealed =
       secret === null ? null : sealSecret(this.exchange.keys.secretsKeys, "totp", id, secret, SECOND_FACTOR_PURPOSE);
     return this.submit({ type: "user.secondFactor", user: id, secretSealed, reason }, meta);
+  }
+
+  /** Whether a sealed secret (an API key's, a second factor's) was sealed with the secrets key in use. */
+  sealedWithCurrentKey(sealed: string): boolean {
+    return sealedWithCurrentKey(this.exchange.keys.secretsKeys, sealed);
   }
 
   /** Saves (or clears, null) the language the user chose, through the journal. */
@@ -187,7 +194,11 @@ export class Users {
     return outcome;
   }
 
-  private view(key: { id: string; user: string; scopes: readonly Scope[]; revoked: boolean } | null): ApiKey | null {
-    return key === null ? null : { id: key.id, user: key.user, scopes: key.scopes, revoked: key.revoked };
+  private view(
+    key: { id: string; user: string; scopes: readonly Scope[]; revoked: boolean; secretSealed: string } | null,
+  ): ApiKey | null {
+    if (key === null) return null;
+    const { id, user, scopes, revoked } = key;
+    return { id, user, scopes, revoked, sealedWithCurrentKey: this.sealedWithCurrentKey(key.secretSealed) };
   }
 }

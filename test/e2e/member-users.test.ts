@@ -82,7 +82,9 @@ describe.skipIf(!run)("a member's administrator manages users and keys in a real
     expect(secret.length).toBeGreaterThan(20);
 
     const user = await listed("aktau-dana");
-    expect(user?.keys).toEqual([{ id: keyId, user: "aktau-dana", scopes: ["read", "trade"], revoked: false }]);
+    expect(user?.keys).toEqual([
+      { id: keyId, user: "aktau-dana", scopes: ["read", "trade"], revoked: false, sealedWithCurrentKey: true },
+    ]);
     expect(await signedAccounts()).toBe(200);
     await screenshot(page, "member-users");
     await page.getByRole("button", { name: "I have copied it" }).click();
@@ -174,7 +176,7 @@ describe.skipIf(!run)("a member's administrator manages users and keys in a real
     await screenshot(phone, "member-users-390");
     // The key the column shows is the administrator's, live, as the API lists it.
     const listedKey = (await listed("aktau-admin"))?.keys.find((k) => k.id === shown);
-    expect(listedKey).toMatchObject({ scopes: ["read"], revoked: false });
+    expect(listedKey).toMatchObject({ scopes: ["read"], revoked: false, sealedWithCurrentKey: true });
     await phone.close();
     expect(pageErrors).toEqual([]);
   });

@@ -8,9 +8,12 @@
  * The scenarios share one server and run in order.
  */
 
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { sign } from "../../src/gateway/signing.ts";
+import { KEY_FILES, newSymmetricKey } from "../../src/journal/keys.ts";
 import type { Session } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
 import { fillFields, LIVE_MS } from "./support/forms.ts";
@@ -24,7 +27,7 @@ interface UserRow {
   role: string;
   member: string | null;
   disabled: boolean;
-  keys: { id: string; scopes: string[]; revoked: boolean }[];
+  keys: { id: string; scopes: string[]; revoked: boolean; sealedWithCurrentKey: boolean }[];
 }
 
 describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a real browser", () => {
@@ -73,6 +76,7 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
       member: "AKTAU",
       disabled: false,
       secondFactor: false,
+      secondFactorSealedWithCurrentKey: null,
       keys: [],
     });
     await expect
@@ -98,7 +102,7 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
     expect(keyId).not.toBe("");
     expect(secret.length).toBeGreaterThan(16);
     expect((await userOf("aktau-trader-2"))?.keys).toEqual([
-      { id: keyId, user: "aktau-trader-2", scopes: ["read", "trade"], revoked: false },
+      { id: keyId, user: "aktau-trader-2", scopes: ["read", "trade"], revoked: false, sealedWithCurrentKey: true },
     ]);
 
     // The secret shown is the key's: a request signed with it is the new trader's.
@@ -131,7 +135,7 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
     await row.getByRole("button", { name: "Revoke" }).click();
     await expect.poll(() => row.getByTestId("key-revoked").textContent(), { timeout: LIVE_MS }).toBe("revoked");
     expect((await userOf("aktau-trader-2"))?.keys).toEqual([
-      { id: keyId, user: "aktau-trader-2", scopes: ["read", "trade"], revoked: true },
+      { id: keyId, user: "aktau-trader-2", scopes: ["read", "trade"], revoked: true, sealedWithCurrentKey: true },
     ]);
 
     await row.getByRole("button", { name: "Disable" }).click();
@@ -339,6 +343,39 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
     await operator.getByTestId("operator-key-secret").waitFor({ timeout: LIVE_MS });
     expect((await userOf(shown))?.keys).toHaveLength(keysBefore + 1);
     expect((await userOf("aaa-first"))?.keys).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+  it("(kk) after the secrets key is rotated, a live key sealed with the older one says so, in Kazakh and in the API", async () => {
+    const issued = await suite.server.call(operatorApi, "POST", "/api/admin/users/aaa-first/keys", {
+      scopes: ["read"],
+    });
+    expect(issued.status).toBe(201);
+    const older = issued.body.key.id as string;
+    expect(issued.body.key.sealedWithCurrentKey).toBe(true);
+    // docs/security.md: a new secrets key goes first in secrets.key, the older one stays below it; then a restart.
+    await suite.server.close();
+    const file = join(`${suite.server.dir}-keys`, KEY_FILES.secrets);
+    writeFileSync(file, `${newSymmetricKey()}\n${readFileSync(file, "utf8")}`);
+    await suite.server.open();
+    operatorApi = await suite.server.login("operator");
+    const keysOf = async (user: string) => (await userOf(user))?.keys ?? [];
+    expect((await keysOf("aaa-first")).map((k) => [k.id, k.sealedWithCurrentKey])).toEqual([[older, false]]);
+    // A key issued now is sealed with the new key.
+    const fresh = await suite.server.call(operatorApi, "POST", "/api/admin/users/aaa-first/keys", { scopes: ["read"] });
+    expect(fresh.body.key.sealedWithCurrentKey).toBe(true);
+
+    const operator = await signIn("operator", "/operator/users");
+    await operator.getByLabel("Language").selectOption("kk");
+    const row = operator.locator('[data-user="aaa-first"]');
+    await expect
+      .poll(() => row.getByTestId("key-older-seal").allTextContents(), { timeout: LIVE_MS })
+      .toEqual(["құпиясы бұрынғы шифрлау кілтімен шифрланған: жаңа кілт шығарып, мұны кері қайтарып алыңыз"]);
+    expect(await row.locator(`[data-key="${older}"]`).getByTestId("key-older-seal").count()).toBe(1);
+    // Revoked, the older key is no longer to be reissued: the note goes, and the API has it revoked.
+    await operator.getByTestId("operator-users").locator("input[name=reason]").fill("reissued after the key rotation");
+    await row.locator(`[data-key="${older}"]`).getByRole("button").click();
+    await expect.poll(() => row.getByTestId("key-older-seal").count(), { timeout: LIVE_MS }).toBe(0);
+    expect((await keysOf("aaa-first")).find((k) => k.id === older)?.revoked).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -544,6 +544,7 @@ describe("users and API keys", () => {
       member: "SHYMKENT-GAS",
       disabled: false,
       secondFactor: false,
+      secondFactorSealedWithCurrentKey: null,
       keys: [],
     });
     expect(JSON.stringify(created.body)).not.toContain("scrypt");
@@ -612,7 +613,13 @@ describe("users and API keys", () => {
     const created = await server.call(operator, "POST", "/api/admin/users/shym-trader/keys", { scopes: ["read"] });
     expect(created.status).toBe(201);
     const { key, secret } = created.body as { key: { id: string }; secret: string };
-    expect(created.body.key).toEqual({ id: key.id, user: "shym-trader", scopes: ["read"], revoked: false });
+    expect(created.body.key).toEqual({
+      id: key.id,
+      user: "shym-trader",
+      scopes: ["read"],
+      revoked: false,
+      sealedWithCurrentKey: true,
+    });
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const signed = async (path: string, timestampMs: number) => {
@@ -628,7 +635,9 @@ describe("users and API keys", () => {
     expect((await signed("/api/accounts/SHYM-1/balances", server.nowMs - 1)).status).toBe(200);
 
     const listed = await server.call(operator, "GET", "/api/admin/users/shym-trader/keys");
-    expect(listed.body.keys).toEqual([{ id: key.id, user: "shym-trader", scopes: ["read"], revoked: false }]);
+    expect(listed.body.keys).toEqual([
+      { id: key.id, user: "shym-trader", scopes: ["read"], revoked: false, sealedWithCurrentKey: true },
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(secret);
     const users = await server.call(operator, "GET", "/api/admin/users");
     expect(JSON.stringify(users.body)).not.toContain(secret);

@@ -80,7 +80,7 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
   const view = (id: string) => {
     const user = users.user(id);
     if (user === null) throw new HttpProblem("USER_NOT_FOUND", { id });
-    return userView(user, users.apiKeysOf(id));
+    return userView(user, users.apiKeysOf(id), users);
   };
 
   api.get(
@@ -98,7 +98,7 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
       const admin = requireAdministrator(request, false, "list the member's users");
       const member = admin.user.member;
       const own = users.users().filter((user) => user.member === member);
-      return { member, users: own.map((user) => userView(user, users.apiKeysOf(user.id))) };
+      return { member, users: own.map((user) => userView(user, users.apiKeysOf(user.id), users)) };
     },
   );
 

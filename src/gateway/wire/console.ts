@@ -124,7 +124,16 @@ export const ROLE = Enum(["operator", "regulator", "trader", "viewer", "administ
 export const SCOPE = Enum(["read", "trade"] as const);
 
 export const PUBLIC_USER = Strict({ id: TEXT, name: TEXT, role: ROLE, member: Nullable(TEXT) });
-export const API_KEY = Strict({ id: TEXT, user: TEXT, scopes: Type.Array(SCOPE), revoked: Type.Boolean() });
+export const API_KEY = Strict({
+  id: TEXT,
+  user: TEXT,
+  scopes: Type.Array(SCOPE),
+  revoked: Type.Boolean(),
+  sealedWithCurrentKey: Type.Boolean({
+    description:
+      "its secret is sealed with the exchange's secrets key in use; false: sealed with an older one, so reissue the key (create a new one, revoke this) before the older secrets key is retired",
+  }),
+});
 export const USER = Strict({
   id: TEXT,
   name: TEXT,
@@ -132,6 +141,12 @@ export const USER = Strict({
   member: Nullable(TEXT),
   disabled: Type.Boolean(),
   secondFactor: Type.Boolean({ description: "signs in with a second factor (TOTP) as well as the password" }),
+  secondFactorSealedWithCurrentKey: Nullable(
+    Type.Boolean({
+      description:
+        "null without a second factor; false: its secret is sealed with an older secrets key, so the user sets it up again before that key is retired",
+    }),
+  ),
   keys: Type.Array(API_KEY),
 });
 

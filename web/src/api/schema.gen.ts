@@ -3155,6 +3155,7 @@ export interface components {
             disabled: boolean;
             /** @description signs in with a second factor (TOTP) as well as the password */
             secondFactor: boolean;
+            secondFactorSealedWithCurrentKey: boolean | null;
             keys: components["schemas"]["ApiKey"][];
         };
         PublicUser: {
@@ -3169,6 +3170,8 @@ export interface components {
             user: string;
             scopes: ("read" | "trade")[];
             revoked: boolean;
+            /** @description its secret is sealed with the exchange's secrets key in use; false: sealed with an older one, so reissue the key (create a new one, revoke this) before the older secrets key is retired */
+            sealedWithCurrentKey: boolean;
         };
         AuditEntry: {
             /** @description journal sequence number */

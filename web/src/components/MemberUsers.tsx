@@ -129,6 +129,7 @@ export function MemberUsers() {
             scopeNames: (scopes) => scopes.map((scope) => t(`memberUsers.scope.${scope}`)).join(", "),
             revokedLabel: t("memberUsers.revoked"),
             revokeLabel: t("memberUsers.revoke"),
+            olderSealLabel: t("memberUsers.olderSeal"),
             buttonClass: "small",
             disabled: busy || noReason,
             onRevoke: (user, key) => void revoke(user, key),

@@ -112,6 +112,8 @@ export interface KeyRow {
   readonly id: string;
   readonly scopes: readonly string[];
   readonly revoked: boolean;
+  /** False: its secret is sealed with an older secrets key, so the key is to be reissued before that key goes. */
+  readonly sealedWithCurrentKey: boolean;
 }
 
 /** The users table's first column, the rows' headers: the id, and the name under it. */
@@ -128,13 +130,17 @@ export function userColumn(head: string): Column<{ readonly id: string; readonly
   };
 }
 
-/** The users table's keys column: each key with its scopes, and "revoked" or a button that revokes it. */
+/**
+ * The users table's keys column: each key with its scopes, and "revoked" or a button that revokes it; a live key
+ * sealed with an older secrets key says so, with what to do (docs/security.md, rotating the secrets key).
+ */
 export function keysColumn({
   head,
   scopeNames,
   revokedLabel,
   revokedTestId,
   revokeLabel,
+  olderSealLabel,
   buttonClass,
   disabled,
   onRevoke,
@@ -144,6 +150,7 @@ export function keysColumn({
   revokedLabel: string;
   revokedTestId?: string;
   revokeLabel: string;
+  olderSealLabel: string;
   buttonClass: string;
   disabled: boolean;
   onRevoke: (user: string, key: string) => void;
@@ -162,14 +169,21 @@ export function keysColumn({
                 {revokedLabel}
               </span>
             ) : (
-              <button
-                type="button"
-                className={buttonClass}
-                disabled={disabled}
-                onClick={() => onRevoke(user.id, key.id)}
-              >
-                {revokeLabel}
-              </button>
+              <>
+                <button
+                  type="button"
+                  className={buttonClass}
+                  disabled={disabled}
+                  onClick={() => onRevoke(user.id, key.id)}
+                >
+                  {revokeLabel}
+                </button>
+                {key.sealedWithCurrentKey ? null : (
+                  <div className="muted" data-testid="key-older-seal">
+                    {olderSealLabel}
+                  </div>
+                )}
+              </>
             )}
           </div>
         ))}

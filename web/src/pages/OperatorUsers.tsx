@@ -245,7 +245,10 @@ export function OperatorUsers() {
               { head: t("operatorUsers.member"), cell: (user) => user.member ?? "—" },
               {
                 head: t("operatorUsers.secondFactor"),
-                cell: (user) => t(user.secondFactor ? "operatorUsers.on" : "operatorUsers.off"),
+                cell: (user) =>
+                  user.secondFactorSealedWithCurrentKey === false
+                    ? `${t("operatorUsers.on")}; ${t("operatorUsers.secondFactorOlderSeal")}`
+                    : t(user.secondFactor ? "operatorUsers.on" : "operatorUsers.off"),
               },
               {
                 head: t("operatorUsers.status"),
@@ -275,6 +278,7 @@ export function OperatorUsers() {
                 revokedLabel: t("operatorUsers.revoked"),
                 revokedTestId: "key-revoked",
                 revokeLabel: t("operatorUsers.revoke"),
+                olderSealLabel: t("operatorUsers.olderSeal"),
                 buttonClass: "small-button",
                 disabled: busy,
                 onRevoke: revoke,

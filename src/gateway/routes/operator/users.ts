@@ -13,7 +13,7 @@ import { roleOfMember } from "../../../engine/access.ts";
 import type { RouteContext } from "../../context.ts";
 import { HttpProblem } from "../../errors.ts";
 import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from "../../passwords.ts";
-import { type ApiKey, ROLES, SCOPES, type Scope, type User } from "../../users.ts";
+import { type ApiKey, ROLES, SCOPES, type Scope, type User, type Users } from "../../users.ts";
 import { EPOCH_MS, SEQ, Strict } from "../../wire/base.ts";
 import { API_KEY, USER } from "../../wire/console.ts";
 import { metaOf } from "../access.ts";
@@ -86,15 +86,21 @@ export const NEW_KEY = Type.Object(
   { ...strict, examples: [{ scopes: ["read", "trade"] }, { scopes: ["read"] }] },
 );
 
+/** Which secrets key sealed a secret: the API keys still sealed with an older one are to be reissued. */
+type SealChecker = Pick<Users, "sealedWithCurrentKey">;
+
 export function keyView(key: ApiKey) {
-  return { id: key.id, user: key.user, scopes: key.scopes, revoked: key.revoked };
+  const { id, user, scopes, revoked, sealedWithCurrentKey } = key;
+  return { id, user, scopes, revoked, sealedWithCurrentKey };
 }
 
-export function userView(user: User, keys: readonly ApiKey[]) {
+export function userView(user: User, keys: readonly ApiKey[], seals: SealChecker) {
   return {
     ...publicUser(user),
     disabled: user.disabled,
     secondFactor: user.secondFactorSealed !== null,
+    secondFactorSealedWithCurrentKey:
+      user.secondFactorSealed === null ? null : seals.sealedWithCurrentKey(user.secondFactorSealed),
     keys: keys.map(keyView),
   };
 }
@@ -122,7 +128,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
     },
     async (request) => {
       requireConsoleRead(request, "list users");
-      return { users: users.users().map((user) => userView(user, users.apiKeysOf(user.id))) };
+      return { users: users.users().map((user) => userView(user, users.apiKeysOf(user.id), users)) };
     },
   );
 
@@ -157,7 +163,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
         metaOf(request),
       );
       reply.code(201);
-      return { seq: outcome.seq, user: userView(requireUserRecord(id), []) };
+      return { seq: outcome.seq, user: userView(requireUserRecord(id), [], users) };
     },
   );
 
@@ -186,7 +192,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
         }
         const outcome = await users.setDisabled(user.id, action === "disable", request.body.reason, metaOf(request));
         if (action === "disable") context.auth.sessions.deleteUser(user.id);
-        return { seq: outcome.seq, user: userView(requireUserRecord(user.id), users.apiKeysOf(user.id)) };
+        return { seq: outcome.seq, user: userView(requireUserRecord(user.id), users.apiKeysOf(user.id), users) };
       },
     );
   }
@@ -210,7 +216,7 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
       const user = requireUserRecord(request.params.id);
       if (user.secondFactorSealed === null) throw new HttpProblem("SECOND_FACTOR_NOT_SET", { id: user.id });
       const outcome = await users.setSecondFactor(user.id, null, request.body.reason, metaOf(request));
-      return { seq: outcome.seq, user: userView(requireUserRecord(user.id), users.apiKeysOf(user.id)) };
+      return { seq: outcome.seq, user: userView(requireUserRecord(user.id), users.apiKeysOf(user.id), users) };
     },
   );
 

@@ -27,7 +27,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "Срок истечения {value} недействителен; заявке GTD нужен срок позже текущего времени {now:time}.",
   ORDER_STP_INVALID: "Режим защиты от самосделок {value} недействителен; ожидается один из: {allowed}.",
   ORDER_POST_ONLY_INVALID:
-    "«Только в книгу» допускается лишь для лимитных заявок, которые могут стоять в книге; указано с {context}.",
+    "«Только в книгу» допускается лишь для лимитных заявок, которые могут стоять в книге; указано {context}.",
   ORDER_PRICE_OUTSIDE_BAND:
     "Цена {value:price} вне ценового коридора на сегодня {low:price}–{high:price} (±{bandPercent:pct} от референтной цены {reference:price}).",
   ORDER_PRICE_ABOVE_CEILING: "Цена {value:price} выше предельной цены {ceiling:price}.",

@@ -103,7 +103,7 @@ const WORDS: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
 };
 
 /** Details that hold free text code wrote in English, translated from the phrase catalogue. */
-const FREE_TEXT_DETAILS = new Set(["action", "purpose", "reason", "rule", "what"]);
+const FREE_TEXT_DETAILS = new Set(["action", "context", "purpose", "reason", "rule", "what"]);
 
 const PLACEHOLDER = /\{(\w+)(?::(\w+))?\}/g;
 

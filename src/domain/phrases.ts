@@ -174,6 +174,14 @@ export const ACTION_PHRASES: Readonly<Record<string, Translated>> = {
  * Ones with numbers are patterns (below).
  */
 export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
+  // The `context` of ORDER_TIF_NOT_ALLOWED (engine/market.ts; "not allowed for …": genitive in Russian) and of
+  // ORDER_POST_ONLY_INVALID (engine/engine.ts; "given with …": "указано для …" in Russian).
+  "an auction's order collection": { ru: "сбора заявок аукциона", kk: "аукционның өтінімдер жинау кезеңі" },
+  "limit orders in an auction's order collection": {
+    ru: "лимитных заявок в период сбора заявок аукциона",
+    kk: "аукционның өтінімдер жинау кезеңіндегі лимиттік өтінімдер",
+  },
+  "a market order": { ru: "для рыночной заявки", kk: "нарықтық өтінім" },
   // PHASE_TRANSITION_INVALID's `allowed` when it is not a plain list of phases (domain/messages.ts, phasesText).
   none: { ru: "нет", kk: "жоқ" },
   // The fields a safeguards or clearing-terms check names first in its reason ("ceiling 150 must be a price on the
@@ -522,6 +530,8 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
 /** Phrases with variable parts: English with `{0}`, `{1}` → Russian, Kazakh. A part is translated in turn (a
  * phrase, else a code word: a role). A more particular pattern comes before a more general one that would match too. */
 const PATTERNS: readonly (readonly [string, string, string])[] = [
+  // ORDER_POST_ONLY_INVALID's `context` (engine/engine.ts): "given with time in force IOC" ("указано при сроке…").
+  ["time in force {0}", "при сроке действия {0}", "{0} қолданылу мерзімі"],
   [
     "a name is 1 to {0} characters, not all white space",
     "имя — от 1 до {0} символов, не только пробелы",

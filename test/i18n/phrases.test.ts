@@ -133,7 +133,7 @@ function detailTexts(): [string, string][] {
   for (const file of [...sources(join(SRC, "engine")), ...sources(join(SRC, "gateway"))]) {
     const name = relative(SRC, file);
     const text = readFileSync(file, "utf8");
-    for (const detail of text.matchAll(/\b(?:rule|reason|purpose|what):\s*("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
+    for (const detail of text.matchAll(/\b(?:rule|reason|purpose|what|context):\s*("(?:[^"\\]|\\.)*"|`[^`]*`)/g)) {
       const start = objectStart(text, detail.index);
       const before = text.slice(Math.max(0, start - 120), start);
       if (DETAIL_SOURCES.has(name) || /[pP]roblem\(\s*("[A-Z_]+"|[\w.]+)\s*,\s*$/.test(before)) {
@@ -393,6 +393,28 @@ describe("role words", () => {
 });
 
 describe("buyer category words", () => {
+  it("says what a time in force or post-only was refused for in Russian and Kazakh, in the case the sentence needs", () => {
+    const tif = (context: string, language: Language) =>
+      localize("ORDER_TIF_NOT_ALLOWED", { tif: "IOC", context }, language);
+    expect(tif("limit orders in an auction's order collection", "ru")).toBe(
+      "Срок действия IOC не допускается для лимитных заявок в период сбора заявок аукциона.",
+    );
+    expect(tif("an auction's order collection", "kk")).toBe(
+      "IOC қолданылу мерзіміне аукционның өтінімдер жинау кезеңі үшін рұқсат жоқ.",
+    );
+    const postOnly = (context: string, language: Language) =>
+      localize("ORDER_POST_ONLY_INVALID", { context }, language);
+    expect(postOnly("time in force FOK", "ru")).toBe(
+      "«Только в книгу» допускается лишь для лимитных заявок, которые могут стоять в книге; указано при сроке действия FOK.",
+    );
+    expect(postOnly("a market order", "ru")).toMatch(/; указано для рыночной заявки\.$/);
+    expect(postOnly("time in force IOC", "kk")).toMatch(/IOC қолданылу мерзімі\.$/);
+    expect(postOnly("a market order", "kk")).toMatch(/нарықтық өтінім\.$/);
+    expect(postOnly("a market order", "en")).toBe(
+      "Post-only is only for limit orders that may rest; it was given with a market order.",
+    );
+  });
+
   it("names every buyer category of the engine in Russian and Kazakh, not as its code", () => {
     for (const category of BUYER_CATEGORIES) {
       for (const language of ["ru", "kk"] as const) {

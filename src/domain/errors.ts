@@ -386,6 +386,10 @@ export const ERRORS = {
   // At the edge (the gateway): request shape, authentication and access, rate limits, users and keys, the policy lab.
   REQUEST_INVALID: { httpStatus: 400, template: "The request is not valid: {reason}." },
   REQUEST_TOO_LARGE: { httpStatus: 413, template: "The request body is larger than {max} bytes." },
+  REQUEST_MEDIA_TYPE: {
+    httpStatus: 415,
+    template: "The request body must be JSON, sent with the header Content-Type: application/json.",
+  },
   NOT_FOUND: { httpStatus: 404, template: "No route {method} {url}." },
   AUTH_REQUIRED: { httpStatus: 401, template: "Sign in or sign the request with an API key to {action}." },
   AUTH_FAILED: { httpStatus: 401, template: "The user name or password is wrong." },

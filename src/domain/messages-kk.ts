@@ -180,6 +180,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
 
   REQUEST_INVALID: "Сұрау жарамсыз: {reason}.",
   REQUEST_TOO_LARGE: "Сұрау денесі {max:int} байттан үлкен.",
+  REQUEST_MEDIA_TYPE: "Сұрау денесі JSON пішімінде болып, Content-Type: application/json тақырыбымен жіберілуі керек.",
   NOT_FOUND: "{method} {url} бағыты жоқ.",
   AUTH_REQUIRED: "Мынаны істеу үшін кіріңіз немесе сұрауға API кілтімен қол қойыңыз: {action}.",
   AUTH_FAILED: "Пайдаланушы аты немесе құпиясөз қате.",

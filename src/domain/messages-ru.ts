@@ -184,6 +184,8 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
 
   REQUEST_INVALID: "Запрос недействителен: {reason}.",
   REQUEST_TOO_LARGE: "Тело запроса больше {max:int} байт.",
+  REQUEST_MEDIA_TYPE:
+    "Тело запроса должно быть в формате JSON и отправляться с заголовком Content-Type: application/json.",
   NOT_FOUND: "Маршрута {method} {url} нет.",
   AUTH_REQUIRED: "Войдите или подпишите запрос API-ключом, чтобы {action}.",
   AUTH_FAILED: "Неверное имя пользователя или пароль.",

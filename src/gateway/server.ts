@@ -263,6 +263,9 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     request.bodyProblem = problem;
     return undefined;
   };
+  // JSON only: fastify's own text/plain parser would hand a route a string, and a signed body read so would then be
+  // refused as a bad signature rather than for its type (REQUEST_MEDIA_TYPE, below).
+  app.removeContentTypeParser("text/plain");
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
     let text: string;
     try {
@@ -594,6 +597,12 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     }
     if (fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       return sendProblem(reply, new HttpProblem("REQUEST_TOO_LARGE", { max: BODY_BYTES_MAX }));
+    }
+    // A body in any other type (or with none named) is refused for what it is, before its signature is checked: a
+    // signed body fastify read as text would otherwise be refused as a bad signature.
+    if (fastifyError.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      const contentType = request.headers["content-type"] ?? null;
+      return sendProblem(reply, new HttpProblem("REQUEST_MEDIA_TYPE", { contentType }));
     }
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return sendProblem(reply, new HttpProblem("REQUEST_INVALID", { reason: (error as Error).message }));

@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sign } from "../../src/gateway/signing.ts";
-import { TestServer } from "../support/server.ts";
+import { INSTRUMENT, TestServer } from "../support/server.ts";
 
 let server: TestServer;
 
@@ -107,6 +107,47 @@ describe("authentication comes before validation", () => {
     const byKey = await key("POST", "/api/orders", { notAField: 1 });
     expect([byKey.status, byKey.body.error.code]).toEqual([400, "REQUEST_INVALID"]);
   });
+  it("a well-signed body sent as text/plain or with no Content-Type: 415 REQUEST_MEDIA_TYPE, not a bad signature", async () => {
+    await server.putApiKey({
+      id: "abv-media",
+      user: "aktau-trader",
+      secret: "abv-media-secret",
+      scopes: ["read", "trade"],
+    });
+    const path = "/api/orders";
+    const before = server.exchange.projections.lastSeq;
+    const answers: string[] = [];
+    for (const contentType of ["text/plain", "application/x-www-form-urlencoded", null]) {
+      const body = JSON.stringify({
+        instrument: INSTRUMENT,
+        account: "AKTAU-1",
+        clientOrderId: "media-type",
+        side: "buy",
+        price: 13_300_000,
+        quantity: 1000,
+      });
+      const response = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        // A Blob with no type sends no Content-Type at all.
+        body: contentType === null ? new Blob([body]) : body,
+        headers: {
+          ...(contentType === null ? {} : { "content-type": contentType }),
+          "accept-language": "ru",
+          "x-sauda-key": "abv-media",
+          "x-sauda-timestamp": String(server.nowMs),
+          "x-sauda-signature": sign("abv-media-secret", server.nowMs, "POST", path, body),
+        },
+      });
+      const reply = (await response.json()) as { error: { code: string; message: string } };
+      answers.push(`${contentType} → ${response.status} ${reply.error.code} ${reply.error.message}`);
+    }
+    const said =
+      "415 REQUEST_MEDIA_TYPE Тело запроса должно быть в формате JSON и отправляться с заголовком Content-Type: application/json.";
+    expect(answers).toEqual([`text/plain → ${said}`, `application/x-www-form-urlencoded → ${said}`, `null → ${said}`]);
+    // Nothing reached the journal.
+    expect(server.exchange.projections.lastSeq).toBe(before);
+  });
+
   it("a role the route never admits, with an invalid body: 403 FORBIDDEN, not the schema", async () => {
     const viewer = await server.login("aktau-viewer");
     const operator = await server.login("operator");

@@ -230,11 +230,41 @@ export function rejectionMessage(code: ErrorCode, message: string, details: Erro
 }
 
 /**
+ * Command fields the API's requests name otherwise (an order's `expireAtMs` is the request's `expireAt`): a refusal's
+ * English sentence names the field the caller sent; its details keep the engine's name.
+ */
+const REQUEST_FIELD_NAMES: Readonly<Record<string, string>> = { expireAtMs: "expireAt" };
+
+function wireFieldNames(code: ErrorCode, details: ErrorDetails): ErrorDetails {
+  if (code !== "FIELD_INVALID" || typeof details.field !== "string") return details;
+  const named = REQUEST_FIELD_NAMES[details.field];
+  return named === undefined ? details : { ...details, field: named };
+}
+
+/**
+ * A GTD order sent without an expiry: the engine's template (journaled) says "Expiry null is not valid"; a reader is
+ * told the expiry is missing, and the field to give it in.
+ */
+const MISSING_EXPIRY: Readonly<Record<Language, string>> = {
+  en: "A GTD order needs an expiry (expireAt) after the current time {now:time} (Kazakhstan time).",
+  ru: "Заявке GTD нужен срок истечения (expireAt) позже текущего времени {now:time}.",
+  kk: "GTD өтініміне ағымдағы уақыттан ({now:time}) кейінгі аяқталу мерзімі (expireAt) керек.",
+};
+
+function missingExpiry(code: ErrorCode, details: ErrorDetails): boolean {
+  return (
+    code === "ORDER_EXPIRY_INVALID" &&
+    (details.value === undefined || details.value === null || details.value === "null")
+  );
+}
+
+/**
  * An English sentence that reads better than the engine's template for some details, or null. A resume refused for one
  * instrument: the template (journaled, src/engine/engine.ts) says "No instrument in instrument PB-X is halted.", a
  * reader is told "Instrument PB-X is not halted."; the market and a region keep the template's sentence.
  */
 function englishForReader(code: ErrorCode, details: ErrorDetails): string | null {
+  if (missingExpiry(code, details)) return render(MISSING_EXPIRY.en, details, "en");
   if (code !== "NOTHING_TO_RESUME" || typeof details.scope !== "string") return null;
   const instrument = /^instrument (.+)$/.exec(details.scope);
   return instrument === null ? null : `Instrument ${instrument[1]} is not halted.`;
@@ -259,7 +289,10 @@ function pricesForReader(details: ErrorDetails): ErrorDetails {
 
 /** The sentence for an error code in a language. */
 export function localize(code: ErrorCode, given: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
-  const details = withScope(code, withTimes(code, unquotedDetails(code, given), language), language);
+  if (missingExpiry(code, given)) return render(MISSING_EXPIRY[language], given, language);
+  const shown = withScope(code, withTimes(code, unquotedDetails(code, given), language), language);
+  // English names the field as the request does; Russian and Kazakh name it in words (validation-messages.ts).
+  const details = language === "en" ? wireFieldNames(code, shown) : shown;
   // A refused request shape, for the rules a person meets in a form: one sentence naming the field.
   if (code === "REQUEST_INVALID") {
     const sentence = fieldSentence(details, language);

@@ -263,6 +263,8 @@ function hasExamples(body: unknown): boolean {
 
 /** What the engine can refuse an order command with (new, amend, cancel), beyond the request's shape. */
 export const ORDER_ENTRY_ERRORS: readonly ErrorCode[] = [
+  // A field the engine reads past the request's shape (an expiry given to an order that is not GTD, a post-only flag).
+  "FIELD_INVALID",
   "ORDER_ID_INVALID",
   "ORDER_ID_DUPLICATE",
   "ORDER_ID_REUSED",

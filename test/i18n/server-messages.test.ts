@@ -155,7 +155,7 @@ describe("error catalogues", () => {
   it("says a refused expiry (a time in ms) as that time in exchange time, not as a raw count of milliseconds", () => {
     const expiry = { field: "expireAtMs", value: "1", rule: "only GTD orders expire" };
     expect(localize("FIELD_INVALID", expiry, "en")).toBe(
-      "Field 'expireAtMs' has value 1970-01-01 05:00 (Kazakhstan time); only GTD orders expire.",
+      "Field 'expireAt' has value 1970-01-01 05:00 (Kazakhstan time); only GTD orders expire.",
     );
     expect(localize("FIELD_INVALID", expiry, "ru")).toBe(
       "Поле «время истечения» имеет значение 01.01.1970 05:00 (время Казахстана); срок истекает только у заявок GTD.",
@@ -173,6 +173,21 @@ describe("error catalogues", () => {
       "Срок истечения 06.01.2026 17:59 (время Казахстана) недействителен; заявке GTD нужен срок позже текущего времени 06.01.2026 18:00.",
     );
     expect(localize("ORDER_EXPIRY_INVALID", late, "kk")).toContain("06.01.2026 17:59 (Қазақстан уақыты)");
+    // A GTD order sent without an expiry: said missing, and where to give it, not "Expiry null".
+    const missing = { value: "null", now };
+    expect(localize("ORDER_EXPIRY_INVALID", missing, "en")).toBe(
+      "A GTD order needs an expiry (expireAt) after the current time 2026-01-06 18:00 (Kazakhstan time).",
+    );
+    expect(localize("ORDER_EXPIRY_INVALID", missing, "ru")).toBe(
+      "Заявке GTD нужен срок истечения (expireAt) позже текущего времени 06.01.2026 18:00.",
+    );
+    expect(localize("ORDER_EXPIRY_INVALID", missing, "kk")).toBe(
+      "GTD өтініміне ағымдағы уақыттан (06.01.2026 18:00) кейінгі аяқталу мерзімі (expireAt) керек.",
+    );
+    // The audit trail's and FIX's English say it so too.
+    expect(rejectionMessage("ORDER_EXPIRY_INVALID", "Expiry null is not valid; …", missing)).toBe(
+      "A GTD order needs an expiry (expireAt) after the current time 2026-01-06 18:00 (Kazakhstan time).",
+    );
     // An outage whose end is not after its start: the end as an exchange time, the fields named in the language.
     const outage = { field: "toMs", value: "1796500000000", rule: "after fromMs, and at most a year after it" };
     expect(localize("FIELD_INVALID", outage, "en")).toBe(

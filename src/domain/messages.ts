@@ -251,6 +251,16 @@ const MISSING_EXPIRY: Readonly<Record<Language, string>> = {
   kk: "GTD өтініміне ағымдағы уақыттан ({now:time}) кейінгі аяқталу мерзімі (expireAt) керек.",
 };
 
+/**
+ * A CSRF token missing or wrong on the stream (`via: "stream"`): a socket sends no headers after it opens, so it is told
+ * where a socket gives the token (docs/api.md, "Streams"), not the X-CSRF-Token header.
+ */
+const STREAM_CSRF: Readonly<Record<Language, string>> = {
+  en: 'The CSRF token is missing or wrong: give the csrfToken from GET /api/session in the first message ({"op":"session","csrf":…}) or in the stream\'s address (?csrf=).',
+  ru: 'CSRF-токен отсутствует или неверен: передайте csrfToken из GET /api/session в первом сообщении ({"op":"session","csrf":…}) или в адресе потока (?csrf=).',
+  kk: 'CSRF токені жоқ немесе қате: GET /api/session жауабындағы csrfToken мәнін бірінші хабарламада ({"op":"session","csrf":…}) немесе ағын мекенжайында (?csrf=) жіберіңіз.',
+};
+
 function missingExpiry(code: ErrorCode, details: ErrorDetails): boolean {
   return (
     code === "ORDER_EXPIRY_INVALID" &&
@@ -290,6 +300,7 @@ function pricesForReader(details: ErrorDetails): ErrorDetails {
 /** The sentence for an error code in a language. */
 export function localize(code: ErrorCode, given: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
   if (missingExpiry(code, given)) return render(MISSING_EXPIRY[language], given, language);
+  if (code === "AUTH_CSRF" && given.via === "stream") return STREAM_CSRF[language];
   const shown = withScope(code, withTimes(code, unquotedDetails(code, given), language), language);
   // English names the field as the request does; Russian and Kazakh name it in words (validation-messages.ts).
   const details = language === "en" ? wireFieldNames(code, shown) : shown;

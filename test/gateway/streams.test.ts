@@ -570,7 +570,12 @@ describe("order entry over WebSocket", () => {
     const order = (id: string) => ({ op: "order.new", ...buy("AKTAU-1", id, 13_000_000, 1_000) });
 
     const bare = await connectAs(session);
-    expect((await bare.request(order("c-1"))).error.code).toBe("AUTH_CSRF");
+    const noToken = await bare.request(order("c-1"));
+    expect(noToken.error.code).toBe("AUTH_CSRF");
+    // Told where a socket gives the token, not a header it cannot send once open.
+    expect(noToken.error.message).toBe(
+      'The CSRF token is missing or wrong: give the csrfToken from GET /api/session in the first message ({"op":"session","csrf":…}) or in the stream\'s address (?csrf=).',
+    );
     const late = await bare.request({ op: "session", csrf: session.csrf });
     expect(late.error.details.reason).toBe("the CSRF token is accepted in the first message only");
     // Reads need no token.
@@ -586,6 +591,7 @@ describe("order entry over WebSocket", () => {
 
     const wrongQuery = await Client.open(wsUrl("?csrf=wrong"), { cookie: session.cookie }).catch((e: unknown) => e);
     expect([(wrongQuery as Refused).status, (wrongQuery as Refused).body.error.code]).toEqual([403, "AUTH_CSRF"]);
+    expect((wrongQuery as Refused).body.error.message).toContain("in the stream's address (?csrf=)");
 
     const wrongFirst = await connectAs(session);
     const refused = await wrongFirst.request({ op: "session", csrf: "wrong" });

@@ -397,6 +397,17 @@ describe("role words", () => {
 });
 
 describe("buyer category words", () => {
+  it("tells a socket where it gives its CSRF token, in Russian and Kazakh with no English but the wire's names", () => {
+    for (const language of ["ru", "kk"] as const) {
+      const sentence = localize("AUTH_CSRF", { via: "stream" }, language);
+      expect(sentence).toContain('{"op":"session","csrf":…}');
+      expect(sentence).not.toContain("X-CSRF-Token");
+      const prose = sentence.replace(/\{[^}]*\}|\(\?csrf=\)|GET \/api\/session|csrfToken|CSRF/g, "");
+      expect(prose, language).not.toMatch(/[A-Za-z]/);
+    }
+    expect(localize("AUTH_CSRF", {}, "ru")).toContain("X-CSRF-Token");
+  });
+
   it("says what a time in force or post-only was refused for in Russian and Kazakh, in the case the sentence needs", () => {
     const tif = (context: string, language: Language) =>
       localize("ORDER_TIF_NOT_ALLOWED", { tif: "IOC", context }, language);

@@ -127,7 +127,7 @@ export function streamRoutes(api: FastifyInstance, context: RouteContext): void 
         const principal = request.principal;
         const csrf = request.query.csrf;
         if (csrf !== undefined && principal.kind === "user" && principal.via === "session") {
-          if (!sameToken(csrf, principal.csrf)) throw new HttpProblem("AUTH_CSRF");
+          if (!sameToken(csrf, principal.csrf)) throw new HttpProblem("AUTH_CSRF", { via: "stream" });
         }
         if (request.query.cancelOnDisconnect === true && principal.kind !== "user") {
           throw new HttpProblem("AUTH_REQUIRED", { action: "use cancel-on-disconnect" });

@@ -491,7 +491,7 @@ export class StreamConnection implements Subscriber {
       const principal = this.principal;
       if (principal.kind === "user" && principal.via === "session") {
         if (!sameToken(message.csrf, principal.csrf)) {
-          this.replyError(message.id ?? null, "session", new HttpProblem("AUTH_CSRF"));
+          this.replyError(message.id ?? null, "session", new HttpProblem("AUTH_CSRF", { via: "stream" }));
           this.close(CLOSE_POLICY, "wrong CSRF token");
           return;
         }
@@ -568,7 +568,7 @@ export class StreamConnection implements Subscriber {
     let refused: unknown;
     try {
       requireTradeAccount(this.context, this.request, account, ORDER_ACTIONS[op]);
-      if (this.csrfState() === "missing") throw new HttpProblem("AUTH_CSRF");
+      if (this.csrfState() === "missing") throw new HttpProblem("AUTH_CSRF", { via: "stream" });
       this.requireSignedIn();
       if (op === "order.new" && this.cancelOnDisconnect) {
         const live = this.guarded.size + this.newOrdersInFlight;

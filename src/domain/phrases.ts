@@ -303,6 +303,10 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
     ru: "исполнимы только рыночные заявки",
     kk: "тек нарықтық өтінімдер ғана орындалады",
   },
+  "a key that trades must also read: give 'read' with 'trade'": {
+    ru: "ключ, который торгует, должен и читать: укажите 'read' вместе с 'trade'",
+    kk: "сауда жасайтын кілт оқи да алуы керек: 'trade' рұқсатымен бірге 'read' рұқсатын көрсетіңіз",
+  },
   "only GTD orders expire": { ru: "срок истекает только у заявок GTD", kk: "мерзімі тек GTD өтінімдерінде бітеді" },
   "a month is YYYY-MM": { ru: "месяц записывается как ГГГГ-ММ", kk: "ай ЖЖЖЖ-АА түрінде жазылады" },
   "a delivery period is a month, YYYY-MM": {

@@ -161,6 +161,15 @@ export class Users {
     meta: CommandMeta,
     given: { id?: string; secret?: string } = {},
   ): Promise<{ key: ApiKey; secret: string; outcome: Outcome }> {
+    // A key that trades also reads (docs/membership.md): a program must be able to look up what became of an order
+    // whose answer it did not hear. A viewer's key may not trade at all, which the engine says (its role's code).
+    if (scopes.includes("trade") && !scopes.includes("read") && this.user(user)?.role !== "viewer") {
+      throw new HttpProblem("FIELD_INVALID", {
+        field: "scopes",
+        value: JSON.stringify(scopes),
+        rule: "a key that trades must also read: give 'read' with 'trade'",
+      });
+    }
     const id = given.id ?? `key-${randomBytes(API_KEY_ID_BYTES).toString("base64url")}`;
     const secret = given.secret ?? randomBytes(API_KEY_SECRET_BYTES).toString("base64url");
     const secretSealed = sealSecret(this.exchange.keys.secretsKeys, id, user, secret);

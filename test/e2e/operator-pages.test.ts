@@ -90,7 +90,12 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
 
   it("(en) issues an API key: the secret is shown once and signs a request; the API lists the key", async () => {
     const form = page.getByTestId("operator-key-form");
+    // A key that trades also reads: read unchecked takes trade with it, and trade checked brings read back.
     await form.locator("input[name=scope-trade]").check();
+    await form.locator("input[name=scope-read]").uncheck();
+    expect(await form.locator("input[name=scope-trade]").isChecked()).toBe(false);
+    await form.locator("input[name=scope-trade]").check();
+    expect(await form.locator("input[name=scope-read]").isChecked()).toBe(true);
     await fill("operator-key-form", { keyUser: "aktau-trader-2" });
     const shown = page.getByTestId("operator-key-secret");
     await shown.waitFor({ timeout: LIVE_MS });

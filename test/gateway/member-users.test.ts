@@ -110,6 +110,23 @@ describe("a member's administrator", () => {
     expect([read.status, read.body.key.scopes]).toEqual([201, ["read"]]);
   });
 
+  it("gives no key that trades without reading (it could not look up an order it sent): refused, nothing journaled", async () => {
+    const before = server.exchange.projections.lastSeq;
+    const operator = await server.login("operator");
+    const refusals = [
+      await server.call(admin, "POST", "/api/member/users/aktau-trader/keys", { scopes: ["trade"] }),
+      await server.call(operator, "POST", "/api/admin/users/aktau-trader/keys", { scopes: ["trade"] }),
+    ];
+    for (const refused of refusals) {
+      expect([refused.status, refused.body.error.code, refused.body.error.message]).toEqual([
+        400,
+        "FIELD_INVALID",
+        `Field 'scopes' has value ["trade"]; a key that trades must also read: give 'read' with 'trade'.`,
+      ]);
+    }
+    expect(server.exchange.projections.lastSeq).toBe(before);
+  });
+
   it("never reaches another member's users: 404 and nothing journaled", async () => {
     const before = server.exchange.projections.lastSeq;
     const disable = await server.call(admin, "POST", "/api/member/users/atyrau-trader/disable", { reason: "x" });

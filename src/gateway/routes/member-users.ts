@@ -172,7 +172,7 @@ export function memberUserRoutes(api: FastifyInstance, context: RouteContext): v
       },
       config: {
         ...MEMBER_ADMIN,
-        errors: ["USER_NOT_FOUND", "USER_DISABLED", "API_KEYS_LIMIT", "API_KEY_SCOPE_NOT_FOR_ROLE"],
+        errors: ["USER_NOT_FOUND", "USER_DISABLED", "API_KEYS_LIMIT", "API_KEY_SCOPE_NOT_FOR_ROLE", "FIELD_INVALID"],
       },
     },
     async (request, reply) => {

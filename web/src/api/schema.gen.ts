@@ -10147,7 +10147,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: API_KEY_SCOPE_NOT_FOR_ROLE, REQUEST_INVALID. */
+            /** @description Error codes: API_KEY_SCOPE_NOT_FOR_ROLE, FIELD_INVALID, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15758,7 +15758,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: API_KEY_SCOPE_NOT_FOR_ROLE, REQUEST_INVALID. */
+            /** @description Error codes: API_KEY_SCOPE_NOT_FOR_ROLE, FIELD_INVALID, REQUEST_INVALID. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -205,10 +205,16 @@ export function OperatorUsers() {
       });
     });
   };
+  // A key that trades also reads (the exchange refuses one that does not): trade brings read, and read goes with trade.
   const toggleScope = (scope: Scope, on: boolean) => {
     const next = new Set(keyScopes);
-    if (on) next.add(scope);
-    else next.delete(scope);
+    if (on) {
+      next.add(scope);
+      if (scope === "trade") next.add("read");
+    } else {
+      next.delete(scope);
+      if (scope === "read") next.delete("trade");
+    }
     setKeyScopes(next);
   };
 

@@ -254,7 +254,14 @@ export function operatorUserRoutes(api: FastifyInstance, context: RouteContext):
       },
       config: {
         ...OPERATOR_CHANGE,
-        errors: ["USER_NOT_FOUND", "USER_DISABLED", "API_KEY_EXISTS", "API_KEYS_LIMIT", "API_KEY_SCOPE_NOT_FOR_ROLE"],
+        errors: [
+          "USER_NOT_FOUND",
+          "USER_DISABLED",
+          "API_KEY_EXISTS",
+          "API_KEYS_LIMIT",
+          "API_KEY_SCOPE_NOT_FOR_ROLE",
+          "FIELD_INVALID",
+        ],
       },
     },
     async (request, reply) => {

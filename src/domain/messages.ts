@@ -261,6 +261,13 @@ const STREAM_CSRF: Readonly<Record<Language, string>> = {
   kk: 'CSRF токені жоқ немесе қате: GET /api/session жауабындағы csrfToken мәнін бірінші хабарламада ({"op":"session","csrf":…}) немесе ағын мекенжайында (?csrf=) жіберіңіз.',
 };
 
+/** An account not the member's that is one of its own in another letter case (`ownAccount`): said, ids being exact. */
+const OWN_ACCOUNT_OTHER_CASE: Readonly<Record<Language, string>> = {
+  en: "Account '{account}' does not belong to your member; account ids are case-sensitive: did you mean '{ownAccount}'?",
+  ru: "Счёт '{account}' не принадлежит вашему участнику; в идентификаторах счетов важен регистр букв: возможно, имелся в виду '{ownAccount}'?",
+  kk: "'{account}' шоты сіздің қатысушыңызға тиесілі емес; шот идентификаторларында әріптің бас не кіші болуы маңызды: '{ownAccount}' шоты айтылған болар?",
+};
+
 function missingExpiry(code: ErrorCode, details: ErrorDetails): boolean {
   return (
     code === "ORDER_EXPIRY_INVALID" &&
@@ -301,6 +308,9 @@ function pricesForReader(details: ErrorDetails): ErrorDetails {
 export function localize(code: ErrorCode, given: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
   if (missingExpiry(code, given)) return render(MISSING_EXPIRY[language], given, language);
   if (code === "AUTH_CSRF" && given.via === "stream") return STREAM_CSRF[language];
+  if (code === "FORBIDDEN_ACCOUNT" && typeof given.ownAccount === "string") {
+    return render(OWN_ACCOUNT_OTHER_CASE[language], given, language);
+  }
   const shown = withScope(code, withTimes(code, unquotedDetails(code, given), language), language);
   // English names the field as the request does; Russian and Kazakh name it in words (validation-messages.ts).
   const details = language === "en" ? wireFieldNames(code, shown) : shown;

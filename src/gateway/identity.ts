@@ -89,6 +89,17 @@ export class Identity {
     return this.members.get(account) ?? null;
   }
 
+  /**
+   * The member's own account whose id differs from `account` only in letter case, when `account` is not opened (a
+   * typed "aktau-1" for "AKTAU-1"): said with the refusal, as ids are case-sensitive. Only on a refusal's path.
+   */
+  ownAccountInOtherCase(account: string, member: string | null): string | null {
+    if (member === null || this.members.has(account)) return null;
+    const wanted = account.toUpperCase();
+    for (const [id, owner] of this.members) if (owner === member && id.toUpperCase() === wanted) return id;
+    return null;
+  }
+
   apply(outcome: ProjectionOutcome): void {
     if (outcome.seq <= this.seq) return;
     this.expectNext(outcome.seq);

@@ -43,7 +43,14 @@ export function requireTrader(principal: UserPrincipal, action: string): void {
 /** The account belongs to the principal's member (read from identity: answers while the other read models load). */
 export function requireOwnAccount(exchange: Exchange, principal: UserPrincipal, account: string): void {
   const owner = exchange.identity.memberOf(account);
-  if (owner === null || owner !== principal.user.member) throw new HttpProblem("FORBIDDEN_ACCOUNT", { account });
+  if (owner === null || owner !== principal.user.member)
+    throw forbiddenAccount(exchange, principal.user.member, account);
+}
+
+/** The refusal of an account not the member's; an own account typed in the wrong letter case is named with it. */
+export function forbiddenAccount(exchange: Exchange, member: string | null, account: string): HttpProblem {
+  const ownAccount = exchange.identity.ownAccountInOtherCase(account, member);
+  return new HttpProblem("FORBIDDEN_ACCOUNT", ownAccount === null ? { account } : { account, ownAccount });
 }
 
 /** A trader of the account's member, with the trade scope: everything but a channel's own checks (CSRF). */

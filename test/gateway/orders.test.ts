@@ -4,6 +4,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { localize } from "../../src/domain/messages.ts";
 import { INSTRUMENT, TestServer } from "../support/server.ts";
 
 let server: TestServer;
@@ -99,6 +100,20 @@ describe("orders over REST", () => {
     expect(changed.body.error.code).toBe("ORDER_ID_REUSED");
     const lookup = await server.call(buyer, "GET", "/api/accounts/AKTAU-1/orders/retry-1");
     expect(lookup.body.order).toMatchObject({ status: "resting", openKg: 1000 });
+    // An order no one sent: the lookup, the amend and the cancel name it alike (the engine's order id).
+    const unknown = "/api/accounts/AKTAU-1/orders/never-sent";
+    const answers = [
+      await server.call(buyer, "GET", unknown),
+      await server.call(buyer, "PATCH", unknown, { quantity: 2000 }),
+      await server.call(buyer, "DELETE", unknown),
+    ].map((reply) => [reply.status, reply.body.error.code, reply.body.error.details, reply.body.error.message]);
+    const said = [
+      404,
+      "ORDER_NOT_FOUND",
+      { id: "AKTAU-1~never-sent" },
+      "No order with id 'AKTAU-1~never-sent' is known.",
+    ];
+    expect(answers).toEqual([said, said, said]);
   });
 
   it("an order amended from 5 t to 6 t and cancelled reads 6 t ordered and 6 t cancelled", async () => {
@@ -156,6 +171,34 @@ describe("orders over REST", () => {
     expect([response.status, response.body.error.code]).toEqual([403, "FORBIDDEN_ACCOUNT"]);
     const read = await server.call(other, "GET", "/api/accounts/AKTAU-1/balances");
     expect(read.status).toBe(403);
+    // Another member's account is named as such, without a hint of the owner's ids.
+    expect(response.body.error.message).toBe("Account 'AKTAU-1' does not belong to your member.");
+  });
+
+  it("an own account typed in the wrong letter case is refused, and its right id named", async () => {
+    const buyer = await server.login("aktau-trader");
+    const before = server.exchange.projections.lastSeq;
+    const order = await server.call(buyer, "POST", "/api/orders", {
+      instrument: INSTRUMENT,
+      account: "aktau-1",
+      clientOrderId: "case",
+      side: "buy",
+      price: 13_000_000,
+      quantity: 1000,
+    });
+    const said =
+      "Account 'aktau-1' does not belong to your member; account ids are case-sensitive: did you mean 'AKTAU-1'?";
+    expect([order.status, order.body.error.code, order.body.error.message]).toEqual([403, "FORBIDDEN_ACCOUNT", said]);
+    expect(order.body.error.details).toEqual({ account: "aktau-1", ownAccount: "AKTAU-1" });
+    const read = await server.call(buyer, "GET", "/api/accounts/Aktau-1/balances");
+    expect([read.status, read.body.error.details.ownAccount]).toEqual([403, "AKTAU-1"]);
+    // Another member's account in another case is not named.
+    const other = await server.call(buyer, "GET", "/api/accounts/atyrau-1/balances");
+    expect(other.body.error.details).toEqual({ account: "atyrau-1" });
+    expect(localize("FORBIDDEN_ACCOUNT", { account: "aktau-1", ownAccount: "AKTAU-1" }, "kk")).toBe(
+      "'aktau-1' шоты сіздің қатысушыңызға тиесілі емес; шот идентификаторларында әріптің бас не кіші болуы маңызды: 'AKTAU-1' шоты айтылған болар?",
+    );
+    expect(server.exchange.projections.lastSeq).toBe(before);
   });
 
   it("signed API-key requests work, a replay is refused, a read-only key cannot trade", async () => {

@@ -7,8 +7,7 @@
 import type { FastifyRequest } from "fastify";
 import { checkCsrf, requireScope, requireUser } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
-import { HttpProblem } from "../errors.ts";
-import { requireOwnAccount, requireTrader } from "../order-entry.ts";
+import { forbiddenAccount, requireOwnAccount, requireTrader } from "../order-entry.ts";
 
 export function memberOfAccount(context: RouteContext, account: string): string | null {
   return context.exchange.identity.memberOf(account);
@@ -21,7 +20,7 @@ export function requireReadAccount(context: RouteContext, request: FastifyReques
   const { role, member } = principal.user;
   if (role === "operator" || role === "regulator") return principal;
   const owner = memberOfAccount(context, account);
-  if (owner === null || owner !== member) throw new HttpProblem("FORBIDDEN_ACCOUNT", { account });
+  if (owner === null || owner !== member) throw forbiddenAccount(context.exchange, member, account);
   return principal;
 }
 

@@ -175,7 +175,8 @@ export function orderRoutes(api: FastifyInstance, context: RouteContext): void {
       const { account, clientOrderId } = request.params;
       requireReadAccount(context, request, account, "read orders");
       const order = exchange.projections.accounts.order(engineOrderId(account, clientOrderId));
-      if (!order) throw new HttpProblem("ORDER_NOT_FOUND", { id: clientOrderId });
+      // Named as the engine names it in a refused amend or cancel (`account~clientOrderId`), so one route answers like another.
+      if (!order) throw new HttpProblem("ORDER_NOT_FOUND", { id: engineOrderId(account, clientOrderId) });
       return { order: json(order) };
     },
   );

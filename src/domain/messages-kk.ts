@@ -81,7 +81,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   API_KEY_EXISTS: "'{id}' API кілті бар.",
   API_KEY_NOT_FOUND: "'{id}' API кілті жоқ.",
   API_KEY_SCOPE_NOT_FOR_ROLE:
-    "'{user}' пайдаланушысы — бақылаушы, тек қарай алады: оның API кілтінде тек '{allowed}' аясы болады, '{scope}' болмайды.",
+    "'{user}' пайдаланушысы — бақылаушы, тек қарай алады: оның API кілтіне тек оқу ('{allowed}') рұқсатын беруге болады, сауданы ('{scope}') емес.",
   API_KEY_ALREADY_REVOKED: "'{user}' пайдаланушысының '{id}' API кілті бұрын кері қайтарылған.",
   API_KEYS_LIMIT:
     "'{user}' пайдаланушысында {count:int} API кілті бар, ең көбі {max:int} рұқсат (кері қайтарылғандары да саналады).",

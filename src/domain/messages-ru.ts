@@ -81,7 +81,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   API_KEY_EXISTS: "API-ключ '{id}' уже существует.",
   API_KEY_NOT_FOUND: "API-ключа '{id}' нет.",
   API_KEY_SCOPE_NOT_FOR_ROLE:
-    "Пользователь '{user}' — наблюдатель и может только смотреть: у его API-ключа может быть только область '{allowed}', не '{scope}'.",
+    "Пользователь '{user}' — наблюдатель и может только смотреть: его API-ключу можно дать только чтение ('{allowed}'), но не торговлю ('{scope}').",
   API_KEY_ALREADY_REVOKED: "API-ключ '{id}' пользователя '{user}' уже отозван.",
   API_KEYS_LIMIT:
     "У пользователя '{user}' уже {count:int} API-ключей, допускается не более {max:int} (отозванные считаются).",

@@ -125,6 +125,12 @@ describe.skipIf(!run)("the public board", () => {
     // The field's label changes with the language.
     const density = board.locator("label.density input");
     expect(await board.getByLabel("Density for ₸/l").count()).toBe(1);
+    // Untouched, the field writes the density as the language does: "0,55" in Russian and Kazakh.
+    expect(await density.inputValue()).toBe("0.55");
+    await board.getByLabel("Language").selectOption("kk");
+    await expect.poll(() => density.inputValue(), { timeout: LIVE_MS }).toBe("0,55");
+    await board.locator("label.language select").selectOption("en");
+    await expect.poll(() => density.inputValue(), { timeout: LIVE_MS }).toBe("0.55");
     const error = board.getByTestId("density-error");
     expect(await error.count()).toBe(0);
     await density.fill("5");

@@ -559,7 +559,7 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
     await form.locator("button[type=submit]").click();
     // The confirmation writes the prices as the page does, grouped and with their unit.
     expect(await form.locator("dialog p").first().textContent()).toBe(
-      `On ${INSTRUMENT}: ceiling 150,000 ₸/t, floor 145,000 ₸/t.`,
+      `On ${INSTRUMENT}: ceiling — 150,000 ₸/t, floor — 145,000 ₸/t.`,
     );
     await form.getByRole("button", { name: "Yes, do it" }).click();
     const shown = form.locator(".field-error:not([hidden])");
@@ -1107,6 +1107,24 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
         expect(await form.locator("input[name=floor][aria-invalid=true]").count()).toBe(1);
         expect(await form.locator("dialog[open]").count()).toBe(0);
       }
+      // The confirmation writes the figures the reader's way: the ceiling in force and the one typed, grouped.
+      await reopenIn(regulator, "ru");
+      const form = regulator.getByTestId("ceiling-form");
+      await fillFields(form, { instrument: INSTRUMENT });
+      await expect.poll(() => form.locator("input[name=ceiling]").inputValue(), { timeout: LIVE_MS }).not.toBe("");
+      await fillFields(form, { ceiling: "139000", floor: "" });
+      await form.locator("input[name=reason]").fill("console test: the figures in the confirmation");
+      await form.locator("button[type=submit]").click();
+      const changes = form.getByTestId("changes");
+      await expect
+        .poll(async () => spaces(await changes.textContent()), { timeout: LIVE_MS })
+        .toContain("Потолок ₸/т: 140 000 → 139 000");
+      expect(spaces(await form.locator("dialog").textContent())).toContain(
+        `По ${INSTRUMENT}: потолок — 139 000 ₸/т, нижний предел — нет.`,
+      );
+      await form.getByRole("button", { name: "Назад" }).click();
+      expect((await suite.server.call(regulatorApi, "GET", SAFEGUARDS)).body.safeguards).toEqual(before);
+      await reopenIn(regulator, "en");
       // A floor equal to the ceiling is taken: the check is "above", as the exchange's.
       await submit(
         regulator,

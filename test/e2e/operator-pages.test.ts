@@ -371,6 +371,10 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
 
     const operator = await signIn("operator", "/operator/users");
     await operator.getByLabel("Language").selectOption("kk");
+    // A viewer's key only reads: the trade box is not offered for one.
+    const keyForm = operator.getByTestId("operator-key-form");
+    await keyForm.locator('select[name="keyUser"]').selectOption("aaa-first");
+    expect(await keyForm.locator("input[name=scope-trade]").isDisabled()).toBe(true);
     const row = operator.locator('[data-user="aaa-first"]');
     await expect
       .poll(() => row.getByTestId("key-older-seal").allTextContents(), { timeout: LIVE_MS })

@@ -47,6 +47,13 @@ describe.skipIf(!run)("the statement's day on the terminal", () => {
     // The first href read is the trade's day: the link only comes with it.
     const link = documents.getByTestId("statement-link");
     await link.waitFor({ timeout: LIVE_MS });
+    // The statement's day and links are not items of the contracts' list (no bullet of their own).
+    expect(await documents.locator("li input[name=statementDate], li [data-testid=statement-link]").count()).toBe(0);
+    expect(
+      await documents
+        .locator("ul li")
+        .evaluateAll((items) => items.every((li) => li.querySelector("[data-testid=contract-link]") !== null)),
+    ).toBe(true);
     expect(await link.getAttribute("href")).toBe(
       "/api/accounts/AKTAU-1/statements/2026-01-05/pdf?scope=member&lang=en",
     );

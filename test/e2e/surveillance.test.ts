@@ -143,6 +143,24 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     expect(await listed.count()).toBe(1);
     expect(await listed.first().getAttribute("data-case")).toBe("CASE-1");
     expect(await page.getByTestId("no-cases").count()).toBe(0);
+    // The alert, free again for a new case, says which case it was in; opening another says so first, and an empty
+    // reason is the page's own sentence. Nothing is opened.
+    const alertRow = page.locator('[data-rule="wash-trade"]');
+    await expect
+      .poll(() => alertRow.getByTestId("closed-cases").textContent(), { timeout: LIVE_MS })
+      .toBe("closed in CASE-1");
+    await alertRow.getByRole("button", { name: "Open a case" }).click();
+    expect(await alertRow.getByTestId("reopen-note").textContent()).toBe(
+      "This alert was in CASE-1, now closed: a new case starts a new investigation of it.",
+    );
+    await alertRow.getByRole("button", { name: "Open", exact: true }).click();
+    expect(await alertRow.getByTestId("open-case-missing").textContent()).toBe(
+      "Give a reason: every change is recorded with who made it and why.",
+    );
+    const still = (
+      await suite.server.call(await suite.server.login("regulator"), "GET", "/api/regulator/surveillance/cases")
+    ).body.cases as { id: string }[];
+    expect(still.map((c) => c.id)).toEqual(["CASE-1"]);
     // And from there to the case again, for the evidence below.
     await listed.first().getByRole("link", { name: "CASE-1" }).click();
     await expect.poll(() => page.getByTestId("case-status").textContent(), { timeout: LIVE_MS }).toBe("Closed");
@@ -154,6 +172,14 @@ describe.skipIf(!run)("surveillance console in a real browser", () => {
     expect(await chart.locator(".order-mark").count()).toBe(2);
     expect(await chart.locator(".order-buy").getAttribute("data-order")).toBe("AKTAU-1~e2e-b");
     expect(await chart.locator(".order-sell").getAttribute("data-order")).toBe("KAZGPZ-1~e2e-s");
+    // The orders' table names each order's instrument (an alert may span several).
+    const rows = page.getByTestId("evidence-orders").locator("tbody tr");
+    expect(
+      await rows.evaluateAll((trs) => trs.map((tr) => [tr.children[0]?.textContent, tr.children[1]?.textContent])),
+    ).toEqual([
+      ["AKTAU-1~e2e-b", INSTRUMENT],
+      ["KAZGPZ-1~e2e-s", INSTRUMENT],
+    ]);
     expect(await page.getByTestId("report-link").getAttribute("href")).toContain("/report?format=html");
     await screenshot(page, "surveillance-case");
     expect(pageErrors).toEqual([]);

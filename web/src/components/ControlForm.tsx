@@ -10,6 +10,7 @@ import { ApiError, isMissingRoute } from "../api/client.ts";
 import { invalidate } from "../api/live.ts";
 import type { Mutation } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
+import { decimalSeparatorOf } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
 import type { Say } from "./FormSubmit.tsx";
@@ -71,6 +72,18 @@ export interface ControlFormProps {
 export interface LoadedSettings {
   readonly key: string;
   readonly values: Readonly<Record<string, string>>;
+}
+
+/**
+ * A number typed or loaded into a field ("146400", "146400,5", "146 400") with its thousands grouped the reader's way;
+ * anything that is not such a number as given.
+ */
+export function figureText(text: string, locale: string): string {
+  const decimal = decimalSeparatorOf(locale);
+  const match = /^(\d+)(?:[.,](\d+))?$/.exec(text.replace(/[\s\u00a0\u202f]/g, ""));
+  if (match === null) return text;
+  const whole = new Intl.NumberFormat(locale, { useGrouping: true }).format(BigInt(match[1]!));
+  return match[2] === undefined ? whole : `${whole}${decimal}${match[2]}`;
 }
 
 export class FieldProblem extends Error {
@@ -292,13 +305,16 @@ export function ControlForm(props: ControlFormProps) {
 
   // The dialog's sentences, in the language now chosen, from the values it was opened with.
   const summary = confirming ? props.summary(confirming.values) : null;
+  /** A figure as the reader writes one ("146400" → "146 400" in ru and kk), a number field's only; text as given. */
+  const shown = (name: string, text: string) =>
+    props.fields.find((f) => f.name === name)?.kind === "number" ? figureText(text, i18n.locale) : text;
   const warning = confirming && props.warning ? props.warning(confirming.values) : null;
   const changes = confirming
     ? confirming.changed.map((name) =>
         t("controls.change", {
           field: labelOf(name),
-          from: (confirming.old[name] ?? "").trim() || t("controls.none"),
-          to: (confirming.values[name] ?? "").trim() || t("controls.removed"),
+          from: shown(name, (confirming.old[name] ?? "").trim()) || t("controls.none"),
+          to: shown(name, (confirming.values[name] ?? "").trim()) || t("controls.removed"),
         }),
       )
     : [];

@@ -250,24 +250,26 @@ export function Deliveries({
         </form>
       ) : null}
       <h3>{t("deliveries.documents")}</h3>
-      <ul className="downloads" data-testid="documents">
-        {trades.map((o) => (
-          <li key={o.tradeId}>
-            <a
-              href={apiPath("/api/accounts/{account}/contracts/{trade}/pdf", {
-                path: { account, trade: o.tradeId },
-                query: { lang },
-              })}
-              download
-              onClick={(event) => void download(event)}
-              data-testid="contract-link"
-            >
-              {t("deliveries.contract", { trade: o.tradeId })}
-            </a>
-          </li>
-        ))}
+      {/* The contracts are the list; how many are shown and the statement's day and links follow it, unbulleted. */}
+      <div data-testid="documents">
+        <ul className="downloads">
+          {trades.map((o) => (
+            <li key={o.tradeId}>
+              <a
+                href={apiPath("/api/accounts/{account}/contracts/{trade}/pdf", {
+                  path: { account, trade: o.tradeId },
+                  query: { lang },
+                })}
+                download
+                onClick={(event) => void download(event)}
+                data-testid="contract-link"
+              >
+                {t("deliveries.contract", { trade: o.tradeId })}
+              </a>
+            </li>
+          ))}
+        </ul>
         <ShowMore
-          as="li"
           paging={documentsPaging}
           shown={trades.length}
           testId="documents"
@@ -279,11 +281,11 @@ export function Deliveries({
           }}
         />
         {date === null ? (
-          <li className="muted" data-testid="statement-loading">
+          <p className="muted" data-testid="statement-loading">
             {t("deliveries.statementLoading")}
-          </li>
+          </p>
         ) : (
-          <li>
+          <p className="downloads">
             <label>
               {t("deliveries.statementDate")}
               <input
@@ -349,9 +351,9 @@ export function Deliveries({
                 </a>
               </>
             ) : null}
-          </li>
+          </p>
         )}
-      </ul>
+      </div>
       <FieldError id="documents-error" message={documentError ? documentError.say(i18n) : null} />
     </section>
   );

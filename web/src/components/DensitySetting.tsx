@@ -6,14 +6,16 @@
  */
 
 import { useState } from "react";
-import { DENSITY_KG_PER_LITRE_DEFAULT } from "../format.ts";
+import { DENSITY_KG_PER_LITRE_DEFAULT, decimalSeparatorOf } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { DENSITY_RANGE, setDensity, useDensity } from "../market.ts";
 
 export function DensitySetting() {
   const { t, locale } = useI18n();
   const density = useDensity();
-  const [text, setText] = useState(String(density));
+  // Until the reader types, the density in force as the language writes it ("0,55" in kk and ru).
+  const [typed, setTyped] = useState<string | null>(null);
+  const text = typed ?? String(density).replace(".", decimalSeparatorOf(locale));
   const format = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
   const value = densityOf(text);
   const limits = {
@@ -35,7 +37,7 @@ export function DensitySetting() {
         inputMode="decimal"
         value={text}
         onChange={(event) => {
-          setText(event.target.value);
+          setTyped(event.target.value);
           setDensity(densityOf(event.target.value));
         }}
         aria-describedby={problem === null ? "density-note" : "density-note density-error"}

@@ -182,11 +182,14 @@ export function OperatorUsers() {
   useEffect(() => {
     if (chosenKeyUser !== "" && chosenKeyUser !== keyUser) setKeyUser(chosenKeyUser);
   }, [chosenKeyUser, keyUser]);
+  // A viewer may only look: its key reads (the exchange refuses it trade), so the trade box is not offered.
+  const viewerChosen = users.find((user) => user.id === chosenKeyUser)?.role === "viewer";
+  const scopeOffered = (scope: Scope) => !(viewerChosen && scope === "trade");
   const createKey = (event: FormEvent) => {
     event.preventDefault();
     setSecret(null);
     if (chosenKeyUser === "") return;
-    if (keyScopes.size === 0) {
+    if (!SCOPES.some((scope) => keyScopes.has(scope) && scopeOffered(scope))) {
       setProblem({ form: "key", field: "scopes", say: (x) => x.t("operatorUsers.scopesRequired") });
       return;
     }
@@ -195,7 +198,7 @@ export function OperatorUsers() {
         "post",
         "/api/admin/users/{id}/keys",
         { path: { id: chosenKeyUser } },
-        { scopes: SCOPES.filter((scope) => keyScopes.has(scope)) },
+        { scopes: SCOPES.filter((scope) => keyScopes.has(scope) && scopeOffered(scope)) },
       );
       setSecret({
         id: answer.key.id,
@@ -374,7 +377,8 @@ export function OperatorUsers() {
                   <input
                     type="checkbox"
                     name={`scope-${scope}`}
-                    checked={keyScopes.has(scope)}
+                    checked={keyScopes.has(scope) && scopeOffered(scope)}
+                    disabled={!scopeOffered(scope)}
                     onChange={(event) => toggleScope(scope, event.target.checked)}
                   />
                   {t(`operatorUsers.scope.${scope}`)}

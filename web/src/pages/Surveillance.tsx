@@ -101,6 +101,7 @@ interface PersonsGroup {
 interface Evidence {
   readonly orders: readonly {
     readonly order: string;
+    readonly instrument: string | null;
     readonly side: string | null;
     readonly account: string | null;
     readonly entered: {
@@ -185,7 +186,7 @@ export function Surveillance() {
           </label>
         </div>
         {alerts.error && <p className="error">{describeError(alerts.error, i18n)}</p>}
-        <AlertTable alerts={alerts.data?.alerts ?? []} />
+        <AlertTable alerts={alerts.data?.alerts ?? []} cases={cases.data?.cases ?? []} />
       </section>
       <GroupsPanel onShow={(group) => setFilter({ ...filter, group })} />
       <section className="panel" aria-labelledby="cases-title">
@@ -365,7 +366,10 @@ function figureText(
   return `${label}: ${shown}`;
 }
 
-function AlertTable({ alerts }: { alerts: readonly Alert[] }) {
+function AlertTable({ alerts, cases }: { alerts: readonly Alert[]; cases: readonly Case[] }) {
+  /** The closed cases an alert was in: a case closed frees its alert for a new one, and the page says where it was. */
+  const closedCasesOf = (alert: string) =>
+    cases.filter((c) => c.status === "closed" && c.alerts.includes(alert)).map((c) => c.id);
   const { t, has, locale } = useI18n();
   if (alerts.length === 0)
     return (
@@ -421,7 +425,10 @@ function AlertTable({ alerts }: { alerts: readonly Alert[] }) {
                 {alert.caseId !== null ? (
                   <Link to={`/surveillance/case?id=${encodeURIComponent(alert.caseId)}`}>{alert.caseId}</Link>
                 ) : (
-                  <OpenCase alert={alert.id} />
+                  <>
+                    <ClosedCases ids={closedCasesOf(alert.id)} />
+                    <OpenCase alert={alert.id} closed={closedCasesOf(alert.id)} />
+                  </>
                 )}
               </td>
             </tr>
@@ -432,13 +439,34 @@ function AlertTable({ alerts }: { alerts: readonly Alert[] }) {
   );
 }
 
-/** Opens a case on an alert: a reason, then the request; on success the case page. */
-function OpenCase({ alert }: { alert: string }) {
+/** The closed cases an alert was in, each a link: "closed in CASE-1". */
+function ClosedCases({ ids }: { ids: readonly string[] }) {
+  const { t } = useI18n();
+  if (ids.length === 0) return null;
+  return (
+    <div className="small muted" data-testid="closed-cases">
+      {t("surveillance.closedIn")}{" "}
+      {ids.map((id, i) => (
+        <span key={id}>
+          {i > 0 ? ", " : null}
+          <Link to={`/surveillance/case?id=${encodeURIComponent(id)}`}>{id}</Link>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Opens a case on an alert: a reason, then the request; on success the case page. An alert whose earlier case was
+ * closed may be taken up again (new evidence); the form says which case that was before a second one is opened.
+ */
+function OpenCase({ alert, closed }: { alert: string; closed: readonly string[] }) {
   const i18n = useI18n();
   const { t } = i18n;
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [error, setError] = useState<{ caught: unknown } | null>(null);
+  const [missing, setMissing] = useState(false);
   // One request at a time: a second press (a double click) while the first is on its way would be refused with
   // CASE_ALERT_TAKEN once the first has opened the case.
   const sending = useRef(false);
@@ -452,6 +480,11 @@ function OpenCase({ alert }: { alert: string }) {
   }
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // Said by the page in its language, not by the browser's own "fill out this field".
+    if (reason.trim() === "") {
+      setMissing(true);
+      return;
+    }
     if (sending.current) return;
     sending.current = true;
     setBusy(true);
@@ -467,14 +500,32 @@ function OpenCase({ alert }: { alert: string }) {
     }
   };
   return (
-    <form className="inline-form" onSubmit={submit}>
+    <form className="inline-form" onSubmit={submit} noValidate>
+      {closed.length > 0 ? (
+        <p className="small" data-testid="reopen-note">
+          {t("surveillance.reopenNote", { cases: closed.join(", ") })}
+        </p>
+      ) : null}
       <label>
         {t("surveillance.reason")}
-        <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={REASON_LENGTH_MAX} />
+        <input
+          value={reason}
+          onChange={(e) => {
+            setReason(e.target.value);
+            setMissing(false);
+          }}
+          maxLength={REASON_LENGTH_MAX}
+          aria-invalid={missing}
+        />
       </label>
       <button type="submit" disabled={busy}>
         {t("surveillance.open")}
       </button>
+      {missing ? (
+        <p className="error" role="alert" data-testid="open-case-missing">
+          {t("controls.reasonRequired")}
+        </p>
+      ) : null}
       {error && (
         <p className="error" role="alert">
           {describeError(error.caught, i18n)}
@@ -648,6 +699,8 @@ function AlertEvidence({ alert }: { alert: Alert }) {
           <thead>
             <tr>
               <th scope="col">{t("surveillance.order")}</th>
+              {/* An alert may span instruments (coordinated bidding): each order says which it was on. */}
+              <th scope="col">{t("surveillance.instrument")}</th>
               <th scope="col">{t("surveillance.accounts")}</th>
               <th scope="col">{t("surveillance.side")}</th>
               <th scope="col" className="num">
@@ -662,6 +715,7 @@ function AlertEvidence({ alert }: { alert: Alert }) {
             {evidence.orders.map((o) => (
               <tr key={o.order}>
                 <td>{o.order}</td>
+                <td>{o.instrument ?? "—"}</td>
                 <td>{o.account ?? "—"}</td>
                 <td>{o.side === null ? "—" : t(`sideNames.${o.side}`)}</td>
                 <td className="num">{tengePerTonne(o.entered?.priceTiynPerTonne ?? null, locale)}</td>

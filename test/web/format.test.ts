@@ -7,6 +7,7 @@ import {
   calendarMonth,
   exchangeMinute,
   exchangeTime,
+  figureText,
   parseAmount,
   parseScaled,
   wholeTengePerTonne,
@@ -60,6 +61,24 @@ describe("weighted averages in whole tenge", () => {
     expect(wholeTengePerTonne(13_300_049, "en-US")).toBe("133,000");
     expect(wholeTengePerTonne(13_300_000, "en-US")).toBe("133,000");
     expect(wholeTengePerTonne(null, "en-US")).toBe("—");
+  });
+});
+
+describe("figures of a form's fields in the reader's way", () => {
+  it("reads a figure as the form does in the locale and groups its thousands; anything else as typed", () => {
+    const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+    expect(plain(figureText("146400", "ru-RU"))).toBe("146 400");
+    expect(plain(figureText("146 400", "kk-KZ"))).toBe("146 400");
+    expect(figureText("146400", "en-US")).toBe("146,400");
+    // A comma groups in English and is the decimal point in Russian, as the form reads it.
+    expect(figureText("146,400", "en-US")).toBe("146,400");
+    expect(figureText("7,5", "ru-RU")).toBe("7,5");
+    expect(figureText("7.5", "en-US")).toBe("7.5");
+    expect(plain(figureText("1000000,25", "ru-RU"))).toBe("1 000 000,25");
+    // Ambiguous ("1.500" in Russian) or not a number: as typed.
+    expect(figureText("1.500", "ru-RU")).toBe("1.500");
+    expect(figureText("abc", "en-US")).toBe("abc");
+    expect(figureText("", "en-US")).toBe("");
   });
 });
 

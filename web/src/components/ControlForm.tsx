@@ -10,7 +10,7 @@ import { ApiError, isMissingRoute } from "../api/client.ts";
 import { invalidate } from "../api/live.ts";
 import type { Mutation } from "../api/typed.ts";
 import { describeError } from "../errors.ts";
-import { decimalSeparatorOf } from "../format.ts";
+import { figureText } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { FieldError } from "./FieldError.tsx";
 import type { Say } from "./FormSubmit.tsx";
@@ -72,18 +72,6 @@ export interface ControlFormProps {
 export interface LoadedSettings {
   readonly key: string;
   readonly values: Readonly<Record<string, string>>;
-}
-
-/**
- * A number typed or loaded into a field ("146400", "146400,5", "146 400") with its thousands grouped the reader's way;
- * anything that is not such a number as given.
- */
-export function figureText(text: string, locale: string): string {
-  const decimal = decimalSeparatorOf(locale);
-  const match = /^(\d+)(?:[.,](\d+))?$/.exec(text.replace(/[\s\u00a0\u202f]/g, ""));
-  if (match === null) return text;
-  const whole = new Intl.NumberFormat(locale, { useGrouping: true }).format(BigInt(match[1]!));
-  return match[2] === undefined ? whole : `${whole}${decimal}${match[2]}`;
 }
 
 export class FieldProblem extends Error {

@@ -40,6 +40,8 @@ export interface ServeProcess {
   readonly servingMs: number;
   /** The body of that first answer. */
   readonly health: unknown;
+  /** The first line it writes (or has written) that starts with `prefix`. */
+  line(prefix: string): Promise<string>;
   /** Sends `signal` and waits for the process to exit. */
   stop(signal: NodeJS.Signals): Promise<void>;
 }
@@ -68,8 +70,9 @@ export async function startServe(options: {
     env: options.env ?? process.env,
   });
   const lines: string[] = [];
+  const output = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolveUrl, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
+    output.on("line", (line) => {
       lines.push(line);
       const match = /sauda exchange on (http:\/\/\S+)/.exec(line);
       if (match) resolveUrl(match[1]!);
@@ -90,6 +93,18 @@ export async function startServe(options: {
     lines,
     servingMs,
     health,
+    line: (prefix) =>
+      new Promise<string>((resolveLine, reject) => {
+        const written = lines.find((line) => line.startsWith(prefix));
+        if (written !== undefined) return resolveLine(written);
+        const onLine = (line: string) => {
+          if (!line.startsWith(prefix)) return;
+          output.off("line", onLine);
+          resolveLine(line);
+        };
+        output.on("line", onLine);
+        child.once("exit", () => reject(new Error(`serve exited before a line starting "${prefix}"`)));
+      }),
     stop: async (signal) => {
       const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
       child.kill(signal);

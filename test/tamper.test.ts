@@ -85,6 +85,7 @@ describe("a tampered journal is refused at start and named by verify", () => {
     expect(result.stdout).toMatch(
       /OK — 34 records, 1 snapshots checked, head 34 \(MAC checked\), [1-9]\d* checkpoints/,
     );
+    expect(result.stdout).toContain("; snapshots derived from it checked: 1 of the read models, 1 of identity");
   });
 
   // One byte of each field of a record before the snapshot: a start that checks the whole chain first refuses it.
@@ -207,6 +208,51 @@ describe("a tampered journal is refused at start and named by verify", () => {
     const error = await startError(dir);
     expect(error.message).toBe("record 34: snapshot 34 was changed: its MAC does not match the journal MAC key");
     expect(verifyCli(dir).stdout).toContain("BAD — record 34: snapshot 34 was changed");
+  });
+
+  // The snapshots derived from the journal: a start passes a bad one over and rebuilds from the journal (nothing is
+  // lost), but a changed data directory is evidence, so verify names it as it names a changed engine snapshot.
+  it("a read models' snapshot with a changed byte: the start rebuilds them from the journal; verify names it", async () => {
+    const { dir, file } = await journal();
+    sql(file, (db) => {
+      const data = db.prepare("SELECT data FROM view_snapshots WHERE seq = 34").pluck().get() as Buffer;
+      data[Math.floor(data.length / 2)]! ^= 1;
+      db.prepare("UPDATE view_snapshots SET data = ? WHERE seq = 34").run(data);
+    });
+    const result = verifyCli(dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(
+      "BAD — record 34: the read models' snapshot at 34 was changed or damaged: its data does not match its hash",
+    );
+    const exchange = await Exchange.open({ data: join(dir, "data") });
+    try {
+      await exchange.viewsReady();
+      expect(exchange.start.viewsReplayed).toBe(34);
+      expect(exchange.projections.lastSeq).toBe(34);
+    } finally {
+      await exchange.close();
+    }
+  });
+
+  it("an identity snapshot whose MAC was removed: verify names it", async () => {
+    const { dir, file } = await journal();
+    sql(file, (db) => db.exec("UPDATE identity_snapshots SET mac = NULL"));
+    const result = verifyCli(dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("BAD — record 34: the identity snapshot at 34 was changed: its MAC is missing");
+  });
+
+  it("without the keys, a derived snapshot that names another record hash is still named", async () => {
+    const { dir, file } = await journal();
+    sql(file, (db) => db.exec("UPDATE identity_snapshots SET record_hash = '0' || substr(record_hash, 2)"));
+    const noKeys = mkdtempSync(join(tmpdir(), "sauda-no-keys-"));
+    const result = verifyCli(dir, "--keys", noKeys);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("BAD — record 34: the identity snapshot names a different journal record hash");
+    // With the keys the MAC, which covers the record hash, names it first.
+    expect(verifyCli(dir).stdout).toContain(
+      "BAD — record 34: the identity snapshot at 34 was changed: its MAC does not match",
+    );
   });
 
   it("a checkpoint in the exchange's own log forged: refused, the checkpoint named", async () => {

@@ -1,7 +1,8 @@
 /**
  * `sauda verify --data DIR` or `--database URL`: rebuilds the exchange state from the journal, checking every record's
  * place in the hash chain, that replaying each command reproduces its stored events, every stored snapshot's state
- * hash, and — with the keys — the head's and the snapshots' MACs, and every published checkpoint against the chain.
+ * hash, the record hash every snapshot of the read models and of identity names (and the newest one's data hash), and —
+ * with the keys — the head's and all the snapshots' MACs, and every published checkpoint against the chain.
  * Prints a summary; on the first problem, names the bad record, snapshot or checkpoint and fails.
  *
  * Keys: the MAC keys come from the environment or the keys directory (`--keys`, default `<data>-keys`); an auditor
@@ -133,7 +134,8 @@ export async function verifyStore(
     write(
       `journal ${store.kind} ${store.location}: OK — ${report.records} records, ${report.snapshotsChecked} snapshots checked, ` +
         `head ${report.head?.seq ?? 0}${report.macChecked ? " (MAC checked)" : ""}, ${report.checkpointsChecked} checkpoints checked, ` +
-        `state hash ${report.stateHash} (${seconds.toFixed(2)} s)${macNote}`,
+        `state hash ${report.stateHash} (${seconds.toFixed(2)} s); snapshots derived from it checked: ` +
+        `${report.derivedSnapshotsChecked.views} of the read models, ${report.derivedSnapshotsChecked.identity} of identity${macNote}`,
     );
     return 0;
   } catch (error) {

@@ -42,11 +42,19 @@ import {
   dataHash,
   GENESIS_HASH,
   headMac,
+  identitySnapshotMac,
   type JournalHead,
   type SnapshotRecord,
   snapshotMac,
+  viewSnapshotMac,
 } from "./records.ts";
-import { type CheckedPage, type JournalStore, READ_PAGE_RECORDS } from "./store.ts";
+import {
+  type CheckedPage,
+  type DerivedSnapshotMac,
+  type DerivedSnapshotTable,
+  type JournalStore,
+  READ_PAGE_RECORDS,
+} from "./store.ts";
 
 /** Records to replay above which recovery lets the store read and check them beside the replay (`readChecked`). */
 export const CHECKED_READ_RECORDS_MIN = READ_PAGE_RECORDS;
@@ -312,6 +320,8 @@ async function checkCheckpointHash(store: JournalStore, checkpoint: Checkpoint):
 export interface VerifyReport {
   readonly records: number;
   readonly snapshotsChecked: number;
+  /** Snapshots of the read models and of identity checked (MAC with the keys, record hash, the newest's data hash). */
+  readonly derivedSnapshotsChecked: { readonly views: number; readonly identity: number };
   readonly stateHash: string;
   readonly head: JournalHead | null;
   /** The head's and snapshots' MACs were checked (MAC keys were given). */
@@ -351,6 +361,7 @@ export async function verify(
   for (const seq of snapshots.keys()) {
     if (seq > (head?.seq ?? 0)) throw new JournalCorruptError(seq, "a snapshot exists beyond the journal head");
   }
+  const derived = await derivedSnapshots(store, head, options.macKeys);
   const engine = new Engine();
   let snapshotsChecked = 0;
   const result = await replayRange(
@@ -367,6 +378,11 @@ export async function verify(
             seq,
             `rewritten: ${describeCheckpoint(checkpoint)} was published, but the journal's record ${seq} has another hash`,
           );
+        }
+      }
+      for (const snapshot of derived.get(seq) ?? []) {
+        if (snapshot.recordHash !== recordHash) {
+          throw new JournalCorruptError(seq, `${DERIVED_NAMES[snapshot.table]} names a different journal record hash`);
         }
       }
       if (!snapshots.has(seq)) return;
@@ -392,14 +408,73 @@ export async function verify(
     options.onRecord,
   );
   checkEndsAtHead(head, result.lastHash);
+  const counted = [...derived.values()].flat();
   return {
     records: result.count,
     snapshotsChecked,
+    derivedSnapshotsChecked: {
+      views: counted.filter((snapshot) => snapshot.table === "view_snapshots").length,
+      identity: counted.filter((snapshot) => snapshot.table === "identity_snapshots").length,
+    },
     stateHash: engine.stateHash(dataHash),
     head,
     macChecked: options.macKeys !== undefined,
     checkpointsChecked: checkpoints.length,
   };
+}
+
+/** How verify names a derived snapshot in its refusals ("the read models' snapshot at 200 was changed: …"). */
+const DERIVED_NAMES: Record<DerivedSnapshotTable, string> = {
+  view_snapshots: "the read models' snapshot",
+  identity_snapshots: "the identity snapshot",
+};
+
+const DERIVED_MACS = { view_snapshots: viewSnapshotMac, identity_snapshots: identitySnapshotMac } as const;
+
+/**
+ * The stored snapshots of the read models and of identity by seq, each checked as far as it can be before the replay:
+ * not beyond the head, its MAC one of `macKeys`' (when given), and the newest one's data matching its hash (it is the
+ * one a start would load; the older are kept only as its fallback, and reading their tens of megabytes would double
+ * verify's reads). Their record hashes are checked against the chain during the replay. A start passes a snapshot
+ * that fails these over and rebuilds from the journal; verify names it, as it names a changed engine snapshot: someone
+ * or something changed the data directory.
+ */
+async function derivedSnapshots(
+  store: JournalStore,
+  head: JournalHead | null,
+  macKeys: readonly Uint8Array[] | undefined,
+): Promise<Map<number, (DerivedSnapshotMac & { readonly table: DerivedSnapshotTable })[]>> {
+  const bySeq = new Map<number, (DerivedSnapshotMac & { readonly table: DerivedSnapshotTable })[]>();
+  for (const table of ["view_snapshots", "identity_snapshots"] as const) {
+    const stored = await store.derivedSnapshotMacs(table);
+    for (const snapshot of stored) {
+      const at = `${DERIVED_NAMES[table]} at ${snapshot.seq}`;
+      if (snapshot.seq > (head?.seq ?? 0))
+        throw new JournalCorruptError(snapshot.seq, `${at} is beyond the journal head`);
+      if (macKeys) {
+        const mac = snapshot.mac;
+        const macOf = DERIVED_MACS[table];
+        if (
+          mac === null ||
+          !macKeys.some((key) => macOf(key, snapshot.seq, snapshot.recordHash, snapshot.dataHash) === mac)
+        ) {
+          throw new JournalCorruptError(
+            snapshot.seq,
+            `${at} was changed: its MAC ${mac === null ? "is missing" : "does not match the journal MAC key"}`,
+          );
+        }
+      }
+      bySeq.set(snapshot.seq, [...(bySeq.get(snapshot.seq) ?? []), { ...snapshot, table }]);
+    }
+    const newest = table === "view_snapshots" ? await store.loadViewSnapshot() : await store.loadIdentitySnapshot();
+    if (newest !== null && (await sha256OffThread(newest.data)).hash !== newest.dataHash) {
+      throw new JournalCorruptError(
+        newest.seq,
+        `${DERIVED_NAMES[table]} at ${newest.seq} was changed or damaged: its data does not match its hash`,
+      );
+    }
+  }
+  return bySeq;
 }
 
 function checkEndsAtHead(head: JournalHead | null, lastHash: string): void {

@@ -8,8 +8,11 @@
  * pass/fail.
  *
  * BIN: the `sauda` script to run (default this tree's bin/sauda.js; another tree's to compare builds, alternately).
- * PROF_OUT: write a CPU profile of the server's main thread from its start to that first answer
- * (bench/profile-until-signal.mjs; summarise it with bench/profile-summary.ts).
+ * UNTIL=views: go on until the server says its read models are ready, and print when that was (from the spawn) and
+ * the server's CPU time then.
+ * PROF_OUT: write a CPU profile of the server's main thread from its start to that first answer (or, with
+ * UNTIL=views, to its read models' being ready) (bench/profile-until-signal.mjs; summarise it with
+ * bench/profile-summary.ts).
  */
 
 import { execFileSync } from "node:child_process";
@@ -31,15 +34,26 @@ const bin = process.env.BIN ?? resolve(import.meta.dirname, "../bin/sauda.js");
 const preload = resolve(import.meta.dirname, "profile-until-signal.mjs");
 const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 try {
-  const { child, lines, servingMs } = await startServe({
+  const spawned = performance.now();
+  const serve = await startServe({
     data: copy,
     bin,
     nodeArgs: profile ? ["--import", preload] : [],
   });
-  const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  const { child, lines, servingMs } = serve;
+  const cpuNow = () => {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  };
+  const cpuMs = cpuNow();
   const load = loadavg()[0]!;
+  if (process.env.UNTIL === "views") {
+    await serve.line("read models ready");
+    console.log(
+      `${label}: read models ready ${(performance.now() - spawned).toFixed(0)} ms after the spawn (server CPU ${cpuNow().toFixed(0)} ms, load ${loadavg()[0]!.toFixed(1)})`,
+    );
+  }
   if (profile) {
     child.kill("SIGUSR2");
     while (!existsSync(`${profile}.done`)) await new Promise((resolveWait) => setTimeout(resolveWait, 50));

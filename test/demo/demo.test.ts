@@ -16,6 +16,8 @@ import { PRODUCERS, REGIONS } from "../../src/demo/world.ts";
 import type { Command } from "../../src/engine/commands.ts";
 import { bandAround, ceilingAt } from "../../src/engine/safeguards.ts";
 import { Scheduler } from "../../src/gateway/scheduler.ts";
+import { browserAvailable, ensureWebBuilt, launchBrowser, screenshot } from "../e2e/support/browser.ts";
+import { LIVE_MS, reopenIn, signInOn } from "../e2e/support/forms.ts";
 import { TestServer } from "../support/server.ts";
 
 const MINUTE_MS = 60_000;
@@ -68,6 +70,7 @@ const trades = new Map<string, number>();
 const entries = new Map<string, number[]>();
 /** The surveillance alerts standing at the end, read through the API with the regulator's key. */
 let alerts: {
+  id: string;
   rule: string;
   members: string[];
   accounts: string[];
@@ -396,4 +399,80 @@ describe("the demo market driven by the policy lab's agents", () => {
     }
     expect(open).toBe(0);
   });
+
+  // The ring's alert spans three instruments, whose prices differ by region: the case page draws a chart for each,
+  // each with its own price scale and all on one time scale.
+  it.skipIf(!browserAvailable("the ring's evidence in a browser"))(
+    "draws the ring's evidence in a browser: a chart per instrument, the steps' bids one above the other",
+    async () => {
+      const ring = alerts.find((a) => a.rule === "coordinated-bidding")!;
+      // A regulator with the tests' password (the demo's own are made with passwords of their own).
+      await server.addUser("case-regulator", "regulator", null);
+      const regulator = await server.login("case-regulator");
+      const opened = await server.call(regulator, "POST", "/api/regulator/surveillance/cases", {
+        alert: ring.id,
+        reason: "the ring's bids",
+      });
+      expect(opened.status).toBe(201);
+      const caseId = (opened.body as { case: { id: string } }).case.id;
+      const { evidence } = (await server.call(regulator, "GET", `/api/regulator/surveillance/alerts/${ring.id}`))
+        .body as { evidence: { orders: { order: string; instrument: string; entered: { timeMs: number } | null }[] } };
+      const expected = new Map<string, string[]>();
+      const enteredMs = new Map<string, number>();
+      for (const o of evidence.orders) {
+        if (o.entered === null) continue;
+        expected.set(o.instrument, [...(expected.get(o.instrument) ?? []), o.order].sort());
+        enteredMs.set(o.order, o.entered.timeMs);
+      }
+      // Three at a time (more over the run, as the instruments the ring picks change).
+      expect(expected.size).toBeGreaterThanOrEqual(3);
+      ensureWebBuilt();
+      const browser = await launchBrowser();
+      try {
+        const context = await browser.newContext({
+          viewport: { width: 1280, height: 900 },
+          locale: "en-US",
+          timezoneId: "Asia/Almaty",
+        });
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on("pageerror", (error) => errors.push(error.message));
+        await page.goto(`${server.url}/login`);
+        await signInOn(page, "case-regulator");
+        await page.goto(`${server.url}/surveillance/case?id=${caseId}`);
+        const charts = page.getByTestId("evidence-charts").locator('svg[data-testid="evidence-chart"]');
+        await expect.poll(() => charts.count(), { timeout: LIVE_MS }).toBe(expected.size);
+        const drawn = await charts.evaluateAll((svgs) =>
+          svgs.map((svg) => ({
+            instrument: svg.getAttribute("data-instrument") ?? "",
+            // Each mark's order and its centre across (its triangle's apex).
+            marks: [...svg.querySelectorAll(".order-mark")].map((m) => ({
+              order: m.getAttribute("data-order") ?? "",
+              x: Number(m.getAttribute("points")!.split(" ")[2]!.split(",")[0]),
+            })),
+          })),
+        );
+        expect(new Map(drawn.map((c) => [c.instrument, c.marks.map((m) => m.order).sort()]))).toEqual(expected);
+        await screenshot(page, "surveillance-ring-evidence");
+        // One time scale for all: every mark lies where the first and the last order's times put it, whichever chart
+        // each is on (charts with scales of their own would each start at their left edge).
+        const marks = drawn.flatMap((c) => c.marks).map((m) => ({ ...m, timeMs: enteredMs.get(m.order)! }));
+        marks.sort((a, b) => a.timeMs - b.timeMs);
+        const [first, last] = [marks[0]!, marks[marks.length - 1]!];
+        expect(last.timeMs).toBeGreaterThan(first.timeMs);
+        const perMs = (last.x - first.x) / (last.timeMs - first.timeMs);
+        for (const m of marks)
+          expect(Math.abs(first.x + (m.timeMs - first.timeMs) * perMs - m.x), m.order).toBeLessThan(0.2);
+        await reopenIn(page, "kk");
+        await expect
+          .poll(() => page.getByTestId("evidence-charts").locator("p").first().textContent(), { timeout: LIVE_MS })
+          .toBe(
+            "Ескерту өтінімдері бірнеше құралда: әр құралдың өз графигі, баға шкаласы өзінікі, ал уақыт шкаласы бәріне ортақ, сондықтан бірге берілген өтінімдер бірінің үстінде бірі тұрады.",
+          );
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

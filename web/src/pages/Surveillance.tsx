@@ -111,6 +111,8 @@ interface Evidence {
     } | null;
     readonly cancelled: { readonly timeMs: number } | null;
   }[];
+  /** The instrument whose trades `pricePath` holds (the alert's), or null. */
+  readonly pricePathInstrument: string | null;
   readonly pricePath: readonly { readonly timeMs: number; readonly priceTiynPerTonne: number }[];
   readonly books: readonly BookMoment[];
   readonly booksComplete: boolean;
@@ -883,32 +885,80 @@ const CHART_WIDTH = 640;
 const CHART_HEIGHT = 180;
 const CHART_PAD = 24;
 
+interface EvidenceMark {
+  readonly timeMs: number;
+  readonly price: number;
+  readonly side: string | null;
+  readonly order: string;
+}
+
+/**
+ * The alert's orders on the price path. An alert may span instruments (coordinated bidding names bids on several at
+ * once): each instrument then has a chart of its own, with its own price axis (their prices differ by region) and the
+ * same time axis, so that orders entered together stand one above the other; the trades' line is drawn on the chart
+ * of the instrument whose trades the evidence holds.
+ */
 function EvidenceChart({ evidence }: { evidence: Evidence }) {
   const { t } = useI18n();
   const path = evidence.pricePath.map((p) => ({ timeMs: p.timeMs, price: p.priceTiynPerTonne }));
-  const marks = evidence.orders.flatMap((o) =>
-    o.entered !== null && o.entered.priceTiynPerTonne !== null
-      ? [{ timeMs: o.entered.timeMs, price: o.entered.priceTiynPerTonne, side: o.side, order: o.order }]
-      : [],
+  const byInstrument = new Map<string | null, EvidenceMark[]>();
+  if (path.length > 0) byInstrument.set(evidence.pricePathInstrument, []);
+  for (const o of evidence.orders) {
+    if (o.entered === null || o.entered.priceTiynPerTonne === null) continue;
+    const marks = byInstrument.get(o.instrument) ?? [];
+    marks.push({ timeMs: o.entered.timeMs, price: o.entered.priceTiynPerTonne, side: o.side, order: o.order });
+    byInstrument.set(o.instrument, marks);
+  }
+  const times = [...path, ...[...byInstrument.values()].flat()].map((p) => p.timeMs);
+  if (times.length === 0) return <p className="muted">{t("surveillance.nothingToDraw")}</p>;
+  const span = { fromMs: Math.min(...times), toMs: Math.max(...times) };
+  const charts = [...byInstrument].map(([instrument, marks]) => ({
+    instrument,
+    marks,
+    path: instrument === evidence.pricePathInstrument ? path : [],
+  }));
+  if (charts.length === 1) return <InstrumentChart {...charts[0]!} span={span} />;
+  return (
+    <div data-testid="evidence-charts" className="evidence-charts">
+      <p className="small">{t("surveillance.chartsByInstrument")}</p>
+      {charts.map((chart) => (
+        <figure key={chart.instrument ?? ""} data-instrument={chart.instrument ?? ""}>
+          <figcaption className="small">{chart.instrument ?? "—"}</figcaption>
+          <InstrumentChart {...chart} span={span} />
+        </figure>
+      ))}
+    </div>
   );
-  const all = [...path, ...marks];
+}
+
+/** One instrument's chart of the evidence: its trades' line (when the evidence holds them) and the alert's orders. */
+function InstrumentChart({
+  instrument,
+  path,
+  marks,
+  span,
+}: {
+  instrument: string | null;
+  path: readonly { readonly timeMs: number; readonly price: number }[];
+  marks: readonly EvidenceMark[];
+  span: { readonly fromMs: number; readonly toMs: number };
+}) {
+  const { t } = useI18n();
   const { y, labels } = usePriceAxis(
-    all.map((p) => p.price),
+    [...path, ...marks].map((p) => p.price),
     CHART_HEIGHT,
   );
-  if (all.length === 0) return <p className="muted">{t("surveillance.nothingToDraw")}</p>;
-  const tMin = Math.min(...all.map((p) => p.timeMs));
-  const tMax = Math.max(...all.map((p) => p.timeMs));
   const x = (timeMs: number) =>
-    CHART_PAD + ((timeMs - tMin) / Math.max(1, tMax - tMin)) * (CHART_WIDTH - 2 * CHART_PAD);
+    CHART_PAD + ((timeMs - span.fromMs) / Math.max(1, span.toMs - span.fromMs)) * (CHART_WIDTH - 2 * CHART_PAD);
   const line = path.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.timeMs).toFixed(1)},${y(p.price).toFixed(1)}`).join(" ");
   return (
     <svg
       data-testid="evidence-chart"
+      data-instrument={instrument ?? ""}
       className="evidence-chart"
       viewBox={`0 0 ${CHART_WIDTH} ${CHART_HEIGHT}`}
       role="img"
-      aria-label={t("surveillance.chartLabel")}
+      aria-label={instrument === null ? t("surveillance.chartLabel") : `${t("surveillance.chartLabel")}: ${instrument}`}
     >
       {labels}
       <path d={line} fill="none" stroke="currentColor" strokeWidth={1.5} />

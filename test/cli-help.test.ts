@@ -31,6 +31,7 @@ const SUBCOMMANDS: readonly [string[], string, string][] = [
   [["backup"], "copy a running SQLite journal", "--to <file>"],
   [["restore-point"], "create a named restore point", "--name <name>"],
   [["keys", "rotate-mac"], "replace the journal MAC key", "--keys <dir>"],
+  [["checkpoints", "set-aside"], "after restoring an older copy", "--to <file>"],
   [["user", "create"], "create a user", "--role <role>"],
   [["surveil"], "market surveillance", "--config <file>"],
   [["simulate"], "run the policy lab", "--sweep <param=values>"],

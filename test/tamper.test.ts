@@ -6,7 +6,17 @@
  */
 
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -369,7 +379,7 @@ describe("key rotation and the first operator, on the command line", () => {
     sql(file, (db) => expect(db.prepare("SELECT mac FROM identity_snapshots").pluck().all()).toEqual([forged]));
   });
 
-  it("both refuse while a server runs on the data directory, change nothing, and run once it has ended", async () => {
+  it("all three refuse while a server runs on the data directory, change nothing, and run once it has ended", async () => {
     const { dir } = await journal(5);
     const data = join(dir, "data");
     const keyFile = join(dir, "data-keys", "journal-mac.key");
@@ -399,7 +409,16 @@ describe("key rotation and the first operator, on the command line", () => {
     const refusedUser = create();
     expect(refusedUser.status).toBe(1);
     expect(refusedUser.stderr).toBe(`sauda user: ${refusal} sauda user create\n`);
+    const logFile = join(dir, "data-keys", "checkpoints.jsonl");
+    const logBefore = readFileSync(logFile, "utf8");
+    const setAside = spawnSync(process.execPath, [BIN, "checkpoints", "set-aside", "--data", data], {
+      encoding: "utf8",
+    });
+    expect([setAside.status, setAside.stdout]).toEqual([1, ""]);
+    expect(setAside.stderr).toBe(`sauda checkpoints: ${refusal} sauda checkpoints set-aside\n`);
     expect(readFileSync(keyFile, "utf8")).toBe(keyBefore);
+    // The running server signed a checkpoint at its start, after the refusal's read: the log only grew.
+    expect(readFileSync(logFile, "utf8").startsWith(logBefore)).toBe(true);
     // However the server ends (here SIGKILL), its lock goes with it.
     server.kill("SIGKILL");
     await new Promise((ended) => server.once("exit", ended));
@@ -473,6 +492,92 @@ describe("key rotation and the first operator, on the command line", () => {
       "create user chief (Chief Operator) as operator; reason: first operator, created on the command line",
     );
     await exchange.close();
+  });
+});
+
+describe("restoring an older copy: `sauda checkpoints set-aside`", () => {
+  /**
+   * A copy taken with `sauda backup` at record 34, then a start, 5 more records and a clean stop (checkpoints of
+   * records 35 and 39 signed): the copy is what a restore after the disk's loss has, and the log holds a checkpoint it does not reach.
+   */
+  async function restoreScenario(): Promise<{ dir: string; copy: string; keys: string; log: string }> {
+    const { dir } = await journal();
+    const data = join(dir, "data");
+    const copy = join(dir, "copy.sqlite");
+    const backedUp = spawnSync(process.execPath, [BIN, "backup", "--data", data, "--to", copy], { encoding: "utf8" });
+    expect(backedUp.status, backedUp.stdout + backedUp.stderr).toBe(0);
+    let now = T0 + 86_400_000;
+    const exchange = await Exchange.open({ data, clock: () => now++ });
+    for (let i = 0; i < 5; i++) {
+      await exchange.submit({ type: "money.deposit", account: "AKTAU-1", amount: 1, reference: `LATER-${i}` });
+    }
+    await exchange.close();
+    const keys = join(dir, "data-keys");
+    return { dir, copy, keys, log: join(keys, "checkpoints.jsonl") };
+  }
+
+  const setAside = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, "checkpoints", "set-aside", ...args], { encoding: "utf8" });
+
+  it("moves the checkpoints beyond the copy's head into a file of their own, byte for byte; the copy then verifies", async () => {
+    const { dir, copy, keys, log } = await restoreScenario();
+    const before = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((line) => line !== "");
+    const beyond = before.filter((line) => (JSON.parse(line) as { seq: number }).seq > 34);
+    // Signed at the later start (its first record) and at its clean stop.
+    expect(beyond.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([35, 39]);
+    // Before: the copy is refused as rolled back.
+    const refused = spawnSync(process.execPath, [BIN, "verify", "--data", copy, "--keys", keys], { encoding: "utf8" });
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain("rolled back");
+    const to = join(dir, "lost.jsonl");
+    const moved = setAside("--data", copy, "--keys", keys, "--to", to);
+    expect([moved.status, moved.stderr]).toEqual([0, ""]);
+    expect(moved.stdout).toMatch(
+      new RegExp(
+        `^set aside 2 checkpoints beyond the journal's head 34 \\(records 35–39, signed \\S+ – \\S+\\) into ${to}; ${log} keeps ${before.length - 2}\\. Keep that file`,
+      ),
+    );
+    expect(readFileSync(to, "utf8")).toBe(`${beyond.join("\n")}\n`);
+    expect(readFileSync(log, "utf8")).toBe(`${before.filter((line) => !beyond.includes(line)).join("\n")}\n`);
+    // The documented restore then goes through: the copy made a data directory, verified with the keys.
+    const restored = spawnSync(
+      process.execPath,
+      [BIN, "backup", "--data", copy, "--to", join(dir, "restored"), "--keys", keys],
+      { encoding: "utf8" },
+    );
+    expect(restored.status, restored.stdout + restored.stderr).toBe(0);
+    // A second run finds nothing beyond, and a file named again is never written over.
+    const again = setAside("--data", copy, "--keys", keys, "--to", to);
+    expect([again.status, again.stdout]).toEqual([
+      0,
+      `nothing to set aside: every checkpoint in ${log} is at or before the journal's head 34\n`,
+    ]);
+  });
+
+  it("refuses a journal that was rewritten, not only cut short, and moves nothing", async () => {
+    const { dir, copy, keys, log } = await restoreScenario();
+    const before = readFileSync(log, "utf8");
+    sql(copy, (db) => {
+      const rows = db.prepare("SELECT * FROM journal ORDER BY seq").all() as Row[];
+      let previous = "0".repeat(64);
+      for (const row of rows) {
+        const meta = row.seq === 3 ? row.meta.replace('"actor":"operator"', '"actor":"regulator"') : row.meta;
+        const hash = chainHash(previous, row.seq, row.time_ms, meta, row.command, row.events);
+        db.prepare("UPDATE journal SET meta = ?, hash = ? WHERE seq = ?").run(meta, hash, row.seq);
+        previous = hash;
+      }
+      db.prepare("UPDATE journal_head SET hash = ?").run(previous);
+    });
+    const to = join(dir, "lost.jsonl");
+    const refused = setAside("--data", copy, "--keys", keys, "--to", to);
+    expect([refused.status, refused.stdout]).toEqual([1, ""]);
+    expect(refused.stderr).toContain(
+      "sauda checkpoints: the journal does not check out against the checkpoints up to its head 34, so it was not only cut short; nothing set aside: record",
+    );
+    expect(readFileSync(log, "utf8")).toBe(before);
+    expect(existsSync(to)).toBe(false);
   });
 });
 

@@ -11,6 +11,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import type { BackupOptions, RestorePointOptions } from "./backup.ts";
+import type { SetAsideOptions } from "./checkpoints.ts";
 import type { RotateMacOptions } from "./keys.ts";
 import type { SimulateOptions } from "./simulate.ts";
 import type { SurveilOptions } from "./surveil.ts";
@@ -268,6 +269,24 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await rotateMacCommand(options, (line) => process.stdout.write(`${line}\n`));
     });
 
+  const checkpoints = program
+    .command("checkpoints")
+    .description("the exchange's own log of published checkpoints (docs/operations.md), while the server is stopped");
+  checkpoints
+    .command("set-aside")
+    .description(
+      "after restoring an older copy of the journal: move the checkpoints beyond its head out of the log into a file of their own",
+    )
+    .option("--data <dir>", "directory of the SQLite journal (or the .sqlite copy itself)", "./data")
+    .option("--database <url>", "PostgreSQL URL of the journal (instead of --data)")
+    .option("--schema <name>", "PostgreSQL schema of the journal", "sauda")
+    .option("--keys <dir>", "keys directory; default: <data>-keys")
+    .option("--to <file>", "where the lines go; default: checkpoints.set-aside-<time>.jsonl in the keys directory")
+    .action(async (options: SetAsideOptions) => {
+      const { setAsideCommand } = await import("./checkpoints.ts");
+      exitCode = await setAsideCommand(options, (line) => process.stdout.write(`${line}\n`));
+    });
+
   const user = program.command("user").description("users of the exchange (journaled), while the server is stopped");
   user
     .command("create")
@@ -337,6 +356,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       { ScenarioError },
       { SimulateUsageError },
       { KeysCommandError },
+      { CheckpointsCommandError },
       { UserCommandError },
       { JournalCorruptError },
       { KeysError },
@@ -347,6 +367,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       import("../simulator/scenario.ts"),
       import("./simulate.ts"),
       import("./keys.ts"),
+      import("./checkpoints.ts"),
       import("./user.ts"),
       import("../journal/recovery.ts"),
       import("../journal/keys.ts"),
@@ -370,6 +391,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof KeysCommandError) {
       process.stderr.write(`sauda keys: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof CheckpointsCommandError) {
+      process.stderr.write(`sauda checkpoints: ${error.message}\n`);
       return 1;
     }
     if (error instanceof UserCommandError) {

@@ -9,7 +9,7 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -161,6 +161,34 @@ describe("sauda backup (SQLite, while the server writes)", () => {
     });
     expect(pg.status).toBe(2);
     expect(pg.stderr).toContain("pg_basebackup and archived WAL");
+  }, 60_000);
+
+  it("leaves a backup's bytes as they were when it is verified and restored from (nothing written beside it)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sauda-backup-"));
+    const data = join(root, "data");
+    const exchange = await Exchange.open({ data, keysDir: join(root, "data-keys") });
+    for (const command of twoPartyMarket(INSTRUMENT)) await exchange.submit(command);
+    await exchange.close();
+    const copy = join(root, "copy.sqlite");
+    const made = spawnSync(process.execPath, [BIN, "backup", "--data", data, "--to", copy], { encoding: "utf8" });
+    expect(made.status, made.stdout + made.stderr).toBe(0);
+    const files = [copy, join(root, "copy-snapshots.sqlite")];
+    const sha = () => files.map((file) => createHash("sha256").update(readFileSync(file)).digest("hex"));
+    const before = sha();
+    const beside = () => readdirSync(root).sort();
+    const namesBefore = beside();
+    const keys = join(root, "data-keys");
+    const verified = spawnSync(process.execPath, [BIN, "verify", "--data", copy, "--keys", keys], { encoding: "utf8" });
+    expect(verified.stdout).toContain(": OK — 8 records");
+    expect(verified.status).toBe(0);
+    const restored = spawnSync(
+      process.execPath,
+      [BIN, "backup", "--data", copy, "--to", join(root, "restored"), "--keys", keys],
+      { encoding: "utf8" },
+    );
+    expect(restored.status, restored.stdout + restored.stderr).toBe(0);
+    expect(sha()).toEqual(before);
+    expect(beside()).toEqual([...namesBefore, "restored"].sort());
   }, 60_000);
 
   it("backs up into a directory that then serves as a data directory", async () => {

@@ -59,7 +59,8 @@ export async function verifyCommand(options: VerifyOptions, write: (line: string
   }
   const inputs = verifyInputs(options, write);
   if (inputs === null) return 1;
-  const store = await openStore(options);
+  // Read only: verifying a backup must leave its bytes as they were (no WAL mode turned on, no -wal file beside it).
+  const store = await openStore({ ...options, readOnly: true });
   try {
     return await verifyStore(store, inputs, write);
   } finally {

@@ -16,6 +16,8 @@ export interface StoreLocation {
   readonly database?: string | undefined;
   /** PostgreSQL schema holding the tables. */
   readonly schema?: string | undefined;
+  /** SQLite: open the files read-only, changing nothing (`SqliteStore`'s `readOnly`); PostgreSQL: no effect. */
+  readonly readOnly?: boolean | undefined;
 }
 
 export async function openStore(location: StoreLocation, keys: StoreKeys = {}): Promise<JournalStore> {
@@ -25,5 +27,5 @@ export async function openStore(location: StoreLocation, keys: StoreKeys = {}): 
     }
     return PostgresStore.open(location.database, location.schema ?? "sauda", keys);
   }
-  return new SqliteStore(location.data ?? DEFAULT_DATA_DIR, keys);
+  return new SqliteStore(location.data ?? DEFAULT_DATA_DIR, keys, { readOnly: location.readOnly === true });
 }

@@ -14,7 +14,7 @@
  * never overlap and stay in order.
  */
 
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type MessagePort, Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
@@ -168,6 +168,35 @@ export function openJournalDatabase(file: string): Database.Database {
   return db;
 }
 
+/**
+ * Opens a journal's SQLite file and its snapshots file read-only, changing nothing of either (no journal mode set, no
+ * table made or moved): what `sauda verify` reads a backup or a data directory with, so that checking a copy leaves
+ * its bytes as they were. Null when the files are not of the current layout (no snapshots file beside the journal, or
+ * a head without its MAC column): those are opened by `openJournalDatabase`, which brings them up to date.
+ */
+function openJournalDatabaseReadOnly(file: string): Database.Database | null {
+  if (!existsSync(file) || !existsSync(snapshotsFile(file))) return null;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const columns = db.prepare("PRAGMA main.table_info(journal_head)").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "mac")) {
+      db.close();
+      return null;
+    }
+    // An attached file is opened read-only too, as the connection it is attached to.
+    db.prepare("ATTACH DATABASE ? AS snap").run(snapshotsFile(file));
+    const inSnap = db.prepare("SELECT 1 FROM snap.sqlite_master WHERE type = 'table' AND name = ?").pluck();
+    if (SNAPSHOT_TABLES.some((table) => inSnap.get(table) === undefined)) {
+      db.close();
+      return null;
+    }
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
 /** Moves the snapshot tables a journal file from before the snapshots file holds into it (`openJournalDatabase`). */
 function moveLegacySnapshots(db: Database.Database): void {
   const inMain = db.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").pluck();
@@ -227,11 +256,20 @@ export class SqliteStore implements JournalStore {
    * snapshots in the file beside it (`snapshotsFile`). With a MAC key, every head and snapshot written gets its MAC
    * (chain.js).
    */
-  constructor(dataDirOrFile: string, keys: StoreKeys = {}) {
+  constructor(
+    dataDirOrFile: string,
+    keys: StoreKeys = {},
+    /**
+     * Read only: the files are opened as `openJournalDatabaseReadOnly` opens them (when they are of the current
+     * layout) and no writer thread is started; an append or a save then fails. For `sauda verify`.
+     */
+    options: { readonly readOnly?: boolean } = {},
+  ) {
     const file = sqliteFile(dataDirOrFile);
-    mkdirSync(dirname(file), { recursive: true, mode: DATA_DIRECTORY_MODE });
     this.location = file;
-    this.db = openJournalDatabase(file);
+    const readOnly = options.readOnly === true ? openJournalDatabaseReadOnly(file) : null;
+    if (readOnly === null) mkdirSync(dirname(file), { recursive: true, mode: DATA_DIRECTORY_MODE });
+    this.db = readOnly ?? openJournalDatabase(file);
     this.macKey = keys.macKey ?? null;
     this.readPage = this.db.prepare<[number, number], RecordRow>(
       "SELECT seq, time_ms, meta, command, events, hash FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?",
@@ -249,7 +287,7 @@ export class SqliteStore implements JournalStore {
       const last = records[records.length - 1]!;
       this.writeHead.run(last.seq, last.hash, this.macKey === null ? null : headMac(this.macKey, last.seq, last.hash));
     });
-    this.writer = new Writer(file, this.macKey);
+    this.writer = readOnly === null ? new Writer(file, this.macKey) : null;
   }
 
   /** Resolves true once writes go to the writer thread, false if it could not start (writes then stay here). */

@@ -64,9 +64,11 @@ describe("sauda verify", () => {
     await journal(dir);
     const missing = join(dir, "no-such-keys");
     const result = spawnSync(process.execPath, [BIN, "verify", "--data", dir, "--keys", missing], { encoding: "utf8" });
-    expect([result.status, result.stdout]).toEqual([
-      1,
-      `BAD — the keys directory ${missing} given with --keys does not exist\n`,
+    // A usage error (exit 2, on standard error), not a finding about the journal.
+    expect([result.status, result.stdout, result.stderr]).toEqual([
+      2,
+      "",
+      `sauda: the keys directory ${missing} given with --keys does not exist\n`,
     ]);
   });
 

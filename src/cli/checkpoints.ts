@@ -17,6 +17,7 @@ import { CHECKPOINTS_FILE, defaultKeysDir, loadKeys } from "../journal/keys.ts";
 import { openStore } from "../journal/open.ts";
 import { JournalCorruptError, recover } from "../journal/recovery.ts";
 import { withServersStopped } from "./servers-stopped.ts";
+import { requireJournal, requireKeysDir } from "./usage.ts";
 
 export interface SetAsideOptions {
   readonly data: string;
@@ -34,6 +35,9 @@ export async function setAsideCommand(
   write: (line: string) => void,
   nowMs: () => number = Date.now,
 ): Promise<number> {
+  // A mistyped path is refused before anything is made there.
+  requireKeysDir(options.keys);
+  requireJournal(options);
   // A server running on would go on signing checkpoints into the log while it is rewritten.
   return withServersStopped(
     options,

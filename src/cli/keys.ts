@@ -16,6 +16,7 @@ import { headMac, identitySnapshotMac, snapshotMac, viewSnapshotMac } from "../j
 import { recover } from "../journal/recovery.ts";
 import type { DerivedSnapshotTable } from "../journal/store.ts";
 import { withServersStopped } from "./servers-stopped.ts";
+import { requireJournal, requireKeysDir } from "./usage.ts";
 
 export interface RotateMacOptions {
   readonly data: string;
@@ -27,6 +28,9 @@ export interface RotateMacOptions {
 export class KeysCommandError extends Error {}
 
 export async function rotateMacCommand(options: RotateMacOptions, write: (line: string) => void): Promise<number> {
+  // A mistyped path is refused before anything is made there.
+  requireKeysDir(options.keys);
+  requireJournal(options);
   // A server that runs on would go on signing with the old key, and the journal would no longer pass its check.
   return withServersStopped(
     options,

@@ -15,6 +15,7 @@ import type { SetAsideOptions } from "./checkpoints.ts";
 import type { RotateMacOptions } from "./keys.ts";
 import type { SimulateOptions } from "./simulate.ts";
 import type { SurveilOptions } from "./surveil.ts";
+import { CliUsageError } from "./usage-error.ts";
 import type { UserCreateOptions } from "./user.ts";
 import type { VerifyOptions } from "./verify.ts";
 
@@ -433,8 +434,6 @@ async function readStdin(): Promise<string> {
 function isFileError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
 }
-
-class CliUsageError extends Error {}
 
 /**
  * Whether this file is the program Node was asked to run (`npx tsx src/cli/main.ts serve --help`), not a module that

@@ -9,12 +9,18 @@
  */
 
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
+import { join } from "node:path";
 import { NAME_ID_PATTERN_TEXT } from "../domain/value-forms.ts";
 import { Exchange } from "../gateway/exchange.ts";
 import { RECOMMENDED_SCRYPT } from "../gateway/passwords.ts";
 import { ROLES, type Role, Users } from "../gateway/users.ts";
+import { CheckpointLog } from "../journal/checkpoints.ts";
+import { CHECKPOINTS_FILE, defaultKeysDir } from "../journal/keys.ts";
+import { sqliteFile } from "../journal/sqlite-store.ts";
 import { withServersStopped } from "./servers-stopped.ts";
+import { CliUsageError, requireKeysDir } from "./usage.ts";
 
 export interface UserCreateOptions {
   readonly data: string;
@@ -45,6 +51,20 @@ export async function userCreateCommand(
   if (!ROLES.includes(options.role as Role)) {
     throw new UserCommandError(`--role ${options.role} is not a role; one of ${ROLES.join(", ")}`);
   }
+  // A new exchange is made by this command when there is no journal yet (its first operator, before the first start);
+  // an existing journal's keys must be where --keys says. Keys that have signed checkpoints belong to a journal
+  // elsewhere: a mistyped --data would otherwise make a new journal there and be refused as that one rolled back.
+  const newJournal = !options.database && !existsSync(sqliteFile(options.data));
+  if (!newJournal) requireKeysDir(options.keys, true);
+  else {
+    const keysDir = options.keys ?? defaultKeysDir(options.data);
+    const published = existsSync(join(keysDir, CHECKPOINTS_FILE)) ? new CheckpointLog(keysDir).latest() : null;
+    if (published !== null) {
+      throw new CliUsageError(
+        `there is no journal at ${sqliteFile(options.data)}, but the keys in ${keysDir} have signed checkpoints of a journal up to its record ${published.seq}: give that journal's data directory with --data (a new exchange's keys are made with it)`,
+      );
+    }
+  }
   const password = options.passwordStdin
     ? (await readStdin()).replace(/\r?\n$/, "")
     : randomBytes(18).toString("base64url");
@@ -53,11 +73,16 @@ export async function userCreateCommand(
     options,
     "sauda user create",
     (message) => new UserCommandError(message),
-    () => create(options, password, write),
+    () => create(options, password, newJournal, write),
   );
 }
 
-async function create(options: UserCreateOptions, password: string, write: (line: string) => void): Promise<number> {
+async function create(
+  options: UserCreateOptions,
+  password: string,
+  newJournal: boolean,
+  write: (line: string) => void,
+): Promise<number> {
   const location = options.database ? { database: options.database, schema: options.schema } : {};
   const exchange = await Exchange.open({
     ...location,
@@ -89,6 +114,10 @@ async function create(options: UserCreateOptions, password: string, write: (line
     } catch (error) {
       throw new UserCommandError((error as Error).message);
     }
+    // Said, so that a new exchange made by a mistyped --data shows at once.
+    if (newJournal)
+      write(`there was no journal at ${exchange.store.location}: a new exchange's journal was made there`);
+    for (const warning of exchange.warnings) write(`warning: ${warning}`);
     write(`created ${options.role} '${options.id}' (journal record ${seq})`);
     if (!options.passwordStdin) write(`password (shown this once): ${password}`);
     return 0;

@@ -29,6 +29,7 @@ import { DEFAULT_DATA_DIR, openStore } from "../journal/open.ts";
 import { HeadMacMismatchError, JournalCorruptError, verify } from "../journal/recovery.ts";
 import { SQLITE_FILE_NAME } from "../journal/sqlite-store.ts";
 import type { JournalStore } from "../journal/store.ts";
+import { CliUsageError, requireFile, requireKeysDir } from "./usage.ts";
 
 export interface VerifyOptions {
   readonly data?: string;
@@ -82,12 +83,11 @@ export interface VerifyInputs {
  */
 export function verifyInputs(options: VerifyOptions, write: (line: string) => void): VerifyInputs | null {
   const keysDir = options.keys ?? defaultKeysDir(options.data ?? DEFAULT_DATA_DIR);
-  // A keys directory named on purpose that is not there is a mistake (a typo), not "no keys at hand": said, and the
-  // journal is not called sound with its MACs unchecked.
-  if (options.keys !== undefined && !existsSync(options.keys)) {
-    write(`BAD — the keys directory ${options.keys} given with --keys does not exist`);
-    return null;
-  }
+  // A keys directory (or a file) named on purpose that is not there is a mistake (a typo), not "no keys at hand":
+  // refused as such (exit 2), and the journal is not called sound with its MACs unchecked.
+  requireKeysDir(options.keys);
+  requireFile(options.checkpoints, "checkpoints file", "--checkpoints");
+  requireFile(options.publicKey, "public key file", "--public-key");
   let keys: ExchangeKeys | null = null;
   let macNote = "";
   try {
@@ -104,7 +104,18 @@ export function verifyInputs(options: VerifyOptions, write: (line: string) => vo
   const checkpoints: Checkpoint[] = [];
   for (const file of sources) {
     if (file !== options.checkpoints && !existsSync(file)) continue;
-    const found = parseCheckpoints(readFileSync(file, "utf8"), file);
+    let found: Checkpoint[];
+    try {
+      found = parseCheckpoints(readFileSync(file, "utf8"), file);
+    } catch (error) {
+      // A file given on the command line that is not checkpoints is the caller's mistake; the exchange's own log
+      // damaged is a finding.
+      if (file === options.checkpoints) {
+        throw new CliUsageError(`the checkpoints file given with --checkpoints: ${(error as Error).message}`);
+      }
+      write(`BAD — the exchange's checkpoint log: ${(error as Error).message}`);
+      return null;
+    }
     if (found.length > 0 && verifyingKeys.length === 0) {
       write(`checkpoints in ${file} cannot be checked: no public key (give --public-key)`);
       return null;

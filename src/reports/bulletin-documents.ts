@@ -304,6 +304,28 @@ export async function bulletinXlsx(bulletin: Bulletin, language: Language): Prom
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
+/** A PDF table cell's padding, left and right together. */
+const CELL_PADDING_PT = 4;
+
+/**
+ * Column widths that add up to `total`: each at least its `minimum`, the rest shared in proportion to `weights`
+ * (columns that the share would make narrower than their minimum are held at it and the others share what is left).
+ * When the minimums alone exceed `total`, they are scaled down together (a word may then be cut: no page is wider).
+ */
+export function fitColumns(weights: readonly number[], minimums: readonly number[], total: number): number[] {
+  const needed = minimums.reduce((a, b) => a + b, 0);
+  if (needed >= total) return minimums.map((minimum) => (minimum * total) / needed);
+  const held = new Set<number>();
+  for (;;) {
+    const free = total - [...held].reduce((sum, index) => sum + minimums[index]!, 0);
+    const weight = weights.reduce((sum, w, index) => (held.has(index) ? sum : sum + w), 0);
+    const widths = weights.map((w, index) => (held.has(index) ? minimums[index]! : (w * free) / weight));
+    const under = widths.findIndex((w, index) => !held.has(index) && w < minimums[index]!);
+    if (under === -1) return widths;
+    held.add(under);
+  }
+}
+
 /** Longest table on one PDF page before a new page starts. */
 export const PDF_ROWS_PER_PAGE_MAX = 28;
 const PAGE_MARGIN_PT = 36;
@@ -343,10 +365,30 @@ export async function bulletinPdf(bulletin: Bulletin, language: Language): Promi
     .text(`${labels.day}: ${formatDate(bulletin.day, language)}. ${labels.timeNote}`);
   doc.moveDown();
 
-  const table = (title: string, columns: readonly string[], widths: readonly number[], rows: string[][]) => {
+  // A cell's text wraps between words only: a word (a header's "Средневзвешенная", a figure) is never cut, so each
+  // column is at least as wide as its widest word, the rest of the page shared by the columns' weights.
+  const widestWord = (texts: readonly string[], font: "regular" | "bold") => {
+    doc.font(font).fontSize(8);
+    let widest = 0;
+    for (const text of texts) for (const word of text.split(/\s+/u)) widest = Math.max(widest, doc.widthOfString(word));
+    return widest + CELL_PADDING_PT + 1;
+  };
+  const table = (title: string, columns: readonly string[], weights: readonly number[], rows: string[][]) => {
     doc.font("bold").fontSize(12).text(title, PAGE_MARGIN_PT);
     doc.moveDown(0.3);
-    const scale = width / widths.reduce((a, b) => a + b, 0);
+    const widths = fitColumns(
+      weights,
+      columns.map((column, index) =>
+        Math.max(
+          widestWord([column], "bold"),
+          widestWord(
+            rows.map((row) => row[index] ?? ""),
+            "regular",
+          ),
+        ),
+      ),
+      width,
+    );
     const line = (cells: readonly string[], font: "regular" | "bold") => {
       if (doc.y + ROW_HEIGHT_PT * 2 > doc.page.height - PAGE_MARGIN_PT) doc.addPage();
       const y = doc.y;
@@ -354,8 +396,11 @@ export async function bulletinPdf(bulletin: Bulletin, language: Language): Promi
       let bottom = y;
       doc.font(font).fontSize(8);
       cells.forEach((cell, index) => {
-        const cellWidth = (widths[index] ?? 1) * scale;
-        doc.text(cell, x + 2, y, { width: cellWidth - 4 });
+        const cellWidth = widths[index]!;
+        // A figure and its unit ("1 мин") stay on one line.
+        doc.text(cell.replace(/(\d) (?=\p{L})/gu, "$1\u00a0"), x + CELL_PADDING_PT / 2, y, {
+          width: cellWidth - CELL_PADDING_PT,
+        });
         bottom = Math.max(bottom, doc.y);
         x += cellWidth;
       });

@@ -182,6 +182,9 @@ describe.skipIf(!run)("the public board", () => {
       "/api/bulletin?format=xlsx&lang=kk",
       "/api/bulletin?format=csv&lang=kk",
     ]);
+    // The three links stand apart, not run together as "PDFExcelCSV".
+    const boxes = await links.locator("a").evaluateAll((as) => as.map((a) => a.getBoundingClientRect()));
+    for (let i = 1; i < boxes.length; i++) expect(boxes[i]!.left - boxes[i - 1]!.right).toBeGreaterThanOrEqual(8);
     const pdf = await fetch(`${suite.server.url}${hrefs[0]}`);
     expect([pdf.status, pdf.headers.get("content-type"), pdf.headers.get("content-language")]).toEqual([
       200,

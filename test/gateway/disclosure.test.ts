@@ -11,6 +11,7 @@ import ExcelJS from "exceljs";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Command } from "../../src/engine/commands.ts";
+import { BULLETIN_LABELS, fitColumns } from "../../src/reports/bulletin-documents.ts";
 import { INSTRUMENT, type Session, T0, TERMS, TestServer } from "../support/server.ts";
 
 const HOUR = 3_600_000;
@@ -176,6 +177,27 @@ describe("the daily bulletin as documents in three languages", () => {
       `05.01.2026 12:00 изменение ограничений ${INSTRUMENT} ценовой коридор ±5,00 %; причина: bulletin test: ±5% band`,
     );
     expect(ru).not.toMatch(/propane|bandBps|[{}]/);
+    // No heading is cut inside a word ("Средневзвешенн" / "ая", "Покупате" / "лей" were): every word of every
+    // column's heading is whole in the text.
+    for (const [lang, pdfText] of [
+      ["ru", ru],
+      ["kk", kk],
+    ] as const) {
+      const labels = BULLETIN_LABELS[lang];
+      for (const heading of [...labels.sessionColumns, ...labels.indexColumns, ...labels.controlColumns]) {
+        for (const word of heading.split(" ")) expect(pdfText, `${lang}: ${heading}`).toContain(word);
+      }
+    }
+  });
+
+  it("fits the PDF's columns: each at least its widest word, the rest shared by weight", () => {
+    expect(fitColumns([1, 1], [10, 10], 100)).toEqual([50, 50]);
+    // The narrow column held at its widest word, the other takes what is left.
+    expect(fitColumns([1, 9], [30, 10], 100)).toEqual([30, 70]);
+    // Exactly at the page's width: the minimums.
+    expect(fitColumns([1, 1], [60, 40], 100)).toEqual([60, 40]);
+    // Wider than the page: scaled down together.
+    expect(fitColumns([1, 1], [150, 50], 100)).toEqual([75, 25]);
   });
 
   it("tells the JSON bulletin's controls in the language asked for, and refuses a language it does not speak", async () => {

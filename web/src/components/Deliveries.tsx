@@ -285,7 +285,7 @@ export function Deliveries({
             {t("deliveries.statementLoading")}
           </p>
         ) : (
-          <p className="downloads">
+          <p className="downloads parted">
             <label>
               {t("deliveries.statementDate")}
               <input

@@ -173,10 +173,20 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     expect(await noStation.count()).toBe(0);
     expect(await form.locator("select[name=shipment]").inputValue()).toBe(shipment);
     await form.locator("select[name=station]").selectOption("AKTAU-ST-01");
+    // The region in words, not its code.
+    expect(await form.locator("select[name=station] option").textContent()).toBe(
+      "Aktau station 1 (AKTAU-ST-01, Mangystau)",
+    );
     await form.getByRole("button", { name: "Confirm arrival" }).click();
     const row = buyer.locator(`[data-shipment="${shipment}"]`).getByTestId("shipment-arrival");
-    await expect.poll(() => row.textContent(), { timeout: LIVE_MS }).toContain("Arrived at AKTAU-ST-01");
+    // The station as registered, with its id; and the confirmation said once the form has gone.
+    await expect
+      .poll(() => row.textContent(), { timeout: LIVE_MS })
+      .toContain("Arrived at Aktau station 1 (AKTAU-ST-01)");
     await expect.poll(() => form.count(), { timeout: LIVE_MS }).toBe(0);
+    expect(await buyer.getByTestId("arrival-done").textContent()).toBe(
+      `The arrival of ${shipment} at Aktau station 1 (AKTAU-ST-01) is confirmed.`,
+    );
 
     const shipments = await suite.server.call(
       buyerApi,
@@ -521,7 +531,9 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     await form.getByRole("button", { name: "Confirm arrival" }).click();
     await expect.poll(() => choices.count(), { timeout: LIVE_MS }).toBe(onTheWay.length - 1);
     const row = panel.locator(`[data-shipment="${oldestOnTheWay}"]`).getByTestId("shipment-arrival");
-    await expect.poll(() => row.textContent(), { timeout: LIVE_MS }).toContain("Arrived at AKTAU-ST-01");
+    await expect
+      .poll(() => row.textContent(), { timeout: LIVE_MS })
+      .toContain("Arrived at Aktau station 1 (AKTAU-ST-01)");
     const obligationOfOldest = oldestOnTheWay.replace(/\/S\d+$/, "");
     const readBack = await suite.server.call(
       buyerApi,

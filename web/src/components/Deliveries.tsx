@@ -21,6 +21,7 @@ import { Dispatch } from "./Dispatch.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
 import { FieldError } from "./FieldError.tsx";
 import type { Say } from "./FormSubmit.tsx";
+import { regionName } from "./LimitsText.tsx";
 import { ShowMore, usePaging } from "./ShowMore.tsx";
 
 type Obligation = Schemas["Obligation"];
@@ -88,6 +89,13 @@ export function Deliveries({
   const [station, setStation] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  /** The arrival last confirmed here, said under the form (the form itself goes once nothing is on its way). */
+  const [confirmed, setConfirmed] = useState<{ shipment: string; station: string } | null>(null);
+  /** A station as people name it: its registered name with its id, or the id alone when it is not in the list. */
+  const stationText = (id: string) => {
+    const known = stationList.find((s) => s.station === id);
+    return known ? `${known.name} (${id})` : id;
+  };
   const [statementDate, setStatementDate] = useState<string | null>(null);
   const [documentError, setDocumentError] = useState<{ say: Say } | null>(null);
   // The statement's day until one is chosen: the newest trade's of any status (the newest obligation, asked on its own
@@ -147,11 +155,13 @@ export function Deliveries({
     event.preventDefault();
     setBusy(true);
     setError(null);
+    setConfirmed(null);
     try {
       await call("post", "/api/accounts/{account}/arrivals", params, {
         shipment: chosenShipment,
         station: chosenStation,
       });
+      setConfirmed({ shipment: chosenShipment, station: stationText(chosenStation) });
       setShipment("");
       invalidate(`/api/accounts/${encodeURIComponent(account)}/`);
     } catch (caught) {
@@ -190,7 +200,7 @@ export function Deliveries({
                   {s.arrivedMs === null
                     ? t("deliveries.onTheWay")
                     : t("deliveries.arrivedAt", {
-                        station: s.station ?? "—",
+                        station: s.station === null ? "—" : stationText(s.station),
                         time: exchangeMinute(s.arrivedMs, locale),
                       })}
                 </td>
@@ -233,7 +243,7 @@ export function Deliveries({
             <select name="station" value={chosenStation} onChange={(event) => setStation(event.target.value)}>
               {stationList.map((s) => (
                 <option key={s.station} value={s.station}>
-                  {s.name} ({s.station}, {s.region})
+                  {s.name} ({s.station}, {regionName(t, s.region)})
                 </option>
               ))}
             </select>
@@ -248,6 +258,11 @@ export function Deliveries({
           ) : null}
           <FieldError id="arrival-error" message={error ? describeError(error, i18n) : ""} />
         </form>
+      ) : null}
+      {confirmed ? (
+        <p role="status" className="ok" data-testid="arrival-done">
+          {t("deliveries.confirmed", confirmed)}
+        </p>
       ) : null}
       <h3>{t("deliveries.documents")}</h3>
       {/* The contracts are the list; how many are shown and the statement's day and links follow it, unbulleted. */}

@@ -442,10 +442,28 @@ describe("key rotation and the first operator, on the command line", () => {
     const refused = create("weird/id@x");
     expect(refused.status).toBe(1);
     expect(refused.stderr).toBe(
-      "sauda user: --id weird/id@x is not a user id: letters A-Z and a-z, digits, '_', '.' and '-' only\n",
+      "sauda user: --id 'weird/id@x' is not a user id: letters A-Z and a-z, digits, '_', '.' and '-' only\n",
     );
+    // At the limit of 64 characters it is taken; one more is refused in the command's words.
+    const long = create("x".repeat(65));
+    expect([long.status, long.stderr]).toEqual([
+      1,
+      "sauda user: --id is 65 characters long: a user id has at most 64\n",
+    ]);
+    const role = (extra: string[]) =>
+      spawnSync(process.execPath, [BIN, "user", "create", "--data", data, "--id", "u1", "--name", "N", ...extra], {
+        encoding: "utf8",
+      });
+    expect(role(["--role", "trader"]).stderr).toBe(
+      "sauda user: --member is required for a trader: the member whose user it is\n",
+    );
+    expect(role(["--role", "operator", "--member", "AKTAU"]).stderr).toBe(
+      "sauda user: --member is not for an operator, who belongs to no member\n",
+    );
+    expect(existsSync(data)).toBe(false);
     const made = create("ops_2.b-c");
     expect(made.stdout).toContain("created operator 'ops_2.b-c' (journal record 1)");
+    expect(create("y".repeat(64)).stdout).toContain(`created operator '${"y".repeat(64)}' (journal record 2)`);
   });
 
   it("`sauda user create` makes the first operator of a --no-demo exchange, journaled, who can then sign in", async () => {

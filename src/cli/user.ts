@@ -12,7 +12,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
+import { ID_LENGTH_MAX } from "../domain/limits.ts";
 import { NAME_ID_PATTERN_TEXT } from "../domain/value-forms.ts";
+import { roleOfMember } from "../engine/access.ts";
 import { Exchange } from "../gateway/exchange.ts";
 import { RECOMMENDED_SCRYPT } from "../gateway/passwords.ts";
 import { ROLES, type Role, Users } from "../gateway/users.ts";
@@ -45,11 +47,23 @@ export async function userCreateCommand(
   // The same ids the API and the console take: a user is then named in a URL path without escaping.
   if (!new RegExp(NAME_ID_PATTERN_TEXT).test(options.id)) {
     throw new UserCommandError(
-      `--id ${options.id} is not a user id: letters A-Z and a-z, digits, '_', '.' and '-' only`,
+      `--id '${options.id}' is not a user id: letters A-Z and a-z, digits, '_', '.' and '-' only`,
     );
+  }
+  if (options.id.length > ID_LENGTH_MAX) {
+    throw new UserCommandError(`--id is ${options.id.length} characters long: a user id has at most ${ID_LENGTH_MAX}`);
   }
   if (!ROLES.includes(options.role as Role)) {
     throw new UserCommandError(`--role ${options.role} is not a role; one of ${ROLES.join(", ")}`);
+  }
+  // Said in the command's own words (its options), before the journal is opened.
+  if (roleOfMember(options.role as Role) && options.member === undefined) {
+    const article = /^[aeiou]/.test(options.role) ? "an" : "a";
+    throw new UserCommandError(`--member is required for ${article} ${options.role}: the member whose user it is`);
+  }
+  if (!roleOfMember(options.role as Role) && options.member !== undefined) {
+    const article = /^[aeiou]/.test(options.role) ? "an" : "a";
+    throw new UserCommandError(`--member is not for ${article} ${options.role}, who belongs to no member`);
   }
   // A new exchange is made by this command when there is no journal yet (its first operator, before the first start);
   // an existing journal's keys must be where --keys says. Keys that have signed checkpoints belong to a journal

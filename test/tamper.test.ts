@@ -351,6 +351,10 @@ describe("key rotation and the first operator, on the command line", () => {
     const refused = olderBackup(backupKeys);
     expect(refused.status).toBe(1);
     expect(refused.stdout + refused.stderr).toContain("the journal head's MAC does not match");
+    // ...and the refusal points at the retired keys beside the key in use.
+    expect(refused.stdout).toContain(
+      `; ${backupKeys} also holds MAC keys retired by a rotation (${retired[0]}): a copy made before the rotation checks out with them on a line below the key in use in journal-mac.key (docs/security.md)`,
+    );
     writeFileSync(join(backupKeys, "journal-mac.key"), `${after.trimEnd()}\n${keyLines(before).join("\n")}\n`);
     expect(olderBackup(backupKeys).status).toBe(0);
     // The next start uses every snapshot the clean stop saved: none is passed over for its MAC.

@@ -24,6 +24,7 @@ import {
   KeysError,
   loadKeys,
   loadVerifyingKeys,
+  retiredMacKeysNote,
 } from "../journal/keys.ts";
 import { DEFAULT_DATA_DIR, openStore } from "../journal/open.ts";
 import { HeadMacMismatchError, JournalCorruptError, verify } from "../journal/recovery.ts";
@@ -164,5 +165,5 @@ export async function verifyStore(
 function keysSource(keys: ExchangeKeys): string {
   return keys.source === "environment"
     ? "the MAC keys came from the environment"
-    : `the MAC keys were read from ${keys.dir}`;
+    : `the MAC keys were read from ${keys.dir}${retiredMacKeysNote(keys.dir)}`;
 }

@@ -44,7 +44,7 @@ import type { Command } from "../engine/commands.ts";
 import type { Engine } from "../engine/engine.ts";
 import { type Checkpoint, Checkpointer, checkpointProblem } from "../journal/checkpoints.ts";
 import { ENGINE_SNAPSHOT_THREAD_EVERY_RECORDS, EngineSnapshotThread } from "../journal/engine-snapshot-thread.ts";
-import { defaultKeysDir, type ExchangeKeys, KeysError, loadKeys } from "../journal/keys.ts";
+import { defaultKeysDir, type ExchangeKeys, KeysError, loadKeys, retiredMacKeysNote } from "../journal/keys.ts";
 import { type JournalLeadership, LEADERSHIP_TRY_EVERY_MS, type LeaderInfo } from "../journal/leadership.ts";
 import { sha256OffThread } from "../journal/off-thread-hash.ts";
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from "../journal/open.ts";
@@ -1611,6 +1611,7 @@ function withKeysSource(error: unknown, keys: ExchangeKeys, options: ExchangeOpt
       : options.keys === undefined && options.keysDir === undefined
         ? `${keys.dir}, the default keys directory: if this journal's keys are elsewhere, give --keys`
         : keys.dir;
-  error.message = `${error.message}; the MAC keys were read from ${where}`;
+  const retired = keys.source === "environment" ? "" : retiredMacKeysNote(keys.dir);
+  error.message = `${error.message}; the MAC keys were read from ${where}${retired}`;
   return error;
 }

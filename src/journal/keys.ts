@@ -25,7 +25,17 @@ import {
   type KeyObject,
   randomBytes,
 } from "node:crypto";
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** Bytes of a MAC or secrets key. */
@@ -69,6 +79,28 @@ export class KeysError extends Error {
 }
 
 /** `<data>-keys`: a sibling of the data directory, so copying or sharing the database does not take the keys along. */
+/**
+ * The files of MAC keys retired by `sauda keys rotate-mac` in `dir` (`journal-mac.retired-<time>.key`), oldest first;
+ * empty when there are none or no such directory. A copy of the journal made before a rotation checks out only with
+ * them, so a refusal of its head's MAC names them.
+ */
+export function retiredMacKeyFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((name) => /^journal-mac\.retired-.+\.key$/.test(name))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** What a refusal of the head's MAC adds when `dir` holds retired MAC keys (empty when it holds none). */
+export function retiredMacKeysNote(dir: string): string {
+  const files = retiredMacKeyFiles(dir);
+  if (files.length === 0) return "";
+  return `; ${dir} also holds MAC keys retired by a rotation (${files.join(", ")}): a copy made before the rotation checks out with them on a line below the key in use in ${KEY_FILES.mac} (docs/security.md)`;
+}
+
 export function defaultKeysDir(dataDir: string): string {
   const absolute = resolve(dataDir);
   return join(dirname(absolute), `${basename(absolute)}-keys`);

@@ -231,6 +231,24 @@ describe.skipIf(!run)("after the trade in a real browser", () => {
     expect(statementBytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     expect(statementBytes.length).toBeGreaterThan(1000);
     expect(statement.suggestedFilename()).toBe("statement-AKTAU-2026-01-05.pdf");
+    // The day's e-invoices beside the statement: the file the API gives for that day, saved under its name.
+    const einvoicesLink = documents.getByTestId("einvoices-link");
+    expect(await einvoicesLink.getAttribute("href")).toBe(
+      "/api/accounts/AKTAU-1/einvoices?from=2026-01-05&to=2026-01-05",
+    );
+    const [einvoices] = await Promise.all([buyer.waitForEvent("download"), einvoicesLink.click()]);
+    const einvoiceBytes = readFileSync(await einvoices.path());
+    const einvoicesFromApi = await fetch(
+      `${suite.server.url}/api/accounts/AKTAU-1/einvoices?from=2026-01-05&to=2026-01-05`,
+      {
+        headers: { cookie: buyerApi.cookie },
+      },
+    );
+    const einvoiceText = await einvoicesFromApi.text();
+    // The test's members have no BIN: the day's delivery is counted as one without, as the export says.
+    expect(einvoiceText).toContain('<invoices xmlns="urn:sauda:esf:1" member="AKTAU" count="0" withoutBin="1"/>');
+    expect(einvoiceBytes.toString("utf8")).toBe(einvoiceText);
+    expect(einvoices.suggestedFilename()).toBe("esf-AKTAU.xml");
     expect(pageErrors).toEqual([]);
   });
 

@@ -338,6 +338,19 @@ export function Deliveries({
             >
               {t("deliveries.statementXlsx")}
             </a>
+            {" · "}
+            {/* The e-invoices (ESF XML) of the obligations delivered that day, for the member's accounting. */}
+            <a
+              href={apiPath("/api/accounts/{account}/einvoices", {
+                path: { account },
+                query: { from: date, to: date },
+              })}
+              download
+              onClick={(event) => void download(event)}
+              data-testid="einvoices-link"
+            >
+              {t("deliveries.einvoices")}
+            </a>
             {client ? (
               <>
                 {" · "}

@@ -150,6 +150,13 @@ describe.skipIf(!run)("the seller records a shipment in a real browser", () => {
     expect(await seller.locator("#dispatch-vehicle-error").textContent()).toBe(
       "Укажите поле «Госномер автомобиля или номер вагона».",
     );
+    // One character past the longest: the whole text stays in the field (the browser does not cut it) and the form
+    // says the limit.
+    await fill({ vehicle: "7".repeat(33) });
+    expect(await seller.getByTestId("dispatch-form").locator("[name=vehicle]").inputValue()).toHaveLength(33);
+    expect(await seller.locator("#dispatch-vehicle-error").textContent()).toBe(
+      "Поле «Госномер автомобиля или номер вагона» — не длиннее 32 символов.",
+    );
 
     await fill({ vehicle: "456 DEF 12", date: "2026-01-03" });
     expect(await seller.locator("#dispatch-date-error").textContent()).toBe(

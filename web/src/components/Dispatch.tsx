@@ -146,9 +146,12 @@ export function Dispatch({ account, obligations }: { account: string; obligation
     });
   };
 
-  /** The vehicle's plate or number and the waybill's number: text up to its longest, not completed by the browser. */
-  const textField = (field: "vehicle" | "waybill", maxLength: number, placeholder: string) =>
-    ({ field, label: t(`dispatch.${field}`), maxLength, autoComplete: "off", placeholder }) as const;
+  /**
+   * The vehicle's plate or number and the waybill's number, not completed by the browser. No maxLength on the input:
+   * the browser would cut a longer text without a word; the form says the longest it takes instead (`textProblem`).
+   */
+  const textField = (field: "vehicle" | "waybill", placeholder: string) =>
+    ({ field, label: t(`dispatch.${field}`), autoComplete: "off", placeholder }) as const;
 
   return (
     <form onSubmit={(event) => void submit(event)} noValidate data-testid="dispatch-form" className="entry-form">
@@ -190,8 +193,8 @@ export function Dispatch({ account, obligations }: { account: string; obligation
           form={form}
           prefix="dispatch"
           fields={[
-            { ...textField("vehicle", VEHICLE_LENGTH_MAX, "123 ABC 12"), value: vehicle, onChange: setVehicle },
-            { ...textField("waybill", WAYBILL_LENGTH_MAX, "TTN-000123"), value: waybill, onChange: setWaybill },
+            { ...textField("vehicle", "123 ABC 12"), value: vehicle, onChange: setVehicle },
+            { ...textField("waybill", "TTN-000123"), value: waybill, onChange: setWaybill },
             {
               field: "quantity",
               label: t("dispatch.quantity"),

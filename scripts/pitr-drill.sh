@@ -160,17 +160,13 @@ URL2="postgres://postgres@127.0.0.1:$(cat "$BASE/before_drop.port")/sauda"
 
 # The journal recovered to the restore point, with the checkpoints log as it is: the log still holds the checkpoints
 # signed after the point, so verify (and a start) refuse the journal as rolled back. The procedure: move those lines
-# out of the log (and keep them: they are evidence of what was given up).
+# out of the log with `sauda checkpoints set-aside` (which keeps them in a file of their own: they are evidence of what
+# was given up), on a copy of the keys so that the verify of the log as it was can run beside it.
 cp -a "$KEYS" "$BASE/keys-to-point"
-node -e '
-  const fs = require("fs");
-  const [file, seq] = process.argv.slice(1);
-  const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
-  const keep = lines.filter((l) => JSON.parse(l).seq <= Number(seq));
-  fs.writeFileSync(file + ".after-restore-point", lines.filter((l) => JSON.parse(l).seq > Number(seq)).join("\n") + "\n");
-  fs.writeFileSync(file, keep.map((l) => l + "\n").join(""));
-  console.log(`checkpoints kept ${keep.length}, moved out ${lines.length - keep.length}`);
-' "$BASE/keys-to-point/checkpoints.jsonl" "$POINT_SEQ"
+sauda checkpoints set-aside --database "$URL1" --keys "$BASE/keys-to-point" \
+  --to "$BASE/keys-to-point/checkpoints.jsonl.after-restore-point" | tee "$BASE/set-aside.txt"
+grep -q "^set aside [1-9][0-9]* checkpoints beyond the journal's head $POINT_SEQ " "$BASE/set-aside.txt" ||
+  fail "sauda checkpoints set-aside did not set aside the checkpoints after the restore point"
 verify_timed to_point_all_checkpoints "$URL1" "$KEYS" &
 PIDS=($! "$DAMAGED_PID")
 verify_timed to_point "$URL1" "$BASE/keys-to-point" &

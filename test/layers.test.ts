@@ -72,6 +72,8 @@ const PURE_PACKAGES: Readonly<Record<string, readonly string[]>> = {
  * from the OpenAPI document.
  */
 const WEB_MAY_IMPORT = [
+  // The evidence charts' time span, drawn the same in the console and in the filed report.
+  "src/domain/chart-span.ts",
   "src/domain/collateral.ts",
   "src/domain/ids.ts",
   // The API schema's bounds the forms check before sending (order size and price, text lengths).

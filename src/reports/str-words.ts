@@ -76,6 +76,10 @@ export interface StrWords {
   readonly nothingToDraw: string;
   /** The drawings' accessible names. */
   readonly pathLabel: string;
+  /** A drawing of the orders alone (no trades' line: the evidence holds the trades of one instrument only). */
+  readonly ordersLabel: string;
+  /** Said above the drawings of an alert whose orders are on several instruments. */
+  readonly chartsByInstrument: string;
   readonly curveLabel: string;
   readonly rebuilt: (fromSeq: number, toSeq: number, complete: boolean, asOf: string) => string;
   readonly whenCol: string;
@@ -156,6 +160,9 @@ const EN: StrWords = {
   booksCut: "The evidence holds only the first moments of a longer span.",
   nothingToDraw: "No trades or priced orders in the span to draw.",
   pathLabel: "price path with the orders marked",
+  ordersLabel: "the alert's orders by price and time",
+  chartsByInstrument:
+    "The alert's orders are on several instruments: a chart for each, each with its own price scale and all on one time scale, so orders entered together stand one above the other.",
   curveLabel: "the auction's demand and supply at each price",
   rebuilt: (fromSeq, toSeq, complete, asOf) =>
     `Rebuilt from the journal records ${fromSeq}–${toSeq}${complete ? "" : " (the span was longer than one pack may read)"}; as of ${asOf}.`,
@@ -260,6 +267,9 @@ const RU: StrWords = {
   booksCut: "Доказательства содержат только первые моменты более длинного периода.",
   nothingToDraw: "Нет сделок или заявок с ценой для графика.",
   pathLabel: "Динамика цены с отмеченными заявками сигнала",
+  ordersLabel: "Заявки сигнала по цене и времени",
+  chartsByInstrument:
+    "Заявки сигнала выставлены по нескольким инструментам: у каждого свой график со своей шкалой цен, а шкала времени у всех общая, поэтому заявки, поданные вместе, стоят одна над другой.",
   curveLabel: "Спрос и предложение аукциона по каждой цене",
   rebuilt: (fromSeq, toSeq, complete, asOf) =>
     `Восстановлено по записям журнала ${fromSeq}–${toSeq}${complete ? "" : " (период длиннее, чем читается за раз)"}; на ${asOf}.`,
@@ -431,6 +441,9 @@ const KK: StrWords = {
   booksCut: "Дәлелдерде ұзағырақ кезеңнің алғашқы сәттері ғана бар.",
   nothingToDraw: "Сызатын мәміле немесе бағасы бар өтінім жоқ.",
   pathLabel: "Ескерту өтінімдері белгіленген баға жолы",
+  ordersLabel: "Ескерту өтінімдері баға мен уақыт бойынша",
+  chartsByInstrument:
+    "Ескерту өтінімдері бірнеше құралда: әр құралдың өз графигі, баға шкаласы өзінікі, ал уақыт шкаласы бәріне ортақ, сондықтан бірге берілген өтінімдер бірінің үстінде бірі тұрады.",
   curveLabel: "Аукционның әр бағадағы сұранысы мен ұсынысы",
   rebuilt: (fromSeq, toSeq, complete, asOf) =>
     `Журналдың ${fromSeq}–${toSeq} жазбаларынан қалпына келтірілді${complete ? "" : " (кезең бір рет оқылатыннан ұзағырақ)"}; ${asOf} жағдайы бойынша.`,

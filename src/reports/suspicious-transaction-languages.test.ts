@@ -122,7 +122,8 @@ describe("the suspicious-transaction report in Kazakh and Russian", () => {
   it("is in Kazakh", () => {
     const html = strHtml(report, "kk");
     expect(html).toContain('<html lang="kk">');
-    expect(html).toContain('aria-label="Ескерту өтінімдері белгіленген баға жолы"');
+    // No trades in the span: the drawing is named as the orders it shows, on their instrument.
+    expect(html).toContain('aria-label="Ескерту өтінімдері баға мен уақыт бойынша: PB-KAZGPZ-MNG"');
     expect(pageText(html)).toBe(
       "Күдікті операция туралы хабарлама C-1 Іс C-1: жабық, нәтижесі ескерту; ашылды 05.01.2026 14:00; " +
         "хабарлама уақыты 06.01.2026 15:00. Уақыт — Қазақстан уақыты (UTC+5). Кім Шоттар AKTAU-1 Қатысушылар " +
@@ -143,7 +144,7 @@ describe("the suspicious-transaction report in Kazakh and Russian", () => {
   it("is in Russian", () => {
     const html = strHtml(report, "ru");
     expect(html).toContain('<html lang="ru">');
-    expect(html).toContain('aria-label="Динамика цены с отмеченными заявками сигнала"');
+    expect(html).toContain('aria-label="Заявки сигнала по цене и времени: PB-KAZGPZ-MNG"');
     expect(pageText(html)).toBe(
       "Сообщение о подозрительной операции C-1 Дело C-1: закрыто, итог предупреждение; открыто 05.01.2026 " +
         "14:00; сообщение на 06.01.2026 15:00. Время — время Казахстана (UTC+5). Кто Счета AKTAU-1 Участники AKTAU " +

@@ -14,7 +14,9 @@
  * tonne and tonnes.
  */
 
+import { evidenceChartSpan } from "../domain/chart-span.ts";
 import { formatNumber, formatTengeFixed, formatTimeMs, type Language } from "../domain/locale.ts";
+import { EXCHANGE_UTC_OFFSET_MS } from "../projections/numbers.ts";
 import type { BookLevel, BookView, CaseView, EvidencePack, Rule, StoredAlert } from "../surveillance/index.ts";
 import { STR_WORDS, type StrWords } from "./str-words.ts";
 
@@ -323,25 +325,71 @@ ${sections.join("\n")}
 `;
 }
 
-/** The price path of an alert's instrument with its orders' entries marked (buy ▲ green, sell ▼ red), as SVG. */
+/**
+ * The alert's orders' entries marked (buy ▲ green, sell ▼ red) on the price path of its instrument, as SVG. An alert
+ * whose orders are on several instruments (coordinated bidding) gets a drawing per instrument, each with its own price
+ * scale (prices differ by region) and all on one time scale (`evidenceChartSpan`), the trades' line on the one whose
+ * trades the evidence holds; each drawing says the time it spans.
+ */
 export function pricePathSvg(evidence: EvidencePack, language: Language = "en"): string {
+  const { w } = writerOf(language);
+  const points = evidence.pricePath.map((p) => ({ t: p.timeMs, price: p.priceTiynPerTonne }));
+  const byInstrument = new Map<string | null, DrawnOrder[]>();
+  if (points.length > 0) byInstrument.set(evidence.pricePathInstrument, []);
+  for (const o of evidence.orders) {
+    if (!o.entered || o.entered.priceTiynPerTonne === null) continue;
+    const marks = byInstrument.get(o.instrument) ?? [];
+    marks.push({ t: o.entered.timeMs, price: o.entered.priceTiynPerTonne, side: o.side, order: o.order });
+    byInstrument.set(o.instrument, marks);
+  }
+  const times = [...points, ...[...byInstrument.values()].flat()].map((p) => p.t);
+  if (times.length === 0) return `<p>${escapeHtml(w.nothingToDraw)}</p>`;
+  const span = evidenceChartSpan(Math.min(...times), Math.max(...times));
+  const charts = [...byInstrument].map(([instrument, marks]) => ({
+    instrument,
+    marks,
+    points: instrument === evidence.pricePathInstrument ? points : [],
+  }));
+  if (charts.length === 1) return instrumentSvg(charts[0]!, span, language);
+  return `<p>${escapeHtml(w.chartsByInstrument)}</p>
+${charts
+  .map(
+    (chart) =>
+      `<figure data-instrument="${escapeHtml(chart.instrument ?? "")}"><figcaption>${escapeHtml(chart.instrument ?? "—")}</figcaption>
+${instrumentSvg(chart, span, language)}</figure>`,
+  )
+  .join("\n")}`;
+}
+
+interface DrawnOrder {
+  readonly t: number;
+  readonly price: number;
+  readonly side: string | null;
+  readonly order: string;
+}
+
+/** One drawing of `pricePathSvg`: an instrument's trades' line (when given) and its orders, over `span`. */
+function instrumentSvg(
+  chart: {
+    readonly instrument: string | null;
+    readonly points: readonly { readonly t: number; readonly price: number }[];
+    readonly marks: readonly DrawnOrder[];
+  },
+  span: { readonly fromMs: number; readonly toMs: number },
+  language: Language,
+): string {
   const { w, tenge, word } = writerOf(language);
   const width = 640;
   const height = 200;
   const pad = 30;
-  const points = evidence.pricePath.map((p) => ({ t: p.timeMs, price: p.priceTiynPerTonne }));
-  const marks = evidence.orders.flatMap((o) =>
-    o.entered && o.entered.priceTiynPerTonne !== null
-      ? [{ t: o.entered.timeMs, price: o.entered.priceTiynPerTonne, side: o.side, order: o.order }]
-      : [],
-  );
-  const all = [...points, ...marks];
-  if (all.length === 0) return `<p>${escapeHtml(w.nothingToDraw)}</p>`;
-  const tMin = Math.min(...all.map((p) => p.t));
-  const tMax = Math.max(...all.map((p) => p.t));
-  const pMin = Math.min(...all.map((p) => p.price));
-  const pMax = Math.max(...all.map((p) => p.price));
-  const x = (t: number) => pad + ((t - tMin) / Math.max(1, tMax - tMin)) * (width - 2 * pad);
+  const { points, marks } = chart;
+  const prices = [...points, ...marks].map((p) => p.price);
+  const low = Math.min(...prices);
+  const high = Math.max(...prices);
+  // One price alone (a ring's bids at one price): a scale 1% either side of it, so the marks stand mid-height.
+  const pMin = low === high ? Math.floor(low * 0.99) : low;
+  const pMax = low === high ? Math.ceil(high * 1.01) : high;
+  const x = (t: number) => pad + ((t - span.fromMs) / Math.max(1, span.toMs - span.fromMs)) * (width - 2 * pad);
   const y = (p: number) => height - pad - ((p - pMin) / Math.max(1, pMax - pMin)) * (height - 2 * pad);
   const path = points.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.t).toFixed(1)},${y(p.price).toFixed(1)}`).join(" ");
   const markers = marks
@@ -355,7 +403,16 @@ export function pricePathSvg(evidence: EvidencePack, language: Language = "en"):
       return `<polygon class="order-mark" data-order="${escapeHtml(m.order)}" points="${shape}" fill="${m.side === "sell" ? "#c0392b" : "#27ae60"}"><title>${escapeHtml(m.order)} ${escapeHtml(language === "en" ? (m.side ?? "") : word(m.side))}${language === "en" ? " at" : ","} ${escapeHtml(tenge(m.price))} ${w.perTonne}</title></polygon>`;
     })
     .join("");
-  return `<svg class="price-path" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(w.pathLabel)}">
+  const label = points.length > 0 ? w.pathLabel : w.ordersLabel;
+  const name = chart.instrument === null ? label : `${label}: ${chart.instrument}`;
+  const spanText = `${clockTime(span.fromMs, language)} – ${clockTime(span.toMs, language)}${language === "en" ? " UTC" : ""}`;
+  return `<svg class="price-path" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(name)}">
 <text x="${pad}" y="14" font-size="11">${escapeHtml(tenge(pMax))} ${w.perTonne}</text><text x="${pad}" y="${height - 8}" font-size="11">${escapeHtml(tenge(pMin))} ${w.perTonne}</text>
+<text class="span" x="${width - pad}" y="${height - 8}" font-size="11" text-anchor="end">${escapeHtml(spanText)}</text>
 <path d="${path}" fill="none" stroke="#2c3e50" stroke-width="1.5"/>${markers}</svg>`;
+}
+
+/** A moment's time of day for a drawing's span: UTC (ISO's hh:mm:ss) in English, Kazakhstan's time in ru and kk. */
+function clockTime(ms: number, language: Language): string {
+  return new Date(language === "en" ? ms : ms + EXCHANGE_UTC_OFFSET_MS).toISOString().slice(11, 19);
 }

@@ -453,6 +453,15 @@ describe("the demo market driven by the policy lab's agents", () => {
           })),
         );
         expect(new Map(drawn.map((c) => [c.instrument, c.marks.map((m) => m.order).sort()]))).toEqual(expected);
+        // No trades' line on these (the evidence holds one instrument's trades, and this alert spans several): each is
+        // named as the orders it draws, with the time it spans at its foot.
+        const [firstChart] = drawn;
+        expect(await charts.first().getAttribute("aria-label")).toBe(
+          `The alert's orders by price and time: ${firstChart!.instrument}`,
+        );
+        expect(await charts.first().getByTestId("chart-span").textContent()).toMatch(
+          /^\d\d:\d\d:\d\d – \d\d:\d\d:\d\d$/,
+        );
         await screenshot(page, "surveillance-ring-evidence");
         // One time scale for all: every mark lies where the first and the last order's times put it, whichever chart
         // each is on (charts with scales of their own would each start at their left edge).

@@ -10,6 +10,7 @@
  */
 
 import { type FormEvent, useRef, useState } from "react";
+import { evidenceChartSpan } from "../../../src/domain/chart-span.ts";
 import { CASE_NOTE_LENGTH_MAX, REASON_LENGTH_MAX } from "../../../src/domain/limits.ts";
 import { invalidate, useLive } from "../api/live.ts";
 import { call } from "../api/typed.ts";
@@ -911,7 +912,7 @@ function EvidenceChart({ evidence }: { evidence: Evidence }) {
   }
   const times = [...path, ...[...byInstrument.values()].flat()].map((p) => p.timeMs);
   if (times.length === 0) return <p className="muted">{t("surveillance.nothingToDraw")}</p>;
-  const span = { fromMs: Math.min(...times), toMs: Math.max(...times) };
+  const span = evidenceChartSpan(Math.min(...times), Math.max(...times));
   const charts = [...byInstrument].map(([instrument, marks]) => ({
     instrument,
     marks,
@@ -943,11 +944,13 @@ function InstrumentChart({
   marks: readonly EvidenceMark[];
   span: { readonly fromMs: number; readonly toMs: number };
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { y, labels } = usePriceAxis(
     [...path, ...marks].map((p) => p.price),
     CHART_HEIGHT,
   );
+  // Without the trades' line the chart is the orders alone: its name says so rather than promise a price path.
+  const name = t(path.length > 0 ? "surveillance.chartLabel" : "surveillance.chartOrdersLabel");
   const x = (timeMs: number) =>
     CHART_PAD + ((timeMs - span.fromMs) / Math.max(1, span.toMs - span.fromMs)) * (CHART_WIDTH - 2 * CHART_PAD);
   const line = path.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.timeMs).toFixed(1)},${y(p.price).toFixed(1)}`).join(" ");
@@ -958,9 +961,13 @@ function InstrumentChart({
       className="evidence-chart"
       viewBox={`0 0 ${CHART_WIDTH} ${CHART_HEIGHT}`}
       role="img"
-      aria-label={instrument === null ? t("surveillance.chartLabel") : `${t("surveillance.chartLabel")}: ${instrument}`}
+      aria-label={instrument === null ? name : `${name}: ${instrument}`}
     >
       {labels}
+      {/* The time the chart spans, in exchange time, at its foot on the right. */}
+      <text data-testid="chart-span" x={CHART_WIDTH - CHART_PAD} y={CHART_HEIGHT - 6} fontSize={11} textAnchor="end">
+        {exchangeTime(span.fromMs, locale)} – {exchangeTime(span.toMs, locale)}
+      </text>
       <path d={line} fill="none" stroke="currentColor" strokeWidth={1.5} />
       {path.map((p, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: trades of the path are in a fixed order and never reorder

@@ -8,8 +8,9 @@
  * previous bids and bids one lot on each of the first `RING_INSTRUMENTS` continuous instruments that trade (in listing
  * order, outside the region whose instruments admit only filling-station networks and gas distributors), both at the
  * same price, the second member's bid right after the first's. Three sessions with such a coincidence link the two
- * accounts (`coordinated-bidding`, docs/surveillance.md rule 3), so the alert stands after the ring's first step and
- * grows with each session after.
+ * accounts (`coordinated-bidding`, docs/surveillance.md rule 3), so the alert stands after the ring's first step; it
+ * takes in the ring's later steps at the sessions' ends (the rule's evidence is brought up to date then, as
+ * docs/surveillance.md says), not as each step comes.
  *
  * The price is `RING_DISCOUNT_BPS` under the band's reference, on the tick and inside the band: the bids rest under the
  * honest buyers' and rarely trade; a trade is settled by the back office like any demo buyer's. Order entry is paced

@@ -142,9 +142,17 @@ describe.skipIf(!run)("the operator's users, keys, tariff and VAT pages in a rea
     expect((await userOf("aktau-trader-2"))?.keys).toEqual([
       { id: keyId, user: "aktau-trader-2", scopes: ["read", "trade"], revoked: true, sealedWithCurrentKey: true },
     ]);
+    // Said above the table; the reason, spent on that change, is cleared, so it is not given to the next by mistake.
+    const reasonField = page.getByTestId("operator-users").locator("input[name=reason]");
+    expect(await page.getByTestId("operator-users-done").textContent()).toBe(`Key ${keyId} of aktau-trader-2 revoked.`);
+    expect(await reasonField.inputValue()).toBe("");
 
+    await reasonField.fill("left the desk");
     await row.getByRole("button", { name: "Disable" }).click();
     await expect.poll(() => row.getByTestId("user-status").textContent(), { timeout: LIVE_MS }).toBe("Disabled");
+    expect(await page.getByTestId("operator-users-done").textContent()).toBe(
+      "User aktau-trader-2 disabled: signed out everywhere, their keys stopped.",
+    );
     expect((await userOf("aktau-trader-2"))?.disabled).toBe(true);
     // A disabled user is offered no new key.
     expect(await page.locator('select[name=keyUser] option[value="aktau-trader-2"]').count()).toBe(0);

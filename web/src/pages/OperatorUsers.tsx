@@ -66,6 +66,8 @@ export function OperatorUsers() {
   const blankUser = { id: "", name: "", role: "trader" as Role, member: "", password: "", reason: "" };
   const [newUser, setNewUser] = useState(blankUser);
   const [created, setCreated] = useState<Say | null>(null);
+  /** What the table's last step did (a user disabled or enabled, a key revoked), said above the table. */
+  const [tableDone, setTableDone] = useState<Say | null>(null);
   const [keyUser, setKeyUser] = useState("");
   const [keyScopes, setKeyScopes] = useState<ReadonlySet<Scope>>(new Set(["read"]));
   const [secret, setSecret] = useState<{ id: string; user: string; secret: string; scopes: readonly string[] } | null>(
@@ -75,6 +77,7 @@ export function OperatorUsers() {
   const scopeNames = (scopes: readonly string[]) => scopes.map((scope) => t(`operatorUsers.scope.${scope}`)).join(", ");
 
   const needsReason = (): boolean => {
+    setTableDone(null);
     if (reason.trim() !== "") return false;
     setProblem({ form: "table", field: "reason", say: (x) => x.t("operatorUsers.reasonRequired") });
     return true;
@@ -89,6 +92,10 @@ export function OperatorUsers() {
         { path: { id: user } },
         { reason: reason.trim() },
       );
+      setReason("");
+      setTableDone(
+        () => (x: I18n) => x.t(disabled ? "operatorUsers.disabledDone" : "operatorUsers.enabledDone", { user }),
+      );
     });
   };
   const revoke = (user: string, key: string) => {
@@ -102,6 +109,8 @@ export function OperatorUsers() {
           reason: reason.trim(),
         },
       );
+      setReason("");
+      setTableDone(() => (x: I18n) => x.t("operatorUsers.revokedDone", { key, user }));
     });
   };
 
@@ -154,7 +163,9 @@ export function OperatorUsers() {
       const { user } = answer;
       setCreated(
         () => (x: I18n) =>
-          x.t("operatorUsers.created", { id: user.id, role: x.t(`roles.${user.role}`), member: user.member ?? "—" }),
+          user.member === null
+            ? x.t("operatorUsers.createdNoMember", { id: user.id, role: x.t(`roles.${user.role}`) })
+            : x.t("operatorUsers.created", { id: user.id, role: x.t(`roles.${user.role}`), member: user.member }),
       );
     });
   };
@@ -240,6 +251,11 @@ export function OperatorUsers() {
         </label>
         <FieldError id="operator-users-reason-error" message={messageOf("table", "reason")} />
         <FieldError id="operator-users-error" message={messageOf("table")} />
+        {tableDone ? (
+          <p className="ok" role="status" data-testid="operator-users-done">
+            {tableDone(i18n)}
+          </p>
+        ) : null}
         {!listing.data ? (
           <Loading error={listing.error} />
         ) : (

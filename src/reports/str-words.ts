@@ -495,7 +495,7 @@ const KK: StrWords = {
     "under-review": "қаралуда",
     closed: "жабық",
     "no-action": "шара қолданылмайды",
-    warning: "ескерту",
+    warning: "ескерту жасалды",
     referred: "бәсекелестікті қорғау агенттігіне жіберілді",
     requested: "иесі жойды",
     "mass-cancel": "жаппай жою",

@@ -65,6 +65,23 @@ function sql(file: string, run: (db: Database.Database) => void): void {
   }
 }
 
+/**
+ * A forgery by someone without the keys: record 3's actor changed and the whole chain after it recomputed, the head
+ * given the new last hash (its MAC cannot be). Returns that hash.
+ */
+function rewriteActorOfRecord3(db: Database.Database): string {
+  const rows = db.prepare("SELECT * FROM journal ORDER BY seq").all() as Row[];
+  let previous = "0".repeat(64);
+  for (const row of rows) {
+    const meta = row.seq === 3 ? row.meta.replace('"actor":"operator"', '"actor":"regulator"') : row.meta;
+    const hash = chainHash(previous, row.seq, row.time_ms, meta, row.command, row.events);
+    db.prepare("UPDATE journal SET meta = ?, hash = ? WHERE seq = ?").run(meta, hash, row.seq);
+    previous = hash;
+  }
+  db.prepare("UPDATE journal_head SET hash = ?").run(previous);
+  return previous;
+}
+
 async function startError(dir: string, checkJournalBeforeServing = false): Promise<JournalCorruptError> {
   const error = await Exchange.open({ data: join(dir, "data"), checkJournalBeforeServing }).then(
     async (exchange) => {
@@ -121,16 +138,8 @@ describe("a tampered journal is refused at start and named by verify", () => {
   it("a record rewritten with its whole chain recomputed: the head MAC names the forgery", async () => {
     const { dir, file } = await journal();
     sql(file, (db) => {
-      const rows = db.prepare("SELECT * FROM journal ORDER BY seq").all() as Row[];
-      let previous = "0".repeat(64);
-      for (const row of rows) {
-        const meta = row.seq === 3 ? row.meta.replace('"actor":"operator"', '"actor":"regulator"') : row.meta;
-        const hash = chainHash(previous, row.seq, row.time_ms, meta, row.command, row.events);
-        db.prepare("UPDATE journal SET meta = ?, hash = ? WHERE seq = ?").run(meta, hash, row.seq);
-        previous = hash;
-      }
-      db.prepare("UPDATE journal_head SET hash = ?").run(previous);
-      db.prepare("UPDATE snapshots SET record_hash = ?").run(previous);
+      const head = rewriteActorOfRecord3(db);
+      db.prepare("UPDATE snapshots SET record_hash = ?").run(head);
     });
     const error = await startError(dir);
     expect(error.message).toContain("the journal head's MAC does not match");
@@ -581,17 +590,7 @@ describe("restoring an older copy: `sauda checkpoints set-aside`", () => {
   it("refuses a journal that was rewritten, not only cut short, and moves nothing", async () => {
     const { dir, copy, keys, log } = await restoreScenario();
     const before = readFileSync(log, "utf8");
-    sql(copy, (db) => {
-      const rows = db.prepare("SELECT * FROM journal ORDER BY seq").all() as Row[];
-      let previous = "0".repeat(64);
-      for (const row of rows) {
-        const meta = row.seq === 3 ? row.meta.replace('"actor":"operator"', '"actor":"regulator"') : row.meta;
-        const hash = chainHash(previous, row.seq, row.time_ms, meta, row.command, row.events);
-        db.prepare("UPDATE journal SET meta = ?, hash = ? WHERE seq = ?").run(meta, hash, row.seq);
-        previous = hash;
-      }
-      db.prepare("UPDATE journal_head SET hash = ?").run(previous);
-    });
+    sql(copy, (db) => rewriteActorOfRecord3(db));
     const to = join(dir, "lost.jsonl");
     const refused = setAside("--data", copy, "--keys", keys, "--to", to);
     expect([refused.status, refused.stdout]).toEqual([1, ""]);

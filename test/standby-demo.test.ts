@@ -68,6 +68,15 @@ describe("the demo market with a standby on SQLite", () => {
     const leader = startNode(data);
     const leaderUrl = await leader.url;
     await expect.poll(async () => (await health(leaderUrl))?.views, { timeout: 60_000, interval: 100 }).toBe("ready");
+    // The start line says when the exchange served all and, apart, when the demo was built after it.
+    await expect
+      .poll(() => leader.lines.find((line) => line.startsWith("started:")), { timeout: 60_000, interval: 100 })
+      .toBeDefined();
+    const [, readyMs, demoMs] =
+      /^started: ready (\d+) ms after the process started \(.*\); the demo market built by (\d+) ms$/.exec(
+        leader.lines.find((line) => line.startsWith("started:"))!,
+      ) ?? [];
+    expect(Number(readyMs)).toBeLessThanOrEqual(Number(demoMs));
     const standby = startNode(data);
     const standbyUrl = await standby.url;
     await expect

@@ -13,6 +13,9 @@
  * PROF_OUT: write a CPU profile of the server's main thread from its start to that first answer (or, with
  * UNTIL=views, to its read models' being ready) (bench/profile-until-signal.mjs; summarise it with
  * bench/profile-summary.ts).
+ * NODE_FLAGS: flags to give node before the script, space-separated (e.g. `--max-semi-space-size=64`, which `npm start`
+ * and bin/sauda.js's first line pass, and a spawn of `node bin/sauda.js` does not).
+ * ALL_LINES=1: print every line the server wrote, not only its warnings.
  */
 
 import { execFileSync } from "node:child_process";
@@ -38,7 +41,7 @@ try {
   const serve = await startServe({
     data: copy,
     bin,
-    nodeArgs: profile ? ["--import", preload] : [],
+    nodeArgs: [...(process.env.NODE_FLAGS?.split(" ").filter(Boolean) ?? []), ...(profile ? ["--import", preload] : [])],
   });
   const { child, lines, servingMs } = serve;
   const cpuNow = () => {
@@ -68,7 +71,7 @@ try {
   console.log(
     `${label}: serving ${servingMs.toFixed(0)} ms after the spawn (server CPU ${cpuMs.toFixed(0)} ms, load ${load.toFixed(1)}); listening ${listening} ms after the process started; ${recovered.slice(recovered.indexOf("recovered:"))}`,
   );
-  for (const line of lines) if (line.startsWith("warning")) console.log(`  ${line}`);
+  for (const line of lines) if (process.env.ALL_LINES || line.startsWith("warning")) console.log(`  ${line}`);
 } finally {
   rmSync(copy, { recursive: true, force: true });
   rmSync(`${copy}-keys`, { recursive: true, force: true });

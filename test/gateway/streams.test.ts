@@ -240,6 +240,9 @@ describe("public channels", () => {
       lastQuantityKg: 5_000,
     });
 
+    // A trade that stands sends no void correction (its obligation's creation is not a void).
+    expect((await watcher.settle()).filter((m) => m.type === "void")).toEqual([]);
+
     // A late subscriber starts from a snapshot with the same state.
     const late = await connect();
     expect((await late.subscribe({ channel: "trades", instrument: INSTRUMENT })).trades).toEqual(traded.trades);

@@ -419,7 +419,10 @@ export class StreamHub {
       case "obligation.defaulted":
       case "obligation.voided": {
         this.obligationChanged(event, batch);
+        if (event.type !== "obligation.voided") return;
         // A voided trade leaves the public figures: the quote's last price may change, and live tapes hear of it.
+        // Only a void: the obligation's other steps (created with the trade, paid, delivered, settled, defaulted)
+        // change no public figure.
         const instrument = event.obligation.instrument;
         if (this.wants("quote", instrument)) batch.quote.add(instrument);
         if (this.wants("trades", instrument)) {

@@ -58,6 +58,7 @@ export const PLACEHOLDER_KINDS = [
   "durationGenitive",
   "categories",
   "noticeKinds",
+  "window",
 ] as const;
 export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
 
@@ -102,6 +103,13 @@ const WORDS: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
   },
 };
 
+/** A rate limit's window ("at most 200 per second"): ru after "за", kk before "ішінде". */
+const RATE_WINDOWS: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
+  en: {},
+  ru: { minute: "минуту", second: "секунду" },
+  kk: { minute: "бір минут", second: "бір секунд" },
+};
+
 /** Details that hold free text code wrote in English, translated from the phrase catalogue. */
 const FREE_TEXT_DETAILS = new Set(["action", "context", "purpose", "reason", "rule", "what"]);
 
@@ -134,6 +142,9 @@ function formatValue(value: unknown, kind: string | undefined, language: Languag
       return formatDurationWords(value, language, "genitive");
     case "categories":
       return categoriesText(value, language);
+    case "window":
+      // A rate limit's window as the server names it ("minute", "second"), in the sentence's case.
+      return typeof value === "string" ? (RATE_WINDOWS[language][value] ?? value) : String(value);
     case "noticeKinds":
       // Kinds of notification as the engine lists them ("fill, default"), named as the settings form names them.
       return typeof value === "string"

@@ -89,6 +89,15 @@ describe("error catalogues", () => {
     expect(localize("PHASE_CLOSED", { instrument: "X", phase: "halted" }, "kk")).toBe(
       "'X' құралы қазір «тоқтатылған» кезеңінде; өтінімдер қазір қабылданбайды.",
     );
+    // A rate limit's window in words of the language, not the server's "minute" or "second".
+    const limited = { max: 1_200, window: "minute", retryAfterSeconds: 25 };
+    expect(localize("RATE_LIMITED", limited, "ru")).toBe(
+      `Слишком много запросов: не более 1${NBSP}200 за минуту; повторите через 25 с.`,
+    );
+    expect(localize("RATE_LIMITED", { ...limited, max: 200, window: "second" }, "kk")).toBe(
+      "Сұраулар тым көп: бір секунд ішінде ең көбі 200; 25 с кейін қайталаңыз.",
+    );
+    expect(localize("RATE_LIMITED", limited, "en")).toBe("Too many requests: at most 1200 per minute; retry after 25 s.");
     // Allowed next phases: a list as words, a reason in parentheses or a sentence from the phrase catalogue.
     const move = { instrument: "X", from: "continuous", to: "collection" };
     expect(localize("PHASE_TRANSITION_INVALID", { ...move, allowed: "halted, closed" }, "ru")).toBe(

@@ -270,13 +270,46 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
     ru: "укажите хотя бы одну часть календаря для изменения",
     kk: "күнтізбенің өзгертетін кемінде бір бөлігін көрсетіңіз",
   },
-  "a region's halt names the region, and only it": {
-    ru: "остановка по региону называет регион, и только его",
-    kk: "өңір бойынша тоқтату өңірді ғана атайды",
+  // HALT_SCOPE_INVALID's reasons for the scope a halt or resumption chose (routes/regulator/halts.ts).
+  "the market's halt names no region or instrument": {
+    ru: "остановка всего рынка не называет ни региона, ни инструмента",
+    kk: "бүкіл нарықты тоқтату өңірді де, құралды да атамайды",
   },
-  "an instrument's halt names the instrument, and only it": {
-    ru: "остановка по инструменту называет инструмент, и только его",
-    kk: "құрал бойынша тоқтату құралды ғана атайды",
+  "the market's resumption names no region or instrument": {
+    ru: "возобновление всего рынка не называет ни региона, ни инструмента",
+    kk: "бүкіл нарықты қайта бастау өңірді де, құралды да атамайды",
+  },
+  "a region's halt needs the region (region)": {
+    ru: "для остановки по региону укажите регион (region)",
+    kk: "өңір бойынша тоқтату үшін өңірді көрсетіңіз (region)",
+  },
+  "a region's resumption needs the region (region)": {
+    ru: "для возобновления по региону укажите регион (region)",
+    kk: "өңір бойынша қайта бастау үшін өңірді көрсетіңіз (region)",
+  },
+  "a region's halt names no instrument": {
+    ru: "остановка по региону не называет инструмент",
+    kk: "өңір бойынша тоқтату құралды атамайды",
+  },
+  "a region's resumption names no instrument": {
+    ru: "возобновление по региону не называет инструмент",
+    kk: "өңір бойынша қайта бастау құралды атамайды",
+  },
+  "an instrument's halt needs the instrument (instrument)": {
+    ru: "для остановки по инструменту укажите инструмент (instrument)",
+    kk: "құрал бойынша тоқтату үшін құралды көрсетіңіз (instrument)",
+  },
+  "an instrument's resumption needs the instrument (instrument)": {
+    ru: "для возобновления по инструменту укажите инструмент (instrument)",
+    kk: "құрал бойынша қайта бастау үшін құралды көрсетіңіз (instrument)",
+  },
+  "an instrument's halt names no region": {
+    ru: "остановка по инструменту не называет регион",
+    kk: "құрал бойынша тоқтату өңірді атамайды",
+  },
+  "an instrument's resumption names no region": {
+    ru: "возобновление по инструменту не называет регион",
+    kk: "құрал бойынша қайта бастау өңірді атамайды",
   },
   // AUTH_SIGNATURE_INVALID's reasons for a signed request the replay guard refused (gateway/auth.ts).
   "the signature does not match the request": {

@@ -5,6 +5,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localize } from "../../src/domain/messages.ts";
 import { Scheduler } from "../../src/gateway/scheduler.ts";
 import { INSTRUMENT, type Session, T0, TERMS, TestServer } from "../support/server.ts";
 
@@ -218,7 +219,29 @@ describe("halts", () => {
     expect(elsewhere.status).toBe(201);
 
     const noRegion = await server.call(regulator, "POST", "/api/regulator/halt", { scope: "region", reason: "x" });
-    expect([noRegion.status, noRegion.body.error.code]).toEqual([400, "HALT_SCOPE_INVALID"]);
+    expect([noRegion.status, noRegion.body.error.code, noRegion.body.error.message]).toEqual([
+      400,
+      "HALT_SCOPE_INVALID",
+      "Halt scope is not valid: a region's halt needs the region (region).",
+    ]);
+    // Each refusal says what is wrong for the scope chosen, on a halt and on a resumption.
+    const scoped = async (path: string, body: Record<string, unknown>) =>
+      (await server.call(regulator, "POST", path, { ...body, reason: "x" })).body.error?.message;
+    expect(await scoped("/api/regulator/halt", { scope: "market", instrument: INSTRUMENT })).toBe(
+      "Halt scope is not valid: the market's halt names no region or instrument.",
+    );
+    expect(await scoped("/api/regulator/halt", { scope: "region", region: "MANGYSTAU", instrument: INSTRUMENT })).toBe(
+      "Halt scope is not valid: a region's halt names no instrument.",
+    );
+    expect(
+      await scoped("/api/regulator/resume", { scope: "instrument", instrument: INSTRUMENT, region: "MANGYSTAU" }),
+    ).toBe("Halt scope is not valid: an instrument's resumption names no region.");
+    expect(await scoped("/api/regulator/resume", { scope: "instrument" })).toBe(
+      "Halt scope is not valid: an instrument's resumption needs the instrument (instrument).",
+    );
+    expect(localize("HALT_SCOPE_INVALID", { reason: "the market's halt names no region or instrument" }, "ru")).toBe(
+      "Охват приостановки недействителен: остановка всего рынка не называет ни региона, ни инструмента.",
+    );
     const nowhere = await server.call(regulator, "POST", "/api/regulator/halt", {
       scope: "region",
       region: "NOWHERE",

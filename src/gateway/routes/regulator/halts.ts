@@ -68,14 +68,8 @@ export function regulatorHaltRoutes(api: FastifyInstance, context: RouteContext)
       async (request) => {
         requireConsoleChange(request, "regulator", type === "halt" ? "halt trading" : "resume trading");
         const { scope, region, instrument, reason } = request.body;
-        if ((scope === "region") !== (region !== undefined)) {
-          throw new HttpProblem("HALT_SCOPE_INVALID", { reason: "a region's halt names the region, and only it" });
-        }
-        if ((scope === "instrument") !== (instrument !== undefined)) {
-          throw new HttpProblem("HALT_SCOPE_INVALID", {
-            reason: "an instrument's halt names the instrument, and only it",
-          });
-        }
+        const refused = scopeProblem(type, scope, region, instrument);
+        if (refused !== null) throw new HttpProblem("HALT_SCOPE_INVALID", { reason: refused });
         const command: HaltCommand = {
           type,
           scope,
@@ -94,4 +88,29 @@ export function regulatorHaltRoutes(api: FastifyInstance, context: RouteContext)
       },
     );
   }
+}
+
+/**
+ * Why a halt's or resumption's scope does not match the fields sent with it (null when it does), for the scope the
+ * caller chose: the market names neither a region nor an instrument, a region's names its region only, an instrument's
+ * its instrument only. Phrases of the catalogue (src/domain/phrases.ts).
+ */
+function scopeProblem(
+  type: "halt" | "resume",
+  scope: (typeof SCOPES)[number],
+  region: string | undefined,
+  instrument: string | undefined,
+): string | null {
+  const what = type === "halt" ? "halt" : "resumption";
+  if (scope === "market") {
+    return region === undefined && instrument === undefined
+      ? null
+      : `the market's ${what} names no region or instrument`;
+  }
+  if (scope === "region") {
+    if (region === undefined) return `a region's ${what} needs the region (region)`;
+    return instrument === undefined ? null : `a region's ${what} names no instrument`;
+  }
+  if (instrument === undefined) return `an instrument's ${what} needs the instrument (instrument)`;
+  return region === undefined ? null : `an instrument's ${what} names no region`;
 }

@@ -276,6 +276,40 @@ describe("FIX order entry", () => {
       "13",
       "ORDER_QUANTITY_OFF_LOT: Quantity 2500 is not a multiple of the lot size 1000.",
     ]);
+    // A refused request's report echoes its Side and OrdType as sent, and names no account it did not send.
+    client.send(
+      "D",
+      order("u5", "2", "133000", "1").map(([t, v]) => [t, t === 54 ? "3" : v] as Field),
+    );
+    const side = await client.next(isReport("u5", "8"));
+    expect([tag(side, 54), tag(side, 40), tag(side, 1), tag(side, 58)]).toEqual([
+      "3",
+      "2",
+      "KAZGPZ-1",
+      "ORDER_SIDE_INVALID: Side '3' is not valid; expected 'buy' or 'sell'.",
+    ]);
+    client.send(
+      "D",
+      order("u6", "2", "133000", "1").map(([t, v]) => [t, t === 40 ? "P" : v] as Field),
+    );
+    const type = await client.next(isReport("u6", "8"));
+    expect([tag(type, 54), tag(type, 40)]).toEqual(["2", "P"]);
+    client.send(
+      "D",
+      order("u7", "2", "133000", "1").filter(([t]) => t !== 1),
+    );
+    const noAccount = await client.next(isReport("u7", "8"));
+    expect([tag(noAccount, 37), tag(noAccount, 1), tag(noAccount, 58)?.split(":")[0]]).toEqual([
+      "NONE",
+      undefined,
+      "FIELD_INVALID",
+    ]);
+    // An expiry in the past is written in exchange time, as the REST API writes it, not as milliseconds.
+    client.send("D", [...order("u8", "2", "133000", "1", "6"), [126, "20201207-10:00:00"]]);
+    const expired = await client.next(isReport("u8", "8"));
+    expect(tag(expired, 58)).toBe(
+      "ORDER_EXPIRY_INVALID: Expiry 2020-12-07 15:00 (Kazakhstan time) is not valid; a GTD order needs an expiry after the current time 2026-01-05 11:00 (Kazakhstan time).",
+    );
     client.send("Z", [[11, "z"]]);
     const unsupported = await client.next((m) => m.type === "j");
     expect([tag(unsupported, 380), tag(unsupported, 372)]).toEqual(["3", "Z"]);
@@ -345,6 +379,24 @@ describe("FIX order entry", () => {
       "2",
       "a1",
     ]);
+    // An amend's ClOrdID is new: the order's current one and its original one are refused.
+    for (const sent of ["a1-d", "a1"]) {
+      seller.send("G", [
+        [11, sent],
+        [41, "a1-d"],
+        [1, "KAZGPZ-1"],
+        [55, INSTRUMENT],
+        [54, "2"],
+        [40, "2"],
+        [44, "133000"],
+        [38, "5"],
+      ]);
+      const reused = await seller.next((m) => m.type === "9" && tag(m, 11) === sent);
+      expect([tag(reused, 434), tag(reused, 58)]).toEqual([
+        "2",
+        `ORDER_ID_DUPLICATE: Order id '${sent}' is already in use; every order needs a new id.`,
+      ]);
+    }
     const rest = await env!.server.apiKey("kazgpz-trader", ["read"]);
     const view = (await rest("GET", "/api/accounts/KAZGPZ-1/orders/a1")).body.order;
     expect([view.openKg, view.filledKg]).toEqual([2000, 2000]);

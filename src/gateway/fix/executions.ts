@@ -23,7 +23,8 @@
  * finished order's amends and cancels are remembered a while longer (`DONE_ALIASES_MAX` in all).
  */
 
-import { rejectionMessage } from "../../domain/messages.ts";
+import type { ErrorCode, ErrorDetails } from "../../domain/errors.ts";
+import { localize } from "../../domain/messages.ts";
 import type { CancelReason } from "../../domain/order.ts";
 import type { Command } from "../../engine/commands.ts";
 import type { EngineEvent, RejectedEvent } from "../../engine/events.ts";
@@ -162,13 +163,13 @@ export function problemText(code: string, message: string): string {
 }
 
 /**
- * Text (58) of an engine's rejection: its sentence as the REST API writes it. The engine's INSTRUMENT_NOT_FOUND keeps
- * the id already quoted in its journaled details and message ("No instrument ''NOPE'' is listed."); the sentence is
- * made again from the details without that layer of quotes (`rejectionMessage`, as `HttpProblem` does), so the id is
- * quoted once. Other rejections keep the engine's message as it is.
+ * Text (58) of a refusal, the engine's or the gateway's: its code and the sentence the REST API writes in English for
+ * the same code and details (`localize`), so a FIX client reads what an API client reads: times in exchange time,
+ * not a count of milliseconds ("Expiry 2020-12-07 15:00 (Kazakhstan time) is not valid …"), an id quoted once where
+ * the engine's journaled details quote it already, a price a reason names in tenge per tonne.
  */
-export function rejectionText(rejection: Pick<RejectedEvent, "code" | "message" | "details">): string {
-  return problemText(rejection.code, rejectionMessage(rejection.code, rejection.message, rejection.details));
+export function rejectionText(rejection: { readonly code: ErrorCode; readonly details: ErrorDetails }): string {
+  return problemText(rejection.code, localize(rejection.code, rejection.details, "en"));
 }
 
 /** AvgPx: the exact average rounded half up to whole tiyn per tonne. */
@@ -486,9 +487,12 @@ export class ExecutionBook {
 export function rejectReport(
   command: {
     orderId: string;
-    account: string;
+    /** Left out (tag 1) when null: a refused request that named none. */
+    account: string | null;
     instrument: string;
+    /** "buy" or "sell"; or, for a request refused before it was read as a command, its own Side(54) as sent. */
     side: string;
+    /** "limit" or "market"; or, as `side`, the request's own OrdType(40). */
     orderType: string;
     price?: number | null;
     quantity: number;
@@ -507,10 +511,10 @@ export function rejectReport(
     [150, "8"],
     [39, "8"],
     [103, ordRejReason(code)],
-    [1, command.account],
+    ...(command.account === null ? [] : [[1, command.account] as Field]),
     [55, command.instrument],
-    [54, SIDE[command.side] ?? "1"],
-    [40, ORD_TYPE[command.orderType] ?? "2"],
+    [54, SIDE[command.side] ?? command.side],
+    [40, ORD_TYPE[command.orderType] ?? command.orderType],
   ];
   if (typeof command.price === "number" && Number.isSafeInteger(command.price) && command.price >= 0) {
     fields.push([44, tengeText(command.price)]);

@@ -39,7 +39,7 @@ import { requireTrader, type UserPrincipal } from "../order-entry.ts";
 import { SEQUENCER_BACKLOG_PAUSE_COMMANDS, SEQUENCER_BACKLOG_RESUME_COMMANDS } from "../streams/protocol.ts";
 import type { Users } from "../users.ts";
 import type { Field, FixMessage } from "./codec.ts";
-import { ExecutionBook, problemText, type Report } from "./executions.ts";
+import { ExecutionBook, problemText, type Report, rejectionText } from "./executions.ts";
 import { OrderEntrySession, type SessionGateway } from "./order-entry-session.ts";
 import { FixConnection, type LogonVerdict, SessionLedger, type SessionLog, SILENT_LOG } from "./session.ts";
 import { FixStore } from "./store.ts";
@@ -325,7 +325,7 @@ export class FixGateway implements SessionGateway {
         requireScope(principal, "read", "take the drop copy");
       }
     } catch (error) {
-      if (error instanceof HttpProblem) return refuse(problemText(error.code, error.message));
+      if (error instanceof HttpProblem) return refuse(rejectionText(error));
       throw error;
     }
     const id = ledgerId(kind, member, key.id);

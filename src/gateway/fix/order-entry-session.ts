@@ -35,7 +35,7 @@ import {
   type FixOrder,
   type FixRequest,
   fixRequestId,
-  problemText,
+  rejectionText,
   rejectReport,
 } from "./executions.ts";
 import type { FixConnection, SessionLedger, SessionLog } from "./session.ts";
@@ -269,8 +269,19 @@ export class OrderEntrySession {
     requireTradePrincipal(this.context.exchange, this.principal, account, type === "F" ? "cancel orders" : "amend");
     if (!orderId.startsWith(`${account}~`)) throw new HttpProblem("ORDER_NOT_FOUND", { id: orderId.slice(0, 64) });
     const order = this.context.book.order(orderId);
-    const taken = this.context.book.resolve(account, clOrdId);
-    if (taken !== `${account}~${clOrdId}` && taken !== orderId) {
+    // ClOrdID(11) names this request: the id of the order it makes or an alias of the order it changes. An amend's is
+    // new (docs/fix.md §3): neither an order's own id nor an alias taken before, this order's included, or the order
+    // would go back to an id it had and a later request naming it would be ambiguous. A cancel ends the order, so it
+    // may repeat the order's own ids, but not another order's.
+    const key = `${account}~${clOrdId}`;
+    const aliasOf = this.pendingAliases.get(key) ?? this.context.book.resolve(account, clOrdId);
+    const owner =
+      aliasOf !== key
+        ? aliasOf
+        : this.context.book.order(key) !== undefined || this.context.exchange.projections.accounts.order(key) !== null
+          ? key
+          : null;
+    if (owner !== null && (type === "G" || owner !== orderId)) {
       throw new HttpProblem("ORDER_ID_DUPLICATE", { id: clOrdId });
     }
     if (type === "F") {
@@ -352,7 +363,7 @@ export class OrderEntrySession {
         [14, "0"],
         [6, "0"],
         [60, utcTimestamp(now)],
-        [58, problemText(problem.code, problem.message)],
+        [58, rejectionText(problem)],
       ];
       this.ledger.sendApplication("8", body, this.context.wallClock());
       return;
@@ -435,7 +446,7 @@ export class OrderEntrySession {
 
   /** The answer to a request refused before the journal, by message type. */
   private refuse(message: FixMessage, problem: HttpProblem): void {
-    const text = problemText(problem.code, problem.message);
+    const text = rejectionText(problem);
     const now = this.context.exchange.clock();
     const clOrdId = field(message, 11) ?? "NONE";
     const account = field(message, 1) ?? "NONE";
@@ -445,13 +456,17 @@ export class OrderEntrySession {
       case "D": {
         const quantity = kgOf(field(message, 38) ?? "");
         const price = tiynPerTonneOf(field(message, 44) ?? "");
+        // The request's own values, as sent: a refused Side or OrdType is echoed, not read as one it did not say.
+        // Side(54) is required in an ExecutionReport: one sent without it is answered 7 (undisclosed). OrdType
+        // absent reads as limit, as the order would have (`ordType`).
+        const sentAccount = field(message, 1) ?? null;
         const body = rejectReport(
           {
-            orderId: `${account}~${clOrdId}`,
-            account,
+            orderId: sentAccount === null ? "NONE" : `${sentAccount}~${clOrdId}`,
+            account: sentAccount,
             instrument: field(message, 55) ?? "NONE",
-            side: field(message, 54) === "2" ? "sell" : "buy",
-            orderType: field(message, 40) === "1" ? "market" : "limit",
+            side: field(message, 54) ?? "7",
+            orderType: field(message, 40) ?? "2",
             ...(price === null ? {} : { price }),
             quantity: quantity ?? 0,
           },

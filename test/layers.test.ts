@@ -72,6 +72,8 @@ const PURE_PACKAGES: Readonly<Record<string, readonly string[]>> = {
  * from the OpenAPI document.
  */
 const WEB_MAY_IMPORT = [
+  // Whether a band a ceiling or floor clamped refused a price, said the same by the server and the page.
+  "src/domain/band-clamp.ts",
   // The evidence charts' time span, drawn the same in the console and in the filed report.
   "src/domain/chart-span.ts",
   "src/domain/collateral.ts",

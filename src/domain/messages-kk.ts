@@ -193,7 +193,8 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   FORBIDDEN: "Сіздің рөліңіз ({role}) мынаны істей алмайды: {action}.",
   FORBIDDEN_SCOPE: "Бұл API кілтінде мынаған қажет '{scope}' аясы жоқ: {action}.",
   FORBIDDEN_ACCOUNT: "'{account}' шоты сіздің қатысушыңызға тиесілі емес.",
-  RATE_LIMITED: "Сұраулар тым көп: {window:window} ішінде ең көбі {max:int}; {retryAfterSeconds:int} с кейін қайталаңыз.",
+  RATE_LIMITED:
+    "Сұраулар тым көп: {window:window} ішінде ең көбі {max:int}; {retryAfterSeconds:int} с кейін қайталаңыз.",
   UNAVAILABLE: "Биржа қазір «{state}» күйінде; сәлден соң қайталаңыз.",
   VIEWS_LOADING:
     "Биржаның көріністері (шоттар, пайдаланушылар, нарық деректері, аудит) қайта іске қосылғаннан кейін жүктелуде: {head:int} жазбаның {seq:int}-і; оларға тәуелді сұраулар олар дайын болғанша қабылданбайды, сәлден соң қайталаңыз.",

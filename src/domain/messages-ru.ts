@@ -198,7 +198,8 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   FORBIDDEN: "Ваша роль ({role}) не может {action}.",
   FORBIDDEN_SCOPE: "У этого API-ключа нет области '{scope}', нужной, чтобы {action}.",
   FORBIDDEN_ACCOUNT: "Счёт '{account}' не принадлежит вашему участнику.",
-  RATE_LIMITED: "Слишком много запросов: не более {max:int} за {window:window}; повторите через {retryAfterSeconds:int} с.",
+  RATE_LIMITED:
+    "Слишком много запросов: не более {max:int} за {window:window}; повторите через {retryAfterSeconds:int} с.",
   UNAVAILABLE: "Биржа сейчас в состоянии «{state}»; повторите чуть позже.",
   VIEWS_LOADING:
     "Представления биржи (счета, пользователи, рыночные данные, аудит) загружаются после перезапуска: запись {seq:int} из {head:int}; всё, что от них зависит, отклоняется до их готовности, повторите чуть позже.",

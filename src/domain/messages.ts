@@ -25,6 +25,7 @@
  * placeholder shows as `?`, never silently vanishes.
  */
 
+import { type BandClamp, bandClampOf } from "./band-clamp.ts";
 import { describe, type ErrorCode, type ErrorDetails } from "./errors.ts";
 import {
   formatDate,
@@ -293,6 +294,8 @@ function missingExpiry(code: ErrorCode, details: ErrorDetails): boolean {
  */
 function englishForReader(code: ErrorCode, details: ErrorDetails): string | null {
   if (missingExpiry(code, details)) return render(MISSING_EXPIRY.en, details, "en");
+  const clamped = clampedBand(code, details, "en");
+  if (clamped !== null) return clamped;
   if (code !== "NOTHING_TO_RESUME" || typeof details.scope !== "string") return null;
   const instrument = /^instrument (.+)$/.exec(details.scope);
   return instrument === null ? null : `Instrument ${instrument[1]} is not halted.`;
@@ -315,9 +318,55 @@ function pricesForReader(details: ErrorDetails): ErrorDetails {
   return changed ?? details;
 }
 
+/**
+ * A price outside a band that a price ceiling or floor has clamped (`bandClampOf`): the engine's template (journaled)
+ * says "outside today's price band 110000–110000 (±5% around the reference price 120000)", which a band of ±5% around
+ * 120,000 is not; a reader is told the ceiling (or floor) is why, and when the band is one price that orders trade only
+ * there (market-rules.md §2).
+ */
+const CLAMPED_BAND: Readonly<Record<Language, Readonly<Record<BandClamp, string>>>> = {
+  en: {
+    ceilingOnly:
+      "Price {value} is outside today's band: orders trade only at {high}, the price ceiling, which caps the band of ±{bandPercent}% around the reference price {reference}.",
+    floorOnly:
+      "Price {value} is outside today's band: orders trade only at {low}, the price floor, which lifts the band of ±{bandPercent}% around the reference price {reference}.",
+    ceiling:
+      "Price {value} is outside today's price band {low}–{high}: the price ceiling {high} caps the band of ±{bandPercent}% around the reference price {reference}.",
+    floor:
+      "Price {value} is outside today's price band {low}–{high}: the price floor {low} lifts the band of ±{bandPercent}% around the reference price {reference}.",
+  },
+  ru: {
+    ceilingOnly:
+      "Цена {value:price} вне ценового коридора на сегодня: сделки возможны только по {high:price} — предельной цене, которая ограничивает коридор ±{bandPercent:pct} от референтной цены {reference:price}.",
+    floorOnly:
+      "Цена {value:price} вне ценового коридора на сегодня: сделки возможны только по {low:price} — минимальной цене, которая поднимает коридор ±{bandPercent:pct} от референтной цены {reference:price}.",
+    ceiling:
+      "Цена {value:price} вне ценового коридора на сегодня {low:price}–{high:price}: предельная цена {high:price} ограничивает коридор ±{bandPercent:pct} от референтной цены {reference:price}.",
+    floor:
+      "Цена {value:price} вне ценового коридора на сегодня {low:price}–{high:price}: минимальная цена {low:price} поднимает коридор ±{bandPercent:pct} от референтной цены {reference:price}.",
+  },
+  kk: {
+    ceilingOnly:
+      "{value:price} бағасы бүгінгі баға дәлізінен тыс: мәмілелер тек {high:price} бағамен жасалады — бұл жоғарғы шек анықтамалық баға {reference:price} айналасындағы ±{bandPercent:pct} дәлізді шектейді.",
+    floorOnly:
+      "{value:price} бағасы бүгінгі баға дәлізінен тыс: мәмілелер тек {low:price} бағамен жасалады — бұл төменгі шек анықтамалық баға {reference:price} айналасындағы ±{bandPercent:pct} дәлізді көтереді.",
+    ceiling:
+      "{value:price} бағасы бүгінгі баға дәлізінен тыс: {low:price}–{high:price}; жоғарғы шек {high:price} анықтамалық баға {reference:price} айналасындағы ±{bandPercent:pct} дәлізді шектейді.",
+    floor:
+      "{value:price} бағасы бүгінгі баға дәлізінен тыс: {low:price}–{high:price}; төменгі шек {low:price} анықтамалық баға {reference:price} айналасындағы ±{bandPercent:pct} дәлізді көтереді.",
+  },
+};
+
+function clampedBand(code: ErrorCode, details: ErrorDetails, language: Language): string | null {
+  const clamp = code === "ORDER_PRICE_OUTSIDE_BAND" ? bandClampOf(details) : null;
+  return clamp === null ? null : render(CLAMPED_BAND[language][clamp], details, language);
+}
+
 /** The sentence for an error code in a language. */
 export function localize(code: ErrorCode, given: ErrorDetails, language: Language = LANGUAGE_DEFAULT): string {
   if (missingExpiry(code, given)) return render(MISSING_EXPIRY[language], given, language);
+  const clamped = clampedBand(code, given, language);
+  if (clamped !== null) return clamped;
   if (code === "AUTH_CSRF" && given.via === "stream") return STREAM_CSRF[language];
   if (code === "FORBIDDEN_ACCOUNT" && typeof given.ownAccount === "string") {
     return render(OWN_ACCOUNT_OTHER_CASE[language], given, language);

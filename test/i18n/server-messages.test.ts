@@ -89,6 +89,19 @@ describe("error catalogues", () => {
     expect(localize("PHASE_CLOSED", { instrument: "X", phase: "halted" }, "kk")).toBe(
       "'X' құралы қазір «тоқтатылған» кезеңінде; өтінімдер қазір қабылданбайды.",
     );
+    // A band a ceiling clamped to one price: the ceiling is named as why, not ±5% around the reference.
+    const clamped = { value: 10_900_000, low: 11_000_000, high: 11_000_000, reference: 12_000_000, bandPercent: 5 };
+    expect(localize("ORDER_PRICE_OUTSIDE_BAND", clamped, "en")).toBe(
+      "Price 10900000 is outside today's band: orders trade only at 11000000, the price ceiling, which caps the band of ±5% around the reference price 12000000.",
+    );
+    expect(localize("ORDER_PRICE_OUTSIDE_BAND", clamped, "ru")).toBe(
+      `Цена 109${NBSP}000 ₸/т вне ценового коридора на сегодня: сделки возможны только по 110${NBSP}000 ₸/т — предельной цене, которая ограничивает коридор ±5% от референтной цены 120${NBSP}000 ₸/т.`,
+    );
+    expect(
+      localize("ORDER_PRICE_OUTSIDE_BAND", { ...clamped, value: 12_900_000, low: 13_000_000, high: 13_000_000 }, "kk"),
+    ).toBe(
+      `129${NBSP}000 ₸/т бағасы бүгінгі баға дәлізінен тыс: мәмілелер тек 130${NBSP}000 ₸/т бағамен жасалады — бұл төменгі шек анықтамалық баға 120${NBSP}000 ₸/т айналасындағы ±5% дәлізді көтереді.`,
+    );
     // A rate limit's window in words of the language, not the server's "minute" or "second".
     const limited = { max: 1_200, window: "minute", retryAfterSeconds: 25 };
     expect(localize("RATE_LIMITED", limited, "ru")).toBe(
@@ -97,7 +110,9 @@ describe("error catalogues", () => {
     expect(localize("RATE_LIMITED", { ...limited, max: 200, window: "second" }, "kk")).toBe(
       "Сұраулар тым көп: бір секунд ішінде ең көбі 200; 25 с кейін қайталаңыз.",
     );
-    expect(localize("RATE_LIMITED", limited, "en")).toBe("Too many requests: at most 1200 per minute; retry after 25 s.");
+    expect(localize("RATE_LIMITED", limited, "en")).toBe(
+      "Too many requests: at most 1200 per minute; retry after 25 s.",
+    );
     // Allowed next phases: a list as words, a reason in parentheses or a sentence from the phrase catalogue.
     const move = { instrument: "X", from: "continuous", to: "collection" };
     expect(localize("PHASE_TRANSITION_INVALID", { ...move, allowed: "halted, closed" }, "ru")).toBe(

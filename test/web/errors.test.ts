@@ -68,6 +68,47 @@ describe("API errors in the browser's words", () => {
     );
   });
 
+  it("says a band the price ceiling clamped as the ceiling's, not as ±5% around the reference", () => {
+    // Band ±5% around 120,000 ₸/t is 114,000–126,000; a ceiling of 110,000 leaves one price.
+    const band = { value: 10_900_000, low: 11_000_000, high: 11_000_000, reference: 12_000_000, bandPercent: 5 };
+    const only = new ApiError(422, "ORDER_PRICE_OUTSIDE_BAND", "Price 10900000 is outside …", band);
+    expect(describeError(only, i18nOf("en"))).toBe(
+      "Price 109,000 ₸/t is outside today's band: orders trade only at 110,000 ₸/t, the price ceiling, which caps the band of ±5% around the reference price 120,000 ₸/t.",
+    );
+    expect(describeError(only, i18nOf("kk")).replace(/\s/gu, " ")).toBe(
+      "109 000 ₸/т бағасы бүгінгі баға дәлізінен тыс: мәмілелер тек 110 000 ₸/т бағамен жасалады — бұл жоғарғы шек анықтамалық баға 120 000 ₸/т айналасындағы ±5% дәлізді шектейді.",
+    );
+    // A ceiling inside the band moves its high end only; a floor its low end.
+    const capped = new ApiError(422, "ORDER_PRICE_OUTSIDE_BAND", "…", {
+      ...band,
+      value: 12_300_000,
+      low: 11_400_000,
+      high: 12_200_000,
+    });
+    expect(describeError(capped, i18nOf("ru")).replace(/\s/gu, " ")).toBe(
+      "Цена 123 000 ₸/т вне ценового коридора на сегодня 114 000–122 000 ₸/т: предельная цена 122 000 ₸/т ограничивает коридор ±5% от референтной цены 120 000 ₸/т.",
+    );
+    const lifted = new ApiError(422, "ORDER_PRICE_OUTSIDE_BAND", "…", {
+      ...band,
+      value: 11_700_000,
+      low: 11_800_000,
+      high: 12_600_000,
+    });
+    expect(describeError(lifted, i18nOf("en"))).toBe(
+      "Price 117,000 ₸/t is outside today's price band 118,000–126,000 ₸/t: the price floor 118,000 ₸/t lifts the band of ±5% around the reference price 120,000 ₸/t.",
+    );
+    // The day's band as it is (its ends rounded inward to the tick) keeps the band's sentence.
+    const plain = new ApiError(422, "ORDER_PRICE_OUTSIDE_BAND", "…", {
+      ...band,
+      value: 13_000_000,
+      low: 11_400_000,
+      high: 12_600_000,
+    });
+    expect(describeError(plain, i18nOf("en"))).toBe(
+      "Price 130,000 ₸/t is outside today's price band 114,000–126,000 ₸/t (±5% around the reference price 120,000 ₸/t).",
+    );
+  });
+
   it("names the buyer categories an instrument admits in words, not by their wire codes", () => {
     const refused = new ApiError(0, "ACCOUNT_NOT_ELIGIBLE", "Account 'A1' …", {
       account: "A1",

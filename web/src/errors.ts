@@ -8,6 +8,7 @@
  * function of the language), never its sentence. `fieldOf` says which form field an error belongs beside.
  */
 
+import { bandClampOf } from "../../src/domain/band-clamp.ts";
 import type { ErrorDetails } from "../../src/domain/errors.ts";
 import { formatDurationWords, isLanguage } from "../../src/domain/locale.ts";
 import { ApiError } from "./api/client.ts";
@@ -111,7 +112,9 @@ export function describeError(error: unknown, i18n: I18n): string {
       min: value,
     });
   }
-  const key = `errors.${error.code}`;
+  // A band a price ceiling or floor clamped is said as such, not as ±N% around the reference (src/domain/band-clamp.ts).
+  const clamp = error.code === "ORDER_PRICE_OUTSIDE_BAND" ? bandClampOf(error.details) : null;
+  const key = clamp === null ? `errors.${error.code}` : `bandClamped.${clamp}`;
   if (!i18n.has(key)) return serverSentence(error, i18n);
   // What the caller wanted to do is free text the server's phrase catalogue translates: the server's sentence, made
   // here in the reader's language now (not the one the request was sent in).

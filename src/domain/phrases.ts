@@ -854,6 +854,11 @@ const PATTERNS: readonly (readonly [string, string, string])[] = [
     "жазба нөмірінен (fromSeq) тек trades арнасы жалғасады; '{0}' суреті онсыз да толық",
   ],
   [
+    "fromSeq {0} is beyond the journal's last record ({1})",
+    "fromSeq {0} дальше последней записи журнала ({1})",
+    "fromSeq {0} журналдың соңғы жазбасынан ({1}) әрі",
+  ],
+  [
     "fromSeq {0} is more than {1} records behind ({2}): subscribe without it for a snapshot",
     "fromSeq {0} отстаёт более чем на {1} записей ({2}): подпишитесь без него, чтобы получить снимок",
     "fromSeq {0} {1} жазбадан артық қалып қойған ({2}): суретті алу үшін онсыз жазылыңыз",

@@ -312,6 +312,24 @@ describe("public channels", () => {
     expect((await earlier.settle()).some((m) => m.type === "void")).toBe(false);
   });
 
+  it("refuses at once a resume from beyond the journal's last record, on the leader", async () => {
+    const client = await connect();
+    const head = server.exchange.engine.lastSeq;
+    const refused = await client.request({
+      op: "subscribe",
+      channel: "trades",
+      instrument: INSTRUMENT,
+      fromSeq: head + 1_000,
+    });
+    expect([refused.type, refused.error.code, refused.error.message]).toEqual([
+      "error",
+      "REQUEST_INVALID",
+      `The request is not valid: fromSeq ${head + 1_000} is beyond the journal's last record (${head}).`,
+    ]);
+    // Its last record itself is a resume point: nothing after it yet.
+    expect((await client.subscribe({ channel: "trades", instrument: INSTRUMENT, fromSeq: head })).trades).toEqual([]);
+  });
+
   it("phase (halts), safeguards with the band in force, and the indicative auction price", async () => {
     const watcher = await connect();
     const phases = await watcher.subscribe({ channel: "phase" });

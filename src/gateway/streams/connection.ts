@@ -407,6 +407,13 @@ export class StreamConnection implements Subscriber {
   private async resumeTrades(message: SubscribeMessage, instrument: string, fromSeq: number): Promise<void> {
     const exchange = this.context.exchange;
     const projections = exchange.projections;
+    // The leader has sequenced every record there is: a record beyond its last is none a client saw (on a follower,
+    // one the leader made and this node has not applied yet, so it waits for it).
+    if (exchange.role === "leader" && fromSeq > exchange.engine.lastSeq) {
+      throw new HttpProblem("REQUEST_INVALID", {
+        reason: `fromSeq ${fromSeq} is beyond the journal's last record (${exchange.engine.lastSeq})`,
+      });
+    }
     if (projections.lastSeq < fromSeq) {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {

@@ -483,6 +483,15 @@ export const ERRORS = {
     httpStatus: 409,
     template: "There is no bulletin for {day} yet: that day is after today, {today}, in Kazakhstan time.",
   },
+  INDICES_DAY_FUTURE: {
+    httpStatus: 409,
+    template: "There are no indices for {day} yet: that day is after today, {today}, in Kazakhstan time.",
+  },
+  PARTICIPATION_MONTH_FUTURE: {
+    httpStatus: 409,
+    template:
+      "There are no participation figures for {month} yet: that month is after this one, {current}, in Kazakhstan time.",
+  },
   EINVOICE_PERIOD_REVERSED: {
     httpStatus: 400,
     template: "The e-invoice period starts on {from}, after it ends on {to}: 'from' must be on or before 'to'.",

@@ -294,6 +294,34 @@ describe("the daily bulletin", () => {
     ]);
   });
 
+  it("refuses indices of a day after today and participation of a month after this one, rather than empty lists", async () => {
+    server.nowMs = DAY1 + 3 * 24 * HOUR + 23 * HOUR; // 8 January, 23:00 local
+    expect((await server.call(null, "GET", "/api/indices?day=2026-01-08")).status).toBe(200);
+    for (const format of ["json", "csv"]) {
+      const ahead = await server.call(null, "GET", `/api/indices?day=2026-01-09&format=${format}`);
+      expect([ahead.status, ahead.body.error?.code, ahead.body.error?.message]).toEqual([
+        409,
+        "INDICES_DAY_FUTURE",
+        "There are no indices for 2026-01-09 yet: that day is after today, 2026-01-08, in Kazakhstan time.",
+      ]);
+    }
+    // The indices come as JSON or CSV; their documents are the bulletin's (the schema offered xlsx and pdf, and
+    // answered JSON).
+    const pdf = await server.call(null, "GET", "/api/indices?format=pdf");
+    expect([pdf.status, pdf.body.error?.code]).toEqual([400, "REQUEST_INVALID"]);
+    expect((await server.call(null, "GET", "/api/participation?month=2026-01")).status).toBe(200);
+    const month = await server.call(null, "GET", "/api/participation?month=2026-02");
+    expect([month.status, month.body.error?.code, month.body.error?.message]).toEqual([
+      409,
+      "PARTICIPATION_MONTH_FUTURE",
+      "There are no participation figures for 2026-02 yet: that month is after this one, 2026-01, in Kazakhstan time.",
+    ]);
+    const ru = await fetch(`${server.url}/api/indices?day=2026-01-09`, { headers: { "accept-language": "ru" } });
+    expect(((await ru.json()) as { error: { message: string } }).error.message.replaceAll("\u00a0", " ")).toBe(
+      "Индексов за 09.01.2026 ещё нет: этот день позже сегодняшнего, 08.01.2026, по времени Казахстана.",
+    );
+  });
+
   it("gives the sessions as CSV, and refuses an impossible day", async () => {
     const csv = await server.call(null, "GET", "/api/bulletin?day=2026-01-05&format=csv");
     expect(csv.headers.get("content-type")).toContain("text/csv");

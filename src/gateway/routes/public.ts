@@ -293,21 +293,12 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
         tags: ["market data"],
         summary: "Official price indices per basis, region and nationally",
         description:
-          "The archive is by day: `day` names any past day (default today; a day after today is refused). " +
-          "`lang` (or else Accept-Language) " +
-          "chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.",
-        querystring: Type.Object(
-          {
-            day: Type.Optional(DATE),
-            format: Type.Union([Type.Literal("json"), Type.Literal("csv"), Type.Literal("xlsx"), Type.Literal("pdf")], {
-              default: "json",
-            }),
-            lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)))),
-          },
-          { additionalProperties: false },
-        ),
+          "The archive is by day: `day` names any past day or today (default: the newest day with indices); a day " +
+          "after today is refused. As JSON or CSV; the day's indices in a workbook or a PDF, in English, Russian or " +
+          "Kazakh, are in the bulletin (`GET /api/bulletin?day=…&format=xlsx|pdf&lang=…`).",
+        querystring: Type.Object({ day: Type.Optional(DATE), format: FORMAT }, { additionalProperties: false }),
         response: {
-          200: withDocuments(
+          200: jsonOrCsv(
             Strict({
               day: Type.Union([Type.String(), Type.Null()]),
               days: Type.Array(Type.String()),
@@ -319,9 +310,14 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
           ),
         },
       },
-      config: PUBLIC,
+      config: { ...PUBLIC, errors: ["INDICES_DAY_FUTURE"] as const },
     },
     async (request, reply) => {
+      const today = localDay(exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
+      // A day to come has no indices yet; an empty list would read as a day without trading.
+      if (request.query.day !== undefined && request.query.day > today) {
+        throw new HttpProblem("INDICES_DAY_FUTURE", { day: request.query.day, today });
+      }
       const indices = exchange.projections.indices;
       const day = request.query.day ?? indices.daysKept(1)[0] ?? null;
       const rows = day === null ? [] : indices.all(day);
@@ -448,9 +444,13 @@ export function publicRoutes(api: FastifyInstance, context: RouteContext): void 
           ),
         },
       },
-      config: PUBLIC,
+      config: { ...PUBLIC, errors: ["PARTICIPATION_MONTH_FUTURE"] as const },
     },
     async (request, reply) => {
+      const current = localDay(exchange.clock(), EXCHANGE_UTC_OFFSET_MS).slice(0, 7);
+      if (request.query.month !== undefined && request.query.month > current) {
+        throw new HttpProblem("PARTICIPATION_MONTH_FUTURE", { month: request.query.month, current });
+      }
       const participation = exchange.projections.participation;
       const month = request.query.month ?? participation.monthsKept()[0] ?? null;
       const rows = month === null ? [] : participation.month(month);

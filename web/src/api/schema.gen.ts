@@ -136,7 +136,7 @@ export interface paths {
         };
         /**
          * Official price indices per basis, region and nationally
-         * @description The archive is by day: `day` names any past day (default today; a day after today is refused). `lang` (or else Accept-Language) chooses English, Russian or Kazakh for the controls' summaries and for the XLSX and PDF documents.
+         * @description The archive is by day: `day` names any past day or today (default: the newest day with indices); a day after today is refused. As JSON or CSV; the day's indices in a workbook or a PDF, in English, Russian or Kazakh, are in the bulletin (`GET /api/bulletin?day=…&format=xlsx|pdf&lang=…`).
          */
         get: operations["listIndices"];
         put?: never;
@@ -4431,8 +4431,7 @@ export interface operations {
             query: {
                 /** @description YYYY-MM-DD, a real date, 1900–2199 */
                 day?: string;
-                format: "json" | "csv" | "xlsx" | "pdf";
-                lang?: "en" | "ru" | "kk";
+                format: "json" | "csv";
             };
             header?: never;
             path?: never;
@@ -4453,8 +4452,6 @@ export interface operations {
                         weights: components["schemas"]["IndexWeight"][];
                     };
                     "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    "application/pdf": string;
                 };
             };
             /** @description Error codes: REQUEST_INVALID. */
@@ -4468,6 +4465,15 @@ export interface operations {
             };
             /** @description Error codes: AUTH_SIGNATURE_INVALID. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: INDICES_DAY_FUTURE. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4672,6 +4678,15 @@ export interface operations {
             };
             /** @description Error codes: AUTH_SIGNATURE_INVALID. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error codes: PARTICIPATION_MONTH_FUTURE. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

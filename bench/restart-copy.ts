@@ -41,7 +41,10 @@ try {
   const serve = await startServe({
     data: copy,
     bin,
-    nodeArgs: [...(process.env.NODE_FLAGS?.split(" ").filter(Boolean) ?? []), ...(profile ? ["--import", preload] : [])],
+    nodeArgs: [
+      ...(process.env.NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+      ...(profile ? ["--import", preload] : []),
+    ],
   });
   const { child, lines, servingMs } = serve;
   const cpuNow = () => {

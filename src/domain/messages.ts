@@ -217,7 +217,10 @@ export function placeholdersOf(template: string): { readonly name: string; reado
  * again. The engine's events are journaled and compared on replay, so they keep those bytes; the sentence and the
  * details a client reads carry the bare id. Applied by `localize` and by the gateway's error builder.
  */
-const QUOTED_BY_ENGINE: Readonly<Partial<Record<ErrorCode, string>>> = { INSTRUMENT_NOT_FOUND: "id" };
+const QUOTED_BY_ENGINE: Readonly<Partial<Record<ErrorCode, string>>> = {
+  INSTRUMENT_NOT_FOUND: "id",
+  BASIS_UNKNOWN: "basis",
+};
 const ENGINE_QUOTED = /^'([^']*)'$|^'([^']*\.\.\.)$/;
 
 export function unquotedDetails(code: ErrorCode, details: ErrorDetails): ErrorDetails {
@@ -264,6 +267,16 @@ const MISSING_EXPIRY: Readonly<Record<Language, string>> = {
 };
 
 /**
+ * Engine sentences written for the first command that used the code, which later commands share: the journaled
+ * template (errors.ts) speaks of declaring gas, or of outages only; a reader is told what holds for all of them (gas
+ * declared, an outage notice, a supply plan).
+ */
+const GENERAL_ENGLISH: Readonly<Partial<Record<ErrorCode, string>>> = {
+  BASIS_UNKNOWN: "No listed instrument delivers at basis '{basis}'; name the basis of a listed instrument.",
+  MEMBER_NOT_PRODUCER: "Member '{member}' is not a producer; outage notices and supply plans are a producer's.",
+};
+
+/**
  * A CSRF token missing or wrong on the stream (`via: "stream"`): a socket sends no headers after it opens, so it is told
  * where a socket gives the token (docs/api.md, "Streams"), not the X-CSRF-Token header.
  */
@@ -294,6 +307,8 @@ function missingExpiry(code: ErrorCode, details: ErrorDetails): boolean {
  */
 function englishForReader(code: ErrorCode, details: ErrorDetails): string | null {
   if (missingExpiry(code, details)) return render(MISSING_EXPIRY.en, details, "en");
+  const general = GENERAL_ENGLISH[code];
+  if (general !== undefined) return render(general, details, "en");
   const clamped = clampedBand(code, details, "en");
   if (clamped !== null) return clamped;
   if (code !== "NOTHING_TO_RESUME" || typeof details.scope !== "string") return null;

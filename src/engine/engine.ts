@@ -937,8 +937,14 @@ export class Engine {
     if (!validId(producer, ID_LENGTH_MAX) || !this.house.members.hasMember(producer)) {
       return problem("MEMBER_NOT_FOUND", { id: typeof producer === "string" ? producer : show(producer) });
     }
+    // A plan is a producer's obligation at a basis the exchange trades, as an outage notice is (a plan at a basis
+    // nobody trades, or of a buyer, was published as a shortfall nobody could meet).
+    if (!this.house.members.member(producer)!.roles.includes("producer")) {
+      return problem("MEMBER_NOT_PRODUCER", { member: producer });
+    }
     if (!validId(basis, ID_LENGTH_MAX))
       return problem("BASIS_INVALID", { value: show(basis), rule: idRule(ID_LENGTH_MAX) });
+    if (!this.tradesAtBasis(basis)) return problem("BASIS_UNKNOWN", { basis: show(basis) });
     if (!isSafeWholeNumber(plannedKg) || plannedKg < 0 || plannedKg > PLANNED_KG_MAX) {
       return problem("FIELD_INVALID", {
         field: "plannedKg",

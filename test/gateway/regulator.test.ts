@@ -316,6 +316,31 @@ describe("supply obligations", () => {
       reason: "x",
     });
     expect([unknown.status, unknown.body.error.code]).toEqual([404, "MEMBER_NOT_FOUND"]);
+    // A plan is a producer's, at a basis the exchange trades: a buyer's or one at an unknown basis is refused, and
+    // nothing is published as a shortfall.
+    const plan = (producer: string, basis: string) =>
+      server.call(regulator, "PUT", `/api/regulator/supply/plans/2026-01/${producer}/${basis}`, {
+        plannedKg: 5_000_000,
+        reason: "x",
+      });
+    const buyerPlan = await plan("AKTAU", "KAZGPZ");
+    expect([buyerPlan.status, buyerPlan.body.error.code, buyerPlan.body.error.message]).toEqual([
+      403,
+      "MEMBER_NOT_PRODUCER",
+      "Member 'AKTAU' is not a producer; outage notices and supply plans are a producer's.",
+    ]);
+    const nowhere = await plan("KAZGPZ", "NOPE");
+    expect([nowhere.status, nowhere.body.error.code, nowhere.body.error.message, nowhere.body.error.details]).toEqual([
+      404,
+      "BASIS_UNKNOWN",
+      "No listed instrument delivers at basis 'NOPE'; name the basis of a listed instrument.",
+      { basis: "NOPE" },
+    ]);
+    expect(
+      (await server.call(regulator, "GET", "/api/regulator/supply")).body.plans.map(
+        (r: { producer: string; basis: string }) => `${r.producer}/${r.basis}`,
+      ),
+    ).toEqual(["KAZGPZ/KAZGPZ"]);
     const byOperator = await server.call(operator, "PUT", "/api/regulator/supply/plans/2026-01/KAZGPZ/KAZGPZ", {
       plannedKg: 0,
       reason: "x",
@@ -404,7 +429,7 @@ describe("audit trail and limits over time", () => {
       "GET",
       `/api/regulator/audit?outcome=rejected&limit=1&beforeSeq=${rejected.body.nextBeforeSeq}`,
     );
-    expect(older.body.entries[0]).toMatchObject({ code: "MEMBER_NOT_FOUND", commandType: "supply.plan" });
+    expect(older.body.entries[0]).toMatchObject({ code: "BASIS_UNKNOWN", commandType: "supply.plan" });
     const halts = await server.call(regulator, "GET", "/api/regulator/audit?commandType=halt&outcome=accepted");
     expect(halts.body.entries.map((e: { summary: string }) => e.summary)).toEqual([
       "halt the market; reason: drill",
@@ -417,9 +442,15 @@ describe("audit trail and limits over time", () => {
     expect(lines[0]).toBe(
       "seq,time,actor,role,source,request_id,command_type,kind,instrument,account,outcome,code,summary,message",
     );
-    expect(lines).toHaveLength(3);
-    expect(lines[2]).toContain(",regulator,regulator,127.0.0.1,");
-    expect(lines[2]).toContain(
+    // Newest first: the three refused plans (unknown basis, a buyer's, an unknown member), then the accepted one.
+    expect(lines.slice(1, 4).map((line) => line.split(",")[11])).toEqual([
+      "BASIS_UNKNOWN",
+      "MEMBER_NOT_PRODUCER",
+      "MEMBER_NOT_FOUND",
+    ]);
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toContain(",regulator,regulator,127.0.0.1,");
+    expect(lines[4]).toContain(
       ",supply.plan,controls,,,accepted,,plan supply of 100 t at KAZGPZ by KAZGPZ in 2026-01; reason: January domestic plan,",
     );
     const backwards = await server.call(regulator, "GET", `/api/regulator/audit?fromMs=${T0 + 10}&toMs=${T0}`);

@@ -67,7 +67,10 @@ export function regulatorSupplyRoutes(api: FastifyInstance, context: RouteContex
         body: PLAN,
         response: { 200: Strict({ seq: SEQ, plan: Nullable(SUPPLY_STATUS) }) },
       },
-      config: { ...REGULATOR_CHANGE, errors: ["MEMBER_NOT_FOUND", "BASIS_INVALID", "FIELD_INVALID"] },
+      config: {
+        ...REGULATOR_CHANGE,
+        errors: ["MEMBER_NOT_FOUND", "MEMBER_NOT_PRODUCER", "BASIS_INVALID", "BASIS_UNKNOWN", "FIELD_INVALID"],
+      },
     },
     async (request) => {
       requireConsoleChange(request, "regulator", "plan supply");

@@ -121,7 +121,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   SHIPMENT_INVALID: "Жөнелтімнің {field} өрісінің {value} мәні жарамсыз; {rule}.",
   SHIPMENT_NOT_FOUND: "'{id}' жөнелтімі белгісіз.",
   SHIPMENT_NOT_PARTY:
-    "'{account}' шоты '{obligation}' міндеттемесінің «{party}» тарапы емес; мұны тек «{party}» тарапы істей алады.",
+    "'{account}' шоты '{obligation}' міндеттемесі бойынша {party:party} емес; мұны тек {party:party} істей алады.",
   SHIPMENT_OVER_OBLIGATION:
     "{quantity:kg} жөнелту '{obligation}' міндеттемесі бойынша жөнелтілгенді {total:kg} етер еді, бұл оның {max:kg} көлемінен көп.",
   SHIPMENT_WAYBILL_DUPLICATE: "'{account}' шотының '{waybill}' жүкқұжаты '{shipment}' жөнелтіміне жазылып қойған.",
@@ -138,7 +138,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
     "'{id}' өтінімі қосымша сессияда қайта ұсынылған көлемді сатады; оны өзгертуге де, болдырмауға да болмайды.",
   NEGOTIATED_NOT_FOUND: "Күтудегі '{id}' атаулы мәмілесі жоқ.",
   NEGOTIATED_NOT_PARTY:
-    "'{account}' шоты '{id}' атаулы мәмілесінің тарапы ({party}) емес; мұны тек сол тарап жасай алады.",
+    "'{account}' шоты '{id}' атаулы мәмілесінде {party:party} емес; мұны тек {party:party} жасай алады.",
   NEGOTIATED_SAME_ACCOUNT:
     "Атаулы мәміле екі шот арасында жасалады; '{account}' шоты әрі сатушы, әрі сатып алушы бола алмайды.",
   NEGOTIATED_PENDING_LIMIT: "'{account}' шотында күтудегі {count:int} атаулы мәміле бар, ең көбі {max:int} рұқсат.",

@@ -123,7 +123,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   SHIPMENT_INVALID: "Поле отгрузки {field} со значением {value} недействительно; {rule}.",
   SHIPMENT_NOT_FOUND: "Отгрузка '{id}' неизвестна.",
   SHIPMENT_NOT_PARTY:
-    "Счёт '{account}' не является стороной «{party}» обязательства '{obligation}'; это может сделать только сторона «{party}».",
+    "Счёт '{account}' — не {party:party} по обязательству '{obligation}'; это может сделать только {party:party}.",
   SHIPMENT_OVER_OBLIGATION:
     "Отгрузка {quantity:kg} довела бы отгруженное по обязательству '{obligation}' до {total:kg}, больше его {max:kg}.",
   SHIPMENT_WAYBILL_DUPLICATE: "Накладная '{waybill}' счёта '{account}' уже записана в отгрузке '{shipment}'.",
@@ -140,7 +140,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
     "Заявка '{id}' продаёт повторно выставленный объём на дополнительной сессии; её нельзя изменить или отменить.",
   NEGOTIATED_NOT_FOUND: "Ожидающей адресной сделки '{id}' нет.",
   NEGOTIATED_NOT_PARTY:
-    "Счёт '{account}' не является стороной ({party}) адресной сделки '{id}'; это может сделать только эта сторона.",
+    "Счёт '{account}' — не {party:party} в адресной сделке '{id}'; это может сделать только {party:party}.",
   NEGOTIATED_SAME_ACCOUNT:
     "Адресная сделка заключается между двумя счетами; счёт '{account}' не может быть и продавцом, и покупателем.",
   NEGOTIATED_PENDING_LIMIT:

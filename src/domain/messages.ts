@@ -60,6 +60,7 @@ export const PLACEHOLDER_KINDS = [
   "categories",
   "noticeKinds",
   "window",
+  "party",
 ] as const;
 export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
 
@@ -104,6 +105,13 @@ const WORDS: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
   },
 };
 
+/** The parties to an obligation or a negotiated deal, as the sentences name them (ru and kk: nominative). */
+const PARTIES: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
+  en: {},
+  ru: { buyer: "покупатель", seller: "продавец", "buyer or seller": "сторона" },
+  kk: { buyer: "сатып алушы", seller: "сатушы", "buyer or seller": "тарап" },
+};
+
 /** A rate limit's window ("at most 200 per second"): ru after "за", kk before "ішінде". */
 const RATE_WINDOWS: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
   en: {},
@@ -143,6 +151,9 @@ function formatValue(value: unknown, kind: string | undefined, language: Languag
       return formatDurationWords(value, language, "genitive");
     case "categories":
       return categoriesText(value, language);
+    case "party":
+      // A party to an obligation or a deal as the engine names it ("buyer", "seller", "buyer or seller").
+      return typeof value === "string" ? (PARTIES[language][value] ?? value) : String(value);
     case "window":
       // A rate limit's window as the server names it ("minute", "second"), in the sentence's case.
       return typeof value === "string" ? (RATE_WINDOWS[language][value] ?? value) : String(value);

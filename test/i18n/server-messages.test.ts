@@ -102,6 +102,13 @@ describe("error catalogues", () => {
     ).toBe(
       `129${NBSP}000 ₸/т бағасы бүгінгі баға дәлізінен тыс: мәмілелер тек 130${NBSP}000 ₸/т бағамен жасалады — бұл төменгі шек анықтамалық баға 120${NBSP}000 ₸/т айналасындағы ±5% дәлізді көтереді.`,
     );
+    // A party to an obligation or a deal in words, not the engine's "buyer".
+    expect(localize("SHIPMENT_NOT_PARTY", { account: "C2", party: "buyer", obligation: "OB-1" }, "kk")).toBe(
+      "'C2' шоты 'OB-1' міндеттемесі бойынша сатып алушы емес; мұны тек сатып алушы істей алады.",
+    );
+    expect(localize("NEGOTIATED_NOT_PARTY", { account: "C2", party: "buyer or seller", id: "ND-1" }, "ru")).toBe(
+      "Счёт 'C2' — не сторона в адресной сделке 'ND-1'; это может сделать только сторона.",
+    );
     // A rate limit's window in words of the language, not the server's "minute" or "second".
     const limited = { max: 1_200, window: "minute", retryAfterSeconds: 25 };
     expect(localize("RATE_LIMITED", limited, "ru")).toBe(

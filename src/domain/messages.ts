@@ -279,12 +279,13 @@ const MISSING_EXPIRY: Readonly<Record<Language, string>> = {
 
 /**
  * Engine sentences written for the first command that used the code, which later commands share: the journaled
- * template (errors.ts) speaks of declaring gas, or of outages only; a reader is told what holds for all of them (gas
- * declared, an outage notice, a supply plan).
+ * template (errors.ts) speaks of declaring gas, of outages only, or of confirming only; a reader is told what holds
+ * for all of them (gas declared, an outage notice, a supply plan; a confirmation, a dispatch).
  */
 const GENERAL_ENGLISH: Readonly<Partial<Record<ErrorCode, string>>> = {
   BASIS_UNKNOWN: "No listed instrument delivers at basis '{basis}'; name the basis of a listed instrument.",
   MEMBER_NOT_PRODUCER: "Member '{member}' is not a producer; outage notices and supply plans are a producer's.",
+  OBLIGATION_NOT_OPEN: "Obligation '{id}' is {status}; only an open obligation is confirmed or shipped against.",
 };
 
 /**

@@ -102,6 +102,13 @@ describe("error catalogues", () => {
     ).toBe(
       `129${NBSP}000 ₸/т бағасы бүгінгі баға дәлізінен тыс: мәмілелер тек 130${NBSP}000 ₸/т бағамен жасалады — бұл төменгі шек анықтамалық баға 120${NBSP}000 ₸/т айналасындағы ±5% дәлізді көтереді.`,
     );
+    // A dispatch against a settled obligation is not told that only a confirmation needs it open.
+    expect(localize("OBLIGATION_NOT_OPEN", { id: "OB-1", status: "settled" }, "en")).toBe(
+      "Obligation 'OB-1' is settled; only an open obligation is confirmed or shipped against.",
+    );
+    expect(localize("OBLIGATION_NOT_OPEN", { id: "OB-1", status: "settled" }, "ru")).toBe(
+      "Обязательство 'OB-1' в состоянии «исполнено»; подтверждать и отгружать можно только по открытому обязательству.",
+    );
     // A party to an obligation or a deal in words, not the engine's "buyer".
     expect(localize("SHIPMENT_NOT_PARTY", { account: "C2", party: "buyer", obligation: "OB-1" }, "kk")).toBe(
       "'C2' шоты 'OB-1' міндеттемесі бойынша сатып алушы емес; мұны тек сатып алушы істей алады.",

@@ -780,6 +780,20 @@ describe.skipIf(!run)("trading terminal in a real browser", () => {
     expect(await row.locator(".field-error:not([hidden])").count()).toBe(0);
     const read = await suite.server.call(api, "GET", "/api/accounts/AKTAU-1/orders/stale-1");
     expect(read.body.order).toMatchObject({ status: "resting", priceTiynPerTonne: band.lowTiynPerTonne });
+    // A double click on "Send amend" sends it once (it was sent twice, and both were accepted).
+    const patches: string[] = [];
+    const onRequest = (request: Request) => {
+      if (request.method() === "PATCH") patches.push(request.url());
+    };
+    page.on("request", onRequest);
+    await row.getByRole("button", { name: "Amend" }).click();
+    await price.fill(String((band.lowTiynPerTonne + 200) / 100));
+    await form.getByRole("button", { name: "Send amend" }).dblclick();
+    await expect.poll(() => form.count(), { timeout: LIVE_MS }).toBe(0);
+    page.off("request", onRequest);
+    expect(patches).toHaveLength(1);
+    const amended = await suite.server.call(api, "GET", "/api/accounts/AKTAU-1/orders/stale-1");
+    expect(amended.body.order).toMatchObject({ priceTiynPerTonne: band.lowTiynPerTonne + 200, amendments: 1 });
     await suite.server.call(api, "DELETE", "/api/accounts/AKTAU-1/orders/stale-1");
   });
 

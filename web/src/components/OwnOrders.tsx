@@ -4,7 +4,7 @@
  * or a quantity increase loses time priority, a decrease keeps it.
  */
 
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useId, useRef, useState } from "react";
 import { ORDER_QUANTITY_MAX } from "../../../src/domain/order.ts";
 import { invalidate } from "../api/live.ts";
 import { call } from "../api/typed.ts";
@@ -40,7 +40,15 @@ export function OwnOrders({
   const finished = orders.filter((o) => o.status !== "resting").slice(0, FINISHED_SHOWN_MAX);
   const base = `/api/accounts/${encodeURIComponent(account)}`;
 
+  // One request at a time from this list: a double click on "send amendment" or "cancel" sent it twice (the second
+  // amend was accepted again, counting two amendments). The ref stops the second click before the page re-renders;
+  // the state turns the buttons off meanwhile.
+  const inFlight = useRef(false);
+  const [sending, setSending] = useState<string | null>(null);
   const act = async (orderId: string, action: () => Promise<unknown>) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setSending(orderId);
     setError(null);
     try {
       await action();
@@ -48,6 +56,8 @@ export function OwnOrders({
     } catch (caught) {
       setError({ orderId, caught });
     } finally {
+      inFlight.current = false;
+      setSending(null);
       invalidate(base, "/api/instruments");
     }
   };
@@ -106,6 +116,7 @@ export function OwnOrders({
                   key={order.orderId}
                   order={order}
                   grid={grid}
+                  sending={sending !== null}
                   error={error?.orderId === order.orderId ? describeError(error.caught, i18n) : null}
                   onEdited={() => setError((now) => (now?.orderId === order.orderId ? null : now))}
                   onCancel={() => {
@@ -151,7 +162,12 @@ export function OwnOrders({
                         <button type="button" className="small-button" onClick={() => setEditing(order.orderId)}>
                           {t("orders.amend")}
                         </button>
-                        <button type="button" className="small-button danger" onClick={() => void cancel(order)}>
+                        <button
+                          type="button"
+                          className="small-button danger"
+                          disabled={sending !== null}
+                          onClick={() => void cancel(order)}
+                        >
                           {t("orders.cancel")}
                         </button>
                       </>
@@ -171,6 +187,7 @@ export function OwnOrders({
 function AmendRow({
   order,
   grid,
+  sending,
   error,
   onSubmit,
   onEdited,
@@ -178,6 +195,8 @@ function AmendRow({
 }: {
   order: Order;
   grid: OrderGrid;
+  /** A request from the list is on its way: the amendment is not sent again. */
+  sending: boolean;
   error: string | null;
   onSubmit: (changes: { price?: number; quantity?: number }) => void;
   /** A field changed: the exchange's refusal of what was sent before no longer speaks of what the fields hold. */
@@ -238,7 +257,7 @@ function AmendRow({
   const refused = !stillOpen || priceRefusals.length > 0 || quantityRefusals.length > 0 || unchanged !== null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (refused) return;
+    if (refused || sending) return;
     const changes: { price?: number; quantity?: number } = {};
     if (price !== null && price !== order.priceTiynPerTonne) changes.price = price;
     if (quantity !== null && quantity !== order.openKg) changes.quantity = quantity;
@@ -309,7 +328,7 @@ function AmendRow({
           ) : null}
           <button
             type="submit"
-            disabled={refused}
+            disabled={refused || sending}
             aria-describedby={
               refused
                 ? `${ids}-price ${ids}-quantity${unchanged !== null ? ` ${ids}-unchanged` : ""}${changed !== null ? ` ${ids}-changed` : ""}`

@@ -385,6 +385,14 @@ describe("a trade's documents", () => {
     expect(text).toContain("Күнделікті үзінді-көшірме");
     expect(text).toContain(tradeId);
     expect(text).toContain("744 800,00");
+    // Without `lang`, the PDF is in the reader's language as the workbook is (it was Kazakh whatever was asked).
+    const ruPdf = await fetch(`${server.url}/api/accounts/AKTAU-1/statements/2026-01-05/pdf`, {
+      headers: { cookie: aktau.cookie, "accept-language": "ru" },
+    });
+    expect(ruPdf.headers.get("content-language")).toBe("ru");
+    const ruText = await pdfText(Buffer.from(await ruPdf.arrayBuffer()));
+    expect(ruText).toContain("Ежедневная выписка");
+    expect(ruText).not.toContain("Күнделікті үзінді-көшірме");
   });
 
   it("a trade on the VAT date of effect shows the new rate", async () => {

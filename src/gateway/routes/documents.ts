@@ -46,9 +46,11 @@ const SCOPE = Type.Union([Type.Literal("account"), Type.Literal("member")], {
   description: "account: this account only; member: every account of its member",
 });
 const STATEMENT_QUERY = Type.Object({ scope: SCOPE }, strict);
-const STATEMENT_PDF_QUERY = Type.Object({ scope: SCOPE, lang: { ...DOCUMENT_LANGUAGE, default: "kk" } }, strict);
-/** The workbook is in `lang`, else in the reader's language (errors.ts `languageOf`). */
-const STATEMENT_XLSX_QUERY = Type.Object({ scope: SCOPE, lang: Type.Optional(DOCUMENT_LANGUAGE) }, strict);
+/**
+ * The workbook and the PDF are in `lang`, else in the reader's language (errors.ts `languageOf`): the PDF was Kazakh
+ * whatever the reader's language when `lang` was left out, while the workbook followed it.
+ */
+const STATEMENT_DOCUMENT_QUERY = Type.Object({ scope: SCOPE, lang: Type.Optional(DOCUMENT_LANGUAGE) }, strict);
 
 const PDF = (description: string) => ({
   description,
@@ -224,7 +226,7 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
     },
   );
 
-  api.get<{ Params: Static<typeof STATEMENT_PARAMS>; Querystring: Static<typeof STATEMENT_XLSX_QUERY> }>(
+  api.get<{ Params: Static<typeof STATEMENT_PARAMS>; Querystring: Static<typeof STATEMENT_DOCUMENT_QUERY> }>(
     "/accounts/:account/statements/:date/xlsx",
     {
       schema: {
@@ -236,7 +238,7 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
           "time (UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 " +
           "UTC text for programs.",
         params: STATEMENT_PARAMS,
-        querystring: STATEMENT_XLSX_QUERY,
+        querystring: STATEMENT_DOCUMENT_QUERY,
         response: {
           200: {
             description: "The workbook",
@@ -263,15 +265,16 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
     },
   );
 
-  api.get<{ Params: Static<typeof STATEMENT_PARAMS>; Querystring: Static<typeof STATEMENT_PDF_QUERY> }>(
+  api.get<{ Params: Static<typeof STATEMENT_PARAMS>; Querystring: Static<typeof STATEMENT_DOCUMENT_QUERY> }>(
     "/accounts/:account/statements/:date/pdf",
     {
       schema: {
         operationId: "getStatementPdf",
         tags,
         summary: "The daily statement as PDF in Kazakh, Russian or English",
+        description: "In `lang`, else the reader's language (a saved language, else Accept-Language).",
         params: STATEMENT_PARAMS,
-        querystring: STATEMENT_PDF_QUERY,
+        querystring: STATEMENT_DOCUMENT_QUERY,
         response: { 200: PDF("The statement") },
       },
       config: { access: "memberRead", errors: STATEMENT_ERRORS },
@@ -280,10 +283,12 @@ export function documentRoutes(api: FastifyInstance, context: RouteContext): voi
       const { account, date } = request.params;
       requireReadAccount(context, request, account, "read statements");
       const statement = await statementOf(account, date, request.query.scope);
+      const language = (request.query.lang as DocumentLanguage | undefined) ?? languageOf(request);
       return reply
         .header("content-type", "application/pdf")
+        .header("content-language", language)
         .header("content-disposition", `attachment; filename="statement-${statement.member}-${date}.pdf"`)
-        .send(await statementPdf(statement, request.query.lang as DocumentLanguage));
+        .send(await statementPdf(statement, language));
     },
   );
 }

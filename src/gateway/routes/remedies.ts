@@ -47,9 +47,9 @@ const DEAL_ID = Type.String({ minLength: 1, maxLength: 40, pattern: "^ND-\\d+$",
 const DEAL_PARAMS = Type.Object({ account: ACCOUNT_ID, deal: DEAL_ID }, strict);
 const INSTRUMENT_PARAMS = Type.Object({ id: ID }, strict);
 const REPORT_PARAMS = Type.Object({ account: ACCOUNT_ID, date: DATE }, strict);
-const PDF_QUERY = Type.Object({ lang: { ...DOCUMENT_LANGUAGE, default: "kk" } }, strict);
-/** The workbook is in `lang`, else in the reader's language (errors.ts `languageOf`). */
-const XLSX_QUERY = Type.Object({ lang: Type.Optional(DOCUMENT_LANGUAGE) }, strict);
+
+/** A workbook or PDF is in `lang`, else in the reader's language (errors.ts `languageOf`), as the statement's. */
+const DOCUMENT_QUERY = Type.Object({ lang: Type.Optional(DOCUMENT_LANGUAGE) }, strict);
 const NO_BODY = Type.Object({}, { ...strict, examples: [{}] });
 
 const SUBMIT = Type.Object(
@@ -327,7 +327,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
     },
   );
 
-  api.get<{ Params: Static<typeof REPORT_PARAMS>; Querystring: Static<typeof XLSX_QUERY> }>(
+  api.get<{ Params: Static<typeof REPORT_PARAMS>; Querystring: Static<typeof DOCUMENT_QUERY> }>(
     "/accounts/:account/clearing-reports/:date/xlsx",
     {
       schema: {
@@ -339,7 +339,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
           "time (UTC+5) as dd.MM.yyyy HH:mm, as on the PDF; each sheet with times ends with the same instants as ISO 8601 " +
           "UTC text for programs.",
         params: REPORT_PARAMS,
-        querystring: XLSX_QUERY,
+        querystring: DOCUMENT_QUERY,
         response: {
           200: {
             description: "The workbook",
@@ -366,7 +366,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
     },
   );
 
-  api.get<{ Params: Static<typeof REPORT_PARAMS>; Querystring: Static<typeof PDF_QUERY> }>(
+  api.get<{ Params: Static<typeof REPORT_PARAMS>; Querystring: Static<typeof DOCUMENT_QUERY> }>(
     "/accounts/:account/clearing-reports/:date/pdf",
     {
       schema: {
@@ -374,7 +374,7 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
         tags,
         summary: "The clearing report as PDF in Kazakh, Russian or English",
         params: REPORT_PARAMS,
-        querystring: PDF_QUERY,
+        querystring: DOCUMENT_QUERY,
         response: { 200: PDF("The clearing report") },
       },
       config: { access: "memberRead", errors: REPORT_ERRORS },
@@ -383,10 +383,12 @@ export function remedyRoutes(api: FastifyInstance, context: RouteContext): void 
       const { account, date } = request.params;
       requireReadAccount(context, request, account, "read clearing reports");
       const report = await reportOf(account, date);
+      const language = (request.query.lang as DocumentLanguage | undefined) ?? languageOf(request);
       return reply
         .header("content-type", "application/pdf")
+        .header("content-language", language)
         .header("content-disposition", `attachment; filename="clearing-${report.member}-${date}.pdf"`)
-        .send(await clearingReportPdf(report, request.query.lang as DocumentLanguage));
+        .send(await clearingReportPdf(report, language));
     },
   );
 }

@@ -578,7 +578,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The daily statement as PDF in Kazakh, Russian or English */
+        /**
+         * The daily statement as PDF in Kazakh, Russian or English
+         * @description In `lang`, else the reader's language (a saved language, else Accept-Language).
+         */
         get: operations["getStatementPdf"];
         put?: never;
         post?: never;
@@ -8384,7 +8387,7 @@ export interface operations {
                 /** @description account: this account only; member: every account of its member */
                 scope: "account" | "member";
                 /** @description kk Kazakh, ru Russian, en English (a working copy) */
-                lang: "kk" | "ru" | "en";
+                lang?: "kk" | "ru" | "en";
             };
             header?: never;
             path: {
@@ -9560,9 +9563,9 @@ export interface operations {
     };
     getClearingReportPdf: {
         parameters: {
-            query: {
+            query?: {
                 /** @description kk Kazakh, ru Russian, en English (a working copy) */
-                lang: "kk" | "ru" | "en";
+                lang?: "kk" | "ru" | "en";
             };
             header?: never;
             path: {
@@ -16871,7 +16874,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID. */
+            /** @description Error codes: AUTH_CSRF, AUTH_ORIGIN, FORBIDDEN, FORBIDDEN_SCOPE, FORWARDING_INVALID, MEMBER_NOT_PRODUCER. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16880,7 +16883,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error codes: MEMBER_NOT_FOUND. */
+            /** @description Error codes: BASIS_UNKNOWN, MEMBER_NOT_FOUND. */
             404: {
                 headers: {
                     [name: string]: unknown;

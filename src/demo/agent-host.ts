@@ -290,6 +290,9 @@ export class AgentHost {
         agent.spec.routes.map((r) => ({ region: r.region, planTonnesPerMonth: r.planTonnesPerMonth })),
         producerSettingsOf(scenario),
         port,
+        null,
+        // People may trade beside the robot on its account (README): gas they sell is theirs, not a fault.
+        true,
       );
       agent.lastDay = null;
       agent.month = null;

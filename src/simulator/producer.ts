@@ -142,6 +142,8 @@ export class Producer {
   private stockKg = 0;
   /** Gas the exchange gave back after voids of this producer's sales (kg). */
   private voidedKg = 0;
+  /** Gas others sold from a shared account (kg): see `sharedAccount`. */
+  private takenByOthersKg = 0;
   /** Expected free volume sold at home per session (smoothed): kept back from export. */
   private freeSoldPerSessionKg: number;
   /** Export capacity not yet used this month (kg). */
@@ -161,6 +163,12 @@ export class Producer {
     private readonly settings: ProducerSettings,
     private readonly port: MarketPort,
     private readonly constraints: ConstraintLog | null = null,
+    /**
+     * Whether others may sell from its account too (the demo: a person trading beside the robot, a negotiated deal):
+     * gas the exchange holds below what it booked is then taken as theirs, not an error. The lab's accounts are the
+     * producer's alone, where less gas than booked is a fault to stop on.
+     */
+    private readonly sharedAccount = false,
   ) {
     this.id = plant.id;
     this.random =
@@ -192,6 +200,11 @@ export class Producer {
   /** Gas given back by voids of its sales (kg), as found in the exchange's holdings before a session. */
   get voidedBackKg(): number {
     return this.voidedKg;
+  }
+
+  /** Gas others sold from its shared account (kg), as found in the exchange's holdings before a session. */
+  get takenByOthers(): number {
+    return this.takenByOthersKg;
   }
 
   private get obligatedTotalKg(): number {
@@ -257,6 +270,11 @@ export class Producer {
       const returnedKg = Number(availableKg) - this.stockKg;
       this.stockKg += returnedKg;
       this.voidedKg += returnedKg;
+    }
+    if (this.sharedAccount && availableKg < BigInt(this.stockKg)) {
+      const takenKg = this.stockKg - Number(availableKg);
+      this.stockKg -= takenKg;
+      this.takenByOthersKg += takenKg;
     }
     if (availableKg !== BigInt(this.stockKg)) {
       throw new Error(`invariant: producer ${this.id} books ${this.stockKg} kg, the exchange holds ${availableKg} kg`);

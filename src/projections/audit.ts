@@ -293,13 +293,23 @@ export class AuditTrail {
   inLanguage(entry: AuditEntry, language: Language): AuditEntry {
     const source = this.kept(entry.seq);
     if (language === "en" || source === null) return entry;
-    const summary = summaryIn(source.fields, language);
     return {
       ...entry,
-      summary:
-        summary.length > AUDIT_SUMMARY_LENGTH_MAX ? `${summary.slice(0, AUDIT_SUMMARY_LENGTH_MAX - 3)}...` : summary,
+      summary: cut(summaryIn(source.fields, language)),
       message: entry.code === null ? entry.message : localize(entry.code as ErrorCode, source.details, language),
     };
+  }
+
+  /**
+   * An entry's summary in a language, whole: the trail's line is cut at `AUDIT_SUMMARY_LENGTH_MAX` characters, which
+   * cut the bulletin's controls in the middle of a price ("…ступени предельной цены 161..."). The trail's own
+   * (cut) summary for an entry no longer kept.
+   */
+  wholeSummaryIn(entry: AuditEntry, language: Language): string {
+    const source = this.kept(entry.seq);
+    if (source === null) return entry.summary;
+    const fields = source.fields as Record<string, unknown>;
+    return language === "en" ? wholeSummary(fields) : summaryIn(fields, language);
   }
 
   /** The command fields a kept entry was made from (documents write them out); null for an entry not kept. */
@@ -371,7 +381,17 @@ function instrumentMatches(id: string, wanted: string): boolean {
 }
 
 /** A short human sentence for a command. Quantities in tonnes, prices in tenge per tonne. */
+/** The trail's one-line summary of a command, cut to `AUDIT_SUMMARY_LENGTH_MAX` characters. */
 function summarise(fields: Record<string, unknown>): string {
+  return cut(wholeSummary(fields));
+}
+
+function cut(summary: string): string {
+  return summary.length > AUDIT_SUMMARY_LENGTH_MAX ? `${summary.slice(0, AUDIT_SUMMARY_LENGTH_MAX - 3)}...` : summary;
+}
+
+/** A command's summary in English, whole (a ceiling path's steps can run past the trail's line). */
+function wholeSummary(fields: Record<string, unknown>): string {
   const f = (name: string) => text(fields[name]);
   let summary: string;
   const type = fields.type;
@@ -573,7 +593,7 @@ function summarise(fields: Record<string, unknown>): string {
     default:
       summary = `command ${f("type")}`;
   }
-  return summary.length > AUDIT_SUMMARY_LENGTH_MAX ? `${summary.slice(0, AUDIT_SUMMARY_LENGTH_MAX - 3)}...` : summary;
+  return summary;
 }
 
 /** Any value as short text. */

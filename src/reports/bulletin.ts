@@ -121,7 +121,7 @@ export function dailyBulletin(
       timeMs: e.timeMs,
       action: e.commandType,
       instrument: e.instrument,
-      summary: projections.audit.inLanguage(e, language).summary,
+      summary: projections.audit.wholeSummaryIn(e, language),
     }))
     .sort((a, b) => a.seq - b.seq);
   const details = new Map<number, BulletinControlDetail>();

@@ -363,6 +363,30 @@ describe("the daily bulletin", () => {
     expect(csv.trim().split("\n")[1]).toBe(`2026-02,${INSTRUMENT},3,50000,3,10000,4400,1,10000,10000`);
     expect((await server.call(null, "GET", "/api/participation?month=2026-13")).status).toBe(400);
   });
+
+  it("gives a control's summary whole, however long (the audit trail's line is cut at 300 characters)", async () => {
+    server.nowMs = Date.UTC(2026, 1, 3, 6);
+    const console_ = await server.login("regulator");
+    const steps = Array.from({ length: 9 }, (_, k) => ({
+      effectiveFromMs: Date.UTC(2026, 1, 10 + k, 1),
+      ceiling: 16_105_100 - k * 100_000,
+    }));
+    const set = await server.call(console_, "PATCH", `/api/regulator/instruments/${INSTRUMENT}/safeguards`, {
+      ceilingPath: steps,
+      reason: "bulletin test: a ceiling path in nine steps",
+    });
+    expect(set.status).toBe(200);
+    for (const language of ["en", "ru"]) {
+      const bulletin = (await server.call(null, "GET", `/api/bulletin?day=2026-02-03&lang=${language}`)).body;
+      const summary: string = bulletin.controls.at(-1).summary;
+      expect(summary.length, summary).toBeGreaterThan(300);
+      expect(summary.endsWith("...")).toBe(false);
+      expect(summary).toContain("bulletin test: a ceiling path in nine steps");
+    }
+    // The trail itself keeps its line short.
+    const trail = await server.call(console_, "GET", "/api/regulator/audit?commandType=safeguards.set&limit=1");
+    expect(trail.body.entries[0].summary).toHaveLength(300);
+  });
 });
 
 describe("outages published by producers", () => {

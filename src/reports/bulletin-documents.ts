@@ -367,10 +367,32 @@ export async function bulletinPdf(bulletin: Bulletin, language: Language): Promi
 
   // A cell's text wraps between words only: a word (a header's "Средневзвешенная", a figure) is never cut, so each
   // column is at least as wide as its widest word, the rest of the page shared by the columns' weights.
+  // A figure and its unit ("1 мин") stay on one line, and so do a heading's last word and the unit after its comma
+  // ("Предложено, т", "Ең жоғары, ₸/т": the unit was left alone on the next line, or cut after its slash).
+  const unbreakable = (text: string) =>
+    text.replace(/(\d) (?=\p{L})/gu, "$1\u00a0").replace(/, (\S{1,4})$/u, ",\u00a0$1");
+  // The cell's lines broken here, between words only, in the font and size set: pdfkit's own wrapping also breaks
+  // after a slash, which put a heading's "₸/" and "т" on two lines.
+  const wrapped = (text: string, lineWidth: number) => {
+    const lines: string[] = [];
+    let current = "";
+    for (const word of text.split(/ +/u)) {
+      const longer = current === "" ? word : `${current} ${word}`;
+      if (current === "" || doc.widthOfString(longer) <= lineWidth) current = longer;
+      else {
+        lines.push(current);
+        current = word;
+      }
+    }
+    lines.push(current);
+    return lines.join("\n");
+  };
   const widestWord = (texts: readonly string[], font: "regular" | "bold") => {
     doc.font(font).fontSize(8);
     let widest = 0;
-    for (const text of texts) for (const word of text.split(/\s+/u)) widest = Math.max(widest, doc.widthOfString(word));
+    for (const text of texts) {
+      for (const word of unbreakable(text).split(/ +/u)) widest = Math.max(widest, doc.widthOfString(word));
+    }
     return widest + CELL_PADDING_PT + 1;
   };
   const table = (title: string, columns: readonly string[], weights: readonly number[], rows: string[][]) => {
@@ -397,8 +419,7 @@ export async function bulletinPdf(bulletin: Bulletin, language: Language): Promi
       doc.font(font).fontSize(8);
       cells.forEach((cell, index) => {
         const cellWidth = widths[index]!;
-        // A figure and its unit ("1 мин") stay on one line.
-        doc.text(cell.replace(/(\d) (?=\p{L})/gu, "$1\u00a0"), x + CELL_PADDING_PT / 2, y, {
+        doc.text(wrapped(unbreakable(cell), cellWidth - CELL_PADDING_PT), x + CELL_PADDING_PT / 2, y, {
           width: cellWidth - CELL_PADDING_PT,
         });
         bottom = Math.max(bottom, doc.y);

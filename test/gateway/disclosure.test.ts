@@ -186,6 +186,11 @@ describe("the daily bulletin as documents in three languages", () => {
       const labels = BULLETIN_LABELS[lang];
       for (const heading of [...labels.sessionColumns, ...labels.indexColumns, ...labels.controlColumns]) {
         for (const word of heading.split(" ")) expect(pdfText, `${lang}: ${heading}`).toContain(word);
+        // A unit after the heading's comma stays on the line of the word before it ("Предложено, т").
+        const unit = /(\S+), (\S{1,4})$/u.exec(heading);
+        if (unit !== null) {
+          expect(pdfText.replaceAll("\u00a0", " "), `${lang}: ${heading}`).toContain(`${unit[1]}, ${unit[2]}`);
+        }
       }
     }
   });

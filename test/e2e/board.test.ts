@@ -8,6 +8,7 @@
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { calendarDate, calendarMonth } from "../../web/src/format.ts";
 import { INSTRUMENT, TERMS } from "../support/server.ts";
 import { browserAvailable, browserSuite, screenshot } from "./support/browser.ts";
 import { LIVE_MS } from "./support/forms.ts";
@@ -266,6 +267,54 @@ describe.skipIf(!run)("the public board", () => {
     expect(suite.pageErrors).toEqual([]);
   });
 
+  it("publishes participation and concentration per month as the API does, in Russian and Kazakh, with its CSV", async () => {
+    await tradeThroughApi(suite.server, { price: 13_400_000, quantity: 1000 }, "p");
+    const api = (await suite.server.call(null, "GET", "/api/participation")).body as {
+      month: string;
+      instruments: {
+        instrument: string;
+        trades: number;
+        volumeKg: string;
+        buyers: { participants: number; top5ShareBps: number; hhi: number };
+        sellers: { participants: number; top5ShareBps: number; hhi: number };
+      }[];
+    };
+    expect(api.instruments.length).toBeGreaterThan(0);
+    const first = api.instruments[0]!;
+    const board = await suite.open("/");
+    const table = board.getByTestId("participation");
+    await expect.poll(() => table.locator("tbody tr").count(), { timeout: LIVE_MS }).toBe(api.instruments.length);
+    const cells = table.locator("tbody tr").first().locator("td");
+    expect(await cells.allTextContents()).toEqual([
+      first.instrument,
+      first.trades.toLocaleString("en-US"),
+      (Number(first.volumeKg) / 1000).toLocaleString("en-US", { maximumFractionDigits: 3 }),
+      String(first.buyers.participants),
+      `${(first.buyers.top5ShareBps / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`,
+      first.buyers.hhi.toLocaleString("en-US"),
+      String(first.sellers.participants),
+      `${(first.sellers.top5ShareBps / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`,
+      first.sellers.hhi.toLocaleString("en-US"),
+    ]);
+    const csv = board.getByTestId("participation-csv");
+    expect(await csv.getAttribute("href")).toBe(`/api/participation?format=csv&month=${api.month}`);
+    const file = await suite.server.call(null, "GET", `/api/participation?format=csv&month=${api.month}`);
+    expect(String(file.body).split("\n")[1]).toContain(`${api.month},${first.instrument},${first.trades},`);
+    // In Russian and Kazakh: the panel's words, the month and the index day written the reader's way.
+    await board.getByLabel("Language").selectOption("ru");
+    await expect
+      .poll(() => board.locator("#participation-title").textContent(), { timeout: LIVE_MS })
+      .toBe("Участие и концентрация");
+    expect(await board.locator("section:has(#participation-title) select option:checked").textContent()).toBe(
+      calendarMonth(api.month, "ru-RU"),
+    );
+    await board.getByLabel("Язык").selectOption("kk");
+    await expect
+      .poll(() => board.locator("#participation-title").textContent(), { timeout: LIVE_MS })
+      .toBe("Қатысу және шоғырлану");
+    expect(suite.pageErrors).toEqual([]);
+  });
+
   it("marks an index revised when a trade is voided after its session closed, and shows the revised figure", async () => {
     const tradeId = await tradeThroughApi(suite.server, { price: 13_450_000, quantity: 2000 }, "r");
     const closed = await suite.server.exchange.submit({ type: "phase.set", instrument: INSTRUMENT, phase: "closed" });
@@ -303,6 +352,14 @@ describe.skipIf(!run)("the public board", () => {
     const cells = board.getByTestId("indices").locator("tbody tr").nth(place).locator("td");
     expect(await cells.nth(1).textContent()).toBe("завод — регион");
     expect(await cells.nth(2).textContent()).toBe("KAZGPZ / Мангистауская обл.");
+    // The day is written the reader's way, and a figure starts with its digits (it had a space before it when the
+    // index was not revised).
+    const indexDay = (await suite.server.call(null, "GET", "/api/indices")).body.day as string;
+    expect(await board.locator("section:has(#indices-title) select option:checked").textContent()).toBe(
+      calendarDate(indexDay, "ru-RU"),
+    );
+    const figures = await board.getByTestId("indices").locator("td.strong").allTextContents();
+    expect(figures.filter((figure) => /^\s/u.test(figure))).toEqual([]);
     await board.getByLabel("Язык").selectOption("kk");
     await expect.poll(() => cells.nth(1).textContent(), { timeout: LIVE_MS }).toBe("зауыт — өңір");
     expect(suite.pageErrors).toEqual([]);

@@ -24,8 +24,10 @@ import { PhaseBadge } from "../components/PhaseBadge.tsx";
 import {
   calendarDate,
   calendarMonth,
+  decimal,
   exchangeMinute,
   exchangeTime,
+  percentOfBps,
   signedPercent,
   signedTenge,
   tengePerLitre,
@@ -123,6 +125,7 @@ export function Board() {
       {selected ? <InstrumentDetail quote={selected} /> : null}
       <OutagesPanel />
       <IndicesPanel />
+      <ParticipationPanel />
     </div>
   );
 }
@@ -415,7 +418,7 @@ function IndicesPanel() {
             <select value={shownDay ?? ""} onChange={(event) => setDay(event.target.value)}>
               {data.days.map((d) => (
                 <option key={d} value={d}>
-                  {d}
+                  {calendarDate(d, locale)}
                 </option>
               ))}
             </select>
@@ -453,14 +456,16 @@ function IndicesPanel() {
                   <td>{indexPlace(t, row.scope, row.key)}</td>
                   <td className="num strong">
                     {row.revisedMs !== undefined ? (
-                      <span
-                        className="badge badge-voided"
-                        data-testid="revised"
-                        title={t("indices.revisedTitle", { time: exchangeMinute(row.revisedMs, locale) })}
-                      >
-                        {t("indices.revised")}
-                      </span>
-                    ) : null}{" "}
+                      <>
+                        <span
+                          className="badge badge-voided"
+                          data-testid="revised"
+                          title={t("indices.revisedTitle", { time: exchangeMinute(row.revisedMs, locale) })}
+                        >
+                          {t("indices.revised")}
+                        </span>{" "}
+                      </>
+                    ) : null}
                     {tengePerTonne(row.priceTiynPerTonne, locale)}
                   </td>
                   <td className="num">{tengePerLitre(row.priceTiynPerTonne, density, locale)}</td>
@@ -486,6 +491,94 @@ function IndicesPanel() {
             {t(`bulletin.${format}`)}
           </a>
         ))}
+      </p>
+    </section>
+  );
+}
+
+/**
+ * Participation and concentration per instrument and month (GET /api/participation, the disclosure README promises):
+ * how many members bought and sold, the five largest's share and the HHI of each side, naming no one.
+ */
+function ParticipationPanel() {
+  const { t, locale } = useI18n();
+  const [month, setMonth] = useState<string | null>(null);
+  const participation = useApi("/api/participation", month ? { query: { month } } : {});
+  const data = participation.data;
+  const shown = data?.month ?? null;
+  return (
+    <section className="panel" aria-labelledby="participation-title">
+      <div className="panel-head">
+        <h2 id="participation-title">{t("participation.title")}</h2>
+        {data && data.months.length > 0 ? (
+          <label className="inline">
+            {t("participation.month")}
+            <select value={shown ?? ""} onChange={(event) => setMonth(event.target.value)}>
+              {data.months.map((m) => (
+                <option key={m} value={m}>
+                  {calendarMonth(m, locale)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+      </div>
+      {data && data.instruments.length === 0 ? <p className="muted">{t("participation.none")}</p> : null}
+      {data && data.instruments.length > 0 ? (
+        <div className="table-scroll">
+          <table data-testid="participation">
+            <thead>
+              <tr>
+                <th scope="col">{t("participation.instrument")}</th>
+                <th scope="col" className="num">
+                  {t("participation.trades")}
+                </th>
+                <th scope="col" className="num">
+                  {t("participation.volume")}
+                </th>
+                <th scope="col" className="num">
+                  {t("participation.buyers")}
+                </th>
+                <th scope="col" className="num">
+                  {t("participation.buyersTop5")}
+                </th>
+                <th scope="col" className="num">
+                  {t("participation.buyersHhi")}
+                </th>
+                <th scope="col" className="num">
+                  {t("participation.sellers")}
+                </th>
+                <th scope="col" className="num">
+                  {t("participation.sellersTop5")}
+                </th>
+                <th scope="col" className="num">
+                  {t("participation.sellersHhi")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.instruments.map((row) => (
+                <tr key={row.instrument}>
+                  <td className="mono small">{row.instrument}</td>
+                  <td className="num">{decimal(row.trades, locale)}</td>
+                  <td className="num">{tonnes(String(row.volumeKg), locale)}</td>
+                  <td className="num">{decimal(row.buyers.participants, locale)}</td>
+                  <td className="num">{percentOfBps(row.buyers.top5ShareBps, locale)}</td>
+                  <td className="num">{decimal(row.buyers.hhi, locale)}</td>
+                  <td className="num">{decimal(row.sellers.participants, locale)}</td>
+                  <td className="num">{percentOfBps(row.sellers.top5ShareBps, locale)}</td>
+                  <td className="num">{decimal(row.sellers.hhi, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <p className="muted small">{t("participation.note")}</p>
+      <p className="downloads">
+        <a href={`/api/participation?format=csv${shown ? `&month=${shown}` : ""}`} data-testid="participation-csv">
+          {t("participation.csv")}
+        </a>
       </p>
     </section>
   );

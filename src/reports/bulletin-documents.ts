@@ -109,7 +109,7 @@ export const BULLETIN_LABELS: Readonly<Record<Language, Labels>> = {
     ],
     indexColumns: ["Product", "Scope", "Key", "Index, ₸/t", "Volume, t", "Sessions"],
     controlColumns: ["Time", "Action", "Instrument", "What and why"],
-    scopes: { basis: "basis", region: "region", "basis-region": "basis and region", national: "national" },
+    scopes: { basis: "by plant", region: "by region", "basis-region": "plant to region", national: "national" },
     actions: { "safeguards.set": "safeguards changed", halt: "halt", resume: "resumption" },
     timeNote: "Times in Kazakhstan time (UTC+5).",
     reason: "reason",
@@ -141,7 +141,7 @@ export const BULLETIN_LABELS: Readonly<Record<Language, Labels>> = {
     ],
     indexColumns: ["Продукт", "Охват", "Ключ", "Индекс, ₸/т", "Объём, т", "Сессий"],
     controlColumns: ["Время", "Мера", "Инструмент", "Что и почему"],
-    scopes: { basis: "базис", region: "регион", "basis-region": "базис и регион", national: "по стране" },
+    scopes: { basis: "по заводу", region: "по региону", "basis-region": "завод — регион", national: "по стране" },
     actions: { "safeguards.set": "изменение ограничений", halt: "приостановка", resume: "возобновление" },
     timeNote: "Время — время Казахстана (UTC+5).",
     reason: "причина",
@@ -173,7 +173,7 @@ export const BULLETIN_LABELS: Readonly<Record<Language, Labels>> = {
     ],
     indexColumns: ["Өнім", "Аясы", "Кілт", "Индекс, ₸/т", "Көлем, т", "Сессия"],
     controlColumns: ["Уақыт", "Шара", "Құрал", "Не және неге"],
-    scopes: { basis: "базис", region: "өңір", "basis-region": "базис және өңір", national: "ел бойынша" },
+    scopes: { basis: "зауыт бойынша", region: "өңір бойынша", "basis-region": "зауыт — өңір", national: "ұлттық" },
     actions: { "safeguards.set": "шектеулерді өзгерту", halt: "тоқтата тұру", resume: "қайта бастау" },
     timeNote: "Уақыт — Қазақстан уақыты (UTC+5).",
     reason: "себебі",
@@ -194,8 +194,13 @@ function controlText(bulletin: Bulletin, c: BulletinControl, language: Language)
 }
 
 /** An index's key in words where it names a region; a basis (a plant's id) as it is. */
+/** An index's place as the board writes it: a region (or the nation) by name, a basis and region as "TCO / …". */
 function indexKey(scope: string, key: string, language: Language): string {
-  return scope === "region" ? regionName(key, language) : key;
+  if (scope === "region" || scope === "national") return regionName(key, language);
+  const slash = key.indexOf("/");
+  if (scope === "basis-region" && slash > 0)
+    return `${key.slice(0, slash)} / ${regionName(key.slice(slash + 1), language)}`;
+  return key;
 }
 
 /** The notes on the day's sessions revised by voided trades after they closed, in the document's language. */

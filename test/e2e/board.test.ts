@@ -352,6 +352,12 @@ describe.skipIf(!run)("the public board", () => {
     const cells = board.getByTestId("indices").locator("tbody tr").nth(place).locator("td");
     expect(await cells.nth(1).textContent()).toBe("завод — регион");
     expect(await cells.nth(2).textContent()).toBe("KAZGPZ / Мангистауская обл.");
+    // The national index's place is the nation by its name, not its code "KZ".
+    const national = after.findIndex((r) => r.scope === "national");
+    expect(national).toBeGreaterThanOrEqual(0);
+    expect(
+      await board.getByTestId("indices").locator("tbody tr").nth(national).locator("td").nth(2).textContent(),
+    ).toBe("Республика Казахстан");
     // The day is written the reader's way, and a figure starts with its digits (it had a space before it when the
     // index was not revised).
     const indexDay = (await suite.server.call(null, "GET", "/api/indices")).body.day as string;

@@ -166,17 +166,22 @@ describe("the daily bulletin as documents in three languages", () => {
       }
     };
     const kk = await text("kk");
-    expect(kk).toContain("Пропан-бутан өңір Маңғыстау облысы 133 666,67 30 1");
+    expect(kk).toContain("Пропан-бутан өңір бойынша Маңғыстау облысы 133 666,67 30 1");
     expect(kk).toContain(
       `05.01.2026 12:00 шектеулерді өзгерту ${INSTRUMENT} баға дәлізі ±5,00 %; себебі: bulletin test: ±5% band`,
     );
     expect(kk).not.toMatch(/propane|bandBps|[{}]/);
     const ru = await text("ru");
-    expect(ru).toContain("Пропан-бутан регион Мангистауская область 133 666,67 30 1");
+    expect(ru).toContain("Пропан-бутан по региону Мангистауская область 133 666,67 30 1");
     expect(ru).toContain(
       `05.01.2026 12:00 изменение ограничений ${INSTRUMENT} ценовой коридор ±5,00 %; причина: bulletin test: ±5% band`,
     );
     expect(ru).not.toMatch(/propane|bandBps|[{}]/);
+    // The indices' scopes and places in the board's words: "завод — регион", the nation by its name, not "KZ".
+    expect(ru).toContain("завод — регион");
+    expect(ru).toContain("KAZGPZ / Мангистауская область");
+    expect(ru).toContain("по стране Республика Казахстан");
+    expect(ru).not.toMatch(/\bKZ\b|базис и регион/);
     // No heading is cut inside a word ("Средневзвешенн" / "ая", "Покупате" / "лей" were): every word of every
     // column's heading is whole in the text.
     for (const [lang, pdfText] of [

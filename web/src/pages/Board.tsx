@@ -393,9 +393,9 @@ function OutagesPanel() {
   );
 }
 
-/** Where an index row is for: a region by its name; a plant-to-region pair ("KAZGPZ/MANGYSTAU") as the plant and the region's name. */
+/** Where an index row is for: a region (or the nation) by its name; a plant-to-region pair ("KAZGPZ/MANGYSTAU") as the plant and the region's name. */
 function indexPlace(t: (key: string) => string, scope: string, key: string): string {
-  if (scope === "region") return regionName(t, key);
+  if (scope === "region" || scope === "national") return regionName(t, key);
   const slash = key.indexOf("/");
   if (scope === "basis-region" && slash > 0) return `${key.slice(0, slash)} / ${regionName(t, key.slice(slash + 1))}`;
   return key;

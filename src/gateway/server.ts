@@ -580,7 +580,9 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
           new HttpProblem("FORBIDDEN", { role: principal.user.role, action: "make this request" }),
         );
       }
-      const first = reportedValidationError(fastifyError.validation);
+      const first =
+        unknownFieldFirst(request, fastifyError.validationContext, fastifyError.validation[0]) ??
+        reportedValidationError(fastifyError.validation);
       const where = `${fastifyError.validationContext ?? "request"}${first?.instancePath ?? ""}`;
       const extra = first?.params?.additionalProperty ? ` ('${String(first.params.additionalProperty)}')` : "";
       return sendProblem(
@@ -770,6 +772,34 @@ function decodeURIComponentOrEmpty(path: string): string {
 }
 
 /** The part of a request a schema refused (Fastify's validation context), so the refusal can name the value sent. */
+/**
+ * A required field missing beside a field the schema does not know, at the top of the body or query: the field sent
+ * is reported, not the missing one. The validator checks `required` first, so a body with `price` where the route
+ * wants `priceTiynPerTonne` was told "the price is not given", which it was (under another name).
+ */
+function unknownFieldFirst(
+  request: FastifyRequest,
+  part: string | undefined,
+  first: { keyword?: string; instancePath?: string } | undefined,
+): { keyword: string; instancePath: string; params: { additionalProperty: string }; message: string } | null {
+  if (first?.keyword !== "required" || (first.instancePath ?? "") !== "") return null;
+  if (part !== "body" && part !== "querystring") return null;
+  const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[part] as
+    | { properties?: Record<string, unknown>; additionalProperties?: unknown }
+    | undefined;
+  const data = requestPart(request, part);
+  if (schema?.properties === undefined || schema.additionalProperties !== false) return null;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const unknown = Object.keys(data).find((key) => !Object.hasOwn(schema.properties!, key));
+  if (unknown === undefined) return null;
+  return {
+    keyword: "additionalProperties",
+    instancePath: "",
+    params: { additionalProperty: unknown },
+    message: "must NOT have additional properties",
+  };
+}
+
 function requestPart(request: FastifyRequest, part: string | undefined): unknown {
   if (part === "body") return request.body;
   if (part === "querystring") return request.query;

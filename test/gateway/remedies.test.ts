@@ -58,6 +58,23 @@ describe("negotiated deals over HTTP", () => {
     expect([beyond.status, beyond.body.error.code]).toEqual([422, "ORDER_PRICE_OUTSIDE_BAND"]);
     const below = await server.call(seller, "POST", "/api/accounts/KAZGPZ-1/negotiated", deal("AKTAU-1", 11_969_900));
     expect([below.status, below.body.error.code]).toEqual([422, "ORDER_PRICE_OUTSIDE_BAND"]);
+    // A deal sent with the order's short names is told the name it used is not known, not that no price was given.
+    const { priceTiynPerTonne: _, ...noPrice } = deal("AKTAU-1", 14_000_000);
+    const shortNames = await server.call(seller, "POST", "/api/accounts/KAZGPZ-1/negotiated", {
+      ...noPrice,
+      price: 14_000_000,
+    });
+    expect([shortNames.status, shortNames.body.error.details.keyword, shortNames.body.error.details.field]).toEqual([
+      400,
+      "additionalProperties",
+      "price",
+    ]);
+    // A required field missing alone is still said as missing.
+    const missing = await server.call(seller, "POST", "/api/accounts/KAZGPZ-1/negotiated", noPrice);
+    expect([missing.body.error.details.keyword, missing.body.error.details.field]).toEqual([
+      "required",
+      "priceTiynPerTonne",
+    ]);
     const submitted = await server.call(
       seller,
       "POST",

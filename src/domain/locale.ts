@@ -136,9 +136,22 @@ export function formatNumber(value: unknown, language: Language): string {
 /** Tiyn per tonne as tenge per tonne with its unit: 11234100 → "112 341 ₸/т", 11234150 → "112 341,50 ₸/т". */
 export function formatPriceTiynPerTonne(value: unknown, language: Language): string {
   const whole = wholeOf(value);
-  return whole === null
-    ? String(value)
-    : `${decimal(whole, TIYN_PER_TENGE, false, language)} ${UNITS[language].perTonne}`;
+  if (whole === null) {
+    // A refused price with a part of a tiyn (133000.5) is still said in tenge per tonne, every digit it had.
+    const part = fractionOf(value);
+    return part === null
+      ? String(value)
+      : `${decimal(part.scaled, TIYN_PER_TENGE * part.unit, true, language)} ${UNITS[language].perTonne}`;
+  }
+  return `${decimal(whole, TIYN_PER_TENGE, false, language)} ${UNITS[language].perTonne}`;
+}
+
+/** A number with a few decimal digits (133000.5) as a whole number of its last digit's unit (1330005 of 10). */
+function fractionOf(value: unknown): { scaled: bigint; unit: bigint } | null {
+  if (typeof value !== "number" || !Number.isFinite(value)) return null;
+  const match = /^(-?)(\d{1,15})\.(\d{1,6})$/.exec(String(value));
+  if (match === null) return null;
+  return { scaled: BigInt(`${match[1]}${match[2]}${match[3]}`), unit: 10n ** BigInt(match[3]!.length) };
 }
 
 /** Money in tiyn as tenge: 150000 → "1 500 ₸". */

@@ -490,6 +490,13 @@ const FIELD_TYPES: Readonly<Record<Language, Readonly<Record<string, string>>>> 
 
 const OR: Readonly<Record<Language, string>> = { en: " or ", ru: " или ", kk: " немесе " };
 
+/** "must be a whole number of tiyn", for a price or money (sent in tiyn). */
+const WHOLE_TIYN: Readonly<Record<Language, string>> = {
+  en: "a whole number of tiyn",
+  ru: "целым числом тиынов",
+  kk: "тиынның бүтін саны",
+};
+
 /** "character(s)" after a number: ru's genitive after «не короче/длиннее N» is «символа» after 1, 21, 31... */
 function charactersWord(limit: number, language: Language): string {
   if (language === "en") return limit === 1 ? "character" : "characters";
@@ -585,7 +592,12 @@ export function fieldSentence(details: ErrorDetails, language: Language): string
     chars: charactersWord(limit, language),
     type: String(details.type ?? "")
       .split(",")
-      .map((type) => FIELD_TYPES[language][type.trim()] ?? type.trim())
+      .map((type) =>
+        // A price or money is sent in tiyn: its whole number is of tiyn (133000.5 is half a tiyn).
+        type.trim() === "integer" && (kind === "price" || kind === "money")
+          ? WHOLE_TIYN[language]
+          : (FIELD_TYPES[language][type.trim()] ?? type.trim()),
+      )
       .join(OR[language]),
     allowed: String(details.allowed ?? "")
       .split(", ")

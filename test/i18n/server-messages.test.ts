@@ -109,6 +109,14 @@ describe("error catalogues", () => {
     expect(localize("OBLIGATION_NOT_OPEN", { id: "OB-1", status: "settled" }, "ru")).toBe(
       "Обязательство 'OB-1' в состоянии «исполнено»; подтверждать и отгружать можно только по открытому обязательству.",
     );
+    // A price with part of a tiyn: whole tiyn asked for, and what was sent said in tenge per tonne, every digit kept.
+    const halfTiyn = { keyword: "type", part: "body", field: "price", type: "integer", value: 133_000.5, reason: "x" };
+    expect(localize("REQUEST_INVALID", halfTiyn, "ru")).toBe(
+      `Цена должна быть целым числом тиынов (передано: 1${NBSP}330,005 ₸/т).`,
+    );
+    expect(localize("REQUEST_INVALID", halfTiyn, "en")).toBe(
+      "The price must be a whole number of tiyn (sent: 1,330.005 ₸/t).",
+    );
     // A party to an obligation or a deal in words, not the engine's "buyer".
     expect(localize("SHIPMENT_NOT_PARTY", { account: "C2", party: "buyer", obligation: "OB-1" }, "kk")).toBe(
       "'C2' шоты 'OB-1' міндеттемесі бойынша сатып алушы емес; мұны тек сатып алушы істей алады.",

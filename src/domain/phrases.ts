@@ -418,6 +418,10 @@ export const TEXT_PHRASES: Readonly<Record<string, Translated>> = {
     kk: "'planned' (жоспарлы) немесе 'unplanned' (жоспардан тыс) күтіледі",
   },
   "a time in ms since 1970 (UTC)": { ru: "время в мс с 1970 года (UTC)", kk: "1970 жылдан бергі уақыт, мс (UTC)" },
+  "at most a year after the current time": {
+    ru: "не позже чем через год от текущего времени",
+    kk: "ағымдағы уақыттан бір жылдан кешікпей",
+  },
   "after fromMs, and at most a year after it": {
     ru: "позже времени начала, но не более чем на год",
     kk: "басталу уақытынан кейін, бірақ одан бір жылдан аспай",

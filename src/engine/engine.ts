@@ -976,6 +976,14 @@ export class Engine {
     if (!isSafeWholeNumber(fromMs) || fromMs > OUTAGE_TIME_MS_MAX) {
       return problem("FIELD_INVALID", { field: "fromMs", value: show(fromMs), rule: "a time in ms since 1970 (UTC)" });
     }
+    // A notice is of output the plant plans or has lost, not of a year far off: one for 2999 was published as given.
+    if (fromMs > this.nowMsValue + OUTAGE_AHEAD_MS_MAX) {
+      return problem("FIELD_INVALID", {
+        field: "fromMs",
+        value: show(fromMs),
+        rule: "at most a year after the current time",
+      });
+    }
     if (!isSafeWholeNumber(toMs) || toMs <= fromMs || toMs - fromMs > OUTAGE_LENGTH_MS_MAX) {
       return problem("FIELD_INVALID", {
         field: "toMs",
@@ -2087,6 +2095,8 @@ function checkReason(reason: unknown): Problem | null {
 /** An outage period starts before the year 10000 and lasts at most a year. */
 const OUTAGE_TIME_MS_MAX = 253_402_300_799_999;
 const OUTAGE_LENGTH_MS_MAX = 366 * 86_400_000;
+/** How far ahead an outage may start: a year (366 days) after the current time. */
+const OUTAGE_AHEAD_MS_MAX = 366 * 86_400_000;
 
 /** A month, YYYY-MM, in the calendar's years (1900–2199). */
 const DELIVERY_PERIOD_PATTERN = /^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])$/;

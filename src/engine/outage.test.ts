@@ -101,6 +101,9 @@ describe("outage.publish", () => {
     x.refuse({ kind: "maybe" }, "FIELD_INVALID");
     x.refuse({ fromMs: -1 }, "FIELD_INVALID");
     x.refuse({ fromMs: 1.5 }, "FIELD_INVALID");
+    // Starting more than a year (366 days) after now: a notice for 2999 was published as given.
+    const ahead = x.refuse({ fromMs: T0 + 366 * DAY + 1, toMs: T0 + 367 * DAY }, "FIELD_INVALID");
+    expect(ahead.details).toMatchObject({ field: "fromMs", rule: "at most a year after the current time" });
     x.refuse({ toMs: T0 + 7 * DAY }, "FIELD_INVALID"); // ends when it starts
     x.refuse({ toMs: T0 + 7 * DAY + 366 * DAY + 1 }, "FIELD_INVALID"); // longer than a year
     x.refuse({ volumeKg: 0 }, "FIELD_INVALID");
@@ -114,5 +117,6 @@ describe("outage.publish", () => {
       volumeKg: PLANNED_KG_MAX,
       reason: "r".repeat(REASON_LENGTH_MAX),
     });
+    x.ok({ ...outage(), fromMs: T0 + 366 * DAY, toMs: T0 + 367 * DAY });
   });
 });

@@ -296,6 +296,18 @@ describe.skipIf(!run)("the public board", () => {
       `${(first.sellers.top5ShareBps / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}%`,
       first.sellers.hhi.toLocaleString("en-US"),
     ]);
+    // How the indices are computed, with the national index's weights as the API publishes them.
+    const weights = (await suite.server.call(null, "GET", "/api/indices")).body.weights as {
+      basis: string;
+      weight: number;
+    }[];
+    const method = board.getByTestId("indices-method");
+    await method.locator("summary").click();
+    const weighted = weights.filter((w) => w.weight > 0);
+    expect(weighted.length).toBeGreaterThan(0);
+    expect(await method.textContent()).toContain(
+      `: ${weighted.map((w) => `${w.basis} ${w.weight.toLocaleString("en-US")}`).join(", ")}.`,
+    );
     const csv = board.getByTestId("participation-csv");
     expect(await csv.getAttribute("href")).toBe(`/api/participation?format=csv&month=${api.month}`);
     const file = await suite.server.call(null, "GET", `/api/participation?format=csv&month=${api.month}`);

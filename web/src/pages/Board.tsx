@@ -477,6 +477,21 @@ function IndicesPanel() {
           </table>
         </div>
       ) : null}
+      {data ? (
+        <details className="small" data-testid="indices-method">
+          <summary>{t("indices.method.title")}</summary>
+          <p>{t("indices.method.keys")}</p>
+          <p>
+            {t("indices.method.national", {
+              weights: data.weights
+                .filter((w) => w.weight > 0)
+                .map((w) => `${w.basis} ${tonnes(w.weight * 1000, locale)}`)
+                .join(", "),
+            })}
+          </p>
+          <p>{t("indices.method.recompute")}</p>
+        </details>
+      ) : null}
       <p className="downloads">
         <a href={`/api/indices?format=csv${shownDay ? `&day=${shownDay}` : ""}`}>{t("indices.csv")}</a>
       </p>

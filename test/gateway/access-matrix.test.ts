@@ -230,6 +230,7 @@ const ROWS: readonly Row[] = [
     path: `/api/accounts/AKTAU-1/contracts/{trade}/verify?sha256=${"0".repeat(64)}`,
   },
   { route: "GET /api/accounts/:account/einvoices", policy: "memberRead", path: "/api/accounts/AKTAU-1/einvoices" },
+  { route: "GET /api/accounts/:account/supply", policy: "memberRead", path: "/api/accounts/AKTAU-1/supply" },
   {
     route: "GET /api/accounts/:account/statements/:date",
     policy: "memberRead",

@@ -341,6 +341,25 @@ describe("supply obligations", () => {
         (r: { producer: string; basis: string }) => `${r.producer}/${r.basis}`,
       ),
     ).toEqual(["KAZGPZ/KAZGPZ"]);
+    // The producer reads its own obligations (the regulator's supply view is the console's); another member's
+    // account is refused, and a buyer's member has none.
+    const producer = await server.login("kazgpz-trader");
+    const own = await server.call(producer, "GET", "/api/accounts/KAZGPZ-1/supply?month=2026-01");
+    expect(own.status).toBe(200);
+    expect([own.body.month, own.body.member]).toEqual(["2026-01", "KAZGPZ"]);
+    expect(own.body.plans).toEqual(
+      (await server.call(regulator, "GET", "/api/regulator/supply?month=2026-01")).body.plans.filter(
+        (r: { producer: string }) => r.producer === "KAZGPZ",
+      ),
+    );
+    expect(own.body.plans.map((r: { basis: string; plannedKg: string }) => [r.basis, r.plannedKg])).toEqual([
+      ["KAZGPZ", "100000"],
+    ]);
+    expect((await server.call(producer, "GET", "/api/accounts/AKTAU-1/supply")).body.error.code).toBe(
+      "FORBIDDEN_ACCOUNT",
+    );
+    const buyer = await server.login("aktau-trader");
+    expect((await server.call(buyer, "GET", "/api/accounts/AKTAU-1/supply?month=2026-01")).body.plans).toEqual([]);
     const byOperator = await server.call(operator, "PUT", "/api/regulator/supply/plans/2026-01/KAZGPZ/KAZGPZ", {
       plannedKg: 0,
       reason: "x",

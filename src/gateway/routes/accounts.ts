@@ -6,17 +6,52 @@
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { ACCOUNT_LIST_LIMIT_MAX } from "../../domain/limits.ts";
+import { EXCHANGE_UTC_OFFSET_MS, localMonth } from "../../projections/numbers.ts";
 import type { RouteContext } from "../context.ts";
+import { HttpProblem } from "../errors.ts";
 import { BALANCE, balanceWire, FILL, OBLIGATION } from "../wire/accounts.ts";
 import { Strict } from "../wire/base.ts";
-import { requireReadAccount } from "./access.ts";
+import { SUPPLY_STATUS } from "../wire/console.ts";
+import { memberOfAccount, requireReadAccount } from "./access.ts";
 import { ACCOUNT_ID, json } from "./common.ts";
+import { MONTH } from "./console.ts";
 
 const MEMBER_READ = { access: "memberRead" as const };
 
 export function accountRoutes(api: FastifyInstance, context: RouteContext): void {
   const accounts = context.exchange.projections.accounts;
   const params = Type.Object({ account: ACCOUNT_ID });
+
+  api.get<{ Params: { account: string }; Querystring: { month?: string } }>(
+    "/accounts/:account/supply",
+    {
+      schema: {
+        operationId: "getMemberSupply",
+        tags: ["accounts"],
+        summary:
+          "The domestic supply obligations of the account's member in a month (default: this month): what the " +
+          "regulator planned at each basis, what the member offered and sold, and any shortfall",
+        description:
+          "A producer's own view of what GET /api/regulator/supply shows the regulator for every producer; a member " +
+          "without plans reads an empty list.",
+        params,
+        querystring: Type.Object({ month: Type.Optional(MONTH) }, { additionalProperties: false }),
+        response: {
+          200: Strict({ month: Type.String(), member: Type.String(), plans: Type.Array(SUPPLY_STATUS) }),
+        },
+      },
+      config: { ...MEMBER_READ, errors: ["ACCOUNT_NOT_FOUND"] },
+    },
+    async (request) => {
+      const { account } = request.params;
+      requireReadAccount(context, request, account, "read supply obligations");
+      const member = memberOfAccount(context, account);
+      if (member === null) throw new HttpProblem("ACCOUNT_NOT_FOUND", { id: account });
+      const month = request.query.month ?? localMonth(context.exchange.clock(), EXCHANGE_UTC_OFFSET_MS);
+      const plans = context.exchange.projections.supply.status(month).filter((row) => row.producer === member);
+      return json({ month, member, plans });
+    },
+  );
 
   api.get<{ Params: { account: string } }>(
     "/accounts/:account/balances",

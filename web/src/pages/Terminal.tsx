@@ -21,6 +21,7 @@ import { OrderEntry, type Prefill } from "../components/OrderEntry.tsx";
 import { OrderNotices } from "../components/OrderNotices.tsx";
 import { OwnOrders } from "../components/OwnOrders.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
+import { SupplyObligations } from "../components/SupplyObligations.tsx";
 import { calendarMonth, signedPercent, tengePerLitre, tengePerTonne } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { isHalted, limitsOf, useDensity } from "../market.ts";
@@ -186,6 +187,7 @@ export function Terminal({ user }: { user: User }) {
           <Balances balances={balances.data?.balances ?? []} held={balances.data ?? null} />
           <Fills key={account.account} account={account.account} />
           <Obligations key={account.account} account={account.account} />
+          <SupplyObligations key={`supply-${account.account}`} account={account.account} />
           <NegotiatedDeals
             key={account.account}
             account={account}

@@ -1,0 +1,61 @@
+/**
+ * The member's domestic supply obligations this month (GET /api/accounts/:account/supply): at each basis, what the
+ * regulator planned and what the member offered and sold, and any shortfall — a producer's own view of the
+ * regulator's supply table. Shown only to a member with plans (a buyer has none).
+ */
+
+import { useApi } from "../api/live.ts";
+import { calendarMonth, percentOfBps, tonnes } from "../format.ts";
+import { useI18n } from "../i18n/index.tsx";
+
+export function SupplyObligations({ account }: { account: string }) {
+  const { t, locale } = useI18n();
+  const supply = useApi("/api/accounts/{account}/supply", { path: { account } });
+  const data = supply.data;
+  if (!data || data.plans.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="supply-obligations-title">
+      <h2 id="supply-obligations-title">
+        {t("supplyObligations.title", { month: calendarMonth(data.month, locale) })}
+      </h2>
+      <div className="table-scroll">
+        <table data-testid="supply-obligations">
+          <thead>
+            <tr>
+              <th scope="col">{t("regulator.col.basis")}</th>
+              <th scope="col" className="num">
+                {t("regulator.col.planned")}
+              </th>
+              <th scope="col" className="num">
+                {t("regulator.col.offered")}
+              </th>
+              <th scope="col" className="num">
+                {t("regulator.col.sold")}
+              </th>
+              <th scope="col" className="num">
+                {t("regulator.col.shortfall")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.plans.map((row) => (
+              <tr key={row.basis} className={Number(row.shortfallKg ?? 0) > 0 ? "short" : ""}>
+                <th scope="row">{row.basis}</th>
+                <td className="num">{tonnes(String(row.plannedKg), locale)}</td>
+                <td className="num">
+                  {tonnes(String(row.offeredKg), locale)}
+                  {row.offeredBps !== null ? (
+                    <div className="small muted">{percentOfBps(row.offeredBps, locale)}</div>
+                  ) : null}
+                </td>
+                <td className="num">{tonnes(String(row.soldKg), locale)}</td>
+                <td className="num strong">{tonnes(String(row.shortfallKg), locale)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted small">{t("supplyObligations.note")}</p>
+    </section>
+  );
+}

@@ -11,7 +11,7 @@ import type { Page, Request, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../web/src/api/client.ts";
 import { describeError, fieldOf } from "../../web/src/errors.ts";
-import { calendarMonth, tengePerTonne } from "../../web/src/format.ts";
+import { tengePerTonne } from "../../web/src/format.ts";
 import { interpolate, lookup } from "../../web/src/i18n/lookup.ts";
 import { INSTRUMENT, PASSWORD, type Session } from "../support/server.ts";
 import { browserAvailable, browserSuite } from "./support/browser.ts";

@@ -46,6 +46,18 @@ describe.skipIf(!run)("a producer's supply obligation in the terminal", () => {
       .poll(() => page.locator("#supply-obligations-title").textContent(), { timeout: LIVE_MS })
       .toBe(`Ішкі жеткізу міндеттемесі, ${calendarMonth(month, "kk-KZ")}`);
     await page.locator("label.language select").selectOption("en");
+    // The regulator's console shows the same figures for the producer.
+    const console_ = await suite.signIn("regulator", "/regulator");
+    const regulatorRow = console_.getByTestId("supply").locator("tbody tr", { hasText: "KAZGPZ" });
+    await expect.poll(() => regulatorRow.count(), { timeout: LIVE_MS }).toBe(1);
+    const regulatorCells = await regulatorRow.locator("th, td").allTextContents();
+    expect([regulatorCells[0], regulatorCells[1], regulatorCells[3], regulatorCells[5], regulatorCells[6]]).toEqual([
+      "KAZGPZ",
+      row.basis,
+      cells[1],
+      cells[3],
+      cells[4],
+    ]);
     const buyer = await signIn("aktau-trader");
     await expect
       .poll(() => buyer.getByTestId("balances").locator("tbody tr").count(), { timeout: LIVE_MS })

@@ -5,6 +5,7 @@
  */
 
 import { useApi } from "../api/live.ts";
+import type { ResponseOf } from "../api/typed.ts";
 import { calendarMonth, percentOfBps, tonnes } from "../format.ts";
 import { useI18n } from "../i18n/index.tsx";
 
@@ -41,15 +42,7 @@ export function SupplyObligations({ account }: { account: string }) {
             {data.plans.map((row) => (
               <tr key={row.basis} className={Number(row.shortfallKg ?? 0) > 0 ? "short" : ""}>
                 <th scope="row">{row.basis}</th>
-                <td className="num">{tonnes(String(row.plannedKg), locale)}</td>
-                <td className="num">
-                  {tonnes(String(row.offeredKg), locale)}
-                  {row.offeredBps !== null ? (
-                    <div className="small muted">{percentOfBps(row.offeredBps, locale)}</div>
-                  ) : null}
-                </td>
-                <td className="num">{tonnes(String(row.soldKg), locale)}</td>
-                <td className="num strong">{tonnes(String(row.shortfallKg), locale)}</td>
+                <SupplyFigures row={row} />
               </tr>
             ))}
           </tbody>
@@ -57,5 +50,23 @@ export function SupplyObligations({ account }: { account: string }) {
       </div>
       <p className="muted small">{t("supplyObligations.note")}</p>
     </section>
+  );
+}
+
+type SupplyRow = NonNullable<ResponseOf<"/api/accounts/{account}/supply">>["plans"][number];
+
+/** A supply plan's figures as cells: planned, offered (with its share of the plan), sold, and the shortfall. */
+export function SupplyFigures({ row }: { row: SupplyRow }) {
+  const { locale } = useI18n();
+  return (
+    <>
+      <td className="num">{tonnes(String(row.plannedKg), locale)}</td>
+      <td className="num">
+        {tonnes(String(row.offeredKg), locale)}
+        {row.offeredBps !== null ? <div className="small muted">{percentOfBps(row.offeredBps, locale)}</div> : null}
+      </td>
+      <td className="num">{tonnes(String(row.soldKg), locale)}</td>
+      <td className="num strong">{tonnes(String(row.shortfallKg), locale)}</td>
+    </>
   );
 }

@@ -17,11 +17,11 @@ import { ControlForm, FieldProblem, type LoadedSettings } from "../components/Co
 import { FieldError } from "../components/FieldError.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
+import { SupplyFigures } from "../components/SupplyObligations.tsx";
 import { describeError } from "../errors.ts";
 import {
   calendarMonth,
   exchangeTime,
-  percentOfBps,
   priceInputText,
   signedPercent,
   tengePerLitre,
@@ -216,15 +216,7 @@ function SupplyPanel() {
                     <th scope="row">{row.producer}</th>
                     <td>{row.basis}</td>
                     <td>{calendarMonth(row.month, locale)}</td>
-                    <td className="num">{tonnes(String(row.plannedKg), locale)}</td>
-                    <td className="num">
-                      {tonnes(String(row.offeredKg), locale)}
-                      {row.offeredBps !== null ? (
-                        <div className="small muted">{percentOfBps(row.offeredBps, locale)}</div>
-                      ) : null}
-                    </td>
-                    <td className="num">{tonnes(String(row.soldKg), locale)}</td>
-                    <td className="num strong">{tonnes(String(row.shortfallKg), locale)}</td>
+                    <SupplyFigures row={row} />
                   </tr>
                 ))}
             </tbody>

@@ -163,7 +163,14 @@ export function formatMoneyTiyn(value: unknown, language: Language): string {
 /** Kilograms as tonnes: 12500 → "12,5 т". */
 export function formatQuantityKg(value: unknown, language: Language): string {
   const whole = wholeOf(value);
-  return whole === null ? String(value) : `${decimal(whole, KG_PER_TONNE, true, language)} ${UNITS[language].tonne}`;
+  if (whole === null) {
+    // A refused quantity with part of a kilogram (1000.5) is still said in tonnes, every digit it had.
+    const part = fractionOf(value);
+    return part === null
+      ? String(value)
+      : `${decimal(part.scaled, KG_PER_TONNE * part.unit, true, language)} ${UNITS[language].tonne}`;
+  }
+  return `${decimal(whole, KG_PER_TONNE, true, language)} ${UNITS[language].tonne}`;
 }
 
 /**

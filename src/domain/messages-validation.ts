@@ -490,6 +490,13 @@ const FIELD_TYPES: Readonly<Record<Language, Readonly<Record<string, string>>>> 
 
 const OR: Readonly<Record<Language, string>> = { en: " or ", ru: " или ", kk: " немесе " };
 
+/** "must be a whole number of kg", for gas (sent in kg, said in tonnes). */
+const WHOLE_KG: Readonly<Record<Language, string>> = {
+  en: "a whole number of kg",
+  ru: "целым числом килограммов",
+  kk: "килограмның бүтін саны",
+};
+
 /** "must be a whole number of tiyn", for a price or money (sent in tiyn). */
 const WHOLE_TIYN: Readonly<Record<Language, string>> = {
   en: "a whole number of tiyn",
@@ -596,7 +603,9 @@ export function fieldSentence(details: ErrorDetails, language: Language): string
         // A price or money is sent in tiyn: its whole number is of tiyn (133000.5 is half a tiyn).
         type.trim() === "integer" && (kind === "price" || kind === "money")
           ? WHOLE_TIYN[language]
-          : (FIELD_TYPES[language][type.trim()] ?? type.trim()),
+          : type.trim() === "integer" && kind === "kg"
+            ? WHOLE_KG[language]
+            : (FIELD_TYPES[language][type.trim()] ?? type.trim()),
       )
       .join(OR[language]),
     allowed: String(details.allowed ?? "")

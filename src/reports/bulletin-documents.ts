@@ -193,7 +193,6 @@ function controlText(bulletin: Bulletin, c: BulletinControl, language: Language)
   return `${safeguardChangesText(detail.changes, language)}${reason}`;
 }
 
-/** An index's key in words where it names a region; a basis (a plant's id) as it is. */
 /** An index's place as the board writes it: a region (or the nation) by name, a basis and region as "TCO / …". */
 function indexKey(scope: string, key: string, language: Language): string {
   if (scope === "region" || scope === "national") return regionName(key, language);

@@ -217,8 +217,12 @@ describe.skipIf(!run)("the public board", () => {
     const notices = board.getByTestId("short-notice");
     await expect.poll(() => notices.count(), { timeout: LIVE_MS }).toBe(1);
     expect(await notices.first().textContent()).toMatch(
-      /^Short-notice change of 2026-01-09, published .+: pipeline repair at the plant$/,
+      /^Short-notice change of 01\/09\/2026, published .+: pipeline repair at the plant$/,
     );
+    // In Russian the day is written as every other date on the page (it stayed ISO).
+    await board.getByLabel("Language").selectOption("ru");
+    await expect.poll(() => notices.first().textContent(), { timeout: LIVE_MS }).toContain("09.01.2026");
+    await board.getByLabel("Язык").selectOption("en");
     const published = await suite.server.call(null, "GET", `/api/instruments/${INSTRUMENT}/calendar`);
     expect(published.body.changes.filter((c: { shortNotice: boolean }) => c.shortNotice)).toHaveLength(1);
     expect(suite.pageErrors).toEqual([]);

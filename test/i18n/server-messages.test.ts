@@ -117,6 +117,11 @@ describe("error catalogues", () => {
     expect(localize("REQUEST_INVALID", halfTiyn, "en")).toBe(
       "The price must be a whole number of tiyn (sent: 1,330.005 ₸/t).",
     );
+    // Gas with part of a kilogram: whole kg asked for, what was sent said in tonnes.
+    const halfKg = { keyword: "type", part: "body", field: "quantity", type: "integer", value: 1000.5, reason: "x" };
+    expect(localize("REQUEST_INVALID", halfKg, "ru")).toBe(
+      "Количество должно быть целым числом килограммов (передано: 1,0005 т).",
+    );
     // A party to an obligation or a deal in words, not the engine's "buyer".
     expect(localize("SHIPMENT_NOT_PARTY", { account: "C2", party: "buyer", obligation: "OB-1" }, "kk")).toBe(
       "'C2' шоты 'OB-1' міндеттемесі бойынша сатып алушы емес; мұны тек сатып алушы істей алады.",

@@ -324,7 +324,7 @@ function CalendarNotice({ instrument }: { instrument: string }) {
         {urgent.map((change) => (
           <li key={change.seq} data-testid="short-notice">
             {t("calendar.shortNotice", {
-              dates: change.shortNoticeDates.join(", "),
+              dates: change.shortNoticeDates.map((day) => calendarDate(day, locale)).join(", "),
               time: exchangeMinute(change.timeMs, locale),
               reason: change.reason ?? "—",
             })}

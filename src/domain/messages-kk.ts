@@ -214,7 +214,7 @@ export const ERRORS_KK: Readonly<Record<ErrorCode, string>> = {
   INDICES_DAY_FUTURE:
     "{day:date} күнгі индекстер әлі жоқ: бұл күн Қазақстан уақыты бойынша бүгінгі күннен, {today:date}, кейін.",
   PARTICIPATION_MONTH_FUTURE:
-    "{month} айындағы қатысу көрсеткіштері әлі жоқ: бұл ай Қазақстан уақыты бойынша ағымдағы айдан, {current}, кейін.",
+    "{month:month} айындағы қатысу көрсеткіштері әлі жоқ: бұл ай Қазақстан уақыты бойынша ағымдағы айдан, {current:month}, кейін.",
   EINVOICE_PERIOD_REVERSED:
     "Электрондық шот-фактуралар кезеңі {from:date} басталады, ал {to:date} аяқталады: кезеңнің басы оның соңынан кеш болмауы керек.",
   STATEMENT_DAY_FUTURE:

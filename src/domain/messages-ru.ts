@@ -218,7 +218,7 @@ export const ERRORS_RU: Readonly<Record<ErrorCode, string>> = {
   INDICES_DAY_FUTURE:
     "Индексов за {day:date} ещё нет: этот день позже сегодняшнего, {today:date}, по времени Казахстана.",
   PARTICIPATION_MONTH_FUTURE:
-    "Показателей участия за {month} ещё нет: этот месяц позже текущего, {current}, по времени Казахстана.",
+    "Показателей участия за {month:month} ещё нет: этот месяц позже текущего, {current:month}, по времени Казахстана.",
   EINVOICE_PERIOD_REVERSED:
     "Период электронных счетов-фактур начинается {from:date}, позже своего конца {to:date}: начало периода должно быть не позже его конца.",
   STATEMENT_DAY_FUTURE:

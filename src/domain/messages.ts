@@ -61,6 +61,7 @@ export const PLACEHOLDER_KINDS = [
   "noticeKinds",
   "window",
   "party",
+  "month",
 ] as const;
 export type PlaceholderKind = (typeof PLACEHOLDER_KINDS)[number];
 
@@ -151,6 +152,11 @@ function formatValue(value: unknown, kind: string | undefined, language: Languag
       return formatDurationWords(value, language, "genitive");
     case "categories":
       return categoriesText(value, language);
+    case "month": {
+      // A month as YYYY-MM, written as the pages write it ("12.2026" in ru and kk).
+      const match = typeof value === "string" ? /^(\d{4})-(\d{2})$/.exec(value) : null;
+      return match === null || language === "en" ? String(value) : `${match[2]}.${match[1]}`;
+    }
     case "party":
       // A party to an obligation or a deal as the engine names it ("buyer", "seller", "buyer or seller").
       return typeof value === "string" ? (PARTIES[language][value] ?? value) : String(value);

@@ -122,6 +122,10 @@ describe("error catalogues", () => {
     expect(localize("REQUEST_INVALID", halfKg, "ru")).toBe(
       "Количество должно быть целым числом килограммов (передано: 1,0005 т).",
     );
+    // A month as the pages write it.
+    expect(localize("PARTICIPATION_MONTH_FUTURE", { month: "2027-01", current: "2026-12" }, "ru")).toBe(
+      "Показателей участия за 01.2027 ещё нет: этот месяц позже текущего, 12.2026, по времени Казахстана.",
+    );
     // A party to an obligation or a deal in words, not the engine's "buyer".
     expect(localize("SHIPMENT_NOT_PARTY", { account: "C2", party: "buyer", obligation: "OB-1" }, "kk")).toBe(
       "'C2' шоты 'OB-1' міндеттемесі бойынша сатып алушы емес; мұны тек сатып алушы істей алады.",

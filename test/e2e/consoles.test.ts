@@ -287,6 +287,16 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
           "143 000,50 ₸/т бағасы баға қадамына сай емес: бұл құралдың бағалары 1 ₸/т қадаммен беріледі (қадамның бөлігінсіз).",
       },
     ];
+    const separator = {
+      en: "“01.02.2026 143000, 01.03.2026 144000” holds two steps: separate steps with “;”.",
+      ru: "«01.02.2026 143000, 01.03.2026 144000» содержит два шага: разделяйте шаги знаком «;».",
+      kk: "«01.02.2026 143000, 01.03.2026 144000» ішінде екі қадам бар: қадамдарды «;» белгісімен бөліңіз.",
+    } as const;
+    const repeated = {
+      en: "Two steps start on 2026-02-01: each step needs a day of its own.",
+      ru: "Два шага начинаются 01.02.2026: у каждого шага должен быть свой день.",
+      kk: "Екі қадам 01.02.2026 басталады: әр қадамның өз күні болуы керек.",
+    } as const;
     const outOfRange = {
       en: [
         ["-150000", "The price must be from 1 to 10,000,000 ₸/t."],
@@ -319,6 +329,18 @@ describe.skipIf(!run)("console control forms in a real browser", () => {
       await path.locator("button[type=submit]").click();
       expect(spaces(await path.locator(".field-error:not([hidden])").first().textContent())).toBe(stepError);
       expect(await path.locator("input[name=steps][aria-invalid=true]").count()).toBe(1);
+      // Steps separated by a comma are said to want ";" (they were refused as a bad price), and a day given twice
+      // is named (only the exchange refused it, as steps out of order).
+      await steps.fill("01.02.2026 143000, 01.03.2026 144000");
+      await path.locator("button[type=submit]").click();
+      expect(spaces(await path.locator(".field-error:not([hidden])").first().textContent())).toBe(
+        separator[language as keyof typeof separator],
+      );
+      await steps.fill("01.02.2026 143000; 01.02.2026 144000");
+      await path.locator("button[type=submit]").click();
+      expect(spaces(await path.locator(".field-error:not([hidden])").first().textContent())).toBe(
+        repeated[language as keyof typeof repeated],
+      );
 
       const ceiling = page.getByTestId("ceiling-form");
       await ceiling.locator("select[name=instrument]").selectOption(INSTRUMENT);

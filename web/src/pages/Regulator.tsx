@@ -692,13 +692,27 @@ function parseSteps(
         new Date(effectiveFromMs + 5 * 3_600_000).toISOString().slice(0, 10) !== day
       )
         throw new FieldProblem("steps", t("regulator.stepInvalid", { step: part }));
+      // Two steps run together: a date inside the price part means a separator other than ";" was used (the
+      // holiday lists elsewhere take commas), which is said, not read as a bad price.
+      if (/\d{2}\.\d{2}\.\d{4}|\d{4}-\d{2}-\d{2}/.test(match[7]!)) {
+        throw new FieldProblem("steps", t("regulator.stepsSeparator", { step: part }));
+      }
       const ceiling = readPrice(match[7]!, { t, locale }, tick);
       if ("problem" in ceiling) {
         throw new FieldProblem("steps", t("regulator.stepPriceInvalid", { step: part, problem: ceiling.problem }));
       }
       return { effectiveFromMs, ceiling: ceiling.value };
     });
-  return steps.sort((a, b) => a.effectiveFromMs - b.effectiveFromMs);
+  steps.sort((a, b) => a.effectiveFromMs - b.effectiveFromMs);
+  // Two steps on one day: the exchange refuses them as not in order; the form names the day.
+  const repeated = steps.find((step, i) => i > 0 && steps[i - 1]!.effectiveFromMs === step.effectiveFromMs);
+  if (repeated !== undefined) {
+    throw new FieldProblem(
+      "steps",
+      t("regulator.stepRepeated", { day: exchangeDay(repeated.effectiveFromMs, locale) }),
+    );
+  }
+  return steps;
 }
 
 /**

@@ -24,18 +24,7 @@ export function SupplyObligations({ account }: { account: string }) {
           <thead>
             <tr>
               <th scope="col">{t("regulator.col.basis")}</th>
-              <th scope="col" className="num">
-                {t("regulator.col.planned")}
-              </th>
-              <th scope="col" className="num">
-                {t("regulator.col.offered")}
-              </th>
-              <th scope="col" className="num">
-                {t("regulator.col.sold")}
-              </th>
-              <th scope="col" className="num">
-                {t("regulator.col.shortfall")}
-              </th>
+              <SupplyFigureHeads />
             </tr>
           </thead>
           <tbody>
@@ -54,6 +43,27 @@ export function SupplyObligations({ account }: { account: string }) {
 }
 
 type SupplyRow = NonNullable<ResponseOf<"/api/accounts/{account}/supply">>["plans"][number];
+
+/** The headings of `SupplyFigures`' cells. */
+export function SupplyFigureHeads() {
+  const { t } = useI18n();
+  return (
+    <>
+      <th scope="col" className="num">
+        {t("regulator.col.planned")}
+      </th>
+      <th scope="col" className="num">
+        {t("regulator.col.offered")}
+      </th>
+      <th scope="col" className="num">
+        {t("regulator.col.sold")}
+      </th>
+      <th scope="col" className="num">
+        {t("regulator.col.shortfall")}
+      </th>
+    </>
+  );
+}
 
 /** A supply plan's figures as cells: planned, offered (with its share of the plan), sold, and the shortfall. */
 export function SupplyFigures({ row }: { row: SupplyRow }) {

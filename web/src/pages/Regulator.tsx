@@ -17,7 +17,7 @@ import { ControlForm, FieldProblem, type LoadedSettings } from "../components/Co
 import { FieldError } from "../components/FieldError.tsx";
 import { LimitsText, regionName } from "../components/LimitsText.tsx";
 import { PhaseBadge } from "../components/PhaseBadge.tsx";
-import { SupplyFigures } from "../components/SupplyObligations.tsx";
+import { SupplyFigureHeads, SupplyFigures } from "../components/SupplyObligations.tsx";
 import { describeError } from "../errors.ts";
 import {
   calendarMonth,
@@ -191,18 +191,7 @@ function SupplyPanel() {
                 <th scope="col">{t("regulator.col.producer")}</th>
                 <th scope="col">{t("regulator.col.basis")}</th>
                 <th scope="col">{t("regulator.col.month")}</th>
-                <th scope="col" className="num">
-                  {t("regulator.col.planned")}
-                </th>
-                <th scope="col" className="num">
-                  {t("regulator.col.offered")}
-                </th>
-                <th scope="col" className="num">
-                  {t("regulator.col.sold")}
-                </th>
-                <th scope="col" className="num">
-                  {t("regulator.col.shortfall")}
-                </th>
+                <SupplyFigureHeads />
               </tr>
             </thead>
             <tbody>
